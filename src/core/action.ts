@@ -1,0 +1,69 @@
+import type { Config } from './config.js';
+import type { SessionRequest } from './session.js';
+import type { Verdict } from './snapshot.js';
+import type { StatusView } from './status-view.js';
+
+/**
+ * What `decide()` asks the GitHub adapter to do. Every action is idempotent
+ * and guarded where it runs (src/github/act.ts); the core never awaits one.
+ */
+export type Action =
+  /** Cut the build branch from the default branch head; the lock for the first plan. */
+  | { kind: 'create-build-branch' }
+  /** Start a session. `lockFor(request)` says what guards it against a twin. */
+  | { kind: 'dispatch'; request: SessionRequest }
+  /** Merge a worker PR with exactly the reviewed head. */
+  | {
+      kind: 'merge-pull';
+      pull: number;
+      worker: string;
+      sha: string;
+      method: Config['merge']['method'];
+    }
+  /** Bring a PR that fell behind up to date, when it is next in line to merge. */
+  | { kind: 'update-pull-branch'; pull: number; expectedHeadSha: string }
+  /** Re-run the failed jobs of a CI run on a worker PR, once. */
+  | { kind: 'rerun-failed-jobs'; runId: number }
+  /** Cancel a session run that overran `session.timeoutMinutes` or sat queued. */
+  | { kind: 'cancel-run'; runId: number }
+  /** Publish a review verdict as the check run `baton/review` on a head. */
+  | { kind: 'set-review-check'; pull: number; sha: string; verdict: Verdict }
+  | { kind: 'add-label'; number: number; label: string }
+  | { kind: 'remove-label'; number: number; label: string }
+  /** A comment that is posted once: `key` goes in a hidden marker and is looked for first. */
+  | { kind: 'comment'; number: number; key: string; body: string }
+  /** Merge the moved default branch into the build branch; a conflict is reported. */
+  | { kind: 'sync-build-branch' }
+  | { kind: 'open-final-pull'; title: string; body: string }
+  | { kind: 'enable-auto-merge'; pull: number }
+  | { kind: 'close-pull'; pull: number }
+  | { kind: 'delete-branch'; branch: string }
+  /** Re-render the status comment; a body that has not changed is not re-sent. */
+  | { kind: 'render-status'; view: StatusView };
+
+export type ActionKind = Action['kind'];
+
+/**
+ * What makes a dispatch happen at most once, whichever replica gets there
+ * first: creating a ref that must not exist yet (GitHub answers 422 to the
+ * second creation, and that replica stands down).
+ */
+export type DispatchLock =
+  /** The first plan: creating the build branch. */
+  | { kind: 'build-branch' }
+  /** A worker's first attempt: creating its branch from the build branch head. */
+  | { kind: 'worker-branch'; branch: string }
+  /** Anything else: a hidden ref `refs/baton/<build>/<key>`, not fetched by clones. */
+  | { kind: 'lock-ref'; ref: string; resetBranch: string | null };
+
+export function lockFor(request: SessionRequest): DispatchLock {
+  const { role, build, worker, trigger } = request;
+  if (role === 'plan' && !trigger) return { kind: 'build-branch' };
+  if (role === 'work' && worker && !trigger) {
+    return { kind: 'worker-branch', branch: `baton/${build}/${worker}` };
+  }
+  const ref = `refs/baton/${build}/${worker ?? 'build'}/${role}-${trigger ?? 'first'}`;
+  // A new work attempt starts over from the build branch head.
+  const resetBranch = role === 'work' && worker ? `baton/${build}/${worker}` : null;
+  return { kind: 'lock-ref', ref, resetBranch };
+}

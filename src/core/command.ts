@@ -1,0 +1,25 @@
+/** A steering command from a comment (DESIGN §5). */
+export type Command =
+  | { name: 'approve' }
+  | { name: 'replan'; feedback: string }
+  | { name: 'retry'; worker: string; instructions: string }
+  | { name: 'skip'; worker: string }
+  | { name: 'merge'; worker: string }
+  | { name: 'pause' }
+  | { name: 'resume' }
+  | { name: 'cancel' }
+  | { name: 'status' }
+  | { name: 'improve'; loops: number };
+
+export type CommandName = Command['name'];
+
+/** A line that looked like a command but was not one; `message` says how to write it. */
+export interface CommandError {
+  line: string;
+  message: string;
+}
+
+export interface ParsedCommands {
+  commands: Command[];
+  errors: CommandError[];
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { WorkerId } from './plan.js';
+
+/** The largest `completions/<id>.json` the app or a session will read. */
+export const COMPLETION_MAX_BYTES = 64 * 1024;
+
+const Line = z.string().max(2000);
+const Lines = z.array(Line).max(50).default([]);
+
+/** What a session spent; every field counts from the session's first request. */
+export const Usage = z.strictObject({
+  /** Uncached input tokens. */
+  input_tokens: z.number().int().nonnegative(),
+  /** Output tokens, thinking included. */
+  output_tokens: z.number().int().nonnegative(),
+  /** Input tokens read from the prompt cache. */
+  cache_read_input_tokens: z.number().int().nonnegative().default(0),
+  /** Input tokens written to the prompt cache. */
+  cache_creation_input_tokens: z.number().int().nonnegative().default(0),
+  /** Estimated cost in US dollars at list prices. */
+  cost_usd: z.number().nonnegative(),
+  /** Model requests made. */
+  turns: z.number().int().nonnegative(),
+  /** Wall-clock seconds of the agent loop. */
+  seconds: z.number().nonnegative(),
+});
+export type Usage = z.infer<typeof Usage>;
+
+export const CompletionStatus = z.enum(['complete', 'blocked', 'failed']);
+export type CompletionStatus = z.infer<typeof CompletionStatus>;
+
+/**
+ * `completions/<id>.json`: a worker's report, committed with its work and
+ * merged with its pull request. The final PR's delivery report is built from these.
+ */
+export const Completion = z.strictObject({
+  /** The worker this report is for. */
+  worker_id: WorkerId,
+  /** `complete`, or `blocked`/`failed` with the reason in `summary`. */
+  status: CompletionStatus,
+  /** One paragraph: what was done, or why it could not be. */
+  summary: z.string().trim().min(1).max(4000),
+  /** Files created or changed, relative to the repository root. */
+  artifacts: z.array(z.string().max(300)).max(500).default([]),
+  /** What the worker found out that later workers should know. */
+  learnings: Lines,
+  /** Risks and doubts a reviewer should look at. */
+  concerns: Lines,
+  /** Choices made where the brief left room. */
+  decisions: Lines,
+  /** Work suggested for later. */
+  follow_up: Lines,
+  /** What the session cost. */
+  usage: Usage,
+});
+export type Completion = z.infer<typeof Completion>;

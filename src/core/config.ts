@@ -1,0 +1,103 @@
+import { z } from 'zod';
+
+/** Model ids for each kind of session; any id the Messages API accepts. */
+const Models = z.strictObject({
+  /** Writes the plan. */
+  plan: z.string().min(1).default('claude-opus-5-5'),
+  /** Workers whose brief says `complexity: easy`. */
+  easy: z.string().min(1).default('claude-haiku-5-5'),
+  /** Workers whose brief says `complexity: normal`. */
+  normal: z.string().min(1).default('claude-sonnet-5-5'),
+  /** Workers whose brief says `complexity: complex`. */
+  complex: z.string().min(1).default('claude-opus-5-5'),
+  /** Reviews worker pull requests. */
+  review: z.string().min(1).default('claude-sonnet-5-5'),
+});
+
+const Review = z.strictObject({
+  /** Dispatch a review session on every worker PR. Off: a human's review decides. */
+  enabled: z.boolean().default(true),
+  /** Fix sessions per PR before Baton asks a person (label `baton:needs-human`). */
+  maxFixRounds: z.number().int().min(0).max(10).default(2),
+  /** Baton's own approval never merges alone; a person must approve too. */
+  requireHuman: z.boolean().default(false),
+});
+
+const Merge = z.strictObject({
+  /** How worker PRs are merged into the build branch. */
+  method: z.enum(['squash', 'merge', 'rebase']).default('squash'),
+  /** Merge only when every check on the PR's head has passed. */
+  requireChecks: z.boolean().default(true),
+});
+
+const Session = z.strictObject({
+  /** A session still running after this long is cancelled and marked failed. */
+  timeoutMinutes: z.number().int().min(5).max(360).default(60),
+  /** A run still queued after this long is cancelled and marked failed. */
+  queuedMinutes: z.number().int().min(1).max(1440).default(30),
+  /** Model requests one session may make. */
+  maxTurns: z.number().int().min(1).max(1000).default(80),
+  /** Let sessions change files under `.github/workflows/` (refused by default). */
+  allowWorkflowChanges: z.boolean().default(false),
+});
+
+const Budget = z.strictObject({
+  /** Pause the build once its sessions have cost this many US dollars. */
+  maxUsd: z.number().positive().nullable().default(null),
+});
+
+const Final = z.strictObject({
+  /** Enable auto-merge on the final pull request. */
+  autoMerge: z.boolean().default(false),
+  /** Keep `.baton/builds/<build>/` in the final PR; `false` removes it in a last commit. */
+  keepRecord: z.boolean().default(true),
+});
+
+/** `.github/baton.yml`: every key is optional; the defaults are below. */
+export const Config = z.strictObject({
+  /** The issue label that starts a build. */
+  label: z.string().trim().min(1).max(50).default('orchestrate'),
+  /** `plan`: wait for `/approve` after the plan; `none`: start at once. */
+  approval: z.enum(['plan', 'none']).default('plan'),
+  /** Workers running at the same time, at most. */
+  maxParallel: z.number().int().min(1).max(20).default(4),
+  models: Models.prefault({}),
+  review: Review.prefault({}),
+  merge: Merge.prefault({}),
+  session: Session.prefault({}),
+  budget: Budget.prefault({}),
+  final: Final.prefault({}),
+});
+export type Config = z.infer<typeof Config>;
+
+/** One thing wrong with a config file, by the dotted path of its field. */
+export interface ConfigProblem {
+  /** `review.maxFixRounds`, or `(file)` for the whole file. */
+  field: string;
+  message: string;
+  /** 1-based line in the file, where the loader could tell. */
+  line?: number;
+}
+
+export type ParsedConfig = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] };
+
+export function defaultConfig(): Config {
+  return Config.parse({});
+}
+
+/** Checks a config already read from YAML (`null` for an empty or missing file). */
+export function parseConfig(raw: unknown): ParsedConfig {
+  const parsed = Config.safeParse(raw ?? {});
+  if (parsed.success) return { ok: true, config: parsed.data };
+  const problems = parsed.error.issues.flatMap((issue): ConfigProblem[] => {
+    const base = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        field: base ? `${base}.${key}` : key,
+        message: 'is not a Baton setting (check the spelling)',
+      }));
+    }
+    return [{ field: base || '(file)', message: issue.message }];
+  });
+  return { ok: false, problems };
+}

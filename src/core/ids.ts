@@ -1,0 +1,116 @@
+/**
+ * Names of things Baton keeps in a repository: build ids, worker ids, branches
+ * and paths. Every other module derives names from here, never by hand.
+ */
+
+/** `W<wave>.<seq>`, both from 1: `W1.1`, `W2.3`. */
+export const WORKER_ID = /^W([1-9]\d{0,1})\.([1-9]\d{0,1})$/;
+
+/** `<issue>-<slug>`: `12-add-oauth-login`. */
+export const BUILD_ID = /^([1-9]\d*)-([a-z0-9]+(?:-[a-z0-9]+)*)$/;
+
+const SLUG_MAX = 40;
+
+export interface WorkerIdParts {
+  wave: number;
+  seq: number;
+}
+
+export function parseWorkerId(id: string): WorkerIdParts | null {
+  const match = WORKER_ID.exec(id);
+  if (!match) return null;
+  return { wave: Number(match[1]), seq: Number(match[2]) };
+}
+
+/** Orders worker ids by wave, then sequence: W1.2 < W1.10 < W2.1. */
+export function compareWorkerIds(a: string, b: string): number {
+  const pa = parseWorkerId(a);
+  const pb = parseWorkerId(b);
+  if (!pa || !pb) return a.localeCompare(b);
+  return pa.wave - pb.wave || pa.seq - pb.seq;
+}
+
+/** A branch- and path-safe slug of an issue title, at most 40 characters. */
+export function slugify(title: string): string {
+  const words = title
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()
+    .split(' ')
+    .filter(Boolean);
+  let slug = '';
+  for (const word of words) {
+    const next = slug ? `${slug}-${word}` : word;
+    if (next.length > SLUG_MAX) break;
+    slug = next;
+  }
+  return slug || words[0]?.slice(0, SLUG_MAX) || 'build';
+}
+
+export function buildIdFor(issue: number, title: string): string {
+  return `${issue}-${slugify(title)}`;
+}
+
+export function parseBuildId(build: string): { issue: number; slug: string } | null {
+  const match = BUILD_ID.exec(build);
+  if (!match) return null;
+  return { issue: Number(match[1]), slug: match[2] ?? '' };
+}
+
+export const BRANCH_PREFIX = 'baton/';
+
+/** The build branch: every worker branch is cut from it and merges into it. */
+export function integrationBranch(build: string): string {
+  return `${BRANCH_PREFIX}${build}/integration`;
+}
+
+export function workerBranch(build: string, worker: string): string {
+  return `${BRANCH_PREFIX}${build}/${worker}`;
+}
+
+/** Prefix under which every branch of one issue's builds lives. */
+export function issueBranchPrefix(issue: number): string {
+  return `${BRANCH_PREFIX}${issue}-`;
+}
+
+export type BatonBranch =
+  | { kind: 'integration'; build: string }
+  | { kind: 'worker'; build: string; worker: string };
+
+/** Reads a branch name (with or without `refs/heads/`) as one of Baton's. */
+export function parseBatonBranch(ref: string): BatonBranch | null {
+  const name = ref.replace(/^refs\/heads\//, '');
+  if (!name.startsWith(BRANCH_PREFIX)) return null;
+  const [build, leaf, ...rest] = name.slice(BRANCH_PREFIX.length).split('/');
+  if (!build || !leaf || rest.length > 0 || !BUILD_ID.test(build)) return null;
+  if (leaf === 'integration') return { kind: 'integration', build };
+  if (WORKER_ID.test(leaf)) return { kind: 'worker', build, worker: leaf };
+  return null;
+}
+
+/** Where a build's record lives on its build branch. */
+export function buildDir(build: string): string {
+  return `.baton/builds/${build}`;
+}
+
+export function planPath(build: string): string {
+  return `${buildDir(build)}/plan.json`;
+}
+
+export function briefPath(build: string, worker: string): string {
+  return `${buildDir(build)}/workers/${worker}.md`;
+}
+
+export function completionPath(build: string, worker: string): string {
+  return `${buildDir(build)}/completions/${worker}.json`;
+}
+
+export function skillPath(role: 'plan' | 'worker' | 'review' | 'fix' | 'research'): string {
+  return `.baton/skills/${role}.md`;
+}
+
+/** The one workflow that runs every session role. */
+export const WORKFLOW_PATH = '.github/workflows/baton.yml';
+export const WORKFLOW_FILE = 'baton.yml';
+export const CONFIG_FILE = 'baton.yml';

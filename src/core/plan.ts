@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { WORKER_ID } from './ids.js';
+
+/** How hard a worker's task is; it picks the model from `models` in the config. */
+export const Complexity = z.enum(['easy', 'normal', 'complex']);
+export type Complexity = z.infer<typeof Complexity>;
+
+export const WorkerId = z.string().regex(WORKER_ID, 'a worker id is W<wave>.<seq>, like W1.2');
+
+/** One worker of a plan. Its brief is always `workers/<id>.md` beside `plan.json`. */
+export const PlanWorker = z.strictObject({
+  /** `W<wave>.<seq>`; the wave is the first number. */
+  id: WorkerId,
+  /** What the worker delivers, in a few words; it becomes the PR title. */
+  title: z.string().trim().min(1).max(120),
+  /** Workers whose merged work this one builds on; only earlier waves. */
+  depends_on: z.array(WorkerId).max(60).default([]),
+  /** Picks the model: `easy`, `normal` or `complex`. */
+  complexity: Complexity.default('normal'),
+});
+export type PlanWorker = z.infer<typeof PlanWorker>;
+
+/**
+ * `plan.json`: the machine-readable plan a `plan` session commits to the build
+ * branch. The app reads only this file (size-capped), never the briefs.
+ */
+export const Plan = z.strictObject({
+  /** Schema version, so that later plans can be told apart. */
+  version: z.literal(1),
+  /** The build id, `<issue>-<slug>`; must match the branch it lies on. */
+  build: z.string().min(1).max(80),
+  /** The issue the build answers. */
+  issue: z.number().int().positive(),
+  /** One line: what the build delivers. */
+  title: z.string().trim().min(1).max(200),
+  /** One paragraph for people: the approach, and what is left out. */
+  summary: z.string().trim().min(1).max(3000),
+  /** Every worker; `validatePlan` checks ids, dependencies and sizes. */
+  workers: z.array(PlanWorker).min(1).max(500),
+});
+export type Plan = z.infer<typeof Plan>;
+
+/** The wave of a worker id that has already passed the schema. */
+export function waveOf(id: string): number {
+  return Number(id.slice(1, id.indexOf('.')));
+}

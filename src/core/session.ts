@@ -1,0 +1,81 @@
+/**
+ * The contract between the app and the Baton workflow: what a dispatch asks
+ * for, and how a run says what it is. Every value is a short id; a session
+ * reads everything else by path or id.
+ */
+
+export const SESSION_ROLES = ['plan', 'work', 'review', 'fix', 'research'] as const;
+export type SessionRole = (typeof SESSION_ROLES)[number];
+
+/**
+ * What a session answers, as `<kind>-<id>`:
+ * `comment-<id>` (a `/replan` or `/retry` comment), `review-<id>` (a review asking
+ * for changes), `checks-<sha>` (red CI on that head), `conflict-<sha>` (the build
+ * branch head it conflicts with), `head-<sha>` (the PR head a review is for).
+ * Absent for a first plan or a first work attempt.
+ */
+export type SessionTrigger = `${'comment' | 'review' | 'checks' | 'conflict' | 'head'}-${string}`;
+
+const TRIGGER = /^(comment|review|checks|conflict|head)-([0-9a-f]{1,40}|\d+)$/;
+
+export interface SessionRequest {
+  role: SessionRole;
+  /** `<issue>-<slug>`. */
+  build: string;
+  issue: number;
+  /** The worker, for `work`, `review` and `fix`. */
+  worker?: string;
+  /** The worker's pull request, for `review` and `fix`. */
+  pr?: number;
+  trigger?: SessionTrigger;
+}
+
+export function isSessionTrigger(value: string): value is SessionTrigger {
+  return TRIGGER.test(value);
+}
+
+export function parseTrigger(trigger: SessionTrigger): { kind: string; id: string } {
+  const match = TRIGGER.exec(trigger);
+  return { kind: match?.[1] ?? '', id: match?.[2] ?? '' };
+}
+
+/**
+ * The run's name, set by the workflow's `run-name` from the same inputs:
+ * `baton <role> <build> <worker|-> <trigger|->`. A run's inputs are not in the
+ * REST listing, its name is; so this is how the app tells runs apart.
+ */
+export function renderRunName(request: SessionRequest): string {
+  return `baton ${request.role} ${request.build} ${request.worker ?? '-'} ${request.trigger ?? '-'}`;
+}
+
+export interface RunName {
+  role: SessionRole;
+  build: string;
+  worker: string | null;
+  trigger: SessionTrigger | null;
+}
+
+export function parseRunName(title: string): RunName | null {
+  const [baton, role, build, worker, trigger, ...rest] = title.trim().split(/\s+/);
+  if (baton !== 'baton' || rest.length > 0 || !build || !worker || !trigger) return null;
+  if (!SESSION_ROLES.includes(role as SessionRole)) return null;
+  if (trigger !== '-' && !isSessionTrigger(trigger)) return null;
+  return {
+    role: role as SessionRole,
+    build,
+    worker: worker === '-' ? null : worker,
+    trigger: trigger === '-' ? null : trigger,
+  };
+}
+
+/** The `workflow_dispatch` inputs for a request; all strings, as GitHub wants. */
+export function renderDispatchInputs(request: SessionRequest): Record<string, string> {
+  return {
+    role: request.role,
+    build: request.build,
+    issue: String(request.issue),
+    worker: request.worker ?? '',
+    pr: request.pr === undefined ? '' : String(request.pr),
+    trigger: request.trigger ?? '',
+  };
+}

@@ -1,0 +1,121 @@
+import type { Command } from './command.js';
+import type { Completion } from './completion.js';
+import type { ConfigProblem } from './config.js';
+import type { Plan } from './plan.js';
+import type { SessionRole, SessionTrigger } from './session.js';
+
+/**
+ * One build as GitHub shows it at one moment: everything `decide()` may look
+ * at. `observeBuild` (src/github) fills it; the core never sees an Octokit shape.
+ * Times are ISO 8601 strings; `now` is passed to `decide` separately.
+ */
+export interface BuildSnapshot {
+  build: string;
+  issue: IssueInfo;
+  repo: { owner: string; name: string; defaultBranch: string; defaultSha: string };
+  /** Whether `.github/workflows/baton.yml` exists on the default branch. */
+  workflowInstalled: boolean;
+  /** The build branch head, or null before it is created. */
+  integration: { sha: string; containsDefault: boolean } | null;
+  plan: PlanRead;
+  /** Completion reports found on the build branch, by worker id. */
+  completions: Record<string, CompletionRead>;
+  /** Head sha of each worker branch that exists, by worker id. */
+  branches: Record<string, string>;
+  pulls: PullInfo[];
+  /** Runs of the Baton workflow for this build, oldest first. */
+  runs: RunInfo[];
+  /** Commands from people allowed to give them, oldest first. */
+  commands: CommandInfo[];
+  /** The build's final PR, once opened. */
+  finalPull: { number: number; state: 'open' | 'closed' | 'merged'; url: string } | null;
+  statusComment: { id: number; body: string } | null;
+}
+
+export interface IssueInfo {
+  number: number;
+  title: string;
+  state: 'open' | 'closed';
+  labels: string[];
+  url: string;
+}
+
+export type PlanRead =
+  | { kind: 'missing' }
+  /** Read but not usable: too large, not JSON, or failing `validatePlan`. */
+  | { kind: 'invalid'; problems: string[]; sha: string }
+  | { kind: 'valid'; plan: Plan; sha: string };
+
+export type CompletionRead =
+  | { kind: 'valid'; completion: Completion }
+  | { kind: 'invalid'; problems: string[] };
+
+export type RunStatus = 'queued' | 'in_progress' | 'completed';
+export type RunConclusion =
+  | 'success'
+  | 'failure'
+  | 'cancelled'
+  | 'timed_out'
+  | 'skipped'
+  | 'neutral'
+  | 'action_required'
+  | 'stale'
+  | 'startup_failure';
+
+/** One run of the Baton workflow, told apart by its run name. */
+export interface RunInfo {
+  id: number;
+  role: SessionRole;
+  worker: string | null;
+  trigger: SessionTrigger | null;
+  status: RunStatus;
+  conclusion: RunConclusion | null;
+  createdAt: string;
+  updatedAt: string;
+  url: string;
+}
+
+export type Verdict = 'approve' | 'changes-requested' | 'comment';
+
+export interface ReviewInfo {
+  id: number;
+  author: string;
+  /** Written by Baton's review session (the app itself); else a person's. */
+  byBaton: boolean;
+  verdict: Verdict;
+  /** The head the review was given on. */
+  commitSha: string;
+  submittedAt: string;
+}
+
+/** The rolled-up state of the checks on a PR's head, Baton's own excluded. */
+export interface ChecksInfo {
+  state: 'success' | 'failure' | 'pending' | 'none';
+  /** Actions runs on this head with failed jobs, and whether each was re-run already. */
+  failedRuns: { id: number; attempt: number }[];
+}
+
+export interface PullInfo {
+  number: number;
+  worker: string;
+  headSha: string;
+  state: 'open' | 'closed' | 'merged';
+  /** `dirty` means it conflicts with the build branch; `unknown` while GitHub computes. */
+  mergeState: 'clean' | 'behind' | 'dirty' | 'blocked' | 'unstable' | 'unknown';
+  reviews: ReviewInfo[];
+  checks: ChecksInfo;
+  labels: string[];
+  url: string;
+  createdAt: string;
+}
+
+export interface CommandInfo {
+  commentId: number;
+  author: string;
+  createdAt: string;
+  /** Where it was written: the issue, or a worker's PR. */
+  source: { kind: 'issue' } | { kind: 'pull'; number: number; worker: string };
+  command: Command;
+}
+
+export type { ConfigProblem };
