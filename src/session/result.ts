@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { Completion, Usage } from '../core/completion.js';
+import { Plan } from '../core/plan.js';
+import { SESSION_ROLES } from '../core/session.js';
+
+/**
+ * What the `agent` job leaves in `BATON_OUT` for the `publish` job:
+ *   result.json    this schema
+ *   commits.bundle a git bundle of the session's commits on top of `base`
+ *                  (work, fix and plan roles; absent when nothing was committed)
+ * The publish job trusts nothing here: it checks all of it before writing.
+ */
+export const RESULT_FILE = 'result.json';
+export const BUNDLE_FILE = 'commits.bundle';
+export const RESULT_MAX_BYTES = 256 * 1024;
+
+/** An inline review comment on a line of the PR's diff. */
+export const ReviewComment = z.strictObject({
+  path: z.string().min(1).max(500),
+  /** The line in the file on the side given; must lie in a diff hunk. */
+  line: z.number().int().positive(),
+  side: z.enum(['RIGHT', 'LEFT']).default('RIGHT'),
+  body: z.string().min(1).max(8000),
+});
+export type ReviewComment = z.infer<typeof ReviewComment>;
+
+export const ReviewResult = z.strictObject({
+  verdict: z.enum(['approve', 'changes-requested']),
+  /** The review body: summary, and findings that are outside the diff. */
+  body: z.string().min(1).max(30000),
+  comments: z.array(ReviewComment).max(50).default([]),
+  /** The PR head the review was given on. */
+  commit_sha: z.string().regex(/^[0-9a-f]{40}$/),
+});
+export type ReviewResult = z.infer<typeof ReviewResult>;
+
+export const SessionResult = z.strictObject({
+  role: z.enum(SESSION_ROLES),
+  build: z.string(),
+  worker: z.string().nullable(),
+  pr: z.number().int().positive().nullable(),
+  /** `complete`; `blocked` or `failed` with the reason. A result is written even then. */
+  status: z.enum(['complete', 'blocked', 'failed']),
+  reason: z.string().max(4000).nullable(),
+  /** The branch the bundle fast-forwards, and the sha the session started from. */
+  branch: z.string().nullable(),
+  base: z.string().regex(/^[0-9a-f]{40}$/).nullable(),
+  /** The new head of `branch` inside the bundle, if anything was committed. */
+  head: z.string().regex(/^[0-9a-f]{40}$/).nullable(),
+  usage: Usage,
+  /** `work` and `fix`: the worker's report (also committed as completions/<id>.json). */
+  completion: Completion.nullable().default(null),
+  /** `plan`: the plan (also committed as plan.json). */
+  plan: Plan.nullable().default(null),
+  /** `review`: the review to post. */
+  review: ReviewResult.nullable().default(null),
+});
+export type SessionResult = z.infer<typeof SessionResult>;
