@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { BUILD_ID, WORKER_ID } from '../core/ids.js';
+import { SESSION_ROLES } from '../core/session.js';
+
+const optional = z
+  .string()
+  .optional()
+  .transform((value) => (value ? value : undefined));
+
+/**
+ * The environment of `baton session agent|publish` (DESIGN §9). The workflow
+ * passes the dispatch inputs as `BATON_*`; the rest is GitHub Actions' own.
+ */
+export const SessionEnv = z.object({
+  BATON_ROLE: z.enum(SESSION_ROLES),
+  BATON_BUILD: z.string().regex(BUILD_ID, 'BATON_BUILD is <issue>-<slug>'),
+  BATON_ISSUE: optional,
+  BATON_WORKER: optional.refine((w) => w === undefined || WORKER_ID.test(w), 'BATON_WORKER is W<wave>.<seq>'),
+  BATON_PR: optional.refine((p) => p === undefined || /^\d+$/.test(p), 'BATON_PR is a number'),
+  BATON_TRIGGER: optional,
+  /** The folder the agent job leaves for the publish job. */
+  BATON_OUT: z.string().min(1),
+  /** Where the app serves `POST /api/baton/session-token`. */
+  BATON_APP_URL: optional,
+  BATON_OIDC_AUDIENCE: z.string().min(1).default('baton'),
+  GITHUB_API_URL: z.string().url().default('https://api.github.com'),
+  GITHUB_SERVER_URL: z.string().url().default('https://github.com'),
+  GITHUB_TOKEN: optional,
+  GITHUB_REPOSITORY: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'GITHUB_REPOSITORY is owner/name'),
+  GITHUB_WORKSPACE: z.string().min(1),
+  GITHUB_RUN_ID: optional,
+  ACTIONS_ID_TOKEN_REQUEST_URL: optional,
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: optional,
+  ANTHROPIC_API_KEY: optional,
+  ANTHROPIC_BASE_URL: optional,
+});
+export type SessionEnv = z.infer<typeof SessionEnv>;
+
+export type ParsedSessionEnv = { ok: true; env: SessionEnv } | { ok: false; problems: string[] };
+
+/** Reads the session's environment; every problem names the variable to set. */
+export function parseSessionEnv(source: Record<string, string | undefined>): ParsedSessionEnv {
+  const parsed = SessionEnv.safeParse(source);
+  if (parsed.success) return { ok: true, env: parsed.data };
+  return {
+    ok: false,
+    problems: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+  };
+}
