@@ -1,6 +1,6 @@
 import yaml from 'js-yaml';
 import { z } from 'zod';
-import { Complexity, WorkerId } from './plan.js';
+import { Complexity, WorkerId, waveOf } from './plan.js';
 
 /** The YAML front matter of a brief, `workers/<id>.md`. */
 export const BriefFrontMatter = z.object({
@@ -21,7 +21,8 @@ export type ParsedBrief =
   | { ok: true; frontMatter: BriefFrontMatter; body: string }
   | { ok: false; problems: string[] };
 
-const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/;
+/** `---` lines fence the front matter; `----` or `---x` do not close it. An editor's BOM is allowed. */
+const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
 
 /** Splits a brief into its checked front matter and its markdown body. */
 export function parseBrief(text: string): ParsedBrief {
@@ -46,6 +47,13 @@ export function parseBrief(text: string): ParsedBrief {
       problems: parsed.error.issues.map(
         (issue) => `front matter ${issue.path.join('.') || '(root)'}: ${issue.message}`,
       ),
+    };
+  }
+  const { worker_id: id, wave } = parsed.data;
+  if (wave !== waveOf(id)) {
+    return {
+      ok: false,
+      problems: [`front matter wave: is ${wave}, but ${id} is in wave ${waveOf(id)}`],
     };
   }
   const body = match[2] ?? '';

@@ -34,6 +34,8 @@ export function compareWorkerIds(a: string, b: string): number {
 export function slugify(title: string): string {
   const words = title
     .normalize('NFKD')
+    // NFKD splits `é` into `e` and a combining accent; drop the accent, not the word.
+    .replace(/\p{M}+/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, ' ')
     .trim()

@@ -1,0 +1,72 @@
+/**
+ * Escaping for text that people or sessions wrote (titles, summaries, ids,
+ * config keys) before it goes into a comment Baton posts. Every helper
+ * returns one line, so nothing a user wrote can start a heading, a list, a
+ * fence or a table row of its own.
+ */
+
+const NEWLINES = /\s*[\r\n]+\s*/g;
+
+/** `@alice` would notify alice from Baton's comment; a zero-width space keeps it readable but inert. */
+const MENTION = /(^|[^\w`])@(?=[A-Za-z0-9])/g;
+
+/** Plain text for a paragraph or list item: one line, no HTML (so no `<!--`), no mentions. */
+export function escapeText(text: string): string {
+  return text
+    .replace(NEWLINES, ' ')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(MENTION, '$1@&#8203;');
+}
+
+/** Text for a table cell: a pipe would end the cell. */
+export function escapeCell(text: string): string {
+  return escapeText(text).replace(/\|/g, '\\|');
+}
+
+/** The text of a `[text](url)` link. */
+export function escapeLinkText(text: string): string {
+  return escapeText(text).replace(/[[\]]/g, '\\$&');
+}
+
+/**
+ * An inline code span that shows `text` verbatim. Inside a code span nothing is
+ * markup (not even `<!--`); the fence is longer than any backtick run in the text.
+ */
+export function code(text: string): string {
+  const flat = text.replace(NEWLINES, ' ');
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  // A space keeps a backtick at either end from joining the fence; an empty span needs one too.
+  const pad = /^`|`$/.test(flat) ? ' ' : '';
+  const inner = flat === '' ? ' ' : `${pad}${flat}${pad}`;
+  return `${fence}${inner}${fence}`;
+}
+
+const MERMAID_ENTITIES: Record<string, string> = {
+  '#': '#35;',
+  '"': '#34;',
+  '<': '#60;',
+  '>': '#62;',
+  '[': '#91;',
+  ']': '#93;',
+  '`': '#96;',
+};
+
+/** Text inside a quoted mermaid label, `id["…"]`, using mermaid's `#<code>;` entities. */
+export function escapeMermaidLabel(text: string): string {
+  return text.replace(NEWLINES, ' ').replace(/[#"<>[\]`]/g, (char) => MERMAID_ENTITIES[char] ?? '');
+}
+
+/** A link to a file on a branch: `<repoUrl>/blob/<branch>/<path>`. */
+export function blobUrl({
+  repoUrl,
+  branch,
+  path,
+}: {
+  repoUrl: string;
+  branch: string;
+  path: string;
+}): string {
+  return `${repoUrl.replace(/\/+$/, '')}/blob/${branch}/${path}`;
+}

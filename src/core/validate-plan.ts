@@ -1,0 +1,142 @@
+import { parseBuildId, WORKER_ID } from './ids.js';
+import { Plan, waveOf } from './plan.js';
+import { findCycles } from './plan-graph.js';
+import { planSchemaProblems, valueAt } from './plan-schema-problems.js';
+
+/** A plan may hold at most this many workers. */
+export const MAX_WORKERS = 60;
+
+/** A brief, `workers/<id>.md`, may be at most this many bytes. */
+export const BRIEF_MAX_BYTES = 32 * 1024;
+
+export interface ValidatePlanInput {
+  /** `plan.json`, parsed as JSON. */
+  raw: unknown;
+  /** The build id of the branch the plan lies on. */
+  build: string;
+  /** Byte sizes of the files under the build folder, by relative path (`workers/W1.1.md`). */
+  briefSizes: Record<string, number>;
+}
+
+/** A usable plan, or every reason it is not one. */
+export type PlanValidation = { ok: true; plan: Plan } | { ok: false; problems: string[] };
+
+/** A worker as far as it can be read when the rest of the plan may be broken. */
+interface LooseWorker {
+  index: number;
+  id: string;
+  dependsOn: string[];
+}
+
+/**
+ * Checks a plan against the schema and against the rules the schema cannot
+ * express. Every problem is reported, each as a sentence a planner can act on,
+ * so that one `/replan` can fix them all.
+ */
+export function validatePlan({ raw, build, briefSizes }: ValidatePlanInput): PlanValidation {
+  const parsed = Plan.safeParse(raw);
+  const problems = parsed.success ? [] : planSchemaProblems(raw, parsed.error.issues);
+  const workers = looseWorkers(raw);
+  problems.push(
+    ...buildProblems(raw, build),
+    ...countProblems(raw),
+    ...duplicateProblems(workers),
+    ...dependencyProblems(workers),
+    ...findCycles(workers).map(
+      (cycle) =>
+        `Dependencies form a cycle: ${[...cycle, cycle[0]].join(', which depends on ')}; remove one of these dependencies.`,
+    ),
+    ...briefProblems(workers, briefSizes),
+  );
+  if (parsed.success && problems.length === 0) return { ok: true, plan: parsed.data };
+  return { ok: false, problems };
+}
+
+function looseWorkers(raw: unknown): LooseWorker[] {
+  const list = valueAt(raw, ['workers']);
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((item: unknown, index): LooseWorker[] => {
+    const id = valueAt(item, ['id']);
+    if (typeof id !== 'string' || !WORKER_ID.test(id)) return [];
+    const deps = valueAt(item, ['depends_on']);
+    const dependsOn = Array.isArray(deps)
+      ? deps.filter((dep): dep is string => typeof dep === 'string' && WORKER_ID.test(dep))
+      : [];
+    return [{ index, id, dependsOn }];
+  });
+}
+
+function buildProblems(raw: unknown, build: string): string[] {
+  const problems: string[] = [];
+  const planBuild = valueAt(raw, ['build']);
+  if (typeof planBuild === 'string' && planBuild !== build) {
+    problems.push(
+      `plan.json says "build": ${JSON.stringify(planBuild)}, but it lies on the branch of build ${build}; set "build": "${build}".`,
+    );
+  }
+  const issue = valueAt(raw, ['issue']);
+  const expected = parseBuildId(build)?.issue;
+  if (typeof issue === 'number' && expected !== undefined && issue !== expected) {
+    problems.push(
+      `plan.json says "issue": ${issue}, but build ${build} answers issue ${expected}; set "issue": ${expected}.`,
+    );
+  }
+  return problems;
+}
+
+function countProblems(raw: unknown): string[] {
+  const list = valueAt(raw, ['workers']);
+  if (!Array.isArray(list) || list.length <= MAX_WORKERS) return [];
+  return [
+    `The plan has ${list.length} workers, more than the ${MAX_WORKERS} allowed; merge small workers or leave work for a follow-up build.`,
+  ];
+}
+
+function duplicateProblems(workers: LooseWorker[]): string[] {
+  const byId = new Map<string, LooseWorker[]>();
+  for (const worker of workers) byId.set(worker.id, [...(byId.get(worker.id) ?? []), worker]);
+  return [...byId].flatMap(([id, same]) =>
+    same.length < 2
+      ? []
+      : [
+          `${id} is the id of ${same.length} workers (${same.map((w) => `workers[${w.index}]`).join(', ')}); give each worker its own id.`,
+        ],
+  );
+}
+
+function dependencyProblems(workers: LooseWorker[]): string[] {
+  const known = new Set(workers.map((worker) => worker.id));
+  const problems: string[] = [];
+  for (const { id, dependsOn } of workers) {
+    for (const [i, dep] of dependsOn.entries()) {
+      if (dependsOn.indexOf(dep) !== i) {
+        problems.push(`${id} lists ${dep} more than once in depends_on; list it once.`);
+      } else if (dep === id) {
+        problems.push(`${id} depends on itself; remove ${id} from its depends_on.`);
+      } else if (!known.has(dep)) {
+        problems.push(
+          `${id} depends on ${dep}, which is not in the plan; add ${dep} or remove it from depends_on.`,
+        );
+      } else if (waveOf(dep) >= waveOf(id)) {
+        const which = waveOf(dep) === waveOf(id) ? 'the same wave' : 'a later wave';
+        problems.push(
+          `${id} (wave ${waveOf(id)}) depends on ${dep} in ${which}; a worker may depend only on earlier waves, so move ${id} to a later wave or drop the dependency.`,
+        );
+      }
+    }
+  }
+  return problems;
+}
+
+function briefProblems(workers: LooseWorker[], briefSizes: Record<string, number>): string[] {
+  const ids = [...new Set(workers.map((worker) => worker.id))];
+  return ids.flatMap((id) => {
+    const path = `workers/${id}.md`;
+    const size = briefSizes[path];
+    if (size === undefined) return [`${id} has no brief: commit ${path} beside plan.json.`];
+    if (size <= BRIEF_MAX_BYTES) return [];
+    return [
+      `The brief of ${id} (${path}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`,
+    ];
+  });
+}

@@ -1,0 +1,202 @@
+import { describe, expect, it } from 'vitest';
+import type { Command } from '../../src/core/command.js';
+import { listCommands, parseCommands } from '../../src/core/parse-commands.js';
+
+function commandsOf(body: string, worker?: string): Command[] {
+  const parsed = parseCommands(body, worker ? { worker } : {});
+  expect(parsed.errors).toEqual([]);
+  return parsed.commands;
+}
+
+function errorOf(body: string, worker?: string): string {
+  const parsed = parseCommands(body, worker ? { worker } : {});
+  expect(parsed.commands).toEqual([]);
+  expect(parsed.errors).toHaveLength(1);
+  return parsed.errors[0]?.message ?? '';
+}
+
+describe('parseCommands', () => {
+  it.each<[string, Command]>([
+    ['/approve', { name: 'approve' }],
+    ['/pause', { name: 'pause' }],
+    ['/resume', { name: 'resume' }],
+    ['/cancel', { name: 'cancel' }],
+    ['/status', { name: 'status' }],
+    ['/APPROVE', { name: 'approve' }],
+    ['   /approve   ', { name: 'approve' }],
+    ['/approve\r', { name: 'approve' }],
+    ['/skip W2.1', { name: 'skip', worker: 'W2.1' }],
+    ['/merge w1.3', { name: 'merge', worker: 'W1.3' }],
+    ['/retry W2.1', { name: 'retry', worker: 'W2.1', instructions: '' }],
+    [
+      '/retry W2.1 use the new API,  not the old one',
+      { name: 'retry', worker: 'W2.1', instructions: 'use the new API, not the old one' },
+    ],
+    ['/improve', { name: 'improve', loops: 1 }],
+    ['/improve 3', { name: 'improve', loops: 3 }],
+    ['/improve 10', { name: 'improve', loops: 10 }],
+    ['/replan split W2.1', { name: 'replan', feedback: 'split W2.1' }],
+  ])('reads %j', (body, command) => {
+    expect(commandsOf(body)).toEqual([command]);
+  });
+
+  it.each([
+    'Looks good to me.',
+    '/usr/bin/env node',
+    '/approve.',
+    '/approve!',
+    'Please /approve',
+    '- /approve',
+    '/re-plan this',
+    '/ approve',
+    '/',
+  ])('does not read %j as a command', (body) => {
+    expect(parseCommands(body)).toEqual({ commands: [], errors: [] });
+  });
+
+  it.each([
+    ['a backtick fence', '```\n/approve\n```'],
+    ['a tilde fence', '~~~\n/approve\n~~~'],
+    ['a fence with an info string', '```sh\n/approve\n```'],
+    ['a longer fence that a shorter one does not close', '````\n```\n/approve\n````'],
+    ['an indented fence', '  ```\n/approve\n  ```'],
+    ['an unclosed fence', 'text\n```\n/approve'],
+    ['indented code', '    /approve'],
+    ['tab-indented code', '\t/approve'],
+    ['a quote', '> /approve'],
+    ['an indented quote', '  > /approve'],
+    ['a quoted fence', '> ```\n> /x\n> ```\n> /approve'],
+    ['an HTML comment', '<!--\n/approve\n-->'],
+  ])('ignores a command inside %s', (_name, body) => {
+    expect(parseCommands(body)).toEqual({ commands: [], errors: [] });
+  });
+
+  it.each([
+    ['after a fence closes', '```\ncode\n```\n/approve'],
+    ['after a tilde fence closes', '~~~~\n```\n~~~~\n/approve'],
+    ['after an HTML comment closes', '<!--\nnote\n-->\n/approve'],
+    ['after a one-line HTML comment', '<!-- note -->\n/approve'],
+    ['after inline code with backticks', '``` not a fence ` here\n/approve'],
+  ])('reads a command %s', (_name, body) => {
+    expect(commandsOf(body)).toEqual([{ name: 'approve' }]);
+  });
+
+  it('takes the following lines as /replan feedback, up to the next command', () => {
+    const body =
+      'Thanks.\n/replan split W2.1\ninto API and UI.\n\n```\ncode /approve\n```\n/status\nlater';
+    expect(commandsOf(body)).toEqual([
+      { name: 'replan', feedback: 'split W2.1\ninto API and UI.\n\n```\ncode /approve\n```' },
+      { name: 'status' },
+    ]);
+  });
+
+  it('takes feedback that starts on the next line', () => {
+    expect(commandsOf('/replan\n\nUse one worker per package.\n')).toEqual([
+      { name: 'replan', feedback: 'Use one worker per package.' },
+    ]);
+  });
+
+  it('returns several commands in order', () => {
+    expect(commandsOf('/skip W1.1\n/retry W1.2 smaller steps\n/approve')).toEqual([
+      { name: 'skip', worker: 'W1.1' },
+      { name: 'retry', worker: 'W1.2', instructions: 'smaller steps' },
+      { name: 'approve' },
+    ]);
+  });
+
+  it.each<[string, Command]>([
+    ['/skip', { name: 'skip', worker: 'W1.2' }],
+    ['/merge', { name: 'merge', worker: 'W1.2' }],
+    ['/retry', { name: 'retry', worker: 'W1.2', instructions: '' }],
+    [
+      '/retry keep the old API',
+      { name: 'retry', worker: 'W1.2', instructions: 'keep the old API' },
+    ],
+    ['/retry W2.1 keep it', { name: 'retry', worker: 'W2.1', instructions: 'keep it' }],
+    ['/skip W2.1', { name: 'skip', worker: 'W2.1' }],
+  ])('on a worker PR, fills the worker of %j', (body, command) => {
+    expect(commandsOf(body, 'W1.2')).toEqual([command]);
+  });
+
+  it.each([
+    ['/skip', '/skip needs a worker id: `/skip W2.1`.'],
+    ['/merge', '/merge needs a worker id: `/merge W2.1`.'],
+    ['/retry', '/retry needs a worker id: `/retry W2.1`, optionally followed by instructions.'],
+    [
+      '/retry it again',
+      '/retry needs a worker id: `/retry W2.1`, optionally followed by instructions.',
+    ],
+    ['/skip W2', '`W2` is not a worker id: worker ids look like W2.1, e.g. `/skip W2.1`.'],
+    ['/merge foo', '`foo` is not a worker id: worker ids look like W2.1, e.g. `/merge W2.1`.'],
+    [
+      '/retry W0.1',
+      '`W0.1` is not a worker id: worker ids look like W2.1, e.g. `/retry W2.1 [instructions]`.',
+    ],
+    [
+      '/retry 2.1 again',
+      '`2.1` is not a worker id: worker ids look like W2.1, e.g. `/retry W2.1 [instructions]`.',
+    ],
+    ['/skip W2.1 W2.2', '/skip takes only a worker id: `/skip W2.1`.'],
+    ['/approve please', '/approve takes nothing after it: write `/approve` alone on its line.'],
+    ['/status now', '/status takes nothing after it: write `/status` alone on its line.'],
+    [
+      '/replan',
+      '/replan needs feedback: describe what should change, e.g. `/replan split W2.1 into an API worker and a UI worker`.',
+    ],
+    [
+      '/replan   \n\n/approve',
+      '/replan needs feedback: describe what should change, e.g. `/replan split W2.1 into an API worker and a UI worker`.',
+    ],
+    [
+      '/improve 0',
+      '/improve takes a number of loops from 1 to 10, or nothing for 1: `/improve 3`.',
+    ],
+    [
+      '/improve 11',
+      '/improve takes a number of loops from 1 to 10, or nothing for 1: `/improve 3`.',
+    ],
+    [
+      '/improve two',
+      '/improve takes a number of loops from 1 to 10, or nothing for 1: `/improve 3`.',
+    ],
+    [
+      '/improve 2 3',
+      '/improve takes a number of loops from 1 to 10, or nothing for 1: `/improve 3`.',
+    ],
+    [
+      '/improve 2.5',
+      '/improve takes a number of loops from 1 to 10, or nothing for 1: `/improve 3`.',
+    ],
+  ])('explains how to write %j', (body, message) => {
+    const parsed = parseCommands(body);
+    expect(parsed.errors[0]).toEqual({ line: body.split('\n')[0]?.trim(), message });
+  });
+
+  it('on a worker PR, still refuses a malformed worker id', () => {
+    expect(errorOf('/skip W2', 'W1.2')).toBe(
+      '`W2` is not a worker id: worker ids look like W2.1, e.g. `/skip W2.1`.',
+    );
+  });
+
+  it('lists the known commands for an unknown one', () => {
+    expect(errorOf('/aprove')).toBe(
+      `\`/aprove\` is not a Baton command. The commands are: ${listCommands()}.`,
+    );
+    expect(listCommands()).toBe(
+      '`/approve`, `/replan <what to change>`, `/retry W2.1 [instructions]`, `/skip W2.1`, `/merge W2.1`, `/pause`, `/resume`, `/cancel`, `/status`, `/improve [N]`.'.slice(
+        0,
+        -1,
+      ),
+    );
+  });
+
+  it('keeps good commands beside bad ones', () => {
+    expect(parseCommands('/approve\n/skip\n/cc @alice')).toEqual({
+      commands: [{ name: 'approve' }],
+      errors: [
+        { line: '/skip', message: '/skip needs a worker id: `/skip W2.1`.' },
+        { line: '/cc @alice', message: expect.stringContaining('`/cc` is not a Baton command.') },
+      ],
+    });
+  });
+});

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommands } from '../../src/core/parse-commands.js';
+import {
+  BATON_REPLY_MARKER,
+  isBatonComment,
+  renderCommandErrors,
+  renderCommandRefusal,
+  renderLabelRefusal,
+} from '../../src/core/render-replies.js';
+import { renderStatus } from '../../src/core/render-status.js';
+
+describe('replies', () => {
+  it('refuses a label added without write access', () => {
+    expect(renderLabelRefusal({ user: 'mallory', label: 'orchestrate' })).toMatchInlineSnapshot(`
+      "<!-- baton:reply -->
+      Thanks, @mallory. Baton starts a build only when someone with write access adds the \`orchestrate\` label, so nothing has started.
+
+      A maintainer can add the label to start it.
+      "
+    `);
+  });
+
+  it('refuses a command from someone without write access', () => {
+    expect(
+      renderCommandRefusal({ user: 'dependabot[bot]', command: '/approve' }),
+    ).toMatchInlineSnapshot(`
+      "<!-- baton:reply -->
+      Sorry, @dependabot[bot]: Baton takes commands only from people with write, maintain or admin permission on this repository, so \`/approve\` was not run.
+
+      A maintainer can run it for you.
+      "
+    `);
+  });
+
+  it('explains one bad command and lists the commands', () => {
+    const { errors } = parseCommands('/skip');
+    expect(renderCommandErrors(errors)).toMatchInlineSnapshot(`
+      "<!-- baton:reply -->
+      Baton could not run this command:
+
+      - \`/skip\`: /skip needs a worker id: \`/skip W2.1\`.
+
+      Commands: \`/approve\`, \`/replan <what to change>\`, \`/retry W2.1 [instructions]\`, \`/skip W2.1\`, \`/merge W2.1\`, \`/pause\`, \`/resume\`, \`/cancel\`, \`/status\`, \`/improve [N]\`.
+
+      On a worker's pull request the worker id may be left out.
+      "
+    `);
+  });
+
+  it('explains several bad commands without listing the commands twice', () => {
+    const { errors } = parseCommands(`/aprove\n/improve 20\n/retry W2 ${'x'.repeat(120)}`);
+    expect(renderCommandErrors(errors)).toMatchInlineSnapshot(`
+      "<!-- baton:reply -->
+      Baton could not run these commands:
+
+      - \`/aprove\`: \`/aprove\` is not a Baton command. The commands are: \`/approve\`, \`/replan <what to change>\`, \`/retry W2.1 [instructions]\`, \`/skip W2.1\`, \`/merge W2.1\`, \`/pause\`, \`/resume\`, \`/cancel\`, \`/status\`, \`/improve [N]\`.
+      - \`/improve 20\`: /improve takes a number of loops from 1 to 10, or nothing for 1: \`/improve 3\`.
+      - \`/retry W2 xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…\`: \`W2\` is not a worker id: worker ids look like W2.1, e.g. \`/retry W2.1 [instructions]\`.
+
+      On a worker's pull request the worker id may be left out.
+      "
+    `);
+  });
+
+  it('keeps what a user wrote inert: logins trimmed, the rest in code spans', () => {
+    const label = renderLabelRefusal({ user: 'eve --> @x', label: 'a`b' });
+    expect(label).toContain('Thanks, @eve--x.');
+    expect(label).toContain('the ``a`b`` label');
+    const command = renderCommandRefusal({ user: 'eve', command: '/x <!-- y' });
+    expect(command).toContain('so `/x <!-- y` was not run');
+  });
+
+  it.each([
+    renderLabelRefusal({ user: 'a', label: 'l' }),
+    renderCommandRefusal({ user: 'a', command: '/approve' }),
+    renderCommandErrors([{ line: '/x', message: 'no' }]),
+  ])('marks every reply as Baton’s own (%#)', (body) => {
+    expect(body.startsWith(`${BATON_REPLY_MARKER}\n`)).toBe(true);
+    expect(isBatonComment(body)).toBe(true);
+    expect(parseCommands(body)).toEqual({ commands: [], errors: [] });
+  });
+});
+
+describe('isBatonComment', () => {
+  it.each([
+    [
+      'a status comment',
+      renderStatus({ phase: 'planning', build: '1-x', run: null, replan: false }),
+      true,
+    ],
+    ['a reply', `${BATON_REPLY_MARKER}\nHello`, true],
+    ['any other Baton marker', 'Review\n<!-- baton:verdict approve -->', true],
+    ['a person’s command', '/approve', false],
+    ['an ordinary HTML comment', '<!-- template -->\n/approve', false],
+  ])('tells %s', (_name, body, expected) => {
+    expect(isBatonComment(body)).toBe(expected);
+  });
+});

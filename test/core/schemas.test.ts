@@ -1,0 +1,255 @@
+import { describe, expect, it } from 'vitest';
+import { parseBrief } from '../../src/core/brief.js';
+import { Completion } from '../../src/core/completion.js';
+import { Config, defaultConfig, parseConfig } from '../../src/core/config.js';
+import { Plan, waveOf } from '../../src/core/plan.js';
+
+function makePlanJson(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    version: 1,
+    build: '12-add-login',
+    issue: 12,
+    title: 'Add login',
+    summary: 'A form and an API.',
+    workers: [{ id: 'W1.1', title: 'Form' }],
+    ...overrides,
+  };
+}
+
+describe('Plan', () => {
+  it('fills a worker’s defaults', () => {
+    expect(Plan.parse(makePlanJson()).workers).toEqual([
+      { id: 'W1.1', title: 'Form', depends_on: [], complexity: 'normal' },
+    ]);
+  });
+
+  it.each([
+    ['no workers', { workers: [] }],
+    ['an unknown field', { extra: true }],
+    ['a worker with an unknown field', { workers: [{ id: 'W1.1', title: 'x', model: 'y' }] }],
+    ['a bad worker id', { workers: [{ id: 'W1', title: 'x' }] }],
+    ['a blank title', { title: '   ' }],
+    ['version 2', { version: 2 }],
+    ['issue 0', { issue: 0 }],
+  ])('refuses a plan with %s', (_name, overrides) => {
+    expect(Plan.safeParse(makePlanJson(overrides)).success).toBe(false);
+  });
+
+  it.each([
+    ['W1.1', 1],
+    ['W12.3', 12],
+  ])('reads the wave of %s', (id, wave) => {
+    expect(waveOf(id)).toBe(wave);
+  });
+});
+
+function makeBrief(frontMatter: string, body = '# Mission\nBuild the form.\n'): string {
+  return `---\n${frontMatter}\n---\n${body}`;
+}
+
+const FRONT = 'worker_id: W2.1\ntitle: Login API\nwave: 2\ndepends_on: [W1.1]\ncomplexity: complex';
+
+describe('parseBrief', () => {
+  it('splits the front matter from the body', () => {
+    expect(parseBrief(makeBrief(FRONT))).toEqual({
+      ok: true,
+      frontMatter: {
+        worker_id: 'W2.1',
+        title: 'Login API',
+        wave: 2,
+        depends_on: ['W1.1'],
+        complexity: 'complex',
+      },
+      body: '# Mission\nBuild the form.\n',
+    });
+  });
+
+  it.each([
+    ['Windows line ends', makeBrief(FRONT).replace(/\n/g, '\r\n')],
+    ['a byte order mark', `\uFEFF${makeBrief(FRONT)}`],
+    ['spaces after a fence', makeBrief(FRONT).replace(/---\n/g, '---  \n')],
+  ])('reads a brief with %s', (_name, text) => {
+    expect(parseBrief(text)).toMatchObject({ ok: true, frontMatter: { worker_id: 'W2.1' } });
+  });
+
+  it('fills the defaults', () => {
+    const parsed = parseBrief(makeBrief('worker_id: W1.1\ntitle: Form\nwave: 1'));
+    expect(parsed).toMatchObject({
+      ok: true,
+      frontMatter: { depends_on: [], complexity: 'normal' },
+    });
+  });
+
+  it.each([
+    [
+      'no front matter',
+      '# Mission\n',
+      ['the brief must start with YAML front matter between --- lines'],
+    ],
+    [
+      'an unclosed front matter',
+      `---\n${FRONT}\n# Mission\n`,
+      ['the brief must start with YAML front matter between --- lines'],
+    ],
+    [
+      'a longer closing line',
+      `---\n${FRONT}\n----\nBody`,
+      ['the brief must start with YAML front matter between --- lines'],
+    ],
+    [
+      'broken YAML',
+      makeBrief('worker_id: [W1.1'),
+      [expect.stringMatching(/^front matter is not valid YAML: /)],
+    ],
+    [
+      'YAML that is not a mapping',
+      makeBrief('just text'),
+      ['front matter (root): Invalid input: expected object, received string'],
+    ],
+    [
+      'bad fields',
+      makeBrief('worker_id: W1\ntitle: ""\nwave: 1'),
+      [
+        'front matter worker_id: a worker id is W<wave>.<seq>, like W1.2',
+        'front matter title: Too small: expected string to have >=1 characters',
+      ],
+    ],
+    [
+      'a wave that is not the id’s',
+      makeBrief('worker_id: W2.1\ntitle: x\nwave: 1'),
+      ['front matter wave: is 1, but W2.1 is in wave 2'],
+    ],
+    ['no body', makeBrief(FRONT, '\n  \n'), ['the brief has no body after its front matter']],
+    [
+      'nothing after the closing line',
+      `---\n${FRONT}\n---`,
+      ['the brief has no body after its front matter'],
+    ],
+  ])('refuses a brief with %s', (_name, text, problems) => {
+    expect(parseBrief(text)).toEqual({ ok: false, problems });
+  });
+});
+
+function makeCompletion(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    worker_id: 'W1.1',
+    status: 'complete',
+    summary: 'Added the form.',
+    usage: { input_tokens: 10, output_tokens: 5, cost_usd: 0.01, turns: 2, seconds: 30 },
+    ...overrides,
+  };
+}
+
+describe('Completion', () => {
+  it('fills the defaults', () => {
+    expect(Completion.parse(makeCompletion())).toEqual({
+      ...makeCompletion(),
+      artifacts: [],
+      learnings: [],
+      concerns: [],
+      decisions: [],
+      follow_up: [],
+      usage: {
+        input_tokens: 10,
+        output_tokens: 5,
+        cache_read_input_tokens: 0,
+        cache_creation_input_tokens: 0,
+        cost_usd: 0.01,
+        turns: 2,
+        seconds: 30,
+      },
+    });
+  });
+
+  it.each([
+    ['an unknown status', { status: 'done' }],
+    ['an empty summary', { summary: ' ' }],
+    ['too many concerns', { concerns: Array.from({ length: 51 }, () => 'x') }],
+    ['a concern too long', { concerns: ['x'.repeat(2001)] }],
+    ['an unknown field', { notes: 'x' }],
+    [
+      'negative tokens',
+      { usage: { input_tokens: -1, output_tokens: 0, cost_usd: 0, turns: 0, seconds: 0 } },
+    ],
+    ['no usage', { usage: undefined }],
+  ])('refuses a completion with %s', (_name, overrides) => {
+    expect(Completion.safeParse(makeCompletion(overrides)).success).toBe(false);
+  });
+});
+
+describe('config', () => {
+  it('has the documented defaults', () => {
+    expect(defaultConfig()).toEqual({
+      label: 'orchestrate',
+      approval: 'plan',
+      maxParallel: 4,
+      models: {
+        plan: 'claude-opus-5-5',
+        easy: 'claude-haiku-5-5',
+        normal: 'claude-sonnet-5-5',
+        complex: 'claude-opus-5-5',
+        review: 'claude-sonnet-5-5',
+      },
+      review: { enabled: true, maxFixRounds: 2, requireHuman: false },
+      merge: { method: 'squash', requireChecks: true },
+      session: { timeoutMinutes: 60, queuedMinutes: 30, maxTurns: 80, allowWorkflowChanges: false },
+      budget: { maxUsd: null },
+      final: { autoMerge: false, keepRecord: true },
+    });
+  });
+
+  it.each([null, undefined, {}])('reads an empty file (%j) as the defaults', (raw) => {
+    expect(parseConfig(raw)).toEqual({ ok: true, config: defaultConfig() });
+  });
+
+  it('keeps the defaults beside what a file sets', () => {
+    const parsed = parseConfig({
+      label: 'baton',
+      review: { maxFixRounds: 0 },
+      budget: { maxUsd: 25 },
+    });
+    expect(parsed).toEqual({
+      ok: true,
+      config: {
+        ...defaultConfig(),
+        label: 'baton',
+        review: { ...defaultConfig().review, maxFixRounds: 0 },
+        budget: { maxUsd: 25 },
+      },
+    });
+    expect(Config.parse({ approval: 'none' }).approval).toBe('none');
+  });
+
+  it.each([
+    [
+      'a misspelt key',
+      { labl: 'x' },
+      [{ field: 'labl', message: 'is not a Baton setting (check the spelling)' }],
+    ],
+    [
+      'misspelt nested keys',
+      { review: { maxFixRound: 1, enable: true } },
+      [
+        { field: 'review.maxFixRound', message: 'is not a Baton setting (check the spelling)' },
+        { field: 'review.enable', message: 'is not a Baton setting (check the spelling)' },
+      ],
+    ],
+    [
+      'a value out of range',
+      { maxParallel: 50 },
+      [{ field: 'maxParallel', message: 'Too big: expected number to be <=20' }],
+    ],
+    [
+      'a wrong type',
+      { merge: { method: 'fast-forward' } },
+      [{ field: 'merge.method', message: expect.stringContaining('expected one of') }],
+    ],
+    [
+      'a file that is not a mapping',
+      'label: x',
+      [{ field: '(file)', message: 'Invalid input: expected object, received string' }],
+    ],
+  ])('names the field of %s', (_name, raw, problems) => {
+    expect(parseConfig(raw)).toEqual({ ok: false, problems });
+  });
+});

@@ -1,0 +1,247 @@
+import { describe, expect, it } from 'vitest';
+import { BRIEF_MAX_BYTES, MAX_WORKERS, validatePlan } from '../../src/core/validate-plan.js';
+
+const BUILD = '12-add-login';
+
+interface RawWorker {
+  id: unknown;
+  title?: unknown;
+  depends_on?: unknown;
+  complexity?: unknown;
+  [key: string]: unknown;
+}
+
+function makeWorker(
+  id: string,
+  dependsOn: string[] = [],
+  extra: Partial<RawWorker> = {},
+): RawWorker {
+  return { id, title: `Work of ${id}`, depends_on: dependsOn, complexity: 'normal', ...extra };
+}
+
+function makeRaw(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    version: 1,
+    build: BUILD,
+    issue: 12,
+    title: 'Add login',
+    summary: 'Log in with a password.',
+    workers: [makeWorker('W1.1'), makeWorker('W1.2'), makeWorker('W2.1', ['W1.1', 'W1.2'])],
+    ...overrides,
+  };
+}
+
+/** Every brief present and small, for the workers of `raw`. */
+function briefsFor(raw: Record<string, unknown>, size = 1000): Record<string, number> {
+  const workers = Array.isArray(raw.workers) ? (raw.workers as RawWorker[]) : [];
+  return Object.fromEntries(workers.map((worker) => [`workers/${String(worker.id)}.md`, size]));
+}
+
+function problemsOf(raw: Record<string, unknown>, briefSizes = briefsFor(raw)): string[] {
+  const result = validatePlan({ raw, build: BUILD, briefSizes });
+  return result.ok ? [] : result.problems;
+}
+
+describe('validatePlan', () => {
+  it('accepts a sound plan and fills the defaults', () => {
+    const raw = makeRaw({ workers: [{ id: 'W1.1', title: 'Only' }] });
+    expect(validatePlan({ raw, build: BUILD, briefSizes: briefsFor(raw) })).toEqual({
+      ok: true,
+      plan: {
+        ...raw,
+        workers: [{ id: 'W1.1', title: 'Only', depends_on: [], complexity: 'normal' }],
+      },
+    });
+  });
+
+  it.each([
+    [
+      'the file is not an object',
+      null,
+      ['plan.json (the whole file): Invalid input: expected object, received null.'],
+    ],
+    ['a field is missing', { summary: undefined }, ['plan.json summary is missing; add it.']],
+    [
+      'the version is unknown',
+      { version: 2 },
+      ['plan.json version: Invalid input: expected 1 (got 2).'],
+    ],
+    [
+      'a field is unknown',
+      { owner: 'x' },
+      ['plan.json (the whole file): "owner" is not a plan field; remove or rename it.'],
+    ],
+    [
+      'fields are unknown',
+      { owner: 'x', repo: 'y' },
+      ['plan.json (the whole file): "owner", "repo" are not plan fields; remove or rename it.'],
+    ],
+    [
+      'the issue is not a number',
+      { issue: 'twelve' },
+      ['plan.json issue: Invalid input: expected number, received string.'],
+    ],
+  ])('reports the schema problem when %s', (_name, overrides, expected) => {
+    const raw = overrides === null ? null : makeRaw(overrides);
+    const result = validatePlan({ raw, build: BUILD, briefSizes: briefsFor(makeRaw()) });
+    expect(result).toEqual({ ok: false, problems: expected });
+  });
+
+  it('names the path and the worker of a schema problem inside a worker', () => {
+    const raw = makeRaw({
+      workers: [
+        makeWorker('W1.1'),
+        makeWorker('W1.2', [], { complexity: 'hard', extra: true }),
+        makeWorker('W2.1', ['W1.1', 'first']),
+        makeWorker('w2.2'),
+        makeWorker('W2.3', [], { title: '' }),
+        'W2.4',
+      ],
+    });
+    expect(problemsOf(raw)).toEqual([
+      'plan.json workers[1].complexity (worker W1.2): Invalid option: expected one of "easy"|"normal"|"complex" (got "hard").',
+      'plan.json workers[1] (worker W1.2): "extra" is not a plan field; remove or rename it.',
+      'plan.json workers[2].depends_on[1] (worker W2.1): a worker id is W<wave>.<seq>, like W1.2 (got "first").',
+      'plan.json workers[3].id: a worker id is W<wave>.<seq>, like W1.2 (got "w2.2").',
+      'plan.json workers[4].title (worker W2.3): Too small: expected string to have >=1 characters.',
+      'plan.json workers[5]: Invalid input: expected object, received string.',
+    ]);
+  });
+
+  it('shortens a long value it quotes', () => {
+    const raw = makeRaw({ workers: [makeWorker('W1.1', [], { complexity: 'x'.repeat(100) })] });
+    expect(problemsOf(raw)[0]).toMatch(/\(got "x{58}…\)\.$/);
+  });
+
+  it.each([
+    [
+      'build',
+      { build: '13-other' },
+      'plan.json says "build": "13-other", but it lies on the branch of build 12-add-login; set "build": "12-add-login".',
+    ],
+    [
+      'issue',
+      { issue: 13 },
+      'plan.json says "issue": 13, but build 12-add-login answers issue 12; set "issue": 12.',
+    ],
+  ])('reports a plan whose %s does not match the branch', (_field, overrides, expected) => {
+    expect(problemsOf(makeRaw(overrides))).toEqual([expected]);
+  });
+
+  it(`refuses more than ${MAX_WORKERS} workers, once`, () => {
+    const many = Array.from({ length: 501 }, (_, i) =>
+      makeWorker(`W${Math.floor(i / 99) + 1}.${(i % 99) + 1}`),
+    );
+    const at = makeRaw({ workers: many.slice(0, MAX_WORKERS) });
+    expect(problemsOf(at)).toEqual([]);
+    expect(problemsOf(makeRaw({ workers: many.slice(0, MAX_WORKERS + 1) }))).toEqual([
+      'The plan has 61 workers, more than the 60 allowed; merge small workers or leave work for a follow-up build.',
+    ]);
+    const huge = makeRaw({ workers: many });
+    expect(problemsOf(huge)).toEqual([
+      'The plan has 501 workers, more than the 60 allowed; merge small workers or leave work for a follow-up build.',
+    ]);
+  });
+
+  it('reports a duplicate id with the places it is used', () => {
+    const raw = makeRaw({ workers: [makeWorker('W1.1'), makeWorker('W1.2'), makeWorker('W1.1')] });
+    expect(problemsOf(raw)).toEqual([
+      'W1.1 is the id of 2 workers (workers[0], workers[2]); give each worker its own id.',
+    ]);
+  });
+
+  it.each([
+    [
+      'on itself',
+      [makeWorker('W1.1', ['W1.1'])],
+      ['W1.1 depends on itself; remove W1.1 from its depends_on.'],
+    ],
+    [
+      'on an unknown worker',
+      [makeWorker('W1.1'), makeWorker('W2.1', ['W1.9'])],
+      ['W2.1 depends on W1.9, which is not in the plan; add W1.9 or remove it from depends_on.'],
+    ],
+    [
+      'twice on the same worker',
+      [makeWorker('W1.1'), makeWorker('W2.1', ['W1.1', 'W1.1'])],
+      ['W2.1 lists W1.1 more than once in depends_on; list it once.'],
+    ],
+    [
+      'on a later wave',
+      [makeWorker('W1.1', ['W2.1']), makeWorker('W2.1')],
+      [
+        'W1.1 (wave 1) depends on W2.1 in a later wave; a worker may depend only on earlier waves, so move W1.1 to a later wave or drop the dependency.',
+      ],
+    ],
+  ])('reports a dependency %s', (_name, workers, expected) => {
+    expect(problemsOf(makeRaw({ workers }))).toEqual(expected);
+  });
+
+  it('names a dependency cycle, besides the wave rule it breaks', () => {
+    const raw = makeRaw({
+      workers: [
+        makeWorker('W1.2', ['W1.3']),
+        makeWorker('W1.3', ['W1.1']),
+        makeWorker('W1.1', ['W1.2']),
+      ],
+    });
+    expect(problemsOf(raw)).toEqual([
+      'W1.2 (wave 1) depends on W1.3 in the same wave; a worker may depend only on earlier waves, so move W1.2 to a later wave or drop the dependency.',
+      'W1.3 (wave 1) depends on W1.1 in the same wave; a worker may depend only on earlier waves, so move W1.3 to a later wave or drop the dependency.',
+      'W1.1 (wave 1) depends on W1.2 in the same wave; a worker may depend only on earlier waves, so move W1.1 to a later wave or drop the dependency.',
+      'Dependencies form a cycle: W1.1, which depends on W1.2, which depends on W1.3, which depends on W1.1; remove one of these dependencies.',
+    ]);
+  });
+
+  it('names each separate cycle once', () => {
+    const raw = makeRaw({
+      workers: [
+        makeWorker('W1.1', ['W2.1']),
+        makeWorker('W2.1', ['W1.1']),
+        makeWorker('W3.1', ['W3.2']),
+        makeWorker('W3.2', ['W3.1', 'W1.1']),
+      ],
+    });
+    expect(problemsOf(raw).filter((problem) => problem.startsWith('Dependencies'))).toEqual([
+      'Dependencies form a cycle: W1.1, which depends on W2.1, which depends on W1.1; remove one of these dependencies.',
+      'Dependencies form a cycle: W3.1, which depends on W3.2, which depends on W3.1; remove one of these dependencies.',
+    ]);
+  });
+
+  it.each([
+    ['missing', {}, ['W1.2 has no brief: commit workers/W1.2.md beside plan.json.']],
+    ['at the limit', { 'workers/W1.2.md': BRIEF_MAX_BYTES }, []],
+    [
+      'over the limit',
+      { 'workers/W1.2.md': BRIEF_MAX_BYTES + 1 },
+      [
+        'The brief of W1.2 (workers/W1.2.md) is 32769 bytes, more than the 32768 allowed (32 KB); shorten it or split the worker.',
+      ],
+    ],
+  ])('checks a brief that is %s', (_name, sizes, expected) => {
+    const raw = makeRaw({ workers: [makeWorker('W1.1'), makeWorker('W1.2')] });
+    expect(problemsOf(raw, { 'workers/W1.1.md': 10, ...sizes })).toEqual(expected);
+  });
+
+  it('reports every problem at once, schema and rules together', () => {
+    const raw = makeRaw({
+      build: 'other',
+      workers: [makeWorker('W1.1', ['W1.1']), makeWorker('W2.1', ['W3.1'], { complexity: 'hard' })],
+    });
+    expect(problemsOf(raw, {})).toEqual([
+      'plan.json workers[1].complexity (worker W2.1): Invalid option: expected one of "easy"|"normal"|"complex" (got "hard").',
+      'plan.json says "build": "other", but it lies on the branch of build 12-add-login; set "build": "12-add-login".',
+      'W1.1 depends on itself; remove W1.1 from its depends_on.',
+      'W2.1 depends on W3.1, which is not in the plan; add W3.1 or remove it from depends_on.',
+      'W1.1 has no brief: commit workers/W1.1.md beside plan.json.',
+      'W2.1 has no brief: commit workers/W2.1.md beside plan.json.',
+    ]);
+  });
+
+  it('reads what it can of workers whose depends_on is not a list', () => {
+    const raw = makeRaw({ workers: [makeWorker('W1.1', [], { depends_on: 'W1.2' })] });
+    expect(problemsOf(raw)).toEqual([
+      'plan.json workers[0].depends_on (worker W1.1): Invalid input: expected array, received string.',
+    ]);
+  });
+});
