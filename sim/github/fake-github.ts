@@ -1,0 +1,326 @@
+import { type ApiRequest, type ApiResponse, Router } from './router.js';
+import { registerGitRoutes } from './routes-git.js';
+import { registerIssueRoutes } from './routes-issues.js';
+import { registerPullRoutes } from './routes-pulls.js';
+import { registerRunRoutes } from './routes-runs.js';
+import { GitStore } from './store.js';
+
+export interface SimUser {
+  login: string;
+  type: 'User' | 'Bot';
+}
+
+export interface SimIssue {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  labels: string[];
+  user: SimUser;
+  createdAt: string;
+  /** Set for pull requests, which are issues too. */
+  pull: boolean;
+}
+
+export interface SimComment {
+  id: number;
+  issue: number;
+  body: string;
+  user: SimUser;
+  createdAt: string;
+  updatedAt: string;
+  reactions: { login: string; content: string }[];
+}
+
+export interface SimPull {
+  number: number;
+  title: string;
+  body: string;
+  head: string;
+  base: string;
+  state: 'open' | 'closed';
+  mergedAt: string | null;
+  user: SimUser;
+  createdAt: string;
+  autoMerge: boolean;
+}
+
+export interface SimReview {
+  id: number;
+  pull: number;
+  user: SimUser;
+  body: string;
+  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED';
+  commitId: string;
+  submittedAt: string;
+  comments: { path: string; line: number; side: string; body: string }[];
+}
+
+export interface SimCheckRun {
+  id: number;
+  headSha: string;
+  name: string;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion: string | null;
+  detailsUrl: string;
+  output?: unknown;
+}
+
+export interface SimRun {
+  id: number;
+  workflow: string;
+  displayTitle: string;
+  event: string;
+  headBranch: string;
+  headSha: string;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion: string | null;
+  createdAt: string;
+  updatedAt: string;
+  runAttempt: number;
+  inputs: Record<string, string>;
+}
+
+/** Something the app did, as a test wants to assert it. */
+export interface SimRequestLog {
+  /** `GET /repos/{owner}/{repo}/issues/{issue_number}`, GitHub's route template. */
+  route: string;
+  status: number;
+  method: string;
+  path: string;
+  body: unknown;
+}
+
+export interface FakeGitHubOptions {
+  owner?: string;
+  repo?: string;
+  defaultBranch?: string;
+  /** The app's bot login, `<slug>[bot]`. */
+  botLogin?: string;
+  /** The clock; tests move it. */
+  now?: () => string;
+}
+
+/**
+ * A GitHub good enough to run Baton against: one repository, its git data,
+ * issues, comments, pull requests, reviews, checks and Actions runs, served
+ * through GitHub's own route templates. Tests mount it on nock; the end-to-end
+ * simulator serves it over HTTP.
+ */
+export class FakeGitHub {
+  readonly owner: string;
+  readonly repo: string;
+  readonly defaultBranch: string;
+  readonly botLogin: string;
+  readonly git = new GitStore();
+  readonly issues = new Map<number, SimIssue>();
+  readonly comments: SimComment[] = [];
+  readonly pulls = new Map<number, SimPull>();
+  readonly reviews: SimReview[] = [];
+  readonly checkRuns: SimCheckRun[] = [];
+  readonly runs: SimRun[] = [];
+  readonly permissions = new Map<string, 'admin' | 'write' | 'read' | 'none'>();
+  readonly log: SimRequestLog[] = [];
+  /** Workflows GitHub knows (on the default branch), by file name. */
+  readonly workflows = new Set<string>();
+  /** Answers to give once, before routing: `{ route, status, body }` (fault injection). */
+  readonly faults: { route: string; response: ApiResponse }[] = [];
+  now: () => string;
+  #ids = 1000;
+  readonly #router = new Router();
+
+  constructor(options: FakeGitHubOptions = {}) {
+    this.owner = options.owner ?? 'octo-org';
+    this.repo = options.repo ?? 'widgets';
+    this.defaultBranch = options.defaultBranch ?? 'main';
+    this.botLogin = options.botLogin ?? 'baton[bot]';
+    this.now = options.now ?? (() => new Date().toISOString());
+    this.git.commitOn(this.defaultBranch, { 'README.md': '# widgets\n' }, 'Initial commit');
+    registerGitRoutes(this.#router, this);
+    registerIssueRoutes(this.#router, this);
+    registerPullRoutes(this.#router, this);
+    registerRunRoutes(this.#router, this);
+  }
+
+  nextId(): number {
+    return ++this.#ids;
+  }
+
+  get fullName(): string {
+    return `${this.owner}/${this.repo}`;
+  }
+
+  get htmlUrl(): string {
+    return `https://github.com/${this.fullName}`;
+  }
+
+  user(login: string): SimUser {
+    return { login, type: login.endsWith('[bot]') ? 'Bot' : 'User' };
+  }
+
+  /** Handles one REST request; unknown routes answer 501 so a test sees them. */
+  handle(request: ApiRequest): ApiResponse {
+    const matched = this.#router.match(request);
+    const route = matched?.template ?? `${request.method} ${request.path}`;
+    const faultIndex = this.faults.findIndex((fault) => fault.route === route);
+    const response =
+      faultIndex >= 0
+        ? (this.faults.splice(faultIndex, 1)[0] as { response: ApiResponse }).response
+        : (matched?.response ?? {
+            status: 501,
+            body: { message: `the simulator has no route for ${route}` },
+          });
+    this.log.push({
+      route,
+      status: response.status,
+      method: request.method,
+      path: request.path,
+      body: request.body,
+    });
+    return response;
+  }
+
+  /** Opens an issue; returns its number. */
+  openIssue({
+    title,
+    body = '',
+    user = 'octocat',
+    labels = [],
+  }: {
+    title: string;
+    body?: string;
+    user?: string;
+    labels?: string[];
+  }): number {
+    const number = this.nextIssueNumber();
+    this.issues.set(number, {
+      number,
+      title,
+      body,
+      state: 'open',
+      labels,
+      user: this.user(user),
+      createdAt: this.now(),
+      pull: false,
+    });
+    return number;
+  }
+
+  nextIssueNumber(): number {
+    return Math.max(0, ...this.issues.keys()) + 1;
+  }
+
+  addComment({ issue, body, user }: { issue: number; body: string; user: string }): SimComment {
+    const at = this.now();
+    const comment: SimComment = {
+      id: this.nextId(),
+      issue,
+      body,
+      user: this.user(user),
+      createdAt: at,
+      updatedAt: at,
+      reactions: [],
+    };
+    this.comments.push(comment);
+    return comment;
+  }
+
+  openPull({
+    title,
+    body,
+    head,
+    base,
+    user,
+  }: {
+    title: string;
+    body: string;
+    head: string;
+    base: string;
+    user: string;
+  }): SimPull {
+    const number = this.nextIssueNumber();
+    const at = this.now();
+    this.issues.set(number, {
+      number,
+      title,
+      body,
+      state: 'open',
+      labels: [],
+      user: this.user(user),
+      createdAt: at,
+      pull: true,
+    });
+    const pull: SimPull = {
+      number,
+      title,
+      body,
+      head,
+      base,
+      state: 'open',
+      mergedAt: null,
+      user: this.user(user),
+      createdAt: at,
+      autoMerge: false,
+    };
+    this.pulls.set(number, pull);
+    return pull;
+  }
+
+  addReview(review: Omit<SimReview, 'id' | 'submittedAt' | 'user'> & { user: string }): SimReview {
+    const stored: SimReview = {
+      ...review,
+      id: this.nextId(),
+      user: this.user(review.user),
+      submittedAt: this.now(),
+    };
+    this.reviews.push(stored);
+    return stored;
+  }
+
+  /** Records a dispatched run; its name follows the workflow's `run-name`. */
+  startRun({
+    workflow,
+    ref,
+    sha,
+    inputs,
+  }: {
+    workflow: string;
+    ref: string;
+    sha: string;
+    inputs: Record<string, string>;
+  }): SimRun {
+    const at = this.now();
+    const displayTitle = `baton ${inputs.role ?? ''} ${inputs.build ?? ''} ${inputs.worker || '-'} ${inputs.trigger || '-'}`;
+    const run: SimRun = {
+      id: this.nextId(),
+      workflow,
+      displayTitle,
+      event: 'workflow_dispatch',
+      headBranch: ref,
+      headSha: sha,
+      status: 'queued',
+      conclusion: null,
+      createdAt: at,
+      updatedAt: at,
+      runAttempt: 1,
+      inputs,
+    };
+    this.runs.push(run);
+    return run;
+  }
+
+  finishRun(id: number, conclusion: string): void {
+    const run = this.runs.find((r) => r.id === id);
+    if (!run) throw new Error(`no run ${id}`);
+    run.status = 'completed';
+    run.conclusion = conclusion;
+    run.updatedAt = this.now();
+  }
+
+  /** Routes the app called that are not in `allowed` (a list of GitHub route templates). */
+  callsOutside(allowed: Set<string>): string[] {
+    return [...new Set(this.log.map((entry) => entry.route))].filter(
+      (route) => !allowed.has(route),
+    );
+  }
+}

@@ -1,0 +1,175 @@
+import type { FakeGitHub } from './fake-github.js';
+import { json, notFound, type Router, unprocessable } from './router.js';
+
+/** Git data, contents, compare and merges; plus the app's own endpoints. */
+export function registerGitRoutes(router: Router, gh: FakeGitHub): void {
+  const repoPath = '/repos/{owner}/{repo}';
+  router
+    .on('GET', '/app', () =>
+      json(200, { id: 1, slug: gh.botLogin.replace(/\[bot\]$/, ''), name: 'Baton' }),
+    )
+    .on('POST', '/app/installations/{installation_id}/access_tokens', () =>
+      json(201, { token: 'ghs_simulated', expires_at: '2099-01-01T00:00:00Z', permissions: {} }),
+    )
+    .on('GET', repoPath, () =>
+      json(200, {
+        id: 1,
+        name: gh.repo,
+        full_name: gh.fullName,
+        default_branch: gh.defaultBranch,
+        owner: { login: gh.owner },
+      }),
+    )
+    .on('GET', `${repoPath}/contents/{path}`, ({ path = '' }, request) => {
+      const ref = request.query.get('ref') ?? gh.defaultBranch;
+      const sha = gh.git.resolve(ref);
+      const entry = sha ? gh.git.entryAt(sha, path) : null;
+      if (!sha || !entry) return notFound();
+      if (entry.type === 'tree') {
+        return json(
+          200,
+          gh.git.listDir(sha, path.replace(/\/+$/, '')).map((child) => ({
+            name: child.name,
+            path: `${path.replace(/\/+$/, '')}/${child.name}`,
+            type: child.type === 'tree' ? 'dir' : 'file',
+            sha: child.sha,
+            size: child.size,
+          })),
+        );
+      }
+      const content = entry.content ?? '';
+      if ((request.headers.accept ?? '').includes('raw')) {
+        return {
+          status: 200,
+          body: content,
+          headers: { 'content-type': 'text/plain; charset=utf-8' },
+        };
+      }
+      return json(200, {
+        type: 'file',
+        name: path.split('/').at(-1),
+        path,
+        sha: entry.sha,
+        size: entry.size,
+        encoding: 'base64',
+        content: Buffer.from(content).toString('base64'),
+      });
+    })
+    .on('GET', `${repoPath}/git/matching-refs/{ref}`, ({ ref = '' }) =>
+      json(
+        200,
+        [...gh.git.refs]
+          .filter(([name]) => name.startsWith(`refs/${ref}`))
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([name, sha]) => refBody(name, sha)),
+      ),
+    )
+    .on('GET', `${repoPath}/git/ref/{ref}`, ({ ref = '' }) => {
+      const sha = gh.git.refs.get(`refs/${ref}`);
+      return sha ? json(200, refBody(`refs/${ref}`, sha)) : notFound();
+    })
+    .on('POST', `${repoPath}/git/refs`, (_, request) => {
+      const { ref, sha } = request.body as { ref: string; sha: string };
+      if (!ref.startsWith('refs/') || ref.split('/').length < 3)
+        return unprocessable('Reference name is invalid');
+      if (gh.git.refs.has(ref)) return unprocessable('Reference already exists');
+      if (gh.git.objects.get(sha)?.type !== 'commit') return unprocessable('Object does not exist');
+      gh.git.refs.set(ref, sha);
+      return json(201, refBody(ref, sha));
+    })
+    .on('PATCH', `${repoPath}/git/refs/{ref}`, ({ ref = '' }, request) => {
+      const { sha, force } = request.body as { sha: string; force?: boolean };
+      const name = `refs/${ref}`;
+      const current = gh.git.refs.get(name);
+      if (!current) return unprocessable('Reference does not exist');
+      if (!force && !gh.git.isAncestor(current, sha))
+        return unprocessable('Update is not a fast forward');
+      gh.git.refs.set(name, sha);
+      return json(200, refBody(name, sha));
+    })
+    .on('DELETE', `${repoPath}/git/refs/{ref}`, ({ ref = '' }) =>
+      gh.git.refs.delete(`refs/${ref}`) ? json(204) : unprocessable('Reference does not exist'),
+    )
+    .on('GET', `${repoPath}/git/trees/{tree_sha}`, ({ tree_sha = '' }) => {
+      const tree = gh.git.objects.get(tree_sha);
+      if (tree?.type !== 'tree') return notFound();
+      return json(200, {
+        sha: tree_sha,
+        truncated: false,
+        tree: tree.entries.map((e) => ({
+          path: e.name,
+          type: e.type,
+          sha: e.sha,
+          size: e.size,
+          mode: '100644',
+        })),
+      });
+    })
+    .on('GET', `${repoPath}/git/blobs/{file_sha}`, ({ file_sha = '' }) => {
+      const blob = gh.git.objects.get(file_sha);
+      if (blob?.type !== 'blob') return notFound();
+      return json(200, {
+        sha: file_sha,
+        size: blob.content.length,
+        encoding: 'base64',
+        content: Buffer.from(blob.content).toString('base64'),
+      });
+    })
+    .on('GET', `${repoPath}/compare/{basehead}`, ({ basehead = '' }) => {
+      const [base = '', head = ''] = basehead.split('...');
+      const baseSha = gh.git.resolve(base);
+      const headSha = gh.git.resolve(head);
+      if (!baseSha || !headSha) return notFound();
+      const ahead = [...gh.git.ancestors(headSha)].filter(
+        (sha) => !gh.git.ancestors(baseSha).has(sha),
+      );
+      const behind = [...gh.git.ancestors(baseSha)].filter(
+        (sha) => !gh.git.ancestors(headSha).has(sha),
+      );
+      const status =
+        ahead.length && behind.length
+          ? 'diverged'
+          : ahead.length
+            ? 'ahead'
+            : behind.length
+              ? 'behind'
+              : 'identical';
+      return json(200, {
+        status,
+        ahead_by: ahead.length,
+        behind_by: behind.length,
+        total_commits: ahead.length,
+        commits: [],
+        files: [],
+      });
+    })
+    .on('POST', `${repoPath}/merges`, (_, request) => {
+      const { base, head, commit_message } = request.body as {
+        base: string;
+        head: string;
+        commit_message?: string;
+      };
+      const baseSha = gh.git.resolve(base);
+      const headSha = gh.git.resolve(head);
+      if (!baseSha || !headSha) return notFound();
+      if (gh.git.isAncestor(headSha, baseSha)) return json(204);
+      if (gh.git.conflicts(baseSha, headSha).length > 0)
+        return json(409, { message: 'Merge conflict' });
+      const sha = gh.git.merge({
+        ours: baseSha,
+        theirs: headSha,
+        message: commit_message ?? `Merge ${head} into ${base}`,
+      });
+      gh.git.refs.set(`refs/heads/${base}`, sha);
+      return json(201, { sha, commit: { message: commit_message ?? '' } });
+    });
+}
+
+function refBody(ref: string, sha: string) {
+  return {
+    ref,
+    node_id: `REF_${sha.slice(0, 8)}`,
+    url: '',
+    object: { sha, type: 'commit', url: '' },
+  };
+}

@@ -1,0 +1,119 @@
+import type { FakeGitHub, SimComment, SimIssue } from './fake-github.js';
+import { json, notFound, type Router } from './router.js';
+
+/** Issues, their comments, reactions and labels, and collaborator permissions. */
+export function registerIssueRoutes(router: Router, gh: FakeGitHub): void {
+  const repoPath = '/repos/{owner}/{repo}';
+  const issueOf = (number: string | undefined) => gh.issues.get(Number(number));
+  router
+    .on('GET', `${repoPath}/collaborators/{username}/permission`, ({ username = '' }) => {
+      const permission = gh.permissions.get(username) ?? 'none';
+      if (permission === 'none') return notFound();
+      return json(200, { permission, role_name: permission, user: { login: username } });
+    })
+    .on('GET', `${repoPath}/issues/{issue_number}`, ({ issue_number }) => {
+      const issue = issueOf(issue_number);
+      return issue ? json(200, issueBody(gh, issue)) : notFound();
+    })
+    .on('GET', `${repoPath}/issues/{issue_number}/comments`, ({ issue_number }, request) => {
+      const all = gh.comments.filter((c) => c.issue === Number(issue_number));
+      return page(
+        all.map((c) => commentBody(gh, c)),
+        request.query,
+      );
+    })
+    .on('POST', `${repoPath}/issues/{issue_number}/comments`, ({ issue_number }, request) => {
+      if (!issueOf(issue_number)) return notFound();
+      const { body } = request.body as { body: string };
+      return json(
+        201,
+        commentBody(gh, gh.addComment({ issue: Number(issue_number), body, user: gh.botLogin })),
+      );
+    })
+    .on('PATCH', `${repoPath}/issues/comments/{comment_id}`, ({ comment_id }, request) => {
+      const comment = gh.comments.find((c) => c.id === Number(comment_id));
+      if (!comment) return notFound();
+      comment.body = (request.body as { body: string }).body;
+      comment.updatedAt = gh.now();
+      return json(200, commentBody(gh, comment));
+    })
+    .on('DELETE', `${repoPath}/issues/comments/{comment_id}`, ({ comment_id }) => {
+      const index = gh.comments.findIndex((c) => c.id === Number(comment_id));
+      if (index < 0) return notFound();
+      gh.comments.splice(index, 1);
+      return json(204);
+    })
+    .on('POST', `${repoPath}/issues/comments/{comment_id}/reactions`, ({ comment_id }, request) => {
+      const comment = gh.comments.find((c) => c.id === Number(comment_id));
+      if (!comment) return notFound();
+      const { content } = request.body as { content: string };
+      const reaction = { id: gh.nextId(), content, user: { login: gh.botLogin } };
+      // GitHub answers 200 when this user already reacted so: the lock for taking a command.
+      if (comment.reactions.some((r) => r.login === gh.botLogin && r.content === content))
+        return json(200, reaction);
+      comment.reactions.push({ login: gh.botLogin, content });
+      return json(201, reaction);
+    })
+    .on('POST', `${repoPath}/issues/{issue_number}/labels`, ({ issue_number }, request) => {
+      const issue = issueOf(issue_number);
+      if (!issue) return notFound();
+      for (const label of (request.body as { labels: string[] }).labels) {
+        if (!issue.labels.includes(label)) issue.labels.push(label);
+      }
+      return json(
+        200,
+        issue.labels.map((name) => ({ name })),
+      );
+    })
+    .on('DELETE', `${repoPath}/issues/{issue_number}/labels/{name}`, ({ issue_number, name }) => {
+      const issue = issueOf(issue_number);
+      if (!issue?.labels.includes(name ?? '')) return notFound();
+      issue.labels = issue.labels.filter((label) => label !== name);
+      return json(
+        200,
+        issue.labels.map((label) => ({ name: label })),
+      );
+    });
+}
+
+export function issueBody(gh: FakeGitHub, issue: SimIssue) {
+  return {
+    id: issue.number,
+    number: issue.number,
+    title: issue.title,
+    body: issue.body,
+    state: issue.state,
+    labels: issue.labels.map((name) => ({ name })),
+    user: issue.user,
+    created_at: issue.createdAt,
+    html_url: `${gh.htmlUrl}/${issue.pull ? 'pull' : 'issues'}/${issue.number}`,
+    ...(issue.pull ? { pull_request: { url: '' } } : {}),
+  };
+}
+
+export function commentBody(gh: FakeGitHub, comment: SimComment) {
+  return {
+    id: comment.id,
+    body: comment.body,
+    user: comment.user,
+    created_at: comment.createdAt,
+    updated_at: comment.updatedAt,
+    html_url: `${gh.htmlUrl}/issues/${comment.issue}#issuecomment-${comment.id}`,
+    issue_url: `https://api.github.com/repos/${gh.fullName}/issues/${comment.issue}`,
+  };
+}
+
+/** GitHub's pagination: `per_page` and `page`, with a `link` header to the next page. */
+export function page<T>(items: T[], query: URLSearchParams) {
+  const perPage = Number(query.get('per_page') ?? 30);
+  const current = Number(query.get('page') ?? 1);
+  const slice = items.slice((current - 1) * perPage, current * perPage);
+  const more = items.length > current * perPage;
+  const next = new URLSearchParams(query);
+  next.set('page', String(current + 1));
+  return {
+    status: 200,
+    body: slice,
+    ...(more ? { headers: { link: `<https://api.github.com/next?${next}>; rel="next"` } } : {}),
+  };
+}

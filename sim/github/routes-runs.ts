@@ -1,0 +1,95 @@
+import type { FakeGitHub, SimRun } from './fake-github.js';
+import { json, notFound, type Router, unprocessable } from './router.js';
+
+/** GitHub Actions: dispatches and runs of the workflows the repository has. */
+export function registerRunRoutes(router: Router, gh: FakeGitHub): void {
+  const repoPath = '/repos/{owner}/{repo}';
+  const runOf = (id: string | undefined) => gh.runs.find((run) => run.id === Number(id));
+  router
+    .on(
+      'GET',
+      `${repoPath}/actions/workflows/{workflow_id}/runs`,
+      ({ workflow_id = '' }, request) => {
+        if (!gh.workflows.has(workflow_id)) return notFound();
+        const { query } = request;
+        const since = query.get('created')?.replace(/^>=/, '') ?? '';
+        const runs = gh.runs
+          .filter((run) => run.workflow === workflow_id)
+          .filter((run) => !query.get('event') || run.event === query.get('event'))
+          .filter((run) => run.createdAt.slice(0, 10) >= since)
+          .sort((a, b) => b.id - a.id);
+        const perPage = Number(query.get('per_page') ?? 30);
+        const current = Number(query.get('page') ?? 1);
+        const slice = runs.slice((current - 1) * perPage, current * perPage);
+        return json(200, {
+          total_count: runs.length,
+          workflow_runs: slice.map((run) => runBody(gh, run)),
+        });
+      },
+    )
+    .on(
+      'POST',
+      `${repoPath}/actions/workflows/{workflow_id}/dispatches`,
+      ({ workflow_id = '' }, request) => {
+        if (!gh.workflows.has(workflow_id)) return notFound();
+        const {
+          ref,
+          inputs = {},
+          return_run_details,
+        } = request.body as {
+          ref: string;
+          inputs?: Record<string, string>;
+          return_run_details?: boolean;
+        };
+        const sha = gh.git.resolve(ref);
+        if (!sha) return unprocessable(`No ref found for: ${ref}`);
+        const run = gh.startRun({ workflow: workflow_id, ref, sha, inputs });
+        if (!return_run_details) return json(204);
+        return json(200, {
+          workflow_run_id: run.id,
+          run_url: `https://api.github.com/repos/${gh.fullName}/actions/runs/${run.id}`,
+          html_url: `${gh.htmlUrl}/actions/runs/${run.id}`,
+        });
+      },
+    )
+    .on('GET', `${repoPath}/actions/runs/{run_id}`, ({ run_id }) => {
+      const run = runOf(run_id);
+      return run ? json(200, runBody(gh, run)) : notFound();
+    })
+    .on('POST', `${repoPath}/actions/runs/{run_id}/cancel`, ({ run_id }) => {
+      const run = runOf(run_id);
+      if (!run) return notFound();
+      if (run.status === 'completed')
+        return json(409, { message: 'Cannot cancel a workflow run that is completed.' });
+      gh.finishRun(run.id, 'cancelled');
+      return json(202, {});
+    })
+    .on('POST', `${repoPath}/actions/runs/{run_id}/rerun-failed-jobs`, ({ run_id }) => {
+      const run = runOf(run_id);
+      if (!run) return notFound();
+      run.runAttempt += 1;
+      run.status = 'queued';
+      run.conclusion = null;
+      run.updatedAt = gh.now();
+      return json(201, {});
+    });
+}
+
+export function runBody(gh: FakeGitHub, run: SimRun) {
+  return {
+    id: run.id,
+    name: 'Baton',
+    display_title: run.displayTitle,
+    event: run.event,
+    head_branch: run.headBranch,
+    head_sha: run.headSha,
+    status: run.status,
+    conclusion: run.conclusion,
+    created_at: run.createdAt,
+    updated_at: run.updatedAt,
+    run_started_at: run.createdAt,
+    run_attempt: run.runAttempt,
+    html_url: `${gh.htmlUrl}/actions/runs/${run.id}`,
+    path: `.github/workflows/${run.workflow}`,
+  };
+}

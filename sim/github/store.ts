@@ -1,0 +1,186 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The git side of the simulated GitHub: content-addressed blobs and trees,
+ * commits, and refs. Shas are real sha1s of what they name, so caches keyed by
+ * sha behave as they do against GitHub.
+ */
+export type GitObject =
+  | { type: 'blob'; content: string }
+  | { type: 'tree'; entries: TreeEntry[] }
+  | { type: 'commit'; files: Map<string, string>; parents: string[]; message: string };
+
+export interface TreeEntry {
+  name: string;
+  type: 'blob' | 'tree';
+  sha: string;
+  size: number;
+}
+
+export class GitStore {
+  readonly objects = new Map<string, GitObject>();
+  readonly refs = new Map<string, string>();
+  #clock = 0;
+
+  /** Commits `changes` (null deletes a file) on top of `parent`, returning the new sha. */
+  commit({
+    parent,
+    changes,
+    message,
+  }: {
+    parent: string | null;
+    changes: Record<string, string | null>;
+    message: string;
+  }): string {
+    const files = new Map(parent ? this.filesOf(parent) : []);
+    for (const [path, content] of Object.entries(changes)) {
+      if (content === null) files.delete(path);
+      else files.set(path, content);
+    }
+    const sha = hash(`commit ${this.#clock++} ${parent ?? ''} ${message}`);
+    this.objects.set(sha, { type: 'commit', files, parents: parent ? [parent] : [], message });
+    return sha;
+  }
+
+  /** Commits on a branch and moves it (creates it when missing). */
+  commitOn(branch: string, changes: Record<string, string | null>, message = 'change'): string {
+    const ref = `refs/heads/${branch}`;
+    const sha = this.commit({ parent: this.refs.get(ref) ?? null, changes, message });
+    this.refs.set(ref, sha);
+    return sha;
+  }
+
+  /** A merge commit of two heads: files of `theirs` over `ours` (conflicts are the caller's to detect). */
+  merge({ ours, theirs, message }: { ours: string; theirs: string; message: string }): string {
+    const files = new Map(this.filesOf(ours));
+    const base = this.mergeBase(ours, theirs);
+    const baseFiles = base ? this.filesOf(base) : new Map<string, string>();
+    for (const [path, content] of this.filesOf(theirs)) {
+      if (baseFiles.get(path) !== content) files.set(path, content);
+    }
+    const sha = hash(`merge ${this.#clock++} ${ours} ${theirs}`);
+    this.objects.set(sha, { type: 'commit', files, parents: [ours, theirs], message });
+    return sha;
+  }
+
+  /** Paths both sides changed differently since their merge base. */
+  conflicts(ours: string, theirs: string): string[] {
+    const base = this.mergeBase(ours, theirs);
+    const baseFiles = base ? this.filesOf(base) : new Map<string, string>();
+    const a = this.filesOf(ours);
+    const b = this.filesOf(theirs);
+    const paths = new Set([...a.keys(), ...b.keys()]);
+    return [...paths].filter(
+      (p) =>
+        a.get(p) !== baseFiles.get(p) && b.get(p) !== baseFiles.get(p) && a.get(p) !== b.get(p),
+    );
+  }
+
+  isAncestor(ancestor: string, of: string): boolean {
+    return this.ancestors(of).has(ancestor);
+  }
+
+  ancestors(sha: string): Set<string> {
+    const seen = new Set<string>();
+    const stack = [sha];
+    while (stack.length > 0) {
+      const next = stack.pop() as string;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      const object = this.objects.get(next);
+      if (object?.type === 'commit') stack.push(...object.parents);
+    }
+    return seen;
+  }
+
+  mergeBase(a: string, b: string): string | null {
+    const fromA = this.ancestors(a);
+    // Breadth-first from b finds the nearest common ancestor.
+    const queue = [b];
+    const seen = new Set<string>();
+    while (queue.length > 0) {
+      const next = queue.shift() as string;
+      if (fromA.has(next)) return next;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      const object = this.objects.get(next);
+      if (object?.type === 'commit') queue.push(...object.parents);
+    }
+    return null;
+  }
+
+  filesOf(commitSha: string): Map<string, string> {
+    const object = this.objects.get(commitSha);
+    if (object?.type !== 'commit') throw new Error(`no commit ${commitSha}`);
+    return object.files;
+  }
+
+  /** Resolves a branch name, a full ref or a sha. */
+  resolve(ref: string): string | null {
+    if (this.objects.get(ref)?.type === 'commit') return ref;
+    return (
+      this.refs.get(ref) ??
+      this.refs.get(`refs/heads/${ref}`) ??
+      this.refs.get(`refs/${ref}`) ??
+      null
+    );
+  }
+
+  /** The blob or tree at `path` in a commit, stored so it can be read back by sha. */
+  entryAt(
+    commitSha: string,
+    path: string,
+  ): { type: 'blob' | 'tree'; sha: string; size: number; content?: string } | null {
+    const files = this.filesOf(commitSha);
+    const clean = path.replace(/^\/+|\/+$/g, '');
+    const content = files.get(clean);
+    if (content !== undefined) {
+      return {
+        type: 'blob',
+        sha: this.putBlob(content),
+        size: Buffer.byteLength(content),
+        content,
+      };
+    }
+    const prefix = clean ? `${clean}/` : '';
+    const children = [...files.keys()].filter((p) => p.startsWith(prefix));
+    if (children.length === 0) return null;
+    return { type: 'tree', sha: this.putTree(commitSha, clean), size: 0 };
+  }
+
+  /** The direct children of a folder in a commit. */
+  listDir(commitSha: string, dir: string): TreeEntry[] {
+    const files = this.filesOf(commitSha);
+    const prefix = dir ? `${dir}/` : '';
+    const names = new Map<string, TreeEntry>();
+    for (const [path, content] of files) {
+      if (!path.startsWith(prefix)) continue;
+      const [name, ...rest] = path.slice(prefix.length).split('/');
+      if (!name || names.has(name)) continue;
+      names.set(
+        name,
+        rest.length === 0
+          ? { name, type: 'blob', sha: this.putBlob(content), size: Buffer.byteLength(content) }
+          : { name, type: 'tree', sha: this.putTree(commitSha, `${prefix}${name}`), size: 0 },
+      );
+    }
+    return [...names.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  putBlob(content: string): string {
+    const sha = hash(`blob ${content}`);
+    this.objects.set(sha, { type: 'blob', content });
+    return sha;
+  }
+
+  putTree(commitSha: string, dir: string): string {
+    const entries = this.listDir(commitSha, dir);
+    const sha = hash(`tree ${JSON.stringify(entries)}`);
+    this.objects.set(sha, { type: 'tree', entries });
+    return sha;
+  }
+}
+
+export function hash(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}

@@ -1,0 +1,116 @@
+import type { ProbotOctokit } from 'probot';
+import { LineCounter, parseDocument } from 'yaml';
+import { type ConfigProblem, type ParsedConfig, parseConfig } from './core/config.js';
+import { CONFIG_FILE } from './core/ids.js';
+
+/** Where a repository keeps its Baton settings (on the default branch). */
+export const CONFIG_PATH = `.github/${CONFIG_FILE}`;
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+/**
+ * Reads `.github/baton.yml` the way Probot's `context.config` does (the org's
+ * `.github` repository as a fallback, `_extends` followed; parsed with the
+ * `yaml` package), merges it over the defaults and checks it. A broken file
+ * is a value naming the file, the line and the field, never an exception.
+ */
+export async function loadConfig(
+  octokit: ProbotOctokit,
+  { owner, repo }: RepoRef,
+): Promise<ParsedConfig> {
+  let merged: unknown;
+  try {
+    const { config } = await octokit.config.get({
+      owner,
+      repo,
+      path: CONFIG_PATH,
+      defaults: (configs: Record<string, unknown>[]) =>
+        configs.reduce<Record<string, unknown>>((acc, next) => deepMerge(acc, next), {}),
+    });
+    merged = config;
+  } catch (error) {
+    const problem = yamlProblem(error);
+    if (!problem) throw error;
+    return { ok: false, problems: [problem] };
+  }
+  const parsed = parseConfig(merged);
+  if (parsed.ok) return parsed;
+  const lines = await findFieldLines(octokit, { owner, repo }, parsed.problems);
+  return { ok: false, problems: lines };
+}
+
+/** The label a broken config most likely meant, so a broken file is still reported. */
+export function labelOf(raw: unknown, fallback: string): string {
+  if (raw && typeof raw === 'object' && 'label' in raw && typeof raw.label === 'string')
+    return raw.label;
+  return fallback;
+}
+
+function yamlProblem(error: unknown): ConfigProblem | null {
+  if (!(error instanceof Error) || !error.message.includes('invalid YAML')) return null;
+  const cause = error.cause as { linePos?: { line: number }[]; message?: string } | undefined;
+  const line = cause?.linePos?.[0]?.line;
+  const reason = (cause?.message ?? 'it is not valid YAML').split('\n')[0] ?? '';
+  return { field: '(file)', message: `is not valid YAML: ${reason}`, ...(line ? { line } : {}) };
+}
+
+/** Adds line numbers to schema problems, from the repository's own file where the field is there. */
+async function findFieldLines(
+  octokit: ProbotOctokit,
+  { owner, repo }: RepoRef,
+  problems: ConfigProblem[],
+): Promise<ConfigProblem[]> {
+  let text: string;
+  try {
+    const response = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', {
+      owner,
+      repo,
+      path: CONFIG_PATH,
+      mediaType: { format: 'raw' },
+    });
+    text = String(response.data);
+  } catch {
+    return problems; // The field came from an `_extends` base: no line to show.
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  return problems.map((problem) => {
+    const path = problem.field === '(file)' ? [] : problem.field.split('.');
+    const line = lineOfPath(doc, path, lineCounter);
+    return line ? { ...problem, line } : problem;
+  });
+}
+
+function lineOfPath(
+  doc: ReturnType<typeof parseDocument>,
+  path: string[],
+  lineCounter: LineCounter,
+): number | undefined {
+  // An unknown key has no value node of its own to point at; its parent's key line is close enough.
+  for (let depth = path.length; depth > 0; depth--) {
+    const node = doc.getIn(path.slice(0, depth), true) as
+      | { range?: [number, number, number] }
+      | undefined;
+    if (node?.range) return lineCounter.linePos(node.range[0]).line;
+  }
+  return undefined;
+}
+
+function deepMerge(
+  base: Record<string, unknown>,
+  override: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const current = out[key];
+    out[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
+  }
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

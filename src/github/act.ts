@@ -1,0 +1,174 @@
+import type { Action } from '../core/action.js';
+import { integrationBranch } from '../core/ids.js';
+import { renderStatus } from '../core/render-status.js';
+import type { BuildSnapshot } from '../core/snapshot.js';
+import { dispatchSession } from './dispatch-session.js';
+import { ensureNote } from './ensure-note.js';
+import { mergePull, syncBuildBranch } from './merge.js';
+import {
+  closePull,
+  deleteBranch,
+  enableAutoMerge,
+  openFinalPull,
+  setReviewCheck,
+} from './pulls.js';
+import { ensureStatusComment } from './status-comment.js';
+import type { RepoContext } from './types.js';
+import { messageOf, statusOf } from './types.js';
+
+export interface ActLog {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+export interface ActOutcome {
+  action: Action;
+  result: 'done' | 'unchanged' | 'stood-down' | 'failed';
+  detail?: string;
+  /** A run just dispatched, so the status can link it before GitHub lists it. */
+  run?: { id: number; url: string };
+}
+
+/**
+ * Carries out `decide()`'s actions, one at a time and in order (DESIGN §3
+ * "act"). Each write is idempotent and guarded; one that fails is logged and
+ * the rest go on — the truth is observed again at the next event, which heals it.
+ */
+export async function act(
+  ctx: RepoContext,
+  { snapshot, actions, log }: { snapshot: BuildSnapshot; actions: Action[]; log: ActLog },
+): Promise<ActOutcome[]> {
+  const outcomes: ActOutcome[] = [];
+  for (const action of actions) {
+    try {
+      outcomes.push(await actOne(ctx, { snapshot, action, outcomes }));
+    } catch (error) {
+      log.error(
+        { err: error, action: action.kind, build: snapshot.build },
+        `baton: ${action.kind} failed`,
+      );
+      outcomes.push({
+        action,
+        result: 'failed',
+        detail: `${statusOf(error) ?? ''} ${messageOf(error)}`.trim(),
+      });
+    }
+  }
+  return outcomes;
+}
+
+async function actOne(
+  ctx: RepoContext,
+  {
+    snapshot,
+    action,
+    outcomes,
+  }: { snapshot: BuildSnapshot; action: Action; outcomes: ActOutcome[] },
+): Promise<ActOutcome> {
+  const { owner, repo } = ctx;
+  switch (action.kind) {
+    case 'dispatch': {
+      const outcome = await dispatchSession(ctx, { snapshot, request: action.request });
+      if (outcome.result === 'stood-down') return { action, result: 'stood-down' };
+      return { action, result: 'done', ...(outcome.run ? { run: outcome.run } : {}) };
+    }
+    case 'render-status': {
+      // The replica that lost a race for a lock leaves creating the comment to the winner.
+      const mayCreate = !outcomes.some((o) => o.result === 'stood-down');
+      const body = renderStatus(action.view);
+      const result = await ensureStatusComment(ctx, { snapshot, body, mayCreate });
+      return {
+        action,
+        result: result === 'updated' || result === 'created' ? 'done' : 'unchanged',
+      };
+    }
+    case 'merge-pull':
+      return { action, ...(await mergePull(ctx, action)) };
+    case 'update-pull-branch':
+      await ignoreStatus([422], () =>
+        ctx.octokit.rest.pulls.updateBranch({
+          owner,
+          repo,
+          pull_number: action.pull,
+          expected_head_sha: action.expectedHeadSha,
+        }),
+      );
+      return { action, result: 'done' };
+    case 'rerun-failed-jobs':
+      await ignoreStatus([403, 409], () =>
+        ctx.octokit.rest.actions.reRunWorkflowFailedJobs({ owner, repo, run_id: action.runId }),
+      );
+      return { action, result: 'done' };
+    case 'cancel-run':
+      // 409: it finished meanwhile, which is just as good.
+      await ignoreStatus([409], () =>
+        ctx.octokit.rest.actions.cancelWorkflowRun({ owner, repo, run_id: action.runId }),
+      );
+      return { action, result: 'done' };
+    case 'set-review-check':
+      await setReviewCheck(ctx, action);
+      return { action, result: 'done' };
+    case 'add-label':
+      await ctx.octokit.rest.issues.addLabels({
+        owner,
+        repo,
+        issue_number: action.number,
+        labels: [action.label],
+      });
+      return { action, result: 'done' };
+    case 'remove-label':
+      await ignoreStatus([404], () =>
+        ctx.octokit.rest.issues.removeLabel({
+          owner,
+          repo,
+          issue_number: action.number,
+          name: action.label,
+        }),
+      );
+      return { action, result: 'done' };
+    case 'comment':
+      return { action, result: (await ensureNote(ctx, action)) ? 'done' : 'unchanged' };
+    case 'sync-build-branch':
+      return { action, ...(await syncBuildBranch(ctx, { snapshot })) };
+    case 'open-final-pull':
+      return {
+        action,
+        result: (await openFinalPull(ctx, {
+          title: action.title,
+          body: action.body,
+          head: integrationBranch(snapshot.build),
+          base: snapshot.repo.defaultBranch,
+        }))
+          ? 'done'
+          : 'unchanged',
+      };
+    case 'enable-auto-merge':
+      await enableAutoMerge(ctx, action.pull);
+      return { action, result: 'done' };
+    case 'close-pull':
+      await closePull(ctx, action.pull);
+      return { action, result: 'done' };
+    case 'delete-branch':
+      await deleteBranch(ctx, action.branch);
+      return { action, result: 'done' };
+    default: {
+      const _exhaustive: never = action;
+      return _exhaustive;
+    }
+  }
+}
+
+/** Runs a write whose listed error statuses mean "already so" or "no longer needed". */
+export async function ignoreStatus<T>(
+  statuses: number[],
+  write: () => Promise<T>,
+): Promise<T | null> {
+  try {
+    return await write();
+  } catch (error) {
+    const status = statusOf(error);
+    if (status !== undefined && statuses.includes(status)) return null;
+    throw error;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Runs reconciles one build at a time per process, and coalesces: while one
+ * runs, at most one more waits, and it will observe the latest truth anyway.
+ * This is scheduling, not state: a lost queue loses nothing (DESIGN §3).
+ */
+export class BuildQueue {
+  readonly #running = new Map<string, Promise<void>>();
+  readonly #waiting = new Map<string, Promise<void>>();
+  readonly #onError: (error: unknown, key: string) => void;
+
+  constructor(onError: (error: unknown, key: string) => void) {
+    this.#onError = onError;
+  }
+
+  /** Queues `task` for `key`; a task already waiting for that key stands for it. */
+  enqueue(key: string, task: () => Promise<void>): Promise<void> {
+    const waiting = this.#waiting.get(key);
+    if (waiting) return waiting;
+    const before = this.#running.get(key) ?? Promise.resolve();
+    const next = before.then(async () => {
+      this.#waiting.delete(key);
+      this.#running.set(key, next);
+      try {
+        await task();
+      } catch (error) {
+        this.#onError(error, key);
+      } finally {
+        if (this.#running.get(key) === next) this.#running.delete(key);
+      }
+    });
+    this.#waiting.set(key, next);
+    return next;
+  }
+
+  /** Resolves once nothing is running or waiting. */
+  async idle(): Promise<void> {
+    while (this.#running.size > 0 || this.#waiting.size > 0) {
+      await Promise.all([...this.#running.values(), ...this.#waiting.values()]);
+    }
+  }
+}

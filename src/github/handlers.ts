@@ -1,0 +1,147 @@
+import type { Context } from 'probot';
+import { loadConfig } from '../config.js';
+import { defaultConfig } from '../core/config.js';
+import { buildIdFor } from '../core/ids.js';
+import { parseCommands } from '../core/parse-commands.js';
+import {
+  isBatonComment,
+  renderCommandErrors,
+  renderCommandRefusal,
+  renderLabelRefusal,
+} from '../core/render-replies.js';
+import type { BuildQueue } from './build-queue.js';
+import { ensureNote } from './ensure-note.js';
+import { type BuildRef, buildOfBranch, findBuildForIssue } from './locate-build.js';
+import { hasWriteAccess } from './permissions.js';
+import { reconcileBuild } from './reconcile.js';
+import type { RepoContext } from './types.js';
+
+export interface HandlerDeps {
+  queue: BuildQueue;
+  now: () => string;
+  botLogin: () => Promise<string>;
+}
+
+/** The little of a Probot context the adapter needs. */
+export interface EventContext {
+  octokit: RepoContext['octokit'];
+  repo(): { owner: string; repo: string };
+}
+
+export async function repoContext(context: EventContext, deps: HandlerDeps): Promise<RepoContext> {
+  const { owner, repo } = context.repo();
+  return { octokit: context.octokit, owner, repo, botLogin: await deps.botLogin() };
+}
+
+/** Queues a reconcile of one build; webhooks are answered before it runs. */
+export function scheduleReconcile(
+  ctx: RepoContext,
+  {
+    ref,
+    defaultBranch,
+    deps,
+    log,
+  }: { ref: BuildRef; defaultBranch: string; deps: HandlerDeps; log: Context['log'] },
+): void {
+  const key = `${ctx.owner}/${ctx.repo}#${ref.build}`;
+  void deps.queue.enqueue(key, async () => {
+    await reconcileBuild(ctx, { ...ref, defaultBranch, now: deps.now(), log });
+  });
+}
+
+/** `issues.labeled`: the build label from someone with write access starts (or re-checks) a build. */
+export async function onIssueLabeled(
+  context: Context<'issues.labeled'>,
+  deps: HandlerDeps,
+): Promise<void> {
+  const { issue, label, sender, repository } = context.payload;
+  if (issue.pull_request || !label) return;
+  const ctx = await repoContext(context, deps);
+  const config = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
+  // A broken config cannot name its label: the default label still gets the error report.
+  const wanted = config.ok ? config.config.label : defaultConfig().label;
+  if (label.name !== wanted) return;
+  if (!(await hasWriteAccess(ctx, sender.login))) {
+    await ensureNote(ctx, {
+      number: issue.number,
+      key: `label-refused-${sender.login}`,
+      body: renderLabelRefusal({ user: sender.login, label: label.name }),
+    });
+    return;
+  }
+  const ref = (await findBuildForIssue(ctx, issue.number)) ?? {
+    build: buildIdFor(issue.number, issue.title),
+    issue: issue.number,
+  };
+  scheduleReconcile(ctx, { ref, defaultBranch: repository.default_branch, deps, log: context.log });
+}
+
+/**
+ * `issue_comment.created`: commands on a build's issue or one of its worker PRs.
+ * The 👀 reaction is the lock: GitHub answers 201 to the first replica that adds
+ * it and 200 to any other, which stands down.
+ */
+export async function onIssueComment(
+  context: Context<'issue_comment.created'>,
+  deps: HandlerDeps,
+): Promise<void> {
+  const { comment, issue, sender, repository } = context.payload;
+  const body = comment.body ?? '';
+  if (sender.type === 'Bot' || isBatonComment(body)) return;
+  const ctx = await repoContext(context, deps);
+  const pull = issue.pull_request ? await readPullHead(ctx, issue.number) : null;
+  const worker = pull?.worker;
+  const parsed = parseCommands(body, worker ? { worker } : {});
+  if (parsed.commands.length === 0 && parsed.errors.length === 0) return;
+  const ref = pull ? pull.ref : await findBuildForIssue(ctx, issue.number);
+  if (!ref) return; // Not a Baton build: the command may be another tool's.
+  if (!(await hasWriteAccess(ctx, sender.login))) {
+    const first = parsed.commands[0]?.name ?? parsed.errors[0]?.line ?? '';
+    await ensureNote(ctx, {
+      number: issue.number,
+      key: `refused-${comment.id}`,
+      body: renderCommandRefusal({
+        user: sender.login,
+        command: first.startsWith('/') ? first : `/${first}`,
+      }),
+    });
+    return;
+  }
+  const reaction = await ctx.octokit.rest.reactions.createForIssueComment({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    comment_id: comment.id,
+    content: 'eyes',
+  });
+  if ((reaction.status as number) !== 201) return; // Another replica took this comment.
+  if (parsed.errors.length > 0) {
+    await ensureNote(ctx, {
+      number: issue.number,
+      key: `reply-${comment.id}`,
+      body: renderCommandErrors(parsed.errors),
+    });
+  }
+  if (parsed.commands.length > 0) {
+    scheduleReconcile(ctx, {
+      ref,
+      defaultBranch: repository.default_branch,
+      deps,
+      log: context.log,
+    });
+  }
+}
+
+async function readPullHead(
+  ctx: RepoContext,
+  number: number,
+): Promise<{ ref: BuildRef; worker?: string } | null> {
+  const { data } = await ctx.octokit.rest.pulls.get({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    pull_number: number,
+  });
+  const ref = buildOfBranch(data.head.ref) ?? buildOfBranch(data.base.ref);
+  if (!ref) return null;
+  const worker = data.head.ref.split('/').at(-1);
+  return worker && /^W\d+\.\d+$/.test(worker) ? { ref, worker } : { ref };
+}

@@ -1,0 +1,75 @@
+import { parseCommands } from '../core/parse-commands.js';
+import { isBatonComment } from '../core/render-replies.js';
+import { findStatusBuild } from '../core/render-status.js';
+import type { BuildSnapshot, CommandInfo } from '../core/snapshot.js';
+import { hasWriteAccess } from './permissions.js';
+import type { RepoContext } from './types.js';
+
+interface CommentSource {
+  number: number;
+  source: CommandInfo['source'];
+  worker?: string;
+}
+
+export interface CommentsRead {
+  statusComment: BuildSnapshot['statusComment'];
+  /** Every status comment of this build beyond the oldest: duplicates to remove. */
+  duplicateStatusIds: number[];
+  commands: CommandInfo[];
+}
+
+/**
+ * Reads the build's conversation: its status comment (found by marker; if two
+ * exist the oldest wins) and the commands people allowed to steer have given,
+ * on the issue and on open worker PRs. Bots and Baton's own comments are ignored.
+ */
+export async function readComments(
+  ctx: RepoContext,
+  { build, sources }: { build: string; sources: CommentSource[] },
+): Promise<CommentsRead> {
+  const lists = await Promise.all(
+    sources.map(async (source) => ({
+      source,
+      comments: await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
+        owner: ctx.owner,
+        repo: ctx.repo,
+        issue_number: source.number,
+        per_page: 100,
+      }),
+    })),
+  );
+  const statuses: { id: number; body: string; createdAt: string }[] = [];
+  const commands: CommandInfo[] = [];
+  for (const { source, comments } of lists) {
+    for (const comment of comments) {
+      const body = comment.body ?? '';
+      const author = comment.user?.login ?? '';
+      if (author === ctx.botLogin) {
+        if (source.source.kind === 'issue' && findStatusBuild(body) === build) {
+          statuses.push({ id: comment.id, body, createdAt: comment.created_at });
+        }
+        continue;
+      }
+      if (comment.user?.type === 'Bot' || isBatonComment(body)) continue;
+      const parsed = parseCommands(body, source.worker ? { worker: source.worker } : {});
+      if (parsed.commands.length === 0 || !(await hasWriteAccess(ctx, author))) continue;
+      for (const command of parsed.commands) {
+        commands.push({
+          commentId: comment.id,
+          author,
+          createdAt: comment.created_at,
+          source: source.source,
+          command,
+        });
+      }
+    }
+  }
+  statuses.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+  commands.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.commentId - b.commentId);
+  const [oldest, ...rest] = statuses;
+  return {
+    statusComment: oldest ? { id: oldest.id, body: oldest.body } : null,
+    duplicateStatusIds: rest.map((status) => status.id),
+    commands,
+  };
+}

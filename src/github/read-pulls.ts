@@ -1,0 +1,146 @@
+import { integrationBranch, parseBatonBranch } from '../core/ids.js';
+import type { ChecksInfo, PullInfo, ReviewInfo } from '../core/snapshot.js';
+import { parseVerdictMarker } from '../core/verdict-marker.js';
+import type { RepoContext } from './types.js';
+
+/** Check runs that are Baton's own: its review verdict and its session jobs. */
+function isBatonCheck(name: string): boolean {
+  return name.startsWith('baton');
+}
+
+/** The worker pull requests of a build, with reviews, checks and merge state for the open ones. */
+export async function readPulls(ctx: RepoContext, build: string): Promise<PullInfo[]> {
+  const pulls = await ctx.octokit.paginate(ctx.octokit.rest.pulls.list, {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    base: integrationBranch(build),
+    state: 'all',
+    per_page: 100,
+  });
+  const workerPulls = pulls.flatMap((pull) => {
+    const branch = parseBatonBranch(pull.head.ref);
+    const sameRepo = pull.head.repo?.full_name === `${ctx.owner}/${ctx.repo}`;
+    return branch?.kind === 'worker' && branch.build === build && sameRepo
+      ? [{ pull, worker: branch.worker }]
+      : [];
+  });
+  return Promise.all(
+    workerPulls.map(async ({ pull, worker }): Promise<PullInfo> => {
+      const state = pull.merged_at ? 'merged' : pull.state === 'open' ? 'open' : 'closed';
+      const base = {
+        number: pull.number,
+        worker,
+        headSha: pull.head.sha,
+        state,
+        labels: pull.labels.map((label) => label.name),
+        url: pull.html_url,
+        createdAt: pull.created_at,
+      } as const;
+      if (state !== 'open') {
+        return {
+          ...base,
+          mergeState: 'unknown',
+          reviews: [],
+          checks: { state: 'none', failedRuns: [] },
+        };
+      }
+      const [mergeState, reviews, checks] = await Promise.all([
+        readMergeState(ctx, pull.number),
+        readReviews(ctx, pull.number),
+        readChecks(ctx, pull.head.sha),
+      ]);
+      return { ...base, mergeState, reviews, checks };
+    }),
+  );
+}
+
+async function readMergeState(ctx: RepoContext, number: number): Promise<PullInfo['mergeState']> {
+  const { data } = await ctx.octokit.rest.pulls.get({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    pull_number: number,
+  });
+  switch (data.mergeable_state) {
+    case 'clean':
+    case 'has_hooks':
+      return 'clean';
+    case 'behind':
+    case 'dirty':
+    case 'blocked':
+    case 'unstable':
+      return data.mergeable_state;
+    case 'draft':
+      return 'blocked';
+    default:
+      return 'unknown';
+  }
+}
+
+async function readReviews(ctx: RepoContext, number: number): Promise<ReviewInfo[]> {
+  const reviews = await ctx.octokit.paginate(ctx.octokit.rest.pulls.listReviews, {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    pull_number: number,
+    per_page: 100,
+  });
+  return reviews.flatMap((review): ReviewInfo[] => {
+    const author = review.user?.login ?? '';
+    const byBaton = author === ctx.botLogin;
+    const marker = byBaton ? parseVerdictMarker(review.body ?? '') : null;
+    const verdict = marker ? marker.verdict : humanVerdict(review.state);
+    if (!verdict || !review.commit_id || (byBaton && !marker)) return [];
+    return [
+      {
+        id: review.id,
+        author,
+        byBaton,
+        verdict,
+        commitSha: review.commit_id,
+        submittedAt: review.submitted_at ?? '',
+        ...(marker ? { costUsd: marker.costUsd } : {}),
+      },
+    ];
+  });
+}
+
+function humanVerdict(state: string): ReviewInfo['verdict'] | null {
+  if (state === 'APPROVED') return 'approve';
+  if (state === 'CHANGES_REQUESTED') return 'changes-requested';
+  if (state === 'COMMENTED') return 'comment';
+  return null; // PENDING and DISMISSED reviews do not count.
+}
+
+async function readChecks(ctx: RepoContext, sha: string): Promise<ChecksInfo> {
+  const runs = await ctx.octokit.paginate(ctx.octokit.rest.checks.listForRef, {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    ref: sha,
+    filter: 'latest',
+    per_page: 100,
+  });
+  const theirs = runs.filter((run) => !isBatonCheck(run.name));
+  if (theirs.length === 0) return { state: 'none', failedRuns: [] };
+  const failed = theirs.filter(
+    (run) => run.conclusion && !['success', 'neutral', 'skipped'].includes(run.conclusion),
+  );
+  if (theirs.some((run) => run.status !== 'completed')) return { state: 'pending', failedRuns: [] };
+  if (failed.length === 0) return { state: 'success', failedRuns: [] };
+  const runIds = [...new Set(failed.flatMap((run) => actionsRunId(run.details_url)))];
+  const failedRuns = await Promise.all(
+    runIds.map(async (id) => {
+      const { data } = await ctx.octokit.rest.actions.getWorkflowRun({
+        owner: ctx.owner,
+        repo: ctx.repo,
+        run_id: id,
+      });
+      return { id, attempt: data.run_attempt ?? 1 };
+    }),
+  );
+  return { state: 'failure', failedRuns };
+}
+
+/** GitHub Actions check runs link to `…/actions/runs/<run id>/job/<job id>`. */
+function actionsRunId(detailsUrl: string | null | undefined): number[] {
+  const match = /\/actions\/runs\/(\d+)/.exec(detailsUrl ?? '');
+  return match ? [Number(match[1])] : [];
+}

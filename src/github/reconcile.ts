@@ -1,0 +1,93 @@
+import { loadConfig } from '../config.js';
+import type { Action } from '../core/action.js';
+import { decide } from '../core/decide.js';
+import type { BuildSnapshot, RunInfo } from '../core/snapshot.js';
+import { type ActLog, type ActOutcome, act } from './act.js';
+import { observeBuild } from './observe-build.js';
+import { removeDuplicateStatusComments } from './status-comment.js';
+import type { RepoContext } from './types.js';
+
+export interface ReconcileRequest {
+  build: string;
+  issue: number;
+  defaultBranch: string;
+  /** ISO time; the only clock `decide` sees. */
+  now: string;
+  log: ActLog;
+}
+
+/**
+ * One pass of DESIGN §3: observe one build's truth, decide, act. Writes go
+ * first; then the status is rendered from the same truth plus the runs just
+ * dispatched (GitHub lists a new run only a moment later), so the comment
+ * links the run at once.
+ */
+export async function reconcileBuild(
+  ctx: RepoContext,
+  request: ReconcileRequest,
+): Promise<ActOutcome[]> {
+  const { build, issue, defaultBranch, now, log } = request;
+  const [config, observed] = await Promise.all([
+    loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo }),
+    observeBuild(ctx, { build, issue, defaultBranch }),
+  ]);
+  const { snapshot } = observed;
+  await removeDuplicateStatusComments(ctx, observed.duplicateStatusIds);
+  const writes = decide({ snapshot, config, now }).filter(
+    (action) => action.kind !== 'render-status',
+  );
+  const outcomes = await act(ctx, { snapshot, actions: writes, log });
+  const seen = withDispatchedRuns(snapshot, outcomes, now);
+  const render = decide({ snapshot: seen, config, now }).filter(
+    (action) => action.kind === 'render-status',
+  );
+  const lostRace = outcomes.some((outcome) => outcome.result === 'stood-down');
+  // A replica that lost a dispatch race must not create a second status comment.
+  const renderOutcomes = await act(ctx, {
+    snapshot: seen,
+    actions: lostRace && !seen.statusComment ? [] : render,
+    log,
+  });
+  const all = [...outcomes, ...renderOutcomes];
+  log.info({ build, actions: summarize(all) }, 'baton: reconciled');
+  return all;
+}
+
+function withDispatchedRuns(
+  snapshot: BuildSnapshot,
+  outcomes: ActOutcome[],
+  now: string,
+): BuildSnapshot {
+  const runs: RunInfo[] = outcomes.flatMap(({ action, result, run }) => {
+    if (action.kind !== 'dispatch' || result !== 'done') return [];
+    const { role, worker, trigger } = action.request;
+    const known = run && snapshot.runs.some((existing) => existing.id === run.id);
+    if (known) return [];
+    return [
+      {
+        id: run?.id ?? 0,
+        role,
+        worker: worker ?? null,
+        trigger: trigger ?? null,
+        status: 'queued',
+        conclusion: null,
+        createdAt: now,
+        updatedAt: now,
+        url: run?.url ?? '',
+      },
+    ];
+  });
+  return runs.length === 0 ? snapshot : { ...snapshot, runs: [...snapshot.runs, ...runs] };
+}
+
+function summarize(outcomes: ActOutcome[]): string[] {
+  return outcomes.map(({ action, result }) => `${describe(action)}: ${result}`);
+}
+
+function describe(action: Action): string {
+  if (action.kind === 'dispatch') {
+    const { role, worker, trigger } = action.request;
+    return ['dispatch', role, worker, trigger].filter(Boolean).join(' ');
+  }
+  return action.kind;
+}

@@ -1,0 +1,67 @@
+import { parseBatonBranch, parseBuildId } from '../core/ids.js';
+import type { BuildRef } from './locate-build.js';
+import type { RepoContext } from './types.js';
+
+/** At most this many builds per repository are reconciled by one resync. */
+export const RESYNC_MAX_BUILDS = 20;
+
+/** The builds of a repository that have a build branch, newest issue first. */
+export async function findOpenBuilds(ctx: RepoContext): Promise<BuildRef[]> {
+  const { data } = await ctx.octokit.rest.git.listMatchingRefs({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    ref: 'heads/baton/',
+  });
+  const builds = data.flatMap((ref): BuildRef[] => {
+    const branch = parseBatonBranch(ref.ref);
+    const issue = branch?.kind === 'integration' ? parseBuildId(branch.build)?.issue : undefined;
+    return branch && issue ? [{ build: branch.build, issue }] : [];
+  });
+  return builds.sort((a, b) => b.issue - a.issue).slice(0, RESYNC_MAX_BUILDS);
+}
+
+export interface ResyncApp {
+  auth(installationId?: number): Promise<RepoContext['octokit']>;
+  log: {
+    info(details: object, message: string): void;
+    warn(details: object, message: string): void;
+  };
+}
+
+/**
+ * Reconciles every open build of every installation: run at start and then
+ * periodically, so a lost webhook heals without anyone typing `/status`.
+ * Bounded: at most `RESYNC_MAX_BUILDS` per repository; the queue coalesces
+ * with webhook-driven reconciles.
+ */
+export async function resyncAll(
+  app: ResyncApp,
+  schedule: (ctx: RepoContext, ref: BuildRef, defaultBranch: string) => void,
+  botLogin: () => Promise<string>,
+): Promise<number> {
+  const appOctokit = await app.auth();
+  const installations = await appOctokit.paginate(appOctokit.rest.apps.listInstallations, {
+    per_page: 100,
+  });
+  let scheduled = 0;
+  for (const installation of installations) {
+    const octokit = await app.auth(installation.id);
+    const repos = await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, {
+      per_page: 100,
+    });
+    for (const repository of repos) {
+      const ctx: RepoContext = {
+        octokit,
+        owner: repository.owner.login,
+        repo: repository.name,
+        botLogin: await botLogin(),
+      };
+      for (const ref of await findOpenBuilds(ctx)) {
+        schedule(ctx, ref, repository.default_branch);
+        scheduled++;
+      }
+    }
+  }
+  app.log.info({ scheduled }, 'baton: resync scheduled open builds');
+  return scheduled;
+}

@@ -1,0 +1,30 @@
+import type { ProbotOctokit } from 'probot';
+
+/** The app's Octokit, authenticated as one installation. */
+export type Octokit = ProbotOctokit;
+
+/** The repository a build lives in, and what the adapter needs to know about the app. */
+export interface RepoContext {
+  octokit: Octokit;
+  owner: string;
+  repo: string;
+  /** The app's bot login, `<slug>[bot]`: its comments and reviews are Baton's own. */
+  botLogin: string;
+}
+
+/** GitHub's error shape, narrowed without trusting it. */
+export function statusOf(error: unknown): number | undefined {
+  if (typeof error === 'object' && error !== null && 'status' in error) {
+    const status = (error as { status: unknown }).status;
+    return typeof status === 'number' ? status : undefined;
+  }
+  return undefined;
+}
+
+export function messageOf(error: unknown): string {
+  if (typeof error === 'object' && error !== null && 'response' in error) {
+    const data = (error as { response?: { data?: { message?: unknown } } }).response?.data;
+    if (typeof data?.message === 'string') return data.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,113 @@
+import type { ApplicationFunction, Probot } from 'probot';
+import { BuildQueue } from './github/build-queue.js';
+import {
+  type HandlerDeps,
+  onIssueComment,
+  onIssueLabeled,
+  scheduleReconcile,
+} from './github/handlers.js';
+import { onBuildEvent, onDefaultBranchPush } from './github/on-build-event.js';
+import { resyncAll } from './github/resync.js';
+
+export interface BatonOptions {
+  /** The clock `decide` sees; tests pass a fixed one. */
+  now?: () => string;
+  queue?: BuildQueue;
+  /** Minutes between resyncs of open builds; 0 turns the periodic resync off. */
+  resyncMinutes?: number;
+}
+
+/**
+ * The Probot app: wires GitHub's events to the reconciler, nothing else.
+ * Every handler only finds the build an event concerns and queues a reconcile.
+ */
+export function createBaton(options: BatonOptions = {}): ApplicationFunction {
+  return (app: Probot) => {
+    const queue =
+      options.queue ??
+      new BuildQueue((err, key) => app.log.error({ err, key }, 'baton: reconcile failed'));
+    const deps: HandlerDeps = {
+      queue,
+      now: options.now ?? (() => new Date().toISOString()),
+      botLogin: botLoginOf(app),
+    };
+    app.on('issues.labeled', (context) => onIssueLabeled(context, deps));
+    app.on('issue_comment.created', (context) => onIssueComment(context, deps));
+    app.on(
+      [
+        'pull_request.opened',
+        'pull_request.closed',
+        'pull_request.reopened',
+        'pull_request.synchronize',
+      ],
+      (context) =>
+        onBuildEvent(context, {
+          hints: {
+            branches: [
+              context.payload.pull_request.head.ref,
+              context.payload.pull_request.base.ref,
+            ],
+          },
+          deps,
+        }),
+    );
+    app.on(['pull_request_review.submitted', 'pull_request_review.dismissed'], (context) =>
+      onBuildEvent(context, { hints: { branches: [context.payload.pull_request.head.ref] }, deps }),
+    );
+    app.on('workflow_run.completed', (context) =>
+      onBuildEvent(context, {
+        hints: {
+          runName: context.payload.workflow_run.display_title,
+          branches: [context.payload.workflow_run.head_branch],
+        },
+        deps,
+      }),
+    );
+    app.on('check_suite.completed', (context) =>
+      onBuildEvent(context, {
+        hints: { branches: [context.payload.check_suite.head_branch] },
+        deps,
+      }),
+    );
+    app.on('push', (context) => {
+      const branch = context.payload.ref.replace(/^refs\/heads\//, '');
+      if (branch === context.payload.repository.default_branch)
+        return onDefaultBranchPush(context, deps);
+      return onBuildEvent(context, { hints: { branches: [branch] }, deps });
+    });
+    startResync(app, deps, options.resyncMinutes ?? Number(process.env.BATON_RESYNC_MINUTES ?? 10));
+  };
+}
+
+function startResync(app: Probot, deps: HandlerDeps, minutes: number): void {
+  if (!(minutes > 0)) return;
+  const resync = () =>
+    resyncAll(
+      app,
+      (ctx, ref, defaultBranch) =>
+        scheduleReconcile(ctx, { ref, defaultBranch, deps, log: app.log }),
+      deps.botLogin,
+    ).catch((err: unknown) =>
+      app.log.warn({ err }, 'baton: resync failed; the next one tries again'),
+    );
+  setTimeout(resync, 5_000).unref();
+  setInterval(resync, minutes * 60_000).unref();
+}
+
+/** The app's bot login, `<slug>[bot]`, asked once. */
+function botLoginOf(app: Probot): () => Promise<string> {
+  let login: Promise<string> | null = null;
+  return () => {
+    login ??= app
+      .auth()
+      .then((octokit) => octokit.rest.apps.getAuthenticated())
+      .then(({ data }) => `${data?.slug ?? 'baton'}[bot]`)
+      .catch((error: unknown) => {
+        login = null;
+        throw error;
+      });
+    return login;
+  };
+}
+
+export default createBaton();

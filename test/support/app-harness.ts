@@ -1,0 +1,158 @@
+import { generateKeyPairSync } from 'node:crypto';
+import examples from '@octokit/webhooks-examples';
+import nock from 'nock';
+import { Probot } from 'probot';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { BuildQueue } from '../../src/github/build-queue.js';
+import { BatonOctokit } from '../../src/github/octokit.js';
+import { clearPermissionCache } from '../../src/github/permissions.js';
+import { createBaton } from '../../src/index.js';
+import { mountOnNock } from './mount-nock.js';
+
+const { privateKey } = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
+
+export interface AppHarness {
+  probot: Probot;
+  errors: unknown[];
+  /** Delivers one webhook and waits until the reconciles it queued are done. */
+  deliver(name: string, payload: object): Promise<void>;
+  stop(): void;
+}
+
+/**
+ * A real Baton app (Probot, handlers, reconciler) against the simulated GitHub
+ * on nock: retries and throttling off, no network, the clock fixed.
+ */
+export async function startApp({
+  gh,
+  now,
+}: {
+  gh: FakeGitHub;
+  now: () => string;
+}): Promise<AppHarness> {
+  nock.disableNetConnect();
+  clearPermissionCache();
+  const scope = mountOnNock(gh);
+  const errors: unknown[] = [];
+  const queue = new BuildQueue((error) => errors.push(error));
+  const probot = new Probot({
+    appId: 1,
+    privateKey,
+    Octokit: testOctokit(),
+    logLevel: 'fatal',
+  });
+  await probot.load(createBaton({ now, queue, resyncMinutes: 0 }));
+  let delivery = 0;
+  return {
+    probot,
+    errors,
+    async deliver(name, payload) {
+      await probot.receive({ id: `delivery-${++delivery}`, name, payload } as Parameters<
+        Probot['receive']
+      >[0]);
+      await queue.idle();
+    },
+    stop() {
+      scope.persist(false);
+      nock.cleanAll();
+      nock.enableNetConnect();
+    },
+  };
+}
+
+/**
+ * Retries and throttling off. Object defaults would be overridden by the
+ * throttle options Probot passes each instance, so a function sets them last.
+ */
+function testOctokit() {
+  return BatonOctokit.defaults((options: Record<string, unknown>) => ({
+    ...options,
+    retry: { enabled: false },
+    throttle: { ...(options.throttle as object), enabled: false },
+  }));
+}
+
+type Example = { name: string; examples: Record<string, unknown>[] };
+
+/** A real GitHub payload from `@octokit/webhooks-examples`, aimed at the simulated repository. */
+export function examplePayload(
+  gh: FakeGitHub,
+  {
+    event,
+    action,
+    overrides,
+  }: { event: string; action: string; overrides: Record<string, unknown> },
+): Record<string, unknown> {
+  const group = (examples as unknown as Example[]).find((e) => e.name === event);
+  const example = group?.examples.find((e) => e.action === action);
+  if (!example) throw new Error(`no example for ${event}.${action}`);
+  const payload = structuredClone(example);
+  const repository = payload.repository as Record<string, unknown>;
+  Object.assign(repository, {
+    name: gh.repo,
+    full_name: gh.fullName,
+    default_branch: gh.defaultBranch,
+    owner: { ...(repository.owner as object), login: gh.owner },
+  });
+  return {
+    ...payload,
+    installation: { id: 1, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' },
+    ...overrides,
+  };
+}
+
+/** `issues.labeled` for an issue of the simulated repository. */
+export function labeledPayload(
+  gh: FakeGitHub,
+  { issue, label, sender }: { issue: number; label: string; sender: string },
+) {
+  const base = examplePayload(gh, { event: 'issues', action: 'labeled', overrides: {} });
+  const simIssue = gh.issues.get(issue);
+  if (!simIssue) throw new Error(`no issue ${issue}`);
+  return {
+    ...base,
+    issue: {
+      ...(base.issue as object),
+      number: issue,
+      title: simIssue.title,
+      labels: simIssue.labels.map((name) => ({ name })),
+    },
+    label: { ...(base.label as object), name: label },
+    sender: {
+      ...(base.sender as object),
+      login: sender,
+      type: sender.endsWith('[bot]') ? 'Bot' : 'User',
+    },
+  };
+}
+
+/** `issue_comment.created` for a comment already added to the simulated repository. */
+export function commentPayload(gh: FakeGitHub, { commentId }: { commentId: number }) {
+  const comment = gh.comments.find((c) => c.id === commentId);
+  if (!comment) throw new Error(`no comment ${commentId}`);
+  const issue = gh.issues.get(comment.issue);
+  if (!issue) throw new Error(`no issue ${comment.issue}`);
+  const base = examplePayload(gh, { event: 'issue_comment', action: 'created', overrides: {} });
+  const baseIssue = { ...(base.issue as Record<string, unknown>) };
+  delete baseIssue.pull_request;
+  return {
+    ...base,
+    issue: {
+      ...baseIssue,
+      number: issue.number,
+      title: issue.title,
+      ...(issue.pull ? { pull_request: { url: '' } } : {}),
+    },
+    comment: {
+      ...(base.comment as object),
+      id: comment.id,
+      body: comment.body,
+      user: { login: comment.user.login, type: comment.user.type },
+    },
+    sender: { ...(base.sender as object), login: comment.user.login, type: comment.user.type },
+  };
+}

@@ -1,0 +1,48 @@
+import nock from 'nock';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
+
+export const API = 'https://api.github.com';
+
+/**
+ * Serves the simulated GitHub through nock, so Octokit's native fetch reaches
+ * it with no socket. Every request is routed by GitHub's route templates and
+ * logged on `gh.log`; an unknown route answers 501 and shows in the log.
+ */
+export function mountOnNock(gh: FakeGitHub, base = API): nock.Scope {
+  const scope = nock(base).persist();
+  for (const method of ['GET', 'POST', 'PATCH', 'PUT', 'DELETE']) {
+    scope.intercept(/.*/, method).reply(function reply(uri, requestBody) {
+      const url = new URL(uri, base);
+      const headers = Object.fromEntries(
+        Object.entries(this.req.headers).map(([key, value]) => [key.toLowerCase(), String(value)]),
+      );
+      const body =
+        typeof requestBody === 'string' && requestBody ? safeJson(requestBody) : requestBody;
+      const response = gh.handle({
+        method,
+        path: url.pathname,
+        query: url.searchParams,
+        body,
+        headers,
+      });
+      const isText = typeof response.body === 'string';
+      return [
+        response.status,
+        isText ? response.body : JSON.stringify(response.body ?? ''),
+        {
+          'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
+          ...response.headers,
+        },
+      ];
+    });
+  }
+  return scope;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
