@@ -1,59 +1,139 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeGitHub } from '../../sim/github/fake-github.js';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { type AppHarness, labeledPayload, startApp } from '../support/app-harness.js';
+import { installedRepo, statusBody } from '../support/builds.js';
 import { knownRestRoutes } from '../support/rest-routes.js';
 
-const NOW = '2026-11-22T10:00:00.000Z';
-
-function installedRepo(): FakeGitHub {
-  const gh = new FakeGitHub({ now: () => NOW });
-  gh.git.commitOn(
-    gh.defaultBranch,
-    { '.github/workflows/baton.yml': 'name: Baton\n' },
-    'Set up Baton',
-  );
-  gh.workflows.add('baton.yml');
-  gh.permissions.set('maintainer', 'write');
-  gh.permissions.set('reader', 'read');
-  return gh;
-}
+const BUILD = '1-add-oauth-login';
 
 describe('an issue labelled orchestrate', () => {
   let gh: FakeGitHub;
+  let now: () => string;
   let app: AppHarness;
 
   beforeEach(async () => {
-    gh = installedRepo();
-    app = await startApp({ gh, now: () => NOW });
+    let time = Date.parse('2026-11-22T10:00:00.000Z');
+    now = () => new Date((time += 1000)).toISOString();
+    gh = installedRepo(now);
+    app = await startApp({ gh, now });
   });
   afterEach(() => app.stop());
 
+  function openLabelledIssue(): number {
+    return gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+  }
+
   it('creates the build branch, dispatches the plan session and posts one planning comment', async () => {
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    await app.deliver(
-      'issues',
-      labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }),
-    );
+    const issue = openLabelledIssue();
+    await app.deliver('issues', labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }));
 
     expect(app.errors).toEqual([]);
-    expect(gh.git.refs.has('refs/heads/baton/1-add-oauth-login/integration')).toBe(true);
+    expect(gh.git.refs.has(`refs/heads/baton/${BUILD}/integration`)).toBe(true);
     expect(gh.runs.map((run) => run.inputs)).toEqual([
-      { role: 'plan', build: '1-add-oauth-login', issue: '1', worker: '', pr: '', trigger: '' },
+      { role: 'plan', build: BUILD, issue: '1', worker: '', pr: '', trigger: '' },
     ]);
-    expect(gh.runs[0]?.headBranch).toBe('baton/1-add-oauth-login/integration');
-    const comments = gh.comments.filter((c) => c.issue === issue);
-    expect(comments).toHaveLength(1);
-    expect(comments[0]?.body).toContain('<!-- baton:status build=1-add-oauth-login -->');
-    expect(comments[0]?.body).toContain(`actions/runs/${gh.runs[0]?.id}`);
+    expect(gh.runs[0]?.headBranch).toBe(`baton/${BUILD}/integration`);
+    expect(gh.comments).toHaveLength(1);
+    expect(statusBody(gh, BUILD)).toContain(`actions/runs/${gh.runs[0]?.id}`);
   });
 
   it('calls only REST routes that GitHub publishes', async () => {
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    await app.deliver(
-      'issues',
-      labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }),
-    );
+    const issue = openLabelledIssue();
+    await app.deliver('issues', labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }));
     expect(gh.callsOutside(await knownRestRoutes())).toEqual([]);
     expect(gh.log.filter((entry) => entry.status === 501)).toEqual([]);
+  });
+
+  it('ignores other labels', async () => {
+    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['bug'] });
+    await app.deliver('issues', labeledPayload(gh, { issue, label: 'bug', sender: 'maintainer' }));
+    expect(gh.runs).toEqual([]);
+    expect(gh.comments).toEqual([]);
+  });
+
+  it('refuses politely when the labeller has no write access, and starts nothing', async () => {
+    const issue = openLabelledIssue();
+    await app.deliver('issues', labeledPayload(gh, { issue, label: 'orchestrate', sender: 'reader' }));
+    await app.deliver('issues', labeledPayload(gh, { issue, label: 'orchestrate', sender: 'reader' }));
+
+    expect(gh.git.refs.has(`refs/heads/baton/${BUILD}/integration`)).toBe(false);
+    expect(gh.runs).toEqual([]);
+    expect(gh.comments).toHaveLength(1);
+    expect(gh.comments[0]?.body).toContain('@reader');
+    expect(gh.comments[0]?.body).toContain('write access');
+  });
+
+  it('still makes one branch, one dispatch and one comment when the event is delivered twice', async () => {
+    const issue = openLabelledIssue();
+    const payload = labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' });
+    await app.deliver('issues', payload);
+    await app.deliver('issues', payload);
+
+    expect(gh.runs).toHaveLength(1);
+    expect(gh.comments).toHaveLength(1);
+  });
+
+  it('does not start again when the label is removed and added again', async () => {
+    const issue = openLabelledIssue();
+    await app.deliver('issues', labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }));
+    gh.issues.get(issue)?.labels.splice(0);
+    gh.issues.get(issue)?.labels.push('orchestrate');
+    await app.deliver('issues', labeledPayload(gh, { issue, label: 'orchestrate', sender: 'admin' }));
+
+    expect(gh.runs).toHaveLength(1);
+    expect(gh.comments).toHaveLength(1);
+    expect([...gh.git.refs.keys()].filter((ref) => ref.includes('integration'))).toHaveLength(1);
+  });
+
+  it('makes one branch, one dispatch and one comment when two app processes get the event at once', async () => {
+    const other = await startApp({ gh, now });
+    try {
+      const issue = openLabelledIssue();
+      const payload = labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' });
+      await Promise.all([app.deliver('issues', payload), other.deliver('issues', payload)]);
+
+      expect([...app.errors, ...other.errors]).toEqual([]);
+      expect(gh.runs).toHaveLength(1);
+      expect(gh.comments).toHaveLength(1);
+    } finally {
+      other.stop();
+    }
+  });
+
+  it('says how to set Baton up when the repository has no Baton workflow', async () => {
+    gh.workflows.clear();
+    const issue = openLabelledIssue();
+    await app.deliver('issues', labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }));
+
+    expect(gh.runs).toEqual([]);
+    expect(gh.git.refs.has(`refs/heads/baton/${BUILD}/integration`)).toBe(false);
+    const body = statusBody(gh, BUILD) ?? '';
+    expect(body).toContain('.github/workflows/baton.yml');
+    expect(body).toContain('ANTHROPIC_API_KEY');
+  });
+
+  it.each([
+    ['a YAML syntax error', 'label: [orchestrate\nmaxParallel: 2\n', /line 2/, '(file)'],
+    ['a field of the wrong type', 'label: orchestrate\nreview:\n  maxFixRounds: many\n', /line 3/, 'review.maxFixRounds'],
+    ['an unknown field', 'label: orchestrate\nmaxParalel: 3\n', /line 2/, 'maxParalel'],
+  ])('names the file, line and field of %s, and starts nothing', async (_, yaml, line, field) => {
+    gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': yaml });
+    const issue = openLabelledIssue();
+    await app.deliver('issues', labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }));
+
+    expect(gh.runs).toEqual([]);
+    const body = statusBody(gh, BUILD) ?? '';
+    expect(body).toContain('.github/baton.yml');
+    expect(body).toMatch(line);
+    expect(body).toContain(field);
+  });
+
+  it('follows a custom label from the config', async () => {
+    gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': 'label: conduct\n' });
+    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['conduct'] });
+    await app.deliver('issues', labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }));
+    expect(gh.runs).toEqual([]);
+    await app.deliver('issues', labeledPayload(gh, { issue, label: 'conduct', sender: 'maintainer' }));
+    expect(gh.runs).toHaveLength(1);
   });
 });

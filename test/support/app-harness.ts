@@ -88,7 +88,7 @@ export function examplePayload(
   }: { event: string; action: string; overrides: Record<string, unknown> },
 ): Record<string, unknown> {
   const group = (examples as unknown as Example[]).find((e) => e.name === event);
-  const example = group?.examples.find((e) => e.action === action);
+  const example = group?.examples.find((e) => (e.action ?? '') === action);
   if (!example) throw new Error(`no example for ${event}.${action}`);
   const payload = structuredClone(example);
   const repository = payload.repository as Record<string, unknown>;
@@ -154,5 +154,31 @@ export function commentPayload(gh: FakeGitHub, { commentId }: { commentId: numbe
       user: { login: comment.user.login, type: comment.user.type },
     },
     sender: { ...(base.sender as object), login: comment.user.login, type: comment.user.type },
+  };
+}
+
+/** `push` of a branch of the simulated repository, at its current head. */
+export function pushPayload(gh: FakeGitHub, { branch }: { branch: string }) {
+  const base = examplePayload(gh, { event: 'push', action: '', overrides: {} });
+  const after = gh.git.resolve(branch) ?? '';
+  return { ...base, ref: `refs/heads/${branch}`, after };
+}
+
+/** `workflow_run.completed` for a run of the simulated repository. */
+export function workflowRunPayload(gh: FakeGitHub, { runId }: { runId: number }) {
+  const run = gh.runs.find((r) => r.id === runId);
+  if (!run) throw new Error(`no run ${runId}`);
+  const base = examplePayload(gh, { event: 'workflow_run', action: 'completed', overrides: {} });
+  return {
+    ...base,
+    workflow_run: {
+      ...(base.workflow_run as object),
+      id: run.id,
+      display_title: run.displayTitle,
+      head_branch: run.headBranch,
+      head_sha: run.headSha,
+      status: run.status,
+      conclusion: run.conclusion,
+    },
   };
 }

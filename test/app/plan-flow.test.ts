@@ -1,0 +1,105 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { integrationBranch } from '../../src/core/ids.js';
+import {
+  type AppHarness,
+  commentPayload,
+  labeledPayload,
+  pushPayload,
+  startApp,
+  workflowRunPayload,
+} from '../support/app-harness.js';
+import { installedRepo, landPlan, statusBody } from '../support/builds.js';
+
+const BUILD = '1-add-oauth-login';
+
+describe('the planning flow', () => {
+  let gh: FakeGitHub;
+  let app: AppHarness;
+
+  beforeEach(async () => {
+    // Every reading of the clock is a second later, so events have an order.
+    let time = Date.parse('2026-11-22T10:00:00.000Z');
+    const now = () => new Date((time += 1000)).toISOString();
+    gh = installedRepo(now);
+    app = await startApp({ gh, now });
+  });
+  afterEach(() => app.stop());
+
+  async function labelIssue(sender = 'maintainer'): Promise<number> {
+    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+    await app.deliver('issues', labeledPayload(gh, { issue, label: 'orchestrate', sender }));
+    return issue;
+  }
+
+  async function finishPlanRun(workers: Parameters<typeof landPlan>[1]['workers'], raw?: unknown) {
+    landPlan(gh, { build: BUILD, issue: 1, workers, ...(raw === undefined ? {} : { raw }) });
+    const run = gh.runs.at(-1);
+    if (!run) throw new Error('no plan run');
+    gh.finishRun(run.id, 'success');
+    await app.deliver('push', pushPayload(gh, { branch: integrationBranch(BUILD) }));
+    await app.deliver('workflow_run', workflowRunPayload(gh, { runId: run.id }));
+  }
+
+  it('turns the status comment into the plan once the plan lands', async () => {
+    await labelIssue();
+    await finishPlanRun([{ id: 'W1.1', title: 'OAuth provider' }, { id: 'W1.2' }, { id: 'W2.1', depends_on: ['W1.1', 'W1.2'] }]);
+
+    const body = statusBody(gh, BUILD) ?? '';
+    expect(app.errors).toEqual([]);
+    expect(gh.comments).toHaveLength(1);
+    expect(body).toContain('OAuth provider');
+    expect(body).toContain('```mermaid');
+    expect(body).toContain('/approve');
+    expect(body).toContain(`${gh.htmlUrl}/blob/${integrationBranch(BUILD)}/.baton/builds/${BUILD}/workers/W1.1.md`);
+  });
+
+  it('reports an invalid plan with every reason and starts nothing', async () => {
+    await labelIssue();
+    await finishPlanRun([
+      { id: 'W1.1', depends_on: ['W2.1'] },
+      { id: 'W2.1', depends_on: ['W9.9'] },
+    ]);
+
+    const body = statusBody(gh, BUILD) ?? '';
+    expect(body).toMatch(/W1\.1.*W2\.1/);
+    expect(body).toContain('W9.9');
+    expect(body).toContain('/replan');
+    expect(gh.runs.filter((run) => run.inputs.role === 'work')).toEqual([]);
+  });
+
+  it('reports a plan.json that is not JSON', async () => {
+    await labelIssue();
+    landPlan(gh, { build: BUILD, issue: 1, workers: [{ id: 'W1.1' }] });
+    gh.git.commitOn(integrationBranch(BUILD), { [`.baton/builds/${BUILD}/plan.json`]: '{ nope' });
+    const run = gh.runs.at(-1);
+    gh.finishRun(run?.id ?? 0, 'success');
+    await app.deliver('workflow_run', workflowRunPayload(gh, { runId: run?.id ?? 0 }));
+    expect(statusBody(gh, BUILD)).toContain('not valid JSON');
+  });
+
+  it('dispatches a new plan session for /replan that reads the feedback comment by id', async () => {
+    await labelIssue();
+    await finishPlanRun([{ id: 'W1.1' }]);
+    const comment = gh.addComment({ issue: 1, body: '/replan split W1.1 into two workers', user: 'maintainer' });
+    await app.deliver('issue_comment', commentPayload(gh, { commentId: comment.id }));
+
+    expect(gh.runs.map((run) => run.inputs.trigger)).toEqual(['', `comment-${comment.id}`]);
+    expect(comment.reactions).toEqual([{ login: 'baton[bot]', content: 'eyes' }]);
+    expect(statusBody(gh, BUILD)).toContain('eplanning');
+  });
+
+  it('starts the approved plan: every worker without dependencies is dispatched', async () => {
+    await labelIssue();
+    await finishPlanRun([{ id: 'W1.1' }, { id: 'W1.2' }, { id: 'W2.1', depends_on: ['W1.1'] }]);
+    const comment = gh.addComment({ issue: 1, body: '/approve', user: 'maintainer' });
+    await app.deliver('issue_comment', commentPayload(gh, { commentId: comment.id }));
+
+    const work = gh.runs.filter((run) => run.inputs.role === 'work');
+    expect(work.map((run) => [run.inputs.worker, run.headBranch])).toEqual([
+      ['W1.1', `baton/${BUILD}/W1.1`],
+      ['W1.2', `baton/${BUILD}/W1.2`],
+    ]);
+    expect(gh.git.refs.get(`refs/heads/baton/${BUILD}/W1.1`)).toBe(gh.git.resolve(integrationBranch(BUILD)));
+  });
+});

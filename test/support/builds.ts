@@ -1,0 +1,56 @@
+import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { briefPath, integrationBranch, planPath } from '../../src/core/ids.js';
+
+export interface PlanWorkerSpec {
+  id: string;
+  title?: string;
+  depends_on?: string[];
+  complexity?: 'easy' | 'normal' | 'complex';
+}
+
+/** A repository with Baton set up: the workflow on the default branch, a maintainer and a reader. */
+export function installedRepo(now: () => string): FakeGitHub {
+  const gh = new FakeGitHub({ now });
+  gh.git.commitOn(gh.defaultBranch, { '.github/workflows/baton.yml': 'name: Baton\n' }, 'Set up Baton');
+  gh.workflows.add('baton.yml');
+  gh.permissions.set('maintainer', 'write');
+  gh.permissions.set('admin', 'admin');
+  gh.permissions.set('reader', 'read');
+  return gh;
+}
+
+/** What a plan session's publish job does: commit plan.json and the briefs on the build branch. */
+export function landPlan(
+  gh: FakeGitHub,
+  { build, issue, workers, raw }: { build: string; issue: number; workers: PlanWorkerSpec[]; raw?: unknown },
+): string {
+  const plan = raw ?? {
+    version: 1,
+    build,
+    issue,
+    title: 'Add OAuth login',
+    summary: 'Add an OAuth provider, the login routes, and the session handling that ties them together.',
+    workers: workers.map((w) => ({
+      id: w.id,
+      title: w.title ?? `Worker ${w.id}`,
+      depends_on: w.depends_on ?? [],
+      complexity: w.complexity ?? 'normal',
+    })),
+  };
+  const briefs = Object.fromEntries(
+    workers.map((w) => [
+      briefPath(build, w.id),
+      `---\nworker_id: ${w.id}\ntitle: ${w.title ?? `Worker ${w.id}`}\nwave: ${w.id.slice(1, w.id.indexOf('.'))}\n---\n# Mission\nDo ${w.id}.\n`,
+    ]),
+  );
+  return gh.git.commitOn(
+    integrationBranch(build),
+    { [planPath(build)]: JSON.stringify(plan, null, 2), ...briefs },
+    `Plan ${build}`,
+  );
+}
+
+/** The status comment of a build, as people see it. */
+export function statusBody(gh: FakeGitHub, build: string): string | undefined {
+  return gh.comments.find((c) => c.body.includes(`<!-- baton:status build=${build} -->`))?.body;
+}
