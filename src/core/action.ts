@@ -1,4 +1,5 @@
 import type { Config } from './config.js';
+import { workerBranch } from './ids.js';
 import type { SessionRequest } from './session.js';
 import type { Verdict } from './snapshot.js';
 import type { StatusView } from './status-view.js';
@@ -8,8 +9,6 @@ import type { StatusView } from './status-view.js';
  * and guarded where it runs (src/github/act.ts); the core never awaits one.
  */
 export type Action =
-  /** Cut the build branch from the default branch head; the lock for the first plan. */
-  | { kind: 'create-build-branch' }
   /** Start a session. `lockFor(request)` says what guards it against a twin. */
   | { kind: 'dispatch'; request: SessionRequest }
   /** Merge a worker PR with exactly the reviewed head. */
@@ -56,14 +55,15 @@ export type DispatchLock =
   /** Anything else: a hidden ref `refs/baton/<build>/<key>`, not fetched by clones. */
   | { kind: 'lock-ref'; ref: string; resetBranch: string | null };
 
+/** The lock that a dispatch of `request` must take first; its key is derived from the request alone. */
 export function lockFor(request: SessionRequest): DispatchLock {
   const { role, build, worker, trigger } = request;
   if (role === 'plan' && !trigger) return { kind: 'build-branch' };
   if (role === 'work' && worker && !trigger) {
-    return { kind: 'worker-branch', branch: `baton/${build}/${worker}` };
+    return { kind: 'worker-branch', branch: workerBranch(build, worker) };
   }
   const ref = `refs/baton/${build}/${worker ?? 'build'}/${role}-${trigger ?? 'first'}`;
   // A new work attempt starts over from the build branch head.
-  const resetBranch = role === 'work' && worker ? `baton/${build}/${worker}` : null;
+  const resetBranch = role === 'work' && worker ? workerBranch(build, worker) : null;
   return { kind: 'lock-ref', ref, resetBranch };
 }

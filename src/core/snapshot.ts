@@ -15,6 +15,8 @@ export interface BuildSnapshot {
   repo: { owner: string; name: string; defaultBranch: string; defaultSha: string };
   /** Whether `.github/workflows/baton.yml` exists on the default branch. */
   workflowInstalled: boolean;
+  /** Baton's open "Set up Baton" pull request, if any: the status points to it while the workflow is missing. */
+  setupPull?: { number: number; url: string } | null;
   /** The build branch head, or null before it is created. */
   integration: { sha: string; containsDefault: boolean } | null;
   plan: PlanRead;
@@ -28,7 +30,13 @@ export interface BuildSnapshot {
   /** Commands from people allowed to give them, oldest first. */
   commands: CommandInfo[];
   /** The build's final PR, once opened. */
-  finalPull: { number: number; state: 'open' | 'closed' | 'merged'; url: string } | null;
+  finalPull: {
+    number: number;
+    state: 'open' | 'closed' | 'merged';
+    url: string;
+    /** Whether auto-merge is already enabled on it (absent: unknown, so it is asked for). */
+    autoMerge?: boolean;
+  } | null;
   statusComment: { id: number; body: string } | null;
 }
 
@@ -72,6 +80,8 @@ export interface RunInfo {
   conclusion: RunConclusion | null;
   createdAt: string;
   updatedAt: string;
+  /** When the run left the queue (`run_started_at`); `createdAt` stands in when absent. */
+  startedAt?: string;
   url: string;
 }
 
@@ -86,6 +96,8 @@ export interface ReviewInfo {
   /** The head the review was given on. */
   commitSha: string;
   submittedAt: string;
+  /** What Baton's review session cost, from its hidden marker; counts towards `budget.maxUsd`. */
+  costUsd?: number;
 }
 
 /** The rolled-up state of the checks on a PR's head, Baton's own excluded. */
@@ -107,6 +119,16 @@ export interface PullInfo {
   labels: string[];
   url: string;
   createdAt: string;
+  /**
+   * The `baton/review` check run already published on this PR, if any: its head
+   * and the verdict it carries. Absent or null: none, so `decide` publishes one.
+   */
+  reviewCheck?: { sha: string; verdict: Verdict } | null;
+  /**
+   * When the head commit only merges the build branch into an earlier head (what
+   * `update-pull-branch` makes), that earlier head: verdicts given on it still hold.
+   */
+  baseMergeOf?: string | null;
 }
 
 export interface CommandInfo {

@@ -151,7 +151,7 @@ async function readFinalPull(
     const pull = data[0];
     if (!pull) return null;
     const state = pull.merged_at ? 'merged' : pull.state === 'open' ? 'open' : 'closed';
-    return { number: pull.number, state, url: pull.html_url };
+    return { number: pull.number, state, url: pull.html_url, autoMerge: Boolean(pull.auto_merge) };
   } catch (error) {
     if (statusOf(error) === 404) return null;
     throw error;

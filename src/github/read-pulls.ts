@@ -1,6 +1,7 @@
 import { integrationBranch, parseBatonBranch } from '../core/ids.js';
 import type { ChecksInfo, PullInfo, ReviewInfo } from '../core/snapshot.js';
 import { parseVerdictMarker } from '../core/verdict-marker.js';
+import { REVIEW_CHECK_NAME } from './pulls.js';
 import type { RepoContext } from './types.js';
 
 /** Check runs that are Baton's own: its review verdict and its session jobs. */
@@ -44,12 +45,15 @@ export async function readPulls(ctx: RepoContext, build: string): Promise<PullIn
           checks: { state: 'none', failedRuns: [] },
         };
       }
-      const [mergeState, reviews, checks] = await Promise.all([
+      const [mergeState, reviews, { checks, reviewCheck }] = await Promise.all([
         readMergeState(ctx, pull.number),
         readReviews(ctx, pull.number),
         readChecks(ctx, pull.head.sha),
       ]);
-      return { ...base, mergeState, reviews, checks };
+      // Only a head that no review covers can owe its verdict to an earlier head.
+      const covered = reviews.some((review) => review.commitSha === pull.head.sha);
+      const baseMergeOf = covered || reviews.length === 0 ? null : await readBaseMergeOf(ctx, { build, sha: pull.head.sha });
+      return { ...base, mergeState, reviews, checks, reviewCheck, baseMergeOf };
     }),
   );
 }
@@ -110,7 +114,12 @@ function humanVerdict(state: string): ReviewInfo['verdict'] | null {
   return null; // PENDING and DISMISSED reviews do not count.
 }
 
-async function readChecks(ctx: RepoContext, sha: string): Promise<ChecksInfo> {
+interface ChecksRead {
+  checks: ChecksInfo;
+  reviewCheck: { sha: string; verdict: ReviewInfo['verdict'] } | null;
+}
+
+async function readChecks(ctx: RepoContext, sha: string): Promise<ChecksRead> {
   const runs = await ctx.octokit.paginate(ctx.octokit.rest.checks.listForRef, {
     owner: ctx.owner,
     repo: ctx.repo,
@@ -118,7 +127,21 @@ async function readChecks(ctx: RepoContext, sha: string): Promise<ChecksInfo> {
     filter: 'latest',
     per_page: 100,
   });
-  const theirs = runs.filter((run) => !isBatonCheck(run.name));
+  const review = runs.find((run) => run.name === REVIEW_CHECK_NAME);
+  const reviewCheck = review ? { sha, verdict: verdictOfCheck(review.conclusion) } : null;
+  return { checks: await rollUp(ctx, runs.filter((run) => !isBatonCheck(run.name))), reviewCheck };
+}
+
+function verdictOfCheck(conclusion: string | null): ReviewInfo['verdict'] {
+  if (conclusion === 'success') return 'approve';
+  if (conclusion === 'failure') return 'changes-requested';
+  return 'comment';
+}
+
+async function rollUp(
+  ctx: RepoContext,
+  theirs: { status: string; conclusion: string | null; details_url?: string | null }[],
+): Promise<ChecksInfo> {
   if (theirs.length === 0) return { state: 'none', failedRuns: [] };
   const failed = theirs.filter(
     (run) => run.conclusion && !['success', 'neutral', 'skipped'].includes(run.conclusion),
@@ -137,6 +160,17 @@ async function readChecks(ctx: RepoContext, sha: string): Promise<ChecksInfo> {
     }),
   );
   return { state: 'failure', failedRuns };
+}
+
+/**
+ * A head made by `update-branch` is a merge of the build branch into the
+ * earlier head: its first parent is that head. Anything else is new work.
+ */
+async function readBaseMergeOf(ctx: RepoContext, { build, sha }: { build: string; sha: string }): Promise<string | null> {
+  const { data } = await ctx.octokit.rest.repos.getCommit({ owner: ctx.owner, repo: ctx.repo, ref: sha, per_page: 1 });
+  const [first, second] = data.parents;
+  const mergesBuildBranch = data.commit.message.includes(integrationBranch(build));
+  return first && second && mergesBuildBranch ? first.sha : null;
 }
 
 /** GitHub Actions check runs link to `…/actions/runs/<run id>/job/<job id>`. */

@@ -38,6 +38,7 @@ export async function readRuns(
           conclusion: (run.conclusion as RunConclusion | null) ?? null,
           createdAt: run.created_at,
           updatedAt: run.updated_at,
+          ...(run.run_started_at ? { startedAt: run.run_started_at } : {}),
           url: run.html_url,
         },
       ];

@@ -58,6 +58,8 @@ function withDispatchedRuns(
   outcomes: ActOutcome[],
   now: string,
 ): BuildSnapshot {
+  // A run GitHub did not give an id for yet gets a distinct negative one.
+  let unknownId = 0;
   const runs: RunInfo[] = outcomes.flatMap(({ action, result, run }) => {
     if (action.kind !== 'dispatch' || result !== 'done') return [];
     const { role, worker, trigger } = action.request;
@@ -65,7 +67,7 @@ function withDispatchedRuns(
     if (known) return [];
     return [
       {
-        id: run?.id ?? 0,
+        id: run?.id ?? --unknownId,
         role,
         worker: worker ?? null,
         trigger: trigger ?? null,

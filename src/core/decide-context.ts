@@ -1,0 +1,125 @@
+import type { Action } from './action.js';
+import { type CommandState, foldCommands } from './command-state.js';
+import type { Config } from './config.js';
+import { compareWorkerIds, integrationBranch } from './ids.js';
+import { normalizeSnapshot } from './normalize-snapshot.js';
+import { findOverdueRuns, type OverdueReason } from './overdue-runs.js';
+import type { SessionRequest, SessionRole, SessionTrigger } from './session.js';
+import type { BuildSnapshot, RunInfo } from './snapshot.js';
+import type { Link, RepoLinks, StatusView } from './status-view.js';
+
+/** What one phase of `decide` returns: the actions, and the view for the status comment. */
+export interface Decision {
+  actions: Action[];
+  view: StatusView;
+}
+
+/** Everything the rules of `decide` read, worked out once per call. */
+export interface DecideContext {
+  /** The snapshot in canonical order, without repeats. */
+  snapshot: BuildSnapshot;
+  config: Config;
+  now: string;
+  commands: CommandState;
+  /** Unfinished runs given up on, by run id. */
+  overdue: Map<number, OverdueReason>;
+  /** What the build's sessions have cost so far, in US dollars. */
+  spentUsd: number;
+  budgetReached: boolean;
+  /** Review and fix sessions may start (the budget is not spent). */
+  canDispatchSessions: boolean;
+  /** New work sessions may start (neither paused nor over budget). */
+  canDispatchWork: boolean;
+}
+
+/** Normalizes the snapshot and works out commands, overdue runs and the budget once. */
+export function makeContext({
+  snapshot,
+  config,
+  now,
+}: {
+  snapshot: BuildSnapshot;
+  config: Config;
+  now: string;
+}): DecideContext {
+  const truth = normalizeSnapshot(snapshot);
+  const commands = foldCommands(truth.commands);
+  const spentUsd = spentOf(truth);
+  const { maxUsd } = config.budget;
+  const budgetReached = maxUsd !== null && spentUsd >= maxUsd;
+  return {
+    snapshot: truth,
+    config,
+    now,
+    commands,
+    overdue: findOverdueRuns({ runs: truth.runs, session: config.session, now }),
+    spentUsd,
+    budgetReached,
+    canDispatchSessions: !budgetReached,
+    canDispatchWork: !budgetReached && commands.paused === null,
+  };
+}
+
+/** Completion reports' costs plus Baton's reviews' costs, each review counted once. */
+function spentOf(snapshot: BuildSnapshot): number {
+  let total = 0;
+  // Sum in one fixed order: floating-point sums depend on it.
+  for (const worker of Object.keys(snapshot.completions).sort(compareWorkerIds)) {
+    const read = snapshot.completions[worker];
+    if (read?.kind === 'valid') total += read.completion.usage.cost_usd;
+  }
+  const reviews = new Map<number, number>();
+  for (const pull of snapshot.pulls) {
+    for (const review of pull.reviews) {
+      if (review.byBaton && review.costUsd) reviews.set(review.id, review.costUsd);
+    }
+  }
+  for (const cost of reviews.values()) total += cost;
+  return total;
+}
+
+/** `active`: queued or running within its time; `failed` covers every conclusion but success. */
+export type RunOutcome = 'active' | 'succeeded' | 'failed';
+
+/** Where a run stands; an overdue run counts as failed already. */
+export function runOutcome(ctx: DecideContext, run: RunInfo): RunOutcome {
+  if (ctx.overdue.has(run.id)) return 'failed';
+  if (run.status !== 'completed') return 'active';
+  return run.conclusion === 'success' ? 'succeeded' : 'failed';
+}
+
+/** The run that answers one request, matched on role, worker and trigger. */
+export function findRun(
+  ctx: DecideContext,
+  key: { role: SessionRole; worker: string | null; trigger: SessionTrigger | null },
+): RunInfo | null {
+  const match = ctx.snapshot.runs.filter(
+    (run) => run.role === key.role && run.worker === key.worker && run.trigger === key.trigger,
+  );
+  return match.at(-1) ?? null;
+}
+
+/** A `dispatch` action for this build. */
+export function dispatch(
+  ctx: DecideContext,
+  request: { role: SessionRole; worker?: string; pr?: number; trigger?: SessionTrigger },
+): Action {
+  const full: SessionRequest = {
+    ...request,
+    build: ctx.snapshot.build,
+    issue: ctx.snapshot.issue.number,
+  };
+  return { kind: 'dispatch', request: full };
+}
+
+/** A run as the status links it: `work run`, `review run`, … */
+export function runLink(run: RunInfo): Link {
+  return { label: `${run.role} run`, url: run.url };
+}
+
+/** Links to files on the build branch; the repository's web address comes from the issue's. */
+export function repoLinks(snapshot: BuildSnapshot): RepoLinks {
+  const fromIssue = /^(https?:\/\/.+?)\/issues\/\d+\/?$/.exec(snapshot.issue.url)?.[1];
+  const repoUrl = fromIssue ?? `https://github.com/${snapshot.repo.owner}/${snapshot.repo.name}`;
+  return { repoUrl, branch: integrationBranch(snapshot.build) };
+}

@@ -1,0 +1,99 @@
+import type { Action } from './action.js';
+import {
+  type DecideContext,
+  type Decision,
+  dispatch,
+  findRun,
+  repoLinks,
+  runLink,
+  runOutcome,
+} from './decide-context.js';
+import { compareTimes } from './normalize-snapshot.js';
+import type { Plan } from './plan.js';
+import type { CommandInfo, PlanRead, RunInfo } from './snapshot.js';
+import type { StatusView } from './status-view.js';
+
+/** Either the build is still in its planning phases, or it runs an approved plan. */
+export type PlanningOutcome =
+  | { kind: 'decided'; decision: Decision }
+  | { kind: 'build'; plan: Plan };
+
+/**
+ * The planning phases: dispatch the plan (or a replan), wait for it, report a
+ * failed or invalid plan, and hold a valid plan until `/approve` when
+ * `approval: plan`. Once work sessions have started, the plan is settled and
+ * `/replan` no longer applies.
+ */
+export function decidePlanning(ctx: DecideContext): PlanningOutcome {
+  const { plan, runs } = ctx.snapshot;
+  const workStarted = runs.some((run) => run.role === 'work');
+  if (workStarted && plan.kind === 'valid') return { kind: 'build', plan: plan.plan };
+  const replan = workStarted || !ctx.canDispatchSessions ? null : pendingReplan(ctx);
+  if (replan) {
+    const action = dispatch(ctx, { role: 'plan', trigger: `comment-${replan.commentId}` });
+    return decided([action], planningView(ctx, null, true));
+  }
+  const planRuns = runs.filter((run) => run.role === 'plan');
+  const latest = planRuns.at(-1) ?? null;
+  if (latest && runOutcome(ctx, latest) === 'active') {
+    return decided([], planningView(ctx, latest, latest.trigger !== null));
+  }
+  return settledPlan(ctx, plan, planRuns);
+}
+
+function settledPlan(ctx: DecideContext, plan: PlanRead, planRuns: RunInfo[]): PlanningOutcome {
+  const { build } = ctx.snapshot;
+  const latest = planRuns.at(-1);
+  switch (plan.kind) {
+    case 'missing':
+      // The first plan's dispatch is guarded by creating the build branch (see `lockFor`).
+      if (!latest)
+        return decided([dispatch(ctx, { role: 'plan' })], planningView(ctx, null, false));
+      return decided([], { phase: 'plan-failed', build, run: runLink(latest) });
+    case 'invalid':
+      return decided([], {
+        phase: 'plan-invalid',
+        build,
+        problems: plan.problems,
+        links: repoLinks(ctx.snapshot),
+      });
+    case 'valid':
+      if (isApproved(ctx, planRuns)) return { kind: 'build', plan: plan.plan };
+      return decided([], {
+        phase: 'plan-ready',
+        build,
+        plan: plan.plan,
+        config: ctx.config,
+        links: repoLinks(ctx.snapshot),
+      });
+    default: {
+      const _exhaustive: never = plan;
+      return _exhaustive;
+    }
+  }
+}
+
+/** `approval: none`, or an `/approve` given after the plan run that wrote the plan. */
+function isApproved(ctx: DecideContext, planRuns: RunInfo[]): boolean {
+  if (ctx.config.approval === 'none') return true;
+  const producer = planRuns.filter((run) => runOutcome(ctx, run) === 'succeeded').at(-1);
+  return ctx.commands.approvals.some(
+    (info) => !producer || compareTimes(info.createdAt, producer.createdAt) > 0,
+  );
+}
+
+/** The newest `/replan`, unless a plan session answers it already. */
+function pendingReplan(ctx: DecideContext): CommandInfo | null {
+  const latest = ctx.commands.replans.at(-1);
+  if (!latest) return null;
+  const run = findRun(ctx, { role: 'plan', worker: null, trigger: `comment-${latest.commentId}` });
+  return run ? null : latest;
+}
+
+function planningView(ctx: DecideContext, run: RunInfo | null, replan: boolean): StatusView {
+  return { phase: 'planning', build: ctx.snapshot.build, run: run ? runLink(run) : null, replan };
+}
+
+function decided(actions: Action[], view: StatusView): PlanningOutcome {
+  return { kind: 'decided', decision: { actions, view } };
+}

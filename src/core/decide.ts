@@ -1,0 +1,92 @@
+import type { Action } from './action.js';
+import { buildProgress } from './build-progress.js';
+import type { ParsedConfig } from './config.js';
+import { decideCancelled, decideDone, isCancelled } from './decide-cancel.js';
+import { type DecideContext, type Decision, makeContext } from './decide-context.js';
+import { decideFinal } from './decide-final.js';
+import { decideMerge } from './decide-merge.js';
+import { decidePlanning } from './decide-planning.js';
+import { decideReviews } from './decide-review.js';
+import { decideSkips, decideWorkers } from './decide-workers.js';
+import { CONFIG_FILE, WORKFLOW_PATH } from './ids.js';
+import type { Plan } from './plan.js';
+import { dependentChainLengths } from './schedule.js';
+import type { BuildSnapshot } from './snapshot.js';
+import type { StatusView } from './status-view.js';
+import { deriveWorkers } from './worker-state.js';
+
+/**
+ * What should happen next to one build, given its truth on GitHub. Pure,
+ * total and deterministic: the same truth, listed in any order and with any
+ * repeats, gives the same actions in the same order. The last action is
+ * always the one `render-status` for the build's current phase.
+ */
+export function decide({
+  snapshot,
+  config,
+  now,
+}: {
+  snapshot: BuildSnapshot;
+  config: ParsedConfig;
+  now: string;
+}): Action[] {
+  const { build } = snapshot;
+  if (!config.ok) {
+    const file = `.github/${CONFIG_FILE}`;
+    return [status({ phase: 'config-invalid', build, file, problems: config.problems })];
+  }
+  if (!snapshot.workflowInstalled) {
+    const setup = snapshot.setupPull;
+    const setupPull = setup ? { label: `#${setup.number}`, url: setup.url } : null;
+    return [status({ phase: 'missing-workflow', build, workflowPath: WORKFLOW_PATH, setupPull })];
+  }
+  const { actions, view } = decidePhase(makeContext({ snapshot, config: config.config, now }));
+  return [...unique(actions), status(view)];
+}
+
+function decidePhase(ctx: DecideContext): Decision {
+  if (ctx.snapshot.finalPull?.state === 'merged') return decideDone(ctx);
+  if (isCancelled(ctx)) return decideCancelled(ctx);
+  const planning = decidePlanning(ctx);
+  const decision =
+    planning.kind === 'decided' ? planning.decision : decideBuild(ctx, planning.plan);
+  return { actions: [...upkeep(ctx), ...decision.actions], view: decision.view };
+}
+
+/** Rules of every active phase: give up on overdue runs, and merge a moved default branch in. */
+function upkeep(ctx: DecideContext): Action[] {
+  const cancels = ctx.snapshot.runs
+    .filter((run) => ctx.overdue.has(run.id))
+    .map((run): Action => ({ kind: 'cancel-run', runId: run.id }));
+  const stale = ctx.snapshot.integration?.containsDefault === false;
+  return stale ? [...cancels, { kind: 'sync-build-branch' }] : cancels;
+}
+
+function decideBuild(ctx: DecideContext, plan: Plan): Decision {
+  const workers = deriveWorkers(ctx, plan);
+  const chains = dependentChainLengths(plan.workers);
+  const progress = buildProgress({ ctx, plan, workers });
+  const actions = [
+    ...decideSkips(ctx, workers),
+    ...decideReviews(ctx, workers),
+    ...decideMerge({ ctx, workers, chains }),
+    ...decideWorkers({ ctx, workers, chains }),
+    ...decideFinal({ ctx, plan, workers, progress }),
+  ];
+  return { actions, view: { phase: 'running', build: ctx.snapshot.build, progress } };
+}
+
+function status(view: StatusView): Action {
+  return { kind: 'render-status', view };
+}
+
+/** Two rules may ask for the same thing (a skipped worker's overdue run); it is done once. */
+function unique(actions: Action[]): Action[] {
+  const seen = new Set<string>();
+  return actions.filter((action) => {
+    const key = JSON.stringify(action);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,125 @@
+import { buildDir } from './ids.js';
+import { code, escapeText } from './markdown.js';
+import { formatTime, formatTokens, formatUsd } from './progress-format.js';
+import { renderProgressGraph } from './render-progress-graph.js';
+import { link, renderCommandHistory, renderWorkerTable } from './render-progress-table.js';
+import { fitBlocks } from './render-report.js';
+import type { BuildProgress, ProgressStatusView } from './status-view.js';
+
+/** A status comment must stay under GitHub's 65,536 characters, header and marker included. */
+export const PROGRESS_MAX_CHARS = 60_000;
+
+const BAR_WIDTH = 20;
+
+/**
+ * The status comment's body for a build past its plan (`running`, `done`,
+ * `cancelled`); `renderStatus` adds the marker and the heading.
+ */
+export function renderProgress(view: ProgressStatusView): string {
+  switch (view.phase) {
+    case 'running':
+      return fitProgress(view.progress, notices(view.progress));
+    case 'done': {
+      const final = view.progress?.finalPull;
+      const lead = `🎉 **Delivered.** The final pull request${final ? ` ${link(final.url, `#${final.number}`)}` : ''} was merged.`;
+      return view.progress ? fitProgress(view.progress, [lead]) : lead;
+    }
+    case 'cancelled': {
+      const who = view.cancelledBy
+        ? `by ${escapeText(view.cancelledBy.by)} (${formatTime(view.cancelledBy.at)})`
+        : 'because the issue was closed';
+      const lead = [
+        `🛑 **Cancelled** ${who}.`,
+        '',
+        `Open worker pull requests are closed, worker branches deleted and unfinished sessions cancelled. The build branch and the record under ${code(`${buildDir(view.build)}/`)} are kept.`,
+      ].join('\n');
+      return view.progress ? fitProgress(view.progress, [lead]) : lead;
+    }
+    default: {
+      const _exhaustive: never = view;
+      return _exhaustive;
+    }
+  }
+}
+
+/**
+ * The progress with the phase's notices under its bar: in full if it fits;
+ * else without the graph; else without finished rows; else cut at a line.
+ */
+function fitProgress(progress: BuildProgress, notes: string[]): string {
+  const shapes = [
+    { graph: true, finishedRows: true },
+    { graph: false, finishedRows: true },
+    { graph: false, finishedRows: false },
+  ];
+  for (const shape of shapes) {
+    const body = progressBlocks(progress, notes, shape).join('\n\n');
+    if (body.length <= PROGRESS_MAX_CHARS) return body;
+  }
+  const blocks = progressBlocks(progress, notes, { graph: false, finishedRows: false });
+  return fitBlocks({
+    blocks,
+    note: '> ✂️ Shortened to fit in one comment.',
+    limit: PROGRESS_MAX_CHARS,
+  });
+}
+
+function progressBlocks(
+  progress: BuildProgress,
+  notes: string[],
+  { graph, finishedRows }: { graph: boolean; finishedRows: boolean },
+): string[] {
+  return [
+    `### ${escapeText(progress.title)}`,
+    progressLine(progress),
+    ...notes,
+    ...(graph ? [renderProgressGraph(progress.workers)] : []),
+    renderWorkerTable(progress.workers, { finishedRows }),
+    totalsLine(progress),
+    ...renderCommandHistory(progress.history),
+  ];
+}
+
+function progressLine({ totals }: BuildProgress): string {
+  const done = totals.merged + totals.skipped;
+  const filled = totals.total === 0 ? 0 : Math.round((done / totals.total) * BAR_WIDTH);
+  const bar = `${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}`;
+  const skipped = totals.skipped > 0 ? `, ${totals.skipped} skipped` : '';
+  return `\`${bar}\` **${done} of ${totals.total}** workers done (${totals.merged} merged${skipped})`;
+}
+
+function notices(progress: BuildProgress): string[] {
+  const lines: string[] = [];
+  if (progress.paused) {
+    lines.push(
+      `⏸️ **Paused** by ${escapeText(progress.paused.by)} (${formatTime(progress.paused.at)}): no new workers start; running ones go on and merges continue. Reply \`/resume\` to go on.`,
+    );
+  }
+  if (progress.budget.reached && progress.budget.maxUsd !== null) {
+    lines.push(
+      `💸 **Budget reached:** ${formatUsd(progress.totals.costUsd)} spent of ${formatUsd(progress.budget.maxUsd)}. No new sessions start; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` to go on.`,
+    );
+  }
+  const final = progress.finalPull;
+  if (final?.state === 'open') {
+    lines.push(
+      `📦 **Final pull request:** ${link(final.url, `#${final.number}`)}. Merge it to deliver the build.`,
+    );
+  } else if (final?.state === 'closed') {
+    lines.push(
+      `⚠️ The final pull request ${link(final.url, `#${final.number}`)} was closed without merging. Reopen it to deliver the build.`,
+    );
+  } else if (
+    !final &&
+    progress.totals.total > 0 &&
+    progress.totals.merged + progress.totals.skipped === progress.totals.total
+  ) {
+    lines.push('📦 Every worker is done; the final pull request is being opened.');
+  }
+  return lines;
+}
+
+function totalsLine({ totals, budget }: BuildProgress): string {
+  const cap = budget.maxUsd === null ? '' : ` of ${formatUsd(budget.maxUsd)} budget`;
+  return `**Total:** ${formatTokens(totals.tokens)} tokens · ${formatUsd(totals.costUsd)}${cap}`;
+}

@@ -1,0 +1,163 @@
+import type { Completion } from './completion.js';
+import { type DecideContext, findRun, runOutcome } from './decide-context.js';
+import { compareTimes } from './normalize-snapshot.js';
+import type { Plan, PlanWorker } from './plan.js';
+import { assessPull, type PullAssessment } from './pull-state.js';
+import type { CommandInfo, PullInfo, RunInfo } from './snapshot.js';
+import type { WorkerDisplayState } from './status-view.js';
+import { workerNote } from './worker-note.js';
+
+/** Why a worker's attempt ended without a pull request to go on with. */
+export type FailReason =
+  | 'failure'
+  | 'cancelled'
+  | 'timed_out'
+  | 'startup_failure'
+  | 'run-timeout'
+  | 'queued-too-long'
+  | 'no-pull-request'
+  | 'pull-closed';
+
+/** One worker of the plan as GitHub's truth shows it now. */
+export interface WorkerState {
+  worker: PlanWorker;
+  state: WorkerDisplayState;
+  failure: FailReason | null;
+  /** Why it waits or failed, in a few words. */
+  note: string | null;
+  /** Work sessions started for it. */
+  attempts: number;
+  latestWork: RunInfo | null;
+  /** Its newest run of any role. */
+  latestRun: RunInfo | null;
+  /** Its merged PR, else its open one, else its newest closed one. */
+  pull: PullInfo | null;
+  /** Set while its PR is open. */
+  assessment: PullAssessment | null;
+  /** A `/retry` of a failed attempt that no work session has answered yet. */
+  retry: CommandInfo | null;
+  completion: Completion | null;
+}
+
+const RUNNING: ReadonlySet<WorkerDisplayState> = new Set([
+  'queued',
+  'working',
+  'reviewing',
+  'fixing',
+  'checks',
+  'approved',
+  'needs-human',
+]);
+
+/** Dispatched and neither merged, skipped, failed nor closed: it holds one of `maxParallel`. */
+export function isRunning(state: WorkerState): boolean {
+  return RUNNING.has(state.state);
+}
+
+/** Merged or skipped: its dependents may start. */
+export function isDone(state: WorkerState): boolean {
+  return state.state === 'merged' || state.state === 'skipped';
+}
+
+/** Every worker's state, in plan order. */
+export function deriveWorkers(ctx: DecideContext, plan: Plan): WorkerState[] {
+  const states = plan.workers.map((worker) => baseState(ctx, worker));
+  const done = new Set(states.filter(isDone).map((state) => state.worker.id));
+  return states.map((state) => {
+    const waitsFor = state.worker.depends_on.filter((dep) => !done.has(dep));
+    const ready = state.state === 'waiting' && waitsFor.length === 0;
+    const settled: WorkerState = ready ? { ...state, state: 'ready' } : state;
+    return { ...settled, note: workerNote({ ctx, state: settled, waitsFor }) };
+  });
+}
+
+function baseState(ctx: DecideContext, worker: PlanWorker): WorkerState {
+  const runs = ctx.snapshot.runs.filter((run) => run.worker === worker.id);
+  const workRuns = runs.filter((run) => run.role === 'work');
+  const read = ctx.snapshot.completions[worker.id];
+  const pull = pickPull(ctx.snapshot.pulls.filter((candidate) => candidate.worker === worker.id));
+  const base: WorkerState = {
+    worker,
+    state: 'waiting',
+    failure: null,
+    note: null,
+    attempts: workRuns.length,
+    latestWork: workRuns.at(-1) ?? null,
+    latestRun: runs.at(-1) ?? null,
+    pull,
+    assessment: null,
+    retry: null,
+    completion: read?.kind === 'valid' ? read.completion : null,
+  };
+  return classify(ctx, base);
+}
+
+function classify(ctx: DecideContext, base: WorkerState): WorkerState {
+  const { pull, latestWork } = base;
+  if (pull?.state === 'merged') return { ...base, state: 'merged' };
+  if (ctx.commands.skips.has(base.worker.id)) return { ...base, state: 'skipped' };
+  if (pull?.state === 'open') {
+    const assessment = assessPull({ ctx, pull });
+    return { ...base, state: stateOfPull(assessment), assessment };
+  }
+  if (!latestWork) return base;
+  const outcome = runOutcome(ctx, latestWork);
+  if (outcome === 'active') {
+    return { ...base, state: latestWork.status === 'queued' ? 'queued' : 'working' };
+  }
+  const closedSince = pull !== null && compareTimes(pull.createdAt, latestWork.createdAt) >= 0;
+  const failure = closedSince ? 'pull-closed' : failureOf(ctx, latestWork);
+  const retry = pendingWorkRetry(ctx, base.worker.id, latestWork);
+  return { ...base, state: retry ? 'ready' : 'failed', failure, retry };
+}
+
+function stateOfPull(assessment: PullAssessment): WorkerDisplayState {
+  const { need } = assessment;
+  switch (need.kind) {
+    case 'wait':
+      return need.state;
+    case 'dispatch':
+      return need.role === 'review' ? 'reviewing' : 'fixing';
+    case 'needs-human':
+      return 'needs-human';
+    case 'merge-ready':
+      return 'approved';
+    default: {
+      const _exhaustive: never = need;
+      return _exhaustive;
+    }
+  }
+}
+
+function failureOf(ctx: DecideContext, run: RunInfo): FailReason {
+  const overdue = ctx.overdue.get(run.id);
+  if (overdue) return overdue;
+  switch (run.conclusion) {
+    case 'cancelled':
+    case 'timed_out':
+    case 'startup_failure':
+      return run.conclusion;
+    case 'success':
+      return 'no-pull-request';
+    default:
+      return 'failure';
+  }
+}
+
+/** The newest `/retry` given after the last attempt began, unless a work session answered it. */
+function pendingWorkRetry(ctx: DecideContext, worker: string, latest: RunInfo): CommandInfo | null {
+  const retry = (ctx.commands.retries.get(worker) ?? []).at(-1);
+  if (!retry || compareTimes(retry.createdAt, latest.createdAt) <= 0) return null;
+  const answered = findRun(ctx, { role: 'work', worker, trigger: `comment-${retry.commentId}` });
+  return answered ? null : retry;
+}
+
+/** The PR that speaks for a worker: merged, else open, else the newest. */
+function pickPull(pulls: PullInfo[]): PullInfo | null {
+  return (
+    pulls.find((pull) => pull.state === 'merged') ??
+    pulls.filter((pull) => pull.state === 'open').at(-1) ??
+    pulls.at(-1) ??
+    null
+  );
+}

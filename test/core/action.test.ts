@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { type DispatchLock, lockFor } from '../../src/core/action.js';
+import type { SessionRequest } from '../../src/core/session.js';
+
+const BUILD = { build: '12-x', issue: 12 } as const;
+
+function makeRequest(overrides: Partial<SessionRequest> = {}): SessionRequest {
+  return { role: 'work', ...BUILD, worker: 'W1.2', ...overrides };
+}
+
+describe('lockFor', () => {
+  it.each<[string, SessionRequest, DispatchLock]>([
+    ['the first plan takes the build branch', { role: 'plan', ...BUILD }, { kind: 'build-branch' }],
+    [
+      'a replan takes a ref per comment',
+      { role: 'plan', ...BUILD, trigger: 'comment-77' },
+      { kind: 'lock-ref', ref: 'refs/baton/12-x/build/plan-comment-77', resetBranch: null },
+    ],
+    [
+      'a first work attempt takes the worker branch',
+      makeRequest(),
+      { kind: 'worker-branch', branch: 'baton/12-x/W1.2' },
+    ],
+    [
+      'a retry takes a ref and starts the branch over',
+      makeRequest({ trigger: 'comment-88' }),
+      {
+        kind: 'lock-ref',
+        ref: 'refs/baton/12-x/W1.2/work-comment-88',
+        resetBranch: 'baton/12-x/W1.2',
+      },
+    ],
+    [
+      'a review takes a ref per head',
+      makeRequest({ role: 'review', pr: 5, trigger: 'head-abc123' }),
+      { kind: 'lock-ref', ref: 'refs/baton/12-x/W1.2/review-head-abc123', resetBranch: null },
+    ],
+    [
+      'a fix takes a ref per review',
+      makeRequest({ role: 'fix', pr: 5, trigger: 'review-991' }),
+      { kind: 'lock-ref', ref: 'refs/baton/12-x/W1.2/fix-review-991', resetBranch: null },
+    ],
+    [
+      'a review without a trigger still has one ref',
+      makeRequest({ role: 'review', pr: 5 }),
+      { kind: 'lock-ref', ref: 'refs/baton/12-x/W1.2/review-first', resetBranch: null },
+    ],
+    [
+      'research takes a build-wide ref',
+      { role: 'research', ...BUILD, trigger: 'comment-9' },
+      { kind: 'lock-ref', ref: 'refs/baton/12-x/build/research-comment-9', resetBranch: null },
+    ],
+  ])('%s', (_rule, request, lock) => {
+    expect(lockFor(request)).toEqual(lock);
+  });
+
+  it('gives two dispatches of the same request the same lock, and different triggers different ones', () => {
+    const a = makeRequest({ role: 'fix', trigger: 'review-1' });
+    expect(lockFor(a)).toEqual(lockFor({ ...a }));
+    expect(lockFor(a)).not.toEqual(lockFor({ ...a, trigger: 'review-2' }));
+  });
+});

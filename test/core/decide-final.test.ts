@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import type { Action } from '../../src/core/action.js';
+import { decide } from '../../src/core/decide.js';
+import type { BuildSnapshot } from '../../src/core/snapshot.js';
+import { viewOf } from './decide-helpers.js';
+import {
+  ago,
+  BUILD,
+  makeCommand,
+  makeCompletion,
+  makeConfig,
+  makePull,
+  makeRun,
+  makeSnapshot,
+  NOW,
+  planRun,
+} from './factories.js';
+
+const config = makeConfig({ approval: 'none' });
+
+/** W1.1 and W2.1 merged, W1.2 skipped. */
+function delivered(overrides: Partial<BuildSnapshot> = {}): BuildSnapshot {
+  return makeSnapshot({
+    runs: [planRun(), makeRun({ id: 7011, worker: 'W1.1' }), makeRun({ id: 7021, worker: 'W2.1' })],
+    pulls: [
+      makePull({ number: 101, worker: 'W1.1', state: 'merged' }),
+      makePull({ number: 103, worker: 'W2.1', state: 'merged' }),
+    ],
+    commands: [makeCommand({ name: 'skip', worker: 'W1.2' })],
+    completions: {
+      'W1.1': { kind: 'valid', completion: makeCompletion() },
+      'W2.1': {
+        kind: 'valid',
+        completion: makeCompletion({ worker_id: 'W2.1', summary: 'Added the API.' }),
+      },
+    },
+    ...overrides,
+  });
+}
+
+function kinds(actions: Action[]): string[] {
+  return actions.map((action) => action.kind);
+}
+
+describe('decide: the final pull request', () => {
+  it('opens the final PR once every worker is merged or skipped', () => {
+    const actions = decide({ snapshot: delivered(), config, now: NOW });
+    expect(kinds(actions)).toEqual(['open-final-pull', 'render-status']);
+    const open = actions[0];
+    expect(open?.kind === 'open-final-pull' && open.title).toBe('[add-login] Add login');
+    expect(open?.kind === 'open-final-pull' && open.body).toMatch(/^Closes #12\n/);
+  });
+
+  it('does not open the final PR while a worker is unfinished', () => {
+    const snapshot = delivered({ commands: [] });
+    expect(kinds(decide({ snapshot, config, now: NOW }))).not.toContain('open-final-pull');
+  });
+
+  it.each([
+    [
+      'asks for auto-merge with final.autoMerge',
+      { autoMerge: true },
+      undefined,
+      ['enable-auto-merge', 'render-status'],
+    ],
+    ['does not ask again once auto-merge is on', { autoMerge: true }, true, ['render-status']],
+    [
+      'leaves the final PR to people without final.autoMerge',
+      { autoMerge: false },
+      undefined,
+      ['render-status'],
+    ],
+  ])('%s', (_name, final, autoMerge, expected) => {
+    const finalPull = {
+      number: 200,
+      state: 'open' as const,
+      url: 'https://github.com/acme/shop/pull/200',
+      ...(autoMerge === undefined ? {} : { autoMerge }),
+    };
+    const actions = decide({
+      snapshot: delivered({ finalPull }),
+      config: makeConfig({ approval: 'none', final }),
+      now: NOW,
+    });
+    expect(kinds(actions)).toEqual(expected);
+  });
+
+  it('is done once the final PR is merged, even though that closed the issue', () => {
+    const finalPull = {
+      number: 200,
+      state: 'merged' as const,
+      url: 'https://github.com/acme/shop/pull/200',
+    };
+    const snapshot = delivered({ finalPull, issue: { ...makeSnapshot().issue, state: 'closed' } });
+    const actions = decide({ snapshot, config, now: NOW });
+    expect(kinds(actions)).toEqual(['render-status']);
+    expect(viewOf(actions).phase).toBe('done');
+  });
+});
+
+describe('decide: cancelling', () => {
+  const running = makeSnapshot({
+    runs: [
+      planRun(),
+      makeRun({ id: 7011, worker: 'W1.1' }),
+      makeRun({
+        id: 7012,
+        worker: 'W1.2',
+        status: 'in_progress',
+        conclusion: null,
+        createdAt: ago(5),
+      }),
+      makeRun({
+        id: 7301,
+        role: 'review',
+        worker: 'W1.1',
+        trigger: 'head-abc',
+        status: 'queued',
+        conclusion: null,
+        createdAt: ago(1),
+      }),
+    ],
+    pulls: [makePull({ number: 101, worker: 'W1.1' })],
+    branches: { 'W1.2': 'b', 'W1.1': 'a' },
+  });
+
+  it.each([
+    [
+      'a /cancel',
+      { commands: [makeCommand({ name: 'cancel' }, { author: 'carol' })] },
+      { by: 'carol', at: ago(10) },
+    ],
+    ['a closed issue', { issue: { ...running.issue, state: 'closed' as const } }, null],
+  ])(
+    'stops the build on %s: closes PRs, deletes worker branches, cancels runs, dispatches nothing',
+    (_name, overrides, cancelledBy) => {
+      const actions = decide({ snapshot: { ...running, ...overrides }, config, now: NOW });
+      expect(actions.slice(0, -1)).toEqual([
+        { kind: 'close-pull', pull: 101 },
+        { kind: 'delete-branch', branch: `baton/${BUILD}/W1.1` },
+        { kind: 'delete-branch', branch: `baton/${BUILD}/W1.2` },
+        { kind: 'cancel-run', runId: 7012 },
+        { kind: 'cancel-run', runId: 7301 },
+      ]);
+      expect(viewOf(actions)).toMatchObject({ phase: 'cancelled', cancelledBy });
+    },
+  );
+
+  it('stays cancelled after a /resume', () => {
+    const commands = [
+      makeCommand({ name: 'cancel' }, { commentId: 1, createdAt: ago(9) }),
+      makeCommand({ name: 'resume' }, { commentId: 2, createdAt: ago(8) }),
+    ];
+    expect(viewOf(decide({ snapshot: makeSnapshot({ commands }), config, now: NOW })).phase).toBe(
+      'cancelled',
+    );
+  });
+});
+
+describe('decide: the status comment', () => {
+  it.each<[string, BuildSnapshot]>([
+    ['planning', makeSnapshot({ plan: { kind: 'missing' }, runs: [] })],
+    ['running', makeSnapshot()],
+    ['delivering', delivered()],
+    ['cancelled', makeSnapshot({ commands: [makeCommand({ name: 'cancel' })] })],
+  ])('is rendered exactly once, last, while %s', (_name, snapshot) => {
+    const actions = decide({ snapshot, config, now: NOW });
+    expect(actions.filter((action) => action.kind === 'render-status')).toHaveLength(1);
+    expect(actions.at(-1)?.kind).toBe('render-status');
+  });
+});

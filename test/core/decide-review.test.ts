@@ -1,0 +1,409 @@
+import { describe, expect, it } from 'vitest';
+import type { Action } from '../../src/core/action.js';
+import type { Config } from '../../src/core/config.js';
+import { decide } from '../../src/core/decide.js';
+import type { CommandInfo, PullInfo, RunInfo } from '../../src/core/snapshot.js';
+import { dispatched, rowsOf } from './decide-helpers.js';
+import {
+  ago,
+  INTEGRATION_SHA,
+  makeCommand,
+  makeConfig,
+  makePlan,
+  makePull,
+  makeReview,
+  makeRun,
+  makeSnapshot,
+  NOW,
+  planRun,
+  sha,
+  workers,
+} from './factories.js';
+
+const HEAD = sha('a1');
+const workRun = makeRun({ id: 7011, worker: 'W1.1', createdAt: ago(60) });
+
+interface Case {
+  pull?: Partial<PullInfo>;
+  pulls?: PullInfo[];
+  runs?: RunInfo[];
+  commands?: CommandInfo[];
+  config?: Parameters<typeof makeConfig>[0];
+}
+
+/** One worker, W1.1, whose first attempt opened PR #101 on HEAD. */
+function decideFor({ pull = {}, pulls, runs = [], commands = [], config = {} }: Case): Action[] {
+  return decide({
+    snapshot: makeSnapshot({
+      plan: { kind: 'valid', plan: makePlan({ workers: workers('W1.1') }), sha: 'p' },
+      runs: [planRun(), workRun, ...runs],
+      pulls: pulls ?? [makePull(pull)],
+      commands,
+    }),
+    config: makeConfig({ approval: 'none', ...config } as Partial<Config>),
+    now: NOW,
+  });
+}
+
+function fix(trigger: string, overrides: Partial<RunInfo> = {}): RunInfo {
+  return makeRun({
+    id: 7200,
+    role: 'fix',
+    worker: 'W1.1',
+    trigger: trigger as RunInfo['trigger'],
+    createdAt: ago(40),
+    ...overrides,
+  });
+}
+
+const review = (id: number, overrides = {}) => makeReview({ id, commitSha: HEAD, ...overrides });
+const changes = (id: number, overrides = {}) =>
+  review(id, { verdict: 'changes-requested', ...overrides });
+const human = { author: 'bob', byBaton: false };
+const merge = { kind: 'merge-pull', pull: 101, worker: 'W1.1', sha: HEAD, method: 'squash' };
+const approveCheck = { kind: 'set-review-check', pull: 101, sha: HEAD, verdict: 'approve' };
+
+function kinds(actions: Action[]): string[] {
+  return actions.map((action) => action.kind);
+}
+
+describe('decide: reviewing worker pull requests', () => {
+  it('dispatches one review session for a new head', () => {
+    const actions = decideFor({});
+    expect(dispatched(actions)).toEqual([`review W1.1 head-${HEAD}`]);
+    expect(actions[0]).toEqual({
+      kind: 'dispatch',
+      request: {
+        role: 'review',
+        build: '12-add-login',
+        issue: 12,
+        worker: 'W1.1',
+        pr: 101,
+        trigger: `head-${HEAD}`,
+      },
+    });
+  });
+
+  it.each([
+    [
+      'a review run is in progress',
+      [
+        makeRun({
+          id: 7300,
+          role: 'review',
+          trigger: `head-${HEAD}`,
+          status: 'in_progress',
+          conclusion: null,
+          createdAt: ago(5),
+        }),
+      ],
+      'reviewing',
+    ],
+    [
+      'the review run failed',
+      [
+        makeRun({
+          id: 7300,
+          role: 'review',
+          trigger: `head-${HEAD}`,
+          conclusion: 'failure',
+          createdAt: ago(5),
+        }),
+      ],
+      'needs-human',
+    ],
+  ])('does not dispatch a second review when %s', (_name, runs, state) => {
+    const actions = decideFor({ runs });
+    expect(dispatched(actions)).toEqual([]);
+    expect(rowsOf(actions)['W1.1']?.state).toBe(state);
+  });
+
+  it('reviews a new head even when an older head was approved', () => {
+    const actions = decideFor({ pull: { reviews: [review(1, { commitSha: sha('old') })] } });
+    expect(dispatched(actions)).toEqual([`review W1.1 head-${HEAD}`]);
+  });
+
+  it('keeps the verdict of a head that only merged the build branch in', () => {
+    const actions = decideFor({
+      pull: { baseMergeOf: sha('old'), reviews: [review(1, { commitSha: sha('old') })] },
+    });
+    expect(withoutStatusKinds(actions)).toEqual(['set-review-check', 'merge-pull']);
+  });
+
+  it('does not dispatch reviews when review is disabled, and merges on a person’s approval', () => {
+    expect(dispatched(decideFor({ config: { review: { enabled: false } } }))).toEqual([]);
+    const actions = decideFor({
+      config: { review: { enabled: false } },
+      pull: { reviews: [review(1, human)] },
+    });
+    expect(actions).toContainEqual(merge);
+  });
+});
+
+describe('decide: merging', () => {
+  it('publishes the verdict as a check and merges the reviewed head', () => {
+    const actions = decideFor({ pull: { reviews: [review(1)] } });
+    expect(actions.slice(0, 2)).toEqual([approveCheck, merge]);
+  });
+
+  it('does not publish the check again once it is on the head', () => {
+    const actions = decideFor({
+      pull: { reviews: [review(1)], reviewCheck: { sha: HEAD, verdict: 'approve' } },
+    });
+    expect(withoutStatusKinds(actions)).toEqual(['merge-pull']);
+  });
+
+  it.each<[string, Partial<PullInfo>, string, string | null]>([
+    [
+      'checks are pending',
+      { checks: { state: 'pending', failedRuns: [] } },
+      'checks',
+      'waiting for checks',
+    ],
+    [
+      'GitHub still computes mergeability',
+      { mergeState: 'unknown' },
+      'approved',
+      'waiting for GitHub to check mergeability',
+    ],
+    [
+      'branch protection blocks it',
+      { mergeState: 'blocked' },
+      'approved',
+      'waiting for branch protection',
+    ],
+  ])('does not merge while %s', (_name, pull, state, note) => {
+    const actions = decideFor({ pull: { reviews: [review(1)], ...pull } });
+    expect(kinds(actions)).not.toContain('merge-pull');
+    expect(rowsOf(actions)['W1.1']).toEqual({ state, note });
+  });
+
+  it('merges with failing checks when merge.requireChecks is off', () => {
+    const checks = { state: 'failure' as const, failedRuns: [{ id: 1, attempt: 2 }] };
+    const actions = decideFor({
+      config: { merge: { requireChecks: false } },
+      pull: { reviews: [review(1)], checks, mergeState: 'unstable' },
+    });
+    expect(actions).toContainEqual(merge);
+  });
+
+  it('never merges on Baton’s approval alone when review.requireHuman is set', () => {
+    const actions = decideFor({
+      config: { review: { requireHuman: true } },
+      pull: { reviews: [review(1)] },
+    });
+    expect(kinds(actions)).toEqual(['render-status']);
+    const both = decideFor({
+      config: { review: { requireHuman: true } },
+      pull: { reviews: [review(1), review(2, human)] },
+    });
+    expect(both).toContainEqual(merge);
+  });
+
+  it('lets a person’s approval outweigh Baton’s request for changes', () => {
+    const actions = decideFor({
+      pull: { reviews: [changes(1), review(2, { ...human, submittedAt: ago(20) })] },
+    });
+    expect(actions).toContainEqual(merge);
+  });
+
+  it('merges one pull request per decision, the most urgent first', () => {
+    const plan = makePlan({ workers: workers('W1.1', 'W1.2', 'W2.1<W1.2') });
+    const approved = (worker: string, number: number) =>
+      makePull({
+        number,
+        worker,
+        headSha: sha(`${number}`),
+        reviews: [makeReview({ id: number, commitSha: sha(`${number}`) })],
+      });
+    const actions = decide({
+      snapshot: makeSnapshot({
+        plan: { kind: 'valid', plan, sha: 'p' },
+        pulls: [approved('W1.1', 101), approved('W1.2', 102)],
+      }),
+      config: makeConfig({ approval: 'none' }),
+      now: NOW,
+    });
+    expect(actions.filter((action) => action.kind === 'merge-pull')).toEqual([
+      { kind: 'merge-pull', pull: 102, worker: 'W1.2', sha: sha('102'), method: 'squash' },
+    ]);
+  });
+
+  it('brings a PR up to date only when it is next in line to merge', () => {
+    const behind = decideFor({ pull: { reviews: [review(1)], mergeState: 'behind' } });
+    expect(behind).toContainEqual({ kind: 'update-pull-branch', pull: 101, expectedHeadSha: HEAD });
+    const unreviewed = decideFor({ pull: { mergeState: 'behind', reviews: [] } });
+    expect(kinds(unreviewed)).not.toContain('update-pull-branch');
+    const red = decideFor({
+      pull: {
+        mergeState: 'behind',
+        reviews: [review(1)],
+        checks: { state: 'pending', failedRuns: [] },
+      },
+    });
+    expect(kinds(red)).not.toContain('update-pull-branch');
+  });
+
+  it('merges on /merge despite changes requested, with checks still required', () => {
+    const merges = [
+      makeCommand(
+        { name: 'merge', worker: 'W1.1' },
+        { source: { kind: 'pull', number: 101, worker: 'W1.1' } },
+      ),
+    ];
+    expect(decideFor({ commands: merges, pull: { reviews: [changes(1)] } })).toContainEqual(merge);
+    const pending = decideFor({
+      commands: merges,
+      pull: { reviews: [changes(1)], checks: { state: 'pending', failedRuns: [] } },
+    });
+    expect(kinds(pending)).not.toContain('merge-pull');
+  });
+
+  it('ignores a /merge given before the pull request opened', () => {
+    const merges = [makeCommand({ name: 'merge', worker: 'W1.1' }, { createdAt: ago(70) })];
+    expect(kinds(decideFor({ commands: merges, pull: { reviews: [changes(1)] } }))).not.toContain(
+      'merge-pull',
+    );
+  });
+});
+
+describe('decide: the fix loop', () => {
+  it('dispatches a fix for a request for changes, by review id', () => {
+    const actions = decideFor({ pull: { reviews: [changes(9)] } });
+    expect(dispatched(actions)).toEqual(['fix W1.1 review-9']);
+    expect(actions).toContainEqual({
+      kind: 'set-review-check',
+      pull: 101,
+      sha: HEAD,
+      verdict: 'changes-requested',
+    });
+  });
+
+  it('answers a person’s request for changes over Baton’s approval', () => {
+    const actions = decideFor({
+      pull: { reviews: [review(1), changes(2, { ...human, submittedAt: ago(20) })] },
+    });
+    expect(dispatched(actions)).toEqual(['fix W1.1 review-2']);
+  });
+
+  it('waits while a fix session runs', () => {
+    const actions = decideFor({
+      pull: { reviews: [changes(9)] },
+      runs: [fix('review-9', { status: 'in_progress', conclusion: null, createdAt: ago(3) })],
+    });
+    expect(dispatched(actions)).toEqual([]);
+    expect(rowsOf(actions)['W1.1']?.state).toBe('fixing');
+  });
+
+  it('asks a person, with a label and one comment, after review.maxFixRounds fixes', () => {
+    const runs = [fix('review-7', { id: 7201 }), fix('checks-abc', { id: 7202 })];
+    const actions = decideFor({ pull: { reviews: [changes(9)] }, runs });
+    expect(dispatched(actions)).toEqual([]);
+    expect(actions).toContainEqual({ kind: 'add-label', number: 101, label: 'baton:needs-human' });
+    const comment = actions.find((action) => action.kind === 'comment');
+    expect(comment).toMatchObject({ number: 101, key: `needs-human:W1.1:fix-rounds:${HEAD}` });
+    expect(comment?.kind === 'comment' && comment.body).toContain('/retry W1.1 <instructions>');
+    expect(rowsOf(actions)['W1.1']).toEqual({
+      state: 'needs-human',
+      note: 'changes still requested after 2 fix rounds (review.maxFixRounds)',
+    });
+  });
+
+  it('asks a person when the fix for a review left the head unchanged', () => {
+    const actions = decideFor({ pull: { reviews: [changes(9)] }, runs: [fix('review-9')] });
+    expect(rowsOf(actions)['W1.1']?.state).toBe('needs-human');
+    expect(kinds(actions)).toContain('add-label');
+  });
+
+  it('does not count fixes of an earlier, closed pull request', () => {
+    const runs = [
+      fix('review-7', { id: 7201, createdAt: ago(90) }),
+      fix('review-8', { id: 7202, createdAt: ago(80) }),
+    ];
+    expect(dispatched(decideFor({ pull: { reviews: [changes(9)] }, runs }))).toEqual([
+      'fix W1.1 review-9',
+    ]);
+  });
+
+  it('removes the needs-human label once the pull request moves on', () => {
+    const actions = decideFor({ pull: { labels: ['baton:needs-human'], reviews: [review(1)] } });
+    expect(actions).toContainEqual({
+      kind: 'remove-label',
+      number: 101,
+      label: 'baton:needs-human',
+    });
+    expect(kinds(actions)).not.toContain('add-label');
+  });
+
+  it('does not label or comment again on a labelled PR', () => {
+    const actions = decideFor({
+      pull: { labels: ['baton:needs-human'], reviews: [changes(9)] },
+      runs: [fix('review-9')],
+    });
+    expect(kinds(actions)).toEqual(['set-review-check', 'render-status']);
+  });
+
+  it('answers /retry on an open PR with a fix session, beyond the fix rounds', () => {
+    const retry = makeCommand(
+      { name: 'retry', worker: 'W1.1', instructions: 'use bcrypt' },
+      { commentId: 55 },
+    );
+    const runs = [fix('review-7', { id: 7201 }), fix('review-8', { id: 7202 })];
+    const actions = decideFor({ pull: { reviews: [changes(9)] }, runs, commands: [retry] });
+    expect(dispatched(actions)).toEqual(['fix W1.1 comment-55']);
+    expect(
+      dispatched(
+        decideFor({
+          pull: { reviews: [changes(9)] },
+          runs: [...runs, fix('comment-55', { id: 7203 })],
+          commands: [retry],
+        }),
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('decide: red CI and conflicts', () => {
+  const approved = { reviews: [makeReview({ id: 1, commitSha: HEAD })] };
+
+  it('re-runs failed CI jobs once', () => {
+    const checks = {
+      state: 'failure' as const,
+      failedRuns: [
+        { id: 31, attempt: 1 },
+        { id: 32, attempt: 2 },
+      ],
+    };
+    const actions = decideFor({ pull: { ...approved, checks } });
+    expect(actions).toContainEqual({ kind: 'rerun-failed-jobs', runId: 31 });
+    expect(actions).not.toContainEqual({ kind: 'rerun-failed-jobs', runId: 32 });
+    expect(dispatched(actions)).toEqual([]);
+  });
+
+  it('dispatches a fix for checks still red after the re-run', () => {
+    const checks = { state: 'failure' as const, failedRuns: [{ id: 31, attempt: 2 }] };
+    const actions = decideFor({ pull: { ...approved, checks } });
+    expect(dispatched(actions)).toEqual([`fix W1.1 checks-${HEAD}`]);
+    expect(kinds(actions)).not.toContain('merge-pull');
+  });
+
+  it('dispatches a conflict fix for a dirty PR, by the build branch head, once', () => {
+    const actions = decideFor({ pull: { ...approved, mergeState: 'dirty' } });
+    expect(dispatched(actions)).toEqual([`fix W1.1 conflict-${INTEGRATION_SHA}`]);
+    const again = decideFor({
+      pull: { ...approved, mergeState: 'dirty' },
+      runs: [fix(`conflict-${INTEGRATION_SHA}`)],
+    });
+    expect(dispatched(again)).toEqual([]);
+    expect(rowsOf(again)['W1.1']?.state).toBe('needs-human');
+  });
+
+  it('fixes conflicts before reviewing', () => {
+    const actions = decideFor({ pull: { mergeState: 'dirty' } });
+    expect(dispatched(actions)).toEqual([`fix W1.1 conflict-${INTEGRATION_SHA}`]);
+  });
+});
+
+function withoutStatusKinds(actions: Action[]): string[] {
+  return kinds(actions).filter((kind) => kind !== 'render-status');
+}

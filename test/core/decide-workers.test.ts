@@ -1,0 +1,327 @@
+import { describe, expect, it } from 'vitest';
+import { decide } from '../../src/core/decide.js';
+import type { CommandInfo, PullInfo, RunConclusion, RunInfo } from '../../src/core/snapshot.js';
+import { dispatched, rowsOf, viewOf } from './decide-helpers.js';
+import {
+  ago,
+  makeCommand,
+  makeCompletion,
+  makeConfig,
+  makePlan,
+  makePull,
+  makeReview,
+  makeRun,
+  makeSnapshot,
+  NOW,
+  planRun,
+  sha,
+  workers,
+} from './factories.js';
+
+const config = makeConfig({ approval: 'none' });
+
+function work(worker: string, overrides: Partial<RunInfo> = {}): RunInfo {
+  const id = 7000 + Number(worker.replace(/\D/g, ''));
+  return makeRun({
+    id,
+    worker,
+    status: 'in_progress',
+    conclusion: null,
+    createdAt: ago(20),
+    ...overrides,
+  });
+}
+
+function merged(worker: string, number: number): PullInfo {
+  return makePull({ number, worker, state: 'merged' });
+}
+
+function run(overrides: {
+  plan?: string[];
+  runs?: RunInfo[];
+  pulls?: PullInfo[];
+  commands?: CommandInfo[];
+  maxParallel?: number;
+  maxUsd?: number;
+}) {
+  const plan = overrides.plan ? makePlan({ workers: workers(...overrides.plan) }) : makePlan();
+  return decide({
+    snapshot: makeSnapshot({
+      plan: { kind: 'valid', plan, sha: 'p' },
+      runs: [planRun(), ...(overrides.runs ?? [])],
+      pulls: overrides.pulls ?? [],
+      commands: overrides.commands ?? [],
+      completions: {},
+    }),
+    config: makeConfig({
+      approval: 'none',
+      maxParallel: overrides.maxParallel ?? 4,
+      budget: { maxUsd: overrides.maxUsd ?? null },
+    }),
+    now: NOW,
+  });
+}
+
+describe('decide: scheduling workers', () => {
+  it('does not dispatch a worker whose dependency is unmerged', () => {
+    const actions = run({
+      runs: [work('W1.1', { status: 'completed', conclusion: 'success' })],
+      pulls: [merged('W1.1', 101)],
+    });
+    expect(dispatched(actions)).toEqual(['work W1.2 -']);
+    expect(rowsOf(actions)['W2.1']).toEqual({ state: 'waiting', note: 'waits for W1.2' });
+  });
+
+  it('dispatches a worker as soon as its own dependencies are merged, not its whole wave', () => {
+    const actions = run({
+      plan: ['W1.1', 'W1.2', 'W2.1<W1.1'],
+      runs: [work('W1.1', { status: 'completed', conclusion: 'success' }), work('W1.2')],
+      pulls: [merged('W1.1', 101)],
+    });
+    expect(dispatched(actions)).toEqual(['work W2.1 -']);
+  });
+
+  it('treats a skipped dependency as done', () => {
+    const actions = run({
+      runs: [work('W1.1', { status: 'completed', conclusion: 'success' }), work('W1.2')],
+      pulls: [merged('W1.1', 101)],
+      commands: [makeCommand({ name: 'skip', worker: 'W1.2' })],
+    });
+    expect(dispatched(actions)).toEqual(['work W2.1 -']);
+    expect(actions).toContainEqual({ kind: 'cancel-run', runId: 7012 });
+  });
+
+  it('closes the open pull request of a skipped worker', () => {
+    const actions = run({
+      runs: [work('W1.1', { status: 'completed', conclusion: 'success' })],
+      pulls: [makePull({ number: 101, worker: 'W1.1' })],
+      commands: [makeCommand({ name: 'skip', worker: 'W1.1' })],
+    });
+    expect(actions).toContainEqual({ kind: 'close-pull', pull: 101 });
+    expect(actions.some((action) => action.kind === 'merge-pull')).toBe(false);
+  });
+
+  it('never runs more than maxParallel and prefers the longest chain of dependents', () => {
+    const actions = run({
+      plan: ['W1.1', 'W1.2', 'W1.3', 'W2.1<W1.3', 'W3.1<W2.1'],
+      maxParallel: 2,
+    });
+    expect(dispatched(actions)).toEqual(['work W1.3 -', 'work W1.1 -']);
+  });
+
+  it.each<[string, RunInfo[], PullInfo[], string[]]>([
+    ['a queued work run', [work('W1.1', { status: 'queued' })], [], ['work W1.2 -']],
+    [
+      'an open pull request',
+      [work('W1.1', { status: 'completed', conclusion: 'success' })],
+      [makePull({ worker: 'W1.1' })],
+      ['work W1.2 -'],
+    ],
+    [
+      'a failed attempt frees its slot',
+      [work('W1.1', { status: 'completed', conclusion: 'failure' })],
+      [],
+      ['work W1.2 -', 'work W1.3 -'],
+    ],
+    [
+      'a merged worker frees its slot',
+      [work('W1.1', { status: 'completed', conclusion: 'success' })],
+      [merged('W1.1', 101)],
+      ['work W1.2 -', 'work W1.3 -'],
+    ],
+  ])('counts %s towards maxParallel accordingly', (_name, runs, pulls, expected) => {
+    const actions = run({ plan: ['W1.1', 'W1.2', 'W1.3'], runs, pulls, maxParallel: 2 });
+    expect(dispatched(actions).filter((line) => line.startsWith('work'))).toEqual(expected);
+  });
+
+  it('never dispatches a worker that already has a first attempt', () => {
+    const actions = run({ runs: [work('W1.1'), work('W1.2', { status: 'queued' })] });
+    expect(dispatched(actions)).toEqual([]);
+    expect(rowsOf(actions)).toMatchObject({
+      'W1.1': { state: 'working' },
+      'W1.2': { state: 'queued' },
+    });
+  });
+
+  it('stops dispatching work on /pause, and goes on reviewing and merging', () => {
+    const actions = run({
+      plan: ['W1.1', 'W1.2', 'W1.3'],
+      runs: [
+        work('W1.1', { status: 'completed', conclusion: 'success' }),
+        work('W1.2', { status: 'completed', conclusion: 'success' }),
+      ],
+      pulls: [
+        makePull({ number: 101, worker: 'W1.1', reviews: [makeReview()] }),
+        makePull({ number: 102, worker: 'W1.2', headSha: sha('b2') }),
+      ],
+      commands: [makeCommand({ name: 'pause' }, { commentId: 1 })],
+    });
+    expect(dispatched(actions)).toEqual([`review W1.2 head-${sha('b2')}`]);
+    expect(actions).toContainEqual(expect.objectContaining({ kind: 'merge-pull', pull: 101 }));
+    const view = viewOf(actions);
+    expect(view.phase === 'running' && view.progress.paused).toEqual({ by: 'alice', at: ago(10) });
+  });
+
+  it('goes on after /resume', () => {
+    const commands = [
+      makeCommand({ name: 'pause' }, { commentId: 1, createdAt: ago(9) }),
+      makeCommand({ name: 'resume' }, { commentId: 2, createdAt: ago(8) }),
+    ];
+    expect(dispatched(run({ commands }))).toEqual(['work W1.1 -', 'work W1.2 -']);
+  });
+
+  it('pauses every new session once the budget is spent, and says so', () => {
+    const actions = decide({
+      snapshot: makeSnapshot({
+        runs: [
+          planRun(),
+          work('W1.1', { status: 'completed', conclusion: 'success' }),
+          work('W1.2', { status: 'completed', conclusion: 'success' }),
+        ],
+        pulls: [merged('W1.1', 101), makePull({ number: 102, worker: 'W1.2' })],
+        completions: {
+          'W1.1': {
+            kind: 'valid',
+            completion: makeCompletion({ usage: { ...makeCompletion().usage, cost_usd: 2 } }),
+          },
+        },
+      }),
+      config: makeConfig({ approval: 'none', budget: { maxUsd: 2 } }),
+      now: NOW,
+    });
+    expect(dispatched(actions)).toEqual([]);
+    const view = viewOf(actions);
+    expect(view.phase === 'running' && view.progress.budget).toEqual({ maxUsd: 2, reached: true });
+  });
+
+  it('counts Baton review costs towards the budget', () => {
+    const review = {
+      id: 1,
+      author: 'baton[bot]',
+      byBaton: true,
+      verdict: 'comment' as const,
+      commitSha: 'x',
+      submittedAt: ago(5),
+      costUsd: 1.5,
+    };
+    const actions = run({
+      pulls: [makePull({ worker: 'W1.1', state: 'closed', reviews: [review] })],
+      maxUsd: 1,
+    });
+    expect(dispatched(actions)).toEqual([]);
+  });
+});
+
+describe('decide: failed attempts and retries', () => {
+  it.each<[RunConclusion, string]>([
+    ['failure', 'the session failed'],
+    ['cancelled', 'the session was cancelled'],
+    ['timed_out', 'the session timed out'],
+    ['startup_failure', 'the workflow could not start'],
+    ['success', 'the session ended without a pull request'],
+  ])('marks a work run that ended (%s) without a PR as failed', (conclusion, note) => {
+    const actions = run({
+      runs: [work('W1.1', { status: 'completed', conclusion })],
+      plan: ['W1.1'],
+    });
+    expect(rowsOf(actions)['W1.1']).toEqual({ state: 'failed', note });
+    const view = viewOf(actions);
+    const row = view.phase === 'running' ? view.progress.workers[0] : undefined;
+    expect(row).toMatchObject({
+      hint: '/retry W1.1',
+      run: { label: 'work run', url: 'https://github.com/acme/shop/actions/runs/7011' },
+    });
+    expect(dispatched(actions)).toEqual([]);
+  });
+
+  it.each<[string, Partial<RunInfo>, string]>([
+    [
+      'runs past session.timeoutMinutes',
+      { status: 'in_progress', createdAt: ago(61) },
+      'ran longer than 60 minutes (session.timeoutMinutes)',
+    ],
+    [
+      'sits queued past session.queuedMinutes',
+      { status: 'queued', createdAt: ago(31) },
+      'queued longer than 30 minutes (session.queuedMinutes)',
+    ],
+  ])('cancels a work run that %s and marks it failed', (_name, overrides, note) => {
+    const actions = run({
+      runs: [work('W1.1', overrides)],
+      plan: ['W1.1', 'W1.2'],
+      maxParallel: 1,
+    });
+    expect(actions[0]).toEqual({ kind: 'cancel-run', runId: 7011 });
+    expect(rowsOf(actions)['W1.1']).toEqual({ state: 'failed', note });
+    expect(dispatched(actions)).toEqual(['work W1.2 -']);
+  });
+
+  it('marks a worker whose PR was closed without merging as failed', () => {
+    const actions = run({
+      runs: [work('W1.1', { status: 'completed', conclusion: 'success' })],
+      pulls: [makePull({ worker: 'W1.1', state: 'closed', createdAt: ago(15) })],
+      plan: ['W1.1'],
+    });
+    expect(rowsOf(actions)['W1.1']).toEqual({
+      state: 'failed',
+      note: 'its pull request was closed without merging',
+    });
+  });
+
+  it('starts a new attempt for /retry on a failed worker, by comment id, and counts attempts', () => {
+    const failed = work('W1.1', { status: 'completed', conclusion: 'failure', createdAt: ago(30) });
+    const retry = makeCommand(
+      { name: 'retry', worker: 'W1.1', instructions: '' },
+      { commentId: 77, createdAt: ago(5) },
+    );
+    const actions = run({ runs: [failed], commands: [retry], plan: ['W1.1'] });
+    expect(dispatched(actions)).toEqual(['work W1.1 comment-77']);
+    const again = run({
+      runs: [failed, work('W1.1', { id: 7100, trigger: 'comment-77', createdAt: ago(4) })],
+      commands: [retry],
+      plan: ['W1.1'],
+    });
+    expect(dispatched(again)).toEqual([]);
+    const view = viewOf(again);
+    expect(view.phase === 'running' && view.progress.workers[0]?.attempts).toBe(2);
+  });
+
+  it('ignores a /retry given before the attempt that then failed', () => {
+    const retry = makeCommand(
+      { name: 'retry', worker: 'W1.1', instructions: '' },
+      { createdAt: ago(40) },
+    );
+    const failed = work('W1.1', { status: 'completed', conclusion: 'failure', createdAt: ago(30) });
+    expect(dispatched(run({ runs: [failed], commands: [retry], plan: ['W1.1'] }))).toEqual([]);
+  });
+
+  it('holds a /retry while paused', () => {
+    const commands = [
+      makeCommand({ name: 'pause' }, { commentId: 1, createdAt: ago(6) }),
+      makeCommand(
+        { name: 'retry', worker: 'W1.1', instructions: '' },
+        { commentId: 2, createdAt: ago(5) },
+      ),
+    ];
+    const failed = work('W1.1', { status: 'completed', conclusion: 'failure', createdAt: ago(30) });
+    const actions = run({ runs: [failed], commands, plan: ['W1.1'] });
+    expect(dispatched(actions)).toEqual([]);
+    expect(rowsOf(actions)['W1.1']).toEqual({ state: 'ready', note: 'retry asked by alice' });
+  });
+});
+
+describe('decide: base sync', () => {
+  it('merges a moved default branch into the build branch once', () => {
+    const actions = decide({
+      snapshot: makeSnapshot({ integration: { sha: 'i', containsDefault: false } }),
+      config,
+      now: NOW,
+    });
+    expect(actions.filter((action) => action.kind === 'sync-build-branch')).toHaveLength(1);
+  });
+
+  it('does not sync a build branch that already contains the default branch', () => {
+    const actions = decide({ snapshot: makeSnapshot(), config, now: NOW });
+    expect(actions.some((action) => action.kind === 'sync-build-branch')).toBe(false);
+  });
+});

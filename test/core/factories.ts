@@ -1,0 +1,174 @@
+import type { Command } from '../../src/core/command.js';
+import type { Completion } from '../../src/core/completion.js';
+import { type Config, type ParsedConfig, parseConfig } from '../../src/core/config.js';
+import type { Plan, PlanWorker } from '../../src/core/plan.js';
+import type {
+  BuildSnapshot,
+  CommandInfo,
+  PullInfo,
+  ReviewInfo,
+  RunInfo,
+} from '../../src/core/snapshot.js';
+
+export const BUILD = '12-add-login';
+export const ISSUE = 12;
+export const NOW = '2026-03-01T12:00:00Z';
+export const INTEGRATION_SHA = sha('1');
+
+/** A 40-hex sha made from a short tag: `sha('a1')`. */
+export function sha(tag: string): string {
+  return tag.padStart(40, '0');
+}
+
+/** `minutes` before NOW, as ISO. */
+export function ago(minutes: number): string {
+  return new Date(Date.parse(NOW) - minutes * 60_000).toISOString().replace('.000Z', 'Z');
+}
+
+export function makeWorker(overrides: Partial<PlanWorker> & { id: string }): PlanWorker {
+  return { title: `Work of ${overrides.id}`, depends_on: [], complexity: 'normal', ...overrides };
+}
+
+/** W1.1, W1.2, and W2.1 on both, unless told otherwise. */
+export function makePlan(overrides: Partial<Plan> = {}): Plan {
+  return {
+    version: 1,
+    build: BUILD,
+    issue: ISSUE,
+    title: 'Add login',
+    summary: 'Adds a password login: a form, a session store and the API between them.',
+    workers: [
+      makeWorker({ id: 'W1.1', title: 'Session store' }),
+      makeWorker({ id: 'W1.2', title: 'Login form' }),
+      makeWorker({ id: 'W2.1', title: 'Login API', depends_on: ['W1.1', 'W1.2'] }),
+    ],
+    ...overrides,
+  };
+}
+
+/** Plan workers from `'W1.1'` or `'W2.1<W1.1,W1.2'` (id, then what it depends on). */
+export function workers(...specs: string[]): PlanWorker[] {
+  return specs.map((spec) => {
+    const [id = '', deps] = spec.split('<');
+    return makeWorker({ id, depends_on: deps ? deps.split(',') : [] });
+  });
+}
+
+type Raw<T> = { [K in keyof T]?: T[K] extends object ? Raw<T[K]> : T[K] };
+
+/** A valid config from the keys given, the rest defaulted as in `.github/baton.yml`. */
+export function makeConfig(raw: Raw<Config> = {}): ParsedConfig {
+  const parsed = parseConfig(raw);
+  if (!parsed.ok) throw new Error(`bad test config: ${JSON.stringify(parsed.problems)}`);
+  return parsed;
+}
+
+export function makeRun(overrides: Partial<RunInfo> = {}): RunInfo {
+  const id = overrides.id ?? 7001;
+  return {
+    id,
+    role: 'work',
+    worker: 'W1.1',
+    trigger: null,
+    status: 'completed',
+    conclusion: 'success',
+    createdAt: ago(60),
+    updatedAt: ago(50),
+    url: `https://github.com/acme/shop/actions/runs/${id}`,
+    ...overrides,
+  };
+}
+
+/** The plan session that wrote the plan, long done. */
+export function planRun(overrides: Partial<RunInfo> = {}): RunInfo {
+  return makeRun({ id: 7000, role: 'plan', worker: null, createdAt: ago(120), ...overrides });
+}
+
+export function makeReview(overrides: Partial<ReviewInfo> = {}): ReviewInfo {
+  return {
+    id: 501,
+    author: 'baton-app[bot]',
+    byBaton: true,
+    verdict: 'approve',
+    commitSha: sha('a1'),
+    submittedAt: ago(30),
+    ...overrides,
+  };
+}
+
+export function makePull(overrides: Partial<PullInfo> = {}): PullInfo {
+  const number = overrides.number ?? 101;
+  return {
+    number,
+    worker: 'W1.1',
+    headSha: sha('a1'),
+    state: 'open',
+    mergeState: 'clean',
+    reviews: [],
+    checks: { state: 'success', failedRuns: [] },
+    labels: [],
+    url: `https://github.com/acme/shop/pull/${number}`,
+    createdAt: ago(55),
+    ...overrides,
+  };
+}
+
+export function makeCommand(command: Command, overrides: Partial<CommandInfo> = {}): CommandInfo {
+  return {
+    commentId: 900,
+    author: 'alice',
+    createdAt: ago(10),
+    source: { kind: 'issue' },
+    command,
+    ...overrides,
+  };
+}
+
+export function makeCompletion(overrides: Partial<Completion> = {}): Completion {
+  return {
+    worker_id: 'W1.1',
+    status: 'complete',
+    summary: 'Added the session store.',
+    artifacts: ['src/session-store.ts'],
+    learnings: [],
+    concerns: [],
+    decisions: [],
+    follow_up: [],
+    usage: {
+      input_tokens: 1000,
+      output_tokens: 200,
+      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: 0,
+      cost_usd: 0.5,
+      turns: 10,
+      seconds: 300,
+    },
+    ...overrides,
+  };
+}
+
+/** A build with a valid plan written by a finished plan session, nothing else yet. */
+export function makeSnapshot(overrides: Partial<BuildSnapshot> = {}): BuildSnapshot {
+  return {
+    build: BUILD,
+    issue: {
+      number: ISSUE,
+      title: 'Add login',
+      state: 'open',
+      labels: ['orchestrate'],
+      url: `https://github.com/acme/shop/issues/${ISSUE}`,
+    },
+    repo: { owner: 'acme', name: 'shop', defaultBranch: 'main', defaultSha: sha('d1') },
+    workflowInstalled: true,
+    integration: { sha: INTEGRATION_SHA, containsDefault: true },
+    plan: { kind: 'valid', plan: makePlan(), sha: sha('p1') },
+    completions: {},
+    branches: {},
+    pulls: [],
+    runs: [planRun()],
+    commands: [],
+    finalPull: null,
+    statusComment: null,
+    ...overrides,
+  };
+}

@@ -1,0 +1,174 @@
+import type { Action } from '../../../src/core/action.js';
+import { parseBatonBranch } from '../../../src/core/ids.js';
+import type { SessionRequest } from '../../../src/core/session.js';
+import { mayMerge, runningWorkers } from './judge.js';
+import { chance, completionFor, newSha, nowOf, openPullOf, sameKey, type World } from './world.js';
+
+/** Carries out one decision on the fake GitHub, noting every rule it breaks. */
+export function applyActions(world: World, actions: Action[]): void {
+  const statuses = actions.filter((action) => action.kind === 'render-status');
+  if (statuses.length !== 1 || actions.at(-1)?.kind !== 'render-status') {
+    world.violations.push('not exactly one render-status, last');
+  }
+  if (actions.filter((action) => action.kind === 'merge-pull').length > 1) {
+    world.violations.push('more than one merge in one decision');
+  }
+  for (const action of actions) applyAction(world, action);
+  const running = runningWorkers(world);
+  if (running.length > world.config.maxParallel) {
+    world.violations.push(
+      `${running.length} running (${running.join(', ')}) > maxParallel ${world.config.maxParallel}`,
+    );
+  }
+}
+
+function applyAction(world: World, action: Action): void {
+  const { snap } = world;
+  switch (action.kind) {
+    case 'dispatch':
+      dispatch(world, action.request);
+      return;
+    case 'merge-pull':
+      merge(world, action);
+      return;
+    case 'update-pull-branch': {
+      const pull = snap.pulls.find((candidate) => candidate.number === action.pull);
+      if (!pull || pull.headSha !== action.expectedHeadSha) return; // GitHub answers 422
+      Object.assign(pull, {
+        baseMergeOf: pull.headSha,
+        headSha: newSha(world),
+        mergeState: 'clean',
+      });
+      pull.checks = { state: 'pending', failedRuns: [] };
+      return;
+    }
+    case 'rerun-failed-jobs':
+      rerun(world, action.runId);
+      return;
+    case 'cancel-run': {
+      const run = snap.runs.find((candidate) => candidate.id === action.runId);
+      if (run && run.status !== 'completed')
+        Object.assign(run, { status: 'completed', conclusion: 'cancelled' });
+      return;
+    }
+    case 'set-review-check': {
+      const pull = snap.pulls.find((candidate) => candidate.number === action.pull);
+      if (pull) pull.reviewCheck = { sha: action.sha, verdict: action.verdict };
+      return;
+    }
+    case 'add-label':
+    case 'remove-label': {
+      const pull = snap.pulls.find((candidate) => candidate.number === action.number);
+      if (!pull) return;
+      const others = pull.labels.filter((label) => label !== action.label);
+      pull.labels = action.kind === 'add-label' ? [...others, action.label] : others;
+      return;
+    }
+    case 'sync-build-branch':
+      if (snap.integration) snap.integration = { sha: newSha(world), containsDefault: true };
+      return;
+    case 'open-final-pull':
+      if (snap.finalPull) world.violations.push('opened a second final PR');
+      snap.finalPull = {
+        number: world.nextId++,
+        state: 'open',
+        url: 'https://github.com/acme/shop/pull/final',
+      };
+      return;
+    case 'enable-auto-merge':
+      if (snap.finalPull) snap.finalPull.autoMerge = true;
+      return;
+    case 'close-pull': {
+      const pull = snap.pulls.find((candidate) => candidate.number === action.pull);
+      if (pull?.state === 'open') pull.state = 'closed';
+      return;
+    }
+    case 'delete-branch': {
+      const branch = parseBatonBranch(action.branch);
+      if (branch?.kind === 'worker') delete snap.branches[branch.worker];
+      return;
+    }
+    case 'comment':
+      return;
+    case 'render-status':
+      world.lastView = action.view;
+      return;
+    default: {
+      const _exhaustive: never = action;
+      throw new Error(`unknown action ${JSON.stringify(_exhaustive)}`);
+    }
+  }
+}
+
+function dispatch(world: World, request: SessionRequest): void {
+  const { snap } = world;
+  const key = {
+    role: request.role,
+    worker: request.worker ?? null,
+    trigger: request.trigger ?? null,
+  };
+  if (snap.runs.some((run) => sameKey(run, key))) {
+    world.violations.push(`dispatched ${key.role} ${key.worker} ${key.trigger} twice`);
+  }
+  if (
+    (request.role === 'review' || request.role === 'fix') &&
+    openPullOf(world, key.worker)?.number !== request.pr
+  ) {
+    world.violations.push(
+      `${request.role} for ${key.worker} names PR ${request.pr}, which is not its open PR`,
+    );
+  }
+  if (request.role === 'plan' && !snap.integration)
+    snap.integration = { sha: newSha(world), containsDefault: true };
+  if (request.role === 'work' && key.worker && snap.integration)
+    snap.branches[key.worker] = snap.integration.sha;
+  const id = world.nextId++;
+  const at = nowOf(world);
+  snap.runs.push({
+    ...key,
+    id,
+    status: 'queued',
+    conclusion: null,
+    createdAt: at,
+    updatedAt: at,
+    url: `https://github.com/acme/shop/actions/runs/${id}`,
+  });
+  if (chance(world, 0.02)) world.stuck.add(id);
+}
+
+function merge(world: World, action: Extract<Action, { kind: 'merge-pull' }>): void {
+  const { snap } = world;
+  const pull = snap.pulls.find((candidate) => candidate.number === action.pull);
+  if (pull?.state !== 'open') {
+    world.violations.push(`merged PR ${action.pull}, which is not open`);
+    return;
+  }
+  if (pull.headSha !== action.sha)
+    world.violations.push(`merged PR ${pull.number} at a sha that is not its head`);
+  if (pull.mergeState !== 'clean')
+    world.violations.push(`merged PR ${pull.number} while ${pull.mergeState}`);
+  if (!mayMerge(world, pull))
+    world.violations.push(`merged PR ${pull.number} without approval and green checks`);
+  if (snap.pulls.some((other) => other.worker === pull.worker && other.state === 'merged')) {
+    world.violations.push(`merged ${pull.worker} twice`);
+  }
+  pull.state = 'merged';
+  snap.completions[pull.worker] = { kind: 'valid', completion: completionFor(world, pull.worker) };
+  if (snap.integration) snap.integration = { ...snap.integration, sha: newSha(world) };
+  for (const other of snap.pulls.filter((candidate) => candidate.state === 'open')) {
+    const roll = world.rng();
+    if (!world.calm && roll < 0.1) other.mergeState = 'dirty';
+    else if (roll < 0.4) other.mergeState = 'behind';
+  }
+}
+
+function rerun(world: World, runId: number): void {
+  const pull = world.snap.pulls.find((candidate) =>
+    candidate.checks.failedRuns.some((run) => run.id === runId),
+  );
+  const failed = pull?.checks.failedRuns.find((run) => run.id === runId);
+  if (!pull || !failed) return;
+  if (failed.attempt > 1) world.violations.push(`re-ran CI run ${runId} a second time`);
+  world.reruns.set(pull.number, runId);
+  pull.checks = { state: 'pending', failedRuns: [] };
+}
