@@ -1,3 +1,4 @@
+import { EventFactory, type SimEvent } from './events.js';
 import { type ApiRequest, type ApiResponse, Router } from './router.js';
 import { registerGitRoutes } from './routes-git.js';
 import { registerIssueRoutes } from './routes-issues.js';
@@ -123,6 +124,9 @@ export class FakeGitHub {
   readonly log: SimRequestLog[] = [];
   /** Workflows GitHub knows (on the default branch), by file name. */
   readonly workflows = new Set<string>();
+  /** Webhooks GitHub would have sent, oldest first; whoever delivers them takes them out. */
+  readonly outbox: SimEvent[] = [];
+  readonly events = new EventFactory(this);
   /** Answers to give once, before routing: `{ route, status, body }` (fault injection). */
   readonly faults: { route: string; response: ApiResponse }[] = [];
   now: () => string;
@@ -222,7 +226,39 @@ export class FakeGitHub {
       reactions: [],
     };
     this.comments.push(comment);
+    this.events.comment(comment);
     return comment;
+  }
+
+  /** Moves a branch as a push would, with the webhooks GitHub sends for it. */
+  setBranch(branch: string, sha: string, sender = this.botLogin): void {
+    const ref = `refs/heads/${branch}`;
+    const before = this.git.refs.get(ref) ?? null;
+    this.git.refs.set(ref, sha);
+    this.events.push(branch, before, sha, sender);
+    for (const pull of this.pulls.values()) {
+      if (pull.state === 'open' && pull.head === branch && before !== null) {
+        this.events.pull('synchronize', pull, sender);
+      }
+    }
+  }
+
+  /** Commits on a branch and pushes it. */
+  pushCommit({
+    branch,
+    changes,
+    message = 'change',
+    sender = this.botLogin,
+  }: {
+    branch: string;
+    changes: Record<string, string | null>;
+    message?: string;
+    sender?: string;
+  }): string {
+    const parent = this.git.refs.get(`refs/heads/${branch}`) ?? null;
+    const sha = this.git.commit({ parent, changes, message });
+    this.setBranch(branch, sha, sender);
+    return sha;
   }
 
   openPull({
@@ -263,6 +299,7 @@ export class FakeGitHub {
       autoMerge: false,
     };
     this.pulls.set(number, pull);
+    this.events.pull('opened', pull, user);
     return pull;
   }
 
@@ -274,6 +311,8 @@ export class FakeGitHub {
       submittedAt: this.now(),
     };
     this.reviews.push(stored);
+    const pull = this.pulls.get(review.pull);
+    if (pull) this.events.review(stored, pull);
     return stored;
   }
 
@@ -315,6 +354,31 @@ export class FakeGitHub {
     run.status = 'completed';
     run.conclusion = conclusion;
     run.updatedAt = this.now();
+    this.events.run('completed', run);
+  }
+
+  /** A CI check on a head, completed, with the check_suite webhook GitHub sends. */
+  addCheck({
+    sha,
+    name = 'ci',
+    conclusion = 'success',
+  }: {
+    sha: string;
+    name?: string;
+    conclusion?: string;
+  }): void {
+    const runId = this.nextId();
+    this.checkRuns.push({
+      id: this.nextId(),
+      headSha: sha,
+      name,
+      status: 'completed',
+      conclusion,
+      detailsUrl: `${this.htmlUrl}/actions/runs/${runId}/job/1`,
+    });
+    const branch =
+      [...this.git.refs].find(([, head]) => head === sha)?.[0].replace('refs/heads/', '') ?? '';
+    this.events.checkSuite(branch, sha, conclusion);
   }
 
   /** Routes the app called that are not in `allowed` (a list of GitHub route templates). */

@@ -74,7 +74,8 @@ export function registerGitRoutes(router: Router, gh: FakeGitHub): void {
         return unprocessable('Reference name is invalid');
       if (gh.git.refs.has(ref)) return unprocessable('Reference already exists');
       if (gh.git.objects.get(sha)?.type !== 'commit') return unprocessable('Object does not exist');
-      gh.git.refs.set(ref, sha);
+      if (ref.startsWith('refs/heads/')) gh.setBranch(ref.slice('refs/heads/'.length), sha);
+      else gh.git.refs.set(ref, sha);
       return json(201, refBody(ref, sha));
     })
     .on('PATCH', `${repoPath}/git/refs/{ref}`, ({ ref = '' }, request) => {
@@ -84,7 +85,8 @@ export function registerGitRoutes(router: Router, gh: FakeGitHub): void {
       if (!current) return unprocessable('Reference does not exist');
       if (!force && !gh.git.isAncestor(current, sha))
         return unprocessable('Update is not a fast forward');
-      gh.git.refs.set(name, sha);
+      if (name.startsWith('refs/heads/')) gh.setBranch(name.slice('refs/heads/'.length), sha);
+      else gh.git.refs.set(name, sha);
       return json(200, refBody(name, sha));
     })
     .on('DELETE', `${repoPath}/git/refs/{ref}`, ({ ref = '' }) =>
@@ -160,7 +162,7 @@ export function registerGitRoutes(router: Router, gh: FakeGitHub): void {
         theirs: headSha,
         message: commit_message ?? `Merge ${head} into ${base}`,
       });
-      gh.git.refs.set(`refs/heads/${base}`, sha);
+      gh.setBranch(base, sha);
       return json(201, { sha, commit: { message: commit_message ?? '' } });
     });
 }

@@ -51,7 +51,9 @@ export function registerPullRoutes(router: Router, gh: FakeGitHub): void {
         body: string;
         state: 'open' | 'closed';
       }>;
+      const closing = update.state === 'closed' && pull.state === 'open';
       Object.assign(pull, update);
+      if (closing) gh.events.pull('closed', pull, gh.botLogin);
       return json(200, pullBody(gh, pull));
     })
     .on('PUT', `${repoPath}/pulls/{pull_number}/merge`, ({ pull_number }, request) => {
@@ -70,9 +72,10 @@ export function registerPullRoutes(router: Router, gh: FakeGitHub): void {
         theirs: head,
         message: `${pull.title} (#${pull.number})`,
       });
-      gh.git.refs.set(`refs/heads/${pull.base}`, merged);
       pull.state = 'closed';
       pull.mergedAt = gh.now();
+      gh.events.pull('closed', pull, gh.botLogin);
+      gh.setBranch(pull.base, merged);
       return json(200, { sha: merged, merged: true, message: 'Pull Request successfully merged' });
     })
     .on('PUT', `${repoPath}/pulls/{pull_number}/update-branch`, ({ pull_number }, request) => {
@@ -85,10 +88,9 @@ export function registerPullRoutes(router: Router, gh: FakeGitHub): void {
       const base = gh.git.resolve(pull.base) ?? '';
       if (gh.git.conflicts(head, base).length > 0)
         return unprocessable('merge conflict between base and head');
-      gh.git.refs.set(
-        `refs/heads/${pull.head}`,
-        gh.git.merge({ ours: head, theirs: base, message: `Merge ${pull.base} into ${pull.head}` }),
-      );
+      // GitHub's message names the base branch; Baton reads it to carry a verdict over.
+      const message = `Merge branch '${pull.base}' into ${pull.head}`;
+      gh.setBranch(pull.head, gh.git.merge({ ours: head, theirs: base, message }));
       return json(202, { message: 'Updating pull request branch.' });
     })
     .on('GET', `${repoPath}/pulls/{pull_number}/reviews`, ({ pull_number }, request) =>
@@ -136,6 +138,17 @@ export function registerPullRoutes(router: Router, gh: FakeGitHub): void {
           details_url: run.detailsUrl,
         })),
         ...(request.query.get('page') ? {} : {}),
+      });
+    })
+    // After check-runs: `{ref}` takes slashes, so the longer route must match first.
+    .on('GET', `${repoPath}/commits/{ref}`, ({ ref = '' }) => {
+      const sha = gh.git.resolve(ref);
+      const commit = sha ? gh.git.objects.get(sha) : undefined;
+      if (!sha || commit?.type !== 'commit') return notFound();
+      return json(200, {
+        sha,
+        commit: { message: commit.message },
+        parents: commit.parents.map((parent) => ({ sha: parent })),
       });
     })
     .on('POST', `${repoPath}/check-runs`, (_, request) => {

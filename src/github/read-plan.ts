@@ -6,7 +6,7 @@ import {
 import { buildDir } from '../core/ids.js';
 import type { CompletionRead, PlanRead } from '../core/snapshot.js';
 import { validatePlan } from '../core/validate-plan.js';
-import { ShaCache } from './sha-cache.js';
+import { ImmutableCache } from './immutable-cache.js';
 import type { RepoContext } from './types.js';
 import { statusOf } from './types.js';
 
@@ -20,8 +20,8 @@ interface TreeEntry {
   size: number;
 }
 
-const blobs = new ShaCache<string>();
-const trees = new ShaCache<TreeEntry[]>();
+const blobs = new ImmutableCache<string>();
+const trees = new ImmutableCache<TreeEntry[]>();
 
 export interface BuildRecord {
   plan: PlanRead;

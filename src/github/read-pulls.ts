@@ -1,8 +1,11 @@
 import { integrationBranch, parseBatonBranch } from '../core/ids.js';
 import type { ChecksInfo, PullInfo, ReviewInfo } from '../core/snapshot.js';
 import { parseVerdictMarker } from '../core/verdict-marker.js';
+import { ImmutableCache } from './immutable-cache.js';
 import { REVIEW_CHECK_NAME } from './pulls.js';
 import type { RepoContext } from './types.js';
+
+const closedReviews = new ImmutableCache<ReviewInfo[]>();
 
 /** Check runs that are Baton's own: its review verdict and its session jobs. */
 function isBatonCheck(name: string): boolean {
@@ -38,10 +41,14 @@ export async function readPulls(ctx: RepoContext, build: string): Promise<PullIn
         createdAt: pull.created_at,
       } as const;
       if (state !== 'open') {
+        // A closed PR's reviews still carry what Baton's reviews cost; they rarely change.
+        const reviews = await closedReviews.get(`${pull.id}@${pull.updated_at}`, () =>
+          readReviews(ctx, pull.number),
+        );
         return {
           ...base,
           mergeState: 'unknown',
-          reviews: [],
+          reviews,
           checks: { state: 'none', failedRuns: [] },
         };
       }
@@ -52,7 +59,10 @@ export async function readPulls(ctx: RepoContext, build: string): Promise<PullIn
       ]);
       // Only a head that no review covers can owe its verdict to an earlier head.
       const covered = reviews.some((review) => review.commitSha === pull.head.sha);
-      const baseMergeOf = covered || reviews.length === 0 ? null : await readBaseMergeOf(ctx, { build, sha: pull.head.sha });
+      const baseMergeOf =
+        covered || reviews.length === 0
+          ? null
+          : await readBaseMergeOf(ctx, { build, sha: pull.head.sha });
       return { ...base, mergeState, reviews, checks, reviewCheck, baseMergeOf };
     }),
   );
@@ -129,7 +139,13 @@ async function readChecks(ctx: RepoContext, sha: string): Promise<ChecksRead> {
   });
   const review = runs.find((run) => run.name === REVIEW_CHECK_NAME);
   const reviewCheck = review ? { sha, verdict: verdictOfCheck(review.conclusion) } : null;
-  return { checks: await rollUp(ctx, runs.filter((run) => !isBatonCheck(run.name))), reviewCheck };
+  return {
+    checks: await rollUp(
+      ctx,
+      runs.filter((run) => !isBatonCheck(run.name)),
+    ),
+    reviewCheck,
+  };
 }
 
 function verdictOfCheck(conclusion: string | null): ReviewInfo['verdict'] {
@@ -166,8 +182,16 @@ async function rollUp(
  * A head made by `update-branch` is a merge of the build branch into the
  * earlier head: its first parent is that head. Anything else is new work.
  */
-async function readBaseMergeOf(ctx: RepoContext, { build, sha }: { build: string; sha: string }): Promise<string | null> {
-  const { data } = await ctx.octokit.rest.repos.getCommit({ owner: ctx.owner, repo: ctx.repo, ref: sha, per_page: 1 });
+async function readBaseMergeOf(
+  ctx: RepoContext,
+  { build, sha }: { build: string; sha: string },
+): Promise<string | null> {
+  const { data } = await ctx.octokit.rest.repos.getCommit({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    ref: sha,
+    per_page: 1,
+  });
   const [first, second] = data.parents;
   const mergesBuildBranch = data.commit.message.includes(integrationBranch(build));
   return first && second && mergesBuildBranch ? first.sha : null;

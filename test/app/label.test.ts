@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { type AppHarness, labeledPayload, startApp } from '../support/app-harness.js';
-import { installedRepo, statusBody } from '../support/builds.js';
+import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
 import { knownRestRoutes } from '../support/rest-routes.js';
 
 const BUILD = '1-add-oauth-login';
@@ -12,8 +12,7 @@ describe('an issue labelled orchestrate', () => {
   let app: AppHarness;
 
   beforeEach(async () => {
-    let time = Date.parse('2026-11-22T10:00:00.000Z');
-    now = () => new Date((time += 1000)).toISOString();
+    now = tickingClock();
     gh = installedRepo(now);
     app = await startApp({ gh, now });
   });
@@ -25,7 +24,10 @@ describe('an issue labelled orchestrate', () => {
 
   it('creates the build branch, dispatches the plan session and posts one planning comment', async () => {
     const issue = openLabelledIssue();
-    await app.deliver('issues', labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }));
+    await app.deliver(
+      'issues',
+      labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }),
+    );
 
     expect(app.errors).toEqual([]);
     expect(gh.git.refs.has(`refs/heads/baton/${BUILD}/integration`)).toBe(true);
@@ -39,7 +41,10 @@ describe('an issue labelled orchestrate', () => {
 
   it('calls only REST routes that GitHub publishes', async () => {
     const issue = openLabelledIssue();
-    await app.deliver('issues', labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }));
+    await app.deliver(
+      'issues',
+      labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }),
+    );
     expect(gh.callsOutside(await knownRestRoutes())).toEqual([]);
     expect(gh.log.filter((entry) => entry.status === 501)).toEqual([]);
   });
@@ -53,8 +58,14 @@ describe('an issue labelled orchestrate', () => {
 
   it('refuses politely when the labeller has no write access, and starts nothing', async () => {
     const issue = openLabelledIssue();
-    await app.deliver('issues', labeledPayload(gh, { issue, label: 'orchestrate', sender: 'reader' }));
-    await app.deliver('issues', labeledPayload(gh, { issue, label: 'orchestrate', sender: 'reader' }));
+    await app.deliver(
+      'issues',
+      labeledPayload(gh, { issue, label: 'orchestrate', sender: 'reader' }),
+    );
+    await app.deliver(
+      'issues',
+      labeledPayload(gh, { issue, label: 'orchestrate', sender: 'reader' }),
+    );
 
     expect(gh.git.refs.has(`refs/heads/baton/${BUILD}/integration`)).toBe(false);
     expect(gh.runs).toEqual([]);
@@ -75,10 +86,16 @@ describe('an issue labelled orchestrate', () => {
 
   it('does not start again when the label is removed and added again', async () => {
     const issue = openLabelledIssue();
-    await app.deliver('issues', labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }));
+    await app.deliver(
+      'issues',
+      labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }),
+    );
     gh.issues.get(issue)?.labels.splice(0);
     gh.issues.get(issue)?.labels.push('orchestrate');
-    await app.deliver('issues', labeledPayload(gh, { issue, label: 'orchestrate', sender: 'admin' }));
+    await app.deliver(
+      'issues',
+      labeledPayload(gh, { issue, label: 'orchestrate', sender: 'admin' }),
+    );
 
     expect(gh.runs).toHaveLength(1);
     expect(gh.comments).toHaveLength(1);
@@ -103,7 +120,10 @@ describe('an issue labelled orchestrate', () => {
   it('says how to set Baton up when the repository has no Baton workflow', async () => {
     gh.workflows.clear();
     const issue = openLabelledIssue();
-    await app.deliver('issues', labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }));
+    await app.deliver(
+      'issues',
+      labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }),
+    );
 
     expect(gh.runs).toEqual([]);
     expect(gh.git.refs.has(`refs/heads/baton/${BUILD}/integration`)).toBe(false);
@@ -114,12 +134,20 @@ describe('an issue labelled orchestrate', () => {
 
   it.each([
     ['a YAML syntax error', 'label: [orchestrate\nmaxParallel: 2\n', /line 2/, '(file)'],
-    ['a field of the wrong type', 'label: orchestrate\nreview:\n  maxFixRounds: many\n', /line 3/, 'review.maxFixRounds'],
+    [
+      'a field of the wrong type',
+      'label: orchestrate\nreview:\n  maxFixRounds: many\n',
+      /line 3/,
+      'review.maxFixRounds',
+    ],
     ['an unknown field', 'label: orchestrate\nmaxParalel: 3\n', /line 2/, 'maxParalel'],
   ])('names the file, line and field of %s, and starts nothing', async (_, yaml, line, field) => {
     gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': yaml });
     const issue = openLabelledIssue();
-    await app.deliver('issues', labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }));
+    await app.deliver(
+      'issues',
+      labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }),
+    );
 
     expect(gh.runs).toEqual([]);
     const body = statusBody(gh, BUILD) ?? '';
@@ -131,9 +159,15 @@ describe('an issue labelled orchestrate', () => {
   it('follows a custom label from the config', async () => {
     gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': 'label: conduct\n' });
     const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['conduct'] });
-    await app.deliver('issues', labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }));
+    await app.deliver(
+      'issues',
+      labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }),
+    );
     expect(gh.runs).toEqual([]);
-    await app.deliver('issues', labeledPayload(gh, { issue, label: 'conduct', sender: 'maintainer' }));
+    await app.deliver(
+      'issues',
+      labeledPayload(gh, { issue, label: 'conduct', sender: 'maintainer' }),
+    );
     expect(gh.runs).toHaveLength(1);
   });
 });

@@ -9,7 +9,7 @@ import {
   startApp,
   workflowRunPayload,
 } from '../support/app-harness.js';
-import { installedRepo, landPlan, statusBody } from '../support/builds.js';
+import { installedRepo, landPlan, statusBody, tickingClock } from '../support/builds.js';
 
 const BUILD = '1-add-oauth-login';
 
@@ -18,9 +18,7 @@ describe('the planning flow', () => {
   let app: AppHarness;
 
   beforeEach(async () => {
-    // Every reading of the clock is a second later, so events have an order.
-    let time = Date.parse('2026-11-22T10:00:00.000Z');
-    const now = () => new Date((time += 1000)).toISOString();
+    const now = tickingClock();
     gh = installedRepo(now);
     app = await startApp({ gh, now });
   });
@@ -43,7 +41,11 @@ describe('the planning flow', () => {
 
   it('turns the status comment into the plan once the plan lands', async () => {
     await labelIssue();
-    await finishPlanRun([{ id: 'W1.1', title: 'OAuth provider' }, { id: 'W1.2' }, { id: 'W2.1', depends_on: ['W1.1', 'W1.2'] }]);
+    await finishPlanRun([
+      { id: 'W1.1', title: 'OAuth provider' },
+      { id: 'W1.2' },
+      { id: 'W2.1', depends_on: ['W1.1', 'W1.2'] },
+    ]);
 
     const body = statusBody(gh, BUILD) ?? '';
     expect(app.errors).toEqual([]);
@@ -51,7 +53,9 @@ describe('the planning flow', () => {
     expect(body).toContain('OAuth provider');
     expect(body).toContain('```mermaid');
     expect(body).toContain('/approve');
-    expect(body).toContain(`${gh.htmlUrl}/blob/${integrationBranch(BUILD)}/.baton/builds/${BUILD}/workers/W1.1.md`);
+    expect(body).toContain(
+      `${gh.htmlUrl}/blob/${integrationBranch(BUILD)}/.baton/builds/${BUILD}/workers/W1.1.md`,
+    );
   });
 
   it('reports an invalid plan with every reason and starts nothing', async () => {
@@ -81,7 +85,11 @@ describe('the planning flow', () => {
   it('dispatches a new plan session for /replan that reads the feedback comment by id', async () => {
     await labelIssue();
     await finishPlanRun([{ id: 'W1.1' }]);
-    const comment = gh.addComment({ issue: 1, body: '/replan split W1.1 into two workers', user: 'maintainer' });
+    const comment = gh.addComment({
+      issue: 1,
+      body: '/replan split W1.1 into two workers',
+      user: 'maintainer',
+    });
     await app.deliver('issue_comment', commentPayload(gh, { commentId: comment.id }));
 
     expect(gh.runs.map((run) => run.inputs.trigger)).toEqual(['', `comment-${comment.id}`]);
@@ -100,6 +108,8 @@ describe('the planning flow', () => {
       ['W1.1', `baton/${BUILD}/W1.1`],
       ['W1.2', `baton/${BUILD}/W1.2`],
     ]);
-    expect(gh.git.refs.get(`refs/heads/baton/${BUILD}/W1.1`)).toBe(gh.git.resolve(integrationBranch(BUILD)));
+    expect(gh.git.refs.get(`refs/heads/baton/${BUILD}/W1.1`)).toBe(
+      gh.git.resolve(integrationBranch(BUILD)),
+    );
   });
 });

@@ -43,7 +43,7 @@ export async function startApp({
     appId: 1,
     privateKey,
     Octokit: testOctokit(),
-    logLevel: 'fatal',
+    logLevel: (process.env.TEST_LOG_LEVEL as 'info' | undefined) ?? 'fatal',
   });
   await probot.load(createBaton({ now, queue, resyncMinutes: 0 }));
   let delivery = 0;

@@ -11,7 +11,11 @@ export interface PlanWorkerSpec {
 /** A repository with Baton set up: the workflow on the default branch, a maintainer and a reader. */
 export function installedRepo(now: () => string): FakeGitHub {
   const gh = new FakeGitHub({ now });
-  gh.git.commitOn(gh.defaultBranch, { '.github/workflows/baton.yml': 'name: Baton\n' }, 'Set up Baton');
+  gh.git.commitOn(
+    gh.defaultBranch,
+    { '.github/workflows/baton.yml': 'name: Baton\n' },
+    'Set up Baton',
+  );
   gh.workflows.add('baton.yml');
   gh.permissions.set('maintainer', 'write');
   gh.permissions.set('admin', 'admin');
@@ -22,14 +26,20 @@ export function installedRepo(now: () => string): FakeGitHub {
 /** What a plan session's publish job does: commit plan.json and the briefs on the build branch. */
 export function landPlan(
   gh: FakeGitHub,
-  { build, issue, workers, raw }: { build: string; issue: number; workers: PlanWorkerSpec[]; raw?: unknown },
+  {
+    build,
+    issue,
+    workers,
+    raw,
+  }: { build: string; issue: number; workers: PlanWorkerSpec[]; raw?: unknown },
 ): string {
   const plan = raw ?? {
     version: 1,
     build,
     issue,
     title: 'Add OAuth login',
-    summary: 'Add an OAuth provider, the login routes, and the session handling that ties them together.',
+    summary:
+      'Add an OAuth provider, the login routes, and the session handling that ties them together.',
     workers: workers.map((w) => ({
       id: w.id,
       title: w.title ?? `Worker ${w.id}`,
@@ -53,4 +63,13 @@ export function landPlan(
 /** The status comment of a build, as people see it. */
 export function statusBody(gh: FakeGitHub, build: string): string | undefined {
   return gh.comments.find((c) => c.body.includes(`<!-- baton:status build=${build} -->`))?.body;
+}
+
+/** A test clock: every reading is one second after the last, so events have an order. */
+export function tickingClock(start = '2026-11-22T10:00:00.000Z'): () => string {
+  let time = Date.parse(start);
+  return () => {
+    time += 1000;
+    return new Date(time).toISOString();
+  };
 }

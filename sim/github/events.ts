@@ -1,0 +1,149 @@
+import type { FakeGitHub, SimComment, SimPull, SimReview, SimRun } from './fake-github.js';
+
+/** A webhook the simulated GitHub would deliver: event name and payload. */
+export interface SimEvent {
+  name: string;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Builds webhook payloads the way GitHub shapes them, with the fields apps
+ * read (repository, installation, sender and the event's object). Events
+ * land in `gh.outbox`; a test or the simulator delivers them.
+ */
+export class EventFactory {
+  readonly #gh: FakeGitHub;
+
+  constructor(gh: FakeGitHub) {
+    this.#gh = gh;
+  }
+
+  #base(sender: string): Record<string, unknown> {
+    const gh = this.#gh;
+    return {
+      repository: {
+        id: 1,
+        name: gh.repo,
+        full_name: gh.fullName,
+        default_branch: gh.defaultBranch,
+        owner: { login: gh.owner, type: 'Organization' },
+        html_url: gh.htmlUrl,
+      },
+      installation: { id: 1 },
+      sender: gh.user(sender),
+    };
+  }
+
+  #emit(name: string, payload: Record<string, unknown>): void {
+    this.#gh.outbox.push({ name, payload });
+  }
+
+  pull(action: string, pull: SimPull, sender: string): void {
+    const gh = this.#gh;
+    const headSha = gh.git.resolve(pull.head) ?? '';
+    this.#emit('pull_request', {
+      ...this.#base(sender),
+      action,
+      number: pull.number,
+      pull_request: {
+        number: pull.number,
+        title: pull.title,
+        state: pull.state,
+        merged: pull.mergedAt !== null,
+        html_url: `${gh.htmlUrl}/pull/${pull.number}`,
+        head: { ref: pull.head, sha: headSha },
+        base: { ref: pull.base, sha: gh.git.resolve(pull.base) ?? '' },
+      },
+    });
+  }
+
+  review(review: SimReview, pull: SimPull): void {
+    this.#emit('pull_request_review', {
+      ...this.#base(review.user.login),
+      action: 'submitted',
+      review: {
+        id: review.id,
+        state: review.state.toLowerCase(),
+        commit_id: review.commitId,
+        body: review.body,
+      },
+      pull_request: {
+        number: pull.number,
+        head: { ref: pull.head, sha: review.commitId },
+        base: { ref: pull.base },
+      },
+    });
+  }
+
+  run(action: 'requested' | 'completed', run: SimRun): void {
+    this.#emit('workflow_run', {
+      ...this.#base(this.#gh.botLogin),
+      action,
+      workflow_run: {
+        id: run.id,
+        display_title: run.displayTitle,
+        head_branch: run.headBranch,
+        head_sha: run.headSha,
+        status: run.status,
+        conclusion: run.conclusion,
+        event: run.event,
+      },
+    });
+  }
+
+  push(branch: string, before: string | null, after: string, sender: string): void {
+    this.#emit('push', {
+      ...this.#base(sender),
+      ref: `refs/heads/${branch}`,
+      before: before ?? '0000000000000000000000000000000000000000',
+      after,
+    });
+  }
+
+  checkSuite(branch: string, sha: string, conclusion: string): void {
+    this.#emit('check_suite', {
+      ...this.#base('github-actions[bot]'),
+      action: 'completed',
+      check_suite: {
+        head_branch: branch,
+        head_sha: sha,
+        status: 'completed',
+        conclusion,
+        pull_requests: [],
+      },
+    });
+  }
+
+  comment(comment: SimComment): void {
+    const issue = this.#gh.issues.get(comment.issue);
+    this.#emit('issue_comment', {
+      ...this.#base(comment.user.login),
+      action: 'created',
+      issue: {
+        number: comment.issue,
+        title: issue?.title ?? '',
+        ...(issue?.pull ? { pull_request: { url: '' } } : {}),
+      },
+      comment: {
+        id: comment.id,
+        body: comment.body,
+        user: comment.user,
+        created_at: comment.createdAt,
+      },
+    });
+  }
+
+  labeled(issue: number, label: string, sender: string): void {
+    const simIssue = this.#gh.issues.get(issue);
+    this.#emit('issues', {
+      ...this.#base(sender),
+      action: 'labeled',
+      issue: {
+        number: issue,
+        title: simIssue?.title ?? '',
+        labels: (simIssue?.labels ?? []).map((name) => ({ name })),
+      },
+      label: { name: label },
+    });
+  }
+}

@@ -1,0 +1,206 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { integrationBranch, workerBranch } from '../../src/core/ids.js';
+import { type AppHarness, startApp } from '../support/app-harness.js';
+import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
+import { driveBuild, type SessionScript } from '../support/scripted-sessions.js';
+
+const BUILD = '1-add-oauth-login';
+const DIAMOND = [
+  { id: 'W1.1', title: 'OAuth provider' },
+  { id: 'W1.2', title: 'Login routes' },
+  { id: 'W2.1', title: 'Sessions', depends_on: ['W1.1', 'W1.2'] },
+];
+
+describe('steering a build', () => {
+  let gh: FakeGitHub;
+  let app: AppHarness;
+
+  beforeEach(async () => {
+    const now = tickingClock();
+    gh = installedRepo(now);
+    app = await startApp({ gh, now });
+  });
+  afterEach(() => app.stop());
+
+  async function start(script: SessionScript): Promise<void> {
+    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+    gh.events.labeled(issue, 'orchestrate', 'maintainer');
+    await drive(script);
+    await say('/approve', script);
+  }
+
+  async function drive(script: SessionScript): Promise<void> {
+    await driveBuild({ gh, apps: [app], script });
+  }
+
+  async function say(body: string, script: SessionScript, on = 1): Promise<void> {
+    gh.addComment({ issue: on, body, user: 'maintainer' });
+    await drive(script);
+  }
+
+  const runsOf = (role: string, worker?: string) =>
+    gh.runs.filter((run) => run.inputs.role === role && (!worker || run.inputs.worker === worker));
+  const mergedHeads = () =>
+    [...gh.pulls.values()]
+      .filter((p) => p.mergedAt && p.base === integrationBranch(BUILD))
+      .map((p) => p.head)
+      .sort();
+  const finalPull = () => [...gh.pulls.values()].find((p) => p.head === integrationBranch(BUILD));
+
+  it('shows a failed worker with /retry, and a retry starts a fresh attempt', async () => {
+    const script: SessionScript = {
+      build: BUILD,
+      issue: 1,
+      workers: DIAMOND,
+      work: (w, n) => (w === 'W1.2' && n === 1 ? 'fail' : 'deliver'),
+    };
+    await start(script);
+
+    expect(runsOf('work', 'W2.1')).toEqual([]);
+    expect(statusBody(gh, BUILD)).toContain('/retry W1.2');
+    await say('/retry W1.2', script);
+
+    expect(runsOf('work', 'W1.2')).toHaveLength(2);
+    expect(runsOf('work', 'W1.2')[1]?.inputs.trigger).toMatch(/^comment-\d+$/);
+    expect(mergedHeads()).toHaveLength(3);
+    expect(finalPull()).toBeDefined();
+    expect(app.errors).toEqual([]);
+  });
+
+  it('answers changes requested with a fix session on the same PR, then merges', async () => {
+    const script: SessionScript = {
+      build: BUILD,
+      issue: 1,
+      workers: DIAMOND,
+      review: (w, round) => (w === 'W1.1' && round === 1 ? 'changes-requested' : 'approve'),
+    };
+    await start(script);
+
+    const fixes = runsOf('fix', 'W1.1');
+    expect(fixes).toHaveLength(1);
+    expect(fixes[0]?.inputs.trigger).toMatch(/^review-\d+$/);
+    expect(runsOf('review', 'W1.1')).toHaveLength(2);
+    expect(mergedHeads()).toHaveLength(3);
+    expect(runsOf('work', 'W1.1')).toHaveLength(1);
+  });
+
+  it('asks a person after maxFixRounds fixes that did not satisfy the reviewer', async () => {
+    const script: SessionScript = {
+      build: BUILD,
+      issue: 1,
+      workers: DIAMOND,
+      review: (w) => (w === 'W1.1' ? 'changes-requested' : 'approve'),
+    };
+    await start(script);
+
+    expect(runsOf('fix', 'W1.1')).toHaveLength(2);
+    const pull = [...gh.pulls.values()].find((p) => p.head === workerBranch(BUILD, 'W1.1'));
+    expect(gh.issues.get(pull?.number ?? 0)?.labels).toContain('baton:needs-human');
+    expect(
+      gh.comments.some((c) => c.issue === pull?.number && c.body.includes('/merge W1.1')),
+    ).toBe(true);
+    expect(pull?.mergedAt).toBeNull();
+  });
+
+  it('sends a fix session at once to a PR that conflicts after a sibling merged', async () => {
+    const script: SessionScript = {
+      build: BUILD,
+      issue: 1,
+      workers: DIAMOND,
+      files: (w) => ({
+        'src/shared.ts': `export const owner = '${w}';\n`,
+        [`src/${w}.ts`]: 'export {};\n',
+      }),
+    };
+    await start(script);
+
+    const conflictFixes = gh.runs.filter(
+      (run) => run.inputs.role === 'fix' && run.inputs.trigger?.startsWith('conflict-'),
+    );
+    expect(conflictFixes).toHaveLength(1);
+    expect(mergedHeads()).toHaveLength(3);
+    expect(finalPull()).toBeDefined();
+  });
+
+  it('dispatches nothing new while paused, and goes on after /resume', async () => {
+    const script: SessionScript = { build: BUILD, issue: 1, workers: DIAMOND };
+    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+    gh.events.labeled(issue, 'orchestrate', 'maintainer');
+    await drive(script);
+    await say('/pause', script);
+    await say('/approve', script);
+
+    expect(runsOf('work')).toEqual([]);
+    expect(statusBody(gh, BUILD)).toMatch(/paused/i);
+    await say('/resume', script);
+    expect(mergedHeads()).toHaveLength(3);
+  });
+
+  it('closes the PRs and branches of a cancelled build and keeps its record', async () => {
+    const script: SessionScript = {
+      build: BUILD,
+      issue: 1,
+      workers: DIAMOND,
+      review: () => 'changes-requested',
+    };
+    await start(script);
+    await say('/cancel', script);
+
+    expect([...gh.pulls.values()].filter((p) => p.state === 'open')).toEqual([]);
+    expect(
+      [...gh.git.refs.keys()].filter((ref) => ref.startsWith(`refs/heads/baton/${BUILD}/W`)),
+    ).toEqual([]);
+    expect(gh.git.refs.has(`refs/heads/${integrationBranch(BUILD)}`)).toBe(true);
+    expect(statusBody(gh, BUILD)).toMatch(/cancel/i);
+  });
+
+  it('lets dependents go on after /skip, without merging the skipped worker', async () => {
+    const script: SessionScript = {
+      build: BUILD,
+      issue: 1,
+      workers: DIAMOND,
+      work: (w) => (w === 'W1.2' ? 'fail' : 'deliver'),
+    };
+    await start(script);
+    await say('/skip W1.2', script);
+
+    expect(mergedHeads()).toEqual([workerBranch(BUILD, 'W1.1'), workerBranch(BUILD, 'W2.1')]);
+    expect(finalPull()?.body).toContain('W1.2');
+  });
+
+  it('pauses the build when the budget is reached', async () => {
+    gh.git.commitOn(gh.defaultBranch, {
+      '.github/baton.yml': 'budget:\n  maxUsd: 0.1\nmaxParallel: 1\n',
+    });
+    const script: SessionScript = { build: BUILD, issue: 1, workers: DIAMOND, costUsd: 0.08 };
+    await start(script);
+
+    expect(mergedHeads().length).toBeLessThan(3);
+    expect(statusBody(gh, BUILD)).toMatch(/budget/i);
+  });
+
+  it('runs a chain beside a wide wave without waiting for the wave', async () => {
+    const workers = [
+      { id: 'W1.1' },
+      { id: 'W1.2' },
+      { id: 'W1.3' },
+      { id: 'W1.4' },
+      { id: 'W2.1', depends_on: ['W1.1'] },
+      { id: 'W3.1', depends_on: ['W2.1'] },
+    ];
+    const script: SessionScript = {
+      build: BUILD,
+      issue: 1,
+      workers,
+      work: (w, n) => (w === 'W1.4' && n === 1 ? 'fail' : 'deliver'),
+    };
+    await start(script);
+
+    // W1.4 failed, yet the chain W1.1 → W2.1 → W3.1 went all the way.
+    expect(mergedHeads()).toEqual(
+      ['W1.1', 'W1.2', 'W1.3', 'W2.1', 'W3.1'].map((w) => workerBranch(BUILD, w)),
+    );
+    expect(finalPull()).toBeUndefined();
+  });
+});

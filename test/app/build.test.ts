@@ -1,0 +1,93 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { integrationBranch } from '../../src/core/ids.js';
+import { type AppHarness, startApp } from '../support/app-harness.js';
+import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
+import {
+  type Delivery,
+  doubledAndShuffled,
+  driveBuild,
+  inOrder,
+  type SessionScript,
+} from '../support/scripted-sessions.js';
+
+const BUILD = '1-add-oauth-login';
+const DIAMOND = [
+  { id: 'W1.1', title: 'OAuth provider' },
+  { id: 'W1.2', title: 'Login routes' },
+  { id: 'W2.1', title: 'Sessions', depends_on: ['W1.1', 'W1.2'] },
+];
+
+describe('a whole build through the app', () => {
+  let gh: FakeGitHub;
+  let now: () => string;
+  let apps: AppHarness[];
+
+  beforeEach(async () => {
+    now = tickingClock();
+    gh = installedRepo(now);
+    apps = [await startApp({ gh, now })];
+  });
+  afterEach(() => {
+    for (const app of apps) app.stop();
+  });
+
+  async function runBuild(script: SessionScript, delivery: Delivery = inOrder): Promise<void> {
+    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+    gh.events.labeled(issue, 'orchestrate', 'maintainer');
+    await driveBuild({ gh, apps, script, delivery });
+    gh.addComment({ issue, body: '/approve', user: 'maintainer' });
+    await driveBuild({ gh, apps, script, delivery });
+  }
+
+  function workRuns(worker: string) {
+    return gh.runs.filter((run) => run.inputs.role === 'work' && run.inputs.worker === worker);
+  }
+
+  function expectDelivered(workers: string[]) {
+    for (const app of apps) expect(app.errors).toEqual([]);
+    const merged = [...gh.pulls.values()].filter(
+      (pull) => pull.mergedAt && pull.base === integrationBranch(BUILD),
+    );
+    expect(merged.map((pull) => pull.head).sort()).toEqual(
+      workers.map((w) => `baton/${BUILD}/${w}`).sort(),
+    );
+    const final = [...gh.pulls.values()].find((pull) => pull.head === integrationBranch(BUILD));
+    expect(final?.base).toBe('main');
+    expect(final?.body).toContain('Closes #1');
+    for (const worker of workers) expect(final?.body).toContain(`${worker} is done.`);
+  }
+
+  it('runs a diamond from /approve to the final pull request', async () => {
+    await runBuild({ build: BUILD, issue: 1, workers: DIAMOND });
+
+    expectDelivered(['W1.1', 'W1.2', 'W2.1']);
+    for (const worker of ['W1.1', 'W1.2', 'W2.1']) expect(workRuns(worker)).toHaveLength(1);
+    const w21 = workRuns('W2.1')[0];
+    // W2.1 starts from a build branch that already holds both of its dependencies.
+    const files = gh.git.filesOf(w21?.headSha ?? '');
+    expect([...files.keys()]).toEqual(expect.arrayContaining(['src/W1.1.ts', 'src/W1.2.ts']));
+    expect(statusBody(gh, BUILD)).toContain('**3 of 3** workers done (3 merged)');
+  });
+
+  it.each([1, 2, 3])(
+    'ends the same when every event comes twice and out of order (seed %i)',
+    async (seed) => {
+      await runBuild({ build: BUILD, issue: 1, workers: DIAMOND }, doubledAndShuffled(seed));
+
+      expectDelivered(['W1.1', 'W1.2', 'W2.1']);
+      for (const worker of ['W1.1', 'W1.2', 'W2.1']) expect(workRuns(worker)).toHaveLength(1);
+      const reviews = gh.runs.filter((run) => run.inputs.role === 'review');
+      expect(new Set(reviews.map((run) => run.inputs.trigger)).size).toBe(reviews.length);
+    },
+  );
+
+  it('ends the same with two app processes sharing the events', async () => {
+    apps.push(await startApp({ gh, now }));
+    await runBuild({ build: BUILD, issue: 1, workers: DIAMOND }, doubledAndShuffled(7));
+
+    expectDelivered(['W1.1', 'W1.2', 'W2.1']);
+    for (const worker of ['W1.1', 'W1.2', 'W2.1']) expect(workRuns(worker)).toHaveLength(1);
+    expect(gh.comments.filter((c) => c.body.includes('baton:status'))).toHaveLength(1);
+  });
+});

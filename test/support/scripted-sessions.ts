@@ -1,0 +1,238 @@
+import type { FakeGitHub, SimRun } from '../../sim/github/fake-github.js';
+import { completionPath, integrationBranch, workerBranch } from '../../src/core/ids.js';
+import { renderVerdictMarker } from '../../src/core/verdict-marker.js';
+import type { AppHarness } from './app-harness.js';
+import { landPlan, type PlanWorkerSpec } from './builds.js';
+
+/**
+ * What the Actions side does in app tests: each queued run of the Baton
+ * workflow plays its role on the simulated GitHub the way a session's publish
+ * job would (commits, a PR opened as the app, a review with a verdict marker),
+ * then the run completes. No model; the script says how each one goes.
+ */
+export interface SessionScript {
+  build: string;
+  issue: number;
+  workers: PlanWorkerSpec[];
+  /** How a work attempt ends; default: it delivers. */
+  work?: (worker: string, attempt: number) => 'deliver' | 'fail';
+  /** The verdict of Baton's review number `round` (from 1) of a worker's PR; default approve. */
+  review?: (worker: string, round: number) => 'approve' | 'changes-requested';
+  /** CI on a worker PR's head after `pushes` pushes (from 1); default success. */
+  ci?: (worker: string, pushes: number) => 'success' | 'failure';
+  /** The files a worker's first attempt writes; default one file of its own. */
+  files?: (worker: string) => Record<string, string>;
+  /** Cost in USD each work session reports. */
+  costUsd?: number;
+}
+
+interface Counters {
+  attempts: Map<string, number>;
+  reviews: Map<string, number>;
+  pushes: Map<string, number>;
+}
+
+const counters = new WeakMap<FakeGitHub, Counters>();
+
+/** Plays every queued run; returns how many ran. */
+export function runQueuedSessions(gh: FakeGitHub, script: SessionScript): number {
+  const queued = gh.runs.filter((run) => run.status === 'queued');
+  for (const run of queued) playRun(gh, script, run);
+  return queued.length;
+}
+
+function countersOf(gh: FakeGitHub): Counters {
+  let found = counters.get(gh);
+  if (!found) {
+    found = { attempts: new Map(), reviews: new Map(), pushes: new Map() };
+    counters.set(gh, found);
+  }
+  return found;
+}
+
+function bump(map: Map<string, number>, key: string): number {
+  const next = (map.get(key) ?? 0) + 1;
+  map.set(key, next);
+  return next;
+}
+
+function playRun(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
+  run.status = 'in_progress';
+  const { role, worker = '', pr = '' } = run.inputs;
+  const count = countersOf(gh);
+  switch (role) {
+    case 'plan':
+      landPlan(gh, { build: script.build, issue: script.issue, workers: script.workers });
+      gh.setBranch(
+        integrationBranch(script.build),
+        gh.git.resolve(integrationBranch(script.build)) ?? '',
+      );
+      gh.finishRun(run.id, 'success');
+      return;
+    case 'work': {
+      const attempt = bump(count.attempts, worker);
+      if ((script.work?.(worker, attempt) ?? 'deliver') === 'fail') {
+        gh.finishRun(run.id, 'failure');
+        return;
+      }
+      const files = script.files?.(worker) ?? {
+        [`src/${worker}.ts`]: `export const done = '${worker}';\n`,
+      };
+      pushWork(gh, script, { worker, changes: { ...files, ...completion(script, worker) } });
+      const open = [...gh.pulls.values()].find(
+        (p) => p.state === 'open' && p.head === workerBranch(script.build, worker),
+      );
+      if (!open) {
+        const title = script.workers.find((w) => w.id === worker)?.title ?? `Worker ${worker}`;
+        gh.openPull({
+          title: `[${script.build.replace(/^\d+-/, '')}] ${worker}: ${title}`,
+          body: `Work of ${worker}.`,
+          head: workerBranch(script.build, worker),
+          base: integrationBranch(script.build),
+          user: gh.botLogin,
+        });
+      }
+      gh.finishRun(run.id, 'success');
+      return;
+    }
+    case 'review': {
+      const pull = gh.pulls.get(Number(pr));
+      const round = bump(count.reviews, worker);
+      const verdict = script.review?.(worker, round) ?? 'approve';
+      if (pull) {
+        gh.addReview({
+          pull: pull.number,
+          user: gh.botLogin,
+          body: `Review of ${worker}.\n${renderVerdictMarker({ verdict, costUsd: 0.01 })}`,
+          state: 'COMMENTED',
+          commitId: gh.git.resolve(pull.head) ?? '',
+          comments: [],
+        });
+      }
+      gh.finishRun(run.id, 'success');
+      return;
+    }
+    case 'fix': {
+      const head = gh.git.resolve(workerBranch(script.build, worker)) ?? '';
+      const base = gh.git.resolve(integrationBranch(script.build)) ?? '';
+      if (run.inputs.trigger?.startsWith('conflict-')) {
+        // Resolve by merging the build branch in, keeping the build branch's side.
+        const merged = gh.git.merge({
+          ours: head,
+          theirs: base,
+          message: `Merge ${integrationBranch(script.build)}`,
+        });
+        gh.setBranch(workerBranch(script.build, worker), merged);
+        addCi(gh, script, worker);
+      } else {
+        pushWork(gh, script, {
+          worker,
+          changes: { [`src/${worker}.fix.ts`]: `// fix ${run.id}\n` },
+        });
+      }
+      gh.finishRun(run.id, 'success');
+      return;
+    }
+    default:
+      gh.finishRun(run.id, 'failure');
+  }
+}
+
+function pushWork(
+  gh: FakeGitHub,
+  script: SessionScript,
+  { worker, changes }: { worker: string; changes: Record<string, string> },
+): void {
+  gh.pushCommit({
+    branch: workerBranch(script.build, worker),
+    changes,
+    message: `${worker}: work`,
+  });
+  addCi(gh, script, worker);
+}
+
+function addCi(gh: FakeGitHub, script: SessionScript, worker: string): void {
+  const pushes = bump(countersOf(gh).pushes, worker);
+  const sha = gh.git.resolve(workerBranch(script.build, worker)) ?? '';
+  gh.addCheck({ sha, conclusion: script.ci?.(worker, pushes) ?? 'success' });
+}
+
+function completion(script: SessionScript, worker: string): Record<string, string> {
+  const report = {
+    worker_id: worker,
+    status: 'complete',
+    summary: `${worker} is done.`,
+    artifacts: [`src/${worker}.ts`],
+    decisions: [`${worker} chose the simple way.`],
+    concerns: [],
+    learnings: [],
+    follow_up: [],
+    usage: {
+      input_tokens: 1000,
+      output_tokens: 200,
+      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: 0,
+      cost_usd: script.costUsd ?? 0.05,
+      turns: 3,
+      seconds: 30,
+    },
+  };
+  return { [completionPath(script.build, worker)]: `${JSON.stringify(report, null, 2)}\n` };
+}
+
+/** How a batch of webhooks reaches the app(s): in order, or doubled and shuffled. */
+export type Delivery = (
+  events: { name: string; payload: object }[],
+) => { name: string; payload: object }[];
+
+export const inOrder: Delivery = (events) => events;
+
+/** Every event twice, in a shuffled order (seeded, so a failure can be replayed). */
+export function doubledAndShuffled(seed: number): Delivery {
+  let state = seed;
+  const random = () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+  return (events) => {
+    const all = [...events, ...events];
+    for (let i = all.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [all[i], all[j]] = [all[j] as (typeof all)[number], all[i] as (typeof all)[number]];
+    }
+    return all;
+  };
+}
+
+/**
+ * Runs a build to rest: deliver every pending webhook, play every queued run,
+ * repeat until nothing is left to do. Each batch goes to one of the apps, in turn.
+ */
+export async function driveBuild({
+  gh,
+  apps,
+  script,
+  delivery = inOrder,
+  maxRounds = 60,
+}: {
+  gh: FakeGitHub;
+  apps: AppHarness[];
+  script: SessionScript;
+  delivery?: Delivery;
+  maxRounds?: number;
+}): Promise<void> {
+  for (let round = 0; round < maxRounds; round++) {
+    const batch = delivery(gh.outbox.splice(0));
+    await Promise.all(
+      apps.map(async (app, index) => {
+        for (const [i, event] of batch.entries()) {
+          if (apps.length === 1 || i % apps.length === index)
+            await app.deliver(event.name, event.payload);
+        }
+      }),
+    );
+    const ran = runQueuedSessions(gh, script);
+    if (ran === 0 && gh.outbox.length === 0) return;
+  }
+  throw new Error(`the build did not come to rest in ${maxRounds} rounds`);
+}
