@@ -1,4 +1,4 @@
-import type { ApplicationFunction, Probot } from 'probot';
+import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from 'probot';
 import { BuildQueue } from './github/build-queue.js';
 import {
   type HandlerDeps,
@@ -8,6 +8,11 @@ import {
 } from './github/handlers.js';
 import { onBuildEvent, onDefaultBranchPush } from './github/on-build-event.js';
 import { resyncAll } from './github/resync.js';
+import { createSessionTokenHandler } from './server/session-token.js';
+import {
+  createSessionTokenDepsFromProbot,
+  readTokenEndpointSettings,
+} from './server/session-token-deps.js';
 
 export interface BatonOptions {
   /** The clock `decide` sees; tests pass a fixed one. */
@@ -15,6 +20,8 @@ export interface BatonOptions {
   queue?: BuildQueue;
   /** Minutes between resyncs of open builds; 0 turns the periodic resync off. */
   resyncMinutes?: number;
+  /** Serve `POST /api/baton/session-token` (needs Probot's server; off for `probot.receive` tests). */
+  serveTokenEndpoint?: boolean;
 }
 
 /**
@@ -22,7 +29,20 @@ export interface BatonOptions {
  * Every handler only finds the build an event concerns and queues a reconcile.
  */
 export function createBaton(options: BatonOptions = {}): ApplicationFunction {
-  return (app: Probot) => {
+  return (app: Probot, setup?: ApplicationFunctionOptions) => {
+    // The session token exchange lives on the same server as the webhooks (DESIGN §9).
+    if (options.serveTokenEndpoint !== false) {
+      setup?.addHandler(
+        createSessionTokenHandler({
+          ...readTokenEndpointSettings(process.env),
+          ...createSessionTokenDepsFromProbot(app),
+          log: {
+            info: (message) => app.log.info(message),
+            warn: (message) => app.log.warn(message),
+          },
+        }),
+      );
+    }
     const queue =
       options.queue ??
       new BuildQueue((err, key) => app.log.error({ err, key }, 'baton: reconcile failed'));

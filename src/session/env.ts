@@ -15,7 +15,10 @@ export const SessionEnv = z.object({
   BATON_ROLE: z.enum(SESSION_ROLES),
   BATON_BUILD: z.string().regex(BUILD_ID, 'BATON_BUILD is <issue>-<slug>'),
   BATON_ISSUE: optional,
-  BATON_WORKER: optional.refine((w) => w === undefined || WORKER_ID.test(w), 'BATON_WORKER is W<wave>.<seq>'),
+  BATON_WORKER: optional.refine(
+    (w) => w === undefined || WORKER_ID.test(w),
+    'BATON_WORKER is W<wave>.<seq>',
+  ),
   BATON_PR: optional.refine((p) => p === undefined || /^\d+$/.test(p), 'BATON_PR is a number'),
   BATON_TRIGGER: optional,
   /** The folder the agent job leaves for the publish job. */

@@ -44,9 +44,15 @@ export const SessionResult = z.strictObject({
   reason: z.string().max(4000).nullable(),
   /** The branch the bundle fast-forwards, and the sha the session started from. */
   branch: z.string().nullable(),
-  base: z.string().regex(/^[0-9a-f]{40}$/).nullable(),
+  base: z
+    .string()
+    .regex(/^[0-9a-f]{40}$/)
+    .nullable(),
   /** The new head of `branch` inside the bundle, if anything was committed. */
-  head: z.string().regex(/^[0-9a-f]{40}$/).nullable(),
+  head: z
+    .string()
+    .regex(/^[0-9a-f]{40}$/)
+    .nullable(),
   usage: Usage,
   /** `work` and `fix`: the worker's report (also committed as completions/<id>.json). */
   completion: Completion.nullable().default(null),

@@ -45,7 +45,7 @@ export async function startApp({
     Octokit: testOctokit(),
     logLevel: (process.env.TEST_LOG_LEVEL as 'info' | undefined) ?? 'fatal',
   });
-  await probot.load(createBaton({ now, queue, resyncMinutes: 0 }));
+  await probot.load(createBaton({ now, queue, resyncMinutes: 0, serveTokenEndpoint: false }));
   let delivery = 0;
   return {
     probot,

@@ -1,0 +1,75 @@
+import { buildDir, completionPath } from '../../core/ids.js';
+import type { SessionTarget } from './check-result.js';
+import { CHANGED_FILES_MAX, FILE_MAX_BYTES } from './limits.js';
+
+/** One path the session's commits change, between the base and the new head. */
+export interface ChangedFile {
+  path: string;
+  /** Bytes of the new content; null when the path is deleted or a submodule. */
+  size: number | null;
+}
+
+const WORKFLOWS_DIR = '.github/workflows/';
+const BUILDS_DIR = '.baton/builds/';
+
+/**
+ * What a session's commits may change, by role. A plan writes only its own
+ * build's record; a worker writes code plus its own completion, never the
+ * plan or another worker's files; nobody touches `.github/workflows/` unless
+ * the repository's config allows it (a workflow runs with the repository's
+ * secrets, so it is the one change that could reach beyond the session).
+ */
+export function checkChanges({
+  target,
+  changes,
+  allowWorkflowChanges,
+}: {
+  target: SessionTarget;
+  changes: ChangedFile[];
+  allowWorkflowChanges: boolean;
+}): string[] {
+  const problems: string[] = [];
+  if (changes.length > CHANGED_FILES_MAX) {
+    problems.push(
+      `the commits change ${changes.length} files; at most ${CHANGED_FILES_MAX} are accepted`,
+    );
+  }
+  for (const change of changes) {
+    const problem = checkOne(change, target, allowWorkflowChanges);
+    if (problem) problems.push(problem);
+  }
+  return problems;
+}
+
+function checkOne(
+  { path, size }: ChangedFile,
+  target: SessionTarget,
+  allowWorkflowChanges: boolean,
+): string | null {
+  if (size !== null && size > FILE_MAX_BYTES) {
+    return `${path} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
+  }
+  if (path.startsWith(WORKFLOWS_DIR) && !allowWorkflowChanges) {
+    return `${path} is under ${WORKFLOWS_DIR}; sessions may change workflows only when .github/baton.yml sets session.allowWorkflowChanges: true`;
+  }
+  const record = `${buildDir(target.build)}/`;
+  switch (target.role) {
+    case 'plan':
+    case 'research':
+      return path.startsWith(record)
+        ? null
+        : `${path} is outside ${record}; a ${target.role} session writes only its build's record`;
+    case 'work':
+    case 'fix': {
+      const own = target.worker === null ? null : completionPath(target.build, target.worker);
+      if (!path.startsWith(BUILDS_DIR) || path === own) return null;
+      return `${path} is part of a build record; a worker may write only its own completion (${own ?? '-'})`;
+    }
+    case 'review':
+      return `${path}: a review session must not commit`;
+    default: {
+      const _exhaustive: never = target.role;
+      return _exhaustive;
+    }
+  }
+}

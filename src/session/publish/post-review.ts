@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import type { Usage } from '../../core/completion.js';
+import type { ReviewComment, ReviewResult } from '../result.js';
+import { type DiffLines, parseDiffLines } from './diff-lines.js';
+import { type GitHubApi, repoPath } from './github-api.js';
+import { fitBody, neutralizeMarkers } from './pull-body.js';
+import { renderVerdictMarker } from './verdict-marker.js';
+
+const Pull = z.object({ number: z.number(), head: z.object({ sha: z.string(), ref: z.string() }) });
+const PullFile = z.object({ filename: z.string(), patch: z.string().optional() });
+const PostedReview = z.object({ id: z.number(), html_url: z.string().optional() });
+
+/** GitHub lists at most 3,000 files of a pull request, 100 per page. */
+const FILE_PAGES_MAX = 30;
+
+/** The posted review and where its comments went, or why it was not posted. */
+export type PostedReviewOutcome =
+  | { ok: true; reviewId: number; inline: number; moved: number }
+  | { ok: false; problems: string[] };
+
+/**
+ * Posts the session's review as ONE review (event COMMENT) on the reviewed
+ * head. Comments on lines outside the diff's hunks would make GitHub refuse
+ * the whole review, so they move into the body instead of being dropped.
+ */
+export async function postReview({
+  api,
+  repository,
+  pr,
+  branch,
+  review,
+  usage,
+}: {
+  api: GitHubApi;
+  repository: string;
+  pr: number;
+  branch: string;
+  review: ReviewResult;
+  usage: Usage;
+}): Promise<PostedReviewOutcome> {
+  const base = `${repoPath(repository)}/pulls/${pr}`;
+  const pull = Pull.parse(await api.request('GET', base));
+  if (pull.head.ref !== branch) {
+    return { ok: false, problems: [`pull request #${pr} is for ${pull.head.ref}, not ${branch}`] };
+  }
+  // A head that moved on since the review has another diff: keep every comment in the body.
+  const diff = pull.head.sha === review.commit_sha ? await getDiffLines(api, base) : new Map();
+  const inline = review.comments.filter((comment) => isInDiff(comment, diff));
+  const moved = review.comments.filter((comment) => !isInDiff(comment, diff));
+  const body = fitBody(
+    [neutralizeMarkers(review.body), renderMoved(moved)].filter(Boolean).join('\n\n'),
+    renderVerdictMarker({ verdict: review.verdict, costUsd: usage.cost_usd }),
+  );
+  const request: Record<string, unknown> = { commit_id: review.commit_sha, body, event: 'COMMENT' };
+  if (inline.length > 0) {
+    request.comments = inline.map((comment) => ({
+      path: comment.path,
+      line: comment.line,
+      side: comment.side,
+      body: neutralizeMarkers(comment.body),
+    }));
+  }
+  const posted = PostedReview.parse(await api.request('POST', `${base}/reviews`, request));
+  return { ok: true, reviewId: posted.id, inline: inline.length, moved: moved.length };
+}
+
+async function getDiffLines(api: GitHubApi, base: string): Promise<Map<string, DiffLines>> {
+  const files = new Map<string, DiffLines>();
+  for (let page = 1; page <= FILE_PAGES_MAX; page++) {
+    const listed = z
+      .array(PullFile)
+      .parse(await api.request('GET', `${base}/files?per_page=100&page=${page}`));
+    for (const file of listed) files.set(file.filename, parseDiffLines(file.patch));
+    if (listed.length < 100) break;
+  }
+  return files;
+}
+
+function isInDiff(comment: ReviewComment, diff: Map<string, DiffLines>): boolean {
+  return diff.get(comment.path)?.[comment.side].has(comment.line) ?? false;
+}
+
+function renderMoved(comments: ReviewComment[]): string {
+  if (comments.length === 0) return '';
+  const items = comments.map((comment) => {
+    const where = `\`${comment.path.replaceAll('`', '')}\` line ${comment.line}${comment.side === 'LEFT' ? ' (old side)' : ''}`;
+    const quoted = neutralizeMarkers(comment.body)
+      .split('\n')
+      .map((line) => `> ${line}`)
+      .join('\n');
+    return `**${where}**\n\n${quoted}`;
+  });
+  return `### Comments outside the diff\n\n${items.join('\n\n')}`;
+}

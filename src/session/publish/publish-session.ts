@@ -1,0 +1,111 @@
+import { join } from 'node:path';
+import type { Usage } from '../../core/completion.js';
+import { integrationBranch } from '../../core/ids.js';
+import type { SessionEnv } from '../env.js';
+import { BUNDLE_FILE } from '../result.js';
+import { checkChanges } from './check-changes.js';
+import { checkResult, getSessionTarget, hasCommits } from './check-result.js';
+import { getSessionToken } from './get-session-token.js';
+import { createScratchRepo } from './git.js';
+import { createGitHubApi } from './github-api.js';
+import { readAllowWorkflowChanges } from './read-allow-workflow-changes.js';
+import { readResult } from './read-result.js';
+import { verifyCommits } from './verify-commits.js';
+import { type CheckedSession, writeSession } from './write-session.js';
+
+/** How a publish ended; each kind maps to one exit code. */
+export type PublishOutcome =
+  | { kind: 'published'; lines: string[] }
+  | {
+      kind: 'session-failed';
+      status: 'blocked' | 'failed';
+      reason: string;
+      usage: Usage;
+      lines: string[];
+    }
+  | { kind: 'refused'; problems: string[] }
+  | { kind: 'error'; message: string };
+
+/** What publish reaches the world through; tests replace the parts. */
+export interface PublishIo {
+  fetch: typeof globalThis.fetch;
+  remote: string;
+  mask: (secret: string) => void;
+}
+
+/**
+ * Reads, checks, then writes: every check runs before the first write, so a
+ * refused output leaves the repository exactly as it was.
+ */
+export async function publishSession(env: SessionEnv, io: PublishIo): Promise<PublishOutcome> {
+  const parsedTarget = getSessionTarget(env);
+  if (!parsedTarget.ok) return { kind: 'refused', problems: parsedTarget.problems };
+  const { target } = parsedTarget;
+  const read = await readResult(env.BATON_OUT);
+  if (!read.ok) return { kind: 'refused', problems: read.problems };
+  const { result } = read;
+  const resultProblems = checkResult(result, target);
+  if (resultProblems.length > 0) return { kind: 'refused', problems: resultProblems };
+  const session = await getSessionToken({ env, fetch: io.fetch, mask: io.mask });
+  if (!session.ok) return { kind: 'error', message: session.message };
+  const token = session.token;
+  const repo = await createScratchRepo(env.GITHUB_WORKSPACE);
+  try {
+    const commits = await checkCommits({ env, io, target, result, repo, token });
+    if (commits.problems.length > 0) return { kind: 'refused', problems: commits.problems };
+    const api = createGitHubApi({ apiUrl: env.GITHUB_API_URL, token, fetch: io.fetch });
+    return await writeSession({
+      env,
+      io,
+      target,
+      result,
+      repo,
+      token,
+      api,
+      pushed: commits.alreadyPushed,
+    });
+  } finally {
+    await repo.dispose();
+  }
+}
+
+async function checkCommits({
+  env,
+  io,
+  target,
+  result,
+  repo,
+  token,
+}: Omit<CheckedSession, 'api' | 'pushed'>): Promise<{
+  problems: string[];
+  alreadyPushed: boolean;
+}> {
+  if (!hasCommits(result) || !target.branch || !result.base || !result.head) {
+    return { problems: [], alreadyPushed: false };
+  }
+  const verified = await verifyCommits({
+    repo,
+    remote: io.remote,
+    token,
+    branch: target.branch,
+    buildBranch:
+      target.role === 'work' || target.role === 'fix' ? integrationBranch(target.build) : null,
+    base: result.base,
+    head: result.head,
+    bundlePath: join(env.BATON_OUT, BUNDLE_FILE),
+  });
+  if (!verified.ok) return { problems: verified.problems, alreadyPushed: false };
+  const touchesWorkflows = verified.changes.some((change) =>
+    change.path.startsWith('.github/workflows/'),
+  );
+  const config = touchesWorkflows
+    ? await readAllowWorkflowChanges(repo, result.base)
+    : { allowed: false, problem: null };
+  const problems = checkChanges({
+    target,
+    changes: verified.changes,
+    allowWorkflowChanges: config.allowed,
+  });
+  if (config.problem && problems.length > 0) problems.push(config.problem);
+  return { problems, alreadyPushed: verified.alreadyPushed };
+}

@@ -1,0 +1,75 @@
+import type { Completion, Usage } from '../../core/completion.js';
+import { completionPath } from '../../core/ids.js';
+import { BODY_MAX_CHARS } from './limits.js';
+
+/** The hidden marker that says which worker a pull request is for. */
+export function renderWorkerMarker({ build, worker }: { build: string; worker: string }): string {
+  return `<!-- baton:worker build=${build} worker=${worker} -->`;
+}
+
+const WORKER_MARKER = /<!-- baton:worker build=(\S+) worker=(\S+) -->/;
+
+/** Reads the worker marker out of a pull request body. */
+export function parseWorkerMarker(body: string): { build: string; worker: string } | null {
+  const match = WORKER_MARKER.exec(body);
+  if (!match?.[1] || !match[2]) return null;
+  return { build: match[1], worker: match[2] };
+}
+
+/**
+ * Model-written text must not carry Baton's own markers: a forged
+ * `<!-- baton:verdict approve -->` in a review body would read as a verdict.
+ */
+export function neutralizeMarkers(text: string): string {
+  return text.replace(/<!--(\s*)baton:/gi, '&lt;!--$1baton:');
+}
+
+/** One line of what a session spent. */
+export function renderUsage(usage: Usage): string {
+  const tokens = [
+    `${usage.input_tokens.toLocaleString('en-US')} input`,
+    `${usage.output_tokens.toLocaleString('en-US')} output`,
+    `${usage.cache_read_input_tokens.toLocaleString('en-US')} cache read`,
+    `${usage.cache_creation_input_tokens.toLocaleString('en-US')} cache write`,
+  ].join(', ');
+  return `${tokens} tokens · $${usage.cost_usd.toFixed(4)} · ${usage.turns} turns · ${Math.round(usage.seconds)}s`;
+}
+
+/** The worker PR's body: the completion for people, then the hidden marker. */
+export function renderPullBody({
+  build,
+  completion,
+}: {
+  build: string;
+  completion: Completion;
+}): string {
+  const worker = completion.worker_id;
+  const sections = [
+    neutralizeMarkers(completion.summary),
+    list('Decisions', completion.decisions),
+    list('Concerns', completion.concerns),
+    list('Follow-ups', completion.follow_up),
+    list(
+      'Artifacts',
+      completion.artifacts.map((path) => `\`${path.replaceAll('`', '')}\``),
+    ),
+    `### Usage\n\n${renderUsage(completion.usage)}`,
+  ];
+  const note = `The full report is \`${completionPath(build, worker)}\` on this branch.`;
+  return fitBody(
+    sections.filter(Boolean).join('\n\n'),
+    `${note}\n\n${renderWorkerMarker({ build, worker })}`,
+  );
+}
+
+function list(title: string, items: string[]): string {
+  if (items.length === 0) return '';
+  return `### ${title}\n\n${items.map((item) => `- ${neutralizeMarkers(item)}`).join('\n')}`;
+}
+
+/** Joins text and trailer, cutting the text so the whole stays under GitHub's limit. */
+export function fitBody(text: string, trailer: string): string {
+  const room = BODY_MAX_CHARS - trailer.length - 40;
+  const fitted = text.length <= room ? text : `${text.slice(0, room)}\n\n… (cut to fit)`;
+  return `${fitted}\n\n${trailer}`;
+}

@@ -1,0 +1,163 @@
+import type { ChangedFile } from './check-changes.js';
+import type { ScratchRepo } from './git.js';
+import { BUNDLE_MAX_BYTES } from './limits.js';
+import { sizeOf } from './read-result.js';
+
+/** The session's changed files once its bundle passed, or why it did not. */
+export type VerifiedCommits =
+  | { ok: true; changes: ChangedFile[]; alreadyPushed: boolean }
+  | { ok: false; problems: string[] };
+
+/** Where the bundle's head is kept in the scratch repository once verified. */
+export const HEAD_REF = 'refs/baton/head';
+const REMOTE_REF = 'refs/baton/remote';
+const BUILD_REF = 'refs/baton/build';
+
+/**
+ * Loads the agent's bundle into the scratch repository and checks that it only
+ * fast-forwards `branch` from `base`, with the remote branch still at `base`
+ * (or already at `head`, when this publish is run again).
+ *
+ * Returns the files the session changed, for the per-path checks. When
+ * `buildBranch` is given (a worker branch's build branch), paths whose new
+ * content is exactly the build branch's are left out: a fix that merges the
+ * build branch brings other workers' merged files, which are not its own.
+ */
+export async function verifyCommits({
+  repo,
+  remote,
+  token,
+  branch,
+  buildBranch,
+  base,
+  head,
+  bundlePath,
+}: {
+  repo: ScratchRepo;
+  remote: string;
+  token: string;
+  branch: string;
+  buildBranch: string | null;
+  base: string;
+  head: string;
+  bundlePath: string;
+}): Promise<VerifiedCommits> {
+  const size = await sizeOf(bundlePath);
+  if (size === null) return refuse('the result names a new head, but commits.bundle is missing');
+  if (size > BUNDLE_MAX_BYTES) {
+    return refuse(`commits.bundle is ${size} bytes; at most ${BUNDLE_MAX_BYTES} are accepted`);
+  }
+  const remoteHead = await fetchRemoteBranch({ repo, remote, token, branch, ref: REMOTE_REF });
+  if (remoteHead === null) return refuse(`${branch} does not exist on the remote`);
+  // At `head` already: an earlier attempt of this publish pushed, then failed later.
+  const alreadyPushed = remoteHead === head;
+  if (remoteHead !== base && !alreadyPushed) {
+    return refuse(
+      `${branch} has moved since the session started (it was at ${base}, it is at ${remoteHead}); the work must be redone on the new head`,
+    );
+  }
+  const loaded = await loadBundle({ repo, bundlePath, head });
+  if (loaded) return refuse(loaded);
+  const ancestor = await repo.run({ args: ['merge-base', '--is-ancestor', base, HEAD_REF] });
+  if (ancestor.code !== 0) {
+    return refuse(`the bundle's head ${head} does not fast-forward ${branch} from ${base}`);
+  }
+  const changes = await listChanges(repo, base);
+  const build = buildBranch
+    ? await fetchRemoteBranch({ repo, remote, token, branch: buildBranch, ref: BUILD_REF })
+    : null;
+  if (build === null) return { ok: true, changes, alreadyPushed };
+  const differFromBuild = new Set(
+    (await listChanges(repo, BUILD_REF)).map((change) => change.path),
+  );
+  return {
+    ok: true,
+    changes: changes.filter((change) => differFromBuild.has(change.path)),
+    alreadyPushed,
+  };
+}
+
+function refuse(problem: string): VerifiedCommits {
+  return { ok: false, problems: [problem] };
+}
+
+/** Fetches a remote branch into `ref`; null when the remote has no such branch. */
+async function fetchRemoteBranch({
+  repo,
+  remote,
+  token,
+  branch,
+  ref,
+}: {
+  repo: ScratchRepo;
+  remote: string;
+  token: string;
+  branch: string;
+  ref: string;
+}): Promise<string | null> {
+  const listed = await repo.must({ args: ['ls-remote', remote, `refs/heads/${branch}`], token });
+  if (!listed.trim()) return null;
+  await repo.must({
+    args: ['fetch', '--no-tags', '--quiet', remote, `+refs/heads/${branch}:${ref}`],
+    token,
+  });
+  return (await repo.must({ args: ['rev-parse', ref] })).trim();
+}
+
+/** Returns why the bundle is refused, or null once its head is at HEAD_REF. */
+async function loadBundle({
+  repo,
+  bundlePath,
+  head,
+}: {
+  repo: ScratchRepo;
+  bundlePath: string;
+  head: string;
+}): Promise<string | null> {
+  const verified = await repo.run({ args: ['bundle', 'verify', '--quiet', bundlePath] });
+  if (verified.code !== 0) return `commits.bundle does not verify: ${verified.stderr.trim()}`;
+  const heads = (await repo.must({ args: ['bundle', 'list-heads', bundlePath] }))
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split(' ') as [string, string]);
+  const others = heads.filter(([sha]) => sha !== head).map(([, ref]) => ref);
+  if (others.length > 0)
+    return `commits.bundle carries refs other than the session's head: ${others.join(', ')}`;
+  const ref = heads[0]?.[1];
+  if (!ref) return `commits.bundle has no ref at the result's head ${head}`;
+  await repo.must({ args: ['fetch', '--no-tags', '--quiet', bundlePath, `+${ref}:${HEAD_REF}`] });
+  return null;
+}
+
+/** Every path that differs between `from` and the new head, with its new size. */
+async function listChanges(repo: ScratchRepo, from: string): Promise<ChangedFile[]> {
+  const raw = await repo.must({
+    args: ['diff', '--raw', '-z', '--no-renames', '--no-abbrev', from, HEAD_REF],
+  });
+  const fields = raw.split('\0');
+  const entries: Array<{ path: string; mode: string; sha: string }> = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const [, mode = '', , sha = ''] = (fields[i] ?? '').slice(1).split(' ');
+    entries.push({ path: fields[i + 1] ?? '', mode, sha });
+  }
+  const blobs = entries.filter((entry) => entry.mode !== '000000' && entry.mode !== '160000');
+  const sizes = await blobSizes(
+    repo,
+    blobs.map((entry) => entry.sha),
+  );
+  return entries.map((entry) => ({ path: entry.path, size: sizes.get(entry.sha) ?? null }));
+}
+
+async function blobSizes(repo: ScratchRepo, shas: string[]): Promise<Map<string, number>> {
+  if (shas.length === 0) return new Map();
+  const out = await repo.must({
+    args: ['cat-file', '--batch-check=%(objectname) %(objectsize)'],
+    input: `${shas.join('\n')}\n`,
+  });
+  const sizes = new Map<string, number>();
+  for (const line of out.split('\n')) {
+    const [sha, size] = line.split(' ');
+    if (sha && size && /^\d+$/.test(size)) sizes.set(sha, Number(size));
+  }
+  return sizes;
+}

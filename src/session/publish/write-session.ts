@@ -1,0 +1,122 @@
+import { workerBranch } from '../../core/ids.js';
+import type { SessionEnv } from '../env.js';
+import type { SessionResult } from '../result.js';
+import { hasCommits, type SessionTarget } from './check-result.js';
+import type { ScratchRepo } from './git.js';
+import type { GitHubApi } from './github-api.js';
+import { postReview } from './post-review.js';
+import type { PublishIo, PublishOutcome } from './publish-session.js';
+import { renderPullBody } from './pull-body.js';
+import { pushBranch } from './push-branch.js';
+import { readWorkerTitle } from './read-worker-title.js';
+import { ensureWorkerPull, renderPullTitle, updatePullBody } from './worker-pull.js';
+
+/** A session's output once it has passed every check, ready to be written. */
+export interface CheckedSession {
+  env: SessionEnv;
+  io: PublishIo;
+  target: SessionTarget;
+  result: SessionResult;
+  repo: ScratchRepo;
+  token: string;
+  api: GitHubApi;
+  /** The remote branch is at the new head already; there is nothing to push. */
+  pushed: boolean;
+}
+
+/**
+ * Writes a checked session's output as the app. A blocked or failed session
+ * keeps its commits on its own branch and gets no pull request.
+ */
+export async function writeSession(checked: CheckedSession): Promise<PublishOutcome> {
+  const { target, result } = checked;
+  if (result.status !== 'complete') {
+    // The worker's own branch keeps what was done; the shared build branch
+    // gets no half plan, which the app would read as the plan.
+    const keep = target.role === 'work' || target.role === 'fix';
+    const lines = keep ? await push(checked) : [];
+    const reason = result.reason ?? 'the session gave no reason';
+    return { kind: 'session-failed', status: result.status, reason, usage: result.usage, lines };
+  }
+  switch (target.role) {
+    case 'plan':
+    case 'research':
+      return { kind: 'published', lines: await push(checked) };
+    case 'work':
+      return { kind: 'published', lines: [...(await push(checked)), ...(await openPull(checked))] };
+    case 'fix':
+      return {
+        kind: 'published',
+        lines: [...(await push(checked)), ...(await updatePull(checked))],
+      };
+    case 'review':
+      return review(checked);
+    default: {
+      const _exhaustive: never = target.role;
+      return _exhaustive;
+    }
+  }
+}
+
+async function push({
+  io,
+  target,
+  result,
+  repo,
+  token,
+  pushed,
+}: CheckedSession): Promise<string[]> {
+  if (!hasCommits(result) || !target.branch || !result.base) return [];
+  if (pushed) return [`${target.branch} is at ${result.head} already.`];
+  await pushBranch({ repo, remote: io.remote, token, branch: target.branch, base: result.base });
+  return [`Pushed ${result.head} to ${target.branch}.`];
+}
+
+async function openPull({ env, target, result, repo, api }: CheckedSession): Promise<string[]> {
+  const worker = target.worker ?? '';
+  if (!result.completion || !result.base) return [];
+  const planned = await readWorkerTitle({ repo, base: result.base, build: target.build, worker });
+  const pull = await ensureWorkerPull({
+    api,
+    repository: env.GITHUB_REPOSITORY,
+    build: target.build,
+    worker,
+    title: renderPullTitle({ build: target.build, worker, title: planned }),
+    body: renderPullBody({ build: target.build, completion: result.completion }),
+  });
+  return [`${pull.created ? 'Opened' : 'Updated'} pull request #${pull.number}: ${pull.url}`];
+}
+
+async function updatePull({ env, target, result, api }: CheckedSession): Promise<string[]> {
+  if (!result.completion || target.pr === null) return [];
+  const body = renderPullBody({ build: target.build, completion: result.completion });
+  const pull = await updatePullBody({
+    api,
+    repository: env.GITHUB_REPOSITORY,
+    pr: target.pr,
+    body,
+  });
+  return [`Updated pull request #${pull.number}: ${pull.url}`];
+}
+
+async function review({ env, target, result, api }: CheckedSession): Promise<PublishOutcome> {
+  if (!result.review || target.pr === null || !target.worker) {
+    return { kind: 'refused', problems: ['a complete review result needs its review'] };
+  }
+  const posted = await postReview({
+    api,
+    repository: env.GITHUB_REPOSITORY,
+    pr: target.pr,
+    branch: workerBranch(target.build, target.worker),
+    review: result.review,
+    usage: result.usage,
+  });
+  if (!posted.ok) return { kind: 'refused', problems: posted.problems };
+  const moved = posted.moved > 0 ? ` (${posted.moved} outside the diff, kept in the body)` : '';
+  return {
+    kind: 'published',
+    lines: [
+      `Posted review ${posted.reviewId} on #${target.pr}: ${result.review.verdict}, ${posted.inline} inline comments${moved}.`,
+    ],
+  };
+}

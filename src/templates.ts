@@ -1,0 +1,67 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { skillPath, WORKFLOW_PATH } from './core/ids.js';
+
+/** One file onboarding installs in a repository. */
+export interface TemplateFile {
+  /** Where it goes, relative to the repository root. */
+  path: string;
+  content: string;
+}
+
+/** Shipped file (under templates/) → where it is installed. */
+const TEMPLATES: Array<{ source: string; path: string }> = [
+  { source: 'workflows/baton.yml', path: WORKFLOW_PATH },
+  { source: 'baton.yml', path: '.github/baton.yml' },
+  { source: 'skills/plan.md', path: skillPath('plan') },
+  { source: 'skills/worker.md', path: skillPath('worker') },
+  { source: 'skills/review.md', path: skillPath('review') },
+  { source: 'skills/fix.md', path: skillPath('fix') },
+];
+
+const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const COMMIT = /^[0-9a-f]{40}$/;
+
+/**
+ * The files onboarding installs, with the workflow pointed at Baton's own
+ * source: `batonRepository` (`owner/name`) at the commit `batonRef`. Only a
+ * full commit SHA is accepted, so what sessions run cannot change under a
+ * repository without a new "Set up Baton" pull request.
+ */
+export function renderTemplates({
+  batonRepository,
+  batonRef,
+}: {
+  batonRepository: string;
+  batonRef: string;
+}): TemplateFile[] {
+  if (!REPOSITORY.test(batonRepository)) {
+    throw new TypeError(`batonRepository must be owner/name, not "${batonRepository}"`);
+  }
+  if (!COMMIT.test(batonRef)) {
+    throw new TypeError(`batonRef must be a full 40-character commit SHA, not "${batonRef}"`);
+  }
+  const root = findTemplatesDir();
+  return TEMPLATES.map(({ source, path }) => ({
+    path,
+    content: readFileSync(join(root, source), 'utf8')
+      .replaceAll('{{BATON_REPOSITORY}}', batonRepository)
+      .replaceAll('{{BATON_REF}}', batonRef),
+  }));
+}
+
+/**
+ * `templates/` at the package root, found from this module's own location so
+ * it works from `src/` (tests, tsx) and from `dist/src/` (the built app).
+ */
+function findTemplatesDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'templates');
+    if (existsSync(join(candidate, 'workflows', 'baton.yml'))) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('templates/ not found above the Baton package');
+    dir = parent;
+  }
+}

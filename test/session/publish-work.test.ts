@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { completionPath, integrationBranch, workerBranch } from '../../src/core/ids.js';
+import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
+import { INSTALLATION_TOKEN } from './publish/fake-github.js';
+import { BUILD, makeCompletion, makeResult, WORKER } from './publish/fixture.js';
+import { PULL_URL, PULLS, usePublishHarness } from './publish/harness.js';
+
+const BRANCH = workerBranch(BUILD, WORKER);
+const h = usePublishHarness();
+
+function commitWork(): string {
+  const head = h.fixture.agentCommit({
+    branch: BRANCH,
+    files: {
+      'src/login.ts': 'export const login = true;\n',
+      [completionPath(BUILD, WORKER)]: JSON.stringify(makeCompletion()),
+    },
+  });
+  h.fixture.writeResult(makeResult({ base: h.fixture.base, head, completion: makeCompletion() }));
+  return head;
+}
+
+describe('publish of a work session', () => {
+  it('pushes the worker branch as the app and opens the PR into the build branch', async () => {
+    const head = commitWork();
+
+    expect(await h.publish()).toBe(PUBLISH_EXIT.published);
+
+    expect(h.fixture.remoteSha(BRANCH)).toBe(head);
+    const basic = Buffer.from(`x-access-token:${INSTALLATION_TOKEN}`).toString('base64');
+    expect(h.github.gitAuth).toContain(`basic ${basic}`);
+    expect(h.writes()).toEqual([`POST ${PULLS}`]);
+    const opened = h.github.api.find((call) => call.method === 'POST');
+    expect(opened?.authorization).toBe(`Bearer ${INSTALLATION_TOKEN}`);
+    expect(opened?.body).toMatchObject({
+      title: '[add-login] W1.1: Add the login form',
+      head: BRANCH,
+      base: integrationBranch(BUILD),
+    });
+    const body = (opened!.body as { body: string }).body;
+    expect(body).toContain('Added the login form and its tests.');
+    expect(body).toContain('- The form has no rate limit yet.');
+    expect(body).toMatch(/<!-- baton:worker build=12-add-login worker=W1.1 -->$/);
+  });
+
+  it('never writes the installation token to the log or the job summary', async () => {
+    commitWork();
+
+    await h.publish();
+
+    expect(h.logs.join('\n')).not.toContain(INSTALLATION_TOKEN);
+    expect(h.summary()).not.toContain(INSTALLATION_TOKEN);
+    expect(h.summary()).toContain(`Opened pull request #7: ${PULL_URL}`);
+  });
+
+  it('updates the body of the PR already open instead of opening a second one', async () => {
+    h.github.routes.set(`GET ${PULLS}`, (call) => ({
+      status: 200,
+      body: call.query.get('head') === `acme:${BRANCH}` ? [{ number: 7, html_url: PULL_URL }] : [],
+    }));
+    commitWork();
+
+    expect(await h.publish()).toBe(PUBLISH_EXIT.published);
+
+    expect(h.writes()).toEqual([`PATCH ${PULLS}/7`]);
+  });
+
+  it('finishes the job on a second run after the first pushed and then failed', async () => {
+    const head = commitWork();
+    h.github.routes.set(`POST ${PULLS}`, () => ({ status: 502, body: { message: 'Bad gateway' } }));
+    expect(await h.publish()).toBe(PUBLISH_EXIT.error);
+    expect(h.fixture.remoteSha(BRANCH)).toBe(head);
+    h.github.routes.set(`POST ${PULLS}`, () => ({
+      status: 201,
+      body: { number: 7, html_url: PULL_URL },
+    }));
+
+    expect(await h.publish()).toBe(PUBLISH_EXIT.published);
+    expect(h.writes()).toEqual([`POST ${PULLS}`, `POST ${PULLS}`]);
+  });
+
+  it('stops with the app’s reason when the token exchange is refused, pushing nothing', async () => {
+    commitWork();
+    h.github.exchange = { status: 403, body: { message: 'the run is not on a Baton branch' } };
+
+    expect(await h.publish()).toBe(PUBLISH_EXIT.error);
+
+    expect(h.logs.join('\n')).toContain('the run is not on a Baton branch');
+    expect(h.fixture.remoteSha(BRANCH)).toBe(h.fixture.base);
+    expect(h.github.api).toEqual([]);
+  });
+
+  it('keeps a failed session’s commits on its branch, opens no PR and exits 1', async () => {
+    const head = h.fixture.agentCommit({ branch: BRANCH, files: { 'src/login.ts': 'half\n' } });
+    h.fixture.writeResult(
+      makeResult({
+        status: 'failed',
+        reason: 'The tests kept failing.',
+        base: h.fixture.base,
+        head,
+      }),
+    );
+
+    expect(await h.publish()).toBe(PUBLISH_EXIT.sessionFailed);
+
+    expect(h.fixture.remoteSha(BRANCH)).toBe(head);
+    expect(h.github.api).toEqual([]);
+    expect(h.summary()).toContain('The session ended failed: The tests kept failing.');
+    expect(h.summary()).toContain('$0.1234');
+  });
+});

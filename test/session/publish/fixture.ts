@@ -1,0 +1,194 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Completion, Usage } from '../../../src/core/completion.js';
+import { integrationBranch, planPath, workerBranch } from '../../../src/core/ids.js';
+import { parseSessionEnv, type SessionEnv } from '../../../src/session/env.js';
+import { BUNDLE_FILE, RESULT_FILE, type SessionResult } from '../../../src/session/result.js';
+import { REQUEST_TOKEN } from './fake-github.js';
+
+export const BUILD = '12-add-login';
+export const WORKER = 'W1.1';
+export const REPOSITORY = 'acme/app';
+
+const GIT_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 'test@example.com',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 'test@example.com',
+};
+
+export interface Fixture {
+  root: string;
+  /** Served over HTTP; holds `acme/app.git`. */
+  gitRoot: string;
+  /** The bare remote itself, `<gitRoot>/acme/app.git`. */
+  remoteDir: string;
+  out: string;
+  /** The commit the session was dispatched on, and the one before it. */
+  base: string;
+  parent: string;
+  git(args: string[]): string;
+  /** Where a branch is on the remote, or null. */
+  remoteSha(branch: string): string | null;
+  /** Commits as the agent would, on top of `from`, and bundles the result. */
+  agentCommit(options: {
+    branch: string;
+    files: Record<string, string | null>;
+    from?: string;
+  }): string;
+  writeResult(result: SessionResult | string): void;
+  cleanup(): void;
+}
+
+/** A remote with main, the build branch and W1.1's branch, all at `base`. */
+export function createFixture({ config }: { config?: string } = {}): Fixture {
+  const root = mkdtempSync(join(tmpdir(), 'baton-publish-test-'));
+  const gitRoot = join(root, 'served');
+  const remote = join(gitRoot, 'acme', 'app.git');
+  const work = join(root, 'work');
+  const out = join(root, 'out');
+  mkdirSync(remote, { recursive: true });
+  mkdirSync(out);
+  const run = (cwd: string, args: string[]) =>
+    execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim();
+  const git = (args: string[]) => run(work, args);
+  run(remote, ['init', '--bare', '--quiet', '-b', 'main']);
+  run(root, ['init', '--quiet', '-b', 'main', work]);
+  const write = (path: string, content: string) => {
+    mkdirSync(dirname(join(work, path)), { recursive: true });
+    writeFileSync(join(work, path), content);
+  };
+  write('README.md', '# app\n');
+  git(['add', '-A']);
+  git(['commit', '--quiet', '-m', 'start']);
+  const parent = git(['rev-parse', 'HEAD']);
+  write(planPath(BUILD), JSON.stringify(makePlan()));
+  write('src/app.ts', 'export const app = 1;\n');
+  if (config !== undefined) write('.github/baton.yml', config);
+  git(['add', '-A']);
+  git(['commit', '--quiet', '-m', 'plan']);
+  const base = git(['rev-parse', 'HEAD']);
+  for (const branch of ['main', integrationBranch(BUILD), workerBranch(BUILD, WORKER)]) {
+    git(['push', '--quiet', remote, `${base}:refs/heads/${branch}`]);
+  }
+  return {
+    root,
+    gitRoot,
+    remoteDir: remote,
+    out,
+    base,
+    parent,
+    git,
+    remoteSha(branch) {
+      const listed = run(root, ['ls-remote', remote, `refs/heads/${branch}`]);
+      return listed ? (listed.split('\t')[0] ?? null) : null;
+    },
+    agentCommit({ branch, files, from = base }) {
+      git(['checkout', '--quiet', '-B', branch, from]);
+      for (const [path, content] of Object.entries(files)) {
+        if (content === null) git(['rm', '--quiet', path]);
+        else write(path, content);
+      }
+      git(['add', '-A']);
+      git(['commit', '--quiet', '-m', 'session work']);
+      // As the agent job does: the commits on top of the base, under HEAD.
+      git(['bundle', 'create', '--quiet', join(out, BUNDLE_FILE), `${from}..HEAD`]);
+      return git(['rev-parse', 'HEAD']);
+    },
+    writeResult(result) {
+      const text = typeof result === 'string' ? result : JSON.stringify(result);
+      writeFileSync(join(out, RESULT_FILE), text);
+    },
+    cleanup: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+function makePlan() {
+  return {
+    version: 1,
+    build: BUILD,
+    issue: 12,
+    title: 'Add a login page',
+    summary: 'One worker adds the form.',
+    workers: [{ id: WORKER, title: 'Add the login form', depends_on: [], complexity: 'normal' }],
+  };
+}
+
+export function makeUsage(overrides: Partial<Usage> = {}): Usage {
+  return {
+    input_tokens: 1200,
+    output_tokens: 340,
+    cache_read_input_tokens: 5000,
+    cache_creation_input_tokens: 800,
+    cost_usd: 0.1234,
+    turns: 7,
+    seconds: 95,
+    ...overrides,
+  };
+}
+
+export function makeCompletion(overrides: Partial<Completion> = {}): Completion {
+  return {
+    worker_id: WORKER,
+    status: 'complete',
+    summary: 'Added the login form and its tests.',
+    artifacts: ['src/login.ts'],
+    learnings: [],
+    concerns: ['The form has no rate limit yet.'],
+    decisions: ['Used the existing router.'],
+    follow_up: ['Add a rate limit.'],
+    usage: makeUsage(),
+    ...overrides,
+  };
+}
+
+export function makeResult(overrides: Partial<SessionResult> = {}): SessionResult {
+  return {
+    role: 'work',
+    build: BUILD,
+    worker: WORKER,
+    pr: null,
+    status: 'complete',
+    reason: null,
+    branch: workerBranch(BUILD, WORKER),
+    base: null,
+    head: null,
+    usage: makeUsage(),
+    completion: null,
+    plan: null,
+    review: null,
+    ...overrides,
+  };
+}
+
+/** The session's environment as the workflow sets it, pointed at the fake server. */
+export function makeEnv({
+  fixture,
+  serverUrl,
+  overrides = {},
+}: {
+  fixture: Fixture;
+  serverUrl: string;
+  overrides?: Record<string, string | undefined>;
+}): SessionEnv {
+  const parsed = parseSessionEnv({
+    BATON_ROLE: 'work',
+    BATON_BUILD: BUILD,
+    BATON_ISSUE: '12',
+    BATON_WORKER: WORKER,
+    BATON_OUT: fixture.out,
+    BATON_APP_URL: `${serverUrl}/app`,
+    GITHUB_API_URL: `${serverUrl}/api/v3`,
+    GITHUB_SERVER_URL: serverUrl,
+    GITHUB_REPOSITORY: REPOSITORY,
+    GITHUB_WORKSPACE: join(fixture.root, 'no-checkout'),
+    ACTIONS_ID_TOKEN_REQUEST_URL: `${serverUrl}/oidc?api-version=2.0`,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN,
+    ...overrides,
+  });
+  if (!parsed.ok) throw new Error(parsed.problems.join('; '));
+  return parsed.env;
+}

