@@ -50,6 +50,7 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       queue,
       now: options.now ?? (() => new Date().toISOString()),
       botLogin: botLoginOf(app),
+      answers: new Map(),
     };
     app.on('issues.labeled', (context) => onIssueLabeled(context, deps));
     app.on('issue_comment.created', (context) => onIssueComment(context, deps));

@@ -13,13 +13,15 @@ import type { BuildQueue } from './build-queue.js';
 import { ensureNote } from './ensure-note.js';
 import { type BuildRef, buildOfBranch, findBuildForIssue } from './locate-build.js';
 import { hasWriteAccess } from './permissions.js';
-import { reconcileBuild } from './reconcile.js';
+import { type CommandAnswer, reconcileBuild } from './reconcile.js';
 import type { RepoContext } from './types.js';
 
 export interface HandlerDeps {
   queue: BuildQueue;
   now: () => string;
   botLogin: () => Promise<string>;
+  /** Commands taken but not yet checked against their build, by queue key. */
+  answers: Map<string, CommandAnswer[]>;
 }
 
 /** The little of a Probot context the adapter needs. */
@@ -41,11 +43,23 @@ export function scheduleReconcile(
     defaultBranch,
     deps,
     log,
-  }: { ref: BuildRef; defaultBranch: string; deps: HandlerDeps; log: Context['log'] },
+    answer,
+  }: {
+    ref: BuildRef;
+    defaultBranch: string;
+    deps: HandlerDeps;
+    log: Context['log'];
+    /** A comment's commands to check against the build, and to answer if they cannot apply. */
+    answer?: CommandAnswer;
+  },
 ): void {
   const key = `${ctx.owner}/${ctx.repo}#${ref.build}`;
+  // The queue coalesces reconciles, so answers wait beside it and the next reconcile takes them all.
+  if (answer) deps.answers.set(key, [...(deps.answers.get(key) ?? []), answer]);
   void deps.queue.enqueue(key, async () => {
-    await reconcileBuild(ctx, { ...ref, defaultBranch, now: deps.now(), log });
+    const answers = deps.answers.get(key) ?? [];
+    deps.answers.delete(key);
+    await reconcileBuild(ctx, { ...ref, defaultBranch, now: deps.now(), log, answers });
   });
 }
 
@@ -127,6 +141,7 @@ export async function onIssueComment(
       defaultBranch: repository.default_branch,
       deps,
       log: context.log,
+      answer: { commentId: comment.id, number: issue.number, commands: parsed.commands },
     });
   }
 }

@@ -1,8 +1,13 @@
 import { loadConfig } from '../config.js';
 import type { Action } from '../core/action.js';
+import { checkCommands } from '../core/check-commands.js';
+import type { Command } from '../core/command.js';
+import type { Config } from '../core/config.js';
 import { decide } from '../core/decide.js';
+import { renderCommandErrors } from '../core/render-replies.js';
 import type { BuildSnapshot, RunInfo } from '../core/snapshot.js';
 import { type ActLog, type ActOutcome, act } from './act.js';
+import { ensureNote } from './ensure-note.js';
 import { observeBuild } from './observe-build.js';
 import { removeDuplicateStatusComments } from './status-comment.js';
 import type { RepoContext } from './types.js';
@@ -14,6 +19,15 @@ export interface ReconcileRequest {
   /** ISO time; the only clock `decide` sees. */
   now: string;
   log: ActLog;
+  /** Commands just taken, to check against the truth and answer when they cannot apply. */
+  answers?: CommandAnswer[];
+}
+
+export interface CommandAnswer {
+  commentId: number;
+  /** The issue or PR the comment is on. */
+  number: number;
+  commands: Command[];
 }
 
 /**
@@ -33,6 +47,13 @@ export async function reconcileBuild(
   ]);
   const { snapshot } = observed;
   await removeDuplicateStatusComments(ctx, observed.duplicateStatusIds);
+  if (config.ok)
+    await answerCommands(ctx, {
+      snapshot,
+      config: config.config,
+      now,
+      answers: request.answers ?? [],
+    });
   const writes = decide({ snapshot, config, now }).filter(
     (action) => action.kind !== 'render-status',
   );
@@ -51,6 +72,27 @@ export async function reconcileBuild(
   const all = [...outcomes, ...renderOutcomes];
   log.info({ build, actions: summarize(all) }, 'baton: reconciled');
   return all;
+}
+
+/** Replies once to each comment whose commands cannot apply to the build as it stands. */
+async function answerCommands(
+  ctx: RepoContext,
+  {
+    snapshot,
+    config,
+    now,
+    answers,
+  }: { snapshot: BuildSnapshot; config: Config; now: string; answers: CommandAnswer[] },
+): Promise<void> {
+  for (const answer of answers) {
+    const problems = checkCommands({ commands: answer.commands, snapshot, config, now });
+    if (problems.length === 0) continue;
+    await ensureNote(ctx, {
+      number: answer.number,
+      key: `answer-${answer.commentId}`,
+      body: renderCommandErrors(problems),
+    });
+  }
 }
 
 function withDispatchedRuns(

@@ -1,0 +1,90 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { workerBranch } from '../../src/core/ids.js';
+import { type AppHarness, startApp } from '../support/app-harness.js';
+import { installedRepo, tickingClock } from '../support/builds.js';
+import { driveBuild, type SessionScript } from '../support/scripted-sessions.js';
+
+const BUILD = '1-add-oauth-login';
+const WORKERS = [{ id: 'W1.1' }, { id: 'W1.2' }, { id: 'W2.1', depends_on: ['W1.1'] }];
+
+describe('commands in comments', () => {
+  let gh: FakeGitHub;
+  let app: AppHarness;
+  const script: SessionScript = {
+    build: BUILD,
+    issue: 1,
+    workers: WORKERS,
+    review: (w) => (w === 'W1.2' ? 'changes-requested' : 'approve'),
+  };
+
+  beforeEach(async () => {
+    const now = tickingClock();
+    gh = installedRepo(now);
+    app = await startApp({ gh, now });
+    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+    gh.events.labeled(issue, 'orchestrate', 'maintainer');
+    await driveBuild({ gh, apps: [app], script });
+  });
+  afterEach(() => app.stop());
+
+  async function say(body: string, { user = 'maintainer', on = 1 } = {}) {
+    const comment = gh.addComment({ issue: on, body, user });
+    await driveBuild({ gh, apps: [app], script });
+    const replies = gh.comments.filter(
+      (c) => c.issue === on && c.user.login === gh.botLogin && c.id > comment.id,
+    );
+    return {
+      comment,
+      replies: replies.map((c) => c.body).filter((b) => !b.includes('baton:status')),
+    };
+  }
+
+  it('answers an unknown worker id with the workers there are', async () => {
+    const { comment, replies } = await say('/skip W9.9');
+    expect(comment.reactions).toEqual([{ login: gh.botLogin, content: 'eyes' }]);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toContain(
+      'W9.9 is not a worker of this build; its workers are W1.1, W1.2, W2.1',
+    );
+  });
+
+  it('answers an unknown command with how to write it, once', async () => {
+    const { replies } = await say('/aprove');
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toContain('/approve');
+  });
+
+  it('refuses commands from someone without write access and takes none of them', async () => {
+    const { comment, replies } = await say('/approve', { user: 'reader' });
+    expect(comment.reactions).toEqual([]);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toContain('write, maintain or admin');
+    expect(gh.runs.filter((run) => run.inputs.role === 'work')).toEqual([]);
+  });
+
+  it('ignores other bots and plain conversation', async () => {
+    await say('/approve', { user: 'dependabot[bot]' });
+    const { replies } = await say('Looks good to me, see /usr/bin/env for details');
+    expect(replies).toEqual([]);
+    expect(gh.runs.filter((run) => run.inputs.role === 'work')).toEqual([]);
+  });
+
+  it('takes /retry on a worker PR without a worker id as that PR’s worker', async () => {
+    await say('/approve');
+    const pull = [...gh.pulls.values()].find((p) => p.head === workerBranch(BUILD, 'W1.2'));
+    expect(pull?.state).toBe('open');
+    await say('/retry use the shared client', { on: pull?.number ?? 0 });
+
+    const fixes = gh.runs.filter(
+      (run) => run.inputs.role === 'fix' && run.inputs.trigger?.startsWith('comment-'),
+    );
+    expect(fixes.map((run) => run.inputs.worker)).toEqual(['W1.2']);
+  });
+
+  it('says a merged worker cannot be merged again', async () => {
+    await say('/approve');
+    const { replies } = await say('/merge W2.1');
+    expect(replies.join('\n')).toContain('W2.1 is merged already');
+  });
+});

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { checkCommands } from '../../src/core/check-commands.js';
+import type { Command } from '../../src/core/command.js';
+import type { BuildSnapshot } from '../../src/core/snapshot.js';
+import { makeConfig, makePull, makeRun, makeSnapshot, NOW, sha } from './factories.js';
+
+const config = (() => {
+  const parsed = makeConfig();
+  if (!parsed.ok) throw new Error('config');
+  return parsed.config;
+})();
+
+function check(command: Command, snapshot: BuildSnapshot = makeSnapshot()) {
+  return checkCommands({ commands: [command], snapshot, config, now: NOW }).map((p) => p.message);
+}
+
+const started = makeSnapshot({
+  runs: [
+    makeRun({ id: 7000, role: 'plan', worker: null }),
+    makeRun({ id: 7002, worker: 'W1.1', status: 'in_progress', conclusion: null }),
+  ],
+});
+
+describe('checkCommands', () => {
+  it.each<[string, Command, BuildSnapshot, RegExp | null]>([
+    ['takes /approve of a valid plan', { name: 'approve' }, makeSnapshot(), null],
+    [
+      'refuses /approve without a plan',
+      { name: 'approve' },
+      makeSnapshot({ plan: { kind: 'missing' } }),
+      /no valid plan/,
+    ],
+    ['refuses /approve of a running build', { name: 'approve' }, started, /already running/],
+    ['refuses /replan once workers started', { name: 'replan', feedback: 'x' }, started, /settled/],
+    [
+      'names the workers when the id is unknown',
+      { name: 'skip', worker: 'W9.9' },
+      makeSnapshot(),
+      /W9\.9 is not a worker of this build; its workers are W1\.1/,
+    ],
+    [
+      'refuses worker commands without a plan',
+      { name: 'retry', worker: 'W1.1', instructions: '' },
+      makeSnapshot({ plan: { kind: 'missing' } }),
+      /no valid plan/,
+    ],
+    [
+      'refuses /merge of a worker without an open PR',
+      { name: 'merge', worker: 'W1.1' },
+      started,
+      /no open pull request/,
+    ],
+    [
+      'refuses /retry of a worker that is still working',
+      { name: 'retry', worker: 'W1.1', instructions: '' },
+      started,
+      /still running/,
+    ],
+    [
+      'takes /retry on an open PR',
+      { name: 'retry', worker: 'W1.1', instructions: 'again' },
+      makeSnapshot({
+        runs: started.runs,
+        pulls: [makePull({ worker: 'W1.1', headSha: sha('h1') })],
+      }),
+      null,
+    ],
+    ['takes /pause at any time', { name: 'pause' }, started, null],
+  ])('%s', (_, command, snapshot, expected) => {
+    const messages = check(command, snapshot);
+    if (expected === null) expect(messages).toEqual([]);
+    else expect(messages).toEqual([expect.stringMatching(expected)]);
+  });
+});
