@@ -17,6 +17,7 @@ export interface MessagesRequest {
   [key: string]: unknown;
 }
 
+/** One request as the fake received it. */
 export interface CapturedRequest {
   /** 0-based, counting every request, retries included. */
   index: number;
@@ -24,10 +25,12 @@ export interface CapturedRequest {
   headers: IncomingHttpHeaders;
 }
 
+/** A content block of a scripted reply. */
 export type FakeBlock =
   | { type: 'text'; text: string }
   | { type: 'tool_use'; id: string; name: string; input: unknown };
 
+/** The usage a reply reports. */
 export interface FakeUsage {
   input_tokens: number;
   output_tokens: number;
@@ -35,6 +38,7 @@ export interface FakeUsage {
   cache_creation_input_tokens: number;
 }
 
+/** A scripted assistant message. */
 export interface FakeMessage {
   content: FakeBlock[];
   /** Default: `tool_use` when a block uses a tool, else `end_turn`. */
@@ -43,12 +47,15 @@ export interface FakeMessage {
   usage?: Partial<FakeUsage>;
 }
 
+/** What the fake answers one request with: a message, or an API error. */
 export type FakeReply =
   | { message: FakeMessage }
   | { error: { status: number; type: string; message?: string; retryAfterMs?: number } };
 
+/** The script: the reply to the request at `index`. */
 export type Respond = (request: CapturedRequest, index: number) => FakeReply | Promise<FakeReply>;
 
+/** A running fake. */
 export interface FakeAnthropic {
   /** The base URL to give the SDK (`baseURL`) or a session (`ANTHROPIC_BASE_URL`). */
   url: string;
@@ -56,6 +63,7 @@ export interface FakeAnthropic {
   close(): Promise<void>;
 }
 
+/** Starts a fake on 127.0.0.1, port 0; close it when done. */
 export async function startFakeAnthropic({
   respond,
 }: {

@@ -36,7 +36,11 @@ describe('the app server', () => {
   it('refuses an unsigned webhook', async () => {
     const response = await fetch(`${base}/api/github/webhooks`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-github-event': 'issues', 'x-github-delivery': '1' },
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'issues',
+        'x-github-delivery': '1',
+      },
       body: '{}',
     });
     expect(response.status).toBeGreaterThanOrEqual(400);

@@ -1,0 +1,157 @@
+import { realpath } from 'node:fs/promises';
+import Anthropic from '@anthropic-ai/sdk';
+import type { Config } from '../../core/config.js';
+import { integrationBranch, workerBranch } from '../../core/ids.js';
+import type { SessionEnv } from '../env.js';
+import { git } from './git.js';
+import { createGitHubReads, type GitHubReads } from './github-reads.js';
+import { type AgentLimits, resolveLimits } from './limits.js';
+import { loadConfig } from './load-config.js';
+import { type LoopOutcome, runModelLoop } from './model-loop.js';
+import type { AgentTool } from './tools/agent-tool.js';
+import { scrubEnv } from './tools/scrub-env.js';
+import type { SubmitTool } from './tools/submit-tool.js';
+import type { UsageMeter } from './usage-meter.js';
+
+/** Options of runAgent, for tests and simulations. */
+export interface RunAgentOptions {
+  /** For the GitHub reads. */
+  fetch?: typeof globalThis.fetch;
+  /** Epoch milliseconds; drives `seconds` and the deadline. */
+  now?: () => number;
+  /** Overrides of the limits that the config and the defaults give. */
+  limits?: Partial<AgentLimits>;
+  /** The SDK's own retry count (default 2) and request timeout. */
+  anthropic?: { maxRetries?: number; timeoutMs?: number };
+  /** One line of progress; default stderr. */
+  log?: (line: string) => void;
+}
+
+/** Everything a role needs, opened once at the start of a session. */
+export interface AgentContext {
+  env: SessionEnv;
+  /** The real path of the checkout. */
+  root: string;
+  /** HEAD when the session started: the dispatched commit. */
+  base: string;
+  /** The branch the bundle is for, or null for roles that commit nothing. */
+  branch: string | null;
+  config: Config;
+  /** Why the config file was not used, if it was not. */
+  configProblems: string[];
+  limits: AgentLimits;
+  meter: UsageMeter;
+  client: Anthropic;
+  github: GitHubReads;
+  /** The environment for bash and git: the process's own, scrubbed of credentials. */
+  toolEnv: Record<string, string>;
+  startedAt: number;
+  now: () => number;
+  log: (line: string) => void;
+}
+
+/** A session that cannot start: what to set or fix, for the result's reason. */
+export class SessionSetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SessionSetupError';
+  }
+}
+
+/** Opens a session: the checkout, its base, the config, the limits and the clients. */
+export async function openContext({
+  env,
+  options,
+  meter,
+  startedAt,
+}: {
+  env: SessionEnv;
+  options: RunAgentOptions;
+  meter: UsageMeter;
+  startedAt: number;
+}): Promise<AgentContext> {
+  const root = await realpath(env.GITHUB_WORKSPACE).catch(() => {
+    throw new SessionSetupError(
+      `GITHUB_WORKSPACE ${env.GITHUB_WORKSPACE} does not exist; check out the repository first`,
+    );
+  });
+  const secrets = [env.ANTHROPIC_API_KEY, env.GITHUB_TOKEN, env.ACTIONS_ID_TOKEN_REQUEST_TOKEN];
+  const toolEnv = scrubEnv(process.env, secrets);
+  const base = await git({ root, env: toolEnv }, ['rev-parse', 'HEAD']);
+  const { config, problems } = await loadConfig(root);
+  if (!env.ANTHROPIC_API_KEY) {
+    throw new SessionSetupError(
+      'ANTHROPIC_API_KEY is not set: add it as a repository secret and pass it to the agent job',
+    );
+  }
+  const client = new Anthropic({
+    apiKey: env.ANTHROPIC_API_KEY,
+    ...(env.ANTHROPIC_BASE_URL ? { baseURL: env.ANTHROPIC_BASE_URL } : {}),
+    ...(options.anthropic?.maxRetries !== undefined
+      ? { maxRetries: options.anthropic.maxRetries }
+      : {}),
+    ...(options.anthropic?.timeoutMs !== undefined ? { timeout: options.anthropic.timeoutMs } : {}),
+  });
+  const github = createGitHubReads({
+    apiUrl: env.GITHUB_API_URL,
+    repository: env.GITHUB_REPOSITORY,
+    token: env.GITHUB_TOKEN,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  return {
+    env,
+    root,
+    base,
+    branch: sessionBranch(env),
+    config,
+    configProblems: problems,
+    limits: resolveLimits({ config, startedAt, overrides: options.limits ?? {} }),
+    meter,
+    client,
+    github,
+    toolEnv,
+    startedAt,
+    now: options.now ?? Date.now,
+    log: options.log ?? ((line) => process.stderr.write(`baton: ${line}\n`)),
+  };
+}
+
+/** The branch a role's commits are for; derived from the ids, like every Baton name. */
+export function sessionBranch(env: SessionEnv): string | null {
+  switch (env.BATON_ROLE) {
+    case 'plan':
+      return integrationBranch(env.BATON_BUILD);
+    case 'work':
+    case 'fix':
+      return env.BATON_WORKER ? workerBranch(env.BATON_BUILD, env.BATON_WORKER) : null;
+    case 'review':
+    case 'research':
+      return null;
+    default: {
+      const _exhaustive: never = env.BATON_ROLE;
+      return _exhaustive;
+    }
+  }
+}
+
+/** One model conversation with the session's client, meter and limits. */
+export function converse<T>(
+  ctx: AgentContext,
+  parts: {
+    model: string;
+    system: string;
+    prompt: string;
+    tools: readonly AgentTool[];
+    submit: SubmitTool<T>;
+  },
+): Promise<LoopOutcome<T>> {
+  ctx.log(`${ctx.env.BATON_ROLE} session on ${parts.model}, at most ${ctx.limits.maxTurns} turns`);
+  return runModelLoop({
+    ...parts,
+    client: ctx.client,
+    meter: ctx.meter,
+    limits: ctx.limits,
+    now: ctx.now,
+    log: ctx.log,
+  });
+}

@@ -1,0 +1,145 @@
+import { z } from 'zod';
+
+/**
+ * The few GitHub reads a session makes, with the job's read-only token. Plain
+ * fetch: a handful of GETs do not need a client, its retries or its plugins.
+ */
+export interface GitHubReads {
+  getIssue(issue: number): Promise<Issue>;
+  getIssueComment(id: string): Promise<Comment>;
+  getPull(pr: number): Promise<Pull>;
+  listPullFiles(pr: number): Promise<PullFile[]>;
+  getReview(pr: number, id: string): Promise<Review>;
+  listReviewComments(pr: number, id: string): Promise<ReviewThreadComment[]>;
+  listCheckRuns(sha: string): Promise<CheckRun[]>;
+}
+
+const User = z.object({ login: z.string() }).nullable().optional();
+/** The fields of an issue a plan session reads. */
+export const Issue = z.object({
+  number: z.number(),
+  title: z.string(),
+  body: z.string().nullable().optional(),
+});
+export type Issue = z.infer<typeof Issue>;
+/** An issue comment: a `/replan` or `/retry` with its feedback. */
+export const Comment = z.object({
+  id: z.number(),
+  body: z.string().nullable().optional(),
+  user: User,
+});
+export type Comment = z.infer<typeof Comment>;
+/** The fields of a pull request a review reads: its head above all. */
+export const Pull = z.object({
+  number: z.number(),
+  title: z.string(),
+  head: z.object({ sha: z.string(), ref: z.string() }),
+  base: z.object({ ref: z.string() }),
+});
+export type Pull = z.infer<typeof Pull>;
+/** One changed file of a pull request; `patch` is absent for binary or very large files. */
+export const PullFile = z.object({
+  filename: z.string(),
+  status: z.string(),
+  additions: z.number(),
+  deletions: z.number(),
+  patch: z.string().optional(),
+  previous_filename: z.string().optional(),
+});
+export type PullFile = z.infer<typeof PullFile>;
+/** A review a fix session answers. */
+export const Review = z.object({
+  id: z.number(),
+  body: z.string().nullable().optional(),
+  state: z.string(),
+  user: User,
+});
+export type Review = z.infer<typeof Review>;
+/** An inline comment of that review. */
+export const ReviewThreadComment = z.object({
+  path: z.string(),
+  line: z.number().nullable().optional(),
+  original_line: z.number().nullable().optional(),
+  body: z.string(),
+});
+export type ReviewThreadComment = z.infer<typeof ReviewThreadComment>;
+/** A check run on a head a fix session repairs. */
+export const CheckRun = z.object({
+  name: z.string(),
+  status: z.string(),
+  conclusion: z.string().nullable(),
+  output: z
+    .object({ title: z.string().nullable().optional(), summary: z.string().nullable().optional() })
+    .optional(),
+});
+export type CheckRun = z.infer<typeof CheckRun>;
+
+/** A read that GitHub refused or answered with something unexpected. */
+export class GitHubReadError extends Error {
+  constructor(message: string, options?: { cause: unknown }) {
+    super(message, options);
+    this.name = 'GitHubReadError';
+  }
+}
+
+/** GitHub answers at most 3,000 files of a pull request, 100 a page. */
+const MAX_FILE_PAGES = 30;
+
+/** The reads of one repository, with the job's read token (if any). */
+export function createGitHubReads({
+  apiUrl,
+  repository,
+  token,
+  fetch = globalThis.fetch,
+}: {
+  apiUrl: string;
+  repository: string;
+  token: string | undefined;
+  fetch?: typeof globalThis.fetch;
+}): GitHubReads {
+  const get = async <S extends z.ZodType>(route: string, schema: S): Promise<z.infer<S>> => {
+    const url = `${apiUrl.replace(/\/$/, '')}/repos/${repository}${route}`;
+    const headers: Record<string, string> = {
+      accept: 'application/vnd.github+json',
+      'x-github-api-version': '2022-11-28',
+      'user-agent': 'baton-session',
+    };
+    if (token) headers.authorization = `Bearer ${token}`;
+    const response = await fetch(url, { headers });
+    if (!response.ok) {
+      throw new GitHubReadError(
+        `GET ${route} answered ${response.status}; check the workflow's GITHUB_TOKEN permissions and the dispatch inputs`,
+      );
+    }
+    const parsed = schema.safeParse(await response.json());
+    if (!parsed.success)
+      throw new GitHubReadError(
+        `GET ${route} answered an unexpected shape: ${parsed.error.message}`,
+      );
+    return parsed.data;
+  };
+  return {
+    getIssue: (issue) => get(`/issues/${issue}`, Issue),
+    getIssueComment: (id) => get(`/issues/comments/${id}`, Comment),
+    getPull: (pr) => get(`/pulls/${pr}`, Pull),
+    async listPullFiles(pr) {
+      const files: PullFile[] = [];
+      for (let page = 1; page <= MAX_FILE_PAGES; page++) {
+        const batch = await get(`/pulls/${pr}/files?per_page=100&page=${page}`, z.array(PullFile));
+        files.push(...batch);
+        if (batch.length < 100) break;
+      }
+      return files;
+    },
+    getReview: (pr, id) => get(`/pulls/${pr}/reviews/${id}`, Review),
+    listReviewComments: (pr, id) =>
+      get(`/pulls/${pr}/reviews/${id}/comments?per_page=100`, z.array(ReviewThreadComment)),
+    listCheckRuns: async (sha) =>
+      (
+        await get(
+          `/commits/${sha}/check-runs?per_page=100`,
+          z.object({ check_runs: z.array(CheckRun) }),
+        )
+      ).check_runs,
+  };
+}

@@ -1,0 +1,69 @@
+import { APIError } from '@anthropic-ai/sdk';
+import type {
+  Message,
+  MessageParam,
+  ToolUnion,
+} from '@anthropic-ai/sdk/resources/messages/messages';
+import type { LoopRequest } from './model-loop.js';
+
+const EPHEMERAL = { type: 'ephemeral' } as const;
+
+/** One request of the loop: the answer, or why the model could not be reached after the SDK's retries. */
+export async function requestTurn<T>(
+  request: LoopRequest<T>,
+  messages: readonly MessageParam[],
+): Promise<Message | { reason: string }> {
+  const definitions: ToolUnion[] = [
+    ...request.tools.map((t) => t.definition),
+    request.submit.definition,
+  ];
+  const last = definitions.length - 1;
+  // Breakpoints on the stable prefix (system + tools) and on the newest turn, so
+  // that each request reads everything before it from the cache.
+  const tools = definitions.map((d, i) => (i === last ? { ...d, cache_control: EPHEMERAL } : d));
+  const remaining = request.limits.deadline - request.now();
+  try {
+    return await request.client.messages.create(
+      {
+        model: request.model,
+        max_tokens: request.limits.maxOutputTokens,
+        system: [{ type: 'text', text: request.system, cache_control: EPHEMERAL }],
+        tools,
+        messages: withCacheBreakpoint(messages),
+      },
+      { timeout: Math.max(10_000, Math.min(600_000, remaining)) },
+    );
+  } catch (error) {
+    if (error instanceof APIError) return { reason: describeModelError(error) };
+    throw error;
+  }
+}
+
+/** The messages with a cache breakpoint on the last block of the last one, without changing the history. */
+export function withCacheBreakpoint(messages: readonly MessageParam[]): MessageParam[] {
+  const copy = [...messages];
+  const last = copy.at(-1);
+  if (last?.role !== 'user' || typeof last.content === 'string') return copy;
+  const blocks = [...last.content];
+  const tail = blocks.at(-1);
+  if (tail?.type === 'text' || tail?.type === 'tool_result') {
+    blocks[blocks.length - 1] = { ...tail, cache_control: EPHEMERAL };
+  }
+  copy[copy.length - 1] = { ...last, content: blocks };
+  return copy;
+}
+
+/** Why a model request failed after the SDK's retries, with what to check. */
+export function describeModelError(error: APIError): string {
+  const status = error.status ?? 'no response';
+  const detail = [error.type, error.apiMessage].filter(Boolean).join(': ') || error.message;
+  const hint =
+    error.status === 401 || error.status === 403
+      ? '; check the ANTHROPIC_API_KEY secret of the repository'
+      : error.status === 400 || error.status === 404
+        ? '; check the model ids under models in .github/baton.yml'
+        : error.status === undefined
+          ? '; check ANTHROPIC_BASE_URL and the runner network'
+          : '';
+  return `the model request failed after retries (${status}): ${detail}${hint}`.slice(0, 1000);
+}

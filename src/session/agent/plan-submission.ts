@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { parseBrief } from '../../core/brief.js';
+import { compareWorkerIds } from '../../core/ids.js';
+import { Complexity, type Plan, WorkerId } from '../../core/plan.js';
+import { validatePlan } from '../../core/validate-plan.js';
+import { renderBriefFile } from './plan-files.js';
+import type { Accepted } from './tools/submit-tool.js';
+
+const SubmittedWorker = z.strictObject({
+  id: WorkerId.describe('W<wave>.<seq>: W1.1, W1.2, W2.1 …'),
+  title: z
+    .string()
+    .trim()
+    .min(1)
+    .max(120)
+    .describe('What the worker delivers, in a few words; it becomes the PR title.'),
+  depends_on: z
+    .array(WorkerId)
+    .default([])
+    .describe('Workers of earlier waves whose merged work this one needs.'),
+  complexity: Complexity.default('normal').describe('Picks the model: easy, normal or complex.'),
+  brief: z
+    .string()
+    .min(1)
+    .describe(
+      'The brief body in markdown, without front matter: mission, output paths, context, requirements, ' +
+        'success criteria as "- [ ]" checkboxes, what to report back. Self-contained: the worker sees only this and the repository.',
+    ),
+});
+
+/** What the model hands in through `submit_plan`; Baton adds the build, the issue and the files. */
+export const PlanSubmission = z.strictObject({
+  title: z.string().trim().min(1).max(200).describe('One line: what the build delivers.'),
+  summary: z
+    .string()
+    .trim()
+    .min(1)
+    .max(3000)
+    .describe('One paragraph for people: the approach, and what is left out.'),
+  workers: z.array(SubmittedWorker).min(1),
+});
+export type PlanSubmission = z.infer<typeof PlanSubmission>;
+
+/** A checked plan and the text of each brief file, by worker id. */
+export interface PlanFiles {
+  plan: Plan;
+  briefs: Map<string, string>;
+}
+
+/**
+ * Checks a submission with the app's own `validatePlan` (ids, dependencies only
+ * on earlier waves, at most 60 workers, briefs of at most 32 KB), and each brief
+ * with `parseBrief`, so that the model corrects its plan here instead of the
+ * build failing after the commit.
+ */
+export function checkPlanSubmission(
+  submission: PlanSubmission,
+  { build, issue }: { build: string; issue: number },
+): Accepted<PlanFiles> {
+  const workers = [...submission.workers].sort((a, b) => compareWorkerIds(a.id, b.id));
+  const briefs = new Map<string, string>();
+  const briefSizes: Record<string, number> = {};
+  const problems: string[] = [];
+  for (const worker of workers) {
+    const text = renderBriefFile(worker, worker.brief);
+    briefs.set(worker.id, text);
+    briefSizes[`workers/${worker.id}.md`] = Buffer.byteLength(text);
+    problems.push(...checkBrief(worker.id, text));
+  }
+  const raw = {
+    version: 1,
+    build,
+    issue,
+    title: submission.title,
+    summary: submission.summary,
+    workers: workers.map(({ id, title, depends_on, complexity }) => ({
+      id,
+      title,
+      depends_on,
+      complexity,
+    })),
+  };
+  const validation = validatePlan({ raw, build, briefSizes });
+  if (!validation.ok) problems.unshift(...validation.problems);
+  if (!validation.ok || problems.length > 0) return { ok: false, problems };
+  return { ok: true, value: { plan: validation.plan, briefs } };
+}
+
+/** What validatePlan cannot see: that the brief parses, and that its success criteria are checkboxes. */
+function checkBrief(id: string, text: string): string[] {
+  const parsed = parseBrief(text);
+  if (!parsed.ok) return parsed.problems.map((p) => `the brief of ${id}: ${p}`);
+  if (!/^\s*- \[ \] /m.test(parsed.body)) {
+    return [`the brief of ${id} has no success criteria: list them as "- [ ] …" checkboxes`];
+  }
+  return [];
+}

@@ -1,0 +1,45 @@
+/**
+ * List prices in US dollars per million tokens, by model family. The family is
+ * found in the model id, so new versions of a family are priced without a change
+ * here; a model of no known family costs 0 and the session says so.
+ */
+export interface ModelPrice {
+  family: 'opus' | 'sonnet' | 'haiku';
+  inputPerMillion: number;
+  outputPerMillion: number;
+}
+
+const PRICES: readonly ModelPrice[] = [
+  { family: 'opus', inputPerMillion: 5, outputPerMillion: 25 },
+  { family: 'sonnet', inputPerMillion: 3, outputPerMillion: 15 },
+  { family: 'haiku', inputPerMillion: 1, outputPerMillion: 5 },
+];
+
+/** Cache reads cost a tenth of input; cache writes (5-minute) a quarter more. */
+const CACHE_READ_FACTOR = 0.1;
+const CACHE_WRITE_FACTOR = 1.25;
+
+/** The tokens of one response, as the Messages API reports them. */
+export interface TokenCounts {
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_input_tokens: number;
+  cache_creation_input_tokens: number;
+}
+
+/** The price of a model id, or null when its family is unknown. */
+export function findModelPrice(model: string): ModelPrice | null {
+  const id = model.toLowerCase();
+  return PRICES.find((price) => id.includes(price.family)) ?? null;
+}
+
+/** What the tokens cost in US dollars; null when the model has no known price. */
+export function costOf(model: string, tokens: TokenCounts): number | null {
+  const price = findModelPrice(model);
+  if (!price) return null;
+  const input =
+    tokens.input_tokens +
+    tokens.cache_read_input_tokens * CACHE_READ_FACTOR +
+    tokens.cache_creation_input_tokens * CACHE_WRITE_FACTOR;
+  return (input * price.inputPerMillion + tokens.output_tokens * price.outputPerMillion) / 1e6;
+}

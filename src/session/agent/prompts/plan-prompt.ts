@@ -1,0 +1,54 @@
+import { capOutput } from '../tools/cap-output.js';
+import { pathLine } from './system-prompt.js';
+
+/** Issue text and feedback are quoted, capped: they are input, and can be long. */
+const MAX_QUOTED = 24_000;
+
+/** The first message of a `plan` session: the skill by path, the issue and any feedback quoted. */
+export function renderPlanPrompt({
+  build,
+  repository,
+  issue,
+  feedback,
+  skill,
+  previousPlan,
+  buildDir,
+}: {
+  build: string;
+  repository: string;
+  issue: { number: number; title: string; body: string };
+  feedback: { author: string; body: string } | null;
+  skill: { path: string; present: boolean };
+  previousPlan: string | null;
+  buildDir: string;
+}): string {
+  const lines = [
+    `Plan build \`${build}\` of ${repository}, for issue #${issue.number}.`,
+    '',
+    `Read the skill first: ${pathLine(skill.path, skill.present)}.`,
+    'Explore the repository with read_file, list_files and search before you decide.',
+    '',
+    `Issue #${issue.number}: ${issue.title}`,
+    '<issue>',
+    capOutput(issue.body.trim() || '(no description)', MAX_QUOTED),
+    '</issue>',
+  ];
+  if (feedback) {
+    lines.push(
+      '',
+      `This is a new plan. The previous one is at \`${previousPlan ?? `${buildDir}/plan.json`}\`, and @${feedback.author} asked for changes:`,
+      '<feedback>',
+      capOutput(feedback.body.trim(), MAX_QUOTED),
+      '</feedback>',
+    );
+  } else if (previousPlan) {
+    lines.push('', `A previous plan is at \`${previousPlan}\`; this one replaces it.`);
+  }
+  lines.push(
+    '',
+    'Then call submit_plan with the title, a summary, and every worker with its brief body.',
+    `Baton writes \`${buildDir}/plan.json\`, \`${buildDir}/PLAN.md\` and one \`${buildDir}/workers/<id>.md\` per worker (front matter from your fields, body from your brief), and commits them.`,
+    'Each worker sees only its brief and the repository: put in the brief what it must know, and point to files by path instead of copying them.',
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,51 @@
+import { pathLine } from './system-prompt.js';
+
+/** The first message of a `work` or `fix` session: everything by path, feedback quoted. */
+export function renderWorkPrompt({
+  worker,
+  build,
+  repository,
+  brief,
+  skill,
+  dependencies,
+  fix,
+}: {
+  worker: string;
+  build: string;
+  repository: string;
+  brief: string;
+  skill: { path: string; present: boolean };
+  /** Completion report paths of the workers this one builds on. */
+  dependencies: readonly { path: string; present: boolean }[];
+  fix: { pr: number; completion: string | null; feedback: string } | null;
+}): string {
+  const lines = [
+    `You are worker ${worker} of build \`${build}\` in ${repository}.`,
+    '',
+    `Your brief: \`${brief}\`. Read it first; it is self-contained (mission, output paths, requirements, success criteria).`,
+    `How to work here: the skill ${pathLine(skill.path, skill.present)}.`,
+  ];
+  if (dependencies.length > 0) {
+    lines.push(
+      'The reports of the workers yours builds on:',
+      ...dependencies.map((d) => `- ${pathLine(d.path, d.present)}`),
+    );
+  }
+  if (fix) {
+    lines.push(
+      '',
+      `This session revises pull request #${fix.pr}, which holds your earlier work on this branch.`,
+      ...(fix.completion
+        ? [`Your earlier report: \`${fix.completion}\`; your new submission replaces it.`]
+        : []),
+      '',
+      fix.feedback,
+    );
+  }
+  lines.push(
+    '',
+    'When the success criteria are met (run the checks the brief and the repository name), call submit_completion.',
+    'If you cannot finish, call it with status "blocked" (you need something from people) or "failed", and say why in the summary.',
+  );
+  return lines.join('\n');
+}

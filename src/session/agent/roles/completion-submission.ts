@@ -1,0 +1,102 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { COMPLETION_MAX_BYTES, Completion, type Usage } from '../../../core/completion.js';
+import { completionPath } from '../../../core/ids.js';
+import type { LoopOutcome } from '../model-loop.js';
+import { createSubmitTool, type SubmitTool } from '../tools/submit-tool.js';
+import { addUsage } from '../usage-meter.js';
+
+/** What the model hands in through `submit_completion`: Baton adds the worker id and the usage. */
+export const CompletionSubmission = Completion.omit({ worker_id: true, usage: true });
+export type CompletionSubmission = ReturnType<typeof CompletionSubmission.parse>;
+
+/** Room kept for the usage block when checking a submission's size. */
+const USAGE_ROOM = 512;
+
+/** `submit_completion` for one worker; the report must fit COMPLETION_MAX_BYTES. */
+export function createCompletionTool(worker: string): SubmitTool<CompletionSubmission> {
+  return createSubmitTool({
+    name: 'submit_completion',
+    description:
+      'Hand in your report: status (complete, blocked or failed), a one-paragraph summary, the artifacts (paths) you created or changed, and short lists of learnings, concerns, decisions and follow_up.',
+    schema: CompletionSubmission,
+    check(value) {
+      const bytes = Buffer.byteLength(JSON.stringify({ worker_id: worker, ...value })) + USAGE_ROOM;
+      if (bytes > COMPLETION_MAX_BYTES) {
+        return {
+          ok: false,
+          problems: [
+            `the report is ${bytes} bytes; at most ${COMPLETION_MAX_BYTES}: shorten the lists`,
+          ],
+        };
+      }
+      return { ok: true, value };
+    },
+  });
+}
+
+/** A report Baton writes itself when the model could not hand one in. */
+export function failedCompletion(worker: string, reason: string, usage: Usage): Completion {
+  return {
+    worker_id: worker,
+    status: 'failed',
+    summary: reason.slice(0, 4000),
+    artifacts: [],
+    learnings: [],
+    concerns: [],
+    decisions: [],
+    follow_up: [],
+    usage,
+  };
+}
+
+/** The worker's committed report, or null when there is none or it does not parse. */
+export async function readCompletion(
+  root: string,
+  build: string,
+  worker: string,
+): Promise<Completion | null> {
+  const text = await readFile(path.join(root, completionPath(build, worker)), 'utf8').catch(
+    () => null,
+  );
+  if (text === null || Buffer.byteLength(text) > COMPLETION_MAX_BYTES) return null;
+  try {
+    const parsed = Completion.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Writes `completions/<id>.json` in the checkout, to be committed with the work. */
+export async function writeCompletion(
+  root: string,
+  build: string,
+  completion: Completion,
+): Promise<void> {
+  const file = path.join(root, completionPath(build, completion.worker_id));
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify(completion, null, 2)}\n`);
+}
+
+/**
+ * The report to commit. Its usage counts the worker's earlier sessions too (a
+ * fix adds to the work it fixes), because the final delivery report reads cost
+ * per worker from these files; the session's own usage is in result.json.
+ */
+export function completionOf({
+  worker,
+  outcome,
+  previous,
+  usage,
+}: {
+  worker: string;
+  outcome: LoopOutcome<CompletionSubmission>;
+  previous: Completion | null;
+  /** This session's own usage. */
+  usage: Usage;
+}): Completion {
+  const total = previous ? addUsage(previous.usage, usage) : usage;
+  if (outcome.kind === 'failed') return failedCompletion(worker, outcome.reason, total);
+  return { worker_id: worker, ...outcome.value, usage: total };
+}

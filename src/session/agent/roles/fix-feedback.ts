@@ -1,0 +1,145 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { integrationBranch } from '../../../core/ids.js';
+import { isSessionTrigger, parseTrigger } from '../../../core/session.js';
+import type { AgentContext } from '../agent-context.js';
+import { batonIdentity, git, gitSucceeds } from '../git.js';
+import { capOutput } from '../tools/cap-output.js';
+
+/** What a `fix` session answers, quoted for the prompt, and the files a merge left in conflict. */
+export interface FixFeedback {
+  text: string;
+  conflicts: string[];
+}
+
+const MAX_FEEDBACK = 24_000;
+const MAX_CHECK_SUMMARY = 2_000;
+const FAILED = new Set(['failure', 'timed_out', 'cancelled', 'action_required', 'startup_failure']);
+
+/** Reads the trigger's feedback through the API, or merges the build branch for a conflict. */
+export async function gatherFixFeedback(ctx: AgentContext, pr: number): Promise<FixFeedback> {
+  const trigger = ctx.env.BATON_TRIGGER;
+  if (!trigger || !isSessionTrigger(trigger)) {
+    return {
+      text: 'No feedback was named: check the pull request against the brief and improve it.',
+      conflicts: [],
+    };
+  }
+  const { kind, id } = parseTrigger(trigger);
+  switch (kind) {
+    case 'review':
+      return { text: await reviewFeedback(ctx, pr, id), conflicts: [] };
+    case 'comment': {
+      const comment = await ctx.github.getIssueComment(id);
+      return {
+        text: quote(
+          `@${comment.user?.login ?? 'someone'} asked for another attempt (comment ${id}):`,
+          comment.body ?? '',
+        ),
+        conflicts: [],
+      };
+    }
+    case 'checks':
+      return { text: await checksFeedback(ctx, id), conflicts: [] };
+    case 'conflict':
+      return mergeBuildBranch(ctx);
+    default:
+      return {
+        text: `Answer ${trigger}: check the pull request against the brief and improve it.`,
+        conflicts: [],
+      };
+  }
+}
+
+function quote(intro: string, body: string): string {
+  return `${intro}\n<feedback>\n${capOutput(body.trim() || '(empty)', MAX_FEEDBACK)}\n</feedback>`;
+}
+
+async function reviewFeedback(ctx: AgentContext, pr: number, id: string): Promise<string> {
+  const review = await ctx.github.getReview(pr, id);
+  const comments = await ctx.github.listReviewComments(pr, id);
+  const inline = comments.map(
+    (c) => `- \`${c.path}:${c.line ?? c.original_line ?? '?'}\`: ${c.body}`,
+  );
+  const body = [
+    review.body?.trim() || '(no summary)',
+    ...(inline.length ? ['', 'Inline comments:', ...inline] : []),
+  ].join('\n');
+  return quote(
+    `Review ${id} by @${review.user?.login ?? 'someone'} (${review.state}) asks for changes:`,
+    body,
+  );
+}
+
+async function checksFeedback(ctx: AgentContext, sha: string): Promise<string> {
+  const runs = (await ctx.github.listCheckRuns(sha)).filter(
+    (r) => r.conclusion && FAILED.has(r.conclusion),
+  );
+  if (runs.length === 0)
+    return `The checks on ${sha} were reported red, but none is failing now: run the repository's checks yourself and fix what fails.`;
+  const lines = runs.map((r) =>
+    [
+      `- ${r.name}: ${r.conclusion}${r.output?.title ? ` (${r.output.title})` : ''}`,
+      capOutput(r.output?.summary?.trim() ?? '', MAX_CHECK_SUMMARY),
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  );
+  return quote(
+    `These checks failed on ${sha}; reproduce them locally and fix the cause:`,
+    lines.join('\n'),
+  );
+}
+
+/**
+ * Merges the build branch into the worker branch before the model starts. The
+ * fetch may use the read token: the model has not run yet, and the token is
+ * passed for this one command only, never written to the checkout's config.
+ */
+async function mergeBuildBranch(ctx: AgentContext): Promise<FixFeedback> {
+  const branch = integrationBranch(ctx.env.BATON_BUILD);
+  const options = { root: ctx.root, env: batonIdentity(ctx.toolEnv) };
+  const auth = ctx.env.GITHUB_TOKEN
+    ? [
+        '-c',
+        `http.extraHeader=AUTHORIZATION: basic ${Buffer.from(`x-access-token:${ctx.env.GITHUB_TOKEN}`).toString('base64')}`,
+      ]
+    : [];
+  await git(options, [
+    ...auth,
+    'fetch',
+    '--no-tags',
+    'origin',
+    `+refs/heads/${branch}:refs/remotes/origin/${branch}`,
+  ]);
+  const clean = await gitSucceeds(options, ['merge', '--no-ff', '--no-edit', `origin/${branch}`]);
+  if (clean)
+    return {
+      text: `Baton merged \`${branch}\` into this branch without conflicts. Check that everything still works together, then submit.`,
+      conflicts: [],
+    };
+  const conflicts = (await git(options, ['diff', '--name-only', '--diff-filter=U']))
+    .split('\n')
+    .filter(Boolean);
+  return {
+    text: [
+      `Baton merged \`${branch}\` (the build branch) into this branch, and these files conflict:`,
+      ...conflicts.map((f) => `- \`${f}\``),
+      'Resolve every conflict marker keeping the intent of both sides, run the checks, then submit. Baton concludes the merge when it commits.',
+    ].join('\n'),
+    conflicts,
+  };
+}
+
+/** Files among `files` that still hold conflict markers. */
+export async function findConflictMarkers(
+  root: string,
+  files: readonly string[],
+): Promise<string[]> {
+  const left: string[] = [];
+  for (const file of files) {
+    const text = await readFile(path.join(root, file), 'utf8').catch(() => '');
+    if (/^(<{7}|>{7}) /m.test(text)) left.push(file);
+  }
+  return left;
+}

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { briefPath, skillPath } from '../../../core/ids.js';
+import { ReviewComment, type ReviewResult } from '../../result.js';
+import type { AgentContext } from '../agent-context.js';
+import { converse } from '../agent-context.js';
+import { placeReviewComments, renderReviewBody } from '../diff-hunks.js';
+import type { PullFile } from '../github-reads.js';
+import { renderReviewPrompt } from '../prompts/review-prompt.js';
+import { renderSystemPrompt } from '../prompts/system-prompt.js';
+import { type AgentTool, toInputSchema, toolError, toolOk } from '../tools/agent-tool.js';
+import { capOutput } from '../tools/cap-output.js';
+import { createReadOnlyTools } from '../tools/read-only-tools.js';
+import { createSubmitTool } from '../tools/submit-tool.js';
+import { existsIn, failedOutcome, type RoleOutcome } from './role-outcome.js';
+
+/** GitHub takes at most this many inline comments in one review here; the rest go to the body. */
+const MAX_INLINE_COMMENTS = 50;
+const MAX_BODY_CHARS = 30_000;
+
+const ReviewSubmission = z.strictObject({
+  verdict: z.enum(['approve', 'changes-requested']),
+  body: z
+    .string()
+    .trim()
+    .min(1)
+    .max(20_000)
+    .describe('The summary of the review, and findings that are not about one line.'),
+  comments: z.array(ReviewComment).max(100).default([]),
+});
+
+/** `review`: reads the PR's diff through the API and the checkout read-only, submits a verdict; commits nothing. */
+export async function runReviewRole(ctx: AgentContext): Promise<RoleOutcome> {
+  const pr = Number(ctx.env.BATON_PR);
+  if (!(pr > 0)) return failedOutcome('BATON_PR is required for the review role');
+  const { BATON_BUILD: build, BATON_WORKER: worker } = ctx.env;
+  const pull = await ctx.github.getPull(pr);
+  const files = await ctx.github.listPullFiles(pr);
+  const brief = worker
+    ? {
+        path: briefPath(build, worker),
+        present: await existsIn(ctx.root, briefPath(build, worker)),
+      }
+    : null;
+  const outcome = await converse(ctx, {
+    model: ctx.config.models.review,
+    system: renderSystemPrompt({
+      role: 'review',
+      repository: ctx.env.GITHUB_REPOSITORY,
+      root: ctx.root,
+      submit: 'submit_review',
+      shell: false,
+      commandTimeoutSeconds: 0,
+    }),
+    prompt: renderReviewPrompt({
+      pr,
+      head: pull.head.sha,
+      worker: worker ?? null,
+      build,
+      brief,
+      skill: { path: skillPath('review'), present: await existsIn(ctx.root, skillPath('review')) },
+      files,
+    }),
+    tools: [
+      ...createReadOnlyTools({ root: ctx.root, maxOutputChars: ctx.limits.maxToolOutputChars }),
+      createDiffTool(files, ctx.limits.maxToolOutputChars),
+    ],
+    submit: createSubmitTool({
+      name: 'submit_review',
+      description:
+        'Hand in the review: verdict, body, and inline comments on diff lines (path, line, side, body).',
+      schema: ReviewSubmission,
+    }),
+  });
+  if (outcome.kind === 'failed') return failedOutcome(outcome.reason);
+  const placed = placeReviewComments({
+    patches: new Map(files.map((f) => [f.filename, f.patch])),
+    comments: outcome.value.comments,
+    max: MAX_INLINE_COMMENTS,
+  });
+  const review: ReviewResult = {
+    verdict: outcome.value.verdict,
+    body: renderReviewBody(outcome.value.body, placed.moved, MAX_BODY_CHARS),
+    comments: placed.inline,
+    commit_sha: pull.head.sha,
+  };
+  return { status: 'complete', reason: null, head: null, review };
+}
+
+const DiffInput = z.object({
+  path: z.string().optional().describe('A changed file; without it, the list of changed files.'),
+});
+
+/** `get_diff`: the patch of one changed file, from the API answer already read, so the prompt stays small. */
+export function createDiffTool(files: readonly PullFile[], maxChars: number): AgentTool {
+  return {
+    definition: {
+      name: 'get_diff',
+      description:
+        'The unified diff of one changed file of the pull request, or the list of changed files when no path is given.',
+      input_schema: toInputSchema(DiffInput),
+    },
+    async run(input) {
+      const parsed = DiffInput.safeParse(input);
+      if (!parsed.success) return toolError('get_diff takes {"path": "<changed file>"}');
+      if (!parsed.data.path)
+        return toolOk(
+          files
+            .map((f) => `${f.status} ${f.filename} (+${f.additions} -${f.deletions})`)
+            .join('\n'),
+        );
+      const file = files.find((f) => f.filename === parsed.data.path);
+      if (!file)
+        return toolError(
+          `${parsed.data.path} is not changed by this pull request; call get_diff without a path for the list`,
+        );
+      if (!file.patch)
+        return toolOk(
+          `No textual patch for ${file.filename} (binary, or too large for the API); read the file instead.`,
+        );
+      return toolOk(capOutput(file.patch, maxChars));
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import type { Completion } from '../../../core/completion.js';
+import type { Plan } from '../../../core/plan.js';
+import type { ReviewResult } from '../../result.js';
+
+/** What a role hands back to runAgent, which adds the session's frame and usage. */
+export interface RoleOutcome {
+  status: 'complete' | 'blocked' | 'failed';
+  reason: string | null;
+  /** The new head inside the bundle, or null when nothing was committed. */
+  head: string | null;
+  completion?: Completion | null;
+  plan?: Plan | null;
+  review?: ReviewResult | null;
+}
+
+/** A role that ended without committing anything. */
+export function failedOutcome(reason: string): RoleOutcome {
+  return { status: 'failed', reason, head: null };
+}
+
+/** Whether a file exists in the checkout, for prompts that name paths. */
+export async function existsIn(root: string, relative: string): Promise<boolean> {
+  return access(path.join(root, relative)).then(
+    () => true,
+    () => false,
+  );
+}

@@ -1,0 +1,152 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { type BriefFrontMatter, parseBrief } from '../../../core/brief.js';
+import type { Completion } from '../../../core/completion.js';
+import { briefPath, completionPath, skillPath } from '../../../core/ids.js';
+import type { AgentContext } from '../agent-context.js';
+import { converse } from '../agent-context.js';
+import type { LoopOutcome } from '../model-loop.js';
+import { renderSystemPrompt } from '../prompts/system-prompt.js';
+import { renderWorkPrompt } from '../prompts/work-prompt.js';
+import { commitSession } from '../session-output.js';
+import type { AgentTool } from '../tools/agent-tool.js';
+import { createBashTool } from '../tools/bash-tool.js';
+import { createTextEditorTool } from '../tools/text-editor-tool.js';
+import { toUsage } from '../usage-meter.js';
+import {
+  type CompletionSubmission,
+  completionOf,
+  createCompletionTool,
+  readCompletion,
+  writeCompletion,
+} from './completion-submission.js';
+import { type FixFeedback, findConflictMarkers, gatherFixFeedback } from './fix-feedback.js';
+import { existsIn, failedOutcome, type RoleOutcome } from './role-outcome.js';
+
+/**
+ * `work` and `fix`: the model works in the checkout with bash and the editor,
+ * hands in its report; Baton writes `completions/<id>.json` and commits
+ * everything, also when the session failed, so that no work and no usage is lost.
+ */
+export async function runWorkRole(ctx: AgentContext, kind: 'work' | 'fix'): Promise<RoleOutcome> {
+  const { BATON_BUILD: build, BATON_WORKER: worker } = ctx.env;
+  if (!worker) return failedOutcome(`BATON_WORKER is required for the ${kind} role`);
+  const pr = Number(ctx.env.BATON_PR);
+  if (kind === 'fix' && !(pr > 0)) return failedOutcome('BATON_PR is required for the fix role');
+  const text = await readFile(path.join(ctx.root, briefPath(build, worker)), 'utf8').catch(
+    () => '',
+  );
+  const brief = parseBrief(text);
+  if (!brief.ok) {
+    const problems = brief.problems.join('; ');
+    return failedOutcome(
+      `the brief ${briefPath(build, worker)} is missing or invalid: ${problems}`,
+    );
+  }
+  const previous = kind === 'fix' ? await readCompletion(ctx.root, build, worker) : null;
+  const feedback = kind === 'fix' ? await gatherFixFeedback(ctx, pr) : null;
+  const outcome = await converse(ctx, {
+    model: ctx.config.models[brief.frontMatter.complexity],
+    system: renderSystemPrompt({
+      role: kind,
+      repository: ctx.env.GITHUB_REPOSITORY,
+      root: ctx.root,
+      submit: 'submit_completion',
+      shell: true,
+      commandTimeoutSeconds: Math.round(ctx.limits.commandTimeoutMs / 1000),
+    }),
+    prompt: await workPrompt({
+      ctx,
+      worker,
+      frontMatter: brief.frontMatter,
+      fix: feedback && { pr, feedback, previous },
+    }),
+    tools: workTools(ctx),
+    submit: createCompletionTool(worker),
+  });
+  const usage = toUsage(ctx.meter, (ctx.now() - ctx.startedAt) / 1000);
+  const completion = completionOf({ worker, outcome, previous, usage });
+  const message =
+    kind === 'work'
+      ? `${worker}: ${brief.frontMatter.title}`
+      : `${worker}: answer ${ctx.env.BATON_TRIGGER ?? 'feedback'}`;
+  return finishWork({ ctx, completion, message, outcome, conflicts: feedback?.conflicts ?? [] });
+}
+
+function workTools(ctx: AgentContext): AgentTool[] {
+  const maxOutputChars = ctx.limits.maxToolOutputChars;
+  return [
+    createBashTool({
+      root: ctx.root,
+      env: ctx.toolEnv,
+      timeoutMs: ctx.limits.commandTimeoutMs,
+      remainingMs: () => ctx.limits.deadline - ctx.now(),
+      maxOutputChars,
+    }),
+    createTextEditorTool({ root: ctx.root, maxOutputChars }),
+  ];
+}
+
+/** Writes the report, commits everything, and says how the session ended. */
+async function finishWork({
+  ctx,
+  completion,
+  message,
+  outcome,
+  conflicts,
+}: {
+  ctx: AgentContext;
+  completion: Completion;
+  message: string;
+  outcome: LoopOutcome<CompletionSubmission>;
+  /** Files a merge left in conflict before the model started. */
+  conflicts: readonly string[];
+}): Promise<RoleOutcome> {
+  await writeCompletion(ctx.root, ctx.env.BATON_BUILD, completion);
+  const unresolved = await findConflictMarkers(ctx.root, conflicts);
+  const commit = await commitSession(ctx, message);
+  if (!commit.ok) return failedOutcome(commit.reason);
+  const head = commit.head;
+  if (unresolved.length > 0) {
+    const reason = `conflict markers remain in ${unresolved.join(', ')}`;
+    return { status: 'failed', reason, head, completion };
+  }
+  if (outcome.kind === 'failed')
+    return { status: 'failed', reason: outcome.reason, head, completion };
+  const reason = completion.status === 'complete' ? null : completion.summary;
+  return { status: completion.status, reason, head, completion };
+}
+
+async function workPrompt({
+  ctx,
+  worker,
+  frontMatter,
+  fix,
+}: {
+  ctx: AgentContext;
+  worker: string;
+  frontMatter: BriefFrontMatter;
+  fix: { pr: number; feedback: FixFeedback; previous: Completion | null } | null;
+}): Promise<string> {
+  const build = ctx.env.BATON_BUILD;
+  const skill = skillPath(fix ? 'fix' : 'worker');
+  const dependencies = await Promise.all(
+    frontMatter.depends_on.map(async (dep) => ({
+      path: completionPath(build, dep),
+      present: await existsIn(ctx.root, completionPath(build, dep)),
+    })),
+  );
+  return renderWorkPrompt({
+    worker,
+    build,
+    repository: ctx.env.GITHUB_REPOSITORY,
+    brief: briefPath(build, worker),
+    skill: { path: skill, present: await existsIn(ctx.root, skill) },
+    dependencies,
+    fix: fix && {
+      pr: fix.pr,
+      completion: fix.previous ? completionPath(build, worker) : null,
+      feedback: fix.feedback.text,
+    },
+  });
+}

@@ -1,0 +1,109 @@
+import type { SessionEnv } from '../env.js';
+import type { SessionResult } from '../result.js';
+import { type AgentContext, openContext, type RunAgentOptions } from './agent-context.js';
+import { runPlanRole } from './roles/plan-role.js';
+import { runReviewRole } from './roles/review-role.js';
+import { failedOutcome, type RoleOutcome } from './roles/role-outcome.js';
+import { runWorkRole } from './roles/work-role.js';
+import { writeSessionResult } from './session-output.js';
+import { createUsageMeter, describeUnpriced, toUsage, type UsageMeter } from './usage-meter.js';
+
+/** Options of runAgent (test and simulation seams). */
+export type { RunAgentOptions } from './agent-context.js';
+
+const MAX_REASON = 4000;
+
+/**
+ * `baton session agent`: runs the session's role and leaves `result.json` (and
+ * `commits.bundle` when it committed) in BATON_OUT. Whatever happens (a limit,
+ * a model error after retries, an exception) the result is written with the
+ * usage spent so far, so the publish job can always report. Answers 0 when the
+ * result was written, whatever its status; 1 when not even that was possible.
+ */
+export async function runAgent(env: SessionEnv, options: RunAgentOptions = {}): Promise<number> {
+  const now = options.now ?? Date.now;
+  const startedAt = now();
+  const meter = createUsageMeter();
+  const log = options.log ?? ((line: string) => process.stderr.write(`baton: ${line}\n`));
+  let ctx: AgentContext | null = null;
+  let outcome: RoleOutcome;
+  try {
+    ctx = await openContext({ env, options: { ...options, now, log }, meter, startedAt });
+    outcome = await runRole(ctx);
+  } catch (error) {
+    outcome = failedOutcome(describeFailure(error));
+  }
+  const result = sessionResult({ env, ctx, outcome, meter, seconds: (now() - startedAt) / 1000 });
+  log(`${env.BATON_ROLE} session ${result.status}${result.reason ? `: ${result.reason}` : ''}`);
+  try {
+    await writeSessionResult(env.BATON_OUT, result);
+    return 0;
+  } catch (error) {
+    log(`could not write the result to ${env.BATON_OUT}: ${describeFailure(error)}`);
+    return 1;
+  }
+}
+
+function runRole(ctx: AgentContext): Promise<RoleOutcome> {
+  const role = ctx.env.BATON_ROLE;
+  switch (role) {
+    case 'plan':
+      return runPlanRole(ctx);
+    case 'work':
+    case 'fix':
+      return runWorkRole(ctx, role);
+    case 'review':
+      return runReviewRole(ctx);
+    case 'research':
+      return Promise.resolve(
+        failedOutcome(
+          'the research role is not supported yet; /improve cannot run in this version',
+        ),
+      );
+    default: {
+      const _exhaustive: never = role;
+      return _exhaustive;
+    }
+  }
+}
+
+function sessionResult({
+  env,
+  ctx,
+  outcome,
+  meter,
+  seconds,
+}: {
+  env: SessionEnv;
+  ctx: AgentContext | null;
+  outcome: RoleOutcome;
+  meter: UsageMeter;
+  seconds: number;
+}): SessionResult {
+  const notes = [outcome.reason, ...(ctx?.configProblems ?? []), describeUnpriced(meter)].filter(
+    (note): note is string => !!note,
+  );
+  const pr = Number(env.BATON_PR);
+  return {
+    role: env.BATON_ROLE,
+    build: env.BATON_BUILD,
+    worker: env.BATON_WORKER ?? null,
+    pr: pr > 0 ? pr : null,
+    status: outcome.status,
+    reason: notes.length ? notes.join('; ').slice(0, MAX_REASON) : null,
+    branch: ctx?.branch ?? null,
+    base: ctx?.base ?? null,
+    head: outcome.head,
+    usage: toUsage(meter, seconds),
+    completion: outcome.completion ?? null,
+    plan: outcome.plan ?? null,
+    review: outcome.review ?? null,
+  };
+}
+
+/** An exception as a reason a person can act on; messages of our own errors already say what to do. */
+function describeFailure(error: unknown): string {
+  if (error instanceof Error)
+    return `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}`;
+  return String(error);
+}

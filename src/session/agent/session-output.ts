@@ -1,0 +1,60 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { BUNDLE_FILE, RESULT_FILE, RESULT_MAX_BYTES, SessionResult } from '../result.js';
+import type { AgentContext } from './agent-context.js';
+import { commitAll, git, gitSucceeds } from './git.js';
+
+/** The head the session committed (null: nothing), or why its commits cannot be published. */
+export type SessionCommit = { ok: true; head: string | null } | { ok: false; reason: string };
+
+/**
+ * Commits the working tree on top of the base and leaves the commits as a git
+ * bundle in BATON_OUT for the publish job; answers the new head, or null when
+ * nothing changed.
+ */
+export async function commitSession(ctx: AgentContext, message: string): Promise<SessionCommit> {
+  const options = { root: ctx.root, env: ctx.toolEnv };
+  await commitAll(options, message);
+  const head = await git(options, ['rev-parse', 'HEAD']);
+  if (head === ctx.base) return { ok: true, head: null };
+  if (!(await gitSucceeds(options, ['merge-base', '--is-ancestor', ctx.base, head]))) {
+    return {
+      ok: false,
+      reason:
+        'the session rewrote history below its base; commits must build on the dispatched commit',
+    };
+  }
+  await mkdir(ctx.env.BATON_OUT, { recursive: true });
+  await git(options, [
+    'bundle',
+    'create',
+    path.resolve(ctx.env.BATON_OUT, BUNDLE_FILE),
+    `${ctx.base}..HEAD`,
+  ]);
+  return { ok: true, head };
+}
+
+/**
+ * Writes `result.json`, checked against the contract. A result too large for
+ * the publish job keeps its status, usage and reason and loses its payload.
+ */
+export async function writeSessionResult(out: string, result: SessionResult): Promise<void> {
+  await mkdir(out, { recursive: true });
+  let text = JSON.stringify(SessionResult.parse(result), null, 2);
+  if (Buffer.byteLength(text) > RESULT_MAX_BYTES) {
+    const reason = `the result was larger than ${RESULT_MAX_BYTES} bytes and was dropped; ask for shorter reports`;
+    text = JSON.stringify(
+      SessionResult.parse({
+        ...result,
+        status: 'failed',
+        reason,
+        completion: null,
+        plan: null,
+        review: null,
+      }),
+      null,
+      2,
+    );
+  }
+  await writeFile(path.join(out, RESULT_FILE), `${text}\n`);
+}

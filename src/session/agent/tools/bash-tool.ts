@@ -1,0 +1,117 @@
+import { spawn } from 'node:child_process';
+import { z } from 'zod';
+import { type AgentTool, toolError, toolOk } from './agent-tool.js';
+import { createOutputCollector } from './cap-output.js';
+
+/** Where and how long commands run, and what they may print. */
+export interface BashToolOptions {
+  /** The workspace; every command starts there. */
+  root: string;
+  /** Already scrubbed of credentials (see scrubEnv). */
+  env: Record<string, string>;
+  timeoutMs: number;
+  maxOutputChars: number;
+  /** Milliseconds left in the session: no command outlives the session's deadline. */
+  remainingMs?: () => number;
+}
+
+const BashInput = z.object({
+  command: z.string().optional(),
+  restart: z.boolean().optional(),
+});
+
+/** How one command ended. */
+export interface BashRun {
+  output: string;
+  exitCode: number | null;
+  timedOut: boolean;
+}
+
+/** After the shell exits, how long its leftover children may keep the output open. */
+const DRAIN_MS = 500;
+
+/**
+ * Anthropic's bash tool (`bash_20250124`), executed here. Each command runs in a
+ * fresh `bash -c` at the workspace root, in its own process group so that a
+ * timeout kills everything it started. A fresh shell per command keeps one
+ * command's leftovers (a hung job, an exported variable) from leaking into the next.
+ */
+export function createBashTool(options: BashToolOptions): AgentTool {
+  return {
+    definition: { type: 'bash_20250124', name: 'bash' },
+    async run(input) {
+      const parsed = BashInput.safeParse(input);
+      if (!parsed.success) return toolError('bash takes {"command": "<shell command>"}');
+      if (parsed.data.restart)
+        return toolOk('The shell was restarted (each command runs in a fresh shell anyway).');
+      const command = parsed.data.command;
+      if (!command?.trim()) return toolError('Give a command to run.');
+      const remaining = options.remainingMs?.() ?? options.timeoutMs;
+      const timeoutMs = Math.min(options.timeoutMs, Math.max(1_000, remaining));
+      const run = await runBashCommand({ ...options, command, timeoutMs });
+      return renderRun(run, timeoutMs);
+    },
+  };
+}
+
+function renderRun(run: BashRun, timeoutMs: number) {
+  const output = run.output || '(no output)';
+  if (run.timedOut) {
+    return toolError(
+      `${output}\n\n[killed after ${Math.round(timeoutMs / 1000)} s; run long jobs in smaller steps]`,
+    );
+  }
+  return toolOk(run.exitCode === 0 ? output : `${output}\n\n[exit code ${run.exitCode ?? 'none'}]`);
+}
+
+/** Runs one command with stdout and stderr interleaved, capped and timed. */
+export function runBashCommand({
+  command,
+  root,
+  env,
+  timeoutMs,
+  maxOutputChars,
+}: BashToolOptions & { command: string }): Promise<BashRun> {
+  return new Promise((resolve) => {
+    const collector = createOutputCollector(maxOutputChars);
+    const child = spawn('bash', ['-c', command], {
+      cwd: root,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let timedOut = false;
+    let exitCode: number | null = null;
+    let settled = false;
+    const killGroup = () => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // The group is already gone.
+      }
+    };
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      killGroup();
+      resolve({ output: collector.text(), exitCode, timedOut });
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      finish();
+    }, timeoutMs);
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => collector.push(chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => collector.push(chunk));
+    child.on('error', (error) => {
+      collector.push(`could not start bash: ${error.message}`);
+      finish();
+    });
+    child.on('exit', (code) => {
+      exitCode = code;
+      // Background children may hold the pipes open; do not wait for them long.
+      setTimeout(finish, DRAIN_MS).unref();
+    });
+    child.on('close', finish);
+  });
+}

@@ -1,0 +1,282 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { reply, scripted, startFakeAnthropic, toolUse } from '../../sim/fake-anthropic.js';
+import { completionPath } from '../../src/core/ids.js';
+import { runAgent } from '../../src/session/agent/run-agent.js';
+import {
+  BUILD,
+  briefFile,
+  gitIn,
+  makeEnv,
+  makeRepo,
+  makeTempDir,
+  promptOf,
+  quiet,
+  readResult,
+  removeTempDirs,
+  startFakeGitHub,
+  writeFiles,
+} from './agent-fixtures.js';
+
+const WORKER_BRANCH = `baton/${BUILD}/W1.1`;
+const INTEGRATION = `baton/${BUILD}/integration`;
+const SHA = 'b'.repeat(40);
+
+const PREVIOUS = {
+  worker_id: 'W1.1',
+  status: 'complete',
+  summary: 'First attempt.',
+  usage: {
+    input_tokens: 100,
+    output_tokens: 10,
+    cache_read_input_tokens: 0,
+    cache_creation_input_tokens: 0,
+    cost_usd: 1,
+    turns: 5,
+    seconds: 60,
+  },
+};
+
+async function fixRepo() {
+  return makeRepo({
+    branch: WORKER_BRANCH,
+    files: {
+      'shared.txt': 'base\n',
+      [`.baton/builds/${BUILD}/workers/W1.1.md`]: briefFile(),
+      [completionPath(BUILD, 'W1.1')]: JSON.stringify(PREVIOUS),
+      '.baton/skills/fix.md': 'FIX-SKILL\n',
+    },
+  });
+}
+
+const submit = toolUse('submit_completion', {
+  status: 'complete',
+  summary: 'Answered the feedback.',
+});
+
+afterEach(removeTempDirs);
+
+describe('runAgent fix', () => {
+  it.each([
+    [
+      'review-901',
+      {
+        'GET /repos/octo/demo/pulls/5/reviews/901': {
+          id: 901,
+          body: 'Please add tests. REVIEW-SENTINEL',
+          state: 'CHANGES_REQUESTED',
+          user: { login: 'baton[bot]' },
+        },
+        'GET /repos/octo/demo/pulls/5/reviews/901/comments': [
+          { path: 'shared.txt', line: 1, body: 'INLINE-SENTINEL' },
+        ],
+      },
+      ['REVIEW-SENTINEL', '`shared.txt:1`: INLINE-SENTINEL'],
+    ],
+    [
+      'comment-333',
+      {
+        'GET /repos/octo/demo/issues/comments/333': {
+          id: 333,
+          body: '/retry W1.1 use a Map. RETRY-SENTINEL',
+          user: { login: 'maria' },
+        },
+      },
+      ['RETRY-SENTINEL', '@maria'],
+    ],
+    [
+      `checks-${SHA}`,
+      {
+        [`GET /repos/octo/demo/commits/${SHA}/check-runs`]: {
+          check_runs: [
+            {
+              name: 'test',
+              status: 'completed',
+              conclusion: 'failure',
+              output: { title: '2 failed', summary: 'CHECK-SENTINEL' },
+            },
+            {
+              name: 'lint',
+              status: 'completed',
+              conclusion: 'success',
+              output: { title: 'ok', summary: 'LINT-PASSED' },
+            },
+          ],
+        },
+      },
+      ['- test: failure (2 failed)', 'CHECK-SENTINEL'],
+    ],
+  ])('answers %s with the feedback read through the API', async (trigger, routes, expected) => {
+    const { root } = await fixRepo();
+    const out = await makeTempDir();
+    const github = await startFakeGitHub(routes);
+    const model = await startFakeAnthropic({ respond: scripted([reply(submit)]) });
+    try {
+      const env = makeEnv({
+        BATON_ROLE: 'fix',
+        BATON_WORKER: 'W1.1',
+        BATON_PR: '5',
+        BATON_TRIGGER: trigger,
+        GITHUB_WORKSPACE: root,
+        BATON_OUT: out,
+        ANTHROPIC_BASE_URL: model.url,
+        GITHUB_API_URL: github.url,
+      });
+      await runAgent(env, quiet);
+      const prompt = promptOf(model.requests[0]!);
+      for (const text of expected) expect(prompt).toContain(text);
+      expect(prompt).not.toContain('LINT-PASSED');
+      expect(prompt).toContain('pull request #5');
+      expect(prompt).toContain('.baton/skills/fix.md');
+      expect((await readResult(out)).status).toBe('complete');
+    } finally {
+      await Promise.all([model.close(), github.close()]);
+    }
+  });
+
+  it('updates the completion, whose usage adds this session to the earlier ones', async () => {
+    const { root, base } = await fixRepo();
+    const out = await makeTempDir();
+    const github = await startFakeGitHub({
+      'GET /repos/octo/demo/pulls/5/reviews/901': {
+        id: 901,
+        body: 'Fix shared.txt.',
+        state: 'CHANGES_REQUESTED',
+        user: null,
+      },
+      'GET /repos/octo/demo/pulls/5/reviews/901/comments': [],
+    });
+    const model = await startFakeAnthropic({
+      respond: scripted([
+        reply(
+          toolUse('str_replace_based_edit_tool', {
+            command: 'str_replace',
+            path: 'shared.txt',
+            old_str: 'base',
+            new_str: 'fixed',
+          }),
+        ),
+        reply(submit),
+      ]),
+    });
+    try {
+      const env = makeEnv({
+        BATON_ROLE: 'fix',
+        BATON_WORKER: 'W1.1',
+        BATON_PR: '5',
+        BATON_TRIGGER: 'review-901',
+        GITHUB_WORKSPACE: root,
+        BATON_OUT: out,
+        ANTHROPIC_BASE_URL: model.url,
+        GITHUB_API_URL: github.url,
+      });
+      await runAgent(env, quiet);
+      const result = await readResult(out);
+      expect(result).toMatchObject({
+        role: 'fix',
+        status: 'complete',
+        pr: 5,
+        branch: WORKER_BRANCH,
+        base,
+      });
+      expect(result.usage.turns).toBe(2);
+      expect(result.completion?.usage.turns).toBe(7);
+      expect(result.completion?.usage.cost_usd).toBeGreaterThanOrEqual(1);
+      expect(result.completion?.summary).toBe('Answered the feedback.');
+      expect(gitIn(root, 'show', 'HEAD:shared.txt')).toBe('fixed');
+      expect(JSON.parse(gitIn(root, 'show', `HEAD:${completionPath(BUILD, 'W1.1')}`))).toEqual(
+        result.completion,
+      );
+    } finally {
+      await Promise.all([model.close(), github.close()]);
+    }
+  });
+
+  describe('conflict with the build branch', () => {
+    async function conflictRepo() {
+      const { root, base } = await fixRepo();
+      const origin = await makeTempDir('baton-origin-');
+      gitIn(origin, 'init', '-q', '--bare');
+      gitIn(root, 'remote', 'add', 'origin', origin);
+      gitIn(root, 'checkout', '-q', '-b', INTEGRATION, base);
+      await writeFiles(root, { 'shared.txt': 'integration\n' });
+      gitIn(root, 'commit', '-q', '-am', 'integration change');
+      const integrationHead = gitIn(root, 'rev-parse', 'HEAD');
+      gitIn(root, 'push', '-q', 'origin', INTEGRATION);
+      gitIn(root, 'checkout', '-q', WORKER_BRANCH);
+      gitIn(root, 'branch', '-q', '-D', INTEGRATION);
+      await writeFiles(root, { 'shared.txt': 'worker\n' });
+      gitIn(root, 'commit', '-q', '-am', 'worker change');
+      return { root, integrationHead, workerHead: gitIn(root, 'rev-parse', 'HEAD') };
+    }
+
+    it('merges the build branch and commits the merge the model resolved', async () => {
+      const { root, integrationHead, workerHead } = await conflictRepo();
+      const out = await makeTempDir();
+      const model = await startFakeAnthropic({
+        respond: scripted([
+          reply(
+            toolUse('str_replace_based_edit_tool', {
+              command: 'create',
+              path: 'shared.txt',
+              file_text: 'worker and integration\n',
+            }),
+          ),
+          reply(submit),
+        ]),
+      });
+      try {
+        const env = makeEnv({
+          BATON_ROLE: 'fix',
+          BATON_WORKER: 'W1.1',
+          BATON_PR: '5',
+          BATON_TRIGGER: `conflict-${integrationHead}`,
+          GITHUB_WORKSPACE: root,
+          BATON_OUT: out,
+          ANTHROPIC_BASE_URL: model.url,
+        });
+        await runAgent(env, quiet);
+        const result = await readResult(out);
+        expect(result.status).toBe('complete');
+        expect(result.base).toBe(workerHead);
+        expect(gitIn(root, 'rev-list', '--parents', '-n', '1', 'HEAD').split(' ').slice(1)).toEqual(
+          [workerHead, integrationHead],
+        );
+        expect(await readFile(path.join(root, 'shared.txt'), 'utf8')).toBe(
+          'worker and integration\n',
+        );
+        expect(promptOf(model.requests[0]!)).toContain('- `shared.txt`');
+        expect(gitIn(root, 'bundle', 'list-heads', path.join(out, 'commits.bundle'))).toContain(
+          result.head,
+        );
+        gitIn(root, 'bundle', 'verify', '-q', path.join(out, 'commits.bundle'));
+      } finally {
+        await model.close();
+      }
+    });
+
+    it('fails when conflict markers remain after the session', async () => {
+      const { root, integrationHead } = await conflictRepo();
+      const out = await makeTempDir();
+      const model = await startFakeAnthropic({ respond: scripted([reply(submit)]) });
+      try {
+        const env = makeEnv({
+          BATON_ROLE: 'fix',
+          BATON_WORKER: 'W1.1',
+          BATON_PR: '5',
+          BATON_TRIGGER: `conflict-${integrationHead}`,
+          GITHUB_WORKSPACE: root,
+          BATON_OUT: out,
+          ANTHROPIC_BASE_URL: model.url,
+        });
+        await runAgent(env, quiet);
+        const result = await readResult(out);
+        expect(result.status).toBe('failed');
+        expect(result.reason).toBe('conflict markers remain in shared.txt');
+      } finally {
+        await model.close();
+      }
+    });
+  });
+});

@@ -1,0 +1,152 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseSessionEnv, type SessionEnv } from '../../src/session/env.js';
+import { RESULT_FILE, SessionResult } from '../../src/session/result.js';
+
+/** Shared support of the agent tests: real git repositories, a fake GitHub, session envs. */
+
+const IDENTITY = {
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 'test@example.com',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 'test@example.com',
+};
+
+export function gitIn(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd,
+    env: { ...process.env, ...IDENTITY },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
+}
+
+const cleanups: string[] = [];
+
+export async function makeTempDir(prefix = 'baton-test-'): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  cleanups.push(dir);
+  return dir;
+}
+
+/** Removes every folder made by makeTempDir; call in afterEach. */
+export async function removeTempDirs(): Promise<void> {
+  await Promise.all(cleanups.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+}
+
+export async function writeFiles(root: string, files: Record<string, string>): Promise<void> {
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(root, name)), { recursive: true });
+    await writeFile(path.join(root, name), text);
+  }
+}
+
+/** A repository with one commit of `files`, checked out on `branch`; answers its path and head. */
+export async function makeRepo({
+  files = { 'README.md': '# demo\n' },
+  branch = 'main',
+}: {
+  files?: Record<string, string>;
+  branch?: string;
+} = {}): Promise<{ root: string; base: string }> {
+  const root = await makeTempDir('baton-repo-');
+  gitIn(root, 'init', '-q', '-b', branch);
+  await writeFiles(root, files);
+  gitIn(root, 'add', '-A');
+  gitIn(root, 'commit', '-q', '-m', 'initial');
+  return { root, base: gitIn(root, 'rev-parse', 'HEAD') };
+}
+
+export const BUILD = '12-add-greeting';
+export const REPOSITORY = 'octo/demo';
+export const API_KEY = 'sk-ant-test-key-0123456789';
+
+/** A checked session env; `overrides` win. */
+export function makeEnv(overrides: Record<string, string | undefined>): SessionEnv {
+  const parsed = parseSessionEnv({
+    BATON_ROLE: 'work',
+    BATON_BUILD: BUILD,
+    BATON_OUT: '/nonexistent',
+    GITHUB_REPOSITORY: REPOSITORY,
+    GITHUB_WORKSPACE: '/nonexistent',
+    GITHUB_TOKEN: 'ghs_readonlytoken0123456789',
+    ANTHROPIC_API_KEY: API_KEY,
+    ...overrides,
+  });
+  if (!parsed.ok) throw new Error(parsed.problems.join('; '));
+  return parsed.env;
+}
+
+export async function readResult(out: string): Promise<SessionResult> {
+  return SessionResult.parse(JSON.parse(await readFile(path.join(out, RESULT_FILE), 'utf8')));
+}
+
+/** A brief file with front matter; `sentinel` marks its body so tests can tell whether it was inlined. */
+export function briefFile({
+  worker = 'W1.1',
+  dependsOn = [] as string[],
+  complexity = 'normal',
+  sentinel = 'BRIEF-BODY-SENTINEL',
+} = {}): string {
+  return [
+    '---',
+    `worker_id: ${worker}`,
+    'title: Add a greeting',
+    `wave: ${Number(worker.slice(1, worker.indexOf('.')))}`,
+    `depends_on: [${dependsOn.join(', ')}]`,
+    `complexity: ${complexity}`,
+    '---',
+    '',
+    `## Mission\n\nAdd a greeting. ${sentinel}\n\n## Success criteria\n\n- [ ] greeting.txt exists\n`,
+  ].join('\n');
+}
+
+export interface FakeGitHub {
+  url: string;
+  /** `GET <path>` of every request, query left out. */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+/** A tiny GitHub REST API: `routes` maps `GET /repos/...` (without query) to a JSON body or a status. */
+export async function startFakeGitHub(routes: Record<string, unknown>): Promise<FakeGitHub> {
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    const key = `${req.method} ${new URL(req.url ?? '/', 'http://x').pathname}`;
+    requests.push(key);
+    const body = routes[key];
+    if (body === undefined || (typeof body === 'object' && body !== null && 'status' in body)) {
+      const status = (body as { status?: number } | undefined)?.status ?? 404;
+      res.writeHead(status, { 'content-type': 'application/json' }).end('{"message":"Not Found"}');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Everything a request carried, as text: for "this never reached the model" checks. */
+export function requestText(request: { body: unknown }): string {
+  return JSON.stringify(request.body);
+}
+
+/** The first user message of a request: the session's prompt. */
+export function promptOf(request: { body: { messages: { content: unknown }[] } }): string {
+  return JSON.stringify(request.body.messages[0]?.content);
+}
+
+export const quiet = { log: () => {} };

@@ -1,0 +1,232 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  type FakeReply,
+  overloaded,
+  type Respond,
+  reply,
+  serverError,
+  startFakeAnthropic,
+  text,
+  toolUse,
+} from '../../sim/fake-anthropic.js';
+import { completionPath } from '../../src/core/ids.js';
+import type { RunAgentOptions } from '../../src/session/agent/run-agent.js';
+import { runAgent } from '../../src/session/agent/run-agent.js';
+import {
+  BUILD,
+  briefFile,
+  gitIn,
+  makeEnv,
+  makeRepo,
+  makeTempDir,
+  quiet,
+  readResult,
+  removeTempDirs,
+  startFakeGitHub,
+} from './agent-fixtures.js';
+
+const submit = reply(toolUse('submit_completion', { status: 'complete', summary: 'Done.' }));
+const busy = () => reply(toolUse('bash', { command: 'true' }));
+
+/** Runs a work session against a scripted model; answers the result and the model's requests. */
+async function runWork({
+  respond,
+  config = '',
+  options = {},
+  env = {},
+}: {
+  respond: Respond;
+  config?: string;
+  options?: RunAgentOptions;
+  env?: Record<string, string | undefined>;
+}) {
+  const { root, base } = await makeRepo({
+    branch: `baton/${BUILD}/W1.1`,
+    files: {
+      [`.baton/builds/${BUILD}/workers/W1.1.md`]: briefFile(),
+      ...(config ? { '.github/baton.yml': config } : {}),
+    },
+  });
+  const out = await makeTempDir();
+  const model = await startFakeAnthropic({ respond });
+  try {
+    const code = await runAgent(
+      makeEnv({
+        BATON_WORKER: 'W1.1',
+        GITHUB_WORKSPACE: root,
+        BATON_OUT: out,
+        ANTHROPIC_BASE_URL: model.url,
+        ...env,
+      }),
+      { ...quiet, ...options },
+    );
+    return { code, result: await readResult(out), requests: model.requests, root, base, out };
+  } finally {
+    await model.close();
+  }
+}
+
+afterEach(removeTempDirs);
+
+describe('runAgent limits', () => {
+  it('stops at session.maxTurns, and still commits a failed completion with the usage', async () => {
+    const { code, result, root, base } = await runWork({
+      respond: busy,
+      config: 'session:\n  maxTurns: 2\n',
+    });
+    expect(code).toBe(0);
+    expect(result.status).toBe('failed');
+    expect(result.reason).toContain('reached session.maxTurns (2)');
+    expect(result.usage.turns).toBe(2);
+    expect(result.usage.input_tokens).toBeGreaterThan(0);
+    expect(result.completion).toMatchObject({ status: 'failed', usage: { turns: 2 } });
+    expect(gitIn(root, 'rev-parse', 'HEAD~1')).toBe(base);
+    expect(JSON.parse(gitIn(root, 'show', `HEAD:${completionPath(BUILD, 'W1.1')}`)).status).toBe(
+      'failed',
+    );
+  });
+
+  it.each([
+    ['529 overloaded', overloaded(), '(529): overloaded_error: Overloaded'],
+    ['500 server error', serverError(), '(500): api_error: Internal server error'],
+  ])(
+    'fails with the reason when the model answers %s after the retries',
+    async (_name, error, expected) => {
+      const { code, result, requests } = await runWork({ respond: () => error });
+      expect(code).toBe(0);
+      expect(requests).toHaveLength(3);
+      expect(result.status).toBe('failed');
+      expect(result.reason).toContain(`the model request failed after retries ${expected}`);
+      expect(result.usage.turns).toBe(0);
+    },
+  );
+
+  it('goes on when a retry succeeds', async () => {
+    const replies: FakeReply[] = [overloaded(), overloaded(), submit];
+    const { result, requests } = await runWork({ respond: (_r, i) => replies[i] ?? submit });
+    expect(requests).toHaveLength(3);
+    expect(result.status).toBe('complete');
+    expect(result.usage.turns).toBe(1);
+  });
+
+  it('stops when the token budget is spent', async () => {
+    const { result } = await runWork({ respond: busy, options: { limits: { maxTokens: 10 } } });
+    expect(result.status).toBe('failed');
+    expect(result.reason).toMatch(/used \d+ tokens, the session's budget is 10/);
+    expect(result.usage.turns).toBe(1);
+  });
+
+  it('stops when budget.maxUsd is spent', async () => {
+    const expensive = () => ({
+      message: {
+        content: [toolUse('bash', { command: 'true' })],
+        usage: { output_tokens: 1_000_000 },
+      },
+    });
+    const { result } = await runWork({ respond: expensive, config: 'budget:\n  maxUsd: 1\n' });
+    expect(result.status).toBe('failed');
+    expect(result.reason).toContain('spent $15.00, the budget.maxUsd of $1');
+    expect(result.usage.cost_usd).toBeGreaterThanOrEqual(15);
+  });
+
+  it('stops at the deadline that session.timeoutMinutes sets, less a margin', async () => {
+    let clock = 0;
+    const now = () => {
+      clock += 60_000;
+      return clock;
+    };
+    const { result } = await runWork({
+      respond: busy,
+      config: 'session:\n  timeoutMinutes: 5\n',
+      options: { now },
+    });
+    expect(result.status).toBe('failed');
+    expect(result.reason).toContain('ran out of time');
+    expect(result.usage.seconds).toBeGreaterThan(0);
+  });
+
+  it('reminds a model that stops without submitting, then fails', async () => {
+    const { result, requests } = await runWork({
+      respond: () => reply(text('All done, I think.')),
+    });
+    expect(requests).toHaveLength(3);
+    expect(JSON.stringify(requests[1]?.body.messages.at(-1))).toContain(
+      'You stopped without calling submit_completion',
+    );
+    expect(result.status).toBe('failed');
+    expect(result.reason).toContain('the model stopped without calling submit_completion');
+  });
+
+  it('keeps the history valid when the model answers with nothing', async () => {
+    const replies: FakeReply[] = [reply(), submit];
+    const { result, requests } = await runWork({ respond: (_r, i) => replies[i] ?? submit });
+    expect(result.status).toBe('complete');
+    expect(JSON.stringify(requests[1]?.body.messages[1])).toContain('(no reply)');
+  });
+
+  it('prices an unknown model at 0 and says so in the reason', async () => {
+    const { result } = await runWork({
+      respond: () => submit,
+      config: 'models:\n  normal: mystery-model-1\n',
+    });
+    expect(result.status).toBe('complete');
+    expect(result.usage.cost_usd).toBe(0);
+    expect(result.reason).toContain('cost_usd counts 0 for mystery-model-1');
+  });
+
+  it('fails without calling the model when ANTHROPIC_API_KEY is missing', async () => {
+    const { result, requests } = await runWork({
+      respond: () => submit,
+      env: { ANTHROPIC_API_KEY: undefined },
+    });
+    expect(requests).toHaveLength(0);
+    expect(result.status).toBe('failed');
+    expect(result.reason).toContain('ANTHROPIC_API_KEY is not set');
+  });
+
+  it('turns an exception into a failed result', async () => {
+    const { root } = await makeRepo({ branch: `baton/${BUILD}/integration` });
+    const out = await makeTempDir();
+    const github = await startFakeGitHub({ 'GET /repos/octo/demo/issues/12': { status: 500 } });
+    const model = await startFakeAnthropic({ respond: () => submit });
+    try {
+      const env = makeEnv({
+        BATON_ROLE: 'plan',
+        GITHUB_WORKSPACE: root,
+        BATON_OUT: out,
+        ANTHROPIC_BASE_URL: model.url,
+        GITHUB_API_URL: github.url,
+      });
+      expect(await runAgent(env, quiet)).toBe(0);
+      const result = await readResult(out);
+      expect(result).toMatchObject({ role: 'plan', status: 'failed', head: null, worker: null });
+      expect(result.reason).toContain('GitHubReadError: GET /issues/12 answered 500');
+      expect(result.usage).toMatchObject({ turns: 0, cost_usd: 0 });
+    } finally {
+      await Promise.all([model.close(), github.close()]);
+    }
+  });
+
+  it('answers a research session with a clear failure', async () => {
+    const { result } = await runWork({
+      respond: () => submit,
+      env: { BATON_ROLE: 'research', BATON_WORKER: undefined },
+    });
+    expect(result).toMatchObject({ role: 'research', status: 'failed' });
+    expect(result.reason).toContain('the research role is not supported yet');
+  });
+
+  it('exits 1 when the result cannot be written', async () => {
+    const { root } = await makeRepo();
+    const blocker = path.join(await makeTempDir(), 'a-file');
+    await writeFile(blocker, '');
+    const env = makeEnv({
+      BATON_ROLE: 'research',
+      GITHUB_WORKSPACE: root,
+      BATON_OUT: path.join(blocker, 'out'),
+    });
+    expect(await runAgent(env, quiet)).toBe(1);
+  });
+});

@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { parseBrief } from '../../src/core/brief.js';
+import type { Plan } from '../../src/core/plan.js';
+import { renderBriefFile, renderPlanMarkdown } from '../../src/session/agent/plan-files.js';
+import {
+  checkPlanSubmission,
+  type PlanSubmission,
+} from '../../src/session/agent/plan-submission.js';
+
+const BODY = '## Mission\n\nDo it.\n\n## Success criteria\n\n- [ ] done\n';
+
+function submission(
+  workers: { id: string; depends_on?: string[]; brief?: string; title?: string }[],
+): PlanSubmission {
+  return {
+    title: 'Build',
+    summary: 'Summary.',
+    workers: workers.map((w) => ({
+      title: `Task ${w.id}`,
+      depends_on: [],
+      complexity: 'normal',
+      brief: BODY,
+      ...w,
+    })),
+  };
+}
+
+describe('checkPlanSubmission', () => {
+  it('accepts a valid plan, sorted by worker id, with a parsable brief per worker', () => {
+    const checked = checkPlanSubmission(
+      submission([{ id: 'W2.1', depends_on: ['W1.1'] }, { id: 'W1.1' }]),
+      { build: '7-x', issue: 7 },
+    );
+    expect(checked.ok).toBe(true);
+    if (!checked.ok) return;
+    expect(checked.value.plan.workers.map((w) => w.id)).toEqual(['W1.1', 'W2.1']);
+    expect([...checked.value.briefs.values()].every((text) => parseBrief(text).ok)).toBe(true);
+  });
+
+  it.each([
+    [
+      'more than 60 workers',
+      submission(Array.from({ length: 61 }, (_, i) => ({ id: `W1.${i + 1}` }))),
+      'more than the 60 allowed',
+    ],
+    ['a duplicate id', submission([{ id: 'W1.1' }, { id: 'W1.1' }]), 'W1.1 is the id of 2 workers'],
+    [
+      'a dependency on the same wave',
+      submission([{ id: 'W1.1' }, { id: 'W1.2', depends_on: ['W1.1'] }]),
+      'a worker may depend only on earlier waves',
+    ],
+    [
+      'a dependency on itself',
+      submission([{ id: 'W1.1', depends_on: ['W1.1'] }]),
+      'W1.1 depends on itself',
+    ],
+    [
+      'an unknown dependency',
+      submission([{ id: 'W1.1' }, { id: 'W2.1', depends_on: ['W1.5'] }]),
+      'not in the plan',
+    ],
+    [
+      'a brief over 32 KB',
+      submission([{ id: 'W1.1', brief: `${BODY}${'x'.repeat(33 * 1024)}` }]),
+      'more than the 32768 allowed',
+    ],
+    [
+      'a brief without checkboxes',
+      submission([{ id: 'W1.1', brief: '## Mission\n\nDo it.' }]),
+      'no success criteria',
+    ],
+    [
+      'a title too long for the plan',
+      submission([{ id: 'W1.1', title: 'x'.repeat(121) }]),
+      'plan.json workers[0].title (worker W1.1)',
+    ],
+  ])('refuses %s', (_name, input, problem) => {
+    const checked = checkPlanSubmission(input, { build: '7-x', issue: 7 });
+    expect(checked.ok).toBe(false);
+    expect(!checked.ok && checked.problems.join('\n')).toContain(problem);
+  });
+});
+
+describe('renderBriefFile', () => {
+  it('writes front matter the brief parser reads back, quoting titles that need it', () => {
+    const text = renderBriefFile(
+      {
+        id: 'W2.3',
+        title: 'Fix: "quotes" # and colons',
+        depends_on: ['W1.1', 'W1.2'],
+        complexity: 'complex',
+      },
+      BODY,
+    );
+    const parsed = parseBrief(text);
+    expect(parsed.ok && parsed.frontMatter).toEqual({
+      worker_id: 'W2.3',
+      title: 'Fix: "quotes" # and colons',
+      wave: 2,
+      depends_on: ['W1.1', 'W1.2'],
+      complexity: 'complex',
+    });
+  });
+});
+
+describe('renderPlanMarkdown', () => {
+  it('draws waves, workers, dependencies and links to the briefs', () => {
+    const plan: Plan = {
+      version: 1,
+      build: '7-greeting',
+      issue: 7,
+      title: 'Greeting',
+      summary: 'Text first, then the command.',
+      workers: [
+        { id: 'W1.1', title: 'Add the text | with a pipe', depends_on: [], complexity: 'easy' },
+        { id: 'W2.1', title: 'Add the command', depends_on: ['W1.1'], complexity: 'normal' },
+      ],
+    };
+    expect(renderPlanMarkdown(plan)).toMatchInlineSnapshot(`
+      "# Plan: Greeting
+
+      Build \`7-greeting\` for #7: 2 workers in 2 waves.
+
+      Text first, then the command.
+
+      ## Wave 1
+
+      | Worker | Title | Depends on | Complexity | Brief |
+      | --- | --- | --- | --- | --- |
+      | W1.1 | Add the text \\| with a pipe | — | easy | [workers/W1.1.md](workers/W1.1.md) |
+
+      ## Wave 2
+
+      | Worker | Title | Depends on | Complexity | Brief |
+      | --- | --- | --- | --- | --- |
+      | W2.1 | Add the command | W1.1 | normal | [workers/W2.1.md](workers/W2.1.md) |
+
+      ## Dependencies
+
+      \`\`\`mermaid
+      graph LR
+        W1_1["W1.1"]
+        W2_1["W2.1"]
+        W1_1 --> W2_1
+      \`\`\`
+      "
+    `);
+  });
+});

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { costOf } from '../../src/session/agent/pricing.js';
+import {
+  addUsage,
+  createUsageMeter,
+  describeUnpriced,
+  recordResponse,
+  toUsage,
+} from '../../src/session/agent/usage-meter.js';
+
+const tokens = (input: number, output: number, read = 0, write = 0) => ({
+  input_tokens: input,
+  output_tokens: output,
+  cache_read_input_tokens: read,
+  cache_creation_input_tokens: write,
+});
+
+describe('costOf', () => {
+  it.each([
+    ['claude-opus-5-5', tokens(1e6, 0), 5],
+    ['claude-opus-5-5', tokens(0, 1e6), 25],
+    ['claude-sonnet-5-5', tokens(1e6, 1e6), 18],
+    ['claude-haiku-5-5', tokens(1e6, 1e6), 6],
+    ['claude-sonnet-5-5', tokens(0, 0, 1e6), 0.3],
+    ['claude-sonnet-5-5', tokens(0, 0, 0, 1e6), 3.75],
+    ['Claude-Opus-Latest', tokens(2e6, 0), 10],
+  ])('%s costs what its family lists: %j → $%d', (model, counts, usd) => {
+    expect(costOf(model, counts)).toBeCloseTo(usd, 9);
+  });
+
+  it('has no price for a model of no known family', () => {
+    expect(costOf('gpt-something', tokens(1e6, 1e6))).toBeNull();
+  });
+});
+
+describe('usage meter', () => {
+  it('sums responses and notes models without a price', () => {
+    const meter = createUsageMeter();
+    recordResponse(meter, 'claude-haiku-5-5', {
+      input_tokens: 1000,
+      output_tokens: 100,
+      cache_read_input_tokens: null,
+    });
+    recordResponse(meter, 'mystery', {
+      input_tokens: 10,
+      output_tokens: 1,
+      cache_creation_input_tokens: 5,
+    });
+    expect(toUsage(meter, 12.34)).toEqual({
+      input_tokens: 1010,
+      output_tokens: 101,
+      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: 5,
+      cost_usd: 0.0015,
+      turns: 2,
+      seconds: 12.3,
+    });
+    expect(describeUnpriced(meter)).toContain('cost_usd counts 0 for mystery');
+  });
+
+  it('adds usages field by field', () => {
+    const a = { ...tokens(1, 2, 3, 4), cost_usd: 0.1, turns: 1, seconds: 1.5 };
+    expect(addUsage(a, a)).toEqual({ ...tokens(2, 4, 6, 8), cost_usd: 0.2, turns: 2, seconds: 3 });
+  });
+});

@@ -1,0 +1,157 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  lastToolResults,
+  reply,
+  scripted,
+  startFakeAnthropic,
+  toolUse,
+} from '../../sim/fake-anthropic.js';
+import { runAgent } from '../../src/session/agent/run-agent.js';
+import {
+  BUILD,
+  briefFile,
+  gitIn,
+  makeEnv,
+  makeRepo,
+  makeTempDir,
+  promptOf,
+  quiet,
+  readResult,
+  removeTempDirs,
+  startFakeGitHub,
+} from './agent-fixtures.js';
+
+const HEAD = 'a'.repeat(40);
+const PATCH = '@@ -1,3 +1,4 @@\n line1\n-old2\n+new2\n+new3\n line3';
+
+async function reviewSetup() {
+  const { root, base } = await makeRepo({
+    branch: `baton/${BUILD}/W1.1`,
+    files: {
+      'src/hello.ts': 'line1\nnew2\nnew3\nline3\n',
+      [`.baton/builds/${BUILD}/workers/W1.1.md`]: briefFile(),
+      '.baton/skills/review.md': 'REVIEW-SKILL-SENTINEL\n',
+    },
+  });
+  const out = await makeTempDir();
+  const github = await startFakeGitHub({
+    'GET /repos/octo/demo/pulls/5': {
+      number: 5,
+      title: 'W1.1',
+      head: { sha: HEAD, ref: `baton/${BUILD}/W1.1` },
+      base: { ref: `baton/${BUILD}/integration` },
+    },
+    'GET /repos/octo/demo/pulls/5/files': [
+      { filename: 'src/hello.ts', status: 'modified', additions: 2, deletions: 1, patch: PATCH },
+      { filename: 'logo.png', status: 'added', additions: 0, deletions: 0 },
+    ],
+  });
+  return { root, base, out, github };
+}
+
+afterEach(removeTempDirs);
+
+describe('runAgent review', () => {
+  it('keeps inline comments that lie in the diff and moves the others into the body', async () => {
+    const { root, base, out, github } = await reviewSetup();
+    const model = await startFakeAnthropic({
+      respond: scripted([
+        reply(
+          toolUse('get_diff', { path: 'src/hello.ts' }),
+          toolUse('read_file', { path: 'src/hello.ts' }),
+        ),
+        reply(
+          toolUse('submit_review', {
+            verdict: 'changes-requested',
+            body: 'Close, but new3 needs a test.',
+            comments: [
+              { path: 'src/hello.ts', line: 3, body: 'Add a test for new3.' },
+              { path: 'src/hello.ts', line: 2, side: 'LEFT', body: 'Why was old2 dropped?' },
+              { path: 'src/hello.ts', line: 40, body: 'This line is not in the diff.' },
+              { path: 'docs/other.md', line: 1, body: 'This file is not in the diff.' },
+            ],
+          }),
+        ),
+      ]),
+    });
+    try {
+      const env = makeEnv({
+        BATON_ROLE: 'review',
+        BATON_WORKER: 'W1.1',
+        BATON_PR: '5',
+        GITHUB_WORKSPACE: root,
+        BATON_OUT: out,
+        ANTHROPIC_BASE_URL: model.url,
+        GITHUB_API_URL: github.url,
+      });
+      expect(await runAgent(env, quiet)).toBe(0);
+      const result = await readResult(out);
+      expect(result).toMatchObject({
+        role: 'review',
+        status: 'complete',
+        pr: 5,
+        head: null,
+        branch: null,
+        base,
+      });
+      expect(result.review?.verdict).toBe('changes-requested');
+      expect(result.review?.commit_sha).toBe(HEAD);
+      expect(result.review?.comments).toEqual([
+        { path: 'src/hello.ts', line: 3, side: 'RIGHT', body: 'Add a test for new3.' },
+        { path: 'src/hello.ts', line: 2, side: 'LEFT', body: 'Why was old2 dropped?' },
+      ]);
+      expect(result.review?.body).toContain('Close, but new3 needs a test.');
+      expect(result.review?.body).toContain('### Findings outside the diff');
+      expect(result.review?.body).toContain('`src/hello.ts:40`: This line is not in the diff.');
+      expect(result.review?.body).toContain('`docs/other.md:1`: This file is not in the diff.');
+      expect(lastToolResults(model.requests[1]!)[0]?.content).toBe(PATCH);
+      expect(existsSync(path.join(out, 'commits.bundle'))).toBe(false);
+      expect(gitIn(root, 'rev-parse', 'HEAD')).toBe(base);
+    } finally {
+      await Promise.all([model.close(), github.close()]);
+    }
+  });
+
+  it('lists the changed files, names the brief and the skill by path, and has no shell', async () => {
+    const { root, out, github } = await reviewSetup();
+    const model = await startFakeAnthropic({
+      respond: scripted([reply(toolUse('submit_review', { verdict: 'approve', body: 'Good.' }))]),
+    });
+    try {
+      const env = makeEnv({
+        BATON_ROLE: 'review',
+        BATON_WORKER: 'W1.1',
+        BATON_PR: '5',
+        GITHUB_WORKSPACE: root,
+        BATON_OUT: out,
+        ANTHROPIC_BASE_URL: model.url,
+        GITHUB_API_URL: github.url,
+      });
+      await runAgent(env, quiet);
+      const first = model.requests[0]!;
+      const prompt = promptOf(first);
+      expect(prompt).toContain('`src/hello.ts` (+2 −1)');
+      expect(prompt).toContain(`.baton/builds/${BUILD}/workers/W1.1.md`);
+      expect(prompt).toContain('.baton/skills/review.md');
+      expect(prompt).not.toContain('REVIEW-SKILL-SENTINEL');
+      expect(prompt).not.toContain('+new2');
+      expect(first.body.tools?.map((t) => t.name)).toEqual([
+        'read_file',
+        'list_files',
+        'search',
+        'get_diff',
+        'submit_review',
+      ]);
+      expect((await readResult(out)).review).toEqual({
+        verdict: 'approve',
+        body: 'Good.',
+        comments: [],
+        commit_sha: HEAD,
+      });
+    } finally {
+      await Promise.all([model.close(), github.close()]);
+    }
+  });
+});
