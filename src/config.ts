@@ -42,6 +42,35 @@ export async function loadConfig(
   return { ok: false, problems: lines };
 }
 
+const CONFIG_TTL_MS = 10 * 60_000;
+const configs = new Map<string, { at: number; config: Promise<ParsedConfig> }>();
+
+/**
+ * The config as of a default-branch head: read once per head, and again after
+ * ten minutes (an `_extends` base in another repository may change on its own).
+ * A cache, not state: losing it costs a read.
+ */
+export function loadConfigAt(
+  ctx: RepoRef & { octokit: ProbotOctokit },
+  defaultSha: string,
+  now = Date.now(),
+): Promise<ParsedConfig> {
+  const key = `${ctx.owner}/${ctx.repo}@${defaultSha}`;
+  const hit = configs.get(key);
+  if (hit && now - hit.at < CONFIG_TTL_MS) return hit.config;
+  const config = loadConfig(ctx.octokit, ctx);
+  configs.set(key, { at: now, config });
+  // A failed read is not remembered.
+  config.catch(() => configs.delete(key));
+  if (configs.size > 500) configs.delete(configs.keys().next().value ?? key);
+  return config;
+}
+
+/** Forgets every cached config; tests start from a clean slate. */
+export function clearConfigCache(): void {
+  configs.clear();
+}
+
 /** The label a broken config most likely meant, so a broken file is still reported. */
 export function labelOf(raw: unknown, fallback: string): string {
   if (raw && typeof raw === 'object' && 'label' in raw && typeof raw.label === 'string')

@@ -1,5 +1,6 @@
 import { integrationBranch, parseBatonBranch } from '../core/ids.js';
 import type { BuildSnapshot } from '../core/snapshot.js';
+import { ImmutableCache } from './immutable-cache.js';
 import { readComments } from './read-comments.js';
 import { readBuildRecord } from './read-plan.js';
 import { readPulls } from './read-pulls.js';
@@ -120,20 +121,25 @@ async function readBranchSha(ctx: RepoContext, branch: string): Promise<string> 
   return data.object.sha;
 }
 
-async function containsCommit(
+/** Whether `head` contains `commit`; a pair of shas always gives the same answer. */
+function containsCommit(
   ctx: RepoContext,
   { head, commit }: { head: string; commit: string },
 ): Promise<boolean> {
-  if (head === commit) return true;
-  const { data } = await ctx.octokit.rest.repos.compareCommitsWithBasehead({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    basehead: `${head}...${commit}`,
-    per_page: 1,
+  if (head === commit) return Promise.resolve(true);
+  return containment.get(`${ctx.owner}/${ctx.repo}:${head}...${commit}`, async () => {
+    const { data } = await ctx.octokit.rest.repos.compareCommitsWithBasehead({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      basehead: `${head}...${commit}`,
+      per_page: 1,
+    });
+    // `commit` ahead of `head` means the default branch has commits the build branch lacks.
+    return data.ahead_by === 0;
   });
-  // `commit` ahead of `head` means the default branch has commits the build branch lacks.
-  return data.ahead_by === 0;
 }
+
+const containment = new ImmutableCache<boolean>();
 
 async function readFinalPull(
   ctx: RepoContext,

@@ -82,6 +82,18 @@ describe('a whole build through the app', () => {
     },
   );
 
+  it('ends the same when each round of events arrives at once, as a burst', async () => {
+    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+    const script = { build: BUILD, issue, workers: DIAMOND };
+    gh.events.labeled(issue, 'orchestrate', 'maintainer');
+    await driveBuild({ gh, apps, script, burst: true });
+    gh.addComment({ issue, body: '/approve', user: 'maintainer' });
+    await driveBuild({ gh, apps, script, burst: true });
+
+    expectDelivered(['W1.1', 'W1.2', 'W2.1']);
+    for (const worker of ['W1.1', 'W1.2', 'W2.1']) expect(workRuns(worker)).toHaveLength(1);
+  });
+
   it('ends the same with two app processes sharing the events', async () => {
     apps.push(await startApp({ gh, now }));
     await runBuild({ build: BUILD, issue: 1, workers: DIAMOND }, doubledAndShuffled(7));

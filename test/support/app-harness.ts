@@ -3,6 +3,7 @@ import examples from '@octokit/webhooks-examples';
 import nock from 'nock';
 import { Probot } from 'probot';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { clearConfigCache } from '../../src/config.js';
 import { BuildQueue } from '../../src/github/build-queue.js';
 import { BatonOctokit } from '../../src/github/octokit.js';
 import { clearPermissionCache } from '../../src/github/permissions.js';
@@ -20,6 +21,8 @@ export interface AppHarness {
   errors: unknown[];
   /** Delivers one webhook and waits until the reconciles it queued are done. */
   deliver(name: string, payload: object): Promise<void>;
+  /** Delivers webhooks all at once, as GitHub does in a burst, then waits for the reconciles. */
+  deliverAll(events: { name: string; payload: object }[]): Promise<void>;
   stop(): void;
 }
 
@@ -36,6 +39,7 @@ export async function startApp({
 }): Promise<AppHarness> {
   nock.disableNetConnect();
   clearPermissionCache();
+  clearConfigCache();
   const scope = mountOnNock(gh);
   const errors: unknown[] = [];
   const queue = new BuildQueue((error) => errors.push(error));
@@ -51,9 +55,16 @@ export async function startApp({
     probot,
     errors,
     async deliver(name, payload) {
-      await probot.receive({ id: `delivery-${++delivery}`, name, payload } as Parameters<
-        Probot['receive']
-      >[0]);
+      await this.deliverAll([{ name, payload }]);
+    },
+    async deliverAll(events) {
+      await Promise.all(
+        events.map(({ name, payload }) =>
+          probot.receive({ id: `delivery-${++delivery}`, name, payload } as Parameters<
+            Probot['receive']
+          >[0]),
+        ),
+      );
       await queue.idle();
     },
     stop() {

@@ -213,22 +213,24 @@ export async function driveBuild({
   apps,
   script,
   delivery = inOrder,
+  burst = false,
   maxRounds = 60,
 }: {
   gh: FakeGitHub;
   apps: AppHarness[];
   script: SessionScript;
   delivery?: Delivery;
+  /** Deliver each round's webhooks all at once, as GitHub does, instead of one by one. */
+  burst?: boolean;
   maxRounds?: number;
 }): Promise<void> {
   for (let round = 0; round < maxRounds; round++) {
     const batch = delivery(gh.outbox.splice(0));
     await Promise.all(
       apps.map(async (app, index) => {
-        for (const [i, event] of batch.entries()) {
-          if (apps.length === 1 || i % apps.length === index)
-            await app.deliver(event.name, event.payload);
-        }
+        const share = batch.filter((_, i) => i % apps.length === index);
+        if (burst) await app.deliverAll(share);
+        else for (const event of share) await app.deliver(event.name, event.payload);
       }),
     );
     const ran = runQueuedSessions(gh, script);
