@@ -8,6 +8,24 @@ export function registerGitRoutes(router: Router, gh: FakeGitHub): void {
     .on('GET', '/app', () =>
       json(200, { id: 1, slug: gh.botLogin.replace(/\[bot\]$/, ''), name: 'Baton' }),
     )
+    .on('GET', '/app/installations', () => json(200, [{ id: 1, account: { login: gh.owner } }]))
+    .on('GET', '/app/installations/{installation_id}', () =>
+      json(200, { id: 1, account: { login: gh.owner } }),
+    )
+    .on('GET', '/installation/repositories', () =>
+      json(200, {
+        total_count: 1,
+        repositories: [
+          {
+            id: 1,
+            name: gh.repo,
+            full_name: gh.fullName,
+            default_branch: gh.defaultBranch,
+            owner: { login: gh.owner },
+          },
+        ],
+      }),
+    )
     .on('POST', '/app/installations/{installation_id}/access_tokens', () =>
       json(201, { token: 'ghs_simulated', expires_at: '2099-01-01T00:00:00Z', permissions: {} }),
     )
