@@ -1,12 +1,16 @@
-import { integrationBranch, parseBatonBranch } from '../core/ids.js';
+import { buildDir, integrationBranch, parseBatonBranch } from '../core/ids.js';
 import type { BuildSnapshot } from '../core/snapshot.js';
-import { ImmutableCache } from './immutable-cache.js';
-import { readComments } from './read-comments.js';
-import { readBuildRecord } from './read-plan.js';
+import { BUILD_QUERY, type BuildQueryResult, type GraphComment, loginOf } from './build-query.js';
+import {
+  type CommentList,
+  type CommentSource,
+  collectComments,
+  fetchComments,
+} from './read-comments.js';
 import { readPulls } from './read-pulls.js';
+import { readRecord } from './read-record.js';
 import { readRuns } from './read-runs.js';
 import type { RepoContext } from './types.js';
-import { statusOf } from './types.js';
 
 export interface ObservedBuild {
   snapshot: BuildSnapshot;
@@ -15,151 +19,135 @@ export interface ObservedBuild {
 }
 
 /**
- * One build's truth, read from GitHub (DESIGN §3 "observe"). Independent reads
- * run in parallel; git objects are cached by sha. Nothing here writes.
+ * One build's truth, read from GitHub (DESIGN §3 "observe"): one GraphQL
+ * query for the issue, branches, PRs, record and how far the build branch is
+ * behind the default branch, and one REST listing for the workflow runs.
+ * Nothing here writes.
  */
 export async function observeBuild(
   ctx: RepoContext,
   { build, issue, defaultBranch }: { build: string; issue: number; defaultBranch: string },
 ): Promise<ObservedBuild> {
-  const issueInfo = await readIssue(ctx, issue);
-  const [branches, defaultSha, runsRead, pulls, finalPull] = await Promise.all([
-    readBranches(ctx, build),
-    readBranchSha(ctx, defaultBranch),
-    readRuns(ctx, { build, since: issueInfo.createdAt }),
-    readPulls(ctx, build),
-    readFinalPull(ctx, { build, defaultBranch }),
+  const integration = integrationBranch(build);
+  const { repository } = await ctx.octokit.graphql<BuildQueryResult>(BUILD_QUERY, {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    issue,
+    integration,
+    defaultBranch,
+    refPrefix: `refs/heads/baton/${build}/`,
+    planPath: `${integration}:${buildDir(build)}/plan.json`,
+    workersPath: `${integration}:${buildDir(build)}/workers`,
+    completionsPath: `${integration}:${buildDir(build)}/completions`,
+  });
+  const issueNode = repository.issue;
+  if (!issueNode) throw new Error(`issue #${issue} of ${ctx.owner}/${ctx.repo} is gone`);
+  const branches = branchesOf(build, repository);
+  const defaultSha = repository.defaultRef?.target.oid ?? '';
+  const containsDefault = (repository.integrationRef?.compare?.aheadBy ?? 0) === 0;
+  const [runsRead, pulls] = await Promise.all([
+    readRuns(ctx, { build, since: issueNode.createdAt }),
+    readPulls(ctx, { build, pulls: repository.pullRequests.nodes }),
   ]);
-  const integrationSha = branches.integration;
-  const openPulls = pulls.filter((pull) => pull.state === 'open');
-  const [record, containsDefault, comments] = await Promise.all([
-    integrationSha
-      ? readBuildRecord(ctx, { build, integrationSha })
-      : { plan: { kind: 'missing' } as const, completions: {} },
-    integrationSha
-      ? containsCommit(ctx, { head: integrationSha, commit: defaultSha })
-      : Promise.resolve(true),
-    readComments(ctx, {
-      build,
-      sources: [
-        { number: issue, source: { kind: 'issue' } },
-        ...openPulls.map((pull) => ({
-          number: pull.number,
-          worker: pull.worker,
-          source: { kind: 'pull', number: pull.number, worker: pull.worker } as const,
-        })),
-      ],
-    }),
-  ]);
+  const comments = await collectComments(ctx, {
+    build,
+    lists: await commentLists(ctx, { issue, repository }),
+  });
+  const record = branches.integration
+    ? readRecord({ build, repository })
+    : { plan: { kind: 'missing' as const }, completions: {} };
   const snapshot: BuildSnapshot = {
     build,
     issue: {
-      number: issueInfo.number,
-      title: issueInfo.title,
-      state: issueInfo.state,
-      labels: issueInfo.labels,
-      url: issueInfo.url,
+      number: issue,
+      title: issueNode.title,
+      state: issueNode.state === 'CLOSED' ? 'closed' : 'open',
+      labels: issueNode.labels.nodes.map((label) => label.name),
+      url: issueNode.url,
     },
     repo: { owner: ctx.owner, name: ctx.repo, defaultBranch, defaultSha },
     workflowInstalled: runsRead.installed,
-    integration: integrationSha ? { sha: integrationSha, containsDefault } : null,
+    integration: branches.integration ? { sha: branches.integration, containsDefault } : null,
     plan: record.plan,
     completions: record.completions,
     branches: branches.workers,
     pulls,
     runs: runsRead.installed ? runsRead.runs : [],
     commands: comments.commands,
-    finalPull,
+    finalPull: finalPullOf(repository),
     statusComment: comments.statusComment,
   };
   return { snapshot, duplicateStatusIds: comments.duplicateStatusIds };
 }
 
-async function readIssue(
-  ctx: RepoContext,
-  number: number,
-): Promise<BuildSnapshot['issue'] & { createdAt: string }> {
-  const { data } = await ctx.octokit.rest.issues.get({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    issue_number: number,
-  });
-  return {
-    number,
-    title: data.title,
-    state: data.state === 'closed' ? 'closed' : 'open',
-    labels: data.labels.map((label) => (typeof label === 'string' ? label : (label.name ?? ''))),
-    url: data.html_url,
-    // Runs of the build cannot be older than its issue: this bounds the run listing.
-    createdAt: data.created_at,
-  };
-}
+type Repository = BuildQueryResult['repository'];
 
-async function readBranches(ctx: RepoContext, build: string) {
-  const { data } = await ctx.octokit.rest.git.listMatchingRefs({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    ref: `heads/baton/${build}/`,
-  });
+function branchesOf(build: string, repository: Repository) {
   let integration: string | null = null;
   const workers: Record<string, string> = {};
-  for (const ref of data) {
-    const branch = parseBatonBranch(ref.ref);
-    if (branch?.build !== build) continue;
-    if (branch.kind === 'integration') integration = ref.object.sha;
-    else workers[branch.worker] = ref.object.sha;
+  for (const ref of repository.refs.nodes) {
+    const branch = parseBatonBranch(`baton/${build}/${ref.name}`);
+    if (branch?.kind === 'integration') integration = ref.target.oid;
+    else if (branch?.kind === 'worker') workers[branch.worker] = ref.target.oid;
   }
   return { integration, workers };
 }
 
-async function readBranchSha(ctx: RepoContext, branch: string): Promise<string> {
-  const { data } = await ctx.octokit.rest.git.getRef({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    ref: `heads/${branch}`,
-  });
-  return data.object.sha;
+function finalPullOf(repository: Repository): BuildSnapshot['finalPull'] {
+  const pull = repository.finalPulls.nodes[0];
+  if (!pull) return null;
+  const state = pull.merged ? 'merged' : pull.state === 'OPEN' ? 'open' : 'closed';
+  return { number: pull.number, state, url: pull.url, autoMerge: pull.autoMergeRequest !== null };
 }
 
-/** Whether `head` contains `commit`; a pair of shas always gives the same answer. */
-function containsCommit(
+/**
+ * The issue's and open worker PRs' comments from the query; a conversation
+ * longer than the query's window is read in full over REST, so no command and
+ * no status comment is ever missed.
+ */
+async function commentLists(
   ctx: RepoContext,
-  { head, commit }: { head: string; commit: string },
-): Promise<boolean> {
-  if (head === commit) return Promise.resolve(true);
-  return containment.get(`${ctx.owner}/${ctx.repo}:${head}...${commit}`, async () => {
-    const { data } = await ctx.octokit.rest.repos.compareCommitsWithBasehead({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      basehead: `${head}...${commit}`,
-      per_page: 1,
+  { issue, repository }: { issue: number; repository: Repository },
+): Promise<CommentList[]> {
+  const issueNode = repository.issue;
+  const sources: {
+    source: CommentSource;
+    window: { totalCount: number; nodes: GraphComment[] };
+  }[] = [
+    {
+      source: { number: issue, source: { kind: 'issue' } },
+      window: issueNode?.comments ?? { totalCount: 0, nodes: [] },
+    },
+  ];
+  for (const pull of repository.pullRequests.nodes) {
+    const worker = parseBatonBranch(pull.headRefName);
+    if (pull.state !== 'OPEN' || worker?.kind !== 'worker') continue;
+    sources.push({
+      source: {
+        number: pull.number,
+        worker: worker.worker,
+        source: { kind: 'pull', number: pull.number, worker: worker.worker },
+      },
+      window: pull.comments,
     });
-    // `commit` ahead of `head` means the default branch has commits the build branch lacks.
-    return data.ahead_by === 0;
-  });
-}
-
-const containment = new ImmutableCache<boolean>();
-
-async function readFinalPull(
-  ctx: RepoContext,
-  { build, defaultBranch }: { build: string; defaultBranch: string },
-): Promise<BuildSnapshot['finalPull']> {
-  try {
-    const { data } = await ctx.octokit.rest.pulls.list({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      head: `${ctx.owner}:${integrationBranch(build)}`,
-      base: defaultBranch,
-      state: 'all',
-      per_page: 10,
-    });
-    const pull = data[0];
-    if (!pull) return null;
-    const state = pull.merged_at ? 'merged' : pull.state === 'open' ? 'open' : 'closed';
-    return { number: pull.number, state, url: pull.html_url, autoMerge: Boolean(pull.auto_merge) };
-  } catch (error) {
-    if (statusOf(error) === 404) return null;
-    throw error;
   }
+  const complete = sources.filter(({ window }) => window.totalCount <= window.nodes.length);
+  const partial = sources.filter(({ window }) => window.totalCount > window.nodes.length);
+  const fetched = await fetchComments(
+    ctx,
+    partial.map(({ source }) => source),
+  );
+  return [
+    ...complete.map(({ source, window }) => ({
+      source,
+      comments: window.nodes.map((node) => ({
+        id: node.databaseId,
+        body: node.body,
+        author: loginOf(node.author),
+        isBot: node.author?.__typename === 'Bot',
+        createdAt: node.createdAt,
+      })),
+    })),
+    ...fetched,
+  ];
 }

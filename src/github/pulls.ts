@@ -54,16 +54,19 @@ export async function openFinalPull(
 }
 
 /** Auto-merge exists only in GraphQL. */
+export const ENABLE_AUTO_MERGE = /* GraphQL */ `
+  mutation BatonAutoMerge($id: ID!) {
+    enablePullRequestAutoMerge(input: { pullRequestId: $id }) { clientMutationId }
+  }
+`;
+
 export async function enableAutoMerge(ctx: RepoContext, pull: number): Promise<void> {
   const { data } = await ctx.octokit.rest.pulls.get({
     owner: ctx.owner,
     repo: ctx.repo,
     pull_number: pull,
   });
-  await ctx.octokit.graphql(
-    `mutation($id: ID!) { enablePullRequestAutoMerge(input: { pullRequestId: $id }) { clientMutationId } }`,
-    { id: data.node_id },
-  );
+  await ctx.octokit.graphql(ENABLE_AUTO_MERGE, { id: data.node_id });
 }
 
 export async function closePull(ctx: RepoContext, pull: number): Promise<void> {

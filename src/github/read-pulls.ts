@@ -1,116 +1,95 @@
 import { integrationBranch, parseBatonBranch } from '../core/ids.js';
 import type { ChecksInfo, PullInfo, ReviewInfo } from '../core/snapshot.js';
 import { parseVerdictMarker } from '../core/verdict-marker.js';
+import { type GraphCheckRun, type GraphPull, loginOf } from './build-query.js';
 import { ImmutableCache } from './immutable-cache.js';
 import { REVIEW_CHECK_NAME } from './pulls.js';
 import type { RepoContext } from './types.js';
 
-const closedReviews = new ImmutableCache<ReviewInfo[]>();
-
-/** Check runs that are Baton's own: its review verdict and its session jobs. */
+/** Check runs that are Baton's own: its review verdict and its session jobs (`baton agent`, `baton publish`). */
 function isBatonCheck(name: string): boolean {
   return name.startsWith('baton');
 }
 
-/** The worker pull requests of a build, with reviews, checks and merge state for the open ones. */
-export async function readPulls(ctx: RepoContext, build: string): Promise<PullInfo[]> {
-  const pulls = await ctx.octokit.paginate(ctx.octokit.rest.pulls.list, {
-    owner: ctx.owner,
-    repo: ctx.repo,
-    base: integrationBranch(build),
-    state: 'all',
-    per_page: 100,
-  });
-  const workerPulls = pulls.flatMap((pull) => {
-    const branch = parseBatonBranch(pull.head.ref);
-    const sameRepo = pull.head.repo?.full_name === `${ctx.owner}/${ctx.repo}`;
+/** The worker PRs of a build, as the build query read them. */
+export async function readPulls(
+  ctx: RepoContext,
+  { build, pulls }: { build: string; pulls: GraphPull[] },
+): Promise<PullInfo[]> {
+  const mine = pulls.flatMap((pull) => {
+    const branch = parseBatonBranch(pull.headRefName);
+    const sameRepo = pull.headRepository?.nameWithOwner === `${ctx.owner}/${ctx.repo}`;
     return branch?.kind === 'worker' && branch.build === build && sameRepo
       ? [{ pull, worker: branch.worker }]
       : [];
   });
-  return Promise.all(
-    workerPulls.map(async ({ pull, worker }): Promise<PullInfo> => {
-      const state = pull.merged_at ? 'merged' : pull.state === 'open' ? 'open' : 'closed';
-      const base = {
-        number: pull.number,
-        worker,
-        headSha: pull.head.sha,
-        state,
-        labels: pull.labels.map((label) => label.name),
-        url: pull.html_url,
-        createdAt: pull.created_at,
-      } as const;
-      if (state !== 'open') {
-        // A closed PR's reviews still carry what Baton's reviews cost; they rarely change.
-        const reviews = await closedReviews.get(`${pull.id}@${pull.updated_at}`, () =>
-          readReviews(ctx, pull.number),
-        );
-        return {
-          ...base,
-          mergeState: 'unknown',
-          reviews,
-          checks: { state: 'none', failedRuns: [] },
-        };
-      }
-      const [mergeState, reviews, { checks, reviewCheck }] = await Promise.all([
-        readMergeState(ctx, pull.number),
-        readReviews(ctx, pull.number),
-        readChecks(ctx, pull.head.sha),
-      ]);
-      // Only a head that no review covers can owe its verdict to an earlier head.
-      const covered = reviews.some((review) => review.commitSha === pull.head.sha);
-      const baseMergeOf =
-        covered || reviews.length === 0
-          ? null
-          : await readBaseMergeOf(ctx, { build, sha: pull.head.sha });
-      return { ...base, mergeState, reviews, checks, reviewCheck, baseMergeOf };
-    }),
-  );
+  return Promise.all(mine.map(({ pull, worker }) => toPullInfo(ctx, { build, pull, worker })));
 }
 
-async function readMergeState(ctx: RepoContext, number: number): Promise<PullInfo['mergeState']> {
-  const { data } = await ctx.octokit.rest.pulls.get({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    pull_number: number,
-  });
-  switch (data.mergeable_state) {
-    case 'clean':
-    case 'has_hooks':
+async function toPullInfo(
+  ctx: RepoContext,
+  { build, pull, worker }: { build: string; pull: GraphPull; worker: string },
+): Promise<PullInfo> {
+  const state = pull.merged ? 'merged' : pull.state === 'OPEN' ? 'open' : 'closed';
+  const head = pull.commits.nodes[0]?.commit;
+  const runs = head?.checkSuites.nodes.flatMap((suite) => suite.checkRuns.nodes) ?? [];
+  const review = runs.find((run) => run.name === REVIEW_CHECK_NAME);
+  const open = state === 'open';
+  return {
+    number: pull.number,
+    worker,
+    headSha: pull.headRefOid,
+    state,
+    mergeState: open ? mergeStateOf(pull.mergeStateStatus) : 'unknown',
+    reviews: reviewsOf(ctx, pull),
+    checks: open
+      ? await rollUp(
+          ctx,
+          runs.filter((run) => !isBatonCheck(run.name)),
+        )
+      : { state: 'none', failedRuns: [] },
+    labels: pull.labels.nodes.map((label) => label.name),
+    url: pull.url,
+    createdAt: pull.createdAt,
+    reviewCheck: review
+      ? { sha: pull.headRefOid, verdict: verdictOfCheck(review.conclusion) }
+      : null,
+    baseMergeOf: head ? baseMergeOf(build, head) : null,
+  };
+}
+
+function mergeStateOf(status: string): PullInfo['mergeState'] {
+  switch (status) {
+    case 'CLEAN':
+    case 'HAS_HOOKS':
       return 'clean';
-    case 'behind':
-    case 'dirty':
-    case 'blocked':
-    case 'unstable':
-      return data.mergeable_state;
-    case 'draft':
+    case 'BEHIND':
+    case 'DIRTY':
+    case 'BLOCKED':
+    case 'UNSTABLE':
+      return status.toLowerCase() as PullInfo['mergeState'];
+    case 'DRAFT':
       return 'blocked';
     default:
       return 'unknown';
   }
 }
 
-async function readReviews(ctx: RepoContext, number: number): Promise<ReviewInfo[]> {
-  const reviews = await ctx.octokit.paginate(ctx.octokit.rest.pulls.listReviews, {
-    owner: ctx.owner,
-    repo: ctx.repo,
-    pull_number: number,
-    per_page: 100,
-  });
-  return reviews.flatMap((review): ReviewInfo[] => {
-    const author = review.user?.login ?? '';
+function reviewsOf(ctx: RepoContext, pull: GraphPull): ReviewInfo[] {
+  return pull.reviews.nodes.flatMap((review): ReviewInfo[] => {
+    const author = loginOf(review.author);
     const byBaton = author === ctx.botLogin;
-    const marker = byBaton ? parseVerdictMarker(review.body ?? '') : null;
+    const marker = byBaton ? parseVerdictMarker(review.body) : null;
     const verdict = marker ? marker.verdict : humanVerdict(review.state);
-    if (!verdict || !review.commit_id || (byBaton && !marker)) return [];
+    if (!verdict || !review.commit || (byBaton && !marker)) return [];
     return [
       {
-        id: review.id,
+        id: review.databaseId,
         author,
         byBaton,
         verdict,
-        commitSha: review.commit_id,
-        submittedAt: review.submitted_at ?? '',
+        commitSha: review.commit.oid,
+        submittedAt: review.submittedAt ?? '',
         ...(marker ? { costUsd: marker.costUsd } : {}),
       },
     ];
@@ -124,81 +103,59 @@ function humanVerdict(state: string): ReviewInfo['verdict'] | null {
   return null; // PENDING and DISMISSED reviews do not count.
 }
 
-interface ChecksRead {
-  checks: ChecksInfo;
-  reviewCheck: { sha: string; verdict: ReviewInfo['verdict'] } | null;
-}
-
-async function readChecks(ctx: RepoContext, sha: string): Promise<ChecksRead> {
-  const runs = await ctx.octokit.paginate(ctx.octokit.rest.checks.listForRef, {
-    owner: ctx.owner,
-    repo: ctx.repo,
-    ref: sha,
-    filter: 'latest',
-    per_page: 100,
-  });
-  const review = runs.find((run) => run.name === REVIEW_CHECK_NAME);
-  const reviewCheck = review ? { sha, verdict: verdictOfCheck(review.conclusion) } : null;
-  return {
-    checks: await rollUp(
-      ctx,
-      runs.filter((run) => !isBatonCheck(run.name)),
-    ),
-    reviewCheck,
-  };
-}
-
 function verdictOfCheck(conclusion: string | null): ReviewInfo['verdict'] {
-  if (conclusion === 'success') return 'approve';
-  if (conclusion === 'failure') return 'changes-requested';
+  if (conclusion === 'SUCCESS') return 'approve';
+  if (conclusion === 'FAILURE') return 'changes-requested';
   return 'comment';
 }
 
-async function rollUp(
-  ctx: RepoContext,
-  theirs: { status: string; conclusion: string | null; details_url?: string | null }[],
-): Promise<ChecksInfo> {
+const PASSING = new Set(['SUCCESS', 'NEUTRAL', 'SKIPPED']);
+
+async function rollUp(ctx: RepoContext, theirs: GraphCheckRun[]): Promise<ChecksInfo> {
   if (theirs.length === 0) return { state: 'none', failedRuns: [] };
-  const failed = theirs.filter(
-    (run) => run.conclusion && !['success', 'neutral', 'skipped'].includes(run.conclusion),
-  );
-  if (theirs.some((run) => run.status !== 'completed')) return { state: 'pending', failedRuns: [] };
+  if (theirs.some((run) => run.status !== 'COMPLETED')) return { state: 'pending', failedRuns: [] };
+  const failed = theirs.filter((run) => run.conclusion && !PASSING.has(run.conclusion));
   if (failed.length === 0) return { state: 'success', failedRuns: [] };
-  const runIds = [...new Set(failed.flatMap((run) => actionsRunId(run.details_url)))];
+  // One failed job's link per Actions run: jobs are new in every attempt, so the link names the attempt.
+  const jobs = new Map<number, string>();
+  for (const run of failed) {
+    const id = actionsRunId(run.detailsUrl);
+    if (id !== null && !jobs.has(id)) jobs.set(id, run.detailsUrl ?? '');
+  }
   const failedRuns = await Promise.all(
-    runIds.map(async (id) => {
-      const { data } = await ctx.octokit.rest.actions.getWorkflowRun({
-        owner: ctx.owner,
-        repo: ctx.repo,
-        run_id: id,
-      });
-      return { id, attempt: data.run_attempt ?? 1 };
-    }),
+    [...jobs].map(async ([id, job]) => ({ id, attempt: await runAttempt(ctx, { id, job }) })),
   );
   return { state: 'failure', failedRuns };
+}
+
+/** Which attempt a failed job belongs to never changes. */
+const attempts = new ImmutableCache<number>();
+
+function runAttempt(ctx: RepoContext, { id, job }: { id: number; job: string }): Promise<number> {
+  return attempts.get(`${ctx.owner}/${ctx.repo}:${job}`, async () => {
+    const { data } = await ctx.octokit.rest.actions.getWorkflowRun({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      run_id: id,
+    });
+    return data.run_attempt ?? 1;
+  });
 }
 
 /**
  * A head made by `update-branch` is a merge of the build branch into the
  * earlier head: its first parent is that head. Anything else is new work.
  */
-async function readBaseMergeOf(
-  ctx: RepoContext,
-  { build, sha }: { build: string; sha: string },
-): Promise<string | null> {
-  const { data } = await ctx.octokit.rest.repos.getCommit({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    ref: sha,
-    per_page: 1,
-  });
-  const [first, second] = data.parents;
-  const mergesBuildBranch = data.commit.message.includes(integrationBranch(build));
-  return first && second && mergesBuildBranch ? first.sha : null;
+function baseMergeOf(
+  build: string,
+  head: { message: string; parents: { nodes: { oid: string }[] } },
+): string | null {
+  const [first, second] = head.parents.nodes;
+  return first && second && head.message.includes(integrationBranch(build)) ? first.oid : null;
 }
 
 /** GitHub Actions check runs link to `…/actions/runs/<run id>/job/<job id>`. */
-function actionsRunId(detailsUrl: string | null | undefined): number[] {
+function actionsRunId(detailsUrl: string | null | undefined): number | null {
   const match = /\/actions\/runs\/(\d+)/.exec(detailsUrl ?? '');
-  return match ? [Number(match[1])] : [];
+  return match ? Number(match[1]) : null;
 }

@@ -51,22 +51,19 @@ export async function startApp({
   });
   await probot.load(createBaton({ now, queue, resyncMinutes: 0, serveTokenEndpoint: false }));
   let delivery = 0;
+  async function deliverAll(events: { name: string; payload: object }[]): Promise<void> {
+    await Promise.all(
+      events.map(({ name, payload }) =>
+        probot.receive({ id: `delivery-${++delivery}`, name, payload } as Parameters<Probot['receive']>[0]),
+      ),
+    );
+    await queue.idle();
+  }
   return {
     probot,
     errors,
-    async deliver(name, payload) {
-      await this.deliverAll([{ name, payload }]);
-    },
-    async deliverAll(events) {
-      await Promise.all(
-        events.map(({ name, payload }) =>
-          probot.receive({ id: `delivery-${++delivery}`, name, payload } as Parameters<
-            Probot['receive']
-          >[0]),
-        ),
-      );
-      await queue.idle();
-    },
+    deliver: (name, payload) => deliverAll([{ name, payload }]),
+    deliverAll,
     stop() {
       scope.persist(false);
       nock.cleanAll();

@@ -1,0 +1,87 @@
+import { COMPLETION_MAX_BYTES, Completion } from '../core/completion.js';
+import type { CompletionRead, PlanRead } from '../core/snapshot.js';
+import { validatePlan } from '../core/validate-plan.js';
+import type { BuildQueryResult } from './build-query.js';
+
+/** The largest `plan.json` the app reads; a larger one is reported, not parsed. */
+export const PLAN_MAX_BYTES = 256 * 1024;
+
+export interface BuildRecord {
+  plan: PlanRead;
+  completions: Record<string, CompletionRead>;
+}
+
+type Repository = BuildQueryResult['repository'];
+
+/**
+ * The build record as the query read it: `plan.json` (size-capped, validated
+ * with the briefs' sizes, never their text) and the completion reports.
+ */
+export function readRecord({
+  build,
+  repository,
+}: {
+  build: string;
+  repository: Repository;
+}): BuildRecord {
+  return { plan: planOf(build, repository), completions: completionsOf(repository) };
+}
+
+function planOf(build: string, { plan, workers }: Repository): PlanRead {
+  if (!plan) return { kind: 'missing' };
+  const sha = plan.oid;
+  if (plan.byteSize > PLAN_MAX_BYTES || plan.isTruncated || plan.text === null) {
+    return {
+      kind: 'invalid',
+      sha,
+      problems: [`plan.json is ${plan.byteSize} bytes; at most ${PLAN_MAX_BYTES} are read`],
+    };
+  }
+  const raw = parseJson(plan.text);
+  if (!raw.ok)
+    return { kind: 'invalid', sha, problems: [`plan.json is not valid JSON: ${raw.reason}`] };
+  const briefSizes = Object.fromEntries(
+    (workers?.entries ?? []).map((entry) => [`workers/${entry.name}`, entry.object?.byteSize ?? 0]),
+  );
+  const checked = validatePlan({ raw: raw.value, build, briefSizes });
+  return checked.ok
+    ? { kind: 'valid', plan: checked.plan, sha }
+    : { kind: 'invalid', sha, problems: checked.problems };
+}
+
+function completionsOf({ completions }: Repository): Record<string, CompletionRead> {
+  const reads: Record<string, CompletionRead> = {};
+  for (const entry of completions?.entries ?? []) {
+    const match = /^(W\d+\.\d+)\.json$/.exec(entry.name);
+    if (!match?.[1] || !entry.object) continue;
+    reads[match[1]] = completionOf(entry.name, entry.object);
+  }
+  return reads;
+}
+
+function completionOf(
+  name: string,
+  blob: { byteSize: number; text: string | null },
+): CompletionRead {
+  if (blob.byteSize > COMPLETION_MAX_BYTES || blob.text === null) {
+    return { kind: 'invalid', problems: [`${name} is larger than ${COMPLETION_MAX_BYTES} bytes`] };
+  }
+  const raw = parseJson(blob.text);
+  if (!raw.ok) return { kind: 'invalid', problems: [`${name} is not valid JSON: ${raw.reason}`] };
+  const parsed = Completion.safeParse(raw.value);
+  if (!parsed.success) {
+    return {
+      kind: 'invalid',
+      problems: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+    };
+  }
+  return { kind: 'valid', completion: parsed.data };
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false; reason: string } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+  }
+}
