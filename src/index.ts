@@ -1,4 +1,5 @@
 import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from 'probot';
+import { parseBatonBranch } from './core/ids.js';
 import { BuildQueue } from './github/build-queue.js';
 import {
   type HandlerDeps,
@@ -7,6 +8,7 @@ import {
   scheduleReconcile,
 } from './github/handlers.js';
 import { onBuildEvent, onDefaultBranchPush } from './github/on-build-event.js';
+import { onInstallation, setupPullHook, startOnboarding } from './github/onboarding.js';
 import { resyncAll } from './github/resync.js';
 import { createSessionTokenHandler } from './server/session-token.js';
 import {
@@ -46,12 +48,19 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
     const queue =
       options.queue ??
       new BuildQueue((err, key) => app.log.error({ err, key }, 'baton: reconcile failed'));
+    const templates = startOnboarding(process.env, app.log);
     const deps: HandlerDeps = {
       queue,
       now: options.now ?? (() => new Date().toISOString()),
       botLogin: botLoginOf(app),
       answers: new Map(),
+      ...(templates ? { setupPull: setupPullHook(templates, app.log) } : {}),
     };
+    if (templates) {
+      app.on(['installation.created', 'installation_repositories.added'], (context) =>
+        onInstallation(context, { queue, botLogin: deps.botLogin, templates }),
+      );
+    }
     app.on('issues.labeled', (context) => onIssueLabeled(context, deps));
     app.on('issue_comment.created', (context) => onIssueComment(context, deps));
     app.on(
@@ -94,6 +103,8 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       const branch = context.payload.ref.replace(/^refs\/heads\//, '');
       if (branch === context.payload.repository.default_branch)
         return onDefaultBranchPush(context, deps);
+      // A worker branch's push also arrives as its PR's `synchronize`: one hint is enough.
+      if (parseBatonBranch(branch)?.kind === 'worker') return;
       return onBuildEvent(context, { hints: { branches: [branch] }, deps });
     });
     startResync(app, deps, options.resyncMinutes ?? Number(process.env.BATON_RESYNC_MINUTES ?? 10));

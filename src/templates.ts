@@ -55,7 +55,7 @@ export function renderTemplates({
  * `templates/` at the package root, found from this module's own location so
  * it works from `src/` (tests, tsx) and from `dist/src/` (the built app).
  */
-function findTemplatesDir(): string {
+export function findTemplatesDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const candidate = join(dir, 'templates');

@@ -75,7 +75,7 @@ export class EventFactory {
     });
   }
 
-  run(action: 'requested' | 'completed', run: SimRun): void {
+  run(action: 'requested' | 'in_progress' | 'completed', run: SimRun): void {
     this.#emit('workflow_run', {
       ...this.#base(this.#gh.botLogin),
       action,

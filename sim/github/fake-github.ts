@@ -1,6 +1,9 @@
 import { EventFactory, type SimEvent } from './events.js';
+import type { GitData } from './git-data.js';
 import { type ApiRequest, type ApiResponse, Router } from './router.js';
+import { registerContentRoutes } from './routes-contents.js';
 import { registerGitRoutes } from './routes-git.js';
+import { registerGraphqlRoutes } from './routes-graphql.js';
 import { registerIssueRoutes } from './routes-issues.js';
 import { registerPullRoutes } from './routes-pulls.js';
 import { registerRunRoutes } from './routes-runs.js';
@@ -100,6 +103,16 @@ export interface FakeGitHubOptions {
   botLogin?: string;
   /** The clock; tests move it. */
   now?: () => string;
+  /** Where the git data lives; default in memory. The end-to-end simulator passes a real repository. */
+  git?: GitData;
+}
+
+/** A push's effect on one branch; `after` null for a deleted branch. */
+export interface BranchMove {
+  branch: string;
+  before: string | null;
+  after: string | null;
+  sender: string;
 }
 
 /**
@@ -113,7 +126,7 @@ export class FakeGitHub {
   readonly repo: string;
   readonly defaultBranch: string;
   readonly botLogin: string;
-  readonly git = new GitStore();
+  readonly git: GitData;
   readonly issues = new Map<number, SimIssue>();
   readonly comments: SimComment[] = [];
   readonly pulls = new Map<number, SimPull>();
@@ -129,6 +142,8 @@ export class FakeGitHub {
   readonly events = new EventFactory(this);
   /** Answers to give once, before routing: `{ route, status, body }` (fault injection). */
   readonly faults: { route: string; response: ApiResponse }[] = [];
+  /** Told of every run a dispatch queues (the end-to-end simulator runs its jobs). */
+  readonly runListeners = new Set<(run: SimRun) => void>();
   now: () => string;
   #ids = 1000;
   readonly #router = new Router();
@@ -139,11 +154,14 @@ export class FakeGitHub {
     this.defaultBranch = options.defaultBranch ?? 'main';
     this.botLogin = options.botLogin ?? 'baton[bot]';
     this.now = options.now ?? (() => new Date().toISOString());
+    this.git = options.git ?? new GitStore();
     this.git.commitOn(this.defaultBranch, { 'README.md': '# widgets\n' }, 'Initial commit');
     registerGitRoutes(this.#router, this);
     registerIssueRoutes(this.#router, this);
     registerPullRoutes(this.#router, this);
     registerRunRoutes(this.#router, this);
+    registerContentRoutes(this.#router, this);
+    registerGraphqlRoutes(this.#router, this);
   }
 
   nextId(): number {
@@ -235,9 +253,15 @@ export class FakeGitHub {
     const ref = `refs/heads/${branch}`;
     const before = this.git.refs.get(ref) ?? null;
     this.git.refs.set(ref, sha);
-    this.events.push(branch, before, sha, sender);
+    this.announcePush({ branch, before, after: sha, sender });
+  }
+
+  /** The webhooks of a branch that moved (`push`, and `synchronize` on its open PRs). */
+  announcePush({ branch, before, after, sender }: BranchMove): void {
+    this.events.push(branch, before, after ?? '0'.repeat(40), sender);
+    if (after === null || before === null) return;
     for (const pull of this.pulls.values()) {
-      if (pull.state === 'open' && pull.head === branch && before !== null) {
+      if (pull.state === 'open' && pull.head === branch) {
         this.events.pull('synchronize', pull, sender);
       }
     }
@@ -345,6 +369,7 @@ export class FakeGitHub {
       inputs,
     };
     this.runs.push(run);
+    for (const listener of this.runListeners) listener(run);
     return run;
   }
 

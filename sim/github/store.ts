@@ -1,23 +1,14 @@
 import { createHash } from 'node:crypto';
+import type { GitData, GitObject, PathEntry, TreeEntry } from './git-data.js';
+
+export type { GitObject, TreeEntry } from './git-data.js';
 
 /**
- * The git side of the simulated GitHub: content-addressed blobs and trees,
- * commits, and refs. Shas are real sha1s of what they name, so caches keyed by
- * sha behave as they do against GitHub.
+ * The git side of the simulated GitHub, in memory: content-addressed blobs and
+ * trees, commits, and refs. Shas are real sha1s of what they name, so caches
+ * keyed by sha behave as they do against GitHub.
  */
-export type GitObject =
-  | { type: 'blob'; content: string }
-  | { type: 'tree'; entries: TreeEntry[] }
-  | { type: 'commit'; files: Map<string, string>; parents: string[]; message: string };
-
-export interface TreeEntry {
-  name: string;
-  type: 'blob' | 'tree';
-  sha: string;
-  size: number;
-}
-
-export class GitStore {
+export class GitStore implements GitData {
   readonly objects = new Map<string, GitObject>();
   readonly refs = new Map<string, string>();
   #clock = 0;
@@ -127,10 +118,7 @@ export class GitStore {
   }
 
   /** The blob or tree at `path` in a commit, stored so it can be read back by sha. */
-  entryAt(
-    commitSha: string,
-    path: string,
-  ): { type: 'blob' | 'tree'; sha: string; size: number; content?: string } | null {
+  entryAt(commitSha: string, path: string): PathEntry | null {
     const files = this.filesOf(commitSha);
     const clean = path.replace(/^\/+|\/+$/g, '');
     const content = files.get(clean);

@@ -12,6 +12,7 @@ import {
 import type { BuildQueue } from './build-queue.js';
 import { ensureNote } from './ensure-note.js';
 import { type BuildRef, buildOfBranch, findBuildForIssue } from './locate-build.js';
+import type { SetupPullHook } from './onboarding.js';
 import { hasWriteAccess } from './permissions.js';
 import { type CommandAnswer, reconcileBuild } from './reconcile.js';
 import type { RepoContext } from './types.js';
@@ -22,6 +23,8 @@ export interface HandlerDeps {
   botLogin: () => Promise<string>;
   /** Commands taken but not yet checked against their build, by queue key. */
   answers: Map<string, CommandAnswer[]>;
+  /** Onboarding, when on: a build whose workflow is missing links the setup PR. */
+  setupPull?: SetupPullHook;
 }
 
 /** The little of a Probot context the adapter needs. */
@@ -59,7 +62,14 @@ export function scheduleReconcile(
   void deps.queue.enqueue(key, async () => {
     const answers = deps.answers.get(key) ?? [];
     deps.answers.delete(key);
-    await reconcileBuild(ctx, { ...ref, defaultBranch, now: deps.now(), log, answers });
+    await reconcileBuild(ctx, {
+      ...ref,
+      defaultBranch,
+      now: deps.now(),
+      log,
+      answers,
+      ...(deps.setupPull ? { setupPull: deps.setupPull } : {}),
+    });
   });
 }
 

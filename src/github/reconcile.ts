@@ -1,4 +1,4 @@
-import { loadConfig } from '../config.js';
+import { loadConfigAt } from '../config.js';
 import type { Action } from '../core/action.js';
 import { checkCommands } from '../core/check-commands.js';
 import type { Command } from '../core/command.js';
@@ -9,6 +9,7 @@ import type { BuildSnapshot, RunInfo } from '../core/snapshot.js';
 import { type ActLog, type ActOutcome, act } from './act.js';
 import { ensureNote } from './ensure-note.js';
 import { observeBuild } from './observe-build.js';
+import type { SetupPullHook } from './onboarding.js';
 import { removeDuplicateStatusComments } from './status-comment.js';
 import type { RepoContext } from './types.js';
 
@@ -21,6 +22,8 @@ export interface ReconcileRequest {
   log: ActLog;
   /** Commands just taken, to check against the truth and answer when they cannot apply. */
   answers?: CommandAnswer[];
+  /** Onboarding, when on: finds or opens the setup PR that the missing-workflow status links. */
+  setupPull?: SetupPullHook;
 }
 
 export interface CommandAnswer {
@@ -41,11 +44,13 @@ export async function reconcileBuild(
   request: ReconcileRequest,
 ): Promise<ActOutcome[]> {
   const { build, issue, defaultBranch, now, log } = request;
-  const [config, observed] = await Promise.all([
-    loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo }),
-    observeBuild(ctx, { build, issue, defaultBranch }),
-  ]);
-  const { snapshot } = observed;
+  const observed = await observeBuild(ctx, { build, issue, defaultBranch });
+  const config = await loadConfigAt(ctx, observed.snapshot.repo.defaultSha);
+  // Only a build whose workflow is missing pays for onboarding's reads.
+  const snapshot =
+    observed.snapshot.workflowInstalled || !request.setupPull
+      ? observed.snapshot
+      : { ...observed.snapshot, setupPull: await request.setupPull(ctx, defaultBranch) };
   await removeDuplicateStatusComments(ctx, observed.duplicateStatusIds);
   if (config.ok)
     await answerCommands(ctx, {

@@ -54,7 +54,9 @@ export async function startApp({
   async function deliverAll(events: { name: string; payload: object }[]): Promise<void> {
     await Promise.all(
       events.map(({ name, payload }) =>
-        probot.receive({ id: `delivery-${++delivery}`, name, payload } as Parameters<Probot['receive']>[0]),
+        probot.receive({ id: `delivery-${++delivery}`, name, payload } as Parameters<
+          Probot['receive']
+        >[0]),
       ),
     );
     await queue.idle();

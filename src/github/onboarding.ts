@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import type { BuildQueue } from './build-queue.js';
+import { ensureSetupPull, type SetupPullLink } from './ensure-setup-pull.js';
+import { loadSetupTemplates, type SetupTemplates } from './setup-templates.js';
+import { findBatonSource } from './source-ref.js';
+import type { Octokit, RepoContext } from './types.js';
+
+export interface OnboardingLog {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+/** Finds (or opens) the setup pull request of a repository whose workflow is missing. */
+export type SetupPullHook = (
+  ctx: RepoContext,
+  defaultBranch: string,
+) => Promise<SetupPullLink | null>;
+
+/**
+ * What onboarding installs, loaded once at start; null (with one log line
+ * that says which variables to set) when the CLI source is unknown.
+ */
+export function startOnboarding(
+  env: Record<string, string | undefined>,
+  log: OnboardingLog,
+): SetupTemplates | null {
+  const found = findBatonSource(env);
+  if (!found.ok) {
+    log.warn({}, `baton: ${found.reason}`);
+    return null;
+  }
+  try {
+    const templates = loadSetupTemplates(found.source);
+    log.info({ source: found.source }, 'baton: onboarding pins the session workflow');
+    return templates;
+  } catch (error) {
+    log.error({ err: error }, 'baton: onboarding is off: the templates could not be loaded');
+    return null;
+  }
+}
+
+/**
+ * For the reconciler, when a build's workflow is missing. A failure here must
+ * not keep the status comment from saying what is missing, so it is logged
+ * and the status goes without the link.
+ */
+export function setupPullHook(templates: SetupTemplates, log: OnboardingLog): SetupPullHook {
+  return async (ctx, defaultBranch) => {
+    try {
+      return await ensureSetupPull(ctx, { defaultBranch, templates });
+    } catch (error) {
+      log.warn(
+        { err: error, repository: `${ctx.owner}/${ctx.repo}` },
+        'baton: could not open the setup pull request; the next event tries again',
+      );
+      return null;
+    }
+  };
+}
+
+const Repositories = z.array(z.object({ full_name: z.string() }));
+
+/** The repositories an installation event gives the app: all of them on creation, the new ones on addition. */
+export const InstallationPayload = z.object({
+  repositories: Repositories.optional(),
+  repositories_added: Repositories.optional(),
+});
+
+/**
+ * `installation.created` and `installation_repositories.added`: queues one
+ * setup pass per repository (the handler only queues; the webhook is answered first).
+ */
+export async function onInstallation(
+  context: { octokit: Octokit; payload: unknown; log: OnboardingLog },
+  {
+    queue,
+    botLogin,
+    templates,
+  }: { queue: BuildQueue; botLogin: () => Promise<string>; templates: SetupTemplates },
+): Promise<void> {
+  const parsed = InstallationPayload.safeParse(context.payload);
+  if (!parsed.success) return;
+  const { repositories = [], repositories_added = [] } = parsed.data;
+  const login = await botLogin();
+  for (const { full_name } of [...repositories, ...repositories_added]) {
+    const [owner, repo] = full_name.split('/');
+    if (!owner || !repo) continue;
+    const ctx: RepoContext = { octokit: context.octokit, owner, repo, botLogin: login };
+    void queue.enqueue(`${full_name}#setup`, () =>
+      setUpRepository(ctx, { templates, log: context.log }),
+    );
+  }
+}
+
+async function setUpRepository(
+  ctx: RepoContext,
+  { templates, log }: { templates: SetupTemplates; log: OnboardingLog },
+): Promise<void> {
+  const repository = `${ctx.owner}/${ctx.repo}`;
+  const { data } = await ctx.octokit.rest.repos.get({ owner: ctx.owner, repo: ctx.repo });
+  if (data.archived) return; // Read-only: nothing could be opened there.
+  const pull = await ensureSetupPull(ctx, { defaultBranch: data.default_branch, templates });
+  log.info(
+    { repository, pull: pull?.url ?? null },
+    pull ? 'baton: setup pull request open' : 'baton: nothing to set up',
+  );
+}

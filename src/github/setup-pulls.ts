@@ -1,0 +1,82 @@
+import { SETUP_PULL_TITLE } from '../core/render-setup-pull.js';
+import type { RepoContext } from './types.js';
+import { statusOf } from './types.js';
+
+/**
+ * The one branch every setup pull request comes from. Its fixed name is the
+ * lock: creating it succeeds for one replica only (DESIGN §3).
+ */
+export const SETUP_BRANCH = 'baton/setup';
+
+/** A setup pull request as the adapter needs it. */
+export interface SetupPullInfo {
+  number: number;
+  url: string;
+  headSha: string;
+  body: string;
+}
+
+/** Setup pull requests in one state, newest first. */
+export async function findSetupPulls(
+  ctx: RepoContext,
+  state: 'open' | 'closed',
+): Promise<SetupPullInfo[]> {
+  const { data } = await ctx.octokit.rest.pulls.list({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    head: `${ctx.owner}:${SETUP_BRANCH}`,
+    state,
+    sort: 'created',
+    direction: 'desc',
+    per_page: 10,
+  });
+  return data.map((pull) => ({
+    number: pull.number,
+    url: pull.html_url,
+    headSha: pull.head.sha,
+    body: pull.body ?? '',
+  }));
+}
+
+/**
+ * Opens the setup pull request from `baton/setup`. GitHub keeps one open pull
+ * request per head and base, so a replica that comes second (422) returns the
+ * one that is open.
+ */
+export async function createSetupPull(
+  ctx: RepoContext,
+  { base, body }: { base: string; body: string },
+): Promise<SetupPullInfo | null> {
+  try {
+    const { data } = await ctx.octokit.rest.pulls.create({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      title: SETUP_PULL_TITLE,
+      head: SETUP_BRANCH,
+      base,
+      body,
+    });
+    return {
+      number: data.number,
+      url: data.html_url,
+      headSha: data.head.sha,
+      body: data.body ?? '',
+    };
+  } catch (error) {
+    if (statusOf(error) !== 422) throw error;
+    const [open] = await findSetupPulls(ctx, 'open');
+    return open ?? null;
+  }
+}
+
+export async function updateSetupPullBody(
+  ctx: RepoContext,
+  { number, body }: { number: number; body: string },
+): Promise<void> {
+  await ctx.octokit.rest.pulls.update({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    pull_number: number,
+    body,
+  });
+}

@@ -1,0 +1,307 @@
+import examples from '@octokit/webhooks-examples';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeGitHub, type SimPull } from '../../sim/github/fake-github.js';
+import { ensureSetupPull } from '../../src/github/ensure-setup-pull.js';
+import { SETUP_BRANCH } from '../../src/github/setup-pulls.js';
+import { fingerprintTemplate, loadSetupTemplates } from '../../src/github/setup-templates.js';
+import { renderTemplates } from '../../src/templates.js';
+import { type AppHarness, labeledPayload, startApp } from '../support/app-harness.js';
+import { statusBody, tickingClock } from '../support/builds.js';
+import { knownRestRoutes } from '../support/rest-routes.js';
+
+const SOURCE = { repository: 'baton-dev/baton', ref: '0123456789abcdef0123456789abcdef01234567' };
+const EARLIER_REF = 'fedcba9876543210fedcba9876543210fedcba98';
+const WORKER_SKILL = '.baton/skills/worker.md';
+
+function rendered(ref = SOURCE.ref): Record<string, string> {
+  const files = renderTemplates({ batonRepository: SOURCE.repository, batonRef: ref });
+  return Object.fromEntries(files.map((file) => [file.path, file.content]));
+}
+
+type Example = { name: string; examples: Record<string, unknown>[] };
+
+/** `installation.created` or `installation_repositories.added`, for the simulated repository. */
+function installationPayload(gh: FakeGitHub, event: 'installation' | 'installation_repositories') {
+  const action = event === 'installation' ? 'created' : 'added';
+  const group = (examples as unknown as Example[]).find((e) => e.name === event);
+  const example = group?.examples.find((e) => e.action === action);
+  if (!example) throw new Error(`no example for ${event}.${action}`);
+  const payload = structuredClone(example);
+  const installation = payload.installation as Record<string, unknown>;
+  const repositories = [
+    { id: 1, node_id: 'R_1', name: gh.repo, full_name: gh.fullName, private: false },
+  ];
+  return {
+    ...payload,
+    installation: {
+      ...installation,
+      id: 1,
+      account: { ...(installation.account as object), login: gh.owner },
+    },
+    ...(event === 'installation'
+      ? { repositories }
+      : { repositories_added: repositories, repositories_removed: [] }),
+  };
+}
+
+function setupPulls(gh: FakeGitHub): SimPull[] {
+  return [...gh.pulls.values()].filter((pull) => pull.head === SETUP_BRANCH);
+}
+
+function filesOn(gh: FakeGitHub, branch: string): Map<string, string> {
+  const sha = gh.git.resolve(branch);
+  if (!sha) throw new Error(`no branch ${branch}`);
+  return gh.git.filesOf(sha);
+}
+
+function parentsOf(gh: FakeGitHub, branch: string): string[] {
+  const object = gh.git.objects.get(gh.git.resolve(branch) ?? '');
+  return object?.type === 'commit' ? object.parents : [];
+}
+
+describe('onboarding', () => {
+  let gh: FakeGitHub;
+  let now: () => string;
+  let app: AppHarness;
+
+  async function restartWith(ref: string): Promise<void> {
+    app.stop();
+    vi.stubEnv('BATON_SOURCE_REF', ref);
+    app = await startApp({ gh, now });
+  }
+
+  beforeEach(async () => {
+    vi.stubEnv('BATON_SOURCE_REPOSITORY', SOURCE.repository);
+    vi.stubEnv('BATON_SOURCE_REF', SOURCE.ref);
+    now = tickingClock();
+    gh = new FakeGitHub({ now });
+    gh.permissions.set('maintainer', 'write');
+    app = await startApp({ gh, now });
+  });
+  afterEach(() => {
+    app.stop();
+    vi.unstubAllEnvs();
+  });
+
+  it('opens one "Set up Baton" pull request with every template in a fresh repository', async () => {
+    await app.deliver('installation', installationPayload(gh, 'installation'));
+
+    expect(app.errors).toEqual([]);
+    const [pull, ...others] = setupPulls(gh);
+    expect(others).toEqual([]);
+    expect(pull).toMatchObject({ title: 'Set up Baton', base: 'main', state: 'open' });
+    const files = filesOn(gh, SETUP_BRANCH);
+    for (const [path, content] of Object.entries(rendered())) expect(files.get(path)).toBe(content);
+    expect(files.get('README.md')).toBe('# widgets\n');
+    expect(parentsOf(gh, SETUP_BRANCH)).toEqual([gh.git.resolve('main')]);
+    expect(pull?.body).toMatchInlineSnapshot(`
+      "Baton runs its sessions in this repository's GitHub Actions. This pull request adds what they need; nothing runs until it is merged.
+
+      | File | What it is | Change |
+      | --- | --- | --- |
+      | \`.github/workflows/baton.yml\` | The session workflow. Every plan, work, review and fix session runs through it in this repository's GitHub Actions, with this repository's own secret. | added |
+      | \`.github/baton.yml\` | Baton's settings for this repository: every key listed at its default, commented out. | added |
+      | \`.baton/skills/plan.md\` | How a plan session breaks an issue into workers and writes their briefs. | added |
+      | \`.baton/skills/worker.md\` | How a work session carries out one brief and reports back. | added |
+      | \`.baton/skills/review.md\` | How a review session reviews a worker's pull request. | added |
+      | \`.baton/skills/fix.md\` | How a fix session answers a review on its pull request. | added |
+
+      The workflow runs the Baton CLI from \`baton-dev/baton\` at commit \`0123456789abcdef0123456789abcdef01234567\`.
+
+      ### Next steps
+
+      1. Add the repository secret \`ANTHROPIC_API_KEY\` (Settings → Secrets and variables → Actions → Secrets). Sessions use it; the Baton app never sees it.
+      2. Set the repository variable \`BATON_APP_URL\` (same page → Variables) to the Baton app's public URL: where its webhooks go, without \`/api/github/webhooks\`. A session's publish job gets its token there.
+      3. Merge this pull request.
+      4. Label an issue \`orchestrate\` (or the label your \`.github/baton.yml\` sets). Baton answers with a plan.
+
+      If steps 1 and 2 are done already, merging is all this pull request needs."
+    `);
+  });
+
+  it('calls only REST routes that GitHub publishes', async () => {
+    await app.deliver('installation', installationPayload(gh, 'installation'));
+    expect(gh.callsOutside(await knownRestRoutes())).toEqual([]);
+    expect(gh.log.filter((entry) => entry.status === 501)).toEqual([]);
+  });
+
+  it('onboards a repository added to an existing installation', async () => {
+    await app.deliver(
+      'installation_repositories',
+      installationPayload(gh, 'installation_repositories'),
+    );
+    expect(setupPulls(gh)).toHaveLength(1);
+  });
+
+  it('still opens one pull request, with one commit, when the event is delivered twice', async () => {
+    const payload = installationPayload(gh, 'installation');
+    await app.deliver('installation', payload);
+    const head = gh.git.resolve(SETUP_BRANCH);
+    await app.deliver('installation', payload);
+
+    expect(setupPulls(gh)).toHaveLength(1);
+    expect(gh.git.resolve(SETUP_BRANCH)).toBe(head);
+    expect(gh.log.filter((entry) => entry.method === 'PATCH')).toEqual([]);
+  });
+
+  it('opens one pull request when two app processes get the event at once', async () => {
+    const other = await startApp({ gh, now });
+    try {
+      const payload = installationPayload(gh, 'installation');
+      await Promise.all([
+        app.deliver('installation', payload),
+        other.deliver('installation', payload),
+      ]);
+      expect([...app.errors, ...other.errors]).toEqual([]);
+      expect(setupPulls(gh)).toHaveLength(1);
+    } finally {
+      other.stop();
+    }
+  });
+
+  it('keeps a customised skill and lists it in the pull request', async () => {
+    const ours = '# How we work here\nOur own rules.\n';
+    gh.git.commitOn('main', { [WORKER_SKILL]: ours }, 'Our worker skill');
+    await app.deliver('installation', installationPayload(gh, 'installation'));
+
+    const [pull] = setupPulls(gh);
+    expect(filesOn(gh, SETUP_BRANCH).get(WORKER_SKILL)).toBe(ours);
+    expect(filesOn(gh, SETUP_BRANCH).get('.baton/skills/plan.md')).toBe(
+      rendered()['.baton/skills/plan.md'],
+    );
+    const [table = '', leftAlone = ''] = (pull?.body ?? '').split('### Left alone');
+    expect(table).not.toContain(WORKER_SKILL);
+    expect(leftAlone).toContain(`\`${WORKER_SKILL}\``);
+  });
+
+  it.each([
+    ['already has every file at the current version', {}],
+    ['has every file, one of them customised', { [WORKER_SKILL]: '# Ours\n' }],
+  ])('opens nothing in a repository that %s', async (_, extra) => {
+    gh.git.commitOn('main', { ...rendered(), ...extra }, 'Set up Baton');
+    await app.deliver('installation', installationPayload(gh, 'installation'));
+
+    expect(app.errors).toEqual([]);
+    expect(setupPulls(gh)).toEqual([]);
+    expect(gh.git.resolve(SETUP_BRANCH)).toBeNull();
+  });
+
+  it('updates a workflow pinned to an earlier Baton commit, and nothing else', async () => {
+    gh.git.commitOn('main', rendered(EARLIER_REF), 'Set up Baton');
+    const before = filesOn(gh, 'main');
+    await app.deliver('installation', installationPayload(gh, 'installation'));
+
+    const [pull] = setupPulls(gh);
+    const files = filesOn(gh, SETUP_BRANCH);
+    const changed = [...files].filter(([path, content]) => before.get(path) !== content);
+    expect(changed.map(([path]) => path)).toEqual(['.github/workflows/baton.yml']);
+    expect(files.get('.github/workflows/baton.yml')).toContain(`ref: '${SOURCE.ref}'`);
+    expect(pull?.body).toContain("Baton's shipped files have changed");
+    expect(pull?.body).toContain("| updated to Baton's current version |");
+  });
+
+  it('brings an open setup pull request up to date with a new commit on its branch', async () => {
+    await restartWith(EARLIER_REF);
+    await app.deliver('installation', installationPayload(gh, 'installation'));
+    const earlierHead = gh.git.resolve(SETUP_BRANCH);
+    await restartWith(SOURCE.ref);
+    await app.deliver('installation', installationPayload(gh, 'installation'));
+
+    expect(setupPulls(gh)).toHaveLength(1);
+    expect(parentsOf(gh, SETUP_BRANCH)).toEqual([earlierHead]);
+    expect(filesOn(gh, SETUP_BRANCH).get('.github/workflows/baton.yml')).toContain(
+      `ref: '${SOURCE.ref}'`,
+    );
+    expect(setupPulls(gh)[0]?.body).toContain(SOURCE.ref);
+  });
+
+  it('keeps what a person changed in the open setup pull request when bringing it up to date', async () => {
+    await restartWith(EARLIER_REF);
+    await app.deliver('installation', installationPayload(gh, 'installation'));
+    const edited = '# Worker\nOur tweak, made in the setup pull request.\n';
+    const personsHead = gh.git.commitOn(SETUP_BRANCH, { [WORKER_SKILL]: edited }, 'Tweak');
+    await restartWith(SOURCE.ref);
+    await app.deliver('installation', installationPayload(gh, 'installation'));
+
+    expect(parentsOf(gh, SETUP_BRANCH)).toEqual([personsHead]);
+    const files = filesOn(gh, SETUP_BRANCH);
+    expect(files.get(WORKER_SKILL)).toBe(edited);
+    expect(files.get('.github/workflows/baton.yml')).toContain(`ref: '${SOURCE.ref}'`);
+  });
+
+  it('opens a new pull request from the current default branch when the last one was closed', async () => {
+    await app.deliver('installation', installationPayload(gh, 'installation'));
+    const first = setupPulls(gh)[0];
+    if (first) first.state = 'closed';
+    gh.git.commitOn('main', { 'README.md': '# widgets, moved on\n' });
+    await app.deliver('installation', installationPayload(gh, 'installation'));
+
+    const open = setupPulls(gh).filter((pull) => pull.state === 'open');
+    expect(open).toHaveLength(1);
+    expect(open[0]?.number).not.toBe(first?.number);
+    expect(parentsOf(gh, SETUP_BRANCH)).toEqual([gh.git.resolve('main')]);
+  });
+
+  it('offers an update after the setup pull request was merged and its branch kept', async () => {
+    await restartWith(EARLIER_REF);
+    await app.deliver('installation', installationPayload(gh, 'installation'));
+    const first = setupPulls(gh)[0];
+    // A squash merge: the files land on main in a new commit; the branch stays.
+    gh.git.commitOn('main', rendered(EARLIER_REF), 'Set up Baton (#1)');
+    if (first) Object.assign(first, { state: 'closed', mergedAt: now() });
+    await restartWith(SOURCE.ref);
+    await app.deliver('installation', installationPayload(gh, 'installation'));
+
+    const open = setupPulls(gh).filter((pull) => pull.state === 'open');
+    expect(open).toHaveLength(1);
+    expect(parentsOf(gh, SETUP_BRANCH)).toEqual([gh.git.resolve('main')]);
+    const main = filesOn(gh, 'main');
+    const changed = [...filesOn(gh, SETUP_BRANCH)].filter(
+      ([path, text]) => main.get(path) !== text,
+    );
+    expect(changed.map(([path]) => path)).toEqual(['.github/workflows/baton.yml']);
+  });
+
+  it('updates a skill that is an earlier shipped version', async () => {
+    const earlier = '# Worker\nAn earlier text Baton shipped.\n';
+    gh.git.commitOn('main', { ...rendered(), [WORKER_SKILL]: earlier }, 'Set up Baton');
+    const templates = loadSetupTemplates(SOURCE);
+    const shipped = {
+      ...templates.shipped,
+      [WORKER_SKILL]: [
+        fingerprintTemplate(earlier, SOURCE),
+        ...(templates.shipped[WORKER_SKILL] ?? []),
+      ],
+    };
+    const ctx = {
+      octokit: await app.probot.auth(1),
+      owner: gh.owner,
+      repo: gh.repo,
+      botLogin: gh.botLogin,
+    };
+
+    const pull = await ensureSetupPull(ctx, {
+      defaultBranch: 'main',
+      templates: { ...templates, shipped },
+    });
+
+    expect(pull).toEqual({ number: 1, url: `${gh.htmlUrl}/pull/1` });
+    expect(filesOn(gh, SETUP_BRANCH).get(WORKER_SKILL)).toBe(rendered()[WORKER_SKILL]);
+  });
+
+  it('links the setup pull request from the status of a build that cannot start', async () => {
+    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+    await app.deliver(
+      'issues',
+      labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }),
+    );
+
+    expect(app.errors).toEqual([]);
+    const [pull] = setupPulls(gh);
+    expect(pull).toBeDefined();
+    expect(gh.runs).toEqual([]);
+    expect(statusBody(gh, '1-add-oauth-login')).toContain(
+      `Merge [#${pull?.number}](${gh.htmlUrl}/pull/${pull?.number}), which adds it.`,
+    );
+  });
+});
