@@ -5,11 +5,19 @@ import {
   type HandlerDeps,
   onIssueComment,
   onIssueLabeled,
+  onIssueStateChange,
   scheduleReconcile,
 } from './github/handlers.js';
 import { onBuildEvent, onDefaultBranchPush } from './github/on-build-event.js';
-import { onInstallation, setupPullHook, startOnboarding } from './github/onboarding.js';
+import {
+  onInstallation,
+  scheduleSetup,
+  setupPullHook,
+  startOnboarding,
+} from './github/onboarding.js';
 import { resyncAll } from './github/resync.js';
+import type { SetupTemplates } from './github/setup-templates.js';
+import type { RepoContext } from './github/types.js';
 import { createSessionTokenHandler } from './server/session-token.js';
 import {
   createSessionTokenDepsFromProbot,
@@ -62,6 +70,7 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       );
     }
     app.on('issues.labeled', (context) => onIssueLabeled(context, deps));
+    app.on(['issues.closed', 'issues.reopened'], (context) => onIssueStateChange(context, deps));
     app.on('issue_comment.created', (context) => onIssueComment(context, deps));
     app.on(
       [
@@ -107,23 +116,40 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       if (parseBatonBranch(branch)?.kind === 'worker') return;
       return onBuildEvent(context, { hints: { branches: [branch] }, deps });
     });
-    startResync(app, deps, options.resyncMinutes ?? Number(process.env.BATON_RESYNC_MINUTES ?? 10));
+    startResync(app, {
+      deps,
+      minutes: options.resyncMinutes ?? Number(process.env.BATON_RESYNC_MINUTES ?? 10),
+      templates,
+    });
   };
 }
 
-function startResync(app: Probot, deps: HandlerDeps, minutes: number): void {
+function startResync(
+  app: Probot,
+  {
+    deps,
+    minutes,
+    templates,
+  }: { deps: HandlerDeps; minutes: number; templates: SetupTemplates | null },
+): void {
   if (!(minutes > 0)) return;
-  const resync = () =>
+  const resync = (onRepository?: (ctx: RepoContext) => void) =>
     resyncAll(
       app,
       (ctx, ref, defaultBranch) =>
         scheduleReconcile(ctx, { ref, defaultBranch, deps, log: app.log }),
       deps.botLogin,
+      onRepository,
     ).catch((err: unknown) =>
       app.log.warn({ err }, 'baton: resync failed; the next one tries again'),
     );
-  setTimeout(resync, 5_000).unref();
-  setInterval(resync, minutes * 60_000).unref();
+  // The first pass after start also brings every repository's templates up to date:
+  // a new release of Baton reaches repositories as "Set up Baton" update PRs.
+  const syncTemplates = templates
+    ? (ctx: RepoContext) => scheduleSetup(ctx, { queue: deps.queue, templates, log: app.log })
+    : undefined;
+  setTimeout(() => resync(syncTemplates), 5_000).unref();
+  setInterval(() => resync(), minutes * 60_000).unref();
 }
 
 /** The app's bot login, `<slug>[bot]`, asked once. */

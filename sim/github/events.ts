@@ -133,6 +133,21 @@ export class EventFactory {
     });
   }
 
+  /** `issues.closed` or `issues.reopened`. */
+  issueState(action: 'closed' | 'reopened', issue: number, sender: string): void {
+    const simIssue = this.#gh.issues.get(issue);
+    this.#emit('issues', {
+      ...this.#base(sender),
+      action,
+      issue: {
+        number: issue,
+        title: simIssue?.title ?? '',
+        state: simIssue?.state ?? 'open',
+        labels: [],
+      },
+    });
+  }
+
   labeled(issue: number, label: string, sender: string): void {
     const simIssue = this.#gh.issues.get(issue);
     this.#emit('issues', {

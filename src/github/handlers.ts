@@ -101,6 +101,27 @@ export async function onIssueLabeled(
 }
 
 /**
+ * `issues.closed` and `issues.reopened`: closing a build's issue cancels it
+ * (its PRs are closed, the record kept); the build is looked at again.
+ */
+export async function onIssueStateChange(
+  context: Context<'issues.closed' | 'issues.reopened'>,
+  deps: HandlerDeps,
+): Promise<void> {
+  const { issue, repository } = context.payload;
+  if (issue.pull_request) return;
+  const ctx = await repoContext(context, deps);
+  const ref = await findBuildForIssue(ctx, issue.number);
+  if (ref)
+    scheduleReconcile(ctx, {
+      ref,
+      defaultBranch: repository.default_branch,
+      deps,
+      log: context.log,
+    });
+}
+
+/**
  * `issue_comment.created`: commands on a build's issue or one of its worker PRs.
  * The 👀 reaction is the lock: GitHub answers 201 to the first replica that adds
  * it and 200 to any other, which stands down.

@@ -87,10 +87,18 @@ export async function onInstallation(
     const [owner, repo] = full_name.split('/');
     if (!owner || !repo) continue;
     const ctx: RepoContext = { octokit: context.octokit, owner, repo, botLogin: login };
-    void queue.enqueue(`${full_name}#setup`, () =>
-      setUpRepository(ctx, { templates, log: context.log }),
-    );
+    scheduleSetup(ctx, { queue, templates, log: context.log });
   }
+}
+
+/** Queues one setup pass for a repository; passes for the same repository coalesce. */
+export function scheduleSetup(
+  ctx: RepoContext,
+  { queue, templates, log }: { queue: BuildQueue; templates: SetupTemplates; log: OnboardingLog },
+): void {
+  void queue.enqueue(`${ctx.owner}/${ctx.repo}#setup`, () =>
+    setUpRepository(ctx, { templates, log }),
+  );
 }
 
 async function setUpRepository(

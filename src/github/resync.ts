@@ -38,6 +38,8 @@ export async function resyncAll(
   app: ResyncApp,
   schedule: (ctx: RepoContext, ref: BuildRef, defaultBranch: string) => void,
   botLogin: () => Promise<string>,
+  /** Called once per repository of every installation (the start-up template sync). */
+  onRepository?: (ctx: RepoContext) => void,
 ): Promise<number> {
   const appOctokit = await app.auth();
   const installations = await appOctokit.paginate(appOctokit.rest.apps.listInstallations, {
@@ -56,6 +58,7 @@ export async function resyncAll(
         repo: repository.name,
         botLogin: await botLogin(),
       };
+      onRepository?.(ctx);
       for (const ref of await findOpenBuilds(ctx)) {
         schedule(ctx, ref, repository.default_branch);
         scheduled++;

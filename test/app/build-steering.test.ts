@@ -155,6 +155,23 @@ describe('steering a build', () => {
     expect(statusBody(gh, BUILD)).toMatch(/cancel/i);
   });
 
+  it('cancels the build when its issue is closed', async () => {
+    const script: SessionScript = {
+      build: BUILD,
+      issue: 1,
+      workers: DIAMOND,
+      review: () => 'changes-requested',
+    };
+    await start(script);
+    const issue = gh.issues.get(1);
+    if (issue) issue.state = 'closed';
+    gh.events.issueState('closed', 1, 'maintainer');
+    await drive(script);
+
+    expect([...gh.pulls.values()].filter((p) => p.state === 'open')).toEqual([]);
+    expect(statusBody(gh, BUILD)).toMatch(/cancel/i);
+  });
+
   it('lets dependents go on after /skip, without merging the skipped worker', async () => {
     const script: SessionScript = {
       build: BUILD,

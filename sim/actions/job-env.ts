@@ -1,0 +1,107 @@
+import { join } from 'node:path';
+import type { SimRun } from '../github/fake-github.js';
+import type { TokenRequestGrant } from '../oidc/issuer.js';
+import { readOnlyToken } from '../server/tokens.js';
+
+/** The two jobs of the Baton workflow. */
+export type JobName = 'agent' | 'publish';
+
+/** The folders a job has on its simulated runner. */
+export interface JobDirs {
+  workspace: string;
+  /** RUNNER_TEMP: BATON_OUT and the step summary live here. */
+  temp: string;
+  home: string;
+}
+
+/** Where a run's jobs reach the rest of the simulation. */
+export interface JobWorld {
+  serverUrl: string;
+  apiUrl: string;
+  repository: string;
+  repositoryId: number;
+  /** The app's URL, for the publish job's BATON_APP_URL. */
+  appUrl: string;
+  anthropicUrl: string;
+  anthropicKey: string;
+  audience: string;
+}
+
+/**
+ * A job's environment, as the workflow template gives it (DESIGN §9): the
+ * dispatch inputs as BATON_*, GitHub Actions' own variables, and per job what
+ * the template adds: the model key and a read-only GITHUB_TOKEN for `agent`;
+ * BATON_APP_URL and the OIDC token request for `publish`, and no model key.
+ * Nothing else of the simulator's own environment leaks in but PATH.
+ */
+export function jobEnv({
+  job,
+  run,
+  dirs,
+  world,
+  grant,
+}: {
+  job: JobName;
+  run: SimRun;
+  dirs: JobDirs;
+  world: JobWorld;
+  /** The publish job's OIDC token request. */
+  grant?: TokenRequestGrant;
+}): Record<string, string> {
+  const ref = `refs/heads/${run.headBranch}`;
+  const common: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: dirs.home,
+    LANG: 'C.UTF-8',
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_API_URL: world.apiUrl,
+    GITHUB_SERVER_URL: world.serverUrl,
+    GITHUB_GRAPHQL_URL: world.apiUrl.replace(/\/v3$/, '/graphql'),
+    GITHUB_REPOSITORY: world.repository,
+    GITHUB_REPOSITORY_OWNER: world.repository.split('/')[0] ?? '',
+    GITHUB_REPOSITORY_ID: String(world.repositoryId),
+    GITHUB_WORKSPACE: dirs.workspace,
+    GITHUB_RUN_ID: String(run.id),
+    GITHUB_RUN_NUMBER: String(run.id),
+    GITHUB_RUN_ATTEMPT: String(run.runAttempt),
+    GITHUB_REF: ref,
+    GITHUB_REF_NAME: run.headBranch,
+    GITHUB_REF_TYPE: 'branch',
+    GITHUB_SHA: run.headSha,
+    GITHUB_EVENT_NAME: run.event,
+    GITHUB_WORKFLOW: 'Baton',
+    GITHUB_WORKFLOW_REF: `${world.repository}/.github/workflows/${run.workflow}@${ref}`,
+    GITHUB_JOB: job,
+    GITHUB_ACTOR: 'baton[bot]',
+    GITHUB_STEP_SUMMARY: join(dirs.temp, 'step-summary.md'),
+    RUNNER_TEMP: dirs.temp,
+    RUNNER_OS: 'Linux',
+    BATON_ROLE: run.inputs.role ?? '',
+    BATON_BUILD: run.inputs.build ?? '',
+    BATON_ISSUE: run.inputs.issue ?? '',
+    BATON_WORKER: run.inputs.worker ?? '',
+    BATON_PR: run.inputs.pr ?? '',
+    BATON_TRIGGER: run.inputs.trigger ?? '',
+    BATON_OUT: join(dirs.temp, 'baton-out'),
+  };
+  if (job === 'agent') {
+    return {
+      ...common,
+      GITHUB_TOKEN: readOnlyToken(run.id),
+      ANTHROPIC_API_KEY: world.anthropicKey,
+      ANTHROPIC_BASE_URL: world.anthropicUrl,
+    };
+  }
+  return {
+    ...common,
+    BATON_APP_URL: world.appUrl,
+    BATON_OIDC_AUDIENCE: world.audience,
+    ...(grant
+      ? {
+          ACTIONS_ID_TOKEN_REQUEST_URL: grant.requestUrl,
+          ACTIONS_ID_TOKEN_REQUEST_TOKEN: grant.requestToken,
+        }
+      : {}),
+  };
+}

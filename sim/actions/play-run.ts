@@ -1,0 +1,134 @@
+import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SimRun } from '../github/fake-github.js';
+import { checkout } from './checkout.js';
+import { type JobDirs, type JobName, type JobWorld, jobEnv } from './job-env.js';
+import { batonCommand, runStep } from './run-step.js';
+import type { ActionsRunnerOptions, JobRecord } from './runner.js';
+
+/**
+ * One run attempt, as the workflow runs it: `agent`, its BATON_OUT handed on
+ * as the artifact would be, then `publish` (which runs after a failed agent
+ * too, `if: always()`), then the run's conclusion. A run cancelled meanwhile
+ * keeps the conclusion the cancel gave it.
+ */
+export async function playRun({
+  options,
+  run,
+  jobs,
+  closing,
+}: {
+  options: ActionsRunnerOptions;
+  run: SimRun;
+  jobs: JobRecord[];
+  /** True once the runner is closing: the run is stopped and cancelled. */
+  closing: () => boolean;
+}): Promise<void> {
+  const { gh } = options;
+  const attempt = run.runAttempt;
+  run.status = 'in_progress';
+  run.updatedAt = gh.now();
+  gh.events.run('in_progress', run);
+  const root = await mkdtemp(join(tmpdir(), `baton-sim-run-${run.id}-`));
+  const cancelled = () => closing() || run.status === 'completed' || run.runAttempt !== attempt;
+  try {
+    const agent = await playJob({ options, run, job: 'agent', root, cancelled });
+    jobs.push(agent);
+    if (cancelled()) return;
+    await handOver(root);
+    const publish = await playJob({ options, run, job: 'publish', root, cancelled });
+    jobs.push(publish);
+    if (cancelled()) return;
+    gh.finishRun(run.id, agent.code === 0 && publish.code === 0 ? 'success' : 'failure');
+  } finally {
+    if (closing() && run.conclusion === null) gh.finishRun(run.id, 'cancelled');
+    if (!options.keepFolders) await rm(root, { recursive: true, force: true });
+  }
+}
+
+async function playJob({
+  options,
+  run,
+  job,
+  root,
+  cancelled,
+}: {
+  options: ActionsRunnerOptions;
+  run: SimRun;
+  job: JobName;
+  root: string;
+  cancelled: () => boolean;
+}): Promise<JobRecord> {
+  const dirs: JobDirs = {
+    workspace: join(root, job, 'workspace'),
+    temp: join(root, job, 'temp'),
+    home: join(root, job, 'home'),
+  };
+  await Promise.all(Object.values(dirs).map((dir) => mkdir(dir, { recursive: true })));
+  const record = { runId: run.id, attempt: run.runAttempt, job, summary: '' };
+  try {
+    await checkout({ remote: options.gitUrl, branch: run.headBranch, dir: dirs.workspace });
+  } catch (error) {
+    return { ...record, code: 1, stdout: '', stderr: `checkout failed: ${String(error)}` };
+  }
+  if (job === 'publish') await download(root, dirs.temp);
+  const world: JobWorld = {
+    ...options.world,
+    repository: options.gh.fullName,
+    repositoryId: 1,
+    audience: options.world.audience ?? 'baton',
+  };
+  const grant =
+    job === 'publish'
+      ? options.issuer.grant({
+          repository: world.repository,
+          repositoryId: world.repositoryId,
+          ref: run.headBranch,
+          sha: run.headSha,
+          runId: run.id,
+          runAttempt: run.runAttempt,
+        })
+      : undefined;
+  const outcome = await runStep({
+    command: batonCommand(job, options.code ?? 'source'),
+    cwd: dirs.workspace,
+    env: jobEnv({ job, run, dirs, world, ...(grant ? { grant } : {}) }),
+    timeoutMs: options.jobTimeoutMs ?? 120_000,
+    cancelled,
+  });
+  const summary = await readFile(join(dirs.temp, 'step-summary.md'), 'utf8').catch(() => '');
+  return { ...record, ...outcome, summary };
+}
+
+const ARTIFACT = 'artifact';
+
+/** `upload-artifact` with `if-no-files-found: warn`: an empty or missing BATON_OUT uploads nothing. */
+async function handOver(root: string): Promise<void> {
+  const out = join(root, 'agent', 'temp', 'baton-out');
+  const files = await readdir(out).catch(() => []);
+  if (files.length > 0) await cp(out, join(root, ARTIFACT), { recursive: true });
+}
+
+/** `download-artifact` with `continue-on-error`: no artifact leaves BATON_OUT missing. */
+async function download(root: string, temp: string): Promise<void> {
+  const artifact = join(root, ARTIFACT);
+  const present = await readdir(artifact).then(
+    () => true,
+    () => false,
+  );
+  if (present) await cp(artifact, join(temp, 'baton-out'), { recursive: true });
+}
+
+/** What a run that broke inside the runner itself leaves in the jobs log. */
+export function crashRecord(run: SimRun, error: unknown): JobRecord {
+  return {
+    runId: run.id,
+    attempt: run.runAttempt,
+    job: 'agent',
+    code: 1,
+    stdout: '',
+    stderr: `the simulated runner failed: ${error instanceof Error ? error.stack : String(error)}`,
+    summary: '',
+  };
+}

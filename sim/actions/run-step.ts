@@ -1,0 +1,102 @@
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** How the simulator runs Baton's code: the sources through tsx, or the package's bin as the workflow does. */
+export type CodeSource = 'source' | 'bin';
+
+/** The repository this simulator belongs to. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** `node` arguments that run a TypeScript entry of this repository through tsx, from any folder. */
+export function tsxArgs(entry: string): string[] {
+  const loader = createRequire(import.meta.url).resolve('tsx');
+  return [
+    '--import',
+    pathToFileURL(loader).href,
+    fileURLToPath(new URL(entry, pathToFileURL(REPO_ROOT))),
+  ];
+}
+
+/** The command line of `baton session <job>`. */
+export function batonCommand(job: string, code: CodeSource): string[] {
+  const entry =
+    code === 'source'
+      ? tsxArgs('sim/actions/baton-cli.ts')
+      : [fileURLToPath(new URL('bin/baton.js', pathToFileURL(REPO_ROOT)))];
+  return [process.execPath, ...entry, 'session', job];
+}
+
+/** How a step's process ended. */
+export interface StepOutcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** Set when the step was stopped: the job's time ran out or the run was cancelled. */
+  stopped?: 'timeout' | 'cancelled';
+}
+
+/**
+ * Runs one step's process in its own process group, so that stopping it also
+ * stops what it started (an agent's shell commands). `cancelled` is asked
+ * every 100 ms; a true answer stops the step, as cancelling a run does.
+ */
+export function runStep({
+  command,
+  cwd,
+  env,
+  timeoutMs,
+  cancelled,
+}: {
+  command: string[];
+  cwd: string;
+  env: Record<string, string>;
+  timeoutMs: number;
+  cancelled: () => boolean;
+}): Promise<StepOutcome> {
+  const [file = process.execPath, ...args] = command;
+  return new Promise((resolve) => {
+    const child = spawn(file, args, {
+      cwd,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    let stopped: StepOutcome['stopped'];
+    const stop = (why: NonNullable<StepOutcome['stopped']>) => {
+      stopped ??= why;
+      killGroup(child.pid, 'SIGTERM');
+      setTimeout(() => killGroup(child.pid, 'SIGKILL'), 2000).unref();
+    };
+    const deadline = setTimeout(() => stop('timeout'), timeoutMs);
+    const watch = setInterval(() => cancelled() && stop('cancelled'), 100);
+    const finish = (code: number) => {
+      clearTimeout(deadline);
+      clearInterval(watch);
+      resolve({
+        code,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+        ...(stopped ? { stopped } : {}),
+      });
+    };
+    child.on('error', (error) => {
+      stderr.push(Buffer.from(String(error)));
+      finish(127);
+    });
+    child.on('close', (code, signal) => finish(code ?? (signal ? 128 : 1)));
+  });
+}
+
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}

@@ -1,0 +1,190 @@
+import { renderTemplates } from '../src/templates.js';
+import type { CodeSource } from './actions/run-step.js';
+import { type ActionsRunner, startActionsRunner } from './actions/runner.js';
+import { type FakeAnthropic, type Respond, startFakeAnthropic } from './fake-anthropic.js';
+import { FakeGitHub, type SimComment } from './github/fake-github.js';
+import { GitRepoStore } from './github/git-repo-store.js';
+import { type OidcIssuer, startOidcIssuer } from './oidc/issuer.js';
+import type { FaultSettings } from './server/faults.js';
+import { type GitHubServer, startGitHubServer } from './server/github-server.js';
+import { type AppProcess, freePort, startAppProcess } from './start-app.js';
+
+/** How a simulation is set up. */
+export interface SimulationOptions {
+  /** The scripted model every agent job talks to (sim/fake-anthropic.ts). */
+  respond: Respond;
+  /** Prepares the repository before anything starts; default `installBaton`. */
+  setup?: (gh: FakeGitHub) => void;
+  faults?: Partial<FaultSettings>;
+  seed?: number;
+  /** How the app and `baton` run: the sources through tsx (default) or the built package. */
+  code?: CodeSource;
+  /** The app's LOG_LEVEL; default `warn`. */
+  logLevel?: string;
+  /** Runs at the same time; default 1. */
+  parallel?: number;
+  keepFolders?: boolean;
+  /** More variables for the app process (they win). */
+  appEnv?: Record<string, string>;
+}
+
+/** Everything of one simulation, started and wired together. */
+export interface Simulation {
+  gh: FakeGitHub;
+  server: GitHubServer;
+  issuer: OidcIssuer;
+  model: FakeAnthropic;
+  app: AppProcess;
+  runner: ActionsRunner;
+  /** Opens an issue and labels it (the label webhook included); answers its number. */
+  labelIssue(issue: { title: string; body?: string; label?: string; user?: string }): number;
+  /** A comment by a person, with its webhook (`/approve`, `/status`, …). */
+  comment(comment: { issue: number; body: string; user?: string }): SimComment;
+  /** The body of the build's status comment on an issue, if there is one. */
+  statusComment(issue: number): string | undefined;
+  /** Polls `check` until it answers something truthy; throws with the diagnostics after `timeoutMs`. */
+  waitFor<T>(
+    what: string,
+    check: () => T | null | undefined | false,
+    timeoutMs?: number,
+  ): Promise<T>;
+  /** The app's output, the jobs' output and the deliveries: what to read when something did not happen. */
+  diagnostics(): string;
+  stop(): Promise<void>;
+}
+
+/** The maintainer who labels and comments, with write access. */
+export const MAINTAINER = 'maintainer';
+const WEBHOOK_SECRET = 'simulated-webhook-secret';
+
+/**
+ * The Baton source the simulated repository's workflow pins, and the app is
+ * told (BATON_SOURCE_*): the installed templates are then exactly the shipped
+ * ones, so onboarding has no "Set up Baton" pull request to open.
+ */
+export const SIM_BATON_SOURCE = { repository: 'baton-dev/baton', ref: '0'.repeat(40) };
+
+/** A repository with Baton set up: the shipped workflow, skills and config on the default branch. */
+export function installBaton(gh: FakeGitHub): void {
+  const files = renderTemplates({
+    batonRepository: SIM_BATON_SOURCE.repository,
+    batonRef: SIM_BATON_SOURCE.ref,
+  });
+  gh.git.commitOn(
+    gh.defaultBranch,
+    Object.fromEntries(files.map((file) => [file.path, file.content])),
+    'Set up Baton',
+  );
+  gh.workflows.add('baton.yml');
+  gh.permissions.set(MAINTAINER, 'write');
+}
+
+/**
+ * Starts a whole local GitHub world: the simulated GitHub on a real bare
+ * repository and its HTTP server, the OIDC issuer, the scripted model, the
+ * real app process, and the runner that plays each dispatched session with
+ * real `baton session agent|publish` processes.
+ */
+export async function startSimulation(options: SimulationOptions): Promise<Simulation> {
+  const store = new GitRepoStore();
+  const gh = new FakeGitHub({ git: store });
+  (options.setup ?? installBaton)(gh);
+  const started: { stop(): Promise<void> | void }[] = [{ stop: () => store.dispose() }];
+  const stopAll = async () => {
+    for (const part of started.splice(0).reverse()) await part.stop();
+  };
+  try {
+    const appPort = await freePort();
+    const issuer = await startOidcIssuer();
+    started.push({ stop: () => issuer.close() });
+    const model = await startFakeAnthropic({ respond: options.respond });
+    started.push({ stop: () => model.close() });
+    const server = await startGitHubServer({
+      gh,
+      appWebhookUrl: `http://127.0.0.1:${appPort}/api/github/webhooks`,
+      webhookSecret: WEBHOOK_SECRET,
+      ...(options.faults ? { faults: options.faults } : {}),
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    });
+    started.push({ stop: () => server.close() });
+    const app = await startAppProcess({
+      gheHost: server.host,
+      webhookSecret: WEBHOOK_SECRET,
+      oidcIssuer: issuer.url,
+      port: appPort,
+      ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+      ...(options.code ? { code: options.code } : {}),
+      env: {
+        BATON_SOURCE_REPOSITORY: SIM_BATON_SOURCE.repository,
+        BATON_SOURCE_REF: SIM_BATON_SOURCE.ref,
+        ...options.appEnv,
+      },
+    });
+    started.push({ stop: () => app.stop() });
+    const runner = startActionsRunner({
+      gh,
+      issuer,
+      gitUrl: server.gitUrl,
+      world: {
+        serverUrl: server.url,
+        apiUrl: server.apiUrl,
+        appUrl: app.url,
+        anthropicUrl: model.url,
+        anthropicKey: 'sk-ant-simulated-key',
+      },
+      ...(options.code ? { code: options.code } : {}),
+      ...(options.parallel ? { parallel: options.parallel } : {}),
+      ...(options.keepFolders ? { keepFolders: true } : {}),
+    });
+    started.push({ stop: () => runner.close() });
+    return simulation({ gh, server, issuer, model, app, runner, stop: stopAll });
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+function simulation(
+  parts: Omit<Simulation, 'labelIssue' | 'comment' | 'statusComment' | 'waitFor' | 'diagnostics'>,
+): Simulation {
+  const { gh, server, app, runner } = parts;
+  const diagnostics = () =>
+    [
+      '--- app output ---',
+      app.output(),
+      '--- jobs ---',
+      ...runner.jobs.map(
+        (job) =>
+          `run ${job.runId} ${job.job} exit ${job.code}${job.stopped ? ` (${job.stopped})` : ''}\n${job.stderr}\n${job.stdout}\n${job.summary}`,
+      ),
+      '--- webhooks ---',
+      ...server.deliveries.map((d) => `${d.event} ${d.status}`),
+      '--- runs ---',
+      ...gh.runs.map(
+        (run) => `${run.id} ${run.displayTitle} ${run.status} ${run.conclusion ?? ''}`,
+      ),
+    ].join('\n');
+  return {
+    ...parts,
+    labelIssue({ title, body = '', label = 'orchestrate', user = MAINTAINER }) {
+      const issue = gh.openIssue({ title, body, user, labels: [label] });
+      gh.events.labeled(issue, label, user);
+      return issue;
+    },
+    comment: ({ issue, body, user = MAINTAINER }) => gh.addComment({ issue, body, user }),
+    statusComment: (issue) =>
+      gh.comments.find((c) => c.issue === issue && c.body.includes('<!-- baton:status'))?.body,
+    async waitFor(what, check, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = check();
+        if (found) return found;
+        if (Date.now() > deadline) {
+          throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${diagnostics()}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    diagnostics,
+  };
+}

@@ -1,0 +1,147 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** One entry of `git ls-tree -l`. */
+export interface LsTreeEntry {
+  path: string;
+  type: string;
+  sha: string;
+  size: number;
+}
+
+const LS_TREE_LINE = /^(\d+) (\w+) ([0-9a-f]{40}) +(-|\d+)\t(.*)$/s;
+const MAX_BUFFER = 1024 * 1024 * 1024;
+
+/** git's environment for the simulator: no user or system config, no inherited GIT_* pointing elsewhere. */
+export function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith('GIT_')) env[key] = value;
+  }
+  return {
+    ...env,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_TERMINAL_PROMPT: '0',
+    ...extra,
+  };
+}
+
+/** A bare repository and the few git commands the simulator runs in it, synchronously. */
+export class BareRepo {
+  readonly gitDir: string;
+  #lastCommitSeconds = 0;
+
+  /** Opens `gitDir`, running `git init --bare` there first when it holds no repository. */
+  constructor({ gitDir, defaultBranch }: { gitDir: string; defaultBranch: string }) {
+    this.gitDir = gitDir;
+    if (existsSync(join(gitDir, 'HEAD'))) return;
+    execFileSync(
+      'git',
+      ['init', '--quiet', '--bare', `--initial-branch=${defaultBranch}`, gitDir],
+      {
+        env: gitEnv(),
+      },
+    );
+    // Pushes come in over HTTP; a checkout may ask for any commit it saw in a webhook.
+    this.run(['config', 'http.receivepack', 'true']);
+    this.run(['config', 'uploadpack.allowAnySHA1InWant', 'true']);
+  }
+
+  /** Runs git and answers its stdout; throws on failure. */
+  run(args: string[], { input, env = {} }: { input?: string; env?: Record<string, string> } = {}) {
+    return execFileSync('git', args, {
+      env: gitEnv({ GIT_DIR: this.gitDir, ...env }),
+      encoding: 'utf8',
+      maxBuffer: MAX_BUFFER,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      ...(input === undefined ? {} : { input }),
+    });
+  }
+
+  /** Runs git and answers its exit code and stdout, for questions git answers by exit code. */
+  tryRun(args: string[]): { code: number; stdout: string } {
+    const result = spawnSync('git', args, {
+      env: gitEnv({ GIT_DIR: this.gitDir }),
+      encoding: 'utf8',
+      maxBuffer: MAX_BUFFER,
+    });
+    return { code: result.status ?? 1, stdout: result.stdout ?? '' };
+  }
+
+  /** Every ref and its sha. */
+  readRefs(): Map<string, string> {
+    const refs = new Map<string, string>();
+    for (const line of this.run(['for-each-ref', '--format=%(objectname) %(refname)']).split(
+      '\n',
+    )) {
+      const [sha, ref] = line.split(' ');
+      if (sha && ref) refs.set(ref, sha);
+    }
+    return refs;
+  }
+
+  /** `git ls-tree -l`; a path that is missing or not a folder lists nothing. */
+  lsTree(args: string[]): LsTreeEntry[] {
+    return this.tryRun(['ls-tree', '-l', '-z', ...args])
+      .stdout.split('\0')
+      .flatMap((line) => {
+        const match = LS_TREE_LINE.exec(line);
+        if (!match) return [];
+        const [, , type = '', sha = '', size = '-', path = ''] = match;
+        return [{ path, type, sha, size: size === '-' ? 0 : Number(size) }];
+      });
+  }
+
+  /** Reads many blobs as text with one `cat-file --batch`. */
+  readBlobs(shas: string[]): string[] {
+    if (shas.length === 0) return [];
+    const output = execFileSync('git', ['cat-file', '--batch'], {
+      env: gitEnv({ GIT_DIR: this.gitDir }),
+      input: `${shas.join('\n')}\n`,
+      maxBuffer: MAX_BUFFER,
+    });
+    const contents: string[] = [];
+    let at = 0;
+    for (let i = 0; i < shas.length; i++) {
+      const eol = output.indexOf(10, at);
+      const size = Number(output.subarray(at, eol).toString('utf8').split(' ')[2]);
+      contents.push(output.subarray(eol + 1, eol + 1 + size).toString('utf8'));
+      at = eol + 1 + size + 1;
+    }
+    return contents;
+  }
+
+  /** A commit's parents and message. */
+  readCommit(sha: string): { parents: string[]; message: string } {
+    const text = this.run(['cat-file', 'commit', sha]);
+    const split = text.indexOf('\n\n');
+    const headers = text.slice(0, split < 0 ? text.length : split).split('\n');
+    return {
+      parents: headers.filter((h) => h.startsWith('parent ')).map((h) => h.slice(7)),
+      message: split < 0 ? '' : text.slice(split + 2).replace(/\n$/, ''),
+    };
+  }
+
+  /**
+   * Commits a tree as GitHub would (committer GitHub). Dates only move
+   * forward, so equal trees and messages on one parent still get new shas, as
+   * the in-memory store's do.
+   */
+  commitTree({ tree, parents, message }: { tree: string; parents: string[]; message: string }) {
+    this.#lastCommitSeconds = Math.max(Math.floor(Date.now() / 1000), this.#lastCommitSeconds + 1);
+    const date = `${this.#lastCommitSeconds} +0000`;
+    return this.run(['commit-tree', tree, ...parents.flatMap((p) => ['-p', p])], {
+      input: message,
+      env: {
+        GIT_AUTHOR_NAME: 'GitHub',
+        GIT_AUTHOR_EMAIL: 'noreply@github.com',
+        GIT_COMMITTER_NAME: 'GitHub',
+        GIT_COMMITTER_EMAIL: 'noreply@github.com',
+        GIT_AUTHOR_DATE: date,
+        GIT_COMMITTER_DATE: date,
+      },
+    }).trim();
+  }
+}

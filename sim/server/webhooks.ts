@@ -1,0 +1,118 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import type { SimEvent } from '../github/events.js';
+import type { FakeGitHub } from '../github/fake-github.js';
+import type { Faults } from './faults.js';
+
+/** One webhook delivery attempt, as a test wants to see it. */
+export interface WebhookRecord {
+  id: string;
+  /** `issues.labeled`, `push`, … */
+  event: string;
+  /** The HTTP status the app answered, or the network error. */
+  status: number | string;
+}
+
+/** GitHub's signature headers for a body: sha256 (what apps check) and the legacy sha1. */
+export function signBody(body: string, secret: string): Record<string, string> {
+  return {
+    'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+    'x-hub-signature': `sha1=${createHmac('sha1', secret).update(body).digest('hex')}`,
+  };
+}
+
+const POLL_MS = 20;
+/** With reordering on, events are gathered this long so there is something to reorder. */
+const GATHER_MS = 30;
+const DELIVERY_TIMEOUT_MS = 10_000;
+
+/**
+ * Takes webhooks from `gh.outbox` and posts them to the app one at a time,
+ * signed and shaped as GitHub delivers them. Fault knobs may duplicate them or
+ * shuffle the ones waiting together.
+ */
+export class WebhookSender {
+  readonly deliveries: WebhookRecord[] = [];
+  readonly #gh: FakeGitHub;
+  readonly #url: string;
+  readonly #secret: string;
+  readonly #faults: Faults;
+  readonly #timer: NodeJS.Timeout;
+  #running: Promise<void> | null = null;
+
+  constructor({
+    gh,
+    url,
+    secret,
+    faults,
+  }: { gh: FakeGitHub; url: string; secret: string; faults: Faults }) {
+    this.#gh = gh;
+    this.#url = url;
+    this.#secret = secret;
+    this.#faults = faults;
+    this.#timer = setInterval(() => this.pump(), POLL_MS);
+    this.#timer.unref();
+  }
+
+  /** Starts delivering what is waiting, unless a delivery is already under way. */
+  pump(): void {
+    if (this.#running || this.#gh.outbox.length === 0) return;
+    this.#running = this.#drain().finally(() => {
+      this.#running = null;
+    });
+  }
+
+  /** Resolves once the outbox is empty and nothing is being delivered. */
+  async idle(): Promise<void> {
+    for (;;) {
+      this.pump();
+      if (!this.#running) return;
+      await this.#running;
+    }
+  }
+
+  close(): void {
+    clearInterval(this.#timer);
+  }
+
+  async #drain(): Promise<void> {
+    const { reorderWindow, duplicateWebhooks } = this.#faults.settings;
+    if (reorderWindow > 1) await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
+    while (this.#gh.outbox.length > 0) {
+      const batch = this.#gh.outbox.splice(0, Math.max(1, reorderWindow));
+      if (reorderWindow > 1) this.#faults.shuffle(batch);
+      for (const event of batch) {
+        const id = randomUUID();
+        await this.#deliver(event, id);
+        if (duplicateWebhooks) await this.#deliver(event, id);
+      }
+    }
+  }
+
+  async #deliver(event: SimEvent, id: string): Promise<void> {
+    const body = JSON.stringify(event.payload);
+    const action = typeof event.payload.action === 'string' ? `.${event.payload.action}` : '';
+    const record: WebhookRecord = { id, event: `${event.name}${action}`, status: 'pending' };
+    this.deliveries.push(record);
+    try {
+      const response = await fetch(this.#url, {
+        method: 'POST',
+        body,
+        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'GitHub-Hookshot/simulator',
+          'x-github-event': event.name,
+          'x-github-delivery': id,
+          'x-github-hook-id': '1',
+          'x-github-hook-installation-target-type': 'integration',
+          'x-github-hook-installation-target-id': '1',
+          ...signBody(body, this.#secret),
+        },
+      });
+      await response.arrayBuffer();
+      record.status = response.status;
+    } catch (error) {
+      record.status = error instanceof Error ? error.message : String(error);
+    }
+  }
+}

@@ -1,0 +1,142 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { createServer } from 'node:net';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type CodeSource, REPO_ROOT, tsxArgs } from './actions/run-step.js';
+
+/** Where the app process finds the simulated world. */
+export interface AppProcessOptions {
+  /** The simulator's `host:port`, as GHE_HOST (GHE_PROTOCOL is http). */
+  gheHost: string;
+  webhookSecret: string;
+  /** BATON_OIDC_ISSUER. */
+  oidcIssuer: string;
+  /** A port to listen on; default a free one. */
+  port?: number;
+  /** LOG_LEVEL; default `warn`. */
+  logLevel?: string;
+  /** BATON_RESYNC_MINUTES; default 0 (off). */
+  resyncMinutes?: number;
+  /** `source` (tsx on src/main.ts, the default) or `bin` (`npm start`'s dist/src/main.js, built first). */
+  code?: CodeSource;
+  /** More variables for the app (they win). */
+  env?: Record<string, string>;
+  /** How long to wait for `/ping`; default 30 s. */
+  startTimeoutMs?: number;
+}
+
+/** A running app process. */
+export interface AppProcess {
+  /** `http://127.0.0.1:<port>`: BATON_APP_URL. */
+  url: string;
+  /** Where webhooks go. */
+  webhookUrl: string;
+  pid: number;
+  /** Everything the app printed so far (JSON log lines). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on 127.0.0.1, for a process that must be told its port before it starts. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/**
+ * Starts the real Baton app as its own process with Probot's standard
+ * variables (DESIGN §9): a freshly generated private key, APP_ID 1, the
+ * simulator as GitHub Enterprise Server, and the simulated OIDC issuer.
+ * Resolves once it answers `GET /ping`.
+ */
+export async function startAppProcess(options: AppProcessOptions): Promise<AppProcess> {
+  const port = options.port ?? (await freePort());
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  const entry =
+    (options.code ?? 'source') === 'source'
+      ? tsxArgs('src/main.ts')
+      : [fileURLToPath(new URL('dist/src/main.js', pathToFileURL(REPO_ROOT)))];
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/tmp',
+    LOG_FORMAT: 'json',
+    LOG_LEVEL: options.logLevel ?? 'warn',
+    APP_ID: '1',
+    PRIVATE_KEY: privateKey,
+    WEBHOOK_SECRET: options.webhookSecret,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    GHE_HOST: options.gheHost,
+    GHE_PROTOCOL: 'http',
+    BATON_OIDC_ISSUER: options.oidcIssuer,
+    BATON_RESYNC_MINUTES: String(options.resyncMinutes ?? 0),
+    ...options.env,
+  };
+  const child = spawn(process.execPath, entry, {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
+  });
+  const output: Buffer[] = [];
+  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
+  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
+  const url = `http://127.0.0.1:${port}`;
+  const app: AppProcess = {
+    url,
+    webhookUrl: `${url}/api/github/webhooks`,
+    pid: child.pid ?? 0,
+    output: () => Buffer.concat(output).toString('utf8'),
+    stop: () => stopProcess(child),
+  };
+  try {
+    await waitForPing({ url, child, timeoutMs: options.startTimeoutMs ?? 30_000 });
+  } catch (error) {
+    await app.stop();
+    throw new Error(`${(error as Error).message}\n--- app output ---\n${app.output()}`);
+  }
+  return app;
+}
+
+async function waitForPing({
+  url,
+  child,
+  timeoutMs,
+}: {
+  url: string;
+  child: ChildProcess;
+  timeoutMs: number;
+}): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null)
+      throw new Error(`the app exited with code ${child.exitCode} before it listened`);
+    const pong = await fetch(`${url}/ping`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (pong) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the app did not answer ${url}/ping within ${timeoutMs} ms`);
+}
+
+/** SIGTERM, then SIGKILL if it has not exited within 5 s. */
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

@@ -1,0 +1,193 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { jobEnv } from '../../sim/actions/job-env.js';
+import { type ActionsRunner, startActionsRunner } from '../../sim/actions/runner.js';
+import { installBaton } from '../../sim/e2e.js';
+import { type FakeAnthropic, type Respond, startFakeAnthropic } from '../../sim/fake-anthropic.js';
+import { FakeGitHub, type SimRun } from '../../sim/github/fake-github.js';
+import { GitRepoStore } from '../../sim/github/git-repo-store.js';
+import { type OidcIssuer, startOidcIssuer } from '../../sim/oidc/issuer.js';
+import { type GitHubServer, startGitHubServer } from '../../sim/server/github-server.js';
+import { parseSessionEnv } from '../../src/session/env.js';
+
+function makeRun(overrides: Partial<SimRun> = {}): SimRun {
+  return {
+    id: 1001,
+    workflow: 'baton.yml',
+    displayTitle: 'baton plan 1-add-a-greeting - -',
+    event: 'workflow_dispatch',
+    headBranch: 'baton/1-add-a-greeting/integration',
+    headSha: 'a'.repeat(40),
+    status: 'queued',
+    conclusion: null,
+    createdAt: '2026-11-22T10:00:00.000Z',
+    updatedAt: '2026-11-22T10:00:00.000Z',
+    runAttempt: 1,
+    inputs: { role: 'plan', build: '1-add-a-greeting', issue: '1' },
+    ...overrides,
+  };
+}
+
+const WORLD = {
+  serverUrl: 'http://127.0.0.1:1',
+  apiUrl: 'http://127.0.0.1:1/api/v3',
+  repository: 'octo-org/widgets',
+  repositoryId: 1,
+  appUrl: 'http://127.0.0.1:2',
+  anthropicUrl: 'http://127.0.0.1:3',
+  anthropicKey: 'sk-ant-simulated-key',
+  audience: 'baton',
+};
+const DIRS = { workspace: '/w', temp: '/t', home: '/h' };
+const GRANT = { requestUrl: 'http://127.0.0.1:4/_apis/idtoken', requestToken: 'grant' };
+
+describe('the environment of the simulated jobs', () => {
+  it.each([
+    [
+      'agent',
+      ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'GITHUB_TOKEN'],
+      ['BATON_APP_URL', 'ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'],
+    ],
+    [
+      'publish',
+      ['BATON_APP_URL', 'ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'],
+      ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'GITHUB_TOKEN'],
+    ],
+  ] as const)(
+    'gives the %s job what the workflow gives it, and nothing of the other job',
+    (job, has, lacks) => {
+      process.env.BATON_TEST_SENTINEL = 'leak';
+      const env = jobEnv({ job, run: makeRun(), dirs: DIRS, world: WORLD, grant: GRANT });
+      delete process.env.BATON_TEST_SENTINEL;
+      for (const name of has) expect(env[name], name).toBeTruthy();
+      for (const name of lacks) expect(env[name], name).toBeUndefined();
+      expect(env.BATON_TEST_SENTINEL).toBeUndefined();
+      expect(parseSessionEnv(env)).toMatchObject({
+        ok: true,
+        env: {
+          BATON_ROLE: 'plan',
+          BATON_BUILD: '1-add-a-greeting',
+          GITHUB_API_URL: WORLD.apiUrl,
+          GITHUB_SERVER_URL: WORLD.serverUrl,
+          GITHUB_REPOSITORY: 'octo-org/widgets',
+          GITHUB_WORKSPACE: '/w',
+          GITHUB_RUN_ID: '1001',
+          BATON_OUT: '/t/baton-out',
+        },
+      });
+    },
+  );
+});
+
+describe('the simulated Actions runner', { timeout: 40_000 }, () => {
+  let gh: FakeGitHub;
+  let store: GitRepoStore;
+  let server: GitHubServer;
+  let issuer: OidcIssuer;
+  let model: FakeAnthropic;
+  let runner: ActionsRunner;
+
+  async function start(respond: Respond) {
+    model = await startFakeAnthropic({ respond });
+    runner = startActionsRunner({
+      gh,
+      issuer,
+      gitUrl: server.gitUrl,
+      // No app listens here: publish cannot get a token.
+      world: { ...WORLD, serverUrl: server.url, apiUrl: server.apiUrl, anthropicUrl: model.url },
+    });
+  }
+
+  function dispatch(): number {
+    const issue = gh.openIssue({ title: 'Add a greeting' });
+    gh.setBranch('baton/1-add-a-greeting/integration', gh.git.resolve('main') ?? '');
+    const response = gh.handle({
+      method: 'POST',
+      path: `/repos/${gh.fullName}/actions/workflows/baton.yml/dispatches`,
+      query: new URLSearchParams(),
+      headers: {},
+      body: {
+        ref: 'baton/1-add-a-greeting/integration',
+        inputs: { role: 'plan', build: '1-add-a-greeting', issue: String(issue) },
+        return_run_details: true,
+      },
+    });
+    return (response.body as { workflow_run_id: number }).workflow_run_id;
+  }
+
+  function runEvents(): string[] {
+    return server.deliveries
+      .map((d) => d.event)
+      .filter((event) => event.startsWith('workflow_run'));
+  }
+
+  beforeEach(async () => {
+    store = new GitRepoStore();
+    gh = new FakeGitHub({ git: store });
+    installBaton(gh);
+    issuer = await startOidcIssuer();
+    server = await startGitHubServer({
+      gh,
+      appWebhookUrl: 'http://127.0.0.1:9/',
+      webhookSecret: 's',
+    });
+  });
+  afterEach(async () => {
+    await runner?.close();
+    await Promise.all([model?.close(), server.close(), issuer.close()]);
+    store.dispose();
+  });
+
+  it('concludes a run as failure when a job exits non-zero, with the workflow_run webhooks', async () => {
+    await start(() => ({
+      error: { status: 400, type: 'invalid_request_error', message: 'scripted' },
+    }));
+    const id = dispatch();
+    await runner.idle();
+    await server.idle();
+    expect(runner.jobs.map((job) => [job.job, job.code])).toEqual([
+      ['agent', 0],
+      ['publish', 3],
+    ]);
+    expect(runner.jobs[1]?.summary).toContain('Could not publish');
+    expect(gh.runs.find((run) => run.id === id)).toMatchObject({
+      status: 'completed',
+      conclusion: 'failure',
+    });
+    expect(runEvents()).toEqual([
+      'workflow_run.requested',
+      'workflow_run.in_progress',
+      'workflow_run.completed',
+    ]);
+  });
+
+  it('stops the jobs of a run that is cancelled', async () => {
+    await start(() => new Promise(() => {}));
+    const id = dispatch();
+    const cancel = () =>
+      gh.handle({
+        method: 'POST',
+        path: `/repos/${gh.fullName}/actions/runs/${id}/cancel`,
+        query: new URLSearchParams(),
+        headers: {},
+        body: undefined,
+      });
+    for (let i = 0; i < 100 && model.requests.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(cancel().status).toBe(202);
+    await runner.idle();
+    expect(runner.jobs).toEqual([expect.objectContaining({ job: 'agent', stopped: 'cancelled' })]);
+    expect(gh.runs.find((run) => run.id === id)).toMatchObject({ conclusion: 'cancelled' });
+  });
+
+  it('stops and cancels the run still going when it closes', async () => {
+    await start(() => new Promise(() => {}));
+    const id = dispatch();
+    for (let i = 0; i < 100 && model.requests.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await runner.close();
+    expect(runner.jobs).toEqual([expect.objectContaining({ job: 'agent', stopped: 'cancelled' })]);
+    expect(gh.runs.find((run) => run.id === id)).toMatchObject({ conclusion: 'cancelled' });
+  });
+});

@@ -1,0 +1,54 @@
+// End-to-end (slow, about 15 s): the same plan session as sim-smoke, with the
+// simulator's fault knobs on. Every webhook arrives twice and out of order, and
+// the status comment's creation first meets a secondary rate limit.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Simulation, startSimulation } from '../../sim/e2e.js';
+import { reply, scripted, toolUse } from '../../sim/fake-anthropic.js';
+
+const PLAN = {
+  title: 'Greeting command',
+  summary: 'Write the greeting text that a later worker prints.',
+  workers: [
+    {
+      id: 'W1.1',
+      title: 'Greeting text',
+      depends_on: [],
+      complexity: 'easy',
+      brief:
+        '## Mission\n\nAdd greeting.txt.\n\n## Success criteria\n\n- [ ] greeting.txt exists\n',
+    },
+  ],
+};
+
+describe('the simulator with faults on', { timeout: 60_000 }, () => {
+  let sim: Simulation;
+
+  beforeAll(async () => {
+    sim = await startSimulation({
+      respond: scripted([reply(toolUse('submit_plan', PLAN))]),
+      faults: { duplicateWebhooks: true, reorderWindow: 4 },
+      seed: 3,
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await sim?.stop();
+  });
+
+  it('ends with one plan session and one status comment despite duplicates and a rate limit', async () => {
+    const { gh, server } = sim;
+    server.faults.rateLimitNext({ status: 403, match: `POST /repos/${gh.fullName}/issues/` });
+    const issue = sim.labelIssue({ title: 'Add a greeting' });
+    await sim.waitFor(
+      'the plan in the status comment',
+      () => sim.statusComment(issue)?.includes('Greeting text'),
+      45_000,
+    );
+    await server.idle();
+    expect(gh.runs.map((run) => [run.inputs.role, run.conclusion])).toEqual([['plan', 'success']]);
+    expect(gh.comments.filter((c) => c.issue === issue)).toHaveLength(1);
+    expect(server.requests.filter((r) => r.fault === 'rate-limit')).toHaveLength(1);
+    const labeled = server.deliveries.filter((d) => d.event === 'issues.labeled');
+    expect(labeled).toHaveLength(2);
+    expect(labeled[0]?.id).toBe(labeled[1]?.id);
+  });
+});
