@@ -2,9 +2,8 @@ import { lockFor } from '../core/action.js';
 import { integrationBranch, WORKFLOW_FILE, workerBranch } from '../core/ids.js';
 import { renderDispatchInputs, type SessionRequest } from '../core/session.js';
 import type { BuildSnapshot } from '../core/snapshot.js';
-import { createRef, deleteRef } from './refs.js';
+import { createRef, deleteRef, moveBranch } from './refs.js';
 import type { RepoContext } from './types.js';
-import { statusOf } from './types.js';
 
 export type DispatchOutcome =
   | { result: 'dispatched'; run: { id: number; url: string } | null }
@@ -63,20 +62,11 @@ function sessionRef(request: SessionRequest): string {
     : integrationBranch(request.build);
 }
 
+/** A new attempt starts from the build branch head: move the branch there, or create it. */
 async function resetBranch(
   ctx: RepoContext,
   { branch, sha }: { branch: string; sha: string },
 ): Promise<void> {
-  try {
-    await ctx.octokit.rest.git.updateRef({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      ref: `heads/${branch}`,
-      sha,
-      force: true,
-    });
-  } catch (error) {
-    if (statusOf(error) !== 422) throw error;
-    await createRef(ctx, { ref: `refs/heads/${branch}`, sha });
-  }
+  if (await moveBranch(ctx, { branch, sha, force: true })) return;
+  await createRef(ctx, { ref: `refs/heads/${branch}`, sha });
 }

@@ -1,14 +1,8 @@
 import type { ExistingFile, SetupFile } from '../core/plan-setup.js';
 import { isSetupChange, planSetup } from '../core/plan-setup.js';
 import { type BatonSource, renderSetupPullBody } from '../core/render-setup-pull.js';
-import { createRef } from './refs.js';
-import {
-  commitFiles,
-  type FileRead,
-  moveBranch,
-  readBranchHead,
-  readFilesAt,
-} from './setup-git.js';
+import { createRef, moveBranch } from './refs.js';
+import { commitFiles, type FileRead, readBranchHead, readFilesAt } from './setup-git.js';
 import {
   createSetupPull,
   findSetupPulls,

@@ -27,3 +27,23 @@ export async function deleteRef(ctx: RepoContext, ref: string): Promise<void> {
     if (statusOf(error) !== 422 && statusOf(error) !== 404) throw error;
   }
 }
+
+/** Moves a branch to `sha`; false when GitHub refuses (422: not a fast-forward, or gone). */
+export async function moveBranch(
+  ctx: RepoContext,
+  { branch, sha, force }: { branch: string; sha: string; force: boolean },
+): Promise<boolean> {
+  try {
+    await ctx.octokit.rest.git.updateRef({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      ref: `heads/${branch}`,
+      sha,
+      force,
+    });
+    return true;
+  } catch (error) {
+    if (statusOf(error) === 422) return false;
+    throw error;
+  }
+}

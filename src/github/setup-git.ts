@@ -94,23 +94,3 @@ export async function commitFiles(
   });
   return commit.sha;
 }
-
-/** Moves a branch to `sha`; false when GitHub refuses (422: not a fast-forward, or gone). */
-export async function moveBranch(
-  ctx: RepoContext,
-  { branch, sha, force }: { branch: string; sha: string; force: boolean },
-): Promise<boolean> {
-  try {
-    await ctx.octokit.rest.git.updateRef({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      ref: `heads/${branch}`,
-      sha,
-      force,
-    });
-    return true;
-  } catch (error) {
-    if (statusOf(error) === 422) return false;
-    throw error;
-  }
-}

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  parsePatchLines,
-  placeReviewComments,
-  renderReviewBody,
-} from '../../src/session/agent/diff-hunks.js';
+import { placeReviewComments, renderReviewBody } from '../../src/session/agent/diff-hunks.js';
+import { parseDiffLines } from '../../src/session/diff-lines.js';
 
 const PATCH = [
   '@@ -1,3 +1,4 @@',
@@ -19,7 +16,7 @@ const PATCH = [
   '\\ No newline at end of file',
 ].join('\n');
 
-describe('parsePatchLines', () => {
+describe('parseDiffLines', () => {
   it.each([
     ['RIGHT', 1, true, 'a context line'],
     ['RIGHT', 2, true, 'an added line'],
@@ -30,11 +27,11 @@ describe('parsePatchLines', () => {
     ['LEFT', 2, true, 'a deleted line'],
     ['LEFT', 21, true, 'a deleted line of the second hunk'],
     ['LEFT', 4, false, 'an old line outside every hunk'],
-  ] as [string, number, boolean, string][])(
+  ] as ['RIGHT' | 'LEFT', number, boolean, string][])(
     '%s line %i commentable: %s (%s)',
     (side, line, expected) => {
-      const lines = parsePatchLines(PATCH);
-      expect((side === 'LEFT' ? lines.left : lines.right).has(line)).toBe(expected);
+      const lines = parseDiffLines(PATCH);
+      expect(lines[side].has(line)).toBe(expected);
     },
   );
 });

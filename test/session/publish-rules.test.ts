@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildDir, completionPath } from '../../src/core/ids.js';
+import { parseDiffLines } from '../../src/session/diff-lines.js';
 import { type ChangedFile, checkChanges } from '../../src/session/publish/check-changes.js';
 import { getSessionTarget, type SessionTarget } from '../../src/session/publish/check-result.js';
-import { parseDiffLines } from '../../src/session/publish/diff-lines.js';
 import { FILE_MAX_BYTES } from '../../src/session/publish/limits.js';
 import {
   neutralizeMarkers,

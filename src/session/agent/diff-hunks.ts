@@ -1,44 +1,5 @@
+import { type DiffLines, parseDiffLines } from '../diff-lines.js';
 import type { ReviewComment } from '../result.js';
-
-/** The lines of one file a review comment may be placed on, by side. */
-export interface CommentableLines {
-  /** New-file lines: added or context. */
-  right: Set<number>;
-  /** Old-file lines: deleted or context. */
-  left: Set<number>;
-}
-
-const HUNK_HEADER = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/;
-
-/**
- * Reads a unified diff patch (the `patch` of GitHub's pull request files) into
- * the lines GitHub accepts review comments on: a comment elsewhere is refused
- * with 422 and would take the whole review down with it.
- */
-export function parsePatchLines(patch: string): CommentableLines {
-  const lines: CommentableLines = { right: new Set(), left: new Set() };
-  let left = 0;
-  let right = 0;
-  let inHunk = false;
-  for (const line of patch.split('\n')) {
-    const header = HUNK_HEADER.exec(line);
-    if (header) {
-      left = Number(header[1]);
-      right = Number(header[2]);
-      inHunk = true;
-    } else if (!inHunk || line.startsWith('\\')) {
-      // Before the first hunk, or "\ No newline at end of file".
-    } else if (line.startsWith('+')) {
-      lines.right.add(right++);
-    } else if (line.startsWith('-')) {
-      lines.left.add(left++);
-    } else {
-      lines.left.add(left++);
-      lines.right.add(right++);
-    }
-  }
-  return lines;
-}
 
 /** Review comments split by where they can go. */
 export interface PlacedComments {
@@ -58,16 +19,16 @@ export function placeReviewComments({
   comments: readonly ReviewComment[];
   max: number;
 }): PlacedComments {
-  const parsed = new Map<string, CommentableLines>();
+  const parsed = new Map<string, DiffLines>();
   const placed: PlacedComments = { inline: [], moved: [] };
   for (const comment of comments) {
     const patch = patches.get(comment.path);
     let lines = parsed.get(comment.path);
     if (!lines && patch) {
-      lines = parsePatchLines(patch);
+      lines = parseDiffLines(patch);
       parsed.set(comment.path, lines);
     }
-    const side = comment.side === 'LEFT' ? lines?.left : lines?.right;
+    const side = lines?.[comment.side];
     if (side?.has(comment.line) && placed.inline.length < max) placed.inline.push(comment);
     else placed.moved.push(comment);
   }

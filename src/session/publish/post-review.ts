@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Usage } from '../../core/completion.js';
+import { type DiffLines, parseDiffLines } from '../diff-lines.js';
 import type { ReviewComment, ReviewResult } from '../result.js';
-import { type DiffLines, parseDiffLines } from './diff-lines.js';
 import { type GitHubApi, repoPath } from './github-api.js';
 import { fitBody, neutralizeMarkers } from './pull-body.js';
 import { renderVerdictMarker } from './verdict-marker.js';
