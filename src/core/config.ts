@@ -49,8 +49,16 @@ const Budget = z.strictObject({
 const Final = z.strictObject({
   /** Enable auto-merge on the final pull request. */
   autoMerge: z.boolean().default(false),
-  /** Keep `.baton/builds/<build>/` in the final PR; `false` removes it in a last commit. */
-  keepRecord: z.boolean().default(true),
+  /**
+   * Keep `.baton/builds/<build>/` in the final PR, so the repository keeps how
+   * it was built. Removing it in a last commit is not supported yet, so only
+   * `true` is accepted (rather than a `false` that would silently do nothing).
+   */
+  keepRecord: z
+    .literal(true, {
+      error: 'can only be true for now (removing the record from the final PR is not supported yet): delete this line',
+    })
+    .default(true),
 });
 
 /** `.github/baton.yml`: every key is optional; the defaults are below. */
