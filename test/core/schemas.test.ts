@@ -245,6 +245,11 @@ describe('config', () => {
       [{ field: 'merge.method', message: expect.stringContaining('expected one of') }],
     ],
     [
+      'a setting not supported yet',
+      { final: { keepRecord: false } },
+      [{ field: 'final.keepRecord', message: expect.stringContaining('not supported yet') }],
+    ],
+    [
       'a file that is not a mapping',
       'label: x',
       [{ field: '(file)', message: 'Invalid input: expected object, received string' }],
