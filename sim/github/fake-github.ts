@@ -392,18 +392,47 @@ export class FakeGitHub {
     name?: string;
     conclusion?: string;
   }): void {
-    const runId = this.nextId();
+    // CI is a workflow run too, so its failed jobs can be re-run.
+    const at = this.now();
+    const branch =
+      [...this.git.refs].find(([, head]) => head === sha)?.[0].replace('refs/heads/', '') ?? '';
+    const run: SimRun = {
+      id: this.nextId(),
+      workflow: 'ci.yml',
+      displayTitle: `CI ${branch}`,
+      event: 'pull_request',
+      headBranch: branch,
+      headSha: sha,
+      status: 'completed',
+      conclusion,
+      createdAt: at,
+      updatedAt: at,
+      runAttempt: 1,
+      inputs: {},
+    };
+    this.runs.push(run);
+    this.completeCheck(run, { name, conclusion });
+  }
+
+  /** Completes a CI run's check on its head, replacing the check of an earlier attempt. */
+  completeCheck(
+    run: SimRun,
+    { name = 'ci', conclusion }: { name?: string; conclusion: string },
+  ): void {
+    Object.assign(run, { status: 'completed', conclusion, updatedAt: this.now() });
+    const stale = this.checkRuns.findIndex(
+      (check) => check.headSha === run.headSha && check.name === name,
+    );
+    if (stale >= 0) this.checkRuns.splice(stale, 1);
     this.checkRuns.push({
       id: this.nextId(),
-      headSha: sha,
+      headSha: run.headSha,
       name,
       status: 'completed',
       conclusion,
-      detailsUrl: `${this.htmlUrl}/actions/runs/${runId}/job/1`,
+      detailsUrl: `${this.htmlUrl}/actions/runs/${run.id}/job/${this.nextId()}`,
     });
-    const branch =
-      [...this.git.refs].find(([, head]) => head === sha)?.[0].replace('refs/heads/', '') ?? '';
-    this.events.checkSuite(branch, sha, conclusion);
+    this.events.checkSuite(run.headBranch, run.headSha, conclusion);
   }
 
   /** Routes the app called that are not in `allowed` (a list of GitHub route templates). */

@@ -71,6 +71,16 @@ export function registerRunRoutes(router: Router, gh: FakeGitHub): void {
       run.status = 'queued';
       run.conclusion = null;
       run.updatedAt = gh.now();
+      // The new attempt's jobs replace the failed ones at once, queued.
+      for (const check of gh.checkRuns) {
+        if (check.detailsUrl.includes(`/actions/runs/${run.id}/`) && check.conclusion !== 'success') {
+          Object.assign(check, {
+            status: 'queued',
+            conclusion: null,
+            detailsUrl: `${gh.htmlUrl}/actions/runs/${run.id}/job/${gh.nextId()}`,
+          });
+        }
+      }
       return json(201, {});
     });
 }

@@ -85,6 +85,24 @@ describe('steering a build', () => {
     expect(runsOf('work', 'W1.1')).toHaveLength(1);
   });
 
+  it('re-runs red CI once, then sends a fix session for the failed checks, then merges', async () => {
+    const script: SessionScript = {
+      build: BUILD,
+      issue: 1,
+      workers: DIAMOND,
+      ci: (w, pushes) => (w === 'W1.1' && pushes === 1 ? 'failure' : 'success'),
+    };
+    await start(script);
+
+    const ci = gh.runs.filter(
+      (run) => run.workflow === 'ci.yml' && run.headBranch === workerBranch(BUILD, 'W1.1'),
+    );
+    expect(ci.map((run) => run.runAttempt)).toEqual([2, 1]);
+    const fixes = runsOf('fix', 'W1.1');
+    expect(fixes.map((run) => run.inputs.trigger)).toEqual([`checks-${ci[0]?.headSha}`]);
+    expect(mergedHeads()).toHaveLength(3);
+  });
+
   it('asks a person after maxFixRounds fixes that did not satisfy the reviewer', async () => {
     const script: SessionScript = {
       build: BUILD,

@@ -18,8 +18,8 @@ export interface SessionScript {
   work?: (worker: string, attempt: number) => 'deliver' | 'fail';
   /** The verdict of Baton's review number `round` (from 1) of a worker's PR; default approve. */
   review?: (worker: string, round: number) => 'approve' | 'changes-requested';
-  /** CI on a worker PR's head after `pushes` pushes (from 1); default success. */
-  ci?: (worker: string, pushes: number) => 'success' | 'failure';
+  /** CI on a worker PR's head after `pushes` pushes (from 1), in run attempt `attempt`; default success. */
+  ci?: (worker: string, pushes: number, attempt: number) => 'success' | 'failure';
   /** The files a worker's first attempt writes; default one file of its own. */
   files?: (worker: string) => Record<string, string>;
   /** Cost in USD each work session reports. */
@@ -37,8 +37,18 @@ const counters = new WeakMap<FakeGitHub, Counters>();
 /** Plays every queued run; returns how many ran. */
 export function runQueuedSessions(gh: FakeGitHub, script: SessionScript): number {
   const queued = gh.runs.filter((run) => run.status === 'queued');
-  for (const run of queued) playRun(gh, script, run);
+  for (const run of queued) {
+    if (run.workflow === 'ci.yml') rerunCi(gh, script, run);
+    else playRun(gh, script, run);
+  }
   return queued.length;
+}
+
+/** A CI run whose failed jobs were re-run: it ends as the script says for that attempt. */
+function rerunCi(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
+  const worker = run.headBranch.split('/').at(-1) ?? '';
+  const pushes = countersOf(gh).pushes.get(worker) ?? 1;
+  gh.completeCheck(run, { conclusion: script.ci?.(worker, pushes, run.runAttempt) ?? 'success' });
 }
 
 function countersOf(gh: FakeGitHub): Counters {
@@ -154,7 +164,7 @@ function pushWork(
 function addCi(gh: FakeGitHub, script: SessionScript, worker: string): void {
   const pushes = bump(countersOf(gh).pushes, worker);
   const sha = gh.git.resolve(workerBranch(script.build, worker)) ?? '';
-  gh.addCheck({ sha, conclusion: script.ci?.(worker, pushes) ?? 'success' });
+  gh.addCheck({ sha, conclusion: script.ci?.(worker, pushes, 1) ?? 'success' });
 }
 
 function completion(script: SessionScript, worker: string): Record<string, string> {
