@@ -26,6 +26,11 @@ export const SessionEnv = z.object({
   /** Where the app serves `POST /api/baton/session-token`. */
   BATON_APP_URL: optional,
   BATON_OIDC_AUDIENCE: z.string().min(1).default('baton'),
+  /** The user the model's bash commands run as (see docs/sessions.md); unset: the job's own. */
+  BATON_TOOL_USER: optional.refine(
+    (u) => u === undefined || /^[a-z_][a-z0-9_-]*$/.test(u),
+    'BATON_TOOL_USER is a user name',
+  ),
   GITHUB_API_URL: z.string().url().default('https://api.github.com'),
   GITHUB_SERVER_URL: z.string().url().default('https://github.com'),
   GITHUB_TOKEN: optional,

@@ -82,6 +82,7 @@ function workTools(ctx: AgentContext): AgentTool[] {
       timeoutMs: ctx.limits.commandTimeoutMs,
       remainingMs: () => ctx.limits.deadline - ctx.now(),
       maxOutputChars,
+      runAs: ctx.env.BATON_TOOL_USER,
     }),
     createTextEditorTool({ root: ctx.root, maxOutputChars }),
   ];

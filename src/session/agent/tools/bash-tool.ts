@@ -13,6 +13,55 @@ export interface BashToolOptions {
   maxOutputChars: number;
   /** Milliseconds left in the session: no command outlives the session's deadline. */
   remainingMs?: () => number;
+  /**
+   * Run every command as this user (through `sudo -n -u`), not as the job's
+   * own: a process of another user cannot read `/proc/<pid>/environ` of the
+   * processes that still hold the job's credentials. The workflow makes the user.
+   */
+  runAs?: string | undefined;
+}
+
+/**
+ * The program and arguments that run one command. As another user the
+ * environment is passed explicitly (sudo resets it), files are left writable
+ * for the job's own user (umask 000), and `timeout` enforces the limit on that
+ * user's side, where this process may not send signals.
+ */
+export function bashCommandLine({
+  command,
+  env,
+  runAs,
+  timeoutMs,
+}: {
+  command: string;
+  env: Record<string, string>;
+  runAs?: string | undefined;
+  timeoutMs: number;
+}): { file: string; args: string[] } {
+  if (!runAs) return { file: 'bash', args: ['-c', command] };
+  const seconds = String(Math.max(1, Math.ceil(timeoutMs / 1000)));
+  // That user's own home and name, not the job's (where it may not write).
+  const own = { ...env, HOME: `/home/${runAs}`, USER: runAs, LOGNAME: runAs };
+  const assignments = Object.entries(own).map(([name, value]) => `${name}=${value}`);
+  return {
+    file: 'sudo',
+    args: [
+      '-n',
+      '-u',
+      runAs,
+      '--',
+      'env',
+      '-i',
+      ...assignments,
+      'timeout',
+      '-s',
+      'KILL',
+      seconds,
+      'bash',
+      '-c',
+      `umask 000\n${command}`,
+    ],
+  };
 }
 
 const BashInput = z.object({
@@ -71,10 +120,12 @@ export function runBashCommand({
   env,
   timeoutMs,
   maxOutputChars,
+  runAs,
 }: BashToolOptions & { command: string }): Promise<BashRun> {
   return new Promise((resolve) => {
     const collector = createOutputCollector(maxOutputChars);
-    const child = spawn('bash', ['-c', command], {
+    const { file, args } = bashCommandLine({ command, env, runAs, timeoutMs });
+    const child = spawn(file, args, {
       cwd: root,
       env,
       detached: true,
@@ -89,6 +140,11 @@ export function runBashCommand({
       } catch {
         // The group is already gone.
       }
+      // Processes of the tools' user are out of this process's reach: end them as that user.
+      if (runAs)
+        spawn('sudo', ['-n', '-u', runAs, '--', 'pkill', '-KILL', '-u', runAs], {
+          stdio: 'ignore',
+        }).on('error', () => {});
     };
     const finish = () => {
       if (settled) return;

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { bashCommandLine } from '../../src/session/agent/tools/bash-tool.js';
+
+describe('bashCommandLine', () => {
+  it('runs a command in a fresh bash as the job’s own user by default', () => {
+    expect(
+      bashCommandLine({ command: 'npm test', env: { PATH: '/usr/bin' }, timeoutMs: 5_000 }),
+    ).toEqual({
+      file: 'bash',
+      args: ['-c', 'npm test'],
+    });
+  });
+
+  it('runs it as the tools’ user with the scrubbed environment passed explicitly and the limit on that side', () => {
+    const line = bashCommandLine({
+      command: 'npm test',
+      env: { PATH: '/usr/bin:/opt/node', HOME: '/home/runner' },
+      runAs: 'baton-tools',
+      timeoutMs: 90_500,
+    });
+    expect(line).toEqual({
+      file: 'sudo',
+      args: [
+        '-n',
+        '-u',
+        'baton-tools',
+        '--',
+        'env',
+        '-i',
+        'PATH=/usr/bin:/opt/node',
+        'HOME=/home/baton-tools',
+        'USER=baton-tools',
+        'LOGNAME=baton-tools',
+        'timeout',
+        '-s',
+        'KILL',
+        '91',
+        'bash',
+        '-c',
+        'umask 000\nnpm test',
+      ],
+    });
+  });
+});
