@@ -56,7 +56,8 @@ const Final = z.strictObject({
    */
   keepRecord: z
     .literal(true, {
-      error: 'can only be true for now (removing the record from the final PR is not supported yet): delete this line',
+      error:
+        'can only be true for now (removing the record from the final PR is not supported yet): delete this line',
     })
     .default(true),
 });
