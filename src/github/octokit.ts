@@ -19,14 +19,24 @@ interface LoggingOctokit {
  * logs a secondary rate limit; Baton waits `retry-after` and retries, bounded,
  * because content-creating writes (80/minute) are exactly what a build does.
  */
-export const BatonOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
-  ...options,
-  throttle: {
-    ...(options.throttle as object | undefined),
-    onRateLimit: onLimit('rate limit'),
-    onSecondaryRateLimit: onLimit('secondary rate limit'),
-  },
-}));
+export const BatonOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => {
+  const throttle = options.throttle as { enabled?: boolean } | undefined;
+  const installationId = (options.auth as { installationId?: number } | undefined)?.installationId;
+  return {
+    ...options,
+    throttle: {
+      ...throttle,
+      // Stated, because Probot's `app.auth(id)` drops throttling unless it is explicitly on.
+      enabled: throttle?.enabled ?? true,
+      // GitHub asks for writes one at a time per installation (and the throttle
+      // counts every GraphQL query as one): spaced per installation, a busy
+      // repository does not slow every other installation down.
+      ...(installationId ? { id: `installation-${installationId}` } : {}),
+      onRateLimit: onLimit('rate limit'),
+      onSecondaryRateLimit: onLimit('secondary rate limit'),
+    },
+  };
+});
 
 function onLimit(kind: string) {
   return (
