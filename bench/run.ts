@@ -1,8 +1,12 @@
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { tsxArgs } from '../sim/actions/run-step.js';
 import { measureApiCalls } from './api-calls.js';
 import { measureMemory } from './memory.js';
 import { measureScheduling } from './scheduling.js';
+import type { TokenReport } from './tokens.js';
+import type { WebhookReport } from './webhooks.js';
 
 /**
  * `npm run bench`: every figure measured in one run, with its target beside
@@ -61,12 +65,130 @@ async function main(): Promise<void> {
     met: growth < 5,
   });
 
+  const webhooks = await measureInChild<WebhookReport>('webhooks.ts', 180_000);
+  rows.push(...webhookRows(webhooks));
+
+  const tokens = await measureInChild<TokenReport>('tokens.ts', 200_000);
+  rows.push(...tokenRows(tokens));
+
   const table = renderTable(rows);
   console.log(table);
   writeFileSync(
     new URL('./results.md', import.meta.url),
-    renderResults(table, Date.now() - started, api.byRoute),
+    renderResults({ table, ms: Date.now() - started, byRoute: api.byRoute, webhooks, tokens }),
   );
+}
+
+/**
+ * Runs `bench/<file> --json` in its own process and reads the report it
+ * prints last. Those measures start servers and processes of their own: apart
+ * from this one, no HTTP interceptor of the app tests' nock sits in their way.
+ */
+function measureInChild<T>(file: string, timeoutMs: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...tsxArgs(`bench/${file}`), '--json'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true,
+    });
+    const out: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    // The measure's own processes are in its group: a time-out stops them all.
+    const timer = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const last = Buffer.concat(out).toString('utf8').trim().split('\n').at(-1) ?? '';
+      if (code === 0) resolve(JSON.parse(last) as T);
+      else
+        reject(new Error(`bench/${file} exited with ${code} (time limit ${timeoutMs / 1000} s)`));
+    });
+  });
+}
+
+function webhookRows(report: WebhookReport): Row[] {
+  const { baton, noop, bare } = report.throughput;
+  const ratio = baton.perSecond / noop.perSecond;
+  const load = `${report.rounds} × ${report.events.toLocaleString('en')} ${report.event}, ${Math.round(report.bytes / 1024)} KB, ${report.concurrency} at a time`;
+  const ms = (latency: { p50Ms: number; p99Ms: number }) =>
+    `${latency.p50Ms.toFixed(1)} / ${latency.p99Ms.toFixed(1)}`;
+  const clean =
+    report.failedCalls === 0 &&
+    Object.values(report.throughput).every((t) => t.accepted === t.sent);
+  return [
+    {
+      figure: `Webhooks answered per second, Baton ÷ no-op Probot app (${load})`,
+      measured: `${perSecond(baton)} ÷ ${perSecond(noop)} = ${ratio.toFixed(2)}×${clean ? '' : ` (${report.failedCalls} API errors, or deliveries refused)`}`,
+      target: '≥ 0.8×',
+      met: clean && ratio >= 0.8,
+    },
+    {
+      figure: 'Webhooks answered per second, Probot app with no handler (same load)',
+      measured: perSecond(bare),
+      target: 'comparison',
+      met: null,
+    },
+    {
+      figure: `Webhook to first API call, Baton, p50 / p99 ms (${report.samples} one at a time)`,
+      measured: ms(report.latency.baton),
+      target: 'comparison',
+      met: null,
+    },
+    {
+      figure: 'Webhook to first API call, no-op Probot app, p50 / p99 ms (same)',
+      measured: ms(report.latency.noop),
+      target: 'comparison',
+      met: null,
+    },
+    {
+      figure:
+        'API requests per webhook, one at a time / under load, Baton (reconciles coalesce per build) · no-op',
+      measured: `${report.latency.baton.callsPerEvent.toFixed(2)} / ${baton.callsPerEvent.toFixed(3)} · ${report.latency.noop.callsPerEvent.toFixed(2)} / ${noop.callsPerEvent.toFixed(3)}`,
+      target: 'comparison',
+      met: null,
+    },
+    {
+      figure: `Webhook to first API call, Baton as \`npm start\` runs it (Octokit throttling on), median / max ms of ${report.throttled.samples} back to back`,
+      measured: `${report.throttled.p50Ms.toFixed(0)} / ${report.throttled.maxMs.toFixed(0)}`,
+      target: 'comparison',
+      met: null,
+    },
+  ];
+}
+
+const APP_NAMES: Record<string, string> = {
+  baton: 'Baton',
+  noop: 'no-op Probot app (one API call)',
+  bare: 'Probot app with no handler',
+};
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+function perSecond({ perSecond }: { perSecond: number }): string {
+  return Math.round(perSecond).toLocaleString('en');
+}
+
+function tokenRows(report: TokenReport): Row[] {
+  const proven =
+    report.requests > 0 &&
+    report.fromApp === 0 &&
+    report.fromSessions === report.requests &&
+    report.appModelVariables.length === 0;
+  const n = (value: number) => value.toLocaleString('en');
+  return [
+    {
+      figure: `Model tokens the app sends (each of the build's ${report.requests} model requests traced to its process)`,
+      measured: `${n(report.appTokens)}: ${report.fromApp} requests from the app, ${report.fromSessions} from session agents of the role they name; ANTHROPIC_* in the app: ${report.appModelVariables.length}`,
+      target: '0',
+      met: proven && report.appTokens === 0,
+    },
+    ...report.roles.map((role) => ({
+      figure: `Model tokens, ${role.role} sessions (${plural(role.sessions, 'session')}, ${plural(role.requests, 'request')}): input (read from cache) / output`,
+      measured: `${n(role.input + role.cacheRead + role.cacheWrite)} (${n(role.cacheRead)}) / ${n(role.output)}`,
+      target: 'reported',
+      met: null,
+    })),
+  ];
 }
 
 function renderTable(rows: Row[]): string {
@@ -78,11 +200,19 @@ function renderTable(rows: Row[]): string {
   return lines.join('\n');
 }
 
-function renderResults(
-  table: string,
-  ms: number,
-  byRoute: { route: string; calls: number }[],
-): string {
+function renderResults({
+  table,
+  ms,
+  byRoute,
+  webhooks,
+  tokens,
+}: {
+  table: string;
+  ms: number;
+  byRoute: { route: string; calls: number }[];
+  webhooks: WebhookReport;
+  tokens: TokenReport;
+}): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   return [
     '# Benchmark results',
@@ -97,6 +227,27 @@ function renderResults(
     '| Requests | Route |',
     '| ---: | --- |',
     ...byRoute.map(({ route, calls }) => `| ${calls} | \`${route}\` |`),
+    '',
+    '## Webhooks answered per second, each round (the apps in turn)',
+    '',
+    '| App | Rounds |',
+    '| --- | --- |',
+    ...Object.entries(webhooks.throughput).map(
+      ([app, { rounds }]) =>
+        `| ${APP_NAMES[app] ?? app} | ${rounds.map((r) => Math.round(r)).join(' / ')} |`,
+    ),
+    '',
+    '## Model requests by source (the token build above)',
+    '',
+    'Each request to the fake Messages API, with the process that held its connection open, read from',
+    '`/proc` while the request was being answered.',
+    '',
+    '| Request | Role in its system prompt | Source | Its BATON_ROLE, run | Tokens |',
+    '| ---: | --- | --- | --- | ---: |',
+    ...tokens.trace.map(
+      (t) =>
+        `| ${t.index} | ${t.role} | ${t.source} | ${t.sessionRole ? `${t.sessionRole}, ${t.run}` : '—'} | ${t.tokens.toLocaleString('en')} |`,
+    ),
     '',
     'How each figure is measured: see the comment at the top of each file in `bench/`.',
     '',

@@ -73,7 +73,10 @@ export function registerRunRoutes(router: Router, gh: FakeGitHub): void {
       run.updatedAt = gh.now();
       // The new attempt's jobs replace the failed ones at once, queued.
       for (const check of gh.checkRuns) {
-        if (check.detailsUrl.includes(`/actions/runs/${run.id}/`) && check.conclusion !== 'success') {
+        if (
+          check.detailsUrl.includes(`/actions/runs/${run.id}/`) &&
+          check.conclusion !== 'success'
+        ) {
           Object.assign(check, {
             status: 'queued',
             conclusion: null,

@@ -1,9 +1,11 @@
 import type { FakeGitHub } from '../github/fake-github.js';
 import { json, Router } from '../github/router.js';
+import { registerSessionReadRoutes } from './session-read-routes.js';
 
 /**
- * Routes a real app process needs beyond what app tests mount: the app's
- * installation lookups (the token endpoint and the periodic resync use them).
+ * Routes a real app process and real sessions need beyond what app tests
+ * mount: the app's installation lookups (the token endpoint and the periodic
+ * resync use them) and the reads of review and fix sessions.
  * Asked only when the simulated GitHub has no route for a request, and logged
  * on `gh.log` like the rest.
  */
@@ -17,7 +19,7 @@ export function createExtraRoutes(gh: FakeGitHub): Router {
     repository_selection: 'selected',
     permissions: { contents: 'write', pull_requests: 'write', issues: 'write', actions: 'write' },
   });
-  return new Router()
+  const router = new Router()
     .on('GET', '/repos/{owner}/{repo}/installation', () => json(200, installation()))
     .on('GET', '/app/installations', () => json(200, [installation()]))
     .on('GET', '/installation/repositories', () =>
@@ -34,4 +36,6 @@ export function createExtraRoutes(gh: FakeGitHub): Router {
         ],
       }),
     );
+  registerSessionReadRoutes(router, gh);
+  return router;
 }

@@ -18,6 +18,9 @@ describe('the verdict marker', () => {
   });
 
   it('reads a marker without a cost as costing nothing', () => {
-    expect(parseVerdictMarker('<!-- baton:verdict approve -->')).toEqual({ verdict: 'approve', costUsd: 0 });
+    expect(parseVerdictMarker('<!-- baton:verdict approve -->')).toEqual({
+      verdict: 'approve',
+      costUsd: 0,
+    });
   });
 });

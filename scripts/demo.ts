@@ -1,0 +1,137 @@
+// `npm run demo`: one whole build on the local simulator, with no credentials
+// and no network. Prints every version of the build's status comment as the
+// app writes it, and writes docs/demo-transcript.md.
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Simulation, startSimulation } from '../sim/e2e.js';
+import {
+  diamondScenario,
+  GREETING_ISSUE,
+  setUpWidgets,
+} from '../sim/scenario/greeting-scenario.js';
+import { type PlayedBuild, playBuild } from '../sim/scenario/play-build.js';
+import { createScriptedModel, type ScriptedModel } from '../sim/scenario/scripted-model.js';
+
+const TRANSCRIPT = fileURLToPath(new URL('../docs/demo-transcript.md', import.meta.url));
+const DIAGNOSTICS = join(tmpdir(), 'baton-demo-diagnostics.txt');
+const TIME_LIMIT_MS = 180_000;
+const MARKER = /^<!-- baton:status [^>]*-->\n/;
+
+/** One thing that happened on the issue, for the terminal and the transcript. */
+type Entry =
+  | { kind: 'status'; body: string; seconds: number }
+  | { kind: 'comment'; body: string; seconds: number };
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const seconds = () => (Date.now() - started) / 1000;
+  const entries: Entry[] = [];
+  const model = createScriptedModel(diamondScenario({ reviewChanges: true }));
+  console.log('Starting the simulator: GitHub, the OIDC issuer, the scripted model, the app…');
+  let sim: Simulation | null = null;
+  try {
+    sim = await startSimulation({ respond: model, setup: setUpWidgets, parallel: 3 });
+    console.log(`Labelling issue "${GREETING_ISSUE.title}" with \`orchestrate\`.`);
+    const played = await playBuild({
+      sim,
+      issue: GREETING_ISSUE,
+      timeoutMs: TIME_LIMIT_MS,
+      onStatus: (body) =>
+        show(entries, { kind: 'status', body: body.replace(MARKER, ''), seconds: seconds() }),
+      onComment: (body) => show(entries, { kind: 'comment', body, seconds: seconds() }),
+    });
+    if (model.problems.length > 0) {
+      throw new Error(
+        `the scripted model met turns it had no answer for:\n- ${model.problems.join('\n- ')}`,
+      );
+    }
+    const summary = describeRun({ sim, model, played, seconds: seconds() });
+    await writeFile(TRANSCRIPT, renderTranscript({ entries, played, summary }));
+    console.log(`\n${summary}\nTranscript: docs/demo-transcript.md`);
+    return 0;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const [headline = message] = message.split('\n');
+    await writeFile(DIAGNOSTICS, `${message}\n\n${sim?.diagnostics() ?? ''}`).catch(
+      () => undefined,
+    );
+    console.error(
+      `\nThe demo failed: ${headline}\nWhat the app, the jobs and the model saw: ${DIAGNOSTICS}`,
+    );
+    return 1;
+  } finally {
+    await sim?.stop();
+  }
+}
+
+function show(entries: Entry[], entry: Entry): void {
+  entries.push(entry);
+  const at = `${new Date().toLocaleTimeString('en-GB')} · +${entry.seconds.toFixed(1)} s`;
+  if (entry.kind === 'comment') {
+    console.log(`\n>>> ${at} · maintainer comments: ${entry.body}`);
+    return;
+  }
+  const version = entries.filter((e) => e.kind === 'status').length;
+  const title = ` ${at} · status comment, version ${version} `;
+  console.log(`\n${'═'.repeat(8)}${title}${'═'.repeat(Math.max(8, 72 - title.length))}\n`);
+  console.log(entry.body.trimEnd());
+}
+
+/** One line on what the build took: time, sessions, tokens and cost as the final report counts them. */
+function describeRun({
+  sim,
+  model,
+  played,
+  seconds,
+}: {
+  sim: Simulation;
+  model: ScriptedModel;
+  played: PlayedBuild;
+  seconds: number;
+}): string {
+  const roles = new Map<string, number>();
+  for (const session of model.sessions) roles.set(session.role, (roles.get(session.role) ?? 0) + 1);
+  const sessions = [...roles].map(([role, count]) => `${count} ${role}`).join(', ');
+  const totals = /\*\*Total\*\* \| \| [^|]+ \| \| ([\d,]+) \| (\$[\d.]+) \|/.exec(
+    played.finalPull.body,
+  );
+  return `Delivered in ${seconds.toFixed(0)} s: final pull request #${played.finalPull.number} into ${sim.gh.defaultBranch}, after ${model.sessions.length} sessions (${sessions}); ${totals?.[1] ?? '?'} tokens, ${totals?.[2] ?? '?'} as the scripted model reported them.`;
+}
+
+function renderTranscript({
+  entries,
+  played,
+  summary,
+}: {
+  entries: Entry[];
+  played: PlayedBuild;
+  summary: string;
+}): string {
+  let version = 0;
+  const sections = entries.map((entry) =>
+    entry.kind === 'comment'
+      ? `> **+${entry.seconds.toFixed(1)} s** · the maintainer comments \`${entry.body}\``
+      : `## Status comment, version ${++version} (+${entry.seconds.toFixed(1)} s)\n\n${entry.body.trim()}`,
+  );
+  return [
+    '# Demo transcript: one build, from the label to the final pull request',
+    '',
+    'Written by `npm run demo` ([scripts/demo.ts](../scripts/demo.ts)). It runs with no credentials and no network, on the local simulator ([docs/simulator.md](simulator.md)): the real app process, the real `baton session agent` and `baton session publish` jobs, and git over HTTP on a real bare repository, all on 127.0.0.1. Only the model is scripted ([sim/scenario/](../sim/scenario/)): it reads each request as a model would, and answers with tool calls and usage.',
+    '',
+    'The build: issue "Add greet and bye commands" on a small JavaScript project is labelled `orchestrate`. The plan splits it into W1.1 and W1.2, which run side by side, and W2.1, which needs both. W1.1\'s first review asks for a change; a fix session makes it, and the second review approves.',
+    '',
+    'Run it yourself: `npm install`, then `npm run demo`. It prints each version of the status comment as the app writes it, and writes this file again. Times, links and numbers differ from run to run; the story does not.',
+    '',
+    `${summary}`,
+    '',
+    ...sections.flatMap((section) => [section, '']),
+    `## The final pull request: #${played.finalPull.number} ${played.finalPull.title}`,
+    '',
+    played.finalPull.body.trim(),
+    '',
+  ].join('\n');
+}
+
+process.exitCode = await main();

@@ -1,0 +1,42 @@
+import { renderBriefBody } from './scenario.js';
+import { say, type TurnAnswer, type TurnInput, toolFailure, unexpected } from './turn.js';
+
+/**
+ * A `plan` session: reads the skill and lists the repository, reads the files
+ * the plan builds on, then submits the scenario's workers with full briefs.
+ */
+export function planTurn(input: TurnInput): TurnAnswer {
+  const { request, scenario } = input;
+  const failure = toolFailure(input);
+  if (failure) return failure;
+  switch (request.turn) {
+    case 0:
+      return say(
+        'I will read the planning skill and look at how the repository is laid out before I split the work.',
+        ...(request.paths.skill ? [input.call('read_file', { path: request.paths.skill })] : []),
+        input.call('list_files', { path: '.', depth: 2 }),
+      );
+    case 1:
+      return say(
+        'Now the files the change builds on.',
+        ...(scenario.plan.reads ?? ['README.md']).map((path) => input.call('read_file', { path })),
+      );
+    case 2:
+      return say(
+        `The issue splits into ${scenario.workers.length} workers; each brief names its files and how to check them.`,
+        input.call('submit_plan', {
+          title: scenario.plan.title,
+          summary: scenario.plan.summary,
+          workers: scenario.workers.map((worker) => ({
+            id: worker.id,
+            title: worker.title,
+            depends_on: worker.depends_on ?? [],
+            complexity: worker.complexity ?? 'normal',
+            brief: renderBriefBody(worker),
+          })),
+        }),
+      );
+    default:
+      return unexpected(input, 'the plan was submitted already, yet the session goes on');
+  }
+}

@@ -1,0 +1,140 @@
+import { integrationBranch } from '../../src/core/ids.js';
+import type { Simulation } from '../e2e.js';
+import type { FakeGitHub, SimPull } from '../github/fake-github.js';
+
+/** How a maintainer plays a build: the issue, and what to do while it runs. */
+export interface PlayBuildOptions {
+  sim: Simulation;
+  issue: { title: string; body: string };
+  /** Reply `/retry <id>` to every failed worker the status comment offers it for, at most this often per worker; default 0. */
+  retries?: number;
+  /** Told of every new version of the status comment, in order. */
+  onStatus?: (body: string, at: Date) => void;
+  /** Told of every comment the maintainer makes (`/approve`, `/retry W2.1`). */
+  onComment?: (body: string, at: Date) => void;
+  /** The whole build's time limit; default 3 minutes. */
+  timeoutMs?: number;
+}
+
+/** What the build left: the issue, the build id, the final PR, and every version of the status comment. */
+export interface PlayedBuild {
+  issue: number;
+  build: string;
+  finalPull: SimPull;
+  statuses: string[];
+}
+
+/** The routes that write a comment's body (the log's route names carry the method). */
+const STATUS_WRITES = new Set([
+  'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+  'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
+]);
+
+/**
+ * Plays a build as a maintainer would: labels the issue, waits for the plan,
+ * replies `/approve`, answers failed workers with `/retry` when told to, and
+ * waits until the final pull request is open and the status comment shows
+ * it, with every session finished and every webhook delivered.
+ */
+export async function playBuild(options: PlayBuildOptions): Promise<PlayedBuild> {
+  const { sim } = options;
+  const watch = watchStatus(sim.gh, options.onStatus);
+  const issue = sim.labelIssue(options.issue);
+  const say = (body: string) => {
+    sim.comment({ issue, body });
+    options.onComment?.(body, new Date());
+  };
+  const timeoutMs = options.timeoutMs ?? 180_000;
+  const deadline = Date.now() + timeoutMs;
+  const wait = <T>(what: string, check: () => T | null | undefined | false) =>
+    sim.waitFor(
+      what,
+      () => {
+        watch.poll();
+        return check();
+      },
+      Math.max(1, deadline - Date.now()),
+    );
+  await wait('the plan in the status comment', () =>
+    sim.statusComment(issue)?.includes('Reply `/approve`'),
+  );
+  say('/approve');
+  const retried = new Map<string, Set<number>>();
+  const build = await wait('the build id', () => statusBuild(sim.statusComment(issue)));
+  const finalPull = await wait('the final pull request', () => {
+    if (options.retries) answerFailures({ sim, issue, retried, limit: options.retries, say });
+    return findFinalPull(sim.gh, build);
+  });
+  await wait('the status comment to show the final pull request', () =>
+    sim.statusComment(issue)?.includes(`#${finalPull.number}`),
+  );
+  await sim.runner.idle();
+  await sim.server.idle();
+  watch.poll();
+  return { issue, build, finalPull, statuses: watch.statuses };
+}
+
+/** The final PR of a build: from its build branch to the default branch. */
+export function findFinalPull(gh: FakeGitHub, build: string): SimPull | undefined {
+  return [...gh.pulls.values()].find(
+    (pull) => pull.head === integrationBranch(build) && pull.base === gh.defaultBranch,
+  );
+}
+
+function statusBuild(body: string | undefined): string | null {
+  return /<!-- baton:status build=([\w.-]+) -->/.exec(body ?? '')?.[1] ?? null;
+}
+
+/** `/retry W1.2` for each worker whose row offers it, once per failed attempt. */
+function answerFailures({
+  sim,
+  issue,
+  retried,
+  limit,
+  say,
+}: {
+  sim: Simulation;
+  issue: number;
+  say: (body: string) => void;
+  /** Per worker, the attempt counts at which it was retried already. */
+  retried: Map<string, Set<number>>;
+  limit: number;
+}): void {
+  const body = sim.statusComment(issue) ?? '';
+  for (const [, worker = ''] of body.matchAll(/`\/retry (W\d+\.\d+)`/g)) {
+    const attempts = sim.gh.runs.filter(
+      (run) => run.inputs.role === 'work' && run.inputs.worker === worker,
+    ).length;
+    const done = retried.get(worker) ?? new Set<number>();
+    if (done.has(attempts) || done.size >= limit) continue;
+    retried.set(worker, done.add(attempts));
+    say(`/retry ${worker}`);
+  }
+}
+
+/**
+ * Every version of every status comment, in the order the app wrote them,
+ * read from the simulated GitHub's request log (so none is missed between two
+ * polls); an unchanged body is not counted twice.
+ */
+export function watchStatus(
+  gh: FakeGitHub,
+  onStatus?: (body: string, at: Date) => void,
+): { statuses: string[]; poll(): void } {
+  const statuses: string[] = [];
+  let seen = 0;
+  return {
+    statuses,
+    poll() {
+      for (; seen < gh.log.length; seen++) {
+        const entry = gh.log[seen];
+        const body = (entry?.body as { body?: unknown } | undefined)?.body;
+        const written = entry && entry.status < 300 && STATUS_WRITES.has(entry.route);
+        if (!written || typeof body !== 'string' || !body.includes('<!-- baton:status')) continue;
+        if (statuses.at(-1) === body) continue;
+        statuses.push(body);
+        onStatus?.(body, new Date());
+      }
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import type { Complexity } from '../../src/core/plan.js';
+import type { SessionRole } from '../../src/core/session.js';
+
+/**
+ * What a scripted build does, from the plan to the last review: the workers the
+ * planner hands in, what each one writes and runs, how its attempts end, and
+ * the reviewer's verdict in each round. `createScriptedModel` plays it.
+ */
+export interface Scenario {
+  plan: {
+    title: string;
+    summary: string;
+    /** Files the planner reads after the skill and the listing; default `README.md`. */
+    reads?: string[];
+  };
+  workers: ScenarioWorker[];
+  /** Answers the first request of this session's turn with `529 overloaded`, once; the SDK retries it. */
+  overloadedOnce?: { role: SessionRole; worker?: string; turn?: number };
+  /** Output tokens each turn spends before it answers, as a real model's reasoning does; default 300. */
+  thinkingTokens?: number;
+}
+
+/** One worker: its brief, its work, and how its sessions go. */
+export interface ScenarioWorker {
+  id: string;
+  title: string;
+  depends_on?: string[];
+  complexity?: Complexity;
+  /** The brief's parts. */
+  mission: string;
+  context: string;
+  requirements: string[];
+  criteria: string[];
+  reportBack?: string[];
+  /** What the worker writes with the editor, path → content, in order. */
+  files: Record<string, string>;
+  /** The bash command that shows the work does what the brief asks (run at the workspace root). */
+  check: string;
+  /** The completion report. */
+  summary: string;
+  decisions?: string[];
+  concerns?: string[];
+  learnings?: string[];
+  follow_up?: string[];
+  /** How attempts end before the one that delivers: the model reports `failed`, or its API errors. */
+  failures?: AttemptFailure[];
+  /** Round n (from 1) of Baton's review of this worker's PR; rounds not listed approve. */
+  reviews?: ReviewRound[];
+}
+
+/**
+ * `failed`: the model writes part of the work, then submits status `failed`.
+ * `error`: the Messages API answers `400` mid-session, which the SDK does not retry.
+ */
+export type AttemptFailure = 'failed' | 'error';
+
+/** Where the reviewer's one inline comment goes: the first added line holding `on` (default: the first added line) of `path` (default: the worker's first file). */
+interface CommentPlace {
+  comment: string;
+  on?: string;
+  path?: string;
+}
+
+/** A review round: approve, or ask for changes that the next fix session makes. */
+export type ReviewRound =
+  | ({ verdict: 'approve' } & Partial<CommentPlace>)
+  | ({
+      verdict: 'changes-requested';
+      /** What the fix session replaces in the commented file, and how it reports it. */
+      fix: { old: string; new: string; summary: string };
+    } & CommentPlace);
+
+/** The worker of a scenario, or an error that names the scenario's workers. */
+export function scenarioWorker(scenario: Scenario, id: string): ScenarioWorker {
+  const found = scenario.workers.find((worker) => worker.id === id);
+  if (!found) {
+    throw new Error(
+      `the scenario has no worker ${id}; it has ${scenario.workers.map((w) => w.id).join(', ')}`,
+    );
+  }
+  return found;
+}
+
+/** The brief body the planner writes: mission, output paths, context, requirements, criteria, report. */
+export function renderBriefBody(worker: ScenarioWorker): string {
+  const bullets = (items: readonly string[]) => items.map((item) => `- ${item}`).join('\n');
+  const report = worker.reportBack ?? [
+    'What you built and where, in one paragraph.',
+    'Decisions you made where this brief left room.',
+    'Anything a later worker or the reviewer should know.',
+  ];
+  return [
+    `## Mission\n\n${worker.mission}`,
+    `## Output paths\n\n${bullets(Object.keys(worker.files).map((path) => `\`${path}\``))}`,
+    `## Context\n\n${worker.context}`,
+    `## Requirements\n\n${bullets(worker.requirements)}`,
+    `## Success criteria\n\n${worker.criteria.map((item) => `- [ ] ${item}`).join('\n')}\n- [ ] \`${worker.check}\` succeeds`,
+    `## Report back\n\n${bullets(report)}`,
+  ].join('\n\n');
+}
+
+/** The review round `round` (from 1) of a worker; unlisted rounds approve. */
+export function reviewRound(worker: ScenarioWorker, round: number): ReviewRound {
+  return worker.reviews?.[round - 1] ?? { verdict: 'approve' };
+}
+
+/** The fix asked for by the `n`-th (from 1) round that requested changes. */
+export function requestedFix(
+  worker: ScenarioWorker,
+  n: number,
+): Extract<ReviewRound, { verdict: 'changes-requested' }> | null {
+  const asked = (worker.reviews ?? []).filter(
+    (round): round is Extract<ReviewRound, { verdict: 'changes-requested' }> =>
+      round.verdict === 'changes-requested',
+  );
+  return asked[n - 1] ?? null;
+}

@@ -1,0 +1,102 @@
+import { type ScenarioWorker, scenarioWorker } from './scenario.js';
+import {
+  commandFailed,
+  resultOf,
+  say,
+  type TurnAnswer,
+  type TurnInput,
+  toolFailure,
+  unexpected,
+} from './turn.js';
+
+const EDITOR = 'str_replace_based_edit_tool';
+
+/**
+ * A `work` session: reads its brief (and the reports of the workers it builds
+ * on), writes its files with the editor, runs its check with bash, and submits
+ * its report. An attempt the scenario fails either submits `failed` after
+ * writing part of the work, or meets an API error halfway.
+ */
+export function workTurn(input: TurnInput): TurnAnswer {
+  const { request } = input;
+  const failure = toolFailure(input);
+  if (failure) return failure;
+  if (!request.worker) return unexpected(input, 'a work session of no worker');
+  const worker = scenarioWorker(input.scenario, request.worker);
+  const fails = worker.failures?.[input.ordinal - 1];
+  const files = Object.entries(worker.files);
+  switch (request.turn) {
+    case 0:
+      return say(
+        `I will read ${request.paths.dependencies.length ? 'my brief, the skill and the reports of the workers mine builds on' : 'my brief and the skill'} first.`,
+        input.call(EDITOR, { command: 'view', path: request.paths.brief ?? '' }),
+        ...(request.paths.skill
+          ? [input.call(EDITOR, { command: 'view', path: request.paths.skill })]
+          : []),
+        ...request.paths.dependencies.map((path) => input.call(EDITOR, { command: 'view', path })),
+      );
+    case 1:
+      if (fails === 'error') {
+        return {
+          error: {
+            status: 400,
+            type: 'invalid_request_error',
+            message: 'prompt is too long: 212480 tokens > 200000 maximum',
+          },
+        };
+      }
+      return say(
+        `The brief asks for ${files.map(([path]) => `\`${path}\``).join(', ')}; writing ${fails ? 'the first of them' : 'them'} now.`,
+        ...(fails ? files.slice(0, 1) : files).map(([path, file_text]) =>
+          input.call(EDITOR, { command: 'create', path, file_text }),
+        ),
+      );
+    case 2:
+      return say(
+        'Running the check the brief names.',
+        input.call('bash', { command: worker.check }),
+      );
+    case 3: {
+      const output = resultOf(input, 'bash');
+      if (fails) return submitFailed(input, worker, output ?? '');
+      if (commandFailed(output)) return unexpected(input, `the check failed:\n${output}`);
+      return say('The check passes; every success criterion is met.', submit(input, worker));
+    }
+    default:
+      return unexpected(input, 'the report was submitted already, yet the session goes on');
+  }
+}
+
+/** `submit_completion` with the worker's report; `summary` replaces the scenario's when given. */
+export function submit(
+  input: TurnInput,
+  worker: ScenarioWorker,
+  summary = worker.summary,
+): ReturnType<TurnInput['call']> {
+  return input.call('submit_completion', {
+    status: 'complete',
+    summary,
+    artifacts: Object.keys(worker.files),
+    learnings: worker.learnings ?? [],
+    concerns: worker.concerns ?? [],
+    decisions: worker.decisions ?? [],
+    follow_up: worker.follow_up ?? [],
+  });
+}
+
+function submitFailed(input: TurnInput, worker: ScenarioWorker, output: string): TurnAnswer {
+  const [first = ''] = Object.keys(worker.files);
+  const tail = output.trim().split('\n').slice(-3).join(' ').slice(0, 300);
+  return say(
+    'I cannot meet the success criteria in this attempt; reporting that honestly.',
+    input.call('submit_completion', {
+      status: 'failed',
+      summary: `Stopped after writing \`${first}\`: the rest of ${worker.id} (${worker.title}) is not done, and \`${worker.check}\` was not shown to pass (last output: ${tail || 'none'}). Another attempt should start from the brief.`,
+      artifacts: [first],
+      learnings: [],
+      concerns: ['The work is incomplete; do not merge this branch.'],
+      decisions: [],
+      follow_up: [`Retry ${worker.id}.`],
+    }),
+  );
+}
