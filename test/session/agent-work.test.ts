@@ -26,6 +26,7 @@ import {
   readResult,
   removeTempDirs,
   requestText,
+  startFakeGitHub,
 } from './agent-fixtures.js';
 
 const BRIEF = `.baton/builds/${BUILD}/workers/W2.1.md`;
@@ -157,6 +158,41 @@ describe('runAgent work', () => {
       expect(first.body.model).toBe('claude-haiku-test');
     } finally {
       await model.close();
+    }
+  });
+
+  it('quotes the /retry comment that asked for a new attempt, read by id', async () => {
+    const { root } = await workRepo();
+    const out = await makeTempDir();
+    const github = await startFakeGitHub({
+      'GET /repos/octo/demo/issues/comments/444': {
+        id: 444,
+        body: '/retry W2.1 use the shared client. RETRY-SENTINEL',
+        user: { login: 'maria' },
+      },
+    });
+    const model = await startFakeAnthropic({
+      respond: scripted([reply(toolUse('submit_completion', completionInput))]),
+    });
+    try {
+      await runAgent(
+        makeEnv({
+          BATON_WORKER: 'W2.1',
+          BATON_TRIGGER: 'comment-444',
+          GITHUB_WORKSPACE: root,
+          BATON_OUT: out,
+          ANTHROPIC_BASE_URL: model.url,
+          GITHUB_API_URL: github.url,
+        }),
+        quiet,
+      );
+      const prompt = promptOf(model.requests[0]!);
+      expect(prompt).toContain('An earlier attempt at this worker failed');
+      expect(prompt).toContain('RETRY-SENTINEL');
+      expect(prompt).toContain('@maria');
+    } finally {
+      await model.close();
+      await github.close();
     }
   });
 

@@ -9,6 +9,7 @@ export function renderWorkPrompt({
   skill,
   dependencies,
   fix,
+  retry = null,
 }: {
   worker: string;
   build: string;
@@ -18,6 +19,8 @@ export function renderWorkPrompt({
   /** Completion report paths of the workers this one builds on. */
   dependencies: readonly { path: string; present: boolean }[];
   fix: { pr: number; completion: string | null; feedback: string } | null;
+  /** A new attempt after a failed one: the `/retry` comment, quoted. */
+  retry?: string | null;
 }): string {
   const lines = [
     `You are worker ${worker} of build \`${build}\` in ${repository}.`,
@@ -40,6 +43,14 @@ export function renderWorkPrompt({
         : []),
       '',
       fix.feedback,
+    );
+  }
+  if (retry) {
+    lines.push(
+      '',
+      'An earlier attempt at this worker failed; this one starts over from the build branch.',
+      '',
+      retry,
     );
   }
   lines.push(

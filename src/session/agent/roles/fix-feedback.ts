@@ -16,6 +16,15 @@ const MAX_FEEDBACK = 24_000;
 const MAX_CHECK_SUMMARY = 2_000;
 const FAILED = new Set(['failure', 'timed_out', 'cancelled', 'action_required', 'startup_failure']);
 
+/** A `/retry` (or `/replan`) comment, quoted: the person's instructions for this attempt. */
+export async function commentFeedback(ctx: AgentContext, id: string): Promise<string> {
+  const comment = await ctx.github.getIssueComment(id);
+  return quote(
+    `@${comment.user?.login ?? 'someone'} asked for another attempt (comment ${id}):`,
+    comment.body ?? '',
+  );
+}
+
 /** Reads the trigger's feedback through the API, or merges the build branch for a conflict. */
 export async function gatherFixFeedback(ctx: AgentContext, pr: number): Promise<FixFeedback> {
   const trigger = ctx.env.BATON_TRIGGER;
@@ -29,16 +38,8 @@ export async function gatherFixFeedback(ctx: AgentContext, pr: number): Promise<
   switch (kind) {
     case 'review':
       return { text: await reviewFeedback(ctx, pr, id), conflicts: [] };
-    case 'comment': {
-      const comment = await ctx.github.getIssueComment(id);
-      return {
-        text: quote(
-          `@${comment.user?.login ?? 'someone'} asked for another attempt (comment ${id}):`,
-          comment.body ?? '',
-        ),
-        conflicts: [],
-      };
-    }
+    case 'comment':
+      return { text: await commentFeedback(ctx, id), conflicts: [] };
     case 'checks':
       return { text: await checksFeedback(ctx, id), conflicts: [] };
     case 'conflict':

@@ -20,7 +20,12 @@ import {
   readCompletion,
   writeCompletion,
 } from './completion-submission.js';
-import { type FixFeedback, findConflictMarkers, gatherFixFeedback } from './fix-feedback.js';
+import {
+  commentFeedback,
+  type FixFeedback,
+  findConflictMarkers,
+  gatherFixFeedback,
+} from './fix-feedback.js';
 import { existsIn, failedOutcome, type RoleOutcome } from './role-outcome.js';
 
 /**
@@ -45,6 +50,10 @@ export async function runWorkRole(ctx: AgentContext, kind: 'work' | 'fix'): Prom
   }
   const previous = kind === 'fix' ? await readCompletion(ctx.root, build, worker) : null;
   const feedback = kind === 'fix' ? await gatherFixFeedback(ctx, pr) : null;
+  // A new attempt that a `/retry` comment asked for follows that person's instructions.
+  const retryId =
+    kind === 'work' ? /^comment-(\d+)$/.exec(ctx.env.BATON_TRIGGER ?? '')?.[1] : undefined;
+  const retry = retryId ? await commentFeedback(ctx, retryId) : null;
   const outcome = await converse(ctx, {
     model: ctx.config.models[brief.frontMatter.complexity],
     system: renderSystemPrompt({
@@ -60,6 +69,7 @@ export async function runWorkRole(ctx: AgentContext, kind: 'work' | 'fix'): Prom
       worker,
       frontMatter: brief.frontMatter,
       fix: feedback && { pr, feedback, previous },
+      retry,
     }),
     tools: workTools(ctx),
     submit: createCompletionTool(worker),
@@ -123,11 +133,13 @@ async function workPrompt({
   worker,
   frontMatter,
   fix,
+  retry,
 }: {
   ctx: AgentContext;
   worker: string;
   frontMatter: BriefFrontMatter;
   fix: { pr: number; feedback: FixFeedback; previous: Completion | null } | null;
+  retry: string | null;
 }): Promise<string> {
   const build = ctx.env.BATON_BUILD;
   const skill = skillPath(fix ? 'fix' : 'worker');
@@ -149,5 +161,6 @@ async function workPrompt({
       completion: fix.previous ? completionPath(build, worker) : null,
       feedback: fix.feedback.text,
     },
+    retry,
   });
 }
