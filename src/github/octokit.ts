@@ -1,3 +1,4 @@
+import Bottleneck from 'bottleneck';
 import { ProbotOctokit } from 'probot';
 
 /** Retries after a rate limit, at most this many times, each wait at most this long. */
@@ -19,6 +20,22 @@ interface LoggingOctokit {
  * logs a secondary rate limit; Baton waits `retry-after` and retries, bounded,
  * because content-creating writes (80/minute) are exactly what a build does.
  */
+/**
+ * GitHub asks for a second between content-creating writes, and the throttle
+ * spaces writes (and every GraphQL query) that far apart per installation.
+ * `BATON_WRITE_SPACING_MS` changes the spacing; only a simulation should lower
+ * it (the demo and the end-to-end tests do), never an app talking to GitHub.
+ */
+const writeSpacing = process.env.BATON_WRITE_SPACING_MS;
+const writeGroup =
+  writeSpacing && Number.isFinite(Number(writeSpacing))
+    ? new Bottleneck.Group({
+        id: 'baton-write',
+        maxConcurrent: 1,
+        minTime: Math.max(0, Number(writeSpacing)),
+      })
+    : undefined;
+
 export const BatonOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => {
   const throttle = options.throttle as { enabled?: boolean } | undefined;
   const installationId = (options.auth as { installationId?: number } | undefined)?.installationId;
@@ -32,6 +49,7 @@ export const BatonOctokit = ProbotOctokit.defaults((options: Record<string, unkn
       // counts every GraphQL query as one): spaced per installation, a busy
       // repository does not slow every other installation down.
       ...(installationId ? { id: `installation-${installationId}` } : {}),
+      ...(writeGroup ? { write: writeGroup } : {}),
       onRateLimit: onLimit('rate limit'),
       onSecondaryRateLimit: onLimit('secondary rate limit'),
     },
