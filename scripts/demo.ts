@@ -32,7 +32,13 @@ async function main(): Promise<number> {
   console.log('Starting the simulator: GitHub, the OIDC issuer, the scripted model, the app…');
   let sim: Simulation | null = null;
   try {
-    sim = await startSimulation({ respond: model, setup: setUpWidgets, parallel: 3 });
+    sim = await startSimulation({
+      respond: model,
+      setup: setUpWidgets,
+      parallel: 3,
+      // The simulated GitHub needs no second between writes; a tenth keeps their order and pace.
+      appEnv: { BATON_WRITE_SPACING_MS: '100' },
+    });
     console.log(`Labelling issue "${GREETING_ISSUE.title}" with \`orchestrate\`.`);
     const played = await playBuild({
       sim,

@@ -117,8 +117,6 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
       env: {
         BATON_SOURCE_REPOSITORY: SIM_BATON_SOURCE.repository,
         BATON_SOURCE_REF: SIM_BATON_SOURCE.ref,
-        // The simulated GitHub needs no second between writes; a tenth keeps their order and pace.
-        BATON_WRITE_SPACING_MS: '100',
         ...options.appEnv,
       },
     });

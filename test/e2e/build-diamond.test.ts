@@ -90,22 +90,6 @@ const mergedHeads = ({ sim, build }: Played) =>
     .filter((pull) => pull.mergedAt && pull.base === integrationBranch(build.build))
     .map((pull) => pull.head)
     .sort();
-/**
- * The sessions that ran, by role, worker and the kind of trigger (ids differ
- * between runs). Two things depend on a race that either run may go either
- * way, so they are left out: whether W1.1's fixed head is reviewed before the
- * conflict fix or only after it (reviews count once per worker), and which
- * of W1.1 and W1.2 merges second and so gets the conflict fix.
- */
-const sessionKinds = ({ sim }: Played) => {
-  const kinds = sim.gh.runs.map((run) => {
-    const trigger = run.inputs.trigger?.replace(/-.*/, '') || '-';
-    return `${run.inputs.role} ${trigger === 'conflict' ? '*' : run.inputs.worker || '-'} ${trigger}`;
-  });
-  const reviews = new Set(kinds.filter((kind) => kind.startsWith('review ')));
-  return [...kinds.filter((kind) => !kind.startsWith('review ')), ...reviews].sort();
-};
-
 /** The code the build branch ends with; the order of the two lines the conflict joined may differ. */
 const builtCode = (played: Played) =>
   [...builtFiles(played)]
@@ -227,8 +211,16 @@ describe('the same build with doubled and reordered webhooks, 502s, a rate limit
   it('runs each session once: no worker is dispatched twice for one attempt', () => {
     const titles = faulted.sim.gh.runs.map((run) => run.displayTitle);
     expect(new Set(titles).size).toBe(titles.length);
-    expect(sessionKinds(faulted)).toEqual(sessionKinds(clean));
     expect(faulted.model.sessions).toHaveLength(titles.length);
+    // Which review and fix sessions run depends on the order the two siblings
+    // merge in (the second conflicts), which timing decides in either build;
+    // the work attempts do not.
+    const attempts = (played: Played) =>
+      played.sim.gh.runs
+        .filter((run) => run.inputs.role === 'work')
+        .map((run) => run.inputs.worker)
+        .sort();
+    expect(attempts(faulted)).toEqual(attempts(clean));
   });
 
   it('keeps one status comment and opens one final pull request', () => {
