@@ -71,13 +71,6 @@ export function clearConfigCache(): void {
   configs.clear();
 }
 
-/** The label a broken config most likely meant, so a broken file is still reported. */
-export function labelOf(raw: unknown, fallback: string): string {
-  if (raw && typeof raw === 'object' && 'label' in raw && typeof raw.label === 'string')
-    return raw.label;
-  return fallback;
-}
-
 function yamlProblem(error: unknown): ConfigProblem | null {
   if (!(error instanceof Error) || !error.message.includes('invalid YAML')) return null;
   const cause = error.cause as { linePos?: { line: number }[]; message?: string } | undefined;

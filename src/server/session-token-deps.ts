@@ -1,6 +1,7 @@
 import yaml from 'js-yaml';
 import type { Probot } from 'probot';
 import { parseConfig } from '../core/config.js';
+import { statusOf } from '../github/types.js';
 
 /** The endpoint's settings, from the app's environment (DESIGN §9). */
 export interface TokenEndpointSettings {
@@ -16,11 +17,6 @@ export function readTokenEndpointSettings(
     issuer: env.BATON_OIDC_ISSUER || 'https://token.actions.githubusercontent.com',
     audience: env.BATON_OIDC_AUDIENCE || 'baton',
   };
-}
-
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : undefined;
 }
 
 /**
