@@ -1,9 +1,41 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { runAgent } from './agent/run-agent.js';
 import { parseSessionEnv } from './env.js';
 import { runPublish } from './publish/run-publish.js';
 
-const USAGE =
-  'usage: baton session agent | baton session publish (configured through BATON_* and GitHub Actions variables)';
+const USAGE = `usage: baton session agent | baton session publish
+       baton --help | baton --version
+
+Baton's sessions, run by the Baton workflow (.github/workflows/baton.yml) in
+GitHub Actions. Every setting comes from the environment the workflow sets.
+
+Commands:
+  session agent     run one session's model, read-only; leaves its result in $BATON_OUT
+  session publish   check the agent's result and write it to GitHub as the Baton app
+
+Options:
+  -h, --help        print this help
+  -V, --version     print Baton's version
+
+See \`baton session --help\` for the variables a session reads.`;
+
+const SESSION_USAGE = `usage: baton session agent | baton session publish
+
+  agent     run the model for one session (plan, work, review, fix or research),
+            with no write credential; the result goes to $BATON_OUT
+  publish   check the result in $BATON_OUT and write it to GitHub as the app,
+            with a token from $BATON_APP_URL/api/baton/session-token
+
+Variables (the Baton workflow sets them):
+  BATON_ROLE, BATON_BUILD, BATON_ISSUE, BATON_WORKER, BATON_PR, BATON_TRIGGER
+                    the dispatch inputs role, build, issue, worker, pr, trigger
+  BATON_OUT         the folder the agent job leaves for the publish job
+  BATON_APP_URL     the repository variable BATON_APP_URL (publish)
+  ANTHROPIC_API_KEY the repository secret ANTHROPIC_API_KEY (agent)
+  GITHUB_*          GitHub Actions' own`;
+
+const HELP = new Set(['-h', '--help', 'help']);
+const VERSION = new Set(['-V', '--version']);
 
 /**
  * The `baton` command inside GitHub Actions (DESIGN §8): `session agent` runs
@@ -15,6 +47,10 @@ export async function main(
   source: Record<string, string | undefined>,
 ): Promise<number> {
   const [group, command, ...rest] = argv;
+  if (argv.length === 1 && group && HELP.has(group)) return print(USAGE);
+  if (argv.length === 1 && group && VERSION.has(group)) return print(readVersion());
+  if (group === 'session' && argv.length === 2 && command && HELP.has(command))
+    return print(SESSION_USAGE);
   if (group !== 'session' || (command !== 'agent' && command !== 'publish') || rest.length > 0) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
@@ -27,4 +63,23 @@ export async function main(
     return 2;
   }
   return command === 'agent' ? runAgent(parsed.env) : runPublish(parsed.env);
+}
+
+function print(text: string): number {
+  process.stdout.write(`${text}\n`);
+  return 0;
+}
+
+/** The version in Baton's package.json: two folders up from the sources, three from dist/. */
+export function readVersion(): string {
+  for (const relative of ['../../package.json', '../../../package.json']) {
+    const url = new URL(relative, import.meta.url);
+    if (!existsSync(url)) continue;
+    const { name, version } = JSON.parse(readFileSync(url, 'utf8')) as {
+      name?: string;
+      version?: string;
+    };
+    if (name === 'baton' && version) return version;
+  }
+  return 'unknown';
 }

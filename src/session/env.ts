@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BUILD_ID, WORKER_ID } from '../core/ids.js';
 import { SESSION_ROLES } from '../core/session.js';
+import { renderEnvProblem } from './env-sources.js';
 
 const optional = z
   .string()
@@ -46,12 +47,18 @@ export type SessionEnv = z.infer<typeof SessionEnv>;
 
 export type ParsedSessionEnv = { ok: true; env: SessionEnv } | { ok: false; problems: string[] };
 
-/** Reads the session's environment; every problem names the variable to set. */
+/**
+ * Reads the session's environment; every problem names the variable, says
+ * whether it is unset, empty or malformed, and what sets it in the workflow.
+ */
 export function parseSessionEnv(source: Record<string, string | undefined>): ParsedSessionEnv {
   const parsed = SessionEnv.safeParse(source);
   if (parsed.success) return { ok: true, env: parsed.data };
   return {
     ok: false,
-    problems: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    problems: parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '');
+      return renderEnvProblem({ name, value: source[name], message: issue.message });
+    }),
   };
 }

@@ -1,0 +1,56 @@
+/**
+ * Where each variable of a session's environment comes from, so a missing or
+ * malformed one is reported with what sets it (DESIGN §9, and
+ * `templates/workflows/baton.yml`) rather than in schema words.
+ */
+const DISPATCH_INPUTS: Record<string, string> = {
+  BATON_ROLE: 'role',
+  BATON_BUILD: 'build',
+  BATON_ISSUE: 'issue',
+  BATON_WORKER: 'worker',
+  BATON_PR: 'pr',
+  BATON_TRIGGER: 'trigger',
+};
+
+const OTHER_SOURCES: Record<string, string> = {
+  BATON_OUT: `the Baton workflow sets it on the "Run the session" and "Publish the session" steps (env: BATON_OUT: \${{ runner.temp }}/baton-out)`,
+  BATON_APP_URL: `the Baton workflow sets it from the repository variable BATON_APP_URL (env: BATON_APP_URL: \${{ vars.BATON_APP_URL }}); set that variable under Settings → Secrets and variables → Actions → Variables`,
+  BATON_OIDC_AUDIENCE: `the Baton workflow sets it from the repository variable BATON_OIDC_AUDIENCE (env: BATON_OIDC_AUDIENCE: \${{ vars.BATON_OIDC_AUDIENCE || 'baton' }})`,
+  BATON_TOOL_USER:
+    'the Baton workflow sets it on the "Run the session" step (env: BATON_TOOL_USER: baton-tools)',
+  ANTHROPIC_API_KEY: `the Baton workflow sets it from the repository secret ANTHROPIC_API_KEY (env: ANTHROPIC_API_KEY: \${{ secrets.ANTHROPIC_API_KEY }})`,
+  GITHUB_TOKEN: `the Baton workflow sets it on the "Run the session" step (env: GITHUB_TOKEN: \${{ github.token }})`,
+};
+
+/** What sets `name` in a session, and where in the workflow; one sentence. */
+export function describeEnvSource(name: string): string {
+  const input = DISPATCH_INPUTS[name];
+  if (input) {
+    return `the Baton workflow sets it from the dispatch input \`${input}\` (env: ${name}: \${{ inputs.${input} }}), which the Baton app fills in when it dispatches the session`;
+  }
+  const other = OTHER_SOURCES[name];
+  if (other) return other;
+  if (name.startsWith('GITHUB_') || name.startsWith('ACTIONS_')) {
+    return 'GitHub Actions sets it in every job; outside Actions, set it yourself';
+  }
+  return 'set it in the environment of the step that runs `baton`';
+}
+
+/** One line about one variable: unset, empty or malformed, and what sets it. */
+export function renderEnvProblem({
+  name,
+  value,
+  message,
+}: {
+  name: string;
+  value: string | undefined;
+  message: string;
+}): string {
+  const what =
+    value === undefined
+      ? `${name} is not set`
+      : value === ''
+        ? `${name} is empty`
+        : `${name} is not valid (${message})`;
+  return `${what}: ${describeEnvSource(name)}.`;
+}
