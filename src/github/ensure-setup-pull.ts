@@ -1,3 +1,4 @@
+import { decideSetupPull } from '../core/decide-setup-pull.js';
 import type { ExistingFile, SetupFile } from '../core/plan-setup.js';
 import { isSetupChange, planSetup } from '../core/plan-setup.js';
 import { type BatonSource, renderSetupPullBody } from '../core/render-setup-pull.js';
@@ -25,25 +26,56 @@ export interface SetupPullLink {
  * earlier shipped versions updated, customised ones left alone and listed.
  * Idempotent: with nothing to add or update it opens nothing (and returns the
  * open one, if any); an open one that is already current is left as it is.
+ * A pull request closed without merging is the repository's "no": none is
+ * opened again until `askedAgain` (see `decideSetupPull`).
  */
 export async function ensureSetupPull(
   ctx: RepoContext,
-  { defaultBranch, templates }: { defaultBranch: string; templates: SetupTemplates },
+  {
+    defaultBranch,
+    templates,
+    askedAgain = false,
+  }: {
+    defaultBranch: string;
+    templates: SetupTemplates;
+    /** The app was installed on the repository, or the repository added, just now. */
+    askedAgain?: boolean;
+  },
 ): Promise<SetupPullLink | null> {
   const base = await readBranchHead(ctx, defaultBranch);
   if (!base) return null; // An empty repository has nothing a pull request could target.
-  const files = await planSetupAt(ctx, { ref: base, templates });
+  const { files, pinOnly } = await inspectSetupAt(ctx, { ref: base, templates });
   const changes = changesOf(files);
   const [open] = await findSetupPulls(ctx, 'open');
-  if (Object.keys(changes).length === 0) return open ? linkOf(open) : null;
+  // The closed ones are read only when they could matter: a new pull request would be due.
+  const due = !open && pinOnly.length < Object.keys(changes).length;
+  const [lastClosed] = due ? await findSetupPulls(ctx, 'closed') : [];
+  const decision = decideSetupPull({
+    changes: Object.keys(changes).length,
+    pinOnly: pinOnly.length,
+    open: Boolean(open),
+    lastClosed: lastClosed ? { merged: lastClosed.mergedAt !== null } : null,
+    askedAgain,
+  });
   const body = renderSetupPullBody({ files, source: templates.source });
   const message = commitMessage(templates.source);
-  if (open) {
-    await refreshSetupPull(ctx, { pull: open, templates, changes, body, message });
-    return linkOf(open);
+  switch (decision) {
+    case 'none':
+    case 'declined':
+      return open ? linkOf(open) : null;
+    case 'refresh':
+      if (!open) return null;
+      await refreshSetupPull(ctx, { pull: open, templates, changes, body, message });
+      return linkOf(open);
+    case 'open': {
+      const opened = await openSetupPull(ctx, { base, defaultBranch, changes, body, message });
+      return opened ? linkOf(opened) : null;
+    }
+    default: {
+      const _exhaustive: never = decision;
+      return _exhaustive;
+    }
   }
-  const opened = await openSetupPull(ctx, { base, defaultBranch, changes, body, message });
-  return opened ? linkOf(opened) : null;
 }
 
 /** Each template classified against what `ref` holds. */
@@ -51,15 +83,38 @@ export async function planSetupAt(
   ctx: RepoContext,
   { ref, templates }: { ref: string; templates: SetupTemplates },
 ): Promise<SetupFile[]> {
+  return (await inspectSetupAt(ctx, { ref, templates })).files;
+}
+
+/**
+ * Each template classified against what `ref` holds, and the paths whose copy
+ * there differs from Baton's current version only by the pinned commit (the
+ * same fingerprint: the pin is what fingerprints leave out).
+ */
+async function inspectSetupAt(
+  ctx: RepoContext,
+  { ref, templates }: { ref: string; templates: SetupTemplates },
+): Promise<{ files: SetupFile[]; pinOnly: string[] }> {
   const reads = await readFilesAt(ctx, { ref, paths: templates.files.map((file) => file.path) });
-  return planSetup(
-    templates.files.map((file) => ({
+  const existing = templates.files.map((file) =>
+    fingerprinted(reads.get(file.path) ?? { kind: 'absent' }, templates.source),
+  );
+  const files = planSetup(
+    templates.files.map((file, index) => ({
       path: file.path,
       content: file.content,
-      existing: fingerprinted(reads.get(file.path) ?? { kind: 'absent' }, templates.source),
+      existing: existing[index] ?? { kind: 'absent' },
       shipped: templates.shipped[file.path] ?? [],
     })),
   );
+  const pinOnly = templates.files.flatMap((file, index) => {
+    const read = existing[index];
+    const changed = read?.kind === 'file' && read.content !== file.content;
+    return changed && read.fingerprint === fingerprintTemplate(file.content, templates.source)
+      ? [file.path]
+      : [];
+  });
+  return { files, pinOnly };
 }
 
 function fingerprinted(read: FileRead, source: BatonSource): ExistingFile {

@@ -87,28 +87,45 @@ export async function onInstallation(
     const [owner, repo] = full_name.split('/');
     if (!owner || !repo) continue;
     const ctx: RepoContext = { octokit: context.octokit, owner, repo, botLogin: login };
-    scheduleSetup(ctx, { queue, templates, log: context.log });
+    // Installing the app, or adding the repository, is how a person asks again after a "no".
+    scheduleSetup(ctx, { queue, templates, log: context.log, askedAgain: true });
   }
 }
 
-/** Queues one setup pass for a repository; passes for the same repository coalesce. */
+/**
+ * Queues one setup pass for a repository; passes for the same repository
+ * coalesce. A pass that asks again has a key of its own, so a waiting pass
+ * that does not (the resync's) never stands in for it.
+ */
 export function scheduleSetup(
   ctx: RepoContext,
-  { queue, templates, log }: { queue: BuildQueue; templates: SetupTemplates; log: OnboardingLog },
+  {
+    queue,
+    templates,
+    log,
+    askedAgain = false,
+  }: { queue: BuildQueue; templates: SetupTemplates; log: OnboardingLog; askedAgain?: boolean },
 ): void {
-  void queue.enqueue(`${ctx.owner}/${ctx.repo}#setup`, () =>
-    setUpRepository(ctx, { templates, log }),
-  );
+  const key = `${ctx.owner}/${ctx.repo}#setup${askedAgain ? '-asked' : ''}`;
+  void queue.enqueue(key, () => setUpRepository(ctx, { templates, log, askedAgain }));
 }
 
 async function setUpRepository(
   ctx: RepoContext,
-  { templates, log }: { templates: SetupTemplates; log: OnboardingLog },
+  {
+    templates,
+    log,
+    askedAgain,
+  }: { templates: SetupTemplates; log: OnboardingLog; askedAgain: boolean },
 ): Promise<void> {
   const repository = `${ctx.owner}/${ctx.repo}`;
   const { data } = await ctx.octokit.rest.repos.get({ owner: ctx.owner, repo: ctx.repo });
   if (data.archived) return; // Read-only: nothing could be opened there.
-  const pull = await ensureSetupPull(ctx, { defaultBranch: data.default_branch, templates });
+  const pull = await ensureSetupPull(ctx, {
+    defaultBranch: data.default_branch,
+    templates,
+    askedAgain,
+  });
   log.info(
     { repository, pull: pull?.url ?? null },
     pull ? 'baton: setup pull request open' : 'baton: nothing to set up',

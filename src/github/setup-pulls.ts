@@ -14,6 +14,8 @@ export interface SetupPullInfo {
   url: string;
   headSha: string;
   body: string;
+  /** When it was merged; null for one that is open or was closed without merging. */
+  mergedAt: string | null;
 }
 
 /** Setup pull requests in one state, newest first. */
@@ -35,6 +37,7 @@ export async function findSetupPulls(
     url: pull.html_url,
     headSha: pull.head.sha,
     body: pull.body ?? '',
+    mergedAt: pull.merged_at ?? null,
   }));
 }
 
@@ -61,6 +64,7 @@ export async function createSetupPull(
       url: data.html_url,
       headSha: data.head.sha,
       body: data.body ?? '',
+      mergedAt: null,
     };
   } catch (error) {
     if (statusOf(error) !== 422) throw error;

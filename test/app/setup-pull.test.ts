@@ -1,63 +1,22 @@
-import examples from '@octokit/webhooks-examples';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeGitHub, type SimPull } from '../../sim/github/fake-github.js';
+import { FakeGitHub } from '../../sim/github/fake-github.js';
 import { ensureSetupPull } from '../../src/github/ensure-setup-pull.js';
 import { SETUP_BRANCH } from '../../src/github/setup-pulls.js';
 import { fingerprintTemplate, loadSetupTemplates } from '../../src/github/setup-templates.js';
-import { renderTemplates } from '../../src/templates.js';
 import { type AppHarness, labeledPayload, startApp } from '../support/app-harness.js';
 import { statusBody, tickingClock } from '../support/builds.js';
+import {
+  EARLIER_REF,
+  FIX_SKILL,
+  filesOn,
+  installationPayload,
+  parentsOf,
+  rendered,
+  SOURCE,
+  setupPulls,
+  WORKER_SKILL,
+} from '../support/onboarding.js';
 import { knownRestRoutes } from '../support/rest-routes.js';
-
-const SOURCE = { repository: 'baton-dev/baton', ref: '0123456789abcdef0123456789abcdef01234567' };
-const EARLIER_REF = 'fedcba9876543210fedcba9876543210fedcba98';
-const WORKER_SKILL = '.baton/skills/worker.md';
-
-function rendered(ref = SOURCE.ref): Record<string, string> {
-  const files = renderTemplates({ batonRepository: SOURCE.repository, batonRef: ref });
-  return Object.fromEntries(files.map((file) => [file.path, file.content]));
-}
-
-type Example = { name: string; examples: Record<string, unknown>[] };
-
-/** `installation.created` or `installation_repositories.added`, for the simulated repository. */
-function installationPayload(gh: FakeGitHub, event: 'installation' | 'installation_repositories') {
-  const action = event === 'installation' ? 'created' : 'added';
-  const group = (examples as unknown as Example[]).find((e) => e.name === event);
-  const example = group?.examples.find((e) => e.action === action);
-  if (!example) throw new Error(`no example for ${event}.${action}`);
-  const payload = structuredClone(example);
-  const installation = payload.installation as Record<string, unknown>;
-  const repositories = [
-    { id: 1, node_id: 'R_1', name: gh.repo, full_name: gh.fullName, private: false },
-  ];
-  return {
-    ...payload,
-    installation: {
-      ...installation,
-      id: 1,
-      account: { ...(installation.account as object), login: gh.owner },
-    },
-    ...(event === 'installation'
-      ? { repositories }
-      : { repositories_added: repositories, repositories_removed: [] }),
-  };
-}
-
-function setupPulls(gh: FakeGitHub): SimPull[] {
-  return [...gh.pulls.values()].filter((pull) => pull.head === SETUP_BRANCH);
-}
-
-function filesOn(gh: FakeGitHub, branch: string): Map<string, string> {
-  const sha = gh.git.resolve(branch);
-  if (!sha) throw new Error(`no branch ${branch}`);
-  return gh.git.filesOf(sha);
-}
-
-function parentsOf(gh: FakeGitHub, branch: string): string[] {
-  const object = gh.git.objects.get(gh.git.resolve(branch) ?? '');
-  return object?.type === 'commit' ? object.parents : [];
-}
 
 describe('onboarding', () => {
   let gh: FakeGitHub;
@@ -186,18 +145,30 @@ describe('onboarding', () => {
     expect(gh.git.resolve(SETUP_BRANCH)).toBeNull();
   });
 
-  it('updates a workflow pinned to an earlier Baton commit, and nothing else', async () => {
+  it("opens nothing when the workflow differs from Baton's only by its pinned commit", async () => {
     gh.git.commitOn('main', rendered(EARLIER_REF), 'Set up Baton');
+    await app.deliver('installation', installationPayload(gh, 'installation'));
+
+    expect(app.errors).toEqual([]);
+    expect(setupPulls(gh)).toEqual([]);
+    expect(gh.git.resolve(SETUP_BRANCH)).toBeNull();
+  });
+
+  it('moves the pin forward when a real change opens an update, and touches nothing else', async () => {
+    const { [FIX_SKILL]: _, ...withoutFix } = rendered(EARLIER_REF);
+    gh.git.commitOn('main', withoutFix, 'Set up Baton');
     const before = filesOn(gh, 'main');
     await app.deliver('installation', installationPayload(gh, 'installation'));
 
     const [pull] = setupPulls(gh);
     const files = filesOn(gh, SETUP_BRANCH);
     const changed = [...files].filter(([path, content]) => before.get(path) !== content);
-    expect(changed.map(([path]) => path)).toEqual(['.github/workflows/baton.yml']);
+    expect(changed.map(([path]) => path).sort()).toEqual(
+      ['.github/workflows/baton.yml', FIX_SKILL].sort(),
+    );
     expect(files.get('.github/workflows/baton.yml')).toContain(`ref: '${SOURCE.ref}'`);
-    expect(pull?.body).toContain("Baton's shipped files have changed");
     expect(pull?.body).toContain("| updated to Baton's current version |");
+    expect(pull?.body).toContain('| added |');
   });
 
   it('brings an open setup pull request up to date with a new commit on its branch', async () => {
@@ -229,7 +200,7 @@ describe('onboarding', () => {
     expect(files.get('.github/workflows/baton.yml')).toContain(`ref: '${SOURCE.ref}'`);
   });
 
-  it('opens a new pull request from the current default branch when the last one was closed', async () => {
+  it('opens a new pull request from the current default branch when the app is installed again after a "no"', async () => {
     await app.deliver('installation', installationPayload(gh, 'installation'));
     const first = setupPulls(gh)[0];
     if (first) first.state = 'closed';
@@ -247,7 +218,9 @@ describe('onboarding', () => {
     await app.deliver('installation', installationPayload(gh, 'installation'));
     const first = setupPulls(gh)[0];
     // A squash merge: the files land on main in a new commit; the branch stays.
-    gh.git.commitOn('main', rendered(EARLIER_REF), 'Set up Baton (#1)');
+    // The merged version predates the fix skill, which the current release adds.
+    const { [FIX_SKILL]: _, ...withoutFix } = rendered(EARLIER_REF);
+    gh.git.commitOn('main', withoutFix, 'Set up Baton (#1)');
     if (first) Object.assign(first, { state: 'closed', mergedAt: now() });
     await restartWith(SOURCE.ref);
     await app.deliver('installation', installationPayload(gh, 'installation'));
@@ -259,7 +232,9 @@ describe('onboarding', () => {
     const changed = [...filesOn(gh, SETUP_BRANCH)].filter(
       ([path, text]) => main.get(path) !== text,
     );
-    expect(changed.map(([path]) => path)).toEqual(['.github/workflows/baton.yml']);
+    expect(changed.map(([path]) => path).sort()).toEqual(
+      ['.github/workflows/baton.yml', FIX_SKILL].sort(),
+    );
   });
 
   it('updates a skill that is an earlier shipped version', async () => {

@@ -1,0 +1,197 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { BuildQueue } from '../../src/github/build-queue.js';
+import { scheduleSetup } from '../../src/github/onboarding.js';
+import { resyncAll } from '../../src/github/resync.js';
+import { SETUP_BRANCH } from '../../src/github/setup-pulls.js';
+import { loadSetupTemplates } from '../../src/github/setup-templates.js';
+import { type AppHarness, labeledPayload, startApp } from '../support/app-harness.js';
+import { statusBody, tickingClock } from '../support/builds.js';
+import {
+  EARLIER_REF,
+  FIX_SKILL,
+  installationPayload,
+  rendered,
+  SOURCE,
+  setupPulls,
+} from '../support/onboarding.js';
+
+const LATER_REF = '89abcdef0123456789abcdef0123456789abcdef';
+
+describe('a "Set up Baton" pull request closed without merging', () => {
+  let gh: FakeGitHub;
+  let now: () => string;
+  let app: AppHarness;
+
+  /**
+   * A fresh start of the app at `ref` (a deploy), and the pass it makes over
+   * every repository once it is up (as `startResync` in src/index.ts does).
+   */
+  async function restartAndResync(ref: string): Promise<void> {
+    app.stop();
+    vi.stubEnv('BATON_SOURCE_REF', ref);
+    app = await startApp({ gh, now });
+    const templates = loadSetupTemplates({ ...SOURCE, ref });
+    const queue = new BuildQueue((error) => app.errors.push(error));
+    await resyncAll(
+      app.probot,
+      () => {},
+      async () => gh.botLogin,
+      (ctx) => scheduleSetup(ctx, { queue, templates, log: app.probot.log }),
+    );
+    await queue.idle();
+  }
+
+  function closeSetupPull(): void {
+    const [pull] = setupPulls(gh);
+    if (!pull) throw new Error('no setup pull request');
+    pull.state = 'closed';
+  }
+
+  function openSetupPulls() {
+    return setupPulls(gh).filter((pull) => pull.state === 'open');
+  }
+
+  beforeEach(async () => {
+    vi.stubEnv('BATON_SOURCE_REPOSITORY', SOURCE.repository);
+    vi.stubEnv('BATON_SOURCE_REF', SOURCE.ref);
+    now = tickingClock();
+    gh = new FakeGitHub({ now });
+    gh.permissions.set('maintainer', 'write');
+    app = await startApp({ gh, now });
+    await app.deliver('installation', installationPayload(gh, 'installation'));
+    expect(openSetupPulls()).toHaveLength(1);
+  });
+  afterEach(() => {
+    app.stop();
+    vi.unstubAllEnvs();
+  });
+
+  it('is not opened again after the app restarts, nor after a deploy of a new commit', async () => {
+    closeSetupPull();
+    const branch = gh.git.resolve(SETUP_BRANCH);
+
+    await restartAndResync(SOURCE.ref);
+    await restartAndResync(LATER_REF);
+
+    expect(app.errors).toEqual([]);
+    expect(openSetupPulls()).toEqual([]);
+    expect(setupPulls(gh)).toHaveLength(1);
+    expect(gh.git.resolve(SETUP_BRANCH)).toBe(branch);
+  });
+
+  it('is not opened again by a build that finds the workflow missing', async () => {
+    closeSetupPull();
+    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+    await app.deliver(
+      'issues',
+      labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }),
+    );
+
+    expect(app.errors).toEqual([]);
+    expect(openSetupPulls()).toEqual([]);
+    expect(gh.runs).toEqual([]);
+    const body = statusBody(gh, `${issue}-add-oauth-login`) ?? '';
+    expect(body).toContain('.github/workflows/baton.yml');
+    expect(body).not.toContain('/pull/');
+  });
+
+  it('is asked again by installing the app again: one new pull request opens', async () => {
+    closeSetupPull();
+    await restartAndResync(SOURCE.ref);
+    await app.deliver('installation', installationPayload(gh, 'installation'));
+
+    expect(openSetupPulls()).toHaveLength(1);
+    expect(setupPulls(gh)).toHaveLength(2);
+  });
+
+  it('is asked again by adding the repository to the installation again', async () => {
+    closeSetupPull();
+    await app.deliver(
+      'installation_repositories',
+      installationPayload(gh, 'installation_repositories'),
+    );
+
+    expect(openSetupPulls()).toHaveLength(1);
+  });
+
+  it('is asked again by reopening it: the next pass brings it up to date, and no other opens', async () => {
+    closeSetupPull();
+    await restartAndResync(LATER_REF);
+    const [pull] = setupPulls(gh);
+    if (pull) pull.state = 'open'; // A person reopens it.
+    await restartAndResync(LATER_REF);
+
+    expect(setupPulls(gh)).toHaveLength(1);
+    expect(openSetupPulls()).toHaveLength(1);
+    const workflow = gh.git
+      .filesOf(gh.git.resolve(SETUP_BRANCH) ?? '')
+      .get('.github/workflows/baton.yml');
+    expect(workflow).toContain(`ref: '${LATER_REF}'`);
+  });
+});
+
+describe('update pull requests', () => {
+  let gh: FakeGitHub;
+  let now: () => string;
+  let app: AppHarness;
+
+  async function resync(ref: string): Promise<void> {
+    app.stop();
+    vi.stubEnv('BATON_SOURCE_REF', ref);
+    app = await startApp({ gh, now });
+    const templates = loadSetupTemplates({ ...SOURCE, ref });
+    const queue = new BuildQueue((error) => app.errors.push(error));
+    await resyncAll(
+      app.probot,
+      () => {},
+      async () => gh.botLogin,
+      (ctx) => scheduleSetup(ctx, { queue, templates, log: app.probot.log }),
+    );
+    await queue.idle();
+  }
+
+  beforeEach(async () => {
+    vi.stubEnv('BATON_SOURCE_REPOSITORY', SOURCE.repository);
+    now = tickingClock();
+    gh = new FakeGitHub({ now });
+    app = await startApp({ gh, now });
+  });
+  afterEach(() => {
+    app.stop();
+    vi.unstubAllEnvs();
+  });
+
+  it('opens none after a deploy when only the pinned commit differs', async () => {
+    gh.git.commitOn('main', rendered(EARLIER_REF), 'Set up Baton (#1)');
+    await resync(SOURCE.ref);
+    await resync(LATER_REF);
+
+    expect(app.errors).toEqual([]);
+    expect(setupPulls(gh)).toEqual([]);
+    expect(gh.git.resolve(SETUP_BRANCH)).toBeNull();
+  });
+
+  it('opens one when a file differs, and keeps it the only one across restarts', async () => {
+    const { [FIX_SKILL]: _, ...withoutFix } = rendered(EARLIER_REF);
+    gh.git.commitOn('main', withoutFix, 'Set up Baton (#1)');
+    await resync(SOURCE.ref);
+    await resync(SOURCE.ref);
+    await resync(LATER_REF);
+
+    expect(app.errors).toEqual([]);
+    expect(setupPulls(gh)).toHaveLength(1);
+    expect(setupPulls(gh)[0]?.state).toBe('open');
+  });
+
+  it('opens none after a closed update until asked again', async () => {
+    const { [FIX_SKILL]: _, ...withoutFix } = rendered(EARLIER_REF);
+    gh.git.commitOn('main', withoutFix, 'Set up Baton (#1)');
+    await resync(SOURCE.ref);
+    const [update] = setupPulls(gh);
+    if (update) update.state = 'closed';
+    await resync(LATER_REF);
+
+    expect(setupPulls(gh).filter((pull) => pull.state === 'open')).toEqual([]);
+  });
+});
