@@ -1,6 +1,7 @@
 import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from 'probot';
 import { parseBatonBranch } from './core/ids.js';
 import { BuildQueue } from './github/build-queue.js';
+import { onInstallationLabels } from './github/ensure-labels.js';
 import {
   type HandlerDeps,
   onIssueComment,
@@ -64,6 +65,9 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       answers: new Map(),
       ...(templates ? { setupPull: setupPullHook(templates, app.log) } : {}),
     };
+    app.on(['installation.created', 'installation_repositories.added'], (context) =>
+      onInstallationLabels(context, { queue }),
+    );
     if (templates) {
       app.on(['installation.created', 'installation_repositories.added'], (context) =>
         onInstallation(context, { queue, botLogin: deps.botLogin, templates }),

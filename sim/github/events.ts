@@ -114,6 +114,20 @@ export class EventFactory {
     });
   }
 
+  /** `status`: GitHub lists the branches whose head is the commit. */
+  status({ sha, context, state }: { sha: string; context: string; state: string }): void {
+    const branches = [...this.#gh.git.refs]
+      .filter(([ref, head]) => head === sha && ref.startsWith('refs/heads/'))
+      .map(([ref]) => ({ name: ref.replace('refs/heads/', ''), commit: { sha } }));
+    this.#emit('status', {
+      ...this.#base('ci-bot'),
+      sha,
+      context,
+      state,
+      branches,
+    });
+  }
+
   comment(comment: SimComment): void {
     const issue = this.#gh.issues.get(comment.issue);
     this.#emit('issue_comment', {

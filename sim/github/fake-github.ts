@@ -70,6 +70,21 @@ export interface SimCheckRun {
   output?: unknown;
 }
 
+/** A repository label (`POST /repos/{owner}/{repo}/labels`). */
+export interface SimLabel {
+  name: string;
+  color: string;
+  description: string;
+}
+
+/** A commit status (Jenkins, Vercel, older CircleCI report through these). */
+export interface SimStatus {
+  sha: string;
+  context: string;
+  state: 'error' | 'failure' | 'pending' | 'success';
+  targetUrl: string | null;
+}
+
 export interface SimRun {
   id: number;
   workflow: string;
@@ -132,6 +147,10 @@ export class FakeGitHub {
   readonly pulls = new Map<number, SimPull>();
   readonly reviews: SimReview[] = [];
   readonly checkRuns: SimCheckRun[] = [];
+  /** The repository's labels by name, lower-cased (GitHub compares them so). */
+  readonly labels = new Map<string, SimLabel>();
+  /** Commit statuses, newest last; the newest per context and commit counts. */
+  readonly statuses: SimStatus[] = [];
   readonly runs: SimRun[] = [];
   readonly permissions = new Map<string, 'admin' | 'write' | 'read' | 'none'>();
   readonly log: SimRequestLog[] = [];
@@ -412,6 +431,20 @@ export class FakeGitHub {
     };
     this.runs.push(run);
     this.completeCheck(run, { name, conclusion });
+  }
+
+  /** A commit status on a head, with the `status` webhook GitHub sends. */
+  addStatus({
+    sha,
+    context = 'ci/jenkins',
+    state,
+  }: {
+    sha: string;
+    context?: string;
+    state: SimStatus['state'];
+  }): void {
+    this.statuses.push({ sha, context, state, targetUrl: `https://ci.example/${context}/${sha}` });
+    this.events.status({ sha, context, state });
   }
 
   /** Completes a CI run's check on its head, replacing the check of an earlier attempt. */

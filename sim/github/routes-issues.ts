@@ -6,6 +6,26 @@ export function registerIssueRoutes(router: Router, gh: FakeGitHub): void {
   const repoPath = '/repos/{owner}/{repo}';
   const issueOf = (number: string | undefined) => gh.issues.get(Number(number));
   router
+    .on('POST', `${repoPath}/labels`, (_, request) => {
+      const {
+        name,
+        color = 'ededed',
+        description = '',
+      } = request.body as {
+        name: string;
+        color?: string;
+        description?: string;
+      };
+      if (gh.labels.has(name.toLowerCase())) {
+        return json(422, {
+          message: 'Validation Failed',
+          errors: [{ resource: 'Label', code: 'already_exists', field: 'name' }],
+        });
+      }
+      const label = { name, color, description };
+      gh.labels.set(name.toLowerCase(), label);
+      return json(201, { id: gh.nextId(), ...label, default: false });
+    })
     .on('GET', `${repoPath}/collaborators/{username}/permission`, ({ username = '' }) => {
       const permission = gh.permissions.get(username) ?? 'none';
       if (permission === 'none') return notFound();

@@ -1,0 +1,30 @@
+import { NEEDS_HUMAN_LABEL } from './decide-review.js';
+
+/** A label Baton uses, as it creates it in a repository that lacks it. */
+export interface LabelSpec {
+  name: string;
+  /** Six hex digits, no `#` (GitHub's form). */
+  color: string;
+  description: string;
+}
+
+/**
+ * Every label Baton uses in a repository: the one that starts a build (the
+ * configured `label`) and the one it puts on a worker pull request that
+ * needs a person. Descriptions say what the label does, since they show in
+ * GitHub's label picker.
+ */
+export function batonLabels({ label }: { label: string }): LabelSpec[] {
+  return [
+    {
+      name: label,
+      color: '5319e7',
+      description: 'Baton plans this issue and builds it through pull requests',
+    },
+    {
+      name: NEEDS_HUMAN_LABEL,
+      color: 'd93f0b',
+      description: 'Baton stopped here: a person needs to look at this pull request',
+    },
+  ];
+}
