@@ -112,6 +112,13 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
         deps,
       }),
     );
+    // Commit statuses are CI too (Jenkins, Vercel, older CircleCI); GitHub lists the commit's branches.
+    app.on('status', (context) =>
+      onBuildEvent(context, {
+        hints: { branches: context.payload.branches.map((branch) => branch.name) },
+        deps,
+      }),
+    );
     app.on('push', (context) => {
       const branch = context.payload.ref.replace(/^refs\/heads\//, '');
       if (branch === context.payload.repository.default_branch)

@@ -155,6 +155,7 @@ function pullNode(gh: FakeGitHub, pull: SimPull) {
                   message: commit.message,
                   parents: { nodes: commit.parents.map((oid) => ({ oid })) },
                   checkSuites: { nodes: [{ checkRuns: { nodes: checkRunsOn(gh, headSha) } }] },
+                  status: statusOn(gh, headSha),
                 },
               },
             ]
@@ -172,6 +173,20 @@ function checkRunsOn(gh: FakeGitHub, sha: string) {
       conclusion: run.conclusion ? run.conclusion.toUpperCase() : null,
       detailsUrl: run.detailsUrl,
     }));
+}
+
+/** GitHub's `Commit.status`: the newest status per context, or null when there is none. */
+function statusOn(gh: FakeGitHub, sha: string) {
+  const newest = new Map<string, (typeof gh.statuses)[number]>();
+  for (const status of gh.statuses) if (status.sha === sha) newest.set(status.context, status);
+  if (newest.size === 0) return null;
+  return {
+    contexts: [...newest.values()].map((status) => ({
+      context: status.context,
+      state: status.state.toUpperCase(),
+      targetUrl: status.targetUrl,
+    })),
+  };
 }
 
 function mergeStateStatus(

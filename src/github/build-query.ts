@@ -1,7 +1,7 @@
 /**
  * One GraphQL query reads nearly all of a build's truth: the issue and its
  * comments, the build's branches, every worker PR with its reviews, comments,
- * head commit and checks, the final PR, and the build record's files. Over
+ * head commit, its checks and its commit statuses, the final PR, and the build record's files. Over
  * REST that is a dozen requests and more per open PR; here it is one.
  * (Workflow runs are not in GraphQL; they stay a REST listing.)
  *
@@ -60,6 +60,7 @@ export const BUILD_QUERY = /* GraphQL */ `
                 checkSuites(first: 50) {
                   nodes { checkRuns(first: 100) { nodes { name status conclusion detailsUrl } } }
                 }
+                status { contexts { context state targetUrl } }
               }
             }
           }
@@ -111,6 +112,13 @@ export interface GraphCheckRun {
   detailsUrl: string | null;
 }
 
+/** A commit status (the newest per context), as CI that predates checks reports. */
+export interface GraphStatusContext {
+  context: string;
+  state: 'ERROR' | 'EXPECTED' | 'FAILURE' | 'PENDING' | 'SUCCESS';
+  targetUrl: string | null;
+}
+
 export interface GraphPull {
   databaseId: number;
   number: number;
@@ -142,6 +150,8 @@ export interface GraphPull {
         message: string;
         parents: { nodes: { oid: string }[] };
         checkSuites: { nodes: { checkRuns: { nodes: GraphCheckRun[] } }[] };
+        /** Null when the commit has no status at all. */
+        status: { contexts: GraphStatusContext[] } | null;
       };
     }[];
   };

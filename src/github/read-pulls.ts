@@ -1,12 +1,20 @@
 import { integrationBranch, parseBatonBranch } from '../core/ids.js';
 import type { ChecksInfo, PullInfo, ReviewInfo } from '../core/snapshot.js';
 import { parseVerdictMarker } from '../core/verdict-marker.js';
-import { type GraphCheckRun, type GraphPull, loginOf } from './build-query.js';
+import {
+  type GraphCheckRun,
+  type GraphPull,
+  type GraphStatusContext,
+  loginOf,
+} from './build-query.js';
 import { ImmutableCache } from './immutable-cache.js';
 import { REVIEW_CHECK_NAME } from './pulls.js';
 import type { RepoContext } from './types.js';
 
-/** Check runs that are Baton's own: its review verdict and its session jobs (`baton agent`, `baton publish`). */
+/**
+ * Check runs (and commit statuses) that are Baton's own: its review verdict
+ * and its session jobs (`baton agent`, `baton publish`).
+ */
 function isBatonCheck(name: string): boolean {
   return name.startsWith('baton');
 }
@@ -33,6 +41,7 @@ async function toPullInfo(
   const state = pull.merged ? 'merged' : pull.state === 'OPEN' ? 'open' : 'closed';
   const head = pull.commits.nodes[0]?.commit;
   const runs = head?.checkSuites.nodes.flatMap((suite) => suite.checkRuns.nodes) ?? [];
+  const statuses = head?.status?.contexts ?? [];
   const review = runs.find((run) => run.name === REVIEW_CHECK_NAME);
   const open = state === 'open';
   return {
@@ -43,10 +52,10 @@ async function toPullInfo(
     mergeState: open ? mergeStateOf(pull.mergeStateStatus) : 'unknown',
     reviews: reviewsOf(ctx, pull),
     checks: open
-      ? await rollUp(
-          ctx,
-          runs.filter((run) => !isBatonCheck(run.name)),
-        )
+      ? await rollUp(ctx, {
+          runs: runs.filter((run) => !isBatonCheck(run.name)),
+          statuses: statuses.filter((status) => !isBatonCheck(status.context)),
+        })
       : { state: 'none', failedRuns: [] },
     labels: pull.labels.nodes.map((label) => label.name),
     url: pull.url,
@@ -110,12 +119,27 @@ function verdictOfCheck(conclusion: string | null): ReviewInfo['verdict'] {
 }
 
 const PASSING = new Set(['SUCCESS', 'NEUTRAL', 'SKIPPED']);
+const STATUS_PENDING = new Set<GraphStatusContext['state']>(['PENDING', 'EXPECTED']);
+const STATUS_FAILED = new Set<GraphStatusContext['state']>(['FAILURE', 'ERROR']);
 
-async function rollUp(ctx: RepoContext, theirs: GraphCheckRun[]): Promise<ChecksInfo> {
-  if (theirs.length === 0) return { state: 'none', failedRuns: [] };
-  if (theirs.some((run) => run.status !== 'COMPLETED')) return { state: 'pending', failedRuns: [] };
+/**
+ * Check runs and commit statuses are both CI (Jenkins, Vercel and older
+ * CircleCI report through statuses): anything pending waits, anything red
+ * fails. Only failed Actions runs can be re-run; a red status goes straight
+ * to a fix session.
+ */
+async function rollUp(
+  ctx: RepoContext,
+  { runs: theirs, statuses }: { runs: GraphCheckRun[]; statuses: GraphStatusContext[] },
+): Promise<ChecksInfo> {
+  if (theirs.length === 0 && statuses.length === 0) return { state: 'none', failedRuns: [] };
+  const pending =
+    theirs.some((run) => run.status !== 'COMPLETED') ||
+    statuses.some((status) => STATUS_PENDING.has(status.state));
+  if (pending) return { state: 'pending', failedRuns: [] };
   const failed = theirs.filter((run) => run.conclusion && !PASSING.has(run.conclusion));
-  if (failed.length === 0) return { state: 'success', failedRuns: [] };
+  const red = statuses.some((status) => STATUS_FAILED.has(status.state));
+  if (failed.length === 0 && !red) return { state: 'success', failedRuns: [] };
   // One failed job's link per Actions run: jobs are new in every attempt, so the link names the attempt.
   const jobs = new Map<number, string>();
   for (const run of failed) {

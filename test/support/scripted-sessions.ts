@@ -20,6 +20,11 @@ export interface SessionScript {
   review?: (worker: string, round: number) => 'approve' | 'changes-requested';
   /** CI on a worker PR's head after `pushes` pushes (from 1), in run attempt `attempt`; default success. */
   ci?: (worker: string, pushes: number, attempt: number) => 'success' | 'failure';
+  /**
+   * A commit status (context `ci/jenkins`) on a worker PR's head after `pushes`
+   * pushes, posted before CI's check; default none.
+   */
+  status?: (worker: string, pushes: number) => 'success' | 'failure' | 'pending' | null;
   /** The files a worker's first attempt writes; default one file of its own. */
   files?: (worker: string) => Record<string, string>;
   /** Cost in USD each work session reports. */
@@ -164,6 +169,8 @@ function pushWork(
 function addCi(gh: FakeGitHub, script: SessionScript, worker: string): void {
   const pushes = bump(countersOf(gh).pushes, worker);
   const sha = gh.git.resolve(workerBranch(script.build, worker)) ?? '';
+  const status = script.status?.(worker, pushes);
+  if (status) gh.addStatus({ sha, state: status });
   gh.addCheck({ sha, conclusion: script.ci?.(worker, pushes, 1) ?? 'success' });
 }
 
