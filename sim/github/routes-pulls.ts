@@ -17,6 +17,8 @@ export function registerPullRoutes(router: Router, gh: FakeGitHub): void {
           (!query.get('base') || pull.base === query.get('base')) &&
           (!head || pull.head === head),
       );
+      // GitHub sorts by creation; the simulator keeps creation order unless asked for newest first.
+      if (query.get('direction') === 'desc') pulls.sort((a, b) => b.number - a.number);
       return page(
         pulls.map((pull) => pullBody(gh, pull)),
         query,

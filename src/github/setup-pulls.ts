@@ -18,7 +18,12 @@ export interface SetupPullInfo {
   mergedAt: string | null;
 }
 
-/** Setup pull requests in one state, newest first. */
+/**
+ * Baton's setup pull requests in one state, newest first. Only those the app
+ * opened count: anyone who can open a pull request can open one from an
+ * existing `baton/setup` branch, and closing such a one must not say "no"
+ * for the repository (nor an open one be taken for Baton's and rewritten).
+ */
 export async function findSetupPulls(
   ctx: RepoContext,
   state: 'open' | 'closed',
@@ -30,9 +35,10 @@ export async function findSetupPulls(
     state,
     sort: 'created',
     direction: 'desc',
-    per_page: 10,
+    per_page: 100,
   });
-  return data.map((pull) => ({
+  const mine = data.filter((pull) => pull.user?.login === ctx.botLogin);
+  return mine.map((pull) => ({
     number: pull.number,
     url: pull.html_url,
     headSha: pull.head.sha,

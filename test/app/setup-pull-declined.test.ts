@@ -105,6 +105,20 @@ describe('a "Set up Baton" pull request closed without merging', () => {
     expect(setupPulls(gh)).toHaveLength(2);
   });
 
+  it('stays answered by the newest one: once the one opened on asking again is merged, updates are offered', async () => {
+    closeSetupPull();
+    await app.deliver('installation', installationPayload(gh, 'installation'));
+    const [, second] = setupPulls(gh);
+    const { [FIX_SKILL]: _, ...withoutFix } = rendered(SOURCE.ref);
+    gh.git.commitOn('main', withoutFix, 'Set up Baton (#2)');
+    if (second) Object.assign(second, { state: 'closed', mergedAt: now() });
+    await restartAndResync(LATER_REF);
+
+    expect(app.errors).toEqual([]);
+    expect(openSetupPulls()).toHaveLength(1);
+    expect(setupPulls(gh)).toHaveLength(3);
+  });
+
   it('is asked again by adding the repository to the installation again', async () => {
     closeSetupPull();
     await app.deliver(
