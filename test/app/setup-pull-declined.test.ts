@@ -1,10 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
-import { BuildQueue } from '../../src/github/build-queue.js';
-import { scheduleSetup } from '../../src/github/onboarding.js';
-import { resyncAll } from '../../src/github/resync.js';
 import { SETUP_BRANCH } from '../../src/github/setup-pulls.js';
-import { loadSetupTemplates } from '../../src/github/setup-templates.js';
 import { type AppHarness, labeledPayload, startApp } from '../support/app-harness.js';
 import { statusBody, tickingClock } from '../support/builds.js';
 import {
@@ -14,6 +10,7 @@ import {
   rendered,
   SOURCE,
   setupPulls,
+  startAndResync,
 } from '../support/onboarding.js';
 
 const LATER_REF = '89abcdef0123456789abcdef0123456789abcdef';
@@ -29,17 +26,7 @@ describe('a "Set up Baton" pull request closed without merging', () => {
    */
   async function restartAndResync(ref: string): Promise<void> {
     app.stop();
-    vi.stubEnv('BATON_SOURCE_REF', ref);
-    app = await startApp({ gh, now });
-    const templates = loadSetupTemplates({ ...SOURCE, ref });
-    const queue = new BuildQueue((error) => app.errors.push(error));
-    await resyncAll(
-      app.probot,
-      () => {},
-      async () => gh.botLogin,
-      (ctx) => scheduleSetup(ctx, { queue, templates, log: app.probot.log }),
-    );
-    await queue.idle();
+    app = await startAndResync({ gh, now, ref });
   }
 
   function closeSetupPull(): void {
@@ -152,17 +139,7 @@ describe('update pull requests', () => {
 
   async function resync(ref: string): Promise<void> {
     app.stop();
-    vi.stubEnv('BATON_SOURCE_REF', ref);
-    app = await startApp({ gh, now });
-    const templates = loadSetupTemplates({ ...SOURCE, ref });
-    const queue = new BuildQueue((error) => app.errors.push(error));
-    await resyncAll(
-      app.probot,
-      () => {},
-      async () => gh.botLogin,
-      (ctx) => scheduleSetup(ctx, { queue, templates, log: app.probot.log }),
-    );
-    await queue.idle();
+    app = await startAndResync({ gh, now, ref });
   }
 
   beforeEach(async () => {

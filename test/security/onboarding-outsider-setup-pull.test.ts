@@ -1,9 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
-import { BuildQueue } from '../../src/github/build-queue.js';
-import { scheduleSetup } from '../../src/github/onboarding.js';
 import { SETUP_BRANCH } from '../../src/github/setup-pulls.js';
-import { loadSetupTemplates } from '../../src/github/setup-templates.js';
 import { type AppHarness, startApp } from '../support/app-harness.js';
 import { tickingClock } from '../support/builds.js';
 import {
@@ -13,6 +10,7 @@ import {
   rendered,
   SOURCE,
   setupPulls,
+  startAndResync,
 } from '../support/onboarding.js';
 
 /**
@@ -58,13 +56,8 @@ describe('a setup pull request opened by someone else', () => {
     });
     theirs.state = 'closed';
     // A pass that is not an explicit ask: the one after the app starts.
-    const queue = new BuildQueue((error) => app.errors.push(error));
-    const octokit = await app.probot.auth(1);
-    scheduleSetup(
-      { octokit, owner: gh.owner, repo: gh.repo, botLogin: gh.botLogin },
-      { queue, templates: loadSetupTemplates(SOURCE), log: app.probot.log },
-    );
-    await queue.idle();
+    app.stop();
+    app = await startAndResync({ gh, now, ref: SOURCE.ref });
 
     expect(app.errors).toEqual([]);
     const open = setupPulls(gh).filter((pull) => pull.state === 'open');

@@ -1,7 +1,13 @@
 import examples from '@octokit/webhooks-examples';
+import { vi } from 'vitest';
 import type { FakeGitHub, SimPull } from '../../sim/github/fake-github.js';
+import { BuildQueue } from '../../src/github/build-queue.js';
+import { scheduleSetup } from '../../src/github/onboarding.js';
+import { resyncAll } from '../../src/github/resync.js';
 import { SETUP_BRANCH } from '../../src/github/setup-pulls.js';
+import { loadSetupTemplates } from '../../src/github/setup-templates.js';
 import { renderTemplates } from '../../src/templates.js';
+import { type AppHarness, startApp } from './app-harness.js';
 
 // Onboarding fixtures: the Baton source the app pins, installation payloads,
 // and reads of the setup branch in the simulated repository.
@@ -61,4 +67,32 @@ export function filesOn(gh: FakeGitHub, branch: string): Map<string, string> {
 export function parentsOf(gh: FakeGitHub, branch: string): string[] {
   const object = gh.git.objects.get(gh.git.resolve(branch) ?? '');
   return object?.type === 'commit' ? object.parents : [];
+}
+
+/**
+ * A fresh start of the app pinned to `ref` (a restart, or a deploy of a new
+ * commit), and the pass it makes over every repository once it is up: the
+ * first resync with the template sync, as `startResync` in src/index.ts runs it.
+ */
+export async function startAndResync({
+  gh,
+  now,
+  ref,
+}: {
+  gh: FakeGitHub;
+  now: () => string;
+  ref: string;
+}): Promise<AppHarness> {
+  vi.stubEnv('BATON_SOURCE_REF', ref);
+  const app = await startApp({ gh, now });
+  const templates = loadSetupTemplates({ ...SOURCE, ref });
+  const queue = new BuildQueue((error) => app.errors.push(error));
+  await resyncAll(
+    app.probot,
+    () => {},
+    async () => gh.botLogin,
+    (ctx) => scheduleSetup(ctx, { queue, templates, log: app.probot.log }),
+  );
+  await queue.idle();
+  return app;
 }
