@@ -26,7 +26,7 @@ const Review = z.strictObject({
 const Merge = z.strictObject({
   /** How worker PRs are merged into the build branch. */
   method: z.enum(['squash', 'merge', 'rebase']).default('squash'),
-  /** Merge only when every check on the PR's head has passed. */
+  /** Merge only when every check run and commit status on the PR's head has passed. */
   requireChecks: z.boolean().default(true),
 });
 
