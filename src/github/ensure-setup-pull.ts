@@ -87,32 +87,36 @@ export async function planSetupAt(
 }
 
 /**
- * Each template classified against what `ref` holds, and the paths whose copy
- * there differs from Baton's current version only by the pinned commit (the
- * same fingerprint: the pin is what fingerprints leave out).
+ * Each template classified against what `ref` holds, and the changes among
+ * them that would only move the pinned commit: what the pull request would
+ * write there has the fingerprint of what is there (the pin is what
+ * fingerprints leave out).
  */
 async function inspectSetupAt(
   ctx: RepoContext,
   { ref, templates }: { ref: string; templates: SetupTemplates },
 ): Promise<{ files: SetupFile[]; pinOnly: string[] }> {
   const reads = await readFilesAt(ctx, { ref, paths: templates.files.map((file) => file.path) });
-  const existing = templates.files.map((file) =>
-    fingerprinted(reads.get(file.path) ?? { kind: 'absent' }, templates.source),
+  const existing = new Map(
+    templates.files.map((file) => [
+      file.path,
+      fingerprinted(reads.get(file.path) ?? { kind: 'absent' }, templates.source),
+    ]),
   );
   const files = planSetup(
-    templates.files.map((file, index) => ({
+    templates.files.map((file) => ({
       path: file.path,
       content: file.content,
-      existing: existing[index] ?? { kind: 'absent' },
+      existing: existing.get(file.path) ?? { kind: 'absent' },
       shipped: templates.shipped[file.path] ?? [],
     })),
   );
-  const pinOnly = templates.files.flatMap((file, index) => {
-    const read = existing[index];
-    const changed = read?.kind === 'file' && read.content !== file.content;
-    return changed && read.fingerprint === fingerprintTemplate(file.content, templates.source)
-      ? [file.path]
-      : [];
+  const pinOnly = files.filter(isSetupChange).flatMap((file) => {
+    const read = existing.get(file.path);
+    const same =
+      read?.kind === 'file' &&
+      read.fingerprint === fingerprintTemplate(file.content, templates.source);
+    return same ? [file.path] : [];
   });
   return { files, pinOnly };
 }
