@@ -24,6 +24,8 @@ export interface SimIssue {
   createdAt: string;
   /** Set for pull requests, which are issues too. */
   pull: boolean;
+  /** Who added which label, oldest first (`events.labeled` records them). */
+  labelEvents?: { label: string; actor: string }[];
 }
 
 export interface SimComment {

@@ -9,6 +9,7 @@ import type {
   ReviewInfo,
   RunInfo,
 } from '../../src/core/snapshot.js';
+import type { BuildProgress } from '../../src/core/status-view.js';
 
 export const BUILD = '12-add-login';
 export const ISSUE = 12;
@@ -169,6 +170,22 @@ export function makeSnapshot(overrides: Partial<BuildSnapshot> = {}): BuildSnaps
     commands: [],
     finalPull: null,
     statusComment: null,
+    ...overrides,
+  };
+}
+
+/** A progress's totals: worker counts and the build's spend, nothing spent by any role unless told. */
+export function makeTotals(
+  overrides: Partial<BuildProgress['totals']> &
+    Pick<BuildProgress['totals'], 'merged' | 'skipped' | 'total'>,
+): BuildProgress['totals'] {
+  const none = () => ({ tokens: 0, costUsd: 0, sessions: 0, estimated: 0 });
+  return {
+    tokens: 0,
+    costUsd: 0,
+    sessions: 0,
+    estimated: 0,
+    byRole: { plan: none(), work: none(), review: none(), fix: none(), research: none() },
     ...overrides,
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PROGRESS_MAX_CHARS, renderProgress } from '../../src/core/render-progress.js';
 import type { BuildProgress, WorkerRow } from '../../src/core/status-view.js';
-import { BUILD } from './factories.js';
+import { BUILD, makeTotals } from './factories.js';
 
 function row(overrides: Partial<WorkerRow> & { id: string }): WorkerRow {
   return {
@@ -15,6 +15,7 @@ function row(overrides: Partial<WorkerRow> & { id: string }): WorkerRow {
     attempts: 0,
     tokens: null,
     costUsd: null,
+    rounds: [],
     ...overrides,
   };
 }
@@ -66,7 +67,7 @@ function makeProgress(overrides: Partial<BuildProgress> = {}): BuildProgress {
       }),
       row({ id: 'W2.1', title: 'Login API', dependsOn: ['W1.1', 'W1.2'], note: 'waits for W1.2' }),
     ],
-    totals: { merged: 1, skipped: 0, total: 4, tokens: 1200, costUsd: 0.6 },
+    totals: makeTotals({ merged: 1, skipped: 0, total: 4, tokens: 1200, costUsd: 0.6 }),
     paused: null,
     budget: { maxUsd: null, reached: false },
     finalPull: null,
@@ -109,7 +110,11 @@ describe('renderProgress', () => {
       | 🙋 | W1.3 · Password rules | needs a person: the review session ended without a review · \`/retry W1.3 <instructions>\` · \`/merge W1.3\` · \`/skip W1.3\` | [review run](https://github.com/acme/shop/actions/runs/13) | [#103](https://github.com/acme/shop/pull/103) | 1 | — | $0.10 |
       | ⏳ | W2.1 · Login API | waiting: waits for W1.2 | — | — | 0 | — | — |
 
+      <sub>⏳ waiting · 🔜 ready · 🕒 queued · 🔨 working · 🔍 in review · 🔧 fixing · 🧪 checks · 👍 approved · 🙋 needs a person · ❌ failed · ✅ merged · ⏭️ skipped</sub>
+
       **Total:** 1,200 tokens · $0.60
+
+      By role: plan $0.00 (0 tokens) · work $0.00 (0 tokens) · review $0.00 (0 tokens) · fix $0.00 (0 tokens) (0 sessions).
 
       <details><summary>Recent commands</summary>
 
@@ -125,7 +130,7 @@ describe('renderProgress', () => {
   it('says when the build is paused, over budget, or waiting on its final PR', () => {
     const progress = makeProgress({
       workers: [row({ id: 'W1.1', state: 'skipped' })],
-      totals: { merged: 0, skipped: 1, total: 1, tokens: 0, costUsd: 12.5 },
+      totals: makeTotals({ merged: 0, skipped: 1, total: 1, tokens: 0, costUsd: 12.5 }),
       paused: { by: 'carol', at: '2026-03-01T11:00:00Z' },
       budget: { maxUsd: 10, reached: true },
       finalPull: { number: 200, url: 'https://github.com/acme/shop/pull/200', state: 'open' },
@@ -138,7 +143,7 @@ describe('renderProgress', () => {
 
       ⏸️ **Paused** by carol (2026-03-01 11:00 UTC): no new workers start; running ones go on and merges continue. Reply \`/resume\` to go on.
 
-      💸 **Budget reached:** $12.50 spent of $10.00. No new sessions start; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` to go on.
+      💸 **Paused, budget reached:** $12.50 spent of $10.00. No new sessions start; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` (or set it to \`null\` for no cap) to go on.
 
       📦 **Final pull request:** [#200](https://github.com/acme/shop/pull/200). Merge it to deliver the build.
 
@@ -152,7 +157,11 @@ describe('renderProgress', () => {
       | --- | --- | --- | --- | --- | --- | --- | --- |
       | ⏭️ | W1.1 · Work of W1.1 | skipped | — | — | 0 | — | — |
 
-      **Total:** 0 tokens · $12.50 of $10.00 budget"
+      <sub>⏳ waiting · 🔜 ready · 🕒 queued · 🔨 working · 🔍 in review · 🔧 fixing · 🧪 checks · 👍 approved · 🙋 needs a person · ❌ failed · ✅ merged · ⏭️ skipped</sub>
+
+      **Total:** 0 tokens · $12.50 of $10.00 budget
+
+      By role: plan $0.00 (0 tokens) · work $0.00 (0 tokens) · review $0.00 (0 tokens) · fix $0.00 (0 tokens) (0 sessions)."
     `);
   });
 
@@ -161,7 +170,7 @@ describe('renderProgress', () => {
       workers: [
         row({ id: 'W1.1', state: 'merged', pull: pr(101), attempts: 1, tokens: 10, costUsd: 0.01 }),
       ],
-      totals: { merged: 1, skipped: 0, total: 1, tokens: 10, costUsd: 0.01 },
+      totals: makeTotals({ merged: 1, skipped: 0, total: 1, tokens: 10, costUsd: 0.01 }),
       finalPull: { number: 200, url: 'https://github.com/acme/shop/pull/200', state: 'merged' },
       history: [],
     });
@@ -182,14 +191,18 @@ describe('renderProgress', () => {
       | --- | --- | --- | --- | --- | --- | --- | --- |
       | ✅ | W1.1 · Work of W1.1 | merged | — | [#101](https://github.com/acme/shop/pull/101) | 1 | 10 | $0.01 |
 
-      **Total:** 10 tokens · $0.01"
+      <sub>⏳ waiting · 🔜 ready · 🕒 queued · 🔨 working · 🔍 in review · 🔧 fixing · 🧪 checks · 👍 approved · 🙋 needs a person · ❌ failed · ✅ merged · ⏭️ skipped</sub>
+
+      **Total:** 10 tokens · $0.01
+
+      By role: plan $0.00 (0 tokens) · work $0.00 (0 tokens) · review $0.00 (0 tokens) · fix $0.00 (0 tokens) (0 sessions)."
     `);
   });
 
   it('renders a build cancelled by /cancel, with what was done', () => {
     const progress = makeProgress({
       workers: [row({ id: 'W1.1', state: 'merged', pull: pr(101), attempts: 1 })],
-      totals: { merged: 1, skipped: 0, total: 1, tokens: 0, costUsd: 0 },
+      totals: makeTotals({ merged: 1, skipped: 0, total: 1, tokens: 0, costUsd: 0 }),
       history: [],
     });
     const cancelledBy = { by: 'carol', at: '2026-03-01T11:00:00Z' };
@@ -214,7 +227,11 @@ describe('renderProgress', () => {
       | --- | --- | --- | --- | --- | --- | --- | --- |
       | ✅ | W1.1 · Work of W1.1 | merged | — | [#101](https://github.com/acme/shop/pull/101) | 1 | — | — |
 
-      **Total:** 0 tokens · $0.00"
+      <sub>⏳ waiting · 🔜 ready · 🕒 queued · 🔨 working · 🔍 in review · 🔧 fixing · 🧪 checks · 👍 approved · 🙋 needs a person · ❌ failed · ✅ merged · ⏭️ skipped</sub>
+
+      **Total:** 0 tokens · $0.00
+
+      By role: plan $0.00 (0 tokens) · work $0.00 (0 tokens) · review $0.00 (0 tokens) · fix $0.00 (0 tokens) (0 sessions)."
     `);
   });
 
@@ -237,7 +254,7 @@ describe('renderProgress', () => {
         note: 'y'.repeat(80),
       }),
     );
-    const totals = { merged: 250, skipped: 0, total: 500, tokens: 0, costUsd: 0 };
+    const totals = makeTotals({ merged: 250, skipped: 0, total: 500, tokens: 0, costUsd: 0 });
     const body = renderProgress({
       phase: 'running',
       build: BUILD,

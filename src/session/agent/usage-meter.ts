@@ -1,5 +1,5 @@
 import type { Usage } from '../../core/completion.js';
-import { costOf, type TokenCounts } from './pricing.js';
+import { costOf, type TokenCounts } from '../../core/pricing.js';
 
 /** What a session has spent so far; the loop adds every response to it. */
 export interface UsageMeter {
