@@ -39,10 +39,15 @@ const ESTIMATED_CONCLUSIONS: ReadonlySet<string> = new Set(['failure', 'cancelle
  */
 export function buildLedger(snapshot: BuildSnapshot): Ledger {
   const ledger = emptyLedger();
-  const records = [...(snapshot.usage ?? [])].sort((a, b) => a.run_id - b.run_id);
+  const records = [...(snapshot.usage ?? [])].sort(
+    (a, b) => a.run_id - b.run_id || a.attempt - b.attempt,
+  );
   const seen = new Set<number>();
+  const attempts = new Set<string>();
   for (const record of records) {
-    if (seen.has(record.run_id)) continue;
+    const attempt = `${record.run_id}-${record.attempt}`;
+    if (attempts.has(attempt)) continue;
+    attempts.add(attempt);
     seen.add(record.run_id);
     add(ledger, { role: record.role, worker: record.worker, ...spendOf(record.usage) });
   }

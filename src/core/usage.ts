@@ -18,6 +18,8 @@ export const UsageRecord = z.strictObject({
   version: z.literal(1),
   /** The workflow run of the session. */
   run_id: z.number().int().positive(),
+  /** The run's attempt: a re-run is a session of its own. */
+  attempt: z.number().int().positive().default(1),
   role: z.enum(SESSION_ROLES),
   worker: WorkerId.nullable(),
   /** How the agent ended: its result's status, or `no-result` when it left none. */
