@@ -18,7 +18,7 @@ export function renderSpendByRole(totals: BuildProgress['totals']): string {
   const sessions = `${totals.sessions} ${totals.sessions === 1 ? 'session' : 'sessions'}`;
   const estimated =
     totals.estimated > 0
-      ? `; ${totals.estimated} without a usage record, estimated from ${totals.estimated === 1 ? 'its run' : 'their runs'}' duration`
+      ? `; ${totals.estimated} without a usage record, estimated from ${totals.estimated === 1 ? "its run's" : "their runs'"} duration`
       : '';
   return `By role: ${parts.join(' · ')} (${sessions}${estimated}).`;
 }

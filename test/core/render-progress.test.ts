@@ -39,11 +39,11 @@ function makeProgress(overrides: Partial<BuildProgress> = {}): BuildProgress {
         id: 'W1.1',
         title: 'Session store',
         state: 'merged',
-        run: run(11),
         pull: pr(101),
         attempts: 1,
         tokens: 1200,
         costUsd: 0.5,
+        rounds: ['changes-requested', 'fixed', 'approved'],
       }),
       row({
         id: 'W1.2',
@@ -67,7 +67,22 @@ function makeProgress(overrides: Partial<BuildProgress> = {}): BuildProgress {
       }),
       row({ id: 'W2.1', title: 'Login API', dependsOn: ['W1.1', 'W1.2'], note: 'waits for W1.2' }),
     ],
-    totals: makeTotals({ merged: 1, skipped: 0, total: 4, tokens: 1200, costUsd: 0.6 }),
+    totals: makeTotals({
+      merged: 1,
+      skipped: 0,
+      total: 4,
+      tokens: 1200,
+      costUsd: 0.6,
+      sessions: 5,
+      estimated: 1,
+      byRole: {
+        plan: { tokens: 0, costUsd: 0, sessions: 0, estimated: 0 },
+        work: { tokens: 1000, costUsd: 0.45, sessions: 3, estimated: 1 },
+        review: { tokens: 150, costUsd: 0.1, sessions: 1, estimated: 0 },
+        fix: { tokens: 50, costUsd: 0.05, sessions: 1, estimated: 0 },
+        research: { tokens: 0, costUsd: 0, sessions: 0, estimated: 0 },
+      },
+    }),
     paused: null,
     budget: { maxUsd: null, reached: false },
     finalPull: null,
@@ -105,7 +120,7 @@ describe('renderProgress', () => {
 
       | | Worker | State | Run | PR | Attempts | Tokens | Cost |
       | --- | --- | --- | --- | --- | --- | --- | --- |
-      | ✅ | W1.1 · Session store | merged | [work run](https://github.com/acme/shop/actions/runs/11) | [#101](https://github.com/acme/shop/pull/101) | 1 | 1,200 | $0.50 |
+      | ✅ | W1.1 · Session store | merged<br>🔁 changes requested → fixed → approved | — | [#101](https://github.com/acme/shop/pull/101) | 1 | 1,200 | $0.50 |
       | ❌ | W1.2 · Login \\| form | failed: the session timed out · \`/retry W1.2\` | [work run](https://github.com/acme/shop/actions/runs/12) | — | 2 | — | — |
       | 🙋 | W1.3 · Password rules | needs a person: the review session ended without a review · \`/retry W1.3 <instructions>\` · \`/merge W1.3\` · \`/skip W1.3\` | [review run](https://github.com/acme/shop/actions/runs/13) | [#103](https://github.com/acme/shop/pull/103) | 1 | — | $0.10 |
       | ⏳ | W2.1 · Login API | waiting: waits for W1.2 | — | — | 0 | — | — |
@@ -114,7 +129,7 @@ describe('renderProgress', () => {
 
       **Total:** 1,200 tokens · $0.60
 
-      By role: plan $0.00 (0 tokens) · work $0.00 (0 tokens) · review $0.00 (0 tokens) · fix $0.00 (0 tokens) (0 sessions).
+      By role: plan $0.00 (0 tokens) · work $0.45 (1,000 tokens) · review $0.10 (150 tokens) · fix $0.05 (50 tokens) (5 sessions; 1 without a usage record, estimated from its run's duration).
 
       <details><summary>Recent commands</summary>
 
