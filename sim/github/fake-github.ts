@@ -49,6 +49,8 @@ export interface SimPull {
   user: SimUser;
   createdAt: string;
   autoMerge: boolean;
+  /** Logins asked to review (`POST …/requested_reviewers`). */
+  requestedReviewers?: string[];
 }
 
 export interface SimReview {
