@@ -106,10 +106,10 @@ describe('renderProgress', () => {
 
       \`\`\`mermaid
       graph LR
-        W1_1["W1.1: Session store"]:::merged
-        W1_2["W1.2: Login | form"]:::failed
-        W1_3["W1.3: Password rules"]:::needs_human
-        W2_1["W2.1: Login API"]:::waiting
+        W1_1["✅ W1.1: Session store (merged)"]:::merged
+        W1_2["❌ W1.2: Login | form (failed)"]:::failed
+        W1_3["🙋 W1.3: Password rules (needs a person)"]:::needs_human
+        W2_1["⏳ W2.1: Login API (waiting)"]:::waiting
         W1_1 --> W2_1
         W1_2 --> W2_1
         classDef waiting fill:#f1f3f5,stroke:#868e96,color:#495057
@@ -164,7 +164,7 @@ describe('renderProgress', () => {
 
       \`\`\`mermaid
       graph LR
-        W1_1["W1.1: Work of W1.1"]:::skipped
+        W1_1["⏭️ W1.1: Work of W1.1 (skipped)"]:::skipped
         classDef skipped fill:#e9ecef,stroke:#adb5bd,color:#495057,stroke-dasharray:4 3
       \`\`\`
 
@@ -198,7 +198,7 @@ describe('renderProgress', () => {
 
       \`\`\`mermaid
       graph LR
-        W1_1["W1.1: Work of W1.1"]:::merged
+        W1_1["✅ W1.1: Work of W1.1 (merged)"]:::merged
         classDef merged fill:#b2f2bb,stroke:#2f9e44,color:#0f3d17
       \`\`\`
 
@@ -234,7 +234,7 @@ describe('renderProgress', () => {
 
       \`\`\`mermaid
       graph LR
-        W1_1["W1.1: Work of W1.1"]:::merged
+        W1_1["✅ W1.1: Work of W1.1 (merged)"]:::merged
         classDef merged fill:#b2f2bb,stroke:#2f9e44,color:#0f3d17
       \`\`\`
 
