@@ -18,10 +18,12 @@ const TRANSCRIPT = fileURLToPath(new URL('../docs/demo-transcript.md', import.me
 const DIAGNOSTICS = join(tmpdir(), 'baton-demo-diagnostics.txt');
 const TIME_LIMIT_MS = 180_000;
 const MARKER = /^<!-- baton:status [^>]*-->\n/;
+const NOTICE_MARKER = /^<!-- baton:notice [^>]*-->\n/;
 
 /** One thing that happened on the issue, for the terminal and the transcript. */
 type Entry =
   | { kind: 'status'; body: string; seconds: number }
+  | { kind: 'notice'; body: string; seconds: number }
   | { kind: 'comment'; body: string; seconds: number };
 
 async function main(): Promise<number> {
@@ -46,6 +48,12 @@ async function main(): Promise<number> {
       timeoutMs: TIME_LIMIT_MS,
       onStatus: (body) =>
         show(entries, { kind: 'status', body: body.replace(MARKER, ''), seconds: seconds() }),
+      onNotice: (body) =>
+        show(entries, {
+          kind: 'notice',
+          body: body.replace(NOTICE_MARKER, ''),
+          seconds: seconds(),
+        }),
       onComment: (body) => show(entries, { kind: 'comment', body, seconds: seconds() }),
     });
     if (model.problems.length > 0) {
@@ -77,6 +85,10 @@ function show(entries: Entry[], entry: Entry): void {
   const at = `${new Date().toLocaleTimeString('en-GB')} · +${entry.seconds.toFixed(1)} s`;
   if (entry.kind === 'comment') {
     console.log(`\n>>> ${at} · maintainer comments: ${entry.body}`);
+    return;
+  }
+  if (entry.kind === 'notice') {
+    console.log(`\n🔔 ${at} · Baton posts a new comment (people are notified):\n${entry.body}`);
     return;
   }
   const version = entries.filter((e) => e.kind === 'status').length;
@@ -116,11 +128,24 @@ function renderTranscript({
   summary: string;
 }): string {
   let version = 0;
-  const sections = entries.map((entry) =>
-    entry.kind === 'comment'
-      ? `> **+${entry.seconds.toFixed(1)} s** · the maintainer comments \`${entry.body}\``
-      : `## Status comment, version ${++version} (+${entry.seconds.toFixed(1)} s)\n\n${entry.body.trim()}`,
-  );
+  const sections = entries.map((entry) => {
+    switch (entry.kind) {
+      case 'comment':
+        return `> **+${entry.seconds.toFixed(1)} s** · the maintainer comments \`${entry.body}\``;
+      case 'notice':
+        return `### 🔔 Notice: a new comment by Baton (+${entry.seconds.toFixed(1)} s)\n\nA new comment notifies the people it mentions; an edit of the status comment notifies nobody.\n\n${entry.body
+          .trim()
+          .split('\n')
+          .map((line) => `> ${line}`)
+          .join('\n')}`;
+      case 'status':
+        return `## Status comment, version ${++version} (+${entry.seconds.toFixed(1)} s)\n\n${entry.body.trim()}`;
+      default: {
+        const _exhaustive: never = entry;
+        return _exhaustive;
+      }
+    }
+  });
   return [
     '# Demo transcript: one build, from the label to the final pull request',
     '',

@@ -164,6 +164,8 @@ export class EventFactory {
 
   labeled(issue: number, label: string, sender: string): void {
     const simIssue = this.#gh.issues.get(issue);
+    if (simIssue)
+      simIssue.labelEvents = [...(simIssue.labelEvents ?? []), { label, actor: sender }];
     this.#emit('issues', {
       ...this.#base(sender),
       action: 'labeled',

@@ -24,6 +24,8 @@ export interface SimIssue {
   createdAt: string;
   /** Set for pull requests, which are issues too. */
   pull: boolean;
+  /** Who added which label, oldest first (`events.labeled` records them). */
+  labelEvents?: { label: string; actor: string }[];
 }
 
 export interface SimComment {
@@ -47,6 +49,8 @@ export interface SimPull {
   user: SimUser;
   createdAt: string;
   autoMerge: boolean;
+  /** Logins asked to review (`POST …/requested_reviewers`). */
+  requestedReviewers?: string[];
 }
 
 export interface SimReview {

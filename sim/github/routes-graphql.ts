@@ -41,6 +41,12 @@ function buildRepository(gh: FakeGitHub, variables: Record<string, unknown>) {
           url: `${gh.htmlUrl}/issues/${issue.number}`,
           labels: { nodes: issue.labels.map((name) => ({ name })) },
           comments: window(gh.comments.filter((c) => c.issue === issue.number).map(commentNode)),
+          timelineItems: {
+            nodes: (issue.labelEvents ?? []).slice(-20).map((event) => ({
+              actor: actorNode(event.actor),
+              label: { name: event.label },
+            })),
+          },
         }
       : null,
     defaultRef: refNode(gh, defaultBranch),
@@ -49,6 +55,15 @@ function buildRepository(gh: FakeGitHub, variables: Record<string, unknown>) {
       nodes: [...gh.git.refs]
         .filter(([name]) => name.startsWith(prefix))
         .map(([name, oid]) => ({ name: name.slice(prefix.length), target: { oid } })),
+    },
+    usageRefs: {
+      nodes: [...gh.git.refs]
+        .filter(([name]) => name.startsWith(String(variables.usagePrefix)))
+        .map(([name, oid]) => {
+          const object = gh.git.objects.get(oid);
+          const message = object?.type === 'commit' ? object.message : undefined;
+          return { name: name.slice(String(variables.usagePrefix).length), target: { message } };
+        }),
     },
     pullRequests: {
       nodes: pulls.filter((p) => p.base === integration).map((p) => pullNode(gh, p)),
@@ -100,6 +115,11 @@ function commentNode(comment: SimComment) {
 }
 
 /** GraphQL's `last: 100` window over a connection. */
+function actorNode(login: string) {
+  const bot = login.endsWith('[bot]');
+  return { login: login.replace(/\[bot\]$/, ''), __typename: bot ? 'Bot' : 'User' };
+}
+
 function window<T>(nodes: T[]) {
   return { totalCount: nodes.length, nodes: nodes.slice(-100) };
 }

@@ -58,6 +58,21 @@ export function registerPullRoutes(router: Router, gh: FakeGitHub): void {
       if (closing) gh.events.pull('closed', pull, gh.botLogin);
       return json(200, pullBody(gh, pull));
     })
+    .on(
+      'POST',
+      `${repoPath}/pulls/{pull_number}/requested_reviewers`,
+      ({ pull_number }, request) => {
+        const pull = pullOf(pull_number);
+        if (!pull) return notFound();
+        const { reviewers = [] } = request.body as { reviewers?: string[] };
+        // GitHub refuses to ask the PR's author for a review of their own PR.
+        if (reviewers.includes(pull.user.login)) {
+          return unprocessable('Review cannot be requested from pull request author.');
+        }
+        pull.requestedReviewers = [...new Set([...(pull.requestedReviewers ?? []), ...reviewers])];
+        return json(201, pullBody(gh, pull));
+      },
+    )
     .on('PUT', `${repoPath}/pulls/{pull_number}/merge`, ({ pull_number }, request) => {
       const pull = pullOf(pull_number);
       if (!pull) return notFound();

@@ -10,6 +10,8 @@ export interface PlayBuildOptions {
   retries?: number;
   /** Told of every new version of the status comment, in order. */
   onStatus?: (body: string, at: Date) => void;
+  /** Told of every notice Baton posts (a new comment, because a person is needed). */
+  onNotice?: (body: string, at: Date) => void;
   /** Told of every comment the maintainer makes (`/approve`, `/retry W2.1`). */
   onComment?: (body: string, at: Date) => void;
   /** The whole build's time limit; default 3 minutes. */
@@ -38,7 +40,7 @@ const STATUS_WRITES = new Set([
  */
 export async function playBuild(options: PlayBuildOptions): Promise<PlayedBuild> {
   const { sim } = options;
-  const watch = watchStatus(sim.gh, options.onStatus);
+  const watch = watchStatus(sim.gh, options.onStatus, options.onNotice);
   const issue = sim.labelIssue(options.issue);
   const say = (body: string) => {
     sim.comment({ issue, body });
@@ -120,6 +122,7 @@ function answerFailures({
 export function watchStatus(
   gh: FakeGitHub,
   onStatus?: (body: string, at: Date) => void,
+  onNotice?: (body: string, at: Date) => void,
 ): { statuses: string[]; poll(): void } {
   const statuses: string[] = [];
   let seen = 0;
@@ -130,7 +133,12 @@ export function watchStatus(
         const entry = gh.log[seen];
         const body = (entry?.body as { body?: unknown } | undefined)?.body;
         const written = entry && entry.status < 300 && STATUS_WRITES.has(entry.route);
-        if (!written || typeof body !== 'string' || !body.includes('<!-- baton:status')) continue;
+        if (!written || typeof body !== 'string') continue;
+        if (body.includes('<!-- baton:notice') && entry.route.startsWith('POST')) {
+          onNotice?.(body, new Date());
+          continue;
+        }
+        if (!body.includes('<!-- baton:status')) continue;
         if (statuses.at(-1) === body) continue;
         statuses.push(body);
         onStatus?.(body, new Date());

@@ -29,6 +29,17 @@ export type Action =
   | { kind: 'set-review-check'; pull: number; sha: string; verdict: Verdict }
   | { kind: 'add-label'; number: number; label: string }
   | { kind: 'remove-label'; number: number; label: string }
+  /**
+   * A new comment on the build's issue, because a person is needed: posted
+   * once per `key` (its marker is in `body`, and a ref guards the post), and a
+   * review asked of `reviewers` on a PR when given.
+   */
+  | {
+      kind: 'notice';
+      key: string;
+      body: string;
+      reviewers: { pull: number; logins: string[] } | null;
+    }
   /** A comment that is posted once: `key` goes in a hidden marker and is looked for first. */
   | { kind: 'comment'; number: number; key: string; body: string }
   /** Merge the moved default branch into the build branch; a conflict is reported. */

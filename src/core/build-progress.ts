@@ -1,9 +1,8 @@
 import type { Command } from './command.js';
-import type { Completion } from './completion.js';
 import { type DecideContext, repoLinks, runLink } from './decide-context.js';
 import type { Plan } from './plan.js';
-import type { CommandInfo } from './snapshot.js';
-import type { BuildProgress, CommandEntry, WorkerRow } from './status-view.js';
+import type { CommandInfo, PullInfo } from './snapshot.js';
+import type { BuildProgress, CommandEntry, ReviewRound, WorkerRow } from './status-view.js';
 import { deriveWorkers, type WorkerState } from './worker-state.js';
 
 const COMMAND_TEXT_MAX = 80;
@@ -30,8 +29,11 @@ export function buildProgress({
       merged: rows.filter((row) => row.state === 'merged').length,
       skipped: rows.filter((row) => row.state === 'skipped').length,
       total: rows.length,
-      tokens: rows.reduce((sum, row) => sum + (row.tokens ?? 0), 0),
+      tokens: ctx.ledger.total.tokens,
       costUsd: ctx.spentUsd,
+      sessions: ctx.ledger.total.sessions,
+      estimated: ctx.ledger.total.estimated,
+      byRole: ctx.ledger.byRole,
     },
     paused: commands.paused ? { by: commands.paused.author, at: commands.paused.createdAt } : null,
     budget: { maxUsd: ctx.config.budget.maxUsd, reached: ctx.budgetReached },
@@ -43,9 +45,10 @@ export function buildProgress({
 
 function workerRow(ctx: DecideContext, state: WorkerState): WorkerRow {
   const { worker, pull } = state;
-  const run = state.state === 'failed' ? state.latestWork : state.latestRun;
-  const reviewCost = reviewCostOf(ctx, worker.id);
-  const completionCost = state.completion?.usage.cost_usd ?? null;
+  // A merged row links its PR, which holds the review and the merge; no run is news any more.
+  const run =
+    state.state === 'merged' ? null : state.state === 'failed' ? state.latestWork : state.latestRun;
+  const spent = ctx.ledger.byWorker[worker.id];
   return {
     id: worker.id,
     title: worker.title,
@@ -56,28 +59,30 @@ function workerRow(ctx: DecideContext, state: WorkerState): WorkerRow {
     run: run ? runLink(run) : null,
     pull: pull ? { label: `#${pull.number}`, url: pull.url } : null,
     attempts: state.attempts,
-    tokens: state.completion ? tokensOf(state.completion) : null,
-    costUsd:
-      completionCost === null && reviewCost === 0 ? null : (completionCost ?? 0) + reviewCost,
+    tokens: spent ? spent.tokens : null,
+    costUsd: spent ? spent.costUsd : null,
+    rounds: reviewRounds(pull),
   };
 }
 
-/** Every token a session counted: input, output, and the prompt cache's reads and writes. */
-export function tokensOf(completion: Completion): number {
-  const usage = completion.usage;
-  return (
-    usage.input_tokens +
-    usage.output_tokens +
-    usage.cache_read_input_tokens +
-    usage.cache_creation_input_tokens
-  );
-}
-
-function reviewCostOf(ctx: DecideContext, worker: string): number {
-  return ctx.snapshot.pulls
-    .filter((pull) => pull.worker === worker)
-    .flatMap((pull) => pull.reviews)
-    .reduce((sum, review) => sum + (review.byBaton ? (review.costUsd ?? 0) : 0), 0);
+/**
+ * The review verdicts of its PR in order, each head counted once, with a
+ * `fixed` between a request for changes and the next verdict on a new head:
+ * `changes requested → fixed → approved`.
+ */
+export function reviewRounds(pull: PullInfo | null): ReviewRound[] {
+  if (!pull) return [];
+  const rounds: ReviewRound[] = [];
+  let lastSha: string | null = null;
+  for (const review of pull.reviews) {
+    if (review.verdict === 'comment') continue;
+    const round: ReviewRound = review.verdict === 'approve' ? 'approved' : 'changes-requested';
+    if (review.commitSha === lastSha && rounds.at(-1) === round) continue;
+    if (rounds.at(-1) === 'changes-requested' && review.commitSha !== lastSha) rounds.push('fixed');
+    rounds.push(round);
+    lastSha = review.commitSha;
+  }
+  return rounds;
 }
 
 function hintFor(state: WorkerState): string | null {

@@ -41,10 +41,28 @@ const Session = z.strictObject({
   allowWorkflowChanges: z.boolean().default(false),
 });
 
+/** What `budget.maxUsd` is when `.github/baton.yml` does not say: a cap worth a person's look. */
+export const DEFAULT_MAX_USD = 50;
+
 const Budget = z.strictObject({
-  /** Pause the build once its sessions have cost this many US dollars. */
-  maxUsd: z.number().positive().nullable().default(null),
+  /**
+   * Pause the build once its sessions have cost this many US dollars, and tell
+   * the people it notifies. `null` or `0` turns the cap off.
+   */
+  maxUsd: z
+    .number()
+    .nonnegative()
+    .nullable()
+    .default(DEFAULT_MAX_USD)
+    .transform((usd) => (usd === 0 ? null : usd)),
 });
+
+/** A GitHub login, as `@login` mentions it. */
+const Login = z
+  .string()
+  .trim()
+  .regex(/^@?[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'is not a GitHub login')
+  .transform((login) => login.replace(/^@/, ''));
 
 const Final = z.strictObject({
   /** Enable auto-merge on the final pull request. */
@@ -70,6 +88,12 @@ export const Config = z.strictObject({
   approval: z.enum(['plan', 'none']).default('plan'),
   /** Workers running at the same time, at most. */
   maxParallel: z.number().int().min(1).max(20).default(4),
+  /**
+   * Who Baton mentions when a build needs a person (the plan waits for
+   * `/approve`, a worker needs help, the budget is reached, the final PR is
+   * open). Empty: the person who labelled the issue.
+   */
+  notify: z.array(Login).max(10).default([]),
   models: Models.prefault({}),
   review: Review.prefault({}),
   merge: Merge.prefault({}),

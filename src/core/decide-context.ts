@@ -1,7 +1,8 @@
 import type { Action } from './action.js';
 import { type CommandState, foldCommands } from './command-state.js';
 import type { Config } from './config.js';
-import { compareWorkerIds, integrationBranch } from './ids.js';
+import { integrationBranch } from './ids.js';
+import { buildLedger, type Ledger } from './ledger.js';
 import { normalizeSnapshot } from './normalize-snapshot.js';
 import { findOverdueRuns, type OverdueReason } from './overdue-runs.js';
 import type { SessionRequest, SessionRole, SessionTrigger } from './session.js';
@@ -23,7 +24,9 @@ export interface DecideContext {
   commands: CommandState;
   /** Unfinished runs given up on, by run id. */
   overdue: Map<number, OverdueReason>;
-  /** What the build's sessions have cost so far, in US dollars. */
+  /** Every session's spend so far: the one count status, report and budget read. */
+  ledger: Ledger;
+  /** What the build's sessions have cost so far, in US dollars (`ledger.total.costUsd`). */
   spentUsd: number;
   budgetReached: boolean;
   /** Review and fix sessions may start (the budget is not spent). */
@@ -44,7 +47,8 @@ export function makeContext({
 }): DecideContext {
   const truth = normalizeSnapshot(snapshot);
   const commands = foldCommands(truth.commands);
-  const spentUsd = spentOf(truth);
+  const ledger = buildLedger(truth);
+  const spentUsd = ledger.total.costUsd;
   const { maxUsd } = config.budget;
   const budgetReached = maxUsd !== null && spentUsd >= maxUsd;
   return {
@@ -53,29 +57,12 @@ export function makeContext({
     now,
     commands,
     overdue: findOverdueRuns({ runs: truth.runs, session: config.session, now }),
+    ledger,
     spentUsd,
     budgetReached,
     canDispatchSessions: !budgetReached,
     canDispatchWork: !budgetReached && commands.paused === null,
   };
-}
-
-/** Completion reports' costs plus Baton's reviews' costs, each review counted once. */
-function spentOf(snapshot: BuildSnapshot): number {
-  let total = 0;
-  // Sum in one fixed order: floating-point sums depend on it.
-  for (const worker of Object.keys(snapshot.completions).sort(compareWorkerIds)) {
-    const read = snapshot.completions[worker];
-    if (read?.kind === 'valid') total += read.completion.usage.cost_usd;
-  }
-  const reviews = new Map<number, number>();
-  for (const pull of snapshot.pulls) {
-    for (const review of pull.reviews) {
-      if (review.byBaton && review.costUsd) reviews.set(review.id, review.costUsd);
-    }
-  }
-  for (const cost of reviews.values()) total += cost;
-  return total;
 }
 
 /** `active`: queued or running within its time; `failed` covers every conclusion but success. */
@@ -117,9 +104,14 @@ export function runLink(run: RunInfo): Link {
   return { label: `${run.role} run`, url: run.url };
 }
 
-/** Links to files on the build branch; the repository's web address comes from the issue's. */
+/**
+ * Links to the build record: at the build branch's head commit (a permalink,
+ * which outlives the branch once the final PR is merged and the branch
+ * deleted), or at the branch before it exists. The repository's web address
+ * comes from the issue's.
+ */
 export function repoLinks(snapshot: BuildSnapshot): RepoLinks {
   const fromIssue = /^(https?:\/\/.+?)\/issues\/\d+\/?$/.exec(snapshot.issue.url)?.[1];
   const repoUrl = fromIssue ?? `https://github.com/${snapshot.repo.owner}/${snapshot.repo.name}`;
-  return { repoUrl, branch: integrationBranch(snapshot.build) };
+  return { repoUrl, branch: snapshot.integration?.sha ?? integrationBranch(snapshot.build) };
 }

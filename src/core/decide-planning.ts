@@ -8,6 +8,7 @@ import {
   runLink,
   runOutcome,
 } from './decide-context.js';
+import { estimateBuild } from './estimate.js';
 import { compareTimes } from './normalize-snapshot.js';
 import type { Plan } from './plan.js';
 import type { CommandInfo, PlanRead, RunInfo } from './snapshot.js';
@@ -65,6 +66,8 @@ function settledPlan(ctx: DecideContext, plan: PlanRead, planRuns: RunInfo[]): P
         plan: plan.plan,
         config: ctx.config,
         links: repoLinks(ctx.snapshot),
+        estimate: estimateBuild({ plan: plan.plan, config: ctx.config }),
+        spent: ctx.ledger.total,
       });
     default: {
       const _exhaustive: never = plan;

@@ -5,6 +5,7 @@ import { decideCancelled, decideDone, isCancelled } from './decide-cancel.js';
 import { type DecideContext, type Decision, makeContext } from './decide-context.js';
 import { decideFinal } from './decide-final.js';
 import { decideMerge } from './decide-merge.js';
+import { decideNotices } from './decide-notices.js';
 import { decidePlanning } from './decide-planning.js';
 import { decideReviews } from './decide-review.js';
 import { decideSkips, decideWorkers } from './decide-workers.js';
@@ -13,7 +14,7 @@ import type { Plan } from './plan.js';
 import { dependentChainLengths } from './schedule.js';
 import type { BuildSnapshot } from './snapshot.js';
 import type { StatusView } from './status-view.js';
-import { deriveWorkers } from './worker-state.js';
+import { deriveWorkers, type WorkerState } from './worker-state.js';
 
 /**
  * What should happen next to one build, given its truth on GitHub. Pure,
@@ -49,7 +50,9 @@ function decidePhase(ctx: DecideContext): Decision {
   if (isCancelled(ctx)) return decideCancelled(ctx);
   const planning = decidePlanning(ctx);
   const decision =
-    planning.kind === 'decided' ? planning.decision : decideBuild(ctx, planning.plan);
+    planning.kind === 'decided'
+      ? withNotices(ctx, planning.decision, [])
+      : decideBuild(ctx, planning.plan);
   return { actions: [...upkeep(ctx), ...decision.actions], view: decision.view };
 }
 
@@ -73,7 +76,16 @@ function decideBuild(ctx: DecideContext, plan: Plan): Decision {
     ...decideWorkers({ ctx, workers, chains }),
     ...decideFinal({ ctx, plan, workers, progress }),
   ];
-  return { actions, view: { phase: 'running', build: ctx.snapshot.build, progress } };
+  const view: StatusView = { phase: 'running', build: ctx.snapshot.build, progress };
+  return withNotices(ctx, { actions, view }, workers);
+}
+
+/** A phase's decision, with the notices its view and workers call for after its actions. */
+function withNotices(ctx: DecideContext, decision: Decision, workers: WorkerState[]): Decision {
+  return {
+    actions: [...decision.actions, ...decideNotices(ctx, { view: decision.view, workers })],
+    view: decision.view,
+  };
 }
 
 function status(view: StatusView): Action {

@@ -1,5 +1,7 @@
 import type { Config } from './config.js';
+import type { BuildEstimate } from './estimate.js';
 import { briefPath, compareWorkerIds } from './ids.js';
+import type { Tally } from './ledger.js';
 import {
   blobUrl,
   code,
@@ -9,6 +11,7 @@ import {
   escapeText,
 } from './markdown.js';
 import { type Plan, type PlanWorker, waveOf } from './plan.js';
+import { formatUsd } from './progress-format.js';
 import type { RepoLinks } from './status-view.js';
 
 /** Workers grouped by wave, waves and workers in id order. */
@@ -71,7 +74,7 @@ export function renderPlanGraph(plan: Plan): string {
     }
   }
   lines.push('```');
-  return lines.join('\n');
+  return lines.join('\n\n');
 }
 
 /** What the plan comment says before the table: the title, the summary, the progress. */
@@ -84,4 +87,36 @@ export function renderPlanIntro(plan: Plan): string {
     '',
     `**Progress:** 0 of ${count} ${count === 1 ? 'worker' : 'workers'} merged.`,
   ].join('\n');
+}
+
+/**
+ * The plan's estimate, how it is made, what planning cost, and a warning when
+ * the budget would stop the build before its end.
+ */
+export function renderPlanEstimate({
+  estimate,
+  spent,
+  config,
+}: {
+  estimate: BuildEstimate;
+  spent: Tally;
+  config: Config;
+}): string {
+  const lines = [
+    `💵 **Estimate:** about ${formatUsd(estimate.usd)} for the workers' sessions, on top of ${formatUsd(spent.costUsd)} spent so far (planning).`,
+    `<sub>Per worker: one work session at its complexity's model, ${config.review.enabled ? `a review per round at ${code(config.models.review)} and half a fix round on average` : 'no review (review.enabled is off)'}, with assumed session sizes priced at list prices. Real sessions vary by a factor of two or more either way.</sub>`,
+  ];
+  const { maxUsd } = config.budget;
+  if (maxUsd === null) {
+    lines.push('No budget cap (`budget.maxUsd` is off).');
+  } else if (estimate.usd + spent.costUsd > maxUsd) {
+    lines.push(
+      `⚠️ That is above the budget of ${formatUsd(maxUsd)} (\`budget.maxUsd\`): the build pauses when its sessions reach it. Raise it in \`.github/baton.yml\`, or set it to \`null\` for no cap, before replying \`/approve\`.`,
+    );
+  } else {
+    lines.push(
+      `Budget: ${formatUsd(maxUsd)} (\`budget.maxUsd\`); the build pauses if its sessions reach it.`,
+    );
+  }
+  return lines.join('\n\n');
 }

@@ -1,4 +1,5 @@
 import { escapeMermaidLabel } from './markdown.js';
+import { STATE_LABELS } from './progress-format.js';
 import type { WorkerDisplayState, WorkerRow } from './status-view.js';
 
 /** Colours of the graph's nodes, one class per worker state. */
@@ -19,14 +20,16 @@ const STATE_STYLES: Record<WorkerDisplayState, string> = {
 
 const TITLE_MAX = 40;
 
-/** The plan's dependency graph with each worker coloured by its state. */
+/** The plan's dependency graph with each worker coloured, marked and named by its state. */
 export function renderProgressGraph(rows: WorkerRow[]): string {
   const lines = ['```mermaid', 'graph LR'];
   for (const row of rows) {
     const title =
       row.title.length > TITLE_MAX ? `${row.title.slice(0, TITLE_MAX - 1)}…` : row.title;
+    // The state's icon and word too, so no node is told by its colour alone.
+    const { emoji, text } = STATE_LABELS[row.state];
     lines.push(
-      `  ${nodeId(row.id)}["${escapeMermaidLabel(`${row.id}: ${title}`)}"]:::${className(row.state)}`,
+      `  ${nodeId(row.id)}["${escapeMermaidLabel(`${emoji} ${row.id}: ${title} (${text})`)}"]:::${className(row.state)}`,
     );
   }
   for (const row of rows) {

@@ -1,5 +1,6 @@
 import { code, escapeCell, escapeLinkText } from './markdown.js';
 import { formatTime, formatTokens, formatUsd, STATE_LABELS } from './progress-format.js';
+import { renderRounds } from './render-spend.js';
 import type { CommandEntry, Link, WorkerRow } from './status-view.js';
 
 /** The plan comment shows full titles; the table keeps rows short. */
@@ -26,10 +27,12 @@ function workerLine(row: WorkerRow): string {
   const label = STATE_LABELS[row.state];
   const note = row.note ? `: ${escapeCell(row.note)}` : '';
   const hint = row.hint ? ` · ${row.hint.split(' · ').map(code).join(' · ')}` : '';
+  const rounds = renderRounds(row.rounds);
+  const review = rounds ? `<br>🔁 ${rounds}` : '';
   const cells = [
     label.emoji,
     `${row.id} · ${escapeCell(shorten(row.title, TITLE_MAX))}`,
-    `${label.text}${note}${hint}`,
+    `${label.text}${note}${hint}${review}`,
     row.run ? linkTo(row.run) : '—',
     row.pull ? linkTo(row.pull) : '—',
     String(row.attempts),

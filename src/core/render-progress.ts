@@ -4,6 +4,7 @@ import { formatTime, formatTokens, formatUsd } from './progress-format.js';
 import { renderProgressGraph } from './render-progress-graph.js';
 import { link, renderCommandHistory, renderWorkerTable } from './render-progress-table.js';
 import { fitBlocks } from './render-report.js';
+import { renderSpendByRole, renderStateLegend } from './render-spend.js';
 import type { BuildProgress, ProgressStatusView } from './status-view.js';
 
 /** A status comment must stay under GitHub's 65,536 characters, header and marker included. */
@@ -75,6 +76,7 @@ function progressBlocks(
     ...notes,
     ...(graph ? [renderProgressGraph(progress.workers)] : []),
     renderWorkerTable(progress.workers, { finishedRows }),
+    renderStateLegend(),
     totalsLine(progress),
     ...renderCommandHistory(progress.history),
   ];
@@ -97,7 +99,7 @@ function notices(progress: BuildProgress): string[] {
   }
   if (progress.budget.reached && progress.budget.maxUsd !== null) {
     lines.push(
-      `💸 **Budget reached:** ${formatUsd(progress.totals.costUsd)} spent of ${formatUsd(progress.budget.maxUsd)}. No new sessions start; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` to go on.`,
+      `💸 **Paused, budget reached:** ${formatUsd(progress.totals.costUsd)} spent of ${formatUsd(progress.budget.maxUsd)}. No new sessions start; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` (or set it to \`null\` for no cap) to go on.`,
     );
   }
   const final = progress.finalPull;
@@ -121,5 +123,8 @@ function notices(progress: BuildProgress): string[] {
 
 function totalsLine({ totals, budget }: BuildProgress): string {
   const cap = budget.maxUsd === null ? '' : ` of ${formatUsd(budget.maxUsd)} budget`;
-  return `**Total:** ${formatTokens(totals.tokens)} tokens · ${formatUsd(totals.costUsd)}${cap}`;
+  return [
+    `**Total:** ${formatTokens(totals.tokens)} tokens · ${formatUsd(totals.costUsd)}${cap}`,
+    renderSpendByRole(totals),
+  ].join('\n\n');
 }

@@ -3,6 +3,7 @@ import { buildDir } from './ids.js';
 import { code, escapeLinkText, escapeText } from './markdown.js';
 import type { Plan } from './plan.js';
 import { formatTokens, formatUsd, stateLabel } from './progress-format.js';
+import { renderSpendByRole } from './render-spend.js';
 import type { BuildProgress, WorkerRow } from './status-view.js';
 
 /** GitHub refuses a pull request body of 65,536 characters or more; this leaves room to spare. */
@@ -15,7 +16,7 @@ const CLOSING_KEYWORD =
 /**
  * The final PR's body: the delivery report built from the completions — per
  * worker what was done, decisions, concerns and follow-ups; tokens and cost
- * per worker and in total; and `Closes #<issue>` first, so trimming a long
+ * per worker, per role and in total (the build's ledger, as the status shows it); and `Closes #<issue>` first, so trimming a long
  * report never loses it.
  */
 export function renderReport({
@@ -61,6 +62,8 @@ function usageTable(progress: BuildProgress): string {
     '| --- | --- | --- | --- | --- | --- |',
     ...rows,
     `| **Total** | | ${merged} merged, ${skipped} skipped | | ${formatTokens(tokens)} | ${formatUsd(costUsd)} |`,
+    '',
+    renderSpendByRole(progress.totals),
   ].join('\n');
 }
 

@@ -1,7 +1,12 @@
 import type { ConfigProblem } from './config.js';
 import { planPath } from './ids.js';
 import { blobUrl, code, escapeLinkText, escapeText } from './markdown.js';
-import { renderPlanGraph, renderPlanIntro, renderPlanTable } from './render-plan.js';
+import {
+  renderPlanEstimate,
+  renderPlanGraph,
+  renderPlanIntro,
+  renderPlanTable,
+} from './render-plan.js';
 import { renderProgress } from './render-progress.js';
 import type { Link, StatusView } from './status-view.js';
 
@@ -50,6 +55,8 @@ function renderPhase(view: StatusView): string {
         renderPlanTable(view),
         '',
         renderPlanGraph(view.plan),
+        '',
+        renderPlanEstimate(view),
         '',
         view.config.approval === 'none'
           ? 'Approval is not required (`approval: none`), so the build starts now. Reply `/pause` to hold it or `/cancel` to stop it.'

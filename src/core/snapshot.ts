@@ -3,6 +3,7 @@ import type { Completion } from './completion.js';
 import type { ConfigProblem } from './config.js';
 import type { Plan } from './plan.js';
 import type { SessionRole, SessionTrigger } from './session.js';
+import type { UsageRecord } from './usage.js';
 
 /**
  * One build as GitHub shows it at one moment: everything `decide()` may look
@@ -38,6 +39,15 @@ export interface BuildSnapshot {
     autoMerge?: boolean;
   } | null;
   statusComment: { id: number; body: string } | null;
+  /** Keys of the notices Baton has posted on the issue for this build, from their hidden markers. */
+  notices?: string[];
+  /** Who added which label to the issue, oldest first (REST logins), as far as GitHub lists. */
+  labelledBy?: { label: string; login: string }[];
+  /**
+   * The usage records sessions' publish jobs left (`refs/baton/<build>/usage/<run>`),
+   * one per run: what each session spent, failed ones included.
+   */
+  usage?: UsageRecord[];
 }
 
 export interface IssueInfo {

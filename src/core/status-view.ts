@@ -1,5 +1,8 @@
 import type { Config, ConfigProblem } from './config.js';
+import type { BuildEstimate } from './estimate.js';
+import type { Tally } from './ledger.js';
 import type { Plan } from './plan.js';
+import type { SessionRole } from './session.js';
 
 /** A link to a run or PR, as the status comment shows it. */
 export interface Link {
@@ -7,9 +10,10 @@ export interface Link {
   url: string;
 }
 
-/** Where files on a branch can be linked: `<repoUrl>/blob/<branch>/<path>`. */
+/** Where files of the build record can be linked: `<repoUrl>/blob/<branch>/<path>`. */
 export interface RepoLinks {
   repoUrl: string;
+  /** A commit sha where known (a permalink), else a branch name. */
   branch: string;
 }
 
@@ -21,7 +25,16 @@ export type StatusView =
   | { phase: 'planning'; build: string; run: Link | null; replan: boolean }
   | { phase: 'plan-failed'; build: string; run: Link }
   | { phase: 'plan-invalid'; build: string; problems: string[]; links: RepoLinks }
-  | { phase: 'plan-ready'; build: string; plan: Plan; config: Config; links: RepoLinks }
+  | {
+      phase: 'plan-ready';
+      build: string;
+      plan: Plan;
+      config: Config;
+      links: RepoLinks;
+      /** What the workers will likely cost (src/core/estimate.ts), and what planning cost. */
+      estimate: BuildEstimate;
+      spent: Tally;
+    }
   | { phase: 'config-invalid'; build: string; file: string; problems: ConfigProblem[] }
   | { phase: 'missing-workflow'; build: string; workflowPath: string; setupPull: Link | null }
   | ProgressStatusView;
@@ -56,11 +69,16 @@ export interface WorkerRow {
   pull: Link | null;
   /** Work sessions started for it. */
   attempts: number;
-  /** From its completion report (once merged); null before. */
+  /** Every token its sessions (work, review, fix) spent, from the build's ledger; null before any. */
   tokens: number | null;
-  /** Its completion's cost plus Baton's reviews of its pull requests; null when nothing is known. */
+  /** What its sessions cost, from the same ledger; null before any. */
   costUsd: number | null;
+  /** Its PR's review history, oldest first. */
+  rounds: ReviewRound[];
 }
+
+/** One step of a worker PR's review: a verdict, or a new head that answered a request. */
+export type ReviewRound = 'changes-requested' | 'fixed' | 'approved';
 
 /** One command taken, for the short history under the table. */
 export interface CommandEntry {
@@ -77,7 +95,19 @@ export interface BuildProgress {
   /** The plan's title. */
   title: string;
   workers: WorkerRow[];
-  totals: { merged: number; skipped: number; total: number; tokens: number; costUsd: number };
+  /** Counts of workers, and the build's spend from its ledger (src/core/ledger.ts). */
+  totals: {
+    merged: number;
+    skipped: number;
+    total: number;
+    tokens: number;
+    costUsd: number;
+    /** Sessions counted, and how many of them are estimates (no usage record). */
+    sessions: number;
+    estimated: number;
+    /** Spend by role: plan, work, review, fix. */
+    byRole: Record<SessionRole, Tally>;
+  };
   /** Set while `/pause` is in force. */
   paused: { by: string; at: string } | null;
   /** `reached`: the build's sessions cost `maxUsd` or more, so nothing new is dispatched. */

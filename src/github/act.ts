@@ -4,6 +4,7 @@ import { renderStatus } from '../core/render-status.js';
 import type { BuildSnapshot } from '../core/snapshot.js';
 import { dispatchSession } from './dispatch-session.js';
 import { ensureNote } from './ensure-note.js';
+import { ensureNotice } from './ensure-notice.js';
 import { mergePull, syncBuildBranch } from './merge.js';
 import {
   closePull,
@@ -129,6 +130,11 @@ async function actOne(
       return { action, result: 'done' };
     case 'comment':
       return { action, result: (await ensureNote(ctx, action)) ? 'done' : 'unchanged' };
+    case 'notice': {
+      // A notice another replica posts is not a lost dispatch race: `unchanged`, not `stood-down`.
+      const posted = await ensureNotice(ctx, { snapshot, ...action });
+      return { action, result: posted === 'posted' ? 'done' : 'unchanged' };
+    }
     case 'sync-build-branch':
       return { action, ...(await syncBuildBranch(ctx, { snapshot })) };
     case 'open-final-pull':

@@ -1,7 +1,9 @@
 /**
  * One GraphQL query reads nearly all of a build's truth: the issue and its
  * comments, the build's branches, every worker PR with its reviews, comments,
- * head commit, its checks and its commit statuses, the final PR, and the build record's files. Over
+ * head commit, its checks and its commit statuses, the final PR, the build
+ * record's files, who labelled the issue, and the sessions' usage records
+ * (hidden refs). Over
  * REST that is a dozen requests and more per open PR; here it is one.
  * (Workflow runs are not in GraphQL; they stay a REST listing.)
  *
@@ -20,6 +22,7 @@ export const BUILD_QUERY = /* GraphQL */ `
     $planPath: String!
     $workersPath: String!
     $completionsPath: String!
+    $usagePrefix: String!
   ) {
     repository(owner: $owner, name: $repo) {
       issue(number: $issue) {
@@ -29,10 +32,16 @@ export const BUILD_QUERY = /* GraphQL */ `
         url
         labels(first: 50) { nodes { name } }
         comments(last: 100) { totalCount nodes { ...Comment } }
+        timelineItems(itemTypes: [LABELED_EVENT], last: 20) {
+          nodes { ... on LabeledEvent { actor { login __typename } label { name } } }
+        }
       }
       defaultRef: ref(qualifiedName: $defaultBranch) { target { oid } }
       integrationRef: ref(qualifiedName: $integration) { compare(headRef: $defaultBranch) { aheadBy } }
       refs(refPrefix: $refPrefix, first: 100) { nodes { name target { oid } } }
+      usageRefs: refs(refPrefix: $usagePrefix, first: 100) {
+        nodes { name target { ... on Commit { message } } }
+      }
       pullRequests(baseRefName: $integration, first: 100, orderBy: { field: CREATED_AT, direction: ASC }) {
         nodes {
           databaseId
@@ -166,11 +175,20 @@ export interface BuildQueryResult {
       url: string;
       labels: { nodes: { name: string }[] };
       comments: { totalCount: number; nodes: GraphComment[] };
+      /** The issue's label events, newest last: who added the build's label. */
+      timelineItems: {
+        nodes: ({
+          actor: { login: string; __typename: string } | null;
+          label: { name: string };
+        } | null)[];
+      };
     } | null;
     defaultRef: { target: { oid: string } } | null;
     /** `aheadBy`: commits of the default branch the build branch does not have yet. */
     integrationRef: { compare: { aheadBy: number } | null } | null;
     refs: { nodes: { name: string; target: { oid: string } }[] };
+    /** Sessions' usage records: hidden refs whose commit message is the record. */
+    usageRefs: { nodes: { name: string; target: { message?: string } }[] };
     pullRequests: { nodes: GraphPull[] };
     finalPulls: {
       nodes: {

@@ -1,5 +1,6 @@
 import { buildDir, integrationBranch, parseBatonBranch } from '../core/ids.js';
 import type { BuildSnapshot } from '../core/snapshot.js';
+import { parseUsageMessage, type UsageRecord, usageRefPrefix } from '../core/usage.js';
 import { BUILD_QUERY, type BuildQueryResult, type GraphComment, loginOf } from './build-query.js';
 import {
   type CommentList,
@@ -39,6 +40,7 @@ export async function observeBuild(
     planPath: `${integration}:${buildDir(build)}/plan.json`,
     workersPath: `${integration}:${buildDir(build)}/workers`,
     completionsPath: `${integration}:${buildDir(build)}/completions`,
+    usagePrefix: usageRefPrefix(build),
   });
   const issueNode = repository.issue;
   if (!issueNode) throw new Error(`issue #${issue} of ${ctx.owner}/${ctx.repo} is gone`);
@@ -76,11 +78,30 @@ export async function observeBuild(
     commands: comments.commands,
     finalPull: finalPullOf(repository),
     statusComment: comments.statusComment,
+    notices: comments.notices,
+    labelledBy: labelEventsOf(issueNode),
+    usage: usageOf(repository),
   };
   return { snapshot, duplicateStatusIds: comments.duplicateStatusIds };
 }
 
 type Repository = BuildQueryResult['repository'];
+
+function labelEventsOf(
+  issue: NonNullable<Repository['issue']>,
+): { label: string; login: string }[] {
+  return (issue.timelineItems?.nodes ?? []).flatMap((node) =>
+    node?.actor && node.label ? [{ label: node.label.name, login: loginOf(node.actor) }] : [],
+  );
+}
+
+/** The usage records of the build's sessions; a ref whose message is not a record is ignored. */
+function usageOf(repository: Repository): UsageRecord[] {
+  return (repository.usageRefs?.nodes ?? []).flatMap((node) => {
+    const record = parseUsageMessage(node.target.message ?? '');
+    return record ? [record] : [];
+  });
+}
 
 function branchesOf(build: string, repository: Repository) {
   let integration: string | null = null;

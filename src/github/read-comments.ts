@@ -1,3 +1,4 @@
+import { findNotice } from '../core/notice.js';
 import { parseCommands } from '../core/parse-commands.js';
 import { isBatonComment } from '../core/render-replies.js';
 import { findStatusBuild } from '../core/render-status.js';
@@ -16,6 +17,8 @@ export interface CommentsRead {
   /** Every status comment of this build beyond the oldest: duplicates to remove. */
   duplicateStatusIds: number[];
   commands: CommandInfo[];
+  /** Keys of the notices Baton posted on the issue for this build. */
+  notices: string[];
 }
 
 /** A comment as both the REST and the GraphQL adapters see it. */
@@ -71,6 +74,7 @@ export async function collectComments(
 ): Promise<CommentsRead> {
   const statuses: { id: number; body: string; createdAt: string }[] = [];
   const commands: CommandInfo[] = [];
+  const notices: string[] = [];
   for (const { source, comments } of lists) {
     for (const comment of comments) {
       const { body, author } = comment;
@@ -78,6 +82,8 @@ export async function collectComments(
         if (source.source.kind === 'issue' && findStatusBuild(body) === build) {
           statuses.push({ id: comment.id, body, createdAt: comment.createdAt });
         }
+        const notice = source.source.kind === 'issue' ? findNotice(body) : null;
+        if (notice?.build === build) notices.push(notice.key);
         continue;
       }
       if (comment.isBot || isBatonComment(body)) continue;
@@ -101,5 +107,6 @@ export async function collectComments(
     statusComment: oldest ? { id: oldest.id, body: oldest.body } : null,
     duplicateStatusIds: rest.map((status) => status.id),
     commands,
+    notices: [...new Set(notices)].sort(),
   };
 }

@@ -49,13 +49,15 @@ describe('the planning flow', () => {
 
     const body = statusBody(gh, BUILD) ?? '';
     expect(app.errors).toEqual([]);
-    expect(gh.comments).toHaveLength(1);
+    // The status comment, edited in place, and one notice: a new comment, so people are told.
+    expect(gh.comments).toHaveLength(2);
+    expect(gh.comments[1]?.body).toContain('/approve');
     expect(body).toContain('OAuth provider');
     expect(body).toContain('```mermaid');
     expect(body).toContain('/approve');
-    expect(body).toContain(
-      `${gh.htmlUrl}/blob/${integrationBranch(BUILD)}/.baton/builds/${BUILD}/workers/W1.1.md`,
-    );
+    // Briefs are linked at the build branch's commit, so the links outlive the branch.
+    const sha = gh.git.resolve(integrationBranch(BUILD));
+    expect(body).toContain(`${gh.htmlUrl}/blob/${sha}/.baton/builds/${BUILD}/workers/W1.1.md`);
   });
 
   it('reports an invalid plan with every reason and starts nothing', async () => {

@@ -61,14 +61,19 @@ describe('decide: the final pull request', () => {
       'asks for auto-merge with final.autoMerge',
       { autoMerge: true },
       undefined,
-      ['enable-auto-merge', 'render-status'],
+      ['enable-auto-merge', 'notice', 'render-status'],
     ],
-    ['does not ask again once auto-merge is on', { autoMerge: true }, true, ['render-status']],
+    [
+      'does not ask again once auto-merge is on',
+      { autoMerge: true },
+      true,
+      ['notice', 'render-status'],
+    ],
     [
       'leaves the final PR to people without final.autoMerge',
       { autoMerge: false },
       undefined,
-      ['render-status'],
+      ['notice', 'render-status'],
     ],
   ])('%s', (_name, final, autoMerge, expected) => {
     const finalPull = {

@@ -33,3 +33,13 @@ export function rowsOf(actions: Action[]): Record<string, { state: string; note:
     view.progress.workers.map((row) => [row.id, { state: row.state, note: row.note }]),
   );
 }
+
+/** The kinds of the actions, in order. */
+export function kinds(actions: Action[]): string[] {
+  return actions.map((action) => action.kind);
+}
+
+/** The keys of the notices among the actions. */
+export function noticeKeys(actions: Action[]): string[] {
+  return actions.flatMap((action) => (action.kind === 'notice' ? [action.key] : []));
+}

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/core/decide.js';
 import type { PlanRead, RunConclusion, RunInfo } from '../../src/core/snapshot.js';
-import { dispatched, viewOf } from './decide-helpers.js';
+import { dispatched, kinds, viewOf } from './decide-helpers.js';
 import {
   ago,
   BUILD,
+  INTEGRATION_SHA,
   makeCommand,
   makeConfig,
   makeRun,
@@ -169,15 +170,15 @@ describe('decide: before the build starts', () => {
           phase: 'plan-invalid',
           build: BUILD,
           problems: plan.problems,
-          links: { repoUrl: 'https://github.com/acme/shop', branch: `baton/${BUILD}/integration` },
+          links: { repoUrl: 'https://github.com/acme/shop', branch: INTEGRATION_SHA },
         },
       },
     ]);
   });
 
-  it('holds a valid plan for /approve when approval is plan', () => {
+  it('holds a valid plan for /approve when approval is plan, and says so once', () => {
     const actions = decide({ snapshot: makeSnapshot(), config, now: NOW });
-    expect(actions).toHaveLength(1);
+    expect(kinds(actions)).toEqual(['notice', 'render-status']);
     expect(viewOf(actions)).toMatchObject({ phase: 'plan-ready', build: BUILD });
   });
 

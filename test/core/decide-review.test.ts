@@ -335,12 +335,12 @@ describe('decide: the fix loop', () => {
     expect(kinds(actions)).not.toContain('add-label');
   });
 
-  it('does not label or comment again on a labelled PR', () => {
+  it('does not label or comment again on a labelled PR (the issue gets its notice)', () => {
     const actions = decideFor({
       pull: { labels: ['baton:needs-human'], reviews: [changes(9)] },
       runs: [fix('review-9')],
     });
-    expect(kinds(actions)).toEqual(['set-review-check', 'render-status']);
+    expect(kinds(actions)).toEqual(['set-review-check', 'notice', 'render-status']);
   });
 
   it('answers /retry on an open PR with a fix session, beyond the fix rounds', () => {

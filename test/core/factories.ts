@@ -9,6 +9,8 @@ import type {
   ReviewInfo,
   RunInfo,
 } from '../../src/core/snapshot.js';
+import type { BuildProgress } from '../../src/core/status-view.js';
+import type { UsageRecord } from '../../src/core/usage.js';
 
 export const BUILD = '12-add-login';
 export const ISSUE = 12;
@@ -170,5 +172,46 @@ export function makeSnapshot(overrides: Partial<BuildSnapshot> = {}): BuildSnaps
     finalPull: null,
     statusComment: null,
     ...overrides,
+  };
+}
+
+/** A progress's totals: worker counts and the build's spend, nothing spent by any role unless told. */
+export function makeTotals(
+  overrides: Partial<BuildProgress['totals']> &
+    Pick<BuildProgress['totals'], 'merged' | 'skipped' | 'total'>,
+): BuildProgress['totals'] {
+  const none = () => ({ tokens: 0, costUsd: 0, sessions: 0, estimated: 0 });
+  return {
+    tokens: 0,
+    costUsd: 0,
+    sessions: 0,
+    estimated: 0,
+    byRole: { plan: none(), work: none(), review: none(), fix: none(), research: none() },
+    ...overrides,
+  };
+}
+
+/** A session's usage record, as its publish job leaves it: the plan session's unless told. */
+export function makeUsageRecord(
+  overrides: Partial<Omit<UsageRecord, 'usage'>> & { cost?: number; seconds?: number } = {},
+): UsageRecord {
+  const { cost = 1, seconds = 60, ...rest } = overrides;
+  return {
+    version: 1,
+    run_id: 7000,
+    attempt: 1,
+    role: 'plan',
+    worker: null,
+    outcome: 'complete',
+    usage: {
+      input_tokens: 1000,
+      output_tokens: 100,
+      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: 0,
+      cost_usd: cost,
+      turns: 3,
+      seconds,
+    },
+    ...rest,
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PROGRESS_MAX_CHARS, renderProgress } from '../../src/core/render-progress.js';
 import type { BuildProgress, WorkerRow } from '../../src/core/status-view.js';
-import { BUILD } from './factories.js';
+import { BUILD, makeTotals } from './factories.js';
 
 function row(overrides: Partial<WorkerRow> & { id: string }): WorkerRow {
   return {
@@ -15,6 +15,7 @@ function row(overrides: Partial<WorkerRow> & { id: string }): WorkerRow {
     attempts: 0,
     tokens: null,
     costUsd: null,
+    rounds: [],
     ...overrides,
   };
 }
@@ -38,11 +39,11 @@ function makeProgress(overrides: Partial<BuildProgress> = {}): BuildProgress {
         id: 'W1.1',
         title: 'Session store',
         state: 'merged',
-        run: run(11),
         pull: pr(101),
         attempts: 1,
         tokens: 1200,
         costUsd: 0.5,
+        rounds: ['changes-requested', 'fixed', 'approved'],
       }),
       row({
         id: 'W1.2',
@@ -66,7 +67,22 @@ function makeProgress(overrides: Partial<BuildProgress> = {}): BuildProgress {
       }),
       row({ id: 'W2.1', title: 'Login API', dependsOn: ['W1.1', 'W1.2'], note: 'waits for W1.2' }),
     ],
-    totals: { merged: 1, skipped: 0, total: 4, tokens: 1200, costUsd: 0.6 },
+    totals: makeTotals({
+      merged: 1,
+      skipped: 0,
+      total: 4,
+      tokens: 1200,
+      costUsd: 0.6,
+      sessions: 5,
+      estimated: 1,
+      byRole: {
+        plan: { tokens: 0, costUsd: 0, sessions: 0, estimated: 0 },
+        work: { tokens: 1000, costUsd: 0.45, sessions: 3, estimated: 1 },
+        review: { tokens: 150, costUsd: 0.1, sessions: 1, estimated: 0 },
+        fix: { tokens: 50, costUsd: 0.05, sessions: 1, estimated: 0 },
+        research: { tokens: 0, costUsd: 0, sessions: 0, estimated: 0 },
+      },
+    }),
     paused: null,
     budget: { maxUsd: null, reached: false },
     finalPull: null,
@@ -90,10 +106,10 @@ describe('renderProgress', () => {
 
       \`\`\`mermaid
       graph LR
-        W1_1["W1.1: Session store"]:::merged
-        W1_2["W1.2: Login | form"]:::failed
-        W1_3["W1.3: Password rules"]:::needs_human
-        W2_1["W2.1: Login API"]:::waiting
+        W1_1["✅ W1.1: Session store (merged)"]:::merged
+        W1_2["❌ W1.2: Login | form (failed)"]:::failed
+        W1_3["🙋 W1.3: Password rules (needs a person)"]:::needs_human
+        W2_1["⏳ W2.1: Login API (waiting)"]:::waiting
         W1_1 --> W2_1
         W1_2 --> W2_1
         classDef waiting fill:#f1f3f5,stroke:#868e96,color:#495057
@@ -104,12 +120,16 @@ describe('renderProgress', () => {
 
       | | Worker | State | Run | PR | Attempts | Tokens | Cost |
       | --- | --- | --- | --- | --- | --- | --- | --- |
-      | ✅ | W1.1 · Session store | merged | [work run](https://github.com/acme/shop/actions/runs/11) | [#101](https://github.com/acme/shop/pull/101) | 1 | 1,200 | $0.50 |
+      | ✅ | W1.1 · Session store | merged<br>🔁 changes requested → fixed → approved | — | [#101](https://github.com/acme/shop/pull/101) | 1 | 1,200 | $0.50 |
       | ❌ | W1.2 · Login \\| form | failed: the session timed out · \`/retry W1.2\` | [work run](https://github.com/acme/shop/actions/runs/12) | — | 2 | — | — |
       | 🙋 | W1.3 · Password rules | needs a person: the review session ended without a review · \`/retry W1.3 <instructions>\` · \`/merge W1.3\` · \`/skip W1.3\` | [review run](https://github.com/acme/shop/actions/runs/13) | [#103](https://github.com/acme/shop/pull/103) | 1 | — | $0.10 |
       | ⏳ | W2.1 · Login API | waiting: waits for W1.2 | — | — | 0 | — | — |
 
+      <sub>⏳ waiting · 🔜 ready · 🕒 queued · 🔨 working · 🔍 in review · 🔧 fixing · 🧪 checks · 👍 approved · 🙋 needs a person · ❌ failed · ✅ merged · ⏭️ skipped</sub>
+
       **Total:** 1,200 tokens · $0.60
+
+      By role: plan $0.00 (0 tokens) · work $0.45 (1,000 tokens) · review $0.10 (150 tokens) · fix $0.05 (50 tokens) (5 sessions; 1 without a usage record, estimated from its run's duration).
 
       <details><summary>Recent commands</summary>
 
@@ -125,7 +145,7 @@ describe('renderProgress', () => {
   it('says when the build is paused, over budget, or waiting on its final PR', () => {
     const progress = makeProgress({
       workers: [row({ id: 'W1.1', state: 'skipped' })],
-      totals: { merged: 0, skipped: 1, total: 1, tokens: 0, costUsd: 12.5 },
+      totals: makeTotals({ merged: 0, skipped: 1, total: 1, tokens: 0, costUsd: 12.5 }),
       paused: { by: 'carol', at: '2026-03-01T11:00:00Z' },
       budget: { maxUsd: 10, reached: true },
       finalPull: { number: 200, url: 'https://github.com/acme/shop/pull/200', state: 'open' },
@@ -138,13 +158,13 @@ describe('renderProgress', () => {
 
       ⏸️ **Paused** by carol (2026-03-01 11:00 UTC): no new workers start; running ones go on and merges continue. Reply \`/resume\` to go on.
 
-      💸 **Budget reached:** $12.50 spent of $10.00. No new sessions start; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` to go on.
+      💸 **Paused, budget reached:** $12.50 spent of $10.00. No new sessions start; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` (or set it to \`null\` for no cap) to go on.
 
       📦 **Final pull request:** [#200](https://github.com/acme/shop/pull/200). Merge it to deliver the build.
 
       \`\`\`mermaid
       graph LR
-        W1_1["W1.1: Work of W1.1"]:::skipped
+        W1_1["⏭️ W1.1: Work of W1.1 (skipped)"]:::skipped
         classDef skipped fill:#e9ecef,stroke:#adb5bd,color:#495057,stroke-dasharray:4 3
       \`\`\`
 
@@ -152,7 +172,11 @@ describe('renderProgress', () => {
       | --- | --- | --- | --- | --- | --- | --- | --- |
       | ⏭️ | W1.1 · Work of W1.1 | skipped | — | — | 0 | — | — |
 
-      **Total:** 0 tokens · $12.50 of $10.00 budget"
+      <sub>⏳ waiting · 🔜 ready · 🕒 queued · 🔨 working · 🔍 in review · 🔧 fixing · 🧪 checks · 👍 approved · 🙋 needs a person · ❌ failed · ✅ merged · ⏭️ skipped</sub>
+
+      **Total:** 0 tokens · $12.50 of $10.00 budget
+
+      By role: plan $0.00 (0 tokens) · work $0.00 (0 tokens) · review $0.00 (0 tokens) · fix $0.00 (0 tokens) (0 sessions)."
     `);
   });
 
@@ -161,7 +185,7 @@ describe('renderProgress', () => {
       workers: [
         row({ id: 'W1.1', state: 'merged', pull: pr(101), attempts: 1, tokens: 10, costUsd: 0.01 }),
       ],
-      totals: { merged: 1, skipped: 0, total: 1, tokens: 10, costUsd: 0.01 },
+      totals: makeTotals({ merged: 1, skipped: 0, total: 1, tokens: 10, costUsd: 0.01 }),
       finalPull: { number: 200, url: 'https://github.com/acme/shop/pull/200', state: 'merged' },
       history: [],
     });
@@ -174,7 +198,7 @@ describe('renderProgress', () => {
 
       \`\`\`mermaid
       graph LR
-        W1_1["W1.1: Work of W1.1"]:::merged
+        W1_1["✅ W1.1: Work of W1.1 (merged)"]:::merged
         classDef merged fill:#b2f2bb,stroke:#2f9e44,color:#0f3d17
       \`\`\`
 
@@ -182,14 +206,18 @@ describe('renderProgress', () => {
       | --- | --- | --- | --- | --- | --- | --- | --- |
       | ✅ | W1.1 · Work of W1.1 | merged | — | [#101](https://github.com/acme/shop/pull/101) | 1 | 10 | $0.01 |
 
-      **Total:** 10 tokens · $0.01"
+      <sub>⏳ waiting · 🔜 ready · 🕒 queued · 🔨 working · 🔍 in review · 🔧 fixing · 🧪 checks · 👍 approved · 🙋 needs a person · ❌ failed · ✅ merged · ⏭️ skipped</sub>
+
+      **Total:** 10 tokens · $0.01
+
+      By role: plan $0.00 (0 tokens) · work $0.00 (0 tokens) · review $0.00 (0 tokens) · fix $0.00 (0 tokens) (0 sessions)."
     `);
   });
 
   it('renders a build cancelled by /cancel, with what was done', () => {
     const progress = makeProgress({
       workers: [row({ id: 'W1.1', state: 'merged', pull: pr(101), attempts: 1 })],
-      totals: { merged: 1, skipped: 0, total: 1, tokens: 0, costUsd: 0 },
+      totals: makeTotals({ merged: 1, skipped: 0, total: 1, tokens: 0, costUsd: 0 }),
       history: [],
     });
     const cancelledBy = { by: 'carol', at: '2026-03-01T11:00:00Z' };
@@ -206,7 +234,7 @@ describe('renderProgress', () => {
 
       \`\`\`mermaid
       graph LR
-        W1_1["W1.1: Work of W1.1"]:::merged
+        W1_1["✅ W1.1: Work of W1.1 (merged)"]:::merged
         classDef merged fill:#b2f2bb,stroke:#2f9e44,color:#0f3d17
       \`\`\`
 
@@ -214,7 +242,11 @@ describe('renderProgress', () => {
       | --- | --- | --- | --- | --- | --- | --- | --- |
       | ✅ | W1.1 · Work of W1.1 | merged | — | [#101](https://github.com/acme/shop/pull/101) | 1 | — | — |
 
-      **Total:** 0 tokens · $0.00"
+      <sub>⏳ waiting · 🔜 ready · 🕒 queued · 🔨 working · 🔍 in review · 🔧 fixing · 🧪 checks · 👍 approved · 🙋 needs a person · ❌ failed · ✅ merged · ⏭️ skipped</sub>
+
+      **Total:** 0 tokens · $0.00
+
+      By role: plan $0.00 (0 tokens) · work $0.00 (0 tokens) · review $0.00 (0 tokens) · fix $0.00 (0 tokens) (0 sessions)."
     `);
   });
 
@@ -237,7 +269,7 @@ describe('renderProgress', () => {
         note: 'y'.repeat(80),
       }),
     );
-    const totals = { merged: 250, skipped: 0, total: 500, tokens: 0, costUsd: 0 };
+    const totals = makeTotals({ merged: 250, skipped: 0, total: 500, tokens: 0, costUsd: 0 });
     const body = renderProgress({
       phase: 'running',
       build: BUILD,

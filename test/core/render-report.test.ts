@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Completion } from '../../src/core/completion.js';
 import { REPORT_MAX_CHARS, renderReport } from '../../src/core/render-report.js';
 import type { BuildProgress, WorkerRow } from '../../src/core/status-view.js';
-import { BUILD, makeCompletion, makePlan } from './factories.js';
+import { BUILD, makeCompletion, makePlan, makeTotals } from './factories.js';
 
 function row(overrides: Partial<WorkerRow> & { id: string }): WorkerRow {
   return {
@@ -16,6 +16,7 @@ function row(overrides: Partial<WorkerRow> & { id: string }): WorkerRow {
     attempts: 1,
     tokens: 1200,
     costUsd: 0.5,
+    rounds: [],
     ...overrides,
   };
 }
@@ -27,13 +28,13 @@ function makeProgress(workers: WorkerRow[]): BuildProgress {
     issue: 12,
     title: 'Add login',
     workers,
-    totals: {
+    totals: makeTotals({
       merged,
       skipped: workers.length - merged,
       total: workers.length,
       tokens: workers.reduce((sum, worker) => sum + (worker.tokens ?? 0), 0),
       costUsd: workers.reduce((sum, worker) => sum + (worker.costUsd ?? 0), 0),
-    },
+    }),
     paused: null,
     budget: { maxUsd: null, reached: false },
     finalPull: null,
@@ -75,6 +76,8 @@ describe('renderReport', () => {
       | W1.1 | Session store | ✅ merged | [#101](https://github.com/acme/shop/pull/101) | 1,200 | $0.50 |
       | W1.2 | Login form | ⏭️ skipped | — | — | — |
       | **Total** | | 1 merged, 1 skipped | | 1,200 | $0.50 |
+
+      By role: plan $0.00 (0 tokens) · work $0.00 (0 tokens) · review $0.00 (0 tokens) · fix $0.00 (0 tokens) (0 sessions).
 
       ### W1.1: Session store
 

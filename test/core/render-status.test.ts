@@ -45,6 +45,8 @@ function planReady(
     plan: makePlan(),
     config: defaultConfig(),
     links: LINKS,
+    estimate: { usd: 12.5, sessions: 9 },
+    spent: { tokens: 84_000, costUsd: 0.9, sessions: 1, estimated: 0 },
     ...overrides,
   };
 }
@@ -166,17 +168,34 @@ describe('renderStatus', () => {
       | 2 | W2.1 | Login API | W1.1, W1.2 | complex → \`claude-opus-5-5\` | [W2.1.md](https://github.com/acme/shop/blob/baton/12-add-login/integration/.baton/builds/12-add-login/workers/W2.1.md) |
 
       \`\`\`mermaid
+
       graph LR
+
         subgraph wave1["Wave 1"]
+
           W1_1["W1.1: Session store"]
+
           W1_2["W1.2: Login form"]
+
         end
+
         subgraph wave2["Wave 2"]
+
           W2_1["W2.1: Login API"]
+
         end
+
         W1_1 --> W2_1
+
         W1_2 --> W2_1
+
       \`\`\`
+
+      💵 **Estimate:** about $12.50 for the workers' sessions, on top of $0.90 spent so far (planning).
+
+      <sub>Per worker: one work session at its complexity's model, a review per round at \`claude-sonnet-5-5\` and half a fix round on average, with assumed session sizes priced at list prices. Real sessions vary by a factor of two or more either way.</sub>
+
+      Budget: $50.00 (\`budget.maxUsd\`); the build pauses if its sessions reach it.
 
       Reply \`/approve\` to start, or \`/replan <what to change>\`.
       "
@@ -201,11 +220,22 @@ describe('renderStatus', () => {
       | 1 | W1.1 | Work of W1.1 | — | normal → \`claude-sonnet-5-5\` | [W1.1.md](https://github.com/acme/shop/blob/baton/12-add-login/integration/.baton/builds/12-add-login/workers/W1.1.md) |
 
       \`\`\`mermaid
+
       graph LR
+
         subgraph wave1["Wave 1"]
+
           W1_1["W1.1: Work of W1.1"]
+
         end
+
       \`\`\`
+
+      💵 **Estimate:** about $12.50 for the workers' sessions, on top of $0.90 spent so far (planning).
+
+      <sub>Per worker: one work session at its complexity's model, a review per round at \`claude-sonnet-5-5\` and half a fix round on average, with assumed session sizes priced at list prices. Real sessions vary by a factor of two or more either way.</sub>
+
+      Budget: $50.00 (\`budget.maxUsd\`); the build pauses if its sessions reach it.
 
       Approval is not required (\`approval: none\`), so the build starts now. Reply \`/pause\` to hold it or \`/cancel\` to stop it.
       "
@@ -235,11 +265,22 @@ describe('renderStatus', () => {
       | 1 | W1.1 | Pipes \\| and "quotes" [brackets] #1 \`tick\` newline | — | normal → \`claude-sonnet-5-5\` | [W1.1.md](https://github.com/acme/shop/blob/baton/12-add-login/integration/.baton/builds/12-add-login/workers/W1.1.md) |
 
       \`\`\`mermaid
+
       graph LR
+
         subgraph wave1["Wave 1"]
+
           W1_1["W1.1: Pipes | and #34;quotes#34; #91;brackets#93; #35;1 #96;tick#96; newline"]
+
         end
+
       \`\`\`
+
+      💵 **Estimate:** about $12.50 for the workers' sessions, on top of $0.90 spent so far (planning).
+
+      <sub>Per worker: one work session at its complexity's model, a review per round at \`claude-sonnet-5-5\` and half a fix round on average, with assumed session sizes priced at list prices. Real sessions vary by a factor of two or more either way.</sub>
+
+      Budget: $50.00 (\`budget.maxUsd\`); the build pauses if its sessions reach it.
 
       Reply \`/approve\` to start, or \`/replan <what to change>\`.
       "

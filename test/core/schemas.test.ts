@@ -183,6 +183,7 @@ describe('config', () => {
       label: 'orchestrate',
       approval: 'plan',
       maxParallel: 4,
+      notify: [],
       models: {
         plan: 'claude-opus-5-5',
         easy: 'claude-haiku-5-5',
@@ -193,9 +194,28 @@ describe('config', () => {
       review: { enabled: true, maxFixRounds: 2, requireHuman: false },
       merge: { method: 'squash', requireChecks: true },
       session: { timeoutMinutes: 60, queuedMinutes: 30, maxTurns: 80, allowWorkflowChanges: false },
-      budget: { maxUsd: null },
+      budget: { maxUsd: 50 },
       final: { autoMerge: false, keepRecord: true },
     });
+  });
+
+  it.each([
+    ['a cap', { maxUsd: 12.5 }, 12.5],
+    ['null: no cap', { maxUsd: null }, null],
+    ['0: no cap', { maxUsd: 0 }, null],
+  ])('reads budget.maxUsd of %s', (_name, budget, expected) => {
+    expect(parseConfig({ budget })).toMatchObject({
+      ok: true,
+      config: { budget: { maxUsd: expected } },
+    });
+  });
+
+  it('reads notify as logins, with or without @', () => {
+    expect(parseConfig({ notify: ['@alice', 'bob'] })).toMatchObject({
+      ok: true,
+      config: { notify: ['alice', 'bob'] },
+    });
+    expect(parseConfig({ notify: ['not a login'] })).toMatchObject({ ok: false });
   });
 
   it.each([null, undefined, {}])('reads an empty file (%j) as the defaults', (raw) => {

@@ -45,7 +45,11 @@ describe('the simulator with faults on', { timeout: 60_000 }, () => {
     );
     await server.idle();
     expect(gh.runs.map((run) => [run.inputs.role, run.conclusion])).toEqual([['plan', 'success']]);
-    expect(gh.comments.filter((c) => c.issue === issue)).toHaveLength(1);
+    // One status comment, and one notice that the plan waits for /approve.
+    const comments = gh.comments.filter((c) => c.issue === issue);
+    expect(comments.filter((c) => c.body.includes('<!-- baton:status'))).toHaveLength(1);
+    expect(comments.filter((c) => c.body.includes('<!-- baton:notice'))).toHaveLength(1);
+    expect(comments).toHaveLength(2);
     expect(server.requests.filter((r) => r.fault === 'rate-limit')).toHaveLength(1);
     const labeled = server.deliveries.filter((d) => d.event === 'issues.labeled');
     expect(labeled).toHaveLength(2);

@@ -1,5 +1,6 @@
 import type { FakeGitHub, SimRun } from '../../sim/github/fake-github.js';
 import { completionPath, integrationBranch, workerBranch } from '../../src/core/ids.js';
+import { renderUsageMessage, type UsageRecord, usageRef } from '../../src/core/usage.js';
 import { renderVerdictMarker } from '../../src/core/verdict-marker.js';
 import type { AppHarness } from './app-harness.js';
 import { landPlan, type PlanWorkerSpec } from './builds.js';
@@ -29,6 +30,11 @@ export interface SessionScript {
   files?: (worker: string) => Record<string, string>;
   /** Cost in USD each work session reports. */
   costUsd?: number;
+  /**
+   * Leave a usage record per session, as the publish job does (failed sessions
+   * included), costing this many USD by role; absent: none, as before records.
+   */
+  usageUsd?: Partial<Record<'plan' | 'work' | 'review' | 'fix', number>>;
 }
 
 interface Counters {
@@ -44,7 +50,10 @@ export function runQueuedSessions(gh: FakeGitHub, script: SessionScript): number
   const queued = gh.runs.filter((run) => run.status === 'queued');
   for (const run of queued) {
     if (run.workflow === 'ci.yml') rerunCi(gh, script, run);
-    else playRun(gh, script, run);
+    else {
+      playRun(gh, script, run);
+      if (script.usageUsd) recordUsage(gh, script, run);
+    }
   }
   return queued.length;
 }
@@ -63,6 +72,30 @@ function countersOf(gh: FakeGitHub): Counters {
     counters.set(gh, found);
   }
   return found;
+}
+
+/** A usage record at its hidden ref, as `writeUsageRecord` pushes it. */
+function recordUsage(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
+  const role = run.inputs.role as UsageRecord['role'];
+  const record: UsageRecord = {
+    version: 1,
+    run_id: run.id,
+    attempt: run.runAttempt,
+    role,
+    worker: run.inputs.worker || null,
+    outcome: run.conclusion === 'success' ? 'complete' : 'failed',
+    usage: {
+      input_tokens: 10_000,
+      output_tokens: 1_000,
+      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: 0,
+      cost_usd: script.usageUsd?.[role as 'plan'] ?? 0,
+      turns: 5,
+      seconds: 60,
+    },
+  };
+  const sha = gh.git.commit({ parent: null, changes: {}, message: renderUsageMessage(record) });
+  gh.git.refs.set(usageRef({ build: script.build, runId: run.id, attempt: run.runAttempt }), sha);
 }
 
 function bump(map: Map<string, number>, key: string): number {

@@ -12,6 +12,7 @@ import { readAllowWorkflowChanges } from './read-allow-workflow-changes.js';
 import { readResult } from './read-result.js';
 import { verifyCommits } from './verify-commits.js';
 import { type CheckedSession, writeSession } from './write-session.js';
+import { withUsageLine, writeUsageRecord } from './write-usage.js';
 
 /** How a publish ended; each kind maps to one exit code. */
 export type PublishOutcome =
@@ -51,10 +52,12 @@ export async function publishSession(env: SessionEnv, io: PublishIo): Promise<Pu
   const token = session.token;
   const repo = await createScratchRepo(env.GITHUB_WORKSPACE);
   try {
+    // Usage is recorded before any check, so a refused or failed session is counted too.
+    const usageLine = await writeUsageRecord({ env, result, repo, remote: io.remote, token });
     const commits = await checkCommits({ env, io, target, result, repo, token });
     if (commits.problems.length > 0) return { kind: 'refused', problems: commits.problems };
     const api = createGitHubApi({ apiUrl: env.GITHUB_API_URL, token, fetch: io.fetch });
-    return await writeSession({
+    const written = await writeSession({
       env,
       io,
       target,
@@ -64,6 +67,7 @@ export async function publishSession(env: SessionEnv, io: PublishIo): Promise<Pu
       api,
       pushed: commits.alreadyPushed,
     });
+    return withUsageLine(written, usageLine);
   } finally {
     await repo.dispose();
   }

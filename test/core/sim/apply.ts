@@ -90,6 +90,9 @@ function applyAction(world: World, action: Action): void {
     }
     case 'comment':
       return;
+    case 'notice':
+      snap.notices = [...(snap.notices ?? []), action.key];
+      return;
     case 'render-status':
       world.lastView = action.view;
       return;

@@ -1,5 +1,7 @@
 /**
- * List prices in US dollars per million tokens, by model family. The family is
+ * List prices in US dollars per million tokens, by model family: the one price
+ * table of Baton. Sessions price their usage with it (src/session/agent/usage-meter.ts)
+ * and the app prices a plan's estimate with it (src/core/estimate.ts). The family is
  * found in the model id, so new versions of a family are priced without a change
  * here; a model of no known family costs 0 and the session says so.
  */
@@ -8,6 +10,12 @@ export interface ModelPrice {
   inputPerMillion: number;
   outputPerMillion: number;
 }
+
+/** Where the prices below come from, and when they were read there. */
+export const PRICE_SOURCE = {
+  url: 'https://docs.anthropic.com/en/docs/about-claude/pricing',
+  checked: '2026-11-22',
+} as const;
 
 const PRICES: readonly ModelPrice[] = [
   { family: 'opus', inputPerMillion: 5, outputPerMillion: 25 },

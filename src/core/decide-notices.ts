@@ -1,0 +1,113 @@
+import type { Action } from './action.js';
+import type { DecideContext } from './decide-context.js';
+import { mentions, noticeKey, noticeMarker } from './notice.js';
+import { formatUsd } from './progress-format.js';
+import type { StatusView } from './status-view.js';
+import { failureText, needsHumanText } from './worker-note.js';
+import type { WorkerState } from './worker-state.js';
+
+/** What a notice is about; the key makes it once per need. */
+interface Need {
+  key: string;
+  text: string;
+  /** The final PR, whose review is requested from the people notified. */
+  reviewPull?: number;
+}
+
+/**
+ * The notices a build needs now: a new comment on the issue (GitHub notifies
+ * the people it mentions, which an edit of the status comment does not) when
+ * the plan waits for `/approve`, a worker needs a person, the budget is
+ * reached, or the final PR is open (its review is requested too). Each is
+ * keyed by its need and left out once its marker is seen; `act` guards the
+ * post with a ref so two replicas never post the same one (docs/design-notes.md).
+ */
+export function decideNotices(
+  ctx: DecideContext,
+  { view, workers }: { view: StatusView; workers: WorkerState[] },
+): Action[] {
+  const posted = new Set(ctx.snapshot.notices ?? []);
+  const people = notified(ctx);
+  return needsOf(ctx, { view, workers })
+    .filter((need) => !posted.has(need.key))
+    .map((need): Action => {
+      const body = [
+        noticeMarker(ctx.snapshot.build, need.key),
+        `${mentions(people)}${need.text}`,
+        ...(ctx.snapshot.statusComment ? ['', `The build's status: ${statusUrl(ctx)}`] : []),
+      ].join('\n');
+      const reviewers =
+        need.reviewPull !== undefined && people.length > 0
+          ? { pull: need.reviewPull, logins: people }
+          : null;
+      return { kind: 'notice', key: need.key, body, reviewers };
+    });
+}
+
+/** The `notify` list of `.github/baton.yml`, else the person who labelled the issue. */
+export function notified(ctx: DecideContext): string[] {
+  if (ctx.config.notify.length > 0) return ctx.config.notify;
+  const labeller = (ctx.snapshot.labelledBy ?? [])
+    .filter((event) => event.label === ctx.config.label)
+    .at(-1)?.login;
+  return labeller && !labeller.endsWith('[bot]') ? [labeller] : [];
+}
+
+function needsOf(
+  ctx: DecideContext,
+  { view, workers }: { view: StatusView; workers: WorkerState[] },
+): Need[] {
+  const needs: Need[] = [];
+  if (view.phase === 'plan-ready' && ctx.config.approval === 'plan') {
+    const sha = ctx.snapshot.plan.kind === 'valid' ? ctx.snapshot.plan.sha.slice(0, 12) : 'plan';
+    needs.push({
+      key: noticeKey('plan-ready', sha),
+      text: `📋 The plan is ready: ${view.plan.workers.length} workers, estimated at about ${formatUsd(view.estimate.usd)}. Read it in the status comment, then reply \`/approve\` to start, or \`/replan <what to change>\`.`,
+    });
+  }
+  if (view.phase !== 'running') return needs;
+  for (const state of workers) needs.push(...workerNeeds(ctx, state));
+  const { maxUsd } = ctx.config.budget;
+  if (ctx.budgetReached && maxUsd !== null) {
+    needs.push({
+      key: noticeKey('budget', maxUsd),
+      text: `💸 The build is paused: its sessions have cost ${formatUsd(ctx.spentUsd)}, reaching \`budget.maxUsd\` (${formatUsd(maxUsd)}). No new session starts; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on, or reply \`/cancel\`.`,
+    });
+  }
+  const final = ctx.snapshot.finalPull;
+  if (final?.state === 'open') {
+    needs.push({
+      key: noticeKey('final-pull', final.number),
+      text: `📦 Every worker is done: the final pull request ${final.url} is open. Review it and merge it to deliver the build.`,
+      reviewPull: final.number,
+    });
+  }
+  return needs;
+}
+
+function workerNeeds(ctx: DecideContext, state: WorkerState): Need[] {
+  const id = state.worker.id;
+  const need = state.assessment?.need;
+  if (state.state === 'needs-human' && need?.kind === 'needs-human' && state.pull) {
+    return [
+      {
+        key: noticeKey('needs-human', id, need.reason, state.pull.headSha.slice(0, 12)),
+        text: `🙋 ${id} needs a person: ${needsHumanText(ctx, need.reason)}. See ${state.pull.url}: push a fix, or reply there \`/retry ${id} <instructions>\`, \`/merge ${id}\` or \`/skip ${id}\`.`,
+      },
+    ];
+  }
+  if (state.state === 'failed') {
+    const why = state.failure ? failureText(ctx, state.failure) : 'its session failed';
+    return [
+      {
+        key: noticeKey('failed', id, state.attempts),
+        text: `❌ ${id} failed: ${why}. Reply \`/retry ${id} <instructions>\` to try again, or \`/skip ${id}\` to go on without it.`,
+      },
+    ];
+  }
+  return [];
+}
+
+function statusUrl(ctx: DecideContext): string {
+  return `${ctx.snapshot.issue.url}#issuecomment-${ctx.snapshot.statusComment?.id}`;
+}

@@ -1,0 +1,71 @@
+import type { Config } from './config.js';
+import type { Plan } from './plan.js';
+import { costOf } from './pricing.js';
+
+/** Tokens one session is assumed to read and write: the basis of every estimate. */
+export interface SessionSize {
+  /** Input tokens, cached or not, all priced as uncached input (an upper side). */
+  input: number;
+  output: number;
+}
+
+/**
+ * Assumed session sizes by kind. A work session rereads its files turn after
+ * turn, so input grows with complexity far more than output does. These are
+ * round figures of the order of real sessions at `session.maxTurns` 80, not
+ * measurements; the README's "What a build costs" says how to read the estimate.
+ */
+export const SESSION_SIZES = {
+  work: {
+    easy: { input: 200_000, output: 8_000 },
+    normal: { input: 500_000, output: 20_000 },
+    complex: { input: 1_200_000, output: 40_000 },
+  },
+  review: { input: 150_000, output: 5_000 },
+} as const satisfies { work: Record<string, SessionSize>; review: SessionSize };
+
+/** Fix sessions expected per worker: one in two PRs needs a round; a fix is half a work session. */
+export const EXPECTED_FIX_ROUNDS = 0.5;
+const FIX_SHARE = 0.5;
+
+export interface BuildEstimate {
+  /** US dollars for the workers' sessions: work, review (one per round) and fix. */
+  usd: number;
+  /** Sessions counted into it. */
+  sessions: number;
+}
+
+/**
+ * What the plan's workers will likely cost, before `/approve`: per worker one
+ * work session of its complexity at the model `models.<complexity>` names, one
+ * review per round at `models.review` (when reviews are on) and
+ * `EXPECTED_FIX_ROUNDS` fix sessions at half a work session, each priced with
+ * the price table (src/core/pricing.ts). The plan session has run already: its
+ * real cost is in the build's ledger, not here.
+ */
+export function estimateBuild({ plan, config }: { plan: Plan; config: Config }): BuildEstimate {
+  let usd = 0;
+  let sessions = 0;
+  // Without reviews there are no fix sessions either.
+  const fixes = config.review.enabled ? EXPECTED_FIX_ROUNDS : 0;
+  const reviews = config.review.enabled ? 1 + fixes : 0;
+  for (const worker of plan.workers) {
+    const model = config.models[worker.complexity];
+    const work = priceOf(model, SESSION_SIZES.work[worker.complexity]);
+    usd += work + work * FIX_SHARE * fixes;
+    usd += reviews * priceOf(config.models.review, SESSION_SIZES.review);
+    sessions += 1 + reviews + fixes;
+  }
+  return { usd, sessions };
+}
+
+function priceOf(model: string, size: SessionSize): number {
+  return (
+    costOf(model, {
+      input_tokens: size.input,
+      output_tokens: size.output,
+      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: 0,
+    }) ?? 0
+  );
+}

@@ -1,0 +1,37 @@
+/**
+ * Notices: new comments on the issue, posted when (and only when) a person is
+ * needed, each once per need. A notice's key names the need, and its hidden
+ * first line carries the key, so `decide` sees which were posted already.
+ */
+
+const NOTICE_MARKER = /^\s*<!-- baton:notice ([\w.-]+) ([\w./-]+) -->/;
+
+/** The hidden first line of a notice. */
+export function noticeMarker(build: string, key: string): string {
+  return `<!-- baton:notice ${build} ${key} -->`;
+}
+
+/** The build and key of a notice's body, or null if it is not one. */
+export function findNotice(body: string): { build: string; key: string } | null {
+  const match = NOTICE_MARKER.exec(body);
+  return match?.[1] && match[2] ? { build: match[1], key: match[2] } : null;
+}
+
+/**
+ * A key safe in a ref name (`refs/baton/<build>/notice/<key>` guards the post):
+ * letters, digits, `.`, `-` and `/` between parts, no `..`.
+ */
+export function noticeKey(...parts: (string | number)[]): string {
+  return parts
+    .map((part) =>
+      String(part)
+        .replace(/[^\w.-]+/g, '-')
+        .replace(/\.{2,}/g, '.'),
+    )
+    .join('/');
+}
+
+/** `@alice @bob ` before a notice's text, or nothing when nobody is known. */
+export function mentions(logins: string[]): string {
+  return logins.map((login) => `@${login} `).join('');
+}

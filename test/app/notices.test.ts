@@ -1,0 +1,121 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { integrationBranch } from '../../src/core/ids.js';
+import { findNotice } from '../../src/core/notice.js';
+import { type AppHarness, startApp } from '../support/app-harness.js';
+import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
+import {
+  type Delivery,
+  doubledAndShuffled,
+  driveBuild,
+  type SessionScript,
+} from '../support/scripted-sessions.js';
+
+const BUILD = '1-add-oauth-login';
+const DIAMOND = [
+  { id: 'W1.1', title: 'OAuth provider' },
+  { id: 'W1.2', title: 'Login routes' },
+  { id: 'W2.1', title: 'Sessions', depends_on: ['W1.1', 'W1.2'] },
+];
+
+describe('notices: a new comment when a person is needed, once per need', () => {
+  let gh: FakeGitHub;
+  let apps: AppHarness[];
+
+  beforeEach(async () => {
+    const now = tickingClock();
+    gh = installedRepo(now);
+    // Two replicas of the app on the same GitHub: each batch of webhooks is split between them.
+    apps = [await startApp({ gh, now }), await startApp({ gh, now })];
+  });
+  afterEach(() => {
+    for (const app of apps) app.stop();
+  });
+
+  /** Label, plan, `/approve`, and on to rest; every event delivered twice, shuffled, at once. */
+  async function runBuild(script: SessionScript, delivery: Delivery = doubledAndShuffled(5)) {
+    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+    gh.events.labeled(issue, 'orchestrate', 'maintainer');
+    await driveBuild({ gh, apps, script, delivery, burst: true });
+    const planNotices = noticeKeys();
+    gh.addComment({ issue, body: '/approve', user: 'maintainer' });
+    await driveBuild({ gh, apps, script, delivery, burst: true });
+    for (const app of apps) expect(app.errors).toEqual([]);
+    return { planNotices };
+  }
+
+  /** The notices Baton posted on the issue, by key, in the order posted (repeats kept). */
+  function noticeKeys(): string[] {
+    return gh.comments
+      .filter((comment) => comment.user.login === gh.botLogin && comment.issue === 1)
+      .flatMap((comment) => {
+        const notice = findNotice(comment.body);
+        return notice?.build === BUILD ? [notice.key] : [];
+      });
+  }
+
+  function finalPull() {
+    return [...gh.pulls.values()].find((pull) => pull.head === integrationBranch(BUILD));
+  }
+
+  it.each([1, 2, 3])(
+    'tells the labeller once that the plan waits and once that the final PR is open (seed %i)',
+    async (seed) => {
+      const { planNotices } = await runBuild(
+        { build: BUILD, issue: 1, workers: DIAMOND },
+        doubledAndShuffled(seed),
+      );
+
+      const plan = gh.git.objects.get(gh.git.resolve(integrationBranch(BUILD)) ?? '');
+      expect(plan).toBeDefined();
+      expect(planNotices).toEqual([expect.stringMatching(/^plan-ready\/[0-9a-f]{12}$/)]);
+      const final = finalPull();
+      expect(noticeKeys()).toEqual([planNotices[0], `final-pull/${final?.number}`]);
+      // Each says who it is for and what to do.
+      const bodies = gh.comments.filter((c) => findNotice(c.body)).map((c) => c.body);
+      expect(bodies[0]).toContain('@maintainer 📋 The plan is ready');
+      expect(bodies[0]).toContain('/approve');
+      expect(bodies[1]).toContain('@maintainer 📦 Every worker is done');
+      expect(final?.requestedReviewers).toEqual(['maintainer']);
+      // The status comment is still one comment, edited in place.
+      expect(gh.comments.filter((c) => c.body.includes('baton:status'))).toHaveLength(1);
+    },
+  );
+
+  it('says nothing more while the workers need nobody', async () => {
+    await runBuild({ build: BUILD, issue: 1, workers: DIAMOND });
+
+    expect(noticeKeys().map((key) => key.split('/')[0])).toEqual(['plan-ready', 'final-pull']);
+  });
+
+  it('tells once that a worker failed and waits for a person', async () => {
+    await runBuild({
+      build: BUILD,
+      issue: 1,
+      workers: DIAMOND,
+      work: (worker) => (worker === 'W1.2' ? 'fail' : 'deliver'),
+    });
+
+    expect(noticeKeys().filter((key) => !key.startsWith('plan-ready'))).toEqual(['failed/W1.2/1']);
+    const body = gh.comments.find((c) => findNotice(c.body)?.key === 'failed/W1.2/1')?.body;
+    expect(body).toContain('/retry W1.2');
+  });
+
+  it('pauses at budget.maxUsd, counting the plan and failed sessions, and says so once', async () => {
+    gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': 'budget:\n  maxUsd: 1\n' });
+    await runBuild({
+      build: BUILD,
+      issue: 1,
+      workers: DIAMOND,
+      work: (worker, attempt) => (worker === 'W1.2' && attempt === 1 ? 'fail' : 'deliver'),
+      // The plan alone costs 0.7; the failed W1.2 session brings the build to the cap.
+      usageUsd: { plan: 0.7, work: 0.3, review: 0.05, fix: 0.1 },
+    });
+
+    expect(noticeKeys().filter((key) => key.startsWith('budget/'))).toEqual(['budget/1']);
+    expect(finalPull()).toBeUndefined();
+    const status = statusBody(gh, BUILD) ?? '';
+    expect(status).toContain('Paused, budget reached');
+    expect(status).toMatch(/plan \$0\.70/);
+  });
+});

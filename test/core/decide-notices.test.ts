@@ -1,0 +1,209 @@
+import { describe, expect, it } from 'vitest';
+import type { Action } from '../../src/core/action.js';
+import type { Config } from '../../src/core/config.js';
+import { decide } from '../../src/core/decide.js';
+import { findNotice } from '../../src/core/notice.js';
+import type { BuildSnapshot } from '../../src/core/snapshot.js';
+import { noticeKeys } from './decide-helpers.js';
+import {
+  ago,
+  BUILD,
+  makeCommand,
+  makeCompletion,
+  makeConfig,
+  makePlan,
+  makePull,
+  makeReview,
+  makeRun,
+  makeSnapshot,
+  makeUsageRecord,
+  NOW,
+  planRun,
+  sha,
+  workers,
+} from './factories.js';
+
+const HEAD = sha('a1');
+const LABELLED = { labelledBy: [{ label: 'orchestrate', login: 'maintainer' }] };
+const oneWorker = {
+  kind: 'valid',
+  plan: makePlan({ workers: workers('W1.1') }),
+  sha: 'p',
+} as const;
+const workRun = makeRun({ id: 7011, worker: 'W1.1', createdAt: ago(60) });
+const fix = (id: number, trigger: string) =>
+  makeRun({
+    id,
+    role: 'fix',
+    worker: 'W1.1',
+    trigger: trigger as 'review-7',
+    createdAt: ago(40),
+  });
+
+const usage = (cost: number) => makeUsageRecord({ run_id: 9001, cost });
+
+/** W1.1 merged, W1.2 skipped, W2.1 merged: every worker done. */
+function delivered(overrides: Partial<BuildSnapshot> = {}): BuildSnapshot {
+  return makeSnapshot({
+    runs: [planRun(), makeRun({ id: 7011, worker: 'W1.1' }), makeRun({ id: 7021, worker: 'W2.1' })],
+    pulls: [
+      makePull({ number: 101, worker: 'W1.1', state: 'merged' }),
+      makePull({ number: 103, worker: 'W2.1', state: 'merged' }),
+    ],
+    commands: [makeCommand({ name: 'skip', worker: 'W1.2' })],
+    completions: {
+      'W1.1': { kind: 'valid', completion: makeCompletion() },
+      'W2.1': { kind: 'valid', completion: makeCompletion({ worker_id: 'W2.1' }) },
+    },
+    ...overrides,
+  });
+}
+
+const finalPull = {
+  number: 200,
+  state: 'open' as const,
+  url: 'https://github.com/acme/shop/pull/200',
+};
+const running = { approval: 'none' } as const;
+
+function notices(snapshot: BuildSnapshot, config: Partial<Config> | object = {}): Action[] {
+  const actions = decide({ snapshot, config: makeConfig(config as Partial<Config>), now: NOW });
+  return actions.filter((action) => action.kind === 'notice');
+}
+
+describe('decide: notices, when a person is needed and only then', () => {
+  it.each<[string, BuildSnapshot, object, string[]]>([
+    [
+      'a plan waiting for /approve',
+      makeSnapshot(LABELLED),
+      {},
+      [`plan-ready/${sha('p1').slice(0, 12)}`],
+    ],
+    [
+      'a plan that starts at once (approval: none)',
+      makeSnapshot({ ...LABELLED, runs: [planRun()] }),
+      running,
+      [],
+    ],
+    [
+      'a plan still being written',
+      makeSnapshot({
+        plan: { kind: 'missing' },
+        runs: [planRun({ status: 'in_progress', conclusion: null, createdAt: ago(1) })],
+      }),
+      {},
+      [],
+    ],
+    [
+      'workers at work',
+      makeSnapshot({
+        runs: [
+          planRun(),
+          makeRun({
+            id: 7011,
+            worker: 'W1.1',
+            status: 'in_progress',
+            conclusion: null,
+            createdAt: ago(5),
+          }),
+        ],
+      }),
+      running,
+      [],
+    ],
+    [
+      'a worker whose fix rounds are spent',
+      makeSnapshot({
+        plan: oneWorker,
+        runs: [planRun(), workRun, fix(7201, 'review-7'), fix(7202, 'checks-abc')],
+        pulls: [
+          makePull({
+            reviews: [makeReview({ id: 9, commitSha: HEAD, verdict: 'changes-requested' })],
+          }),
+        ],
+      }),
+      running,
+      [`needs-human/W1.1/fix-rounds/${HEAD.slice(0, 12)}`],
+    ],
+    [
+      'a worker whose attempt failed',
+      makeSnapshot({
+        plan: oneWorker,
+        runs: [planRun(), makeRun({ id: 7011, worker: 'W1.1', conclusion: 'failure' })],
+      }),
+      running,
+      ['failed/W1.1/1'],
+    ],
+    [
+      'a build whose sessions reached budget.maxUsd',
+      makeSnapshot({ plan: oneWorker, usage: [usage(12)] }),
+      { ...running, budget: { maxUsd: 10 } },
+      ['budget/10'],
+    ],
+    [
+      'a build under its budget',
+      makeSnapshot({ plan: oneWorker, usage: [usage(2)] }),
+      { ...running, budget: { maxUsd: 10 } },
+      [],
+    ],
+    ['an open final pull request', delivered({ finalPull }), running, ['final-pull/200']],
+    ['a delivered build', delivered({ finalPull: { ...finalPull, state: 'merged' } }), running, []],
+  ])('for %s: %j', (_name, snapshot, config, expected) => {
+    expect(noticeKeys(notices(snapshot, config))).toEqual(expected);
+  });
+
+  it.each<[string, BuildSnapshot, object]>([
+    ['the plan', makeSnapshot(), {}],
+    ['the final pull request', delivered({ finalPull }), running],
+  ])('posts the notice for %s once: not when its marker is seen', (_name, snapshot, config) => {
+    const [first] = noticeKeys(notices(snapshot, config));
+    expect(first).toBeDefined();
+    expect(notices({ ...snapshot, notices: [first ?? ''] }, config)).toEqual([]);
+  });
+
+  it('gives the same notices whatever the order and repeats of the truth', () => {
+    const snapshot = delivered({ finalPull, ...LABELLED });
+    const shuffled = { ...snapshot, runs: [...snapshot.runs].reverse().concat(snapshot.runs) };
+    expect(notices(shuffled, running)).toEqual(notices(snapshot, running));
+  });
+
+  it('mentions who labelled the issue, says what to do, and asks their review of the final PR', () => {
+    const [notice] = notices(delivered({ finalPull, ...LABELLED }), running);
+    expect(notice).toMatchObject({
+      kind: 'notice',
+      key: 'final-pull/200',
+      reviewers: { pull: 200, logins: ['maintainer'] },
+    });
+    const body = notice?.kind === 'notice' ? notice.body : '';
+    expect(findNotice(body)).toEqual({ build: BUILD, key: 'final-pull/200' });
+    expect(body).toContain('@maintainer 📦 Every worker is done');
+    expect(body).toContain('merge it');
+  });
+
+  it.each<[string, Partial<BuildSnapshot>, object, string[], string]>([
+    [
+      'the notify list over the labeller',
+      LABELLED,
+      { notify: ['alice', '@bob'] },
+      ['alice', 'bob'],
+      '@alice @bob ',
+    ],
+    [
+      'the labeller of the build label only',
+      { labelledBy: [{ label: 'bug', login: 'x' }] },
+      {},
+      [],
+      '📋',
+    ],
+    ['no bot', { labelledBy: [{ label: 'orchestrate', login: 'ci[bot]' }] }, {}, [], '📋'],
+  ])('mentions %s', (_name, overrides, config, _logins, start) => {
+    const [notice] = notices(makeSnapshot(overrides), config);
+    const body = notice?.kind === 'notice' ? notice.body : '';
+    expect(body.split('\n')[1]?.startsWith(start)).toBe(true);
+  });
+
+  it('asks no review when nobody is known to ask', () => {
+    const [notice] = notices(delivered({ finalPull }), running);
+    expect(notice).toMatchObject({ kind: 'notice', reviewers: null });
+  });
+});

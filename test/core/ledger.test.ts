@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import type { Action } from '../../src/core/action.js';
+import { decide } from '../../src/core/decide.js';
+import { buildLedger } from '../../src/core/ledger.js';
+import type { BuildSnapshot } from '../../src/core/snapshot.js';
+import { viewOf } from './decide-helpers.js';
+import {
+  ago,
+  makeCompletion,
+  makeConfig,
+  makePlan,
+  makePull,
+  makeReview,
+  makeRun,
+  makeSnapshot,
+  makeUsageRecord,
+  NOW,
+  planRun,
+  workers,
+} from './factories.js';
+
+const plan = { kind: 'valid', plan: makePlan({ workers: workers('W1.1') }), sha: 'p' } as const;
+const work = (id: number, overrides = {}) => makeRun({ id, worker: 'W1.1', ...overrides });
+const record = (run_id: number, overrides = {}) =>
+  makeUsageRecord({ run_id, role: 'work', worker: 'W1.1', ...overrides });
+
+describe('buildLedger: every session counted once, where it happened', () => {
+  it.each<[string, Partial<BuildSnapshot>, { total: number; work: number; estimated: number }]>([
+    ['nothing yet', { runs: [] }, { total: 0, work: 0, estimated: 0 }],
+    [
+      'the plan session',
+      { usage: [makeUsageRecord({ cost: 1.5 })] },
+      { total: 1.5, work: 0, estimated: 0 },
+    ],
+    [
+      'a failed session with its record',
+      {
+        runs: [planRun(), work(7011, { conclusion: 'failure' })],
+        usage: [record(7011, { cost: 0.5, outcome: 'failed' })],
+      },
+      { total: 0.5, work: 0.5, estimated: 0 },
+    ],
+    [
+      'a record delivered twice',
+      { usage: [record(7011, { cost: 0.5 }), record(7011, { cost: 0.5 })] },
+      { total: 0.5, work: 0.5, estimated: 0 },
+    ],
+    [
+      'a re-run attempt, a session of its own',
+      { usage: [record(7011, { cost: 0.5 }), record(7011, { cost: 0.25, attempt: 2 })] },
+      { total: 0.75, work: 0.75, estimated: 0 },
+    ],
+    [
+      'a cancelled run without a record, at the reported rate of its role',
+      {
+        runs: [
+          work(7011),
+          work(7012, { conclusion: 'cancelled', startedAt: ago(10), updatedAt: ago(8) }),
+        ],
+        usage: [record(7011, { cost: 0.6, seconds: 60 })],
+      },
+      { total: 1.8, work: 1.8, estimated: 1 },
+    ],
+    [
+      'a cancelled run before anything reported: counted, at nothing',
+      { runs: [work(7012, { conclusion: 'cancelled' })] },
+      { total: 0, work: 0, estimated: 1 },
+    ],
+    [
+      'a skipped run: no session, nothing counted',
+      { runs: [work(7012, { conclusion: 'skipped' })] },
+      { total: 0, work: 0, estimated: 0 },
+    ],
+    [
+      'a completion report from before usage records',
+      { completions: { 'W1.1': { kind: 'valid', completion: makeCompletion() } } },
+      {
+        total: makeCompletion().usage.cost_usd,
+        work: makeCompletion().usage.cost_usd,
+        estimated: 0,
+      },
+    ],
+    [
+      'a completion report beside the record of the same session',
+      {
+        completions: { 'W1.1': { kind: 'valid', completion: makeCompletion() } },
+        usage: [record(7011, { cost: 0.5 })],
+      },
+      { total: 0.5, work: 0.5, estimated: 0 },
+    ],
+  ])('counts %s', (_name, overrides, expected) => {
+    const ledger = buildLedger(makeSnapshot({ runs: [], ...overrides }));
+    expect(ledger.total.costUsd).toBeCloseTo(expected.total, 10);
+    expect(ledger.byRole.work.costUsd).toBeCloseTo(expected.work, 10);
+    expect(ledger.total.estimated).toBe(expected.estimated);
+  });
+
+  it('adds a legacy review marker only for workers without review records', () => {
+    const pulls = [makePull({ reviews: [makeReview({ id: 1, costUsd: 0.3 })] })];
+    expect(buildLedger(makeSnapshot({ pulls })).byRole.review.costUsd).toBeCloseTo(0.3);
+    const usage = [record(7100, { role: 'review', cost: 0.2 })];
+    expect(buildLedger(makeSnapshot({ pulls, usage })).byRole.review.costUsd).toBeCloseTo(0.2);
+  });
+});
+
+/**
+ * W1.1 merged after a failed attempt, a cancelled one (no record: estimated)
+ * and a good one, plus its review; the plan session counted too.
+ */
+function spentBuild(): BuildSnapshot {
+  return makeSnapshot({
+    plan,
+    runs: [
+      planRun(),
+      work(7011, { conclusion: 'failure' }),
+      work(7012, { conclusion: 'cancelled', startedAt: ago(10), updatedAt: ago(8) }),
+      work(7013),
+      makeRun({ id: 7100, role: 'review', worker: 'W1.1', trigger: null }),
+    ],
+    pulls: [makePull({ number: 101, worker: 'W1.1', state: 'merged' })],
+    completions: { 'W1.1': { kind: 'valid', completion: makeCompletion() } },
+    usage: [
+      makeUsageRecord({ cost: 1 }),
+      record(7011, { cost: 0.5, seconds: 100, outcome: 'failed' }),
+      record(7013, { cost: 0.7, seconds: 140 }),
+      record(7100, { role: 'review', cost: 0.2 }),
+    ],
+  });
+}
+
+function decideSpent(maxUsd: number | null): Action[] {
+  return decide({
+    snapshot: spentBuild(),
+    config: makeConfig({ approval: 'none', budget: { maxUsd } }),
+    now: NOW,
+  });
+}
+
+describe('one number for status, report and budget', () => {
+  // plan 1 + work 0.5 + 0.7 + the cancelled run's 120 s at 1.2 $ / 240 s (0.6) + review 0.2
+  const TOTAL = 3;
+
+  it('shows the same total in the status, the final report and the budget check', () => {
+    const actions = decideSpent(null);
+    const view = viewOf(actions);
+    if (view.phase !== 'running') throw new Error(`phase ${view.phase}`);
+    expect(view.progress.totals.costUsd).toBeCloseTo(TOTAL, 10);
+    expect(view.progress.totals.byRole.plan.costUsd).toBeCloseTo(1, 10);
+    expect(view.progress.totals.byRole.work.costUsd).toBeCloseTo(1.8, 10);
+    expect(view.progress.totals.estimated).toBe(1);
+    expect(view.progress.workers[0]?.costUsd).toBeCloseTo(2, 10);
+    const final = actions.find((action) => action.kind === 'open-final-pull');
+    const body = final?.kind === 'open-final-pull' ? final.body : '';
+    expect(body).toContain('$3.00 |');
+    expect(body).toContain('plan $1.00');
+    expect(body).toContain('1 without a usage record, estimated');
+  });
+
+  it.each<[number, boolean]>([
+    [3.01, false],
+    [3, true],
+    [2.5, true],
+  ])('with budget.maxUsd %d, the budget is reached: %s', (maxUsd, reached) => {
+    const actions = decideSpent(maxUsd);
+    const view = viewOf(actions);
+    expect(view.phase === 'running' && view.progress.budget.reached).toBe(reached);
+    expect(
+      actions.some((action) => action.kind === 'notice' && action.key === `budget/${maxUsd}`),
+    ).toBe(reached);
+  });
+});

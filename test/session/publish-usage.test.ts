@@ -1,0 +1,78 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { workerBranch } from '../../src/core/ids.js';
+import { parseUsageMessage } from '../../src/core/usage.js';
+import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
+import { BUILD, makeCompletion, makeResult, makeUsage, WORKER } from './publish/fixture.js';
+import { usePublishHarness } from './publish/harness.js';
+
+const BRANCH = workerBranch(BUILD, WORKER);
+const RUN = { GITHUB_RUN_ID: '4242' };
+const REF = `refs/baton/${BUILD}/usage/4242-1`;
+const h = usePublishHarness();
+
+/** The usage refs on the remote, with their commits' messages parsed. */
+function usageRecords() {
+  const git = (args: string[]) =>
+    execFileSync('git', args, { cwd: h.fixture.remoteDir, encoding: 'utf8' }).trim();
+  const refs = git(['for-each-ref', '--format=%(refname) %(objectname)', 'refs/baton/']);
+  return refs
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [ref = '', sha = ''] = line.split(' ');
+      return {
+        ref,
+        record: parseUsageMessage(git(['cat-file', '-p', sha]).split('\n\n').slice(1).join('\n\n')),
+      };
+    });
+}
+
+describe('publish records what the session spent', () => {
+  it('records a failed session, which gets no pull request', async () => {
+    const head = h.fixture.agentCommit({ branch: BRANCH, files: { 'src/login.ts': 'half\n' } });
+    const usage = makeUsage({ cost_usd: 0.75 });
+    h.fixture.writeResult(
+      makeResult({ status: 'failed', reason: 'Tests failed.', base: h.fixture.base, head, usage }),
+    );
+
+    expect(await h.publish(RUN)).toBe(PUBLISH_EXIT.sessionFailed);
+
+    expect(usageRecords()).toEqual([
+      {
+        ref: REF,
+        record: {
+          version: 1,
+          run_id: 4242,
+          attempt: 1,
+          role: 'work',
+          worker: WORKER,
+          outcome: 'failed',
+          usage,
+        },
+      },
+    ]);
+    expect(h.summary()).toContain(`Recorded usage at ${REF}`);
+  });
+
+  it('records a published session once, however often publish runs', async () => {
+    const head = h.fixture.agentCommit({ branch: BRANCH, files: { 'src/login.ts': 'done\n' } });
+    h.fixture.writeResult(makeResult({ base: h.fixture.base, head, completion: makeCompletion() }));
+
+    expect(await h.publish(RUN)).toBe(PUBLISH_EXIT.published);
+    expect(await h.publish(RUN)).toBe(PUBLISH_EXIT.published);
+
+    expect(usageRecords().map((entry) => [entry.ref, entry.record?.outcome])).toEqual([
+      [REF, 'complete'],
+    ]);
+  });
+
+  it('leaves no record without a run id, and says so', async () => {
+    h.fixture.writeResult(makeResult({ status: 'blocked', reason: 'No access.', branch: null }));
+
+    await h.publish();
+
+    expect(usageRecords()).toEqual([]);
+    expect(h.summary()).toContain('No usage record: GITHUB_RUN_ID is not set.');
+  });
+});
