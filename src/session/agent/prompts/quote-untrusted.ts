@@ -9,11 +9,12 @@ import { capOutput } from '../tools/cap-output.js';
  * newline, and the Hangul fillers that render as blank.
  */
 const HTML_COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
-const HIDDEN = /[\p{Cf}\u0000-\u0008\u000B-\u001F\u007F-\u009F\u115F\u1160\u3164\uFFA0]/gu;
+const HIDDEN = /[\p{Cf}\p{Cc}\u115F\u1160\u3164\uFFA0]/gu;
+const KEPT = new Set(['\n', '\t']);
 
 /** Removes what renders as nothing, so the model reads only what people could read. */
 export function stripHidden(text: string): string {
-  return text.replace(HTML_COMMENT, '').replace(HIDDEN, '');
+  return text.replace(HTML_COMMENT, '').replace(HIDDEN, (char) => (KEPT.has(char) ? char : ''));
 }
 
 /**
