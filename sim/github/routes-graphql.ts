@@ -40,7 +40,9 @@ function buildRepository(gh: FakeGitHub, variables: Record<string, unknown>) {
           createdAt: issue.createdAt,
           url: `${gh.htmlUrl}/issues/${issue.number}`,
           labels: { nodes: issue.labels.map((name) => ({ name })) },
-          comments: window(gh.comments.filter((c) => c.issue === issue.number).map(commentNode)),
+          comments: window(
+            gh.comments.filter((c) => c.issue === issue.number).map((c) => commentNode(gh, c)),
+          ),
           timelineItems: {
             nodes: (issue.labelEvents ?? []).slice(-20).map((event) => ({
               actor: actorNode(event.actor),
@@ -101,7 +103,7 @@ function compareNode(gh: FakeGitHub, { base, head }: { base: string; head: strin
   return { compare: { aheadBy } };
 }
 
-function commentNode(comment: SimComment) {
+function commentNode(gh: FakeGitHub, comment: SimComment) {
   const bot = comment.user.type === 'Bot';
   return {
     databaseId: comment.id,
@@ -111,6 +113,13 @@ function commentNode(comment: SimComment) {
       login: bot ? comment.user.login.replace(/\[bot\]$/, '') : comment.user.login,
       __typename: bot ? 'Bot' : 'User',
     },
+    // The query runs as the app: the viewer is the app's bot.
+    reactionGroups: [...new Set(comment.reactions.map((r) => r.content))].map((content) => ({
+      content: content.toUpperCase(),
+      viewerHasReacted: comment.reactions.some(
+        (r) => r.content === content && r.login === gh.botLogin,
+      ),
+    })),
   };
 }
 
@@ -164,7 +173,9 @@ function pullNode(gh: FakeGitHub, pull: SimPull) {
           commit: { oid: review.commitId },
         })),
     },
-    comments: window(gh.comments.filter((c) => c.issue === pull.number).map(commentNode)),
+    comments: window(
+      gh.comments.filter((c) => c.issue === pull.number).map((c) => commentNode(gh, c)),
+    ),
     commits: {
       nodes:
         commit?.type === 'commit'

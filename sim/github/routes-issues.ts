@@ -63,6 +63,16 @@ export function registerIssueRoutes(router: Router, gh: FakeGitHub): void {
       gh.comments.splice(index, 1);
       return json(204);
     })
+    .on('GET', `${repoPath}/issues/comments/{comment_id}/reactions`, ({ comment_id }, request) => {
+      const comment = gh.comments.find((c) => c.id === Number(comment_id));
+      if (!comment) return notFound();
+      const content = request.query.get('content');
+      const reactions = comment.reactions.filter((r) => !content || r.content === content);
+      return json(
+        200,
+        reactions.map((r, i) => ({ id: i + 1, content: r.content, user: { login: r.login } })),
+      );
+    })
     .on('POST', `${repoPath}/issues/comments/{comment_id}/reactions`, ({ comment_id }, request) => {
       const comment = gh.comments.find((c) => c.id === Number(comment_id));
       if (!comment) return notFound();

@@ -2,6 +2,7 @@ import { commandText } from './build-progress.js';
 import type { Command, CommandError } from './command.js';
 import type { Config } from './config.js';
 import { makeContext } from './decide-context.js';
+import { compareTimes } from './normalize-snapshot.js';
 import type { BuildSnapshot } from './snapshot.js';
 import { deriveWorkers, type WorkerState } from './worker-state.js';
 
@@ -10,20 +11,29 @@ import { deriveWorkers, type WorkerState } from './worker-state.js';
  * worker, nothing to approve, a worker that is still running. Each problem
  * says how to do it right; `decide` ignores such commands anyway, so this only
  * decides what the person is told.
+ *
+ * A command is judged against the build as it was when it was written (`at`):
+ * work that started after it, maybe started by this very `/approve` in a
+ * reconcile that ran first, does not make it late.
  */
 export function checkCommands({
   commands,
   snapshot,
   config,
   now,
+  at = now,
 }: {
   commands: Command[];
   snapshot: BuildSnapshot;
   config: Config;
   now: string;
+  /** When the comment was written; defaults to `now`. */
+  at?: string;
 }): CommandError[] {
   const { plan } = snapshot;
-  const workStarted = snapshot.runs.some((run) => run.role === 'work');
+  const workStarted = snapshot.runs.some(
+    (run) => run.role === 'work' && compareTimes(run.createdAt, at) < 0,
+  );
   const workers =
     plan.kind === 'valid' ? deriveWorkers(makeContext({ snapshot, config, now }), plan.plan) : null;
   return commands.flatMap((command): CommandError[] => {

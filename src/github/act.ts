@@ -1,4 +1,5 @@
 import type { Action } from '../core/action.js';
+import { renderCommandLedger } from '../core/command-ledger.js';
 import { integrationBranch } from '../core/ids.js';
 import { renderStatus } from '../core/render-status.js';
 import type { BuildSnapshot } from '../core/snapshot.js';
@@ -77,7 +78,8 @@ async function actOne(
     case 'render-status': {
       // The replica that lost a race for a lock leaves creating the comment to the winner.
       const mayCreate = !outcomes.some((o) => o.result === 'stood-down');
-      const body = renderStatus(action.view);
+      // The accepted commands ride along, hidden: what they meant outlives their comments.
+      const body = `${renderStatus(action.view)}${renderCommandLedger(snapshot.commands)}`;
       const result = await ensureStatusComment(ctx, { snapshot, body, mayCreate });
       return {
         action,

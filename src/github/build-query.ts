@@ -98,6 +98,7 @@ export const BUILD_QUERY = /* GraphQL */ `
     body
     createdAt
     author { login __typename }
+    reactionGroups { content viewerHasReacted }
   }
 `;
 
@@ -112,6 +113,8 @@ export interface GraphComment {
   body: string;
   createdAt: string;
   author: { login: string; __typename: string } | null;
+  /** Which reactions the viewer (the app) gave: its 👀 marks a command it accepted. */
+  reactionGroups: { content: string; viewerHasReacted: boolean }[] | null;
 }
 
 export interface GraphCheckRun {

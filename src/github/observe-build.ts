@@ -167,6 +167,10 @@ async function commentLists(
         author: loginOf(node.author),
         isBot: node.author?.__typename === 'Bot',
         createdAt: node.createdAt,
+        // The query runs as the app, so "the viewer reacted 👀" is Baton's acceptance.
+        accepted: (node.reactionGroups ?? []).some(
+          (group) => group.content === 'EYES' && group.viewerHasReacted,
+        ),
       })),
     })),
     ...fetched,

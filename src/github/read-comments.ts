@@ -1,9 +1,9 @@
+import { parseCommandLedger } from '../core/command-ledger.js';
 import { findNotice } from '../core/notice.js';
 import { parseCommands } from '../core/parse-commands.js';
 import { isBatonComment } from '../core/render-replies.js';
 import { findStatusBuild } from '../core/render-status.js';
 import type { BuildSnapshot, CommandInfo } from '../core/snapshot.js';
-import { hasWriteAccess } from './permissions.js';
 import type { RepoContext } from './types.js';
 
 export interface CommentSource {
@@ -29,6 +29,8 @@ export interface PlainComment {
   author: string;
   isBot: boolean;
   createdAt: string;
+  /** Baton reacted 👀: it took this comment's commands when it was written (see `onIssueComment`). */
+  accepted: boolean;
 }
 
 export interface CommentList {
@@ -49,32 +51,51 @@ export async function fetchComments(
         issue_number: source.number,
         per_page: 100,
       });
-      return {
-        source,
-        comments: comments.map((c) => ({
-          id: c.id,
-          body: c.body ?? '',
-          author: c.user?.login ?? '',
-          isBot: c.user?.type === 'Bot',
-          createdAt: c.created_at,
-        })),
-      };
+      const plain = comments.map((c) => ({
+        id: c.id,
+        body: c.body ?? '',
+        author: c.user?.login ?? '',
+        isBot: c.user?.type === 'Bot',
+        createdAt: c.created_at,
+        accepted: false,
+      }));
+      for (const comment of plain) {
+        // Only comments that hold a command are worth asking about their reactions.
+        if (parseCommands(comment.body).commands.length > 0)
+          comment.accepted = await hasBatonEyes(ctx, comment.id);
+      }
+      return { source, comments: plain };
     }),
   );
 }
 
+/** Whether Baton's 👀 is on a comment: the durable record that it took the comment's commands. */
+async function hasBatonEyes(ctx: RepoContext, id: number): Promise<boolean> {
+  const reactions = await ctx.octokit.paginate(ctx.octokit.rest.reactions.listForIssueComment, {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    comment_id: id,
+    content: 'eyes',
+    per_page: 100,
+  });
+  return reactions.some((reaction) => reaction.user?.login === ctx.botLogin);
+}
+
 /**
  * The build's conversation: its status comment (found by marker; if two exist
- * the oldest wins) and the commands people allowed to steer have given, on
- * the issue and on open worker PRs. Bots and Baton's own comments are ignored.
+ * the oldest wins) and the commands Baton accepted, on the issue and on open
+ * worker PRs. A command counts once, when Baton took it (its 👀, given only to
+ * people with write access when they wrote it): a comment without it never
+ * counts, and what an accepted comment meant is kept in the status comment's
+ * ledger, so editing or deleting the comment later changes nothing.
  */
 export async function collectComments(
   ctx: RepoContext,
   { build, lists }: { build: string; lists: CommentList[] },
 ): Promise<CommentsRead> {
   const statuses: { id: number; body: string; createdAt: string }[] = [];
-  const commands: CommandInfo[] = [];
   const notices: string[] = [];
+  const live: CommandInfo[] = [];
   for (const { source, comments } of lists) {
     for (const comment of comments) {
       const { body, author } = comment;
@@ -86,11 +107,10 @@ export async function collectComments(
         if (notice?.build === build) notices.push(notice.key);
         continue;
       }
-      if (comment.isBot || isBatonComment(body)) continue;
+      if (comment.isBot || isBatonComment(body) || !comment.accepted) continue;
       const parsed = parseCommands(body, source.worker ? { worker: source.worker } : {});
-      if (parsed.commands.length === 0 || !(await hasWriteAccess(ctx, author))) continue;
       for (const command of parsed.commands) {
-        commands.push({
+        live.push({
           commentId: comment.id,
           author,
           createdAt: comment.createdAt,
@@ -101,12 +121,23 @@ export async function collectComments(
     }
   }
   statuses.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
-  commands.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.commentId - b.commentId);
   const [oldest, ...rest] = statuses;
+  const commands = mergeLedger(parseCommandLedger(oldest?.body ?? ''), live);
+  commands.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.commentId - b.commentId);
   return {
     statusComment: oldest ? { id: oldest.id, body: oldest.body } : null,
     duplicateStatusIds: rest.map((status) => status.id),
     commands,
     notices: [...new Set(notices)].sort(),
   };
+}
+
+/**
+ * The ledger's meaning wins for every comment it records (an edit after
+ * acceptance changes nothing, a deleted comment still counts); an accepted
+ * comment the ledger does not hold yet counts as its body reads now.
+ */
+function mergeLedger(ledger: CommandInfo[], live: CommandInfo[]): CommandInfo[] {
+  const recorded = new Set(ledger.map((info) => info.commentId));
+  return [...ledger, ...live.filter((info) => !recorded.has(info.commentId))];
 }

@@ -8,6 +8,7 @@ import {
   loginOf,
 } from './build-query.js';
 import { ImmutableCache } from './immutable-cache.js';
+import { hasWriteAccess } from './permissions.js';
 import { REVIEW_CHECK_NAME } from './pulls.js';
 import type { RepoContext } from './types.js';
 
@@ -50,7 +51,7 @@ async function toPullInfo(
     headSha: pull.headRefOid,
     state,
     mergeState: open ? mergeStateOf(pull.mergeStateStatus) : 'unknown',
-    reviews: reviewsOf(ctx, pull),
+    reviews: await reviewsOf(ctx, pull),
     checks: open
       ? await rollUp(ctx, {
           runs: runs.filter((run) => !isBatonCheck(run.name)),
@@ -84,13 +85,21 @@ function mergeStateOf(status: string): PullInfo['mergeState'] {
   }
 }
 
-function reviewsOf(ctx: RepoContext, pull: GraphPull): ReviewInfo[] {
+/**
+ * The reviews of a PR as `decide` weighs them. Only Baton's marked reviews and
+ * reviews by people with write, maintain or admin permission carry a verdict;
+ * anyone else's review is kept as a mere comment, so it neither approves,
+ * blocks nor starts a fix session (whose prompt would quote it).
+ */
+async function reviewsOf(ctx: RepoContext, pull: GraphPull): Promise<ReviewInfo[]> {
+  const permitted = await permittedReviewers(ctx, pull);
   return pull.reviews.nodes.flatMap((review): ReviewInfo[] => {
     const author = loginOf(review.author);
     const byBaton = author === ctx.botLogin;
     const marker = byBaton ? parseVerdictMarker(review.body) : null;
-    const verdict = marker ? marker.verdict : humanVerdict(review.state);
-    if (!verdict || !review.commit || (byBaton && !marker)) return [];
+    const stated = marker ? marker.verdict : humanVerdict(review.state);
+    if (!stated || !review.commit || (byBaton && !marker)) return [];
+    const verdict = byBaton || permitted.has(author) ? stated : 'comment';
     return [
       {
         id: review.databaseId,
@@ -103,6 +112,22 @@ function reviewsOf(ctx: RepoContext, pull: GraphPull): ReviewInfo[] {
       },
     ];
   });
+}
+
+/** The authors of decisive reviews on this PR who may steer the build (asked once each, cached). */
+async function permittedReviewers(ctx: RepoContext, pull: GraphPull): Promise<Set<string>> {
+  const authors = new Set(
+    pull.reviews.nodes
+      .filter((review) => review.state === 'APPROVED' || review.state === 'CHANGES_REQUESTED')
+      .map((review) => loginOf(review.author))
+      // Other apps' reviews never steer: only Baton and people do.
+      .filter((author) => author !== '' && author !== ctx.botLogin && !author.endsWith('[bot]')),
+  );
+  const permitted = new Set<string>();
+  for (const author of authors) {
+    if (await hasWriteAccess(ctx, author)) permitted.add(author);
+  }
+  return permitted;
 }
 
 function humanVerdict(state: string): ReviewInfo['verdict'] | null {

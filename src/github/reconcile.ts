@@ -90,7 +90,15 @@ async function answerCommands(
   }: { snapshot: BuildSnapshot; config: Config; now: string; answers: CommandAnswer[] },
 ): Promise<void> {
   for (const answer of answers) {
-    const problems = checkCommands({ commands: answer.commands, snapshot, config, now });
+    // Judged as the build stood when the comment was written, not when this reconcile runs.
+    const at = snapshot.commands.find((info) => info.commentId === answer.commentId)?.createdAt;
+    const problems = checkCommands({
+      commands: answer.commands,
+      snapshot,
+      config,
+      now,
+      ...(at ? { at } : {}),
+    });
     if (problems.length === 0) continue;
     await ensureNote(ctx, {
       number: answer.number,

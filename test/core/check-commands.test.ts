@@ -72,3 +72,26 @@ describe('checkCommands', () => {
     else expect(messages).toEqual([expect.stringMatching(expected)]);
   });
 });
+
+describe('checkCommands judges a command as the build stood when it was written', () => {
+  const workAt = (createdAt: string) =>
+    makeSnapshot({ runs: [makeRun({ id: 7002, worker: 'W1.1', createdAt })] });
+
+  it.each<[string, string, RegExp | null]>([
+    ['takes the /approve that work started after', '2026-11-22T09:00:00.000Z', null],
+    [
+      'refuses an /approve written after work started',
+      '2026-11-22T07:00:00.000Z',
+      /already running/,
+    ],
+  ])('%s', (_name, runCreatedAt, expected) => {
+    const problems = checkCommands({
+      commands: [{ name: 'approve' }],
+      snapshot: workAt(runCreatedAt),
+      config,
+      now: NOW,
+      at: '2026-11-22T08:00:00.000Z',
+    }).map((p) => p.message);
+    expect(problems.join('\n')).toMatch(expected ?? /^$/);
+  });
+});

@@ -3,7 +3,7 @@ import type { Usage } from '../../core/completion.js';
 import { type DiffLines, parseDiffLines } from '../diff-lines.js';
 import type { ReviewComment, ReviewResult } from '../result.js';
 import { type GitHubApi, repoPath } from './github-api.js';
-import { fitBody, neutralizeMarkers } from './pull-body.js';
+import { fitBody, neutralizeModelText } from './pull-body.js';
 import { renderVerdictMarker } from './verdict-marker.js';
 
 const Pull = z.object({ number: z.number(), head: z.object({ sha: z.string(), ref: z.string() }) });
@@ -48,7 +48,7 @@ export async function postReview({
   const inline = review.comments.filter((comment) => isInDiff(comment, diff));
   const moved = review.comments.filter((comment) => !isInDiff(comment, diff));
   const body = fitBody(
-    [neutralizeMarkers(review.body), renderMoved(moved)].filter(Boolean).join('\n\n'),
+    [neutralizeModelText(review.body), renderMoved(moved)].filter(Boolean).join('\n\n'),
     renderVerdictMarker({ verdict: review.verdict, costUsd: usage.cost_usd }),
   );
   const request: Record<string, unknown> = { commit_id: review.commit_sha, body, event: 'COMMENT' };
@@ -57,7 +57,7 @@ export async function postReview({
       path: comment.path,
       line: comment.line,
       side: comment.side,
-      body: neutralizeMarkers(comment.body),
+      body: neutralizeModelText(comment.body),
     }));
   }
   const posted = PostedReview.parse(await api.request('POST', `${base}/reviews`, request));
@@ -84,7 +84,7 @@ function renderMoved(comments: ReviewComment[]): string {
   if (comments.length === 0) return '';
   const items = comments.map((comment) => {
     const where = `\`${comment.path.replaceAll('`', '')}\` line ${comment.line}${comment.side === 'LEFT' ? ' (old side)' : ''}`;
-    const quoted = neutralizeMarkers(comment.body)
+    const quoted = neutralizeModelText(comment.body)
       .split('\n')
       .map((line) => `> ${line}`)
       .join('\n');

@@ -24,6 +24,20 @@ export function neutralizeMarkers(text: string): string {
   return text.replace(/<!--(\s*)baton:/gi, '&lt;!--$1baton:');
 }
 
+/**
+ * Model-written `@name` and `@org/team` would notify whoever they name when
+ * Baton posts them as the app: a zero-width space after the `@` keeps the
+ * text readable and pings no one. (An `@` after a word character is an email.)
+ */
+export function neutralizeMentions(text: string): string {
+  return text.replace(/(^|[^\w`@])@(?=[A-Za-z0-9])/g, '$1@\u200B');
+}
+
+/** Everything a model wrote that Baton posts: no forged markers, no mentions. */
+export function neutralizeModelText(text: string): string {
+  return neutralizeMentions(neutralizeMarkers(text));
+}
+
 /** One line of what a session spent. */
 export function renderUsage(usage: Usage): string {
   const tokens = [
@@ -45,7 +59,7 @@ export function renderPullBody({
 }): string {
   const worker = completion.worker_id;
   const sections = [
-    neutralizeMarkers(completion.summary),
+    neutralizeModelText(completion.summary),
     list('Decisions', completion.decisions),
     list('Concerns', completion.concerns),
     list('Follow-ups', completion.follow_up),
@@ -64,7 +78,7 @@ export function renderPullBody({
 
 function list(title: string, items: string[]): string {
   if (items.length === 0) return '';
-  return `### ${title}\n\n${items.map((item) => `- ${neutralizeMarkers(item)}`).join('\n')}`;
+  return `### ${title}\n\n${items.map((item) => `- ${neutralizeModelText(item)}`).join('\n')}`;
 }
 
 /** Joins text and trailer, cutting the text so the whole stays under GitHub's limit. */

@@ -1,4 +1,4 @@
-import { capOutput } from '../tools/cap-output.js';
+import { quoteUntrusted } from './quote-untrusted.js';
 import { pathLine } from './system-prompt.js';
 
 /** Issue text and feedback are quoted, capped: they are input, and can be long. */
@@ -28,18 +28,18 @@ export function renderPlanPrompt({
     `Read the skill first: ${pathLine(skill.path, skill.present)}.`,
     'Explore the repository with read_file, list_files and search before you decide.',
     '',
-    `Issue #${issue.number}: ${issue.title}`,
-    '<issue>',
-    capOutput(issue.body.trim() || '(no description)', MAX_QUOTED),
-    '</issue>',
+    `Issue #${issue.number}, its title and description as quoted data:`,
+    quoteUntrusted({
+      tag: 'issue',
+      text: `${issue.title}\n\n${issue.body.trim() || '(no description)'}`,
+      maxChars: MAX_QUOTED,
+    }),
   ];
   if (feedback) {
     lines.push(
       '',
       `This is a new plan. The previous one is at \`${previousPlan ?? `${buildDir}/plan.json`}\`, and @${feedback.author} asked for changes:`,
-      '<feedback>',
-      capOutput(feedback.body.trim(), MAX_QUOTED),
-      '</feedback>',
+      quoteUntrusted({ tag: 'feedback', text: feedback.body, maxChars: MAX_QUOTED }),
     );
   } else if (previousPlan) {
     lines.push('', `A previous plan is at \`${previousPlan}\`; this one replaces it.`);

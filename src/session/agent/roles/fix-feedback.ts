@@ -4,6 +4,7 @@ import { integrationBranch } from '../../../core/ids.js';
 import { isSessionTrigger, parseTrigger } from '../../../core/session.js';
 import type { AgentContext } from '../agent-context.js';
 import { batonIdentity, git, gitSucceeds } from '../git.js';
+import { quoteUntrusted } from '../prompts/quote-untrusted.js';
 import { capOutput } from '../tools/cap-output.js';
 
 /** What a `fix` session answers, quoted for the prompt, and the files a merge left in conflict. */
@@ -52,8 +53,9 @@ export async function gatherFixFeedback(ctx: AgentContext, pr: number): Promise<
   }
 }
 
+/** People's and checks' text enters the prompt as fenced data (see `quoteUntrusted`). */
 function quote(intro: string, body: string): string {
-  return `${intro}\n<feedback>\n${capOutput(body.trim() || '(empty)', MAX_FEEDBACK)}\n</feedback>`;
+  return `${intro}\n${quoteUntrusted({ tag: 'feedback', text: body, maxChars: MAX_FEEDBACK })}`;
 }
 
 async function reviewFeedback(ctx: AgentContext, pr: number, id: string): Promise<string> {
