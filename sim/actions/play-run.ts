@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SimJob, SimRun } from '../github/fake-github.js';
@@ -116,10 +116,24 @@ async function playJob({
           checkRunId,
         })
       : undefined;
+  // The runner writes the event that started the run; sessions read the default branch from it.
+  const eventPath = join(dirs.temp, 'event.json');
+  await writeFile(
+    eventPath,
+    JSON.stringify({
+      inputs: run.inputs,
+      ref: `refs/heads/${run.headBranch}`,
+      repository: { full_name: world.repository, default_branch: options.gh.defaultBranch },
+      sender: { login: options.gh.botLogin },
+    }),
+  );
   const outcome = await runStep({
     command: batonCommand(job, options.code ?? 'source'),
     cwd: dirs.workspace,
-    env: jobEnv({ job, run, dirs, world, ...(grant ? { grant } : {}) }),
+    env: {
+      ...jobEnv({ job, run, dirs, world, ...(grant ? { grant } : {}) }),
+      GITHUB_EVENT_PATH: eventPath,
+    },
     timeoutMs: options.jobTimeoutMs ?? 120_000,
     cancelled,
   });
