@@ -1,7 +1,7 @@
-import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SimRun } from '../github/fake-github.js';
+import type { SimJob, SimRun } from '../github/fake-github.js';
 import { checkout } from './checkout.js';
 import { type JobDirs, type JobName, type JobWorld, jobEnv } from './job-env.js';
 import { batonCommand, runStep } from './run-step.js';
@@ -32,12 +32,33 @@ export async function playRun({
   gh.events.run('in_progress', run);
   const root = await mkdtemp(join(tmpdir(), `baton-sim-run-${run.id}-`));
   const cancelled = () => closing() || run.status === 'completed' || run.runAttempt !== attempt;
+  // The attempt's jobs as the API lists them; `needs: agent` keeps publish queued until agent ends.
+  const agentJob: SimJob = { id: gh.nextId(), name: 'baton agent', status: 'in_progress' };
+  const publishJob: SimJob = { id: gh.nextId(), name: 'baton publish', status: 'queued' };
+  run.jobs = [agentJob, publishJob];
   try {
-    const agent = await playJob({ options, run, job: 'agent', root, cancelled });
+    const agent = await playJob({
+      options,
+      run,
+      job: 'agent',
+      root,
+      cancelled,
+      checkRunId: agentJob.id,
+    });
+    agentJob.status = 'completed';
     jobs.push(agent);
     if (cancelled()) return;
     await handOver(root);
-    const publish = await playJob({ options, run, job: 'publish', root, cancelled });
+    publishJob.status = 'in_progress';
+    const publish = await playJob({
+      options,
+      run,
+      job: 'publish',
+      root,
+      cancelled,
+      checkRunId: publishJob.id,
+    });
+    publishJob.status = 'completed';
     jobs.push(publish);
     if (cancelled()) return;
     gh.finishRun(run.id, agent.code === 0 && publish.code === 0 ? 'success' : 'failure');
@@ -53,12 +74,15 @@ async function playJob({
   job,
   root,
   cancelled,
+  checkRunId,
 }: {
   options: ActionsRunnerOptions;
   run: SimRun;
   job: JobName;
   root: string;
   cancelled: () => boolean;
+  /** The job's id, which GitHub puts in its OIDC token as `check_run_id`. */
+  checkRunId: number;
 }): Promise<JobRecord> {
   const dirs: JobDirs = {
     workspace: join(root, job, 'workspace'),
@@ -88,12 +112,28 @@ async function playJob({
           sha: run.headSha,
           runId: run.id,
           runAttempt: run.runAttempt,
+          actor: options.gh.botLogin,
+          checkRunId,
         })
       : undefined;
+  // The runner writes the event that started the run; sessions read the default branch from it.
+  const eventPath = join(dirs.temp, 'event.json');
+  await writeFile(
+    eventPath,
+    JSON.stringify({
+      inputs: run.inputs,
+      ref: `refs/heads/${run.headBranch}`,
+      repository: { full_name: world.repository, default_branch: options.gh.defaultBranch },
+      sender: { login: options.gh.botLogin },
+    }),
+  );
   const outcome = await runStep({
     command: batonCommand(job, options.code ?? 'source'),
     cwd: dirs.workspace,
-    env: jobEnv({ job, run, dirs, world, ...(grant ? { grant } : {}) }),
+    env: {
+      ...jobEnv({ job, run, dirs, world, ...(grant ? { grant } : {}) }),
+      GITHUB_EVENT_PATH: eventPath,
+    },
     timeoutMs: options.jobTimeoutMs ?? 120_000,
     cancelled,
   });

@@ -102,6 +102,17 @@ export interface SimRun {
   updatedAt: string;
   runAttempt: number;
   inputs: Record<string, string>;
+  /** Who started the run; the app's bot when absent (every dispatch is the app's). */
+  triggeringActor?: string;
+  /** The current attempt's jobs, as the runner plays them. */
+  jobs?: SimJob[];
+}
+
+/** One job of a run attempt, as `GET …/runs/{run_id}/attempts/{attempt_number}/jobs` lists it. */
+export interface SimJob {
+  id: number;
+  name: string;
+  status: 'queued' | 'in_progress' | 'completed';
 }
 
 /** Something the app did, as a test wants to assert it. */

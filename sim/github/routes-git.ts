@@ -29,6 +29,8 @@ export function registerGitRoutes(router: Router, gh: FakeGitHub): void {
     .on('POST', '/app/installations/{installation_id}/access_tokens', () =>
       json(201, { token: 'ghs_simulated', expires_at: '2099-01-01T00:00:00Z', permissions: {} }),
     )
+    // Revoking the token a request is made with; the simulation keeps no tokens to forget.
+    .on('DELETE', '/installation/token', () => json(204))
     .on('GET', repoPath, () =>
       json(200, {
         id: 1,

@@ -56,6 +56,25 @@ export function registerRunRoutes(router: Router, gh: FakeGitHub): void {
       const run = runOf(run_id);
       return run ? json(200, runBody(gh, run)) : notFound();
     })
+    .on(
+      'GET',
+      `${repoPath}/actions/runs/{run_id}/attempts/{attempt_number}/jobs`,
+      ({ run_id, attempt_number }) => {
+        const run = runOf(run_id);
+        if (!run || Number(attempt_number) > run.runAttempt) return notFound();
+        const jobs = Number(attempt_number) === run.runAttempt ? (run.jobs ?? []) : [];
+        return json(200, {
+          total_count: jobs.length,
+          jobs: jobs.map((job) => ({
+            id: job.id,
+            run_id: run.id,
+            run_attempt: run.runAttempt,
+            name: job.name,
+            status: job.status,
+          })),
+        });
+      },
+    )
     .on('POST', `${repoPath}/actions/runs/{run_id}/cancel`, ({ run_id }) => {
       const run = runOf(run_id);
       if (!run) return notFound();
@@ -102,6 +121,8 @@ export function runBody(gh: FakeGitHub, run: SimRun) {
     updated_at: run.updatedAt,
     run_started_at: run.createdAt,
     run_attempt: run.runAttempt,
+    actor: { login: gh.botLogin },
+    triggering_actor: { login: run.triggeringActor ?? gh.botLogin },
     html_url: `${gh.htmlUrl}/actions/runs/${run.id}`,
     path: `.github/workflows/${run.workflow}`,
   };

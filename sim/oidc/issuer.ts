@@ -13,7 +13,12 @@ export interface RunIdentity {
   sha: string;
   runId: number;
   runAttempt?: number;
+  /** Who started the run; default the app's bot, `baton[bot]`, as for every run Baton dispatches. */
   actor?: string;
+  /** The job's id; GitHub's tokens carry it as `check_run_id`. */
+  checkRunId?: number;
+  /** The commit the workflow file was read from; default `sha`. */
+  workflowSha?: string;
   /** Default `workflow_dispatch`; tests change it to see a refusal. */
   eventName?: string;
   /** Default `.github/workflows/baton.yml`. */
@@ -139,9 +144,10 @@ export function actionsClaims(run: RunIdentity): Record<string, unknown> {
     event_name: run.eventName ?? 'workflow_dispatch',
     workflow: 'Baton',
     workflow_ref: workflowRef,
-    workflow_sha: run.sha,
+    workflow_sha: run.workflowSha ?? run.sha,
     job_workflow_ref: workflowRef,
-    job_workflow_sha: run.sha,
+    job_workflow_sha: run.workflowSha ?? run.sha,
+    ...(run.checkRunId === undefined ? {} : { check_run_id: String(run.checkRunId) }),
     runner_environment: 'github-hosted',
   };
 }
@@ -169,7 +175,13 @@ function discovery(issuer: string) {
       'repository_id',
       'repository_owner',
       'run_id',
+      'run_attempt',
+      'actor',
       'workflow_ref',
+      'workflow_sha',
+      'job_workflow_ref',
+      'job_workflow_sha',
+      'check_run_id',
       'event_name',
     ],
     id_token_signing_alg_values_supported: ['RS256'],

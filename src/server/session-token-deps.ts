@@ -1,7 +1,18 @@
+import { createHash } from 'node:crypto';
 import yaml from 'js-yaml';
 import type { Probot } from 'probot';
 import { parseConfig } from '../core/config.js';
+import { WORKFLOW_PATH } from '../core/ids.js';
+import { fingerprintTemplate, readShippedVersions } from '../github/setup-templates.js';
+import { findBatonSource } from '../github/source-ref.js';
 import { statusOf } from '../github/types.js';
+import type { JobView, RunFacts, RunView } from './run-binding.js';
+import type { RepositoryRequest } from './session-token.js';
+
+/** Where a run attempt's one exchange is recorded: a ref GitHub keeps, created atomically. */
+export function exchangeMarkerRef(runId: number, attempt: number): string {
+  return `refs/baton-exchanges/${runId}/${attempt}`;
+}
 
 /** The endpoint's settings, from the app's environment (DESIGN §9). */
 export interface TokenEndpointSettings {
@@ -20,11 +31,118 @@ export function readTokenEndpointSettings(
 }
 
 /**
- * The endpoint's GitHub side, done as the app itself (JWT-authenticated):
- * find the repository's installation and mint a token for that one repository.
+ * The endpoint's GitHub side: as the app itself (JWT-authenticated), find the
+ * repository's installation and mint a token for that one repository; through
+ * the installation, read the run, its jobs and its workflow file, and record
+ * the attempt's exchange.
  */
-export function createSessionTokenDepsFromProbot(app: Probot) {
+export function createSessionTokenDepsFromProbot(
+  app: Probot,
+  env: Record<string, string | undefined> = process.env,
+) {
+  const shipped = shippedWorkflowCheck(env);
+  let login: Promise<string> | null = null;
   return {
+    appLogin(): Promise<string> {
+      login ??= app
+        .auth()
+        .then((octokit) => octokit.rest.apps.getAuthenticated())
+        .then(({ data }) => `${data?.slug ?? ''}[bot]`)
+        .catch((error: unknown) => {
+          login = null;
+          throw error;
+        });
+      return login;
+    },
+    async getRepository({ owner, repo, installationId }: RepositoryRequest) {
+      const octokit = await app.auth(installationId);
+      const { data } = await octokit.rest.repos.get({ owner, repo });
+      return { id: data.id, defaultBranch: data.default_branch };
+    },
+    async inspectRun({
+      owner,
+      repo,
+      installationId,
+      runId,
+      attempt,
+      workflowSha,
+      defaultBranch,
+    }: RepositoryRequest & {
+      runId: number;
+      attempt: number;
+      workflowSha: string;
+      defaultBranch: string;
+    }): Promise<RunFacts> {
+      const octokit = await app.auth(installationId);
+      const run = await notFoundAsNull(
+        octokit.rest.actions.getWorkflowRun({ owner, repo, run_id: runId }),
+      );
+      if (!run) return { run: null, jobs: [], workflowAtRun: null, workflowOnDefault: null };
+      const { data: jobList } = await octokit.rest.actions.listJobsForWorkflowRunAttempt({
+        owner,
+        repo,
+        run_id: runId,
+        attempt_number: attempt,
+        per_page: 100,
+      });
+      const readWorkflow = async (ref: string) => {
+        const file = await notFoundAsNull(
+          octokit.rest.repos.getContent({ owner, repo, path: WORKFLOW_PATH, ref }),
+        );
+        if (!file || Array.isArray(file) || file.type !== 'file' || !('content' in file)) {
+          return null;
+        }
+        return Buffer.from(file.content, 'base64').toString('utf8');
+      };
+      const [atRun, onDefault] = await Promise.all([
+        readWorkflow(workflowSha),
+        readWorkflow(defaultBranch),
+      ]);
+      const view: RunView = {
+        event: run.event,
+        path: run.path,
+        headBranch: run.head_branch,
+        headSha: run.head_sha,
+        actor: run.actor?.login ?? null,
+        triggeringActor: run.triggering_actor?.login ?? null,
+        runAttempt: run.run_attempt ?? 1,
+        status: run.status,
+      };
+      const jobs: JobView[] = jobList.jobs.map((job) => ({
+        id: job.id,
+        name: job.name,
+        status: job.status,
+      }));
+      return {
+        run: view,
+        jobs,
+        workflowAtRun: atRun === null ? null : { sha256: sha256(atRun), shipped: shipped(atRun) },
+        workflowOnDefault: onDefault === null ? null : sha256(onDefault),
+      };
+    },
+    async claimExchange({
+      owner,
+      repo,
+      installationId,
+      runId,
+      attempt,
+      sha,
+    }: RepositoryRequest & { runId: number; attempt: number; sha: string }): Promise<boolean> {
+      const octokit = await app.auth(installationId);
+      try {
+        await octokit.rest.git.createRef({
+          owner,
+          repo,
+          ref: exchangeMarkerRef(runId, attempt),
+          sha,
+        });
+        return true;
+      } catch (error) {
+        // GitHub answers 422 "Reference already exists": another exchange took it.
+        if (statusOf(error) === 422) return false;
+        throw error;
+      }
+    },
     async getRepositoryInstallation(owner: string, repo: string): Promise<number | null> {
       const octokit = await app.auth();
       try {
@@ -82,4 +200,30 @@ export function createSessionTokenDepsFromProbot(app: Probot) {
       }
     },
   };
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+async function notFoundAsNull<T>(request: Promise<{ data: T }>): Promise<T | null> {
+  try {
+    return (await request).data;
+  } catch (error) {
+    if (statusOf(error) === 404) return null;
+    throw error;
+  }
+}
+
+/**
+ * Whether a workflow's text is a version of the session workflow Baton
+ * shipped, pinned to this app's source; always false when the source is
+ * unknown (the default branch's file is then the only one accepted).
+ */
+function shippedWorkflowCheck(env: Record<string, string | undefined>): (text: string) => boolean {
+  const found = findBatonSource(env);
+  if (!found.ok) return () => false;
+  const fingerprints = new Set(readShippedVersions()[WORKFLOW_PATH] ?? []);
+  return (text) =>
+    fingerprints.has(fingerprintTemplate(text, { repository: found.source.repository }));
 }

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { ApplicationFunctionOptions } from 'probot';
 import { createKeyResolver } from './oidc-keys.js';
+import { checkRunFacts, type RunFacts } from './run-binding.js';
 import { type ActionsClaims, verifySessionRequest } from './verify-session-request.js';
 
 /** The Probot side of the endpoint and its settings (see session-token-deps.ts). */
@@ -20,7 +21,11 @@ export type Handler = Parameters<ApplicationFunctionOptions['addHandler']>[0];
 /** Where the endpoint listens (DESIGN §9). */
 export const SESSION_TOKEN_ROUTE = '/api/baton/session-token';
 
-/** All that `publish` needs: push branches, open and update PRs, post reviews. */
+/**
+ * All that `publish` needs: push branches (`contents`), open and update PRs
+ * and post reviews (`pull_requests`). Nothing else: no issues, checks,
+ * actions or administration.
+ */
 export const SESSION_TOKEN_PERMISSIONS = { contents: 'write', pull_requests: 'write' } as const;
 
 /** Installation permissions by name, as `POST /app/installations/{id}/access_tokens` takes them. */
@@ -38,8 +43,28 @@ export interface SessionTokenDeps {
   issuer: string;
   /** The audience publish requests its token with. */
   audience: string;
+  /** The app's bot login, `<slug>[bot]`: the actor of every run Baton dispatches. */
+  appLogin(): Promise<string>;
   /** The app's installation on the repository, or null when it is not installed there. */
   getRepositoryInstallation(owner: string, repo: string): Promise<number | null>;
+  /** The repository's id and default branch, read through the installation. */
+  getRepository(request: RepositoryRequest): Promise<{ id: number; defaultBranch: string }>;
+  /** The run, its attempt's jobs and the workflow file at `workflowSha` and on the default branch. */
+  inspectRun(
+    request: RepositoryRequest & {
+      runId: number;
+      attempt: number;
+      workflowSha: string;
+      defaultBranch: string;
+    },
+  ): Promise<RunFacts>;
+  /**
+   * Takes the one exchange a run attempt has: creates a marker GitHub keeps
+   * (a ref), atomically. False when the attempt's marker exists already.
+   */
+  claimExchange(
+    request: RepositoryRequest & { runId: number; attempt: number; sha: string },
+  ): Promise<boolean>;
   /** Mints an installation token limited to one repository and the given permissions. */
   createInstallationToken(request: {
     installationId: number;
@@ -53,6 +78,13 @@ export interface SessionTokenDeps {
     installationId: number;
   }): Promise<boolean>;
   log?: SessionTokenLog;
+}
+
+/** A repository, through the app's installation on it. */
+export interface RepositoryRequest {
+  owner: string;
+  repo: string;
+  installationId: number;
 }
 
 /**
@@ -88,12 +120,12 @@ async function issue(
 ): Promise<{ status: number; body: Record<string, string> }> {
   const [owner = '', repo = ''] = claims.repository.split('/');
   try {
-    const installationId = await deps.getRepositoryInstallation(owner, repo);
-    if (installationId === null) {
-      const message = `The app is not installed on ${claims.repository}.`;
-      deps.log?.warn(`session token refused (403): ${message}`);
-      return { status: 403, body: { message } };
+    const refused = await bindToRun(claims, deps, { owner, repo });
+    if (typeof refused === 'string') {
+      deps.log?.warn(`session token refused (403): ${refused}`);
+      return { status: 403, body: { message: refused } };
     }
+    const { installationId } = refused;
     const workflows =
       (await deps.allowsWorkflowChanges?.({ owner, repo, installationId })) ?? false;
     const minted = await deps.createInstallationToken({
@@ -102,7 +134,7 @@ async function issue(
       permissions: { ...SESSION_TOKEN_PERMISSIONS, ...(workflows ? { workflows: 'write' } : {}) },
     });
     deps.log?.info(
-      `session token issued for ${claims.repository} (${claims.ref}, run ${claims.run_id ?? '?'}), expires ${minted.expires_at}`,
+      `session token issued for ${claims.repository} (${claims.ref}, run ${claims.run_id} attempt ${claims.run_attempt}), expires ${minted.expires_at}`,
     );
     return { status: 200, body: { token: minted.token, expires_at: minted.expires_at } };
   } catch (error) {
@@ -111,6 +143,45 @@ async function issue(
     deps.log?.warn(message);
     return { status: 502, body: { message } };
   }
+}
+
+/**
+ * Ties the token to a run Baton dispatched, of the workflow Baton installed,
+ * in its publish job, once per attempt. Returns why not, or the installation.
+ * Only reads until the last step, which takes the attempt's one exchange.
+ */
+async function bindToRun(
+  claims: ActionsClaims,
+  deps: SessionTokenDeps,
+  { owner, repo }: { owner: string; repo: string },
+): Promise<string | { installationId: number }> {
+  const appLogin = await deps.appLogin();
+  if (claims.actor !== appLogin) {
+    return `The run was started by ${claims.actor}; only runs the app (${appLogin}) dispatched get a token.`;
+  }
+  const installationId = await deps.getRepositoryInstallation(owner, repo);
+  if (installationId === null) return `The app is not installed on ${claims.repository}.`;
+  const where = { owner, repo, installationId };
+  const repository = await deps.getRepository(where);
+  if (String(repository.id) !== claims.repository_id) {
+    return `The token names ${claims.repository} (id ${repository.id}) and repository id ${claims.repository_id}.`;
+  }
+  const runId = Number(claims.run_id);
+  const attempt = Number(claims.run_attempt);
+  const facts = await deps.inspectRun({
+    ...where,
+    runId,
+    attempt,
+    workflowSha: claims.workflow_sha,
+    defaultBranch: repository.defaultBranch,
+  });
+  const problem = checkRunFacts({ claims, facts, appLogin });
+  if (problem) return problem;
+  const claimed = await deps.claimExchange({ ...where, runId, attempt, sha: claims.workflow_sha });
+  if (!claimed) {
+    return `Run ${runId} attempt ${attempt} has had its token already; a token is given once per run attempt (re-run the job for a new one).`;
+  }
+  return { installationId };
 }
 
 function send(res: ServerResponse, status: number, body: Record<string, string>): void {

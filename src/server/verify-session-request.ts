@@ -11,10 +11,20 @@ const CLOCK_TOLERANCE_SECONDS = 60;
 export const ActionsClaims = z.object({
   repository: z.string().regex(/^[^/\s]+\/[^/\s]+$/),
   repository_id: z.string().regex(/^\d+$/),
+  repository_owner: z.string(),
   ref: z.string(),
   workflow_ref: z.string(),
+  /** The commit the run's workflow file was read from. */
+  workflow_sha: z.string().regex(/^[0-9a-f]{40}$/),
+  /** The workflow file the job itself comes from (differs from workflow_ref in a reusable workflow). */
+  job_workflow_ref: z.string(),
+  /** Who started the run: the app's bot for a run Baton dispatched. */
+  actor: z.string(),
   event_name: z.string(),
-  run_id: z.string().optional(),
+  run_id: z.string().regex(/^\d+$/),
+  run_attempt: z.string().regex(/^\d+$/),
+  /** The job's check run, where GitHub adds it. */
+  check_run_id: z.string().regex(/^\d+$/).optional(),
 });
 export type ActionsClaims = z.infer<typeof ActionsClaims>;
 
@@ -57,15 +67,23 @@ export async function verifySessionRequest({
   const claims = ActionsClaims.safeParse(payload);
   if (!claims.success) {
     const message =
-      'The token lacks the claims of a GitHub Actions run (repository, ref, workflow_ref, event_name).';
+      'The token lacks the claims of a GitHub Actions run (repository, repository_owner, ref, workflow_ref, workflow_sha, job_workflow_ref, actor, event_name, run_id, run_attempt).';
     return { status: 401, message };
   }
-  const refused = checkRun(claims.data);
+  const refused = checkClaims(claims.data);
   return refused ? { status: 403, message: refused } : { status: 200, claims: claims.data };
 }
 
-/** Why a verified run may still not have a token, or null when it may. */
-export function checkRun(claims: ActionsClaims): string | null {
+/**
+ * Why a verified run may still not have a token, or null when it may: what
+ * the claims alone tell, before anything is asked of GitHub. Claims that
+ * disagree with one another are refused here.
+ */
+export function checkClaims(claims: ActionsClaims): string | null {
+  const [owner] = claims.repository.split('/');
+  if (claims.repository_owner !== owner) {
+    return `The token names ${claims.repository} but owner ${claims.repository_owner}.`;
+  }
   if (claims.event_name !== 'workflow_dispatch') {
     return `Only runs started by workflow_dispatch get a token; this one came from ${claims.event_name}.`;
   }
@@ -75,6 +93,9 @@ export function checkRun(claims: ActionsClaims): string | null {
   const expected = `${claims.repository}/${WORKFLOW_PATH}@${claims.ref}`;
   if (claims.workflow_ref !== expected) {
     return `The run's workflow is ${claims.workflow_ref}; only ${expected} gets a token.`;
+  }
+  if (claims.job_workflow_ref !== expected) {
+    return `The job comes from ${claims.job_workflow_ref}, not from ${expected}.`;
   }
   return null;
 }

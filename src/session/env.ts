@@ -38,6 +38,8 @@ export const SessionEnv = z.object({
   GITHUB_REPOSITORY: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'GITHUB_REPOSITORY is owner/name'),
   GITHUB_WORKSPACE: z.string().min(1),
   GITHUB_RUN_ID: optional,
+  /** The event that started the run (Actions writes it); gives the repository's default branch. */
+  GITHUB_EVENT_PATH: optional,
   ACTIONS_ID_TOKEN_REQUEST_URL: optional,
   ACTIONS_ID_TOKEN_REQUEST_TOKEN: optional,
   ANTHROPIC_API_KEY: optional,

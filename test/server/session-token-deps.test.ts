@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +84,121 @@ describe('createSessionTokenDepsFromProbot', () => {
       });
 
       expect(result).toBe(allowed);
+    },
+  );
+
+  it('knows the app’s bot login from GET /app, once', async () => {
+    nock(API).get('/app').once().reply(200, { id: 1, slug: 'baton-dev' });
+    const once = deps();
+
+    expect(await once.appLogin()).toBe('baton-dev[bot]');
+    expect(await once.appLogin()).toBe('baton-dev[bot]');
+  });
+
+  it('reads the repository’s id and default branch through the installation', async () => {
+    nock(API)
+      .post('/app/installations/61/access_tokens')
+      .reply(201, { token: 'ghs_read', expires_at: '2030-01-01T00:00:00Z' })
+      .get('/repos/acme/app')
+      .reply(200, { id: 1001, default_branch: 'trunk' });
+
+    expect(await deps().getRepository({ owner: 'acme', repo: 'app', installationId: 61 })).toEqual({
+      id: 1001,
+      defaultBranch: 'trunk',
+    });
+  });
+
+  it('reads the run, its attempt’s jobs and the workflow at the run’s commit and on the default branch', async () => {
+    const sha = 'b'.repeat(40);
+    const installed = 'name: Baton\n';
+    const file = (text: string) => ({
+      type: 'file',
+      encoding: 'base64',
+      content: Buffer.from(text).toString('base64'),
+    });
+    nock(API)
+      .post('/app/installations/62/access_tokens')
+      .reply(201, { token: 'ghs_read', expires_at: '2030-01-01T00:00:00Z' })
+      .get('/repos/acme/app/actions/runs/555')
+      .reply(200, {
+        id: 555,
+        event: 'workflow_dispatch',
+        path: '.github/workflows/baton.yml',
+        head_branch: 'baton/12-add-login/W1.1',
+        head_sha: sha,
+        actor: { login: 'baton[bot]' },
+        triggering_actor: { login: 'baton[bot]' },
+        run_attempt: 2,
+        status: 'in_progress',
+      })
+      .get('/repos/acme/app/actions/runs/555/attempts/2/jobs')
+      .query({ per_page: '100' })
+      .reply(200, {
+        total_count: 1,
+        jobs: [{ id: 7, name: 'baton publish', status: 'in_progress' }],
+      })
+      .get('/repos/acme/app/contents/.github%2Fworkflows%2Fbaton.yml')
+      .query({ ref: sha })
+      .reply(200, file('name: Rewritten\n'))
+      .get('/repos/acme/app/contents/.github%2Fworkflows%2Fbaton.yml')
+      .query({ ref: 'main' })
+      .reply(200, file(installed));
+
+    const facts = await createSessionTokenDepsFromProbot(probot, {}).inspectRun({
+      owner: 'acme',
+      repo: 'app',
+      installationId: 62,
+      runId: 555,
+      attempt: 2,
+      workflowSha: sha,
+      defaultBranch: 'main',
+    });
+
+    expect(facts.run).toEqual({
+      event: 'workflow_dispatch',
+      path: '.github/workflows/baton.yml',
+      headBranch: 'baton/12-add-login/W1.1',
+      headSha: sha,
+      actor: 'baton[bot]',
+      triggeringActor: 'baton[bot]',
+      runAttempt: 2,
+      status: 'in_progress',
+    });
+    expect(facts.jobs).toEqual([{ id: 7, name: 'baton publish', status: 'in_progress' }]);
+    expect(facts.workflowAtRun?.sha256).not.toBe(facts.workflowOnDefault);
+    expect(facts.workflowOnDefault).toBe(
+      createHash('sha256').update(installed, 'utf8').digest('hex'),
+    );
+  });
+
+  it.each([
+    { status: 201, claimed: true, installationId: 63 },
+    { status: 422, claimed: false, installationId: 64 },
+  ])(
+    'takes a run attempt’s exchange by creating its marker ref (GitHub answers $status)',
+    async ({ status, claimed, installationId }) => {
+      const sha = 'c'.repeat(40);
+      nock(API)
+        .post(`/app/installations/${installationId}/access_tokens`)
+        .reply(201, { token: 'ghs_read', expires_at: '2030-01-01T00:00:00Z' })
+        .post('/repos/acme/app/git/refs', { ref: 'refs/baton-exchanges/555/1', sha })
+        .reply(
+          status,
+          status === 201
+            ? { ref: 'refs/baton-exchanges/555/1' }
+            : { message: 'Reference already exists' },
+        );
+
+      expect(
+        await deps().claimExchange({
+          owner: 'acme',
+          repo: 'app',
+          installationId,
+          runId: 555,
+          attempt: 1,
+          sha,
+        }),
+      ).toBe(claimed);
     },
   );
 });

@@ -1,137 +1,43 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readTokenEndpointSettings } from '../../src/server/session-token.js';
 import {
-  createSessionTokenHandler,
-  readTokenEndpointSettings,
-  type SessionTokenDeps,
-} from '../../src/server/session-token.js';
+  BRANCH_REF,
+  close,
+  type Endpoint,
+  exchange,
+  MINTED,
+  makeClaims,
+  type SignOptions,
+  startEndpoint,
+  startTestIssuer,
+  type TestIssuer,
+} from './token-fixtures.js';
 
-const BRANCH_REF = 'refs/heads/baton/12-add-login/W1.1';
-const MINTED = 'ghs_mintedTokenThatMustNotBeLogged';
-
-type Key = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
-
-let issuer: Server;
+let issuer: TestIssuer;
 let issuerUrl: string;
-let signingKey: Key;
-let strangerKey: Key;
-
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
-}
 
 beforeAll(async () => {
-  const pair = await generateKeyPair('RS256');
-  signingKey = pair.privateKey;
-  strangerKey = (await generateKeyPair('RS256')).privateKey;
-  const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
-  issuer = createServer((req, res) => {
-    res.setHeader('content-type', 'application/json');
-    if (req.url === '/.well-known/openid-configuration') {
-      res.end(JSON.stringify({ issuer: issuerUrl, jwks_uri: `${issuerUrl}/.well-known/jwks` }));
-    } else if (req.url === '/.well-known/jwks') {
-      res.end(JSON.stringify({ keys: [jwk] }));
-    } else {
-      res.statusCode = 404;
-      res.end('{}');
-    }
-  });
-  issuerUrl = await listen(issuer);
+  issuer = await startTestIssuer();
+  issuerUrl = issuer.url;
 });
 
-afterAll(() => close(issuer));
+afterAll(() => issuer.close());
 
-function makeClaims(overrides: Record<string, unknown> = {}): JWTPayload {
-  return {
-    sub: `repo:acme/app:ref:${BRANCH_REF}`,
-    repository: 'acme/app',
-    repository_id: '1001',
-    repository_owner: 'acme',
-    ref: BRANCH_REF,
-    workflow_ref: `acme/app/.github/workflows/baton.yml@${BRANCH_REF}`,
-    event_name: 'workflow_dispatch',
-    run_id: '555',
-    ...overrides,
-  };
-}
-
-async function sign({
-  claims = makeClaims(),
-  key = signingKey,
-  iss = issuerUrl,
-  aud = 'baton',
-  exp = '5m',
-}: {
-  claims?: JWTPayload;
-  key?: Key;
-  iss?: string;
-  aud?: string;
-  exp?: string | number;
-} = {}): Promise<string> {
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
-    .setIssuer(iss)
-    .setAudience(aud)
-    .setIssuedAt(Math.floor(Date.now() / 1000) - 30)
-    .setExpirationTime(exp)
-    .sign(key);
-}
-
-interface Endpoint {
-  url: string;
-  minted: Array<Parameters<SessionTokenDeps['createInstallationToken']>[0]>;
-  logs: string[];
-  server: Server;
-}
-
-async function startEndpoint(overrides: Partial<SessionTokenDeps> = {}): Promise<Endpoint> {
-  const minted: Endpoint['minted'] = [];
-  const logs: string[] = [];
-  const handler = createSessionTokenHandler({
-    issuer: issuerUrl,
-    audience: 'baton',
-    getRepositoryInstallation: async (owner, repo) =>
-      `${owner}/${repo}` === 'acme/app' ? 42 : null,
-    createInstallationToken: async (request) => {
-      minted.push(request);
-      return { token: MINTED, expires_at: '2030-01-01T00:00:00Z' };
-    },
-    log: { info: (line) => logs.push(line), warn: (line) => logs.push(line) },
-    ...overrides,
-  });
-  const server = createServer((req, res) => {
-    void Promise.resolve(handler(req, res)).then((handled) => {
-      if (!handled) res.writeHead(404).end('not mine');
-    });
-  });
-  return { url: await listen(server), minted, logs, server };
-}
-
-async function exchange(endpoint: Endpoint, authorization: string | null) {
-  const response = await fetch(`${endpoint.url}/api/baton/session-token`, {
-    method: 'POST',
-    headers: authorization === null ? {} : { Authorization: authorization },
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, string> };
+function sign(options: SignOptions = {}): Promise<string> {
+  return issuer.sign(options);
 }
 
 describe('the session token endpoint', () => {
   let endpoint: Endpoint;
   beforeAll(async () => {
-    endpoint = await startEndpoint();
+    endpoint = await startEndpoint({ issuer: issuerUrl });
   });
   afterAll(() => close(endpoint.server));
 
   it('trades a Baton run’s token for a token on that one repository with publish’s permissions', async () => {
     const reply = await exchange(endpoint, `Bearer ${await sign()}`);
+    endpoint.world.markers.clear();
 
     expect(reply).toEqual({
       status: 200,
@@ -173,7 +79,7 @@ describe('the session token endpoint', () => {
     {
       rule: 'refuses a token signed with another key',
       reason: 'not signed by the issuer',
-      auth: async () => `Bearer ${await sign({ key: strangerKey })}`,
+      auth: async () => `Bearer ${await sign({ key: issuer.strangerKey })}`,
       status: 401,
     },
     {
@@ -198,7 +104,7 @@ describe('the session token endpoint', () => {
       rule: 'refuses a repository the app is not installed on',
       reason: 'not installed on other/app',
       auth: async () =>
-        `Bearer ${await sign({ claims: makeClaims({ repository: 'other/app', workflow_ref: `other/app/.github/workflows/baton.yml@${BRANCH_REF}` }) })}`,
+        `Bearer ${await sign({ claims: makeClaims({ repository: 'other/app', repository_owner: 'other', workflow_ref: `other/app/.github/workflows/baton.yml@${BRANCH_REF}`, job_workflow_ref: `other/app/.github/workflows/baton.yml@${BRANCH_REF}` }) })}`,
       status: 403,
     },
     {
@@ -212,7 +118,7 @@ describe('the session token endpoint', () => {
       rule: 'refuses a run that is not on a Baton branch',
       reason: 'not on a Baton branch',
       auth: async () =>
-        `Bearer ${await sign({ claims: makeClaims({ ref: 'refs/heads/main', workflow_ref: 'acme/app/.github/workflows/baton.yml@refs/heads/main' }) })}`,
+        `Bearer ${await sign({ claims: makeClaims({ ref: 'refs/heads/main', workflow_ref: 'acme/app/.github/workflows/baton.yml@refs/heads/main', job_workflow_ref: 'acme/app/.github/workflows/baton.yml@refs/heads/main' }) })}`,
       status: 403,
     },
     {
@@ -255,7 +161,8 @@ async function hs256(): Promise<string> {
 
 describe('the session token endpoint with other settings', () => {
   it('adds the workflows permission where the repository allows workflow changes', async () => {
-    const endpoint = await startEndpoint({ allowsWorkflowChanges: async () => true });
+    const endpoint = await startEndpoint({ issuer: issuerUrl });
+    endpoint.world.allowsWorkflowChanges = true;
     await exchange(endpoint, `Bearer ${await sign()}`);
     await close(endpoint.server);
 

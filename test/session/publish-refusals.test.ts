@@ -159,7 +159,7 @@ describe('publish where the config allows workflow changes', () => {
     expect(h.writes()).toEqual([`POST ${PULLS}`]);
   });
 
-  it('does not let a session allow workflow changes by editing the config itself', async () => {
+  it('does not let a session change the config, even where workflow changes are allowed', async () => {
     const files = { '.github/baton.yml': 'session:\n  allowWorkflowChanges: false\n' };
     h.fixture.agentCommit({ branch: 'tighten', files });
     h.fixture.git(['push', '--quiet', h.fixture.remoteDir, `tighten:refs/heads/${BRANCH}`]);
@@ -175,7 +175,7 @@ describe('publish where the config allows workflow changes', () => {
     h.fixture.writeResult(workResult(h.fixture, head, { base }));
 
     expect(await h.publish()).toBe(PUBLISH_EXIT.refused);
-    expect(h.summary()).toContain('.github/workflows/ci.yml is under .github/workflows/');
+    expect(h.summary()).toContain('.github/baton.yml holds Baton');
   });
 });
 

@@ -1,8 +1,14 @@
 import { realpath } from 'node:fs/promises';
 import Anthropic from '@anthropic-ai/sdk';
 import type { Config } from '../../core/config.js';
-import { integrationBranch, workerBranch } from '../../core/ids.js';
+import { CONFIG_FILE, integrationBranch, workerBranch } from '../../core/ids.js';
 import type { SessionEnv } from '../env.js';
+import {
+  findSteeringSource,
+  installDefaultSkills,
+  readSteeringFile,
+  type SteeringSource,
+} from './default-branch.js';
 import { git } from './git.js';
 import { createGitHubReads, type GitHubReads } from './github-reads.js';
 import { type AgentLimits, resolveLimits } from './limits.js';
@@ -78,7 +84,10 @@ export async function openContext({
   const secrets = [env.ANTHROPIC_API_KEY, env.GITHUB_TOKEN, env.ACTIONS_ID_TOKEN_REQUEST_TOKEN];
   const toolEnv = scrubEnv(process.env, secrets);
   const base = await git({ root, env: toolEnv }, ['rev-parse', 'HEAD']);
-  const { config, problems } = await loadConfig(root);
+  const steering = await openSteering({ root, env: toolEnv }, env.GITHUB_EVENT_PATH);
+  const { config, problems } = loadConfig(
+    await readSteeringFile({ root, env: toolEnv }, steering, `.github/${CONFIG_FILE}`),
+  );
   if (!env.ANTHROPIC_API_KEY) {
     throw new SessionSetupError(
       'ANTHROPIC_API_KEY is not set: add it as a repository secret and pass it to the agent job',
@@ -114,6 +123,25 @@ export async function openContext({
     now: options.now ?? Date.now,
     log: options.log ?? ((line) => process.stderr.write(`baton: ${line}\n`)),
   };
+}
+
+/**
+ * Settings and skills come from the default branch, never from the branch
+ * under review (DESIGN: a worker must not write the rules of its own review).
+ */
+async function openSteering(
+  options: { root: string; env: Record<string, string> },
+  eventPath: string | undefined,
+): Promise<SteeringSource> {
+  try {
+    const source = await findSteeringSource(options, eventPath);
+    await installDefaultSkills(options, source);
+    return source;
+  } catch (error) {
+    throw new SessionSetupError(
+      `cannot read the settings and skills of the default branch: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }
 
 /** The branch a role's commits are for; derived from the ids, like every Baton name. */

@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import yaml from 'js-yaml';
 import { type Config, defaultConfig, parseConfig } from '../../core/config.js';
 import { CONFIG_FILE } from '../../core/ids.js';
@@ -12,20 +10,13 @@ export interface LoadedConfig {
 }
 
 /**
- * Reads `.github/baton.yml` from the checkout. The app refuses to start a build
- * with a broken file, so a problem here is rare: the session goes on with the
- * defaults and says why, rather than failing a run that was already paid for.
+ * Parses `.github/baton.yml` as read from the default branch (null when it is
+ * absent there). The app refuses to start a build with a broken file, so a
+ * problem here is rare: the session goes on with the defaults and says why,
+ * rather than failing a run that was already paid for.
  */
-export async function loadConfig(root: string): Promise<LoadedConfig> {
-  const file = path.join(root, '.github', CONFIG_FILE);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      return { config: defaultConfig(), problems: [] };
-    throw error;
-  }
+export function loadConfig(text: string | null): LoadedConfig {
+  if (text === null) return { config: defaultConfig(), problems: [] };
   let raw: unknown;
   try {
     raw = yaml.load(text);

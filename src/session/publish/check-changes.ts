@@ -1,4 +1,4 @@
-import { buildDir, completionPath } from '../../core/ids.js';
+import { buildDir, CONFIG_FILE, completionPath } from '../../core/ids.js';
 import type { SessionTarget } from './check-result.js';
 import { CHANGED_FILES_MAX, FILE_MAX_BYTES } from './limits.js';
 
@@ -10,14 +10,18 @@ export interface ChangedFile {
 }
 
 const WORKFLOWS_DIR = '.github/workflows/';
-const BUILDS_DIR = '.baton/builds/';
+const BATON_DIR = '.baton/';
+/** The repository's Baton config: sessions read it from the default branch, and never change it. */
+const CONFIG_PATH = `.github/${CONFIG_FILE}`;
 
 /**
  * What a session's commits may change, by role. A plan writes only its own
  * build's record; a worker writes code plus its own completion, never the
- * plan or another worker's files; nobody touches `.github/workflows/` unless
- * the repository's config allows it (a workflow runs with the repository's
- * secrets, so it is the one change that could reach beyond the session).
+ * plan, another worker's files, the skills or anything else under `.baton/`;
+ * nobody changes `.github/baton.yml` (the settings, model and limits of every
+ * later session), and nobody touches `.github/workflows/` unless the
+ * repository's config on the default branch allows it (a workflow runs with
+ * the repository's secrets).
  */
 export function checkChanges({
   target,
@@ -49,6 +53,9 @@ function checkOne(
   if (size !== null && size > FILE_MAX_BYTES) {
     return `${path} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
   }
+  if (path === CONFIG_PATH) {
+    return `${path} holds Baton's settings; sessions never change it (a person does, on the default branch)`;
+  }
   if (path.startsWith(WORKFLOWS_DIR) && !allowWorkflowChanges) {
     return `${path} is under ${WORKFLOWS_DIR}; sessions may change workflows only when .github/baton.yml sets session.allowWorkflowChanges: true`;
   }
@@ -62,8 +69,8 @@ function checkOne(
     case 'work':
     case 'fix': {
       const own = target.worker === null ? null : completionPath(target.build, target.worker);
-      if (!path.startsWith(BUILDS_DIR) || path === own) return null;
-      return `${path} is part of a build record; a worker may write only its own completion (${own ?? '-'})`;
+      if (!path.startsWith(BATON_DIR) || path === own) return null;
+      return `${path} is under ${BATON_DIR} (build records and skills); a worker may write only its own completion (${own ?? '-'})`;
     }
     case 'review':
       return `${path}: a review session must not commit`;

@@ -94,3 +94,33 @@ async function jsonOf(response: Response): Promise<unknown> {
     return null;
   }
 }
+
+/**
+ * Revokes the installation token (`DELETE /installation/token`, made with the
+ * token itself), so it is dead once publish ends rather than at its expiry.
+ * Returns whether GitHub confirmed; a failure changes nothing else, since the
+ * token still expires within the hour.
+ */
+export async function revokeSessionToken({
+  apiUrl,
+  token,
+  fetch,
+}: {
+  apiUrl: string;
+  token: string;
+  fetch: typeof globalThis.fetch;
+}): Promise<boolean> {
+  try {
+    const response = await fetch(`${apiUrl.replace(/\/+$/, '')}/installation/token`, {
+      method: 'DELETE',
+      headers: {
+        Authorization: `Bearer ${token}`,
+        Accept: 'application/vnd.github+json',
+        'X-GitHub-Api-Version': '2022-11-28',
+      },
+    });
+    return response.status === 204;
+  } catch {
+    return false;
+  }
+}

@@ -5,10 +5,10 @@ import type { SessionEnv } from '../env.js';
 import { BUNDLE_FILE } from '../result.js';
 import { checkChanges } from './check-changes.js';
 import { checkResult, getSessionTarget, hasCommits } from './check-result.js';
-import { getSessionToken } from './get-session-token.js';
+import { getSessionToken, revokeSessionToken } from './get-session-token.js';
 import { createScratchRepo } from './git.js';
 import { createGitHubApi } from './github-api.js';
-import { readAllowWorkflowChanges } from './read-allow-workflow-changes.js';
+import { readDefaultBranchAllowWorkflowChanges } from './read-allow-workflow-changes.js';
 import { readResult } from './read-result.js';
 import { verifyCommits } from './verify-commits.js';
 import { type CheckedSession, writeSession } from './write-session.js';
@@ -50,6 +50,21 @@ export async function publishSession(env: SessionEnv, io: PublishIo): Promise<Pu
   const session = await getSessionToken({ env, fetch: io.fetch, mask: io.mask });
   if (!session.ok) return { kind: 'error', message: session.message };
   const token = session.token;
+  try {
+    return await publishWithToken({ env, io, target, result, token });
+  } finally {
+    // The token dies with the job that needed it, whatever the outcome.
+    await revokeSessionToken({ apiUrl: env.GITHUB_API_URL, token, fetch: io.fetch });
+  }
+}
+
+async function publishWithToken({
+  env,
+  io,
+  target,
+  result,
+  token,
+}: Omit<CheckedSession, 'api' | 'pushed' | 'repo'>): Promise<PublishOutcome> {
   const repo = await createScratchRepo(env.GITHUB_WORKSPACE);
   try {
     // Usage is recorded before any check, so a refused or failed session is counted too.
@@ -103,7 +118,7 @@ async function checkCommits({
     change.path.startsWith('.github/workflows/'),
   );
   const config = touchesWorkflows
-    ? await readAllowWorkflowChanges(repo, result.base)
+    ? await readDefaultBranchAllowWorkflowChanges({ repo, remote: io.remote, token })
     : { allowed: false, problem: null };
   const problems = checkChanges({
     target,

@@ -2,15 +2,37 @@ import yaml from 'js-yaml';
 import { parseConfig } from '../../core/config.js';
 import type { ScratchRepo } from './git.js';
 
+/** Where the remote's default branch is fetched to. */
+const DEFAULT_REF = 'refs/baton/default';
+
 /**
- * Reads `session.allowWorkflowChanges` from `.github/baton.yml` as it is at the
- * base, so a session cannot grant itself the right by editing the file.
+ * Reads `session.allowWorkflowChanges` from `.github/baton.yml` on the
+ * repository's default branch (the remote's HEAD), not from the session's
+ * base: neither this session nor an earlier one on the same branch can grant
+ * the right by editing the file.
  */
+export async function readDefaultBranchAllowWorkflowChanges({
+  repo,
+  remote,
+  token,
+}: {
+  repo: ScratchRepo;
+  remote: string;
+  token: string;
+}): Promise<{ allowed: boolean; problem: string | null }> {
+  await repo.must({
+    args: ['fetch', '--no-tags', '--quiet', remote, `+HEAD:${DEFAULT_REF}`],
+    token,
+  });
+  return readAllowWorkflowChanges(repo, DEFAULT_REF);
+}
+
+/** Reads `session.allowWorkflowChanges` from `.github/baton.yml` at `commit`. */
 export async function readAllowWorkflowChanges(
   repo: ScratchRepo,
-  base: string,
+  commit: string,
 ): Promise<{ allowed: boolean; problem: string | null }> {
-  const spec = `${base}:.github/baton.yml`;
+  const spec = `${commit}:.github/baton.yml`;
   const exists = await repo.run({ args: ['cat-file', '-e', spec] });
   if (exists.code !== 0) return { allowed: false, problem: null };
   const text = await repo.must({ args: ['show', spec] });
@@ -18,10 +40,13 @@ export async function readAllowWorkflowChanges(
   try {
     raw = yaml.load(text);
   } catch {
-    return { allowed: false, problem: '.github/baton.yml at the base is not valid YAML' };
+    return { allowed: false, problem: '.github/baton.yml on the default branch is not valid YAML' };
   }
   const parsed = parseConfig(raw);
   if (!parsed.ok)
-    return { allowed: false, problem: '.github/baton.yml at the base is not a valid Baton config' };
+    return {
+      allowed: false,
+      problem: '.github/baton.yml on the default branch is not a valid Baton config',
+    };
   return { allowed: parsed.config.session.allowWorkflowChanges, problem: null };
 }

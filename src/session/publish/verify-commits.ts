@@ -62,19 +62,15 @@ export async function verifyCommits({
   if (ancestor.code !== 0) {
     return refuse(`the bundle's head ${head} does not fast-forward ${branch} from ${base}`);
   }
-  const changes = await listChanges(repo, base);
   const build = buildBranch
     ? await fetchRemoteBranch({ repo, remote, token, branch: buildBranch, ref: BUILD_REF })
     : null;
-  if (build === null) return { ok: true, changes, alreadyPushed };
-  const differFromBuild = new Set(
-    (await listChanges(repo, BUILD_REF)).map((change) => change.path),
-  );
-  return {
-    ok: true,
-    changes: changes.filter((change) => differFromBuild.has(change.path)),
-    alreadyPushed,
-  };
+  const endState = await listChanges(repo, base);
+  const ownEndState =
+    build === null ? endState : await keepDifferentFrom(repo, BUILD_REF, endState);
+  // Every commit, not only the end state: a change made and undone later still reached the branch.
+  const everyCommit = await listCommitChanges(repo, base, build === null ? null : BUILD_REF);
+  return { ok: true, changes: mergeChanges([...ownEndState, ...everyCommit]), alreadyPushed };
 }
 
 function refuse(problem: string): VerifiedCommits {
@@ -129,10 +125,66 @@ async function loadBundle({
   return null;
 }
 
-/** Every path that differs between `from` and the new head, with its new size. */
-async function listChanges(repo: ScratchRepo, from: string): Promise<ChangedFile[]> {
+/** Paths of `changes` whose content at the new head differs from `ref`'s. */
+async function keepDifferentFrom(
+  repo: ScratchRepo,
+  ref: string,
+  changes: ChangedFile[],
+): Promise<ChangedFile[]> {
+  const differ = new Set((await listChanges(repo, ref)).map((change) => change.path));
+  return changes.filter((change) => differ.has(change.path));
+}
+
+/** Git's empty tree: what a commit without parents is compared with. */
+const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+
+/**
+ * What each commit between `base` and the new head changes, commits of the
+ * build branch (`exclude`) left out: a plain commit against its parent, a
+ * merge by the paths that differ from every parent (what the merge itself
+ * brought, not what either side had).
+ */
+async function listCommitChanges(
+  repo: ScratchRepo,
+  base: string,
+  exclude: string | null,
+): Promise<ChangedFile[]> {
+  const listed = await repo.must({
+    args: ['rev-list', '--parents', HEAD_REF, `^${base}`, ...(exclude ? [`^${exclude}`] : [])],
+  });
+  const changes: ChangedFile[] = [];
+  for (const line of listed.split('\n').filter(Boolean)) {
+    const [commit = '', ...parents] = line.split(' ');
+    const perParent = await Promise.all(
+      (parents.length > 0 ? parents : [EMPTY_TREE]).map((parent) =>
+        listChanges(repo, parent, commit),
+      ),
+    );
+    const [first = [], ...others] = perParent;
+    const inEvery = others.map((list) => new Set(list.map((change) => change.path)));
+    changes.push(...first.filter((change) => inEvery.every((paths) => paths.has(change.path))));
+  }
+  return changes;
+}
+
+/** One entry per path, with the largest size any commit gave it. */
+function mergeChanges(changes: ChangedFile[]): ChangedFile[] {
+  const byPath = new Map<string, ChangedFile>();
+  for (const change of changes) {
+    const seen = byPath.get(change.path);
+    if (!seen || (change.size ?? -1) > (seen.size ?? -1)) byPath.set(change.path, change);
+  }
+  return [...byPath.values()];
+}
+
+/** Every path that differs between `from` and `to` (default the new head), with its new size. */
+async function listChanges(
+  repo: ScratchRepo,
+  from: string,
+  to: string = HEAD_REF,
+): Promise<ChangedFile[]> {
   const raw = await repo.must({
-    args: ['diff', '--raw', '-z', '--no-renames', '--no-abbrev', from, HEAD_REF],
+    args: ['diff', '--raw', '-z', '--no-renames', '--no-abbrev', from, to],
   });
   const fields = raw.split('\0');
   const entries: Array<{ path: string; mode: string; sha: string }> = [];

@@ -27,6 +27,8 @@ export interface FakeGitHub {
   routes: Map<string, ApiRoute>;
   /** What the token endpoint answers. */
   exchange: ApiReply;
+  /** Authorization headers of each `DELETE /installation/token` (kept apart from `api`). */
+  revoked: Array<string | undefined>;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export async function startFakeGitHub(gitRoot: string): Promise<FakeGitHub> {
   const fake: Omit<FakeGitHub, 'url' | 'close'> = {
     api: [],
     gitAuth: [],
+    revoked: [],
     routes: new Map(),
     exchange: {
       status: 200,
@@ -89,6 +92,10 @@ function route({
   }
   if (!url.pathname.startsWith('/api/v3/')) return { status: 404, body: { message: 'Not Found' } };
   const path = url.pathname.slice('/api/v3'.length);
+  if (path === '/installation/token' && req.method === 'DELETE') {
+    fake.revoked.push(authorization);
+    return { status: 204, body: null };
+  }
   const recorded = {
     method: req.method ?? 'GET',
     path,

@@ -1,0 +1,120 @@
+import { WORKFLOW_PATH } from '../core/ids.js';
+import type { ActionsClaims } from './verify-session-request.js';
+
+/** The job of the session workflow that may hold the write token. */
+export const PUBLISH_JOB = 'baton publish';
+/** The job that runs the model; it must have ended before publish is answered. */
+export const AGENT_JOB = 'baton agent';
+
+/** The run as GitHub's API shows it (`GET /repos/{owner}/{repo}/actions/runs/{run_id}`). */
+export interface RunView {
+  event: string;
+  path: string;
+  headBranch: string | null;
+  headSha: string;
+  /** `actor.login`. */
+  actor: string | null;
+  /** `triggering_actor.login`. */
+  triggeringActor: string | null;
+  runAttempt: number;
+  status: string | null;
+}
+
+/** One job of the run attempt (`…/attempts/{attempt_number}/jobs`). */
+export interface JobView {
+  id: number;
+  name: string;
+  status: string;
+}
+
+/** The workflow file at the run's `workflow_sha`. */
+export interface WorkflowView {
+  /** sha256 of its text. */
+  sha256: string;
+  /** Its fingerprint is one of the versions Baton shipped. */
+  shipped: boolean;
+}
+
+/** What GitHub says about the run a token claims to come from. */
+export interface RunFacts {
+  run: RunView | null;
+  jobs: JobView[];
+  /** `.github/workflows/baton.yml` at `workflow_sha`; null when absent there. */
+  workflowAtRun: WorkflowView | null;
+  /** sha256 of `.github/workflows/baton.yml` on the default branch; null when absent. */
+  workflowOnDefault: string | null;
+}
+
+/**
+ * Why the run the claims name is not a publish job of a run Baton
+ * dispatched, running the workflow Baton installed; null when it is.
+ * Pure: the facts are read by the caller.
+ */
+export function checkRunFacts({
+  claims,
+  facts,
+  appLogin,
+}: {
+  claims: ActionsClaims;
+  facts: RunFacts;
+  appLogin: string;
+}): string | null {
+  const { run, jobs, workflowAtRun, workflowOnDefault } = facts;
+  if (!run) return `Run ${claims.run_id} does not exist in ${claims.repository}.`;
+  const branch = claims.ref.replace(/^refs\/heads\//, '');
+  const runProblem = checkRunView(run, { claims, branch, appLogin });
+  if (runProblem) return runProblem;
+  const workflowProblem = checkWorkflow(workflowAtRun, workflowOnDefault, claims.workflow_sha);
+  if (workflowProblem) return workflowProblem;
+  return checkJobs(jobs, claims);
+}
+
+function checkRunView(
+  run: RunView,
+  { claims, branch, appLogin }: { claims: ActionsClaims; branch: string; appLogin: string },
+): string | null {
+  if (run.event !== 'workflow_dispatch') {
+    return `Run ${claims.run_id} was started by ${run.event}, not by a dispatch.`;
+  }
+  if (run.path !== WORKFLOW_PATH) return `Run ${claims.run_id} runs ${run.path}.`;
+  if (run.headBranch !== branch) {
+    return `Run ${claims.run_id} is on ${run.headBranch ?? '?'}, the token says ${branch}.`;
+  }
+  if (run.actor !== appLogin || run.triggeringActor !== appLogin) {
+    return `Run ${claims.run_id} was started by ${run.triggeringActor ?? run.actor ?? '?'}, not by ${appLogin}: Baton did not dispatch it.`;
+  }
+  if (String(run.runAttempt) !== claims.run_attempt) {
+    return `Run ${claims.run_id} is at attempt ${run.runAttempt}, the token is of attempt ${claims.run_attempt}.`;
+  }
+  if (run.status === 'completed') return `Run ${claims.run_id} has completed.`;
+  return null;
+}
+
+function checkWorkflow(
+  atRun: WorkflowView | null,
+  onDefault: string | null,
+  sha: string,
+): string | null {
+  if (!atRun) return `${WORKFLOW_PATH} does not exist at ${sha}.`;
+  if (atRun.shipped || atRun.sha256 === onDefault) return null;
+  return `${WORKFLOW_PATH} at ${sha} is neither a version Baton shipped nor the default branch's: a changed workflow gets no token.`;
+}
+
+function checkJobs(jobs: JobView[], claims: ActionsClaims): string | null {
+  const publish = jobs.filter((job) => job.name === PUBLISH_JOB);
+  const [job] = publish;
+  if (publish.length !== 1 || !job) {
+    return `Run ${claims.run_id} attempt ${claims.run_attempt} has ${publish.length} jobs named "${PUBLISH_JOB}"; exactly one is expected.`;
+  }
+  if (job.status !== 'in_progress') {
+    return `The "${PUBLISH_JOB}" job of run ${claims.run_id} is ${job.status}, not in progress.`;
+  }
+  if (claims.check_run_id !== undefined && claims.check_run_id !== String(job.id)) {
+    return `The token is of job ${claims.check_run_id}, not of the "${PUBLISH_JOB}" job (${job.id}).`;
+  }
+  const running = jobs.filter((other) => other.id !== job.id && other.status !== 'completed');
+  if (running.length > 0) {
+    return `Run ${claims.run_id} still runs ${running.map((other) => `"${other.name}"`).join(', ')}; only the publish job, after the agent, gets a token.`;
+  }
+  return null;
+}

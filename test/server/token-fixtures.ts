@@ -1,0 +1,230 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
+import type { JobView, RunFacts, RunView } from '../../src/server/run-binding.js';
+import {
+  createSessionTokenHandler,
+  type SessionTokenDeps,
+} from '../../src/server/session-token.js';
+
+/** The branch, commit and run every default claim names. */
+export const BRANCH_REF = 'refs/heads/baton/12-add-login/W1.1';
+export const WORKFLOW_SHA = 'a'.repeat(40);
+export const RUN_ID = 555;
+export const APP_LOGIN = 'baton[bot]';
+export const MINTED = 'ghs_mintedTokenThatMustNotBeLogged';
+export const INSTALLED_WORKFLOW = 'f'.repeat(64);
+
+type Key = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+
+/** A stand-in OIDC issuer: discovery and keys on 127.0.0.1, and a signer. */
+export interface TestIssuer {
+  url: string;
+  signingKey: Key;
+  strangerKey: Key;
+  sign(options?: SignOptions): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface SignOptions {
+  claims?: JWTPayload;
+  key?: Key;
+  iss?: string;
+  aud?: string;
+  exp?: string | number;
+}
+
+export async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+export function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+export async function startTestIssuer(): Promise<TestIssuer> {
+  const pair = await generateKeyPair('RS256');
+  const strangerKey = (await generateKeyPair('RS256')).privateKey;
+  const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+  let url = '';
+  const server = createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    if (req.url === '/.well-known/openid-configuration') {
+      res.end(JSON.stringify({ issuer: url, jwks_uri: `${url}/.well-known/jwks` }));
+    } else if (req.url === '/.well-known/jwks') {
+      res.end(JSON.stringify({ keys: [jwk] }));
+    } else {
+      res.statusCode = 404;
+      res.end('{}');
+    }
+  });
+  url = await listen(server);
+  return {
+    url,
+    signingKey: pair.privateKey,
+    strangerKey,
+    sign: ({
+      claims = makeClaims(),
+      key = pair.privateKey,
+      iss = url,
+      aud = 'baton',
+      exp = '5m',
+    } = {}) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setIssuer(iss)
+        .setAudience(aud)
+        .setIssuedAt(Math.floor(Date.now() / 1000) - 30)
+        .setExpirationTime(exp)
+        .sign(key),
+    close: () => close(server),
+  };
+}
+
+/** The claims of the publish job of a run Baton dispatched on W1.1's branch, then `overrides`. */
+export function makeClaims(overrides: Record<string, unknown> = {}): JWTPayload {
+  const workflowRef = `acme/app/.github/workflows/baton.yml@${BRANCH_REF}`;
+  return {
+    sub: `repo:acme/app:ref:${BRANCH_REF}`,
+    repository: 'acme/app',
+    repository_id: '1001',
+    repository_owner: 'acme',
+    ref: BRANCH_REF,
+    workflow_ref: workflowRef,
+    workflow_sha: WORKFLOW_SHA,
+    job_workflow_ref: workflowRef,
+    actor: APP_LOGIN,
+    event_name: 'workflow_dispatch',
+    run_id: String(RUN_ID),
+    run_attempt: '1',
+    ...overrides,
+  };
+}
+
+/** What the fake GitHub behind the endpoint knows; tests change it to stage an attack. */
+export interface TokenWorld {
+  appLogin: string;
+  /** Installation by `owner/repo`. */
+  installations: Record<string, number>;
+  repository: { id: number; defaultBranch: string };
+  run: RunView | null;
+  jobs: JobView[];
+  workflowAtRun: RunFacts['workflowAtRun'];
+  workflowOnDefault: string | null;
+  /** Attempts whose exchange was taken, `run/attempt`. */
+  markers: Set<string>;
+  allowsWorkflowChanges: boolean;
+}
+
+/** A run Baton dispatched, in its publish job after the agent, of the installed workflow. */
+export function dispatchedRunWorld(): TokenWorld {
+  return {
+    appLogin: APP_LOGIN,
+    installations: { 'acme/app': 42 },
+    repository: { id: 1001, defaultBranch: 'main' },
+    run: {
+      event: 'workflow_dispatch',
+      path: '.github/workflows/baton.yml',
+      headBranch: 'baton/12-add-login/W1.1',
+      headSha: WORKFLOW_SHA,
+      actor: APP_LOGIN,
+      triggeringActor: APP_LOGIN,
+      runAttempt: 1,
+      status: 'in_progress',
+    },
+    jobs: [
+      { id: 9001, name: 'baton agent', status: 'completed' },
+      { id: 9002, name: 'baton publish', status: 'in_progress' },
+    ],
+    workflowAtRun: { sha256: INSTALLED_WORKFLOW, shipped: false },
+    workflowOnDefault: INSTALLED_WORKFLOW,
+    markers: new Set(),
+    allowsWorkflowChanges: false,
+  };
+}
+
+type Minted = Parameters<SessionTokenDeps['createInstallationToken']>[0];
+
+/** The endpoint on 127.0.0.1 over a fake GitHub; `calls` lists every GitHub read or write, in order. */
+export interface Endpoint {
+  url: string;
+  world: TokenWorld;
+  calls: string[];
+  minted: Minted[];
+  logs: string[];
+  server: Server;
+}
+
+export async function startEndpoint({
+  issuer,
+  world = dispatchedRunWorld(),
+  overrides = {},
+}: {
+  issuer: string;
+  world?: TokenWorld;
+  overrides?: Partial<SessionTokenDeps>;
+}): Promise<Endpoint> {
+  const calls: string[] = [];
+  const minted: Minted[] = [];
+  const logs: string[] = [];
+  const deps: SessionTokenDeps = {
+    issuer,
+    audience: 'baton',
+    appLogin: async () => {
+      calls.push('appLogin');
+      return world.appLogin;
+    },
+    getRepositoryInstallation: async (owner, repo) => {
+      calls.push('getRepositoryInstallation');
+      return world.installations[`${owner}/${repo}`] ?? null;
+    },
+    getRepository: async () => {
+      calls.push('getRepository');
+      return world.repository;
+    },
+    inspectRun: async () => {
+      calls.push('inspectRun');
+      return {
+        run: world.run,
+        jobs: world.jobs,
+        workflowAtRun: world.workflowAtRun,
+        workflowOnDefault: world.workflowOnDefault,
+      };
+    },
+    claimExchange: async ({ runId, attempt }) => {
+      calls.push('claimExchange');
+      const key = `${runId}/${attempt}`;
+      if (world.markers.has(key)) return false;
+      world.markers.add(key);
+      return true;
+    },
+    createInstallationToken: async (request) => {
+      calls.push('createInstallationToken');
+      minted.push(request);
+      return { token: MINTED, expires_at: '2030-01-01T00:00:00Z' };
+    },
+    allowsWorkflowChanges: async () => {
+      calls.push('allowsWorkflowChanges');
+      return world.allowsWorkflowChanges;
+    },
+    log: { info: (line) => logs.push(line), warn: (line) => logs.push(line) },
+    ...overrides,
+  };
+  const handler = createSessionTokenHandler(deps);
+  const server = createServer((req, res) => {
+    void Promise.resolve(handler(req, res)).then((handled) => {
+      if (!handled) res.writeHead(404).end('not mine');
+    });
+  });
+  return { url: await listen(server), world, calls, minted, logs, server };
+}
+
+export async function exchange(endpoint: Endpoint, authorization: string | null) {
+  const response = await fetch(`${endpoint.url}/api/baton/session-token`, {
+    method: 'POST',
+    headers: authorization === null ? {} : { Authorization: authorization },
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, string> };
+}
