@@ -74,7 +74,8 @@ export async function confinedSession({
   prepare,
 }: {
   user: string | undefined;
-  commands: readonly string[];
+  /** A bash command, or an input of the text editor. */
+  commands: readonly (string | Record<string, unknown>)[];
   files?: Record<string, string>;
   /** Runs on the checkout before the session (as the job's user). */
   prepare?: (root: string) => Promise<void> | void;
@@ -92,7 +93,13 @@ export async function confinedSession({
   const out = await makeTempDir('baton-out-');
   const model = await startFakeAnthropic({
     respond: scripted([
-      ...commands.map((command) => reply(toolUse('bash', { command }))),
+      ...commands.map((command) =>
+        reply(
+          typeof command === 'string'
+            ? toolUse('bash', { command })
+            : toolUse('str_replace_based_edit_tool', command),
+        ),
+      ),
       reply(
         toolUse('submit_completion', {
           status: 'complete',

@@ -50,4 +50,16 @@ describe.skipIf(NOT_ROOT)(`symlinks the model plants (${NOT_ROOT_REASON})`, () =
     expect(lstatSync(path.join(run.root, 'README.md')).isFile()).toBe(true);
     expect(existsSync(path.join(run.root, 'leak.txt'))).toBe(false);
   });
+
+  it('leave the copy shared: the tools user can change what the editor created', async () => {
+    const run = await confinedSession({
+      user: USER,
+      commands: [
+        { command: 'create', path: 'new/dir/file.txt', file_text: 'one\n' },
+        'echo two >> new/dir/file.txt && mkdir new/dir/sub && echo ok',
+      ],
+    });
+    expect(run.seen).toContain('ok');
+    expect(gitIn(run.root, 'cat-file', 'blob', 'HEAD:new/dir/file.txt')).toBe('one\ntwo');
+  });
 });

@@ -144,7 +144,7 @@ function workTools(ctx: AgentContext, sandbox: Sandbox): AgentTool[] {
       home: sandbox.home ?? undefined,
       stopAll: sandbox.stopAll,
     }),
-    createTextEditorTool({ root: sandbox.workDir, maxOutputChars }),
+    createTextEditorTool({ root: sandbox.workDir, maxOutputChars, shared: sandbox.user !== null }),
   ];
 }
 
