@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -71,7 +71,7 @@ describe.skipIf(NOT_ROOT)(`the model's commands and git (${NOT_ROOT_REASON})`, (
     expect(gitIn(run.root, 'show', 'HEAD:.gitattributes')).toBe('* filter=x diff=x');
   });
 
-  it('never runs a filter, diff driver or fsmonitor the repository’s config names, whatever the tree’s attributes say', async () => {
+  it('never runs a hook, filter, diff driver, pager or fsmonitor the repository names, whatever the tree’s attributes say', async () => {
     const proof = await rootOnlyDir();
     const marker = path.join(proof, 'ran');
     const run = await confinedSession({
@@ -83,6 +83,13 @@ describe.skipIf(NOT_ROOT)(`the model's commands and git (${NOT_ROOT_REASON})`, (
         gitIn(root, 'config', 'filter.x.required', 'true');
         gitIn(root, 'config', 'diff.x.command', payload(marker));
         gitIn(root, 'config', 'diff.x.textconv', payload(marker));
+        gitIn(root, 'config', 'core.fsmonitor', payload(marker));
+        gitIn(root, 'config', 'core.pager', payload(marker));
+        for (const hook of ['reference-transaction', 'post-index-change', 'post-commit']) {
+          writeFileSync(path.join(root, '.git/hooks', hook), `#!/bin/sh\n${payload(marker)}\n`, {
+            mode: 0o755,
+          });
+        }
       },
       commands: [
         `printf '* filter=x diff=x text eol=crlf working-tree-encoding=UTF-16\\n' > .gitattributes`,
