@@ -44,9 +44,8 @@ describe.skipIf(NOT_ROOT)(`the model's commands and git (${NOT_ROOT_REASON})`, (
         hooksBefore = await readdir(path.join(root, '.git/hooks'));
       },
       commands: [
-        // The workspace is the job's checkout; the model knows where it is.
-        `cd "$GITHUB_WORKSPACE" 2>/dev/null || cd "${'$'}{WS}"; true`,
-        `W=$(git rev-parse --show-toplevel 2>/dev/null); for ws in /tmp/baton-repo-*; do
+        // The checkout is the job's; the model may guess where it is (here: every test repository).
+        `for ws in /tmp/baton-repo-*; do
            git -C "$ws" config filter.x.clean '${payload(marker)}';
            git -C "$ws" config core.fsmonitor '${payload(marker)}';
            git -C "$ws" config core.pager '${payload(marker)}';

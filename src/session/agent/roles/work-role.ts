@@ -30,9 +30,9 @@ import {
 import { existsIn, failedOutcome, type RoleOutcome } from './role-outcome.js';
 
 /**
- * `work` and `fix`: the model works in the checkout with bash and the editor,
- * hands in its report; Baton writes `completions/<id>.json` and commits
- * everything, also when the session failed, so that no work and no usage is lost.
+ * `work` and `fix`: the model works in the session's copy of the checkout
+ * with bash and the editor, hands in its report; Baton commits the copy with
+ * `completions/<id>.json`, also when the session failed, so that no work and no usage is lost.
  */
 export async function runWorkRole(ctx: AgentContext, kind: 'work' | 'fix'): Promise<RoleOutcome> {
   const { BATON_BUILD: build, BATON_WORKER: worker } = ctx.env;
@@ -55,7 +55,7 @@ export async function runWorkRole(ctx: AgentContext, kind: 'work' | 'fix'): Prom
   const retryId =
     kind === 'work' ? /^comment-(\d+)$/.exec(ctx.env.BATON_TRIGGER ?? '')?.[1] : undefined;
   const retry = retryId ? await commentFeedback(ctx, retryId) : null;
-  // The model works in a copy its user owns; the repository's .git stays the job's.
+  // The model works in a copy its user may write; the repository and its .git stay the job's.
   const sandbox = await openSandbox({ root: ctx.root, user: ctx.env.BATON_TOOL_USER ?? null });
   try {
     return await converseAndCommit({
