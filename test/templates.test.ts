@@ -123,7 +123,6 @@ describe('the session workflow', () => {
       issues: 'read',
       'pull-requests': 'read',
       checks: 'read',
-      actions: 'read',
     });
     expect(jobs.publish.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
   });
@@ -172,6 +171,17 @@ describe('the session workflow', () => {
     );
     expect(scripts.length).toBeGreaterThan(0);
     for (const script of scripts) expect(script).not.toContain('${{');
+  });
+
+  it('leaves the machine’s git config and the checkout’s permissions alone (the session confines itself)', () => {
+    const { agent, publish } = workflow().jobs;
+    const scripts = [...agent.steps, ...publish.steps].flatMap((step) =>
+      step.run ? [step.run] : [],
+    );
+    for (const script of scripts) {
+      expect(script).not.toMatch(/git config --(system|global)|safe\.directory|chmod -R|useradd/);
+    }
+    expect(agent.steps.at(-2)?.env?.BATON_TOOL_USER).toBe('baton-tools');
   });
 });
 

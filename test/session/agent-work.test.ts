@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -299,7 +298,9 @@ describe('runAgent work', () => {
         expect(result.status).toBe(expected);
         expect(result.reason).toBe('Need the API schema from people.');
         expect(result.completion?.status).toBe(status);
-        expect(existsSync(path.join(root, completionPath(BUILD, 'W2.1')))).toBe(true);
+        expect(gitIn(root, 'ls-tree', '--name-only', 'HEAD', completionPath(BUILD, 'W2.1'))).toBe(
+          completionPath(BUILD, 'W2.1'),
+        );
       } finally {
         await model.close();
       }

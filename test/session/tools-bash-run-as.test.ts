@@ -41,4 +41,16 @@ describe('bashCommandLine', () => {
       ],
     });
   });
+
+  it('gives that user the session’s fresh home, not a home that outlives the session', () => {
+    const line = bashCommandLine({
+      command: 'true',
+      env: { HOME: '/home/runner' },
+      runAs: 'baton-tools',
+      home: '/tmp/baton-session-x/home',
+      timeoutMs: 1_000,
+    });
+    expect(line.args).toContain('HOME=/tmp/baton-session-x/home');
+    expect(line.args).not.toContain('HOME=/home/runner');
+  });
 });

@@ -5,6 +5,7 @@ import { runPlanRole } from './roles/plan-role.js';
 import { runReviewRole } from './roles/review-role.js';
 import { failedOutcome, type RoleOutcome } from './roles/role-outcome.js';
 import { runWorkRole } from './roles/work-role.js';
+import { ensureToolUser } from './sandbox.js';
 import { writeSessionResult } from './session-output.js';
 import { createUsageMeter, describeUnpriced, toUsage, type UsageMeter } from './usage-meter.js';
 
@@ -28,6 +29,9 @@ export async function runAgent(env: SessionEnv, options: RunAgentOptions = {}): 
   let ctx: AgentContext | null = null;
   let outcome: RoleOutcome;
   try {
+    // The roles that run commands confine them first, or fail saying what the runner needs.
+    const commands = env.BATON_ROLE === 'work' || env.BATON_ROLE === 'fix';
+    if (commands && env.BATON_TOOL_USER) await ensureToolUser(env.BATON_TOOL_USER);
     ctx = await openContext({ env, options: { ...options, now, log }, meter, startedAt });
     outcome = await runRole(ctx);
   } catch (error) {

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BUNDLE_FILE, RESULT_FILE, RESULT_MAX_BYTES, SessionResult } from '../result.js';
 import type { AgentContext } from './agent-context.js';
-import { commitAll, git, gitSucceeds } from './git.js';
+import { type CommitSource, commitAll, git, gitSucceeds } from './git.js';
 
 /** The head the session committed (null: nothing), or why its commits cannot be published. */
 export type SessionCommit = { ok: true; head: string | null } | { ok: false; reason: string };
@@ -12,9 +12,13 @@ export type SessionCommit = { ok: true; head: string | null } | { ok: false; rea
  * bundle in BATON_OUT for the publish job; answers the new head, or null when
  * nothing changed.
  */
-export async function commitSession(ctx: AgentContext, message: string): Promise<SessionCommit> {
+export async function commitSession(
+  ctx: AgentContext,
+  message: string,
+  source: CommitSource = { workDir: ctx.root },
+): Promise<SessionCommit> {
   const options = { root: ctx.root, env: ctx.toolEnv };
-  await commitAll(options, message);
+  await commitAll(options, message, source);
   const head = await git(options, ['rev-parse', 'HEAD']);
   if (head === ctx.base) return { ok: true, head: null };
   if (!(await gitSucceeds(options, ['merge-base', '--is-ancestor', ctx.base, head]))) {

@@ -76,7 +76,12 @@ export async function writeCompletion(
 ): Promise<void> {
   const file = path.join(root, completionPath(build, completion.worker_id));
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, `${JSON.stringify(completion, null, 2)}\n`);
+  await writeFile(file, completionText(completion));
+}
+
+/** The committed text of a completion. */
+export function completionText(completion: Completion): string {
+  return `${JSON.stringify(completion, null, 2)}\n`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { integrationBranch } from '../../../core/ids.js';
 import { isSessionTrigger, parseTrigger } from '../../../core/session.js';
@@ -102,14 +102,15 @@ async function checksFeedback(ctx: AgentContext, sha: string): Promise<string> {
 async function mergeBuildBranch(ctx: AgentContext): Promise<FixFeedback> {
   const branch = integrationBranch(ctx.env.BATON_BUILD);
   const options = { root: ctx.root, env: batonIdentity(ctx.toolEnv) };
+  // In the environment of this one command, not its arguments: any user can read a command line.
   const auth = ctx.env.GITHUB_TOKEN
-    ? [
-        '-c',
-        `http.extraHeader=AUTHORIZATION: basic ${Buffer.from(`x-access-token:${ctx.env.GITHUB_TOKEN}`).toString('base64')}`,
-      ]
-    : [];
-  await git(options, [
-    ...auth,
+    ? {
+        GIT_CONFIG_COUNT: '1',
+        GIT_CONFIG_KEY_0: 'http.extraHeader',
+        GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${ctx.env.GITHUB_TOKEN}`).toString('base64')}`,
+      }
+    : {};
+  await git({ ...options, extraEnv: auth }, [
     'fetch',
     '--no-tags',
     'origin',
@@ -141,6 +142,9 @@ export async function findConflictMarkers(
 ): Promise<string[]> {
   const left: string[] = [];
   for (const file of files) {
+    // The model's tree: a regular file only, never through a link it planted.
+    const stat = await lstat(path.join(root, file)).catch(() => null);
+    if (!stat?.isFile()) continue;
     const text = await readFile(path.join(root, file), 'utf8').catch(() => '');
     if (/^(<{7}|>{7}) /m.test(text)) left.push(file);
   }

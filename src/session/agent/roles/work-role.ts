@@ -8,6 +8,7 @@ import { converse } from '../agent-context.js';
 import type { LoopOutcome } from '../model-loop.js';
 import { renderSystemPrompt } from '../prompts/system-prompt.js';
 import { renderWorkPrompt } from '../prompts/work-prompt.js';
+import { openSandbox, type Sandbox } from '../sandbox.js';
 import { commitSession } from '../session-output.js';
 import type { AgentTool } from '../tools/agent-tool.js';
 import { createBashTool } from '../tools/bash-tool.js';
@@ -16,9 +17,9 @@ import { toUsage } from '../usage-meter.js';
 import {
   type CompletionSubmission,
   completionOf,
+  completionText,
   createCompletionTool,
   readCompletion,
-  writeCompletion,
 } from './completion-submission.js';
 import {
   commentFeedback,
@@ -29,9 +30,9 @@ import {
 import { existsIn, failedOutcome, type RoleOutcome } from './role-outcome.js';
 
 /**
- * `work` and `fix`: the model works in the checkout with bash and the editor,
- * hands in its report; Baton writes `completions/<id>.json` and commits
- * everything, also when the session failed, so that no work and no usage is lost.
+ * `work` and `fix`: the model works in the session's copy of the checkout
+ * with bash and the editor, hands in its report; Baton commits the copy with
+ * `completions/<id>.json`, also when the session failed, so that no work and no usage is lost.
  */
 export async function runWorkRole(ctx: AgentContext, kind: 'work' | 'fix'): Promise<RoleOutcome> {
   const { BATON_BUILD: build, BATON_WORKER: worker } = ctx.env;
@@ -54,12 +55,52 @@ export async function runWorkRole(ctx: AgentContext, kind: 'work' | 'fix'): Prom
   const retryId =
     kind === 'work' ? /^comment-(\d+)$/.exec(ctx.env.BATON_TRIGGER ?? '')?.[1] : undefined;
   const retry = retryId ? await commentFeedback(ctx, retryId) : null;
+  // The model works in a copy its user may write; the repository and its .git stay the job's.
+  const sandbox = await openSandbox({ root: ctx.root, user: ctx.env.BATON_TOOL_USER ?? null });
+  try {
+    return await converseAndCommit({
+      ctx,
+      kind,
+      sandbox,
+      worker,
+      brief: brief.frontMatter,
+      pr,
+      feedback,
+      previous,
+      retry,
+    });
+  } finally {
+    await sandbox.close();
+  }
+}
+
+async function converseAndCommit({
+  ctx,
+  kind,
+  sandbox,
+  worker,
+  brief,
+  pr,
+  feedback,
+  previous,
+  retry,
+}: {
+  ctx: AgentContext;
+  kind: 'work' | 'fix';
+  sandbox: Sandbox;
+  worker: string;
+  brief: BriefFrontMatter;
+  pr: number;
+  feedback: FixFeedback | null;
+  previous: Completion | null;
+  retry: string | null;
+}): Promise<RoleOutcome> {
   const outcome = await converse(ctx, {
-    model: ctx.config.models[brief.frontMatter.complexity],
+    model: ctx.config.models[brief.complexity],
     system: renderSystemPrompt({
       role: kind,
       repository: ctx.env.GITHUB_REPOSITORY,
-      root: ctx.root,
+      root: sandbox.workDir,
       submit: 'submit_completion',
       shell: true,
       commandTimeoutSeconds: Math.round(ctx.limits.commandTimeoutMs / 1000),
@@ -67,55 +108,76 @@ export async function runWorkRole(ctx: AgentContext, kind: 'work' | 'fix'): Prom
     prompt: await workPrompt({
       ctx,
       worker,
-      frontMatter: brief.frontMatter,
+      frontMatter: brief,
       fix: feedback && { pr, feedback, previous },
       retry,
     }),
-    tools: workTools(ctx),
+    tools: workTools(ctx, sandbox),
     submit: createCompletionTool(worker),
   });
   const usage = toUsage(ctx.meter, (ctx.now() - ctx.startedAt) / 1000);
   const completion = completionOf({ worker, outcome, previous, usage });
   const message =
     kind === 'work'
-      ? `${worker}: ${brief.frontMatter.title}`
+      ? `${worker}: ${brief.title}`
       : `${worker}: answer ${ctx.env.BATON_TRIGGER ?? 'feedback'}`;
-  return finishWork({ ctx, completion, message, outcome, conflicts: feedback?.conflicts ?? [] });
+  return finishWork({
+    ctx,
+    sandbox,
+    completion,
+    message,
+    outcome,
+    conflicts: feedback?.conflicts ?? [],
+  });
 }
 
-function workTools(ctx: AgentContext): AgentTool[] {
+function workTools(ctx: AgentContext, sandbox: Sandbox): AgentTool[] {
   const maxOutputChars = ctx.limits.maxToolOutputChars;
   return [
     createBashTool({
-      root: ctx.root,
+      root: sandbox.workDir,
       env: ctx.toolEnv,
       timeoutMs: ctx.limits.commandTimeoutMs,
       remainingMs: () => ctx.limits.deadline - ctx.now(),
       maxOutputChars,
-      runAs: ctx.env.BATON_TOOL_USER,
+      runAs: sandbox.user ?? undefined,
+      home: sandbox.home ?? undefined,
+      stopAll: sandbox.stopAll,
     }),
-    createTextEditorTool({ root: ctx.root, maxOutputChars }),
+    createTextEditorTool({ root: sandbox.workDir, maxOutputChars, shared: sandbox.user !== null }),
   ];
 }
 
 /** Writes the report, commits everything, and says how the session ended. */
 async function finishWork({
   ctx,
+  sandbox,
   completion,
   message,
   outcome,
   conflicts,
 }: {
   ctx: AgentContext;
+  sandbox: Sandbox;
   completion: Completion;
   message: string;
   outcome: LoopOutcome<CompletionSubmission>;
   /** Files a merge left in conflict before the model started. */
   conflicts: readonly string[];
 }): Promise<RoleOutcome> {
-  await writeCompletion(ctx.root, ctx.env.BATON_BUILD, completion);
-  const unresolved = await findConflictMarkers(ctx.root, conflicts);
-  const commit = await commitSession(ctx, message);
+  // Nothing of the model's runs while Baton reads its tree; Baton's own file is
+  // committed from memory, never written where the model could plant a link.
+  await sandbox.stopAll();
+  const unresolved = await findConflictMarkers(sandbox.workDir, conflicts);
+  const commit = await commitSession(ctx, message, {
+    workDir: sandbox.workDir,
+    batonFiles: [
+      {
+        path: completionPath(ctx.env.BATON_BUILD, completion.worker_id),
+        content: completionText(completion),
+      },
+    ],
+  });
   if (!commit.ok) return failedOutcome(commit.reason);
   const head = commit.head;
   if (unresolved.length > 0) {

@@ -16,9 +16,18 @@ export interface BashToolOptions {
   /**
    * Run every command as this user (through `sudo -n -u`), not as the job's
    * own: a process of another user cannot read `/proc/<pid>/environ` of the
-   * processes that still hold the job's credentials. The workflow makes the user.
+   * processes that still hold the job's credentials. The session makes the
+   * user and its copy of the checkout (see sandbox.ts).
    */
   runAs?: string | undefined;
+  /** The HOME of that user's commands: a fresh one per session. */
+  home?: string | undefined;
+  /**
+   * Ends every process of that user and waits until none is left; a command
+   * answers only after it, so nothing of the model's runs while Baton reads
+   * the tree or writes.
+   */
+  stopAll?: (() => Promise<void>) | undefined;
 }
 
 /**
@@ -31,17 +40,19 @@ export function bashCommandLine({
   command,
   env,
   runAs,
+  home,
   timeoutMs,
 }: {
   command: string;
   env: Record<string, string>;
   runAs?: string | undefined;
+  home?: string | undefined;
   timeoutMs: number;
 }): { file: string; args: string[] } {
   if (!runAs) return { file: 'bash', args: ['-c', command] };
   const seconds = String(Math.max(1, Math.ceil(timeoutMs / 1000)));
   // That user's own home and name, not the job's (where it may not write).
-  const own = { ...env, HOME: `/home/${runAs}`, USER: runAs, LOGNAME: runAs };
+  const own = { ...env, HOME: home ?? `/home/${runAs}`, USER: runAs, LOGNAME: runAs };
   const assignments = Object.entries(own).map(([name, value]) => `${name}=${value}`);
   return {
     file: 'sudo',
@@ -121,10 +132,12 @@ export function runBashCommand({
   timeoutMs,
   maxOutputChars,
   runAs,
+  home,
+  stopAll,
 }: BashToolOptions & { command: string }): Promise<BashRun> {
   return new Promise((resolve) => {
     const collector = createOutputCollector(maxOutputChars);
-    const { file, args } = bashCommandLine({ command, env, runAs, timeoutMs });
+    const { file, args } = bashCommandLine({ command, env, runAs, home, timeoutMs });
     const child = spawn(file, args, {
       cwd: root,
       env,
@@ -140,18 +153,20 @@ export function runBashCommand({
       } catch {
         // The group is already gone.
       }
-      // Processes of the tools' user are out of this process's reach: end them as that user.
-      if (runAs)
-        spawn('sudo', ['-n', '-u', runAs, '--', 'pkill', '-KILL', '-u', runAs], {
-          stdio: 'ignore',
-        }).on('error', () => {});
     };
     const finish = () => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       killGroup();
-      resolve({ output: collector.text(), exitCode, timedOut });
+      const result = { output: collector.text(), exitCode, timedOut };
+      // Processes of the tools' user are out of this process's reach: they are ended as that user.
+      if (!stopAll) return resolve(result);
+      stopAll().then(
+        () => resolve(result),
+        (error: unknown) =>
+          resolve({ ...result, output: `${result.output}\n\n[${String(error)}]`, exitCode: null }),
+      );
     };
     const timer = setTimeout(() => {
       timedOut = true;

@@ -1,4 +1,4 @@
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { type AgentTool, type ToolResult, toolError, toolOk } from './agent-tool.js';
@@ -10,6 +10,11 @@ import { resolveInWorkspace } from './workspace-path.js';
 export interface TextEditorOptions {
   root: string;
   maxOutputChars: number;
+  /**
+   * The tree is shared with the tools user (a sandbox copy): what the editor
+   * creates is left writable for that user too, as its own files are for the job.
+   */
+  shared?: boolean;
 }
 
 const EditorInput = z.discriminatedUnion('command', [
@@ -69,8 +74,7 @@ async function edit(
     case 'view':
       return view(file, input.view_range, options.root);
     case 'create':
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(file, input.file_text);
+      await createFile(file, input.file_text, options);
       return toolOk(`Created ${path.relative(options.root, file)}.`);
     case 'str_replace':
       return replace(file, input.old_str, input.new_str);
@@ -81,6 +85,16 @@ async function edit(
       return _exhaustive;
     }
   }
+}
+
+async function createFile(file: string, text: string, options: TextEditorOptions): Promise<void> {
+  const made = await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, text);
+  if (!options.shared) return;
+  await chmod(file, 0o666);
+  // mkdir answers the first folder it made: open that one and each below it.
+  for (let dir = path.dirname(file); made && dir.startsWith(made); dir = path.dirname(dir))
+    await chmod(dir, 0o777);
 }
 
 async function view(file: string, range: number[] | undefined, root: string): Promise<ToolResult> {

@@ -1,0 +1,142 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmod, readdir } from 'node:fs/promises';
+import {
+  lastToolResults,
+  reply,
+  scripted,
+  startFakeAnthropic,
+  toolUse,
+} from '../../sim/fake-anthropic.js';
+import { completionPath } from '../../src/core/ids.js';
+import { runAgent } from '../../src/session/agent/run-agent.js';
+import type { SessionResult } from '../../src/session/result.js';
+import {
+  BUILD,
+  briefFile,
+  gitIn,
+  makeEnv,
+  makeRepo,
+  makeTempDir,
+  quiet,
+  readResult,
+} from '../session/agent-fixtures.js';
+
+/** Real users need root: CI runs as root, a developer's machine usually does not. */
+export const NOT_ROOT = process.getuid?.() !== 0;
+export const NOT_ROOT_REASON = 'needs root to create a throwaway user (CI runs as root)';
+
+/**
+ * A throwaway user's name, unique per test file; the session creates it (the
+ * first run) or finds it (every later run, like a persistent runner).
+ */
+export function throwawayUser(tag: string): string {
+  return `baton-t${tag}-${process.pid}`.slice(0, 31);
+}
+
+/** Ends the user's processes and removes it. */
+export function removeUser(user: string): void {
+  spawnSync('pkill', ['-KILL', '-u', user]);
+  spawnSync('userdel', [user]);
+  spawnSync('groupdel', [user]);
+}
+
+/** A root-only folder: what the job's user writes there, the tools user cannot fake. */
+export async function rootOnlyDir(): Promise<string> {
+  const dir = await makeTempDir('baton-root-only-');
+  await chmod(dir, 0o700);
+  return dir;
+}
+
+/** Whether the folder holds nothing. */
+export async function isEmpty(dir: string): Promise<boolean> {
+  return (await readdir(dir)).length === 0;
+}
+
+/** The outcome of a confined work session whose model ran `commands` through bash. */
+export interface ConfinedRun {
+  root: string;
+  base: string;
+  result: SessionResult;
+  /** Every tool result the model saw, joined. */
+  seen: string;
+}
+
+/**
+ * Plays a work session as the agent job would run it: a checkout readable by
+ * all (as actions/checkout leaves it: directories 755, files 644), the model
+ * key in the job's environment, BATON_TOOL_USER set; the scripted model runs
+ * each command through the bash tool, then submits.
+ */
+export async function confinedSession({
+  user,
+  commands,
+  files = {},
+  prepare,
+}: {
+  user: string | undefined;
+  /** A bash command, or an input of the text editor. */
+  commands: readonly (string | Record<string, unknown>)[];
+  files?: Record<string, string>;
+  /** Runs on the checkout before the session (as the job's user). */
+  prepare?: (root: string) => Promise<void> | void;
+}): Promise<ConfinedRun> {
+  const { root, base } = await makeRepo({
+    branch: `baton/${BUILD}/W1.1`,
+    files: {
+      'README.md': '# demo\n',
+      [`.baton/builds/${BUILD}/workers/W1.1.md`]: briefFile({ worker: 'W1.1' }),
+      ...files,
+    },
+  });
+  await prepare?.(root);
+  execFileSync('chmod', ['-R', 'a+rX,go-w', '--', root]);
+  const out = await makeTempDir('baton-out-');
+  const model = await startFakeAnthropic({
+    respond: scripted([
+      ...commands.map((command) =>
+        reply(
+          typeof command === 'string'
+            ? toolUse('bash', { command })
+            : toolUse('str_replace_based_edit_tool', command),
+        ),
+      ),
+      reply(
+        toolUse('submit_completion', {
+          status: 'complete',
+          summary: 'Done.',
+          artifacts: [],
+          decisions: [],
+        }),
+      ),
+    ]),
+  });
+  try {
+    const env = makeEnv({
+      BATON_WORKER: 'W1.1',
+      BATON_TOOL_USER: user,
+      GITHUB_WORKSPACE: root,
+      BATON_OUT: out,
+      ANTHROPIC_BASE_URL: model.url,
+    });
+    await runAgent(env, quiet);
+    const seen = model.requests
+      .slice(1)
+      .flatMap((request) => lastToolResults(request).map((r) => String(r.content)))
+      .join('\n');
+    return { root, base, result: await readResult(out), seen };
+  } finally {
+    await model.close();
+  }
+}
+
+/** The path of the session's completion, which Baton commits itself. */
+export const COMPLETION = completionPath(BUILD, 'W1.1');
+
+/** A folder that everyone may enter and read. */
+export async function publicDir(): Promise<string> {
+  const dir = await makeTempDir('baton-public-');
+  await chmod(dir, 0o755);
+  return dir;
+}
+
+export { gitIn };
