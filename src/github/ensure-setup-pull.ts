@@ -10,7 +10,7 @@ import {
   type SetupPullInfo,
   updateSetupPullBody,
 } from './setup-pulls.js';
-import { fingerprintTemplate, type SetupTemplates } from './setup-templates.js';
+import { actionPinPattern, fingerprintTemplate, type SetupTemplates } from './setup-templates.js';
 import type { RepoContext } from './types.js';
 
 /** A setup pull request, as a status comment links it. */
@@ -52,14 +52,48 @@ export async function planSetupAt(
   { ref, templates }: { ref: string; templates: SetupTemplates },
 ): Promise<SetupFile[]> {
   const reads = await readFilesAt(ctx, { ref, paths: templates.files.map((file) => file.path) });
-  return planSetup(
-    templates.files.map((file) => ({
+  // A create-only file (the repository's own setup) that exists is theirs: never compared.
+  const wanted = templates.files.filter(
+    (file) => !file.createOnly || (reads.get(file.path) ?? { kind: 'absent' }).kind === 'absent',
+  );
+  const planned = planSetup(
+    wanted.map((file) => ({
       path: file.path,
       content: file.content,
       existing: fingerprinted(reads.get(file.path) ?? { kind: 'absent' }, templates.source),
       shipped: templates.shipped[file.path] ?? [],
     })),
   );
+  return planned.map((file) => {
+    const read = reads.get(file.path);
+    if (file.state !== 'customised' || read?.kind !== 'file') return file;
+    const bumped = bumpActionPins(read.content, {
+      current: file.content,
+      source: templates.source,
+    });
+    if (bumped === null) return file;
+    return { path: file.path, state: 'pinned', content: bumped };
+  });
+}
+
+/**
+ * A customised file with Baton's session action pins moved to the ones of
+ * `current` (the way Dependabot bumps `uses:`), every other line as it was;
+ * null when it has no such pin to move or all are current already.
+ */
+export function bumpActionPins(
+  content: string,
+  { current, source }: { current: string; source: BatonSource },
+): string | null {
+  const pattern = actionPinPattern(source.repository);
+  const wanted = [...current.matchAll(pattern)][0];
+  if (!wanted) return null;
+  const [, , ref, version] = wanted;
+  const bumped = content.replace(
+    pattern,
+    (_line, prefix: string) => `${prefix}${source.repository}/action@${ref} # ${version}`,
+  );
+  return bumped === content ? null : bumped;
 }
 
 function fingerprinted(read: FileRead, source: BatonSource): ExistingFile {
