@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { SimRun } from '../github/fake-github.js';
 import { checkout } from './checkout.js';
 import { type JobDirs, type JobName, type JobWorld, jobEnv } from './job-env.js';
-import { batonCommand, runStep } from './run-step.js';
+import { batonCommand, runStep, stepInputs } from './run-step.js';
 import type { ActionsRunnerOptions, JobRecord } from './runner.js';
 
 /**
@@ -90,10 +90,14 @@ async function playJob({
           runAttempt: run.runAttempt,
         })
       : undefined;
+  const code = options.code ?? 'action';
   const outcome = await runStep({
-    command: batonCommand(job, options.code ?? 'source'),
+    command: batonCommand(job, code),
     cwd: dirs.workspace,
-    env: jobEnv({ job, run, dirs, world, ...(grant ? { grant } : {}) }),
+    env: {
+      ...jobEnv({ job, run, dirs, world, ...(grant ? { grant } : {}) }),
+      ...stepInputs(job, code),
+    },
     timeoutMs: options.jobTimeoutMs ?? 120_000,
     cancelled,
   });
