@@ -206,8 +206,8 @@ describe('onboarding', () => {
     const workflow = (earlier['.github/workflows/baton.yml'] ?? '')
       .replace('timeout-minutes: 360', 'timeout-minutes: 90 # ours')
       .replace(
-        '      BATON_TRIGGER: ${{ inputs.trigger }}\n',
-        '      BATON_TRIGGER: ${{ inputs.trigger }}\n      OUR_FLAG: on\n',
+        `      BATON_TRIGGER: \${{ inputs.trigger }}\n`,
+        `      BATON_TRIGGER: \${{ inputs.trigger }}\n      OUR_FLAG: on\n`,
       );
     gh.git.commitOn('main', { ...earlier, '.github/workflows/baton.yml': workflow }, 'Ours');
     await app.deliver('installation', installationPayload(gh, 'installation'));

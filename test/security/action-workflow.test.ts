@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { bumpActionPins } from '../../src/github/ensure-setup-pull.js';
@@ -38,7 +39,7 @@ describe('the session workflow against a hostile worker branch', () => {
     const setup = agent.steps.filter((step) => step.uses?.includes('baton-setup'));
     expect(setup.map((step) => step.uses)).toEqual(['./.baton-setup/.github/actions/baton-setup']);
     const source = agent.steps.find((step) => step.with?.path === '.baton-setup');
-    expect(source?.with?.ref).toBe('${{ github.event.repository.default_branch }}');
+    expect(source?.with?.ref).toBe(`\${{ github.event.repository.default_branch }}`);
   });
 
   it('keeps the model key out of the job and the setup, in the session step only', () => {
@@ -48,6 +49,16 @@ describe('the session workflow against a hostile worker branch', () => {
     );
     expect(holders.map((step) => step.with?.command)).toEqual(['agent']);
     expect(JSON.stringify(agent.env ?? {})).not.toContain('secrets.');
+  });
+
+  it('runs a bundle git tracks, so a session runs what was reviewed', () => {
+    // Without this, an ignored bundle passes the staleness test locally and is missing from a release.
+    expect(() =>
+      execFileSync('git', ['ls-files', '--error-unmatch', 'action/dist/baton-session.cjs'], {
+        cwd: new URL('../..', import.meta.url),
+        stdio: 'pipe',
+      }),
+    ).not.toThrow();
   });
 
   it('installs nothing and runs no script while publish can mint the write token', () => {
