@@ -5,6 +5,7 @@ import { tsxArgs } from '../sim/actions/run-step.js';
 import { measureApiCalls } from './api-calls.js';
 import { measureMemory } from './memory.js';
 import { measureScheduling } from './scheduling.js';
+import type { StartupReport } from './startup.js';
 import type { TokenReport } from './tokens.js';
 import type { WebhookReport } from './webhooks.js';
 
@@ -70,6 +71,9 @@ async function main(): Promise<void> {
 
   const tokens = await measureInChild<TokenReport>('tokens.ts', 200_000);
   rows.push(...tokenRows(tokens));
+
+  const startup = await measureInChild<StartupReport>('startup.ts', 200_000);
+  rows.push(...startupRows(startup));
 
   const table = renderTable(rows);
   console.log(table);
@@ -189,6 +193,26 @@ function tokenRows(report: TokenReport): Row[] {
       met: null,
     })),
   ];
+}
+
+/**
+ * The old workflow's clone + `npm install` + `tsc` before Baton's first
+ * request, timed once by hand on this machine (warm npm cache; see
+ * bench/results.md "Session start-up"): the before beside the bundle's after.
+ */
+const BEFORE_SECONDS = { clone: 0.9, install: 77.2, tsc: 64.5 };
+
+function startupRows(report: StartupReport): Row[] {
+  const before = BEFORE_SECONDS.clone + BEFORE_SECONDS.install + BEFORE_SECONDS.tsc;
+  return report.jobs.map(({ code, job, medianMs, maxMs }) => {
+    const action = code === 'action';
+    return {
+      figure: `Session ${job} job, step start to its first request, ${action ? "Baton's session action (bundle)" : 'sources through tsx'}, median / max of ${report.samples} (before: clone + npm install + tsc ≈ ${before.toFixed(0)} s)`,
+      measured: `${(medianMs / 1000).toFixed(2)} s / ${(maxMs / 1000).toFixed(2)} s`,
+      target: action ? '≤ 3 s' : 'comparison',
+      met: action ? maxMs <= 3000 : null,
+    };
+  });
 }
 
 function renderTable(rows: Row[]): string {

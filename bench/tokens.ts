@@ -184,7 +184,7 @@ async function traceSource(port: number): Promise<Source> {
   for (const pid of pids) {
     const env = await environment(pid);
     const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (env.BATON_ROLE && /\0session\0agent(\0|$)/.test(cmdline)) {
+    if (env.BATON_ROLE && isAgent(cmdline, env)) {
       sessions.push({ role: env.BATON_ROLE, run: env.GITHUB_RUN_ID ?? '' });
     }
   }
@@ -290,4 +290,10 @@ function roleOf(system: unknown): string {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const report = await measureTokens();
   console.log(JSON.stringify(report, null, process.argv.includes('--json') ? 0 : 2));
+}
+
+/** `baton session agent`, or the session action's bundle with `command: agent`. */
+function isAgent(cmdline: string, env: Record<string, string | undefined>): boolean {
+  if (/\0session\0agent(\0|$)/.test(cmdline)) return true;
+  return env.INPUT_COMMAND === 'agent' && cmdline.includes('baton-session.cjs');
 }

@@ -17,7 +17,11 @@ export interface SimulationOptions {
   setup?: (gh: FakeGitHub) => void;
   faults?: Partial<FaultSettings>;
   seed?: number;
-  /** How the app and `baton` run: the sources through tsx (default) or the built package. */
+  /**
+   * How the app and the sessions run: by default the app from the sources
+   * through tsx and the sessions on the session action's committed bundle;
+   * `source` runs the sessions from the sources too; `bin` both built.
+   */
   code?: CodeSource;
   /** The app's LOG_LEVEL; default `warn`. */
   logLevel?: string;

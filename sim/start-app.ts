@@ -17,7 +17,7 @@ export interface AppProcessOptions {
   logLevel?: string;
   /** BATON_RESYNC_MINUTES; default 0 (off). */
   resyncMinutes?: number;
-  /** `source` (tsx on src/main.ts, the default) or `bin` (`npm start`'s dist/src/main.js, built first). */
+  /** `bin`: `npm start`'s dist/src/main.js (built first); otherwise tsx on src/main.ts (the default). */
   code?: CodeSource;
   /** More variables for the app (they win). */
   env?: Record<string, string>;
@@ -61,7 +61,7 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
     publicKeyEncoding: { type: 'spki', format: 'pem' },
   });
   const entry =
-    (options.code ?? 'source') === 'source'
+    (options.code ?? 'source') !== 'bin'
       ? tsxArgs('src/main.ts')
       : [fileURLToPath(new URL('dist/src/main.js', pathToFileURL(REPO_ROOT)))];
   const env: Record<string, string> = {

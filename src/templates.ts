@@ -1,40 +1,48 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { skillPath, WORKFLOW_PATH } from './core/ids.js';
+import { SETUP_ACTION_PATH, skillPath, WORKFLOW_PATH } from './core/ids.js';
 
 /** One file onboarding installs in a repository. */
 export interface TemplateFile {
   /** Where it goes, relative to the repository root. */
   path: string;
   content: string;
+  /** Installed once when missing and never updated: the repository's own file after that. */
+  createOnly?: boolean;
 }
 
 /** Shipped file (under templates/) → where it is installed. */
-const TEMPLATES: Array<{ source: string; path: string }> = [
+const TEMPLATES: Array<{ source: string; path: string; createOnly?: boolean }> = [
   { source: 'workflows/baton.yml', path: WORKFLOW_PATH },
   { source: 'baton.yml', path: '.github/baton.yml' },
   { source: 'skills/plan.md', path: skillPath('plan') },
   { source: 'skills/worker.md', path: skillPath('worker') },
   { source: 'skills/review.md', path: skillPath('review') },
   { source: 'skills/fix.md', path: skillPath('fix') },
+  { source: 'actions/baton-setup/action.yml', path: SETUP_ACTION_PATH, createOnly: true },
 ];
 
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const COMMIT = /^[0-9a-f]{40}$/;
+const VERSION = /^v\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
 
 /**
- * The files onboarding installs, with the workflow pointed at Baton's own
- * source: `batonRepository` (`owner/name`) at the commit `batonRef`. Only a
- * full commit SHA is accepted, so what sessions run cannot change under a
- * repository without a new "Set up Baton" pull request.
+ * The files onboarding installs, with the workflow's jobs calling Baton's
+ * session action of `batonRepository` (`owner/name`) at the commit
+ * `batonRef`, the release `batonVersion` (default: this package's version)
+ * in the pin's comment. Only a full commit SHA is accepted, so what sessions
+ * run cannot change under a repository without a new "Set up Baton" pull
+ * request.
  */
 export function renderTemplates({
   batonRepository,
   batonRef,
+  batonVersion = packageVersion(),
 }: {
   batonRepository: string;
   batonRef: string;
+  batonVersion?: string;
 }): TemplateFile[] {
   if (!REPOSITORY.test(batonRepository)) {
     throw new TypeError(`batonRepository must be owner/name, not "${batonRepository}"`);
@@ -42,13 +50,28 @@ export function renderTemplates({
   if (!COMMIT.test(batonRef)) {
     throw new TypeError(`batonRef must be a full 40-character commit SHA, not "${batonRef}"`);
   }
+  if (!VERSION.test(batonVersion)) {
+    throw new TypeError(`batonVersion must be vX.Y.Z, not "${batonVersion}"`);
+  }
   const root = findTemplatesDir();
-  return TEMPLATES.map(({ source, path }) => ({
+  return TEMPLATES.map(({ source, path, createOnly }) => ({
     path,
     content: readFileSync(join(root, source), 'utf8')
       .replaceAll('{{BATON_REPOSITORY}}', batonRepository)
-      .replaceAll('{{BATON_REF}}', batonRef),
+      .replaceAll('{{BATON_REF}}', batonRef)
+      .replaceAll('{{BATON_VERSION}}', batonVersion),
+    ...(createOnly ? { createOnly } : {}),
   }));
+}
+
+/** `v` and the Baton package's version, for the session action pin's comment. */
+export function packageVersion(): string {
+  const pkg = JSON.parse(
+    readFileSync(join(dirname(findTemplatesDir()), 'package.json'), 'utf8'),
+  ) as {
+    version?: unknown;
+  };
+  return `v${String(pkg.version)}`;
 }
 
 /**

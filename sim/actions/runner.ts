@@ -25,7 +25,11 @@ export interface ActionsRunnerOptions {
   world: Omit<JobWorld, 'repository' | 'repositoryId' | 'audience'> & { audience?: string };
   /** The simulator's git remote for the repository. */
   gitUrl: string;
-  /** How `baton` is run: `source` (tsx on src, the default) or `bin` (bin/baton.js, as the workflow does). */
+  /**
+   * How Baton's session code is run: `action` (the default: the committed
+   * bundle, as the workflow's `uses:` step runs it, with no install step),
+   * `source` (tsx on src) or `bin` (bin/baton.js, `npx baton session …`).
+   */
   code?: CodeSource;
   /** Runs at the same time; default 1, so runs go strictly in dispatch order. */
   parallel?: number;
@@ -48,10 +52,10 @@ const POLL_MS = 100;
 
 /**
  * Plays the Baton workflow for every run the app dispatches: job `agent`
- * (checkout, `baton session agent` with the model key and a read-only token),
- * its output handed on as the artifact would be, then job `publish`
- * (checkout, `baton session publish` with an OIDC token grant and no model
- * key), each a real process. The run goes queued → in_progress → completed,
+ * (checkout, the session action with `command: agent`, the model key and a
+ * read-only token), its output handed on as the artifact would be, then job
+ * `publish` (checkout, the action with `command: publish`, an OIDC token
+ * grant and no model key), each a real process on the committed bundle. The run goes queued → in_progress → completed,
  * `failure` when either job exits non-zero, with GitHub's workflow_run
  * webhooks. A run the app cancels has its processes stopped.
  */

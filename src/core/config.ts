@@ -39,6 +39,17 @@ const Session = z.strictObject({
   maxTurns: z.number().int().min(1).max(1000).default(80),
   /** Let sessions change files under `.github/workflows/` (refused by default). */
   allowWorkflowChanges: z.boolean().default(false),
+  /**
+   * The runner label session jobs run on (the workflow's `runs-on`, passed as
+   * the `runner` dispatch input when not the default). A self-hosted runner
+   * needs Actions runner v2.327.1 or later (node24 actions) and sudo for the
+   * session's tools user.
+   */
+  runsOn: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be one runner label (letters, digits, - _ .)')
+    .default('ubuntu-latest'),
 });
 
 /** What `budget.maxUsd` is when `.github/baton.yml` does not say: a cap worth a person's look. */

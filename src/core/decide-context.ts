@@ -5,7 +5,12 @@ import { integrationBranch } from './ids.js';
 import { buildLedger, type Ledger } from './ledger.js';
 import { normalizeSnapshot } from './normalize-snapshot.js';
 import { findOverdueRuns, type OverdueReason } from './overdue-runs.js';
-import type { SessionRequest, SessionRole, SessionTrigger } from './session.js';
+import {
+  DEFAULT_RUNNER,
+  type SessionRequest,
+  type SessionRole,
+  type SessionTrigger,
+} from './session.js';
 import type { BuildSnapshot, RunInfo } from './snapshot.js';
 import type { Link, RepoLinks, StatusView } from './status-view.js';
 
@@ -95,6 +100,7 @@ export function dispatch(
     ...request,
     build: ctx.snapshot.build,
     issue: ctx.snapshot.issue.number,
+    ...(ctx.config.session.runsOn === DEFAULT_RUNNER ? {} : { runner: ctx.config.session.runsOn }),
   };
   return { kind: 'dispatch', request: full };
 }

@@ -116,3 +116,6 @@ export function skillPath(role: 'plan' | 'worker' | 'review' | 'fix' | 'research
 export const WORKFLOW_PATH = '.github/workflows/baton.yml';
 export const WORKFLOW_FILE = 'baton.yml';
 export const CONFIG_FILE = 'baton.yml';
+
+/** Where a repository's own setup for sessions lives: installed once, never updated. */
+export const SETUP_ACTION_PATH = '.github/actions/baton-setup/action.yml';

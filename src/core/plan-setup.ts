@@ -11,8 +11,10 @@
  * - `current`: identical to Baton's current version; nothing to do.
  * - `outdated`: an earlier version Baton shipped; the PR updates it.
  * - `customised`: matches no version Baton shipped; left alone and listed.
+ * - `pinned`: a customised workflow whose session action pins only are
+ *   moved to Baton's current commit; every other line is kept.
  */
-export type SetupFileState = 'missing' | 'current' | 'outdated' | 'customised';
+export type SetupFileState = 'missing' | 'current' | 'outdated' | 'customised' | 'pinned';
 
 /** What the default branch holds at a template's path. */
 export type ExistingFile =
@@ -67,5 +69,5 @@ export function planSetup(files: readonly SetupFileInput[]): SetupFile[] {
 
 /** Whether the setup PR writes this file. */
 export function isSetupChange(file: SetupFile): boolean {
-  return file.state === 'missing' || file.state === 'outdated';
+  return file.state === 'missing' || file.state === 'outdated' || file.state === 'pinned';
 }

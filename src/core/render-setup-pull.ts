@@ -1,4 +1,4 @@
-import { CONFIG_FILE, skillPath, WORKFLOW_PATH } from './ids.js';
+import { CONFIG_FILE, SETUP_ACTION_PATH, skillPath, WORKFLOW_PATH } from './ids.js';
 import { code, escapeCell } from './markdown.js';
 import { isSetupChange, type SetupFile, type SetupFileState } from './plan-setup.js';
 
@@ -22,6 +22,8 @@ const PURPOSES: Record<string, string> = {
   [skillPath('worker')]: 'How a work session carries out one brief and reports back.',
   [skillPath('review')]: "How a review session reviews a worker's pull request.",
   [skillPath('fix')]: 'How a fix session answers a review on its pull request.',
+  [SETUP_ACTION_PATH]:
+    "Your project's own setup for sessions (toolchain, services, dependency cache), run before the model's first turn. Yours: Baton adds it once and never changes it.",
 };
 
 /**
@@ -41,7 +43,7 @@ export function renderSetupPullBody({
   const intro = addsWorkflow
     ? "Baton runs its sessions in this repository's GitHub Actions. This pull request adds what they need; nothing runs until it is merged."
     : "Baton's shipped files have changed since this repository got them. This pull request brings them up to date.";
-  const pin = `The workflow runs the Baton CLI from ${code(source.repository)} at commit ${code(source.ref)}.`;
+  const pin = `The workflow runs Baton's session action from ${code(source.repository)} at commit ${code(source.ref)}.`;
   return [
     intro,
     '',
@@ -74,10 +76,24 @@ function renderCustomised(files: readonly SetupFile[], source: BatonSource): str
     '',
     'These files match no version Baton has shipped, so they were changed here on purpose. This pull request does not touch them:',
     '',
-    ...files.map((file) => `- ${code(file.path)}: ${purposeOf(file.path)}`),
+    ...files.map(
+      (file) => `- ${code(file.path)}: ${purposeOf(file.path)}${lineToChange(file, source)}`,
+    ),
     '',
     `Baton's current versions are under ${code('templates/')} in ${code(source.repository)} at the commit above.`,
   ];
+}
+
+/**
+ * For a customised workflow whose pin Baton could not move (no line of the
+ * form `uses: <repository>/action@<sha> # <version>`): the line its session
+ * steps need.
+ */
+function lineToChange(file: SetupFile, source: BatonSource): string {
+  if (file.path !== WORKFLOW_PATH) return '';
+  const pin = /^\s*uses: (\S+\/action@[0-9a-f]{40} # \S+)$/m.exec(file.content)?.[1];
+  if (!pin) return '';
+  return ` Baton could not update its pin safely. To take this update, its session steps (agent and publish) should read ${code(`uses: ${pin}`)}, as in ${code(source.repository)}.`;
 }
 
 function purposeOf(path: string): string {
@@ -94,6 +110,8 @@ function verb(state: SetupFileState): string {
       return 'unchanged';
     case 'customised':
       return 'left alone';
+    case 'pinned':
+      return "Baton's action pin updated; every other line kept";
     default: {
       const _exhaustive: never = state;
       return _exhaustive;

@@ -18,6 +18,9 @@ export type SessionTrigger = `${'comment' | 'review' | 'checks' | 'conflict' | '
 
 const TRIGGER = /^(comment|review|checks|conflict|head)-([0-9a-f]{1,40}|\d+)$/;
 
+/** GitHub's hosted runner, the workflow's `runs-on` when no `runner` input is given. */
+export const DEFAULT_RUNNER = 'ubuntu-latest';
+
 export interface SessionRequest {
   role: SessionRole;
   /** `<issue>-<slug>`. */
@@ -28,6 +31,8 @@ export interface SessionRequest {
   /** The worker's pull request, for `review` and `fix`. */
   pr?: number;
   trigger?: SessionTrigger;
+  /** The runner label (config `session.runsOn`), when not `ubuntu-latest`. */
+  runner?: string;
 }
 
 export function isSessionTrigger(value: string): value is SessionTrigger {
@@ -77,5 +82,7 @@ export function renderDispatchInputs(request: SessionRequest): Record<string, st
     worker: request.worker ?? '',
     pr: request.pr === undefined ? '' : String(request.pr),
     trigger: request.trigger ?? '',
+    // Only when set: a workflow from before the `runner` input refuses inputs it does not declare.
+    ...(request.runner ? { runner: request.runner } : {}),
   };
 }

@@ -11,7 +11,7 @@ import {
   type SetupPullInfo,
   updateSetupPullBody,
 } from './setup-pulls.js';
-import { fingerprintTemplate, type SetupTemplates } from './setup-templates.js';
+import { actionPinPattern, fingerprintTemplate, type SetupTemplates } from './setup-templates.js';
 import type { RepoContext } from './types.js';
 
 /** A setup pull request, as a status comment links it. */
@@ -90,35 +90,72 @@ export async function planSetupAt(
  * Each template classified against what `ref` holds, and the changes among
  * them that would only move the pinned commit: what the pull request would
  * write there has the fingerprint of what is there (the pin is what
- * fingerprints leave out).
+ * fingerprints leave out) and names the same release. A new release's pin
+ * is an update; a new commit of the same release is not.
  */
 async function inspectSetupAt(
   ctx: RepoContext,
   { ref, templates }: { ref: string; templates: SetupTemplates },
 ): Promise<{ files: SetupFile[]; pinOnly: string[] }> {
   const reads = await readFilesAt(ctx, { ref, paths: templates.files.map((file) => file.path) });
+  // A create-only file (the repository's own setup) that exists is theirs: never compared.
+  const wanted = templates.files.filter(
+    (file) => !file.createOnly || (reads.get(file.path) ?? { kind: 'absent' }).kind === 'absent',
+  );
   const existing = new Map(
-    templates.files.map((file) => [
+    wanted.map((file) => [
       file.path,
       fingerprinted(reads.get(file.path) ?? { kind: 'absent' }, templates.source),
     ]),
   );
-  const files = planSetup(
-    templates.files.map((file) => ({
+  const planned = planSetup(
+    wanted.map((file) => ({
       path: file.path,
       content: file.content,
       existing: existing.get(file.path) ?? { kind: 'absent' },
       shipped: templates.shipped[file.path] ?? [],
     })),
   );
+  const files = planned.map((file): SetupFile => {
+    const read = reads.get(file.path);
+    if (file.state !== 'customised' || read?.kind !== 'file') return file;
+    const bumped = bumpActionPins(read.content, {
+      current: file.content,
+      source: templates.source,
+    });
+    if (bumped === null) return file;
+    return { path: file.path, state: 'pinned', content: bumped };
+  });
   const pinOnly = files.filter(isSetupChange).flatMap((file) => {
-    const read = existing.get(file.path);
+    const read = reads.get(file.path);
     const same =
       read?.kind === 'file' &&
-      read.fingerprint === fingerprintTemplate(file.content, templates.source);
+      fingerprintTemplate(read.content, templates.source) ===
+        fingerprintTemplate(file.content, templates.source) &&
+      releaseOf(read.content, templates.source) === releaseOf(file.content, templates.source);
     return same ? [file.path] : [];
   });
   return { files, pinOnly };
+}
+
+/**
+ * A customised file with Baton's session action pins moved to the ones of
+ * `current` (the way Dependabot bumps `uses:`), every other line as it was;
+ * null when it has no such pin to move or all are current already.
+ */
+export function bumpActionPins(
+  content: string,
+  { current, source }: { current: string; source: BatonSource },
+): string | null {
+  const pattern = actionPinPattern(source.repository);
+  const wanted = [...current.matchAll(pattern)][0];
+  if (!wanted) return null;
+  const [, , ref, version] = wanted;
+  const bumped = content.replace(
+    pattern,
+    (_line, prefix: string) => `${prefix}${source.repository}/action@${ref} # ${version}`,
+  );
+  return bumped === content ? null : bumped;
 }
 
 function fingerprinted(read: FileRead, source: BatonSource): ExistingFile {
@@ -217,4 +254,10 @@ function commitMessage(source: BatonSource): string {
 
 function linkOf(pull: SetupPullInfo): SetupPullLink {
   return { number: pull.number, url: pull.url };
+}
+
+/** The release a file's session action pin names (`# v1.2.3`), or null without one. */
+function releaseOf(content: string, source: BatonSource): string | null {
+  const [pin] = content.matchAll(actionPinPattern(source.repository));
+  return pin?.[3] ?? null;
 }

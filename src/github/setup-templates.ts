@@ -38,8 +38,10 @@ export function readShippedVersions(): ShippedVersions {
  * repository must be this app's source (a workflow pointed at another
  * source, a fork say, was customised); any commit is accepted, since moving
  * the pin forward is what an update is for. Templates always quote both
- * placeholders, which is what tells the pinned commit from the 40-hex SHAs
- * actions are pinned by.
+ * placeholders (the checkout of Baton's source, before the session action)
+ * or pin the action as `uses: <repository>/action@<sha> # <version>`, which
+ * is what tells the pinned commit from the 40-hex SHAs other actions are
+ * pinned by.
  */
 export function fingerprintTemplate(
   content: string,
@@ -47,6 +49,19 @@ export function fingerprintTemplate(
 ): string {
   const unpinned = content
     .replaceAll(`'${repository}'`, "'{{BATON_REPOSITORY}}'")
-    .replace(/'[0-9a-f]{40}'/g, "'{{BATON_REF}}'");
+    .replace(/'[0-9a-f]{40}'/g, "'{{BATON_REF}}'")
+    .replace(
+      actionPinPattern(repository),
+      '$1{{BATON_REPOSITORY}}/action@{{BATON_REF}} # {{BATON_VERSION}}',
+    );
   return createHash('sha256').update(unpinned, 'utf8').digest('hex');
+}
+
+/**
+ * A line that pins Baton's session action of `repository`: its indent and
+ * `uses: ` (group 1), the commit (group 2) and the release comment (group 3).
+ */
+export function actionPinPattern(repository: string): RegExp {
+  const escaped = repository.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^([ \\t]*(?:- )?uses: )${escaped}/action@([0-9a-f]{40}) # (\\S+)$`, 'gm');
 }

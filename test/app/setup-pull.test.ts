@@ -64,8 +64,9 @@ describe('onboarding', () => {
       | \`.baton/skills/worker.md\` | How a work session carries out one brief and reports back. | added |
       | \`.baton/skills/review.md\` | How a review session reviews a worker's pull request. | added |
       | \`.baton/skills/fix.md\` | How a fix session answers a review on its pull request. | added |
+      | \`.github/actions/baton-setup/action.yml\` | Your project's own setup for sessions (toolchain, services, dependency cache), run before the model's first turn. Yours: Baton adds it once and never changes it. | added |
 
-      The workflow runs the Baton CLI from \`baton-dev/baton\` at commit \`0123456789abcdef0123456789abcdef01234567\`.
+      The workflow runs Baton's session action from \`baton-dev/baton\` at commit \`0123456789abcdef0123456789abcdef01234567\`.
 
       ### Next steps
 
@@ -166,9 +167,61 @@ describe('onboarding', () => {
     expect(changed.map(([path]) => path).sort()).toEqual(
       ['.github/workflows/baton.yml', FIX_SKILL].sort(),
     );
-    expect(files.get('.github/workflows/baton.yml')).toContain(`ref: '${SOURCE.ref}'`);
+    expect(files.get('.github/workflows/baton.yml')).toContain(`/action@${SOURCE.ref}`);
     expect(pull?.body).toContain("| updated to Baton's current version |");
     expect(pull?.body).toContain('| added |');
+  });
+
+  it('bumps only the action pin of a workflow the user has edited, for a new release', async () => {
+    const earlier = rendered(EARLIER_REF, 'v0.0.9');
+    const workflow = (earlier['.github/workflows/baton.yml'] ?? '')
+      .replace('timeout-minutes: 360', 'timeout-minutes: 90 # ours')
+      .replace(
+        `      BATON_TRIGGER: \${{ inputs.trigger }}\n`,
+        `      BATON_TRIGGER: \${{ inputs.trigger }}\n      OUR_FLAG: on\n`,
+      );
+    gh.git.commitOn('main', { ...earlier, '.github/workflows/baton.yml': workflow }, 'Ours');
+    await app.deliver('installation', installationPayload(gh, 'installation'));
+
+    const [pull] = setupPulls(gh);
+    const after = filesOn(gh, SETUP_BRANCH).get('.github/workflows/baton.yml') ?? '';
+    const lines = (text: string) => text.split('\n');
+    const changed = lines(after).filter((line, i) => line !== lines(workflow)[i]);
+    expect(lines(after)).toHaveLength(lines(workflow).length);
+    expect(changed).toEqual([
+      `        uses: ${SOURCE.repository}/action@${SOURCE.ref} # v0.1.0`,
+      `        uses: ${SOURCE.repository}/action@${SOURCE.ref} # v0.1.0`,
+    ]);
+    expect(after).toContain('timeout-minutes: 90 # ours');
+    expect(after).toContain('OUR_FLAG: on');
+    expect(pull?.body).toContain("| Baton's action pin updated; every other line kept |");
+  });
+
+  it('names a customised workflow it cannot bump, with the line to change', async () => {
+    const old = (rendered()['.github/workflows/baton.yml'] ?? '').replace(
+      /uses: \S+\/action@.*/g,
+      'run: npx our-own-baton-wrapper',
+    );
+    const { '.github/actions/baton-setup/action.yml': _setup, ...installed } = rendered();
+    gh.git.commitOn('main', { ...installed, '.github/workflows/baton.yml': old }, 'Ours');
+    await app.deliver('installation', installationPayload(gh, 'installation'));
+
+    const [pull] = setupPulls(gh);
+    expect(filesOn(gh, SETUP_BRANCH).get('.github/workflows/baton.yml')).toBe(old);
+    expect(pull?.body).toContain('### Left alone');
+    expect(pull?.body).toContain(
+      `should read \`uses: ${SOURCE.repository}/action@${SOURCE.ref} # v0.1.0\``,
+    );
+  });
+
+  it('installs the setup action once and never touches the repository’s own', async () => {
+    const ours = 'name: ours\nruns:\n  using: composite\n  steps: []\n';
+    gh.git.commitOn('main', { '.github/actions/baton-setup/action.yml': ours }, 'Our setup');
+    await app.deliver('installation', installationPayload(gh, 'installation'));
+
+    const [pull] = setupPulls(gh);
+    expect(filesOn(gh, SETUP_BRANCH).get('.github/actions/baton-setup/action.yml')).toBe(ours);
+    expect(pull?.body).not.toContain('baton-setup');
   });
 
   it('brings an open setup pull request up to date with a new commit on its branch', async () => {
@@ -181,7 +234,7 @@ describe('onboarding', () => {
     expect(setupPulls(gh)).toHaveLength(1);
     expect(parentsOf(gh, SETUP_BRANCH)).toEqual([earlierHead]);
     expect(filesOn(gh, SETUP_BRANCH).get('.github/workflows/baton.yml')).toContain(
-      `ref: '${SOURCE.ref}'`,
+      `/action@${SOURCE.ref}`,
     );
     expect(setupPulls(gh)[0]?.body).toContain(SOURCE.ref);
   });
@@ -197,7 +250,7 @@ describe('onboarding', () => {
     expect(parentsOf(gh, SETUP_BRANCH)).toEqual([personsHead]);
     const files = filesOn(gh, SETUP_BRANCH);
     expect(files.get(WORKER_SKILL)).toBe(edited);
-    expect(files.get('.github/workflows/baton.yml')).toContain(`ref: '${SOURCE.ref}'`);
+    expect(files.get('.github/workflows/baton.yml')).toContain(`/action@${SOURCE.ref}`);
   });
 
   it('opens a new pull request from the current default branch when the app is installed again after a "no"', async () => {

@@ -325,3 +325,28 @@ describe('decide: base sync', () => {
     expect(actions.some((action) => action.kind === 'sync-build-branch')).toBe(false);
   });
 });
+
+describe('decide: the runner of a session', () => {
+  it.each([
+    { session: {}, runner: undefined },
+    { session: { runsOn: 'ubuntu-latest' }, runner: undefined },
+    { session: { runsOn: 'self-hosted-gpu' }, runner: 'self-hosted-gpu' },
+  ])('dispatches on session.runsOn $session.runsOn', ({ session, runner }) => {
+    const actions = decide({
+      snapshot: makeSnapshot({
+        plan: { kind: 'valid', plan: makePlan(), sha: 'p' },
+        runs: [planRun()],
+        pulls: [],
+        commands: [],
+        completions: {},
+      }),
+      config: makeConfig({ approval: 'none', session }),
+      now: NOW,
+    });
+    const requests = actions.flatMap((action) =>
+      action.kind === 'dispatch' ? [action.request] : [],
+    );
+    expect(requests.length).toBeGreaterThan(0);
+    for (const request of requests) expect(request.runner).toBe(runner);
+  });
+});

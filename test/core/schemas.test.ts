@@ -193,7 +193,13 @@ describe('config', () => {
       },
       review: { enabled: true, maxFixRounds: 2, requireHuman: false },
       merge: { method: 'squash', requireChecks: true },
-      session: { timeoutMinutes: 60, queuedMinutes: 30, maxTurns: 80, allowWorkflowChanges: false },
+      session: {
+        timeoutMinutes: 60,
+        queuedMinutes: 30,
+        maxTurns: 80,
+        allowWorkflowChanges: false,
+        runsOn: 'ubuntu-latest',
+      },
       budget: { maxUsd: 50 },
       final: { autoMerge: false, keepRecord: true },
     });

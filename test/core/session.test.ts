@@ -112,4 +112,12 @@ describe('renderDispatchInputs', () => {
       trigger: '',
     });
   });
+
+  it('adds the runner input only for a runner other than the default', () => {
+    const request = { role: 'plan', build: '12-add-login', issue: 12 } as const;
+    expect(renderDispatchInputs({ ...request, runner: 'gpu-box' })).toMatchObject({
+      runner: 'gpu-box',
+    });
+    expect(renderDispatchInputs(request)).not.toHaveProperty('runner');
+  });
 });

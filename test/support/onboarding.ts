@@ -20,8 +20,13 @@ export const EARLIER_REF = 'fedcba9876543210fedcba9876543210fedcba98';
 export const WORKER_SKILL = '.baton/skills/worker.md';
 export const FIX_SKILL = '.baton/skills/fix.md';
 
-export function rendered(ref = SOURCE.ref): Record<string, string> {
-  const files = renderTemplates({ batonRepository: SOURCE.repository, batonRef: ref });
+/** The templates as Baton renders them for `ref` (and, when given, the release `version`). */
+export function rendered(ref = SOURCE.ref, version?: string): Record<string, string> {
+  const files = renderTemplates({
+    batonRepository: SOURCE.repository,
+    batonRef: ref,
+    ...(version ? { batonVersion: version } : {}),
+  });
   return Object.fromEntries(files.map((file) => [file.path, file.content]));
 }
 

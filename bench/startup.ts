@@ -1,0 +1,146 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { batonCommand, type CodeSource, stepInputs } from '../sim/actions/run-step.js';
+
+/**
+ * Baton's own part of a session job's start-up: from the moment the job's
+ * Baton step starts (the process is spawned, checkout already done) to the
+ * first request it sends, the agent's to the model or GitHub and publish's to
+ * the OIDC token endpoint or GitHub. Every URL of the job's environment
+ * points at one local server that notes the time of the first request and
+ * answers 503, so the process stops soon after. Measured for the session
+ * action's bundle (what sessions run) and, for comparison, the sources
+ * through tsx. The old workflow's clone + `npm install` + `tsc` is measured
+ * separately (bench/results.md says how).
+ */
+export interface StartupReport {
+  samples: number;
+  /** code → job → median and max ms from spawn to the first request. */
+  jobs: Array<{ code: CodeSource; job: 'agent' | 'publish'; medianMs: number; maxMs: number }>;
+}
+
+export async function measureStartup({ samples = 5 } = {}): Promise<StartupReport> {
+  const jobs: StartupReport['jobs'] = [];
+  for (const code of ['action', 'source'] as const) {
+    for (const job of ['agent', 'publish'] as const) {
+      const times: number[] = [];
+      for (let i = 0; i < samples; i += 1) times.push(await firstRequestMs(code, job));
+      times.sort((a, b) => a - b);
+      jobs.push({
+        code,
+        job,
+        medianMs: times[Math.floor(times.length / 2)] ?? Number.NaN,
+        maxMs: times.at(-1) ?? Number.NaN,
+      });
+    }
+  }
+  return { samples, jobs };
+}
+
+async function firstRequestMs(code: CodeSource, job: 'agent' | 'publish'): Promise<number> {
+  let first: number | null = null;
+  // Until `timing`, requests are the preparing agent's, answered 400 so it stops at once.
+  let timing = false;
+  const server = createServer((req, res) => {
+    if (timing) first ??= performance.now();
+    req.resume();
+    res.writeHead(timing ? 503 : 400, {
+      'content-type': 'application/json',
+      'retry-after': '3600',
+    });
+    res.end('{"message":"bench"}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const root = await mkdtemp(join(tmpdir(), 'baton-bench-startup-'));
+  try {
+    const workspace = join(root, 'workspace');
+    const out = join(root, 'baton-out');
+    await mkdir(workspace);
+    await mkdir(out);
+    execFileSync('git', ['init', '-q', '-b', 'baton/1-x', workspace]);
+    execFileSync('git', ['-C', workspace, 'commit', '-q', '--allow-empty', '-m', 'x'], {
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'b',
+        GIT_AUTHOR_EMAIL: 'b@b',
+        GIT_COMMITTER_NAME: 'b',
+        GIT_COMMITTER_EMAIL: 'b@b',
+      },
+    });
+    await writeFile(join(root, 'summary.md'), '');
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: root,
+      GITHUB_ACTIONS: 'true',
+      GITHUB_API_URL: url,
+      GITHUB_SERVER_URL: url,
+      GITHUB_REPOSITORY: 'acme/widgets',
+      GITHUB_REPOSITORY_ID: '1',
+      GITHUB_WORKSPACE: workspace,
+      GITHUB_RUN_ID: '1',
+      GITHUB_RUN_ATTEMPT: '1',
+      GITHUB_REF: 'refs/heads/baton/1-x',
+      GITHUB_SHA: execFileSync('git', ['-C', workspace, 'rev-parse', 'HEAD'], {
+        encoding: 'utf8',
+      }).trim(),
+      GITHUB_STEP_SUMMARY: join(root, 'summary.md'),
+      RUNNER_TEMP: root,
+      BATON_ROLE: 'plan',
+      BATON_BUILD: '1-x',
+      BATON_ISSUE: '1',
+      BATON_OUT: out,
+      ...(job === 'agent'
+        ? { GITHUB_TOKEN: 'bench', ANTHROPIC_API_KEY: 'bench', ANTHROPIC_BASE_URL: url }
+        : {
+            BATON_APP_URL: url,
+            BATON_OIDC_AUDIENCE: 'baton',
+            ACTIONS_ID_TOKEN_REQUEST_URL: `${url}/idtoken`,
+            ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'bench',
+          }),
+      ...stepInputs(job, code),
+    };
+    if (job === 'publish') {
+      // Publish needs the agent's output: a failed agent's result.json, as a session with a broken model leaves.
+      const [agentFile = process.execPath, ...agentArgs] = batonCommand('agent', 'action');
+      const agentEnv = {
+        ...env,
+        GITHUB_TOKEN: 'bench',
+        ANTHROPIC_API_KEY: 'bench',
+        ANTHROPIC_BASE_URL: url,
+        ...stepInputs('agent', 'action'),
+      };
+      const agent = spawn(agentFile, agentArgs, { cwd: workspace, env: agentEnv, stdio: 'ignore' });
+      await new Promise((resolve) => agent.on('close', resolve));
+    }
+    timing = true;
+    const [file = process.execPath, ...args] = batonCommand(job, code);
+    const started = performance.now();
+    const child = spawn(file, args, { cwd: workspace, env, stdio: 'ignore' });
+    await new Promise<void>((resolve) => {
+      const stop = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      const poll = setInterval(() => {
+        if (first !== null) child.kill('SIGKILL');
+      }, 5);
+      child.on('close', () => {
+        clearTimeout(stop);
+        clearInterval(poll);
+        resolve();
+      });
+    });
+    if (first === null) throw new Error(`${code} ${job} made no request`);
+    return (first as number) - started;
+  } finally {
+    server.closeAllConnections();
+    server.close();
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+if (process.argv.includes('--json')) {
+  console.log(JSON.stringify(await measureStartup()));
+}
