@@ -128,7 +128,7 @@ describe('a "Set up Baton" pull request closed without merging', () => {
     const workflow = gh.git
       .filesOf(gh.git.resolve(SETUP_BRANCH) ?? '')
       .get('.github/workflows/baton.yml');
-    expect(workflow).toContain(`ref: '${LATER_REF}'`);
+    expect(workflow).toContain(`/action@${LATER_REF}`);
   });
 });
 
