@@ -77,12 +77,14 @@ export function checkInvariants(played: PlayedChaos): string[] {
     const merge = merged[0];
     if (merge) {
       const sha = String(bodyOf(merge).sha ?? '');
+      // A head that only merged the build branch in (update-branch) keeps the verdict of the head before it.
+      const judged = new Set([sha, updatedFrom(gh, build, sha)]);
       const approved = done.some(
         (e) =>
           e.route === REVIEWS &&
           e.index < merge.index &&
           e.path.endsWith(`/pulls/${pullOf(id)?.number}/reviews`) &&
-          bodyOf(e).commit_id === sha &&
+          judged.has(String(bodyOf(e).commit_id)) &&
           parseVerdictMarker(String(bodyOf(e).body ?? ''))?.verdict === 'approve',
       );
       check(
@@ -126,6 +128,14 @@ export function checkInvariants(played: PlayedChaos): string[] {
     `the build completes without a person${steering.length ? ` (${steering.join(', ')})` : ''}`,
   );
   return failed;
+}
+
+/** The earlier head of a head made by `update-branch` (a merge of the build branch into it), or the head. */
+function updatedFrom(gh: FakeGitHub, build: string, sha: string): string {
+  const commit = gh.git.objects.get(sha);
+  if (commit?.type !== 'commit') return sha;
+  const [first, second] = commit.parents;
+  return first && second && commit.message.includes(integrationBranch(build)) ? first : sha;
 }
 
 function readPlan(gh: FakeGitHub, build: string): PlannedWorker[] {

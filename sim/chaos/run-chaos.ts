@@ -82,7 +82,8 @@ export async function runChaos({
       await sim.runner.idle().catch(() => undefined);
     }
     const { gh } = sim;
-    const issue = Math.max(0, ...gh.issues.keys());
+    const issue =
+      [...gh.issues.values()].find((one) => one.title === GREETING_ISSUE.title)?.number ?? 0;
     const build = findBuild(gh.git.refs.keys()) ?? '';
     const personComments = gh.comments
       .filter((c) => c.user.login === MAINTAINER)
