@@ -28,6 +28,8 @@ export interface SimulationOptions {
   /** Runs at the same time; default 1. */
   parallel?: number;
   keepFolders?: boolean;
+  /** App processes behind the webhook URL, as replicas; default 1. */
+  replicas?: number;
   /** More variables for the app process (they win). */
   appEnv?: Record<string, string>;
 }
@@ -39,6 +41,8 @@ export interface Simulation {
   issuer: OidcIssuer;
   model: FakeAnthropic;
   app: AppProcess;
+  /** Every app process, `app` first (more than one with `replicas`). */
+  apps: AppProcess[];
   runner: ActionsRunner;
   /** Opens an issue and labels it (the label webhook included); answers its number. */
   labelIssue(issue: { title: string; body?: string; label?: string; user?: string }): number;
@@ -99,32 +103,41 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
   };
   try {
     const appPort = await freePort();
+    const replicaPorts: number[] = [];
+    for (let i = 1; i < (options.replicas ?? 1); i++) replicaPorts.push(await freePort());
+    const hookUrl = (port: number) => `http://127.0.0.1:${port}/api/github/webhooks`;
     const issuer = await startOidcIssuer();
     started.push({ stop: () => issuer.close() });
     const model = await startFakeAnthropic({ respond: options.respond });
     started.push({ stop: () => model.close() });
     const server = await startGitHubServer({
       gh,
-      appWebhookUrl: `http://127.0.0.1:${appPort}/api/github/webhooks`,
+      appWebhookUrl: hookUrl(appPort),
+      replicaWebhookUrls: replicaPorts.map(hookUrl),
       webhookSecret: WEBHOOK_SECRET,
       ...(options.faults ? { faults: options.faults } : {}),
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
     });
     started.push({ stop: () => server.close() });
-    const app = await startAppProcess({
-      gheHost: server.host,
-      webhookSecret: WEBHOOK_SECRET,
-      oidcIssuer: issuer.url,
-      port: appPort,
-      ...(options.logLevel ? { logLevel: options.logLevel } : {}),
-      ...(options.code ? { code: options.code } : {}),
-      env: {
-        BATON_SOURCE_REPOSITORY: SIM_BATON_SOURCE.repository,
-        BATON_SOURCE_REF: SIM_BATON_SOURCE.ref,
-        ...options.appEnv,
-      },
-    });
-    started.push({ stop: () => app.stop() });
+    const apps: AppProcess[] = [];
+    for (const port of [appPort, ...replicaPorts]) {
+      const started_ = await startAppProcess({
+        gheHost: server.host,
+        webhookSecret: WEBHOOK_SECRET,
+        oidcIssuer: issuer.url,
+        port,
+        ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+        ...(options.code ? { code: options.code } : {}),
+        env: {
+          BATON_SOURCE_REPOSITORY: SIM_BATON_SOURCE.repository,
+          BATON_SOURCE_REF: SIM_BATON_SOURCE.ref,
+          ...options.appEnv,
+        },
+      });
+      apps.push(started_);
+      started.push({ stop: () => started_.stop() });
+    }
+    const app = apps[0] as AppProcess;
     const runner = startActionsRunner({
       gh,
       issuer,
@@ -141,7 +154,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
       ...(options.keepFolders ? { keepFolders: true } : {}),
     });
     started.push({ stop: () => runner.close() });
-    return simulation({ gh, server, issuer, model, app, runner, stop: stopAll });
+    return simulation({ gh, server, issuer, model, app, apps, runner, stop: stopAll });
   } catch (error) {
     await stopAll();
     throw error;
@@ -151,11 +164,11 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
 function simulation(
   parts: Omit<Simulation, 'labelIssue' | 'comment' | 'statusComment' | 'waitFor' | 'diagnostics'>,
 ): Simulation {
-  const { gh, server, app, runner } = parts;
+  const { gh, server, runner } = parts;
   const diagnostics = () =>
     [
       '--- app output ---',
-      app.output(),
+      ...parts.apps.map((one) => one.output()),
       '--- jobs ---',
       ...runner.jobs.map(
         (job) =>

@@ -205,3 +205,23 @@ export function lastToolResults(
   if (!last || !Array.isArray(last.content)) return [];
   return last.content.filter((b: { type?: string }) => b.type === 'tool_result');
 }
+
+/**
+ * Answers a seeded fraction of requests `529 overloaded_error` before the
+ * script sees them (the SDK retries them), as Anthropic does on a busy day.
+ * `random` is a seeded source in [0, 1), such as the simulator's `Faults`.
+ */
+export function overloadSome(
+  respond: Respond,
+  { rate, random }: { rate: number; random: () => number },
+): Respond & { overloads: () => number } {
+  let overloads = 0;
+  const wrapped: Respond = (request, index) => {
+    if (rate > 0 && random() < rate) {
+      overloads++;
+      return overloaded();
+    }
+    return respond(request, index);
+  };
+  return Object.assign(wrapped, { overloads: () => overloads });
+}

@@ -8,8 +8,14 @@ export interface FaultSettings {
   reorderWindow: number;
   /** The fraction (0..1) of REST requests answered `502 Bad Gateway` before they are routed. */
   restFailureRate: number;
-  /** Whose REST requests faults hit: the app's only, or the sessions' too (plain fetch, no retries). */
+  /** The fraction (0..1) of REST requests answered with a secondary rate limit (`retry-after: 1`). */
+  rateLimitRate: number;
+  /** The fraction (0..1) of REST requests whose connection is reset before any answer. */
+  resetRate: number;
+  /** Whose REST requests faults hit: the app's only, or the sessions' too. */
   restFaultScope: 'app' | 'all';
+  /** Deliver every webhook to each replica of the app at once (when there are several). */
+  fanOut: boolean;
 }
 
 /** A secondary rate limit armed for the next matching request. */
@@ -21,7 +27,8 @@ export interface RateLimitFault {
 
 /** A fault that answered a request instead of the simulated GitHub. */
 export interface RestFault {
-  kind: 'bad-gateway' | 'rate-limit';
+  /** `reset`: the server closes the connection instead of answering. */
+  kind: 'bad-gateway' | 'rate-limit' | 'reset';
   response: ApiResponse;
 }
 
@@ -30,7 +37,10 @@ export const NO_FAULTS: FaultSettings = {
   duplicateWebhooks: false,
   reorderWindow: 1,
   restFailureRate: 0,
+  rateLimitRate: 0,
+  resetRate: 0,
   restFaultScope: 'app',
+  fanOut: true,
 };
 
 /** GitHub's answer to too many content-creating requests. */
@@ -59,6 +69,7 @@ const BAD_GATEWAY: ApiResponse = {
 export class Faults {
   settings: FaultSettings;
   readonly #rateLimits: RateLimitFault[] = [];
+  readonly #badGateways: string[] = [];
   #state: number;
 
   constructor({
@@ -77,6 +88,11 @@ export class Faults {
   /** Answers the next request that matches with a secondary rate limit and `retry-after: 1`. */
   rateLimitNext(fault: RateLimitFault): void {
     this.#rateLimits.push(fault);
+  }
+
+  /** Answers the next request whose `METHOD /path` starts with `match` with a 502, whoever sends it. */
+  badGatewayNext(match: string): void {
+    this.#badGateways.push(match);
   }
 
   /** A number in [0, 1) (mulberry32). */
@@ -107,6 +123,11 @@ export class Faults {
     path: string;
     fromApp: boolean;
   }): RestFault | null {
+    const armed = this.#badGateways.findIndex((match) => `${method} ${path}`.startsWith(match));
+    if (armed >= 0) {
+      this.#badGateways.splice(armed, 1);
+      return { kind: 'bad-gateway', response: BAD_GATEWAY };
+    }
     if (!fromApp && this.settings.restFaultScope === 'app') return null;
     const index = this.#rateLimits.findIndex(
       ({ match }) => !match || `${method} ${path}`.startsWith(match),
@@ -115,8 +136,15 @@ export class Faults {
       const [fault] = this.#rateLimits.splice(index, 1);
       return { kind: 'rate-limit', response: secondaryRateLimit(fault?.status ?? 403) };
     }
-    if (this.settings.restFailureRate > 0 && this.random() < this.settings.restFailureRate) {
-      return { kind: 'bad-gateway', response: BAD_GATEWAY };
+    const { restFailureRate, rateLimitRate, resetRate } = this.settings;
+    if (restFailureRate + rateLimitRate + resetRate <= 0) return null;
+    const draw = this.random();
+    if (draw < restFailureRate) return { kind: 'bad-gateway', response: BAD_GATEWAY };
+    if (draw < restFailureRate + rateLimitRate) {
+      return { kind: 'rate-limit', response: secondaryRateLimit(403) };
+    }
+    if (draw < restFailureRate + rateLimitRate + resetRate) {
+      return { kind: 'reset', response: BAD_GATEWAY };
     }
     return null;
   }

@@ -21,6 +21,8 @@ export interface GitHubServerOptions {
   gh: FakeGitHub;
   /** Where webhooks go: the app's `/api/github/webhooks`. */
   appWebhookUrl: string;
+  /** More replicas of the app, each at its own webhook URL; deliveries reach them too. */
+  replicaWebhookUrls?: string[];
   /** The app's WEBHOOK_SECRET; every delivery is signed with it. */
   webhookSecret: string;
   /** Initial fault knobs (none by default); change them later through `faults`. */
@@ -60,7 +62,7 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
   const faults = new Faults({ settings: options.faults ?? {}, seed: options.seed ?? 1 });
   const sender = new WebhookSender({
     gh,
-    url: options.appWebhookUrl,
+    url: [options.appWebhookUrl, ...(options.replicaWebhookUrls ?? [])],
     secret: options.webhookSecret,
     faults,
   });
@@ -113,6 +115,10 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
       userAgent: request.headers['user-agent'] ?? '',
       ...(fault ? { fault } : {}),
     });
+    if (fault === 'reset') {
+      req.socket.destroy();
+      return;
+    }
     writeResponse(res, response, { apiUrl, path });
     sender.pump();
   }

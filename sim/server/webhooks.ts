@@ -33,7 +33,7 @@ const DELIVERY_TIMEOUT_MS = 10_000;
 export class WebhookSender {
   readonly deliveries: WebhookRecord[] = [];
   readonly #gh: FakeGitHub;
-  readonly #url: string;
+  readonly #urls: string[];
   readonly #secret: string;
   readonly #faults: Faults;
   readonly #timer: NodeJS.Timeout;
@@ -44,9 +44,9 @@ export class WebhookSender {
     url,
     secret,
     faults,
-  }: { gh: FakeGitHub; url: string; secret: string; faults: Faults }) {
+  }: { gh: FakeGitHub; url: string | string[]; secret: string; faults: Faults }) {
     this.#gh = gh;
-    this.#url = url;
+    this.#urls = Array.isArray(url) ? url : [url];
     this.#secret = secret;
     this.#faults = faults;
     this.#timer = setInterval(() => this.pump(), POLL_MS);
@@ -82,19 +82,27 @@ export class WebhookSender {
       if (reorderWindow > 1) this.#faults.shuffle(batch);
       for (const event of batch) {
         const id = randomUUID();
-        await this.#deliver(event, id);
-        if (duplicateWebhooks) await this.#deliver(event, id);
+        // Several replicas behind one webhook URL: each delivery reaches one of
+        // them, and a duplicate may reach another at the same moment.
+        const urls = this.#faults.settings.fanOut ? this.#urls : [this.#pick()];
+        await Promise.all(urls.map((url) => this.#deliver(event, id, url)));
+        if (duplicateWebhooks) await this.#deliver(event, id, this.#pick());
       }
     }
   }
 
-  async #deliver(event: SimEvent, id: string): Promise<void> {
+  #pick(): string {
+    const index = this.#urls.length > 1 ? Math.floor(this.#faults.random() * this.#urls.length) : 0;
+    return this.#urls[index] ?? '';
+  }
+
+  async #deliver(event: SimEvent, id: string, url: string): Promise<void> {
     const body = JSON.stringify(event.payload);
     const action = typeof event.payload.action === 'string' ? `.${event.payload.action}` : '';
     const record: WebhookRecord = { id, event: `${event.name}${action}`, status: 'pending' };
     this.deliveries.push(record);
     try {
-      const response = await fetch(this.#url, {
+      const response = await fetch(url, {
         method: 'POST',
         body,
         signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),

@@ -1,5 +1,6 @@
 import Bottleneck from 'bottleneck';
 import { ProbotOctokit } from 'probot';
+import { DO_NOT_RETRY } from '../core/retry-policy.js';
 
 /** Retries after a rate limit, at most this many times, each wait at most this long. */
 const MAX_LIMIT_RETRIES = 2;
@@ -39,8 +40,12 @@ const writeGroup =
 export const BatonOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => {
   const throttle = options.throttle as { enabled?: boolean } | undefined;
   const installationId = (options.auth as { installationId?: number } | undefined)?.installationId;
+  const retry = options.retry as Record<string, unknown> | undefined;
   return {
     ...options,
+    // The default policy retries a 405 from a merge or a 409 from a guarded
+    // write about three times, though neither can succeed (DO_NOT_RETRY).
+    retry: { doNotRetry: [...DO_NOT_RETRY], ...retry },
     throttle: {
       ...throttle,
       // Stated, because Probot's `app.auth(id)` drops throttling unless it is explicitly on.

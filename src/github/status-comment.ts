@@ -1,12 +1,24 @@
 import type { BuildSnapshot } from '../core/snapshot.js';
+import { createRef, deleteRef } from './refs.js';
 import type { RepoContext } from './types.js';
 import { statusOf } from './types.js';
 
 /**
+ * The lock for creating a build's status comment: a hidden ref, created once.
+ * Holding across reconciles and replicas is the point: a replica that lost the
+ * plan dispatch race, reconciling again before the winner's comment is listed,
+ * would otherwise post a second one (it did, 22 ms before the winner).
+ */
+export function statusLockRef(build: string): string {
+  return `refs/baton/${build}/build/status-comment`;
+}
+
+/**
  * Makes the issue's status comment say `body`. Edited in place (found by its
  * marker when observed); an unchanged body is not re-sent, which keeps Baton
- * clear of GitHub's limit on content-creating writes. A replica that just lost
- * a dispatch lock never creates one: the replica that won it does.
+ * clear of GitHub's limit on content-creating writes. Only the process that
+ * creates the lock ref creates the comment; a replica that just lost a
+ * dispatch lock does not even try.
  */
 export async function ensureStatusComment(
   ctx: RepoContext,
@@ -14,6 +26,7 @@ export async function ensureStatusComment(
 ): Promise<'unchanged' | 'updated' | 'created' | 'skipped'> {
   const existing = snapshot.statusComment;
   if (existing?.body === body) return 'unchanged';
+  let deleted = false;
   if (existing) {
     try {
       await ctx.octokit.rest.issues.updateComment({
@@ -25,15 +38,26 @@ export async function ensureStatusComment(
       return 'updated';
     } catch (error) {
       if (statusOf(error) !== 404) throw error; // Someone deleted it: post it again below.
+      deleted = true;
     }
   }
   if (!mayCreate) return 'skipped';
-  await ctx.octokit.rest.issues.createComment({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    issue_number: snapshot.issue.number,
-    body,
-  });
+  // The lock was taken when the deleted comment was first posted.
+  const lock = statusLockRef(snapshot.build);
+  const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
+  if (!deleted && !(await createRef(ctx, { ref: lock, sha }))) return 'skipped';
+  try {
+    await ctx.octokit.rest.issues.createComment({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      issue_number: snapshot.issue.number,
+      body,
+    });
+  } catch (error) {
+    // Not posted: let the next reconcile take the lock and try again.
+    if (!deleted) await deleteRef(ctx, lock).catch(() => undefined);
+    throw error;
+  }
   return 'created';
 }
 

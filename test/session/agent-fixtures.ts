@@ -149,4 +149,5 @@ export function promptOf(request: { body: { messages: { content: unknown }[] } }
   return JSON.stringify(request.body.messages[0]?.content);
 }
 
-export const quiet = { log: () => {} };
+/** No log lines, and GitHub retries that wait milliseconds rather than seconds. */
+export const quiet = { log: () => {}, github: { retryBaseMs: 1, writeSpacingMs: 0 } };

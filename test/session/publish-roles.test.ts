@@ -33,6 +33,7 @@ function servePull({ head = REVIEWED }: { head?: string } = {}) {
     body: [{ filename: 'src/login.ts', patch: '@@ -0,0 +1,3 @@\n+a\n+b\n+c' }],
   }));
   h.github.routes.set(`POST ${PULLS}/7/reviews`, () => ({ status: 200, body: { id: 99 } }));
+  h.github.routes.set(`GET ${PULLS}/7/reviews`, () => ({ status: 200, body: [] }));
 }
 
 function postedReview(): { commit_id: string; event: string; body: string; comments?: unknown[] } {
@@ -106,6 +107,41 @@ describe('publish of a review session', () => {
     expect(await h.publish(reviewEnv)).toBe(PUBLISH_EXIT.refused);
 
     expect(h.writes()).toEqual([]);
+  });
+
+  it('posts the review once per run: the try after a lost answer finds the one posted', async () => {
+    servePull();
+    const posted: { id: number; body: string; user: { type: string } }[] = [];
+    h.github.routes.set(`GET ${PULLS}/7/reviews`, () => ({ status: 200, body: posted }));
+    h.github.routes.set(`POST ${PULLS}/7/reviews`, (call) => {
+      // GitHub acted, then the answer was lost.
+      posted.push({ id: 99, body: (call.body as { body: string }).body, user: { type: 'Bot' } });
+      return { status: 502, body: { message: 'Server Error' } };
+    });
+    h.fixture.writeResult(reviewResult(makeReview()));
+    const env = { ...reviewEnv, GITHUB_RUN_ID: '4242' };
+
+    expect(await h.publish(env)).toBe(PUBLISH_EXIT.published);
+    // A job re-run of the same run finds it too.
+    expect(await h.publish(env)).toBe(PUBLISH_EXIT.published);
+
+    expect(h.writes()).toEqual([`POST ${PULLS}/7/reviews`]);
+    expect(posted).toHaveLength(1);
+    expect(h.summary()).toContain('Review 99 on #7 was posted already by this run.');
+  });
+
+  it('does not take a person’s review quoting the marker for its own', async () => {
+    servePull();
+    h.github.routes.set(`GET ${PULLS}/7/reviews`, () => ({
+      status: 200,
+      body: [{ id: 5, body: '<!-- baton:review-run 4242 -->', user: { type: 'User' } }],
+    }));
+    h.fixture.writeResult(reviewResult(makeReview()));
+
+    expect(await h.publish({ ...reviewEnv, GITHUB_RUN_ID: '4242' })).toBe(PUBLISH_EXIT.published);
+
+    expect(h.writes()).toEqual([`POST ${PULLS}/7/reviews`]);
+    expect(postedReview().body).toContain('<!-- baton:review-run 4242 -->');
   });
 });
 

@@ -65,18 +65,59 @@ describe('publish of a work session', () => {
     expect(h.writes()).toEqual([`PATCH ${PULLS}/7`]);
   });
 
-  it('finishes the job on a second run after the first pushed and then failed', async () => {
+  it('finishes the job on a second run after the first pushed and GitHub kept failing', async () => {
     const head = commitWork();
     h.github.routes.set(`POST ${PULLS}`, () => ({ status: 502, body: { message: 'Bad gateway' } }));
     expect(await h.publish()).toBe(PUBLISH_EXIT.error);
     expect(h.fixture.remoteSha(BRANCH)).toBe(head);
+    // Bounded: the first try and four more, each logged.
+    expect(h.writes()).toEqual(Array(5).fill(`POST ${PULLS}`));
+    expect(h.logs.filter((line) => line.startsWith('GitHub answered 502 to POST'))).toHaveLength(5);
+    expect(h.logs.join('\n')).toContain('after 5 tries');
     h.github.routes.set(`POST ${PULLS}`, () => ({
       status: 201,
       body: { number: 7, html_url: PULL_URL },
     }));
 
     expect(await h.publish()).toBe(PUBLISH_EXIT.published);
+    expect(h.writes()).toEqual(Array(6).fill(`POST ${PULLS}`));
+  });
+
+  it('retries a 502 on opening the PR after the push, within one run', async () => {
+    const head = commitWork();
+    let tries = 0;
+    h.github.routes.set(`POST ${PULLS}`, () =>
+      ++tries === 1
+        ? { status: 502, body: { message: 'Bad gateway' } }
+        : { status: 201, body: { number: 7, html_url: PULL_URL } },
+    );
+
+    expect(await h.publish()).toBe(PUBLISH_EXIT.published);
+
+    expect(h.fixture.remoteSha(BRANCH)).toBe(head);
     expect(h.writes()).toEqual([`POST ${PULLS}`, `POST ${PULLS}`]);
+    expect(h.summary()).toContain('Opened pull request #7');
+  });
+
+  it('reuses the PR that a retried POST already created (the 502 came after GitHub acted)', async () => {
+    commitWork();
+    let created = false;
+    h.github.routes.set(`GET ${PULLS}`, () => ({
+      status: 200,
+      body: created ? [{ number: 7, html_url: PULL_URL }] : [],
+    }));
+    h.github.routes.set(`POST ${PULLS}`, () => {
+      if (created) {
+        return { status: 422, body: { message: 'A pull request already exists for acme:branch.' } };
+      }
+      created = true;
+      return { status: 502, body: { message: 'Bad gateway' } };
+    });
+
+    expect(await h.publish()).toBe(PUBLISH_EXIT.published);
+
+    expect(h.writes()).toEqual([`POST ${PULLS}`, `POST ${PULLS}`, `PATCH ${PULLS}/7`]);
+    expect(h.summary()).toContain('Updated pull request #7');
   });
 
   it('stops with the app’s reason when the token exchange is refused, pushing nothing', async () => {

@@ -41,6 +41,22 @@ export async function startApp({
   clearPermissionCache();
   clearConfigCache();
   const scope = mountOnNock(gh);
+  const app = await startReplica({ now });
+  return {
+    ...app,
+    stop() {
+      scope.persist(false);
+      nock.cleanAll();
+      nock.enableNetConnect();
+    },
+  };
+}
+
+/**
+ * One more Baton app process (its own Probot and build queue) on the simulated
+ * GitHub that `startApp` mounted: two replicas behind one webhook URL.
+ */
+export async function startReplica({ now }: { now: () => string }): Promise<AppHarness> {
   const errors: unknown[] = [];
   const queue = new BuildQueue((error) => errors.push(error));
   const probot = new Probot({
@@ -66,11 +82,7 @@ export async function startApp({
     errors,
     deliver: (name, payload) => deliverAll([{ name, payload }]),
     deliverAll,
-    stop() {
-      scope.persist(false);
-      nock.cleanAll();
-      nock.enableNetConnect();
-    },
+    stop() {},
   };
 }
 

@@ -3,6 +3,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { Config } from '../../core/config.js';
 import { CONFIG_FILE, integrationBranch, workerBranch } from '../../core/ids.js';
 import type { SessionEnv } from '../env.js';
+import type { SessionClientOptions } from '../octokit.js';
 import {
   findSteeringSource,
   installDefaultSkills,
@@ -23,6 +24,8 @@ import type { UsageMeter } from './usage-meter.js';
 export interface RunAgentOptions {
   /** For the GitHub reads. */
   fetch?: typeof globalThis.fetch;
+  /** How hard the GitHub client tries (tests make its waits short). */
+  github?: SessionClientOptions;
   /** Epoch milliseconds; drives `seconds` and the deadline. */
   now?: () => number;
   /** Overrides of the limits that the config and the defaults give. */
@@ -106,6 +109,8 @@ export async function openContext({
     repository: env.GITHUB_REPOSITORY,
     token: env.GITHUB_TOKEN,
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.github ? { options: options.github } : {}),
+    ...(options.log ? { log: options.log } : {}),
   });
   return {
     env,

@@ -1,8 +1,16 @@
 import { z } from 'zod';
+import {
+  createSessionOctokit,
+  type SessionClientOptions,
+  type SessionLog,
+  statusOfError,
+  triesOf,
+} from '../octokit.js';
 
 /**
- * The few GitHub reads a session makes, with the job's read-only token. Plain
- * fetch: a handful of GETs do not need a client, its retries or its plugins.
+ * The few GitHub reads a session makes, with the job's read-only token,
+ * through the session's Octokit (`src/session/octokit.ts`): a 502 or a rate
+ * limit is retried, bounded and logged, instead of ending the session.
  */
 export interface GitHubReads {
   getIssue(issue: number): Promise<Issue>;
@@ -91,27 +99,38 @@ export function createGitHubReads({
   repository,
   token,
   fetch = globalThis.fetch,
+  log,
+  options,
 }: {
   apiUrl: string;
   repository: string;
   token: string | undefined;
   fetch?: typeof globalThis.fetch;
+  log?: SessionLog;
+  options?: SessionClientOptions;
 }): GitHubReads {
+  const octokit = createSessionOctokit({
+    apiUrl,
+    token,
+    fetch,
+    userAgent: 'baton-session',
+    ...(log ? { log } : {}),
+    ...(options ? { options } : {}),
+  });
   const get = async <S extends z.ZodType>(route: string, schema: S): Promise<z.infer<S>> => {
-    const url = `${apiUrl.replace(/\/$/, '')}/repos/${repository}${route}`;
-    const headers: Record<string, string> = {
-      accept: 'application/vnd.github+json',
-      'x-github-api-version': '2022-11-28',
-      'user-agent': 'baton-session',
-    };
-    if (token) headers.authorization = `Bearer ${token}`;
-    const response = await fetch(url, { headers });
-    if (!response.ok) {
+    let data: unknown;
+    try {
+      ({ data } = await octokit.request(`GET /repos/${repository}${route}`));
+    } catch (error) {
+      const status = statusOfError(error);
+      if (status === null) throw error;
+      const tries = triesOf(error);
       throw new GitHubReadError(
-        `GET ${route} answered ${response.status}; check the workflow's GITHUB_TOKEN permissions and the dispatch inputs`,
+        `GET ${route} answered ${status}${tries > 1 ? ` after ${tries} tries` : ''}; check the workflow's GITHUB_TOKEN permissions and the dispatch inputs`,
+        { cause: error },
       );
     }
-    const parsed = schema.safeParse(await response.json());
+    const parsed = schema.safeParse(data);
     if (!parsed.success)
       throw new GitHubReadError(
         `GET ${route} answered an unexpected shape: ${parsed.error.message}`,

@@ -9,13 +9,21 @@ import { renderVerdictMarker } from './verdict-marker.js';
 const Pull = z.object({ number: z.number(), head: z.object({ sha: z.string(), ref: z.string() }) });
 const PullFile = z.object({ filename: z.string(), patch: z.string().optional() });
 const PostedReview = z.object({ id: z.number(), html_url: z.string().optional() });
+const ListedReview = z.object({
+  id: z.number(),
+  body: z.string().nullable().optional(),
+  user: z.object({ type: z.string().optional() }).nullable().optional(),
+});
+
+/** Reviews of one PR read when looking for this run's own; GitHub lists 100 a page. */
+const REVIEW_PAGES_MAX = 10;
 
 /** GitHub lists at most 3,000 files of a pull request, 100 per page. */
 const FILE_PAGES_MAX = 30;
 
 /** The posted review and where its comments went, or why it was not posted. */
 export type PostedReviewOutcome =
-  | { ok: true; reviewId: number; inline: number; moved: number }
+  | { ok: true; reviewId: number; inline: number; moved: number; again?: true }
   | { ok: false; problems: string[] };
 
 /**
@@ -30,6 +38,7 @@ export async function postReview({
   branch,
   review,
   usage,
+  runId,
 }: {
   api: GitHubApi;
   repository: string;
@@ -37,19 +46,26 @@ export async function postReview({
   branch: string;
   review: ReviewResult;
   usage: Usage;
+  /** The Actions run; its marker lets a second try find the review the first one posted. */
+  runId?: string | undefined;
 }): Promise<PostedReviewOutcome> {
   const base = `${repoPath(repository)}/pulls/${pr}`;
   const pull = Pull.parse(await api.request('GET', base));
   if (pull.head.ref !== branch) {
     return { ok: false, problems: [`pull request #${pr} is for ${pull.head.ref}, not ${branch}`] };
   }
+  const runMarker = runId ? renderRunMarker(runId) : '';
+  const earlier = runMarker ? await findReviewWith(api, base, runMarker) : null;
+  if (earlier !== null) return { ok: true, reviewId: earlier, inline: 0, moved: 0, again: true };
   // A head that moved on since the review has another diff: keep every comment in the body.
   const diff = pull.head.sha === review.commit_sha ? await getDiffLines(api, base) : new Map();
   const inline = review.comments.filter((comment) => isInDiff(comment, diff));
   const moved = review.comments.filter((comment) => !isInDiff(comment, diff));
   const body = fitBody(
     [neutralizeModelText(review.body), renderMoved(moved)].filter(Boolean).join('\n\n'),
-    renderVerdictMarker({ verdict: review.verdict, costUsd: usage.cost_usd }),
+    [renderVerdictMarker({ verdict: review.verdict, costUsd: usage.cost_usd }), runMarker]
+      .filter(Boolean)
+      .join('\n'),
   );
   const request: Record<string, unknown> = { commit_id: review.commit_sha, body, event: 'COMMENT' };
   if (inline.length > 0) {
@@ -60,8 +76,50 @@ export async function postReview({
       body: neutralizeModelText(comment.body),
     }));
   }
-  const posted = PostedReview.parse(await api.request('POST', `${base}/reviews`, request));
-  return { ok: true, reviewId: posted.id, inline: inline.length, moved: moved.length };
+  if (!runMarker) {
+    const posted = PostedReview.parse(await api.request('POST', `${base}/reviews`, request));
+    return { ok: true, reviewId: posted.id, inline: inline.length, moved: moved.length };
+  }
+  // A retried POST must not post the review twice: look for the run's marker between tries.
+  const posted = await api.postOnce({
+    path: `${base}/reviews`,
+    body: request,
+    find: async () => {
+      const id = await findReviewWith(api, base, runMarker);
+      return id === null ? null : { id };
+    },
+  });
+  const reviewId = PostedReview.parse(posted.value).id;
+  if (posted.found) return { ok: true, reviewId, inline: 0, moved: 0, again: true };
+  return { ok: true, reviewId, inline: inline.length, moved: moved.length };
+}
+
+/** `<!-- baton:review-run 123 -->`: which run posted a review (models' text cannot carry it: neutralized). */
+export function renderRunMarker(runId: string): string {
+  return `<!-- baton:review-run ${runId.replace(/[^0-9A-Za-z_-]/g, '')} -->`;
+}
+
+/**
+ * The review this run posted already, if a try whose answer was lost (a 502
+ * after GitHub acted) or an earlier attempt of the job posted it: a bot's
+ * review whose body carries the run's marker.
+ */
+async function findReviewWith(
+  api: GitHubApi,
+  base: string,
+  marker: string,
+): Promise<number | null> {
+  for (let page = 1; page <= REVIEW_PAGES_MAX; page++) {
+    const listed = z
+      .array(ListedReview)
+      .parse(await api.request('GET', `${base}/reviews?per_page=100&page=${page}`));
+    const found = listed.find(
+      (posted) => posted.user?.type === 'Bot' && (posted.body ?? '').includes(marker),
+    );
+    if (found) return found.id;
+    if (listed.length < 100) break;
+  }
+  return null;
 }
 
 async function getDiffLines(api: GitHubApi, base: string): Promise<Map<string, DiffLines>> {

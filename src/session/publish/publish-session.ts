@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Usage } from '../../core/completion.js';
 import { integrationBranch } from '../../core/ids.js';
 import type { SessionEnv } from '../env.js';
+import type { SessionClientOptions, SessionLog } from '../octokit.js';
 import { BUNDLE_FILE } from '../result.js';
 import { checkChanges } from './check-changes.js';
 import { checkResult, getSessionTarget, hasCommits } from './check-result.js';
@@ -32,6 +33,10 @@ export interface PublishIo {
   fetch: typeof globalThis.fetch;
   remote: string;
   mask: (secret: string) => void;
+  /** Where the GitHub client logs the tries that failed. */
+  log?: SessionLog;
+  /** How hard the GitHub client tries; the defaults suit GitHub. */
+  github?: SessionClientOptions;
 }
 
 /**
@@ -71,7 +76,13 @@ async function publishWithToken({
     const usageLine = await writeUsageRecord({ env, result, repo, remote: io.remote, token });
     const commits = await checkCommits({ env, io, target, result, repo, token });
     if (commits.problems.length > 0) return { kind: 'refused', problems: commits.problems };
-    const api = createGitHubApi({ apiUrl: env.GITHUB_API_URL, token, fetch: io.fetch });
+    const api = createGitHubApi({
+      apiUrl: env.GITHUB_API_URL,
+      token,
+      fetch: io.fetch,
+      ...(io.log ? { log: io.log } : {}),
+      ...(io.github ? { options: io.github } : {}),
+    });
     const written = await writeSession({
       env,
       io,

@@ -1,4 +1,5 @@
 import type { SessionEnv } from '../env.js';
+import type { SessionClientOptions } from '../octokit.js';
 import { type PublishOutcome, publishSession } from './publish-session.js';
 import { renderUsage } from './pull-body.js';
 import { appendStepSummary } from './step-summary.js';
@@ -24,6 +25,8 @@ export interface PublishOptions {
   stepSummaryPath?: string;
   /** Where progress and reasons go; defaults to stderr. */
   log?: (line: string) => void;
+  /** How hard the GitHub client tries (tests make its waits short). */
+  github?: SessionClientOptions;
 }
 
 /**
@@ -40,7 +43,13 @@ export async function runPublish(env: SessionEnv, options: PublishOptions = {}):
     `${env.GITHUB_SERVER_URL.replace(/\/+$/, '')}/${env.GITHUB_REPOSITORY}.git`;
   let outcome: PublishOutcome;
   try {
-    outcome = await publishSession(env, { fetch: options.fetch ?? fetch, remote, mask: maskInLog });
+    outcome = await publishSession(env, {
+      fetch: options.fetch ?? fetch,
+      remote,
+      mask: maskInLog,
+      log,
+      ...(options.github ? { github: options.github } : {}),
+    });
   } catch (error) {
     outcome = { kind: 'error', message: error instanceof Error ? error.message : String(error) };
   }

@@ -66,10 +66,20 @@ async function push({
   token,
   pushed,
 }: CheckedSession): Promise<string[]> {
-  if (!hasCommits(result) || !target.branch || !result.base) return [];
+  if (!hasCommits(result) || !target.branch || !result.base || !result.head) return [];
   if (pushed) return [`${target.branch} is at ${result.head} already.`];
-  await pushBranch({ repo, remote: io.remote, token, branch: target.branch, base: result.base });
-  return [`Pushed ${result.head} to ${target.branch}.`];
+  const outcome = await pushBranch({
+    repo,
+    remote: io.remote,
+    token,
+    branch: target.branch,
+    base: result.base,
+    head: result.head,
+    ...(io.log ? { log: io.log } : {}),
+  });
+  return outcome === 'pushed'
+    ? [`Pushed ${result.head} to ${target.branch}.`]
+    : [`${target.branch} is at ${result.head}: the push landed though git reported a failure.`];
 }
 
 async function openPull({ env, target, result, repo, api }: CheckedSession): Promise<string[]> {
@@ -110,8 +120,15 @@ async function review({ env, target, result, api }: CheckedSession): Promise<Pub
     branch: workerBranch(target.build, target.worker),
     review: result.review,
     usage: result.usage,
+    runId: env.GITHUB_RUN_ID,
   });
   if (!posted.ok) return { kind: 'refused', problems: posted.problems };
+  if (posted.again) {
+    return {
+      kind: 'published',
+      lines: [`Review ${posted.reviewId} on #${target.pr} was posted already by this run.`],
+    };
+  }
   const moved = posted.moved > 0 ? ` (${posted.moved} outside the diff, kept in the body)` : '';
   return {
     kind: 'published',

@@ -50,6 +50,7 @@ export function usePublishHarness({ config }: { config?: string } = {}): Harness
         runPublish(makeEnv({ fixture, serverUrl: github.url, overrides }), {
           stepSummaryPath: summaryPath,
           log: (line: string) => logs.push(line),
+          github: { retryBaseMs: 1, writeSpacingMs: 0 },
           ...options,
         }),
       summary: () => readFileSync(summaryPath, 'utf8'),

@@ -1,0 +1,58 @@
+// `npm run chaos -- --runs 100 [--from 1] [--concurrency 2]`: plays the diamond
+// build under seeded faults (sim/chaos/run-chaos.ts), once per seed, and prints
+// per seed the invariants that failed, then a summary line. Exit code 1 when
+// any run violated an invariant or did not complete.
+import { type ChaosResult, runChaos } from '../sim/chaos/run-chaos.js';
+
+function option(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} takes a positive integer`);
+  return value;
+}
+
+const runs = option('runs', 10);
+const from = option('from', 1);
+const concurrency = option('concurrency', 2);
+const verbose = process.argv.includes('--verbose');
+// The demo's pace: a simulation only (never against GitHub).
+const appEnv = { BATON_WRITE_SPACING_MS: process.env.BATON_WRITE_SPACING_MS ?? '100' };
+
+const seeds = Array.from({ length: runs }, (_, i) => from + i);
+const results: ChaosResult[] = [];
+const started = Date.now();
+
+async function worker(): Promise<void> {
+  for (let seed = seeds.shift(); seed !== undefined; seed = seeds.shift()) {
+    const result = await runChaos({ seed, appEnv }).catch(
+      (error: unknown): ChaosResult => ({
+        seed: seed as number,
+        completed: false,
+        violations: [`the run itself failed: ${String(error)}`],
+        faults: {},
+        seconds: 0,
+        diagnostics: '',
+      }),
+    );
+    results.push(result);
+    const faults = Object.entries(result.faults)
+      .map(([kind, n]) => `${kind} ${n}`)
+      .join(', ');
+    const verdict = result.violations.length === 0 ? 'ok' : result.violations.join('; ');
+    console.log(`seed ${result.seed}: ${verdict} [${faults}] ${result.seconds}s`);
+    if (verbose && result.violations.length > 0) console.log(result.diagnostics.slice(-20_000));
+  }
+}
+
+await Promise.all(Array.from({ length: concurrency }, () => worker()));
+const violated = results.filter((r) => r.violations.length > 0);
+const completed = results.filter((r) => r.completed).length;
+const total = (kind: string) => results.reduce((sum, r) => sum + (r.faults[kind] ?? 0), 0);
+console.log(
+  `${results.length} runs, ${completed} completed builds, ${violated.length} with violations` +
+    ` (seeds ${violated.map((r) => r.seed).join(', ') || 'none'});` +
+    ` faults served: ${total('bad-gateway')} 502s, ${total('rate-limit')} rate limits,` +
+    ` ${total('reset')} resets, ${total('model-529')} model 529s;` +
+    ` ${Math.round((Date.now() - started) / 1000)}s`,
+);
+process.exitCode = violated.length > 0 ? 1 : 0;

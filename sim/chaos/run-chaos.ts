@@ -1,0 +1,118 @@
+import { integrationBranch } from '../../src/core/ids.js';
+import { MAINTAINER, type Simulation, startSimulation } from '../e2e.js';
+import { overloadSome } from '../fake-anthropic.js';
+import { diamondScenario, GREETING_ISSUE, setUpWidgets } from '../scenario/greeting-scenario.js';
+import { playBuild } from '../scenario/play-build.js';
+import { createScriptedModel } from '../scenario/scripted-model.js';
+import { type FaultSettings, Faults } from '../server/faults.js';
+import { checkInvariants } from './invariants.js';
+
+/** What one seeded chaos run did and found. */
+export interface ChaosResult {
+  seed: number;
+  completed: boolean;
+  /** The invariants that failed; empty when the build held up. */
+  violations: string[];
+  /** Faults served, by kind, and model 529s. */
+  faults: Record<string, number>;
+  seconds: number;
+  /** What to read when something failed: the app's and the jobs' output. */
+  diagnostics: string;
+}
+
+/**
+ * The faults of a chaos run: on the app's and the sessions' GitHub traffic,
+ * webhooks duplicated, shuffled and delivered to both replicas.
+ */
+export const CHAOS_FAULTS: Partial<FaultSettings> = {
+  duplicateWebhooks: true,
+  reorderWindow: 4,
+  restFailureRate: 0.05,
+  rateLimitRate: 0.01,
+  resetRate: 0.02,
+  restFaultScope: 'all',
+  fanOut: true,
+};
+
+/** The fraction of model requests answered 529. */
+const OVERLOAD_RATE = 0.05;
+
+/**
+ * Plays the diamond build (W1.1, W1.2 → W2.1, no scripted failures) through the
+ * real app (two replicas) and session processes on the simulator, with faults
+ * drawn from `seed`, then checks the issue's invariants against what the
+ * simulated GitHub did.
+ */
+export async function runChaos({
+  seed,
+  timeoutMs = 300_000,
+  appEnv = {},
+  prepare,
+}: {
+  seed: number;
+  timeoutMs?: number;
+  appEnv?: Record<string, string>;
+  /** Arms targeted faults once the simulation runs. */
+  prepare?: (sim: Simulation) => void;
+}): Promise<ChaosResult> {
+  const started = Date.now();
+  const modelFaults = new Faults({ seed: seed * 7919 + 1 });
+  const model = overloadSome(createScriptedModel(diamondScenario({})), {
+    rate: OVERLOAD_RATE,
+    random: () => modelFaults.random(),
+  });
+  const sim = await startSimulation({
+    respond: model,
+    setup: setUpWidgets,
+    parallel: 2,
+    replicas: 2,
+    faults: CHAOS_FAULTS,
+    seed,
+    appEnv,
+  });
+  prepare?.(sim);
+  let completed = false;
+  let diagnostics = '';
+  try {
+    try {
+      await playBuild({ sim, issue: GREETING_ISSUE, retries: 0, timeoutMs });
+      completed = true;
+    } catch (error) {
+      diagnostics = error instanceof Error ? error.message : String(error);
+      await sim.runner.idle().catch(() => undefined);
+    }
+    const { gh } = sim;
+    const issue =
+      [...gh.issues.values()].find((one) => one.title === GREETING_ISSUE.title)?.number ?? 0;
+    const build = findBuild(gh.git.refs.keys()) ?? '';
+    const personComments = gh.comments
+      .filter((c) => c.user.login === MAINTAINER)
+      .map((c) => c.body);
+    const violations = checkInvariants({ gh, issue, build, completed, personComments });
+    if (violations.length > 0 && !diagnostics) diagnostics = sim.diagnostics();
+    const faults: Record<string, number> = { 'model-529': model.overloads() };
+    for (const { fault } of sim.server.requests) {
+      if (fault) faults[fault] = (faults[fault] ?? 0) + 1;
+    }
+    return {
+      seed,
+      completed,
+      violations,
+      faults,
+      seconds: Math.round((Date.now() - started) / 1000),
+      diagnostics,
+    };
+  } finally {
+    await sim.stop();
+  }
+}
+
+function findBuild(refs: Iterable<string>): string | null {
+  for (const ref of refs) {
+    const match = /^refs\/heads\/baton\/(.+)\/integration$/.exec(ref);
+    if (match?.[1] && integrationBranch(match[1]) === ref.slice('refs/heads/'.length)) {
+      return match[1];
+    }
+  }
+  return null;
+}

@@ -1,0 +1,94 @@
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { statusLockRef } from '../../src/github/status-comment.js';
+import { type AppHarness, labeledPayload, startApp, startReplica } from '../support/app-harness.js';
+import { installedRepo, tickingClock } from '../support/builds.js';
+import { API } from '../support/mount-nock.js';
+
+const BUILD = '1-add-oauth-login';
+const STATUS_MARKER = '<!-- baton:status';
+
+describe('two replicas of the app', () => {
+  let gh: FakeGitHub;
+  let now: () => string;
+  let apps: AppHarness[];
+
+  beforeEach(() => {
+    now = tickingClock();
+    gh = installedRepo(now);
+    apps = [];
+  });
+  afterEach(() => {
+    for (const app of apps) app.stop();
+  });
+
+  /**
+   * Holds the first status comment's creation until `release()`: the winner
+   * of the plan dispatch is slow to post, as it was 22 ms behind the loser.
+   */
+  function holdFirstStatusComment() {
+    let arrived = () => {};
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    nock(API)
+      .post(/\/issues\/\d+\/comments$/, (body: { body?: string }) =>
+        (body.body ?? '').includes(STATUS_MARKER),
+      )
+      .reply(async function reply(uri, body) {
+        arrived();
+        await released;
+        const headers = Object.fromEntries(
+          Object.entries(this.req.headers).map(([key, value]) => [key, String(value)]),
+        );
+        const url = new URL(uri, API);
+        const answer = gh.handle({
+          method: 'POST',
+          path: url.pathname,
+          query: url.searchParams,
+          body,
+          headers,
+        });
+        return [
+          answer.status,
+          JSON.stringify(answer.body ?? ''),
+          { 'content-type': 'application/json' },
+        ];
+      });
+    return { held, release };
+  }
+
+  const statusComments = () => gh.comments.filter((c) => c.body.includes(STATUS_MARKER));
+
+  it('creates one status comment when the loser of the plan race reconciles again before the winner posts', async () => {
+    const hold = holdFirstStatusComment();
+    const a = await startApp({ gh, now });
+    const b = await startReplica({ now });
+    apps.push(a, b);
+    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+    const labeled = labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' });
+
+    // Both replicas get the label at once; one wins the build branch.
+    const first = Promise.all([a.deliver('issues', labeled), b.deliver('issues', labeled)]);
+    await hold.held;
+    // The winner is about to post. The other replica hears of the build again
+    // (a redelivery) and reconciles: its delivery is the one that finishes
+    // while the winner's queue waits on the held comment.
+    const again = [a.deliver('issues', labeled), b.deliver('issues', labeled)];
+    await Promise.race(again);
+    const before = statusComments().length;
+    hold.release();
+    await Promise.all([first, ...again]);
+
+    expect([...a.errors, ...b.errors]).toEqual([]);
+    expect(gh.runs.map((run) => run.inputs.role)).toEqual(['plan']);
+    expect(before).toBe(0);
+    expect(statusComments()).toHaveLength(1);
+    expect(gh.git.refs.has(statusLockRef(BUILD))).toBe(true);
+  });
+});

@@ -1,0 +1,33 @@
+// End-to-end (slow, about a minute): the diamond build through the real app,
+// as two replicas, and real session processes on the simulator, with faults
+// drawn from a seed on the app's and the sessions' GitHub traffic (502s,
+// secondary rate limits, connection resets), every webhook duplicated,
+// shuffled and delivered to both replicas, and model 529s. The invariants are
+// computed from what the simulated GitHub did (sim/chaos/invariants.ts).
+// `npm run chaos -- --runs 100` plays a hundred seeds.
+import { describe, expect, it } from 'vitest';
+import { runChaos } from '../../sim/chaos/run-chaos.js';
+import type { Simulation } from '../../sim/e2e.js';
+
+describe('seeded chaos', () => {
+  it('completes the build with every invariant held, a 502 on the PR a session opens after its push included', async () => {
+    let pulls = '';
+    let sim: Simulation | undefined;
+    const result = await runChaos({
+      seed: 1,
+      appEnv: { BATON_WRITE_SPACING_MS: '100' },
+      prepare: (started) => {
+        sim = started;
+        // The first POST …/pulls is a work session's, right after its push.
+        pulls = `/repos/${started.gh.fullName}/pulls`;
+        started.server.faults.badGatewayNext(`POST ${pulls}`);
+      },
+    });
+    expect(result.violations, result.diagnostics).toEqual([]);
+    expect(result.completed).toBe(true);
+    const failedPull = sim?.server.requests.find(
+      (r) => r.method === 'POST' && r.path === pulls && r.fault === 'bad-gateway',
+    );
+    expect(failedPull?.userAgent).toMatch(/^baton-session/);
+  }, 300_000);
+});

@@ -1,0 +1,95 @@
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createGitHubReads } from '../../src/session/agent/github-reads.js';
+import { createGitHubApi } from '../../src/session/publish/github-api.js';
+
+const API = 'https://api.github.com';
+const PULLS = '/repos/acme/app/pulls';
+const FAST = { retryBaseMs: 1, writeSpacingMs: 0 };
+
+function api(log: string[] = []) {
+  return createGitHubApi({
+    apiUrl: API,
+    token: 'ghs_test',
+    fetch: globalThis.fetch,
+    log: (line) => log.push(line),
+    options: FAST,
+  });
+}
+
+describe("a session's GitHub client", () => {
+  beforeEach(() => nock.disableNetConnect());
+  afterEach(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+
+  it.each([405, 409, 422])('does not retry a %i from a guarded write', async (status) => {
+    const scope = nock(API).post(PULLS).reply(status, { message: 'refused' });
+    await expect(api().request('POST', PULLS, { title: 't' })).rejects.toMatchObject({ status });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('retries a 502 and stops at the 422 that follows (the write had landed)', async () => {
+    const scope = nock(API)
+      .post(PULLS)
+      .reply(502, { message: 'Server Error' })
+      .post(PULLS)
+      .reply(422, { message: 'A pull request already exists' })
+      .post(PULLS)
+      .reply(201, { number: 8 });
+    await expect(api().request('POST', PULLS, { title: 't' })).rejects.toMatchObject({
+      status: 422,
+    });
+    expect(scope.pendingMocks()).toEqual([`POST ${API}:443${PULLS}`]);
+  });
+
+  it('gives up after five tries, each logged, and says so', async () => {
+    const scope = nock(API).post(PULLS).times(5).reply(503, { message: 'Unavailable' });
+    const log: string[] = [];
+    await expect(api(log).request('POST', PULLS, {})).rejects.toThrow(
+      `GitHub answered 503 to POST ${PULLS}: Unavailable (after 5 tries)`,
+    );
+    expect(scope.isDone()).toBe(true);
+    expect(log).toEqual(Array(5).fill(`GitHub answered 503 to POST ${PULLS}`));
+  });
+
+  it('sends the body and the token, and survives a connection reset', async () => {
+    const scope = nock(API, { reqheaders: { authorization: 'Bearer ghs_test' } })
+      .post(PULLS, { title: 't', head: 'h' })
+      .replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })
+      .post(PULLS, { title: 't', head: 'h' })
+      .reply(201, { number: 8 });
+    expect(await api().request('POST', PULLS, { title: 't', head: 'h' })).toEqual({ number: 8 });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('waits out a secondary rate limit and tries again', async () => {
+    const scope = nock(API)
+      .post(PULLS)
+      .reply(403, { message: 'You have exceeded a secondary rate limit.' }, { 'retry-after': '1' })
+      .post(PULLS)
+      .reply(201, { number: 8 });
+    const log: string[] = [];
+    expect(await api(log).request('POST', PULLS, {})).toEqual({ number: 8 });
+    expect(scope.isDone()).toBe(true);
+    expect(log).toEqual([`GitHub secondary rate limit on POST ${PULLS}: trying again in 1s`]);
+  });
+
+  it("retries the agent job's reads too", async () => {
+    const scope = nock(API)
+      .get(`${PULLS}/7`)
+      .reply(502, { message: 'Server Error' })
+      .get(`${PULLS}/7`)
+      .reply(200, { number: 7, title: 'W1.1', head: { sha: 'abc', ref: 'w' }, base: { ref: 'b' } });
+    const reads = createGitHubReads({
+      apiUrl: API,
+      repository: 'acme/app',
+      token: 'ghs_read',
+      log: () => {},
+      options: FAST,
+    });
+    expect(await reads.getPull(7)).toMatchObject({ number: 7, head: { sha: 'abc' } });
+    expect(scope.isDone()).toBe(true);
+  });
+});
