@@ -109,8 +109,8 @@ var init_error = __esm({
     AnthropicError = /* @__PURE__ */ (() => {
       class AnthropicError2 extends Error {
         /** @internal */
-        constructor(message, options) {
-          super(message, options);
+        constructor(message, options2) {
+          super(message, options2);
           Object.defineProperty(this, "name", { value: new.target._errorName, writable: true, configurable: true });
         }
       }
@@ -905,8 +905,8 @@ var init_diag = __esm({
         self2.disable = () => {
           unregisterGlobal(API_NAME, self2);
         };
-        self2.createComponentLogger = (options) => {
-          return new DiagComponentLogger(options);
+        self2.createComponentLogger = (options2) => {
+          return new DiagComponentLogger(options2);
         };
         self2.verbose = _logProxy("verbose");
         self2.debug = _logProxy("debug");
@@ -1382,8 +1382,8 @@ var init_NoopTracer = __esm({
     init_spancontext_utils();
     contextApi = ContextAPI.getInstance();
     NoopTracer = class {
-      startSpan(name, options, context2 = contextApi.active()) {
-        if (Boolean(options === null || options === void 0 ? void 0 : options.root)) return new NonRecordingSpan();
+      startSpan(name, options2, context2 = contextApi.active()) {
+        if (Boolean(options2 === null || options2 === void 0 ? void 0 : options2.root)) return new NonRecordingSpan();
         const parentFromContext = context2 && getSpanContext(context2);
         if (isSpanContext(parentFromContext) && isSpanContextValid(parentFromContext)) return new NonRecordingSpan(parentFromContext);
         else return new NonRecordingSpan();
@@ -1419,14 +1419,14 @@ var init_ProxyTracer = __esm({
     init_NoopTracer();
     NOOP_TRACER = new NoopTracer();
     ProxyTracer = class {
-      constructor(provider, name, version2, options) {
+      constructor(provider, name, version2, options2) {
         this._provider = provider;
         this.name = name;
         this.version = version2;
-        this.options = options;
+        this.options = options2;
       }
-      startSpan(name, options, context2) {
-        return this._getTracer().startSpan(name, options, context2);
+      startSpan(name, options2, context2) {
+        return this._getTracer().startSpan(name, options2, context2);
       }
       startActiveSpan(_name, _options, _context, _fn) {
         const tracer = this._getTracer();
@@ -1499,9 +1499,9 @@ var init_ProxyTracerProvider = __esm({
       /**
       * Get a {@link ProxyTracer}
       */
-      getTracer(name, version2, options) {
+      getTracer(name, version2, options2) {
         var _this$getDelegateTrac;
-        return (_this$getDelegateTrac = this.getDelegateTracer(name, version2, options)) !== null && _this$getDelegateTrac !== void 0 ? _this$getDelegateTrac : new ProxyTracer(this, name, version2, options);
+        return (_this$getDelegateTrac = this.getDelegateTracer(name, version2, options2)) !== null && _this$getDelegateTrac !== void 0 ? _this$getDelegateTrac : new ProxyTracer(this, name, version2, options2);
       }
       getDelegate() {
         var _this$_delegate;
@@ -1513,9 +1513,9 @@ var init_ProxyTracerProvider = __esm({
       setDelegate(delegate) {
         this._delegate = delegate;
       }
-      getDelegateTracer(name, version2, options) {
+      getDelegateTracer(name, version2, options2) {
         var _this$_delegate2;
-        return (_this$_delegate2 = this._delegate) === null || _this$_delegate2 === void 0 ? void 0 : _this$_delegate2.getTracer(name, version2, options);
+        return (_this$_delegate2 = this._delegate) === null || _this$_delegate2 === void 0 ? void 0 : _this$_delegate2.getTracer(name, version2, options2);
       }
     };
   }
@@ -2346,9 +2346,9 @@ function guardTracing(client, step) {
     return void 0;
   }
 }
-function startApiCallSpan(client, name, options, settings) {
-  if (options?.__span) {
-    return options.__span;
+function startApiCallSpan(client, name, options2, settings) {
+  if (options2?.__span) {
+    return options2.__span;
   }
   const tracer = client._tracer;
   if (!tracer) {
@@ -2357,7 +2357,7 @@ function startApiCallSpan(client, name, options, settings) {
   return guardTracing(client, () => {
     const startTime = Date.now();
     const threadID = settings?.attributes?.[ATTR_ANTHROPIC_SESSION_THREAD_ID];
-    const conversationId = options?.openTelemetry?.conversationId ?? (typeof threadID === "string" ? threadID : void 0);
+    const conversationId = options2?.openTelemetry?.conversationId ?? (typeof threadID === "string" ? threadID : void 0);
     const span = tracer.startSpan(name, {
       kind: SpanKind.CLIENT,
       // On the span from its start, with what the method gives, for a sampler to decide on.
@@ -2386,14 +2386,14 @@ function setCreatedIDAttribute(call, data) {
     call.span.setAttribute(call.createdIDAttribute, id);
   }
 }
-function requestAttributes(client, name, request) {
+function requestAttributes(client, name, request2) {
   const table = SPAN_ATTRIBUTES[name];
   if (!table) {
     return {};
   }
   const attributes = { ...table.constants };
   for (const [attribute, path18, type2] of table.request ?? []) {
-    const value = guardTracing(client, () => attributeValue(dig(request?.body, path18), type2));
+    const value = guardTracing(client, () => attributeValue(dig(request2?.body, path18), type2));
     if (value !== void 0) {
       attributes[attribute] = value;
     }
@@ -2401,7 +2401,7 @@ function requestAttributes(client, name, request) {
   const { requestHeaders } = table;
   if (requestHeaders) {
     guardTracing(client, () => {
-      const headers = buildHeaders([client["_options"].defaultHeaders, request?.headers]).values;
+      const headers = buildHeaders([client["_options"].defaultHeaders, request2?.headers]).values;
       for (const [attribute, header, type2] of requestHeaders) {
         const value = headerValue(headers.get(header), type2);
         if (value !== void 0) {
@@ -2410,7 +2410,7 @@ function requestAttributes(client, name, request) {
       }
     });
   }
-  if (table.stream !== void 0 && request?.stream) {
+  if (table.stream !== void 0 && request2?.stream) {
     attributes[table.stream] = true;
   }
   return attributes;
@@ -3034,32 +3034,32 @@ function normalize_stringify_options(opts = defaults) {
 }
 function stringify(object2, opts = {}) {
   let obj = object2;
-  const options = normalize_stringify_options(opts);
+  const options2 = normalize_stringify_options(opts);
   let obj_keys;
   let filter;
-  if (typeof options.filter === "function") {
-    filter = options.filter;
+  if (typeof options2.filter === "function") {
+    filter = options2.filter;
     obj = filter("", obj);
-  } else if (isArray(options.filter)) {
-    filter = options.filter;
+  } else if (isArray(options2.filter)) {
+    filter = options2.filter;
     obj_keys = filter;
   }
   const keys = [];
   if (typeof obj !== "object" || obj === null) {
     return "";
   }
-  const generateArrayPrefix = array_prefix_generators[options.arrayFormat];
-  const commaRoundTrip = generateArrayPrefix === "comma" && options.commaRoundTrip;
+  const generateArrayPrefix = array_prefix_generators[options2.arrayFormat];
+  const commaRoundTrip = generateArrayPrefix === "comma" && options2.commaRoundTrip;
   if (!obj_keys) {
     obj_keys = Object.keys(obj);
   }
-  if (options.sort) {
-    obj_keys.sort(options.sort);
+  if (options2.sort) {
+    obj_keys.sort(options2.sort);
   }
   const sideChannel = /* @__PURE__ */ new WeakMap();
   for (let i = 0; i < obj_keys.length; ++i) {
     const key = obj_keys[i];
-    if (options.skipNulls && obj[key] === null) {
+    if (options2.skipNulls && obj[key] === null) {
       continue;
     }
     push_to_array(keys, inner_stringify(
@@ -3068,26 +3068,26 @@ function stringify(object2, opts = {}) {
       // @ts-expect-error
       generateArrayPrefix,
       commaRoundTrip,
-      options.allowEmptyArrays,
-      options.strictNullHandling,
-      options.skipNulls,
-      options.encodeDotInKeys,
-      options.encode ? options.encoder : null,
-      options.filter,
-      options.sort,
-      options.allowDots,
-      options.serializeDate,
-      options.format,
-      options.formatter,
-      options.encodeValuesOnly,
-      options.charset,
+      options2.allowEmptyArrays,
+      options2.strictNullHandling,
+      options2.skipNulls,
+      options2.encodeDotInKeys,
+      options2.encode ? options2.encoder : null,
+      options2.filter,
+      options2.sort,
+      options2.allowDots,
+      options2.serializeDate,
+      options2.format,
+      options2.formatter,
+      options2.encodeValuesOnly,
+      options2.charset,
       sideChannel
     ));
   }
-  const joined = keys.join(options.delimiter);
-  let prefix = options.addQueryPrefix === true ? "?" : "";
-  if (options.charsetSentinel) {
-    if (options.charset === "iso-8859-1") {
+  const joined = keys.join(options2.delimiter);
+  let prefix = options2.addQueryPrefix === true ? "?" : "";
+  if (options2.charsetSentinel) {
+    if (options2.charset === "iso-8859-1") {
       prefix += "utf8=%26%2310003%3B&";
     } else {
       prefix += "utf8=%E2%9C%93&";
@@ -3223,9 +3223,9 @@ var init_parse = __esm({
 });
 
 // node_modules/@anthropic-ai/sdk/internal/uploads.mjs
-function makeFile(fileBits, fileName, options) {
+function makeFile(fileBits, fileName, options2) {
   checkFileSupport();
-  return new File(fileBits, fileName ?? "", options);
+  return new File(fileBits, fileName ?? "", options2);
 }
 function getName(value, stripPath) {
   const val = typeof value === "object" && value !== null && ("name" in value && value.name && String(value.name) || "url" in value && value.url && String(value.url) || "filename" in value && value.filename && String(value.filename) || "path" in value && value.path && String(value.path)) || "";
@@ -3293,12 +3293,12 @@ var init_uploads = __esm({
       if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
         form.append(key, String(value));
       } else if (value instanceof Response) {
-        let options = {};
+        let options2 = {};
         const contentType = value.headers.get("Content-Type");
         if (contentType) {
-          options = { type: contentType };
+          options2 = { type: contentType };
         }
-        form.append(key, makeFile([await value.blob()], getName(value, stripFilenames), options));
+        form.append(key, makeFile([await value.blob()], getName(value, stripFilenames), options2));
       } else if (isAsyncIterable(value)) {
         form.append(key, makeFile([await new Response(ReadableStreamFrom(value)).blob()], getName(value, stripFilenames)));
       } else if (value instanceof Blob) {
@@ -3668,13 +3668,13 @@ var init_response = __esm({
 });
 
 // node_modules/@anthropic-ai/sdk/lib/internal/tracing/api-call.mjs
-function messagesCreateSpanSettings(client, request) {
+function messagesCreateSpanSettings(client, request2) {
   const attributes = guardTracing(client, () => {
-    const outputConfig = isObj(request.body) ? request.body["output_config"] : void 0;
+    const outputConfig = isObj(request2.body) ? request2.body["output_config"] : void 0;
     const format = isObj(outputConfig) ? outputConfig["format"] : void 0;
     return isObj(format) && format["type"] === "json_schema" ? { [ATTR_GEN_AI_OUTPUT_TYPE]: GEN_AI_OUTPUT_TYPE_VALUE_JSON } : {};
   });
-  return { route: "/v1/messages", request, attributes };
+  return { route: "/v1/messages", request: request2, attributes };
 }
 function sessionsCreateSpanAttributes(body) {
   return guardTracing(void 0, () => {
@@ -3752,10 +3752,10 @@ function takeTraceHeaders(headers) {
   return taken;
 }
 function withoutTraceHeaders(middleware) {
-  return (request, next, ctx) => {
-    const headers = new Headers(request.headers);
+  return (request2, next, ctx) => {
+    const headers = new Headers(request2.headers);
     const traceHeaders = takeTraceHeaders(headers);
-    return middleware({ ...request, headers }, (inner) => {
+    return middleware({ ...request2, headers }, (inner) => {
       const restored = new Headers(inner.headers);
       for (const [name, value] of traceHeaders)
         restored.set(name, value);
@@ -4053,11 +4053,11 @@ function startToolRunnerSpan(client, params, conversationId) {
     }
   });
 }
-async function withToolUseSpan(client, tool, toolUse, options, run3) {
+async function withToolUseSpan(client, tool, toolUse, options2, run3) {
   const tracer = client._tracer;
   if (!tracer)
     return run3();
-  const { signal, conversationId, sessionID, parentContext = context.active() } = options;
+  const { signal, conversationId, sessionID, parentContext = context.active() } = options2;
   const description = "description" in tool ? tool.description : void 0;
   const attributes = {
     [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
@@ -4257,10 +4257,10 @@ var init_pagination = __esm({
     init_values();
     AbstractPage = /* @__PURE__ */ (() => {
       class AbstractPage2 {
-        constructor(client, response, body, options) {
+        constructor(client, response, body, options2) {
           _AbstractPage_client.set(this, void 0);
           __classPrivateFieldSet(this, _AbstractPage_client, client, "f");
-          this.options = options;
+          this.options = options2;
           this.response = response;
           this.body = body;
         }
@@ -4307,8 +4307,8 @@ var init_pagination = __esm({
     })();
     PagePromise = /* @__PURE__ */ (() => {
       class PagePromise2 extends APIPromise {
-        constructor(client, request, Page2) {
-          super(client, request, async (client2, props) => new Page2(client2, props.response, await defaultParseResponse(client2, props), props.options));
+        constructor(client, request2, Page2) {
+          super(client, request2, async (client2, props) => new Page2(client2, props.response, await defaultParseResponse(client2, props), props.options));
         }
         /**
          * Allow auto-paginating iteration on an unawaited list call, eg:
@@ -4327,8 +4327,8 @@ var init_pagination = __esm({
       return PagePromise2;
     })();
     Page = class extends AbstractPage {
-      constructor(client, response, body, options) {
-        super(client, response, body, options);
+      constructor(client, response, body, options2) {
+        super(client, response, body, options2);
         this.data = body.data || [];
         this.has_more = body.has_more || false;
         this.first_id = body.first_id || null;
@@ -4371,8 +4371,8 @@ var init_pagination = __esm({
       }
     };
     PageCursor = class extends AbstractPage {
-      constructor(client, response, body, options) {
-        super(client, response, body, options);
+      constructor(client, response, body, options2) {
+        super(client, response, body, options2);
         this.data = body.data || [];
         this.next_page = body.next_page || null;
       }
@@ -4397,8 +4397,8 @@ var init_pagination = __esm({
       }
     };
     BidirectionalPageCursor = class extends AbstractPage {
-      constructor(client, response, body, options) {
-        super(client, response, body, options);
+      constructor(client, response, body, options2) {
+        super(client, response, body, options2);
         this.data = body.data || [];
         this.next_page = body.next_page || null;
         this.prev_page = body.prev_page || null;
@@ -4424,8 +4424,8 @@ var init_pagination = __esm({
       }
     };
     ReportPageCursor = class extends AbstractPage {
-      constructor(client, response, body, options) {
-        super(client, response, body, options);
+      constructor(client, response, body, options2) {
+        super(client, response, body, options2);
         this.data = body.data || [];
         this.next_page = body.next_page || null;
         this.has_more = body.has_more || false;
@@ -4573,16 +4573,16 @@ var init_files = __esm({
          * }
          * ```
          */
-        list(params = {}, options) {
+        list(params = {}, options2) {
           const { workspace_id, ...query } = params ?? {};
           return this._client.getAPIList("/v1/files", PageCursor, {
             query,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
-              options?.headers
+              options2?.headers
             ]),
-            __span: startApiCallSpan(this._client, "anthropic.files.list", options, {
+            __span: startApiCallSpan(this._client, "anthropic.files.list", options2, {
               route: "/v1/files",
               queryParams: ["ids", "limit", "page"]
             })
@@ -4601,15 +4601,15 @@ var init_files = __esm({
          * const deletedFile = await client.files.delete('file_id');
          * ```
          */
-        delete(fileID, params = {}, options) {
+        delete(fileID, params = {}, options2) {
           const { workspace_id } = params ?? {};
           return this._client.delete(path`/v1/files/${fileID}`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
-              options?.headers
+              options2?.headers
             ]),
-            __span: startApiCallSpan(this._client, "anthropic.files.delete", options, {
+            __span: startApiCallSpan(this._client, "anthropic.files.delete", options2, {
               route: "/v1/files/{file_id}",
               attributes: { "anthropic.file.id": fileID }
             })
@@ -4633,19 +4633,19 @@ var init_files = __esm({
          * console.log(content);
          * ```
          */
-        download(fileID, params = {}, options) {
+        download(fileID, params = {}, options2) {
           const { workspace_id } = params ?? {};
           return this._client.get(path`/v1/files/${fileID}/content`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 Accept: "application/binary",
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __binaryResponse: true,
-            __span: startApiCallSpan(this._client, "anthropic.files.download", options, {
+            __span: startApiCallSpan(this._client, "anthropic.files.download", options2, {
               route: "/v1/files/{file_id}/content",
               attributes: { "anthropic.file.id": fileID }
             })
@@ -4666,15 +4666,15 @@ var init_files = __esm({
          * );
          * ```
          */
-        retrieveMetadata(fileID, params = {}, options) {
+        retrieveMetadata(fileID, params = {}, options2) {
           const { workspace_id } = params ?? {};
           return this._client.get(path`/v1/files/${fileID}`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
-              options?.headers
+              options2?.headers
             ]),
-            __span: startApiCallSpan(this._client, "anthropic.files.retrieve_metadata", options, {
+            __span: startApiCallSpan(this._client, "anthropic.files.retrieve_metadata", options2, {
               route: "/v1/files/{file_id}",
               attributes: { "anthropic.file.id": fileID }
             })
@@ -4696,17 +4696,17 @@ var init_files = __esm({
          * });
          * ```
          */
-        upload(params, options) {
+        upload(params, options2) {
           const { workspace_id, ...body } = params;
           return this._client.post("/v1/files", multipartFormRequestOptions({
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
               stainlessHelperHeaderFromFile(body.file),
-              options?.headers
+              options2?.headers
             ]),
-            __span: startApiCallSpan(this._client, "anthropic.files.upload", options, {
+            __span: startApiCallSpan(this._client, "anthropic.files.upload", options2, {
               route: "/v1/files",
               createdIDAttribute: "anthropic.file.id"
             })
@@ -4858,19 +4858,19 @@ var init_deployment_runs = __esm({
        *   );
        * ```
        */
-      retrieve(deploymentRunID, params = {}, options) {
+      retrieve(deploymentRunID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
         return this._client.get(path`/v1/deployment_runs/${deploymentRunID}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.deployment_runs.retrieve", options, {
+          __span: startApiCallSpan(this._client, "anthropic.deployment_runs.retrieve", options2, {
             route: "/v1/deployment_runs/{deployment_run_id}",
             attributes: { "anthropic.deployment_run.id": deploymentRunID }
           })
@@ -4887,20 +4887,20 @@ var init_deployment_runs = __esm({
        * }
        * ```
        */
-      list(params = {}, options) {
+      list(params = {}, options2) {
         const { betas, workspace_id, ...query } = params ?? {};
         return this._client.getAPIList("/v1/deployment_runs", PageCursor, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.deployment_runs.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.deployment_runs.list", options2, {
             route: "/v1/deployment_runs",
             queryParams: [
               "created_at[gt]",
@@ -4954,20 +4954,20 @@ var init_deployments = __esm({
        *   });
        * ```
        */
-      create(params, options) {
+      create(params, options2) {
         const { betas, workspace_id, ...body } = params;
         return this._client.post("/v1/deployments", {
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.deployments.create", options, {
+          __span: startApiCallSpan(this._client, "anthropic.deployments.create", options2, {
             route: "/v1/deployments",
             createdIDAttribute: "anthropic.deployment.id"
           })
@@ -4984,19 +4984,19 @@ var init_deployments = __esm({
        *   );
        * ```
        */
-      retrieve(deploymentID, params = {}, options) {
+      retrieve(deploymentID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
         return this._client.get(path`/v1/deployments/${deploymentID}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.deployments.retrieve", options, {
+          __span: startApiCallSpan(this._client, "anthropic.deployments.retrieve", options2, {
             route: "/v1/deployments/{deployment_id}",
             attributes: { "anthropic.deployment.id": deploymentID }
           })
@@ -5014,20 +5014,20 @@ var init_deployments = __esm({
        *   );
        * ```
        */
-      update(deploymentID, params, options) {
+      update(deploymentID, params, options2) {
         const { betas, workspace_id, ...body } = params;
         return this._client.post(path`/v1/deployments/${deploymentID}`, {
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.deployments.update", options, {
+          __span: startApiCallSpan(this._client, "anthropic.deployments.update", options2, {
             route: "/v1/deployments/{deployment_id}",
             attributes: { "anthropic.deployment.id": deploymentID }
           })
@@ -5044,20 +5044,20 @@ var init_deployments = __esm({
        * }
        * ```
        */
-      list(params = {}, options) {
+      list(params = {}, options2) {
         const { betas, workspace_id, ...query } = params ?? {};
         return this._client.getAPIList("/v1/deployments", PageCursor, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.deployments.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.deployments.list", options2, {
             route: "/v1/deployments",
             queryParams: [
               "agent_id",
@@ -5082,19 +5082,19 @@ var init_deployments = __esm({
        *   );
        * ```
        */
-      archive(deploymentID, params = {}, options) {
+      archive(deploymentID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
         return this._client.post(path`/v1/deployments/${deploymentID}/archive`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.deployments.archive", options, {
+          __span: startApiCallSpan(this._client, "anthropic.deployments.archive", options2, {
             route: "/v1/deployments/{deployment_id}/archive",
             attributes: { "anthropic.deployment.id": deploymentID }
           })
@@ -5111,19 +5111,19 @@ var init_deployments = __esm({
        *   );
        * ```
        */
-      pause(deploymentID, params = {}, options) {
+      pause(deploymentID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
         return this._client.post(path`/v1/deployments/${deploymentID}/pause`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.deployments.pause", options, {
+          __span: startApiCallSpan(this._client, "anthropic.deployments.pause", options2, {
             route: "/v1/deployments/{deployment_id}/pause",
             attributes: { "anthropic.deployment.id": deploymentID }
           })
@@ -5140,19 +5140,19 @@ var init_deployments = __esm({
        *   );
        * ```
        */
-      run(deploymentID, params = {}, options) {
+      run(deploymentID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
         return this._client.post(path`/v1/deployments/${deploymentID}/run`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.deployments.run", options, {
+          __span: startApiCallSpan(this._client, "anthropic.deployments.run", options2, {
             route: "/v1/deployments/{deployment_id}/run",
             attributes: { "anthropic.deployment.id": deploymentID }
           })
@@ -5169,19 +5169,19 @@ var init_deployments = __esm({
        *   );
        * ```
        */
-      unpause(deploymentID, params = {}, options) {
+      unpause(deploymentID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
         return this._client.post(path`/v1/deployments/${deploymentID}/unpause`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.deployments.unpause", options, {
+          __span: startApiCallSpan(this._client, "anthropic.deployments.unpause", options2, {
             route: "/v1/deployments/{deployment_id}/unpause",
             attributes: { "anthropic.deployment.id": deploymentID }
           })
@@ -5222,20 +5222,20 @@ var init_dreams = __esm({
        * });
        * ```
        */
-      create(params, options) {
+      create(params, options2) {
         const { betas, workspace_id, ...body } = params;
         return this._client.post("/v1/dreams", {
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "dreaming-2026-04-21"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.dreams.create", options, {
+          __span: startApiCallSpan(this._client, "anthropic.dreams.create", options2, {
             route: "/v1/dreams",
             createdIDAttribute: "anthropic.dream.id"
           })
@@ -5257,19 +5257,19 @@ var init_dreams = __esm({
        * );
        * ```
        */
-      retrieve(dreamID, params = {}, options) {
+      retrieve(dreamID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
         return this._client.get(path`/v1/dreams/${dreamID}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "dreaming-2026-04-21"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.dreams.retrieve", options, {
+          __span: startApiCallSpan(this._client, "anthropic.dreams.retrieve", options2, {
             route: "/v1/dreams/{dream_id}",
             attributes: { "anthropic.dream.id": dreamID }
           })
@@ -5292,20 +5292,20 @@ var init_dreams = __esm({
        * }
        * ```
        */
-      list(params = {}, options) {
+      list(params = {}, options2) {
         const { betas, workspace_id, ...query } = params ?? {};
         return this._client.getAPIList("/v1/dreams", PageCursor, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "dreaming-2026-04-21"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.dreams.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.dreams.list", options2, {
             route: "/v1/dreams",
             queryParams: ["created_at[gt]", "created_at[lt]", "include_archived", "limit", "page", "statuses"]
           })
@@ -5330,19 +5330,19 @@ var init_dreams = __esm({
        * );
        * ```
        */
-      archive(dreamID, params = {}, options) {
+      archive(dreamID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
         return this._client.post(path`/v1/dreams/${dreamID}/archive`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "dreaming-2026-04-21"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.dreams.archive", options, {
+          __span: startApiCallSpan(this._client, "anthropic.dreams.archive", options2, {
             route: "/v1/dreams/{dream_id}/archive",
             attributes: { "anthropic.dream.id": dreamID }
           })
@@ -5367,19 +5367,19 @@ var init_dreams = __esm({
        * );
        * ```
        */
-      cancel(dreamID, params = {}, options) {
+      cancel(dreamID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
         return this._client.post(path`/v1/dreams/${dreamID}/cancel`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "dreaming-2026-04-21"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.dreams.cancel", options, {
+          __span: startApiCallSpan(this._client, "anthropic.dreams.cancel", options2, {
             route: "/v1/dreams/{dream_id}/cancel",
             attributes: { "anthropic.dream.id": dreamID }
           })
@@ -5417,20 +5417,20 @@ var init_files2 = __esm({
        * }
        * ```
        */
-      list(params = {}, options) {
+      list(params = {}, options2) {
         const { betas, workspace_id, ...query } = params ?? {};
         return this._client.getAPIList("/v1/files", PageCursor, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0,
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.files.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.files.list", options2, {
             route: "/v1/files",
             queryParams: ["ids", "limit", "page", "scope_id"]
           })
@@ -5451,19 +5451,19 @@ var init_files2 = __esm({
        * );
        * ```
        */
-      delete(fileID, params = {}, options) {
+      delete(fileID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
         return this._client.delete(path`/v1/files/${fileID}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0,
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.files.delete", options, {
+          __span: startApiCallSpan(this._client, "anthropic.files.delete", options2, {
             route: "/v1/files/{file_id}",
             attributes: { "anthropic.file.id": fileID }
           })
@@ -5489,21 +5489,21 @@ var init_files2 = __esm({
        * console.log(content);
        * ```
        */
-      download(fileID, params = {}, options) {
+      download(fileID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
         return this._client.get(path`/v1/files/${fileID}/content`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               Accept: "application/binary",
               ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0,
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
           __binaryResponse: true,
-          __span: startApiCallSpan(this._client, "anthropic.files.download", options, {
+          __span: startApiCallSpan(this._client, "anthropic.files.download", options2, {
             route: "/v1/files/{file_id}/content",
             attributes: { "anthropic.file.id": fileID }
           })
@@ -5523,19 +5523,19 @@ var init_files2 = __esm({
        *   await client.beta.files.retrieveMetadata('file_id');
        * ```
        */
-      retrieveMetadata(fileID, params = {}, options) {
+      retrieveMetadata(fileID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
         return this._client.get(path`/v1/files/${fileID}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0,
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.files.retrieve_metadata", options, {
+          __span: startApiCallSpan(this._client, "anthropic.files.retrieve_metadata", options2, {
             route: "/v1/files/{file_id}",
             attributes: { "anthropic.file.id": fileID }
           })
@@ -5557,21 +5557,21 @@ var init_files2 = __esm({
        * });
        * ```
        */
-      upload(params, options) {
+      upload(params, options2) {
         const { betas, workspace_id, ...body } = params;
         return this._client.post("/v1/files", multipartFormRequestOptions({
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0,
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
             stainlessHelperHeaderFromFile(body.file),
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.files.upload", options, {
+          __span: startApiCallSpan(this._client, "anthropic.files.upload", options2, {
             route: "/v1/files",
             createdIDAttribute: "anthropic.file.id"
           })
@@ -5607,19 +5607,19 @@ var init_models = __esm({
        * );
        * ```
        */
-      retrieve(modelID, params = {}, options) {
+      retrieve(modelID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
         return this._client.get(path`/v1/models/${modelID}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0,
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.models.retrieve", options, {
+          __span: startApiCallSpan(this._client, "anthropic.models.retrieve", options2, {
             route: "/v1/models/{model_id}",
             attributes: { "anthropic.model.id": modelID }
           })
@@ -5642,20 +5642,20 @@ var init_models = __esm({
        * }
        * ```
        */
-      list(params = {}, options) {
+      list(params = {}, options2) {
         const { betas, workspace_id, ...query } = params ?? {};
         return this._client.getAPIList("/v1/models", Page, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0,
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.models.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.models.list", options2, {
             route: "/v1/models",
             queryParams: ["after_id", "before_id", "lifecycle", "limit"]
           })
@@ -6363,8 +6363,8 @@ var require_dist = __commonJS({
     };
     exports2.WebhookVerificationError = WebhookVerificationError;
     var Webhook2 = class _Webhook {
-      constructor(secret, options) {
-        if ((options === null || options === void 0 ? void 0 : options.format) === "raw") {
+      constructor(secret, options2) {
+        if ((options2 === null || options2 === void 0 ? void 0 : options2.format) === "raw") {
           if (secret instanceof Uint8Array) {
             this.key = secret;
           } else {
@@ -6383,9 +6383,9 @@ var require_dist = __commonJS({
           throw new Error("Secret can't be empty.");
         }
       }
-      verify(payload, headers, options) {
+      verify(payload, headers, options2) {
         var _a4;
-        const jsonParse = (_a4 = options === null || options === void 0 ? void 0 : options.jsonParse) !== null && _a4 !== void 0 ? _a4 : true;
+        const jsonParse = (_a4 = options2 === null || options2 === void 0 ? void 0 : options2.jsonParse) !== null && _a4 !== void 0 ? _a4 : true;
         const normalizedHeaders = {};
         for (const key of Object.keys(headers)) {
           normalizedHeaders[key.toLowerCase()] = headers[key];
@@ -6472,11 +6472,11 @@ var init_webhooks = __esm({
        * `webhook-signature` headers using your webhook signing key, then parses the
        * payload into an event. Fails if the signature is missing or invalid.
        */
-      unwrap(body, options) {
-        const headers = options?.headers;
+      unwrap(body, options2) {
+        const headers = options2?.headers;
         if (headers == null)
           throw new Error("Webhook headers are required in order to verify the signature");
-        const keyStr = options.key === void 0 ? this._client.webhookKey : options.key;
+        const keyStr = options2.key === void 0 ? this._client.webhookKey : options2.key;
         if (!keyStr)
           throw new Error("Webhook key must not be null or empty in order to unwrap");
         const wh = new import_standardwebhooks.Webhook(keyStr);
@@ -6510,20 +6510,20 @@ var init_versions = __esm({
        * }
        * ```
        */
-      list(agentID, params = {}, options) {
+      list(agentID, params = {}, options2) {
         const { betas, workspace_id, ...query } = params ?? {};
         return this._client.getAPIList(path`/v1/agents/${agentID}/versions`, PageCursor, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.agents.versions.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.agents.versions.list", options2, {
             route: "/v1/agents/{agent_id}/versions",
             queryParams: ["limit", "page"],
             attributes: { "gen_ai.agent.id": agentID }
@@ -6563,20 +6563,20 @@ var init_agents = __esm({
          *   });
          * ```
          */
-        create(params, options) {
+        create(params, options2) {
           const { betas, workspace_id, ...body } = params;
           return this._client.post("/v1/agents", {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.agents.create", options, {
+            __span: startApiCallSpan(this._client, "anthropic.agents.create", options2, {
               route: "/v1/agents",
               createdIDAttribute: "gen_ai.agent.id"
             })
@@ -6593,20 +6593,20 @@ var init_agents = __esm({
          *   );
          * ```
          */
-        retrieve(agentID, params = {}, options) {
+        retrieve(agentID, params = {}, options2) {
           const { betas, workspace_id, ...query } = params ?? {};
           return this._client.get(path`/v1/agents/${agentID}`, {
             query,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.agents.retrieve", options, {
+            __span: startApiCallSpan(this._client, "anthropic.agents.retrieve", options2, {
               route: "/v1/agents/{agent_id}",
               queryParams: ["version"],
               attributes: { "gen_ai.agent.id": agentID }
@@ -6625,20 +6625,20 @@ var init_agents = __esm({
          *   );
          * ```
          */
-        update(agentID, params, options) {
+        update(agentID, params, options2) {
           const { betas, workspace_id, ...body } = params;
           return this._client.post(path`/v1/agents/${agentID}`, {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.agents.update", options, {
+            __span: startApiCallSpan(this._client, "anthropic.agents.update", options2, {
               route: "/v1/agents/{agent_id}",
               attributes: { "gen_ai.agent.id": agentID }
             })
@@ -6655,20 +6655,20 @@ var init_agents = __esm({
          * }
          * ```
          */
-        list(params = {}, options) {
+        list(params = {}, options2) {
           const { betas, workspace_id, ...query } = params ?? {};
           return this._client.getAPIList("/v1/agents", PageCursor, {
             query,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.agents.list", options, {
+            __span: startApiCallSpan(this._client, "anthropic.agents.list", options2, {
               route: "/v1/agents",
               queryParams: ["created_at[gte]", "created_at[lte]", "include_archived", "limit", "page"]
             })
@@ -6685,19 +6685,19 @@ var init_agents = __esm({
          *   );
          * ```
          */
-        archive(agentID, params = {}, options) {
+        archive(agentID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
           return this._client.post(path`/v1/agents/${agentID}/archive`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.agents.archive", options, {
+            __span: startApiCallSpan(this._client, "anthropic.agents.archive", options2, {
               route: "/v1/agents/{agent_id}/archive",
               attributes: { "gen_ai.agent.id": agentID }
             })
@@ -7828,8 +7828,8 @@ var init_utils3 = __esm({
 });
 
 // node_modules/@anthropic-ai/sdk/helpers/beta/json-schema.mjs
-function betaTool(options) {
-  const { name, inputSchema, description, run: run3, ...extraProps } = options;
+function betaTool(options2) {
+  const { name, inputSchema, description, run: run3, ...extraProps } = options2;
   if (inputSchema.type !== "object") {
     throw new Error(`JSON schema for tool "${name}" must be an object, but got ${inputSchema.type}`);
   }
@@ -10829,19 +10829,19 @@ var init_work = __esm({
          *   });
          * ```
          */
-        retrieve(workID, params, options) {
+        retrieve(workID, params, options2) {
           const { environment_id, betas, workspace_id } = params;
           return this._client.get(path`/v1/environments/${environment_id}/work/${workID}`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.environments.work.retrieve", options, {
+            __span: startApiCallSpan(this._client, "anthropic.environments.work.retrieve", options2, {
               route: "/v1/environments/{environment_id}/work/{work_id}",
               attributes: { "anthropic.environment.id": environment_id, "anthropic.environment.work.id": workID }
             })
@@ -10870,20 +10870,20 @@ var init_work = __esm({
          *   });
          * ```
          */
-        update(workID, params, options) {
+        update(workID, params, options2) {
           const { environment_id, betas, workspace_id, ...body } = params;
           return this._client.post(path`/v1/environments/${environment_id}/work/${workID}`, {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.environments.work.update", options, {
+            __span: startApiCallSpan(this._client, "anthropic.environments.work.update", options2, {
               route: "/v1/environments/{environment_id}/work/{work_id}",
               attributes: { "anthropic.environment.id": environment_id, "anthropic.environment.work.id": workID }
             })
@@ -10909,17 +10909,17 @@ var init_work = __esm({
          * }
          * ```
          */
-        list(environmentID, params = {}, options) {
+        list(environmentID, params = {}, options2) {
           const { betas, ...query } = params ?? {};
           return this._client.getAPIList(path`/v1/environments/${environmentID}/work`, PageCursor, {
             query,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString() },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.environments.work.list", options, {
+            __span: startApiCallSpan(this._client, "anthropic.environments.work.list", options2, {
               route: "/v1/environments/{environment_id}/work",
               queryParams: ["limit", "page"],
               attributes: { "anthropic.environment.id": environmentID }
@@ -10943,16 +10943,16 @@ var init_work = __esm({
          *   });
          * ```
          */
-        ack(workID, params, options) {
+        ack(workID, params, options2) {
           const { environment_id, betas } = params;
           return this._client.post(path`/v1/environments/${environment_id}/work/${workID}/ack`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString() },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.environments.work.ack", options, {
+            __span: startApiCallSpan(this._client, "anthropic.environments.work.ack", options2, {
               route: "/v1/environments/{environment_id}/work/{work_id}/ack",
               attributes: { "anthropic.environment.id": environment_id, "anthropic.environment.work.id": workID }
             })
@@ -10976,17 +10976,17 @@ var init_work = __esm({
          *   });
          * ```
          */
-        heartbeat(workID, params, options) {
+        heartbeat(workID, params, options2) {
           const { environment_id, desired_ttl_seconds, expected_last_heartbeat, betas } = params;
           return this._client.post(path`/v1/environments/${environment_id}/work/${workID}/heartbeat`, {
             query: { desired_ttl_seconds, expected_last_heartbeat },
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString() },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.environments.work.heartbeat", options, {
+            __span: startApiCallSpan(this._client, "anthropic.environments.work.heartbeat", options2, {
               route: "/v1/environments/{environment_id}/work/{work_id}/heartbeat",
               queryParams: ["desired_ttl_seconds", "expected_last_heartbeat"],
               attributes: { "anthropic.environment.id": environment_id, "anthropic.environment.work.id": workID }
@@ -11009,20 +11009,20 @@ var init_work = __esm({
          *   );
          * ```
          */
-        poll(environmentID, params = {}, options) {
+        poll(environmentID, params = {}, options2) {
           const { betas, "Anthropic-Worker-ID": anthropicWorkerID, ...query } = params ?? {};
           return this._client.get(path`/v1/environments/${environmentID}/work/poll`, {
             query,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...anthropicWorkerID != null ? { "Anthropic-Worker-ID": anthropicWorkerID } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.environments.work.poll", options, {
+            __span: startApiCallSpan(this._client, "anthropic.environments.work.poll", options2, {
               route: "/v1/environments/{environment_id}/work/poll",
               queryParams: ["block_ms", "reclaim_older_than_ms"],
               attributes: { "anthropic.environment.id": environmentID }
@@ -11043,19 +11043,19 @@ var init_work = __esm({
          *   );
          * ```
          */
-        stats(environmentID, params = {}, options) {
+        stats(environmentID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
           return this._client.get(path`/v1/environments/${environmentID}/work/stats`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.environments.work.stats", options, {
+            __span: startApiCallSpan(this._client, "anthropic.environments.work.stats", options2, {
               route: "/v1/environments/{environment_id}/work/stats",
               attributes: { "anthropic.environment.id": environmentID }
             })
@@ -11075,20 +11075,20 @@ var init_work = __esm({
          *   });
          * ```
          */
-        stop(workID, params, options) {
+        stop(workID, params, options2) {
           const { environment_id, betas, workspace_id, ...body } = params;
           return this._client.post(path`/v1/environments/${environment_id}/work/${workID}/stop`, {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.environments.work.stop", options, {
+            __span: startApiCallSpan(this._client, "anthropic.environments.work.stop", options2, {
               route: "/v1/environments/{environment_id}/work/{work_id}/stop",
               attributes: { "anthropic.environment.id": environment_id, "anthropic.environment.work.id": workID }
             })
@@ -11194,20 +11194,20 @@ var init_environments2 = __esm({
          *   });
          * ```
          */
-        create(params, options) {
+        create(params, options2) {
           const { betas, workspace_id, ...body } = params;
           return this._client.post("/v1/environments", {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.environments.create", options, {
+            __span: startApiCallSpan(this._client, "anthropic.environments.create", options2, {
               route: "/v1/environments",
               createdIDAttribute: "anthropic.environment.id"
             })
@@ -11227,19 +11227,19 @@ var init_environments2 = __esm({
          *   );
          * ```
          */
-        retrieve(environmentID, params = {}, options) {
+        retrieve(environmentID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
           return this._client.get(path`/v1/environments/${environmentID}`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.environments.retrieve", options, {
+            __span: startApiCallSpan(this._client, "anthropic.environments.retrieve", options2, {
               route: "/v1/environments/{environment_id}",
               attributes: { "anthropic.environment.id": environmentID }
             })
@@ -11263,20 +11263,20 @@ var init_environments2 = __esm({
          *   );
          * ```
          */
-        update(environmentID, params, options) {
+        update(environmentID, params, options2) {
           const { betas, workspace_id, ...body } = params;
           return this._client.post(path`/v1/environments/${environmentID}`, {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.environments.update", options, {
+            __span: startApiCallSpan(this._client, "anthropic.environments.update", options2, {
               route: "/v1/environments/{environment_id}",
               attributes: { "anthropic.environment.id": environmentID }
             })
@@ -11296,20 +11296,20 @@ var init_environments2 = __esm({
          * }
          * ```
          */
-        list(params = {}, options) {
+        list(params = {}, options2) {
           const { betas, workspace_id, ...query } = params ?? {};
           return this._client.getAPIList("/v1/environments", PageCursor, {
             query,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.environments.list", options, {
+            __span: startApiCallSpan(this._client, "anthropic.environments.list", options2, {
               route: "/v1/environments",
               queryParams: ["include_archived", "limit", "page"]
             })
@@ -11329,19 +11329,19 @@ var init_environments2 = __esm({
          *   );
          * ```
          */
-        delete(environmentID, params = {}, options) {
+        delete(environmentID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
           return this._client.delete(path`/v1/environments/${environmentID}`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.environments.delete", options, {
+            __span: startApiCallSpan(this._client, "anthropic.environments.delete", options2, {
               route: "/v1/environments/{environment_id}",
               attributes: { "anthropic.environment.id": environmentID }
             })
@@ -11362,19 +11362,19 @@ var init_environments2 = __esm({
          *   );
          * ```
          */
-        archive(environmentID, params = {}, options) {
+        archive(environmentID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
           return this._client.post(path`/v1/environments/${environmentID}/archive`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.environments.archive", options, {
+            __span: startApiCallSpan(this._client, "anthropic.environments.archive", options2, {
               route: "/v1/environments/{environment_id}/archive",
               attributes: { "anthropic.environment.id": environmentID }
             })
@@ -11416,21 +11416,21 @@ var init_memories2 = __esm({
        *   );
        * ```
        */
-      create(memoryStoreID, params, options) {
+      create(memoryStoreID, params, options2) {
         const { view: view2, betas, workspace_id, ...body } = params;
         return this._client.post(path`/v1/memory_stores/${memoryStoreID}/memories`, {
           query: { view: view2 },
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "agent-memory-2026-07-22"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.memory_stores.memories.create", options, {
+          __span: startApiCallSpan(this._client, "anthropic.memory_stores.memories.create", options2, {
             route: "/v1/memory_stores/{memory_store_id}/memories",
             queryParams: ["view"],
             attributes: { "gen_ai.memory.store.id": memoryStoreID },
@@ -11450,20 +11450,20 @@ var init_memories2 = __esm({
        *   );
        * ```
        */
-      retrieve(memoryID, params, options) {
+      retrieve(memoryID, params, options2) {
         const { memory_store_id, betas, workspace_id, ...query } = params;
         return this._client.get(path`/v1/memory_stores/${memory_store_id}/memories/${memoryID}`, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "agent-memory-2026-07-22"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.memory_stores.memories.retrieve", options, {
+          __span: startApiCallSpan(this._client, "anthropic.memory_stores.memories.retrieve", options2, {
             route: "/v1/memory_stores/{memory_store_id}/memories/{memory_id}",
             queryParams: ["view"],
             attributes: { "gen_ai.memory.store.id": memory_store_id, "gen_ai.memory.record.id": memoryID }
@@ -11482,21 +11482,21 @@ var init_memories2 = __esm({
        *   );
        * ```
        */
-      update(memoryID, params, options) {
+      update(memoryID, params, options2) {
         const { memory_store_id, view: view2, betas, workspace_id, ...body } = params;
         return this._client.post(path`/v1/memory_stores/${memory_store_id}/memories/${memoryID}`, {
           query: { view: view2 },
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "agent-memory-2026-07-22"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.memory_stores.memories.update", options, {
+          __span: startApiCallSpan(this._client, "anthropic.memory_stores.memories.update", options2, {
             route: "/v1/memory_stores/{memory_store_id}/memories/{memory_id}",
             queryParams: ["view"],
             attributes: { "gen_ai.memory.store.id": memory_store_id, "gen_ai.memory.record.id": memoryID }
@@ -11516,20 +11516,20 @@ var init_memories2 = __esm({
        * }
        * ```
        */
-      list(memoryStoreID, params = {}, options) {
+      list(memoryStoreID, params = {}, options2) {
         const { betas, workspace_id, ...query } = params ?? {};
         return this._client.getAPIList(path`/v1/memory_stores/${memoryStoreID}/memories`, PageCursor, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "agent-memory-2026-07-22"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.memory_stores.memories.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.memory_stores.memories.list", options2, {
             route: "/v1/memory_stores/{memory_store_id}/memories",
             queryParams: ["depth", "limit", "page", "path_prefix", "view"],
             contentQueryParams: ["page"],
@@ -11549,20 +11549,20 @@ var init_memories2 = __esm({
        *   );
        * ```
        */
-      delete(memoryID, params, options) {
+      delete(memoryID, params, options2) {
         const { memory_store_id, expected_content_sha256, betas, workspace_id } = params;
         return this._client.delete(path`/v1/memory_stores/${memory_store_id}/memories/${memoryID}`, {
           query: { expected_content_sha256 },
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "agent-memory-2026-07-22"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.memory_stores.memories.delete", options, {
+          __span: startApiCallSpan(this._client, "anthropic.memory_stores.memories.delete", options2, {
             route: "/v1/memory_stores/{memory_store_id}/memories/{memory_id}",
             queryParams: ["expected_content_sha256"],
             attributes: { "gen_ai.memory.store.id": memory_store_id, "gen_ai.memory.record.id": memoryID }
@@ -11595,20 +11595,20 @@ var init_memory_versions = __esm({
        *   );
        * ```
        */
-      retrieve(memoryVersionID, params, options) {
+      retrieve(memoryVersionID, params, options2) {
         const { memory_store_id, betas, workspace_id, ...query } = params;
         return this._client.get(path`/v1/memory_stores/${memory_store_id}/memory_versions/${memoryVersionID}`, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "agent-memory-2026-07-22"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.memory_stores.memory_versions.retrieve", options, {
+          __span: startApiCallSpan(this._client, "anthropic.memory_stores.memory_versions.retrieve", options2, {
             route: "/v1/memory_stores/{memory_store_id}/memory_versions/{memory_version_id}",
             queryParams: ["view"],
             attributes: {
@@ -11631,20 +11631,20 @@ var init_memory_versions = __esm({
        * }
        * ```
        */
-      list(memoryStoreID, params = {}, options) {
+      list(memoryStoreID, params = {}, options2) {
         const { betas, workspace_id, ...query } = params ?? {};
         return this._client.getAPIList(path`/v1/memory_stores/${memoryStoreID}/memory_versions`, PageCursor, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "agent-memory-2026-07-22"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.memory_stores.memory_versions.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.memory_stores.memory_versions.list", options2, {
             route: "/v1/memory_stores/{memory_store_id}/memory_versions",
             queryParams: [
               "api_key_id",
@@ -11674,19 +11674,19 @@ var init_memory_versions = __esm({
        *   );
        * ```
        */
-      redact(memoryVersionID, params, options) {
+      redact(memoryVersionID, params, options2) {
         const { memory_store_id, betas, workspace_id } = params;
         return this._client.post(path`/v1/memory_stores/${memory_store_id}/memory_versions/${memoryVersionID}/redact`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "agent-memory-2026-07-22"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.memory_stores.memory_versions.redact", options, {
+          __span: startApiCallSpan(this._client, "anthropic.memory_stores.memory_versions.redact", options2, {
             route: "/v1/memory_stores/{memory_store_id}/memory_versions/{memory_version_id}/redact",
             attributes: {
               "gen_ai.memory.store.id": memory_store_id,
@@ -11728,20 +11728,20 @@ var init_memory_stores = __esm({
          *   await client.beta.memoryStores.create({ name: 'x' });
          * ```
          */
-        create(params, options) {
+        create(params, options2) {
           const { betas, workspace_id, ...body } = params;
           return this._client.post("/v1/memory_stores", {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "agent-memory-2026-07-22"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.memory_stores.create", options, {
+            __span: startApiCallSpan(this._client, "anthropic.memory_stores.create", options2, {
               route: "/v1/memory_stores",
               createdIDAttribute: "gen_ai.memory.store.id"
             })
@@ -11758,19 +11758,19 @@ var init_memory_stores = __esm({
          *   );
          * ```
          */
-        retrieve(memoryStoreID, params = {}, options) {
+        retrieve(memoryStoreID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
           return this._client.get(path`/v1/memory_stores/${memoryStoreID}`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "agent-memory-2026-07-22"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.memory_stores.retrieve", options, {
+            __span: startApiCallSpan(this._client, "anthropic.memory_stores.retrieve", options2, {
               route: "/v1/memory_stores/{memory_store_id}",
               attributes: { "gen_ai.memory.store.id": memoryStoreID }
             })
@@ -11788,20 +11788,20 @@ var init_memory_stores = __esm({
          *   );
          * ```
          */
-        update(memoryStoreID, params, options) {
+        update(memoryStoreID, params, options2) {
           const { betas, workspace_id, ...body } = params;
           return this._client.post(path`/v1/memory_stores/${memoryStoreID}`, {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "agent-memory-2026-07-22"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.memory_stores.update", options, {
+            __span: startApiCallSpan(this._client, "anthropic.memory_stores.update", options2, {
               route: "/v1/memory_stores/{memory_store_id}",
               attributes: { "gen_ai.memory.store.id": memoryStoreID }
             })
@@ -11818,20 +11818,20 @@ var init_memory_stores = __esm({
          * }
          * ```
          */
-        list(params = {}, options) {
+        list(params = {}, options2) {
           const { betas, workspace_id, ...query } = params ?? {};
           return this._client.getAPIList("/v1/memory_stores", PageCursor, {
             query,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "agent-memory-2026-07-22"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.memory_stores.list", options, {
+            __span: startApiCallSpan(this._client, "anthropic.memory_stores.list", options2, {
               route: "/v1/memory_stores",
               queryParams: ["created_at[gte]", "created_at[lte]", "include_archived", "limit", "page"]
             })
@@ -11846,19 +11846,19 @@ var init_memory_stores = __esm({
          *   await client.beta.memoryStores.delete('memory_store_id');
          * ```
          */
-        delete(memoryStoreID, params = {}, options) {
+        delete(memoryStoreID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
           return this._client.delete(path`/v1/memory_stores/${memoryStoreID}`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "agent-memory-2026-07-22"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.memory_stores.delete", options, {
+            __span: startApiCallSpan(this._client, "anthropic.memory_stores.delete", options2, {
               route: "/v1/memory_stores/{memory_store_id}",
               attributes: { "gen_ai.memory.store.id": memoryStoreID }
             })
@@ -11873,19 +11873,19 @@ var init_memory_stores = __esm({
          *   await client.beta.memoryStores.archive('memory_store_id');
          * ```
          */
-        archive(memoryStoreID, params = {}, options) {
+        archive(memoryStoreID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
           return this._client.post(path`/v1/memory_stores/${memoryStoreID}/archive`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "agent-memory-2026-07-22"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.memory_stores.archive", options, {
+            __span: startApiCallSpan(this._client, "anthropic.memory_stores.archive", options2, {
               route: "/v1/memory_stores/{memory_store_id}/archive",
               attributes: { "gen_ai.memory.store.id": memoryStoreID }
             })
@@ -12001,21 +12001,21 @@ var init_batches = __esm({
        *   });
        * ```
        */
-      create(params, options) {
+      create(params, options2) {
         const { betas, user_profile_id, workspace_id, ...body } = params;
         return this._client.post("/v1/messages/batches", {
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0,
               ...user_profile_id != null ? { "anthropic-user-profile-id": user_profile_id } : void 0,
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.messages.batches.create", options, {
+          __span: startApiCallSpan(this._client, "anthropic.messages.batches.create", options2, {
             route: "/v1/messages/batches",
             // A request without `requests` is for the API to refuse, not for this line to throw on.
             attributes: { "anthropic.message.batch.request_count": body.requests?.length },
@@ -12042,19 +12042,19 @@ var init_batches = __esm({
        *   );
        * ```
        */
-      retrieve(messageBatchID, params = {}, options) {
+      retrieve(messageBatchID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
         return this._client.get(path`/v1/messages/batches/${messageBatchID}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0,
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.messages.batches.retrieve", options, {
+          __span: startApiCallSpan(this._client, "anthropic.messages.batches.retrieve", options2, {
             route: "/v1/messages/batches/{message_batch_id}",
             attributes: { "anthropic.message.batch.id": messageBatchID }
           })
@@ -12078,20 +12078,20 @@ var init_batches = __esm({
        * }
        * ```
        */
-      list(params = {}, options) {
+      list(params = {}, options2) {
         const { betas, workspace_id, ...query } = params ?? {};
         return this._client.getAPIList("/v1/messages/batches", Page, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0,
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.messages.batches.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.messages.batches.list", options2, {
             route: "/v1/messages/batches",
             queryParams: ["after_id", "before_id", "limit"]
           })
@@ -12117,19 +12117,19 @@ var init_batches = __esm({
        *   );
        * ```
        */
-      delete(messageBatchID, params = {}, options) {
+      delete(messageBatchID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
         return this._client.delete(path`/v1/messages/batches/${messageBatchID}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0,
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.messages.batches.delete", options, {
+          __span: startApiCallSpan(this._client, "anthropic.messages.batches.delete", options2, {
             route: "/v1/messages/batches/{message_batch_id}",
             attributes: { "anthropic.message.batch.id": messageBatchID }
           })
@@ -12160,19 +12160,19 @@ var init_batches = __esm({
        *   );
        * ```
        */
-      cancel(messageBatchID, params = {}, options) {
+      cancel(messageBatchID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
         return this._client.post(path`/v1/messages/batches/${messageBatchID}/cancel`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0,
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.messages.batches.cancel", options, {
+          __span: startApiCallSpan(this._client, "anthropic.messages.batches.cancel", options2, {
             route: "/v1/messages/batches/{message_batch_id}/cancel",
             attributes: { "anthropic.message.batch.id": messageBatchID }
           })
@@ -12202,26 +12202,26 @@ var init_batches = __esm({
        * }
        * ```
        */
-      async results(messageBatchID, params = {}, options) {
-        const batch = await this.retrieve(messageBatchID, params, options);
+      async results(messageBatchID, params = {}, options2) {
+        const batch = await this.retrieve(messageBatchID, params, options2);
         if (!batch.results_url) {
           throw new AnthropicError(`No batch \`results_url\`; Has it finished processing? ${batch.processing_status} - ${batch.id}`);
         }
         const { betas, workspace_id } = params ?? {};
         return this._client.get(batch.results_url, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               Accept: "application/binary",
               ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0,
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           stream: true,
           __qualifiers: { beta: "true" },
           __binaryResponse: true,
-          __span: startApiCallSpan(this._client, "anthropic.messages.batches.results", options, {
+          __span: startApiCallSpan(this._client, "anthropic.messages.batches.results", options2, {
             route: "/v1/messages/batches/{message_batch_id}/results",
             attributes: { "anthropic.message.batch.id": messageBatchID }
           })
@@ -12329,7 +12329,7 @@ var init_streaming3 = __esm({
 });
 
 // node_modules/@anthropic-ai/sdk/lib/internal/beta-messages-request.mjs
-function messagesCreateHeaders(params, options) {
+function messagesCreateHeaders(params, options2) {
   const { betas, user_profile_id, workspace_id, tools, messages } = params;
   return buildHeaders([
     {
@@ -12338,14 +12338,14 @@ function messagesCreateHeaders(params, options) {
       ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
     },
     stainlessHelperHeader(tools, messages),
-    options?.headers
+    options2?.headers
   ]);
 }
-function startMessagesStreamSpan(client, body, options) {
+function startMessagesStreamSpan(client, body, options2) {
   if (!client._tracer)
     return void 0;
-  const headers = messagesCreateHeaders(body, options);
-  return startApiCallSpan(client, "anthropic.messages.create", options, messagesCreateSpanSettings(client, { body: transformOutputFormat(body), headers, stream: true }));
+  const headers = messagesCreateHeaders(body, options2);
+  return startApiCallSpan(client, "anthropic.messages.create", options2, messagesCreateSpanSettings(client, { body: transformOutputFormat(body), headers, stream: true }));
 }
 function transformOutputFormat(params) {
   if (!params.output_format) {
@@ -12774,7 +12774,7 @@ var init_BetaMessageStream = __esm({
           runner._run(() => runner._fromReadableStream(stream2));
           return runner;
         }
-        static createMessage(messages, params, options, { logger, client } = {}) {
+        static createMessage(messages, params, options2, { logger, client } = {}) {
           const runner = new BetaMessageStream2(params, {
             logger,
             client
@@ -12783,26 +12783,26 @@ var init_BetaMessageStream = __esm({
             runner._addMessageParam(message);
           }
           __classPrivateFieldSet(runner, _BetaMessageStream_params, { ...params, stream: true }, "f");
-          runner._run(() => runner._createMessage((body, options2) => messages.create(body, options2), { ...params, stream: true }, { ...options, headers: { ...options?.headers, [STAINLESS_HELPER_METHOD_HEADER]: "stream" } }));
+          runner._run(() => runner._createMessage((body, options3) => messages.create(body, options3), { ...params, stream: true }, { ...options2, headers: { ...options2?.headers, [STAINLESS_HELPER_METHOD_HEADER]: "stream" } }));
           return runner;
         }
         /**
          * @internal Sends the request with `create`, as `createMessage()` does with `messages.create()`. `onRequestEnd` is
          * called once the request has ended, whether or not it failed, before the final events fire.
          */
-        _start(create, params, options, onRequestEnd) {
+        _start(create, params, options2, onRequestEnd) {
           for (const message of params.messages) {
             this._addMessageParam(message);
           }
           const client = __classPrivateFieldGet(this, _BetaMessageStream_client, "f");
           __classPrivateFieldSet(this, _BetaMessageStream_client, void 0, "f");
-          const send = (body, options2) => create(body, options2)._thenUnwrap((stream2, { options: sent }) => {
+          const send = (body, options3) => create(body, options3)._thenUnwrap((stream2, { options: sent }) => {
             __classPrivateFieldSet(this, _BetaMessageStream_client, client, "f");
             __classPrivateFieldSet(this, _BetaMessageStream_span, sent.__span, "f");
             __classPrivateFieldSet(this, _BetaMessageStream_spanBody, sent.body, "f");
             return stream2;
           });
-          this._run(() => this._createMessage(send, { ...params, stream: true }, options).finally(onRequestEnd));
+          this._run(() => this._createMessage(send, { ...params, stream: true }, options2).finally(onRequestEnd));
         }
         _run(executor) {
           executor().then(() => {
@@ -12819,8 +12819,8 @@ var init_BetaMessageStream = __esm({
             this._emit("message", message);
           }
         }
-        async _createMessage(create, params, options) {
-          const signal = options?.signal;
+        async _createMessage(create, params, options2) {
+          const signal = options2?.signal;
           let abortHandler;
           if (signal) {
             if (signal.aborted)
@@ -12830,8 +12830,8 @@ var init_BetaMessageStream = __esm({
           }
           try {
             __classPrivateFieldGet(this, _BetaMessageStream_instances, "m", _BetaMessageStream_beginRequest).call(this);
-            __classPrivateFieldSet(this, _BetaMessageStream_span, options?.__span ?? (__classPrivateFieldGet(this, _BetaMessageStream_client, "f") && startMessagesStreamSpan(__classPrivateFieldGet(this, _BetaMessageStream_client, "f"), params, options)), "f");
-            const { response, data: stream2 } = await create({ ...params, stream: true }, { ...options, __span: __classPrivateFieldGet(this, _BetaMessageStream_span, "f"), signal: this.controller.signal }).withResponse();
+            __classPrivateFieldSet(this, _BetaMessageStream_span, options2?.__span ?? (__classPrivateFieldGet(this, _BetaMessageStream_client, "f") && startMessagesStreamSpan(__classPrivateFieldGet(this, _BetaMessageStream_client, "f"), params, options2)), "f");
+            const { response, data: stream2 } = await create({ ...params, stream: true }, { ...options2, __span: __classPrivateFieldGet(this, _BetaMessageStream_span, "f"), signal: this.controller.signal }).withResponse();
             try {
               this._connected(response);
             } catch (error62) {
@@ -13008,8 +13008,8 @@ var init_BetaMessageStream = __esm({
           if (snapshot)
             this._emit("streamEvent", event, snapshot);
         }
-        async _fromReadableStream(readableStream, options) {
-          const signal = options?.signal;
+        async _fromReadableStream(readableStream, options2) {
+          const signal = options2?.signal;
           let abortHandler;
           if (signal) {
             if (signal.aborted)
@@ -13369,10 +13369,10 @@ var init_errors2 = __esm({
     init_error();
     ToolsetUsageError = /* @__PURE__ */ (() => {
       class ToolsetUsageError2 extends AnthropicError {
-        constructor(message, options) {
+        constructor(message, options2) {
           super(message);
-          if (options && "cause" in options)
-            this.cause = options.cause;
+          if (options2 && "cause" in options2)
+            this.cause = options2.cause;
         }
       }
       ToolsetUsageError2._errorName = "ToolsetUsageError";
@@ -13412,12 +13412,12 @@ function throwIfAborted(signal) {
   if (signal?.aborted)
     throw new APIUserAbortError();
 }
-async function runToolsetMember(toolset, toolUse, options = {}) {
+async function runToolsetMember(toolset, toolUse, options2 = {}) {
   const family = toolsetFamily(toolset);
   if (toolUse.toolset_name !== family) {
     throw new ToolsetContractError(`tool_use ${JSON.stringify(toolUse.id)} (toolset_name=${JSON.stringify(toolUse.toolset_name ?? null)}, name=${JSON.stringify(toolUse.name)}) is not a member call of the ${JSON.stringify(family)} toolset`);
   }
-  const ctx = { ...options, toolUse, toolUseBlock: toolUse };
+  const ctx = { ...options2, toolUse, toolUseBlock: toolUse };
   try {
     return toolsetResultBlock(toolUse, await toolset.run(ctx, toolUse));
   } catch (e) {
@@ -13468,11 +13468,11 @@ var init_api_keys = __esm({
        *   );
        * ```
        */
-      retrieve(apiKeyID, options) {
+      retrieve(apiKeyID, options2) {
         return this._client.get(path`/v1/organizations/api_keys/${apiKeyID}`, {
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.api_keys.retrieve", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.api_keys.retrieve", options2, {
             route: "/v1/organizations/api_keys/{api_key_id}",
             attributes: { "anthropic.organization.api_key.id": apiKeyID }
           })
@@ -13494,12 +13494,12 @@ var init_api_keys = __esm({
        *   );
        * ```
        */
-      update(apiKeyID, body, options) {
+      update(apiKeyID, body, options2) {
         return this._client.post(path`/v1/organizations/api_keys/${apiKeyID}`, {
           body,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.api_keys.update", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.api_keys.update", options2, {
             route: "/v1/organizations/api_keys/{api_key_id}",
             attributes: { "anthropic.organization.api_key.id": apiKeyID }
           })
@@ -13516,12 +13516,12 @@ var init_api_keys = __esm({
        * }
        * ```
        */
-      list(query = {}, options) {
+      list(query = {}, options2) {
         return this._client.getAPIList("/v1/organizations/api_keys", Page, {
           query,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.api_keys.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.api_keys.list", options2, {
             route: "/v1/organizations/api_keys",
             queryParams: ["after_id", "before_id", "created_by_user_id", "limit", "status", "workspace_id"]
           })
@@ -13557,12 +13557,12 @@ var init_artifacts = __esm({
        * }
        * ```
        */
-      list(query, options) {
+      list(query, options2) {
         return this._client.getAPIList("/v1/organizations/analytics/artifacts", PageCursor, {
           query,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.artifacts.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.artifacts.list", options2, {
             route: "/v1/organizations/analytics/artifacts",
             queryParams: ["date", "filter", "group_by", "limit", "page"]
           })
@@ -13599,12 +13599,12 @@ var init_connectors = __esm({
        * }
        * ```
        */
-      list(query = {}, options) {
+      list(query = {}, options2) {
         return this._client.getAPIList("/v1/organizations/analytics/connectors", PageCursor, {
           query,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.connectors.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.connectors.list", options2, {
             route: "/v1/organizations/analytics/connectors",
             queryParams: [
               "date",
@@ -13654,17 +13654,17 @@ var init_cost = __esm({
        * }
        * ```
        */
-      list(params, options) {
+      list(params, options2) {
         const { betas, ...query } = params;
         return this._client.getAPIList("/v1/organizations/analytics/cost", ReportPageCursor, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "analytics-usage-cost-2026-08-24"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.cost.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.cost.list", options2, {
             route: "/v1/organizations/analytics/cost",
             queryParams: [
               "actor_ids",
@@ -13737,12 +13737,12 @@ var init_cost_report = __esm({
        * }
        * ```
        */
-      list(query, options) {
+      list(query, options2) {
         return this._client.getAPIList("/v1/organizations/analytics/cost_report", ReportPageCursor, {
           query,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.cost_report.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.cost_report.list", options2, {
             route: "/v1/organizations/analytics/cost_report",
             queryParams: [
               "bucket_width",
@@ -13799,12 +13799,12 @@ var init_plugins = __esm({
        * }
        * ```
        */
-      list(query = {}, options) {
+      list(query = {}, options2) {
         return this._client.getAPIList("/v1/organizations/analytics/plugins", PageCursor, {
           query,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.plugins.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.plugins.list", options2, {
             route: "/v1/organizations/analytics/plugins",
             queryParams: [
               "date",
@@ -13850,12 +13850,12 @@ var init_skills2 = __esm({
        * }
        * ```
        */
-      list(query = {}, options) {
+      list(query = {}, options2) {
         return this._client.getAPIList("/v1/organizations/analytics/skills", PageCursor, {
           query,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.skills.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.skills.list", options2, {
             route: "/v1/organizations/analytics/skills",
             queryParams: [
               "date",
@@ -13907,12 +13907,12 @@ var init_summaries = __esm({
        * }
        * ```
        */
-      list(query, options) {
+      list(query, options2) {
         return this._client.getAPIList("/v1/organizations/analytics/summaries", PageCursor, {
           query,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.summaries.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.summaries.list", options2, {
             route: "/v1/organizations/analytics/summaries",
             queryParams: ["ending_date", "filter", "limit", "page", "starting_date"]
           })
@@ -13952,17 +13952,17 @@ var init_usage = __esm({
        * }
        * ```
        */
-      list(params, options) {
+      list(params, options2) {
         const { betas, ...query } = params;
         return this._client.getAPIList("/v1/organizations/analytics/usage", ReportPageCursor, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "analytics-usage-cost-2026-08-24"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.usage.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.usage.list", options2, {
             route: "/v1/organizations/analytics/usage",
             queryParams: [
               "actor_ids",
@@ -14035,12 +14035,12 @@ var init_usage_report = __esm({
        * }
        * ```
        */
-      list(query, options) {
+      list(query, options2) {
         return this._client.getAPIList("/v1/organizations/analytics/usage_report", ReportPageCursor, {
           query,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.usage_report.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.usage_report.list", options2, {
             route: "/v1/organizations/analytics/usage_report",
             queryParams: [
               "bucket_width",
@@ -14105,12 +14105,12 @@ var init_user_cost_report = __esm({
        * }
        * ```
        */
-      list(query, options) {
+      list(query, options2) {
         return this._client.getAPIList("/v1/organizations/analytics/user_cost_report", ReportPageCursor, {
           query,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.user_cost_report.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.user_cost_report.list", options2, {
             route: "/v1/organizations/analytics/user_cost_report",
             queryParams: [
               "bucket_width",
@@ -14178,12 +14178,12 @@ var init_user_usage_report = __esm({
        * }
        * ```
        */
-      list(query, options) {
+      list(query, options2) {
         return this._client.getAPIList("/v1/organizations/analytics/user_usage_report", ReportPageCursor, {
           query,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.user_usage_report.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.user_usage_report.list", options2, {
             route: "/v1/organizations/analytics/user_usage_report",
             queryParams: [
               "bucket_width",
@@ -14238,12 +14238,12 @@ var init_users = __esm({
        * }
        * ```
        */
-      list(query = {}, options) {
+      list(query = {}, options2) {
         return this._client.getAPIList("/v1/organizations/analytics/users", PageCursor, {
           query,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.users.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.users.list", options2, {
             route: "/v1/organizations/analytics/users",
             queryParams: [
               "date",
@@ -14289,12 +14289,12 @@ var init_projects = __esm({
        * }
        * ```
        */
-      list(query = {}, options) {
+      list(query = {}, options2) {
         return this._client.getAPIList("/v1/organizations/analytics/apps/chat/projects", PageCursor, {
           query,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.apps.chat.projects.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.apps.chat.projects.list", options2, {
             route: "/v1/organizations/analytics/apps/chat/projects",
             queryParams: [
               "date",
@@ -14461,17 +14461,17 @@ var init_slack_channels = __esm({
        *   );
        * ```
        */
-      create(params, options) {
+      create(params, options2) {
         const { betas, ...body } = params;
         return this._client.post("/v1/organizations/claude_tag/slack_channels", {
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "experimental-claude-tag-2026-10-21"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.claude_tag.slack_channels.create", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.claude_tag.slack_channels.create", options2, {
             route: "/v1/organizations/claude_tag/slack_channels",
             createdIDAttribute: "anthropic.organization.claude_tag.slack_channel.id"
           })
@@ -14500,17 +14500,17 @@ var init_slack_channels = __esm({
        *   );
        * ```
        */
-      retrieve(id, params = {}, options) {
+      retrieve(id, params = {}, options2) {
         const { betas, ...query } = params ?? {};
         return this._client.get(path`/v1/organizations/claude_tag/slack_channels/${id}`, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "experimental-claude-tag-2026-10-21"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.claude_tag.slack_channels.retrieve", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.claude_tag.slack_channels.retrieve", options2, {
             route: "/v1/organizations/claude_tag/slack_channels/{id}",
             queryParams: ["include_inherited"],
             attributes: { "anthropic.organization.claude_tag.slack_channel.id": id }
@@ -14540,17 +14540,17 @@ var init_slack_channels = __esm({
        *   );
        * ```
        */
-      update(id, params, options) {
+      update(id, params, options2) {
         const { betas, ...body } = params;
         return this._client.post(path`/v1/organizations/claude_tag/slack_channels/${id}`, {
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "experimental-claude-tag-2026-10-21"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.claude_tag.slack_channels.update", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.claude_tag.slack_channels.update", options2, {
             route: "/v1/organizations/claude_tag/slack_channels/{id}",
             attributes: { "anthropic.organization.claude_tag.slack_channel.id": id }
           })
@@ -14583,17 +14583,17 @@ var init_slack_channels = __esm({
        * }
        * ```
        */
-      list(params, options) {
+      list(params, options2) {
         const { betas, ...query } = params;
         return this._client.getAPIList("/v1/organizations/claude_tag/slack_channels", PageCursor, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "experimental-claude-tag-2026-10-21"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.claude_tag.slack_channels.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.claude_tag.slack_channels.list", options2, {
             route: "/v1/organizations/claude_tag/slack_channels",
             queryParams: ["include_inherited", "limit", "page", "slack_channel_id", "slack_workspace_id"]
           })
@@ -14629,16 +14629,16 @@ var init_slack_channels = __esm({
        *   );
        * ```
        */
-      delete(id, params = {}, options) {
+      delete(id, params = {}, options2) {
         const { betas } = params ?? {};
         return this._client.delete(path`/v1/organizations/claude_tag/slack_channels/${id}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "experimental-claude-tag-2026-10-21"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.claude_tag.slack_channels.delete", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.claude_tag.slack_channels.delete", options2, {
             route: "/v1/organizations/claude_tag/slack_channels/{id}",
             attributes: { "anthropic.organization.claude_tag.slack_channel.id": id }
           })
@@ -14680,17 +14680,17 @@ var init_slack_workspaces = __esm({
        *   );
        * ```
        */
-      retrieve(id, params = {}, options) {
+      retrieve(id, params = {}, options2) {
         const { betas, ...query } = params ?? {};
         return this._client.get(path`/v1/organizations/claude_tag/slack_workspaces/${id}`, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "experimental-claude-tag-2026-10-21"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.claude_tag.slack_workspaces.retrieve", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.claude_tag.slack_workspaces.retrieve", options2, {
             route: "/v1/organizations/claude_tag/slack_workspaces/{id}",
             queryParams: ["include_inherited"],
             attributes: { "anthropic.organization.claude_tag.slack_workspace.id": id }
@@ -14719,17 +14719,17 @@ var init_slack_workspaces = __esm({
        *   );
        * ```
        */
-      update(id, params, options) {
+      update(id, params, options2) {
         const { betas, ...body } = params;
         return this._client.post(path`/v1/organizations/claude_tag/slack_workspaces/${id}`, {
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "experimental-claude-tag-2026-10-21"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.claude_tag.slack_workspaces.update", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.claude_tag.slack_workspaces.update", options2, {
             route: "/v1/organizations/claude_tag/slack_workspaces/{id}",
             attributes: { "anthropic.organization.claude_tag.slack_workspace.id": id }
           })
@@ -14758,17 +14758,17 @@ var init_slack_workspaces = __esm({
        * }
        * ```
        */
-      list(params = {}, options) {
+      list(params = {}, options2) {
         const { betas, ...query } = params ?? {};
         return this._client.getAPIList("/v1/organizations/claude_tag/slack_workspaces", PageCursor, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "experimental-claude-tag-2026-10-21"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.claude_tag.slack_workspaces.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.claude_tag.slack_workspaces.list", options2, {
             route: "/v1/organizations/claude_tag/slack_workspaces",
             queryParams: ["include_inherited", "limit", "page", "slack_workspace_id"]
           })
@@ -14814,17 +14814,17 @@ var init_targets = __esm({
        *   );
        * ```
        */
-      create(bundleID, params, options) {
+      create(bundleID, params, options2) {
         const { target, betas } = params;
         return this._client.post(path`/v1/organizations/claude_tag/bundles/${bundleID}/targets`, {
           body: target,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "experimental-claude-tag-2026-10-21"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.claude_tag.bundles.targets.create", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.claude_tag.bundles.targets.create", options2, {
             route: "/v1/organizations/claude_tag/bundles/{bundle_id}/targets",
             attributes: { "anthropic.organization.claude_tag.bundle.id": bundleID }
           })
@@ -14848,16 +14848,16 @@ var init_targets = __esm({
        *   );
        * ```
        */
-      retrieve(targetID, params, options) {
+      retrieve(targetID, params, options2) {
         const { bundle_id, betas } = params;
         return this._client.get(path`/v1/organizations/claude_tag/bundles/${bundle_id}/targets/${targetID}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "experimental-claude-tag-2026-10-21"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.claude_tag.bundles.targets.retrieve", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.claude_tag.bundles.targets.retrieve", options2, {
             route: "/v1/organizations/claude_tag/bundles/{bundle_id}/targets/{target_id}",
             attributes: {
               "anthropic.organization.claude_tag.bundle.id": bundle_id,
@@ -14886,17 +14886,17 @@ var init_targets = __esm({
        * }
        * ```
        */
-      list(bundleID, params = {}, options) {
+      list(bundleID, params = {}, options2) {
         const { betas, ...query } = params ?? {};
         return this._client.getAPIList(path`/v1/organizations/claude_tag/bundles/${bundleID}/targets`, PageCursor, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "experimental-claude-tag-2026-10-21"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.claude_tag.bundles.targets.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.claude_tag.bundles.targets.list", options2, {
             route: "/v1/organizations/claude_tag/bundles/{bundle_id}/targets",
             queryParams: ["limit", "page"],
             attributes: { "anthropic.organization.claude_tag.bundle.id": bundleID }
@@ -14921,16 +14921,16 @@ var init_targets = __esm({
        *   );
        * ```
        */
-      delete(targetID, params, options) {
+      delete(targetID, params, options2) {
         const { bundle_id, betas } = params;
         return this._client.delete(path`/v1/organizations/claude_tag/bundles/${bundle_id}/targets/${targetID}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "experimental-claude-tag-2026-10-21"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.claude_tag.bundles.targets.delete", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.claude_tag.bundles.targets.delete", options2, {
             route: "/v1/organizations/claude_tag/bundles/{bundle_id}/targets/{target_id}",
             attributes: {
               "anthropic.organization.claude_tag.bundle.id": bundle_id,
@@ -14977,16 +14977,16 @@ var init_bundles = __esm({
          *   );
          * ```
          */
-        retrieve(bundleID, params = {}, options) {
+        retrieve(bundleID, params = {}, options2) {
           const { betas } = params ?? {};
           return this._client.get(path`/v1/organizations/claude_tag/bundles/${bundleID}`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { "anthropic-beta": [...betas ?? [], "experimental-claude-tag-2026-10-21"].toString() },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.claude_tag.bundles.retrieve", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.claude_tag.bundles.retrieve", options2, {
               route: "/v1/organizations/claude_tag/bundles/{bundle_id}",
               attributes: { "anthropic.organization.claude_tag.bundle.id": bundleID }
             })
@@ -15016,17 +15016,17 @@ var init_bundles = __esm({
          *   );
          * ```
          */
-        update(bundleID, params, options) {
+        update(bundleID, params, options2) {
           const { betas, ...body } = params;
           return this._client.post(path`/v1/organizations/claude_tag/bundles/${bundleID}`, {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { "anthropic-beta": [...betas ?? [], "experimental-claude-tag-2026-10-21"].toString() },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.claude_tag.bundles.update", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.claude_tag.bundles.update", options2, {
               route: "/v1/organizations/claude_tag/bundles/{bundle_id}",
               attributes: { "anthropic.organization.claude_tag.bundle.id": bundleID }
             })
@@ -15049,17 +15049,17 @@ var init_bundles = __esm({
          * }
          * ```
          */
-        list(params = {}, options) {
+        list(params = {}, options2) {
           const { betas, ...query } = params ?? {};
           return this._client.getAPIList("/v1/organizations/claude_tag/bundles", PageCursor, {
             query,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { "anthropic-beta": [...betas ?? [], "experimental-claude-tag-2026-10-21"].toString() },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.claude_tag.bundles.list", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.claude_tag.bundles.list", options2, {
               route: "/v1/organizations/claude_tag/bundles",
               queryParams: ["limit", "page"]
             })
@@ -15221,11 +15221,11 @@ var init_users2 = __esm({
          *   await client.beta.organization.users.retrieve('user_id');
          * ```
          */
-        retrieve(userID, options) {
+        retrieve(userID, options2) {
           return this._client.get(path`/v1/organizations/users/${userID}`, {
-            ...options,
+            ...options2,
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.users.retrieve", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.users.retrieve", options2, {
               route: "/v1/organizations/users/{user_id}",
               attributes: { "anthropic.organization.user.id": userID }
             })
@@ -15244,12 +15244,12 @@ var init_users2 = __esm({
          *   });
          * ```
          */
-        update(userID, body, options) {
+        update(userID, body, options2) {
           return this._client.post(path`/v1/organizations/users/${userID}`, {
             body,
-            ...options,
+            ...options2,
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.users.update", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.users.update", options2, {
               route: "/v1/organizations/users/{user_id}",
               attributes: { "anthropic.organization.user.id": userID }
             })
@@ -15266,12 +15266,12 @@ var init_users2 = __esm({
          * }
          * ```
          */
-        list(query = {}, options) {
+        list(query = {}, options2) {
           return this._client.getAPIList("/v1/organizations/users", Page, {
             query,
-            ...options,
+            ...options2,
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.users.list", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.users.list", options2, {
               route: "/v1/organizations/users",
               queryParams: ["after_id", "before_id", "email", "limit", "roles"]
             })
@@ -15291,11 +15291,11 @@ var init_users2 = __esm({
          * );
          * ```
          */
-        remove(userID, options) {
+        remove(userID, options2) {
           return this._client.delete(path`/v1/organizations/users/${userID}`, {
-            ...options,
+            ...options2,
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.users.remove", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.users.remove", options2, {
               route: "/v1/organizations/users/{user_id}",
               attributes: { "anthropic.organization.user.id": userID }
             })
@@ -15343,16 +15343,16 @@ var init_users2 = __esm({
          *   await client.beta.organization.users.signOut('user_id');
          * ```
          */
-        signOut(userID, params = {}, options) {
+        signOut(userID, params = {}, options2) {
           const { betas } = params ?? {};
           return this._client.post(path`/v1/organizations/users/${userID}/sign_out`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { "anthropic-beta": [...betas ?? [], "admin-user-sign-out-2026-10-08"].toString() },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.users.sign_out", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.users.sign_out", options2, {
               route: "/v1/organizations/users/{user_id}/sign_out",
               attributes: { "anthropic.organization.user.id": userID }
             })
@@ -15394,12 +15394,12 @@ var init_members = __esm({
        * }
        * ```
        */
-      list(rbacGroupID, query = {}, options) {
+      list(rbacGroupID, query = {}, options2) {
         return this._client.getAPIList(path`/v1/organizations/rbac_groups/${rbacGroupID}/members`, PageCursor, {
           query,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.members.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.members.list", options2, {
             route: "/v1/organizations/rbac_groups/{rbac_group_id}/members",
             queryParams: ["limit", "page"],
             attributes: { "anthropic.organization.rbac_group.id": rbacGroupID }
@@ -15426,12 +15426,12 @@ var init_members = __esm({
        *   );
        * ```
        */
-      add(rbacGroupID, body, options) {
+      add(rbacGroupID, body, options2) {
         return this._client.post(path`/v1/organizations/rbac_groups/${rbacGroupID}/members`, {
           body,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.members.add", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.members.add", options2, {
             route: "/v1/organizations/rbac_groups/{rbac_group_id}/members",
             attributes: { "anthropic.organization.rbac_group.id": rbacGroupID },
             createdIDAttribute: "anthropic.organization.rbac_group.member.id",
@@ -15459,12 +15459,12 @@ var init_members = __esm({
        *   );
        * ```
        */
-      remove(userID, params, options) {
+      remove(userID, params, options2) {
         const { rbac_group_id } = params;
         return this._client.delete(path`/v1/organizations/rbac_groups/${rbac_group_id}/members/${userID}`, {
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.members.remove", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.members.remove", options2, {
             route: "/v1/organizations/rbac_groups/{rbac_group_id}/members/{user_id}",
             attributes: {
               "anthropic.organization.rbac_group.id": rbac_group_id,
@@ -15516,12 +15516,12 @@ var init_rbac_groups = __esm({
          *   });
          * ```
          */
-        create(body, options) {
+        create(body, options2) {
           return this._client.post("/v1/organizations/rbac_groups", {
             body,
-            ...options,
+            ...options2,
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.create", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.create", options2, {
               route: "/v1/organizations/rbac_groups",
               createdIDAttribute: "anthropic.organization.rbac_group.id"
             })
@@ -15540,11 +15540,11 @@ var init_rbac_groups = __esm({
          *   );
          * ```
          */
-        retrieve(rbacGroupID, options) {
+        retrieve(rbacGroupID, options2) {
           return this._client.get(path`/v1/organizations/rbac_groups/${rbacGroupID}`, {
-            ...options,
+            ...options2,
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.retrieve", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.retrieve", options2, {
               route: "/v1/organizations/rbac_groups/{rbac_group_id}",
               attributes: { "anthropic.organization.rbac_group.id": rbacGroupID }
             })
@@ -15568,12 +15568,12 @@ var init_rbac_groups = __esm({
          *   );
          * ```
          */
-        update(rbacGroupID, body, options) {
+        update(rbacGroupID, body, options2) {
           return this._client.post(path`/v1/organizations/rbac_groups/${rbacGroupID}`, {
             body,
-            ...options,
+            ...options2,
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.update", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.update", options2, {
               route: "/v1/organizations/rbac_groups/{rbac_group_id}",
               attributes: { "anthropic.organization.rbac_group.id": rbacGroupID }
             })
@@ -15592,12 +15592,12 @@ var init_rbac_groups = __esm({
          * }
          * ```
          */
-        list(query = {}, options) {
+        list(query = {}, options2) {
           return this._client.getAPIList("/v1/organizations/rbac_groups", PageCursor, {
             query,
-            ...options,
+            ...options2,
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.list", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.list", options2, {
               route: "/v1/organizations/rbac_groups",
               queryParams: ["limit", "page"]
             })
@@ -15622,11 +15622,11 @@ var init_rbac_groups = __esm({
          *   );
          * ```
          */
-        delete(rbacGroupID, options) {
+        delete(rbacGroupID, options2) {
           return this._client.delete(path`/v1/organizations/rbac_groups/${rbacGroupID}`, {
-            ...options,
+            ...options2,
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.delete", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.delete", options2, {
               route: "/v1/organizations/rbac_groups/{rbac_group_id}",
               attributes: { "anthropic.organization.rbac_group.id": rbacGroupID }
             })
@@ -15679,17 +15679,17 @@ var init_installation_settings = __esm({
        * }
        * ```
        */
-      list(pluginID, params = {}, options) {
+      list(pluginID, params = {}, options2) {
         const { betas, ...query } = params ?? {};
         return this._client.getAPIList(path`/v1/organizations/plugins/${pluginID}/installation_settings`, PageCursor, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "ce-plugins-2026-09-01"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.plugins.installation_settings.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.plugins.installation_settings.list", options2, {
             route: "/v1/organizations/plugins/{plugin_id}/installation_settings",
             queryParams: ["limit", "organization_id", "page", "target_type"],
             attributes: { "anthropic.organization.plugin.id": pluginID }
@@ -15736,16 +15736,16 @@ var init_installation_settings = __esm({
        *   );
        * ```
        */
-      remove(target, params, options) {
+      remove(target, params, options2) {
         const { plugin_id, betas } = params;
         return this._client.delete(path`/v1/organizations/plugins/${plugin_id}/installation_settings/${target}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "ce-plugins-2026-09-01"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.plugins.installation_settings.remove", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.plugins.installation_settings.remove", options2, {
             route: "/v1/organizations/plugins/{plugin_id}/installation_settings/{target}",
             attributes: {
               "anthropic.organization.plugin.id": plugin_id,
@@ -15792,17 +15792,17 @@ var init_installation_settings = __esm({
        *   );
        * ```
        */
-      set(target, params, options) {
+      set(target, params, options2) {
         const { plugin_id, betas, ...body } = params;
         return this._client.post(path`/v1/organizations/plugins/${plugin_id}/installation_settings/${target}`, {
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "ce-plugins-2026-09-01"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.plugins.installation_settings.set", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.plugins.installation_settings.set", options2, {
             route: "/v1/organizations/plugins/{plugin_id}/installation_settings/{target}",
             attributes: {
               "anthropic.organization.plugin.id": plugin_id,
@@ -15856,17 +15856,17 @@ var init_shares = __esm({
        * }
        * ```
        */
-      list(pluginID, params = {}, options) {
+      list(pluginID, params = {}, options2) {
         const { betas, ...query } = params ?? {};
         return this._client.getAPIList(path`/v1/organizations/plugins/${pluginID}/shares`, PageCursor, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "ce-plugins-2026-09-01"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.plugins.shares.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.plugins.shares.list", options2, {
             route: "/v1/organizations/plugins/{plugin_id}/shares",
             queryParams: ["limit", "organization_id", "page", "target_type"],
             attributes: { "anthropic.organization.plugin.id": pluginID }
@@ -15935,17 +15935,17 @@ var init_versions2 = __esm({
        *   );
        * ```
        */
-      create(pluginID, params, options) {
+      create(pluginID, params, options2) {
         const { betas, ...body } = params;
         return this._client.post(path`/v1/organizations/plugins/${pluginID}/versions`, multipartFormRequestOptions({
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "ce-plugins-2026-09-01"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.plugins.versions.create", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.plugins.versions.create", options2, {
             route: "/v1/organizations/plugins/{plugin_id}/versions",
             attributes: { "anthropic.organization.plugin.id": pluginID },
             createdIDAttribute: "anthropic.organization.plugin.version.id"
@@ -15975,17 +15975,17 @@ var init_versions2 = __esm({
        *   );
        * ```
        */
-      retrieve(version2, params, options) {
+      retrieve(version2, params, options2) {
         const { plugin_id, betas, ...query } = params;
         return this._client.get(path`/v1/organizations/plugins/${plugin_id}/versions/${version2}`, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "ce-plugins-2026-09-01"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.plugins.versions.retrieve", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.plugins.versions.retrieve", options2, {
             route: "/v1/organizations/plugins/{plugin_id}/versions/{version}",
             queryParams: ["organization_id"],
             attributes: {
@@ -16022,17 +16022,17 @@ var init_versions2 = __esm({
        * }
        * ```
        */
-      list(pluginID, params = {}, options) {
+      list(pluginID, params = {}, options2) {
         const { betas, ...query } = params ?? {};
         return this._client.getAPIList(path`/v1/organizations/plugins/${pluginID}/versions`, PageCursor, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "ce-plugins-2026-09-01"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.plugins.versions.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.plugins.versions.list", options2, {
             route: "/v1/organizations/plugins/{plugin_id}/versions",
             queryParams: ["limit", "organization_id", "page"],
             attributes: { "anthropic.organization.plugin.id": pluginID }
@@ -16085,21 +16085,21 @@ var init_versions2 = __esm({
        * console.log(content);
        * ```
        */
-      download(version2, params, options) {
+      download(version2, params, options2) {
         const { plugin_id, betas, ...query } = params;
         return this._client.get(path`/v1/organizations/plugins/${plugin_id}/versions/${version2}/content`, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "ce-plugins-2026-09-01"].toString(),
               Accept: "application/binary"
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
           __binaryResponse: true,
-          __span: startApiCallSpan(this._client, "anthropic.organization.plugins.versions.download", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.plugins.versions.download", options2, {
             route: "/v1/organizations/plugins/{plugin_id}/versions/{version}/content",
             queryParams: ["organization_id"],
             attributes: {
@@ -16222,17 +16222,17 @@ var init_plugins2 = __esm({
          *   });
          * ```
          */
-        create(params, options) {
+        create(params, options2) {
           const { betas, ...body } = params;
           return this._client.post("/v1/organizations/plugins", multipartFormRequestOptions({
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { "anthropic-beta": [...betas ?? [], "ce-plugins-2026-09-01"].toString() },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.plugins.create", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.plugins.create", options2, {
               route: "/v1/organizations/plugins",
               createdIDAttribute: "anthropic.organization.plugin.id"
             })
@@ -16260,17 +16260,17 @@ var init_plugins2 = __esm({
          *   );
          * ```
          */
-        retrieve(pluginID, params = {}, options) {
+        retrieve(pluginID, params = {}, options2) {
           const { betas, ...query } = params ?? {};
           return this._client.get(path`/v1/organizations/plugins/${pluginID}`, {
             query,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { "anthropic-beta": [...betas ?? [], "ce-plugins-2026-09-01"].toString() },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.plugins.retrieve", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.plugins.retrieve", options2, {
               route: "/v1/organizations/plugins/{plugin_id}",
               queryParams: ["organization_id"],
               attributes: { "anthropic.organization.plugin.id": pluginID }
@@ -16335,17 +16335,17 @@ var init_plugins2 = __esm({
          *   );
          * ```
          */
-        update(pluginID, params, options) {
+        update(pluginID, params, options2) {
           const { betas, ...body } = params;
           return this._client.post(path`/v1/organizations/plugins/${pluginID}`, {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { "anthropic-beta": [...betas ?? [], "ce-plugins-2026-09-01"].toString() },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.plugins.update", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.plugins.update", options2, {
               route: "/v1/organizations/plugins/{plugin_id}",
               attributes: { "anthropic.organization.plugin.id": pluginID }
             })
@@ -16380,17 +16380,17 @@ var init_plugins2 = __esm({
          * }
          * ```
          */
-        list(params = {}, options) {
+        list(params = {}, options2) {
           const { betas, ...query } = params ?? {};
           return this._client.getAPIList("/v1/organizations/plugins", PageCursor, {
             query,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { "anthropic-beta": [...betas ?? [], "ce-plugins-2026-09-01"].toString() },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.plugins.list", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.plugins.list", options2, {
               route: "/v1/organizations/plugins",
               queryParams: [
                 "created_at[gt]",
@@ -16443,16 +16443,16 @@ var init_plugins2 = __esm({
          *   );
          * ```
          */
-        delete(pluginID, params = {}, options) {
+        delete(pluginID, params = {}, options2) {
           const { betas } = params ?? {};
           return this._client.delete(path`/v1/organizations/plugins/${pluginID}`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { "anthropic-beta": [...betas ?? [], "ce-plugins-2026-09-01"].toString() },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.plugins.delete", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.plugins.delete", options2, {
               route: "/v1/organizations/plugins/{plugin_id}",
               attributes: { "anthropic.organization.plugin.id": pluginID }
             })
@@ -16498,12 +16498,12 @@ var init_effective = __esm({
        * }
        * ```
        */
-      list(query = {}, options) {
+      list(query = {}, options2) {
         return this._client.getAPIList("/v1/organizations/spend_limits/effective", PageCursor, {
           query,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.effective.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.effective.list", options2, {
             route: "/v1/organizations/spend_limits/effective",
             queryParams: ["limit", "page", "period", "user_ids"]
           })
@@ -16536,11 +16536,11 @@ var init_increase_requests = __esm({
        *   );
        * ```
        */
-      retrieve(spendLimitIncreaseRequestID, options) {
+      retrieve(spendLimitIncreaseRequestID, options2) {
         return this._client.get(path`/v1/organizations/spend_limit_increase_requests/${spendLimitIncreaseRequestID}`, {
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.increase_requests.retrieve", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.increase_requests.retrieve", options2, {
             route: "/v1/organizations/spend_limit_increase_requests/{spend_limit_increase_request_id}",
             attributes: {
               "anthropic.organization.spend_limit_increase_request.id": spendLimitIncreaseRequestID
@@ -16562,12 +16562,12 @@ var init_increase_requests = __esm({
        * }
        * ```
        */
-      list(query = {}, options) {
+      list(query = {}, options2) {
         return this._client.getAPIList("/v1/organizations/spend_limit_increase_requests", PageCursor, {
           query,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.increase_requests.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.increase_requests.list", options2, {
             route: "/v1/organizations/spend_limit_increase_requests",
             queryParams: ["actor_ids", "limit", "page", "status"]
           })
@@ -16591,12 +16591,12 @@ var init_increase_requests = __esm({
        *   );
        * ```
        */
-      approve(spendLimitIncreaseRequestID, body, options) {
+      approve(spendLimitIncreaseRequestID, body, options2) {
         return this._client.post(path`/v1/organizations/spend_limit_increase_requests/${spendLimitIncreaseRequestID}/approve`, {
           body,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.increase_requests.approve", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.increase_requests.approve", options2, {
             route: "/v1/organizations/spend_limit_increase_requests/{spend_limit_increase_request_id}/approve",
             attributes: {
               "anthropic.organization.spend_limit_increase_request.id": spendLimitIncreaseRequestID
@@ -16621,12 +16621,12 @@ var init_increase_requests = __esm({
        *   );
        * ```
        */
-      deny(spendLimitIncreaseRequestID, body, options) {
+      deny(spendLimitIncreaseRequestID, body, options2) {
         return this._client.post(path`/v1/organizations/spend_limit_increase_requests/${spendLimitIncreaseRequestID}/deny`, {
           body,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.increase_requests.deny", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.increase_requests.deny", options2, {
             route: "/v1/organizations/spend_limit_increase_requests/{spend_limit_increase_request_id}/deny",
             attributes: {
               "anthropic.organization.spend_limit_increase_request.id": spendLimitIncreaseRequestID
@@ -16678,11 +16678,11 @@ var init_spend_limits = __esm({
          *   );
          * ```
          */
-        retrieve(spendLimitID, options) {
+        retrieve(spendLimitID, options2) {
           return this._client.get(path`/v1/organizations/spend_limits/${spendLimitID}`, {
-            ...options,
+            ...options2,
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.retrieve", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.retrieve", options2, {
               route: "/v1/organizations/spend_limits/{spend_limit_id}",
               attributes: { "anthropic.organization.spend_limit.id": spendLimitID }
             })
@@ -16708,17 +16708,17 @@ var init_spend_limits = __esm({
          * }
          * ```
          */
-        list(params = {}, options) {
+        list(params = {}, options2) {
           const { betas, ...query } = params ?? {};
           return this._client.getAPIList("/v1/organizations/spend_limits", PageCursor, {
             query,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { "anthropic-beta": [...betas ?? [], "spend-limit-reads-2026-09-26"].toString() },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.list", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.list", options2, {
               route: "/v1/organizations/spend_limits",
               queryParams: ["limit", "page", "scope_type", "workspace_id"]
             })
@@ -16745,11 +16745,11 @@ var init_spend_limits = __esm({
          *   );
          * ```
          */
-        delete(spendLimitID, options) {
+        delete(spendLimitID, options2) {
           return this._client.delete(path`/v1/organizations/spend_limits/${spendLimitID}`, {
-            ...options,
+            ...options2,
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.delete", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.delete", options2, {
               route: "/v1/organizations/spend_limits/{spend_limit_id}",
               attributes: { "anthropic.organization.spend_limit.id": spendLimitID }
             })
@@ -16780,17 +16780,17 @@ var init_spend_limits = __esm({
          *   });
          * ```
          */
-        set(params, options) {
+        set(params, options2) {
           const { betas, ...body } = params;
           return this._client.post("/v1/organizations/spend_limits", {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.set", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.set", options2, {
               route: "/v1/organizations/spend_limits",
               createdIDAttribute: "anthropic.organization.spend_limit.id"
             })
@@ -16832,16 +16832,16 @@ var init_configuration = __esm({
        *   await client.beta.organization.claudeCode.managedSettings.configuration.retrieve();
        * ```
        */
-      retrieve(params = {}, options) {
+      retrieve(params = {}, options2) {
         const { betas } = params ?? {};
         return this._client.get("/v1/organizations/claude_code/managed_settings/configuration", {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "ce-claude-code-managed-settings-2026-10-06"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.claude_code.managed_settings.configuration.retrieve", options, { route: "/v1/organizations/claude_code/managed_settings/configuration" })
+          __span: startApiCallSpan(this._client, "anthropic.organization.claude_code.managed_settings.configuration.retrieve", options2, { route: "/v1/organizations/claude_code/managed_settings/configuration" })
         });
       }
       /**
@@ -16890,17 +16890,17 @@ var init_configuration = __esm({
        *   );
        * ```
        */
-      update(params, options) {
+      update(params, options2) {
         const { betas, ...body } = params;
         return this._client.post("/v1/organizations/claude_code/managed_settings/configuration", {
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "ce-claude-code-managed-settings-2026-10-06"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.claude_code.managed_settings.configuration.update", options, { route: "/v1/organizations/claude_code/managed_settings/configuration" })
+          __span: startApiCallSpan(this._client, "anthropic.organization.claude_code.managed_settings.configuration.update", options2, { route: "/v1/organizations/claude_code/managed_settings/configuration" })
         });
       }
     };
@@ -16937,16 +16937,16 @@ var init_rbac_group_default = __esm({
        *   await client.beta.organization.claudeCode.managedSettings.rbacGroupDefault.retrieve();
        * ```
        */
-      retrieve(params = {}, options) {
+      retrieve(params = {}, options2) {
         const { betas } = params ?? {};
         return this._client.get("/v1/organizations/claude_code/managed_settings/rbac_group_default", {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "ce-claude-code-managed-settings-2026-10-06"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.claude_code.managed_settings.rbac_group_default.retrieve", options, { route: "/v1/organizations/claude_code/managed_settings/rbac_group_default" })
+          __span: startApiCallSpan(this._client, "anthropic.organization.claude_code.managed_settings.rbac_group_default.retrieve", options2, { route: "/v1/organizations/claude_code/managed_settings/rbac_group_default" })
         });
       }
       /**
@@ -16979,17 +16979,17 @@ var init_rbac_group_default = __esm({
        *   );
        * ```
        */
-      update(params, options) {
+      update(params, options2) {
         const { betas, ...body } = params;
         return this._client.post("/v1/organizations/claude_code/managed_settings/rbac_group_default", {
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "ce-claude-code-managed-settings-2026-10-06"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.claude_code.managed_settings.rbac_group_default.update", options, { route: "/v1/organizations/claude_code/managed_settings/rbac_group_default" })
+          __span: startApiCallSpan(this._client, "anthropic.organization.claude_code.managed_settings.rbac_group_default.update", options2, { route: "/v1/organizations/claude_code/managed_settings/rbac_group_default" })
         });
       }
     };
@@ -17030,16 +17030,16 @@ var init_rbac_groups2 = __esm({
        *   );
        * ```
        */
-      retrieve(rbacGroupID, params = {}, options) {
+      retrieve(rbacGroupID, params = {}, options2) {
         const { betas } = params ?? {};
         return this._client.get(path`/v1/organizations/claude_code/managed_settings/rbac_groups/${rbacGroupID}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "ce-claude-code-managed-settings-2026-10-06"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.claude_code.managed_settings.rbac_groups.retrieve", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.claude_code.managed_settings.rbac_groups.retrieve", options2, {
             route: "/v1/organizations/claude_code/managed_settings/rbac_groups/{rbac_group_id}",
             attributes: { "anthropic.organization.claude_code.managed_setting.rbac_group.id": rbacGroupID }
           })
@@ -17071,17 +17071,17 @@ var init_rbac_groups2 = __esm({
        * }
        * ```
        */
-      list(params = {}, options) {
+      list(params = {}, options2) {
         const { betas, ...query } = params ?? {};
         return this._client.getAPIList("/v1/organizations/claude_code/managed_settings/rbac_groups", PageCursor, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "ce-claude-code-managed-settings-2026-10-06"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.claude_code.managed_settings.rbac_groups.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.claude_code.managed_settings.rbac_groups.list", options2, {
             route: "/v1/organizations/claude_code/managed_settings/rbac_groups",
             queryParams: ["limit", "page"]
           })
@@ -17119,16 +17119,16 @@ var init_rbac_groups2 = __esm({
        *   );
        * ```
        */
-      delete(rbacGroupID, params = {}, options) {
+      delete(rbacGroupID, params = {}, options2) {
         const { betas } = params ?? {};
         return this._client.delete(path`/v1/organizations/claude_code/managed_settings/rbac_groups/${rbacGroupID}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "ce-claude-code-managed-settings-2026-10-06"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.claude_code.managed_settings.rbac_groups.delete", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.claude_code.managed_settings.rbac_groups.delete", options2, {
             route: "/v1/organizations/claude_code/managed_settings/rbac_groups/{rbac_group_id}",
             attributes: { "anthropic.organization.claude_code.managed_setting.rbac_group.id": rbacGroupID }
           })
@@ -17177,17 +17177,17 @@ var init_rbac_groups2 = __esm({
        *   );
        * ```
        */
-      set(rbacGroupID, params, options) {
+      set(rbacGroupID, params, options2) {
         const { betas, ...body } = params;
         return this._client.post(path`/v1/organizations/claude_code/managed_settings/rbac_groups/${rbacGroupID}`, {
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "ce-claude-code-managed-settings-2026-10-06"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.claude_code.managed_settings.rbac_groups.set", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.claude_code.managed_settings.rbac_groups.set", options2, {
             route: "/v1/organizations/claude_code/managed_settings/rbac_groups/{rbac_group_id}",
             attributes: { "anthropic.organization.claude_code.managed_setting.rbac_group.id": rbacGroupID }
           })
@@ -17307,11 +17307,11 @@ var init_compliance_settings = __esm({
        *   await client.beta.organization.complianceSettings.retrieve();
        * ```
        */
-      retrieve(options) {
+      retrieve(options2) {
         return this._client.get("/v1/organizations/compliance_settings", {
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.compliance_settings.retrieve", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.compliance_settings.retrieve", options2, {
             route: "/v1/organizations/compliance_settings"
           })
         });
@@ -17344,12 +17344,12 @@ var init_compliance_settings = __esm({
        *   });
        * ```
        */
-      update(body, options) {
+      update(body, options2) {
         return this._client.post("/v1/organizations/compliance_settings", {
           body,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.compliance_settings.update", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.compliance_settings.update", options2, {
             route: "/v1/organizations/compliance_settings"
           })
         });
@@ -17385,12 +17385,12 @@ var init_external_keys = __esm({
        *   });
        * ```
        */
-      create(body, options) {
+      create(body, options2) {
         return this._client.post("/v1/organizations/external_keys", {
           body,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.create", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.create", options2, {
             route: "/v1/organizations/external_keys",
             createdIDAttribute: "anthropic.organization.external_key.id"
           })
@@ -17407,11 +17407,11 @@ var init_external_keys = __esm({
        *   );
        * ```
        */
-      retrieve(externalKeyID, options) {
+      retrieve(externalKeyID, options2) {
         return this._client.get(path`/v1/organizations/external_keys/${externalKeyID}`, {
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.retrieve", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.retrieve", options2, {
             route: "/v1/organizations/external_keys/{external_key_id}",
             attributes: { "anthropic.organization.external_key.id": externalKeyID }
           })
@@ -17436,12 +17436,12 @@ var init_external_keys = __esm({
        *   );
        * ```
        */
-      update(externalKeyID, body, options) {
+      update(externalKeyID, body, options2) {
         return this._client.post(path`/v1/organizations/external_keys/${externalKeyID}`, {
           body,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.update", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.update", options2, {
             route: "/v1/organizations/external_keys/{external_key_id}",
             attributes: { "anthropic.organization.external_key.id": externalKeyID }
           })
@@ -17461,12 +17461,12 @@ var init_external_keys = __esm({
        * }
        * ```
        */
-      list(query = {}, options) {
+      list(query = {}, options2) {
         return this._client.getAPIList("/v1/organizations/external_keys", PageCursor, {
           query,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.list", options2, {
             route: "/v1/organizations/external_keys",
             queryParams: ["limit", "page"]
           })
@@ -17488,11 +17488,11 @@ var init_external_keys = __esm({
        *   );
        * ```
        */
-      delete(externalKeyID, options) {
+      delete(externalKeyID, options2) {
         return this._client.delete(path`/v1/organizations/external_keys/${externalKeyID}`, {
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.delete", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.delete", options2, {
             route: "/v1/organizations/external_keys/{external_key_id}",
             attributes: { "anthropic.organization.external_key.id": externalKeyID }
           })
@@ -17516,11 +17516,11 @@ var init_external_keys = __esm({
        *   );
        * ```
        */
-      validate(externalKeyID, options) {
+      validate(externalKeyID, options2) {
         return this._client.post(path`/v1/organizations/external_keys/${externalKeyID}/validate`, {
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.validate", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.validate", options2, {
             route: "/v1/organizations/external_keys/{external_key_id}/validate",
             attributes: { "anthropic.organization.external_key.id": externalKeyID }
           })
@@ -17569,17 +17569,17 @@ var init_issuers = __esm({
        *   });
        * ```
        */
-      create(params, options) {
+      create(params, options2) {
         const { betas, ...body } = params;
         return this._client.post("/v1/organizations/federation_issuers", {
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.federation.issuers.create", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.federation.issuers.create", options2, {
             route: "/v1/organizations/federation_issuers",
             createdIDAttribute: "anthropic.organization.federation_issuer.id"
           })
@@ -17601,16 +17601,16 @@ var init_issuers = __esm({
        *   );
        * ```
        */
-      retrieve(federationIssuerID, params = {}, options) {
+      retrieve(federationIssuerID, params = {}, options2) {
         const { betas } = params ?? {};
         return this._client.get(path`/v1/organizations/federation_issuers/${federationIssuerID}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.federation.issuers.retrieve", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.federation.issuers.retrieve", options2, {
             route: "/v1/organizations/federation_issuers/{federation_issuer_id}",
             attributes: { "anthropic.organization.federation_issuer.id": federationIssuerID }
           })
@@ -17641,17 +17641,17 @@ var init_issuers = __esm({
        *   );
        * ```
        */
-      update(federationIssuerID, params, options) {
+      update(federationIssuerID, params, options2) {
         const { betas, ...body } = params;
         return this._client.post(path`/v1/organizations/federation_issuers/${federationIssuerID}`, {
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.federation.issuers.update", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.federation.issuers.update", options2, {
             route: "/v1/organizations/federation_issuers/{federation_issuer_id}",
             attributes: { "anthropic.organization.federation_issuer.id": federationIssuerID }
           })
@@ -17675,17 +17675,17 @@ var init_issuers = __esm({
        * }
        * ```
        */
-      list(params = {}, options) {
+      list(params = {}, options2) {
         const { betas, ...query } = params ?? {};
         return this._client.getAPIList("/v1/organizations/federation_issuers", PageCursor, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.federation.issuers.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.federation.issuers.list", options2, {
             route: "/v1/organizations/federation_issuers",
             queryParams: ["include_archived", "limit", "page"]
           })
@@ -17714,16 +17714,16 @@ var init_issuers = __esm({
        *   );
        * ```
        */
-      archive(federationIssuerID, params = {}, options) {
+      archive(federationIssuerID, params = {}, options2) {
         const { betas } = params ?? {};
         return this._client.post(path`/v1/organizations/federation_issuers/${federationIssuerID}/archive`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.federation.issuers.archive", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.federation.issuers.archive", options2, {
             route: "/v1/organizations/federation_issuers/{federation_issuer_id}/archive",
             attributes: { "anthropic.organization.federation_issuer.id": federationIssuerID }
           })
@@ -17767,17 +17767,17 @@ var init_workspaces = __esm({
        * }
        * ```
        */
-      list(federationRuleID, params = {}, options) {
+      list(federationRuleID, params = {}, options2) {
         const { betas, ...query } = params ?? {};
         return this._client.getAPIList(path`/v1/organizations/federation_rules/${federationRuleID}/workspaces`, PageCursor, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.workspaces.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.workspaces.list", options2, {
             route: "/v1/organizations/federation_rules/{federation_rule_id}/workspaces",
             queryParams: ["limit", "page"],
             attributes: { "anthropic.organization.federation_rule.id": federationRuleID }
@@ -17811,17 +17811,17 @@ var init_workspaces = __esm({
        *   );
        * ```
        */
-      add(federationRuleID, params, options) {
+      add(federationRuleID, params, options2) {
         const { betas, ...body } = params;
         return this._client.post(path`/v1/organizations/federation_rules/${federationRuleID}/workspaces`, {
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.workspaces.add", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.workspaces.add", options2, {
             route: "/v1/organizations/federation_rules/{federation_rule_id}/workspaces",
             attributes: { "anthropic.organization.federation_rule.id": federationRuleID },
             createdIDAttribute: "anthropic.organization.federation_rule.workspace.id",
@@ -17852,16 +17852,16 @@ var init_workspaces = __esm({
        *   );
        * ```
        */
-      remove(workspaceID, params, options) {
+      remove(workspaceID, params, options2) {
         const { federation_rule_id, betas } = params;
         return this._client.delete(path`/v1/organizations/federation_rules/${federation_rule_id}/workspaces/${workspaceID}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.workspaces.remove", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.workspaces.remove", options2, {
             route: "/v1/organizations/federation_rules/{federation_rule_id}/workspaces/{workspace_id}",
             attributes: {
               "anthropic.organization.federation_rule.id": federation_rule_id,
@@ -17929,17 +17929,17 @@ var init_rules = __esm({
          *   });
          * ```
          */
-        create(params, options) {
+        create(params, options2) {
           const { betas, ...body } = params;
           return this._client.post("/v1/organizations/federation_rules", {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.create", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.create", options2, {
               route: "/v1/organizations/federation_rules",
               createdIDAttribute: "anthropic.organization.federation_rule.id"
             })
@@ -17961,16 +17961,16 @@ var init_rules = __esm({
          *   );
          * ```
          */
-        retrieve(federationRuleID, params = {}, options) {
+        retrieve(federationRuleID, params = {}, options2) {
           const { betas } = params ?? {};
           return this._client.get(path`/v1/organizations/federation_rules/${federationRuleID}`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.retrieve", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.retrieve", options2, {
               route: "/v1/organizations/federation_rules/{federation_rule_id}",
               attributes: { "anthropic.organization.federation_rule.id": federationRuleID }
             })
@@ -18010,17 +18010,17 @@ var init_rules = __esm({
          *   );
          * ```
          */
-        update(federationRuleID, params, options) {
+        update(federationRuleID, params, options2) {
           const { betas, ...body } = params;
           return this._client.post(path`/v1/organizations/federation_rules/${federationRuleID}`, {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.update", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.update", options2, {
               route: "/v1/organizations/federation_rules/{federation_rule_id}",
               attributes: { "anthropic.organization.federation_rule.id": federationRuleID }
             })
@@ -18045,17 +18045,17 @@ var init_rules = __esm({
          * }
          * ```
          */
-        list(params = {}, options) {
+        list(params = {}, options2) {
           const { betas, ...query } = params ?? {};
           return this._client.getAPIList("/v1/organizations/federation_rules", PageCursor, {
             query,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.list", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.list", options2, {
               route: "/v1/organizations/federation_rules",
               queryParams: ["include_archived", "issuer_id", "limit", "page"]
             })
@@ -18086,16 +18086,16 @@ var init_rules = __esm({
          *   );
          * ```
          */
-        archive(federationRuleID, params = {}, options) {
+        archive(federationRuleID, params = {}, options2) {
           const { betas } = params ?? {};
           return this._client.post(path`/v1/organizations/federation_rules/${federationRuleID}/archive`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.archive", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.archive", options2, {
               route: "/v1/organizations/federation_rules/{federation_rule_id}/archive",
               attributes: { "anthropic.organization.federation_rule.id": federationRuleID }
             })
@@ -18167,12 +18167,12 @@ var init_invites = __esm({
        *   });
        * ```
        */
-      create(body, options) {
+      create(body, options2) {
         return this._client.post("/v1/organizations/invites", {
           body,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.invites.create", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.invites.create", options2, {
             route: "/v1/organizations/invites",
             createdIDAttribute: "anthropic.organization.invite.id"
           })
@@ -18189,11 +18189,11 @@ var init_invites = __esm({
        *   );
        * ```
        */
-      retrieve(inviteID, options) {
+      retrieve(inviteID, options2) {
         return this._client.get(path`/v1/organizations/invites/${inviteID}`, {
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.invites.retrieve", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.invites.retrieve", options2, {
             route: "/v1/organizations/invites/{invite_id}",
             attributes: { "anthropic.organization.invite.id": inviteID }
           })
@@ -18210,12 +18210,12 @@ var init_invites = __esm({
        * }
        * ```
        */
-      list(query = {}, options) {
+      list(query = {}, options2) {
         return this._client.getAPIList("/v1/organizations/invites", Page, {
           query,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.invites.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.invites.list", options2, {
             route: "/v1/organizations/invites",
             queryParams: ["after_id", "before_id", "email", "limit", "roles", "statuses"]
           })
@@ -18234,11 +18234,11 @@ var init_invites = __esm({
        *   );
        * ```
        */
-      delete(inviteID, options) {
+      delete(inviteID, options2) {
         return this._client.delete(path`/v1/organizations/invites/${inviteID}`, {
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.invites.delete", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.invites.delete", options2, {
             route: "/v1/organizations/invites/{invite_id}",
             attributes: { "anthropic.organization.invite.id": inviteID }
           })
@@ -18281,17 +18281,17 @@ var init_plugin_marketplaces = __esm({
        *   );
        * ```
        */
-      retrieve(marketplaceID, params = {}, options) {
+      retrieve(marketplaceID, params = {}, options2) {
         const { betas, ...query } = params ?? {};
         return this._client.get(path`/v1/organizations/plugin_marketplaces/${marketplaceID}`, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "ce-plugins-2026-09-01"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.plugin_marketplaces.retrieve", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.plugin_marketplaces.retrieve", options2, {
             route: "/v1/organizations/plugin_marketplaces/{marketplace_id}",
             queryParams: ["organization_id"],
             attributes: { "anthropic.organization.plugin_marketplace.id": marketplaceID }
@@ -18326,17 +18326,17 @@ var init_plugin_marketplaces = __esm({
        *   );
        * ```
        */
-      update(marketplaceID, params, options) {
+      update(marketplaceID, params, options2) {
         const { betas, ...body } = params;
         return this._client.post(path`/v1/organizations/plugin_marketplaces/${marketplaceID}`, {
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "ce-plugins-2026-09-01"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.plugin_marketplaces.update", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.plugin_marketplaces.update", options2, {
             route: "/v1/organizations/plugin_marketplaces/{marketplace_id}",
             attributes: { "anthropic.organization.plugin_marketplace.id": marketplaceID }
           })
@@ -18371,17 +18371,17 @@ var init_plugin_marketplaces = __esm({
        * }
        * ```
        */
-      list(params = {}, options) {
+      list(params = {}, options2) {
         const { betas, ...query } = params ?? {};
         return this._client.getAPIList("/v1/organizations/plugin_marketplaces", PageCursor, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "ce-plugins-2026-09-01"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.plugin_marketplaces.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.plugin_marketplaces.list", options2, {
             route: "/v1/organizations/plugin_marketplaces",
             queryParams: ["limit", "organization_id", "owner_type", "page", "source"]
           })
@@ -18431,17 +18431,17 @@ var init_plugin_marketplaces = __esm({
        *   );
        * ```
        */
-      validateArchive(params, options) {
+      validateArchive(params, options2) {
         const { betas, ...body } = params;
         return this._client.post("/v1/organizations/plugin_marketplaces/validate_archive", multipartFormRequestOptions({
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "ce-plugins-2026-09-01"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.plugin_marketplaces.validate_archive", options, { route: "/v1/organizations/plugin_marketplaces/validate_archive" })
+          __span: startApiCallSpan(this._client, "anthropic.organization.plugin_marketplaces.validate_archive", options2, { route: "/v1/organizations/plugin_marketplaces/validate_archive" })
         }, this._client));
       }
       /**
@@ -18490,17 +18490,17 @@ var init_plugin_marketplaces = __esm({
        *   );
        * ```
        */
-      validateRepository(params, options) {
+      validateRepository(params, options2) {
         const { betas, ...body } = params;
         return this._client.post("/v1/organizations/plugin_marketplaces/validate_repository", {
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "ce-plugins-2026-09-01"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.plugin_marketplaces.validate_repository", options, { route: "/v1/organizations/plugin_marketplaces/validate_repository" })
+          __span: startApiCallSpan(this._client, "anthropic.organization.plugin_marketplaces.validate_repository", options2, { route: "/v1/organizations/plugin_marketplaces/validate_repository" })
         });
       }
     };
@@ -18533,12 +18533,12 @@ var init_rate_limits = __esm({
        * }
        * ```
        */
-      list(query = {}, options) {
+      list(query = {}, options2) {
         return this._client.getAPIList("/v1/organizations/rate_limits", PageCursor, {
           query,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.rate_limits.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.rate_limits.list", options2, {
             route: "/v1/organizations/rate_limits",
             queryParams: ["group_type", "limit", "model", "page"]
           })
@@ -18587,17 +18587,17 @@ var init_webhooks2 = __esm({
        *   });
        * ```
        */
-      create(params, options) {
+      create(params, options2) {
         const { betas, ...body } = params;
         return this._client.post("/v1/organizations/webhooks", {
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "webhooks-2026-10-07"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.webhooks.create", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.webhooks.create", options2, {
             route: "/v1/organizations/webhooks",
             createdIDAttribute: "anthropic.organization.webhook.id"
           })
@@ -18621,16 +18621,16 @@ var init_webhooks2 = __esm({
        *   );
        * ```
        */
-      retrieve(webhookEndpointID, params = {}, options) {
+      retrieve(webhookEndpointID, params = {}, options2) {
         const { betas } = params ?? {};
         return this._client.get(path`/v1/organizations/webhooks/${webhookEndpointID}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "webhooks-2026-10-07"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.webhooks.retrieve", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.webhooks.retrieve", options2, {
             route: "/v1/organizations/webhooks/{webhook_endpoint_id}",
             attributes: { "anthropic.organization.webhook.id": webhookEndpointID }
           })
@@ -18655,17 +18655,17 @@ var init_webhooks2 = __esm({
        *   );
        * ```
        */
-      update(webhookEndpointID, params, options) {
+      update(webhookEndpointID, params, options2) {
         const { betas, ...body } = params;
         return this._client.post(path`/v1/organizations/webhooks/${webhookEndpointID}`, {
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "webhooks-2026-10-07"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.webhooks.update", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.webhooks.update", options2, {
             route: "/v1/organizations/webhooks/{webhook_endpoint_id}",
             attributes: { "anthropic.organization.webhook.id": webhookEndpointID }
           })
@@ -18693,17 +18693,17 @@ var init_webhooks2 = __esm({
        * }
        * ```
        */
-      list(params = {}, options) {
+      list(params = {}, options2) {
         const { betas, ...query } = params ?? {};
         return this._client.getAPIList("/v1/organizations/webhooks", Page, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "webhooks-2026-10-07"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.webhooks.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.webhooks.list", options2, {
             route: "/v1/organizations/webhooks",
             queryParams: ["after_id", "before_id", "limit", "order"]
           })
@@ -18729,16 +18729,16 @@ var init_webhooks2 = __esm({
        *   );
        * ```
        */
-      delete(webhookEndpointID, params = {}, options) {
+      delete(webhookEndpointID, params = {}, options2) {
         const { betas } = params ?? {};
         return this._client.delete(path`/v1/organizations/webhooks/${webhookEndpointID}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "webhooks-2026-10-07"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.webhooks.delete", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.webhooks.delete", options2, {
             route: "/v1/organizations/webhooks/{webhook_endpoint_id}",
             attributes: { "anthropic.organization.webhook.id": webhookEndpointID }
           })
@@ -18765,16 +18765,16 @@ var init_webhooks2 = __esm({
        *   );
        * ```
        */
-      regenerateSigningSecret(webhookEndpointID, params = {}, options) {
+      regenerateSigningSecret(webhookEndpointID, params = {}, options2) {
         const { betas } = params ?? {};
         return this._client.post(path`/v1/organizations/webhooks/${webhookEndpointID}/regenerate_signing_secret`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "webhooks-2026-10-07"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.webhooks.regenerate_signing_secret", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.webhooks.regenerate_signing_secret", options2, {
             route: "/v1/organizations/webhooks/{webhook_endpoint_id}/regenerate_signing_secret",
             attributes: { "anthropic.organization.webhook.id": webhookEndpointID }
           })
@@ -18812,12 +18812,12 @@ var init_permissions = __esm({
        * }
        * ```
        */
-      list(rbacRoleID, query = {}, options) {
+      list(rbacRoleID, query = {}, options2) {
         return this._client.getAPIList(path`/v1/organizations/rbac_roles/${rbacRoleID}/permissions`, PageCursor, {
           query,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.rbac_roles.permissions.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.rbac_roles.permissions.list", options2, {
             route: "/v1/organizations/rbac_roles/{rbac_role_id}/permissions",
             queryParams: ["limit", "page"],
             attributes: { "anthropic.organization.rbac_role.id": rbacRoleID }
@@ -18861,11 +18861,11 @@ var init_rbac_roles = __esm({
          *   );
          * ```
          */
-        retrieve(rbacRoleID, options) {
+        retrieve(rbacRoleID, options2) {
           return this._client.get(path`/v1/organizations/rbac_roles/${rbacRoleID}`, {
-            ...options,
+            ...options2,
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.rbac_roles.retrieve", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.rbac_roles.retrieve", options2, {
               route: "/v1/organizations/rbac_roles/{rbac_role_id}",
               attributes: { "anthropic.organization.rbac_role.id": rbacRoleID }
             })
@@ -18887,12 +18887,12 @@ var init_rbac_roles = __esm({
          * }
          * ```
          */
-        list(query = {}, options) {
+        list(query = {}, options2) {
           return this._client.getAPIList("/v1/organizations/rbac_roles", PageCursor, {
             query,
-            ...options,
+            ...options2,
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.rbac_roles.list", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.rbac_roles.list", options2, {
               route: "/v1/organizations/rbac_roles",
               queryParams: ["limit", "page"]
             })
@@ -18945,17 +18945,17 @@ var init_workspaces2 = __esm({
        * }
        * ```
        */
-      list(serviceAccountID, params = {}, options) {
+      list(serviceAccountID, params = {}, options2) {
         const { betas, ...query } = params ?? {};
         return this._client.getAPIList(path`/v1/organizations/service_accounts/${serviceAccountID}/workspaces`, PageCursor, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.workspaces.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.workspaces.list", options2, {
             route: "/v1/organizations/service_accounts/{service_account_id}/workspaces",
             queryParams: ["limit", "page"],
             attributes: { "anthropic.organization.service_account.id": serviceAccountID }
@@ -18990,17 +18990,17 @@ var init_workspaces2 = __esm({
        *   );
        * ```
        */
-      add(serviceAccountID, params, options) {
+      add(serviceAccountID, params, options2) {
         const { betas, ...body } = params;
         return this._client.post(path`/v1/organizations/service_accounts/${serviceAccountID}/workspaces`, {
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.workspaces.add", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.workspaces.add", options2, {
             route: "/v1/organizations/service_accounts/{service_account_id}/workspaces",
             attributes: { "anthropic.organization.service_account.id": serviceAccountID },
             createdIDAttribute: "anthropic.organization.service_account.workspace.id",
@@ -19035,16 +19035,16 @@ var init_workspaces2 = __esm({
        *   );
        * ```
        */
-      remove(workspaceID, params, options) {
+      remove(workspaceID, params, options2) {
         const { service_account_id, betas } = params;
         return this._client.delete(path`/v1/organizations/service_accounts/${service_account_id}/workspaces/${workspaceID}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.workspaces.remove", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.workspaces.remove", options2, {
             route: "/v1/organizations/service_accounts/{service_account_id}/workspaces/{workspace_id}",
             attributes: {
               "anthropic.organization.service_account.id": service_account_id,
@@ -19099,17 +19099,17 @@ var init_service_accounts = __esm({
          *   });
          * ```
          */
-        create(params, options) {
+        create(params, options2) {
           const { betas, ...body } = params;
           return this._client.post("/v1/organizations/service_accounts", {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.create", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.create", options2, {
               route: "/v1/organizations/service_accounts",
               createdIDAttribute: "anthropic.organization.service_account.id"
             })
@@ -19131,16 +19131,16 @@ var init_service_accounts = __esm({
          *   );
          * ```
          */
-        retrieve(serviceAccountID, params = {}, options) {
+        retrieve(serviceAccountID, params = {}, options2) {
           const { betas } = params ?? {};
           return this._client.get(path`/v1/organizations/service_accounts/${serviceAccountID}`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.retrieve", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.retrieve", options2, {
               route: "/v1/organizations/service_accounts/{service_account_id}",
               attributes: { "anthropic.organization.service_account.id": serviceAccountID }
             })
@@ -19170,17 +19170,17 @@ var init_service_accounts = __esm({
          *   );
          * ```
          */
-        update(serviceAccountID, params, options) {
+        update(serviceAccountID, params, options2) {
           const { betas, ...body } = params;
           return this._client.post(path`/v1/organizations/service_accounts/${serviceAccountID}`, {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.update", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.update", options2, {
               route: "/v1/organizations/service_accounts/{service_account_id}",
               attributes: { "anthropic.organization.service_account.id": serviceAccountID }
             })
@@ -19206,17 +19206,17 @@ var init_service_accounts = __esm({
          * }
          * ```
          */
-        list(params = {}, options) {
+        list(params = {}, options2) {
           const { betas, ...query } = params ?? {};
           return this._client.getAPIList("/v1/organizations/service_accounts", PageCursor, {
             query,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.list", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.list", options2, {
               route: "/v1/organizations/service_accounts",
               queryParams: ["include_archived", "limit", "page"]
             })
@@ -19245,16 +19245,16 @@ var init_service_accounts = __esm({
          *   );
          * ```
          */
-        archive(serviceAccountID, params = {}, options) {
+        archive(serviceAccountID, params = {}, options2) {
           const { betas } = params ?? {};
           return this._client.post(path`/v1/organizations/service_accounts/${serviceAccountID}/archive`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.archive", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.archive", options2, {
               route: "/v1/organizations/service_accounts/{service_account_id}/archive",
               attributes: { "anthropic.organization.service_account.id": serviceAccountID }
             })
@@ -19297,17 +19297,17 @@ var init_workspaces3 = __esm({
        * }
        * ```
        */
-      list(destinationID, params = {}, options) {
+      list(destinationID, params = {}, options2) {
         const { betas, ...query } = params ?? {};
         return this._client.getAPIList(path`/v1/organizations/telemetry_destinations/${destinationID}/workspaces`, PageCursor, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "telemetry-destinations-2026-08-11"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.telemetry_destinations.workspaces.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.telemetry_destinations.workspaces.list", options2, {
             route: "/v1/organizations/telemetry_destinations/{destination_id}/workspaces",
             queryParams: ["limit", "page"],
             attributes: { "anthropic.organization.telemetry_destination.id": destinationID }
@@ -19339,16 +19339,16 @@ var init_workspaces3 = __esm({
        *   );
        * ```
        */
-      add(workspaceID, params, options) {
+      add(workspaceID, params, options2) {
         const { destination_id, betas } = params;
         return this._client.post(path`/v1/organizations/telemetry_destinations/${destination_id}/workspaces/${workspaceID}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "telemetry-destinations-2026-08-11"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.telemetry_destinations.workspaces.add", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.telemetry_destinations.workspaces.add", options2, {
             route: "/v1/organizations/telemetry_destinations/{destination_id}/workspaces/{workspace_id}",
             attributes: {
               "anthropic.organization.telemetry_destination.id": destination_id,
@@ -19379,16 +19379,16 @@ var init_workspaces3 = __esm({
        *   );
        * ```
        */
-      remove(workspaceID, params, options) {
+      remove(workspaceID, params, options2) {
         const { destination_id, betas } = params;
         return this._client.delete(path`/v1/organizations/telemetry_destinations/${destination_id}/workspaces/${workspaceID}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "telemetry-destinations-2026-08-11"].toString() },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.telemetry_destinations.workspaces.remove", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.telemetry_destinations.workspaces.remove", options2, {
             route: "/v1/organizations/telemetry_destinations/{destination_id}/workspaces/{workspace_id}",
             attributes: {
               "anthropic.organization.telemetry_destination.id": destination_id,
@@ -19439,17 +19439,17 @@ var init_telemetry_destinations = __esm({
          *   );
          * ```
          */
-        create(params, options) {
+        create(params, options2) {
           const { betas, ...body } = params;
           return this._client.post("/v1/organizations/telemetry_destinations", {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { "anthropic-beta": [...betas ?? [], "telemetry-destinations-2026-08-11"].toString() },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.telemetry_destinations.create", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.telemetry_destinations.create", options2, {
               route: "/v1/organizations/telemetry_destinations",
               createdIDAttribute: "anthropic.organization.telemetry_destination.id"
             })
@@ -19470,16 +19470,16 @@ var init_telemetry_destinations = __esm({
          *   );
          * ```
          */
-        retrieve(destinationID, params = {}, options) {
+        retrieve(destinationID, params = {}, options2) {
           const { betas } = params ?? {};
           return this._client.get(path`/v1/organizations/telemetry_destinations/${destinationID}`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { "anthropic-beta": [...betas ?? [], "telemetry-destinations-2026-08-11"].toString() },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.telemetry_destinations.retrieve", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.telemetry_destinations.retrieve", options2, {
               route: "/v1/organizations/telemetry_destinations/{destination_id}",
               attributes: { "anthropic.organization.telemetry_destination.id": destinationID }
             })
@@ -19511,17 +19511,17 @@ var init_telemetry_destinations = __esm({
          *   );
          * ```
          */
-        update(destinationID, params, options) {
+        update(destinationID, params, options2) {
           const { betas, ...body } = params;
           return this._client.post(path`/v1/organizations/telemetry_destinations/${destinationID}`, {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { "anthropic-beta": [...betas ?? [], "telemetry-destinations-2026-08-11"].toString() },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.telemetry_destinations.update", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.telemetry_destinations.update", options2, {
               route: "/v1/organizations/telemetry_destinations/{destination_id}",
               attributes: { "anthropic.organization.telemetry_destination.id": destinationID }
             })
@@ -19543,17 +19543,17 @@ var init_telemetry_destinations = __esm({
          * }
          * ```
          */
-        list(params = {}, options) {
+        list(params = {}, options2) {
           const { betas, ...query } = params ?? {};
           return this._client.getAPIList("/v1/organizations/telemetry_destinations", PageCursor, {
             query,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { "anthropic-beta": [...betas ?? [], "telemetry-destinations-2026-08-11"].toString() },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.telemetry_destinations.list", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.telemetry_destinations.list", options2, {
               route: "/v1/organizations/telemetry_destinations",
               queryParams: ["limit", "page", "workspace_ids"]
             })
@@ -19578,16 +19578,16 @@ var init_telemetry_destinations = __esm({
          *   );
          * ```
          */
-        delete(destinationID, params = {}, options) {
+        delete(destinationID, params = {}, options2) {
           const { betas } = params ?? {};
           return this._client.delete(path`/v1/organizations/telemetry_destinations/${destinationID}`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { "anthropic-beta": [...betas ?? [], "telemetry-destinations-2026-08-11"].toString() },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.telemetry_destinations.delete", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.telemetry_destinations.delete", options2, {
               route: "/v1/organizations/telemetry_destinations/{destination_id}",
               attributes: { "anthropic.organization.telemetry_destination.id": destinationID }
             })
@@ -19611,16 +19611,16 @@ var init_telemetry_destinations = __esm({
          *   );
          * ```
          */
-        test(destinationID, params = {}, options) {
+        test(destinationID, params = {}, options2) {
           const { betas } = params ?? {};
           return this._client.post(path`/v1/organizations/telemetry_destinations/${destinationID}/test`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { "anthropic-beta": [...betas ?? [], "telemetry-destinations-2026-08-11"].toString() },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.telemetry_destinations.test", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.telemetry_destinations.test", options2, {
               route: "/v1/organizations/telemetry_destinations/{destination_id}/test",
               attributes: { "anthropic.organization.telemetry_destination.id": destinationID }
             })
@@ -19654,12 +19654,12 @@ var init_members2 = __esm({
        *   );
        * ```
        */
-      retrieve(userID, params, options) {
+      retrieve(userID, params, options2) {
         const { workspace_id } = params;
         return this._client.get(path`/v1/organizations/workspaces/${workspace_id}/members/${userID}`, {
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.members.retrieve", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.members.retrieve", options2, {
             route: "/v1/organizations/workspaces/{workspace_id}/members/{user_id}",
             attributes: {
               "anthropic.organization.workspace.id": workspace_id,
@@ -19686,13 +19686,13 @@ var init_members2 = __esm({
        *   );
        * ```
        */
-      update(userID, params, options) {
+      update(userID, params, options2) {
         const { workspace_id, ...body } = params;
         return this._client.post(path`/v1/organizations/workspaces/${workspace_id}/members/${userID}`, {
           body,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.members.update", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.members.update", options2, {
             route: "/v1/organizations/workspaces/{workspace_id}/members/{user_id}",
             attributes: {
               "anthropic.organization.workspace.id": workspace_id,
@@ -19714,12 +19714,12 @@ var init_members2 = __esm({
        * }
        * ```
        */
-      list(workspaceID, query = {}, options) {
+      list(workspaceID, query = {}, options2) {
         return this._client.getAPIList(path`/v1/organizations/workspaces/${workspaceID}/members`, Page, {
           query,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.members.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.members.list", options2, {
             route: "/v1/organizations/workspaces/{workspace_id}/members",
             queryParams: ["after_id", "before_id", "limit"],
             attributes: { "anthropic.organization.workspace.id": workspaceID }
@@ -19744,12 +19744,12 @@ var init_members2 = __esm({
        *   );
        * ```
        */
-      add(workspaceID, body, options) {
+      add(workspaceID, body, options2) {
         return this._client.post(path`/v1/organizations/workspaces/${workspaceID}/members`, {
           body,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.members.add", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.members.add", options2, {
             route: "/v1/organizations/workspaces/{workspace_id}/members",
             attributes: { "anthropic.organization.workspace.id": workspaceID },
             createdIDAttribute: "anthropic.organization.workspace.member.id",
@@ -19771,12 +19771,12 @@ var init_members2 = __esm({
        *   );
        * ```
        */
-      remove(userID, params, options) {
+      remove(userID, params, options2) {
         const { workspace_id } = params;
         return this._client.delete(path`/v1/organizations/workspaces/${workspace_id}/members/${userID}`, {
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.members.remove", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.members.remove", options2, {
             route: "/v1/organizations/workspaces/{workspace_id}/members/{user_id}",
             attributes: {
               "anthropic.organization.workspace.id": workspace_id,
@@ -19824,13 +19824,13 @@ var init_rate_limits2 = __esm({
        *   );
        * ```
        */
-      update(rateLimitID, params, options) {
+      update(rateLimitID, params, options2) {
         const { workspace_id, ...body } = params;
         return this._client.post(path`/v1/organizations/workspaces/${workspace_id}/rate_limits/${rateLimitID}`, {
           body,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.rate_limits.update", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.rate_limits.update", options2, {
             route: "/v1/organizations/workspaces/{workspace_id}/rate_limits/{rate_limit_id}",
             attributes: {
               "anthropic.organization.workspace.id": workspace_id,
@@ -19861,12 +19861,12 @@ var init_rate_limits2 = __esm({
        * }
        * ```
        */
-      list(workspaceID, query = {}, options) {
+      list(workspaceID, query = {}, options2) {
         return this._client.getAPIList(path`/v1/organizations/workspaces/${workspaceID}/rate_limits`, PageCursor, {
           query,
-          ...options,
+          ...options2,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.rate_limits.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.rate_limits.list", options2, {
             route: "/v1/organizations/workspaces/{workspace_id}/rate_limits",
             queryParams: ["group_type", "include_inherited", "limit", "page"],
             attributes: { "anthropic.organization.workspace.id": workspaceID }
@@ -19910,16 +19910,16 @@ var init_service_accounts2 = __esm({
        *   );
        * ```
        */
-      retrieve(serviceAccountID, params, options) {
+      retrieve(serviceAccountID, params, options2) {
         const { workspace_id, betas } = params;
         return this._client.get(path`/v1/organizations/workspaces/${workspace_id}/service_accounts/${serviceAccountID}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.service_accounts.retrieve", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.service_accounts.retrieve", options2, {
             route: "/v1/organizations/workspaces/{workspace_id}/service_accounts/{service_account_id}",
             attributes: {
               "anthropic.organization.workspace.id": workspace_id,
@@ -19956,17 +19956,17 @@ var init_service_accounts2 = __esm({
        *   );
        * ```
        */
-      update(serviceAccountID, params, options) {
+      update(serviceAccountID, params, options2) {
         const { workspace_id, betas, ...body } = params;
         return this._client.post(path`/v1/organizations/workspaces/${workspace_id}/service_accounts/${serviceAccountID}`, {
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.service_accounts.update", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.service_accounts.update", options2, {
             route: "/v1/organizations/workspaces/{workspace_id}/service_accounts/{service_account_id}",
             attributes: {
               "anthropic.organization.workspace.id": workspace_id,
@@ -19999,17 +19999,17 @@ var init_service_accounts2 = __esm({
        * }
        * ```
        */
-      list(workspaceID, params = {}, options) {
+      list(workspaceID, params = {}, options2) {
         const { betas, ...query } = params ?? {};
         return this._client.getAPIList(path`/v1/organizations/workspaces/${workspaceID}/service_accounts`, PageCursor, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.service_accounts.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.service_accounts.list", options2, {
             route: "/v1/organizations/workspaces/{workspace_id}/service_accounts",
             queryParams: ["limit", "page"],
             attributes: { "anthropic.organization.workspace.id": workspaceID }
@@ -20046,17 +20046,17 @@ var init_service_accounts2 = __esm({
        *   );
        * ```
        */
-      add(workspaceID, params, options) {
+      add(workspaceID, params, options2) {
         const { betas, ...body } = params;
         return this._client.post(path`/v1/organizations/workspaces/${workspaceID}/service_accounts`, {
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.service_accounts.add", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.service_accounts.add", options2, {
             route: "/v1/organizations/workspaces/{workspace_id}/service_accounts",
             attributes: { "anthropic.organization.workspace.id": workspaceID },
             createdIDAttribute: "anthropic.organization.workspace.service_account.id",
@@ -20089,16 +20089,16 @@ var init_service_accounts2 = __esm({
        *   );
        * ```
        */
-      remove(serviceAccountID, params, options) {
+      remove(serviceAccountID, params, options2) {
         const { workspace_id, betas } = params;
         return this._client.delete(path`/v1/organizations/workspaces/${workspace_id}/service_accounts/${serviceAccountID}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.service_accounts.remove", options, {
+          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.service_accounts.remove", options2, {
             route: "/v1/organizations/workspaces/{workspace_id}/service_accounts/{service_account_id}",
             attributes: {
               "anthropic.organization.workspace.id": workspace_id,
@@ -20153,17 +20153,17 @@ var init_workspaces4 = __esm({
          *   });
          * ```
          */
-        create(params, options) {
+        create(params, options2) {
           const { betas, ...body } = params;
           return this._client.post("/v1/organizations/workspaces", {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.create", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.create", options2, {
               route: "/v1/organizations/workspaces",
               createdIDAttribute: "anthropic.organization.workspace.id"
             })
@@ -20180,11 +20180,11 @@ var init_workspaces4 = __esm({
          *   );
          * ```
          */
-        retrieve(workspaceID, options) {
+        retrieve(workspaceID, options2) {
           return this._client.get(path`/v1/organizations/workspaces/${workspaceID}`, {
-            ...options,
+            ...options2,
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.retrieve", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.retrieve", options2, {
               route: "/v1/organizations/workspaces/{workspace_id}",
               attributes: { "anthropic.organization.workspace.id": workspaceID }
             })
@@ -20210,12 +20210,12 @@ var init_workspaces4 = __esm({
          *   );
          * ```
          */
-        update(workspaceID, body, options) {
+        update(workspaceID, body, options2) {
           return this._client.post(path`/v1/organizations/workspaces/${workspaceID}`, {
             body,
-            ...options,
+            ...options2,
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.update", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.update", options2, {
               route: "/v1/organizations/workspaces/{workspace_id}",
               attributes: { "anthropic.organization.workspace.id": workspaceID }
             })
@@ -20232,12 +20232,12 @@ var init_workspaces4 = __esm({
          * }
          * ```
          */
-        list(query = {}, options) {
+        list(query = {}, options2) {
           return this._client.getAPIList("/v1/organizations/workspaces", Page, {
             query,
-            ...options,
+            ...options2,
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.list", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.list", options2, {
               route: "/v1/organizations/workspaces",
               queryParams: ["after_id", "before_id", "ids", "include_archived", "include_default", "limit"]
             })
@@ -20256,11 +20256,11 @@ var init_workspaces4 = __esm({
          *   );
          * ```
          */
-        archive(workspaceID, options) {
+        archive(workspaceID, options2) {
           return this._client.post(path`/v1/organizations/workspaces/${workspaceID}/archive`, {
-            ...options,
+            ...options2,
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.archive", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.archive", options2, {
               route: "/v1/organizations/workspaces/{workspace_id}/archive",
               attributes: { "anthropic.organization.workspace.id": workspaceID }
             })
@@ -20353,11 +20353,11 @@ var init_organization = __esm({
          *   await client.beta.organization.retrieve();
          * ```
          */
-        retrieve(options) {
+        retrieve(options2) {
           return this._client.get("/v1/organizations/me", {
-            ...options,
+            ...options2,
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.organization.retrieve", options, {
+            __span: startApiCallSpan(this._client, "anthropic.organization.retrieve", options2, {
               route: "/v1/organizations/me"
             })
           });
@@ -20410,7 +20410,7 @@ var init_organization = __esm({
 });
 
 // node_modules/@anthropic-ai/sdk/resources/beta/sessions/events.mjs
-var Events;
+var Events2;
 var init_events = __esm({
   "node_modules/@anthropic-ai/sdk/resources/beta/sessions/events.mjs"() {
     init_resource();
@@ -20419,8 +20419,8 @@ var init_events = __esm({
     init_tracing();
     init_path();
     init_SessionToolRunner();
-    Events = /* @__PURE__ */ (() => {
-      class Events3 extends APIResource {
+    Events2 = /* @__PURE__ */ (() => {
+      class Events4 extends APIResource {
         /**
          * List Events
          *
@@ -20434,20 +20434,20 @@ var init_events = __esm({
          * }
          * ```
          */
-        list(sessionID, params = {}, options) {
+        list(sessionID, params = {}, options2) {
           const { betas, workspace_id, ...query } = params ?? {};
           return this._client.getAPIList(path`/v1/sessions/${sessionID}/events`, PageCursor, {
             query,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.sessions.events.list", options, {
+            __span: startApiCallSpan(this._client, "anthropic.sessions.events.list", options2, {
               route: "/v1/sessions/{session_id}/events",
               queryParams: [
                 "created_at[gt]",
@@ -20487,20 +20487,20 @@ var init_events = __esm({
          *   );
          * ```
          */
-        send(sessionID, params, options) {
+        send(sessionID, params, options2) {
           const { betas, workspace_id, ...body } = params;
           return this._client.post(path`/v1/sessions/${sessionID}/events`, {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.sessions.events.send", options, {
+            __span: startApiCallSpan(this._client, "anthropic.sessions.events.send", options2, {
               route: "/v1/sessions/{session_id}/events",
               attributes: { "anthropic.session.id": sessionID }
             })
@@ -20519,21 +20519,21 @@ var init_events = __esm({
          * }
          * ```
          */
-        stream(sessionID, params = {}, options) {
+        stream(sessionID, params = {}, options2) {
           const { betas, workspace_id, ...query } = params ?? {};
           return this._client.get(path`/v1/sessions/${sessionID}/events/stream`, {
             query,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             stream: true,
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.sessions.events.stream", options, {
+            __span: startApiCallSpan(this._client, "anthropic.sessions.events.stream", options2, {
               route: "/v1/sessions/{session_id}/events/stream",
               queryParams: ["event_deltas"],
               attributes: { "anthropic.session.id": sessionID }
@@ -20563,8 +20563,8 @@ var init_events = __esm({
           return new SessionToolRunner(sessionID, { ...opts, client: this._client });
         }
       }
-      Events3.SessionToolRunner = SessionToolRunner;
-      return Events3;
+      Events4.SessionToolRunner = SessionToolRunner;
+      return Events4;
     })();
   }
 });
@@ -20591,19 +20591,19 @@ var init_resources = __esm({
        *   );
        * ```
        */
-      retrieve(resourceID, params, options) {
+      retrieve(resourceID, params, options2) {
         const { session_id, betas, workspace_id } = params;
         return this._client.get(path`/v1/sessions/${session_id}/resources/${resourceID}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.sessions.resources.retrieve", options, {
+          __span: startApiCallSpan(this._client, "anthropic.sessions.resources.retrieve", options2, {
             route: "/v1/sessions/{session_id}/resources/{resource_id}",
             attributes: { "anthropic.session.id": session_id, "anthropic.session.resource.id": resourceID }
           })
@@ -20624,20 +20624,20 @@ var init_resources = __esm({
        *   );
        * ```
        */
-      update(resourceID, params, options) {
+      update(resourceID, params, options2) {
         const { session_id, betas, workspace_id, ...body } = params;
         return this._client.post(path`/v1/sessions/${session_id}/resources/${resourceID}`, {
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.sessions.resources.update", options, {
+          __span: startApiCallSpan(this._client, "anthropic.sessions.resources.update", options2, {
             route: "/v1/sessions/{session_id}/resources/{resource_id}",
             attributes: { "anthropic.session.id": session_id, "anthropic.session.resource.id": resourceID }
           })
@@ -20656,20 +20656,20 @@ var init_resources = __esm({
        * }
        * ```
        */
-      list(sessionID, params = {}, options) {
+      list(sessionID, params = {}, options2) {
         const { betas, workspace_id, ...query } = params ?? {};
         return this._client.getAPIList(path`/v1/sessions/${sessionID}/resources`, PageCursor, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.sessions.resources.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.sessions.resources.list", options2, {
             route: "/v1/sessions/{session_id}/resources",
             queryParams: ["limit", "page"],
             attributes: { "anthropic.session.id": sessionID }
@@ -20688,19 +20688,19 @@ var init_resources = __esm({
        *   );
        * ```
        */
-      delete(resourceID, params, options) {
+      delete(resourceID, params, options2) {
         const { session_id, betas, workspace_id } = params;
         return this._client.delete(path`/v1/sessions/${session_id}/resources/${resourceID}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.sessions.resources.delete", options, {
+          __span: startApiCallSpan(this._client, "anthropic.sessions.resources.delete", options2, {
             route: "/v1/sessions/{session_id}/resources/{resource_id}",
             attributes: { "anthropic.session.id": session_id, "anthropic.session.resource.id": resourceID }
           })
@@ -20721,20 +20721,20 @@ var init_resources = __esm({
        *   );
        * ```
        */
-      add(sessionID, params, options) {
+      add(sessionID, params, options2) {
         const { betas, workspace_id, ...body } = params;
         return this._client.post(path`/v1/sessions/${sessionID}/resources`, {
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.sessions.resources.add", options, {
+          __span: startApiCallSpan(this._client, "anthropic.sessions.resources.add", options2, {
             route: "/v1/sessions/{session_id}/resources",
             attributes: { "anthropic.session.id": sessionID },
             createdIDAttribute: "anthropic.session.resource.id"
@@ -20746,7 +20746,7 @@ var init_resources = __esm({
 });
 
 // node_modules/@anthropic-ai/sdk/resources/beta/sessions/threads/events.mjs
-var Events2;
+var Events3;
 var init_events2 = __esm({
   "node_modules/@anthropic-ai/sdk/resources/beta/sessions/threads/events.mjs"() {
     init_resource();
@@ -20754,7 +20754,7 @@ var init_events2 = __esm({
     init_headers();
     init_tracing();
     init_path();
-    Events2 = class extends APIResource {
+    Events3 = class extends APIResource {
       /**
        * List Session Thread Events
        *
@@ -20769,20 +20769,20 @@ var init_events2 = __esm({
        * }
        * ```
        */
-      list(threadID, params, options) {
+      list(threadID, params, options2) {
         const { session_id, betas, workspace_id, ...query } = params;
         return this._client.getAPIList(path`/v1/sessions/${session_id}/threads/${threadID}/events`, PageCursor, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.sessions.threads.events.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.sessions.threads.events.list", options2, {
             route: "/v1/sessions/{session_id}/threads/{thread_id}/events",
             queryParams: ["limit", "page"],
             attributes: { "anthropic.session.id": session_id, "anthropic.session.thread.id": threadID }
@@ -20804,21 +20804,21 @@ var init_events2 = __esm({
        * }
        * ```
        */
-      stream(threadID, params, options) {
+      stream(threadID, params, options2) {
         const { session_id, betas, workspace_id, ...query } = params;
         return this._client.get(path`/v1/sessions/${session_id}/threads/${threadID}/stream`, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           stream: true,
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.sessions.threads.events.stream", options, {
+          __span: startApiCallSpan(this._client, "anthropic.sessions.threads.events.stream", options2, {
             route: "/v1/sessions/{session_id}/threads/{thread_id}/stream",
             queryParams: ["event_deltas"],
             attributes: { "anthropic.session.id": session_id, "anthropic.session.thread.id": threadID }
@@ -20844,7 +20844,7 @@ var init_threads = __esm({
       class Threads2 extends APIResource {
         constructor() {
           super(...arguments);
-          this.events = new Events2(this._client);
+          this.events = new Events3(this._client);
         }
         /**
          * Get Session Thread
@@ -20858,19 +20858,19 @@ var init_threads = __esm({
          *   );
          * ```
          */
-        retrieve(threadID, params, options) {
+        retrieve(threadID, params, options2) {
           const { session_id, betas, workspace_id } = params;
           return this._client.get(path`/v1/sessions/${session_id}/threads/${threadID}`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.sessions.threads.retrieve", options, {
+            __span: startApiCallSpan(this._client, "anthropic.sessions.threads.retrieve", options2, {
               route: "/v1/sessions/{session_id}/threads/{thread_id}",
               attributes: { "anthropic.session.id": session_id, "anthropic.session.thread.id": threadID }
             })
@@ -20889,20 +20889,20 @@ var init_threads = __esm({
          * }
          * ```
          */
-        list(sessionID, params = {}, options) {
+        list(sessionID, params = {}, options2) {
           const { betas, workspace_id, ...query } = params ?? {};
           return this._client.getAPIList(path`/v1/sessions/${sessionID}/threads`, PageCursor, {
             query,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.sessions.threads.list", options, {
+            __span: startApiCallSpan(this._client, "anthropic.sessions.threads.list", options2, {
               route: "/v1/sessions/{session_id}/threads",
               queryParams: ["limit", "page", "statuses"],
               attributes: { "anthropic.session.id": sessionID }
@@ -20921,26 +20921,26 @@ var init_threads = __esm({
          *   );
          * ```
          */
-        archive(threadID, params, options) {
+        archive(threadID, params, options2) {
           const { session_id, betas, workspace_id } = params;
           return this._client.post(path`/v1/sessions/${session_id}/threads/${threadID}/archive`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.sessions.threads.archive", options, {
+            __span: startApiCallSpan(this._client, "anthropic.sessions.threads.archive", options2, {
               route: "/v1/sessions/{session_id}/threads/{thread_id}/archive",
               attributes: { "anthropic.session.id": session_id, "anthropic.session.thread.id": threadID }
             })
           });
         }
       }
-      Threads2.Events = Events2;
+      Threads2.Events = Events3;
       return Threads2;
     })();
   }
@@ -20966,7 +20966,7 @@ var init_sessions = __esm({
       class Sessions2 extends APIResource {
         constructor() {
           super(...arguments);
-          this.events = new Events(this._client);
+          this.events = new Events2(this._client);
           this.resources = new Resources(this._client);
           this.threads = new Threads(this._client);
         }
@@ -20993,27 +20993,27 @@ var init_sessions = __esm({
          *   });
          * ```
          */
-        create(params, options) {
+        create(params, options2) {
           const { betas, workspace_id, ...body } = params;
-          const request = {
+          const request2 = {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" }
           };
           return this._client.post("/v1/sessions", {
-            ...request,
-            __span: startApiCallSpan(this._client, "anthropic.sessions.create", options, {
+            ...request2,
+            __span: startApiCallSpan(this._client, "anthropic.sessions.create", options2, {
               route: "/v1/sessions",
               attributes: sessionsCreateSpanAttributes(body),
               createdIDAttribute: "anthropic.session.id",
-              request
+              request: request2
             })
           });
         }
@@ -21028,19 +21028,19 @@ var init_sessions = __esm({
          *   );
          * ```
          */
-        retrieve(sessionID, params = {}, options) {
+        retrieve(sessionID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
           return this._client.get(path`/v1/sessions/${sessionID}`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.sessions.retrieve", options, {
+            __span: startApiCallSpan(this._client, "anthropic.sessions.retrieve", options2, {
               route: "/v1/sessions/{session_id}",
               attributes: { "anthropic.session.id": sessionID }
             })
@@ -21058,20 +21058,20 @@ var init_sessions = __esm({
          *   );
          * ```
          */
-        update(sessionID, params, options) {
+        update(sessionID, params, options2) {
           const { betas, workspace_id, ...body } = params;
           return this._client.post(path`/v1/sessions/${sessionID}`, {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.sessions.update", options, {
+            __span: startApiCallSpan(this._client, "anthropic.sessions.update", options2, {
               route: "/v1/sessions/{session_id}",
               attributes: { "anthropic.session.id": sessionID }
             })
@@ -21088,20 +21088,20 @@ var init_sessions = __esm({
          * }
          * ```
          */
-        list(params = {}, options) {
+        list(params = {}, options2) {
           const { betas, workspace_id, ...query } = params ?? {};
           return this._client.getAPIList("/v1/sessions", BidirectionalPageCursor, {
             query,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.sessions.list", options, {
+            __span: startApiCallSpan(this._client, "anthropic.sessions.list", options2, {
               route: "/v1/sessions",
               queryParams: [
                 "agent_id",
@@ -21132,19 +21132,19 @@ var init_sessions = __esm({
          *   );
          * ```
          */
-        delete(sessionID, params = {}, options) {
+        delete(sessionID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
           return this._client.delete(path`/v1/sessions/${sessionID}`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.sessions.delete", options, {
+            __span: startApiCallSpan(this._client, "anthropic.sessions.delete", options2, {
               route: "/v1/sessions/{session_id}",
               attributes: { "anthropic.session.id": sessionID }
             })
@@ -21161,26 +21161,26 @@ var init_sessions = __esm({
          *   );
          * ```
          */
-        archive(sessionID, params = {}, options) {
+        archive(sessionID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
           return this._client.post(path`/v1/sessions/${sessionID}/archive`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.sessions.archive", options, {
+            __span: startApiCallSpan(this._client, "anthropic.sessions.archive", options2, {
               route: "/v1/sessions/{session_id}/archive",
               attributes: { "anthropic.session.id": sessionID }
             })
           });
         }
       }
-      Sessions2.Events = Events;
+      Sessions2.Events = Events2;
       Sessions2.Resources = Resources;
       Sessions2.Threads = Threads;
       return Sessions2;
@@ -21216,20 +21216,20 @@ var init_versions3 = __esm({
        *   });
        * ```
        */
-      create(skillID, params, options) {
+      create(skillID, params, options2) {
         const { betas, workspace_id, ...body } = params;
         return this._client.post(path`/v1/skills/${skillID}/versions`, multipartFormRequestOptions({
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0,
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.skills.versions.create", options, {
+          __span: startApiCallSpan(this._client, "anthropic.skills.versions.create", options2, {
             route: "/v1/skills/{skill_id}/versions",
             attributes: { "anthropic.skill.id": skillID },
             createdIDAttribute: "anthropic.skill.version.id"
@@ -21250,19 +21250,19 @@ var init_versions3 = __esm({
        *   });
        * ```
        */
-      retrieve(version2, params, options) {
+      retrieve(version2, params, options2) {
         const { skill_id, betas, workspace_id } = params;
         return this._client.get(path`/v1/skills/${skill_id}/versions/${version2}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0,
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.skills.versions.retrieve", options, {
+          __span: startApiCallSpan(this._client, "anthropic.skills.versions.retrieve", options2, {
             route: "/v1/skills/{skill_id}/versions/{version}",
             attributes: { "anthropic.skill.id": skill_id, "anthropic.skill.version.id": version2 }
           })
@@ -21284,20 +21284,20 @@ var init_versions3 = __esm({
        * }
        * ```
        */
-      list(skillID, params = {}, options) {
+      list(skillID, params = {}, options2) {
         const { betas, workspace_id, ...query } = params ?? {};
         return this._client.getAPIList(path`/v1/skills/${skillID}/versions`, PageCursor, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0,
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.skills.versions.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.skills.versions.list", options2, {
             route: "/v1/skills/{skill_id}/versions",
             queryParams: ["limit", "page"],
             attributes: { "anthropic.skill.id": skillID }
@@ -21318,19 +21318,19 @@ var init_versions3 = __esm({
        *   });
        * ```
        */
-      delete(version2, params, options) {
+      delete(version2, params, options2) {
         const { skill_id, betas, workspace_id } = params;
         return this._client.delete(path`/v1/skills/${skill_id}/versions/${version2}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0,
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.skills.versions.delete", options, {
+          __span: startApiCallSpan(this._client, "anthropic.skills.versions.delete", options2, {
             route: "/v1/skills/{skill_id}/versions/{version}",
             attributes: { "anthropic.skill.id": skill_id, "anthropic.skill.version.id": version2 }
           })
@@ -21350,21 +21350,21 @@ var init_versions3 = __esm({
        * console.log(content);
        * ```
        */
-      download(version2, params, options) {
+      download(version2, params, options2) {
         const { skill_id, betas, workspace_id } = params;
         return this._client.get(path`/v1/skills/${skill_id}/versions/${version2}/content`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               Accept: "application/binary",
               ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0,
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
           __binaryResponse: true,
-          __span: startApiCallSpan(this._client, "anthropic.skills.versions.download", options, {
+          __span: startApiCallSpan(this._client, "anthropic.skills.versions.download", options2, {
             route: "/v1/skills/{skill_id}/versions/{version}/content",
             attributes: { "anthropic.skill.id": skill_id, "anthropic.skill.version.id": version2 }
           })
@@ -21408,20 +21408,20 @@ var init_skills3 = __esm({
          * });
          * ```
          */
-        create(params, options) {
+        create(params, options2) {
           const { betas, workspace_id, ...body } = params;
           return this._client.post("/v1/skills", multipartFormRequestOptions({
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0,
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.skills.create", options, {
+            __span: startApiCallSpan(this._client, "anthropic.skills.create", options2, {
               route: "/v1/skills",
               createdIDAttribute: "anthropic.skill.id"
             })
@@ -21440,19 +21440,19 @@ var init_skills3 = __esm({
          * );
          * ```
          */
-        retrieve(skillID, params = {}, options) {
+        retrieve(skillID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
           return this._client.get(path`/v1/skills/${skillID}`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0,
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.skills.retrieve", options, {
+            __span: startApiCallSpan(this._client, "anthropic.skills.retrieve", options2, {
               route: "/v1/skills/{skill_id}",
               attributes: { "anthropic.skill.id": skillID }
             })
@@ -21472,20 +21472,20 @@ var init_skills3 = __esm({
          * }
          * ```
          */
-        list(params = {}, options) {
+        list(params = {}, options2) {
           const { betas, workspace_id, ...query } = params ?? {};
           return this._client.getAPIList("/v1/skills", PageCursor, {
             query,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0,
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.skills.list", options, {
+            __span: startApiCallSpan(this._client, "anthropic.skills.list", options2, {
               route: "/v1/skills",
               queryParams: ["limit", "page", "source"]
             })
@@ -21504,19 +21504,19 @@ var init_skills3 = __esm({
          * );
          * ```
          */
-        delete(skillID, params = {}, options) {
+        delete(skillID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
           return this._client.delete(path`/v1/skills/${skillID}`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0,
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.skills.delete", options, {
+            __span: startApiCallSpan(this._client, "anthropic.skills.delete", options2, {
               route: "/v1/skills/{skill_id}",
               attributes: { "anthropic.skill.id": skillID }
             })
@@ -21558,20 +21558,20 @@ var init_certificates = __esm({
        *   );
        * ```
        */
-      create(tunnelID, params, options) {
+      create(tunnelID, params, options2) {
         const { betas, workspace_id, ...body } = params;
         return this._client.post(path`/v1/tunnels/${tunnelID}/certificates`, {
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "mcp-tunnels-2026-06-22"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.tunnels.certificates.create", options, {
+          __span: startApiCallSpan(this._client, "anthropic.tunnels.certificates.create", options2, {
             route: "/v1/tunnels/{tunnel_id}/certificates",
             attributes: { "anthropic.tunnel.id": tunnelID },
             createdIDAttribute: "anthropic.tunnel.certificate.id"
@@ -21595,19 +21595,19 @@ var init_certificates = __esm({
        *   );
        * ```
        */
-      retrieve(certificateID, params, options) {
+      retrieve(certificateID, params, options2) {
         const { tunnel_id, betas, workspace_id } = params;
         return this._client.get(path`/v1/tunnels/${tunnel_id}/certificates/${certificateID}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "mcp-tunnels-2026-06-22"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.tunnels.certificates.retrieve", options, {
+          __span: startApiCallSpan(this._client, "anthropic.tunnels.certificates.retrieve", options2, {
             route: "/v1/tunnels/{tunnel_id}/certificates/{certificate_id}",
             attributes: { "anthropic.tunnel.id": tunnel_id, "anthropic.tunnel.certificate.id": certificateID }
           })
@@ -21632,20 +21632,20 @@ var init_certificates = __esm({
        * }
        * ```
        */
-      list(tunnelID, params = {}, options) {
+      list(tunnelID, params = {}, options2) {
         const { betas, workspace_id, ...query } = params ?? {};
         return this._client.getAPIList(path`/v1/tunnels/${tunnelID}/certificates`, PageCursor, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "mcp-tunnels-2026-06-22"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.tunnels.certificates.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.tunnels.certificates.list", options2, {
             route: "/v1/tunnels/{tunnel_id}/certificates",
             queryParams: ["include_archived", "limit", "page"],
             attributes: { "anthropic.tunnel.id": tunnelID }
@@ -21672,19 +21672,19 @@ var init_certificates = __esm({
        *   );
        * ```
        */
-      archive(certificateID, params, options) {
+      archive(certificateID, params, options2) {
         const { tunnel_id, betas, workspace_id } = params;
         return this._client.post(path`/v1/tunnels/${tunnel_id}/certificates/${certificateID}/archive`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "mcp-tunnels-2026-06-22"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.tunnels.certificates.archive", options, {
+          __span: startApiCallSpan(this._client, "anthropic.tunnels.certificates.archive", options2, {
             route: "/v1/tunnels/{tunnel_id}/certificates/{certificate_id}/archive",
             attributes: { "anthropic.tunnel.id": tunnel_id, "anthropic.tunnel.certificate.id": certificateID }
           })
@@ -21726,20 +21726,20 @@ var init_tunnels = __esm({
          * const betaTunnel = await client.beta.tunnels.create({});
          * ```
          */
-        create(params, options) {
+        create(params, options2) {
           const { betas, workspace_id, ...body } = params;
           return this._client.post("/v1/tunnels", {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "mcp-tunnels-2026-06-22"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.tunnels.create", options, {
+            __span: startApiCallSpan(this._client, "anthropic.tunnels.create", options2, {
               route: "/v1/tunnels",
               createdIDAttribute: "anthropic.tunnel.id"
             })
@@ -21760,19 +21760,19 @@ var init_tunnels = __esm({
          * );
          * ```
          */
-        retrieve(tunnelID, params = {}, options) {
+        retrieve(tunnelID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
           return this._client.get(path`/v1/tunnels/${tunnelID}`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "mcp-tunnels-2026-06-22"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.tunnels.retrieve", options, {
+            __span: startApiCallSpan(this._client, "anthropic.tunnels.retrieve", options2, {
               route: "/v1/tunnels/{tunnel_id}",
               attributes: { "anthropic.tunnel.id": tunnelID }
             })
@@ -21795,20 +21795,20 @@ var init_tunnels = __esm({
          * }
          * ```
          */
-        list(params = {}, options) {
+        list(params = {}, options2) {
           const { betas, workspace_id, ...query } = params ?? {};
           return this._client.getAPIList("/v1/tunnels", PageCursor, {
             query,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "mcp-tunnels-2026-06-22"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.tunnels.list", options, {
+            __span: startApiCallSpan(this._client, "anthropic.tunnels.list", options2, {
               route: "/v1/tunnels",
               queryParams: ["include_archived", "limit", "page"]
             })
@@ -21832,19 +21832,19 @@ var init_tunnels = __esm({
          * );
          * ```
          */
-        archive(tunnelID, params = {}, options) {
+        archive(tunnelID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
           return this._client.post(path`/v1/tunnels/${tunnelID}/archive`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "mcp-tunnels-2026-06-22"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.tunnels.archive", options, {
+            __span: startApiCallSpan(this._client, "anthropic.tunnels.archive", options2, {
               route: "/v1/tunnels/{tunnel_id}/archive",
               attributes: { "anthropic.tunnel.id": tunnelID }
             })
@@ -21867,19 +21867,19 @@ var init_tunnels = __esm({
          *   await client.beta.tunnels.revealToken('tunnel_id');
          * ```
          */
-        revealToken(tunnelID, params = {}, options) {
+        revealToken(tunnelID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
           return this._client.post(path`/v1/tunnels/${tunnelID}/reveal_token`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "mcp-tunnels-2026-06-22"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.tunnels.reveal_token", options, {
+            __span: startApiCallSpan(this._client, "anthropic.tunnels.reveal_token", options2, {
               route: "/v1/tunnels/{tunnel_id}/reveal_token",
               attributes: { "anthropic.tunnel.id": tunnelID }
             })
@@ -21901,20 +21901,20 @@ var init_tunnels = __esm({
          *   await client.beta.tunnels.rotateToken('tunnel_id', {});
          * ```
          */
-        rotateToken(tunnelID, params, options) {
+        rotateToken(tunnelID, params, options2) {
           const { betas, workspace_id, ...body } = params;
           return this._client.post(path`/v1/tunnels/${tunnelID}/rotate_token`, {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "mcp-tunnels-2026-06-22"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.tunnels.rotate_token", options, {
+            __span: startApiCallSpan(this._client, "anthropic.tunnels.rotate_token", options2, {
               route: "/v1/tunnels/{tunnel_id}/rotate_token",
               attributes: { "anthropic.tunnel.id": tunnelID }
             })
@@ -21948,20 +21948,20 @@ var init_action_urls = __esm({
        *   );
        * ```
        */
-      create(userProfileID, params, options) {
+      create(userProfileID, params, options2) {
         const { betas, workspace_id, ...body } = params;
         return this._client.post(path`/v1/user_profiles/${userProfileID}/action_urls`, {
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "user-profiles-2026-08-18"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.user_profiles.action_urls.create", options, {
+          __span: startApiCallSpan(this._client, "anthropic.user_profiles.action_urls.create", options2, {
             route: "/v1/user_profiles/{user_profile_id}/action_urls",
             attributes: { "anthropic.user_profile.id": userProfileID }
           })
@@ -21997,20 +21997,20 @@ var init_user_profiles = __esm({
          *   await client.beta.userProfiles.create({});
          * ```
          */
-        create(params, options) {
+        create(params, options2) {
           const { betas, workspace_id, ...body } = params;
           return this._client.post("/v1/user_profiles", {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "user-profiles-2026-08-18"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.user_profiles.create", options, {
+            __span: startApiCallSpan(this._client, "anthropic.user_profiles.create", options2, {
               route: "/v1/user_profiles",
               createdIDAttribute: "anthropic.user_profile.id"
             })
@@ -22027,19 +22027,19 @@ var init_user_profiles = __esm({
          *   );
          * ```
          */
-        retrieve(userProfileID, params = {}, options) {
+        retrieve(userProfileID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
           return this._client.get(path`/v1/user_profiles/${userProfileID}`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "user-profiles-2026-08-18"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.user_profiles.retrieve", options, {
+            __span: startApiCallSpan(this._client, "anthropic.user_profiles.retrieve", options2, {
               route: "/v1/user_profiles/{user_profile_id}",
               attributes: { "anthropic.user_profile.id": userProfileID }
             })
@@ -22057,20 +22057,20 @@ var init_user_profiles = __esm({
          *   );
          * ```
          */
-        update(userProfileID, params, options) {
+        update(userProfileID, params, options2) {
           const { betas, workspace_id, ...body } = params;
           return this._client.post(path`/v1/user_profiles/${userProfileID}`, {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "user-profiles-2026-08-18"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.user_profiles.update", options, {
+            __span: startApiCallSpan(this._client, "anthropic.user_profiles.update", options2, {
               route: "/v1/user_profiles/{user_profile_id}",
               attributes: { "anthropic.user_profile.id": userProfileID }
             })
@@ -22087,20 +22087,20 @@ var init_user_profiles = __esm({
          * }
          * ```
          */
-        list(params = {}, options) {
+        list(params = {}, options2) {
           const { betas, workspace_id, ...query } = params ?? {};
           return this._client.getAPIList("/v1/user_profiles", PageCursor, {
             query,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "user-profiles-2026-08-18"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.user_profiles.list", options, {
+            __span: startApiCallSpan(this._client, "anthropic.user_profiles.list", options2, {
               route: "/v1/user_profiles",
               queryParams: ["limit", "order", "order_by", "page"]
             })
@@ -22117,19 +22117,19 @@ var init_user_profiles = __esm({
          *   );
          * ```
          */
-        delete(userProfileID, params = {}, options) {
+        delete(userProfileID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
           return this._client.delete(path`/v1/user_profiles/${userProfileID}`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "user-profiles-2026-08-18"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.user_profiles.delete", options, {
+            __span: startApiCallSpan(this._client, "anthropic.user_profiles.delete", options2, {
               route: "/v1/user_profiles/{user_profile_id}",
               attributes: { "anthropic.user_profile.id": userProfileID }
             })
@@ -22146,19 +22146,19 @@ var init_user_profiles = __esm({
          *   );
          * ```
          */
-        createEnrollmentURL(userProfileID, params = {}, options) {
+        createEnrollmentURL(userProfileID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
           return this._client.post(path`/v1/user_profiles/${userProfileID}/enrollment_url`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "user-profiles-2026-08-18"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.user_profiles.create_enrollment_url", options, {
+            __span: startApiCallSpan(this._client, "anthropic.user_profiles.create_enrollment_url", options2, {
               route: "/v1/user_profiles/{user_profile_id}/enrollment_url",
               attributes: { "anthropic.user_profile.id": userProfileID }
             })
@@ -22200,20 +22200,20 @@ var init_credentials = __esm({
        *   );
        * ```
        */
-      create(vaultID, params, options) {
+      create(vaultID, params, options2) {
         const { betas, workspace_id, ...body } = params;
         return this._client.post(path`/v1/vaults/${vaultID}/credentials`, {
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.vaults.credentials.create", options, {
+          __span: startApiCallSpan(this._client, "anthropic.vaults.credentials.create", options2, {
             route: "/v1/vaults/{vault_id}/credentials",
             attributes: { "anthropic.vault.id": vaultID },
             createdIDAttribute: "anthropic.vault.credential.id"
@@ -22232,19 +22232,19 @@ var init_credentials = __esm({
        *   );
        * ```
        */
-      retrieve(credentialID, params, options) {
+      retrieve(credentialID, params, options2) {
         const { vault_id, betas, workspace_id } = params;
         return this._client.get(path`/v1/vaults/${vault_id}/credentials/${credentialID}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.vaults.credentials.retrieve", options, {
+          __span: startApiCallSpan(this._client, "anthropic.vaults.credentials.retrieve", options2, {
             route: "/v1/vaults/{vault_id}/credentials/{credential_id}",
             attributes: { "anthropic.vault.id": vault_id, "anthropic.vault.credential.id": credentialID }
           })
@@ -22262,20 +22262,20 @@ var init_credentials = __esm({
        *   );
        * ```
        */
-      update(credentialID, params, options) {
+      update(credentialID, params, options2) {
         const { vault_id, betas, workspace_id, ...body } = params;
         return this._client.post(path`/v1/vaults/${vault_id}/credentials/${credentialID}`, {
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.vaults.credentials.update", options, {
+          __span: startApiCallSpan(this._client, "anthropic.vaults.credentials.update", options2, {
             route: "/v1/vaults/{vault_id}/credentials/{credential_id}",
             attributes: { "anthropic.vault.id": vault_id, "anthropic.vault.credential.id": credentialID }
           })
@@ -22294,20 +22294,20 @@ var init_credentials = __esm({
        * }
        * ```
        */
-      list(vaultID, params = {}, options) {
+      list(vaultID, params = {}, options2) {
         const { betas, workspace_id, ...query } = params ?? {};
         return this._client.getAPIList(path`/v1/vaults/${vaultID}/credentials`, PageCursor, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.vaults.credentials.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.vaults.credentials.list", options2, {
             route: "/v1/vaults/{vault_id}/credentials",
             queryParams: ["include_archived", "limit", "page"],
             attributes: { "anthropic.vault.id": vaultID }
@@ -22326,19 +22326,19 @@ var init_credentials = __esm({
        *   );
        * ```
        */
-      delete(credentialID, params, options) {
+      delete(credentialID, params, options2) {
         const { vault_id, betas, workspace_id } = params;
         return this._client.delete(path`/v1/vaults/${vault_id}/credentials/${credentialID}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.vaults.credentials.delete", options, {
+          __span: startApiCallSpan(this._client, "anthropic.vaults.credentials.delete", options2, {
             route: "/v1/vaults/{vault_id}/credentials/{credential_id}",
             attributes: { "anthropic.vault.id": vault_id, "anthropic.vault.credential.id": credentialID }
           })
@@ -22356,19 +22356,19 @@ var init_credentials = __esm({
        *   );
        * ```
        */
-      archive(credentialID, params, options) {
+      archive(credentialID, params, options2) {
         const { vault_id, betas, workspace_id } = params;
         return this._client.post(path`/v1/vaults/${vault_id}/credentials/${credentialID}/archive`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.vaults.credentials.archive", options, {
+          __span: startApiCallSpan(this._client, "anthropic.vaults.credentials.archive", options2, {
             route: "/v1/vaults/{vault_id}/credentials/{credential_id}/archive",
             attributes: { "anthropic.vault.id": vault_id, "anthropic.vault.credential.id": credentialID }
           })
@@ -22386,19 +22386,19 @@ var init_credentials = __esm({
        *   );
        * ```
        */
-      mcpOAuthValidate(credentialID, params, options) {
+      mcpOAuthValidate(credentialID, params, options2) {
         const { vault_id, betas, workspace_id } = params;
         return this._client.post(path`/v1/vaults/${vault_id}/credentials/${credentialID}/mcp_oauth_validate`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           __qualifiers: { beta: "true" },
-          __span: startApiCallSpan(this._client, "anthropic.vaults.credentials.mcp_oauth_validate", options, {
+          __span: startApiCallSpan(this._client, "anthropic.vaults.credentials.mcp_oauth_validate", options2, {
             route: "/v1/vaults/{vault_id}/credentials/{credential_id}/mcp_oauth_validate",
             attributes: { "anthropic.vault.id": vault_id, "anthropic.vault.credential.id": credentialID }
           })
@@ -22436,20 +22436,20 @@ var init_vaults = __esm({
          *   });
          * ```
          */
-        create(params, options) {
+        create(params, options2) {
           const { betas, workspace_id, ...body } = params;
           return this._client.post("/v1/vaults", {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.vaults.create", options, {
+            __span: startApiCallSpan(this._client, "anthropic.vaults.create", options2, {
               route: "/v1/vaults",
               createdIDAttribute: "anthropic.vault.id"
             })
@@ -22466,19 +22466,19 @@ var init_vaults = __esm({
          *   );
          * ```
          */
-        retrieve(vaultID, params = {}, options) {
+        retrieve(vaultID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
           return this._client.get(path`/v1/vaults/${vaultID}`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.vaults.retrieve", options, {
+            __span: startApiCallSpan(this._client, "anthropic.vaults.retrieve", options2, {
               route: "/v1/vaults/{vault_id}",
               attributes: { "anthropic.vault.id": vaultID }
             })
@@ -22496,20 +22496,20 @@ var init_vaults = __esm({
          *   );
          * ```
          */
-        update(vaultID, params, options) {
+        update(vaultID, params, options2) {
           const { betas, workspace_id, ...body } = params;
           return this._client.post(path`/v1/vaults/${vaultID}`, {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.vaults.update", options, {
+            __span: startApiCallSpan(this._client, "anthropic.vaults.update", options2, {
               route: "/v1/vaults/{vault_id}",
               attributes: { "anthropic.vault.id": vaultID }
             })
@@ -22526,20 +22526,20 @@ var init_vaults = __esm({
          * }
          * ```
          */
-        list(params = {}, options) {
+        list(params = {}, options2) {
           const { betas, workspace_id, ...query } = params ?? {};
           return this._client.getAPIList("/v1/vaults", PageCursor, {
             query,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.vaults.list", options, {
+            __span: startApiCallSpan(this._client, "anthropic.vaults.list", options2, {
               route: "/v1/vaults",
               queryParams: ["include_archived", "limit", "page"]
             })
@@ -22556,19 +22556,19 @@ var init_vaults = __esm({
          *   );
          * ```
          */
-        delete(vaultID, params = {}, options) {
+        delete(vaultID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
           return this._client.delete(path`/v1/vaults/${vaultID}`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.vaults.delete", options, {
+            __span: startApiCallSpan(this._client, "anthropic.vaults.delete", options2, {
               route: "/v1/vaults/{vault_id}",
               attributes: { "anthropic.vault.id": vaultID }
             })
@@ -22585,19 +22585,19 @@ var init_vaults = __esm({
          *   );
          * ```
          */
-        archive(vaultID, params = {}, options) {
+        archive(vaultID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
           return this._client.post(path`/v1/vaults/${vaultID}/archive`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString(),
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" },
-            __span: startApiCallSpan(this._client, "anthropic.vaults.archive", options, {
+            __span: startApiCallSpan(this._client, "anthropic.vaults.archive", options2, {
               route: "/v1/vaults/{vault_id}/archive",
               attributes: { "anthropic.vault.id": vaultID }
             })
@@ -22822,7 +22822,7 @@ var init_ThreadState = __esm({
     };
     ThreadState = /* @__PURE__ */ (() => {
       class ThreadState2 {
-        constructor({ params, options, threading, logger }) {
+        constructor({ params, options: options2, threading, logger }) {
           _ThreadState_instances.add(this);
           _ThreadState_fields.set(this, void 0);
           _ThreadState_stored.set(this, []);
@@ -22832,7 +22832,7 @@ var init_ThreadState = __esm({
           _ThreadState_logger.set(this, void 0);
           const { messages, unsupportedRequestBehavior, ...fields } = params;
           rejectThreadField(fields);
-          this.options = options;
+          this.options = options2;
           this.unsupportedRequestBehavior = unsupportedRequestBehavior ?? "error";
           __classPrivateFieldSet(this, _ThreadState_fields, fields, "f");
           __classPrivateFieldSet(this, _ThreadState_anchor, threading ? { type: "create", replacesLostThread: false } : { type: "never_threaded" }, "f");
@@ -22878,10 +22878,10 @@ var init_ThreadState = __esm({
           }
         }
         /** Apply the given request fields and request options to all later turns. */
-        update(fields = {}, options = {}) {
+        update(fields = {}, options2 = {}) {
           rejectThreadField(fields);
           __classPrivateFieldSet(this, _ThreadState_fields, { ...__classPrivateFieldGet(this, _ThreadState_fields, "f"), ...definedEntries(fields) }, "f");
-          this.options = { ...this.options, ...definedEntries(options) };
+          this.options = { ...this.options, ...definedEntries(options2) };
           for (const field of CREATE_ONLY_FIELDS) {
             if (fields[field] !== void 0)
               delete __classPrivateFieldGet(this, _ThreadState_turn, "f")?.ownCreateOnly[field];
@@ -23057,7 +23057,7 @@ var init_ThreadState = __esm({
          * The `create()` arguments of `turn` except `stream`: request fields, betas, the `thread` field with the delta or
          * full history, and request options.
          */
-        buildCreateArguments(turn, options, { stream: stream2 }) {
+        buildCreateArguments(turn, options2, { stream: stream2 }) {
           __classPrivateFieldGet(this, _ThreadState_instances, "m", _ThreadState_checkCreateOnly).call(this, turn.createOnly);
           const anchor2 = __classPrivateFieldGet(this, _ThreadState_anchor, "f");
           let stored = anchor2.type === "continue" ? [] : __classPrivateFieldGet(this, _ThreadState_stored, "f").map((entry) => entry.param);
@@ -23079,7 +23079,7 @@ var init_ThreadState = __esm({
             for (const field of CREATE_ONLY_FIELDS)
               delete params[field];
           }
-          return { params, options: __classPrivateFieldGet(this, _ThreadState_instances, "m", _ThreadState_requestOptions).call(this, options, { stream: stream2 }) };
+          return { params, options: __classPrivateFieldGet(this, _ThreadState_instances, "m", _ThreadState_requestOptions).call(this, options2, { stream: stream2 }) };
         }
         /** Throws if the thread refuses a turn with the overrides `fields`, as that turn would before it is sent. */
         checkNextTurn(fields) {
@@ -23141,17 +23141,17 @@ var init_ThreadState = __esm({
           throw new AnthropicError(`Cannot change ${names} on a thread: the server keeps the \`system\` and \`tools\` the thread was created with. To change them, start a new thread from \`thread.params\`.` + (changed.includes("tools") ? " To add or remove tools on this thread, send `tool_addition` or `tool_removal` blocks in a `system` message." : ""));
         }
       }, _ThreadState_requestOptions = function _ThreadState_requestOptions2(overrides, { stream: stream2 }) {
-        const options = { ...this.options, ...definedEntries(overrides) };
+        const options2 = { ...this.options, ...definedEntries(overrides) };
         if (stream2) {
-          options.headers = buildHeaders([{ [STAINLESS_HELPER_METHOD_HEADER]: "stream" }, options.headers]);
+          options2.headers = buildHeaders([{ [STAINLESS_HELPER_METHOD_HEADER]: "stream" }, options2.headers]);
         }
         if (__classPrivateFieldGet(this, _ThreadState_anchor, "f").type !== "never_threaded") {
-          options.headers = buildHeaders([options.headers, helperHeader("message-thread")]);
+          options2.headers = buildHeaders([options2.headers, helperHeader("message-thread")]);
         }
         if (this.threading) {
-          options.headers = withThreadsBeta(options.headers);
+          options2.headers = withThreadsBeta(options2.headers);
         }
-        return options;
+        return options2;
       };
       return ThreadState2;
     })();
@@ -23454,7 +23454,7 @@ var init_BetaToolRunner = __esm({
     REMOVE_WITH_A_NEW_RUNNER = "a tool runner's toolsets come only from its tools param; remove it there with setMessagesParams(), or build a new runner without it";
     BetaToolRunner = /* @__PURE__ */ (() => {
       class BetaToolRunner2 {
-        constructor(clientOrThread, paramsOrSettings, options) {
+        constructor(clientOrThread, paramsOrSettings, options2) {
           _BetaToolRunner_instances.add(this);
           _BetaToolRunner_consumed.set(this, false);
           _BetaToolRunner_mutated.set(this, false);
@@ -23484,7 +23484,7 @@ var init_BetaToolRunner = __esm({
           if (!("_state" in clientOrThread)) {
             thread._state.setMessages(JSON.parse(JSON.stringify(withToolDefinitions(messages))));
           }
-          __classPrivateFieldSet(this, _BetaToolRunner_options, { ...options }, "f");
+          __classPrivateFieldSet(this, _BetaToolRunner_options, { ...options2 }, "f");
           __classPrivateFieldSet(this, _BetaToolRunner_helperHeader, buildHeaders([
             helperHeader("BetaToolRunner"),
             collected.length ? { [STAINLESS_HELPER_HEADER]: collected.join(", ") } : void 0
@@ -24072,7 +24072,7 @@ var init_BetaMessageThread = __esm({
     init_ThreadState();
     BetaMessageThread = class _BetaMessageThread {
       /** Start a thread on `client` with the params of `client.beta.messages.thread()`. Sends nothing. */
-      constructor(client, params, options) {
+      constructor(client, params, options2) {
         if (!client._supportsMessageThreads) {
           throw new AnthropicError("Message threads are not available on this client; use `client.beta.messages.create()` with the full `messages` instead");
         }
@@ -24080,7 +24080,7 @@ var init_BetaMessageThread = __esm({
         this._client = client;
         this._state = new ThreadState({
           params,
-          options: options ?? {},
+          options: options2 ?? {},
           threading: true,
           logger: loggerFor(client)
         });
@@ -24110,25 +24110,25 @@ var init_BetaMessageThread = __esm({
        * Send the staged messages and `messages` as one turn and resolve to the reply. `params` and `options` apply to this
        * turn only. Throws while another `send()` / `parse()` / `stream()` on this thread is in progress.
        */
-      send(messages, params = {}, options = {}) {
-        return this._send(messages, params, options, (reply) => reply);
+      send(messages, params = {}, options2 = {}) {
+        return this._send(messages, params, options2, (reply) => reply);
       }
       /**
        * Like `send()`, and parses the reply into `parsed_output` against the `output_config.format` (or `output_format`)
        * the thread was created with.
        */
-      parse(messages, params = {}, options = {}) {
-        return this._send(messages, params, options, (reply) => parseBetaMessage(reply, this._state.params, {
+      parse(messages, params = {}, options2 = {}) {
+        return this._send(messages, params, options2, (reply) => parseBetaMessage(reply, this._state.params, {
           logger: loggerFor(this._client)
         }));
       }
       /** @internal */
-      _send(messages, params, options, parseReply) {
+      _send(messages, params, options2, parseReply) {
         const turn = this._state.startTurn(toMessageList(messages), params);
         const received = (async () => {
           try {
-            const { request, props } = await this._createWithRecovery(turn, options, { stream: false });
-            const reply = await request;
+            const { request: request2, props } = await this._createWithRecovery(turn, options2, { stream: false });
+            const reply = await request2;
             this._state.recordReply(turn, reply);
             return { props, reply };
           } finally {
@@ -24141,12 +24141,12 @@ var init_BetaMessageThread = __esm({
         });
       }
       /** Like `send()`, and returns the reply's stream. The turn is in progress until the stream ends or is aborted. */
-      stream(messages, params = {}, options = {}) {
+      stream(messages, params = {}, options2 = {}) {
         const stream2 = new BetaMessageStream(this._state.params, {
           logger: loggerFor(this._client),
           client: this._client
         });
-        this._stream(stream2, messages, params, options);
+        this._stream(stream2, messages, params, options2);
         return stream2;
       }
       /**
@@ -24179,19 +24179,19 @@ var init_BetaMessageThread = __esm({
           this._state.endTurn(turn);
         };
         stream2.controller.signal.addEventListener("abort", endEarly, { once: true });
-        const createTurn = (_body, options) => new APIPromise(this._client, this._createWithRecovery(turn, { ...turnOptions, signal: options?.signal }, { stream: true }).then(({ props }) => props));
+        const createTurn = (_body, options2) => new APIPromise(this._client, this._createWithRecovery(turn, { ...turnOptions, signal: options2?.signal }, { stream: true }).then(({ props }) => props));
         stream2._start(createTurn, this._state.params, { signal: turnOptions.signal ?? this._state.options.signal }, endEarly);
       }
       /**
        * Change the request fields and request options of all later turns without sending anything. `system` and `tools`
        * cannot change once a turn has created the thread.
        */
-      update(params = {}, options = {}) {
-        this._state.update(params, options);
+      update(params = {}, options2 = {}) {
+        this._state.update(params, options2);
       }
-      toolRunner(params = {}, options = {}) {
+      toolRunner(params = {}, options2 = {}) {
         rejectThreadField(params);
-        return new BetaToolRunner(this, params, options);
+        return new BetaToolRunner(this, params, options2);
       }
       /**
        * Return a new, independent thread with a copy of this one's history, request fields and request options, and no
@@ -24206,10 +24206,10 @@ var init_BetaMessageThread = __esm({
        */
       async _createWithRecovery(turn, turnOptions, { stream: stream2 }) {
         for (; ; ) {
-          const { params, options } = this._state.buildCreateArguments(turn, turnOptions, { stream: stream2 });
-          const request = this._client.beta.messages.create({ ...params, stream: stream2 }, options);
+          const { params, options: options2 } = this._state.buildCreateArguments(turn, turnOptions, { stream: stream2 });
+          const request2 = this._client.beta.messages.create({ ...params, stream: stream2 }, options2);
           try {
-            return { request, props: await request._responseProps() };
+            return { request: request2, props: await request2._responseProps() };
           } catch (error62) {
             if (!this._state.recoversFrom(error62))
               throw error62;
@@ -24251,7 +24251,7 @@ var init_messages2 = __esm({
           super(...arguments);
           this.batches = new Batches(this._client);
         }
-        create(params, options) {
+        create(params, options2) {
           const modifiedParams = transformOutputFormat(params);
           const { betas, user_profile_id, workspace_id, ...body } = modifiedParams;
           if (body.model in DEPRECATED_MODELS) {
@@ -24261,23 +24261,23 @@ Please migrate to a newer model. Visit https://docs.anthropic.com/en/docs/resour
           if (MODELS_TO_WARN_WITH_THINKING_ENABLED.includes(body.model) && body.thinking && body.thinking.type === "enabled") {
             console.warn(`Using Claude with ${body.model} and 'thinking.type=enabled' is deprecated. Use 'thinking.type=adaptive' instead which results in better model performance in our testing: https://platform.claude.com/docs/en/build-with-claude/adaptive-thinking`);
           }
-          let timeout = options?.timeout ?? this._client._options.timeout;
+          let timeout = options2?.timeout ?? this._client._options.timeout;
           if (!body.stream && timeout == null) {
             const maxNonstreamingTokens = MODEL_NONSTREAMING_TOKENS[body.model] ?? void 0;
             timeout = this._client.calculateNonstreamingTimeout(body.max_tokens, maxNonstreamingTokens);
           }
-          const request = {
+          const request2 = {
             body,
             timeout: timeout ?? 6e5,
-            ...options,
-            headers: messagesCreateHeaders(modifiedParams, options),
+            ...options2,
+            headers: messagesCreateHeaders(modifiedParams, options2),
             stream: modifiedParams.stream ?? false,
             __qualifiers: { beta: "true" }
           };
-          const call = this._client._tracer && startApiCallSpan(this._client, "anthropic.messages.create", options, messagesCreateSpanSettings(this._client, request));
+          const call = this._client._tracer && startApiCallSpan(this._client, "anthropic.messages.create", options2, messagesCreateSpanSettings(this._client, request2));
           recordMessagesCreateRequest(this._client, call, body);
           const promise2 = this._client.post("/v1/messages", {
-            ...request,
+            ...request2,
             __span: call
           });
           return call ? promise2._thenUnwrap((data) => {
@@ -24301,21 +24301,21 @@ Please migrate to a newer model. Visit https://docs.anthropic.com/en/docs/resour
          * console.log(message.parsed_output?.answer); // 4
          * ```
          */
-        parse(params, options) {
-          options = {
-            ...options,
+        parse(params, options2) {
+          options2 = {
+            ...options2,
             headers: buildHeaders([
               { "anthropic-beta": [...params.betas ?? [], "structured-outputs-2025-12-15"].toString() },
-              options?.headers
+              options2?.headers
             ])
           };
-          return this.create(params, options).then((message) => parseBetaMessage(message, params, { logger: this._client.logger ?? console }));
+          return this.create(params, options2).then((message) => parseBetaMessage(message, params, { logger: this._client.logger ?? console }));
         }
         /**
          * Create a Message stream
          */
-        stream(body, options) {
-          return BetaMessageStream.createMessage(this, body, options, { client: this._client });
+        stream(body, options2) {
+          return BetaMessageStream.createMessage(this, body, options2, { client: this._client });
         }
         /**
          * Count the number of tokens in a Message.
@@ -24352,27 +24352,27 @@ Please migrate to a newer model. Visit https://docs.anthropic.com/en/docs/resour
          *   });
          * ```
          */
-        countTokens(params, options) {
+        countTokens(params, options2) {
           const modifiedParams = transformOutputFormat(params);
           const { betas, user_profile_id, workspace_id, ...body } = modifiedParams;
-          const request = {
+          const request2 = {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 "anthropic-beta": [...betas ?? [], "token-counting-2024-11-01"].toString(),
                 ...user_profile_id != null ? { "anthropic-user-profile-id": user_profile_id } : void 0,
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ]),
             __qualifiers: { beta: "true" }
           };
           return this._client.post("/v1/messages/count_tokens", {
-            ...request,
-            __span: startApiCallSpan(this._client, "anthropic.messages.count_tokens", options, {
+            ...request2,
+            __span: startApiCallSpan(this._client, "anthropic.messages.count_tokens", options2, {
               route: "/v1/messages/count_tokens",
-              request
+              request: request2
             })
           });
         }
@@ -24383,8 +24383,8 @@ Please migrate to a newer model. Visit https://docs.anthropic.com/en/docs/resour
          * `thread: false` to send the full history every turn. To run the loop over an existing thread, call
          * `toolRunner()` on the thread itself.
          */
-        toolRunner(body, options) {
-          return new BetaToolRunner(this._client, body, options);
+        toolRunner(body, options2) {
+          return new BetaToolRunner(this._client, body, options2);
         }
         /** @internal The thread that a tool runner with the params `body` runs over, and the runner's own settings. */
         _toolRunnerThread(body) {
@@ -24409,8 +24409,8 @@ Please migrate to a newer model. Visit https://docs.anthropic.com/en/docs/resour
          * const second = await thread.send({ role: 'user', content: 'How are you?' });
          * ```
          */
-        thread(params, options) {
-          return new BetaMessageThread(this._client, params, options);
+        thread(params, options2) {
+          return new BetaMessageThread(this._client, params, options2);
         }
       }
       Messages3.Batches = Batches;
@@ -24548,7 +24548,7 @@ var init_beta3 = __esm({
 });
 
 // node_modules/@anthropic-ai/sdk/lib/internal/messages-request.mjs
-function messagesCreateHeaders2(params, options) {
+function messagesCreateHeaders2(params, options2) {
   const { user_profile_id, workspace_id, tools, messages } = params;
   return buildHeaders([
     {
@@ -24556,14 +24556,14 @@ function messagesCreateHeaders2(params, options) {
       ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
     },
     stainlessHelperHeader(tools, messages),
-    options?.headers
+    options2?.headers
   ]);
 }
-function startMessagesStreamSpan2(client, body, options) {
+function startMessagesStreamSpan2(client, body, options2) {
   if (!client._tracer)
     return void 0;
-  const headers = messagesCreateHeaders2(body, options);
-  return startApiCallSpan(client, "anthropic.messages.create", options, messagesCreateSpanSettings(client, { body, headers, stream: true }));
+  const headers = messagesCreateHeaders2(body, options2);
+  return startApiCallSpan(client, "anthropic.messages.create", options2, messagesCreateSpanSettings(client, { body, headers, stream: true }));
 }
 var init_messages_request = __esm({
   "node_modules/@anthropic-ai/sdk/lib/internal/messages-request.mjs"() {
@@ -24769,13 +24769,13 @@ var init_MessageStream = __esm({
           runner._run(() => runner._fromReadableStream(stream2));
           return runner;
         }
-        static createMessage(messages, params, options, { logger, client } = {}) {
+        static createMessage(messages, params, options2, { logger, client } = {}) {
           const runner = new MessageStream2(params, { logger, client });
           for (const message of params.messages) {
             runner._addMessageParam(message);
           }
           __classPrivateFieldSet(runner, _MessageStream_params, { ...params, stream: true }, "f");
-          runner._run(() => runner._createMessage(messages, { ...params, stream: true }, { ...options, headers: { ...options?.headers, [STAINLESS_HELPER_METHOD_HEADER]: "stream" } }));
+          runner._run(() => runner._createMessage(messages, { ...params, stream: true }, { ...options2, headers: { ...options2?.headers, [STAINLESS_HELPER_METHOD_HEADER]: "stream" } }));
           return runner;
         }
         _run(executor) {
@@ -24793,8 +24793,8 @@ var init_MessageStream = __esm({
             this._emit("message", message);
           }
         }
-        async _createMessage(messages, params, options) {
-          const signal = options?.signal;
+        async _createMessage(messages, params, options2) {
+          const signal = options2?.signal;
           let abortHandler;
           if (signal) {
             if (signal.aborted)
@@ -24804,8 +24804,8 @@ var init_MessageStream = __esm({
           }
           try {
             __classPrivateFieldGet(this, _MessageStream_instances, "m", _MessageStream_beginRequest).call(this);
-            __classPrivateFieldSet(this, _MessageStream_span, options?.__span ?? (__classPrivateFieldGet(this, _MessageStream_client, "f") && startMessagesStreamSpan2(__classPrivateFieldGet(this, _MessageStream_client, "f"), params, options)), "f");
-            const { response, data: stream2 } = await messages.create({ ...params, stream: true }, { ...options, __span: __classPrivateFieldGet(this, _MessageStream_span, "f"), signal: this.controller.signal }).withResponse();
+            __classPrivateFieldSet(this, _MessageStream_span, options2?.__span ?? (__classPrivateFieldGet(this, _MessageStream_client, "f") && startMessagesStreamSpan2(__classPrivateFieldGet(this, _MessageStream_client, "f"), params, options2)), "f");
+            const { response, data: stream2 } = await messages.create({ ...params, stream: true }, { ...options2, __span: __classPrivateFieldGet(this, _MessageStream_span, "f"), signal: this.controller.signal }).withResponse();
             try {
               this._connected(response);
             } catch (error62) {
@@ -24976,8 +24976,8 @@ var init_MessageStream = __esm({
             this._emit("finalMessage", __classPrivateFieldGet(this, _MessageStream_instances, "m", _MessageStream_getFinalMessage).call(this));
           }
         }
-        async _fromReadableStream(readableStream, options) {
-          const signal = options?.signal;
+        async _fromReadableStream(readableStream, options2) {
+          const signal = options2?.signal;
           let abortHandler;
           if (signal) {
             if (signal.aborted)
@@ -25311,19 +25311,19 @@ var init_batches2 = __esm({
        * });
        * ```
        */
-      create(params, options) {
+      create(params, options2) {
         const { user_profile_id, workspace_id, ...body } = params;
         return this._client.post("/v1/messages/batches", {
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               ...user_profile_id != null ? { "anthropic-user-profile-id": user_profile_id } : void 0,
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
-          __span: startApiCallSpan(this._client, "anthropic.messages.batches.create", options, {
+          __span: startApiCallSpan(this._client, "anthropic.messages.batches.create", options2, {
             route: "/v1/messages/batches",
             // A request without `requests` is for the API to refuse, not for this line to throw on.
             attributes: { "anthropic.message.batch.request_count": body.requests?.length },
@@ -25349,15 +25349,15 @@ var init_batches2 = __esm({
        * );
        * ```
        */
-      retrieve(messageBatchID, params = {}, options) {
+      retrieve(messageBatchID, params = {}, options2) {
         const { workspace_id } = params ?? {};
         return this._client.get(path`/v1/messages/batches/${messageBatchID}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
-            options?.headers
+            options2?.headers
           ]),
-          __span: startApiCallSpan(this._client, "anthropic.messages.batches.retrieve", options, {
+          __span: startApiCallSpan(this._client, "anthropic.messages.batches.retrieve", options2, {
             route: "/v1/messages/batches/{message_batch_id}",
             attributes: { "anthropic.message.batch.id": messageBatchID }
           })
@@ -25381,16 +25381,16 @@ var init_batches2 = __esm({
        * }
        * ```
        */
-      list(params = {}, options) {
+      list(params = {}, options2) {
         const { workspace_id, ...query } = params ?? {};
         return this._client.getAPIList("/v1/messages/batches", Page, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
-            options?.headers
+            options2?.headers
           ]),
-          __span: startApiCallSpan(this._client, "anthropic.messages.batches.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.messages.batches.list", options2, {
             route: "/v1/messages/batches",
             queryParams: ["after_id", "before_id", "limit"]
           })
@@ -25414,15 +25414,15 @@ var init_batches2 = __esm({
        *   await client.messages.batches.delete('message_batch_id');
        * ```
        */
-      delete(messageBatchID, params = {}, options) {
+      delete(messageBatchID, params = {}, options2) {
         const { workspace_id } = params ?? {};
         return this._client.delete(path`/v1/messages/batches/${messageBatchID}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
-            options?.headers
+            options2?.headers
           ]),
-          __span: startApiCallSpan(this._client, "anthropic.messages.batches.delete", options, {
+          __span: startApiCallSpan(this._client, "anthropic.messages.batches.delete", options2, {
             route: "/v1/messages/batches/{message_batch_id}",
             attributes: { "anthropic.message.batch.id": messageBatchID }
           })
@@ -25452,15 +25452,15 @@ var init_batches2 = __esm({
        * );
        * ```
        */
-      cancel(messageBatchID, params = {}, options) {
+      cancel(messageBatchID, params = {}, options2) {
         const { workspace_id } = params ?? {};
         return this._client.post(path`/v1/messages/batches/${messageBatchID}/cancel`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
-            options?.headers
+            options2?.headers
           ]),
-          __span: startApiCallSpan(this._client, "anthropic.messages.batches.cancel", options, {
+          __span: startApiCallSpan(this._client, "anthropic.messages.batches.cancel", options2, {
             route: "/v1/messages/batches/{message_batch_id}/cancel",
             attributes: { "anthropic.message.batch.id": messageBatchID }
           })
@@ -25490,24 +25490,24 @@ var init_batches2 = __esm({
        * }
        * ```
        */
-      async results(messageBatchID, params = {}, options) {
-        const batch = await this.retrieve(messageBatchID, params, options);
+      async results(messageBatchID, params = {}, options2) {
+        const batch = await this.retrieve(messageBatchID, params, options2);
         if (!batch.results_url) {
           throw new AnthropicError(`No batch \`results_url\`; Has it finished processing? ${batch.processing_status} - ${batch.id}`);
         }
         const { workspace_id } = params ?? {};
         return this._client.get(batch.results_url, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             {
               Accept: "application/binary",
               ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
             },
-            options?.headers
+            options2?.headers
           ]),
           stream: true,
           __binaryResponse: true,
-          __span: startApiCallSpan(this._client, "anthropic.messages.batches.results", options, {
+          __span: startApiCallSpan(this._client, "anthropic.messages.batches.results", options2, {
             route: "/v1/messages/batches/{message_batch_id}/results",
             attributes: { "anthropic.message.batch.id": messageBatchID }
           })
@@ -25646,7 +25646,7 @@ var init_messages3 = __esm({
           super(...arguments);
           this.batches = new Batches2(this._client);
         }
-        create(params, options) {
+        create(params, options2) {
           const { user_profile_id, workspace_id, ...body } = params;
           if (body.model in DEPRECATED_MODELS2) {
             console.warn(`The model '${body.model}' is deprecated and will reach end-of-life on ${DEPRECATED_MODELS2[body.model]}
@@ -25655,22 +25655,22 @@ Please migrate to a newer model. Visit https://docs.anthropic.com/en/docs/resour
           if (MODELS_TO_WARN_WITH_THINKING_ENABLED2.includes(body.model) && body.thinking && body.thinking.type === "enabled") {
             console.warn(`Using Claude with ${body.model} and 'thinking.type=enabled' is deprecated. Use 'thinking.type=adaptive' instead which results in better model performance in our testing: https://platform.claude.com/docs/en/build-with-claude/adaptive-thinking`);
           }
-          let timeout = options?.timeout ?? this._client._options.timeout;
+          let timeout = options2?.timeout ?? this._client._options.timeout;
           if (!body.stream && timeout == null) {
             const maxNonstreamingTokens = MODEL_NONSTREAMING_TOKENS[body.model] ?? void 0;
             timeout = this._client.calculateNonstreamingTimeout(body.max_tokens, maxNonstreamingTokens);
           }
-          const request = {
+          const request2 = {
             body,
             timeout: timeout ?? 6e5,
-            ...options,
-            headers: messagesCreateHeaders2(params, options),
+            ...options2,
+            headers: messagesCreateHeaders2(params, options2),
             stream: params.stream ?? false
           };
-          const call = this._client._tracer && startApiCallSpan(this._client, "anthropic.messages.create", options, messagesCreateSpanSettings(this._client, request));
+          const call = this._client._tracer && startApiCallSpan(this._client, "anthropic.messages.create", options2, messagesCreateSpanSettings(this._client, request2));
           recordMessagesCreateRequest(this._client, call, body);
           const promise2 = this._client.post("/v1/messages", {
-            ...request,
+            ...request2,
             __span: call
           });
           return call ? promise2._thenUnwrap((data) => {
@@ -25696,8 +25696,8 @@ Please migrate to a newer model. Visit https://docs.anthropic.com/en/docs/resour
          * console.log(message.parsed_output?.answer); // 4
          * ```
          */
-        parse(params, options) {
-          return this.create(params, options).then((message) => parseMessage(message, params, { logger: this._client.logger ?? console }));
+        parse(params, options2) {
+          return this.create(params, options2).then((message) => parseMessage(message, params, { logger: this._client.logger ?? console }));
         }
         /**
          * Create a Message stream.
@@ -25720,9 +25720,9 @@ Please migrate to a newer model. Visit https://docs.anthropic.com/en/docs/resour
          * console.log(message.parsed_output?.answer); // 4
          * ```
          */
-        stream(body, options) {
+        stream(body, options2) {
           const params = body;
-          return MessageStream.createMessage(this, params, options, {
+          return MessageStream.createMessage(this, params, options2, {
             logger: this._client.logger ?? console,
             client: this._client
           });
@@ -25762,24 +25762,24 @@ Please migrate to a newer model. Visit https://docs.anthropic.com/en/docs/resour
          *   });
          * ```
          */
-        countTokens(params, options) {
+        countTokens(params, options2) {
           const { user_profile_id, workspace_id, ...body } = params;
-          const request = {
+          const request2 = {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               {
                 ...user_profile_id != null ? { "anthropic-user-profile-id": user_profile_id } : void 0,
                 ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0
               },
-              options?.headers
+              options2?.headers
             ])
           };
           return this._client.post("/v1/messages/count_tokens", {
-            ...request,
-            __span: startApiCallSpan(this._client, "anthropic.messages.count_tokens", options, {
+            ...request2,
+            __span: startApiCallSpan(this._client, "anthropic.messages.count_tokens", options2, {
               route: "/v1/messages/count_tokens",
-              request
+              request: request2
             })
           });
         }
@@ -25846,10 +25846,10 @@ var init_api_keys2 = __esm({
          * );
          * ```
          */
-        retrieve(apiKeyID, options) {
+        retrieve(apiKeyID, options2) {
           return this._client.get(path`/v1/organizations/api_keys/${apiKeyID}`, {
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.api_keys.retrieve", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.api_keys.retrieve", options2, {
               route: "/v1/organizations/api_keys/{api_key_id}",
               attributes: { "anthropic.organization.api_key.id": apiKeyID }
             })
@@ -25870,11 +25870,11 @@ var init_api_keys2 = __esm({
          * );
          * ```
          */
-        update(apiKeyID, body, options) {
+        update(apiKeyID, body, options2) {
           return this._client.post(path`/v1/organizations/api_keys/${apiKeyID}`, {
             body,
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.api_keys.update", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.api_keys.update", options2, {
               route: "/v1/organizations/api_keys/{api_key_id}",
               attributes: { "anthropic.organization.api_key.id": apiKeyID }
             })
@@ -25891,11 +25891,11 @@ var init_api_keys2 = __esm({
          * }
          * ```
          */
-        list(query = {}, options) {
+        list(query = {}, options2) {
           return this._client.getAPIList("/v1/organizations/api_keys", Page, {
             query,
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.api_keys.list", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.api_keys.list", options2, {
               route: "/v1/organizations/api_keys",
               queryParams: ["after_id", "before_id", "created_by_user_id", "limit", "status", "workspace_id"]
             })
@@ -25962,11 +25962,11 @@ var init_external_keys2 = __esm({
          *   });
          * ```
          */
-        create(body, options) {
+        create(body, options2) {
           return this._client.post("/v1/organizations/external_keys", {
             body,
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.create", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.create", options2, {
               route: "/v1/organizations/external_keys",
               createdIDAttribute: "anthropic.organization.external_key.id"
             })
@@ -25983,10 +25983,10 @@ var init_external_keys2 = __esm({
          *   );
          * ```
          */
-        retrieve(externalKeyID, options) {
+        retrieve(externalKeyID, options2) {
           return this._client.get(path`/v1/organizations/external_keys/${externalKeyID}`, {
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.retrieve", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.retrieve", options2, {
               route: "/v1/organizations/external_keys/{external_key_id}",
               attributes: { "anthropic.organization.external_key.id": externalKeyID }
             })
@@ -26011,11 +26011,11 @@ var init_external_keys2 = __esm({
          *   );
          * ```
          */
-        update(externalKeyID, body, options) {
+        update(externalKeyID, body, options2) {
           return this._client.post(path`/v1/organizations/external_keys/${externalKeyID}`, {
             body,
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.update", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.update", options2, {
               route: "/v1/organizations/external_keys/{external_key_id}",
               attributes: { "anthropic.organization.external_key.id": externalKeyID }
             })
@@ -26035,11 +26035,11 @@ var init_external_keys2 = __esm({
          * }
          * ```
          */
-        list(query = {}, options) {
+        list(query = {}, options2) {
           return this._client.getAPIList("/v1/organizations/external_keys", PageCursor, {
             query,
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.list", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.list", options2, {
               route: "/v1/organizations/external_keys",
               queryParams: ["limit", "page"]
             })
@@ -26061,10 +26061,10 @@ var init_external_keys2 = __esm({
          *   );
          * ```
          */
-        delete(externalKeyID, options) {
+        delete(externalKeyID, options2) {
           return this._client.delete(path`/v1/organizations/external_keys/${externalKeyID}`, {
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.delete", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.delete", options2, {
               route: "/v1/organizations/external_keys/{external_key_id}",
               attributes: { "anthropic.organization.external_key.id": externalKeyID }
             })
@@ -26088,10 +26088,10 @@ var init_external_keys2 = __esm({
          *   );
          * ```
          */
-        validate(externalKeyID, options) {
+        validate(externalKeyID, options2) {
           return this._client.post(path`/v1/organizations/external_keys/${externalKeyID}/validate`, {
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.validate", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.validate", options2, {
               route: "/v1/organizations/external_keys/{external_key_id}/validate",
               attributes: { "anthropic.organization.external_key.id": externalKeyID }
             })
@@ -26168,11 +26168,11 @@ var init_invites2 = __esm({
          *   });
          * ```
          */
-        create(body, options) {
+        create(body, options2) {
           return this._client.post("/v1/organizations/invites", {
             body,
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.invites.create", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.invites.create", options2, {
               route: "/v1/organizations/invites",
               createdIDAttribute: "anthropic.organization.invite.id"
             })
@@ -26187,10 +26187,10 @@ var init_invites2 = __esm({
          *   await client.organization.invites.retrieve('invite_id');
          * ```
          */
-        retrieve(inviteID, options) {
+        retrieve(inviteID, options2) {
           return this._client.get(path`/v1/organizations/invites/${inviteID}`, {
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.invites.retrieve", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.invites.retrieve", options2, {
               route: "/v1/organizations/invites/{invite_id}",
               attributes: { "anthropic.organization.invite.id": inviteID }
             })
@@ -26207,11 +26207,11 @@ var init_invites2 = __esm({
          * }
          * ```
          */
-        list(query = {}, options) {
+        list(query = {}, options2) {
           return this._client.getAPIList("/v1/organizations/invites", Page, {
             query,
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.invites.list", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.invites.list", options2, {
               route: "/v1/organizations/invites",
               queryParams: ["after_id", "before_id", "email", "limit", "roles", "statuses"]
             })
@@ -26229,10 +26229,10 @@ var init_invites2 = __esm({
          * );
          * ```
          */
-        delete(inviteID, options) {
+        delete(inviteID, options2) {
           return this._client.delete(path`/v1/organizations/invites/${inviteID}`, {
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.invites.delete", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.invites.delete", options2, {
               route: "/v1/organizations/invites/{invite_id}",
               attributes: { "anthropic.organization.invite.id": inviteID }
             })
@@ -26269,10 +26269,10 @@ var init_compliance_settings2 = __esm({
        *   await client.organization.complianceSettings.retrieve();
        * ```
        */
-      retrieve(options) {
+      retrieve(options2) {
         return this._client.get("/v1/organizations/compliance_settings", {
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.compliance_settings.retrieve", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.compliance_settings.retrieve", options2, {
             route: "/v1/organizations/compliance_settings"
           })
         });
@@ -26305,11 +26305,11 @@ var init_compliance_settings2 = __esm({
        *   });
        * ```
        */
-      update(body, options) {
+      update(body, options2) {
         return this._client.post("/v1/organizations/compliance_settings", {
           body,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.compliance_settings.update", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.compliance_settings.update", options2, {
             route: "/v1/organizations/compliance_settings"
           })
         });
@@ -26344,11 +26344,11 @@ var init_rate_limits3 = __esm({
        * }
        * ```
        */
-      list(query = {}, options) {
+      list(query = {}, options2) {
         return this._client.getAPIList("/v1/organizations/rate_limits", PageCursor, {
           query,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.rate_limits.list", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.rate_limits.list", options2, {
             route: "/v1/organizations/rate_limits",
             queryParams: ["group_type", "limit", "model", "page"]
           })
@@ -26384,10 +26384,10 @@ var init_users3 = __esm({
          *   await client.organization.users.retrieve('user_id');
          * ```
          */
-        retrieve(userID, options) {
+        retrieve(userID, options2) {
           return this._client.get(path`/v1/organizations/users/${userID}`, {
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.users.retrieve", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.users.retrieve", options2, {
               route: "/v1/organizations/users/{user_id}",
               attributes: { "anthropic.organization.user.id": userID }
             })
@@ -26406,11 +26406,11 @@ var init_users3 = __esm({
          *   });
          * ```
          */
-        update(userID, body, options) {
+        update(userID, body, options2) {
           return this._client.post(path`/v1/organizations/users/${userID}`, {
             body,
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.users.update", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.users.update", options2, {
               route: "/v1/organizations/users/{user_id}",
               attributes: { "anthropic.organization.user.id": userID }
             })
@@ -26427,11 +26427,11 @@ var init_users3 = __esm({
          * }
          * ```
          */
-        list(query = {}, options) {
+        list(query = {}, options2) {
           return this._client.getAPIList("/v1/organizations/users", Page, {
             query,
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.users.list", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.users.list", options2, {
               route: "/v1/organizations/users",
               queryParams: ["after_id", "before_id", "email", "limit", "roles"]
             })
@@ -26451,10 +26451,10 @@ var init_users3 = __esm({
          * );
          * ```
          */
-        remove(userID, options) {
+        remove(userID, options2) {
           return this._client.delete(path`/v1/organizations/users/${userID}`, {
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.users.remove", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.users.remove", options2, {
               route: "/v1/organizations/users/{user_id}",
               attributes: { "anthropic.organization.user.id": userID }
             })
@@ -26493,11 +26493,11 @@ var init_artifacts2 = __esm({
        * }
        * ```
        */
-      list(query, options) {
+      list(query, options2) {
         return this._client.getAPIList("/v1/organizations/analytics/artifacts", PageCursor, {
           query,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.artifacts.list", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.artifacts.list", options2, {
             route: "/v1/organizations/analytics/artifacts",
             queryParams: ["date", "filter", "group_by", "limit", "page"]
           })
@@ -26534,11 +26534,11 @@ var init_connectors2 = __esm({
        * }
        * ```
        */
-      list(query = {}, options) {
+      list(query = {}, options2) {
         return this._client.getAPIList("/v1/organizations/analytics/connectors", PageCursor, {
           query,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.connectors.list", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.connectors.list", options2, {
             route: "/v1/organizations/analytics/connectors",
             queryParams: [
               "date",
@@ -26589,11 +26589,11 @@ var init_plugins3 = __esm({
        * }
        * ```
        */
-      list(query = {}, options) {
+      list(query = {}, options2) {
         return this._client.getAPIList("/v1/organizations/analytics/plugins", PageCursor, {
           query,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.plugins.list", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.plugins.list", options2, {
             route: "/v1/organizations/analytics/plugins",
             queryParams: [
               "date",
@@ -26639,11 +26639,11 @@ var init_skills4 = __esm({
        * }
        * ```
        */
-      list(query = {}, options) {
+      list(query = {}, options2) {
         return this._client.getAPIList("/v1/organizations/analytics/skills", PageCursor, {
           query,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.skills.list", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.skills.list", options2, {
             route: "/v1/organizations/analytics/skills",
             queryParams: [
               "date",
@@ -26695,11 +26695,11 @@ var init_summaries2 = __esm({
        * }
        * ```
        */
-      list(query, options) {
+      list(query, options2) {
         return this._client.getAPIList("/v1/organizations/analytics/summaries", PageCursor, {
           query,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.summaries.list", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.summaries.list", options2, {
             route: "/v1/organizations/analytics/summaries",
             queryParams: ["ending_date", "filter", "limit", "page", "starting_date"]
           })
@@ -26734,11 +26734,11 @@ var init_users4 = __esm({
        * }
        * ```
        */
-      list(query = {}, options) {
+      list(query = {}, options2) {
         return this._client.getAPIList("/v1/organizations/analytics/users", PageCursor, {
           query,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.users.list", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.users.list", options2, {
             route: "/v1/organizations/analytics/users",
             queryParams: [
               "date",
@@ -26784,11 +26784,11 @@ var init_projects2 = __esm({
        * }
        * ```
        */
-      list(query = {}, options) {
+      list(query = {}, options2) {
         return this._client.getAPIList("/v1/organizations/analytics/apps/chat/projects", PageCursor, {
           query,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.apps.chat.projects.list", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.analytics.apps.chat.projects.list", options2, {
             route: "/v1/organizations/analytics/apps/chat/projects",
             queryParams: [
               "date",
@@ -26930,11 +26930,11 @@ var init_issuers2 = __esm({
        *   });
        * ```
        */
-      create(body, options) {
+      create(body, options2) {
         return this._client.post("/v1/organizations/federation_issuers", {
           body,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.federation.issuers.create", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.federation.issuers.create", options2, {
             route: "/v1/organizations/federation_issuers",
             createdIDAttribute: "anthropic.organization.federation_issuer.id"
           })
@@ -26956,10 +26956,10 @@ var init_issuers2 = __esm({
        *   );
        * ```
        */
-      retrieve(federationIssuerID, options) {
+      retrieve(federationIssuerID, options2) {
         return this._client.get(path`/v1/organizations/federation_issuers/${federationIssuerID}`, {
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.federation.issuers.retrieve", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.federation.issuers.retrieve", options2, {
             route: "/v1/organizations/federation_issuers/{federation_issuer_id}",
             attributes: { "anthropic.organization.federation_issuer.id": federationIssuerID }
           })
@@ -26990,11 +26990,11 @@ var init_issuers2 = __esm({
        *   );
        * ```
        */
-      update(federationIssuerID, body, options) {
+      update(federationIssuerID, body, options2) {
         return this._client.post(path`/v1/organizations/federation_issuers/${federationIssuerID}`, {
           body,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.federation.issuers.update", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.federation.issuers.update", options2, {
             route: "/v1/organizations/federation_issuers/{federation_issuer_id}",
             attributes: { "anthropic.organization.federation_issuer.id": federationIssuerID }
           })
@@ -27018,11 +27018,11 @@ var init_issuers2 = __esm({
        * }
        * ```
        */
-      list(query = {}, options) {
+      list(query = {}, options2) {
         return this._client.getAPIList("/v1/organizations/federation_issuers", PageCursor, {
           query,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.federation.issuers.list", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.federation.issuers.list", options2, {
             route: "/v1/organizations/federation_issuers",
             queryParams: ["include_archived", "limit", "page"]
           })
@@ -27051,10 +27051,10 @@ var init_issuers2 = __esm({
        *   );
        * ```
        */
-      archive(federationIssuerID, options) {
+      archive(federationIssuerID, options2) {
         return this._client.post(path`/v1/organizations/federation_issuers/${federationIssuerID}/archive`, {
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.federation.issuers.archive", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.federation.issuers.archive", options2, {
             route: "/v1/organizations/federation_issuers/{federation_issuer_id}/archive",
             attributes: { "anthropic.organization.federation_issuer.id": federationIssuerID }
           })
@@ -27097,11 +27097,11 @@ var init_workspaces5 = __esm({
        * }
        * ```
        */
-      list(federationRuleID, query = {}, options) {
+      list(federationRuleID, query = {}, options2) {
         return this._client.getAPIList(path`/v1/organizations/federation_rules/${federationRuleID}/workspaces`, PageCursor, {
           query,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.workspaces.list", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.workspaces.list", options2, {
             route: "/v1/organizations/federation_rules/{federation_rule_id}/workspaces",
             queryParams: ["limit", "page"],
             attributes: { "anthropic.organization.federation_rule.id": federationRuleID }
@@ -27135,11 +27135,11 @@ var init_workspaces5 = __esm({
        *   );
        * ```
        */
-      add(federationRuleID, body, options) {
+      add(federationRuleID, body, options2) {
         return this._client.post(path`/v1/organizations/federation_rules/${federationRuleID}/workspaces`, {
           body,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.workspaces.add", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.workspaces.add", options2, {
             route: "/v1/organizations/federation_rules/{federation_rule_id}/workspaces",
             attributes: { "anthropic.organization.federation_rule.id": federationRuleID },
             createdIDAttribute: "anthropic.organization.federation_rule.workspace.id",
@@ -27170,11 +27170,11 @@ var init_workspaces5 = __esm({
        *   );
        * ```
        */
-      remove(workspaceID, params, options) {
+      remove(workspaceID, params, options2) {
         const { federation_rule_id } = params;
         return this._client.delete(path`/v1/organizations/federation_rules/${federation_rule_id}/workspaces/${workspaceID}`, {
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.workspaces.remove", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.workspaces.remove", options2, {
             route: "/v1/organizations/federation_rules/{federation_rule_id}/workspaces/{workspace_id}",
             attributes: {
               "anthropic.organization.federation_rule.id": federation_rule_id,
@@ -27241,11 +27241,11 @@ var init_rules2 = __esm({
          *   });
          * ```
          */
-        create(body, options) {
+        create(body, options2) {
           return this._client.post("/v1/organizations/federation_rules", {
             body,
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.create", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.create", options2, {
               route: "/v1/organizations/federation_rules",
               createdIDAttribute: "anthropic.organization.federation_rule.id"
             })
@@ -27267,10 +27267,10 @@ var init_rules2 = __esm({
          *   );
          * ```
          */
-        retrieve(federationRuleID, options) {
+        retrieve(federationRuleID, options2) {
           return this._client.get(path`/v1/organizations/federation_rules/${federationRuleID}`, {
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.retrieve", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.retrieve", options2, {
               route: "/v1/organizations/federation_rules/{federation_rule_id}",
               attributes: { "anthropic.organization.federation_rule.id": federationRuleID }
             })
@@ -27310,11 +27310,11 @@ var init_rules2 = __esm({
          *   );
          * ```
          */
-        update(federationRuleID, body, options) {
+        update(federationRuleID, body, options2) {
           return this._client.post(path`/v1/organizations/federation_rules/${federationRuleID}`, {
             body,
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.update", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.update", options2, {
               route: "/v1/organizations/federation_rules/{federation_rule_id}",
               attributes: { "anthropic.organization.federation_rule.id": federationRuleID }
             })
@@ -27339,11 +27339,11 @@ var init_rules2 = __esm({
          * }
          * ```
          */
-        list(query = {}, options) {
+        list(query = {}, options2) {
           return this._client.getAPIList("/v1/organizations/federation_rules", PageCursor, {
             query,
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.list", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.list", options2, {
               route: "/v1/organizations/federation_rules",
               queryParams: ["include_archived", "issuer_id", "limit", "page"]
             })
@@ -27374,10 +27374,10 @@ var init_rules2 = __esm({
          *   );
          * ```
          */
-        archive(federationRuleID, options) {
+        archive(federationRuleID, options2) {
           return this._client.post(path`/v1/organizations/federation_rules/${federationRuleID}/archive`, {
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.archive", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.archive", options2, {
               route: "/v1/organizations/federation_rules/{federation_rule_id}/archive",
               attributes: { "anthropic.organization.federation_rule.id": federationRuleID }
             })
@@ -27438,11 +27438,11 @@ var init_members3 = __esm({
        * }
        * ```
        */
-      list(rbacGroupID, query = {}, options) {
+      list(rbacGroupID, query = {}, options2) {
         return this._client.getAPIList(path`/v1/organizations/rbac_groups/${rbacGroupID}/members`, PageCursor, {
           query,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.members.list", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.members.list", options2, {
             route: "/v1/organizations/rbac_groups/{rbac_group_id}/members",
             queryParams: ["limit", "page"],
             attributes: { "anthropic.organization.rbac_group.id": rbacGroupID }
@@ -27469,11 +27469,11 @@ var init_members3 = __esm({
        *   );
        * ```
        */
-      add(rbacGroupID, body, options) {
+      add(rbacGroupID, body, options2) {
         return this._client.post(path`/v1/organizations/rbac_groups/${rbacGroupID}/members`, {
           body,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.members.add", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.members.add", options2, {
             route: "/v1/organizations/rbac_groups/{rbac_group_id}/members",
             attributes: { "anthropic.organization.rbac_group.id": rbacGroupID },
             createdIDAttribute: "anthropic.organization.rbac_group.member.id",
@@ -27501,11 +27501,11 @@ var init_members3 = __esm({
        *   );
        * ```
        */
-      remove(userID, params, options) {
+      remove(userID, params, options2) {
         const { rbac_group_id } = params;
         return this._client.delete(path`/v1/organizations/rbac_groups/${rbac_group_id}/members/${userID}`, {
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.members.remove", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.members.remove", options2, {
             route: "/v1/organizations/rbac_groups/{rbac_group_id}/members/{user_id}",
             attributes: {
               "anthropic.organization.rbac_group.id": rbac_group_id,
@@ -27563,11 +27563,11 @@ var init_rbac_groups3 = __esm({
          *   });
          * ```
          */
-        create(body, options) {
+        create(body, options2) {
           return this._client.post("/v1/organizations/rbac_groups", {
             body,
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.create", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.create", options2, {
               route: "/v1/organizations/rbac_groups",
               createdIDAttribute: "anthropic.organization.rbac_group.id"
             })
@@ -27586,10 +27586,10 @@ var init_rbac_groups3 = __esm({
          *   );
          * ```
          */
-        retrieve(rbacGroupID, options) {
+        retrieve(rbacGroupID, options2) {
           return this._client.get(path`/v1/organizations/rbac_groups/${rbacGroupID}`, {
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.retrieve", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.retrieve", options2, {
               route: "/v1/organizations/rbac_groups/{rbac_group_id}",
               attributes: { "anthropic.organization.rbac_group.id": rbacGroupID }
             })
@@ -27613,11 +27613,11 @@ var init_rbac_groups3 = __esm({
          *   );
          * ```
          */
-        update(rbacGroupID, body, options) {
+        update(rbacGroupID, body, options2) {
           return this._client.post(path`/v1/organizations/rbac_groups/${rbacGroupID}`, {
             body,
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.update", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.update", options2, {
               route: "/v1/organizations/rbac_groups/{rbac_group_id}",
               attributes: { "anthropic.organization.rbac_group.id": rbacGroupID }
             })
@@ -27636,11 +27636,11 @@ var init_rbac_groups3 = __esm({
          * }
          * ```
          */
-        list(query = {}, options) {
+        list(query = {}, options2) {
           return this._client.getAPIList("/v1/organizations/rbac_groups", PageCursor, {
             query,
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.list", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.list", options2, {
               route: "/v1/organizations/rbac_groups",
               queryParams: ["limit", "page"]
             })
@@ -27665,10 +27665,10 @@ var init_rbac_groups3 = __esm({
          *   );
          * ```
          */
-        delete(rbacGroupID, options) {
+        delete(rbacGroupID, options2) {
           return this._client.delete(path`/v1/organizations/rbac_groups/${rbacGroupID}`, {
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.delete", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.delete", options2, {
               route: "/v1/organizations/rbac_groups/{rbac_group_id}",
               attributes: { "anthropic.organization.rbac_group.id": rbacGroupID }
             })
@@ -27711,11 +27711,11 @@ var init_permissions2 = __esm({
        * }
        * ```
        */
-      list(rbacRoleID, query = {}, options) {
+      list(rbacRoleID, query = {}, options2) {
         return this._client.getAPIList(path`/v1/organizations/rbac_roles/${rbacRoleID}/permissions`, PageCursor, {
           query,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.rbac_roles.permissions.list", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.rbac_roles.permissions.list", options2, {
             route: "/v1/organizations/rbac_roles/{rbac_role_id}/permissions",
             queryParams: ["limit", "page"],
             attributes: { "anthropic.organization.rbac_role.id": rbacRoleID }
@@ -27759,10 +27759,10 @@ var init_rbac_roles2 = __esm({
          *   );
          * ```
          */
-        retrieve(rbacRoleID, options) {
+        retrieve(rbacRoleID, options2) {
           return this._client.get(path`/v1/organizations/rbac_roles/${rbacRoleID}`, {
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.rbac_roles.retrieve", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.rbac_roles.retrieve", options2, {
               route: "/v1/organizations/rbac_roles/{rbac_role_id}",
               attributes: { "anthropic.organization.rbac_role.id": rbacRoleID }
             })
@@ -27784,11 +27784,11 @@ var init_rbac_roles2 = __esm({
          * }
          * ```
          */
-        list(query = {}, options) {
+        list(query = {}, options2) {
           return this._client.getAPIList("/v1/organizations/rbac_roles", PageCursor, {
             query,
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.rbac_roles.list", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.rbac_roles.list", options2, {
               route: "/v1/organizations/rbac_roles",
               queryParams: ["limit", "page"]
             })
@@ -27840,11 +27840,11 @@ var init_workspaces6 = __esm({
        * }
        * ```
        */
-      list(serviceAccountID, query = {}, options) {
+      list(serviceAccountID, query = {}, options2) {
         return this._client.getAPIList(path`/v1/organizations/service_accounts/${serviceAccountID}/workspaces`, PageCursor, {
           query,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.workspaces.list", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.workspaces.list", options2, {
             route: "/v1/organizations/service_accounts/{service_account_id}/workspaces",
             queryParams: ["limit", "page"],
             attributes: { "anthropic.organization.service_account.id": serviceAccountID }
@@ -27879,11 +27879,11 @@ var init_workspaces6 = __esm({
        *   );
        * ```
        */
-      add(serviceAccountID, body, options) {
+      add(serviceAccountID, body, options2) {
         return this._client.post(path`/v1/organizations/service_accounts/${serviceAccountID}/workspaces`, {
           body,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.workspaces.add", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.workspaces.add", options2, {
             route: "/v1/organizations/service_accounts/{service_account_id}/workspaces",
             attributes: { "anthropic.organization.service_account.id": serviceAccountID },
             createdIDAttribute: "anthropic.organization.service_account.workspace.id",
@@ -27918,11 +27918,11 @@ var init_workspaces6 = __esm({
        *   );
        * ```
        */
-      remove(workspaceID, params, options) {
+      remove(workspaceID, params, options2) {
         const { service_account_id } = params;
         return this._client.delete(path`/v1/organizations/service_accounts/${service_account_id}/workspaces/${workspaceID}`, {
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.workspaces.remove", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.workspaces.remove", options2, {
             route: "/v1/organizations/service_accounts/{service_account_id}/workspaces/{workspace_id}",
             attributes: {
               "anthropic.organization.service_account.id": service_account_id,
@@ -27976,11 +27976,11 @@ var init_service_accounts3 = __esm({
          *   });
          * ```
          */
-        create(body, options) {
+        create(body, options2) {
           return this._client.post("/v1/organizations/service_accounts", {
             body,
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.create", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.create", options2, {
               route: "/v1/organizations/service_accounts",
               createdIDAttribute: "anthropic.organization.service_account.id"
             })
@@ -28002,10 +28002,10 @@ var init_service_accounts3 = __esm({
          *   );
          * ```
          */
-        retrieve(serviceAccountID, options) {
+        retrieve(serviceAccountID, options2) {
           return this._client.get(path`/v1/organizations/service_accounts/${serviceAccountID}`, {
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.retrieve", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.retrieve", options2, {
               route: "/v1/organizations/service_accounts/{service_account_id}",
               attributes: { "anthropic.organization.service_account.id": serviceAccountID }
             })
@@ -28035,11 +28035,11 @@ var init_service_accounts3 = __esm({
          *   );
          * ```
          */
-        update(serviceAccountID, body, options) {
+        update(serviceAccountID, body, options2) {
           return this._client.post(path`/v1/organizations/service_accounts/${serviceAccountID}`, {
             body,
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.update", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.update", options2, {
               route: "/v1/organizations/service_accounts/{service_account_id}",
               attributes: { "anthropic.organization.service_account.id": serviceAccountID }
             })
@@ -28065,11 +28065,11 @@ var init_service_accounts3 = __esm({
          * }
          * ```
          */
-        list(query = {}, options) {
+        list(query = {}, options2) {
           return this._client.getAPIList("/v1/organizations/service_accounts", PageCursor, {
             query,
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.list", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.list", options2, {
               route: "/v1/organizations/service_accounts",
               queryParams: ["include_archived", "limit", "page"]
             })
@@ -28098,10 +28098,10 @@ var init_service_accounts3 = __esm({
          *   );
          * ```
          */
-        archive(serviceAccountID, options) {
+        archive(serviceAccountID, options2) {
           return this._client.post(path`/v1/organizations/service_accounts/${serviceAccountID}/archive`, {
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.archive", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.archive", options2, {
               route: "/v1/organizations/service_accounts/{service_account_id}/archive",
               attributes: { "anthropic.organization.service_account.id": serviceAccountID }
             })
@@ -28140,11 +28140,11 @@ var init_effective2 = __esm({
        * }
        * ```
        */
-      list(query = {}, options) {
+      list(query = {}, options2) {
         return this._client.getAPIList("/v1/organizations/spend_limits/effective", PageCursor, {
           query,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.effective.list", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.effective.list", options2, {
             route: "/v1/organizations/spend_limits/effective",
             queryParams: ["limit", "page", "period", "user_ids"]
           })
@@ -28177,10 +28177,10 @@ var init_increase_requests2 = __esm({
        *   );
        * ```
        */
-      retrieve(spendLimitIncreaseRequestID, options) {
+      retrieve(spendLimitIncreaseRequestID, options2) {
         return this._client.get(path`/v1/organizations/spend_limit_increase_requests/${spendLimitIncreaseRequestID}`, {
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.increase_requests.retrieve", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.increase_requests.retrieve", options2, {
             route: "/v1/organizations/spend_limit_increase_requests/{spend_limit_increase_request_id}",
             attributes: {
               "anthropic.organization.spend_limit_increase_request.id": spendLimitIncreaseRequestID
@@ -28202,11 +28202,11 @@ var init_increase_requests2 = __esm({
        * }
        * ```
        */
-      list(query = {}, options) {
+      list(query = {}, options2) {
         return this._client.getAPIList("/v1/organizations/spend_limit_increase_requests", PageCursor, {
           query,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.increase_requests.list", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.increase_requests.list", options2, {
             route: "/v1/organizations/spend_limit_increase_requests",
             queryParams: ["actor_ids", "limit", "page", "status"]
           })
@@ -28230,11 +28230,11 @@ var init_increase_requests2 = __esm({
        *   );
        * ```
        */
-      approve(spendLimitIncreaseRequestID, body, options) {
+      approve(spendLimitIncreaseRequestID, body, options2) {
         return this._client.post(path`/v1/organizations/spend_limit_increase_requests/${spendLimitIncreaseRequestID}/approve`, {
           body,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.increase_requests.approve", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.increase_requests.approve", options2, {
             route: "/v1/organizations/spend_limit_increase_requests/{spend_limit_increase_request_id}/approve",
             attributes: {
               "anthropic.organization.spend_limit_increase_request.id": spendLimitIncreaseRequestID
@@ -28259,11 +28259,11 @@ var init_increase_requests2 = __esm({
        *   );
        * ```
        */
-      deny(spendLimitIncreaseRequestID, body, options) {
+      deny(spendLimitIncreaseRequestID, body, options2) {
         return this._client.post(path`/v1/organizations/spend_limit_increase_requests/${spendLimitIncreaseRequestID}/deny`, {
           body,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.increase_requests.deny", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.increase_requests.deny", options2, {
             route: "/v1/organizations/spend_limit_increase_requests/{spend_limit_increase_request_id}/deny",
             attributes: {
               "anthropic.organization.spend_limit_increase_request.id": spendLimitIncreaseRequestID
@@ -28320,11 +28320,11 @@ var init_members4 = __esm({
        *   );
        * ```
        */
-      retrieve(userID, params, options) {
+      retrieve(userID, params, options2) {
         const { workspace_id } = params;
         return this._client.get(path`/v1/organizations/workspaces/${workspace_id}/members/${userID}`, {
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.members.retrieve", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.members.retrieve", options2, {
             route: "/v1/organizations/workspaces/{workspace_id}/members/{user_id}",
             attributes: {
               "anthropic.organization.workspace.id": workspace_id,
@@ -28351,12 +28351,12 @@ var init_members4 = __esm({
        *   );
        * ```
        */
-      update(userID, params, options) {
+      update(userID, params, options2) {
         const { workspace_id, ...body } = params;
         return this._client.post(path`/v1/organizations/workspaces/${workspace_id}/members/${userID}`, {
           body,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.members.update", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.members.update", options2, {
             route: "/v1/organizations/workspaces/{workspace_id}/members/{user_id}",
             attributes: {
               "anthropic.organization.workspace.id": workspace_id,
@@ -28378,11 +28378,11 @@ var init_members4 = __esm({
        * }
        * ```
        */
-      list(workspaceID, query = {}, options) {
+      list(workspaceID, query = {}, options2) {
         return this._client.getAPIList(path`/v1/organizations/workspaces/${workspaceID}/members`, Page, {
           query,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.members.list", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.members.list", options2, {
             route: "/v1/organizations/workspaces/{workspace_id}/members",
             queryParams: ["after_id", "before_id", "limit"],
             attributes: { "anthropic.organization.workspace.id": workspaceID }
@@ -28407,11 +28407,11 @@ var init_members4 = __esm({
        *   );
        * ```
        */
-      add(workspaceID, body, options) {
+      add(workspaceID, body, options2) {
         return this._client.post(path`/v1/organizations/workspaces/${workspaceID}/members`, {
           body,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.members.add", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.members.add", options2, {
             route: "/v1/organizations/workspaces/{workspace_id}/members",
             attributes: { "anthropic.organization.workspace.id": workspaceID },
             createdIDAttribute: "anthropic.organization.workspace.member.id",
@@ -28433,11 +28433,11 @@ var init_members4 = __esm({
        *   );
        * ```
        */
-      remove(userID, params, options) {
+      remove(userID, params, options2) {
         const { workspace_id } = params;
         return this._client.delete(path`/v1/organizations/workspaces/${workspace_id}/members/${userID}`, {
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.members.remove", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.members.remove", options2, {
             route: "/v1/organizations/workspaces/{workspace_id}/members/{user_id}",
             attributes: {
               "anthropic.organization.workspace.id": workspace_id,
@@ -28485,12 +28485,12 @@ var init_rate_limits4 = __esm({
        *   );
        * ```
        */
-      update(rateLimitID, params, options) {
+      update(rateLimitID, params, options2) {
         const { workspace_id, ...body } = params;
         return this._client.post(path`/v1/organizations/workspaces/${workspace_id}/rate_limits/${rateLimitID}`, {
           body,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.rate_limits.update", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.rate_limits.update", options2, {
             route: "/v1/organizations/workspaces/{workspace_id}/rate_limits/{rate_limit_id}",
             attributes: {
               "anthropic.organization.workspace.id": workspace_id,
@@ -28521,11 +28521,11 @@ var init_rate_limits4 = __esm({
        * }
        * ```
        */
-      list(workspaceID, query = {}, options) {
+      list(workspaceID, query = {}, options2) {
         return this._client.getAPIList(path`/v1/organizations/workspaces/${workspaceID}/rate_limits`, PageCursor, {
           query,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.rate_limits.list", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.rate_limits.list", options2, {
             route: "/v1/organizations/workspaces/{workspace_id}/rate_limits",
             queryParams: ["group_type", "include_inherited", "limit", "page"],
             attributes: { "anthropic.organization.workspace.id": workspaceID }
@@ -28568,11 +28568,11 @@ var init_service_accounts4 = __esm({
        *   );
        * ```
        */
-      retrieve(serviceAccountID, params, options) {
+      retrieve(serviceAccountID, params, options2) {
         const { workspace_id } = params;
         return this._client.get(path`/v1/organizations/workspaces/${workspace_id}/service_accounts/${serviceAccountID}`, {
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.service_accounts.retrieve", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.service_accounts.retrieve", options2, {
             route: "/v1/organizations/workspaces/{workspace_id}/service_accounts/{service_account_id}",
             attributes: {
               "anthropic.organization.workspace.id": workspace_id,
@@ -28609,12 +28609,12 @@ var init_service_accounts4 = __esm({
        *   );
        * ```
        */
-      update(serviceAccountID, params, options) {
+      update(serviceAccountID, params, options2) {
         const { workspace_id, ...body } = params;
         return this._client.post(path`/v1/organizations/workspaces/${workspace_id}/service_accounts/${serviceAccountID}`, {
           body,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.service_accounts.update", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.service_accounts.update", options2, {
             route: "/v1/organizations/workspaces/{workspace_id}/service_accounts/{service_account_id}",
             attributes: {
               "anthropic.organization.workspace.id": workspace_id,
@@ -28647,11 +28647,11 @@ var init_service_accounts4 = __esm({
        * }
        * ```
        */
-      list(workspaceID, query = {}, options) {
+      list(workspaceID, query = {}, options2) {
         return this._client.getAPIList(path`/v1/organizations/workspaces/${workspaceID}/service_accounts`, PageCursor, {
           query,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.service_accounts.list", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.service_accounts.list", options2, {
             route: "/v1/organizations/workspaces/{workspace_id}/service_accounts",
             queryParams: ["limit", "page"],
             attributes: { "anthropic.organization.workspace.id": workspaceID }
@@ -28688,11 +28688,11 @@ var init_service_accounts4 = __esm({
        *   );
        * ```
        */
-      add(workspaceID, body, options) {
+      add(workspaceID, body, options2) {
         return this._client.post(path`/v1/organizations/workspaces/${workspaceID}/service_accounts`, {
           body,
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.service_accounts.add", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.service_accounts.add", options2, {
             route: "/v1/organizations/workspaces/{workspace_id}/service_accounts",
             attributes: { "anthropic.organization.workspace.id": workspaceID },
             createdIDAttribute: "anthropic.organization.workspace.service_account.id",
@@ -28725,11 +28725,11 @@ var init_service_accounts4 = __esm({
        *   );
        * ```
        */
-      remove(serviceAccountID, params, options) {
+      remove(serviceAccountID, params, options2) {
         const { workspace_id } = params;
         return this._client.delete(path`/v1/organizations/workspaces/${workspace_id}/service_accounts/${serviceAccountID}`, {
-          ...options,
-          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.service_accounts.remove", options, {
+          ...options2,
+          __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.service_accounts.remove", options2, {
             route: "/v1/organizations/workspaces/{workspace_id}/service_accounts/{service_account_id}",
             attributes: {
               "anthropic.organization.workspace.id": workspace_id,
@@ -28802,11 +28802,11 @@ var init_workspaces7 = __esm({
          *   });
          * ```
          */
-        create(body, options) {
+        create(body, options2) {
           return this._client.post("/v1/organizations/workspaces", {
             body,
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.create", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.create", options2, {
               route: "/v1/organizations/workspaces",
               createdIDAttribute: "anthropic.organization.workspace.id"
             })
@@ -28823,10 +28823,10 @@ var init_workspaces7 = __esm({
          *   );
          * ```
          */
-        retrieve(workspaceID, options) {
+        retrieve(workspaceID, options2) {
           return this._client.get(path`/v1/organizations/workspaces/${workspaceID}`, {
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.retrieve", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.retrieve", options2, {
               route: "/v1/organizations/workspaces/{workspace_id}",
               attributes: { "anthropic.organization.workspace.id": workspaceID }
             })
@@ -28852,11 +28852,11 @@ var init_workspaces7 = __esm({
          *   );
          * ```
          */
-        update(workspaceID, body, options) {
+        update(workspaceID, body, options2) {
           return this._client.post(path`/v1/organizations/workspaces/${workspaceID}`, {
             body,
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.update", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.update", options2, {
               route: "/v1/organizations/workspaces/{workspace_id}",
               attributes: { "anthropic.organization.workspace.id": workspaceID }
             })
@@ -28873,11 +28873,11 @@ var init_workspaces7 = __esm({
          * }
          * ```
          */
-        list(query = {}, options) {
+        list(query = {}, options2) {
           return this._client.getAPIList("/v1/organizations/workspaces", Page, {
             query,
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.list", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.list", options2, {
               route: "/v1/organizations/workspaces",
               queryParams: ["after_id", "before_id", "ids", "include_archived", "include_default", "limit"]
             })
@@ -28896,10 +28896,10 @@ var init_workspaces7 = __esm({
          *   );
          * ```
          */
-        archive(workspaceID, options) {
+        archive(workspaceID, options2) {
           return this._client.post(path`/v1/organizations/workspaces/${workspaceID}/archive`, {
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.archive", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.archive", options2, {
               route: "/v1/organizations/workspaces/{workspace_id}/archive",
               attributes: { "anthropic.organization.workspace.id": workspaceID }
             })
@@ -28996,10 +28996,10 @@ var init_organization2 = __esm({
          *   await client.organization.retrieve();
          * ```
          */
-        retrieve(options) {
+        retrieve(options2) {
           return this._client.get("/v1/organizations/me", {
-            ...options,
-            __span: startApiCallSpan(this._client, "anthropic.organization.retrieve", options, {
+            ...options2,
+            __span: startApiCallSpan(this._client, "anthropic.organization.retrieve", options2, {
               route: "/v1/organizations/me"
             })
           });
@@ -29070,16 +29070,16 @@ var init_versions4 = __esm({
        * );
        * ```
        */
-      create(skillID, params, options) {
+      create(skillID, params, options2) {
         const { workspace_id, ...body } = params;
         return this._client.post(path`/v1/skills/${skillID}/versions`, multipartFormRequestOptions({
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
-            options?.headers
+            options2?.headers
           ]),
-          __span: startApiCallSpan(this._client, "anthropic.skills.versions.create", options, {
+          __span: startApiCallSpan(this._client, "anthropic.skills.versions.create", options2, {
             route: "/v1/skills/{skill_id}/versions",
             attributes: { "anthropic.skill.id": skillID },
             createdIDAttribute: "anthropic.skill.version.id"
@@ -29100,15 +29100,15 @@ var init_versions4 = __esm({
        * );
        * ```
        */
-      retrieve(version2, params, options) {
+      retrieve(version2, params, options2) {
         const { skill_id, workspace_id } = params;
         return this._client.get(path`/v1/skills/${skill_id}/versions/${version2}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
-            options?.headers
+            options2?.headers
           ]),
-          __span: startApiCallSpan(this._client, "anthropic.skills.versions.retrieve", options, {
+          __span: startApiCallSpan(this._client, "anthropic.skills.versions.retrieve", options2, {
             route: "/v1/skills/{skill_id}/versions/{version}",
             attributes: { "anthropic.skill.id": skill_id, "anthropic.skill.version.id": version2 }
           })
@@ -29130,16 +29130,16 @@ var init_versions4 = __esm({
        * }
        * ```
        */
-      list(skillID, params = {}, options) {
+      list(skillID, params = {}, options2) {
         const { workspace_id, ...query } = params ?? {};
         return this._client.getAPIList(path`/v1/skills/${skillID}/versions`, PageCursor, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
-            options?.headers
+            options2?.headers
           ]),
-          __span: startApiCallSpan(this._client, "anthropic.skills.versions.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.skills.versions.list", options2, {
             route: "/v1/skills/{skill_id}/versions",
             queryParams: ["limit", "page"],
             attributes: { "anthropic.skill.id": skillID }
@@ -29160,15 +29160,15 @@ var init_versions4 = __esm({
        *   });
        * ```
        */
-      delete(version2, params, options) {
+      delete(version2, params, options2) {
         const { skill_id, workspace_id } = params;
         return this._client.delete(path`/v1/skills/${skill_id}/versions/${version2}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
-            options?.headers
+            options2?.headers
           ]),
-          __span: startApiCallSpan(this._client, "anthropic.skills.versions.delete", options, {
+          __span: startApiCallSpan(this._client, "anthropic.skills.versions.delete", options2, {
             route: "/v1/skills/{skill_id}/versions/{version}",
             attributes: { "anthropic.skill.id": skill_id, "anthropic.skill.version.id": version2 }
           })
@@ -29219,16 +29219,16 @@ var init_skills5 = __esm({
          * });
          * ```
          */
-        create(params, options) {
+        create(params, options2) {
           const { workspace_id, ...body } = params;
           return this._client.post("/v1/skills", multipartFormRequestOptions({
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
-              options?.headers
+              options2?.headers
             ]),
-            __span: startApiCallSpan(this._client, "anthropic.skills.create", options, {
+            __span: startApiCallSpan(this._client, "anthropic.skills.create", options2, {
               route: "/v1/skills",
               createdIDAttribute: "anthropic.skill.id"
             })
@@ -29245,15 +29245,15 @@ var init_skills5 = __esm({
          * const skill = await client.skills.retrieve('skill_id');
          * ```
          */
-        retrieve(skillID, params = {}, options) {
+        retrieve(skillID, params = {}, options2) {
           const { workspace_id } = params ?? {};
           return this._client.get(path`/v1/skills/${skillID}`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
-              options?.headers
+              options2?.headers
             ]),
-            __span: startApiCallSpan(this._client, "anthropic.skills.retrieve", options, {
+            __span: startApiCallSpan(this._client, "anthropic.skills.retrieve", options2, {
               route: "/v1/skills/{skill_id}",
               attributes: { "anthropic.skill.id": skillID }
             })
@@ -29273,16 +29273,16 @@ var init_skills5 = __esm({
          * }
          * ```
          */
-        list(params = {}, options) {
+        list(params = {}, options2) {
           const { workspace_id, ...query } = params ?? {};
           return this._client.getAPIList("/v1/skills", PageCursor, {
             query,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
-              options?.headers
+              options2?.headers
             ]),
-            __span: startApiCallSpan(this._client, "anthropic.skills.list", options, {
+            __span: startApiCallSpan(this._client, "anthropic.skills.list", options2, {
               route: "/v1/skills",
               queryParams: ["limit", "page", "source"]
             })
@@ -29299,15 +29299,15 @@ var init_skills5 = __esm({
          * const deletedSkill = await client.skills.delete('skill_id');
          * ```
          */
-        delete(skillID, params = {}, options) {
+        delete(skillID, params = {}, options2) {
           const { workspace_id } = params ?? {};
           return this._client.delete(path`/v1/skills/${skillID}`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
-              options?.headers
+              options2?.headers
             ]),
-            __span: startApiCallSpan(this._client, "anthropic.skills.delete", options, {
+            __span: startApiCallSpan(this._client, "anthropic.skills.delete", options2, {
               route: "/v1/skills/{skill_id}",
               attributes: { "anthropic.skill.id": skillID }
             })
@@ -29342,16 +29342,16 @@ var init_action_urls2 = __esm({
        *   );
        * ```
        */
-      create(userProfileID, params, options) {
+      create(userProfileID, params, options2) {
         const { workspace_id, ...body } = params;
         return this._client.post(path`/v1/user_profiles/${userProfileID}/action_urls`, {
           body,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
-            options?.headers
+            options2?.headers
           ]),
-          __span: startApiCallSpan(this._client, "anthropic.user_profiles.action_urls.create", options, {
+          __span: startApiCallSpan(this._client, "anthropic.user_profiles.action_urls.create", options2, {
             route: "/v1/user_profiles/{user_profile_id}/action_urls",
             attributes: { "anthropic.user_profile.id": userProfileID }
           })
@@ -29411,16 +29411,16 @@ var init_user_profiles2 = __esm({
          * const userProfile = await client.userProfiles.create({});
          * ```
          */
-        create(params, options) {
+        create(params, options2) {
           const { workspace_id, ...body } = params;
           return this._client.post("/v1/user_profiles", {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
-              options?.headers
+              options2?.headers
             ]),
-            __span: startApiCallSpan(this._client, "anthropic.user_profiles.create", options, {
+            __span: startApiCallSpan(this._client, "anthropic.user_profiles.create", options2, {
               route: "/v1/user_profiles",
               createdIDAttribute: "anthropic.user_profile.id"
             })
@@ -29436,15 +29436,15 @@ var init_user_profiles2 = __esm({
          * );
          * ```
          */
-        retrieve(userProfileID, params = {}, options) {
+        retrieve(userProfileID, params = {}, options2) {
           const { workspace_id } = params ?? {};
           return this._client.get(path`/v1/user_profiles/${userProfileID}`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
-              options?.headers
+              options2?.headers
             ]),
-            __span: startApiCallSpan(this._client, "anthropic.user_profiles.retrieve", options, {
+            __span: startApiCallSpan(this._client, "anthropic.user_profiles.retrieve", options2, {
               route: "/v1/user_profiles/{user_profile_id}",
               attributes: { "anthropic.user_profile.id": userProfileID }
             })
@@ -29461,16 +29461,16 @@ var init_user_profiles2 = __esm({
          * );
          * ```
          */
-        update(userProfileID, params, options) {
+        update(userProfileID, params, options2) {
           const { workspace_id, ...body } = params;
           return this._client.post(path`/v1/user_profiles/${userProfileID}`, {
             body,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
-              options?.headers
+              options2?.headers
             ]),
-            __span: startApiCallSpan(this._client, "anthropic.user_profiles.update", options, {
+            __span: startApiCallSpan(this._client, "anthropic.user_profiles.update", options2, {
               route: "/v1/user_profiles/{user_profile_id}",
               attributes: { "anthropic.user_profile.id": userProfileID }
             })
@@ -29487,16 +29487,16 @@ var init_user_profiles2 = __esm({
          * }
          * ```
          */
-        list(params = {}, options) {
+        list(params = {}, options2) {
           const { workspace_id, ...query } = params ?? {};
           return this._client.getAPIList("/v1/user_profiles", PageCursor, {
             query,
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
-              options?.headers
+              options2?.headers
             ]),
-            __span: startApiCallSpan(this._client, "anthropic.user_profiles.list", options, {
+            __span: startApiCallSpan(this._client, "anthropic.user_profiles.list", options2, {
               route: "/v1/user_profiles",
               queryParams: ["enforcement_status", "limit", "order", "order_by", "page"]
             })
@@ -29512,15 +29512,15 @@ var init_user_profiles2 = __esm({
          * );
          * ```
          */
-        delete(userProfileID, params = {}, options) {
+        delete(userProfileID, params = {}, options2) {
           const { workspace_id } = params ?? {};
           return this._client.delete(path`/v1/user_profiles/${userProfileID}`, {
-            ...options,
+            ...options2,
             headers: buildHeaders([
               { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
-              options?.headers
+              options2?.headers
             ]),
-            __span: startApiCallSpan(this._client, "anthropic.user_profiles.delete", options, {
+            __span: startApiCallSpan(this._client, "anthropic.user_profiles.delete", options2, {
               route: "/v1/user_profiles/{user_profile_id}",
               attributes: { "anthropic.user_profile.id": userProfileID }
             })
@@ -30315,17 +30315,17 @@ var init_user_oauth = __esm({
 });
 
 // node_modules/@anthropic-ai/sdk/lib/credentials/credential-chain.mjs
-function resolveCredentialsFromConfig(config2, options) {
+function resolveCredentialsFromConfig(config2, options2) {
   const credentialsPath = config2.authentication.credentials_path ?? null;
-  const effectiveBaseURL = (config2.base_url || options.baseURL).replace(/\/+$/, "");
-  const provider = buildProvider(config2, credentialsPath, effectiveBaseURL, options);
+  const effectiveBaseURL = (config2.base_url || options2.baseURL).replace(/\/+$/, "");
+  const provider = buildProvider(config2, credentialsPath, effectiveBaseURL, options2);
   const extraHeaders = {};
   if (config2.workspace_id && config2.authentication.type === "user_oauth") {
     extraHeaders["anthropic-workspace-id"] = config2.workspace_id;
   }
   return { provider, extraHeaders, baseURL: config2.base_url || void 0 };
 }
-async function defaultCredentials(options, profile) {
+async function defaultCredentials(options2, profile) {
   const loaded = await loadConfigWithSource(profile);
   if (!loaded) {
     return null;
@@ -30338,17 +30338,17 @@ async function defaultCredentials(options, profile) {
       credentials_path: await getCredentialsPath(config2, profile) ?? void 0
     }
   };
-  return resolveCredentialsFromConfig(withPath, options);
+  return resolveCredentialsFromConfig(withPath, options2);
 }
-function buildProvider(config2, credentialsPath, baseURL, options) {
+function buildProvider(config2, credentialsPath, baseURL, options2) {
   switch (config2.authentication.type) {
     case "oidc_federation": {
-      const auth = config2.authentication;
-      const identityProvider = resolveIdentityTokenProvider(auth);
+      const auth2 = config2.authentication;
+      const identityProvider = resolveIdentityTokenProvider(auth2);
       if (!identityProvider) {
         throw new WorkloadIdentityError("oidc_federation config requires an identity token (set authentication.identity_token, ANTHROPIC_IDENTITY_TOKEN_FILE, or ANTHROPIC_IDENTITY_TOKEN)");
       }
-      if (!auth.federation_rule_id) {
+      if (!auth2.federation_rule_id) {
         throw new WorkloadIdentityError("oidc_federation config requires 'federation_rule_id'. Set it in authentication.federation_rule_id in your profile, or via ANTHROPIC_FEDERATION_RULE_ID (profile takes precedence).");
       }
       if (!config2.organization_id) {
@@ -30356,16 +30356,16 @@ function buildProvider(config2, credentialsPath, baseURL, options) {
       }
       const exchange2 = oidcFederationProvider({
         identityTokenProvider: identityProvider,
-        federationRuleId: auth.federation_rule_id,
+        federationRuleId: auth2.federation_rule_id,
         organizationId: config2.organization_id,
-        serviceAccountId: auth.service_account_id,
+        serviceAccountId: auth2.service_account_id,
         workspaceId: config2.workspace_id,
         baseURL,
-        fetch: options.fetch,
-        userAgent: options.userAgent
+        fetch: options2.fetch,
+        userAgent: options2.userAgent
       });
       if (credentialsPath) {
-        return cachedExchangeProvider(exchange2, credentialsPath, options.onCacheWriteError, options.onSafetyWarning);
+        return cachedExchangeProvider(exchange2, credentialsPath, options2.onCacheWriteError, options2.onSafetyWarning);
       }
       return exchange2;
     }
@@ -30377,9 +30377,9 @@ function buildProvider(config2, credentialsPath, baseURL, options) {
         credentialsPath,
         clientId: config2.authentication.client_id,
         baseURL,
-        fetch: options.fetch,
-        userAgent: options.userAgent,
-        onSafetyWarning: options.onSafetyWarning
+        fetch: options2.fetch,
+        userAgent: options2.userAgent,
+        onSafetyWarning: options2.onSafetyWarning
       });
     }
     default: {
@@ -30388,16 +30388,16 @@ function buildProvider(config2, credentialsPath, baseURL, options) {
     }
   }
 }
-function resolveIdentityTokenProvider(auth) {
-  if (auth.identity_token) {
-    const source = auth.identity_token.source;
+function resolveIdentityTokenProvider(auth2) {
+  if (auth2.identity_token) {
+    const source = auth2.identity_token.source;
     if (source !== "file") {
       throw new WorkloadIdentityError(`identity_token.source "${source}" is not supported by this SDK version (only "file")`);
     }
-    if (!auth.identity_token.path) {
+    if (!auth2.identity_token.path) {
       throw new WorkloadIdentityError(`identity_token.source "file" requires a non-empty path`);
     }
-    return identityTokenFromFile(auth.identity_token.path);
+    return identityTokenFromFile(auth2.identity_token.path);
   }
   const tokenFile = readEnv("ANTHROPIC_IDENTITY_TOKEN_FILE");
   if (tokenFile) {
@@ -30472,13 +30472,13 @@ function isRetryableError(err) {
   }
   return false;
 }
-function wrapFetchWithMiddleware(fetchFn, middleware, options, client) {
+function wrapFetchWithMiddleware(fetchFn, middleware, options2, client) {
   return async (url2, init = {}) => {
     if (middleware.length === 0) {
       return fetchFn.call(void 0, url2, init);
     }
     const headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
-    const response = await applyMiddleware(fetchFn, middleware, options, client)({
+    const response = await applyMiddleware(fetchFn, middleware, options2, client)({
       ...init,
       headers,
       url: typeof url2 === "string" ? url2 : url2 instanceof URL ? url2.href : url2.url
@@ -30489,37 +30489,37 @@ function wrapFetchWithMiddleware(fetchFn, middleware, options, client) {
     return response;
   };
 }
-function createMiddlewareContext(options, client) {
+function createMiddlewareContext(options2, client) {
   const cache = /* @__PURE__ */ new WeakMap();
   return {
-    options,
+    options: options2,
     // Resolved per chain, so changes to the client's `logLevel`/`logger`
     // apply to subsequent requests.
     logger: client ? loggerFor(client) : defaultLogger(),
     parse(response) {
-      if (options?.stream && response.ok) {
-        return parseMiddlewareResponse(response, options, client);
+      if (options2?.stream && response.ok) {
+        return parseMiddlewareResponse(response, options2, client);
       }
       let parsed = cache.get(response);
       if (!parsed) {
-        parsed = parseMiddlewareResponse(response, options, client);
+        parsed = parseMiddlewareResponse(response, options2, client);
         cache.set(response, parsed);
       }
       return parsed;
     }
   };
 }
-async function parseMiddlewareResponse(response, options, client) {
+async function parseMiddlewareResponse(response, options2, client) {
   if (response.bodyUsed || response.body?.locked) {
     throw new AnthropicError("cannot ctx.parse() a response whose body was already consumed; call ctx.parse() instead of reading the body, or read via response.clone()");
   }
-  if (options?.stream && response.ok) {
+  if (options2?.stream && response.ok) {
     return Stream.fromSSEResponse(response.clone(), new AbortController(), client);
   }
   if (response.status === 204) {
     return null;
   }
-  if (options?.__binaryResponse) {
+  if (options2?.__binaryResponse) {
     return response;
   }
   const contentType = response.headers.get("content-type");
@@ -30533,7 +30533,7 @@ async function parseMiddlewareResponse(response, options, client) {
   }
   return await response.clone().text();
 }
-function applyMiddleware(fetchFn, middleware, options, client) {
+function applyMiddleware(fetchFn, middleware, options2, client) {
   let next = async ({ url: url2, ...init }) => {
     try {
       return await fetchFn.call(void 0, url2, init);
@@ -30543,11 +30543,11 @@ function applyMiddleware(fetchFn, middleware, options, client) {
       throw error62;
     }
   };
-  const ctx = createMiddlewareContext(options, client);
+  const ctx = createMiddlewareContext(options2, client);
   for (let i = middleware.length - 1; i >= 0; i--) {
     const mw = middleware[i];
     const nextInner = next;
-    next = async (request) => mw(request, nextInner, ctx);
+    next = async (request2) => mw(request2, nextInner, ctx);
   }
   return next;
 }
@@ -30564,33 +30564,33 @@ var init_middleware = __esm({
 });
 
 // node_modules/@anthropic-ai/sdk/internal/to-file.mjs
-async function toFile(value, name, options) {
+async function toFile(value, name, options2) {
   checkFileSupport();
   value = await value;
   name || (name = value instanceof File ? value.name : getName(value, true));
   if (isFileLike(value)) {
-    if (value instanceof File && name == null && options == null) {
+    if (value instanceof File && name == null && options2 == null) {
       return value;
     }
     return makeFile([await value.arrayBuffer()], name ?? value.name, {
       type: value.type,
       lastModified: value.lastModified,
-      ...options
+      ...options2
     });
   }
   if (isResponseLike(value)) {
     const blob = await value.blob();
     name || (name = new URL(value.url).pathname.split(/[\\/]/).pop());
-    return makeFile(await getBytes(blob), name, options);
+    return makeFile(await getBytes(blob), name, options2);
   }
   const parts = await getBytes(value);
-  if (!options?.type) {
+  if (!options2?.type) {
     const type2 = parts.find((part) => typeof part === "object" && "type" in part && part.type);
     if (typeof type2 === "string") {
-      options = { ...options, type: type2 };
+      options2 = { ...options2, type: type2 };
     }
   }
-  return makeFile(parts, name, options);
+  return makeFile(parts, name, options2);
 }
 async function getBytes(value) {
   let parts = [];
@@ -30657,15 +30657,15 @@ var init_models2 = __esm({
        * const modelInfo = await client.models.retrieve('model_id');
        * ```
        */
-      retrieve(modelID, params = {}, options) {
+      retrieve(modelID, params = {}, options2) {
         const { workspace_id } = params ?? {};
         return this._client.get(path`/v1/models/${modelID}`, {
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
-            options?.headers
+            options2?.headers
           ]),
-          __span: startApiCallSpan(this._client, "anthropic.models.retrieve", options, {
+          __span: startApiCallSpan(this._client, "anthropic.models.retrieve", options2, {
             route: "/v1/models/{model_id}",
             attributes: { "anthropic.model.id": modelID }
           })
@@ -30688,16 +30688,16 @@ var init_models2 = __esm({
        * }
        * ```
        */
-      list(params = {}, options) {
+      list(params = {}, options2) {
         const { workspace_id, ...query } = params ?? {};
         return this._client.getAPIList("/v1/models", Page, {
           query,
-          ...options,
+          ...options2,
           headers: buildHeaders([
             { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
-            options?.headers
+            options2?.headers
           ]),
-          __span: startApiCallSpan(this._client, "anthropic.models.list", options, {
+          __span: startApiCallSpan(this._client, "anthropic.models.list", options2, {
             route: "/v1/models",
             queryParams: ["after_id", "before_id", "lifecycle", "limit"]
           })
@@ -30841,35 +30841,35 @@ var init_client = __esm({
             authToken: authToken === void 0 ? readEnv("ANTHROPIC_AUTH_TOKEN") : void 0
           };
           const credential = passedName != null ? { type: passedName, value: given[passedName] } : env?.apiKey != null ? { type: "apiKey", value: env.apiKey } : env?.authToken != null ? { type: "authToken", value: env.authToken } : { type: "defaultChain" };
-          const options = {
+          const options2 = {
             apiKey: credential.type === "apiKey" ? credential.value : null,
             authToken: credential.type === "authToken" ? credential.value : null,
             webhookKey,
             ...opts,
             baseURL: baseURL || `https://api.anthropic.com`
           };
-          if (!options.dangerouslyAllowBrowser && isRunningInBrowser()) {
+          if (!options2.dangerouslyAllowBrowser && isRunningInBrowser()) {
             throw new AnthropicError("It looks like you're running in a browser-like environment.\n\nThis is disabled by default, as it risks exposing your secret API credentials to attackers.\nIf you understand the risks and have appropriate mitigations in place,\nyou can set the `dangerouslyAllowBrowser` option to `true`, e.g.,\n\nnew Anthropic({ apiKey, dangerouslyAllowBrowser: true });\n");
           }
-          this.baseURL = options.baseURL;
+          this.baseURL = options2.baseURL;
           this._baseURLIsExplicit = opts.__baseURLIsExplicit ?? !!baseURL;
-          this.timeout = options.timeout ?? _a.DEFAULT_TIMEOUT;
-          this.logger = options.logger ?? console;
+          this.timeout = options2.timeout ?? _a.DEFAULT_TIMEOUT;
+          this.logger = options2.logger ?? console;
           this.logLevel = defaultLogLevel;
-          this.logLevel = parseLogLevel(options.logLevel, "ClientOptions.logLevel", loggerFor(this)) ?? parseLogLevel(readEnv("ANTHROPIC_LOG"), "process.env['ANTHROPIC_LOG']", loggerFor(this)) ?? defaultLogLevel;
+          this.logLevel = parseLogLevel(options2.logLevel, "ClientOptions.logLevel", loggerFor(this)) ?? parseLogLevel(readEnv("ANTHROPIC_LOG"), "process.env['ANTHROPIC_LOG']", loggerFor(this)) ?? defaultLogLevel;
           if (env?.apiKey != null && env.authToken != null && !warnedOfKeyAndTokenInEnv) {
             warnedOfKeyAndTokenInEnv = true;
             loggerFor(this).warn("Anthropic: ANTHROPIC_API_KEY and ANTHROPIC_AUTH_TOKEN are both set. Using ANTHROPIC_API_KEY.");
           }
-          this.fetchOptions = options.fetchOptions;
-          this.maxRetries = validatePositiveInteger("maxRetries", options.maxRetries ?? 2);
+          this.fetchOptions = options2.fetchOptions;
+          this.maxRetries = validatePositiveInteger("maxRetries", options2.maxRetries ?? 2);
           const scope = this._instrumentationScope();
-          __classPrivateFieldSet(this, _BaseAnthropic_openTelemetry, resolveOpenTelemetryOptions(options.openTelemetry), "f");
-          options.openTelemetry = __classPrivateFieldGet(this, _BaseAnthropic_openTelemetry, "f");
+          __classPrivateFieldSet(this, _BaseAnthropic_openTelemetry, resolveOpenTelemetryOptions(options2.openTelemetry), "f");
+          options2.openTelemetry = __classPrivateFieldGet(this, _BaseAnthropic_openTelemetry, "f");
           this._tracer = guardTracing(this, () => getTracer(__classPrivateFieldGet(this, _BaseAnthropic_openTelemetry, "f"), scope.version, scope.platform));
-          this.fetch = options.fetch ?? getDefaultFetch();
+          this.fetch = options2.fetch ?? getDefaultFetch();
           __classPrivateFieldSet(this, _BaseAnthropic_encoder, FallbackEncoder, "f");
-          this.middleware = [...options.middleware ?? []];
+          this.middleware = [...options2.middleware ?? []];
           const customHeadersEnv = readEnv("ANTHROPIC_CUSTOM_HEADERS");
           if (customHeadersEnv) {
             const parsed = {};
@@ -30879,15 +30879,15 @@ var init_client = __esm({
                 parsed[line.substring(0, colon).trim()] = line.substring(colon + 1).trim();
               }
             }
-            options.defaultHeaders = options.defaultHeaders instanceof Headers || Array.isArray(options.defaultHeaders) ? buildHeaders([parsed, options.defaultHeaders]) : { ...parsed, ...options.defaultHeaders };
+            options2.defaultHeaders = options2.defaultHeaders instanceof Headers || Array.isArray(options2.defaultHeaders) ? buildHeaders([parsed, options2.defaultHeaders]) : { ...parsed, ...options2.defaultHeaders };
           }
           const inherited = opts.__auth;
-          delete options.__auth;
-          delete options.__baseURLIsExplicit;
-          this._options = options;
-          this.apiKey = typeof options.apiKey === "string" ? options.apiKey : null;
-          __classPrivateFieldSet(this, _BaseAnthropic_apiKeyFunction, typeof options.apiKey === "function" ? options.apiKey : null, "f");
-          this.authToken = options.authToken ?? null;
+          delete options2.__auth;
+          delete options2.__baseURLIsExplicit;
+          this._options = options2;
+          this.apiKey = typeof options2.apiKey === "string" ? options2.apiKey : null;
+          __classPrivateFieldSet(this, _BaseAnthropic_apiKeyFunction, typeof options2.apiKey === "function" ? options2.apiKey : null, "f");
+          this.authToken = options2.authToken ?? null;
           this.webhookKey = webhookKey;
           if (inherited) {
             this._authState = inherited;
@@ -30997,14 +30997,14 @@ var init_client = __esm({
          * them passed, the new client keeps it. Either way it keeps
          * `defaultHeaders`, including an `X-Api-Key` or `Authorization` set there.
          */
-        withOptions(options) {
-          options = { ...options };
+        withOptions(options2) {
+          options2 = { ...options2 };
           for (const name of CREDENTIAL_OPTIONS) {
-            if (options[name] === void 0)
-              delete options[name];
+            if (options2[name] === void 0)
+              delete options2[name];
           }
-          const overridesAuth = CREDENTIAL_OPTIONS.some((name) => name in options);
-          const replacesCredential = CREDENTIAL_OPTIONS.some((name) => options[name] != null);
+          const overridesAuth = CREDENTIAL_OPTIONS.some((name) => name in options2);
+          const replacesCredential = CREDENTIAL_OPTIONS.some((name) => options2[name] != null);
           const internal = {
             ...this._options,
             // Only forward baseURL when the caller (or env) explicitly chose it.
@@ -31028,12 +31028,12 @@ var init_client = __esm({
             webhookKey: this.webhookKey,
             // Left in, the inherited credential would trip the mutual-exclusion check.
             ...replacesCredential ? Object.fromEntries(CREDENTIAL_OPTIONS.map((name) => [name, null])) : {},
-            ...options,
-            openTelemetry: options.openTelemetry ?? __classPrivateFieldGet(this, _BaseAnthropic_openTelemetry, "f"),
+            ...options2,
+            openTelemetry: options2.openTelemetry ?? __classPrivateFieldGet(this, _BaseAnthropic_openTelemetry, "f"),
             // Always set __auth so any stale value from ...this._options is
             // overwritten. undefined means "build fresh auth from these options".
             __auth: overridesAuth ? void 0 : this._authState,
-            __baseURLIsExplicit: "baseURL" in options ? true : this._baseURLIsExplicit
+            __baseURLIsExplicit: "baseURL" in options2 ? true : this._baseURLIsExplicit
           };
           return new this.constructor(internal);
         }
@@ -31175,7 +31175,7 @@ var init_client = __esm({
         /**
          * Used as a callback for mutating the given `FinalRequestOptions` object.
          */
-        async prepareOptions(options) {
+        async prepareOptions(options2) {
         }
         /**
          * Used as a callback for mutating the given `RequestInit` object.
@@ -31193,9 +31193,9 @@ var init_client = __esm({
          * overrides must be idempotent and overwrite headers from a previous
          * invocation rather than append to them.
          */
-        async prepareRequest(request, { url: url2, options }) {
+        async prepareRequest(request2, { url: url2, options: options2 }) {
           if (this._authState.tokenCache && this.apiKey == null) {
-            const headers = request.headers instanceof Headers ? request.headers : new Headers(request.headers);
+            const headers = request2.headers instanceof Headers ? request2.headers : new Headers(request2.headers);
             for (const [k, v] of Object.entries(this._authState.extraHeaders)) {
               if (!headers.has(k))
                 headers.set(k, v);
@@ -31204,7 +31204,7 @@ var init_client = __esm({
             if (!existing?.includes(OAUTH_API_BETA_HEADER)) {
               headers.set("anthropic-beta", [...existing ?? [], OAUTH_API_BETA_HEADER].join(","));
             }
-            request.headers = headers;
+            request2.headers = headers;
           }
         }
         /**
@@ -31249,11 +31249,11 @@ var init_client = __esm({
             return { method, path: path18, ...opts2 };
           }));
         }
-        request(options, remainingRetries = null) {
+        request(options2, remainingRetries = null) {
           if (!this._tracer) {
-            return new APIPromise(this, this.makeRequest(options, remainingRetries, void 0));
+            return new APIPromise(this, this.makeRequest(options2, remainingRetries, void 0));
           }
-          return new APIPromise(this, this.makeTracedRequest(options, remainingRetries));
+          return new APIPromise(this, this.makeTracedRequest(options2, remainingRetries));
         }
         /**
          * Makes the request inside the call span that the SDK method started and passed in the options
@@ -31261,31 +31261,31 @@ var init_client = __esm({
          * read the response body: see `APIPromise`.
          */
         async makeTracedRequest(optionsInput, retriesRemaining) {
-          const options = await optionsInput;
-          const span = options.__span?.span;
+          const options2 = await optionsInput;
+          const span = options2.__span?.span;
           if (!span) {
-            return this.makeRequest(options, retriesRemaining, void 0);
+            return this.makeRequest(options2, retriesRemaining, void 0);
           }
           try {
-            return await context.with(trace.setSpan(context.active(), span), () => this.makeRequest(options, retriesRemaining, void 0, span));
+            return await context.with(trace.setSpan(context.active(), span), () => this.makeRequest(options2, retriesRemaining, void 0, span));
           } catch (error62) {
-            const result = { status: "error", options, error: error62 };
+            const result = { status: "error", options: options2, error: error62 };
             guardTracing(this, () => endApiCallSpan(span, result));
             throw error62;
           }
         }
         async makeRequest(optionsInput, retriesRemaining, retryOfRequestLogID, span) {
-          const options = await optionsInput;
-          let maxRetries = validatePositiveInteger("maxRetries", options.maxRetries ?? this.maxRetries);
-          if (this.isStreamBody(options.body)) {
+          const options2 = await optionsInput;
+          let maxRetries = validatePositiveInteger("maxRetries", options2.maxRetries ?? this.maxRetries);
+          if (this.isStreamBody(options2.body)) {
             maxRetries = 0;
           }
           if (retriesRemaining == null) {
             retriesRemaining = maxRetries;
-            this._requestAuthFlags.delete(options);
+            this._requestAuthFlags.delete(options2);
           }
-          await this.prepareOptions(options);
-          const { req, url: url2, timeout } = await this.buildRequest(options, {
+          await this.prepareOptions(options2);
+          const { req, url: url2, timeout } = await this.buildRequest(options2, {
             retryCount: maxRetries - retriesRemaining
           });
           const requestLogID = "log_" + (Math.random() * (1 << 24) | 0).toString(16).padStart(6, "0");
@@ -31294,11 +31294,11 @@ var init_client = __esm({
             req.headers = guardTracing(this, () => injectTraceHeaders(span, req.headers)) ?? req.headers;
           }
           const startTime = Date.now();
-          if (options.signal?.aborted) {
+          if (options2.signal?.aborted) {
             throw new APIUserAbortError();
           }
           const controller = new AbortController();
-          const response = await this.fetchWithTimeout(url2, req, timeout, controller, options, {
+          const response = await this.fetchWithTimeout(url2, req, timeout, controller, options2, {
             requestLogID,
             retryOfRequestLogID
           }).catch(castToError);
@@ -31306,11 +31306,11 @@ var init_client = __esm({
           if (response instanceof globalThis.Error) {
             releaseRequestSignal(controller);
             const retryMessage = `retrying, ${retriesRemaining} attempts remaining`;
-            if (options.signal?.aborted) {
+            if (options2.signal?.aborted) {
               throw new APIUserAbortError();
             }
             const isTimeout = isAbortError(response) || /timed? ?out/i.test(String(response) + ("cause" in response ? String(response.cause) : ""));
-            const hasMiddleware = this.middleware.length > 0 || !!options.middleware?.length || this.backendMiddleware().length > 0;
+            const hasMiddleware = this.middleware.length > 0 || !!options2.middleware?.length || this.backendMiddleware().length > 0;
             if (hasMiddleware && !isTimeout && !isRetryableError(response)) {
               loggerFor(this).info(`[${requestLogID}] middleware error (not retryable)`);
               debugLogRequestDetails(loggerFor(this), `[${requestLogID}] middleware error (not retryable)`, {
@@ -31329,7 +31329,7 @@ var init_client = __esm({
                 durationMs: headersTime - startTime,
                 message: response.message
               });
-              return this.retryRequest(options, retriesRemaining, retryOfRequestLogID ?? requestLogID, span);
+              return this.retryRequest(options2, retriesRemaining, retryOfRequestLogID ?? requestLogID, span);
             }
             loggerFor(this).info(`[${requestLogID}] connection ${isTimeout ? "timed out" : "failed"} - error; no more retries left`);
             debugLogRequestDetails(loggerFor(this), `[${requestLogID}] connection ${isTimeout ? "timed out" : "failed"} (error; no more retries left)`, {
@@ -31349,7 +31349,7 @@ var init_client = __esm({
           const specialHeaders = [...response.headers.entries()].filter(([name]) => name === "request-id" || name === "anthropic-workspace-id").map(([name, value]) => ", " + name + ": " + JSON.stringify(value)).join("");
           const responseInfo = `[${requestLogID}${retryLogStr}${specialHeaders}] ${req.method} ${url2} ${response.ok ? "succeeded" : "failed"} with status ${response.status} in ${headersTime - startTime}ms`;
           if (!response.ok) {
-            const shouldRetry = await this.shouldRetry(response, options);
+            const shouldRetry = await this.shouldRetry(response, options2);
             if (retriesRemaining && shouldRetry) {
               const retryMessage2 = `retrying, ${retriesRemaining} attempts remaining`;
               await CancelReadableStream(response.body);
@@ -31362,7 +31362,7 @@ var init_client = __esm({
                 headers: response.headers,
                 durationMs: headersTime - startTime
               });
-              return this.retryRequest(options, retriesRemaining, retryOfRequestLogID ?? requestLogID, span, response.headers);
+              return this.retryRequest(options2, retriesRemaining, retryOfRequestLogID ?? requestLogID, span, response.headers);
             }
             const retryMessage = shouldRetry ? `error; no more retries left` : `error; not retryable`;
             loggerFor(this).info(`${responseInfo} - ${retryMessage}`);
@@ -31390,32 +31390,32 @@ var init_client = __esm({
             durationMs: headersTime - startTime
           });
           armAbandonmentBackstop(response.body ?? response, controller);
-          return { response, options, controller, requestLogID, retryOfRequestLogID, startTime };
+          return { response, options: options2, controller, requestLogID, retryOfRequestLogID, startTime };
         }
         getAPIList(path18, Page2, opts) {
           return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path18, ...opts2 })) : { method: "get", path: path18, ...opts });
         }
-        requestAPIList(Page2, options) {
+        requestAPIList(Page2, options2) {
           if (!this._tracer) {
-            const request2 = this.makeRequest(options, null, void 0);
-            return new PagePromise(this, request2, Page2);
+            const request3 = this.makeRequest(options2, null, void 0);
+            return new PagePromise(this, request3, Page2);
           }
-          const request = this.makeTracedRequest(options, null);
-          return new PagePromise(this, request, Page2);
+          const request2 = this.makeTracedRequest(options2, null);
+          return new PagePromise(this, request2, Page2);
         }
         async fetchWithTimeout(url2, init, ms, controller, requestOptions, logCtx) {
-          const { signal, method, ...options } = init || {};
+          const { signal, method, ...options2 } = init || {};
           const abort = this._makeAbort(controller);
           if (signal) {
             signal.addEventListener("abort", abort, { once: true });
             registerRequestSignalCleanup(controller, signal, abort);
           }
-          const isReadableBody = globalThis.ReadableStream && options.body instanceof globalThis.ReadableStream || typeof options.body === "object" && options.body !== null && Symbol.asyncIterator in options.body;
+          const isReadableBody = globalThis.ReadableStream && options2.body instanceof globalThis.ReadableStream || typeof options2.body === "object" && options2.body !== null && Symbol.asyncIterator in options2.body;
           const fetchOptions = {
             signal: controller.signal,
             ...isReadableBody ? { duplex: "half" } : {},
             method: "GET",
-            ...options
+            ...options2
           };
           if (method) {
             fetchOptions.method = method.toUpperCase();
@@ -31461,8 +31461,8 @@ var init_client = __esm({
           const allMiddleware = requestMiddleware?.length || backendMiddleware.length ? [...this.middleware, ...requestMiddleware ?? [], ...backendMiddleware] : this.middleware;
           return await wrapFetchWithMiddleware(innerFetch, allMiddleware, requestOptions, this)(url2, fetchOptions);
         }
-        async shouldRetry(response, options) {
-          const flags = this._authFlags(options);
+        async shouldRetry(response, options2) {
+          const flags = this._authFlags(options2);
           if (response.status === 401 && this._authState.tokenCache && flags.usedTokenCache && !flags.didRefreshFor401) {
             flags.didRefreshFor401 = true;
             this._authState.tokenCache.invalidate();
@@ -31483,7 +31483,7 @@ var init_client = __esm({
             return true;
           return false;
         }
-        async retryRequest(options, retriesRemaining, requestLogID, span, responseHeaders) {
+        async retryRequest(options2, retriesRemaining, requestLogID, span, responseHeaders) {
           let timeoutMillis;
           const retryAfterMillisHeader = responseHeaders?.get("retry-after-ms");
           if (retryAfterMillisHeader) {
@@ -31502,11 +31502,11 @@ var init_client = __esm({
             }
           }
           if (timeoutMillis === void 0 || !(timeoutMillis > 0 && timeoutMillis <= 2 ** 31 - 1)) {
-            const maxRetries = options.maxRetries ?? this.maxRetries;
+            const maxRetries = options2.maxRetries ?? this.maxRetries;
             timeoutMillis = this.calculateDefaultRetryTimeoutMillis(retriesRemaining, maxRetries);
           }
-          await sleep(timeoutMillis, options.signal ?? void 0);
-          return this.makeRequest(options, retriesRemaining - 1, requestLogID, span);
+          await sleep(timeoutMillis, options2.signal ?? void 0);
+          return this.makeRequest(options2, retriesRemaining - 1, requestLogID, span);
         }
         calculateDefaultRetryTimeoutMillis(retriesRemaining, maxRetries) {
           const initialRetryDelay = 0.5;
@@ -31526,8 +31526,8 @@ var init_client = __esm({
           return defaultTime;
         }
         async buildRequest(inputOptions, { retryCount = 0 } = {}) {
-          const options = { ...inputOptions };
-          const { method, path: path18, query, defaultBaseURL } = options;
+          const options2 = { ...inputOptions };
+          const { method, path: path18, query, defaultBaseURL } = options2;
           if (this._authState.resolution) {
             await this._authState.resolution;
           }
@@ -31535,29 +31535,29 @@ var init_client = __esm({
             this.baseURL = this._authState.baseURL;
           }
           const url2 = this.buildURL(path18, query, defaultBaseURL);
-          if ("timeout" in options)
-            validatePositiveInteger("timeout", options.timeout);
-          options.timeout = options.timeout ?? this.timeout;
-          const { bodyHeaders, body } = this.buildBody({ options });
+          if ("timeout" in options2)
+            validatePositiveInteger("timeout", options2.timeout);
+          options2.timeout = options2.timeout ?? this.timeout;
+          const { bodyHeaders, body } = this.buildBody({ options: options2 });
           const reqHeaders = await this.buildHeaders({
             options: inputOptions,
             method,
             bodyHeaders,
             retryCount,
-            timeout: options.timeout
+            timeout: options2.timeout
           });
           const req = {
             method,
             headers: reqHeaders,
-            ...options.signal && { signal: options.signal },
+            ...options2.signal && { signal: options2.signal },
             ...globalThis.ReadableStream && body instanceof globalThis.ReadableStream && { duplex: "half" },
             ...body && { body },
             ...this.fetchOptions ?? {},
-            ...options.fetchOptions ?? {}
+            ...options2.fetchOptions ?? {}
           };
-          return { req, url: url2, timeout: options.timeout };
+          return { req, url: url2, timeout: options2.timeout };
         }
-        async buildHeaders({ options, method, bodyHeaders, retryCount, timeout }) {
+        async buildHeaders({ options: options2, method, bodyHeaders, retryCount, timeout }) {
           const headers = buildHeaders([
             {
               Accept: "application/json",
@@ -31568,10 +31568,10 @@ var init_client = __esm({
               ...this._options.dangerouslyAllowBrowser ? { "anthropic-dangerous-direct-browser-access": "true" } : void 0,
               "anthropic-version": "2026-10-21"
             },
-            await this.authHeaders(options),
+            await this.authHeaders(options2),
             this._options.defaultHeaders,
             bodyHeaders,
-            options.headers
+            options2.headers
           ]);
           this.validateHeaders(headers);
           return headers.values;
@@ -31728,6 +31728,4337 @@ var init_sdk = __esm({
   "node_modules/@anthropic-ai/sdk/index.mjs"() {
     init_client();
     init_error();
+  }
+});
+
+// node_modules/content-type/dist/index.js
+var require_dist2 = __commonJS({
+  "node_modules/content-type/dist/index.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.format = format;
+    exports2.parse = parse5;
+    var TEXT_REGEXP = /^[\u0009\u0020-\u007e\u0080-\u00ff]*$/;
+    var TOKEN_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+    var QUOTE_REGEXP = /[\\"]/g;
+    var TYPE_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+    var NullObject = /* @__PURE__ */ (() => {
+      const C2 = function() {
+      };
+      C2.prototype = /* @__PURE__ */ Object.create(null);
+      return C2;
+    })();
+    function format(obj) {
+      const { type: type2, parameters } = obj;
+      if (!type2 || !TYPE_REGEXP.test(type2)) {
+        throw new TypeError(`Invalid type: ${type2}`);
+      }
+      let result = type2;
+      if (parameters) {
+        for (const param of Object.keys(parameters)) {
+          if (!TOKEN_REGEXP.test(param)) {
+            throw new TypeError(`Invalid parameter name: ${param}`);
+          }
+          result += `; ${param}=${qstring(parameters[param])}`;
+        }
+      }
+      return result;
+    }
+    function parse5(header, options2) {
+      const stopChar = options2?.comma === true ? COMMA : 65536;
+      const len = header.length;
+      let index = skipOWS(header, options2?.start ?? 0, len);
+      const valueStart = index;
+      index = skipValue(header, index, len, stopChar);
+      const valueEnd = trailingOWS(header, valueStart, index);
+      const type2 = header.slice(valueStart, valueEnd).toLowerCase();
+      if (options2?.parameters === false) {
+        return { type: type2, index, parameters: new NullObject() };
+      }
+      return parseParameters(header, type2, index, len, stopChar);
+    }
+    var SP = 32;
+    var HTAB = 9;
+    var SEMI = 59;
+    var EQ = 61;
+    var DQUOTE = 34;
+    var BSLASH = 92;
+    var COMMA = 44;
+    function parseParameters(header, type2, index, len, stopChar) {
+      const parameters = new NullObject();
+      parameter: while (index < len) {
+        if (header.charCodeAt(index) === stopChar)
+          break;
+        index = skipOWS(header, index + 1, len);
+        const keyStart = index;
+        while (index < len) {
+          const code = header.charCodeAt(index);
+          if (code === stopChar)
+            break parameter;
+          if (code === SEMI)
+            continue parameter;
+          if (code === EQ) {
+            const keyEnd = trailingOWS(header, keyStart, index);
+            const key = header.slice(keyStart, keyEnd).toLowerCase();
+            index = skipOWS(header, index + 1, len);
+            if (index < len && header.charCodeAt(index) === DQUOTE) {
+              index++;
+              let value = "";
+              while (index < len) {
+                const code2 = header.charCodeAt(index++);
+                if (code2 === DQUOTE) {
+                  index = skipValue(header, index, len, stopChar);
+                  if (parameters[key] === void 0)
+                    parameters[key] = value;
+                  break;
+                }
+                if (code2 === BSLASH && index < len) {
+                  value += header[index++];
+                  continue;
+                }
+                value += String.fromCharCode(code2);
+              }
+              continue parameter;
+            }
+            const valueStart = index;
+            index = skipValue(header, index, len, stopChar);
+            if (parameters[key] === void 0) {
+              const valueEnd = trailingOWS(header, valueStart, index);
+              parameters[key] = header.slice(valueStart, valueEnd);
+            }
+            continue parameter;
+          }
+          index++;
+        }
+      }
+      return { type: type2, index, parameters };
+    }
+    function skipValue(str2, index, len, stopChar) {
+      while (index < len) {
+        const code = str2.charCodeAt(index);
+        if (code === SEMI || code === stopChar)
+          break;
+        index++;
+      }
+      return index;
+    }
+    function skipOWS(header, index, len) {
+      while (index < len) {
+        const char = header.charCodeAt(index);
+        if (char !== SP && char !== HTAB)
+          break;
+        index++;
+      }
+      return index;
+    }
+    function trailingOWS(header, start, end) {
+      while (end > start) {
+        const char = header.charCodeAt(end - 1);
+        if (char !== SP && char !== HTAB)
+          break;
+        end--;
+      }
+      return end;
+    }
+    function qstring(str2) {
+      if (TOKEN_REGEXP.test(str2))
+        return str2;
+      if (TEXT_REGEXP.test(str2))
+        return `"${str2.replace(QUOTE_REGEXP, "\\$&")}"`;
+      throw new TypeError(`Invalid parameter value: ${str2}`);
+    }
+  }
+});
+
+// node_modules/bottleneck/light.js
+var require_light = __commonJS({
+  "node_modules/bottleneck/light.js"(exports2, module2) {
+    (function(global2, factory) {
+      typeof exports2 === "object" && typeof module2 !== "undefined" ? module2.exports = factory() : typeof define === "function" && define.amd ? define(factory) : global2.Bottleneck = factory();
+    })(exports2, (function() {
+      "use strict";
+      var commonjsGlobal = typeof globalThis !== "undefined" ? globalThis : typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
+      function getCjsExportFromNamespace(n) {
+        return n && n["default"] || n;
+      }
+      var load2 = function(received, defaults2, onto = {}) {
+        var k, ref, v;
+        for (k in defaults2) {
+          v = defaults2[k];
+          onto[k] = (ref = received[k]) != null ? ref : v;
+        }
+        return onto;
+      };
+      var overwrite = function(received, defaults2, onto = {}) {
+        var k, v;
+        for (k in received) {
+          v = received[k];
+          if (defaults2[k] !== void 0) {
+            onto[k] = v;
+          }
+        }
+        return onto;
+      };
+      var parser2 = {
+        load: load2,
+        overwrite
+      };
+      var DLList;
+      DLList = class DLList {
+        constructor(incr, decr) {
+          this.incr = incr;
+          this.decr = decr;
+          this._first = null;
+          this._last = null;
+          this.length = 0;
+        }
+        push(value) {
+          var node3;
+          this.length++;
+          if (typeof this.incr === "function") {
+            this.incr();
+          }
+          node3 = {
+            value,
+            prev: this._last,
+            next: null
+          };
+          if (this._last != null) {
+            this._last.next = node3;
+            this._last = node3;
+          } else {
+            this._first = this._last = node3;
+          }
+          return void 0;
+        }
+        shift() {
+          var value;
+          if (this._first == null) {
+            return;
+          } else {
+            this.length--;
+            if (typeof this.decr === "function") {
+              this.decr();
+            }
+          }
+          value = this._first.value;
+          if ((this._first = this._first.next) != null) {
+            this._first.prev = null;
+          } else {
+            this._last = null;
+          }
+          return value;
+        }
+        first() {
+          if (this._first != null) {
+            return this._first.value;
+          }
+        }
+        getArray() {
+          var node3, ref, results;
+          node3 = this._first;
+          results = [];
+          while (node3 != null) {
+            results.push((ref = node3, node3 = node3.next, ref.value));
+          }
+          return results;
+        }
+        forEachShift(cb) {
+          var node3;
+          node3 = this.shift();
+          while (node3 != null) {
+            cb(node3), node3 = this.shift();
+          }
+          return void 0;
+        }
+        debug() {
+          var node3, ref, ref1, ref2, results;
+          node3 = this._first;
+          results = [];
+          while (node3 != null) {
+            results.push((ref = node3, node3 = node3.next, {
+              value: ref.value,
+              prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
+              next: (ref2 = ref.next) != null ? ref2.value : void 0
+            }));
+          }
+          return results;
+        }
+      };
+      var DLList_1 = DLList;
+      var Events4;
+      Events4 = class Events {
+        constructor(instance) {
+          this.instance = instance;
+          this._events = {};
+          if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
+            throw new Error("An Emitter already exists for this object");
+          }
+          this.instance.on = (name, cb) => {
+            return this._addListener(name, "many", cb);
+          };
+          this.instance.once = (name, cb) => {
+            return this._addListener(name, "once", cb);
+          };
+          this.instance.removeAllListeners = (name = null) => {
+            if (name != null) {
+              return delete this._events[name];
+            } else {
+              return this._events = {};
+            }
+          };
+        }
+        _addListener(name, status, cb) {
+          var base;
+          if ((base = this._events)[name] == null) {
+            base[name] = [];
+          }
+          this._events[name].push({ cb, status });
+          return this.instance;
+        }
+        listenerCount(name) {
+          if (this._events[name] != null) {
+            return this._events[name].length;
+          } else {
+            return 0;
+          }
+        }
+        async trigger(name, ...args) {
+          var e, promises;
+          try {
+            if (name !== "debug") {
+              this.trigger("debug", `Event triggered: ${name}`, args);
+            }
+            if (this._events[name] == null) {
+              return;
+            }
+            this._events[name] = this._events[name].filter(function(listener) {
+              return listener.status !== "none";
+            });
+            promises = this._events[name].map(async (listener) => {
+              var e2, returned;
+              if (listener.status === "none") {
+                return;
+              }
+              if (listener.status === "once") {
+                listener.status = "none";
+              }
+              try {
+                returned = typeof listener.cb === "function" ? listener.cb(...args) : void 0;
+                if (typeof (returned != null ? returned.then : void 0) === "function") {
+                  return await returned;
+                } else {
+                  return returned;
+                }
+              } catch (error62) {
+                e2 = error62;
+                {
+                  this.trigger("error", e2);
+                }
+                return null;
+              }
+            });
+            return (await Promise.all(promises)).find(function(x) {
+              return x != null;
+            });
+          } catch (error62) {
+            e = error62;
+            {
+              this.trigger("error", e);
+            }
+            return null;
+          }
+        }
+      };
+      var Events_1 = Events4;
+      var DLList$1, Events$1, Queues;
+      DLList$1 = DLList_1;
+      Events$1 = Events_1;
+      Queues = class Queues {
+        constructor(num_priorities) {
+          var i;
+          this.Events = new Events$1(this);
+          this._length = 0;
+          this._lists = (function() {
+            var j, ref, results;
+            results = [];
+            for (i = j = 1, ref = num_priorities; 1 <= ref ? j <= ref : j >= ref; i = 1 <= ref ? ++j : --j) {
+              results.push(new DLList$1((() => {
+                return this.incr();
+              }), (() => {
+                return this.decr();
+              })));
+            }
+            return results;
+          }).call(this);
+        }
+        incr() {
+          if (this._length++ === 0) {
+            return this.Events.trigger("leftzero");
+          }
+        }
+        decr() {
+          if (--this._length === 0) {
+            return this.Events.trigger("zero");
+          }
+        }
+        push(job) {
+          return this._lists[job.options.priority].push(job);
+        }
+        queued(priority) {
+          if (priority != null) {
+            return this._lists[priority].length;
+          } else {
+            return this._length;
+          }
+        }
+        shiftAll(fn) {
+          return this._lists.forEach(function(list2) {
+            return list2.forEachShift(fn);
+          });
+        }
+        getFirst(arr = this._lists) {
+          var j, len, list2;
+          for (j = 0, len = arr.length; j < len; j++) {
+            list2 = arr[j];
+            if (list2.length > 0) {
+              return list2;
+            }
+          }
+          return [];
+        }
+        shiftLastFrom(priority) {
+          return this.getFirst(this._lists.slice(priority).reverse()).shift();
+        }
+      };
+      var Queues_1 = Queues;
+      var BottleneckError;
+      BottleneckError = class BottleneckError extends Error {
+      };
+      var BottleneckError_1 = BottleneckError;
+      var BottleneckError$1, DEFAULT_PRIORITY, Job, NUM_PRIORITIES, parser$1;
+      NUM_PRIORITIES = 10;
+      DEFAULT_PRIORITY = 5;
+      parser$1 = parser2;
+      BottleneckError$1 = BottleneckError_1;
+      Job = class Job {
+        constructor(task, args, options2, jobDefaults, rejectOnDrop, Events5, _states, Promise2) {
+          this.task = task;
+          this.args = args;
+          this.rejectOnDrop = rejectOnDrop;
+          this.Events = Events5;
+          this._states = _states;
+          this.Promise = Promise2;
+          this.options = parser$1.load(options2, jobDefaults);
+          this.options.priority = this._sanitizePriority(this.options.priority);
+          if (this.options.id === jobDefaults.id) {
+            this.options.id = `${this.options.id}-${this._randomIndex()}`;
+          }
+          this.promise = new this.Promise((_resolve, _reject) => {
+            this._resolve = _resolve;
+            this._reject = _reject;
+          });
+          this.retryCount = 0;
+        }
+        _sanitizePriority(priority) {
+          var sProperty;
+          sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
+          if (sProperty < 0) {
+            return 0;
+          } else if (sProperty > NUM_PRIORITIES - 1) {
+            return NUM_PRIORITIES - 1;
+          } else {
+            return sProperty;
+          }
+        }
+        _randomIndex() {
+          return Math.random().toString(36).slice(2);
+        }
+        doDrop({ error: error62, message = "This job has been dropped by Bottleneck" } = {}) {
+          if (this._states.remove(this.options.id)) {
+            if (this.rejectOnDrop) {
+              this._reject(error62 != null ? error62 : new BottleneckError$1(message));
+            }
+            this.Events.trigger("dropped", { args: this.args, options: this.options, task: this.task, promise: this.promise });
+            return true;
+          } else {
+            return false;
+          }
+        }
+        _assertStatus(expected) {
+          var status;
+          status = this._states.jobStatus(this.options.id);
+          if (!(status === expected || expected === "DONE" && status === null)) {
+            throw new BottleneckError$1(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
+          }
+        }
+        doReceive() {
+          this._states.start(this.options.id);
+          return this.Events.trigger("received", { args: this.args, options: this.options });
+        }
+        doQueue(reachedHWM, blocked) {
+          this._assertStatus("RECEIVED");
+          this._states.next(this.options.id);
+          return this.Events.trigger("queued", { args: this.args, options: this.options, reachedHWM, blocked });
+        }
+        doRun() {
+          if (this.retryCount === 0) {
+            this._assertStatus("QUEUED");
+            this._states.next(this.options.id);
+          } else {
+            this._assertStatus("EXECUTING");
+          }
+          return this.Events.trigger("scheduled", { args: this.args, options: this.options });
+        }
+        async doExecute(chained, clearGlobalState, run3, free) {
+          var error62, eventInfo, passed;
+          if (this.retryCount === 0) {
+            this._assertStatus("RUNNING");
+            this._states.next(this.options.id);
+          } else {
+            this._assertStatus("EXECUTING");
+          }
+          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
+          this.Events.trigger("executing", eventInfo);
+          try {
+            passed = await (chained != null ? chained.schedule(this.options, this.task, ...this.args) : this.task(...this.args));
+            if (clearGlobalState()) {
+              this.doDone(eventInfo);
+              await free(this.options, eventInfo);
+              this._assertStatus("DONE");
+              return this._resolve(passed);
+            }
+          } catch (error1) {
+            error62 = error1;
+            return this._onFailure(error62, eventInfo, clearGlobalState, run3, free);
+          }
+        }
+        doExpire(clearGlobalState, run3, free) {
+          var error62, eventInfo;
+          if (this._states.jobStatus(this.options.id === "RUNNING")) {
+            this._states.next(this.options.id);
+          }
+          this._assertStatus("EXECUTING");
+          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
+          error62 = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
+          return this._onFailure(error62, eventInfo, clearGlobalState, run3, free);
+        }
+        async _onFailure(error62, eventInfo, clearGlobalState, run3, free) {
+          var retry2, retryAfter;
+          if (clearGlobalState()) {
+            retry2 = await this.Events.trigger("failed", error62, eventInfo);
+            if (retry2 != null) {
+              retryAfter = ~~retry2;
+              this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
+              this.retryCount++;
+              return run3(retryAfter);
+            } else {
+              this.doDone(eventInfo);
+              await free(this.options, eventInfo);
+              this._assertStatus("DONE");
+              return this._reject(error62);
+            }
+          }
+        }
+        doDone(eventInfo) {
+          this._assertStatus("EXECUTING");
+          this._states.next(this.options.id);
+          return this.Events.trigger("done", eventInfo);
+        }
+      };
+      var Job_1 = Job;
+      var BottleneckError$2, LocalDatastore, parser$2;
+      parser$2 = parser2;
+      BottleneckError$2 = BottleneckError_1;
+      LocalDatastore = class LocalDatastore {
+        constructor(instance, storeOptions, storeInstanceOptions) {
+          this.instance = instance;
+          this.storeOptions = storeOptions;
+          this.clientId = this.instance._randomIndex();
+          parser$2.load(storeInstanceOptions, storeInstanceOptions, this);
+          this._nextRequest = this._lastReservoirRefresh = this._lastReservoirIncrease = Date.now();
+          this._running = 0;
+          this._done = 0;
+          this._unblockTime = 0;
+          this.ready = this.Promise.resolve();
+          this.clients = {};
+          this._startHeartbeat();
+        }
+        _startHeartbeat() {
+          var base;
+          if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
+            return typeof (base = this.heartbeat = setInterval(() => {
+              var amount, incr, maximum, now, reservoir;
+              now = Date.now();
+              if (this.storeOptions.reservoirRefreshInterval != null && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
+                this._lastReservoirRefresh = now;
+                this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
+                this.instance._drainAll(this.computeCapacity());
+              }
+              if (this.storeOptions.reservoirIncreaseInterval != null && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
+                ({
+                  reservoirIncreaseAmount: amount,
+                  reservoirIncreaseMaximum: maximum,
+                  reservoir
+                } = this.storeOptions);
+                this._lastReservoirIncrease = now;
+                incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
+                if (incr > 0) {
+                  this.storeOptions.reservoir += incr;
+                  return this.instance._drainAll(this.computeCapacity());
+                }
+              }
+            }, this.heartbeatInterval)).unref === "function" ? base.unref() : void 0;
+          } else {
+            return clearInterval(this.heartbeat);
+          }
+        }
+        async __publish__(message) {
+          await this.yieldLoop();
+          return this.instance.Events.trigger("message", message.toString());
+        }
+        async __disconnect__(flush) {
+          await this.yieldLoop();
+          clearInterval(this.heartbeat);
+          return this.Promise.resolve();
+        }
+        yieldLoop(t = 0) {
+          return new this.Promise(function(resolve2, reject) {
+            return setTimeout(resolve2, t);
+          });
+        }
+        computePenalty() {
+          var ref;
+          return (ref = this.storeOptions.penalty) != null ? ref : 15 * this.storeOptions.minTime || 5e3;
+        }
+        async __updateSettings__(options2) {
+          await this.yieldLoop();
+          parser$2.overwrite(options2, options2, this.storeOptions);
+          this._startHeartbeat();
+          this.instance._drainAll(this.computeCapacity());
+          return true;
+        }
+        async __running__() {
+          await this.yieldLoop();
+          return this._running;
+        }
+        async __queued__() {
+          await this.yieldLoop();
+          return this.instance.queued();
+        }
+        async __done__() {
+          await this.yieldLoop();
+          return this._done;
+        }
+        async __groupCheck__(time3) {
+          await this.yieldLoop();
+          return this._nextRequest + this.timeout < time3;
+        }
+        computeCapacity() {
+          var maxConcurrent, reservoir;
+          ({ maxConcurrent, reservoir } = this.storeOptions);
+          if (maxConcurrent != null && reservoir != null) {
+            return Math.min(maxConcurrent - this._running, reservoir);
+          } else if (maxConcurrent != null) {
+            return maxConcurrent - this._running;
+          } else if (reservoir != null) {
+            return reservoir;
+          } else {
+            return null;
+          }
+        }
+        conditionsCheck(weight) {
+          var capacity;
+          capacity = this.computeCapacity();
+          return capacity == null || weight <= capacity;
+        }
+        async __incrementReservoir__(incr) {
+          var reservoir;
+          await this.yieldLoop();
+          reservoir = this.storeOptions.reservoir += incr;
+          this.instance._drainAll(this.computeCapacity());
+          return reservoir;
+        }
+        async __currentReservoir__() {
+          await this.yieldLoop();
+          return this.storeOptions.reservoir;
+        }
+        isBlocked(now) {
+          return this._unblockTime >= now;
+        }
+        check(weight, now) {
+          return this.conditionsCheck(weight) && this._nextRequest - now <= 0;
+        }
+        async __check__(weight) {
+          var now;
+          await this.yieldLoop();
+          now = Date.now();
+          return this.check(weight, now);
+        }
+        async __register__(index, weight, expiration) {
+          var now, wait;
+          await this.yieldLoop();
+          now = Date.now();
+          if (this.conditionsCheck(weight)) {
+            this._running += weight;
+            if (this.storeOptions.reservoir != null) {
+              this.storeOptions.reservoir -= weight;
+            }
+            wait = Math.max(this._nextRequest - now, 0);
+            this._nextRequest = now + wait + this.storeOptions.minTime;
+            return {
+              success: true,
+              wait,
+              reservoir: this.storeOptions.reservoir
+            };
+          } else {
+            return {
+              success: false
+            };
+          }
+        }
+        strategyIsBlock() {
+          return this.storeOptions.strategy === 3;
+        }
+        async __submit__(queueLength, weight) {
+          var blocked, now, reachedHWM;
+          await this.yieldLoop();
+          if (this.storeOptions.maxConcurrent != null && weight > this.storeOptions.maxConcurrent) {
+            throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
+          }
+          now = Date.now();
+          reachedHWM = this.storeOptions.highWater != null && queueLength === this.storeOptions.highWater && !this.check(weight, now);
+          blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now));
+          if (blocked) {
+            this._unblockTime = now + this.computePenalty();
+            this._nextRequest = this._unblockTime + this.storeOptions.minTime;
+            this.instance._dropAllQueued();
+          }
+          return {
+            reachedHWM,
+            blocked,
+            strategy: this.storeOptions.strategy
+          };
+        }
+        async __free__(index, weight) {
+          await this.yieldLoop();
+          this._running -= weight;
+          this._done += weight;
+          this.instance._drainAll(this.computeCapacity());
+          return {
+            running: this._running
+          };
+        }
+      };
+      var LocalDatastore_1 = LocalDatastore;
+      var BottleneckError$3, States;
+      BottleneckError$3 = BottleneckError_1;
+      States = class States {
+        constructor(status1) {
+          this.status = status1;
+          this._jobs = {};
+          this.counts = this.status.map(function() {
+            return 0;
+          });
+        }
+        next(id) {
+          var current, next;
+          current = this._jobs[id];
+          next = current + 1;
+          if (current != null && next < this.status.length) {
+            this.counts[current]--;
+            this.counts[next]++;
+            return this._jobs[id]++;
+          } else if (current != null) {
+            this.counts[current]--;
+            return delete this._jobs[id];
+          }
+        }
+        start(id) {
+          var initial;
+          initial = 0;
+          this._jobs[id] = initial;
+          return this.counts[initial]++;
+        }
+        remove(id) {
+          var current;
+          current = this._jobs[id];
+          if (current != null) {
+            this.counts[current]--;
+            delete this._jobs[id];
+          }
+          return current != null;
+        }
+        jobStatus(id) {
+          var ref;
+          return (ref = this.status[this._jobs[id]]) != null ? ref : null;
+        }
+        statusJobs(status) {
+          var k, pos, ref, results, v;
+          if (status != null) {
+            pos = this.status.indexOf(status);
+            if (pos < 0) {
+              throw new BottleneckError$3(`status must be one of ${this.status.join(", ")}`);
+            }
+            ref = this._jobs;
+            results = [];
+            for (k in ref) {
+              v = ref[k];
+              if (v === pos) {
+                results.push(k);
+              }
+            }
+            return results;
+          } else {
+            return Object.keys(this._jobs);
+          }
+        }
+        statusCounts() {
+          return this.counts.reduce(((acc, v, i) => {
+            acc[this.status[i]] = v;
+            return acc;
+          }), {});
+        }
+      };
+      var States_1 = States;
+      var DLList$2, Sync;
+      DLList$2 = DLList_1;
+      Sync = class Sync {
+        constructor(name, Promise2) {
+          this.schedule = this.schedule.bind(this);
+          this.name = name;
+          this.Promise = Promise2;
+          this._running = 0;
+          this._queue = new DLList$2();
+        }
+        isEmpty() {
+          return this._queue.length === 0;
+        }
+        async _tryToRun() {
+          var args, cb, error62, reject, resolve2, returned, task;
+          if (this._running < 1 && this._queue.length > 0) {
+            this._running++;
+            ({ task, args, resolve: resolve2, reject } = this._queue.shift());
+            cb = await (async function() {
+              try {
+                returned = await task(...args);
+                return function() {
+                  return resolve2(returned);
+                };
+              } catch (error1) {
+                error62 = error1;
+                return function() {
+                  return reject(error62);
+                };
+              }
+            })();
+            this._running--;
+            this._tryToRun();
+            return cb();
+          }
+        }
+        schedule(task, ...args) {
+          var promise2, reject, resolve2;
+          resolve2 = reject = null;
+          promise2 = new this.Promise(function(_resolve, _reject) {
+            resolve2 = _resolve;
+            return reject = _reject;
+          });
+          this._queue.push({ task, args, resolve: resolve2, reject });
+          this._tryToRun();
+          return promise2;
+        }
+      };
+      var Sync_1 = Sync;
+      var version2 = "2.19.5";
+      var version$1 = {
+        version: version2
+      };
+      var version$2 = /* @__PURE__ */ Object.freeze({
+        version: version2,
+        default: version$1
+      });
+      var require$$2 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var require$$3 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var require$$4 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var Events$2, Group, IORedisConnection$1, RedisConnection$1, Scripts$1, parser$3;
+      parser$3 = parser2;
+      Events$2 = Events_1;
+      RedisConnection$1 = require$$2;
+      IORedisConnection$1 = require$$3;
+      Scripts$1 = require$$4;
+      Group = (function() {
+        class Group2 {
+          constructor(limiterOptions = {}) {
+            this.deleteKey = this.deleteKey.bind(this);
+            this.limiterOptions = limiterOptions;
+            parser$3.load(this.limiterOptions, this.defaults, this);
+            this.Events = new Events$2(this);
+            this.instances = {};
+            this.Bottleneck = Bottleneck_1;
+            this._startAutoCleanup();
+            this.sharedConnection = this.connection != null;
+            if (this.connection == null) {
+              if (this.limiterOptions.datastore === "redis") {
+                this.connection = new RedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
+              } else if (this.limiterOptions.datastore === "ioredis") {
+                this.connection = new IORedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
+              }
+            }
+          }
+          key(key = "") {
+            var ref;
+            return (ref = this.instances[key]) != null ? ref : (() => {
+              var limiter;
+              limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
+                id: `${this.id}-${key}`,
+                timeout: this.timeout,
+                connection: this.connection
+              }));
+              this.Events.trigger("created", limiter, key);
+              return limiter;
+            })();
+          }
+          async deleteKey(key = "") {
+            var deleted, instance;
+            instance = this.instances[key];
+            if (this.connection) {
+              deleted = await this.connection.__runCommand__(["del", ...Scripts$1.allKeys(`${this.id}-${key}`)]);
+            }
+            if (instance != null) {
+              delete this.instances[key];
+              await instance.disconnect();
+            }
+            return instance != null || deleted > 0;
+          }
+          limiters() {
+            var k, ref, results, v;
+            ref = this.instances;
+            results = [];
+            for (k in ref) {
+              v = ref[k];
+              results.push({
+                key: k,
+                limiter: v
+              });
+            }
+            return results;
+          }
+          keys() {
+            return Object.keys(this.instances);
+          }
+          async clusterKeys() {
+            var cursor, end, found, i, k, keys, len, next, start;
+            if (this.connection == null) {
+              return this.Promise.resolve(this.keys());
+            }
+            keys = [];
+            cursor = null;
+            start = `b_${this.id}-`.length;
+            end = "_settings".length;
+            while (cursor !== 0) {
+              [next, found] = await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 1e4]);
+              cursor = ~~next;
+              for (i = 0, len = found.length; i < len; i++) {
+                k = found[i];
+                keys.push(k.slice(start, -end));
+              }
+            }
+            return keys;
+          }
+          _startAutoCleanup() {
+            var base;
+            clearInterval(this.interval);
+            return typeof (base = this.interval = setInterval(async () => {
+              var e, k, ref, results, time3, v;
+              time3 = Date.now();
+              ref = this.instances;
+              results = [];
+              for (k in ref) {
+                v = ref[k];
+                try {
+                  if (await v._store.__groupCheck__(time3)) {
+                    results.push(this.deleteKey(k));
+                  } else {
+                    results.push(void 0);
+                  }
+                } catch (error62) {
+                  e = error62;
+                  results.push(v.Events.trigger("error", e));
+                }
+              }
+              return results;
+            }, this.timeout / 2)).unref === "function" ? base.unref() : void 0;
+          }
+          updateSettings(options2 = {}) {
+            parser$3.overwrite(options2, this.defaults, this);
+            parser$3.overwrite(options2, options2, this.limiterOptions);
+            if (options2.timeout != null) {
+              return this._startAutoCleanup();
+            }
+          }
+          disconnect(flush = true) {
+            var ref;
+            if (!this.sharedConnection) {
+              return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
+            }
+          }
+        }
+        Group2.prototype.defaults = {
+          timeout: 1e3 * 60 * 5,
+          connection: null,
+          Promise,
+          id: "group-key"
+        };
+        return Group2;
+      }).call(commonjsGlobal);
+      var Group_1 = Group;
+      var Batcher, Events$3, parser$4;
+      parser$4 = parser2;
+      Events$3 = Events_1;
+      Batcher = (function() {
+        class Batcher2 {
+          constructor(options2 = {}) {
+            this.options = options2;
+            parser$4.load(this.options, this.defaults, this);
+            this.Events = new Events$3(this);
+            this._arr = [];
+            this._resetPromise();
+            this._lastFlush = Date.now();
+          }
+          _resetPromise() {
+            return this._promise = new this.Promise((res, rej) => {
+              return this._resolve = res;
+            });
+          }
+          _flush() {
+            clearTimeout(this._timeout);
+            this._lastFlush = Date.now();
+            this._resolve();
+            this.Events.trigger("batch", this._arr);
+            this._arr = [];
+            return this._resetPromise();
+          }
+          add(data) {
+            var ret;
+            this._arr.push(data);
+            ret = this._promise;
+            if (this._arr.length === this.maxSize) {
+              this._flush();
+            } else if (this.maxTime != null && this._arr.length === 1) {
+              this._timeout = setTimeout(() => {
+                return this._flush();
+              }, this.maxTime);
+            }
+            return ret;
+          }
+        }
+        Batcher2.prototype.defaults = {
+          maxTime: null,
+          maxSize: null,
+          Promise
+        };
+        return Batcher2;
+      }).call(commonjsGlobal);
+      var Batcher_1 = Batcher;
+      var require$$4$1 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var require$$8 = getCjsExportFromNamespace(version$2);
+      var Bottleneck3, DEFAULT_PRIORITY$1, Events$4, Job$1, LocalDatastore$1, NUM_PRIORITIES$1, Queues$1, RedisDatastore$1, States$1, Sync$1, parser$5, splice = [].splice;
+      NUM_PRIORITIES$1 = 10;
+      DEFAULT_PRIORITY$1 = 5;
+      parser$5 = parser2;
+      Queues$1 = Queues_1;
+      Job$1 = Job_1;
+      LocalDatastore$1 = LocalDatastore_1;
+      RedisDatastore$1 = require$$4$1;
+      Events$4 = Events_1;
+      States$1 = States_1;
+      Sync$1 = Sync_1;
+      Bottleneck3 = (function() {
+        class Bottleneck4 {
+          constructor(options2 = {}, ...invalid) {
+            var storeInstanceOptions, storeOptions;
+            this._addToQueue = this._addToQueue.bind(this);
+            this._validateOptions(options2, invalid);
+            parser$5.load(options2, this.instanceDefaults, this);
+            this._queues = new Queues$1(NUM_PRIORITIES$1);
+            this._scheduled = {};
+            this._states = new States$1(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
+            this._limiter = null;
+            this.Events = new Events$4(this);
+            this._submitLock = new Sync$1("submit", this.Promise);
+            this._registerLock = new Sync$1("register", this.Promise);
+            storeOptions = parser$5.load(options2, this.storeDefaults, {});
+            this._store = (function() {
+              if (this.datastore === "redis" || this.datastore === "ioredis" || this.connection != null) {
+                storeInstanceOptions = parser$5.load(options2, this.redisStoreDefaults, {});
+                return new RedisDatastore$1(this, storeOptions, storeInstanceOptions);
+              } else if (this.datastore === "local") {
+                storeInstanceOptions = parser$5.load(options2, this.localStoreDefaults, {});
+                return new LocalDatastore$1(this, storeOptions, storeInstanceOptions);
+              } else {
+                throw new Bottleneck4.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
+              }
+            }).call(this);
+            this._queues.on("leftzero", () => {
+              var ref;
+              return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
+            });
+            this._queues.on("zero", () => {
+              var ref;
+              return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
+            });
+          }
+          _validateOptions(options2, invalid) {
+            if (!(options2 != null && typeof options2 === "object" && invalid.length === 0)) {
+              throw new Bottleneck4.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
+            }
+          }
+          ready() {
+            return this._store.ready;
+          }
+          clients() {
+            return this._store.clients;
+          }
+          channel() {
+            return `b_${this.id}`;
+          }
+          channel_client() {
+            return `b_${this.id}_${this._store.clientId}`;
+          }
+          publish(message) {
+            return this._store.__publish__(message);
+          }
+          disconnect(flush = true) {
+            return this._store.__disconnect__(flush);
+          }
+          chain(_limiter) {
+            this._limiter = _limiter;
+            return this;
+          }
+          queued(priority) {
+            return this._queues.queued(priority);
+          }
+          clusterQueued() {
+            return this._store.__queued__();
+          }
+          empty() {
+            return this.queued() === 0 && this._submitLock.isEmpty();
+          }
+          running() {
+            return this._store.__running__();
+          }
+          done() {
+            return this._store.__done__();
+          }
+          jobStatus(id) {
+            return this._states.jobStatus(id);
+          }
+          jobs(status) {
+            return this._states.statusJobs(status);
+          }
+          counts() {
+            return this._states.statusCounts();
+          }
+          _randomIndex() {
+            return Math.random().toString(36).slice(2);
+          }
+          check(weight = 1) {
+            return this._store.__check__(weight);
+          }
+          _clearGlobalState(index) {
+            if (this._scheduled[index] != null) {
+              clearTimeout(this._scheduled[index].expiration);
+              delete this._scheduled[index];
+              return true;
+            } else {
+              return false;
+            }
+          }
+          async _free(index, job, options2, eventInfo) {
+            var e, running;
+            try {
+              ({ running } = await this._store.__free__(index, options2.weight));
+              this.Events.trigger("debug", `Freed ${options2.id}`, eventInfo);
+              if (running === 0 && this.empty()) {
+                return this.Events.trigger("idle");
+              }
+            } catch (error1) {
+              e = error1;
+              return this.Events.trigger("error", e);
+            }
+          }
+          _run(index, job, wait) {
+            var clearGlobalState, free, run3;
+            job.doRun();
+            clearGlobalState = this._clearGlobalState.bind(this, index);
+            run3 = this._run.bind(this, index, job);
+            free = this._free.bind(this, index, job);
+            return this._scheduled[index] = {
+              timeout: setTimeout(() => {
+                return job.doExecute(this._limiter, clearGlobalState, run3, free);
+              }, wait),
+              expiration: job.options.expiration != null ? setTimeout(function() {
+                return job.doExpire(clearGlobalState, run3, free);
+              }, wait + job.options.expiration) : void 0,
+              job
+            };
+          }
+          _drainOne(capacity) {
+            return this._registerLock.schedule(() => {
+              var args, index, next, options2, queue;
+              if (this.queued() === 0) {
+                return this.Promise.resolve(null);
+              }
+              queue = this._queues.getFirst();
+              ({ options: options2, args } = next = queue.first());
+              if (capacity != null && options2.weight > capacity) {
+                return this.Promise.resolve(null);
+              }
+              this.Events.trigger("debug", `Draining ${options2.id}`, { args, options: options2 });
+              index = this._randomIndex();
+              return this._store.__register__(index, options2.weight, options2.expiration).then(({ success: success2, wait, reservoir }) => {
+                var empty;
+                this.Events.trigger("debug", `Drained ${options2.id}`, { success: success2, args, options: options2 });
+                if (success2) {
+                  queue.shift();
+                  empty = this.empty();
+                  if (empty) {
+                    this.Events.trigger("empty");
+                  }
+                  if (reservoir === 0) {
+                    this.Events.trigger("depleted", empty);
+                  }
+                  this._run(index, next, wait);
+                  return this.Promise.resolve(options2.weight);
+                } else {
+                  return this.Promise.resolve(null);
+                }
+              });
+            });
+          }
+          _drainAll(capacity, total = 0) {
+            return this._drainOne(capacity).then((drained) => {
+              var newCapacity;
+              if (drained != null) {
+                newCapacity = capacity != null ? capacity - drained : capacity;
+                return this._drainAll(newCapacity, total + drained);
+              } else {
+                return this.Promise.resolve(total);
+              }
+            }).catch((e) => {
+              return this.Events.trigger("error", e);
+            });
+          }
+          _dropAllQueued(message) {
+            return this._queues.shiftAll(function(job) {
+              return job.doDrop({ message });
+            });
+          }
+          stop(options2 = {}) {
+            var done, waitForExecuting;
+            options2 = parser$5.load(options2, this.stopDefaults);
+            waitForExecuting = (at) => {
+              var finished;
+              finished = () => {
+                var counts;
+                counts = this._states.counts;
+                return counts[0] + counts[1] + counts[2] + counts[3] === at;
+              };
+              return new this.Promise((resolve2, reject) => {
+                if (finished()) {
+                  return resolve2();
+                } else {
+                  return this.on("done", () => {
+                    if (finished()) {
+                      this.removeAllListeners("done");
+                      return resolve2();
+                    }
+                  });
+                }
+              });
+            };
+            done = options2.dropWaitingJobs ? (this._run = function(index, next) {
+              return next.doDrop({
+                message: options2.dropErrorMessage
+              });
+            }, this._drainOne = () => {
+              return this.Promise.resolve(null);
+            }, this._registerLock.schedule(() => {
+              return this._submitLock.schedule(() => {
+                var k, ref, v;
+                ref = this._scheduled;
+                for (k in ref) {
+                  v = ref[k];
+                  if (this.jobStatus(v.job.options.id) === "RUNNING") {
+                    clearTimeout(v.timeout);
+                    clearTimeout(v.expiration);
+                    v.job.doDrop({
+                      message: options2.dropErrorMessage
+                    });
+                  }
+                }
+                this._dropAllQueued(options2.dropErrorMessage);
+                return waitForExecuting(0);
+              });
+            })) : this.schedule({
+              priority: NUM_PRIORITIES$1 - 1,
+              weight: 0
+            }, () => {
+              return waitForExecuting(1);
+            });
+            this._receive = function(job) {
+              return job._reject(new Bottleneck4.prototype.BottleneckError(options2.enqueueErrorMessage));
+            };
+            this.stop = () => {
+              return this.Promise.reject(new Bottleneck4.prototype.BottleneckError("stop() has already been called"));
+            };
+            return done;
+          }
+          async _addToQueue(job) {
+            var args, blocked, error62, options2, reachedHWM, shifted, strategy;
+            ({ args, options: options2 } = job);
+            try {
+              ({ reachedHWM, blocked, strategy } = await this._store.__submit__(this.queued(), options2.weight));
+            } catch (error1) {
+              error62 = error1;
+              this.Events.trigger("debug", `Could not queue ${options2.id}`, { args, options: options2, error: error62 });
+              job.doDrop({ error: error62 });
+              return false;
+            }
+            if (blocked) {
+              job.doDrop();
+              return true;
+            } else if (reachedHWM) {
+              shifted = strategy === Bottleneck4.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options2.priority) : strategy === Bottleneck4.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options2.priority + 1) : strategy === Bottleneck4.prototype.strategy.OVERFLOW ? job : void 0;
+              if (shifted != null) {
+                shifted.doDrop();
+              }
+              if (shifted == null || strategy === Bottleneck4.prototype.strategy.OVERFLOW) {
+                if (shifted == null) {
+                  job.doDrop();
+                }
+                return reachedHWM;
+              }
+            }
+            job.doQueue(reachedHWM, blocked);
+            this._queues.push(job);
+            await this._drainAll();
+            return reachedHWM;
+          }
+          _receive(job) {
+            if (this._states.jobStatus(job.options.id) != null) {
+              job._reject(new Bottleneck4.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
+              return false;
+            } else {
+              job.doReceive();
+              return this._submitLock.schedule(this._addToQueue, job);
+            }
+          }
+          submit(...args) {
+            var cb, fn, job, options2, ref, ref1, task;
+            if (typeof args[0] === "function") {
+              ref = args, [fn, ...args] = ref, [cb] = splice.call(args, -1);
+              options2 = parser$5.load({}, this.jobDefaults);
+            } else {
+              ref1 = args, [options2, fn, ...args] = ref1, [cb] = splice.call(args, -1);
+              options2 = parser$5.load(options2, this.jobDefaults);
+            }
+            task = (...args2) => {
+              return new this.Promise(function(resolve2, reject) {
+                return fn(...args2, function(...args3) {
+                  return (args3[0] != null ? reject : resolve2)(args3);
+                });
+              });
+            };
+            job = new Job$1(task, args, options2, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+            job.promise.then(function(args2) {
+              return typeof cb === "function" ? cb(...args2) : void 0;
+            }).catch(function(args2) {
+              if (Array.isArray(args2)) {
+                return typeof cb === "function" ? cb(...args2) : void 0;
+              } else {
+                return typeof cb === "function" ? cb(args2) : void 0;
+              }
+            });
+            return this._receive(job);
+          }
+          schedule(...args) {
+            var job, options2, task;
+            if (typeof args[0] === "function") {
+              [task, ...args] = args;
+              options2 = {};
+            } else {
+              [options2, task, ...args] = args;
+            }
+            job = new Job$1(task, args, options2, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+            this._receive(job);
+            return job.promise;
+          }
+          wrap(fn) {
+            var schedule, wrapped;
+            schedule = this.schedule.bind(this);
+            wrapped = function(...args) {
+              return schedule(fn.bind(this), ...args);
+            };
+            wrapped.withOptions = function(options2, ...args) {
+              return schedule(options2, fn, ...args);
+            };
+            return wrapped;
+          }
+          async updateSettings(options2 = {}) {
+            await this._store.__updateSettings__(parser$5.overwrite(options2, this.storeDefaults));
+            parser$5.overwrite(options2, this.instanceDefaults, this);
+            return this;
+          }
+          currentReservoir() {
+            return this._store.__currentReservoir__();
+          }
+          incrementReservoir(incr = 0) {
+            return this._store.__incrementReservoir__(incr);
+          }
+        }
+        Bottleneck4.default = Bottleneck4;
+        Bottleneck4.Events = Events$4;
+        Bottleneck4.version = Bottleneck4.prototype.version = require$$8.version;
+        Bottleneck4.strategy = Bottleneck4.prototype.strategy = {
+          LEAK: 1,
+          OVERFLOW: 2,
+          OVERFLOW_PRIORITY: 4,
+          BLOCK: 3
+        };
+        Bottleneck4.BottleneckError = Bottleneck4.prototype.BottleneckError = BottleneckError_1;
+        Bottleneck4.Group = Bottleneck4.prototype.Group = Group_1;
+        Bottleneck4.RedisConnection = Bottleneck4.prototype.RedisConnection = require$$2;
+        Bottleneck4.IORedisConnection = Bottleneck4.prototype.IORedisConnection = require$$3;
+        Bottleneck4.Batcher = Bottleneck4.prototype.Batcher = Batcher_1;
+        Bottleneck4.prototype.jobDefaults = {
+          priority: DEFAULT_PRIORITY$1,
+          weight: 1,
+          expiration: null,
+          id: "<no-id>"
+        };
+        Bottleneck4.prototype.storeDefaults = {
+          maxConcurrent: null,
+          minTime: 0,
+          highWater: null,
+          strategy: Bottleneck4.prototype.strategy.LEAK,
+          penalty: null,
+          reservoir: null,
+          reservoirRefreshInterval: null,
+          reservoirRefreshAmount: null,
+          reservoirIncreaseInterval: null,
+          reservoirIncreaseAmount: null,
+          reservoirIncreaseMaximum: null
+        };
+        Bottleneck4.prototype.localStoreDefaults = {
+          Promise,
+          timeout: null,
+          heartbeatInterval: 250
+        };
+        Bottleneck4.prototype.redisStoreDefaults = {
+          Promise,
+          timeout: null,
+          heartbeatInterval: 5e3,
+          clientTimeout: 1e4,
+          Redis: null,
+          clientOptions: {},
+          clusterNodes: null,
+          clearDatastore: false,
+          connection: null
+        };
+        Bottleneck4.prototype.instanceDefaults = {
+          datastore: "local",
+          connection: null,
+          id: "<no-id>",
+          rejectOnDrop: true,
+          trackDoneStatus: false,
+          Promise
+        };
+        Bottleneck4.prototype.stopDefaults = {
+          enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
+          dropWaitingJobs: true,
+          dropErrorMessage: "This limiter has been stopped."
+        };
+        return Bottleneck4;
+      }).call(commonjsGlobal);
+      var Bottleneck_1 = Bottleneck3;
+      var lib = Bottleneck_1;
+      return lib;
+    }));
+  }
+});
+
+// node_modules/bottleneck/lib/parser.js
+var require_parser = __commonJS({
+  "node_modules/bottleneck/lib/parser.js"(exports2) {
+    "use strict";
+    exports2.load = function(received, defaults2, onto = {}) {
+      var k, ref, v;
+      for (k in defaults2) {
+        v = defaults2[k];
+        onto[k] = (ref = received[k]) != null ? ref : v;
+      }
+      return onto;
+    };
+    exports2.overwrite = function(received, defaults2, onto = {}) {
+      var k, v;
+      for (k in received) {
+        v = received[k];
+        if (defaults2[k] !== void 0) {
+          onto[k] = v;
+        }
+      }
+      return onto;
+    };
+  }
+});
+
+// node_modules/bottleneck/lib/DLList.js
+var require_DLList = __commonJS({
+  "node_modules/bottleneck/lib/DLList.js"(exports2, module2) {
+    "use strict";
+    var DLList;
+    DLList = class DLList {
+      constructor(incr, decr) {
+        this.incr = incr;
+        this.decr = decr;
+        this._first = null;
+        this._last = null;
+        this.length = 0;
+      }
+      push(value) {
+        var node3;
+        this.length++;
+        if (typeof this.incr === "function") {
+          this.incr();
+        }
+        node3 = {
+          value,
+          prev: this._last,
+          next: null
+        };
+        if (this._last != null) {
+          this._last.next = node3;
+          this._last = node3;
+        } else {
+          this._first = this._last = node3;
+        }
+        return void 0;
+      }
+      shift() {
+        var value;
+        if (this._first == null) {
+          return;
+        } else {
+          this.length--;
+          if (typeof this.decr === "function") {
+            this.decr();
+          }
+        }
+        value = this._first.value;
+        if ((this._first = this._first.next) != null) {
+          this._first.prev = null;
+        } else {
+          this._last = null;
+        }
+        return value;
+      }
+      first() {
+        if (this._first != null) {
+          return this._first.value;
+        }
+      }
+      getArray() {
+        var node3, ref, results;
+        node3 = this._first;
+        results = [];
+        while (node3 != null) {
+          results.push((ref = node3, node3 = node3.next, ref.value));
+        }
+        return results;
+      }
+      forEachShift(cb) {
+        var node3;
+        node3 = this.shift();
+        while (node3 != null) {
+          cb(node3), node3 = this.shift();
+        }
+        return void 0;
+      }
+      debug() {
+        var node3, ref, ref1, ref2, results;
+        node3 = this._first;
+        results = [];
+        while (node3 != null) {
+          results.push((ref = node3, node3 = node3.next, {
+            value: ref.value,
+            prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
+            next: (ref2 = ref.next) != null ? ref2.value : void 0
+          }));
+        }
+        return results;
+      }
+    };
+    module2.exports = DLList;
+  }
+});
+
+// node_modules/bottleneck/lib/Events.js
+var require_Events = __commonJS({
+  "node_modules/bottleneck/lib/Events.js"(exports2, module2) {
+    "use strict";
+    function asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, key, arg) {
+      try {
+        var info = gen[key](arg);
+        var value = info.value;
+      } catch (error62) {
+        reject(error62);
+        return;
+      }
+      if (info.done) {
+        resolve2(value);
+      } else {
+        Promise.resolve(value).then(_next, _throw);
+      }
+    }
+    function _asyncToGenerator2(fn) {
+      return function() {
+        var self2 = this, args = arguments;
+        return new Promise(function(resolve2, reject) {
+          var gen = fn.apply(self2, args);
+          function _next(value) {
+            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "next", value);
+          }
+          function _throw(err) {
+            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "throw", err);
+          }
+          _next(void 0);
+        });
+      };
+    }
+    var Events4;
+    Events4 = class Events {
+      constructor(instance) {
+        this.instance = instance;
+        this._events = {};
+        if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
+          throw new Error("An Emitter already exists for this object");
+        }
+        this.instance.on = (name, cb) => {
+          return this._addListener(name, "many", cb);
+        };
+        this.instance.once = (name, cb) => {
+          return this._addListener(name, "once", cb);
+        };
+        this.instance.removeAllListeners = (name = null) => {
+          if (name != null) {
+            return delete this._events[name];
+          } else {
+            return this._events = {};
+          }
+        };
+      }
+      _addListener(name, status, cb) {
+        var base;
+        if ((base = this._events)[name] == null) {
+          base[name] = [];
+        }
+        this._events[name].push({
+          cb,
+          status
+        });
+        return this.instance;
+      }
+      listenerCount(name) {
+        if (this._events[name] != null) {
+          return this._events[name].length;
+        } else {
+          return 0;
+        }
+      }
+      trigger(name, ...args) {
+        var _this = this;
+        return _asyncToGenerator2(function* () {
+          var e, promises;
+          try {
+            if (name !== "debug") {
+              _this.trigger("debug", `Event triggered: ${name}`, args);
+            }
+            if (_this._events[name] == null) {
+              return;
+            }
+            _this._events[name] = _this._events[name].filter(function(listener) {
+              return listener.status !== "none";
+            });
+            promises = _this._events[name].map(
+              /* @__PURE__ */ (function() {
+                var _ref = _asyncToGenerator2(function* (listener) {
+                  var e2, returned;
+                  if (listener.status === "none") {
+                    return;
+                  }
+                  if (listener.status === "once") {
+                    listener.status = "none";
+                  }
+                  try {
+                    returned = typeof listener.cb === "function" ? listener.cb(...args) : void 0;
+                    if (typeof (returned != null ? returned.then : void 0) === "function") {
+                      return yield returned;
+                    } else {
+                      return returned;
+                    }
+                  } catch (error62) {
+                    e2 = error62;
+                    if (true) {
+                      _this.trigger("error", e2);
+                    }
+                    return null;
+                  }
+                });
+                return function(_x) {
+                  return _ref.apply(this, arguments);
+                };
+              })()
+            );
+            return (yield Promise.all(promises)).find(function(x) {
+              return x != null;
+            });
+          } catch (error62) {
+            e = error62;
+            if (true) {
+              _this.trigger("error", e);
+            }
+            return null;
+          }
+        })();
+      }
+    };
+    module2.exports = Events4;
+  }
+});
+
+// node_modules/bottleneck/lib/Queues.js
+var require_Queues = __commonJS({
+  "node_modules/bottleneck/lib/Queues.js"(exports2, module2) {
+    "use strict";
+    var DLList;
+    var Events4;
+    var Queues;
+    DLList = require_DLList();
+    Events4 = require_Events();
+    Queues = class Queues {
+      constructor(num_priorities) {
+        var i;
+        this.Events = new Events4(this);
+        this._length = 0;
+        this._lists = function() {
+          var j, ref, results;
+          results = [];
+          for (i = j = 1, ref = num_priorities; 1 <= ref ? j <= ref : j >= ref; i = 1 <= ref ? ++j : --j) {
+            results.push(new DLList(() => {
+              return this.incr();
+            }, () => {
+              return this.decr();
+            }));
+          }
+          return results;
+        }.call(this);
+      }
+      incr() {
+        if (this._length++ === 0) {
+          return this.Events.trigger("leftzero");
+        }
+      }
+      decr() {
+        if (--this._length === 0) {
+          return this.Events.trigger("zero");
+        }
+      }
+      push(job) {
+        return this._lists[job.options.priority].push(job);
+      }
+      queued(priority) {
+        if (priority != null) {
+          return this._lists[priority].length;
+        } else {
+          return this._length;
+        }
+      }
+      shiftAll(fn) {
+        return this._lists.forEach(function(list2) {
+          return list2.forEachShift(fn);
+        });
+      }
+      getFirst(arr = this._lists) {
+        var j, len, list2;
+        for (j = 0, len = arr.length; j < len; j++) {
+          list2 = arr[j];
+          if (list2.length > 0) {
+            return list2;
+          }
+        }
+        return [];
+      }
+      shiftLastFrom(priority) {
+        return this.getFirst(this._lists.slice(priority).reverse()).shift();
+      }
+    };
+    module2.exports = Queues;
+  }
+});
+
+// node_modules/bottleneck/lib/BottleneckError.js
+var require_BottleneckError = __commonJS({
+  "node_modules/bottleneck/lib/BottleneckError.js"(exports2, module2) {
+    "use strict";
+    var BottleneckError;
+    BottleneckError = class BottleneckError extends Error {
+    };
+    module2.exports = BottleneckError;
+  }
+});
+
+// node_modules/bottleneck/lib/Job.js
+var require_Job = __commonJS({
+  "node_modules/bottleneck/lib/Job.js"(exports2, module2) {
+    "use strict";
+    function asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, key, arg) {
+      try {
+        var info = gen[key](arg);
+        var value = info.value;
+      } catch (error62) {
+        reject(error62);
+        return;
+      }
+      if (info.done) {
+        resolve2(value);
+      } else {
+        Promise.resolve(value).then(_next, _throw);
+      }
+    }
+    function _asyncToGenerator2(fn) {
+      return function() {
+        var self2 = this, args = arguments;
+        return new Promise(function(resolve2, reject) {
+          var gen = fn.apply(self2, args);
+          function _next(value) {
+            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "next", value);
+          }
+          function _throw(err) {
+            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "throw", err);
+          }
+          _next(void 0);
+        });
+      };
+    }
+    var BottleneckError;
+    var DEFAULT_PRIORITY;
+    var Job;
+    var NUM_PRIORITIES;
+    var parser2;
+    NUM_PRIORITIES = 10;
+    DEFAULT_PRIORITY = 5;
+    parser2 = require_parser();
+    BottleneckError = require_BottleneckError();
+    Job = class Job {
+      constructor(task, args, options2, jobDefaults, rejectOnDrop, Events4, _states, Promise2) {
+        this.task = task;
+        this.args = args;
+        this.rejectOnDrop = rejectOnDrop;
+        this.Events = Events4;
+        this._states = _states;
+        this.Promise = Promise2;
+        this.options = parser2.load(options2, jobDefaults);
+        this.options.priority = this._sanitizePriority(this.options.priority);
+        if (this.options.id === jobDefaults.id) {
+          this.options.id = `${this.options.id}-${this._randomIndex()}`;
+        }
+        this.promise = new this.Promise((_resolve, _reject) => {
+          this._resolve = _resolve;
+          this._reject = _reject;
+        });
+        this.retryCount = 0;
+      }
+      _sanitizePriority(priority) {
+        var sProperty;
+        sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
+        if (sProperty < 0) {
+          return 0;
+        } else if (sProperty > NUM_PRIORITIES - 1) {
+          return NUM_PRIORITIES - 1;
+        } else {
+          return sProperty;
+        }
+      }
+      _randomIndex() {
+        return Math.random().toString(36).slice(2);
+      }
+      doDrop({
+        error: error62,
+        message = "This job has been dropped by Bottleneck"
+      } = {}) {
+        if (this._states.remove(this.options.id)) {
+          if (this.rejectOnDrop) {
+            this._reject(error62 != null ? error62 : new BottleneckError(message));
+          }
+          this.Events.trigger("dropped", {
+            args: this.args,
+            options: this.options,
+            task: this.task,
+            promise: this.promise
+          });
+          return true;
+        } else {
+          return false;
+        }
+      }
+      _assertStatus(expected) {
+        var status;
+        status = this._states.jobStatus(this.options.id);
+        if (!(status === expected || expected === "DONE" && status === null)) {
+          throw new BottleneckError(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
+        }
+      }
+      doReceive() {
+        this._states.start(this.options.id);
+        return this.Events.trigger("received", {
+          args: this.args,
+          options: this.options
+        });
+      }
+      doQueue(reachedHWM, blocked) {
+        this._assertStatus("RECEIVED");
+        this._states.next(this.options.id);
+        return this.Events.trigger("queued", {
+          args: this.args,
+          options: this.options,
+          reachedHWM,
+          blocked
+        });
+      }
+      doRun() {
+        if (this.retryCount === 0) {
+          this._assertStatus("QUEUED");
+          this._states.next(this.options.id);
+        } else {
+          this._assertStatus("EXECUTING");
+        }
+        return this.Events.trigger("scheduled", {
+          args: this.args,
+          options: this.options
+        });
+      }
+      doExecute(chained, clearGlobalState, run3, free) {
+        var _this = this;
+        return _asyncToGenerator2(function* () {
+          var error62, eventInfo, passed;
+          if (_this.retryCount === 0) {
+            _this._assertStatus("RUNNING");
+            _this._states.next(_this.options.id);
+          } else {
+            _this._assertStatus("EXECUTING");
+          }
+          eventInfo = {
+            args: _this.args,
+            options: _this.options,
+            retryCount: _this.retryCount
+          };
+          _this.Events.trigger("executing", eventInfo);
+          try {
+            passed = yield chained != null ? chained.schedule(_this.options, _this.task, ..._this.args) : _this.task(..._this.args);
+            if (clearGlobalState()) {
+              _this.doDone(eventInfo);
+              yield free(_this.options, eventInfo);
+              _this._assertStatus("DONE");
+              return _this._resolve(passed);
+            }
+          } catch (error1) {
+            error62 = error1;
+            return _this._onFailure(error62, eventInfo, clearGlobalState, run3, free);
+          }
+        })();
+      }
+      doExpire(clearGlobalState, run3, free) {
+        var error62, eventInfo;
+        if (this._states.jobStatus(this.options.id === "RUNNING")) {
+          this._states.next(this.options.id);
+        }
+        this._assertStatus("EXECUTING");
+        eventInfo = {
+          args: this.args,
+          options: this.options,
+          retryCount: this.retryCount
+        };
+        error62 = new BottleneckError(`This job timed out after ${this.options.expiration} ms.`);
+        return this._onFailure(error62, eventInfo, clearGlobalState, run3, free);
+      }
+      _onFailure(error62, eventInfo, clearGlobalState, run3, free) {
+        var _this2 = this;
+        return _asyncToGenerator2(function* () {
+          var retry2, retryAfter;
+          if (clearGlobalState()) {
+            retry2 = yield _this2.Events.trigger("failed", error62, eventInfo);
+            if (retry2 != null) {
+              retryAfter = ~~retry2;
+              _this2.Events.trigger("retry", `Retrying ${_this2.options.id} after ${retryAfter} ms`, eventInfo);
+              _this2.retryCount++;
+              return run3(retryAfter);
+            } else {
+              _this2.doDone(eventInfo);
+              yield free(_this2.options, eventInfo);
+              _this2._assertStatus("DONE");
+              return _this2._reject(error62);
+            }
+          }
+        })();
+      }
+      doDone(eventInfo) {
+        this._assertStatus("EXECUTING");
+        this._states.next(this.options.id);
+        return this.Events.trigger("done", eventInfo);
+      }
+    };
+    module2.exports = Job;
+  }
+});
+
+// node_modules/bottleneck/lib/LocalDatastore.js
+var require_LocalDatastore = __commonJS({
+  "node_modules/bottleneck/lib/LocalDatastore.js"(exports2, module2) {
+    "use strict";
+    function asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, key, arg) {
+      try {
+        var info = gen[key](arg);
+        var value = info.value;
+      } catch (error62) {
+        reject(error62);
+        return;
+      }
+      if (info.done) {
+        resolve2(value);
+      } else {
+        Promise.resolve(value).then(_next, _throw);
+      }
+    }
+    function _asyncToGenerator2(fn) {
+      return function() {
+        var self2 = this, args = arguments;
+        return new Promise(function(resolve2, reject) {
+          var gen = fn.apply(self2, args);
+          function _next(value) {
+            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "next", value);
+          }
+          function _throw(err) {
+            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "throw", err);
+          }
+          _next(void 0);
+        });
+      };
+    }
+    var BottleneckError;
+    var LocalDatastore;
+    var parser2;
+    parser2 = require_parser();
+    BottleneckError = require_BottleneckError();
+    LocalDatastore = class LocalDatastore {
+      constructor(instance, storeOptions, storeInstanceOptions) {
+        this.instance = instance;
+        this.storeOptions = storeOptions;
+        this.clientId = this.instance._randomIndex();
+        parser2.load(storeInstanceOptions, storeInstanceOptions, this);
+        this._nextRequest = this._lastReservoirRefresh = this._lastReservoirIncrease = Date.now();
+        this._running = 0;
+        this._done = 0;
+        this._unblockTime = 0;
+        this.ready = this.Promise.resolve();
+        this.clients = {};
+        this._startHeartbeat();
+      }
+      _startHeartbeat() {
+        var base;
+        if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
+          return typeof (base = this.heartbeat = setInterval(() => {
+            var amount, incr, maximum, now, reservoir;
+            now = Date.now();
+            if (this.storeOptions.reservoirRefreshInterval != null && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
+              this._lastReservoirRefresh = now;
+              this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
+              this.instance._drainAll(this.computeCapacity());
+            }
+            if (this.storeOptions.reservoirIncreaseInterval != null && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
+              var _this$storeOptions = this.storeOptions;
+              amount = _this$storeOptions.reservoirIncreaseAmount;
+              maximum = _this$storeOptions.reservoirIncreaseMaximum;
+              reservoir = _this$storeOptions.reservoir;
+              this._lastReservoirIncrease = now;
+              incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
+              if (incr > 0) {
+                this.storeOptions.reservoir += incr;
+                return this.instance._drainAll(this.computeCapacity());
+              }
+            }
+          }, this.heartbeatInterval)).unref === "function" ? base.unref() : void 0;
+        } else {
+          return clearInterval(this.heartbeat);
+        }
+      }
+      __publish__(message) {
+        var _this = this;
+        return _asyncToGenerator2(function* () {
+          yield _this.yieldLoop();
+          return _this.instance.Events.trigger("message", message.toString());
+        })();
+      }
+      __disconnect__(flush) {
+        var _this2 = this;
+        return _asyncToGenerator2(function* () {
+          yield _this2.yieldLoop();
+          clearInterval(_this2.heartbeat);
+          return _this2.Promise.resolve();
+        })();
+      }
+      yieldLoop(t = 0) {
+        return new this.Promise(function(resolve2, reject) {
+          return setTimeout(resolve2, t);
+        });
+      }
+      computePenalty() {
+        var ref;
+        return (ref = this.storeOptions.penalty) != null ? ref : 15 * this.storeOptions.minTime || 5e3;
+      }
+      __updateSettings__(options2) {
+        var _this3 = this;
+        return _asyncToGenerator2(function* () {
+          yield _this3.yieldLoop();
+          parser2.overwrite(options2, options2, _this3.storeOptions);
+          _this3._startHeartbeat();
+          _this3.instance._drainAll(_this3.computeCapacity());
+          return true;
+        })();
+      }
+      __running__() {
+        var _this4 = this;
+        return _asyncToGenerator2(function* () {
+          yield _this4.yieldLoop();
+          return _this4._running;
+        })();
+      }
+      __queued__() {
+        var _this5 = this;
+        return _asyncToGenerator2(function* () {
+          yield _this5.yieldLoop();
+          return _this5.instance.queued();
+        })();
+      }
+      __done__() {
+        var _this6 = this;
+        return _asyncToGenerator2(function* () {
+          yield _this6.yieldLoop();
+          return _this6._done;
+        })();
+      }
+      __groupCheck__(time3) {
+        var _this7 = this;
+        return _asyncToGenerator2(function* () {
+          yield _this7.yieldLoop();
+          return _this7._nextRequest + _this7.timeout < time3;
+        })();
+      }
+      computeCapacity() {
+        var maxConcurrent, reservoir;
+        var _this$storeOptions2 = this.storeOptions;
+        maxConcurrent = _this$storeOptions2.maxConcurrent;
+        reservoir = _this$storeOptions2.reservoir;
+        if (maxConcurrent != null && reservoir != null) {
+          return Math.min(maxConcurrent - this._running, reservoir);
+        } else if (maxConcurrent != null) {
+          return maxConcurrent - this._running;
+        } else if (reservoir != null) {
+          return reservoir;
+        } else {
+          return null;
+        }
+      }
+      conditionsCheck(weight) {
+        var capacity;
+        capacity = this.computeCapacity();
+        return capacity == null || weight <= capacity;
+      }
+      __incrementReservoir__(incr) {
+        var _this8 = this;
+        return _asyncToGenerator2(function* () {
+          var reservoir;
+          yield _this8.yieldLoop();
+          reservoir = _this8.storeOptions.reservoir += incr;
+          _this8.instance._drainAll(_this8.computeCapacity());
+          return reservoir;
+        })();
+      }
+      __currentReservoir__() {
+        var _this9 = this;
+        return _asyncToGenerator2(function* () {
+          yield _this9.yieldLoop();
+          return _this9.storeOptions.reservoir;
+        })();
+      }
+      isBlocked(now) {
+        return this._unblockTime >= now;
+      }
+      check(weight, now) {
+        return this.conditionsCheck(weight) && this._nextRequest - now <= 0;
+      }
+      __check__(weight) {
+        var _this10 = this;
+        return _asyncToGenerator2(function* () {
+          var now;
+          yield _this10.yieldLoop();
+          now = Date.now();
+          return _this10.check(weight, now);
+        })();
+      }
+      __register__(index, weight, expiration) {
+        var _this11 = this;
+        return _asyncToGenerator2(function* () {
+          var now, wait;
+          yield _this11.yieldLoop();
+          now = Date.now();
+          if (_this11.conditionsCheck(weight)) {
+            _this11._running += weight;
+            if (_this11.storeOptions.reservoir != null) {
+              _this11.storeOptions.reservoir -= weight;
+            }
+            wait = Math.max(_this11._nextRequest - now, 0);
+            _this11._nextRequest = now + wait + _this11.storeOptions.minTime;
+            return {
+              success: true,
+              wait,
+              reservoir: _this11.storeOptions.reservoir
+            };
+          } else {
+            return {
+              success: false
+            };
+          }
+        })();
+      }
+      strategyIsBlock() {
+        return this.storeOptions.strategy === 3;
+      }
+      __submit__(queueLength, weight) {
+        var _this12 = this;
+        return _asyncToGenerator2(function* () {
+          var blocked, now, reachedHWM;
+          yield _this12.yieldLoop();
+          if (_this12.storeOptions.maxConcurrent != null && weight > _this12.storeOptions.maxConcurrent) {
+            throw new BottleneckError(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${_this12.storeOptions.maxConcurrent}`);
+          }
+          now = Date.now();
+          reachedHWM = _this12.storeOptions.highWater != null && queueLength === _this12.storeOptions.highWater && !_this12.check(weight, now);
+          blocked = _this12.strategyIsBlock() && (reachedHWM || _this12.isBlocked(now));
+          if (blocked) {
+            _this12._unblockTime = now + _this12.computePenalty();
+            _this12._nextRequest = _this12._unblockTime + _this12.storeOptions.minTime;
+            _this12.instance._dropAllQueued();
+          }
+          return {
+            reachedHWM,
+            blocked,
+            strategy: _this12.storeOptions.strategy
+          };
+        })();
+      }
+      __free__(index, weight) {
+        var _this13 = this;
+        return _asyncToGenerator2(function* () {
+          yield _this13.yieldLoop();
+          _this13._running -= weight;
+          _this13._done += weight;
+          _this13.instance._drainAll(_this13.computeCapacity());
+          return {
+            running: _this13._running
+          };
+        })();
+      }
+    };
+    module2.exports = LocalDatastore;
+  }
+});
+
+// node_modules/bottleneck/lib/lua.json
+var require_lua = __commonJS({
+  "node_modules/bottleneck/lib/lua.json"(exports2, module2) {
+    module2.exports = {
+      "blacklist_client.lua": "local blacklist = ARGV[num_static_argv + 1]\n\nif redis.call('zscore', client_last_seen_key, blacklist) then\n  redis.call('zadd', client_last_seen_key, 0, blacklist)\nend\n\n\nreturn {}\n",
+      "check.lua": "local weight = tonumber(ARGV[num_static_argv + 1])\n\nlocal capacity = process_tick(now, false)['capacity']\nlocal nextRequest = tonumber(redis.call('hget', settings_key, 'nextRequest'))\n\nreturn conditions_check(capacity, weight) and nextRequest - now <= 0\n",
+      "conditions_check.lua": "local conditions_check = function (capacity, weight)\n  return capacity == nil or weight <= capacity\nend\n",
+      "current_reservoir.lua": "return process_tick(now, false)['reservoir']\n",
+      "done.lua": "process_tick(now, false)\n\nreturn tonumber(redis.call('hget', settings_key, 'done'))\n",
+      "free.lua": "local index = ARGV[num_static_argv + 1]\n\nredis.call('zadd', job_expirations_key, 0, index)\n\nreturn process_tick(now, false)['running']\n",
+      "get_time.lua": "redis.replicate_commands()\n\nlocal get_time = function ()\n  local time = redis.call('time')\n\n  return tonumber(time[1]..string.sub(time[2], 1, 3))\nend\n",
+      "group_check.lua": "return not (redis.call('exists', settings_key) == 1)\n",
+      "heartbeat.lua": "process_tick(now, true)\n",
+      "increment_reservoir.lua": "local incr = tonumber(ARGV[num_static_argv + 1])\n\nredis.call('hincrby', settings_key, 'reservoir', incr)\n\nlocal reservoir = process_tick(now, true)['reservoir']\n\nlocal groupTimeout = tonumber(redis.call('hget', settings_key, 'groupTimeout'))\nrefresh_expiration(0, 0, groupTimeout)\n\nreturn reservoir\n",
+      "init.lua": `local clear = tonumber(ARGV[num_static_argv + 1])
+local limiter_version = ARGV[num_static_argv + 2]
+local num_local_argv = num_static_argv + 2
+
+if clear == 1 then
+  redis.call('del', unpack(KEYS))
+end
+
+if redis.call('exists', settings_key) == 0 then
+  -- Create
+  local args = {'hmset', settings_key}
+
+  for i = num_local_argv + 1, #ARGV do
+    table.insert(args, ARGV[i])
+  end
+
+  redis.call(unpack(args))
+  redis.call('hmset', settings_key,
+    'nextRequest', now,
+    'lastReservoirRefresh', now,
+    'lastReservoirIncrease', now,
+    'running', 0,
+    'done', 0,
+    'unblockTime', 0,
+    'capacityPriorityCounter', 0
+  )
+
+else
+  -- Apply migrations
+  local settings = redis.call('hmget', settings_key,
+    'id',
+    'version'
+  )
+  local id = settings[1]
+  local current_version = settings[2]
+
+  if current_version ~= limiter_version then
+    local version_digits = {}
+    for k, v in string.gmatch(current_version, "([^.]+)") do
+      table.insert(version_digits, tonumber(k))
+    end
+
+    -- 2.10.0
+    if version_digits[2] < 10 then
+      redis.call('hsetnx', settings_key, 'reservoirRefreshInterval', '')
+      redis.call('hsetnx', settings_key, 'reservoirRefreshAmount', '')
+      redis.call('hsetnx', settings_key, 'lastReservoirRefresh', '')
+      redis.call('hsetnx', settings_key, 'done', 0)
+      redis.call('hset', settings_key, 'version', '2.10.0')
+    end
+
+    -- 2.11.1
+    if version_digits[2] < 11 or (version_digits[2] == 11 and version_digits[3] < 1) then
+      if redis.call('hstrlen', settings_key, 'lastReservoirRefresh') == 0 then
+        redis.call('hmset', settings_key,
+          'lastReservoirRefresh', now,
+          'version', '2.11.1'
+        )
+      end
+    end
+
+    -- 2.14.0
+    if version_digits[2] < 14 then
+      local old_running_key = 'b_'..id..'_running'
+      local old_executing_key = 'b_'..id..'_executing'
+
+      if redis.call('exists', old_running_key) == 1 then
+        redis.call('rename', old_running_key, job_weights_key)
+      end
+      if redis.call('exists', old_executing_key) == 1 then
+        redis.call('rename', old_executing_key, job_expirations_key)
+      end
+      redis.call('hset', settings_key, 'version', '2.14.0')
+    end
+
+    -- 2.15.2
+    if version_digits[2] < 15 or (version_digits[2] == 15 and version_digits[3] < 2) then
+      redis.call('hsetnx', settings_key, 'capacityPriorityCounter', 0)
+      redis.call('hset', settings_key, 'version', '2.15.2')
+    end
+
+    -- 2.17.0
+    if version_digits[2] < 17 then
+      redis.call('hsetnx', settings_key, 'clientTimeout', 10000)
+      redis.call('hset', settings_key, 'version', '2.17.0')
+    end
+
+    -- 2.18.0
+    if version_digits[2] < 18 then
+      redis.call('hsetnx', settings_key, 'reservoirIncreaseInterval', '')
+      redis.call('hsetnx', settings_key, 'reservoirIncreaseAmount', '')
+      redis.call('hsetnx', settings_key, 'reservoirIncreaseMaximum', '')
+      redis.call('hsetnx', settings_key, 'lastReservoirIncrease', now)
+      redis.call('hset', settings_key, 'version', '2.18.0')
+    end
+
+  end
+
+  process_tick(now, false)
+end
+
+local groupTimeout = tonumber(redis.call('hget', settings_key, 'groupTimeout'))
+refresh_expiration(0, 0, groupTimeout)
+
+return {}
+`,
+      "process_tick.lua": "local process_tick = function (now, always_publish)\n\n  local compute_capacity = function (maxConcurrent, running, reservoir)\n    if maxConcurrent ~= nil and reservoir ~= nil then\n      return math.min((maxConcurrent - running), reservoir)\n    elseif maxConcurrent ~= nil then\n      return maxConcurrent - running\n    elseif reservoir ~= nil then\n      return reservoir\n    else\n      return nil\n    end\n  end\n\n  local settings = redis.call('hmget', settings_key,\n    'id',\n    'maxConcurrent',\n    'running',\n    'reservoir',\n    'reservoirRefreshInterval',\n    'reservoirRefreshAmount',\n    'lastReservoirRefresh',\n    'reservoirIncreaseInterval',\n    'reservoirIncreaseAmount',\n    'reservoirIncreaseMaximum',\n    'lastReservoirIncrease',\n    'capacityPriorityCounter',\n    'clientTimeout'\n  )\n  local id = settings[1]\n  local maxConcurrent = tonumber(settings[2])\n  local running = tonumber(settings[3])\n  local reservoir = tonumber(settings[4])\n  local reservoirRefreshInterval = tonumber(settings[5])\n  local reservoirRefreshAmount = tonumber(settings[6])\n  local lastReservoirRefresh = tonumber(settings[7])\n  local reservoirIncreaseInterval = tonumber(settings[8])\n  local reservoirIncreaseAmount = tonumber(settings[9])\n  local reservoirIncreaseMaximum = tonumber(settings[10])\n  local lastReservoirIncrease = tonumber(settings[11])\n  local capacityPriorityCounter = tonumber(settings[12])\n  local clientTimeout = tonumber(settings[13])\n\n  local initial_capacity = compute_capacity(maxConcurrent, running, reservoir)\n\n  --\n  -- Process 'running' changes\n  --\n  local expired = redis.call('zrangebyscore', job_expirations_key, '-inf', '('..now)\n\n  if #expired > 0 then\n    redis.call('zremrangebyscore', job_expirations_key, '-inf', '('..now)\n\n    local flush_batch = function (batch, acc)\n      local weights = redis.call('hmget', job_weights_key, unpack(batch))\n                      redis.call('hdel',  job_weights_key, unpack(batch))\n      local clients = redis.call('hmget', job_clients_key, unpack(batch))\n                      redis.call('hdel',  job_clients_key, unpack(batch))\n\n      -- Calculate sum of removed weights\n      for i = 1, #weights do\n        acc['total'] = acc['total'] + (tonumber(weights[i]) or 0)\n      end\n\n      -- Calculate sum of removed weights by client\n      local client_weights = {}\n      for i = 1, #clients do\n        local removed = tonumber(weights[i]) or 0\n        if removed > 0 then\n          acc['client_weights'][clients[i]] = (acc['client_weights'][clients[i]] or 0) + removed\n        end\n      end\n    end\n\n    local acc = {\n      ['total'] = 0,\n      ['client_weights'] = {}\n    }\n    local batch_size = 1000\n\n    -- Compute changes to Zsets and apply changes to Hashes\n    for i = 1, #expired, batch_size do\n      local batch = {}\n      for j = i, math.min(i + batch_size - 1, #expired) do\n        table.insert(batch, expired[j])\n      end\n\n      flush_batch(batch, acc)\n    end\n\n    -- Apply changes to Zsets\n    if acc['total'] > 0 then\n      redis.call('hincrby', settings_key, 'done', acc['total'])\n      running = tonumber(redis.call('hincrby', settings_key, 'running', -acc['total']))\n    end\n\n    for client, weight in pairs(acc['client_weights']) do\n      redis.call('zincrby', client_running_key, -weight, client)\n    end\n  end\n\n  --\n  -- Process 'reservoir' changes\n  --\n  local reservoirRefreshActive = reservoirRefreshInterval ~= nil and reservoirRefreshAmount ~= nil\n  if reservoirRefreshActive and now >= lastReservoirRefresh + reservoirRefreshInterval then\n    reservoir = reservoirRefreshAmount\n    redis.call('hmset', settings_key,\n      'reservoir', reservoir,\n      'lastReservoirRefresh', now\n    )\n  end\n\n  local reservoirIncreaseActive = reservoirIncreaseInterval ~= nil and reservoirIncreaseAmount ~= nil\n  if reservoirIncreaseActive and now >= lastReservoirIncrease + reservoirIncreaseInterval then\n    local num_intervals = math.floor((now - lastReservoirIncrease) / reservoirIncreaseInterval)\n    local incr = reservoirIncreaseAmount * num_intervals\n    if reservoirIncreaseMaximum ~= nil then\n      incr = math.min(incr, reservoirIncreaseMaximum - (reservoir or 0))\n    end\n    if incr > 0 then\n      reservoir = (reservoir or 0) + incr\n    end\n    redis.call('hmset', settings_key,\n      'reservoir', reservoir,\n      'lastReservoirIncrease', lastReservoirIncrease + (num_intervals * reservoirIncreaseInterval)\n    )\n  end\n\n  --\n  -- Clear unresponsive clients\n  --\n  local unresponsive = redis.call('zrangebyscore', client_last_seen_key, '-inf', (now - clientTimeout))\n  local unresponsive_lookup = {}\n  local terminated_clients = {}\n  for i = 1, #unresponsive do\n    unresponsive_lookup[unresponsive[i]] = true\n    if tonumber(redis.call('zscore', client_running_key, unresponsive[i])) == 0 then\n      table.insert(terminated_clients, unresponsive[i])\n    end\n  end\n  if #terminated_clients > 0 then\n    redis.call('zrem', client_running_key,         unpack(terminated_clients))\n    redis.call('hdel', client_num_queued_key,      unpack(terminated_clients))\n    redis.call('zrem', client_last_registered_key, unpack(terminated_clients))\n    redis.call('zrem', client_last_seen_key,       unpack(terminated_clients))\n  end\n\n  --\n  -- Broadcast capacity changes\n  --\n  local final_capacity = compute_capacity(maxConcurrent, running, reservoir)\n\n  if always_publish or (initial_capacity ~= nil and final_capacity == nil) then\n    -- always_publish or was not unlimited, now unlimited\n    redis.call('publish', 'b_'..id, 'capacity:'..(final_capacity or ''))\n\n  elseif initial_capacity ~= nil and final_capacity ~= nil and final_capacity > initial_capacity then\n    -- capacity was increased\n    -- send the capacity message to the limiter having the lowest number of running jobs\n    -- the tiebreaker is the limiter having not registered a job in the longest time\n\n    local lowest_concurrency_value = nil\n    local lowest_concurrency_clients = {}\n    local lowest_concurrency_last_registered = {}\n    local client_concurrencies = redis.call('zrange', client_running_key, 0, -1, 'withscores')\n\n    for i = 1, #client_concurrencies, 2 do\n      local client = client_concurrencies[i]\n      local concurrency = tonumber(client_concurrencies[i+1])\n\n      if (\n        lowest_concurrency_value == nil or lowest_concurrency_value == concurrency\n      ) and (\n        not unresponsive_lookup[client]\n      ) and (\n        tonumber(redis.call('hget', client_num_queued_key, client)) > 0\n      ) then\n        lowest_concurrency_value = concurrency\n        table.insert(lowest_concurrency_clients, client)\n        local last_registered = tonumber(redis.call('zscore', client_last_registered_key, client))\n        table.insert(lowest_concurrency_last_registered, last_registered)\n      end\n    end\n\n    if #lowest_concurrency_clients > 0 then\n      local position = 1\n      local earliest = lowest_concurrency_last_registered[1]\n\n      for i,v in ipairs(lowest_concurrency_last_registered) do\n        if v < earliest then\n          position = i\n          earliest = v\n        end\n      end\n\n      local next_client = lowest_concurrency_clients[position]\n      redis.call('publish', 'b_'..id,\n        'capacity-priority:'..(final_capacity or '')..\n        ':'..next_client..\n        ':'..capacityPriorityCounter\n      )\n      redis.call('hincrby', settings_key, 'capacityPriorityCounter', '1')\n    else\n      redis.call('publish', 'b_'..id, 'capacity:'..(final_capacity or ''))\n    end\n  end\n\n  return {\n    ['capacity'] = final_capacity,\n    ['running'] = running,\n    ['reservoir'] = reservoir\n  }\nend\n",
+      "queued.lua": "local clientTimeout = tonumber(redis.call('hget', settings_key, 'clientTimeout'))\nlocal valid_clients = redis.call('zrangebyscore', client_last_seen_key, (now - clientTimeout), 'inf')\nlocal client_queued = redis.call('hmget', client_num_queued_key, unpack(valid_clients))\n\nlocal sum = 0\nfor i = 1, #client_queued do\n  sum = sum + tonumber(client_queued[i])\nend\n\nreturn sum\n",
+      "refresh_expiration.lua": "local refresh_expiration = function (now, nextRequest, groupTimeout)\n\n  if groupTimeout ~= nil then\n    local ttl = (nextRequest + groupTimeout) - now\n\n    for i = 1, #KEYS do\n      redis.call('pexpire', KEYS[i], ttl)\n    end\n  end\n\nend\n",
+      "refs.lua": "local settings_key = KEYS[1]\nlocal job_weights_key = KEYS[2]\nlocal job_expirations_key = KEYS[3]\nlocal job_clients_key = KEYS[4]\nlocal client_running_key = KEYS[5]\nlocal client_num_queued_key = KEYS[6]\nlocal client_last_registered_key = KEYS[7]\nlocal client_last_seen_key = KEYS[8]\n\nlocal now = tonumber(ARGV[1])\nlocal client = ARGV[2]\n\nlocal num_static_argv = 2\n",
+      "register.lua": "local index = ARGV[num_static_argv + 1]\nlocal weight = tonumber(ARGV[num_static_argv + 2])\nlocal expiration = tonumber(ARGV[num_static_argv + 3])\n\nlocal state = process_tick(now, false)\nlocal capacity = state['capacity']\nlocal reservoir = state['reservoir']\n\nlocal settings = redis.call('hmget', settings_key,\n  'nextRequest',\n  'minTime',\n  'groupTimeout'\n)\nlocal nextRequest = tonumber(settings[1])\nlocal minTime = tonumber(settings[2])\nlocal groupTimeout = tonumber(settings[3])\n\nif conditions_check(capacity, weight) then\n\n  redis.call('hincrby', settings_key, 'running', weight)\n  redis.call('hset', job_weights_key, index, weight)\n  if expiration ~= nil then\n    redis.call('zadd', job_expirations_key, now + expiration, index)\n  end\n  redis.call('hset', job_clients_key, index, client)\n  redis.call('zincrby', client_running_key, weight, client)\n  redis.call('hincrby', client_num_queued_key, client, -1)\n  redis.call('zadd', client_last_registered_key, now, client)\n\n  local wait = math.max(nextRequest - now, 0)\n  local newNextRequest = now + wait + minTime\n\n  if reservoir == nil then\n    redis.call('hset', settings_key,\n      'nextRequest', newNextRequest\n    )\n  else\n    reservoir = reservoir - weight\n    redis.call('hmset', settings_key,\n      'reservoir', reservoir,\n      'nextRequest', newNextRequest\n    )\n  end\n\n  refresh_expiration(now, newNextRequest, groupTimeout)\n\n  return {true, wait, reservoir}\n\nelse\n  return {false}\nend\n",
+      "register_client.lua": "local queued = tonumber(ARGV[num_static_argv + 1])\n\n-- Could have been re-registered concurrently\nif not redis.call('zscore', client_last_seen_key, client) then\n  redis.call('zadd', client_running_key, 0, client)\n  redis.call('hset', client_num_queued_key, client, queued)\n  redis.call('zadd', client_last_registered_key, 0, client)\nend\n\nredis.call('zadd', client_last_seen_key, now, client)\n\nreturn {}\n",
+      "running.lua": "return process_tick(now, false)['running']\n",
+      "submit.lua": "local queueLength = tonumber(ARGV[num_static_argv + 1])\nlocal weight = tonumber(ARGV[num_static_argv + 2])\n\nlocal capacity = process_tick(now, false)['capacity']\n\nlocal settings = redis.call('hmget', settings_key,\n  'id',\n  'maxConcurrent',\n  'highWater',\n  'nextRequest',\n  'strategy',\n  'unblockTime',\n  'penalty',\n  'minTime',\n  'groupTimeout'\n)\nlocal id = settings[1]\nlocal maxConcurrent = tonumber(settings[2])\nlocal highWater = tonumber(settings[3])\nlocal nextRequest = tonumber(settings[4])\nlocal strategy = tonumber(settings[5])\nlocal unblockTime = tonumber(settings[6])\nlocal penalty = tonumber(settings[7])\nlocal minTime = tonumber(settings[8])\nlocal groupTimeout = tonumber(settings[9])\n\nif maxConcurrent ~= nil and weight > maxConcurrent then\n  return redis.error_reply('OVERWEIGHT:'..weight..':'..maxConcurrent)\nend\n\nlocal reachedHWM = (highWater ~= nil and queueLength == highWater\n  and not (\n    conditions_check(capacity, weight)\n    and nextRequest - now <= 0\n  )\n)\n\nlocal blocked = strategy == 3 and (reachedHWM or unblockTime >= now)\n\nif blocked then\n  local computedPenalty = penalty\n  if computedPenalty == nil then\n    if minTime == 0 then\n      computedPenalty = 5000\n    else\n      computedPenalty = 15 * minTime\n    end\n  end\n\n  local newNextRequest = now + computedPenalty + minTime\n\n  redis.call('hmset', settings_key,\n    'unblockTime', now + computedPenalty,\n    'nextRequest', newNextRequest\n  )\n\n  local clients_queued_reset = redis.call('hkeys', client_num_queued_key)\n  local queued_reset = {}\n  for i = 1, #clients_queued_reset do\n    table.insert(queued_reset, clients_queued_reset[i])\n    table.insert(queued_reset, 0)\n  end\n  redis.call('hmset', client_num_queued_key, unpack(queued_reset))\n\n  redis.call('publish', 'b_'..id, 'blocked:')\n\n  refresh_expiration(now, newNextRequest, groupTimeout)\nend\n\nif not blocked and not reachedHWM then\n  redis.call('hincrby', client_num_queued_key, client, 1)\nend\n\nreturn {reachedHWM, blocked, strategy}\n",
+      "update_settings.lua": "local args = {'hmset', settings_key}\n\nfor i = num_static_argv + 1, #ARGV do\n  table.insert(args, ARGV[i])\nend\n\nredis.call(unpack(args))\n\nprocess_tick(now, true)\n\nlocal groupTimeout = tonumber(redis.call('hget', settings_key, 'groupTimeout'))\nrefresh_expiration(0, 0, groupTimeout)\n\nreturn {}\n",
+      "validate_client.lua": "if not redis.call('zscore', client_last_seen_key, client) then\n  return redis.error_reply('UNKNOWN_CLIENT')\nend\n\nredis.call('zadd', client_last_seen_key, now, client)\n",
+      "validate_keys.lua": "if not (redis.call('exists', settings_key) == 1) then\n  return redis.error_reply('SETTINGS_KEY_NOT_FOUND')\nend\n"
+    };
+  }
+});
+
+// node_modules/bottleneck/lib/Scripts.js
+var require_Scripts = __commonJS({
+  "node_modules/bottleneck/lib/Scripts.js"(exports2) {
+    "use strict";
+    var headers;
+    var lua;
+    var templates;
+    lua = require_lua();
+    headers = {
+      refs: lua["refs.lua"],
+      validate_keys: lua["validate_keys.lua"],
+      validate_client: lua["validate_client.lua"],
+      refresh_expiration: lua["refresh_expiration.lua"],
+      process_tick: lua["process_tick.lua"],
+      conditions_check: lua["conditions_check.lua"],
+      get_time: lua["get_time.lua"]
+    };
+    exports2.allKeys = function(id) {
+      return [
+        /*
+        HASH
+        */
+        `b_${id}_settings`,
+        /*
+        HASH
+        job index -> weight
+        */
+        `b_${id}_job_weights`,
+        /*
+        ZSET
+        job index -> expiration
+        */
+        `b_${id}_job_expirations`,
+        /*
+        HASH
+        job index -> client
+        */
+        `b_${id}_job_clients`,
+        /*
+        ZSET
+        client -> sum running
+        */
+        `b_${id}_client_running`,
+        /*
+        HASH
+        client -> num queued
+        */
+        `b_${id}_client_num_queued`,
+        /*
+        ZSET
+        client -> last job registered
+        */
+        `b_${id}_client_last_registered`,
+        /*
+        ZSET
+        client -> last seen
+        */
+        `b_${id}_client_last_seen`
+      ];
+    };
+    templates = {
+      init: {
+        keys: exports2.allKeys,
+        headers: ["process_tick"],
+        refresh_expiration: true,
+        code: lua["init.lua"]
+      },
+      group_check: {
+        keys: exports2.allKeys,
+        headers: [],
+        refresh_expiration: false,
+        code: lua["group_check.lua"]
+      },
+      register_client: {
+        keys: exports2.allKeys,
+        headers: ["validate_keys"],
+        refresh_expiration: false,
+        code: lua["register_client.lua"]
+      },
+      blacklist_client: {
+        keys: exports2.allKeys,
+        headers: ["validate_keys", "validate_client"],
+        refresh_expiration: false,
+        code: lua["blacklist_client.lua"]
+      },
+      heartbeat: {
+        keys: exports2.allKeys,
+        headers: ["validate_keys", "validate_client", "process_tick"],
+        refresh_expiration: false,
+        code: lua["heartbeat.lua"]
+      },
+      update_settings: {
+        keys: exports2.allKeys,
+        headers: ["validate_keys", "validate_client", "process_tick"],
+        refresh_expiration: true,
+        code: lua["update_settings.lua"]
+      },
+      running: {
+        keys: exports2.allKeys,
+        headers: ["validate_keys", "validate_client", "process_tick"],
+        refresh_expiration: false,
+        code: lua["running.lua"]
+      },
+      queued: {
+        keys: exports2.allKeys,
+        headers: ["validate_keys", "validate_client"],
+        refresh_expiration: false,
+        code: lua["queued.lua"]
+      },
+      done: {
+        keys: exports2.allKeys,
+        headers: ["validate_keys", "validate_client", "process_tick"],
+        refresh_expiration: false,
+        code: lua["done.lua"]
+      },
+      check: {
+        keys: exports2.allKeys,
+        headers: ["validate_keys", "validate_client", "process_tick", "conditions_check"],
+        refresh_expiration: false,
+        code: lua["check.lua"]
+      },
+      submit: {
+        keys: exports2.allKeys,
+        headers: ["validate_keys", "validate_client", "process_tick", "conditions_check"],
+        refresh_expiration: true,
+        code: lua["submit.lua"]
+      },
+      register: {
+        keys: exports2.allKeys,
+        headers: ["validate_keys", "validate_client", "process_tick", "conditions_check"],
+        refresh_expiration: true,
+        code: lua["register.lua"]
+      },
+      free: {
+        keys: exports2.allKeys,
+        headers: ["validate_keys", "validate_client", "process_tick"],
+        refresh_expiration: true,
+        code: lua["free.lua"]
+      },
+      current_reservoir: {
+        keys: exports2.allKeys,
+        headers: ["validate_keys", "validate_client", "process_tick"],
+        refresh_expiration: false,
+        code: lua["current_reservoir.lua"]
+      },
+      increment_reservoir: {
+        keys: exports2.allKeys,
+        headers: ["validate_keys", "validate_client", "process_tick"],
+        refresh_expiration: true,
+        code: lua["increment_reservoir.lua"]
+      }
+    };
+    exports2.names = Object.keys(templates);
+    exports2.keys = function(name, id) {
+      return templates[name].keys(id);
+    };
+    exports2.payload = function(name) {
+      var template;
+      template = templates[name];
+      return Array.prototype.concat(headers.refs, template.headers.map(function(h) {
+        return headers[h];
+      }), template.refresh_expiration ? headers.refresh_expiration : "", template.code).join("\n");
+    };
+  }
+});
+
+// node_modules/bottleneck/lib/RedisConnection.js
+var require_RedisConnection = __commonJS({
+  "node_modules/bottleneck/lib/RedisConnection.js"(exports, module) {
+    "use strict";
+    function asyncGeneratorStep(gen, resolve2, reject, _next, _throw, key, arg) {
+      try {
+        var info = gen[key](arg);
+        var value = info.value;
+      } catch (error62) {
+        reject(error62);
+        return;
+      }
+      if (info.done) {
+        resolve2(value);
+      } else {
+        Promise.resolve(value).then(_next, _throw);
+      }
+    }
+    function _asyncToGenerator(fn) {
+      return function() {
+        var self2 = this, args = arguments;
+        return new Promise(function(resolve2, reject) {
+          var gen = fn.apply(self2, args);
+          function _next(value) {
+            asyncGeneratorStep(gen, resolve2, reject, _next, _throw, "next", value);
+          }
+          function _throw(err) {
+            asyncGeneratorStep(gen, resolve2, reject, _next, _throw, "throw", err);
+          }
+          _next(void 0);
+        });
+      };
+    }
+    var Events;
+    var RedisConnection;
+    var Scripts;
+    var parser;
+    parser = require_parser();
+    Events = require_Events();
+    Scripts = require_Scripts();
+    RedisConnection = function() {
+      class RedisConnection {
+        constructor(options = {}) {
+          parser.load(options, this.defaults, this);
+          if (this.Redis == null) {
+            this.Redis = eval("require")("redis");
+          }
+          if (this.Events == null) {
+            this.Events = new Events(this);
+          }
+          this.terminated = false;
+          if (this.client == null) {
+            this.client = this.Redis.createClient(this.clientOptions);
+          }
+          this.subscriber = this.client.duplicate();
+          this.limiters = {};
+          this.shas = {};
+          this.ready = this.Promise.all([this._setup(this.client, false), this._setup(this.subscriber, true)]).then(() => {
+            return this._loadScripts();
+          }).then(() => {
+            return {
+              client: this.client,
+              subscriber: this.subscriber
+            };
+          });
+        }
+        _setup(client, sub) {
+          client.setMaxListeners(0);
+          return new this.Promise((resolve2, reject) => {
+            client.on("error", (e) => {
+              return this.Events.trigger("error", e);
+            });
+            if (sub) {
+              client.on("message", (channel, message) => {
+                var ref;
+                return (ref = this.limiters[channel]) != null ? ref._store.onMessage(channel, message) : void 0;
+              });
+            }
+            if (client.ready) {
+              return resolve2();
+            } else {
+              return client.once("ready", resolve2);
+            }
+          });
+        }
+        _loadScript(name) {
+          return new this.Promise((resolve2, reject) => {
+            var payload;
+            payload = Scripts.payload(name);
+            return this.client.multi([["script", "load", payload]]).exec((err, replies) => {
+              if (err != null) {
+                return reject(err);
+              }
+              this.shas[name] = replies[0];
+              return resolve2(replies[0]);
+            });
+          });
+        }
+        _loadScripts() {
+          return this.Promise.all(Scripts.names.map((k) => {
+            return this._loadScript(k);
+          }));
+        }
+        __runCommand__(cmd) {
+          var _this = this;
+          return _asyncToGenerator(function* () {
+            yield _this.ready;
+            return new _this.Promise((resolve2, reject) => {
+              return _this.client.multi([cmd]).exec_atomic(function(err, replies) {
+                if (err != null) {
+                  return reject(err);
+                } else {
+                  return resolve2(replies[0]);
+                }
+              });
+            });
+          })();
+        }
+        __addLimiter__(instance) {
+          return this.Promise.all([instance.channel(), instance.channel_client()].map((channel) => {
+            return new this.Promise((resolve2, reject) => {
+              var handler;
+              handler = (chan) => {
+                if (chan === channel) {
+                  this.subscriber.removeListener("subscribe", handler);
+                  this.limiters[channel] = instance;
+                  return resolve2();
+                }
+              };
+              this.subscriber.on("subscribe", handler);
+              return this.subscriber.subscribe(channel);
+            });
+          }));
+        }
+        __removeLimiter__(instance) {
+          var _this2 = this;
+          return this.Promise.all([instance.channel(), instance.channel_client()].map(
+            /* @__PURE__ */ (function() {
+              var _ref = _asyncToGenerator(function* (channel) {
+                if (!_this2.terminated) {
+                  yield new _this2.Promise((resolve2, reject) => {
+                    return _this2.subscriber.unsubscribe(channel, function(err, chan) {
+                      if (err != null) {
+                        return reject(err);
+                      }
+                      if (chan === channel) {
+                        return resolve2();
+                      }
+                    });
+                  });
+                }
+                return delete _this2.limiters[channel];
+              });
+              return function(_x) {
+                return _ref.apply(this, arguments);
+              };
+            })()
+          ));
+        }
+        __scriptArgs__(name, id, args, cb) {
+          var keys;
+          keys = Scripts.keys(name, id);
+          return [this.shas[name], keys.length].concat(keys, args, cb);
+        }
+        __scriptFn__(name) {
+          return this.client.evalsha.bind(this.client);
+        }
+        disconnect(flush = true) {
+          var i, k, len, ref;
+          ref = Object.keys(this.limiters);
+          for (i = 0, len = ref.length; i < len; i++) {
+            k = ref[i];
+            clearInterval(this.limiters[k]._store.heartbeat);
+          }
+          this.limiters = {};
+          this.terminated = true;
+          this.client.end(flush);
+          this.subscriber.end(flush);
+          return this.Promise.resolve();
+        }
+      }
+      ;
+      RedisConnection.prototype.datastore = "redis";
+      RedisConnection.prototype.defaults = {
+        Redis: null,
+        clientOptions: {},
+        client: null,
+        Promise,
+        Events: null
+      };
+      return RedisConnection;
+    }.call(void 0);
+    module.exports = RedisConnection;
+  }
+});
+
+// node_modules/bottleneck/lib/IORedisConnection.js
+var require_IORedisConnection = __commonJS({
+  "node_modules/bottleneck/lib/IORedisConnection.js"(exports, module) {
+    "use strict";
+    function _slicedToArray(arr, i) {
+      return _arrayWithHoles(arr) || _iterableToArrayLimit(arr, i) || _nonIterableRest();
+    }
+    function _nonIterableRest() {
+      throw new TypeError("Invalid attempt to destructure non-iterable instance");
+    }
+    function _iterableToArrayLimit(arr, i) {
+      var _arr = [];
+      var _n = true;
+      var _d = false;
+      var _e = void 0;
+      try {
+        for (var _i = arr[Symbol.iterator](), _s; !(_n = (_s = _i.next()).done); _n = true) {
+          _arr.push(_s.value);
+          if (i && _arr.length === i) break;
+        }
+      } catch (err) {
+        _d = true;
+        _e = err;
+      } finally {
+        try {
+          if (!_n && _i["return"] != null) _i["return"]();
+        } finally {
+          if (_d) throw _e;
+        }
+      }
+      return _arr;
+    }
+    function _arrayWithHoles(arr) {
+      if (Array.isArray(arr)) return arr;
+    }
+    function asyncGeneratorStep(gen, resolve2, reject, _next, _throw, key, arg) {
+      try {
+        var info = gen[key](arg);
+        var value = info.value;
+      } catch (error62) {
+        reject(error62);
+        return;
+      }
+      if (info.done) {
+        resolve2(value);
+      } else {
+        Promise.resolve(value).then(_next, _throw);
+      }
+    }
+    function _asyncToGenerator(fn) {
+      return function() {
+        var self2 = this, args = arguments;
+        return new Promise(function(resolve2, reject) {
+          var gen = fn.apply(self2, args);
+          function _next(value) {
+            asyncGeneratorStep(gen, resolve2, reject, _next, _throw, "next", value);
+          }
+          function _throw(err) {
+            asyncGeneratorStep(gen, resolve2, reject, _next, _throw, "throw", err);
+          }
+          _next(void 0);
+        });
+      };
+    }
+    var Events;
+    var IORedisConnection;
+    var Scripts;
+    var parser;
+    parser = require_parser();
+    Events = require_Events();
+    Scripts = require_Scripts();
+    IORedisConnection = function() {
+      class IORedisConnection {
+        constructor(options = {}) {
+          parser.load(options, this.defaults, this);
+          if (this.Redis == null) {
+            this.Redis = eval("require")("ioredis");
+          }
+          if (this.Events == null) {
+            this.Events = new Events(this);
+          }
+          this.terminated = false;
+          if (this.clusterNodes != null) {
+            this.client = new this.Redis.Cluster(this.clusterNodes, this.clientOptions);
+            this.subscriber = new this.Redis.Cluster(this.clusterNodes, this.clientOptions);
+          } else if (this.client != null && this.client.duplicate == null) {
+            this.subscriber = new this.Redis.Cluster(this.client.startupNodes, this.client.options);
+          } else {
+            if (this.client == null) {
+              this.client = new this.Redis(this.clientOptions);
+            }
+            this.subscriber = this.client.duplicate();
+          }
+          this.limiters = {};
+          this.ready = this.Promise.all([this._setup(this.client, false), this._setup(this.subscriber, true)]).then(() => {
+            this._loadScripts();
+            return {
+              client: this.client,
+              subscriber: this.subscriber
+            };
+          });
+        }
+        _setup(client, sub) {
+          client.setMaxListeners(0);
+          return new this.Promise((resolve2, reject) => {
+            client.on("error", (e) => {
+              return this.Events.trigger("error", e);
+            });
+            if (sub) {
+              client.on("message", (channel, message) => {
+                var ref;
+                return (ref = this.limiters[channel]) != null ? ref._store.onMessage(channel, message) : void 0;
+              });
+            }
+            if (client.status === "ready") {
+              return resolve2();
+            } else {
+              return client.once("ready", resolve2);
+            }
+          });
+        }
+        _loadScripts() {
+          return Scripts.names.forEach((name) => {
+            return this.client.defineCommand(name, {
+              lua: Scripts.payload(name)
+            });
+          });
+        }
+        __runCommand__(cmd) {
+          var _this = this;
+          return _asyncToGenerator(function* () {
+            var _, deleted;
+            yield _this.ready;
+            var _ref = yield _this.client.pipeline([cmd]).exec();
+            var _ref2 = _slicedToArray(_ref, 1);
+            var _ref2$ = _slicedToArray(_ref2[0], 2);
+            _ = _ref2$[0];
+            deleted = _ref2$[1];
+            return deleted;
+          })();
+        }
+        __addLimiter__(instance) {
+          return this.Promise.all([instance.channel(), instance.channel_client()].map((channel) => {
+            return new this.Promise((resolve2, reject) => {
+              return this.subscriber.subscribe(channel, () => {
+                this.limiters[channel] = instance;
+                return resolve2();
+              });
+            });
+          }));
+        }
+        __removeLimiter__(instance) {
+          var _this2 = this;
+          return [instance.channel(), instance.channel_client()].forEach(
+            /* @__PURE__ */ (function() {
+              var _ref3 = _asyncToGenerator(function* (channel) {
+                if (!_this2.terminated) {
+                  yield _this2.subscriber.unsubscribe(channel);
+                }
+                return delete _this2.limiters[channel];
+              });
+              return function(_x) {
+                return _ref3.apply(this, arguments);
+              };
+            })()
+          );
+        }
+        __scriptArgs__(name, id, args, cb) {
+          var keys;
+          keys = Scripts.keys(name, id);
+          return [keys.length].concat(keys, args, cb);
+        }
+        __scriptFn__(name) {
+          return this.client[name].bind(this.client);
+        }
+        disconnect(flush = true) {
+          var i, k, len, ref;
+          ref = Object.keys(this.limiters);
+          for (i = 0, len = ref.length; i < len; i++) {
+            k = ref[i];
+            clearInterval(this.limiters[k]._store.heartbeat);
+          }
+          this.limiters = {};
+          this.terminated = true;
+          if (flush) {
+            return this.Promise.all([this.client.quit(), this.subscriber.quit()]);
+          } else {
+            this.client.disconnect();
+            this.subscriber.disconnect();
+            return this.Promise.resolve();
+          }
+        }
+      }
+      ;
+      IORedisConnection.prototype.datastore = "ioredis";
+      IORedisConnection.prototype.defaults = {
+        Redis: null,
+        clientOptions: {},
+        clusterNodes: null,
+        client: null,
+        Promise,
+        Events: null
+      };
+      return IORedisConnection;
+    }.call(void 0);
+    module.exports = IORedisConnection;
+  }
+});
+
+// node_modules/bottleneck/lib/RedisDatastore.js
+var require_RedisDatastore = __commonJS({
+  "node_modules/bottleneck/lib/RedisDatastore.js"(exports2, module2) {
+    "use strict";
+    function _slicedToArray2(arr, i) {
+      return _arrayWithHoles2(arr) || _iterableToArrayLimit2(arr, i) || _nonIterableRest2();
+    }
+    function _nonIterableRest2() {
+      throw new TypeError("Invalid attempt to destructure non-iterable instance");
+    }
+    function _iterableToArrayLimit2(arr, i) {
+      var _arr = [];
+      var _n = true;
+      var _d = false;
+      var _e = void 0;
+      try {
+        for (var _i = arr[Symbol.iterator](), _s; !(_n = (_s = _i.next()).done); _n = true) {
+          _arr.push(_s.value);
+          if (i && _arr.length === i) break;
+        }
+      } catch (err) {
+        _d = true;
+        _e = err;
+      } finally {
+        try {
+          if (!_n && _i["return"] != null) _i["return"]();
+        } finally {
+          if (_d) throw _e;
+        }
+      }
+      return _arr;
+    }
+    function _arrayWithHoles2(arr) {
+      if (Array.isArray(arr)) return arr;
+    }
+    function asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, key, arg) {
+      try {
+        var info = gen[key](arg);
+        var value = info.value;
+      } catch (error62) {
+        reject(error62);
+        return;
+      }
+      if (info.done) {
+        resolve2(value);
+      } else {
+        Promise.resolve(value).then(_next, _throw);
+      }
+    }
+    function _asyncToGenerator2(fn) {
+      return function() {
+        var self2 = this, args = arguments;
+        return new Promise(function(resolve2, reject) {
+          var gen = fn.apply(self2, args);
+          function _next(value) {
+            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "next", value);
+          }
+          function _throw(err) {
+            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "throw", err);
+          }
+          _next(void 0);
+        });
+      };
+    }
+    var BottleneckError;
+    var IORedisConnection2;
+    var RedisConnection2;
+    var RedisDatastore;
+    var parser2;
+    parser2 = require_parser();
+    BottleneckError = require_BottleneckError();
+    RedisConnection2 = require_RedisConnection();
+    IORedisConnection2 = require_IORedisConnection();
+    RedisDatastore = class RedisDatastore {
+      constructor(instance, storeOptions, storeInstanceOptions) {
+        this.instance = instance;
+        this.storeOptions = storeOptions;
+        this.originalId = this.instance.id;
+        this.clientId = this.instance._randomIndex();
+        parser2.load(storeInstanceOptions, storeInstanceOptions, this);
+        this.clients = {};
+        this.capacityPriorityCounters = {};
+        this.sharedConnection = this.connection != null;
+        if (this.connection == null) {
+          this.connection = this.instance.datastore === "redis" ? new RedisConnection2({
+            Redis: this.Redis,
+            clientOptions: this.clientOptions,
+            Promise: this.Promise,
+            Events: this.instance.Events
+          }) : this.instance.datastore === "ioredis" ? new IORedisConnection2({
+            Redis: this.Redis,
+            clientOptions: this.clientOptions,
+            clusterNodes: this.clusterNodes,
+            Promise: this.Promise,
+            Events: this.instance.Events
+          }) : void 0;
+        }
+        this.instance.connection = this.connection;
+        this.instance.datastore = this.connection.datastore;
+        this.ready = this.connection.ready.then((clients) => {
+          this.clients = clients;
+          return this.runScript("init", this.prepareInitSettings(this.clearDatastore));
+        }).then(() => {
+          return this.connection.__addLimiter__(this.instance);
+        }).then(() => {
+          return this.runScript("register_client", [this.instance.queued()]);
+        }).then(() => {
+          var base;
+          if (typeof (base = this.heartbeat = setInterval(() => {
+            return this.runScript("heartbeat", []).catch((e) => {
+              return this.instance.Events.trigger("error", e);
+            });
+          }, this.heartbeatInterval)).unref === "function") {
+            base.unref();
+          }
+          return this.clients;
+        });
+      }
+      __publish__(message) {
+        var _this = this;
+        return _asyncToGenerator2(function* () {
+          var client;
+          var _ref = yield _this.ready;
+          client = _ref.client;
+          return client.publish(_this.instance.channel(), `message:${message.toString()}`);
+        })();
+      }
+      onMessage(channel, message) {
+        var _this2 = this;
+        return _asyncToGenerator2(function* () {
+          var capacity, counter, data, drained, e, newCapacity, pos, priorityClient, rawCapacity, type2;
+          try {
+            pos = message.indexOf(":");
+            var _ref2 = [message.slice(0, pos), message.slice(pos + 1)];
+            type2 = _ref2[0];
+            data = _ref2[1];
+            if (type2 === "capacity") {
+              return yield _this2.instance._drainAll(data.length > 0 ? ~~data : void 0);
+            } else if (type2 === "capacity-priority") {
+              var _data$split = data.split(":");
+              var _data$split2 = _slicedToArray2(_data$split, 3);
+              rawCapacity = _data$split2[0];
+              priorityClient = _data$split2[1];
+              counter = _data$split2[2];
+              capacity = rawCapacity.length > 0 ? ~~rawCapacity : void 0;
+              if (priorityClient === _this2.clientId) {
+                drained = yield _this2.instance._drainAll(capacity);
+                newCapacity = capacity != null ? capacity - (drained || 0) : "";
+                return yield _this2.clients.client.publish(_this2.instance.channel(), `capacity-priority:${newCapacity}::${counter}`);
+              } else if (priorityClient === "") {
+                clearTimeout(_this2.capacityPriorityCounters[counter]);
+                delete _this2.capacityPriorityCounters[counter];
+                return _this2.instance._drainAll(capacity);
+              } else {
+                return _this2.capacityPriorityCounters[counter] = setTimeout(
+                  /* @__PURE__ */ _asyncToGenerator2(function* () {
+                    var e2;
+                    try {
+                      delete _this2.capacityPriorityCounters[counter];
+                      yield _this2.runScript("blacklist_client", [priorityClient]);
+                      return yield _this2.instance._drainAll(capacity);
+                    } catch (error62) {
+                      e2 = error62;
+                      return _this2.instance.Events.trigger("error", e2);
+                    }
+                  }),
+                  1e3
+                );
+              }
+            } else if (type2 === "message") {
+              return _this2.instance.Events.trigger("message", data);
+            } else if (type2 === "blocked") {
+              return yield _this2.instance._dropAllQueued();
+            }
+          } catch (error62) {
+            e = error62;
+            return _this2.instance.Events.trigger("error", e);
+          }
+        })();
+      }
+      __disconnect__(flush) {
+        clearInterval(this.heartbeat);
+        if (this.sharedConnection) {
+          return this.connection.__removeLimiter__(this.instance);
+        } else {
+          return this.connection.disconnect(flush);
+        }
+      }
+      runScript(name, args) {
+        var _this3 = this;
+        return _asyncToGenerator2(function* () {
+          if (!(name === "init" || name === "register_client")) {
+            yield _this3.ready;
+          }
+          return new _this3.Promise((resolve2, reject) => {
+            var all_args, arr;
+            all_args = [Date.now(), _this3.clientId].concat(args);
+            _this3.instance.Events.trigger("debug", `Calling Redis script: ${name}.lua`, all_args);
+            arr = _this3.connection.__scriptArgs__(name, _this3.originalId, all_args, function(err, replies) {
+              if (err != null) {
+                return reject(err);
+              }
+              return resolve2(replies);
+            });
+            return _this3.connection.__scriptFn__(name)(...arr);
+          }).catch((e) => {
+            if (e.message === "SETTINGS_KEY_NOT_FOUND") {
+              if (name === "heartbeat") {
+                return _this3.Promise.resolve();
+              } else {
+                return _this3.runScript("init", _this3.prepareInitSettings(false)).then(() => {
+                  return _this3.runScript(name, args);
+                });
+              }
+            } else if (e.message === "UNKNOWN_CLIENT") {
+              return _this3.runScript("register_client", [_this3.instance.queued()]).then(() => {
+                return _this3.runScript(name, args);
+              });
+            } else {
+              return _this3.Promise.reject(e);
+            }
+          });
+        })();
+      }
+      prepareArray(arr) {
+        var i, len, results, x;
+        results = [];
+        for (i = 0, len = arr.length; i < len; i++) {
+          x = arr[i];
+          results.push(x != null ? x.toString() : "");
+        }
+        return results;
+      }
+      prepareObject(obj) {
+        var arr, k, v;
+        arr = [];
+        for (k in obj) {
+          v = obj[k];
+          arr.push(k, v != null ? v.toString() : "");
+        }
+        return arr;
+      }
+      prepareInitSettings(clear) {
+        var args;
+        args = this.prepareObject(Object.assign({}, this.storeOptions, {
+          id: this.originalId,
+          version: this.instance.version,
+          groupTimeout: this.timeout,
+          clientTimeout: this.clientTimeout
+        }));
+        args.unshift(clear ? 1 : 0, this.instance.version);
+        return args;
+      }
+      convertBool(b) {
+        return !!b;
+      }
+      __updateSettings__(options2) {
+        var _this4 = this;
+        return _asyncToGenerator2(function* () {
+          yield _this4.runScript("update_settings", _this4.prepareObject(options2));
+          return parser2.overwrite(options2, options2, _this4.storeOptions);
+        })();
+      }
+      __running__() {
+        return this.runScript("running", []);
+      }
+      __queued__() {
+        return this.runScript("queued", []);
+      }
+      __done__() {
+        return this.runScript("done", []);
+      }
+      __groupCheck__() {
+        var _this5 = this;
+        return _asyncToGenerator2(function* () {
+          return _this5.convertBool(yield _this5.runScript("group_check", []));
+        })();
+      }
+      __incrementReservoir__(incr) {
+        return this.runScript("increment_reservoir", [incr]);
+      }
+      __currentReservoir__() {
+        return this.runScript("current_reservoir", []);
+      }
+      __check__(weight) {
+        var _this6 = this;
+        return _asyncToGenerator2(function* () {
+          return _this6.convertBool(yield _this6.runScript("check", _this6.prepareArray([weight])));
+        })();
+      }
+      __register__(index, weight, expiration) {
+        var _this7 = this;
+        return _asyncToGenerator2(function* () {
+          var reservoir, success2, wait;
+          var _ref4 = yield _this7.runScript("register", _this7.prepareArray([index, weight, expiration]));
+          var _ref5 = _slicedToArray2(_ref4, 3);
+          success2 = _ref5[0];
+          wait = _ref5[1];
+          reservoir = _ref5[2];
+          return {
+            success: _this7.convertBool(success2),
+            wait,
+            reservoir
+          };
+        })();
+      }
+      __submit__(queueLength, weight) {
+        var _this8 = this;
+        return _asyncToGenerator2(function* () {
+          var blocked, e, maxConcurrent, overweight, reachedHWM, strategy;
+          try {
+            var _ref6 = yield _this8.runScript("submit", _this8.prepareArray([queueLength, weight]));
+            var _ref7 = _slicedToArray2(_ref6, 3);
+            reachedHWM = _ref7[0];
+            blocked = _ref7[1];
+            strategy = _ref7[2];
+            return {
+              reachedHWM: _this8.convertBool(reachedHWM),
+              blocked: _this8.convertBool(blocked),
+              strategy
+            };
+          } catch (error62) {
+            e = error62;
+            if (e.message.indexOf("OVERWEIGHT") === 0) {
+              var _e$message$split = e.message.split(":");
+              var _e$message$split2 = _slicedToArray2(_e$message$split, 3);
+              overweight = _e$message$split2[0];
+              weight = _e$message$split2[1];
+              maxConcurrent = _e$message$split2[2];
+              throw new BottleneckError(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${maxConcurrent}`);
+            } else {
+              throw e;
+            }
+          }
+        })();
+      }
+      __free__(index, weight) {
+        var _this9 = this;
+        return _asyncToGenerator2(function* () {
+          var running;
+          running = yield _this9.runScript("free", _this9.prepareArray([index]));
+          return {
+            running
+          };
+        })();
+      }
+    };
+    module2.exports = RedisDatastore;
+  }
+});
+
+// node_modules/bottleneck/lib/States.js
+var require_States = __commonJS({
+  "node_modules/bottleneck/lib/States.js"(exports2, module2) {
+    "use strict";
+    var BottleneckError;
+    var States;
+    BottleneckError = require_BottleneckError();
+    States = class States {
+      constructor(status1) {
+        this.status = status1;
+        this._jobs = {};
+        this.counts = this.status.map(function() {
+          return 0;
+        });
+      }
+      next(id) {
+        var current, next;
+        current = this._jobs[id];
+        next = current + 1;
+        if (current != null && next < this.status.length) {
+          this.counts[current]--;
+          this.counts[next]++;
+          return this._jobs[id]++;
+        } else if (current != null) {
+          this.counts[current]--;
+          return delete this._jobs[id];
+        }
+      }
+      start(id) {
+        var initial;
+        initial = 0;
+        this._jobs[id] = initial;
+        return this.counts[initial]++;
+      }
+      remove(id) {
+        var current;
+        current = this._jobs[id];
+        if (current != null) {
+          this.counts[current]--;
+          delete this._jobs[id];
+        }
+        return current != null;
+      }
+      jobStatus(id) {
+        var ref;
+        return (ref = this.status[this._jobs[id]]) != null ? ref : null;
+      }
+      statusJobs(status) {
+        var k, pos, ref, results, v;
+        if (status != null) {
+          pos = this.status.indexOf(status);
+          if (pos < 0) {
+            throw new BottleneckError(`status must be one of ${this.status.join(", ")}`);
+          }
+          ref = this._jobs;
+          results = [];
+          for (k in ref) {
+            v = ref[k];
+            if (v === pos) {
+              results.push(k);
+            }
+          }
+          return results;
+        } else {
+          return Object.keys(this._jobs);
+        }
+      }
+      statusCounts() {
+        return this.counts.reduce((acc, v, i) => {
+          acc[this.status[i]] = v;
+          return acc;
+        }, {});
+      }
+    };
+    module2.exports = States;
+  }
+});
+
+// node_modules/bottleneck/lib/Sync.js
+var require_Sync = __commonJS({
+  "node_modules/bottleneck/lib/Sync.js"(exports2, module2) {
+    "use strict";
+    function asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, key, arg) {
+      try {
+        var info = gen[key](arg);
+        var value = info.value;
+      } catch (error62) {
+        reject(error62);
+        return;
+      }
+      if (info.done) {
+        resolve2(value);
+      } else {
+        Promise.resolve(value).then(_next, _throw);
+      }
+    }
+    function _asyncToGenerator2(fn) {
+      return function() {
+        var self2 = this, args = arguments;
+        return new Promise(function(resolve2, reject) {
+          var gen = fn.apply(self2, args);
+          function _next(value) {
+            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "next", value);
+          }
+          function _throw(err) {
+            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "throw", err);
+          }
+          _next(void 0);
+        });
+      };
+    }
+    var DLList;
+    var Sync;
+    DLList = require_DLList();
+    Sync = class Sync {
+      constructor(name, Promise2) {
+        this.schedule = this.schedule.bind(this);
+        this.name = name;
+        this.Promise = Promise2;
+        this._running = 0;
+        this._queue = new DLList();
+      }
+      isEmpty() {
+        return this._queue.length === 0;
+      }
+      _tryToRun() {
+        var _this = this;
+        return _asyncToGenerator2(function* () {
+          var args, cb, error62, reject, resolve2, returned, task;
+          if (_this._running < 1 && _this._queue.length > 0) {
+            _this._running++;
+            var _this$_queue$shift = _this._queue.shift();
+            task = _this$_queue$shift.task;
+            args = _this$_queue$shift.args;
+            resolve2 = _this$_queue$shift.resolve;
+            reject = _this$_queue$shift.reject;
+            cb = yield _asyncToGenerator2(function* () {
+              try {
+                returned = yield task(...args);
+                return function() {
+                  return resolve2(returned);
+                };
+              } catch (error1) {
+                error62 = error1;
+                return function() {
+                  return reject(error62);
+                };
+              }
+            })();
+            _this._running--;
+            _this._tryToRun();
+            return cb();
+          }
+        })();
+      }
+      schedule(task, ...args) {
+        var promise2, reject, resolve2;
+        resolve2 = reject = null;
+        promise2 = new this.Promise(function(_resolve, _reject) {
+          resolve2 = _resolve;
+          return reject = _reject;
+        });
+        this._queue.push({
+          task,
+          args,
+          resolve: resolve2,
+          reject
+        });
+        this._tryToRun();
+        return promise2;
+      }
+    };
+    module2.exports = Sync;
+  }
+});
+
+// node_modules/bottleneck/lib/version.json
+var require_version = __commonJS({
+  "node_modules/bottleneck/lib/version.json"(exports2, module2) {
+    module2.exports = { version: "2.19.5" };
+  }
+});
+
+// node_modules/bottleneck/lib/Group.js
+var require_Group = __commonJS({
+  "node_modules/bottleneck/lib/Group.js"(exports2, module2) {
+    "use strict";
+    function _slicedToArray2(arr, i) {
+      return _arrayWithHoles2(arr) || _iterableToArrayLimit2(arr, i) || _nonIterableRest2();
+    }
+    function _nonIterableRest2() {
+      throw new TypeError("Invalid attempt to destructure non-iterable instance");
+    }
+    function _iterableToArrayLimit2(arr, i) {
+      var _arr = [];
+      var _n = true;
+      var _d = false;
+      var _e = void 0;
+      try {
+        for (var _i = arr[Symbol.iterator](), _s; !(_n = (_s = _i.next()).done); _n = true) {
+          _arr.push(_s.value);
+          if (i && _arr.length === i) break;
+        }
+      } catch (err) {
+        _d = true;
+        _e = err;
+      } finally {
+        try {
+          if (!_n && _i["return"] != null) _i["return"]();
+        } finally {
+          if (_d) throw _e;
+        }
+      }
+      return _arr;
+    }
+    function _arrayWithHoles2(arr) {
+      if (Array.isArray(arr)) return arr;
+    }
+    function asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, key, arg) {
+      try {
+        var info = gen[key](arg);
+        var value = info.value;
+      } catch (error62) {
+        reject(error62);
+        return;
+      }
+      if (info.done) {
+        resolve2(value);
+      } else {
+        Promise.resolve(value).then(_next, _throw);
+      }
+    }
+    function _asyncToGenerator2(fn) {
+      return function() {
+        var self2 = this, args = arguments;
+        return new Promise(function(resolve2, reject) {
+          var gen = fn.apply(self2, args);
+          function _next(value) {
+            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "next", value);
+          }
+          function _throw(err) {
+            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "throw", err);
+          }
+          _next(void 0);
+        });
+      };
+    }
+    var Events4;
+    var Group;
+    var IORedisConnection2;
+    var RedisConnection2;
+    var Scripts2;
+    var parser2;
+    parser2 = require_parser();
+    Events4 = require_Events();
+    RedisConnection2 = require_RedisConnection();
+    IORedisConnection2 = require_IORedisConnection();
+    Scripts2 = require_Scripts();
+    Group = function() {
+      class Group2 {
+        constructor(limiterOptions = {}) {
+          this.deleteKey = this.deleteKey.bind(this);
+          this.limiterOptions = limiterOptions;
+          parser2.load(this.limiterOptions, this.defaults, this);
+          this.Events = new Events4(this);
+          this.instances = {};
+          this.Bottleneck = require_Bottleneck();
+          this._startAutoCleanup();
+          this.sharedConnection = this.connection != null;
+          if (this.connection == null) {
+            if (this.limiterOptions.datastore === "redis") {
+              this.connection = new RedisConnection2(Object.assign({}, this.limiterOptions, {
+                Events: this.Events
+              }));
+            } else if (this.limiterOptions.datastore === "ioredis") {
+              this.connection = new IORedisConnection2(Object.assign({}, this.limiterOptions, {
+                Events: this.Events
+              }));
+            }
+          }
+        }
+        key(key = "") {
+          var ref;
+          return (ref = this.instances[key]) != null ? ref : (() => {
+            var limiter;
+            limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
+              id: `${this.id}-${key}`,
+              timeout: this.timeout,
+              connection: this.connection
+            }));
+            this.Events.trigger("created", limiter, key);
+            return limiter;
+          })();
+        }
+        deleteKey(key = "") {
+          var _this = this;
+          return _asyncToGenerator2(function* () {
+            var deleted, instance;
+            instance = _this.instances[key];
+            if (_this.connection) {
+              deleted = yield _this.connection.__runCommand__(["del", ...Scripts2.allKeys(`${_this.id}-${key}`)]);
+            }
+            if (instance != null) {
+              delete _this.instances[key];
+              yield instance.disconnect();
+            }
+            return instance != null || deleted > 0;
+          })();
+        }
+        limiters() {
+          var k, ref, results, v;
+          ref = this.instances;
+          results = [];
+          for (k in ref) {
+            v = ref[k];
+            results.push({
+              key: k,
+              limiter: v
+            });
+          }
+          return results;
+        }
+        keys() {
+          return Object.keys(this.instances);
+        }
+        clusterKeys() {
+          var _this2 = this;
+          return _asyncToGenerator2(function* () {
+            var cursor, end, found, i, k, keys, len, next, start;
+            if (_this2.connection == null) {
+              return _this2.Promise.resolve(_this2.keys());
+            }
+            keys = [];
+            cursor = null;
+            start = `b_${_this2.id}-`.length;
+            end = "_settings".length;
+            while (cursor !== 0) {
+              var _ref = yield _this2.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${_this2.id}-*_settings`, "count", 1e4]);
+              var _ref2 = _slicedToArray2(_ref, 2);
+              next = _ref2[0];
+              found = _ref2[1];
+              cursor = ~~next;
+              for (i = 0, len = found.length; i < len; i++) {
+                k = found[i];
+                keys.push(k.slice(start, -end));
+              }
+            }
+            return keys;
+          })();
+        }
+        _startAutoCleanup() {
+          var _this3 = this;
+          var base;
+          clearInterval(this.interval);
+          return typeof (base = this.interval = setInterval(
+            /* @__PURE__ */ _asyncToGenerator2(function* () {
+              var e, k, ref, results, time3, v;
+              time3 = Date.now();
+              ref = _this3.instances;
+              results = [];
+              for (k in ref) {
+                v = ref[k];
+                try {
+                  if (yield v._store.__groupCheck__(time3)) {
+                    results.push(_this3.deleteKey(k));
+                  } else {
+                    results.push(void 0);
+                  }
+                } catch (error62) {
+                  e = error62;
+                  results.push(v.Events.trigger("error", e));
+                }
+              }
+              return results;
+            }),
+            this.timeout / 2
+          )).unref === "function" ? base.unref() : void 0;
+        }
+        updateSettings(options2 = {}) {
+          parser2.overwrite(options2, this.defaults, this);
+          parser2.overwrite(options2, options2, this.limiterOptions);
+          if (options2.timeout != null) {
+            return this._startAutoCleanup();
+          }
+        }
+        disconnect(flush = true) {
+          var ref;
+          if (!this.sharedConnection) {
+            return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
+          }
+        }
+      }
+      ;
+      Group2.prototype.defaults = {
+        timeout: 1e3 * 60 * 5,
+        connection: null,
+        Promise,
+        id: "group-key"
+      };
+      return Group2;
+    }.call(void 0);
+    module2.exports = Group;
+  }
+});
+
+// node_modules/bottleneck/lib/Batcher.js
+var require_Batcher = __commonJS({
+  "node_modules/bottleneck/lib/Batcher.js"(exports2, module2) {
+    "use strict";
+    var Batcher;
+    var Events4;
+    var parser2;
+    parser2 = require_parser();
+    Events4 = require_Events();
+    Batcher = function() {
+      class Batcher2 {
+        constructor(options2 = {}) {
+          this.options = options2;
+          parser2.load(this.options, this.defaults, this);
+          this.Events = new Events4(this);
+          this._arr = [];
+          this._resetPromise();
+          this._lastFlush = Date.now();
+        }
+        _resetPromise() {
+          return this._promise = new this.Promise((res, rej) => {
+            return this._resolve = res;
+          });
+        }
+        _flush() {
+          clearTimeout(this._timeout);
+          this._lastFlush = Date.now();
+          this._resolve();
+          this.Events.trigger("batch", this._arr);
+          this._arr = [];
+          return this._resetPromise();
+        }
+        add(data) {
+          var ret;
+          this._arr.push(data);
+          ret = this._promise;
+          if (this._arr.length === this.maxSize) {
+            this._flush();
+          } else if (this.maxTime != null && this._arr.length === 1) {
+            this._timeout = setTimeout(() => {
+              return this._flush();
+            }, this.maxTime);
+          }
+          return ret;
+        }
+      }
+      ;
+      Batcher2.prototype.defaults = {
+        maxTime: null,
+        maxSize: null,
+        Promise
+      };
+      return Batcher2;
+    }.call(void 0);
+    module2.exports = Batcher;
+  }
+});
+
+// node_modules/bottleneck/lib/Bottleneck.js
+var require_Bottleneck = __commonJS({
+  "node_modules/bottleneck/lib/Bottleneck.js"(exports2, module2) {
+    "use strict";
+    function _slicedToArray2(arr, i) {
+      return _arrayWithHoles2(arr) || _iterableToArrayLimit2(arr, i) || _nonIterableRest2();
+    }
+    function _iterableToArrayLimit2(arr, i) {
+      var _arr = [];
+      var _n = true;
+      var _d = false;
+      var _e = void 0;
+      try {
+        for (var _i = arr[Symbol.iterator](), _s; !(_n = (_s = _i.next()).done); _n = true) {
+          _arr.push(_s.value);
+          if (i && _arr.length === i) break;
+        }
+      } catch (err) {
+        _d = true;
+        _e = err;
+      } finally {
+        try {
+          if (!_n && _i["return"] != null) _i["return"]();
+        } finally {
+          if (_d) throw _e;
+        }
+      }
+      return _arr;
+    }
+    function _toArray(arr) {
+      return _arrayWithHoles2(arr) || _iterableToArray(arr) || _nonIterableRest2();
+    }
+    function _nonIterableRest2() {
+      throw new TypeError("Invalid attempt to destructure non-iterable instance");
+    }
+    function _iterableToArray(iter) {
+      if (Symbol.iterator in Object(iter) || Object.prototype.toString.call(iter) === "[object Arguments]") return Array.from(iter);
+    }
+    function _arrayWithHoles2(arr) {
+      if (Array.isArray(arr)) return arr;
+    }
+    function asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, key, arg) {
+      try {
+        var info = gen[key](arg);
+        var value = info.value;
+      } catch (error62) {
+        reject(error62);
+        return;
+      }
+      if (info.done) {
+        resolve2(value);
+      } else {
+        Promise.resolve(value).then(_next, _throw);
+      }
+    }
+    function _asyncToGenerator2(fn) {
+      return function() {
+        var self2 = this, args = arguments;
+        return new Promise(function(resolve2, reject) {
+          var gen = fn.apply(self2, args);
+          function _next(value) {
+            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "next", value);
+          }
+          function _throw(err) {
+            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "throw", err);
+          }
+          _next(void 0);
+        });
+      };
+    }
+    var Bottleneck3;
+    var DEFAULT_PRIORITY;
+    var Events4;
+    var Job;
+    var LocalDatastore;
+    var NUM_PRIORITIES;
+    var Queues;
+    var RedisDatastore;
+    var States;
+    var Sync;
+    var parser2;
+    var splice = [].splice;
+    NUM_PRIORITIES = 10;
+    DEFAULT_PRIORITY = 5;
+    parser2 = require_parser();
+    Queues = require_Queues();
+    Job = require_Job();
+    LocalDatastore = require_LocalDatastore();
+    RedisDatastore = require_RedisDatastore();
+    Events4 = require_Events();
+    States = require_States();
+    Sync = require_Sync();
+    Bottleneck3 = function() {
+      class Bottleneck4 {
+        constructor(options2 = {}, ...invalid) {
+          var storeInstanceOptions, storeOptions;
+          this._addToQueue = this._addToQueue.bind(this);
+          this._validateOptions(options2, invalid);
+          parser2.load(options2, this.instanceDefaults, this);
+          this._queues = new Queues(NUM_PRIORITIES);
+          this._scheduled = {};
+          this._states = new States(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
+          this._limiter = null;
+          this.Events = new Events4(this);
+          this._submitLock = new Sync("submit", this.Promise);
+          this._registerLock = new Sync("register", this.Promise);
+          storeOptions = parser2.load(options2, this.storeDefaults, {});
+          this._store = function() {
+            if (this.datastore === "redis" || this.datastore === "ioredis" || this.connection != null) {
+              storeInstanceOptions = parser2.load(options2, this.redisStoreDefaults, {});
+              return new RedisDatastore(this, storeOptions, storeInstanceOptions);
+            } else if (this.datastore === "local") {
+              storeInstanceOptions = parser2.load(options2, this.localStoreDefaults, {});
+              return new LocalDatastore(this, storeOptions, storeInstanceOptions);
+            } else {
+              throw new Bottleneck4.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
+            }
+          }.call(this);
+          this._queues.on("leftzero", () => {
+            var ref;
+            return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
+          });
+          this._queues.on("zero", () => {
+            var ref;
+            return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
+          });
+        }
+        _validateOptions(options2, invalid) {
+          if (!(options2 != null && typeof options2 === "object" && invalid.length === 0)) {
+            throw new Bottleneck4.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
+          }
+        }
+        ready() {
+          return this._store.ready;
+        }
+        clients() {
+          return this._store.clients;
+        }
+        channel() {
+          return `b_${this.id}`;
+        }
+        channel_client() {
+          return `b_${this.id}_${this._store.clientId}`;
+        }
+        publish(message) {
+          return this._store.__publish__(message);
+        }
+        disconnect(flush = true) {
+          return this._store.__disconnect__(flush);
+        }
+        chain(_limiter) {
+          this._limiter = _limiter;
+          return this;
+        }
+        queued(priority) {
+          return this._queues.queued(priority);
+        }
+        clusterQueued() {
+          return this._store.__queued__();
+        }
+        empty() {
+          return this.queued() === 0 && this._submitLock.isEmpty();
+        }
+        running() {
+          return this._store.__running__();
+        }
+        done() {
+          return this._store.__done__();
+        }
+        jobStatus(id) {
+          return this._states.jobStatus(id);
+        }
+        jobs(status) {
+          return this._states.statusJobs(status);
+        }
+        counts() {
+          return this._states.statusCounts();
+        }
+        _randomIndex() {
+          return Math.random().toString(36).slice(2);
+        }
+        check(weight = 1) {
+          return this._store.__check__(weight);
+        }
+        _clearGlobalState(index) {
+          if (this._scheduled[index] != null) {
+            clearTimeout(this._scheduled[index].expiration);
+            delete this._scheduled[index];
+            return true;
+          } else {
+            return false;
+          }
+        }
+        _free(index, job, options2, eventInfo) {
+          var _this = this;
+          return _asyncToGenerator2(function* () {
+            var e, running;
+            try {
+              var _ref = yield _this._store.__free__(index, options2.weight);
+              running = _ref.running;
+              _this.Events.trigger("debug", `Freed ${options2.id}`, eventInfo);
+              if (running === 0 && _this.empty()) {
+                return _this.Events.trigger("idle");
+              }
+            } catch (error1) {
+              e = error1;
+              return _this.Events.trigger("error", e);
+            }
+          })();
+        }
+        _run(index, job, wait) {
+          var clearGlobalState, free, run3;
+          job.doRun();
+          clearGlobalState = this._clearGlobalState.bind(this, index);
+          run3 = this._run.bind(this, index, job);
+          free = this._free.bind(this, index, job);
+          return this._scheduled[index] = {
+            timeout: setTimeout(() => {
+              return job.doExecute(this._limiter, clearGlobalState, run3, free);
+            }, wait),
+            expiration: job.options.expiration != null ? setTimeout(function() {
+              return job.doExpire(clearGlobalState, run3, free);
+            }, wait + job.options.expiration) : void 0,
+            job
+          };
+        }
+        _drainOne(capacity) {
+          return this._registerLock.schedule(() => {
+            var args, index, next, options2, queue;
+            if (this.queued() === 0) {
+              return this.Promise.resolve(null);
+            }
+            queue = this._queues.getFirst();
+            var _next2 = next = queue.first();
+            options2 = _next2.options;
+            args = _next2.args;
+            if (capacity != null && options2.weight > capacity) {
+              return this.Promise.resolve(null);
+            }
+            this.Events.trigger("debug", `Draining ${options2.id}`, {
+              args,
+              options: options2
+            });
+            index = this._randomIndex();
+            return this._store.__register__(index, options2.weight, options2.expiration).then(({
+              success: success2,
+              wait,
+              reservoir
+            }) => {
+              var empty;
+              this.Events.trigger("debug", `Drained ${options2.id}`, {
+                success: success2,
+                args,
+                options: options2
+              });
+              if (success2) {
+                queue.shift();
+                empty = this.empty();
+                if (empty) {
+                  this.Events.trigger("empty");
+                }
+                if (reservoir === 0) {
+                  this.Events.trigger("depleted", empty);
+                }
+                this._run(index, next, wait);
+                return this.Promise.resolve(options2.weight);
+              } else {
+                return this.Promise.resolve(null);
+              }
+            });
+          });
+        }
+        _drainAll(capacity, total = 0) {
+          return this._drainOne(capacity).then((drained) => {
+            var newCapacity;
+            if (drained != null) {
+              newCapacity = capacity != null ? capacity - drained : capacity;
+              return this._drainAll(newCapacity, total + drained);
+            } else {
+              return this.Promise.resolve(total);
+            }
+          }).catch((e) => {
+            return this.Events.trigger("error", e);
+          });
+        }
+        _dropAllQueued(message) {
+          return this._queues.shiftAll(function(job) {
+            return job.doDrop({
+              message
+            });
+          });
+        }
+        stop(options2 = {}) {
+          var done, waitForExecuting;
+          options2 = parser2.load(options2, this.stopDefaults);
+          waitForExecuting = (at) => {
+            var finished;
+            finished = () => {
+              var counts;
+              counts = this._states.counts;
+              return counts[0] + counts[1] + counts[2] + counts[3] === at;
+            };
+            return new this.Promise((resolve2, reject) => {
+              if (finished()) {
+                return resolve2();
+              } else {
+                return this.on("done", () => {
+                  if (finished()) {
+                    this.removeAllListeners("done");
+                    return resolve2();
+                  }
+                });
+              }
+            });
+          };
+          done = options2.dropWaitingJobs ? (this._run = function(index, next) {
+            return next.doDrop({
+              message: options2.dropErrorMessage
+            });
+          }, this._drainOne = () => {
+            return this.Promise.resolve(null);
+          }, this._registerLock.schedule(() => {
+            return this._submitLock.schedule(() => {
+              var k, ref, v;
+              ref = this._scheduled;
+              for (k in ref) {
+                v = ref[k];
+                if (this.jobStatus(v.job.options.id) === "RUNNING") {
+                  clearTimeout(v.timeout);
+                  clearTimeout(v.expiration);
+                  v.job.doDrop({
+                    message: options2.dropErrorMessage
+                  });
+                }
+              }
+              this._dropAllQueued(options2.dropErrorMessage);
+              return waitForExecuting(0);
+            });
+          })) : this.schedule({
+            priority: NUM_PRIORITIES - 1,
+            weight: 0
+          }, () => {
+            return waitForExecuting(1);
+          });
+          this._receive = function(job) {
+            return job._reject(new Bottleneck4.prototype.BottleneckError(options2.enqueueErrorMessage));
+          };
+          this.stop = () => {
+            return this.Promise.reject(new Bottleneck4.prototype.BottleneckError("stop() has already been called"));
+          };
+          return done;
+        }
+        _addToQueue(job) {
+          var _this2 = this;
+          return _asyncToGenerator2(function* () {
+            var args, blocked, error62, options2, reachedHWM, shifted, strategy;
+            args = job.args;
+            options2 = job.options;
+            try {
+              var _ref2 = yield _this2._store.__submit__(_this2.queued(), options2.weight);
+              reachedHWM = _ref2.reachedHWM;
+              blocked = _ref2.blocked;
+              strategy = _ref2.strategy;
+            } catch (error1) {
+              error62 = error1;
+              _this2.Events.trigger("debug", `Could not queue ${options2.id}`, {
+                args,
+                options: options2,
+                error: error62
+              });
+              job.doDrop({
+                error: error62
+              });
+              return false;
+            }
+            if (blocked) {
+              job.doDrop();
+              return true;
+            } else if (reachedHWM) {
+              shifted = strategy === Bottleneck4.prototype.strategy.LEAK ? _this2._queues.shiftLastFrom(options2.priority) : strategy === Bottleneck4.prototype.strategy.OVERFLOW_PRIORITY ? _this2._queues.shiftLastFrom(options2.priority + 1) : strategy === Bottleneck4.prototype.strategy.OVERFLOW ? job : void 0;
+              if (shifted != null) {
+                shifted.doDrop();
+              }
+              if (shifted == null || strategy === Bottleneck4.prototype.strategy.OVERFLOW) {
+                if (shifted == null) {
+                  job.doDrop();
+                }
+                return reachedHWM;
+              }
+            }
+            job.doQueue(reachedHWM, blocked);
+            _this2._queues.push(job);
+            yield _this2._drainAll();
+            return reachedHWM;
+          })();
+        }
+        _receive(job) {
+          if (this._states.jobStatus(job.options.id) != null) {
+            job._reject(new Bottleneck4.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
+            return false;
+          } else {
+            job.doReceive();
+            return this._submitLock.schedule(this._addToQueue, job);
+          }
+        }
+        submit(...args) {
+          var cb, fn, job, options2, ref, ref1, task;
+          if (typeof args[0] === "function") {
+            var _ref3, _ref4, _splice$call, _splice$call2;
+            ref = args, _ref3 = ref, _ref4 = _toArray(_ref3), fn = _ref4[0], args = _ref4.slice(1), _ref3, _splice$call = splice.call(args, -1), _splice$call2 = _slicedToArray2(_splice$call, 1), cb = _splice$call2[0], _splice$call;
+            options2 = parser2.load({}, this.jobDefaults);
+          } else {
+            var _ref5, _ref6, _splice$call3, _splice$call4;
+            ref1 = args, _ref5 = ref1, _ref6 = _toArray(_ref5), options2 = _ref6[0], fn = _ref6[1], args = _ref6.slice(2), _ref5, _splice$call3 = splice.call(args, -1), _splice$call4 = _slicedToArray2(_splice$call3, 1), cb = _splice$call4[0], _splice$call3;
+            options2 = parser2.load(options2, this.jobDefaults);
+          }
+          task = (...args2) => {
+            return new this.Promise(function(resolve2, reject) {
+              return fn(...args2, function(...args3) {
+                return (args3[0] != null ? reject : resolve2)(args3);
+              });
+            });
+          };
+          job = new Job(task, args, options2, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+          job.promise.then(function(args2) {
+            return typeof cb === "function" ? cb(...args2) : void 0;
+          }).catch(function(args2) {
+            if (Array.isArray(args2)) {
+              return typeof cb === "function" ? cb(...args2) : void 0;
+            } else {
+              return typeof cb === "function" ? cb(args2) : void 0;
+            }
+          });
+          return this._receive(job);
+        }
+        schedule(...args) {
+          var job, options2, task;
+          if (typeof args[0] === "function") {
+            var _args = args;
+            var _args2 = _toArray(_args);
+            task = _args2[0];
+            args = _args2.slice(1);
+            options2 = {};
+          } else {
+            var _args3 = args;
+            var _args4 = _toArray(_args3);
+            options2 = _args4[0];
+            task = _args4[1];
+            args = _args4.slice(2);
+          }
+          job = new Job(task, args, options2, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+          this._receive(job);
+          return job.promise;
+        }
+        wrap(fn) {
+          var schedule, wrapped;
+          schedule = this.schedule.bind(this);
+          wrapped = function wrapped2(...args) {
+            return schedule(fn.bind(this), ...args);
+          };
+          wrapped.withOptions = function(options2, ...args) {
+            return schedule(options2, fn, ...args);
+          };
+          return wrapped;
+        }
+        updateSettings(options2 = {}) {
+          var _this3 = this;
+          return _asyncToGenerator2(function* () {
+            yield _this3._store.__updateSettings__(parser2.overwrite(options2, _this3.storeDefaults));
+            parser2.overwrite(options2, _this3.instanceDefaults, _this3);
+            return _this3;
+          })();
+        }
+        currentReservoir() {
+          return this._store.__currentReservoir__();
+        }
+        incrementReservoir(incr = 0) {
+          return this._store.__incrementReservoir__(incr);
+        }
+      }
+      ;
+      Bottleneck4.default = Bottleneck4;
+      Bottleneck4.Events = Events4;
+      Bottleneck4.version = Bottleneck4.prototype.version = require_version().version;
+      Bottleneck4.strategy = Bottleneck4.prototype.strategy = {
+        LEAK: 1,
+        OVERFLOW: 2,
+        OVERFLOW_PRIORITY: 4,
+        BLOCK: 3
+      };
+      Bottleneck4.BottleneckError = Bottleneck4.prototype.BottleneckError = require_BottleneckError();
+      Bottleneck4.Group = Bottleneck4.prototype.Group = require_Group();
+      Bottleneck4.RedisConnection = Bottleneck4.prototype.RedisConnection = require_RedisConnection();
+      Bottleneck4.IORedisConnection = Bottleneck4.prototype.IORedisConnection = require_IORedisConnection();
+      Bottleneck4.Batcher = Bottleneck4.prototype.Batcher = require_Batcher();
+      Bottleneck4.prototype.jobDefaults = {
+        priority: DEFAULT_PRIORITY,
+        weight: 1,
+        expiration: null,
+        id: "<no-id>"
+      };
+      Bottleneck4.prototype.storeDefaults = {
+        maxConcurrent: null,
+        minTime: 0,
+        highWater: null,
+        strategy: Bottleneck4.prototype.strategy.LEAK,
+        penalty: null,
+        reservoir: null,
+        reservoirRefreshInterval: null,
+        reservoirRefreshAmount: null,
+        reservoirIncreaseInterval: null,
+        reservoirIncreaseAmount: null,
+        reservoirIncreaseMaximum: null
+      };
+      Bottleneck4.prototype.localStoreDefaults = {
+        Promise,
+        timeout: null,
+        heartbeatInterval: 250
+      };
+      Bottleneck4.prototype.redisStoreDefaults = {
+        Promise,
+        timeout: null,
+        heartbeatInterval: 5e3,
+        clientTimeout: 1e4,
+        Redis: null,
+        clientOptions: {},
+        clusterNodes: null,
+        clearDatastore: false,
+        connection: null
+      };
+      Bottleneck4.prototype.instanceDefaults = {
+        datastore: "local",
+        connection: null,
+        id: "<no-id>",
+        rejectOnDrop: true,
+        trackDoneStatus: false,
+        Promise
+      };
+      Bottleneck4.prototype.stopDefaults = {
+        enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
+        dropWaitingJobs: true,
+        dropErrorMessage: "This limiter has been stopped."
+      };
+      return Bottleneck4;
+    }.call(void 0);
+    module2.exports = Bottleneck3;
+  }
+});
+
+// node_modules/bottleneck/lib/index.js
+var require_lib = __commonJS({
+  "node_modules/bottleneck/lib/index.js"(exports2, module2) {
+    "use strict";
+    module2.exports = require_Bottleneck();
   }
 });
 
@@ -33643,18 +37974,18 @@ var validateAsync = async (schema2, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse3 = _parse(_Err);
+  const parse5 = _parse(_Err);
   const fn = (schema2, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse3(schema2, value, ctx, finalizeParams(fn, _params));
+    return parse5(schema2, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode2 = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse3 = _parse(_Err);
+  const parse5 = _parse(_Err);
   const fn = (schema2, value, _ctx, _params) => {
-    return parse3(schema2, value, _ctx, finalizeParams(fn, _params));
+    return parse5(schema2, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -33817,8 +38148,8 @@ function anchor(source) {
 var date = /* @__PURE__ */ anchor(dateSource);
 function timeSource(args) {
   const hhmm = `(?:[01]\\d|2[0-3]):[0-5]\\d`;
-  const regex = typeof args.precision === "number" ? args.precision === -1 ? `${hhmm}` : args.precision === 0 ? `${hhmm}:[0-5]\\d` : `${hhmm}:[0-5]\\d\\.\\d{${args.precision}}` : args.seconds ? `${hhmm}:[0-5]\\d(?:\\.\\d+)?` : `${hhmm}(?::[0-5]\\d(?:\\.\\d+)?)?`;
-  return regex;
+  const regex2 = typeof args.precision === "number" ? args.precision === -1 ? `${hhmm}` : args.precision === 0 ? `${hhmm}:[0-5]\\d` : `${hhmm}:[0-5]\\d\\.\\d{${args.precision}}` : args.seconds ? `${hhmm}:[0-5]\\d(?:\\.\\d+)?` : `${hhmm}(?::[0-5]\\d(?:\\.\\d+)?)?`;
+  return regex2;
 }
 function time(args) {
   return new RegExp(`^${timeSource(args)}$`);
@@ -33833,8 +38164,8 @@ function datetime(args) {
 }
 var anyString = /^[\s\S]{0,}$/;
 var string = (params) => {
-  const regex = params ? `[\\s\\S]{${params?.minimum ?? 0},${params?.maximum ?? ""}}` : `[\\s\\S]*`;
-  return new RegExp(`^${regex}$`);
+  const regex2 = params ? `[\\s\\S]{${params?.minimum ?? 0},${params?.maximum ?? ""}}` : `[\\s\\S]*`;
+  return new RegExp(`^${regex2}$`);
 };
 var bigint = /^-?\d+n?$/;
 var integer = /^-?\d+$/;
@@ -35149,7 +39480,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse3 = inst._zod.parse;
+  const parse5 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -35163,7 +39494,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse3(payload, ctx);
+    return parse5(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -36879,7 +41210,7 @@ function isRecursive(inst, stack, resolve2) {
     }
     return answer;
   };
-  const merge3 = (answer) => {
+  const merge4 = (answer) => {
     if (answer > result)
       result = answer;
   };
@@ -36888,7 +41219,7 @@ function isRecursive(inst, stack, resolve2) {
   switch (kind) {
     case "object": {
       const raw = rawShape(def);
-      merge3(raw ? shape(raw, true) : ASSUMED);
+      merge4(raw ? shape(raw, true) : ASSUMED);
       check2(def.catchall);
       break;
     }
@@ -36938,7 +41269,7 @@ function isRecursive(inst, stack, resolve2) {
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
       const inner = def._cachedInner ?? (resolve2 ? inst._zod.innerType : void 0);
-      merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
+      merge4(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
     // a leaf by choice: `parts` are regex fragments, not data positions
@@ -44743,26 +49074,26 @@ var ZodCompileUnsupportedError = class extends Error {
     this.islandable = islandable;
   }
 };
-function compileValidator(schema2, parser) {
+function compileValidator(schema2, parser2) {
   try {
     return compileFn(schema2, { assertOnly: true });
   } catch {
-    return parser;
+    return parser2;
   }
 }
-function compile(schema2, options) {
+function compile(schema2, options2) {
   try {
-    const parser = compileFn(schema2);
-    const clone2 = withParser(schema2, parser);
-    clone2._zod.bag.validator = compileValidator(schema2, parser);
+    const parser2 = compileFn(schema2);
+    const clone2 = withParser(schema2, parser2);
+    clone2._zod.bag.validator = compileValidator(schema2, parser2);
     return clone2;
   } catch (err) {
-    if (options?.strict)
+    if (options2?.strict)
       throw err;
     return schema2;
   }
 }
-function withParser(schema2, parser) {
+function withParser(schema2, parser2) {
   if (isRecursiveSchema(schema2)) {
     throw new ZodCompileUnsupportedError("a schema whose subtree contains a reference cycle");
   }
@@ -44776,7 +49107,7 @@ function withParser(schema2, parser) {
     if (ctx && isBackEdge(ctx, payload.value)) {
       return originalRun(payload, ctx);
     }
-    const out = parser(payload.value);
+    const out = parser2(payload.value);
     if (out !== INVALID) {
       payload.value = out;
       return payload;
@@ -44787,19 +49118,19 @@ function withParser(schema2, parser) {
   };
   wrapped.__originalRun = originalRun;
   clone2._zod.bag.fallbackRun = originalRun;
-  clone2._zod.bag.validator = parser;
+  clone2._zod.bag.validator = parser2;
   clone2._zod.run = wrapped;
   if (!liveRun.__originalRun)
-    installCompiledUserMethods(clone2, schema2, parser);
+    installCompiledUserMethods(clone2, schema2, parser2);
   return clone2;
 }
-function installCompiledUserMethods(target, source, parser) {
+function installCompiledUserMethods(target, source, parser2) {
   const targetAny = target;
   const sourceAny = source;
   if (typeof sourceAny.safeParse === "function") {
     const originalSafeParse = sourceAny.safeParse;
     targetAny.safeParse = (data, params) => {
-      const out = parser(data);
+      const out = parser2(data);
       if (out !== INVALID) {
         return { success: true, data: out };
       }
@@ -44807,17 +49138,17 @@ function installCompiledUserMethods(target, source, parser) {
     };
   }
   if (typeof sourceAny.parse === "function") {
-    const originalParse = sourceAny.parse;
+    const originalParse2 = sourceAny.parse;
     targetAny.parse = (data, params) => {
-      const out = parser(data);
+      const out = parser2(data);
       if (out !== INVALID) {
         return out;
       }
-      return originalParse(data, params);
+      return originalParse2(data, params);
     };
   }
 }
-function compileFn(schema2, options) {
+function compileFn(schema2, options2) {
   let recursive2 = true;
   try {
     recursive2 = isRecursiveSchema(schema2);
@@ -44833,12 +49164,12 @@ function compileFn(schema2, options) {
     definite: true
   };
   const doc = new Doc(["input"]);
-  const outputAccessor = generateCheck(doc, ctx, schema2, "input", !options?.assertOnly);
+  const outputAccessor = generateCheck(doc, ctx, schema2, "input", !options2?.assertOnly);
   doc.write(outputAccessor === null ? `return true;` : `return ${outputAccessor};`);
   const constantNames = ["INVALID", ...ctx.constants.keys()];
   const constantValues = [INVALID, ...ctx.constants.values()];
   const code = doc.content.join("\n");
-  const fullCode = options?.debug ? constantNames.length > 0 ? `// Constants: ${constantNames.join(", ")}
+  const fullCode = options2?.debug ? constantNames.length > 0 ? `// Constants: ${constantNames.join(", ")}
 ${code}` : code : "";
   const F = Function;
   const factoryCode = `return (input) => {
@@ -44851,7 +49182,7 @@ ${code}
   } catch (err) {
     throw new ZodCompileUnsupportedError(`this schema (generated code failed to evaluate: ${err.message})`);
   }
-  if (options?.debug) {
+  if (options2?.debug) {
     fn.code = fullCode;
   }
   fn.definite = ctx.definite;
@@ -45958,31 +50289,31 @@ function getTupleOptStart2(items, key) {
 }
 function generateUnionCheck(doc, ctx, schema2, accessor) {
   const def = schema2._zod.def;
-  const options = def.options;
+  const options2 = def.options;
   if (def.discriminator) {
     return generateDiscriminatedUnionCheck(doc, ctx, def, accessor);
   }
   if (def.inclusive === false) {
     throw new ZodCompileUnsupportedError("exclusive unions (z.xor)");
   }
-  if (options.length === 0) {
+  if (options2.length === 0) {
     doc.write("return INVALID;");
     return accessor;
   }
-  if (options.length === 1) {
-    return generateCheck(doc, ctx, options[0], accessor);
+  if (options2.length === 1) {
+    return generateCheck(doc, ctx, options2[0], accessor);
   }
-  const allLiterals = options.every((opt) => opt._zod.def.type === "literal" && !opt._zod.def.checks?.length);
+  const allLiterals = options2.every((opt) => opt._zod.def.type === "literal" && !opt._zod.def.checks?.length);
   if (allLiterals) {
-    const values = new Set(options.flatMap((opt) => opt._zod.def.values));
+    const values = new Set(options2.flatMap((opt) => opt._zod.def.values));
     const valuesConst = addConstant(ctx, values);
     doc.write(`if (!${valuesConst}.has(${accessor})) return INVALID;`);
     return accessor;
   }
   const outputVar = newVar(ctx);
   doc.write(`let ${outputVar};`);
-  for (let i = 0; i < options.length; i++) {
-    const opt = options[i];
+  for (let i = 0; i < options2.length; i++) {
+    const opt = options2[i];
     if (i === 0) {
       doc.write(`${outputVar} = (() => {`);
     } else {
@@ -47053,26 +51384,26 @@ function _array(Class2, element, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _union(Class2, options, params) {
+function _union(Class2, options2, params) {
   return new Class2({
     type: "union",
-    options,
+    options: options2,
     ...normalizeParams(params)
   });
 }
-function _xor(Class2, options, params) {
+function _xor(Class2, options2, params) {
   return new Class2({
     type: "union",
-    options,
+    options: options2,
     inclusive: false,
     ...normalizeParams(params)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _discriminatedUnion(Class2, discriminator, options, params) {
+function _discriminatedUnion(Class2, discriminator, options2, params) {
   return new Class2({
     type: "union",
-    options,
+    options: options2,
     discriminator,
     ...normalizeParams(params)
   });
@@ -47594,11 +51925,11 @@ Set the \`cycles\` parameter to \`"ref"\` to resolve cyclical schemas with defs.
     ctx.sharedDefsExtractedFor = ctx.external;
 }
 function compactTypeUnion(schema2) {
-  const options = schema2.anyOf;
-  if (!Array.isArray(options) || options.length === 0 || schema2.type !== void 0)
+  const options2 = schema2.anyOf;
+  if (!Array.isArray(options2) || options2.length === 0 || schema2.type !== void 0)
     return;
   const types2 = [];
-  for (const option of options) {
+  for (const option of options2) {
     if (!option || typeof option !== "object")
       return;
     compactTypeUnion(option);
@@ -48052,9 +52383,9 @@ var stringProcessor = (schema2, ctx, _json, _params) => {
       json3.pattern = patternList[0].source;
     else if (patternList.length > 1) {
       json3.allOf = [
-        ...patternList.map((regex) => ({
+        ...patternList.map((regex2) => ({
           ...ctx.target === "draft-07" || ctx.target === "draft-04" || ctx.target === "openapi-3.0" ? { type: "string" } : {},
-          pattern: regex.source
+          pattern: regex2.source
         }))
       ];
     }
@@ -48302,14 +52633,14 @@ var objectProcessor = (schema2, ctx, _json, params) => {
 var unionProcessor = (schema2, ctx, json3, params) => {
   const def = schema2._zod.def;
   const isExclusive = def.inclusive === false;
-  const options = def.options.map((x, i) => processSchema(x, ctx, {
+  const options2 = def.options.map((x, i) => processSchema(x, ctx, {
     ...params,
     path: [...params.path, isExclusive ? "oneOf" : "anyOf", i]
   }));
   if (isExclusive) {
-    json3.oneOf = options;
+    json3.oneOf = options2;
   } else {
-    json3.anyOf = options;
+    json3.anyOf = options2;
   }
 };
 var intersectionProcessor = (schema2, ctx, json3, params) => {
@@ -49569,10 +53900,10 @@ function currencyCode2(_params) {
 function hash(alg, params) {
   const enc = params?.enc ?? "hex";
   const format = `${alg}_${enc}`;
-  const regex = regexes_exports[format];
-  if (!regex)
+  const regex2 = regexes_exports[format];
+  if (!regex2)
     throw new Error(`Unrecognized hash format: ${format}`);
-  return _stringFormat(ZodCustomStringFormat, format, regex, params);
+  return _stringFormat(ZodCustomStringFormat, format, regex2, params);
 }
 var ZodNumber = /* @__PURE__ */ $constructor(
   "ZodNumber",
@@ -49923,10 +54254,10 @@ var ZodUnion = /* @__PURE__ */ $constructor("ZodUnion", (inst, def) => {
   inst._zod.processJSONSchema = (ctx, json3, params) => unionProcessor(inst, ctx, json3, params);
   inst.options = def.options;
 });
-function union(options, params) {
+function union(options2, params) {
   return new ZodUnion({
     type: "union",
-    options,
+    options: options2,
     ...util_exports.normalizeParams(params)
   });
 }
@@ -49936,10 +54267,10 @@ var ZodXor = /* @__PURE__ */ $constructor("ZodXor", (inst, def) => {
   inst._zod.processJSONSchema = (ctx, json3, params) => unionProcessor(inst, ctx, json3, params);
   inst.options = def.options;
 });
-function xor(options, params) {
+function xor(options2, params) {
   return new ZodXor({
     type: "union",
-    options,
+    options: options2,
     inclusive: false,
     ...util_exports.normalizeParams(params)
   });
@@ -49948,10 +54279,10 @@ var ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("ZodDiscriminatedUnion"
   ZodUnion.init(inst, def);
   $ZodDiscriminatedUnion.init(inst, def);
 });
-function discriminatedUnion(discriminator, options, params) {
+function discriminatedUnion(discriminator, options2, params) {
   return new ZodDiscriminatedUnion({
     type: "union",
-    options,
+    options: options2,
     discriminator,
     ...util_exports.normalizeParams(params)
   });
@@ -51082,7 +55413,7 @@ function convertBaseSchema(schema2, ctx) {
             for (const key of Object.keys(payload.value)) {
               if (propertyKeys.includes(key))
                 continue;
-              if (patterns.some((regex) => regex.test(key)))
+              if (patterns.some((regex2) => regex2.test(key)))
                 continue;
               unrecognized.push(key);
             }
@@ -51183,13 +55514,13 @@ function convertSchema(schema2, ctx) {
   let baseSchema = convertBaseSchema(schema2, ctx);
   const hasExplicitType = schema2.type || schema2.enum !== void 0 || schema2.const !== void 0;
   if (schema2.anyOf && Array.isArray(schema2.anyOf)) {
-    const options = schema2.anyOf.map((s) => convertSchema(s, ctx));
-    const anyOfUnion = z.union(options);
+    const options2 = schema2.anyOf.map((s) => convertSchema(s, ctx));
+    const anyOfUnion = z.union(options2);
     baseSchema = hasExplicitType ? z.intersection(baseSchema, anyOfUnion) : anyOfUnion;
   }
   if (schema2.oneOf && Array.isArray(schema2.oneOf)) {
-    const options = schema2.oneOf.map((s) => convertSchema(s, ctx));
-    const oneOfUnion = z.xor(options);
+    const options2 = schema2.oneOf.map((s) => convertSchema(s, ctx));
+    const oneOfUnion = z.xor(options2);
     baseSchema = hasExplicitType ? z.intersection(baseSchema, oneOfUnion) : oneOfUnion;
   }
   if (schema2.allOf && Array.isArray(schema2.allOf)) {
@@ -51511,8 +55842,8 @@ var import_node_util = require("node:util");
 // src/session/agent/work-tree.ts
 var import_promises = require("node:fs/promises");
 var import_node_path = __toESM(require("node:path"), 1);
-async function listWorkTree(options, workDir) {
-  const tree = { ...options, extraEnv: { ...options.extraEnv, GIT_WORK_TREE: workDir } };
+async function listWorkTree(options2, workDir) {
+  const tree = { ...options2, extraEnv: { ...options2.extraEnv, GIT_WORK_TREE: workDir } };
   const listed = await git(tree, [
     "ls-files",
     "-z",
@@ -51520,7 +55851,7 @@ async function listWorkTree(options, workDir) {
     "--others",
     "--exclude-standard"
   ]).then((out) => out.split("\0").filter(Boolean));
-  const submodules = await gitlinks(options);
+  const submodules = await gitlinks(options2);
   const dirs = /* @__PURE__ */ new Map();
   const files = [];
   const entries = [];
@@ -51575,8 +55906,8 @@ async function readable(file2) {
     () => false
   );
 }
-async function gitlinks(options) {
-  const out = await git(options, ["ls-files", "-z", "--stage"]);
+async function gitlinks(options2) {
+  const out = await git(options2, ["ls-files", "-z", "--stage"]);
   const links = /* @__PURE__ */ new Map();
   for (const line of out.split("\0")) {
     const match = /^160000 ([0-9a-f]+) \d\t(.+)$/.exec(line);
@@ -51626,14 +55957,14 @@ var IDENTITY = /* @__PURE__ */ new Set([
   "GIT_COMMITTER_DATE"
 ]);
 var GitError = class extends Error {
-  constructor(args, stderr, options) {
+  constructor(args, stderr, options2) {
     const command = args.find((arg, i) => !arg.startsWith("-") && args[i - 1] !== "-c") ?? "";
-    super(`git ${command} failed: ${stderr.trim().slice(0, 1e3)}`, options);
+    super(`git ${command} failed: ${stderr.trim().slice(0, 1e3)}`, options2);
     this.name = "GitError";
   }
 };
-async function git(options, args) {
-  return (await gitRaw(options, args)).trim();
+async function git(options2, args) {
+  return (await gitRaw(options2, args)).trim();
 }
 async function gitRaw({ root, env, extraEnv }, args, input2) {
   const fullEnv = { ...safeGitEnv(env, root), ...extraEnv };
@@ -51652,9 +55983,9 @@ async function gitRaw({ root, env, extraEnv }, args, input2) {
     throw new GitError(args, stderr, { cause: error62 });
   }
 }
-function runWithInput(args, options, input2) {
+function runWithInput(args, options2, input2) {
   return new Promise((resolve2, reject) => {
-    const child = (0, import_node_child_process.spawn)("git", args, { ...options, stdio: ["pipe", "pipe", "pipe"] });
+    const child = (0, import_node_child_process.spawn)("git", args, { ...options2, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk) => {
@@ -51671,58 +56002,58 @@ function runWithInput(args, options, input2) {
     child.stdin.end(input2);
   });
 }
-async function gitSucceeds(options, args) {
-  return git(options, args).then(
+async function gitSucceeds(options2, args) {
+  return git(options2, args).then(
     () => true,
     () => false
   );
 }
-async function commitAll(options, message, source = { workDir: options.root }) {
-  const entries = await listWorkTree(options, source.workDir);
+async function commitAll(options2, message, source = { workDir: options2.root }) {
+  const entries = await listWorkTree(options2, source.workDir);
   const baton = await Promise.all(
     (source.batonFiles ?? []).map(async (file2) => ({
       file: file2.path,
-      sha: await hashContent(options, file2.content)
+      sha: await hashContent(options2, file2.content)
     }))
   );
   const byPath = new Map(entries.map((entry) => [entry.path, entry]));
   for (const { file: file2, sha } of baton) byPath.set(file2, { path: file2, mode: "100644", sha });
-  const tree = await writeTree(options, [...byPath.values()]);
-  const head = await git(options, ["rev-parse", "HEAD"]);
-  const merging = await gitSucceeds(options, ["rev-parse", "-q", "--verify", "MERGE_HEAD"]);
-  const headTree = await git(options, ["rev-parse", "HEAD^{tree}"]);
+  const tree = await writeTree(options2, [...byPath.values()]);
+  const head = await git(options2, ["rev-parse", "HEAD"]);
+  const merging = await gitSucceeds(options2, ["rev-parse", "-q", "--verify", "MERGE_HEAD"]);
+  const headTree = await git(options2, ["rev-parse", "HEAD^{tree}"]);
   if (tree === headTree && !merging) return false;
-  const parents = merging ? ["-p", head, "-p", await git(options, ["rev-parse", "MERGE_HEAD"])] : ["-p", head];
-  const commit = await git({ ...options, env: batonIdentity(options.env) }, [
+  const parents = merging ? ["-p", head, "-p", await git(options2, ["rev-parse", "MERGE_HEAD"])] : ["-p", head];
+  const commit = await git({ ...options2, env: batonIdentity(options2.env) }, [
     "commit-tree",
     tree,
     ...parents,
     "-m",
     message
   ]);
-  await git(options, ["update-ref", "-m", "baton: commit", "HEAD", commit, head]);
-  if (merging) await git(options, ["merge", "--quit"]);
-  await git(options, ["read-tree", "HEAD"]);
+  await git(options2, ["update-ref", "-m", "baton: commit", "HEAD", commit, head]);
+  if (merging) await git(options2, ["merge", "--quit"]);
+  await git(options2, ["read-tree", "HEAD"]);
   return true;
 }
-async function writeTree(options, entries) {
-  const index = import_node_path2.default.join(options.root, ".git", "baton-commit-index");
-  const withIndex = { ...options, extraEnv: { ...options.extraEnv, GIT_INDEX_FILE: index } };
+async function writeTree(options2, entries) {
+  const index = import_node_path2.default.join(options2.root, ".git", "baton-commit-index");
+  const withIndex = { ...options2, extraEnv: { ...options2.extraEnv, GIT_INDEX_FILE: index } };
   await git(withIndex, ["read-tree", "--empty"]);
   const lines = entries.map((entry) => `${entry.mode} ${entry.sha}	${entry.path}\0`).join("");
   if (lines) await gitRaw(withIndex, ["update-index", "-z", "--index-info"], lines);
   const tree = await git(withIndex, ["write-tree"]);
-  await git(options, ["rev-parse", "--verify", `${tree}^{tree}`]);
+  await git(options2, ["rev-parse", "--verify", `${tree}^{tree}`]);
   await (0, import_promises2.rm)(index, { force: true });
   return tree;
 }
-async function hashContent(options, content) {
-  return (await gitRaw(options, ["hash-object", "-w", "--no-filters", "--stdin"], content)).trim();
+async function hashContent(options2, content) {
+  return (await gitRaw(options2, ["hash-object", "-w", "--no-filters", "--stdin"], content)).trim();
 }
-async function hashPaths(options, files) {
+async function hashPaths(options2, files) {
   if (files.length === 0) return [];
   const out = await gitRaw(
-    options,
+    options2,
     ["hash-object", "-w", "--no-filters", "--stdin-paths"],
     `${files.join("\n")}
 `
@@ -51745,7 +56076,7 @@ var STEERING_FILES = [
   ...["plan", "worker", "review", "fix", "research"].map((role) => skillPath(role))
 ];
 var EventPayload = external_exports.object({ repository: external_exports.object({ default_branch: external_exports.string().min(1) }) });
-async function findSteeringSource(options, eventPath) {
+async function findSteeringSource(options2, eventPath) {
   if (!eventPath) return { kind: "checkout" };
   const payload = EventPayload.safeParse(
     JSON.parse(await (0, import_promises3.readFile)(eventPath, "utf8").catch(() => "{}"))
@@ -51755,30 +56086,30 @@ async function findSteeringSource(options, eventPath) {
   }
   const branch = payload.data.repository.default_branch;
   const ref = `refs/remotes/origin/${branch}`;
-  if (!await gitSucceeds(options, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])) {
+  if (!await gitSucceeds(options2, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])) {
     throw new Error(
       `the checkout has no ${ref}: check out with fetch-depth: 0 so the default branch's settings and skills can be read`
     );
   }
   return { kind: "default-branch", branch, ref };
 }
-async function readSteeringFile(options, source, file2) {
+async function readSteeringFile(options2, source, file2) {
   if (source.kind === "checkout") {
-    return (0, import_promises3.readFile)(import_node_path3.default.join(options.root, file2), "utf8").catch(() => null);
+    return (0, import_promises3.readFile)(import_node_path3.default.join(options2.root, file2), "utf8").catch(() => null);
   }
   const spec = `${source.ref}:${file2}`;
-  if (!await gitSucceeds(options, ["cat-file", "-e", spec])) return null;
-  return `${await git(options, ["show", spec])}
+  if (!await gitSucceeds(options2, ["cat-file", "-e", spec])) return null;
+  return `${await git(options2, ["show", spec])}
 `;
 }
-async function installDefaultSkills(options, source) {
+async function installDefaultSkills(options2, source) {
   if (source.kind === "checkout") return;
   for (const file2 of STEERING_FILES.filter((name) => name.startsWith(".baton/"))) {
-    const text = await readSteeringFile(options, source, file2);
-    const target = import_node_path3.default.join(options.root, file2);
-    const tracked = await gitSucceeds(options, ["ls-files", "--error-unmatch", "--", file2]);
-    if (tracked) await git(options, ["update-index", "--skip-worktree", "--", file2]);
-    else if (text !== null) await excludeFromCommits(options, file2);
+    const text = await readSteeringFile(options2, source, file2);
+    const target = import_node_path3.default.join(options2.root, file2);
+    const tracked = await gitSucceeds(options2, ["ls-files", "--error-unmatch", "--", file2]);
+    if (tracked) await git(options2, ["update-index", "--skip-worktree", "--", file2]);
+    else if (text !== null) await excludeFromCommits(options2, file2);
     if (text === null) await (0, import_promises3.rm)(target, { force: true });
     else {
       await (0, import_promises3.mkdir)(import_node_path3.default.dirname(target), { recursive: true });
@@ -51786,11 +56117,1685 @@ async function installDefaultSkills(options, source) {
     }
   }
 }
-async function excludeFromCommits(options, file2) {
-  const gitDir = await git(options, ["rev-parse", "--absolute-git-dir"]);
+async function excludeFromCommits(options2, file2) {
+  const gitDir = await git(options2, ["rev-parse", "--absolute-git-dir"]);
   await (0, import_promises3.mkdir)(import_node_path3.default.join(gitDir, "info"), { recursive: true });
   await (0, import_promises3.appendFile)(import_node_path3.default.join(gitDir, "info", "exclude"), `/${file2}
 `);
+}
+
+// node_modules/universal-user-agent/index.js
+function getUserAgent() {
+  if (typeof navigator === "object" && "userAgent" in navigator) {
+    return navigator.userAgent;
+  }
+  if (typeof process === "object" && process.version !== void 0) {
+    return `Node.js/${process.version.substr(1)} (${process.platform}; ${process.arch})`;
+  }
+  return "<environment undetectable>";
+}
+
+// node_modules/before-after-hook/lib/register.js
+function register(state, name, method, options2) {
+  if (typeof method !== "function") {
+    throw new Error("method for before hook must be a function");
+  }
+  if (!options2) {
+    options2 = {};
+  }
+  if (Array.isArray(name)) {
+    return name.reverse().reduce((callback, name2) => {
+      return register.bind(null, state, name2, callback, options2);
+    }, method)();
+  }
+  return Promise.resolve().then(() => {
+    if (!state.registry[name]) {
+      return method(options2);
+    }
+    return state.registry[name].reduce((method2, registered) => {
+      return registered.hook.bind(null, method2, options2);
+    }, method)();
+  });
+}
+
+// node_modules/before-after-hook/lib/add.js
+function addHook(state, kind, name, hook2) {
+  const orig = hook2;
+  if (!state.registry[name]) {
+    state.registry[name] = [];
+  }
+  if (kind === "before") {
+    hook2 = (method, options2) => {
+      return Promise.resolve().then(orig.bind(null, options2)).then(method.bind(null, options2));
+    };
+  }
+  if (kind === "after") {
+    hook2 = (method, options2) => {
+      let result;
+      return Promise.resolve().then(method.bind(null, options2)).then((result_) => {
+        result = result_;
+        return orig(result, options2);
+      }).then(() => {
+        return result;
+      });
+    };
+  }
+  if (kind === "error") {
+    hook2 = (method, options2) => {
+      return Promise.resolve().then(method.bind(null, options2)).catch((error62) => {
+        return orig(error62, options2);
+      });
+    };
+  }
+  state.registry[name].push({
+    hook: hook2,
+    orig
+  });
+}
+
+// node_modules/before-after-hook/lib/remove.js
+function removeHook(state, name, method) {
+  if (!state.registry[name]) {
+    return;
+  }
+  const index = state.registry[name].map((registered) => {
+    return registered.orig;
+  }).indexOf(method);
+  if (index === -1) {
+    return;
+  }
+  state.registry[name].splice(index, 1);
+}
+
+// node_modules/before-after-hook/index.js
+var bind = Function.bind;
+var bindable = bind.bind(bind);
+function bindApi(hook2, state, name) {
+  const removeHookRef = bindable(removeHook, null).apply(
+    null,
+    name ? [state, name] : [state]
+  );
+  hook2.api = { remove: removeHookRef };
+  hook2.remove = removeHookRef;
+  ["before", "error", "after", "wrap"].forEach((kind) => {
+    const args = name ? [state, kind, name] : [state, kind];
+    hook2[kind] = hook2.api[kind] = bindable(addHook, null).apply(null, args);
+  });
+}
+function Singular() {
+  const singularHookName = /* @__PURE__ */ Symbol("Singular");
+  const singularHookState = {
+    registry: {}
+  };
+  const singularHook = register.bind(null, singularHookState, singularHookName);
+  bindApi(singularHook, singularHookState, singularHookName);
+  return singularHook;
+}
+function Collection() {
+  const state = {
+    registry: {}
+  };
+  const hook2 = register.bind(null, state);
+  bindApi(hook2, state);
+  return hook2;
+}
+var before_after_hook_default = { Singular, Collection };
+
+// node_modules/@octokit/endpoint/dist-bundle/index.js
+var VERSION3 = "0.0.0-development";
+var userAgent = `octokit-endpoint.js/${VERSION3} ${getUserAgent()}`;
+var DEFAULTS = {
+  method: "GET",
+  baseUrl: "https://api.github.com",
+  headers: {
+    accept: "application/vnd.github.v3+json",
+    "user-agent": userAgent
+  },
+  mediaType: {
+    format: ""
+  }
+};
+function lowercaseKeys(object2) {
+  if (!object2) {
+    return {};
+  }
+  return Object.keys(object2).reduce((newObj, key) => {
+    newObj[key.toLowerCase()] = object2[key];
+    return newObj;
+  }, {});
+}
+function isPlainObject2(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+function mergeDeep(defaults2, options2) {
+  const result = Object.assign({}, defaults2);
+  Object.keys(options2).forEach((key) => {
+    if (isPlainObject2(options2[key])) {
+      if (!(key in defaults2)) Object.assign(result, { [key]: options2[key] });
+      else result[key] = mergeDeep(defaults2[key], options2[key]);
+    } else {
+      Object.assign(result, { [key]: options2[key] });
+    }
+  });
+  return result;
+}
+function removeUndefinedProperties(obj) {
+  for (const key in obj) {
+    if (obj[key] === void 0) {
+      delete obj[key];
+    }
+  }
+  return obj;
+}
+function merge2(defaults2, route, options2) {
+  if (typeof route === "string") {
+    let [method, url2] = route.split(" ");
+    options2 = Object.assign(url2 ? { method, url: url2 } : { url: method }, options2);
+  } else {
+    options2 = Object.assign({}, route);
+  }
+  options2.headers = lowercaseKeys(options2.headers);
+  removeUndefinedProperties(options2);
+  removeUndefinedProperties(options2.headers);
+  const mergedOptions = mergeDeep(defaults2 || {}, options2);
+  if (options2.url === "/graphql") {
+    if (defaults2 && defaults2.mediaType.previews?.length) {
+      mergedOptions.mediaType.previews = defaults2.mediaType.previews.filter(
+        (preview) => !mergedOptions.mediaType.previews.includes(preview)
+      ).concat(mergedOptions.mediaType.previews);
+    }
+    mergedOptions.mediaType.previews = (mergedOptions.mediaType.previews || []).map((preview) => preview.replace(/-preview/, ""));
+  }
+  return mergedOptions;
+}
+function addQueryParameters(url2, parameters) {
+  const separator = /\?/.test(url2) ? "&" : "?";
+  const names = Object.keys(parameters);
+  if (names.length === 0) {
+    return url2;
+  }
+  return url2 + separator + names.map((name) => {
+    if (name === "q") {
+      return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
+    }
+    return `${name}=${encodeURIComponent(parameters[name])}`;
+  }).join("&");
+}
+var urlVariableRegex = /\{[^{}}]+\}/g;
+function removeNonChars(variableName) {
+  return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
+}
+function extractUrlVariableNames(url2) {
+  const matches = url2.match(urlVariableRegex);
+  if (!matches) {
+    return [];
+  }
+  return matches.map(removeNonChars).reduce((a, b) => a.concat(b), []);
+}
+function omit2(object2, keysToOmit) {
+  const result = { __proto__: null };
+  for (const key of Object.keys(object2)) {
+    if (keysToOmit.indexOf(key) === -1) {
+      result[key] = object2[key];
+    }
+  }
+  return result;
+}
+function encodeReserved(str2) {
+  return str2.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
+    if (!/%[0-9A-Fa-f]/.test(part)) {
+      part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
+    }
+    return part;
+  }).join("");
+}
+function encodeUnreserved(str2) {
+  return encodeURIComponent(str2).replace(/[!'()*]/g, function(c) {
+    return "%" + c.charCodeAt(0).toString(16).toUpperCase();
+  });
+}
+function encodeValue(operator, value, key) {
+  value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
+  if (key) {
+    return encodeUnreserved(key) + "=" + value;
+  } else {
+    return value;
+  }
+}
+function isDefined(value) {
+  return value !== void 0 && value !== null;
+}
+function isKeyOperator(operator) {
+  return operator === ";" || operator === "&" || operator === "?";
+}
+function getValues(context2, operator, key, modifier) {
+  var value = context2[key], result = [];
+  if (isDefined(value) && value !== "") {
+    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
+      value = value.toString();
+      if (modifier && modifier !== "*") {
+        value = value.substring(0, parseInt(modifier, 10));
+      }
+      result.push(
+        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
+      );
+    } else {
+      if (modifier === "*") {
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            result.push(
+              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
+            );
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              result.push(encodeValue(operator, value[k], k));
+            }
+          });
+        }
+      } else {
+        const tmp = [];
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            tmp.push(encodeValue(operator, value2));
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              tmp.push(encodeUnreserved(k));
+              tmp.push(encodeValue(operator, value[k].toString()));
+            }
+          });
+        }
+        if (isKeyOperator(operator)) {
+          result.push(encodeUnreserved(key) + "=" + tmp.join(","));
+        } else if (tmp.length !== 0) {
+          result.push(tmp.join(","));
+        }
+      }
+    }
+  } else {
+    if (operator === ";") {
+      if (isDefined(value)) {
+        result.push(encodeUnreserved(key));
+      }
+    } else if (value === "" && (operator === "&" || operator === "?")) {
+      result.push(encodeUnreserved(key) + "=");
+    } else if (value === "") {
+      result.push("");
+    }
+  }
+  return result;
+}
+function parseUrl(template) {
+  return {
+    expand: expand.bind(null, template)
+  };
+}
+function expand(template, context2) {
+  var operators = ["+", "#", ".", "/", ";", "?", "&"];
+  template = template.replace(
+    /\{([^\{\}]+)\}|([^\{\}]+)/g,
+    function(_, expression, literal2) {
+      if (expression) {
+        let operator = "";
+        const values = [];
+        if (operators.indexOf(expression.charAt(0)) !== -1) {
+          operator = expression.charAt(0);
+          expression = expression.substr(1);
+        }
+        expression.split(/,/g).forEach(function(variable) {
+          var tmp = /([^:\*]*)(?::(\d+)|(\*))?/.exec(variable);
+          values.push(getValues(context2, operator, tmp[1], tmp[2] || tmp[3]));
+        });
+        if (operator && operator !== "+") {
+          var separator = ",";
+          if (operator === "?") {
+            separator = "&";
+          } else if (operator !== "#") {
+            separator = operator;
+          }
+          return (values.length !== 0 ? operator : "") + values.join(separator);
+        } else {
+          return values.join(",");
+        }
+      } else {
+        return encodeReserved(literal2);
+      }
+    }
+  );
+  if (template === "/") {
+    return template;
+  } else {
+    return template.replace(/\/$/, "");
+  }
+}
+function parse3(options2) {
+  let method = options2.method.toUpperCase();
+  let url2 = (options2.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
+  let headers = Object.assign({}, options2.headers);
+  let body;
+  let parameters = omit2(options2, [
+    "method",
+    "baseUrl",
+    "url",
+    "headers",
+    "request",
+    "mediaType"
+  ]);
+  const urlVariableNames = extractUrlVariableNames(url2);
+  url2 = parseUrl(url2).expand(parameters);
+  if (!/^http/.test(url2)) {
+    url2 = options2.baseUrl + url2;
+  }
+  const omittedParameters = Object.keys(options2).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
+  const remainingParameters = omit2(parameters, omittedParameters);
+  const isBinaryRequest = /application\/octet-stream/i.test(headers.accept);
+  if (!isBinaryRequest) {
+    if (options2.mediaType.format) {
+      headers.accept = headers.accept.split(/,/).map(
+        (format) => format.replace(
+          /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
+          `application/vnd$1$2.${options2.mediaType.format}`
+        )
+      ).join(",");
+    }
+    if (url2.endsWith("/graphql")) {
+      if (options2.mediaType.previews?.length) {
+        const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
+        headers.accept = previewsFromAcceptHeader.concat(options2.mediaType.previews).map((preview) => {
+          const format = options2.mediaType.format ? `.${options2.mediaType.format}` : "+json";
+          return `application/vnd.github.${preview}-preview${format}`;
+        }).join(",");
+      }
+    }
+  }
+  if (["GET", "HEAD"].includes(method)) {
+    url2 = addQueryParameters(url2, remainingParameters);
+  } else {
+    if ("data" in remainingParameters) {
+      body = remainingParameters.data;
+    } else {
+      if (Object.keys(remainingParameters).length) {
+        body = remainingParameters;
+      }
+    }
+  }
+  if (!headers["content-type"] && typeof body !== "undefined") {
+    headers["content-type"] = "application/json; charset=utf-8";
+  }
+  if (["PATCH", "PUT"].includes(method) && typeof body === "undefined") {
+    body = "";
+  }
+  return Object.assign(
+    { method, url: url2, headers },
+    typeof body !== "undefined" ? { body } : null,
+    options2.request ? { request: options2.request } : null
+  );
+}
+function endpointWithDefaults(defaults2, route, options2) {
+  return parse3(merge2(defaults2, route, options2));
+}
+function withDefaults(oldDefaults, newDefaults) {
+  const DEFAULTS2 = merge2(oldDefaults, newDefaults);
+  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
+  return Object.assign(endpoint2, {
+    DEFAULTS: DEFAULTS2,
+    defaults: withDefaults.bind(null, DEFAULTS2),
+    merge: merge2.bind(null, DEFAULTS2),
+    parse: parse3
+  });
+}
+var endpoint = withDefaults(null, DEFAULTS);
+
+// node_modules/@octokit/request/dist-bundle/index.js
+var import_content_type = __toESM(require_dist2(), 1);
+
+// node_modules/json-with-bigint/json-with-bigint.js
+var intRegex = /^-?\d+$/;
+var noiseValue = /^-?\d+n+$/;
+var originalStringify = JSON.stringify;
+var originalParse = JSON.parse;
+var customFormat = /^-?\d+n$/;
+var bigIntsStringify = /([\[:])?"(-?\d+)n"($|\s*[,\}\]])/g;
+var noiseStringify = /([\[:])?("-?\d+n+)n("$|"\s*[,\}\]])/g;
+var isUnstringifiable = (val) => val === void 0 || typeof val === "function" || typeof val === "symbol";
+var isRawJSON = (val) => val !== null && typeof val === "object" && val.constructor && val.constructor.name === "RawJSON";
+var stringifyIteratively = (rootValue, replacer, spaceParam) => {
+  let space = "";
+  if (typeof spaceParam === "number") {
+    space = " ".repeat(Math.min(10, Math.max(0, Math.floor(spaceParam))));
+  } else if (typeof spaceParam === "string") {
+    space = spaceParam.slice(0, 10);
+  }
+  const isFunctionReplacer = typeof replacer === "function";
+  const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
+  const prepareVal = (parent, key, val) => {
+    const isObject2 = val !== null && typeof val === "object";
+    const hasToJSON = isObject2 && typeof val.toJSON === "function";
+    if (hasToJSON) {
+      val = val.toJSON(key);
+    }
+    const isNoise = typeof val === "string" && noiseValue.test(val);
+    if (isNoise) return val + "n";
+    const isBigInt = typeof val === "bigint";
+    if (isBigInt) {
+      const supportsRawJSON = "rawJSON" in JSON;
+      if (supportsRawJSON) return JSON.rawJSON(val.toString());
+      return val.toString() + "n";
+    }
+    if (isFunctionReplacer) {
+      val = replacer.call(parent, key, val);
+    }
+    const isPostReplacerObject = val !== null && typeof val === "object";
+    if (isPostReplacerObject) {
+      const isPrimitiveWrapper = val instanceof Number || val instanceof String || val instanceof Boolean;
+      if (isPrimitiveWrapper) {
+        val = val.valueOf();
+      }
+    }
+    return val;
+  };
+  const rootProcessed = prepareVal({ "": rootValue }, "", rootValue);
+  if (isUnstringifiable(rootProcessed)) {
+    return void 0;
+  }
+  const isRootPrimitive = rootProcessed === null || typeof rootProcessed !== "object";
+  const isRootNativeRawJSON = isRawJSON(rootProcessed);
+  if (isRootPrimitive || isRootNativeRawJSON) {
+    return originalStringify(rootProcessed);
+  }
+  const chunks = [];
+  let level = 0;
+  const stack = [
+    {
+      parent: { "": rootProcessed },
+      key: "",
+      val: rootProcessed,
+      isArray: Array.isArray(rootProcessed),
+      keys: Array.isArray(rootProcessed) ? null : Object.keys(rootProcessed),
+      index: 0,
+      first: true
+    }
+  ];
+  const visited = new WeakSet([rootProcessed]);
+  while (stack.length > 0) {
+    const node3 = stack[stack.length - 1];
+    if (node3.index === 0) {
+      chunks.push(node3.isArray ? "[" : "{");
+      level++;
+    }
+    let isDone = false;
+    if (node3.isArray) {
+      if (node3.index < node3.val.length) {
+        if (!node3.first) chunks.push(",");
+        if (space) chunks.push("\n" + space.repeat(level));
+        const childRaw = node3.val[node3.index];
+        const childVal = prepareVal(node3.val, String(node3.index), childRaw);
+        if (isUnstringifiable(childVal)) {
+          chunks.push("null");
+          node3.first = false;
+          node3.index++;
+        } else {
+          const isComplexObject = childVal !== null && typeof childVal === "object";
+          const isNativeRaw = isRawJSON(childVal);
+          if (isComplexObject && !isNativeRaw) {
+            if (visited.has(childVal)) {
+              throw new TypeError("Converting circular structure to JSON");
+            }
+            visited.add(childVal);
+            stack.push({
+              parent: node3.val,
+              key: String(node3.index),
+              val: childVal,
+              isArray: Array.isArray(childVal),
+              keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+              index: 0,
+              first: true
+            });
+            node3.first = false;
+            node3.index++;
+          } else {
+            chunks.push(originalStringify(childVal));
+            node3.first = false;
+            node3.index++;
+          }
+        }
+      } else {
+        isDone = true;
+      }
+    } else {
+      while (node3.index < node3.keys.length) {
+        const k = node3.keys[node3.index++];
+        const isFilteredOutByArray = propertyList && !propertyList.has(k);
+        if (isFilteredOutByArray) continue;
+        const childRaw = node3.val[k];
+        const childVal = prepareVal(node3.val, k, childRaw);
+        if (isUnstringifiable(childVal)) continue;
+        if (!node3.first) chunks.push(",");
+        if (space) {
+          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
+        } else {
+          chunks.push(originalStringify(k) + ":");
+        }
+        const isComplexObject = childVal !== null && typeof childVal === "object";
+        const isNativeRaw = isRawJSON(childVal);
+        if (isComplexObject && !isNativeRaw) {
+          if (visited.has(childVal)) {
+            throw new TypeError("Converting circular structure to JSON");
+          }
+          visited.add(childVal);
+          stack.push({
+            parent: node3.val,
+            key: k,
+            val: childVal,
+            isArray: Array.isArray(childVal),
+            keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+            index: 0,
+            first: true
+          });
+          node3.first = false;
+          break;
+        } else {
+          chunks.push(originalStringify(childVal));
+          node3.first = false;
+        }
+      }
+      const isNodeFullyProcessed = node3.index >= node3.keys.length && stack[stack.length - 1] === node3;
+      if (isNodeFullyProcessed) {
+        isDone = true;
+      }
+    }
+    if (isDone) {
+      level--;
+      if (!node3.first && space) chunks.push("\n" + space.repeat(level));
+      chunks.push(node3.isArray ? "]" : "}");
+      visited.delete(node3.val);
+      stack.pop();
+    }
+  }
+  return chunks.join("");
+};
+var JSONStringify = (value, replacer, space) => {
+  try {
+    const supportsRawJSON = "rawJSON" in JSON;
+    if (supportsRawJSON) {
+      return originalStringify(
+        value,
+        (key, val) => {
+          if (typeof val === "bigint") return JSON.rawJSON(val.toString());
+          const hasFunctionReplacer = typeof replacer === "function";
+          if (hasFunctionReplacer) return replacer(key, val);
+          const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key);
+          if (isKeyInArrayReplacer) return val;
+          return val;
+        },
+        space
+      );
+    }
+    if (!value) return originalStringify(value, replacer, space);
+    const convertedToCustomJSON = originalStringify(
+      value,
+      (key, val) => {
+        const isNoise = typeof val === "string" && noiseValue.test(val);
+        if (isNoise) return val.toString() + "n";
+        if (typeof val === "bigint") return val.toString() + "n";
+        const hasFunctionReplacer = typeof replacer === "function";
+        if (hasFunctionReplacer) return replacer(key, val);
+        const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key);
+        if (isKeyInArrayReplacer) return val;
+        return val;
+      },
+      space
+    );
+    const processedJSON = convertedToCustomJSON.replace(
+      bigIntsStringify,
+      "$1$2$3"
+    );
+    const denoisedJSON = processedJSON.replace(noiseStringify, "$1$2$3");
+    return denoisedJSON;
+  } catch (error62) {
+    if (error62 instanceof RangeError) {
+      const convertedJSON = stringifyIteratively(value, replacer, space);
+      if (convertedJSON === void 0) return void 0;
+      const supportsRawJSON = "rawJSON" in JSON;
+      if (supportsRawJSON) return convertedJSON;
+      const processedJSON = convertedJSON.replace(bigIntsStringify, "$1$2$3");
+      return processedJSON.replace(noiseStringify, "$1$2$3");
+    }
+    throw error62;
+  }
+};
+var featureCache = /* @__PURE__ */ new Map();
+var isContextSourceSupported = () => {
+  const parseFingerprint = JSON.parse.toString();
+  if (featureCache.has(parseFingerprint)) {
+    return featureCache.get(parseFingerprint);
+  }
+  try {
+    const result = JSON.parse(
+      "1",
+      (_, __, context2) => !!context2?.source && context2.source === "1"
+    );
+    featureCache.set(parseFingerprint, result);
+    return result;
+  } catch {
+    featureCache.set(parseFingerprint, false);
+    return false;
+  }
+};
+var convertMarkedBigIntsReviver = (key, value, context2, userReviver) => {
+  const isCustomFormatBigInt = typeof value === "string" && customFormat.test(value);
+  if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
+  const isNoiseValue = typeof value === "string" && noiseValue.test(value);
+  if (isNoiseValue) return value.slice(0, -1);
+  const hasUserReviver = typeof userReviver === "function";
+  if (!hasUserReviver) return value;
+  return userReviver(key, value, context2);
+};
+var JSONParseV2 = (text, reviver) => {
+  return JSON.parse(text, (key, value, context2) => {
+    const isNumber = typeof value === "number";
+    const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
+    const isBigNumber = isNumber && isOutOfBounds;
+    const isInt = context2 && intRegex.test(context2.source);
+    const isBigInt = isBigNumber && isInt;
+    if (isBigInt) return BigInt(context2.source);
+    const hasCustomReviver = typeof reviver === "function";
+    if (!hasCustomReviver) return value;
+    return reviver(key, value, context2);
+  });
+};
+var MAX_INT = Number.MAX_SAFE_INTEGER.toString();
+var MAX_DIGITS = MAX_INT.length;
+var stringsOrLargeNumbers = /"(?:[^"\\]|\\.)*"|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/g;
+var noiseValueWithQuotes = /^"-?\d+n+"$/;
+var applyReviverIteratively = (parsed, userReviver) => {
+  const rootHolder = { "": parsed };
+  const stack = [{ parent: rootHolder, key: "", visited: false }];
+  while (stack.length > 0) {
+    const node3 = stack[stack.length - 1];
+    if (!node3.visited) {
+      node3.visited = true;
+      const value = node3.parent[node3.key];
+      const isComplexObject = value !== null && typeof value === "object";
+      if (isComplexObject) {
+        const keys = Object.keys(value);
+        for (let i = keys.length - 1; i >= 0; i--) {
+          stack.push({ parent: value, key: keys[i], visited: false });
+        }
+      }
+    } else {
+      const { parent, key } = node3;
+      let value = parent[key];
+      if (typeof value === "string") {
+        const isCustomFormatBigInt = customFormat.test(value);
+        if (isCustomFormatBigInt) {
+          value = BigInt(value.slice(0, -1));
+        } else {
+          const isNoise = noiseValue.test(value);
+          if (isNoise) value = value.slice(0, -1);
+        }
+      }
+      const hasUserReviver = typeof userReviver === "function";
+      if (hasUserReviver) {
+        value = userReviver.call(parent, key, value);
+      }
+      const isDeleted = value === void 0;
+      if (isDeleted) {
+        delete parent[key];
+      } else {
+        parent[key] = value;
+      }
+      stack.pop();
+    }
+  }
+  return rootHolder[""];
+};
+var serializeBigInts = (text) => {
+  return text.replace(
+    stringsOrLargeNumbers,
+    (match, digits, fractional, exponential) => {
+      const isString = match[0] === '"';
+      const isNoise = isString && noiseValueWithQuotes.test(match);
+      if (isNoise) return match.substring(0, match.length - 1) + 'n"';
+      const hasFractionalOrExponential = fractional || exponential;
+      const isLessThanMaxSafeInt = digits && (digits.length < MAX_DIGITS || digits.length === MAX_DIGITS && digits <= MAX_INT);
+      const isStandardValue = isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
+      if (isStandardValue) return match;
+      return '"' + match + 'n"';
+    }
+  );
+};
+var JSONParse = (text, reviver) => {
+  if (!text) return originalParse(text, reviver);
+  try {
+    if (isContextSourceSupported()) return JSONParseV2(text, reviver);
+    const serializedData = serializeBigInts(text);
+    return originalParse(
+      serializedData,
+      (key, value, context2) => convertMarkedBigIntsReviver(key, value, context2, reviver)
+    );
+  } catch (error62) {
+    if (error62 instanceof RangeError) {
+      const serializedData = serializeBigInts(text);
+      const parsed = originalParse(serializedData);
+      return applyReviverIteratively(parsed, reviver);
+    }
+    throw error62;
+  }
+};
+
+// node_modules/@octokit/request-error/dist-src/index.js
+var RequestError = class extends Error {
+  name;
+  /**
+   * http status code
+   */
+  status;
+  /**
+   * Request options that lead to the error.
+   */
+  request;
+  /**
+   * Response object if a response was received
+   */
+  response;
+  constructor(message, statusCode, options2) {
+    super(message, { cause: options2.cause });
+    this.name = "HttpError";
+    this.status = Number.parseInt(statusCode);
+    if (Number.isNaN(this.status)) {
+      this.status = 0;
+    }
+    if ("response" in options2) {
+      this.response = options2.response;
+    }
+    const requestCopy = Object.assign({}, options2.request);
+    if (options2.request.headers.authorization) {
+      requestCopy.headers = Object.assign({}, options2.request.headers, {
+        authorization: options2.request.headers.authorization.replace(
+          /(?<! ) .*$/,
+          " [REDACTED]"
+        )
+      });
+    }
+    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
+    this.request = requestCopy;
+  }
+};
+
+// node_modules/@octokit/request/dist-bundle/index.js
+var VERSION4 = "10.0.16";
+var defaults_default = {
+  headers: {
+    "user-agent": `octokit-request.js/${VERSION4} ${getUserAgent()}`
+  }
+};
+function isPlainObject3(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+var noop2 = () => "";
+async function fetchWrapper(requestOptions) {
+  const fetch2 = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch2) {
+    throw new Error(
+      "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
+    );
+  }
+  const log = requestOptions.request?.log || console;
+  const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
+  const body = isPlainObject3(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
+  const requestHeaders = Object.fromEntries(
+    Object.entries(requestOptions.headers).map(([name, value]) => [
+      name,
+      String(value)
+    ])
+  );
+  let fetchResponse;
+  try {
+    fetchResponse = await fetch2(requestOptions.url, {
+      method: requestOptions.method,
+      body,
+      redirect: requestOptions.request?.redirect,
+      headers: requestHeaders,
+      signal: requestOptions.request?.signal,
+      // duplex must be set if request.body is ReadableStream or Async Iterables.
+      // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
+      ...requestOptions.body && { duplex: "half" }
+    });
+  } catch (error62) {
+    let message = "Unknown Error";
+    if (error62 instanceof Error) {
+      if (error62.name === "AbortError") {
+        error62.status = 500;
+        throw error62;
+      }
+      message = error62.message;
+      if (error62.name === "TypeError" && "cause" in error62) {
+        if (error62.cause instanceof Error) {
+          message = error62.cause.message;
+        } else if (typeof error62.cause === "string") {
+          message = error62.cause;
+        }
+      }
+    }
+    const requestError = new RequestError(message, 500, {
+      request: requestOptions
+    });
+    requestError.cause = error62;
+    throw requestError;
+  }
+  const status = fetchResponse.status;
+  const url2 = fetchResponse.url;
+  const responseHeaders = {};
+  for (const [key, value] of fetchResponse.headers) {
+    responseHeaders[key] = value;
+  }
+  const octokitResponse = {
+    url: url2,
+    status,
+    headers: responseHeaders,
+    data: ""
+  };
+  if ("deprecation" in responseHeaders) {
+    const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
+    const deprecationLink = matches && matches.pop();
+    log.warn(
+      `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
+    );
+  }
+  if (status === 204 || status === 205) {
+    return octokitResponse;
+  }
+  if (requestOptions.method === "HEAD") {
+    if (status < 400) {
+      return octokitResponse;
+    }
+    throw new RequestError(fetchResponse.statusText, status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status === 304) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError("Not modified", status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status >= 400) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  octokitResponse.data = parseSuccessResponseBody ? await getResponseData(fetchResponse) : fetchResponse.body;
+  return octokitResponse;
+}
+async function getResponseData(response) {
+  const contentType = response.headers.get("content-type");
+  if (!contentType) {
+    return response.text().catch(noop2);
+  }
+  const mimetype = (0, import_content_type.parse)(contentType);
+  if (isJSONResponse(mimetype)) {
+    let text = "";
+    try {
+      text = await response.text();
+      return JSONParse(text);
+    } catch (err) {
+      return text;
+    }
+  } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
+  // (RFC 2046) and must never be decoded as text, even when the response
+  // carries a (misleading) `charset=utf-8` parameter — see #751.
+  mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
+    return response.text().catch(noop2);
+  } else {
+    return response.arrayBuffer().catch(
+      /* v8 ignore next -- @preserve */
+      () => new ArrayBuffer(0)
+    );
+  }
+}
+function isJSONResponse(mimetype) {
+  return mimetype.type === "application/json" || mimetype.type === "application/scim+json";
+}
+function toErrorMessage(data) {
+  if (typeof data === "string") {
+    return data;
+  }
+  if (data instanceof ArrayBuffer) {
+    return "Unknown error";
+  }
+  if (typeof data === "object" && data !== null && "message" in data) {
+    const objectData = data;
+    const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
+    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
+  }
+  return `Unknown error: ${JSON.stringify(data)}`;
+}
+function withDefaults2(oldEndpoint, newDefaults) {
+  const endpoint2 = oldEndpoint.defaults(newDefaults);
+  const newApi = function(route, parameters) {
+    const endpointOptions = endpoint2.merge(route, parameters);
+    if (!endpointOptions.request || !endpointOptions.request.hook) {
+      return fetchWrapper(endpoint2.parse(endpointOptions));
+    }
+    const request2 = (route2, parameters2) => {
+      return fetchWrapper(
+        endpoint2.parse(endpoint2.merge(route2, parameters2))
+      );
+    };
+    Object.assign(request2, {
+      endpoint: endpoint2,
+      defaults: withDefaults2.bind(null, endpoint2)
+    });
+    return endpointOptions.request.hook(request2, endpointOptions);
+  };
+  return Object.assign(newApi, {
+    endpoint: endpoint2,
+    defaults: withDefaults2.bind(null, endpoint2)
+  });
+}
+var request = withDefaults2(endpoint, defaults_default);
+
+// node_modules/@octokit/graphql/dist-bundle/index.js
+var VERSION5 = "0.0.0-development";
+function _buildMessageForResponseErrors(data) {
+  return `Request failed due to following response errors:
+` + data.errors.map((e) => ` - ${e.message}`).join("\n");
+}
+var GraphqlResponseError = class extends Error {
+  constructor(request2, headers, response) {
+    super(_buildMessageForResponseErrors(response));
+    this.request = request2;
+    this.headers = headers;
+    this.response = response;
+    this.errors = response.errors;
+    this.data = response.data;
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    }
+  }
+  request;
+  headers;
+  response;
+  name = "GraphqlResponseError";
+  errors;
+  data;
+};
+var NON_VARIABLE_OPTIONS = [
+  "method",
+  "baseUrl",
+  "url",
+  "headers",
+  "request",
+  "query",
+  "mediaType",
+  "operationName"
+];
+var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
+var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
+function graphql(request2, query, options2) {
+  if (options2) {
+    if (typeof query === "string" && "query" in options2) {
+      return Promise.reject(
+        new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
+      );
+    }
+    for (const key in options2) {
+      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
+      return Promise.reject(
+        new Error(
+          `[@octokit/graphql] "${key}" cannot be used as variable name`
+        )
+      );
+    }
+  }
+  const parsedOptions = typeof query === "string" ? Object.assign({ query }, options2) : query;
+  const requestOptions = Object.keys(
+    parsedOptions
+  ).reduce((result, key) => {
+    if (NON_VARIABLE_OPTIONS.includes(key)) {
+      result[key] = parsedOptions[key];
+      return result;
+    }
+    if (!result.variables) {
+      result.variables = {};
+    }
+    result.variables[key] = parsedOptions[key];
+    return result;
+  }, {});
+  const baseUrl = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
+  if (GHES_V3_SUFFIX_REGEX.test(baseUrl)) {
+    requestOptions.url = baseUrl.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
+  }
+  return request2(requestOptions).then((response) => {
+    if (response.data.errors) {
+      const headers = {};
+      for (const key of Object.keys(response.headers)) {
+        headers[key] = response.headers[key];
+      }
+      throw new GraphqlResponseError(
+        requestOptions,
+        headers,
+        response.data
+      );
+    }
+    return response.data.data;
+  });
+}
+function withDefaults3(request2, newDefaults) {
+  const newRequest = request2.defaults(newDefaults);
+  const newApi = (query, options2) => {
+    return graphql(newRequest, query, options2);
+  };
+  return Object.assign(newApi, {
+    defaults: withDefaults3.bind(null, newRequest),
+    endpoint: newRequest.endpoint
+  });
+}
+var graphql2 = withDefaults3(request, {
+  headers: {
+    "user-agent": `octokit-graphql.js/${VERSION5} ${getUserAgent()}`
+  },
+  method: "POST",
+  url: "/graphql"
+});
+function withCustomRequest(customRequest) {
+  return withDefaults3(customRequest, {
+    method: "POST",
+    url: "/graphql"
+  });
+}
+
+// node_modules/@octokit/auth-token/dist-bundle/index.js
+var b64url = "(?:[a-zA-Z0-9_-]+)";
+var sep = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
+var isJWT = jwtRE.test.bind(jwtRE);
+async function auth(token) {
+  const isApp = isJWT(token);
+  const isInstallation = token.startsWith("v1.") || token.startsWith("ghs_");
+  const isUserToServer = token.startsWith("ghu_");
+  const tokenType = isApp ? "app" : isInstallation ? "installation" : isUserToServer ? "user-to-server" : "oauth";
+  return {
+    type: "token",
+    token,
+    tokenType
+  };
+}
+function withAuthorizationPrefix(token) {
+  if (token.split(/\./).length === 3) {
+    return `bearer ${token}`;
+  }
+  return `token ${token}`;
+}
+async function hook(token, request2, route, parameters) {
+  const endpoint2 = request2.endpoint.merge(
+    route,
+    parameters
+  );
+  endpoint2.headers.authorization = withAuthorizationPrefix(token);
+  return request2(endpoint2);
+}
+var createTokenAuth = function createTokenAuth2(token) {
+  if (!token) {
+    throw new Error("[@octokit/auth-token] No token passed to createTokenAuth");
+  }
+  if (typeof token !== "string") {
+    throw new Error(
+      "[@octokit/auth-token] Token passed to createTokenAuth is not a string"
+    );
+  }
+  token = token.replace(/^(token|bearer) +/i, "");
+  return Object.assign(auth.bind(null, token), {
+    hook: hook.bind(null, token)
+  });
+};
+
+// node_modules/@octokit/core/dist-src/version.js
+var VERSION6 = "7.0.8";
+
+// node_modules/@octokit/core/dist-src/index.js
+var noop3 = () => {
+};
+var consoleWarn = console.warn.bind(console);
+var consoleError = console.error.bind(console);
+function createLogger(logger = {}) {
+  if (typeof logger.debug !== "function") {
+    logger.debug = noop3;
+  }
+  if (typeof logger.info !== "function") {
+    logger.info = noop3;
+  }
+  if (typeof logger.warn !== "function") {
+    logger.warn = consoleWarn;
+  }
+  if (typeof logger.error !== "function") {
+    logger.error = consoleError;
+  }
+  return logger;
+}
+var userAgentTrail = `octokit-core.js/${VERSION6} ${getUserAgent()}`;
+var Octokit = class {
+  static VERSION = VERSION6;
+  static defaults(defaults2) {
+    const OctokitWithDefaults = class extends this {
+      constructor(...args) {
+        const options2 = args[0] || {};
+        if (typeof defaults2 === "function") {
+          super(defaults2(options2));
+          return;
+        }
+        super(
+          Object.assign(
+            {},
+            defaults2,
+            options2,
+            options2.userAgent && defaults2.userAgent ? {
+              userAgent: `${options2.userAgent} ${defaults2.userAgent}`
+            } : null
+          )
+        );
+      }
+    };
+    return OctokitWithDefaults;
+  }
+  static plugins = [];
+  /**
+   * Attach a plugin (or many) to your Octokit instance.
+   *
+   * @example
+   * const API = Octokit.plugin(plugin1, plugin2, plugin3, ...)
+   */
+  static plugin(...newPlugins) {
+    const currentPlugins = this.plugins;
+    const NewOctokit = class extends this {
+      static plugins = currentPlugins.concat(
+        newPlugins.filter((plugin) => !currentPlugins.includes(plugin))
+      );
+    };
+    return NewOctokit;
+  }
+  constructor(options2 = {}) {
+    const hook2 = new before_after_hook_default.Collection();
+    const requestDefaults = {
+      baseUrl: request.endpoint.DEFAULTS.baseUrl,
+      headers: {},
+      request: Object.assign({}, options2.request, {
+        // @ts-ignore internal usage only, no need to type
+        hook: hook2.bind(null, "request")
+      }),
+      mediaType: {
+        previews: [],
+        format: ""
+      }
+    };
+    requestDefaults.headers["user-agent"] = options2.userAgent ? `${options2.userAgent} ${userAgentTrail}` : userAgentTrail;
+    if (options2.baseUrl) {
+      requestDefaults.baseUrl = options2.baseUrl;
+    }
+    if (options2.previews) {
+      requestDefaults.mediaType.previews = options2.previews;
+    }
+    if (options2.timeZone) {
+      requestDefaults.headers["time-zone"] = options2.timeZone;
+    }
+    this.request = request.defaults(requestDefaults);
+    this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
+    this.log = createLogger(options2.log);
+    this.hook = hook2;
+    if (!options2.authStrategy) {
+      if (!options2.auth) {
+        this.auth = async () => ({
+          type: "unauthenticated"
+        });
+      } else {
+        const auth2 = createTokenAuth(options2.auth);
+        hook2.wrap("request", auth2.hook);
+        this.auth = auth2;
+      }
+    } else {
+      const { authStrategy, ...otherOptions } = options2;
+      const auth2 = authStrategy(
+        Object.assign(
+          {
+            request: this.request,
+            log: this.log,
+            // we pass the current octokit instance as well as its constructor options
+            // to allow for authentication strategies that return a new octokit instance
+            // that shares the same internal state as the current one. The original
+            // requirement for this was the "event-octokit" authentication strategy
+            // of https://github.com/probot/octokit-auth-probot.
+            octokit: this,
+            octokitOptions: otherOptions
+          },
+          options2.auth
+        )
+      );
+      hook2.wrap("request", auth2.hook);
+      this.auth = auth2;
+    }
+    const classConstructor = this.constructor;
+    for (let i = 0; i < classConstructor.plugins.length; ++i) {
+      Object.assign(this, classConstructor.plugins[i](this, options2));
+    }
+  }
+  // assigned during constructor
+  request;
+  graphql;
+  log;
+  hook;
+  // TODO: type `octokit.auth` based on passed options.authStrategy
+  auth;
+};
+
+// node_modules/@octokit/plugin-retry/dist-bundle/index.js
+var import_light = __toESM(require_light(), 1);
+var VERSION7 = "0.0.0-development";
+function isRequestError(error62) {
+  return error62.request !== void 0;
+}
+async function errorRequest(state, octokit, error62, options2) {
+  if (!isRequestError(error62) || !error62?.request.request) {
+    throw error62;
+  }
+  if (error62.status >= 400 && !state.doNotRetry.includes(error62.status)) {
+    const retries = options2.request.retries != null ? options2.request.retries : state.retries;
+    const retryAfter = Math.pow((options2.request.retryCount || 0) + 1, 2);
+    throw octokit.retry.retryRequest(error62, retries, retryAfter);
+  }
+  throw error62;
+}
+async function wrapRequest(state, octokit, request2, options2) {
+  const limiter = new import_light.default();
+  limiter.on("failed", function(error62, info) {
+    const maxRetries = ~~error62.request.request?.retries;
+    const after = ~~error62.request.request?.retryAfter;
+    options2.request.retryCount = info.retryCount + 1;
+    if (maxRetries > info.retryCount) {
+      return after * state.retryAfterBaseValue;
+    }
+  });
+  return limiter.schedule(
+    requestWithGraphqlErrorHandling.bind(null, state, octokit, request2),
+    options2
+  );
+}
+async function requestWithGraphqlErrorHandling(state, octokit, request2, options2) {
+  const response = await request2(options2);
+  if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
+    response.data.errors[0].message
+  )) {
+    const error62 = new RequestError(response.data.errors[0].message, 500, {
+      request: options2,
+      response
+    });
+    return errorRequest(state, octokit, error62, options2);
+  }
+  return response;
+}
+function retry(octokit, octokitOptions) {
+  const state = Object.assign(
+    {
+      enabled: true,
+      retryAfterBaseValue: 1e3,
+      doNotRetry: [400, 401, 403, 404, 410, 422, 451],
+      retries: 3
+    },
+    octokitOptions.retry
+  );
+  const retryPlugin = {
+    retry: {
+      retryRequest: (error62, retries, retryAfter) => {
+        error62.request.request = Object.assign({}, error62.request.request, {
+          retries,
+          retryAfter
+        });
+        return error62;
+      }
+    }
+  };
+  if (state.enabled) {
+    octokit.hook.error("request", errorRequest.bind(null, state, retryPlugin));
+    octokit.hook.wrap("request", wrapRequest.bind(null, state, retryPlugin));
+  }
+  return retryPlugin;
+}
+retry.VERSION = VERSION7;
+
+// node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+var import_light2 = __toESM(require_light(), 1);
+var VERSION8 = "0.0.0-development";
+var noop4 = () => Promise.resolve();
+function wrapRequest2(state, request2, options2) {
+  return state.retryLimiter.schedule(doRequest, state, request2, options2);
+}
+async function doRequest(state, request2, options2) {
+  const { pathname } = new URL(options2.url, "http://github.test");
+  const isAuth = isAuthRequest(options2.method, pathname);
+  const isWrite = !isAuth && options2.method !== "GET" && options2.method !== "HEAD";
+  const isSearch = options2.method === "GET" && pathname.startsWith("/search/");
+  const isGraphQL = pathname.startsWith("/graphql");
+  const retryCount = ~~request2.retryCount;
+  const jobOptions = retryCount > 0 ? { priority: 0, weight: 0 } : {};
+  if (state.clustering) {
+    jobOptions.expiration = 1e3 * 60;
+  }
+  if (isWrite || isGraphQL) {
+    await state.write.key(state.id).schedule(jobOptions, noop4);
+  }
+  if (isWrite && state.triggersNotification(pathname)) {
+    await state.notifications.key(state.id).schedule(jobOptions, noop4);
+  }
+  if (isSearch) {
+    await state.search.key(state.id).schedule(jobOptions, noop4);
+  }
+  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request2, options2);
+  if (isGraphQL) {
+    const res = await req;
+    if (res.data.errors != null && res.data.errors.some((error62) => error62.type === "RATE_LIMITED")) {
+      const error62 = Object.assign(new Error("GraphQL Rate Limit Exceeded"), {
+        response: res,
+        data: res.data
+      });
+      throw error62;
+    }
+  }
+  return req;
+}
+function isAuthRequest(method, pathname) {
+  return method === "PATCH" && // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-a-scoped-access-token
+  /^\/applications\/[^/]+\/token\/scoped$/.test(pathname) || method === "POST" && // https://docs.github.com/en/rest/apps/oauth-applications?apiVersion=2022-11-28#reset-a-token
+  (/^\/applications\/[^/]+\/token$/.test(pathname) || // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-an-installation-access-token-for-an-app
+  /^\/app\/installations\/[^/]+\/access_tokens$/.test(pathname) || // https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
+  pathname === "/login/oauth/access_token");
+}
+var triggers_notification_paths_default = [
+  "/orgs/{org}/invitations",
+  "/orgs/{org}/invitations/{invitation_id}",
+  "/orgs/{org}/teams/{team_slug}/discussions",
+  "/orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
+  "/repos/{owner}/{repo}/collaborators/{username}",
+  "/repos/{owner}/{repo}/commits/{commit_sha}/comments",
+  "/repos/{owner}/{repo}/issues",
+  "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issue",
+  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority",
+  "/repos/{owner}/{repo}/pulls",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/comments",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+  "/repos/{owner}/{repo}/releases",
+  "/teams/{team_id}/discussions",
+  "/teams/{team_id}/discussions/{discussion_number}/comments"
+];
+function routeMatcher(paths) {
+  const regexes = paths.map(
+    (path18) => path18.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+  );
+  const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
+  return new RegExp(regex2, "i");
+}
+var regex = routeMatcher(triggers_notification_paths_default);
+var triggersNotification = regex.test.bind(regex);
+var groups = {};
+var createGroups = function(Bottleneck3, common2) {
+  groups.global = new Bottleneck3.Group({
+    id: "octokit-global",
+    maxConcurrent: 10,
+    ...common2
+  });
+  groups.auth = new Bottleneck3.Group({
+    id: "octokit-auth",
+    maxConcurrent: 1,
+    ...common2
+  });
+  groups.search = new Bottleneck3.Group({
+    id: "octokit-search",
+    maxConcurrent: 1,
+    minTime: 2e3,
+    ...common2
+  });
+  groups.write = new Bottleneck3.Group({
+    id: "octokit-write",
+    maxConcurrent: 1,
+    minTime: 1e3,
+    ...common2
+  });
+  groups.notifications = new Bottleneck3.Group({
+    id: "octokit-notifications",
+    maxConcurrent: 1,
+    minTime: 3e3,
+    ...common2
+  });
+};
+function throttling(octokit, octokitOptions) {
+  const {
+    enabled = true,
+    Bottleneck: Bottleneck3 = import_light2.default,
+    id = "no-id",
+    timeout = 1e3 * 60 * 2,
+    // Redis TTL: 2 minutes
+    connection
+  } = octokitOptions.throttle || {};
+  if (!enabled) {
+    return {};
+  }
+  const common2 = { timeout };
+  if (typeof connection !== "undefined") {
+    common2.connection = connection;
+  }
+  const state = Object.assign(
+    {
+      clustering: connection != null,
+      triggersNotification,
+      fallbackSecondaryRateRetryAfter: 60,
+      retryAfterBaseValue: 1e3,
+      id
+    },
+    octokitOptions.throttle
+  );
+  if (typeof state.onSecondaryRateLimit !== "function" || typeof state.onRateLimit !== "function") {
+    throw new Error(`octokit/plugin-throttling error:
+        You must pass the onSecondaryRateLimit and onRateLimit error handlers.
+        See https://octokit.github.io/rest.js/#throttling
+
+        const octokit = new Octokit({
+          throttle: {
+            onSecondaryRateLimit: (retryAfter, options) => {/* ... */},
+            onRateLimit: (retryAfter, options) => {/* ... */}
+          }
+        })
+    `);
+  }
+  let initialized = false;
+  const initializeBottleneck = () => {
+    if (initialized) {
+      return;
+    }
+    initialized = true;
+    if (groups.global == null) {
+      createGroups(Bottleneck3, common2);
+    }
+    state.global = state.global ?? groups.global;
+    state.auth = state.auth ?? groups.auth;
+    state.search = state.search ?? groups.search;
+    state.write = state.write ?? groups.write;
+    state.notifications = state.notifications ?? groups.notifications;
+    state.retryLimiter = state.retryLimiter ?? new Bottleneck3();
+    const events = {};
+    const emitter = new Bottleneck3.Events(events);
+    events.on("secondary-limit", state.onSecondaryRateLimit);
+    events.on("rate-limit", state.onRateLimit);
+    events.on(
+      "error",
+      (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
+    );
+    state.retryLimiter.on("failed", async function(error62, info) {
+      const [state2, request2, options2] = info.args;
+      const { pathname } = new URL(options2.url, "http://github.test");
+      const shouldRetryGraphQL = pathname.startsWith("/graphql") && error62.status !== 401;
+      if (!(shouldRetryGraphQL || error62.status === 403 || error62.status === 429)) {
+        return;
+      }
+      const retryCount = ~~request2.retryCount;
+      request2.retryCount = retryCount;
+      options2.request.retryCount = retryCount;
+      const { wantRetry, retryAfter = 0 } = await (async function() {
+        if (/\bsecondary rate\b/i.test(error62.message)) {
+          const retryAfter2 = Number(error62.response.headers["retry-after"]) || state2.fallbackSecondaryRateRetryAfter;
+          const wantRetry2 = await emitter.trigger(
+            "secondary-limit",
+            retryAfter2,
+            options2,
+            octokit,
+            retryCount
+          );
+          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
+        }
+        if (error62.response.headers != null && error62.response.headers["x-ratelimit-remaining"] === "0" || (error62.response.data?.errors ?? []).some(
+          (error210) => error210.type === "RATE_LIMITED"
+        )) {
+          const rateLimitReset = new Date(
+            ~~error62.response.headers["x-ratelimit-reset"] * 1e3
+          ).getTime();
+          const retryAfter2 = Math.max(
+            // Add one second so we retry _after_ the reset time
+            // https://docs.github.com/en/rest/overview/resources-in-the-rest-api?apiVersion=2022-11-28#exceeding-the-rate-limit
+            Math.ceil((rateLimitReset - Date.now()) / 1e3) + 1,
+            0
+          );
+          const wantRetry2 = await emitter.trigger(
+            "rate-limit",
+            retryAfter2,
+            options2,
+            octokit,
+            retryCount
+          );
+          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
+        }
+        return {};
+      })();
+      if (wantRetry) {
+        request2.retryCount++;
+        return retryAfter * state2.retryAfterBaseValue;
+      }
+    });
+  };
+  octokit.hook.wrap("request", (request2, options2) => {
+    initializeBottleneck();
+    return wrapRequest2(state, request2, options2);
+  });
+  return {};
+}
+throttling.VERSION = VERSION8;
+throttling.triggersNotification = triggersNotification;
+
+// src/session/octokit.ts
+var import_bottleneck = __toESM(require_lib(), 1);
+
+// src/core/retry-policy.ts
+var DO_NOT_RETRY = [400, 401, 403, 404, 405, 409, 410, 422, 451];
+
+// src/session/octokit.ts
+var DEFAULT_RETRIES = 4;
+var SessionOctokitClass = Octokit.plugin(retry, throttling);
+var MAX_LIMIT_RETRIES = 3;
+function createSessionOctokit({
+  apiUrl,
+  token,
+  userAgent: userAgent2,
+  fetch: fetch2 = globalThis.fetch,
+  log = (line) => process.stderr.write(`baton: ${line}
+`),
+  options: options2 = {}
+}) {
+  const retries = options2.retries ?? DEFAULT_RETRIES;
+  const maxWait = options2.maxRateLimitWaitSeconds ?? 120;
+  const onLimit = (kind) => (retryAfter, request2, _, count2) => {
+    const again = count2 < MAX_LIMIT_RETRIES && retryAfter <= maxWait;
+    log(
+      `GitHub ${kind} on ${request2.method} ${request2.url}: ${again ? `trying again in ${retryAfter}s` : "giving up"}`
+    );
+    return again;
+  };
+  return new SessionOctokitClass({
+    baseUrl: apiUrl.replace(/\/+$/, ""),
+    userAgent: userAgent2,
+    request: { fetch: loggingFetch(fetch2, log, token) },
+    retry: {
+      // Here, not as `request.retries`: a request default makes the plugin retry
+      // every status, `doNotRetry` included.
+      retries,
+      doNotRetry: [...DO_NOT_RETRY],
+      ...options2.retryBaseMs !== void 0 ? { retryAfterBaseValue: options2.retryBaseMs } : {}
+    },
+    throttle: {
+      onRateLimit: onLimit("rate limit"),
+      onSecondaryRateLimit: onLimit("secondary rate limit"),
+      ...options2.retryBaseMs !== void 0 ? { retryAfterBaseValue: options2.retryBaseMs } : {},
+      ...options2.writeSpacingMs !== void 0 ? spacedWrites(options2.writeSpacingMs) : {}
+    }
+  });
+}
+function spacedWrites(minTime) {
+  const group = (id) => new import_bottleneck.default.Group({ id, maxConcurrent: 1, minTime });
+  return {
+    write: group("baton-session-write"),
+    notifications: group("baton-session-notifications")
+  };
+}
+function loggingFetch(fetch2, log, token) {
+  return async (input2, init) => {
+    const what = `${init?.method ?? "GET"} ${pathOf(input2)}`;
+    const headers = new Headers(init?.headers);
+    if (token) headers.set("authorization", `Bearer ${token}`);
+    try {
+      const response = await fetch2(input2, { ...init, headers });
+      if (response.status >= 500 || response.status === 429) {
+        log(`GitHub answered ${response.status} to ${what}`);
+      }
+      return response;
+    } catch (error62) {
+      log(`${what} failed: ${error62 instanceof Error ? error62.message : String(error62)}`);
+      throw error62;
+    }
+  };
+}
+function pathOf(input2) {
+  const url2 = typeof input2 === "string" ? input2 : input2 instanceof URL ? input2.href : input2.url;
+  try {
+    return new URL(url2).pathname;
+  } catch {
+    return url2;
+  }
+}
+function statusOfError(error62) {
+  if (typeof error62 !== "object" || error62 === null || !("status" in error62)) return null;
+  const { status } = error62;
+  return typeof status === "number" ? status : null;
+}
+function triesOf(error62) {
+  const request2 = error62?.request;
+  return (request2?.request?.retryCount ?? 0) + 1;
 }
 
 // src/session/agent/github-reads.ts
@@ -51838,8 +57843,8 @@ var CheckRun = external_exports.object({
   output: external_exports.object({ title: external_exports.string().nullable().optional(), summary: external_exports.string().nullable().optional() }).optional()
 });
 var GitHubReadError = class extends Error {
-  constructor(message, options) {
-    super(message, options);
+  constructor(message, options2) {
+    super(message, options2);
     this.name = "GitHubReadError";
   }
 };
@@ -51848,23 +57853,32 @@ function createGitHubReads({
   apiUrl,
   repository,
   token,
-  fetch: fetch2 = globalThis.fetch
+  fetch: fetch2 = globalThis.fetch,
+  log,
+  options: options2
 }) {
+  const octokit = createSessionOctokit({
+    apiUrl,
+    token,
+    fetch: fetch2,
+    userAgent: "baton-session",
+    ...log ? { log } : {},
+    ...options2 ? { options: options2 } : {}
+  });
   const get = async (route, schema2) => {
-    const url2 = `${apiUrl.replace(/\/$/, "")}/repos/${repository}${route}`;
-    const headers = {
-      accept: "application/vnd.github+json",
-      "x-github-api-version": "2022-11-28",
-      "user-agent": "baton-session"
-    };
-    if (token) headers.authorization = `Bearer ${token}`;
-    const response = await fetch2(url2, { headers });
-    if (!response.ok) {
+    let data;
+    try {
+      ({ data } = await octokit.request(`GET /repos/${repository}${route}`));
+    } catch (error62) {
+      const status = statusOfError(error62);
+      if (status === null) throw error62;
+      const tries = triesOf(error62);
       throw new GitHubReadError(
-        `GET ${route} answered ${response.status}; check the workflow's GITHUB_TOKEN permissions and the dispatch inputs`
+        `GET ${route} answered ${status}${tries > 1 ? ` after ${tries} tries` : ""}; check the workflow's GITHUB_TOKEN permissions and the dispatch inputs`,
+        { cause: error62 }
       );
     }
-    const parsed = schema2.safeParse(await response.json());
+    const parsed = schema2.safeParse(data);
     if (!parsed.success)
       throw new GitHubReadError(
         `GET ${route} answered an unexpected shape: ${parsed.error.message}`
@@ -52127,13 +58141,13 @@ function requireSnippet() {
   function padStart(string4, max) {
     return common2.repeat(" ", max - string4.length) + string4;
   }
-  function makeSnippet(mark, options) {
-    options = Object.create(options || null);
+  function makeSnippet(mark, options2) {
+    options2 = Object.create(options2 || null);
     if (!mark.buffer) return null;
-    if (!options.maxLength) options.maxLength = 79;
-    if (typeof options.indent !== "number") options.indent = 1;
-    if (typeof options.linesBefore !== "number") options.linesBefore = 3;
-    if (typeof options.linesAfter !== "number") options.linesAfter = 2;
+    if (!options2.maxLength) options2.maxLength = 79;
+    if (typeof options2.indent !== "number") options2.indent = 1;
+    if (typeof options2.linesBefore !== "number") options2.linesBefore = 3;
+    if (typeof options2.linesAfter !== "number") options2.linesAfter = 2;
     const re2 = /\r?\n|\r|\0/g;
     const lineStarts = [0];
     const lineEnds = [];
@@ -52148,9 +58162,9 @@ function requireSnippet() {
     }
     if (foundLineNo < 0) foundLineNo = lineStarts.length - 1;
     let result = "";
-    const lineNoLength = Math.min(mark.line + options.linesAfter, lineEnds.length).toString().length;
-    const maxLineLength = options.maxLength - (options.indent + lineNoLength + 3);
-    for (let i = 1; i <= options.linesBefore; i++) {
+    const lineNoLength = Math.min(mark.line + options2.linesAfter, lineEnds.length).toString().length;
+    const maxLineLength = options2.maxLength - (options2.indent + lineNoLength + 3);
+    for (let i = 1; i <= options2.linesBefore; i++) {
       if (foundLineNo - i < 0) break;
       const line2 = getLine(
         mark.buffer,
@@ -52159,12 +58173,12 @@ function requireSnippet() {
         mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i]),
         maxLineLength
       );
-      result = common2.repeat(" ", options.indent) + padStart((mark.line - i + 1).toString(), lineNoLength) + " | " + line2.str + "\n" + result;
+      result = common2.repeat(" ", options2.indent) + padStart((mark.line - i + 1).toString(), lineNoLength) + " | " + line2.str + "\n" + result;
     }
     const line = getLine(mark.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
-    result += common2.repeat(" ", options.indent) + padStart((mark.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
-    result += common2.repeat("-", options.indent + lineNoLength + 3 + line.pos) + "^\n";
-    for (let i = 1; i <= options.linesAfter; i++) {
+    result += common2.repeat(" ", options2.indent) + padStart((mark.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
+    result += common2.repeat("-", options2.indent + lineNoLength + 3 + line.pos) + "^\n";
+    for (let i = 1; i <= options2.linesAfter; i++) {
       if (foundLineNo + i >= lineEnds.length) break;
       const line2 = getLine(
         mark.buffer,
@@ -52173,7 +58187,7 @@ function requireSnippet() {
         mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i]),
         maxLineLength
       );
-      result += common2.repeat(" ", options.indent) + padStart((mark.line + i + 1).toString(), lineNoLength) + " | " + line2.str + "\n";
+      result += common2.repeat(" ", options2.indent) + padStart((mark.line + i + 1).toString(), lineNoLength) + " | " + line2.str + "\n";
     }
     return result.replace(/\n$/, "");
   }
@@ -52214,29 +58228,29 @@ function requireType() {
     }
     return result;
   }
-  function Type2(tag, options) {
-    options = options || {};
-    Object.keys(options).forEach(function(name) {
+  function Type2(tag, options2) {
+    options2 = options2 || {};
+    Object.keys(options2).forEach(function(name) {
       if (TYPE_CONSTRUCTOR_OPTIONS.indexOf(name) === -1) {
         throw new YAMLException2('Unknown option "' + name + '" is met in definition of "' + tag + '" YAML type.');
       }
     });
-    this.options = options;
+    this.options = options2;
     this.tag = tag;
-    this.kind = options["kind"] || null;
-    this.resolve = options["resolve"] || function() {
+    this.kind = options2["kind"] || null;
+    this.resolve = options2["resolve"] || function() {
       return true;
     };
-    this.construct = options["construct"] || function(data) {
+    this.construct = options2["construct"] || function(data) {
       return data;
     };
-    this.instanceOf = options["instanceOf"] || null;
-    this.predicate = options["predicate"] || null;
-    this.represent = options["represent"] || null;
-    this.representName = options["representName"] || null;
-    this.defaultStyle = options["defaultStyle"] || null;
-    this.multi = options["multi"] || false;
-    this.styleAliases = compileStyleAliases(options["styleAliases"] || null);
+    this.instanceOf = options2["instanceOf"] || null;
+    this.predicate = options2["predicate"] || null;
+    this.represent = options2["represent"] || null;
+    this.representName = options2["representName"] || null;
+    this.defaultStyle = options2["defaultStyle"] || null;
+    this.multi = options2["multi"] || false;
+    this.styleAliases = compileStyleAliases(options2["styleAliases"] || null);
     if (YAML_NODE_KINDS.indexOf(this.kind) === -1) {
       throw new YAMLException2('Unknown kind "' + this.kind + '" is specified for "' + tag + '" YAML type.');
     }
@@ -52756,20 +58770,20 @@ function requireTimestamp() {
   });
   return timestamp;
 }
-var merge2;
+var merge3;
 var hasRequiredMerge;
 function requireMerge() {
-  if (hasRequiredMerge) return merge2;
+  if (hasRequiredMerge) return merge3;
   hasRequiredMerge = 1;
   const Type2 = requireType();
   function resolveYamlMerge(data) {
     return data === "<<" || data === null;
   }
-  merge2 = new Type2("tag:yaml.org,2002:merge", {
+  merge3 = new Type2("tag:yaml.org,2002:merge", {
     kind: "scalar",
     resolve: resolveYamlMerge
   });
-  return merge2;
+  return merge3;
 }
 var binary;
 var hasRequiredBinary;
@@ -53119,16 +59133,16 @@ function requireLoader() {
     simpleEscapeCheck[i] = simpleEscapeSequence(i) ? 1 : 0;
     simpleEscapeMap[i] = simpleEscapeSequence(i);
   }
-  function State(input2, options) {
+  function State(input2, options2) {
     this.input = input2;
-    this.filename = options["filename"] || null;
-    this.schema = options["schema"] || DEFAULT_SCHEMA2;
-    this.onWarning = options["onWarning"] || null;
-    this.legacy = options["legacy"] || false;
-    this.json = options["json"] || false;
-    this.listener = options["listener"] || null;
-    this.maxDepth = typeof options["maxDepth"] === "number" ? options["maxDepth"] : 100;
-    this.maxTotalMergeKeys = typeof options["maxTotalMergeKeys"] === "number" ? options["maxTotalMergeKeys"] : 1e4;
+    this.filename = options2["filename"] || null;
+    this.schema = options2["schema"] || DEFAULT_SCHEMA2;
+    this.onWarning = options2["onWarning"] || null;
+    this.legacy = options2["legacy"] || false;
+    this.json = options2["json"] || false;
+    this.listener = options2["listener"] || null;
+    this.maxDepth = typeof options2["maxDepth"] === "number" ? options2["maxDepth"] : 100;
+    this.maxTotalMergeKeys = typeof options2["maxTotalMergeKeys"] === "number" ? options2["maxTotalMergeKeys"] : 1e4;
     this.implicitTypes = this.schema.compiledImplicit;
     this.typeMap = this.schema.compiledTypeMap;
     this.length = input2.length;
@@ -54312,9 +60326,9 @@ function requireLoader() {
       throwError(state, "end of the stream or a document separator is expected");
     }
   }
-  function loadDocuments(input2, options) {
+  function loadDocuments(input2, options2) {
     input2 = String(input2);
-    options = options || {};
+    options2 = options2 || {};
     if (input2.length !== 0) {
       if (input2.charCodeAt(input2.length - 1) !== 10 && input2.charCodeAt(input2.length - 1) !== 13) {
         input2 += "\n";
@@ -54323,7 +60337,7 @@ function requireLoader() {
         input2 = input2.slice(1);
       }
     }
-    const state = new State(input2, options);
+    const state = new State(input2, options2);
     const nullpos = input2.indexOf("\0");
     if (nullpos !== -1) {
       state.position = nullpos;
@@ -54339,12 +60353,12 @@ function requireLoader() {
     }
     return state.documents;
   }
-  function loadAll2(input2, iterator, options) {
-    if (iterator !== null && typeof iterator === "object" && typeof options === "undefined") {
-      options = iterator;
+  function loadAll2(input2, iterator, options2) {
+    if (iterator !== null && typeof iterator === "object" && typeof options2 === "undefined") {
+      options2 = iterator;
       iterator = null;
     }
-    const documents = loadDocuments(input2, options);
+    const documents = loadDocuments(input2, options2);
     if (typeof iterator !== "function") {
       return documents;
     }
@@ -54352,8 +60366,8 @@ function requireLoader() {
       iterator(documents[index]);
     }
   }
-  function load2(input2, options) {
-    const documents = loadDocuments(input2, options);
+  function load2(input2, options2) {
+    const documents = loadDocuments(input2, options2);
     if (documents.length === 0) {
       return void 0;
     } else if (documents.length === 1) {
@@ -54473,21 +60487,21 @@ function requireDumper() {
   }
   const QUOTING_TYPE_SINGLE = 1;
   const QUOTING_TYPE_DOUBLE = 2;
-  function State(options) {
-    this.schema = options["schema"] || DEFAULT_SCHEMA2;
-    this.indent = Math.max(1, options["indent"] || 2);
-    this.noArrayIndent = options["noArrayIndent"] || false;
-    this.skipInvalid = options["skipInvalid"] || false;
-    this.flowLevel = common2.isNothing(options["flowLevel"]) ? -1 : options["flowLevel"];
-    this.styleMap = compileStyleMap(this.schema, options["styles"] || null);
-    this.sortKeys = options["sortKeys"] || false;
-    this.lineWidth = options["lineWidth"] || 80;
-    this.noRefs = options["noRefs"] || false;
-    this.noCompatMode = options["noCompatMode"] || false;
-    this.condenseFlow = options["condenseFlow"] || false;
-    this.quotingType = options["quotingType"] === '"' ? QUOTING_TYPE_DOUBLE : QUOTING_TYPE_SINGLE;
-    this.forceQuotes = options["forceQuotes"] || false;
-    this.replacer = typeof options["replacer"] === "function" ? options["replacer"] : null;
+  function State(options2) {
+    this.schema = options2["schema"] || DEFAULT_SCHEMA2;
+    this.indent = Math.max(1, options2["indent"] || 2);
+    this.noArrayIndent = options2["noArrayIndent"] || false;
+    this.skipInvalid = options2["skipInvalid"] || false;
+    this.flowLevel = common2.isNothing(options2["flowLevel"]) ? -1 : options2["flowLevel"];
+    this.styleMap = compileStyleMap(this.schema, options2["styles"] || null);
+    this.sortKeys = options2["sortKeys"] || false;
+    this.lineWidth = options2["lineWidth"] || 80;
+    this.noRefs = options2["noRefs"] || false;
+    this.noCompatMode = options2["noCompatMode"] || false;
+    this.condenseFlow = options2["condenseFlow"] || false;
+    this.quotingType = options2["quotingType"] === '"' ? QUOTING_TYPE_DOUBLE : QUOTING_TYPE_SINGLE;
+    this.forceQuotes = options2["forceQuotes"] || false;
+    this.replacer = typeof options2["replacer"] === "function" ? options2["replacer"] : null;
     this.implicitTypes = this.schema.compiledImplicit;
     this.explicitTypes = this.schema.compiledExplicit;
     this.tag = null;
@@ -55004,9 +61018,9 @@ function requireDumper() {
       }
     }
   }
-  function dump2(input2, options) {
-    options = options || {};
-    const state = new State(options);
+  function dump2(input2, options2) {
+    options2 = options2 || {};
+    const state = new State(options2);
     if (!state.noRefs) getDuplicateReferences(input2, state);
     let value = input2;
     if (state.replacer) {
@@ -55206,20 +61220,20 @@ function loadConfig(text) {
 // src/session/agent/model-request.ts
 init_sdk();
 var EPHEMERAL = { type: "ephemeral" };
-async function requestTurn(request, messages) {
+async function requestTurn(request2, messages) {
   const definitions = [
-    ...request.tools.map((t) => t.definition),
-    request.submit.definition
+    ...request2.tools.map((t) => t.definition),
+    request2.submit.definition
   ];
   const last = definitions.length - 1;
   const tools = definitions.map((d, i) => i === last ? { ...d, cache_control: EPHEMERAL } : d);
-  const remaining = request.limits.deadline - request.now();
+  const remaining = request2.limits.deadline - request2.now();
   try {
-    return await request.client.messages.create(
+    return await request2.client.messages.create(
       {
-        model: request.model,
-        max_tokens: request.limits.maxOutputTokens,
-        system: [{ type: "text", text: request.system, cache_control: EPHEMERAL }],
+        model: request2.model,
+        max_tokens: request2.limits.maxOutputTokens,
+        system: [{ type: "text", text: request2.system, cache_control: EPHEMERAL }],
         tools,
         messages: withCacheBreakpoint(messages)
       },
@@ -55251,36 +61265,36 @@ function describeModelError(error62) {
 
 // src/session/agent/model-loop.ts
 var EMPTY_REPLY = { type: "text", text: "(no reply)" };
-async function runModelLoop(request) {
+async function runModelLoop(request2) {
   const messages = [
-    { role: "user", content: [{ type: "text", text: request.prompt }] }
+    { role: "user", content: [{ type: "text", text: request2.prompt }] }
   ];
   const state = { nudges: 0, rejected: 0 };
   for (; ; ) {
-    const exceeded = findExceededLimit(request.meter, request.limits, request.now());
+    const exceeded = findExceededLimit(request2.meter, request2.limits, request2.now());
     if (exceeded) return { kind: "failed", reason: exceeded };
-    const response = await requestTurn(request, messages);
+    const response = await requestTurn(request2, messages);
     if ("reason" in response) return { kind: "failed", reason: response.reason };
-    recordResponse(request.meter, request.model, response.usage);
+    recordResponse(request2.meter, request2.model, response.usage);
     const content = response.content.length > 0 ? response.content : [EMPTY_REPLY];
     messages.push({ role: "assistant", content });
-    const answer = await answerTurn(request, response, state);
+    const answer = await answerTurn(request2, response, state);
     if (answer.kind !== "continue") return answer;
     messages.push({ role: "user", content: answer.content });
   }
 }
-async function answerTurn(request, response, state) {
+async function answerTurn(request2, response, state) {
   const uses = response.content.filter((b) => b.type === "tool_use");
-  if (uses.length === 0) return nudge(request, response, state);
+  if (uses.length === 0) return nudge(request2, response, state);
   const results = [];
   for (const use of uses) {
-    request.log(`turn ${request.meter.turns}: ${use.name} ${describeInput(use.input)}`);
-    if (use.name === request.submit.definition.name) {
-      const accepted = request.submit.accept(use.input);
+    request2.log(`turn ${request2.meter.turns}: ${use.name} ${describeInput(use.input)}`);
+    if (use.name === request2.submit.definition.name) {
+      const accepted = request2.submit.accept(use.input);
       if (accepted.ok) return { kind: "submitted", value: accepted.value };
       state.rejected += 1;
       const problems = accepted.problems.map((p) => `- ${p}`).join("\n");
-      if (state.rejected >= request.limits.maxInvalidSubmissions) {
+      if (state.rejected >= request2.limits.maxInvalidSubmissions) {
         return {
           kind: "failed",
           reason: `${use.name} was rejected ${state.rejected} times; last problems:
@@ -55298,12 +61312,12 @@ Correct all of these and call ${use.name} again.`,
       );
       continue;
     }
-    results.push(await runTool(request.tools, use));
+    results.push(await runTool(request2.tools, use));
   }
   return { kind: "continue", content: results };
 }
-function nudge(request, response, state) {
-  const submit = request.submit.definition.name;
+function nudge(request2, response, state) {
+  const submit = request2.submit.definition.name;
   if (response.stop_reason === "refusal")
     return { kind: "failed", reason: "the model refused to continue" };
   if (response.stop_reason === "model_context_window_exceeded") {
@@ -55312,7 +61326,7 @@ function nudge(request, response, state) {
       reason: "the conversation outgrew the model's context window; split the task"
     };
   }
-  if (state.nudges >= request.limits.maxNudges) {
+  if (state.nudges >= request2.limits.maxNudges) {
     return { kind: "failed", reason: `the model stopped without calling ${submit}` };
   }
   state.nudges += 1;
@@ -55372,7 +61386,7 @@ var SessionSetupError = class extends Error {
 };
 async function openContext({
   env,
-  options,
+  options: options2,
   meter,
   startedAt
 }) {
@@ -55396,14 +61410,16 @@ async function openContext({
   const client = new Anthropic({
     apiKey: env.ANTHROPIC_API_KEY,
     ...env.ANTHROPIC_BASE_URL ? { baseURL: env.ANTHROPIC_BASE_URL } : {},
-    ...options.anthropic?.maxRetries !== void 0 ? { maxRetries: options.anthropic.maxRetries } : {},
-    ...options.anthropic?.timeoutMs !== void 0 ? { timeout: options.anthropic.timeoutMs } : {}
+    ...options2.anthropic?.maxRetries !== void 0 ? { maxRetries: options2.anthropic.maxRetries } : {},
+    ...options2.anthropic?.timeoutMs !== void 0 ? { timeout: options2.anthropic.timeoutMs } : {}
   });
   const github = createGitHubReads({
     apiUrl: env.GITHUB_API_URL,
     repository: env.GITHUB_REPOSITORY,
     token: env.GITHUB_TOKEN,
-    ...options.fetch ? { fetch: options.fetch } : {}
+    ...options2.fetch ? { fetch: options2.fetch } : {},
+    ...options2.github ? { options: options2.github } : {},
+    ...options2.log ? { log: options2.log } : {}
   });
   return {
     env,
@@ -55412,21 +61428,21 @@ async function openContext({
     branch: sessionBranch(env),
     config: config2,
     configProblems: problems,
-    limits: resolveLimits({ config: config2, startedAt, overrides: options.limits ?? {} }),
+    limits: resolveLimits({ config: config2, startedAt, overrides: options2.limits ?? {} }),
     meter,
     client,
     github,
     toolEnv,
     startedAt,
-    now: options.now ?? Date.now,
-    log: options.log ?? ((line) => process.stderr.write(`baton: ${line}
+    now: options2.now ?? Date.now,
+    log: options2.log ?? ((line) => process.stderr.write(`baton: ${line}
 `))
   };
 }
-async function openSteering(options, eventPath) {
+async function openSteering(options2, eventPath) {
   try {
-    const source = await findSteeringSource(options, eventPath);
-    await installDefaultSkills(options, source);
+    const source = await findSteeringSource(options2, eventPath);
+    await installDefaultSkills(options2, source);
     return source;
   } catch (error62) {
     throw new SessionSetupError(
@@ -56077,18 +62093,18 @@ var SessionResult = external_exports.strictObject({
 
 // src/session/agent/session-output.ts
 async function commitSession(ctx, message, source = { workDir: ctx.root }) {
-  const options = { root: ctx.root, env: ctx.toolEnv };
-  await commitAll(options, message, source);
-  const head = await git(options, ["rev-parse", "HEAD"]);
+  const options2 = { root: ctx.root, env: ctx.toolEnv };
+  await commitAll(options2, message, source);
+  const head = await git(options2, ["rev-parse", "HEAD"]);
   if (head === ctx.base) return { ok: true, head: null };
-  if (!await gitSucceeds(options, ["merge-base", "--is-ancestor", ctx.base, head])) {
+  if (!await gitSucceeds(options2, ["merge-base", "--is-ancestor", ctx.base, head])) {
     return {
       ok: false,
       reason: "the session rewrote history below its base; commits must build on the dispatched commit"
     };
   }
   await (0, import_promises5.mkdir)(ctx.env.BATON_OUT, { recursive: true });
-  await git(options, [
+  await git(options2, [
     "bundle",
     "create",
     import_node_path4.default.resolve(ctx.env.BATON_OUT, BUNDLE_FILE),
@@ -56228,7 +62244,7 @@ var SearchInput = external_exports.object({
   literal: external_exports.boolean().default(false),
   max_results: external_exports.number().int().min(1).max(200).default(50)
 });
-function createReadOnlyTools(options) {
+function createReadOnlyTools(options2) {
   return [
     {
       definition: {
@@ -56236,7 +62252,7 @@ function createReadOnlyTools(options) {
         description: "Read a text file of the repository, with line numbers. Optional 1-based start_line/end_line.",
         input_schema: toInputSchema(ReadInput)
       },
-      run: (input2) => guarded(options, ReadInput, input2, readText)
+      run: (input2) => guarded(options2, ReadInput, input2, readText)
     },
     {
       definition: {
@@ -56245,10 +62261,10 @@ function createReadOnlyTools(options) {
         input_schema: toInputSchema(ListInput)
       },
       run: (input2) => guarded(
-        options,
+        options2,
         ListInput,
         input2,
-        async (args, file2) => toolOk(await listTree(options.root, file2, args.depth))
+        async (args, file2) => toolOk(await listTree(options2.root, file2, args.depth))
       )
     },
     {
@@ -56257,20 +62273,20 @@ function createReadOnlyTools(options) {
         description: "Search the files under a path for a regular expression (or a literal string with literal: true). Answers path:line: text.",
         input_schema: toInputSchema(SearchInput)
       },
-      run: (input2) => guarded(options, SearchInput, input2, (args, file2) => search(options.root, file2, args))
+      run: (input2) => guarded(options2, SearchInput, input2, (args, file2) => search(options2.root, file2, args))
     }
   ];
 }
-async function guarded(options, schema2, input2, act) {
+async function guarded(options2, schema2, input2, act) {
   const parsed = schema2.safeParse(input2);
   if (!parsed.success)
     return toolError(
       `invalid input: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`
     );
-  const target = await resolveInWorkspace(options.root, parsed.data.path);
+  const target = await resolveInWorkspace(options2.root, parsed.data.path);
   if (!target.ok) return toolError(target.problem);
   const result = await act(parsed.data, target.absolute);
-  return { ...result, content: capOutput(result.content, options.maxOutputChars) };
+  return { ...result, content: capOutput(result.content, options2.maxOutputChars) };
 }
 async function readText(args, file2) {
   const info = await (0, import_promises8.stat)(file2).catch(() => null);
@@ -56285,10 +62301,10 @@ async function readText(args, file2) {
 async function search(root, start, args) {
   let matcher;
   try {
-    const regex = new RegExp(
+    const regex2 = new RegExp(
       args.literal ? args.pattern.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") : args.pattern
     );
-    matcher = (line) => regex.test(line);
+    matcher = (line) => regex2.test(line);
   } catch (error62) {
     return toolError(
       `not a valid regular expression: ${error62.message}; try literal: true`
@@ -56628,7 +62644,7 @@ function renderWorkPrompt({
   skill,
   dependencies,
   fix,
-  retry = null
+  retry: retry2 = null
 }) {
   const lines = [
     `You are worker ${worker} of build \`${build}\` in ${repository}.`,
@@ -56651,12 +62667,12 @@ function renderWorkPrompt({
       fix.feedback
     );
   }
-  if (retry) {
+  if (retry2) {
     lines.push(
       "",
       "An earlier attempt at this worker failed; this one starts over from the build branch.",
       "",
-      retry
+      retry2
     );
   }
   lines.push(
@@ -56811,7 +62827,7 @@ var BashInput = external_exports.object({
   restart: external_exports.boolean().optional()
 });
 var DRAIN_MS = 500;
-function createBashTool(options) {
+function createBashTool(options2) {
   return {
     definition: { type: "bash_20250124", name: "bash" },
     async run(input2) {
@@ -56821,9 +62837,9 @@ function createBashTool(options) {
         return toolOk("The shell was restarted (each command runs in a fresh shell anyway).");
       const command = parsed.data.command;
       if (!command?.trim()) return toolError("Give a command to run.");
-      const remaining = options.remainingMs?.() ?? options.timeoutMs;
-      const timeoutMs = Math.min(options.timeoutMs, Math.max(1e3, remaining));
-      const run3 = await runBashCommand({ ...options, command, timeoutMs });
+      const remaining = options2.remainingMs?.() ?? options2.timeoutMs;
+      const timeoutMs = Math.min(options2.timeoutMs, Math.max(1e3, remaining));
+      const run3 = await runBashCommand({ ...options2, command, timeoutMs });
       return renderRun(run3, timeoutMs);
     }
   };
@@ -56926,7 +62942,7 @@ var EditorInput = external_exports.discriminatedUnion("command", [
   })
 ]);
 var MAX_FILE_BYTES2 = 2 * 1024 * 1024;
-function createTextEditorTool(options) {
+function createTextEditorTool(options2) {
   return {
     definition: { type: "text_editor_20250728", name: "str_replace_based_edit_tool" },
     async run(input2) {
@@ -56936,20 +62952,20 @@ function createTextEditorTool(options) {
           `invalid input: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`
         );
       }
-      const target = await resolveInWorkspace(options.root, parsed.data.path);
+      const target = await resolveInWorkspace(options2.root, parsed.data.path);
       if (!target.ok) return toolError(target.problem);
-      const result = await edit(parsed.data, target.absolute, options);
-      return { ...result, content: capOutput(result.content, options.maxOutputChars) };
+      const result = await edit(parsed.data, target.absolute, options2);
+      return { ...result, content: capOutput(result.content, options2.maxOutputChars) };
     }
   };
 }
-async function edit(input2, file2, options) {
+async function edit(input2, file2, options2) {
   switch (input2.command) {
     case "view":
-      return view(file2, input2.view_range, options.root);
+      return view(file2, input2.view_range, options2.root);
     case "create":
-      await createFile(file2, input2.file_text, options);
-      return toolOk(`Created ${import_node_path11.default.relative(options.root, file2)}.`);
+      await createFile(file2, input2.file_text, options2);
+      return toolOk(`Created ${import_node_path11.default.relative(options2.root, file2)}.`);
     case "str_replace":
       return replace(file2, input2.old_str, input2.new_str);
     case "insert":
@@ -56960,10 +62976,10 @@ async function edit(input2, file2, options) {
     }
   }
 }
-async function createFile(file2, text, options) {
+async function createFile(file2, text, options2) {
   const made = await (0, import_promises12.mkdir)(import_node_path11.default.dirname(file2), { recursive: true });
   await (0, import_promises12.writeFile)(file2, text);
-  if (!options.shared) return;
+  if (!options2.shared) return;
   await (0, import_promises12.chmod)(file2, 438);
   for (let dir = import_node_path11.default.dirname(file2); made && dir.startsWith(made); dir = import_node_path11.default.dirname(dir))
     await (0, import_promises12.chmod)(dir, 511);
@@ -57150,25 +63166,25 @@ async function checksFeedback(ctx, sha) {
 }
 async function mergeBuildBranch(ctx) {
   const branch = integrationBranch(ctx.env.BATON_BUILD);
-  const options = { root: ctx.root, env: batonIdentity(ctx.toolEnv) };
-  const auth = ctx.env.GITHUB_TOKEN ? {
+  const options2 = { root: ctx.root, env: batonIdentity(ctx.toolEnv) };
+  const auth2 = ctx.env.GITHUB_TOKEN ? {
     GIT_CONFIG_COUNT: "1",
     GIT_CONFIG_KEY_0: "http.extraHeader",
     GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${ctx.env.GITHUB_TOKEN}`).toString("base64")}`
   } : {};
-  await git({ ...options, extraEnv: auth }, [
+  await git({ ...options2, extraEnv: auth2 }, [
     "fetch",
     "--no-tags",
     "origin",
     `+refs/heads/${branch}:refs/remotes/origin/${branch}`
   ]);
-  const clean = await gitSucceeds(options, ["merge", "--no-ff", "--no-edit", `origin/${branch}`]);
+  const clean = await gitSucceeds(options2, ["merge", "--no-ff", "--no-edit", `origin/${branch}`]);
   if (clean)
     return {
       text: `Baton merged \`${branch}\` into this branch without conflicts. Check that everything still works together, then submit.`,
       conflicts: []
     };
-  const conflicts = (await git(options, ["diff", "--name-only", "--diff-filter=U"])).split("\n").filter(Boolean);
+  const conflicts = (await git(options2, ["diff", "--name-only", "--diff-filter=U"])).split("\n").filter(Boolean);
   return {
     text: [
       `Baton merged \`${branch}\` (the build branch) into this branch, and these files conflict:`,
@@ -57208,7 +63224,7 @@ async function runWorkRole(ctx, kind) {
   const previous = kind === "fix" ? await readCompletion(ctx.root, build, worker) : null;
   const feedback = kind === "fix" ? await gatherFixFeedback(ctx, pr) : null;
   const retryId = kind === "work" ? /^comment-(\d+)$/.exec(ctx.env.BATON_TRIGGER ?? "")?.[1] : void 0;
-  const retry = retryId ? await commentFeedback(ctx, retryId) : null;
+  const retry2 = retryId ? await commentFeedback(ctx, retryId) : null;
   const sandbox = await openSandbox({ root: ctx.root, user: ctx.env.BATON_TOOL_USER ?? null });
   try {
     return await converseAndCommit({
@@ -57220,7 +63236,7 @@ async function runWorkRole(ctx, kind) {
       pr,
       feedback,
       previous,
-      retry
+      retry: retry2
     });
   } finally {
     await sandbox.close();
@@ -57235,7 +63251,7 @@ async function converseAndCommit({
   pr,
   feedback,
   previous,
-  retry
+  retry: retry2
 }) {
   const outcome = await converse(ctx, {
     model: ctx.config.models[brief.complexity],
@@ -57252,7 +63268,7 @@ async function converseAndCommit({
       worker,
       frontMatter: brief,
       fix: feedback && { pr, feedback, previous },
-      retry
+      retry: retry2
     }),
     tools: workTools(ctx, sandbox),
     submit: createCompletionTool(worker)
@@ -57320,7 +63336,7 @@ async function workPrompt({
   worker,
   frontMatter,
   fix,
-  retry
+  retry: retry2
 }) {
   const build = ctx.env.BATON_BUILD;
   const skill = skillPath(fix ? "fix" : "worker");
@@ -57342,24 +63358,24 @@ async function workPrompt({
       completion: fix.previous ? completionPath(build, worker) : null,
       feedback: fix.feedback.text
     },
-    retry
+    retry: retry2
   });
 }
 
 // src/session/agent/run-agent.ts
 var MAX_REASON = 4e3;
-async function runAgent(env, options = {}) {
-  const now = options.now ?? Date.now;
+async function runAgent(env, options2 = {}) {
+  const now = options2.now ?? Date.now;
   const startedAt = now();
   const meter = createUsageMeter();
-  const log = options.log ?? ((line) => process.stderr.write(`baton: ${line}
+  const log = options2.log ?? ((line) => process.stderr.write(`baton: ${line}
 `));
   let ctx = null;
   let outcome;
   try {
     const commands = env.BATON_ROLE === "work" || env.BATON_ROLE === "fix";
     if (commands && env.BATON_TOOL_USER) await ensureToolUser(env.BATON_TOOL_USER);
-    ctx = await openContext({ env, options: { ...options, now, log }, meter, startedAt });
+    ctx = await openContext({ env, options: { ...options2, now, log }, meter, startedAt });
     outcome = await runRole(ctx);
   } catch (error62) {
     outcome = failedOutcome(describeFailure(error62));
@@ -57697,8 +63713,8 @@ async function exchange({
   fetch: fetch2,
   mask
 }) {
-  const endpoint = `${appUrl.replace(/\/+$/, "")}${SESSION_TOKEN_PATH}`;
-  const response = await fetch2(endpoint, {
+  const endpoint2 = `${appUrl.replace(/\/+$/, "")}${SESSION_TOKEN_PATH}`;
+  const response = await fetch2(endpoint2, {
     method: "POST",
     headers: { Authorization: `Bearer ${jwt2}` }
   });
@@ -57709,7 +63725,7 @@ async function exchange({
       mask(issued.data.token);
       return { ok: true, token: issued.data.token, expiresAt: issued.data.expires_at };
     }
-    return { ok: false, message: `${endpoint} answered 200 without a token.` };
+    return { ok: false, message: `${endpoint2} answered 200 without a token.` };
   }
   const refusal = Refusal.safeParse(body);
   const reason = refusal.success ? refusal.data.message : `HTTP ${response.status}`;
@@ -57835,43 +63851,66 @@ var GitHubApiError = class extends Error {
 function createGitHubApi({
   apiUrl,
   token,
-  fetch: fetch2
+  fetch: fetch2,
+  log,
+  options: options2
 }) {
-  const root = apiUrl.replace(/\/+$/, "");
+  const octokit = createSessionOctokit({
+    apiUrl,
+    token,
+    fetch: fetch2,
+    userAgent: "baton-session-publish",
+    ...log ? { log } : {},
+    ...options2 ? { options: options2 } : {}
+  });
+  const retries = options2?.retries ?? DEFAULT_RETRIES;
+  const baseMs = options2?.retryBaseMs ?? 1e3;
+  const send = async (method, path18, body, once2) => {
+    try {
+      const response = await octokit.request(`${method} ${path18}`, {
+        ...body === void 0 ? {} : { data: body },
+        // A request's own `retries: 0` turns the retry plugin off for it.
+        ...once2 ? { request: { retries: 0 } } : {}
+      });
+      return response.data ?? null;
+    } catch (error62) {
+      const status = statusOfError(error62);
+      if (status === null) throw error62;
+      const tries = triesOf(error62);
+      const message = `${messageOf(error62)}${tries > 1 ? ` (after ${tries} tries)` : ""}`;
+      throw new GitHubApiError({ method, path: path18, status, message });
+    }
+  };
   return {
-    async request(method, path18, body) {
-      const init = {
-        method,
-        headers: {
-          Accept: "application/vnd.github+json",
-          Authorization: `Bearer ${token}`,
-          "X-GitHub-Api-Version": "2022-11-28",
-          "User-Agent": "baton-session-publish",
-          ...body === void 0 ? {} : { "Content-Type": "application/json" }
+    request: (method, path18, body) => send(method, path18, body, false),
+    async postOnce({
+      path: path18,
+      body,
+      find
+    }) {
+      for (let attempt = 0; ; attempt++) {
+        if (attempt > 0) {
+          await new Promise((resolve2) => setTimeout(resolve2, attempt * attempt * baseMs));
+          const found = await find();
+          if (found !== null) return { value: found, found: true };
         }
-      };
-      if (body !== void 0) init.body = JSON.stringify(body);
-      const response = await fetch2(`${root}${path18}`, init);
-      const text = await response.text();
-      if (!response.ok) {
-        const message = messageOf(text) ?? response.statusText;
-        throw new GitHubApiError({ method, path: path18, status: response.status, message });
+        try {
+          return { value: await send("POST", path18, body, true), found: false };
+        } catch (error62) {
+          const transient = error62 instanceof GitHubApiError && error62.status >= 500;
+          if (!transient || attempt >= retries) throw error62;
+        }
       }
-      return text ? JSON.parse(text) : null;
     }
   };
 }
-function messageOf(text) {
-  try {
-    const data = JSON.parse(text);
-    if (typeof data === "object" && data !== null && "message" in data) {
-      const { message } = data;
-      return typeof message === "string" ? message : null;
-    }
-  } catch {
-    return text.slice(0, 200) || null;
+function messageOf(error62) {
+  const data = error62.response?.data;
+  if (typeof data === "object" && data !== null && "message" in data) {
+    const { message } = data;
+    if (typeof message === "string") return message;
   }
-  return null;
+  return error62 instanceof Error ? error62.message.slice(0, 200) : String(error62);
 }
 function repoPath(repository) {
   const [owner = "", name = ""] = repository.split("/");
@@ -58171,6 +64210,12 @@ function renderVerdictMarker({
 var Pull2 = external_exports.object({ number: external_exports.number(), head: external_exports.object({ sha: external_exports.string(), ref: external_exports.string() }) });
 var PullFile2 = external_exports.object({ filename: external_exports.string(), patch: external_exports.string().optional() });
 var PostedReview = external_exports.object({ id: external_exports.number(), html_url: external_exports.string().optional() });
+var ListedReview = external_exports.object({
+  id: external_exports.number(),
+  body: external_exports.string().nullable().optional(),
+  user: external_exports.object({ type: external_exports.string().optional() }).nullable().optional()
+});
+var REVIEW_PAGES_MAX = 10;
 var FILE_PAGES_MAX = 30;
 async function postReview({
   api,
@@ -58178,31 +64223,62 @@ async function postReview({
   pr,
   branch,
   review: review2,
-  usage
+  usage,
+  runId
 }) {
   const base = `${repoPath(repository)}/pulls/${pr}`;
   const pull = Pull2.parse(await api.request("GET", base));
   if (pull.head.ref !== branch) {
     return { ok: false, problems: [`pull request #${pr} is for ${pull.head.ref}, not ${branch}`] };
   }
+  const runMarker = runId ? renderRunMarker(runId) : "";
+  const earlier = runMarker ? await findReviewWith(api, base, runMarker) : null;
+  if (earlier !== null) return { ok: true, reviewId: earlier, inline: 0, moved: 0, again: true };
   const diff = pull.head.sha === review2.commit_sha ? await getDiffLines(api, base) : /* @__PURE__ */ new Map();
   const inline = review2.comments.filter((comment) => isInDiff(comment, diff));
   const moved = review2.comments.filter((comment) => !isInDiff(comment, diff));
   const body = fitBody(
     [neutralizeModelText(review2.body), renderMoved(moved)].filter(Boolean).join("\n\n"),
-    renderVerdictMarker({ verdict: review2.verdict, costUsd: usage.cost_usd })
+    [renderVerdictMarker({ verdict: review2.verdict, costUsd: usage.cost_usd }), runMarker].filter(Boolean).join("\n")
   );
-  const request = { commit_id: review2.commit_sha, body, event: "COMMENT" };
+  const request2 = { commit_id: review2.commit_sha, body, event: "COMMENT" };
   if (inline.length > 0) {
-    request.comments = inline.map((comment) => ({
+    request2.comments = inline.map((comment) => ({
       path: comment.path,
       line: comment.line,
       side: comment.side,
       body: neutralizeModelText(comment.body)
     }));
   }
-  const posted = PostedReview.parse(await api.request("POST", `${base}/reviews`, request));
-  return { ok: true, reviewId: posted.id, inline: inline.length, moved: moved.length };
+  if (!runMarker) {
+    const posted2 = PostedReview.parse(await api.request("POST", `${base}/reviews`, request2));
+    return { ok: true, reviewId: posted2.id, inline: inline.length, moved: moved.length };
+  }
+  const posted = await api.postOnce({
+    path: `${base}/reviews`,
+    body: request2,
+    find: async () => {
+      const id = await findReviewWith(api, base, runMarker);
+      return id === null ? null : { id };
+    }
+  });
+  const reviewId = PostedReview.parse(posted.value).id;
+  if (posted.found) return { ok: true, reviewId, inline: 0, moved: 0, again: true };
+  return { ok: true, reviewId, inline: inline.length, moved: moved.length };
+}
+function renderRunMarker(runId) {
+  return `<!-- baton:review-run ${runId.replace(/[^0-9A-Za-z_-]/g, "")} -->`;
+}
+async function findReviewWith(api, base, marker) {
+  for (let page = 1; page <= REVIEW_PAGES_MAX; page++) {
+    const listed = external_exports.array(ListedReview).parse(await api.request("GET", `${base}/reviews?per_page=100&page=${page}`));
+    const found = listed.find(
+      (posted) => posted.user?.type === "Bot" && (posted.body ?? "").includes(marker)
+    );
+    if (found) return found.id;
+    if (listed.length < 100) break;
+  }
+  return null;
 }
 async function getDiffLines(api, base) {
   const files = /* @__PURE__ */ new Map();
@@ -58231,24 +64307,43 @@ ${items.join("\n\n")}`;
 }
 
 // src/session/publish/push-branch.ts
+var PUSH_TRIES = 3;
 async function pushBranch({
   repo,
   remote,
   token,
   branch,
-  base
+  base,
+  head,
+  log = () => {
+  }
 }) {
-  await repo.must({
-    args: [
-      "push",
-      "--quiet",
-      "--no-verify",
-      `--force-with-lease=refs/heads/${branch}:${base}`,
-      remote,
-      `${HEAD_REF}:refs/heads/${branch}`
-    ],
-    token
-  });
+  const args = [
+    "push",
+    "--quiet",
+    "--no-verify",
+    `--force-with-lease=refs/heads/${branch}:${base}`,
+    remote,
+    `${HEAD_REF}:refs/heads/${branch}`
+  ];
+  for (let attempt = 1; ; attempt++) {
+    const pushed = await repo.run({ args, token });
+    if (pushed.code === 0) return "pushed";
+    const remoteHead = await readRemoteHead({ repo, remote, token, branch });
+    if (remoteHead === head) return "landed-already";
+    if (remoteHead !== base || attempt >= PUSH_TRIES) throw new GitError2(args, pushed.stderr);
+    log(`git push to ${branch} failed (try ${attempt} of ${PUSH_TRIES}): ${pushed.stderr.trim()}`);
+  }
+}
+async function readRemoteHead({
+  repo,
+  remote,
+  token,
+  branch
+}) {
+  const listed = await repo.run({ args: ["ls-remote", remote, `refs/heads/${branch}`], token });
+  if (listed.code !== 0) return null;
+  return listed.stdout.split(/\s/)[0] || null;
 }
 
 // src/session/publish/read-worker-title.ts
@@ -58301,14 +64396,14 @@ async function ensureWorkerPull({
 }) {
   const open2 = await findOpenPull({ api, repository, build, worker });
   if (open2) return updatePullBody({ api, repository, pr: open2.number, body });
-  const request = {
+  const request2 = {
     title,
     head: workerBranch(build, worker),
     base: integrationBranch(build),
     body
   };
   try {
-    const created = Pull3.parse(await api.request("POST", `${repoPath(repository)}/pulls`, request));
+    const created = Pull3.parse(await api.request("POST", `${repoPath(repository)}/pulls`, request2));
     return { number: created.number, url: created.html_url, created: true };
   } catch (error62) {
     const raced = error62 instanceof GitHubApiError && error62.status === 422;
@@ -58381,10 +64476,18 @@ async function push({
   token,
   pushed
 }) {
-  if (!hasCommits(result) || !target.branch || !result.base) return [];
+  if (!hasCommits(result) || !target.branch || !result.base || !result.head) return [];
   if (pushed) return [`${target.branch} is at ${result.head} already.`];
-  await pushBranch({ repo, remote: io.remote, token, branch: target.branch, base: result.base });
-  return [`Pushed ${result.head} to ${target.branch}.`];
+  const outcome = await pushBranch({
+    repo,
+    remote: io.remote,
+    token,
+    branch: target.branch,
+    base: result.base,
+    head: result.head,
+    ...io.log ? { log: io.log } : {}
+  });
+  return outcome === "pushed" ? [`Pushed ${result.head} to ${target.branch}.`] : [`${target.branch} is at ${result.head}: the push landed though git reported a failure.`];
 }
 async function openPull({ env, target, result, repo, api }) {
   const worker = target.worker ?? "";
@@ -58421,9 +64524,16 @@ async function review({ env, target, result, api }) {
     pr: target.pr,
     branch: workerBranch(target.build, target.worker),
     review: result.review,
-    usage: result.usage
+    usage: result.usage,
+    runId: env.GITHUB_RUN_ID
   });
   if (!posted.ok) return { kind: "refused", problems: posted.problems };
+  if (posted.again) {
+    return {
+      kind: "published",
+      lines: [`Review ${posted.reviewId} on #${target.pr} was posted already by this run.`]
+    };
+  }
   const moved = posted.moved > 0 ? ` (${posted.moved} outside the diff, kept in the body)` : "";
   return {
     kind: "published",
@@ -58548,7 +64658,13 @@ async function publishWithToken({
     const usageLine = await writeUsageRecord({ env, result, repo, remote: io.remote, token });
     const commits = await checkCommits({ env, io, target, result, repo, token });
     if (commits.problems.length > 0) return { kind: "refused", problems: commits.problems };
-    const api = createGitHubApi({ apiUrl: env.GITHUB_API_URL, token, fetch: io.fetch });
+    const api = createGitHubApi({
+      apiUrl: env.GITHUB_API_URL,
+      token,
+      fetch: io.fetch,
+      ...io.log ? { log: io.log } : {},
+      ...io.github ? { options: io.github } : {}
+    });
     const written = await writeSession({
       env,
       io,
@@ -58619,14 +64735,20 @@ var PUBLISH_EXIT = {
   /** The token exchange, git or GitHub failed; run the job again. */
   error: 3
 };
-async function runPublish(env, options = {}) {
-  const log = options.log ?? ((line) => process.stderr.write(`${line}
+async function runPublish(env, options2 = {}) {
+  const log = options2.log ?? ((line) => process.stderr.write(`${line}
 `));
-  const summaryPath = options.stepSummaryPath ?? process.env.GITHUB_STEP_SUMMARY;
-  const remote = options.gitRemote ?? `${env.GITHUB_SERVER_URL.replace(/\/+$/, "")}/${env.GITHUB_REPOSITORY}.git`;
+  const summaryPath = options2.stepSummaryPath ?? process.env.GITHUB_STEP_SUMMARY;
+  const remote = options2.gitRemote ?? `${env.GITHUB_SERVER_URL.replace(/\/+$/, "")}/${env.GITHUB_REPOSITORY}.git`;
   let outcome;
   try {
-    outcome = await publishSession(env, { fetch: options.fetch ?? fetch, remote, mask: maskInLog });
+    outcome = await publishSession(env, {
+      fetch: options2.fetch ?? fetch,
+      remote,
+      mask: maskInLog,
+      log,
+      ...options2.github ? { github: options2.github } : {}
+    });
   } catch (error62) {
     outcome = { kind: "error", message: error62 instanceof Error ? error62.message : String(error62) };
   }
@@ -58707,11 +64829,11 @@ Variables (the Baton workflow sets them):
   ANTHROPIC_API_KEY the repository secret ANTHROPIC_API_KEY (agent)
   GITHUB_*          GitHub Actions' own`;
 var HELP = /* @__PURE__ */ new Set(["-h", "--help", "help"]);
-var VERSION3 = /* @__PURE__ */ new Set(["-V", "--version"]);
+var VERSION9 = /* @__PURE__ */ new Set(["-V", "--version"]);
 async function main(argv, source) {
   const [group, command, ...rest] = argv;
   if (argv.length === 1 && group && HELP.has(group)) return print(USAGE);
-  if (argv.length === 1 && group && VERSION3.has(group)) return print(readVersion());
+  if (argv.length === 1 && group && VERSION9.has(group)) return print(readVersion());
   if (group === "session" && argv.length === 2 && command && HELP.has(command))
     return print(SESSION_USAGE);
   if (group !== "session" || command !== "agent" && command !== "publish" || rest.length > 0) {
