@@ -165,7 +165,10 @@ export class EventFactory {
   labeled(issue: number, label: string, sender: string): void {
     const simIssue = this.#gh.issues.get(issue);
     if (simIssue)
-      simIssue.labelEvents = [...(simIssue.labelEvents ?? []), { label, actor: sender }];
+      simIssue.labelEvents = [
+        ...(simIssue.labelEvents ?? []),
+        { label, actor: sender, at: this.#gh.now() },
+      ];
     this.#emit('issues', {
       ...this.#base(sender),
       action: 'labeled',

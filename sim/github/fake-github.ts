@@ -25,7 +25,7 @@ export interface SimIssue {
   /** Set for pull requests, which are issues too. */
   pull: boolean;
   /** Who added which label, oldest first (`events.labeled` records them). */
-  labelEvents?: { label: string; actor: string }[];
+  labelEvents?: { label: string; actor: string; at?: string }[];
 }
 
 export interface SimComment {
@@ -46,6 +46,8 @@ export interface SimPull {
   base: string;
   state: 'open' | 'closed';
   mergedAt: string | null;
+  /** When it was closed (merged or not); tests that close one set it. */
+  closedAt?: string | null;
   user: SimUser;
   createdAt: string;
   autoMerge: boolean;

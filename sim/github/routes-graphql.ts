@@ -45,6 +45,7 @@ function buildRepository(gh: FakeGitHub, variables: Record<string, unknown>) {
           ),
           timelineItems: {
             nodes: (issue.labelEvents ?? []).slice(-20).map((event) => ({
+              createdAt: event.at ?? issue.createdAt,
               actor: actorNode(event.actor),
               label: { name: event.label },
             })),

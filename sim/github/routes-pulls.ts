@@ -91,6 +91,7 @@ export function registerPullRoutes(router: Router, gh: FakeGitHub): void {
       });
       pull.state = 'closed';
       pull.mergedAt = gh.now();
+      pull.closedAt = pull.mergedAt;
       gh.events.pull('closed', pull, gh.botLogin);
       gh.setBranch(pull.base, merged);
       return json(200, { sha: merged, merged: true, message: 'Pull Request successfully merged' });
@@ -208,6 +209,7 @@ export function pullBody(gh: FakeGitHub, pull: SimPull, { detail = false } = {})
     body: pull.body,
     state: pull.state,
     merged_at: pull.mergedAt,
+    closed_at: pull.closedAt ?? (pull.state === 'closed' ? pull.mergedAt : null),
     user: pull.user,
     labels: (issue?.labels ?? []).map((name) => ({ name })),
     created_at: pull.createdAt,

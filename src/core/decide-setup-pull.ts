@@ -25,13 +25,18 @@ export interface SetupPullFacts {
   pinOnly: number;
   /** A setup pull request is open. */
   open: boolean;
-  /** The newest closed setup pull request, if any. */
-  lastClosed: { merged: boolean } | null;
+  /** The newest closed setup pull request, if any, and when it was closed. */
+  lastClosed: { merged: boolean; closedAt: string | null } | null;
   /**
    * Someone asked for Baton here again: the app was installed on the
    * repository, or the repository added to an installation, after the "no".
    */
   askedAgain: boolean;
+  /**
+   * When a person last added the build label to an issue whose build found
+   * the workflow missing: a label added after the "no" asks again.
+   */
+  labelledAt?: string | null;
 }
 
 export function decideSetupPull({
@@ -40,10 +45,20 @@ export function decideSetupPull({
   open,
   lastClosed,
   askedAgain,
+  labelledAt = null,
 }: SetupPullFacts): SetupPullDecision {
   if (changes === 0) return 'none';
   if (open) return 'refresh';
   if (changes === pinOnly) return 'none';
-  if (lastClosed && !lastClosed.merged && !askedAgain) return 'declined';
+  if (lastClosed && !lastClosed.merged && !askedAgain && !labelledSince(lastClosed, labelledAt))
+    return 'declined';
   return 'open';
+}
+
+/** A label added after the "no" (ISO times compare as strings). */
+function labelledSince(
+  { closedAt }: { closedAt: string | null },
+  labelledAt: string | null,
+): boolean {
+  return closedAt !== null && labelledAt !== null && labelledAt > closedAt;
 }

@@ -42,7 +42,7 @@ export interface BuildSnapshot {
   /** Keys of the notices Baton has posted on the issue for this build, from their hidden markers. */
   notices?: string[];
   /** Who added which label to the issue, oldest first (REST logins), as far as GitHub lists. */
-  labelledBy?: { label: string; login: string }[];
+  labelledBy?: { label: string; login: string; at?: string }[];
   /**
    * The usage records sessions' publish jobs left (`refs/baton/<build>/usage/<run>`),
    * one per run: what each session spent, failed ones included.

@@ -33,7 +33,7 @@ export const BUILD_QUERY = /* GraphQL */ `
         labels(first: 50) { nodes { name } }
         comments(last: 100) { totalCount nodes { ...Comment } }
         timelineItems(itemTypes: [LABELED_EVENT], last: 20) {
-          nodes { ... on LabeledEvent { actor { login __typename } label { name } } }
+          nodes { ... on LabeledEvent { createdAt actor { login __typename } label { name } } }
         }
       }
       defaultRef: ref(qualifiedName: $defaultBranch) { target { oid } }
@@ -181,6 +181,7 @@ export interface BuildQueryResult {
       /** The issue's label events, newest last: who added the build's label. */
       timelineItems: {
         nodes: ({
+          createdAt: string;
           actor: { login: string; __typename: string } | null;
           label: { name: string };
         } | null)[];

@@ -27,7 +27,7 @@ export interface SetupPullLink {
  * Idempotent: with nothing to add or update it opens nothing (and returns the
  * open one, if any); an open one that is already current is left as it is.
  * A pull request closed without merging is the repository's "no": none is
- * opened again until `askedAgain` (see `decideSetupPull`).
+ * opened again until someone asks again (see `decideSetupPull`).
  */
 export async function ensureSetupPull(
   ctx: RepoContext,
@@ -35,11 +35,14 @@ export async function ensureSetupPull(
     defaultBranch,
     templates,
     askedAgain = false,
+    labelledAt = null,
   }: {
     defaultBranch: string;
     templates: SetupTemplates;
     /** The app was installed on the repository, or the repository added, just now. */
     askedAgain?: boolean;
+    /** When a person last labelled the issue of a build that found the workflow missing. */
+    labelledAt?: string | null;
   },
 ): Promise<SetupPullLink | null> {
   const base = await readBranchHead(ctx, defaultBranch);
@@ -54,8 +57,11 @@ export async function ensureSetupPull(
     changes: Object.keys(changes).length,
     pinOnly: pinOnly.length,
     open: Boolean(open),
-    lastClosed: lastClosed ? { merged: lastClosed.mergedAt !== null } : null,
+    lastClosed: lastClosed
+      ? { merged: lastClosed.mergedAt !== null, closedAt: lastClosed.closedAt }
+      : null,
     askedAgain,
+    labelledAt,
   });
   const body = renderSetupPullBody({ files, source: templates.source });
   const message = commitMessage(templates.source);

@@ -89,9 +89,11 @@ type Repository = BuildQueryResult['repository'];
 
 function labelEventsOf(
   issue: NonNullable<Repository['issue']>,
-): { label: string; login: string }[] {
+): { label: string; login: string; at: string }[] {
   return (issue.timelineItems?.nodes ?? []).flatMap((node) =>
-    node?.actor && node.label ? [{ label: node.label.name, login: loginOf(node.actor) }] : [],
+    node?.actor && node.label
+      ? [{ label: node.label.name, login: loginOf(node.actor), at: node.createdAt }]
+      : [],
   );
 }
 

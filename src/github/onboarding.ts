@@ -15,6 +15,8 @@ export interface OnboardingLog {
 export type SetupPullHook = (
   ctx: RepoContext,
   defaultBranch: string,
+  /** When a person last added the build label: after a "no", that asks again. */
+  labelledAt?: string | null,
 ) => Promise<SetupPullLink | null>;
 
 /**
@@ -46,9 +48,9 @@ export function startOnboarding(
  * and the status goes without the link.
  */
 export function setupPullHook(templates: SetupTemplates, log: OnboardingLog): SetupPullHook {
-  return async (ctx, defaultBranch) => {
+  return async (ctx, defaultBranch, labelledAt = null) => {
     try {
-      return await ensureSetupPull(ctx, { defaultBranch, templates });
+      return await ensureSetupPull(ctx, { defaultBranch, templates, labelledAt });
     } catch (error) {
       log.warn(
         { err: error, repository: `${ctx.owner}/${ctx.repo}` },

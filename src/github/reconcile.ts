@@ -10,6 +10,7 @@ import { type ActLog, type ActOutcome, act } from './act.js';
 import { ensureNote } from './ensure-note.js';
 import { observeBuild } from './observe-build.js';
 import type { SetupPullHook } from './onboarding.js';
+import { hasWriteAccess } from './permissions.js';
 import { removeDuplicateStatusComments } from './status-comment.js';
 import type { RepoContext } from './types.js';
 
@@ -50,7 +51,17 @@ export async function reconcileBuild(
   const snapshot =
     observed.snapshot.workflowInstalled || !request.setupPull
       ? observed.snapshot
-      : { ...observed.snapshot, setupPull: await request.setupPull(ctx, defaultBranch) };
+      : {
+          ...observed.snapshot,
+          setupPull: await request.setupPull(
+            ctx,
+            defaultBranch,
+            await labelledAtByWriter(ctx, {
+              snapshot: observed.snapshot,
+              label: config.ok ? config.config.label : 'orchestrate',
+            }),
+          ),
+        };
   await removeDuplicateStatusComments(ctx, observed.duplicateStatusIds);
   if (config.ok)
     await answerCommands(ctx, {
@@ -147,4 +158,23 @@ function describe(action: Action): string {
     return ['dispatch', role, worker, trigger].filter(Boolean).join(' ');
   }
   return action.kind;
+}
+
+/**
+ * When someone with write access last added the build label: on a build that
+ * found the workflow missing, that asks for Baton again after a closed setup
+ * pull request (anyone with triage permission can add a label; only a writer
+ * asks).
+ */
+async function labelledAtByWriter(
+  ctx: RepoContext,
+  { snapshot, label }: { snapshot: BuildSnapshot; label: string },
+): Promise<string | null> {
+  const events = (snapshot.labelledBy ?? [])
+    .filter((event) => event.label === label && event.at)
+    .reverse();
+  for (const event of events) {
+    if (await hasWriteAccess(ctx, event.login)) return event.at ?? null;
+  }
+  return null;
 }

@@ -16,6 +16,8 @@ export interface SetupPullInfo {
   body: string;
   /** When it was merged; null for one that is open or was closed without merging. */
   mergedAt: string | null;
+  /** When it was closed, merged or not; null for one that is open. */
+  closedAt: string | null;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function findSetupPulls(
     headSha: pull.head.sha,
     body: pull.body ?? '',
     mergedAt: pull.merged_at ?? null,
+    closedAt: pull.closed_at ?? null,
   }));
 }
 
@@ -71,6 +74,7 @@ export async function createSetupPull(
       headSha: data.head.sha,
       body: data.body ?? '',
       mergedAt: null,
+      closedAt: null,
     };
   } catch (error) {
     if (statusOf(error) !== 422) throw error;

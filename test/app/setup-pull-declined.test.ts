@@ -32,7 +32,19 @@ describe('a "Set up Baton" pull request closed without merging', () => {
   function closeSetupPull(): void {
     const [pull] = setupPulls(gh);
     if (!pull) throw new Error('no setup pull request');
-    pull.state = 'closed';
+    Object.assign(pull, { state: 'closed', closedAt: now() });
+  }
+
+  /** An issue labelled for a build by `sender`, as GitHub's timeline records it. */
+  function labelIssue(sender: string, issue?: number): number {
+    const number = issue ?? gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+    const simIssue = gh.issues.get(number);
+    if (simIssue)
+      simIssue.labelEvents = [
+        ...(simIssue.labelEvents ?? []),
+        { label: 'orchestrate', actor: sender, at: now() },
+      ];
+    return number;
   }
 
   function openSetupPulls() {
@@ -67,9 +79,9 @@ describe('a "Set up Baton" pull request closed without merging', () => {
     expect(gh.git.resolve(SETUP_BRANCH)).toBe(branch);
   });
 
-  it('is not opened again by a build that finds the workflow missing', async () => {
+  it('is not opened again by a build labelled before the "no"', async () => {
+    const issue = labelIssue('maintainer');
     closeSetupPull();
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
     await app.deliver(
       'issues',
       labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }),
@@ -81,6 +93,21 @@ describe('a "Set up Baton" pull request closed without merging', () => {
     const body = statusBody(gh, `${issue}-add-oauth-login`) ?? '';
     expect(body).toContain('.github/workflows/baton.yml');
     expect(body).not.toContain('/pull/');
+  });
+
+  it('is asked again by a maintainer labelling an issue after the "no": the status links the new one', async () => {
+    closeSetupPull();
+    const issue = labelIssue('maintainer');
+    await app.deliver(
+      'issues',
+      labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }),
+    );
+
+    expect(app.errors).toEqual([]);
+    const [opened] = openSetupPulls();
+    expect(opened).toBeDefined();
+    expect(setupPulls(gh)).toHaveLength(2);
+    expect(statusBody(gh, `${issue}-add-oauth-login`)).toContain(`/pull/${opened?.number}`);
   });
 
   it('is asked again by installing the app again: one new pull request opens', async () => {
