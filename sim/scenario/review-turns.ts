@@ -1,4 +1,4 @@
-import { reviewRound, scenarioWorker } from './scenario.js';
+import { type ReviewRound, reviewRound, type ScenarioWorker, scenarioWorker } from './scenario.js';
 import { addedLines } from './text-reading.js';
 import { resultOf, say, type TurnAnswer, type TurnInput, toolFailure, unexpected } from './turn.js';
 
@@ -14,8 +14,8 @@ export function reviewTurn(input: TurnInput): TurnAnswer {
   if (failure) return failure;
   if (!request.worker) return unexpected(input, 'a review of no worker');
   const worker = scenarioWorker(input.scenario, request.worker);
-  const round = reviewRound(worker, input.ordinal);
-  const path = reviewedPath(input, round.path ?? Object.keys(worker.files)[0]);
+  const scripted = reviewRound(worker, input.ordinal);
+  const path = reviewedPath(input, scripted.path ?? Object.keys(worker.files)[0]);
   if (!path) return unexpected(input, 'the pull request changes no file outside .baton/');
   switch (request.turn) {
     case 0:
@@ -26,6 +26,7 @@ export function reviewTurn(input: TurnInput): TurnAnswer {
       );
     case 1: {
       const patch = resultOf(input, 'get_diff', path) ?? '';
+      const round = askedAgain(worker, input.ordinal, patch) ?? scripted;
       const lines = addedLines(patch);
       const target = lines.find((added) => added.text.includes(round.on ?? '')) ?? lines[0];
       if (!target) return unexpected(input, `the diff of ${path} adds no line`);
@@ -46,6 +47,25 @@ export function reviewTurn(input: TurnInput): TurnAnswer {
     default:
       return unexpected(input, 'the review was submitted already, yet the session goes on');
   }
+}
+
+/**
+ * An earlier round's request that the patch still lacks, asked again, as a
+ * reviewer reads the code rather than counts rounds: a conflict fix that
+ * came before the review fix leaves the change undone, and the next review
+ * must not approve it.
+ */
+function askedAgain(worker: ScenarioWorker, ordinal: number, patch: string): ReviewRound | null {
+  const earlier = (worker.reviews ?? []).slice(0, ordinal - 1);
+  if (reviewRound(worker, ordinal).verdict !== 'approve') return null;
+  return (
+    earlier.find(
+      (round) =>
+        round.verdict === 'changes-requested' &&
+        patch.includes(round.fix.old.trim()) &&
+        !patch.includes(round.fix.new.split('\n')[0]?.trim() ?? ''),
+    ) ?? null
+  );
 }
 
 /** The file to comment on: the wanted one if the PR changes it, else its first file outside the record. */
