@@ -33,6 +33,10 @@ export interface BatonOptions {
   resyncMinutes?: number;
   /** Serve `POST /api/baton/session-token` (needs Probot's server; off for `probot.receive` tests). */
   serveTokenEndpoint?: boolean;
+  /** Called once the app is wired, with its queue (`src/main.ts` drains it on SIGTERM). */
+  onLoad?: (app: Probot, queue: BuildQueue) => void;
+  /** True once the process is stopping: readiness then fails. */
+  stopping?: () => boolean;
 }
 
 /**
@@ -57,6 +61,7 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
     const queue =
       options.queue ??
       new BuildQueue((err, key) => app.log.error({ err, key }, 'baton: reconcile failed'));
+    options.onLoad?.(app, queue);
     const templates = startOnboarding(process.env, app.log);
     const deps: HandlerDeps = {
       queue,
