@@ -19,6 +19,7 @@ import {
 import { resyncAll } from './github/resync.js';
 import type { SetupTemplates } from './github/setup-templates.js';
 import type { RepoContext } from './github/types.js';
+import { createHealthHandler } from './server/health.js';
 import { createSessionTokenHandler } from './server/session-token.js';
 import {
   createSessionTokenDepsFromProbot,
@@ -58,6 +59,18 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
         }),
       );
     }
+    setup?.addHandler(
+      createHealthHandler({
+        checkAuth: async () => {
+          const octokit = await app.auth();
+          await octokit.rest.apps.getAuthenticated();
+        },
+        stopping: options.stopping ?? (() => false),
+        cacheMs: 10_000,
+        now: Date.now,
+        log: { warn: (message) => app.log.warn(message) },
+      }),
+    );
     const queue =
       options.queue ??
       new BuildQueue((err, key) => app.log.error({ err, key }, 'baton: reconcile failed'));
