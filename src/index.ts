@@ -20,6 +20,7 @@ import { resyncAll } from './github/resync.js';
 import type { SetupTemplates } from './github/setup-templates.js';
 import type { RepoContext } from './github/types.js';
 import { createHealthHandler } from './server/health.js';
+import { type BatonMetrics, createMetricsHandler } from './server/metrics.js';
 import { createSessionTokenHandler } from './server/session-token.js';
 import {
   createSessionTokenDepsFromProbot,
@@ -38,6 +39,8 @@ export interface BatonOptions {
   onLoad?: (app: Probot, queue: BuildQueue) => void;
   /** True once the process is stopping: readiness then fails. */
   stopping?: () => boolean;
+  /** Serve `GET /metrics` and count into these (`src/main.ts` passes them). */
+  metrics?: BatonMetrics;
 }
 
 /**
@@ -71,9 +74,30 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
         log: { warn: (message) => app.log.warn(message) },
       }),
     );
+    const { metrics } = options;
+    if (metrics) {
+      setup?.addHandler(createMetricsHandler(metrics));
+      app.onAny((event) => {
+        const action = (event.payload as { action?: string }).action;
+        metrics.webhooks.inc({
+          event: action ? `${event.name}.${action}` : event.name,
+          outcome: 'received',
+        });
+      });
+      app.onError((error) => {
+        const { event } = error as { event?: { name?: string } };
+        metrics.webhooks.inc({ event: event?.name ?? 'unknown', outcome: 'failed' });
+      });
+    }
     const queue =
       options.queue ??
-      new BuildQueue((err, key) => app.log.error({ err, key }, 'baton: reconcile failed'));
+      new BuildQueue(
+        (err, key) => app.log.error({ err, key }, 'baton: reconcile failed'),
+        metrics
+          ? ({ ms, failed }) =>
+              metrics.reconciles.observe({ outcome: failed ? 'failed' : 'ok' }, ms / 1000)
+          : undefined,
+      );
     options.onLoad?.(app, queue);
     const templates = startOnboarding(process.env, app.log);
     const deps: HandlerDeps = {

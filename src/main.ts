@@ -3,6 +3,7 @@ import { type Probot, run } from 'probot';
 import type { BuildQueue } from './github/build-queue.js';
 import { BatonOctokit } from './github/octokit.js';
 import { createBaton } from './index.js';
+import { createMetrics, requestMetrics } from './server/metrics.js';
 import { shutDown, shutdownGraceMs } from './server/shutdown.js';
 
 /**
@@ -13,14 +14,16 @@ import { shutDown, shutdownGraceMs } from './server/shutdown.js';
  */
 let loaded: { app: Probot; queue: BuildQueue } | undefined;
 let stopping = false;
+const metrics = createMetrics();
 const server = await run(
   createBaton({
     onLoad: (app, queue) => {
       loaded = { app, queue };
     },
     stopping: () => stopping,
+    metrics,
   }),
-  { Octokit: BatonOctokit },
+  { Octokit: BatonOctokit.plugin(requestMetrics(metrics)) },
 );
 process.once('SIGTERM', () => {
   stopping = true;

@@ -20,7 +20,7 @@ const PLAN = {
   ],
 };
 
-describe('SIGTERM in the middle of a build', { timeout: 90_000 }, () => {
+describe('SIGTERM in the middle of a build, then /metrics', { timeout: 90_000 }, () => {
   let sim: Simulation;
   let second: AppProcess | undefined;
   // The plan session's model holds its answer until the second process listens.
@@ -70,5 +70,26 @@ describe('SIGTERM in the middle of a build', { timeout: 90_000 }, () => {
     );
     expect(status).toContain('W1.1');
     expect(sim.gh.runs.filter((run) => run.inputs.role === 'plan')).toHaveLength(1);
+  });
+
+  it('the process that finished the build counted it at /metrics', async () => {
+    const response = await fetch(`${second?.url}/metrics`);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? 'NaN');
+    expect(
+      value(/^baton_webhooks_total\{event="push",outcome="received"\} (\d+)$/m),
+    ).toBeGreaterThan(0);
+    expect(
+      value(/^baton_reconcile_duration_seconds_count\{outcome="ok"\} (\d+)$/m),
+    ).toBeGreaterThan(0);
+    // The status comment it wrote, counted by route template, never by expanded URL.
+    expect(
+      value(
+        /^baton_github_requests_total\{route="(?:PATCH|POST) \/repos\/\{owner\}\/\{repo\}\/issues\/[^"]*",status="20\d"\} (\d+)$/m,
+      ),
+    ).toBeGreaterThan(0);
+    expect(text).not.toMatch(/route="[^"]*\/repos\/octo-org/);
+    expect(text).toContain('# TYPE baton_github_rate_limit_remaining gauge');
   });
 });
