@@ -63,7 +63,7 @@ export interface Simulation {
 
 /** The maintainer who labels and comments, with write access. */
 export const MAINTAINER = 'maintainer';
-const WEBHOOK_SECRET = 'simulated-webhook-secret';
+export const WEBHOOK_SECRET = 'simulated-webhook-secret';
 
 /**
  * The Baton source the simulated repository's workflow pins, and the app is

@@ -34,6 +34,8 @@ export interface AppProcess {
   pid: number;
   /** Everything the app printed so far (JSON log lines). */
   output(): string;
+  /** Resolves when the process has exited, with how. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 }
 
@@ -88,12 +90,16 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
   const output: Buffer[] = [];
   child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
   child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const url = `http://127.0.0.1:${port}`;
   const app: AppProcess = {
     url,
     webhookUrl: `${url}/api/github/webhooks`,
     pid: child.pid ?? 0,
     output: () => Buffer.concat(output).toString('utf8'),
+    exited,
     stop: () => stopProcess(child),
   };
   try {

@@ -19,6 +19,8 @@ import {
 import { resyncAll } from './github/resync.js';
 import type { SetupTemplates } from './github/setup-templates.js';
 import type { RepoContext } from './github/types.js';
+import { createHealthHandler } from './server/health.js';
+import { type BatonMetrics, createMetricsHandler } from './server/metrics.js';
 import { createSessionTokenHandler } from './server/session-token.js';
 import {
   createSessionTokenDepsFromProbot,
@@ -33,6 +35,12 @@ export interface BatonOptions {
   resyncMinutes?: number;
   /** Serve `POST /api/baton/session-token` (needs Probot's server; off for `probot.receive` tests). */
   serveTokenEndpoint?: boolean;
+  /** Called once the app is wired, with its queue (`src/main.ts` drains it on SIGTERM). */
+  onLoad?: (app: Probot, queue: BuildQueue) => void;
+  /** True once the process is stopping: readiness then fails. */
+  stopping?: () => boolean;
+  /** Serve `GET /metrics` and count into these (`src/main.ts` passes them). */
+  metrics?: BatonMetrics;
 }
 
 /**
@@ -54,9 +62,43 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
         }),
       );
     }
+    setup?.addHandler(
+      createHealthHandler({
+        checkAuth: async () => {
+          const octokit = await app.auth();
+          await octokit.rest.apps.getAuthenticated();
+        },
+        stopping: options.stopping ?? (() => false),
+        cacheMs: 10_000,
+        now: Date.now,
+        log: { warn: (message) => app.log.warn(message) },
+      }),
+    );
+    const { metrics } = options;
+    if (metrics) {
+      setup?.addHandler(createMetricsHandler(metrics));
+      app.onAny((event) => {
+        const action = (event.payload as { action?: string }).action;
+        metrics.webhooks.inc({
+          event: action ? `${event.name}.${action}` : event.name,
+          outcome: 'received',
+        });
+      });
+      app.onError((error) => {
+        const { event } = error as { event?: { name?: string } };
+        metrics.webhooks.inc({ event: event?.name ?? 'unknown', outcome: 'failed' });
+      });
+    }
     const queue =
       options.queue ??
-      new BuildQueue((err, key) => app.log.error({ err, key }, 'baton: reconcile failed'));
+      new BuildQueue(
+        (err, key) => app.log.error({ err, key }, 'baton: reconcile failed'),
+        metrics
+          ? ({ ms, failed }) =>
+              metrics.reconciles.observe({ outcome: failed ? 'failed' : 'ok' }, ms / 1000)
+          : undefined,
+      );
+    options.onLoad?.(app, queue);
     const templates = startOnboarding(process.env, app.log);
     const deps: HandlerDeps = {
       queue,

@@ -1,11 +1,40 @@
 #!/usr/bin/env node
-import { run } from 'probot';
+import { type Probot, run } from 'probot';
+import type { BuildQueue } from './github/build-queue.js';
 import { BatonOctokit } from './github/octokit.js';
 import { createBaton } from './index.js';
+import { createMetrics, requestMetrics } from './server/metrics.js';
+import { shutDown, shutdownGraceMs } from './server/shutdown.js';
 
 /**
  * `npm start`: Probot's runner with Baton's Octokit (bounded rate-limit
  * retries). With no APP_ID and PRIVATE_KEY it serves Probot's setup page,
- * which registers the app from app.yml.
+ * which registers the app from app.yml. On SIGTERM it stops taking webhooks,
+ * gives the reconciles in flight BATON_SHUTDOWN_SECONDS, and exits 0.
  */
-await run(createBaton(), { Octokit: BatonOctokit });
+let loaded: { app: Probot; queue: BuildQueue } | undefined;
+let stopping = false;
+const metrics = createMetrics();
+const server = await run(
+  createBaton({
+    onLoad: (app, queue) => {
+      loaded = { app, queue };
+    },
+    stopping: () => stopping,
+    metrics,
+  }),
+  { Octokit: BatonOctokit.plugin(requestMetrics(metrics)) },
+);
+process.once('SIGTERM', () => {
+  stopping = true;
+  const log = loaded?.app.log;
+  void shutDown({
+    stopServer: () => server.stop(),
+    idle: () => loaded?.queue.idle() ?? Promise.resolve(),
+    graceMs: shutdownGraceMs(process.env),
+    log: {
+      info: (message) => (log ? log.info(message) : console.info(message)),
+      warn: (message) => (log ? log.warn(message) : console.warn(message)),
+    },
+  }).then(() => process.exit(0));
+});

@@ -7,9 +7,17 @@ export class BuildQueue {
   readonly #running = new Map<string, Promise<void>>();
   readonly #waiting = new Map<string, Promise<void>>();
   readonly #onError: (error: unknown, key: string) => void;
+  readonly #onSettled:
+    | ((settled: { key: string; ms: number; failed: boolean }) => void)
+    | undefined;
 
-  constructor(onError: (error: unknown, key: string) => void) {
+  /** `onSettled` hears of every task that ended, how long it took and whether it threw (metrics). */
+  constructor(
+    onError: (error: unknown, key: string) => void,
+    onSettled?: (settled: { key: string; ms: number; failed: boolean }) => void,
+  ) {
     this.#onError = onError;
+    this.#onSettled = onSettled;
   }
 
   /** Queues `task` for `key`; a task already waiting for that key stands for it. */
@@ -20,11 +28,15 @@ export class BuildQueue {
     const next = before.then(async () => {
       this.#waiting.delete(key);
       this.#running.set(key, next);
+      const started = Date.now();
+      let failed = false;
       try {
         await task();
       } catch (error) {
+        failed = true;
         this.#onError(error, key);
       } finally {
+        this.#onSettled?.({ key, ms: Date.now() - started, failed });
         if (this.#running.get(key) === next) this.#running.delete(key);
       }
     });

@@ -1,0 +1,95 @@
+// End-to-end (slow): SIGTERM reaches the real app process in the middle of a
+// build; it exits 0, and another process on the same address carries the
+// build to its plan: nothing was lost with the first one (DESIGN §3).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Simulation, startSimulation, WEBHOOK_SECRET } from '../../sim/e2e.js';
+import { reply, scripted, toolUse } from '../../sim/fake-anthropic.js';
+import { type AppProcess, startAppProcess } from '../../sim/start-app.js';
+
+const PLAN = {
+  title: 'Greeting',
+  summary: 'Write the greeting text.',
+  workers: [
+    {
+      id: 'W1.1',
+      title: 'Greeting text',
+      depends_on: [],
+      complexity: 'easy',
+      brief: '## Mission\n\nAdd greeting.txt.\n\n## Success criteria\n\n- [ ] it exists\n',
+    },
+  ],
+};
+
+describe('SIGTERM in the middle of a build, then /metrics', { timeout: 90_000 }, () => {
+  let sim: Simulation;
+  let second: AppProcess | undefined;
+  // The plan session's model holds its answer until the second process listens.
+  let openGate = () => {};
+  const gate = new Promise<void>((resolve) => {
+    openGate = resolve;
+  });
+  const plan = scripted([reply(toolUse('submit_plan', PLAN))]);
+
+  beforeAll(async () => {
+    sim = await startSimulation({
+      respond: async (request, index) => {
+        await gate;
+        return plan(request, index);
+      },
+      logLevel: 'info',
+    });
+  }, 60_000);
+  afterAll(async () => {
+    openGate();
+    await second?.stop();
+    await sim?.stop();
+  });
+
+  it('exits 0 after the work in flight, and the next process finishes the build', async () => {
+    const issue = sim.labelIssue({ title: 'Add a greeting', body: 'Print hello.' });
+    await sim.waitFor('the plan session asking the model', () => sim.model.requests.length > 0);
+    process.kill(sim.app.pid, 'SIGTERM');
+    expect(await sim.app.exited).toEqual({ code: 0, signal: null });
+    expect(sim.app.output()).toContain('baton: stopped');
+
+    const port = Number(new URL(sim.app.url).port);
+    second = await startAppProcess({
+      gheHost: sim.server.host,
+      webhookSecret: WEBHOOK_SECRET,
+      oidcIssuer: sim.issuer.url,
+      port,
+    });
+    openGate();
+    const status = await sim.waitFor(
+      'the status comment with the plan',
+      () => {
+        const body = sim.statusComment(issue);
+        return body?.includes('Greeting text') ? body : null;
+      },
+      60_000,
+    );
+    expect(status).toContain('W1.1');
+    expect(sim.gh.runs.filter((run) => run.inputs.role === 'plan')).toHaveLength(1);
+  });
+
+  it('the process that finished the build counted it at /metrics', async () => {
+    const response = await fetch(`${second?.url}/metrics`);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? 'NaN');
+    expect(
+      value(/^baton_webhooks_total\{event="push",outcome="received"\} (\d+)$/m),
+    ).toBeGreaterThan(0);
+    expect(
+      value(/^baton_reconcile_duration_seconds_count\{outcome="ok"\} (\d+)$/m),
+    ).toBeGreaterThan(0);
+    // The status comment it wrote, counted by route template, never by expanded URL.
+    expect(
+      value(
+        /^baton_github_requests_total\{route="(?:PATCH|POST) \/repos\/\{owner\}\/\{repo\}\/issues\/[^"]*",status="20\d"\} (\d+)$/m,
+      ),
+    ).toBeGreaterThan(0);
+    expect(text).not.toMatch(/route="[^"]*\/repos\/octo-org/);
+    expect(text).toContain('# TYPE baton_github_rate_limit_remaining gauge');
+  });
+});
