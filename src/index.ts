@@ -33,7 +33,10 @@ export interface BatonOptions {
   queue?: BuildQueue;
   /** Minutes between resyncs of open builds; 0 turns the periodic resync off. */
   resyncMinutes?: number;
-  /** Serve `POST /api/baton/session-token` (needs Probot's server; off for `probot.receive` tests). */
+  /**
+   * Serve `POST /api/baton/session-token`, `/healthz`, `/readyz` and `/metrics`
+   * (needs Probot's server; off for `probot.receive` tests).
+   */
   serveTokenEndpoint?: boolean;
   /** Called once the app is wired, with its queue (`src/main.ts` drains it on SIGTERM). */
   onLoad?: (app: Probot, queue: BuildQueue) => void;
@@ -49,7 +52,7 @@ export interface BatonOptions {
  */
 export function createBaton(options: BatonOptions = {}): ApplicationFunction {
   return (app: Probot, setup?: ApplicationFunctionOptions) => {
-    // The session token exchange lives on the same server as the webhooks (DESIGN §9).
+    // The session token exchange and the probes live on the same server as the webhooks (DESIGN §9).
     if (options.serveTokenEndpoint !== false) {
       setup?.addHandler(
         createSessionTokenHandler({
@@ -61,22 +64,22 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
           },
         }),
       );
+      setup?.addHandler(
+        createHealthHandler({
+          checkAuth: async () => {
+            const octokit = await app.auth();
+            await octokit.rest.apps.getAuthenticated();
+          },
+          stopping: options.stopping ?? (() => false),
+          cacheMs: 10_000,
+          now: Date.now,
+          log: { warn: (message) => app.log.warn(message) },
+        }),
+      );
+      if (options.metrics) setup?.addHandler(createMetricsHandler(options.metrics));
     }
-    setup?.addHandler(
-      createHealthHandler({
-        checkAuth: async () => {
-          const octokit = await app.auth();
-          await octokit.rest.apps.getAuthenticated();
-        },
-        stopping: options.stopping ?? (() => false),
-        cacheMs: 10_000,
-        now: Date.now,
-        log: { warn: (message) => app.log.warn(message) },
-      }),
-    );
     const { metrics } = options;
     if (metrics) {
-      setup?.addHandler(createMetricsHandler(metrics));
       app.onAny((event) => {
         const action = (event.payload as { action?: string }).action;
         metrics.webhooks.inc({
