@@ -21,6 +21,7 @@ import type { SetupTemplates } from './github/setup-templates.js';
 import type { RepoContext } from './github/types.js';
 import { createHealthHandler } from './server/health.js';
 import { type BatonMetrics, createMetricsHandler } from './server/metrics.js';
+import { createResyncHandler } from './server/resync-endpoint.js';
 import { createSessionTokenHandler } from './server/session-token.js';
 import {
   createSessionTokenDepsFromProbot,
@@ -177,7 +178,31 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       minutes: options.resyncMinutes ?? Number(process.env.BATON_RESYNC_MINUTES ?? 10),
       templates,
     });
+    // A scheduler can drive the resync too, where no timer survives between requests.
+    if (options.serveTokenEndpoint !== false) {
+      const resync = resyncer(app, deps);
+      setup?.addHandler(
+        createResyncHandler({
+          token: process.env.BATON_RESYNC_TOKEN,
+          resync: () => void resync(),
+        }),
+      );
+    }
   };
+}
+
+/** One resync of every open build of every installation; a failure is logged, never thrown. */
+function resyncer(app: Probot, deps: HandlerDeps) {
+  return (onRepository?: (ctx: RepoContext) => void) =>
+    resyncAll(
+      app,
+      (ctx, ref, defaultBranch) =>
+        scheduleReconcile(ctx, { ref, defaultBranch, deps, log: app.log }),
+      deps.botLogin,
+      onRepository,
+    ).catch((err: unknown) =>
+      app.log.warn({ err }, 'baton: resync failed; the next one tries again'),
+    );
 }
 
 function startResync(
@@ -189,16 +214,7 @@ function startResync(
   }: { deps: HandlerDeps; minutes: number; templates: SetupTemplates | null },
 ): void {
   if (!(minutes > 0)) return;
-  const resync = (onRepository?: (ctx: RepoContext) => void) =>
-    resyncAll(
-      app,
-      (ctx, ref, defaultBranch) =>
-        scheduleReconcile(ctx, { ref, defaultBranch, deps, log: app.log }),
-      deps.botLogin,
-      onRepository,
-    ).catch((err: unknown) =>
-      app.log.warn({ err }, 'baton: resync failed; the next one tries again'),
-    );
+  const resync = resyncer(app, deps);
   // The first pass after start also brings every repository's templates up to date:
   // a new release of Baton reaches repositories as "Set up Baton" update PRs.
   const syncTemplates = templates
