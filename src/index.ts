@@ -21,6 +21,7 @@ import type { SetupTemplates } from './github/setup-templates.js';
 import type { RepoContext } from './github/types.js';
 import { createHealthHandler } from './server/health.js';
 import { type BatonMetrics, createMetricsHandler } from './server/metrics.js';
+import { createResyncHandler } from './server/resync-endpoint.js';
 import { createSessionTokenHandler } from './server/session-token.js';
 import {
   createSessionTokenDepsFromProbot,
@@ -33,7 +34,10 @@ export interface BatonOptions {
   queue?: BuildQueue;
   /** Minutes between resyncs of open builds; 0 turns the periodic resync off. */
   resyncMinutes?: number;
-  /** Serve `POST /api/baton/session-token` (needs Probot's server; off for `probot.receive` tests). */
+  /**
+   * Serve `POST /api/baton/session-token`, `/healthz`, `/readyz` and `/metrics`
+   * (needs Probot's server; off for `probot.receive` tests).
+   */
   serveTokenEndpoint?: boolean;
   /** Called once the app is wired, with its queue (`src/main.ts` drains it on SIGTERM). */
   onLoad?: (app: Probot, queue: BuildQueue) => void;
@@ -49,7 +53,7 @@ export interface BatonOptions {
  */
 export function createBaton(options: BatonOptions = {}): ApplicationFunction {
   return (app: Probot, setup?: ApplicationFunctionOptions) => {
-    // The session token exchange lives on the same server as the webhooks (DESIGN §9).
+    // The session token exchange and the probes live on the same server as the webhooks (DESIGN §9).
     if (options.serveTokenEndpoint !== false) {
       setup?.addHandler(
         createSessionTokenHandler({
@@ -61,22 +65,22 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
           },
         }),
       );
+      setup?.addHandler(
+        createHealthHandler({
+          checkAuth: async () => {
+            const octokit = await app.auth();
+            await octokit.rest.apps.getAuthenticated();
+          },
+          stopping: options.stopping ?? (() => false),
+          cacheMs: 10_000,
+          now: Date.now,
+          log: { warn: (message) => app.log.warn(message) },
+        }),
+      );
+      if (options.metrics) setup?.addHandler(createMetricsHandler(options.metrics));
     }
-    setup?.addHandler(
-      createHealthHandler({
-        checkAuth: async () => {
-          const octokit = await app.auth();
-          await octokit.rest.apps.getAuthenticated();
-        },
-        stopping: options.stopping ?? (() => false),
-        cacheMs: 10_000,
-        now: Date.now,
-        log: { warn: (message) => app.log.warn(message) },
-      }),
-    );
     const { metrics } = options;
     if (metrics) {
-      setup?.addHandler(createMetricsHandler(metrics));
       app.onAny((event) => {
         const action = (event.payload as { action?: string }).action;
         metrics.webhooks.inc({
@@ -174,7 +178,31 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       minutes: options.resyncMinutes ?? Number(process.env.BATON_RESYNC_MINUTES ?? 10),
       templates,
     });
+    // A scheduler can drive the resync too, where no timer survives between requests.
+    if (options.serveTokenEndpoint !== false) {
+      const resync = resyncer(app, deps);
+      setup?.addHandler(
+        createResyncHandler({
+          token: process.env.BATON_RESYNC_TOKEN,
+          resync: () => void resync(),
+        }),
+      );
+    }
   };
+}
+
+/** One resync of every open build of every installation; a failure is logged, never thrown. */
+function resyncer(app: Probot, deps: HandlerDeps) {
+  return (onRepository?: (ctx: RepoContext) => void) =>
+    resyncAll(
+      app,
+      (ctx, ref, defaultBranch) =>
+        scheduleReconcile(ctx, { ref, defaultBranch, deps, log: app.log }),
+      deps.botLogin,
+      onRepository,
+    ).catch((err: unknown) =>
+      app.log.warn({ err }, 'baton: resync failed; the next one tries again'),
+    );
 }
 
 function startResync(
@@ -186,16 +214,7 @@ function startResync(
   }: { deps: HandlerDeps; minutes: number; templates: SetupTemplates | null },
 ): void {
   if (!(minutes > 0)) return;
-  const resync = (onRepository?: (ctx: RepoContext) => void) =>
-    resyncAll(
-      app,
-      (ctx, ref, defaultBranch) =>
-        scheduleReconcile(ctx, { ref, defaultBranch, deps, log: app.log }),
-      deps.botLogin,
-      onRepository,
-    ).catch((err: unknown) =>
-      app.log.warn({ err }, 'baton: resync failed; the next one tries again'),
-    );
+  const resync = resyncer(app, deps);
   // The first pass after start also brings every repository's templates up to date:
   // a new release of Baton reaches repositories as "Set up Baton" update PRs.
   const syncTemplates = templates

@@ -33,6 +33,15 @@ describe('the app server', () => {
     expect(await response.json()).toEqual({ message: expect.stringMatching(/Bearer/i) });
   });
 
+  it('serves the probes and the resync endpoint, which refuses all while BATON_RESYNC_TOKEN is unset', async () => {
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const resync = await fetch(`${base}/api/baton/resync`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer anything' },
+    });
+    expect(resync.status).toBe(404);
+  });
+
   it('refuses an unsigned webhook', async () => {
     const response = await fetch(`${base}/api/github/webhooks`, {
       method: 'POST',
