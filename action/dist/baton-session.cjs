@@ -57884,6 +57884,14 @@ var IssueHistoryAnswer = external_exports.object({
     })
   })
 });
+async function orNullWhenGone(read) {
+  try {
+    return await read;
+  } catch (error62) {
+    if (statusOfError(error62.cause) === 404) return null;
+    throw error62;
+  }
+}
 var GitHubReadError = class extends Error {
   constructor(message, options2) {
     super(message, options2);
@@ -57929,7 +57937,7 @@ function createGitHubReads({
   };
   return {
     getIssue: (issue2) => get(`/issues/${issue2}`, Issue),
-    getIssueComment: (id) => get(`/issues/comments/${id}`, Comment),
+    getIssueComment: (id) => orNullWhenGone(get(`/issues/comments/${id}`, Comment)),
     getPull: (pr) => get(`/pulls/${pr}`, Pull),
     async listPullFiles(pr) {
       const files = [];
@@ -57979,16 +57987,13 @@ function createGitHubReads({
       };
     },
     async getPermission(login) {
-      try {
-        const answer = await get(
+      const answer = await orNullWhenGone(
+        get(
           `/collaborators/${encodeURIComponent(login)}/permission`,
           external_exports.object({ permission: external_exports.string() })
-        );
-        return answer.permission;
-      } catch (error62) {
-        if (statusOfError(error62.cause) === 404) return "none";
-        throw error62;
-      }
+        )
+      );
+      return answer?.permission ?? "none";
     }
   };
 }
@@ -62559,6 +62564,7 @@ async function readFeedback(ctx) {
   const { kind, id } = parseTrigger(trigger);
   if (kind !== "comment") return null;
   const comment = await ctx.github.getIssueComment(id);
+  if (!comment) return null;
   return {
     author: comment.user?.login ?? "someone",
     body: comment.body ?? "",
@@ -63232,6 +63238,8 @@ var MAX_CHECK_SUMMARY = 2e3;
 var FAILED = /* @__PURE__ */ new Set(["failure", "timed_out", "cancelled", "action_required", "startup_failure"]);
 async function commentFeedback(ctx, id) {
   const comment = await ctx.github.getIssueComment(id);
+  if (!comment)
+    return `The comment that asked for this attempt (comment ${id}) has since been deleted, and its instructions with it: check the pull request against the brief and improve it.`;
   return quote(
     `@${comment.user?.login ?? "someone"} asked for another attempt (comment ${id}):`,
     comment.body ?? ""

@@ -14,7 +14,8 @@ import {
  */
 export interface GitHubReads {
   getIssue(issue: number): Promise<Issue>;
-  getIssueComment(id: string): Promise<Comment>;
+  /** Null when the comment was deleted (GitHub answers 404). */
+  getIssueComment(id: string): Promise<Comment | null>;
   getPull(pr: number): Promise<Pull>;
   listPullFiles(pr: number): Promise<PullFile[]>;
   getReview(pr: number, id: string): Promise<Review>;
@@ -146,6 +147,16 @@ export interface IssueHistory {
   labels: (IssueChange & { label: string })[];
 }
 
+/** A read GitHub answered 404: the thing is gone (or the account has no access). */
+async function orNullWhenGone<T>(read: Promise<T>): Promise<T | null> {
+  try {
+    return await read;
+  } catch (error) {
+    if (statusOfError((error as { cause?: unknown }).cause) === 404) return null;
+    throw error;
+  }
+}
+
 /** A read that GitHub refused or answered with something unexpected. */
 export class GitHubReadError extends Error {
   constructor(message: string, options?: { cause: unknown }) {
@@ -203,7 +214,7 @@ export function createGitHubReads({
   };
   return {
     getIssue: (issue) => get(`/issues/${issue}`, Issue),
-    getIssueComment: (id) => get(`/issues/comments/${id}`, Comment),
+    getIssueComment: (id) => orNullWhenGone(get(`/issues/comments/${id}`, Comment)),
     getPull: (pr) => get(`/pulls/${pr}`, Pull),
     async listPullFiles(pr) {
       const files: PullFile[] = [];
@@ -264,16 +275,13 @@ export function createGitHubReads({
       };
     },
     async getPermission(login) {
-      try {
-        const answer = await get(
+      const answer = await orNullWhenGone(
+        get(
           `/collaborators/${encodeURIComponent(login)}/permission`,
           z.object({ permission: z.string() }),
-        );
-        return answer.permission;
-      } catch (error) {
-        if (statusOfError((error as { cause?: unknown }).cause) === 404) return 'none';
-        throw error;
-      }
+        ),
+      );
+      return answer?.permission ?? 'none';
     },
   };
 }

@@ -75,6 +75,8 @@ async function readFeedback(
   const { kind, id } = parseTrigger(trigger);
   if (kind !== 'comment') return null;
   const comment = await ctx.github.getIssueComment(id);
+  // A deleted `/replan` still counts (it was accepted); its feedback is gone.
+  if (!comment) return null;
   return {
     author: comment.user?.login ?? 'someone',
     body: comment.body ?? '',
