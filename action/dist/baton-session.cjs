@@ -63715,6 +63715,7 @@ function checkOne({ path: path18, size }, target, allowWorkflowChanges) {
   const record2 = `${buildDir(target.build)}/`;
   switch (target.role) {
     case "plan":
+      return isPlanFile(path18, record2) ? null : `${path18} is not one of the plan's files (${record2}plan.json, PLAN.md, workers/W<wave>.<n>.md); a plan session writes only those`;
     case "research":
       return path18.startsWith(record2) ? null : `${path18} is outside ${record2}; a ${target.role} session writes only its build's record`;
     case "work":
@@ -63730,6 +63731,11 @@ function checkOne({ path: path18, size }, target, allowWorkflowChanges) {
       return _exhaustive;
     }
   }
+}
+function isPlanFile(path18, record2) {
+  if (!path18.startsWith(record2)) return false;
+  const rest = path18.slice(record2.length);
+  return rest === "plan.json" || rest === "PLAN.md" || /^workers\/W\d+\.\d+\.md$/.test(rest);
 }
 
 // src/session/publish/check-result.ts

@@ -26,8 +26,7 @@ import {
  * runs as root and `.ci/run` installs sudo where it is missing; a developer's
  * machine usually is not root.
  */
-export const NOT_ROOT =
-  process.getuid?.() !== 0 || spawnSync('sudo', ['-n', 'true']).status !== 0;
+export const NOT_ROOT = process.getuid?.() !== 0 || spawnSync('sudo', ['-n', 'true']).status !== 0;
 export const NOT_ROOT_REASON =
   'needs root and sudo to create a throwaway user (CI runs as root; .ci/run installs sudo)';
 
