@@ -36107,6 +36107,9 @@ function briefPath(build, worker) {
 function completionPath(build, worker) {
   return `${buildDir(build)}/completions/${worker}.json`;
 }
+function findingsPath(build, worker) {
+  return `${buildDir(build)}/findings/${worker}.md`;
+}
 function skillPath(role) {
   return `.baton/skills/${role}.md`;
 }
@@ -61626,6 +61629,11 @@ async function issueTextProblem(github, { issue: issue2, request: request2 }) {
 // src/core/plan.ts
 var Complexity = external_exports.enum(["easy", "normal", "complex"]);
 var WorkerId = external_exports.string().regex(WORKER_ID, "a worker id is W<wave>.<seq>, like W1.2");
+var BuildType = external_exports.enum(["code", "research", "content"]);
+var OutputPath = external_exports.string().trim().min(1).max(300).refine(
+  (path18) => !path18.startsWith("/") && !path18.split("/").some((part) => part === ".." || part === "." || part === "") && !path18.startsWith(".baton/") && !path18.startsWith(".github/"),
+  "an output is a file path relative to the repository root, without .., outside .baton/ and .github/"
+);
 var PlanWorker = external_exports.strictObject({
   /** `W<wave>.<seq>`; the wave is the first number. */
   id: WorkerId,
@@ -61634,7 +61642,9 @@ var PlanWorker = external_exports.strictObject({
   /** Workers whose merged work this one builds on; only earlier waves. */
   depends_on: external_exports.array(WorkerId).max(60).default([]),
   /** Picks the model: `easy`, `normal` or `complex`. */
-  complexity: Complexity.default("normal")
+  complexity: Complexity.default("normal"),
+  /** For a `content` build: the files this worker writes, and the only ones publish lets it change. */
+  outputs: external_exports.array(OutputPath).max(50).optional()
 });
 var Plan = external_exports.strictObject({
   /** Schema version, so that later plans can be told apart. */
@@ -61645,6 +61655,8 @@ var Plan = external_exports.strictObject({
   issue: external_exports.number().int().positive(),
   /** One line: what the build delivers. */
   title: external_exports.string().trim().min(1).max(200),
+  /** `code` when absent; a `research` or `content` build changes what workers may write. */
+  type: BuildType.optional(),
   /** One paragraph for people: the approach, and what is left out. */
   summary: external_exports.string().trim().min(1).max(3e3),
   /** Every worker; `validatePlan` checks ids, dependencies and sizes. */
@@ -61652,6 +61664,9 @@ var Plan = external_exports.strictObject({
 });
 function waveOf(id) {
   return Number(id.slice(1, id.indexOf(".")));
+}
+function buildTypeOf(plan) {
+  return plan.type ?? "code";
 }
 
 // src/session/agent/plan-files.ts
@@ -63682,13 +63697,15 @@ var CHANGED_FILES_MAX = 2e3;
 var BODY_MAX_CHARS = 6e4;
 
 // src/session/publish/check-changes.ts
+var CODE_SCOPE = { type: "code", outputs: [] };
 var WORKFLOWS_DIR = ".github/workflows/";
 var BATON_DIR = ".baton/";
 var CONFIG_PATH = `.github/${CONFIG_FILE}`;
 function checkChanges({
   target,
   changes,
-  allowWorkflowChanges
+  allowWorkflowChanges,
+  scope = CODE_SCOPE
 }) {
   const problems = [];
   if (changes.length > CHANGED_FILES_MAX) {
@@ -63697,12 +63714,12 @@ function checkChanges({
     );
   }
   for (const change of changes) {
-    const problem = checkOne(change, target, allowWorkflowChanges);
+    const problem = checkOne(change, target, allowWorkflowChanges, scope);
     if (problem) problems.push(problem);
   }
   return problems;
 }
-function checkOne({ path: path18, size }, target, allowWorkflowChanges) {
+function checkOne({ path: path18, size }, target, allowWorkflowChanges, scope) {
   if (size !== null && size > FILE_MAX_BYTES) {
     return `${path18} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
   }
@@ -63719,11 +63736,8 @@ function checkOne({ path: path18, size }, target, allowWorkflowChanges) {
     case "research":
       return path18.startsWith(record2) ? null : `${path18} is outside ${record2}; a ${target.role} session writes only its build's record`;
     case "work":
-    case "fix": {
-      const own2 = target.worker === null ? null : completionPath(target.build, target.worker);
-      if (!path18.startsWith(BATON_DIR) || path18 === own2) return null;
-      return `${path18} is under ${BATON_DIR} (build records and skills); a worker may write only its own completion (${own2 ?? "-"})`;
-    }
+    case "fix":
+      return checkWorkerPath(path18, target, scope);
     case "review":
       return `${path18}: a review session must not commit`;
     default: {
@@ -63736,6 +63750,28 @@ function isPlanFile(path18, record2) {
   if (!path18.startsWith(record2)) return false;
   const rest = path18.slice(record2.length);
   return rest === "plan.json" || rest === "PLAN.md" || /^workers\/W\d+\.\d+\.md$/.test(rest);
+}
+function checkWorkerPath(path18, target, scope) {
+  const worker = target.worker ?? "-";
+  const own2 = completionPath(target.build, worker);
+  if (path18 === own2) return null;
+  switch (scope.type) {
+    case "code":
+      if (!path18.startsWith(BATON_DIR)) return null;
+      return `${path18} is under ${BATON_DIR} (build records and skills); a worker may write only its own completion (${own2})`;
+    case "research": {
+      const findings = findingsPath(target.build, worker);
+      if (path18 === findings) return null;
+      return `${path18}: a research worker writes only its findings (${findings}) and its completion (${own2}); code and other files are refused in a research build`;
+    }
+    case "content":
+      if (scope.outputs.includes(path18)) return null;
+      return `${path18} is not one of ${worker}'s outputs in the plan (${scope.outputs.join(", ") || "none declared"}); a content worker writes only those and its completion (${own2})`;
+    default: {
+      const _exhaustive = scope.type;
+      return _exhaustive;
+    }
+  }
 }
 
 // src/session/publish/check-result.ts
@@ -64146,6 +64182,88 @@ async function sizeOf(path18) {
   }
 }
 
+// src/core/findings.ts
+var Confidence = external_exports.enum(["high", "medium", "low"]);
+var FindingsFrontMatter = external_exports.strictObject({
+  /** The worker that investigated. */
+  worker_id: WorkerId,
+  /** The question the brief asked, in one sentence. */
+  question: external_exports.string().trim().min(1).max(500),
+  /** `high`, `medium` or `low`: how well the sources support the answer. */
+  confidence: Confidence,
+  /** Where the answer comes from: a URL, or a repository path with a line (`src/a.ts:12`). */
+  sources: external_exports.array(external_exports.string().trim().min(1).max(500)).min(1).max(100)
+});
+var FRONT_MATTER2 = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
+function parseFindings(text, worker) {
+  const match = FRONT_MATTER2.exec(text);
+  if (!match) {
+    return {
+      ok: false,
+      problems: ["the findings must start with YAML front matter between --- lines"]
+    };
+  }
+  let data;
+  try {
+    data = yaml.load(match[1] ?? "", { schema: yaml.CORE_SCHEMA });
+  } catch (error62) {
+    const reason = error62 instanceof yaml.YAMLException ? error62.reason : String(error62);
+    return { ok: false, problems: [`the findings' front matter is not valid YAML: ${reason}`] };
+  }
+  const parsed = FindingsFrontMatter.safeParse(data);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map(
+        (issue2) => `the findings' front matter ${issue2.path.join(".") || "(root)"}: ${issue2.message}`
+      )
+    };
+  }
+  if (parsed.data.worker_id !== worker) {
+    return {
+      ok: false,
+      problems: [
+        `the findings' front matter says worker_id ${parsed.data.worker_id}, not ${worker}`
+      ]
+    };
+  }
+  const body = match[2] ?? "";
+  if (!body.trim()) {
+    return { ok: false, problems: ["the findings have no answer after their front matter"] };
+  }
+  return { ok: true, frontMatter: parsed.data, body };
+}
+
+// src/session/publish/read-worker-title.ts
+var RECORD_MAX_BYTES = 512 * 1024;
+async function readWorkerTitle({
+  repo,
+  base,
+  build,
+  worker
+}) {
+  const plan = Plan.safeParse(parseJson(await readAt(repo, `${base}:${planPath(build)}`)));
+  const planned = plan.success ? plan.data.workers.find((entry) => entry.id === worker) : void 0;
+  if (planned) return planned.title;
+  const brief = await readAt(repo, `${base}:${briefPath(build, worker)}`);
+  const parsed = brief === null ? null : parseBrief(brief);
+  return parsed?.ok ? parsed.frontMatter.title : worker;
+}
+async function readAt(repo, spec) {
+  const size = await repo.run({ args: ["cat-file", "-s", spec] });
+  if (size.code !== 0 || Number(size.stdout.trim()) > RECORD_MAX_BYTES) return null;
+  const shown = await repo.run({ args: ["show", spec] });
+  return shown.code === 0 ? shown.stdout : null;
+}
+function parseJson(text) {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
 // src/session/publish/verify-commits.ts
 var HEAD_REF = "refs/baton/head";
 var REMOTE_REF = "refs/baton/remote";
@@ -64280,6 +64398,41 @@ async function blobSizes(repo, shas) {
     if (sha && size && /^\d+$/.test(size)) sizes.set(sha, Number(size));
   }
   return sizes;
+}
+
+// src/session/publish/read-worker-scope.ts
+async function readWorkerScope({
+  repo,
+  commit,
+  build,
+  worker
+}) {
+  const text = await readAt(repo, `${commit}:${planPath(build)}`);
+  if (text === null) return { ok: true, scope: { type: "code", outputs: [] } };
+  const plan = Plan.safeParse(parseJson(text));
+  if (!plan.success) {
+    return {
+      ok: false,
+      problem: `${planPath(build)} on the build branch is not a valid plan, so what ${worker} may write is unknown; /replan the build`
+    };
+  }
+  const entry = plan.data.workers.find((each) => each.id === worker);
+  return { ok: true, scope: { type: buildTypeOf(plan.data), outputs: entry?.outputs ?? [] } };
+}
+async function checkFindings({
+  repo,
+  build,
+  worker
+}) {
+  const path18 = findingsPath(build, worker);
+  const text = await readAt(repo, `${HEAD_REF}:${path18}`);
+  if (text === null) {
+    return [
+      `a research worker delivers its findings in ${path18} (docs/build-types.md), and the commits leave none`
+    ];
+  }
+  const parsed = parseFindings(text, worker);
+  return parsed.ok ? [] : parsed.problems.map((problem) => `${path18}: ${problem}`);
 }
 
 // src/session/publish/pull-body.ts
@@ -64492,36 +64645,6 @@ async function readRemoteHead({
   const listed = await repo.run({ args: ["ls-remote", remote, `refs/heads/${branch}`], token });
   if (listed.code !== 0) return null;
   return listed.stdout.split(/\s/)[0] || null;
-}
-
-// src/session/publish/read-worker-title.ts
-var RECORD_MAX_BYTES = 512 * 1024;
-async function readWorkerTitle({
-  repo,
-  base,
-  build,
-  worker
-}) {
-  const plan = Plan.safeParse(parseJson(await readAt(repo, `${base}:${planPath(build)}`)));
-  const planned = plan.success ? plan.data.workers.find((entry) => entry.id === worker) : void 0;
-  if (planned) return planned.title;
-  const brief = await readAt(repo, `${base}:${briefPath(build, worker)}`);
-  const parsed = brief === null ? null : parseBrief(brief);
-  return parsed?.ok ? parsed.frontMatter.title : worker;
-}
-async function readAt(repo, spec) {
-  const size = await repo.run({ args: ["cat-file", "-s", spec] });
-  if (size.code !== 0 || Number(size.stdout.trim()) > RECORD_MAX_BYTES) return null;
-  const shown = await repo.run({ args: ["show", spec] });
-  return shown.code === 0 ? shown.stdout : null;
-}
-function parseJson(text) {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
 }
 
 // src/session/publish/worker-pull.ts
@@ -64854,13 +64977,35 @@ async function checkCommits({
     (change) => change.path.startsWith(".github/workflows/")
   );
   const config2 = touchesWorkflows ? await readDefaultBranchAllowWorkflowChanges({ repo, remote: io.remote, token }) : { allowed: false, problem: null };
+  const scoped = await readScope({ repo, target, base: result.base });
+  if (!scoped.ok) return { problems: [scoped.problem], alreadyPushed: false };
   const problems = checkChanges({
     target,
     changes: verified.changes,
-    allowWorkflowChanges: config2.allowed
+    allowWorkflowChanges: config2.allowed,
+    scope: scoped.scope
   });
   if (config2.problem && problems.length > 0) problems.push(config2.problem);
+  if (scoped.scope.type === "research" && target.worker && result.status === "complete") {
+    problems.push(...await checkFindings({ repo, build: target.build, worker: target.worker }));
+  }
   return { problems, alreadyPushed: verified.alreadyPushed };
+}
+async function readScope({
+  repo,
+  target,
+  base
+}) {
+  if (target.role !== "work" && target.role !== "fix" || target.worker === null) {
+    return { ok: true, scope: { type: "code", outputs: [] } };
+  }
+  const onBuild = await repo.run({ args: ["rev-parse", "--verify", "--quiet", BUILD_REF] });
+  return readWorkerScope({
+    repo,
+    commit: onBuild.code === 0 ? BUILD_REF : base,
+    build: target.build,
+    worker: target.worker
+  });
 }
 
 // src/session/publish/step-summary.ts

@@ -108,6 +108,16 @@ export function completionPath(build: string, worker: string): string {
   return `${buildDir(build)}/completions/${worker}.json`;
 }
 
+/** A research worker's findings document: the only file besides its completion it may write. */
+export function findingsPath(build: string, worker: string): string {
+  return `${buildDir(build)}/findings/${worker}.md`;
+}
+
+/** A research build's report, written by its synthesis session. */
+export function reportPath(build: string): string {
+  return `${buildDir(build)}/REPORT.md`;
+}
+
 export function skillPath(role: 'plan' | 'worker' | 'review' | 'fix' | 'research'): string {
   return `.baton/skills/${role}.md`;
 }

@@ -7,6 +7,32 @@ export type Complexity = z.infer<typeof Complexity>;
 
 export const WorkerId = z.string().regex(WORKER_ID, 'a worker id is W<wave>.<seq>, like W1.2');
 
+/**
+ * What a build delivers: `code` (workers change the repository), `research`
+ * (workers write findings into the build's record, a synthesis writes one
+ * report) or `content` (workers write documents to their declared outputs).
+ */
+export const BuildType = z.enum(['code', 'research', 'content']);
+export type BuildType = z.infer<typeof BuildType>;
+
+/**
+ * A file a content worker writes, relative to the repository root: no `..`,
+ * no leading `/`, nothing under `.baton/` or `.github/`.
+ */
+export const OutputPath = z
+  .string()
+  .trim()
+  .min(1)
+  .max(300)
+  .refine(
+    (path) =>
+      !path.startsWith('/') &&
+      !path.split('/').some((part) => part === '..' || part === '.' || part === '') &&
+      !path.startsWith('.baton/') &&
+      !path.startsWith('.github/'),
+    'an output is a file path relative to the repository root, without .., outside .baton/ and .github/',
+  );
+
 /** One worker of a plan. Its brief is always `workers/<id>.md` beside `plan.json`. */
 export const PlanWorker = z.strictObject({
   /** `W<wave>.<seq>`; the wave is the first number. */
@@ -17,6 +43,8 @@ export const PlanWorker = z.strictObject({
   depends_on: z.array(WorkerId).max(60).default([]),
   /** Picks the model: `easy`, `normal` or `complex`. */
   complexity: Complexity.default('normal'),
+  /** For a `content` build: the files this worker writes, and the only ones publish lets it change. */
+  outputs: z.array(OutputPath).max(50).optional(),
 });
 export type PlanWorker = z.infer<typeof PlanWorker>;
 
@@ -33,6 +61,8 @@ export const Plan = z.strictObject({
   issue: z.number().int().positive(),
   /** One line: what the build delivers. */
   title: z.string().trim().min(1).max(200),
+  /** `code` when absent; a `research` or `content` build changes what workers may write. */
+  type: BuildType.optional(),
   /** One paragraph for people: the approach, and what is left out. */
   summary: z.string().trim().min(1).max(3000),
   /** Every worker; `validatePlan` checks ids, dependencies and sizes. */
@@ -43,4 +73,9 @@ export type Plan = z.infer<typeof Plan>;
 /** The wave of a worker id that has already passed the schema. */
 export function waveOf(id: string): number {
   return Number(id.slice(1, id.indexOf('.')));
+}
+
+/** The plan's build type; a plan without one is a `code` build. */
+export function buildTypeOf(plan: Pick<Plan, 'type'>): BuildType {
+  return plan.type ?? 'code';
 }

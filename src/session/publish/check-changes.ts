@@ -1,4 +1,5 @@
-import { buildDir, CONFIG_FILE, completionPath } from '../../core/ids.js';
+import { buildDir, CONFIG_FILE, completionPath, findingsPath } from '../../core/ids.js';
+import type { BuildType } from '../../core/plan.js';
 import type { SessionTarget } from './check-result.js';
 import { CHANGED_FILES_MAX, FILE_MAX_BYTES } from './limits.js';
 
@@ -8,6 +9,15 @@ export interface ChangedFile {
   /** Bytes of the new content; null when the path is deleted or a submodule. */
   size: number | null;
 }
+
+/** What the build's plan says a worker may write: its build type, and a content worker's outputs. */
+export interface WorkerScope {
+  type: BuildType;
+  /** The worker's declared outputs (`content` builds). */
+  outputs: string[];
+}
+
+const CODE_SCOPE: WorkerScope = { type: 'code', outputs: [] };
 
 const WORKFLOWS_DIR = '.github/workflows/';
 const BATON_DIR = '.baton/';
@@ -21,16 +31,21 @@ const CONFIG_PATH = `.github/${CONFIG_FILE}`;
  * nobody changes `.github/baton.yml` (the settings, model and limits of every
  * later session), and nobody touches `.github/workflows/` unless the
  * repository's config on the default branch allows it (a workflow runs with
- * the repository's secrets).
+ * the repository's secrets). In a `research` build a worker writes only its
+ * findings and its completion; in a `content` build only the outputs the plan
+ * declares for it, and its completion.
  */
 export function checkChanges({
   target,
   changes,
   allowWorkflowChanges,
+  scope = CODE_SCOPE,
 }: {
   target: SessionTarget;
   changes: ChangedFile[];
   allowWorkflowChanges: boolean;
+  /** The worker's scope from the build branch's plan; a `code` build when absent. */
+  scope?: WorkerScope;
 }): string[] {
   const problems: string[] = [];
   if (changes.length > CHANGED_FILES_MAX) {
@@ -39,7 +54,7 @@ export function checkChanges({
     );
   }
   for (const change of changes) {
-    const problem = checkOne(change, target, allowWorkflowChanges);
+    const problem = checkOne(change, target, allowWorkflowChanges, scope);
     if (problem) problems.push(problem);
   }
   return problems;
@@ -49,6 +64,7 @@ function checkOne(
   { path, size }: ChangedFile,
   target: SessionTarget,
   allowWorkflowChanges: boolean,
+  scope: WorkerScope,
 ): string | null {
   if (size !== null && size > FILE_MAX_BYTES) {
     return `${path} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
@@ -70,11 +86,8 @@ function checkOne(
         ? null
         : `${path} is outside ${record}; a ${target.role} session writes only its build's record`;
     case 'work':
-    case 'fix': {
-      const own = target.worker === null ? null : completionPath(target.build, target.worker);
-      if (!path.startsWith(BATON_DIR) || path === own) return null;
-      return `${path} is under ${BATON_DIR} (build records and skills); a worker may write only its own completion (${own ?? '-'})`;
-    }
+    case 'fix':
+      return checkWorkerPath(path, target, scope);
     case 'review':
       return `${path}: a review session must not commit`;
     default: {
@@ -89,4 +102,27 @@ function isPlanFile(path: string, record: string): boolean {
   if (!path.startsWith(record)) return false;
   const rest = path.slice(record.length);
   return rest === 'plan.json' || rest === 'PLAN.md' || /^workers\/W\d+\.\d+\.md$/.test(rest);
+}
+
+function checkWorkerPath(path: string, target: SessionTarget, scope: WorkerScope): string | null {
+  const worker = target.worker ?? '-';
+  const own = completionPath(target.build, worker);
+  if (path === own) return null;
+  switch (scope.type) {
+    case 'code':
+      if (!path.startsWith(BATON_DIR)) return null;
+      return `${path} is under ${BATON_DIR} (build records and skills); a worker may write only its own completion (${own})`;
+    case 'research': {
+      const findings = findingsPath(target.build, worker);
+      if (path === findings) return null;
+      return `${path}: a research worker writes only its findings (${findings}) and its completion (${own}); code and other files are refused in a research build`;
+    }
+    case 'content':
+      if (scope.outputs.includes(path)) return null;
+      return `${path} is not one of ${worker}'s outputs in the plan (${scope.outputs.join(', ') || 'none declared'}); a content worker writes only those and its completion (${own})`;
+    default: {
+      const _exhaustive: never = scope.type;
+      return _exhaustive;
+    }
+  }
 }

@@ -11,7 +11,8 @@ import { createScratchRepo } from './git.js';
 import { createGitHubApi } from './github-api.js';
 import { readDefaultBranchAllowWorkflowChanges } from './read-allow-workflow-changes.js';
 import { readResult } from './read-result.js';
-import { verifyCommits } from './verify-commits.js';
+import { checkFindings, type ReadScope, readWorkerScope } from './read-worker-scope.js';
+import { BUILD_REF, verifyCommits } from './verify-commits.js';
 import { type CheckedSession, writeSession } from './write-session.js';
 import { withUsageLine, writeUsageRecord } from './write-usage.js';
 
@@ -131,11 +132,35 @@ async function checkCommits({
   const config = touchesWorkflows
     ? await readDefaultBranchAllowWorkflowChanges({ repo, remote: io.remote, token })
     : { allowed: false, problem: null };
+  const scoped = await readScope({ repo, target, base: result.base });
+  if (!scoped.ok) return { problems: [scoped.problem], alreadyPushed: false };
   const problems = checkChanges({
     target,
     changes: verified.changes,
     allowWorkflowChanges: config.allowed,
+    scope: scoped.scope,
   });
   if (config.problem && problems.length > 0) problems.push(config.problem);
+  if (scoped.scope.type === 'research' && target.worker && result.status === 'complete') {
+    problems.push(...(await checkFindings({ repo, build: target.build, worker: target.worker })));
+  }
   return { problems, alreadyPushed: verified.alreadyPushed };
+}
+
+/** A worker's scope from the build branch's plan (fetched by verifyCommits); others write no scope. */
+async function readScope({
+  repo,
+  target,
+  base,
+}: Pick<CheckedSession, 'repo' | 'target'> & { base: string }): Promise<ReadScope> {
+  if ((target.role !== 'work' && target.role !== 'fix') || target.worker === null) {
+    return { ok: true, scope: { type: 'code', outputs: [] } };
+  }
+  const onBuild = await repo.run({ args: ['rev-parse', '--verify', '--quiet', BUILD_REF] });
+  return readWorkerScope({
+    repo,
+    commit: onBuild.code === 0 ? BUILD_REF : base,
+    build: target.build,
+    worker: target.worker,
+  });
 }

@@ -11,7 +11,7 @@ export type VerifiedCommits =
 /** Where the bundle's head is kept in the scratch repository once verified. */
 export const HEAD_REF = 'refs/baton/head';
 const REMOTE_REF = 'refs/baton/remote';
-const BUILD_REF = 'refs/baton/build';
+export const BUILD_REF = 'refs/baton/build';
 
 /**
  * Loads the agent's bundle into the scratch repository and checks that it only

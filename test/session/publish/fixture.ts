@@ -43,8 +43,15 @@ export interface Fixture {
   cleanup(): void;
 }
 
+/** What a test may change of the fixture: the config on main, fields of the plan. */
+export interface FixtureOptions {
+  config?: string;
+  /** Replaces fields of plan.json (a research build: `{ type: 'research' }`). */
+  plan?: Record<string, unknown>;
+}
+
 /** A remote with main, the build branch and W1.1's branch, all at `base`. */
-export function createFixture({ config }: { config?: string } = {}): Fixture {
+export function createFixture({ config, plan }: FixtureOptions = {}): Fixture {
   const root = mkdtempSync(join(tmpdir(), 'baton-publish-test-'));
   const gitRoot = join(root, 'served');
   const remote = join(gitRoot, 'acme', 'app.git');
@@ -65,7 +72,7 @@ export function createFixture({ config }: { config?: string } = {}): Fixture {
   git(['add', '-A']);
   git(['commit', '--quiet', '-m', 'start']);
   const parent = git(['rev-parse', 'HEAD']);
-  write(planPath(BUILD), JSON.stringify(makePlan()));
+  write(planPath(BUILD), JSON.stringify({ ...makePlan(), ...plan }));
   write('src/app.ts', 'export const app = 1;\n');
   if (config !== undefined) write('.github/baton.yml', config);
   git(['add', '-A']);

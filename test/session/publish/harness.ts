@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { type PublishOptions, runPublish } from '../../../src/session/publish/run-publish.js';
 import { type FakeGitHub, startFakeGitHub } from './fake-github.js';
-import { createFixture, type Fixture, makeEnv } from './fixture.js';
+import { createFixture, type Fixture, type FixtureOptions, makeEnv } from './fixture.js';
 
 export const PULLS = '/repos/acme/app/pulls';
 export const PULL_URL = 'https://github.example/acme/app/pull/7';
@@ -26,10 +26,10 @@ export interface Harness {
  * A fresh remote, fake GitHub and output folder for every test; PR #7 is the
  * worker's PR and answers reads and updates.
  */
-export function usePublishHarness({ config }: { config?: string } = {}): Harness {
+export function usePublishHarness(options: FixtureOptions = {}): Harness {
   const harness = {} as Harness;
   beforeEach(async () => {
-    const fixture = config === undefined ? createFixture() : createFixture({ config });
+    const fixture = createFixture(options);
     const github = await startFakeGitHub(fixture.gitRoot);
     github.routes.set(`GET ${PULLS}`, () => ({ status: 200, body: [] }));
     github.routes.set(`POST ${PULLS}`, () => ({
