@@ -57806,8 +57806,13 @@ var User = external_exports.object({ login: external_exports.string() }).nullabl
 var Issue = external_exports.object({
   number: external_exports.number(),
   title: external_exports.string(),
-  body: external_exports.string().nullable().optional()
+  body: external_exports.string().nullable().optional(),
+  /** REST gives objects; a string is accepted as GitHub's older shape. */
+  labels: external_exports.array(external_exports.union([external_exports.string(), external_exports.object({ name: external_exports.string() })])).optional()
 });
+function labelNames(issue2) {
+  return (issue2.labels ?? []).map((label) => typeof label === "string" ? label : label.name);
+}
 var Comment = external_exports.object({
   id: external_exports.number(),
   body: external_exports.string().nullable().optional(),
@@ -61251,9 +61256,18 @@ var Final = external_exports.strictObject({
     error: "can only be true for now (removing the record from the final PR is not supported yet): delete this line"
   }).default(true)
 });
+var LabelName = external_exports.string().trim().min(1).max(50);
+var Types = external_exports.strictObject({
+  /** Starts a research build: findings, a synthesis, a report. */
+  research: LabelName.default("orchestrate:research"),
+  /** Starts a content build: documents written to their declared outputs. */
+  content: LabelName.default("orchestrate:content")
+});
 var Config = external_exports.strictObject({
   /** The issue label that starts a build. */
-  label: external_exports.string().trim().min(1).max(50).default("orchestrate"),
+  label: LabelName.default("orchestrate"),
+  /** The labels of the other build types: `types.research`, `types.content`. */
+  types: Types.prefault({}),
   /** `plan`: wait for `/approve` after the plan; `none`: start at once. */
   approval: external_exports.enum(["plan", "none"]).default("plan"),
   /** Workers running at the same time, at most. */
@@ -61575,6 +61589,16 @@ function converse(ctx, parts) {
 // src/session/agent/roles/plan-role.ts
 var import_promises10 = require("node:fs/promises");
 var import_node_path9 = __toESM(require("node:path"), 1);
+
+// src/core/build-labels.ts
+function labelOfType(config2, type2) {
+  return type2 === "code" ? config2.label : config2.types[type2];
+}
+function buildTypeOfLabels(config2, labels) {
+  if (labels.includes(config2.types.research)) return "research";
+  if (labels.includes(config2.types.content)) return "content";
+  return "code";
+}
 
 // src/core/session.ts
 var SESSION_ROLES = ["plan", "work", "review", "fix", "research"];
@@ -61957,6 +61981,9 @@ var SubmittedWorker = external_exports.strictObject({
   title: external_exports.string().trim().min(1).max(120).describe("What the worker delivers, in a few words; it becomes the PR title."),
   depends_on: external_exports.array(WorkerId).default([]).describe("Workers of earlier waves whose merged work this one needs."),
   complexity: Complexity.default("normal").describe("Picks the model: easy, normal or complex."),
+  outputs: external_exports.array(OutputPath).max(50).optional().describe(
+    "Content builds only: the files this worker writes, relative to the repository root; it may change no others."
+  ),
   brief: external_exports.string().min(1).describe(
     'The brief body in markdown, without front matter: mission, output paths, context, requirements, success criteria as "- [ ]" checkboxes, what to report back. Self-contained: the worker sees only this and the repository.'
   )
@@ -61964,13 +61991,26 @@ var SubmittedWorker = external_exports.strictObject({
 var PlanSubmission = external_exports.strictObject({
   title: external_exports.string().trim().min(1).max(200).describe("One line: what the build delivers."),
   summary: external_exports.string().trim().min(1).max(3e3).describe("One paragraph for people: the approach, and what is left out."),
+  type: BuildType.optional().describe(
+    "code (workers change the repository), research (workers write findings, a synthesis writes the report) or content (workers write documents to their outputs); code when left out. A type label on the issue decides it."
+  ),
   workers: external_exports.array(SubmittedWorker).min(1)
 });
-function checkPlanSubmission(submission, { build, issue: issue2 }) {
+function checkPlanSubmission(submission, {
+  build,
+  issue: issue2,
+  labelled = "code"
+}) {
   const workers = [...submission.workers].sort((a, b) => compareWorkerIds(a.id, b.id));
   const briefs = /* @__PURE__ */ new Map();
   const briefSizes = {};
   const problems = [];
+  const type2 = labelled === "code" ? submission.type ?? "code" : labelled;
+  if (submission.type !== void 0 && submission.type !== type2) {
+    problems.push(
+      `the issue's label asks for a ${labelled} build, not ${submission.type}: leave type out or set it to ${labelled}`
+    );
+  }
   for (const worker of workers) {
     const text = renderBriefFile(worker, worker.brief);
     briefs.set(worker.id, text);
@@ -61983,15 +62023,19 @@ function checkPlanSubmission(submission, { build, issue: issue2 }) {
     issue: issue2,
     title: submission.title,
     summary: submission.summary,
-    workers: workers.map(({ id, title, depends_on, complexity }) => ({
+    // Only a build that is not code says its type: a code build's plan.json stays as it was.
+    ...type2 === "code" ? {} : { type: type2 },
+    workers: workers.map(({ id, title, depends_on, complexity, outputs }) => ({
       id,
       title,
       depends_on,
-      complexity
+      complexity,
+      ...outputs && outputs.length > 0 ? { outputs } : {}
     }))
   };
   const validation = validatePlan({ raw, build, briefSizes });
   if (!validation.ok) problems.unshift(...validation.problems);
+  if (type2 === "content") problems.push(...missingOutputs(workers));
   if (!validation.ok || problems.length > 0) return { ok: false, problems };
   return { ok: true, value: { plan: validation.plan, briefs } };
 }
@@ -62002,6 +62046,11 @@ function checkBrief(id, text) {
     return [`the brief of ${id} has no success criteria: list them as "- [ ] …" checkboxes`];
   }
   return [];
+}
+function missingOutputs(workers) {
+  return workers.filter((worker) => !worker.outputs || worker.outputs.length === 0).map(
+    (worker) => `${worker.id} has no outputs: in a content build each worker lists the files it writes`
+  );
 }
 
 // src/session/agent/prompts/quote-untrusted.ts
@@ -62114,7 +62163,8 @@ function renderPlanPrompt({
   feedback,
   skill,
   previousPlan,
-  buildDir: buildDir2
+  buildDir: buildDir2,
+  labelled = "code"
 }) {
   const lines = [
     `Plan build \`${build}\` of ${repository}, for issue #${issue2.number}.`,
@@ -62144,9 +62194,33 @@ ${issue2.body.trim() || "(no description)"}`,
     "",
     "Then call submit_plan with the title, a summary, and every worker with its brief body.",
     `Baton writes \`${buildDir2}/plan.json\`, \`${buildDir2}/PLAN.md\` and one \`${buildDir2}/workers/<id>.md\` per worker (front matter from your fields, body from your brief), and commits them.`,
-    "Each worker sees only its brief and the repository: put in the brief what it must know, and point to files by path instead of copying them."
+    "Each worker sees only its brief and the repository: put in the brief what it must know, and point to files by path instead of copying them.",
+    "",
+    ...typeLines(build, labelled)
   );
   return lines.join("\n");
+}
+function typeLines(build, labelled) {
+  switch (labelled) {
+    case "research":
+      return [
+        "The issue is labelled for a research build: set type to research.",
+        `Give each worker one separate question. It writes its findings to \`${findingsPath(build, "<id>")}\` (question, confidence, sources, then the answer) and changes nothing else; a synthesis session writes the report once all are merged.`
+      ];
+    case "content":
+      return [
+        "The issue is labelled for a content build: set type to content.",
+        "List each worker's files in its outputs; it may write those and nothing else. Name the repository's style guide in the briefs if it keeps one (.baton/style.md)."
+      ];
+    case "code":
+      return [
+        "Set type to research or content only when the issue asks for findings or documents rather than code; leave it out for a code build."
+      ];
+    default: {
+      const _exhaustive = labelled;
+      return _exhaustive;
+    }
+  }
 }
 
 // src/session/agent/session-output.ts
@@ -62533,9 +62607,10 @@ async function runPlanRole(ctx) {
     return failedOutcome("BATON_ISSUE is not an issue number");
   const issue2 = await ctx.github.getIssue(issueNumber);
   const feedback = await readFeedback(ctx);
+  const labelled = buildTypeOfLabels(ctx.config, labelNames(issue2));
   const problem = await issueTextProblem(ctx.github, {
     issue: issueNumber,
-    request: feedback ? { kind: "replan", at: feedback.at, login: feedback.author } : { kind: "label", label: ctx.config.label }
+    request: feedback ? { kind: "replan", at: feedback.at, login: feedback.author } : { kind: "label", label: labelOfType(ctx.config, labelled) }
   });
   if (problem) return failedOutcome(problem);
   const previous = await existsIn(ctx.root, planPath(build)) ? planPath(build) : null;
@@ -62543,7 +62618,7 @@ async function runPlanRole(ctx) {
     name: "submit_plan",
     description: "Hand in the plan: title, summary, and every worker with its brief body. Checked before it is accepted.",
     schema: PlanSubmission,
-    check: (submission) => checkPlanSubmission(submission, { build, issue: issueNumber })
+    check: (submission) => checkPlanSubmission(submission, { build, issue: issueNumber, labelled })
   });
   const outcome = await converse(ctx, {
     model: ctx.config.models.plan,
@@ -62562,7 +62637,8 @@ async function runPlanRole(ctx) {
       feedback,
       skill: { path: skillPath("plan"), present: await existsIn(ctx.root, skillPath("plan")) },
       previousPlan: previous,
-      buildDir: buildDir(build)
+      buildDir: buildDir(build),
+      labelled
     }),
     tools: createReadOnlyTools({ root: ctx.root, maxOutputChars: ctx.limits.maxToolOutputChars }),
     submit

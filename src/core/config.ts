@@ -91,10 +91,25 @@ const Final = z.strictObject({
     .default(true),
 });
 
+const LabelName = z.string().trim().min(1).max(50);
+
+/**
+ * The labels that start a build of each type other than `code` (which `label`
+ * starts); docs/build-types.md.
+ */
+const Types = z.strictObject({
+  /** Starts a research build: findings, a synthesis, a report. */
+  research: LabelName.default('orchestrate:research'),
+  /** Starts a content build: documents written to their declared outputs. */
+  content: LabelName.default('orchestrate:content'),
+});
+
 /** `.github/baton.yml`: every key is optional; the defaults are below. */
 export const Config = z.strictObject({
   /** The issue label that starts a build. */
-  label: z.string().trim().min(1).max(50).default('orchestrate'),
+  label: LabelName.default('orchestrate'),
+  /** The labels of the other build types: `types.research`, `types.content`. */
+  types: Types.prefault({}),
   /** `plan`: wait for `/approve` after the plan; `none`: start at once. */
   approval: z.enum(['plan', 'none']).default('plan'),
   /** Workers running at the same time, at most. */

@@ -1,4 +1,5 @@
 import type { Action } from './action.js';
+import { isBuildLabel } from './build-labels.js';
 import type { DecideContext } from './decide-context.js';
 import { mentions, noticeKey, noticeMarker } from './notice.js';
 import { formatUsd } from './progress-format.js';
@@ -48,7 +49,7 @@ export function decideNotices(
 export function notified(ctx: DecideContext): string[] {
   if (ctx.config.notify.length > 0) return ctx.config.notify;
   const labeller = (ctx.snapshot.labelledBy ?? [])
-    .filter((event) => event.label === ctx.config.label)
+    .filter((event) => isBuildLabel(ctx.config, event.label))
     .at(-1)?.login;
   return labeller && !labeller.endsWith('[bot]') ? [labeller] : [];
 }

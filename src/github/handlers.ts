@@ -1,5 +1,6 @@
 import type { Context } from 'probot';
 import { loadConfig } from '../config.js';
+import { isBuildLabel } from '../core/build-labels.js';
 import { defaultConfig } from '../core/config.js';
 import { buildIdFor } from '../core/ids.js';
 import { parseCommands } from '../core/parse-commands.js';
@@ -83,8 +84,7 @@ export async function onIssueLabeled(
   const ctx = await repoContext(context, deps);
   const config = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
   // A broken config cannot name its label: the default label still gets the error report.
-  const wanted = config.ok ? config.config.label : defaultConfig().label;
-  if (label.name !== wanted) return;
+  if (!isBuildLabel(config.ok ? config.config : defaultConfig(), label.name)) return;
   if (!(await hasWriteAccess(ctx, sender.login))) {
     await ensureNote(ctx, {
       number: issue.number,

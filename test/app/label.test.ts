@@ -170,4 +170,15 @@ describe('an issue labelled orchestrate', () => {
     );
     expect(gh.runs).toHaveLength(1);
   });
+
+  it.each([
+    ['orchestrate:research', ''],
+    ['study', 'types:\n  research: study\n'],
+  ])('starts a build on the research label %s, as on the build label', async (label, config) => {
+    if (config) gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': config });
+    const issue = gh.openIssue({ title: 'Add OAuth login', labels: [label] });
+    await app.deliver('issues', labeledPayload(gh, { issue, label, sender: 'maintainer' }));
+    expect(app.errors).toEqual([]);
+    expect(gh.runs.map((run) => run.inputs.role)).toEqual(['plan']);
+  });
 });

@@ -181,6 +181,7 @@ describe('config', () => {
   it('has the documented defaults', () => {
     expect(defaultConfig()).toEqual({
       label: 'orchestrate',
+      types: { research: 'orchestrate:research', content: 'orchestrate:content' },
       approval: 'plan',
       maxParallel: 4,
       notify: [],

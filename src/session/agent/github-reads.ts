@@ -33,8 +33,15 @@ export const Issue = z.object({
   number: z.number(),
   title: z.string(),
   body: z.string().nullable().optional(),
+  /** REST gives objects; a string is accepted as GitHub's older shape. */
+  labels: z.array(z.union([z.string(), z.object({ name: z.string() })])).optional(),
 });
 export type Issue = z.infer<typeof Issue>;
+
+/** The names of an issue's labels. */
+export function labelNames(issue: Issue): string[] {
+  return (issue.labels ?? []).map((label) => (typeof label === 'string' ? label : label.name));
+}
 /** An issue comment: a `/replan` or `/retry` with its feedback. */
 export const Comment = z.object({
   id: z.number(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseBrief } from '../../core/brief.js';
 import { compareWorkerIds } from '../../core/ids.js';
-import { Complexity, type Plan, WorkerId } from '../../core/plan.js';
+import { BuildType, Complexity, OutputPath, type Plan, WorkerId } from '../../core/plan.js';
 import { validatePlan } from '../../core/validate-plan.js';
 import { renderBriefFile } from './plan-files.js';
 import type { Accepted } from './tools/submit-tool.js';
@@ -19,6 +19,13 @@ const SubmittedWorker = z.strictObject({
     .default([])
     .describe('Workers of earlier waves whose merged work this one needs.'),
   complexity: Complexity.default('normal').describe('Picks the model: easy, normal or complex.'),
+  outputs: z
+    .array(OutputPath)
+    .max(50)
+    .optional()
+    .describe(
+      'Content builds only: the files this worker writes, relative to the repository root; it may change no others.',
+    ),
   brief: z
     .string()
     .min(1)
@@ -37,6 +44,9 @@ export const PlanSubmission = z.strictObject({
     .min(1)
     .max(3000)
     .describe('One paragraph for people: the approach, and what is left out.'),
+  type: BuildType.optional().describe(
+    'code (workers change the repository), research (workers write findings, a synthesis writes the report) or content (workers write documents to their outputs); code when left out. A type label on the issue decides it.',
+  ),
   workers: z.array(SubmittedWorker).min(1),
 });
 export type PlanSubmission = z.infer<typeof PlanSubmission>;
@@ -55,12 +65,27 @@ export interface PlanFiles {
  */
 export function checkPlanSubmission(
   submission: PlanSubmission,
-  { build, issue }: { build: string; issue: number },
+  {
+    build,
+    issue,
+    labelled = 'code',
+  }: {
+    build: string;
+    issue: number;
+    /** The type the issue's label asks for; `code` (the plain label) leaves it to the plan. */
+    labelled?: BuildType;
+  },
 ): Accepted<PlanFiles> {
   const workers = [...submission.workers].sort((a, b) => compareWorkerIds(a.id, b.id));
   const briefs = new Map<string, string>();
   const briefSizes: Record<string, number> = {};
   const problems: string[] = [];
+  const type = labelled === 'code' ? (submission.type ?? 'code') : labelled;
+  if (submission.type !== undefined && submission.type !== type) {
+    problems.push(
+      `the issue's label asks for a ${labelled} build, not ${submission.type}: leave type out or set it to ${labelled}`,
+    );
+  }
   for (const worker of workers) {
     const text = renderBriefFile(worker, worker.brief);
     briefs.set(worker.id, text);
@@ -73,15 +98,19 @@ export function checkPlanSubmission(
     issue,
     title: submission.title,
     summary: submission.summary,
-    workers: workers.map(({ id, title, depends_on, complexity }) => ({
+    // Only a build that is not code says its type: a code build's plan.json stays as it was.
+    ...(type === 'code' ? {} : { type }),
+    workers: workers.map(({ id, title, depends_on, complexity, outputs }) => ({
       id,
       title,
       depends_on,
       complexity,
+      ...(outputs && outputs.length > 0 ? { outputs } : {}),
     })),
   };
   const validation = validatePlan({ raw, build, briefSizes });
   if (!validation.ok) problems.unshift(...validation.problems);
+  if (type === 'content') problems.push(...missingOutputs(workers));
   if (!validation.ok || problems.length > 0) return { ok: false, problems };
   return { ok: true, value: { plan: validation.plan, briefs } };
 }
@@ -94,4 +123,14 @@ function checkBrief(id: string, text: string): string[] {
     return [`the brief of ${id} has no success criteria: list them as "- [ ] …" checkboxes`];
   }
   return [];
+}
+
+/** A content worker with nowhere to write could deliver nothing. */
+function missingOutputs(workers: { id: string; outputs?: string[] | undefined }[]): string[] {
+  return workers
+    .filter((worker) => !worker.outputs || worker.outputs.length === 0)
+    .map(
+      (worker) =>
+        `${worker.id} has no outputs: in a content build each worker lists the files it writes`,
+    );
 }

@@ -1,9 +1,11 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { buildTypeOfLabels, labelOfType } from '../../../core/build-labels.js';
 import { briefPath, buildDir, parseBuildId, planPath, skillPath } from '../../../core/ids.js';
 import { isSessionTrigger, parseTrigger } from '../../../core/session.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
+import { labelNames } from '../github-reads.js';
 import { issueTextProblem } from '../issue-text.js';
 import { renderPlanMarkdown } from '../plan-files.js';
 import { checkPlanSubmission, type PlanFiles, PlanSubmission } from '../plan-submission.js';
@@ -23,11 +25,12 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
   // Read first, then check: an edit between the two is seen by the check.
   const issue = await ctx.github.getIssue(issueNumber);
   const feedback = await readFeedback(ctx);
+  const labelled = buildTypeOfLabels(ctx.config, labelNames(issue));
   const problem = await issueTextProblem(ctx.github, {
     issue: issueNumber,
     request: feedback
       ? { kind: 'replan', at: feedback.at, login: feedback.author }
-      : { kind: 'label', label: ctx.config.label },
+      : { kind: 'label', label: labelOfType(ctx.config, labelled) },
   });
   if (problem) return failedOutcome(problem);
   const previous = (await existsIn(ctx.root, planPath(build))) ? planPath(build) : null;
@@ -36,7 +39,7 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
     description:
       'Hand in the plan: title, summary, and every worker with its brief body. Checked before it is accepted.',
     schema: PlanSubmission,
-    check: (submission) => checkPlanSubmission(submission, { build, issue: issueNumber }),
+    check: (submission) => checkPlanSubmission(submission, { build, issue: issueNumber, labelled }),
   });
   const outcome = await converse(ctx, {
     model: ctx.config.models.plan,
@@ -56,6 +59,7 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
       skill: { path: skillPath('plan'), present: await existsIn(ctx.root, skillPath('plan')) },
       previousPlan: previous,
       buildDir: buildDir(build),
+      labelled,
     }),
     tools: createReadOnlyTools({ root: ctx.root, maxOutputChars: ctx.limits.maxToolOutputChars }),
     submit,
