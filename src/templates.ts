@@ -20,6 +20,11 @@ const TEMPLATES: Array<{ source: string; path: string; createOnly?: boolean }> =
   { source: 'skills/worker.md', path: skillPath('worker') },
   { source: 'skills/review.md', path: skillPath('review') },
   { source: 'skills/fix.md', path: skillPath('fix') },
+  { source: 'skills/research-work.md', path: skillPath('research-work') },
+  { source: 'skills/research-review.md', path: skillPath('research-review') },
+  { source: 'skills/synthesis.md', path: skillPath('synthesis') },
+  { source: 'skills/content-work.md', path: skillPath('content-work') },
+  { source: 'skills/content-review.md', path: skillPath('content-review') },
   { source: 'actions/baton-setup/action.yml', path: SETUP_ACTION_PATH, createOnly: true },
 ];
 

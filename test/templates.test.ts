@@ -54,7 +54,7 @@ const workflowText = () => file('.github/workflows/baton.yml');
 const workflow = () => yaml.load(workflowText()) as Workflow;
 
 describe('renderTemplates', () => {
-  it('installs the workflow, the config, the four skills and the user-owned setup action', () => {
+  it('installs the workflow, the config, the skills of each build type and the user-owned setup action', () => {
     expect(render().map((entry) => entry.path)).toEqual([
       '.github/workflows/baton.yml',
       '.github/baton.yml',
@@ -62,6 +62,11 @@ describe('renderTemplates', () => {
       '.baton/skills/worker.md',
       '.baton/skills/review.md',
       '.baton/skills/fix.md',
+      '.baton/skills/research-work.md',
+      '.baton/skills/research-review.md',
+      '.baton/skills/synthesis.md',
+      '.baton/skills/content-work.md',
+      '.baton/skills/content-review.md',
       '.github/actions/baton-setup/action.yml',
     ]);
     expect(

@@ -2392,8 +2392,8 @@ function requestAttributes(client, name, request2) {
     return {};
   }
   const attributes = { ...table.constants };
-  for (const [attribute, path18, type2] of table.request ?? []) {
-    const value = guardTracing(client, () => attributeValue(dig(request2?.body, path18), type2));
+  for (const [attribute, path19, type2] of table.request ?? []) {
+    const value = guardTracing(client, () => attributeValue(dig(request2?.body, path19), type2));
     if (value !== void 0) {
       attributes[attribute] = value;
     }
@@ -2416,9 +2416,9 @@ function requestAttributes(client, name, request2) {
   return attributes;
 }
 function setResponseAttributes(span, name, data) {
-  for (const [attribute, path18, type2] of SPAN_ATTRIBUTES[name]?.response ?? []) {
+  for (const [attribute, path19, type2] of SPAN_ATTRIBUTES[name]?.response ?? []) {
     try {
-      const value = attributeValue(dig(data, path18), type2);
+      const value = attributeValue(dig(data, path19), type2);
       if (value !== void 0) {
         span.setAttribute(attribute, value);
       }
@@ -2426,9 +2426,9 @@ function setResponseAttributes(span, name, data) {
     }
   }
 }
-function dig(data, path18) {
+function dig(data, path19) {
   let value = data;
-  for (const name of path18) {
+  for (const name of path19) {
     if (typeof value !== "object" || value === null) {
       return void 0;
     }
@@ -3861,8 +3861,8 @@ function endMessagesCreateSpanWhenStreamEnds(client, span, stream2, props) {
           const complete = sawMessageDelta || sawStop;
           let response = { ...message, usage };
           if (!complete) {
-            for (const path18 of FINAL_FROM_MESSAGE_DELTA) {
-              response = without(response, path18);
+            for (const path19 of FINAL_FROM_MESSAGE_DELTA) {
+              response = without(response, path19);
             }
           }
           setResponseAttributes(span, call.name, response);
@@ -3890,8 +3890,8 @@ function endMessagesCreateSpanWhenStreamEnds(client, span, stream2, props) {
     }
   });
 }
-function without(data, path18) {
-  const [name, ...rest] = path18;
+function without(data, path19) {
+  const [name, ...rest] = path19;
   if (name === void 0 || !(name in data)) {
     return data;
   }
@@ -4466,12 +4466,12 @@ var init_path = __esm({
   "node_modules/@anthropic-ai/sdk/internal/utils/path.mjs"() {
     init_error();
     EMPTY = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ Object.create(null));
-    createPathTagFunction = (pathEncoder = encodeURIPath) => function path18(statics, ...params) {
+    createPathTagFunction = (pathEncoder = encodeURIPath) => function path19(statics, ...params) {
       if (statics.length === 1)
         return statics[0];
       let postPath = false;
       const invalidSegments = [];
-      const path19 = statics.reduce((previousValue, currentValue, index) => {
+      const path20 = statics.reduce((previousValue, currentValue, index) => {
         if (/[?#]/.test(currentValue)) {
           postPath = true;
         }
@@ -4495,7 +4495,7 @@ var init_path = __esm({
         }
         return previousValue + currentValue + (index === params.length ? "" : encoded);
       }, "");
-      const pathOnly = path19.split(/[?#]/, 1)[0];
+      const pathOnly = path20.split(/[?#]/, 1)[0];
       const invalidSegmentPattern = /(?<=^|\/)(?:\.|%2e){1,2}(?:;[^/]*)?(?=\/|$)/gi;
       let match;
       while ((match = invalidSegmentPattern.exec(pathOnly)) !== null) {
@@ -4516,10 +4516,10 @@ var init_path = __esm({
         const underline = Array.from(marks, (mark) => mark ?? " ").join("");
         throw new AnthropicError(`Path parameters result in path with invalid segments:
 ${invalidSegments.map((e) => e.error).join("\n")}
-${path19}
+${path20}
 ${underline}`);
       }
-      return path19;
+      return path20;
     };
     path = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
   }
@@ -29725,14 +29725,14 @@ function redactSensitive(body) {
   }
   return null;
 }
-async function checkCredentialsFileSafety(path18, onWarn = (m) => console.warn(`anthropic-sdk: ${m}`)) {
+async function checkCredentialsFileSafety(path19, onWarn = (m) => console.warn(`anthropic-sdk: ${m}`)) {
   if (typeof process === "undefined" || process.platform === "win32")
     return;
   const { fs: fs5 } = await Promise.resolve().then(() => (init_node(), node_exports));
-  let resolved = path18;
+  let resolved = path19;
   let st;
   try {
-    resolved = await fs5.promises.realpath(path18);
+    resolved = await fs5.promises.realpath(path19);
     st = await fs5.promises.stat(resolved);
   } catch {
     return;
@@ -29749,8 +29749,8 @@ async function checkCredentialsFileSafety(path18, onWarn = (m) => console.warn(`
   }
 }
 async function writeCredentialsFileAtomic(targetPath, data) {
-  const { fs: fs5, path: path18 } = await Promise.resolve().then(() => (init_node(), node_exports));
-  const dir = path18.dirname(targetPath);
+  const { fs: fs5, path: path19 } = await Promise.resolve().then(() => (init_node(), node_exports));
+  const dir = path19.dirname(targetPath);
   await fs5.promises.mkdir(dir, { recursive: true, mode: 448 });
   const tmpPath = `${targetPath}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
@@ -30011,8 +30011,8 @@ var init_credentials2 = __esm({
         return null;
       }
       validateProfileName(profileName);
-      const { fs: fs5, path: path18 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      const configPath = path18.join(rootConfigPath, "configs", `${profileName}.json`);
+      const { fs: fs5, path: path19 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const configPath = path19.join(rootConfigPath, "configs", `${profileName}.json`);
       let configRaw;
       try {
         configRaw = await fs5.promises.readFile(configPath, "utf-8");
@@ -30072,14 +30072,14 @@ var init_credentials2 = __esm({
         return null;
       }
       validateProfileName(profileName);
-      const { path: path18 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      return path18.join(rootConfigPath, "credentials", `${profileName}.json`);
+      const { path: path19 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      return path19.join(rootConfigPath, "credentials", `${profileName}.json`);
     };
     getRootConfigPath = async () => {
       if (!supportsLocalConfigFiles()) {
         return null;
       }
-      const { path: path18 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const { path: path19 } = await Promise.resolve().then(() => (init_node(), node_exports));
       const configDir = readEnv("ANTHROPIC_CONFIG_DIR");
       if (configDir) {
         return configDir;
@@ -30088,21 +30088,21 @@ var init_credentials2 = __esm({
       if (os2 === "Windows") {
         const appData = readEnv("APPDATA");
         if (appData) {
-          return path18.join(appData, "Anthropic");
+          return path19.join(appData, "Anthropic");
         }
         const userProfile = readEnv("USERPROFILE");
         if (userProfile) {
-          return path18.join(userProfile, "AppData", "Roaming", "Anthropic");
+          return path19.join(userProfile, "AppData", "Roaming", "Anthropic");
         }
         return null;
       }
       const xdgConfigHome = readEnv("XDG_CONFIG_HOME");
       if (xdgConfigHome) {
-        return path18.join(xdgConfigHome, "anthropic");
+        return path19.join(xdgConfigHome, "anthropic");
       }
       const home = readEnv("HOME");
       if (home) {
-        return path18.join(home, ".config", "anthropic");
+        return path19.join(home, ".config", "anthropic");
       }
       return null;
     };
@@ -30119,8 +30119,8 @@ var init_credentials2 = __esm({
       if (profileName) {
         return profileName;
       }
-      const { fs: fs5, path: path18 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      const filePath = path18.join(rootConfigPath, "active_config");
+      const { fs: fs5, path: path19 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const filePath = path19.join(rootConfigPath, "active_config");
       try {
         return (await fs5.promises.readFile(filePath, "utf-8")).trim() || "default";
       } catch (err) {
@@ -30134,21 +30134,21 @@ var init_credentials2 = __esm({
 });
 
 // node_modules/@anthropic-ai/sdk/lib/credentials/identity-token.mjs
-function identityTokenFromFile(path18) {
-  if (!path18) {
+function identityTokenFromFile(path19) {
+  if (!path19) {
     throw new AnthropicError("Identity token file path is empty");
   }
   return async () => {
     const { fs: fs5 } = await Promise.resolve().then(() => (init_node(), node_exports));
     let content;
     try {
-      content = await fs5.promises.readFile(path18, "utf-8");
+      content = await fs5.promises.readFile(path19, "utf-8");
     } catch (err) {
-      throw new AnthropicError(`Failed to read identity token file at ${path18}: ${err}`);
+      throw new AnthropicError(`Failed to read identity token file at ${path19}: ${err}`);
     }
     const token = content.trim();
     if (!token) {
-      throw new AnthropicError(`Identity token file at ${path18} is empty`);
+      throw new AnthropicError(`Identity token file at ${path19} is empty`);
     }
     return token;
   };
@@ -31151,9 +31151,9 @@ var init_client = __esm({
           }
           return APIError.generate(status, error62, message, headers);
         }
-        buildURL(path18, query, defaultBaseURL) {
+        buildURL(path19, query, defaultBaseURL) {
           const baseURL = !__classPrivateFieldGet(this, _BaseAnthropic_instances, "m", _BaseAnthropic_baseURLOverridden).call(this) && defaultBaseURL || this.baseURL;
-          const url2 = isAbsoluteURL(path18) ? new URL(path18) : new URL(baseURL + (baseURL.endsWith("/") && path18.startsWith("/") ? path18.slice(1) : path18));
+          const url2 = isAbsoluteURL(path19) ? new URL(path19) : new URL(baseURL + (baseURL.endsWith("/") && path19.startsWith("/") ? path19.slice(1) : path19));
           const defaultQuery = this.defaultQuery();
           const pathQuery = Object.fromEntries(url2.searchParams);
           if (!isEmptyObj(defaultQuery) || !isEmptyObj(pathQuery)) {
@@ -31229,24 +31229,24 @@ var init_client = __esm({
         backendMiddleware() {
           return [];
         }
-        get(path18, opts) {
-          return this.methodRequest("get", path18, opts);
+        get(path19, opts) {
+          return this.methodRequest("get", path19, opts);
         }
-        post(path18, opts) {
-          return this.methodRequest("post", path18, opts);
+        post(path19, opts) {
+          return this.methodRequest("post", path19, opts);
         }
-        patch(path18, opts) {
-          return this.methodRequest("patch", path18, opts);
+        patch(path19, opts) {
+          return this.methodRequest("patch", path19, opts);
         }
-        put(path18, opts) {
-          return this.methodRequest("put", path18, opts);
+        put(path19, opts) {
+          return this.methodRequest("put", path19, opts);
         }
-        delete(path18, opts) {
-          return this.methodRequest("delete", path18, opts);
+        delete(path19, opts) {
+          return this.methodRequest("delete", path19, opts);
         }
-        methodRequest(method, path18, opts) {
+        methodRequest(method, path19, opts) {
           return this.request(Promise.resolve(opts).then((opts2) => {
-            return { method, path: path18, ...opts2 };
+            return { method, path: path19, ...opts2 };
           }));
         }
         request(options2, remainingRetries = null) {
@@ -31392,8 +31392,8 @@ var init_client = __esm({
           armAbandonmentBackstop(response.body ?? response, controller);
           return { response, options: options2, controller, requestLogID, retryOfRequestLogID, startTime };
         }
-        getAPIList(path18, Page2, opts) {
-          return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path18, ...opts2 })) : { method: "get", path: path18, ...opts });
+        getAPIList(path19, Page2, opts) {
+          return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path19, ...opts2 })) : { method: "get", path: path19, ...opts });
         }
         requestAPIList(Page2, options2) {
           if (!this._tracer) {
@@ -31527,14 +31527,14 @@ var init_client = __esm({
         }
         async buildRequest(inputOptions, { retryCount = 0 } = {}) {
           const options2 = { ...inputOptions };
-          const { method, path: path18, query, defaultBaseURL } = options2;
+          const { method, path: path19, query, defaultBaseURL } = options2;
           if (this._authState.resolution) {
             await this._authState.resolution;
           }
           if (!this._baseURLIsExplicit && this._authState.baseURL && this.baseURL !== this._authState.baseURL) {
             this.baseURL = this._authState.baseURL;
           }
-          const url2 = this.buildURL(path18, query, defaultBaseURL);
+          const url2 = this.buildURL(path19, query, defaultBaseURL);
           if ("timeout" in options2)
             validatePositiveInteger("timeout", options2.timeout);
           options2.timeout = options2.timeout ?? this.timeout;
@@ -36113,6 +36113,7 @@ function findingsPath(build, worker) {
 function skillPath(role) {
   return `.baton/skills/${role}.md`;
 }
+var STYLE_GUIDE_PATH = ".baton/style.md";
 var CONFIG_FILE = "baton.yml";
 
 // src/session/agent/default-branch.ts
@@ -36936,10 +36937,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema2) {
   return mergeDefs(schema2._zod.def);
 }
-function getElementAtPath(obj, path18) {
-  if (!path18)
+function getElementAtPath(obj, path19) {
+  if (!path19)
     return obj;
-  return path18.reduce((acc, key) => acc?.[key], obj);
+  return path19.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -37279,11 +37280,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path18, issues) {
+function prefixIssues(path19, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path18);
+    iss.path.unshift(path19);
     return iss;
   });
 }
@@ -37745,16 +37746,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path18 = []) => {
+  const processError = (error63, path19 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path18, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path19, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path18, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path19, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path18, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path19, ...issue2.path]);
       } else {
-        const fullpath = [...path18, ...issue2.path];
+        const fullpath = [...path19, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -37793,17 +37794,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error63, path18 = []) => {
+  const processError = (error63, path19 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path18, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path19, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path18, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path19, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path18, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path19, ...issue2.path]);
       } else {
-        const fullpath = [...path18, ...issue2.path];
+        const fullpath = [...path19, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -37842,8 +37843,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path18 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path18) {
+  const path19 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path19) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -54981,13 +54982,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path18 = ref.slice(1).split("/").filter(Boolean);
-  if (path18.length === 0) {
+  const path19 = ref.slice(1).split("/").filter(Boolean);
+  if (path19.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path18[0] === defsKey) {
-    const key = path18[1] === void 0 ? void 0 : decodeJSONPointerSegment(path18[1]);
+  if (path19[0] === defsKey) {
+    const key = path19[1] === void 0 ? void 0 : decodeJSONPointerSegment(path19[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -56076,7 +56077,19 @@ function batonIdentity(env) {
 // src/session/agent/default-branch.ts
 var STEERING_FILES = [
   `.github/${CONFIG_FILE}`,
-  ...["plan", "worker", "review", "fix", "research"].map((role) => skillPath(role))
+  ...[
+    "plan",
+    "worker",
+    "review",
+    "fix",
+    "research",
+    "research-work",
+    "research-review",
+    "synthesis",
+    "content-work",
+    "content-review"
+  ].map((role) => skillPath(role)),
+  STYLE_GUIDE_PATH
 ];
 var EventPayload = external_exports.object({ repository: external_exports.object({ default_branch: external_exports.string().min(1) }) });
 async function findSteeringSource(options2, eventPath) {
@@ -57552,7 +57565,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path18) => path18.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path19) => path19.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -61655,7 +61668,7 @@ var Complexity = external_exports.enum(["easy", "normal", "complex"]);
 var WorkerId = external_exports.string().regex(WORKER_ID, "a worker id is W<wave>.<seq>, like W1.2");
 var BuildType = external_exports.enum(["code", "research", "content"]);
 var OutputPath = external_exports.string().trim().min(1).max(300).refine(
-  (path18) => !path18.startsWith("/") && !path18.split("/").some((part) => part === ".." || part === "." || part === "") && !path18.startsWith(".baton/") && !path18.startsWith(".github/"),
+  (path19) => !path19.startsWith("/") && !path19.split("/").some((part) => part === ".." || part === "." || part === "") && !path19.startsWith(".baton/") && !path19.startsWith(".github/"),
   "an output is a file path relative to the repository root, without .., outside .baton/ and .github/"
 );
 var PlanWorker = external_exports.strictObject({
@@ -61855,17 +61868,17 @@ function planSchemaProblems(raw, issues) {
     return [`${place}: ${issue2.message}${got}.`];
   });
 }
-function renderPath(path18) {
-  return path18.map((key, i) => typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`).join("");
+function renderPath(path19) {
+  return path19.map((key, i) => typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`).join("");
 }
-function workerNameAt(raw, path18) {
-  if (path18[0] !== "workers" || typeof path18[1] !== "number" || path18[2] === "id") return "";
-  const id = valueAt(raw, ["workers", path18[1], "id"]);
+function workerNameAt(raw, path19) {
+  if (path19[0] !== "workers" || typeof path19[1] !== "number" || path19[2] === "id") return "";
+  const id = valueAt(raw, ["workers", path19[1], "id"]);
   return typeof id === "string" ? ` (worker ${id})` : "";
 }
-function valueAt(raw, path18) {
+function valueAt(raw, path19) {
   let value = raw;
-  for (const key of path18) {
+  for (const key of path19) {
     if (typeof value !== "object" || value === null) return void 0;
     value = value[key];
   }
@@ -61965,12 +61978,12 @@ function dependencyProblems(workers) {
 function briefProblems(workers, briefSizes) {
   const ids = [...new Set(workers.map((worker) => worker.id))];
   return ids.flatMap((id) => {
-    const path18 = `workers/${id}.md`;
-    const size = briefSizes[path18];
-    if (size === void 0) return [`${id} has no brief: commit ${path18} beside plan.json.`];
+    const path19 = `workers/${id}.md`;
+    const size = briefSizes[path19];
+    if (size === void 0) return [`${id} has no brief: commit ${path19} beside plan.json.`];
     if (size <= BRIEF_MAX_BYTES) return [];
     return [
-      `The brief of ${id} (${path18}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
+      `The brief of ${id} (${path19}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
     ];
   });
 }
@@ -62150,8 +62163,8 @@ function renderSystemPrompt({
     `- Finish by calling ${submit} exactly once. It is checked: if it is not accepted, correct every problem listed and call it again.`
   ].join("\n");
 }
-function pathLine(path18, present) {
-  return present ? `\`${path18}\`` : `\`${path18}\` (absent in this checkout; go on without it)`;
+function pathLine(path19, present) {
+  return present ? `\`${path19}\`` : `\`${path19}\` (absent in this checkout; go on without it)`;
 }
 
 // src/session/agent/prompts/plan-prompt.ts
@@ -62673,6 +62686,53 @@ async function writePlanFiles(root, build, files) {
     await (0, import_promises10.writeFile)(import_node_path9.default.join(root, briefPath(build, id)), text);
 }
 
+// src/session/agent/build-scope.ts
+var import_promises11 = require("node:fs/promises");
+var import_node_path10 = __toESM(require("node:path"), 1);
+async function readBuildScope(root, build, worker) {
+  const text = await (0, import_promises11.readFile)(import_node_path10.default.join(root, planPath(build)), "utf8").catch(() => null);
+  let raw = null;
+  try {
+    raw = text === null ? null : JSON.parse(text);
+  } catch {
+    raw = null;
+  }
+  const plan = Plan.safeParse(raw);
+  if (!plan.success) return { type: "code", outputs: [] };
+  const entry = plan.data.workers.find((each) => each.id === worker);
+  return { type: buildTypeOf(plan.data), outputs: entry?.outputs ?? [] };
+}
+function skillFor(kind, type2) {
+  if (kind === "fix") return "fix";
+  if (type2 === "code") return kind === "work" ? "worker" : "review";
+  return `${type2}-${kind === "work" ? "work" : "review"}`;
+}
+function scopeLines({
+  scope,
+  build,
+  worker,
+  styleGuide
+}) {
+  switch (scope.type) {
+    case "code":
+      return [];
+    case "research":
+      return [
+        `This is a research build. Write your findings to \`${findingsPath(build, worker)}\`: YAML front matter (worker_id, question, confidence high|medium|low, sources: at least one URL or path:line), then the answer.`,
+        "Change no other file: publish refuses code and any other change from a research worker."
+      ];
+    case "content":
+      return [
+        `This is a content build. Write only your outputs: ${scope.outputs.map((o) => `\`${o}\``).join(", ") || "(none declared: report blocked)"}; publish refuses any other file.`,
+        `The repository's style guide: ${pathLine(STYLE_GUIDE_PATH, styleGuide)}.`
+      ];
+    default: {
+      const _exhaustive = scope.type;
+      return _exhaustive;
+    }
+  }
+}
+
 // src/session/diff-lines.ts
 var HUNK = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/;
 function parseDiffLines(patch) {
@@ -62747,7 +62807,8 @@ function renderReviewPrompt({
   build,
   brief,
   skill,
-  files
+  files,
+  styleGuide
 }) {
   const listed = files.slice(0, MAX_LISTED_FILES).map((f) => `- ${f.status} \`${f.filename}\` (+${f.additions} −${f.deletions})`);
   if (files.length > MAX_LISTED_FILES)
@@ -62759,6 +62820,9 @@ function renderReviewPrompt({
     "",
     `How to review: the skill ${pathLine(skill.path, skill.present)}.`,
     ...brief ? [`What the worker was asked: its brief ${pathLine(brief.path, brief.present)}.`] : [],
+    ...styleGuide ? [
+      `Check the documents against the repository's style guide ${pathLine(styleGuide.path, styleGuide.present)}.`
+    ] : [],
     "The checkout is the pull request head: read any file for context.",
     "",
     `Changed files (${files.length}); get_diff with a path shows that file's patch:`,
@@ -62788,6 +62852,8 @@ async function runReviewRole(ctx) {
     path: briefPath(build, worker),
     present: await existsIn(ctx.root, briefPath(build, worker))
   } : null;
+  const scope = await readBuildScope(ctx.root, build, worker ?? null);
+  const skill = skillPath(skillFor("review", scope.type));
   const outcome = await converse(ctx, {
     model: ctx.config.models.review,
     system: renderSystemPrompt({
@@ -62804,8 +62870,14 @@ async function runReviewRole(ctx) {
       worker: worker ?? null,
       build,
       brief,
-      skill: { path: skillPath("review"), present: await existsIn(ctx.root, skillPath("review")) },
-      files
+      skill: { path: skill, present: await existsIn(ctx.root, skill) },
+      files,
+      ...scope.type === "content" ? {
+        styleGuide: {
+          path: STYLE_GUIDE_PATH,
+          present: await existsIn(ctx.root, STYLE_GUIDE_PATH)
+        }
+      } : {}
     }),
     tools: [
       ...createReadOnlyTools({ root: ctx.root, maxOutputChars: ctx.limits.maxToolOutputChars }),
@@ -62863,8 +62935,8 @@ function createDiffTool(files, maxChars) {
 }
 
 // src/session/agent/roles/work-role.ts
-var import_promises15 = require("node:fs/promises");
-var import_node_path14 = __toESM(require("node:path"), 1);
+var import_promises16 = require("node:fs/promises");
+var import_node_path15 = __toESM(require("node:path"), 1);
 
 // src/session/agent/prompts/work-prompt.ts
 function renderWorkPrompt({
@@ -62875,13 +62947,15 @@ function renderWorkPrompt({
   skill,
   dependencies,
   fix,
-  retry: retry2 = null
+  retry: retry2 = null,
+  scope = []
 }) {
   const lines = [
     `You are worker ${worker} of build \`${build}\` in ${repository}.`,
     "",
     `Your brief: \`${brief}\`. Read it first; it is self-contained (mission, output paths, requirements, success criteria).`,
-    `How to work here: the skill ${pathLine(skill.path, skill.present)}.`
+    `How to work here: the skill ${pathLine(skill.path, skill.present)}.`,
+    ...scope
   ];
   if (dependencies.length > 0) {
     lines.push(
@@ -62916,9 +62990,9 @@ function renderWorkPrompt({
 
 // src/session/agent/sandbox.ts
 var import_node_child_process2 = require("node:child_process");
-var import_promises11 = require("node:fs/promises");
+var import_promises12 = require("node:fs/promises");
 var import_node_os = require("node:os");
-var import_node_path10 = __toESM(require("node:path"), 1);
+var import_node_path11 = __toESM(require("node:path"), 1);
 var import_node_util2 = require("node:util");
 var run2 = (0, import_node_util2.promisify)(import_node_child_process2.execFile);
 var SandboxSetupError = class extends Error {
@@ -62950,13 +63024,13 @@ async function openSandbox({
   await ensureToolUser(user, run3);
   const stopAll = () => stopUserProcesses(user, run3);
   await stopAll();
-  const base = await (0, import_promises11.mkdtemp)(import_node_path10.default.join((0, import_node_os.tmpdir)(), "baton-session-"));
-  await (0, import_promises11.chmod)(base, 457);
-  const workDir = import_node_path10.default.join(base, "work");
-  const home = import_node_path10.default.join(base, "home");
-  await (0, import_promises11.mkdir)(home, { mode: 511 });
-  await (0, import_promises11.chmod)(home, 511);
-  await (0, import_promises11.cp)(root, workDir, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+  const base = await (0, import_promises12.mkdtemp)(import_node_path11.default.join((0, import_node_os.tmpdir)(), "baton-session-"));
+  await (0, import_promises12.chmod)(base, 457);
+  const workDir = import_node_path11.default.join(base, "work");
+  const home = import_node_path11.default.join(base, "home");
+  await (0, import_promises12.mkdir)(home, { mode: 511 });
+  await (0, import_promises12.chmod)(home, 511);
+  await (0, import_promises12.cp)(root, workDir, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
   if (!await run3("chmod", ["-R", "a+rwX", "--", workDir])) {
     throw new SandboxSetupError(`could not make the session's copy ${workDir} writable`);
   }
@@ -62968,7 +63042,7 @@ async function openSandbox({
     close: async () => {
       await stopAll();
       await run3("sudo", ["-n", "-u", user, "--", "rm", "-rf", "--", workDir, home]);
-      await (0, import_promises11.rm)(base, { recursive: true, force: true }).catch(() => {
+      await (0, import_promises12.rm)(base, { recursive: true, force: true }).catch(() => {
       });
     }
   };
@@ -63149,8 +63223,8 @@ function runBashCommand({
 }
 
 // src/session/agent/tools/text-editor-tool.ts
-var import_promises12 = require("node:fs/promises");
-var import_node_path11 = __toESM(require("node:path"), 1);
+var import_promises13 = require("node:fs/promises");
+var import_node_path12 = __toESM(require("node:path"), 1);
 var EditorInput = external_exports.discriminatedUnion("command", [
   external_exports.object({
     command: external_exports.literal("view"),
@@ -63196,7 +63270,7 @@ async function edit(input2, file2, options2) {
       return view(file2, input2.view_range, options2.root);
     case "create":
       await createFile(file2, input2.file_text, options2);
-      return toolOk(`Created ${import_node_path11.default.relative(options2.root, file2)}.`);
+      return toolOk(`Created ${import_node_path12.default.relative(options2.root, file2)}.`);
     case "str_replace":
       return replace(file2, input2.old_str, input2.new_str);
     case "insert":
@@ -63208,29 +63282,29 @@ async function edit(input2, file2, options2) {
   }
 }
 async function createFile(file2, text, options2) {
-  const made = await (0, import_promises12.mkdir)(import_node_path11.default.dirname(file2), { recursive: true });
-  await (0, import_promises12.writeFile)(file2, text);
+  const made = await (0, import_promises13.mkdir)(import_node_path12.default.dirname(file2), { recursive: true });
+  await (0, import_promises13.writeFile)(file2, text);
   if (!options2.shared) return;
-  await (0, import_promises12.chmod)(file2, 438);
-  for (let dir = import_node_path11.default.dirname(file2); made && dir.startsWith(made); dir = import_node_path11.default.dirname(dir))
-    await (0, import_promises12.chmod)(dir, 511);
+  await (0, import_promises13.chmod)(file2, 438);
+  for (let dir = import_node_path12.default.dirname(file2); made && dir.startsWith(made); dir = import_node_path12.default.dirname(dir))
+    await (0, import_promises13.chmod)(dir, 511);
 }
 async function view(file2, range, root) {
-  const info = await (0, import_promises12.stat)(file2).catch(() => null);
-  if (!info) return toolError(`${import_node_path11.default.relative(root, file2)} does not exist`);
+  const info = await (0, import_promises13.stat)(file2).catch(() => null);
+  if (!info) return toolError(`${import_node_path12.default.relative(root, file2)} does not exist`);
   if (info.isDirectory()) return toolOk(await listTree(root, file2, 2));
   if (info.size > MAX_FILE_BYTES2)
     return toolError("the file is too large for the editor; look into it with bash");
-  const lines = (await (0, import_promises12.readFile)(file2, "utf8")).replace(/\n$/, "").split("\n");
+  const lines = (await (0, import_promises13.readFile)(file2, "utf8")).replace(/\n$/, "").split("\n");
   const start = Math.max(1, range?.[0] ?? 1);
   const end = range && range[1] !== void 0 && range[1] !== -1 ? range[1] : lines.length;
   if (start > lines.length) return toolError(`the file has ${lines.length} lines`);
   return toolOk(numberLines(lines.slice(start - 1, end), start));
 }
 async function readText2(file2) {
-  const info = await (0, import_promises12.stat)(file2).catch(() => null);
+  const info = await (0, import_promises13.stat)(file2).catch(() => null);
   if (!info?.isFile() || info.size > MAX_FILE_BYTES2) return null;
-  return (0, import_promises12.readFile)(file2, "utf8");
+  return (0, import_promises13.readFile)(file2, "utf8");
 }
 async function replace(file2, oldStr, newStr) {
   const text = await readText2(file2);
@@ -63243,7 +63317,7 @@ async function replace(file2, oldStr, newStr) {
       "old_str occurs more than once; include more surrounding lines to make it unique"
     );
   }
-  await (0, import_promises12.writeFile)(file2, text.slice(0, first) + newStr + text.slice(first + oldStr.length));
+  await (0, import_promises13.writeFile)(file2, text.slice(0, first) + newStr + text.slice(first + oldStr.length));
   return toolOk("Replaced.");
 }
 async function insert(file2, line, insertText) {
@@ -63253,13 +63327,13 @@ async function insert(file2, line, insertText) {
   if (line > lines.length)
     return toolError(`insert_line is past the end: the file has ${lines.length} lines`);
   lines.splice(line, 0, ...insertText.replace(/\n$/, "").split("\n"));
-  await (0, import_promises12.writeFile)(file2, lines.join("\n"));
+  await (0, import_promises13.writeFile)(file2, lines.join("\n"));
   return toolOk(`Inserted after line ${line}.`);
 }
 
 // src/session/agent/roles/completion-submission.ts
-var import_promises13 = require("node:fs/promises");
-var import_node_path12 = __toESM(require("node:path"), 1);
+var import_promises14 = require("node:fs/promises");
+var import_node_path13 = __toESM(require("node:path"), 1);
 var CompletionSubmission = Completion.omit({ worker_id: true, usage: true });
 var USAGE_ROOM = 512;
 function createCompletionTool(worker) {
@@ -63295,7 +63369,7 @@ function failedCompletion(worker, reason, usage) {
   };
 }
 async function readCompletion(root, build, worker) {
-  const text = await (0, import_promises13.readFile)(import_node_path12.default.join(root, completionPath(build, worker)), "utf8").catch(
+  const text = await (0, import_promises14.readFile)(import_node_path13.default.join(root, completionPath(build, worker)), "utf8").catch(
     () => null
   );
   if (text === null || Buffer.byteLength(text) > COMPLETION_MAX_BYTES) return null;
@@ -63322,8 +63396,8 @@ function completionOf({
 }
 
 // src/session/agent/roles/fix-feedback.ts
-var import_promises14 = require("node:fs/promises");
-var import_node_path13 = __toESM(require("node:path"), 1);
+var import_promises15 = require("node:fs/promises");
+var import_node_path14 = __toESM(require("node:path"), 1);
 var MAX_FEEDBACK = 24e3;
 var MAX_CHECK_SUMMARY = 2e3;
 var FAILED = /* @__PURE__ */ new Set(["failure", "timed_out", "cancelled", "action_required", "startup_failure"]);
@@ -63430,9 +63504,9 @@ async function mergeBuildBranch(ctx) {
 async function findConflictMarkers(root, files) {
   const left = [];
   for (const file2 of files) {
-    const stat5 = await (0, import_promises14.lstat)(import_node_path13.default.join(root, file2)).catch(() => null);
+    const stat5 = await (0, import_promises15.lstat)(import_node_path14.default.join(root, file2)).catch(() => null);
     if (!stat5?.isFile()) continue;
-    const text = await (0, import_promises14.readFile)(import_node_path13.default.join(root, file2), "utf8").catch(() => "");
+    const text = await (0, import_promises15.readFile)(import_node_path14.default.join(root, file2), "utf8").catch(() => "");
     if (/^(<{7}|>{7}) /m.test(text)) left.push(file2);
   }
   return left;
@@ -63444,7 +63518,7 @@ async function runWorkRole(ctx, kind) {
   if (!worker) return failedOutcome(`BATON_WORKER is required for the ${kind} role`);
   const pr = Number(ctx.env.BATON_PR);
   if (kind === "fix" && !(pr > 0)) return failedOutcome("BATON_PR is required for the fix role");
-  const text = await (0, import_promises15.readFile)(import_node_path14.default.join(ctx.root, briefPath(build, worker)), "utf8").catch(
+  const text = await (0, import_promises16.readFile)(import_node_path15.default.join(ctx.root, briefPath(build, worker)), "utf8").catch(
     () => ""
   );
   const brief = parseBrief(text);
@@ -63572,7 +63646,8 @@ async function workPrompt({
   retry: retry2
 }) {
   const build = ctx.env.BATON_BUILD;
-  const skill = skillPath(fix ? "fix" : "worker");
+  const scope = await readBuildScope(ctx.root, build, worker);
+  const skill = skillPath(skillFor(fix ? "fix" : "work", scope.type));
   const dependencies = await Promise.all(
     frontMatter.depends_on.map(async (dep) => ({
       path: completionPath(build, dep),
@@ -63591,7 +63666,13 @@ async function workPrompt({
       completion: fix.previous ? completionPath(build, worker) : null,
       feedback: fix.feedback.text
     },
-    retry: retry2
+    retry: retry2,
+    scope: scopeLines({
+      scope,
+      build,
+      worker,
+      styleGuide: await existsIn(ctx.root, STYLE_GUIDE_PATH)
+    })
   });
 }
 
@@ -63764,7 +63845,7 @@ function parseSessionEnv(source) {
 }
 
 // src/session/publish/publish-session.ts
-var import_node_path17 = require("node:path");
+var import_node_path18 = require("node:path");
 
 // src/session/publish/limits.ts
 var BUNDLE_MAX_BYTES = 100 * 1024 * 1024;
@@ -63795,54 +63876,54 @@ function checkChanges({
   }
   return problems;
 }
-function checkOne({ path: path18, size }, target, allowWorkflowChanges, scope) {
+function checkOne({ path: path19, size }, target, allowWorkflowChanges, scope) {
   if (size !== null && size > FILE_MAX_BYTES) {
-    return `${path18} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
+    return `${path19} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
   }
-  if (path18 === CONFIG_PATH) {
-    return `${path18} holds Baton's settings; sessions never change it (a person does, on the default branch)`;
+  if (path19 === CONFIG_PATH) {
+    return `${path19} holds Baton's settings; sessions never change it (a person does, on the default branch)`;
   }
-  if (path18.startsWith(WORKFLOWS_DIR) && !allowWorkflowChanges) {
-    return `${path18} is under ${WORKFLOWS_DIR}; sessions may change workflows only when .github/baton.yml sets session.allowWorkflowChanges: true`;
+  if (path19.startsWith(WORKFLOWS_DIR) && !allowWorkflowChanges) {
+    return `${path19} is under ${WORKFLOWS_DIR}; sessions may change workflows only when .github/baton.yml sets session.allowWorkflowChanges: true`;
   }
   const record2 = `${buildDir(target.build)}/`;
   switch (target.role) {
     case "plan":
-      return isPlanFile(path18, record2) ? null : `${path18} is not one of the plan's files (${record2}plan.json, PLAN.md, workers/W<wave>.<n>.md); a plan session writes only those`;
+      return isPlanFile(path19, record2) ? null : `${path19} is not one of the plan's files (${record2}plan.json, PLAN.md, workers/W<wave>.<n>.md); a plan session writes only those`;
     case "research":
-      return path18.startsWith(record2) ? null : `${path18} is outside ${record2}; a ${target.role} session writes only its build's record`;
+      return path19.startsWith(record2) ? null : `${path19} is outside ${record2}; a ${target.role} session writes only its build's record`;
     case "work":
     case "fix":
-      return checkWorkerPath(path18, target, scope);
+      return checkWorkerPath(path19, target, scope);
     case "review":
-      return `${path18}: a review session must not commit`;
+      return `${path19}: a review session must not commit`;
     default: {
       const _exhaustive = target.role;
       return _exhaustive;
     }
   }
 }
-function isPlanFile(path18, record2) {
-  if (!path18.startsWith(record2)) return false;
-  const rest = path18.slice(record2.length);
+function isPlanFile(path19, record2) {
+  if (!path19.startsWith(record2)) return false;
+  const rest = path19.slice(record2.length);
   return rest === "plan.json" || rest === "PLAN.md" || /^workers\/W\d+\.\d+\.md$/.test(rest);
 }
-function checkWorkerPath(path18, target, scope) {
+function checkWorkerPath(path19, target, scope) {
   const worker = target.worker ?? "-";
   const own2 = completionPath(target.build, worker);
-  if (path18 === own2) return null;
+  if (path19 === own2) return null;
   switch (scope.type) {
     case "code":
-      if (!path18.startsWith(BATON_DIR)) return null;
-      return `${path18} is under ${BATON_DIR} (build records and skills); a worker may write only its own completion (${own2})`;
+      if (!path19.startsWith(BATON_DIR)) return null;
+      return `${path19} is under ${BATON_DIR} (build records and skills); a worker may write only its own completion (${own2})`;
     case "research": {
       const findings = findingsPath(target.build, worker);
-      if (path18 === findings) return null;
-      return `${path18}: a research worker writes only its findings (${findings}) and its completion (${own2}); code and other files are refused in a research build`;
+      if (path19 === findings) return null;
+      return `${path19}: a research worker writes only its findings (${findings}) and its completion (${own2}); code and other files are refused in a research build`;
     }
     case "content":
-      if (scope.outputs.includes(path18)) return null;
-      return `${path18} is not one of ${worker}'s outputs in the plan (${scope.outputs.join(", ") || "none declared"}); a content worker writes only those and its completion (${own2})`;
+      if (scope.outputs.includes(path19)) return null;
+      return `${path19} is not one of ${worker}'s outputs in the plan (${scope.outputs.join(", ") || "none declared"}); a content worker writes only those and its completion (${own2})`;
     default: {
       const _exhaustive = scope.type;
       return _exhaustive;
@@ -64021,9 +64102,9 @@ async function revokeSessionToken({
 // src/session/publish/git.ts
 var import_node_child_process4 = require("node:child_process");
 var import_node_fs = require("node:fs");
-var import_promises16 = require("node:fs/promises");
+var import_promises17 = require("node:fs/promises");
 var import_node_os2 = require("node:os");
-var import_node_path15 = require("node:path");
+var import_node_path16 = require("node:path");
 var GitError2 = class extends Error {
   constructor(args, stderr) {
     super(`git ${args[0] ?? ""} failed: ${stderr.trim() || "no output"}`);
@@ -64039,12 +64120,12 @@ function gitAuthEnv(token) {
   };
 }
 async function createScratchRepo(workspace) {
-  const gitDir = await (0, import_promises16.mkdtemp)((0, import_node_path15.join)((0, import_node_os2.tmpdir)(), "baton-publish-"));
+  const gitDir = await (0, import_promises17.mkdtemp)((0, import_node_path16.join)((0, import_node_os2.tmpdir)(), "baton-publish-"));
   const repo = makeRepo(gitDir);
   await repo.must({ args: ["init", "--bare", "--quiet", gitDir] });
-  const objects = workspace ? (0, import_node_path15.join)(workspace, ".git", "objects") : null;
+  const objects = workspace ? (0, import_node_path16.join)(workspace, ".git", "objects") : null;
   if (objects && (0, import_node_fs.existsSync)(objects)) {
-    await (0, import_promises16.writeFile)((0, import_node_path15.join)(gitDir, "objects", "info", "alternates"), `${objects}
+    await (0, import_promises17.writeFile)((0, import_node_path16.join)(gitDir, "objects", "info", "alternates"), `${objects}
 `);
   }
   return repo;
@@ -64059,7 +64140,7 @@ function makeRepo(gitDir) {
       if (output2.code !== 0) throw new GitError2(call.args, output2.stderr);
       return output2.stdout;
     },
-    dispose: () => (0, import_promises16.rm)(gitDir, { recursive: true, force: true })
+    dispose: () => (0, import_promises17.rm)(gitDir, { recursive: true, force: true })
   };
 }
 function runGit(gitDir, call) {
@@ -64099,11 +64180,11 @@ var GitHubApiError = class extends Error {
   status;
   constructor({
     method,
-    path: path18,
+    path: path19,
     status,
     message
   }) {
-    super(`GitHub answered ${status} to ${method} ${path18}: ${message}`);
+    super(`GitHub answered ${status} to ${method} ${path19}: ${message}`);
     this.name = "GitHubApiError";
     this.status = status;
   }
@@ -64125,9 +64206,9 @@ function createGitHubApi({
   });
   const retries = options2?.retries ?? DEFAULT_RETRIES;
   const baseMs = options2?.retryBaseMs ?? 1e3;
-  const send = async (method, path18, body, once2) => {
+  const send = async (method, path19, body, once2) => {
     try {
-      const response = await octokit.request(`${method} ${path18}`, {
+      const response = await octokit.request(`${method} ${path19}`, {
         ...body === void 0 ? {} : { data: body },
         // A request's own `retries: 0` turns the retry plugin off for it.
         ...once2 ? { request: { retries: 0 } } : {}
@@ -64138,13 +64219,13 @@ function createGitHubApi({
       if (status === null) throw error62;
       const tries = triesOf(error62);
       const message = `${messageOf(error62)}${tries > 1 ? ` (after ${tries} tries)` : ""}`;
-      throw new GitHubApiError({ method, path: path18, status, message });
+      throw new GitHubApiError({ method, path: path19, status, message });
     }
   };
   return {
-    request: (method, path18, body) => send(method, path18, body, false),
+    request: (method, path19, body) => send(method, path19, body, false),
     async postOnce({
-      path: path18,
+      path: path19,
       body,
       find
     }) {
@@ -64155,7 +64236,7 @@ function createGitHubApi({
           if (found !== null) return { value: found, found: true };
         }
         try {
-          return { value: await send("POST", path18, body, true), found: false };
+          return { value: await send("POST", path19, body, true), found: false };
         } catch (error62) {
           const transient = error62 instanceof GitHubApiError && error62.status >= 500;
           if (!transient || attempt >= retries) throw error62;
@@ -64211,11 +64292,11 @@ async function readAllowWorkflowChanges(repo, commit) {
 }
 
 // src/session/publish/read-result.ts
-var import_promises17 = require("node:fs/promises");
-var import_node_path16 = require("node:path");
+var import_promises18 = require("node:fs/promises");
+var import_node_path17 = require("node:path");
 async function readResult(outDir) {
-  const path18 = (0, import_node_path16.join)(outDir, RESULT_FILE);
-  const size = await sizeOf(path18);
+  const path19 = (0, import_node_path17.join)(outDir, RESULT_FILE);
+  const size = await sizeOf(path19);
   if (size === null) {
     return {
       ok: false,
@@ -64232,7 +64313,7 @@ async function readResult(outDir) {
   }
   let raw;
   try {
-    raw = JSON.parse(await (0, import_promises17.readFile)(path18, "utf8"));
+    raw = JSON.parse(await (0, import_promises18.readFile)(path19, "utf8"));
   } catch (error62) {
     const reason = error62 instanceof Error ? error62.message : String(error62);
     return { ok: false, problems: [`${RESULT_FILE} is not valid JSON: ${reason}`] };
@@ -64248,9 +64329,9 @@ async function readResult(outDir) {
   }
   return { ok: true, result: parsed.data };
 }
-async function sizeOf(path18) {
+async function sizeOf(path19) {
   try {
-    const info = await (0, import_promises17.stat)(path18);
+    const info = await (0, import_promises18.stat)(path19);
     return info.isFile() ? info.size : null;
   } catch (error62) {
     if (error62.code === "ENOENT") return null;
@@ -64500,15 +64581,15 @@ async function checkFindings({
   build,
   worker
 }) {
-  const path18 = findingsPath(build, worker);
-  const text = await readAt(repo, `${HEAD_REF}:${path18}`);
+  const path19 = findingsPath(build, worker);
+  const text = await readAt(repo, `${HEAD_REF}:${path19}`);
   if (text === null) {
     return [
-      `a research worker delivers its findings in ${path18} (docs/build-types.md), and the commits leave none`
+      `a research worker delivers its findings in ${path19} (docs/build-types.md), and the commits leave none`
     ];
   }
   const parsed = parseFindings(text, worker);
-  return parsed.ok ? [] : parsed.problems.map((problem) => `${path18}: ${problem}`);
+  return parsed.ok ? [] : parsed.problems.map((problem) => `${path19}: ${problem}`);
 }
 
 // src/session/publish/pull-body.ts
@@ -64545,7 +64626,7 @@ function renderPullBody({
     list("Follow-ups", completion.follow_up),
     list(
       "Artifacts",
-      completion.artifacts.map((path18) => `\`${path18.replaceAll("`", "")}\``)
+      completion.artifacts.map((path19) => `\`${path19.replaceAll("`", "")}\``)
     ),
     `### Usage
 
@@ -65046,7 +65127,7 @@ async function checkCommits({
     buildBranch: target.role === "work" || target.role === "fix" ? integrationBranch(target.build) : null,
     base: result.base,
     head: result.head,
-    bundlePath: (0, import_node_path17.join)(env.BATON_OUT, BUNDLE_FILE)
+    bundlePath: (0, import_node_path18.join)(env.BATON_OUT, BUNDLE_FILE)
   });
   if (!verified.ok) return { problems: verified.problems, alreadyPushed: false };
   const touchesWorkflows = verified.changes.some(
@@ -65085,10 +65166,10 @@ async function readScope({
 }
 
 // src/session/publish/step-summary.ts
-var import_promises18 = require("node:fs/promises");
-async function appendStepSummary(path18, markdown) {
-  if (!path18) return;
-  await (0, import_promises18.appendFile)(path18, `${markdown.trimEnd()}
+var import_promises19 = require("node:fs/promises");
+async function appendStepSummary(path19, markdown) {
+  if (!path19) return;
+  await (0, import_promises19.appendFile)(path19, `${markdown.trimEnd()}
 
 `);
 }

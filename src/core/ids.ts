@@ -118,9 +118,25 @@ export function reportPath(build: string): string {
   return `${buildDir(build)}/REPORT.md`;
 }
 
-export function skillPath(role: 'plan' | 'worker' | 'review' | 'fix' | 'research'): string {
+/** The skills sessions read from `.baton/skills/`; the build types add their own (docs/build-types.md). */
+export type SkillName =
+  | 'plan'
+  | 'worker'
+  | 'review'
+  | 'fix'
+  | 'research'
+  | 'research-work'
+  | 'research-review'
+  | 'synthesis'
+  | 'content-work'
+  | 'content-review';
+
+export function skillPath(role: SkillName): string {
   return `.baton/skills/${role}.md`;
 }
+
+/** A repository's style guide for content builds, read from the default branch like the skills. */
+export const STYLE_GUIDE_PATH = '.baton/style.md';
 
 /** The one workflow that runs every session role. */
 export const WORKFLOW_PATH = '.github/workflows/baton.yml';

@@ -22,6 +22,13 @@ const PURPOSES: Record<string, string> = {
   [skillPath('worker')]: 'How a work session carries out one brief and reports back.',
   [skillPath('review')]: "How a review session reviews a worker's pull request.",
   [skillPath('fix')]: 'How a fix session answers a review on its pull request.',
+  [skillPath('research-work')]:
+    'How a research worker investigates one question and writes its findings (sources, confidence).',
+  [skillPath('research-review')]: "How a review session checks a research worker's evidence.",
+  [skillPath('synthesis')]: "How a synthesis session writes a research build's report.",
+  [skillPath('content-work')]: 'How a content worker writes the documents its plan entry names.',
+  [skillPath('content-review')]:
+    "How a review session checks documents against the brief and the repository's style guide.",
   [SETUP_ACTION_PATH]:
     "Your project's own setup for sessions (toolchain, services, dependency cache), run before the model's first turn. Yours: Baton adds it once and never changes it.",
 };

@@ -64,6 +64,11 @@ describe('onboarding', () => {
       | \`.baton/skills/worker.md\` | How a work session carries out one brief and reports back. | added |
       | \`.baton/skills/review.md\` | How a review session reviews a worker's pull request. | added |
       | \`.baton/skills/fix.md\` | How a fix session answers a review on its pull request. | added |
+      | \`.baton/skills/research-work.md\` | How a research worker investigates one question and writes its findings (sources, confidence). | added |
+      | \`.baton/skills/research-review.md\` | How a review session checks a research worker's evidence. | added |
+      | \`.baton/skills/synthesis.md\` | How a synthesis session writes a research build's report. | added |
+      | \`.baton/skills/content-work.md\` | How a content worker writes the documents its plan entry names. | added |
+      | \`.baton/skills/content-review.md\` | How a review session checks documents against the brief and the repository's style guide. | added |
       | \`.github/actions/baton-setup/action.yml\` | Your project's own setup for sessions (toolchain, services, dependency cache), run before the model's first turn. Yours: Baton adds it once and never changes it. | added |
 
       The workflow runs Baton's session action from \`baton-dev/baton\` at commit \`0123456789abcdef0123456789abcdef01234567\`.

@@ -1,13 +1,27 @@
 import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { CONFIG_FILE, skillPath } from '../../core/ids.js';
+import { CONFIG_FILE, STYLE_GUIDE_PATH, skillPath } from '../../core/ids.js';
 import { type GitOptions, git, gitSucceeds } from './git.js';
 
 /** Every file that steers a session: its settings and the skills of each role. */
 export const STEERING_FILES = [
   `.github/${CONFIG_FILE}`,
-  ...(['plan', 'worker', 'review', 'fix', 'research'] as const).map((role) => skillPath(role)),
+  ...(
+    [
+      'plan',
+      'worker',
+      'review',
+      'fix',
+      'research',
+      'research-work',
+      'research-review',
+      'synthesis',
+      'content-work',
+      'content-review',
+    ] as const
+  ).map((role) => skillPath(role)),
+  STYLE_GUIDE_PATH,
 ];
 
 const EventPayload = z.object({ repository: z.object({ default_branch: z.string().min(1) }) });

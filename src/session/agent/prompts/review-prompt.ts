@@ -12,6 +12,7 @@ export function renderReviewPrompt({
   brief,
   skill,
   files,
+  styleGuide,
 }: {
   pr: number;
   head: string;
@@ -20,6 +21,8 @@ export function renderReviewPrompt({
   brief: { path: string; present: boolean } | null;
   skill: { path: string; present: boolean };
   files: readonly PullFile[];
+  /** A content build's style guide, from the default branch. */
+  styleGuide?: { path: string; present: boolean };
 }): string {
   const listed = files
     .slice(0, MAX_LISTED_FILES)
@@ -34,6 +37,11 @@ export function renderReviewPrompt({
     `How to review: the skill ${pathLine(skill.path, skill.present)}.`,
     ...(brief
       ? [`What the worker was asked: its brief ${pathLine(brief.path, brief.present)}.`]
+      : []),
+    ...(styleGuide
+      ? [
+          `Check the documents against the repository's style guide ${pathLine(styleGuide.path, styleGuide.present)}.`,
+        ]
       : []),
     'The checkout is the pull request head: read any file for context.',
     '',

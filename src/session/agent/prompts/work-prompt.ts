@@ -10,6 +10,7 @@ export function renderWorkPrompt({
   dependencies,
   fix,
   retry = null,
+  scope = [],
 }: {
   worker: string;
   build: string;
@@ -21,12 +22,15 @@ export function renderWorkPrompt({
   fix: { pr: number; completion: string | null; feedback: string } | null;
   /** A new attempt after a failed one: the `/retry` comment, quoted. */
   retry?: string | null;
+  /** What a research or content worker may write (`scopeLines`); empty in a code build. */
+  scope?: readonly string[];
 }): string {
   const lines = [
     `You are worker ${worker} of build \`${build}\` in ${repository}.`,
     '',
     `Your brief: \`${brief}\`. Read it first; it is self-contained (mission, output paths, requirements, success criteria).`,
     `How to work here: the skill ${pathLine(skill.path, skill.present)}.`,
+    ...scope,
   ];
   if (dependencies.length > 0) {
     lines.push(

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { briefPath, skillPath } from '../../../core/ids.js';
+import { briefPath, STYLE_GUIDE_PATH, skillPath } from '../../../core/ids.js';
 import { ReviewComment, type ReviewResult } from '../../result.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
+import { readBuildScope, skillFor } from '../build-scope.js';
 import { placeReviewComments, renderReviewBody } from '../diff-hunks.js';
 import type { PullFile } from '../github-reads.js';
 import { renderReviewPrompt } from '../prompts/review-prompt.js';
@@ -41,6 +42,8 @@ export async function runReviewRole(ctx: AgentContext): Promise<RoleOutcome> {
         present: await existsIn(ctx.root, briefPath(build, worker)),
       }
     : null;
+  const scope = await readBuildScope(ctx.root, build, worker ?? null);
+  const skill = skillPath(skillFor('review', scope.type));
   const outcome = await converse(ctx, {
     model: ctx.config.models.review,
     system: renderSystemPrompt({
@@ -57,8 +60,16 @@ export async function runReviewRole(ctx: AgentContext): Promise<RoleOutcome> {
       worker: worker ?? null,
       build,
       brief,
-      skill: { path: skillPath('review'), present: await existsIn(ctx.root, skillPath('review')) },
+      skill: { path: skill, present: await existsIn(ctx.root, skill) },
       files,
+      ...(scope.type === 'content'
+        ? {
+            styleGuide: {
+              path: STYLE_GUIDE_PATH,
+              present: await existsIn(ctx.root, STYLE_GUIDE_PATH),
+            },
+          }
+        : {}),
     }),
     tools: [
       ...createReadOnlyTools({ root: ctx.root, maxOutputChars: ctx.limits.maxToolOutputChars }),

@@ -2,9 +2,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type BriefFrontMatter, parseBrief } from '../../../core/brief.js';
 import type { Completion } from '../../../core/completion.js';
-import { briefPath, completionPath, skillPath } from '../../../core/ids.js';
+import { briefPath, completionPath, STYLE_GUIDE_PATH, skillPath } from '../../../core/ids.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
+import { readBuildScope, scopeLines, skillFor } from '../build-scope.js';
 import type { LoopOutcome } from '../model-loop.js';
 import { renderSystemPrompt } from '../prompts/system-prompt.js';
 import { renderWorkPrompt } from '../prompts/work-prompt.js';
@@ -204,7 +205,8 @@ async function workPrompt({
   retry: string | null;
 }): Promise<string> {
   const build = ctx.env.BATON_BUILD;
-  const skill = skillPath(fix ? 'fix' : 'worker');
+  const scope = await readBuildScope(ctx.root, build, worker);
+  const skill = skillPath(skillFor(fix ? 'fix' : 'work', scope.type));
   const dependencies = await Promise.all(
     frontMatter.depends_on.map(async (dep) => ({
       path: completionPath(build, dep),
@@ -224,5 +226,11 @@ async function workPrompt({
       feedback: fix.feedback.text,
     },
     retry,
+    scope: scopeLines({
+      scope,
+      build,
+      worker,
+      styleGuide: await existsIn(ctx.root, STYLE_GUIDE_PATH),
+    }),
   });
 }
