@@ -141,6 +141,8 @@ function playTurn(input: TurnInput): TurnAnswer {
       return reviewTurn(input);
     case 'research':
       return { problem: 'the scenario has no research sessions' };
+    case 'synthesis':
+      return { problem: 'the scenario has no synthesis sessions' };
     default: {
       const _exhaustive: never = role;
       return _exhaustive;

@@ -1,8 +1,8 @@
 import type { Action } from './action.js';
 import type { Completion } from './completion.js';
-import type { DecideContext } from './decide-context.js';
-import { parseBuildId } from './ids.js';
-import type { Plan } from './plan.js';
+import { type DecideContext, dispatch, findRun } from './decide-context.js';
+import { parseBuildId, reportPath } from './ids.js';
+import { buildTypeOf, type Plan } from './plan.js';
 import { renderReport } from './render-report.js';
 import type { BuildProgress } from './status-view.js';
 import { isDone, type WorkerState } from './worker-state.js';
@@ -10,7 +10,9 @@ import { isDone, type WorkerState } from './worker-state.js';
 /**
  * Once every worker is merged or skipped, the build branch goes to the
  * default branch in one final PR whose body is the delivery report; with
- * `final.autoMerge`, GitHub merges it when its checks pass.
+ * `final.autoMerge`, GitHub merges it when its checks pass. A research build
+ * first runs its synthesis session, which commits the report to the build
+ * branch and posts its summary on the issue; the final PR waits for it.
  */
 export function decideFinal({
   ctx,
@@ -25,6 +27,12 @@ export function decideFinal({
 }): Action[] {
   if (!workers.every(isDone)) return [];
   const final = ctx.snapshot.finalPull;
+  if (!final && buildTypeOf(plan) === 'research') {
+    const synthesis = findRun(ctx, { role: 'synthesis', worker: null, trigger: null });
+    if (!synthesis) return [dispatch(ctx, { role: 'synthesis' })];
+    // A failed synthesis waits for a person: running it again costs again (docs/build-types.md).
+    if (synthesis.status !== 'completed' || synthesis.conclusion !== 'success') return [];
+  }
   if (!final) {
     const completions: Record<string, Completion> = {};
     for (const state of workers)
@@ -33,7 +41,7 @@ export function decideFinal({
       {
         kind: 'open-final-pull',
         title: finalTitle(ctx.snapshot.build, plan),
-        body: renderReport({ plan, progress, completions }),
+        body: withReportLine(renderReport({ plan, progress, completions }), ctx, plan),
       },
     ];
   }
@@ -46,4 +54,10 @@ export function decideFinal({
 /** `[<slug>] <plan title>`. */
 export function finalTitle(build: string, plan: Plan): string {
   return `[${parseBuildId(build)?.slug ?? build}] ${plan.title}`;
+}
+
+/** A research build's final PR names the report it delivers. */
+function withReportLine(body: string, ctx: DecideContext, plan: Plan): string {
+  if (buildTypeOf(plan) !== 'research') return body;
+  return `${body}\n\n**The report:** \`${reportPath(ctx.snapshot.build)}\`, written by the synthesis from every worker's findings.`;
 }

@@ -4,7 +4,7 @@
  * reads everything else by path or id.
  */
 
-export const SESSION_ROLES = ['plan', 'work', 'review', 'fix', 'research'] as const;
+export const SESSION_ROLES = ['plan', 'work', 'review', 'fix', 'research', 'synthesis'] as const;
 export type SessionRole = (typeof SESSION_ROLES)[number];
 
 /**

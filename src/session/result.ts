@@ -34,6 +34,21 @@ export const ReviewResult = z.strictObject({
 });
 export type ReviewResult = z.infer<typeof ReviewResult>;
 
+/** A follow-up question a synthesis proposes; a person decides whether it runs. */
+export const FollowUpQuestion = z.strictObject({
+  title: z.string().trim().min(1).max(120),
+  question: z.string().trim().min(1).max(2000),
+});
+export type FollowUpQuestion = z.infer<typeof FollowUpQuestion>;
+
+/** `synthesis`: what publish posts on the issue (the report itself is committed). */
+export const SynthesisResult = z.strictObject({
+  /** A few sentences for the issue: the answer, how sure, where the report is. */
+  summary: z.string().trim().min(1).max(3000),
+  follow_up: z.array(FollowUpQuestion).max(10).default([]),
+});
+export type SynthesisResult = z.infer<typeof SynthesisResult>;
+
 export const SessionResult = z.strictObject({
   role: z.enum(SESSION_ROLES),
   build: z.string(),
@@ -60,5 +75,7 @@ export const SessionResult = z.strictObject({
   plan: Plan.nullable().default(null),
   /** `review`: the review to post. */
   review: ReviewResult.nullable().default(null),
+  /** `synthesis`: the summary publish posts on the issue (the report is committed as REPORT.md). */
+  synthesis: SynthesisResult.nullable().default(null),
 });
 export type SessionResult = z.infer<typeof SessionResult>;

@@ -153,6 +153,7 @@ async function openSteering(
 export function sessionBranch(env: SessionEnv): string | null {
   switch (env.BATON_ROLE) {
     case 'plan':
+    case 'synthesis':
       return integrationBranch(env.BATON_BUILD);
     case 'work':
     case 'fix':

@@ -4,6 +4,7 @@ import { type AgentContext, openContext, type RunAgentOptions } from './agent-co
 import { runPlanRole } from './roles/plan-role.js';
 import { runReviewRole } from './roles/review-role.js';
 import { failedOutcome, type RoleOutcome } from './roles/role-outcome.js';
+import { runSynthesisRole } from './roles/synthesis-role.js';
 import { runWorkRole } from './roles/work-role.js';
 import { ensureToolUser } from './sandbox.js';
 import { writeSessionResult } from './session-output.js';
@@ -58,6 +59,8 @@ function runRole(ctx: AgentContext): Promise<RoleOutcome> {
       return runWorkRole(ctx, role);
     case 'review':
       return runReviewRole(ctx);
+    case 'synthesis':
+      return runSynthesisRole(ctx);
     case 'research':
       return Promise.resolve(
         failedOutcome(
@@ -102,6 +105,7 @@ function sessionResult({
     completion: outcome.completion ?? null,
     plan: outcome.plan ?? null,
     review: outcome.review ?? null,
+    synthesis: outcome.synthesis ?? null,
   };
 }
 

@@ -55,6 +55,7 @@ export async function writeSessionResult(out: string, result: SessionResult): Pr
         completion: null,
         plan: null,
         review: null,
+        synthesis: null,
       }),
       null,
       2,

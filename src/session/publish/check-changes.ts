@@ -1,4 +1,4 @@
-import { buildDir, CONFIG_FILE, completionPath, findingsPath } from '../../core/ids.js';
+import { buildDir, CONFIG_FILE, completionPath, findingsPath, reportPath } from '../../core/ids.js';
 import type { BuildType } from '../../core/plan.js';
 import type { SessionTarget } from './check-result.js';
 import { CHANGED_FILES_MAX, FILE_MAX_BYTES } from './limits.js';
@@ -81,6 +81,10 @@ function checkOne(
       return isPlanFile(path, record)
         ? null
         : `${path} is not one of the plan's files (${record}plan.json, PLAN.md, workers/W<wave>.<n>.md); a plan session writes only those`;
+    case 'synthesis':
+      return path === reportPath(target.build)
+        ? null
+        : `${path}: a synthesis session writes only the report, ${reportPath(target.build)}`;
     case 'research':
       return path.startsWith(record)
         ? null

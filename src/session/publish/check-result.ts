@@ -37,6 +37,7 @@ function branchOf(role: SessionRole, build: string, worker: string | null): stri
   switch (role) {
     case 'plan':
     case 'research':
+    case 'synthesis':
       return integrationBranch(build);
     case 'work':
     case 'fix':
@@ -88,7 +89,10 @@ export function checkResult(result: SessionResult, target: SessionTarget): strin
 function checkDeliverable(result: SessionResult, target: SessionTarget): string[] {
   const problems: string[] = [];
   const role = target.role;
-  if ((role === 'work' || role === 'plan' || role === 'research') && !hasCommits(result)) {
+  if (
+    (role === 'work' || role === 'plan' || role === 'research' || role === 'synthesis') &&
+    !hasCommits(result)
+  ) {
     problems.push(`the ${role} session reports complete but committed nothing`);
   }
   if (role === 'work' || role === 'fix') {
@@ -98,6 +102,9 @@ function checkDeliverable(result: SessionResult, target: SessionTarget): string[
         `the completion is for ${result.completion.worker_id}, not ${target.worker ?? '-'}`,
       );
     }
+  }
+  if (role === 'synthesis' && result.synthesis === null) {
+    problems.push('a complete synthesis result needs its summary');
   }
   if (role === 'review' && result.review === null) {
     problems.push('a complete review result needs its review');

@@ -1,10 +1,11 @@
-import { workerBranch } from '../../core/ids.js';
+import { parseBuildId, workerBranch } from '../../core/ids.js';
 import type { SessionEnv } from '../env.js';
 import type { SessionResult } from '../result.js';
 import { hasCommits, type SessionTarget } from './check-result.js';
 import type { ScratchRepo } from './git.js';
 import type { GitHubApi } from './github-api.js';
 import { postReview } from './post-review.js';
+import { postSynthesisSummary } from './post-synthesis.js';
 import type { PublishIo, PublishOutcome } from './publish-session.js';
 import { renderPullBody } from './pull-body.js';
 import { pushBranch } from './push-branch.js';
@@ -51,6 +52,11 @@ export async function writeSession(checked: CheckedSession): Promise<PublishOutc
       };
     case 'review':
       return review(checked);
+    case 'synthesis':
+      return {
+        kind: 'published',
+        lines: [...(await push(checked)), ...(await summarise(checked))],
+      };
     default: {
       const _exhaustive: never = target.role;
       return _exhaustive;
@@ -136,4 +142,23 @@ async function review({ env, target, result, api }: CheckedSession): Promise<Pub
       `Posted review ${posted.reviewId} on #${target.pr}: ${result.review.verdict}, ${posted.inline} inline comments${moved}.`,
     ],
   };
+}
+
+/** The synthesis's summary on the issue, after its report is on the build branch. */
+async function summarise({ env, target, result, api }: CheckedSession): Promise<string[]> {
+  const issue = Number(env.BATON_ISSUE ?? parseBuildId(target.build)?.issue);
+  if (!result.synthesis || !(issue > 0)) return [];
+  const posted = await postSynthesisSummary({
+    api,
+    repository: env.GITHUB_REPOSITORY,
+    issue,
+    build: target.build,
+    synthesis: result.synthesis,
+    runId: env.GITHUB_RUN_ID ?? 'local',
+  });
+  return [
+    posted.again
+      ? `The summary on #${issue} was posted already by this run (comment ${posted.id}).`
+      : `Posted the report's summary on #${issue} (comment ${posted.id}).`,
+  ];
 }

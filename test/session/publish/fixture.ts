@@ -167,6 +167,7 @@ export function makeResult(overrides: Partial<SessionResult> = {}): SessionResul
     completion: null,
     plan: null,
     review: null,
+    synthesis: null,
     ...overrides,
   };
 }

@@ -8,6 +8,8 @@ const ROLE_LINES: Record<SessionRole, string> = {
   review:
     "You review one worker's pull request against its brief, and give a verdict with inline comments.",
   research: 'You research what the next improvement of a finished build should be.',
+  synthesis:
+    "You write the report of a research build from its workers' findings, and a short summary for the issue.",
 };
 
 /**

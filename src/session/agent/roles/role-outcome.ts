@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { Completion } from '../../../core/completion.js';
 import type { Plan } from '../../../core/plan.js';
-import type { ReviewResult } from '../../result.js';
+import type { ReviewResult, SynthesisResult } from '../../result.js';
 
 /** What a role hands back to runAgent, which adds the session's frame and usage. */
 export interface RoleOutcome {
@@ -13,6 +13,7 @@ export interface RoleOutcome {
   completion?: Completion | null;
   plan?: Plan | null;
   review?: ReviewResult | null;
+  synthesis?: SynthesisResult | null;
 }
 
 /** A role that ended without committing anything. */

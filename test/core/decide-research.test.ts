@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { decide } from '../../src/core/decide.js';
+import type { BuildSnapshot, RunInfo } from '../../src/core/snapshot.js';
+import { dispatched, kinds } from './decide-helpers.js';
+import {
+  makeCommand,
+  makeCompletion,
+  makeConfig,
+  makePlan,
+  makePull,
+  makeRun,
+  makeSnapshot,
+  NOW,
+  planRun,
+  sha,
+} from './factories.js';
+
+const config = makeConfig({ approval: 'none' });
+
+function synthesisRun(overrides: Partial<RunInfo> = {}): RunInfo {
+  return makeRun({ id: 7100, role: 'synthesis', worker: null, ...overrides });
+}
+
+/** A research build whose W1.1 and W2.1 are merged and W1.2 skipped. */
+function researched(runs: RunInfo[] = [], overrides: Partial<BuildSnapshot> = {}): BuildSnapshot {
+  return makeSnapshot({
+    plan: { kind: 'valid', plan: makePlan({ type: 'research' }), sha: sha('p1') },
+    runs: [
+      planRun(),
+      makeRun({ id: 7011, worker: 'W1.1' }),
+      makeRun({ id: 7021, worker: 'W2.1' }),
+      ...runs,
+    ],
+    pulls: [
+      makePull({ number: 101, worker: 'W1.1', state: 'merged' }),
+      makePull({ number: 103, worker: 'W2.1', state: 'merged' }),
+    ],
+    commands: [makeCommand({ name: 'skip', worker: 'W1.2' })],
+    completions: {
+      'W1.1': { kind: 'valid', completion: makeCompletion() },
+      'W2.1': { kind: 'valid', completion: makeCompletion({ worker_id: 'W2.1' }) },
+    },
+    ...overrides,
+  });
+}
+
+describe('decide: a research build ends in its synthesis, then its report PR', () => {
+  it('dispatches the synthesis once every worker is merged or skipped, and opens no final PR yet', () => {
+    const actions = decide({ snapshot: researched(), config, now: NOW });
+    expect(dispatched(actions)).toEqual(['synthesis - -']);
+    expect(kinds(actions)).not.toContain('open-final-pull');
+  });
+
+  it('does not dispatch the synthesis while a worker is unfinished', () => {
+    const snapshot = researched([], { commands: [] });
+    expect(dispatched(decide({ snapshot, config, now: NOW }))).not.toContain('synthesis - -');
+  });
+
+  it.each([
+    ['running', synthesisRun({ status: 'in_progress', conclusion: null })],
+    ['failed', synthesisRun({ conclusion: 'failure' })],
+  ])('waits while the synthesis is %s: no second synthesis, no final PR', (_state, run) => {
+    const actions = decide({ snapshot: researched([run]), config, now: NOW });
+    expect(dispatched(actions)).toEqual([]);
+    expect(kinds(actions)).not.toContain('open-final-pull');
+  });
+
+  it('opens the final PR once the synthesis has succeeded', () => {
+    const actions = decide({ snapshot: researched([synthesisRun()]), config, now: NOW });
+    expect(kinds(actions)).toEqual(['open-final-pull', 'render-status']);
+    const open = actions[0];
+    expect(open?.kind === 'open-final-pull' && open.body).toContain(
+      '**The report:** `.baton/builds/12-add-login/REPORT.md`',
+    );
+  });
+
+  it('runs no synthesis in a code build', () => {
+    const snapshot = researched([], {
+      plan: { kind: 'valid', plan: makePlan(), sha: sha('p1') },
+    });
+    const actions = decide({ snapshot, config, now: NOW });
+    expect(dispatched(actions)).toEqual([]);
+    expect(kinds(actions)).toContain('open-final-pull');
+  });
+});

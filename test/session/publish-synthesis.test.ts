@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { integrationBranch, reportPath } from '../../src/core/ids.js';
+import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
+import type { SessionResult } from '../../src/session/result.js';
+import { BUILD, makeResult } from './publish/fixture.js';
+import { usePublishHarness } from './publish/harness.js';
+
+const COMMENTS = '/repos/acme/app/issues/12/comments';
+const INTEGRATION = integrationBranch(BUILD);
+const SYNTHESIS_ENV = { BATON_ROLE: 'synthesis', BATON_WORKER: '', GITHUB_RUN_ID: '4242' };
+
+describe('publish of a synthesis session', () => {
+  const h = usePublishHarness({ plan: { type: 'research' } });
+
+  function synthesise(files: Record<string, string>, overrides: Partial<SessionResult> = {}) {
+    const head = h.fixture.agentCommit({ branch: INTEGRATION, files });
+    h.fixture.writeResult(
+      makeResult({
+        role: 'synthesis',
+        worker: null,
+        branch: INTEGRATION,
+        base: h.fixture.base,
+        head,
+        synthesis: {
+          summary: 'GitHub covers nine in ten users, @alice says. <!-- baton:plan -->',
+          follow_up: [{ title: 'Microsoft accounts', question: 'How many users\nhave one?' }],
+        },
+        ...overrides,
+      }),
+    );
+    return head;
+  }
+
+  it('pushes the report to the build branch and posts the summary on the issue once', async () => {
+    h.github.routes.set(`GET ${COMMENTS}`, () => ({ status: 200, body: [] }));
+    h.github.routes.set(`POST ${COMMENTS}`, () => ({ status: 201, body: { id: 900 } }));
+    const head = synthesise({ [reportPath(BUILD)]: '# Report\n\nGitHub.\n' });
+
+    expect(await h.publish(SYNTHESIS_ENV)).toBe(PUBLISH_EXIT.published);
+
+    expect(h.fixture.remoteSha(INTEGRATION)).toBe(head);
+    expect(h.writes()).toEqual([`POST ${COMMENTS}`]);
+    const body = (h.github.api.find((call) => call.method === 'POST')?.body as { body: string })
+      .body;
+    expect(body).toContain('GitHub covers nine in ten users');
+    expect(body).not.toContain('@alice');
+    expect(body).not.toContain('<!-- baton:plan -->');
+    expect(body).toContain(`\`${reportPath(BUILD)}\` on \`${INTEGRATION}\``);
+    expect(body).toContain('- **Microsoft accounts**: How many users have one?');
+    expect(body).toContain('Baton does not start them');
+    expect(body.endsWith('<!-- baton:synthesis-run 4242 -->')).toBe(true);
+  });
+
+  it('does not post the summary twice when the run is published again', async () => {
+    h.github.routes.set(`GET ${COMMENTS}`, () => ({
+      status: 200,
+      body: [{ id: 900, body: 'x\n<!-- baton:synthesis-run 4242 -->', user: { type: 'Bot' } }],
+    }));
+    synthesise({ [reportPath(BUILD)]: '# Report\n' });
+    h.github.routes.set(`POST ${COMMENTS}`, () => ({ status: 502, body: {} }));
+
+    expect(await h.publish(SYNTHESIS_ENV)).toBe(PUBLISH_EXIT.published);
+    expect(h.summary()).toContain('posted already by this run');
+  });
+
+  it('refuses any file but the report, and posts nothing', async () => {
+    synthesise({ [reportPath(BUILD)]: '# Report\n', 'src/app.ts': 'export const app = 3;\n' });
+
+    expect(await h.publish(SYNTHESIS_ENV)).toBe(PUBLISH_EXIT.refused);
+
+    expect(h.fixture.remoteSha(INTEGRATION)).toBe(h.fixture.base);
+    expect(h.writes()).toEqual([]);
+    expect(h.summary()).toContain(
+      `src/app.ts: a synthesis session writes only the report, ${reportPath(BUILD)}`,
+    );
+  });
+
+  it('refuses a complete synthesis without its summary', async () => {
+    synthesise({ [reportPath(BUILD)]: '# Report\n' }, { synthesis: null });
+    expect(await h.publish(SYNTHESIS_ENV)).toBe(PUBLISH_EXIT.refused);
+    expect(h.summary()).toContain('a complete synthesis result needs its summary');
+  });
+});
