@@ -27,12 +27,13 @@ export function planTurn(input: TurnInput): TurnAnswer {
         input.call('submit_plan', {
           title: scenario.plan.title,
           summary: scenario.plan.summary,
+          ...(scenario.plan.type ? { type: scenario.plan.type } : {}),
           workers: scenario.workers.map((worker) => ({
             id: worker.id,
             title: worker.title,
             depends_on: worker.depends_on ?? [],
             complexity: worker.complexity ?? 'normal',
-            brief: renderBriefBody(worker),
+            brief: renderBriefBody(worker, request.build),
           })),
         }),
       );

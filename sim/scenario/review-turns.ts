@@ -1,4 +1,10 @@
-import { type ReviewRound, reviewRound, type ScenarioWorker, scenarioWorker } from './scenario.js';
+import {
+  type ReviewRound,
+  reviewRound,
+  type ScenarioWorker,
+  scenarioWorker,
+  withBuild,
+} from './scenario.js';
 import { addedLines } from './text-reading.js';
 import { resultOf, say, type TurnAnswer, type TurnInput, toolFailure, unexpected } from './turn.js';
 
@@ -15,7 +21,11 @@ export function reviewTurn(input: TurnInput): TurnAnswer {
   if (!request.worker) return unexpected(input, 'a review of no worker');
   const worker = scenarioWorker(input.scenario, request.worker);
   const scripted = reviewRound(worker, input.ordinal);
-  const path = reviewedPath(input, scripted.path ?? Object.keys(worker.files)[0]);
+  const first = Object.keys(worker.files)[0];
+  const path = reviewedPath(
+    input,
+    scripted.path ?? (first === undefined ? undefined : withBuild(first, request.build)),
+  );
   if (!path) return unexpected(input, 'the pull request changes no file outside .baton/');
   switch (request.turn) {
     case 0:
@@ -72,5 +82,9 @@ function askedAgain(worker: ScenarioWorker, ordinal: number, patch: string): Rev
 function reviewedPath(input: TurnInput, wanted: string | undefined): string | undefined {
   const { changed } = input.request;
   if (wanted && changed.includes(wanted)) return wanted;
-  return changed.find((path) => !path.startsWith('.baton/'));
+  return (
+    changed.find((path) => !path.startsWith('.baton/')) ??
+    // A research worker's findings are in the record, beside its completion.
+    changed.find((path) => path.includes('/findings/'))
+  );
 }

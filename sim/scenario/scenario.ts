@@ -1,4 +1,4 @@
-import type { Complexity } from '../../src/core/plan.js';
+import type { BuildType, Complexity } from '../../src/core/plan.js';
 import type { SessionRole } from '../../src/core/session.js';
 
 /**
@@ -10,6 +10,8 @@ export interface Scenario {
   plan: {
     title: string;
     summary: string;
+    /** The build type the planner hands in; left out for a code build. */
+    type?: BuildType;
     /** Files the planner reads after the skill and the listing; default `README.md`. */
     reads?: string[];
   };
@@ -18,6 +20,20 @@ export interface Scenario {
   overloadedOnce?: { role: SessionRole; worker?: string; turn?: number };
   /** Output tokens each turn spends before it answers, as a real model's reasoning does; default 300. */
   thinkingTokens?: number;
+  /** A research build's synthesis: the report and the summary it submits. */
+  synthesis?: {
+    report: string;
+    summary: string;
+    follow_up?: { title: string; question: string }[];
+  };
+}
+
+/** Stands for the build id in a worker's paths and check, which the scenario cannot know. */
+export const BUILD_TOKEN = '{build}';
+
+/** A path or command of the scenario with the build id put in. */
+export function withBuild(text: string, build: string): string {
+  return text.replaceAll(BUILD_TOKEN, build);
 }
 
 /** One worker: its brief, its work, and how its sessions go. */
@@ -51,8 +67,12 @@ export interface ScenarioWorker {
 /**
  * `failed`: the model writes part of the work, then submits status `failed`.
  * `error`: the Messages API answers `400` mid-session, which the SDK does not retry.
+ * `code-change`: the model writes its files and a code file too, and submits `complete`.
  */
-export type AttemptFailure = 'failed' | 'error';
+export type AttemptFailure = 'failed' | 'error' | 'code-change';
+
+/** What a `code-change` attempt writes besides its files: code, which a research build refuses. */
+export const STRAY_CODE = { path: 'src/stray.js', text: 'export const stray = true;\n' };
 
 /** Where the reviewer's one inline comment goes: the first added line holding `on` (default: the first added line) of `path` (default: the worker's first file). */
 interface CommentPlace {
@@ -82,7 +102,7 @@ export function scenarioWorker(scenario: Scenario, id: string): ScenarioWorker {
 }
 
 /** The brief body the planner writes: mission, output paths, context, requirements, criteria, report. */
-export function renderBriefBody(worker: ScenarioWorker): string {
+export function renderBriefBody(worker: ScenarioWorker, build = BUILD_TOKEN): string {
   const bullets = (items: readonly string[]) => items.map((item) => `- ${item}`).join('\n');
   const report = worker.reportBack ?? [
     'What you built and where, in one paragraph.',
@@ -91,10 +111,10 @@ export function renderBriefBody(worker: ScenarioWorker): string {
   ];
   return [
     `## Mission\n\n${worker.mission}`,
-    `## Output paths\n\n${bullets(Object.keys(worker.files).map((path) => `\`${path}\``))}`,
+    `## Output paths\n\n${bullets(Object.keys(worker.files).map((path) => `\`${withBuild(path, build)}\``))}`,
     `## Context\n\n${worker.context}`,
     `## Requirements\n\n${bullets(worker.requirements)}`,
-    `## Success criteria\n\n${worker.criteria.map((item) => `- [ ] ${item}`).join('\n')}\n- [ ] \`${worker.check}\` succeeds`,
+    `## Success criteria\n\n${worker.criteria.map((item) => `- [ ] ${item}`).join('\n')}\n- [ ] \`${withBuild(worker.check, build)}\` succeeds`,
     `## Report back\n\n${bullets(report)}`,
   ].join('\n\n');
 }

@@ -6,6 +6,7 @@ import { readSessionRequest, type SessionRequest } from './read-request.js';
 import { reviewTurn } from './review-turns.js';
 import type { Scenario } from './scenario.js';
 import { scriptedUsage } from './scripted-usage.js';
+import { synthesisTurn } from './synthesis-turns.js';
 import type { TurnAnswer, TurnInput } from './turn.js';
 import { workTurn } from './work-turns.js';
 
@@ -142,7 +143,7 @@ function playTurn(input: TurnInput): TurnAnswer {
     case 'research':
       return { problem: 'the scenario has no research sessions' };
     case 'synthesis':
-      return { problem: 'the scenario has no synthesis sessions' };
+      return synthesisTurn(input);
     default: {
       const _exhaustive: never = role;
       return _exhaustive;

@@ -1,4 +1,4 @@
-import { type ScenarioWorker, scenarioWorker } from './scenario.js';
+import { type ScenarioWorker, STRAY_CODE, scenarioWorker, withBuild } from './scenario.js';
 import {
   commandFailed,
   resultOf,
@@ -23,8 +23,17 @@ export function workTurn(input: TurnInput): TurnAnswer {
   if (failure) return failure;
   if (!request.worker) return unexpected(input, 'a work session of no worker');
   const worker = scenarioWorker(input.scenario, request.worker);
-  const fails = worker.failures?.[input.ordinal - 1];
-  const files = Object.entries(worker.files);
+  const planned = worker.failures?.[input.ordinal - 1];
+  // A code change is no failure the model knows of: it delivers, and publish refuses.
+  const fails = planned === 'code-change' ? undefined : planned;
+  const files = [
+    ...Object.entries(worker.files).map(([path, text]): [string, string] => [
+      withBuild(path, request.build),
+      text,
+    ]),
+    ...(planned === 'code-change' ? [[STRAY_CODE.path, STRAY_CODE.text] as [string, string]] : []),
+  ];
+  const check = withBuild(worker.check, request.build);
   switch (request.turn) {
     case 0:
       return say(
@@ -52,15 +61,15 @@ export function workTurn(input: TurnInput): TurnAnswer {
         ),
       );
     case 2:
-      return say(
-        'Running the check the brief names.',
-        input.call('bash', { command: worker.check }),
-      );
+      return say('Running the check the brief names.', input.call('bash', { command: check }));
     case 3: {
       const output = resultOf(input, 'bash');
       if (fails) return submitFailed(input, worker, output ?? '');
       if (commandFailed(output)) return unexpected(input, `the check failed:\n${output}`);
-      return say('The check passes; every success criterion is met.', submit(input, worker));
+      return say(
+        'The check passes; every success criterion is met.',
+        submit(input, worker, worker.summary, request.build),
+      );
     }
     default:
       return unexpected(input, 'the report was submitted already, yet the session goes on');
@@ -72,11 +81,12 @@ export function submit(
   input: TurnInput,
   worker: ScenarioWorker,
   summary = worker.summary,
+  build = input.request.build,
 ): ReturnType<TurnInput['call']> {
   return input.call('submit_completion', {
     status: 'complete',
     summary,
-    artifacts: Object.keys(worker.files),
+    artifacts: Object.keys(worker.files).map((path) => withBuild(path, build)),
     learnings: worker.learnings ?? [],
     concerns: worker.concerns ?? [],
     decisions: worker.decisions ?? [],

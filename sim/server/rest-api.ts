@@ -44,7 +44,7 @@ export function answerRest({
   const fault = faults.restFault({ method: request.method, path: request.path, fromApp });
   if (fault) return { response: fault.response, fault: fault.kind };
   if (isForeignRepository(gh, request.path)) return { response: notFound() };
-  if (isReadOnlyToken(credential) && request.method !== 'GET') {
+  if (isReadOnlyToken(credential) && request.method !== 'GET' && !isGraphqlQuery(request)) {
     return {
       response: json(403, {
         message: 'Resource not accessible by integration',
@@ -125,4 +125,14 @@ export function writeResponse(
   res
     .writeHead(response.status, headers)
     .end(isText ? response.body : JSON.stringify(response.body));
+}
+
+/**
+ * GraphQL reads are POSTs: GitHub answers a query with a read-only token and
+ * refuses only a mutation (a session's issue-history check is a query).
+ */
+function isGraphqlQuery(request: ApiRequest): boolean {
+  if (request.method !== 'POST' || request.path !== '/graphql') return false;
+  const query = (request.body as { query?: unknown } | null)?.query;
+  return typeof query === 'string' && !/^\s*mutation\b/.test(query);
 }

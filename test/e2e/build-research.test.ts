@@ -1,0 +1,93 @@
+// End-to-end (slow, about a minute): a research build through real processes,
+// from the `orchestrate:research` label to the final pull request that
+// delivers the report. W1.2's first attempt writes code beside its findings;
+// publish refuses it and pushes nothing, and the maintainer's `/retry W1.2`
+// brings an attempt that writes only findings. Once both are merged, the
+// synthesis session commits REPORT.md and posts its summary on the issue.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Simulation, startSimulation } from '../../sim/e2e.js';
+import { type PlayedBuild, playBuild } from '../../sim/scenario/play-build.js';
+import {
+  RESEARCH_ISSUE,
+  researchScenario,
+  setUpResearchRepo,
+} from '../../sim/scenario/research-scenario.js';
+import { STRAY_CODE } from '../../sim/scenario/scenario.js';
+import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
+import {
+  findingsPath,
+  integrationBranch,
+  planPath,
+  reportPath,
+  workerBranch,
+} from '../../src/core/ids.js';
+
+const BUILD_TIMEOUT = 150_000;
+
+let sim: Simulation;
+let model: ScriptedModel;
+let played: PlayedBuild;
+
+beforeAll(async () => {
+  model = createScriptedModel(researchScenario({ strayCode: true }));
+  sim = await startSimulation({ respond: model, setup: setUpResearchRepo, parallel: 2 });
+  played = await playBuild({ sim, issue: RESEARCH_ISSUE, retries: 1, timeoutMs: BUILD_TIMEOUT });
+}, BUILD_TIMEOUT + 30_000);
+afterAll(() => sim?.stop(), 30_000);
+
+const files = (branch: string) => sim.gh.git.filesOf(sim.gh.git.resolve(branch) ?? '');
+const runsOf = (role: string, worker?: string) =>
+  sim.gh.runs.filter(
+    (run) => run.inputs.role === role && (!worker || run.inputs.worker === worker),
+  );
+
+describe('a research build from the label to its report', () => {
+  it('plans a research build from the label and plays it with no turn the scenario did not expect', () => {
+    expect(model.problems).toEqual([]);
+    const plan = JSON.parse(
+      files(integrationBranch(played.build)).get(planPath(played.build)) ?? '{}',
+    );
+    expect(plan.type).toBe('research');
+  });
+
+  it("refuses a research worker's code change, pushing nothing, and a retry delivers findings only", () => {
+    const attempts = runsOf('work', 'W1.2');
+    expect(attempts.map((run) => run.conclusion)).toEqual(['failure', 'success']);
+    const first = model.sessions.find((s) => s.role === 'work' && s.worker === 'W1.2');
+    // The model reported success: the refusal is publish's, not the model's.
+    expect(first?.submitted).toMatchObject({ status: 'complete' });
+    const retry = sim.gh.comments.find((c) => c.body === '/retry W1.2');
+    expect(attempts[1]?.inputs.trigger).toBe(`comment-${retry?.id}`);
+    expect(files(workerBranch(played.build, 'W1.2')).has(STRAY_CODE.path)).toBe(false);
+    expect(files(integrationBranch(played.build)).has(STRAY_CODE.path)).toBe(false);
+  });
+
+  it('merges each worker’s findings, reviewed, into the build record', () => {
+    const built = files(integrationBranch(played.build));
+    for (const worker of ['W1.1', 'W1.2']) {
+      expect(built.get(findingsPath(played.build, worker))).toMatch(/^---\nworker_id: /);
+    }
+    expect(runsOf('review').length).toBeGreaterThanOrEqual(2);
+    expect([...built.keys()].filter((path) => path.startsWith('src/'))).toEqual([]);
+  });
+
+  it('runs one synthesis after the workers, which commits the report and posts its summary', () => {
+    expect(runsOf('synthesis').map((run) => run.conclusion)).toEqual(['success']);
+    expect(files(integrationBranch(played.build)).get(reportPath(played.build))).toContain(
+      'Support Node 20 and 22',
+    );
+    const summary = sim.gh.comments.find((c) => c.body.startsWith('### Research report'));
+    expect(summary?.issue).toBe(played.issue);
+    expect(summary?.body).toContain('Keep Node 20 and 22');
+    expect(summary?.body).toContain('**Node 24**: When will users move to Node 24?');
+  });
+
+  it('delivers the report in the final pull request, which names it', () => {
+    expect(played.finalPull.head).toBe(integrationBranch(played.build));
+    expect(played.finalPull.body).toContain(`**The report:** \`${reportPath(played.build)}\``);
+    const synthesis = runsOf('synthesis')[0];
+    expect(Date.parse(synthesis?.updatedAt ?? '')).toBeLessThanOrEqual(
+      Date.parse(played.finalPull.createdAt),
+    );
+  });
+});
