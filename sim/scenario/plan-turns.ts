@@ -34,6 +34,7 @@ export function planTurn(input: TurnInput): TurnAnswer {
             depends_on: worker.depends_on ?? [],
             complexity: worker.complexity ?? 'normal',
             brief: renderBriefBody(worker, request.build),
+            ...(scenario.plan.type === 'content' ? { outputs: Object.keys(worker.files) } : {}),
           })),
         }),
       );

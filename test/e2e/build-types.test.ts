@@ -1,11 +1,19 @@
-// End-to-end (slow, about a minute): a research build through real processes,
+// End-to-end (slow, about a minute): a research build and a content build
+// through real processes, played at the same time. The research build goes
 // from the `orchestrate:research` label to the final pull request that
 // delivers the report. W1.2's first attempt writes code beside its findings;
 // publish refuses it and pushes nothing, and the maintainer's `/retry W1.2`
 // brings an attempt that writes only findings. Once both are merged, the
 // synthesis session commits REPORT.md and posts its summary on the issue.
+// The content build (`orchestrate:content`) writes two chapters to the
+// outputs its plan declares, reviewed with the style guide in view.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulation, startSimulation } from '../../sim/e2e.js';
+import {
+  CONTENT_ISSUE,
+  contentScenario,
+  setUpContentRepo,
+} from '../../sim/scenario/content-scenario.js';
 import { type PlayedBuild, playBuild } from '../../sim/scenario/play-build.js';
 import {
   RESEARCH_ISSUE,
@@ -19,6 +27,7 @@ import {
   integrationBranch,
   planPath,
   reportPath,
+  STYLE_GUIDE_PATH,
   workerBranch,
 } from '../../src/core/ids.js';
 
@@ -27,13 +36,44 @@ const BUILD_TIMEOUT = 150_000;
 let sim: Simulation;
 let model: ScriptedModel;
 let played: PlayedBuild;
+const content = {} as {
+  sim: Simulation;
+  model: ScriptedModel;
+  played: PlayedBuild;
+  /** The first message of every request, as the model read it. */
+  prompts: string[];
+};
 
-beforeAll(async () => {
+async function playResearch(): Promise<void> {
   model = createScriptedModel(researchScenario({ strayCode: true }));
   sim = await startSimulation({ respond: model, setup: setUpResearchRepo, parallel: 2 });
   played = await playBuild({ sim, issue: RESEARCH_ISSUE, retries: 1, timeoutMs: BUILD_TIMEOUT });
+}
+
+async function playContent(): Promise<void> {
+  content.model = createScriptedModel(contentScenario());
+  content.prompts = [];
+  content.sim = await startSimulation({
+    respond: (request, index) => {
+      content.prompts.push(JSON.stringify(request.body.messages[0]?.content ?? ''));
+      return content.model(request, index);
+    },
+    setup: setUpContentRepo,
+    parallel: 2,
+  });
+  content.played = await playBuild({
+    sim: content.sim,
+    issue: CONTENT_ISSUE,
+    timeoutMs: BUILD_TIMEOUT,
+  });
+}
+
+beforeAll(async () => {
+  await Promise.all([playResearch(), playContent()]);
 }, BUILD_TIMEOUT + 30_000);
-afterAll(() => sim?.stop(), 30_000);
+afterAll(async () => {
+  await Promise.all([sim?.stop(), content.sim?.stop()]);
+}, 30_000);
 
 const files = (branch: string) => sim.gh.git.filesOf(sim.gh.git.resolve(branch) ?? '');
 const runsOf = (role: string, worker?: string) =>
@@ -89,5 +129,42 @@ describe('a research build from the label to its report', () => {
     expect(Date.parse(synthesis?.updatedAt ?? '')).toBeLessThanOrEqual(
       Date.parse(played.finalPull.createdAt),
     );
+  });
+});
+
+describe('a content build from the label to its documents', () => {
+  const built = () =>
+    content.sim.gh.git.filesOf(
+      content.sim.gh.git.resolve(integrationBranch(content.played.build)) ?? '',
+    );
+
+  it('plans each worker with its outputs and plays with no unexpected turn', () => {
+    expect(content.model.problems).toEqual([]);
+    const plan = JSON.parse(built().get(planPath(content.played.build)) ?? '{}');
+    expect(plan.type).toBe('content');
+    expect(plan.workers.map((w: { outputs: string[] }) => w.outputs)).toEqual([
+      ['docs/guide/install.md'],
+      ['docs/guide/commands.md'],
+    ]);
+  });
+
+  it('merges the documents, reviewed against the brief and the style guide', () => {
+    expect(built().get('docs/guide/install.md')).toContain('# Installing widgets');
+    expect(built().get('docs/guide/commands.md')).toContain('# Commands');
+    const reviews = content.model.sessions.filter((s) => s.role === 'review');
+    expect(reviews).toHaveLength(2);
+    expect(reviews.every((s) => s.submitted?.verdict === 'approve')).toBe(true);
+    expect(content.sim.gh.runs.filter((run) => run.inputs.role === 'synthesis')).toEqual([]);
+    const reviewPrompts = content.prompts.filter((p) => p.includes('Review pull request'));
+    expect(reviewPrompts.length).toBeGreaterThan(0);
+    expect(reviewPrompts.every((p) => p.includes('.baton/skills/content-review.md'))).toBe(true);
+    expect(reviewPrompts.every((p) => p.includes(`style guide \`${STYLE_GUIDE_PATH}\``))).toBe(
+      true,
+    );
+  });
+
+  it('delivers them in the final pull request', () => {
+    expect(content.played.finalPull.head).toBe(integrationBranch(content.played.build));
+    expect(content.played.finalPull.state).toBe('open');
   });
 });
