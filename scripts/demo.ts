@@ -1,20 +1,63 @@
 // `npm run demo`: one whole build on the local simulator, with no credentials
 // and no network. Prints every version of the build's status comment as the
-// app writes it, and writes docs/demo-transcript.md.
+// app writes it, and writes docs/demo-transcript.md. `npm run demo -- research`
+// plays a research build instead and writes docs/demo-research-transcript.md.
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Simulation, startSimulation } from '../sim/e2e.js';
+import type { FakeGitHub } from '../sim/github/fake-github.js';
 import {
   diamondScenario,
   GREETING_ISSUE,
   setUpWidgets,
 } from '../sim/scenario/greeting-scenario.js';
 import { type PlayedBuild, playBuild } from '../sim/scenario/play-build.js';
+import {
+  RESEARCH_ISSUE,
+  researchScenario,
+  setUpResearchRepo,
+} from '../sim/scenario/research-scenario.js';
+import type { Scenario } from '../sim/scenario/scenario.js';
 import { createScriptedModel, type ScriptedModel } from '../sim/scenario/scripted-model.js';
 
-const TRANSCRIPT = fileURLToPath(new URL('../docs/demo-transcript.md', import.meta.url));
+/** What the demo plays: the code build (default) or, with `research`, a research build. */
+interface DemoBuild {
+  transcript: string;
+  scenario: Scenario;
+  setup: (gh: FakeGitHub) => void;
+  issue: { title: string; body: string; label?: string };
+  retries: number;
+  story: string;
+}
+
+const DEMOS: Record<string, DemoBuild> = {
+  code: {
+    transcript: 'demo-transcript.md',
+    scenario: diamondScenario({ reviewChanges: true }),
+    setup: setUpWidgets,
+    issue: GREETING_ISSUE,
+    retries: 0,
+    story:
+      'The build: issue "Add greet and bye commands" on a small JavaScript project is labelled `orchestrate`. The plan splits it into W1.1 and W1.2, which run side by side, and W2.1, which needs both. W1.1\'s first review asks for a change; a fix session makes it, and the second review approves.',
+  },
+  research: {
+    transcript: 'demo-research-transcript.md',
+    scenario: researchScenario({ strayCode: true }),
+    setup: setUpResearchRepo,
+    issue: RESEARCH_ISSUE,
+    retries: 1,
+    story:
+      'The build: issue "Which runtime should widgets support" is labelled `orchestrate:research`. The plan asks two questions, W1.1 and W1.2, side by side; each worker writes a findings document with its sources and confidence. W1.2\'s first attempt also writes code: publish refuses it, and the maintainer\'s `/retry W1.2` brings an attempt that writes findings only. Once both are reviewed and merged, the synthesis session writes REPORT.md and posts its summary on the issue, and the final pull request delivers the report.',
+  },
+};
+
+const KIND = process.argv[2] ?? 'code';
+const DEMO = DEMOS[KIND];
+const TRANSCRIPT = fileURLToPath(
+  new URL(`../docs/${DEMO?.transcript ?? 'demo-transcript.md'}`, import.meta.url),
+);
 const DIAGNOSTICS = join(tmpdir(), 'baton-demo-diagnostics.txt');
 const TIME_LIMIT_MS = 180_000;
 const MARKER = /^<!-- baton:status [^>]*-->\n/;
@@ -27,24 +70,33 @@ type Entry =
   | { kind: 'comment'; body: string; seconds: number };
 
 async function main(): Promise<number> {
+  if (!DEMO) {
+    console.error(
+      `No demo called "${KIND}": run \`npm run demo\` or \`npm run demo -- research\`.`,
+    );
+    return 2;
+  }
   const started = Date.now();
   const seconds = () => (Date.now() - started) / 1000;
   const entries: Entry[] = [];
-  const model = createScriptedModel(diamondScenario({ reviewChanges: true }));
+  const model = createScriptedModel(DEMO.scenario);
   console.log('Starting the simulator: GitHub, the OIDC issuer, the scripted model, the app…');
   let sim: Simulation | null = null;
   try {
     sim = await startSimulation({
       respond: model,
-      setup: setUpWidgets,
+      setup: DEMO.setup,
       parallel: 3,
       // The simulated GitHub needs no second between writes; a tenth keeps their order and pace.
       appEnv: { BATON_WRITE_SPACING_MS: '100' },
     });
-    console.log(`Labelling issue "${GREETING_ISSUE.title}" with \`orchestrate\`.`);
+    console.log(
+      `Labelling issue "${DEMO.issue.title}" with \`${DEMO.issue.label ?? 'orchestrate'}\`.`,
+    );
     const played = await playBuild({
       sim,
-      issue: GREETING_ISSUE,
+      issue: DEMO.issue,
+      retries: DEMO.retries,
       timeoutMs: TIME_LIMIT_MS,
       onStatus: (body) =>
         show(entries, { kind: 'status', body: body.replace(MARKER, ''), seconds: seconds() }),
@@ -62,8 +114,8 @@ async function main(): Promise<number> {
       );
     }
     const summary = describeRun({ sim, model, played, seconds: seconds() });
-    await writeFile(TRANSCRIPT, renderTranscript({ entries, played, summary }));
-    console.log(`\n${summary}\nTranscript: docs/demo-transcript.md`);
+    await writeFile(TRANSCRIPT, renderTranscript({ entries, played, summary, story: DEMO.story }));
+    console.log(`\n${summary}\nTranscript: docs/${DEMO.transcript}`);
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -122,10 +174,12 @@ function renderTranscript({
   entries,
   played,
   summary,
+  story,
 }: {
   entries: Entry[];
   played: PlayedBuild;
   summary: string;
+  story: string;
 }): string {
   let version = 0;
   const sections = entries.map((entry) => {
@@ -151,9 +205,9 @@ function renderTranscript({
     '',
     'Written by `npm run demo` ([scripts/demo.ts](../scripts/demo.ts)). It runs with no credentials and no network, on the local simulator ([docs/simulator.md](simulator.md)): the real app process, the real `baton session agent` and `baton session publish` jobs, and git over HTTP on a real bare repository, all on 127.0.0.1. Only the model is scripted ([sim/scenario/](../sim/scenario/)): it reads each request as a model would, and answers with tool calls and usage.',
     '',
-    'The build: issue "Add greet and bye commands" on a small JavaScript project is labelled `orchestrate`. The plan splits it into W1.1 and W1.2, which run side by side, and W2.1, which needs both. W1.1\'s first review asks for a change; a fix session makes it, and the second review approves.',
+    story,
     '',
-    'Run it yourself: `npm install`, then `npm run demo`. It prints each version of the status comment as the app writes it, and writes this file again. Times, links and numbers differ from run to run; the story does not.',
+    `Run it yourself: \`npm install\`, then \`npm run demo${KIND === 'code' ? '' : ` -- ${KIND}`}\`. It prints each version of the status comment as the app writes it, and writes this file again. Times, links and numbers differ from run to run; the story does not.`,
     '',
     `${summary}`,
     '',
