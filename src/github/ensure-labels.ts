@@ -51,8 +51,7 @@ export async function onInstallationLabels(
     void queue.enqueue(`${full_name}#labels`, async () => {
       try {
         const config = await loadConfig(ctx.octokit, { owner, repo });
-        const label = config.ok ? config.config.label : defaultConfig().label;
-        await ensureLabels(ctx, batonLabels({ label }));
+        await ensureLabels(ctx, batonLabels(config.ok ? config.config : defaultConfig()));
       } catch (error) {
         // An archived repository, or one that vanished meanwhile: the labelled issue still works.
         context.log.warn(

@@ -17,7 +17,7 @@ describe('Baton’s labels on installation', () => {
   afterEach(() => app.stop());
 
   it.each(['installation', 'installation_repositories'] as const)(
-    'creates the build label and baton:needs-human on %s',
+    'creates the build labels of each type and baton:needs-human on %s',
     async (event) => {
       await app.deliver(event, installationPayload(gh, event));
 
@@ -27,6 +27,16 @@ describe('Baton’s labels on installation', () => {
           name: 'orchestrate',
           color: '5319e7',
           description: 'Baton plans this issue and builds it through pull requests',
+        },
+        {
+          name: 'orchestrate:research',
+          color: '5319e7',
+          description: 'Baton researches this issue: findings with sources, then one report',
+        },
+        {
+          name: 'orchestrate:content',
+          color: '5319e7',
+          description: 'Baton writes the documents this issue asks for, through pull requests',
         },
         {
           name: 'baton:needs-human',
@@ -61,9 +71,14 @@ describe('Baton’s labels on installation', () => {
       await app.deliver('installation', payload);
 
       expect([...app.errors, ...other.errors]).toEqual([]);
-      expect([...gh.labels.keys()]).toEqual(['orchestrate', 'baton:needs-human']);
+      expect([...gh.labels.keys()]).toEqual([
+        'orchestrate',
+        'orchestrate:research',
+        'orchestrate:content',
+        'baton:needs-human',
+      ]);
       const created = gh.log.filter((entry) => entry.route === 'POST /repos/{owner}/{repo}/labels');
-      expect(created.filter((entry) => entry.status === 201)).toHaveLength(2);
+      expect(created.filter((entry) => entry.status === 201)).toHaveLength(4);
     } finally {
       other.stop();
     }
