@@ -1,6 +1,6 @@
 import type { Command } from './command.js';
-import { type DecideContext, repoLinks, runLink } from './decide-context.js';
-import type { Plan } from './plan.js';
+import { type DecideContext, findRun, repoLinks, runLink } from './decide-context.js';
+import { buildTypeOf, type Plan } from './plan.js';
 import type { CommandInfo, PullInfo } from './snapshot.js';
 import type { BuildProgress, CommandEntry, ReviewRound, WorkerRow } from './status-view.js';
 import { deriveWorkers, type WorkerState } from './worker-state.js';
@@ -38,6 +38,7 @@ export function buildProgress({
     paused: commands.paused ? { by: commands.paused.author, at: commands.paused.createdAt } : null,
     budget: { maxUsd: ctx.config.budget.maxUsd, reached: ctx.budgetReached },
     finalPull: final ? { number: final.number, url: final.url, state: final.state } : null,
+    ...(buildTypeOf(plan) === 'research' ? { synthesis: synthesisOf(ctx) } : {}),
     history: commands.history.map(commandEntry),
     links: repoLinks(snapshot),
   };
@@ -132,4 +133,12 @@ export function snapshotProgress(ctx: DecideContext): BuildProgress | null {
   const read = ctx.snapshot.plan;
   if (read.kind !== 'valid') return null;
   return buildProgress({ ctx, plan: read.plan, workers: deriveWorkers(ctx, read.plan) });
+}
+
+/** The synthesis run of a research build, as the status shows it. */
+function synthesisOf(ctx: DecideContext): NonNullable<BuildProgress['synthesis']> | null {
+  const run = findRun(ctx, { role: 'synthesis', worker: null, trigger: null });
+  if (!run) return null;
+  if (run.status !== 'completed') return { state: 'running', url: run.url };
+  return { state: run.conclusion === 'success' ? 'succeeded' : 'failed', url: run.url };
 }

@@ -116,9 +116,21 @@ function notices(progress: BuildProgress): string[] {
     progress.totals.total > 0 &&
     progress.totals.merged + progress.totals.skipped === progress.totals.total
   ) {
-    lines.push('📦 Every worker is done; the final pull request is being opened.');
+    lines.push(doneLine(progress));
   }
   return lines;
+}
+
+/** Every worker is done: the final PR is next, after a research build's synthesis. */
+function doneLine({ synthesis }: BuildProgress): string {
+  if (synthesis === undefined || synthesis?.state === 'succeeded') {
+    return '📦 Every worker is done; the final pull request is being opened.';
+  }
+  if (synthesis === null) return '📝 Every worker is done; the synthesis session is starting.';
+  const run = link(synthesis.url, 'synthesis run');
+  return synthesis.state === 'running'
+    ? `📝 Every worker is done; the synthesis session is writing the report (${run}).`
+    : `⚠️ The synthesis session failed (${run}): the report and the final pull request wait. Running it again is not built yet; its job summary says why it failed.`;
 }
 
 function totalsLine({ totals, budget }: BuildProgress): string {

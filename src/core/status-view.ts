@@ -113,6 +113,8 @@ export interface BuildProgress {
   /** `reached`: the build's sessions cost `maxUsd` or more, so nothing new is dispatched. */
   budget: { maxUsd: number | null; reached: boolean };
   finalPull: { number: number; url: string; state: 'open' | 'closed' | 'merged' } | null;
+  /** A research build's synthesis session, once dispatched; absent in other builds. */
+  synthesis?: { state: 'running' | 'succeeded' | 'failed'; url: string } | null;
   /** The last commands taken, oldest first. */
   history: CommandEntry[];
   links: RepoLinks;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/core/decide.js';
+import { renderStatus } from '../../src/core/render-status.js';
 import type { BuildSnapshot, RunInfo } from '../../src/core/snapshot.js';
 import { dispatched, kinds } from './decide-helpers.js';
 import {
@@ -81,5 +82,34 @@ describe('decide: a research build ends in its synthesis, then its report PR', (
     const actions = decide({ snapshot, config, now: NOW });
     expect(dispatched(actions)).toEqual([]);
     expect(kinds(actions)).toContain('open-final-pull');
+  });
+});
+
+describe('the status of a research build after its workers', () => {
+  const body = (runs: RunInfo[]) => {
+    const actions = decide({ snapshot: researched(runs), config, now: NOW });
+    const status = actions.at(-1);
+    return status?.kind === 'render-status' && status.view.phase === 'running'
+      ? JSON.stringify(status.view.progress.synthesis)
+      : '';
+  };
+
+  it.each([
+    ['starting', [], 'null'],
+    ['running', [synthesisRun({ status: 'in_progress', conclusion: null })], '"running"'],
+    ['failed', [synthesisRun({ conclusion: 'failure' })], '"failed"'],
+    ['succeeded', [synthesisRun()], '"succeeded"'],
+  ])('shows the synthesis %s', (_name, runs, state) => {
+    expect(body(runs as RunInfo[])).toContain(state);
+  });
+
+  it.each([
+    [[], 'the synthesis session is starting'],
+    [[synthesisRun({ status: 'in_progress', conclusion: null })], 'is writing the report'],
+    [[synthesisRun({ conclusion: 'failure' })], 'The synthesis session failed'],
+    [[synthesisRun()], 'the final pull request is being opened'],
+  ])('says in the status comment what the synthesis does: %#', (runs, line) => {
+    const status = decide({ snapshot: researched(runs as RunInfo[]), config, now: NOW }).at(-1);
+    expect(status?.kind === 'render-status' && renderStatus(status.view)).toContain(line);
   });
 });
