@@ -36107,7 +36107,7 @@ function briefPath(build, worker) {
 function completionPath(build, worker) {
   return `${buildDir(build)}/completions/${worker}.json`;
 }
-function findingsPath(build, worker) {
+function workerFindingsPath(build, worker) {
   return `${buildDir(build)}/findings/${worker}.md`;
 }
 function reportPath(build) {
@@ -62223,7 +62223,7 @@ function typeLines(build, labelled) {
     case "research":
       return [
         "The issue is labelled for a research build: set type to research.",
-        `Give each worker one separate question. It writes its findings to \`${findingsPath(build, "<id>")}\` (question, confidence, sources, then the answer) and changes nothing else; a synthesis session writes the report once all are merged.`
+        `Give each worker one separate question. It writes its findings to \`${workerFindingsPath(build, "<id>")}\` (question, confidence, sources, then the answer) and changes nothing else; a synthesis session writes the report once all are merged.`
       ];
     case "content":
       return [
@@ -62735,7 +62735,7 @@ function scopeLines({
       return [];
     case "research":
       return [
-        `This is a research build. Write your findings to \`${findingsPath(build, worker)}\`: YAML front matter (worker_id, question, confidence high|medium|low, sources: at least one URL or path:line), then the answer.`,
+        `This is a research build. Write your findings to \`${workerFindingsPath(build, worker)}\`: YAML front matter (worker_id, question, confidence high|medium|low, sources: at least one URL or path:line), then the answer.`,
         "Change no other file: publish refuses code and any other change from a research worker."
       ];
     case "content":
@@ -63994,7 +63994,7 @@ function checkWorkerPath(path20, target, scope) {
       if (!path20.startsWith(BATON_DIR)) return null;
       return `${path20} is under ${BATON_DIR} (build records and skills); a worker may write only its own completion (${own2})`;
     case "research": {
-      const findings = findingsPath(target.build, worker);
+      const findings = workerFindingsPath(target.build, worker);
       if (path20 === findings) return null;
       return `${path20}: a research worker writes only its findings (${findings}) and its completion (${own2}); code and other files are refused in a research build`;
     }
@@ -64662,7 +64662,7 @@ async function checkFindings({
   build,
   worker
 }) {
-  const path20 = findingsPath(build, worker);
+  const path20 = workerFindingsPath(build, worker);
   const text = await readAt(repo, `${HEAD_REF}:${path20}`);
   if (text === null) {
     return [

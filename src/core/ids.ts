@@ -109,7 +109,7 @@ export function completionPath(build: string, worker: string): string {
 }
 
 /** A research worker's findings document: the only file besides its completion it may write. */
-export function findingsPath(build: string, worker: string): string {
+export function workerFindingsPath(build: string, worker: string): string {
   return `${buildDir(build)}/findings/${worker}.md`;
 }
 

@@ -23,12 +23,12 @@ import {
 import { STRAY_CODE } from '../../sim/scenario/scenario.js';
 import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
 import {
-  findingsPath,
   integrationBranch,
   planPath,
   reportPath,
   STYLE_GUIDE_PATH,
   workerBranch,
+  workerFindingsPath,
 } from '../../src/core/ids.js';
 
 const BUILD_TIMEOUT = 150_000;
@@ -105,7 +105,7 @@ describe('a research build from the label to its report', () => {
   it('merges each worker’s findings, reviewed, into the build record', () => {
     const built = files(integrationBranch(played.build));
     for (const worker of ['W1.1', 'W1.2']) {
-      expect(built.get(findingsPath(played.build, worker))).toMatch(/^---\nworker_id: /);
+      expect(built.get(workerFindingsPath(played.build, worker))).toMatch(/^---\nworker_id: /);
     }
     expect(runsOf('review').length).toBeGreaterThanOrEqual(2);
     expect([...built.keys()].filter((path) => path.startsWith('src/'))).toEqual([]);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { reply, scripted, startFakeAnthropic, toolUse } from '../../sim/fake-anthropic.js';
-import { completionPath, findingsPath, planPath } from '../../src/core/ids.js';
+import { completionPath, planPath, workerFindingsPath } from '../../src/core/ids.js';
 import { skillFor } from '../../src/session/agent/build-scope.js';
 import { runAgent } from '../../src/session/agent/run-agent.js';
 import {
@@ -72,7 +72,7 @@ describe('a worker of a research or content build', () => {
     });
     expect(prompt).toContain('`.baton/skills/research-work.md`');
     expect(prompt).not.toContain('.baton/skills/worker.md');
-    expect(prompt).toContain(`\`${findingsPath(BUILD, 'W1.1')}\``);
+    expect(prompt).toContain(`\`${workerFindingsPath(BUILD, 'W1.1')}\``);
     expect(prompt).toContain('publish refuses code and any other change');
     expect(prompt).not.toContain('RESEARCH-SKILL');
   });

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reply, scripted, startFakeAnthropic, toolUse } from '../../sim/fake-anthropic.js';
-import { findingsPath, planPath, reportPath } from '../../src/core/ids.js';
+import { planPath, reportPath, workerFindingsPath } from '../../src/core/ids.js';
 import { runAgent } from '../../src/session/agent/run-agent.js';
 import {
   BUILD,
@@ -35,14 +35,14 @@ describe('runAgent synthesis', () => {
       files: {
         'README.md': '# demo\n',
         [planPath(BUILD)]: PLAN,
-        [findingsPath(BUILD, 'W1.1')]: 'FINDINGS-SENTINEL\n',
+        [workerFindingsPath(BUILD, 'W1.1')]: 'FINDINGS-SENTINEL\n',
         '.baton/skills/synthesis.md': 'SYNTHESIS-SKILL\n',
       },
     });
     const out = await makeTempDir();
     const model = await startFakeAnthropic({
       respond: scripted([
-        reply(toolUse('read_file', { path: findingsPath(BUILD, 'W1.1') })),
+        reply(toolUse('read_file', { path: workerFindingsPath(BUILD, 'W1.1') })),
         reply(
           toolUse('submit_synthesis', {
             report: '# Report\n\nGitHub, with high confidence.',

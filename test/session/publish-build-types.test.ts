@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completionPath, findingsPath } from '../../src/core/ids.js';
+import { completionPath, workerFindingsPath } from '../../src/core/ids.js';
 import { checkChanges, type WorkerScope } from '../../src/session/publish/check-changes.js';
 import type { SessionTarget } from '../../src/session/publish/check-result.js';
 import { BUILD, WORKER } from './publish/fixture.js';
@@ -27,7 +27,7 @@ function problemsFor(target: SessionTarget, scope: WorkerScope, ...paths: string
 
 describe('checkChanges by build type', () => {
   it.each([
-    { rule: 'a research worker may write its findings', path: findingsPath(BUILD, WORKER) },
+    { rule: 'a research worker may write its findings', path: workerFindingsPath(BUILD, WORKER) },
     { rule: 'a research worker may write its completion', path: completionPath(BUILD, WORKER) },
   ])('$rule', ({ path }) => {
     expect(problemsFor(work, research, path)).toEqual([]);
@@ -36,7 +36,7 @@ describe('checkChanges by build type', () => {
 
   it.each([
     { rule: 'refuses a code change from a research worker', path: 'src/index.ts' },
-    { rule: "refuses another worker's findings", path: findingsPath(BUILD, 'W9.9') },
+    { rule: "refuses another worker's findings", path: workerFindingsPath(BUILD, 'W9.9') },
     {
       rule: 'refuses the report, which is the synthesis session’s',
       path: `.baton/builds/${BUILD}/REPORT.md`,
@@ -44,7 +44,7 @@ describe('checkChanges by build type', () => {
     { rule: 'refuses a document outside the record', path: 'docs/notes.md' },
   ])('$rule', ({ path }) => {
     expect(problemsFor(work, research, path)).toEqual([
-      `${path}: a research worker writes only its findings (${findingsPath(BUILD, WORKER)}) and its completion (${completionPath(BUILD, WORKER)}); code and other files are refused in a research build`,
+      `${path}: a research worker writes only its findings (${workerFindingsPath(BUILD, WORKER)}) and its completion (${completionPath(BUILD, WORKER)}); code and other files are refused in a research build`,
     ]);
   });
 
@@ -78,7 +78,7 @@ describe('checkChanges by build type', () => {
   it('leaves a code build as it was: code yes, the record no', () => {
     const code: WorkerScope = { type: 'code', outputs: [] };
     expect(problemsFor(work, code, 'src/index.ts')).toEqual([]);
-    expect(problemsFor(work, code, findingsPath(BUILD, WORKER))).toEqual([
+    expect(problemsFor(work, code, workerFindingsPath(BUILD, WORKER))).toEqual([
       expect.stringContaining('is under .baton/'),
     ]);
   });

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
   completionPath,
-  findingsPath,
   integrationBranch,
   workerBranch,
+  workerFindingsPath,
 } from '../../src/core/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import { BUILD, type Fixture, makeCompletion, makeResult, WORKER } from './publish/fixture.js';
 import { PULLS, usePublishHarness } from './publish/harness.js';
 
 const BRANCH = workerBranch(BUILD, WORKER);
-const FINDINGS = findingsPath(BUILD, WORKER);
+const FINDINGS = workerFindingsPath(BUILD, WORKER);
 const COMPLETION = completionPath(BUILD, WORKER);
 
 const findings = `---

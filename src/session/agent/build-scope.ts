@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { findingsPath, planPath, type SkillName, STYLE_GUIDE_PATH } from '../../core/ids.js';
+import { planPath, type SkillName, STYLE_GUIDE_PATH, workerFindingsPath } from '../../core/ids.js';
 import { type BuildType, buildTypeOf, Plan } from '../../core/plan.js';
 import { pathLine } from './prompts/system-prompt.js';
 
@@ -58,7 +58,7 @@ export function scopeLines({
       return [];
     case 'research':
       return [
-        `This is a research build. Write your findings to \`${findingsPath(build, worker)}\`: YAML front matter (worker_id, question, confidence high|medium|low, sources: at least one URL or path:line), then the answer.`,
+        `This is a research build. Write your findings to \`${workerFindingsPath(build, worker)}\`: YAML front matter (worker_id, question, confidence high|medium|low, sources: at least one URL or path:line), then the answer.`,
         'Change no other file: publish refuses code and any other change from a research worker.',
       ];
     case 'content':

@@ -1,4 +1,10 @@
-import { buildDir, CONFIG_FILE, completionPath, findingsPath, reportPath } from '../../core/ids.js';
+import {
+  buildDir,
+  CONFIG_FILE,
+  completionPath,
+  reportPath,
+  workerFindingsPath,
+} from '../../core/ids.js';
 import type { BuildType } from '../../core/plan.js';
 import type { SessionTarget } from './check-result.js';
 import { CHANGED_FILES_MAX, FILE_MAX_BYTES } from './limits.js';
@@ -117,7 +123,7 @@ function checkWorkerPath(path: string, target: SessionTarget, scope: WorkerScope
       if (!path.startsWith(BATON_DIR)) return null;
       return `${path} is under ${BATON_DIR} (build records and skills); a worker may write only its own completion (${own})`;
     case 'research': {
-      const findings = findingsPath(target.build, worker);
+      const findings = workerFindingsPath(target.build, worker);
       if (path === findings) return null;
       return `${path}: a research worker writes only its findings (${findings}) and its completion (${own}); code and other files are refused in a research build`;
     }

@@ -1,5 +1,5 @@
 import { parseFindings } from '../../core/findings.js';
-import { findingsPath, planPath } from '../../core/ids.js';
+import { planPath, workerFindingsPath } from '../../core/ids.js';
 import { buildTypeOf, Plan } from '../../core/plan.js';
 import type { WorkerScope } from './check-changes.js';
 import type { ScratchRepo } from './git.js';
@@ -52,7 +52,7 @@ export async function checkFindings({
   build: string;
   worker: string;
 }): Promise<string[]> {
-  const path = findingsPath(build, worker);
+  const path = workerFindingsPath(build, worker);
   const text = await readAt(repo, `${HEAD_REF}:${path}`);
   if (text === null) {
     return [

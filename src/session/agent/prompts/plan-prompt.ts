@@ -1,4 +1,4 @@
-import { findingsPath } from '../../../core/ids.js';
+import { workerFindingsPath } from '../../../core/ids.js';
 import type { BuildType } from '../../../core/plan.js';
 import { quoteUntrusted } from './quote-untrusted.js';
 import { pathLine } from './system-prompt.js';
@@ -66,7 +66,7 @@ function typeLines(build: string, labelled: BuildType): string[] {
     case 'research':
       return [
         'The issue is labelled for a research build: set type to research.',
-        `Give each worker one separate question. It writes its findings to \`${findingsPath(build, '<id>')}\` (question, confidence, sources, then the answer) and changes nothing else; a synthesis session writes the report once all are merged.`,
+        `Give each worker one separate question. It writes its findings to \`${workerFindingsPath(build, '<id>')}\` (question, confidence, sources, then the answer) and changes nothing else; a synthesis session writes the report once all are merged.`,
       ];
     case 'content':
       return [
