@@ -19,6 +19,7 @@ import {
 import { resyncAll } from './github/resync.js';
 import type { SetupTemplates } from './github/setup-templates.js';
 import type { RepoContext } from './github/types.js';
+import { findAppUrlProblem } from './server/app-url.js';
 import { createHealthHandler } from './server/health.js';
 import { type BatonMetrics, createMetricsHandler } from './server/metrics.js';
 import { createResyncHandler } from './server/resync-endpoint.js';
@@ -104,6 +105,8 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       );
     options.onLoad?.(app, queue);
     const templates = startOnboarding(process.env, app.log);
+    const appUrlProblem = findAppUrlProblem(process.env.BATON_APP_URL);
+    if (appUrlProblem) app.log.warn(`baton: ${appUrlProblem}`);
     const deps: HandlerDeps = {
       queue,
       now: options.now ?? (() => new Date().toISOString()),
