@@ -97,7 +97,8 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
     const queue =
       options.queue ??
       new BuildQueue(
-        (err, key) => app.log.error({ err, key }, 'baton: reconcile failed'),
+        (err, key, log = app.log) =>
+          log.error({ err, key }, 'baton: reconcile failed; the next event or resync tries again'),
         metrics
           ? ({ ms, failed }) =>
               metrics.reconciles.observe({ outcome: failed ? 'failed' : 'ok' }, ms / 1000)
@@ -200,7 +201,7 @@ function resyncer(app: Probot, deps: HandlerDeps) {
     resyncAll(
       app,
       (ctx, ref, defaultBranch) =>
-        scheduleReconcile(ctx, { ref, defaultBranch, deps, log: app.log }),
+        scheduleReconcile(ctx, { ref, defaultBranch, deps, log: app.log, deliveryId: null }),
       deps.botLogin,
       onRepository,
     ).catch((err: unknown) =>
