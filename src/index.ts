@@ -1,5 +1,6 @@
 import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from 'probot';
 import { parseBatonBranch } from './core/ids.js';
+import type { ActOutcome } from './github/act.js';
 import { BuildQueue } from './github/build-queue.js';
 import { onInstallationLabels } from './github/ensure-labels.js';
 import {
@@ -21,7 +22,7 @@ import type { SetupTemplates } from './github/setup-templates.js';
 import type { RepoContext } from './github/types.js';
 import { findAppUrlProblem } from './server/app-url.js';
 import { createHealthHandler } from './server/health.js';
-import { type BatonMetrics, createMetricsHandler } from './server/metrics.js';
+import { type BatonMetrics, createMetricsHandler, recordReconcile } from './server/metrics.js';
 import { createResyncHandler } from './server/resync-endpoint.js';
 import { createSessionTokenHandler } from './server/session-token.js';
 import {
@@ -114,6 +115,12 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       botLogin: botLoginOf(app),
       answers: new Map(),
       ...(templates ? { setupPull: setupPullHook(templates, app.log) } : {}),
+      ...(metrics
+        ? {
+            onReconciled: (key: string, outcomes: ActOutcome[]) =>
+              recordReconcile(metrics, key, outcomes),
+          }
+        : {}),
     };
     app.on(['installation.created', 'installation_repositories.added'], (context) =>
       onInstallationLabels(context, { queue }),

@@ -9,7 +9,7 @@ import {
   renderCommandRefusal,
   renderLabelRefusal,
 } from '../core/render-replies.js';
-import type { ActLog } from './act.js';
+import type { ActLog, ActOutcome } from './act.js';
 import type { BuildQueue } from './build-queue.js';
 import { ensureNote } from './ensure-note.js';
 import { type BuildRef, buildOfBranch, findBuildForIssue } from './locate-build.js';
@@ -26,6 +26,8 @@ export interface HandlerDeps {
   answers: Map<string, CommandAnswer[]>;
   /** Onboarding, when on: a build whose workflow is missing links the setup PR. */
   setupPull?: SetupPullHook;
+  /** Hears what each reconcile did, keyed `owner/repo#build` (metrics). */
+  onReconciled?: (key: string, outcomes: ActOutcome[]) => void;
 }
 
 /** The little of a Probot context the adapter needs. */
@@ -79,7 +81,7 @@ export function scheduleReconcile(
     async () => {
       const answers = deps.answers.get(key) ?? [];
       deps.answers.delete(key);
-      await reconcileBuild(ctx, {
+      const outcomes = await reconcileBuild(ctx, {
         ...ref,
         defaultBranch,
         now: deps.now(),
@@ -87,6 +89,7 @@ export function scheduleReconcile(
         answers,
         ...(deps.setupPull ? { setupPull: deps.setupPull } : {}),
       });
+      deps.onReconciled?.(key, outcomes);
     },
     buildLog,
   );
