@@ -61495,6 +61495,7 @@ function parseTrigger(trigger) {
 
 // src/core/plan.ts
 var Complexity = external_exports.enum(["easy", "normal", "complex"]);
+var MAX_WORKERS = 60;
 var WorkerId = external_exports.string().regex(WORKER_ID, "a worker id is W<wave>.<seq>, like W1.2");
 var PlanWorker = external_exports.strictObject({
   /** `W<wave>.<seq>`; the wave is the first number. */
@@ -61504,7 +61505,9 @@ var PlanWorker = external_exports.strictObject({
   /** Workers whose merged work this one builds on; only earlier waves. */
   depends_on: external_exports.array(WorkerId).max(60).default([]),
   /** Picks the model: `easy`, `normal` or `complex`. */
-  complexity: Complexity.default("normal")
+  complexity: Complexity.default("normal"),
+  /** In a build of sub-issues: the sub-issue this worker carries out (see sub-issue-graph.ts). */
+  sub_issue: external_exports.number().int().positive().optional()
 });
 var Plan = external_exports.strictObject({
   /** Schema version, so that later plans can be told apart. */
@@ -61706,10 +61709,160 @@ function shorten(text) {
   return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }
 
+// src/core/sub-issue-graph.ts
+var LinkedIssue = external_exports.strictObject({
+  number: external_exports.number().int().positive(),
+  state: external_exports.enum(["open", "closed"])
+});
+var SubIssue = external_exports.strictObject({
+  number: external_exports.number().int().positive(),
+  title: external_exports.string().trim().min(1).max(256),
+  state: external_exports.enum(["open", "closed"]),
+  blocked_by: external_exports.array(LinkedIssue).max(100).default([])
+});
+var SubIssueGraph = external_exports.strictObject({
+  version: external_exports.literal(1),
+  /** The build's issue, whose sub-issues these are. */
+  parent: external_exports.number().int().positive(),
+  /** In GitHub's order (the parent's sub-issue list). */
+  sub_issues: external_exports.array(SubIssue).min(1).max(100)
+});
+function planFromSubIssues(graph) {
+  const open2 = graph.sub_issues.filter((sub) => sub.state === "open");
+  const siblings = new Set(graph.sub_issues.map((sub) => sub.number));
+  const problems = [];
+  if (open2.length === 0) {
+    problems.push(
+      `Every sub-issue of #${graph.parent} is closed: there is nothing to build. Reopen or add a sub-issue, then /replan.`
+    );
+  }
+  if (open2.length > MAX_WORKERS) {
+    problems.push(
+      `#${graph.parent} has ${open2.length} open sub-issues, more than the ${MAX_WORKERS} workers a build may have; move some to another issue.`
+    );
+  }
+  for (const sub of open2) {
+    for (const blocker of sub.blocked_by) {
+      if (blocker.state === "open" && !siblings.has(blocker.number)) {
+        problems.push(
+          `#${sub.number} is blocked by #${blocker.number}, which is not a sub-issue of #${graph.parent}; add #${blocker.number} as a sub-issue of #${graph.parent}, close it, or remove the link.`
+        );
+      }
+    }
+  }
+  const deps = new Map(open2.map((sub) => [sub.number, openSiblingBlockers(sub, open2)]));
+  const cycles = findCycles(
+    open2.map((sub) => ({
+      id: `#${sub.number}`,
+      dependsOn: (deps.get(sub.number) ?? []).map((n) => `#${n}`)
+    }))
+  );
+  for (const cycle of cycles) {
+    const first = cycle[0] ?? "";
+    problems.push(
+      `The "blocked by" links of #${graph.parent}'s sub-issues form a cycle: ${[...cycle, first].join(" is blocked by ")}; remove one of these links.`
+    );
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, workers: numberWorkers(open2, deps) };
+}
+function openSiblingBlockers(sub, open2) {
+  const openNumbers = new Set(open2.map((s) => s.number));
+  const numbers = sub.blocked_by.filter((b) => b.state === "open" && openNumbers.has(b.number) && b.number !== sub.number).map((b) => b.number);
+  return [...new Set(numbers)];
+}
+function numberWorkers(open2, deps) {
+  const waves = /* @__PURE__ */ new Map();
+  const waveOf2 = (n) => {
+    const known = waves.get(n);
+    if (known !== void 0) return known;
+    const wave = 1 + Math.max(0, ...(deps.get(n) ?? []).map(waveOf2));
+    waves.set(n, wave);
+    return wave;
+  };
+  const ids = /* @__PURE__ */ new Map();
+  const seqs = /* @__PURE__ */ new Map();
+  for (const sub of open2) {
+    const wave = waveOf2(sub.number);
+    const seq2 = (seqs.get(wave) ?? 0) + 1;
+    seqs.set(wave, seq2);
+    ids.set(sub.number, `W${wave}.${seq2}`);
+  }
+  return open2.map((sub) => ({
+    id: ids.get(sub.number) ?? "",
+    sub_issue: sub.number,
+    title: sub.title.slice(0, 120),
+    depends_on: (deps.get(sub.number) ?? []).map((n) => ids.get(n) ?? "")
+  })).sort((a, b) => waveOfId(a.id) - waveOfId(b.id) || seqOfId(a.id) - seqOfId(b.id));
+}
+function waveOfId(id) {
+  return Number(id.slice(1, id.indexOf(".")));
+}
+function seqOfId(id) {
+  return Number(id.slice(id.indexOf(".") + 1));
+}
+function subIssuePlanProblems(workers, expected) {
+  const problems = [];
+  const byId = new Map(workers.map((w) => [w.id, w]));
+  for (const want of expected) {
+    const got = byId.get(want.id);
+    if (!got) {
+      problems.push(
+        `Sub-issue #${want.sub_issue} has no worker: add ${want.id} with "sub_issue": ${want.sub_issue}.`
+      );
+      continue;
+    }
+    if (got.sub_issue !== want.sub_issue) {
+      problems.push(
+        `${want.id} must carry out sub-issue #${want.sub_issue} ("sub_issue": ${want.sub_issue}), not ${got.sub_issue === void 0 ? "none" : `#${got.sub_issue}`}.`
+      );
+    }
+    const same = got.depends_on.length === want.depends_on.length && want.depends_on.every((dep) => got.depends_on.includes(dep));
+    if (!same) {
+      problems.push(
+        `${want.id} must depend on exactly ${want.depends_on.join(", ") || "nothing"}, as the "blocked by" links of #${want.sub_issue} say; it lists ${got.depends_on.join(", ") || "nothing"}.`
+      );
+    }
+  }
+  const wanted = new Set(expected.map((w) => w.id));
+  for (const worker of workers) {
+    if (!wanted.has(worker.id)) {
+      problems.push(
+        `${worker.id} is not one of the open sub-issues; a build of sub-issues has one worker per open sub-issue, so remove it (or add a sub-issue for it on GitHub).`
+      );
+    }
+  }
+  return problems;
+}
+function parseSubIssueGraph(raw, issue2) {
+  const parsed = SubIssueGraph.safeParse(raw);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map(
+        (i) => `sub-issues.json: ${i.path.join(".") || "(top)"}: ${i.message}`
+      )
+    };
+  }
+  if (parsed.data.parent !== issue2) {
+    return {
+      ok: false,
+      problems: [
+        `sub-issues.json lists the sub-issues of #${parsed.data.parent}, but the build answers #${issue2}; run /replan.`
+      ]
+    };
+  }
+  return { ok: true, graph: parsed.data };
+}
+
 // src/core/validate-plan.ts
-var MAX_WORKERS = 60;
 var BRIEF_MAX_BYTES = 32 * 1024;
-function validatePlan({ raw, build, briefSizes }) {
+function validatePlan({
+  raw,
+  build,
+  briefSizes,
+  subIssues
+}) {
   const parsed = Plan.safeParse(raw);
   const problems = parsed.success ? [] : planSchemaProblems(raw, parsed.error.issues);
   const workers = looseWorkers(raw);
@@ -61721,10 +61874,32 @@ function validatePlan({ raw, build, briefSizes }) {
     ...findCycles(workers).map(
       (cycle) => `Dependencies form a cycle: ${[...cycle, cycle[0]].join(", which depends on ")}; remove one of these dependencies.`
     ),
-    ...briefProblems(workers, briefSizes)
+    ...briefProblems(workers, briefSizes),
+    ...subIssues === void 0 ? [] : subIssueProblems(raw, build, subIssues)
   );
   if (parsed.success && problems.length === 0) return { ok: true, plan: parsed.data };
   return { ok: false, problems };
+}
+function subIssueProblems(raw, build, subIssues) {
+  const graph = parseSubIssueGraph(subIssues, parseBuildId(build)?.issue ?? 0);
+  if (!graph.ok) return graph.problems;
+  const expected = planFromSubIssues(graph.graph);
+  if (!expected.ok) return expected.problems;
+  const list2 = valueAt(raw, ["workers"]);
+  const loose = (Array.isArray(list2) ? list2 : []).flatMap((item) => {
+    const id = valueAt(item, ["id"]);
+    if (typeof id !== "string") return [];
+    const sub = valueAt(item, ["sub_issue"]);
+    const deps = valueAt(item, ["depends_on"]);
+    return [
+      {
+        id,
+        sub_issue: typeof sub === "number" ? sub : void 0,
+        depends_on: Array.isArray(deps) ? deps.filter((d) => typeof d === "string") : []
+      }
+    ];
+  });
+  return subIssuePlanProblems(loose, expected.workers);
 }
 function looseWorkers(raw) {
   const list2 = valueAt(raw, ["workers"]);

@@ -47,6 +47,8 @@ export type Action =
   | { kind: 'open-final-pull'; title: string; body: string }
   | { kind: 'enable-auto-merge'; pull: number }
   | { kind: 'close-pull'; pull: number }
+  /** Close a sub-issue (as completed) whose worker has merged; a closed one is left alone. */
+  | { kind: 'close-sub-issue'; number: number; worker: string }
   | { kind: 'delete-branch'; branch: string }
   /** Re-render the status comment; a body that has not changed is not re-sent. */
   | { kind: 'render-status'; view: StatusView };

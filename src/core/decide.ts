@@ -8,6 +8,7 @@ import { decideMerge } from './decide-merge.js';
 import { decideNotices } from './decide-notices.js';
 import { decidePlanning } from './decide-planning.js';
 import { decideReviews } from './decide-review.js';
+import { decideSubIssues } from './decide-sub-issues.js';
 import { decideSkips, decideWorkers } from './decide-workers.js';
 import { CONFIG_FILE, WORKFLOW_PATH } from './ids.js';
 import type { Plan } from './plan.js';
@@ -75,6 +76,7 @@ function decideBuild(ctx: DecideContext, plan: Plan): Decision {
     ...decideMerge({ ctx, workers, chains }),
     ...decideWorkers({ ctx, workers, chains }),
     ...decideFinal({ ctx, plan, workers, progress }),
+    ...decideSubIssues(ctx.snapshot, workers),
   ];
   const view: StatusView = { phase: 'running', build: ctx.snapshot.build, progress };
   return withNotices(ctx, { actions, view }, workers);

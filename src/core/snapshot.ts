@@ -56,6 +56,16 @@ export interface IssueInfo {
   state: 'open' | 'closed';
   labels: string[];
   url: string;
+  /**
+   * The issue's sub-issues (numbers and states, never their bodies); read only
+   * for a build whose plan carries out sub-issues, else absent.
+   */
+  subIssues?: SubIssueInfo[];
+}
+
+export interface SubIssueInfo {
+  number: number;
+  state: 'open' | 'closed';
 }
 
 export type PlanRead =

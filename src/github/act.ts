@@ -160,11 +160,32 @@ async function actOne(
     case 'delete-branch':
       await deleteBranch(ctx, action.branch);
       return { action, result: 'done' };
+    case 'close-sub-issue':
+      return { action, result: (await closeSubIssue(ctx, action.number)) ? 'done' : 'unchanged' };
     default: {
       const _exhaustive: never = action;
       return _exhaustive;
     }
   }
+}
+
+/**
+ * Closes a sub-issue as completed, unless it is closed already (the snapshot
+ * may be a moment old, and another replica may have closed it): one read
+ * guards the write, so closing twice is a no-op.
+ */
+async function closeSubIssue(ctx: RepoContext, number: number): Promise<boolean> {
+  const { owner, repo } = ctx;
+  const { data } = await ctx.octokit.rest.issues.get({ owner, repo, issue_number: number });
+  if (data.state === 'closed') return false;
+  await ctx.octokit.rest.issues.update({
+    owner,
+    repo,
+    issue_number: number,
+    state: 'closed',
+    state_reason: 'completed',
+  });
+  return true;
 }
 
 /** Runs a write whose listed error statuses mean "already so" or "no longer needed". */

@@ -1,4 +1,4 @@
-import { buildDir, integrationBranch, parseBatonBranch } from '../core/ids.js';
+import { buildDir, integrationBranch, parseBatonBranch, subIssueGraphPath } from '../core/ids.js';
 import type { BuildSnapshot } from '../core/snapshot.js';
 import { parseUsageMessage, type UsageRecord, usageRefPrefix } from '../core/usage.js';
 import { BUILD_QUERY, type BuildQueryResult, type GraphComment, loginOf } from './build-query.js';
@@ -11,6 +11,7 @@ import {
 import { readPulls } from './read-pulls.js';
 import { readRecord } from './read-record.js';
 import { readRuns } from './read-runs.js';
+import { readSubIssues } from './read-sub-issues.js';
 import type { RepoContext } from './types.js';
 
 export interface ObservedBuild {
@@ -40,6 +41,7 @@ export async function observeBuild(
     planPath: `${integration}:${buildDir(build)}/plan.json`,
     workersPath: `${integration}:${buildDir(build)}/workers`,
     completionsPath: `${integration}:${buildDir(build)}/completions`,
+    subIssuesPath: `${integration}:${subIssueGraphPath(build)}`,
     usagePrefix: usageRefPrefix(build),
   });
   const issueNode = repository.issue;
@@ -58,6 +60,7 @@ export async function observeBuild(
   const record = branches.integration
     ? readRecord({ build, repository })
     : { plan: { kind: 'missing' as const }, completions: {} };
+  const subIssues = await readSubIssues(ctx, { issue, plan: record.plan });
   const snapshot: BuildSnapshot = {
     build,
     issue: {
@@ -66,6 +69,7 @@ export async function observeBuild(
       state: issueNode.state === 'CLOSED' ? 'closed' : 'open',
       labels: issueNode.labels.nodes.map((label) => label.name),
       url: issueNode.url,
+      ...(subIssues ? { subIssues } : {}),
     },
     repo: { owner: ctx.owner, name: ctx.repo, defaultBranch, defaultSha },
     workflowInstalled: runsRead.installed,
