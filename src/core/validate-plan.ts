@@ -58,7 +58,7 @@ export function validatePlan({
         `Dependencies form a cycle: ${[...cycle, cycle[0]].join(', which depends on ')}; remove one of these dependencies.`,
     ),
     ...briefProblems(workers, briefSizes),
-    ...(subIssues === undefined ? [] : subIssueProblems(raw, build, subIssues)),
+    ...(subIssues === undefined ? strayProblems(raw) : subIssueProblems(raw, build, subIssues)),
   );
   if (parsed.success && problems.length === 0) return { ok: true, plan: parsed.data };
   return { ok: false, problems };
@@ -74,6 +74,39 @@ export function subIssueGraphProblems(subIssues: unknown, build: string): string
   if (!graph.ok) return graph.problems;
   const expected = planFromSubIssues(graph.graph);
   return expected.ok ? [] : expected.problems;
+}
+
+/**
+ * The sub-issue rules alone, for publish to hold a plan session's commit to
+ * them: plan.json against the graph, or, with no graph, no worker that names
+ * a sub-issue. A graph with no plan passes: it is how a session reports
+ * sub-issues that cannot be planned, and the app shows the graph's problems.
+ */
+export function subIssueRecordProblems({
+  plan,
+  subIssues,
+  build,
+}: {
+  plan: unknown;
+  subIssues: unknown;
+  build: string;
+}): string[] {
+  if (plan === undefined) return [];
+  if (subIssues === undefined) return strayProblems(plan);
+  return subIssueProblems(plan, build, subIssues);
+}
+
+/** A worker may name a sub-issue only in a plan of sub-issues, which has `sub-issues.json`. */
+function strayProblems(raw: unknown): string[] {
+  const list = valueAt(raw, ['workers']);
+  return (Array.isArray(list) ? list : []).flatMap((item: unknown) => {
+    const sub = valueAt(item, ['sub_issue']);
+    if (sub === undefined) return [];
+    const id = String(valueAt(item, ['id']));
+    return [
+      `${id} names sub-issue ${JSON.stringify(sub)}, but the build's record has no sub-issues.json; remove "sub_issue" (only a plan of the issue's sub-issues carries it).`,
+    ];
+  });
 }
 
 /** The graph's own problems first (a cycle, an outside link); then the plan against it. */

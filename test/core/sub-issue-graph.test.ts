@@ -152,3 +152,22 @@ describe('validatePlan with sub-issues', () => {
     });
   });
 });
+
+describe('validatePlan without sub-issues', () => {
+  it('refuses a worker that names a sub-issue when the record has no sub-issues.json', () => {
+    const raw = {
+      version: 1,
+      build: BUILD,
+      issue: 12,
+      title: 'Login',
+      summary: 'Not from sub-issues.',
+      workers: [{ id: 'W1.1', title: 'Part', sub_issue: 99 }],
+    };
+    expect(validatePlan({ raw, build: BUILD, briefSizes: { 'workers/W1.1.md': 10 } })).toEqual({
+      ok: false,
+      problems: [
+        `W1.1 names sub-issue 99, but the build's record has no sub-issues.json; remove "sub_issue" (only a plan of the issue's sub-issues carries it).`,
+      ],
+    });
+  });
+});
