@@ -61174,6 +61174,15 @@ var Final = external_exports.strictObject({
     error: "can only be true for now (removing the record from the final PR is not supported yet): delete this line"
   }).default(true)
 });
+var PlanSettings = external_exports.strictObject({
+  /**
+   * Mirror a planned build as sub-issues of its issue, one per worker, with
+   * "blocked by" links for its dependencies; each is closed when its worker
+   * merges. Off by default: it costs about five API requests per worker
+   * (docs/sub-issues.md).
+   */
+  mirrorSubIssues: external_exports.boolean().default(false)
+});
 var Config = external_exports.strictObject({
   /** The issue label that starts a build. */
   label: external_exports.string().trim().min(1).max(50).default("orchestrate"),
@@ -61192,7 +61201,8 @@ var Config = external_exports.strictObject({
   merge: Merge.prefault({}),
   session: Session.prefault({}),
   budget: Budget.prefault({}),
-  final: Final.prefault({})
+  final: Final.prefault({}),
+  plan: PlanSettings.prefault({})
 });
 function defaultConfig() {
   return Config.parse({});

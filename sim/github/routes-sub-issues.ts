@@ -3,7 +3,7 @@ import { json, notFound, type Router } from './router.js';
 import { issueBody, page } from './routes-issues.js';
 
 /**
- * Sub-issues and "blocked by" links, and closing or retitling an issue, as
+ * Sub-issues and "blocked by" links, and opening, closing or retitling an issue, as
  * GitHub's REST routes do them. An issue's `id` is its number here, so the
  * ids these routes take (`sub_issue_id`, `issue_id`) are issue numbers.
  */
@@ -14,6 +14,13 @@ export function registerSubIssueRoutes(router: Router, gh: FakeGitHub): void {
     return issue && !issue.pull ? issue : undefined;
   };
   router
+    .on('POST', '/repos/{owner}/{repo}/issues', (_, request) => {
+      const { title, body = '' } = (request.body ?? {}) as { title?: string; body?: string };
+      if (!title) return json(422, { message: 'Validation Failed' });
+      const number = gh.openIssue({ title, body, user: gh.botLogin });
+      const issue = gh.issues.get(number);
+      return issue ? json(201, issueBody(gh, issue)) : notFound();
+    })
     .on('PATCH', issuePath, ({ issue_number }, request) => {
       const issue = issueOf(issue_number);
       if (!issue) return notFound();

@@ -65,7 +65,12 @@ export interface IssueInfo {
 
 export interface SubIssueInfo {
   number: number;
+  /** GitHub's id of the issue, which the sub-issue and dependency routes take. */
+  id?: number;
   state: 'open' | 'closed';
+  title?: string;
+  /** The worker a sub-issue mirrors, from Baton's hidden marker in a sub-issue Baton opened. */
+  mirrorOf?: string;
 }
 
 export type PlanRead =

@@ -11,7 +11,6 @@ import {
 import { readPulls } from './read-pulls.js';
 import { readRecord } from './read-record.js';
 import { readRuns } from './read-runs.js';
-import { readSubIssues } from './read-sub-issues.js';
 import type { RepoContext } from './types.js';
 
 export interface ObservedBuild {
@@ -60,7 +59,6 @@ export async function observeBuild(
   const record = branches.integration
     ? readRecord({ build, repository })
     : { plan: { kind: 'missing' as const }, completions: {} };
-  const subIssues = await readSubIssues(ctx, { issue, plan: record.plan });
   const snapshot: BuildSnapshot = {
     build,
     issue: {
@@ -69,7 +67,6 @@ export async function observeBuild(
       state: issueNode.state === 'CLOSED' ? 'closed' : 'open',
       labels: issueNode.labels.nodes.map((label) => label.name),
       url: issueNode.url,
-      ...(subIssues ? { subIssues } : {}),
     },
     repo: { owner: ctx.owner, name: ctx.repo, defaultBranch, defaultSha },
     workflowInstalled: runsRead.installed,

@@ -90,6 +90,9 @@ function applyAction(world: World, action: Action): void {
     }
     case 'comment':
       return;
+    case 'create-mirror':
+    case 'retitle-issue':
+      return;
     case 'close-sub-issue': {
       const sub = snap.issue.subIssues?.find((candidate) => candidate.number === action.number);
       if (sub) sub.state = 'closed';
