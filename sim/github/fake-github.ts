@@ -35,6 +35,10 @@ export interface SimIssue {
   subIssues?: number[];
   /** The issues that block this one ("blocked by" links), in the order they were added. */
   blockedBy?: number[];
+  /** The body's last edit (GitHub keeps its time and author), if any. */
+  lastEdit?: { at: string; editor: string };
+  /** Title changes, oldest first. */
+  renames?: { at: string; actor: string }[];
 }
 
 export interface SimComment {

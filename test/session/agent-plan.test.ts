@@ -105,6 +105,7 @@ describe('runAgent plan', () => {
       expect(github.requests).toEqual([
         'GET /repos/octo/demo/issues/12',
         'GET /repos/octo/demo/issues/12/sub_issues',
+        'POST /graphql',
       ]);
     } finally {
       await Promise.all([model.close(), github.close()]);
