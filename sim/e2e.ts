@@ -45,7 +45,14 @@ export interface Simulation {
   apps: AppProcess[];
   runner: ActionsRunner;
   /** Opens an issue and labels it (the label webhook included); answers its number. */
-  labelIssue(issue: { title: string; body?: string; label?: string; user?: string }): number;
+  labelIssue(issue: {
+    title: string;
+    body?: string;
+    label?: string;
+    user?: string;
+    /** Runs on the new issue before it is labelled (to give it sub-issues, say). */
+    prepare?: (issue: number) => void;
+  }): number;
   /** A comment by a person, with its webhook (`/approve`, `/status`, …). */
   comment(comment: { issue: number; body: string; user?: string }): SimComment;
   /** The body of the build's status comment on an issue, if there is one. */
@@ -185,8 +192,9 @@ function simulation(
     ].join('\n');
   return {
     ...parts,
-    labelIssue({ title, body = '', label = 'orchestrate', user = MAINTAINER }) {
+    labelIssue({ title, body = '', label = 'orchestrate', user = MAINTAINER, prepare }) {
       const issue = gh.openIssue({ title, body, user, labels: [label] });
+      prepare?.(issue);
       gh.events.labeled(issue, label, user);
       return issue;
     },

@@ -115,6 +115,7 @@ function buildRepository(gh: FakeGitHub, variables: Record<string, unknown>) {
     plan: blobAt(gh, String(variables.planPath)),
     workers: treeAt(gh, String(variables.workersPath), false),
     completions: treeAt(gh, String(variables.completionsPath), true),
+    subIssueGraph: variables.subIssuesPath ? blobAt(gh, String(variables.subIssuesPath)) : null,
   };
 }
 

@@ -32,6 +32,7 @@ export function planTurn(input: TurnInput): TurnAnswer {
             title: worker.title,
             depends_on: worker.depends_on ?? [],
             complexity: worker.complexity ?? 'normal',
+            ...(request.subIssues[worker.id] ? { sub_issue: request.subIssues[worker.id] } : {}),
             brief: renderBriefBody(worker),
           })),
         }),

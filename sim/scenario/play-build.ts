@@ -5,7 +5,7 @@ import type { FakeGitHub, SimPull } from '../github/fake-github.js';
 /** How a maintainer plays a build: the issue, and what to do while it runs. */
 export interface PlayBuildOptions {
   sim: Simulation;
-  issue: { title: string; body: string };
+  issue: { title: string; body: string; prepare?: (issue: number) => void };
   /** Reply `/retry <id>` to every failed worker the status comment offers it for, at most this often per worker; default 0. */
   retries?: number;
   /** Told of every new version of the status comment, in order. */

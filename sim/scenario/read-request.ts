@@ -38,6 +38,8 @@ export interface SessionRequest {
   conflicts: string[];
   /** `review`: the inline comments quoted from the review. */
   inline: { path: string; line: number; body: string }[];
+  /** `plan` sessions of an issue with sub-issues: the sub-issue of each worker, as the prompt lists them. */
+  subIssues: Record<string, number>;
   /** `review` sessions: the PR's changed files, as listed. */
   changed: string[];
   /** Assistant turns so far: 0 for the session's first request. */
@@ -92,6 +94,12 @@ export function readSessionRequest(body: MessagesRequest): SessionRequest | stri
       line: Number(m[2]),
       body: m[3] ?? '',
     })),
+    subIssues: Object.fromEntries(
+      [...first.matchAll(/^- (W\d+\.\d+): sub_issue (\d+),/gm)].map((m) => [
+        m[1] ?? '',
+        Number(m[2]),
+      ]),
+    ),
     changed: [...first.matchAll(/^- \w+ `([^`]+)` \(\+\d+ −\d+\)$/gm)].map((m) => m[1] ?? ''),
     turn,
     last: exchangesAt(body.messages, body.messages.length - 2),

@@ -47,6 +47,15 @@ export type Action =
   | { kind: 'open-final-pull'; title: string; body: string }
   | { kind: 'enable-auto-merge'; pull: number }
   | { kind: 'close-pull'; pull: number }
+  /**
+   * Open a sub-issue of the build's issue that mirrors a worker, once (a ref
+   * guards it), linked "blocked by" to the mirrors of its dependencies.
+   */
+  | { kind: 'create-mirror'; worker: string; title: string; dependsOn: string[] }
+  /** Follow the plan: a mirror's title changed with it. */
+  | { kind: 'retitle-issue'; number: number; title: string }
+  /** Close a sub-issue (as completed) whose worker has merged; a closed one is left alone. */
+  | { kind: 'close-sub-issue'; number: number; worker: string }
   | { kind: 'delete-branch'; branch: string }
   /** Re-render the status comment; a body that has not changed is not re-sent. */
   | { kind: 'render-status'; view: StatusView };

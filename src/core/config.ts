@@ -91,6 +91,16 @@ const Final = z.strictObject({
     .default(true),
 });
 
+const PlanSettings = z.strictObject({
+  /**
+   * Mirror a planned build as sub-issues of its issue, one per worker, with
+   * "blocked by" links for its dependencies; each is closed when its worker
+   * merges. Off by default: it costs about five API requests per worker
+   * (docs/sub-issues.md).
+   */
+  mirrorSubIssues: z.boolean().default(false),
+});
+
 /** `.github/baton.yml`: every key is optional; the defaults are below. */
 export const Config = z.strictObject({
   /** The issue label that starts a build. */
@@ -111,6 +121,7 @@ export const Config = z.strictObject({
   session: Session.prefault({}),
   budget: Budget.prefault({}),
   final: Final.prefault({}),
+  plan: PlanSettings.prefault({}),
 });
 export type Config = z.infer<typeof Config>;
 

@@ -8,8 +8,10 @@ import { decideMerge } from './decide-merge.js';
 import { decideNotices } from './decide-notices.js';
 import { decidePlanning } from './decide-planning.js';
 import { decideReviews } from './decide-review.js';
+import { decideSubIssues } from './decide-sub-issues.js';
 import { decideSkips, decideWorkers } from './decide-workers.js';
 import { CONFIG_FILE, WORKFLOW_PATH } from './ids.js';
+import { decideMirror } from './mirror.js';
 import type { Plan } from './plan.js';
 import { dependentChainLengths } from './schedule.js';
 import type { BuildSnapshot } from './snapshot.js';
@@ -75,6 +77,8 @@ function decideBuild(ctx: DecideContext, plan: Plan): Decision {
     ...decideMerge({ ctx, workers, chains }),
     ...decideWorkers({ ctx, workers, chains }),
     ...decideFinal({ ctx, plan, workers, progress }),
+    ...decideMirror({ snapshot: ctx.snapshot, config: ctx.config, plan, workers }),
+    ...decideSubIssues(ctx.snapshot, workers),
   ];
   const view: StatusView = { phase: 'running', build: ctx.snapshot.build, progress };
   return withNotices(ctx, { actions, view }, workers);

@@ -100,6 +100,11 @@ export function planPath(build: string): string {
   return `${buildDir(build)}/plan.json`;
 }
 
+/** The sub-issues a build of sub-issues runs, as the plan session read them (SubIssueGraph). */
+export function subIssueGraphPath(build: string): string {
+  return `${buildDir(build)}/sub-issues.json`;
+}
+
 export function briefPath(build: string, worker: string): string {
   return `${buildDir(build)}/workers/${worker}.md`;
 }

@@ -5,6 +5,9 @@ import { WORKER_ID } from './ids.js';
 export const Complexity = z.enum(['easy', 'normal', 'complex']);
 export type Complexity = z.infer<typeof Complexity>;
 
+/** A plan may hold at most this many workers. */
+export const MAX_WORKERS = 60;
+
 export const WorkerId = z.string().regex(WORKER_ID, 'a worker id is W<wave>.<seq>, like W1.2');
 
 /** One worker of a plan. Its brief is always `workers/<id>.md` beside `plan.json`. */
@@ -17,6 +20,8 @@ export const PlanWorker = z.strictObject({
   depends_on: z.array(WorkerId).max(60).default([]),
   /** Picks the model: `easy`, `normal` or `complex`. */
   complexity: Complexity.default('normal'),
+  /** In a build of sub-issues: the sub-issue this worker carries out (see sub-issue-graph.ts). */
+  sub_issue: z.number().int().positive().optional(),
 });
 export type PlanWorker = z.infer<typeof PlanWorker>;
 

@@ -56,6 +56,21 @@ export interface IssueInfo {
   state: 'open' | 'closed';
   labels: string[];
   url: string;
+  /**
+   * The issue's sub-issues (numbers and states, never their bodies); read only
+   * for a build whose plan carries out sub-issues, else absent.
+   */
+  subIssues?: SubIssueInfo[];
+}
+
+export interface SubIssueInfo {
+  number: number;
+  /** GitHub's id of the issue, which the sub-issue and dependency routes take. */
+  id?: number;
+  state: 'open' | 'closed';
+  title?: string;
+  /** The worker a sub-issue mirrors, from Baton's hidden marker in a sub-issue Baton opened. */
+  mirrorOf?: string;
 }
 
 export type PlanRead =

@@ -4,6 +4,7 @@ import { integrationBranch } from '../core/ids.js';
 import { renderStatus } from '../core/render-status.js';
 import type { BuildSnapshot } from '../core/snapshot.js';
 import { dispatchSession } from './dispatch-session.js';
+import { type CreatedMirrors, ensureMirror } from './ensure-mirror.js';
 import { ensureNote } from './ensure-note.js';
 import { ensureNotice } from './ensure-notice.js';
 import { mergePull, syncBuildBranch } from './merge.js';
@@ -42,9 +43,10 @@ export async function act(
   { snapshot, actions, log }: { snapshot: BuildSnapshot; actions: Action[]; log: ActLog },
 ): Promise<ActOutcome[]> {
   const outcomes: ActOutcome[] = [];
+  const created: CreatedMirrors = new Map();
   for (const action of actions) {
     try {
-      outcomes.push(await actOne(ctx, { snapshot, action, outcomes }));
+      outcomes.push(await actOne(ctx, { snapshot, action, outcomes, created }));
     } catch (error) {
       log.error(
         { err: error, action: action.kind, buildId: snapshot.build },
@@ -66,7 +68,8 @@ async function actOne(
     snapshot,
     action,
     outcomes,
-  }: { snapshot: BuildSnapshot; action: Action; outcomes: ActOutcome[] },
+    created,
+  }: { snapshot: BuildSnapshot; action: Action; outcomes: ActOutcome[]; created: CreatedMirrors },
 ): Promise<ActOutcome> {
   const { owner, repo } = ctx;
   switch (action.kind) {
@@ -160,11 +163,44 @@ async function actOne(
     case 'delete-branch':
       await deleteBranch(ctx, action.branch);
       return { action, result: 'done' };
+    case 'create-mirror': {
+      const made = await ensureMirror(ctx, { snapshot, action, created });
+      return { action, result: made === 'created' ? 'done' : 'unchanged' };
+    }
+    case 'retitle-issue':
+      await ctx.octokit.rest.issues.update({
+        owner,
+        repo,
+        issue_number: action.number,
+        title: action.title,
+      });
+      return { action, result: 'done' };
+    case 'close-sub-issue':
+      return { action, result: (await closeSubIssue(ctx, action.number)) ? 'done' : 'unchanged' };
     default: {
       const _exhaustive: never = action;
       return _exhaustive;
     }
   }
+}
+
+/**
+ * Closes a sub-issue as completed, unless it is closed already (the snapshot
+ * may be a moment old, and another replica may have closed it): one read
+ * guards the write, so closing twice is a no-op.
+ */
+async function closeSubIssue(ctx: RepoContext, number: number): Promise<boolean> {
+  const { owner, repo } = ctx;
+  const { data } = await ctx.octokit.rest.issues.get({ owner, repo, issue_number: number });
+  if (data.state === 'closed') return false;
+  await ctx.octokit.rest.issues.update({
+    owner,
+    repo,
+    issue_number: number,
+    state: 'closed',
+    state_reason: 'completed',
+  });
+  return true;
 }
 
 /** Runs a write whose listed error statuses mean "already so" or "no longer needed". */

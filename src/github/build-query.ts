@@ -22,6 +22,7 @@ export const BUILD_QUERY = /* GraphQL */ `
     $planPath: String!
     $workersPath: String!
     $completionsPath: String!
+    $subIssuesPath: String!
     $usagePrefix: String!
   ) {
     repository(owner: $owner, name: $repo) {
@@ -86,6 +87,9 @@ export const BUILD_QUERY = /* GraphQL */ `
       plan: object(expression: $planPath) { ... on Blob { oid byteSize isTruncated text } }
       workers: object(expression: $workersPath) {
         ... on Tree { entries { name object { ... on Blob { byteSize } } } }
+      }
+      subIssueGraph: object(expression: $subIssuesPath) {
+        ... on Blob { byteSize isTruncated text }
       }
       completions: object(expression: $completionsPath) {
         ... on Tree { entries { name object { ... on Blob { oid byteSize text } } } }
@@ -205,6 +209,8 @@ export interface BuildQueryResult {
     };
     plan: { oid: string; byteSize: number; isTruncated: boolean; text: string | null } | null;
     workers: { entries: { name: string; object: { byteSize: number } | null }[] } | null;
+    /** `sub-issues.json`, when the plan session found sub-issues on the issue. */
+    subIssueGraph: { byteSize: number; isTruncated: boolean; text: string | null } | null;
     completions: {
       entries: {
         name: string;

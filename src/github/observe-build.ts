@@ -1,4 +1,4 @@
-import { buildDir, integrationBranch, parseBatonBranch } from '../core/ids.js';
+import { buildDir, integrationBranch, parseBatonBranch, subIssueGraphPath } from '../core/ids.js';
 import type { BuildSnapshot } from '../core/snapshot.js';
 import { parseUsageMessage, type UsageRecord, usageRefPrefix } from '../core/usage.js';
 import { BUILD_QUERY, type BuildQueryResult, type GraphComment, loginOf } from './build-query.js';
@@ -40,6 +40,7 @@ export async function observeBuild(
     planPath: `${integration}:${buildDir(build)}/plan.json`,
     workersPath: `${integration}:${buildDir(build)}/workers`,
     completionsPath: `${integration}:${buildDir(build)}/completions`,
+    subIssuesPath: `${integration}:${subIssueGraphPath(build)}`,
     usagePrefix: usageRefPrefix(build),
   });
   const issueNode = repository.issue;

@@ -1,6 +1,6 @@
 import { COMPLETION_MAX_BYTES, Completion } from '../core/completion.js';
 import type { CompletionRead, PlanRead } from '../core/snapshot.js';
-import { validatePlan } from '../core/validate-plan.js';
+import { subIssueGraphProblems, validatePlan } from '../core/validate-plan.js';
 import type { BuildQueryResult } from './build-query.js';
 
 /** The largest `plan.json` the app reads; a larger one is reported, not parsed. */
@@ -27,8 +27,20 @@ export function readRecord({
   return { plan: planOf(build, repository), completions: completionsOf(repository) };
 }
 
-function planOf(build: string, { plan, workers }: Repository): PlanRead {
-  if (!plan) return { kind: 'missing' };
+/** The largest `sub-issues.json` the app reads (100 sub-issues with 100 links each fit). */
+export const SUB_ISSUE_GRAPH_MAX_BYTES = 256 * 1024;
+
+function planOf(build: string, repository: Repository): PlanRead {
+  const { plan, workers } = repository;
+  const graph = graphOf(repository);
+  if (!plan) {
+    const problems = graph.ok
+      ? graph.raw === undefined
+        ? []
+        : subIssueGraphProblems(graph.raw, build)
+      : graph.problems;
+    return problems.length === 0 ? { kind: 'missing' } : { kind: 'invalid', sha: '', problems };
+  }
   const sha = plan.oid;
   if (plan.byteSize > PLAN_MAX_BYTES || plan.isTruncated || plan.text === null) {
     return {
@@ -43,10 +55,42 @@ function planOf(build: string, { plan, workers }: Repository): PlanRead {
   const briefSizes = Object.fromEntries(
     (workers?.entries ?? []).map((entry) => [`workers/${entry.name}`, entry.object?.byteSize ?? 0]),
   );
-  const checked = validatePlan({ raw: raw.value, build, briefSizes });
+  if (!graph.ok) return { kind: 'invalid', sha, problems: graph.problems };
+  const checked = validatePlan({
+    raw: raw.value,
+    build,
+    briefSizes,
+    ...(graph.raw === undefined ? {} : { subIssues: graph.raw }),
+  });
   return checked.ok
     ? { kind: 'valid', plan: checked.plan, sha }
     : { kind: 'invalid', sha, problems: checked.problems };
+}
+
+/**
+ * `sub-issues.json` as JSON, if there is one. A graph with a cycle or an
+ * outside link is reported even without a plan: the plan session writes the
+ * graph alone when it cannot make a plan of it.
+ */
+function graphOf({
+  subIssueGraph,
+}: Repository): { ok: true; raw: unknown } | { ok: false; problems: string[] } {
+  if (!subIssueGraph) return { ok: true, raw: undefined };
+  if (
+    subIssueGraph.byteSize > SUB_ISSUE_GRAPH_MAX_BYTES ||
+    subIssueGraph.isTruncated ||
+    subIssueGraph.text === null
+  ) {
+    return {
+      ok: false,
+      problems: [
+        `sub-issues.json is ${subIssueGraph.byteSize} bytes; at most ${SUB_ISSUE_GRAPH_MAX_BYTES} are read`,
+      ],
+    };
+  }
+  const raw = parseJson(subIssueGraph.text);
+  if (!raw.ok) return { ok: false, problems: [`sub-issues.json is not valid JSON: ${raw.reason}`] };
+  return { ok: true, raw: raw.value };
 }
 
 function completionsOf({ completions }: Repository): Record<string, CompletionRead> {

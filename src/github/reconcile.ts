@@ -11,6 +11,7 @@ import { ensureNote } from './ensure-note.js';
 import { observeBuild } from './observe-build.js';
 import type { SetupPullHook } from './onboarding.js';
 import { hasWriteAccess } from './permissions.js';
+import { readSubIssues } from './read-sub-issues.js';
 import { removeDuplicateStatusComments } from './status-comment.js';
 import type { RepoContext } from './types.js';
 
@@ -47,6 +48,13 @@ export async function reconcileBuild(
   const { build, issue, defaultBranch, now, log } = request;
   const observed = await observeBuild(ctx, { build, issue, defaultBranch });
   const config = await loadConfigAt(ctx, observed.snapshot.repo.defaultSha);
+  const subIssues = await readSubIssues(ctx, {
+    issue,
+    build,
+    plan: observed.snapshot.plan,
+    mirror: config.ok && config.config.plan.mirrorSubIssues,
+  });
+  if (subIssues) observed.snapshot.issue.subIssues = subIssues;
   // Only a build whose workflow is missing pays for onboarding's reads.
   const snapshot =
     observed.snapshot.workflowInstalled || !request.setupPull

@@ -20,6 +20,7 @@ function verdictOf(ordinal: number, patch: string): unknown {
     paths: { skill: null, brief: null, dependencies: [], earlierReport: null },
     conflicts: [],
     inline: [],
+    subIssues: {},
     changed: [PATH],
     turn: 1,
     last: [{ name: 'get_diff', input: { path: PATH }, result: patch, isError: false }],

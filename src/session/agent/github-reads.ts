@@ -21,6 +21,10 @@ export interface GitHubReads {
   getReview(pr: number, id: string): Promise<Review>;
   listReviewComments(pr: number, id: string): Promise<ReviewThreadComment[]>;
   listCheckRuns(sha: string): Promise<CheckRun[]>;
+  /** An issue's sub-issues, in GitHub's order (at most 100, GitHub's limit). */
+  listSubIssues(issue: number): Promise<LinkedIssueBody[]>;
+  /** The issues that block one ("blocked by" links). */
+  listBlockedBy(issue: number): Promise<LinkedIssueBody[]>;
   /** Who changed the issue's text and labels, and when (one GraphQL query). */
   getIssueHistory(issue: number): Promise<IssueHistory>;
   /** `admin`, `maintain`, `write`, `triage`, `read`, or `none` for an account with no access. */
@@ -35,6 +39,14 @@ export const Issue = z.object({
   body: z.string().nullable().optional(),
 });
 export type Issue = z.infer<typeof Issue>;
+/** A sub-issue or a blocker: a plan of sub-issues reads their titles, states and bodies. */
+export const LinkedIssueBody = z.object({
+  number: z.number(),
+  title: z.string(),
+  state: z.enum(['open', 'closed']),
+  body: z.string().nullable().optional(),
+});
+export type LinkedIssueBody = z.infer<typeof LinkedIssueBody>;
 /** An issue comment: a `/replan` or `/retry` with its feedback. */
 export const Comment = z.object({
   id: z.number(),
@@ -228,6 +240,16 @@ export function createGitHubReads({
     getReview: (pr, id) => get(`/pulls/${pr}/reviews/${id}`, Review),
     listReviewComments: (pr, id) =>
       get(`/pulls/${pr}/reviews/${id}/comments?per_page=100`, z.array(ReviewThreadComment)),
+    // A GitHub without sub-issues (an older Enterprise Server) answers 404: no sub-issues.
+    listSubIssues: (issue) =>
+      get(`/issues/${issue}/sub_issues?per_page=100`, z.array(LinkedIssueBody)).catch(
+        (error: unknown) => {
+          if (error instanceof GitHubReadError && statusOfError(error.cause) === 404) return [];
+          throw error;
+        },
+      ),
+    listBlockedBy: (issue) =>
+      get(`/issues/${issue}/dependencies/blocked_by?per_page=100`, z.array(LinkedIssueBody)),
     listCheckRuns: async (sha) =>
       (
         await get(

@@ -4,6 +4,7 @@ import { compareWorkerIds } from '../../core/ids.js';
 import { Complexity, type Plan, WorkerId } from '../../core/plan.js';
 import { validatePlan } from '../../core/validate-plan.js';
 import { renderBriefFile } from './plan-files.js';
+import { composeSubIssueBrief, type SubIssueRead } from './sub-issue-plan.js';
 import type { Accepted } from './tools/submit-tool.js';
 
 const SubmittedWorker = z.strictObject({
@@ -19,6 +20,12 @@ const SubmittedWorker = z.strictObject({
     .default([])
     .describe('Workers of earlier waves whose merged work this one needs.'),
   complexity: Complexity.default('normal').describe('Picks the model: easy, normal or complex.'),
+  sub_issue: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('Only when the issue has sub-issues: the sub-issue this worker carries out.'),
   brief: z
     .string()
     .min(1)
@@ -55,14 +62,16 @@ export interface PlanFiles {
  */
 export function checkPlanSubmission(
   submission: PlanSubmission,
-  { build, issue }: { build: string; issue: number },
+  { build, issue, subIssues }: { build: string; issue: number; subIssues?: SubIssueRead | null },
 ): Accepted<PlanFiles> {
-  const workers = [...submission.workers].sort((a, b) => compareWorkerIds(a.id, b.id));
+  const workers = [...submission.workers]
+    .sort((a, b) => compareWorkerIds(a.id, b.id))
+    .map((worker) => withSubIssueTitle(worker, subIssues));
   const briefs = new Map<string, string>();
   const briefSizes: Record<string, number> = {};
   const problems: string[] = [];
   for (const worker of workers) {
-    const text = renderBriefFile(worker, worker.brief);
+    const text = renderBriefFile(worker, briefBody(worker, subIssues));
     briefs.set(worker.id, text);
     briefSizes[`workers/${worker.id}.md`] = Buffer.byteLength(text);
     problems.push(...checkBrief(worker.id, text));
@@ -73,17 +82,42 @@ export function checkPlanSubmission(
     issue,
     title: submission.title,
     summary: submission.summary,
-    workers: workers.map(({ id, title, depends_on, complexity }) => ({
+    workers: workers.map(({ id, title, depends_on, complexity, sub_issue }) => ({
       id,
       title,
       depends_on,
       complexity,
+      ...(sub_issue === undefined ? {} : { sub_issue }),
     })),
   };
-  const validation = validatePlan({ raw, build, briefSizes });
+  const validation = validatePlan({
+    raw,
+    build,
+    briefSizes,
+    ...(subIssues ? { subIssues: subIssues.graph } : {}),
+  });
   if (!validation.ok) problems.unshift(...validation.problems);
   if (!validation.ok || problems.length > 0) return { ok: false, problems };
   return { ok: true, value: { plan: validation.plan, briefs } };
+}
+
+type SubmittedWorker = PlanSubmission['workers'][number];
+
+/** A worker of a sub-issue is named as the sub-issue is, on GitHub. */
+function withSubIssueTitle(
+  worker: SubmittedWorker,
+  subIssues: SubIssueRead | null | undefined,
+): SubmittedWorker {
+  const sub = subIssues?.graph.sub_issues.find((s) => s.number === worker.sub_issue);
+  return sub ? { ...worker, title: sub.title.slice(0, 120) } : worker;
+}
+
+/** The brief of a sub-issue's worker is the sub-issue's description, then the submitted text. */
+function briefBody(worker: SubmittedWorker, subIssues: SubIssueRead | null | undefined): string {
+  const number = worker.sub_issue;
+  if (!subIssues || number === undefined) return worker.brief;
+  const description = subIssues.bodies.get(number) ?? '';
+  return composeSubIssueBrief({ number, description, addition: worker.brief });
 }
 
 /** What validatePlan cannot see: that the brief parses, and that its success criteria are checkboxes. */

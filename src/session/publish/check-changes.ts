@@ -64,7 +64,7 @@ function checkOne(
     case 'plan':
       return isPlanFile(path, record)
         ? null
-        : `${path} is not one of the plan's files (${record}plan.json, PLAN.md, workers/W<wave>.<n>.md); a plan session writes only those`;
+        : `${path} is not one of the plan's files (${record}plan.json, PLAN.md, sub-issues.json, workers/W<wave>.<n>.md); a plan session writes only those`;
     case 'research':
       return path.startsWith(record)
         ? null
@@ -84,9 +84,17 @@ function checkOne(
   }
 }
 
-/** What a plan session writes: the plan, its rendering and the briefs, nothing else of the record. */
+/**
+ * What a plan session writes: the plan, its rendering, the briefs, and the
+ * sub-issues it planned from (docs/sub-issues.md); nothing else of the record.
+ */
 function isPlanFile(path: string, record: string): boolean {
   if (!path.startsWith(record)) return false;
   const rest = path.slice(record.length);
-  return rest === 'plan.json' || rest === 'PLAN.md' || /^workers\/W\d+\.\d+\.md$/.test(rest);
+  return (
+    rest === 'plan.json' ||
+    rest === 'PLAN.md' ||
+    rest === 'sub-issues.json' ||
+    /^workers\/W\d+\.\d+\.md$/.test(rest)
+  );
 }

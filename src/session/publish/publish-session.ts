@@ -5,6 +5,7 @@ import type { SessionEnv } from '../env.js';
 import type { SessionClientOptions, SessionLog } from '../octokit.js';
 import { BUNDLE_FILE } from '../result.js';
 import { checkChanges } from './check-changes.js';
+import { checkPlanRecord } from './check-plan-record.js';
 import { checkResult, getSessionTarget, hasCommits } from './check-result.js';
 import { getSessionToken, revokeSessionToken } from './get-session-token.js';
 import { createScratchRepo } from './git.js';
@@ -76,6 +77,10 @@ async function publishWithToken({
     const usageLine = await writeUsageRecord({ env, result, repo, remote: io.remote, token });
     const commits = await checkCommits({ env, io, target, result, repo, token });
     if (commits.problems.length > 0) return { kind: 'refused', problems: commits.problems };
+    if (target.role === 'plan' && result.head && hasCommits(result)) {
+      const problems = await checkPlanRecord({ repo, head: result.head, build: target.build });
+      if (problems.length > 0) return { kind: 'refused', problems };
+    }
     const api = createGitHubApi({
       apiUrl: env.GITHUB_API_URL,
       token,

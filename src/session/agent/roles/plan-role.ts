@@ -1,7 +1,15 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { briefPath, buildDir, parseBuildId, planPath, skillPath } from '../../../core/ids.js';
+import {
+  briefPath,
+  buildDir,
+  parseBuildId,
+  planPath,
+  skillPath,
+  subIssueGraphPath,
+} from '../../../core/ids.js';
 import { isSessionTrigger, parseTrigger } from '../../../core/session.js';
+import { planFromSubIssues } from '../../../core/sub-issue-graph.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
 import { issueTextProblem } from '../issue-text.js';
@@ -10,6 +18,7 @@ import { checkPlanSubmission, type PlanFiles, PlanSubmission } from '../plan-sub
 import { renderPlanPrompt } from '../prompts/plan-prompt.js';
 import { renderSystemPrompt } from '../prompts/system-prompt.js';
 import { commitSession } from '../session-output.js';
+import { readSubIssues, type SubIssueRead } from '../sub-issue-plan.js';
 import { createReadOnlyTools } from '../tools/read-only-tools.js';
 import { createSubmitTool } from '../tools/submit-tool.js';
 import { existsIn, failedOutcome, type RoleOutcome } from './role-outcome.js';
@@ -22,6 +31,9 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
     return failedOutcome('BATON_ISSUE is not an issue number');
   // Read first, then check: an edit between the two is seen by the check.
   const issue = await ctx.github.getIssue(issueNumber);
+  const subIssues = await readSubIssues(ctx.github, issueNumber);
+  const skeleton = subIssues ? planFromSubIssues(subIssues.graph) : null;
+  if (subIssues && skeleton && !skeleton.ok) return commitGraphOnly(ctx, subIssues);
   const feedback = await readFeedback(ctx);
   const problem = await issueTextProblem(ctx.github, {
     issue: issueNumber,
@@ -36,7 +48,8 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
     description:
       'Hand in the plan: title, summary, and every worker with its brief body. Checked before it is accepted.',
     schema: PlanSubmission,
-    check: (submission) => checkPlanSubmission(submission, { build, issue: issueNumber }),
+    check: (submission) =>
+      checkPlanSubmission(submission, { build, issue: issueNumber, subIssues }),
   });
   const outcome = await converse(ctx, {
     model: ctx.config.models.plan,
@@ -56,12 +69,19 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
       skill: { path: skillPath('plan'), present: await existsIn(ctx.root, skillPath('plan')) },
       previousPlan: previous,
       buildDir: buildDir(build),
+      subIssues:
+        subIssues && skeleton?.ok
+          ? skeleton.workers.map((worker) => ({
+              ...worker,
+              description: subIssues.bodies.get(worker.sub_issue) ?? '',
+            }))
+          : null,
     }),
     tools: createReadOnlyTools({ root: ctx.root, maxOutputChars: ctx.limits.maxToolOutputChars }),
     submit,
   });
   if (outcome.kind === 'failed') return failedOutcome(outcome.reason);
-  await writePlanFiles(ctx.root, build, outcome.value);
+  await writePlanFiles(ctx.root, build, outcome.value, subIssues);
   const commit = await commitSession(ctx, `Plan ${build}: ${outcome.value.plan.title}`);
   if (!commit.ok) return failedOutcome(commit.reason);
   return { status: 'complete', reason: null, head: commit.head, plan: outcome.value.plan };
@@ -84,11 +104,46 @@ async function readFeedback(
   };
 }
 
-/** Writes plan.json, PLAN.md and the briefs; briefs of an earlier plan are removed first. */
-async function writePlanFiles(root: string, build: string, files: PlanFiles): Promise<void> {
+/**
+ * Sub-issues that cannot make a plan (a cycle, an open blocker outside the
+ * siblings): the graph alone is committed, with no model turn spent, and any
+ * earlier plan removed, so the app shows what to fix on GitHub.
+ */
+async function commitGraphOnly(ctx: AgentContext, subIssues: SubIssueRead): Promise<RoleOutcome> {
+  const build = ctx.env.BATON_BUILD;
+  const dir = path.join(ctx.root, buildDir(build));
+  for (const name of ['workers', 'plan.json', 'PLAN.md'])
+    await rm(path.join(dir, name), { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  await writeGraph(ctx.root, build, subIssues);
+  ctx.log(`the sub-issues of #${subIssues.graph.parent} cannot be planned; see the status comment`);
+  const commit = await commitSession(
+    ctx,
+    `Sub-issues of #${subIssues.graph.parent} for ${build}: no plan until their links are fixed`,
+  );
+  if (!commit.ok) return failedOutcome(commit.reason);
+  return { status: 'complete', reason: null, head: commit.head, plan: null };
+}
+
+async function writeGraph(root: string, build: string, subIssues: SubIssueRead): Promise<void> {
+  await writeFile(
+    path.join(root, subIssueGraphPath(build)),
+    `${JSON.stringify(subIssues.graph, null, 2)}\n`,
+  );
+}
+
+/** Writes plan.json, PLAN.md and the briefs (and sub-issues.json); briefs of an earlier plan are removed first. */
+async function writePlanFiles(
+  root: string,
+  build: string,
+  files: PlanFiles,
+  subIssues: SubIssueRead | null,
+): Promise<void> {
   const dir = path.join(root, buildDir(build));
   await rm(path.join(dir, 'workers'), { recursive: true, force: true });
+  await rm(path.join(root, subIssueGraphPath(build)), { force: true });
   await mkdir(path.join(dir, 'workers'), { recursive: true });
+  if (subIssues) await writeGraph(root, build, subIssues);
   await writeFile(path.join(root, planPath(build)), `${JSON.stringify(files.plan, null, 2)}\n`);
   await writeFile(path.join(dir, 'PLAN.md'), renderPlanMarkdown(files.plan));
   for (const [id, text] of files.briefs)
