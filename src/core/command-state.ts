@@ -71,7 +71,7 @@ function applyCommand(state: CommandState, info: CommandInfo): void {
       return;
     case 'status':
     case 'improve':
-      // `/status` only asks for this very reconciliation; `/improve` starts new builds elsewhere.
+      // `/status` only asks for this very reconciliation; `/improve` is never taken (not built yet).
       return;
     default: {
       const _exhaustive: never = command;

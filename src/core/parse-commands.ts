@@ -101,17 +101,30 @@ function readCommand({ word, rest, following, worker }: CommandText): Command | 
     case 'skip':
     case 'merge':
       return readWorkerOnly(word, rest, worker);
-    case 'improve':
-      return readImprove(rest);
+    case 'improve': {
+      const read = readImprove(rest);
+      return typeof read === 'string' ? read : IMPROVE_NOT_BUILT;
+    }
     default:
       return `${code(`/${word}`)} is not a Baton command. The commands are: ${listCommands()}.`;
   }
 }
 
+/**
+ * The answer to a well-formed `/improve`: improvement loops are not built in
+ * this version, and a command that does nothing must not be taken as if it ran.
+ */
+export const IMPROVE_NOT_BUILT =
+  'improvement loops are not built in this version of Baton, so nothing was started. Label the issue for a build instead.';
+
+/** Commands that parse but are not built: left out of the list a reply gives. */
+const NOT_BUILT: ReadonlySet<CommandName> = new Set(['improve']);
+
 /** Every command with its usage, for an error or a reply. */
 export function listCommands(): string {
-  return Object.values(COMMAND_USAGE)
-    .map((usage) => code(usage))
+  return Object.entries(COMMAND_USAGE)
+    .filter(([name]) => !NOT_BUILT.has(name as CommandName))
+    .map(([, usage]) => code(usage))
     .join(', ');
 }
 

@@ -87,4 +87,14 @@ describe('commands in comments', () => {
     const { replies } = await say('/merge W2.1');
     expect(replies.join('\n')).toContain('W2.1 is merged already');
   });
+
+  it('answers /improve that improvement loops are not built, and starts nothing', async () => {
+    const before = gh.runs.length;
+    const { replies } = await say('/improve 2');
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toContain('improvement loops are not built in this version of Baton');
+    expect(gh.runs.length).toBe(before);
+    const status = gh.comments.find((c) => c.body.includes('baton:status'));
+    expect(status?.body).not.toContain('improve');
+  });
 });
