@@ -87,6 +87,7 @@ function buildRepository(gh: FakeGitHub, variables: Record<string, unknown>) {
     plan: blobAt(gh, String(variables.planPath)),
     workers: treeAt(gh, String(variables.workersPath), false),
     completions: treeAt(gh, String(variables.completionsPath), true),
+    loops: variables.loopsPath ? treeAt(gh, String(variables.loopsPath), true) : null,
   };
 }
 

@@ -34,9 +34,15 @@ export function checkCommands({
   const workStarted = snapshot.runs.some(
     (run) => run.role === 'work' && compareTimes(run.createdAt, at) < 0,
   );
-  const workers =
-    plan.kind === 'valid' ? deriveWorkers(makeContext({ snapshot, config, now }), plan.plan) : null;
+  const ctx = makeContext({ snapshot, config, now });
+  const workers = plan.kind === 'valid' ? deriveWorkers(ctx, plan.plan) : null;
+  const started = snapshot.runs.some((run) => compareTimes(run.createdAt, at) < 0);
+  const improving = ctx.commands.improves.some((info) => compareTimes(info.createdAt, at) < 0);
   return commands.flatMap((command): CommandError[] => {
+    if (command.name === 'improve') {
+      const message = improveProblem({ started, improving });
+      return message ? [{ line: commandText(command), message }] : [];
+    }
     const message = problemOf({ command, workers, workStarted });
     return message ? [{ line: commandText(command), message }] : [];
   });
@@ -75,6 +81,21 @@ function problemOf({
       return _exhaustive;
     }
   }
+}
+
+/** `/improve` starts a series only on an issue where no session has run yet. */
+function improveProblem({
+  started,
+  improving,
+}: {
+  started: boolean;
+  improving: boolean;
+}): string | null {
+  if (improving)
+    return 'improvement loops are already running on this issue; `/cancel` stops them.';
+  if (started)
+    return 'improvement loops start on an issue with no build: write `/improve N <focus>` on a new issue.';
+  return null;
 }
 
 function workerProblem(

@@ -91,6 +91,14 @@ const Final = z.strictObject({
     .default(true),
 });
 
+const Improve = z.strictObject({
+  /**
+   * With `approval: plan`, which loops of `/improve` wait for `/approve`:
+   * `every-loop`, or `first-loop` (later loops start as soon as they are planned).
+   */
+  approval: z.enum(['every-loop', 'first-loop']).default('every-loop'),
+});
+
 /** `.github/baton.yml`: every key is optional; the defaults are below. */
 export const Config = z.strictObject({
   /** The issue label that starts a build. */
@@ -111,6 +119,7 @@ export const Config = z.strictObject({
   session: Session.prefault({}),
   budget: Budget.prefault({}),
   final: Final.prefault({}),
+  improve: Improve.prefault({}),
 });
 export type Config = z.infer<typeof Config>;
 

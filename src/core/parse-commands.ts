@@ -13,7 +13,7 @@ export const COMMAND_USAGE: Record<CommandName, string> = {
   resume: '/resume',
   cancel: '/cancel',
   status: '/status',
-  improve: '/improve [N]',
+  improve: '/improve [N] [focus]',
 };
 
 /** The most improvement loops one `/improve` may ask for. */
@@ -101,30 +101,17 @@ function readCommand({ word, rest, following, worker }: CommandText): Command | 
     case 'skip':
     case 'merge':
       return readWorkerOnly(word, rest, worker);
-    case 'improve': {
-      const read = readImprove(rest);
-      return typeof read === 'string' ? read : IMPROVE_NOT_BUILT;
-    }
+    case 'improve':
+      return readImprove(rest);
     default:
       return `${code(`/${word}`)} is not a Baton command. The commands are: ${listCommands()}.`;
   }
 }
 
-/**
- * The answer to a well-formed `/improve`: improvement loops are not built in
- * this version, and a command that does nothing must not be taken as if it ran.
- */
-export const IMPROVE_NOT_BUILT =
-  'improvement loops are not built in this version of Baton, so nothing was started. Label the issue for a build instead.';
-
-/** Commands that parse but are not built: left out of the list a reply gives. */
-const NOT_BUILT: ReadonlySet<CommandName> = new Set(['improve']);
-
 /** Every command with its usage, for an error or a reply. */
 export function listCommands(): string {
-  return Object.entries(COMMAND_USAGE)
-    .filter(([name]) => !NOT_BUILT.has(name as CommandName))
-    .map(([, usage]) => code(usage))
+  return Object.values(COMMAND_USAGE)
+    .map((usage) => code(usage))
     .join(', ');
 }
 
@@ -165,9 +152,15 @@ function readWorkerOnly(
   return { name: word, worker: read.id };
 }
 
+/**
+ * `/improve`, `/improve 3` or `/improve 3 the error messages`: the number of
+ * loops first. The focus is not kept here: the research session reads the
+ * comment itself, by id, so the app never carries its text.
+ */
 function readImprove(rest: string): Command | string {
   if (!rest) return { name: 'improve', loops: 1 };
-  const loops = /^\d+$/.test(rest) ? Number(rest) : Number.NaN;
+  const [token = ''] = rest.split(/\s+/);
+  const loops = /^\d+$/.test(token) ? Number(token) : Number.NaN;
   if (loops >= 1 && loops <= MAX_IMPROVE_LOOPS) return { name: 'improve', loops };
-  return `/improve takes a number of loops from 1 to ${MAX_IMPROVE_LOOPS}, or nothing for 1: ${code('/improve 3')}.`;
+  return `/improve takes a number of loops from 1 to ${MAX_IMPROVE_LOOPS} first, then an optional focus: ${code('/improve 3 the error messages')}.`;
 }

@@ -17,6 +17,11 @@ export const PlanWorker = z.strictObject({
   depends_on: z.array(WorkerId).max(60).default([]),
   /** Picks the model: `easy`, `normal` or `complex`. */
   complexity: Complexity.default('normal'),
+  /**
+   * The improvement loop that planned this worker (docs/improve.md); set by the
+   * plan session's own code, absent outside loops.
+   */
+  loop: z.number().int().min(1).max(99).optional(),
 });
 export type PlanWorker = z.infer<typeof PlanWorker>;
 

@@ -22,6 +22,7 @@ export const BUILD_QUERY = /* GraphQL */ `
     $planPath: String!
     $workersPath: String!
     $completionsPath: String!
+    $loopsPath: String!
     $usagePrefix: String!
   ) {
     repository(owner: $owner, name: $repo) {
@@ -89,6 +90,9 @@ export const BUILD_QUERY = /* GraphQL */ `
       }
       completions: object(expression: $completionsPath) {
         ... on Tree { entries { name object { ... on Blob { oid byteSize text } } } }
+      }
+      loops: object(expression: $loopsPath) {
+        ... on Tree { entries { name object { ... on Blob { byteSize text } } } }
       }
     }
   }
@@ -209,6 +213,13 @@ export interface BuildQueryResult {
       entries: {
         name: string;
         object: { oid: string; byteSize: number; text: string | null } | null;
+      }[];
+    } | null;
+    /** `loops/`: the research results `<n>.json` with their text; a loop's folder reads as `{}` or null. */
+    loops?: {
+      entries: {
+        name: string;
+        object: { byteSize?: number; text?: string | null } | null;
       }[];
     } | null;
   };

@@ -138,7 +138,12 @@ export async function onIssueComment(
   const worker = pull?.worker;
   const parsed = parseCommands(body, worker ? { worker } : {});
   if (parsed.commands.length === 0 && parsed.errors.length === 0) return;
-  const ref = pull ? pull.ref : await findBuildForIssue(ctx, issue.number);
+  const found = pull ? pull.ref : await findBuildForIssue(ctx, issue.number);
+  // `/improve` on an issue with no build starts one: a series of improvement loops.
+  const improves = !pull && parsed.commands.some((command) => command.name === 'improve');
+  const ref =
+    found ??
+    (improves ? { build: buildIdFor(issue.number, issue.title), issue: issue.number } : null);
   if (!ref) return; // Not a Baton build: the command may be another tool's.
   if (!(await hasWriteAccess(ctx, sender.login))) {
     const first = parsed.commands[0]?.name ?? parsed.errors[0]?.line ?? '';

@@ -40,6 +40,7 @@ export async function observeBuild(
     planPath: `${integration}:${buildDir(build)}/plan.json`,
     workersPath: `${integration}:${buildDir(build)}/workers`,
     completionsPath: `${integration}:${buildDir(build)}/completions`,
+    loopsPath: `${integration}:${buildDir(build)}/loops`,
     usagePrefix: usageRefPrefix(build),
   });
   const issueNode = repository.issue;
@@ -57,7 +58,7 @@ export async function observeBuild(
   });
   const record = branches.integration
     ? readRecord({ build, repository })
-    : { plan: { kind: 'missing' as const }, completions: {} };
+    : { plan: { kind: 'missing' as const }, completions: {}, research: {} };
   const snapshot: BuildSnapshot = {
     build,
     issue: {
@@ -72,6 +73,7 @@ export async function observeBuild(
     integration: branches.integration ? { sha: branches.integration, containsDefault } : null,
     plan: record.plan,
     completions: record.completions,
+    research: record.research,
     branches: branches.workers,
     pulls,
     runs: runsRead.installed ? runsRead.runs : [],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Command } from '../../src/core/command.js';
-import { IMPROVE_NOT_BUILT, listCommands, parseCommands } from '../../src/core/parse-commands.js';
+import { listCommands, parseCommands } from '../../src/core/parse-commands.js';
 
 function commandsOf(body: string, worker?: string): Command[] {
   const parsed = parseCommands(body, worker ? { worker } : {});
@@ -32,6 +32,11 @@ describe('parseCommands', () => {
       '/retry W2.1 use the new API,  not the old one',
       { name: 'retry', worker: 'W2.1', instructions: 'use the new API, not the old one' },
     ],
+    ['/improve', { name: 'improve', loops: 1 }],
+    ['/improve 3', { name: 'improve', loops: 3 }],
+    ['/improve 10', { name: 'improve', loops: 10 }],
+    ['/improve 2 the error messages', { name: 'improve', loops: 2 }],
+    ['/improve 2 3', { name: 'improve', loops: 2 }],
     ['/replan split W2.1', { name: 'replan', feedback: 'split W2.1' }],
   ])('reads %j', (body, command) => {
     expect(commandsOf(body)).toEqual([command]);
@@ -144,28 +149,25 @@ describe('parseCommands', () => {
       '/replan   \n\n/approve',
       '/replan needs feedback: describe what should change, e.g. `/replan split W2.1 into an API worker and a UI worker`.',
     ],
-    ['/improve', `${IMPROVE_NOT_BUILT}`],
-    ['/improve 3', `${IMPROVE_NOT_BUILT}`],
-    ['/improve 10', `${IMPROVE_NOT_BUILT}`],
     [
       '/improve 0',
-      '/improve takes a number of loops from 1 to 10, or nothing for 1: `/improve 3`.',
+      '/improve takes a number of loops from 1 to 10 first, then an optional focus: `/improve 3 the error messages`.',
     ],
     [
       '/improve 11',
-      '/improve takes a number of loops from 1 to 10, or nothing for 1: `/improve 3`.',
+      '/improve takes a number of loops from 1 to 10 first, then an optional focus: `/improve 3 the error messages`.',
     ],
     [
       '/improve two',
-      '/improve takes a number of loops from 1 to 10, or nothing for 1: `/improve 3`.',
+      '/improve takes a number of loops from 1 to 10 first, then an optional focus: `/improve 3 the error messages`.',
     ],
     [
-      '/improve 2 3',
-      '/improve takes a number of loops from 1 to 10, or nothing for 1: `/improve 3`.',
+      '/improve the error messages',
+      '/improve takes a number of loops from 1 to 10 first, then an optional focus: `/improve 3 the error messages`.',
     ],
     [
       '/improve 2.5',
-      '/improve takes a number of loops from 1 to 10, or nothing for 1: `/improve 3`.',
+      '/improve takes a number of loops from 1 to 10 first, then an optional focus: `/improve 3 the error messages`.',
     ],
   ])('explains how to write %j', (body, message) => {
     const parsed = parseCommands(body);
@@ -183,7 +185,7 @@ describe('parseCommands', () => {
       `\`/aprove\` is not a Baton command. The commands are: ${listCommands()}.`,
     );
     expect(listCommands()).toBe(
-      '`/approve`, `/replan <what to change>`, `/retry W2.1 [instructions]`, `/skip W2.1`, `/merge W2.1`, `/pause`, `/resume`, `/cancel`, `/status`.'.slice(
+      '`/approve`, `/replan <what to change>`, `/retry W2.1 [instructions]`, `/skip W2.1`, `/merge W2.1`, `/pause`, `/resume`, `/cancel`, `/status`, `/improve [N] [focus]`.'.slice(
         0,
         -1,
       ),

@@ -202,6 +202,7 @@ describe('config', () => {
       },
       budget: { maxUsd: 50 },
       final: { autoMerge: false, keepRecord: true },
+      improve: { approval: 'every-loop' },
     });
   });
 

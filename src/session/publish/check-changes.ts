@@ -1,4 +1,12 @@
-import { buildDir, CONFIG_FILE, completionPath } from '../../core/ids.js';
+import {
+  buildDir,
+  CONFIG_FILE,
+  completionPath,
+  findingsPath,
+  parseLoopSubject,
+  researchResultPath,
+  summaryPath,
+} from '../../core/ids.js';
 import type { SessionTarget } from './check-result.js';
 import { CHANGED_FILES_MAX, FILE_MAX_BYTES } from './limits.js';
 
@@ -61,8 +69,10 @@ function checkOne(
   }
   const record = `${buildDir(target.build)}/`;
   switch (target.role) {
-    case 'plan':
     case 'research':
+    case 'summary':
+      return checkLoopFile(path, target);
+    case 'plan':
       return path.startsWith(record)
         ? null
         : `${path} is outside ${record}; a ${target.role} session writes only its build's record`;
@@ -79,4 +89,21 @@ function checkOne(
       return _exhaustive;
     }
   }
+}
+
+/**
+ * A research session writes only its loop's findings and its result
+ * (`loops/<n>/findings.md`, `loops/<n>.json`); a summary session only its
+ * loop's summary. Neither changes code, the plan or an earlier loop.
+ */
+function checkLoopFile(path: string, target: SessionTarget): string | null {
+  const loop = parseLoopSubject(target.worker);
+  if (loop === null) return `${path}: a ${target.role} session must name its loop (L1, L2 …)`;
+  const allowed =
+    target.role === 'research'
+      ? [findingsPath(target.build, loop), researchResultPath(target.build, loop)]
+      : [summaryPath(target.build, loop)];
+  return allowed.includes(path)
+    ? null
+    : `${path}: a ${target.role} session is read-only and may write only ${allowed.join(' and ')}`;
 }

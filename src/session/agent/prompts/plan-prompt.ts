@@ -13,6 +13,7 @@ export function renderPlanPrompt({
   skill,
   previousPlan,
   buildDir,
+  loop = null,
 }: {
   build: string;
   repository: string;
@@ -21,6 +22,8 @@ export function renderPlanPrompt({
   skill: { path: string; present: boolean };
   previousPlan: string | null;
   buildDir: string;
+  /** An improvement loop: its findings are what to plan, by path. */
+  loop?: { loop: number; findings: string; earlier: boolean } | null;
 }): string {
   const lines = [
     `Plan build \`${build}\` of ${repository}, for issue #${issue.number}.`,
@@ -35,6 +38,13 @@ export function renderPlanPrompt({
       maxChars: MAX_QUOTED,
     }),
   ];
+  if (loop) {
+    lines.push(
+      '',
+      `This is improvement loop ${loop.loop}. Plan the work its research found: read \`${loop.findings}\` and turn it into workers.`,
+      `Number this loop's workers from W1.1, as in any plan; Baton adds them after ${loop.earlier ? "the earlier loops' workers (already merged; do not plan them again)" : 'nothing: this is the first plan of the build'} and renumbers their waves.`,
+    );
+  }
   if (feedback) {
     lines.push(
       '',

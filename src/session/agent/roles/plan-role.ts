@@ -1,9 +1,18 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { briefPath, buildDir, parseBuildId, planPath, skillPath } from '../../../core/ids.js';
+import {
+  briefPath,
+  buildDir,
+  findingsPath,
+  parseBuildId,
+  parseLoopSubject,
+  planPath,
+  skillPath,
+} from '../../../core/ids.js';
 import { isSessionTrigger, parseTrigger } from '../../../core/session.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
+import { appendLoopPlan, readPlan } from '../loop-files.js';
 import { renderPlanMarkdown } from '../plan-files.js';
 import { checkPlanSubmission, type PlanFiles, PlanSubmission } from '../plan-submission.js';
 import { renderPlanPrompt } from '../prompts/plan-prompt.js';
@@ -21,7 +30,11 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
     return failedOutcome('BATON_ISSUE is not an issue number');
   const issue = await ctx.github.getIssue(issueNumber);
   const feedback = await readFeedback(ctx);
-  const previous = (await existsIn(ctx.root, planPath(build))) ? planPath(build) : null;
+  // In an improvement loop the plan turns that loop's findings into workers added to the plan.
+  const loop = parseLoopSubject(ctx.env.BATON_WORKER);
+  const earlier = loop === null ? null : await readPlan(ctx.root, build);
+  const previous =
+    loop === null && (await existsIn(ctx.root, planPath(build))) ? planPath(build) : null;
   const submit = createSubmitTool({
     name: 'submit_plan',
     description:
@@ -47,15 +60,26 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
       skill: { path: skillPath('plan'), present: await existsIn(ctx.root, skillPath('plan')) },
       previousPlan: previous,
       buildDir: buildDir(build),
+      loop:
+        loop === null
+          ? null
+          : { loop, findings: findingsPath(build, loop), earlier: earlier !== null },
     }),
     tools: createReadOnlyTools({ root: ctx.root, maxOutputChars: ctx.limits.maxToolOutputChars }),
     submit,
   });
   if (outcome.kind === 'failed') return failedOutcome(outcome.reason);
-  await writePlanFiles(ctx.root, build, outcome.value);
-  const commit = await commitSession(ctx, `Plan ${build}: ${outcome.value.plan.title}`);
+  let files = outcome.value;
+  if (loop !== null) {
+    const appended = appendLoopPlan({ previous: earlier, files, loop, build });
+    if (!appended.ok) return failedOutcome(`loop ${loop}'s plan: ${appended.problems.join('; ')}`);
+    files = appended.files;
+  }
+  await writePlanFiles(ctx.root, build, files, { keepBriefs: loop !== null });
+  const title = loop === null ? files.plan.title : `loop ${loop}: ${files.plan.title}`;
+  const commit = await commitSession(ctx, `Plan ${build}: ${title}`);
   if (!commit.ok) return failedOutcome(commit.reason);
-  return { status: 'complete', reason: null, head: commit.head, plan: outcome.value.plan };
+  return { status: 'complete', reason: null, head: commit.head, plan: files.plan };
 }
 
 async function readFeedback(ctx: AgentContext): Promise<{ author: string; body: string } | null> {
@@ -67,10 +91,18 @@ async function readFeedback(ctx: AgentContext): Promise<{ author: string; body: 
   return { author: comment.user?.login ?? 'someone', body: comment.body ?? '' };
 }
 
-/** Writes plan.json, PLAN.md and the briefs; briefs of an earlier plan are removed first. */
-async function writePlanFiles(root: string, build: string, files: PlanFiles): Promise<void> {
+/**
+ * Writes plan.json, PLAN.md and the briefs; briefs of an earlier plan are
+ * removed first, except in a loop, whose plan adds to the earlier loops'.
+ */
+async function writePlanFiles(
+  root: string,
+  build: string,
+  files: PlanFiles,
+  { keepBriefs }: { keepBriefs: boolean },
+): Promise<void> {
   const dir = path.join(root, buildDir(build));
-  await rm(path.join(dir, 'workers'), { recursive: true, force: true });
+  if (!keepBriefs) await rm(path.join(dir, 'workers'), { recursive: true, force: true });
   await mkdir(path.join(dir, 'workers'), { recursive: true });
   await writeFile(path.join(root, planPath(build)), `${JSON.stringify(files.plan, null, 2)}\n`);
   await writeFile(path.join(dir, 'PLAN.md'), renderPlanMarkdown(files.plan));
