@@ -206,8 +206,23 @@ describe('an improvement series (/improve)', () => {
       research: { 1: { kind: 'valid', result: { loop: 1, nothing_worth_doing: true } } },
     });
     const { actions, view } = run(nothing);
-    expect(actions.map((a) => a.kind)).toEqual(['render-status']);
+    expect(actions.map((a) => a.kind)).toEqual(['notice', 'render-status']);
     expect(view).toMatchObject({ phase: 'improving', series: { ended: 'nothing-worth-doing' } });
+    const notice = actions[0]?.kind === 'notice' ? actions[0] : null;
+    expect(notice?.key).toBe('series-ended/1');
+    expect(notice?.body).toContain('@alice');
+    expect(notice?.body).toContain("loop 1's research found nothing worth doing");
+  });
+
+  it('tells the person who asked when a loop’s research fails, and starts nothing more', () => {
+    const failed = series({ runs: [loopRun('research', 1, { conclusion: 'failure' })] });
+    const { actions, dispatches, view } = run(failed);
+    expect(dispatches).toEqual([]);
+    expect(view.series?.loops[0]?.stage).toBe('research-failed');
+    expect(actions.find((a) => a.kind === 'notice')).toMatchObject({
+      key: 'research-failed/1',
+      body: expect.stringContaining("Loop 1's research session failed"),
+    });
   });
 
   it('opens the final PR after the last loop’s summary', () => {
