@@ -6747,8 +6747,8 @@ var init_abort = __esm({
 });
 
 // node_modules/@anthropic-ai/sdk/internal/utils/backoff.mjs
-function isStatus(e, code) {
-  return e instanceof APIError && e.status === code;
+function isStatus(e, code2) {
+  return e instanceof APIError && e.status === code2;
 }
 function is4xx(e) {
   return e instanceof APIError && typeof e.status === "number" && e.status >= 400 && e.status < 500;
@@ -7908,8 +7908,8 @@ async function containingRoot(roots, target, contains = isWithin) {
   return void 0;
 }
 function errnoCode(err) {
-  const code = err?.code;
-  return typeof code === "string" ? code : void 0;
+  const code2 = err?.code;
+  return typeof code2 === "string" ? code2 : void 0;
 }
 async function canonicalize(abs) {
   const tail = [];
@@ -7924,8 +7924,8 @@ async function canonicalize(abs) {
       try {
         isLink = (await fs2.lstat(prefix)).isSymbolicLink();
       } catch (lstatErr) {
-        const code = errnoCode(lstatErr);
-        if (code !== "ENOENT" && code !== "ENOTDIR")
+        const code2 = errnoCode(lstatErr);
+        if (code2 !== "ENOENT" && code2 !== "ENOTDIR")
           throw lstatErr;
         const parent2 = path2.dirname(prefix);
         if (parent2 === prefix)
@@ -7985,8 +7985,8 @@ async function atomicWriteFile(targetPath, content) {
   }
 }
 function fsErrorMessage(err, file2) {
-  const code = errnoCode(err);
-  switch (code) {
+  const code2 = errnoCode(err);
+  switch (code2) {
     case "ENOENT":
       return `${file2}: no such file or directory`;
     case "EACCES":
@@ -8006,7 +8006,7 @@ function fsErrorMessage(err, file2) {
     case "ENFILE":
       return `${file2}: too many open files`;
     default:
-      return `${file2}: ${code !== void 0 ? `i/o error (${code})` : "i/o error"}`;
+      return `${file2}: ${code2 !== void 0 ? `i/o error (${code2})` : "i/o error"}`;
   }
 }
 async function findExecutable(name, notInside = [], searchPath = readEnv("PATH") ?? "") {
@@ -8221,11 +8221,11 @@ async function runArchiveTool(cmd, args, notInside) {
       });
     }
     proc.on("error", reject);
-    proc.on("close", (code, signal) => {
+    proc.on("close", (code2, signal) => {
       if (overLimit) {
         reject(new AnthropicError(`skill archive lists too many members: \`${cmd}\` printed more than ${ARCHIVE_TOOL_OUTPUT_LIMIT} characters`));
-      } else if (code !== 0) {
-        reject(new AnthropicError(`\`${cmd}\` failed (${signal ?? `exit ${code}`}): ${output2.stderr.trim()}`));
+      } else if (code2 !== 0) {
+        reject(new AnthropicError(`\`${cmd}\` failed (${signal ?? `exit ${code2}`}): ${output2.stderr.trim()}`));
       } else {
         resolve2(output2.stdout);
       }
@@ -8350,8 +8350,8 @@ async function makeDirAndAncestors(dir) {
       await fsp.stat(current);
       break;
     } catch (e) {
-      const code = e.code;
-      if (code !== "ENOENT" && code !== "ENOTDIR" && code !== "ELOOP")
+      const code2 = e.code;
+      if (code2 !== "ENOENT" && code2 !== "ENOTDIR" && code2 !== "ELOOP")
         throw e;
     }
     missing.push(current);
@@ -8408,8 +8408,8 @@ async function openRegularFile(relPath, dest) {
   try {
     handle = await fsp.open(dest, C.O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
   } catch (e) {
-    const code = e.code;
-    if (code === "ELOOP" || code === "EMLINK") {
+    const code2 = e.code;
+    if (code2 === "ELOOP" || code2 === "EMLINK") {
       throw new FileStoreError(FileStoreError.IS_A_SYMLINK, relPath);
     }
     throw e;
@@ -8458,8 +8458,8 @@ async function symlinksInDir(root, under, base) {
   try {
     st = await fsp.lstat(base, { bigint: true });
   } catch (e) {
-    const code = e.code;
-    if (code === "ENOENT" || code === "ENOTDIR")
+    const code2 = e.code;
+    if (code2 === "ENOENT" || code2 === "ENOTDIR")
       return /* @__PURE__ */ new Set();
     throw e;
   }
@@ -8479,8 +8479,8 @@ async function requireDir(under, base) {
   try {
     st = await fsp.lstat(base, { bigint: true });
   } catch (e) {
-    const code = e.code;
-    if (code === "ENOENT" || code === "ENOTDIR")
+    const code2 = e.code;
+    if (code2 === "ENOENT" || code2 === "ENOTDIR")
       return false;
     throw e;
   }
@@ -8748,10 +8748,10 @@ var init_file_store = __esm({
             try {
               sha = await _internals.hashFile(full);
             } catch (e) {
-              const code = e.code;
-              if (code === "ENOENT" || e instanceof FileStoreError)
+              const code2 = e.code;
+              if (code2 === "ENOENT" || e instanceof FileStoreError)
                 return null;
-              if (code === "ELOOP" || code === "EMLINK")
+              if (code2 === "ELOOP" || code2 === "EMLINK")
                 return null;
               throw e;
             }
@@ -9893,17 +9893,17 @@ function runRipgrep(rg, pattern, searchPath, signal) {
       }
     });
     proc.stderr.on("data", (d) => errOut += d);
-    proc.on("close", (code) => {
+    proc.on("close", (code2) => {
       if (signal?.aborted)
         return reject(new ToolError("grep: aborted"));
       if (truncated)
         return resolve2(out + `
 [output truncated at ${GREP_OUTPUT_LIMIT} bytes]`);
-      if (code === 0)
+      if (code2 === 0)
         return resolve2(out);
-      if (code === 1)
+      if (code2 === 1)
         return resolve2("no matches");
-      reject(new ToolError(`grep: rg failed: ${errOut || `exit ${code}`}`));
+      reject(new ToolError(`grep: rg failed: ${errOut || `exit ${code2}`}`));
     });
     proc.on("error", (e) => {
       if (signal?.aborted)
@@ -10036,7 +10036,7 @@ function lineMatcher(re2, signal) {
         reply = promiseWithResolvers();
       });
       worker.on("error", fail);
-      worker.on("exit", (code) => fail(new AnthropicError(`worker exited with code ${code}`)));
+      worker.on("exit", (code2) => fail(new AnthropicError(`worker exited with code ${code2}`)));
       await reply.promise;
       return worker;
     } catch {
@@ -22744,7 +22744,7 @@ function withThreadsBeta(headers) {
 }
 function replayReason(error62) {
   const errorCode = errorDetails(error62)?.["error_code"];
-  return REPLAY_ERROR_CODES.find((code) => code === errorCode) ?? null;
+  return REPLAY_ERROR_CODES.find((code2) => code2 === errorCode) ?? null;
 }
 function unsupportedFeatures(error62) {
   const details = errorDetails(error62);
@@ -30425,8 +30425,8 @@ function cachedExchangeProvider(exchange2, credentialsPath, onCacheWriteError, o
         }
       }
     } catch (err) {
-      const code = err?.code;
-      if (code !== "ENOENT" && !(err instanceof SyntaxError)) {
+      const code2 = err?.code;
+      if (code2 !== "ENOENT" && !(err instanceof SyntaxError)) {
         onCacheWriteError?.(err);
       }
     }
@@ -31792,12 +31792,12 @@ var require_dist2 = __commonJS({
         index = skipOWS(header, index + 1, len);
         const keyStart = index;
         while (index < len) {
-          const code = header.charCodeAt(index);
-          if (code === stopChar)
+          const code2 = header.charCodeAt(index);
+          if (code2 === stopChar)
             break parameter;
-          if (code === SEMI)
+          if (code2 === SEMI)
             continue parameter;
-          if (code === EQ) {
+          if (code2 === EQ) {
             const keyEnd = trailingOWS(header, keyStart, index);
             const key = header.slice(keyStart, keyEnd).toLowerCase();
             index = skipOWS(header, index + 1, len);
@@ -31805,18 +31805,18 @@ var require_dist2 = __commonJS({
               index++;
               let value = "";
               while (index < len) {
-                const code2 = header.charCodeAt(index++);
-                if (code2 === DQUOTE) {
+                const code3 = header.charCodeAt(index++);
+                if (code3 === DQUOTE) {
                   index = skipValue(header, index, len, stopChar);
                   if (parameters[key] === void 0)
                     parameters[key] = value;
                   break;
                 }
-                if (code2 === BSLASH && index < len) {
+                if (code3 === BSLASH && index < len) {
                   value += header[index++];
                   continue;
                 }
-                value += String.fromCharCode(code2);
+                value += String.fromCharCode(code3);
               }
               continue parameter;
             }
@@ -31835,8 +31835,8 @@ var require_dist2 = __commonJS({
     }
     function skipValue(str2, index, len, stopChar) {
       while (index < len) {
-        const code = str2.charCodeAt(index);
-        if (code === SEMI || code === stopChar)
+        const code2 = str2.charCodeAt(index);
+        if (code2 === SEMI || code2 === stopChar)
           break;
         index++;
       }
@@ -39234,12 +39234,12 @@ function isIso7064Mod97(iban3) {
   let remainder = 0;
   const len = iban3.length;
   for (let i = 4; i < len; i++) {
-    const code = iban3.charCodeAt(i);
-    remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
+    const code2 = iban3.charCodeAt(i);
+    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
   }
   for (let i = 0; i < 4; i++) {
-    const code = iban3.charCodeAt(i);
-    remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
+    const code2 = iban3.charCodeAt(i);
+    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
   }
   return remainder === 1;
 }
@@ -49185,12 +49185,12 @@ function compileFn(schema2, options2) {
   doc.write(outputAccessor === null ? `return true;` : `return ${outputAccessor};`);
   const constantNames = ["INVALID", ...ctx.constants.keys()];
   const constantValues = [INVALID, ...ctx.constants.values()];
-  const code = doc.content.join("\n");
+  const code2 = doc.content.join("\n");
   const fullCode = options2?.debug ? constantNames.length > 0 ? `// Constants: ${constantNames.join(", ")}
-${code}` : code : "";
+${code2}` : code2 : "";
   const F = Function;
   const factoryCode = `return (input) => {
-${code}
+${code2}
 }`;
   let fn;
   try {
@@ -56014,7 +56014,7 @@ function runWithInput(args, options2, input2) {
     child.on("error", reject);
     child.on(
       "close",
-      (code) => code === 0 ? resolve2(stdout) : reject(Object.assign(new Error(stderr), { stderr }))
+      (code2) => code2 === 0 ? resolve2(stdout) : reject(Object.assign(new Error(stderr), { stderr }))
     );
     child.stdin.end(input2);
   });
@@ -58817,9 +58817,9 @@ function requireBinary() {
     const max = data.length;
     const map22 = BASE64_MAP;
     for (let idx = 0; idx < max; idx++) {
-      const code = map22.indexOf(data.charAt(idx));
-      if (code > 64) continue;
-      if (code < 0) return false;
+      const code2 = map22.indexOf(data.charAt(idx));
+      if (code2 > 64) continue;
+      if (code2 < 0) return false;
       bitlen += 6;
     }
     return bitlen % 8 === 0;
@@ -61111,6 +61111,9 @@ var {
   safeDump
 } = yaml;
 
+// src/core/parse-commands.ts
+var MAX_IMPROVE_LOOPS = 10;
+
 // src/core/config.ts
 var Models3 = external_exports.strictObject({
   /** Writes the plan. */
@@ -61177,6 +61180,13 @@ var Final = external_exports.strictObject({
   }).default(true)
 });
 var Improve = external_exports.strictObject({
+  /**
+   * An issue label that starts improvement loops like `/improve` does, with
+   * the issue's description as the focus; null: only `/improve` starts them.
+   */
+  label: external_exports.string().trim().min(1).max(50).nullable().default(null),
+  /** How many loops that label asks for. */
+  loops: external_exports.number().int().min(1).max(MAX_IMPROVE_LOOPS).default(3),
   /**
    * With `approval: plan`, which loops of `/improve` wait for `/approve`:
    * `every-loop`, or `first-loop` (later loops start as soon as they are planned).
@@ -62004,7 +62014,7 @@ function renderResearchPrompt({
   if (focus) {
     lines.push(
       "",
-      `@${focus.author} asked for these loops with this comment; its focus is quoted data:`,
+      focus.author === "the issue" ? "These loops were asked for by labelling the issue; its text is the focus, quoted data:" : `@${focus.author} asked for these loops with this comment; its focus is quoted data:`,
       quoteUntrusted({ tag: "focus", text: focus.body, maxChars: MAX_QUOTED })
     );
   }
@@ -62446,7 +62456,13 @@ async function runResearchRole(ctx) {
       repository: ctx.env.GITHUB_REPOSITORY,
       loop,
       issue: { number: issue2.number, title: issue2.title },
-      focus: await readFocus(ctx),
+      // Loops started by the `improve.label` have no comment: the issue is the focus.
+      focus: await readFocus(ctx) ?? {
+        author: "the issue",
+        body: `${issue2.title}
+
+${issue2.body ?? ""}`.trim()
+      },
       previousSummary: previousPath && previousText !== null ? { path: previousPath, text: previousText } : null,
       skill: await skill(ctx, "research")
     }),
@@ -63176,8 +63192,8 @@ function runBashCommand({
       collector.push(`could not start bash: ${error62.message}`);
       finish();
     });
-    child.on("exit", (code) => {
-      exitCode = code;
+    child.on("exit", (code2) => {
+      exitCode = code2;
       setTimeout(finish, DRAIN_MS).unref();
     });
     child.on("close", finish);
@@ -64091,9 +64107,9 @@ function runGit(gitDir, call) {
     child.stdout?.on("data", (chunk) => stdout.push(chunk));
     child.stderr?.on("data", (chunk) => stderr.push(chunk));
     child.on("error", reject);
-    child.on("close", (code) => {
+    child.on("close", (code2) => {
       resolve2({
-        code: code ?? 1,
+        code: code2 ?? 1,
         stdout: Buffer.concat(stdout).toString("utf8"),
         stderr: Buffer.concat(stderr).toString("utf8")
       });
@@ -65032,12 +65048,12 @@ async function runPublish(env, options2 = {}) {
     outcome = { kind: "error", message: error62 instanceof Error ? error62.message : String(error62) };
   }
   const title = `Baton publish: ${env.BATON_ROLE} ${env.BATON_BUILD} ${env.BATON_WORKER ?? ""}`.trim();
-  const { code, text } = describe3(outcome);
+  const { code: code2, text } = describe3(outcome);
   log(text);
   await appendStepSummary(summaryPath2, `### ${title}
 
 ${text}`);
-  return code;
+  return code2;
 }
 function describe3(outcome) {
   switch (outcome.kind) {
@@ -65162,8 +65178,8 @@ async function runAction(source) {
 
 // action/entry.ts
 runAction(process.env).then(
-  (code) => {
-    process.exitCode = code;
+  (code2) => {
+    process.exitCode = code2;
   },
   (error62) => {
     process.stderr.write(

@@ -50,8 +50,11 @@ export function notified(ctx: DecideContext): string[] {
   const labeller = (ctx.snapshot.labelledBy ?? [])
     .filter((event) => event.label === ctx.config.label)
     .at(-1)?.login;
-  // An improvement series has no label: whoever wrote its `/improve` is told.
-  const asked = labeller ?? ctx.commands.improves[0]?.author;
+  // An improvement series has no build label: whoever asked for it is told.
+  const improver = (ctx.snapshot.labelledBy ?? [])
+    .filter((event) => ctx.config.improve.label && event.label === ctx.config.improve.label)
+    .at(-1)?.login;
+  const asked = labeller ?? ctx.commands.improves[0]?.author ?? improver;
   return asked && !asked.endsWith('[bot]') ? [asked] : [];
 }
 

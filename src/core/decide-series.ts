@@ -14,19 +14,42 @@ import { compareTimes } from './normalize-snapshot.js';
 import type { Plan } from './plan.js';
 import { renderSeriesReport } from './render-series.js';
 import type { SessionRole } from './session.js';
-import type { CommandInfo, PlanRead, RunInfo } from './snapshot.js';
+import type { PlanRead, RunInfo } from './snapshot.js';
 import type { LoopStage, LoopView, SeriesView } from './status-view.js';
 import { isDone } from './worker-state.js';
 
+/** What started an improvement series: a `/improve` comment, or the `improve.label`. */
+export interface SeriesStart {
+  loops: number;
+  /** Who wrote the `/improve` or added the label. */
+  by: string;
+  at: string;
+  /** The `/improve` comment, whose text is the focus; null for the label (the issue is). */
+  commentId: number | null;
+}
+
 /**
- * The `/improve` that makes this build an improvement series: the first one,
- * taken before any session of the build ran. A later `/improve` is answered
- * (check-commands.ts) and changes nothing.
+ * What makes this build an improvement series: the first accepted `/improve`,
+ * or the configured `improve.label` added (by a writer: the handler checks),
+ * whichever came first, before any session of the build ran. A later
+ * `/improve` is answered (check-commands.ts) and changes nothing.
  */
-export function findSeries(ctx: DecideContext): CommandInfo | null {
-  const first = ctx.commands.improves[0];
+export function findSeries(ctx: DecideContext): SeriesStart | null {
+  const starts: SeriesStart[] = [];
+  const command = ctx.commands.improves[0];
+  if (command?.command.name === 'improve') {
+    const { loops } = command.command;
+    starts.push({ loops, by: command.author, at: command.createdAt, commentId: command.commentId });
+  }
+  const label = ctx.config.improve.label;
+  const labelled = (ctx.snapshot.labelledBy ?? []).find((e) => e.label === label && e.at);
+  if (label && labelled?.at) {
+    const { loops } = ctx.config.improve;
+    starts.push({ loops, by: labelled.login, at: labelled.at, commentId: null });
+  }
+  const first = starts.sort((a, b) => compareTimes(a.at, b.at))[0];
   if (!first) return null;
-  const earlier = ctx.snapshot.runs.some((run) => compareTimes(run.createdAt, first.createdAt) < 0);
+  const earlier = ctx.snapshot.runs.some((run) => compareTimes(run.createdAt, first.at) < 0);
   return earlier ? null : first;
 }
 
@@ -38,18 +61,16 @@ export function findSeries(ctx: DecideContext): CommandInfo | null {
  * nothing worth doing, a failed summary or the last loop ends the series, and
  * the final PR (one for the series) opens once everything is merged.
  */
-export function decideSeries(ctx: DecideContext, improve: CommandInfo): Decision {
-  const asked = improve.command.name === 'improve' ? improve.command.loops : 1;
+export function decideSeries(ctx: DecideContext, start: SeriesStart): Decision {
   const loop = currentLoop(ctx);
   const subject = loopSubject(loop);
   const plan = ctx.snapshot.plan.kind === 'valid' ? ctx.snapshot.plan.plan : null;
   const step = (stage: LoopStage, run: RunInfo | null, ended: SeriesView['ended'] = null) =>
-    seriesView({ ctx, improve, plan, current: { loop, stage, run }, ended });
+    seriesView({ ctx, start, plan, current: { loop, stage, run }, ended });
   const research = lastRun(ctx, 'research', subject);
   if (!research) {
-    const trigger = `comment-${improve.commentId}` as const;
-    const start = dispatch(ctx, { role: 'research', worker: subject, trigger });
-    return improving(ctx, ctx.canDispatchWork ? [start] : [], step('researching', null));
+    const first = dispatch(ctx, researchRequest(start, loop));
+    return improving(ctx, ctx.canDispatchWork ? [first] : [], step('researching', null));
   }
   const researched = runOutcome(ctx, research);
   const result = ctx.snapshot.research?.[loop];
@@ -72,7 +93,7 @@ export function decideSeries(ctx: DecideContext, improve: CommandInfo): Decision
         : { actions: [], view: { phase: 'improving', build: ctx.snapshot.build } };
     return attach(withNotices(scoped, decision, []), step('planning', planRun));
   }
-  return decideLoopWork({ ctx, plan, loop, asked, step });
+  return decideLoopWork({ ctx, plan, loop, start, step });
 }
 
 /** The loop's workers run; once all are merged or skipped, its summary, then the next loop or the end. */
@@ -80,13 +101,13 @@ function decideLoopWork({
   ctx,
   plan,
   loop,
-  asked,
+  start,
   step,
 }: {
   ctx: DecideContext;
   plan: Plan;
   loop: number;
-  asked: number;
+  start: SeriesStart;
   step: (stage: LoopStage, run: RunInfo | null, ended?: SeriesView['ended']) => SeriesView;
 }): Decision {
   const subject = loopSubject(loop);
@@ -104,14 +125,18 @@ function decideLoopWork({
   // Without a summary the next loop would have nothing to read: the series ends with what it has.
   if (summarized === 'failed')
     return finish(ctx, plan, step('summary-failed', summary, 'all-loops'));
-  if (loop >= asked) return finish(ctx, plan, step('done', summary, 'all-loops'));
-  const next = dispatch(ctx, {
-    role: 'research',
-    worker: loopSubject(loop + 1),
-    trigger: `comment-${ctx.commands.improves[0]?.commentId ?? 0}`,
-  });
+  if (loop >= start.loops) return finish(ctx, plan, step('done', summary, 'all-loops'));
+  const next = dispatch(ctx, researchRequest(start, loop + 1));
   const actions = ctx.canDispatchWork ? [next] : [];
   return attach({ ...built, actions: [...built.actions, ...actions] }, step('done', summary));
+}
+
+/** A loop's research answers the `/improve` comment (its focus); a label's, the issue. */
+function researchRequest(start: SeriesStart, loop: number) {
+  const worker = loopSubject(loop);
+  return start.commentId === null
+    ? { role: 'research' as const, worker }
+    : { role: 'research' as const, worker, trigger: `comment-${start.commentId}` as const };
 }
 
 /** The series is over: every merged worker goes out in one final PR with a section per loop. */
@@ -185,13 +210,13 @@ function loopContext(
 
 function seriesView({
   ctx,
-  improve,
+  start,
   plan,
   current,
   ended,
 }: {
   ctx: DecideContext;
-  improve: CommandInfo;
+  start: SeriesStart;
   plan: Plan | null;
   current: { loop: number; stage: LoopStage; run: RunInfo | null };
   ended: SeriesView['ended'];
@@ -214,8 +239,8 @@ function seriesView({
     });
   }
   return {
-    asked: improve.command.name === 'improve' ? improve.command.loops : 1,
-    by: improve.author,
+    asked: start.loops,
+    by: start.by,
     loops,
     ended,
     paused: ctx.commands.paused !== null,

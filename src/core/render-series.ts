@@ -19,7 +19,7 @@ export function renderSeries(series: SeriesView): string {
     return `| ${loop.loop} | ${STAGES[loop.stage]}${run} | ${loop.workers.join(', ') || '—'} | ${fileLink(series, 'findings', loop.findings)} | ${fileLink(series, 'summary', loop.summary)} |`;
   });
   return [
-    `**Improvement loops** — ${series.loops.length} of ${series.asked} (\`/improve\` by @${series.by.replace(/[^\w[\]-]/g, '')})`,
+    `**Improvement loops** — ${series.loops.length} of ${series.asked} (asked by @${series.by.replace(/[^\w[\]-]/g, '')})`,
     '',
     '| Loop | Stage | Workers | Findings | Summary |',
     '| --- | --- | --- | --- | --- |',

@@ -84,7 +84,9 @@ export async function onIssueLabeled(
   const config = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
   // A broken config cannot name its label: the default label still gets the error report.
   const wanted = config.ok ? config.config.label : defaultConfig().label;
-  if (label.name !== wanted) return;
+  // `improve.label` starts improvement loops (docs/improve.md) as `/improve` does.
+  const improve = config.ok ? config.config.improve.label : null;
+  if (label.name !== wanted && label.name !== improve) return;
   if (!(await hasWriteAccess(ctx, sender.login))) {
     await ensureNote(ctx, {
       number: issue.number,

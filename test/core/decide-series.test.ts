@@ -270,4 +270,17 @@ describe('an improvement series (/improve)', () => {
       }),
     ).toEqual([]);
   });
+
+  it('starts from the improve.label with its loops, the issue as the focus (no trigger)', () => {
+    const labelled = series({
+      commands: [],
+      integration: null,
+      labelledBy: [{ label: 'improve', login: 'bob', at: ago(100) }],
+    });
+    const raw = { improve: { label: 'improve', loops: 2 } } as Partial<Config> as Raw;
+    const { dispatches, view } = run(labelled, raw);
+    expect(dispatches).toEqual(['research L1 -']);
+    expect(view.series).toMatchObject({ asked: 2, by: 'bob' });
+    expect(run(labelled).dispatches).toEqual(['plan - -']);
+  });
 });

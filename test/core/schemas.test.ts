@@ -202,7 +202,7 @@ describe('config', () => {
       },
       budget: { maxUsd: 50 },
       final: { autoMerge: false, keepRecord: true },
-      improve: { approval: 'every-loop' },
+      improve: { label: null, loops: 3, approval: 'every-loop' },
     });
   });
 

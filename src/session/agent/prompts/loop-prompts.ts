@@ -36,7 +36,9 @@ export function renderResearchPrompt({
   if (focus) {
     lines.push(
       '',
-      `@${focus.author} asked for these loops with this comment; its focus is quoted data:`,
+      focus.author === 'the issue'
+        ? 'These loops were asked for by labelling the issue; its text is the focus, quoted data:'
+        : `@${focus.author} asked for these loops with this comment; its focus is quoted data:`,
       quoteUntrusted({ tag: 'focus', text: focus.body, maxChars: MAX_QUOTED }),
     );
   }

@@ -67,7 +67,11 @@ export async function runResearchRole(ctx: AgentContext): Promise<RoleOutcome> {
       repository: ctx.env.GITHUB_REPOSITORY,
       loop,
       issue: { number: issue.number, title: issue.title },
-      focus: await readFocus(ctx),
+      // Loops started by the `improve.label` have no comment: the issue is the focus.
+      focus: (await readFocus(ctx)) ?? {
+        author: 'the issue',
+        body: `${issue.title}\n\n${issue.body ?? ''}`.trim(),
+      },
       previousSummary:
         previousPath && previousText !== null ? { path: previousPath, text: previousText } : null,
       skill: await skill(ctx, 'research'),
