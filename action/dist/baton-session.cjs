@@ -61869,7 +61869,9 @@ function appendLoopPlan({
   loop,
   build
 }) {
-  const offset = Math.max(0, ...(previous?.workers ?? []).map((w) => waveOf(w.id)));
+  const kept = (previous?.workers ?? []).filter((worker) => (worker.loop ?? 0) < loop);
+  const dropped = (previous?.workers ?? []).filter((worker) => (worker.loop ?? 0) >= loop).map((worker) => worker.id);
+  const offset = Math.max(0, ...kept.map((w) => waveOf(w.id)));
   const rename = (id) => `W${waveOf(id) + offset}${id.slice(id.indexOf("."))}`;
   const added = files.plan.workers.map((worker) => ({
     ...worker,
@@ -61886,10 +61888,10 @@ function appendLoopPlan({
     briefs.set(worker.id, text);
     briefSizes[`workers/${worker.id}.md`] = Buffer.byteLength(text);
   }
-  const raw = { ...files.plan, workers: [...previous?.workers ?? [], ...added] };
-  for (const worker of previous?.workers ?? []) briefSizes[`workers/${worker.id}.md`] = 1;
+  const raw = { ...files.plan, workers: [...kept, ...added] };
+  for (const worker of kept) briefSizes[`workers/${worker.id}.md`] = 1;
   const checked = validatePlan({ raw, build, briefSizes });
-  return checked.ok ? { ok: true, files: { plan: checked.plan, briefs } } : checked;
+  return checked.ok ? { ok: true, files: { plan: checked.plan, briefs }, dropped } : checked;
 }
 
 // src/session/agent/prompts/quote-untrusted.ts
@@ -62695,12 +62697,13 @@ async function runPlanRole(ctx) {
   });
   if (outcome.kind === "failed") return failedOutcome(outcome.reason);
   let files = outcome.value;
+  let dropped = [];
   if (loop !== null) {
     const appended = appendLoopPlan({ previous: earlier, files, loop, build });
     if (!appended.ok) return failedOutcome(`loop ${loop}'s plan: ${appended.problems.join("; ")}`);
-    files = appended.files;
+    ({ files, dropped } = appended);
   }
-  await writePlanFiles(ctx.root, build, files, { keepBriefs: loop !== null });
+  await writePlanFiles(ctx.root, build, files, { keepBriefs: loop !== null, dropped });
   const title = loop === null ? files.plan.title : `loop ${loop}: ${files.plan.title}`;
   const commit = await commitSession(ctx, `Plan ${build}: ${title}`);
   if (!commit.ok) return failedOutcome(commit.reason);
@@ -62714,9 +62717,10 @@ async function readFeedback(ctx) {
   const comment = await ctx.github.getIssueComment(id);
   return { author: comment.user?.login ?? "someone", body: comment.body ?? "" };
 }
-async function writePlanFiles(root, build, files, { keepBriefs }) {
+async function writePlanFiles(root, build, files, { keepBriefs, dropped = [] }) {
   const dir = import_node_path10.default.join(root, buildDir(build));
   if (!keepBriefs) await (0, import_promises11.rm)(import_node_path10.default.join(dir, "workers"), { recursive: true, force: true });
+  for (const id of dropped) await (0, import_promises11.rm)(import_node_path10.default.join(root, briefPath(build, id)), { force: true });
   await (0, import_promises11.mkdir)(import_node_path10.default.join(dir, "workers"), { recursive: true });
   await (0, import_promises11.writeFile)(import_node_path10.default.join(root, planPath(build)), `${JSON.stringify(files.plan, null, 2)}
 `);

@@ -283,4 +283,32 @@ describe('an improvement series (/improve)', () => {
     expect(view.series).toMatchObject({ asked: 2, by: 'bob' });
     expect(run(labelled).dispatches).toEqual(['plan - -']);
   });
+
+  it('judges /approve and /replan against the loop under way, not the loops before it', () => {
+    const config = (makeConfig() as { ok: true; config: Config }).config;
+    const loopTwo = (overrides: Partial<BuildSnapshot>) =>
+      series({
+        ...loopOneDone,
+        runs: [...loopOneDone.runs, loopRun('summary', 1), loopRun('research', 2)],
+        ...overrides,
+      });
+    const check = (
+      snapshot: BuildSnapshot,
+      command: { name: 'approve' } | { name: 'replan'; feedback: string },
+    ) => checkCommands({ commands: [command], snapshot, config, now: NOW }).map((p) => p.message);
+    expect(check(loopTwo({}), { name: 'approve' })).toEqual([
+      'there is no valid plan to approve yet; wait for the plan, or `/replan <what to change>`.',
+    ]);
+    const planned = loopTwo({
+      plan: { kind: 'valid', plan: seriesPlan(2), sha: sha('p2') },
+      runs: [
+        ...loopOneDone.runs,
+        loopRun('summary', 1),
+        loopRun('research', 2),
+        loopRun('plan', 2),
+      ],
+    });
+    expect(check(planned, { name: 'approve' })).toEqual([]);
+    expect(check(planned, { name: 'replan', feedback: 'smaller' })).toEqual([]);
+  });
 });

@@ -82,6 +82,9 @@ describe('an improvement series on the simulator', () => {
     const comment = sim.gh.comments.find((c) => c.body === IMPROVE_COMMAND);
     expect(comment?.reactions).toEqual([{ login: sim.gh.botLogin, content: 'eyes' }]);
     expect(model.problems).toEqual([]);
+    // Neither loop's `/approve` was answered as a bad command.
+    const replies = sim.gh.comments.filter((c) => c.body.includes('<!-- baton:reply'));
+    expect(replies.map((c) => c.body)).toEqual([]);
   });
 
   it('runs research, plan, work, review and summary per loop, and a third research that stops it', () => {

@@ -42,8 +42,13 @@ export function appendLoopPlan({
   files: PlanFiles;
   loop: number;
   build: string;
-}): { ok: true; files: PlanFiles } | { ok: false; problems: string[] } {
-  const offset = Math.max(0, ...(previous?.workers ?? []).map((w) => waveOf(w.id)));
+}): { ok: true; files: PlanFiles; dropped: string[] } | { ok: false; problems: string[] } {
+  // A replan of this loop replaces its own earlier workers (and any later loop's); earlier loops stay.
+  const kept = (previous?.workers ?? []).filter((worker) => (worker.loop ?? 0) < loop);
+  const dropped = (previous?.workers ?? [])
+    .filter((worker) => (worker.loop ?? 0) >= loop)
+    .map((worker) => worker.id);
+  const offset = Math.max(0, ...kept.map((w) => waveOf(w.id)));
   const rename = (id: string) => `W${waveOf(id) + offset}${id.slice(id.indexOf('.'))}`;
   const added = files.plan.workers.map((worker) => ({
     ...worker,
@@ -60,9 +65,9 @@ export function appendLoopPlan({
     briefs.set(worker.id, text);
     briefSizes[`workers/${worker.id}.md`] = Buffer.byteLength(text);
   }
-  const raw = { ...files.plan, workers: [...(previous?.workers ?? []), ...added] };
+  const raw = { ...files.plan, workers: [...kept, ...added] };
   // Earlier briefs are on the branch already; only their sizes are unknown here, and were checked then.
-  for (const worker of previous?.workers ?? []) briefSizes[`workers/${worker.id}.md`] = 1;
+  for (const worker of kept) briefSizes[`workers/${worker.id}.md`] = 1;
   const checked = validatePlan({ raw, build, briefSizes });
-  return checked.ok ? { ok: true, files: { plan: checked.plan, briefs } } : checked;
+  return checked.ok ? { ok: true, files: { plan: checked.plan, briefs }, dropped } : checked;
 }

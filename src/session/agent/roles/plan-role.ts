@@ -70,12 +70,13 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
   });
   if (outcome.kind === 'failed') return failedOutcome(outcome.reason);
   let files = outcome.value;
+  let dropped: string[] = [];
   if (loop !== null) {
     const appended = appendLoopPlan({ previous: earlier, files, loop, build });
     if (!appended.ok) return failedOutcome(`loop ${loop}'s plan: ${appended.problems.join('; ')}`);
-    files = appended.files;
+    ({ files, dropped } = appended);
   }
-  await writePlanFiles(ctx.root, build, files, { keepBriefs: loop !== null });
+  await writePlanFiles(ctx.root, build, files, { keepBriefs: loop !== null, dropped });
   const title = loop === null ? files.plan.title : `loop ${loop}: ${files.plan.title}`;
   const commit = await commitSession(ctx, `Plan ${build}: ${title}`);
   if (!commit.ok) return failedOutcome(commit.reason);
@@ -99,10 +100,11 @@ async function writePlanFiles(
   root: string,
   build: string,
   files: PlanFiles,
-  { keepBriefs }: { keepBriefs: boolean },
+  { keepBriefs, dropped = [] }: { keepBriefs: boolean; dropped?: string[] },
 ): Promise<void> {
   const dir = path.join(root, buildDir(build));
   if (!keepBriefs) await rm(path.join(dir, 'workers'), { recursive: true, force: true });
+  for (const id of dropped) await rm(path.join(root, briefPath(build, id)), { force: true });
   await mkdir(path.join(dir, 'workers'), { recursive: true });
   await writeFile(path.join(root, planPath(build)), `${JSON.stringify(files.plan, null, 2)}\n`);
   await writeFile(path.join(dir, 'PLAN.md'), renderPlanMarkdown(files.plan));
