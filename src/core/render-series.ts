@@ -1,4 +1,4 @@
-import { blobUrl, code, escapeLinkText } from './markdown.js';
+import { blobUrl, escapeLinkText } from './markdown.js';
 import type { LoopStage, LoopView, SeriesView } from './status-view.js';
 
 const STAGES: Record<LoopStage, string> = {
@@ -63,7 +63,7 @@ export function renderSeriesReport(series: SeriesView): string {
   return [
     `### Improvement loops`,
     '',
-    `${code(`/improve ${series.asked}`)} ran ${ran} of ${series.asked} ${series.asked === 1 ? 'loop' : 'loops'}${why}.`,
+    `The series ran ${ran} of ${series.asked} ${series.asked === 1 ? 'loop' : 'loops'}${why}.`,
     '',
     ...series.loops.map((loop) => reportLine(series, loop)),
   ].join('\n');

@@ -195,7 +195,16 @@ describe('an improvement series (/improve)', () => {
     const { actions, dispatches, view } = run(nothing);
     expect(dispatches).toEqual([]);
     const final = actions.find((a) => a.kind === 'open-final-pull');
-    expect(final?.kind === 'open-final-pull' && final.body).toContain('### Improvement loops');
+    const body = final?.kind === 'open-final-pull' ? final.body : '';
+    const section = body.slice(body.indexOf('### Improvement loops'), body.indexOf('\n\n| '));
+    expect(section).toMatchInlineSnapshot(`
+      "### Improvement loops
+
+      The series ran 2 of 3 loops; the research of loop 2 found nothing worth doing.
+
+      - **Loop 1** (✅ done): W1.1 — [findings](https://github.com/acme/shop/blob/0000000000000000000000000000000000000001/.baton/builds/12-add-login/loops/1/findings.md) · [summary](https://github.com/acme/shop/blob/0000000000000000000000000000000000000001/.baton/builds/12-add-login/loops/1/summary.md)
+      - **Loop 2** (🟰 nothing worth doing): no workers — [findings](https://github.com/acme/shop/blob/0000000000000000000000000000000000000001/.baton/builds/12-add-login/loops/2/findings.md)"
+    `);
     expect(view.series?.ended).toBe('nothing-worth-doing');
     expect(renderStatus(view)).toContain('found nothing worth doing, so the series ended early');
   });
@@ -310,5 +319,51 @@ describe('an improvement series (/improve)', () => {
     });
     expect(check(planned, { name: 'approve' })).toEqual([]);
     expect(check(planned, { name: 'replan', feedback: 'smaller' })).toEqual([]);
+  });
+});
+
+describe('the improvement loops in the status comment', () => {
+  it('draws a row per loop with its stage, workers and record links', () => {
+    const view = viewOf(
+      decide({
+        snapshot: series({
+          ...loopOneDone,
+          plan: { kind: 'valid', plan: seriesPlan(2), sha: sha('p2') },
+          runs: [
+            ...loopOneDone.runs,
+            loopRun('summary', 1),
+            loopRun('research', 2),
+            loopRun('plan', 2),
+            makeRun({
+              id: 8200,
+              worker: 'W2.1',
+              status: 'in_progress',
+              conclusion: null,
+              createdAt: ago(20),
+            }),
+          ],
+          research: {
+            ...loopOneDone.research,
+            2: { kind: 'valid', result: { loop: 2, nothing_worth_doing: false } },
+          },
+          commands: [
+            ...loopOneDone.commands,
+            makeCommand({ name: 'approve' }, { commentId: 80, createdAt: ago(25) }),
+          ],
+        }),
+        config: makeConfig(),
+        now: NOW,
+      }),
+    );
+    const text = renderStatus(view);
+    expect(text.slice(text.indexOf('**Improvement loops**'))).toMatchInlineSnapshot(`
+      "**Improvement loops** — 2 of 3 (asked by @alice)
+
+      | Loop | Stage | Workers | Findings | Summary |
+      | --- | --- | --- | --- | --- |
+      | 1 | ✅ done — [summary run](https://github.com/acme/shop/actions/runs/8012) | W1.1 | [findings](https://github.com/acme/shop/blob/0000000000000000000000000000000000000001/.baton/builds/12-add-login/loops/1/findings.md) | [summary](https://github.com/acme/shop/blob/0000000000000000000000000000000000000001/.baton/builds/12-add-login/loops/1/summary.md) |
+      | 2 | 🔨 workers running — [plan run](https://github.com/acme/shop/actions/runs/8021) | W2.1 | [findings](https://github.com/acme/shop/blob/0000000000000000000000000000000000000001/.baton/builds/12-add-login/loops/2/findings.md) | — |
+      "
+    `);
   });
 });
