@@ -64851,7 +64851,8 @@ var UsageRecord = external_exports.strictObject({
   /** The run's attempt: a re-run is a session of its own. */
   attempt: external_exports.number().int().positive().default(1),
   role: external_exports.enum(SESSION_ROLES),
-  worker: WorkerId.nullable(),
+  /** The worker, or an improvement loop (`L2`) for a loop's research, plan and summary. */
+  worker: external_exports.union([WorkerId, external_exports.string().regex(LOOP_SUBJECT)]).nullable(),
   /** How the agent ended: its result's status, or `no-result` when it left none. */
   outcome: external_exports.enum(["complete", "blocked", "failed", "no-result"]),
   usage: Usage2

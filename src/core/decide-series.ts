@@ -64,7 +64,7 @@ export function findSeries(ctx: DecideContext): SeriesStart | null {
 export function decideSeries(ctx: DecideContext, start: SeriesStart): Decision {
   const loop = currentLoop(ctx);
   const subject = loopSubject(loop);
-  const plan = ctx.snapshot.plan.kind === 'valid' ? ctx.snapshot.plan.plan : null;
+  const plan = ctx.snapshot.plan.kind === 'valid' ? seriesPlan(ctx, ctx.snapshot.plan.plan) : null;
   const step = (stage: LoopStage, run: RunInfo | null, ended: SeriesView['ended'] = null) =>
     seriesView({ ctx, start, plan, current: { loop, stage, run }, ended });
   const research = lastRun(ctx, 'research', subject);
@@ -129,6 +129,20 @@ function decideLoopWork({
   const next = dispatch(ctx, researchRequest(start, loop + 1));
   const actions = ctx.canDispatchWork ? [next] : [];
   return attach({ ...built, actions: [...built.actions, ...actions] }, step('done', summary));
+}
+
+/**
+ * The plan as the series shows and delivers it: every loop's workers under the
+ * issue's title (each loop's own plan title is shown while it waits for
+ * `/approve`), so the final PR is named for what was asked, not the last loop.
+ */
+function seriesPlan(ctx: DecideContext, plan: Plan): Plan {
+  return {
+    ...plan,
+    title: ctx.snapshot.issue.title.trim().slice(0, 200) || plan.title,
+    summary:
+      "Improvement loops: each loop's research found what to do, its plan's workers did it, and its summary says what changed, what was learned and what is left.",
+  };
 }
 
 /** A loop's research answers the `/improve` comment (its focus); a label's, the issue. */

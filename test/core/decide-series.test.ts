@@ -6,6 +6,7 @@ import { decide } from '../../src/core/decide.js';
 import type { Plan } from '../../src/core/plan.js';
 import { renderStatus } from '../../src/core/render-status.js';
 import type { BuildSnapshot, RunInfo } from '../../src/core/snapshot.js';
+import { parseUsageMessage, renderUsageMessage } from '../../src/core/usage.js';
 import { dispatched, viewOf } from './decide-helpers.js';
 import {
   ago,
@@ -18,6 +19,7 @@ import {
   makeReview,
   makeRun,
   makeSnapshot,
+  makeUsageRecord,
   NOW,
   sha,
 } from './factories.js';
@@ -365,5 +367,23 @@ describe('the improvement loops in the status comment', () => {
       | 2 | 🔨 workers running — [plan run](https://github.com/acme/shop/actions/runs/8021) | W2.1 | [findings](https://github.com/acme/shop/blob/0000000000000000000000000000000000000001/.baton/builds/12-add-login/loops/2/findings.md) | — |
       "
     `);
+  });
+
+  it('counts loop sessions (research, plan, summary) in the one budget of the series', () => {
+    const records = (['research', 'plan', 'summary'] as const).map((role, i) =>
+      parseUsageMessage(
+        renderUsageMessage(makeUsageRecord({ run_id: 9000 + i, role, worker: 'L1', cost: 20 })),
+      ),
+    );
+    expect(records.map((r) => r?.worker)).toEqual(['L1', 'L1', 'L1']);
+    const spent = series({
+      ...loopOneDone,
+      runs: [...loopOneDone.runs, loopRun('summary', 1)],
+      usage: records.flatMap((r) => (r ? [r] : [])),
+    });
+    const { dispatches, view } = run(spent);
+    expect(dispatches).toEqual([]);
+    expect(view.series?.budgetReached).toBe(true);
+    expect(renderStatus(view)).toContain('for the whole series');
   });
 });

@@ -13,7 +13,8 @@ import {
   improveScenario,
   LOOP_MARKS,
 } from '../../sim/scenario/improve-scenario.js';
-import { findFinalPull, watchStatus } from '../../sim/scenario/play-build.js';
+import { findFinalPull } from '../../sim/scenario/play-build.js';
+import { playImprove } from '../../sim/scenario/play-improve.js';
 import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
 import { integrationBranch, summaryPath } from '../../src/core/ids.js';
 
@@ -23,6 +24,7 @@ let sim: Simulation;
 let model: ScriptedModel;
 let issue: number;
 let statuses: string[];
+const comments: string[] = [];
 
 /** The first message of each research session, by loop. */
 function researchPrompts(): Map<number, string> {
@@ -40,39 +42,15 @@ function researchPrompts(): Map<number, string> {
 beforeAll(async () => {
   model = createScriptedModel(improveScenario());
   sim = await startSimulation({ respond: model, setup: setUpWidgets, parallel: 2 });
-  const watch = watchStatus(sim.gh);
-  const deadline = Date.now() + TIMEOUT;
-  const wait = <T>(what: string, check: () => T | null | undefined | false) =>
-    sim.waitFor(
-      what,
-      () => {
-        watch.poll();
-        return check();
-      },
-      Math.max(1, deadline - Date.now()),
-    );
-  issue = sim.gh.openIssue({ ...IMPROVE_ISSUE, user: 'maintainer', labels: [] });
-  sim.comment({ issue, body: IMPROVE_COMMAND });
-  // Each loop's plan waits for `/approve` (improve.approval: every-loop).
-  for (const loop of [1, 2]) {
-    await wait(`loop ${loop}'s plan`, () => {
-      const body = sim.statusComment(issue) ?? '';
-      return body.includes('Reply `/approve`') && body.includes(`| ${loop} | 📋 planning`);
-    });
-    sim.comment({ issue, body: '/approve' });
-  }
-  const build = await wait(
-    'the build id',
-    () => /baton:status build=([\w.-]+)/.exec(sim.statusComment(issue) ?? '')?.[1],
-  );
-  const final = await wait('the final pull request', () => findFinalPull(sim.gh, build));
-  await wait('the status comment to show it', () =>
-    sim.statusComment(issue)?.includes(`#${final.number}`),
-  );
-  await sim.runner.idle();
-  await sim.server.idle();
-  watch.poll();
-  statuses = watch.statuses;
+  // Each loop's plan waits for `/approve` (improve.approval: every-loop); playImprove gives it.
+  const played = await playImprove({
+    sim,
+    issue: IMPROVE_ISSUE,
+    command: IMPROVE_COMMAND,
+    onComment: (body) => comments.push(body),
+    timeoutMs: TIMEOUT,
+  });
+  ({ issue, statuses } = played);
 }, TIMEOUT + 30_000);
 
 afterAll(() => sim?.stop(), 30_000);
@@ -85,6 +63,7 @@ describe('an improvement series on the simulator', () => {
     // Neither loop's `/approve` was answered as a bad command.
     const replies = sim.gh.comments.filter((c) => c.body.includes('<!-- baton:reply'));
     expect(replies.map((c) => c.body)).toEqual([]);
+    expect(comments).toEqual([IMPROVE_COMMAND, '/approve', '/approve']);
   });
 
   it('runs research, plan, work, review and summary per loop, and a third research that stops it', () => {
@@ -136,7 +115,12 @@ describe('an improvement series on the simulator', () => {
     expect(status).toContain('The research of loop 3 found nothing worth doing');
     const build = /baton:status build=([\w.-]+)/.exec(status)?.[1] ?? '';
     const final = findFinalPull(sim.gh, build);
+    expect(final?.title).toBe(`[make-widgets-friendlier] ${IMPROVE_ISSUE.title}`);
     expect(final?.body).toContain('### Improvement loops');
+    // The budget's one ledger counts every loop session, research and summary included.
+    expect(final?.body).toMatch(/research \$[\d.]+ \([\d,]+ tokens\)/);
+    expect(final?.body).toMatch(/summary \$[\d.]+ \([\d,]+ tokens\)/);
+    expect(final?.body).not.toContain('plan $0.00 (0 tokens)');
     expect(final?.body).toContain(
       'ran 3 of 3 loops; the research of loop 3 found nothing worth doing',
     );
