@@ -112,12 +112,12 @@ function decideLoopWork({
 }): Decision {
   const subject = loopSubject(loop);
   const built = decideBuild(ctx, plan, { final: false });
-  const workRun = lastRun(ctx, 'plan', subject);
-  if (!built.workers.every(isDone)) return attach(built, step('working', workRun));
+  const planRun = lastRun(ctx, 'plan', subject);
+  if (!built.workers.every(isDone)) return attach(built, step('working', planRun));
   const summary = lastRun(ctx, 'summary', subject);
   if (!summary) {
-    const start = dispatch(ctx, { role: 'summary', worker: subject });
-    const actions = ctx.canDispatchWork ? [start] : [];
+    const summarize = dispatch(ctx, { role: 'summary', worker: subject });
+    const actions = ctx.canDispatchWork ? [summarize] : [];
     return attach({ ...built, actions: [...built.actions, ...actions] }, step('summarizing', null));
   }
   const summarized = runOutcome(ctx, summary);
