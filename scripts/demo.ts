@@ -1,6 +1,8 @@
 // `npm run demo`: one whole build on the local simulator, with no credentials
 // and no network. Prints every version of the build's status comment as the
-// app writes it, and writes docs/demo-transcript.md.
+// app writes it, and writes docs/demo-transcript.md. `npm run demo -- improve`
+// plays improvement loops instead (`/improve 3`) and writes
+// docs/demo-improve-transcript.md.
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,10 +13,19 @@ import {
   GREETING_ISSUE,
   setUpWidgets,
 } from '../sim/scenario/greeting-scenario.js';
+import {
+  IMPROVE_COMMAND,
+  IMPROVE_ISSUE,
+  improveScenario,
+} from '../sim/scenario/improve-scenario.js';
 import { type PlayedBuild, playBuild } from '../sim/scenario/play-build.js';
+import { playImprove } from '../sim/scenario/play-improve.js';
 import { createScriptedModel, type ScriptedModel } from '../sim/scenario/scripted-model.js';
 
-const TRANSCRIPT = fileURLToPath(new URL('../docs/demo-transcript.md', import.meta.url));
+const IMPROVE = process.argv.slice(2).includes('improve');
+const TRANSCRIPT = fileURLToPath(
+  new URL(`../docs/${IMPROVE ? 'demo-improve-transcript' : 'demo-transcript'}.md`, import.meta.url),
+);
 const DIAGNOSTICS = join(tmpdir(), 'baton-demo-diagnostics.txt');
 const TIME_LIMIT_MS = 180_000;
 const MARKER = /^<!-- baton:status [^>]*-->\n/;
@@ -30,7 +41,9 @@ async function main(): Promise<number> {
   const started = Date.now();
   const seconds = () => (Date.now() - started) / 1000;
   const entries: Entry[] = [];
-  const model = createScriptedModel(diamondScenario({ reviewChanges: true }));
+  const model = createScriptedModel(
+    IMPROVE ? improveScenario() : diamondScenario({ reviewChanges: true }),
+  );
   console.log('Starting the simulator: GitHub, the OIDC issuer, the scripted model, the app…');
   let sim: Simulation | null = null;
   try {
@@ -41,21 +54,31 @@ async function main(): Promise<number> {
       // The simulated GitHub needs no second between writes; a tenth keeps their order and pace.
       appEnv: { BATON_WRITE_SPACING_MS: '100' },
     });
-    console.log(`Labelling issue "${GREETING_ISSUE.title}" with \`orchestrate\`.`);
-    const played = await playBuild({
-      sim,
-      issue: GREETING_ISSUE,
-      timeoutMs: TIME_LIMIT_MS,
-      onStatus: (body) =>
+    const watchers = {
+      onStatus: (body: string) =>
         show(entries, { kind: 'status', body: body.replace(MARKER, ''), seconds: seconds() }),
-      onNotice: (body) =>
+      onNotice: (body: string) =>
         show(entries, {
           kind: 'notice',
           body: body.replace(NOTICE_MARKER, ''),
           seconds: seconds(),
         }),
-      onComment: (body) => show(entries, { kind: 'comment', body, seconds: seconds() }),
-    });
+      onComment: (body: string) => show(entries, { kind: 'comment', body, seconds: seconds() }),
+    };
+    console.log(
+      IMPROVE
+        ? `Commenting \`${IMPROVE_COMMAND}\` on issue "${IMPROVE_ISSUE.title}".`
+        : `Labelling issue "${GREETING_ISSUE.title}" with \`orchestrate\`.`,
+    );
+    const played = IMPROVE
+      ? await playImprove({
+          sim,
+          issue: IMPROVE_ISSUE,
+          command: IMPROVE_COMMAND,
+          timeoutMs: 2 * TIME_LIMIT_MS,
+          ...watchers,
+        })
+      : await playBuild({ sim, issue: GREETING_ISSUE, timeoutMs: TIME_LIMIT_MS, ...watchers });
     if (model.problems.length > 0) {
       throw new Error(
         `the scripted model met turns it had no answer for:\n- ${model.problems.join('\n- ')}`,
@@ -63,7 +86,7 @@ async function main(): Promise<number> {
     }
     const summary = describeRun({ sim, model, played, seconds: seconds() });
     await writeFile(TRANSCRIPT, renderTranscript({ entries, played, summary }));
-    console.log(`\n${summary}\nTranscript: docs/demo-transcript.md`);
+    console.log(`\n${summary}\nTranscript: docs/${TRANSCRIPT.split('/').at(-1)}`);
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -106,7 +129,7 @@ function describeRun({
 }: {
   sim: Simulation;
   model: ScriptedModel;
-  played: PlayedBuild;
+  played: Pick<PlayedBuild, 'finalPull'>;
   seconds: number;
 }): string {
   const roles = new Map<string, number>();
@@ -124,7 +147,7 @@ function renderTranscript({
   summary,
 }: {
   entries: Entry[];
-  played: PlayedBuild;
+  played: Pick<PlayedBuild, 'finalPull'>;
   summary: string;
 }): string {
   let version = 0;
@@ -147,13 +170,17 @@ function renderTranscript({
     }
   });
   return [
-    '# Demo transcript: one build, from the label to the final pull request',
+    IMPROVE
+      ? '# Demo transcript: improvement loops, from `/improve 3` to the final pull request'
+      : '# Demo transcript: one build, from the label to the final pull request',
     '',
-    'Written by `npm run demo` ([scripts/demo.ts](../scripts/demo.ts)). It runs with no credentials and no network, on the local simulator ([docs/simulator.md](simulator.md)): the real app process, the real `baton session agent` and `baton session publish` jobs, and git over HTTP on a real bare repository, all on 127.0.0.1. Only the model is scripted ([sim/scenario/](../sim/scenario/)): it reads each request as a model would, and answers with tool calls and usage.',
+    `Written by \`npm run demo${IMPROVE ? ' -- improve' : ''}\` ([scripts/demo.ts](../scripts/demo.ts)). It runs with no credentials and no network, on the local simulator ([docs/simulator.md](simulator.md)): the real app process, the real \`baton session agent\` and \`baton session publish\` jobs, and git over HTTP on a real bare repository, all on 127.0.0.1. Only the model is scripted ([sim/scenario/](../sim/scenario/)): it reads each request as a model would, and answers with tool calls and usage.`,
     '',
-    'The build: issue "Add greet and bye commands" on a small JavaScript project is labelled `orchestrate`. The plan splits it into W1.1 and W1.2, which run side by side, and W2.1, which needs both. W1.1\'s first review asks for a change; a fix session makes it, and the second review approves.',
+    IMPROVE
+      ? `The series: \`${IMPROVE_COMMAND}\` on an issue with no label. Loop 1's research finds no greeting and its plan adds one (W1.1); loop 2's research, reading only loop 1's summary, finds no farewell (W2.1); loop 3's research finds nothing worth doing, which ends the series. Each loop's plan waits for \`/approve\`; one final pull request delivers both loops.`
+      : 'The build: issue "Add greet and bye commands" on a small JavaScript project is labelled `orchestrate`. The plan splits it into W1.1 and W1.2, which run side by side, and W2.1, which needs both. W1.1\'s first review asks for a change; a fix session makes it, and the second review approves.',
     '',
-    'Run it yourself: `npm install`, then `npm run demo`. It prints each version of the status comment as the app writes it, and writes this file again. Times, links and numbers differ from run to run; the story does not.',
+    `Run it yourself: \`npm install\`, then \`npm run demo${IMPROVE ? ' -- improve' : ''}\`. It prints each version of the status comment as the app writes it, and writes this file again. Times, links and numbers differ from run to run; the story does not.`,
     '',
     `${summary}`,
     '',

@@ -116,6 +116,7 @@ function buildRepository(gh: FakeGitHub, variables: Record<string, unknown>) {
     workers: treeAt(gh, String(variables.workersPath), false),
     completions: treeAt(gh, String(variables.completionsPath), true),
     subIssueGraph: variables.subIssuesPath ? blobAt(gh, String(variables.subIssuesPath)) : null,
+    loops: variables.loopsPath ? treeAt(gh, String(variables.loopsPath), true) : null,
   };
 }
 

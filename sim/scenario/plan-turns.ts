@@ -1,3 +1,4 @@
+import { waveOf } from '../../src/core/plan.js';
 import { renderBriefBody } from './scenario.js';
 import { say, type TurnAnswer, type TurnInput, toolFailure, unexpected } from './turn.js';
 
@@ -21,22 +22,29 @@ export function planTurn(input: TurnInput): TurnAnswer {
         'Now the files the change builds on.',
         ...(scenario.plan.reads ?? ['README.md']).map((path) => input.call('read_file', { path })),
       );
-    case 2:
+    case 2: {
+      const loop = request.loop;
+      const workers = scenario.workers.filter((worker) => (worker.loop ?? null) === loop);
+      // A loop's plan numbers from W1.1, as the prompt says; Baton moves it after earlier loops.
+      const offset = Math.min(...workers.map((worker) => waveOf(worker.id))) - 1;
+      const local = (id: string) => `W${waveOf(id) - offset}${id.slice(id.indexOf('.'))}`;
+      const plan = (loop !== null && scenario.loops?.[loop - 1]?.plan) || scenario.plan;
       return say(
-        `The issue splits into ${scenario.workers.length} workers; each brief names its files and how to check them.`,
+        `The ${loop === null ? 'issue' : 'findings'} split into ${workers.length} workers; each brief names its files and how to check them.`,
         input.call('submit_plan', {
-          title: scenario.plan.title,
-          summary: scenario.plan.summary,
-          workers: scenario.workers.map((worker) => ({
-            id: worker.id,
+          title: plan.title,
+          summary: plan.summary,
+          workers: workers.map((worker) => ({
+            id: local(worker.id),
             title: worker.title,
-            depends_on: worker.depends_on ?? [],
+            depends_on: (worker.depends_on ?? []).map(local),
             complexity: worker.complexity ?? 'normal',
             ...(request.subIssues[worker.id] ? { sub_issue: request.subIssues[worker.id] } : {}),
             brief: renderBriefBody(worker),
           })),
         }),
       );
+    }
     default:
       return unexpected(input, 'the plan was submitted already, yet the session goes on');
   }

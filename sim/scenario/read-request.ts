@@ -42,6 +42,8 @@ export interface SessionRequest {
   subIssues: Record<string, number>;
   /** `review` sessions: the PR's changed files, as listed. */
   changed: string[];
+  /** An improvement loop's research, plan or summary: the loop the first message names. */
+  loop: number | null;
   /** Assistant turns so far: 0 for the session's first request. */
   turn: number;
   /** The calls of the newest turn with their results. */
@@ -101,6 +103,7 @@ export function readSessionRequest(body: MessagesRequest): SessionRequest | stri
       ]),
     ),
     changed: [...first.matchAll(/^- \w+ `([^`]+)` \(\+\d+ −\d+\)$/gm)].map((m) => m[1] ?? ''),
+    loop: numberOf(/improvement loop (\d+)/.exec(first)?.[1]),
     turn,
     last: exchangesAt(body.messages, body.messages.length - 2),
     all: body.messages.flatMap((message, index) =>

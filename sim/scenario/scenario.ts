@@ -13,16 +13,33 @@ export interface Scenario {
     /** Files the planner reads after the skill and the listing; default `README.md`. */
     reads?: string[];
   };
+  /**
+   * Every worker; in an improvement series (`loops`), each with its `loop` and
+   * its id as Baton renumbers it (loop 2's first worker after loop 1's W1.1 is W2.1).
+   */
   workers: ScenarioWorker[];
+  /** An improvement series (`/improve`): what each loop's research and summary sessions hand in. */
+  loops?: ScenarioLoop[];
   /** Answers the first request of this session's turn with `529 overloaded`, once; the SDK retries it. */
   overloadedOnce?: { role: SessionRole; worker?: string; turn?: number };
   /** Output tokens each turn spends before it answers, as a real model's reasoning does; default 300. */
   thinkingTokens?: number;
 }
 
+/** One improvement loop: its research's findings (or nothing worth doing) and its summary. */
+export interface ScenarioLoop {
+  findings: string;
+  nothingWorthDoing?: boolean;
+  /** The plan's title and summary for this loop; the scenario's `plan` otherwise. */
+  plan?: { title: string; summary: string };
+  summary?: string;
+}
+
 /** One worker: its brief, its work, and how its sessions go. */
 export interface ScenarioWorker {
   id: string;
+  /** The improvement loop that plans it, in a series. */
+  loop?: number;
   title: string;
   depends_on?: string[];
   complexity?: Complexity;

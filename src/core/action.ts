@@ -1,5 +1,5 @@
 import type { Config } from './config.js';
-import { workerBranch } from './ids.js';
+import { loopSubject, workerBranch } from './ids.js';
 import type { SessionRequest } from './session.js';
 import type { Verdict } from './snapshot.js';
 import type { StatusView } from './status-view.js';
@@ -78,7 +78,9 @@ export type DispatchLock =
 /** The lock that a dispatch of `request` must take first; its key is derived from the request alone. */
 export function lockFor(request: SessionRequest): DispatchLock {
   const { role, build, worker, trigger } = request;
-  if (role === 'plan' && !trigger) return { kind: 'build-branch' };
+  if (role === 'plan' && !trigger && !worker) return { kind: 'build-branch' };
+  // An improvement series starts with loop 1's research, not a plan.
+  if (role === 'research' && worker === loopSubject(1)) return { kind: 'build-branch' };
   if (role === 'work' && worker && !trigger) {
     return { kind: 'worker-branch', branch: workerBranch(build, worker) };
   }

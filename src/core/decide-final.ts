@@ -17,11 +17,14 @@ export function decideFinal({
   plan,
   workers,
   progress,
+  seriesReport,
 }: {
   ctx: DecideContext;
   plan: Plan;
   workers: WorkerState[];
   progress: BuildProgress;
+  /** An improvement series' section per loop, for the report. */
+  seriesReport?: string;
 }): Action[] {
   if (!workers.every(isDone)) return [];
   const final = ctx.snapshot.finalPull;
@@ -33,7 +36,12 @@ export function decideFinal({
       {
         kind: 'open-final-pull',
         title: finalTitle(ctx.snapshot.build, plan),
-        body: renderReport({ plan, progress, completions }),
+        body: renderReport({
+          plan,
+          progress,
+          completions,
+          ...(seriesReport ? { seriesReport } : {}),
+        }),
       },
     ];
   }

@@ -22,6 +22,11 @@ export const PlanWorker = z.strictObject({
   complexity: Complexity.default('normal'),
   /** In a build of sub-issues: the sub-issue this worker carries out (see sub-issue-graph.ts). */
   sub_issue: z.number().int().positive().optional(),
+  /**
+   * The improvement loop that planned this worker (docs/improve.md); set by the
+   * plan session's own code, absent outside loops.
+   */
+  loop: z.number().int().min(1).max(99).optional(),
 });
 export type PlanWorker = z.infer<typeof PlanWorker>;
 

@@ -3,8 +3,9 @@ import { formatTokens, formatUsd, STATE_LABELS } from './progress-format.js';
 import type { SessionRole } from './session.js';
 import type { BuildProgress, ReviewRound } from './status-view.js';
 
-/** The roles a build's spend is shown by; research sessions appear only when there were some. */
-const ROLES: SessionRole[] = ['plan', 'work', 'review', 'fix', 'research'];
+/** The roles a build's spend is shown by; research and summary (improvement loops) only when there were some. */
+const ROLES: SessionRole[] = ['plan', 'work', 'review', 'fix', 'research', 'summary'];
+const LOOP_ROLES: ReadonlySet<SessionRole> = new Set(['research', 'summary']);
 
 /**
  * The build's spend by role, from the same ledger as its total:
@@ -12,9 +13,9 @@ const ROLES: SessionRole[] = ['plan', 'work', 'review', 'fix', 'research'];
  * were estimated for want of a usage record.
  */
 export function renderSpendByRole(totals: BuildProgress['totals']): string {
-  const parts = ROLES.filter((role) => role !== 'research' || totals.byRole[role].sessions > 0).map(
-    (role) => `${role} ${renderTally(totals.byRole[role])}`,
-  );
+  const parts = ROLES.filter(
+    (role) => !LOOP_ROLES.has(role) || totals.byRole[role].sessions > 0,
+  ).map((role) => `${role} ${renderTally(totals.byRole[role])}`);
   const sessions = `${totals.sessions} ${totals.sessions === 1 ? 'session' : 'sessions'}`;
   const estimated =
     totals.estimated > 0

@@ -4,7 +4,11 @@
  * reads everything else by path or id.
  */
 
-export const SESSION_ROLES = ['plan', 'work', 'review', 'fix', 'research'] as const;
+/**
+ * `research` and `summary` run only in improvement loops (docs/improve.md); there,
+ * and for a loop's `plan`, the worker slot of the run name holds the loop (`L2`).
+ */
+export const SESSION_ROLES = ['plan', 'work', 'review', 'fix', 'research', 'summary'] as const;
 export type SessionRole = (typeof SESSION_ROLES)[number];
 
 /**
@@ -26,7 +30,7 @@ export interface SessionRequest {
   /** `<issue>-<slug>`. */
   build: string;
   issue: number;
-  /** The worker, for `work`, `review` and `fix`. */
+  /** The worker, for `work`, `review` and `fix`; the loop (`L2`) for a loop's `research`, `plan` and `summary`. */
   worker?: string;
   /** The worker's pull request, for `review` and `fix`. */
   pr?: number;

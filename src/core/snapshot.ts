@@ -2,6 +2,7 @@ import type { Command } from './command.js';
 import type { Completion } from './completion.js';
 import type { ConfigProblem } from './config.js';
 import type { Plan } from './plan.js';
+import type { ResearchRead } from './research.js';
 import type { SessionRole, SessionTrigger } from './session.js';
 import type { UsageRecord } from './usage.js';
 
@@ -23,6 +24,8 @@ export interface BuildSnapshot {
   plan: PlanRead;
   /** Completion reports found on the build branch, by worker id. */
   completions: Record<string, CompletionRead>;
+  /** The research results of an improvement series (`loops/<n>.json`), by loop number. */
+  research?: Record<number, ResearchRead>;
   /** Head sha of each worker branch that exists, by worker id. */
   branches: Record<string, string>;
   pulls: PullInfo[];

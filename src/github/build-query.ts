@@ -23,6 +23,7 @@ export const BUILD_QUERY = /* GraphQL */ `
     $workersPath: String!
     $completionsPath: String!
     $subIssuesPath: String!
+    $loopsPath: String!
     $usagePrefix: String!
   ) {
     repository(owner: $owner, name: $repo) {
@@ -93,6 +94,9 @@ export const BUILD_QUERY = /* GraphQL */ `
       }
       completions: object(expression: $completionsPath) {
         ... on Tree { entries { name object { ... on Blob { oid byteSize text } } } }
+      }
+      loops: object(expression: $loopsPath) {
+        ... on Tree { entries { name object { ... on Blob { byteSize text } } } }
       }
     }
   }
@@ -215,6 +219,13 @@ export interface BuildQueryResult {
       entries: {
         name: string;
         object: { oid: string; byteSize: number; text: string | null } | null;
+      }[];
+    } | null;
+    /** `loops/`: the research results `<n>.json` with their text; a loop's folder reads as `{}` or null. */
+    loops?: {
+      entries: {
+        name: string;
+        object: { byteSize?: number; text?: string | null } | null;
       }[];
     } | null;
   };

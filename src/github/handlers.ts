@@ -106,7 +106,9 @@ export async function onIssueLabeled(
   const config = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
   // A broken config cannot name its label: the default label still gets the error report.
   const wanted = config.ok ? config.config.label : defaultConfig().label;
-  if (label.name !== wanted) return;
+  // `improve.label` starts improvement loops (docs/improve.md) as `/improve` does.
+  const improve = config.ok ? config.config.improve.label : null;
+  if (label.name !== wanted && label.name !== improve) return;
   if (!(await hasWriteAccess(ctx, sender.login))) {
     await ensureNote(ctx, {
       number: issue.number,
@@ -167,7 +169,12 @@ export async function onIssueComment(
   const worker = pull?.worker;
   const parsed = parseCommands(body, worker ? { worker } : {});
   if (parsed.commands.length === 0 && parsed.errors.length === 0) return;
-  const ref = pull ? pull.ref : await findBuildForIssue(ctx, issue.number);
+  const found = pull ? pull.ref : await findBuildForIssue(ctx, issue.number);
+  // `/improve` on an issue with no build starts one: a series of improvement loops.
+  const improves = !pull && parsed.commands.some((command) => command.name === 'improve');
+  const ref =
+    found ??
+    (improves ? { build: buildIdFor(issue.number, issue.title), issue: issue.number } : null);
   if (!ref) return; // Not a Baton build: the command may be another tool's.
   if (!(await hasWriteAccess(ctx, sender.login))) {
     const first = parsed.commands[0]?.name ?? parsed.errors[0]?.line ?? '';

@@ -41,6 +41,7 @@ export async function observeBuild(
     workersPath: `${integration}:${buildDir(build)}/workers`,
     completionsPath: `${integration}:${buildDir(build)}/completions`,
     subIssuesPath: `${integration}:${subIssueGraphPath(build)}`,
+    loopsPath: `${integration}:${buildDir(build)}/loops`,
     usagePrefix: usageRefPrefix(build),
   });
   const issueNode = repository.issue;
@@ -58,7 +59,7 @@ export async function observeBuild(
   });
   const record = branches.integration
     ? readRecord({ build, repository })
-    : { plan: { kind: 'missing' as const }, completions: {} };
+    : { plan: { kind: 'missing' as const }, completions: {}, research: {} };
   const snapshot: BuildSnapshot = {
     build,
     issue: {
@@ -73,6 +74,7 @@ export async function observeBuild(
     integration: branches.integration ? { sha: branches.integration, containsDefault } : null,
     plan: record.plan,
     completions: record.completions,
+    research: record.research,
     branches: branches.workers,
     pulls,
     runs: runsRead.installed ? runsRead.runs : [],

@@ -1,4 +1,5 @@
 import { COMPLETION_MAX_BYTES, Completion } from '../core/completion.js';
+import { RESEARCH_RESULT_MAX_BYTES, type ResearchRead, ResearchResult } from '../core/research.js';
 import type { CompletionRead, PlanRead } from '../core/snapshot.js';
 import { subIssueGraphProblems, validatePlan } from '../core/validate-plan.js';
 import type { BuildQueryResult } from './build-query.js';
@@ -9,6 +10,7 @@ export const PLAN_MAX_BYTES = 256 * 1024;
 export interface BuildRecord {
   plan: PlanRead;
   completions: Record<string, CompletionRead>;
+  research: Record<number, ResearchRead>;
 }
 
 type Repository = BuildQueryResult['repository'];
@@ -24,7 +26,11 @@ export function readRecord({
   build: string;
   repository: Repository;
 }): BuildRecord {
-  return { plan: planOf(build, repository), completions: completionsOf(repository) };
+  return {
+    plan: planOf(build, repository),
+    completions: completionsOf(repository),
+    research: researchOf(repository),
+  };
 }
 
 /** The largest `sub-issues.json` the app reads (100 sub-issues with 100 links each fit). */
@@ -120,6 +126,35 @@ function completionOf(
     };
   }
   return { kind: 'valid', completion: parsed.data };
+}
+
+/** The improvement loops' `loops/<n>.json`; the findings and summaries beside them are never read. */
+function researchOf({ loops }: Repository): Record<number, ResearchRead> {
+  const reads: Record<number, ResearchRead> = {};
+  for (const entry of loops?.entries ?? []) {
+    const match = /^([1-9]\d?)\.json$/.exec(entry.name);
+    const text = entry.object?.text;
+    if (!match || typeof text !== 'string') continue;
+    reads[Number(match[1])] = researchResultOf(entry.name, text, entry.object?.byteSize ?? 0);
+  }
+  return reads;
+}
+
+function researchResultOf(name: string, text: string, byteSize: number): ResearchRead {
+  if (byteSize > RESEARCH_RESULT_MAX_BYTES)
+    return {
+      kind: 'invalid',
+      problems: [`${name} is larger than ${RESEARCH_RESULT_MAX_BYTES} bytes`],
+    };
+  const raw = parseJson(text);
+  if (!raw.ok) return { kind: 'invalid', problems: [`${name} is not valid JSON: ${raw.reason}`] };
+  const parsed = ResearchResult.safeParse(raw.value);
+  return parsed.success
+    ? { kind: 'valid', result: parsed.data }
+    : {
+        kind: 'invalid',
+        problems: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+      };
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false; reason: string } {

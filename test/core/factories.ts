@@ -186,7 +186,14 @@ export function makeTotals(
     costUsd: 0,
     sessions: 0,
     estimated: 0,
-    byRole: { plan: none(), work: none(), review: none(), fix: none(), research: none() },
+    byRole: {
+      plan: none(),
+      work: none(),
+      review: none(),
+      fix: none(),
+      research: none(),
+      summary: none(),
+    },
     ...overrides,
   };
 }

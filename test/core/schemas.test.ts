@@ -203,6 +203,7 @@ describe('config', () => {
       budget: { maxUsd: 50 },
       final: { autoMerge: false, keepRecord: true },
       plan: { mirrorSubIssues: false },
+      improve: { label: null, loops: 3, approval: 'every-loop' },
     });
   });
 

@@ -22,6 +22,7 @@ function verdictOf(ordinal: number, patch: string): unknown {
     inline: [],
     subIssues: {},
     changed: [PATH],
+    loop: null,
     turn: 1,
     last: [{ name: 'get_diff', input: { path: PATH }, result: patch, isError: false }],
     all: [],

@@ -7,7 +7,9 @@ import { type GitOptions, git, gitSucceeds } from './git.js';
 /** Every file that steers a session: its settings and the skills of each role. */
 export const STEERING_FILES = [
   `.github/${CONFIG_FILE}`,
-  ...(['plan', 'worker', 'review', 'fix', 'research'] as const).map((role) => skillPath(role)),
+  ...(['plan', 'worker', 'review', 'fix', 'research', 'summary'] as const).map((role) =>
+    skillPath(role),
+  ),
 ];
 
 const EventPayload = z.object({ repository: z.object({ default_branch: z.string().min(1) }) });

@@ -1,4 +1,12 @@
-import { buildDir, CONFIG_FILE, completionPath } from '../../core/ids.js';
+import {
+  buildDir,
+  CONFIG_FILE,
+  completionPath,
+  findingsPath,
+  parseLoopSubject,
+  researchResultPath,
+  summaryPath,
+} from '../../core/ids.js';
 import type { SessionTarget } from './check-result.js';
 import { CHANGED_FILES_MAX, FILE_MAX_BYTES } from './limits.js';
 
@@ -66,9 +74,8 @@ function checkOne(
         ? null
         : `${path} is not one of the plan's files (${record}plan.json, PLAN.md, sub-issues.json, workers/W<wave>.<n>.md); a plan session writes only those`;
     case 'research':
-      return path.startsWith(record)
-        ? null
-        : `${path} is outside ${record}; a ${target.role} session writes only its build's record`;
+    case 'summary':
+      return checkLoopFile(path, target);
     case 'work':
     case 'fix': {
       const own = target.worker === null ? null : completionPath(target.build, target.worker);
@@ -97,4 +104,21 @@ function isPlanFile(path: string, record: string): boolean {
     rest === 'sub-issues.json' ||
     /^workers\/W\d+\.\d+\.md$/.test(rest)
   );
+}
+
+/**
+ * A research session writes only its loop's findings and its result
+ * (`loops/<n>/findings.md`, `loops/<n>.json`); a summary session only its
+ * loop's summary. Neither changes code, the plan or an earlier loop.
+ */
+function checkLoopFile(path: string, target: SessionTarget): string | null {
+  const loop = parseLoopSubject(target.worker);
+  if (loop === null) return `${path}: a ${target.role} session must name its loop (L1, L2 …)`;
+  const allowed =
+    target.role === 'research'
+      ? [findingsPath(target.build, loop), researchResultPath(target.build, loop)]
+      : [summaryPath(target.build, loop)];
+  return allowed.includes(path)
+    ? null
+    : `${path}: a ${target.role} session is read-only and may write only ${allowed.join(' and ')}`;
 }

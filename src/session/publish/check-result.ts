@@ -1,4 +1,4 @@
-import { integrationBranch, workerBranch } from '../../core/ids.js';
+import { integrationBranch, parseLoopSubject, workerBranch } from '../../core/ids.js';
 import type { SessionRole } from '../../core/session.js';
 import type { SessionEnv } from '../env.js';
 import type { SessionResult } from '../result.js';
@@ -26,6 +26,9 @@ export function getSessionTarget(env: SessionEnv): ParsedTarget {
   const needsWorker = role === 'work' || role === 'fix' || role === 'review';
   if (needsWorker && worker === null)
     problems.push(`BATON_WORKER is required for a ${role} session`);
+  const loopRole = role === 'research' || role === 'summary';
+  if (loopRole && parseLoopSubject(worker) === null)
+    problems.push(`BATON_WORKER must name the loop (L1, L2 …) for a ${role} session`);
   if ((role === 'fix' || role === 'review') && pr === null) {
     problems.push(`BATON_PR is required for a ${role} session`);
   }
@@ -37,6 +40,7 @@ function branchOf(role: SessionRole, build: string, worker: string | null): stri
   switch (role) {
     case 'plan':
     case 'research':
+    case 'summary':
       return integrationBranch(build);
     case 'work':
     case 'fix':
@@ -88,7 +92,8 @@ export function checkResult(result: SessionResult, target: SessionTarget): strin
 function checkDeliverable(result: SessionResult, target: SessionTarget): string[] {
   const problems: string[] = [];
   const role = target.role;
-  if ((role === 'work' || role === 'plan' || role === 'research') && !hasCommits(result)) {
+  const commits = role === 'work' || role === 'plan' || role === 'research' || role === 'summary';
+  if (commits && !hasCommits(result)) {
     problems.push(`the ${role} session reports complete but committed nothing`);
   }
   if (role === 'work' || role === 'fix') {

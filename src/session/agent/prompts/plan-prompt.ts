@@ -48,6 +48,7 @@ export function renderPlanPrompt({
   previousPlan,
   buildDir,
   subIssues = null,
+  loop = null,
 }: {
   build: string;
   repository: string;
@@ -58,6 +59,8 @@ export function renderPlanPrompt({
   buildDir: string;
   /** When the issue has sub-issues: the workers they make, fixed, each with its description. */
   subIssues?: SubIssuePromptWorker[] | null;
+  /** An improvement loop: its findings are what to plan, by path. */
+  loop?: { loop: number; findings: string; earlier: boolean } | null;
 }): string {
   const lines = [
     `Plan build \`${build}\` of ${repository}, for issue #${issue.number}.`,
@@ -72,6 +75,13 @@ export function renderPlanPrompt({
       maxChars: MAX_QUOTED,
     }),
   ];
+  if (loop) {
+    lines.push(
+      '',
+      `This is improvement loop ${loop.loop}. Plan the work its research found: read \`${loop.findings}\` and turn it into workers.`,
+      `Number this loop's workers from W1.1, as in any plan; Baton adds them after ${loop.earlier ? "the earlier loops' workers (already merged; do not plan them again)" : 'nothing: this is the first plan of the build'} and renumbers their waves.`,
+    );
+  }
   if (feedback) {
     lines.push(
       '',

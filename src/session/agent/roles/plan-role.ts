@@ -3,7 +3,9 @@ import path from 'node:path';
 import {
   briefPath,
   buildDir,
+  findingsPath,
   parseBuildId,
+  parseLoopSubject,
   planPath,
   skillPath,
   subIssueGraphPath,
@@ -13,6 +15,7 @@ import { planFromSubIssues } from '../../../core/sub-issue-graph.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
 import { issueTextProblem } from '../issue-text.js';
+import { appendLoopPlan, readPlan } from '../loop-files.js';
 import { renderPlanMarkdown } from '../plan-files.js';
 import { checkPlanSubmission, type PlanFiles, PlanSubmission } from '../plan-submission.js';
 import { renderPlanPrompt } from '../prompts/plan-prompt.js';
@@ -22,6 +25,14 @@ import { readSubIssues, type SubIssueRead } from '../sub-issue-plan.js';
 import { createReadOnlyTools } from '../tools/read-only-tools.js';
 import { createSubmitTool } from '../tools/submit-tool.js';
 import { existsIn, failedOutcome, type RoleOutcome } from './role-outcome.js';
+
+/**
+ * What a loop's plan is told in place of the issue's description: it plans
+ * the loop's findings, and the description is read as it stood when the
+ * series was asked for only by the research that wrote them.
+ */
+const LOOP_DESCRIPTION =
+  "(not given: an improvement loop's plan works from its findings, named below)";
 
 /** `plan`: reads the issue (and feedback), explores read-only, submits a checked plan, commits its files. */
 export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
@@ -35,14 +46,21 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
   const skeleton = subIssues ? planFromSubIssues(subIssues.graph) : null;
   if (subIssues && skeleton && !skeleton.ok) return commitGraphOnly(ctx, subIssues);
   const feedback = await readFeedback(ctx);
-  const problem = await issueTextProblem(ctx.github, {
-    issue: issueNumber,
-    request: feedback
-      ? { kind: 'replan', at: feedback.at, login: feedback.author }
-      : { kind: 'label', label: ctx.config.label },
-  });
-  if (problem) return failedOutcome(problem);
-  const previous = (await existsIn(ctx.root, planPath(build))) ? planPath(build) : null;
+  // In an improvement loop the plan turns that loop's findings into workers added to the plan.
+  const loop = parseLoopSubject(ctx.env.BATON_WORKER);
+  // A loop's plan reads its findings, not the issue's description (research read the focus).
+  if (loop === null) {
+    const problem = await issueTextProblem(ctx.github, {
+      issue: issueNumber,
+      request: feedback
+        ? { kind: 'replan', at: feedback.at, login: feedback.author }
+        : { kind: 'label', label: ctx.config.label },
+    });
+    if (problem) return failedOutcome(problem);
+  }
+  const earlier = loop === null ? null : await readPlan(ctx.root, build);
+  const previous =
+    loop === null && (await existsIn(ctx.root, planPath(build))) ? planPath(build) : null;
   const submit = createSubmitTool({
     name: 'submit_plan',
     description:
@@ -64,7 +82,11 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
     prompt: renderPlanPrompt({
       build,
       repository: ctx.env.GITHUB_REPOSITORY,
-      issue: { number: issue.number, title: issue.title, body: issue.body ?? '' },
+      issue: {
+        number: issue.number,
+        title: issue.title,
+        body: loop === null ? (issue.body ?? '') : LOOP_DESCRIPTION,
+      },
       feedback,
       skill: { path: skillPath('plan'), present: await existsIn(ctx.root, skillPath('plan')) },
       previousPlan: previous,
@@ -76,15 +98,27 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
               description: subIssues.bodies.get(worker.sub_issue) ?? '',
             }))
           : null,
+      loop:
+        loop === null
+          ? null
+          : { loop, findings: findingsPath(build, loop), earlier: earlier !== null },
     }),
     tools: createReadOnlyTools({ root: ctx.root, maxOutputChars: ctx.limits.maxToolOutputChars }),
     submit,
   });
   if (outcome.kind === 'failed') return failedOutcome(outcome.reason);
-  await writePlanFiles(ctx.root, build, outcome.value, subIssues);
-  const commit = await commitSession(ctx, `Plan ${build}: ${outcome.value.plan.title}`);
+  let files = outcome.value;
+  let dropped: string[] = [];
+  if (loop !== null) {
+    const appended = appendLoopPlan({ previous: earlier, files, loop, build });
+    if (!appended.ok) return failedOutcome(`loop ${loop}'s plan: ${appended.problems.join('; ')}`);
+    ({ files, dropped } = appended);
+  }
+  await writePlanFiles(ctx.root, build, files, { keepBriefs: loop !== null, dropped, subIssues });
+  const title = loop === null ? files.plan.title : `loop ${loop}: ${files.plan.title}`;
+  const commit = await commitSession(ctx, `Plan ${build}: ${title}`);
   if (!commit.ok) return failedOutcome(commit.reason);
-  return { status: 'complete', reason: null, head: commit.head, plan: outcome.value.plan };
+  return { status: 'complete', reason: null, head: commit.head, plan: files.plan };
 }
 
 async function readFeedback(
@@ -132,15 +166,24 @@ async function writeGraph(root: string, build: string, subIssues: SubIssueRead):
   );
 }
 
-/** Writes plan.json, PLAN.md and the briefs (and sub-issues.json); briefs of an earlier plan are removed first. */
+/**
+ * Writes plan.json, PLAN.md and the briefs (and sub-issues.json); briefs of an
+ * earlier plan are removed first, except in a loop, whose plan adds to the
+ * earlier loops'.
+ */
 async function writePlanFiles(
   root: string,
   build: string,
   files: PlanFiles,
-  subIssues: SubIssueRead | null,
+  {
+    keepBriefs,
+    dropped = [],
+    subIssues,
+  }: { keepBriefs: boolean; dropped?: string[]; subIssues: SubIssueRead | null },
 ): Promise<void> {
   const dir = path.join(root, buildDir(build));
-  await rm(path.join(dir, 'workers'), { recursive: true, force: true });
+  if (!keepBriefs) await rm(path.join(dir, 'workers'), { recursive: true, force: true });
+  for (const id of dropped) await rm(path.join(root, briefPath(build, id)), { force: true });
   await rm(path.join(root, subIssueGraphPath(build)), { force: true });
   await mkdir(path.join(dir, 'workers'), { recursive: true });
   if (subIssues) await writeGraph(root, build, subIssues);
