@@ -15,34 +15,37 @@ function client(installationId: number) {
   } as never);
 }
 
-/** Answers each route and notes, in order, which request GitHub saw. */
-function github(seen: string[]) {
+/** Answers each route and notes, in order, which request GitHub saw and when (the fake clock). */
+function github(seen: [string, number][]) {
   return nock(API)
     .post('/repos/o/r/git/refs')
     .times(2)
     .reply(201, () => {
-      seen.push('write');
+      seen.push(['write', Date.now()]);
       return {};
     })
     .post('/graphql')
     .reply(200, () => {
-      seen.push('query');
+      seen.push(['query', Date.now()]);
       return { data: { viewer: { login: 'x' } } };
     })
     .get('/repos/o/r')
     .reply(200, () => {
-      seen.push('read');
+      seen.push(['read', Date.now()]);
       return {};
     });
 }
 
-/** Awaits `promise` while moving the fake clock, which Octokit's own limiters wait on. */
-async function settle(promise: Promise<unknown>): Promise<void> {
+/** Awaits `promise`, moving the fake clock `stepMs` at a time and letting real I/O go on. */
+async function settle(promise: Promise<unknown>, stepMs: number): Promise<void> {
   let done = false;
   void promise.finally(() => {
     done = true;
   });
-  while (!done) await vi.advanceTimersByTimeAsync(10);
+  while (!done) {
+    await vi.advanceTimersByTimeAsync(stepMs);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   await promise;
 }
 
@@ -56,7 +59,8 @@ describe("the app's pacing as `npm start` runs it", () => {
 
   it('lets a query and a read through at once after a write, and holds the next write a second', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    const seen: string[] = [];
+    const t0 = Date.now();
+    const seen: [string, number][] = [];
     const scope = github(seen);
     const octokit = client(101);
     const ref = { owner: 'o', repo: 'r', ref: 'refs/heads/x', sha: 'a'.repeat(40) };
@@ -64,13 +68,16 @@ describe("the app's pacing as `npm start` runs it", () => {
     const second = octokit.rest.git.createRef(ref);
     const query = octokit.graphql('query Q { viewer { login } }');
     const read = octokit.rest.repos.get({ owner: 'o', repo: 'r' });
-    await vi.advanceTimersByTimeAsync(50);
-    expect(seen.slice().sort()).toEqual(['query', 'read', 'write']);
-    await vi.advanceTimersByTimeAsync(900);
-    expect(seen).toHaveLength(3);
-    await settle(Promise.all([first, second, query, read]));
+    // Octokit's own limiters move on timers of a few ms: a millisecond at a time.
+    await settle(Promise.all([first, query, read]), 1);
+    expect(seen.map(([kind]) => kind).sort()).toEqual(['query', 'read', 'write']);
+    // Not a second apart: the query and the read did not wait behind the write.
+    expect(seen.every(([, at]) => at < t0 + 100)).toBe(true);
+    // The second write goes a second after the first.
+    await settle(second, 10);
     expect(seen).toHaveLength(4);
-    expect(seen[3]).toBe('write');
+    expect(seen[3]?.[0]).toBe('write');
+    expect(seen[3]?.[1]).toBeGreaterThanOrEqual(t0 + 1000);
     expect(scope.isDone()).toBe(true);
   });
 });
