@@ -18,6 +18,11 @@ import {
 } from './github/onboarding.js';
 import { resyncAll } from './github/resync.js';
 import type { SetupTemplates } from './github/setup-templates.js';
+import {
+  createStatusPacer,
+  type StatusPacer,
+  statusEditSecondsFrom,
+} from './github/status-pacer.js';
 import type { RepoContext } from './github/types.js';
 import { createHealthHandler } from './server/health.js';
 import { type BatonMetrics, createMetricsHandler } from './server/metrics.js';
@@ -45,6 +50,13 @@ export interface BatonOptions {
   stopping?: () => boolean;
   /** Serve `GET /metrics` and count into these (`src/main.ts` passes them). */
   metrics?: BatonMetrics;
+  /**
+   * Least seconds between two edits of one build's status comment (a later
+   * change waits, then is edited); default `BATON_STATUS_EDIT_SECONDS` or 5, 0 for at once.
+   */
+  statusEditSeconds?: number;
+  /** The status pacer itself, instead of one made from `statusEditSeconds` (tests pass a clock). */
+  statusPacer?: StatusPacer;
 }
 
 /**
@@ -110,6 +122,11 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       botLogin: botLoginOf(app),
       answers: new Map(),
       ...(templates ? { setupPull: setupPullHook(templates, app.log) } : {}),
+      statusPacer:
+        options.statusPacer ??
+        createStatusPacer({
+          intervalMs: 1000 * (options.statusEditSeconds ?? statusEditSecondsFrom(process.env)),
+        }),
     };
     app.on(['installation.created', 'installation_repositories.added'], (context) =>
       onInstallationLabels(context, { queue }),

@@ -26,8 +26,10 @@ export interface ActLog {
 
 export interface ActOutcome {
   action: Action;
-  result: 'done' | 'unchanged' | 'stood-down' | 'failed';
+  result: 'done' | 'unchanged' | 'stood-down' | 'deferred' | 'failed';
   detail?: string;
+  /** For a deferred status edit: when the build should be reconciled again to make it. */
+  retryInMs?: number;
   /** A run just dispatched, so the status can link it before GitHub lists it. */
   run?: { id: number; url: string };
 }
@@ -39,12 +41,23 @@ export interface ActOutcome {
  */
 export async function act(
   ctx: RepoContext,
-  { snapshot, actions, log }: { snapshot: BuildSnapshot; actions: Action[]; log: ActLog },
+  {
+    snapshot,
+    actions,
+    log,
+    statusEditWait,
+  }: {
+    snapshot: BuildSnapshot;
+    actions: Action[];
+    log: ActLog;
+    /** Paces status comment edits (`StatusPacer`); none: edit at once. */
+    statusEditWait?: () => number;
+  },
 ): Promise<ActOutcome[]> {
   const outcomes: ActOutcome[] = [];
   for (const action of actions) {
     try {
-      outcomes.push(await actOne(ctx, { snapshot, action, outcomes }));
+      outcomes.push(await actOne(ctx, { snapshot, action, outcomes, statusEditWait }));
     } catch (error) {
       log.error(
         { err: error, action: action.kind, build: snapshot.build },
@@ -66,7 +79,13 @@ async function actOne(
     snapshot,
     action,
     outcomes,
-  }: { snapshot: BuildSnapshot; action: Action; outcomes: ActOutcome[] },
+    statusEditWait,
+  }: {
+    snapshot: BuildSnapshot;
+    action: Action;
+    outcomes: ActOutcome[];
+    statusEditWait: (() => number) | undefined;
+  },
 ): Promise<ActOutcome> {
   const { owner, repo } = ctx;
   switch (action.kind) {
@@ -80,11 +99,16 @@ async function actOne(
       const mayCreate = !outcomes.some((o) => o.result === 'stood-down');
       // The accepted commands ride along, hidden: what they meant outlives their comments.
       const body = `${renderStatus(action.view)}${renderCommandLedger(snapshot.commands)}`;
-      const result = await ensureStatusComment(ctx, { snapshot, body, mayCreate });
-      return {
-        action,
-        result: result === 'updated' || result === 'created' ? 'done' : 'unchanged',
-      };
+      const outcome = await ensureStatusComment(ctx, {
+        snapshot,
+        body,
+        mayCreate,
+        ...(statusEditWait ? { editWait: statusEditWait } : {}),
+      });
+      if (outcome.result === 'deferred')
+        return { action, result: 'deferred', retryInMs: outcome.waitMs };
+      const done = outcome.result === 'updated' || outcome.result === 'created';
+      return { action, result: done ? 'done' : 'unchanged' };
     }
     case 'merge-pull':
       return { action, ...(await mergePull(ctx, action)) };

@@ -15,6 +15,7 @@ import { type BuildRef, buildOfBranch, findBuildForIssue } from './locate-build.
 import type { SetupPullHook } from './onboarding.js';
 import { hasWriteAccess } from './permissions.js';
 import { type CommandAnswer, reconcileBuild } from './reconcile.js';
+import type { StatusPacer } from './status-pacer.js';
 import type { RepoContext } from './types.js';
 
 export interface HandlerDeps {
@@ -25,6 +26,8 @@ export interface HandlerDeps {
   answers: Map<string, CommandAnswer[]>;
   /** Onboarding, when on: a build whose workflow is missing links the setup PR. */
   setupPull?: SetupPullHook;
+  /** Paces status comment edits per build; none: every change is edited at once. */
+  statusPacer?: StatusPacer;
 }
 
 /** The little of a Probot context the adapter needs. */
@@ -59,17 +62,25 @@ export function scheduleReconcile(
   const key = `${ctx.owner}/${ctx.repo}#${ref.build}`;
   // The queue coalesces reconciles, so answers wait beside it and the next reconcile takes them all.
   if (answer) deps.answers.set(key, [...(deps.answers.get(key) ?? []), answer]);
+  const pacer = deps.statusPacer;
   void deps.queue.enqueue(key, async () => {
     const answers = deps.answers.get(key) ?? [];
     deps.answers.delete(key);
-    await reconcileBuild(ctx, {
+    const outcomes = await reconcileBuild(ctx, {
       ...ref,
       defaultBranch,
       now: deps.now(),
       log,
       answers,
       ...(deps.setupPull ? { setupPull: deps.setupPull } : {}),
+      ...(pacer ? { statusEditWait: () => pacer.admit(key) } : {}),
     });
+    // The trailing edit of a deferred status: a reconcile renders the truth as it is then.
+    const deferred = outcomes.find((outcome) => outcome.result === 'deferred');
+    if (pacer && deferred?.retryInMs !== undefined)
+      pacer.trail(key, deferred.retryInMs, () =>
+        scheduleReconcile(ctx, { ref, defaultBranch, deps, log }),
+      );
   });
 }
 

@@ -25,6 +25,8 @@ export interface ReconcileRequest {
   answers?: CommandAnswer[];
   /** Onboarding, when on: finds or opens the setup PR that the missing-workflow status links. */
   setupPull?: SetupPullHook;
+  /** Paces status comment edits: 0 when one may be made now, else the ms until then. */
+  statusEditWait?: () => number;
 }
 
 export interface CommandAnswer {
@@ -84,6 +86,7 @@ export async function reconcileBuild(
     snapshot: seen,
     actions: lostRace && !seen.statusComment ? [] : render,
     log,
+    ...(request.statusEditWait ? { statusEditWait: request.statusEditWait } : {}),
   });
   const all = [...outcomes, ...renderOutcomes];
   log.info({ build, actions: summarize(all) }, 'baton: reconciled');

@@ -7,6 +7,7 @@ import { clearConfigCache } from '../../src/config.js';
 import { BuildQueue } from '../../src/github/build-queue.js';
 import { BatonOctokit } from '../../src/github/octokit.js';
 import { clearPermissionCache } from '../../src/github/permissions.js';
+import type { StatusPacer } from '../../src/github/status-pacer.js';
 import { createBaton } from '../../src/index.js';
 import { mountOnNock } from './mount-nock.js';
 
@@ -23,6 +24,8 @@ export interface AppHarness {
   deliver(name: string, payload: object): Promise<void>;
   /** Delivers webhooks all at once, as GitHub does in a burst, then waits for the reconciles. */
   deliverAll(events: { name: string; payload: object }[]): Promise<void>;
+  /** Waits until every queued reconcile is done (one a trailing status timer queued, say). */
+  idle(): Promise<void>;
   stop(): void;
 }
 
@@ -33,15 +36,16 @@ export interface AppHarness {
 export async function startApp({
   gh,
   now,
+  ...pacing
 }: {
   gh: FakeGitHub;
   now: () => string;
-}): Promise<AppHarness> {
+} & StatusPacing): Promise<AppHarness> {
   nock.disableNetConnect();
   clearPermissionCache();
   clearConfigCache();
   const scope = mountOnNock(gh);
-  const app = await startReplica({ now });
+  const app = await startReplica({ now, ...pacing });
   return {
     ...app,
     stop() {
@@ -56,7 +60,17 @@ export async function startApp({
  * One more Baton app process (its own Probot and build queue) on the simulated
  * GitHub that `startApp` mounted: two replicas behind one webhook URL.
  */
-export async function startReplica({ now }: { now: () => string }): Promise<AppHarness> {
+/** Status edits at once unless a test (or the bench) asks for pacing. */
+interface StatusPacing {
+  statusEditSeconds?: number;
+  statusPacer?: StatusPacer;
+}
+
+export async function startReplica({
+  now,
+  statusEditSeconds = 0,
+  statusPacer,
+}: { now: () => string } & StatusPacing): Promise<AppHarness> {
   const errors: unknown[] = [];
   const queue = new BuildQueue((error) => errors.push(error));
   const probot = new Probot({
@@ -65,7 +79,16 @@ export async function startReplica({ now }: { now: () => string }): Promise<AppH
     Octokit: testOctokit(),
     logLevel: (process.env.TEST_LOG_LEVEL as 'info' | undefined) ?? 'fatal',
   });
-  await probot.load(createBaton({ now, queue, resyncMinutes: 0, serveTokenEndpoint: false }));
+  await probot.load(
+    createBaton({
+      now,
+      queue,
+      resyncMinutes: 0,
+      serveTokenEndpoint: false,
+      statusEditSeconds,
+      ...(statusPacer ? { statusPacer } : {}),
+    }),
+  );
   let delivery = 0;
   async function deliverAll(events: { name: string; payload: object }[]): Promise<void> {
     await Promise.all(
@@ -82,6 +105,7 @@ export async function startReplica({ now }: { now: () => string }): Promise<AppH
     errors,
     deliver: (name, payload) => deliverAll([{ name, payload }]),
     deliverAll,
+    idle: () => queue.idle(),
     stop() {},
   };
 }
