@@ -1,28 +1,85 @@
+import { createStatusPacer, STATUS_EDIT_SECONDS } from '../src/github/status-pacer.js';
 import { startApp } from '../test/support/app-harness.js';
-import { installedRepo, tickingClock } from '../test/support/builds.js';
+import { installedRepo, type PlanWorkerSpec, tickingClock } from '../test/support/builds.js';
 import { driveBuild, type SessionScript } from '../test/support/scripted-sessions.js';
 
-/** GitHub API requests the app makes for one build, by route, from `/approve` to the final PR. */
+/**
+ * GitHub API requests the app makes for one build, by route, from `/approve`
+ * to the final PR, through the real app (handlers, reconciler, Octokit) on the
+ * simulated GitHub. Each round delivers the events of the round before at
+ * once, as GitHub does in a burst, then every queued session finishes.
+ *
+ * The status comment is paced as in production (one edit per build every
+ * `STATUS_EDIT_SECONDS`, a trailing edit after): the pacer's clock moves a
+ * minute per round, because a round stands for sessions that take minutes,
+ * so a round's deferred edit is made before the next round starts.
+ */
 export interface ApiCallReport {
   workers: number;
   total: number;
   perWorker: number;
+  /** Content-creating requests: every REST method but GET and HEAD (GraphQL here is queries only). */
+  writes: number;
+  writesPerWorker: number;
   byRoute: { route: string; calls: number }[];
 }
 
-/** Runs a build of `width` independent workers plus a chain of `depth` through the real app. */
+const ROUND_MS = 60_000;
+
+/**
+ * A plan in waves of the given widths: each worker of a wave after the first
+ * depends on the worker at the same place in the wave before (or its last).
+ */
+export function wavesPlan(widths: number[]): PlanWorkerSpec[] {
+  return widths.flatMap((width, wave) =>
+    Array.from({ length: width }, (_, i) => ({
+      id: `W${wave + 1}.${i + 1}`,
+      ...(wave === 0
+        ? {}
+        : { depends_on: [`W${wave}.${Math.min(i, (widths[wave - 1] ?? 1) - 1) + 1}`] }),
+    })),
+  );
+}
+
+/** Runs a build of `width` independent workers plus a chain of `depth` (or `plan`) through the real app. */
 export async function measureApiCalls({
   width = 3,
   depth = 1,
+  plan,
+  requireUpToDate = true,
 }: {
   width?: number;
   depth?: number;
+  plan?: PlanWorkerSpec[];
+  /** Branch protection's "up to date before merging" on the build branch (see FakeGitHub). */
+  requireUpToDate?: boolean;
 } = {}): Promise<ApiCallReport> {
   const now = tickingClock();
   const gh = installedRepo(now);
-  const app = await startApp({ gh, now });
+  gh.requireUpToDate = requireUpToDate;
+  let clock = 0;
+  let timers: { at: number; run: () => void }[] = [];
+  const statusPacer = createStatusPacer({
+    intervalMs: STATUS_EDIT_SECONDS * 1000,
+    clock: () => clock,
+    setTimer: (run, ms) => {
+      const timer = { at: clock + ms, run };
+      timers.push(timer);
+      return () => {
+        timers = timers.filter((t) => t !== timer);
+      };
+    },
+  });
+  const app = await startApp({ gh, now, statusPacer });
+  const afterRound = async () => {
+    clock += ROUND_MS;
+    const due = timers.filter((timer) => timer.at <= clock);
+    timers = timers.filter((timer) => timer.at > clock);
+    for (const timer of due) timer.run();
+    await app.idle();
+  };
   try {
-    const workers = [
+    const workers = plan ?? [
       ...Array.from({ length: width }, (_, i) => ({ id: `W1.${i + 1}` })),
       ...Array.from({ length: depth }, (_, i) => ({
         id: `W${i + 2}.1`,
@@ -32,31 +89,42 @@ export async function measureApiCalls({
     const script: SessionScript = { build: '1-measure', issue: 1, workers };
     const issue = gh.openIssue({ title: 'Measure', labels: ['orchestrate'] });
     gh.events.labeled(issue, 'orchestrate', 'maintainer');
-    await driveBuild({ gh, apps: [app], script, burst: true });
+    await driveBuild({ gh, apps: [app], script, burst: true, afterRound });
     const from = gh.log.length;
     gh.addComment({ issue, body: '/approve', user: 'maintainer' });
-    await driveBuild({ gh, apps: [app], script, burst: true });
+    await driveBuild({ gh, apps: [app], script, burst: true, afterRound, maxRounds: 200 });
     const calls = gh.log.slice(from).filter((entry) => !entry.route.includes('/access_tokens'));
     const counts = new Map<string, number>();
     for (const entry of calls) counts.set(entry.route, (counts.get(entry.route) ?? 0) + 1);
     const byRoute = [...counts]
       .map(([route, n]) => ({ route, calls: n }))
       .sort((a, b) => b.calls - a.calls);
+    const writes = calls.filter(
+      (entry) => !['GET', 'HEAD'].includes(entry.method) && entry.route !== 'POST /graphql',
+    ).length;
     return {
       workers: workers.length,
       total: calls.length,
       perWorker: calls.length / workers.length,
+      writes,
+      writesPerWorker: writes / workers.length,
       byRoute,
     };
   } finally {
+    statusPacer.stop();
     app.stop();
   }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const report = await measureApiCalls();
+  // `npx tsx bench/api-calls.ts 20,15,15,10 [--loose]`: a plan in waves of those widths.
+  const widths = (process.argv[2] ?? '3,1').split(',').map(Number);
+  const report = await measureApiCalls({
+    plan: wavesPlan(widths),
+    requireUpToDate: !process.argv.includes('--loose'),
+  });
   console.log(
-    `${report.total} requests for ${report.workers} workers: ${report.perWorker.toFixed(1)} per worker`,
+    `${report.total} requests, ${report.writes} writes for ${report.workers} workers: ${report.perWorker.toFixed(2)} requests and ${report.writesPerWorker.toFixed(2)} writes per worker`,
   );
   for (const { route, calls } of report.byRoute)
     console.log(`${String(calls).padStart(5)}  ${route}`);

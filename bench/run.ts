@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { tsxArgs } from '../sim/actions/run-step.js';
-import { measureApiCalls } from './api-calls.js';
+import { type ApiCallReport, measureApiCalls, wavesPlan } from './api-calls.js';
 import { measureMemory } from './memory.js';
 import { measureScheduling } from './scheduling.js';
 import type { StartupReport } from './startup.js';
@@ -32,6 +32,28 @@ async function main(): Promise<void> {
     target: '≤ 12',
     met: api.perWorker <= 12,
   });
+  const builds = [
+    {
+      name: '20 workers: 17 at once and a chain of 3, build branch requires up-to-date PRs',
+      report: await measureApiCalls({ width: 17, depth: 3 }),
+    },
+    {
+      name: "20 workers: the same plan, no up-to-date rule (GitHub's default)",
+      report: await measureApiCalls({ width: 17, depth: 3, requireUpToDate: false }),
+    },
+    {
+      name: '60 workers: waves of 20, 15, 15, 10, no up-to-date rule',
+      report: await measureApiCalls({ plan: wavesPlan([20, 15, 15, 10]), requireUpToDate: false }),
+    },
+  ];
+  for (const { name, report } of builds) {
+    rows.push({
+      figure: `GitHub requests / writes per worker, /approve to final PR (${name})`,
+      measured: `${report.perWorker.toFixed(1)} / ${report.writesPerWorker.toFixed(1)}`,
+      target: '≤ 12 / ≤ 6',
+      met: report.perWorker <= 12 && report.writesPerWorker <= 6,
+    });
+  }
 
   const scheduling = measureScheduling({ plans: 40 });
   rows.push(
@@ -79,7 +101,16 @@ async function main(): Promise<void> {
   console.log(table);
   writeFileSync(
     new URL('./results.md', import.meta.url),
-    renderResults({ table, ms: Date.now() - started, byRoute: api.byRoute, webhooks, tokens }),
+    renderResults({
+      table,
+      ms: Date.now() - started,
+      byRoute: [
+        { name: `${api.workers} workers: 3 at once and a chain of 1`, report: api },
+        ...builds,
+      ],
+      webhooks,
+      tokens,
+    }),
   );
 }
 
@@ -224,6 +255,19 @@ function renderTable(rows: Row[]): string {
   return lines.join('\n');
 }
 
+function routeRows(builds: { name: string; report: ApiCallReport }[]): string[] {
+  const routes = [...new Set(builds.flatMap(({ report }) => report.byRoute.map((r) => r.route)))];
+  const perWorker = (report: ApiCallReport, route: string) =>
+    ((report.byRoute.find((r) => r.route === route)?.calls ?? 0) / report.workers).toFixed(2);
+  return [
+    ...routes.map(
+      (route) =>
+        `| \`${route}\` | ${builds.map(({ report }) => perWorker(report, route)).join(' | ')} |`,
+    ),
+    `| all requests / writes | ${builds.map(({ report }) => `${report.perWorker.toFixed(2)} / ${report.writesPerWorker.toFixed(2)}`).join(' | ')} |`,
+  ];
+}
+
 function renderResults({
   table,
   ms,
@@ -233,7 +277,7 @@ function renderResults({
 }: {
   table: string;
   ms: number;
-  byRoute: { route: string; calls: number }[];
+  byRoute: { name: string; report: ApiCallReport }[];
   webhooks: WebhookReport;
   tokens: TokenReport;
 }): string {
@@ -246,11 +290,14 @@ function renderResults({
     '',
     table,
     '',
-    '## GitHub requests by route (the build above)',
+    '## GitHub requests by route, per worker (the builds above)',
     '',
-    '| Requests | Route |',
-    '| ---: | --- |',
-    ...byRoute.map(({ route, calls }) => `| ${calls} | \`${route}\` |`),
+    'Writes are every REST request but GET and HEAD; `POST /graphql` is the build query.',
+    'Status comment edits are paced as in production, a round of sessions standing for a minute.',
+    '',
+    `| Route | ${byRoute.map(({ name }) => name).join(' | ')} |`,
+    `| --- | ${byRoute.map(() => '---:').join(' | ')} |`,
+    ...routeRows(byRoute),
     '',
     '## Webhooks answered per second, each round (the apps in turn)',
     '',
