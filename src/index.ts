@@ -24,6 +24,7 @@ import {
   statusEditSecondsFrom,
 } from './github/status-pacer.js';
 import type { RepoContext } from './github/types.js';
+import type { WriteBudget } from './github/write-budget.js';
 import { createHealthHandler } from './server/health.js';
 import { type BatonMetrics, createMetricsHandler } from './server/metrics.js';
 import { createResyncHandler } from './server/resync-endpoint.js';
@@ -57,6 +58,8 @@ export interface BatonOptions {
   statusEditSeconds?: number;
   /** The status pacer itself, instead of one made from `statusEditSeconds` (tests pass a clock). */
   statusPacer?: StatusPacer;
+  /** One write budget for every installation, instead of each client's own (tests). */
+  writeBudget?: WriteBudget;
 }
 
 /**
@@ -127,6 +130,7 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
         createStatusPacer({
           intervalMs: 1000 * (options.statusEditSeconds ?? statusEditSecondsFrom(process.env)),
         }),
+      ...(options.writeBudget ? { writeBudget: options.writeBudget } : {}),
     };
     app.on(['installation.created', 'installation_repositories.added'], (context) =>
       onInstallationLabels(context, { queue }),

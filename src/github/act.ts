@@ -17,6 +17,7 @@ import {
 import { ensureStatusComment } from './status-comment.js';
 import type { RepoContext } from './types.js';
 import { messageOf, statusOf } from './types.js';
+import { SESSION_WRITES, type WriteBudget } from './write-budget.js';
 
 export interface ActLog {
   info(details: object, message: string): void;
@@ -28,7 +29,7 @@ export interface ActOutcome {
   action: Action;
   result: 'done' | 'unchanged' | 'stood-down' | 'deferred' | 'failed';
   detail?: string;
-  /** For a deferred status edit: when the build should be reconciled again to make it. */
+  /** For a deferred write (a status edit, a first dispatch): when to reconcile again to make it. */
   retryInMs?: number;
   /** A run just dispatched, so the status can link it before GitHub lists it. */
   run?: { id: number; url: string };
@@ -46,18 +47,21 @@ export async function act(
     actions,
     log,
     statusEditWait,
+    writeBudget,
   }: {
     snapshot: BuildSnapshot;
     actions: Action[];
     log: ActLog;
     /** Paces status comment edits (`StatusPacer`); none: edit at once. */
     statusEditWait?: () => number;
+    /** The installation's writes: near its budget, a worker's first dispatch waits. */
+    writeBudget?: WriteBudget;
   },
 ): Promise<ActOutcome[]> {
   const outcomes: ActOutcome[] = [];
   for (const action of actions) {
     try {
-      outcomes.push(await actOne(ctx, { snapshot, action, outcomes, statusEditWait }));
+      outcomes.push(await actOne(ctx, { snapshot, action, outcomes, statusEditWait, writeBudget }));
     } catch (error) {
       log.error(
         { err: error, action: action.kind, build: snapshot.build },
@@ -80,18 +84,26 @@ async function actOne(
     action,
     outcomes,
     statusEditWait,
+    writeBudget,
   }: {
     snapshot: BuildSnapshot;
     action: Action;
     outcomes: ActOutcome[];
     statusEditWait: (() => number) | undefined;
+    writeBudget: WriteBudget | undefined;
   },
 ): Promise<ActOutcome> {
   const { owner, repo } = ctx;
   switch (action.kind) {
     case 'dispatch': {
+      const { role, trigger } = action.request;
+      // A worker not started yet can wait for the budget; a PR's review or fix, a plan, cannot.
+      const wait = role === 'work' && !trigger ? (writeBudget?.waitFor('dispatch') ?? 0) : 0;
+      if (wait > 0) return { action, result: 'deferred', retryInMs: wait };
       const outcome = await dispatchSession(ctx, { snapshot, request: action.request });
       if (outcome.result === 'stood-down') return { action, result: 'stood-down' };
+      const sessionWrites = SESSION_WRITES[role] ?? 1;
+      if (sessionWrites > 0) writeBudget?.note(sessionWrites);
       return { action, result: 'done', ...(outcome.run ? { run: outcome.run } : {}) };
     }
     case 'render-status': {

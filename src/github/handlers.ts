@@ -13,10 +13,12 @@ import type { BuildQueue } from './build-queue.js';
 import { ensureNote } from './ensure-note.js';
 import { type BuildRef, buildOfBranch, findBuildForIssue } from './locate-build.js';
 import type { SetupPullHook } from './onboarding.js';
+import { writeBudgetOf } from './pace-requests.js';
 import { hasWriteAccess } from './permissions.js';
 import { type CommandAnswer, reconcileBuild } from './reconcile.js';
 import type { StatusPacer } from './status-pacer.js';
 import type { RepoContext } from './types.js';
+import type { WriteBudget } from './write-budget.js';
 
 export interface HandlerDeps {
   queue: BuildQueue;
@@ -28,6 +30,8 @@ export interface HandlerDeps {
   setupPull?: SetupPullHook;
   /** Paces status comment edits per build; none: every change is edited at once. */
   statusPacer?: StatusPacer;
+  /** One write budget for every installation (tests); else each client's own (`writeBudgetOf`). */
+  writeBudget?: WriteBudget;
 }
 
 /** The little of a Probot context the adapter needs. */
@@ -63,6 +67,12 @@ export function scheduleReconcile(
   // The queue coalesces reconciles, so answers wait beside it and the next reconcile takes them all.
   if (answer) deps.answers.set(key, [...(deps.answers.get(key) ?? []), answer]);
   const pacer = deps.statusPacer;
+  const budget = deps.writeBudget ?? writeBudgetOf(ctx.octokit);
+  // Near the installation's write budget a status edit waits first; else the pacer decides.
+  const statusEditWait = () => {
+    const wait = budget?.waitFor('status') ?? 0;
+    return wait > 0 ? wait : (pacer?.admit(key) ?? 0);
+  };
   void deps.queue.enqueue(key, async () => {
     const answers = deps.answers.get(key) ?? [];
     deps.answers.delete(key);
@@ -73,12 +83,15 @@ export function scheduleReconcile(
       log,
       answers,
       ...(deps.setupPull ? { setupPull: deps.setupPull } : {}),
-      ...(pacer ? { statusEditWait: () => pacer.admit(key) } : {}),
+      ...(pacer || budget ? { statusEditWait } : {}),
+      ...(budget ? { writeBudget: budget } : {}),
     });
-    // The trailing edit of a deferred status: a reconcile renders the truth as it is then.
-    const deferred = outcomes.find((outcome) => outcome.result === 'deferred');
-    if (pacer && deferred?.retryInMs !== undefined)
-      pacer.trail(key, deferred.retryInMs, () =>
+    // What was deferred (a status edit, a first dispatch) is made by a reconcile when it may be.
+    const waits = outcomes.flatMap((outcome) =>
+      outcome.result === 'deferred' && outcome.retryInMs !== undefined ? [outcome.retryInMs] : [],
+    );
+    if (pacer && waits.length > 0)
+      pacer.trail(key, Math.min(...waits), () =>
         scheduleReconcile(ctx, { ref, defaultBranch, deps, log }),
       );
   });

@@ -5,6 +5,7 @@ import {
   kindOfRequest,
   type PaceRules,
 } from './request-pacer.js';
+import { createWriteBudget, type WriteBudget } from './write-budget.js';
 
 interface PacedOctokit {
   hook: {
@@ -25,10 +26,13 @@ interface ThrottleOptions {
  */
 export interface PacerRegistry {
   forId(id: string): InstallationPacer;
+  /** The installation's count of content-creating requests (`WriteBudget`). */
+  budgetForId(id: string): WriteBudget;
 }
 
 export function createPacerRegistry(rules: PaceRules): PacerRegistry {
   const pacers = new Map<string, InstallationPacer>();
+  const budgets = new Map<string, WriteBudget>();
   return {
     forId(id) {
       let pacer = pacers.get(id);
@@ -38,7 +42,20 @@ export function createPacerRegistry(rules: PaceRules): PacerRegistry {
       }
       return pacer;
     },
+    budgetForId(id) {
+      let budget = budgets.get(id);
+      if (!budget) {
+        budget = createWriteBudget();
+        budgets.set(id, budget);
+      }
+      return budget;
+    },
   };
+}
+
+/** The write budget `paceRequests` keeps for a client's installation; none when it does not pace. */
+export function writeBudgetOf(octokit: object): WriteBudget | undefined {
+  return (octokit as { writeBudget?: WriteBudget }).writeBudget;
 }
 
 /**
@@ -68,15 +85,22 @@ export function paceRequests({
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }) {
-  return (octokit: PacedOctokit, options: { throttle?: ThrottleOptions }) => {
+  return (
+    octokit: PacedOctokit,
+    options: { throttle?: ThrottleOptions },
+  ): { writeBudget?: WriteBudget } => {
     const throttle = options.throttle;
     if (!isOwnPacing(throttle)) return {};
-    const pacer = registry.forId(throttle?.id ?? 'no-id');
+    const id = throttle?.id ?? 'no-id';
+    const pacer = registry.forId(id);
+    const writeBudget = registry.budgetForId(id);
     octokit.hook.before('request', async (request) => {
-      const wait = pacer.reserve(kindOfRequest(request as never), now());
+      const kind = kindOfRequest(request as never);
+      const wait = pacer.reserve(kind, now());
       if (wait > 0) await sleep(wait);
+      if (kind === 'write' || kind === 'mutation') writeBudget.note();
     });
-    return {};
+    return { writeBudget };
   };
 }
 

@@ -13,6 +13,7 @@ import type { SetupPullHook } from './onboarding.js';
 import { hasWriteAccess } from './permissions.js';
 import { removeDuplicateStatusComments } from './status-comment.js';
 import type { RepoContext } from './types.js';
+import type { WriteBudget } from './write-budget.js';
 
 export interface ReconcileRequest {
   build: string;
@@ -27,6 +28,8 @@ export interface ReconcileRequest {
   setupPull?: SetupPullHook;
   /** Paces status comment edits: 0 when one may be made now, else the ms until then. */
   statusEditWait?: () => number;
+  /** The installation's write budget (`WriteBudget`): near it, what can wait is deferred. */
+  writeBudget?: WriteBudget;
 }
 
 export interface CommandAnswer {
@@ -75,7 +78,8 @@ export async function reconcileBuild(
   const writes = decide({ snapshot, config, now }).filter(
     (action) => action.kind !== 'render-status',
   );
-  const outcomes = await act(ctx, { snapshot, actions: writes, log });
+  const budget = request.writeBudget ? { writeBudget: request.writeBudget } : {};
+  const outcomes = await act(ctx, { snapshot, actions: writes, log, ...budget });
   const seen = withDispatchedRuns(snapshot, outcomes, now);
   const render = decide({ snapshot: seen, config, now }).filter(
     (action) => action.kind === 'render-status',

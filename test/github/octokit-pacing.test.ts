@@ -2,7 +2,11 @@ import { Octokit } from '@octokit/core';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BatonOctokit } from '../../src/github/octokit.js';
-import { createPacerRegistry, paceRequests } from '../../src/github/pace-requests.js';
+import {
+  createPacerRegistry,
+  paceRequests,
+  writeBudgetOf,
+} from '../../src/github/pace-requests.js';
 import { GITHUB_PACE } from '../../src/github/request-pacer.js';
 
 const API = 'https://api.github.com';
@@ -111,6 +115,31 @@ describe('paceRequests', () => {
     await make('installation-2').request(`POST ${path}`, ref);
     await make('installation-1', false).request(`POST ${path}`, ref);
     expect(waits).toEqual([1000, 2000]);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("counts each installation's writes, not its reads, into its write budget", async () => {
+    const Paced = Octokit.plugin(
+      paceRequests({ registry: createPacerRegistry(GITHUB_PACE), sleep: async () => undefined }),
+    );
+    const scope = nock(API)
+      .post('/repos/o/r/git/refs')
+      .times(2)
+      .reply(201, {})
+      .get('/repos/o/r')
+      .reply(200, {})
+      .post('/graphql')
+      .reply(200, { data: {} });
+    const one = new Paced({ auth: 'ghs_test', throttle: { id: 'installation-1' } } as never);
+    const two = new Paced({ auth: 'ghs_test', throttle: { id: 'installation-2' } } as never);
+    await one.request('POST /repos/o/r/git/refs', { data: {} });
+    await one.request('GET /repos/o/r');
+    await one.request('POST /graphql', { query: 'query Q { viewer { login } }' });
+    await two.request('POST /repos/o/r/git/refs', { data: {} });
+    // Another client of installation 1 shares its budget.
+    const again = new Paced({ auth: 'ghs_test', throttle: { id: 'installation-1' } } as never);
+    expect(writeBudgetOf(again)?.used()).toEqual({ minute: 1, hour: 1 });
+    expect(writeBudgetOf(two)?.used()).toEqual({ minute: 1, hour: 1 });
     expect(scope.isDone()).toBe(true);
   });
 });

@@ -8,6 +8,7 @@ import { BuildQueue } from '../../src/github/build-queue.js';
 import { BatonOctokit } from '../../src/github/octokit.js';
 import { clearPermissionCache } from '../../src/github/permissions.js';
 import type { StatusPacer } from '../../src/github/status-pacer.js';
+import type { WriteBudget } from '../../src/github/write-budget.js';
 import { createBaton } from '../../src/index.js';
 import { mountOnNock } from './mount-nock.js';
 
@@ -64,12 +65,15 @@ export async function startApp({
 interface StatusPacing {
   statusEditSeconds?: number;
   statusPacer?: StatusPacer;
+  /** A write budget the test fills and clocks (none: the app's clients, unthrottled here, keep none). */
+  writeBudget?: WriteBudget;
 }
 
 export async function startReplica({
   now,
   statusEditSeconds = 0,
   statusPacer,
+  writeBudget,
 }: { now: () => string } & StatusPacing): Promise<AppHarness> {
   const errors: unknown[] = [];
   const queue = new BuildQueue((error) => errors.push(error));
@@ -87,6 +91,7 @@ export async function startReplica({
       serveTokenEndpoint: false,
       statusEditSeconds,
       ...(statusPacer ? { statusPacer } : {}),
+      ...(writeBudget ? { writeBudget } : {}),
     }),
   );
   let delivery = 0;
