@@ -287,8 +287,13 @@ export async function driveBuild({
       }),
     );
     const ran = runQueuedSessions(gh, script);
-    await afterRound?.();
-    if (ran === 0 && gh.outbox.length === 0) return;
+    // What `afterRound` set off (a timed reconcile's dispatch) is played next round.
+    let queued = false;
+    if (afterRound) {
+      await afterRound();
+      queued = gh.runs.some((r) => r.status === 'queued');
+    }
+    if (ran === 0 && gh.outbox.length === 0 && !queued) return;
   }
   throw new Error(`the build did not come to rest in ${maxRounds} rounds`);
 }
