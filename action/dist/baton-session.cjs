@@ -57808,7 +57808,8 @@ var Issue = external_exports.object({
 var Comment = external_exports.object({
   id: external_exports.number(),
   body: external_exports.string().nullable().optional(),
-  user: User
+  user: User,
+  created_at: external_exports.string().optional()
 });
 var Pull = external_exports.object({
   number: external_exports.number(),
@@ -57842,6 +57843,55 @@ var CheckRun = external_exports.object({
   conclusion: external_exports.string().nullable(),
   output: external_exports.object({ title: external_exports.string().nullable().optional(), summary: external_exports.string().nullable().optional() }).optional()
 });
+var ISSUE_HISTORY_QUERY = (
+  /* GraphQL */
+  `
+  query BatonIssueHistory($owner: String!, $repo: String!, $issue: Int!) {
+    repository(owner: $owner, name: $repo) {
+      issue(number: $issue) {
+        lastEditedAt
+        editor { login }
+        timelineItems(itemTypes: [LABELED_EVENT, RENAMED_TITLE_EVENT], last: 100) {
+          nodes {
+            __typename
+            ... on LabeledEvent { createdAt actor { login } label { name } }
+            ... on RenamedTitleEvent { createdAt actor { login } }
+          }
+        }
+      }
+    }
+  }
+`
+);
+var Login = external_exports.object({ login: external_exports.string() }).nullable().optional();
+var IssueHistoryAnswer = external_exports.object({
+  data: external_exports.object({
+    repository: external_exports.object({
+      issue: external_exports.object({
+        lastEditedAt: external_exports.string().nullable().optional(),
+        editor: Login,
+        timelineItems: external_exports.object({
+          nodes: external_exports.array(
+            external_exports.object({
+              __typename: external_exports.string(),
+              createdAt: external_exports.string().optional(),
+              actor: Login,
+              label: external_exports.object({ name: external_exports.string() }).nullable().optional()
+            })
+          )
+        })
+      }).nullable()
+    })
+  })
+});
+async function orNullWhenGone(read) {
+  try {
+    return await read;
+  } catch (error62) {
+    if (statusOfError(error62.cause) === 404) return null;
+    throw error62;
+  }
+}
 var GitHubReadError = class extends Error {
   constructor(message, options2) {
     super(message, options2);
@@ -57887,7 +57937,7 @@ function createGitHubReads({
   };
   return {
     getIssue: (issue2) => get(`/issues/${issue2}`, Issue),
-    getIssueComment: (id) => get(`/issues/comments/${id}`, Comment),
+    getIssueComment: (id) => orNullWhenGone(get(`/issues/comments/${id}`, Comment)),
     getPull: (pr) => get(`/pulls/${pr}`, Pull),
     async listPullFiles(pr) {
       const files = [];
@@ -57903,7 +57953,48 @@ function createGitHubReads({
     listCheckRuns: async (sha) => (await get(
       `/commits/${sha}/check-runs?per_page=100`,
       external_exports.object({ check_runs: external_exports.array(CheckRun) })
-    )).check_runs
+    )).check_runs,
+    async getIssueHistory(issue2) {
+      const [owner, repo] = repository.split("/");
+      let data;
+      try {
+        ({ data } = await octokit.request("POST /graphql", {
+          query: ISSUE_HISTORY_QUERY,
+          variables: { owner, repo, issue: issue2 }
+        }));
+      } catch (error62) {
+        const status = statusOfError(error62);
+        if (status === null) throw error62;
+        throw new GitHubReadError(`the issue's history (GraphQL) answered ${status}`, {
+          cause: error62
+        });
+      }
+      const parsed = IssueHistoryAnswer.safeParse(data);
+      const found = parsed.success ? parsed.data.data.repository.issue : null;
+      if (!found)
+        throw new GitHubReadError(
+          `the issue's history (GraphQL) answered an unexpected shape: ${parsed.error?.message ?? `no issue #${issue2}`}`
+        );
+      const change = (node3) => ({
+        at: node3.createdAt ?? "",
+        login: node3.actor?.login ?? null
+      });
+      const nodes = found.timelineItems.nodes.filter((node3) => node3.createdAt);
+      return {
+        lastEdit: found.lastEditedAt ? { at: found.lastEditedAt, login: found.editor?.login ?? null } : null,
+        renames: nodes.filter((node3) => node3.__typename === "RenamedTitleEvent").map(change),
+        labels: nodes.filter((node3) => node3.__typename === "LabeledEvent" && node3.label).map((node3) => ({ ...change(node3), label: node3.label?.name ?? "" }))
+      };
+    },
+    async getPermission(login) {
+      const answer = await orNullWhenGone(
+        get(
+          `/collaborators/${encodeURIComponent(login)}/permission`,
+          external_exports.object({ permission: external_exports.string() })
+        )
+      );
+      return answer?.permission ?? "none";
+    }
   };
 }
 
@@ -61144,7 +61235,7 @@ var Budget = external_exports.strictObject({
    */
   maxUsd: external_exports.number().nonnegative().nullable().default(DEFAULT_MAX_USD).transform((usd) => usd === 0 ? null : usd)
 });
-var Login = external_exports.string().trim().regex(/^@?[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "is not a GitHub login").transform((login) => login.replace(/^@/, ""));
+var Login2 = external_exports.string().trim().regex(/^@?[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "is not a GitHub login").transform((login) => login.replace(/^@/, ""));
 var Final = external_exports.strictObject({
   /** Enable auto-merge on the final pull request. */
   autoMerge: external_exports.boolean().default(false),
@@ -61169,7 +61260,7 @@ var Config = external_exports.strictObject({
    * `/approve`, a worker needs help, the budget is reached, the final PR is
    * open). Empty: the person who labelled the issue.
    */
-  notify: external_exports.array(Login).max(10).default([]),
+  notify: external_exports.array(Login2).max(10).default([]),
   models: Models3.prefault({}),
   review: Review2.prefault({}),
   merge: Merge.prefault({}),
@@ -61491,6 +61582,45 @@ function isSessionTrigger(value) {
 function parseTrigger(trigger) {
   const match = TRIGGER.exec(trigger);
   return { kind: match?.[1] ?? "", id: match?.[2] ?? "" };
+}
+
+// src/session/agent/issue-text.ts
+var WRITERS = /* @__PURE__ */ new Set(["admin", "maintain", "write"]);
+async function issueTextProblem(github, { issue: issue2, request: request2 }) {
+  const history = await github.getIssueHistory(issue2);
+  const changes = [
+    ...history.lastEdit ? [{ what: "body", ...history.lastEdit }] : [],
+    ...history.renames.map((rename) => ({ what: "title", ...rename }))
+  ];
+  if (changes.length === 0) return null;
+  const permissions = /* @__PURE__ */ new Map();
+  const isWriter = async (login) => {
+    if (!login) return false;
+    if (!permissions.has(login)) permissions.set(login, github.getPermission(login));
+    return WRITERS.has(await permissions.get(login));
+  };
+  let since = request2.kind === "replan" ? request2 : null;
+  if (request2.kind === "label") {
+    const labels = history.labels.filter((event) => event.label === request2.label);
+    for (const event of labels.reverse()) {
+      if (await isWriter(event.login)) {
+        since = event;
+        break;
+      }
+    }
+    if (!since)
+      return `no one with write access added the "${request2.label}" label to #${issue2}, so there is no text a writer asked for. Someone with write access should read the issue and add the label again, or comment \`/replan\`.`;
+  }
+  const asked = since;
+  const askedAt = Date.parse(asked.at);
+  if (Number.isNaN(askedAt))
+    return `GitHub did not say when the plan of #${issue2} was asked for, so its text cannot be checked; comment \`/replan\` to try again.`;
+  for (const change of changes) {
+    if (!(Date.parse(change.at) > askedAt)) continue;
+    if (change.login === asked.login || await isWriter(change.login)) continue;
+    return `#${issue2}'s ${change.what} was changed by ${change.login ?? "an unknown account"} (no write access) at ${change.at}, after ${asked.login ?? "a writer"} ${request2.kind === "label" ? "labelled it" : "asked for this plan"} at ${asked.at}; a plan reads only text that a person with write access asked for. Someone with write access should read the issue as it stands and comment \`/replan\` to plan from it.`;
+  }
+  return null;
 }
 
 // src/core/plan.ts
@@ -62388,6 +62518,11 @@ async function runPlanRole(ctx) {
     return failedOutcome("BATON_ISSUE is not an issue number");
   const issue2 = await ctx.github.getIssue(issueNumber);
   const feedback = await readFeedback(ctx);
+  const problem = await issueTextProblem(ctx.github, {
+    issue: issueNumber,
+    request: feedback ? { kind: "replan", at: feedback.at, login: feedback.author } : { kind: "label", label: ctx.config.label }
+  });
+  if (problem) return failedOutcome(problem);
   const previous = await existsIn(ctx.root, planPath(build)) ? planPath(build) : null;
   const submit = createSubmitTool({
     name: "submit_plan",
@@ -62429,7 +62564,12 @@ async function readFeedback(ctx) {
   const { kind, id } = parseTrigger(trigger);
   if (kind !== "comment") return null;
   const comment = await ctx.github.getIssueComment(id);
-  return { author: comment.user?.login ?? "someone", body: comment.body ?? "" };
+  if (!comment) return null;
+  return {
+    author: comment.user?.login ?? "someone",
+    body: comment.body ?? "",
+    at: comment.created_at ?? ""
+  };
 }
 async function writePlanFiles(root, build, files) {
   const dir = import_node_path9.default.join(root, buildDir(build));
@@ -63098,6 +63238,8 @@ var MAX_CHECK_SUMMARY = 2e3;
 var FAILED = /* @__PURE__ */ new Set(["failure", "timed_out", "cancelled", "action_required", "startup_failure"]);
 async function commentFeedback(ctx, id) {
   const comment = await ctx.github.getIssueComment(id);
+  if (!comment)
+    return `The comment that asked for this attempt (comment ${id}) has since been deleted, and its instructions with it: check the pull request against the brief and improve it.`;
   return quote(
     `@${comment.user?.login ?? "someone"} asked for another attempt (comment ${id}):`,
     comment.body ?? ""
@@ -63573,6 +63715,7 @@ function checkOne({ path: path18, size }, target, allowWorkflowChanges) {
   const record2 = `${buildDir(target.build)}/`;
   switch (target.role) {
     case "plan":
+      return isPlanFile(path18, record2) ? null : `${path18} is not one of the plan's files (${record2}plan.json, PLAN.md, workers/W<wave>.<n>.md); a plan session writes only those`;
     case "research":
       return path18.startsWith(record2) ? null : `${path18} is outside ${record2}; a ${target.role} session writes only its build's record`;
     case "work":
@@ -63588,6 +63731,11 @@ function checkOne({ path: path18, size }, target, allowWorkflowChanges) {
       return _exhaustive;
     }
   }
+}
+function isPlanFile(path18, record2) {
+  if (!path18.startsWith(record2)) return false;
+  const rest = path18.slice(record2.length);
+  return rest === "plan.json" || rest === "PLAN.md" || /^workers\/W\d+\.\d+\.md$/.test(rest);
 }
 
 // src/session/publish/check-result.ts

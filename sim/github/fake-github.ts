@@ -26,6 +26,10 @@ export interface SimIssue {
   pull: boolean;
   /** Who added which label, oldest first (`events.labeled` records them). */
   labelEvents?: { label: string; actor: string; at?: string }[];
+  /** The body's last edit (GitHub keeps its time and author), if any. */
+  lastEdit?: { at: string; editor: string };
+  /** Title changes, oldest first. */
+  renames?: { at: string; actor: string }[];
 }
 
 export interface SimComment {

@@ -15,6 +15,8 @@ export function registerGraphqlRoutes(router: Router, gh: FakeGitHub): void {
     };
     if (/query BatonBuild\b/.test(query))
       return json(200, { data: { repository: buildRepository(gh, variables) } });
+    if (/query BatonIssueHistory\b/.test(query))
+      return json(200, { data: { repository: { issue: issueHistory(gh, variables) } } });
     if (/enablePullRequestAutoMerge/.test(query)) {
       const pull = [...gh.pulls.values()].find((p) => `PR_${p.number}` === variables.id);
       if (pull) pull.autoMerge = true;
@@ -24,6 +26,32 @@ export function registerGraphqlRoutes(router: Router, gh: FakeGitHub): void {
       errors: [{ message: 'the simulator answers only the queries Baton sends' }],
     });
   });
+}
+
+/** A plan session's check of who changed the issue's text after it was asked for. */
+function issueHistory(gh: FakeGitHub, variables: Record<string, unknown>) {
+  const issue = gh.issues.get(Number(variables.issue));
+  if (!issue) return null;
+  const labelled = (issue.labelEvents ?? []).map((event) => ({
+    __typename: 'LabeledEvent',
+    createdAt: event.at ?? issue.createdAt,
+    actor: actorNode(event.actor),
+    label: { name: event.label },
+  }));
+  const renamed = (issue.renames ?? []).map((rename) => ({
+    __typename: 'RenamedTitleEvent',
+    createdAt: rename.at,
+    actor: actorNode(rename.actor),
+  }));
+  return {
+    lastEditedAt: issue.lastEdit?.at ?? null,
+    editor: issue.lastEdit ? actorNode(issue.lastEdit.editor) : null,
+    timelineItems: {
+      nodes: [...labelled, ...renamed]
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+        .slice(-100),
+    },
+  };
 }
 
 function buildRepository(gh: FakeGitHub, variables: Record<string, unknown>) {

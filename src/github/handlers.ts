@@ -9,6 +9,7 @@ import {
   renderCommandRefusal,
   renderLabelRefusal,
 } from '../core/render-replies.js';
+import type { ActLog, ActOutcome } from './act.js';
 import type { BuildQueue } from './build-queue.js';
 import { ensureNote } from './ensure-note.js';
 import { type BuildRef, buildOfBranch, findBuildForIssue } from './locate-build.js';
@@ -32,12 +33,21 @@ export interface HandlerDeps {
   statusPacer?: StatusPacer;
   /** One write budget for every installation (tests); else each client's own (`writeBudgetOf`). */
   writeBudget?: WriteBudget;
+  /** Hears what each reconcile did, keyed `owner/repo#build` (metrics). */
+  onReconciled?: (key: string, outcomes: ActOutcome[]) => void;
 }
 
 /** The little of a Probot context the adapter needs. */
 export interface EventContext {
+  /** The webhook delivery's id (`X-GitHub-Delivery`). */
+  id: string;
   octokit: RepoContext['octokit'];
   repo(): { owner: string; repo: string };
+}
+
+/** A logger that can carry fields on every line it writes (pino's child loggers). */
+export interface BuildLog extends ActLog {
+  child(bindings: Record<string, unknown>): BuildLog;
 }
 
 export async function repoContext(context: EventContext, deps: HandlerDeps): Promise<RepoContext> {
@@ -45,7 +55,11 @@ export async function repoContext(context: EventContext, deps: HandlerDeps): Pro
   return { octokit: context.octokit, owner, repo, botLogin: await deps.botLogin() };
 }
 
-/** Queues a reconcile of one build; webhooks are answered before it runs. */
+/**
+ * Queues a reconcile of one build; webhooks are answered before it runs.
+ * Every line the reconcile logs carries `deliveryId` (the webhook that queued
+ * it; null for a resync) and `build` (`owner/repo#issue`).
+ */
 export function scheduleReconcile(
   ctx: RepoContext,
   {
@@ -53,17 +67,20 @@ export function scheduleReconcile(
     defaultBranch,
     deps,
     log,
+    deliveryId,
     answer,
   }: {
     ref: BuildRef;
     defaultBranch: string;
     deps: HandlerDeps;
-    log: Context['log'];
+    log: BuildLog;
+    deliveryId: string | null;
     /** A comment's commands to check against the build, and to answer if they cannot apply. */
     answer?: CommandAnswer;
   },
 ): void {
   const key = `${ctx.owner}/${ctx.repo}#${ref.build}`;
+  const buildLog = log.child({ deliveryId, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` });
   // The queue coalesces reconciles, so answers wait beside it and the next reconcile takes them all.
   if (answer) deps.answers.set(key, [...(deps.answers.get(key) ?? []), answer]);
   const pacer = deps.statusPacer;
@@ -73,28 +90,33 @@ export function scheduleReconcile(
     const wait = budget?.waitFor('status') ?? 0;
     return wait > 0 ? wait : (pacer?.admit(key) ?? 0);
   };
-  void deps.queue.enqueue(key, async () => {
-    const answers = deps.answers.get(key) ?? [];
-    deps.answers.delete(key);
-    const outcomes = await reconcileBuild(ctx, {
-      ...ref,
-      defaultBranch,
-      now: deps.now(),
-      log,
-      answers,
-      ...(deps.setupPull ? { setupPull: deps.setupPull } : {}),
-      ...(pacer || budget ? { statusEditWait } : {}),
-      ...(budget ? { writeBudget: budget } : {}),
-    });
-    // What was deferred (a status edit, a first dispatch) is made by a reconcile when it may be.
-    const waits = outcomes.flatMap((outcome) =>
-      outcome.result === 'deferred' && outcome.retryInMs !== undefined ? [outcome.retryInMs] : [],
-    );
-    if (pacer && waits.length > 0)
-      pacer.trail(key, Math.min(...waits), () =>
-        scheduleReconcile(ctx, { ref, defaultBranch, deps, log }),
+  void deps.queue.enqueue(
+    key,
+    async () => {
+      const answers = deps.answers.get(key) ?? [];
+      deps.answers.delete(key);
+      const outcomes = await reconcileBuild(ctx, {
+        ...ref,
+        defaultBranch,
+        now: deps.now(),
+        log: buildLog,
+        answers,
+        ...(deps.setupPull ? { setupPull: deps.setupPull } : {}),
+        ...(pacer || budget ? { statusEditWait } : {}),
+        ...(budget ? { writeBudget: budget } : {}),
+      });
+      deps.onReconciled?.(key, outcomes);
+      // What was deferred (a status edit, a first dispatch) is made by a reconcile when it may be.
+      const waits = outcomes.flatMap((outcome) =>
+        outcome.result === 'deferred' && outcome.retryInMs !== undefined ? [outcome.retryInMs] : [],
       );
-  });
+      if (pacer && waits.length > 0)
+        pacer.trail(key, Math.min(...waits), () =>
+          scheduleReconcile(ctx, { ref, defaultBranch, deps, log, deliveryId }),
+        );
+    },
+    buildLog,
+  );
 }
 
 /** `issues.labeled`: the build label from someone with write access starts (or re-checks) a build. */
@@ -121,7 +143,13 @@ export async function onIssueLabeled(
     build: buildIdFor(issue.number, issue.title),
     issue: issue.number,
   };
-  scheduleReconcile(ctx, { ref, defaultBranch: repository.default_branch, deps, log: context.log });
+  scheduleReconcile(ctx, {
+    ref,
+    defaultBranch: repository.default_branch,
+    deps,
+    log: context.log,
+    deliveryId: context.id,
+  });
 }
 
 /**
@@ -142,6 +170,7 @@ export async function onIssueStateChange(
       defaultBranch: repository.default_branch,
       deps,
       log: context.log,
+      deliveryId: context.id,
     });
 }
 
@@ -196,6 +225,7 @@ export async function onIssueComment(
       defaultBranch: repository.default_branch,
       deps,
       log: context.log,
+      deliveryId: context.id,
       answer: { commentId: comment.id, number: issue.number, commands: parsed.commands },
     });
   }

@@ -65,6 +65,7 @@ export async function reconcileBuild(
               snapshot: observed.snapshot,
               label: config.ok ? config.config.label : 'orchestrate',
             }),
+            log,
           ),
         };
   await removeDuplicateStatusComments(ctx, observed.duplicateStatusIds);
@@ -93,7 +94,7 @@ export async function reconcileBuild(
     ...(request.statusEditWait ? { statusEditWait: request.statusEditWait } : {}),
   });
   const all = [...outcomes, ...renderOutcomes];
-  log.info({ build, actions: summarize(all) }, 'baton: reconciled');
+  log.info({ buildId: build, actions: summarize(all) }, 'baton: reconciled');
   return all;
 }
 

@@ -21,9 +21,14 @@ import {
   readResult,
 } from '../session/agent-fixtures.js';
 
-/** Real users need root: CI runs as root, a developer's machine usually does not. */
-export const NOT_ROOT = process.getuid?.() !== 0;
-export const NOT_ROOT_REASON = 'needs root to create a throwaway user (CI runs as root)';
+/**
+ * Real users need root, and sudo to run as them (as on GitHub's runners): CI
+ * runs as root and `.ci/run` installs sudo where it is missing; a developer's
+ * machine usually is not root.
+ */
+export const NOT_ROOT = process.getuid?.() !== 0 || spawnSync('sudo', ['-n', 'true']).status !== 0;
+export const NOT_ROOT_REASON =
+  'needs root and sudo to create a throwaway user (CI runs as root; .ci/run installs sudo)';
 
 /**
  * A throwaway user's name, unique per test file; the session creates it (the

@@ -85,6 +85,8 @@ describe('runAgent fix', () => {
       },
       ['RETRY-SENTINEL', '@maria'],
     ],
+    // A `/retry` deleted after Baton accepted it: the attempt goes ahead, without its words.
+    ['comment-334', {}, ['(comment 334) has since been deleted']],
     [
       `checks-${SHA}`,
       {

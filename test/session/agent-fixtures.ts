@@ -112,13 +112,53 @@ export interface FakeGitHub {
   close(): Promise<void>;
 }
 
+/** A plan session's issue history when the test names none: never edited, never renamed. */
+export const NEVER_EDITED = issueHistory({});
+
+/** The answer to the plan session's `BatonIssueHistory` query. */
+export function issueHistory({
+  lastEdit,
+  renames = [],
+  labels = [],
+}: {
+  lastEdit?: { at: string; login: string };
+  renames?: { at: string; login: string }[];
+  labels?: { at: string; login: string; label?: string }[];
+}) {
+  return {
+    data: {
+      repository: {
+        issue: {
+          lastEditedAt: lastEdit?.at ?? null,
+          editor: lastEdit ? { login: lastEdit.login } : null,
+          timelineItems: {
+            nodes: [
+              ...labels.map((event) => ({
+                __typename: 'LabeledEvent',
+                createdAt: event.at,
+                actor: { login: event.login },
+                label: { name: event.label ?? 'orchestrate' },
+              })),
+              ...renames.map((rename) => ({
+                __typename: 'RenamedTitleEvent',
+                createdAt: rename.at,
+                actor: { login: rename.login },
+              })),
+            ],
+          },
+        },
+      },
+    },
+  };
+}
+
 /** A tiny GitHub REST API: `routes` maps `GET /repos/...` (without query) to a JSON body or a status. */
 export async function startFakeGitHub(routes: Record<string, unknown>): Promise<FakeGitHub> {
   const requests: string[] = [];
   const server = createServer((req, res) => {
     const key = `${req.method} ${new URL(req.url ?? '/', 'http://x').pathname}`;
     requests.push(key);
-    const body = routes[key];
+    const body = routes[key] ?? (key === 'POST /graphql' ? NEVER_EDITED : undefined);
     if (body === undefined || (typeof body === 'object' && body !== null && 'status' in body)) {
       const status = (body as { status?: number } | undefined)?.status ?? 404;
       res.writeHead(status, { 'content-type': 'application/json' }).end('{"message":"Not Found"}');

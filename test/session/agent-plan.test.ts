@@ -101,7 +101,7 @@ describe('runAgent plan', () => {
         complexity: 'normal',
       });
       expect(lastToolResults(model.requests[1]!)[1]?.content).toContain('PLAN-SKILL-SENTINEL');
-      expect(github.requests).toEqual(['GET /repos/octo/demo/issues/12']);
+      expect(github.requests).toEqual(['GET /repos/octo/demo/issues/12', 'POST /graphql']);
     } finally {
       await Promise.all([model.close(), github.close()]);
     }

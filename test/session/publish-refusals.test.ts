@@ -70,7 +70,7 @@ const cases: Case[] = [
         makeResult({ role: 'plan', worker: null, branch: INTEGRATION, base: fixture.base, head }),
       );
     },
-    reason: `src/app.ts is outside ${buildDir(BUILD)}/`,
+    reason: "src/app.ts is not one of the plan's files",
   },
   {
     rule: 'refuses a result.json that is not JSON',

@@ -63,6 +63,24 @@ describe('checkChanges', () => {
       ok: true,
     },
     {
+      rule: 'a plan writes its briefs',
+      target: makeTarget({ role: 'plan', worker: null }),
+      path: `${buildDir(BUILD)}/workers/W2.1.md`,
+      ok: true,
+    },
+    {
+      rule: 'a plan may not forge a worker’s completion',
+      target: makeTarget({ role: 'plan', worker: null }),
+      path: completionPath(BUILD, WORKER),
+      ok: false,
+    },
+    {
+      rule: 'a plan may not write other files of its record',
+      target: makeTarget({ role: 'plan', worker: null }),
+      path: `${buildDir(BUILD)}/usage/forged.json`,
+      ok: false,
+    },
+    {
       rule: 'a plan may not write code',
       target: makeTarget({ role: 'plan', worker: null }),
       path: 'src/a.ts',

@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import examples from '@octokit/webhooks-examples';
 import nock from 'nock';
+import type { Logger } from 'pino';
 import { Probot } from 'probot';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { clearConfigCache } from '../../src/config.js';
@@ -37,16 +38,19 @@ export interface AppHarness {
 export async function startApp({
   gh,
   now,
+  log,
   ...pacing
 }: {
   gh: FakeGitHub;
   now: () => string;
+  /** The app's logger (`captureLog` in captured-log.ts); default Probot's at TEST_LOG_LEVEL or fatal. */
+  log?: Logger;
 } & StatusPacing): Promise<AppHarness> {
   nock.disableNetConnect();
   clearPermissionCache();
   clearConfigCache();
   const scope = mountOnNock(gh);
-  const app = await startReplica({ now, ...pacing });
+  const app = await startReplica({ now, ...(log ? { log } : {}), ...pacing });
   return {
     ...app,
     stop() {
@@ -71,17 +75,23 @@ interface StatusPacing {
 
 export async function startReplica({
   now,
+  log,
   statusEditSeconds = 0,
   statusPacer,
   writeBudget,
-}: { now: () => string } & StatusPacing): Promise<AppHarness> {
+}: {
+  now: () => string;
+  log?: Logger;
+} & StatusPacing): Promise<AppHarness> {
   const errors: unknown[] = [];
   const queue = new BuildQueue((error) => errors.push(error));
   const probot = new Probot({
     appId: 1,
     privateKey,
     Octokit: testOctokit(),
-    logLevel: (process.env.TEST_LOG_LEVEL as 'info' | undefined) ?? 'fatal',
+    ...(log
+      ? { log }
+      : { logLevel: (process.env.TEST_LOG_LEVEL as 'info' | undefined) ?? 'fatal' }),
   });
   await probot.load(
     createBaton({

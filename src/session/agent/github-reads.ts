@@ -14,12 +14,17 @@ import {
  */
 export interface GitHubReads {
   getIssue(issue: number): Promise<Issue>;
-  getIssueComment(id: string): Promise<Comment>;
+  /** Null when the comment was deleted (GitHub answers 404). */
+  getIssueComment(id: string): Promise<Comment | null>;
   getPull(pr: number): Promise<Pull>;
   listPullFiles(pr: number): Promise<PullFile[]>;
   getReview(pr: number, id: string): Promise<Review>;
   listReviewComments(pr: number, id: string): Promise<ReviewThreadComment[]>;
   listCheckRuns(sha: string): Promise<CheckRun[]>;
+  /** Who changed the issue's text and labels, and when (one GraphQL query). */
+  getIssueHistory(issue: number): Promise<IssueHistory>;
+  /** `admin`, `maintain`, `write`, `triage`, `read`, or `none` for an account with no access. */
+  getPermission(login: string): Promise<string>;
 }
 
 const User = z.object({ login: z.string() }).nullable().optional();
@@ -35,6 +40,7 @@ export const Comment = z.object({
   id: z.number(),
   body: z.string().nullable().optional(),
   user: User,
+  created_at: z.string().optional(),
 });
 export type Comment = z.infer<typeof Comment>;
 /** The fields of a pull request a review reads: its head above all. */
@@ -81,6 +87,75 @@ export const CheckRun = z.object({
     .optional(),
 });
 export type CheckRun = z.infer<typeof CheckRun>;
+
+/**
+ * The issue's last body edit, its title renames and its label events, in
+ * GitHub's GraphQL: REST has no record of body edits.
+ * `test/session/agent-plan-issue-edits.test.ts` validates it against GitHub's schema.
+ */
+export const ISSUE_HISTORY_QUERY = /* GraphQL */ `
+  query BatonIssueHistory($owner: String!, $repo: String!, $issue: Int!) {
+    repository(owner: $owner, name: $repo) {
+      issue(number: $issue) {
+        lastEditedAt
+        editor { login }
+        timelineItems(itemTypes: [LABELED_EVENT, RENAMED_TITLE_EVENT], last: 100) {
+          nodes {
+            __typename
+            ... on LabeledEvent { createdAt actor { login } label { name } }
+            ... on RenamedTitleEvent { createdAt actor { login } }
+          }
+        }
+      }
+    }
+  }
+`;
+
+const Login = z.object({ login: z.string() }).nullable().optional();
+const IssueHistoryAnswer = z.object({
+  data: z.object({
+    repository: z.object({
+      issue: z
+        .object({
+          lastEditedAt: z.string().nullable().optional(),
+          editor: Login,
+          timelineItems: z.object({
+            nodes: z.array(
+              z.object({
+                __typename: z.string(),
+                createdAt: z.string().optional(),
+                actor: Login,
+                label: z.object({ name: z.string() }).nullable().optional(),
+              }),
+            ),
+          }),
+        })
+        .nullable(),
+    }),
+  }),
+});
+
+/** A change to an issue by an account (null when GitHub names none, e.g. a deleted user). */
+export interface IssueChange {
+  at: string;
+  login: string | null;
+}
+export interface IssueHistory {
+  /** The body's last edit, if it was ever edited. */
+  lastEdit: IssueChange | null;
+  renames: IssueChange[];
+  labels: (IssueChange & { label: string })[];
+}
+
+/** A read GitHub answered 404: the thing is gone (or the account has no access). */
+async function orNullWhenGone<T>(read: Promise<T>): Promise<T | null> {
+  try {
+    return await read;
+  } catch (error) {
+    if (statusOfError((error as { cause?: unknown }).cause) === 404) return null;
+    throw error;
+  }
+}
 
 /** A read that GitHub refused or answered with something unexpected. */
 export class GitHubReadError extends Error {
@@ -139,7 +214,7 @@ export function createGitHubReads({
   };
   return {
     getIssue: (issue) => get(`/issues/${issue}`, Issue),
-    getIssueComment: (id) => get(`/issues/comments/${id}`, Comment),
+    getIssueComment: (id) => orNullWhenGone(get(`/issues/comments/${id}`, Comment)),
     getPull: (pr) => get(`/pulls/${pr}`, Pull),
     async listPullFiles(pr) {
       const files: PullFile[] = [];
@@ -160,5 +235,53 @@ export function createGitHubReads({
           z.object({ check_runs: z.array(CheckRun) }),
         )
       ).check_runs,
+    async getIssueHistory(issue) {
+      const [owner, repo] = repository.split('/');
+      let data: unknown;
+      try {
+        ({ data } = await octokit.request('POST /graphql', {
+          query: ISSUE_HISTORY_QUERY,
+          variables: { owner, repo, issue },
+        }));
+      } catch (error) {
+        const status = statusOfError(error);
+        if (status === null) throw error;
+        throw new GitHubReadError(`the issue's history (GraphQL) answered ${status}`, {
+          cause: error,
+        });
+      }
+      const parsed = IssueHistoryAnswer.safeParse(data);
+      const found = parsed.success ? parsed.data.data.repository.issue : null;
+      if (!found)
+        throw new GitHubReadError(
+          `the issue's history (GraphQL) answered an unexpected shape: ${parsed.error?.message ?? `no issue #${issue}`}`,
+        );
+      const change = (node: {
+        createdAt?: string | undefined;
+        actor?: { login: string } | null | undefined;
+      }) => ({
+        at: node.createdAt ?? '',
+        login: node.actor?.login ?? null,
+      });
+      const nodes = found.timelineItems.nodes.filter((node) => node.createdAt);
+      return {
+        lastEdit: found.lastEditedAt
+          ? { at: found.lastEditedAt, login: found.editor?.login ?? null }
+          : null,
+        renames: nodes.filter((node) => node.__typename === 'RenamedTitleEvent').map(change),
+        labels: nodes
+          .filter((node) => node.__typename === 'LabeledEvent' && node.label)
+          .map((node) => ({ ...change(node), label: node.label?.name ?? '' })),
+      };
+    },
+    async getPermission(login) {
+      const answer = await orNullWhenGone(
+        get(
+          `/collaborators/${encodeURIComponent(login)}/permission`,
+          z.object({ permission: z.string() }),
+        ),
+      );
+      return answer?.permission ?? 'none';
+    },
   };
 }

@@ -62,6 +62,9 @@ function checkOne(
   const record = `${buildDir(target.build)}/`;
   switch (target.role) {
     case 'plan':
+      return isPlanFile(path, record)
+        ? null
+        : `${path} is not one of the plan's files (${record}plan.json, PLAN.md, workers/W<wave>.<n>.md); a plan session writes only those`;
     case 'research':
       return path.startsWith(record)
         ? null
@@ -79,4 +82,11 @@ function checkOne(
       return _exhaustive;
     }
   }
+}
+
+/** What a plan session writes: the plan, its rendering and the briefs, nothing else of the record. */
+function isPlanFile(path: string, record: string): boolean {
+  if (!path.startsWith(record)) return false;
+  const rest = path.slice(record.length);
+  return rest === 'plan.json' || rest === 'PLAN.md' || /^workers\/W\d+\.\d+\.md$/.test(rest);
 }

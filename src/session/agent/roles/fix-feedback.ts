@@ -20,6 +20,9 @@ const FAILED = new Set(['failure', 'timed_out', 'cancelled', 'action_required', 
 /** A `/retry` (or `/replan`) comment, quoted: the person's instructions for this attempt. */
 export async function commentFeedback(ctx: AgentContext, id: string): Promise<string> {
   const comment = await ctx.github.getIssueComment(id);
+  // The command was accepted when it was written; deleting it later does not undo it.
+  if (!comment)
+    return `The comment that asked for this attempt (comment ${id}) has since been deleted, and its instructions with it: check the pull request against the brief and improve it.`;
   return quote(
     `@${comment.user?.login ?? 'someone'} asked for another attempt (comment ${id}):`,
     comment.body ?? '',

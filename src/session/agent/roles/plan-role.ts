@@ -4,6 +4,7 @@ import { briefPath, buildDir, parseBuildId, planPath, skillPath } from '../../..
 import { isSessionTrigger, parseTrigger } from '../../../core/session.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
+import { issueTextProblem } from '../issue-text.js';
 import { renderPlanMarkdown } from '../plan-files.js';
 import { checkPlanSubmission, type PlanFiles, PlanSubmission } from '../plan-submission.js';
 import { renderPlanPrompt } from '../prompts/plan-prompt.js';
@@ -19,8 +20,16 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
   const issueNumber = Number(ctx.env.BATON_ISSUE ?? parseBuildId(build)?.issue);
   if (!Number.isInteger(issueNumber) || issueNumber < 1)
     return failedOutcome('BATON_ISSUE is not an issue number');
+  // Read first, then check: an edit between the two is seen by the check.
   const issue = await ctx.github.getIssue(issueNumber);
   const feedback = await readFeedback(ctx);
+  const problem = await issueTextProblem(ctx.github, {
+    issue: issueNumber,
+    request: feedback
+      ? { kind: 'replan', at: feedback.at, login: feedback.author }
+      : { kind: 'label', label: ctx.config.label },
+  });
+  if (problem) return failedOutcome(problem);
   const previous = (await existsIn(ctx.root, planPath(build))) ? planPath(build) : null;
   const submit = createSubmitTool({
     name: 'submit_plan',
@@ -58,13 +67,21 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
   return { status: 'complete', reason: null, head: commit.head, plan: outcome.value.plan };
 }
 
-async function readFeedback(ctx: AgentContext): Promise<{ author: string; body: string } | null> {
+async function readFeedback(
+  ctx: AgentContext,
+): Promise<{ author: string; body: string; at: string } | null> {
   const trigger = ctx.env.BATON_TRIGGER;
   if (!trigger || !isSessionTrigger(trigger)) return null;
   const { kind, id } = parseTrigger(trigger);
   if (kind !== 'comment') return null;
   const comment = await ctx.github.getIssueComment(id);
-  return { author: comment.user?.login ?? 'someone', body: comment.body ?? '' };
+  // A deleted `/replan` still counts (it was accepted); its feedback is gone.
+  if (!comment) return null;
+  return {
+    author: comment.user?.login ?? 'someone',
+    body: comment.body ?? '',
+    at: comment.created_at ?? '',
+  };
 }
 
 /** Writes plan.json, PLAN.md and the briefs; briefs of an earlier plan are removed first. */
