@@ -19,7 +19,13 @@ import {
 } from './github/onboarding.js';
 import { resyncAll } from './github/resync.js';
 import type { SetupTemplates } from './github/setup-templates.js';
+import {
+  createStatusPacer,
+  type StatusPacer,
+  statusEditSecondsFrom,
+} from './github/status-pacer.js';
 import type { RepoContext } from './github/types.js';
+import type { WriteBudget } from './github/write-budget.js';
 import { findAppUrlProblem } from './server/app-url.js';
 import { createHealthHandler } from './server/health.js';
 import { type BatonMetrics, createMetricsHandler, recordReconcile } from './server/metrics.js';
@@ -47,6 +53,15 @@ export interface BatonOptions {
   stopping?: () => boolean;
   /** Serve `GET /metrics` and count into these (`src/main.ts` passes them). */
   metrics?: BatonMetrics;
+  /**
+   * Least seconds between two edits of one build's status comment (a later
+   * change waits, then is edited); default `BATON_STATUS_EDIT_SECONDS` or 5, 0 for at once.
+   */
+  statusEditSeconds?: number;
+  /** The status pacer itself, instead of one made from `statusEditSeconds` (tests pass a clock). */
+  statusPacer?: StatusPacer;
+  /** One write budget for every installation, instead of each client's own (tests). */
+  writeBudget?: WriteBudget;
 }
 
 /**
@@ -115,6 +130,12 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       botLogin: botLoginOf(app),
       answers: new Map(),
       ...(templates ? { setupPull: setupPullHook(templates, app.log) } : {}),
+      statusPacer:
+        options.statusPacer ??
+        createStatusPacer({
+          intervalMs: 1000 * (options.statusEditSeconds ?? statusEditSecondsFrom(process.env)),
+        }),
+      ...(options.writeBudget ? { writeBudget: options.writeBudget } : {}),
       ...(metrics
         ? {
             onReconciled: (key: string, outcomes: ActOutcome[]) =>

@@ -193,6 +193,13 @@ export class FakeGitHub {
   readonly faults: { route: string; response: ApiResponse }[] = [];
   /** Told of every run a dispatch queues (the end-to-end simulator runs its jobs). */
   readonly runListeners = new Set<(run: SimRun) => void>();
+  /**
+   * Branch protection's "Require branches to be up to date before merging" on
+   * every base branch. GitHub calls a pull request that fell behind its base
+   * `behind` only under that rule; without it, one that merges cleanly is
+   * `clean`. On by default (the tests' scenarios play the update-branch path).
+   */
+  requireUpToDate = true;
   now: () => string;
   #ids = 1000;
   readonly #router = new Router();

@@ -256,7 +256,7 @@ function mergeStateStatus(
   { headSha, baseSha }: { headSha: string; baseSha: string },
 ): string {
   if (gh.git.conflicts(baseSha, headSha).length > 0) return 'DIRTY';
-  if (!gh.git.isAncestor(baseSha, headSha)) return 'BEHIND';
+  if (gh.requireUpToDate && !gh.git.isAncestor(baseSha, headSha)) return 'BEHIND';
   return 'CLEAN';
 }
 

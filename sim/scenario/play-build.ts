@@ -67,8 +67,10 @@ export async function playBuild(options: PlayBuildOptions): Promise<PlayedBuild>
     if (options.retries) answerFailures({ sim, issue, retried, limit: options.retries, say });
     return findFinalPull(sim.gh, build);
   });
+  // Its own line, not any "#N": status edits are paced, so an older status may still show
+  // another reference with that number for a few seconds.
   await wait('the status comment to show the final pull request', () =>
-    sim.statusComment(issue)?.includes(`#${finalPull.number}`),
+    sim.statusComment(issue)?.includes(`**Final pull request:** [#${finalPull.number}]`),
   );
   await sim.runner.idle();
   await sim.server.idle();

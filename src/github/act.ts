@@ -18,6 +18,7 @@ import {
 import { ensureStatusComment } from './status-comment.js';
 import type { RepoContext } from './types.js';
 import { messageOf, statusOf } from './types.js';
+import { SESSION_WRITES, type WriteBudget } from './write-budget.js';
 
 export interface ActLog {
   info(details: object, message: string): void;
@@ -27,8 +28,10 @@ export interface ActLog {
 
 export interface ActOutcome {
   action: Action;
-  result: 'done' | 'unchanged' | 'stood-down' | 'failed';
+  result: 'done' | 'unchanged' | 'stood-down' | 'deferred' | 'failed';
   detail?: string;
+  /** For a deferred write (a status edit, a first dispatch): when to reconcile again to make it. */
+  retryInMs?: number;
   /** A run just dispatched, so the status can link it before GitHub lists it. */
   run?: { id: number; url: string };
 }
@@ -40,13 +43,29 @@ export interface ActOutcome {
  */
 export async function act(
   ctx: RepoContext,
-  { snapshot, actions, log }: { snapshot: BuildSnapshot; actions: Action[]; log: ActLog },
+  {
+    snapshot,
+    actions,
+    log,
+    statusEditWait,
+    writeBudget,
+  }: {
+    snapshot: BuildSnapshot;
+    actions: Action[];
+    log: ActLog;
+    /** Paces status comment edits (`StatusPacer`); none: edit at once. */
+    statusEditWait?: () => number;
+    /** The installation's writes: near its budget, a worker's first dispatch waits. */
+    writeBudget?: WriteBudget;
+  },
 ): Promise<ActOutcome[]> {
   const outcomes: ActOutcome[] = [];
   const created: CreatedMirrors = new Map();
   for (const action of actions) {
     try {
-      outcomes.push(await actOne(ctx, { snapshot, action, outcomes, created }));
+      outcomes.push(
+        await actOne(ctx, { snapshot, action, outcomes, created, statusEditWait, writeBudget }),
+      );
     } catch (error) {
       log.error(
         { err: error, action: action.kind, buildId: snapshot.build },
@@ -69,13 +88,28 @@ async function actOne(
     action,
     outcomes,
     created,
-  }: { snapshot: BuildSnapshot; action: Action; outcomes: ActOutcome[]; created: CreatedMirrors },
+    statusEditWait,
+    writeBudget,
+  }: {
+    snapshot: BuildSnapshot;
+    action: Action;
+    outcomes: ActOutcome[];
+    created: CreatedMirrors;
+    statusEditWait: (() => number) | undefined;
+    writeBudget: WriteBudget | undefined;
+  },
 ): Promise<ActOutcome> {
   const { owner, repo } = ctx;
   switch (action.kind) {
     case 'dispatch': {
+      const { role, trigger } = action.request;
+      // A worker not started yet can wait for the budget; a PR's review or fix, a plan, cannot.
+      const wait = role === 'work' && !trigger ? (writeBudget?.waitFor('dispatch') ?? 0) : 0;
+      if (wait > 0) return { action, result: 'deferred', retryInMs: wait };
       const outcome = await dispatchSession(ctx, { snapshot, request: action.request });
       if (outcome.result === 'stood-down') return { action, result: 'stood-down' };
+      const sessionWrites = SESSION_WRITES[role] ?? 1;
+      if (sessionWrites > 0) writeBudget?.note(sessionWrites);
       return { action, result: 'done', ...(outcome.run ? { run: outcome.run } : {}) };
     }
     case 'render-status': {
@@ -83,11 +117,16 @@ async function actOne(
       const mayCreate = !outcomes.some((o) => o.result === 'stood-down');
       // The accepted commands ride along, hidden: what they meant outlives their comments.
       const body = `${renderStatus(action.view)}${renderCommandLedger(snapshot.commands)}`;
-      const result = await ensureStatusComment(ctx, { snapshot, body, mayCreate });
-      return {
-        action,
-        result: result === 'updated' || result === 'created' ? 'done' : 'unchanged',
-      };
+      const outcome = await ensureStatusComment(ctx, {
+        snapshot,
+        body,
+        mayCreate,
+        ...(statusEditWait ? { editWait: statusEditWait } : {}),
+      });
+      if (outcome.result === 'deferred')
+        return { action, result: 'deferred', retryInMs: outcome.waitMs };
+      const done = outcome.result === 'updated' || outcome.result === 'created';
+      return { action, result: done ? 'done' : 'unchanged' };
     }
     case 'merge-pull':
       return { action, ...(await mergePull(ctx, action)) };

@@ -14,9 +14,12 @@ import type { BuildQueue } from './build-queue.js';
 import { ensureNote } from './ensure-note.js';
 import { type BuildRef, buildOfBranch, findBuildForIssue } from './locate-build.js';
 import type { SetupPullHook } from './onboarding.js';
+import { writeBudgetOf } from './pace-requests.js';
 import { hasWriteAccess } from './permissions.js';
 import { type CommandAnswer, reconcileBuild } from './reconcile.js';
+import type { StatusPacer } from './status-pacer.js';
 import type { RepoContext } from './types.js';
+import type { WriteBudget } from './write-budget.js';
 
 export interface HandlerDeps {
   queue: BuildQueue;
@@ -26,6 +29,10 @@ export interface HandlerDeps {
   answers: Map<string, CommandAnswer[]>;
   /** Onboarding, when on: a build whose workflow is missing links the setup PR. */
   setupPull?: SetupPullHook;
+  /** Paces status comment edits per build; none: every change is edited at once. */
+  statusPacer?: StatusPacer;
+  /** One write budget for every installation (tests); else each client's own (`writeBudgetOf`). */
+  writeBudget?: WriteBudget;
   /** Hears what each reconcile did, keyed `owner/repo#build` (metrics). */
   onReconciled?: (key: string, outcomes: ActOutcome[]) => void;
 }
@@ -76,6 +83,13 @@ export function scheduleReconcile(
   const buildLog = log.child({ deliveryId, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` });
   // The queue coalesces reconciles, so answers wait beside it and the next reconcile takes them all.
   if (answer) deps.answers.set(key, [...(deps.answers.get(key) ?? []), answer]);
+  const pacer = deps.statusPacer;
+  const budget = deps.writeBudget ?? writeBudgetOf(ctx.octokit);
+  // Near the installation's write budget a status edit waits first; else the pacer decides.
+  const statusEditWait = () => {
+    const wait = budget?.waitFor('status') ?? 0;
+    return wait > 0 ? wait : (pacer?.admit(key) ?? 0);
+  };
   void deps.queue.enqueue(
     key,
     async () => {
@@ -88,8 +102,18 @@ export function scheduleReconcile(
         log: buildLog,
         answers,
         ...(deps.setupPull ? { setupPull: deps.setupPull } : {}),
+        ...(pacer || budget ? { statusEditWait } : {}),
+        ...(budget ? { writeBudget: budget } : {}),
       });
       deps.onReconciled?.(key, outcomes);
+      // What was deferred (a status edit, a first dispatch) is made by a reconcile when it may be.
+      const waits = outcomes.flatMap((outcome) =>
+        outcome.result === 'deferred' && outcome.retryInMs !== undefined ? [outcome.retryInMs] : [],
+      );
+      if (pacer && waits.length > 0)
+        pacer.trail(key, Math.min(...waits), () =>
+          scheduleReconcile(ctx, { ref, defaultBranch, deps, log, deliveryId }),
+        );
     },
     buildLog,
   );

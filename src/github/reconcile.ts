@@ -14,6 +14,7 @@ import { hasWriteAccess } from './permissions.js';
 import { readSubIssues } from './read-sub-issues.js';
 import { removeDuplicateStatusComments } from './status-comment.js';
 import type { RepoContext } from './types.js';
+import type { WriteBudget } from './write-budget.js';
 
 export interface ReconcileRequest {
   build: string;
@@ -26,6 +27,10 @@ export interface ReconcileRequest {
   answers?: CommandAnswer[];
   /** Onboarding, when on: finds or opens the setup PR that the missing-workflow status links. */
   setupPull?: SetupPullHook;
+  /** Paces status comment edits: 0 when one may be made now, else the ms until then. */
+  statusEditWait?: () => number;
+  /** The installation's write budget (`WriteBudget`): near it, what can wait is deferred. */
+  writeBudget?: WriteBudget;
 }
 
 export interface CommandAnswer {
@@ -82,7 +87,8 @@ export async function reconcileBuild(
   const writes = decide({ snapshot, config, now }).filter(
     (action) => action.kind !== 'render-status',
   );
-  const outcomes = await act(ctx, { snapshot, actions: writes, log });
+  const budget = request.writeBudget ? { writeBudget: request.writeBudget } : {};
+  const outcomes = await act(ctx, { snapshot, actions: writes, log, ...budget });
   const seen = withDispatchedRuns(snapshot, outcomes, now);
   const render = decide({ snapshot: seen, config, now }).filter(
     (action) => action.kind === 'render-status',
@@ -93,6 +99,7 @@ export async function reconcileBuild(
     snapshot: seen,
     actions: lostRace && !seen.statusComment ? [] : render,
     log,
+    ...(request.statusEditWait ? { statusEditWait: request.statusEditWait } : {}),
   });
   const all = [...outcomes, ...renderOutcomes];
   log.info({ buildId: build, actions: summarize(all) }, 'baton: reconciled');

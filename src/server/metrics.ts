@@ -54,7 +54,7 @@ export function createMetrics(): BatonMetrics {
     }),
     actions: new Counter({
       name: 'baton_actions_total',
-      help: 'Actions decide() returned and act carried out, by kind and result (done, unchanged, stood-down, failed).',
+      help: 'Actions decide() returned and act carried out, by kind and result (done, unchanged, stood-down, deferred, failed).',
       labelNames: ['kind', 'result'],
       registers: [registry],
     }),
