@@ -61575,13 +61575,13 @@ var import_node_path9 = __toESM(require("node:path"), 1);
 
 // src/core/session.ts
 var SESSION_ROLES = ["plan", "work", "review", "fix", "research"];
-var TRIGGER = /^(comment|review|checks|conflict|head)-([0-9a-f]{1,40}|\d+)$/;
+var TRIGGER = /^(?:(comment|review|checks|conflict|head)-([0-9a-f]{1,40}|\d+)|(adapt)-(W[1-9]\d?\.[1-9]\d?))$/;
 function isSessionTrigger(value) {
   return TRIGGER.test(value);
 }
 function parseTrigger(trigger) {
   const match = TRIGGER.exec(trigger);
-  return { kind: match?.[1] ?? "", id: match?.[2] ?? "" };
+  return { kind: match?.[1] ?? match?.[3] ?? "", id: match?.[2] ?? match?.[4] ?? "" };
 }
 
 // src/session/agent/issue-text.ts
@@ -62176,6 +62176,12 @@ var Completion = external_exports.strictObject({
   decisions: Lines,
   /** Work suggested for later. */
   follow_up: Lines,
+  /**
+   * Workers of the plan, not started yet, whose briefs the learnings should
+   * change: once this worker merges, a plan session in adapt mode revises
+   * those briefs before they start. Ids only; Baton never reads the prose.
+   */
+  affects: external_exports.array(WorkerId).max(60).default([]),
   /** What the session cost. */
   usage: Usage2
 });
@@ -63200,6 +63206,7 @@ function failedCompletion(worker, reason, usage) {
     concerns: [],
     decisions: [],
     follow_up: [],
+    affects: [],
     usage
   };
 }

@@ -1,6 +1,7 @@
 import { commandText } from './build-progress.js';
 import type { Command, CommandError } from './command.js';
 import type { Config } from './config.js';
+import { decideAdaptations } from './decide-adapt.js';
 import { makeContext } from './decide-context.js';
 import { compareTimes } from './normalize-snapshot.js';
 import type { BuildSnapshot } from './snapshot.js';
@@ -34,10 +35,14 @@ export function checkCommands({
   const workStarted = snapshot.runs.some(
     (run) => run.role === 'work' && compareTimes(run.createdAt, at) < 0,
   );
-  const workers =
-    plan.kind === 'valid' ? deriveWorkers(makeContext({ snapshot, config, now }), plan.plan) : null;
+  const ctx = makeContext({ snapshot, config, now });
+  const workers = plan.kind === 'valid' ? deriveWorkers(ctx, plan.plan) : null;
+  // A revised brief waiting for `/approve` makes a running build's `/approve` apply.
+  const adaptWaits =
+    workers !== null &&
+    decideAdaptations(ctx, workers).views.some((view) => view.state === 'awaiting-approval');
   return commands.flatMap((command): CommandError[] => {
-    const message = problemOf({ command, workers, workStarted });
+    const message = problemOf({ command, workers, workStarted: workStarted && !adaptWaits });
     return message ? [{ line: commandText(command), message }] : [];
   });
 }

@@ -66,6 +66,13 @@ function needsOf(
     });
   }
   if (view.phase !== 'running') return needs;
+  for (const adaptation of view.progress.adaptations ?? []) {
+    if (adaptation.state !== 'awaiting-approval') continue;
+    needs.push({
+      key: noticeKey('adapted', adaptation.source),
+      text: `✏️ After ${adaptation.source}'s learnings, the briefs of ${adaptation.workers.join(', ')} were revised: ${adaptation.diff ?? 'see the build branch'}. Reply \`/approve\` to start them with the change.`,
+    });
+  }
   for (const state of workers) needs.push(...workerNeeds(ctx, state));
   const { maxUsd } = ctx.config.budget;
   if (ctx.budgetReached && maxUsd !== null) {

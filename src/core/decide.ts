@@ -1,6 +1,7 @@
 import type { Action } from './action.js';
 import { buildProgress } from './build-progress.js';
 import type { ParsedConfig } from './config.js';
+import { applyHolds, decideAdaptations } from './decide-adapt.js';
 import { decideCancelled, decideDone, isCancelled } from './decide-cancel.js';
 import { type DecideContext, type Decision, makeContext } from './decide-context.js';
 import { decideFinal } from './decide-final.js';
@@ -13,7 +14,7 @@ import { CONFIG_FILE, WORKFLOW_PATH } from './ids.js';
 import type { Plan } from './plan.js';
 import { dependentChainLengths } from './schedule.js';
 import type { BuildSnapshot } from './snapshot.js';
-import type { StatusView } from './status-view.js';
+import type { AdaptationView, BuildProgress, StatusView } from './status-view.js';
 import { deriveWorkers, type WorkerState } from './worker-state.js';
 
 /**
@@ -66,10 +67,13 @@ function upkeep(ctx: DecideContext): Action[] {
 }
 
 function decideBuild(ctx: DecideContext, plan: Plan): Decision {
-  const workers = deriveWorkers(ctx, plan);
+  const derived = deriveWorkers(ctx, plan);
+  const adapt = decideAdaptations(ctx, derived);
+  const workers = applyHolds(derived, adapt.holds);
   const chains = dependentChainLengths(plan.workers);
-  const progress = buildProgress({ ctx, plan, workers });
+  const progress = withAdaptations(buildProgress({ ctx, plan, workers }), adapt.views);
   const actions = [
+    ...adapt.actions,
     ...decideSkips(ctx, workers),
     ...decideReviews(ctx, workers),
     ...decideMerge({ ctx, workers, chains }),
@@ -78,6 +82,10 @@ function decideBuild(ctx: DecideContext, plan: Plan): Decision {
   ];
   const view: StatusView = { phase: 'running', build: ctx.snapshot.build, progress };
   return withNotices(ctx, { actions, view }, workers);
+}
+
+function withAdaptations(progress: BuildProgress, views: AdaptationView[]): BuildProgress {
+  return views.length > 0 ? { ...progress, adaptations: views } : progress;
 }
 
 /** A phase's decision, with the notices its view and workers call for after its actions. */

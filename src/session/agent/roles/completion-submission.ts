@@ -46,6 +46,7 @@ export function failedCompletion(worker: string, reason: string, usage: Usage): 
     concerns: [],
     decisions: [],
     follow_up: [],
+    affects: [],
     usage,
   };
 }
