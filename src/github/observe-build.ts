@@ -1,3 +1,8 @@
+import {
+  type AdaptationRecord,
+  adaptationRefPrefix,
+  parseAdaptationMessage,
+} from '../core/adaptation.js';
 import { buildDir, integrationBranch, parseBatonBranch } from '../core/ids.js';
 import type { BuildSnapshot } from '../core/snapshot.js';
 import { parseUsageMessage, type UsageRecord, usageRefPrefix } from '../core/usage.js';
@@ -41,6 +46,7 @@ export async function observeBuild(
     workersPath: `${integration}:${buildDir(build)}/workers`,
     completionsPath: `${integration}:${buildDir(build)}/completions`,
     usagePrefix: usageRefPrefix(build),
+    adaptPrefix: adaptationRefPrefix(build),
   });
   const issueNode = repository.issue;
   if (!issueNode) throw new Error(`issue #${issue} of ${ctx.owner}/${ctx.repo} is gone`);
@@ -81,6 +87,7 @@ export async function observeBuild(
     notices: comments.notices,
     labelledBy: labelEventsOf(issueNode),
     usage: usageOf(repository),
+    adaptations: adaptationsOf(repository),
   };
   return { snapshot, duplicateStatusIds: comments.duplicateStatusIds };
 }
@@ -101,6 +108,14 @@ function labelEventsOf(
 function usageOf(repository: Repository): UsageRecord[] {
   return (repository.usageRefs?.nodes ?? []).flatMap((node) => {
     const record = parseUsageMessage(node.target.message ?? '');
+    return record ? [record] : [];
+  });
+}
+
+/** What adapt sessions changed; a ref whose message is not a record is ignored. */
+function adaptationsOf(repository: Repository): AdaptationRecord[] {
+  return (repository.adaptRefs?.nodes ?? []).flatMap((node) => {
+    const record = parseAdaptationMessage(node.target.message ?? '');
     return record ? [record] : [];
   });
 }

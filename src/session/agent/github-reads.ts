@@ -25,6 +25,8 @@ export interface GitHubReads {
   getIssueHistory(issue: number): Promise<IssueHistory>;
   /** `admin`, `maintain`, `write`, `triage`, `read`, or `none` for an account with no access. */
   getPermission(login: string): Promise<string>;
+  /** The branches whose names start with `prefix` (`baton/12-add-login/`), full names. */
+  listBranches(prefix: string): Promise<string[]>;
 }
 
 const User = z.object({ login: z.string() }).nullable().optional();
@@ -216,6 +218,10 @@ export function createGitHubReads({
     getIssue: (issue) => get(`/issues/${issue}`, Issue),
     getIssueComment: (id) => orNullWhenGone(get(`/issues/comments/${id}`, Comment)),
     getPull: (pr) => get(`/pulls/${pr}`, Pull),
+    listBranches: async (prefix) =>
+      (await get(`/git/matching-refs/heads/${prefix}`, z.array(z.object({ ref: z.string() })))).map(
+        (entry) => entry.ref.replace(/^refs\/heads\//, ''),
+      ),
     async listPullFiles(pr) {
       const files: PullFile[] = [];
       for (let page = 1; page <= MAX_FILE_PAGES; page++) {

@@ -2,6 +2,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { briefPath, buildDir, parseBuildId, planPath, skillPath } from '../../../core/ids.js';
 import { isSessionTrigger, parseTrigger } from '../../../core/session.js';
+import { runAdaptRole } from '../adapt/adapt-role.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
 import { issueTextProblem } from '../issue-text.js';
@@ -17,6 +18,8 @@ import { existsIn, failedOutcome, type RoleOutcome } from './role-outcome.js';
 /** `plan`: reads the issue (and feedback), explores read-only, submits a checked plan, commits its files. */
 export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
   const build = ctx.env.BATON_BUILD;
+  const adapt = adaptSource(ctx.env.BATON_TRIGGER);
+  if (adapt) return runAdaptRole(ctx, adapt);
   const issueNumber = Number(ctx.env.BATON_ISSUE ?? parseBuildId(build)?.issue);
   if (!Number.isInteger(issueNumber) || issueNumber < 1)
     return failedOutcome('BATON_ISSUE is not an issue number');
@@ -65,6 +68,13 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
   const commit = await commitSession(ctx, `Plan ${build}: ${outcome.value.plan.title}`);
   if (!commit.ok) return failedOutcome(commit.reason);
   return { status: 'complete', reason: null, head: commit.head, plan: outcome.value.plan };
+}
+
+/** The merged worker an adapt-mode plan session answers (`adapt-W1.1`), or null. */
+function adaptSource(trigger: string | undefined): string | null {
+  if (!trigger || !isSessionTrigger(trigger)) return null;
+  const { kind, id } = parseTrigger(trigger);
+  return kind === 'adapt' ? id : null;
 }
 
 async function readFeedback(
