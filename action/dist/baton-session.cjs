@@ -57939,9 +57939,11 @@ function createGitHubReads({
     getIssue: (issue2) => get(`/issues/${issue2}`, Issue),
     getIssueComment: (id) => orNullWhenGone(get(`/issues/comments/${id}`, Comment)),
     getPull: (pr) => get(`/pulls/${pr}`, Pull),
-    listBranches: async (prefix) => (await get(`/git/matching-refs/heads/${prefix}`, external_exports.array(external_exports.object({ ref: external_exports.string() })))).map(
-      (entry) => entry.ref.replace(/^refs\/heads\//, "")
-    ),
+    async listBranches(prefix) {
+      const route = `/git/matching-refs/heads/${prefix.replace(/\/+$/, "")}`;
+      const refs = await get(route, external_exports.array(external_exports.object({ ref: external_exports.string() })));
+      return refs.map((entry) => entry.ref.replace(/^refs\/heads\//, "")).filter((name) => name.startsWith(prefix));
+    },
     async listPullFiles(pr) {
       const files = [];
       for (let page = 1; page <= MAX_FILE_PAGES; page++) {

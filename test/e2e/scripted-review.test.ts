@@ -21,6 +21,7 @@ function verdictOf(ordinal: number, patch: string): unknown {
     conflicts: [],
     inline: [],
     changed: [PATH],
+    adapt: null,
     turn: 1,
     last: [{ name: 'get_diff', input: { path: PATH }, result: patch, isError: false }],
     all: [],

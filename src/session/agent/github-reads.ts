@@ -218,10 +218,14 @@ export function createGitHubReads({
     getIssue: (issue) => get(`/issues/${issue}`, Issue),
     getIssueComment: (id) => orNullWhenGone(get(`/issues/comments/${id}`, Comment)),
     getPull: (pr) => get(`/pulls/${pr}`, Pull),
-    listBranches: async (prefix) =>
-      (await get(`/git/matching-refs/heads/${prefix}`, z.array(z.object({ ref: z.string() })))).map(
-        (entry) => entry.ref.replace(/^refs\/heads\//, ''),
-      ),
+    async listBranches(prefix) {
+      // GitHub matches the ref as a prefix; without the trailing slash, so filter here.
+      const route = `/git/matching-refs/heads/${prefix.replace(/\/+$/, '')}`;
+      const refs = await get(route, z.array(z.object({ ref: z.string() })));
+      return refs
+        .map((entry) => entry.ref.replace(/^refs\/heads\//, ''))
+        .filter((name) => name.startsWith(prefix));
+    },
     async listPullFiles(pr) {
       const files: PullFile[] = [];
       for (let page = 1; page <= MAX_FILE_PAGES; page++) {
