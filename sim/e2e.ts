@@ -64,6 +64,8 @@ export interface Simulation {
 /** The maintainer who labels and comments, with write access. */
 export const MAINTAINER = 'maintainer';
 export const WEBHOOK_SECRET = 'simulated-webhook-secret';
+/** The ANTHROPIC_API_KEY every session's agent job gets. */
+export const SIM_ANTHROPIC_KEY = 'sk-ant-simulated-key';
 
 /**
  * The Baton source the simulated repository's workflow pins, and the app is
@@ -147,7 +149,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
         apiUrl: server.apiUrl,
         appUrl: app.url,
         anthropicUrl: model.url,
-        anthropicKey: 'sk-ant-simulated-key',
+        anthropicKey: SIM_ANTHROPIC_KEY,
       },
       ...(options.code ? { code: options.code } : {}),
       ...(options.parallel ? { parallel: options.parallel } : {}),

@@ -1,5 +1,6 @@
 import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from 'probot';
 import { parseBatonBranch } from './core/ids.js';
+import type { ActOutcome } from './github/act.js';
 import { BuildQueue } from './github/build-queue.js';
 import { onInstallationLabels } from './github/ensure-labels.js';
 import {
@@ -19,8 +20,9 @@ import {
 import { resyncAll } from './github/resync.js';
 import type { SetupTemplates } from './github/setup-templates.js';
 import type { RepoContext } from './github/types.js';
+import { findAppUrlProblem } from './server/app-url.js';
 import { createHealthHandler } from './server/health.js';
-import { type BatonMetrics, createMetricsHandler } from './server/metrics.js';
+import { type BatonMetrics, createMetricsHandler, recordReconcile } from './server/metrics.js';
 import { createResyncHandler } from './server/resync-endpoint.js';
 import { createSessionTokenHandler } from './server/session-token.js';
 import {
@@ -96,7 +98,8 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
     const queue =
       options.queue ??
       new BuildQueue(
-        (err, key) => app.log.error({ err, key }, 'baton: reconcile failed'),
+        (err, key, log = app.log) =>
+          log.error({ err, key }, 'baton: reconcile failed; the next event or resync tries again'),
         metrics
           ? ({ ms, failed }) =>
               metrics.reconciles.observe({ outcome: failed ? 'failed' : 'ok' }, ms / 1000)
@@ -104,12 +107,20 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       );
     options.onLoad?.(app, queue);
     const templates = startOnboarding(process.env, app.log);
+    const appUrlProblem = findAppUrlProblem(process.env.BATON_APP_URL);
+    if (appUrlProblem) app.log.warn(`baton: ${appUrlProblem}`);
     const deps: HandlerDeps = {
       queue,
       now: options.now ?? (() => new Date().toISOString()),
       botLogin: botLoginOf(app),
       answers: new Map(),
       ...(templates ? { setupPull: setupPullHook(templates, app.log) } : {}),
+      ...(metrics
+        ? {
+            onReconciled: (key: string, outcomes: ActOutcome[]) =>
+              recordReconcile(metrics, key, outcomes),
+          }
+        : {}),
     };
     app.on(['installation.created', 'installation_repositories.added'], (context) =>
       onInstallationLabels(context, { queue }),
@@ -197,7 +208,7 @@ function resyncer(app: Probot, deps: HandlerDeps) {
     resyncAll(
       app,
       (ctx, ref, defaultBranch) =>
-        scheduleReconcile(ctx, { ref, defaultBranch, deps, log: app.log }),
+        scheduleReconcile(ctx, { ref, defaultBranch, deps, log: app.log, deliveryId: null }),
       deps.botLogin,
       onRepository,
     ).catch((err: unknown) =>

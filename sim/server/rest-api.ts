@@ -44,7 +44,7 @@ export function answerRest({
   const fault = faults.restFault({ method: request.method, path: request.path, fromApp });
   if (fault) return { response: fault.response, fault: fault.kind };
   if (isForeignRepository(gh, request.path)) return { response: notFound() };
-  if (isReadOnlyToken(credential) && request.method !== 'GET') {
+  if (isReadOnlyToken(credential) && request.method !== 'GET' && !isGraphqlQuery(request)) {
     return {
       response: json(403, {
         message: 'Resource not accessible by integration',
@@ -66,6 +66,13 @@ export function answerRest({
     body: request.body,
   });
   return { response: matched.response };
+}
+
+/** A read token may query GraphQL, as on GitHub; a mutation is a write. */
+function isGraphqlQuery(request: ApiRequest): boolean {
+  if (request.method !== 'POST' || request.path !== '/graphql') return false;
+  const query = (request.body as { query?: unknown } | undefined)?.query;
+  return typeof query === 'string' && !/^\s*mutation\b/.test(query);
 }
 
 function isForeignRepository(gh: FakeGitHub, path: string): boolean {

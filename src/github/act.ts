@@ -47,7 +47,7 @@ export async function act(
       outcomes.push(await actOne(ctx, { snapshot, action, outcomes }));
     } catch (error) {
       log.error(
-        { err: error, action: action.kind, build: snapshot.build },
+        { err: error, action: action.kind, buildId: snapshot.build },
         `baton: ${action.kind} failed`,
       );
       outcomes.push({

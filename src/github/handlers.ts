@@ -9,6 +9,7 @@ import {
   renderCommandRefusal,
   renderLabelRefusal,
 } from '../core/render-replies.js';
+import type { ActLog, ActOutcome } from './act.js';
 import type { BuildQueue } from './build-queue.js';
 import { ensureNote } from './ensure-note.js';
 import { type BuildRef, buildOfBranch, findBuildForIssue } from './locate-build.js';
@@ -25,12 +26,21 @@ export interface HandlerDeps {
   answers: Map<string, CommandAnswer[]>;
   /** Onboarding, when on: a build whose workflow is missing links the setup PR. */
   setupPull?: SetupPullHook;
+  /** Hears what each reconcile did, keyed `owner/repo#build` (metrics). */
+  onReconciled?: (key: string, outcomes: ActOutcome[]) => void;
 }
 
 /** The little of a Probot context the adapter needs. */
 export interface EventContext {
+  /** The webhook delivery's id (`X-GitHub-Delivery`). */
+  id: string;
   octokit: RepoContext['octokit'];
   repo(): { owner: string; repo: string };
+}
+
+/** A logger that can carry fields on every line it writes (pino's child loggers). */
+export interface BuildLog extends ActLog {
+  child(bindings: Record<string, unknown>): BuildLog;
 }
 
 export async function repoContext(context: EventContext, deps: HandlerDeps): Promise<RepoContext> {
@@ -38,7 +48,11 @@ export async function repoContext(context: EventContext, deps: HandlerDeps): Pro
   return { octokit: context.octokit, owner, repo, botLogin: await deps.botLogin() };
 }
 
-/** Queues a reconcile of one build; webhooks are answered before it runs. */
+/**
+ * Queues a reconcile of one build; webhooks are answered before it runs.
+ * Every line the reconcile logs carries `deliveryId` (the webhook that queued
+ * it; null for a resync) and `build` (`owner/repo#issue`).
+ */
 export function scheduleReconcile(
   ctx: RepoContext,
   {
@@ -46,31 +60,39 @@ export function scheduleReconcile(
     defaultBranch,
     deps,
     log,
+    deliveryId,
     answer,
   }: {
     ref: BuildRef;
     defaultBranch: string;
     deps: HandlerDeps;
-    log: Context['log'];
+    log: BuildLog;
+    deliveryId: string | null;
     /** A comment's commands to check against the build, and to answer if they cannot apply. */
     answer?: CommandAnswer;
   },
 ): void {
   const key = `${ctx.owner}/${ctx.repo}#${ref.build}`;
+  const buildLog = log.child({ deliveryId, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` });
   // The queue coalesces reconciles, so answers wait beside it and the next reconcile takes them all.
   if (answer) deps.answers.set(key, [...(deps.answers.get(key) ?? []), answer]);
-  void deps.queue.enqueue(key, async () => {
-    const answers = deps.answers.get(key) ?? [];
-    deps.answers.delete(key);
-    await reconcileBuild(ctx, {
-      ...ref,
-      defaultBranch,
-      now: deps.now(),
-      log,
-      answers,
-      ...(deps.setupPull ? { setupPull: deps.setupPull } : {}),
-    });
-  });
+  void deps.queue.enqueue(
+    key,
+    async () => {
+      const answers = deps.answers.get(key) ?? [];
+      deps.answers.delete(key);
+      const outcomes = await reconcileBuild(ctx, {
+        ...ref,
+        defaultBranch,
+        now: deps.now(),
+        log: buildLog,
+        answers,
+        ...(deps.setupPull ? { setupPull: deps.setupPull } : {}),
+      });
+      deps.onReconciled?.(key, outcomes);
+    },
+    buildLog,
+  );
 }
 
 /** `issues.labeled`: the build label from someone with write access starts (or re-checks) a build. */
@@ -97,7 +119,13 @@ export async function onIssueLabeled(
     build: buildIdFor(issue.number, issue.title),
     issue: issue.number,
   };
-  scheduleReconcile(ctx, { ref, defaultBranch: repository.default_branch, deps, log: context.log });
+  scheduleReconcile(ctx, {
+    ref,
+    defaultBranch: repository.default_branch,
+    deps,
+    log: context.log,
+    deliveryId: context.id,
+  });
 }
 
 /**
@@ -118,6 +146,7 @@ export async function onIssueStateChange(
       defaultBranch: repository.default_branch,
       deps,
       log: context.log,
+      deliveryId: context.id,
     });
 }
 
@@ -172,6 +201,7 @@ export async function onIssueComment(
       defaultBranch: repository.default_branch,
       deps,
       log: context.log,
+      deliveryId: context.id,
       answer: { commentId: comment.id, number: issue.number, commands: parsed.commands },
     });
   }

@@ -60,6 +60,7 @@ export async function reconcileBuild(
               snapshot: observed.snapshot,
               label: config.ok ? config.config.label : 'orchestrate',
             }),
+            log,
           ),
         };
   await removeDuplicateStatusComments(ctx, observed.duplicateStatusIds);
@@ -86,7 +87,7 @@ export async function reconcileBuild(
     log,
   });
   const all = [...outcomes, ...renderOutcomes];
-  log.info({ build, actions: summarize(all) }, 'baton: reconciled');
+  log.info({ buildId: build, actions: summarize(all) }, 'baton: reconciled');
   return all;
 }
 

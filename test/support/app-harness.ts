@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import examples from '@octokit/webhooks-examples';
 import nock from 'nock';
+import type { Logger } from 'pino';
 import { Probot } from 'probot';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { clearConfigCache } from '../../src/config.js';
@@ -33,15 +34,18 @@ export interface AppHarness {
 export async function startApp({
   gh,
   now,
+  log,
 }: {
   gh: FakeGitHub;
   now: () => string;
+  /** The app's logger (`captureLog` in captured-log.ts); default Probot's at TEST_LOG_LEVEL or fatal. */
+  log?: Logger;
 }): Promise<AppHarness> {
   nock.disableNetConnect();
   clearPermissionCache();
   clearConfigCache();
   const scope = mountOnNock(gh);
-  const app = await startReplica({ now });
+  const app = await startReplica({ now, ...(log ? { log } : {}) });
   return {
     ...app,
     stop() {
@@ -56,14 +60,22 @@ export async function startApp({
  * One more Baton app process (its own Probot and build queue) on the simulated
  * GitHub that `startApp` mounted: two replicas behind one webhook URL.
  */
-export async function startReplica({ now }: { now: () => string }): Promise<AppHarness> {
+export async function startReplica({
+  now,
+  log,
+}: {
+  now: () => string;
+  log?: Logger;
+}): Promise<AppHarness> {
   const errors: unknown[] = [];
   const queue = new BuildQueue((error) => errors.push(error));
   const probot = new Probot({
     appId: 1,
     privateKey,
     Octokit: testOctokit(),
-    logLevel: (process.env.TEST_LOG_LEVEL as 'info' | undefined) ?? 'fatal',
+    ...(log
+      ? { log }
+      : { logLevel: (process.env.TEST_LOG_LEVEL as 'info' | undefined) ?? 'fatal' }),
   });
   await probot.load(createBaton({ now, queue, resyncMinutes: 0, serveTokenEndpoint: false }));
   let delivery = 0;
