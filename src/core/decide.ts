@@ -54,7 +54,16 @@ function decidePhase(ctx: DecideContext): Decision {
     planning.kind === 'decided'
       ? withNotices(ctx, planning.decision, [])
       : decideBuild(ctx, planning.plan);
-  return { actions: [...upkeep(ctx), ...decision.actions], view: decision.view };
+  const upkept = isAdapting(decision.view)
+    ? upkeep(ctx).filter((action) => action.kind !== 'sync-build-branch')
+    : upkeep(ctx);
+  return { actions: [...upkept, ...decision.actions], view: decision.view };
+}
+
+/** An adapt session runs: nothing moves the build branch until it has pushed. */
+function isAdapting(view: StatusView): boolean {
+  if (view.phase !== 'running') return false;
+  return (view.progress.adaptations ?? []).some((entry) => entry.state === 'revising');
 }
 
 /** Rules of every active phase: give up on overdue runs, and merge a moved default branch in. */
@@ -72,11 +81,13 @@ function decideBuild(ctx: DecideContext, plan: Plan): Decision {
   const workers = applyHolds(derived, adapt.holds);
   const chains = dependentChainLengths(plan.workers);
   const progress = withAdaptations(buildProgress({ ctx, plan, workers }), adapt.views);
+  // While an adapt session runs, the build branch stays where it started: its commit fast-forwards it.
+  const adapting = adapt.views.some((view) => view.state === 'revising');
   const actions = [
     ...adapt.actions,
     ...decideSkips(ctx, workers),
     ...decideReviews(ctx, workers),
-    ...decideMerge({ ctx, workers, chains }),
+    ...(adapting ? [] : decideMerge({ ctx, workers, chains })),
     ...decideWorkers({ ctx, workers, chains }),
     ...decideFinal({ ctx, plan, workers, progress }),
   ];

@@ -14,6 +14,7 @@ import {
   makeConfig,
   makePlan,
   makePull,
+  makeReview,
   makeRun,
   makeSnapshot,
   NOW,
@@ -191,6 +192,34 @@ describe('decide: briefs that adapt', () => {
     expect(check(snapshot({ runs: [adaptRun(), work] }))).toEqual([
       { line: '/approve', message: 'the build is already running.' },
     ]);
+  });
+
+  it('merges nothing into the build branch while the adapt session runs, so its commit fast-forwards', () => {
+    const approvedW12 = (truth: ReturnType<typeof snapshot>) => ({
+      ...truth,
+      runs: [...truth.runs, makeRun({ id: 7102, worker: 'W1.2', createdAt: ago(80) })],
+      branches: { ...truth.branches, 'W1.2': sha('a2') },
+      pulls: [
+        ...truth.pulls,
+        makePull({
+          number: 102,
+          worker: 'W1.2',
+          headSha: sha('a2'),
+          reviews: [makeReview({ commitSha: sha('a2') })],
+        }),
+      ],
+      integration: { sha: sha('1'), containsDefault: false },
+    });
+    const merges = (actions: ReturnType<typeof decide>) =>
+      actions.filter(
+        (action) => action.kind === 'merge-pull' || action.kind === 'sync-build-branch',
+      );
+    const running = run(
+      approvedW12(snapshot({ runs: [adaptRun({ status: 'in_progress', conclusion: null })] })),
+    );
+    expect(merges(running)).toEqual([]);
+    const done = run(approvedW12(snapshot({ runs: [adaptRun()], adaptations: [record] })));
+    expect(merges(done).map((action) => action.kind)).toEqual(['sync-build-branch', 'merge-pull']);
   });
 
   it('names the adapt session in the run-name contract', () => {
