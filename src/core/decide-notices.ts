@@ -68,9 +68,10 @@ function needsOf(
   if (view.phase !== 'running') return needs;
   for (const adaptation of view.progress.adaptations ?? []) {
     if (adaptation.state !== 'awaiting-approval') continue;
+    const names = adaptation.workers.join(', ');
     needs.push({
       key: noticeKey('adapted', adaptation.source),
-      text: `✏️ After ${adaptation.source}'s learnings, the briefs of ${adaptation.workers.join(', ')} were revised: ${adaptation.diff ?? 'see the build branch'}. Reply \`/approve\` to start them with the change.`,
+      text: `✏️ After ${adaptation.source}'s learnings, an adapt session revised the brief of ${names}: ${adaptation.diff ?? 'see the build branch'}. Reply \`/approve\` to start ${names} with the change.`,
     });
   }
   for (const state of workers) needs.push(...workerNeeds(ctx, state));

@@ -123,21 +123,22 @@ function notices(progress: BuildProgress): string[] {
 
 /** One adaptation: which briefs, what happens to them, the diff once there is one. */
 function adaptationLine(view: AdaptationView): string {
-  const briefs = `${view.workers.length === 1 ? 'brief' : 'briefs'} of ${view.workers.join(', ')}`;
+  const names = view.workers.join(', ');
+  const briefs = `${view.workers.length === 1 ? 'brief' : 'briefs'} of ${names}`;
   const diff = view.diff ? ` (${link(view.diff, 'diff')})` : '';
   const run = view.run ? ` (${link(view.run.url, view.run.label)})` : '';
   const after = `after ${view.source}'s learnings`;
   switch (view.state) {
     case 'revising':
-      return `✏️ **Adapting** the ${briefs} ${after}${run}; they start once it is done.`;
+      return `✏️ **Adapting** the ${briefs} ${after}${run}; ${names} ${view.workers.length === 1 ? 'waits' : 'wait'} for it.`;
     case 'awaiting-approval':
-      return `✏️ **Revised** the ${briefs} ${after}${diff}. Reply \`/approve\` to start them with the change.`;
+      return `✏️ **Revised** the ${briefs} ${after}${diff}. Reply \`/approve\` to start ${names} with the change.`;
     case 'applied':
       return `✏️ Revised the ${briefs} ${after}${diff}.`;
     case 'unchanged':
       return `✏️ The adapt session after ${view.source} changed no brief${run}.`;
     case 'failed':
-      return `⚠️ Adapting the ${briefs} ${after} failed${run}; they start with their old briefs.`;
+      return `⚠️ Adapting the ${briefs} ${after} failed${run}; ${names} ${view.workers.length === 1 ? 'starts' : 'start'} with the old ${view.workers.length === 1 ? 'brief' : 'briefs'}.`;
     default: {
       const _exhaustive: never = view.state;
       return _exhaustive;

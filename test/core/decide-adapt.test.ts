@@ -3,6 +3,7 @@ import type { AdaptationRecord } from '../../src/core/adaptation.js';
 import { checkCommands } from '../../src/core/check-commands.js';
 import type { Config } from '../../src/core/config.js';
 import { decide } from '../../src/core/decide.js';
+import { renderStatus } from '../../src/core/render-status.js';
 import { isSessionTrigger, parseRunName, renderRunName } from '../../src/core/session.js';
 import type { CommandInfo, RunInfo } from '../../src/core/snapshot.js';
 import { dispatched, noticeKeys, rowsOf, viewOf } from './decide-helpers.js';
@@ -220,6 +221,28 @@ describe('decide: briefs that adapt', () => {
     expect(merges(running)).toEqual([]);
     const done = run(approvedW12(snapshot({ runs: [adaptRun()], adaptations: [record] })));
     expect(merges(done).map((action) => action.kind)).toEqual(['sync-build-branch', 'merge-pull']);
+  });
+
+  it('tells in the status comment which briefs change, how it stands, and links the diff', () => {
+    const lines = (truth: ReturnType<typeof snapshot>, approval: Config['approval'] = 'plan') =>
+      renderStatus(viewOf(run(truth, approval)))
+        .split('\n')
+        .filter((line) => line.includes('✏️') || line.includes('Adapting'));
+    expect([
+      ...lines(snapshot({})),
+      ...lines(snapshot({ runs: [adaptRun()], adaptations: [record] })),
+      ...lines(snapshot({ runs: [adaptRun()], adaptations: [record] }), 'none'),
+      ...lines(snapshot({ runs: [adaptRun()] })),
+      ...lines(snapshot({ runs: [adaptRun({ conclusion: 'failure' })] })),
+    ]).toMatchInlineSnapshot(`
+      [
+        "✏️ **Adapting** the brief of W2.1 after W1.1's learnings; W2.1 waits for it.",
+        "✏️ **Revised** the brief of W2.1 after W1.1's learnings ([diff](https://github.com/acme/shop/compare/00000000000000000000000000000000000000c1...00000000000000000000000000000000000000c2)). Reply \`/approve\` to start W2.1 with the change.",
+        "✏️ Revised the brief of W2.1 after W1.1's learnings ([diff](https://github.com/acme/shop/compare/00000000000000000000000000000000000000c1...00000000000000000000000000000000000000c2)).",
+        "✏️ The adapt session after W1.1 changed no brief ([plan run](https://github.com/acme/shop/actions/runs/7200)).",
+        "⚠️ Adapting the brief of W2.1 after W1.1's learnings failed ([plan run](https://github.com/acme/shop/actions/runs/7200)); W2.1 starts with the old brief.",
+      ]
+    `);
   });
 
   it('names the adapt session in the run-name contract', () => {

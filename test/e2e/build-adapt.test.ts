@@ -33,7 +33,7 @@ describe('a brief that adapts, end to end', () => {
 
     await s.waitFor(
       'the revised brief to wait for /approve',
-      () => status().includes('Reply `/approve` to start them with the change'),
+      () => status().includes('Reply `/approve` to start W2.1 with the change'),
       TIMEOUT,
     );
     const build = /<!-- baton:status build=([\w.-]+) -->/.exec(status())?.[1] ?? '';
@@ -53,7 +53,8 @@ describe('a brief that adapts, end to end', () => {
     expect(
       s.gh.comments.filter(
         (comment) =>
-          comment.body.includes('<!-- baton:notice') && comment.body.includes('W2.1 were revised'),
+          comment.body.includes('<!-- baton:notice') &&
+          comment.body.includes('an adapt session revised the brief of W2.1'),
       ),
     ).toHaveLength(1);
     const files = s.gh.git.filesOf(s.gh.git.resolve(integrationBranch(build)) ?? '');
