@@ -2392,8 +2392,8 @@ function requestAttributes(client, name, request2) {
     return {};
   }
   const attributes = { ...table.constants };
-  for (const [attribute, path19, type2] of table.request ?? []) {
-    const value = guardTracing(client, () => attributeValue(dig(request2?.body, path19), type2));
+  for (const [attribute, path20, type2] of table.request ?? []) {
+    const value = guardTracing(client, () => attributeValue(dig(request2?.body, path20), type2));
     if (value !== void 0) {
       attributes[attribute] = value;
     }
@@ -2416,9 +2416,9 @@ function requestAttributes(client, name, request2) {
   return attributes;
 }
 function setResponseAttributes(span, name, data) {
-  for (const [attribute, path19, type2] of SPAN_ATTRIBUTES[name]?.response ?? []) {
+  for (const [attribute, path20, type2] of SPAN_ATTRIBUTES[name]?.response ?? []) {
     try {
-      const value = attributeValue(dig(data, path19), type2);
+      const value = attributeValue(dig(data, path20), type2);
       if (value !== void 0) {
         span.setAttribute(attribute, value);
       }
@@ -2426,9 +2426,9 @@ function setResponseAttributes(span, name, data) {
     }
   }
 }
-function dig(data, path19) {
+function dig(data, path20) {
   let value = data;
-  for (const name of path19) {
+  for (const name of path20) {
     if (typeof value !== "object" || value === null) {
       return void 0;
     }
@@ -3861,8 +3861,8 @@ function endMessagesCreateSpanWhenStreamEnds(client, span, stream2, props) {
           const complete = sawMessageDelta || sawStop;
           let response = { ...message, usage };
           if (!complete) {
-            for (const path19 of FINAL_FROM_MESSAGE_DELTA) {
-              response = without(response, path19);
+            for (const path20 of FINAL_FROM_MESSAGE_DELTA) {
+              response = without(response, path20);
             }
           }
           setResponseAttributes(span, call.name, response);
@@ -3890,8 +3890,8 @@ function endMessagesCreateSpanWhenStreamEnds(client, span, stream2, props) {
     }
   });
 }
-function without(data, path19) {
-  const [name, ...rest] = path19;
+function without(data, path20) {
+  const [name, ...rest] = path20;
   if (name === void 0 || !(name in data)) {
     return data;
   }
@@ -4466,12 +4466,12 @@ var init_path = __esm({
   "node_modules/@anthropic-ai/sdk/internal/utils/path.mjs"() {
     init_error();
     EMPTY = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ Object.create(null));
-    createPathTagFunction = (pathEncoder = encodeURIPath) => function path19(statics, ...params) {
+    createPathTagFunction = (pathEncoder = encodeURIPath) => function path20(statics, ...params) {
       if (statics.length === 1)
         return statics[0];
       let postPath = false;
       const invalidSegments = [];
-      const path20 = statics.reduce((previousValue, currentValue, index) => {
+      const path21 = statics.reduce((previousValue, currentValue, index) => {
         if (/[?#]/.test(currentValue)) {
           postPath = true;
         }
@@ -4495,7 +4495,7 @@ var init_path = __esm({
         }
         return previousValue + currentValue + (index === params.length ? "" : encoded);
       }, "");
-      const pathOnly = path20.split(/[?#]/, 1)[0];
+      const pathOnly = path21.split(/[?#]/, 1)[0];
       const invalidSegmentPattern = /(?<=^|\/)(?:\.|%2e){1,2}(?:;[^/]*)?(?=\/|$)/gi;
       let match;
       while ((match = invalidSegmentPattern.exec(pathOnly)) !== null) {
@@ -4516,10 +4516,10 @@ var init_path = __esm({
         const underline = Array.from(marks, (mark) => mark ?? " ").join("");
         throw new AnthropicError(`Path parameters result in path with invalid segments:
 ${invalidSegments.map((e) => e.error).join("\n")}
-${path20}
+${path21}
 ${underline}`);
       }
-      return path20;
+      return path21;
     };
     path = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
   }
@@ -29725,14 +29725,14 @@ function redactSensitive(body) {
   }
   return null;
 }
-async function checkCredentialsFileSafety(path19, onWarn = (m) => console.warn(`anthropic-sdk: ${m}`)) {
+async function checkCredentialsFileSafety(path20, onWarn = (m) => console.warn(`anthropic-sdk: ${m}`)) {
   if (typeof process === "undefined" || process.platform === "win32")
     return;
   const { fs: fs5 } = await Promise.resolve().then(() => (init_node(), node_exports));
-  let resolved = path19;
+  let resolved = path20;
   let st;
   try {
-    resolved = await fs5.promises.realpath(path19);
+    resolved = await fs5.promises.realpath(path20);
     st = await fs5.promises.stat(resolved);
   } catch {
     return;
@@ -29749,8 +29749,8 @@ async function checkCredentialsFileSafety(path19, onWarn = (m) => console.warn(`
   }
 }
 async function writeCredentialsFileAtomic(targetPath, data) {
-  const { fs: fs5, path: path19 } = await Promise.resolve().then(() => (init_node(), node_exports));
-  const dir = path19.dirname(targetPath);
+  const { fs: fs5, path: path20 } = await Promise.resolve().then(() => (init_node(), node_exports));
+  const dir = path20.dirname(targetPath);
   await fs5.promises.mkdir(dir, { recursive: true, mode: 448 });
   const tmpPath = `${targetPath}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
@@ -30011,8 +30011,8 @@ var init_credentials2 = __esm({
         return null;
       }
       validateProfileName(profileName);
-      const { fs: fs5, path: path19 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      const configPath = path19.join(rootConfigPath, "configs", `${profileName}.json`);
+      const { fs: fs5, path: path20 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const configPath = path20.join(rootConfigPath, "configs", `${profileName}.json`);
       let configRaw;
       try {
         configRaw = await fs5.promises.readFile(configPath, "utf-8");
@@ -30072,14 +30072,14 @@ var init_credentials2 = __esm({
         return null;
       }
       validateProfileName(profileName);
-      const { path: path19 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      return path19.join(rootConfigPath, "credentials", `${profileName}.json`);
+      const { path: path20 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      return path20.join(rootConfigPath, "credentials", `${profileName}.json`);
     };
     getRootConfigPath = async () => {
       if (!supportsLocalConfigFiles()) {
         return null;
       }
-      const { path: path19 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const { path: path20 } = await Promise.resolve().then(() => (init_node(), node_exports));
       const configDir = readEnv("ANTHROPIC_CONFIG_DIR");
       if (configDir) {
         return configDir;
@@ -30088,21 +30088,21 @@ var init_credentials2 = __esm({
       if (os2 === "Windows") {
         const appData = readEnv("APPDATA");
         if (appData) {
-          return path19.join(appData, "Anthropic");
+          return path20.join(appData, "Anthropic");
         }
         const userProfile = readEnv("USERPROFILE");
         if (userProfile) {
-          return path19.join(userProfile, "AppData", "Roaming", "Anthropic");
+          return path20.join(userProfile, "AppData", "Roaming", "Anthropic");
         }
         return null;
       }
       const xdgConfigHome = readEnv("XDG_CONFIG_HOME");
       if (xdgConfigHome) {
-        return path19.join(xdgConfigHome, "anthropic");
+        return path20.join(xdgConfigHome, "anthropic");
       }
       const home = readEnv("HOME");
       if (home) {
-        return path19.join(home, ".config", "anthropic");
+        return path20.join(home, ".config", "anthropic");
       }
       return null;
     };
@@ -30119,8 +30119,8 @@ var init_credentials2 = __esm({
       if (profileName) {
         return profileName;
       }
-      const { fs: fs5, path: path19 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      const filePath = path19.join(rootConfigPath, "active_config");
+      const { fs: fs5, path: path20 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const filePath = path20.join(rootConfigPath, "active_config");
       try {
         return (await fs5.promises.readFile(filePath, "utf-8")).trim() || "default";
       } catch (err) {
@@ -30134,21 +30134,21 @@ var init_credentials2 = __esm({
 });
 
 // node_modules/@anthropic-ai/sdk/lib/credentials/identity-token.mjs
-function identityTokenFromFile(path19) {
-  if (!path19) {
+function identityTokenFromFile(path20) {
+  if (!path20) {
     throw new AnthropicError("Identity token file path is empty");
   }
   return async () => {
     const { fs: fs5 } = await Promise.resolve().then(() => (init_node(), node_exports));
     let content;
     try {
-      content = await fs5.promises.readFile(path19, "utf-8");
+      content = await fs5.promises.readFile(path20, "utf-8");
     } catch (err) {
-      throw new AnthropicError(`Failed to read identity token file at ${path19}: ${err}`);
+      throw new AnthropicError(`Failed to read identity token file at ${path20}: ${err}`);
     }
     const token = content.trim();
     if (!token) {
-      throw new AnthropicError(`Identity token file at ${path19} is empty`);
+      throw new AnthropicError(`Identity token file at ${path20} is empty`);
     }
     return token;
   };
@@ -31151,9 +31151,9 @@ var init_client = __esm({
           }
           return APIError.generate(status, error62, message, headers);
         }
-        buildURL(path19, query, defaultBaseURL) {
+        buildURL(path20, query, defaultBaseURL) {
           const baseURL = !__classPrivateFieldGet(this, _BaseAnthropic_instances, "m", _BaseAnthropic_baseURLOverridden).call(this) && defaultBaseURL || this.baseURL;
-          const url2 = isAbsoluteURL(path19) ? new URL(path19) : new URL(baseURL + (baseURL.endsWith("/") && path19.startsWith("/") ? path19.slice(1) : path19));
+          const url2 = isAbsoluteURL(path20) ? new URL(path20) : new URL(baseURL + (baseURL.endsWith("/") && path20.startsWith("/") ? path20.slice(1) : path20));
           const defaultQuery = this.defaultQuery();
           const pathQuery = Object.fromEntries(url2.searchParams);
           if (!isEmptyObj(defaultQuery) || !isEmptyObj(pathQuery)) {
@@ -31229,24 +31229,24 @@ var init_client = __esm({
         backendMiddleware() {
           return [];
         }
-        get(path19, opts) {
-          return this.methodRequest("get", path19, opts);
+        get(path20, opts) {
+          return this.methodRequest("get", path20, opts);
         }
-        post(path19, opts) {
-          return this.methodRequest("post", path19, opts);
+        post(path20, opts) {
+          return this.methodRequest("post", path20, opts);
         }
-        patch(path19, opts) {
-          return this.methodRequest("patch", path19, opts);
+        patch(path20, opts) {
+          return this.methodRequest("patch", path20, opts);
         }
-        put(path19, opts) {
-          return this.methodRequest("put", path19, opts);
+        put(path20, opts) {
+          return this.methodRequest("put", path20, opts);
         }
-        delete(path19, opts) {
-          return this.methodRequest("delete", path19, opts);
+        delete(path20, opts) {
+          return this.methodRequest("delete", path20, opts);
         }
-        methodRequest(method, path19, opts) {
+        methodRequest(method, path20, opts) {
           return this.request(Promise.resolve(opts).then((opts2) => {
-            return { method, path: path19, ...opts2 };
+            return { method, path: path20, ...opts2 };
           }));
         }
         request(options2, remainingRetries = null) {
@@ -31392,8 +31392,8 @@ var init_client = __esm({
           armAbandonmentBackstop(response.body ?? response, controller);
           return { response, options: options2, controller, requestLogID, retryOfRequestLogID, startTime };
         }
-        getAPIList(path19, Page2, opts) {
-          return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path19, ...opts2 })) : { method: "get", path: path19, ...opts });
+        getAPIList(path20, Page2, opts) {
+          return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path20, ...opts2 })) : { method: "get", path: path20, ...opts });
         }
         requestAPIList(Page2, options2) {
           if (!this._tracer) {
@@ -31527,14 +31527,14 @@ var init_client = __esm({
         }
         async buildRequest(inputOptions, { retryCount = 0 } = {}) {
           const options2 = { ...inputOptions };
-          const { method, path: path19, query, defaultBaseURL } = options2;
+          const { method, path: path20, query, defaultBaseURL } = options2;
           if (this._authState.resolution) {
             await this._authState.resolution;
           }
           if (!this._baseURLIsExplicit && this._authState.baseURL && this.baseURL !== this._authState.baseURL) {
             this.baseURL = this._authState.baseURL;
           }
-          const url2 = this.buildURL(path19, query, defaultBaseURL);
+          const url2 = this.buildURL(path20, query, defaultBaseURL);
           if ("timeout" in options2)
             validatePositiveInteger("timeout", options2.timeout);
           options2.timeout = options2.timeout ?? this.timeout;
@@ -36953,10 +36953,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema2) {
   return mergeDefs(schema2._zod.def);
 }
-function getElementAtPath(obj, path19) {
-  if (!path19)
+function getElementAtPath(obj, path20) {
+  if (!path20)
     return obj;
-  return path19.reduce((acc, key) => acc?.[key], obj);
+  return path20.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -37296,11 +37296,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path19, issues) {
+function prefixIssues(path20, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path19);
+    iss.path.unshift(path20);
     return iss;
   });
 }
@@ -37762,16 +37762,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path19 = []) => {
+  const processError = (error63, path20 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path19, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path20, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path19, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path20, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path19, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path20, ...issue2.path]);
       } else {
-        const fullpath = [...path19, ...issue2.path];
+        const fullpath = [...path20, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -37810,17 +37810,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error63, path19 = []) => {
+  const processError = (error63, path20 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path19, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path20, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path19, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path20, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path19, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path20, ...issue2.path]);
       } else {
-        const fullpath = [...path19, ...issue2.path];
+        const fullpath = [...path20, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -37859,8 +37859,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path19 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path19) {
+  const path20 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path20) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -54998,13 +54998,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path19 = ref.slice(1).split("/").filter(Boolean);
-  if (path19.length === 0) {
+  const path20 = ref.slice(1).split("/").filter(Boolean);
+  if (path20.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path19[0] === defsKey) {
-    const key = path19[1] === void 0 ? void 0 : decodeJSONPointerSegment(path19[1]);
+  if (path20[0] === defsKey) {
+    const key = path20[1] === void 0 ? void 0 : decodeJSONPointerSegment(path20[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -57571,7 +57571,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path19) => path19.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path20) => path20.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -57967,6 +57967,11 @@ function createGitHubReads({
     getIssue: (issue2) => get(`/issues/${issue2}`, Issue),
     getIssueComment: (id) => orNullWhenGone(get(`/issues/comments/${id}`, Comment)),
     getPull: (pr) => get(`/pulls/${pr}`, Pull),
+    async listBranches(prefix) {
+      const route = `/git/matching-refs/heads/${prefix.replace(/\/+$/, "")}`;
+      const refs = await get(route, external_exports.array(external_exports.object({ ref: external_exports.string() })));
+      return refs.map((entry) => entry.ref.replace(/^refs\/heads\//, "")).filter((name) => name.startsWith(prefix));
+    },
     async listPullFiles(pr) {
       const files = [];
       for (let page = 1; page <= MAX_FILE_PAGES; page++) {
@@ -61636,13 +61641,13 @@ function converse(ctx, parts) {
 
 // src/core/session.ts
 var SESSION_ROLES = ["plan", "work", "review", "fix", "research", "summary"];
-var TRIGGER = /^(comment|review|checks|conflict|head)-([0-9a-f]{1,40}|\d+)$/;
+var TRIGGER = /^(?:(comment|review|checks|conflict|head)-([0-9a-f]{1,40}|\d+)|(adapt)-(W[1-9]\d?\.[1-9]\d?))$/;
 function isSessionTrigger(value) {
   return TRIGGER.test(value);
 }
 function parseTrigger(trigger) {
   const match = TRIGGER.exec(trigger);
-  return { kind: match?.[1] ?? "", id: match?.[2] ?? "" };
+  return { kind: match?.[1] ?? match?.[3] ?? "", id: match?.[2] ?? match?.[4] ?? "" };
 }
 
 // src/session/agent/issue-text.ts
@@ -61831,17 +61836,17 @@ function planSchemaProblems(raw, issues) {
     return [`${place}: ${issue2.message}${got}.`];
   });
 }
-function renderPath(path19) {
-  return path19.map((key, i) => typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`).join("");
+function renderPath(path20) {
+  return path20.map((key, i) => typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`).join("");
 }
-function workerNameAt(raw, path19) {
-  if (path19[0] !== "workers" || typeof path19[1] !== "number" || path19[2] === "id") return "";
-  const id = valueAt(raw, ["workers", path19[1], "id"]);
+function workerNameAt(raw, path20) {
+  if (path20[0] !== "workers" || typeof path20[1] !== "number" || path20[2] === "id") return "";
+  const id = valueAt(raw, ["workers", path20[1], "id"]);
   return typeof id === "string" ? ` (worker ${id})` : "";
 }
-function valueAt(raw, path19) {
+function valueAt(raw, path20) {
   let value = raw;
-  for (const key of path19) {
+  for (const key of path20) {
     if (typeof value !== "object" || value === null) return void 0;
     value = value[key];
   }
@@ -62133,12 +62138,12 @@ function dependencyProblems(workers) {
 function briefProblems(workers, briefSizes) {
   const ids = [...new Set(workers.map((worker) => worker.id))];
   return ids.flatMap((id) => {
-    const path19 = `workers/${id}.md`;
-    const size = briefSizes[path19];
-    if (size === void 0) return [`${id} has no brief: commit ${path19} beside plan.json.`];
+    const path20 = `workers/${id}.md`;
+    const size = briefSizes[path20];
+    if (size === void 0) return [`${id} has no brief: commit ${path20} beside plan.json.`];
     if (size <= BRIEF_MAX_BYTES) return [];
     return [
-      `The brief of ${id} (${path19}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
+      `The brief of ${id} (${path20}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
     ];
   });
 }
@@ -62344,8 +62349,8 @@ function renderSystemPrompt({
     `- Finish by calling ${submit} exactly once. It is checked: if it is not accepted, correct every problem listed and call it again.`
   ].join("\n");
 }
-function pathLine(path19, present) {
-  return present ? `\`${path19}\`` : `\`${path19}\` (absent in this checkout; go on without it)`;
+function pathLine(path20, present) {
+  return present ? `\`${path20}\`` : `\`${path20}\` (absent in this checkout; go on without it)`;
 }
 
 // src/session/agent/prompts/loop-prompts.ts
@@ -62449,6 +62454,12 @@ var Completion = external_exports.strictObject({
   decisions: Lines,
   /** Work suggested for later. */
   follow_up: Lines,
+  /**
+   * Workers of the plan, not started yet, whose briefs the learnings should
+   * change: once this worker merges, a plan session in adapt mode revises
+   * those briefs before they start. Ids only; Baton never reads the prose.
+   */
+  affects: external_exports.array(WorkerId).max(60).default([]),
   /** What the session cost. */
   usage: Usage2
 });
@@ -62853,8 +62864,8 @@ async function runSummaryRole(ctx) {
   const workers = (plan?.workers ?? []).filter((worker) => worker.loop === loop);
   const completions = await Promise.all(
     workers.map(async ({ id }) => {
-      const path19 = completionPath(build, id);
-      return { worker: id, path: path19, present: await existsIn(ctx.root, path19) };
+      const path20 = completionPath(build, id);
+      return { worker: id, path: path20, present: await existsIn(ctx.root, path20) };
     })
   );
   const outcome = await converse(ctx, {
@@ -62905,16 +62916,248 @@ function system(ctx, role, submit) {
   });
 }
 async function skill(ctx, role) {
-  const path19 = skillPath(role);
-  return { path: path19, present: await existsIn(ctx.root, path19) };
+  const path20 = skillPath(role);
+  return { path: path20, present: await existsIn(ctx.root, path20) };
 }
 function readOnly(ctx) {
   return createReadOnlyTools({ root: ctx.root, maxOutputChars: ctx.limits.maxToolOutputChars });
 }
 
 // src/session/agent/roles/plan-role.ts
+var import_promises13 = require("node:fs/promises");
+var import_node_path12 = __toESM(require("node:path"), 1);
+
+// src/session/agent/adapt/adapt-role.ts
+var import_promises12 = require("node:fs/promises");
+var import_node_path11 = __toESM(require("node:path"), 1);
+
+// src/session/agent/prompts/adapt-prompt.ts
+function renderAdaptPrompt({
+  build,
+  repository,
+  source,
+  completion,
+  briefs,
+  plan,
+  skill: skill2
+}) {
+  return [
+    `Adapt the plan of build \`${build}\` of ${repository} after worker ${source} merged.`,
+    "",
+    `Its completion report, \`${completion}\`, says its learnings affect workers that have not started yet.`,
+    "Revise only these briefs, and only where the learnings change what the worker must do or know:",
+    ...briefs.map((brief) => `- ${brief.worker}: \`${brief.path}\``),
+    "",
+    `The plan is \`${plan}\`; the planning skill ${pathLine(skill2.path, skill2.present)}.`,
+    "Read the report and each brief with read_file, and the repository where it helps. Finished workers, the plan and its graph stay as they are.",
+    "",
+    "Then call submit_adaptation with the whole new body of each brief that must change (Baton keeps each front matter, writes the files and commits them), or with an empty list when none must."
+  ].join("\n");
+}
+
+// src/session/agent/roles/completion-submission.ts
 var import_promises11 = require("node:fs/promises");
 var import_node_path10 = __toESM(require("node:path"), 1);
+var CompletionSubmission = Completion.omit({ worker_id: true, usage: true });
+var USAGE_ROOM = 512;
+function createCompletionTool(worker, planWorkers) {
+  return createSubmitTool({
+    name: "submit_completion",
+    description: "Hand in your report: status (complete, blocked or failed), a one-paragraph summary, the artifacts (paths) you created or changed, and short lists of learnings, concerns, decisions and follow_up. In affects, name the later workers of the plan (ids like W2.1) whose briefs your learnings should change before they start; leave it empty when none.",
+    schema: CompletionSubmission,
+    check(value) {
+      const wrong = affectsProblems(worker, value.affects, planWorkers);
+      if (wrong.length > 0) return { ok: false, problems: wrong };
+      const bytes = Buffer.byteLength(JSON.stringify({ worker_id: worker, ...value })) + USAGE_ROOM;
+      if (bytes > COMPLETION_MAX_BYTES) {
+        return {
+          ok: false,
+          problems: [
+            `the report is ${bytes} bytes; at most ${COMPLETION_MAX_BYTES}: shorten the lists`
+          ]
+        };
+      }
+      return { ok: true, value };
+    }
+  });
+}
+function affectsProblems(worker, affects, planWorkers) {
+  const known = new Set(planWorkers ?? []);
+  return affects.flatMap((id) => {
+    if (id === worker) return [`affects names ${id}, this worker; name only later workers`];
+    if (!known.has(id)) {
+      return [
+        `affects names ${id}, which is not a worker of the plan (${planWorkers?.join(", ") || "the plan could not be read"})`
+      ];
+    }
+    return [];
+  });
+}
+function failedCompletion(worker, reason, usage) {
+  return {
+    worker_id: worker,
+    status: "failed",
+    summary: reason.slice(0, 4e3),
+    artifacts: [],
+    learnings: [],
+    concerns: [],
+    decisions: [],
+    follow_up: [],
+    affects: [],
+    usage
+  };
+}
+async function readCompletion(root, build, worker) {
+  const text = await (0, import_promises11.readFile)(import_node_path10.default.join(root, completionPath(build, worker)), "utf8").catch(
+    () => null
+  );
+  if (text === null || Buffer.byteLength(text) > COMPLETION_MAX_BYTES) return null;
+  try {
+    const parsed = Completion.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+function completionText(completion) {
+  return `${JSON.stringify(completion, null, 2)}
+`;
+}
+function completionOf({
+  worker,
+  outcome,
+  previous,
+  usage
+}) {
+  const total = previous ? addUsage(previous.usage, usage) : usage;
+  if (outcome.kind === "failed") return failedCompletion(worker, outcome.reason, total);
+  return { worker_id: worker, ...outcome.value, usage: total };
+}
+
+// src/session/agent/adapt/adapt-submission.ts
+var AdaptationSubmission = external_exports.strictObject({
+  briefs: external_exports.array(
+    external_exports.strictObject({
+      worker: WorkerId.describe("One of the workers this session may revise."),
+      brief: external_exports.string().min(1).describe(
+        'The whole new brief body in markdown, without front matter (Baton keeps it): mission, output paths, context, requirements, success criteria as "- [ ]" checkboxes, what to report back.'
+      )
+    })
+  ).max(60).describe("One entry per brief that must change; an empty list when none needs to.")
+});
+function checkAdaptation(submission, { briefs }) {
+  const problems = [];
+  const revised = /* @__PURE__ */ new Map();
+  const allowed = [...briefs.keys()].join(", ");
+  for (const { worker, brief } of submission.briefs) {
+    const old = briefs.get(worker);
+    if (old === void 0) {
+      problems.push(`${worker} is not one of the briefs this session may revise (${allowed})`);
+      continue;
+    }
+    if (revised.has(worker)) problems.push(`${worker} is listed twice; give one brief per worker`);
+    const text = `${frontMatterOf(old)}
+${brief.trim()}
+`;
+    revised.set(worker, text);
+    problems.push(...checkBrief(worker, text));
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, value: revised };
+}
+function frontMatterOf(text) {
+  const match = /^\uFEFF?---[ \t]*\r?\n[\s\S]*?\r?\n---[ \t]*\r?\n/.exec(text);
+  return match ? `${match[0]}` : "";
+}
+function checkBrief(worker, text) {
+  const size = Buffer.byteLength(text);
+  if (size > BRIEF_MAX_BYTES) {
+    return [`the brief of ${worker} is ${size} bytes, more than ${BRIEF_MAX_BYTES}; shorten it`];
+  }
+  const parsed = parseBrief(text);
+  if (!parsed.ok) return parsed.problems.map((p) => `the brief of ${worker}: ${p}`);
+  if (!/^\s*- \[ \] /m.test(parsed.body)) {
+    return [`the brief of ${worker} has no success criteria: list them as "- [ ] …" checkboxes`];
+  }
+  return [];
+}
+
+// src/session/agent/adapt/adapt-role.ts
+async function runAdaptRole(ctx, source) {
+  const build = ctx.env.BATON_BUILD;
+  const targets = await findTargets(ctx, source);
+  if (!targets.ok) return failedOutcome(targets.reason);
+  const briefs = /* @__PURE__ */ new Map();
+  for (const worker of targets.workers) {
+    briefs.set(worker, await (0, import_promises12.readFile)(import_node_path11.default.join(ctx.root, briefPath(build, worker)), "utf8"));
+  }
+  if (briefs.size === 0)
+    return {
+      status: "complete",
+      reason: "no brief to revise: every worker named has started",
+      head: null
+    };
+  const outcome = await converse(ctx, {
+    model: ctx.config.models.plan,
+    system: renderSystemPrompt({
+      role: "plan",
+      repository: ctx.env.GITHUB_REPOSITORY,
+      root: ctx.root,
+      submit: "submit_adaptation",
+      shell: false,
+      commandTimeoutSeconds: 0
+    }),
+    prompt: renderAdaptPrompt({
+      build,
+      repository: ctx.env.GITHUB_REPOSITORY,
+      source,
+      completion: completionPath(build, source),
+      briefs: [...briefs.keys()].map((worker) => ({ worker, path: briefPath(build, worker) })),
+      plan: planPath(build),
+      skill: { path: skillPath("plan"), present: await existsIn(ctx.root, skillPath("plan")) }
+    }),
+    tools: createReadOnlyTools({ root: ctx.root, maxOutputChars: ctx.limits.maxToolOutputChars }),
+    submit: createSubmitTool({
+      name: "submit_adaptation",
+      description: "Hand in the revised briefs: for each brief that must change, the worker id and the whole new body. Checked before it is accepted.",
+      schema: AdaptationSubmission,
+      check: (submission) => checkAdaptation(submission, { briefs })
+    })
+  });
+  if (outcome.kind === "failed") return failedOutcome(outcome.reason);
+  for (const [worker, text] of outcome.value) {
+    await (0, import_promises12.writeFile)(import_node_path11.default.join(ctx.root, briefPath(build, worker)), text);
+  }
+  const ids = [...outcome.value.keys()].join(", ");
+  const commit = await commitSession(ctx, `Adapt the briefs of ${ids} after ${source}'s learnings`);
+  if (!commit.ok) return failedOutcome(commit.reason);
+  return { status: "complete", reason: null, head: commit.head };
+}
+async function findTargets(ctx, source) {
+  const build = ctx.env.BATON_BUILD;
+  const completion = await readCompletion(ctx.root, build, source);
+  if (!completion) {
+    return {
+      ok: false,
+      reason: `${completionPath(build, source)} is missing or invalid on ${integrationBranch(build)}`
+    };
+  }
+  const planText = await (0, import_promises12.readFile)(import_node_path11.default.join(ctx.root, planPath(build)), "utf8").catch(() => "");
+  const plan = Plan.safeParse(parseJson(planText));
+  if (!plan.success) return { ok: false, reason: `${planPath(build)} is missing or invalid` };
+  const branches = new Set(await ctx.github.listBranches(`baton/${build}/`));
+  const ids = new Set(plan.data.workers.map((worker) => worker.id));
+  const workers = completion.affects.filter(
+    (id) => id !== source && ids.has(id) && !branches.has(workerBranch(build, id))
+  );
+  return { ok: true, workers: [...new Set(workers)] };
+}
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
 
 // src/session/agent/sub-issue-plan.ts
 async function readSubIssues(github, issue2) {
@@ -62975,7 +63218,7 @@ function checkPlanSubmission(submission, { build, issue: issue2, subIssues }) {
     const text = renderBriefFile(worker, briefBody(worker, subIssues));
     briefs.set(worker.id, text);
     briefSizes[`workers/${worker.id}.md`] = Buffer.byteLength(text);
-    problems.push(...checkBrief(worker.id, text));
+    problems.push(...checkBrief2(worker.id, text));
   }
   const raw = {
     version: 1,
@@ -63011,7 +63254,7 @@ function briefBody(worker, subIssues) {
   const description = subIssues.bodies.get(number4) ?? "";
   return composeSubIssueBrief({ number: number4, description, addition: worker.brief });
 }
-function checkBrief(id, text) {
+function checkBrief2(id, text) {
   const parsed = parseBrief(text);
   if (!parsed.ok) return parsed.problems.map((p) => `the brief of ${id}: ${p}`);
   if (!/^\s*- \[ \] /m.test(parsed.body)) {
@@ -63097,6 +63340,8 @@ ${issue2.body.trim() || "(no description)"}`,
 var LOOP_DESCRIPTION = "(not given: an improvement loop's plan works from its findings, named below)";
 async function runPlanRole(ctx) {
   const build = ctx.env.BATON_BUILD;
+  const adapt = adaptSource(ctx.env.BATON_TRIGGER);
+  if (adapt) return runAdaptRole(ctx, adapt);
   const issueNumber = Number(ctx.env.BATON_ISSUE ?? parseBuildId(build)?.issue);
   if (!Number.isInteger(issueNumber) || issueNumber < 1)
     return failedOutcome("BATON_ISSUE is not an issue number");
@@ -63166,6 +63411,11 @@ async function runPlanRole(ctx) {
   if (!commit.ok) return failedOutcome(commit.reason);
   return { status: "complete", reason: null, head: commit.head, plan: files.plan };
 }
+function adaptSource(trigger) {
+  if (!trigger || !isSessionTrigger(trigger)) return null;
+  const { kind, id } = parseTrigger(trigger);
+  return kind === "adapt" ? id : null;
+}
 async function readFeedback(ctx) {
   const trigger = ctx.env.BATON_TRIGGER;
   if (!trigger || !isSessionTrigger(trigger)) return null;
@@ -63181,10 +63431,10 @@ async function readFeedback(ctx) {
 }
 async function commitGraphOnly(ctx, subIssues) {
   const build = ctx.env.BATON_BUILD;
-  const dir = import_node_path10.default.join(ctx.root, buildDir(build));
+  const dir = import_node_path12.default.join(ctx.root, buildDir(build));
   for (const name of ["workers", "plan.json", "PLAN.md"])
-    await (0, import_promises11.rm)(import_node_path10.default.join(dir, name), { recursive: true, force: true });
-  await (0, import_promises11.mkdir)(dir, { recursive: true });
+    await (0, import_promises13.rm)(import_node_path12.default.join(dir, name), { recursive: true, force: true });
+  await (0, import_promises13.mkdir)(dir, { recursive: true });
   await writeGraph(ctx.root, build, subIssues);
   ctx.log(`the sub-issues of #${subIssues.graph.parent} cannot be planned; see the status comment`);
   const commit = await commitSession(
@@ -63195,8 +63445,8 @@ async function commitGraphOnly(ctx, subIssues) {
   return { status: "complete", reason: null, head: commit.head, plan: null };
 }
 async function writeGraph(root, build, subIssues) {
-  await (0, import_promises11.writeFile)(
-    import_node_path10.default.join(root, subIssueGraphPath(build)),
+  await (0, import_promises13.writeFile)(
+    import_node_path12.default.join(root, subIssueGraphPath(build)),
     `${JSON.stringify(subIssues.graph, null, 2)}
 `
   );
@@ -63206,17 +63456,17 @@ async function writePlanFiles(root, build, files, {
   dropped = [],
   subIssues
 }) {
-  const dir = import_node_path10.default.join(root, buildDir(build));
-  if (!keepBriefs) await (0, import_promises11.rm)(import_node_path10.default.join(dir, "workers"), { recursive: true, force: true });
-  for (const id of dropped) await (0, import_promises11.rm)(import_node_path10.default.join(root, briefPath(build, id)), { force: true });
-  await (0, import_promises11.rm)(import_node_path10.default.join(root, subIssueGraphPath(build)), { force: true });
-  await (0, import_promises11.mkdir)(import_node_path10.default.join(dir, "workers"), { recursive: true });
+  const dir = import_node_path12.default.join(root, buildDir(build));
+  if (!keepBriefs) await (0, import_promises13.rm)(import_node_path12.default.join(dir, "workers"), { recursive: true, force: true });
+  for (const id of dropped) await (0, import_promises13.rm)(import_node_path12.default.join(root, briefPath(build, id)), { force: true });
+  await (0, import_promises13.rm)(import_node_path12.default.join(root, subIssueGraphPath(build)), { force: true });
+  await (0, import_promises13.mkdir)(import_node_path12.default.join(dir, "workers"), { recursive: true });
   if (subIssues) await writeGraph(root, build, subIssues);
-  await (0, import_promises11.writeFile)(import_node_path10.default.join(root, planPath(build)), `${JSON.stringify(files.plan, null, 2)}
+  await (0, import_promises13.writeFile)(import_node_path12.default.join(root, planPath(build)), `${JSON.stringify(files.plan, null, 2)}
 `);
-  await (0, import_promises11.writeFile)(import_node_path10.default.join(dir, "PLAN.md"), renderPlanMarkdown(files.plan));
+  await (0, import_promises13.writeFile)(import_node_path12.default.join(dir, "PLAN.md"), renderPlanMarkdown(files.plan));
   for (const [id, text] of files.briefs)
-    await (0, import_promises11.writeFile)(import_node_path10.default.join(root, briefPath(build, id)), text);
+    await (0, import_promises13.writeFile)(import_node_path12.default.join(root, briefPath(build, id)), text);
 }
 
 // src/session/diff-lines.ts
@@ -63409,8 +63659,8 @@ function createDiffTool(files, maxChars) {
 }
 
 // src/session/agent/roles/work-role.ts
-var import_promises16 = require("node:fs/promises");
-var import_node_path15 = __toESM(require("node:path"), 1);
+var import_promises17 = require("node:fs/promises");
+var import_node_path16 = __toESM(require("node:path"), 1);
 
 // src/session/agent/prompts/work-prompt.ts
 function renderWorkPrompt({
@@ -63455,16 +63705,17 @@ function renderWorkPrompt({
   lines.push(
     "",
     "When the success criteria are met (run the checks the brief and the repository name), call submit_completion.",
-    'If you cannot finish, call it with status "blocked" (you need something from people) or "failed", and say why in the summary.'
+    'If you cannot finish, call it with status "blocked" (you need something from people) or "failed", and say why in the summary.',
+    "If what you learned changes what a later worker of the plan must do (a different API, a pitfall, a moved file), put the learning in learnings and name that worker in affects: its brief is revised before it starts."
   );
   return lines.join("\n");
 }
 
 // src/session/agent/sandbox.ts
 var import_node_child_process2 = require("node:child_process");
-var import_promises12 = require("node:fs/promises");
+var import_promises14 = require("node:fs/promises");
 var import_node_os = require("node:os");
-var import_node_path11 = __toESM(require("node:path"), 1);
+var import_node_path13 = __toESM(require("node:path"), 1);
 var import_node_util2 = require("node:util");
 var run2 = (0, import_node_util2.promisify)(import_node_child_process2.execFile);
 var SandboxSetupError = class extends Error {
@@ -63496,13 +63747,13 @@ async function openSandbox({
   await ensureToolUser(user, run3);
   const stopAll = () => stopUserProcesses(user, run3);
   await stopAll();
-  const base = await (0, import_promises12.mkdtemp)(import_node_path11.default.join((0, import_node_os.tmpdir)(), "baton-session-"));
-  await (0, import_promises12.chmod)(base, 457);
-  const workDir = import_node_path11.default.join(base, "work");
-  const home = import_node_path11.default.join(base, "home");
-  await (0, import_promises12.mkdir)(home, { mode: 511 });
-  await (0, import_promises12.chmod)(home, 511);
-  await (0, import_promises12.cp)(root, workDir, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+  const base = await (0, import_promises14.mkdtemp)(import_node_path13.default.join((0, import_node_os.tmpdir)(), "baton-session-"));
+  await (0, import_promises14.chmod)(base, 457);
+  const workDir = import_node_path13.default.join(base, "work");
+  const home = import_node_path13.default.join(base, "home");
+  await (0, import_promises14.mkdir)(home, { mode: 511 });
+  await (0, import_promises14.chmod)(home, 511);
+  await (0, import_promises14.cp)(root, workDir, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
   if (!await run3("chmod", ["-R", "a+rwX", "--", workDir])) {
     throw new SandboxSetupError(`could not make the session's copy ${workDir} writable`);
   }
@@ -63514,7 +63765,7 @@ async function openSandbox({
     close: async () => {
       await stopAll();
       await run3("sudo", ["-n", "-u", user, "--", "rm", "-rf", "--", workDir, home]);
-      await (0, import_promises12.rm)(base, { recursive: true, force: true }).catch(() => {
+      await (0, import_promises14.rm)(base, { recursive: true, force: true }).catch(() => {
       });
     }
   };
@@ -63695,8 +63946,8 @@ function runBashCommand({
 }
 
 // src/session/agent/tools/text-editor-tool.ts
-var import_promises13 = require("node:fs/promises");
-var import_node_path12 = __toESM(require("node:path"), 1);
+var import_promises15 = require("node:fs/promises");
+var import_node_path14 = __toESM(require("node:path"), 1);
 var EditorInput = external_exports.discriminatedUnion("command", [
   external_exports.object({
     command: external_exports.literal("view"),
@@ -63742,7 +63993,7 @@ async function edit(input2, file2, options2) {
       return view(file2, input2.view_range, options2.root);
     case "create":
       await createFile(file2, input2.file_text, options2);
-      return toolOk(`Created ${import_node_path12.default.relative(options2.root, file2)}.`);
+      return toolOk(`Created ${import_node_path14.default.relative(options2.root, file2)}.`);
     case "str_replace":
       return replace(file2, input2.old_str, input2.new_str);
     case "insert":
@@ -63754,29 +64005,29 @@ async function edit(input2, file2, options2) {
   }
 }
 async function createFile(file2, text, options2) {
-  const made = await (0, import_promises13.mkdir)(import_node_path12.default.dirname(file2), { recursive: true });
-  await (0, import_promises13.writeFile)(file2, text);
+  const made = await (0, import_promises15.mkdir)(import_node_path14.default.dirname(file2), { recursive: true });
+  await (0, import_promises15.writeFile)(file2, text);
   if (!options2.shared) return;
-  await (0, import_promises13.chmod)(file2, 438);
-  for (let dir = import_node_path12.default.dirname(file2); made && dir.startsWith(made); dir = import_node_path12.default.dirname(dir))
-    await (0, import_promises13.chmod)(dir, 511);
+  await (0, import_promises15.chmod)(file2, 438);
+  for (let dir = import_node_path14.default.dirname(file2); made && dir.startsWith(made); dir = import_node_path14.default.dirname(dir))
+    await (0, import_promises15.chmod)(dir, 511);
 }
 async function view(file2, range, root) {
-  const info = await (0, import_promises13.stat)(file2).catch(() => null);
-  if (!info) return toolError(`${import_node_path12.default.relative(root, file2)} does not exist`);
+  const info = await (0, import_promises15.stat)(file2).catch(() => null);
+  if (!info) return toolError(`${import_node_path14.default.relative(root, file2)} does not exist`);
   if (info.isDirectory()) return toolOk(await listTree(root, file2, 2));
   if (info.size > MAX_FILE_BYTES2)
     return toolError("the file is too large for the editor; look into it with bash");
-  const lines = (await (0, import_promises13.readFile)(file2, "utf8")).replace(/\n$/, "").split("\n");
+  const lines = (await (0, import_promises15.readFile)(file2, "utf8")).replace(/\n$/, "").split("\n");
   const start = Math.max(1, range?.[0] ?? 1);
   const end = range && range[1] !== void 0 && range[1] !== -1 ? range[1] : lines.length;
   if (start > lines.length) return toolError(`the file has ${lines.length} lines`);
   return toolOk(numberLines(lines.slice(start - 1, end), start));
 }
 async function readText2(file2) {
-  const info = await (0, import_promises13.stat)(file2).catch(() => null);
+  const info = await (0, import_promises15.stat)(file2).catch(() => null);
   if (!info?.isFile() || info.size > MAX_FILE_BYTES2) return null;
-  return (0, import_promises13.readFile)(file2, "utf8");
+  return (0, import_promises15.readFile)(file2, "utf8");
 }
 async function replace(file2, oldStr, newStr) {
   const text = await readText2(file2);
@@ -63789,7 +64040,7 @@ async function replace(file2, oldStr, newStr) {
       "old_str occurs more than once; include more surrounding lines to make it unique"
     );
   }
-  await (0, import_promises13.writeFile)(file2, text.slice(0, first) + newStr + text.slice(first + oldStr.length));
+  await (0, import_promises15.writeFile)(file2, text.slice(0, first) + newStr + text.slice(first + oldStr.length));
   return toolOk("Replaced.");
 }
 async function insert(file2, line, insertText) {
@@ -63799,77 +64050,13 @@ async function insert(file2, line, insertText) {
   if (line > lines.length)
     return toolError(`insert_line is past the end: the file has ${lines.length} lines`);
   lines.splice(line, 0, ...insertText.replace(/\n$/, "").split("\n"));
-  await (0, import_promises13.writeFile)(file2, lines.join("\n"));
+  await (0, import_promises15.writeFile)(file2, lines.join("\n"));
   return toolOk(`Inserted after line ${line}.`);
 }
 
-// src/session/agent/roles/completion-submission.ts
-var import_promises14 = require("node:fs/promises");
-var import_node_path13 = __toESM(require("node:path"), 1);
-var CompletionSubmission = Completion.omit({ worker_id: true, usage: true });
-var USAGE_ROOM = 512;
-function createCompletionTool(worker) {
-  return createSubmitTool({
-    name: "submit_completion",
-    description: "Hand in your report: status (complete, blocked or failed), a one-paragraph summary, the artifacts (paths) you created or changed, and short lists of learnings, concerns, decisions and follow_up.",
-    schema: CompletionSubmission,
-    check(value) {
-      const bytes = Buffer.byteLength(JSON.stringify({ worker_id: worker, ...value })) + USAGE_ROOM;
-      if (bytes > COMPLETION_MAX_BYTES) {
-        return {
-          ok: false,
-          problems: [
-            `the report is ${bytes} bytes; at most ${COMPLETION_MAX_BYTES}: shorten the lists`
-          ]
-        };
-      }
-      return { ok: true, value };
-    }
-  });
-}
-function failedCompletion(worker, reason, usage) {
-  return {
-    worker_id: worker,
-    status: "failed",
-    summary: reason.slice(0, 4e3),
-    artifacts: [],
-    learnings: [],
-    concerns: [],
-    decisions: [],
-    follow_up: [],
-    usage
-  };
-}
-async function readCompletion(root, build, worker) {
-  const text = await (0, import_promises14.readFile)(import_node_path13.default.join(root, completionPath(build, worker)), "utf8").catch(
-    () => null
-  );
-  if (text === null || Buffer.byteLength(text) > COMPLETION_MAX_BYTES) return null;
-  try {
-    const parsed = Completion.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-function completionText(completion) {
-  return `${JSON.stringify(completion, null, 2)}
-`;
-}
-function completionOf({
-  worker,
-  outcome,
-  previous,
-  usage
-}) {
-  const total = previous ? addUsage(previous.usage, usage) : usage;
-  if (outcome.kind === "failed") return failedCompletion(worker, outcome.reason, total);
-  return { worker_id: worker, ...outcome.value, usage: total };
-}
-
 // src/session/agent/roles/fix-feedback.ts
-var import_promises15 = require("node:fs/promises");
-var import_node_path14 = __toESM(require("node:path"), 1);
+var import_promises16 = require("node:fs/promises");
+var import_node_path15 = __toESM(require("node:path"), 1);
 var MAX_FEEDBACK = 24e3;
 var MAX_CHECK_SUMMARY = 2e3;
 var FAILED = /* @__PURE__ */ new Set(["failure", "timed_out", "cancelled", "action_required", "startup_failure"]);
@@ -63976,9 +64163,9 @@ async function mergeBuildBranch(ctx) {
 async function findConflictMarkers(root, files) {
   const left = [];
   for (const file2 of files) {
-    const stat5 = await (0, import_promises15.lstat)(import_node_path14.default.join(root, file2)).catch(() => null);
+    const stat5 = await (0, import_promises16.lstat)(import_node_path15.default.join(root, file2)).catch(() => null);
     if (!stat5?.isFile()) continue;
-    const text = await (0, import_promises15.readFile)(import_node_path14.default.join(root, file2), "utf8").catch(() => "");
+    const text = await (0, import_promises16.readFile)(import_node_path15.default.join(root, file2), "utf8").catch(() => "");
     if (/^(<{7}|>{7}) /m.test(text)) left.push(file2);
   }
   return left;
@@ -63990,7 +64177,7 @@ async function runWorkRole(ctx, kind) {
   if (!worker) return failedOutcome(`BATON_WORKER is required for the ${kind} role`);
   const pr = Number(ctx.env.BATON_PR);
   if (kind === "fix" && !(pr > 0)) return failedOutcome("BATON_PR is required for the fix role");
-  const text = await (0, import_promises16.readFile)(import_node_path15.default.join(ctx.root, briefPath(build, worker)), "utf8").catch(
+  const text = await (0, import_promises17.readFile)(import_node_path16.default.join(ctx.root, briefPath(build, worker)), "utf8").catch(
     () => ""
   );
   const brief = parseBrief(text);
@@ -64050,7 +64237,7 @@ async function converseAndCommit({
       retry: retry2
     }),
     tools: workTools(ctx, sandbox),
-    submit: createCompletionTool(worker)
+    submit: createCompletionTool(worker, await readPlanWorkers(ctx))
   });
   const usage = toUsage(ctx.meter, (ctx.now() - ctx.startedAt) / 1e3);
   const completion = completionOf({ worker, outcome, previous, usage });
@@ -64109,6 +64296,17 @@ async function finishWork({
     return { status: "failed", reason: outcome.reason, head, completion };
   const reason = completion.status === "complete" ? null : completion.summary;
   return { status: completion.status, reason, head, completion };
+}
+async function readPlanWorkers(ctx) {
+  const text = await (0, import_promises17.readFile)(import_node_path16.default.join(ctx.root, planPath(ctx.env.BATON_BUILD)), "utf8").catch(
+    () => null
+  );
+  try {
+    const plan = Plan.safeParse(JSON.parse(text ?? ""));
+    return plan.success ? plan.data.workers.map((entry) => entry.id) : null;
+  } catch {
+    return null;
+  }
 }
 async function workPrompt({
   ctx,
@@ -64308,7 +64506,156 @@ function parseSessionEnv(source) {
 }
 
 // src/session/publish/publish-session.ts
-var import_node_path18 = require("node:path");
+var import_node_path19 = require("node:path");
+
+// src/core/adaptation.ts
+var ADAPTATION_HEADER = "baton adaptation";
+var AdaptationRecord = external_exports.strictObject({
+  version: external_exports.literal(1),
+  /** The merged worker whose completion named the workers to adapt. */
+  source: WorkerId,
+  /** The workflow run of the adapt session. */
+  run_id: external_exports.number().int().positive(),
+  /** The build branch head the session started from. */
+  base: external_exports.string().regex(/^[0-9a-f]{40}$/),
+  /** The commit with the revised briefs, pushed onto the build branch. */
+  head: external_exports.string().regex(/^[0-9a-f]{40}$/),
+  /** The workers whose briefs the commit changed. */
+  workers: external_exports.array(WorkerId).max(60)
+});
+function adaptationRefPrefix(build) {
+  return `refs/baton/${build}/adapt/`;
+}
+function adaptationRef(build, source) {
+  return `${adaptationRefPrefix(build)}${source}`;
+}
+function renderAdaptationMessage(record2) {
+  return `${ADAPTATION_HEADER}
+
+${JSON.stringify(record2)}
+`;
+}
+
+// src/session/publish/read-worker-title.ts
+var RECORD_MAX_BYTES = 512 * 1024;
+async function readWorkerTitle({
+  repo,
+  base,
+  build,
+  worker
+}) {
+  const plan = Plan.safeParse(parseJson2(await readAt(repo, `${base}:${planPath(build)}`)));
+  const planned = plan.success ? plan.data.workers.find((entry) => entry.id === worker) : void 0;
+  if (planned) return planned.title;
+  const brief = await readAt(repo, `${base}:${briefPath(build, worker)}`);
+  const parsed = brief === null ? null : parseBrief(brief);
+  return parsed?.ok ? parsed.frontMatter.title : worker;
+}
+async function readAt(repo, spec) {
+  const size = await repo.run({ args: ["cat-file", "-s", spec] });
+  if (size.code !== 0 || Number(size.stdout.trim()) > RECORD_MAX_BYTES) return null;
+  const shown = await repo.run({ args: ["show", spec] });
+  return shown.code === 0 ? shown.stdout : null;
+}
+function parseJson2(text) {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+// src/session/publish/adapt-publish.ts
+async function readPlanWorkers2({
+  repo,
+  commit,
+  build
+}) {
+  const plan = Plan.safeParse(parseJson2(await readAt(repo, `${commit}:${planPath(build)}`)));
+  return plan.success ? plan.data.workers.map((worker) => worker.id) : null;
+}
+async function findAdaptable({
+  repo,
+  remote,
+  token,
+  build,
+  source,
+  base
+}) {
+  const read = await readAt(repo, `${base}:${completionPath(build, source)}`);
+  const completion = Completion.safeParse(parseJson2(read));
+  const workers = await readPlanWorkers2({ repo, commit: base, build });
+  if (!completion.success || !workers) return [];
+  const listed = await repo.must({
+    args: ["ls-remote", remote, `refs/heads/${workerBranch(build, "*")}`],
+    token
+  });
+  const started = new Set(
+    listed.split("\n").map((line) => line.split("	")[1]?.replace(/^refs\/heads\//, "")).filter((name) => !!name)
+  );
+  return completion.data.affects.filter(
+    (id) => id !== source && workers.includes(id) && !started.has(workerBranch(build, id))
+  );
+}
+function checkAffects({
+  affects,
+  worker,
+  planWorkers
+}) {
+  return affects.flatMap((id) => {
+    if (id === worker) return [`the completion's affects names ${id}, its own worker`];
+    if (planWorkers?.includes(id)) return [];
+    return [`the completion's affects names ${id}, which is not a worker of the plan`];
+  });
+}
+function revisedWorkers(build, changes) {
+  const prefix = `${buildDir(build)}/workers/`;
+  return changes.filter((change) => change.path.startsWith(prefix) && change.path.endsWith(".md")).map((change) => change.path.slice(prefix.length, -".md".length));
+}
+async function writeAdaptationRecord({
+  repo,
+  remote,
+  token,
+  build,
+  source,
+  runId,
+  base,
+  head,
+  workers
+}) {
+  const message = renderAdaptationMessage({
+    version: 1,
+    source,
+    run_id: runId,
+    base,
+    head,
+    workers
+  });
+  const tree = (await repo.must({ args: ["mktree"], input: "" })).trim();
+  const commit = (await repo.must({
+    args: [
+      "-c",
+      "user.name=Baton",
+      "-c",
+      "user.email=baton@users.noreply.github.com",
+      "commit-tree",
+      tree,
+      "-F",
+      "-"
+    ],
+    input: message
+  })).trim();
+  const ref = adaptationRef(build, source);
+  const pushed = await repo.run({
+    args: ["push", "--quiet", "--no-verify", remote, `${commit}:${ref}`],
+    token
+  });
+  if (pushed.code !== 0 && !/already exists|non-fast-forward|rejected/.test(pushed.stderr)) {
+    return `Could not record the adaptation at ${ref}: ${pushed.stderr.trim().split("\n")[0] ?? ""}`;
+  }
+  return `Recorded the adaptation at ${ref}: the briefs of ${workers.join(", ")} changed.`;
+}
 
 // src/session/publish/limits.ts
 var BUNDLE_MAX_BYTES = 100 * 1024 * 1024;
@@ -64323,7 +64670,8 @@ var CONFIG_PATH = `.github/${CONFIG_FILE}`;
 function checkChanges({
   target,
   changes,
-  allowWorkflowChanges
+  allowWorkflowChanges,
+  adaptable = null
 }) {
   const problems = [];
   if (changes.length > CHANGED_FILES_MAX) {
@@ -64332,56 +64680,67 @@ function checkChanges({
     );
   }
   for (const change of changes) {
-    const problem = checkOne(change, target, allowWorkflowChanges);
+    const problem = target.adapt ? checkAdapted(change, target, adaptable ?? []) : checkOne(change, target, allowWorkflowChanges);
     if (problem) problems.push(problem);
   }
   return problems;
 }
-function checkOne({ path: path19, size }, target, allowWorkflowChanges) {
+function checkOne({ path: path20, size }, target, allowWorkflowChanges) {
   if (size !== null && size > FILE_MAX_BYTES) {
-    return `${path19} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
+    return `${path20} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
   }
-  if (path19 === CONFIG_PATH) {
-    return `${path19} holds Baton's settings; sessions never change it (a person does, on the default branch)`;
+  if (path20 === CONFIG_PATH) {
+    return `${path20} holds Baton's settings; sessions never change it (a person does, on the default branch)`;
   }
-  if (path19.startsWith(WORKFLOWS_DIR) && !allowWorkflowChanges) {
-    return `${path19} is under ${WORKFLOWS_DIR}; sessions may change workflows only when .github/baton.yml sets session.allowWorkflowChanges: true`;
+  if (path20.startsWith(WORKFLOWS_DIR) && !allowWorkflowChanges) {
+    return `${path20} is under ${WORKFLOWS_DIR}; sessions may change workflows only when .github/baton.yml sets session.allowWorkflowChanges: true`;
   }
   const record2 = `${buildDir(target.build)}/`;
   switch (target.role) {
     case "plan":
-      return isPlanFile(path19, record2) ? null : `${path19} is not one of the plan's files (${record2}plan.json, PLAN.md, sub-issues.json, workers/W<wave>.<n>.md); a plan session writes only those`;
+      return isPlanFile(path20, record2) ? null : `${path20} is not one of the plan's files (${record2}plan.json, PLAN.md, sub-issues.json, workers/W<wave>.<n>.md); a plan session writes only those`;
     case "research":
     case "summary":
-      return checkLoopFile(path19, target);
+      return checkLoopFile(path20, target);
     case "work":
     case "fix": {
       const own2 = target.worker === null ? null : completionPath(target.build, target.worker);
-      if (!path19.startsWith(BATON_DIR) || path19 === own2) return null;
-      return `${path19} is under ${BATON_DIR} (build records and skills); a worker may write only its own completion (${own2 ?? "-"})`;
+      if (!path20.startsWith(BATON_DIR) || path20 === own2) return null;
+      return `${path20} is under ${BATON_DIR} (build records and skills); a worker may write only its own completion (${own2 ?? "-"})`;
     }
     case "review":
-      return `${path19}: a review session must not commit`;
+      return `${path20}: a review session must not commit`;
     default: {
       const _exhaustive = target.role;
       return _exhaustive;
     }
   }
 }
-function isPlanFile(path19, record2) {
-  if (!path19.startsWith(record2)) return false;
-  const rest = path19.slice(record2.length);
+function checkAdapted({ path: path20, size }, target, adaptable) {
+  if (size !== null && size > FILE_MAX_BYTES) {
+    return `${path20} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
+  }
+  const allowed = adaptable.map((worker) => briefPath(target.build, worker));
+  const list2 = allowed.join(", ") || "none: every worker named has started";
+  if (!allowed.includes(path20)) {
+    return `${path20} is not a brief this adapt session may revise (${list2}); an adapt session after ${target.adapt} changes only those`;
+  }
+  return size === null ? `${path20} is deleted; an adapt session revises a brief, never removes it` : null;
+}
+function isPlanFile(path20, record2) {
+  if (!path20.startsWith(record2)) return false;
+  const rest = path20.slice(record2.length);
   return rest === "plan.json" || rest === "PLAN.md" || rest === "sub-issues.json" || /^workers\/W\d+\.\d+\.md$/.test(rest);
 }
-function checkLoopFile(path19, target) {
+function checkLoopFile(path20, target) {
   const loop = parseLoopSubject(target.worker);
-  if (loop === null) return `${path19}: a ${target.role} session must name its loop (L1, L2 …)`;
+  if (loop === null) return `${path20}: a ${target.role} session must name its loop (L1, L2 …)`;
   const allowed = target.role === "research" ? [findingsPath(target.build, loop), researchResultPath(target.build, loop)] : [summaryPath(target.build, loop)];
-  return allowed.includes(path19) ? null : `${path19}: a ${target.role} session is read-only and may write only ${allowed.join(" and ")}`;
+  return allowed.includes(path20) ? null : `${path20}: a ${target.role} session is read-only and may write only ${allowed.join(" and ")}`;
 }
 
 // src/session/publish/check-plan-record.ts
-var RECORD_MAX_BYTES = 256 * 1024;
+var RECORD_MAX_BYTES2 = 256 * 1024;
 async function checkPlanRecord({
   repo,
   head,
@@ -64397,8 +64756,8 @@ async function readJsonAt(repo, spec) {
   const size = await repo.run({ args: ["cat-file", "-s", spec] });
   if (size.code !== 0) return { value: void 0, problems: [] };
   const name = spec.slice(spec.lastIndexOf("/") + 1);
-  if (Number(size.stdout.trim()) > RECORD_MAX_BYTES) {
-    return { value: void 0, problems: [`${name} is larger than ${RECORD_MAX_BYTES} bytes`] };
+  if (Number(size.stdout.trim()) > RECORD_MAX_BYTES2) {
+    return { value: void 0, problems: [`${name} is larger than ${RECORD_MAX_BYTES2} bytes`] };
   }
   const shown = await repo.run({ args: ["show", spec] });
   try {
@@ -64425,7 +64784,14 @@ function getSessionTarget(env) {
     problems.push(`BATON_PR is required for a ${role} session`);
   }
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, target: { role, build, worker, pr, branch: branchOf(role, build, worker) } };
+  const branch = branchOf(role, build, worker);
+  return { ok: true, target: { role, build, worker, pr, branch, adapt: adaptOf(env) } };
+}
+function adaptOf(env) {
+  const trigger = env.BATON_TRIGGER;
+  if (env.BATON_ROLE !== "plan" || !trigger || !isSessionTrigger(trigger)) return null;
+  const { kind, id } = parseTrigger(trigger);
+  return kind === "adapt" ? id : null;
 }
 function branchOf(role, build, worker) {
   switch (role) {
@@ -64475,8 +64841,8 @@ function checkResult(result, target) {
 function checkDeliverable(result, target) {
   const problems = [];
   const role = target.role;
-  const commits = role === "work" || role === "plan" || role === "research" || role === "summary";
-  if (commits && !hasCommits(result)) {
+  const mustCommit = role === "work" || role === "plan" && !target.adapt || role === "research" || role === "summary";
+  if (mustCommit && !hasCommits(result)) {
     problems.push(`the ${role} session reports complete but committed nothing`);
   }
   if (role === "work" || role === "fix") {
@@ -64584,9 +64950,9 @@ async function revokeSessionToken({
 // src/session/publish/git.ts
 var import_node_child_process4 = require("node:child_process");
 var import_node_fs = require("node:fs");
-var import_promises17 = require("node:fs/promises");
+var import_promises18 = require("node:fs/promises");
 var import_node_os2 = require("node:os");
-var import_node_path16 = require("node:path");
+var import_node_path17 = require("node:path");
 var GitError2 = class extends Error {
   constructor(args, stderr) {
     super(`git ${args[0] ?? ""} failed: ${stderr.trim() || "no output"}`);
@@ -64602,12 +64968,12 @@ function gitAuthEnv(token) {
   };
 }
 async function createScratchRepo(workspace) {
-  const gitDir = await (0, import_promises17.mkdtemp)((0, import_node_path16.join)((0, import_node_os2.tmpdir)(), "baton-publish-"));
+  const gitDir = await (0, import_promises18.mkdtemp)((0, import_node_path17.join)((0, import_node_os2.tmpdir)(), "baton-publish-"));
   const repo = makeRepo(gitDir);
   await repo.must({ args: ["init", "--bare", "--quiet", gitDir] });
-  const objects = workspace ? (0, import_node_path16.join)(workspace, ".git", "objects") : null;
+  const objects = workspace ? (0, import_node_path17.join)(workspace, ".git", "objects") : null;
   if (objects && (0, import_node_fs.existsSync)(objects)) {
-    await (0, import_promises17.writeFile)((0, import_node_path16.join)(gitDir, "objects", "info", "alternates"), `${objects}
+    await (0, import_promises18.writeFile)((0, import_node_path17.join)(gitDir, "objects", "info", "alternates"), `${objects}
 `);
   }
   return repo;
@@ -64622,7 +64988,7 @@ function makeRepo(gitDir) {
       if (output2.code !== 0) throw new GitError2(call.args, output2.stderr);
       return output2.stdout;
     },
-    dispose: () => (0, import_promises17.rm)(gitDir, { recursive: true, force: true })
+    dispose: () => (0, import_promises18.rm)(gitDir, { recursive: true, force: true })
   };
 }
 function runGit(gitDir, call) {
@@ -64662,11 +65028,11 @@ var GitHubApiError = class extends Error {
   status;
   constructor({
     method,
-    path: path19,
+    path: path20,
     status,
     message
   }) {
-    super(`GitHub answered ${status} to ${method} ${path19}: ${message}`);
+    super(`GitHub answered ${status} to ${method} ${path20}: ${message}`);
     this.name = "GitHubApiError";
     this.status = status;
   }
@@ -64688,9 +65054,9 @@ function createGitHubApi({
   });
   const retries = options2?.retries ?? DEFAULT_RETRIES;
   const baseMs = options2?.retryBaseMs ?? 1e3;
-  const send = async (method, path19, body, once2) => {
+  const send = async (method, path20, body, once2) => {
     try {
-      const response = await octokit.request(`${method} ${path19}`, {
+      const response = await octokit.request(`${method} ${path20}`, {
         ...body === void 0 ? {} : { data: body },
         // A request's own `retries: 0` turns the retry plugin off for it.
         ...once2 ? { request: { retries: 0 } } : {}
@@ -64701,13 +65067,13 @@ function createGitHubApi({
       if (status === null) throw error62;
       const tries = triesOf(error62);
       const message = `${messageOf(error62)}${tries > 1 ? ` (after ${tries} tries)` : ""}`;
-      throw new GitHubApiError({ method, path: path19, status, message });
+      throw new GitHubApiError({ method, path: path20, status, message });
     }
   };
   return {
-    request: (method, path19, body) => send(method, path19, body, false),
+    request: (method, path20, body) => send(method, path20, body, false),
     async postOnce({
-      path: path19,
+      path: path20,
       body,
       find
     }) {
@@ -64718,7 +65084,7 @@ function createGitHubApi({
           if (found !== null) return { value: found, found: true };
         }
         try {
-          return { value: await send("POST", path19, body, true), found: false };
+          return { value: await send("POST", path20, body, true), found: false };
         } catch (error62) {
           const transient = error62 instanceof GitHubApiError && error62.status >= 500;
           if (!transient || attempt >= retries) throw error62;
@@ -64774,11 +65140,11 @@ async function readAllowWorkflowChanges(repo, commit) {
 }
 
 // src/session/publish/read-result.ts
-var import_promises18 = require("node:fs/promises");
-var import_node_path17 = require("node:path");
+var import_promises19 = require("node:fs/promises");
+var import_node_path18 = require("node:path");
 async function readResult(outDir) {
-  const path19 = (0, import_node_path17.join)(outDir, RESULT_FILE);
-  const size = await sizeOf(path19);
+  const path20 = (0, import_node_path18.join)(outDir, RESULT_FILE);
+  const size = await sizeOf(path20);
   if (size === null) {
     return {
       ok: false,
@@ -64795,7 +65161,7 @@ async function readResult(outDir) {
   }
   let raw;
   try {
-    raw = JSON.parse(await (0, import_promises18.readFile)(path19, "utf8"));
+    raw = JSON.parse(await (0, import_promises19.readFile)(path20, "utf8"));
   } catch (error62) {
     const reason = error62 instanceof Error ? error62.message : String(error62);
     return { ok: false, problems: [`${RESULT_FILE} is not valid JSON: ${reason}`] };
@@ -64811,9 +65177,9 @@ async function readResult(outDir) {
   }
   return { ok: true, result: parsed.data };
 }
-async function sizeOf(path19) {
+async function sizeOf(path20) {
   try {
-    const info = await (0, import_promises18.stat)(path19);
+    const info = await (0, import_promises19.stat)(path20);
     return info.isFile() ? info.size : null;
   } catch (error62) {
     if (error62.code === "ENOENT") return null;
@@ -64991,7 +65357,7 @@ function renderPullBody({
     list("Follow-ups", completion.follow_up),
     list(
       "Artifacts",
-      completion.artifacts.map((path19) => `\`${path19.replaceAll("`", "")}\``)
+      completion.artifacts.map((path20) => `\`${path20.replaceAll("`", "")}\``)
     ),
     `### Usage
 
@@ -65167,36 +65533,6 @@ async function readRemoteHead({
   const listed = await repo.run({ args: ["ls-remote", remote, `refs/heads/${branch}`], token });
   if (listed.code !== 0) return null;
   return listed.stdout.split(/\s/)[0] || null;
-}
-
-// src/session/publish/read-worker-title.ts
-var RECORD_MAX_BYTES2 = 512 * 1024;
-async function readWorkerTitle({
-  repo,
-  base,
-  build,
-  worker
-}) {
-  const plan = Plan.safeParse(parseJson(await readAt(repo, `${base}:${planPath(build)}`)));
-  const planned = plan.success ? plan.data.workers.find((entry) => entry.id === worker) : void 0;
-  if (planned) return planned.title;
-  const brief = await readAt(repo, `${base}:${briefPath(build, worker)}`);
-  const parsed = brief === null ? null : parseBrief(brief);
-  return parsed?.ok ? parsed.frontMatter.title : worker;
-}
-async function readAt(repo, spec) {
-  const size = await repo.run({ args: ["cat-file", "-s", spec] });
-  if (size.code !== 0 || Number(size.stdout.trim()) > RECORD_MAX_BYTES2) return null;
-  const shown = await repo.run({ args: ["show", spec] });
-  return shown.code === 0 ? shown.stdout : null;
-}
-function parseJson(text) {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
 }
 
 // src/session/publish/worker-pull.ts
@@ -65504,7 +65840,17 @@ async function publishWithToken({
       api,
       pushed: commits.alreadyPushed
     });
-    return withUsageLine(written, usageLine);
+    const adapted = await recordAdaptation({
+      env,
+      io,
+      target,
+      result,
+      repo,
+      token,
+      written,
+      changes: commits.changes
+    });
+    return withUsageLine(adapted, usageLine);
   } finally {
     await repo.dispose();
   }
@@ -65518,7 +65864,7 @@ async function checkCommits({
   token
 }) {
   if (!hasCommits(result) || !target.branch || !result.base || !result.head) {
-    return { problems: [], alreadyPushed: false };
+    return { problems: [], alreadyPushed: false, changes: [] };
   }
   const verified = await verifyCommits({
     repo,
@@ -65528,27 +65874,67 @@ async function checkCommits({
     buildBranch: target.role === "work" || target.role === "fix" ? integrationBranch(target.build) : null,
     base: result.base,
     head: result.head,
-    bundlePath: (0, import_node_path18.join)(env.BATON_OUT, BUNDLE_FILE)
+    bundlePath: (0, import_node_path19.join)(env.BATON_OUT, BUNDLE_FILE)
   });
-  if (!verified.ok) return { problems: verified.problems, alreadyPushed: false };
+  if (!verified.ok) return { problems: verified.problems, alreadyPushed: false, changes: [] };
   const touchesWorkflows = verified.changes.some(
     (change) => change.path.startsWith(".github/workflows/")
   );
   const config2 = touchesWorkflows ? await readDefaultBranchAllowWorkflowChanges({ repo, remote: io.remote, token }) : { allowed: false, problem: null };
+  const adaptable = target.adapt ? await findAdaptable({
+    repo,
+    remote: io.remote,
+    token,
+    build: target.build,
+    source: target.adapt,
+    base: result.base
+  }) : null;
   const problems = checkChanges({
     target,
     changes: verified.changes,
-    allowWorkflowChanges: config2.allowed
+    allowWorkflowChanges: config2.allowed,
+    adaptable
   });
   if (config2.problem && problems.length > 0) problems.push(config2.problem);
-  return { problems, alreadyPushed: verified.alreadyPushed };
+  if (result.completion && (target.role === "work" || target.role === "fix")) {
+    const planWorkers = await readPlanWorkers2({ repo, commit: result.head, build: target.build });
+    problems.push(
+      ...checkAffects({ affects: result.completion.affects, worker: target.worker, planWorkers })
+    );
+  }
+  return { problems, alreadyPushed: verified.alreadyPushed, changes: verified.changes };
+}
+async function recordAdaptation({
+  env,
+  io,
+  target,
+  result,
+  repo,
+  token,
+  written,
+  changes
+}) {
+  if (!target.adapt || written.kind !== "published" || !result.base || !result.head) return written;
+  if (!hasCommits(result)) return written;
+  const line = await writeAdaptationRecord({
+    repo,
+    remote: io.remote,
+    token,
+    build: target.build,
+    source: target.adapt,
+    runId: Number(env.GITHUB_RUN_ID) || 1,
+    base: result.base,
+    head: result.head,
+    workers: revisedWorkers(target.build, changes)
+  });
+  return { ...written, lines: [...written.lines, line] };
 }
 
 // src/session/publish/step-summary.ts
-var import_promises19 = require("node:fs/promises");
-async function appendStepSummary(path19, markdown) {
-  if (!path19) return;
-  await (0, import_promises19.appendFile)(path19, `${markdown.trimEnd()}
+var import_promises20 = require("node:fs/promises");
+async function appendStepSummary(path20, markdown) {
+  if (!path20) return;
+  await (0, import_promises20.appendFile)(path20, `${markdown.trimEnd()}
 
 `);
 }

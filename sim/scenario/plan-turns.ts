@@ -10,6 +10,7 @@ export function planTurn(input: TurnInput): TurnAnswer {
   const { request, scenario } = input;
   const failure = toolFailure(input);
   if (failure) return failure;
+  if (request.adapt) return adaptTurn(input, request.adapt);
   switch (request.turn) {
     case 0:
       return say(
@@ -47,5 +48,35 @@ export function planTurn(input: TurnInput): TurnAnswer {
     }
     default:
       return unexpected(input, 'the plan was submitted already, yet the session goes on');
+  }
+}
+
+/**
+ * A `plan` session in adapt mode: reads the merged worker's report and the
+ * briefs it may revise, then submits the scenario's new bodies for those.
+ */
+function adaptTurn(
+  input: TurnInput,
+  adapt: NonNullable<TurnInput['request']['adapt']>,
+): TurnAnswer {
+  const revised = input.scenario.adaptations?.[adapt.source] ?? {};
+  switch (input.request.turn) {
+    case 0:
+      return say(
+        `I will read ${adapt.source}'s report and the briefs it affects.`,
+        input.call('read_file', { path: adapt.completion }),
+        ...adapt.briefs.map((brief) => input.call('read_file', { path: brief.path })),
+      );
+    case 1:
+      return say(
+        `${adapt.source}'s learnings change what these workers must know; revising their briefs.`,
+        input.call('submit_adaptation', {
+          briefs: adapt.briefs.flatMap(({ worker }) =>
+            revised[worker] ? [{ worker, brief: revised[worker] }] : [],
+          ),
+        }),
+      );
+    default:
+      return unexpected(input, 'the adaptation was submitted already, yet the session goes on');
   }
 }

@@ -44,6 +44,8 @@ export interface SessionRequest {
   changed: string[];
   /** An improvement loop's research, plan or summary: the loop the first message names. */
   loop: number | null;
+  /** A plan session in adapt mode: the merged worker it answers, its report and the briefs it may revise. */
+  adapt: { source: string; completion: string; briefs: { worker: string; path: string }[] } | null;
   /** Assistant turns so far: 0 for the session's first request. */
   turn: number;
   /** The calls of the newest turn with their results. */
@@ -104,12 +106,24 @@ export function readSessionRequest(body: MessagesRequest): SessionRequest | stri
     ),
     changed: [...first.matchAll(/^- \w+ `([^`]+)` \(\+\d+ −\d+\)$/gm)].map((m) => m[1] ?? ''),
     loop: numberOf(/improvement loop (\d+)/.exec(first)?.[1]),
+    adapt: adaptOf(first),
     turn,
     last: exchangesAt(body.messages, body.messages.length - 2),
     all: body.messages.flatMap((message, index) =>
       message.role === 'assistant' ? exchangesAt(body.messages, index) : [],
     ),
   };
+}
+
+function adaptOf(first: string): SessionRequest['adapt'] {
+  const source = /after worker (W\d+\.\d+) merged/.exec(first)?.[1];
+  const completion = /Its completion report, `([^`]+)`/.exec(first)?.[1];
+  if (!source || !completion) return null;
+  const briefs = [...first.matchAll(/^- (W\d+\.\d+): `([^`]+)`$/gm)].map((m) => ({
+    worker: m[1] ?? '',
+    path: m[2] ?? '',
+  }));
+  return { source, completion, briefs };
 }
 
 function triggerOf(first: string): FixTrigger {

@@ -24,6 +24,12 @@ export interface Scenario {
   overloadedOnce?: { role: SessionRole; worker?: string; turn?: number };
   /** Output tokens each turn spends before it answers, as a real model's reasoning does; default 300. */
   thinkingTokens?: number;
+  /**
+   * What the plan session in adapt mode after a merged worker hands in: by that
+   * worker's id, the new brief body of each worker it revises (only those the
+   * session's first message lists are submitted).
+   */
+  adaptations?: Record<string, Record<string, string>>;
 }
 
 /** One improvement loop: its research's findings (or nothing worth doing) and its summary. */
@@ -59,6 +65,8 @@ export interface ScenarioWorker {
   concerns?: string[];
   learnings?: string[];
   follow_up?: string[];
+  /** Later workers its completion names in `affects`, whose briefs an adapt session revises. */
+  affects?: string[];
   /** How attempts end before the one that delivers: the model reports `failed`, or its API errors. */
   failures?: AttemptFailure[];
   /** Round n (from 1) of Baton's review of this worker's PR; rounds not listed approve. */

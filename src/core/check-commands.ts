@@ -1,6 +1,7 @@
 import { commandText } from './build-progress.js';
 import type { Command, CommandError } from './command.js';
 import type { Config } from './config.js';
+import { decideAdaptations } from './decide-adapt.js';
 import { makeContext } from './decide-context.js';
 import { findSeries } from './decide-series.js';
 import { parseLoopSubject } from './ids.js';
@@ -50,12 +51,21 @@ export function checkCommands({
   const planned = loop === null ? all !== null : (mine?.size ?? 0) > 0;
   const started = snapshot.runs.some((run) => compareTimes(run.createdAt, at) < 0);
   const improving = ctx.commands.improves.some((info) => compareTimes(info.createdAt, at) < 0);
+  // A revised brief waiting for `/approve` makes a running build's `/approve` apply.
+  const adaptWaits =
+    all !== null &&
+    decideAdaptations(ctx, all).views.some((view) => view.state === 'awaiting-approval');
   return commands.flatMap((command): CommandError[] => {
     if (command.name === 'improve') {
       const message = improveProblem({ started, improving });
       return message ? [{ line: commandText(command), message }] : [];
     }
-    const message = problemOf({ command, workers: all, planned, workStarted });
+    const message = problemOf({
+      command,
+      workers: all,
+      planned,
+      workStarted: workStarted && !adaptWaits,
+    });
     return message ? [{ line: commandText(command), message }] : [];
   });
 }

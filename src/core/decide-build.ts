@@ -1,4 +1,5 @@
 import { buildProgress } from './build-progress.js';
+import { applyHolds, decideAdaptations } from './decide-adapt.js';
 import type { DecideContext, Decision } from './decide-context.js';
 import { decideFinal } from './decide-final.js';
 import { decideMerge } from './decide-merge.js';
@@ -9,7 +10,7 @@ import { decideSkips, decideWorkers } from './decide-workers.js';
 import { decideMirror } from './mirror.js';
 import type { Plan } from './plan.js';
 import { dependentChainLengths } from './schedule.js';
-import type { StatusView } from './status-view.js';
+import type { AdaptationView, BuildProgress, StatusView } from './status-view.js';
 import { deriveWorkers, type WorkerState } from './worker-state.js';
 
 /**
@@ -21,13 +22,18 @@ export function decideBuild(
   plan: Plan,
   { final = true, seriesReport }: { final?: boolean; seriesReport?: string } = {},
 ): Decision & { workers: WorkerState[] } {
-  const workers = deriveWorkers(ctx, plan);
+  const derived = deriveWorkers(ctx, plan);
+  const adapt = decideAdaptations(ctx, derived);
+  const workers = applyHolds(derived, adapt.holds);
   const chains = dependentChainLengths(plan.workers);
-  const progress = buildProgress({ ctx, plan, workers });
+  const progress = withAdaptations(buildProgress({ ctx, plan, workers }), adapt.views);
+  // While an adapt session runs, the build branch stays where it started: its commit fast-forwards it.
+  const adapting = adapt.views.some((view) => view.state === 'revising');
   const actions = [
+    ...adapt.actions,
     ...decideSkips(ctx, workers),
     ...decideReviews(ctx, workers),
-    ...decideMerge({ ctx, workers, chains }),
+    ...(adapting ? [] : decideMerge({ ctx, workers, chains })),
     ...decideWorkers({ ctx, workers, chains }),
     ...(final
       ? decideFinal({ ctx, plan, workers, progress, ...(seriesReport ? { seriesReport } : {}) })
@@ -37,6 +43,10 @@ export function decideBuild(
   ];
   const view: StatusView = { phase: 'running', build: ctx.snapshot.build, progress };
   return { ...withNotices(ctx, { actions, view }, workers), workers };
+}
+
+function withAdaptations(progress: BuildProgress, views: AdaptationView[]): BuildProgress {
+  return views.length > 0 ? { ...progress, adaptations: views } : progress;
 }
 
 /** A phase's decision, with the notices its view and workers call for after its actions. */

@@ -72,6 +72,14 @@ function needsOf(
   }
   needs.push(...seriesNeeds(view));
   if (view.phase !== 'running') return needs;
+  for (const adaptation of view.progress.adaptations ?? []) {
+    if (adaptation.state !== 'awaiting-approval') continue;
+    const names = adaptation.workers.join(', ');
+    needs.push({
+      key: noticeKey('adapted', adaptation.source),
+      text: `✏️ After ${adaptation.source}'s learnings, an adapt session revised the brief of ${names}: ${adaptation.diff ?? 'see the build branch'}. Reply \`/approve\` to start ${names} with the change.`,
+    });
+  }
   for (const state of workers) needs.push(...workerNeeds(ctx, state));
   const { maxUsd } = ctx.config.budget;
   if (ctx.budgetReached && maxUsd !== null) {

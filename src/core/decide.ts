@@ -43,7 +43,16 @@ function decidePhase(ctx: DecideContext): Decision {
   if (isCancelled(ctx)) return decideCancelled(ctx);
   const series = findSeries(ctx);
   const decision = series ? decideSeries(ctx, series) : decideSingle(ctx);
-  return { actions: [...upkeep(ctx), ...decision.actions], view: decision.view };
+  const upkept = isAdapting(decision.view)
+    ? upkeep(ctx).filter((action) => action.kind !== 'sync-build-branch')
+    : upkeep(ctx);
+  return { actions: [...upkept, ...decision.actions], view: decision.view };
+}
+
+/** An adapt session runs: nothing moves the build branch until it has pushed. */
+function isAdapting(view: StatusView): boolean {
+  if (view.phase !== 'running') return false;
+  return (view.progress.adaptations ?? []).some((entry) => entry.state === 'revising');
 }
 
 /** A build planned once from its issue. */

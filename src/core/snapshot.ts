@@ -1,3 +1,4 @@
+import type { AdaptationRecord } from './adaptation.js';
 import type { Command } from './command.js';
 import type { Completion } from './completion.js';
 import type { ConfigProblem } from './config.js';
@@ -51,6 +52,11 @@ export interface BuildSnapshot {
    * one per run: what each session spent, failed ones included.
    */
   usage?: UsageRecord[];
+  /**
+   * What adapt sessions' publish jobs recorded (`refs/baton/<build>/adapt/<source>`):
+   * which briefs each changed, and the commits to compare.
+   */
+  adaptations?: AdaptationRecord[];
 }
 
 export interface IssueInfo {

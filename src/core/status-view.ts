@@ -124,6 +124,25 @@ export interface BuildProgress {
   /** The last commands taken, oldest first. */
   history: CommandEntry[];
   links: RepoLinks;
+  /** Briefs revised (or being revised) after a merged worker's learnings, by source worker. */
+  adaptations?: AdaptationView[];
+}
+
+/**
+ * One adaptation: a merged worker's completion named workers not started yet,
+ * and a plan session in adapt mode revises their briefs before they start.
+ * `revising`: the session is running; `awaiting-approval`: revised, held for
+ * `/approve`; `applied`: revised and released; `unchanged`: the session
+ * changed no brief; `failed`: the workers start with their old briefs.
+ */
+export interface AdaptationView {
+  source: string;
+  state: 'revising' | 'awaiting-approval' | 'applied' | 'unchanged' | 'failed';
+  /** The workers it is for: the briefs changed once recorded, else the ones named. */
+  workers: string[];
+  run: Link | null;
+  /** A compare URL from the build branch before the revision to the commit with it. */
+  diff: string | null;
 }
 
 /** Who stopped a build: a `/cancel` comment, or null when the issue was closed. */

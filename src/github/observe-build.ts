@@ -1,3 +1,8 @@
+import {
+  type AdaptationRecord,
+  adaptationRefPrefix,
+  parseAdaptationMessage,
+} from '../core/adaptation.js';
 import { buildDir, integrationBranch, parseBatonBranch, subIssueGraphPath } from '../core/ids.js';
 import type { BuildSnapshot } from '../core/snapshot.js';
 import { parseUsageMessage, type UsageRecord, usageRefPrefix } from '../core/usage.js';
@@ -43,6 +48,7 @@ export async function observeBuild(
     subIssuesPath: `${integration}:${subIssueGraphPath(build)}`,
     loopsPath: `${integration}:${buildDir(build)}/loops`,
     usagePrefix: usageRefPrefix(build),
+    adaptPrefix: adaptationRefPrefix(build),
   });
   const issueNode = repository.issue;
   if (!issueNode) throw new Error(`issue #${issue} of ${ctx.owner}/${ctx.repo} is gone`);
@@ -84,6 +90,7 @@ export async function observeBuild(
     notices: comments.notices,
     labelledBy: labelEventsOf(issueNode),
     usage: usageOf(repository),
+    adaptations: adaptationsOf(repository),
   };
   return { snapshot, duplicateStatusIds: comments.duplicateStatusIds };
 }
@@ -104,6 +111,14 @@ function labelEventsOf(
 function usageOf(repository: Repository): UsageRecord[] {
   return (repository.usageRefs?.nodes ?? []).flatMap((node) => {
     const record = parseUsageMessage(node.target.message ?? '');
+    return record ? [record] : [];
+  });
+}
+
+/** What adapt sessions changed; a ref whose message is not a record is ignored. */
+function adaptationsOf(repository: Repository): AdaptationRecord[] {
+  return (repository.adaptRefs?.nodes ?? []).flatMap((node) => {
+    const record = parseAdaptationMessage(node.target.message ?? '');
     return record ? [record] : [];
   });
 }

@@ -29,6 +29,8 @@ export interface GitHubReads {
   getIssueHistory(issue: number): Promise<IssueHistory>;
   /** `admin`, `maintain`, `write`, `triage`, `read`, or `none` for an account with no access. */
   getPermission(login: string): Promise<string>;
+  /** The branches whose names start with `prefix` (`baton/12-add-login/`), full names. */
+  listBranches(prefix: string): Promise<string[]>;
 }
 
 const User = z.object({ login: z.string() }).nullable().optional();
@@ -228,6 +230,14 @@ export function createGitHubReads({
     getIssue: (issue) => get(`/issues/${issue}`, Issue),
     getIssueComment: (id) => orNullWhenGone(get(`/issues/comments/${id}`, Comment)),
     getPull: (pr) => get(`/pulls/${pr}`, Pull),
+    async listBranches(prefix) {
+      // GitHub matches the ref as a prefix; without the trailing slash, so filter here.
+      const route = `/git/matching-refs/heads/${prefix.replace(/\/+$/, '')}`;
+      const refs = await get(route, z.array(z.object({ ref: z.string() })));
+      return refs
+        .map((entry) => entry.ref.replace(/^refs\/heads\//, ''))
+        .filter((name) => name.startsWith(prefix));
+    },
     async listPullFiles(pr) {
       const files: PullFile[] = [];
       for (let page = 1; page <= MAX_FILE_PAGES; page++) {

@@ -1,4 +1,5 @@
 import {
+  briefPath,
   buildDir,
   CONFIG_FILE,
   completionPath,
@@ -35,10 +36,16 @@ export function checkChanges({
   target,
   changes,
   allowWorkflowChanges,
+  adaptable = null,
 }: {
   target: SessionTarget;
   changes: ChangedFile[];
   allowWorkflowChanges: boolean;
+  /**
+   * For a plan session in adapt mode: the workers whose briefs it may change
+   * (named by the merged completion, in the plan, no branch yet). Nothing else.
+   */
+  adaptable?: readonly string[] | null;
 }): string[] {
   const problems: string[] = [];
   if (changes.length > CHANGED_FILES_MAX) {
@@ -47,7 +54,9 @@ export function checkChanges({
     );
   }
   for (const change of changes) {
-    const problem = checkOne(change, target, allowWorkflowChanges);
+    const problem = target.adapt
+      ? checkAdapted(change, target, adaptable ?? [])
+      : checkOne(change, target, allowWorkflowChanges);
     if (problem) problems.push(problem);
   }
   return problems;
@@ -89,6 +98,28 @@ function checkOne(
       return _exhaustive;
     }
   }
+}
+
+/**
+ * What a plan session in adapt mode writes: the existing briefs of the workers
+ * it may revise, never a finished or started worker's brief, the plan or any other file.
+ */
+function checkAdapted(
+  { path, size }: ChangedFile,
+  target: SessionTarget,
+  adaptable: readonly string[],
+): string | null {
+  if (size !== null && size > FILE_MAX_BYTES) {
+    return `${path} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
+  }
+  const allowed = adaptable.map((worker) => briefPath(target.build, worker));
+  const list = allowed.join(', ') || 'none: every worker named has started';
+  if (!allowed.includes(path)) {
+    return `${path} is not a brief this adapt session may revise (${list}); an adapt session after ${target.adapt} changes only those`;
+  }
+  return size === null
+    ? `${path} is deleted; an adapt session revises a brief, never removes it`
+    : null;
 }
 
 /**

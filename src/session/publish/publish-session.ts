@@ -4,7 +4,14 @@ import { integrationBranch } from '../../core/ids.js';
 import type { SessionEnv } from '../env.js';
 import type { SessionClientOptions, SessionLog } from '../octokit.js';
 import { BUNDLE_FILE } from '../result.js';
-import { checkChanges } from './check-changes.js';
+import {
+  checkAffects,
+  findAdaptable,
+  readPlanWorkers,
+  revisedWorkers,
+  writeAdaptationRecord,
+} from './adapt-publish.js';
+import { type ChangedFile, checkChanges } from './check-changes.js';
 import { checkPlanRecord } from './check-plan-record.js';
 import { checkResult, getSessionTarget, hasCommits } from './check-result.js';
 import { getSessionToken, revokeSessionToken } from './get-session-token.js';
@@ -98,7 +105,17 @@ async function publishWithToken({
       api,
       pushed: commits.alreadyPushed,
     });
-    return withUsageLine(written, usageLine);
+    const adapted = await recordAdaptation({
+      env,
+      io,
+      target,
+      result,
+      repo,
+      token,
+      written,
+      changes: commits.changes,
+    });
+    return withUsageLine(adapted, usageLine);
   } finally {
     await repo.dispose();
   }
@@ -114,9 +131,10 @@ async function checkCommits({
 }: Omit<CheckedSession, 'api' | 'pushed'>): Promise<{
   problems: string[];
   alreadyPushed: boolean;
+  changes: ChangedFile[];
 }> {
   if (!hasCommits(result) || !target.branch || !result.base || !result.head) {
-    return { problems: [], alreadyPushed: false };
+    return { problems: [], alreadyPushed: false, changes: [] };
   }
   const verified = await verifyCommits({
     repo,
@@ -129,18 +147,65 @@ async function checkCommits({
     head: result.head,
     bundlePath: join(env.BATON_OUT, BUNDLE_FILE),
   });
-  if (!verified.ok) return { problems: verified.problems, alreadyPushed: false };
+  if (!verified.ok) return { problems: verified.problems, alreadyPushed: false, changes: [] };
   const touchesWorkflows = verified.changes.some((change) =>
     change.path.startsWith('.github/workflows/'),
   );
   const config = touchesWorkflows
     ? await readDefaultBranchAllowWorkflowChanges({ repo, remote: io.remote, token })
     : { allowed: false, problem: null };
+  const adaptable = target.adapt
+    ? await findAdaptable({
+        repo,
+        remote: io.remote,
+        token,
+        build: target.build,
+        source: target.adapt,
+        base: result.base,
+      })
+    : null;
   const problems = checkChanges({
     target,
     changes: verified.changes,
     allowWorkflowChanges: config.allowed,
+    adaptable,
   });
   if (config.problem && problems.length > 0) problems.push(config.problem);
-  return { problems, alreadyPushed: verified.alreadyPushed };
+  if (result.completion && (target.role === 'work' || target.role === 'fix')) {
+    const planWorkers = await readPlanWorkers({ repo, commit: result.head, build: target.build });
+    problems.push(
+      ...checkAffects({ affects: result.completion.affects, worker: target.worker, planWorkers }),
+    );
+  }
+  return { problems, alreadyPushed: verified.alreadyPushed, changes: verified.changes };
+}
+
+/** After an adapt session's briefs are on the build branch, the record the app reads. */
+async function recordAdaptation({
+  env,
+  io,
+  target,
+  result,
+  repo,
+  token,
+  written,
+  changes,
+}: Omit<CheckedSession, 'api' | 'pushed'> & {
+  written: PublishOutcome;
+  changes: ChangedFile[];
+}): Promise<PublishOutcome> {
+  if (!target.adapt || written.kind !== 'published' || !result.base || !result.head) return written;
+  if (!hasCommits(result)) return written;
+  const line = await writeAdaptationRecord({
+    repo,
+    remote: io.remote,
+    token,
+    build: target.build,
+    source: target.adapt,
+    runId: Number(env.GITHUB_RUN_ID) || 1,
+    base: result.base,
+    head: result.head,
+    workers: revisedWorkers(target.build, changes),
+  });
+  return { ...written, lines: [...written.lines, line] };
 }

@@ -29,14 +29,15 @@ export async function readWorkerTitle({
   return parsed?.ok ? parsed.frontMatter.title : worker;
 }
 
-async function readAt(repo: ScratchRepo, spec: string): Promise<string | null> {
+/** A file of the record at `<commit>:<path>`, or null when absent or over the cap. */
+export async function readAt(repo: ScratchRepo, spec: string): Promise<string | null> {
   const size = await repo.run({ args: ['cat-file', '-s', spec] });
   if (size.code !== 0 || Number(size.stdout.trim()) > RECORD_MAX_BYTES) return null;
   const shown = await repo.run({ args: ['show', spec] });
   return shown.code === 0 ? shown.stdout : null;
 }
 
-function parseJson(text: string | null): unknown {
+export function parseJson(text: string | null): unknown {
   if (text === null) return null;
   try {
     return JSON.parse(text);

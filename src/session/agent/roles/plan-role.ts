@@ -12,6 +12,7 @@ import {
 } from '../../../core/ids.js';
 import { isSessionTrigger, parseTrigger } from '../../../core/session.js';
 import { planFromSubIssues } from '../../../core/sub-issue-graph.js';
+import { runAdaptRole } from '../adapt/adapt-role.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
 import { issueTextProblem } from '../issue-text.js';
@@ -37,6 +38,8 @@ const LOOP_DESCRIPTION =
 /** `plan`: reads the issue (and feedback), explores read-only, submits a checked plan, commits its files. */
 export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
   const build = ctx.env.BATON_BUILD;
+  const adapt = adaptSource(ctx.env.BATON_TRIGGER);
+  if (adapt) return runAdaptRole(ctx, adapt);
   const issueNumber = Number(ctx.env.BATON_ISSUE ?? parseBuildId(build)?.issue);
   if (!Number.isInteger(issueNumber) || issueNumber < 1)
     return failedOutcome('BATON_ISSUE is not an issue number');
@@ -119,6 +122,13 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
   const commit = await commitSession(ctx, `Plan ${build}: ${title}`);
   if (!commit.ok) return failedOutcome(commit.reason);
   return { status: 'complete', reason: null, head: commit.head, plan: files.plan };
+}
+
+/** The merged worker an adapt-mode plan session answers (`adapt-W1.1`), or null. */
+function adaptSource(trigger: string | undefined): string | null {
+  if (!trigger || !isSessionTrigger(trigger)) return null;
+  const { kind, id } = parseTrigger(trigger);
+  return kind === 'adapt' ? id : null;
 }
 
 async function readFeedback(
