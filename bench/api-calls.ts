@@ -1,28 +1,122 @@
+import { createStatusPacer, STATUS_EDIT_SECONDS } from '../src/github/status-pacer.js';
+import { createWriteBudget } from '../src/github/write-budget.js';
 import { startApp } from '../test/support/app-harness.js';
-import { installedRepo, tickingClock } from '../test/support/builds.js';
+import { installedRepo, type PlanWorkerSpec, tickingClock } from '../test/support/builds.js';
 import { driveBuild, type SessionScript } from '../test/support/scripted-sessions.js';
 
-/** GitHub API requests the app makes for one build, by route, from `/approve` to the final PR. */
+/**
+ * GitHub API requests the app makes for one build, by route, from `/approve`
+ * to the final PR, through the real app (handlers, reconciler, Octokit) on the
+ * simulated GitHub. Each round delivers the events of the round before at
+ * once, as GitHub does in a burst, then every queued session finishes.
+ *
+ * The status comment is paced as in production (one edit per build every
+ * `STATUS_EDIT_SECONDS`, a trailing edit after), and the installation's write
+ * budget is on: their clock moves a minute per round, because a round stands
+ * for sessions that take minutes, so a round's deferred edit is made before
+ * the next round starts, and a window's budget is spent as a real build's
+ * would be if its sessions took a minute each (a floor: they take longer).
+ */
 export interface ApiCallReport {
   workers: number;
   total: number;
   perWorker: number;
+  /** Content-creating requests: every REST method but GET and HEAD (GraphQL here is queries only). */
+  writes: number;
+  writesPerWorker: number;
   byRoute: { route: string; calls: number }[];
+  /**
+   * Writes of the app and its sessions (their pull requests and reviews) per
+   * round, a round standing for a minute: the most in one round and in any 60.
+   */
+  peakWrites: { perRound: number; perSixtyRounds: number };
+  /** Rounds from `/approve` to the final pull request. */
+  rounds: number;
+  /** CPU seconds of this process per worker, /approve to final PR: the app and the simulated GitHub. */
+  cpuSecondsPerWorker: number;
 }
 
-/** Runs a build of `width` independent workers plus a chain of `depth` through the real app. */
+const isWrite = (entry: { method: string; route: string }) =>
+  !['GET', 'HEAD'].includes(entry.method) && entry.route !== 'POST /graphql';
+
+const ROUND_MS = 60_000;
+
+/**
+ * A plan in waves of the given widths: each worker of a wave after the first
+ * depends on the worker at the same place in the wave before (or its last).
+ */
+export function wavesPlan(widths: number[]): PlanWorkerSpec[] {
+  return widths.flatMap((width, wave) =>
+    Array.from({ length: width }, (_, i) => ({
+      id: `W${wave + 1}.${i + 1}`,
+      ...(wave === 0
+        ? {}
+        : { depends_on: [`W${wave}.${Math.min(i, (widths[wave - 1] ?? 1) - 1) + 1}`] }),
+    })),
+  );
+}
+
+/** Runs a build of `width` independent workers plus a chain of `depth` (or `plan`) through the real app. */
 export async function measureApiCalls({
   width = 3,
   depth = 1,
+  plan,
+  requireUpToDate = true,
 }: {
   width?: number;
   depth?: number;
+  plan?: PlanWorkerSpec[];
+  /** Branch protection's "up to date before merging" on the build branch (see FakeGitHub). */
+  requireUpToDate?: boolean;
 } = {}): Promise<ApiCallReport> {
   const now = tickingClock();
   const gh = installedRepo(now);
-  const app = await startApp({ gh, now });
+  gh.requireUpToDate = requireUpToDate;
+  let clock = 0;
+  let timers: { at: number; run: () => void }[] = [];
+  const statusPacer = createStatusPacer({
+    intervalMs: STATUS_EDIT_SECONDS * 1000,
+    clock: () => clock,
+    setTimer: (run, ms) => {
+      const timer = { at: clock + ms, run };
+      timers.push(timer);
+      return () => {
+        timers = timers.filter((t) => t !== timer);
+      };
+    },
+  });
+  // The installation's write budget on the same clock. The app tests' client does not pace, so
+  // the app's writes are counted as the simulated GitHub answers them; act counts the sessions'.
+  const writeBudget = createWriteBudget({ clock: () => clock });
+  const handle = gh.handle.bind(gh);
+  gh.handle = (request) => {
+    const response = handle(request);
+    const entry = gh.log.at(-1);
+    if (entry && isWrite(entry) && !entry.route.includes('/access_tokens')) writeBudget.note();
+    return response;
+  };
+  const app = await startApp({ gh, now, statusPacer, writeBudget });
+  // Writes per round: the app's from the log, the sessions' as the pull requests and
+  // reviews that appeared beyond the app's own (scripted sessions write to the simulator directly).
+  const perRound: number[] = [];
+  let seen = { log: 0, made: 0 };
+  const countRound = () => {
+    const appWrites = gh.log.slice(seen.log).filter(isWrite);
+    const made = gh.pulls.size + gh.reviews.length;
+    const byApp = appWrites.filter((e) => e.route === 'POST /repos/{owner}/{repo}/pulls').length;
+    perRound.push(appWrites.length + (made - seen.made - byApp));
+    seen = { log: gh.log.length, made };
+  };
+  const afterRound = async () => {
+    clock += ROUND_MS;
+    const due = timers.filter((timer) => timer.at <= clock);
+    timers = timers.filter((timer) => timer.at > clock);
+    for (const timer of due) timer.run();
+    await app.idle();
+    countRound();
+  };
   try {
-    const workers = [
+    const workers = plan ?? [
       ...Array.from({ length: width }, (_, i) => ({ id: `W1.${i + 1}` })),
       ...Array.from({ length: depth }, (_, i) => ({
         id: `W${i + 2}.1`,
@@ -32,31 +126,55 @@ export async function measureApiCalls({
     const script: SessionScript = { build: '1-measure', issue: 1, workers };
     const issue = gh.openIssue({ title: 'Measure', labels: ['orchestrate'] });
     gh.events.labeled(issue, 'orchestrate', 'maintainer');
-    await driveBuild({ gh, apps: [app], script, burst: true });
+    await driveBuild({ gh, apps: [app], script, burst: true, afterRound });
     const from = gh.log.length;
+    perRound.length = 0;
+    seen = { log: from, made: gh.pulls.size + gh.reviews.length };
+    const cpu = process.cpuUsage();
     gh.addComment({ issue, body: '/approve', user: 'maintainer' });
-    await driveBuild({ gh, apps: [app], script, burst: true });
+    // A build at rest with writes deferred (timers set) goes on when their window has room.
+    do await driveBuild({ gh, apps: [app], script, burst: true, afterRound, maxRounds: 400 });
+    while (timers.length > 0);
+    const used = process.cpuUsage(cpu);
+    const final = [...gh.pulls.values()].find((pull) => pull.base === gh.defaultBranch);
+    if (!final) throw new Error('the measured build did not open its final pull request');
     const calls = gh.log.slice(from).filter((entry) => !entry.route.includes('/access_tokens'));
     const counts = new Map<string, number>();
     for (const entry of calls) counts.set(entry.route, (counts.get(entry.route) ?? 0) + 1);
     const byRoute = [...counts]
       .map(([route, n]) => ({ route, calls: n }))
       .sort((a, b) => b.calls - a.calls);
+    const writes = calls.filter(isWrite).length;
+    const sixty = perRound.map((_, i) => perRound.slice(i, i + 60).reduce((a, b) => a + b, 0));
     return {
+      peakWrites: { perRound: Math.max(0, ...perRound), perSixtyRounds: Math.max(0, ...sixty) },
+      rounds: perRound.length,
+      cpuSecondsPerWorker: (used.user + used.system) / 1e6 / workers.length,
       workers: workers.length,
       total: calls.length,
       perWorker: calls.length / workers.length,
+      writes,
+      writesPerWorker: writes / workers.length,
       byRoute,
     };
   } finally {
+    statusPacer.stop();
     app.stop();
   }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const report = await measureApiCalls();
+  // `npx tsx bench/api-calls.ts 20,15,15,10 [--loose]`: a plan in waves of those widths.
+  const widths = (process.argv[2] ?? '3,1').split(',').map(Number);
+  const report = await measureApiCalls({
+    plan: wavesPlan(widths),
+    requireUpToDate: !process.argv.includes('--loose'),
+  });
   console.log(
-    `${report.total} requests for ${report.workers} workers: ${report.perWorker.toFixed(1)} per worker`,
+    `${report.total} requests, ${report.writes} writes for ${report.workers} workers: ${report.perWorker.toFixed(2)} requests and ${report.writesPerWorker.toFixed(2)} writes per worker`,
+  );
+  console.log(
+    `peak writes incl. sessions: ${report.peakWrites.perRound} in a round, ${report.peakWrites.perSixtyRounds} in 60; ${report.rounds} rounds; ${report.cpuSecondsPerWorker.toFixed(3)} CPU s per worker`,
   );
   for (const { route, calls } of report.byRoute)
     console.log(`${String(calls).padStart(5)}  ${route}`);

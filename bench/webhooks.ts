@@ -37,10 +37,11 @@ import { runQueuedSessions } from '../test/support/scripted-sessions.js';
  * Baton coalesces reconciles per build, so under load it makes far fewer API
  * calls than there are events.
  *
- * With Octokit's throttling on, as `npm start` runs, every GraphQL query and
- * write of the process waits a second after the one before, and a reconcile
- * starts with a GraphQL query; that latency is measured apart, on the real app
- * process (sim/start-app.ts), back to back, with a few samples.
+ * With throttling on, as `npm start` runs, writes of an installation wait a
+ * second after the one before, while the GraphQL query a reconcile starts
+ * with is budgeted by points and REST reads are not paced (src/github/
+ * request-pacer.ts); that latency is measured apart, on the real app process
+ * (sim/start-app.ts), back to back, with a few samples.
  */
 export interface WebhookReport {
   event: string;

@@ -1,7 +1,9 @@
 // `npm run demo`: one whole build on the local simulator, with no credentials
 // and no network. Prints every version of the build's status comment as the
 // app writes it, and writes docs/demo-transcript.md. `npm run demo -- research`
-// plays a research build instead and writes docs/demo-research-transcript.md.
+// plays a research build instead and writes docs/demo-research-transcript.md;
+// `npm run demo -- improve` plays improvement loops (`/improve 3`) and writes
+// docs/demo-improve-transcript.md.
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +15,13 @@ import {
   GREETING_ISSUE,
   setUpWidgets,
 } from '../sim/scenario/greeting-scenario.js';
+import {
+  IMPROVE_COMMAND,
+  IMPROVE_ISSUE,
+  improveScenario,
+} from '../sim/scenario/improve-scenario.js';
 import { type PlayedBuild, playBuild } from '../sim/scenario/play-build.js';
+import { playImprove } from '../sim/scenario/play-improve.js';
 import {
   RESEARCH_ISSUE,
   researchScenario,
@@ -22,34 +30,65 @@ import {
 import type { Scenario } from '../sim/scenario/scenario.js';
 import { createScriptedModel, type ScriptedModel } from '../sim/scenario/scripted-model.js';
 
-/** What the demo plays: the code build (default) or, with `research`, a research build. */
+const TIME_LIMIT_MS = 180_000;
+
+/** What the watchers of a played build are told. */
+interface Watchers {
+  onStatus: (body: string) => void;
+  onNotice: (body: string) => void;
+  onComment: (body: string) => void;
+}
+
+/** What the demo plays: the code build (default), a research build, or improvement loops. */
 interface DemoBuild {
   transcript: string;
-  scenario: Scenario;
+  heading: string;
+  scenario: () => Scenario;
   setup: (gh: FakeGitHub) => void;
-  issue: { title: string; body: string; label?: string };
-  retries: number;
+  /** What the maintainer does first, for the terminal. */
+  start: string;
+  play: (sim: Simulation, watchers: Watchers) => Promise<Pick<PlayedBuild, 'finalPull'>>;
   story: string;
 }
 
 const DEMOS: Record<string, DemoBuild> = {
   code: {
     transcript: 'demo-transcript.md',
-    scenario: diamondScenario({ reviewChanges: true }),
+    heading: 'one build, from the label to the final pull request',
+    scenario: () => diamondScenario({ reviewChanges: true }),
     setup: setUpWidgets,
-    issue: GREETING_ISSUE,
-    retries: 0,
+    start: `Labelling issue "${GREETING_ISSUE.title}" with \`orchestrate\`.`,
+    play: (sim, watchers) =>
+      playBuild({ sim, issue: GREETING_ISSUE, timeoutMs: TIME_LIMIT_MS, ...watchers }),
     story:
       'The build: issue "Add greet and bye commands" on a small JavaScript project is labelled `orchestrate`. The plan splits it into W1.1 and W1.2, which run side by side, and W2.1, which needs both. W1.1\'s first review asks for a change; a fix session makes it, and the second review approves.',
   },
   research: {
     transcript: 'demo-research-transcript.md',
-    scenario: researchScenario({ strayCode: true }),
+    heading: 'one build, from the label to the final pull request',
+    scenario: () => researchScenario({ strayCode: true }),
     setup: setUpResearchRepo,
-    issue: RESEARCH_ISSUE,
-    retries: 1,
+    start: `Labelling issue "${RESEARCH_ISSUE.title}" with \`${RESEARCH_ISSUE.label}\`.`,
+    play: (sim, watchers) =>
+      playBuild({ sim, issue: RESEARCH_ISSUE, retries: 1, timeoutMs: TIME_LIMIT_MS, ...watchers }),
     story:
       'The build: issue "Which runtime should widgets support" is labelled `orchestrate:research`. The plan asks two questions, W1.1 and W1.2, side by side; each worker writes a findings document with its sources and confidence. W1.2\'s first attempt also writes code: publish refuses it, and the maintainer\'s `/retry W1.2` brings an attempt that writes findings only. Once both are reviewed and merged, the synthesis session writes REPORT.md and posts its summary on the issue, and the final pull request delivers the report.',
+  },
+  improve: {
+    transcript: 'demo-improve-transcript.md',
+    heading: 'improvement loops, from `/improve 3` to the final pull request',
+    scenario: improveScenario,
+    setup: setUpWidgets,
+    start: `Commenting \`${IMPROVE_COMMAND}\` on issue "${IMPROVE_ISSUE.title}".`,
+    play: (sim, watchers) =>
+      playImprove({
+        sim,
+        issue: IMPROVE_ISSUE,
+        command: IMPROVE_COMMAND,
+        timeoutMs: 2 * TIME_LIMIT_MS,
+        ...watchers,
+      }),
+    story: `The series: \`${IMPROVE_COMMAND}\` on an issue with no label. Loop 1's research finds no greeting and its plan adds one (W1.1); loop 2's research, reading only loop 1's summary, finds no farewell (W2.1); loop 3's research finds nothing worth doing, which ends the series. Each loop's plan waits for \`/approve\`; one final pull request delivers both loops.`,
   },
 };
 
@@ -59,7 +98,6 @@ const TRANSCRIPT = fileURLToPath(
   new URL(`../docs/${DEMO?.transcript ?? 'demo-transcript.md'}`, import.meta.url),
 );
 const DIAGNOSTICS = join(tmpdir(), 'baton-demo-diagnostics.txt');
-const TIME_LIMIT_MS = 180_000;
 const MARKER = /^<!-- baton:status [^>]*-->\n/;
 const NOTICE_MARKER = /^<!-- baton:notice [^>]*-->\n/;
 
@@ -72,14 +110,14 @@ type Entry =
 async function main(): Promise<number> {
   if (!DEMO) {
     console.error(
-      `No demo called "${KIND}": run \`npm run demo\` or \`npm run demo -- research\`.`,
+      `No demo called "${KIND}": run \`npm run demo\`, \`npm run demo -- research\` or \`npm run demo -- improve\`.`,
     );
     return 2;
   }
   const started = Date.now();
   const seconds = () => (Date.now() - started) / 1000;
   const entries: Entry[] = [];
-  const model = createScriptedModel(DEMO.scenario);
+  const model = createScriptedModel(DEMO.scenario());
   console.log('Starting the simulator: GitHub, the OIDC issuer, the scripted model, the app…');
   let sim: Simulation | null = null;
   try {
@@ -90,14 +128,8 @@ async function main(): Promise<number> {
       // The simulated GitHub needs no second between writes; a tenth keeps their order and pace.
       appEnv: { BATON_WRITE_SPACING_MS: '100' },
     });
-    console.log(
-      `Labelling issue "${DEMO.issue.title}" with \`${DEMO.issue.label ?? 'orchestrate'}\`.`,
-    );
-    const played = await playBuild({
-      sim,
-      issue: DEMO.issue,
-      retries: DEMO.retries,
-      timeoutMs: TIME_LIMIT_MS,
+    console.log(DEMO.start);
+    const played = await DEMO.play(sim, {
       onStatus: (body) =>
         show(entries, { kind: 'status', body: body.replace(MARKER, ''), seconds: seconds() }),
       onNotice: (body) =>
@@ -114,7 +146,10 @@ async function main(): Promise<number> {
       );
     }
     const summary = describeRun({ sim, model, played, seconds: seconds() });
-    await writeFile(TRANSCRIPT, renderTranscript({ entries, played, summary, story: DEMO.story }));
+    await writeFile(
+      TRANSCRIPT,
+      renderTranscript({ entries, played, summary, heading: DEMO.heading, story: DEMO.story }),
+    );
     console.log(`\n${summary}\nTranscript: docs/${DEMO.transcript}`);
     return 0;
   } catch (error) {
@@ -158,7 +193,7 @@ function describeRun({
 }: {
   sim: Simulation;
   model: ScriptedModel;
-  played: PlayedBuild;
+  played: Pick<PlayedBuild, 'finalPull'>;
   seconds: number;
 }): string {
   const roles = new Map<string, number>();
@@ -174,13 +209,16 @@ function renderTranscript({
   entries,
   played,
   summary,
+  heading,
   story,
 }: {
   entries: Entry[];
-  played: PlayedBuild;
+  played: Pick<PlayedBuild, 'finalPull'>;
   summary: string;
+  heading: string;
   story: string;
 }): string {
+  const command = `npm run demo${KIND === 'code' ? '' : ` -- ${KIND}`}`;
   let version = 0;
   const sections = entries.map((entry) => {
     switch (entry.kind) {
@@ -201,13 +239,13 @@ function renderTranscript({
     }
   });
   return [
-    '# Demo transcript: one build, from the label to the final pull request',
+    `# Demo transcript: ${heading}`,
     '',
-    'Written by `npm run demo` ([scripts/demo.ts](../scripts/demo.ts)). It runs with no credentials and no network, on the local simulator ([docs/simulator.md](simulator.md)): the real app process, the real `baton session agent` and `baton session publish` jobs, and git over HTTP on a real bare repository, all on 127.0.0.1. Only the model is scripted ([sim/scenario/](../sim/scenario/)): it reads each request as a model would, and answers with tool calls and usage.',
+    `Written by \`${command}\` ([scripts/demo.ts](../scripts/demo.ts)). It runs with no credentials and no network, on the local simulator ([docs/simulator.md](simulator.md)): the real app process, the real \`baton session agent\` and \`baton session publish\` jobs, and git over HTTP on a real bare repository, all on 127.0.0.1. Only the model is scripted ([sim/scenario/](../sim/scenario/)): it reads each request as a model would, and answers with tool calls and usage.`,
     '',
     story,
     '',
-    `Run it yourself: \`npm install\`, then \`npm run demo${KIND === 'code' ? '' : ` -- ${KIND}`}\`. It prints each version of the status comment as the app writes it, and writes this file again. Times, links and numbers differ from run to run; the story does not.`,
+    `Run it yourself: \`npm install\`, then \`${command}\`. It prints each version of the status comment as the app writes it, and writes this file again. Times, links and numbers differ from run to run; the story does not.`,
     '',
     `${summary}`,
     '',

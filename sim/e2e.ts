@@ -45,7 +45,14 @@ export interface Simulation {
   apps: AppProcess[];
   runner: ActionsRunner;
   /** Opens an issue and labels it (the label webhook included); answers its number. */
-  labelIssue(issue: { title: string; body?: string; label?: string; user?: string }): number;
+  labelIssue(issue: {
+    title: string;
+    body?: string;
+    label?: string;
+    user?: string;
+    /** Runs on the new issue before it is labelled (to give it sub-issues, say). */
+    prepare?: (issue: number) => void;
+  }): number;
   /** A comment by a person, with its webhook (`/approve`, `/status`, …). */
   comment(comment: { issue: number; body: string; user?: string }): SimComment;
   /** The body of the build's status comment on an issue, if there is one. */
@@ -64,6 +71,8 @@ export interface Simulation {
 /** The maintainer who labels and comments, with write access. */
 export const MAINTAINER = 'maintainer';
 export const WEBHOOK_SECRET = 'simulated-webhook-secret';
+/** The ANTHROPIC_API_KEY every session's agent job gets. */
+export const SIM_ANTHROPIC_KEY = 'sk-ant-simulated-key';
 
 /**
  * The Baton source the simulated repository's workflow pins, and the app is
@@ -147,7 +156,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
         apiUrl: server.apiUrl,
         appUrl: app.url,
         anthropicUrl: model.url,
-        anthropicKey: 'sk-ant-simulated-key',
+        anthropicKey: SIM_ANTHROPIC_KEY,
       },
       ...(options.code ? { code: options.code } : {}),
       ...(options.parallel ? { parallel: options.parallel } : {}),
@@ -183,8 +192,9 @@ function simulation(
     ].join('\n');
   return {
     ...parts,
-    labelIssue({ title, body = '', label = 'orchestrate', user = MAINTAINER }) {
+    labelIssue({ title, body = '', label = 'orchestrate', user = MAINTAINER, prepare }) {
       const issue = gh.openIssue({ title, body, user, labels: [label] });
+      prepare?.(issue);
       gh.events.labeled(issue, label, user);
       return issue;
     },

@@ -1,5 +1,6 @@
 import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from 'probot';
 import { parseBatonBranch } from './core/ids.js';
+import type { ActOutcome } from './github/act.js';
 import { BuildQueue } from './github/build-queue.js';
 import { onInstallationLabels } from './github/ensure-labels.js';
 import {
@@ -18,9 +19,16 @@ import {
 } from './github/onboarding.js';
 import { resyncAll } from './github/resync.js';
 import type { SetupTemplates } from './github/setup-templates.js';
+import {
+  createStatusPacer,
+  type StatusPacer,
+  statusEditSecondsFrom,
+} from './github/status-pacer.js';
 import type { RepoContext } from './github/types.js';
+import type { WriteBudget } from './github/write-budget.js';
+import { findAppUrlProblem } from './server/app-url.js';
 import { createHealthHandler } from './server/health.js';
-import { type BatonMetrics, createMetricsHandler } from './server/metrics.js';
+import { type BatonMetrics, createMetricsHandler, recordReconcile } from './server/metrics.js';
 import { createResyncHandler } from './server/resync-endpoint.js';
 import { createSessionTokenHandler } from './server/session-token.js';
 import {
@@ -45,6 +53,15 @@ export interface BatonOptions {
   stopping?: () => boolean;
   /** Serve `GET /metrics` and count into these (`src/main.ts` passes them). */
   metrics?: BatonMetrics;
+  /**
+   * Least seconds between two edits of one build's status comment (a later
+   * change waits, then is edited); default `BATON_STATUS_EDIT_SECONDS` or 5, 0 for at once.
+   */
+  statusEditSeconds?: number;
+  /** The status pacer itself, instead of one made from `statusEditSeconds` (tests pass a clock). */
+  statusPacer?: StatusPacer;
+  /** One write budget for every installation, instead of each client's own (tests). */
+  writeBudget?: WriteBudget;
 }
 
 /**
@@ -96,7 +113,8 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
     const queue =
       options.queue ??
       new BuildQueue(
-        (err, key) => app.log.error({ err, key }, 'baton: reconcile failed'),
+        (err, key, log = app.log) =>
+          log.error({ err, key }, 'baton: reconcile failed; the next event or resync tries again'),
         metrics
           ? ({ ms, failed }) =>
               metrics.reconciles.observe({ outcome: failed ? 'failed' : 'ok' }, ms / 1000)
@@ -104,12 +122,26 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       );
     options.onLoad?.(app, queue);
     const templates = startOnboarding(process.env, app.log);
+    const appUrlProblem = findAppUrlProblem(process.env.BATON_APP_URL);
+    if (appUrlProblem) app.log.warn(`baton: ${appUrlProblem}`);
     const deps: HandlerDeps = {
       queue,
       now: options.now ?? (() => new Date().toISOString()),
       botLogin: botLoginOf(app),
       answers: new Map(),
       ...(templates ? { setupPull: setupPullHook(templates, app.log) } : {}),
+      statusPacer:
+        options.statusPacer ??
+        createStatusPacer({
+          intervalMs: 1000 * (options.statusEditSeconds ?? statusEditSecondsFrom(process.env)),
+        }),
+      ...(options.writeBudget ? { writeBudget: options.writeBudget } : {}),
+      ...(metrics
+        ? {
+            onReconciled: (key: string, outcomes: ActOutcome[]) =>
+              recordReconcile(metrics, key, outcomes),
+          }
+        : {}),
     };
     app.on(['installation.created', 'installation_repositories.added'], (context) =>
       onInstallationLabels(context, { queue }),
@@ -197,7 +229,7 @@ function resyncer(app: Probot, deps: HandlerDeps) {
     resyncAll(
       app,
       (ctx, ref, defaultBranch) =>
-        scheduleReconcile(ctx, { ref, defaultBranch, deps, log: app.log }),
+        scheduleReconcile(ctx, { ref, defaultBranch, deps, log: app.log, deliveryId: null }),
       deps.botLogin,
       onRepository,
     ).catch((err: unknown) =>

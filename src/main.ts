@@ -3,13 +3,15 @@ import { type Probot, run } from 'probot';
 import type { BuildQueue } from './github/build-queue.js';
 import { BatonOctokit } from './github/octokit.js';
 import { createBaton } from './index.js';
+import { createLog } from './server/log.js';
 import { createMetrics, requestMetrics } from './server/metrics.js';
 import { shutDown, shutdownGraceMs } from './server/shutdown.js';
 
 /**
  * `npm start`: Probot's runner with Baton's Octokit (bounded rate-limit
  * retries). With no APP_ID and PRIVATE_KEY it serves Probot's setup page,
- * which registers the app from app.yml. On SIGTERM it stops taking webhooks,
+ * which registers the app from app.yml. Its logger is Probot's with secrets
+ * redacted and a bad webhook signature told in one line. On SIGTERM it stops taking webhooks,
  * gives the reconciles in flight BATON_SHUTDOWN_SECONDS, and exits 0.
  */
 let loaded: { app: Probot; queue: BuildQueue } | undefined;
@@ -23,7 +25,7 @@ const server = await run(
     stopping: () => stopping,
     metrics,
   }),
-  { Octokit: BatonOctokit.plugin(requestMetrics(metrics)) },
+  { Octokit: BatonOctokit.plugin(requestMetrics(metrics)), log: await createLog(process.env) },
 );
 process.once('SIGTERM', () => {
   stopping = true;

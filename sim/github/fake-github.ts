@@ -7,6 +7,7 @@ import { registerGraphqlRoutes } from './routes-graphql.js';
 import { registerIssueRoutes } from './routes-issues.js';
 import { registerPullRoutes } from './routes-pulls.js';
 import { registerRunRoutes } from './routes-runs.js';
+import { registerSubIssueRoutes } from './routes-sub-issues.js';
 import { GitStore } from './store.js';
 
 export interface SimUser {
@@ -26,6 +27,14 @@ export interface SimIssue {
   pull: boolean;
   /** Who added which label, oldest first (`events.labeled` records them). */
   labelEvents?: { label: string; actor: string; at?: string }[];
+  /** Why it was closed (`completed`, `not_planned`); null while open. */
+  stateReason?: string | null;
+  /** The issue this one is a sub-issue of. */
+  parent?: number;
+  /** Its sub-issues, in GitHub's order (the order they were added). */
+  subIssues?: number[];
+  /** The issues that block this one ("blocked by" links), in the order they were added. */
+  blockedBy?: number[];
   /** The body's last edit (GitHub keeps its time and author), if any. */
   lastEdit?: { at: string; editor: string };
   /** Title changes, oldest first. */
@@ -184,6 +193,13 @@ export class FakeGitHub {
   readonly faults: { route: string; response: ApiResponse }[] = [];
   /** Told of every run a dispatch queues (the end-to-end simulator runs its jobs). */
   readonly runListeners = new Set<(run: SimRun) => void>();
+  /**
+   * Branch protection's "Require branches to be up to date before merging" on
+   * every base branch. GitHub calls a pull request that fell behind its base
+   * `behind` only under that rule; without it, one that merges cleanly is
+   * `clean`. On by default (the tests' scenarios play the update-branch path).
+   */
+  requireUpToDate = true;
   now: () => string;
   #ids = 1000;
   readonly #router = new Router();
@@ -198,6 +214,7 @@ export class FakeGitHub {
     this.git.commitOn(this.defaultBranch, { 'README.md': '# widgets\n' }, 'Initial commit');
     registerGitRoutes(this.#router, this);
     registerIssueRoutes(this.#router, this);
+    registerSubIssueRoutes(this.#router, this);
     registerPullRoutes(this.#router, this);
     registerRunRoutes(this.#router, this);
     registerContentRoutes(this.#router, this);
@@ -266,6 +283,23 @@ export class FakeGitHub {
       pull: false,
     });
     return number;
+  }
+
+  /** Makes `child` a sub-issue of `parent`, last in its list, as `POST …/sub_issues` does. */
+  addSubIssue(parent: number, child: number): void {
+    const parentIssue = this.issues.get(parent);
+    const childIssue = this.issues.get(child);
+    if (!parentIssue || !childIssue) throw new Error(`no issue #${parent} or #${child}`);
+    parentIssue.subIssues = [...(parentIssue.subIssues ?? []), child];
+    childIssue.parent = parent;
+  }
+
+  /** Records that `blocker` blocks `issue`, as `POST …/dependencies/blocked_by` does. */
+  addBlockedBy(issue: number, blocker: number): void {
+    const blocked = this.issues.get(issue);
+    if (!blocked || !this.issues.has(blocker)) throw new Error(`no issue #${issue} or #${blocker}`);
+    if (!blocked.blockedBy?.includes(blocker))
+      blocked.blockedBy = [...(blocked.blockedBy ?? []), blocker];
   }
 
   nextIssueNumber(): number {

@@ -54,6 +54,19 @@ function issueHistory(gh: FakeGitHub, variables: Record<string, unknown>) {
   };
 }
 
+/** Hidden refs under a prefix, each with its commit's message (usage and adaptation records). */
+function messageRefs(gh: FakeGitHub, prefix: string) {
+  return {
+    nodes: [...gh.git.refs]
+      .filter(([name]) => name.startsWith(prefix))
+      .map(([name, oid]) => {
+        const object = gh.git.objects.get(oid);
+        const message = object?.type === 'commit' ? object.message : undefined;
+        return { name: name.slice(prefix.length), target: { message } };
+      }),
+  };
+}
+
 function buildRepository(gh: FakeGitHub, variables: Record<string, unknown>) {
   const issue = gh.issues.get(Number(variables.issue));
   const integration = String(variables.integration);
@@ -87,15 +100,8 @@ function buildRepository(gh: FakeGitHub, variables: Record<string, unknown>) {
         .filter(([name]) => name.startsWith(prefix))
         .map(([name, oid]) => ({ name: name.slice(prefix.length), target: { oid } })),
     },
-    usageRefs: {
-      nodes: [...gh.git.refs]
-        .filter(([name]) => name.startsWith(String(variables.usagePrefix)))
-        .map(([name, oid]) => {
-          const object = gh.git.objects.get(oid);
-          const message = object?.type === 'commit' ? object.message : undefined;
-          return { name: name.slice(String(variables.usagePrefix).length), target: { message } };
-        }),
-    },
+    usageRefs: messageRefs(gh, String(variables.usagePrefix)),
+    adaptRefs: messageRefs(gh, String(variables.adaptPrefix)),
     pullRequests: {
       nodes: pulls.filter((p) => p.base === integration).map((p) => pullNode(gh, p)),
     },
@@ -115,6 +121,8 @@ function buildRepository(gh: FakeGitHub, variables: Record<string, unknown>) {
     plan: blobAt(gh, String(variables.planPath)),
     workers: treeAt(gh, String(variables.workersPath), false),
     completions: treeAt(gh, String(variables.completionsPath), true),
+    subIssueGraph: variables.subIssuesPath ? blobAt(gh, String(variables.subIssuesPath)) : null,
+    loops: variables.loopsPath ? treeAt(gh, String(variables.loopsPath), true) : null,
   };
 }
 
@@ -254,7 +262,7 @@ function mergeStateStatus(
   { headSha, baseSha }: { headSha: string; baseSha: string },
 ): string {
   if (gh.git.conflicts(baseSha, headSha).length > 0) return 'DIRTY';
-  if (!gh.git.isAncestor(baseSha, headSha)) return 'BEHIND';
+  if (gh.requireUpToDate && !gh.git.isAncestor(baseSha, headSha)) return 'BEHIND';
   return 'CLEAN';
 }
 

@@ -113,6 +113,7 @@ export function issueBody(gh: FakeGitHub, issue: SimIssue) {
     title: issue.title,
     body: issue.body,
     state: issue.state,
+    state_reason: issue.stateReason ?? null,
     labels: issue.labels.map((name) => ({ name })),
     user: issue.user,
     created_at: issue.createdAt,

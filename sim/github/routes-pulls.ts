@@ -227,7 +227,7 @@ function mergeableState(gh: FakeGitHub, pull: SimPull): string {
   const head = gh.git.resolve(pull.head) ?? '';
   const base = gh.git.resolve(pull.base) ?? '';
   if (gh.git.conflicts(base, head).length > 0) return 'dirty';
-  if (!gh.git.isAncestor(base, head)) return 'behind';
+  if (gh.requireUpToDate && !gh.git.isAncestor(base, head)) return 'behind';
   return 'clean';
 }
 

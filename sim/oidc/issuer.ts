@@ -45,6 +45,8 @@ export interface OidcIssuer {
   }): Promise<string>;
   /** Every token handed out through the request endpoint, newest last. */
   issued: { runId: number; audience: string }[];
+  /** The text of every request grant and token handed out: secrets no log may show. */
+  secrets: string[];
   close(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export async function startOidcIssuer(): Promise<OidcIssuer> {
   const jwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
   const grants = new Map<string, RunIdentity>();
   const issued: OidcIssuer['issued'] = [];
+  const secrets: string[] = [];
   let url = '';
 
   const mint: OidcIssuer['mint'] = ({ run, audience, overrides = {} }) =>
@@ -94,7 +97,9 @@ export async function startOidcIssuer(): Promise<OidcIssuer> {
           requestUrl.searchParams.get('audience') ??
           `https://github.com/${run.repository.split('/')[0]}`;
         issued.push({ runId: run.runId, audience });
-        return send(res, 200, { value: await mint({ run, audience }), count: 1 });
+        const token = await mint({ run, audience });
+        secrets.push(token);
+        return send(res, 200, { value: token, count: 1 });
       }
       default:
         return send(res, 404, { message: 'Not Found' });
@@ -109,10 +114,12 @@ export async function startOidcIssuer(): Promise<OidcIssuer> {
   return {
     url,
     issued,
+    secrets,
     mint,
     grant(run) {
       const requestToken = `sim-idtoken-grant-${randomBytes(12).toString('hex')}`;
       grants.set(requestToken, run);
+      secrets.push(requestToken);
       return { requestUrl: `${url}/_apis/idtoken?api-version=2.0`, requestToken };
     },
     close: () =>

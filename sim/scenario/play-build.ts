@@ -5,8 +5,8 @@ import type { FakeGitHub, SimPull } from '../github/fake-github.js';
 /** How a maintainer plays a build: the issue, and what to do while it runs. */
 export interface PlayBuildOptions {
   sim: Simulation;
-  /** The issue; `label` (default `orchestrate`) picks the build type. */
-  issue: { title: string; body: string; label?: string };
+  /** The issue; `label` (default `orchestrate`) picks the build type; `prepare` runs once it exists. */
+  issue: { title: string; body: string; label?: string; prepare?: (issue: number) => void };
   /** Reply `/retry <id>` to every failed worker the status comment offers it for, at most this often per worker; default 0. */
   retries?: number;
   /** Told of every new version of the status comment, in order. */
@@ -68,8 +68,10 @@ export async function playBuild(options: PlayBuildOptions): Promise<PlayedBuild>
     if (options.retries) answerFailures({ sim, issue, retried, limit: options.retries, say });
     return findFinalPull(sim.gh, build);
   });
+  // Its own line, not any "#N": status edits are paced, so an older status may still show
+  // another reference with that number for a few seconds.
   await wait('the status comment to show the final pull request', () =>
-    sim.statusComment(issue)?.includes(`#${finalPull.number}`),
+    sim.statusComment(issue)?.includes(`**Final pull request:** [#${finalPull.number}]`),
   );
   await sim.runner.idle();
   await sim.server.idle();

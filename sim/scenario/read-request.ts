@@ -38,8 +38,14 @@ export interface SessionRequest {
   conflicts: string[];
   /** `review`: the inline comments quoted from the review. */
   inline: { path: string; line: number; body: string }[];
+  /** `plan` sessions of an issue with sub-issues: the sub-issue of each worker, as the prompt lists them. */
+  subIssues: Record<string, number>;
   /** `review` sessions: the PR's changed files, as listed. */
   changed: string[];
+  /** An improvement loop's research, plan or summary: the loop the first message names. */
+  loop: number | null;
+  /** A plan session in adapt mode: the merged worker it answers, its report and the briefs it may revise. */
+  adapt: { source: string; completion: string; briefs: { worker: string; path: string }[] } | null;
   /** Assistant turns so far: 0 for the session's first request. */
   turn: number;
   /** The calls of the newest turn with their results. */
@@ -92,13 +98,32 @@ export function readSessionRequest(body: MessagesRequest): SessionRequest | stri
       line: Number(m[2]),
       body: m[3] ?? '',
     })),
+    subIssues: Object.fromEntries(
+      [...first.matchAll(/^- (W\d+\.\d+): sub_issue (\d+),/gm)].map((m) => [
+        m[1] ?? '',
+        Number(m[2]),
+      ]),
+    ),
     changed: [...first.matchAll(/^- \w+ `([^`]+)` \(\+\d+ −\d+\)$/gm)].map((m) => m[1] ?? ''),
+    loop: numberOf(/improvement loop (\d+)/.exec(first)?.[1]),
+    adapt: adaptOf(first),
     turn,
     last: exchangesAt(body.messages, body.messages.length - 2),
     all: body.messages.flatMap((message, index) =>
       message.role === 'assistant' ? exchangesAt(body.messages, index) : [],
     ),
   };
+}
+
+function adaptOf(first: string): SessionRequest['adapt'] {
+  const source = /after worker (W\d+\.\d+) merged/.exec(first)?.[1];
+  const completion = /Its completion report, `([^`]+)`/.exec(first)?.[1];
+  if (!source || !completion) return null;
+  const briefs = [...first.matchAll(/^- (W\d+\.\d+): `([^`]+)`$/gm)].map((m) => ({
+    worker: m[1] ?? '',
+    path: m[2] ?? '',
+  }));
+  return { source, completion, briefs };
 }
 
 function triggerOf(first: string): FixTrigger {

@@ -15,7 +15,13 @@ export interface Scenario {
     /** Files the planner reads after the skill and the listing; default `README.md`. */
     reads?: string[];
   };
+  /**
+   * Every worker; in an improvement series (`loops`), each with its `loop` and
+   * its id as Baton renumbers it (loop 2's first worker after loop 1's W1.1 is W2.1).
+   */
   workers: ScenarioWorker[];
+  /** An improvement series (`/improve`): what each loop's research and summary sessions hand in. */
+  loops?: ScenarioLoop[];
   /** Answers the first request of this session's turn with `529 overloaded`, once; the SDK retries it. */
   overloadedOnce?: { role: SessionRole; worker?: string; turn?: number };
   /** Output tokens each turn spends before it answers, as a real model's reasoning does; default 300. */
@@ -26,6 +32,12 @@ export interface Scenario {
     summary: string;
     follow_up?: { title: string; question: string }[];
   };
+  /**
+   * What the plan session in adapt mode after a merged worker hands in: by that
+   * worker's id, the new brief body of each worker it revises (only those the
+   * session's first message lists are submitted).
+   */
+  adaptations?: Record<string, Record<string, string>>;
 }
 
 /** Stands for the build id in a worker's paths and check, which the scenario cannot know. */
@@ -36,9 +48,20 @@ export function withBuild(text: string, build: string): string {
   return text.replaceAll(BUILD_TOKEN, build);
 }
 
+/** One improvement loop: its research's findings (or nothing worth doing) and its summary. */
+export interface ScenarioLoop {
+  findings: string;
+  nothingWorthDoing?: boolean;
+  /** The plan's title and summary for this loop; the scenario's `plan` otherwise. */
+  plan?: { title: string; summary: string };
+  summary?: string;
+}
+
 /** One worker: its brief, its work, and how its sessions go. */
 export interface ScenarioWorker {
   id: string;
+  /** The improvement loop that plans it, in a series. */
+  loop?: number;
   title: string;
   depends_on?: string[];
   complexity?: Complexity;
@@ -58,6 +81,8 @@ export interface ScenarioWorker {
   concerns?: string[];
   learnings?: string[];
   follow_up?: string[];
+  /** Later workers its completion names in `affects`, whose briefs an adapt session revises. */
+  affects?: string[];
   /** How attempts end before the one that delivers: the model reports `failed`, or its API errors. */
   failures?: AttemptFailure[];
   /** Round n (from 1) of Baton's review of this worker's PR; rounds not listed approve. */

@@ -1,6 +1,7 @@
 import type { SessionRole } from '../../src/core/session.js';
 import type { CapturedRequest, FakeBlock, FakeReply, Respond } from '../fake-anthropic.js';
 import { fixTurn } from './fix-turns.js';
+import { researchTurn, summaryTurn } from './loop-turns.js';
 import { planTurn } from './plan-turns.js';
 import { readSessionRequest, type SessionRequest } from './read-request.js';
 import { reviewTurn } from './review-turns.js';
@@ -141,7 +142,9 @@ function playTurn(input: TurnInput): TurnAnswer {
     case 'review':
       return reviewTurn(input);
     case 'research':
-      return { problem: 'the scenario has no research sessions' };
+      return researchTurn(input);
+    case 'summary':
+      return summaryTurn(input);
     case 'synthesis':
       return synthesisTurn(input);
     default: {

@@ -91,6 +91,7 @@ export function submit(
     concerns: worker.concerns ?? [],
     decisions: worker.decisions ?? [],
     follow_up: worker.follow_up ?? [],
+    affects: worker.affects ?? [],
   });
 }
 

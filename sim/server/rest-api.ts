@@ -68,6 +68,13 @@ export function answerRest({
   return { response: matched.response };
 }
 
+/** A read token may query GraphQL, as on GitHub; a mutation is a write. */
+function isGraphqlQuery(request: ApiRequest): boolean {
+  if (request.method !== 'POST' || request.path !== '/graphql') return false;
+  const query = (request.body as { query?: unknown } | undefined)?.query;
+  return typeof query === 'string' && !/^\s*mutation\b/.test(query);
+}
+
 function isForeignRepository(gh: FakeGitHub, path: string): boolean {
   const found = /^\/repos\/([^/]+)\/([^/]+)/.exec(path);
   if (!found) return false;
@@ -125,14 +132,4 @@ export function writeResponse(
   res
     .writeHead(response.status, headers)
     .end(isText ? response.body : JSON.stringify(response.body));
-}
-
-/**
- * GraphQL reads are POSTs: GitHub answers a query with a read-only token and
- * refuses only a mutation (a session's issue-history check is a query).
- */
-function isGraphqlQuery(request: ApiRequest): boolean {
-  if (request.method !== 'POST' || request.path !== '/graphql') return false;
-  const query = (request.body as { query?: unknown } | null)?.query;
-  return typeof query === 'string' && !/^\s*mutation\b/.test(query);
 }

@@ -1,5 +1,5 @@
 import type { Config } from './config.js';
-import { workerBranch } from './ids.js';
+import { loopSubject, workerBranch } from './ids.js';
 import type { SessionRequest } from './session.js';
 import type { Verdict } from './snapshot.js';
 import type { StatusView } from './status-view.js';
@@ -47,6 +47,15 @@ export type Action =
   | { kind: 'open-final-pull'; title: string; body: string }
   | { kind: 'enable-auto-merge'; pull: number }
   | { kind: 'close-pull'; pull: number }
+  /**
+   * Open a sub-issue of the build's issue that mirrors a worker, once (a ref
+   * guards it), linked "blocked by" to the mirrors of its dependencies.
+   */
+  | { kind: 'create-mirror'; worker: string; title: string; dependsOn: string[] }
+  /** Follow the plan: a mirror's title changed with it. */
+  | { kind: 'retitle-issue'; number: number; title: string }
+  /** Close a sub-issue (as completed) whose worker has merged; a closed one is left alone. */
+  | { kind: 'close-sub-issue'; number: number; worker: string }
   | { kind: 'delete-branch'; branch: string }
   /** Re-render the status comment; a body that has not changed is not re-sent. */
   | { kind: 'render-status'; view: StatusView };
@@ -69,7 +78,9 @@ export type DispatchLock =
 /** The lock that a dispatch of `request` must take first; its key is derived from the request alone. */
 export function lockFor(request: SessionRequest): DispatchLock {
   const { role, build, worker, trigger } = request;
-  if (role === 'plan' && !trigger) return { kind: 'build-branch' };
+  if (role === 'plan' && !trigger && !worker) return { kind: 'build-branch' };
+  // An improvement series starts with loop 1's research, not a plan.
+  if (role === 'research' && worker === loopSubject(1)) return { kind: 'build-branch' };
   if (role === 'work' && worker && !trigger) {
     return { kind: 'worker-branch', branch: workerBranch(build, worker) };
   }

@@ -1,7 +1,10 @@
 import { commandText } from './build-progress.js';
 import type { Command, CommandError } from './command.js';
 import type { Config } from './config.js';
+import { decideAdaptations } from './decide-adapt.js';
 import { makeContext } from './decide-context.js';
+import { findSeries } from './decide-series.js';
+import { parseLoopSubject } from './ids.js';
 import { compareTimes } from './normalize-snapshot.js';
 import type { BuildSnapshot } from './snapshot.js';
 import { deriveWorkers, type WorkerState } from './worker-state.js';
@@ -31,29 +34,65 @@ export function checkCommands({
   at?: string;
 }): CommandError[] {
   const { plan } = snapshot;
+  const ctx = makeContext({ snapshot, config, now });
+  // In an improvement series `/approve` and `/replan` are about the loop under way when written.
+  const loop = findSeries(ctx) ? loopAt(snapshot, at) : null;
+  const mine =
+    plan.kind !== 'valid' || loop === null
+      ? null
+      : new Set(plan.plan.workers.filter((w) => w.loop === loop).map((w) => w.id));
   const workStarted = snapshot.runs.some(
-    (run) => run.role === 'work' && compareTimes(run.createdAt, at) < 0,
+    (run) =>
+      run.role === 'work' &&
+      compareTimes(run.createdAt, at) < 0 &&
+      (mine === null || mine.has(run.worker ?? '')),
   );
-  const workers =
-    plan.kind === 'valid' ? deriveWorkers(makeContext({ snapshot, config, now }), plan.plan) : null;
+  const all = plan.kind === 'valid' ? deriveWorkers(ctx, plan.plan) : null;
+  const planned = loop === null ? all !== null : (mine?.size ?? 0) > 0;
+  const started = snapshot.runs.some((run) => compareTimes(run.createdAt, at) < 0);
+  const improving = ctx.commands.improves.some((info) => compareTimes(info.createdAt, at) < 0);
+  // A revised brief waiting for `/approve` makes a running build's `/approve` apply.
+  const adaptWaits =
+    all !== null &&
+    decideAdaptations(ctx, all).views.some((view) => view.state === 'awaiting-approval');
   return commands.flatMap((command): CommandError[] => {
-    const message = problemOf({ command, workers, workStarted });
+    if (command.name === 'improve') {
+      const message = improveProblem({ started, improving });
+      return message ? [{ line: commandText(command), message }] : [];
+    }
+    const message = problemOf({
+      command,
+      workers: all,
+      planned,
+      workStarted: workStarted && !adaptWaits,
+    });
     return message ? [{ line: commandText(command), message }] : [];
   });
+}
+
+/** The loop of a series under way at `at`: the newest with a research run by then. */
+function loopAt(snapshot: BuildSnapshot, at: string): number {
+  const loops = snapshot.runs
+    .filter((run) => run.role === 'research' && compareTimes(run.createdAt, at) <= 0)
+    .map((run) => parseLoopSubject(run.worker) ?? 0);
+  return Math.max(1, ...loops);
 }
 
 function problemOf({
   command,
   workers,
+  planned,
   workStarted,
 }: {
   command: Command;
   workers: WorkerState[] | null;
+  /** A valid plan (of the loop under way, in a series) is there to approve. */
+  planned: boolean;
   workStarted: boolean;
 }): string | null {
   switch (command.name) {
     case 'approve':
-      if (!workers)
+      if (!planned)
         return 'there is no valid plan to approve yet; wait for the plan, or `/replan <what to change>`.';
       return workStarted ? 'the build is already running.' : null;
     case 'replan':
@@ -75,6 +114,21 @@ function problemOf({
       return _exhaustive;
     }
   }
+}
+
+/** `/improve` starts a series only on an issue where no session has run yet. */
+function improveProblem({
+  started,
+  improving,
+}: {
+  started: boolean;
+  improving: boolean;
+}): string | null {
+  if (improving)
+    return 'improvement loops are already running on this issue; `/cancel` stops them.';
+  if (started)
+    return 'improvement loops start on an issue with no build: write `/improve N <focus>` on a new issue.';
+  return null;
 }
 
 function workerProblem(

@@ -20,6 +20,8 @@ export interface CommandState {
   merges: Map<string, CommandInfo[]>;
   /** The `/pause` in force (not followed by a `/resume`), if any. */
   paused: CommandInfo | null;
+  /** `/improve` comments, oldest first; the first one before any session makes a build a series of loops. */
+  improves: CommandInfo[];
   /** The first `/cancel`; a cancelled build stays cancelled. */
   cancelled: CommandInfo | null;
   /** The last commands, oldest first, for the status comment. */
@@ -36,6 +38,7 @@ export function foldCommands(commands: CommandInfo[]): CommandState {
     merges: new Map(),
     paused: null,
     cancelled: null,
+    improves: [],
     history: commands.slice(-HISTORY_LENGTH),
   };
   for (const info of commands) applyCommand(state, info);
@@ -69,9 +72,11 @@ function applyCommand(state: CommandState, info: CommandInfo): void {
     case 'cancel':
       state.cancelled ??= info;
       return;
-    case 'status':
     case 'improve':
-      // `/status` only asks for this very reconciliation; `/improve` starts new builds elsewhere.
+      state.improves.push(info);
+      return;
+    case 'status':
+      // `/status` only asks for this very reconciliation.
       return;
     default: {
       const _exhaustive: never = command;

@@ -50,6 +50,12 @@ export const Completion = z.strictObject({
   decisions: Lines,
   /** Work suggested for later. */
   follow_up: Lines,
+  /**
+   * Workers of the plan, not started yet, whose briefs the learnings should
+   * change: once this worker merges, a plan session in adapt mode revises
+   * those briefs before they start. Ids only; Baton never reads the prose.
+   */
+  affects: z.array(WorkerId).max(60).default([]),
   /** What the session cost. */
   usage: Usage,
 });

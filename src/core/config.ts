@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_IMPROVE_LOOPS } from './parse-commands.js';
 
 /** Model ids for each kind of session; any id the Messages API accepts. */
 const Models = z.strictObject({
@@ -104,6 +105,31 @@ const Types = z.strictObject({
   content: LabelName.default('orchestrate:content'),
 });
 
+const PlanSettings = z.strictObject({
+  /**
+   * Mirror a planned build as sub-issues of its issue, one per worker, with
+   * "blocked by" links for its dependencies; each is closed when its worker
+   * merges. Off by default: it costs about five API requests per worker
+   * (docs/sub-issues.md).
+   */
+  mirrorSubIssues: z.boolean().default(false),
+});
+
+const Improve = z.strictObject({
+  /**
+   * An issue label that starts improvement loops like `/improve` does, with
+   * the issue's description as the focus; null: only `/improve` starts them.
+   */
+  label: LabelName.nullable().default(null),
+  /** How many loops that label asks for. */
+  loops: z.number().int().min(1).max(MAX_IMPROVE_LOOPS).default(3),
+  /**
+   * With `approval: plan`, which loops of `/improve` wait for `/approve`:
+   * `every-loop`, or `first-loop` (later loops start as soon as they are planned).
+   */
+  approval: z.enum(['every-loop', 'first-loop']).default('every-loop'),
+});
+
 /** `.github/baton.yml`: every key is optional; the defaults are below. */
 export const Config = z.strictObject({
   /** The issue label that starts a build. */
@@ -126,6 +152,8 @@ export const Config = z.strictObject({
   session: Session.prefault({}),
   budget: Budget.prefault({}),
   final: Final.prefault({}),
+  plan: PlanSettings.prefault({}),
+  improve: Improve.prefault({}),
 });
 export type Config = z.infer<typeof Config>;
 

@@ -38,6 +38,11 @@ export interface DecideContext {
   canDispatchSessions: boolean;
   /** New work sessions may start (neither paused nor over budget). */
   canDispatchWork: boolean;
+  /**
+   * In an improvement loop's planning, the loop (`L2`): its plan sessions carry
+   * it in the worker slot of their run name.
+   */
+  subject?: string;
 }
 
 /** Normalizes the snapshot and works out commands, overdue runs and the budget once. */
@@ -97,6 +102,7 @@ export function dispatch(
   request: { role: SessionRole; worker?: string; pr?: number; trigger?: SessionTrigger },
 ): Action {
   const full: SessionRequest = {
+    ...(ctx.subject ? { worker: ctx.subject } : {}),
     ...request,
     build: ctx.snapshot.build,
     issue: ctx.snapshot.issue.number,

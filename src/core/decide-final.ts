@@ -19,11 +19,14 @@ export function decideFinal({
   plan,
   workers,
   progress,
+  seriesReport,
 }: {
   ctx: DecideContext;
   plan: Plan;
   workers: WorkerState[];
   progress: BuildProgress;
+  /** An improvement series' section per loop, for the report. */
+  seriesReport?: string;
 }): Action[] {
   if (!workers.every(isDone)) return [];
   const final = ctx.snapshot.finalPull;
@@ -41,7 +44,16 @@ export function decideFinal({
       {
         kind: 'open-final-pull',
         title: finalTitle(ctx.snapshot.build, plan),
-        body: withReportLine(renderReport({ plan, progress, completions }), ctx, plan),
+        body: withReportLine(
+          renderReport({
+            plan,
+            progress,
+            completions,
+            ...(seriesReport ? { seriesReport } : {}),
+          }),
+          ctx,
+          plan,
+        ),
       },
     ];
   }

@@ -51,7 +51,12 @@ export function notified(ctx: DecideContext): string[] {
   const labeller = (ctx.snapshot.labelledBy ?? [])
     .filter((event) => isBuildLabel(ctx.config, event.label))
     .at(-1)?.login;
-  return labeller && !labeller.endsWith('[bot]') ? [labeller] : [];
+  // An improvement series has no build label: whoever asked for it is told.
+  const improver = (ctx.snapshot.labelledBy ?? [])
+    .filter((event) => ctx.config.improve.label && event.label === ctx.config.improve.label)
+    .at(-1)?.login;
+  const asked = labeller ?? ctx.commands.improves[0]?.author ?? improver;
+  return asked && !asked.endsWith('[bot]') ? [asked] : [];
 }
 
 function needsOf(
@@ -66,7 +71,16 @@ function needsOf(
       text: `📋 The plan is ready: ${view.plan.workers.length} workers, estimated at about ${formatUsd(view.estimate.usd)}. Read it in the status comment, then reply \`/approve\` to start, or \`/replan <what to change>\`.`,
     });
   }
+  needs.push(...seriesNeeds(view));
   if (view.phase !== 'running') return needs;
+  for (const adaptation of view.progress.adaptations ?? []) {
+    if (adaptation.state !== 'awaiting-approval') continue;
+    const names = adaptation.workers.join(', ');
+    needs.push({
+      key: noticeKey('adapted', adaptation.source),
+      text: `✏️ After ${adaptation.source}'s learnings, an adapt session revised the brief of ${names}: ${adaptation.diff ?? 'see the build branch'}. Reply \`/approve\` to start ${names} with the change.`,
+    });
+  }
   for (const state of workers) needs.push(...workerNeeds(ctx, state));
   const { maxUsd } = ctx.config.budget;
   if (ctx.budgetReached && maxUsd !== null) {
@@ -84,6 +98,34 @@ function needsOf(
     });
   }
   return needs;
+}
+
+/** An improvement series that stopped without a final PR, or on a failed session. */
+function seriesNeeds(view: StatusView): Need[] {
+  const last = view.series?.loops.at(-1);
+  if (!last) return [];
+  if (view.phase === 'improving' && view.series?.ended === 'nothing-worth-doing') {
+    return [
+      {
+        key: noticeKey('series-ended', last.loop),
+        text: `🏁 The improvement loops have ended: loop ${last.loop}'s research found nothing worth doing, so there is nothing to deliver. Its findings are linked in the status comment.`,
+      },
+    ];
+  }
+  if (last.stage === 'research-failed' || last.stage === 'summary-failed') {
+    const session = last.stage === 'research-failed' ? 'research' : 'summary';
+    const next =
+      session === 'research'
+        ? 'No further loop starts; reply `/cancel` to close the series.'
+        : 'No further loop starts; what is merged goes out in the final pull request.';
+    return [
+      {
+        key: noticeKey(last.stage, last.loop),
+        text: `❌ Loop ${last.loop}'s ${session} session failed${last.run ? ` (${last.run.url})` : ''}. ${next}`,
+      },
+    ];
+  }
+  return [];
 }
 
 function workerNeeds(ctx: DecideContext, state: WorkerState): Need[] {

@@ -89,7 +89,11 @@ function isApproved(ctx: DecideContext, planRuns: RunInfo[]): boolean {
 function pendingReplan(ctx: DecideContext): CommandInfo | null {
   const latest = ctx.commands.replans.at(-1);
   if (!latest) return null;
-  const run = findRun(ctx, { role: 'plan', worker: null, trigger: `comment-${latest.commentId}` });
+  const run = findRun(ctx, {
+    role: 'plan',
+    worker: ctx.subject ?? null,
+    trigger: `comment-${latest.commentId}`,
+  });
   return run ? null : latest;
 }
 

@@ -1,20 +1,13 @@
 import type { Action } from './action.js';
-import { buildProgress } from './build-progress.js';
 import type { ParsedConfig } from './config.js';
+import { decideBuild, withNotices } from './decide-build.js';
 import { decideCancelled, decideDone, isCancelled } from './decide-cancel.js';
 import { type DecideContext, type Decision, makeContext } from './decide-context.js';
-import { decideFinal } from './decide-final.js';
-import { decideMerge } from './decide-merge.js';
-import { decideNotices } from './decide-notices.js';
 import { decidePlanning } from './decide-planning.js';
-import { decideReviews } from './decide-review.js';
-import { decideSkips, decideWorkers } from './decide-workers.js';
+import { decideSeries, findSeries } from './decide-series.js';
 import { CONFIG_FILE, WORKFLOW_PATH } from './ids.js';
-import type { Plan } from './plan.js';
-import { dependentChainLengths } from './schedule.js';
 import type { BuildSnapshot } from './snapshot.js';
 import type { StatusView } from './status-view.js';
-import { deriveWorkers, type WorkerState } from './worker-state.js';
 
 /**
  * What should happen next to one build, given its truth on GitHub. Pure,
@@ -48,12 +41,26 @@ export function decide({
 function decidePhase(ctx: DecideContext): Decision {
   if (ctx.snapshot.finalPull?.state === 'merged') return decideDone(ctx);
   if (isCancelled(ctx)) return decideCancelled(ctx);
+  const series = findSeries(ctx);
+  const decision = series ? decideSeries(ctx, series) : decideSingle(ctx);
+  const upkept = isAdapting(decision.view)
+    ? upkeep(ctx).filter((action) => action.kind !== 'sync-build-branch')
+    : upkeep(ctx);
+  return { actions: [...upkept, ...decision.actions], view: decision.view };
+}
+
+/** An adapt session runs: nothing moves the build branch until it has pushed. */
+function isAdapting(view: StatusView): boolean {
+  if (view.phase !== 'running') return false;
+  return (view.progress.adaptations ?? []).some((entry) => entry.state === 'revising');
+}
+
+/** A build planned once from its issue. */
+function decideSingle(ctx: DecideContext): Decision {
   const planning = decidePlanning(ctx);
-  const decision =
-    planning.kind === 'decided'
-      ? withNotices(ctx, planning.decision, [])
-      : decideBuild(ctx, planning.plan);
-  return { actions: [...upkeep(ctx), ...decision.actions], view: decision.view };
+  return planning.kind === 'decided'
+    ? withNotices(ctx, planning.decision, [])
+    : decideBuild(ctx, planning.plan);
 }
 
 /** Rules of every active phase: give up on overdue runs, and merge a moved default branch in. */
@@ -63,29 +70,6 @@ function upkeep(ctx: DecideContext): Action[] {
     .map((run): Action => ({ kind: 'cancel-run', runId: run.id }));
   const stale = ctx.snapshot.integration?.containsDefault === false;
   return stale ? [...cancels, { kind: 'sync-build-branch' }] : cancels;
-}
-
-function decideBuild(ctx: DecideContext, plan: Plan): Decision {
-  const workers = deriveWorkers(ctx, plan);
-  const chains = dependentChainLengths(plan.workers);
-  const progress = buildProgress({ ctx, plan, workers });
-  const actions = [
-    ...decideSkips(ctx, workers),
-    ...decideReviews(ctx, workers),
-    ...decideMerge({ ctx, workers, chains }),
-    ...decideWorkers({ ctx, workers, chains }),
-    ...decideFinal({ ctx, plan, workers, progress }),
-  ];
-  const view: StatusView = { phase: 'running', build: ctx.snapshot.build, progress };
-  return withNotices(ctx, { actions, view }, workers);
-}
-
-/** A phase's decision, with the notices its view and workers call for after its actions. */
-function withNotices(ctx: DecideContext, decision: Decision, workers: WorkerState[]): Decision {
-  return {
-    actions: [...decision.actions, ...decideNotices(ctx, { view: decision.view, workers })],
-    view: decision.view,
-  };
 }
 
 function status(view: StatusView): Action {

@@ -33,6 +33,37 @@ export interface BuildEstimate {
   usd: number;
   /** Sessions counted into it. */
   sessions: number;
+  /** GitHub content-creating requests the build will make, Baton's and its sessions'. */
+  writes: number;
+  /** The least minutes GitHub's limits on those writes allow the build, however fast its sessions. */
+  leastMinutes: number;
+}
+
+/**
+ * Writes per worker, dispatch to merge, of the order `npm run bench` measures
+ * (bench/results.md, a build branch without the up-to-date rule): Baton's
+ * worker branch and dispatch, review lock and dispatch, `baton/review` check,
+ * merge and a status edit, about 7; its sessions' pull request and review, 2.
+ * A fix round adds a fix and a second review: about 6 of Baton's and 2 of its
+ * sessions'. The build adds about 5: the final pull request, its notices and
+ * reviewers. Pushes are git, not API requests, and do not count.
+ */
+export const WRITES_PER_WORKER = 9;
+export const WRITES_PER_FIX_ROUND = 8;
+export const WRITES_PER_BUILD = 5;
+
+/** GitHub's secondary limits on content-creating requests, per installation. */
+export const WRITE_LIMITS = { perMinute: 80, perHour: 500 } as const;
+
+/**
+ * The least minutes `writes` take under GitHub's limits: 80 a minute, and 500
+ * in any hour (the 501st waits for the hour to pass since the first).
+ */
+export function leastMinutesFor(writes: number): number {
+  if (writes <= 0) return 0;
+  const byMinute = writes / WRITE_LIMITS.perMinute;
+  const byHour = 60 * Math.floor((writes - 1) / WRITE_LIMITS.perHour);
+  return Math.max(byMinute, byHour);
 }
 
 /**
@@ -56,7 +87,10 @@ export function estimateBuild({ plan, config }: { plan: Plan; config: Config }):
     usd += reviews * priceOf(config.models.review, SESSION_SIZES.review);
     sessions += 1 + reviews + fixes;
   }
-  return { usd, sessions };
+  const writes = Math.round(
+    WRITES_PER_BUILD + plan.workers.length * (WRITES_PER_WORKER + WRITES_PER_FIX_ROUND * fixes),
+  );
+  return { usd, sessions, writes, leastMinutes: leastMinutesFor(writes) };
 }
 
 function priceOf(model: string, size: SessionSize): number {

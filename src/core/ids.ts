@@ -100,6 +100,11 @@ export function planPath(build: string): string {
   return `${buildDir(build)}/plan.json`;
 }
 
+/** The sub-issues a build of sub-issues runs, as the plan session read them (SubIssueGraph). */
+export function subIssueGraphPath(build: string): string {
+  return `${buildDir(build)}/sub-issues.json`;
+}
+
 export function briefPath(build: string, worker: string): string {
   return `${buildDir(build)}/workers/${worker}.md`;
 }
@@ -118,13 +123,48 @@ export function reportPath(build: string): string {
   return `${buildDir(build)}/REPORT.md`;
 }
 
-/** The skills sessions read from `.baton/skills/`; the build types add their own (docs/build-types.md). */
+/** `L<n>`: an improvement loop, in the worker slot of a loop session's run name. */
+export const LOOP_SUBJECT = /^L([1-9]\d{0,1})$/;
+
+export function loopSubject(loop: number): string {
+  return `L${loop}`;
+}
+
+/** The loop of a run's worker slot (`L2` → 2), or null for a worker id or none. */
+export function parseLoopSubject(subject: string | null | undefined): number | null {
+  const match = LOOP_SUBJECT.exec(subject ?? '');
+  return match ? Number(match[1]) : null;
+}
+
+/** Where loop `n`'s research and summary live: `loops/<n>/findings.md`, `loops/<n>/summary.md`. */
+export function loopDir(build: string, loop: number): string {
+  return `${buildDir(build)}/loops/${loop}`;
+}
+
+export function findingsPath(build: string, loop: number): string {
+  return `${loopDir(build, loop)}/findings.md`;
+}
+
+export function summaryPath(build: string, loop: number): string {
+  return `${loopDir(build, loop)}/summary.md`;
+}
+
+/** The research session's schema-checked verdict, the only loop file the app reads. */
+export function researchResultPath(build: string, loop: number): string {
+  return `${buildDir(build)}/loops/${loop}.json`;
+}
+
+/**
+ * The skills sessions read from `.baton/skills/`; the build types add their own
+ * (docs/build-types.md), improvement loops `research` and `summary` (docs/improve.md).
+ */
 export type SkillName =
   | 'plan'
   | 'worker'
   | 'review'
   | 'fix'
   | 'research'
+  | 'summary'
   | 'research-work'
   | 'research-review'
   | 'synthesis'

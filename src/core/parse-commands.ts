@@ -13,7 +13,7 @@ export const COMMAND_USAGE: Record<CommandName, string> = {
   resume: '/resume',
   cancel: '/cancel',
   status: '/status',
-  improve: '/improve [N]',
+  improve: '/improve [N] [focus]',
 };
 
 /** The most improvement loops one `/improve` may ask for. */
@@ -152,9 +152,15 @@ function readWorkerOnly(
   return { name: word, worker: read.id };
 }
 
+/**
+ * `/improve`, `/improve 3` or `/improve 3 the error messages`: the number of
+ * loops first. The focus is not kept here: the research session reads the
+ * comment itself, by id, so the app never carries its text.
+ */
 function readImprove(rest: string): Command | string {
   if (!rest) return { name: 'improve', loops: 1 };
-  const loops = /^\d+$/.test(rest) ? Number(rest) : Number.NaN;
+  const [token = ''] = rest.split(/\s+/);
+  const loops = /^\d+$/.test(token) ? Number(token) : Number.NaN;
   if (loops >= 1 && loops <= MAX_IMPROVE_LOOPS) return { name: 'improve', loops };
-  return `/improve takes a number of loops from 1 to ${MAX_IMPROVE_LOOPS}, or nothing for 1: ${code('/improve 3')}.`;
+  return `/improve takes a number of loops from 1 to ${MAX_IMPROVE_LOOPS} first, then an optional focus: ${code('/improve 3 the error messages')}.`;
 }

@@ -5,6 +5,9 @@ import { WORKER_ID } from './ids.js';
 export const Complexity = z.enum(['easy', 'normal', 'complex']);
 export type Complexity = z.infer<typeof Complexity>;
 
+/** A plan may hold at most this many workers. */
+export const MAX_WORKERS = 60;
+
 export const WorkerId = z.string().regex(WORKER_ID, 'a worker id is W<wave>.<seq>, like W1.2');
 
 /**
@@ -45,6 +48,13 @@ export const PlanWorker = z.strictObject({
   complexity: Complexity.default('normal'),
   /** For a `content` build: the files this worker writes, and the only ones publish lets it change. */
   outputs: z.array(OutputPath).max(50).optional(),
+  /** In a build of sub-issues: the sub-issue this worker carries out (see sub-issue-graph.ts). */
+  sub_issue: z.number().int().positive().optional(),
+  /**
+   * The improvement loop that planned this worker (docs/improve.md); set by the
+   * plan session's own code, absent outside loops.
+   */
+  loop: z.number().int().min(1).max(99).optional(),
 });
 export type PlanWorker = z.infer<typeof PlanWorker>;
 

@@ -89,6 +89,14 @@ export function renderPlanIntro(plan: Plan): string {
   ].join('\n');
 }
 
+/** "3 minutes", "2 h 10 min": the least time the write limits allow. */
+function formatMinutes(minutes: number): string {
+  const whole = Math.max(1, Math.ceil(minutes));
+  if (whole < 60) return `${whole} ${whole === 1 ? 'minute' : 'minutes'}`;
+  const rest = whole % 60;
+  return `${Math.floor(whole / 60)} h${rest ? ` ${rest} min` : ''}`;
+}
+
 /**
  * The plan's estimate, how it is made, what planning cost, and a warning when
  * the budget would stop the build before its end.
@@ -106,6 +114,9 @@ export function renderPlanEstimate({
     `💵 **Estimate:** about ${formatUsd(estimate.usd)} for the workers' sessions, on top of ${formatUsd(spent.costUsd)} spent so far (planning).`,
     `<sub>Per worker: one work session at its complexity's model, ${config.review.enabled ? `a review per round at ${code(config.models.review)} and half a fix round on average` : 'no review (review.enabled is off)'}, with assumed session sizes priced at list prices. Real sessions vary by a factor of two or more either way.</sub>`,
   ];
+  lines.push(
+    `🚦 **GitHub writes:** about ${estimate.writes.toLocaleString('en')}, Baton's and its sessions'. GitHub allows an installation 80 a minute and 500 an hour, so the build takes at least ${formatMinutes(estimate.leastMinutes)} however fast its sessions are.`,
+  );
   const { maxUsd } = config.budget;
   if (maxUsd === null) {
     lines.push('No budget cap (`budget.maxUsd` is off).');

@@ -5,7 +5,7 @@ import { renderProgressGraph } from './render-progress-graph.js';
 import { link, renderCommandHistory, renderWorkerTable } from './render-progress-table.js';
 import { fitBlocks } from './render-report.js';
 import { renderSpendByRole, renderStateLegend } from './render-spend.js';
-import type { BuildProgress, ProgressStatusView } from './status-view.js';
+import type { AdaptationView, BuildProgress, ProgressStatusView } from './status-view.js';
 
 /** A status comment must stay under GitHub's 65,536 characters, header and marker included. */
 export const PROGRESS_MAX_CHARS = 60_000;
@@ -91,7 +91,7 @@ function progressLine({ totals }: BuildProgress): string {
 }
 
 function notices(progress: BuildProgress): string[] {
-  const lines: string[] = [];
+  const lines: string[] = [...(progress.adaptations ?? []).map(adaptationLine)];
   if (progress.paused) {
     lines.push(
       `⏸️ **Paused** by ${escapeText(progress.paused.by)} (${formatTime(progress.paused.at)}): no new workers start; running ones go on and merges continue. Reply \`/resume\` to go on.`,
@@ -131,6 +131,31 @@ function doneLine({ synthesis }: BuildProgress): string {
   return synthesis.state === 'running'
     ? `📝 Every worker is done; the synthesis session is writing the report (${run}).`
     : `⚠️ The synthesis session failed (${run}): the report and the final pull request wait. Running it again is not built yet; its job summary says why it failed.`;
+}
+
+/** One adaptation: which briefs, what happens to them, the diff once there is one. */
+function adaptationLine(view: AdaptationView): string {
+  const names = view.workers.join(', ');
+  const briefs = `${view.workers.length === 1 ? 'brief' : 'briefs'} of ${names}`;
+  const diff = view.diff ? ` (${link(view.diff, 'diff')})` : '';
+  const run = view.run ? ` (${link(view.run.url, view.run.label)})` : '';
+  const after = `after ${view.source}'s learnings`;
+  switch (view.state) {
+    case 'revising':
+      return `✏️ **Adapting** the ${briefs} ${after}${run}; ${names} ${view.workers.length === 1 ? 'waits' : 'wait'} for it.`;
+    case 'awaiting-approval':
+      return `✏️ **Revised** the ${briefs} ${after}${diff}. Reply \`/approve\` to start ${names} with the change.`;
+    case 'applied':
+      return `✏️ Revised the ${briefs} ${after}${diff}.`;
+    case 'unchanged':
+      return `✏️ The adapt session after ${view.source} changed no brief${run}.`;
+    case 'failed':
+      return `⚠️ Adapting the ${briefs} ${after} failed${run}; ${names} ${view.workers.length === 1 ? 'starts' : 'start'} with the old ${view.workers.length === 1 ? 'brief' : 'briefs'}.`;
+    default: {
+      const _exhaustive: never = view.state;
+      return _exhaustive;
+    }
+  }
 }
 
 function totalsLine({ totals, budget }: BuildProgress): string {

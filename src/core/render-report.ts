@@ -23,14 +23,18 @@ export function renderReport({
   plan,
   progress,
   completions,
+  seriesReport,
 }: {
   plan: Plan;
   progress: BuildProgress;
   completions: Record<string, Completion>;
+  /** An improvement series: one section per loop, with its findings and summary by path. */
+  seriesReport?: string;
 }): string {
   const recordUrl = `${progress.links.repoUrl}/tree/${progress.links.branch}/${buildDir(progress.build)}`;
   const blocks = [
     header(plan, progress),
+    ...(seriesReport ? [seriesReport] : []),
     usageTable(progress),
     ...progress.workers.map((row) => workerSection(row, completions[row.id] ?? null)),
     `---\nThe build record — plan, briefs and every completion report — is in [${escapeLinkText(`${buildDir(progress.build)}/`)}](${recordUrl}).`,

@@ -3,9 +3,12 @@ import { formatTokens, formatUsd, STATE_LABELS } from './progress-format.js';
 import type { SessionRole } from './session.js';
 import type { BuildProgress, ReviewRound } from './status-view.js';
 
-/** The roles a build's spend is shown by; research and synthesis appear only when there were some. */
-const ROLES: SessionRole[] = ['plan', 'work', 'review', 'fix', 'research', 'synthesis'];
-const OCCASIONAL = new Set<SessionRole>(['research', 'synthesis']);
+/**
+ * The roles a build's spend is shown by; research and summary (improvement
+ * loops) and synthesis (research builds) only when there were some.
+ */
+const ROLES: SessionRole[] = ['plan', 'work', 'review', 'fix', 'research', 'summary', 'synthesis'];
+const OCCASIONAL: ReadonlySet<SessionRole> = new Set(['research', 'summary', 'synthesis']);
 
 /**
  * The build's spend by role, from the same ledger as its total:

@@ -8,6 +8,7 @@ import {
   renderPlanTable,
 } from './render-plan.js';
 import { renderProgress } from './render-progress.js';
+import { renderSeries } from './render-series.js';
 import type { Link, StatusView } from './status-view.js';
 
 const STATUS_MARKER = /^\s*<!-- baton:status build=([\w.-]+) -->/;
@@ -25,13 +26,23 @@ export function findStatusBuild(body: string): string | null {
 
 /** The status comment for one phase of a build: the marker, then markdown for people. */
 export function renderStatus(view: StatusView): string {
-  return [statusMarker(view.build), `**Baton** · build ${code(view.build)}`, '', renderPhase(view)]
+  return [
+    statusMarker(view.build),
+    `**Baton** · build ${code(view.build)}`,
+    '',
+    renderPhase(view),
+    ...(view.series ? ['', renderSeries(view.series)] : []),
+  ]
     .join('\n')
     .concat('\n');
 }
 
 function renderPhase(view: StatusView): string {
   switch (view.phase) {
+    case 'improving':
+      return view.series?.ended
+        ? '🏁 The improvement series has ended.'
+        : '🔁 Improvement loops: research and summary sessions run between plans.';
     case 'planning':
       return `⏳ ${view.replan ? 'Replanning with your feedback' : 'Planning'}… — ${view.run ? renderLink(view.run) : 'starting the session'}\n\nThe plan will appear here when the session has written it.`;
     case 'plan-failed':

@@ -4,19 +4,35 @@
  * reads everything else by path or id.
  */
 
-export const SESSION_ROLES = ['plan', 'work', 'review', 'fix', 'research', 'synthesis'] as const;
+/**
+ * `research` and `summary` run only in improvement loops (docs/improve.md); there,
+ * and for a loop's `plan`, the worker slot of the run name holds the loop (`L2`).
+ * `synthesis` runs only at the end of a research build (docs/build-types.md).
+ */
+export const SESSION_ROLES = [
+  'plan',
+  'work',
+  'review',
+  'fix',
+  'research',
+  'summary',
+  'synthesis',
+] as const;
 export type SessionRole = (typeof SESSION_ROLES)[number];
 
 /**
  * What a session answers, as `<kind>-<id>`:
  * `comment-<id>` (a `/replan` or `/retry` comment), `review-<id>` (a review asking
  * for changes), `checks-<sha>` (red CI on that head), `conflict-<sha>` (the build
- * branch head it conflicts with), `head-<sha>` (the PR head a review is for).
- * Absent for a first plan or a first work attempt.
+ * branch head it conflicts with), `head-<sha>` (the PR head a review is for),
+ * `adapt-<worker>` (a plan session in adapt mode, revising the briefs that
+ * worker's completion named). Absent for a first plan or a first work attempt.
  */
-export type SessionTrigger = `${'comment' | 'review' | 'checks' | 'conflict' | 'head'}-${string}`;
+export type SessionTrigger =
+  `${'comment' | 'review' | 'checks' | 'conflict' | 'head' | 'adapt'}-${string}`;
 
-const TRIGGER = /^(comment|review|checks|conflict|head)-([0-9a-f]{1,40}|\d+)$/;
+const TRIGGER =
+  /^(?:(comment|review|checks|conflict|head)-([0-9a-f]{1,40}|\d+)|(adapt)-(W[1-9]\d?\.[1-9]\d?))$/;
 
 /** GitHub's hosted runner, the workflow's `runs-on` when no `runner` input is given. */
 export const DEFAULT_RUNNER = 'ubuntu-latest';
@@ -26,7 +42,7 @@ export interface SessionRequest {
   /** `<issue>-<slug>`. */
   build: string;
   issue: number;
-  /** The worker, for `work`, `review` and `fix`. */
+  /** The worker, for `work`, `review` and `fix`; the loop (`L2`) for a loop's `research`, `plan` and `summary`. */
   worker?: string;
   /** The worker's pull request, for `review` and `fix`. */
   pr?: number;
@@ -41,7 +57,7 @@ export function isSessionTrigger(value: string): value is SessionTrigger {
 
 export function parseTrigger(trigger: SessionTrigger): { kind: string; id: string } {
   const match = TRIGGER.exec(trigger);
-  return { kind: match?.[1] ?? '', id: match?.[2] ?? '' };
+  return { kind: match?.[1] ?? match?.[3] ?? '', id: match?.[2] ?? match?.[4] ?? '' };
 }
 
 /**

@@ -1,7 +1,9 @@
+import type { AdaptationRecord } from './adaptation.js';
 import type { Command } from './command.js';
 import type { Completion } from './completion.js';
 import type { ConfigProblem } from './config.js';
 import type { Plan } from './plan.js';
+import type { ResearchRead } from './research.js';
 import type { SessionRole, SessionTrigger } from './session.js';
 import type { UsageRecord } from './usage.js';
 
@@ -23,6 +25,8 @@ export interface BuildSnapshot {
   plan: PlanRead;
   /** Completion reports found on the build branch, by worker id. */
   completions: Record<string, CompletionRead>;
+  /** The research results of an improvement series (`loops/<n>.json`), by loop number. */
+  research?: Record<number, ResearchRead>;
   /** Head sha of each worker branch that exists, by worker id. */
   branches: Record<string, string>;
   pulls: PullInfo[];
@@ -48,6 +52,11 @@ export interface BuildSnapshot {
    * one per run: what each session spent, failed ones included.
    */
   usage?: UsageRecord[];
+  /**
+   * What adapt sessions' publish jobs recorded (`refs/baton/<build>/adapt/<source>`):
+   * which briefs each changed, and the commits to compare.
+   */
+  adaptations?: AdaptationRecord[];
 }
 
 export interface IssueInfo {
@@ -56,6 +65,21 @@ export interface IssueInfo {
   state: 'open' | 'closed';
   labels: string[];
   url: string;
+  /**
+   * The issue's sub-issues (numbers and states, never their bodies); read only
+   * for a build whose plan carries out sub-issues, else absent.
+   */
+  subIssues?: SubIssueInfo[];
+}
+
+export interface SubIssueInfo {
+  number: number;
+  /** GitHub's id of the issue, which the sub-issue and dependency routes take. */
+  id?: number;
+  state: 'open' | 'closed';
+  title?: string;
+  /** The worker a sub-issue mirrors, from Baton's hidden marker in a sub-issue Baton opened. */
+  mirrorOf?: string;
 }
 
 export type PlanRead =

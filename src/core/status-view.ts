@@ -21,7 +21,15 @@ export interface RepoLinks {
  * What the status comment shows, one variant per phase of a build.
  * `renderStatus(view)` turns it into markdown with the hidden marker.
  */
-export type StatusView =
+export type StatusView = PhaseView & {
+  /** In an improvement series (`/improve`), its loops, shown under the phase. */
+  series?: SeriesView;
+};
+
+/** One variant per phase of a build. */
+export type PhaseView =
+  /** An improvement series between plans: researching, summarising, or ended without work. */
+  | { phase: 'improving'; build: string }
   | { phase: 'planning'; build: string; run: Link | null; replan: boolean }
   | { phase: 'plan-failed'; build: string; run: Link }
   | { phase: 'plan-invalid'; build: string; problems: string[]; links: RepoLinks }
@@ -118,6 +126,25 @@ export interface BuildProgress {
   /** The last commands taken, oldest first. */
   history: CommandEntry[];
   links: RepoLinks;
+  /** Briefs revised (or being revised) after a merged worker's learnings, by source worker. */
+  adaptations?: AdaptationView[];
+}
+
+/**
+ * One adaptation: a merged worker's completion named workers not started yet,
+ * and a plan session in adapt mode revises their briefs before they start.
+ * `revising`: the session is running; `awaiting-approval`: revised, held for
+ * `/approve`; `applied`: revised and released; `unchanged`: the session
+ * changed no brief; `failed`: the workers start with their old briefs.
+ */
+export interface AdaptationView {
+  source: string;
+  state: 'revising' | 'awaiting-approval' | 'applied' | 'unchanged' | 'failed';
+  /** The workers it is for: the briefs changed once recorded, else the ones named. */
+  workers: string[];
+  run: Link | null;
+  /** A compare URL from the build branch before the revision to the commit with it. */
+  diff: string | null;
 }
 
 /** Who stopped a build: a `/cancel` comment, or null when the issue was closed. */
@@ -136,3 +163,43 @@ export type ProgressStatusView =
       progress: BuildProgress | null;
       cancelledBy: Cancellation | null;
     };
+
+/** Where one improvement loop stands. */
+export type LoopStage =
+  | 'researching'
+  | 'research-failed'
+  | 'nothing-worth-doing'
+  | 'planning'
+  | 'working'
+  | 'summarizing'
+  | 'summary-failed'
+  | 'done';
+
+/** One loop of an improvement series, as the status comment lists it. */
+export interface LoopView {
+  loop: number;
+  stage: LoopStage;
+  /** The loop's latest research, plan or summary run. */
+  run: Link | null;
+  /** Record paths, once the research (findings) or the summary session wrote them. */
+  findings: string | null;
+  summary: string | null;
+  /** The workers its plan added. */
+  workers: string[];
+}
+
+/** An improvement series: what `/improve` asked for, and each loop so far. */
+export interface SeriesView {
+  /** Loops asked for. */
+  asked: number;
+  /** Who wrote the `/improve`. */
+  by: string;
+  loops: LoopView[];
+  /** Why no further loop starts: research found nothing worth doing, or every loop ran. */
+  ended: 'nothing-worth-doing' | 'all-loops' | null;
+  /** A `/pause` holds the next session of the series. */
+  paused: boolean;
+  /** The budget (`budget.maxUsd`, for the whole series) is spent: no session starts. */
+  budgetReached: boolean;
+  links: RepoLinks;
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Usage } from './completion.js';
+import { LOOP_SUBJECT } from './ids.js';
 import { WorkerId } from './plan.js';
 import { SESSION_ROLES } from './session.js';
 
@@ -21,7 +22,8 @@ export const UsageRecord = z.strictObject({
   /** The run's attempt: a re-run is a session of its own. */
   attempt: z.number().int().positive().default(1),
   role: z.enum(SESSION_ROLES),
-  worker: WorkerId.nullable(),
+  /** The worker, or an improvement loop (`L2`) for a loop's research, plan and summary. */
+  worker: z.union([WorkerId, z.string().regex(LOOP_SUBJECT)]).nullable(),
   /** How the agent ended: its result's status, or `no-result` when it left none. */
   outcome: z.enum(['complete', 'blocked', 'failed', 'no-result']),
   usage: Usage,

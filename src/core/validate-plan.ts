@@ -1,10 +1,10 @@
 import { parseBuildId, WORKER_ID } from './ids.js';
-import { Plan, waveOf } from './plan.js';
+import { MAX_WORKERS, Plan, waveOf } from './plan.js';
 import { findCycles } from './plan-graph.js';
 import { planSchemaProblems, valueAt } from './plan-schema-problems.js';
+import { parseSubIssueGraph, planFromSubIssues, subIssuePlanProblems } from './sub-issue-graph.js';
 
-/** A plan may hold at most this many workers. */
-export const MAX_WORKERS = 60;
+export { MAX_WORKERS };
 
 /** A brief, `workers/<id>.md`, may be at most this many bytes. */
 export const BRIEF_MAX_BYTES = 32 * 1024;
@@ -16,6 +16,12 @@ export interface ValidatePlanInput {
   build: string;
   /** Byte sizes of the files under the build folder, by relative path (`workers/W1.1.md`). */
   briefSizes: Record<string, number>;
+  /**
+   * `sub-issues.json` parsed as JSON, when the plan session found sub-issues
+   * on the build's issue: the plan must then be exactly one worker per open
+   * sub-issue, with the dependencies GitHub's "blocked by" links give.
+   */
+  subIssues?: unknown;
 }
 
 /** A usable plan, or every reason it is not one. */
@@ -33,7 +39,12 @@ interface LooseWorker {
  * express. Every problem is reported, each as a sentence a planner can act on,
  * so that one `/replan` can fix them all.
  */
-export function validatePlan({ raw, build, briefSizes }: ValidatePlanInput): PlanValidation {
+export function validatePlan({
+  raw,
+  build,
+  briefSizes,
+  subIssues,
+}: ValidatePlanInput): PlanValidation {
   const parsed = Plan.safeParse(raw);
   const problems = parsed.success ? [] : planSchemaProblems(raw, parsed.error.issues);
   const workers = looseWorkers(raw);
@@ -47,9 +58,80 @@ export function validatePlan({ raw, build, briefSizes }: ValidatePlanInput): Pla
         `Dependencies form a cycle: ${[...cycle, cycle[0]].join(', which depends on ')}; remove one of these dependencies.`,
     ),
     ...briefProblems(workers, briefSizes),
+    ...(subIssues === undefined ? strayProblems(raw) : subIssueProblems(raw, build, subIssues)),
   );
   if (parsed.success && problems.length === 0) return { ok: true, plan: parsed.data };
   return { ok: false, problems };
+}
+
+/**
+ * What is wrong with `sub-issues.json` itself (its shape, a cycle, an open
+ * blocker outside the siblings), with no plan to check against it: the plan
+ * session commits the graph alone when it cannot make a plan of it.
+ */
+export function subIssueGraphProblems(subIssues: unknown, build: string): string[] {
+  const graph = parseSubIssueGraph(subIssues, parseBuildId(build)?.issue ?? 0);
+  if (!graph.ok) return graph.problems;
+  const expected = planFromSubIssues(graph.graph);
+  return expected.ok ? [] : expected.problems;
+}
+
+/**
+ * The sub-issue rules alone, for publish to hold a plan session's commit to
+ * them: plan.json against the graph, or, with no graph, no worker that names
+ * a sub-issue. A graph with no plan passes: it is how a session reports
+ * sub-issues that cannot be planned, and the app shows the graph's problems.
+ */
+export function subIssueRecordProblems({
+  plan,
+  subIssues,
+  build,
+}: {
+  plan: unknown;
+  subIssues: unknown;
+  build: string;
+}): string[] {
+  if (plan === undefined) return [];
+  if (subIssues === undefined) return strayProblems(plan);
+  return subIssueProblems(plan, build, subIssues);
+}
+
+/** A worker may name a sub-issue only in a plan of sub-issues, which has `sub-issues.json`. */
+function strayProblems(raw: unknown): string[] {
+  const list = valueAt(raw, ['workers']);
+  return (Array.isArray(list) ? list : []).flatMap((item: unknown) => {
+    const sub = valueAt(item, ['sub_issue']);
+    if (sub === undefined) return [];
+    const id = String(valueAt(item, ['id']));
+    return [
+      `${id} names sub-issue ${JSON.stringify(sub)}, but the build's record has no sub-issues.json; remove "sub_issue" (only a plan of the issue's sub-issues carries it).`,
+    ];
+  });
+}
+
+/** The graph's own problems first (a cycle, an outside link); then the plan against it. */
+function subIssueProblems(raw: unknown, build: string, subIssues: unknown): string[] {
+  const graph = parseSubIssueGraph(subIssues, parseBuildId(build)?.issue ?? 0);
+  if (!graph.ok) return graph.problems;
+  const expected = planFromSubIssues(graph.graph);
+  if (!expected.ok) return expected.problems;
+  const list = valueAt(raw, ['workers']);
+  const loose = (Array.isArray(list) ? list : []).flatMap((item: unknown) => {
+    const id = valueAt(item, ['id']);
+    if (typeof id !== 'string') return [];
+    const sub = valueAt(item, ['sub_issue']);
+    const deps = valueAt(item, ['depends_on']);
+    return [
+      {
+        id,
+        sub_issue: typeof sub === 'number' ? sub : undefined,
+        depends_on: Array.isArray(deps)
+          ? deps.filter((d): d is string => typeof d === 'string')
+          : [],
+      },
+    ];
+  });
+  return subIssuePlanProblems(loose, expected.workers);
 }
 
 function looseWorkers(raw: unknown): LooseWorker[] {

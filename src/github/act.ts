@@ -4,6 +4,7 @@ import { integrationBranch } from '../core/ids.js';
 import { renderStatus } from '../core/render-status.js';
 import type { BuildSnapshot } from '../core/snapshot.js';
 import { dispatchSession } from './dispatch-session.js';
+import { type CreatedMirrors, ensureMirror } from './ensure-mirror.js';
 import { ensureNote } from './ensure-note.js';
 import { ensureNotice } from './ensure-notice.js';
 import { mergePull, syncBuildBranch } from './merge.js';
@@ -17,6 +18,7 @@ import {
 import { ensureStatusComment } from './status-comment.js';
 import type { RepoContext } from './types.js';
 import { messageOf, statusOf } from './types.js';
+import { SESSION_WRITES, type WriteBudget } from './write-budget.js';
 
 export interface ActLog {
   info(details: object, message: string): void;
@@ -26,8 +28,10 @@ export interface ActLog {
 
 export interface ActOutcome {
   action: Action;
-  result: 'done' | 'unchanged' | 'stood-down' | 'failed';
+  result: 'done' | 'unchanged' | 'stood-down' | 'deferred' | 'failed';
   detail?: string;
+  /** For a deferred write (a status edit, a first dispatch): when to reconcile again to make it. */
+  retryInMs?: number;
   /** A run just dispatched, so the status can link it before GitHub lists it. */
   run?: { id: number; url: string };
 }
@@ -39,15 +43,32 @@ export interface ActOutcome {
  */
 export async function act(
   ctx: RepoContext,
-  { snapshot, actions, log }: { snapshot: BuildSnapshot; actions: Action[]; log: ActLog },
+  {
+    snapshot,
+    actions,
+    log,
+    statusEditWait,
+    writeBudget,
+  }: {
+    snapshot: BuildSnapshot;
+    actions: Action[];
+    log: ActLog;
+    /** Paces status comment edits (`StatusPacer`); none: edit at once. */
+    statusEditWait?: () => number;
+    /** The installation's writes: near its budget, a worker's first dispatch waits. */
+    writeBudget?: WriteBudget;
+  },
 ): Promise<ActOutcome[]> {
   const outcomes: ActOutcome[] = [];
+  const created: CreatedMirrors = new Map();
   for (const action of actions) {
     try {
-      outcomes.push(await actOne(ctx, { snapshot, action, outcomes }));
+      outcomes.push(
+        await actOne(ctx, { snapshot, action, outcomes, created, statusEditWait, writeBudget }),
+      );
     } catch (error) {
       log.error(
-        { err: error, action: action.kind, build: snapshot.build },
+        { err: error, action: action.kind, buildId: snapshot.build },
         `baton: ${action.kind} failed`,
       );
       outcomes.push({
@@ -66,13 +87,29 @@ async function actOne(
     snapshot,
     action,
     outcomes,
-  }: { snapshot: BuildSnapshot; action: Action; outcomes: ActOutcome[] },
+    created,
+    statusEditWait,
+    writeBudget,
+  }: {
+    snapshot: BuildSnapshot;
+    action: Action;
+    outcomes: ActOutcome[];
+    created: CreatedMirrors;
+    statusEditWait: (() => number) | undefined;
+    writeBudget: WriteBudget | undefined;
+  },
 ): Promise<ActOutcome> {
   const { owner, repo } = ctx;
   switch (action.kind) {
     case 'dispatch': {
+      const { role, trigger } = action.request;
+      // A worker not started yet can wait for the budget; a PR's review or fix, a plan, cannot.
+      const wait = role === 'work' && !trigger ? (writeBudget?.waitFor('dispatch') ?? 0) : 0;
+      if (wait > 0) return { action, result: 'deferred', retryInMs: wait };
       const outcome = await dispatchSession(ctx, { snapshot, request: action.request });
       if (outcome.result === 'stood-down') return { action, result: 'stood-down' };
+      const sessionWrites = SESSION_WRITES[role] ?? 1;
+      if (sessionWrites > 0) writeBudget?.note(sessionWrites);
       return { action, result: 'done', ...(outcome.run ? { run: outcome.run } : {}) };
     }
     case 'render-status': {
@@ -80,11 +117,16 @@ async function actOne(
       const mayCreate = !outcomes.some((o) => o.result === 'stood-down');
       // The accepted commands ride along, hidden: what they meant outlives their comments.
       const body = `${renderStatus(action.view)}${renderCommandLedger(snapshot.commands)}`;
-      const result = await ensureStatusComment(ctx, { snapshot, body, mayCreate });
-      return {
-        action,
-        result: result === 'updated' || result === 'created' ? 'done' : 'unchanged',
-      };
+      const outcome = await ensureStatusComment(ctx, {
+        snapshot,
+        body,
+        mayCreate,
+        ...(statusEditWait ? { editWait: statusEditWait } : {}),
+      });
+      if (outcome.result === 'deferred')
+        return { action, result: 'deferred', retryInMs: outcome.waitMs };
+      const done = outcome.result === 'updated' || outcome.result === 'created';
+      return { action, result: done ? 'done' : 'unchanged' };
     }
     case 'merge-pull':
       return { action, ...(await mergePull(ctx, action)) };
@@ -160,11 +202,44 @@ async function actOne(
     case 'delete-branch':
       await deleteBranch(ctx, action.branch);
       return { action, result: 'done' };
+    case 'create-mirror': {
+      const made = await ensureMirror(ctx, { snapshot, action, created });
+      return { action, result: made === 'created' ? 'done' : 'unchanged' };
+    }
+    case 'retitle-issue':
+      await ctx.octokit.rest.issues.update({
+        owner,
+        repo,
+        issue_number: action.number,
+        title: action.title,
+      });
+      return { action, result: 'done' };
+    case 'close-sub-issue':
+      return { action, result: (await closeSubIssue(ctx, action.number)) ? 'done' : 'unchanged' };
     default: {
       const _exhaustive: never = action;
       return _exhaustive;
     }
   }
+}
+
+/**
+ * Closes a sub-issue as completed, unless it is closed already (the snapshot
+ * may be a moment old, and another replica may have closed it): one read
+ * guards the write, so closing twice is a no-op.
+ */
+async function closeSubIssue(ctx: RepoContext, number: number): Promise<boolean> {
+  const { owner, repo } = ctx;
+  const { data } = await ctx.octokit.rest.issues.get({ owner, repo, issue_number: number });
+  if (data.state === 'closed') return false;
+  await ctx.octokit.rest.issues.update({
+    owner,
+    repo,
+    issue_number: number,
+    state: 'closed',
+    state_reason: 'completed',
+  });
+  return true;
 }
 
 /** Runs a write whose listed error statuses mean "already so" or "no longer needed". */

@@ -2,8 +2,8 @@
  * One GraphQL query reads nearly all of a build's truth: the issue and its
  * comments, the build's branches, every worker PR with its reviews, comments,
  * head commit, its checks and its commit statuses, the final PR, the build
- * record's files, who labelled the issue, and the sessions' usage records
- * (hidden refs). Over
+ * record's files, who labelled the issue, and the sessions' usage and
+ * adaptation records (hidden refs). Over
  * REST that is a dozen requests and more per open PR; here it is one.
  * (Workflow runs are not in GraphQL; they stay a REST listing.)
  *
@@ -22,7 +22,10 @@ export const BUILD_QUERY = /* GraphQL */ `
     $planPath: String!
     $workersPath: String!
     $completionsPath: String!
+    $subIssuesPath: String!
+    $loopsPath: String!
     $usagePrefix: String!
+    $adaptPrefix: String!
   ) {
     repository(owner: $owner, name: $repo) {
       issue(number: $issue) {
@@ -40,6 +43,9 @@ export const BUILD_QUERY = /* GraphQL */ `
       integrationRef: ref(qualifiedName: $integration) { compare(headRef: $defaultBranch) { aheadBy } }
       refs(refPrefix: $refPrefix, first: 100) { nodes { name target { oid } } }
       usageRefs: refs(refPrefix: $usagePrefix, first: 100) {
+        nodes { name target { ... on Commit { message } } }
+      }
+      adaptRefs: refs(refPrefix: $adaptPrefix, first: 100) {
         nodes { name target { ... on Commit { message } } }
       }
       pullRequests(baseRefName: $integration, first: 100, orderBy: { field: CREATED_AT, direction: ASC }) {
@@ -87,8 +93,14 @@ export const BUILD_QUERY = /* GraphQL */ `
       workers: object(expression: $workersPath) {
         ... on Tree { entries { name object { ... on Blob { byteSize } } } }
       }
+      subIssueGraph: object(expression: $subIssuesPath) {
+        ... on Blob { byteSize isTruncated text }
+      }
       completions: object(expression: $completionsPath) {
         ... on Tree { entries { name object { ... on Blob { oid byteSize text } } } }
+      }
+      loops: object(expression: $loopsPath) {
+        ... on Tree { entries { name object { ... on Blob { byteSize text } } } }
       }
     }
   }
@@ -193,6 +205,8 @@ export interface BuildQueryResult {
     refs: { nodes: { name: string; target: { oid: string } }[] };
     /** Sessions' usage records: hidden refs whose commit message is the record. */
     usageRefs: { nodes: { name: string; target: { message?: string } }[] };
+    /** Adapt sessions' records: hidden refs whose commit message is the record. */
+    adaptRefs?: { nodes: { name: string; target: { message?: string } }[] };
     pullRequests: { nodes: GraphPull[] };
     finalPulls: {
       nodes: {
@@ -205,10 +219,19 @@ export interface BuildQueryResult {
     };
     plan: { oid: string; byteSize: number; isTruncated: boolean; text: string | null } | null;
     workers: { entries: { name: string; object: { byteSize: number } | null }[] } | null;
+    /** `sub-issues.json`, when the plan session found sub-issues on the issue. */
+    subIssueGraph: { byteSize: number; isTruncated: boolean; text: string | null } | null;
     completions: {
       entries: {
         name: string;
         object: { oid: string; byteSize: number; text: string | null } | null;
+      }[];
+    } | null;
+    /** `loops/`: the research results `<n>.json` with their text; a loop's folder reads as `{}` or null. */
+    loops?: {
+      entries: {
+        name: string;
+        object: { byteSize?: number; text?: string | null } | null;
       }[];
     } | null;
   };

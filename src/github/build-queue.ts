@@ -1,3 +1,8 @@
+/** The logger a task's lines go to (the reconcile's, with its delivery and build). */
+export interface TaskLog {
+  error(details: object, message: string): void;
+}
+
 /**
  * Runs reconciles one build at a time per process, and coalesces: while one
  * runs, at most one more waits, and it will observe the latest truth anyway.
@@ -6,22 +11,25 @@
 export class BuildQueue {
   readonly #running = new Map<string, Promise<void>>();
   readonly #waiting = new Map<string, Promise<void>>();
-  readonly #onError: (error: unknown, key: string) => void;
+  readonly #onError: (error: unknown, key: string, log?: TaskLog) => void;
   readonly #onSettled:
     | ((settled: { key: string; ms: number; failed: boolean }) => void)
     | undefined;
 
   /** `onSettled` hears of every task that ended, how long it took and whether it threw (metrics). */
   constructor(
-    onError: (error: unknown, key: string) => void,
+    onError: (error: unknown, key: string, log?: TaskLog) => void,
     onSettled?: (settled: { key: string; ms: number; failed: boolean }) => void,
   ) {
     this.#onError = onError;
     this.#onSettled = onSettled;
   }
 
-  /** Queues `task` for `key`; a task already waiting for that key stands for it. */
-  enqueue(key: string, task: () => Promise<void>): Promise<void> {
+  /**
+   * Queues `task` for `key`; a task already waiting for that key stands for it.
+   * `log`, when given, is handed to `onError` if the task fails.
+   */
+  enqueue(key: string, task: () => Promise<void>, log?: TaskLog): Promise<void> {
     const waiting = this.#waiting.get(key);
     if (waiting) return waiting;
     const before = this.#running.get(key) ?? Promise.resolve();
@@ -34,7 +42,7 @@ export class BuildQueue {
         await task();
       } catch (error) {
         failed = true;
-        this.#onError(error, key);
+        this.#onError(error, key, log);
       } finally {
         this.#onSettled?.({ key, ms: Date.now() - started, failed });
         if (this.#running.get(key) === next) this.#running.delete(key);

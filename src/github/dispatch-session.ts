@@ -1,5 +1,5 @@
 import { lockFor } from '../core/action.js';
-import { integrationBranch, WORKFLOW_FILE, workerBranch } from '../core/ids.js';
+import { integrationBranch, parseLoopSubject, WORKFLOW_FILE, workerBranch } from '../core/ids.js';
 import { renderDispatchInputs, type SessionRequest } from '../core/session.js';
 import type { BuildSnapshot } from '../core/snapshot.js';
 import { createRef, deleteRef, moveBranch } from './refs.js';
@@ -55,9 +55,9 @@ export async function dispatchSession(
   }
 }
 
-/** Plans run on the build branch; every worker session on its worker's branch. */
+/** Plans and loop sessions (`L2`) run on the build branch; every worker session on its worker's branch. */
 function sessionRef(request: SessionRequest): string {
-  return request.worker
+  return request.worker && parseLoopSubject(request.worker) === null
     ? workerBranch(request.build, request.worker)
     : integrationBranch(request.build);
 }

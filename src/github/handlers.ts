@@ -10,13 +10,17 @@ import {
   renderCommandRefusal,
   renderLabelRefusal,
 } from '../core/render-replies.js';
+import type { ActLog, ActOutcome } from './act.js';
 import type { BuildQueue } from './build-queue.js';
 import { ensureNote } from './ensure-note.js';
 import { type BuildRef, buildOfBranch, findBuildForIssue } from './locate-build.js';
 import type { SetupPullHook } from './onboarding.js';
+import { writeBudgetOf } from './pace-requests.js';
 import { hasWriteAccess } from './permissions.js';
 import { type CommandAnswer, reconcileBuild } from './reconcile.js';
+import type { StatusPacer } from './status-pacer.js';
 import type { RepoContext } from './types.js';
+import type { WriteBudget } from './write-budget.js';
 
 export interface HandlerDeps {
   queue: BuildQueue;
@@ -26,12 +30,25 @@ export interface HandlerDeps {
   answers: Map<string, CommandAnswer[]>;
   /** Onboarding, when on: a build whose workflow is missing links the setup PR. */
   setupPull?: SetupPullHook;
+  /** Paces status comment edits per build; none: every change is edited at once. */
+  statusPacer?: StatusPacer;
+  /** One write budget for every installation (tests); else each client's own (`writeBudgetOf`). */
+  writeBudget?: WriteBudget;
+  /** Hears what each reconcile did, keyed `owner/repo#build` (metrics). */
+  onReconciled?: (key: string, outcomes: ActOutcome[]) => void;
 }
 
 /** The little of a Probot context the adapter needs. */
 export interface EventContext {
+  /** The webhook delivery's id (`X-GitHub-Delivery`). */
+  id: string;
   octokit: RepoContext['octokit'];
   repo(): { owner: string; repo: string };
+}
+
+/** A logger that can carry fields on every line it writes (pino's child loggers). */
+export interface BuildLog extends ActLog {
+  child(bindings: Record<string, unknown>): BuildLog;
 }
 
 export async function repoContext(context: EventContext, deps: HandlerDeps): Promise<RepoContext> {
@@ -39,7 +56,11 @@ export async function repoContext(context: EventContext, deps: HandlerDeps): Pro
   return { octokit: context.octokit, owner, repo, botLogin: await deps.botLogin() };
 }
 
-/** Queues a reconcile of one build; webhooks are answered before it runs. */
+/**
+ * Queues a reconcile of one build; webhooks are answered before it runs.
+ * Every line the reconcile logs carries `deliveryId` (the webhook that queued
+ * it; null for a resync) and `build` (`owner/repo#issue`).
+ */
 export function scheduleReconcile(
   ctx: RepoContext,
   {
@@ -47,31 +68,56 @@ export function scheduleReconcile(
     defaultBranch,
     deps,
     log,
+    deliveryId,
     answer,
   }: {
     ref: BuildRef;
     defaultBranch: string;
     deps: HandlerDeps;
-    log: Context['log'];
+    log: BuildLog;
+    deliveryId: string | null;
     /** A comment's commands to check against the build, and to answer if they cannot apply. */
     answer?: CommandAnswer;
   },
 ): void {
   const key = `${ctx.owner}/${ctx.repo}#${ref.build}`;
+  const buildLog = log.child({ deliveryId, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` });
   // The queue coalesces reconciles, so answers wait beside it and the next reconcile takes them all.
   if (answer) deps.answers.set(key, [...(deps.answers.get(key) ?? []), answer]);
-  void deps.queue.enqueue(key, async () => {
-    const answers = deps.answers.get(key) ?? [];
-    deps.answers.delete(key);
-    await reconcileBuild(ctx, {
-      ...ref,
-      defaultBranch,
-      now: deps.now(),
-      log,
-      answers,
-      ...(deps.setupPull ? { setupPull: deps.setupPull } : {}),
-    });
-  });
+  const pacer = deps.statusPacer;
+  const budget = deps.writeBudget ?? writeBudgetOf(ctx.octokit);
+  // Near the installation's write budget a status edit waits first; else the pacer decides.
+  const statusEditWait = () => {
+    const wait = budget?.waitFor('status') ?? 0;
+    return wait > 0 ? wait : (pacer?.admit(key) ?? 0);
+  };
+  void deps.queue.enqueue(
+    key,
+    async () => {
+      const answers = deps.answers.get(key) ?? [];
+      deps.answers.delete(key);
+      const outcomes = await reconcileBuild(ctx, {
+        ...ref,
+        defaultBranch,
+        now: deps.now(),
+        log: buildLog,
+        answers,
+        ...(deps.setupPull ? { setupPull: deps.setupPull } : {}),
+        ...(pacer || budget ? { statusEditWait } : {}),
+        ...(budget ? { writeBudget: budget } : {}),
+      });
+      deps.onReconciled?.(key, outcomes);
+      // What was deferred (a status edit, a first dispatch) is made by a reconcile when it may be.
+      const waits = outcomes.flatMap((outcome) =>
+        outcome.result === 'deferred' && outcome.retryInMs !== undefined ? [outcome.retryInMs] : [],
+      );
+      if (pacer && waits.length > 0)
+        pacer.trail(key, Math.min(...waits), () =>
+          scheduleReconcile(ctx, { ref, defaultBranch, deps, log, deliveryId }),
+        );
+    },
+    buildLog,
+  );
 }
 
 /** `issues.labeled`: the build label from someone with write access starts (or re-checks) a build. */
@@ -84,7 +130,10 @@ export async function onIssueLabeled(
   const ctx = await repoContext(context, deps);
   const config = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
   // A broken config cannot name its label: the default label still gets the error report.
-  if (!isBuildLabel(config.ok ? config.config : defaultConfig(), label.name)) return;
+  const settings = config.ok ? config.config : defaultConfig();
+  // `improve.label` starts improvement loops (docs/improve.md) as `/improve` does.
+  const improve = settings.improve.label;
+  if (!isBuildLabel(settings, label.name) && label.name !== improve) return;
   if (!(await hasWriteAccess(ctx, sender.login))) {
     await ensureNote(ctx, {
       number: issue.number,
@@ -97,7 +146,13 @@ export async function onIssueLabeled(
     build: buildIdFor(issue.number, issue.title),
     issue: issue.number,
   };
-  scheduleReconcile(ctx, { ref, defaultBranch: repository.default_branch, deps, log: context.log });
+  scheduleReconcile(ctx, {
+    ref,
+    defaultBranch: repository.default_branch,
+    deps,
+    log: context.log,
+    deliveryId: context.id,
+  });
 }
 
 /**
@@ -118,6 +173,7 @@ export async function onIssueStateChange(
       defaultBranch: repository.default_branch,
       deps,
       log: context.log,
+      deliveryId: context.id,
     });
 }
 
@@ -138,7 +194,12 @@ export async function onIssueComment(
   const worker = pull?.worker;
   const parsed = parseCommands(body, worker ? { worker } : {});
   if (parsed.commands.length === 0 && parsed.errors.length === 0) return;
-  const ref = pull ? pull.ref : await findBuildForIssue(ctx, issue.number);
+  const found = pull ? pull.ref : await findBuildForIssue(ctx, issue.number);
+  // `/improve` on an issue with no build starts one: a series of improvement loops.
+  const improves = !pull && parsed.commands.some((command) => command.name === 'improve');
+  const ref =
+    found ??
+    (improves ? { build: buildIdFor(issue.number, issue.title), issue: issue.number } : null);
   if (!ref) return; // Not a Baton build: the command may be another tool's.
   if (!(await hasWriteAccess(ctx, sender.login))) {
     const first = parsed.commands[0]?.name ?? parsed.errors[0]?.line ?? '';
@@ -172,6 +233,7 @@ export async function onIssueComment(
       defaultBranch: repository.default_branch,
       deps,
       log: context.log,
+      deliveryId: context.id,
       answer: { commentId: comment.id, number: issue.number, commands: parsed.commands },
     });
   }

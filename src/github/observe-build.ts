@@ -1,4 +1,9 @@
-import { buildDir, integrationBranch, parseBatonBranch } from '../core/ids.js';
+import {
+  type AdaptationRecord,
+  adaptationRefPrefix,
+  parseAdaptationMessage,
+} from '../core/adaptation.js';
+import { buildDir, integrationBranch, parseBatonBranch, subIssueGraphPath } from '../core/ids.js';
 import type { BuildSnapshot } from '../core/snapshot.js';
 import { parseUsageMessage, type UsageRecord, usageRefPrefix } from '../core/usage.js';
 import { BUILD_QUERY, type BuildQueryResult, type GraphComment, loginOf } from './build-query.js';
@@ -40,7 +45,10 @@ export async function observeBuild(
     planPath: `${integration}:${buildDir(build)}/plan.json`,
     workersPath: `${integration}:${buildDir(build)}/workers`,
     completionsPath: `${integration}:${buildDir(build)}/completions`,
+    subIssuesPath: `${integration}:${subIssueGraphPath(build)}`,
+    loopsPath: `${integration}:${buildDir(build)}/loops`,
     usagePrefix: usageRefPrefix(build),
+    adaptPrefix: adaptationRefPrefix(build),
   });
   const issueNode = repository.issue;
   if (!issueNode) throw new Error(`issue #${issue} of ${ctx.owner}/${ctx.repo} is gone`);
@@ -57,7 +65,7 @@ export async function observeBuild(
   });
   const record = branches.integration
     ? readRecord({ build, repository })
-    : { plan: { kind: 'missing' as const }, completions: {} };
+    : { plan: { kind: 'missing' as const }, completions: {}, research: {} };
   const snapshot: BuildSnapshot = {
     build,
     issue: {
@@ -72,6 +80,7 @@ export async function observeBuild(
     integration: branches.integration ? { sha: branches.integration, containsDefault } : null,
     plan: record.plan,
     completions: record.completions,
+    research: record.research,
     branches: branches.workers,
     pulls,
     runs: runsRead.installed ? runsRead.runs : [],
@@ -81,6 +90,7 @@ export async function observeBuild(
     notices: comments.notices,
     labelledBy: labelEventsOf(issueNode),
     usage: usageOf(repository),
+    adaptations: adaptationsOf(repository),
   };
   return { snapshot, duplicateStatusIds: comments.duplicateStatusIds };
 }
@@ -101,6 +111,14 @@ function labelEventsOf(
 function usageOf(repository: Repository): UsageRecord[] {
   return (repository.usageRefs?.nodes ?? []).flatMap((node) => {
     const record = parseUsageMessage(node.target.message ?? '');
+    return record ? [record] : [];
+  });
+}
+
+/** What adapt sessions changed; a ref whose message is not a record is ignored. */
+function adaptationsOf(repository: Repository): AdaptationRecord[] {
+  return (repository.adaptRefs?.nodes ?? []).flatMap((node) => {
+    const record = parseAdaptationMessage(node.target.message ?? '');
     return record ? [record] : [];
   });
 }

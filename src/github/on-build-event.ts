@@ -41,7 +41,7 @@ export async function onBuildEvent(
   const defaultBranch = context.payload.repository?.default_branch;
   if (!ref || !defaultBranch) return;
   const ctx = await repoContext(context, deps);
-  scheduleReconcile(ctx, { ref, defaultBranch, deps, log: context.log });
+  scheduleReconcile(ctx, { ref, defaultBranch, deps, log: context.log, deliveryId: context.id });
 }
 
 /** A push to the default branch: every open build of the repository merges it in. */
@@ -55,6 +55,6 @@ export async function onDefaultBranchPush(
   const ctx = await repoContext(context, deps);
   const defaultBranch = context.payload.repository.default_branch;
   for (const ref of await findOpenBuilds(ctx)) {
-    scheduleReconcile(ctx, { ref, defaultBranch, deps, log: context.log });
+    scheduleReconcile(ctx, { ref, defaultBranch, deps, log: context.log, deliveryId: context.id });
   }
 }

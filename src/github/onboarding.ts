@@ -17,6 +17,8 @@ export type SetupPullHook = (
   defaultBranch: string,
   /** When a person last added the build label: after a "no", that asks again. */
   labelledAt?: string | null,
+  /** The reconcile's logger (its lines carry the delivery and the build); default the app's. */
+  reconcileLog?: Pick<OnboardingLog, 'warn'>,
 ) => Promise<SetupPullLink | null>;
 
 /**
@@ -48,11 +50,11 @@ export function startOnboarding(
  * and the status goes without the link.
  */
 export function setupPullHook(templates: SetupTemplates, log: OnboardingLog): SetupPullHook {
-  return async (ctx, defaultBranch, labelledAt = null) => {
+  return async (ctx, defaultBranch, labelledAt = null, reconcileLog = log) => {
     try {
       return await ensureSetupPull(ctx, { defaultBranch, templates, labelledAt });
     } catch (error) {
-      log.warn(
+      reconcileLog.warn(
         { err: error, repository: `${ctx.owner}/${ctx.repo}` },
         'baton: could not open the setup pull request; the next event tries again',
       );

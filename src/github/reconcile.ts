@@ -11,8 +11,10 @@ import { ensureNote } from './ensure-note.js';
 import { observeBuild } from './observe-build.js';
 import type { SetupPullHook } from './onboarding.js';
 import { hasWriteAccess } from './permissions.js';
+import { readSubIssues } from './read-sub-issues.js';
 import { removeDuplicateStatusComments } from './status-comment.js';
 import type { RepoContext } from './types.js';
+import type { WriteBudget } from './write-budget.js';
 
 export interface ReconcileRequest {
   build: string;
@@ -25,6 +27,10 @@ export interface ReconcileRequest {
   answers?: CommandAnswer[];
   /** Onboarding, when on: finds or opens the setup PR that the missing-workflow status links. */
   setupPull?: SetupPullHook;
+  /** Paces status comment edits: 0 when one may be made now, else the ms until then. */
+  statusEditWait?: () => number;
+  /** The installation's write budget (`WriteBudget`): near it, what can wait is deferred. */
+  writeBudget?: WriteBudget;
 }
 
 export interface CommandAnswer {
@@ -47,6 +53,13 @@ export async function reconcileBuild(
   const { build, issue, defaultBranch, now, log } = request;
   const observed = await observeBuild(ctx, { build, issue, defaultBranch });
   const config = await loadConfigAt(ctx, observed.snapshot.repo.defaultSha);
+  const subIssues = await readSubIssues(ctx, {
+    issue,
+    build,
+    plan: observed.snapshot.plan,
+    mirror: config.ok && config.config.plan.mirrorSubIssues,
+  });
+  if (subIssues) observed.snapshot.issue.subIssues = subIssues;
   // Only a build whose workflow is missing pays for onboarding's reads.
   const snapshot =
     observed.snapshot.workflowInstalled || !request.setupPull
@@ -60,6 +73,7 @@ export async function reconcileBuild(
               snapshot: observed.snapshot,
               label: config.ok ? config.config.label : 'orchestrate',
             }),
+            log,
           ),
         };
   await removeDuplicateStatusComments(ctx, observed.duplicateStatusIds);
@@ -73,7 +87,8 @@ export async function reconcileBuild(
   const writes = decide({ snapshot, config, now }).filter(
     (action) => action.kind !== 'render-status',
   );
-  const outcomes = await act(ctx, { snapshot, actions: writes, log });
+  const budget = request.writeBudget ? { writeBudget: request.writeBudget } : {};
+  const outcomes = await act(ctx, { snapshot, actions: writes, log, ...budget });
   const seen = withDispatchedRuns(snapshot, outcomes, now);
   const render = decide({ snapshot: seen, config, now }).filter(
     (action) => action.kind === 'render-status',
@@ -84,9 +99,10 @@ export async function reconcileBuild(
     snapshot: seen,
     actions: lostRace && !seen.statusComment ? [] : render,
     log,
+    ...(request.statusEditWait ? { statusEditWait: request.statusEditWait } : {}),
   });
   const all = [...outcomes, ...renderOutcomes];
-  log.info({ build, actions: summarize(all) }, 'baton: reconciled');
+  log.info({ buildId: build, actions: summarize(all) }, 'baton: reconciled');
   return all;
 }
 

@@ -13,21 +13,40 @@ export function statusLockRef(build: string): string {
   return `refs/baton/${build}/build/status-comment`;
 }
 
+export type StatusOutcome =
+  | { result: 'unchanged' | 'updated' | 'created' | 'skipped' }
+  /** Edited too recently: the edit waits `waitMs`. */
+  | { result: 'deferred'; waitMs: number };
+
 /**
  * Makes the issue's status comment say `body`. Edited in place (found by its
  * marker when observed); an unchanged body is not re-sent, which keeps Baton
  * clear of GitHub's limit on content-creating writes. Only the process that
  * creates the lock ref creates the comment; a replica that just lost a
- * dispatch lock does not even try.
+ * dispatch lock does not even try. An edit that `editWait` says comes too
+ * soon is deferred (`StatusPacer`): the reconcile it schedules renders it.
  */
 export async function ensureStatusComment(
   ctx: RepoContext,
-  { snapshot, body, mayCreate }: { snapshot: BuildSnapshot; body: string; mayCreate: boolean },
-): Promise<'unchanged' | 'updated' | 'created' | 'skipped'> {
+  {
+    snapshot,
+    body,
+    mayCreate,
+    editWait = () => 0,
+  }: {
+    snapshot: BuildSnapshot;
+    body: string;
+    mayCreate: boolean;
+    /** 0 when the comment may be edited now; else the ms until it may. */
+    editWait?: () => number;
+  },
+): Promise<StatusOutcome> {
   const existing = snapshot.statusComment;
-  if (existing?.body === body) return 'unchanged';
+  if (existing?.body === body) return { result: 'unchanged' };
   let deleted = false;
   if (existing) {
+    const wait = editWait();
+    if (wait > 0) return { result: 'deferred', waitMs: wait };
     try {
       await ctx.octokit.rest.issues.updateComment({
         owner: ctx.owner,
@@ -35,17 +54,17 @@ export async function ensureStatusComment(
         comment_id: existing.id,
         body,
       });
-      return 'updated';
+      return { result: 'updated' };
     } catch (error) {
       if (statusOf(error) !== 404) throw error; // Someone deleted it: post it again below.
       deleted = true;
     }
   }
-  if (!mayCreate) return 'skipped';
+  if (!mayCreate) return { result: 'skipped' };
   // The lock was taken when the deleted comment was first posted.
   const lock = statusLockRef(snapshot.build);
   const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
-  if (!deleted && !(await createRef(ctx, { ref: lock, sha }))) return 'skipped';
+  if (!deleted && !(await createRef(ctx, { ref: lock, sha }))) return { result: 'skipped' };
   try {
     await ctx.octokit.rest.issues.createComment({
       owner: ctx.owner,
@@ -58,7 +77,7 @@ export async function ensureStatusComment(
     if (!deleted) await deleteRef(ctx, lock).catch(() => undefined);
     throw error;
   }
-  return 'created';
+  return { result: 'created' };
 }
 
 /** Removes status comments left twice by a race between replicas; the oldest stays. */

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Octokit } from '@octokit/core';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ActOutcome } from '../github/act.js';
 import type { Handler } from './session-token.js';
 
 export const METRICS_ROUTE = '/metrics';
@@ -12,7 +13,15 @@ export interface BatonMetrics {
   reconciles: Histogram<'outcome'>;
   githubRequests: Counter<'route' | 'status'>;
   rateLimitRemaining: Gauge<'installation'>;
+  actions: Counter<'kind' | 'result'>;
+  sessionsDispatched: Counter<'role'>;
+  builds: Gauge<'phase'>;
+  /** The phase each build was last seen in by this process (feeds `builds`; a cache, not state). */
+  phases: Map<string, string>;
 }
+
+/** Builds whose phase `builds` remembers; the oldest is forgotten past this. */
+const MAX_BUILDS = 10_000;
 
 export function createMetrics(): BatonMetrics {
   const registry = new Registry();
@@ -43,7 +52,54 @@ export function createMetrics(): BatonMetrics {
       labelNames: ['installation'],
       registers: [registry],
     }),
+    actions: new Counter({
+      name: 'baton_actions_total',
+      help: 'Actions decide() returned and act carried out, by kind and result (done, unchanged, stood-down, deferred, failed).',
+      labelNames: ['kind', 'result'],
+      registers: [registry],
+    }),
+    sessionsDispatched: new Counter({
+      name: 'baton_sessions_dispatched_total',
+      help: 'Sessions this process dispatched, by role (plan, work, review, fix).',
+      labelNames: ['role'],
+      registers: [registry],
+    }),
+    builds: new Gauge({
+      name: 'baton_builds',
+      help: 'Builds by the phase this process last reconciled them in (planning, plan-ready, running, done, …).',
+      labelNames: ['phase'],
+      registers: [registry],
+    }),
+    phases: new Map(),
   };
+}
+
+/** Counts one reconcile's outcomes: its actions, the sessions it dispatched, the build's phase. */
+export function recordReconcile(
+  metrics: BatonMetrics,
+  build: string,
+  outcomes: ActOutcome[],
+): void {
+  for (const { action, result } of outcomes) {
+    metrics.actions.inc({ kind: action.kind, result });
+    if (action.kind === 'dispatch' && result === 'done')
+      metrics.sessionsDispatched.inc({ role: action.request.role });
+    if (action.kind === 'render-status') setPhase(metrics, build, action.view.phase);
+  }
+}
+
+function setPhase(metrics: BatonMetrics, build: string, phase: string): void {
+  const before = metrics.phases.get(build);
+  if (before === phase) return;
+  if (before) metrics.builds.dec({ phase: before });
+  metrics.phases.delete(build);
+  metrics.phases.set(build, phase);
+  metrics.builds.inc({ phase });
+  if (metrics.phases.size <= MAX_BUILDS) return;
+  const [oldest, oldPhase] = metrics.phases.entries().next().value ?? [];
+  if (oldest === undefined || oldPhase === undefined) return;
+  metrics.phases.delete(oldest);
+  metrics.builds.dec({ phase: oldPhase });
 }
 
 /** `GET /metrics` in Prometheus' text format. */

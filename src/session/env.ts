@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BUILD_ID, WORKER_ID } from '../core/ids.js';
+import { BUILD_ID, LOOP_SUBJECT, WORKER_ID } from '../core/ids.js';
 import { SESSION_ROLES } from '../core/session.js';
 import { renderEnvProblem } from './env-sources.js';
 
@@ -17,8 +17,8 @@ export const SessionEnv = z.object({
   BATON_BUILD: z.string().regex(BUILD_ID, 'BATON_BUILD is <issue>-<slug>'),
   BATON_ISSUE: optional,
   BATON_WORKER: optional.refine(
-    (w) => w === undefined || WORKER_ID.test(w),
-    'BATON_WORKER is W<wave>.<seq>',
+    (w) => w === undefined || WORKER_ID.test(w) || LOOP_SUBJECT.test(w),
+    'BATON_WORKER is W<wave>.<seq>, or L<n> for an improvement loop',
   ),
   BATON_PR: optional.refine((p) => p === undefined || /^\d+$/.test(p), 'BATON_PR is a number'),
   BATON_TRIGGER: optional,

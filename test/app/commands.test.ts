@@ -87,4 +87,12 @@ describe('commands in comments', () => {
     const { replies } = await say('/merge W2.1');
     expect(replies.join('\n')).toContain('W2.1 is merged already');
   });
+
+  it('answers a /improve on an issue whose build has started that loops start on a new issue', async () => {
+    const before = gh.runs.length;
+    const { replies } = await say('/improve 2');
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toContain('improvement loops start on an issue with no build');
+    expect(gh.runs.length).toBe(before);
+  });
 });

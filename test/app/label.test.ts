@@ -49,6 +49,26 @@ describe('an issue labelled orchestrate', () => {
     expect(gh.log.filter((entry) => entry.status === 501)).toEqual([]);
   });
 
+  it('starts improvement loops from the improve.label, with loop 1’s research', async () => {
+    gh.git.commitOn(
+      gh.defaultBranch,
+      { '.github/baton.yml': 'improve:\n  label: improve\n  loops: 2\n' },
+      'Configure Baton',
+    );
+    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['improve'] });
+    gh.events.labeled(issue, 'improve', 'maintainer');
+    for (const event of gh.outbox.splice(0)) await app.deliver(event.name, event.payload);
+
+    expect(app.errors).toEqual([]);
+    expect(gh.runs.map((run) => run.inputs)).toEqual([
+      { role: 'research', build: BUILD, issue: '1', worker: 'L1', pr: '', trigger: '' },
+    ]);
+    expect(gh.runs[0]?.headBranch).toBe(`baton/${BUILD}/integration`);
+    expect(statusBody(gh, BUILD)).toContain(
+      '**Improvement loops** — 1 of 2 (asked by @maintainer)',
+    );
+  });
+
   it('ignores other labels', async () => {
     const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['bug'] });
     await app.deliver('issues', labeledPayload(gh, { issue, label: 'bug', sender: 'maintainer' }));

@@ -1,8 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Probot, Server } from 'probot';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createBaton } from '../../src/index.js';
+import { type CapturedLog, captureLog } from '../support/captured-log.js';
 
 const { privateKey } = generateKeyPairSync('rsa', {
   modulusLength: 2048,
@@ -13,19 +14,31 @@ const { privateKey } = generateKeyPairSync('rsa', {
 describe('the app server', () => {
   let server: Server;
   let base: string;
+  let captured: CapturedLog;
 
   beforeAll(async () => {
+    vi.stubEnv('BATON_APP_URL', 'http://localhost:3000');
+    captured = captureLog('info');
     server = new Server({
       host: '127.0.0.1',
       port: 0,
-      Probot: Probot.defaults({ appId: 1, privateKey, secret: 'test-secret', logLevel: 'fatal' }),
-      loggingOptions: { autoLogging: false },
+      log: captured.log,
+      Probot: Probot.defaults({ appId: 1, privateKey, secret: 'test-secret' }),
     });
     await server.load(createBaton({ resyncMinutes: 0 }));
     const http = await server.start();
     base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   });
-  afterAll(async () => server.stop());
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    await server.stop();
+  });
+
+  /** The log lines that mention `text`, once the server has logged the request's end. */
+  async function linesWith(text: string) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return captured.records().filter((record) => JSON.stringify(record).includes(text));
+  }
 
   it('serves the session token exchange beside the webhooks and refuses a request without a token', async () => {
     const response = await fetch(`${base}/api/baton/session-token`, { method: 'POST' });
@@ -40,6 +53,55 @@ describe('the app server', () => {
       headers: { authorization: 'Bearer anything' },
     });
     expect(resync.status).toBe(404);
+  });
+
+  it('warns once at start-up that BATON_APP_URL is not reachable from GitHub runners', async () => {
+    const warnings = await linesWith('BATON_APP_URL is http://localhost:3000');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({
+      level: 40,
+      msg: expect.stringMatching(/public https URL/),
+    });
+  });
+
+  it('answers a webhook with a bad signature 400 and logs it as one line without a stack', async () => {
+    const response = await fetch(`${base}/api/github/webhooks`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'issues',
+        'x-github-delivery': 'bad-signature-delivery',
+        'x-hub-signature-256': `sha256=${'0'.repeat(64)}`,
+      },
+      body: JSON.stringify({ action: 'opened' }),
+    });
+    expect(response.status).toBe(400);
+    const lines = await linesWith('bad-signature-delivery');
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 40,
+        deliveryId: 'bad-signature-delivery',
+        event: 'issues',
+        msg: expect.stringMatching(/signature does not match WEBHOOK_SECRET.*GitHub App settings/),
+      }),
+    ]);
+    expect(JSON.stringify(lines)).not.toMatch(/stack|at verifyAndReceive/);
+  });
+
+  it('never logs the bearer token a request carries', async () => {
+    const token = 'eyJ-a-session-oidc-token-that-must-not-be-logged';
+    await fetch(`${base}/api/baton/session-token`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    await fetch(`${base}/api/baton/resync`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const logged = await linesWith('/api/baton/');
+    expect(logged.length).toBeGreaterThanOrEqual(2);
+    expect(captured.text()).not.toContain(token);
+    expect(JSON.stringify(logged)).toContain('[redacted]');
   });
 
   it('refuses an unsigned webhook', async () => {

@@ -50,6 +50,21 @@ describe('lockFor', () => {
       { role: 'research', ...BUILD, trigger: 'comment-9' },
       { kind: 'lock-ref', ref: 'refs/baton/12-x/build/research-comment-9', resetBranch: null },
     ],
+    [
+      'loop 1’s research starts a series by creating the build branch',
+      { role: 'research', ...BUILD, worker: 'L1', trigger: 'comment-9' },
+      { kind: 'build-branch' },
+    ],
+    [
+      'a later loop’s research takes a ref of its loop',
+      { role: 'research', ...BUILD, worker: 'L2', trigger: 'comment-9' },
+      { kind: 'lock-ref', ref: 'refs/baton/12-x/L2/research-comment-9', resetBranch: null },
+    ],
+    [
+      'a loop’s plan takes a ref of its loop, not the build branch',
+      { role: 'plan', ...BUILD, worker: 'L2' },
+      { kind: 'lock-ref', ref: 'refs/baton/12-x/L2/plan-first', resetBranch: null },
+    ],
   ])('%s', (_rule, request, lock) => {
     expect(lockFor(request)).toEqual(lock);
   });

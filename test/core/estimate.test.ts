@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateBuild } from '../../src/core/estimate.js';
+import { estimateBuild, leastMinutesFor } from '../../src/core/estimate.js';
 import type { PlanWorker } from '../../src/core/plan.js';
 import { makeConfig, makePlan, makeWorker } from './factories.js';
 
@@ -38,5 +38,32 @@ describe('estimateBuild: what the plan will likely cost, before /approve', () =>
       usd,
       6,
     );
+  });
+});
+
+describe('estimateBuild: the GitHub writes a build needs and the least time the limits allow', () => {
+  it.each<[string, PlanWorker[], object, number]>([
+    // 5 for the build, 9 per worker, 8 per fix round, half a round per worker.
+    ['a normal worker', normal(1), {}, 5 + 9 + 4],
+    ['20 normal workers', normal(20), {}, 5 + 20 * 13],
+    ['60 workers without reviews', normal(60), { review: { enabled: false } }, 5 + 60 * 9],
+  ])('%s', (_name, workers, raw, writes) => {
+    const parsed = makeConfig(raw);
+    if (!parsed.ok) throw new Error('bad config');
+    expect(estimateBuild({ plan: makePlan({ workers }), config: parsed.config }).writes).toBe(
+      writes,
+    );
+  });
+
+  it.each([
+    [0, 0],
+    [80, 1],
+    [400, 5],
+    [500, 6.25],
+    // The 501st write waits until an hour has passed since the first.
+    [501, 60],
+    [1_240, 120],
+  ])('%i writes take at least %d minutes', (writes, minutes) => {
+    expect(leastMinutesFor(writes)).toBeCloseTo(minutes, 6);
   });
 });

@@ -136,6 +136,7 @@ export function makeCompletion(overrides: Partial<Completion> = {}): Completion 
     concerns: [],
     decisions: [],
     follow_up: [],
+    affects: [],
     usage: {
       input_tokens: 1000,
       output_tokens: 200,
@@ -192,6 +193,7 @@ export function makeTotals(
       review: none(),
       fix: none(),
       research: none(),
+      summary: none(),
       synthesis: none(),
     },
     ...overrides,

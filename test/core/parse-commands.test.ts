@@ -35,6 +35,8 @@ describe('parseCommands', () => {
     ['/improve', { name: 'improve', loops: 1 }],
     ['/improve 3', { name: 'improve', loops: 3 }],
     ['/improve 10', { name: 'improve', loops: 10 }],
+    ['/improve 2 the error messages', { name: 'improve', loops: 2 }],
+    ['/improve 2 3', { name: 'improve', loops: 2 }],
     ['/replan split W2.1', { name: 'replan', feedback: 'split W2.1' }],
   ])('reads %j', (body, command) => {
     expect(commandsOf(body)).toEqual([command]);
@@ -149,23 +151,23 @@ describe('parseCommands', () => {
     ],
     [
       '/improve 0',
-      '/improve takes a number of loops from 1 to 10, or nothing for 1: `/improve 3`.',
+      '/improve takes a number of loops from 1 to 10 first, then an optional focus: `/improve 3 the error messages`.',
     ],
     [
       '/improve 11',
-      '/improve takes a number of loops from 1 to 10, or nothing for 1: `/improve 3`.',
+      '/improve takes a number of loops from 1 to 10 first, then an optional focus: `/improve 3 the error messages`.',
     ],
     [
       '/improve two',
-      '/improve takes a number of loops from 1 to 10, or nothing for 1: `/improve 3`.',
+      '/improve takes a number of loops from 1 to 10 first, then an optional focus: `/improve 3 the error messages`.',
     ],
     [
-      '/improve 2 3',
-      '/improve takes a number of loops from 1 to 10, or nothing for 1: `/improve 3`.',
+      '/improve the error messages',
+      '/improve takes a number of loops from 1 to 10 first, then an optional focus: `/improve 3 the error messages`.',
     ],
     [
       '/improve 2.5',
-      '/improve takes a number of loops from 1 to 10, or nothing for 1: `/improve 3`.',
+      '/improve takes a number of loops from 1 to 10 first, then an optional focus: `/improve 3 the error messages`.',
     ],
   ])('explains how to write %j', (body, message) => {
     const parsed = parseCommands(body);
@@ -183,7 +185,7 @@ describe('parseCommands', () => {
       `\`/aprove\` is not a Baton command. The commands are: ${listCommands()}.`,
     );
     expect(listCommands()).toBe(
-      '`/approve`, `/replan <what to change>`, `/retry W2.1 [instructions]`, `/skip W2.1`, `/merge W2.1`, `/pause`, `/resume`, `/cancel`, `/status`, `/improve [N]`.'.slice(
+      '`/approve`, `/replan <what to change>`, `/retry W2.1 [instructions]`, `/skip W2.1`, `/merge W2.1`, `/pause`, `/resume`, `/cancel`, `/status`, `/improve [N] [focus]`.'.slice(
         0,
         -1,
       ),

@@ -81,6 +81,7 @@ function makeProgress(overrides: Partial<BuildProgress> = {}): BuildProgress {
         review: { tokens: 150, costUsd: 0.1, sessions: 1, estimated: 0 },
         fix: { tokens: 50, costUsd: 0.05, sessions: 1, estimated: 0 },
         research: { tokens: 0, costUsd: 0, sessions: 0, estimated: 0 },
+        summary: { tokens: 0, costUsd: 0, sessions: 0, estimated: 0 },
         synthesis: { tokens: 0, costUsd: 0, sessions: 0, estimated: 0 },
       },
     }),

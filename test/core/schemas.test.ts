@@ -149,6 +149,7 @@ describe('Completion', () => {
       concerns: [],
       decisions: [],
       follow_up: [],
+      affects: [],
       usage: {
         input_tokens: 10,
         output_tokens: 5,
@@ -172,6 +173,7 @@ describe('Completion', () => {
       { usage: { input_tokens: -1, output_tokens: 0, cost_usd: 0, turns: 0, seconds: 0 } },
     ],
     ['no usage', { usage: undefined }],
+    ['an affected worker that is not a worker id', { affects: ['the login form'] }],
   ])('refuses a completion with %s', (_name, overrides) => {
     expect(Completion.safeParse(makeCompletion(overrides)).success).toBe(false);
   });
@@ -203,6 +205,8 @@ describe('config', () => {
       },
       budget: { maxUsd: 50 },
       final: { autoMerge: false, keepRecord: true },
+      plan: { mirrorSubIssues: false },
+      improve: { label: null, loops: 3, approval: 'every-loop' },
     });
   });
 

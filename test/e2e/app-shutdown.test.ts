@@ -1,6 +1,7 @@
 // End-to-end (slow): SIGTERM reaches the real app process in the middle of a
 // build; it exits 0, and another process on the same address carries the
-// build to its plan: nothing was lost with the first one (DESIGN §3).
+// build to its plan: nothing was lost with the first one (DESIGN §3). After
+// /approve, the second process's /metrics shows the build's numbers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulation, startSimulation, WEBHOOK_SECRET } from '../../sim/e2e.js';
 import { reply, scripted, toolUse } from '../../sim/fake-anthropic.js';
@@ -23,6 +24,7 @@ const PLAN = {
 describe('SIGTERM in the middle of a build, then /metrics', { timeout: 90_000 }, () => {
   let sim: Simulation;
   let second: AppProcess | undefined;
+  let issue = 0;
   // The plan session's model holds its answer until the second process listens.
   let openGate = () => {};
   const gate = new Promise<void>((resolve) => {
@@ -46,7 +48,7 @@ describe('SIGTERM in the middle of a build, then /metrics', { timeout: 90_000 },
   });
 
   it('exits 0 after the work in flight, and the next process finishes the build', async () => {
-    const issue = sim.labelIssue({ title: 'Add a greeting', body: 'Print hello.' });
+    issue = sim.labelIssue({ title: 'Add a greeting', body: 'Print hello.' });
     await sim.waitFor('the plan session asking the model', () => sim.model.requests.length > 0);
     process.kill(sim.app.pid, 'SIGTERM');
     expect(await sim.app.exited).toEqual({ code: 0, signal: null });
@@ -72,10 +74,13 @@ describe('SIGTERM in the middle of a build, then /metrics', { timeout: 90_000 },
     expect(sim.gh.runs.filter((run) => run.inputs.role === 'plan')).toHaveLength(1);
   });
 
-  it('the process that finished the build counted it at /metrics', async () => {
-    const response = await fetch(`${second?.url}/metrics`);
-    expect(response.status).toBe(200);
-    const text = await response.text();
+  it('the process that carried the build on counted it at /metrics', async () => {
+    sim.comment({ issue, body: '/approve' });
+    await sim.waitFor('the work session of W1.1', () =>
+      sim.gh.runs.some((run) => run.inputs.role === 'work' && run.inputs.worker === 'W1.1'),
+    );
+    // The reconcile that dispatched it counts once it has also rendered the status.
+    const text = await scrapeUntil(`${second?.url}/metrics`, /^baton_sessions_dispatched_total\{/m);
     const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? 'NaN');
     expect(
       value(/^baton_webhooks_total\{event="push",outcome="received"\} (\d+)$/m),
@@ -90,6 +95,28 @@ describe('SIGTERM in the middle of a build, then /metrics', { timeout: 90_000 },
       ),
     ).toBeGreaterThan(0);
     expect(text).not.toMatch(/route="[^"]*\/repos\/octo-org/);
+    // The build's own numbers: the plan was dispatched by the first process, the work session by this one.
+    expect(value(/^baton_sessions_dispatched_total\{role="work"\} (\d+)$/m)).toBeGreaterThan(0);
+    expect(text).not.toMatch(/^baton_sessions_dispatched_total\{role="plan"\}/m);
+    expect(value(/^baton_builds\{phase="running"\} (\d+)$/m)).toBe(1);
+    expect(value(/^baton_actions_total\{kind="dispatch",result="done"\} (\d+)$/m)).toBeGreaterThan(
+      0,
+    );
+    expect(
+      value(/^baton_actions_total\{kind="render-status",result="done"\} (\d+)$/m),
+    ).toBeGreaterThan(0);
     expect(text).toContain('# TYPE baton_github_rate_limit_remaining gauge');
   });
 });
+
+/** Scrapes `url` until its text matches `pattern` (30 s at most); answers the text. */
+async function scrapeUntil(url: string, pattern: RegExp): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const response = await fetch(url);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    if (pattern.test(text) || Date.now() > deadline) return text;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

@@ -5,8 +5,16 @@
 // change that a fix session makes; W1.1 and W1.2 both write src/index.js, so
 // the second to merge conflicts and a fix session resolves it; W2.1's first
 // attempt fails and the maintainer's `/retry W2.1` brings it back.
+// The clean build's app logs at debug, and no secret it or its sessions hold
+// shows in any output.
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Simulation, startSimulation } from '../../sim/e2e.js';
+import {
+  SIM_ANTHROPIC_KEY,
+  type Simulation,
+  startSimulation,
+  WEBHOOK_SECRET,
+} from '../../sim/e2e.js';
 import { conflictNote } from '../../sim/scenario/fix-summary.js';
 import {
   diamondScenario,
@@ -15,11 +23,22 @@ import {
 } from '../../sim/scenario/greeting-scenario.js';
 import { type PlayedBuild, playBuild } from '../../sim/scenario/play-build.js';
 import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
+import { readOnlyToken } from '../../sim/server/tokens.js';
 import { integrationBranch, workerBranch } from '../../src/core/ids.js';
 import { knownRestRoutes } from '../support/rest-routes.js';
+import { type KnownSecret, maskedAsActions, secretsIn } from '../support/secrets.js';
 
 const WORKERS = ['W1.1', 'W1.2', 'W2.1'];
 const BUILD_TIMEOUT = 240_000;
+/** Secrets of the clean build's app that the test knows, to look for in every output. */
+const APP_PRIVATE_KEY = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+}).privateKey;
+const RESYNC_TOKEN = `resync-${randomBytes(16).toString('hex')}`;
+/** What the simulated GitHub mints for every installation token (sim/github/routes-git.ts). */
+const INSTALLATION_TOKEN = 'ghs_simulated';
 
 interface Played {
   sim: Simulation;
@@ -44,7 +63,10 @@ async function play(faults: boolean): Promise<Played> {
     parallel: 2,
     ...(faults
       ? { faults: { duplicateWebhooks: true, reorderWindow: 4, restFailureRate: 0.1 }, seed: 11 }
-      : {}),
+      : {
+          logLevel: 'debug',
+          appEnv: { PRIVATE_KEY: APP_PRIVATE_KEY, BATON_RESYNC_TOKEN: RESYNC_TOKEN },
+        }),
   });
   started.push(sim);
   if (faults) {
@@ -183,6 +205,50 @@ describe('a diamond build from the label to the final pull request', () => {
     expect(statuses[0]?.body).toContain(
       `**Final pull request:** [#${played.build.finalPull.number}]`,
     );
+  });
+});
+
+describe('no secret in any log', () => {
+  let played: Played;
+  beforeAll(async () => {
+    played = await runs.clean;
+  }, BUILD_TIMEOUT + 30_000);
+
+  it('shows none of the app’s, GitHub’s, Actions’ or Anthropic’s secrets in the app’s or the sessions’ output', async () => {
+    const { sim } = played;
+    // A scheduler's resync, so the bearer secret passes through the request log too.
+    const resync = await fetch(`${sim.app.url}/api/baton/resync`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${RESYNC_TOKEN}` },
+    });
+    expect(resync.status).toBe(202);
+    await sim.waitFor('the resync in the log', () =>
+      sim.app.output().includes('/api/baton/resync 202'),
+    );
+    const secrets: KnownSecret[] = [
+      { name: 'the app private key', value: APP_PRIVATE_KEY },
+      { name: 'the webhook secret', value: WEBHOOK_SECRET },
+      { name: 'the resync token', value: RESYNC_TOKEN },
+      { name: 'an installation token', value: INSTALLATION_TOKEN },
+      { name: 'the Anthropic key', value: SIM_ANTHROPIC_KEY },
+      ...sim.gh.runs.map((run) => ({
+        name: `run ${run.id}'s GITHUB_TOKEN`,
+        value: readOnlyToken(run.id),
+      })),
+      ...sim.issuer.secrets.map((value, index) => ({ name: `OIDC secret ${index + 1}`, value })),
+    ];
+    expect(sim.issuer.secrets.length).toBeGreaterThan(sim.gh.runs.length);
+    // Each job's log as GitHub shows it (values it masked hidden); its summary as written.
+    const output = [
+      sim.app.output(),
+      ...sim.runner.jobs.map(
+        (job) => `${maskedAsActions(job.stdout)}\n${maskedAsActions(job.stderr)}\n${job.summary}`,
+      ),
+    ].join('\n');
+    // The output is there to search: the app logged at debug, every job printed.
+    expect(output).toMatch(/"level":20/);
+    expect(sim.runner.jobs.length).toBe(2 * sim.gh.runs.length);
+    expect(secretsIn(output, secrets)).toEqual([]);
   });
 });
 

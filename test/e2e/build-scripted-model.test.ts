@@ -7,11 +7,12 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeAnthropic } from '../../sim/fake-anthropic.js';
 import { unifiedDiff } from '../../sim/github/unified-diff.js';
+import { ADAPTED_NOTE, adaptScenario } from '../../sim/scenario/adapt-scenario.js';
 import { diamondScenario } from '../../sim/scenario/greeting-scenario.js';
 import { renderBriefBody, type Scenario, scenarioWorker } from '../../sim/scenario/scenario.js';
 import { createScriptedModel } from '../../sim/scenario/scripted-model.js';
 import { addedLines, conflictBlocks, viewedLines } from '../../sim/scenario/text-reading.js';
-import { briefPath, completionPath } from '../../src/core/ids.js';
+import { briefPath, completionPath, planPath } from '../../src/core/ids.js';
 import { renderBriefFile } from '../../src/session/agent/plan-files.js';
 import { runAgent } from '../../src/session/agent/run-agent.js';
 import {
@@ -127,6 +128,65 @@ describe('the scripted model against the real agent', () => {
       '- [ ] `node --test test/cli.test.js && node src/cli.js greet Ada` succeeds',
     );
     expect(model.sessions).toMatchObject([{ role: 'plan', turns: 3 }]);
+  });
+
+  it('adapts: reads the merged report and the briefs it names, revises only unstarted workers’ briefs', async () => {
+    const scenario = adaptScenario();
+    const plan = {
+      version: 1,
+      build: BUILD,
+      issue: 12,
+      title: 'greet and bye commands',
+      summary: 'The diamond.',
+      workers: scenario.workers.map((worker) => ({
+        id: worker.id,
+        title: worker.title,
+        depends_on: worker.depends_on ?? [],
+        complexity: 'normal',
+      })),
+    };
+    const completion = {
+      worker_id: 'W1.1',
+      status: 'complete',
+      summary: 'Added greeting.',
+      learnings: [ADAPTED_NOTE],
+      affects: ['W1.2', 'W2.1'],
+      usage: USAGE,
+    };
+    const { root, base } = await makeRepo({
+      branch: `baton/${BUILD}/integration`,
+      files: {
+        'package.json': PACKAGE,
+        [planPath(BUILD)]: JSON.stringify(plan),
+        [completionPath(BUILD, 'W1.1')]: JSON.stringify(completion),
+        ...briefOf(scenario, 'W1.1'),
+        ...briefOf(scenario, 'W1.2'),
+        ...briefOf(scenario, 'W2.1'),
+      },
+    });
+    const before = await readFile(path.join(root, briefPath(BUILD, 'W2.1')), 'utf8');
+    const { result, model } = await session({
+      scenario,
+      root,
+      env: { BATON_ROLE: 'plan', BATON_ISSUE: '12', BATON_TRIGGER: 'adapt-W1.1' },
+      github: {
+        // W1.2 has started (its branch exists): its brief is not offered.
+        [`GET /repos/octo/demo/git/matching-refs/heads/baton/${BUILD}`]: [
+          { ref: `refs/heads/baton/${BUILD}/integration` },
+          { ref: `refs/heads/baton/${BUILD}/W1.1` },
+          { ref: `refs/heads/baton/${BUILD}/W1.2` },
+        ],
+      },
+    });
+    expect(model.problems).toEqual([]);
+    expect(result.reason).toBeNull();
+    expect(result).toMatchObject({ status: 'complete', base });
+    expect(gitIn(root, 'show', '--name-only', '--format=', 'HEAD')).toBe(briefPath(BUILD, 'W2.1'));
+    const after = await readFile(path.join(root, briefPath(BUILD, 'W2.1')), 'utf8');
+    expect(after).toContain(ADAPTED_NOTE);
+    // The front matter is kept; only the body changes.
+    expect(after.split('\n---\n')[0]).toBe(before.split('\n---\n')[0]);
+    expect(model.sessions).toMatchObject([{ role: 'plan', turns: 2 }]);
   });
 
   it('works: reads the brief, writes its files with the editor, runs its test, submits', async () => {

@@ -13,6 +13,7 @@ import { GitRepoStore } from '../../sim/github/git-repo-store.js';
 import type { FaultSettings } from '../../sim/server/faults.js';
 import { type GitHubServer, startGitHubServer } from '../../sim/server/github-server.js';
 import { readOnlyToken } from '../../sim/server/tokens.js';
+import { ISSUE_HISTORY_QUERY } from '../../src/session/agent/github-reads.js';
 
 const SECRET = 'test-secret';
 const execFileAsync = promisify(execFile);
@@ -147,6 +148,17 @@ describe('the simulated GitHub over HTTP', () => {
       }),
     ).rejects.toMatchObject({ status: 403 });
     expect(gh.comments).toEqual([]);
+    // GraphQL: a query is a read, a mutation a write.
+    const history = await reader.graphql<{ repository: { issue: { lastEditedAt: null } } }>(
+      ISSUE_HISTORY_QUERY,
+      { owner: gh.owner, repo: gh.repo, issue },
+    );
+    expect(history.repository.issue.lastEditedAt).toBeNull();
+    await expect(
+      reader.graphql(
+        'mutation { enablePullRequestAutoMerge(input: { pullRequestId: "PR_1" }) { clientMutationId } }',
+      ),
+    ).rejects.toMatchObject({ status: 403 });
   });
 
   it('delivers webhooks signed with the secret, named, with a delivery id', async () => {

@@ -1,6 +1,28 @@
 import { Octokit } from '@octokit/core';
 import { describe, expect, it } from 'vitest';
-import { createMetrics, requestMetrics, routeOf } from '../../src/server/metrics.js';
+import type { ActOutcome } from '../../src/github/act.js';
+import {
+  createMetrics,
+  recordReconcile,
+  requestMetrics,
+  routeOf,
+} from '../../src/server/metrics.js';
+
+const BUILD = '1-add-login';
+const dispatch = (role: 'plan' | 'work', result: ActOutcome['result']): ActOutcome => ({
+  action: { kind: 'dispatch', request: { role, build: BUILD, issue: 1 } },
+  result,
+});
+const status = (phase: 'planning' | 'plan-failed'): ActOutcome => ({
+  action: {
+    kind: 'render-status',
+    view:
+      phase === 'planning'
+        ? { phase, build: BUILD, run: null, replan: false }
+        : { phase, build: BUILD, run: { label: 'run', url: 'https://example.test/run' } },
+  },
+  result: 'done',
+});
 
 describe('routeOf', () => {
   it.each([
@@ -49,5 +71,36 @@ describe('requestMetrics', () => {
       `baton_github_rate_limit_remaining{installation="app"} ${row.remaining}`,
     );
     expect(text).not.toContain('octo-org');
+  });
+});
+
+describe('recordReconcile', () => {
+  it('counts actions by kind and result, and sessions dispatched by role', async () => {
+    const metrics = createMetrics();
+    recordReconcile(metrics, 'o/r#1-add-login', [
+      dispatch('plan', 'done'),
+      dispatch('work', 'stood-down'),
+      dispatch('work', 'failed'),
+      status('planning'),
+    ]);
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('baton_actions_total{kind="dispatch",result="done"} 1');
+    expect(text).toContain('baton_actions_total{kind="dispatch",result="stood-down"} 1');
+    expect(text).toContain('baton_actions_total{kind="dispatch",result="failed"} 1');
+    expect(text).toContain('baton_actions_total{kind="render-status",result="done"} 1');
+    expect(text).toContain('baton_sessions_dispatched_total{role="plan"} 1');
+    expect(text).not.toContain('baton_sessions_dispatched_total{role="work"}');
+  });
+
+  it('counts each build once, in the phase it was last reconciled in', async () => {
+    const metrics = createMetrics();
+    recordReconcile(metrics, 'o/r#1-add-login', [status('planning')]);
+    recordReconcile(metrics, 'o/r#2-other', [status('planning')]);
+    recordReconcile(metrics, 'o/r#1-add-login', [status('planning')]);
+    expect(await metrics.registry.metrics()).toContain('baton_builds{phase="planning"} 2');
+    recordReconcile(metrics, 'o/r#1-add-login', [status('plan-failed')]);
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('baton_builds{phase="planning"} 1');
+    expect(text).toContain('baton_builds{phase="plan-failed"} 1');
   });
 });

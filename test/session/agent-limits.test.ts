@@ -209,13 +209,13 @@ describe('runAgent limits', () => {
     }
   });
 
-  it('answers a research session with a clear failure', async () => {
+  it('answers a research session that names no loop with a clear failure', async () => {
     const { result } = await runWork({
       respond: () => submit,
       env: { BATON_ROLE: 'research', BATON_WORKER: undefined },
     });
     expect(result).toMatchObject({ role: 'research', status: 'failed' });
-    expect(result.reason).toContain('the research role is not supported yet');
+    expect(result.reason).toContain('BATON_WORKER must name the loop (L1, L2 …)');
   });
 
   it('exits 1 when the result cannot be written', async () => {

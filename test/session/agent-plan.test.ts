@@ -101,7 +101,12 @@ describe('runAgent plan', () => {
         complexity: 'normal',
       });
       expect(lastToolResults(model.requests[1]!)[1]?.content).toContain('PLAN-SKILL-SENTINEL');
-      expect(github.requests).toEqual(['GET /repos/octo/demo/issues/12', 'POST /graphql']);
+      // The fake answers 404 for sub-issues, as a GitHub without them does: the plan is the model's.
+      expect(github.requests).toEqual([
+        'GET /repos/octo/demo/issues/12',
+        'GET /repos/octo/demo/issues/12/sub_issues',
+        'POST /graphql',
+      ]);
     } finally {
       await Promise.all([model.close(), github.close()]);
     }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildDir, completionPath } from '../../src/core/ids.js';
+import {
+  buildDir,
+  completionPath,
+  findingsPath,
+  researchResultPath,
+  summaryPath,
+} from '../../src/core/ids.js';
 import { parseDiffLines } from '../../src/session/diff-lines.js';
 import { type ChangedFile, checkChanges } from '../../src/session/publish/check-changes.js';
 import { getSessionTarget, type SessionTarget } from '../../src/session/publish/check-result.js';
@@ -93,6 +99,48 @@ describe('checkChanges', () => {
       ok: false,
     },
     {
+      rule: 'a research session writes its loop’s findings',
+      target: makeTarget({ role: 'research', worker: 'L2' }),
+      path: findingsPath(BUILD, 2),
+      ok: true,
+    },
+    {
+      rule: 'a research session writes its loop’s result',
+      target: makeTarget({ role: 'research', worker: 'L2' }),
+      path: researchResultPath(BUILD, 2),
+      ok: true,
+    },
+    {
+      rule: 'a research session may not write code',
+      target: makeTarget({ role: 'research', worker: 'L2' }),
+      path: 'src/a.ts',
+      ok: false,
+    },
+    {
+      rule: 'a research session may not change the plan',
+      target: makeTarget({ role: 'research', worker: 'L2' }),
+      path: `${buildDir(BUILD)}/plan.json`,
+      ok: false,
+    },
+    {
+      rule: 'a research session may not rewrite an earlier loop’s summary',
+      target: makeTarget({ role: 'research', worker: 'L2' }),
+      path: summaryPath(BUILD, 1),
+      ok: false,
+    },
+    {
+      rule: 'a summary session writes its loop’s summary',
+      target: makeTarget({ role: 'summary', worker: 'L2' }),
+      path: summaryPath(BUILD, 2),
+      ok: true,
+    },
+    {
+      rule: 'a summary session may not write findings',
+      target: makeTarget({ role: 'summary', worker: 'L2' }),
+      path: findingsPath(BUILD, 2),
+      ok: false,
+    },
+    {
       rule: 'nobody changes workflows by default',
       target: makeTarget(),
       path: '.github/workflows/ci.yml',
@@ -162,9 +210,18 @@ describe('getSessionTarget', () => {
     { role: 'work', worker: WORKER, pr: undefined, branch: `baton/${BUILD}/${WORKER}` },
     { role: 'fix', worker: WORKER, pr: '7', branch: `baton/${BUILD}/${WORKER}` },
     { role: 'review', worker: WORKER, pr: '7', branch: null },
+    { role: 'research', worker: 'L2', pr: undefined, branch: `baton/${BUILD}/integration` },
+    { role: 'summary', worker: 'L2', pr: undefined, branch: `baton/${BUILD}/integration` },
   ])('a $role session may move $branch', ({ role, worker, pr, branch }) => {
     const parsed = getSessionTarget(env({ BATON_ROLE: role, BATON_WORKER: worker, BATON_PR: pr }));
     expect(parsed.ok && parsed.target.branch).toBe(branch);
+  });
+
+  it('needs the loop for a research session', () => {
+    expect(getSessionTarget(env({ BATON_ROLE: 'research', BATON_WORKER: undefined }))).toEqual({
+      ok: false,
+      problems: ['BATON_WORKER must name the loop (L1, L2 …) for a research session'],
+    });
   });
 
   it('needs a PR number for a review', () => {

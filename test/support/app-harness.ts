@@ -1,12 +1,15 @@
 import { generateKeyPairSync } from 'node:crypto';
 import examples from '@octokit/webhooks-examples';
 import nock from 'nock';
+import type { Logger } from 'pino';
 import { Probot } from 'probot';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { clearConfigCache } from '../../src/config.js';
 import { BuildQueue } from '../../src/github/build-queue.js';
 import { BatonOctokit } from '../../src/github/octokit.js';
 import { clearPermissionCache } from '../../src/github/permissions.js';
+import type { StatusPacer } from '../../src/github/status-pacer.js';
+import type { WriteBudget } from '../../src/github/write-budget.js';
 import { createBaton } from '../../src/index.js';
 import { mountOnNock } from './mount-nock.js';
 
@@ -23,6 +26,8 @@ export interface AppHarness {
   deliver(name: string, payload: object): Promise<void>;
   /** Delivers webhooks all at once, as GitHub does in a burst, then waits for the reconciles. */
   deliverAll(events: { name: string; payload: object }[]): Promise<void>;
+  /** Waits until every queued reconcile is done (one a trailing status timer queued, say). */
+  idle(): Promise<void>;
   stop(): void;
 }
 
@@ -33,15 +38,19 @@ export interface AppHarness {
 export async function startApp({
   gh,
   now,
+  log,
+  ...pacing
 }: {
   gh: FakeGitHub;
   now: () => string;
-}): Promise<AppHarness> {
+  /** The app's logger (`captureLog` in captured-log.ts); default Probot's at TEST_LOG_LEVEL or fatal. */
+  log?: Logger;
+} & StatusPacing): Promise<AppHarness> {
   nock.disableNetConnect();
   clearPermissionCache();
   clearConfigCache();
   const scope = mountOnNock(gh);
-  const app = await startReplica({ now });
+  const app = await startReplica({ now, ...(log ? { log } : {}), ...pacing });
   return {
     ...app,
     stop() {
@@ -56,16 +65,45 @@ export async function startApp({
  * One more Baton app process (its own Probot and build queue) on the simulated
  * GitHub that `startApp` mounted: two replicas behind one webhook URL.
  */
-export async function startReplica({ now }: { now: () => string }): Promise<AppHarness> {
+/** Status edits at once unless a test (or the bench) asks for pacing. */
+interface StatusPacing {
+  statusEditSeconds?: number;
+  statusPacer?: StatusPacer;
+  /** A write budget the test fills and clocks (none: the app's clients, unthrottled here, keep none). */
+  writeBudget?: WriteBudget;
+}
+
+export async function startReplica({
+  now,
+  log,
+  statusEditSeconds = 0,
+  statusPacer,
+  writeBudget,
+}: {
+  now: () => string;
+  log?: Logger;
+} & StatusPacing): Promise<AppHarness> {
   const errors: unknown[] = [];
   const queue = new BuildQueue((error) => errors.push(error));
   const probot = new Probot({
     appId: 1,
     privateKey,
     Octokit: testOctokit(),
-    logLevel: (process.env.TEST_LOG_LEVEL as 'info' | undefined) ?? 'fatal',
+    ...(log
+      ? { log }
+      : { logLevel: (process.env.TEST_LOG_LEVEL as 'info' | undefined) ?? 'fatal' }),
   });
-  await probot.load(createBaton({ now, queue, resyncMinutes: 0, serveTokenEndpoint: false }));
+  await probot.load(
+    createBaton({
+      now,
+      queue,
+      resyncMinutes: 0,
+      serveTokenEndpoint: false,
+      statusEditSeconds,
+      ...(statusPacer ? { statusPacer } : {}),
+      ...(writeBudget ? { writeBudget } : {}),
+    }),
+  );
   let delivery = 0;
   async function deliverAll(events: { name: string; payload: object }[]): Promise<void> {
     await Promise.all(
@@ -82,6 +120,7 @@ export async function startReplica({ now }: { now: () => string }): Promise<AppH
     errors,
     deliver: (name, payload) => deliverAll([{ name, payload }]),
     deliverAll,
+    idle: () => queue.idle(),
     stop() {},
   };
 }

@@ -265,6 +265,7 @@ export async function driveBuild({
   delivery = inOrder,
   burst = false,
   maxRounds = 60,
+  afterRound,
 }: {
   gh: FakeGitHub;
   apps: AppHarness[];
@@ -273,6 +274,8 @@ export async function driveBuild({
   /** Deliver each round's webhooks all at once, as GitHub does, instead of one by one. */
   burst?: boolean;
   maxRounds?: number;
+  /** Runs after each round's sessions (the bench moves its clocks here); may queue more events. */
+  afterRound?: () => Promise<void>;
 }): Promise<void> {
   for (let round = 0; round < maxRounds; round++) {
     const batch = delivery(gh.outbox.splice(0));
@@ -284,7 +287,13 @@ export async function driveBuild({
       }),
     );
     const ran = runQueuedSessions(gh, script);
-    if (ran === 0 && gh.outbox.length === 0) return;
+    // What `afterRound` set off (a timed reconcile's dispatch) is played next round.
+    let queued = false;
+    if (afterRound) {
+      await afterRound();
+      queued = gh.runs.some((r) => r.status === 'queued');
+    }
+    if (ran === 0 && gh.outbox.length === 0 && !queued) return;
   }
   throw new Error(`the build did not come to rest in ${maxRounds} rounds`);
 }

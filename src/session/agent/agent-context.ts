@@ -153,13 +153,14 @@ async function openSteering(
 export function sessionBranch(env: SessionEnv): string | null {
   switch (env.BATON_ROLE) {
     case 'plan':
+    case 'research':
+    case 'summary':
     case 'synthesis':
       return integrationBranch(env.BATON_BUILD);
     case 'work':
     case 'fix':
       return env.BATON_WORKER ? workerBranch(env.BATON_BUILD, env.BATON_WORKER) : null;
     case 'review':
-    case 'research':
       return null;
     default: {
       const _exhaustive: never = env.BATON_ROLE;

@@ -14,6 +14,7 @@ export const STEERING_FILES = [
       'review',
       'fix',
       'research',
+      'summary',
       'research-work',
       'research-review',
       'synthesis',

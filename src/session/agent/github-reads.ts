@@ -21,10 +21,16 @@ export interface GitHubReads {
   getReview(pr: number, id: string): Promise<Review>;
   listReviewComments(pr: number, id: string): Promise<ReviewThreadComment[]>;
   listCheckRuns(sha: string): Promise<CheckRun[]>;
+  /** An issue's sub-issues, in GitHub's order (at most 100, GitHub's limit). */
+  listSubIssues(issue: number): Promise<LinkedIssueBody[]>;
+  /** The issues that block one ("blocked by" links). */
+  listBlockedBy(issue: number): Promise<LinkedIssueBody[]>;
   /** Who changed the issue's text and labels, and when (one GraphQL query). */
   getIssueHistory(issue: number): Promise<IssueHistory>;
   /** `admin`, `maintain`, `write`, `triage`, `read`, or `none` for an account with no access. */
   getPermission(login: string): Promise<string>;
+  /** The branches whose names start with `prefix` (`baton/12-add-login/`), full names. */
+  listBranches(prefix: string): Promise<string[]>;
 }
 
 const User = z.object({ login: z.string() }).nullable().optional();
@@ -42,6 +48,14 @@ export type Issue = z.infer<typeof Issue>;
 export function labelNames(issue: Issue): string[] {
   return (issue.labels ?? []).map((label) => (typeof label === 'string' ? label : label.name));
 }
+/** A sub-issue or a blocker: a plan of sub-issues reads their titles, states and bodies. */
+export const LinkedIssueBody = z.object({
+  number: z.number(),
+  title: z.string(),
+  state: z.enum(['open', 'closed']),
+  body: z.string().nullable().optional(),
+});
+export type LinkedIssueBody = z.infer<typeof LinkedIssueBody>;
 /** An issue comment: a `/replan` or `/retry` with its feedback. */
 export const Comment = z.object({
   id: z.number(),
@@ -223,6 +237,14 @@ export function createGitHubReads({
     getIssue: (issue) => get(`/issues/${issue}`, Issue),
     getIssueComment: (id) => orNullWhenGone(get(`/issues/comments/${id}`, Comment)),
     getPull: (pr) => get(`/pulls/${pr}`, Pull),
+    async listBranches(prefix) {
+      // GitHub matches the ref as a prefix; without the trailing slash, so filter here.
+      const route = `/git/matching-refs/heads/${prefix.replace(/\/+$/, '')}`;
+      const refs = await get(route, z.array(z.object({ ref: z.string() })));
+      return refs
+        .map((entry) => entry.ref.replace(/^refs\/heads\//, ''))
+        .filter((name) => name.startsWith(prefix));
+    },
     async listPullFiles(pr) {
       const files: PullFile[] = [];
       for (let page = 1; page <= MAX_FILE_PAGES; page++) {
@@ -235,6 +257,16 @@ export function createGitHubReads({
     getReview: (pr, id) => get(`/pulls/${pr}/reviews/${id}`, Review),
     listReviewComments: (pr, id) =>
       get(`/pulls/${pr}/reviews/${id}/comments?per_page=100`, z.array(ReviewThreadComment)),
+    // A GitHub without sub-issues (an older Enterprise Server) answers 404: no sub-issues.
+    listSubIssues: (issue) =>
+      get(`/issues/${issue}/sub_issues?per_page=100`, z.array(LinkedIssueBody)).catch(
+        (error: unknown) => {
+          if (error instanceof GitHubReadError && statusOfError(error.cause) === 404) return [];
+          throw error;
+        },
+      ),
+    listBlockedBy: (issue) =>
+      get(`/issues/${issue}/dependencies/blocked_by?per_page=100`, z.array(LinkedIssueBody)),
     listCheckRuns: async (sha) =>
       (
         await get(

@@ -4,6 +4,7 @@ import { compareWorkerIds } from '../../core/ids.js';
 import { BuildType, Complexity, OutputPath, type Plan, WorkerId } from '../../core/plan.js';
 import { validatePlan } from '../../core/validate-plan.js';
 import { renderBriefFile } from './plan-files.js';
+import { composeSubIssueBrief, type SubIssueRead } from './sub-issue-plan.js';
 import type { Accepted } from './tools/submit-tool.js';
 
 const SubmittedWorker = z.strictObject({
@@ -26,6 +27,12 @@ const SubmittedWorker = z.strictObject({
     .describe(
       'Content builds only: the files this worker writes, relative to the repository root; it may change no others.',
     ),
+  sub_issue: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('Only when the issue has sub-issues: the sub-issue this worker carries out.'),
   brief: z
     .string()
     .min(1)
@@ -68,15 +75,19 @@ export function checkPlanSubmission(
   {
     build,
     issue,
+    subIssues,
     labelled = 'code',
   }: {
     build: string;
     issue: number;
+    subIssues?: SubIssueRead | null;
     /** The type the issue's label asks for; `code` (the plain label) leaves it to the plan. */
     labelled?: BuildType;
   },
 ): Accepted<PlanFiles> {
-  const workers = [...submission.workers].sort((a, b) => compareWorkerIds(a.id, b.id));
+  const workers = [...submission.workers]
+    .sort((a, b) => compareWorkerIds(a.id, b.id))
+    .map((worker) => withSubIssueTitle(worker, subIssues));
   const briefs = new Map<string, string>();
   const briefSizes: Record<string, number> = {};
   const problems: string[] = [];
@@ -87,7 +98,7 @@ export function checkPlanSubmission(
     );
   }
   for (const worker of workers) {
-    const text = renderBriefFile(worker, worker.brief);
+    const text = renderBriefFile(worker, briefBody(worker, subIssues));
     briefs.set(worker.id, text);
     briefSizes[`workers/${worker.id}.md`] = Buffer.byteLength(text);
     problems.push(...checkBrief(worker.id, text));
@@ -100,19 +111,44 @@ export function checkPlanSubmission(
     summary: submission.summary,
     // Only a build that is not code says its type: a code build's plan.json stays as it was.
     ...(type === 'code' ? {} : { type }),
-    workers: workers.map(({ id, title, depends_on, complexity, outputs }) => ({
+    workers: workers.map(({ id, title, depends_on, complexity, outputs, sub_issue }) => ({
       id,
       title,
       depends_on,
       complexity,
       ...(outputs && outputs.length > 0 ? { outputs } : {}),
+      ...(sub_issue === undefined ? {} : { sub_issue }),
     })),
   };
-  const validation = validatePlan({ raw, build, briefSizes });
+  const validation = validatePlan({
+    raw,
+    build,
+    briefSizes,
+    ...(subIssues ? { subIssues: subIssues.graph } : {}),
+  });
   if (!validation.ok) problems.unshift(...validation.problems);
   if (type === 'content') problems.push(...missingOutputs(workers));
   if (!validation.ok || problems.length > 0) return { ok: false, problems };
   return { ok: true, value: { plan: validation.plan, briefs } };
+}
+
+type SubmittedWorker = PlanSubmission['workers'][number];
+
+/** A worker of a sub-issue is named as the sub-issue is, on GitHub. */
+function withSubIssueTitle(
+  worker: SubmittedWorker,
+  subIssues: SubIssueRead | null | undefined,
+): SubmittedWorker {
+  const sub = subIssues?.graph.sub_issues.find((s) => s.number === worker.sub_issue);
+  return sub ? { ...worker, title: sub.title.slice(0, 120) } : worker;
+}
+
+/** The brief of a sub-issue's worker is the sub-issue's description, then the submitted text. */
+function briefBody(worker: SubmittedWorker, subIssues: SubIssueRead | null | undefined): string {
+  const number = worker.sub_issue;
+  if (!subIssues || number === undefined) return worker.brief;
+  const description = subIssues.bodies.get(number) ?? '';
+  return composeSubIssueBrief({ number, description, addition: worker.brief });
 }
 
 /** What validatePlan cannot see: that the brief parses, and that its success criteria are checkboxes. */

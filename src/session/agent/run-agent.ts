@@ -1,6 +1,7 @@
 import type { SessionEnv } from '../env.js';
 import type { SessionResult } from '../result.js';
 import { type AgentContext, openContext, type RunAgentOptions } from './agent-context.js';
+import { runResearchRole, runSummaryRole } from './roles/loop-roles.js';
 import { runPlanRole } from './roles/plan-role.js';
 import { runReviewRole } from './roles/review-role.js';
 import { failedOutcome, type RoleOutcome } from './roles/role-outcome.js';
@@ -62,11 +63,9 @@ function runRole(ctx: AgentContext): Promise<RoleOutcome> {
     case 'synthesis':
       return runSynthesisRole(ctx);
     case 'research':
-      return Promise.resolve(
-        failedOutcome(
-          'the research role is not supported yet; /improve cannot run in this version',
-        ),
-      );
+      return runResearchRole(ctx);
+    case 'summary':
+      return runSummaryRole(ctx);
     default: {
       const _exhaustive: never = role;
       return _exhaustive;

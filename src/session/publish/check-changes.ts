@@ -1,8 +1,13 @@
 import {
+  briefPath,
   buildDir,
   CONFIG_FILE,
   completionPath,
+  findingsPath,
+  parseLoopSubject,
   reportPath,
+  researchResultPath,
+  summaryPath,
   workerFindingsPath,
 } from '../../core/ids.js';
 import type { BuildType } from '../../core/plan.js';
@@ -46,12 +51,18 @@ export function checkChanges({
   changes,
   allowWorkflowChanges,
   scope = CODE_SCOPE,
+  adaptable = null,
 }: {
   target: SessionTarget;
   changes: ChangedFile[];
   allowWorkflowChanges: boolean;
   /** The worker's scope from the build branch's plan; a `code` build when absent. */
   scope?: WorkerScope;
+  /**
+   * For a plan session in adapt mode: the workers whose briefs it may change
+   * (named by the merged completion, in the plan, no branch yet). Nothing else.
+   */
+  adaptable?: readonly string[] | null;
 }): string[] {
   const problems: string[] = [];
   if (changes.length > CHANGED_FILES_MAX) {
@@ -60,7 +71,9 @@ export function checkChanges({
     );
   }
   for (const change of changes) {
-    const problem = checkOne(change, target, allowWorkflowChanges, scope);
+    const problem = target.adapt
+      ? checkAdapted(change, target, adaptable ?? [])
+      : checkOne(change, target, allowWorkflowChanges, scope);
     if (problem) problems.push(problem);
   }
   return problems;
@@ -86,15 +99,14 @@ function checkOne(
     case 'plan':
       return isPlanFile(path, record)
         ? null
-        : `${path} is not one of the plan's files (${record}plan.json, PLAN.md, workers/W<wave>.<n>.md); a plan session writes only those`;
+        : `${path} is not one of the plan's files (${record}plan.json, PLAN.md, sub-issues.json, workers/W<wave>.<n>.md); a plan session writes only those`;
     case 'synthesis':
       return path === reportPath(target.build)
         ? null
         : `${path}: a synthesis session writes only the report, ${reportPath(target.build)}`;
     case 'research':
-      return path.startsWith(record)
-        ? null
-        : `${path} is outside ${record}; a ${target.role} session writes only its build's record`;
+    case 'summary':
+      return checkLoopFile(path, target);
     case 'work':
     case 'fix':
       return checkWorkerPath(path, target, scope);
@@ -107,11 +119,58 @@ function checkOne(
   }
 }
 
-/** What a plan session writes: the plan, its rendering and the briefs, nothing else of the record. */
+/**
+ * What a plan session in adapt mode writes: the existing briefs of the workers
+ * it may revise, never a finished or started worker's brief, the plan or any other file.
+ */
+function checkAdapted(
+  { path, size }: ChangedFile,
+  target: SessionTarget,
+  adaptable: readonly string[],
+): string | null {
+  if (size !== null && size > FILE_MAX_BYTES) {
+    return `${path} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
+  }
+  const allowed = adaptable.map((worker) => briefPath(target.build, worker));
+  const list = allowed.join(', ') || 'none: every worker named has started';
+  if (!allowed.includes(path)) {
+    return `${path} is not a brief this adapt session may revise (${list}); an adapt session after ${target.adapt} changes only those`;
+  }
+  return size === null
+    ? `${path} is deleted; an adapt session revises a brief, never removes it`
+    : null;
+}
+
+/**
+ * What a plan session writes: the plan, its rendering, the briefs, and the
+ * sub-issues it planned from (docs/sub-issues.md); nothing else of the record.
+ */
 function isPlanFile(path: string, record: string): boolean {
   if (!path.startsWith(record)) return false;
   const rest = path.slice(record.length);
-  return rest === 'plan.json' || rest === 'PLAN.md' || /^workers\/W\d+\.\d+\.md$/.test(rest);
+  return (
+    rest === 'plan.json' ||
+    rest === 'PLAN.md' ||
+    rest === 'sub-issues.json' ||
+    /^workers\/W\d+\.\d+\.md$/.test(rest)
+  );
+}
+
+/**
+ * A research session writes only its loop's findings and its result
+ * (`loops/<n>/findings.md`, `loops/<n>.json`); a summary session only its
+ * loop's summary. Neither changes code, the plan or an earlier loop.
+ */
+function checkLoopFile(path: string, target: SessionTarget): string | null {
+  const loop = parseLoopSubject(target.worker);
+  if (loop === null) return `${path}: a ${target.role} session must name its loop (L1, L2 …)`;
+  const allowed =
+    target.role === 'research'
+      ? [findingsPath(target.build, loop), researchResultPath(target.build, loop)]
+      : [summaryPath(target.build, loop)];
+  return allowed.includes(path)
+    ? null
+    : `${path}: a ${target.role} session is read-only and may write only ${allowed.join(' and ')}`;
 }
 
 function checkWorkerPath(path: string, target: SessionTarget, scope: WorkerScope): string | null {

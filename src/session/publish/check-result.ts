@@ -1,5 +1,5 @@
-import { integrationBranch, workerBranch } from '../../core/ids.js';
-import type { SessionRole } from '../../core/session.js';
+import { integrationBranch, parseLoopSubject, workerBranch } from '../../core/ids.js';
+import { isSessionTrigger, parseTrigger, type SessionRole } from '../../core/session.js';
 import type { SessionEnv } from '../env.js';
 import type { SessionResult } from '../result.js';
 
@@ -11,6 +11,8 @@ export interface SessionTarget {
   pr: number | null;
   /** The one branch the session may move; null for a review, which moves none. */
   branch: string | null;
+  /** A plan session in adapt mode (trigger `adapt-<worker>`): the merged worker it answers. */
+  adapt?: string | null;
 }
 
 /** The run's target, or what is missing from its inputs. */
@@ -26,17 +28,30 @@ export function getSessionTarget(env: SessionEnv): ParsedTarget {
   const needsWorker = role === 'work' || role === 'fix' || role === 'review';
   if (needsWorker && worker === null)
     problems.push(`BATON_WORKER is required for a ${role} session`);
+  const loopRole = role === 'research' || role === 'summary';
+  if (loopRole && parseLoopSubject(worker) === null)
+    problems.push(`BATON_WORKER must name the loop (L1, L2 …) for a ${role} session`);
   if ((role === 'fix' || role === 'review') && pr === null) {
     problems.push(`BATON_PR is required for a ${role} session`);
   }
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, target: { role, build, worker, pr, branch: branchOf(role, build, worker) } };
+  const branch = branchOf(role, build, worker);
+  return { ok: true, target: { role, build, worker, pr, branch, adapt: adaptOf(env) } };
+}
+
+/** The merged worker a plan session in adapt mode answers, from its trigger. */
+function adaptOf(env: SessionEnv): string | null {
+  const trigger = env.BATON_TRIGGER;
+  if (env.BATON_ROLE !== 'plan' || !trigger || !isSessionTrigger(trigger)) return null;
+  const { kind, id } = parseTrigger(trigger);
+  return kind === 'adapt' ? id : null;
 }
 
 function branchOf(role: SessionRole, build: string, worker: string | null): string | null {
   switch (role) {
     case 'plan':
     case 'research':
+    case 'summary':
     case 'synthesis':
       return integrationBranch(build);
     case 'work':
@@ -89,10 +104,14 @@ export function checkResult(result: SessionResult, target: SessionTarget): strin
 function checkDeliverable(result: SessionResult, target: SessionTarget): string[] {
   const problems: string[] = [];
   const role = target.role;
-  if (
-    (role === 'work' || role === 'plan' || role === 'research' || role === 'synthesis') &&
-    !hasCommits(result)
-  ) {
+  // An adapt session may find that no brief needs to change.
+  const mustCommit =
+    role === 'work' ||
+    (role === 'plan' && !target.adapt) ||
+    role === 'research' ||
+    role === 'summary' ||
+    role === 'synthesis';
+  if (mustCommit && !hasCommits(result)) {
     problems.push(`the ${role} session reports complete but committed nothing`);
   }
   if (role === 'work' || role === 'fix') {

@@ -4,7 +4,15 @@ import { integrationBranch } from '../../core/ids.js';
 import type { SessionEnv } from '../env.js';
 import type { SessionClientOptions, SessionLog } from '../octokit.js';
 import { BUNDLE_FILE } from '../result.js';
-import { checkChanges } from './check-changes.js';
+import {
+  checkAffects,
+  findAdaptable,
+  readPlanWorkers,
+  revisedWorkers,
+  writeAdaptationRecord,
+} from './adapt-publish.js';
+import { type ChangedFile, checkChanges } from './check-changes.js';
+import { checkPlanRecord } from './check-plan-record.js';
 import { checkResult, getSessionTarget, hasCommits } from './check-result.js';
 import { getSessionToken, revokeSessionToken } from './get-session-token.js';
 import { createScratchRepo } from './git.js';
@@ -77,6 +85,10 @@ async function publishWithToken({
     const usageLine = await writeUsageRecord({ env, result, repo, remote: io.remote, token });
     const commits = await checkCommits({ env, io, target, result, repo, token });
     if (commits.problems.length > 0) return { kind: 'refused', problems: commits.problems };
+    if (target.role === 'plan' && result.head && hasCommits(result)) {
+      const problems = await checkPlanRecord({ repo, head: result.head, build: target.build });
+      if (problems.length > 0) return { kind: 'refused', problems };
+    }
     const api = createGitHubApi({
       apiUrl: env.GITHUB_API_URL,
       token,
@@ -94,7 +106,17 @@ async function publishWithToken({
       api,
       pushed: commits.alreadyPushed,
     });
-    return withUsageLine(written, usageLine);
+    const adapted = await recordAdaptation({
+      env,
+      io,
+      target,
+      result,
+      repo,
+      token,
+      written,
+      changes: commits.changes,
+    });
+    return withUsageLine(adapted, usageLine);
   } finally {
     await repo.dispose();
   }
@@ -110,9 +132,10 @@ async function checkCommits({
 }: Omit<CheckedSession, 'api' | 'pushed'>): Promise<{
   problems: string[];
   alreadyPushed: boolean;
+  changes: ChangedFile[];
 }> {
   if (!hasCommits(result) || !target.branch || !result.base || !result.head) {
-    return { problems: [], alreadyPushed: false };
+    return { problems: [], alreadyPushed: false, changes: [] };
   }
   const verified = await verifyCommits({
     repo,
@@ -125,7 +148,7 @@ async function checkCommits({
     head: result.head,
     bundlePath: join(env.BATON_OUT, BUNDLE_FILE),
   });
-  if (!verified.ok) return { problems: verified.problems, alreadyPushed: false };
+  if (!verified.ok) return { problems: verified.problems, alreadyPushed: false, changes: [] };
   const touchesWorkflows = verified.changes.some((change) =>
     change.path.startsWith('.github/workflows/'),
   );
@@ -133,18 +156,65 @@ async function checkCommits({
     ? await readDefaultBranchAllowWorkflowChanges({ repo, remote: io.remote, token })
     : { allowed: false, problem: null };
   const scoped = await readScope({ repo, target, base: result.base });
-  if (!scoped.ok) return { problems: [scoped.problem], alreadyPushed: false };
+  if (!scoped.ok) return { problems: [scoped.problem], alreadyPushed: false, changes: [] };
+  const adaptable = target.adapt
+    ? await findAdaptable({
+        repo,
+        remote: io.remote,
+        token,
+        build: target.build,
+        source: target.adapt,
+        base: result.base,
+      })
+    : null;
   const problems = checkChanges({
     target,
     changes: verified.changes,
     allowWorkflowChanges: config.allowed,
     scope: scoped.scope,
+    adaptable,
   });
   if (config.problem && problems.length > 0) problems.push(config.problem);
   if (scoped.scope.type === 'research' && target.worker && result.status === 'complete') {
     problems.push(...(await checkFindings({ repo, build: target.build, worker: target.worker })));
   }
-  return { problems, alreadyPushed: verified.alreadyPushed };
+  if (result.completion && (target.role === 'work' || target.role === 'fix')) {
+    const planWorkers = await readPlanWorkers({ repo, commit: result.head, build: target.build });
+    problems.push(
+      ...checkAffects({ affects: result.completion.affects, worker: target.worker, planWorkers }),
+    );
+  }
+  return { problems, alreadyPushed: verified.alreadyPushed, changes: verified.changes };
+}
+
+/** After an adapt session's briefs are on the build branch, the record the app reads. */
+async function recordAdaptation({
+  env,
+  io,
+  target,
+  result,
+  repo,
+  token,
+  written,
+  changes,
+}: Omit<CheckedSession, 'api' | 'pushed'> & {
+  written: PublishOutcome;
+  changes: ChangedFile[];
+}): Promise<PublishOutcome> {
+  if (!target.adapt || written.kind !== 'published' || !result.base || !result.head) return written;
+  if (!hasCommits(result)) return written;
+  const line = await writeAdaptationRecord({
+    repo,
+    remote: io.remote,
+    token,
+    build: target.build,
+    source: target.adapt,
+    runId: Number(env.GITHUB_RUN_ID) || 1,
+    base: result.base,
+    head: result.head,
+    workers: revisedWorkers(target.build, changes),
+  });
+  return { ...written, lines: [...written.lines, line] };
 }
 
 /** A worker's scope from the build branch's plan (fetched by verifyCommits); others write no scope. */

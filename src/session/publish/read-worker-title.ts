@@ -29,6 +29,7 @@ export async function readWorkerTitle({
   return parsed?.ok ? parsed.frontMatter.title : worker;
 }
 
+/** A file of the record at `<commit>:<path>`, or null when absent or over the cap. */
 export async function readAt(repo: ScratchRepo, spec: string): Promise<string | null> {
   const size = await repo.run({ args: ['cat-file', '-s', spec] });
   if (size.code !== 0 || Number(size.stdout.trim()) > RECORD_MAX_BYTES) return null;

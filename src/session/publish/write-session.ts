@@ -42,6 +42,7 @@ export async function writeSession(checked: CheckedSession): Promise<PublishOutc
   switch (target.role) {
     case 'plan':
     case 'research':
+    case 'summary':
       return { kind: 'published', lines: await push(checked) };
     case 'work':
       return { kind: 'published', lines: [...(await push(checked)), ...(await openPull(checked))] };

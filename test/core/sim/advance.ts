@@ -59,6 +59,7 @@ function finishSession(world: World, run: RunInfo): void {
       if (pull) newHead(world, pull);
       return;
     case 'research':
+    case 'summary':
       return;
   }
 }

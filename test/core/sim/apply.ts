@@ -90,6 +90,14 @@ function applyAction(world: World, action: Action): void {
     }
     case 'comment':
       return;
+    case 'create-mirror':
+    case 'retitle-issue':
+      return;
+    case 'close-sub-issue': {
+      const sub = snap.issue.subIssues?.find((candidate) => candidate.number === action.number);
+      if (sub) sub.state = 'closed';
+      return;
+    }
     case 'notice':
       snap.notices = [...(snap.notices ?? []), action.key];
       return;

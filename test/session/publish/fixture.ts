@@ -147,6 +147,7 @@ export function makeCompletion(overrides: Partial<Completion> = {}): Completion 
     concerns: ['The form has no rate limit yet.'],
     decisions: ['Used the existing router.'],
     follow_up: ['Add a rate limit.'],
+    affects: [],
     usage: makeUsage(),
     ...overrides,
   };

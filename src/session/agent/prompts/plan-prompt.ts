@@ -6,6 +6,40 @@ import { pathLine } from './system-prompt.js';
 /** Issue text and feedback are quoted, capped: they are input, and can be long. */
 const MAX_QUOTED = 24_000;
 
+/** A worker that a sub-issue dictates, and the sub-issue's description. */
+export interface SubIssuePromptWorker {
+  id: string;
+  sub_issue: number;
+  title: string;
+  depends_on: string[];
+  description: string;
+}
+
+/**
+ * The sub-issues fix the plan: which workers, their ids and dependencies (from
+ * GitHub's "blocked by" links). The session only fills in what a brief lacks.
+ */
+function subIssueLines(workers: SubIssuePromptWorker[]): string[] {
+  return [
+    `The issue has sub-issues, and they are the plan: submit exactly these ${workers.length} workers, with these ids, sub_issue numbers and depends_on (Baton checks them against GitHub):`,
+    ...workers.map(
+      (w) =>
+        `- ${w.id}: sub_issue ${w.sub_issue}, depends_on [${w.depends_on.join(', ')}], title ${JSON.stringify(w.title)}`,
+    ),
+    '',
+    'Each brief begins with its sub-issue\'s description, which Baton copies in unchanged; your `brief` is added below it under "Filled in by the plan session". Add only what the description lacks: output paths, context, success criteria as "- [ ]" checkboxes, what to report back. Do not restate or change the task.',
+    ...workers.flatMap((w) => [
+      '',
+      `Sub-issue #${w.sub_issue} (${w.id}), its description as quoted data:`,
+      quoteUntrusted({
+        tag: 'sub-issue',
+        text: w.description || '(no description)',
+        maxChars: MAX_QUOTED,
+      }),
+    ]),
+  ];
+}
+
 /** The first message of a `plan` session: the skill by path, the issue and any feedback quoted. */
 export function renderPlanPrompt({
   build,
@@ -16,6 +50,8 @@ export function renderPlanPrompt({
   previousPlan,
   buildDir,
   labelled = 'code',
+  subIssues = null,
+  loop = null,
 }: {
   build: string;
   repository: string;
@@ -26,6 +62,10 @@ export function renderPlanPrompt({
   buildDir: string;
   /** The type the issue's label asks for; `code` leaves it to the plan. */
   labelled?: BuildType;
+  /** When the issue has sub-issues: the workers they make, fixed, each with its description. */
+  subIssues?: SubIssuePromptWorker[] | null;
+  /** An improvement loop: its findings are what to plan, by path. */
+  loop?: { loop: number; findings: string; earlier: boolean } | null;
 }): string {
   const lines = [
     `Plan build \`${build}\` of ${repository}, for issue #${issue.number}.`,
@@ -40,6 +80,13 @@ export function renderPlanPrompt({
       maxChars: MAX_QUOTED,
     }),
   ];
+  if (loop) {
+    lines.push(
+      '',
+      `This is improvement loop ${loop.loop}. Plan the work its research found: read \`${loop.findings}\` and turn it into workers.`,
+      `Number this loop's workers from W1.1, as in any plan; Baton adds them after ${loop.earlier ? "the earlier loops' workers (already merged; do not plan them again)" : 'nothing: this is the first plan of the build'} and renumbers their waves.`,
+    );
+  }
   if (feedback) {
     lines.push(
       '',
@@ -49,6 +96,7 @@ export function renderPlanPrompt({
   } else if (previousPlan) {
     lines.push('', `A previous plan is at \`${previousPlan}\`; this one replaces it.`);
   }
+  if (subIssues) lines.push('', ...subIssueLines(subIssues));
   lines.push(
     '',
     'Then call submit_plan with the title, a summary, and every worker with its brief body.',

@@ -7,7 +7,10 @@ const ROLE_LINES: Record<SessionRole, string> = {
   fix: 'You are a worker revising your pull request: you answer the feedback named below, in this repository.',
   review:
     "You review one worker's pull request against its brief, and give a verdict with inline comments.",
-  research: 'You research what the next improvement of a finished build should be.',
+  research:
+    'You research one loop of a series of improvements: you find what is most worth improving now, and write findings that a plan session turns into workers.',
+  summary:
+    'You summarise one finished improvement loop for the next loop: what changed, what was learned, what is left.',
   synthesis:
     "You write the report of a research build from its workers' findings, and a short summary for the issue.",
 };

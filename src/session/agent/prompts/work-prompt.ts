@@ -61,6 +61,7 @@ export function renderWorkPrompt({
     '',
     'When the success criteria are met (run the checks the brief and the repository name), call submit_completion.',
     'If you cannot finish, call it with status "blocked" (you need something from people) or "failed", and say why in the summary.',
+    'If what you learned changes what a later worker of the plan must do (a different API, a pitfall, a moved file), put the learning in learnings and name that worker in affects: its brief is revised before it starts.',
   );
   return lines.join('\n');
 }

@@ -13,14 +13,24 @@ export type CompletionSubmission = ReturnType<typeof CompletionSubmission.parse>
 /** Room kept for the usage block when checking a submission's size. */
 const USAGE_ROOM = 512;
 
-/** `submit_completion` for one worker; the report must fit COMPLETION_MAX_BYTES. */
-export function createCompletionTool(worker: string): SubmitTool<CompletionSubmission> {
+/**
+ * `submit_completion` for one worker; the report must fit COMPLETION_MAX_BYTES,
+ * and `affects` may name only other workers of the plan (`planWorkers`; null when
+ * the plan cannot be read, and then only an empty `affects` passes).
+ */
+export function createCompletionTool(
+  worker: string,
+  planWorkers: readonly string[] | null,
+): SubmitTool<CompletionSubmission> {
   return createSubmitTool({
     name: 'submit_completion',
     description:
-      'Hand in your report: status (complete, blocked or failed), a one-paragraph summary, the artifacts (paths) you created or changed, and short lists of learnings, concerns, decisions and follow_up.',
+      'Hand in your report: status (complete, blocked or failed), a one-paragraph summary, the artifacts (paths) you created or changed, and short lists of learnings, concerns, decisions and follow_up. ' +
+      'In affects, name the later workers of the plan (ids like W2.1) whose briefs your learnings should change before they start; leave it empty when none.',
     schema: CompletionSubmission,
     check(value) {
+      const wrong = affectsProblems(worker, value.affects, planWorkers);
+      if (wrong.length > 0) return { ok: false, problems: wrong };
       const bytes = Buffer.byteLength(JSON.stringify({ worker_id: worker, ...value })) + USAGE_ROOM;
       if (bytes > COMPLETION_MAX_BYTES) {
         return {
@@ -35,6 +45,23 @@ export function createCompletionTool(worker: string): SubmitTool<CompletionSubmi
   });
 }
 
+function affectsProblems(
+  worker: string,
+  affects: readonly string[],
+  planWorkers: readonly string[] | null,
+): string[] {
+  const known = new Set(planWorkers ?? []);
+  return affects.flatMap((id) => {
+    if (id === worker) return [`affects names ${id}, this worker; name only later workers`];
+    if (!known.has(id)) {
+      return [
+        `affects names ${id}, which is not a worker of the plan (${planWorkers?.join(', ') || 'the plan could not be read'})`,
+      ];
+    }
+    return [];
+  });
+}
+
 /** A report Baton writes itself when the model could not hand one in. */
 export function failedCompletion(worker: string, reason: string, usage: Usage): Completion {
   return {
@@ -46,6 +73,7 @@ export function failedCompletion(worker: string, reason: string, usage: Usage): 
     concerns: [],
     decisions: [],
     follow_up: [],
+    affects: [],
     usage,
   };
 }

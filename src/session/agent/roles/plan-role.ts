@@ -1,45 +1,79 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildTypeOfLabels, labelOfType } from '../../../core/build-labels.js';
-import { briefPath, buildDir, parseBuildId, planPath, skillPath } from '../../../core/ids.js';
+import {
+  briefPath,
+  buildDir,
+  findingsPath,
+  parseBuildId,
+  parseLoopSubject,
+  planPath,
+  skillPath,
+  subIssueGraphPath,
+} from '../../../core/ids.js';
 import { isSessionTrigger, parseTrigger } from '../../../core/session.js';
+import { planFromSubIssues } from '../../../core/sub-issue-graph.js';
+import { runAdaptRole } from '../adapt/adapt-role.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
 import { labelNames } from '../github-reads.js';
 import { issueTextProblem } from '../issue-text.js';
+import { appendLoopPlan, readPlan } from '../loop-files.js';
 import { renderPlanMarkdown } from '../plan-files.js';
 import { checkPlanSubmission, type PlanFiles, PlanSubmission } from '../plan-submission.js';
 import { renderPlanPrompt } from '../prompts/plan-prompt.js';
 import { renderSystemPrompt } from '../prompts/system-prompt.js';
 import { commitSession } from '../session-output.js';
+import { readSubIssues, type SubIssueRead } from '../sub-issue-plan.js';
 import { createReadOnlyTools } from '../tools/read-only-tools.js';
 import { createSubmitTool } from '../tools/submit-tool.js';
 import { existsIn, failedOutcome, type RoleOutcome } from './role-outcome.js';
 
+/**
+ * What a loop's plan is told in place of the issue's description: it plans
+ * the loop's findings, and the description is read as it stood when the
+ * series was asked for only by the research that wrote them.
+ */
+const LOOP_DESCRIPTION =
+  "(not given: an improvement loop's plan works from its findings, named below)";
+
 /** `plan`: reads the issue (and feedback), explores read-only, submits a checked plan, commits its files. */
 export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
   const build = ctx.env.BATON_BUILD;
+  const adapt = adaptSource(ctx.env.BATON_TRIGGER);
+  if (adapt) return runAdaptRole(ctx, adapt);
   const issueNumber = Number(ctx.env.BATON_ISSUE ?? parseBuildId(build)?.issue);
   if (!Number.isInteger(issueNumber) || issueNumber < 1)
     return failedOutcome('BATON_ISSUE is not an issue number');
   // Read first, then check: an edit between the two is seen by the check.
   const issue = await ctx.github.getIssue(issueNumber);
+  const subIssues = await readSubIssues(ctx.github, issueNumber);
+  const skeleton = subIssues ? planFromSubIssues(subIssues.graph) : null;
+  if (subIssues && skeleton && !skeleton.ok) return commitGraphOnly(ctx, subIssues);
   const feedback = await readFeedback(ctx);
   const labelled = buildTypeOfLabels(ctx.config, labelNames(issue));
-  const problem = await issueTextProblem(ctx.github, {
-    issue: issueNumber,
-    request: feedback
-      ? { kind: 'replan', at: feedback.at, login: feedback.author }
-      : { kind: 'label', label: labelOfType(ctx.config, labelled) },
-  });
-  if (problem) return failedOutcome(problem);
-  const previous = (await existsIn(ctx.root, planPath(build))) ? planPath(build) : null;
+  // In an improvement loop the plan turns that loop's findings into workers added to the plan.
+  const loop = parseLoopSubject(ctx.env.BATON_WORKER);
+  // A loop's plan reads its findings, not the issue's description (research read the focus).
+  if (loop === null) {
+    const problem = await issueTextProblem(ctx.github, {
+      issue: issueNumber,
+      request: feedback
+        ? { kind: 'replan', at: feedback.at, login: feedback.author }
+        : { kind: 'label', label: labelOfType(ctx.config, labelled) },
+    });
+    if (problem) return failedOutcome(problem);
+  }
+  const earlier = loop === null ? null : await readPlan(ctx.root, build);
+  const previous =
+    loop === null && (await existsIn(ctx.root, planPath(build))) ? planPath(build) : null;
   const submit = createSubmitTool({
     name: 'submit_plan',
     description:
       'Hand in the plan: title, summary, and every worker with its brief body. Checked before it is accepted.',
     schema: PlanSubmission,
-    check: (submission) => checkPlanSubmission(submission, { build, issue: issueNumber, labelled }),
+    check: (submission) =>
+      checkPlanSubmission(submission, { build, issue: issueNumber, subIssues, labelled }),
   });
   const outcome = await converse(ctx, {
     model: ctx.config.models.plan,
@@ -54,21 +88,51 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
     prompt: renderPlanPrompt({
       build,
       repository: ctx.env.GITHUB_REPOSITORY,
-      issue: { number: issue.number, title: issue.title, body: issue.body ?? '' },
+      issue: {
+        number: issue.number,
+        title: issue.title,
+        body: loop === null ? (issue.body ?? '') : LOOP_DESCRIPTION,
+      },
       feedback,
       skill: { path: skillPath('plan'), present: await existsIn(ctx.root, skillPath('plan')) },
       previousPlan: previous,
       buildDir: buildDir(build),
       labelled,
+      subIssues:
+        subIssues && skeleton?.ok
+          ? skeleton.workers.map((worker) => ({
+              ...worker,
+              description: subIssues.bodies.get(worker.sub_issue) ?? '',
+            }))
+          : null,
+      loop:
+        loop === null
+          ? null
+          : { loop, findings: findingsPath(build, loop), earlier: earlier !== null },
     }),
     tools: createReadOnlyTools({ root: ctx.root, maxOutputChars: ctx.limits.maxToolOutputChars }),
     submit,
   });
   if (outcome.kind === 'failed') return failedOutcome(outcome.reason);
-  await writePlanFiles(ctx.root, build, outcome.value);
-  const commit = await commitSession(ctx, `Plan ${build}: ${outcome.value.plan.title}`);
+  let files = outcome.value;
+  let dropped: string[] = [];
+  if (loop !== null) {
+    const appended = appendLoopPlan({ previous: earlier, files, loop, build });
+    if (!appended.ok) return failedOutcome(`loop ${loop}'s plan: ${appended.problems.join('; ')}`);
+    ({ files, dropped } = appended);
+  }
+  await writePlanFiles(ctx.root, build, files, { keepBriefs: loop !== null, dropped, subIssues });
+  const title = loop === null ? files.plan.title : `loop ${loop}: ${files.plan.title}`;
+  const commit = await commitSession(ctx, `Plan ${build}: ${title}`);
   if (!commit.ok) return failedOutcome(commit.reason);
-  return { status: 'complete', reason: null, head: commit.head, plan: outcome.value.plan };
+  return { status: 'complete', reason: null, head: commit.head, plan: files.plan };
+}
+
+/** The merged worker an adapt-mode plan session answers (`adapt-W1.1`), or null. */
+function adaptSource(trigger: string | undefined): string | null {
+  if (!trigger || !isSessionTrigger(trigger)) return null;
+  const { kind, id } = parseTrigger(trigger);
+  return kind === 'adapt' ? id : null;
 }
 
 async function readFeedback(
@@ -88,11 +152,55 @@ async function readFeedback(
   };
 }
 
-/** Writes plan.json, PLAN.md and the briefs; briefs of an earlier plan are removed first. */
-async function writePlanFiles(root: string, build: string, files: PlanFiles): Promise<void> {
+/**
+ * Sub-issues that cannot make a plan (a cycle, an open blocker outside the
+ * siblings): the graph alone is committed, with no model turn spent, and any
+ * earlier plan removed, so the app shows what to fix on GitHub.
+ */
+async function commitGraphOnly(ctx: AgentContext, subIssues: SubIssueRead): Promise<RoleOutcome> {
+  const build = ctx.env.BATON_BUILD;
+  const dir = path.join(ctx.root, buildDir(build));
+  for (const name of ['workers', 'plan.json', 'PLAN.md'])
+    await rm(path.join(dir, name), { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  await writeGraph(ctx.root, build, subIssues);
+  ctx.log(`the sub-issues of #${subIssues.graph.parent} cannot be planned; see the status comment`);
+  const commit = await commitSession(
+    ctx,
+    `Sub-issues of #${subIssues.graph.parent} for ${build}: no plan until their links are fixed`,
+  );
+  if (!commit.ok) return failedOutcome(commit.reason);
+  return { status: 'complete', reason: null, head: commit.head, plan: null };
+}
+
+async function writeGraph(root: string, build: string, subIssues: SubIssueRead): Promise<void> {
+  await writeFile(
+    path.join(root, subIssueGraphPath(build)),
+    `${JSON.stringify(subIssues.graph, null, 2)}\n`,
+  );
+}
+
+/**
+ * Writes plan.json, PLAN.md and the briefs (and sub-issues.json); briefs of an
+ * earlier plan are removed first, except in a loop, whose plan adds to the
+ * earlier loops'.
+ */
+async function writePlanFiles(
+  root: string,
+  build: string,
+  files: PlanFiles,
+  {
+    keepBriefs,
+    dropped = [],
+    subIssues,
+  }: { keepBriefs: boolean; dropped?: string[]; subIssues: SubIssueRead | null },
+): Promise<void> {
   const dir = path.join(root, buildDir(build));
-  await rm(path.join(dir, 'workers'), { recursive: true, force: true });
+  if (!keepBriefs) await rm(path.join(dir, 'workers'), { recursive: true, force: true });
+  for (const id of dropped) await rm(path.join(root, briefPath(build, id)), { force: true });
+  await rm(path.join(root, subIssueGraphPath(build)), { force: true });
   await mkdir(path.join(dir, 'workers'), { recursive: true });
+  if (subIssues) await writeGraph(root, build, subIssues);
   await writeFile(path.join(root, planPath(build)), `${JSON.stringify(files.plan, null, 2)}\n`);
   await writeFile(path.join(dir, 'PLAN.md'), renderPlanMarkdown(files.plan));
   for (const [id, text] of files.briefs)

@@ -2,7 +2,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type BriefFrontMatter, parseBrief } from '../../../core/brief.js';
 import type { Completion } from '../../../core/completion.js';
-import { briefPath, completionPath, STYLE_GUIDE_PATH, skillPath } from '../../../core/ids.js';
+import {
+  briefPath,
+  completionPath,
+  planPath,
+  STYLE_GUIDE_PATH,
+  skillPath,
+} from '../../../core/ids.js';
+import { Plan } from '../../../core/plan.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
 import { readBuildScope, scopeLines, skillFor } from '../build-scope.js';
@@ -114,7 +121,7 @@ async function converseAndCommit({
       retry,
     }),
     tools: workTools(ctx, sandbox),
-    submit: createCompletionTool(worker),
+    submit: createCompletionTool(worker, await readPlanWorkers(ctx)),
   });
   const usage = toUsage(ctx.meter, (ctx.now() - ctx.startedAt) / 1000);
   const completion = completionOf({ worker, outcome, previous, usage });
@@ -189,6 +196,19 @@ async function finishWork({
     return { status: 'failed', reason: outcome.reason, head, completion };
   const reason = completion.status === 'complete' ? null : completion.summary;
   return { status: completion.status, reason, head, completion };
+}
+
+/** The ids of the plan's workers, from `plan.json` in the checkout; null when it cannot be read. */
+async function readPlanWorkers(ctx: AgentContext): Promise<string[] | null> {
+  const text = await readFile(path.join(ctx.root, planPath(ctx.env.BATON_BUILD)), 'utf8').catch(
+    () => null,
+  );
+  try {
+    const plan = Plan.safeParse(JSON.parse(text ?? ''));
+    return plan.success ? plan.data.workers.map((entry) => entry.id) : null;
+  } catch {
+    return null;
+  }
 }
 
 async function workPrompt({

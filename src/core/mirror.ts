@@ -1,0 +1,81 @@
+import type { Action } from './action.js';
+import type { Config } from './config.js';
+import type { Plan } from './plan.js';
+import type { BuildSnapshot, SubIssueInfo } from './snapshot.js';
+import type { WorkerState } from './worker-state.js';
+
+/** The hidden marker that says which worker of which build a sub-issue mirrors. */
+export function renderMirrorMarker(build: string, worker: string): string {
+  return `<!-- baton:mirror build=${build} worker=${worker} -->`;
+}
+
+/** The worker a mirror's body names, if it is of this build. */
+export function parseMirrorMarker(body: string, build: string): string | null {
+  const match = /<!-- baton:mirror build=(\S+) worker=(W\d+\.\d+) -->/.exec(body);
+  return match && match[1] === build ? (match[2] ?? null) : null;
+}
+
+/** A mirror's title: the worker id, then its title, as the plan says. */
+export function mirrorTitle(worker: { id: string; title: string }): string {
+  return `${worker.id}: ${worker.title}`;
+}
+
+/** A mirror's body: what it is, where the brief lies, and the marker. No brief text. */
+export function renderMirrorBody({
+  build,
+  worker,
+  briefPath,
+}: {
+  build: string;
+  worker: string;
+  briefPath: string;
+}): string {
+  return [
+    `Worker ${worker} of Baton's build \`${build}\`. Its brief is \`${briefPath}\` on the build branch; Baton closes this issue when the worker's pull request merges.`,
+    '',
+    renderMirrorMarker(build, worker),
+  ].join('\n');
+}
+
+/**
+ * With `plan.mirrorSubIssues`, every worker of a planned build has a sub-issue
+ * of the build's issue: one is created for a worker that has none (in plan
+ * order, so a dependency's comes first and can be linked), its title follows
+ * the plan, and it is closed when the worker merges (`decideSubIssues`). A
+ * build of sub-issues is not mirrored: its sub-issues are the plan already.
+ */
+export function decideMirror({
+  snapshot,
+  config,
+  plan,
+  workers,
+}: {
+  snapshot: BuildSnapshot;
+  config: Config;
+  plan: Plan;
+  workers: WorkerState[];
+}): Action[] {
+  if (!config.plan.mirrorSubIssues || !snapshot.issue.subIssues) return [];
+  if (plan.workers.some((worker) => worker.sub_issue !== undefined)) return [];
+  const mirrors = mirrorsOf(snapshot.issue.subIssues);
+  return workers.flatMap(({ worker }): Action[] => {
+    const title = mirrorTitle(worker);
+    const mirror = mirrors.get(worker.id);
+    if (!mirror) {
+      return [{ kind: 'create-mirror', worker: worker.id, title, dependsOn: worker.depends_on }];
+    }
+    if (mirror.title !== undefined && mirror.title !== title && mirror.state === 'open') {
+      return [{ kind: 'retitle-issue', number: mirror.number, title }];
+    }
+    return [];
+  });
+}
+
+/** The mirror sub-issue of each worker; of two for one worker (should never be), the first. */
+export function mirrorsOf(subIssues: SubIssueInfo[]): Map<string, SubIssueInfo> {
+  const mirrors = new Map<string, SubIssueInfo>();
+  for (const sub of subIssues) {
+    if (sub.mirrorOf && !mirrors.has(sub.mirrorOf)) mirrors.set(sub.mirrorOf, sub);
+  }
+  return mirrors;
+}

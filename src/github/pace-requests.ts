@@ -1,0 +1,110 @@
+import {
+  createInstallationPacer,
+  GITHUB_PACE,
+  type InstallationPacer,
+  kindOfRequest,
+  type PaceRules,
+} from './request-pacer.js';
+import { createWriteBudget, type WriteBudget } from './write-budget.js';
+
+interface PacedOctokit {
+  hook: {
+    before(name: 'request', fn: (options: Record<string, unknown>) => Promise<void>): void;
+  };
+}
+
+interface ThrottleOptions {
+  enabled?: boolean;
+  id?: string;
+  connection?: unknown;
+}
+
+/**
+ * The installations' pacers of this process, by throttle id (one per
+ * installation; `no-id` for the app's own client). Module-wide, like
+ * Octokit's throttle groups, because Probot makes a client per event.
+ */
+export interface PacerRegistry {
+  forId(id: string): InstallationPacer;
+  /** The installation's count of content-creating requests (`WriteBudget`). */
+  budgetForId(id: string): WriteBudget;
+}
+
+export function createPacerRegistry(rules: PaceRules): PacerRegistry {
+  const pacers = new Map<string, InstallationPacer>();
+  const budgets = new Map<string, WriteBudget>();
+  return {
+    forId(id) {
+      let pacer = pacers.get(id);
+      if (!pacer) {
+        pacer = createInstallationPacer(rules);
+        pacers.set(id, pacer);
+      }
+      return pacer;
+    },
+    budgetForId(id) {
+      let budget = budgets.get(id);
+      if (!budget) {
+        budget = createWriteBudget();
+        budgets.set(id, budget);
+      }
+      return budget;
+    },
+  };
+}
+
+/** The write budget `paceRequests` keeps for a client's installation; none when it does not pace. */
+export function writeBudgetOf(octokit: object): WriteBudget | undefined {
+  return (octokit as { writeBudget?: WriteBudget }).writeBudget;
+}
+
+/**
+ * `BATON_WRITE_SPACING_MS` changes the spacing of writes; only a simulation
+ * should lower it (the demo and the end-to-end tests do), never an app
+ * talking to GitHub.
+ */
+export function paceRulesFrom(env: Record<string, string | undefined>): PaceRules {
+  const spacing = env.BATON_WRITE_SPACING_MS;
+  const ms = spacing !== undefined && spacing !== '' ? Number(spacing) : Number.NaN;
+  return Number.isFinite(ms) ? { ...GITHUB_PACE, writeSpacingMs: Math.max(0, ms) } : GITHUB_PACE;
+}
+
+/**
+ * An Octokit plugin that waits, before each request, as long as the
+ * installation's pacer says. It stands aside when throttling is off (app
+ * tests) and when Probot shares Octokit's throttle across replicas through
+ * Redis (`connection`): that limiter, which spaces queries like writes, then
+ * paces every replica together.
+ */
+export function paceRequests({
+  registry,
+  now = Date.now,
+  sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+}: {
+  registry: PacerRegistry;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}) {
+  return (
+    octokit: PacedOctokit,
+    options: { throttle?: ThrottleOptions },
+  ): { writeBudget?: WriteBudget } => {
+    const throttle = options.throttle;
+    if (!isOwnPacing(throttle)) return {};
+    const id = throttle?.id ?? 'no-id';
+    const pacer = registry.forId(id);
+    const writeBudget = registry.budgetForId(id);
+    octokit.hook.before('request', async (request) => {
+      const kind = kindOfRequest(request as never);
+      const wait = pacer.reserve(kind, now());
+      if (wait > 0) await sleep(wait);
+      if (kind === 'write' || kind === 'mutation') writeBudget.note();
+    });
+    return { writeBudget };
+  };
+}
+
+/** Whether Baton paces this client itself (throttling on, in this process only). */
+export function isOwnPacing(throttle: ThrottleOptions | undefined): boolean {
+  return throttle?.enabled !== false && throttle?.connection === undefined;
+}

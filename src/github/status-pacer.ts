@@ -1,0 +1,78 @@
+/**
+ * At most one edit of a build's status comment every `intervalMs`, with a
+ * trailing edit guaranteed: an edit that comes too soon is deferred, and a
+ * reconcile of the build is scheduled for when the interval is over, which
+ * renders the truth as it then is. Edits are content-creating writes, and a
+ * busy build changes its status many times a second.
+ *
+ * This is pacing, not state: a lost timer (a restart) costs a status that is
+ * a little behind until the next event or the periodic resync renders it.
+ */
+export interface StatusPacer {
+  /** 0 if the status of `key` may be edited now (the edit is counted); else the ms to wait. */
+  admit(key: string): number;
+  /** Schedules `run` once for `key` after `ms`; a timer already set for `key` stands for it. */
+  trail(key: string, ms: number, run: () => void): void;
+  /** Stops every trailing timer (shutdown, tests). */
+  stop(): void;
+}
+
+/** How often a status comment may change, unless `BATON_STATUS_EDIT_SECONDS` says otherwise. */
+export const STATUS_EDIT_SECONDS = 5;
+
+export function statusEditSecondsFrom(env: Record<string, string | undefined>): number {
+  const value = Number(env.BATON_STATUS_EDIT_SECONDS ?? STATUS_EDIT_SECONDS);
+  if (!Number.isFinite(value) || value < 0) {
+    throw new Error(
+      `BATON_STATUS_EDIT_SECONDS must be a number of seconds, 0 or more (0 edits at once), not "${env.BATON_STATUS_EDIT_SECONDS}"`,
+    );
+  }
+  return value;
+}
+
+export function createStatusPacer({
+  intervalMs,
+  clock = Date.now,
+  setTimer = (run, ms) => {
+    const timer = setTimeout(run, ms);
+    timer.unref();
+    return () => clearTimeout(timer);
+  },
+}: {
+  intervalMs: number;
+  clock?: () => number;
+  /** Starts a timer; returns what cancels it. */
+  setTimer?: (run: () => void, ms: number) => () => void;
+}): StatusPacer {
+  const lastEdit = new Map<string, number>();
+  const timers = new Map<string, () => void>();
+  return {
+    admit(key) {
+      if (intervalMs <= 0) return 0;
+      const now = clock();
+      const last = lastEdit.get(key);
+      if (last !== undefined && now - last < intervalMs) return last + intervalMs - now;
+      lastEdit.set(key, now);
+      forgetOld(lastEdit, now - intervalMs);
+      return 0;
+    },
+    trail(key, ms, run) {
+      if (timers.has(key)) return;
+      const cancel = setTimer(() => {
+        timers.delete(key);
+        run();
+      }, ms);
+      timers.set(key, cancel);
+    },
+    stop() {
+      for (const cancel of timers.values()) cancel();
+      timers.clear();
+    },
+  };
+}
+
+/** Builds not edited within the interval need no entry: memory stays flat over many builds. */
+function forgetOld(lastEdit: Map<string, number>, before: number): void {
+  if (lastEdit.size < 256) return;
+  for (const [key, at] of lastEdit) if (at < before) lastEdit.delete(key);
+}

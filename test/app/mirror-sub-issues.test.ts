@@ -1,0 +1,95 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { type AppHarness, startApp } from '../support/app-harness.js';
+import { installedRepo, tickingClock } from '../support/builds.js';
+import { knownRestRoutes } from '../support/rest-routes.js';
+import { doubledAndShuffled, driveBuild, inOrder } from '../support/scripted-sessions.js';
+
+const BUILD = '1-add-oauth-login';
+const DIAMOND = [
+  { id: 'W1.1', title: 'OAuth provider' },
+  { id: 'W1.2', title: 'Login routes' },
+  { id: 'W2.1', title: 'Sessions', depends_on: ['W1.1', 'W1.2'] },
+];
+const CREATE_ISSUE = 'POST /repos/{owner}/{repo}/issues';
+
+describe('a build mirrored as sub-issues (plan.mirrorSubIssues)', () => {
+  let gh: FakeGitHub;
+  let now: () => string;
+  let apps: AppHarness[];
+
+  beforeEach(async () => {
+    now = tickingClock();
+    gh = installedRepo(now);
+    gh.git.commitOn(
+      gh.defaultBranch,
+      { '.github/baton.yml': 'plan:\n  mirrorSubIssues: true\n' },
+      'Mirror plans',
+    );
+    apps = [await startApp({ gh, now })];
+  });
+  afterEach(() => {
+    for (const app of apps) app.stop();
+  });
+
+  async function runBuild(delivery = inOrder): Promise<number> {
+    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+    gh.events.labeled(issue, 'orchestrate', 'maintainer');
+    const script = { build: BUILD, issue, workers: DIAMOND };
+    await driveBuild({ gh, apps, script, delivery });
+    gh.addComment({ issue, body: '/approve', user: 'maintainer' });
+    await driveBuild({ gh, apps, script, delivery });
+    return issue;
+  }
+
+  const mirrors = (parent: number) =>
+    (gh.issues.get(parent)?.subIssues ?? []).map((n) => gh.issues.get(n));
+
+  it('creates one sub-issue per worker, once, with blocked-by links, and closes each on merge', async () => {
+    const parent = await runBuild();
+    for (const app of apps) expect(app.errors).toEqual([]);
+    const subs = mirrors(parent);
+    expect(subs.map((sub) => sub?.title)).toEqual([
+      'W1.1: OAuth provider',
+      'W1.2: Login routes',
+      'W2.1: Sessions',
+    ]);
+    expect(subs.every((sub) => sub?.user.login === gh.botLogin)).toBe(true);
+    expect(subs.map((sub) => [sub?.state, sub?.stateReason])).toEqual([
+      ['closed', 'completed'],
+      ['closed', 'completed'],
+      ['closed', 'completed'],
+    ]);
+    const [w11, w12, w21] = subs;
+    expect(w21?.blockedBy).toEqual([w11?.number, w12?.number]);
+    expect(w11?.body).toContain(`<!-- baton:mirror build=${BUILD} worker=W1.1 -->`);
+    expect(gh.log.filter((entry) => entry.route === CREATE_ISSUE)).toHaveLength(3);
+    expect(gh.callsOutside(await knownRestRoutes())).toEqual([]);
+    // The writes a mirror costs, each once: the sub-issue link, the two links of W2.1, the closes.
+    const calls = (route: string) => gh.log.filter((entry) => entry.route === route).length;
+    expect(calls('POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues')).toBe(3);
+    expect(calls('POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by')).toBe(
+      2,
+    );
+    expect(calls('PATCH /repos/{owner}/{repo}/issues/{issue_number}')).toBe(3);
+  });
+
+  it('creates each mirror once with two replicas and every event doubled and shuffled', async () => {
+    apps.push(await startApp({ gh, now }));
+    const parent = await runBuild(doubledAndShuffled(7));
+    for (const app of apps) expect(app.errors).toEqual([]);
+    expect(gh.log.filter((entry) => entry.route === CREATE_ISSUE)).toHaveLength(3);
+    expect(mirrors(parent).map((sub) => [sub?.title, sub?.state])).toEqual([
+      ['W1.1: OAuth provider', 'closed'],
+      ['W1.2: Login routes', 'closed'],
+      ['W2.1: Sessions', 'closed'],
+    ]);
+  });
+
+  it('mirrors nothing with the setting off (the default)', async () => {
+    gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': 'label: orchestrate\n' }, 'Off');
+    const parent = await runBuild();
+    expect(mirrors(parent)).toEqual([]);
+    expect(gh.log.some((entry) => entry.route.includes('sub_issues'))).toBe(false);
+  });
+});

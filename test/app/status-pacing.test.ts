@@ -1,0 +1,98 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { integrationBranch } from '../../src/core/ids.js';
+import { createStatusPacer } from '../../src/github/status-pacer.js';
+import {
+  type AppHarness,
+  commentPayload,
+  labeledPayload,
+  pushPayload,
+  startApp,
+  workflowRunPayload,
+} from '../support/app-harness.js';
+import { installedRepo, landPlan, statusBody, tickingClock } from '../support/builds.js';
+
+const BUILD = '1-add-oauth-login';
+const EDIT = 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}';
+
+describe('status comment edits, at most one per interval per build', () => {
+  let gh: FakeGitHub;
+  let app: AppHarness;
+  let clock: number;
+  let timers: { at: number; run: () => void }[];
+
+  beforeEach(async () => {
+    const now = tickingClock();
+    gh = installedRepo(now);
+    clock = 0;
+    timers = [];
+    const statusPacer = createStatusPacer({
+      intervalMs: 5000,
+      clock: () => clock,
+      setTimer: (run, ms) => {
+        timers.push({ at: clock + ms, run });
+        return () => undefined;
+      },
+    });
+    app = await startApp({ gh, now, statusPacer });
+  });
+  afterEach(() => app.stop());
+
+  /** Moves the pacer's clock and fires the timers that are due, then waits for their reconciles. */
+  async function advance(ms: number) {
+    clock += ms;
+    const due = timers.filter((timer) => timer.at <= clock);
+    timers = timers.filter((timer) => timer.at > clock);
+    for (const timer of due) timer.run();
+    await app.idle();
+  }
+
+  const edits = () => gh.log.filter((entry) => entry.route === EDIT).length;
+
+  async function plannedBuild() {
+    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+    await app.deliver(
+      'issues',
+      labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }),
+    );
+    landPlan(gh, { build: BUILD, issue, workers: [{ id: 'W1.1' }, { id: 'W1.2' }] });
+    const run = gh.runs.at(-1);
+    if (!run) throw new Error('no plan run');
+    gh.finishRun(run.id, 'success');
+    await app.deliver('push', pushPayload(gh, { branch: integrationBranch(BUILD) }));
+    await app.deliver('workflow_run', workflowRunPayload(gh, { runId: run.id }));
+    return issue;
+  }
+
+  it('defers a change that comes within the interval, then edits once with the truth as it is', async () => {
+    const issue = await plannedBuild();
+    expect(statusBody(gh, BUILD)).toContain('/approve');
+    const before = edits();
+    const approve = gh.addComment({ issue, body: '/approve', user: 'maintainer' });
+    await app.deliver('issue_comment', commentPayload(gh, { commentId: approve.id }));
+    // The workers were dispatched, but the status still shows the plan: its edit waits.
+    expect(gh.runs.filter((run) => run.inputs.role === 'work')).toHaveLength(2);
+    expect(edits()).toBe(before);
+    const planned = statusBody(gh, BUILD);
+    expect(timers).toHaveLength(1);
+
+    await advance(4999);
+    expect(edits()).toBe(before);
+    await advance(1);
+    // The trailing edit: one edit, the dispatched workers in it.
+    expect(edits()).toBe(before + 1);
+    expect(statusBody(gh, BUILD)).not.toEqual(planned);
+    expect(statusBody(gh, BUILD)).toContain(`/actions/runs/${gh.runs.at(-1)?.id}`);
+    expect(app.errors).toEqual([]);
+  });
+
+  it('does not defer or schedule anything when the status has not changed', async () => {
+    await plannedBuild();
+    await advance(10_000);
+    const before = edits();
+    await app.deliver('push', pushPayload(gh, { branch: integrationBranch(BUILD) }));
+    await app.deliver('push', pushPayload(gh, { branch: integrationBranch(BUILD) }));
+    expect(edits()).toBe(before);
+    expect(timers).toHaveLength(0);
+  });
+});

@@ -1,0 +1,99 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { integrationBranch, workerBranch } from '../../src/core/ids.js';
+import { createStatusPacer } from '../../src/github/status-pacer.js';
+import { createWriteBudget, type WriteBudget } from '../../src/github/write-budget.js';
+import { type AppHarness, startApp } from '../support/app-harness.js';
+import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
+import { driveBuild, type SessionScript } from '../support/scripted-sessions.js';
+
+const BUILD = '1-add-oauth-login';
+const EDIT = 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}';
+const CHAIN: SessionScript = {
+  build: BUILD,
+  issue: 1,
+  workers: [{ id: 'W1.1' }, { id: 'W2.1', depends_on: ['W1.1'] }],
+};
+
+describe('the write budget: near a window its budget, what can wait waits', () => {
+  let gh: FakeGitHub;
+  let app: AppHarness;
+  let clock: number;
+  let timers: { at: number; run: () => void }[];
+  let budget: WriteBudget;
+
+  beforeEach(async () => {
+    const now = tickingClock();
+    gh = installedRepo(now);
+    clock = 0;
+    timers = [];
+    const time = () => clock;
+    budget = createWriteBudget({ clock: time });
+    const statusPacer = createStatusPacer({
+      intervalMs: 0,
+      clock: time,
+      setTimer: (run, ms) => {
+        timers.push({ at: clock + ms, run });
+        return () => undefined;
+      },
+    });
+    app = await startApp({ gh, now, statusPacer, writeBudget: budget });
+  });
+  afterEach(() => app.stop());
+
+  async function advance(ms: number) {
+    clock += ms;
+    const due = timers.filter((timer) => timer.at <= clock);
+    timers = timers.filter((timer) => timer.at > clock);
+    for (const timer of due) timer.run();
+    await app.idle();
+  }
+
+  const pullOf = (worker: string) =>
+    [...gh.pulls.values()].find((pull) => pull.head === workerBranch(BUILD, worker));
+  const edits = () => gh.log.filter((entry) => entry.route === EDIT).length;
+  const workRuns = (worker: string) =>
+    gh.runs.filter((run) => run.inputs.role === 'work' && run.inputs.worker === worker);
+
+  it('defers the status edit and the next dispatch, never the merge, and catches up in the next window', async () => {
+    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+    gh.events.labeled(issue, 'orchestrate', 'maintainer');
+    await driveBuild({ gh, apps: [app], script: CHAIN });
+    gh.addComment({ issue, body: '/approve', user: 'maintainer' });
+    let filled = false;
+    let editsWhenFilled = 0;
+    let statusWhenFilled: string | undefined;
+    await driveBuild({
+      gh,
+      apps: [app],
+      script: CHAIN,
+      // Once W1.1's review is in, the next round merges it: the sessions and others spent the minute.
+      afterRound: async () => {
+        const pull = pullOf('W1.1');
+        if (filled || !pull || !gh.reviews.some((review) => review.pull === pull.number)) return;
+        budget.note(75 - budget.used().minute);
+        filled = true;
+        editsWhenFilled = edits();
+        statusWhenFilled = statusBody(gh, BUILD);
+      },
+    });
+    expect(filled).toBe(true);
+    // The merge is owed: made at once.
+    expect(pullOf('W1.1')?.mergedAt).toBeTruthy();
+    // W2.1, ready now, waits for the window; so does the status, which still shows the review.
+    expect(workRuns('W2.1')).toHaveLength(0);
+    expect(edits()).toBe(editsWhenFilled);
+    expect(statusBody(gh, BUILD)).toBe(statusWhenFilled);
+    expect(timers.length).toBeGreaterThan(0);
+
+    // The next window: the timed reconcile dispatches W2.1 and shows it.
+    await advance(60_000);
+    expect(workRuns('W2.1')).toHaveLength(1);
+    expect(edits()).toBeGreaterThan(editsWhenFilled);
+    expect(statusBody(gh, BUILD)).not.toBe(statusWhenFilled);
+    await driveBuild({ gh, apps: [app], script: CHAIN });
+    const final = [...gh.pulls.values()].find((pull) => pull.head === integrationBranch(BUILD));
+    expect(final?.base).toBe('main');
+    expect(app.errors).toEqual([]);
+  });
+});

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { decide } from '../../src/core/decide.js';
+import type { PullInfo, SubIssueInfo } from '../../src/core/snapshot.js';
+import {
+  ago,
+  makeConfig,
+  makePlan,
+  makePull,
+  makeRun,
+  makeSnapshot,
+  makeWorker,
+  NOW,
+  planRun,
+} from './factories.js';
+
+const plan = makePlan({
+  workers: [
+    makeWorker({ id: 'W1.1', sub_issue: 21 }),
+    makeWorker({ id: 'W1.2', sub_issue: 22 }),
+    makeWorker({ id: 'W2.1', sub_issue: 20, depends_on: ['W1.1'] }),
+  ],
+});
+
+function closes(pulls: PullInfo[], subIssues: SubIssueInfo[] | undefined) {
+  const snapshot = makeSnapshot({
+    plan: { kind: 'valid', plan, sha: 'p' },
+    runs: [
+      planRun(),
+      ...pulls.map((pull, i) =>
+        makeRun({ id: 7000 + i, worker: pull.worker, status: 'completed', createdAt: ago(20) }),
+      ),
+    ],
+    pulls,
+  });
+  if (subIssues) snapshot.issue.subIssues = subIssues;
+  const actions = decide({ snapshot, config: makeConfig({ approval: 'none' }), now: NOW });
+  return actions.filter((action) => action.kind === 'close-sub-issue');
+}
+
+const open = (number: number): SubIssueInfo => ({ number, state: 'open' });
+
+describe('decide: a build of sub-issues', () => {
+  it('closes the sub-issue of a worker whose pull request merged, and no other', () => {
+    const pulls = [
+      makePull({ number: 101, worker: 'W1.1', state: 'merged' }),
+      makePull({ number: 102, worker: 'W1.2' }),
+    ];
+    expect(closes(pulls, [open(20), open(21), open(22)])).toEqual([
+      { kind: 'close-sub-issue', number: 21, worker: 'W1.1' },
+    ]);
+  });
+
+  it('leaves a sub-issue that is closed already, or no longer under the issue', () => {
+    const pulls = [
+      makePull({ number: 101, worker: 'W1.1', state: 'merged' }),
+      makePull({ number: 102, worker: 'W1.2', state: 'merged' }),
+    ];
+    expect(closes(pulls, [{ number: 21, state: 'closed' }, open(20)])).toEqual([]);
+  });
+
+  it('closes nothing when the sub-issues were not read', () => {
+    const pulls = [makePull({ number: 101, worker: 'W1.1', state: 'merged' })];
+    expect(closes(pulls, undefined)).toEqual([]);
+  });
+});
+
+describe('decide: a build mirrored as sub-issues', () => {
+  const diamond = makePlan();
+
+  function mirrorActions(
+    subIssues: SubIssueInfo[] | undefined,
+    mirror = true,
+    pulls: PullInfo[] = [],
+  ) {
+    const snapshot = makeSnapshot({
+      plan: { kind: 'valid', plan: diamond, sha: 'p' },
+      runs: [
+        planRun(),
+        ...pulls.map((pull, i) =>
+          makeRun({ id: 7000 + i, worker: pull.worker, status: 'completed', createdAt: ago(20) }),
+        ),
+      ],
+      pulls,
+    });
+    if (subIssues) snapshot.issue.subIssues = subIssues;
+    const config = makeConfig({ approval: 'none', plan: { mirrorSubIssues: mirror } });
+    return decide({ snapshot, config, now: NOW }).filter((a) =>
+      ['create-mirror', 'retitle-issue', 'close-sub-issue'].includes(a.kind),
+    );
+  }
+
+  const mirrorOf = (number: number, worker: string, title: string, state = 'open' as const) => ({
+    number,
+    id: number * 10,
+    state,
+    title,
+    mirrorOf: worker,
+  });
+
+  it('creates a mirror for each worker that has none, in plan order, with its dependencies', () => {
+    expect(mirrorActions([mirrorOf(31, 'W1.1', 'W1.1: Session store')])).toEqual([
+      { kind: 'create-mirror', worker: 'W1.2', title: 'W1.2: Login form', dependsOn: [] },
+      {
+        kind: 'create-mirror',
+        worker: 'W2.1',
+        title: 'W2.1: Login API',
+        dependsOn: ['W1.1', 'W1.2'],
+      },
+    ]);
+  });
+
+  it('retitles a mirror the plan renamed, and closes one whose worker merged', () => {
+    const subs = [
+      mirrorOf(31, 'W1.1', 'W1.1: Old name'),
+      mirrorOf(32, 'W1.2', 'W1.2: Login form'),
+      mirrorOf(33, 'W2.1', 'W2.1: Login API'),
+    ];
+    const pulls = [makePull({ number: 102, worker: 'W1.2', state: 'merged' })];
+    expect(mirrorActions(subs, true, pulls)).toEqual([
+      { kind: 'retitle-issue', number: 31, title: 'W1.1: Session store' },
+      { kind: 'close-sub-issue', number: 32, worker: 'W1.2' },
+    ]);
+  });
+
+  it('mirrors nothing with the setting off, or before the sub-issues were read', () => {
+    expect(mirrorActions([], false)).toEqual([]);
+    expect(mirrorActions(undefined, true)).toEqual([]);
+  });
+
+  it('takes no sub-issue that Baton did not open for a mirror', () => {
+    const theirs = { number: 40, state: 'open' as const, title: 'W1.1: Session store' };
+    expect(mirrorActions([theirs]).map((a) => a.kind === 'create-mirror' && a.worker)).toEqual([
+      'W1.1',
+      'W1.2',
+      'W2.1',
+    ]);
+  });
+});

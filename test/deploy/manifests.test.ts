@@ -1,0 +1,103 @@
+// The deployment files parse, and every variable they set is one the app
+// documents in .env.example; every variable the app reads is documented there
+// too. Nothing here starts a container (no image registry is reachable).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadAll } from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
+
+// biome-ignore lint/suspicious/noExplicitAny: parsed YAML walked by known paths; a wrong path fails the test
+type Doc = Record<string, any>;
+
+function yamlDocs(path: string): Doc[] {
+  return loadAll(read(path)).filter((doc): doc is Doc => typeof doc === 'object' && doc !== null);
+}
+
+const K8S = readdirSync(join(ROOT, 'deploy/k8s'))
+  .filter((name) => name.endsWith('.yaml'))
+  .map((name) => `deploy/k8s/${name}`);
+const k8sDocs = K8S.flatMap(yamlDocs);
+const deployment = k8sDocs.find((doc) => doc.kind === 'Deployment') as Doc;
+const service = k8sDocs.find((doc) => doc.kind === 'Service') as Doc;
+const container = deployment?.spec.template.spec.containers[0] as Doc;
+const compose = yamlDocs('compose.yaml')[0] as Doc;
+
+/** The names .env.example documents, set (`NAME=`) or commented out (`# NAME=`). */
+const documented = new Set(
+  [...read('.env.example').matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((match) => match[1]),
+);
+
+describe('the deployment files', () => {
+  it('parse, and name the Kubernetes objects they are for', () => {
+    expect(K8S.length).toBeGreaterThan(0);
+    expect(k8sDocs.map((doc) => `${doc.apiVersion} ${doc.kind}`).sort()).toEqual([
+      'apps/v1 Deployment',
+      'v1 Service',
+    ]);
+    expect(Object.keys(compose.services).sort()).toEqual(['app', 'smee']);
+  });
+
+  it('run two replicas with liveness on /healthz and readiness on /readyz', () => {
+    expect(deployment.spec.replicas).toBe(2);
+    const port = container.ports.find((p: Doc) => p.name === 'http').containerPort;
+    const env = Object.fromEntries(container.env.map((e: Doc) => [e.name, e.value]));
+    expect(String(port)).toBe(env.PORT);
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
+    // The pre-stop pause and the app's own shutdown wait fit in the grace period.
+    const pause = Number(container.lifecycle.preStop.exec.command[1]);
+    expect(pause + Number(env.BATON_SHUTDOWN_SECONDS)).toBeLessThan(
+      deployment.spec.template.spec.terminationGracePeriodSeconds,
+    );
+    expect(container.securityContext.allowPrivilegeEscalation).toBe(false);
+    expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+  });
+
+  it('put the Service in front of the Deployment’s pods and port', () => {
+    const labels = deployment.spec.template.metadata.labels;
+    expect(deployment.spec.selector.matchLabels).toEqual(labels);
+    expect(labels).toMatchObject(service.spec.selector);
+    const names = container.ports.map((p: Doc) => p.name);
+    for (const port of service.spec.ports) expect(names).toContain(port.targetPort);
+  });
+
+  it('compose forwards the webhook proxy to the app, with images pinned', () => {
+    const { app, smee } = compose.services;
+    expect(app.build).toBe('.');
+    expect(smee.image).toMatch(/^[\w./-]+:[\w.-]+$/);
+    expect(smee.image).not.toMatch(/:latest$/);
+    const command = smee.command.join(' ');
+    expect(command).toMatch(/smee-client@\d+\.\d+\.\d+ /);
+    expect(command).toContain(`http://app:${app.environment.PORT}/api/github/webhooks`);
+    expect(app.ports).toContain(`${app.environment.PORT}:${app.environment.PORT}`);
+  });
+
+  it('set only variables that .env.example documents', () => {
+    const used = new Set<string>([
+      ...container.env.map((e: Doc) => e.name as string),
+      ...Object.keys(compose.services.app.environment),
+      ...[...read('compose.yaml').matchAll(/\$\$([A-Z][A-Z0-9_]+)/g)].map((m) => m[1] as string),
+      ...[...read('Dockerfile').matchAll(/^\s*(?:ENV\s+)?([A-Z][A-Z0-9_]+)=/gm)].map(
+        (m) => m[1] as string,
+      ),
+      ...[...read('deploy/baton.service').matchAll(/\b([A-Z][A-Z0-9_]+)=/g)].map(
+        (m) => m[1] as string,
+      ),
+    ]);
+    expect([...used].filter((name) => !documented.has(name))).toEqual([]);
+    expect(used.size).toBeGreaterThan(10);
+  });
+
+  it('document every variable the app reads in .env.example', () => {
+    const sources = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })
+      .filter((path) => path.endsWith('.ts') && !path.startsWith('session'))
+      .map((path) => read(join('src', path)))
+      .join('\n');
+    const read_ = new Set([...sources.matchAll(/\benv\.([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]));
+    expect(read_.size).toBeGreaterThan(10);
+    expect([...read_].filter((name) => !documented.has(name))).toEqual([]);
+  });
+});

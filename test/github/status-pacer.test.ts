@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { createStatusPacer, statusEditSecondsFrom } from '../../src/github/status-pacer.js';
+
+/** A pacer on a clock the test moves, with timers the test fires. */
+function pacer(intervalMs = 5000) {
+  let now = 1_000_000;
+  const timers: { key: number; at: number; run: () => void; cancelled: boolean }[] = [];
+  let next = 0;
+  const status = createStatusPacer({
+    intervalMs,
+    clock: () => now,
+    setTimer: (run, ms) => {
+      const timer = { key: next++, at: now + ms, run, cancelled: false };
+      timers.push(timer);
+      return () => {
+        timer.cancelled = true;
+      };
+    },
+  });
+  return {
+    status,
+    timers,
+    advance(ms: number) {
+      now += ms;
+      for (const timer of timers.filter((t) => !t.cancelled && t.at <= now)) {
+        timer.cancelled = true;
+        timer.run();
+      }
+    },
+  };
+}
+
+describe('the status pacer', () => {
+  it('lets the first edit of a build through and defers the next for the rest of the interval', () => {
+    const { status, advance } = pacer();
+    expect(status.admit('a')).toBe(0);
+    advance(1200);
+    expect(status.admit('a')).toBe(3800);
+    advance(3800);
+    expect(status.admit('a')).toBe(0);
+  });
+
+  it('paces each build on its own', () => {
+    const { status } = pacer();
+    expect(status.admit('a')).toBe(0);
+    expect(status.admit('b')).toBe(0);
+    expect(status.admit('a')).toBeGreaterThan(0);
+  });
+
+  it('runs one trailing reconcile per build however many edits were deferred', () => {
+    const { status, advance } = pacer();
+    const runs: string[] = [];
+    status.admit('a');
+    for (let i = 0; i < 5; i++) status.trail('a', status.admit('a'), () => runs.push('a'));
+    advance(4999);
+    expect(runs).toEqual([]);
+    advance(1);
+    expect(runs).toEqual(['a']);
+    // The trailing reconcile may edit, and a later deferral sets a new timer.
+    expect(status.admit('a')).toBe(0);
+    status.trail('a', status.admit('a'), () => runs.push('a again'));
+    advance(5000);
+    expect(runs).toEqual(['a', 'a again']);
+  });
+
+  it('edits at once with an interval of 0', () => {
+    const { status } = pacer(0);
+    expect([status.admit('a'), status.admit('a'), status.admit('a')]).toEqual([0, 0, 0]);
+  });
+
+  it('drops its timers when stopped', () => {
+    const { status, advance } = pacer();
+    const runs: string[] = [];
+    status.admit('a');
+    status.trail('a', status.admit('a'), () => runs.push('a'));
+    status.stop();
+    advance(10_000);
+    expect(runs).toEqual([]);
+  });
+
+  it.each([
+    [{}, 5],
+    [{ BATON_STATUS_EDIT_SECONDS: '0' }, 0],
+    [{ BATON_STATUS_EDIT_SECONDS: '2.5' }, 2.5],
+  ])('reads %o as %d seconds', (env, seconds) => {
+    expect(statusEditSecondsFrom(env)).toBe(seconds);
+  });
+
+  it('refuses a setting that is not a number of seconds, saying what it takes', () => {
+    expect(() => statusEditSecondsFrom({ BATON_STATUS_EDIT_SECONDS: 'soon' })).toThrow(
+      /BATON_STATUS_EDIT_SECONDS must be a number of seconds/,
+    );
+  });
+});

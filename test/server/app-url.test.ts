@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { findAppUrlProblem } from '../../src/server/app-url.js';
+
+describe('findAppUrlProblem', () => {
+  it.each([
+    ['http://localhost:3000', /cannot reach/],
+    ['https://baton.localhost', /cannot reach/],
+    ['http://127.0.0.1:3000', /cannot reach/],
+    ['https://10.1.2.3', /cannot reach/],
+    ['https://172.20.0.5:8443', /cannot reach/],
+    ['https://192.168.1.10', /cannot reach/],
+    ['https://169.254.1.1', /cannot reach/],
+    ['https://100.64.0.1', /cannot reach/],
+    ['http://[::1]:3000', /cannot reach/],
+    ['https://[fd12:3456::1]', /cannot reach/],
+    ['https://[::ffff:10.0.0.1]', /cannot reach/],
+    ['http://0.0.0.0:3000', /cannot reach/],
+    ['http://baton.example.com', /serve the app over https/],
+    ['baton.example.com', /is not a URL/],
+  ])('%s: warns', (value, problem) => {
+    expect(findAppUrlProblem(value)).toMatch(problem);
+  });
+
+  it.each([
+    undefined,
+    '',
+    'https://baton.example.com',
+    'https://172.32.0.1',
+    'https://8.8.8.8',
+    'https://[2001:db8::1]',
+  ])('%s: no warning', (value) => {
+    expect(findAppUrlProblem(value)).toBeNull();
+  });
+});

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { parseBrief } from '../../src/core/brief.js';
+import type { SubIssueGraph } from '../../src/core/sub-issue-graph.js';
+import { subIssueRecordProblems } from '../../src/core/validate-plan.js';
+import {
+  checkPlanSubmission,
+  type PlanSubmission,
+} from '../../src/session/agent/plan-submission.js';
+import { FILLED_IN_HEADING, type SubIssueRead } from '../../src/session/agent/sub-issue-plan.js';
+
+const BUILD = '12-add-login';
+
+const graph: SubIssueGraph = {
+  version: 1,
+  parent: 12,
+  sub_issues: [
+    {
+      number: 20,
+      title: 'Login API',
+      state: 'open',
+      blocked_by: [{ number: 21, state: 'open' }],
+    },
+    { number: 21, title: 'Session store', state: 'open', blocked_by: [] },
+  ],
+};
+const read: SubIssueRead = {
+  graph,
+  bodies: new Map([
+    [20, 'Expose POST /login.'],
+    [21, 'Keep sessions in memory.'],
+  ]),
+};
+
+function submission(workers: PlanSubmission['workers']): PlanSubmission {
+  return { title: 'Login', summary: 'From the sub-issues.', workers };
+}
+
+const addition = 'Output: `src/login.ts`.\n\n- [ ] `npm test` passes';
+
+describe('a plan submission for an issue with sub-issues', () => {
+  it('writes each brief as the sub-issue’s description with the additions below, titled as on GitHub', () => {
+    const checked = checkPlanSubmission(
+      submission([
+        {
+          id: 'W1.1',
+          title: 'anything',
+          depends_on: [],
+          complexity: 'easy',
+          sub_issue: 21,
+          brief: addition,
+        },
+        {
+          id: 'W2.1',
+          title: 'API',
+          depends_on: ['W1.1'],
+          complexity: 'normal',
+          sub_issue: 20,
+          brief: addition,
+        },
+      ]),
+      { build: BUILD, issue: 12, subIssues: read },
+    );
+    if (!checked.ok) throw new Error(checked.problems.join('\n'));
+    expect(checked.value.plan.workers.map((w) => [w.id, w.title, w.sub_issue])).toEqual([
+      ['W1.1', 'Session store', 21],
+      ['W2.1', 'Login API', 20],
+    ]);
+    const brief = parseBrief(checked.value.briefs.get('W2.1') ?? '');
+    expect(brief.ok && brief.body.trimStart()).toBe(
+      `Sub-issue #20:\n\nExpose POST /login.\n\n${FILLED_IN_HEADING}\n\n${addition}\n`,
+    );
+  });
+
+  it('refuses workers that differ from the sub-issues, saying what to change', () => {
+    const checked = checkPlanSubmission(
+      submission([
+        {
+          id: 'W1.1',
+          title: 'A',
+          depends_on: [],
+          complexity: 'easy',
+          sub_issue: 21,
+          brief: addition,
+        },
+        {
+          id: 'W1.2',
+          title: 'B',
+          depends_on: [],
+          complexity: 'easy',
+          sub_issue: 20,
+          brief: addition,
+        },
+      ]),
+      { build: BUILD, issue: 12, subIssues: read },
+    );
+    expect(checked).toEqual({
+      ok: false,
+      problems: [
+        'Sub-issue #20 has no worker: add W2.1 with "sub_issue": 20.',
+        'W1.2 is not one of the open sub-issues; a build of sub-issues has one worker per open sub-issue, so remove it (or add a sub-issue for it on GitHub).',
+      ],
+    });
+  });
+});
+
+describe('subIssueRecordProblems (publish)', () => {
+  const plan = {
+    version: 1,
+    build: BUILD,
+    issue: 12,
+    title: 'Login',
+    summary: 'x',
+    workers: [
+      { id: 'W1.1', title: 'Session store', sub_issue: 21 },
+      { id: 'W1.2', title: 'Login API', sub_issue: 20 },
+    ],
+  };
+
+  it('refuses a plan whose dependencies are not the blocked-by links', () => {
+    expect(subIssueRecordProblems({ plan, subIssues: graph, build: BUILD })).toEqual([
+      'Sub-issue #20 has no worker: add W2.1 with "sub_issue": 20.',
+      'W1.2 is not one of the open sub-issues; a build of sub-issues has one worker per open sub-issue, so remove it (or add a sub-issue for it on GitHub).',
+    ]);
+  });
+
+  it('lets a graph through alone (the app reports its problems), and a plain plan without one', () => {
+    const cycle = {
+      ...graph,
+      sub_issues: graph.sub_issues.map((s) => ({
+        ...s,
+        blocked_by: [{ number: s.number === 20 ? 21 : 20, state: 'open' as const }],
+      })),
+    };
+    expect(subIssueRecordProblems({ plan: undefined, subIssues: cycle, build: BUILD })).toEqual([]);
+    const plain = { ...plan, workers: [{ id: 'W1.1', title: 'A' }] };
+    expect(subIssueRecordProblems({ plan: plain, subIssues: undefined, build: BUILD })).toEqual([]);
+  });
+
+  it('refuses a plan that names a sub-issue without sub-issues.json', () => {
+    expect(subIssueRecordProblems({ plan, subIssues: undefined, build: BUILD })).toHaveLength(2);
+  });
+});
