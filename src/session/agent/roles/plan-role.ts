@@ -58,6 +58,7 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
       request: feedback
         ? { kind: 'replan', at: feedback.at, login: feedback.author }
         : { kind: 'label', label: ctx.config.label },
+      subIssues: subIssues ? [...subIssues.bodies.keys()] : [],
     });
     if (problem) return failedOutcome(problem);
   }
