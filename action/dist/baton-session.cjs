@@ -61693,12 +61693,19 @@ function parseTrigger(trigger) {
 
 // src/session/agent/issue-text.ts
 var WRITERS = /* @__PURE__ */ new Set(["admin", "maintain", "write"]);
-async function issueTextProblem(github, { issue: issue2, request: request2 }) {
+async function issueTextProblem(github, {
+  issue: issue2,
+  request: request2,
+  subIssues = []
+}) {
   const history = await github.getIssueHistory(issue2);
-  const changes = [
-    ...history.lastEdit ? [{ what: "body", ...history.lastEdit }] : [],
-    ...history.renames.map((rename) => ({ what: "title", ...rename }))
-  ];
+  const read = [{ issue: issue2, history }];
+  for (const number4 of subIssues)
+    read.push({ issue: number4, history: await github.getIssueHistory(number4) });
+  const changes = read.flatMap(({ issue: number4, history: changed }) => [
+    ...changed.lastEdit ? [{ issue: number4, what: "body", ...changed.lastEdit }] : [],
+    ...changed.renames.map((rename) => ({ issue: number4, what: "title", ...rename }))
+  ]);
   if (changes.length === 0) return null;
   const permissions = /* @__PURE__ */ new Map();
   const isWriter = async (login) => {
@@ -61725,7 +61732,7 @@ async function issueTextProblem(github, { issue: issue2, request: request2 }) {
   for (const change of changes) {
     if (!(Date.parse(change.at) > askedAt)) continue;
     if (change.login === asked.login || await isWriter(change.login)) continue;
-    return `#${issue2}'s ${change.what} was changed by ${change.login ?? "an unknown account"} (no write access) at ${change.at}, after ${asked.login ?? "a writer"} ${request2.kind === "label" ? "labelled it" : "asked for this plan"} at ${asked.at}; a plan reads only text that a person with write access asked for. Someone with write access should read the issue as it stands and comment \`/replan\` to plan from it.`;
+    return `#${change.issue}'s ${change.what} was changed by ${change.login ?? "an unknown account"} (no write access) at ${change.at}, after ${asked.login ?? "a writer"} ${request2.kind === "label" ? change.issue === issue2 ? "labelled it" : `labelled #${issue2}` : "asked for this plan"} at ${asked.at}; a plan reads only text that a person with write access asked for. Someone with write access should read the issue as it stands and comment \`/replan\` to plan from it.`;
   }
   return null;
 }
@@ -63482,7 +63489,8 @@ async function runPlanRole(ctx) {
   if (loop === null) {
     const problem = await issueTextProblem(ctx.github, {
       issue: issueNumber,
-      request: feedback ? { kind: "replan", at: feedback.at, login: feedback.author } : { kind: "label", label: labelOfType(ctx.config, labelled) }
+      request: feedback ? { kind: "replan", at: feedback.at, login: feedback.author } : { kind: "label", label: labelOfType(ctx.config, labelled) },
+      subIssues: subIssues ? [...subIssues.bodies.keys()] : []
     });
     if (problem) return failedOutcome(problem);
   }

@@ -1,7 +1,8 @@
 import { validate } from '@octokit/graphql-schema';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reply, scripted, startFakeAnthropic, toolUse } from '../../sim/fake-anthropic.js';
-import { ISSUE_HISTORY_QUERY } from '../../src/session/agent/github-reads.js';
+import { ISSUE_HISTORY_QUERY, type IssueHistory } from '../../src/session/agent/github-reads.js';
+import { issueTextProblem } from '../../src/session/agent/issue-text.js';
 import { runAgent } from '../../src/session/agent/run-agent.js';
 import {
   BUILD,
@@ -162,5 +163,39 @@ describe('a plan reads the issue as a writer asked for it', () => {
     expect(later.result.status).toBe('failed');
     expect(later.result.reason).toContain('after maintainer asked for this plan');
     expect(later.requests).toHaveLength(0);
+  });
+});
+
+describe('a build of sub-issues holds each description to the writer’s label', () => {
+  const PARENT = 5;
+  const untouched: IssueHistory = { lastEdit: null, renames: [], labels: [] };
+  const labelled: IssueHistory = {
+    ...untouched,
+    labels: [{ ...maintainerLabel, label: 'orchestrate' }],
+  };
+  const github = (edits: Record<number, IssueHistory['lastEdit']>) => ({
+    getIssueHistory: async (issue: number) =>
+      issue === PARENT ? labelled : { ...untouched, lastEdit: edits[issue] ?? null },
+    getPermission: async (login: string) => (login === 'maintainer' ? 'admin' : 'none'),
+  });
+  const request = { kind: 'label', label: 'orchestrate' } as const;
+
+  it('refuses a sub-issue an outsider edited after the parent was labelled', async () => {
+    const problem = await issueTextProblem(github({ 8: { at: AFTER, login: 'mallory' } }), {
+      issue: PARENT,
+      request,
+      subIssues: [7, 8],
+    });
+    expect(problem).toContain("#8's body was changed by mallory (no write access)");
+    expect(problem).toContain('after maintainer labelled #5');
+  });
+
+  it('plans from sub-issues edited before the label', async () => {
+    const problem = await issueTextProblem(github({ 8: { at: BEFORE, login: 'mallory' } }), {
+      issue: PARENT,
+      request,
+      subIssues: [7, 8],
+    });
+    expect(problem).toBeNull();
   });
 });

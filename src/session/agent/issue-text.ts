@@ -15,19 +15,34 @@ const WRITERS = new Set(['admin', 'maintain', 'write']);
  * anyone without write access ends the session with a reason that says what
  * to do; a change by the requester or another writer is theirs to make.
  *
+ * A build of sub-issues holds each open sub-issue's description (its
+ * worker's brief) to the same request.
+ *
  * GitHub keeps the time and author of the body's last edit only: an edit by
  * an outsider followed by a writer's edit is the writer's text. Returns null
  * when the issue may be read, or the reason it may not.
  */
 export async function issueTextProblem(
   github: Pick<GitHubReads, 'getIssueHistory' | 'getPermission'>,
-  { issue, request }: { issue: number; request: PlanRequest },
+  {
+    issue,
+    request,
+    subIssues = [],
+  }: {
+    issue: number;
+    request: PlanRequest;
+    /** Sub-issues whose descriptions become briefs: held to the same request. */
+    subIssues?: number[];
+  },
 ): Promise<string | null> {
   const history = await github.getIssueHistory(issue);
-  const changes = [
-    ...(history.lastEdit ? [{ what: 'body', ...history.lastEdit }] : []),
-    ...history.renames.map((rename) => ({ what: 'title', ...rename })),
-  ];
+  const read = [{ issue, history }];
+  for (const number of subIssues)
+    read.push({ issue: number, history: await github.getIssueHistory(number) });
+  const changes = read.flatMap(({ issue: number, history: changed }) => [
+    ...(changed.lastEdit ? [{ issue: number, what: 'body', ...changed.lastEdit }] : []),
+    ...changed.renames.map((rename) => ({ issue: number, what: 'title', ...rename })),
+  ]);
   if (changes.length === 0) return null;
   const permissions = new Map<string, Promise<string>>();
   const isWriter = async (login: string | null) => {
@@ -58,8 +73,8 @@ export async function issueTextProblem(
     if (!(Date.parse(change.at) > askedAt)) continue;
     if (change.login === asked.login || (await isWriter(change.login))) continue;
     return (
-      `#${issue}'s ${change.what} was changed by ${change.login ?? 'an unknown account'} (no write access) at ${change.at}, ` +
-      `after ${asked.login ?? 'a writer'} ${request.kind === 'label' ? 'labelled it' : 'asked for this plan'} at ${asked.at}; ` +
+      `#${change.issue}'s ${change.what} was changed by ${change.login ?? 'an unknown account'} (no write access) at ${change.at}, ` +
+      `after ${asked.login ?? 'a writer'} ${request.kind === 'label' ? (change.issue === issue ? 'labelled it' : `labelled #${issue}`) : 'asked for this plan'} at ${asked.at}; ` +
       'a plan reads only text that a person with write access asked for. ' +
       'Someone with write access should read the issue as it stands and comment `/replan` to plan from it.'
     );

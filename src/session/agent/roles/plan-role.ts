@@ -61,6 +61,7 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
       request: feedback
         ? { kind: 'replan', at: feedback.at, login: feedback.author }
         : { kind: 'label', label: labelOfType(ctx.config, labelled) },
+      subIssues: subIssues ? [...subIssues.bodies.keys()] : [],
     });
     if (problem) return failedOutcome(problem);
   }
