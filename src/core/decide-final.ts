@@ -32,7 +32,8 @@ export function decideFinal({
   const final = ctx.snapshot.finalPull;
   if (!final && buildTypeOf(plan) === 'research') {
     const synthesis = findRun(ctx, { role: 'synthesis', worker: null, trigger: null });
-    if (!synthesis) return [dispatch(ctx, { role: 'synthesis' })];
+    // A session costs like any other: a pause or a reached budget holds it too.
+    if (!synthesis) return ctx.canDispatchWork ? [dispatch(ctx, { role: 'synthesis' })] : [];
     // A failed synthesis waits for a person: running it again costs again (docs/build-types.md).
     if (synthesis.status !== 'completed' || synthesis.conclusion !== 'success') return [];
   }

@@ -52,6 +52,18 @@ describe('decide: a research build ends in its synthesis, then its report PR', (
     expect(kinds(actions)).not.toContain('open-final-pull');
   });
 
+  it('holds the synthesis while the build is paused, as any session', () => {
+    const snapshot = researched([], {
+      commands: [
+        makeCommand({ name: 'skip', worker: 'W1.2' }),
+        makeCommand({ name: 'pause' }, { commentId: 901 }),
+      ],
+    });
+    const actions = decide({ snapshot, config, now: NOW });
+    expect(dispatched(actions)).toEqual([]);
+    expect(kinds(actions)).not.toContain('open-final-pull');
+  });
+
   it('does not dispatch the synthesis while a worker is unfinished', () => {
     const snapshot = researched([], { commands: [] });
     expect(dispatched(decide({ snapshot, config, now: NOW }))).not.toContain('synthesis - -');
