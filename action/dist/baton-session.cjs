@@ -64829,6 +64829,37 @@ function parseJson2(text) {
   }
 }
 
+// src/session/publish/record-ref.ts
+async function pushRecordRef({
+  repo,
+  remote,
+  token,
+  ref,
+  message
+}) {
+  const tree = (await repo.must({ args: ["mktree"], input: "" })).trim();
+  const commit = (await repo.must({
+    args: [
+      "-c",
+      "user.name=Baton",
+      "-c",
+      "user.email=baton@users.noreply.github.com",
+      "commit-tree",
+      tree,
+      "-F",
+      "-"
+    ],
+    input: message
+  })).trim();
+  const pushed = await repo.run({
+    args: ["push", "--quiet", "--no-verify", remote, `${commit}:${ref}`],
+    token
+  });
+  if (pushed.code === 0 || /already exists|non-fast-forward|rejected/.test(pushed.stderr))
+    return null;
+  return pushed.stderr.trim().split("\n")[0] ?? "";
+}
+
 // src/session/publish/adapt-publish.ts
 async function readPlanWorkers2({
   repo,
@@ -64895,28 +64926,9 @@ async function writeAdaptationRecord({
     head,
     workers
   });
-  const tree = (await repo.must({ args: ["mktree"], input: "" })).trim();
-  const commit = (await repo.must({
-    args: [
-      "-c",
-      "user.name=Baton",
-      "-c",
-      "user.email=baton@users.noreply.github.com",
-      "commit-tree",
-      tree,
-      "-F",
-      "-"
-    ],
-    input: message
-  })).trim();
   const ref = adaptationRef(build, source);
-  const pushed = await repo.run({
-    args: ["push", "--quiet", "--no-verify", remote, `${commit}:${ref}`],
-    token
-  });
-  if (pushed.code !== 0 && !/already exists|non-fast-forward|rejected/.test(pushed.stderr)) {
-    return `Could not record the adaptation at ${ref}: ${pushed.stderr.trim().split("\n")[0] ?? ""}`;
-  }
+  const problem = await pushRecordRef({ repo, remote, token, ref, message });
+  if (problem !== null) return `Could not record the adaptation at ${ref}: ${problem}`;
   return `Recorded the adaptation at ${ref}: the briefs of ${workers.join(", ")} changed.`;
 }
 
@@ -66201,7 +66213,6 @@ ${JSON.stringify(record2)}
 }
 
 // src/session/publish/write-usage.ts
-var EMPTY_TREE_INPUT = "";
 async function writeUsageRecord({
   env,
   result,
@@ -66223,27 +66234,9 @@ async function writeUsageRecord({
   };
   const ref = usageRef({ build: env.BATON_BUILD, runId, attempt });
   try {
-    const tree = (await repo.must({ args: ["mktree"], input: EMPTY_TREE_INPUT })).trim();
-    const commit = (await repo.must({
-      args: [
-        "-c",
-        "user.name=Baton",
-        "-c",
-        "user.email=baton@users.noreply.github.com",
-        "commit-tree",
-        tree,
-        "-F",
-        "-"
-      ],
-      input: renderUsageMessage(record2)
-    })).trim();
-    const pushed = await repo.run({
-      args: ["push", "--quiet", "--no-verify", remote, `${commit}:${ref}`],
-      token
-    });
-    if (pushed.code !== 0 && !/already exists|non-fast-forward|rejected/.test(pushed.stderr)) {
-      return `Could not record usage at ${ref}: ${pushed.stderr.trim().split("\n")[0] ?? ""}`;
-    }
+    const message = renderUsageMessage(record2);
+    const problem = await pushRecordRef({ repo, remote, token, ref, message });
+    if (problem !== null) return `Could not record usage at ${ref}: ${problem}`;
     return `Recorded usage at ${ref}: ${record2.usage.input_tokens + record2.usage.output_tokens} tokens, $${record2.usage.cost_usd.toFixed(2)}.`;
   } catch (error62) {
     return `Could not record usage: ${error62 instanceof Error ? error62.message : String(error62)}`;

@@ -5,6 +5,7 @@ import { Plan } from '../../core/plan.js';
 import type { ChangedFile } from './check-changes.js';
 import type { ScratchRepo } from './git.js';
 import { parseJson, readAt } from './read-worker-title.js';
+import { pushRecordRef } from './record-ref.js';
 
 /** The ids of the plan's workers at a commit; null when plan.json is absent or invalid there. */
 export async function readPlanWorkers({
@@ -119,29 +120,8 @@ export async function writeAdaptationRecord({
     head,
     workers,
   });
-  const tree = (await repo.must({ args: ['mktree'], input: '' })).trim();
-  const commit = (
-    await repo.must({
-      args: [
-        '-c',
-        'user.name=Baton',
-        '-c',
-        'user.email=baton@users.noreply.github.com',
-        'commit-tree',
-        tree,
-        '-F',
-        '-',
-      ],
-      input: message,
-    })
-  ).trim();
   const ref = adaptationRef(build, source);
-  const pushed = await repo.run({
-    args: ['push', '--quiet', '--no-verify', remote, `${commit}:${ref}`],
-    token,
-  });
-  if (pushed.code !== 0 && !/already exists|non-fast-forward|rejected/.test(pushed.stderr)) {
-    return `Could not record the adaptation at ${ref}: ${pushed.stderr.trim().split('\n')[0] ?? ''}`;
-  }
+  const problem = await pushRecordRef({ repo, remote, token, ref, message });
+  if (problem !== null) return `Could not record the adaptation at ${ref}: ${problem}`;
   return `Recorded the adaptation at ${ref}: the briefs of ${workers.join(', ')} changed.`;
 }

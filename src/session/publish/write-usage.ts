@@ -3,9 +3,7 @@ import type { SessionEnv } from '../env.js';
 import type { SessionResult } from '../result.js';
 import type { ScratchRepo } from './git.js';
 import type { PublishOutcome } from './publish-session.js';
-
-/** Git's empty tree: a usage record's commit holds no files, only its message. */
-const EMPTY_TREE_INPUT = '';
+import { pushRecordRef } from './record-ref.js';
 
 /**
  * Leaves what the session spent where the app reads it, whatever the agent's
@@ -44,29 +42,9 @@ export async function writeUsageRecord({
   };
   const ref = usageRef({ build: env.BATON_BUILD, runId, attempt });
   try {
-    const tree = (await repo.must({ args: ['mktree'], input: EMPTY_TREE_INPUT })).trim();
-    const commit = (
-      await repo.must({
-        args: [
-          '-c',
-          'user.name=Baton',
-          '-c',
-          'user.email=baton@users.noreply.github.com',
-          'commit-tree',
-          tree,
-          '-F',
-          '-',
-        ],
-        input: renderUsageMessage(record),
-      })
-    ).trim();
-    const pushed = await repo.run({
-      args: ['push', '--quiet', '--no-verify', remote, `${commit}:${ref}`],
-      token,
-    });
-    if (pushed.code !== 0 && !/already exists|non-fast-forward|rejected/.test(pushed.stderr)) {
-      return `Could not record usage at ${ref}: ${pushed.stderr.trim().split('\n')[0] ?? ''}`;
-    }
+    const message = renderUsageMessage(record);
+    const problem = await pushRecordRef({ repo, remote, token, ref, message });
+    if (problem !== null) return `Could not record usage at ${ref}: ${problem}`;
     return `Recorded usage at ${ref}: ${record.usage.input_tokens + record.usage.output_tokens} tokens, $${record.usage.cost_usd.toFixed(2)}.`;
   } catch (error) {
     return `Could not record usage: ${error instanceof Error ? error.message : String(error)}`;
