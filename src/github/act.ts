@@ -108,7 +108,7 @@ async function actOne(
       if (wait > 0) return { action, result: 'deferred', retryInMs: wait };
       const outcome = await dispatchSession(ctx, { snapshot, request: action.request });
       if (outcome.result === 'stood-down') return { action, result: 'stood-down' };
-      const sessionWrites = SESSION_WRITES[role] ?? 1;
+      const sessionWrites = SESSION_WRITES[role];
       if (sessionWrites > 0) writeBudget?.note(sessionWrites);
       return { action, result: 'done', ...(outcome.run ? { run: outcome.run } : {}) };
     }

@@ -1,3 +1,5 @@
+import type { SessionRole } from '../core/session.js';
+
 /**
  * One installation's content-creating requests in GitHub's two windows (80 a
  * minute, 500 an hour: the secondary limits), so that Baton defers what can
@@ -28,15 +30,19 @@ const DEFER_AT: Record<DeferrableWrite, number> = { status: 0.8, dispatch: 0.9 }
 
 /**
  * API writes a session of each role makes as the app (src/session/publish):
- * a work or fix session opens or updates its PR, a review posts one review.
- * Pushes, the plan's and the usage records included, are git, not API requests.
+ * a work or fix session opens or updates its PR, a review posts one review, a
+ * synthesis one comment on the issue. Pushes (plans, findings, summaries,
+ * usage and adaptation records) are git, not API requests. Every role is
+ * named, so a new role must say what it writes.
  */
-export const SESSION_WRITES: Record<string, number> = {
+export const SESSION_WRITES: Record<SessionRole, number> = {
   plan: 0,
   work: 1,
   fix: 1,
   review: 1,
   research: 0,
+  summary: 0,
+  synthesis: 1,
 };
 
 const MINUTE = 60_000;
