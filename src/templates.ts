@@ -20,6 +20,8 @@ const TEMPLATES: Array<{ source: string; path: string; createOnly?: boolean }> =
   { source: 'skills/worker.md', path: skillPath('worker') },
   { source: 'skills/review.md', path: skillPath('review') },
   { source: 'skills/fix.md', path: skillPath('fix') },
+  { source: 'skills/research.md', path: skillPath('research') },
+  { source: 'skills/summary.md', path: skillPath('summary') },
   { source: 'skills/research-work.md', path: skillPath('research-work') },
   { source: 'skills/research-review.md', path: skillPath('research-review') },
   { source: 'skills/synthesis.md', path: skillPath('synthesis') },

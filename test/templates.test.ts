@@ -62,6 +62,8 @@ describe('renderTemplates', () => {
       '.baton/skills/worker.md',
       '.baton/skills/review.md',
       '.baton/skills/fix.md',
+      '.baton/skills/research.md',
+      '.baton/skills/summary.md',
       '.baton/skills/research-work.md',
       '.baton/skills/research-review.md',
       '.baton/skills/synthesis.md',

@@ -22,6 +22,10 @@ const PURPOSES: Record<string, string> = {
   [skillPath('worker')]: 'How a work session carries out one brief and reports back.',
   [skillPath('review')]: "How a review session reviews a worker's pull request.",
   [skillPath('fix')]: 'How a fix session answers a review on its pull request.',
+  [skillPath('research')]:
+    'How an improvement loop (`/improve`) studies the repository and writes what is worth doing next.',
+  [skillPath('summary')]:
+    "How an improvement loop's summary says what changed, what was learned and what is left.",
   [skillPath('research-work')]:
     'How a research worker investigates one question and writes its findings (sources, confidence).',
   [skillPath('research-review')]: "How a review session checks a research worker's evidence.",

@@ -64,6 +64,8 @@ describe('onboarding', () => {
       | \`.baton/skills/worker.md\` | How a work session carries out one brief and reports back. | added |
       | \`.baton/skills/review.md\` | How a review session reviews a worker's pull request. | added |
       | \`.baton/skills/fix.md\` | How a fix session answers a review on its pull request. | added |
+      | \`.baton/skills/research.md\` | How an improvement loop (\`/improve\`) studies the repository and writes what is worth doing next. | added |
+      | \`.baton/skills/summary.md\` | How an improvement loop's summary says what changed, what was learned and what is left. | added |
       | \`.baton/skills/research-work.md\` | How a research worker investigates one question and writes its findings (sources, confidence). | added |
       | \`.baton/skills/research-review.md\` | How a review session checks a research worker's evidence. | added |
       | \`.baton/skills/synthesis.md\` | How a synthesis session writes a research build's report. | added |

@@ -93,6 +93,10 @@ describe('an improvement series on the simulator', () => {
   it('gives loop 2’s research loop 1’s summary, and never loop 1’s findings', () => {
     const prompts = researchPrompts();
     expect(prompts.get(1)).toContain('greetings and farewells people can reuse');
+    // Onboarding shipped the research skill; the session reads it from the default branch.
+    expect(prompts.get(1)).toContain(
+      'Read the skill if there is one: `.baton/skills/research.md`.',
+    );
     expect(prompts.get(1)).not.toContain(LOOP_MARKS.summaries[0]);
     expect(prompts.get(2)).toContain(LOOP_MARKS.summaries[0]);
     expect(prompts.get(2)).not.toContain(LOOP_MARKS.findings[0]);
