@@ -32,7 +32,7 @@ export function registerSubIssueRoutes(router: Router, gh: FakeGitHub): void {
       if (title !== undefined) issue.title = title;
       if (state !== undefined && state !== issue.state) {
         issue.state = state;
-        issue.stateReason = state === 'closed' ? (state_reason ?? 'completed') : null;
+        issue.stateReason = state === 'closed' ? (state_reason ?? 'completed') : 'reopened';
         gh.events.issueState(state === 'closed' ? 'closed' : 'reopened', issue.number, gh.botLogin);
       }
       return json(200, issueBody(gh, issue));

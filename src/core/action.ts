@@ -54,8 +54,22 @@ export type Action =
   | { kind: 'create-mirror'; worker: string; title: string; dependsOn: string[] }
   /** Follow the plan: a mirror's title changed with it. */
   | { kind: 'retitle-issue'; number: number; title: string }
-  /** Close a sub-issue (as completed) whose worker has merged; a closed one is left alone. */
-  | { kind: 'close-sub-issue'; number: number; worker: string }
+  /**
+   * Close a sub-issue, unless it is closed already: as completed once its
+   * worker has merged; a mirror as not planned once its worker is skipped, or
+   * dropped by a later plan (`worker` is then the id the mirror names).
+   */
+  | {
+      kind: 'close-sub-issue';
+      number: number;
+      worker: string;
+      reason: 'completed' | 'not_planned';
+    }
+  /**
+   * Reopen a mirror closed as not planned whose worker a later plan brought
+   * back under the same id, with the title the plan gives it now.
+   */
+  | { kind: 'reopen-sub-issue'; number: number; worker: string; title: string }
   | { kind: 'delete-branch'; branch: string }
   /** Re-render the status comment; a body that has not changed is not re-sent. */
   | { kind: 'render-status'; view: StatusView };

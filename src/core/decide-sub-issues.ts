@@ -15,6 +15,6 @@ export function decideSubIssues(snapshot: BuildSnapshot, workers: WorkerState[])
   return workers.flatMap(({ worker, state }): Action[] => {
     const number = worker.sub_issue ?? mirrors.get(worker.id)?.number;
     if (number === undefined || state !== 'merged' || !open.has(number)) return [];
-    return [{ kind: 'close-sub-issue', number, worker: worker.id }];
+    return [{ kind: 'close-sub-issue', number, worker: worker.id, reason: 'completed' }];
   });
 }

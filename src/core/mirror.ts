@@ -1,5 +1,6 @@
 import type { Action } from './action.js';
 import type { Config } from './config.js';
+import { compareWorkerIds } from './ids.js';
 import type { Plan } from './plan.js';
 import type { BuildSnapshot, SubIssueInfo } from './snapshot.js';
 import type { WorkerState } from './worker-state.js';
@@ -39,10 +40,20 @@ export function renderMirrorBody({
 
 /**
  * With `plan.mirrorSubIssues`, every worker of a planned build has a sub-issue
- * of the build's issue: one is created for a worker that has none (in plan
- * order, so a dependency's comes first and can be linked), its title follows
- * the plan, and it is closed when the worker merges (`decideSubIssues`). A
- * build of sub-issues is not mirrored: its sub-issues are the plan already.
+ * of the build's issue (docs/sub-issues.md), kept in step with the plan:
+ *
+ * - one is created for a worker that has none (in plan order, so a
+ *   dependency's comes first and can be linked), except a skipped worker;
+ * - its title follows the plan (a `/replan` may rename the worker);
+ * - it is closed as completed when the worker merges (`decideSubIssues`), and
+ *   as not planned when the worker is skipped or a later plan drops it; it
+ *   stays a sub-issue of the issue, so the plan's history shows there;
+ * - one closed as not planned is reopened, under its title now, when a later
+ *   plan brings its worker back under the same id.
+ *
+ * Each rule reads the state GitHub lists, so a closed mirror is never closed
+ * again, and a lost event is made good at the next look. A build of
+ * sub-issues is not mirrored: its sub-issues are the plan already.
  */
 export function decideMirror({
   snapshot,
@@ -58,17 +69,48 @@ export function decideMirror({
   if (!config.plan.mirrorSubIssues || !snapshot.issue.subIssues) return [];
   if (plan.workers.some((worker) => worker.sub_issue !== undefined)) return [];
   const mirrors = mirrorsOf(snapshot.issue.subIssues);
-  return workers.flatMap(({ worker }): Action[] => {
+  const planned = workers.flatMap(({ worker, state }): Action[] => {
     const title = mirrorTitle(worker);
     const mirror = mirrors.get(worker.id);
     if (!mirror) {
+      if (state === 'skipped') return [];
       return [{ kind: 'create-mirror', worker: worker.id, title, dependsOn: worker.depends_on }];
     }
-    if (mirror.title !== undefined && mirror.title !== title && mirror.state === 'open') {
+    if (mirror.state === 'closed') {
+      const back =
+        mirror.stateReason === 'not_planned' && state !== 'skipped' && state !== 'merged';
+      return back
+        ? [{ kind: 'reopen-sub-issue', number: mirror.number, worker: worker.id, title }]
+        : [];
+    }
+    if (state === 'skipped') {
+      return [
+        {
+          kind: 'close-sub-issue',
+          number: mirror.number,
+          worker: worker.id,
+          reason: 'not_planned',
+        },
+      ];
+    }
+    if (mirror.title !== undefined && mirror.title !== title) {
       return [{ kind: 'retitle-issue', number: mirror.number, title }];
     }
     return [];
   });
+  const ids = new Set(plan.workers.map((worker) => worker.id));
+  const dropped = [...mirrors]
+    .filter(([worker, mirror]) => !ids.has(worker) && mirror.state === 'open')
+    .sort(([a], [b]) => compareWorkerIds(a, b))
+    .map(
+      ([worker, mirror]): Action => ({
+        kind: 'close-sub-issue',
+        number: mirror.number,
+        worker,
+        reason: 'not_planned',
+      }),
+    );
+  return [...planned, ...dropped];
 }
 
 /** The mirror sub-issue of each worker; of two for one worker (should never be), the first. */

@@ -77,6 +77,8 @@ export interface SubIssueInfo {
   /** GitHub's id of the issue, which the sub-issue and dependency routes take. */
   id?: number;
   state: 'open' | 'closed';
+  /** Why it is closed, or that it was reopened, as GitHub says (`state_reason`); absent when GitHub gives none. */
+  stateReason?: 'completed' | 'not_planned' | 'duplicate' | 'reopened';
   title?: string;
   /** The worker a sub-issue mirrors, from Baton's hidden marker in a sub-issue Baton opened. */
   mirrorOf?: string;

@@ -214,8 +214,14 @@ async function actOne(
         title: action.title,
       });
       return { action, result: 'done' };
-    case 'close-sub-issue':
-      return { action, result: (await closeSubIssue(ctx, action.number)) ? 'done' : 'unchanged' };
+    case 'close-sub-issue': {
+      const closed = await closeSubIssue(ctx, { number: action.number, reason: action.reason });
+      return { action, result: closed ? 'done' : 'unchanged' };
+    }
+    case 'reopen-sub-issue': {
+      const reopened = await reopenMirror(ctx, { number: action.number, title: action.title });
+      return { action, result: reopened ? 'done' : 'unchanged' };
+    }
     default: {
       const _exhaustive: never = action;
       return _exhaustive;
@@ -224,11 +230,14 @@ async function actOne(
 }
 
 /**
- * Closes a sub-issue as completed, unless it is closed already (the snapshot
- * may be a moment old, and another replica may have closed it): one read
- * guards the write, so closing twice is a no-op.
+ * Closes a sub-issue (as completed, or as not planned), unless it is closed
+ * already (the snapshot may be a moment old, and another replica may have
+ * closed it): one read guards the write, so closing twice is a no-op.
  */
-async function closeSubIssue(ctx: RepoContext, number: number): Promise<boolean> {
+async function closeSubIssue(
+  ctx: RepoContext,
+  { number, reason }: { number: number; reason: 'completed' | 'not_planned' },
+): Promise<boolean> {
   const { owner, repo } = ctx;
   const { data } = await ctx.octokit.rest.issues.get({ owner, repo, issue_number: number });
   if (data.state === 'closed') return false;
@@ -237,7 +246,30 @@ async function closeSubIssue(ctx: RepoContext, number: number): Promise<boolean>
     repo,
     issue_number: number,
     state: 'closed',
-    state_reason: 'completed',
+    state_reason: reason,
+  });
+  return true;
+}
+
+/**
+ * Reopens a mirror whose worker a later plan brought back, under its title
+ * now: only while it is still closed as not planned (one read first), so a
+ * second replica, or a person who has since closed it otherwise, is left be.
+ */
+async function reopenMirror(
+  ctx: RepoContext,
+  { number, title }: { number: number; title: string },
+): Promise<boolean> {
+  const { owner, repo } = ctx;
+  const { data } = await ctx.octokit.rest.issues.get({ owner, repo, issue_number: number });
+  if (data.state !== 'closed' || data.state_reason !== 'not_planned') return false;
+  await ctx.octokit.rest.issues.update({
+    owner,
+    repo,
+    issue_number: number,
+    state: 'open',
+    state_reason: 'reopened',
+    title,
   });
   return true;
 }

@@ -34,8 +34,17 @@ export async function readSubIssues(
       number: sub.number,
       id: sub.id,
       state: sub.state === 'closed' ? ('closed' as const) : ('open' as const),
+      ...stateReasonOf(sub.state_reason),
       title: sub.title,
       ...(mirrorOf ? { mirrorOf } : {}),
     };
   });
+}
+
+const STATE_REASONS = ['completed', 'not_planned', 'duplicate', 'reopened'] as const;
+
+/** GitHub's `state_reason`, when it is one Baton knows. */
+function stateReasonOf(reason: string | null | undefined): Pick<SubIssueInfo, 'stateReason'> {
+  const known = STATE_REASONS.find((candidate) => candidate === reason);
+  return known ? { stateReason: known } : {};
 }

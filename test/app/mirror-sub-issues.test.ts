@@ -86,6 +86,73 @@ describe('a build mirrored as sub-issues (plan.mirrorSubIssues)', () => {
     ]);
   });
 
+  it('follows /replan: a dropped worker’s mirror closes as not planned and reopens when it comes back', async () => {
+    // Two replicas, every event doubled and shuffled: each step is still done once.
+    apps.push(await startApp({ gh, now }));
+    const delivery = doubledAndShuffled(11);
+    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+    gh.events.labeled(issue, 'orchestrate', 'maintainer');
+    const diamond = { build: BUILD, issue, workers: DIAMOND };
+    // W1.2 dropped, W1.1 renamed, W2.1 needing only W1.1.
+    const replanned = {
+      build: BUILD,
+      issue,
+      workers: [
+        { id: 'W1.1', title: 'GitHub provider' },
+        { id: 'W2.1', title: 'Sessions', depends_on: ['W1.1'] },
+      ],
+    };
+    const say = async (body: string, script: typeof diamond) => {
+      gh.addComment({ issue, body, user: 'maintainer' });
+      await driveBuild({ gh, apps, script, delivery });
+    };
+    await driveBuild({ gh, apps, script: diamond, delivery });
+    // Paused, an approved plan is mirrored but starts no worker, so it may still be replanned.
+    await say('/pause', diamond);
+    await say('/approve', diamond);
+    const state = () =>
+      mirrors(issue).map((sub) => [sub?.title, sub?.state, sub?.stateReason ?? null]);
+    expect(state()).toEqual([
+      ['W1.1: OAuth provider', 'open', null],
+      ['W1.2: Login routes', 'open', null],
+      ['W2.1: Sessions', 'open', null],
+    ]);
+
+    await say('/replan one provider, no login routes', replanned);
+    // The first write of the change fails; a later look makes it good.
+    gh.faults.push({
+      route: 'PATCH /repos/{owner}/{repo}/issues/{issue_number}',
+      response: { status: 502, body: { message: 'Bad Gateway' } },
+    });
+    await say('/approve', replanned);
+    expect(gh.faults).toEqual([]);
+    // The link stays: the parent keeps the dropped worker, closed as not planned.
+    expect(state()).toEqual([
+      ['W1.1: GitHub provider', 'open', null],
+      ['W1.2: Login routes', 'closed', 'not_planned'],
+      ['W2.1: Sessions', 'open', null],
+    ]);
+
+    await say('/replan the login routes after all', diamond);
+    await say('/approve', diamond);
+    expect(state()).toEqual([
+      ['W1.1: OAuth provider', 'open', null],
+      ['W1.2: Login routes', 'open', 'reopened'],
+      ['W2.1: Sessions', 'open', null],
+    ]);
+
+    await say('/resume', diamond);
+    for (const app of apps) expect(app.errors).toEqual([]);
+    expect(state().map(([, s, reason]) => [s, reason])).toEqual([
+      ['closed', 'completed'],
+      ['closed', 'completed'],
+      ['closed', 'completed'],
+    ]);
+    // Reused, never opened again: still one issue per worker.
+    expect(gh.log.filter((entry) => entry.route === CREATE_ISSUE)).toHaveLength(3);
+    expect(gh.callsOutside(await knownRestRoutes())).toEqual([]);
+  });
+
   it('mirrors nothing with the setting off (the default)', async () => {
     gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': 'label: orchestrate\n' }, 'Off');
     const parent = await runBuild();

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/core/decide.js';
-import type { PullInfo, SubIssueInfo } from '../../src/core/snapshot.js';
+import type { Plan } from '../../src/core/plan.js';
+import type { CommandInfo, PullInfo, SubIssueInfo } from '../../src/core/snapshot.js';
 import {
   ago,
+  makeCommand,
   makeConfig,
   makePlan,
   makePull,
@@ -46,7 +48,7 @@ describe('decide: a build of sub-issues', () => {
       makePull({ number: 102, worker: 'W1.2' }),
     ];
     expect(closes(pulls, [open(20), open(21), open(22)])).toEqual([
-      { kind: 'close-sub-issue', number: 21, worker: 'W1.1' },
+      { kind: 'close-sub-issue', number: 21, worker: 'W1.1', reason: 'completed' },
     ]);
   });
 
@@ -71,9 +73,11 @@ describe('decide: a build mirrored as sub-issues', () => {
     subIssues: SubIssueInfo[] | undefined,
     mirror = true,
     pulls: PullInfo[] = [],
+    { plan = diamond, commands = [] }: { plan?: Plan; commands?: CommandInfo[] } = {},
   ) {
     const snapshot = makeSnapshot({
-      plan: { kind: 'valid', plan: diamond, sha: 'p' },
+      plan: { kind: 'valid', plan, sha: 'p' },
+      commands,
       runs: [
         planRun(),
         ...pulls.map((pull, i) =>
@@ -85,16 +89,34 @@ describe('decide: a build mirrored as sub-issues', () => {
     if (subIssues) snapshot.issue.subIssues = subIssues;
     const config = makeConfig({ approval: 'none', plan: { mirrorSubIssues: mirror } });
     return decide({ snapshot, config, now: NOW }).filter((a) =>
-      ['create-mirror', 'retitle-issue', 'close-sub-issue'].includes(a.kind),
+      ['create-mirror', 'retitle-issue', 'close-sub-issue', 'reopen-sub-issue'].includes(a.kind),
     );
   }
 
-  const mirrorOf = (number: number, worker: string, title: string, state = 'open' as const) => ({
+  const mirrorOf = (
+    number: number,
+    worker: string,
+    title: string,
+    closedAs?: 'completed' | 'not_planned',
+  ): SubIssueInfo => ({
     number,
     id: number * 10,
-    state,
+    state: closedAs ? 'closed' : 'open',
+    ...(closedAs ? { stateReason: closedAs } : {}),
     title,
     mirrorOf: worker,
+  });
+  const mirrorsOfDiamond = () => [
+    mirrorOf(31, 'W1.1', 'W1.1: Session store'),
+    mirrorOf(32, 'W1.2', 'W1.2: Login form'),
+    mirrorOf(33, 'W2.1', 'W2.1: Login API'),
+  ];
+  /** A `/replan` dropped W1.2 and renamed W1.1; W2.1 now needs only W1.1. */
+  const replanned = makePlan({
+    workers: [
+      makeWorker({ id: 'W1.1', title: 'Session store v2' }),
+      makeWorker({ id: 'W2.1', title: 'Login API', depends_on: ['W1.1'] }),
+    ],
   });
 
   it('creates a mirror for each worker that has none, in plan order, with its dependencies', () => {
@@ -118,7 +140,7 @@ describe('decide: a build mirrored as sub-issues', () => {
     const pulls = [makePull({ number: 102, worker: 'W1.2', state: 'merged' })];
     expect(mirrorActions(subs, true, pulls)).toEqual([
       { kind: 'retitle-issue', number: 31, title: 'W1.1: Session store' },
-      { kind: 'close-sub-issue', number: 32, worker: 'W1.2' },
+      { kind: 'close-sub-issue', number: 32, worker: 'W1.2', reason: 'completed' },
     ]);
   });
 
@@ -134,5 +156,57 @@ describe('decide: a build mirrored as sub-issues', () => {
       'W1.2',
       'W2.1',
     ]);
+  });
+
+  it('closes the mirror of a worker a /replan dropped as not planned, and retitles a renamed one', () => {
+    expect(mirrorActions(mirrorsOfDiamond(), true, [], { plan: replanned })).toEqual([
+      { kind: 'retitle-issue', number: 31, title: 'W1.1: Session store v2' },
+      { kind: 'close-sub-issue', number: 32, worker: 'W1.2', reason: 'not_planned' },
+    ]);
+  });
+
+  it('leaves a dropped worker’s mirror that is closed already (a second look, a second replica)', () => {
+    const subs = mirrorsOfDiamond();
+    subs[0] = mirrorOf(31, 'W1.1', 'W1.1: Session store v2');
+    subs[1] = mirrorOf(32, 'W1.2', 'W1.2: Login form', 'not_planned');
+    expect(mirrorActions(subs, true, [], { plan: replanned })).toEqual([]);
+  });
+
+  it('reopens, under its title now, a mirror closed as not planned whose worker came back', () => {
+    const subs = mirrorsOfDiamond();
+    subs[1] = mirrorOf(32, 'W1.2', 'W1.2: Old form', 'not_planned');
+    expect(mirrorActions(subs)).toEqual([
+      { kind: 'reopen-sub-issue', number: 32, worker: 'W1.2', title: 'W1.2: Login form' },
+    ]);
+  });
+
+  it('leaves a mirror closed as completed, or closed by hand otherwise, closed', () => {
+    const subs = mirrorsOfDiamond();
+    subs[0] = mirrorOf(31, 'W1.1', 'W1.1: Session store', 'completed');
+    subs[1] = { ...mirrorOf(32, 'W1.2', 'W1.2: Login form'), state: 'closed' };
+    expect(mirrorActions(subs)).toEqual([]);
+  });
+
+  it('closes a skipped worker’s mirror as not planned, and opens none for a worker skipped before', () => {
+    const skip = (worker: string, commentId: number) =>
+      makeCommand({ name: 'skip', worker }, { commentId });
+    const commands = [skip('W1.2', 901), skip('W2.1', 902)];
+    const subs = [
+      mirrorOf(31, 'W1.1', 'W1.1: Session store'),
+      mirrorOf(32, 'W1.2', 'W1.2: Login form'),
+    ];
+    expect(mirrorActions(subs, true, [], { commands })).toEqual([
+      { kind: 'close-sub-issue', number: 32, worker: 'W1.2', reason: 'not_planned' },
+    ]);
+    subs[1] = mirrorOf(32, 'W1.2', 'W1.2: Login form', 'not_planned');
+    expect(mirrorActions(subs, true, [], { commands })).toEqual([]);
+  });
+
+  it('closes dropped mirrors in worker order, whatever order GitHub lists them in', () => {
+    const one = makePlan({ workers: [makeWorker({ id: 'W1.1', title: 'Session store' })] });
+    const subs = mirrorsOfDiamond();
+    const forward = mirrorActions(subs, true, [], { plan: one });
+    expect(forward.map((a) => a.kind === 'close-sub-issue' && a.number)).toEqual([32, 33]);
+    expect(mirrorActions([...subs].reverse(), true, [], { plan: one })).toEqual(forward);
   });
 });

@@ -95,7 +95,12 @@ function applyAction(world: World, action: Action): void {
       return;
     case 'close-sub-issue': {
       const sub = snap.issue.subIssues?.find((candidate) => candidate.number === action.number);
-      if (sub) sub.state = 'closed';
+      if (sub) Object.assign(sub, { state: 'closed', stateReason: action.reason });
+      return;
+    }
+    case 'reopen-sub-issue': {
+      const sub = snap.issue.subIssues?.find((candidate) => candidate.number === action.number);
+      if (sub) Object.assign(sub, { state: 'open', stateReason: 'reopened', title: action.title });
       return;
     }
     case 'notice':
