@@ -89,7 +89,7 @@ export function decideSeries(ctx: DecideContext, start: SeriesStart): Decision {
     const planRun = lastRun(ctx, 'plan', subject) ?? research;
     const decision: Decision =
       planning.kind === 'decided'
-        ? planning.decision
+        ? held(ctx, planning.decision)
         : { actions: [], view: { phase: 'improving', build: ctx.snapshot.build } };
     return attach(withNotices(scoped, decision, []), step('planning', planRun));
   }
@@ -143,6 +143,15 @@ function seriesPlan(ctx: DecideContext, plan: Plan): Plan {
     summary:
       "Improvement loops: each loop's research found what to do, its plan's workers did it, and its summary says what changed, what was learned and what is left.",
   };
+}
+
+/**
+ * A paused series, or one over its budget, holds its loop's plan session (the
+ * first, or a `/replan`'s) as it holds every other session of the series.
+ */
+function held(ctx: DecideContext, decision: Decision): Decision {
+  if (ctx.canDispatchWork) return decision;
+  return { ...decision, actions: decision.actions.filter((action) => action.kind !== 'dispatch') };
 }
 
 /** A loop's research answers the `/improve` comment (its focus); a label's, the issue. */

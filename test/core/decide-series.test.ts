@@ -165,6 +165,27 @@ describe('an improvement series (/improve)', () => {
     expect(renderStatus(view)).toContain('waits for `/resume`');
   });
 
+  it('holds a loop’s plan while paused or over the budget, and plans it on /resume', () => {
+    const researched = {
+      plan: { kind: 'missing' as const },
+      runs: [loopRun('research', 1)],
+      research: { 1: { kind: 'valid' as const, result: { loop: 1, nothing_worth_doing: false } } },
+    };
+    const pause = makeCommand({ name: 'pause' }, { commentId: 79, createdAt: ago(100) });
+    const paused = run(series({ ...researched, commands: [IMPROVE, pause] }));
+    expect(paused.dispatches).toEqual([]);
+    expect(paused.view.series?.paused).toBe(true);
+    const resume = makeCommand({ name: 'resume' }, { commentId: 80, createdAt: ago(50) });
+    expect(run(series({ ...researched, commands: [IMPROVE, pause, resume] })).dispatches).toEqual([
+      'plan L1 -',
+    ]);
+    const spent = makeUsageRecord({ run_id: 8010, role: 'research', worker: 'L1', cost: 60 });
+    const usage = [parseUsageMessage(renderUsageMessage(spent))].flatMap((r) => (r ? [r] : []));
+    const over = run(series({ ...researched, usage }));
+    expect(over.view.series?.budgetReached).toBe(true);
+    expect(over.dispatches).toEqual([]);
+  });
+
   it('needs no /approve after the first loop with improve.approval: first-loop', () => {
     const loopTwoPlanned = series({
       ...loopOneDone,
