@@ -2,6 +2,7 @@ import type { Action } from './action.js';
 import { snapshotProgress } from './build-progress.js';
 import type { DecideContext, Decision } from './decide-context.js';
 import { compareWorkerIds, workerBranch } from './ids.js';
+import { decideCancelledMirrors } from './mirror.js';
 
 /** A build stops when its issue is closed or someone says `/cancel`; a delivered build is done instead. */
 export function isCancelled(ctx: DecideContext): boolean {
@@ -10,8 +11,9 @@ export function isCancelled(ctx: DecideContext): boolean {
 
 /**
  * A cancelled build dispatches nothing more: its open worker PRs are closed,
- * its worker branches deleted and its unfinished runs cancelled. The build
- * branch and its record stay, so the work done so far is not lost.
+ * its worker branches deleted, its unfinished runs cancelled and its mirror
+ * sub-issues closed. The build branch and its record stay, so the work done
+ * so far is not lost.
  */
 export function decideCancelled(ctx: DecideContext): Decision {
   const { snapshot, commands } = ctx;
@@ -30,6 +32,7 @@ export function decideCancelled(ctx: DecideContext): Decision {
     ...snapshot.runs
       .filter((run) => run.status !== 'completed')
       .map((run): Action => ({ kind: 'cancel-run', runId: run.id })),
+    ...decideCancelledMirrors(snapshot, ctx.config),
   ];
   const cancel = commands.cancelled;
   return {

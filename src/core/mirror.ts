@@ -113,6 +113,30 @@ export function decideMirror({
   return [...planned, ...dropped];
 }
 
+/**
+ * A cancelled build's mirrors still open are closed: as completed for a
+ * worker whose pull request merged (its close may not have happened yet), as
+ * not planned for the rest. Should the build go on (its issue reopened),
+ * `decideMirror` reopens those whose workers are still to do.
+ */
+export function decideCancelledMirrors(snapshot: BuildSnapshot, config: Config): Action[] {
+  if (!config.plan.mirrorSubIssues || !snapshot.issue.subIssues) return [];
+  const merged = new Set(
+    snapshot.pulls.filter((pull) => pull.state === 'merged').map((pull) => pull.worker),
+  );
+  return [...mirrorsOf(snapshot.issue.subIssues)]
+    .filter(([, mirror]) => mirror.state === 'open')
+    .sort(([a], [b]) => compareWorkerIds(a, b))
+    .map(
+      ([worker, mirror]): Action => ({
+        kind: 'close-sub-issue',
+        number: mirror.number,
+        worker,
+        reason: merged.has(worker) ? 'completed' : 'not_planned',
+      }),
+    );
+}
+
 /** The mirror sub-issue of each worker; of two for one worker (should never be), the first. */
 export function mirrorsOf(subIssues: SubIssueInfo[]): Map<string, SubIssueInfo> {
   const mirrors = new Map<string, SubIssueInfo>();

@@ -209,4 +209,27 @@ describe('decide: a build mirrored as sub-issues', () => {
     expect(forward.map((a) => a.kind === 'close-sub-issue' && a.number)).toEqual([32, 33]);
     expect(mirrorActions([...subs].reverse(), true, [], { plan: one })).toEqual(forward);
   });
+
+  it('closes a cancelled build’s open mirrors: a merged worker’s as completed, the rest as not planned', () => {
+    const subs = mirrorsOfDiamond();
+    subs[2] = mirrorOf(33, 'W2.1', 'W2.1: Login API', 'not_planned');
+    const pulls = [makePull({ number: 101, worker: 'W1.1', state: 'merged' })];
+    const cancel = makeCommand({ name: 'cancel' }, { commentId: 903 });
+    expect(mirrorActions(subs, true, pulls, { commands: [cancel] })).toEqual([
+      { kind: 'close-sub-issue', number: 31, worker: 'W1.1', reason: 'completed' },
+      { kind: 'close-sub-issue', number: 32, worker: 'W1.2', reason: 'not_planned' },
+    ]);
+    expect(mirrorActions(subs, false, pulls, { commands: [cancel] })).toEqual([]);
+  });
+
+  it('reopens them if the build goes on after its issue was closed and reopened', () => {
+    const subs = mirrorsOfDiamond().map((sub) => ({
+      ...sub,
+      state: 'closed' as const,
+      stateReason: 'not_planned' as const,
+    }));
+    expect(mirrorActions(subs).map((a) => a.kind === 'reopen-sub-issue' && a.number)).toEqual([
+      31, 32, 33,
+    ]);
+  });
 });
