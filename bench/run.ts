@@ -267,16 +267,24 @@ function renderTable(rows: Row[]): string {
   return lines.join('\n');
 }
 
-/** What the scale figures do not cover yet (issue #12), said beside them. */
+/** How to read the per-worker figures, and what the scale figures do not cover yet (issue #12). */
 const SCALE_NOTES = [
-  'Before the pacing and budget changes the 4-worker build made 16.5 requests per worker and the',
-  '20-worker build with the up-to-date rule 14.65 requests and 10.3 writes (the same as now: in',
-  'these rounds every reconcile has a change to show, so pacing status edits saves little; it saves',
-  'where many events arrive within seconds). The 4-worker figure is a little higher now: a deferred',
-  'status edit costs a timed reconcile, two reads. These builds run in one process on the simulator',
-  "mounted on nock (the app tests' harness), not the app process over HTTP; ten builds at once, ten",
-  'installations, the longest webhook-to-reconcile wait, memory across such a run, and makespan ÷',
-  'critical path with the limits applied are not measured yet.',
+  'Baton writes per worker, dispatch to merge: its branch (the lock of its first dispatch), the work',
+  'and review dispatches, the `baton/review` check, the merge and about one status edit; the build',
+  'adds the final PR, its reviewers, a reaction and a comment. A review takes no lock ref (since',
+  '2026-11-23: 1 write less per worker; from 7.45 to 6.45 writes per worker in the 20-worker build',
+  "with GitHub's default rules, 10.3 to 9.3 with the up-to-date rule, 6.82 to 5.92 with 60). The",
+  '20-worker build misses 6 writes by its status edits: merges into the build branch go one at a',
+  'time, and here each waits for the next round (a minute), so each gets an edit of its own; none',
+  'of them re-sends a view a person would see as the same (the last row of the table). With 60',
+  'workers the build-wide writes and the edits spread thinner, and 6 is met. With the up-to-date',
+  'rule 6 is out of reach by design: each merge leaves the next sibling behind, and bringing it up',
+  'to date is a write (`update-branch`) that makes a new head, which needs its own `baton/review`',
+  'check run (a check run belongs to one commit; it cannot be moved to the new head), and its',
+  'round its status edit: about 3 writes more per worker. These builds run in one process on the',
+  "simulator mounted on nock (the app tests' harness), not the app process over HTTP; ten builds",
+  'at once, ten installations, the longest webhook-to-reconcile wait, memory across such a run, and',
+  'makespan ÷ critical path with the limits applied are not measured yet.',
 ];
 
 function renderResults({
