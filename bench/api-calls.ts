@@ -1,3 +1,4 @@
+import type { SimRequestLog } from '../sim/github/fake-github.js';
 import { createStatusPacer, STATUS_EDIT_SECONDS } from '../src/github/status-pacer.js';
 import { createWriteBudget } from '../src/github/write-budget.js';
 import { startApp } from '../test/support/app-harness.js';
@@ -34,12 +35,44 @@ export interface ApiCallReport {
   rounds: number;
   /** CPU seconds of this process per worker, /approve to final PR: the app and the simulated GitHub. */
   cpuSecondsPerWorker: number;
+  /**
+   * Status comment edits, and those of them a person would not see as
+   * different: the text read (hidden markers and link targets left out) is
+   * the same as the version before.
+   */
+  statusEdits: { total: number; unseen: number };
 }
 
 const isWrite = (entry: { method: string; route: string }) =>
   !['GET', 'HEAD'].includes(entry.method) && entry.route !== 'POST /graphql';
 
 const ROUND_MS = 60_000;
+
+const STATUS_EDIT = 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}';
+const COMMENT_POST = 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments';
+
+/** A comment as a person reads it: without hidden markers (the command ledger) and link targets. */
+export function visibleText(body: string): string {
+  return body.replace(/<!--[\s\S]*?-->/g, '').replace(/\]\([^)]*\)/g, ']');
+}
+
+/** The status comment edits from log entry `from` on, and those that changed nothing a person sees. */
+function countStatusEdits(log: SimRequestLog[], from: number): { total: number; unseen: number } {
+  let last: string | null = null;
+  let total = 0;
+  let unseen = 0;
+  for (const [index, entry] of log.entries()) {
+    const body = String((entry.body as { body?: unknown } | null)?.body ?? '');
+    const isStatus = body.includes('<!-- baton:status');
+    if (entry.status >= 300 || !isStatus) continue;
+    if (entry.route === STATUS_EDIT && index >= from) {
+      total++;
+      if (last !== null && visibleText(body) === visibleText(last)) unseen++;
+    }
+    if (entry.route === STATUS_EDIT || entry.route === COMMENT_POST) last = body;
+  }
+  return { total, unseen };
+}
 
 /**
  * A plan in waves of the given widths: each worker of a wave after the first
@@ -146,10 +179,12 @@ export async function measureApiCalls({
       .sort((a, b) => b.calls - a.calls);
     const writes = calls.filter(isWrite).length;
     const sixty = perRound.map((_, i) => perRound.slice(i, i + 60).reduce((a, b) => a + b, 0));
+    const statusEdits = countStatusEdits(gh.log, from);
     return {
       peakWrites: { perRound: Math.max(0, ...perRound), perSixtyRounds: Math.max(0, ...sixty) },
       rounds: perRound.length,
       cpuSecondsPerWorker: (used.user + used.system) / 1e6 / workers.length,
+      statusEdits,
       workers: workers.length,
       total: calls.length,
       perWorker: calls.length / workers.length,
@@ -163,7 +198,58 @@ export async function measureApiCalls({
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+/** The builds `npm run bench` measures, in the order of bench/results.md's route table. */
+export const BENCH_BUILDS: { name: string; options: Parameters<typeof measureApiCalls>[0] }[] = [
+  { name: '4 workers: 3 at once and a chain of 1', options: { width: 3, depth: 1 } },
+  {
+    name: '20 workers: 17 at once and a chain of 3, build branch requires up-to-date PRs',
+    options: { width: 17, depth: 3 },
+  },
+  {
+    name: "20 workers: the same plan, no up-to-date rule (GitHub's default)",
+    options: { width: 17, depth: 3, requireUpToDate: false },
+  },
+  {
+    name: '60 workers: waves of 20, 15, 15, 10, no up-to-date rule',
+    options: { plan: wavesPlan([20, 15, 15, 10]), requireUpToDate: false },
+  },
+];
+
+export interface MeasuredBuild {
+  name: string;
+  report: ApiCallReport;
+}
+
+/** Measures every build of `BENCH_BUILDS`, one after another. */
+export async function measureBenchBuilds(): Promise<MeasuredBuild[]> {
+  const measured: MeasuredBuild[] = [];
+  for (const { name, options } of BENCH_BUILDS) {
+    measured.push({ name, report: await measureApiCalls(options) });
+  }
+  return measured;
+}
+
+/** The route table of bench/results.md: requests per worker by route, one column per build. */
+export function renderRouteTable(builds: MeasuredBuild[]): string[] {
+  const routes = [...new Set(builds.flatMap(({ report }) => report.byRoute.map((r) => r.route)))];
+  const perWorker = (report: ApiCallReport, route: string) =>
+    ((report.byRoute.find((r) => r.route === route)?.calls ?? 0) / report.workers).toFixed(2);
+  return [
+    `| Route | ${builds.map(({ name }) => name).join(' | ')} |`,
+    `| --- | ${builds.map(() => '---:').join(' | ')} |`,
+    ...routes.map(
+      (route) =>
+        `| \`${route}\` | ${builds.map(({ report }) => perWorker(report, route)).join(' | ')} |`,
+    ),
+    `| all requests / writes | ${builds.map(({ report }) => `${report.perWorker.toFixed(2)} / ${report.writesPerWorker.toFixed(2)}`).join(' | ')} |`,
+    `| status edits a person would not see as different / all status edits | ${builds.map(({ report }) => `${report.statusEdits.unseen} / ${report.statusEdits.total}`).join(' | ')} |`,
+  ];
+}
+
+if (import.meta.url === `file://${process.argv[1]}` && process.argv[2] === '--bench') {
+  // `npx tsx bench/api-calls.ts --bench`: the api-calls part of `npm run bench` alone, its route table.
+  console.log(renderRouteTable(await measureBenchBuilds()).join('\n'));
+} else if (import.meta.url === `file://${process.argv[1]}`) {
   // `npx tsx bench/api-calls.ts 20,15,15,10 [--loose]`: a plan in waves of those widths.
   const widths = (process.argv[2] ?? '3,1').split(',').map(Number);
   const report = await measureApiCalls({
@@ -175,6 +261,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   );
   console.log(
     `peak writes incl. sessions: ${report.peakWrites.perRound} in a round, ${report.peakWrites.perSixtyRounds} in 60; ${report.rounds} rounds; ${report.cpuSecondsPerWorker.toFixed(3)} CPU s per worker`,
+  );
+  console.log(
+    `status edits: ${report.statusEdits.total}, ${report.statusEdits.unseen} a person would not see as different`,
   );
   for (const { route, calls } of report.byRoute)
     console.log(`${String(calls).padStart(5)}  ${route}`);

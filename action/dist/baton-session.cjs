@@ -56164,6 +56164,35 @@ async function excludeFromCommits(options2, file2) {
 `);
 }
 
+// src/core/verdict-marker.ts
+var MARKER = /<!-- baton:verdict (approve|changes-requested)(?: cost=(\d+(?:\.\d+)?))? -->/;
+function renderVerdictMarker({
+  verdict,
+  costUsd
+}) {
+  return `<!-- baton:verdict ${verdict} cost=${costUsd.toFixed(4)} -->`;
+}
+function parseVerdictMarker(body) {
+  const match = MARKER.exec(body);
+  if (!match) return null;
+  return { verdict: match[1], costUsd: Number(match[2] ?? 0) };
+}
+
+// src/session/baton-review.ts
+var ListedReview = external_exports.object({
+  id: external_exports.number(),
+  body: external_exports.string().nullable().optional(),
+  commit_id: external_exports.string().nullable().optional(),
+  user: external_exports.object({ type: external_exports.string().optional() }).nullable().optional()
+});
+var REVIEW_PAGES_MAX = 10;
+function findBatonReviewOf(reviews, sha) {
+  const found = reviews.find(
+    (review2) => review2.user?.type === "Bot" && review2.commit_id === sha && parseVerdictMarker(review2.body ?? "") !== null
+  );
+  return found?.id ?? null;
+}
+
 // node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
@@ -58005,6 +58034,16 @@ function createGitHubReads({
       return files;
     },
     getReview: (pr, id) => get(`/pulls/${pr}/reviews/${id}`, Review),
+    async listReviews(pr) {
+      const reviews = [];
+      for (let page = 1; page <= REVIEW_PAGES_MAX; page++) {
+        const route = `/pulls/${pr}/reviews?per_page=100&page=${page}`;
+        const batch = await get(route, external_exports.array(ListedReview));
+        reviews.push(...batch);
+        if (batch.length < 100) break;
+      }
+      return reviews;
+    },
     listReviewComments: (pr, id) => get(`/pulls/${pr}/reviews/${id}/comments?per_page=100`, external_exports.array(ReviewThreadComment)),
     // A GitHub without sub-issues (an older Enterprise Server) answers 404: no sub-issues.
     listSubIssues: (issue2) => get(`/issues/${issue2}/sub_issues?per_page=100`, external_exports.array(LinkedIssueBody)).catch(
@@ -62573,6 +62612,14 @@ var SessionResult = external_exports.strictObject({
   plan: Plan.nullable().default(null),
   /** `review`: the review to post. */
   review: ReviewResult.nullable().default(null),
+  /**
+   * `review`: Baton's review of the head that a twin run posted already (two
+   * replicas dispatched it); the session called no model and there is nothing to post.
+   */
+  existing_review: external_exports.strictObject({
+    id: external_exports.number().int().positive(),
+    commit_sha: external_exports.string().regex(/^[0-9a-f]{40}$/)
+  }).nullable().default(null),
   /** `synthesis`: the summary publish posts on the issue (the report is committed as REPORT.md). */
   synthesis: SynthesisResult.nullable().default(null)
 });
@@ -63767,6 +63814,16 @@ async function runReviewRole(ctx) {
   if (!(pr > 0)) return failedOutcome("BATON_PR is required for the review role");
   const { BATON_BUILD: build, BATON_WORKER: worker } = ctx.env;
   const pull = await ctx.github.getPull(pr);
+  const existing = findBatonReviewOf(await ctx.github.listReviews(pr), pull.head.sha);
+  if (existing !== null) {
+    return {
+      status: "complete",
+      reason: null,
+      head: null,
+      review: null,
+      existingReview: { id: existing, commit_sha: pull.head.sha }
+    };
+  }
   const files = await ctx.github.listPullFiles(pr);
   const brief = worker ? {
     path: briefPath(build, worker),
@@ -64674,6 +64731,7 @@ function sessionResult({
     completion: outcome.completion ?? null,
     plan: outcome.plan ?? null,
     review: outcome.review ?? null,
+    existing_review: outcome.existingReview ?? null,
     synthesis: outcome.synthesis ?? null
   };
 }
@@ -65155,7 +65213,7 @@ function checkDeliverable(result, target) {
   if (role === "synthesis" && result.synthesis === null) {
     problems.push("a complete synthesis result needs its summary");
   }
-  if (role === "review" && result.review === null) {
+  if (role === "review" && result.review === null && result.existing_review === null) {
     problems.push("a complete review result needs its review");
   }
   return problems;
@@ -65776,24 +65834,10 @@ function fitBody(text, trailer) {
 ${trailer}`;
 }
 
-// src/core/verdict-marker.ts
-function renderVerdictMarker({
-  verdict,
-  costUsd
-}) {
-  return `<!-- baton:verdict ${verdict} cost=${costUsd.toFixed(4)} -->`;
-}
-
 // src/session/publish/post-review.ts
 var Pull2 = external_exports.object({ number: external_exports.number(), head: external_exports.object({ sha: external_exports.string(), ref: external_exports.string() }) });
 var PullFile2 = external_exports.object({ filename: external_exports.string(), patch: external_exports.string().optional() });
 var PostedReview = external_exports.object({ id: external_exports.number(), html_url: external_exports.string().optional() });
-var ListedReview = external_exports.object({
-  id: external_exports.number(),
-  body: external_exports.string().nullable().optional(),
-  user: external_exports.object({ type: external_exports.string().optional() }).nullable().optional()
-});
-var REVIEW_PAGES_MAX = 10;
 var FILE_PAGES_MAX = 30;
 async function postReview({
   api,
@@ -65810,8 +65854,13 @@ async function postReview({
     return { ok: false, problems: [`pull request #${pr} is for ${pull.head.ref}, not ${branch}`] };
   }
   const runMarker = runId ? renderRunMarker(runId) : "";
-  const earlier = runMarker ? await findReviewWith(api, base, runMarker) : null;
+  const reviews = await listReviews(api, base);
+  const earlier = runMarker ? findRunReview(reviews, runMarker) : null;
   if (earlier !== null) return { ok: true, reviewId: earlier, inline: 0, moved: 0, again: true };
+  const existing = findBatonReviewOf(reviews, review2.commit_sha);
+  if (existing !== null) {
+    return { ok: true, reviewId: existing, inline: 0, moved: 0, existing: true };
+  }
   const diff = pull.head.sha === review2.commit_sha ? await getDiffLines(api, base) : /* @__PURE__ */ new Map();
   const inline = review2.comments.filter((comment) => isInDiff(comment, diff));
   const moved = review2.comments.filter((comment) => !isInDiff(comment, diff));
@@ -65836,7 +65885,7 @@ async function postReview({
     path: `${base}/reviews`,
     body: request2,
     find: async () => {
-      const id = await findReviewWith(api, base, runMarker);
+      const id = findRunReview(await listReviews(api, base), runMarker);
       return id === null ? null : { id };
     }
   });
@@ -65847,16 +65896,20 @@ async function postReview({
 function renderRunMarker(runId) {
   return `<!-- baton:review-run ${runId.replace(/[^0-9A-Za-z_-]/g, "")} -->`;
 }
-async function findReviewWith(api, base, marker) {
+async function listReviews(api, base) {
+  const reviews = [];
   for (let page = 1; page <= REVIEW_PAGES_MAX; page++) {
     const listed = external_exports.array(ListedReview).parse(await api.request("GET", `${base}/reviews?per_page=100&page=${page}`));
-    const found = listed.find(
-      (posted) => posted.user?.type === "Bot" && (posted.body ?? "").includes(marker)
-    );
-    if (found) return found.id;
+    reviews.push(...listed);
     if (listed.length < 100) break;
   }
-  return null;
+  return reviews;
+}
+function findRunReview(reviews, marker) {
+  const found = reviews.find(
+    (posted) => posted.user?.type === "Bot" && (posted.body ?? "").includes(marker)
+  );
+  return found?.id ?? null;
 }
 async function getDiffLines(api, base) {
   const files = /* @__PURE__ */ new Map();
@@ -66137,6 +66190,15 @@ async function updatePull({ env, target, result, api }) {
   return [`Updated pull request #${pull.number}: ${pull.url}`];
 }
 async function review({ env, target, result, api }) {
+  const existing = result.existing_review;
+  if (!result.review && existing && target.pr !== null) {
+    return {
+      kind: "published",
+      lines: [
+        `Baton's review ${existing.id} of ${existing.commit_sha.slice(0, 7)} on #${target.pr} was posted already (a twin run's); nothing to post.`
+      ]
+    };
+  }
   if (!result.review || target.pr === null || !target.worker) {
     return { kind: "refused", problems: ["a complete review result needs its review"] };
   }
@@ -66150,6 +66212,14 @@ async function review({ env, target, result, api }) {
     runId: env.GITHUB_RUN_ID
   });
   if (!posted.ok) return { kind: "refused", problems: posted.problems };
+  if (posted.existing) {
+    return {
+      kind: "published",
+      lines: [
+        `Baton's review ${posted.reviewId} of ${result.review.commit_sha.slice(0, 7)} on #${target.pr} is posted already; no second review for one head.`
+      ]
+    };
+  }
   if (posted.again) {
     return {
       kind: "published",

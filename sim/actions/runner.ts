@@ -75,9 +75,15 @@ export function startActionsRunner(options: ActionsRunnerOptions): ActionsRunner
     pending.sort((a, b) => a.id - b.id);
     setImmediate(startNext);
   };
+  // The workflow's `concurrency` group: a run waits while another of its group runs.
+  const busyGroups = new Set<string>();
   const startNext = () => {
-    while (!closed && pending.length > 0 && active.size < (options.parallel ?? 1)) {
-      const run = pending.shift() as SimRun;
+    while (!closed && active.size < (options.parallel ?? 1)) {
+      const index = pending.findIndex((queued) => !busyGroups.has(concurrencyGroup(queued)));
+      if (index < 0) return;
+      const [run] = pending.splice(index, 1) as [SimRun];
+      const group = concurrencyGroup(run);
+      busyGroups.add(group);
       const done: Promise<void> = playRun({ options, run, jobs, closing: () => closed })
         .catch((error: unknown) => {
           jobs.push(crashRecord(run, error));
@@ -85,6 +91,7 @@ export function startActionsRunner(options: ActionsRunnerOptions): ActionsRunner
         })
         .finally(() => {
           active.delete(done);
+          busyGroups.delete(group);
           startNext();
         });
       active.add(done);
@@ -118,4 +125,14 @@ export function startActionsRunner(options: ActionsRunnerOptions): ActionsRunner
       await Promise.allSettled([...active]);
     },
   };
+}
+
+/**
+ * The template's `concurrency.group`, `baton-<build>-<worker || role>`: every
+ * session of one worker (its work, reviews and fixes, twin dispatches of two
+ * replicas included) runs one after another, never side by side.
+ */
+export function concurrencyGroup(run: SimRun): string {
+  const { build = '', worker, role = '' } = run.inputs;
+  return `baton-${build}-${worker || role}`;
 }

@@ -79,7 +79,8 @@ export type ActionKind = Action['kind'];
 /**
  * What makes a dispatch happen at most once, whichever replica gets there
  * first: creating a ref that must not exist yet (GitHub answers 422 to the
- * second creation, and that replica stands down).
+ * second creation, and that replica stands down). A review takes no ref: its
+ * dispatch is its own guard (`review-run`).
  */
 export type DispatchLock =
   /** The first plan: creating the build branch. */
@@ -87,7 +88,17 @@ export type DispatchLock =
   /** A worker's first attempt: creating its branch from the build branch head. */
   | { kind: 'worker-branch'; branch: string }
   /** Anything else: a hidden ref `refs/baton/<build>/<key>`, not fetched by clones. */
-  | { kind: 'lock-ref'; ref: string; resetBranch: string | null };
+  | { kind: 'lock-ref'; ref: string; resetBranch: string | null }
+  /**
+   * A review: no ref (a write per worker saved). Twin dispatches of two
+   * replicas both run, but the workflow's `concurrency` group (build and
+   * worker) runs them one after another, and a review session ends before any
+   * model call when Baton's review of the PR's head exists already; publish
+   * never posts a second one for a head. A single replica sees the run it
+   * dispatched in the run listing (the dispatch answers with the run,
+   * `return_run_details`) and does not dispatch it again.
+   */
+  | { kind: 'review-run' };
 
 /** The lock that a dispatch of `request` must take first; its key is derived from the request alone. */
 export function lockFor(request: SessionRequest): DispatchLock {
@@ -98,6 +109,7 @@ export function lockFor(request: SessionRequest): DispatchLock {
   if (role === 'work' && worker && !trigger) {
     return { kind: 'worker-branch', branch: workerBranch(build, worker) };
   }
+  if (role === 'review') return { kind: 'review-run' };
   const ref = `refs/baton/${build}/${worker ?? 'build'}/${role}-${trigger ?? 'first'}`;
   // A new work attempt starts over from the build branch head.
   const resetBranch = role === 'work' && worker ? workerBranch(build, worker) : null;

@@ -42,14 +42,15 @@ export interface BuildEstimate {
 /**
  * Writes per worker, dispatch to merge, of the order `npm run bench` measures
  * (bench/results.md, a build branch without the up-to-date rule): Baton's
- * worker branch and dispatch, review lock and dispatch, `baton/review` check,
- * merge and a status edit, about 7; its sessions' pull request and review, 2.
- * A fix round adds a fix and a second review: about 6 of Baton's and 2 of its
- * sessions'. The build adds about 5: the final pull request, its notices and
- * reviewers. Pushes are git, not API requests, and do not count.
+ * worker branch and dispatch, review dispatch (a review takes no lock ref),
+ * `baton/review` check, merge and a status edit, about 6; its sessions' pull
+ * request and review, 2. A fix round adds a fix (its lock ref and dispatch)
+ * and a second review: about 5 of Baton's and 2 of its sessions'. The build
+ * adds about 5: the final pull request, its notices and reviewers. Pushes are
+ * git, not API requests, and do not count.
  */
-export const WRITES_PER_WORKER = 9;
-export const WRITES_PER_FIX_ROUND = 8;
+export const WRITES_PER_WORKER = 8;
+export const WRITES_PER_FIX_ROUND = 7;
 export const WRITES_PER_BUILD = 5;
 
 /** GitHub's secondary limits on content-creating requests, per installation. */

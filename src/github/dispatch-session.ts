@@ -1,4 +1,4 @@
-import { lockFor } from '../core/action.js';
+import { type DispatchLock, lockFor } from '../core/action.js';
 import { integrationBranch, parseLoopSubject, WORKFLOW_FILE, workerBranch } from '../core/ids.js';
 import { renderDispatchInputs, type SessionRequest } from '../core/session.js';
 import type { BuildSnapshot } from '../core/snapshot.js';
@@ -14,7 +14,8 @@ export type DispatchOutcome =
  * Starts one session, at most once across replicas: first take the lock (a
  * ref that must not exist yet; 422 means another process has it), then
  * dispatch the workflow on the session's branch. If the dispatch itself fails
- * the lock is released, so the next reconcile can try again.
+ * the lock is released, so the next reconcile can try again. A review takes
+ * no lock: the run guards itself (`lockFor`).
  */
 export async function dispatchSession(
   ctx: RepoContext,
@@ -22,13 +23,10 @@ export async function dispatchSession(
 ): Promise<DispatchOutcome> {
   const lock = lockFor(request);
   const base = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
-  const lockRef =
-    lock.kind === 'build-branch'
-      ? `refs/heads/${integrationBranch(request.build)}`
-      : lock.kind === 'worker-branch'
-        ? `refs/heads/${lock.branch}`
-        : lock.ref;
-  if (!(await createRef(ctx, { ref: lockRef, sha: base }))) return { result: 'stood-down' };
+  const lockRef = lockRefOf(lock, request.build);
+  if (lockRef && !(await createRef(ctx, { ref: lockRef, sha: base }))) {
+    return { result: 'stood-down' };
+  }
   try {
     if (lock.kind === 'lock-ref' && lock.resetBranch) {
       await resetBranch(ctx, { branch: lock.resetBranch, sha: base });
@@ -50,8 +48,26 @@ export async function dispatchSession(
       : null;
     return { result: 'dispatched', run };
   } catch (error) {
-    await deleteRef(ctx, lockRef).catch(() => undefined);
+    if (lockRef) await deleteRef(ctx, lockRef).catch(() => undefined);
     throw error;
+  }
+}
+
+/** The ref whose creation guards a dispatch; null for a review, which guards itself. */
+function lockRefOf(lock: DispatchLock, build: string): string | null {
+  switch (lock.kind) {
+    case 'build-branch':
+      return `refs/heads/${integrationBranch(build)}`;
+    case 'worker-branch':
+      return `refs/heads/${lock.branch}`;
+    case 'lock-ref':
+      return lock.ref;
+    case 'review-run':
+      return null;
+    default: {
+      const _exhaustive: never = lock;
+      return _exhaustive;
+    }
   }
 }
 

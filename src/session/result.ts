@@ -75,6 +75,17 @@ export const SessionResult = z.strictObject({
   plan: Plan.nullable().default(null),
   /** `review`: the review to post. */
   review: ReviewResult.nullable().default(null),
+  /**
+   * `review`: Baton's review of the head that a twin run posted already (two
+   * replicas dispatched it); the session called no model and there is nothing to post.
+   */
+  existing_review: z
+    .strictObject({
+      id: z.number().int().positive(),
+      commit_sha: z.string().regex(/^[0-9a-f]{40}$/),
+    })
+    .nullable()
+    .default(null),
   /** `synthesis`: the summary publish posts on the issue (the report is committed as REPORT.md). */
   synthesis: SynthesisResult.nullable().default(null),
 });

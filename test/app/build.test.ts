@@ -101,5 +101,9 @@ describe('a whole build through the app', () => {
     expectDelivered(['W1.1', 'W1.2', 'W2.1']);
     for (const worker of ['W1.1', 'W1.2', 'W2.1']) expect(workRuns(worker)).toHaveLength(1);
     expect(gh.comments.filter((c) => c.body.includes('baton:status'))).toHaveLength(1);
+    // Reviews take no lock ref: twin dispatches are the runs' to settle, one review per head.
+    const heads = gh.reviews.map((review) => `${review.pull}@${review.commitId}`);
+    expect(new Set(heads).size).toBe(heads.length);
+    expect([...gh.git.refs.keys()].filter((ref) => /\/review-/.test(ref))).toEqual([]);
   });
 });

@@ -31,19 +31,14 @@ describe('lockFor', () => {
       },
     ],
     [
-      'a review takes a ref per head',
+      'a review takes no ref: the run guards itself',
       makeRequest({ role: 'review', pr: 5, trigger: 'head-abc123' }),
-      { kind: 'lock-ref', ref: 'refs/baton/12-x/W1.2/review-head-abc123', resetBranch: null },
+      { kind: 'review-run' },
     ],
     [
       'a fix takes a ref per review',
       makeRequest({ role: 'fix', pr: 5, trigger: 'review-991' }),
       { kind: 'lock-ref', ref: 'refs/baton/12-x/W1.2/fix-review-991', resetBranch: null },
-    ],
-    [
-      'a review without a trigger still has one ref',
-      makeRequest({ role: 'review', pr: 5 }),
-      { kind: 'lock-ref', ref: 'refs/baton/12-x/W1.2/review-first', resetBranch: null },
     ],
     [
       'research takes a build-wide ref',

@@ -43,10 +43,10 @@ describe('estimateBuild: what the plan will likely cost, before /approve', () =>
 
 describe('estimateBuild: the GitHub writes a build needs and the least time the limits allow', () => {
   it.each<[string, PlanWorker[], object, number]>([
-    // 5 for the build, 9 per worker, 8 per fix round, half a round per worker.
-    ['a normal worker', normal(1), {}, 5 + 9 + 4],
-    ['20 normal workers', normal(20), {}, 5 + 20 * 13],
-    ['60 workers without reviews', normal(60), { review: { enabled: false } }, 5 + 60 * 9],
+    // 5 for the build, 8 per worker, 7 per fix round, half a round per worker.
+    ['a normal worker', normal(1), {}, Math.round(5 + 8 + 3.5)],
+    ['20 normal workers', normal(20), {}, 5 + 20 * 11.5],
+    ['60 workers without reviews', normal(60), { review: { enabled: false } }, 5 + 60 * 8],
   ])('%s', (_name, workers, raw, writes) => {
     const parsed = makeConfig(raw);
     if (!parsed.ok) throw new Error('bad config');

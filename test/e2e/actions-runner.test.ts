@@ -86,18 +86,19 @@ describe('the simulated Actions runner', { timeout: 40_000 }, () => {
   let model: FakeAnthropic;
   let runner: ActionsRunner;
 
-  async function start(respond: Respond) {
+  async function start(respond: Respond, parallel = 1) {
     model = await startFakeAnthropic({ respond });
     runner = startActionsRunner({
       gh,
       issuer,
+      parallel,
       gitUrl: server.gitUrl,
       // No app listens here: publish cannot get a token.
       world: { ...WORLD, serverUrl: server.url, apiUrl: server.apiUrl, anthropicUrl: model.url },
     });
   }
 
-  function dispatch(): number {
+  function dispatch(inputs: Record<string, string> = { role: 'plan' }): number {
     const issue = gh.openIssue({ title: 'Add a greeting' });
     gh.setBranch('baton/1-add-a-greeting/integration', gh.git.resolve('main') ?? '');
     const response = gh.handle({
@@ -107,7 +108,7 @@ describe('the simulated Actions runner', { timeout: 40_000 }, () => {
       headers: {},
       body: {
         ref: 'baton/1-add-a-greeting/integration',
-        inputs: { role: 'plan', build: '1-add-a-greeting', issue: String(issue) },
+        inputs: { build: '1-add-a-greeting', issue: String(issue), ...inputs },
         return_run_details: true,
       },
     });
@@ -178,6 +179,26 @@ describe('the simulated Actions runner', { timeout: 40_000 }, () => {
     await runner.idle();
     expect(runner.jobs).toEqual([expect.objectContaining({ job: 'agent', stopped: 'cancelled' })]);
     expect(gh.runs.find((run) => run.id === id)).toMatchObject({ conclusion: 'cancelled' });
+  });
+
+  it('runs twin dispatches of one worker’s review one after another, as the concurrency group does', async () => {
+    await start(() => new Promise(() => {}), 3);
+    const review = { role: 'review', worker: 'W1.1', pr: '2', trigger: `head-${'c'.repeat(40)}` };
+    const first = dispatch(review);
+    const twin = dispatch(review);
+    const sibling = dispatch({ ...review, worker: 'W1.2', pr: '3' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const status = (id: number) => gh.runs.find((run) => run.id === id)?.status;
+    expect([status(first), status(twin), status(sibling)]).toEqual([
+      'in_progress',
+      'queued',
+      'in_progress',
+    ]);
+    gh.finishRun(first, 'success');
+    for (let i = 0; i < 50 && status(twin) === 'queued'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(status(twin)).toBe('in_progress');
   });
 
   it('stops and cancels the run still going when it closes', async () => {

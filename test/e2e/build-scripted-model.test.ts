@@ -258,6 +258,7 @@ describe('the scripted model against the real agent', () => {
           base: { ref: `baton/${BUILD}/integration` },
         },
         'GET /repos/octo/demo/pulls/5/files': files,
+        'GET /repos/octo/demo/pulls/5/reviews': [],
       },
     });
     expect(model.problems).toEqual([]);

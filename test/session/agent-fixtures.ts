@@ -109,6 +109,8 @@ export interface FakeGitHub {
   url: string;
   /** `GET <path>` of every request, query left out. */
   requests: string[];
+  /** The answers by `METHOD path`; a test may change them between requests. */
+  routes: Record<string, unknown>;
   close(): Promise<void>;
 }
 
@@ -171,6 +173,7 @@ export async function startFakeGitHub(routes: Record<string, unknown>): Promise<
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    routes,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -8,6 +8,7 @@ import {
   startFakeAnthropic,
   toolUse,
 } from '../../sim/fake-anthropic.js';
+import { renderVerdictMarker } from '../../src/core/verdict-marker.js';
 import { runAgent } from '../../src/session/agent/run-agent.js';
 import {
   BUILD,
@@ -47,6 +48,7 @@ async function reviewSetup() {
       { filename: 'src/hello.ts', status: 'modified', additions: 2, deletions: 1, patch: PATCH },
       { filename: 'logo.png', status: 'added', additions: 0, deletions: 0 },
     ],
+    'GET /repos/octo/demo/pulls/5/reviews': [],
   });
   return { root, base, out, github };
 }
@@ -150,6 +152,55 @@ describe('runAgent review', () => {
         comments: [],
         commit_sha: HEAD,
       });
+    } finally {
+      await Promise.all([model.close(), github.close()]);
+    }
+  });
+
+  it('runs the model once for twin dispatches of one head: the second session finds the review the first posted', async () => {
+    const { root, out, github } = await reviewSetup();
+    const model = await startFakeAnthropic({
+      respond: scripted([reply(toolUse('submit_review', { verdict: 'approve', body: 'Good.' }))]),
+    });
+    const reviews = 'GET /repos/octo/demo/pulls/5/reviews';
+    const routes = github.routes;
+    try {
+      const env = makeEnv({
+        BATON_ROLE: 'review',
+        BATON_WORKER: 'W1.1',
+        BATON_PR: '5',
+        BATON_TRIGGER: `head-${HEAD}`,
+        GITHUB_WORKSPACE: root,
+        BATON_OUT: out,
+        ANTHROPIC_BASE_URL: model.url,
+        GITHUB_API_URL: github.url,
+      });
+      // Two replicas dispatched this review; the workflow's concurrency group runs the twins in turn.
+      expect(await runAgent(env, quiet)).toBe(0);
+      const first = await readResult(out);
+      expect(first.review?.verdict).toBe('approve');
+      const calls = model.requests.length;
+      expect(calls).toBeGreaterThan(0);
+      // The first run's publish job posts Baton's review of the head; a person's and an older head's are there too.
+      const marker = renderVerdictMarker({ verdict: 'approve', costUsd: 0.01 });
+      routes[reviews] = [
+        { id: 70, body: `Looks off. ${marker}`, commit_id: HEAD, user: { type: 'User' } },
+        { id: 71, body: `Old. ${marker}`, commit_id: 'b'.repeat(40), user: { type: 'Bot' } },
+        { id: 72, body: `Good.\n\n${marker}`, commit_id: HEAD, user: { type: 'Bot' } },
+      ];
+      expect(await runAgent(env, quiet)).toBe(0);
+      expect(model.requests).toHaveLength(calls);
+      const second = await readResult(out);
+      expect(second).toMatchObject({
+        status: 'complete',
+        review: null,
+        existing_review: { id: 72, commit_sha: HEAD },
+      });
+      expect(second.usage.input_tokens).toBe(0);
+      // A bot's review of an older head, or a person's quoting the marker, does not stand for it.
+      routes[reviews] = (routes[reviews] as unknown[]).slice(0, 2);
+      expect(await runAgent(env, quiet)).toBe(0);
+      expect(model.requests.length).toBeGreaterThan(calls);
     } finally {
       await Promise.all([model.close(), github.close()]);
     }

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { buildDir, completionPath, integrationBranch, workerBranch } from '../../src/core/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
-import { parseVerdictMarker } from '../../src/session/publish/verdict-marker.js';
+import {
+  parseVerdictMarker,
+  renderVerdictMarker,
+} from '../../src/session/publish/verdict-marker.js';
 import type { ReviewResult } from '../../src/session/result.js';
 import { BUILD, makeCompletion, makeResult, WORKER } from './publish/fixture.js';
 import { PULLS, usePublishHarness } from './publish/harness.js';
@@ -142,6 +145,39 @@ describe('publish of a review session', () => {
 
     expect(h.writes()).toEqual([`POST ${PULLS}/7/reviews`]);
     expect(postedReview().body).toContain('<!-- baton:review-run 4242 -->');
+  });
+  it('posts no second review on a head Baton reviewed already (a twin run posted it)', async () => {
+    servePull();
+    const marker = renderVerdictMarker({ verdict: 'approve', costUsd: 0.01 });
+    h.github.routes.set(`GET ${PULLS}/7/reviews`, () => ({
+      status: 200,
+      body: [
+        { id: 40, body: `Quoting ${marker}`, commit_id: REVIEWED, user: { type: 'User' } },
+        { id: 41, body: `Good.\n\n${marker}`, commit_id: REVIEWED, user: { type: 'Bot' } },
+      ],
+    }));
+    h.fixture.writeResult(reviewResult(makeReview()));
+
+    expect(await h.publish({ ...reviewEnv, GITHUB_RUN_ID: '4343' })).toBe(PUBLISH_EXIT.published);
+
+    expect(h.writes()).toEqual([]);
+    expect(h.summary()).toContain("Baton's review 41 of aaaaaaa on #7 is posted already");
+  });
+
+  it('reports the twin run’s review when the session found it before any model call', async () => {
+    h.fixture.writeResult(
+      makeResult({
+        role: 'review',
+        pr: 7,
+        branch: null,
+        existing_review: { id: 41, commit_sha: REVIEWED },
+      }),
+    );
+
+    expect(await h.publish(reviewEnv)).toBe(PUBLISH_EXIT.published);
+
+    expect(h.writes()).toEqual([]);
+    expect(h.summary()).toContain("Baton's review 41 of aaaaaaa on #7 was posted already");
   });
 });
 

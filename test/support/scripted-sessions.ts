@@ -145,6 +145,15 @@ function playRun(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
     }
     case 'review': {
       const pull = gh.pulls.get(Number(pr));
+      const head = pull ? (gh.git.resolve(pull.head) ?? '') : '';
+      // As the session does: a twin run (two replicas dispatched it) finds Baton's review of the head and stops.
+      const twin = gh.reviews.some(
+        (r) => r.pull === pull?.number && r.user.login === gh.botLogin && r.commitId === head,
+      );
+      if (twin) {
+        gh.finishRun(run.id, 'success');
+        return;
+      }
       const round = bump(count.reviews, worker);
       const verdict = script.review?.(worker, round) ?? 'approve';
       if (pull) {
@@ -153,7 +162,7 @@ function playRun(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
           user: gh.botLogin,
           body: `Review of ${worker}.\n${renderVerdictMarker({ verdict, costUsd: 0.01 })}`,
           state: 'COMMENTED',
-          commitId: gh.git.resolve(pull.head) ?? '',
+          commitId: head,
           comments: [],
         });
       }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ListedReview, REVIEW_PAGES_MAX } from '../baton-review.js';
 import {
   createSessionOctokit,
   type SessionClientOptions,
@@ -19,6 +20,8 @@ export interface GitHubReads {
   getPull(pr: number): Promise<Pull>;
   listPullFiles(pr: number): Promise<PullFile[]>;
   getReview(pr: number, id: string): Promise<Review>;
+  /** A pull request's reviews (up to `REVIEW_PAGES_MAX` pages), to find Baton's own. */
+  listReviews(pr: number): Promise<ListedReview[]>;
   listReviewComments(pr: number, id: string): Promise<ReviewThreadComment[]>;
   listCheckRuns(sha: string): Promise<CheckRun[]>;
   /** An issue's sub-issues, in GitHub's order (at most 100, GitHub's limit). */
@@ -255,6 +258,16 @@ export function createGitHubReads({
       return files;
     },
     getReview: (pr, id) => get(`/pulls/${pr}/reviews/${id}`, Review),
+    async listReviews(pr) {
+      const reviews: ListedReview[] = [];
+      for (let page = 1; page <= REVIEW_PAGES_MAX; page++) {
+        const route = `/pulls/${pr}/reviews?per_page=100&page=${page}`;
+        const batch = await get(route, z.array(ListedReview));
+        reviews.push(...batch);
+        if (batch.length < 100) break;
+      }
+      return reviews;
+    },
     listReviewComments: (pr, id) =>
       get(`/pulls/${pr}/reviews/${id}/comments?per_page=100`, z.array(ReviewThreadComment)),
     // A GitHub without sub-issues (an older Enterprise Server) answers 404: no sub-issues.

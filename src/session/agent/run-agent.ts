@@ -104,6 +104,7 @@ function sessionResult({
     completion: outcome.completion ?? null,
     plan: outcome.plan ?? null,
     review: outcome.review ?? null,
+    existing_review: outcome.existingReview ?? null,
     synthesis: outcome.synthesis ?? null,
   };
 }

@@ -125,7 +125,7 @@ function checkDeliverable(result: SessionResult, target: SessionTarget): string[
   if (role === 'synthesis' && result.synthesis === null) {
     problems.push('a complete synthesis result needs its summary');
   }
-  if (role === 'review' && result.review === null) {
+  if (role === 'review' && result.review === null && result.existing_review === null) {
     problems.push('a complete review result needs its review');
   }
   return problems;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Usage } from '../../core/completion.js';
+import { findBatonReviewOf, ListedReview, REVIEW_PAGES_MAX } from '../baton-review.js';
 import { type DiffLines, parseDiffLines } from '../diff-lines.js';
 import type { ReviewComment, ReviewResult } from '../result.js';
 import { type GitHubApi, repoPath } from './github-api.js';
@@ -9,21 +10,13 @@ import { renderVerdictMarker } from './verdict-marker.js';
 const Pull = z.object({ number: z.number(), head: z.object({ sha: z.string(), ref: z.string() }) });
 const PullFile = z.object({ filename: z.string(), patch: z.string().optional() });
 const PostedReview = z.object({ id: z.number(), html_url: z.string().optional() });
-const ListedReview = z.object({
-  id: z.number(),
-  body: z.string().nullable().optional(),
-  user: z.object({ type: z.string().optional() }).nullable().optional(),
-});
-
-/** Reviews of one PR read when looking for this run's own; GitHub lists 100 a page. */
-const REVIEW_PAGES_MAX = 10;
 
 /** GitHub lists at most 3,000 files of a pull request, 100 per page. */
 const FILE_PAGES_MAX = 30;
 
 /** The posted review and where its comments went, or why it was not posted. */
 export type PostedReviewOutcome =
-  | { ok: true; reviewId: number; inline: number; moved: number; again?: true }
+  | { ok: true; reviewId: number; inline: number; moved: number; again?: true; existing?: true }
   | { ok: false; problems: string[] };
 
 /**
@@ -55,8 +48,14 @@ export async function postReview({
     return { ok: false, problems: [`pull request #${pr} is for ${pull.head.ref}, not ${branch}`] };
   }
   const runMarker = runId ? renderRunMarker(runId) : '';
-  const earlier = runMarker ? await findReviewWith(api, base, runMarker) : null;
+  const reviews = await listReviews(api, base);
+  const earlier = runMarker ? findRunReview(reviews, runMarker) : null;
   if (earlier !== null) return { ok: true, reviewId: earlier, inline: 0, moved: 0, again: true };
+  // One Baton review per head: a twin run (another replica's dispatch) posted it already.
+  const existing = findBatonReviewOf(reviews, review.commit_sha);
+  if (existing !== null) {
+    return { ok: true, reviewId: existing, inline: 0, moved: 0, existing: true };
+  }
   // A head that moved on since the review has another diff: keep every comment in the body.
   const diff = pull.head.sha === review.commit_sha ? await getDiffLines(api, base) : new Map();
   const inline = review.comments.filter((comment) => isInDiff(comment, diff));
@@ -85,7 +84,7 @@ export async function postReview({
     path: `${base}/reviews`,
     body: request,
     find: async () => {
-      const id = await findReviewWith(api, base, runMarker);
+      const id = findRunReview(await listReviews(api, base), runMarker);
       return id === null ? null : { id };
     },
   });
@@ -99,27 +98,29 @@ export function renderRunMarker(runId: string): string {
   return `<!-- baton:review-run ${runId.replace(/[^0-9A-Za-z_-]/g, '')} -->`;
 }
 
+/** The PR's reviews, up to `REVIEW_PAGES_MAX` pages. */
+async function listReviews(api: GitHubApi, base: string): Promise<ListedReview[]> {
+  const reviews: ListedReview[] = [];
+  for (let page = 1; page <= REVIEW_PAGES_MAX; page++) {
+    const listed = z
+      .array(ListedReview)
+      .parse(await api.request('GET', `${base}/reviews?per_page=100&page=${page}`));
+    reviews.push(...listed);
+    if (listed.length < 100) break;
+  }
+  return reviews;
+}
+
 /**
  * The review this run posted already, if a try whose answer was lost (a 502
  * after GitHub acted) or an earlier attempt of the job posted it: a bot's
  * review whose body carries the run's marker.
  */
-async function findReviewWith(
-  api: GitHubApi,
-  base: string,
-  marker: string,
-): Promise<number | null> {
-  for (let page = 1; page <= REVIEW_PAGES_MAX; page++) {
-    const listed = z
-      .array(ListedReview)
-      .parse(await api.request('GET', `${base}/reviews?per_page=100&page=${page}`));
-    const found = listed.find(
-      (posted) => posted.user?.type === 'Bot' && (posted.body ?? '').includes(marker),
-    );
-    if (found) return found.id;
-    if (listed.length < 100) break;
-  }
-  return null;
+function findRunReview(reviews: readonly ListedReview[], marker: string): number | null {
+  const found = reviews.find(
+    (posted) => posted.user?.type === 'Bot' && (posted.body ?? '').includes(marker),
+  );
+  return found?.id ?? null;
 }
 
 async function getDiffLines(api: GitHubApi, base: string): Promise<Map<string, DiffLines>> {

@@ -117,6 +117,15 @@ async function updatePull({ env, target, result, api }: CheckedSession): Promise
 }
 
 async function review({ env, target, result, api }: CheckedSession): Promise<PublishOutcome> {
+  const existing = result.existing_review;
+  if (!result.review && existing && target.pr !== null) {
+    return {
+      kind: 'published',
+      lines: [
+        `Baton's review ${existing.id} of ${existing.commit_sha.slice(0, 7)} on #${target.pr} was posted already (a twin run's); nothing to post.`,
+      ],
+    };
+  }
   if (!result.review || target.pr === null || !target.worker) {
     return { kind: 'refused', problems: ['a complete review result needs its review'] };
   }
@@ -130,6 +139,14 @@ async function review({ env, target, result, api }: CheckedSession): Promise<Pub
     runId: env.GITHUB_RUN_ID,
   });
   if (!posted.ok) return { kind: 'refused', problems: posted.problems };
+  if (posted.existing) {
+    return {
+      kind: 'published',
+      lines: [
+        `Baton's review ${posted.reviewId} of ${result.review.commit_sha.slice(0, 7)} on #${target.pr} is posted already; no second review for one head.`,
+      ],
+    };
+  }
   if (posted.again) {
     return {
       kind: 'published',

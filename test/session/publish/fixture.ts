@@ -168,6 +168,7 @@ export function makeResult(overrides: Partial<SessionResult> = {}): SessionResul
     completion: null,
     plan: null,
     review: null,
+    existing_review: null,
     synthesis: null,
     ...overrides,
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { briefPath, STYLE_GUIDE_PATH, skillPath } from '../../../core/ids.js';
+import { findBatonReviewOf } from '../../baton-review.js';
 import { ReviewComment, type ReviewResult } from '../../result.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
@@ -35,6 +36,17 @@ export async function runReviewRole(ctx: AgentContext): Promise<RoleOutcome> {
   if (!(pr > 0)) return failedOutcome('BATON_PR is required for the review role');
   const { BATON_BUILD: build, BATON_WORKER: worker } = ctx.env;
   const pull = await ctx.github.getPull(pr);
+  // A twin run (another replica's dispatch of this review) went first: no model call, no second review.
+  const existing = findBatonReviewOf(await ctx.github.listReviews(pr), pull.head.sha);
+  if (existing !== null) {
+    return {
+      status: 'complete',
+      reason: null,
+      head: null,
+      review: null,
+      existingReview: { id: existing, commit_sha: pull.head.sha },
+    };
+  }
   const files = await ctx.github.listPullFiles(pr);
   const brief = worker
     ? {

@@ -13,6 +13,8 @@ export interface RoleOutcome {
   completion?: Completion | null;
   plan?: Plan | null;
   review?: ReviewResult | null;
+  /** A review session that found Baton's review of the head posted already. */
+  existingReview?: { id: number; commit_sha: string } | null;
   synthesis?: SynthesisResult | null;
 }
 
