@@ -4,6 +4,8 @@ import { cpus, totalmem } from 'node:os';
 import { tsxArgs } from '../sim/actions/run-step.js';
 import { type ApiCallReport, measureApiCalls, wavesPlan } from './api-calls.js';
 import { measureMemory } from './memory.js';
+import { measureScale, type ScaleReport } from './scale.js';
+import { renderScaleSection, scaleRows } from './scale-report.js';
 import { measureScheduling } from './scheduling.js';
 import type { StartupReport } from './startup.js';
 import type { TokenReport } from './tokens.js';
@@ -74,6 +76,10 @@ async function main(): Promise<void> {
     );
   }
 
+  // The same figures at scale, through the real app process on the fast clock (bench/scale.ts).
+  const scale = await measureScale();
+  rows.push(...scaleRows(scale, api.perWorker));
+
   const scheduling = measureScheduling({ plans: 40 });
   rows.push(
     {
@@ -129,6 +135,7 @@ async function main(): Promise<void> {
       ],
       webhooks,
       tokens,
+      scale,
     }),
   );
 }
@@ -274,16 +281,13 @@ function renderTable(rows: Row[]): string {
   return lines.join('\n');
 }
 
-/** What the scale figures do not cover yet (issue #12), said beside them. */
+/** How the in-process figures above relate to the scale run through the app process. */
 const SCALE_NOTES = [
   'Before the pacing and budget changes the 4-worker build made 16.5 requests per worker and the',
-  '20-worker build with the up-to-date rule 14.65 requests and 10.3 writes (the same as now: in',
-  'these rounds every reconcile has a change to show, so pacing status edits saves little; it saves',
-  'where many events arrive within seconds). The 4-worker figure is a little higher now: a deferred',
-  'status edit costs a timed reconcile, two reads. These builds run in one process on the simulator',
-  "mounted on nock (the app tests' harness), not the app process over HTTP; ten builds at once, ten",
-  'installations, the longest webhook-to-reconcile wait, memory across such a run, and makespan ÷',
-  'critical path with the limits applied are not measured yet.',
+  '20-worker build with the up-to-date rule 14.65 requests and 10.3 writes. These builds run in one',
+  "process on the simulator mounted on nock (the app tests' harness), each round of sessions at once,",
+  'so many events coalesce into one reconcile. The section below measures the real app process over',
+  'HTTP, with sessions that take minutes, ten builds at once in one installation and across ten.',
 ];
 
 function routeRows(builds: { name: string; report: ApiCallReport }[]): string[] {
@@ -305,12 +309,14 @@ function renderResults({
   byRoute,
   webhooks,
   tokens,
+  scale,
 }: {
   table: string;
   ms: number;
   byRoute: { name: string; report: ApiCallReport }[];
   webhooks: WebhookReport;
   tokens: TokenReport;
+  scale: ScaleReport;
 }): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   return [
@@ -332,6 +338,7 @@ function renderResults({
     '',
     ...SCALE_NOTES,
     '',
+    ...renderScaleSection(scale),
     '## Webhooks answered per second, each round (the apps in turn)',
     '',
     '| App | Rounds |',
