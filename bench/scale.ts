@@ -82,9 +82,20 @@ export interface ScenarioFigures {
    */
   limitMinutes: number;
   /** Delivery to the end of its reconcile: the longest and the median, simulated and real ms. */
-  webhookWait: { maxMs: number; maxRealMs: number; medianMs: number; medianRealMs: number };
+  webhookWait: {
+    maxMs: number;
+    maxRealMs: number;
+    medianMs: number;
+    medianRealMs: number;
+    p99Ms: number;
+    p99RealMs: number;
+    /** Deliveries that queued a reconcile of their own. */
+    count: number;
+  };
   realSeconds: number;
   rssMiB: { before: number; after: number };
+  /** The app's heap after a garbage collection, before and after the scenario (bench/heap-probe.mjs). */
+  heapMiB: { before: number; after: number };
 }
 
 export interface ScaleReport {
@@ -92,6 +103,8 @@ export interface ScaleReport {
   scenarios: ScenarioFigures[];
   /** The app's RSS at start (after start-up) and at the end of the run, MiB. */
   rssMiB: { start: number; end: number; max: number };
+  /** The app's heap after a garbage collection at start, MiB. */
+  heapStartMiB: number;
   realSeconds: number;
 }
 
@@ -201,7 +214,9 @@ async function runScale(): Promise<ScaleReport> {
     // The waits of the harness are on the fast clock too.
     startTimeoutMs: 60_000 * k,
     env: {
-      NODE_OPTIONS: `--import ${new URL('./fast-clock.mjs', import.meta.url).href}`,
+      NODE_OPTIONS: ['./fast-clock.mjs', './heap-probe.mjs']
+        .map((file) => `--import ${new URL(file, import.meta.url).href}`)
+        .join(' '),
       FAST_CLOCK_K: String(k),
       FAST_CLOCK_EPOCH: String(process.env.FAST_CLOCK_EPOCH),
       BATON_SOURCE_REPOSITORY: SIM_BATON_SOURCE.repository,
@@ -211,6 +226,7 @@ async function runScale(): Promise<ScaleReport> {
   const running: ScaleBuild[] = [];
   playSessions(() => running, repos);
   const rssStart = rssMiB(app.pid);
+  const heapStart = await heapMiB(app, k);
   let rssMax = rssStart;
   const figures: ScenarioFigures[] = [];
   // `--only 0,1`: some scenarios, by index (to try a change quickly).
@@ -230,6 +246,7 @@ async function runScale(): Promise<ScaleReport> {
       k,
       scenarios: figures,
       rssMiB: { start: rssStart, end: rssEnd, max: Math.max(rssMax, rssEnd) },
+      heapStartMiB: heapStart,
       realSeconds: (realNow() - realStart) / 1000,
     };
   } finally {
@@ -254,6 +271,7 @@ async function runScenario({
   const realFrom = realNow();
   const startedAt = Date.now();
   const rssBefore = rssMiB(app.pid);
+  const heapBefore = await heapMiB(app, k);
   const builds = scenario.builds.map((spec) => startBuild(spec.repo, spec));
   running.push(...builds);
   const repos = [...new Set(builds.map((b) => b.repo))];
@@ -312,6 +330,7 @@ async function runScenario({
     webhookWait: webhookWait({ app, server, repos, from: startedAt, to: endedAt, k }),
     realSeconds: (realNow() - realFrom) / 1000,
     rssMiB: { before: rssBefore, after: rssMiB(app.pid) },
+    heapMiB: { before: heapBefore, after: await heapMiB(app, k) },
   };
 }
 
@@ -389,7 +408,16 @@ function webhookWait({
   waits.sort((a, b) => a - b);
   const max = waits.at(-1) ?? Number.NaN;
   const median = waits[Math.floor(waits.length / 2)] ?? Number.NaN;
-  return { maxMs: max, maxRealMs: max / k, medianMs: median, medianRealMs: median / k };
+  const p99 = waits[Math.max(0, Math.ceil(waits.length * 0.99) - 1)] ?? Number.NaN;
+  return {
+    maxMs: max,
+    maxRealMs: max / k,
+    medianMs: median,
+    medianRealMs: median / k,
+    p99Ms: p99,
+    p99RealMs: p99 / k,
+    count: waits.length,
+  };
 }
 
 function parseLine(line: string): { deliveryId?: unknown; time?: unknown } | null {
@@ -419,6 +447,27 @@ function rssMiB(pid: number): number {
   return kb / 1024;
 }
 
+/** The app's heap after a garbage collection: it prints it when sent SIGUSR2 (bench/heap-probe.mjs). */
+async function heapMiB(app: AppProcess, k: number): Promise<number> {
+  const printed = () =>
+    app
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('"benchMemory"'));
+  const before = printed().length;
+  process.kill(app.pid, 'SIGUSR2');
+  for (let tries = 0; tries < 500; tries++) {
+    const line = printed()[before];
+    if (line)
+      return (
+        (JSON.parse(line) as { benchMemory: { heapUsed: number } }).benchMemory.heapUsed / 2 ** 20
+      );
+    // 10 real ms on the fast clock.
+    await new Promise((resolve) => setTimeout(resolve, 10 * k));
+  }
+  return Number.NaN;
+}
+
 /** Real milliseconds, whatever the fast clock does (hrtime is not scaled). */
 function realNow(): number {
   return Number(process.hrtime.bigint() / 1_000_000n);
@@ -432,8 +481,8 @@ function printScenario(s: ScenarioFigures): void {
       `  ${s.cpuSecondsPerWorker.toFixed(3)} app CPU s per worker`,
       `  peak writes: ${s.peakWrites.perMinute} a minute, ${s.peakWrites.perHour} an hour`,
       `  makespan ${s.makespan.minutes.toFixed(1)} min ÷ critical path ${s.makespan.criticalPathMinutes} min = ${s.makespan.ratio.toFixed(3)} (500 writes an hour alone need ${s.limitMinutes.toFixed(0)} min)`,
-      `  webhook to reconcile: max ${s.webhookWait.maxMs.toFixed(0)} ms (${s.webhookWait.maxRealMs.toFixed(1)} real), median ${s.webhookWait.medianMs.toFixed(0)} ms (${s.webhookWait.medianRealMs.toFixed(1)} real)`,
-      `  app RSS ${s.rssMiB.before.toFixed(0)} → ${s.rssMiB.after.toFixed(0)} MiB`,
+      `  webhook to reconcile: max ${s.webhookWait.maxMs.toFixed(0)} ms (${s.webhookWait.maxRealMs.toFixed(1)} real), p99 ${s.webhookWait.p99Ms.toFixed(0)} ms (${s.webhookWait.p99RealMs.toFixed(1)} real), median ${s.webhookWait.medianMs.toFixed(0)} ms (${s.webhookWait.medianRealMs.toFixed(1)} real), ${s.webhookWait.count} deliveries`,
+      `  app RSS ${s.rssMiB.before.toFixed(0)} → ${s.rssMiB.after.toFixed(0)} MiB, heap ${s.heapMiB.before.toFixed(1)} → ${s.heapMiB.after.toFixed(1)} MiB`,
       ...s.byRoute.map((r) => `    ${(r.calls / s.workers).toFixed(2).padStart(6)}  ${r.route}`),
     ].join('\n'),
   );
