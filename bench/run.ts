@@ -4,6 +4,8 @@ import { cpus, totalmem } from 'node:os';
 import { tsxArgs } from '../sim/actions/run-step.js';
 import { type MeasuredBuild, measureBenchBuilds, renderRouteTable } from './api-calls.js';
 import { measureMemory } from './memory.js';
+import { measureScale, type ScaleReport } from './scale.js';
+import { renderScaleSection, scaleRows } from './scale-report.js';
 import { measureScheduling } from './scheduling.js';
 import type { StartupReport } from './startup.js';
 import type { TokenReport } from './tokens.js';
@@ -70,6 +72,10 @@ async function main(): Promise<void> {
     );
   }
 
+  // The same figures at scale, through the real app process on the fast clock (bench/scale.ts).
+  const scale = await measureScale();
+  rows.push(...scaleRows(scale, api.perWorker));
+
   const scheduling = measureScheduling({ plans: 40 });
   rows.push(
     {
@@ -122,6 +128,7 @@ async function main(): Promise<void> {
       byRoute: [first, ...builds],
       webhooks,
       tokens,
+      scale,
     }),
   );
 }
@@ -282,9 +289,9 @@ const SCALE_NOTES = [
   'to date is a write (`update-branch`) that makes a new head, which needs its own `baton/review`',
   'check run (a check run belongs to one commit; it cannot be moved to the new head), and its',
   'round its status edit: about 3 writes more per worker. These builds run in one process on the',
-  "simulator mounted on nock (the app tests' harness), not the app process over HTTP; ten builds",
-  'at once, ten installations, the longest webhook-to-reconcile wait, memory across such a run, and',
-  'makespan ÷ critical path with the limits applied are not measured yet.',
+  "simulator mounted on nock (the app tests' harness), each round of sessions at once, so many",
+  'events coalesce into one reconcile. The section below measures the real app process over HTTP,',
+  'with sessions that take minutes, ten builds at once in one installation and across ten.',
 ];
 
 function renderResults({
@@ -293,12 +300,14 @@ function renderResults({
   byRoute,
   webhooks,
   tokens,
+  scale,
 }: {
   table: string;
   ms: number;
   byRoute: MeasuredBuild[];
   webhooks: WebhookReport;
   tokens: TokenReport;
+  scale: ScaleReport;
 }): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   return [
@@ -318,6 +327,7 @@ function renderResults({
     '',
     ...SCALE_NOTES,
     '',
+    ...renderScaleSection(scale),
     '## Webhooks answered per second, each round (the apps in turn)',
     '',
     '| App | Rounds |',

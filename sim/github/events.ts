@@ -22,14 +22,14 @@ export class EventFactory {
     const gh = this.#gh;
     return {
       repository: {
-        id: 1,
+        id: gh.repositoryId,
         name: gh.repo,
         full_name: gh.fullName,
         default_branch: gh.defaultBranch,
         owner: { login: gh.owner, type: 'Organization' },
         html_url: gh.htmlUrl,
       },
-      installation: { id: 1 },
+      installation: { id: gh.installationId },
       sender: gh.user(sender),
     };
   }

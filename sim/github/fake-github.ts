@@ -150,6 +150,12 @@ export interface FakeGitHubOptions {
   now?: () => string;
   /** Where the git data lives; default in memory. The end-to-end simulator passes a real repository. */
   git?: GitData;
+  /**
+   * The installation of the app on this repository, and the repository's id;
+   * default 1 and 1. A simulator serving several repositories gives each its own.
+   */
+  installationId?: number;
+  repositoryId?: number;
 }
 
 /** A push's effect on one branch; `after` null for a deleted branch. */
@@ -172,6 +178,8 @@ export class FakeGitHub {
   readonly defaultBranch: string;
   readonly botLogin: string;
   readonly git: GitData;
+  readonly installationId: number;
+  readonly repositoryId: number;
   readonly issues = new Map<number, SimIssue>();
   readonly comments: SimComment[] = [];
   readonly pulls = new Map<number, SimPull>();
@@ -209,6 +217,8 @@ export class FakeGitHub {
     this.repo = options.repo ?? 'widgets';
     this.defaultBranch = options.defaultBranch ?? 'main';
     this.botLogin = options.botLogin ?? 'baton[bot]';
+    this.installationId = options.installationId ?? 1;
+    this.repositoryId = options.repositoryId ?? 1;
     this.now = options.now ?? (() => new Date().toISOString());
     this.git = options.git ?? new GitStore();
     this.git.commitOn(this.defaultBranch, { 'README.md': '# widgets\n' }, 'Initial commit');

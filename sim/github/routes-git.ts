@@ -8,16 +8,18 @@ export function registerGitRoutes(router: Router, gh: FakeGitHub): void {
     .on('GET', '/app', () =>
       json(200, { id: 1, slug: gh.botLogin.replace(/\[bot\]$/, ''), name: 'Baton' }),
     )
-    .on('GET', '/app/installations', () => json(200, [{ id: 1, account: { login: gh.owner } }]))
+    .on('GET', '/app/installations', () =>
+      json(200, [{ id: gh.installationId, account: { login: gh.owner } }]),
+    )
     .on('GET', '/app/installations/{installation_id}', () =>
-      json(200, { id: 1, account: { login: gh.owner } }),
+      json(200, { id: gh.installationId, account: { login: gh.owner } }),
     )
     .on('GET', '/installation/repositories', () =>
       json(200, {
         total_count: 1,
         repositories: [
           {
-            id: 1,
+            id: gh.repositoryId,
             name: gh.repo,
             full_name: gh.fullName,
             default_branch: gh.defaultBranch,
@@ -27,13 +29,17 @@ export function registerGitRoutes(router: Router, gh: FakeGitHub): void {
       }),
     )
     .on('POST', '/app/installations/{installation_id}/access_tokens', () =>
-      json(201, { token: 'ghs_simulated', expires_at: '2099-01-01T00:00:00Z', permissions: {} }),
+      json(201, {
+        token: installationToken(gh.installationId),
+        expires_at: '2099-01-01T00:00:00Z',
+        permissions: {},
+      }),
     )
     // Revoking the token a request is made with; the simulation keeps no tokens to forget.
     .on('DELETE', '/installation/token', () => json(204))
     .on('GET', repoPath, () =>
       json(200, {
-        id: 1,
+        id: gh.repositoryId,
         name: gh.repo,
         full_name: gh.fullName,
         default_branch: gh.defaultBranch,
@@ -194,4 +200,20 @@ function refBody(ref: string, sha: string) {
     url: '',
     object: { sha, type: 'commit', url: '' },
   };
+}
+
+/**
+ * The token the simulated GitHub mints for an installation: `ghs_simulated`
+ * for installation 1, `ghs_simulated_<id>` for the others, so that a server
+ * of several installations can tell whose `/installation/…` request it is.
+ */
+export function installationToken(installationId: number): string {
+  return installationId === 1 ? 'ghs_simulated' : `ghs_simulated_${installationId}`;
+}
+
+/** The installation a token of `installationToken` belongs to; null for any other credential. */
+export function installationOfToken(token: string | null): number | null {
+  if (token === 'ghs_simulated') return 1;
+  const found = /^ghs_simulated_(\d+)$/.exec(token ?? '');
+  return found ? Number(found[1]) : null;
 }

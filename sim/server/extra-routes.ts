@@ -11,7 +11,7 @@ import { registerSessionReadRoutes } from './session-read-routes.js';
  */
 export function createExtraRoutes(gh: FakeGitHub): Router {
   const installation = () => ({
-    id: 1,
+    id: gh.installationId,
     app_id: 1,
     app_slug: gh.botLogin.replace(/\[bot\]$/, ''),
     account: { login: gh.owner, type: 'Organization' },
@@ -27,7 +27,7 @@ export function createExtraRoutes(gh: FakeGitHub): Router {
         total_count: 1,
         repositories: [
           {
-            id: 1,
+            id: gh.repositoryId,
             name: gh.repo,
             full_name: gh.fullName,
             default_branch: gh.defaultBranch,

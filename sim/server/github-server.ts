@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { FakeGitHub } from '../github/fake-github.js';
 import { GitRepoStore } from '../github/git-repo-store.js';
-import type { ApiRequest } from '../github/router.js';
+import { type ApiRequest, json } from '../github/router.js';
+import { installationOfToken } from '../github/routes-git.js';
 import { createExtraRoutes } from './extra-routes.js';
 import { type FaultSettings, Faults } from './faults.js';
 import { serveGit } from './git-http.js';
@@ -19,6 +20,14 @@ import { type WebhookRecord, WebhookSender } from './webhooks.js';
 /** What the server serves, and where its webhooks go. */
 export interface GitHubServerOptions {
   gh: FakeGitHub;
+  /**
+   * More repositories served beside `gh`, each with its own owner/name and
+   * installation (`installationId`): requests are routed to the repository
+   * they name (the path, GraphQL's `owner`/`repo` variables, the installation
+   * in the path or the installation token), and each one's webhooks are
+   * delivered as they come. Git over HTTP serves `gh` only.
+   */
+  repositories?: FakeGitHub[];
   /** Where webhooks go: the app's `/api/github/webhooks`. */
   appWebhookUrl: string;
   /** More replicas of the app, each at its own webhook URL; deliveries reach them too. */
@@ -60,14 +69,23 @@ export interface GitHubServer {
 export async function startGitHubServer(options: GitHubServerOptions): Promise<GitHubServer> {
   const { gh } = options;
   const faults = new Faults({ settings: options.faults ?? {}, seed: options.seed ?? 1 });
-  const sender = new WebhookSender({
-    gh,
-    url: [options.appWebhookUrl, ...(options.replicaWebhookUrls ?? [])],
-    secret: options.webhookSecret,
-    faults,
-  });
+  const served = [gh, ...(options.repositories ?? [])];
+  const deliveries: WebhookRecord[] = [];
+  const senders = served.map(
+    (one) =>
+      new WebhookSender({
+        gh: one,
+        url: [options.appWebhookUrl, ...(options.replicaWebhookUrls ?? [])],
+        secret: options.webhookSecret,
+        faults,
+        deliveries,
+      }),
+  );
+  const pumpAll = () => {
+    for (const sender of senders) sender.pump();
+  };
   const requests: ServedRequest[] = [];
-  const extra = createExtraRoutes(gh);
+  const extras = new Map(served.map((one) => [one, createExtraRoutes(one)]));
   let apiUrl = '';
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
@@ -101,13 +119,18 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
       body: await readBody(req),
       headers: lowerHeaders(req),
     };
-    const { response, fault } = answerRest({
-      gh,
-      extra,
-      faults,
-      request,
-      credential: credentialOf(req.headers),
-    });
+    const credential = credentialOf(req.headers);
+    const listed = listInstallations(served, request);
+    const target = listed ? gh : repositoryFor(served, request, credential);
+    const { response, fault } = listed
+      ? { response: listed, fault: undefined }
+      : answerRest({
+          gh: target,
+          extra: extras.get(target) ?? createExtraRoutes(target),
+          faults,
+          request,
+          credential,
+        });
     requests.push({
       method: request.method,
       path: request.path,
@@ -120,7 +143,7 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
       return;
     }
     writeResponse(res, response, { apiUrl, path });
-    sender.pump();
+    pumpAll();
   }
 
   function routeGit(req: IncomingMessage, res: ServerResponse, match: RegExpExecArray): void {
@@ -149,7 +172,7 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
             sender: gh.botLogin,
           });
         }
-        sender.pump();
+        pumpAll();
       },
     });
   }
@@ -165,12 +188,58 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     gitUrl: `${url}/${gh.fullName}.git`,
     faults,
     requests,
-    deliveries: sender.deliveries,
-    idle: () => sender.idle(),
+    deliveries,
+    idle: async () => {
+      await Promise.all(senders.map((sender) => sender.idle()));
+    },
     async close() {
-      sender.close();
+      for (const sender of senders) sender.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * The repository a request is for, among several: the one its path names
+ * (`/repos/{owner}/{repo}/…`), GraphQL's `owner` and `repo` variables, the
+ * installation in its path (`/app/installations/{id}/…`), or the installation
+ * whose token it carries (`/installation/…`, a mutation by node id). `gh`,
+ * the first, otherwise: it answers a path for an unknown repository with 404.
+ */
+function repositoryFor(
+  served: FakeGitHub[],
+  request: ApiRequest,
+  credential: string | null,
+): FakeGitHub {
+  const [gh] = served as [FakeGitHub];
+  if (served.length === 1) return gh;
+  const named = (owner: unknown, repo: unknown) =>
+    served.find(
+      (one) => `${one.owner}/${one.repo}`.toLowerCase() === `${owner}/${repo}`.toLowerCase(),
+    );
+  const path = /^\/repos\/([^/]+)\/([^/]+)/.exec(request.path);
+  if (path) return named(path[1], path[2]) ?? gh;
+  const byInstallation = (id: number | null) =>
+    served.find((one) => one.installationId === id) ?? gh;
+  const installation = /^\/app\/installations\/(\d+)/.exec(request.path);
+  if (installation) return byInstallation(Number(installation[1]));
+  if (request.path === '/graphql') {
+    const { variables } = (request.body ?? {}) as { variables?: Record<string, unknown> };
+    const found = variables && named(variables.owner, variables.repo);
+    if (found) return found;
+  }
+  return byInstallation(installationOfToken(credential));
+}
+
+/** `GET /app/installations` of a server of several installations: each of them, once. */
+function listInstallations(served: FakeGitHub[], request: ApiRequest) {
+  if (served.length === 1 || request.method !== 'GET' || request.path !== '/app/installations')
+    return null;
+  const seen = new Map<number, FakeGitHub>();
+  for (const one of served) if (!seen.has(one.installationId)) seen.set(one.installationId, one);
+  return json(
+    200,
+    [...seen.values()].map((one) => ({ id: one.installationId, account: { login: one.owner } })),
+  );
 }

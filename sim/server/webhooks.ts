@@ -10,6 +10,10 @@ export interface WebhookRecord {
   event: string;
   /** The HTTP status the app answered, or the network error. */
   status: number | string;
+  /** The repository it came from (`owner/repo`). */
+  repository: string;
+  /** When it was sent (`Date.now()`). */
+  sentAt: number;
 }
 
 /** GitHub's signature headers for a body: sha256 (what apps check) and the legacy sha1. */
@@ -31,7 +35,7 @@ const DELIVERY_TIMEOUT_MS = 10_000;
  * shuffle the ones waiting together.
  */
 export class WebhookSender {
-  readonly deliveries: WebhookRecord[] = [];
+  readonly deliveries: WebhookRecord[];
   readonly #gh: FakeGitHub;
   readonly #urls: string[];
   readonly #secret: string;
@@ -44,7 +48,16 @@ export class WebhookSender {
     url,
     secret,
     faults,
-  }: { gh: FakeGitHub; url: string | string[]; secret: string; faults: Faults }) {
+    deliveries = [],
+  }: {
+    gh: FakeGitHub;
+    url: string | string[];
+    secret: string;
+    faults: Faults;
+    /** Where each attempt is recorded (several senders may share one list). */
+    deliveries?: WebhookRecord[];
+  }) {
+    this.deliveries = deliveries;
     this.#gh = gh;
     this.#urls = Array.isArray(url) ? url : [url];
     this.#secret = secret;
@@ -99,7 +112,13 @@ export class WebhookSender {
   async #deliver(event: SimEvent, id: string, url: string): Promise<void> {
     const body = JSON.stringify(event.payload);
     const action = typeof event.payload.action === 'string' ? `.${event.payload.action}` : '';
-    const record: WebhookRecord = { id, event: `${event.name}${action}`, status: 'pending' };
+    const record: WebhookRecord = {
+      id,
+      event: `${event.name}${action}`,
+      status: 'pending',
+      repository: this.#gh.fullName,
+      sentAt: Date.now(),
+    };
     this.deliveries.push(record);
     try {
       const response = await fetch(url, {

@@ -285,4 +285,52 @@ describe('the simulated GitHub over HTTP', () => {
     );
     expect(gh.pulls.get(pull.number)?.autoMerge).toBe(true);
   });
+
+  it('serves several repositories, each its own installation, routed by path, variables and token', async () => {
+    const other = new FakeGitHub({ owner: 'other-org', repo: 'gadgets', installationId: 7 });
+    server = await startGitHubServer({
+      gh,
+      repositories: [other],
+      appWebhookUrl: receiver.url,
+      webhookSecret: SECRET,
+    });
+    const app = octokit({ token: 'app-jwt' });
+    const installations = await app.rest.apps.listInstallations();
+    expect(installations.data.map((i) => [i.id, i.account?.login])).toEqual([
+      [1, gh.owner],
+      [7, 'other-org'],
+    ]);
+    const { data: token } = await app.rest.apps.createInstallationAccessToken({
+      installation_id: 7,
+    });
+    const seven = octokit({ token: token.token });
+    const listed = await seven.rest.apps.listReposAccessibleToInstallation();
+    expect(listed.data.repositories.map((r) => r.full_name)).toEqual(['other-org/gadgets']);
+    const issue = other.openIssue({ title: 'Over there' });
+    const read = await seven.rest.issues.get({
+      owner: 'other-org',
+      repo: 'gadgets',
+      issue_number: issue,
+    });
+    expect(read.data.title).toBe('Over there');
+    await expect(
+      seven.rest.issues.get({ owner: gh.owner, repo: gh.repo, issue_number: issue }),
+    ).rejects.toMatchObject({ status: 404 });
+    const built = await seven.graphql<{ repository: { issue: { lastEditedAt: null } } }>(
+      ISSUE_HISTORY_QUERY,
+      { owner: 'other-org', repo: 'gadgets', issue },
+    );
+    expect(built.repository.issue).toMatchObject({ lastEditedAt: null });
+    other.events.labeled(issue, 'orchestrate', 'maintainer');
+    await server.idle();
+    const payload = JSON.parse(receiver.received.at(-1)?.body ?? '{}');
+    expect(payload).toMatchObject({
+      installation: { id: 7 },
+      repository: { full_name: 'other-org/gadgets' },
+    });
+    expect(server.deliveries.at(-1)).toMatchObject({ repository: 'other-org/gadgets' });
+    expect(other.log.map((entry) => entry.route)).toContain(
+      'GET /repos/{owner}/{repo}/issues/{issue_number}',
+    );
+  });
 });

@@ -50,12 +50,15 @@ export function runQueuedSessions(gh: FakeGitHub, script: SessionScript): number
   const queued = gh.runs.filter((run) => run.status === 'queued');
   for (const run of queued) {
     if (run.workflow === 'ci.yml') rerunCi(gh, script, run);
-    else {
-      playRun(gh, script, run);
-      if (script.usageUsd) recordUsage(gh, script, run);
-    }
+    else playSession(gh, script, run);
   }
   return queued.length;
+}
+
+/** Plays one run of the Baton workflow at once, as its publish job would (the scale bench times them). */
+export function playSession(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
+  playRun(gh, script, run);
+  if (script.usageUsd) recordUsage(gh, script, run);
 }
 
 /** A CI run whose failed jobs were re-run: it ends as the script says for that attempt. */

@@ -1,0 +1,18 @@
+/**
+ * Bench only (bench/scale.ts), preloaded into the app process beside
+ * bench/fast-clock.mjs: on SIGUSR2 the process collects its garbage and
+ * prints its memory as one JSON line (`{"benchMemory": {…}}`) on stdout, so
+ * the bench can read the app's heap, which /proc does not show. It changes
+ * nothing else the app does.
+ */
+import v8 from 'node:v8';
+import vm from 'node:vm';
+
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc');
+
+process.on('SIGUSR2', () => {
+  gc();
+  const { rss, heapUsed, heapTotal } = process.memoryUsage();
+  process.stdout.write(`${JSON.stringify({ benchMemory: { rss, heapUsed, heapTotal } })}\n`);
+});

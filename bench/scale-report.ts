@@ -1,0 +1,116 @@
+import type { ScaleReport, ScenarioFigures } from './scale.js';
+
+/** One row of bench/results.md's table (bench/run.ts). */
+export interface ScaleRow {
+  figure: string;
+  measured: string;
+  target: string;
+  met: boolean | null;
+}
+
+const n1 = (value: number) => value.toFixed(1);
+const ms = (value: number) => Math.round(value).toLocaleString('en');
+
+/**
+ * The scale bench's rows, each target beside its figure: per scenario the
+ * requests and writes per worker, app CPU per worker, peak writes and
+ * makespan ÷ critical path; the webhook wait where builds run at once; the
+ * app's memory across the run; and the 4-worker build in one process on nock
+ * (`beforePerWorker`, bench/api-calls.ts) beside the same build through the app process.
+ */
+export function scaleRows(report: ScaleReport, beforePerWorker: number): ScaleRow[] {
+  const rows: ScaleRow[] = [];
+  for (const s of report.scenarios) {
+    const tag = `${s.name}${s.finished ? '' : ' — DID NOT FINISH in time'}`;
+    const perWorker = s.requests / s.workers;
+    const writes = s.writes / s.workers;
+    rows.push(
+      {
+        figure: `Through the app process: GitHub requests / Baton's writes per worker, /approve to final PR (${tag}; the sessions' pull requests and reviews add ${(s.sessionWrites / s.workers).toFixed(1)})`,
+        measured: `${n1(perWorker)} / ${n1(writes)}`,
+        target: '≤ 12 / ≤ 6',
+        met: s.finished && perWorker <= 12 && writes <= 6,
+      },
+      {
+        figure: `Through the app process: app CPU seconds per worker (${s.name}; the app process alone, /proc)`,
+        measured: s.cpuSecondsPerWorker.toFixed(3),
+        target: '≤ 1',
+        met: s.finished && s.cpuSecondsPerWorker <= 1,
+      },
+      {
+        figure: `Through the app process: peak writes of the app and its sessions per minute / per hour, simulated time, worst installation (${s.name})`,
+        measured: `${s.peakWrites.perMinute} / ${s.peakWrites.perHour}`,
+        target: '< 80 / < 500',
+        met: s.finished && s.peakWrites.perMinute < 80 && s.peakWrites.perHour < 500,
+      },
+      {
+        figure: `Through the app process: makespan ÷ critical path with the limits applied, simulated minutes${s.builds > 1 ? ', the worst build' : ''} (${s.name})`,
+        measured: `${n1(s.makespan.minutes)} ÷ ${s.makespan.criticalPathMinutes} = ${s.makespan.ratio.toFixed(3)} (500 writes an hour alone need ≥ ${s.limitMinutes.toFixed(0)})`,
+        target: '≤ 1.1',
+        met: s.finished && s.makespan.ratio <= 1.1,
+      },
+    );
+    if (s.builds > 1) {
+      rows.push({
+        figure: `Through the app process: longest / p99 / median wait from a webhook's delivery to the end of its build's reconcile, simulated ms (real ms), ${s.webhookWait.count.toLocaleString('en')} deliveries (${s.name})`,
+        measured: `${ms(s.webhookWait.maxMs)} (${ms(s.webhookWait.maxRealMs)}) / ${ms(s.webhookWait.p99Ms)} (${ms(s.webhookWait.p99RealMs)}) / ${ms(s.webhookWait.medianMs)} (${ms(s.webhookWait.medianRealMs)})`,
+        target: 'reported',
+        met: null,
+      });
+    }
+  }
+  const four = report.scenarios.find((s) => s.workers === 4);
+  if (four) {
+    rows.push({
+      figure:
+        'GitHub requests per worker, 4 workers: in one process on nock, a round of sessions at once (above) · through the app process, sessions of minutes',
+      measured: `${n1(beforePerWorker)} · ${n1(four.requests / four.workers)}`,
+      target: 'comparison',
+      met: null,
+    });
+  }
+  const heap = report.scenarios.map((s) => s.heapMiB.after);
+  const rss = report.scenarios.map((s) => s.rssMiB.after);
+  const growth = (heap.at(-1) ?? Number.NaN) - (heap[0] ?? Number.NaN);
+  rows.push({
+    figure: `App heap after a garbage collection (RSS), MiB, across the scale run: after start-up, then after each of the ${report.scenarios.length} scenarios`,
+    measured: [report.heapStartMiB, ...heap]
+      .map(
+        (v, i) =>
+          `${v.toFixed(1)} (${([report.rssMiB.start, ...rss][i] ?? Number.NaN).toFixed(0)})`,
+      )
+      .join(' / '),
+    target: 'flat (heap < 5 MiB growth after the first build)',
+    met: growth < 5,
+  });
+  return rows;
+}
+
+/** The section of bench/results.md on the scale run: how it ran, and requests by route. */
+export function renderScaleSection(report: ScaleReport): string[] {
+  const scenarios = report.scenarios;
+  const routes = [...new Set(scenarios.flatMap((s) => s.byRoute.map((r) => r.route)))];
+  const perWorker = (s: ScenarioFigures, route: string) =>
+    ((s.byRoute.find((r) => r.route === route)?.calls ?? 0) / s.workers).toFixed(2);
+  return [
+    '## At scale, through the app process (`bench/scale.ts`)',
+    '',
+    `The real app process (src/main.ts, LOG_LEVEL info, every setting at its production default) on the`,
+    `simulator over HTTP, with scripted sessions of simulated minutes (plan 3, work 8–16, review 3; CI`,
+    `passes at once). Both run on bench/fast-clock.mjs, ${report.k} times faster than real time: the run`,
+    `took ${Math.round(report.realSeconds)} real seconds. CPU seconds are real; minutes, hours and`,
+    `webhook waits are simulated. A webhook's wait on the fast clock stretches the app's real`,
+    `processing by ${report.k} (the real ms beside it shrinks the pacing's waits by as much): the truth`,
+    'lies between the two.',
+    '',
+    `| Route | ${scenarios.map((s) => s.name).join(' | ')} |`,
+    `| --- | ${scenarios.map(() => '---:').join(' | ')} |`,
+    ...routes.map(
+      (route) => `| \`${route}\` | ${scenarios.map((s) => perWorker(s, route)).join(' | ')} |`,
+    ),
+    `| all requests / writes | ${scenarios.map((s) => `${(s.requests / s.workers).toFixed(2)} / ${(s.writes / s.workers).toFixed(2)}`).join(' | ')} |`,
+    `| the sessions' writes (pull requests, reviews) | ${scenarios.map((s) => (s.sessionWrites / s.workers).toFixed(2)).join(' | ')} |`,
+    `| real seconds | ${scenarios.map((s) => Math.round(s.realSeconds)).join(' | ')} |`,
+    '',
+  ];
+}

@@ -1,0 +1,203 @@
+import { installBaton, MAINTAINER } from '../sim/e2e.js';
+import { FakeGitHub, type SimRun } from '../sim/github/fake-github.js';
+import { buildIdFor, integrationBranch } from '../src/core/ids.js';
+import type { PlanWorkerSpec } from '../test/support/builds.js';
+import { playSession, type SessionScript } from '../test/support/scripted-sessions.js';
+
+/**
+ * The scale bench's world on the simulator (bench/scale.ts): repositories set
+ * up as a team would (Baton installed, `maxParallel: 20`, GitHub's default
+ * branch rules), and scripted sessions that take simulated minutes. Every
+ * time here is `Date.now()`, which bench/fast-clock.mjs runs K times faster.
+ */
+
+/** Minutes each session takes, on the simulated clock. */
+export const SESSION_MINUTES = { plan: 3, review: 3, workFrom: 8, workTo: 16 } as const;
+/** How long after a plan lands the maintainer comments `/approve`. */
+const APPROVE_AFTER_MS = 60_000;
+/** A run is `queued` this long before it starts (`workflow_run.in_progress`). */
+const QUEUED_MS = 10_000;
+/** A run completes this long after its publish step wrote (the job's last steps, GitHub's update). */
+const COMPLETES_AFTER_MS = 20_000;
+
+/** A content-creating request and when it was made, on the simulated clock. */
+export interface Stamped {
+  at: number;
+  count: number;
+}
+
+/** One repository of the world, with what its app and its sessions did. */
+export interface ScaleRepo {
+  gh: FakeGitHub;
+  /** `Date.now()` of each entry of `gh.log`, by index. */
+  stamps: number[];
+  /** Pull requests and reviews the sessions made, when. */
+  sessionWrites: Stamped[];
+}
+
+/** One build of a scenario, with when it was approved and when its final PR opened. */
+export interface ScaleBuild {
+  repo: ScaleRepo;
+  issue: number;
+  script: SessionScript;
+  approvedAt: number | null;
+  finalAt: number | null;
+}
+
+/** A repository with Baton installed, as a team running big builds sets it up. */
+export function createScaleRepo(gh: FakeGitHub): ScaleRepo {
+  installBaton(gh);
+  // A team running 60-worker builds raises the parallel limit to its most.
+  gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': 'maxParallel: 20\n' }, 'Baton config');
+  // GitHub's default: no "up to date before merging" rule on the build branch.
+  gh.requireUpToDate = false;
+  const repo: ScaleRepo = { gh, stamps: [], sessionWrites: [] };
+  const handle = gh.handle.bind(gh);
+  gh.handle = (request) => {
+    const response = handle(request);
+    repo.stamps[gh.log.length - 1] = Date.now();
+    return response;
+  };
+  return repo;
+}
+
+/** Deterministic minutes of a worker's work session, between `workFrom` and `workTo`. */
+export function workMinutes(build: string, worker: string): number {
+  let hash = 7;
+  for (const char of `${build}/${worker}`) hash = (hash * 31 + char.charCodeAt(0)) % 1_000_003;
+  return (
+    SESSION_MINUTES.workFrom + (hash % (SESSION_MINUTES.workTo - SESSION_MINUTES.workFrom + 1))
+  );
+}
+
+/** Minutes of the longest dependency chain: each worker's work session plus its review. */
+export function criticalPathMinutes(build: string, workers: PlanWorkerSpec[]): number {
+  const finish = new Map<string, number>();
+  const finishOf = (id: string): number => {
+    const known = finish.get(id);
+    if (known !== undefined) return known;
+    const worker = workers.find((w) => w.id === id);
+    const start = Math.max(0, ...(worker?.depends_on ?? []).map(finishOf));
+    const end = start + workMinutes(build, id) + SESSION_MINUTES.review;
+    finish.set(id, end);
+    return end;
+  };
+  return Math.max(...workers.map((w) => finishOf(w.id)));
+}
+
+/**
+ * Plays every run the app dispatches in these repositories: `requested` at
+ * once, `in_progress` a little later, and after the session's simulated
+ * minutes what its publish job writes (scripted-sessions' `playSession`).
+ * When a plan lands, the maintainer approves a minute later.
+ */
+export function playSessions(builds: () => ScaleBuild[], repos: ScaleRepo[]): void {
+  for (const repo of repos) {
+    repo.gh.runListeners.add((run) => {
+      const build = builds().find((b) => b.repo === repo && b.script.build === run.inputs.build);
+      if (build) schedule(build, run);
+    });
+  }
+}
+
+function schedule(build: ScaleBuild, run: SimRun): void {
+  const { gh } = build.repo;
+  gh.events.run('requested', run);
+  setTimeout(() => {
+    run.status = 'in_progress';
+    gh.events.run('in_progress', run);
+  }, QUEUED_MS);
+  setTimeout(() => play(build, run), sessionMs(build, run));
+}
+
+function sessionMs(build: ScaleBuild, run: SimRun): number {
+  const minutes =
+    run.inputs.role === 'work' || run.inputs.role === 'fix'
+      ? workMinutes(build.script.build, run.inputs.worker ?? '')
+      : run.inputs.role === 'plan'
+        ? SESSION_MINUTES.plan
+        : SESSION_MINUTES.review;
+  return minutes * 60_000;
+}
+
+function play(build: ScaleBuild, run: SimRun): void {
+  const { gh } = build.repo;
+  const before = gh.pulls.size + gh.reviews.length;
+  // What publish writes lands now; the run itself completes a little later, as on GitHub.
+  gh.finishRun = (id, conclusion) => {
+    setTimeout(() => FakeGitHub.prototype.finishRun.call(gh, id, conclusion), COMPLETES_AFTER_MS);
+  };
+  try {
+    playSession(gh, build.script, run);
+  } finally {
+    delete (gh as Partial<Pick<FakeGitHub, 'finishRun'>>).finishRun;
+  }
+  const made = gh.pulls.size + gh.reviews.length - before;
+  if (made > 0) build.repo.sessionWrites.push({ at: Date.now(), count: made });
+  if (run.inputs.role === 'plan' && build.approvedAt === null) {
+    setTimeout(() => {
+      build.approvedAt = Date.now();
+      gh.addComment({ issue: build.issue, body: '/approve', user: MAINTAINER });
+    }, APPROVE_AFTER_MS);
+  }
+}
+
+/** Opens and labels the issue of a build; its plan session lands `workers`. */
+export function startBuild(
+  repo: ScaleRepo,
+  { title, workers }: { title: string; workers: PlanWorkerSpec[] },
+): ScaleBuild {
+  const issue = repo.gh.openIssue({ title, user: MAINTAINER, labels: ['orchestrate'] });
+  const build: ScaleBuild = {
+    repo,
+    issue,
+    script: { build: buildIdFor(issue, title), issue, workers },
+    approvedAt: null,
+    finalAt: null,
+  };
+  repo.gh.events.labeled(issue, 'orchestrate', MAINTAINER);
+  return build;
+}
+
+/** When the build's final pull request was opened, if it was. */
+export function finalPullAt(build: ScaleBuild): number | null {
+  const { gh } = build.repo;
+  const head = integrationBranch(build.script.build);
+  const pull = [...gh.pulls.values()].find((p) => p.head === head && p.base === gh.defaultBranch);
+  return pull ? Date.parse(pull.createdAt) : null;
+}
+
+/**
+ * A plan in waves of the given widths (each worker of a wave after the first
+ * depends on the worker at the same place in the wave before, or its last),
+ * then a chain of `chain` workers after the first worker of the last wave.
+ */
+export function wavesAndChain(widths: number[], chain = 0): PlanWorkerSpec[] {
+  const waves = widths.flatMap((width, wave) =>
+    Array.from({ length: width }, (_, i) => ({
+      id: `W${wave + 1}.${i + 1}`,
+      ...(wave === 0
+        ? {}
+        : { depends_on: [`W${wave}.${Math.min(i, (widths[wave - 1] ?? 1) - 1) + 1}`] }),
+    })),
+  );
+  const links = Array.from({ length: chain }, (_, i) => ({
+    id: `W${widths.length + i + 1}.1`,
+    depends_on: [`W${widths.length + i}.1`],
+  }));
+  return [...waves, ...links];
+}
+
+/** Most writes in any window of `windowMs` (sliding), from stamped counts. */
+export function peakInWindow(stamps: Stamped[], windowMs: number): number {
+  const sorted = [...stamps].sort((a, b) => a.at - b.at);
+  let best = 0;
+  let sum = 0;
+  let from = 0;
+  for (const stamp of sorted) {
+    sum += stamp.count;
+    while ((sorted[from]?.at ?? 0) <= stamp.at - windowMs) sum -= sorted[from++]?.count ?? 0;
+    best = Math.max(best, sum);
+  }
+  return best;
+}

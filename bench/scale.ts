@@ -1,0 +1,504 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { tsxArgs } from '../sim/actions/run-step.js';
+import { SIM_BATON_SOURCE } from '../sim/e2e.js';
+import { FakeGitHub } from '../sim/github/fake-github.js';
+import { type GitHubServer, startGitHubServer } from '../sim/server/github-server.js';
+import { type AppProcess, freePort, startAppProcess } from '../sim/start-app.js';
+import type { PlanWorkerSpec } from '../test/support/builds.js';
+import {
+  createScaleRepo,
+  criticalPathMinutes,
+  finalPullAt,
+  peakInWindow,
+  playSessions,
+  type ScaleBuild,
+  type ScaleRepo,
+  type Stamped,
+  startBuild,
+  wavesAndChain,
+} from './scale-world.js';
+
+/**
+ * Baton at scale, measured through the REAL app process (src/main.ts as
+ * `npm start` runs it, LOG_LEVEL info, every setting at its production
+ * default: request pacing, status-edit pacing, the write budget, the
+ * 10-minute resync) on the simulator over HTTP, in one run:
+ *
+ * - four workers (3 at once and a chain of 1), as bench/api-calls.ts measures
+ *   them in one process on nock, so the two can be read side by side;
+ * - a 60-worker plan: waves of 20, 15, 15 and 7, then a chain of 3;
+ * - ten builds of ten workers (waves of 4, 3, 2, 1) at once in one installation;
+ * - the same ten builds across ten installations, one each.
+ *
+ * Sessions are scripted (no session processes, no model): when the simulator
+ * receives a dispatch, the bench plays what that session's publish job would
+ * write through the simulator's store (the work session's push, completion
+ * and pull request; the review session's review) after a simulated duration:
+ * 3 minutes to plan, 8–16 minutes of work (fixed per worker), 3 minutes to
+ * review. CI passes at once. The maintainer approves a minute after the plan.
+ *
+ * Time: a 60-worker build takes hours of GitHub's write limits, so the app
+ * and this process both run on bench/fast-clock.mjs, K times faster (K = 100
+ * by default: a simulated hour is 36 real seconds). CPU seconds are real;
+ * makespans, peak writes per minute and hour, and webhook waits are on the
+ * simulated clock. The app's own processing is stretched by K on that clock
+ * (20 real ms read as 2 simulated s), so webhook waits are given in both:
+ * simulated ms, and real ms (÷ K) — the truth lies between, as the pacing's
+ * waits are simulated and the processing real.
+ *
+ * Counted: requests per worker by route (the simulator's log for the
+ * scenario's repositories, first `/approve` to last final PR, token requests
+ * left out); writes are REST requests but GET and HEAD. Peak writes add the
+ * sessions' pull requests and reviews (their API writes; pushes are git), in
+ * any sliding minute and hour, per installation, the worst installation. App
+ * CPU from /proc/<pid>/stat (the app process alone). The webhook wait is from
+ * the simulator sending a delivery to the end of the reconcile that carries
+ * its `deliveryId` (the app's `baton: reconciled` line, logged when the
+ * reconcile ends: an upper bound of the wait for it to start). Memory: the
+ * app's RSS from /proc/<pid>/status, before and after each scenario.
+ *
+ * `npx tsx bench/scale.ts [--k 100]` prints the figures; `--json` one line.
+ */
+export interface ScenarioFigures {
+  name: string;
+  builds: number;
+  installations: number;
+  workers: number;
+  /** Whether every build opened its final pull request within the real time limit. */
+  finished: boolean;
+  requests: number;
+  writes: number;
+  byRoute: { route: string; calls: number }[];
+  sessionWrites: number;
+  cpuSecondsPerWorker: number;
+  peakWrites: { perMinute: number; perHour: number };
+  /** Simulated minutes, /approve to final PR, and the plan's critical path; the worst build's ratio. */
+  makespan: { minutes: number; criticalPathMinutes: number; ratio: number };
+  /**
+   * The least minutes GitHub's 500 writes an hour allow for the busiest
+   * installation's writes (Baton's and its sessions'), whatever the plan.
+   */
+  limitMinutes: number;
+  /** Delivery to the end of its reconcile: the longest and the median, simulated and real ms. */
+  webhookWait: {
+    maxMs: number;
+    maxRealMs: number;
+    medianMs: number;
+    medianRealMs: number;
+    p99Ms: number;
+    p99RealMs: number;
+    /** Deliveries that queued a reconcile of their own. */
+    count: number;
+  };
+  realSeconds: number;
+  rssMiB: { before: number; after: number };
+  /** The app's heap after a garbage collection, before and after the scenario (bench/heap-probe.mjs). */
+  heapMiB: { before: number; after: number };
+}
+
+export interface ScaleReport {
+  k: number;
+  scenarios: ScenarioFigures[];
+  /** The app's RSS at start (after start-up) and at the end of the run, MiB. */
+  rssMiB: { start: number; end: number; max: number };
+  /** The app's heap after a garbage collection at start, MiB. */
+  heapStartMiB: number;
+  realSeconds: number;
+}
+
+const SECRET = 'scale-bench-secret';
+const DEFAULT_K = 100;
+/** Real seconds a scenario may take before it is reported unfinished. */
+const SCENARIO_REAL_SECONDS = 150;
+
+interface Scenario {
+  name: string;
+  builds: { repo: ScaleRepo; title: string; workers: PlanWorkerSpec[] }[];
+}
+
+/** Runs the scale bench in a child process on the fast clock; resolves with its report. */
+export function measureScale({
+  k = DEFAULT_K,
+  timeoutMs = 600_000,
+}: {
+  k?: number;
+  timeoutMs?: number;
+} = {}): Promise<ScaleReport> {
+  const clock = new URL('./fast-clock.mjs', import.meta.url).href;
+  const env = { ...process.env, FAST_CLOCK_K: String(k), FAST_CLOCK_EPOCH: String(Date.now()) };
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', clock, ...tsxArgs('bench/scale.ts'), '--child', '--json'],
+      { stdio: ['ignore', 'pipe', 'inherit'], env, detached: true },
+    );
+    const out: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    const timer = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const last = Buffer.concat(out).toString('utf8').trim().split('\n').at(-1) ?? '';
+      if (code === 0) resolve(JSON.parse(last) as ScaleReport);
+      else
+        reject(new Error(`bench/scale.ts exited with ${code} (time limit ${timeoutMs / 1000} s)`));
+    });
+  });
+}
+
+/** The run itself, on the fast clock (`--child`). */
+async function runScale(): Promise<ScaleReport> {
+  const k = Number(process.env.FAST_CLOCK_K);
+  const realStart = realNow();
+  let installation = 0;
+  const repo = (name: string) => {
+    installation++;
+    return createScaleRepo(
+      new FakeGitHub({
+        owner: `org-${installation}`,
+        repo: name,
+        installationId: installation,
+        repositoryId: installation,
+      }),
+    );
+  };
+  const four = repo('four');
+  const sixty = repo('sixty');
+  const shared = repo('ten-builds');
+  const teams = Array.from({ length: 10 }, (_, i) => repo(`team-${i + 1}`));
+  const repos = [four, sixty, shared, ...teams];
+  const tenWorkers = wavesAndChain([4, 3, 2, 1]);
+  const scenarios: Scenario[] = [
+    {
+      name: '4 workers: 3 at once and a chain of 1',
+      builds: [{ repo: four, title: 'Four workers', workers: wavesAndChain([3], 1) }],
+    },
+    {
+      name: '60 workers: waves of 20, 15, 15, 7, then a chain of 3',
+      builds: [{ repo: sixty, title: 'Sixty workers', workers: wavesAndChain([20, 15, 15, 7], 3) }],
+    },
+    {
+      name: 'ten builds of 10 workers (waves of 4, 3, 2, 1) at once, one installation',
+      builds: Array.from({ length: 10 }, (_, i) => ({
+        repo: shared,
+        title: `Ten workers ${i + 1}`,
+        workers: tenWorkers,
+      })),
+    },
+    {
+      name: 'the same ten builds across ten installations',
+      builds: teams.map((team, i) => ({
+        repo: team,
+        title: `Ten workers ${i + 1}`,
+        workers: tenWorkers,
+      })),
+    },
+  ];
+  const [first, ...rest] = repos as [ScaleRepo, ...ScaleRepo[]];
+  const port = await freePort();
+  const server = await startGitHubServer({
+    gh: first.gh,
+    repositories: rest.map((r) => r.gh),
+    appWebhookUrl: `http://127.0.0.1:${port}/api/github/webhooks`,
+    webhookSecret: SECRET,
+  });
+  const app = await startAppProcess({
+    gheHost: server.host,
+    webhookSecret: SECRET,
+    // No session asks for a token: the scripted sessions write through the simulator's store.
+    oidcIssuer: 'http://127.0.0.1:9/unused',
+    port,
+    logLevel: 'info',
+    resyncMinutes: 10,
+    // The waits of the harness are on the fast clock too.
+    startTimeoutMs: 60_000 * k,
+    env: {
+      NODE_OPTIONS: ['./fast-clock.mjs', './heap-probe.mjs']
+        .map((file) => `--import ${new URL(file, import.meta.url).href}`)
+        .join(' '),
+      FAST_CLOCK_K: String(k),
+      FAST_CLOCK_EPOCH: String(process.env.FAST_CLOCK_EPOCH),
+      BATON_SOURCE_REPOSITORY: SIM_BATON_SOURCE.repository,
+      BATON_SOURCE_REF: SIM_BATON_SOURCE.ref,
+    },
+  });
+  const running: ScaleBuild[] = [];
+  playSessions(() => running, repos);
+  const rssStart = rssMiB(app.pid);
+  const heapStart = await heapMiB(app, k);
+  let rssMax = rssStart;
+  const figures: ScenarioFigures[] = [];
+  // `--only 0,1`: some scenarios, by index (to try a change quickly).
+  const only = process.argv.includes('--only')
+    ? (process.argv[process.argv.indexOf('--only') + 1] ?? '').split(',').map(Number)
+    : null;
+  try {
+    for (const [index, scenario] of scenarios.entries()) {
+      if (only && !only.includes(index)) continue;
+      const measured = await runScenario({ scenario, app, server, running, k });
+      rssMax = Math.max(rssMax, measured.rssMiB.after);
+      figures.push(measured);
+      if (!process.argv.includes('--json')) printScenario(measured);
+    }
+    const rssEnd = rssMiB(app.pid);
+    return {
+      k,
+      scenarios: figures,
+      rssMiB: { start: rssStart, end: rssEnd, max: Math.max(rssMax, rssEnd) },
+      heapStartMiB: heapStart,
+      realSeconds: (realNow() - realStart) / 1000,
+    };
+  } finally {
+    await app.stop();
+    await server.close();
+  }
+}
+
+async function runScenario({
+  scenario,
+  app,
+  server,
+  running,
+  k,
+}: {
+  scenario: Scenario;
+  app: AppProcess;
+  server: GitHubServer;
+  running: ScaleBuild[];
+  k: number;
+}): Promise<ScenarioFigures> {
+  const realFrom = realNow();
+  const startedAt = Date.now();
+  const rssBefore = rssMiB(app.pid);
+  const heapBefore = await heapMiB(app, k);
+  const builds = scenario.builds.map((spec) => startBuild(spec.repo, spec));
+  running.push(...builds);
+  const repos = [...new Set(builds.map((b) => b.repo))];
+  const logFrom = new Map<ScaleRepo, number>();
+  let cpuFrom: number | null = null;
+  let finished = true;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    for (const build of builds) {
+      if (build.approvedAt === null) continue;
+      if (!logFrom.has(build.repo)) logFrom.set(build.repo, build.repo.gh.log.length);
+      cpuFrom ??= cpuSeconds(app.pid);
+      build.finalAt ??= finalPullAt(build);
+    }
+    if (builds.every((b) => b.finalAt !== null)) break;
+    if ((realNow() - realFrom) / 1000 > SCENARIO_REAL_SECONDS) {
+      finished = false;
+      break;
+    }
+  }
+  const cpu = cpuSeconds(app.pid) - (cpuFrom ?? 0);
+  const approvedFrom = Math.min(...builds.map((b) => b.approvedAt ?? Number.POSITIVE_INFINITY));
+  const endedAt = Date.now();
+  const workers = builds.reduce((sum, b) => sum + b.script.workers.length, 0);
+  const calls = repos.flatMap((r) =>
+    r.gh.log
+      .slice(logFrom.get(r) ?? r.gh.log.length)
+      .filter((e) => !e.route.includes('/access_tokens')),
+  );
+  const sessionWritesOf = (r: ScaleRepo) =>
+    r.sessionWrites
+      .filter((w) => w.at >= approvedFrom && w.at <= endedAt)
+      .reduce((sum, w) => sum + w.count, 0);
+  const writesOf = (r: ScaleRepo) =>
+    r.gh.log
+      .slice(logFrom.get(r) ?? r.gh.log.length)
+      .filter((e) => isWrite(e) && !e.route.includes('/access_tokens')).length + sessionWritesOf(r);
+  const counts = new Map<string, number>();
+  for (const entry of calls) counts.set(entry.route, (counts.get(entry.route) ?? 0) + 1);
+  return {
+    name: scenario.name,
+    builds: builds.length,
+    installations: new Set(repos.map((r) => r.gh.installationId)).size,
+    workers,
+    finished,
+    requests: calls.length,
+    writes: calls.filter(isWrite).length,
+    byRoute: [...counts]
+      .map(([route, n]) => ({ route, calls: n }))
+      .sort((a, b) => b.calls - a.calls),
+    sessionWrites: repos.reduce((sum, r) => sum + sessionWritesOf(r), 0),
+    cpuSecondsPerWorker: cpu / workers,
+    peakWrites: peakWrites(repos, { from: startedAt, to: endedAt }),
+    makespan: makespanOf(builds),
+    limitMinutes: (Math.max(...repos.map(writesOf)) / 500) * 60,
+    webhookWait: webhookWait({ app, server, repos, from: startedAt, to: endedAt, k }),
+    realSeconds: (realNow() - realFrom) / 1000,
+    rssMiB: { before: rssBefore, after: rssMiB(app.pid) },
+    heapMiB: { before: heapBefore, after: await heapMiB(app, k) },
+  };
+}
+
+const isWrite = (entry: { method: string; route: string }) =>
+  !['GET', 'HEAD'].includes(entry.method) && entry.route !== 'POST /graphql';
+
+/** The worst installation's most writes in a minute and in an hour, the sessions' included. */
+function peakWrites(
+  repos: ScaleRepo[],
+  { from, to }: { from: number; to: number },
+): { perMinute: number; perHour: number } {
+  const byInstallation = new Map<number, Stamped[]>();
+  for (const repo of repos) {
+    const stamps = byInstallation.get(repo.gh.installationId) ?? [];
+    repo.gh.log.forEach((entry, i) => {
+      const at = repo.stamps[i] ?? 0;
+      if (at >= from && at <= to && isWrite(entry) && !entry.route.includes('/access_tokens'))
+        stamps.push({ at, count: 1 });
+    });
+    stamps.push(...repo.sessionWrites.filter((s) => s.at >= from && s.at <= to));
+    byInstallation.set(repo.gh.installationId, stamps);
+  }
+  const all = [...byInstallation.values()];
+  return {
+    perMinute: Math.max(0, ...all.map((s) => peakInWindow(s, 60_000))),
+    perHour: Math.max(0, ...all.map((s) => peakInWindow(s, 3_600_000))),
+  };
+}
+
+function makespanOf(builds: ScaleBuild[]): ScenarioFigures['makespan'] {
+  const each = builds.map((b) => {
+    const minutes =
+      b.approvedAt !== null && b.finalAt !== null
+        ? (b.finalAt - b.approvedAt) / 60_000
+        : Number.NaN;
+    const critical = criticalPathMinutes(b.script.build, b.script.workers);
+    return { minutes, criticalPathMinutes: critical, ratio: minutes / critical };
+  });
+  const worst = each.reduce((a, b) => (b.ratio > a.ratio || Number.isNaN(b.ratio) ? b : a));
+  return worst;
+}
+
+/** Delivery to the end of the reconcile that carries its id, from the app's log. */
+function webhookWait({
+  app,
+  server,
+  repos,
+  from,
+  to,
+  k,
+}: {
+  app: AppProcess;
+  server: GitHubServer;
+  repos: ScaleRepo[];
+  from: number;
+  to: number;
+  k: number;
+}): ScenarioFigures['webhookWait'] {
+  const names = new Set(repos.map((r) => r.gh.fullName));
+  const sent = new Map(
+    server.deliveries
+      .filter((d) => names.has(d.repository) && d.sentAt >= from && d.sentAt <= to)
+      .map((d) => [d.id, d.sentAt]),
+  );
+  // The first reconcile a delivery queued; a timed one it set off later (a trailing status
+  // edit, a deferred dispatch) logs the same id, and is not a wait for the webhook.
+  const reconciled = new Map<string, number>();
+  for (const line of app.output().split('\n')) {
+    if (!line.includes('baton: reconciled')) continue;
+    const entry = parseLine(line);
+    const id = String(entry?.deliveryId ?? '');
+    if (entry && sent.has(id) && !reconciled.has(id)) reconciled.set(id, timeOf(entry.time));
+  }
+  const waits = [...reconciled].map(([id, at]) => at - (sent.get(id) ?? at));
+  waits.sort((a, b) => a - b);
+  const max = waits.at(-1) ?? Number.NaN;
+  const median = waits[Math.floor(waits.length / 2)] ?? Number.NaN;
+  const p99 = waits[Math.max(0, Math.ceil(waits.length * 0.99) - 1)] ?? Number.NaN;
+  return {
+    maxMs: max,
+    maxRealMs: max / k,
+    medianMs: median,
+    medianRealMs: median / k,
+    p99Ms: p99,
+    p99RealMs: p99 / k,
+    count: waits.length,
+  };
+}
+
+function parseLine(line: string): { deliveryId?: unknown; time?: unknown } | null {
+  try {
+    return JSON.parse(line) as { deliveryId?: unknown; time?: unknown };
+  } catch {
+    return null;
+  }
+}
+
+function timeOf(time: unknown): number {
+  return typeof time === 'number' ? time : Date.parse(String(time));
+}
+
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+/** User + system CPU seconds of a process so far (/proc/<pid>/stat, fields 14 and 15). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return kb / 1024;
+}
+
+/** The app's heap after a garbage collection: it prints it when sent SIGUSR2 (bench/heap-probe.mjs). */
+async function heapMiB(app: AppProcess, k: number): Promise<number> {
+  const printed = () =>
+    app
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('"benchMemory"'));
+  const before = printed().length;
+  process.kill(app.pid, 'SIGUSR2');
+  for (let tries = 0; tries < 500; tries++) {
+    const line = printed()[before];
+    if (line)
+      return (
+        (JSON.parse(line) as { benchMemory: { heapUsed: number } }).benchMemory.heapUsed / 2 ** 20
+      );
+    // 10 real ms on the fast clock.
+    await new Promise((resolve) => setTimeout(resolve, 10 * k));
+  }
+  return Number.NaN;
+}
+
+/** Real milliseconds, whatever the fast clock does (hrtime is not scaled). */
+function realNow(): number {
+  return Number(process.hrtime.bigint() / 1_000_000n);
+}
+
+function printScenario(s: ScenarioFigures): void {
+  console.log(
+    [
+      `${s.name}: ${s.finished ? 'finished' : 'NOT FINISHED'} in ${s.realSeconds.toFixed(0)} real s`,
+      `  ${(s.requests / s.workers).toFixed(2)} requests, ${(s.writes / s.workers).toFixed(2)} writes per worker (+ ${(s.sessionWrites / s.workers).toFixed(2)} by sessions)`,
+      `  ${s.cpuSecondsPerWorker.toFixed(3)} app CPU s per worker`,
+      `  peak writes: ${s.peakWrites.perMinute} a minute, ${s.peakWrites.perHour} an hour`,
+      `  makespan ${s.makespan.minutes.toFixed(1)} min ÷ critical path ${s.makespan.criticalPathMinutes} min = ${s.makespan.ratio.toFixed(3)} (500 writes an hour alone need ${s.limitMinutes.toFixed(0)} min)`,
+      `  webhook to reconcile: max ${s.webhookWait.maxMs.toFixed(0)} ms (${s.webhookWait.maxRealMs.toFixed(1)} real), p99 ${s.webhookWait.p99Ms.toFixed(0)} ms (${s.webhookWait.p99RealMs.toFixed(1)} real), median ${s.webhookWait.medianMs.toFixed(0)} ms (${s.webhookWait.medianRealMs.toFixed(1)} real), ${s.webhookWait.count} deliveries`,
+      `  app RSS ${s.rssMiB.before.toFixed(0)} → ${s.rssMiB.after.toFixed(0)} MiB, heap ${s.heapMiB.before.toFixed(1)} → ${s.heapMiB.after.toFixed(1)} MiB`,
+      ...s.byRoute.map((r) => `    ${(r.calls / s.workers).toFixed(2).padStart(6)}  ${r.route}`),
+    ].join('\n'),
+  );
+}
+
+if (
+  import.meta.url === `file://${process.argv[1]}` ||
+  process.argv[1] === fileURLToPath(import.meta.url)
+) {
+  if (process.argv.includes('--child')) {
+    const report = await runScale();
+    if (process.argv.includes('--json')) console.log(JSON.stringify(report));
+  } else {
+    const at = process.argv.indexOf('--k');
+    const report = await measureScale(at > 0 ? { k: Number(process.argv[at + 1]) } : {});
+    if (process.argv.includes('--json')) console.log(JSON.stringify(report));
+    else for (const s of report.scenarios) printScenario(s);
+  }
+}
