@@ -2,10 +2,11 @@ import { commandText } from './build-progress.js';
 import type { Command, CommandError } from './command.js';
 import type { Config } from './config.js';
 import { decideAdaptations } from './decide-adapt.js';
-import { makeContext } from './decide-context.js';
+import { type DecideContext, makeContext, runOutcome } from './decide-context.js';
 import { findSeries } from './decide-series.js';
 import { parseLoopSubject } from './ids.js';
 import { compareTimes } from './normalize-snapshot.js';
+import { buildTypeOf } from './plan.js';
 import type { BuildSnapshot } from './snapshot.js';
 import { deriveWorkers, type WorkerState } from './worker-state.js';
 
@@ -60,6 +61,10 @@ export function checkCommands({
       const message = improveProblem({ started, improving });
       return message ? [{ line: commandText(command), message }] : [];
     }
+    if (command.name === 'retry-synthesis') {
+      const message = synthesisProblem(ctx, at);
+      return message ? [{ line: commandText(command), message }] : [];
+    }
     const message = problemOf({
       command,
       workers: all,
@@ -108,12 +113,36 @@ function problemOf({
     case 'cancel':
     case 'status':
     case 'improve':
+    case 'retry-synthesis':
       return null;
     default: {
       const _exhaustive: never = command;
       return _exhaustive;
     }
   }
+}
+
+/**
+ * `/retry synthesis` runs a research build's synthesis again only once its
+ * newest attempt, as it stood when the comment was written, has failed.
+ */
+function synthesisProblem(ctx: DecideContext, at: string): string | null {
+  const { plan } = ctx.snapshot;
+  if (plan.kind !== 'valid' || buildTypeOf(plan.plan) !== 'research')
+    return 'only a research build has a synthesis to run again; steer a worker with `/retry W1.2 <instructions>`.';
+  if (ctx.snapshot.finalPull) return 'the synthesis has succeeded: the final pull request is open.';
+  const before = ctx.snapshot.runs.filter(
+    (run) => run.role === 'synthesis' && run.worker === null && compareTimes(run.createdAt, at) < 0,
+  );
+  const latest = before.at(-1);
+  if (!latest)
+    return 'the synthesis has not run yet: it starts once every worker is merged or skipped.';
+  const outcome = runOutcome(ctx, latest);
+  if (outcome === 'active' || compareTimes(at, latest.updatedAt) <= 0)
+    return 'the synthesis is still running; `/retry synthesis` runs it again once it has failed.';
+  if (outcome === 'succeeded')
+    return 'the synthesis has succeeded; the final pull request opens with its report.';
+  return null;
 }
 
 /** `/improve` starts a series only on an issue where no session has run yet. */

@@ -14,6 +14,8 @@ export interface CommandState {
   replans: CommandInfo[];
   /** `/retry` comments by worker, oldest first. */
   retries: Map<string, CommandInfo[]>;
+  /** `/retry synthesis` comments, oldest first. */
+  synthesisRetries: CommandInfo[];
   /** The first `/skip` of each worker. */
   skips: Map<string, CommandInfo>;
   /** `/merge` comments by worker, oldest first. */
@@ -34,6 +36,7 @@ export function foldCommands(commands: CommandInfo[]): CommandState {
     approvals: [],
     replans: [],
     retries: new Map(),
+    synthesisRetries: [],
     skips: new Map(),
     merges: new Map(),
     paused: null,
@@ -56,6 +59,9 @@ function applyCommand(state: CommandState, info: CommandInfo): void {
       return;
     case 'retry':
       push(state.retries, command.worker, info);
+      return;
+    case 'retry-synthesis':
+      state.synthesisRetries.push(info);
       return;
     case 'skip':
       if (!state.skips.has(command.worker)) state.skips.set(command.worker, info);

@@ -3,6 +3,8 @@ export type Command =
   | { name: 'approve' }
   | { name: 'replan'; feedback: string }
   | { name: 'retry'; worker: string; instructions: string }
+  /** `/retry synthesis`: a research build's failed synthesis runs again (docs/build-types.md). */
+  | { name: 'retry-synthesis' }
   | { name: 'skip'; worker: string }
   | { name: 'merge'; worker: string }
   | { name: 'pause' }

@@ -82,6 +82,13 @@ function needsOf(
     });
   }
   for (const state of workers) needs.push(...workerNeeds(ctx, state));
+  const synthesis = view.progress.synthesis;
+  if (synthesis?.state === 'failed') {
+    needs.push({
+      key: noticeKey('synthesis-failed', synthesis.attempts),
+      text: `❌ The synthesis session failed (${synthesis.url}): the report and the final pull request wait. Its job summary says why; reply \`/retry synthesis\` to run it again.`,
+    });
+  }
   const { maxUsd } = ctx.config.budget;
   if (ctx.budgetReached && maxUsd !== null) {
     needs.push({

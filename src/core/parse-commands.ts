@@ -7,6 +7,7 @@ export const COMMAND_USAGE: Record<CommandName, string> = {
   approve: '/approve',
   replan: '/replan <what to change>',
   retry: '/retry W2.1 [instructions]',
+  'retry-synthesis': '/retry synthesis',
   skip: '/skip W2.1',
   merge: '/merge W2.1',
   pause: '/pause',
@@ -108,6 +109,11 @@ function readCommand({ word, rest, following, worker }: CommandText): Command | 
   }
 }
 
+/** A command's words without its free text: `/approve`, `/retry synthesis`, `/retry`. */
+export function commandWord(command: Command): string {
+  return command.name === 'retry-synthesis' ? '/retry synthesis' : `/${command.name}`;
+}
+
 /** Every command with its usage, for an error or a reply. */
 export function listCommands(): string {
   return Object.values(COMMAND_USAGE)
@@ -126,8 +132,17 @@ function badWorkerId(word: 'retry' | 'skip' | 'merge', token: string): string {
   return `${code(token)} is not a worker id: worker ids look like W2.1, e.g. ${code(COMMAND_USAGE[word])}.`;
 }
 
+/** The word after `/retry` that names a research build's synthesis instead of a worker. */
+const SYNTHESIS = 'synthesis';
+
 function readRetry(rest: string, worker: string | undefined): Command | string {
   const [token = '', ...words] = rest.split(/\s+/);
+  if (token.toLowerCase() === SYNTHESIS) {
+    // The synthesis reads the plan and the findings again; it takes no instructions.
+    return words.length === 0
+      ? { name: 'retry-synthesis' }
+      : `/retry synthesis takes nothing after it: write ${code('/retry synthesis')} alone on its line (the synthesis reads the plan and the findings again). To retry a worker with instructions, name it: ${code('/retry W2.1 <instructions>')}.`;
+  }
   const read = readWorkerId(token);
   if ('id' in read) return { name: 'retry', worker: read.id, instructions: words.join(' ') };
   if (read.attempt) return badWorkerId('retry', token);

@@ -128,9 +128,14 @@ function doneLine({ synthesis }: BuildProgress): string {
   }
   if (synthesis === null) return '📝 Every worker is done; the synthesis session is starting.';
   const run = link(synthesis.url, 'synthesis run');
-  return synthesis.state === 'running'
-    ? `📝 Every worker is done; the synthesis session is writing the report (${run}).`
-    : `⚠️ The synthesis session failed (${run}): the report and the final pull request wait. Running it again is not built yet; its job summary says why it failed.`;
+  switch (synthesis.state) {
+    case 'running':
+      return `📝 Every worker is done; the synthesis session is writing the report (${run}).`;
+    case 'retrying':
+      return `📝 The synthesis session failed (${run}); \`/retry synthesis\` starts it again once the build may start sessions.`;
+    default:
+      return `⚠️ The synthesis session failed (${run}): the report and the final pull request wait. Its job summary says why; comment \`/retry synthesis\` to run it again.`;
+  }
 }
 
 /** One adaptation: which briefs, what happens to them, the diff once there is one. */

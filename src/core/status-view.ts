@@ -122,7 +122,14 @@ export interface BuildProgress {
   budget: { maxUsd: number | null; reached: boolean };
   finalPull: { number: number; url: string; state: 'open' | 'closed' | 'merged' } | null;
   /** A research build's synthesis session, once dispatched; absent in other builds. */
-  synthesis?: { state: 'running' | 'succeeded' | 'failed'; url: string } | null;
+  synthesis?: {
+    /** `retrying`: the newest attempt failed and a `/retry synthesis` waits to start (a pause or the budget holds it). */
+    state: 'running' | 'succeeded' | 'failed' | 'retrying';
+    /** The newest attempt's run. */
+    url: string;
+    /** Synthesis runs so far. */
+    attempts: number;
+  } | null;
   /** The last commands taken, oldest first. */
   history: CommandEntry[];
   links: RepoLinks;

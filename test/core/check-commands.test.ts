@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { checkCommands } from '../../src/core/check-commands.js';
 import type { Command } from '../../src/core/command.js';
-import type { BuildSnapshot } from '../../src/core/snapshot.js';
-import { makeConfig, makePull, makeRun, makeSnapshot, NOW, sha } from './factories.js';
+import type { BuildSnapshot, RunInfo } from '../../src/core/snapshot.js';
+import {
+  ago,
+  makeConfig,
+  makePlan,
+  makePull,
+  makeRun,
+  makeSnapshot,
+  NOW,
+  sha,
+} from './factories.js';
 
 const config = (() => {
   const parsed = makeConfig();
@@ -93,5 +102,50 @@ describe('checkCommands judges a command as the build stood when it was written'
       at: '2026-11-22T08:00:00.000Z',
     }).map((p) => p.message);
     expect(problems.join('\n')).toMatch(expected ?? /^$/);
+  });
+});
+
+describe('checkCommands: /retry synthesis', () => {
+  const research = (runs: RunInfo[], at = NOW) =>
+    checkCommands({
+      commands: [{ name: 'retry-synthesis' }],
+      snapshot: makeSnapshot({
+        plan: { kind: 'valid', plan: makePlan({ type: 'research' }), sha: sha('p1') },
+        runs: [makeRun({ id: 7000, role: 'plan', worker: null }), ...runs],
+      }),
+      config,
+      now: NOW,
+      at,
+    }).map((p) => p.message);
+  const synthesis = (overrides: Partial<RunInfo> = {}) =>
+    makeRun({ id: 7100, role: 'synthesis', worker: null, conclusion: 'failure', ...overrides });
+
+  it('takes it once the synthesis has failed', () => {
+    expect(research([synthesis()])).toEqual([]);
+  });
+
+  it.each<[string, RunInfo[], string, RegExp]>([
+    ['before the synthesis ran', [], NOW, /has not run yet: it starts once every worker/],
+    [
+      'while the synthesis runs',
+      [synthesis({ status: 'in_progress', conclusion: null })],
+      NOW,
+      /still running; `\/retry synthesis` runs it again once it has failed/,
+    ],
+    [
+      'written before the failed attempt ended',
+      [synthesis({ createdAt: ago(60), updatedAt: ago(20) })],
+      ago(30),
+      /still running/,
+    ],
+    ['after the synthesis succeeded', [synthesis({ conclusion: 'success' })], NOW, /has succeeded/],
+  ])('refuses it %s', (_name, runs, at, expected) => {
+    expect(research(runs, at)).toEqual([expect.stringMatching(expected)]);
+  });
+
+  it('refuses it in a code build, which has no synthesis', () => {
+    expect(check({ name: 'retry-synthesis' })).toEqual([
+      expect.stringMatching(/only a research build has a synthesis/),
+    ]);
   });
 });

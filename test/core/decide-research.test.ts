@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/core/decide.js';
 import { renderStatus } from '../../src/core/render-status.js';
-import type { BuildSnapshot, RunInfo } from '../../src/core/snapshot.js';
-import { dispatched, kinds } from './decide-helpers.js';
+import type { BuildSnapshot, CommandInfo, RunInfo } from '../../src/core/snapshot.js';
+import { dispatched, kinds, viewOf } from './decide-helpers.js';
 import {
+  ago,
   makeCommand,
   makeCompletion,
   makeConfig,
@@ -118,10 +119,94 @@ describe('the status of a research build after its workers', () => {
   it.each([
     [[], 'the synthesis session is starting'],
     [[synthesisRun({ status: 'in_progress', conclusion: null })], 'is writing the report'],
-    [[synthesisRun({ conclusion: 'failure' })], 'The synthesis session failed'],
+    [[synthesisRun({ conclusion: 'failure' })], 'comment `/retry synthesis` to run it again'],
     [[synthesisRun()], 'the final pull request is being opened'],
   ])('says in the status comment what the synthesis does: %#', (runs, line) => {
     const status = decide({ snapshot: researched(runs as RunInfo[]), config, now: NOW }).at(-1);
     expect(status?.kind === 'render-status' && renderStatus(status.view)).toContain(line);
+  });
+});
+
+describe('decide: /retry synthesis runs a failed synthesis again', () => {
+  const failed = synthesisRun({ conclusion: 'failure', createdAt: ago(60), updatedAt: ago(50) });
+  const skip = makeCommand({ name: 'skip', worker: 'W1.2' });
+  const retry = (overrides: Partial<CommandInfo> = {}) =>
+    makeCommand({ name: 'retry-synthesis' }, { commentId: 950, createdAt: ago(10), ...overrides });
+  const run = (runs: RunInfo[], commands: CommandInfo[], cfg = config) =>
+    decide({
+      snapshot: researched(runs, { commands: [skip, ...commands] }),
+      config: cfg,
+      now: NOW,
+    });
+
+  it('dispatches a new synthesis attempt answering the comment, and still no final PR', () => {
+    const actions = run([failed], [retry()]);
+    expect(dispatched(actions)).toEqual(['synthesis - comment-950']);
+    expect(kinds(actions)).not.toContain('open-final-pull');
+  });
+
+  it('dispatches it once: the run that answers the comment is the attempt', () => {
+    const answer = synthesisRun({
+      id: 7101,
+      trigger: 'comment-950',
+      status: 'in_progress',
+      conclusion: null,
+      createdAt: ago(5),
+    });
+    const actions = run([failed, answer], [retry()]);
+    expect(dispatched(actions)).toEqual([]);
+    const view = viewOf(actions);
+    expect(view.phase === 'running' && view.progress.synthesis).toEqual({
+      state: 'running',
+      url: answer.url,
+      attempts: 2,
+    });
+  });
+
+  it('opens the final PR once the retried synthesis has succeeded', () => {
+    const answer = synthesisRun({ id: 7101, trigger: 'comment-950', createdAt: ago(5) });
+    expect(kinds(run([failed, answer], [retry()]))).toContain('open-final-pull');
+  });
+
+  it('waits for another /retry when the retried synthesis fails too', () => {
+    const answer = synthesisRun({
+      id: 7101,
+      trigger: 'comment-950',
+      conclusion: 'failure',
+      createdAt: ago(5),
+      updatedAt: ago(4),
+    });
+    expect(dispatched(run([failed, answer], [retry()]))).toEqual([]);
+    const again = retry({ commentId: 951, createdAt: ago(2) });
+    expect(dispatched(run([failed, answer], [retry(), again]))).toEqual([
+      'synthesis - comment-951',
+    ]);
+  });
+
+  it('ignores a /retry synthesis written before the attempt had failed', () => {
+    expect(dispatched(run([failed], [retry({ createdAt: ago(55) })]))).toEqual([]);
+  });
+
+  it('holds the retry while the build is paused, and says it waits', () => {
+    const pause = makeCommand({ name: 'pause' }, { commentId: 940, createdAt: ago(20) });
+    const actions = run([failed], [pause, retry()]);
+    expect(dispatched(actions)).toEqual([]);
+    const view = viewOf(actions);
+    expect(view.phase === 'running' && view.progress.synthesis?.state).toBe('retrying');
+    expect(renderStatus(view)).toContain('`/retry synthesis` starts it again once');
+  });
+
+  it('holds the retry while the budget is reached', () => {
+    const capped = makeConfig({ approval: 'none', budget: { maxUsd: 0.5 } });
+    expect(dispatched(run([failed], [retry()], capped))).toEqual([]);
+  });
+
+  it('tells people once per failed attempt what to type', () => {
+    const notices = (runs: RunInfo[]) =>
+      run(runs, []).flatMap((action) => (action.kind === 'notice' ? [action] : []));
+    const [notice] = notices([failed]);
+    expect(notice?.key).toBe('synthesis-failed/1');
+    expect(notice?.body).toContain('reply `/retry synthesis` to run it again');
+    expect(notices([synthesisRun({ status: 'in_progress', conclusion: null })])).toEqual([]);
   });
 });
