@@ -39,7 +39,9 @@ export function buildProgress({
     paused: commands.paused ? { by: commands.paused.author, at: commands.paused.createdAt } : null,
     budget: { maxUsd: ctx.config.budget.maxUsd, reached: ctx.budgetReached },
     finalPull: final ? { number: final.number, url: final.url, state: final.state } : null,
-    ...(buildTypeOf(plan) === 'research' ? { synthesis: synthesisOf(ctx) } : {}),
+    ...(buildTypeOf(plan) === 'research'
+      ? { synthesis: synthesisOf(ctx), followUps: followUpsOf(ctx) }
+      : {}),
     history: commands.history.map(commandEntry),
     links: repoLinks(snapshot),
   };
@@ -113,6 +115,8 @@ function commandWords(command: Command): string[] {
       return ['/retry', command.worker, command.instructions];
     case 'retry-synthesis':
       return ['/retry', 'synthesis'];
+    case 'skip-follow-ups':
+      return ['/skip', 'follow-ups'];
     case 'skip':
     case 'merge':
       return [`/${command.name}`, command.worker];
@@ -136,6 +140,14 @@ export function snapshotProgress(ctx: DecideContext): BuildProgress | null {
   const read = ctx.snapshot.plan;
   if (read.kind !== 'valid') return null;
   return buildProgress({ ctx, plan: read.plan, workers: deriveWorkers(ctx, read.plan) });
+}
+
+/** The follow-up questions waiting for a person, as the status shows them. */
+function followUpsOf(ctx: DecideContext): NonNullable<BuildProgress['followUps']> | null {
+  const proposed = ctx.followUps?.proposed;
+  if (!proposed) return null;
+  const state = proposed.declined ? 'skipped' : 'proposed';
+  return { round: proposed.round, workers: proposed.workers, state };
 }
 
 /** The synthesis of a research build, as the status shows it: its newest attempt. */

@@ -18,6 +18,7 @@ const LedgerCommand = z.discriminatedUnion('name', [
   z.object({ name: z.literal('retry'), worker: Worker, instructions: z.string() }),
   z.object({ name: z.literal('retry-synthesis') }),
   z.object({ name: z.literal('skip'), worker: Worker }),
+  z.object({ name: z.literal('skip-follow-ups') }),
   z.object({ name: z.literal('merge'), worker: Worker }),
   z.object({ name: z.literal('pause') }),
   z.object({ name: z.literal('resume') }),

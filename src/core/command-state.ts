@@ -16,6 +16,8 @@ export interface CommandState {
   retries: Map<string, CommandInfo[]>;
   /** `/retry synthesis` comments, oldest first. */
   synthesisRetries: CommandInfo[];
+  /** `/skip follow-ups` comments, oldest first. */
+  followUpSkips: CommandInfo[];
   /** The first `/skip` of each worker. */
   skips: Map<string, CommandInfo>;
   /** `/merge` comments by worker, oldest first. */
@@ -37,6 +39,7 @@ export function foldCommands(commands: CommandInfo[]): CommandState {
     replans: [],
     retries: new Map(),
     synthesisRetries: [],
+    followUpSkips: [],
     skips: new Map(),
     merges: new Map(),
     paused: null,
@@ -62,6 +65,9 @@ function applyCommand(state: CommandState, info: CommandInfo): void {
       return;
     case 'retry-synthesis':
       state.synthesisRetries.push(info);
+      return;
+    case 'skip-follow-ups':
+      state.followUpSkips.push(info);
       return;
     case 'skip':
       if (!state.skips.has(command.worker)) state.skips.set(command.worker, info);

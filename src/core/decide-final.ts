@@ -34,13 +34,23 @@ export function decideFinal({
   if (!final && buildTypeOf(plan) === 'research') {
     const synthesis = synthesisState(ctx);
     // A session costs like any other: a pause or a reached budget holds it, and every retry, too.
-    if (!synthesis.latest) return ctx.canDispatchWork ? [dispatch(ctx, { role: 'synthesis' })] : [];
+    if (!synthesis.latest) {
+      // After approved follow-ups, the synthesis answers the `/approve` that started them.
+      const since = ctx.followUps?.since;
+      const first = since
+        ? dispatch(ctx, { role: 'synthesis', trigger: `comment-${since.commentId}` })
+        : dispatch(ctx, { role: 'synthesis' });
+      return ctx.canDispatchWork ? [first] : [];
+    }
     // A failed synthesis waits for a person's `/retry synthesis`: each attempt costs (docs/build-types.md).
     if (synthesis.retry) {
       const trigger = `comment-${synthesis.retry.commentId}` as const;
       return ctx.canDispatchWork ? [dispatch(ctx, { role: 'synthesis', trigger })] : [];
     }
     if (synthesis.outcome !== 'succeeded') return [];
+    // Proposed follow-up questions wait for a person: `/approve` runs them, `/skip follow-ups` goes on.
+    const proposed = ctx.followUps?.proposed;
+    if (proposed && !proposed.declined) return [];
   }
   if (!final) {
     const completions: Record<string, Completion> = {};

@@ -9,6 +9,7 @@ export const COMMAND_USAGE: Record<CommandName, string> = {
   retry: '/retry W2.1 [instructions]',
   'retry-synthesis': '/retry synthesis',
   skip: '/skip W2.1',
+  'skip-follow-ups': '/skip follow-ups',
   merge: '/merge W2.1',
   pause: '/pause',
   resume: '/resume',
@@ -111,7 +112,9 @@ function readCommand({ word, rest, following, worker }: CommandText): Command | 
 
 /** A command's words without its free text: `/approve`, `/retry synthesis`, `/retry`. */
 export function commandWord(command: Command): string {
-  return command.name === 'retry-synthesis' ? '/retry synthesis' : `/${command.name}`;
+  if (command.name === 'retry-synthesis') return '/retry synthesis';
+  if (command.name === 'skip-follow-ups') return '/skip follow-ups';
+  return `/${command.name}`;
 }
 
 /** Every command with its usage, for an error or a reply. */
@@ -131,6 +134,9 @@ function readWorkerId(token: string): { id: string } | { attempt: boolean } {
 function badWorkerId(word: 'retry' | 'skip' | 'merge', token: string): string {
   return `${code(token)} is not a worker id: worker ids look like W2.1, e.g. ${code(COMMAND_USAGE[word])}.`;
 }
+
+/** The words after `/skip` that name a research build's proposed follow-up questions. */
+const FOLLOW_UPS = /^follow-?ups?$/i;
 
 /** The word after `/retry` that names a research build's synthesis instead of a worker. */
 const SYNTHESIS = 'synthesis';
@@ -156,6 +162,11 @@ function readWorkerOnly(
   worker: string | undefined,
 ): Command | string {
   const [token = '', ...extra] = rest.split(/\s+/).filter(Boolean);
+  if (word === 'skip' && FOLLOW_UPS.test(token)) {
+    return extra.length === 0
+      ? { name: 'skip-follow-ups' }
+      : `/skip follow-ups takes nothing after it: write ${code('/skip follow-ups')} alone on its line.`;
+  }
   if (!token) {
     return worker
       ? { name: word, worker }

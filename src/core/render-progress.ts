@@ -122,7 +122,10 @@ function notices(progress: BuildProgress): string[] {
 }
 
 /** Every worker is done: the final PR is next, after a research build's synthesis. */
-function doneLine({ synthesis }: BuildProgress): string {
+function doneLine({ synthesis, followUps }: BuildProgress): string {
+  if (synthesis?.state === 'succeeded' && followUps?.state === 'proposed') {
+    return `🔎 ${followUpsText(followUps.workers)}: reply \`/approve\` to investigate them (a worker each, reviewed and merged, then a synthesis of the new findings), or \`/skip follow-ups\` to open the final pull request without them.`;
+  }
   if (synthesis === undefined || synthesis?.state === 'succeeded') {
     return '📦 Every worker is done; the final pull request is being opened.';
   }
@@ -136,6 +139,12 @@ function doneLine({ synthesis }: BuildProgress): string {
     default:
       return `⚠️ The synthesis session failed (${run}): the report and the final pull request wait. Its job summary says why; comment \`/retry synthesis\` to run it again.`;
   }
+}
+
+/** `The synthesis proposed 2 follow-up questions (W3.1, W3.2)`. */
+export function followUpsText(workers: string[]): string {
+  const questions = workers.length === 1 ? 'question' : 'questions';
+  return `The synthesis proposed ${workers.length} follow-up ${questions} (${workers.join(', ')})`;
 }
 
 /** One adaptation: which briefs, what happens to them, the diff once there is one. */

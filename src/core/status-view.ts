@@ -121,6 +121,12 @@ export interface BuildProgress {
   /** `reached`: the build's sessions cost `maxUsd` or more, so nothing new is dispatched. */
   budget: { maxUsd: number | null; reached: boolean };
   finalPull: { number: number; url: string; state: 'open' | 'closed' | 'merged' } | null;
+  /**
+   * Follow-up questions the newest synthesis of a research build proposed (the
+   * ids of the workers it would run), waiting for `/approve` or skipped by
+   * `/skip follow-ups`; absent in other builds.
+   */
+  followUps?: { round: number; workers: string[]; state: 'proposed' | 'skipped' } | null;
   /** A research build's synthesis session, once dispatched; absent in other builds. */
   synthesis?: {
     /** `retrying`: the newest attempt failed and a `/retry synthesis` waits to start (a pause or the budget holds it). */

@@ -20,8 +20,19 @@ export interface SynthesisState {
   retry: CommandInfo | null;
 }
 
+/**
+ * The synthesis of the build's current stage: the first, or, once a round of
+ * follow-up questions was approved, the one after them (runs started after
+ * that `/approve`).
+ */
 export function synthesisState(ctx: DecideContext): SynthesisState {
-  const runs = ctx.snapshot.runs.filter((run) => run.role === 'synthesis' && run.worker === null);
+  const since = ctx.followUps?.since?.createdAt;
+  const runs = ctx.snapshot.runs.filter(
+    (run) =>
+      run.role === 'synthesis' &&
+      run.worker === null &&
+      (since === undefined || compareTimes(run.createdAt, since) > 0),
+  );
   const latest = runs.at(-1) ?? null;
   if (!latest) return { latest: null, outcome: null, attempts: 0, retry: null };
   const outcome = runOutcome(ctx, latest);

@@ -12,6 +12,7 @@ import {
   makePull,
   makeRun,
   makeSnapshot,
+  makeWorker,
   NOW,
   planRun,
   sha,
@@ -208,5 +209,88 @@ describe('decide: /retry synthesis runs a failed synthesis again', () => {
     expect(notice?.key).toBe('synthesis-failed/1');
     expect(notice?.body).toContain('reply `/retry synthesis` to run it again');
     expect(notices([synthesisRun({ status: 'in_progress', conclusion: null })])).toEqual([]);
+  });
+});
+
+describe('decide: follow-up questions a synthesis proposed', () => {
+  const followUp = makeWorker({ id: 'W3.1', title: 'Microsoft accounts', follow_up: 1 });
+  const plan = makePlan({ type: 'research', workers: [...makePlan().workers, followUp] });
+  const first = synthesisRun({ createdAt: ago(60), updatedAt: ago(50) });
+  const skip = makeCommand({ name: 'skip', worker: 'W1.2' });
+  const approve = makeCommand({ name: 'approve' }, { commentId: 960, createdAt: ago(40) });
+  const decline = makeCommand({ name: 'skip-follow-ups' }, { commentId: 961, createdAt: ago(40) });
+  const play = (
+    runs: RunInfo[],
+    commands: CommandInfo[],
+    more: Partial<BuildSnapshot> = {},
+    cfg = config,
+  ) => {
+    const base = researched(runs, { commands: [skip, ...commands] });
+    return decide({
+      snapshot: {
+        ...base,
+        plan: { kind: 'valid', plan, sha: sha('p2') },
+        ...more,
+        pulls: [...base.pulls, ...(more.pulls ?? [])],
+      },
+      config: cfg,
+      now: NOW,
+    });
+  };
+  const progressOf = (actions: ReturnType<typeof decide>) => {
+    const view = viewOf(actions);
+    if (view.phase !== 'running') throw new Error(view.phase);
+    return view.progress;
+  };
+
+  it('waits for a person once the synthesis proposed them: no worker, no final PR, and says what to type', () => {
+    const actions = play([first], []);
+    expect(dispatched(actions)).toEqual([]);
+    expect(kinds(actions)).not.toContain('open-final-pull');
+    const progress = progressOf(actions);
+    expect(progress.workers.map((row) => row.id)).toEqual(['W1.1', 'W1.2', 'W2.1']);
+    expect(progress.followUps).toEqual({ round: 1, workers: ['W3.1'], state: 'proposed' });
+    expect(renderStatus(viewOf(actions))).toContain(
+      'The synthesis proposed 1 follow-up question (W3.1): reply `/approve` to investigate them',
+    );
+    const notice = actions.find((action) => action.kind === 'notice');
+    expect(notice?.kind === 'notice' && notice.key).toBe('follow-ups/1');
+  });
+
+  it('runs the follow-up workers after an /approve, as any worker', () => {
+    const actions = play([first], [approve]);
+    expect(dispatched(actions)).toEqual(['work W3.1 -']);
+    expect(kinds(actions)).not.toContain('open-final-pull');
+    expect(progressOf(actions).workers.map((row) => row.id)).toContain('W3.1');
+  });
+
+  it('holds them while the build is paused', () => {
+    const pause = makeCommand({ name: 'pause' }, { commentId: 962, createdAt: ago(30) });
+    expect(dispatched(play([first], [approve, pause]))).toEqual([]);
+  });
+
+  it('runs a second synthesis, answering the /approve, once they are merged', () => {
+    const work = makeRun({ id: 7031, worker: 'W3.1', createdAt: ago(35) });
+    const merged = { pulls: [makePull({ number: 105, worker: 'W3.1', state: 'merged' })] };
+    const actions = play([first, work], [approve], merged);
+    expect(dispatched(actions)).toEqual(['synthesis - comment-960']);
+    expect(kinds(actions)).not.toContain('open-final-pull');
+
+    const second = synthesisRun({
+      id: 7101,
+      trigger: 'comment-960',
+      createdAt: ago(20),
+      updatedAt: ago(10),
+    });
+    const done = play([first, work, second], [approve], merged);
+    expect(dispatched(done)).toEqual([]);
+    expect(kinds(done)).toContain('open-final-pull');
+  });
+
+  it('opens the final PR without them after /skip follow-ups', () => {
+    const actions = play([first], [decline]);
+    expect(dispatched(actions)).toEqual([]);
+    expect(kinds(actions)).toContain('open-final-pull');
+    expect(progressOf(actions).followUps?.state).toBe('skipped');
   });
 });

@@ -34,6 +34,8 @@ describe('parseCommands', () => {
     ],
     ['/retry synthesis', { name: 'retry-synthesis' }],
     ['/retry Synthesis  ', { name: 'retry-synthesis' }],
+    ['/skip follow-ups', { name: 'skip-follow-ups' }],
+    ['/skip followups', { name: 'skip-follow-ups' }],
     ['/improve', { name: 'improve', loops: 1 }],
     ['/improve 3', { name: 'improve', loops: 3 }],
     ['/improve 10', { name: 'improve', loops: 10 }],
@@ -147,6 +149,10 @@ describe('parseCommands', () => {
       '/retry synthesis takes nothing after it: write `/retry synthesis` alone on its line (the synthesis reads the plan and the findings again). To retry a worker with instructions, name it: `/retry W2.1 <instructions>`.',
     ],
     ['/skip W2.1 W2.2', '/skip takes only a worker id: `/skip W2.1`.'],
+    [
+      '/skip follow-ups please',
+      '/skip follow-ups takes nothing after it: write `/skip follow-ups` alone on its line.',
+    ],
     ['/approve please', '/approve takes nothing after it: write `/approve` alone on its line.'],
     ['/status now', '/status takes nothing after it: write `/status` alone on its line.'],
     [
@@ -193,7 +199,7 @@ describe('parseCommands', () => {
       `\`/aprove\` is not a Baton command. The commands are: ${listCommands()}.`,
     );
     expect(listCommands()).toBe(
-      '`/approve`, `/replan <what to change>`, `/retry W2.1 [instructions]`, `/retry synthesis`, `/skip W2.1`, `/merge W2.1`, `/pause`, `/resume`, `/cancel`, `/status`, `/improve [N] [focus]`.'.slice(
+      '`/approve`, `/replan <what to change>`, `/retry W2.1 [instructions]`, `/retry synthesis`, `/skip W2.1`, `/skip follow-ups`, `/merge W2.1`, `/pause`, `/resume`, `/cancel`, `/status`, `/improve [N] [focus]`.'.slice(
         0,
         -1,
       ),
