@@ -77,7 +77,7 @@ export async function playBuild(options: PlayBuildOptions): Promise<PlayedBuild>
     if (
       options.followUps &&
       !followUpsAnswered &&
-      sim.statusComment(issue)?.includes('reply `/approve` to investigate them')
+      sim.statusComment(issue)?.includes('reply `/approve` to investigate')
     ) {
       followUpsAnswered = true;
       say(options.followUps === 'approve' ? '/approve' : '/skip follow-ups');

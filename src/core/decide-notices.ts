@@ -3,7 +3,7 @@ import { isBuildLabel } from './build-labels.js';
 import type { DecideContext } from './decide-context.js';
 import { mentions, noticeKey, noticeMarker } from './notice.js';
 import { formatUsd } from './progress-format.js';
-import { followUpsText } from './render-progress.js';
+import { followUpsText, them } from './render-progress.js';
 import type { StatusView } from './status-view.js';
 import { failureText, needsHumanText } from './worker-note.js';
 import type { WorkerState } from './worker-state.js';
@@ -87,7 +87,7 @@ function needsOf(
   if (followUps?.state === 'proposed' && view.progress.synthesis?.state === 'succeeded') {
     needs.push({
       key: noticeKey('follow-ups', followUps.round),
-      text: `🔎 ${followUpsText(followUps.workers)}. Reply \`/approve\` to investigate them, or \`/skip follow-ups\` to open the final pull request without them.`,
+      text: `🔎 ${followUpsText(followUps.workers)}. Reply \`/approve\` to investigate ${them(followUps.workers)}, or \`/skip follow-ups\` to open the final pull request without ${them(followUps.workers)}.`,
     });
   }
   const synthesis = view.progress.synthesis;

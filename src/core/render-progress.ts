@@ -124,7 +124,7 @@ function notices(progress: BuildProgress): string[] {
 /** Every worker is done: the final PR is next, after a research build's synthesis. */
 function doneLine({ synthesis, followUps }: BuildProgress): string {
   if (synthesis?.state === 'succeeded' && followUps?.state === 'proposed') {
-    return `🔎 ${followUpsText(followUps.workers)}: reply \`/approve\` to investigate them (a worker each, reviewed and merged, then a synthesis of the new findings), or \`/skip follow-ups\` to open the final pull request without them.`;
+    return `🔎 ${followUpsText(followUps.workers)}: reply \`/approve\` to investigate ${them(followUps.workers)} (a worker each, reviewed and merged, then a synthesis of the new findings), or \`/skip follow-ups\` to open the final pull request without ${them(followUps.workers)}.`;
   }
   if (synthesis === undefined || synthesis?.state === 'succeeded') {
     return '📦 Every worker is done; the final pull request is being opened.';
@@ -145,6 +145,11 @@ function doneLine({ synthesis, followUps }: BuildProgress): string {
 export function followUpsText(workers: string[]): string {
   const questions = workers.length === 1 ? 'question' : 'questions';
   return `The synthesis proposed ${workers.length} follow-up ${questions} (${workers.join(', ')})`;
+}
+
+/** `it` for one follow-up question, `them` for more. */
+export function them(workers: string[]): string {
+  return workers.length === 1 ? 'it' : 'them';
 }
 
 /** One adaptation: which briefs, what happens to them, the diff once there is one. */

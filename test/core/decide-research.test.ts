@@ -251,7 +251,7 @@ describe('decide: follow-up questions a synthesis proposed', () => {
     expect(progress.workers.map((row) => row.id)).toEqual(['W1.1', 'W1.2', 'W2.1']);
     expect(progress.followUps).toEqual({ round: 1, workers: ['W3.1'], state: 'proposed' });
     expect(renderStatus(viewOf(actions))).toContain(
-      'The synthesis proposed 1 follow-up question (W3.1): reply `/approve` to investigate them',
+      'The synthesis proposed 1 follow-up question (W3.1): reply `/approve` to investigate it (a worker each',
     );
     const notice = actions.find((action) => action.kind === 'notice');
     expect(notice?.kind === 'notice' && notice.key).toBe('follow-ups/1');
