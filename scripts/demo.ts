@@ -70,9 +70,16 @@ const DEMOS: Record<string, DemoBuild> = {
     setup: setUpResearchRepo,
     start: `Labelling issue "${RESEARCH_ISSUE.title}" with \`${RESEARCH_ISSUE.label}\`.`,
     play: (sim, watchers) =>
-      playBuild({ sim, issue: RESEARCH_ISSUE, retries: 1, timeoutMs: TIME_LIMIT_MS, ...watchers }),
+      playBuild({
+        sim,
+        issue: RESEARCH_ISSUE,
+        retries: 1,
+        followUps: 'approve',
+        timeoutMs: TIME_LIMIT_MS,
+        ...watchers,
+      }),
     story:
-      'The build: issue "Which runtime should widgets support" is labelled `orchestrate:research`. The plan asks two questions, W1.1 and W1.2, side by side; each worker writes a findings document with its sources and confidence. W1.2\'s first attempt also writes code: publish refuses it, and the maintainer\'s `/retry W1.2` brings an attempt that writes findings only. Once both are reviewed and merged, the synthesis session writes REPORT.md and posts its summary on the issue, and the final pull request delivers the report.',
+      "The build: issue \"Which runtime should widgets support\" is labelled `orchestrate:research`. The plan asks two questions, W1.1 and W1.2, side by side; each worker writes a findings document with its sources and confidence. W1.2's first attempt also writes code: publish refuses it, and the maintainer's `/retry W1.2` brings an attempt that writes findings only. Once both are reviewed and merged, the synthesis session writes REPORT.md, posts its summary on the issue and proposes one follow-up question as worker W2.1; the maintainer's `/approve` runs it, and a second synthesis covers its findings before the final pull request delivers the report.",
   },
   improve: {
     transcript: 'demo-improve-transcript.md',

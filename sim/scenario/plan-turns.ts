@@ -25,7 +25,9 @@ export function planTurn(input: TurnInput): TurnAnswer {
       );
     case 2: {
       const loop = request.loop;
-      const workers = scenario.workers.filter((worker) => (worker.loop ?? null) === loop);
+      const workers = scenario.workers.filter(
+        (worker) => (worker.loop ?? null) === loop && worker.followUp === undefined,
+      );
       // A loop's plan numbers from W1.1, as the prompt says; Baton moves it after earlier loops.
       const offset = Math.min(...workers.map((worker) => waveOf(worker.id))) - 1;
       const local = (id: string) => `W${waveOf(id) - offset}${id.slice(id.indexOf('.'))}`;

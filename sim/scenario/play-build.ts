@@ -15,6 +15,12 @@ export interface PlayBuildOptions {
   onNotice?: (body: string, at: Date) => void;
   /** Told of every comment the maintainer makes (`/approve`, `/retry W2.1`). */
   onComment?: (body: string, at: Date) => void;
+  /**
+   * A research build's follow-up questions, once the status comment proposes
+   * them: `/approve` them, or `/skip follow-ups`. Left out, the build waits
+   * (and the play times out) if a synthesis proposes any.
+   */
+  followUps?: 'approve' | 'skip';
   /** The whole build's time limit; default 3 minutes. */
   timeoutMs?: number;
 }
@@ -35,7 +41,8 @@ const STATUS_WRITES = new Set([
 
 /**
  * Plays a build as a maintainer would: labels the issue, waits for the plan,
- * replies `/approve`, answers failed workers with `/retry` when told to, and
+ * replies `/approve`, answers failed workers with `/retry` when told to (and a
+ * research build's follow-up questions when `followUps` says how), and
  * waits until the final pull request is open and the status comment shows
  * it, with every session finished and every webhook delivered.
  */
@@ -64,8 +71,17 @@ export async function playBuild(options: PlayBuildOptions): Promise<PlayedBuild>
   say('/approve');
   const retried = new Map<string, Set<number>>();
   const build = await wait('the build id', () => statusBuild(sim.statusComment(issue)));
+  let followUpsAnswered = false;
   const finalPull = await wait('the final pull request', () => {
     if (options.retries) answerFailures({ sim, issue, retried, limit: options.retries, say });
+    if (
+      options.followUps &&
+      !followUpsAnswered &&
+      sim.statusComment(issue)?.includes('reply `/approve` to investigate')
+    ) {
+      followUpsAnswered = true;
+      say(options.followUps === 'approve' ? '/approve' : '/skip follow-ups');
+    }
     return findFinalPull(sim.gh, build);
   });
   // Its own line, not any "#N": status edits are paced, so an older status may still show

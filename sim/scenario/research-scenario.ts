@@ -6,7 +6,9 @@ import { BUILD_TOKEN, type Scenario, type ScenarioWorker } from './scenario.js';
  * A research build on a small repository: two workers each answer one
  * question in a findings document, and a synthesis writes the report. With
  * `strayCode`, W1.2's first attempt also writes code, which publish refuses;
- * the maintainer's `/retry W1.2` brings a clean attempt.
+ * the maintainer's `/retry W1.2` brings a clean attempt. The synthesis proposes
+ * one follow-up question, W2.1, which runs once the maintainer approves it; a
+ * second synthesis then covers its findings.
  */
 
 export const RESEARCH_ISSUE = {
@@ -78,6 +80,16 @@ export function researchScenario({ strayCode = false }: { strayCode?: boolean } 
         'About four minutes of CI per version per run.',
         strayCode,
       ),
+      // The synthesis's follow-up question, a worker once the maintainer approves it.
+      {
+        ...researchWorker(
+          'W2.1',
+          'When will users move to Node 24?',
+          'The survey names no Node 24 users yet; ask again after the 2027 survey.',
+          false,
+        ),
+        followUp: 1,
+      },
     ],
     synthesis: {
       report:

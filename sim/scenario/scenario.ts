@@ -62,6 +62,11 @@ export interface ScenarioWorker {
   id: string;
   /** The improvement loop that plans it, in a series. */
   loop?: number;
+  /**
+   * A research build's follow-up worker: the round whose synthesis proposes it
+   * (from the synthesis's `follow_up`, in order); the planner leaves it out.
+   */
+  followUp?: number;
   title: string;
   depends_on?: string[];
   complexity?: Complexity;

@@ -2,7 +2,8 @@ import { say, type TurnAnswer, type TurnInput, toolFailure, unexpected } from '.
 
 /**
  * A `synthesis` session: reads the skill and lists the findings, reads each
- * of them, then submits the scenario's report and summary.
+ * of them (a later synthesis the follow-up workers' too), then submits the
+ * scenario's report and summary; only the first proposes follow-up questions.
  */
 export function synthesisTurn(input: TurnInput): TurnAnswer {
   const { request, scenario } = input;
@@ -21,20 +22,35 @@ export function synthesisTurn(input: TurnInput): TurnAnswer {
     case 1:
       return say(
         'Now every worker’s findings.',
-        ...scenario.workers.map((worker) =>
-          input.call('read_file', { path: `${findings}/${worker.id}.md` }),
-        ),
+        ...scenario.workers
+          .filter((worker) => (worker.followUp ?? 0) < input.ordinal)
+          .map((worker) => input.call('read_file', { path: `${findings}/${worker.id}.md` })),
       );
     case 2:
       return say(
         'The findings agree; writing the report.',
         input.call('submit_synthesis', {
-          report: synthesis.report,
+          report: input.ordinal === 1 ? synthesis.report : withFollowUps(input),
           summary: synthesis.summary,
-          follow_up: synthesis.follow_up ?? [],
+          follow_up: input.ordinal === 1 ? (synthesis.follow_up ?? []) : [],
         }),
       );
     default:
       return unexpected(input, 'the report was submitted already, yet the session goes on');
   }
+}
+
+/** A later synthesis's report: the first one with a section on the follow-up findings. */
+function withFollowUps(input: TurnInput): string {
+  const { scenario, ordinal } = input;
+  const answered = scenario.workers.filter((worker) => (worker.followUp ?? 0) === ordinal - 1);
+  return [
+    scenario.synthesis?.report ?? '',
+    '',
+    '## Follow-up questions',
+    '',
+    ...answered.map(
+      (worker) => `- ${worker.title}: ${worker.summary} See findings/${worker.id}.md.`,
+    ),
+  ].join('\n');
 }

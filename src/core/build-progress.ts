@@ -1,8 +1,9 @@
 import type { Command } from './command.js';
-import { type DecideContext, findRun, repoLinks, runLink } from './decide-context.js';
+import { type DecideContext, repoLinks, runLink } from './decide-context.js';
 import { buildTypeOf, type Plan } from './plan.js';
 import type { CommandInfo, PullInfo } from './snapshot.js';
 import type { BuildProgress, CommandEntry, ReviewRound, WorkerRow } from './status-view.js';
+import { synthesisState } from './synthesis-state.js';
 import { deriveWorkers, type WorkerState } from './worker-state.js';
 
 const COMMAND_TEXT_MAX = 80;
@@ -38,7 +39,9 @@ export function buildProgress({
     paused: commands.paused ? { by: commands.paused.author, at: commands.paused.createdAt } : null,
     budget: { maxUsd: ctx.config.budget.maxUsd, reached: ctx.budgetReached },
     finalPull: final ? { number: final.number, url: final.url, state: final.state } : null,
-    ...(buildTypeOf(plan) === 'research' ? { synthesis: synthesisOf(ctx) } : {}),
+    ...(buildTypeOf(plan) === 'research'
+      ? { synthesis: synthesisOf(ctx), followUps: followUpsOf(ctx) }
+      : {}),
     history: commands.history.map(commandEntry),
     links: repoLinks(snapshot),
   };
@@ -110,6 +113,10 @@ function commandWords(command: Command): string[] {
       return ['/replan', command.feedback];
     case 'retry':
       return ['/retry', command.worker, command.instructions];
+    case 'retry-synthesis':
+      return ['/retry', 'synthesis'];
+    case 'skip-follow-ups':
+      return ['/skip', 'follow-ups'];
     case 'skip':
     case 'merge':
       return [`/${command.name}`, command.worker];
@@ -135,10 +142,18 @@ export function snapshotProgress(ctx: DecideContext): BuildProgress | null {
   return buildProgress({ ctx, plan: read.plan, workers: deriveWorkers(ctx, read.plan) });
 }
 
-/** The synthesis run of a research build, as the status shows it. */
+/** The follow-up questions waiting for a person, as the status shows them. */
+function followUpsOf(ctx: DecideContext): NonNullable<BuildProgress['followUps']> | null {
+  const proposed = ctx.followUps?.proposed;
+  if (!proposed) return null;
+  const state = proposed.declined ? 'skipped' : 'proposed';
+  return { round: proposed.round, workers: proposed.workers, state };
+}
+
+/** The synthesis of a research build, as the status shows it: its newest attempt. */
 function synthesisOf(ctx: DecideContext): NonNullable<BuildProgress['synthesis']> | null {
-  const run = findRun(ctx, { role: 'synthesis', worker: null, trigger: null });
-  if (!run) return null;
-  if (run.status !== 'completed') return { state: 'running', url: run.url };
-  return { state: run.conclusion === 'success' ? 'succeeded' : 'failed', url: run.url };
+  const { latest, outcome, attempts, retry } = synthesisState(ctx);
+  if (!latest || !outcome) return null;
+  const state = retry ? 'retrying' : outcome === 'active' ? 'running' : outcome;
+  return { state, url: latest.url, attempts };
 }

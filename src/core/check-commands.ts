@@ -2,10 +2,11 @@ import { commandText } from './build-progress.js';
 import type { Command, CommandError } from './command.js';
 import type { Config } from './config.js';
 import { decideAdaptations } from './decide-adapt.js';
-import { makeContext } from './decide-context.js';
+import { type DecideContext, makeContext, runOutcome } from './decide-context.js';
 import { findSeries } from './decide-series.js';
 import { parseLoopSubject } from './ids.js';
 import { compareTimes } from './normalize-snapshot.js';
+import { buildTypeOf } from './plan.js';
 import type { BuildSnapshot } from './snapshot.js';
 import { deriveWorkers, type WorkerState } from './worker-state.js';
 
@@ -33,8 +34,9 @@ export function checkCommands({
   /** When the comment was written; defaults to `now`. */
   at?: string;
 }): CommandError[] {
-  const { plan } = snapshot;
   const ctx = makeContext({ snapshot, config, now });
+  // Follow-up questions not approved are no workers yet.
+  const { plan } = ctx.snapshot;
   // In an improvement series `/approve` and `/replan` are about the loop under way when written.
   const loop = findSeries(ctx) ? loopAt(snapshot, at) : null;
   const mine =
@@ -60,6 +62,13 @@ export function checkCommands({
       const message = improveProblem({ started, improving });
       return message ? [{ line: commandText(command), message }] : [];
     }
+    if (command.name === 'retry-synthesis' || command.name === 'skip-follow-ups') {
+      const message =
+        command.name === 'retry-synthesis' ? synthesisProblem(ctx, at) : followUpProblem(ctx, at);
+      return message ? [{ line: commandText(command), message }] : [];
+    }
+    // An `/approve` of proposed follow-up questions, or the one that started them, applies.
+    if (command.name === 'approve' && answersFollowUps(ctx, at)) return [];
     const message = problemOf({
       command,
       workers: all,
@@ -108,12 +117,59 @@ function problemOf({
     case 'cancel':
     case 'status':
     case 'improve':
+    case 'retry-synthesis':
+    case 'skip-follow-ups':
       return null;
     default: {
       const _exhaustive: never = command;
       return _exhaustive;
     }
   }
+}
+
+/**
+ * `/retry synthesis` runs a research build's synthesis again only once its
+ * newest attempt, as it stood when the comment was written, has failed.
+ */
+function synthesisProblem(ctx: DecideContext, at: string): string | null {
+  const { plan } = ctx.snapshot;
+  if (plan.kind !== 'valid' || buildTypeOf(plan.plan) !== 'research')
+    return 'only a research build has a synthesis to run again; steer a worker with `/retry W1.2 <instructions>`.';
+  if (ctx.snapshot.finalPull) return 'the synthesis has succeeded: the final pull request is open.';
+  const before = ctx.snapshot.runs.filter(
+    (run) => run.role === 'synthesis' && run.worker === null && compareTimes(run.createdAt, at) < 0,
+  );
+  const latest = before.at(-1);
+  if (!latest)
+    return 'the synthesis has not run yet: it starts once every worker is merged or skipped.';
+  const outcome = runOutcome(ctx, latest);
+  if (outcome === 'active' || compareTimes(at, latest.updatedAt) <= 0)
+    return 'the synthesis is still running; `/retry synthesis` runs it again once it has failed.';
+  if (outcome === 'succeeded')
+    return 'the synthesis has succeeded; the final pull request opens with its report.';
+  return null;
+}
+
+/** Whether an `/approve` written at `at` answers follow-up questions: proposed, or approved by it. */
+function answersFollowUps(ctx: DecideContext, at: string): boolean {
+  const followUps = ctx.followUps;
+  if (!followUps) return false;
+  if (followUps.since && followUps.since.createdAt === at) return true;
+  const proposed = followUps.proposed;
+  return (
+    proposed !== null && (!proposed.declined || compareTimes(proposed.declined.createdAt, at) >= 0)
+  );
+}
+
+/** `/skip follow-ups` answers follow-up questions a synthesis proposed, once. */
+function followUpProblem(ctx: DecideContext, at: string): string | null {
+  const proposed = ctx.followUps?.proposed;
+  if (!proposed)
+    return "no follow-up questions wait for an answer; a research build's synthesis proposes them, and the status comment lists them.";
+  const declined = proposed.declined;
+  if (declined && compareTimes(declined.createdAt, at) < 0)
+    return 'the follow-up questions were skipped already; the final pull request goes out without them.';
+  return null;
 }
 
 /** `/improve` starts a series only on an issue where no session has run yet. */

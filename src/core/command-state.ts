@@ -14,6 +14,10 @@ export interface CommandState {
   replans: CommandInfo[];
   /** `/retry` comments by worker, oldest first. */
   retries: Map<string, CommandInfo[]>;
+  /** `/retry synthesis` comments, oldest first. */
+  synthesisRetries: CommandInfo[];
+  /** `/skip follow-ups` comments, oldest first. */
+  followUpSkips: CommandInfo[];
   /** The first `/skip` of each worker. */
   skips: Map<string, CommandInfo>;
   /** `/merge` comments by worker, oldest first. */
@@ -34,6 +38,8 @@ export function foldCommands(commands: CommandInfo[]): CommandState {
     approvals: [],
     replans: [],
     retries: new Map(),
+    synthesisRetries: [],
+    followUpSkips: [],
     skips: new Map(),
     merges: new Map(),
     paused: null,
@@ -56,6 +62,12 @@ function applyCommand(state: CommandState, info: CommandInfo): void {
       return;
     case 'retry':
       push(state.retries, command.worker, info);
+      return;
+    case 'retry-synthesis':
+      state.synthesisRetries.push(info);
+      return;
+    case 'skip-follow-ups':
+      state.followUpSkips.push(info);
       return;
     case 'skip':
       if (!state.skips.has(command.worker)) state.skips.set(command.worker, info);

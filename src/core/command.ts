@@ -3,7 +3,11 @@ export type Command =
   | { name: 'approve' }
   | { name: 'replan'; feedback: string }
   | { name: 'retry'; worker: string; instructions: string }
+  /** `/retry synthesis`: a research build's failed synthesis runs again (docs/build-types.md). */
+  | { name: 'retry-synthesis' }
   | { name: 'skip'; worker: string }
+  /** `/skip follow-ups`: a research build goes on without the follow-up questions its synthesis proposed. */
+  | { name: 'skip-follow-ups' }
   | { name: 'merge'; worker: string }
   | { name: 'pause' }
   | { name: 'resume' }

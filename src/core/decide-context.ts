@@ -1,10 +1,12 @@
 import type { Action } from './action.js';
 import { type CommandState, foldCommands } from './command-state.js';
 import type { Config } from './config.js';
+import { effectivePlanRead, type FollowUps, foldFollowUps } from './follow-ups.js';
 import { integrationBranch } from './ids.js';
 import { buildLedger, type Ledger } from './ledger.js';
 import { normalizeSnapshot } from './normalize-snapshot.js';
 import { findOverdueRuns, type OverdueReason } from './overdue-runs.js';
+import { buildTypeOf } from './plan.js';
 import {
   DEFAULT_RUNNER,
   type SessionRequest,
@@ -39,6 +41,12 @@ export interface DecideContext {
   /** New work sessions may start (neither paused nor over budget). */
   canDispatchWork: boolean;
   /**
+   * A research build's follow-up rounds (docs/build-types.md); null in other
+   * builds. `snapshot.plan` holds only the approved rounds' workers: a
+   * proposal is shown, never run.
+   */
+  followUps: FollowUps | null;
+  /**
    * In an improvement loop's planning, the loop (`L2`): its plan sessions carry
    * it in the worker slot of their run name.
    */
@@ -55,8 +63,13 @@ export function makeContext({
   config: Config;
   now: string;
 }): DecideContext {
-  const truth = normalizeSnapshot(snapshot);
-  const commands = foldCommands(truth.commands);
+  const normal = normalizeSnapshot(snapshot);
+  const commands = foldCommands(normal.commands);
+  const overdue = findOverdueRuns({ runs: normal.runs, session: config.session, now });
+  const followUps = followUpsOf(normal, commands, overdue);
+  const truth = followUps
+    ? { ...normal, plan: effectivePlanRead(normal.plan, followUps.approvedRounds) }
+    : normal;
   const ledger = buildLedger(truth);
   const spentUsd = ledger.total.costUsd;
   const { maxUsd } = config.budget;
@@ -66,13 +79,38 @@ export function makeContext({
     config,
     now,
     commands,
-    overdue: findOverdueRuns({ runs: truth.runs, session: config.session, now }),
+    overdue,
     ledger,
+    followUps,
     spentUsd,
     budgetReached,
     canDispatchSessions: !budgetReached,
     canDispatchWork: !budgetReached && commands.paused === null,
   };
+}
+
+/** The follow-up rounds of a research build with a valid plan; null for any other. */
+function followUpsOf(
+  snapshot: BuildSnapshot,
+  commands: CommandState,
+  overdue: Map<number, OverdueReason>,
+): FollowUps | null {
+  const read = snapshot.plan;
+  if (read.kind !== 'valid' || buildTypeOf(read.plan) !== 'research') return null;
+  const succeeded = snapshot.runs.filter(
+    (run) =>
+      run.role === 'synthesis' &&
+      run.worker === null &&
+      !overdue.has(run.id) &&
+      run.status === 'completed' &&
+      run.conclusion === 'success',
+  );
+  return foldFollowUps({
+    plan: read.plan,
+    succeeded,
+    approvals: commands.approvals,
+    declines: commands.followUpSkips,
+  });
 }
 
 /** `active`: queued or running within its time; `failed` covers every conclusion but success. */

@@ -1,10 +1,11 @@
 import type { Action } from './action.js';
 import type { Completion } from './completion.js';
-import { type DecideContext, dispatch, findRun } from './decide-context.js';
+import { type DecideContext, dispatch } from './decide-context.js';
 import { parseBuildId, reportPath } from './ids.js';
 import { buildTypeOf, type Plan } from './plan.js';
 import { renderReport } from './render-report.js';
 import type { BuildProgress } from './status-view.js';
+import { synthesisState } from './synthesis-state.js';
 import { isDone, type WorkerState } from './worker-state.js';
 
 /**
@@ -31,11 +32,25 @@ export function decideFinal({
   if (!workers.every(isDone)) return [];
   const final = ctx.snapshot.finalPull;
   if (!final && buildTypeOf(plan) === 'research') {
-    const synthesis = findRun(ctx, { role: 'synthesis', worker: null, trigger: null });
-    // A session costs like any other: a pause or a reached budget holds it too.
-    if (!synthesis) return ctx.canDispatchWork ? [dispatch(ctx, { role: 'synthesis' })] : [];
-    // A failed synthesis waits for a person: running it again costs again (docs/build-types.md).
-    if (synthesis.status !== 'completed' || synthesis.conclusion !== 'success') return [];
+    const synthesis = synthesisState(ctx);
+    // A session costs like any other: a pause or a reached budget holds it, and every retry, too.
+    if (!synthesis.latest) {
+      // After approved follow-ups, the synthesis answers the `/approve` that started them.
+      const since = ctx.followUps?.since;
+      const first = since
+        ? dispatch(ctx, { role: 'synthesis', trigger: `comment-${since.commentId}` })
+        : dispatch(ctx, { role: 'synthesis' });
+      return ctx.canDispatchWork ? [first] : [];
+    }
+    // A failed synthesis waits for a person's `/retry synthesis`: each attempt costs (docs/build-types.md).
+    if (synthesis.retry) {
+      const trigger = `comment-${synthesis.retry.commentId}` as const;
+      return ctx.canDispatchWork ? [dispatch(ctx, { role: 'synthesis', trigger })] : [];
+    }
+    if (synthesis.outcome !== 'succeeded') return [];
+    // Proposed follow-up questions wait for a person: `/approve` runs them, `/skip follow-ups` goes on.
+    const proposed = ctx.followUps?.proposed;
+    if (proposed && !proposed.declined) return [];
   }
   if (!final) {
     const completions: Record<string, Completion> = {};

@@ -3,6 +3,7 @@ import { isBuildLabel } from './build-labels.js';
 import type { DecideContext } from './decide-context.js';
 import { mentions, noticeKey, noticeMarker } from './notice.js';
 import { formatUsd } from './progress-format.js';
+import { followUpsText, them } from './render-progress.js';
 import type { StatusView } from './status-view.js';
 import { failureText, needsHumanText } from './worker-note.js';
 import type { WorkerState } from './worker-state.js';
@@ -82,6 +83,20 @@ function needsOf(
     });
   }
   for (const state of workers) needs.push(...workerNeeds(ctx, state));
+  const followUps = view.progress.followUps;
+  if (followUps?.state === 'proposed' && view.progress.synthesis?.state === 'succeeded') {
+    needs.push({
+      key: noticeKey('follow-ups', followUps.round),
+      text: `🔎 ${followUpsText(followUps.workers)}. Reply \`/approve\` to investigate ${them(followUps.workers)}, or \`/skip follow-ups\` to open the final pull request without ${them(followUps.workers)}.`,
+    });
+  }
+  const synthesis = view.progress.synthesis;
+  if (synthesis?.state === 'failed') {
+    needs.push({
+      key: noticeKey('synthesis-failed', synthesis.attempts),
+      text: `❌ The synthesis session failed (${synthesis.url}): the report and the final pull request wait. Its job summary says why; reply \`/retry synthesis\` to run it again.`,
+    });
+  }
   const { maxUsd } = ctx.config.budget;
   if (ctx.budgetReached && maxUsd !== null) {
     needs.push({

@@ -7,7 +7,9 @@ export const COMMAND_USAGE: Record<CommandName, string> = {
   approve: '/approve',
   replan: '/replan <what to change>',
   retry: '/retry W2.1 [instructions]',
+  'retry-synthesis': '/retry synthesis',
   skip: '/skip W2.1',
+  'skip-follow-ups': '/skip follow-ups',
   merge: '/merge W2.1',
   pause: '/pause',
   resume: '/resume',
@@ -108,6 +110,13 @@ function readCommand({ word, rest, following, worker }: CommandText): Command | 
   }
 }
 
+/** A command's words without its free text: `/approve`, `/retry synthesis`, `/retry`. */
+export function commandWord(command: Command): string {
+  if (command.name === 'retry-synthesis') return '/retry synthesis';
+  if (command.name === 'skip-follow-ups') return '/skip follow-ups';
+  return `/${command.name}`;
+}
+
 /** Every command with its usage, for an error or a reply. */
 export function listCommands(): string {
   return Object.values(COMMAND_USAGE)
@@ -126,8 +135,20 @@ function badWorkerId(word: 'retry' | 'skip' | 'merge', token: string): string {
   return `${code(token)} is not a worker id: worker ids look like W2.1, e.g. ${code(COMMAND_USAGE[word])}.`;
 }
 
+/** The words after `/skip` that name a research build's proposed follow-up questions. */
+const FOLLOW_UPS = /^follow-?ups?$/i;
+
+/** The word after `/retry` that names a research build's synthesis instead of a worker. */
+const SYNTHESIS = 'synthesis';
+
 function readRetry(rest: string, worker: string | undefined): Command | string {
   const [token = '', ...words] = rest.split(/\s+/);
+  if (token.toLowerCase() === SYNTHESIS) {
+    // The synthesis reads the plan and the findings again; it takes no instructions.
+    return words.length === 0
+      ? { name: 'retry-synthesis' }
+      : `/retry synthesis takes nothing after it: write ${code('/retry synthesis')} alone on its line (the synthesis reads the plan and the findings again). To retry a worker with instructions, name it: ${code('/retry W2.1 <instructions>')}.`;
+  }
   const read = readWorkerId(token);
   if ('id' in read) return { name: 'retry', worker: read.id, instructions: words.join(' ') };
   if (read.attempt) return badWorkerId('retry', token);
@@ -141,6 +162,11 @@ function readWorkerOnly(
   worker: string | undefined,
 ): Command | string {
   const [token = '', ...extra] = rest.split(/\s+/).filter(Boolean);
+  if (word === 'skip' && FOLLOW_UPS.test(token)) {
+    return extra.length === 0
+      ? { name: 'skip-follow-ups' }
+      : `/skip follow-ups takes nothing after it: write ${code('/skip follow-ups')} alone on its line.`;
+  }
   if (!token) {
     return worker
       ? { name: word, worker }

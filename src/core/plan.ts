@@ -8,6 +8,9 @@ export type Complexity = z.infer<typeof Complexity>;
 /** A plan may hold at most this many workers. */
 export const MAX_WORKERS = 60;
 
+/** How many rounds of follow-up questions a research build may run (each after a synthesis). */
+export const MAX_FOLLOW_UP_ROUNDS = 5;
+
 export const WorkerId = z.string().regex(WORKER_ID, 'a worker id is W<wave>.<seq>, like W1.2');
 
 /**
@@ -55,6 +58,12 @@ export const PlanWorker = z.strictObject({
    * plan session's own code, absent outside loops.
    */
   loop: z.number().int().min(1).max(99).optional(),
+  /**
+   * In a research build: the follow-up round whose synthesis proposed this
+   * worker (1 for the first synthesis). Set by the synthesis session's own
+   * code; it runs only after a person's `/approve` (docs/build-types.md).
+   */
+  follow_up: z.number().int().min(1).max(MAX_FOLLOW_UP_ROUNDS).optional(),
 });
 export type PlanWorker = z.infer<typeof PlanWorker>;
 

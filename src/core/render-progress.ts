@@ -122,15 +122,34 @@ function notices(progress: BuildProgress): string[] {
 }
 
 /** Every worker is done: the final PR is next, after a research build's synthesis. */
-function doneLine({ synthesis }: BuildProgress): string {
+function doneLine({ synthesis, followUps }: BuildProgress): string {
+  if (synthesis?.state === 'succeeded' && followUps?.state === 'proposed') {
+    return `🔎 ${followUpsText(followUps.workers)}: reply \`/approve\` to investigate ${them(followUps.workers)} (a worker each, reviewed and merged, then a synthesis of the new findings), or \`/skip follow-ups\` to open the final pull request without ${them(followUps.workers)}.`;
+  }
   if (synthesis === undefined || synthesis?.state === 'succeeded') {
     return '📦 Every worker is done; the final pull request is being opened.';
   }
   if (synthesis === null) return '📝 Every worker is done; the synthesis session is starting.';
   const run = link(synthesis.url, 'synthesis run');
-  return synthesis.state === 'running'
-    ? `📝 Every worker is done; the synthesis session is writing the report (${run}).`
-    : `⚠️ The synthesis session failed (${run}): the report and the final pull request wait. Running it again is not built yet; its job summary says why it failed.`;
+  switch (synthesis.state) {
+    case 'running':
+      return `📝 Every worker is done; the synthesis session is writing the report (${run}).`;
+    case 'retrying':
+      return `📝 The synthesis session failed (${run}); \`/retry synthesis\` starts it again once the build may start sessions.`;
+    default:
+      return `⚠️ The synthesis session failed (${run}): the report and the final pull request wait. Its job summary says why; comment \`/retry synthesis\` to run it again.`;
+  }
+}
+
+/** `The synthesis proposed 2 follow-up questions (W3.1, W3.2)`. */
+export function followUpsText(workers: string[]): string {
+  const questions = workers.length === 1 ? 'question' : 'questions';
+  return `The synthesis proposed ${workers.length} follow-up ${questions} (${workers.join(', ')})`;
+}
+
+/** `it` for one follow-up question, `them` for more. */
+export function them(workers: string[]): string {
+  return workers.length === 1 ? 'it' : 'them';
 }
 
 /** One adaptation: which briefs, what happens to them, the diff once there is one. */

@@ -121,8 +121,21 @@ export interface BuildProgress {
   /** `reached`: the build's sessions cost `maxUsd` or more, so nothing new is dispatched. */
   budget: { maxUsd: number | null; reached: boolean };
   finalPull: { number: number; url: string; state: 'open' | 'closed' | 'merged' } | null;
+  /**
+   * Follow-up questions the newest synthesis of a research build proposed (the
+   * ids of the workers it would run), waiting for `/approve` or skipped by
+   * `/skip follow-ups`; absent in other builds.
+   */
+  followUps?: { round: number; workers: string[]; state: 'proposed' | 'skipped' } | null;
   /** A research build's synthesis session, once dispatched; absent in other builds. */
-  synthesis?: { state: 'running' | 'succeeded' | 'failed'; url: string } | null;
+  synthesis?: {
+    /** `retrying`: the newest attempt failed and a `/retry synthesis` waits to start (a pause or the budget holds it). */
+    state: 'running' | 'succeeded' | 'failed' | 'retrying';
+    /** The newest attempt's run. */
+    url: string;
+    /** Synthesis runs so far. */
+    attempts: number;
+  } | null;
   /** The last commands taken, oldest first. */
   history: CommandEntry[];
   links: RepoLinks;

@@ -58,6 +58,7 @@ export function validatePlan({
         `Dependencies form a cycle: ${[...cycle, cycle[0]].join(', which depends on ')}; remove one of these dependencies.`,
     ),
     ...briefProblems(workers, briefSizes),
+    ...followUpProblems(raw),
     ...(subIssues === undefined ? strayProblems(raw) : subIssueProblems(raw, build, subIssues)),
   );
   if (parsed.success && problems.length === 0) return { ok: true, plan: parsed.data };
@@ -132,6 +133,50 @@ function subIssueProblems(raw: unknown, build: string, subIssues: unknown): stri
     ];
   });
   return subIssuePlanProblems(loose, expected.workers);
+}
+
+/**
+ * Follow-up workers, which a research build's synthesis proposes: only in a
+ * research plan, rounds numbered from 1 without a gap, each round in waves
+ * after every worker planned before it (ids continue the numbering), and
+ * nothing a synthesis has no say in (outputs, a sub-issue, a loop).
+ */
+function followUpProblems(raw: unknown): string[] {
+  const list = valueAt(raw, ['workers']);
+  const items = (Array.isArray(list) ? list : []).flatMap((item: unknown) => {
+    const id = valueAt(item, ['id']);
+    const round = valueAt(item, ['follow_up']);
+    return typeof id === 'string' && WORKER_ID.test(id)
+      ? [{ item, id, round: typeof round === 'number' ? round : 0 }]
+      : [];
+  });
+  const followUps = items.filter((entry) => entry.round > 0);
+  if (followUps.length === 0) return [];
+  const problems: string[] = [];
+  if (valueAt(raw, ['type']) !== 'research') {
+    problems.push(
+      `${followUps.map((entry) => entry.id).join(', ')} carry "follow_up", which only a research plan's synthesis writes; remove it.`,
+    );
+  }
+  const rounds = [...new Set(followUps.map((entry) => entry.round))].sort((a, b) => a - b);
+  for (const [i, round] of rounds.entries()) {
+    if (round !== i + 1)
+      problems.push(
+        `Follow-up round ${round} comes without round ${i + 1}; number rounds 1, 2, … in order.`,
+      );
+  }
+  for (const { item, id, round } of followUps) {
+    const earlier = items.filter((entry) => entry.round < round).map((entry) => waveOf(entry.id));
+    const last = Math.max(0, ...earlier);
+    if (waveOf(id) <= last)
+      problems.push(
+        `${id} is a follow-up of round ${round} in wave ${waveOf(id)}, but workers planned before it reach wave ${last}; give it an id in wave ${last + 1} or later.`,
+      );
+    for (const field of ['outputs', 'sub_issue', 'loop'])
+      if (valueAt(item, [field]) !== undefined)
+        problems.push(`${id} is a follow-up question; remove "${field}" from it.`);
+  }
+  return problems;
 }
 
 function looseWorkers(raw: unknown): LooseWorker[] {

@@ -3,7 +3,7 @@ import { loadConfig } from '../config.js';
 import { isBuildLabel } from '../core/build-labels.js';
 import { defaultConfig } from '../core/config.js';
 import { buildIdFor } from '../core/ids.js';
-import { parseCommands } from '../core/parse-commands.js';
+import { commandWord, parseCommands } from '../core/parse-commands.js';
 import {
   isBatonComment,
   renderCommandErrors,
@@ -202,7 +202,8 @@ export async function onIssueComment(
     (improves ? { build: buildIdFor(issue.number, issue.title), issue: issue.number } : null);
   if (!ref) return; // Not a Baton build: the command may be another tool's.
   if (!(await hasWriteAccess(ctx, sender.login))) {
-    const first = parsed.commands[0]?.name ?? parsed.errors[0]?.line ?? '';
+    const command = parsed.commands[0];
+    const first = command ? commandWord(command) : (parsed.errors[0]?.line ?? '');
     await ensureNote(ctx, {
       number: issue.number,
       key: `refused-${comment.id}`,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Completion, Usage } from '../core/completion.js';
-import { Plan } from '../core/plan.js';
+import { Plan, WorkerId } from '../core/plan.js';
 import { SESSION_ROLES } from '../core/session.js';
 
 /**
@@ -46,6 +46,8 @@ export const SynthesisResult = z.strictObject({
   /** A few sentences for the issue: the answer, how sure, where the report is. */
   summary: z.string().trim().min(1).max(3000),
   follow_up: z.array(FollowUpQuestion).max(10).default([]),
+  /** The follow-up workers the session appended to plan.json, in the order of `follow_up`; none when it could not. */
+  proposed: z.array(WorkerId).max(10).default([]),
 });
 export type SynthesisResult = z.infer<typeof SynthesisResult>;
 

@@ -61,6 +61,18 @@ describe('commands in comments', () => {
     expect(replies).toHaveLength(1);
     expect(replies[0]).toContain('write, maintain or admin');
     expect(gh.runs.filter((run) => run.inputs.role === 'work')).toEqual([]);
+    const synthesis = await say('/retry synthesis', { user: 'reader' });
+    expect(synthesis.comment.reactions).toEqual([]);
+    expect(synthesis.replies).toEqual([
+      expect.stringContaining('so `/retry synthesis` was not run'),
+    ]);
+  });
+
+  it('answers /retry synthesis in a code build that it has no synthesis', async () => {
+    const { comment, replies } = await say('/retry synthesis');
+    expect(comment.reactions).toEqual([{ login: gh.botLogin, content: 'eyes' }]);
+    expect(replies).toEqual([expect.stringContaining('only a research build has a synthesis')]);
+    expect(gh.runs.filter((run) => run.inputs.role === 'synthesis')).toEqual([]);
   });
 
   it('ignores other bots and plain conversation', async () => {

@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { checkCommands } from '../../src/core/check-commands.js';
 import type { Command } from '../../src/core/command.js';
-import type { BuildSnapshot } from '../../src/core/snapshot.js';
-import { makeConfig, makePull, makeRun, makeSnapshot, NOW, sha } from './factories.js';
+import type { BuildSnapshot, CommandInfo, RunInfo } from '../../src/core/snapshot.js';
+import {
+  ago,
+  makeCommand,
+  makeConfig,
+  makePlan,
+  makePull,
+  makeRun,
+  makeSnapshot,
+  makeWorker,
+  NOW,
+  sha,
+} from './factories.js';
 
 const config = (() => {
   const parsed = makeConfig();
@@ -93,5 +104,104 @@ describe('checkCommands judges a command as the build stood when it was written'
       at: '2026-11-22T08:00:00.000Z',
     }).map((p) => p.message);
     expect(problems.join('\n')).toMatch(expected ?? /^$/);
+  });
+});
+
+describe('checkCommands: /retry synthesis', () => {
+  const research = (runs: RunInfo[], at = NOW) =>
+    checkCommands({
+      commands: [{ name: 'retry-synthesis' }],
+      snapshot: makeSnapshot({
+        plan: { kind: 'valid', plan: makePlan({ type: 'research' }), sha: sha('p1') },
+        runs: [makeRun({ id: 7000, role: 'plan', worker: null }), ...runs],
+      }),
+      config,
+      now: NOW,
+      at,
+    }).map((p) => p.message);
+  const synthesis = (overrides: Partial<RunInfo> = {}) =>
+    makeRun({ id: 7100, role: 'synthesis', worker: null, conclusion: 'failure', ...overrides });
+
+  it('takes it once the synthesis has failed', () => {
+    expect(research([synthesis()])).toEqual([]);
+  });
+
+  it.each<[string, RunInfo[], string, RegExp]>([
+    ['before the synthesis ran', [], NOW, /has not run yet: it starts once every worker/],
+    [
+      'while the synthesis runs',
+      [synthesis({ status: 'in_progress', conclusion: null })],
+      NOW,
+      /still running; `\/retry synthesis` runs it again once it has failed/,
+    ],
+    [
+      'written before the failed attempt ended',
+      [synthesis({ createdAt: ago(60), updatedAt: ago(20) })],
+      ago(30),
+      /still running/,
+    ],
+    ['after the synthesis succeeded', [synthesis({ conclusion: 'success' })], NOW, /has succeeded/],
+  ])('refuses it %s', (_name, runs, at, expected) => {
+    expect(research(runs, at)).toEqual([expect.stringMatching(expected)]);
+  });
+
+  it('refuses it in a code build, which has no synthesis', () => {
+    expect(check({ name: 'retry-synthesis' })).toEqual([
+      expect.stringMatching(/only a research build has a synthesis/),
+    ]);
+  });
+});
+
+describe('checkCommands: answers to follow-up questions', () => {
+  const followUp = makeWorker({ id: 'W3.1', follow_up: 1 });
+  const snapshot = (commands: CommandInfo[] = []) =>
+    makeSnapshot({
+      plan: {
+        kind: 'valid',
+        plan: makePlan({ type: 'research', workers: [...makePlan().workers, followUp] }),
+        sha: sha('p1'),
+      },
+      runs: [
+        makeRun({ id: 7000, role: 'plan', worker: null }),
+        makeRun({ id: 7001, worker: 'W1.1', createdAt: ago(90) }),
+        makeRun({
+          id: 7100,
+          role: 'synthesis',
+          worker: null,
+          createdAt: ago(60),
+          updatedAt: ago(50),
+        }),
+      ],
+      commands,
+    });
+  const problems = (command: Command, commands: CommandInfo[] = [], at = NOW) =>
+    checkCommands({ commands: [command], snapshot: snapshot(commands), config, now: NOW, at }).map(
+      (p) => p.message,
+    );
+
+  it('takes /approve and /skip follow-ups while follow-up questions are proposed', () => {
+    expect(problems({ name: 'approve' })).toEqual([]);
+    expect(problems({ name: 'skip-follow-ups' })).toEqual([]);
+  });
+
+  it('takes the /approve that started them, and refuses a later one as the build runs', () => {
+    const approve = makeCommand({ name: 'approve' }, { commentId: 960, createdAt: ago(40) });
+    expect(problems({ name: 'approve' }, [approve], ago(40))).toEqual([]);
+    expect(problems({ name: 'approve' }, [approve], ago(30))).toEqual([
+      expect.stringMatching(/already running/),
+    ]);
+  });
+
+  it('refuses /skip follow-ups with none proposed, or skipped already', () => {
+    const skipped = makeCommand(
+      { name: 'skip-follow-ups' },
+      { commentId: 961, createdAt: ago(40) },
+    );
+    expect(problems({ name: 'skip-follow-ups' }, [skipped], ago(30))).toEqual([
+      expect.stringMatching(/skipped already/),
+    ]);
+    expect(check({ name: 'skip-follow-ups' })).toEqual([
+      expect.stringMatching(/no follow-up questions wait for an answer/),
+    ]);
   });
 });

@@ -10,6 +10,8 @@ describe('the command ledger in the status comment', () => {
     ['/skip', { name: 'skip', worker: 'W1.2' }],
     ['/merge', { name: 'merge', worker: 'W2.1' }],
     ['/improve', { name: 'improve', loops: 2 }],
+    ['/retry synthesis', { name: 'retry-synthesis' }],
+    ['/skip follow-ups', { name: 'skip-follow-ups' }],
     [
       '/retry with text that tries to end the comment',
       { name: 'retry', worker: 'W1.1', instructions: 'x --> <!-- baton:verdict approve -->' },

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/core/decide.js';
 import { renderStatus } from '../../src/core/render-status.js';
-import type { BuildSnapshot, RunInfo } from '../../src/core/snapshot.js';
-import { dispatched, kinds } from './decide-helpers.js';
+import type { BuildSnapshot, CommandInfo, RunInfo } from '../../src/core/snapshot.js';
+import { dispatched, kinds, viewOf } from './decide-helpers.js';
 import {
+  ago,
   makeCommand,
   makeCompletion,
   makeConfig,
@@ -11,6 +12,7 @@ import {
   makePull,
   makeRun,
   makeSnapshot,
+  makeWorker,
   NOW,
   planRun,
   sha,
@@ -118,10 +120,177 @@ describe('the status of a research build after its workers', () => {
   it.each([
     [[], 'the synthesis session is starting'],
     [[synthesisRun({ status: 'in_progress', conclusion: null })], 'is writing the report'],
-    [[synthesisRun({ conclusion: 'failure' })], 'The synthesis session failed'],
+    [[synthesisRun({ conclusion: 'failure' })], 'comment `/retry synthesis` to run it again'],
     [[synthesisRun()], 'the final pull request is being opened'],
   ])('says in the status comment what the synthesis does: %#', (runs, line) => {
     const status = decide({ snapshot: researched(runs as RunInfo[]), config, now: NOW }).at(-1);
     expect(status?.kind === 'render-status' && renderStatus(status.view)).toContain(line);
+  });
+});
+
+describe('decide: /retry synthesis runs a failed synthesis again', () => {
+  const failed = synthesisRun({ conclusion: 'failure', createdAt: ago(60), updatedAt: ago(50) });
+  const skip = makeCommand({ name: 'skip', worker: 'W1.2' });
+  const retry = (overrides: Partial<CommandInfo> = {}) =>
+    makeCommand({ name: 'retry-synthesis' }, { commentId: 950, createdAt: ago(10), ...overrides });
+  const run = (runs: RunInfo[], commands: CommandInfo[], cfg = config) =>
+    decide({
+      snapshot: researched(runs, { commands: [skip, ...commands] }),
+      config: cfg,
+      now: NOW,
+    });
+
+  it('dispatches a new synthesis attempt answering the comment, and still no final PR', () => {
+    const actions = run([failed], [retry()]);
+    expect(dispatched(actions)).toEqual(['synthesis - comment-950']);
+    expect(kinds(actions)).not.toContain('open-final-pull');
+  });
+
+  it('dispatches it once: the run that answers the comment is the attempt', () => {
+    const answer = synthesisRun({
+      id: 7101,
+      trigger: 'comment-950',
+      status: 'in_progress',
+      conclusion: null,
+      createdAt: ago(5),
+    });
+    const actions = run([failed, answer], [retry()]);
+    expect(dispatched(actions)).toEqual([]);
+    const view = viewOf(actions);
+    expect(view.phase === 'running' && view.progress.synthesis).toEqual({
+      state: 'running',
+      url: answer.url,
+      attempts: 2,
+    });
+  });
+
+  it('opens the final PR once the retried synthesis has succeeded', () => {
+    const answer = synthesisRun({ id: 7101, trigger: 'comment-950', createdAt: ago(5) });
+    expect(kinds(run([failed, answer], [retry()]))).toContain('open-final-pull');
+  });
+
+  it('waits for another /retry when the retried synthesis fails too', () => {
+    const answer = synthesisRun({
+      id: 7101,
+      trigger: 'comment-950',
+      conclusion: 'failure',
+      createdAt: ago(5),
+      updatedAt: ago(4),
+    });
+    expect(dispatched(run([failed, answer], [retry()]))).toEqual([]);
+    const again = retry({ commentId: 951, createdAt: ago(2) });
+    expect(dispatched(run([failed, answer], [retry(), again]))).toEqual([
+      'synthesis - comment-951',
+    ]);
+  });
+
+  it('ignores a /retry synthesis written before the attempt had failed', () => {
+    expect(dispatched(run([failed], [retry({ createdAt: ago(55) })]))).toEqual([]);
+  });
+
+  it('holds the retry while the build is paused, and says it waits', () => {
+    const pause = makeCommand({ name: 'pause' }, { commentId: 940, createdAt: ago(20) });
+    const actions = run([failed], [pause, retry()]);
+    expect(dispatched(actions)).toEqual([]);
+    const view = viewOf(actions);
+    expect(view.phase === 'running' && view.progress.synthesis?.state).toBe('retrying');
+    expect(renderStatus(view)).toContain('`/retry synthesis` starts it again once');
+  });
+
+  it('holds the retry while the budget is reached', () => {
+    const capped = makeConfig({ approval: 'none', budget: { maxUsd: 0.5 } });
+    expect(dispatched(run([failed], [retry()], capped))).toEqual([]);
+  });
+
+  it('tells people once per failed attempt what to type', () => {
+    const notices = (runs: RunInfo[]) =>
+      run(runs, []).flatMap((action) => (action.kind === 'notice' ? [action] : []));
+    const [notice] = notices([failed]);
+    expect(notice?.key).toBe('synthesis-failed/1');
+    expect(notice?.body).toContain('reply `/retry synthesis` to run it again');
+    expect(notices([synthesisRun({ status: 'in_progress', conclusion: null })])).toEqual([]);
+  });
+});
+
+describe('decide: follow-up questions a synthesis proposed', () => {
+  const followUp = makeWorker({ id: 'W3.1', title: 'Microsoft accounts', follow_up: 1 });
+  const plan = makePlan({ type: 'research', workers: [...makePlan().workers, followUp] });
+  const first = synthesisRun({ createdAt: ago(60), updatedAt: ago(50) });
+  const skip = makeCommand({ name: 'skip', worker: 'W1.2' });
+  const approve = makeCommand({ name: 'approve' }, { commentId: 960, createdAt: ago(40) });
+  const decline = makeCommand({ name: 'skip-follow-ups' }, { commentId: 961, createdAt: ago(40) });
+  const play = (
+    runs: RunInfo[],
+    commands: CommandInfo[],
+    more: Partial<BuildSnapshot> = {},
+    cfg = config,
+  ) => {
+    const base = researched(runs, { commands: [skip, ...commands] });
+    return decide({
+      snapshot: {
+        ...base,
+        plan: { kind: 'valid', plan, sha: sha('p2') },
+        ...more,
+        pulls: [...base.pulls, ...(more.pulls ?? [])],
+      },
+      config: cfg,
+      now: NOW,
+    });
+  };
+  const progressOf = (actions: ReturnType<typeof decide>) => {
+    const view = viewOf(actions);
+    if (view.phase !== 'running') throw new Error(view.phase);
+    return view.progress;
+  };
+
+  it('waits for a person once the synthesis proposed them: no worker, no final PR, and says what to type', () => {
+    const actions = play([first], []);
+    expect(dispatched(actions)).toEqual([]);
+    expect(kinds(actions)).not.toContain('open-final-pull');
+    const progress = progressOf(actions);
+    expect(progress.workers.map((row) => row.id)).toEqual(['W1.1', 'W1.2', 'W2.1']);
+    expect(progress.followUps).toEqual({ round: 1, workers: ['W3.1'], state: 'proposed' });
+    expect(renderStatus(viewOf(actions))).toContain(
+      'The synthesis proposed 1 follow-up question (W3.1): reply `/approve` to investigate it (a worker each',
+    );
+    const notice = actions.find((action) => action.kind === 'notice');
+    expect(notice?.kind === 'notice' && notice.key).toBe('follow-ups/1');
+  });
+
+  it('runs the follow-up workers after an /approve, as any worker', () => {
+    const actions = play([first], [approve]);
+    expect(dispatched(actions)).toEqual(['work W3.1 -']);
+    expect(kinds(actions)).not.toContain('open-final-pull');
+    expect(progressOf(actions).workers.map((row) => row.id)).toContain('W3.1');
+  });
+
+  it('holds them while the build is paused', () => {
+    const pause = makeCommand({ name: 'pause' }, { commentId: 962, createdAt: ago(30) });
+    expect(dispatched(play([first], [approve, pause]))).toEqual([]);
+  });
+
+  it('runs a second synthesis, answering the /approve, once they are merged', () => {
+    const work = makeRun({ id: 7031, worker: 'W3.1', createdAt: ago(35) });
+    const merged = { pulls: [makePull({ number: 105, worker: 'W3.1', state: 'merged' })] };
+    const actions = play([first, work], [approve], merged);
+    expect(dispatched(actions)).toEqual(['synthesis - comment-960']);
+    expect(kinds(actions)).not.toContain('open-final-pull');
+
+    const second = synthesisRun({
+      id: 7101,
+      trigger: 'comment-960',
+      createdAt: ago(20),
+      updatedAt: ago(10),
+    });
+    const done = play([first, work, second], [approve], merged);
+    expect(dispatched(done)).toEqual([]);
+    expect(kinds(done)).toContain('open-final-pull');
+  });
+
+  it('opens the final PR without them after /skip follow-ups', () => {
+    const actions = play([first], [decline]);
+    expect(dispatched(actions)).toEqual([]);
+    expect(kinds(actions)).toContain('open-final-pull');
+    expect(progressOf(actions).followUps?.state).toBe('skipped');
   });
 });

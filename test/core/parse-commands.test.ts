@@ -32,6 +32,10 @@ describe('parseCommands', () => {
       '/retry W2.1 use the new API,  not the old one',
       { name: 'retry', worker: 'W2.1', instructions: 'use the new API, not the old one' },
     ],
+    ['/retry synthesis', { name: 'retry-synthesis' }],
+    ['/retry Synthesis  ', { name: 'retry-synthesis' }],
+    ['/skip follow-ups', { name: 'skip-follow-ups' }],
+    ['/skip followups', { name: 'skip-follow-ups' }],
     ['/improve', { name: 'improve', loops: 1 }],
     ['/improve 3', { name: 'improve', loops: 3 }],
     ['/improve 10', { name: 'improve', loops: 10 }],
@@ -116,6 +120,8 @@ describe('parseCommands', () => {
     ],
     ['/retry W2.1 keep it', { name: 'retry', worker: 'W2.1', instructions: 'keep it' }],
     ['/skip W2.1', { name: 'skip', worker: 'W2.1' }],
+    // `synthesis` names the build's synthesis, never instructions for the PR's worker.
+    ['/retry synthesis', { name: 'retry-synthesis' }],
   ])('on a worker PR, fills the worker of %j', (body, command) => {
     expect(commandsOf(body, 'W1.2')).toEqual([command]);
   });
@@ -138,7 +144,15 @@ describe('parseCommands', () => {
       '/retry 2.1 again',
       '`2.1` is not a worker id: worker ids look like W2.1, e.g. `/retry W2.1 [instructions]`.',
     ],
+    [
+      '/retry synthesis with more sources',
+      '/retry synthesis takes nothing after it: write `/retry synthesis` alone on its line (the synthesis reads the plan and the findings again). To retry a worker with instructions, name it: `/retry W2.1 <instructions>`.',
+    ],
     ['/skip W2.1 W2.2', '/skip takes only a worker id: `/skip W2.1`.'],
+    [
+      '/skip follow-ups please',
+      '/skip follow-ups takes nothing after it: write `/skip follow-ups` alone on its line.',
+    ],
     ['/approve please', '/approve takes nothing after it: write `/approve` alone on its line.'],
     ['/status now', '/status takes nothing after it: write `/status` alone on its line.'],
     [
@@ -185,7 +199,7 @@ describe('parseCommands', () => {
       `\`/aprove\` is not a Baton command. The commands are: ${listCommands()}.`,
     );
     expect(listCommands()).toBe(
-      '`/approve`, `/replan <what to change>`, `/retry W2.1 [instructions]`, `/skip W2.1`, `/merge W2.1`, `/pause`, `/resume`, `/cancel`, `/status`, `/improve [N] [focus]`.'.slice(
+      '`/approve`, `/replan <what to change>`, `/retry W2.1 [instructions]`, `/retry synthesis`, `/skip W2.1`, `/skip follow-ups`, `/merge W2.1`, `/pause`, `/resume`, `/cancel`, `/status`, `/improve [N] [focus]`.'.slice(
         0,
         -1,
       ),

@@ -4,7 +4,9 @@
 // delivers the report. W1.2's first attempt writes code beside its findings;
 // publish refuses it and pushes nothing, and the maintainer's `/retry W1.2`
 // brings an attempt that writes only findings. Once both are merged, the
-// synthesis session commits REPORT.md and posts its summary on the issue.
+// synthesis session commits REPORT.md, posts its summary on the issue and
+// proposes one follow-up question as worker W2.1 in plan.json; the
+// maintainer's `/approve` runs it, and a second synthesis covers its findings.
 // The content build (`orchestrate:content`) writes two chapters to the
 // outputs its plan declares, reviewed with the style guide in view.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,7 +49,13 @@ const content = {} as {
 async function playResearch(): Promise<void> {
   model = createScriptedModel(researchScenario({ strayCode: true }));
   sim = await startSimulation({ respond: model, setup: setUpResearchRepo, parallel: 2 });
-  played = await playBuild({ sim, issue: RESEARCH_ISSUE, retries: 1, timeoutMs: BUILD_TIMEOUT });
+  played = await playBuild({
+    sim,
+    issue: RESEARCH_ISSUE,
+    retries: 1,
+    followUps: 'approve',
+    timeoutMs: BUILD_TIMEOUT,
+  });
 }
 
 async function playContent(): Promise<void> {
@@ -111,21 +119,44 @@ describe('a research build from the label to its report', () => {
     expect([...built.keys()].filter((path) => path.startsWith('src/'))).toEqual([]);
   });
 
-  it('runs one synthesis after the workers, which commits the report and posts its summary', () => {
-    expect(runsOf('synthesis').map((run) => run.conclusion)).toEqual(['success']);
+  it('runs a synthesis after the workers, which commits the report and posts its summary', () => {
+    expect(runsOf('synthesis').map((run) => run.conclusion)).toEqual(['success', 'success']);
     expect(files(integrationBranch(played.build)).get(reportPath(played.build))).toContain(
       'Support Node 20 and 22',
     );
     const summary = sim.gh.comments.find((c) => c.body.startsWith('### Research report'));
     expect(summary?.issue).toBe(played.issue);
     expect(summary?.body).toContain('Keep Node 20 and 22');
-    expect(summary?.body).toContain('**Node 24**: When will users move to Node 24?');
+    expect(summary?.body).toContain('- W2.1 **Node 24**: When will users move to Node 24?');
+  });
+
+  it('runs the proposed follow-up question after /approve, then a second synthesis that answers it', () => {
+    const plan = JSON.parse(
+      files(integrationBranch(played.build)).get(planPath(played.build)) ?? '{}',
+    );
+    expect(
+      plan.workers.map((w: { id: string; follow_up?: number }) => [w.id, w.follow_up]),
+    ).toEqual([
+      ['W1.1', undefined],
+      ['W1.2', undefined],
+      ['W2.1', 1],
+    ]);
+    expect(runsOf('work', 'W2.1').map((run) => run.conclusion)).toEqual(['success']);
+    expect(
+      files(integrationBranch(played.build)).get(workerFindingsPath(played.build, 'W2.1')),
+    ).toContain('no Node 24 users yet');
+    const approvals = sim.gh.comments.filter((c) => c.body === '/approve');
+    expect(approvals).toHaveLength(2);
+    expect(runsOf('synthesis')[1]?.inputs.trigger).toBe(`comment-${approvals[1]?.id}`);
+    const summaries = sim.gh.comments.filter((c) => c.body.startsWith('### Research report'));
+    expect(summaries).toHaveLength(2);
+    expect(summaries[1]?.body).not.toContain('Follow-up questions');
   });
 
   it('delivers the report in the final pull request, which names it', () => {
     expect(played.finalPull.head).toBe(integrationBranch(played.build));
     expect(played.finalPull.body).toContain(`**The report:** \`${reportPath(played.build)}\``);
-    const synthesis = runsOf('synthesis')[0];
+    const synthesis = runsOf('synthesis').at(-1);
     expect(Date.parse(synthesis?.updatedAt ?? '')).toBeLessThanOrEqual(
       Date.parse(played.finalPull.createdAt),
     );

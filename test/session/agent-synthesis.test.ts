@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reply, scripted, startFakeAnthropic, toolUse } from '../../sim/fake-anthropic.js';
-import { planPath, reportPath, workerFindingsPath } from '../../src/core/ids.js';
+import { briefPath, planPath, reportPath, workerFindingsPath } from '../../src/core/ids.js';
 import { runAgent } from '../../src/session/agent/run-agent.js';
 import {
   BUILD,
@@ -29,7 +29,7 @@ const PLAN = JSON.stringify({
 });
 
 describe('runAgent synthesis', () => {
-  it('reads the findings by path and commits the report on top of the build branch', async () => {
+  it('reads the findings by path and commits the report, and its follow-up question as a proposed worker, on top of the build branch', async () => {
     const { root, base } = await makeRepo({
       branch: `baton/${BUILD}/integration`,
       files: {
@@ -70,10 +70,27 @@ describe('runAgent synthesis', () => {
         synthesis: {
           summary: 'GitHub covers most users.',
           follow_up: [{ title: 'Microsoft', question: 'How many have one?' }],
+          proposed: ['W2.1'],
         },
       });
       expect(gitIn(root, 'rev-parse', 'HEAD~1')).toBe(base);
-      expect(gitIn(root, 'show', '--name-only', '--format=', 'HEAD')).toBe(reportPath(BUILD));
+      expect(gitIn(root, 'show', '--name-only', '--format=', 'HEAD').split('\n').sort()).toEqual(
+        [reportPath(BUILD), planPath(BUILD), briefPath(BUILD, 'W2.1')].sort(),
+      );
+      const plan = JSON.parse(await readFile(path.join(root, planPath(BUILD)), 'utf8'));
+      expect(plan.workers).toEqual([
+        { id: 'W1.1', title: 'Which providers', depends_on: [], complexity: 'normal' },
+        {
+          id: 'W2.1',
+          title: 'Microsoft',
+          depends_on: [],
+          complexity: 'normal',
+          follow_up: 1,
+        },
+      ]);
+      const brief = await readFile(path.join(root, briefPath(BUILD, 'W2.1')), 'utf8');
+      expect(brief).toMatch(/^---\nworker_id: W2\.1\n/);
+      expect(brief).toContain('How many have one?');
       expect(await readFile(path.join(root, reportPath(BUILD)), 'utf8')).toBe(
         '# Report\n\nGitHub, with high confidence.\n',
       );

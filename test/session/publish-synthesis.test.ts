@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { integrationBranch, reportPath } from '../../src/core/ids.js';
+import { briefPath, integrationBranch, planPath, reportPath } from '../../src/core/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import type { SessionResult } from '../../src/session/result.js';
 import { BUILD, makeResult } from './publish/fixture.js';
@@ -24,6 +24,7 @@ describe('publish of a synthesis session', () => {
         synthesis: {
           summary: 'GitHub covers nine in ten users, @alice says. <!-- baton:plan -->',
           follow_up: [{ title: 'Microsoft accounts', question: 'How many users\nhave one?' }],
+          proposed: [],
         },
         ...overrides,
       }),
@@ -47,7 +48,7 @@ describe('publish of a synthesis session', () => {
     expect(body).not.toContain('<!-- baton:plan -->');
     expect(body).toContain(`\`${reportPath(BUILD)}\` on \`${INTEGRATION}\``);
     expect(body).toContain('- **Microsoft accounts**: How many users have one?');
-    expect(body).toContain('Baton does not start them');
+    expect(body).toContain('not added to the plan as workers');
     expect(body.endsWith('<!-- baton:synthesis-run 4242 -->')).toBe(true);
   });
 
@@ -79,5 +80,78 @@ describe('publish of a synthesis session', () => {
     synthesise({ [reportPath(BUILD)]: '# Report\n' }, { synthesis: null });
     expect(await h.publish(SYNTHESIS_ENV)).toBe(PUBLISH_EXIT.refused);
     expect(h.summary()).toContain('a complete synthesis result needs its summary');
+  });
+
+  describe('a plan amendment with follow-up questions', () => {
+    const plan = {
+      version: 1,
+      build: BUILD,
+      issue: 12,
+      title: 'Add a login page',
+      summary: 'One worker adds the form.',
+      type: 'research',
+      workers: [{ id: 'W1.1', title: 'Add the login form', depends_on: [], complexity: 'normal' }],
+    };
+    const followUp = { id: 'W2.1', title: 'Microsoft accounts', depends_on: [], follow_up: 1 };
+    const brief =
+      '---\nworker_id: W2.1\ntitle: Microsoft accounts\nwave: 2\n---\n\n## Question\n\nHow many?\n';
+    const amend = (workers: unknown[], files: Record<string, string> = {}) =>
+      synthesise(
+        {
+          [reportPath(BUILD)]: '# Report\n',
+          [planPath(BUILD)]: JSON.stringify({ ...plan, workers }),
+          ...files,
+        },
+        {
+          synthesis: {
+            summary: 'GitHub covers nine in ten users.',
+            follow_up: [{ title: 'Microsoft accounts', question: 'How many?' }],
+            proposed: ['W2.1'],
+          },
+        },
+      );
+
+    it('pushes a round of follow-up workers with their briefs, and names them in the summary', async () => {
+      h.github.routes.set(`GET ${COMMENTS}`, () => ({ status: 200, body: [] }));
+      h.github.routes.set(`POST ${COMMENTS}`, () => ({ status: 201, body: { id: 900 } }));
+      const head = amend([...plan.workers, followUp], { [briefPath(BUILD, 'W2.1')]: brief });
+
+      expect(await h.publish(SYNTHESIS_ENV)).toBe(PUBLISH_EXIT.published);
+
+      expect(h.fixture.remoteSha(INTEGRATION)).toBe(head);
+      const posted = h.github.api.find((call) => call.method === 'POST');
+      const body = (posted?.body as { body?: string } | undefined)?.body ?? '';
+      expect(body).toContain('each a worker in the plan (W2.1): reply `/approve`');
+      expect(body).toContain('- W2.1 **Microsoft accounts**: How many?');
+    });
+
+    it.each<[string, unknown[], Record<string, string>, string]>([
+      [
+        'a follow-up that would write code',
+        [...plan.workers, { ...followUp, outputs: ['src/app.ts'] }],
+        { [briefPath(BUILD, 'W2.1')]: brief },
+        'W2.1 is a follow-up question; remove "outputs" from it.',
+      ],
+      [
+        'a rewritten finished worker',
+        [{ ...plan.workers[0], title: 'Something else' }, followUp],
+        { [briefPath(BUILD, 'W2.1')]: brief },
+        'W1.1 is changed or moved; a synthesis leaves every planned worker as it is',
+      ],
+      [
+        "a finished worker's brief",
+        [...plan.workers, followUp],
+        { [briefPath(BUILD, 'W2.1')]: brief, [briefPath(BUILD, 'W1.1')]: brief },
+        'a synthesis writes briefs only for the follow-up workers it appends',
+      ],
+    ])('refuses %s and pushes nothing', async (_name, workers, files, problem) => {
+      amend(workers, files);
+
+      expect(await h.publish(SYNTHESIS_ENV)).toBe(PUBLISH_EXIT.refused);
+
+      expect(h.fixture.remoteSha(INTEGRATION)).toBe(h.fixture.base);
+      expect(h.writes()).toEqual([]);
+      expect(h.summary()).toContain(problem);
+    });
   });
 });

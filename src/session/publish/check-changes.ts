@@ -101,9 +101,7 @@ function checkOne(
         ? null
         : `${path} is not one of the plan's files (${record}plan.json, PLAN.md, sub-issues.json, workers/W<wave>.<n>.md); a plan session writes only those`;
     case 'synthesis':
-      return path === reportPath(target.build)
-        ? null
-        : `${path}: a synthesis session writes only the report, ${reportPath(target.build)}`;
+      return checkSynthesisFile(path, size, target.build);
     case 'research':
     case 'summary':
       return checkLoopFile(path, target);
@@ -145,6 +143,22 @@ function checkAdapted(
  * What a plan session writes: the plan, its rendering, the briefs, and the
  * sub-issues it planned from (docs/sub-issues.md); nothing else of the record.
  */
+/**
+ * A synthesis writes its report and, for follow-up questions, `plan.json` and
+ * the new workers' briefs; what it did to the plan is checked as a whole
+ * afterwards (`followUpAmendmentProblems`).
+ */
+function checkSynthesisFile(path: string, size: number | null, build: string): string | null {
+  const record = `${buildDir(build)}/`;
+  const rest = path.startsWith(record) ? path.slice(record.length) : '';
+  const allowed = path === reportPath(build) || rest === 'plan.json' || SYNTHESIS_BRIEF.test(rest);
+  if (!allowed)
+    return `${path}: a synthesis session writes only the report, ${reportPath(build)}, and follow-up workers in ${record}plan.json with their briefs`;
+  return size === null ? `${path} is deleted; a synthesis session removes nothing` : null;
+}
+
+const SYNTHESIS_BRIEF = /^workers\/W\d+\.\d+\.md$/;
+
 function isPlanFile(path: string, record: string): boolean {
   if (!path.startsWith(record)) return false;
   const rest = path.slice(record.length);

@@ -16,7 +16,8 @@ const PostedComment = z.object({ id: z.number(), html_url: z.string().optional()
 /**
  * Posts a synthesis's summary on the build's issue, once per run: the text is
  * the session's output, posted here with no model in the job (the app never
- * reads it). Follow-up questions are listed as proposals.
+ * reads it). Follow-up questions are listed with the workers the session
+ * proposed for them in plan.json, which run after a person's `/approve`.
  */
 export async function postSynthesisSummary({
   api,
@@ -68,14 +69,17 @@ export function renderSynthesisComment({
     `The whole report is \`${reportPath(build)}\` on \`${integrationBranch(build)}\`; the final pull request delivers it.`,
   ];
   if (synthesis.follow_up.length > 0) {
+    const { proposed } = synthesis;
     lines.push(
       '',
-      '**Follow-up questions the synthesis proposes** (Baton does not start them; label a new issue to investigate one):',
+      proposed.length > 0
+        ? `**Follow-up questions the synthesis proposes**, each a worker in the plan (${proposed.join(', ')}): reply \`/approve\` to investigate them, or \`/skip follow-ups\` to open the final pull request without them.`
+        : '**Follow-up questions the synthesis proposes** (not added to the plan as workers; label a new issue to investigate one):',
       '',
-      ...synthesis.follow_up.map(
-        (item) =>
-          `- **${neutralizeModelText(item.title)}**: ${neutralizeModelText(item.question).replace(/\s*\n\s*/g, ' ')}`,
-      ),
+      ...synthesis.follow_up.map((item, i) => {
+        const id = proposed[i] ? `${proposed[i]} ` : '';
+        return `- ${id}**${neutralizeModelText(item.title)}**: ${neutralizeModelText(item.question).replace(/\s*\n\s*/g, ' ')}`;
+      }),
     );
   }
   lines.push('', marker);

@@ -12,6 +12,7 @@ import {
   writeAdaptationRecord,
 } from './adapt-publish.js';
 import { type ChangedFile, checkChanges } from './check-changes.js';
+import { checkFollowUps } from './check-follow-ups.js';
 import { checkPlanRecord } from './check-plan-record.js';
 import { checkResult, getSessionTarget, hasCommits } from './check-result.js';
 import { getSessionToken, revokeSessionToken } from './get-session-token.js';
@@ -175,6 +176,17 @@ async function checkCommits({
     adaptable,
   });
   if (config.problem && problems.length > 0) problems.push(config.problem);
+  if (target.role === 'synthesis') {
+    problems.push(
+      ...(await checkFollowUps({
+        repo,
+        base: result.base,
+        head: result.head,
+        build: target.build,
+        changes: verified.changes,
+      })),
+    );
+  }
   if (scoped.scope.type === 'research' && target.worker && result.status === 'complete') {
     problems.push(...(await checkFindings({ repo, build: target.build, worker: target.worker })));
   }
