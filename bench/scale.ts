@@ -292,6 +292,7 @@ async function runScenario({
   const builds = scenario.builds.map((spec) => startBuild(spec.repo, spec));
   running.push(...builds);
   const repos = [...new Set(builds.map((b) => b.repo))];
+  // Each repository's requests count from its first /approve.
   const logFrom = new Map<ScaleRepo, number>();
   let cpuFrom: number | null = null;
   let finished = true;
@@ -299,7 +300,11 @@ async function runScenario({
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     for (const build of builds) {
       if (build.approvedAt === null) continue;
-      if (!logFrom.has(build.repo)) logFrom.set(build.repo, build.repo.gh.log.length);
+      const from = Math.min(
+        logFrom.get(build.repo) ?? Number.POSITIVE_INFINITY,
+        build.approvedLog ?? 0,
+      );
+      logFrom.set(build.repo, from);
       cpuFrom ??= cpuSeconds(app.pid);
       build.finalAt ??= finalPullAt(build);
     }
