@@ -41,6 +41,8 @@ export interface ScaleBuild {
   issue: number;
   script: SessionScript;
   approvedAt: number | null;
+  /** How many requests `gh.log` held when the maintainer approved. */
+  approvedLog: number | null;
   finalAt: number | null;
 }
 
@@ -137,6 +139,7 @@ function play(build: ScaleBuild, run: SimRun): void {
   if (run.inputs.role === 'plan' && build.approvedAt === null) {
     setTimeout(() => {
       build.approvedAt = Date.now();
+      build.approvedLog = gh.log.length;
       gh.addComment({ issue: build.issue, body: '/approve', user: MAINTAINER });
     }, APPROVE_AFTER_MS);
   }
@@ -153,6 +156,7 @@ export function startBuild(
     issue,
     script: { build: buildIdFor(issue, title), issue, workers },
     approvedAt: null,
+    approvedLog: null,
     finalAt: null,
   };
   repo.gh.events.labeled(issue, 'orchestrate', MAINTAINER);
