@@ -111,10 +111,13 @@ export function scheduleReconcile(
       const waits = outcomes.flatMap((outcome) =>
         outcome.result === 'deferred' && outcome.retryInMs !== undefined ? [outcome.retryInMs] : [],
       );
-      if (pacer && waits.length > 0)
-        pacer.trail(key, Math.min(...waits), () =>
-          scheduleReconcile(ctx, { ref, defaultBranch, deps, log, deliveryId }),
-        );
+      const again = () => scheduleReconcile(ctx, { ref, defaultBranch, deps, log, deliveryId });
+      if (pacer && waits.length > 0) pacer.trail(key, Math.min(...waits), again);
+      // A first dispatch that waits for owed writes goes as soon as other builds pay them.
+      const dispatchWaits = outcomes.some(
+        (outcome) => outcome.result === 'deferred' && outcome.action.kind === 'dispatch',
+      );
+      if (budget && dispatchWaits) budget.wake(key, again);
     },
     buildLog,
   );
