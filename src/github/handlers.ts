@@ -18,7 +18,7 @@ import type { SetupPullHook } from './onboarding.js';
 import { writeBudgetOf } from './pace-requests.js';
 import { hasWriteAccess } from './permissions.js';
 import { type CommandAnswer, reconcileBuild } from './reconcile.js';
-import type { StatusPacer } from './status-pacer.js';
+import { STRAINED_STATUS_EDIT_MS, type StatusPacer } from './status-pacer.js';
 import type { RepoContext } from './types.js';
 import type { WriteBudget } from './write-budget.js';
 
@@ -86,10 +86,12 @@ export function scheduleReconcile(
   if (answer) deps.answers.set(key, [...(deps.answers.get(key) ?? []), answer]);
   const pacer = deps.statusPacer;
   const budget = deps.writeBudget ?? writeBudgetOf(ctx.octokit);
-  // Near the installation's write budget a status edit waits first; else the pacer decides.
+  // Near the installation's write budget a status edit waits first; else the pacer decides,
+  // gathering a minute of changes into one edit while the hour is mostly made or owed.
   const statusEditWait = () => {
     const wait = budget?.waitFor('status') ?? 0;
-    return wait > 0 ? wait : (pacer?.admit(key) ?? 0);
+    if (wait > 0) return wait;
+    return pacer?.admit(key, budget?.strained() ? STRAINED_STATUS_EDIT_MS : 0) ?? 0;
   };
   void deps.queue.enqueue(
     key,

@@ -66,9 +66,9 @@ export function owedKey(repo: { owner: string; name: string }, build: string): s
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 /**
- * A dispatch that waits while writes are owed is made when a build pays some
- * of them (`wake`); if no build does, a timed reconcile tries again after at
- * most this long (the periodic resync's interval).
+ * A dispatch that waits while what is owed alone fills the hour's share is
+ * made when builds pay some of it (`wake`); a timed reconcile tries again
+ * after this long (the periodic resync's interval) if none does.
  */
 export const OWED_RETRY_MS = 10 * MINUTE;
 
@@ -81,6 +81,12 @@ export interface WriteBudget {
   owe(key: string, writes: number): void;
   /** What build `key` owes; without a key, every build of the installation. */
   owed(key?: string): number;
+  /**
+   * Whether the writes made in the last hour and those owed reach the share at
+   * which status edits wait (80%): the status pacer then edits each build's
+   * status at most once a minute (`STRAINED_STATUS_EDIT_MS`).
+   */
+  strained(): boolean;
   /**
    * Calls `run` once, when builds have paid enough of what they owed that a
    * dispatch would go: build `key` has a first dispatch waiting. One call per
@@ -128,17 +134,16 @@ export function createWriteBudget({
     const now = clock();
     prune(now);
     const share = DEFER_AT[kind];
-    const owed = kind === 'dispatch' ? owedAll() : 0;
-    const held = kind === 'dispatch' ? owed + WRITES_PER_STARTED_WORKER : 0;
+    const held = kind === 'dispatch' ? owedAll() + WRITES_PER_STARTED_WORKER : 0;
     const hourAllowed = Math.floor(limits.perHour * share - held);
     if (hourAllowed <= 0) return OWED_RETRY_MS;
-    const wait =
+    // When made writes leave the windows; owed ones paid sooner wake the build (`wake`).
+    return (
       Math.max(
         roomAt(now, MINUTE, Math.floor(limits.perMinute * share)),
         roomAt(now, HOUR, hourAllowed),
-      ) - now;
-    // Owed writes are paid as workers merge (`wake`); the timer is the fallback.
-    return owed > 0 ? Math.min(wait, OWED_RETRY_MS) : wait;
+      ) - now
+    );
   };
   /** Wakes the oldest waiting builds, as many as the hour now has room for a worker each. */
   const wakeWaiters = () => {
@@ -171,6 +176,11 @@ export function createWriteBudget({
     },
     owed(key) {
       return key === undefined ? owedAll() : (owedBy.get(key) ?? 0);
+    },
+    strained() {
+      const now = clock();
+      prune(now);
+      return since(now - HOUR) + owedAll() >= limits.perHour * DEFER_AT.status;
     },
     wake(key, run) {
       if (!waiters.has(key)) waiters.set(key, run);

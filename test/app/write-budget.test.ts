@@ -116,6 +116,8 @@ describe('the write budget: near a window its budget, what can wait waits', () =
     await driveBuild({ gh, apps: [app], script: CHAIN });
     // 340 + 100 + W1.1's own share is over 90% of 500: W1.1 waits, though the writes made alone leave room.
     expect(workRuns('W1.1')).toHaveLength(0);
+    // 440 made and owed strain the budget: the status, created once, gathers a minute of changes per edit.
+    expect(edits()).toBe(1);
     expect(timers.length).toBeGreaterThan(0);
     // The other build's workers merge: what it owed is paid, which wakes the build (no timer).
     budget.owe('acme/other#9-other-build', 0);
