@@ -99,6 +99,13 @@ export interface ScenarioFigures {
     /** Deliveries that queued a reconcile of their own. */
     count: number;
   };
+  /**
+   * Reconciles of the scenario's builds by what started them: the webhook
+   * (`pull_request.opened`, …) whose delivery queued it, `timed` for one a
+   * reconcile set off later with the same delivery (a trailing status edit, a
+   * deferred dispatch), `resync` for the periodic resync.
+   */
+  reconciles: { cause: string; count: number }[];
   realSeconds: number;
   rssMiB: { before: number; after: number };
   /** The app's heap after a garbage collection, before and after the scenario (bench/heap-probe.mjs). */
@@ -350,6 +357,7 @@ async function runScenario({
     makespan: makespanOf(builds),
     limitMinutes: (Math.max(...repos.map(writesOf)) / 500) * 60,
     webhookWait: webhookWait({ app, server, repos, from: startedAt, to: endedAt, k }),
+    reconciles: reconcileCauses({ app, server, repos, from: startedAt, to: endedAt }),
     realSeconds: (realNow() - realFrom) / 1000,
     rssMiB: { before: rssBefore, after: rssMiB(app.pid) },
     heapMiB: { before: heapBefore, after: await heapMiB(app, k) },
@@ -442,9 +450,41 @@ function webhookWait({
   };
 }
 
-function parseLine(line: string): { deliveryId?: unknown; time?: unknown } | null {
+/** What started each reconcile of the scenario's builds (`ScenarioFigures['reconciles']`). */
+function reconcileCauses({
+  app,
+  server,
+  repos,
+  from,
+  to,
+}: {
+  app: AppProcess;
+  server: GitHubServer;
+  repos: ScaleRepo[];
+  from: number;
+  to: number;
+}): ScenarioFigures['reconciles'] {
+  const names = new Set(repos.map((r) => r.gh.fullName));
+  const events = new Map(server.deliveries.map((d) => [d.id, d.event]));
+  const seen = new Set<string>();
+  const counts = new Map<string, number>();
+  for (const line of app.output().split('\n')) {
+    if (!line.includes('baton: reconciled')) continue;
+    const entry = parseLine(line);
+    const at = timeOf(entry?.time);
+    const repo = String(entry?.build ?? '').split('#')[0] ?? '';
+    if (!entry || at < from || at > to || !names.has(repo)) continue;
+    const id = typeof entry.deliveryId === 'string' ? entry.deliveryId : null;
+    const cause = id === null ? 'resync' : seen.has(id) ? 'timed' : (events.get(id) ?? 'unknown');
+    if (id !== null) seen.add(id);
+    counts.set(cause, (counts.get(cause) ?? 0) + 1);
+  }
+  return [...counts].map(([cause, count]) => ({ cause, count })).sort((a, b) => b.count - a.count);
+}
+
+function parseLine(line: string): { deliveryId?: unknown; time?: unknown; build?: unknown } | null {
   try {
-    return JSON.parse(line) as { deliveryId?: unknown; time?: unknown };
+    return JSON.parse(line) as { deliveryId?: unknown; time?: unknown; build?: unknown };
   } catch {
     return null;
   }
@@ -506,6 +546,8 @@ function printScenario(s: ScenarioFigures): void {
       `  webhook to reconcile: max ${s.webhookWait.maxMs.toFixed(0)} ms (${s.webhookWait.maxRealMs.toFixed(1)} real), p99 ${s.webhookWait.p99Ms.toFixed(0)} ms (${s.webhookWait.p99RealMs.toFixed(1)} real), median ${s.webhookWait.medianMs.toFixed(0)} ms (${s.webhookWait.medianRealMs.toFixed(1)} real), ${s.webhookWait.count} deliveries`,
       `  app RSS ${s.rssMiB.before.toFixed(0)} → ${s.rssMiB.after.toFixed(0)} MiB, heap ${s.heapMiB.before.toFixed(1)} → ${s.heapMiB.after.toFixed(1)} MiB`,
       ...s.byRoute.map((r) => `    ${(r.calls / s.workers).toFixed(2).padStart(6)}  ${r.route}`),
+      `  reconciles per worker: ${(s.reconciles.reduce((sum, r) => sum + r.count, 0) / s.workers).toFixed(2)}, by what started them:`,
+      ...s.reconciles.map((r) => `    ${(r.count / s.workers).toFixed(2).padStart(6)}  ${r.cause}`),
     ].join('\n'),
   );
 }

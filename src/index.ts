@@ -184,12 +184,15 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
         deps,
       }),
     );
-    app.on('check_suite.completed', (context) =>
-      onBuildEvent(context, {
+    app.on('check_suite.completed', async (context) => {
+      // Baton's own suite holds only its `baton/review` check runs, written by a reconcile that
+      // knew them, and CI's roll-up leaves them out: its completion is an echo, not news.
+      if (await isOwnSuite(context.payload.check_suite.app, deps.botLogin)) return;
+      return onBuildEvent(context, {
         hints: { branches: [context.payload.check_suite.head_branch] },
         deps,
-      }),
-    );
+      });
+    });
     // Commit statuses are CI too (Jenkins, Vercel, older CircleCI); GitHub lists the commit's branches.
     app.on('status', (context) =>
       onBuildEvent(context, {
@@ -254,6 +257,14 @@ function startResync(
     : undefined;
   setTimeout(() => resync(syncTemplates), 5_000).unref();
   setInterval(() => resync(), minutes * 60_000).unref();
+}
+
+/** Whether a check suite is the app's own: its app's bot login is Baton's. */
+async function isOwnSuite(
+  suiteApp: { slug?: string | undefined } | null | undefined,
+  botLogin: () => Promise<string>,
+): Promise<boolean> {
+  return Boolean(suiteApp?.slug) && `${suiteApp?.slug}[bot]` === (await botLogin());
 }
 
 /** The app's bot login, `<slug>[bot]`, asked once. */

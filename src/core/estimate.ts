@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import type { Plan } from './plan.js';
 import { costOf } from './pricing.js';
+import type { BuildSnapshot } from './snapshot.js';
 
 /** Tokens one session is assumed to read and write: the basis of every estimate. */
 export interface SessionSize {
@@ -52,6 +53,52 @@ export interface BuildEstimate {
 export const WRITES_PER_WORKER = 8;
 export const WRITES_PER_FIX_ROUND = 7;
 export const WRITES_PER_BUILD = 5;
+
+/**
+ * Of a worker's writes, those made by the time its first dispatch is done:
+ * its worker branch, the dispatch, and its work session's pull request (the
+ * write budget counts a session's writes when it dispatches the session).
+ */
+export const WRITES_AT_FIRST_DISPATCH = 3;
+
+/**
+ * What one worker under way still owes after its first dispatch: the rest of
+ * `WRITES_PER_WORKER` (its review's dispatch and review, the check, the merge,
+ * a status edit) and its expected fix rounds. An upper side for a worker just
+ * dispatched, and kept until it merges, so it errs towards waiting.
+ */
+export const WRITES_OWED_PER_WORKER =
+  WRITES_PER_WORKER - WRITES_AT_FIRST_DISPATCH + WRITES_PER_FIX_ROUND * EXPECTED_FIX_ROUNDS;
+
+/** Everything a worker's first dispatch sets in motion, dispatch to merge. */
+export const WRITES_PER_STARTED_WORKER = WRITES_AT_FIRST_DISPATCH + WRITES_OWED_PER_WORKER;
+
+/**
+ * The writes a build's work under way still owes, as its snapshot shows it:
+ * `WRITES_OWED_PER_WORKER` for each worker started (its branch or a work run
+ * exists) whose pull request is neither merged nor closed, and
+ * `WRITES_PER_BUILD` while any worker is started and the final pull request
+ * is not open yet. A build whose issue is closed (cancelled) owes nothing.
+ * The write budget holds this much of the hour back before a new dispatch.
+ */
+export function writesOwed(snapshot: BuildSnapshot): number {
+  if (snapshot.issue.state === 'closed' || snapshot.plan.kind !== 'valid') return 0;
+  let started = 0;
+  let underWay = 0;
+  for (const { id } of snapshot.plan.plan.workers) {
+    const began =
+      snapshot.branches[id] !== undefined ||
+      snapshot.runs.some((run) => run.role === 'work' && run.worker === id);
+    if (!began) continue;
+    started += 1;
+    const ended = snapshot.pulls.some(
+      (pull) => pull.worker === id && (pull.state === 'merged' || pull.state === 'closed'),
+    );
+    if (!ended) underWay += 1;
+  }
+  const build = started > 0 && !snapshot.finalPull ? WRITES_PER_BUILD : 0;
+  return underWay * WRITES_OWED_PER_WORKER + build;
+}
 
 /** GitHub's secondary limits on content-creating requests, per installation. */
 export const WRITE_LIMITS = { perMinute: 80, perHour: 500 } as const;

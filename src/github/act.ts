@@ -1,5 +1,6 @@
 import type { Action } from '../core/action.js';
 import { renderCommandLedger } from '../core/command-ledger.js';
+import { WRITES_OWED_PER_WORKER } from '../core/estimate.js';
 import { integrationBranch } from '../core/ids.js';
 import { renderStatus } from '../core/render-status.js';
 import type { BuildSnapshot } from '../core/snapshot.js';
@@ -18,7 +19,7 @@ import {
 import { ensureStatusComment } from './status-comment.js';
 import type { RepoContext } from './types.js';
 import { messageOf, statusOf } from './types.js';
-import { SESSION_WRITES, type WriteBudget } from './write-budget.js';
+import { owedKey, SESSION_WRITES, type WriteBudget } from './write-budget.js';
 
 export interface ActLog {
   info(details: object, message: string): void;
@@ -104,12 +105,18 @@ async function actOne(
     case 'dispatch': {
       const { role, trigger } = action.request;
       // A worker not started yet can wait for the budget; a PR's review or fix, a plan, cannot.
-      const wait = role === 'work' && !trigger ? (writeBudget?.waitFor('dispatch') ?? 0) : 0;
+      const first = role === 'work' && !trigger;
+      const wait = first ? (writeBudget?.waitFor('dispatch') ?? 0) : 0;
       if (wait > 0) return { action, result: 'deferred', retryInMs: wait };
       const outcome = await dispatchSession(ctx, { snapshot, request: action.request });
       if (outcome.result === 'stood-down') return { action, result: 'stood-down' };
       const sessionWrites = SESSION_WRITES[role];
       if (sessionWrites > 0) writeBudget?.note(sessionWrites);
+      // What the new worker owes counts at once, before the next dispatch of this pass asks.
+      if (first && writeBudget) {
+        const key = owedKey(snapshot.repo, snapshot.build);
+        writeBudget.owe(key, writeBudget.owed(key) + WRITES_OWED_PER_WORKER);
+      }
       return { action, result: 'done', ...(outcome.run ? { run: outcome.run } : {}) };
     }
     case 'render-status': {

@@ -18,7 +18,7 @@ import type { SetupPullHook } from './onboarding.js';
 import { writeBudgetOf } from './pace-requests.js';
 import { hasWriteAccess } from './permissions.js';
 import { type CommandAnswer, reconcileBuild } from './reconcile.js';
-import type { StatusPacer } from './status-pacer.js';
+import { STRAINED_STATUS_EDIT_MS, type StatusPacer } from './status-pacer.js';
 import type { RepoContext } from './types.js';
 import type { WriteBudget } from './write-budget.js';
 
@@ -86,10 +86,12 @@ export function scheduleReconcile(
   if (answer) deps.answers.set(key, [...(deps.answers.get(key) ?? []), answer]);
   const pacer = deps.statusPacer;
   const budget = deps.writeBudget ?? writeBudgetOf(ctx.octokit);
-  // Near the installation's write budget a status edit waits first; else the pacer decides.
+  // Near the installation's write budget a status edit waits first; else the pacer decides,
+  // gathering a minute of changes into one edit while the hour is mostly made or owed.
   const statusEditWait = () => {
     const wait = budget?.waitFor('status') ?? 0;
-    return wait > 0 ? wait : (pacer?.admit(key) ?? 0);
+    if (wait > 0) return wait;
+    return pacer?.admit(key, budget?.strained() ? STRAINED_STATUS_EDIT_MS : 0) ?? 0;
   };
   void deps.queue.enqueue(
     key,
@@ -111,10 +113,13 @@ export function scheduleReconcile(
       const waits = outcomes.flatMap((outcome) =>
         outcome.result === 'deferred' && outcome.retryInMs !== undefined ? [outcome.retryInMs] : [],
       );
-      if (pacer && waits.length > 0)
-        pacer.trail(key, Math.min(...waits), () =>
-          scheduleReconcile(ctx, { ref, defaultBranch, deps, log, deliveryId }),
-        );
+      const again = () => scheduleReconcile(ctx, { ref, defaultBranch, deps, log, deliveryId });
+      if (pacer && waits.length > 0) pacer.trail(key, Math.min(...waits), again);
+      // A first dispatch that waits for owed writes goes as soon as other builds pay them.
+      const dispatchWaits = outcomes.some(
+        (outcome) => outcome.result === 'deferred' && outcome.action.kind === 'dispatch',
+      );
+      if (budget && dispatchWaits) budget.wake(key, again);
     },
     buildLog,
   );

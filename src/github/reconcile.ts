@@ -4,6 +4,7 @@ import { checkCommands } from '../core/check-commands.js';
 import type { Command } from '../core/command.js';
 import type { Config } from '../core/config.js';
 import { decide } from '../core/decide.js';
+import { writesOwed } from '../core/estimate.js';
 import { renderCommandErrors } from '../core/render-replies.js';
 import type { BuildSnapshot, RunInfo } from '../core/snapshot.js';
 import { type ActLog, type ActOutcome, act } from './act.js';
@@ -14,7 +15,7 @@ import { hasWriteAccess } from './permissions.js';
 import { readSubIssues } from './read-sub-issues.js';
 import { removeDuplicateStatusComments } from './status-comment.js';
 import type { RepoContext } from './types.js';
-import type { WriteBudget } from './write-budget.js';
+import { owedKey, type WriteBudget } from './write-budget.js';
 
 export interface ReconcileRequest {
   build: string;
@@ -88,8 +89,12 @@ export async function reconcileBuild(
     (action) => action.kind !== 'render-status',
   );
   const budget = request.writeBudget ? { writeBudget: request.writeBudget } : {};
+  // What this build's work under way owes, as GitHub shows it, holds room back before a dispatch.
+  const key = owedKey(snapshot.repo, build);
+  request.writeBudget?.owe(key, writesOwed(snapshot));
   const outcomes = await act(ctx, { snapshot, actions: writes, log, ...budget });
   const seen = withDispatchedRuns(snapshot, outcomes, now);
+  request.writeBudget?.owe(key, writesOwed(seen));
   const render = decide({ snapshot: seen, config, now }).filter(
     (action) => action.kind === 'render-status',
   );

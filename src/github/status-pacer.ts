@@ -9,8 +9,11 @@
  * a little behind until the next event or the periodic resync renders it.
  */
 export interface StatusPacer {
-  /** 0 if the status of `key` may be edited now (the edit is counted); else the ms to wait. */
-  admit(key: string): number;
+  /**
+   * 0 if the status of `key` may be edited now (the edit is counted); else the
+   * ms to wait. `leastMs` lengthens the interval for this ask (a strained write budget).
+   */
+  admit(key: string, leastMs?: number): number;
   /** Schedules `run` once for `key` after `ms`; a timer already set for `key` stands for it. */
   trail(key: string, ms: number, run: () => void): void;
   /** Stops every trailing timer (shutdown, tests). */
@@ -19,6 +22,14 @@ export interface StatusPacer {
 
 /** How often a status comment may change, unless `BATON_STATUS_EDIT_SECONDS` says otherwise. */
 export const STATUS_EDIT_SECONDS = 5;
+
+/**
+ * How often a status comment may change while its installation's write budget
+ * is strained (`WriteBudget.strained`: most of the hour's writes made or
+ * owed): edits are the writes that can wait, so each build's status then
+ * gathers a minute of changes into one edit rather than stopping altogether.
+ */
+export const STRAINED_STATUS_EDIT_MS = 60_000;
 
 export function statusEditSecondsFrom(env: Record<string, string | undefined>): number {
   const value = Number(env.BATON_STATUS_EDIT_SECONDS ?? STATUS_EDIT_SECONDS);
@@ -47,13 +58,14 @@ export function createStatusPacer({
   const lastEdit = new Map<string, number>();
   const timers = new Map<string, () => void>();
   return {
-    admit(key) {
-      if (intervalMs <= 0) return 0;
+    admit(key, leastMs = 0) {
+      const interval = Math.max(intervalMs, leastMs);
+      if (interval <= 0) return 0;
       const now = clock();
       const last = lastEdit.get(key);
-      if (last !== undefined && now - last < intervalMs) return last + intervalMs - now;
+      if (last !== undefined && now - last < interval) return last + interval - now;
       lastEdit.set(key, now);
-      forgetOld(lastEdit, now - intervalMs);
+      forgetOld(lastEdit, now - Math.max(interval, STRAINED_STATUS_EDIT_MS));
       return 0;
     },
     trail(key, ms, run) {

@@ -1,3 +1,4 @@
+import { WRITES_PER_STARTED_WORKER } from '../core/estimate.js';
 import type { SessionRole } from '../core/session.js';
 
 /**
@@ -12,10 +13,22 @@ import type { SessionRole } from '../core/session.js';
  * Counted: every write of the app's own client, and, for each session it
  * dispatches, the writes such a session makes with the app's installation
  * token (`SESSION_WRITES`). GitHub's answers carry no header for the
- * secondary limits, so the sessions' share is the expected one. The count
- * lives in this process only: it is pacing, and after a restart it starts
- * from nothing, which at worst lets GitHub's own 403 and `retry-after` (the
- * throttle waits and retries) do the pacing for a while.
+ * secondary limits, so the sessions' share is the expected one.
+ *
+ * Owed: a worker under way still owes writes that will not wait (its review,
+ * check and merge, its sessions' pull request and review), so a first
+ * dispatch goes only when the hour can hold what is made, what is owed and
+ * everything the new worker sets in motion (`WRITES_PER_STARTED_WORKER`).
+ * What is owed is derived from GitHub, not kept: each reconcile sets its
+ * build's figure from the snapshot (`writesOwed`, src/core/estimate.ts), and
+ * a dispatch adds its worker's share until the next reconcile sees the run.
+ * A build whose dispatch waits for owed writes is woken (`wake`) when a
+ * reconcile of any build sees some paid, instead of polling.
+ *
+ * The counts live in this process only: it is pacing, and after a restart
+ * the writes made start from nothing (the resync sets the owed ones again),
+ * which at worst lets GitHub's own 403 and `retry-after` (the throttle waits
+ * and retries) do the pacing for a while.
  */
 export interface WriteLimits {
   perMinute: number;
@@ -45,15 +58,47 @@ export const SESSION_WRITES: Record<SessionRole, number> = {
   synthesis: 1,
 };
 
+/** The key a build's owed writes go by in its installation's budget. */
+export function owedKey(repo: { owner: string; name: string }, build: string): string {
+  return `${repo.owner}/${repo.name}#${build}`;
+}
+
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
+/**
+ * A dispatch that waits while what is owed alone fills the hour's share is
+ * made when builds pay some of it (`wake`); a timed reconcile tries again
+ * after this long (the periodic resync's interval) if none does.
+ */
+export const OWED_RETRY_MS = 10 * MINUTE;
 
 export interface WriteBudget {
   /** Counts `count` content-creating requests made now. */
   note(count?: number): void;
   /** Writes in the last minute and the last hour. */
   used(): { minute: number; hour: number };
-  /** 0 if a write of this kind may go now; else the ms until both windows have room for it. */
+  /** Sets the writes build `key`'s work under way still owes (`writesOwed`); 0 forgets the build. */
+  owe(key: string, writes: number): void;
+  /** What build `key` owes; without a key, every build of the installation. */
+  owed(key?: string): number;
+  /**
+   * Whether the writes made in the last hour and those owed reach the share at
+   * which status edits wait (80%): the status pacer then edits each build's
+   * status at most once a minute (`STRAINED_STATUS_EDIT_MS`).
+   */
+  strained(): boolean;
+  /**
+   * Calls `run` once, when builds have paid enough of what they owed that a
+   * dispatch would go: build `key` has a first dispatch waiting. One call per
+   * key stands; waiters are woken oldest first, as many as the hour has room
+   * for a worker each (at least one).
+   */
+  wake(key: string, run: () => void): void;
+  /**
+   * 0 if a write of this kind may go now; else the ms until both windows have
+   * room for it. A dispatch needs room in the hour for the writes made, those
+   * owed and `WRITES_PER_STARTED_WORKER`.
+   */
   waitFor(kind: DeferrableWrite): number;
 }
 
@@ -66,6 +111,9 @@ export function createWriteBudget({
 } = {}): WriteBudget {
   // [time, count], oldest first, never older than an hour.
   const log: Array<[number, number]> = [];
+  const owedBy = new Map<string, number>();
+  const owedAll = () => [...owedBy.values()].reduce((sum, writes) => sum + writes, 0);
+  const waiters = new Map<string, () => void>();
   const prune = (now: number) => {
     while (log.length > 0 && (log[0]?.[0] ?? 0) <= now - HOUR) log.shift();
   };
@@ -82,6 +130,33 @@ export function createWriteBudget({
     }
     return now;
   };
+  const waitFor = (kind: DeferrableWrite): number => {
+    const now = clock();
+    prune(now);
+    const share = DEFER_AT[kind];
+    const held = kind === 'dispatch' ? owedAll() + WRITES_PER_STARTED_WORKER : 0;
+    const hourAllowed = Math.floor(limits.perHour * share - held);
+    if (hourAllowed <= 0) return OWED_RETRY_MS;
+    // When made writes leave the windows; owed ones paid sooner wake the build (`wake`).
+    return (
+      Math.max(
+        roomAt(now, MINUTE, Math.floor(limits.perMinute * share)),
+        roomAt(now, HOUR, hourAllowed),
+      ) - now
+    );
+  };
+  /** Wakes the oldest waiting builds, as many as the hour now has room for a worker each. */
+  const wakeWaiters = () => {
+    if (waitFor('dispatch') > 0) return;
+    const now = clock();
+    const room = limits.perHour * DEFER_AT.dispatch - since(now - HOUR) - owedAll();
+    let count = Math.max(1, Math.floor(room / WRITES_PER_STARTED_WORKER));
+    for (const [key, run] of waiters) {
+      if (count-- <= 0) break;
+      waiters.delete(key);
+      run();
+    }
+  };
   return {
     note(count = 1) {
       const now = clock();
@@ -93,15 +168,23 @@ export function createWriteBudget({
       prune(now);
       return { minute: since(now - MINUTE), hour: since(now - HOUR) };
     },
-    waitFor(kind) {
+    owe(key, writes) {
+      const before = owedBy.get(key) ?? 0;
+      if (writes > 0) owedBy.set(key, writes);
+      else owedBy.delete(key);
+      if (writes < before && waiters.size > 0) wakeWaiters();
+    },
+    owed(key) {
+      return key === undefined ? owedAll() : (owedBy.get(key) ?? 0);
+    },
+    strained() {
       const now = clock();
       prune(now);
-      const share = DEFER_AT[kind];
-      const at = Math.max(
-        roomAt(now, MINUTE, Math.floor(limits.perMinute * share)),
-        roomAt(now, HOUR, Math.floor(limits.perHour * share)),
-      );
-      return at - now;
+      return since(now - HOUR) + owedAll() >= limits.perHour * DEFER_AT.status;
     },
+    wake(key, run) {
+      if (!waiters.has(key)) waiters.set(key, run);
+    },
+    waitFor,
   };
 }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { WRITES_OWED_PER_WORKER, WRITES_PER_BUILD } from '../../src/core/estimate.js';
 import { integrationBranch, workerBranch } from '../../src/core/ids.js';
 import { createStatusPacer } from '../../src/github/status-pacer.js';
 import { createWriteBudget, type WriteBudget } from '../../src/github/write-budget.js';
@@ -61,6 +62,7 @@ describe('the write budget: near a window its budget, what can wait waits', () =
     await driveBuild({ gh, apps: [app], script: CHAIN });
     gh.addComment({ issue, body: '/approve', user: 'maintainer' });
     let filled = false;
+    let owedWhenFilled = 0;
     let editsWhenFilled = 0;
     let statusWhenFilled: string | undefined;
     await driveBuild({
@@ -73,11 +75,14 @@ describe('the write budget: near a window its budget, what can wait waits', () =
         if (filled || !pull || !gh.reviews.some((review) => review.pull === pull.number)) return;
         budget.note(75 - budget.used().minute);
         filled = true;
+        owedWhenFilled = budget.owed();
         editsWhenFilled = edits();
         statusWhenFilled = statusBody(gh, BUILD);
       },
     });
     expect(filled).toBe(true);
+    // W1.1 was under way then: the budget held back what it and the build still owed.
+    expect(owedWhenFilled).toBe(WRITES_OWED_PER_WORKER + WRITES_PER_BUILD);
     // The merge is owed: made at once.
     expect(pullOf('W1.1')?.mergedAt).toBeTruthy();
     // W2.1, ready now, waits for the window; so does the status, which still shows the review.
@@ -94,6 +99,31 @@ describe('the write budget: near a window its budget, what can wait waits', () =
     await driveBuild({ gh, apps: [app], script: CHAIN });
     const final = [...gh.pulls.values()].find((pull) => pull.head === integrationBranch(BUILD));
     expect(final?.base).toBe('main');
+    // With the final pull request open the build owes nothing, and the budget forgets it.
+    expect(budget.owed()).toBe(0);
+    expect(app.errors).toEqual([]);
+  });
+
+  it("defers a first dispatch while the hour's writes made and owed leave no room for it, and makes it once they are paid", async () => {
+    // 340 writes made earlier this hour (none this minute), and another build's workers owe 100.
+    budget.note(340);
+    clock += 5 * 60_000;
+    budget.owe('acme/other#9-other-build', 100);
+    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+    gh.events.labeled(issue, 'orchestrate', 'maintainer');
+    await driveBuild({ gh, apps: [app], script: CHAIN });
+    gh.addComment({ issue, body: '/approve', user: 'maintainer' });
+    await driveBuild({ gh, apps: [app], script: CHAIN });
+    // 340 + 100 + W1.1's own share is over 90% of 500: W1.1 waits, though the writes made alone leave room.
+    expect(workRuns('W1.1')).toHaveLength(0);
+    // 440 made and owed strain the budget: the status, created once, gathers a minute of changes per edit.
+    expect(edits()).toBe(1);
+    expect(timers.length).toBeGreaterThan(0);
+    // The other build's workers merge: what it owed is paid, which wakes the build (no timer).
+    budget.owe('acme/other#9-other-build', 0);
+    await app.idle();
+    expect(workRuns('W1.1')).toHaveLength(1);
+    expect(budget.owed()).toBe(WRITES_OWED_PER_WORKER + WRITES_PER_BUILD);
     expect(app.errors).toEqual([]);
   });
 });

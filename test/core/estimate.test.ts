@@ -1,7 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { estimateBuild, leastMinutesFor } from '../../src/core/estimate.js';
+import {
+  estimateBuild,
+  leastMinutesFor,
+  WRITES_AT_FIRST_DISPATCH,
+  WRITES_OWED_PER_WORKER,
+  WRITES_PER_BUILD,
+  WRITES_PER_STARTED_WORKER,
+  writesOwed,
+} from '../../src/core/estimate.js';
 import type { PlanWorker } from '../../src/core/plan.js';
-import { makeConfig, makePlan, makeWorker } from './factories.js';
+import type { BuildSnapshot } from '../../src/core/snapshot.js';
+import {
+  makeConfig,
+  makePlan,
+  makePull,
+  makeRun,
+  makeSnapshot,
+  makeWorker,
+  planRun,
+  sha,
+} from './factories.js';
 
 function normal(count: number): PlanWorker[] {
   return Array.from({ length: count }, (_, i) => makeWorker({ id: `W1.${i + 1}` }));
@@ -65,5 +83,70 @@ describe('estimateBuild: the GitHub writes a build needs and the least time the 
     [1_240, 120],
   ])('%i writes take at least %d minutes', (writes, minutes) => {
     expect(leastMinutesFor(writes)).toBeCloseTo(minutes, 6);
+  });
+});
+
+describe('writesOwed: what the work under way will still write, as the snapshot shows it', () => {
+  // The plan: W1.1, W1.2, and W2.1 on both.
+  const inFlight = (worker: string, id: number) =>
+    makeRun({ id, worker, status: 'in_progress', conclusion: null });
+  it.each<[string, Partial<BuildSnapshot>, number]>([
+    ['a plan not started', {}, 0],
+    [
+      'one worker dispatched (its run listed)',
+      { runs: [planRun(), inFlight('W1.1', 1)] },
+      WRITES_OWED_PER_WORKER + WRITES_PER_BUILD,
+    ],
+    [
+      'two workers under way, one seen by its branch only (its run not listed yet)',
+      { runs: [planRun(), inFlight('W1.1', 1)], branches: { 'W1.2': sha('b2') } },
+      2 * WRITES_OWED_PER_WORKER + WRITES_PER_BUILD,
+    ],
+    [
+      'a worker merged, one with an open pull request',
+      {
+        branches: { 'W1.1': sha('a1'), 'W1.2': sha('b2') },
+        pulls: [
+          makePull({ worker: 'W1.1', state: 'merged' }),
+          makePull({ number: 102, worker: 'W1.2' }),
+        ],
+      },
+      WRITES_OWED_PER_WORKER + WRITES_PER_BUILD,
+    ],
+    [
+      'every worker merged, the final pull request still to open',
+      {
+        branches: { 'W1.1': sha('a1'), 'W1.2': sha('b2'), 'W2.1': sha('c3') },
+        pulls: ['W1.1', 'W1.2', 'W2.1'].map((worker, i) =>
+          makePull({ number: 101 + i, worker, state: 'merged' }),
+        ),
+      },
+      WRITES_PER_BUILD,
+    ],
+    [
+      'the final pull request open',
+      {
+        branches: { 'W1.1': sha('a1') },
+        pulls: [makePull({ worker: 'W1.1', state: 'merged' })],
+        finalPull: { number: 200, state: 'open', url: 'https://github.com/acme/shop/pull/200' },
+      },
+      0,
+    ],
+    [
+      'a cancelled build (its issue closed) with a worker still running',
+      {
+        runs: [planRun(), inFlight('W1.1', 1)],
+        issue: { ...makeSnapshot().issue, state: 'closed' },
+      },
+      0,
+    ],
+  ])('%s', (_name, overrides, owed) => {
+    expect(writesOwed(makeSnapshot(overrides))).toBe(owed);
+  });
+
+  it('counts a started worker whole: what it makes at its dispatch and what it owes after', () => {
+    expect(WRITES_PER_STARTED_WORKER).toBe(WRITES_AT_FIRST_DISPATCH + WRITES_OWED_PER_WORKER);
+    // The estimate's per-worker writes, its expected fix rounds included (8 + 0.5 × 7).
+    expect(WRITES_PER_STARTED_WORKER).toBe(11.5);
   });
 });

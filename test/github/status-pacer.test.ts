@@ -40,6 +40,17 @@ describe('the status pacer', () => {
     expect(status.admit('a')).toBe(0);
   });
 
+  it('lengthens the interval for an ask that says so (a strained write budget), and not for the next', () => {
+    const { status, advance } = pacer();
+    expect(status.admit('a', 60_000)).toBe(0);
+    advance(5000);
+    // The usual 5 s are over, but this ask wants a minute between edits.
+    expect(status.admit('a', 60_000)).toBe(55_000);
+    expect(status.admit('a')).toBe(0);
+    // A shorter least interval than the pacer's own changes nothing.
+    expect(status.admit('a', 1000)).toBe(5000);
+  });
+
   it('paces each build on its own', () => {
     const { status } = pacer();
     expect(status.admit('a')).toBe(0);

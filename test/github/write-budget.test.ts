@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createWriteBudget } from '../../src/github/write-budget.js';
+import { WRITES_PER_STARTED_WORKER } from '../../src/core/estimate.js';
+import { createWriteBudget, OWED_RETRY_MS } from '../../src/github/write-budget.js';
 
 /** A budget on a clock the test moves. */
 function budget() {
@@ -62,5 +63,87 @@ describe('the write budget of an installation', () => {
     expect(writes.used()).toEqual({ minute: 0, hour: 400 });
     expect(writes.waitFor('status')).toBe(20 * 60_000);
     expect(writes.waitFor('dispatch')).toBe(0);
+  });
+
+  it('holds back what work under way owes: made + owed near the hour defers a first dispatch, not a status edit', () => {
+    const { writes, advance } = budget();
+    for (let minute = 0; minute < 35; minute++) {
+      writes.note(10);
+      advance(60_000);
+    }
+    // 350 made: alone they leave room for a dispatch (under 90% of 500).
+    expect(writes.waitFor('dispatch')).toBe(0);
+    // Two builds' workers under way owe 90 more: 350 + 90 + a new worker's 11.5 is over 450.
+    writes.owe('acme/shop#1-a', 60);
+    writes.owe('acme/shop#2-b', 30);
+    expect(writes.owed()).toBe(90);
+    expect(writes.owed('acme/shop#1-a')).toBe(60);
+    // 350 + 90 + a new worker's 11.5 is over 450: the dispatch waits until the oldest 10 made
+    // writes leave the hour, 25 minutes on (unless owed ones are paid first: `wake`).
+    expect(350 + 90 + WRITES_PER_STARTED_WORKER).toBeGreaterThan(450);
+    const wait = writes.waitFor('dispatch');
+    expect(wait).toBe(25 * 60_000);
+    // A status edit waits for the writes made only (80%: 400), and 350 is under it.
+    expect(writes.waitFor('status')).toBe(0);
+    // The next window: then the dispatch goes.
+    advance(wait);
+    expect(writes.waitFor('dispatch')).toBe(0);
+  });
+
+  it('lets a dispatch go as soon as a build pays what it owed (its workers merged)', () => {
+    const { writes, advance } = budget();
+    writes.note(300);
+    advance(120_000);
+    writes.owe('acme/shop#1-a', 150);
+    // 300 + 150 + 11.5 is over 450: by the made writes alone, the dispatch waits for them to leave the hour.
+    expect(writes.waitFor('dispatch')).toBe(58 * 60_000);
+    // The build's workers merge, paying 50: now there is room.
+    writes.owe('acme/shop#1-a', 100);
+    expect(writes.waitFor('dispatch')).toBe(0);
+    // 0 forgets the build.
+    writes.owe('acme/shop#1-a', 0);
+    expect(writes.owed()).toBe(0);
+  });
+
+  it('asks no more room than the hour has: owed past the share waits the retry, never 0', () => {
+    const { writes } = budget();
+    writes.owe('acme/shop#1-a', 500);
+    expect(writes.waitFor('dispatch')).toBe(OWED_RETRY_MS);
+  });
+
+  it('wakes waiting builds when owed writes are paid, oldest first, as many as the hour has room for', () => {
+    const { writes, advance } = budget();
+    writes.note(300);
+    advance(120_000);
+    writes.owe('acme/shop#1-a', 135);
+    const woken: string[] = [];
+    for (const key of ['acme/shop#2-b', 'acme/shop#3-c', 'acme/shop#4-d'])
+      writes.wake(key, () => woken.push(key));
+    // A second wish of the same build stands on the first.
+    writes.wake('acme/shop#2-b', () => woken.push('again'));
+    // More owed, or paid but still no room: nobody is woken.
+    writes.owe('acme/shop#1-a', 145);
+    writes.owe('acme/shop#1-a', 140);
+    expect(woken).toEqual([]);
+    // 300 made + 110 owed leaves 40 of 450: room for three workers of 11.5, and three wait.
+    writes.owe('acme/shop#1-a', 110);
+    expect(woken).toEqual(['acme/shop#2-b', 'acme/shop#3-c', 'acme/shop#4-d']);
+    // Each is woken once.
+    writes.owe('acme/shop#1-a', 0);
+    expect(woken).toHaveLength(3);
+  });
+
+  it('is strained once the writes made this hour and those owed reach 80% of it', () => {
+    const { writes, advance } = budget();
+    writes.note(300);
+    advance(120_000);
+    expect(writes.strained()).toBe(false);
+    writes.owe('acme/shop#1-a', 99);
+    expect(writes.strained()).toBe(false);
+    writes.owe('acme/shop#1-a', 100);
+    expect(writes.strained()).toBe(true);
+    // The made writes leave the hour.
+    advance(3_600_000);
+    expect(writes.strained()).toBe(false);
   });
 });
