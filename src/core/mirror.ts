@@ -99,17 +99,10 @@ export function decideMirror({
     return [];
   });
   const ids = new Set(plan.workers.map((worker) => worker.id));
-  const dropped = [...mirrors]
-    .filter(([worker, mirror]) => !ids.has(worker) && mirror.state === 'open')
-    .sort(([a], [b]) => compareWorkerIds(a, b))
-    .map(
-      ([worker, mirror]): Action => ({
-        kind: 'close-sub-issue',
-        number: mirror.number,
-        worker,
-        reason: 'not_planned',
-      }),
-    );
+  const dropped = closeOpenMirrors(
+    [...mirrors].filter(([worker]) => !ids.has(worker)),
+    () => 'not_planned',
+  );
   return [...planned, ...dropped];
 }
 
@@ -124,17 +117,25 @@ export function decideCancelledMirrors(snapshot: BuildSnapshot, config: Config):
   const merged = new Set(
     snapshot.pulls.filter((pull) => pull.state === 'merged').map((pull) => pull.worker),
   );
-  return [...mirrorsOf(snapshot.issue.subIssues)]
+  return closeOpenMirrors([...mirrorsOf(snapshot.issue.subIssues)], (worker) =>
+    merged.has(worker) ? 'completed' : 'not_planned',
+  );
+}
+
+/** Closes each of these mirrors that is open, in worker order, for the reason given. */
+function closeOpenMirrors(
+  mirrors: [string, SubIssueInfo][],
+  reasonOf: (worker: string) => 'completed' | 'not_planned',
+): Action[] {
+  return mirrors
     .filter(([, mirror]) => mirror.state === 'open')
     .sort(([a], [b]) => compareWorkerIds(a, b))
-    .map(
-      ([worker, mirror]): Action => ({
-        kind: 'close-sub-issue',
-        number: mirror.number,
-        worker,
-        reason: merged.has(worker) ? 'completed' : 'not_planned',
-      }),
-    );
+    .map(([worker, mirror]) => ({
+      kind: 'close-sub-issue',
+      number: mirror.number,
+      worker,
+      reason: reasonOf(worker),
+    }));
 }
 
 /** The mirror sub-issue of each worker; of two for one worker (should never be), the first. */
