@@ -84,6 +84,9 @@ export function registerPullRoutes(router: Router, gh: FakeGitHub): void {
       const base = gh.git.resolve(pull.base) ?? '';
       if (gh.git.conflicts(base, head).length > 0)
         return json(405, { message: 'Pull Request is not mergeable' });
+      // A branch rule that asks for up-to-date PRs refuses one the base has moved past.
+      if (gh.requireUpToDate && !gh.git.isAncestor(base, head))
+        return json(405, { message: 'Pull Request is not mergeable' });
       const merged = gh.git.merge({
         ours: base,
         theirs: head,

@@ -5,11 +5,14 @@ import type { PullInfo } from './snapshot.js';
 import type { WorkerState } from './worker-state.js';
 
 /**
- * Merges into one build branch happen one at a time: of the PRs that are
- * approved and green, the most urgent one GitHub calls mergeable is merged
- * with the head that was judged. When none is, the first one that fell behind
- * is brought up to date; PRs are not updated after every merge, which would
- * cost a CI run each time.
+ * Merges the approved, green PRs GitHub calls mergeable into the build
+ * branch, the most urgent first, each with the head that was judged. All of
+ * them go in one pass (act stops at the first that does not go: a conflict
+ * the earlier merges made waits for the next look), unless a PR of the build
+ * has fallen behind: then the build branch asks for up-to-date PRs, every
+ * merge puts the others behind, and one goes at a time. When none can merge,
+ * the first one that fell behind is brought up to date; PRs are not updated
+ * after every merge, which would cost a CI run each time.
  */
 export function decideMerge({
   ctx,
@@ -24,17 +27,18 @@ export function decideMerge({
     .filter((state) => state.state === 'approved' && state.pull?.state === 'open')
     .sort((a, b) => compareByPriority(chains)(a.worker.id, b.worker.id))
     .flatMap((state) => (state.pull ? [state.pull] : []));
-  const next = line.find((pull) => canMergeNow(ctx, pull));
-  if (next) {
-    return [
-      {
-        kind: 'merge-pull',
-        pull: next.number,
-        worker: next.worker,
-        sha: next.headSha,
-        method: ctx.config.merge.method,
-      },
-    ];
+  const upToDateRule = workers.some(
+    (state) => state.pull?.state === 'open' && state.pull.mergeState === 'behind',
+  );
+  const ready = line.filter((pull) => canMergeNow(ctx, pull));
+  if (ready.length > 0) {
+    return ready.slice(0, upToDateRule ? 1 : ready.length).map((pull) => ({
+      kind: 'merge-pull',
+      pull: pull.number,
+      worker: pull.worker,
+      sha: pull.headSha,
+      method: ctx.config.merge.method,
+    }));
   }
   const behind = line.find((pull) => pull.mergeState === 'behind');
   return behind

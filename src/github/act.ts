@@ -66,6 +66,12 @@ export async function act(
   const outcomes: ActOutcome[] = [];
   const created: CreatedMirrors = new Map();
   for (const action of actions) {
+    // Merges of one pass go in order; after one that did not go (a conflict an earlier merge
+    // made, a branch that must be up to date), the rest wait for the next look at the truth.
+    if (action.kind === 'merge-pull' && outcomes.some(isHeldMerge)) {
+      outcomes.push({ action, result: 'unchanged', detail: 'an earlier merge did not go' });
+      continue;
+    }
     try {
       outcomes.push(
         await actOne(ctx, { snapshot, action, outcomes, created, statusEditWait, writeBudget }),
@@ -84,6 +90,9 @@ export async function act(
   }
   return outcomes;
 }
+
+const isHeldMerge = (outcome: ActOutcome) =>
+  outcome.action.kind === 'merge-pull' && outcome.result !== 'done';
 
 async function actOne(
   ctx: RepoContext,

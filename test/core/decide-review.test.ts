@@ -215,26 +215,41 @@ describe('decide: merging', () => {
     expect(actions).toContainEqual(merge);
   });
 
-  it('merges one pull request per decision, the most urgent first', () => {
-    const plan = makePlan({ workers: workers('W1.1', 'W1.2', 'W2.1<W1.2') });
-    const approved = (worker: string, number: number) =>
+  describe('merges every ready pull request in one decision, the most urgent first', () => {
+    const plan = makePlan({ workers: workers('W1.1', 'W1.2', 'W1.3', 'W2.1<W1.2') });
+    const approved = (worker: string, number: number, mergeState?: 'behind') =>
       makePull({
         number,
         worker,
         headSha: sha(`${number}`),
         reviews: [makeReview({ id: number, commitSha: sha(`${number}`) })],
+        ...(mergeState ? { mergeState } : {}),
       });
-    const actions = decide({
-      snapshot: makeSnapshot({
-        plan: { kind: 'valid', plan, sha: 'p' },
-        pulls: [approved('W1.1', 101), approved('W1.2', 102)],
-      }),
-      config: makeConfig({ approval: 'none' }),
-      now: NOW,
+    const mergesOf = (pulls: ReturnType<typeof approved>[]) =>
+      decide({
+        snapshot: makeSnapshot({ plan: { kind: 'valid', plan, sha: 'p' }, pulls }),
+        config: makeConfig({ approval: 'none' }),
+        now: NOW,
+      }).filter((action) => action.kind === 'merge-pull');
+    const mergeOf = (worker: string, number: number) => ({
+      kind: 'merge-pull',
+      pull: number,
+      worker,
+      sha: sha(`${number}`),
+      method: 'squash',
     });
-    expect(actions.filter((action) => action.kind === 'merge-pull')).toEqual([
-      { kind: 'merge-pull', pull: 102, worker: 'W1.2', sha: sha('102'), method: 'squash' },
-    ]);
+
+    it('all of them, W1.2 first as W2.1 waits on it', () => {
+      expect(mergesOf([approved('W1.1', 101), approved('W1.2', 102)])).toEqual([
+        mergeOf('W1.2', 102),
+        mergeOf('W1.1', 101),
+      ]);
+    });
+
+    it('one at a time once a pull request fell behind: the build branch asks for up-to-date ones', () => {
+      const pulls = [approved('W1.1', 101), approved('W1.2', 102), approved('W1.3', 103, 'behind')];
+      expect(mergesOf(pulls)).toEqual([mergeOf('W1.2', 102)]);
+    });
   });
 
   it('brings a PR up to date only when it is next in line to merge', () => {

@@ -10,10 +10,22 @@ export function applyActions(world: World, actions: Action[]): void {
   if (statuses.length !== 1 || actions.at(-1)?.kind !== 'render-status') {
     world.violations.push('not exactly one render-status, last');
   }
-  if (actions.filter((action) => action.kind === 'merge-pull').length > 1) {
-    world.violations.push('more than one merge in one decision');
+  // A decision may merge several PRs; act makes them in order and stops at the first GitHub
+  // refuses: one an earlier merge of the same pass put behind or in conflict.
+  let merged = 0;
+  let held = false;
+  for (const action of actions) {
+    if (action.kind === 'merge-pull') {
+      if (held) continue;
+      const pull = world.snap.pulls.find((candidate) => candidate.number === action.pull);
+      if (merged > 0 && pull?.state === 'open' && pull.mergeState !== 'clean') {
+        held = true;
+        continue;
+      }
+      merged += 1;
+    }
+    applyAction(world, action);
   }
-  for (const action of actions) applyAction(world, action);
   const running = runningWorkers(world);
   if (running.length > world.config.maxParallel) {
     world.violations.push(
