@@ -71,6 +71,12 @@ export type Action =
    */
   | { kind: 'reopen-sub-issue'; number: number; worker: string; title: string }
   | { kind: 'delete-branch'; branch: string }
+  /**
+   * Reconcile this build again in `inMs`: a run that succeeded moments ago
+   * without its result in sight is judged once it has settled (`SETTLE_MS`).
+   * A timer, not state: a restart's resync looks again as well.
+   */
+  | { kind: 'look-again'; inMs: number }
   /** Re-render the status comment; a body that has not changed is not re-sent. */
   | { kind: 'render-status'; view: StatusView };
 

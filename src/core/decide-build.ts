@@ -10,6 +10,7 @@ import { decideSkips, decideWorkers } from './decide-workers.js';
 import { decideMirror } from './mirror.js';
 import type { Plan } from './plan.js';
 import { dependentChainLengths } from './schedule.js';
+import { lookAgain } from './settle.js';
 import type { AdaptationView, BuildProgress, StatusView } from './status-view.js';
 import { deriveWorkers, type WorkerState } from './worker-state.js';
 
@@ -40,6 +41,8 @@ export function decideBuild(
       : []),
     ...decideMirror({ snapshot: ctx.snapshot, config: ctx.config, plan, workers }),
     ...decideSubIssues(ctx.snapshot, workers),
+    // A session that succeeded without its result in sight is judged once it has settled.
+    ...lookAgain(workers.map((state) => state.settlesInMs)),
   ];
   const view: StatusView = { phase: 'running', build: ctx.snapshot.build, progress };
   return { ...withNotices(ctx, { actions, view }, workers), workers };

@@ -11,6 +11,7 @@ import {
 import { estimateBuild } from './estimate.js';
 import { compareTimes } from './normalize-snapshot.js';
 import type { Plan } from './plan.js';
+import { lookAgain, settlesInMs } from './settle.js';
 import type { CommandInfo, PlanRead, RunInfo } from './snapshot.js';
 import type { StatusView } from './status-view.js';
 
@@ -50,7 +51,7 @@ function settledPlan(ctx: DecideContext, plan: PlanRead, planRuns: RunInfo[]): P
       // The first plan's dispatch is guarded by creating the build branch (see `lockFor`).
       if (!latest)
         return decided([dispatch(ctx, { role: 'plan' })], planningView(ctx, null, false));
-      return decided([], { phase: 'plan-failed', build, run: runLink(latest) });
+      return missingPlan(ctx, latest);
     case 'invalid':
       return decided([], {
         phase: 'plan-invalid',
@@ -74,6 +75,15 @@ function settledPlan(ctx: DecideContext, plan: PlanRead, planRuns: RunInfo[]): P
       return _exhaustive;
     }
   }
+}
+
+/** A plan run ended and no plan is in sight: failed, unless it succeeded moments ago (`SETTLE_MS`). */
+function missingPlan(ctx: DecideContext, latest: RunInfo): PlanningOutcome {
+  const settles = settlesInMs(ctx, latest);
+  if (settles !== null) {
+    return decided(lookAgain([settles]), planningView(ctx, latest, latest.trigger !== null));
+  }
+  return decided([], { phase: 'plan-failed', build: ctx.snapshot.build, run: runLink(latest) });
 }
 
 /** `approval: none`, or an `/approve` given after the plan run that wrote the plan. */

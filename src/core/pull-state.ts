@@ -2,6 +2,7 @@ import { type DecideContext, findRun, runOutcome } from './decide-context.js';
 import { compareTimes } from './normalize-snapshot.js';
 import { type PullVerdict, pullVerdict } from './pull-verdict.js';
 import type { SessionTrigger } from './session.js';
+import { settlesInMs, soonest } from './settle.js';
 import type { CommandInfo, PullInfo, RunInfo } from './snapshot.js';
 
 /** Why a worker PR waits for a person. */
@@ -14,7 +15,8 @@ export type NeedsHumanReason =
 
 /** The one next step an open worker PR needs. */
 export type PullNeed =
-  | { kind: 'wait'; state: 'reviewing' | 'fixing' | 'checks' }
+  /** `settlesInMs`: a session that succeeded moments ago, whose result is not in sight yet. */
+  | { kind: 'wait'; state: 'reviewing' | 'fixing' | 'checks'; settlesInMs?: number }
   | { kind: 'dispatch'; role: 'review' | 'fix'; trigger: SessionTrigger }
   | { kind: 'needs-human'; reason: NeedsHumanReason }
   /** Approved (or `/merge`d) and green: it may merge when GitHub calls it clean. */
@@ -84,10 +86,19 @@ function conflictNeed({ ctx, pull }: PullFacts): PullNeed {
   const sha = ctx.snapshot.integration?.sha;
   if (!sha) return { kind: 'needs-human', reason: 'conflict' };
   const trigger: SessionTrigger = `conflict-${sha}`;
-  if (findRun(ctx, { role: 'fix', worker: pull.worker, trigger })) {
-    return { kind: 'needs-human', reason: 'conflict' };
-  }
+  const fix = findRun(ctx, { role: 'fix', worker: pull.worker, trigger });
+  if (fix) return fixedOrNot(ctx, fix, 'conflict');
   return { kind: 'dispatch', role: 'fix', trigger };
+}
+
+/**
+ * A fix that ran and left the problem on the head did not help, unless it
+ * succeeded moments ago: its push may not be in sight yet (`SETTLE_MS`).
+ */
+function fixedOrNot(ctx: DecideContext, fix: RunInfo, failed: NeedsHumanReason): PullNeed {
+  const settles = settlesInMs(ctx, fix);
+  if (settles !== null) return { kind: 'wait', state: 'fixing', settlesInMs: settles };
+  return { kind: 'needs-human', reason: failed };
 }
 
 function verdictNeed(facts: PullFacts): PullNeed | null {
@@ -120,6 +131,8 @@ function reviewNeed({ ctx, pull, runs }: PullFacts): PullNeed {
   if (reviews.some((run) => runOutcome(ctx, run) === 'active')) {
     return { kind: 'wait', state: 'reviewing' };
   }
+  const settles = soonest(reviews.map((run) => settlesInMs(ctx, run)));
+  if (settles !== null) return { kind: 'wait', state: 'reviewing', settlesInMs: settles };
   return { kind: 'needs-human', reason: 'review-failed' };
 }
 
@@ -149,9 +162,8 @@ function checksNeed(facts: PullFacts): PullNeed {
  */
 function fixNeed(facts: PullFacts, trigger: SessionTrigger, failed: NeedsHumanReason): PullNeed {
   const { ctx, pull, runs } = facts;
-  if (findRun(ctx, { role: 'fix', worker: pull.worker, trigger })) {
-    return { kind: 'needs-human', reason: failed };
-  }
+  const fix = findRun(ctx, { role: 'fix', worker: pull.worker, trigger });
+  if (fix) return fixedOrNot(ctx, fix, failed);
   const rounds = runs.filter(
     (run) =>
       run.role === 'fix' &&

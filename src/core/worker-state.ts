@@ -3,6 +3,7 @@ import { type DecideContext, findRun, runOutcome } from './decide-context.js';
 import { compareTimes } from './normalize-snapshot.js';
 import type { Plan, PlanWorker } from './plan.js';
 import { assessPull, type PullAssessment } from './pull-state.js';
+import { settlesInMs } from './settle.js';
 import type { CommandInfo, PullInfo, RunInfo } from './snapshot.js';
 import type { WorkerDisplayState } from './status-view.js';
 import { workerNote } from './worker-note.js';
@@ -37,6 +38,11 @@ export interface WorkerState {
   /** A `/retry` of a failed attempt that no work session has answered yet. */
   retry: CommandInfo | null;
   completion: Completion | null;
+  /**
+   * A session of it succeeded moments ago without its result in sight (the PR,
+   * the review, the fix's push): ms until that counts as a failure (`SETTLE_MS`).
+   */
+  settlesInMs: number | null;
 }
 
 const RUNNING: ReadonlySet<WorkerDisplayState> = new Set([
@@ -88,6 +94,7 @@ function baseState(ctx: DecideContext, worker: PlanWorker): WorkerState {
     assessment: null,
     retry: null,
     completion: read?.kind === 'valid' ? read.completion : null,
+    settlesInMs: null,
   };
   return classify(ctx, base);
 }
@@ -98,7 +105,8 @@ function classify(ctx: DecideContext, base: WorkerState): WorkerState {
   if (ctx.commands.skips.has(base.worker.id)) return { ...base, state: 'skipped' };
   if (pull?.state === 'open') {
     const assessment = assessPull({ ctx, pull });
-    return { ...base, state: stateOfPull(assessment), assessment };
+    const settles = assessment.need.kind === 'wait' ? (assessment.need.settlesInMs ?? null) : null;
+    return { ...base, state: stateOfPull(assessment), assessment, settlesInMs: settles };
   }
   if (!latestWork) return base;
   const outcome = runOutcome(ctx, latestWork);
@@ -106,6 +114,9 @@ function classify(ctx: DecideContext, base: WorkerState): WorkerState {
     return { ...base, state: latestWork.status === 'queued' ? 'queued' : 'working' };
   }
   const closedSince = pull !== null && compareTimes(pull.createdAt, latestWork.createdAt) >= 0;
+  // Its PR may have been opened after this reconcile read the pull requests: it settles first.
+  const settles = closedSince ? null : settlesInMs(ctx, latestWork);
+  if (settles !== null) return { ...base, state: 'working', settlesInMs: settles };
   const failure = closedSince ? 'pull-closed' : failureOf(ctx, latestWork);
   const retry = pendingWorkRetry(ctx, base.worker.id, latestWork);
   return { ...base, state: retry ? 'ready' : 'failed', failure, retry };

@@ -31,7 +31,10 @@ export interface ActOutcome {
   action: Action;
   result: 'done' | 'unchanged' | 'stood-down' | 'deferred' | 'failed';
   detail?: string;
-  /** For a deferred write (a status edit, a first dispatch): when to reconcile again to make it. */
+  /**
+   * For a deferred write (a status edit, a first dispatch), or a `look-again`:
+   * when to reconcile again.
+   */
   retryInMs?: number;
   /** A run just dispatched, so the status can link it before GitHub lists it. */
   run?: { id: number; url: string };
@@ -238,6 +241,9 @@ async function actOne(
       const reopened = await reopenMirror(ctx, { number: action.number, title: action.title });
       return { action, result: reopened ? 'done' : 'unchanged' };
     }
+    case 'look-again':
+      // Nothing to write: the reconcile's caller sets a timer for another look (`scheduleReconcile`).
+      return { action, result: 'deferred', retryInMs: action.inMs };
     default: {
       const _exhaustive: never = action;
       return _exhaustive;

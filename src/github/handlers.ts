@@ -1,5 +1,6 @@
 import type { Context } from 'probot';
 import { loadConfig } from '../config.js';
+import type { ActionKind } from '../core/action.js';
 import { isBuildLabel } from '../core/build-labels.js';
 import { defaultConfig } from '../core/config.js';
 import { buildIdFor } from '../core/ids.js';
@@ -110,11 +111,13 @@ export function scheduleReconcile(
       });
       deps.onReconciled?.(key, outcomes);
       // What was deferred (a status edit, a first dispatch) is made by a reconcile when it may be.
-      const waits = outcomes.flatMap((outcome) =>
-        outcome.result === 'deferred' && outcome.retryInMs !== undefined ? [outcome.retryInMs] : [],
-      );
+      const waits = deferredWaits(outcomes, (kind) => kind !== 'look-again');
       const again = () => scheduleReconcile(ctx, { ref, defaultBranch, deps, log, deliveryId });
       if (pacer && waits.length > 0) pacer.trail(key, Math.min(...waits), again);
+      // A session that succeeded without its result in sight is judged when it has settled. Its
+      // own timer: a status edit deferred meanwhile must not wait for it, nor it for the edit.
+      const looks = deferredWaits(outcomes, (kind) => kind === 'look-again');
+      if (pacer && looks.length > 0) pacer.trail(`${key} look-again`, Math.min(...looks), again);
       // A first dispatch that waits for owed writes goes as soon as other builds pay them.
       const dispatchWaits = outcomes.some(
         (outcome) => outcome.result === 'deferred' && outcome.action.kind === 'dispatch',
@@ -122,6 +125,15 @@ export function scheduleReconcile(
       if (budget && dispatchWaits) budget.wake(key, again);
     },
     buildLog,
+  );
+}
+
+/** When to reconcile again for the deferred outcomes whose action kind `pick` accepts. */
+function deferredWaits(outcomes: ActOutcome[], pick: (kind: ActionKind) => boolean): number[] {
+  return outcomes.flatMap((outcome) =>
+    outcome.result === 'deferred' && outcome.retryInMs !== undefined && pick(outcome.action.kind)
+      ? [outcome.retryInMs]
+      : [],
   );
 }
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { integrationBranch } from '../../src/core/ids.js';
+import { integrationBranch, workerBranch } from '../../src/core/ids.js';
+import { findNotice } from '../../src/core/notice.js';
 import { createStatusPacer } from '../../src/github/status-pacer.js';
 import {
   type AppHarness,
@@ -15,55 +16,57 @@ import { installedRepo, landPlan, statusBody, tickingClock } from '../support/bu
 const BUILD = '1-add-oauth-login';
 const EDIT = 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}';
 
-describe('status comment edits, at most one per interval per build', () => {
-  let gh: FakeGitHub;
-  let app: AppHarness;
-  let clock: number;
-  let timers: { at: number; run: () => void }[];
+let gh: FakeGitHub;
+let app: AppHarness;
+/** The pacer's clock, in ms; `advance` moves the app's clock (and GitHub's) by as much. */
+let clock: number;
+let timers: { at: number; run: () => void }[];
 
-  beforeEach(async () => {
-    const now = tickingClock();
-    gh = installedRepo(now);
-    clock = 0;
-    timers = [];
-    const statusPacer = createStatusPacer({
-      intervalMs: 5000,
-      clock: () => clock,
-      setTimer: (run, ms) => {
-        timers.push({ at: clock + ms, run });
-        return () => undefined;
-      },
-    });
-    app = await startApp({ gh, now, statusPacer });
+beforeEach(async () => {
+  clock = 0;
+  timers = [];
+  const ticking = tickingClock();
+  const now = () => new Date(Date.parse(ticking()) + clock).toISOString();
+  gh = installedRepo(now);
+  const statusPacer = createStatusPacer({
+    intervalMs: 5000,
+    clock: () => clock,
+    setTimer: (run, ms) => {
+      timers.push({ at: clock + ms, run });
+      return () => undefined;
+    },
   });
-  afterEach(() => app.stop());
+  app = await startApp({ gh, now, statusPacer });
+});
+afterEach(() => app.stop());
 
-  /** Moves the pacer's clock and fires the timers that are due, then waits for their reconciles. */
-  async function advance(ms: number) {
-    clock += ms;
-    const due = timers.filter((timer) => timer.at <= clock);
-    timers = timers.filter((timer) => timer.at > clock);
-    for (const timer of due) timer.run();
-    await app.idle();
-  }
+/** Moves the clocks and fires the timers that are due, then waits for their reconciles. */
+async function advance(ms: number) {
+  clock += ms;
+  const due = timers.filter((timer) => timer.at <= clock);
+  timers = timers.filter((timer) => timer.at > clock);
+  for (const timer of due) timer.run();
+  await app.idle();
+}
 
-  const edits = () => gh.log.filter((entry) => entry.route === EDIT).length;
+const edits = () => gh.log.filter((entry) => entry.route === EDIT).length;
 
-  async function plannedBuild() {
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    await app.deliver(
-      'issues',
-      labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }),
-    );
-    landPlan(gh, { build: BUILD, issue, workers: [{ id: 'W1.1' }, { id: 'W1.2' }] });
-    const run = gh.runs.at(-1);
-    if (!run) throw new Error('no plan run');
-    gh.finishRun(run.id, 'success');
-    await app.deliver('push', pushPayload(gh, { branch: integrationBranch(BUILD) }));
-    await app.deliver('workflow_run', workflowRunPayload(gh, { runId: run.id }));
-    return issue;
-  }
+async function plannedBuild() {
+  const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+  await app.deliver(
+    'issues',
+    labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }),
+  );
+  landPlan(gh, { build: BUILD, issue, workers: [{ id: 'W1.1' }, { id: 'W1.2' }] });
+  const run = gh.runs.at(-1);
+  if (!run) throw new Error('no plan run');
+  gh.finishRun(run.id, 'success');
+  await app.deliver('push', pushPayload(gh, { branch: integrationBranch(BUILD) }));
+  await app.deliver('workflow_run', workflowRunPayload(gh, { runId: run.id }));
+  return issue;
+}
 
+describe('status comment edits, at most one per interval per build', () => {
   it('defers a change that comes within the interval, then edits once with the truth as it is', async () => {
     const issue = await plannedBuild();
     expect(statusBody(gh, BUILD)).toContain('/approve');
@@ -94,5 +97,48 @@ describe('status comment edits, at most one per interval per build', () => {
     await app.deliver('push', pushPayload(gh, { branch: integrationBranch(BUILD) }));
     expect(edits()).toBe(before);
     expect(timers).toHaveLength(0);
+  });
+});
+
+describe('a session that succeeded before its result was read', () => {
+  /** The keys of Baton's failure notices on the issue. */
+  const failureNotices = () =>
+    gh.comments.flatMap((comment) => {
+      const key = findNotice(comment.body)?.key;
+      return key?.startsWith('failed/') ? [key] : [];
+    });
+
+  it('is not reported failed while it settles, and is looked at again when it has', async () => {
+    const issue = await plannedBuild();
+    const approve = gh.addComment({ issue, body: '/approve', user: 'maintainer' });
+    await app.deliver('issue_comment', commentPayload(gh, { commentId: approve.id }));
+    await advance(5000);
+    const works = gh.runs.filter((run) => run.inputs.role === 'work');
+    expect(works.map((run) => run.inputs.worker)).toEqual(['W1.1', 'W1.2']);
+    // Both runs are listed as completed while no PR is in sight: W1.1's publish opened its PR
+    // after the reconcile's build query (it is opened below); W1.2's never did.
+    for (const run of works) {
+      gh.finishRun(run.id, 'success');
+      await app.deliver('workflow_run', workflowRunPayload(gh, { runId: run.id }));
+    }
+    expect(failureNotices()).toEqual([]);
+    expect(gh.issues.get(issue)?.labels).not.toContain('baton:needs-human');
+    const looks = timers.filter((timer) => timer.at - clock > 5000);
+    expect(looks).toHaveLength(1);
+    expect(looks[0]?.at).toBeLessThanOrEqual(clock + 30_000);
+
+    gh.openPull({
+      title: '[add-oauth-login] W1.1: Worker W1.1',
+      body: 'Work of W1.1.',
+      head: workerBranch(BUILD, 'W1.1'),
+      base: integrationBranch(BUILD),
+      user: gh.botLogin,
+    });
+    await advance(30_000);
+    // The look again sees W1.1's PR and reviews it; W1.2 settled without one and failed.
+    const reviews = gh.runs.filter((run) => run.inputs.role === 'review');
+    expect(reviews.map((run) => run.inputs.worker)).toEqual(['W1.1']);
+    expect(failureNotices()).toEqual(['failed/W1.2/1']);
+    expect(app.errors).toEqual([]);
   });
 });

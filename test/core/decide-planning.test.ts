@@ -114,6 +114,31 @@ describe('decide: before the build starts', () => {
     },
   );
 
+  it('waits on a plan run that succeeded moments ago for its plan, then reports it plan-failed', () => {
+    // Its plan may have been pushed after the reconcile read the build branch (SETTLE_MS).
+    const run = planRun({ conclusion: 'success', updatedAt: ago(2 / 60) });
+    const snapshot = makeSnapshot({ ...missing, runs: [run] });
+    expect(decide({ snapshot, config, now: NOW })).toEqual([
+      { kind: 'look-again', inMs: 28_000 },
+      {
+        kind: 'render-status',
+        view: {
+          phase: 'planning',
+          build: BUILD,
+          run: { label: 'plan run', url: run.url },
+          replan: false,
+        },
+      },
+    ]);
+    const later = new Date(Date.parse(NOW) + 58_000).toISOString();
+    expect(decide({ snapshot, config, now: later })).toEqual([
+      {
+        kind: 'render-status',
+        view: { phase: 'plan-failed', build: BUILD, run: { label: 'plan run', url: run.url } },
+      },
+    ]);
+  });
+
   it.each<[string, RunInfo, string]>([
     [
       'running past session.timeoutMinutes',

@@ -29,10 +29,18 @@ interface Case {
   runs?: RunInfo[];
   commands?: CommandInfo[];
   config?: Parameters<typeof makeConfig>[0];
+  now?: string;
 }
 
 /** One worker, W1.1, whose first attempt opened PR #101 on HEAD. */
-function decideFor({ pull = {}, pulls, runs = [], commands = [], config = {} }: Case): Action[] {
+function decideFor({
+  pull = {},
+  pulls,
+  runs = [],
+  commands = [],
+  config = {},
+  now = NOW,
+}: Case): Action[] {
   return decide({
     snapshot: makeSnapshot({
       plan: { kind: 'valid', plan: makePlan({ workers: workers('W1.1') }), sha: 'p' },
@@ -41,7 +49,7 @@ function decideFor({ pull = {}, pulls, runs = [], commands = [], config = {} }: 
       commands,
     }),
     config: makeConfig({ approval: 'none', ...config } as Partial<Config>),
-    now: NOW,
+    now,
   });
 }
 
@@ -422,3 +430,39 @@ describe('decide: red CI and conflicts', () => {
 function withoutStatusKinds(actions: Action[]): string[] {
   return kinds(actions).filter((kind) => kind !== 'render-status');
 }
+
+describe('decide: a review or fix session that succeeded moments ago, its result not in sight', () => {
+  // Its review or push may have come after the reconcile read the pull request (SETTLE_MS).
+  const justEnded = { status: 'completed' as const, conclusion: 'success' as const };
+  const reviewRun = makeRun({
+    id: 7300,
+    role: 'review',
+    worker: 'W1.1',
+    trigger: `head-${HEAD}`,
+    createdAt: ago(5),
+    updatedAt: ago(2 / 60),
+    ...justEnded,
+  });
+  const fixRun = fix('review-9', { updatedAt: ago(2 / 60), ...justEnded });
+  const later = new Date(Date.parse(NOW) + 58_000).toISOString();
+  const looks = (actions: Action[]) => actions.filter((action) => action.kind === 'look-again');
+
+  it.each<[string, Case, string, string]>([
+    ['a review', { runs: [reviewRun] }, 'reviewing', 'review-failed'],
+    ['a fix', { runs: [fixRun], pull: { reviews: [changes(9)] } }, 'fixing', 'fix-failed'],
+  ])('waits on %s for the settle time, then asks a person', (_name, facts, waiting, reason) => {
+    const actions = decideFor(facts);
+    expect(rowsOf(actions)['W1.1']?.state).toBe(waiting);
+    expect(looks(actions)).toEqual([{ kind: 'look-again', inMs: 28_000 }]);
+    expect(kinds(actions)).not.toContain('notice');
+    expect(kinds(actions)).not.toContain('add-label');
+    expect(dispatched(actions)).toEqual([]);
+    const settled = decideFor({ ...facts, now: later });
+    expect(rowsOf(settled)['W1.1']?.state).toBe('needs-human');
+    expect(settled).toContainEqual({ kind: 'add-label', number: 101, label: 'baton:needs-human' });
+    expect(settled).toContainEqual(
+      expect.objectContaining({ kind: 'notice', key: expect.stringContaining(reason) }),
+    );
+    expect(looks(settled)).toEqual([]);
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/core/decide.js';
 import type { CommandInfo, PullInfo, RunConclusion, RunInfo } from '../../src/core/snapshot.js';
-import { dispatched, rowsOf, viewOf } from './decide-helpers.js';
+import { dispatched, kinds, rowsOf, viewOf } from './decide-helpers.js';
 import {
   ago,
   makeCommand,
@@ -43,6 +43,7 @@ function run(overrides: {
   commands?: CommandInfo[];
   maxParallel?: number;
   maxUsd?: number;
+  now?: string;
 }) {
   const plan = overrides.plan ? makePlan({ workers: workers(...overrides.plan) }) : makePlan();
   return decide({
@@ -58,7 +59,7 @@ function run(overrides: {
       maxParallel: overrides.maxParallel ?? 4,
       budget: { maxUsd: overrides.maxUsd ?? null },
     }),
-    now: NOW,
+    now: overrides.now ?? NOW,
   });
 }
 
@@ -307,6 +308,47 @@ describe('decide: failed attempts and retries', () => {
     const actions = run({ runs: [failed], commands, plan: ['W1.1'] });
     expect(dispatched(actions)).toEqual([]);
     expect(rowsOf(actions)['W1.1']).toEqual({ state: 'ready', note: 'retry asked by alice' });
+  });
+});
+
+describe('decide: a work session that succeeded moments ago without a PR in sight', () => {
+  // Its PR may have been opened after the reconcile read the pull requests (SETTLE_MS).
+  const ended = work('W1.1', {
+    status: 'completed',
+    conclusion: 'success',
+    updatedAt: ago(2 / 60),
+  });
+
+  it('keeps the worker working and asks to look again when the settle time is over', () => {
+    const actions = run({ runs: [ended], plan: ['W1.1'] });
+    expect(rowsOf(actions)['W1.1']).toEqual({ state: 'working', note: null });
+    expect(actions.filter((action) => action.kind === 'look-again')).toEqual([
+      { kind: 'look-again', inMs: 28_000 },
+    ]);
+    expect(kinds(actions)).not.toContain('notice');
+    expect(kinds(actions)).not.toContain('add-label');
+  });
+
+  it('marks it failed, with its notice, once the settle time is over', () => {
+    const later = new Date(Date.parse(NOW) + 58_000).toISOString();
+    const actions = run({ runs: [ended], plan: ['W1.1'], now: later });
+    expect(rowsOf(actions)['W1.1']).toEqual({
+      state: 'failed',
+      note: 'the session ended without a pull request',
+    });
+    expect(actions).toContainEqual(
+      expect.objectContaining({ kind: 'notice', key: expect.stringContaining('failed') }),
+    );
+    expect(kinds(actions)).not.toContain('look-again');
+  });
+
+  it('does not wait on a run that failed moments ago, nor once its PR is in sight', () => {
+    const failed = { ...ended, conclusion: 'failure' as const };
+    const actions = run({ runs: [failed], plan: ['W1.1'] });
+    expect(rowsOf(actions)['W1.1']?.state).toBe('failed');
+    expect(kinds(actions)).not.toContain('look-again');
+    const opened = run({ runs: [ended], plan: ['W1.1'], pulls: [makePull({ worker: 'W1.1' })] });
+    expect(kinds(opened)).not.toContain('look-again');
   });
 });
 

@@ -101,6 +101,7 @@ function applyAction(world: World, action: Action): void {
       return;
     }
     case 'comment':
+    case 'look-again':
       return;
     case 'create-mirror':
     case 'retitle-issue':
