@@ -128,11 +128,13 @@ async function issue(
     const { installationId } = refused;
     const workflows =
       (await deps.allowsWorkflowChanges?.({ owner, repo, installationId })) ?? false;
-    const minted = await deps.createInstallationToken({
-      installationId,
-      repositoryId: Number(claims.repository_id),
-      permissions: { ...SESSION_TOKEN_PERMISSIONS, ...(workflows ? { workflows: 'write' } : {}) },
-    });
+    const minted = await mintRetryingFaults(() =>
+      deps.createInstallationToken({
+        installationId,
+        repositoryId: Number(claims.repository_id),
+        permissions: { ...SESSION_TOKEN_PERMISSIONS, ...(workflows ? { workflows: 'write' } : {}) },
+      }),
+    );
     deps.log?.info(
       `session token issued for ${claims.repository} (${claims.ref}, run ${claims.run_id} attempt ${claims.run_attempt}), expires ${minted.expires_at}`,
     );
@@ -142,6 +144,29 @@ async function issue(
     const message = `GitHub did not mint a token for ${claims.repository}: ${reason}`;
     deps.log?.warn(message);
     return { status: 502, body: { message } };
+  }
+}
+
+/** Tries at minting a token after the attempt's one exchange is claimed. */
+const MINT_ATTEMPTS = 3;
+
+/**
+ * Mints, trying again on a connection fault or a 5xx: the run attempt's one
+ * exchange is claimed by now, so a publish job that asked again would be
+ * refused, and one lost answer from GitHub would fail the whole session. A
+ * 4xx is GitHub's answer and is not asked again. A token minted whose answer
+ * was lost is never handed out and expires within the hour.
+ */
+async function mintRetryingFaults<T>(mint: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await mint();
+    } catch (error) {
+      const status = (error as { status?: unknown }).status;
+      const fault = typeof status !== 'number' || status >= 500;
+      if (!fault || attempt >= MINT_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
   }
 }
 

@@ -15,6 +15,8 @@ describe('seeded chaos', () => {
     let sim: Simulation | undefined;
     const result = await runChaos({
       seed: 1,
+      // Under the test's own limit, so a build that stalls reports what it was doing.
+      timeoutMs: 240_000,
       appEnv: { BATON_WRITE_SPACING_MS: '100' },
       prepare: (started) => {
         sim = started;

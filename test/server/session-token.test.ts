@@ -173,6 +173,47 @@ describe('the session token endpoint with other settings', () => {
     });
   });
 
+  it('mints again after a connection fault: the attempt’s one exchange is already claimed', async () => {
+    let tries = 0;
+    const endpoint = await startEndpoint({
+      issuer: issuerUrl,
+      overrides: {
+        createInstallationToken: async () => {
+          tries += 1;
+          if (tries === 1) throw new TypeError('fetch failed: other side closed');
+          return { token: MINTED, expires_at: '2030-01-01T00:00:00Z' };
+        },
+      },
+    });
+    const reply = await exchange(endpoint, `Bearer ${await sign()}`);
+    await close(endpoint.server);
+
+    expect(reply).toEqual({
+      status: 200,
+      body: { token: MINTED, expires_at: '2030-01-01T00:00:00Z' },
+    });
+    expect(tries).toBe(2);
+  });
+
+  it('does not mint again when GitHub refuses (a 4xx), and says why', async () => {
+    let tries = 0;
+    const endpoint = await startEndpoint({
+      issuer: issuerUrl,
+      overrides: {
+        createInstallationToken: async () => {
+          tries += 1;
+          throw Object.assign(new Error('Resource not accessible by integration'), { status: 403 });
+        },
+      },
+    });
+    const reply = await exchange(endpoint, `Bearer ${await sign()}`);
+    await close(endpoint.server);
+
+    expect(reply.status).toBe(502);
+    expect(reply.body.message).toContain('Resource not accessible by integration');
+    expect(tries).toBe(1);
+  });
+
   it('answers 503 when the issuer’s keys cannot be fetched', async () => {
     const endpoint = await startEndpoint({ issuer: 'http://127.0.0.1:9' });
     const reply = await exchange(endpoint, `Bearer ${await sign({ iss: 'http://127.0.0.1:9' })}`);
