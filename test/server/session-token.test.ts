@@ -173,21 +173,28 @@ describe('the session token endpoint with other settings', () => {
     });
   });
 
-  it('mints again after a connection fault: the attempt’s one exchange is already claimed', async () => {
+  /** One exchange whose mints answer as `mint` says, try by try (1, 2, …). */
+  async function exchangeMinting(mint: (attempt: number) => void) {
     let tries = 0;
     const endpoint = await startEndpoint({
       issuer: issuerUrl,
       overrides: {
         createInstallationToken: async () => {
           tries += 1;
-          if (tries === 1) throw new TypeError('fetch failed: other side closed');
+          mint(tries);
           return { token: MINTED, expires_at: '2030-01-01T00:00:00Z' };
         },
       },
     });
     const reply = await exchange(endpoint, `Bearer ${await sign()}`);
     await close(endpoint.server);
+    return { reply, tries };
+  }
 
+  it('mints again after a connection fault: the attempt’s one exchange is already claimed', async () => {
+    const { reply, tries } = await exchangeMinting((attempt) => {
+      if (attempt === 1) throw new TypeError('fetch failed: other side closed');
+    });
     expect(reply).toEqual({
       status: 200,
       body: { token: MINTED, expires_at: '2030-01-01T00:00:00Z' },
@@ -196,19 +203,9 @@ describe('the session token endpoint with other settings', () => {
   });
 
   it('does not mint again when GitHub refuses (a 4xx), and says why', async () => {
-    let tries = 0;
-    const endpoint = await startEndpoint({
-      issuer: issuerUrl,
-      overrides: {
-        createInstallationToken: async () => {
-          tries += 1;
-          throw Object.assign(new Error('Resource not accessible by integration'), { status: 403 });
-        },
-      },
+    const { reply, tries } = await exchangeMinting(() => {
+      throw Object.assign(new Error('Resource not accessible by integration'), { status: 403 });
     });
-    const reply = await exchange(endpoint, `Bearer ${await sign()}`);
-    await close(endpoint.server);
-
     expect(reply.status).toBe(502);
     expect(reply.body.message).toContain('Resource not accessible by integration');
     expect(tries).toBe(1);
