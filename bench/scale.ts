@@ -411,14 +411,7 @@ function webhookWait({
   from,
   to,
   k,
-}: {
-  app: AppProcess;
-  server: GitHubServer;
-  repos: ScaleRepo[];
-  from: number;
-  to: number;
-  k: number;
-}): ScenarioFigures['webhookWait'] {
+}: ScenarioLog & { k: number }): ScenarioFigures['webhookWait'] {
   const names = new Set(repos.map((r) => r.gh.fullName));
   const sent = new Map(
     server.deliveries
@@ -428,11 +421,9 @@ function webhookWait({
   // The first reconcile a delivery queued; a timed one it set off later (a trailing status
   // edit, a deferred dispatch) logs the same id, and is not a wait for the webhook.
   const reconciled = new Map<string, number>();
-  for (const line of app.output().split('\n')) {
-    if (!line.includes('baton: reconciled')) continue;
-    const entry = parseLine(line);
-    const id = String(entry?.deliveryId ?? '');
-    if (entry && sent.has(id) && !reconciled.has(id)) reconciled.set(id, timeOf(entry.time));
+  for (const { deliveryId, at } of reconciledLines(app)) {
+    if (deliveryId !== null && sent.has(deliveryId) && !reconciled.has(deliveryId))
+      reconciled.set(deliveryId, at);
   }
   const waits = [...reconciled].map(([id, at]) => at - (sent.get(id) ?? at));
   waits.sort((a, b) => a - b);
@@ -457,29 +448,48 @@ function reconcileCauses({
   repos,
   from,
   to,
-}: {
-  app: AppProcess;
-  server: GitHubServer;
-  repos: ScaleRepo[];
-  from: number;
-  to: number;
-}): ScenarioFigures['reconciles'] {
+}: ScenarioLog): ScenarioFigures['reconciles'] {
   const names = new Set(repos.map((r) => r.gh.fullName));
   const events = new Map(server.deliveries.map((d) => [d.id, d.event]));
   const seen = new Set<string>();
   const counts = new Map<string, number>();
-  for (const line of app.output().split('\n')) {
-    if (!line.includes('baton: reconciled')) continue;
-    const entry = parseLine(line);
-    const at = timeOf(entry?.time);
-    const repo = String(entry?.build ?? '').split('#')[0] ?? '';
-    if (!entry || at < from || at > to || !names.has(repo)) continue;
-    const id = typeof entry.deliveryId === 'string' ? entry.deliveryId : null;
+  for (const { deliveryId: id, at, repo } of reconciledLines(app)) {
+    if (at < from || at > to || !names.has(repo)) continue;
     const cause = id === null ? 'resync' : seen.has(id) ? 'timed' : (events.get(id) ?? 'unknown');
     if (id !== null) seen.add(id);
     counts.set(cause, (counts.get(cause) ?? 0) + 1);
   }
   return [...counts].map(([cause, count]) => ({ cause, count })).sort((a, b) => b.count - a.count);
+}
+
+/** The scenario's share of the app's log, and the run's simulator. */
+interface ScenarioLog {
+  app: AppProcess;
+  server: GitHubServer;
+  repos: ScaleRepo[];
+  from: number;
+  to: number;
+}
+
+/** The app's `baton: reconciled` lines, oldest first: the delivery that queued each (null for a resync), when it ended, and its repository. */
+function reconciledLines(
+  app: AppProcess,
+): { deliveryId: string | null; at: number; repo: string }[] {
+  return app
+    .output()
+    .split('\n')
+    .flatMap((line) => {
+      if (!line.includes('baton: reconciled')) return [];
+      const entry = parseLine(line);
+      if (!entry) return [];
+      return [
+        {
+          deliveryId: typeof entry.deliveryId === 'string' ? entry.deliveryId : null,
+          at: timeOf(entry.time),
+          repo: String(entry.build ?? '').split('#')[0] ?? '',
+        },
+      ];
+    });
 }
 
 function parseLine(line: string): { deliveryId?: unknown; time?: unknown; build?: unknown } | null {
