@@ -44,10 +44,10 @@ export function scaleRows(report: ScaleReport, beforePerWorker: number): ScaleRo
         met: s.finished && s.peakWrites.perMinute < 80 && s.peakWrites.perHour < 500,
       },
       {
-        figure: `Through the app process: makespan ÷ critical path with the limits applied, simulated minutes${s.builds > 1 ? ', the worst build' : ''} (${s.name})`,
-        measured: `${n1(s.makespan.minutes)} ÷ ${s.makespan.criticalPathMinutes} = ${s.makespan.ratio.toFixed(3)} (500 writes an hour alone need ≥ ${s.limitMinutes.toFixed(0)})`,
+        figure: `Through the app process: makespan ÷ critical path with the limits applied (the longest plan's critical path, or the least time 500 writes an hour allow the busiest installation's writes, if longer), simulated minutes (${s.name})`,
+        measured: `${n1(s.makespan.spanMinutes)} ÷ ${s.makespan.leastMinutes.toFixed(0)} = ${s.makespan.limitedRatio.toFixed(3)} (critical path ${s.makespan.criticalPathMinutes}, the limits ≥ ${s.limitMinutes.toFixed(0)}${s.builds > 1 ? `; the worst build ÷ its own critical path ${n1(s.makespan.minutes)} ÷ ${s.makespan.criticalPathMinutes} = ${s.makespan.ratio.toFixed(3)}` : ''})`,
         target: '≤ 1.1',
-        met: s.finished && s.makespan.ratio <= 1.1,
+        met: s.finished && s.makespan.limitedRatio <= 1.1,
       },
     );
     if (s.builds > 1) {

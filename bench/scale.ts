@@ -81,8 +81,20 @@ export interface ScenarioFigures {
   sessionWrites: number;
   cpuSecondsPerWorker: number;
   peakWrites: { perMinute: number; perHour: number };
-  /** Simulated minutes, /approve to final PR, and the plan's critical path; the worst build's ratio. */
-  makespan: { minutes: number; criticalPathMinutes: number; ratio: number };
+  /**
+   * Simulated minutes. The worst build: /approve to final PR beside its plan's
+   * critical path. The scenario: first /approve to last final PR (`spanMinutes`)
+   * beside the least the plans and the limits allow (`leastMinutes`: the
+   * longest critical path, or `limitMinutes` if longer), and their ratio.
+   */
+  makespan: {
+    minutes: number;
+    criticalPathMinutes: number;
+    ratio: number;
+    spanMinutes: number;
+    leastMinutes: number;
+    limitedRatio: number;
+  };
   /**
    * The least minutes GitHub's 500 writes an hour allow for the busiest
    * installation's writes (Baton's and its sessions'), whatever the plan.
@@ -338,6 +350,7 @@ async function runScenario({
     r.gh.log
       .slice(logFrom.get(r) ?? r.gh.log.length)
       .filter((e) => isWrite(e) && !e.route.includes('/access_tokens')).length + sessionWritesOf(r);
+  const limitMinutes = (Math.max(...repos.map(writesOf)) / 500) * 60;
   const counts = new Map<string, number>();
   for (const entry of calls) counts.set(entry.route, (counts.get(entry.route) ?? 0) + 1);
   return {
@@ -354,8 +367,8 @@ async function runScenario({
     sessionWrites: repos.reduce((sum, r) => sum + sessionWritesOf(r), 0),
     cpuSecondsPerWorker: cpu / workers,
     peakWrites: peakWrites(repos, { from: startedAt, to: endedAt }),
-    makespan: makespanOf(builds),
-    limitMinutes: (Math.max(...repos.map(writesOf)) / 500) * 60,
+    makespan: makespanOf(builds, limitMinutes),
+    limitMinutes,
     webhookWait: webhookWait({ app, server, repos, from: startedAt, to: endedAt, k }),
     reconciles: reconcileCauses({ app, server, repos, from: startedAt, to: endedAt }),
     realSeconds: (realNow() - realFrom) / 1000,
@@ -390,7 +403,7 @@ function peakWrites(
   };
 }
 
-function makespanOf(builds: ScaleBuild[]): ScenarioFigures['makespan'] {
+function makespanOf(builds: ScaleBuild[], limitMinutes: number): ScenarioFigures['makespan'] {
   const each = builds.map((b) => {
     const minutes =
       b.approvedAt !== null && b.finalAt !== null
@@ -400,7 +413,14 @@ function makespanOf(builds: ScaleBuild[]): ScenarioFigures['makespan'] {
     return { minutes, criticalPathMinutes: critical, ratio: minutes / critical };
   });
   const worst = each.reduce((a, b) => (b.ratio > a.ratio || Number.isNaN(b.ratio) ? b : a));
-  return worst;
+  const finished = builds.every((b) => b.approvedAt !== null && b.finalAt !== null);
+  const spanMinutes = finished
+    ? (Math.max(...builds.map((b) => b.finalAt ?? 0)) -
+        Math.min(...builds.map((b) => b.approvedAt ?? 0))) /
+      60_000
+    : Number.NaN;
+  const leastMinutes = Math.max(limitMinutes, ...each.map((b) => b.criticalPathMinutes));
+  return { ...worst, spanMinutes, leastMinutes, limitedRatio: spanMinutes / leastMinutes };
 }
 
 /** Delivery to the end of the reconcile that carries its id, from the app's log. */
@@ -552,7 +572,7 @@ function printScenario(s: ScenarioFigures): void {
       `  ${(s.requests / s.workers).toFixed(2)} requests, ${(s.writes / s.workers).toFixed(2)} writes per worker (+ ${(s.sessionWrites / s.workers).toFixed(2)} by sessions)`,
       `  ${s.cpuSecondsPerWorker.toFixed(3)} app CPU s per worker`,
       `  peak writes: ${s.peakWrites.perMinute} a minute, ${s.peakWrites.perHour} an hour`,
-      `  makespan ${s.makespan.minutes.toFixed(1)} min ÷ critical path ${s.makespan.criticalPathMinutes} min = ${s.makespan.ratio.toFixed(3)} (500 writes an hour alone need ${s.limitMinutes.toFixed(0)} min)`,
+      `  makespan ${s.makespan.spanMinutes.toFixed(1)} min ÷ the least the plans and limits allow ${s.makespan.leastMinutes.toFixed(0)} min = ${s.makespan.limitedRatio.toFixed(3)} (critical path ${s.makespan.criticalPathMinutes} min, 500 writes an hour alone need ${s.limitMinutes.toFixed(0)} min; worst build ${s.makespan.minutes.toFixed(1)} ÷ ${s.makespan.criticalPathMinutes} = ${s.makespan.ratio.toFixed(3)})`,
       `  webhook to reconcile: max ${s.webhookWait.maxMs.toFixed(0)} ms (${s.webhookWait.maxRealMs.toFixed(1)} real), p99 ${s.webhookWait.p99Ms.toFixed(0)} ms (${s.webhookWait.p99RealMs.toFixed(1)} real), median ${s.webhookWait.medianMs.toFixed(0)} ms (${s.webhookWait.medianRealMs.toFixed(1)} real), ${s.webhookWait.count} deliveries`,
       `  app RSS ${s.rssMiB.before.toFixed(0)} → ${s.rssMiB.after.toFixed(0)} MiB, heap ${s.heapMiB.before.toFixed(1)} → ${s.heapMiB.after.toFixed(1)} MiB`,
       ...s.byRoute.map((r) => `    ${(r.calls / s.workers).toFixed(2).padStart(6)}  ${r.route}`),

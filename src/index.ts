@@ -2,6 +2,7 @@ import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from 'pr
 import { parseBatonBranch } from './core/ids.js';
 import type { ActOutcome } from './github/act.js';
 import { BuildQueue } from './github/build-queue.js';
+import { isPullEcho, isReviewEcho, isSuiteEcho } from './github/echoes.js';
 import { onInstallationLabels } from './github/ensure-labels.js';
 import {
   type HandlerDeps,
@@ -154,6 +155,7 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
     app.on('issues.labeled', (context) => onIssueLabeled(context, deps));
     app.on(['issues.closed', 'issues.reopened'], (context) => onIssueStateChange(context, deps));
     app.on('issue_comment.created', (context) => onIssueComment(context, deps));
+    // An event whose news another event carries is skipped (src/github/echoes.ts).
     app.on(
       [
         'pull_request.opened',
@@ -161,20 +163,29 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
         'pull_request.reopened',
         'pull_request.synchronize',
       ],
-      (context) =>
-        onBuildEvent(context, {
-          hints: {
-            branches: [
-              context.payload.pull_request.head.ref,
-              context.payload.pull_request.base.ref,
-            ],
-          },
+      async (context) => {
+        const { action, pull_request: pull, sender } = context.payload;
+        const event = {
+          action,
+          sender: sender.login,
+          merged: Boolean(pull.merged),
+          head: pull.head.ref,
+        };
+        if (isPullEcho(event, await deps.botLogin())) return;
+        return onBuildEvent(context, {
+          hints: { branches: [pull.head.ref, pull.base.ref] },
           deps,
-        }),
+        });
+      },
     );
-    app.on(['pull_request_review.submitted', 'pull_request_review.dismissed'], (context) =>
-      onBuildEvent(context, { hints: { branches: [context.payload.pull_request.head.ref] }, deps }),
-    );
+    app.on(['pull_request_review.submitted', 'pull_request_review.dismissed'], async (context) => {
+      const { action, sender } = context.payload;
+      if (isReviewEcho({ action, sender: sender.login }, await deps.botLogin())) return;
+      return onBuildEvent(context, {
+        hints: { branches: [context.payload.pull_request.head.ref] },
+        deps,
+      });
+    });
     app.on('workflow_run.completed', (context) =>
       onBuildEvent(context, {
         hints: {
@@ -185,9 +196,7 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       }),
     );
     app.on('check_suite.completed', async (context) => {
-      // Baton's own suite holds only its `baton/review` check runs, written by a reconcile that
-      // knew them, and CI's roll-up leaves them out: its completion is an echo, not news.
-      if (await isOwnSuite(context.payload.check_suite.app, deps.botLogin)) return;
+      if (isSuiteEcho(context.payload.check_suite.app?.slug, await deps.botLogin())) return;
       return onBuildEvent(context, {
         hints: { branches: [context.payload.check_suite.head_branch] },
         deps,
@@ -257,14 +266,6 @@ function startResync(
     : undefined;
   setTimeout(() => resync(syncTemplates), 5_000).unref();
   setInterval(() => resync(), minutes * 60_000).unref();
-}
-
-/** Whether a check suite is the app's own: its app's bot login is Baton's. */
-async function isOwnSuite(
-  suiteApp: { slug?: string | undefined } | null | undefined,
-  botLogin: () => Promise<string>,
-): Promise<boolean> {
-  return Boolean(suiteApp?.slug) && `${suiteApp?.slug}[bot]` === (await botLogin());
 }
 
 /** The app's bot login, `<slug>[bot]`, asked once. */

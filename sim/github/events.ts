@@ -100,11 +100,13 @@ export class EventFactory {
     });
   }
 
+  /** A GitHub Actions check suite completed: each workflow run's suite, beside its `workflow_run`. */
   checkSuite(branch: string, sha: string, conclusion: string): void {
     this.#emit('check_suite', {
       ...this.#base('github-actions[bot]'),
       action: 'completed',
       check_suite: {
+        app: { slug: 'github-actions' },
         head_branch: branch,
         head_sha: sha,
         status: 'completed',

@@ -464,6 +464,7 @@ export class FakeGitHub {
     run.conclusion = conclusion;
     run.updatedAt = this.now();
     this.events.run('completed', run);
+    this.events.checkSuite(run.headBranch, run.headSha, conclusion);
   }
 
   /** A CI check on a head, completed, with the check_suite webhook GitHub sends. */
@@ -530,6 +531,8 @@ export class FakeGitHub {
       conclusion,
       detailsUrl: `${this.htmlUrl}/actions/runs/${run.id}/job/${this.nextId()}`,
     });
+    // GitHub sends both for an Actions run: the run's completion and its check suite's.
+    this.events.run('completed', run);
     this.events.checkSuite(run.headBranch, run.headSha, conclusion);
   }
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { workerBranch } from '../../src/core/ids.js';
-import { type AppHarness, examplePayload, startApp } from '../support/app-harness.js';
+import { type AppHarness, startApp } from '../support/app-harness.js';
 import { installedRepo, tickingClock } from '../support/builds.js';
 import { knownRestRoutes } from '../support/rest-routes.js';
 import { driveBuild, type SessionScript } from '../support/scripted-sessions.js';
@@ -34,29 +34,6 @@ describe('commit statuses count as CI', () => {
   const workerPull = () =>
     [...gh.pulls.values()].find((pull) => pull.head === workerBranch(BUILD, 'W1.1'));
   const fixes = () => gh.runs.filter((run) => run.inputs.role === 'fix');
-
-  it("starts no reconcile when Baton's own check suite completes (its echo), and one for another app's", async () => {
-    const queries = () => gh.log.filter((entry) => entry.route === 'POST /graphql').length;
-    const suite = (slug: string) => {
-      const base = examplePayload(gh, { event: 'check_suite', action: 'completed', overrides: {} });
-      const checkSuite = base.check_suite as { app: object };
-      return {
-        ...base,
-        check_suite: {
-          ...checkSuite,
-          head_branch: workerBranch(BUILD, 'W1.1'),
-          app: { ...checkSuite.app, slug },
-        },
-      };
-    };
-    const before = queries();
-    await app.deliver('check_suite', suite(gh.botLogin.replace(/\[bot\]$/, '')));
-    await app.idle();
-    expect(queries()).toBe(before);
-    await app.deliver('check_suite', suite('github-actions'));
-    await app.idle();
-    expect(queries()).toBe(before + 1);
-  });
 
   it('does not merge over a red commit status: a fix session answers it, and green merges', async () => {
     const played = script((_, pushes) => (pushes === 1 ? 'failure' : 'success'));

@@ -1,0 +1,152 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { integrationBranch, workerBranch } from '../../src/core/ids.js';
+import { type AppHarness, examplePayload, startApp } from '../support/app-harness.js';
+import { installedRepo, tickingClock } from '../support/builds.js';
+
+const BUILD = '1-add-oauth-login';
+const PERSON = 'maintainer';
+
+/**
+ * Each reconcile reads the build afresh (two requests), so an event whose news
+ * another event is sure to carry starts none (src/github/echoes.ts); anything
+ * else, from a person or another app, starts one.
+ */
+describe('webhooks whose news another event carries start no reconcile', () => {
+  let gh: FakeGitHub;
+  let app: AppHarness;
+
+  beforeEach(async () => {
+    const now = tickingClock();
+    gh = installedRepo(now);
+    app = await startApp({ gh, now });
+  });
+  afterEach(() => app.stop());
+
+  const user = (login: string) => ({ login, type: login.endsWith('[bot]') ? 'Bot' : 'User' });
+
+  function pullEvent(
+    action: string,
+    { sender, head, merged = false }: { sender: string; head: string; merged?: boolean },
+  ) {
+    const base = examplePayload(gh, { event: 'pull_request', action, overrides: {} });
+    const pull = base.pull_request as Record<string, unknown>;
+    return {
+      ...base,
+      sender: { ...(base.sender as object), ...user(sender) },
+      pull_request: {
+        ...pull,
+        merged,
+        head: { ...(pull.head as object), ref: head },
+        base: { ...(pull.base as object), ref: integrationBranch(BUILD) },
+      },
+    };
+  }
+
+  function reviewEvent(sender: string) {
+    const base = examplePayload(gh, {
+      event: 'pull_request_review',
+      action: 'submitted',
+      overrides: {},
+    });
+    const pull = base.pull_request as Record<string, unknown>;
+    return {
+      ...base,
+      sender: { ...(base.sender as object), ...user(sender) },
+      pull_request: {
+        ...pull,
+        head: { ...(pull.head as object), ref: workerBranch(BUILD, 'W1.1') },
+      },
+    };
+  }
+
+  function suiteEvent(slug: string) {
+    const base = examplePayload(gh, { event: 'check_suite', action: 'completed', overrides: {} });
+    const suite = base.check_suite as { app: object };
+    return {
+      ...base,
+      check_suite: {
+        ...suite,
+        head_branch: workerBranch(BUILD, 'W1.1'),
+        app: { ...suite.app, slug },
+      },
+    };
+  }
+
+  const worker = workerBranch(BUILD, 'W1.1');
+  const bot = () => gh.botLogin;
+  const cases: { what: string; event: () => [string, object]; reconciles: number }[] = [
+    {
+      what: "a worker's pull request opened by Baton's bot (a session; its run's completion follows)",
+      event: () => ['pull_request', pullEvent('opened', { sender: bot(), head: worker })],
+      reconciles: 0,
+    },
+    {
+      what: "a worker's pull request opened by a person",
+      event: () => ['pull_request', pullEvent('opened', { sender: PERSON, head: worker })],
+      reconciles: 1,
+    },
+    {
+      what: 'the final pull request opened by Baton (the labeller is told on the next reconcile)',
+      event: () => [
+        'pull_request',
+        pullEvent('opened', { sender: bot(), head: integrationBranch(BUILD) }),
+      ],
+      reconciles: 1,
+    },
+    {
+      what: "a pull request merged by Baton's bot (the base branch's push follows)",
+      event: () => [
+        'pull_request',
+        pullEvent('closed', { sender: bot(), head: worker, merged: true }),
+      ],
+      reconciles: 0,
+    },
+    {
+      what: "a pull request closed unmerged by Baton's bot",
+      event: () => ['pull_request', pullEvent('closed', { sender: bot(), head: worker })],
+      reconciles: 1,
+    },
+    {
+      what: 'a pull request merged by a person',
+      event: () => [
+        'pull_request',
+        pullEvent('closed', { sender: PERSON, head: worker, merged: true }),
+      ],
+      reconciles: 1,
+    },
+    {
+      what: "a review submitted by Baton's bot (a review session; its run's completion follows)",
+      event: () => ['pull_request_review', reviewEvent(bot())],
+      reconciles: 0,
+    },
+    {
+      what: 'a review submitted by a person',
+      event: () => ['pull_request_review', reviewEvent(PERSON)],
+      reconciles: 1,
+    },
+    {
+      what: "Baton's own check suite completed",
+      event: () => ['check_suite', suiteEvent(bot().replace(/\[bot\]$/, ''))],
+      reconciles: 0,
+    },
+    {
+      what: "a GitHub Actions check suite completed (its run's workflow_run.completed comes beside it)",
+      event: () => ['check_suite', suiteEvent('github-actions')],
+      reconciles: 0,
+    },
+    {
+      what: "another CI app's check suite completed",
+      event: () => ['check_suite', suiteEvent('circleci-checks')],
+      reconciles: 1,
+    },
+  ];
+
+  it.each(cases)('$what', async ({ event, reconciles }) => {
+    const queries = () => gh.log.filter((entry) => entry.route === 'POST /graphql').length;
+    const [name, payload] = event();
+    await app.deliver(name, payload);
+    await app.idle();
+    expect(queries()).toBe(reconciles);
+  });
+});
