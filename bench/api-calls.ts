@@ -9,7 +9,9 @@ import { driveBuild, type SessionScript } from '../test/support/scripted-session
  * GitHub API requests the app makes for one build, by route, from `/approve`
  * to the final PR, through the real app (handlers, reconciler, Octokit) on the
  * simulated GitHub. Each round delivers the events of the round before at
- * once, as GitHub does in a burst, then every queued session finishes.
+ * once, as GitHub does in a burst, then the events the app's own writes set
+ * off (a merge's push, an updated branch's synchronize: GitHub sends them
+ * within a second), then every queued session finishes.
  *
  * The status comment is paced as in production (one edit per build every
  * `STATUS_EDIT_SECONDS`, a trailing edit after), and the installation's write
@@ -159,14 +161,23 @@ export async function measureApiCalls({
     const script: SessionScript = { build: '1-measure', issue: 1, workers };
     const issue = gh.openIssue({ title: 'Measure', labels: ['orchestrate'] });
     gh.events.labeled(issue, 'orchestrate', 'maintainer');
-    await driveBuild({ gh, apps: [app], script, burst: true, afterRound });
+    await driveBuild({ gh, apps: [app], script, burst: true, afterRound, echoesInRound: true });
     const from = gh.log.length;
     perRound.length = 0;
     seen = { log: from, made: gh.pulls.size + gh.reviews.length };
     const cpu = process.cpuUsage();
     gh.addComment({ issue, body: '/approve', user: 'maintainer' });
     // A build at rest with writes deferred (timers set) goes on when their window has room.
-    do await driveBuild({ gh, apps: [app], script, burst: true, afterRound, maxRounds: 400 });
+    do
+      await driveBuild({
+        gh,
+        apps: [app],
+        script,
+        burst: true,
+        afterRound,
+        maxRounds: 400,
+        echoesInRound: true,
+      });
     while (timers.length > 0);
     const used = process.cpuUsage(cpu);
     const final = [...gh.pulls.values()].find((pull) => pull.base === gh.defaultBranch);

@@ -278,6 +278,7 @@ export async function driveBuild({
   burst = false,
   maxRounds = 60,
   afterRound,
+  echoesInRound = false,
 }: {
   gh: FakeGitHub;
   apps: AppHarness[];
@@ -288,16 +289,27 @@ export async function driveBuild({
   maxRounds?: number;
   /** Runs after each round's sessions (the bench moves its clocks here); may queue more events. */
   afterRound?: () => Promise<void>;
+  /**
+   * Deliver the events the apps' own writes set off (a merge's push, an
+   * updated branch's synchronize) within the round that made them, as GitHub
+   * sends them within a second, rather than a round (a session's minute) later.
+   */
+  echoesInRound?: boolean;
 }): Promise<void> {
-  for (let round = 0; round < maxRounds; round++) {
-    const batch = delivery(gh.outbox.splice(0));
-    await Promise.all(
+  const deliver = async (batch: typeof gh.outbox) =>
+    Promise.all(
       apps.map(async (app, index) => {
         const share = batch.filter((_, i) => i % apps.length === index);
         if (burst) await app.deliverAll(share);
         else for (const event of share) await app.deliver(event.name, event.payload);
       }),
     );
+  for (let round = 0; round < maxRounds; round++) {
+    await deliver(delivery(gh.outbox.splice(0)));
+    for (let echoes = 0; echoesInRound && gh.outbox.length > 0; echoes++) {
+      if (echoes >= maxRounds) throw new Error(`the apps' own writes did not settle in a round`);
+      await deliver(delivery(gh.outbox.splice(0)));
+    }
     const ran = runQueuedSessions(gh, script);
     // What `afterRound` set off (a timed reconcile's dispatch) is played next round.
     let queued = false;
