@@ -9,7 +9,7 @@ import {
   onIssueComment,
   onIssueLabeled,
   onIssueStateChange,
-  scheduleReconcile,
+  scheduleResync,
 } from './github/handlers.js';
 import { onBuildEvent, onDefaultBranchPush } from './github/on-build-event.js';
 import {
@@ -18,6 +18,7 @@ import {
   setupPullHook,
   startOnboarding,
 } from './github/onboarding.js';
+import { createRecentReconciles, type RecentReconciles } from './github/recent-reconciles.js';
 import { resyncAll } from './github/resync.js';
 import type { SetupTemplates } from './github/setup-templates.js';
 import {
@@ -63,6 +64,8 @@ export interface BatonOptions {
   statusPacer?: StatusPacer;
   /** One write budget for every installation, instead of each client's own (tests). */
   writeBudget?: WriteBudget;
+  /** When builds were last read whole, instead of a memo on the wall clock (tests). */
+  recentReconciles?: RecentReconciles;
 }
 
 /**
@@ -130,6 +133,7 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       now: options.now ?? (() => new Date().toISOString()),
       botLogin: botLoginOf(app),
       answers: new Map(),
+      recent: options.recentReconciles ?? createRecentReconciles(),
       ...(templates ? { setupPull: setupPullHook(templates, app.log) } : {}),
       statusPacer:
         options.statusPacer ??
@@ -217,14 +221,11 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       if (parseBatonBranch(branch)?.kind === 'worker') return;
       return onBuildEvent(context, { hints: { branches: [branch] }, deps });
     });
-    startResync(app, {
-      deps,
-      minutes: options.resyncMinutes ?? Number(process.env.BATON_RESYNC_MINUTES ?? 10),
-      templates,
-    });
+    const resyncMinutes = options.resyncMinutes ?? Number(process.env.BATON_RESYNC_MINUTES ?? 10);
+    startResync(app, { deps, minutes: resyncMinutes, templates });
     // A scheduler can drive the resync too, where no timer survives between requests.
     if (options.serveTokenEndpoint !== false) {
-      const resync = resyncer(app, deps);
+      const resync = resyncer(app, deps, resyncMinutes);
       setup?.addHandler(
         createResyncHandler({
           token: process.env.BATON_RESYNC_TOKEN,
@@ -235,13 +236,17 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
   };
 }
 
-/** One resync of every open build of every installation; a failure is logged, never thrown. */
-function resyncer(app: Probot, deps: HandlerDeps) {
+/**
+ * One resync of every open build of every installation, passing over the builds
+ * read within half of `minutes` (none when 0); a failure is logged, never thrown.
+ */
+function resyncer(app: Probot, deps: HandlerDeps, minutes: number) {
+  const passOverMs = minutes > 0 ? (minutes * 60_000) / 2 : 0;
   return (onRepository?: (ctx: RepoContext) => void) =>
     resyncAll(
       app,
       (ctx, ref, defaultBranch) =>
-        scheduleReconcile(ctx, { ref, defaultBranch, deps, log: app.log, deliveryId: null }),
+        scheduleResync(ctx, { ref, defaultBranch, deps, log: app.log, passOverMs }),
       deps.botLogin,
       onRepository,
     ).catch((err: unknown) =>
@@ -258,7 +263,7 @@ function startResync(
   }: { deps: HandlerDeps; minutes: number; templates: SetupTemplates | null },
 ): void {
   if (!(minutes > 0)) return;
-  const resync = resyncer(app, deps);
+  const resync = resyncer(app, deps, minutes);
   // The first pass after start also brings every repository's templates up to date:
   // a new release of Baton reaches repositories as "Set up Baton" update PRs.
   const syncTemplates = templates

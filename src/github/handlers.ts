@@ -18,6 +18,7 @@ import { type BuildRef, buildOfBranch, findBuildForIssue } from './locate-build.
 import type { SetupPullHook } from './onboarding.js';
 import { writeBudgetOf } from './pace-requests.js';
 import { hasWriteAccess } from './permissions.js';
+import type { RecentReconciles } from './recent-reconciles.js';
 import { type CommandAnswer, reconcileBuild } from './reconcile.js';
 import { STRAINED_STATUS_EDIT_MS, type StatusPacer } from './status-pacer.js';
 import type { RepoContext } from './types.js';
@@ -35,6 +36,8 @@ export interface HandlerDeps {
   statusPacer?: StatusPacer;
   /** One write budget for every installation (tests); else each client's own (`writeBudgetOf`). */
   writeBudget?: WriteBudget;
+  /** When this process last read each build whole: the resync passes over one read lately. */
+  recent?: RecentReconciles;
   /** Hears what each reconcile did, keyed `owner/repo#build` (metrics). */
   onReconciled?: (key: string, outcomes: ActOutcome[]) => void;
 }
@@ -81,7 +84,7 @@ export function scheduleReconcile(
     answer?: CommandAnswer;
   },
 ): void {
-  const key = `${ctx.owner}/${ctx.repo}#${ref.build}`;
+  const key = buildKey(ctx, ref.build);
   const buildLog = log.child({ deliveryId, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` });
   // The queue coalesces reconciles, so answers wait beside it and the next reconcile takes them all.
   if (answer) deps.answers.set(key, [...(deps.answers.get(key) ?? []), answer]);
@@ -99,6 +102,7 @@ export function scheduleReconcile(
     async () => {
       const answers = deps.answers.get(key) ?? [];
       deps.answers.delete(key);
+      const readAt = deps.recent?.now();
       const outcomes = await reconcileBuild(ctx, {
         ...ref,
         defaultBranch,
@@ -110,6 +114,8 @@ export function scheduleReconcile(
         ...(budget ? { writeBudget: budget } : {}),
       });
       deps.onReconciled?.(key, outcomes);
+      if (readAt !== undefined && !outcomes.some((outcome) => outcome.result === 'failed'))
+        deps.recent?.note(key, readAt);
       // What was deferred (a status edit, a first dispatch) is made by a reconcile when it may be.
       const waits = deferredWaits(outcomes, (kind) => kind !== 'look-again');
       const again = () => scheduleReconcile(ctx, { ref, defaultBranch, deps, log, deliveryId });
@@ -126,6 +132,30 @@ export function scheduleReconcile(
     },
     buildLog,
   );
+}
+
+/** The queue's key for a build: `owner/repo#build`. */
+export function buildKey(ctx: { owner: string; repo: string }, build: string): string {
+  return `${ctx.owner}/${ctx.repo}#${build}`;
+}
+
+/**
+ * The periodic resync's reconcile of one open build, unless this process read
+ * the build whole within `passOverMs` (`RecentReconciles`). Whether it queued one.
+ */
+export function scheduleResync(
+  ctx: RepoContext,
+  {
+    ref,
+    defaultBranch,
+    deps,
+    log,
+    passOverMs,
+  }: { ref: BuildRef; defaultBranch: string; deps: HandlerDeps; log: BuildLog; passOverMs: number },
+): boolean {
+  if (deps.recent?.readWithin(buildKey(ctx, ref.build), passOverMs)) return false;
+  scheduleReconcile(ctx, { ref, defaultBranch, deps, log, deliveryId: null });
+  return true;
 }
 
 /** When to reconcile again for the deferred outcomes whose action kind `pick` accepts. */

@@ -32,11 +32,13 @@ export interface ResyncApp {
  * Reconciles every open build of every installation: run at start and then
  * periodically, so a lost webhook heals without anyone typing `/status`.
  * Bounded: at most `RESYNC_MAX_BUILDS` per repository; the queue coalesces
- * with webhook-driven reconciles.
+ * with webhook-driven reconciles, and `schedule` may pass over a build this
+ * process read lately (`scheduleResync`). Returns how many it queued.
  */
 export async function resyncAll(
   app: ResyncApp,
-  schedule: (ctx: RepoContext, ref: BuildRef, defaultBranch: string) => void,
+  /** Queues a build's reconcile; `false` when it passed over the build (read lately). */
+  schedule: (ctx: RepoContext, ref: BuildRef, defaultBranch: string) => boolean | undefined,
   botLogin: () => Promise<string>,
   /** Called once per repository of every installation (the start-up template sync). */
   onRepository?: (ctx: RepoContext) => void,
@@ -46,6 +48,7 @@ export async function resyncAll(
     per_page: 100,
   });
   let scheduled = 0;
+  let passedOver = 0;
   for (const installation of installations) {
     const octokit = await app.auth(installation.id);
     const repos = await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, {
@@ -60,11 +63,11 @@ export async function resyncAll(
       };
       onRepository?.(ctx);
       for (const ref of await findOpenBuilds(ctx)) {
-        schedule(ctx, ref, repository.default_branch);
-        scheduled++;
+        if (schedule(ctx, ref, repository.default_branch) === false) passedOver++;
+        else scheduled++;
       }
     }
   }
-  app.log.info({ scheduled }, 'baton: resync scheduled open builds');
+  app.log.info({ scheduled, passedOver }, 'baton: resync scheduled open builds');
   return scheduled;
 }

@@ -1,9 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { BuildQueue } from '../../src/github/build-queue.js';
+import { type HandlerDeps, scheduleResync } from '../../src/github/handlers.js';
+import { createRecentReconciles } from '../../src/github/recent-reconciles.js';
 import { reconcileBuild } from '../../src/github/reconcile.js';
 import { resyncAll } from '../../src/github/resync.js';
-import { type AppHarness, startApp } from '../support/app-harness.js';
+import { type AppHarness, labeledPayload, startApp } from '../support/app-harness.js';
 import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
 import { driveBuild, runQueuedSessions, type SessionScript } from '../support/scripted-sessions.js';
 
@@ -55,5 +57,79 @@ describe('resync', () => {
     expect(app.errors).toEqual([]);
     expect([...gh.pulls.values()].filter((pull) => pull.mergedAt)).toHaveLength(2);
     expect(statusBody(gh, BUILD)).toContain('**2 of 2** workers done');
+  });
+
+  describe('passes over a build this process read within half its interval', () => {
+    const MINUTE = 60_000;
+    const PASS_OVER = 5 * MINUTE; // half of the default 10-minute interval
+    let clock: number;
+    let recent: ReturnType<typeof createRecentReconciles>;
+    const queries = () => gh.log.filter((entry) => entry.route === 'POST /graphql').length;
+
+    beforeEach(async () => {
+      app.stop();
+      clock = 0;
+      recent = createRecentReconciles({ clock: () => clock });
+      app = await startApp({ gh, now, recentReconciles: recent });
+    });
+
+    /** One periodic resync as src/index.ts runs it: how many builds it queued. */
+    async function resync(): Promise<number> {
+      const deps: HandlerDeps = {
+        queue: new BuildQueue((error) => app.errors.push(error)),
+        now,
+        botLogin: async () => gh.botLogin,
+        answers: new Map(),
+        recent,
+      };
+      const log = app.probot.log;
+      const scheduled = await resyncAll(
+        app.probot,
+        (ctx, ref, defaultBranch) =>
+          scheduleResync(ctx, { ref, defaultBranch, deps, log, passOverMs: PASS_OVER }),
+        deps.botLogin,
+      );
+      await deps.queue.idle();
+      return scheduled;
+    }
+
+    async function labelledBuild(): Promise<void> {
+      const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+      await app.deliver(
+        'issues',
+        labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }),
+      );
+      await app.idle();
+    }
+
+    it('reads it again once half the interval has passed since a webhook read it', async () => {
+      await labelledBuild();
+      const read = queries();
+      clock += 4 * MINUTE;
+      expect(await resync()).toBe(0);
+      expect(queries()).toBe(read);
+      clock += 2 * MINUTE;
+      expect(await resync()).toBe(1);
+      expect(queries()).toBe(read + 1);
+      // The resync's own read counts: the next resync soon after passes over the build.
+      clock += MINUTE;
+      expect(await resync()).toBe(0);
+      expect(app.errors).toEqual([]);
+    });
+
+    it('does not count a reconcile whose write failed as a read', async () => {
+      const COMMENT = 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments';
+      gh.faults.push({
+        route: COMMENT,
+        response: { status: 500, body: { message: 'Server Error' } },
+      });
+      await labelledBuild();
+      expect(gh.log.filter((entry) => entry.route === COMMENT).map((e) => e.status)).toEqual([500]);
+      const read = queries();
+      clock += MINUTE;
+      expect(await resync()).toBe(1);
+      expect(queries()).toBe(read + 1);
+      expect(statusBody(gh, BUILD)).toBeTruthy();
+    });
   });
 });

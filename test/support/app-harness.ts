@@ -9,6 +9,7 @@ import { BuildQueue } from '../../src/github/build-queue.js';
 import { BatonOctokit } from '../../src/github/octokit.js';
 import { clearPermissionCache } from '../../src/github/permissions.js';
 import type { StatusPacer } from '../../src/github/status-pacer.js';
+import type { RecentReconciles } from '../../src/github/recent-reconciles.js';
 import type { WriteBudget } from '../../src/github/write-budget.js';
 import { createBaton } from '../../src/index.js';
 import { mountOnNock } from './mount-nock.js';
@@ -71,6 +72,8 @@ interface StatusPacing {
   statusPacer?: StatusPacer;
   /** A write budget the test fills and clocks (none: the app's clients, unthrottled here, keep none). */
   writeBudget?: WriteBudget;
+  /** When builds were last read whole, on the test's clock (the resync's pass-over). */
+  recentReconciles?: RecentReconciles;
 }
 
 export async function startReplica({
@@ -79,6 +82,7 @@ export async function startReplica({
   statusEditSeconds = 0,
   statusPacer,
   writeBudget,
+  recentReconciles,
 }: {
   now: () => string;
   log?: Logger;
@@ -102,6 +106,7 @@ export async function startReplica({
       statusEditSeconds,
       ...(statusPacer ? { statusPacer } : {}),
       ...(writeBudget ? { writeBudget } : {}),
+      ...(recentReconciles ? { recentReconciles } : {}),
     }),
   );
   let delivery = 0;

@@ -94,7 +94,7 @@ export async function startAndResync({
   const queue = new BuildQueue((error) => app.errors.push(error));
   await resyncAll(
     app.probot,
-    () => {},
+    () => undefined,
     async () => gh.botLogin,
     (ctx) => scheduleSetup(ctx, { queue, templates, log: app.probot.log }),
   );

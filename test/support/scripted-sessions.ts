@@ -296,7 +296,7 @@ export async function driveBuild({
    */
   echoesInRound?: boolean;
 }): Promise<void> {
-  const deliver = async (batch: typeof gh.outbox) =>
+  const deliver = async (batch: { name: string; payload: object }[]) =>
     Promise.all(
       apps.map(async (app, index) => {
         const share = batch.filter((_, i) => i % apps.length === index);
