@@ -11,6 +11,7 @@ import {
   onIssueStateChange,
   scheduleResync,
 } from './github/handlers.js';
+import { HeldStatusEdits } from './github/held-status-edit.js';
 import { onBuildEvent, onDefaultBranchPush } from './github/on-build-event.js';
 import {
   onInstallation,
@@ -134,6 +135,7 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       botLogin: botLoginOf(app),
       answers: new Map(),
       recent: options.recentReconciles ?? createRecentReconciles(),
+      heldEdits: new HeldStatusEdits(),
       ...(templates ? { setupPull: setupPullHook(templates, app.log) } : {}),
       statusPacer:
         options.statusPacer ??

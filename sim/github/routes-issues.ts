@@ -50,6 +50,10 @@ export function registerIssueRoutes(router: Router, gh: FakeGitHub): void {
         commentBody(gh, gh.addComment({ issue: Number(issue_number), body, user: gh.botLogin })),
       );
     })
+    .on('GET', `${repoPath}/issues/comments/{comment_id}`, ({ comment_id }) => {
+      const comment = gh.comments.find((c) => c.id === Number(comment_id));
+      return comment ? json(200, commentBody(gh, comment)) : notFound();
+    })
     .on('PATCH', `${repoPath}/issues/comments/{comment_id}`, ({ comment_id }, request) => {
       const comment = gh.comments.find((c) => c.id === Number(comment_id));
       if (!comment) return notFound();

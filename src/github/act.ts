@@ -8,6 +8,7 @@ import { dispatchSession } from './dispatch-session.js';
 import { type CreatedMirrors, ensureMirror } from './ensure-mirror.js';
 import { ensureNote } from './ensure-note.js';
 import { ensureNotice } from './ensure-notice.js';
+import type { HeldStatusEdit } from './held-status-edit.js';
 import { mergePull, syncBuildBranch } from './merge.js';
 import {
   closePull,
@@ -38,6 +39,8 @@ export interface ActOutcome {
   retryInMs?: number;
   /** A run just dispatched, so the status can link it before GitHub lists it. */
   run?: { id: number; url: string };
+  /** A deferred status edit, to make when its time comes (`HeldStatusEdits`). */
+  held?: HeldStatusEdit;
 }
 
 /**
@@ -143,7 +146,7 @@ async function actOne(
         ...(statusEditWait ? { editWait: statusEditWait } : {}),
       });
       if (outcome.result === 'deferred')
-        return { action, result: 'deferred', retryInMs: outcome.waitMs };
+        return { action, result: 'deferred', retryInMs: outcome.waitMs, held: outcome.held };
       const done = outcome.result === 'updated' || outcome.result === 'created';
       return { action, result: done ? 'done' : 'unchanged' };
     }

@@ -14,6 +14,7 @@ import {
 import type { ActLog, ActOutcome } from './act.js';
 import type { BuildQueue } from './build-queue.js';
 import { ensureNote } from './ensure-note.js';
+import type { HeldStatusEdits } from './held-status-edit.js';
 import { type BuildRef, buildOfBranch, findBuildForIssue } from './locate-build.js';
 import type { SetupPullHook } from './onboarding.js';
 import { writeBudgetOf } from './pace-requests.js';
@@ -34,6 +35,8 @@ export interface HandlerDeps {
   setupPull?: SetupPullHook;
   /** Paces status comment edits per build; none: every change is edited at once. */
   statusPacer?: StatusPacer;
+  /** The status edits the pacer deferred, made when their time comes without a new read. */
+  heldEdits?: HeldStatusEdits;
   /** One write budget for every installation (tests); else each client's own (`writeBudgetOf`). */
   writeBudget?: WriteBudget;
   /** When this process last read each build whole: the resync passes over one read lately. */
@@ -97,11 +100,37 @@ export function scheduleReconcile(
     if (wait > 0) return wait;
     return pacer?.admit(key, budget?.strained() ? STRAINED_STATUS_EDIT_MS : 0) ?? 0;
   };
+  const again = () => scheduleReconcile(ctx, { ref, defaultBranch, deps, log, deliveryId });
+  const held = pacer ? deps.heldEdits : undefined;
+  // A held status edit is made when its time comes, without reading the build again; in the
+  // queue under a key of its own, so a reconcile's place is never taken by it.
+  const makeHeld = (): void => {
+    void deps.queue.enqueue(
+      `${key} status`,
+      async () => {
+        if (!held?.has(key)) return;
+        const wait = statusEditWait();
+        if (wait > 0) {
+          pacer?.trail(`${key} status`, wait, makeHeld);
+          return;
+        }
+        try {
+          if ((await held.make(ctx, key)) === 'moved-on') again();
+        } catch (err) {
+          buildLog.warn({ err }, 'baton: held status edit failed; reconciling the build instead');
+          again();
+        }
+      },
+      buildLog,
+    );
+  };
   void deps.queue.enqueue(
     key,
     async () => {
       const answers = deps.answers.get(key) ?? [];
       deps.answers.delete(key);
+      // This reconcile renders the status afresh: an edit held before it is moot.
+      held?.drop(key);
       const readAt = deps.recent?.now();
       const outcomes = await reconcileBuild(ctx, {
         ...ref,
@@ -116,9 +145,18 @@ export function scheduleReconcile(
       deps.onReconciled?.(key, outcomes);
       if (readAt !== undefined && !outcomes.some((outcome) => outcome.result === 'failed'))
         deps.recent?.note(key, readAt);
-      // What was deferred (a status edit, a first dispatch) is made by a reconcile when it may be.
-      const waits = deferredWaits(outcomes, (kind) => kind !== 'look-again');
-      const again = () => scheduleReconcile(ctx, { ref, defaultBranch, deps, log, deliveryId });
+      // A deferred status edit is held and made when the pacing allows (HeldStatusEdits).
+      const render = outcomes.find((outcome) => outcome.action.kind === 'render-status');
+      const heldEdit = render?.result === 'deferred' ? render.held : undefined;
+      if (held && heldEdit && render?.retryInMs !== undefined) {
+        held.hold(key, heldEdit);
+        pacer?.trail(`${key} status`, render.retryInMs, makeHeld);
+      }
+      // What else was deferred (a first dispatch) is made by a reconcile when it may be.
+      const waits = deferredWaits(
+        outcomes,
+        (kind) => kind !== 'look-again' && !(heldEdit && held && kind === 'render-status'),
+      );
       if (pacer && waits.length > 0) pacer.trail(key, Math.min(...waits), again);
       // A session that succeeded without its result in sight is judged when it has settled. Its
       // own timer: a status edit deferred meanwhile must not wait for it, nor it for the edit.

@@ -1,4 +1,5 @@
 import type { BuildSnapshot } from '../core/snapshot.js';
+import type { HeldStatusEdit } from './held-status-edit.js';
 import { createRef, deleteRef } from './refs.js';
 import type { RepoContext } from './types.js';
 import { statusOf } from './types.js';
@@ -15,8 +16,8 @@ export function statusLockRef(build: string): string {
 
 export type StatusOutcome =
   | { result: 'unchanged' | 'updated' | 'created' | 'skipped' }
-  /** Edited too recently: the edit waits `waitMs`. */
-  | { result: 'deferred'; waitMs: number };
+  /** Edited too recently: the edit waits `waitMs`, held as `held` (HeldStatusEdits). */
+  | { result: 'deferred'; waitMs: number; held: HeldStatusEdit };
 
 /**
  * Makes the issue's status comment say `body`. Edited in place (found by its
@@ -24,7 +25,7 @@ export type StatusOutcome =
  * clear of GitHub's limit on content-creating writes. Only the process that
  * creates the lock ref creates the comment; a replica that just lost a
  * dispatch lock does not even try. An edit that `editWait` says comes too
- * soon is deferred (`StatusPacer`): the reconcile it schedules renders it.
+ * soon is deferred (`StatusPacer`), and returned to be made when its time comes.
  */
 export async function ensureStatusComment(
   ctx: RepoContext,
@@ -46,7 +47,12 @@ export async function ensureStatusComment(
   let deleted = false;
   if (existing) {
     const wait = editWait();
-    if (wait > 0) return { result: 'deferred', waitMs: wait };
+    if (wait > 0)
+      return {
+        result: 'deferred',
+        waitMs: wait,
+        held: { commentId: existing.id, body, seen: existing.body },
+      };
     try {
       await ctx.octokit.rest.issues.updateComment({
         owner: ctx.owner,

@@ -15,6 +15,7 @@ import { installedRepo, landPlan, statusBody, tickingClock } from '../support/bu
 
 const BUILD = '1-add-oauth-login';
 const EDIT = 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}';
+const GET_COMMENT = 'GET /repos/{owner}/{repo}/issues/comments/{comment_id}';
 
 let gh: FakeGitHub;
 let app: AppHarness;
@@ -50,6 +51,7 @@ async function advance(ms: number) {
 }
 
 const edits = () => gh.log.filter((entry) => entry.route === EDIT).length;
+const queries = () => gh.log.filter((entry) => entry.route === 'POST /graphql').length;
 
 async function plannedBuild() {
   const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
@@ -81,12 +83,48 @@ describe('status comment edits, at most one per interval per build', () => {
 
     await advance(4999);
     expect(edits()).toBe(before);
+    const reads = queries();
     await advance(1);
-    // The trailing edit: one edit, the dispatched workers in it.
+    // The trailing edit: one edit, the dispatched workers in it, made without reading the build
+    // again (the reconcile that deferred it rendered it), only the comment, to see it unchanged.
     expect(edits()).toBe(before + 1);
+    expect(queries()).toBe(reads);
+    expect(gh.log.at(-2)?.route).toBe(GET_COMMENT);
     expect(statusBody(gh, BUILD)).not.toEqual(planned);
     expect(statusBody(gh, BUILD)).toContain(`/actions/runs/${gh.runs.at(-1)?.id}`);
     expect(app.errors).toEqual([]);
+  });
+
+  it('reconciles instead of a held edit when the comment changed meanwhile (another replica)', async () => {
+    const issue = await plannedBuild();
+    const approve = gh.addComment({ issue, body: '/approve', user: 'maintainer' });
+    await app.deliver('issue_comment', commentPayload(gh, { commentId: approve.id }));
+    const comment = gh.comments.find((c) => c.body === statusBody(gh, BUILD));
+    if (!comment) throw new Error('no status comment');
+    comment.body = `${comment.body}\n<!-- edited by another replica -->`;
+    const reads = queries();
+    await advance(5000);
+    // Its read of the comment found another body: the build is read afresh, and its status rendered.
+    expect(queries()).toBe(reads + 1);
+    await advance(5000);
+    expect(statusBody(gh, BUILD)).not.toContain('another replica');
+    expect(statusBody(gh, BUILD)).toContain(`/actions/runs/${gh.runs.at(-1)?.id}`);
+    expect(app.errors).toEqual([]);
+  });
+
+  it('drops a held edit that a later reconcile rendered afresh', async () => {
+    const issue = await plannedBuild();
+    const approve = gh.addComment({ issue, body: '/approve', user: 'maintainer' });
+    await app.deliver('issue_comment', commentPayload(gh, { commentId: approve.id }));
+    await advance(4000);
+    // A push reconciles the build before the held edit's time: its render is held in its place.
+    await app.deliver('push', pushPayload(gh, { branch: integrationBranch(BUILD) }));
+    const before = edits();
+    await advance(1000);
+    expect(edits()).toBe(before + 1);
+    expect(gh.log.filter((entry) => entry.route === GET_COMMENT)).toHaveLength(1);
+    await advance(10_000);
+    expect(edits()).toBe(before + 1);
   });
 
   it('does not defer or schedule anything when the status has not changed', async () => {
