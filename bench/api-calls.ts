@@ -109,20 +109,21 @@ export async function measureApiCalls({
   gh.requireUpToDate = requireUpToDate;
   let clock = 0;
   let timers: { at: number; run: () => void }[] = [];
+  const setTimer = (run: () => void, ms: number) => {
+    const timer = { at: clock + ms, run };
+    timers.push(timer);
+    return () => {
+      timers = timers.filter((t) => t !== timer);
+    };
+  };
   const statusPacer = createStatusPacer({
     intervalMs: STATUS_EDIT_SECONDS * 1000,
     clock: () => clock,
-    setTimer: (run, ms) => {
-      const timer = { at: clock + ms, run };
-      timers.push(timer);
-      return () => {
-        timers = timers.filter((t) => t !== timer);
-      };
-    },
+    setTimer,
   });
   // The installation's write budget on the same clock. The app tests' client does not pace, so
   // the app's writes are counted as the simulated GitHub answers them; act counts the sessions'.
-  const writeBudget = createWriteBudget({ clock: () => clock });
+  const writeBudget = createWriteBudget({ clock: () => clock, setTimer });
   const handle = gh.handle.bind(gh);
   gh.handle = (request) => {
     const response = handle(request);
@@ -205,6 +206,7 @@ export async function measureApiCalls({
     };
   } finally {
     statusPacer.stop();
+    writeBudget.stop();
     app.stop();
   }
 }

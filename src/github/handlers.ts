@@ -152,17 +152,18 @@ export function scheduleReconcile(
         held.hold(key, heldEdit);
         pacer?.trail(`${key} status`, render.retryInMs, makeHeld);
       }
-      // What else was deferred (a first dispatch) is made by a reconcile when it may be.
+      // A status edit not held is made by a reconcile when it may be.
       const waits = deferredWaits(
         outcomes,
-        (kind) => kind !== 'look-again' && !(heldEdit && held && kind === 'render-status'),
+        (kind) => kind === 'render-status' && !(heldEdit && held),
       );
       if (pacer && waits.length > 0) pacer.trail(key, Math.min(...waits), again);
       // A session that succeeded without its result in sight is judged when it has settled. Its
       // own timer: a status edit deferred meanwhile must not wait for it, nor it for the edit.
       const looks = deferredWaits(outcomes, (kind) => kind === 'look-again');
       if (pacer && looks.length > 0) pacer.trail(`${key} look-again`, Math.min(...looks), again);
-      // A first dispatch that waits for owed writes goes as soon as other builds pay them.
+      // A first dispatch that waits is woken by the budget when there is room: when builds pay
+      // what they owe, or made writes leave the hour (one timer for all the waiting builds).
       const dispatchWaits = outcomes.some(
         (outcome) => outcome.result === 'deferred' && outcome.action.kind === 'dispatch',
       );

@@ -22,8 +22,10 @@ import type { SessionRole } from '../core/session.js';
  * What is owed is derived from GitHub, not kept: each reconcile sets its
  * build's figure from the snapshot (`writesOwed`, src/core/estimate.ts), and
  * a dispatch adds its worker's share until the next reconcile sees the run.
- * A build whose dispatch waits for owed writes is woken (`wake`) when a
- * reconcile of any build sees some paid, instead of polling.
+ * A build whose first dispatch waits is woken (`wake`) when a reconcile of
+ * any build sees owed writes paid, or, by one timer of the budget's, when
+ * made writes leave the hour: the waiting builds do not poll, each with its
+ * own timer and its own read of GitHub, for the same room.
  *
  * The counts live in this process only: it is pacing, and after a restart
  * the writes made start from nothing (the resync sets the owed ones again),
@@ -88,12 +90,16 @@ export interface WriteBudget {
    */
   strained(): boolean;
   /**
-   * Calls `run` once, when builds have paid enough of what they owed that a
-   * dispatch would go: build `key` has a first dispatch waiting. One call per
-   * key stands; waiters are woken oldest first, as many as the hour has room
-   * for a worker each (at least one).
+   * Calls `run` once, when a dispatch would go: build `key` has a first
+   * dispatch waiting. Woken when builds pay what they owed, or when made
+   * writes leave the windows (one timer for every waiter; after
+   * `OWED_RETRY_MS` at most, when what is owed alone fills the hour). One
+   * call per key stands; waiters are woken oldest first, as many as the hour
+   * has room for a worker each (at least one).
    */
   wake(key: string, run: () => void): void;
+  /** Stops the budget's timer (shutdown, tests). */
+  stop(): void;
   /**
    * 0 if a write of this kind may go now; else the ms until both windows have
    * room for it. A dispatch needs room in the hour for the writes made, those
@@ -105,9 +111,16 @@ export interface WriteBudget {
 export function createWriteBudget({
   limits = GITHUB_WRITE_LIMITS,
   clock = Date.now,
+  setTimer = (run, ms) => {
+    const timer = setTimeout(run, ms);
+    timer.unref();
+    return () => clearTimeout(timer);
+  },
 }: {
   limits?: WriteLimits;
   clock?: () => number;
+  /** Starts a timer; returns what cancels it. */
+  setTimer?: (run: () => void, ms: number) => () => void;
 } = {}): WriteBudget {
   // [time, count], oldest first, never older than an hour.
   const log: Array<[number, number]> = [];
@@ -146,8 +159,8 @@ export function createWriteBudget({
     );
   };
   /** Wakes the oldest waiting builds, as many as the hour now has room for a worker each. */
-  const wakeWaiters = () => {
-    if (waitFor('dispatch') > 0) return;
+  const wakeWaiters = ({ atLeastOne = false } = {}) => {
+    if (waitFor('dispatch') > 0 && !atLeastOne) return;
     const now = clock();
     const room = limits.perHour * DEFER_AT.dispatch - since(now - HOUR) - owedAll();
     let count = Math.max(1, Math.floor(room / WRITES_PER_STARTED_WORKER));
@@ -156,6 +169,21 @@ export function createWriteBudget({
       waiters.delete(key);
       run();
     }
+  };
+  // One timer for every waiter: when made writes leave the windows, the oldest waiters are woken.
+  let cancelTimer: (() => void) | null = null;
+  const armTimer = () => {
+    if (cancelTimer || waiters.size === 0) return;
+    const wait = waitFor('dispatch');
+    cancelTimer = setTimer(
+      () => {
+        cancelTimer = null;
+        // Past the retry, one waiter looks again even without room (what is owed may be stale).
+        wakeWaiters({ atLeastOne: wait >= OWED_RETRY_MS });
+        armTimer();
+      },
+      Math.max(wait, 1),
+    );
   };
   return {
     note(count = 1) {
@@ -172,7 +200,13 @@ export function createWriteBudget({
       const before = owedBy.get(key) ?? 0;
       if (writes > 0) owedBy.set(key, writes);
       else owedBy.delete(key);
-      if (writes < before && waiters.size > 0) wakeWaiters();
+      if (writes < before && waiters.size > 0) {
+        wakeWaiters();
+        // Room may now come sooner than the timer was set for.
+        cancelTimer?.();
+        cancelTimer = null;
+        armTimer();
+      }
     },
     owed(key) {
       return key === undefined ? owedAll() : (owedBy.get(key) ?? 0);
@@ -184,6 +218,11 @@ export function createWriteBudget({
     },
     wake(key, run) {
       if (!waiters.has(key)) waiters.set(key, run);
+      armTimer();
+    },
+    stop() {
+      cancelTimer?.();
+      cancelTimer = null;
     },
     waitFor,
   };

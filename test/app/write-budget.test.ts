@@ -29,15 +29,15 @@ describe('the write budget: near a window its budget, what can wait waits', () =
     clock = 0;
     timers = [];
     const time = () => clock;
-    budget = createWriteBudget({ clock: time });
-    const statusPacer = createStatusPacer({
-      intervalMs: 0,
-      clock: time,
-      setTimer: (run, ms) => {
-        timers.push({ at: clock + ms, run });
-        return () => undefined;
-      },
-    });
+    const setTimer = (run: () => void, ms: number) => {
+      const timer = { at: clock + ms, run };
+      timers.push(timer);
+      return () => {
+        timers = timers.filter((t) => t !== timer);
+      };
+    };
+    budget = createWriteBudget({ clock: time, setTimer });
+    const statusPacer = createStatusPacer({ intervalMs: 0, clock: time, setTimer });
     app = await startApp({ gh, now, statusPacer, writeBudget: budget });
   });
   afterEach(() => app.stop());

@@ -133,6 +133,60 @@ describe('the write budget of an installation', () => {
     expect(woken).toHaveLength(3);
   });
 
+  /** A budget whose timers the test fires. */
+  function timedBudget() {
+    let now = 5_000_000;
+    let timers: { at: number; run: () => void }[] = [];
+    const writes = createWriteBudget({
+      clock: () => now,
+      setTimer: (run, ms) => {
+        const timer = { at: now + ms, run };
+        timers.push(timer);
+        return () => {
+          timers = timers.filter((t) => t !== timer);
+        };
+      },
+    });
+    return {
+      writes,
+      timers: () => timers,
+      advance(ms: number) {
+        now += ms;
+        const due = timers.filter((timer) => timer.at <= now);
+        timers = timers.filter((timer) => timer.at > now);
+        for (const timer of due) timer.run();
+      },
+    };
+  }
+
+  it('wakes waiting builds by one timer of its own when made writes leave the hour', () => {
+    const { writes, timers, advance } = timedBudget();
+    writes.note(440);
+    advance(120_000);
+    const woken: string[] = [];
+    writes.wake('acme/shop#2-b', () => woken.push('acme/shop#2-b'));
+    writes.wake('acme/shop#3-c', () => woken.push('acme/shop#3-c'));
+    // One timer for both, set for when the 440 writes leave the hour.
+    expect(timers()).toHaveLength(1);
+    advance(58 * 60_000 - 1);
+    expect(woken).toEqual([]);
+    advance(1);
+    expect(woken).toEqual(['acme/shop#2-b', 'acme/shop#3-c']);
+    expect(timers()).toHaveLength(0);
+  });
+
+  it('looks again after the retry when what is owed alone fills the hour', () => {
+    const { writes, timers, advance } = timedBudget();
+    writes.owe('acme/shop#1-a', 450);
+    const woken: string[] = [];
+    writes.wake('acme/shop#2-b', () => woken.push('acme/shop#2-b'));
+    // What is owed alone fills the hour: the timer is the retry.
+    expect(timers().map((timer) => timer.at)).toEqual([5_000_000 + OWED_RETRY_MS]);
+    // After the retry, one waiter looks again even without room (what is owed may be stale).
+    advance(OWED_RETRY_MS);
+    expect(woken).toEqual(['acme/shop#2-b']);
+  });
+
   it('is strained once the writes made this hour and those owed reach 80% of it', () => {
     const { writes, advance } = budget();
     writes.note(300);
