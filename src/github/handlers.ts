@@ -21,7 +21,11 @@ import { writeBudgetOf } from './pace-requests.js';
 import { hasWriteAccess } from './permissions.js';
 import type { RecentReconciles } from './recent-reconciles.js';
 import { type CommandAnswer, reconcileBuild } from './reconcile.js';
-import { STRAINED_STATUS_EDIT_MS, type StatusPacer } from './status-pacer.js';
+import {
+  SATURATED_STATUS_EDIT_MS,
+  STRAINED_STATUS_EDIT_MS,
+  type StatusPacer,
+} from './status-pacer.js';
 import type { RepoContext } from './types.js';
 import type { WriteBudget } from './write-budget.js';
 
@@ -94,11 +98,17 @@ export function scheduleReconcile(
   const pacer = deps.statusPacer;
   const budget = deps.writeBudget ?? writeBudgetOf(ctx.octokit);
   // Near the installation's write budget a status edit waits first; else the pacer decides,
-  // gathering a minute of changes into one edit while the hour is mostly made or owed.
+  // gathering a minute of changes into one edit while the hour is mostly made or owed, and ten
+  // while a worker waits for room to start (each edit would take its room).
   const statusEditWait = () => {
     const wait = budget?.waitFor('status') ?? 0;
     if (wait > 0) return wait;
-    return pacer?.admit(key, budget?.strained() ? STRAINED_STATUS_EDIT_MS : 0) ?? 0;
+    const least = budget?.waiting()
+      ? SATURATED_STATUS_EDIT_MS
+      : budget?.strained()
+        ? STRAINED_STATUS_EDIT_MS
+        : 0;
+    return pacer?.admit(key, least) ?? 0;
   };
   const again = () => scheduleReconcile(ctx, { ref, defaultBranch, deps, log, deliveryId });
   const held = pacer ? deps.heldEdits : undefined;

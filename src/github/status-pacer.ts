@@ -31,6 +31,14 @@ export const STATUS_EDIT_SECONDS = 5;
  */
 export const STRAINED_STATUS_EDIT_MS = 60_000;
 
+/**
+ * How often a status comment may change while a worker's first dispatch waits
+ * for room in its installation's hour (`WriteBudget.waiting`): each edit then
+ * takes the room a worker needs to start, so a build's status gathers ten
+ * minutes of changes into one edit, and never stops following the build.
+ */
+export const SATURATED_STATUS_EDIT_MS = 10 * 60_000;
+
 export function statusEditSecondsFrom(env: Record<string, string | undefined>): number {
   const value = Number(env.BATON_STATUS_EDIT_SECONDS ?? STATUS_EDIT_SECONDS);
   if (!Number.isFinite(value) || value < 0) {
@@ -65,7 +73,7 @@ export function createStatusPacer({
       const last = lastEdit.get(key);
       if (last !== undefined && now - last < interval) return last + interval - now;
       lastEdit.set(key, now);
-      forgetOld(lastEdit, now - Math.max(interval, STRAINED_STATUS_EDIT_MS));
+      forgetOld(lastEdit, now - Math.max(interval, SATURATED_STATUS_EDIT_MS));
       return 0;
     },
     trail(key, ms, run) {

@@ -98,6 +98,8 @@ export interface WriteBudget {
    * has room for a worker each (at least one).
    */
   wake(key: string, run: () => void): void;
+  /** Whether a build's first dispatch waits for room (`wake`): status edits then wait ten minutes. */
+  waiting(): boolean;
   /** Stops the budget's timer (shutdown, tests). */
   stop(): void;
   /**
@@ -219,6 +221,9 @@ export function createWriteBudget({
     wake(key, run) {
       if (!waiters.has(key)) waiters.set(key, run);
       armTimer();
+    },
+    waiting() {
+      return waiters.size > 0;
     },
     stop() {
       cancelTimer?.();

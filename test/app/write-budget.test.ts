@@ -22,9 +22,10 @@ describe('the write budget: near a window its budget, what can wait waits', () =
   let clock: number;
   let timers: { at: number; run: () => void }[];
   let budget: WriteBudget;
+  let now: () => string;
 
   beforeEach(async () => {
-    const now = tickingClock();
+    now = tickingClock();
     gh = installedRepo(now);
     clock = 0;
     timers = [];
@@ -124,6 +125,39 @@ describe('the write budget: near a window its budget, what can wait waits', () =
     await app.idle();
     expect(workRuns('W1.1')).toHaveLength(1);
     expect(budget.owed()).toBe(WRITES_OWED_PER_WORKER + WRITES_PER_BUILD);
+    expect(app.errors).toEqual([]);
+  });
+
+  it('while a worker waits for room to start, edits a status at most once in ten minutes, and still edits it', async () => {
+    // Another build of the installation has a first dispatch waiting for room (`waiting`).
+    let saturated = false;
+    app.stop();
+    const setTimer = (run: () => void, ms: number) => {
+      timers.push({ at: clock + ms, run });
+      return () => undefined;
+    };
+    const statusPacer = createStatusPacer({ intervalMs: 0, clock: () => clock, setTimer });
+    app = await startApp({
+      gh,
+      now,
+      statusPacer,
+      writeBudget: { ...budget, waiting: () => saturated },
+    });
+    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+    gh.events.labeled(issue, 'orchestrate', 'maintainer');
+    await driveBuild({ gh, apps: [app], script: CHAIN });
+    saturated = true;
+    const before = edits();
+    gh.addComment({ issue, body: '/approve', user: 'maintainer' });
+    await driveBuild({ gh, apps: [app], script: CHAIN });
+    // The build ran to its end at once; its status was edited once, then held.
+    expect(pullOf('W2.1')?.mergedAt).toBeTruthy();
+    expect(edits()).toBe(before + 1);
+    await advance(10 * 60_000 - 1);
+    expect(edits()).toBe(before + 1);
+    await advance(1);
+    expect(edits()).toBe(before + 2);
+    expect(statusBody(gh, BUILD)).toContain('**2 of 2** workers done');
     expect(app.errors).toEqual([]);
   });
 });
