@@ -25,40 +25,37 @@ describe('webhooks whose news another event carries start no reconcile', () => {
 
   const user = (login: string) => ({ login, type: login.endsWith('[bot]') ? 'Bot' : 'User' });
 
+  /** A pull request event of GitHub's examples, from `sender`, its pull request's fields set by `fields`. */
+  function pullRequestEvent(
+    event: 'pull_request' | 'pull_request_review',
+    action: string,
+    sender: string,
+    fields: (pull: Record<string, unknown>) => Record<string, unknown>,
+  ) {
+    const base = examplePayload(gh, { event, action, overrides: {} });
+    const pull = base.pull_request as Record<string, unknown>;
+    return {
+      ...base,
+      sender: { ...(base.sender as object), ...user(sender) },
+      pull_request: { ...pull, ...fields(pull) },
+    };
+  }
+
   function pullEvent(
     action: string,
     { sender, head, merged = false }: { sender: string; head: string; merged?: boolean },
   ) {
-    const base = examplePayload(gh, { event: 'pull_request', action, overrides: {} });
-    const pull = base.pull_request as Record<string, unknown>;
-    return {
-      ...base,
-      sender: { ...(base.sender as object), ...user(sender) },
-      pull_request: {
-        ...pull,
-        merged,
-        head: { ...(pull.head as object), ref: head },
-        base: { ...(pull.base as object), ref: integrationBranch(BUILD) },
-      },
-    };
+    return pullRequestEvent('pull_request', action, sender, (pull) => ({
+      merged,
+      head: { ...(pull.head as object), ref: head },
+      base: { ...(pull.base as object), ref: integrationBranch(BUILD) },
+    }));
   }
 
-  function reviewEvent(sender: string) {
-    const base = examplePayload(gh, {
-      event: 'pull_request_review',
-      action: 'submitted',
-      overrides: {},
-    });
-    const pull = base.pull_request as Record<string, unknown>;
-    return {
-      ...base,
-      sender: { ...(base.sender as object), ...user(sender) },
-      pull_request: {
-        ...pull,
-        head: { ...(pull.head as object), ref: workerBranch(BUILD, 'W1.1') },
-      },
-    };
-  }
+  const reviewEvent = (sender: string) =>
+    pullRequestEvent('pull_request_review', 'submitted', sender, (pull) => ({
+      head: { ...(pull.head as object), ref: workerBranch(BUILD, 'W1.1') },
+    }));
 
   function suiteEvent(slug: string) {
     const base = examplePayload(gh, { event: 'check_suite', action: 'completed', overrides: {} });
