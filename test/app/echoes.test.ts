@@ -84,6 +84,14 @@ describe('webhooks whose news another event carries start no reconcile', () => {
       reconciles: 1,
     },
     {
+      what: "a worker's pull request opened by a person whose login is the app's slug (only apps are [bot])",
+      event: () => [
+        'pull_request',
+        pullEvent('opened', { sender: bot().replace(/\[bot\]$/, ''), head: worker }),
+      ],
+      reconciles: 1,
+    },
+    {
       what: 'the final pull request opened by Baton (the labeller is told on the next reconcile)',
       event: () => [
         'pull_request',
