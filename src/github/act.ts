@@ -19,8 +19,8 @@ import {
 } from './pulls.js';
 import { ensureStatusComment } from './status-comment.js';
 import type { RepoContext } from './types.js';
-import { messageOf, statusOf } from './types.js';
-import { owedKey, SESSION_WRITES, type WriteBudget } from './write-budget.js';
+import { buildKey, messageOf, statusOf } from './types.js';
+import { SESSION_WRITES, type WriteBudget } from './write-budget.js';
 
 export interface ActLog {
   info(details: object, message: string): void;
@@ -129,7 +129,7 @@ async function actOne(
       if (sessionWrites > 0) writeBudget?.note(sessionWrites);
       // What the new worker owes counts at once, before the next dispatch of this pass asks.
       if (first && writeBudget) {
-        const key = owedKey(snapshot.repo, snapshot.build);
+        const key = buildKey(ctx, snapshot.build);
         writeBudget.owe(key, writeBudget.owed(key) + WRITES_OWED_PER_WORKER);
       }
       return { action, result: 'done', ...(outcome.run ? { run: outcome.run } : {}) };

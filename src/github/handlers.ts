@@ -1,6 +1,5 @@
 import type { Context } from 'probot';
 import { loadConfig } from '../config.js';
-import type { ActionKind } from '../core/action.js';
 import { isBuildLabel } from '../core/build-labels.js';
 import { defaultConfig } from '../core/config.js';
 import { buildIdFor } from '../core/ids.js';
@@ -26,7 +25,7 @@ import {
   STRAINED_STATUS_EDIT_MS,
   type StatusPacer,
 } from './status-pacer.js';
-import type { RepoContext } from './types.js';
+import { buildKey, type RepoContext } from './types.js';
 import type { WriteBudget } from './write-budget.js';
 
 export interface HandlerDeps {
@@ -40,7 +39,7 @@ export interface HandlerDeps {
   /** Paces status comment edits per build; none: every change is edited at once. */
   statusPacer?: StatusPacer;
   /** The status edits the pacer deferred, made when their time comes without a new read. */
-  heldEdits?: HeldStatusEdits;
+  heldEdits: HeldStatusEdits;
   /** One write budget for every installation (tests); else each client's own (`writeBudgetOf`). */
   writeBudget?: WriteBudget;
   /** When this process last read each build whole: the resync passes over one read lately. */
@@ -111,14 +110,14 @@ export function scheduleReconcile(
     return pacer?.admit(key, least) ?? 0;
   };
   const again = () => scheduleReconcile(ctx, { ref, defaultBranch, deps, log, deliveryId });
-  const held = pacer ? deps.heldEdits : undefined;
+  const held = deps.heldEdits;
   // A held status edit is made when its time comes, without reading the build again; in the
   // queue under a key of its own, so a reconcile's place is never taken by it.
   const makeHeld = (): void => {
     void deps.queue.enqueue(
       `${key} status`,
       async () => {
-        if (!held?.has(key)) return;
+        if (!held.has(key)) return;
         const wait = statusEditWait();
         if (wait > 0) {
           pacer?.trail(`${key} status`, wait, makeHeld);
@@ -140,7 +139,7 @@ export function scheduleReconcile(
       const answers = deps.answers.get(key) ?? [];
       deps.answers.delete(key);
       // This reconcile renders the status afresh: an edit held before it is moot.
-      held?.drop(key);
+      held.drop(key);
       const readAt = deps.recent?.now();
       const outcomes = await reconcileBuild(ctx, {
         ...ref,
@@ -157,20 +156,17 @@ export function scheduleReconcile(
         deps.recent?.note(key, readAt);
       // A deferred status edit is held and made when the pacing allows (HeldStatusEdits).
       const render = outcomes.find((outcome) => outcome.action.kind === 'render-status');
-      const heldEdit = render?.result === 'deferred' ? render.held : undefined;
-      if (held && heldEdit && render?.retryInMs !== undefined) {
-        held.hold(key, heldEdit);
+      if (render?.result === 'deferred' && render.held && render.retryInMs !== undefined) {
+        held.hold(key, render.held);
         pacer?.trail(`${key} status`, render.retryInMs, makeHeld);
       }
-      // A status edit not held is made by a reconcile when it may be.
-      const waits = deferredWaits(
-        outcomes,
-        (kind) => kind === 'render-status' && !(heldEdit && held),
-      );
-      if (pacer && waits.length > 0) pacer.trail(key, Math.min(...waits), again);
       // A session that succeeded without its result in sight is judged when it has settled. Its
       // own timer: a status edit deferred meanwhile must not wait for it, nor it for the edit.
-      const looks = deferredWaits(outcomes, (kind) => kind === 'look-again');
+      const looks = outcomes.flatMap((outcome) =>
+        outcome.result === 'deferred' && outcome.action.kind === 'look-again'
+          ? [outcome.retryInMs ?? 0]
+          : [],
+      );
       if (pacer && looks.length > 0) pacer.trail(`${key} look-again`, Math.min(...looks), again);
       // A first dispatch that waits is woken by the budget when there is room: when builds pay
       // what they owe, or made writes leave the hour (one timer for all the waiting builds).
@@ -181,11 +177,6 @@ export function scheduleReconcile(
     },
     buildLog,
   );
-}
-
-/** The queue's key for a build: `owner/repo#build`. */
-export function buildKey(ctx: { owner: string; repo: string }, build: string): string {
-  return `${ctx.owner}/${ctx.repo}#${build}`;
 }
 
 /**
@@ -205,15 +196,6 @@ export function scheduleResync(
   if (deps.recent?.readWithin(buildKey(ctx, ref.build), passOverMs)) return false;
   scheduleReconcile(ctx, { ref, defaultBranch, deps, log, deliveryId: null });
   return true;
-}
-
-/** When to reconcile again for the deferred outcomes whose action kind `pick` accepts. */
-function deferredWaits(outcomes: ActOutcome[], pick: (kind: ActionKind) => boolean): number[] {
-  return outcomes.flatMap((outcome) =>
-    outcome.result === 'deferred' && outcome.retryInMs !== undefined && pick(outcome.action.kind)
-      ? [outcome.retryInMs]
-      : [],
-  );
 }
 
 /** `issues.labeled`: the build label from someone with write access starts (or re-checks) a build. */

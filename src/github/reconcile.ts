@@ -14,8 +14,8 @@ import type { SetupPullHook } from './onboarding.js';
 import { hasWriteAccess } from './permissions.js';
 import { readSubIssues } from './read-sub-issues.js';
 import { removeDuplicateStatusComments } from './status-comment.js';
-import type { RepoContext } from './types.js';
-import { owedKey, type WriteBudget } from './write-budget.js';
+import { buildKey, type RepoContext } from './types.js';
+import type { WriteBudget } from './write-budget.js';
 
 export interface ReconcileRequest {
   build: string;
@@ -90,7 +90,7 @@ export async function reconcileBuild(
   );
   const budget = request.writeBudget ? { writeBudget: request.writeBudget } : {};
   // What this build's work under way owes, as GitHub shows it, holds room back before a dispatch.
-  const key = owedKey(snapshot.repo, build);
+  const key = buildKey(ctx, build);
   request.writeBudget?.owe(key, writesOwed(snapshot));
   const outcomes = await act(ctx, { snapshot, actions: writes, log, ...budget });
   const seen = withDispatchedRuns(snapshot, outcomes, now);

@@ -12,6 +12,14 @@ export interface RepoContext {
   botLogin: string;
 }
 
+/**
+ * A build's key in this process, `owner/repo#build`: its place in the build
+ * queue, its owed writes in the write budget, its held status edit.
+ */
+export function buildKey(ctx: { owner: string; repo: string }, build: string): string {
+  return `${ctx.owner}/${ctx.repo}#${build}`;
+}
+
 /** GitHub's error shape, narrowed without trusting it. */
 export function statusOf(error: unknown): number | undefined {
   if (typeof error === 'object' && error !== null && 'status' in error) {

@@ -60,17 +60,12 @@ export const SESSION_WRITES: Record<SessionRole, number> = {
   synthesis: 1,
 };
 
-/** The key a build's owed writes go by in its installation's budget. */
-export function owedKey(repo: { owner: string; name: string }, build: string): string {
-  return `${repo.owner}/${repo.name}#${build}`;
-}
-
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 /**
  * A dispatch that waits while what is owed alone fills the hour's share is
- * made when builds pay some of it (`wake`); a timed reconcile tries again
- * after this long (the periodic resync's interval) if none does.
+ * made when builds pay some of it (`wake`); if none does, the budget's timer
+ * wakes the oldest waiter after this long (the periodic resync's interval).
  */
 export const OWED_RETRY_MS = 10 * MINUTE;
 

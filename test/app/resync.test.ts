@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { BuildQueue } from '../../src/github/build-queue.js';
 import { type HandlerDeps, scheduleResync } from '../../src/github/handlers.js';
+import { HeldStatusEdits } from '../../src/github/held-status-edit.js';
 import { createRecentReconciles } from '../../src/github/recent-reconciles.js';
 import { reconcileBuild } from '../../src/github/reconcile.js';
 import { resyncAll } from '../../src/github/resync.js';
@@ -80,6 +81,7 @@ describe('resync', () => {
         now,
         botLogin: async () => gh.botLogin,
         answers: new Map(),
+        heldEdits: new HeldStatusEdits(),
         recent,
       };
       const log = app.probot.log;
