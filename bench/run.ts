@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { tsxArgs } from '../sim/actions/run-step.js';
 import { type MeasuredBuild, measureBenchBuilds, renderRouteTable } from './api-calls.js';
+import { measureInChild } from './in-child.js';
 import { measureMemory } from './memory.js';
 import { measureScale, type ScaleReport } from './scale.js';
 import { renderScaleSection, scaleRows } from './scale-report.js';
@@ -131,31 +130,6 @@ async function main(): Promise<void> {
       scale,
     }),
   );
-}
-
-/**
- * Runs `bench/<file> --json` in its own process and reads the report it
- * prints last. Those measures start servers and processes of their own: apart
- * from this one, no HTTP interceptor of the app tests' nock sits in their way.
- */
-function measureInChild<T>(file: string, timeoutMs: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...tsxArgs(`bench/${file}`), '--json'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      detached: true,
-    });
-    const out: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    // The measure's own processes are in its group: a time-out stops them all.
-    const timer = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const last = Buffer.concat(out).toString('utf8').trim().split('\n').at(-1) ?? '';
-      if (code === 0) resolve(JSON.parse(last) as T);
-      else
-        reject(new Error(`bench/${file} exited with ${code} (time limit ${timeoutMs / 1000} s)`));
-    });
-  });
 }
 
 function webhookRows(report: WebhookReport): Row[] {

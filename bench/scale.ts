@@ -1,12 +1,12 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { tsxArgs } from '../sim/actions/run-step.js';
 import { SIM_BATON_SOURCE } from '../sim/e2e.js';
 import { FakeGitHub } from '../sim/github/fake-github.js';
 import { type GitHubServer, startGitHubServer } from '../sim/server/github-server.js';
 import { type AppProcess, freePort, startAppProcess } from '../sim/start-app.js';
 import type { PlanWorkerSpec } from '../test/support/builds.js';
+import { measureInChild } from './in-child.js';
 import {
   createScaleRepo,
   criticalPathMinutes,
@@ -159,29 +159,10 @@ export function measureScale({
 } = {}): Promise<ScaleReport> {
   const clock = new URL('./fast-clock.mjs', import.meta.url).href;
   const env = { ...process.env, FAST_CLOCK_K: String(k), FAST_CLOCK_EPOCH: String(Date.now()) };
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        clock,
-        ...tsxArgs('bench/scale.ts'),
-        '--child',
-        '--json',
-        ...(only ? ['--only', only] : []),
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'], env, detached: true },
-    );
-    const out: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    const timer = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const last = Buffer.concat(out).toString('utf8').trim().split('\n').at(-1) ?? '';
-      if (code === 0) resolve(JSON.parse(last) as ScaleReport);
-      else
-        reject(new Error(`bench/scale.ts exited with ${code} (time limit ${timeoutMs / 1000} s)`));
-    });
+  return measureInChild<ScaleReport>('scale.ts', timeoutMs, {
+    nodeArgs: ['--import', clock],
+    args: ['--child', ...(only ? ['--only', only] : [])],
+    env,
   });
 }
 
