@@ -3,6 +3,7 @@ import { createStatusPacer, STATUS_EDIT_SECONDS } from '../src/github/status-pac
 import { createWriteBudget } from '../src/github/write-budget.js';
 import { startApp } from '../test/support/app-harness.js';
 import { installedRepo, type PlanWorkerSpec, tickingClock } from '../test/support/builds.js';
+import { manualTimers } from '../test/support/manual-timers.js';
 import { driveBuild, type SessionScript } from '../test/support/scripted-sessions.js';
 
 /**
@@ -107,23 +108,15 @@ export async function measureApiCalls({
   const now = tickingClock();
   const gh = installedRepo(now);
   gh.requireUpToDate = requireUpToDate;
-  let clock = 0;
-  let timers: { at: number; run: () => void }[] = [];
-  const setTimer = (run: () => void, ms: number) => {
-    const timer = { at: clock + ms, run };
-    timers.push(timer);
-    return () => {
-      timers = timers.filter((t) => t !== timer);
-    };
-  };
+  const time = manualTimers();
   const statusPacer = createStatusPacer({
     intervalMs: STATUS_EDIT_SECONDS * 1000,
-    clock: () => clock,
-    setTimer,
+    clock: time.now,
+    setTimer: time.setTimer,
   });
   // The installation's write budget on the same clock. The app tests' client does not pace, so
   // the app's writes are counted as the simulated GitHub answers them; act counts the sessions'.
-  const writeBudget = createWriteBudget({ clock: () => clock, setTimer });
+  const writeBudget = createWriteBudget({ clock: time.now, setTimer: time.setTimer });
   const handle = gh.handle.bind(gh);
   gh.handle = (request) => {
     const response = handle(request);
@@ -144,10 +137,7 @@ export async function measureApiCalls({
     seen = { log: gh.log.length, made };
   };
   const afterRound = async () => {
-    clock += ROUND_MS;
-    const due = timers.filter((timer) => timer.at <= clock);
-    timers = timers.filter((timer) => timer.at > clock);
-    for (const timer of due) timer.run();
+    time.advance(ROUND_MS);
     await app.idle();
     countRound();
   };
@@ -179,7 +169,7 @@ export async function measureApiCalls({
         maxRounds: 400,
         echoesInRound: true,
       });
-    while (timers.length > 0);
+    while (time.pending().length > 0);
     const used = process.cpuUsage(cpu);
     const final = [...gh.pulls.values()].find((pull) => pull.base === gh.defaultBranch);
     if (!final) throw new Error('the measured build did not open its final pull request');

@@ -12,6 +12,7 @@ import {
   workflowRunPayload,
 } from '../support/app-harness.js';
 import { installedRepo, landPlan, statusBody, tickingClock } from '../support/builds.js';
+import { type ManualTimers, manualTimers } from '../support/manual-timers.js';
 
 const BUILD = '1-add-oauth-login';
 const EDIT = 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}';
@@ -19,23 +20,18 @@ const GET_COMMENT = 'GET /repos/{owner}/{repo}/issues/comments/{comment_id}';
 
 let gh: FakeGitHub;
 let app: AppHarness;
-/** The pacer's clock, in ms; `advance` moves the app's clock (and GitHub's) by as much. */
-let clock: number;
-let timers: { at: number; run: () => void }[];
+/** The pacer's clock and timers; `advance` moves the app's clock (and GitHub's) by as much. */
+let time: ManualTimers;
 
 beforeEach(async () => {
-  clock = 0;
-  timers = [];
+  time = manualTimers();
   const ticking = tickingClock();
-  const now = () => new Date(Date.parse(ticking()) + clock).toISOString();
+  const now = () => new Date(Date.parse(ticking()) + time.now()).toISOString();
   gh = installedRepo(now);
   const statusPacer = createStatusPacer({
     intervalMs: 5000,
-    clock: () => clock,
-    setTimer: (run, ms) => {
-      timers.push({ at: clock + ms, run });
-      return () => undefined;
-    },
+    clock: time.now,
+    setTimer: time.setTimer,
   });
   app = await startApp({ gh, now, statusPacer });
 });
@@ -43,10 +39,7 @@ afterEach(() => app.stop());
 
 /** Moves the clocks and fires the timers that are due, then waits for their reconciles. */
 async function advance(ms: number) {
-  clock += ms;
-  const due = timers.filter((timer) => timer.at <= clock);
-  timers = timers.filter((timer) => timer.at > clock);
-  for (const timer of due) timer.run();
+  time.advance(ms);
   await app.idle();
 }
 
@@ -79,7 +72,7 @@ describe('status comment edits, at most one per interval per build', () => {
     expect(gh.runs.filter((run) => run.inputs.role === 'work')).toHaveLength(2);
     expect(edits()).toBe(before);
     const planned = statusBody(gh, BUILD);
-    expect(timers).toHaveLength(1);
+    expect(time.pending()).toHaveLength(1);
 
     await advance(4999);
     expect(edits()).toBe(before);
@@ -134,7 +127,7 @@ describe('status comment edits, at most one per interval per build', () => {
     await app.deliver('push', pushPayload(gh, { branch: integrationBranch(BUILD) }));
     await app.deliver('push', pushPayload(gh, { branch: integrationBranch(BUILD) }));
     expect(edits()).toBe(before);
-    expect(timers).toHaveLength(0);
+    expect(time.pending()).toHaveLength(0);
   });
 });
 
@@ -161,9 +154,9 @@ describe('a session that succeeded before its result was read', () => {
     }
     expect(failureNotices()).toEqual([]);
     expect(gh.issues.get(issue)?.labels).not.toContain('baton:needs-human');
-    const looks = timers.filter((timer) => timer.at - clock > 5000);
+    const looks = time.pending().filter((timer) => timer.at - time.now() > 5000);
     expect(looks).toHaveLength(1);
-    expect(looks[0]?.at).toBeLessThanOrEqual(clock + 30_000);
+    expect(looks[0]?.at).toBeLessThanOrEqual(time.now() + 30_000);
 
     gh.openPull({
       title: '[add-oauth-login] W1.1: Worker W1.1',

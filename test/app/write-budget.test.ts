@@ -2,10 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { WRITES_OWED_PER_WORKER, WRITES_PER_BUILD } from '../../src/core/estimate.js';
 import { integrationBranch, workerBranch } from '../../src/core/ids.js';
-import { createStatusPacer } from '../../src/github/status-pacer.js';
+import { createStatusPacer, type StatusPacer } from '../../src/github/status-pacer.js';
 import { createWriteBudget, type WriteBudget } from '../../src/github/write-budget.js';
 import { type AppHarness, startApp } from '../support/app-harness.js';
 import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
+import { type ManualTimers, manualTimers } from '../support/manual-timers.js';
 import { driveBuild, type SessionScript } from '../support/scripted-sessions.js';
 
 const BUILD = '1-add-oauth-login';
@@ -19,35 +20,23 @@ const CHAIN: SessionScript = {
 describe('the write budget: near a window its budget, what can wait waits', () => {
   let gh: FakeGitHub;
   let app: AppHarness;
-  let clock: number;
-  let timers: { at: number; run: () => void }[];
+  let time: ManualTimers;
+  let statusPacer: StatusPacer;
   let budget: WriteBudget;
   let now: () => string;
 
   beforeEach(async () => {
     now = tickingClock();
     gh = installedRepo(now);
-    clock = 0;
-    timers = [];
-    const time = () => clock;
-    const setTimer = (run: () => void, ms: number) => {
-      const timer = { at: clock + ms, run };
-      timers.push(timer);
-      return () => {
-        timers = timers.filter((t) => t !== timer);
-      };
-    };
-    budget = createWriteBudget({ clock: time, setTimer });
-    const statusPacer = createStatusPacer({ intervalMs: 0, clock: time, setTimer });
+    time = manualTimers();
+    budget = createWriteBudget({ clock: time.now, setTimer: time.setTimer });
+    statusPacer = createStatusPacer({ intervalMs: 0, clock: time.now, setTimer: time.setTimer });
     app = await startApp({ gh, now, statusPacer, writeBudget: budget });
   });
   afterEach(() => app.stop());
 
   async function advance(ms: number) {
-    clock += ms;
-    const due = timers.filter((timer) => timer.at <= clock);
-    timers = timers.filter((timer) => timer.at > clock);
-    for (const timer of due) timer.run();
+    time.advance(ms);
     await app.idle();
   }
 
@@ -90,7 +79,7 @@ describe('the write budget: near a window its budget, what can wait waits', () =
     expect(workRuns('W2.1')).toHaveLength(0);
     expect(edits()).toBe(editsWhenFilled);
     expect(statusBody(gh, BUILD)).toBe(statusWhenFilled);
-    expect(timers.length).toBeGreaterThan(0);
+    expect(time.pending().length).toBeGreaterThan(0);
 
     // The next window: the timed reconcile dispatches W2.1 and shows it.
     await advance(60_000);
@@ -108,7 +97,7 @@ describe('the write budget: near a window its budget, what can wait waits', () =
   it("defers a first dispatch while the hour's writes made and owed leave no room for it, and makes it once they are paid", async () => {
     // 340 writes made earlier this hour (none this minute), and another build's workers owe 100.
     budget.note(340);
-    clock += 5 * 60_000;
+    time.advance(5 * 60_000);
     budget.owe('acme/other#9-other-build', 100);
     const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
     gh.events.labeled(issue, 'orchestrate', 'maintainer');
@@ -119,7 +108,7 @@ describe('the write budget: near a window its budget, what can wait waits', () =
     expect(workRuns('W1.1')).toHaveLength(0);
     // 440 made and owed strain the budget: the status, created once, gathers a minute of changes per edit.
     expect(edits()).toBe(1);
-    expect(timers.length).toBeGreaterThan(0);
+    expect(time.pending().length).toBeGreaterThan(0);
     // The other build's workers merge: what it owed is paid, which wakes the build (no timer).
     budget.owe('acme/other#9-other-build', 0);
     await app.idle();
@@ -132,11 +121,6 @@ describe('the write budget: near a window its budget, what can wait waits', () =
     // Another build of the installation has a first dispatch waiting for room (`waiting`).
     let saturated = false;
     app.stop();
-    const setTimer = (run: () => void, ms: number) => {
-      timers.push({ at: clock + ms, run });
-      return () => undefined;
-    };
-    const statusPacer = createStatusPacer({ intervalMs: 0, clock: () => clock, setTimer });
     app = await startApp({
       gh,
       now,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WRITES_PER_STARTED_WORKER } from '../../src/core/estimate.js';
 import { createWriteBudget, OWED_RETRY_MS } from '../../src/github/write-budget.js';
+import { manualTimers } from '../support/manual-timers.js';
 
 /** A budget on a clock the test moves. */
 function budget() {
@@ -135,28 +136,9 @@ describe('the write budget of an installation', () => {
 
   /** A budget whose timers the test fires. */
   function timedBudget() {
-    let now = 5_000_000;
-    let timers: { at: number; run: () => void }[] = [];
-    const writes = createWriteBudget({
-      clock: () => now,
-      setTimer: (run, ms) => {
-        const timer = { at: now + ms, run };
-        timers.push(timer);
-        return () => {
-          timers = timers.filter((t) => t !== timer);
-        };
-      },
-    });
-    return {
-      writes,
-      timers: () => timers,
-      advance(ms: number) {
-        now += ms;
-        const due = timers.filter((timer) => timer.at <= now);
-        timers = timers.filter((timer) => timer.at > now);
-        for (const timer of due) timer.run();
-      },
-    };
+    const time = manualTimers(5_000_000);
+    const writes = createWriteBudget({ clock: time.now, setTimer: time.setTimer });
+    return { writes, timers: time.pending, advance: time.advance };
   }
 
   it('wakes waiting builds by one timer of its own when made writes leave the hour', () => {
