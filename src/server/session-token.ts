@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { ApplicationFunctionOptions } from 'probot';
+import { statusOf } from '../github/types.js';
 import { createKeyResolver } from './oidc-keys.js';
 import { checkRunFacts, type RunFacts } from './run-binding.js';
 import { type ActionsClaims, verifySessionRequest } from './verify-session-request.js';
@@ -162,8 +163,8 @@ async function mintRetryingFaults<T>(mint: () => Promise<T>): Promise<T> {
     try {
       return await mint();
     } catch (error) {
-      const status = (error as { status?: unknown }).status;
-      const fault = typeof status !== 'number' || status >= 500;
+      const status = statusOf(error);
+      const fault = status === undefined || status >= 500;
       if (!fault || attempt >= MINT_ATTEMPTS) throw error;
       await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
     }
