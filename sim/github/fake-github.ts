@@ -1,5 +1,6 @@
 import { EventFactory, type SimEvent } from './events.js';
 import type { GitData } from './git-data.js';
+import { GraphqlBudget } from './graphql-budget.js';
 import { type ApiRequest, type ApiResponse, Router } from './router.js';
 import { registerContentRoutes } from './routes-contents.js';
 import { registerGitRoutes } from './routes-git.js';
@@ -156,6 +157,11 @@ export interface FakeGitHubOptions {
    */
   installationId?: number;
   repositoryId?: number;
+  /**
+   * The installation's GraphQL points an hour (GitHub: 5,000); repositories of
+   * one installation share one budget, so a simulator serving several passes it.
+   */
+  graphqlBudget?: GraphqlBudget;
 }
 
 /** A push's effect on one branch; `after` null for a deleted branch. */
@@ -209,6 +215,8 @@ export class FakeGitHub {
    */
   requireUpToDate = true;
   now: () => string;
+  /** The installation's hourly GraphQL points, charged per call (graphql-budget.ts). */
+  readonly graphqlBudget: GraphqlBudget;
   #ids = 1000;
   readonly #router = new Router();
 
@@ -220,6 +228,7 @@ export class FakeGitHub {
     this.installationId = options.installationId ?? 1;
     this.repositoryId = options.repositoryId ?? 1;
     this.now = options.now ?? (() => new Date().toISOString());
+    this.graphqlBudget = options.graphqlBudget ?? new GraphqlBudget();
     this.git = options.git ?? new GitStore();
     this.git.commitOn(this.defaultBranch, { 'README.md': '# widgets\n' }, 'Initial commit');
     registerGitRoutes(this.#router, this);

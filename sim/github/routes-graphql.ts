@@ -1,31 +1,117 @@
+import { type DocumentNode, Kind, type OperationDefinitionNode, parse } from 'graphql';
 import type { FakeGitHub, SimComment, SimPull } from './fake-github.js';
-import { json, type Router } from './router.js';
+import { graphqlCost, graphqlRefusals } from './graphql-cost.js';
+import { applyWindows } from './graphql-windows.js';
+import { type ApiResponse, json, type Router } from './router.js';
 
 /**
- * GitHub's GraphQL endpoint, for the two documents Baton sends: the
- * `BatonBuild` query (src/github/build-query.ts, validated against GitHub's
- * schema in the tests) and the auto-merge mutation. The answer is built from
- * the simulated state in the shape GitHub gives; anything else is an error.
+ * GitHub's GraphQL endpoint, for the documents Baton sends: the build query
+ * and its pages (src/github/build-query.ts), a plan session's issue history
+ * and the auto-merge mutation. As on GitHub, a document is refused before it
+ * runs when a connection lacks `first`/`last` or asks more than 100, or when
+ * it could request over 500,000 nodes; each call is charged its points to the
+ * installation's hourly budget (`gh.graphqlBudget`) with the `x-ratelimit-*`
+ * headers of the `graphql` resource, and refused as rate limited once the
+ * hour is spent (graphql-cost.ts, graphql-budget.ts). The answer is built
+ * from the simulated state with every node of every connection, then cut to
+ * the pages asked for (graphql-windows.ts). Anything else is an error.
  */
 export function registerGraphqlRoutes(router: Router, gh: FakeGitHub): void {
   router.on('POST', '/graphql', (_, request) => {
-    const { query = '', variables = {} } = (request.body ?? {}) as {
+    const {
+      query = '',
+      variables = {},
+      operationName,
+    } = (request.body ?? {}) as {
       query?: string;
-      variables?: Record<string, unknown>;
+      variables?: Record<string, unknown> | null;
+      operationName?: string;
     };
-    if (/query BatonBuild\b/.test(query))
-      return json(200, { data: { repository: buildRepository(gh, variables) } });
-    if (/query BatonIssueHistory\b/.test(query))
-      return json(200, { data: { repository: { issue: issueHistory(gh, variables) } } });
-    if (/enablePullRequestAutoMerge/.test(query)) {
+    const vars = variables ?? {};
+    let doc: DocumentNode;
+    try {
+      doc = parse(query);
+    } catch (error) {
+      return json(200, { errors: [{ message: (error as Error).message }] });
+    }
+    const operations = doc.definitions.filter(
+      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+    );
+    const operation = operationName
+      ? operations.find((op) => op.name?.value === operationName)
+      : operations.length === 1
+        ? operations[0]
+        : undefined;
+    if (!operation)
+      return json(200, {
+        errors: [{ message: 'An operation name is required when a document holds several.' }],
+      });
+    const refusals = graphqlRefusals(
+      { ...doc, definitions: [operation, ...fragmentsOf(doc)] },
+      vars,
+    );
+    if (refusals.length > 0) return json(200, { errors: refusals });
+    const name = operation.name?.value ?? '';
+    const cost = graphqlCost({ ...doc, definitions: [operation, ...fragmentsOf(doc)] }, vars)[0];
+    const charge = gh.graphqlBudget.charge(cost?.points ?? 1, Date.parse(gh.now()), name);
+    if (!charge.allowed) {
+      return {
+        status: 200,
+        headers: charge.headers,
+        body: {
+          errors: [
+            {
+              type: 'RATE_LIMITED',
+              message: `API rate limit exceeded for installation ID ${gh.installationId}.`,
+            },
+          ],
+        },
+      };
+    }
+    const data = answer(gh, name, vars);
+    if (!data)
+      return withHeaders(
+        json(200, { errors: [{ message: 'the simulator answers only the queries Baton sends' }] }),
+        charge.headers,
+      );
+    return withHeaders(
+      json(200, { data: applyWindows(doc, operation, data, vars) }),
+      charge.headers,
+    );
+  });
+}
+
+function fragmentsOf(doc: DocumentNode) {
+  return doc.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
+}
+
+function withHeaders(response: ApiResponse, headers: Record<string, string>): ApiResponse {
+  return { ...response, headers: { ...response.headers, ...headers } };
+}
+
+/** The whole answer (every node of every connection) to one of Baton's operations. */
+function answer(
+  gh: FakeGitHub,
+  name: string,
+  variables: Record<string, unknown>,
+): Record<string, unknown> | null {
+  switch (name) {
+    case 'BatonBuild':
+      return { repository: buildRepository(gh, variables) };
+    case 'BatonBuildPulls':
+      return { repository: { pullRequests: pullsNode(gh, String(variables.integration)) } };
+    case 'BatonBuildRefs':
+      return { repository: { refs: refsNode(gh, String(variables.prefix)) } };
+    case 'BatonIssueHistory':
+      return { repository: { issue: issueHistory(gh, variables) } };
+    case 'BatonAutoMerge': {
       const pull = [...gh.pulls.values()].find((p) => `PR_${p.number}` === variables.id);
       if (pull) pull.autoMerge = true;
-      return json(200, { data: { enablePullRequestAutoMerge: { clientMutationId: null } } });
+      return { enablePullRequestAutoMerge: { clientMutationId: null } };
     }
-    return json(200, {
-      errors: [{ message: 'the simulator answers only the queries Baton sends' }],
-    });
-  });
+    default:
+      return null;
+  }
 }
 
 /** A plan session's check of who changed the issue's text after it was asked for. */
@@ -47,23 +133,38 @@ function issueHistory(gh: FakeGitHub, variables: Record<string, unknown>) {
     lastEditedAt: issue.lastEdit?.at ?? null,
     editor: issue.lastEdit ? actorNode(issue.lastEdit.editor) : null,
     timelineItems: {
-      nodes: [...labelled, ...renamed]
-        .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
-        .slice(-100),
+      nodes: [...labelled, ...renamed].sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
     },
   };
 }
 
-/** Hidden refs under a prefix, each with its commit's message (usage and adaptation records). */
-function messageRefs(gh: FakeGitHub, prefix: string) {
+/**
+ * Refs under a prefix in GitHub's order (alphabetical), each with its
+ * commit's message when it points at a commit (usage and adaptation records).
+ */
+function refsNode(gh: FakeGitHub, prefix: string) {
   return {
     nodes: [...gh.git.refs]
       .filter(([name]) => name.startsWith(prefix))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([name, oid]) => {
         const object = gh.git.objects.get(oid);
         const message = object?.type === 'commit' ? object.message : undefined;
-        return { name: name.slice(prefix.length), target: { message } };
+        return {
+          name: name.slice(prefix.length),
+          target: { __typename: object?.type === 'commit' ? 'Commit' : 'Blob', oid, message },
+        };
       }),
+  };
+}
+
+/** The pull requests into a base, oldest first (`orderBy: CREATED_AT ASC`). */
+function pullsNode(gh: FakeGitHub, base: string) {
+  return {
+    nodes: [...gh.pulls.values()]
+      .sort((a, b) => a.number - b.number)
+      .filter((p) => p.base === base)
+      .map((p) => pullNode(gh, p)),
   };
 }
 
@@ -71,7 +172,6 @@ function buildRepository(gh: FakeGitHub, variables: Record<string, unknown>) {
   const issue = gh.issues.get(Number(variables.issue));
   const integration = String(variables.integration);
   const defaultBranch = String(variables.defaultBranch);
-  const prefix = String(variables.refPrefix);
   const pulls = [...gh.pulls.values()].sort((a, b) => a.number - b.number);
   return {
     issue: issue
@@ -81,11 +181,14 @@ function buildRepository(gh: FakeGitHub, variables: Record<string, unknown>) {
           createdAt: issue.createdAt,
           url: `${gh.htmlUrl}/issues/${issue.number}`,
           labels: { nodes: issue.labels.map((name) => ({ name })) },
-          comments: window(
-            gh.comments.filter((c) => c.issue === issue.number).map((c) => commentNode(gh, c)),
-          ),
+          comments: {
+            nodes: gh.comments
+              .filter((c) => c.issue === issue.number)
+              .map((c) => commentNode(gh, c)),
+          },
           timelineItems: {
-            nodes: (issue.labelEvents ?? []).slice(-20).map((event) => ({
+            nodes: (issue.labelEvents ?? []).map((event) => ({
+              __typename: 'LabeledEvent',
               createdAt: event.at ?? issue.createdAt,
               actor: actorNode(event.actor),
               label: { name: event.label },
@@ -95,21 +198,14 @@ function buildRepository(gh: FakeGitHub, variables: Record<string, unknown>) {
       : null,
     defaultRef: refNode(gh, defaultBranch),
     integrationRef: compareNode(gh, { base: integration, head: defaultBranch }),
-    refs: {
-      nodes: [...gh.git.refs]
-        .filter(([name]) => name.startsWith(prefix))
-        .map(([name, oid]) => ({ name: name.slice(prefix.length), target: { oid } })),
-    },
-    usageRefs: messageRefs(gh, String(variables.usagePrefix)),
-    adaptRefs: messageRefs(gh, String(variables.adaptPrefix)),
-    pullRequests: {
-      nodes: pulls.filter((p) => p.base === integration).map((p) => pullNode(gh, p)),
-    },
+    refs: refsNode(gh, String(variables.refPrefix)),
+    usageRefs: refsNode(gh, String(variables.usagePrefix)),
+    adaptRefs: refsNode(gh, String(variables.adaptPrefix)),
+    pullRequests: pullsNode(gh, integration),
     finalPulls: {
       nodes: pulls
         .filter((p) => p.head === integration && p.base === defaultBranch)
         .reverse()
-        .slice(0, 1)
         .map((p) => ({
           number: p.number,
           state: stateOf(p),
@@ -160,14 +256,9 @@ function commentNode(gh: FakeGitHub, comment: SimComment) {
   };
 }
 
-/** GraphQL's `last: 100` window over a connection. */
 function actorNode(login: string) {
   const bot = login.endsWith('[bot]');
   return { login: login.replace(/\[bot\]$/, ''), __typename: bot ? 'Bot' : 'User' };
-}
-
-function window<T>(nodes: T[]) {
-  return { totalCount: nodes.length, nodes: nodes.slice(-100) };
 }
 
 function stateOf(pull: SimPull): 'OPEN' | 'CLOSED' | 'MERGED' {
@@ -197,7 +288,6 @@ function pullNode(gh: FakeGitHub, pull: SimPull) {
     reviews: {
       nodes: gh.reviews
         .filter((review) => review.pull === pull.number)
-        .slice(-100)
         .map((review) => ({
           databaseId: review.id,
           author: {
@@ -210,9 +300,9 @@ function pullNode(gh: FakeGitHub, pull: SimPull) {
           commit: { oid: review.commitId },
         })),
     },
-    comments: window(
-      gh.comments.filter((c) => c.issue === pull.number).map((c) => commentNode(gh, c)),
-    ),
+    comments: {
+      nodes: gh.comments.filter((c) => c.issue === pull.number).map((c) => commentNode(gh, c)),
+    },
     commits: {
       nodes:
         commit?.type === 'commit'
@@ -222,8 +312,7 @@ function pullNode(gh: FakeGitHub, pull: SimPull) {
                   oid: headSha,
                   message: commit.message,
                   parents: { nodes: commit.parents.map((oid) => ({ oid })) },
-                  checkSuites: { nodes: [{ checkRuns: { nodes: checkRunsOn(gh, headSha) } }] },
-                  status: statusOn(gh, headSha),
+                  statusCheckRollup: rollupOn(gh, headSha),
                 },
               },
             ]
@@ -232,28 +321,35 @@ function pullNode(gh: FakeGitHub, pull: SimPull) {
   };
 }
 
-function checkRunsOn(gh: FakeGitHub, sha: string) {
-  return gh.checkRuns
-    .filter((run) => run.headSha === sha)
-    .map((run) => ({
-      name: run.name,
-      status: run.status.toUpperCase(),
-      conclusion: run.conclusion ? run.conclusion.toUpperCase() : null,
-      detailsUrl: run.detailsUrl,
-    }));
-}
-
-/** GitHub's `Commit.status`: the newest status per context, or null when there is none. */
-function statusOn(gh: FakeGitHub, sha: string) {
-  const newest = new Map<string, (typeof gh.statuses)[number]>();
-  for (const status of gh.statuses) if (status.sha === sha) newest.set(status.context, status);
-  if (newest.size === 0) return null;
+/**
+ * GitHub's `Commit.statusCheckRollup`: the commit's check runs (the latest of
+ * each name, as the rollup shows them) and its newest status per context;
+ * null when it has neither.
+ */
+function rollupOn(gh: FakeGitHub, sha: string) {
+  const runs = new Map<string, (typeof gh.checkRuns)[number]>();
+  for (const run of gh.checkRuns) if (run.headSha === sha) runs.set(run.name, run);
+  const statuses = new Map<string, (typeof gh.statuses)[number]>();
+  for (const status of gh.statuses) if (status.sha === sha) statuses.set(status.context, status);
+  if (runs.size === 0 && statuses.size === 0) return null;
   return {
-    contexts: [...newest.values()].map((status) => ({
-      context: status.context,
-      state: status.state.toUpperCase(),
-      targetUrl: status.targetUrl,
-    })),
+    contexts: {
+      nodes: [
+        ...[...runs.values()].map((run) => ({
+          __typename: 'CheckRun',
+          name: run.name,
+          status: run.status.toUpperCase(),
+          conclusion: run.conclusion ? run.conclusion.toUpperCase() : null,
+          detailsUrl: run.detailsUrl,
+        })),
+        ...[...statuses.values()].map((status) => ({
+          __typename: 'StatusContext',
+          context: status.context,
+          state: status.state.toUpperCase(),
+          targetUrl: status.targetUrl,
+        })),
+      ],
+    },
   };
 }
 

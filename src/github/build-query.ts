@@ -1,11 +1,23 @@
 /**
  * One GraphQL query reads nearly all of a build's truth: the issue and its
- * comments, the build's branches, every worker PR with its reviews, comments,
- * head commit, its checks and its commit statuses, the final PR, the build
- * record's files, who labelled the issue, and the sessions' usage and
- * adaptation records (hidden refs). Over
- * REST that is a dozen requests and more per open PR; here it is one.
+ * comments, the build's branches, the worker PRs with their reviews, comments,
+ * head commit and its CI (check runs and commit statuses, through the head's
+ * `statusCheckRollup`), the final PR, the build record's files, who labelled
+ * the issue, and the sessions' usage and adaptation records (hidden refs).
+ * Over REST that is a dozen requests and more per open PR; here it is one.
  * (Workflow runs are not in GraphQL; they stay a REST listing.)
+ *
+ * Lists whose whole matters page: the worker PRs come `PULLS_PAGE` at a time
+ * (`BUILD_PULLS_QUERY` reads the pages after the first), the branch, usage and
+ * adaptation refs 100 at a time (`BUILD_REFS_QUERY`); `readBuildGraph` follows
+ * every `pageInfo`. Comments beyond a window are read over REST
+ * (`commentLists` in observe-build.ts).
+ *
+ * GitHub refuses a call over 500,000 possible nodes and charges points by the
+ * connections it could fill (docs: "Rate limits and query limits for the
+ * GraphQL API"). Twenty PRs a page keeps each of these documents at one
+ * point and under 20,000 nodes; `test/app/graphql-limits.test.ts` computes it
+ * for every document in src from GitHub's schema.
  *
  * The brief files are read for their size only: the app never reads a brief.
  * `test/app/build-query.test.ts` validates this text against GitHub's
@@ -41,45 +53,12 @@ export const BUILD_QUERY = /* GraphQL */ `
       }
       defaultRef: ref(qualifiedName: $defaultBranch) { target { oid } }
       integrationRef: ref(qualifiedName: $integration) { compare(headRef: $defaultBranch) { aheadBy } }
-      refs(refPrefix: $refPrefix, first: 100) { nodes { name target { oid } } }
-      usageRefs: refs(refPrefix: $usagePrefix, first: 100) {
-        nodes { name target { ... on Commit { message } } }
-      }
-      adaptRefs: refs(refPrefix: $adaptPrefix, first: 100) {
-        nodes { name target { ... on Commit { message } } }
-      }
-      pullRequests(baseRefName: $integration, first: 100, orderBy: { field: CREATED_AT, direction: ASC }) {
-        nodes {
-          databaseId
-          number
-          state
-          merged
-          url
-          createdAt
-          updatedAt
-          headRefName
-          headRefOid
-          mergeStateStatus
-          headRepository { nameWithOwner }
-          labels(first: 20) { nodes { name } }
-          reviews(last: 100) {
-            nodes { databaseId author { login __typename } state body submittedAt commit { oid } }
-          }
-          comments(last: 100) { totalCount nodes { ...Comment } }
-          commits(last: 1) {
-            nodes {
-              commit {
-                oid
-                message
-                parents(first: 2) { nodes { oid } }
-                checkSuites(first: 50) {
-                  nodes { checkRuns(first: 100) { nodes { name status conclusion detailsUrl } } }
-                }
-                status { contexts { context state targetUrl } }
-              }
-            }
-          }
-        }
+      refs(refPrefix: $refPrefix, first: 100) { ...Refs }
+      usageRefs: refs(refPrefix: $usagePrefix, first: 100) { ...Refs }
+      adaptRefs: refs(refPrefix: $adaptPrefix, first: 100) { ...Refs }
+      pullRequests(baseRefName: $integration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
+        pageInfo { hasNextPage endCursor }
+        nodes { ...Pull }
       }
       finalPulls: pullRequests(
         headRefName: $integration
@@ -105,12 +84,131 @@ export const BUILD_QUERY = /* GraphQL */ `
     }
   }
 
+  fragment Pull on PullRequest {
+    databaseId
+    number
+    state
+    merged
+    url
+    createdAt
+    updatedAt
+    headRefName
+    headRefOid
+    mergeStateStatus
+    headRepository { nameWithOwner }
+    labels(first: 20) { nodes { name } }
+    reviews(last: 100) {
+      nodes { databaseId author { login __typename } state body submittedAt commit { oid } }
+    }
+    comments(last: 100) { totalCount nodes { ...Comment } }
+    commits(last: 1) {
+      nodes {
+        commit {
+          oid
+          message
+          parents(first: 2) { nodes { oid } }
+          statusCheckRollup {
+            contexts(first: 100) {
+              pageInfo { hasNextPage }
+              nodes {
+                __typename
+                ... on CheckRun { name status conclusion detailsUrl }
+                ... on StatusContext { context state targetUrl }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
   fragment Comment on IssueComment {
     databaseId
     body
     createdAt
     author { login __typename }
     reactionGroups { content viewerHasReacted }
+  }
+
+  fragment Refs on RefConnection {
+    pageInfo { hasNextPage endCursor }
+    nodes { name target { oid ... on Commit { message } } }
+  }
+`;
+
+/** The worker PRs after the first page, twenty at a time. */
+export const BUILD_PULLS_QUERY = /* GraphQL */ `
+  query BatonBuildPulls($owner: String!, $repo: String!, $integration: String!, $after: String!) {
+    repository(owner: $owner, name: $repo) {
+      pullRequests(
+        baseRefName: $integration
+        first: 20
+        after: $after
+        orderBy: { field: CREATED_AT, direction: ASC }
+      ) {
+        pageInfo { hasNextPage endCursor }
+        nodes { ...Pull }
+      }
+    }
+  }
+
+  fragment Pull on PullRequest {
+    databaseId
+    number
+    state
+    merged
+    url
+    createdAt
+    updatedAt
+    headRefName
+    headRefOid
+    mergeStateStatus
+    headRepository { nameWithOwner }
+    labels(first: 20) { nodes { name } }
+    reviews(last: 100) {
+      nodes { databaseId author { login __typename } state body submittedAt commit { oid } }
+    }
+    comments(last: 100) { totalCount nodes { ...Comment } }
+    commits(last: 1) {
+      nodes {
+        commit {
+          oid
+          message
+          parents(first: 2) { nodes { oid } }
+          statusCheckRollup {
+            contexts(first: 100) {
+              pageInfo { hasNextPage }
+              nodes {
+                __typename
+                ... on CheckRun { name status conclusion detailsUrl }
+                ... on StatusContext { context state targetUrl }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  fragment Comment on IssueComment {
+    databaseId
+    body
+    createdAt
+    author { login __typename }
+    reactionGroups { content viewerHasReacted }
+  }
+`;
+
+/** Refs under a prefix after the first hundred: branches, usage or adaptation records. */
+export const BUILD_REFS_QUERY = /* GraphQL */ `
+  query BatonBuildRefs($owner: String!, $repo: String!, $prefix: String!, $after: String!) {
+    repository(owner: $owner, name: $repo) {
+      refs(refPrefix: $prefix, first: 100, after: $after) { ...Refs }
+    }
+  }
+  fragment Refs on RefConnection {
+    pageInfo { hasNextPage endCursor }
+    nodes { name target { oid ... on Commit { message } } }
   }
 `;
 
@@ -130,6 +228,7 @@ export interface GraphComment {
 }
 
 export interface GraphCheckRun {
+  __typename: 'CheckRun';
   name: string;
   status: string;
   conclusion: string | null;
@@ -138,9 +237,29 @@ export interface GraphCheckRun {
 
 /** A commit status (the newest per context), as CI that predates checks reports. */
 export interface GraphStatusContext {
+  __typename: 'StatusContext';
   context: string;
   state: 'ERROR' | 'EXPECTED' | 'FAILURE' | 'PENDING' | 'SUCCESS';
   targetUrl: string | null;
+}
+
+export interface GraphPageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+/** Refs under a prefix; `message` is the commit's when the ref points at a commit. */
+export interface GraphRefs {
+  pageInfo?: GraphPageInfo;
+  nodes: { name: string; target: { oid: string; message?: string } }[];
+}
+
+export interface BuildPullsResult {
+  repository: { pullRequests: { pageInfo: GraphPageInfo; nodes: GraphPull[] } };
+}
+
+export interface BuildRefsResult {
+  repository: { refs: GraphRefs };
 }
 
 export interface GraphPull {
@@ -173,9 +292,16 @@ export interface GraphPull {
         oid: string;
         message: string;
         parents: { nodes: { oid: string }[] };
-        checkSuites: { nodes: { checkRuns: { nodes: GraphCheckRun[] } }[] };
-        /** Null when the commit has no status at all. */
-        status: { contexts: GraphStatusContext[] } | null;
+        /**
+         * The head's CI: its latest check runs and the newest status per
+         * context. Null when the commit has neither.
+         */
+        statusCheckRollup: {
+          contexts: {
+            pageInfo: { hasNextPage: boolean };
+            nodes: (GraphCheckRun | GraphStatusContext)[];
+          };
+        } | null;
       };
     }[];
   };
@@ -202,12 +328,12 @@ export interface BuildQueryResult {
     defaultRef: { target: { oid: string } } | null;
     /** `aheadBy`: commits of the default branch the build branch does not have yet. */
     integrationRef: { compare: { aheadBy: number } | null } | null;
-    refs: { nodes: { name: string; target: { oid: string } }[] };
+    refs: GraphRefs;
     /** Sessions' usage records: hidden refs whose commit message is the record. */
-    usageRefs: { nodes: { name: string; target: { message?: string } }[] };
+    usageRefs: GraphRefs;
     /** Adapt sessions' records: hidden refs whose commit message is the record. */
-    adaptRefs?: { nodes: { name: string; target: { message?: string } }[] };
-    pullRequests: { nodes: GraphPull[] };
+    adaptRefs?: GraphRefs;
+    pullRequests: { pageInfo?: GraphPageInfo; nodes: GraphPull[] };
     finalPulls: {
       nodes: {
         number: number;

@@ -6,7 +6,8 @@ import {
 import { buildDir, integrationBranch, parseBatonBranch, subIssueGraphPath } from '../core/ids.js';
 import type { BuildSnapshot } from '../core/snapshot.js';
 import { parseUsageMessage, type UsageRecord, usageRefPrefix } from '../core/usage.js';
-import { BUILD_QUERY, type BuildQueryResult, type GraphComment, loginOf } from './build-query.js';
+import { type BuildQueryResult, type GraphComment, loginOf } from './build-query.js';
+import { readBuildGraph } from './read-build-graph.js';
 import {
   type CommentList,
   type CommentSource,
@@ -27,7 +28,8 @@ export interface ObservedBuild {
 /**
  * One build's truth, read from GitHub (DESIGN §3 "observe"): one GraphQL
  * query for the issue, branches, PRs, record and how far the build branch is
- * behind the default branch, and one REST listing for the workflow runs.
+ * behind the default branch (and one more per further page of PRs or refs),
+ * and one REST listing for the workflow runs.
  * Nothing here writes.
  */
 export async function observeBuild(
@@ -35,7 +37,7 @@ export async function observeBuild(
   { build, issue, defaultBranch }: { build: string; issue: number; defaultBranch: string },
 ): Promise<ObservedBuild> {
   const integration = integrationBranch(build);
-  const { repository } = await ctx.octokit.graphql<BuildQueryResult>(BUILD_QUERY, {
+  const { repository } = await readBuildGraph(ctx, {
     owner: ctx.owner,
     repo: ctx.repo,
     issue,

@@ -41,8 +41,11 @@ async function toPullInfo(
 ): Promise<PullInfo> {
   const state = pull.merged ? 'merged' : pull.state === 'OPEN' ? 'open' : 'closed';
   const head = pull.commits.nodes[0]?.commit;
-  const runs = head?.checkSuites.nodes.flatMap((suite) => suite.checkRuns.nodes) ?? [];
-  const statuses = head?.status?.contexts ?? [];
+  const contexts = head?.statusCheckRollup?.contexts.nodes ?? [];
+  const runs = contexts.filter((c): c is GraphCheckRun => c.__typename === 'CheckRun');
+  const statuses = contexts.filter(
+    (c): c is GraphStatusContext => c.__typename === 'StatusContext',
+  );
   const review = runs.find((run) => run.name === REVIEW_CHECK_NAME);
   const open = state === 'open';
   return {

@@ -1,0 +1,94 @@
+import {
+  BUILD_PULLS_QUERY,
+  BUILD_QUERY,
+  BUILD_REFS_QUERY,
+  type BuildPullsResult,
+  type BuildQueryResult,
+  type BuildRefsResult,
+  type GraphRefs,
+} from './build-query.js';
+import type { RepoContext } from './types.js';
+
+export interface BuildGraphVariables {
+  owner: string;
+  repo: string;
+  issue: number;
+  integration: string;
+  defaultBranch: string;
+  refPrefix: string;
+  planPath: string;
+  workersPath: string;
+  completionsPath: string;
+  subIssuesPath: string;
+  loopsPath: string;
+  usagePrefix: string;
+  adaptPrefix: string;
+}
+
+/**
+ * The build query with every list it pages read whole: the worker PRs past
+ * the first page and the branch, usage and adaptation refs past the first
+ * hundred, each by its own query following `pageInfo`. A build of twenty PRs
+ * or fewer and under a hundred records is one request of one point.
+ */
+export async function readBuildGraph(
+  ctx: RepoContext,
+  variables: BuildGraphVariables,
+): Promise<BuildQueryResult> {
+  const { repository } = await ctx.octokit.graphql<BuildQueryResult>(BUILD_QUERY, {
+    ...variables,
+  });
+  const [pulls, refs, usageRefs, adaptRefs] = await Promise.all([
+    restOfPulls(ctx, variables, repository.pullRequests),
+    restOfRefs(ctx, variables.refPrefix, repository.refs),
+    restOfRefs(ctx, variables.usagePrefix, repository.usageRefs),
+    repository.adaptRefs
+      ? restOfRefs(ctx, variables.adaptPrefix, repository.adaptRefs)
+      : Promise.resolve(undefined),
+  ]);
+  return {
+    repository: {
+      ...repository,
+      pullRequests: pulls,
+      refs,
+      usageRefs,
+      ...(adaptRefs ? { adaptRefs } : {}),
+    },
+  };
+}
+
+async function restOfPulls(
+  ctx: RepoContext,
+  variables: BuildGraphVariables,
+  first: BuildQueryResult['repository']['pullRequests'],
+): Promise<BuildQueryResult['repository']['pullRequests']> {
+  const nodes = [...first.nodes];
+  let page = first.pageInfo;
+  while (page?.hasNextPage && page.endCursor) {
+    const { repository } = await ctx.octokit.graphql<BuildPullsResult>(BUILD_PULLS_QUERY, {
+      owner: variables.owner,
+      repo: variables.repo,
+      integration: variables.integration,
+      after: page.endCursor,
+    });
+    nodes.push(...repository.pullRequests.nodes);
+    page = repository.pullRequests.pageInfo;
+  }
+  return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
+}
+
+async function restOfRefs(ctx: RepoContext, prefix: string, first: GraphRefs): Promise<GraphRefs> {
+  const nodes = [...first.nodes];
+  let page = first.pageInfo;
+  while (page?.hasNextPage && page.endCursor) {
+    const { repository } = await ctx.octokit.graphql<BuildRefsResult>(BUILD_REFS_QUERY, {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      prefix,
+      after: page.endCursor,
+    });
+    nodes.push(...repository.refs.nodes);
+    page = repository.refs.pageInfo;
+  }
+  return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
+}

@@ -1,0 +1,140 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { Kind, parse } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { graphqlCost } from '../../sim/github/graphql-cost.js';
+import { BUILD_PULLS_QUERY, BUILD_QUERY } from '../../src/github/build-query.js';
+
+/**
+ * Every GraphQL document Baton sends, measured from GitHub's published schema
+ * by GitHub's documented method (sim/github/graphql-cost.ts): GitHub refuses a
+ * call over 500,000 nodes and a connection over 100; Baton keeps each under
+ * 100,000 nodes and 10 points so an installation's 5,000 points an hour last.
+ */
+const MAX_NODES = 100_000;
+const MAX_POINTS = 10;
+const ROOT = join(import.meta.dirname, '..', '..');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** Template literals that parse as GraphQL with an operation, as the shared tool finds them. */
+function documentsIn(text: string): { text: string; interpolated: boolean }[] {
+  const found: { text: string; interpolated: boolean }[] = [];
+  for (const match of text.matchAll(/`((?:[^`\\]|\\.)*)`/gs)) {
+    const body = match[1] ?? '';
+    if (!/\b(query|mutation)\b/.test(body)) continue;
+    try {
+      const doc = parse(body.replace(/\$\{[^}]*\}/g, ''));
+      if (doc.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION))
+        found.push({ text: body, interpolated: body.includes('${') });
+    } catch {
+      // not GraphQL
+    }
+  }
+  return found;
+}
+
+const documents = sourceFiles(join(ROOT, 'src')).flatMap((file) =>
+  documentsIn(readFileSync(file, 'utf8')).map((doc) => ({
+    file: relative(ROOT, file),
+    ...doc,
+  })),
+);
+
+describe('the GraphQL documents in src', () => {
+  it('are found (the build query and its pages, the issue history, the auto-merge mutation)', () => {
+    const names = documents.flatMap((doc) =>
+      graphqlCost(doc.text.replace(/\$\{[^}]*\}/g, '')).map((cost) => cost.name),
+    );
+    expect(names.sort()).toEqual([
+      'BatonAutoMerge',
+      'BatonBuild',
+      'BatonBuildPulls',
+      'BatonBuildRefs',
+      'BatonIssueHistory',
+    ]);
+  });
+
+  it('are whole literals, so every tool that reads the source measures them', () => {
+    expect(documents.filter((doc) => doc.interpolated).map((doc) => doc.file)).toEqual([]);
+  });
+
+  it.each(
+    documents.flatMap((doc) => graphqlCost(doc.text).map((cost) => ({ file: doc.file, cost }))),
+  )('$cost.name ($file): under 100,000 nodes, at most 10 points, no page over 100', ({ cost }) => {
+    expect(cost.nodes).toBeLessThanOrEqual(MAX_NODES);
+    expect(cost.points).toBeLessThanOrEqual(MAX_POINTS);
+    expect(cost.connections.filter((c) => c.value === null || c.value > 100)).toEqual([]);
+  });
+
+  it('read every worker PR the same way on every page (one Pull fragment)', () => {
+    const fragment = (doc: string) =>
+      /fragment Pull on PullRequest \{[\s\S]*?\n {2}\}\n/.exec(doc)?.[0];
+    expect(fragment(BUILD_QUERY)).toBeTruthy();
+    expect(fragment(BUILD_PULLS_QUERY)).toBe(fragment(BUILD_QUERY));
+  });
+
+  // An independent implementation of the same method, when one is named
+  // (GRAPHQL_LIMITS_TOOL=path/to/graphql-limits.mjs): both must give the same figures.
+  const tool = process.env.GRAPHQL_LIMITS_TOOL;
+  it.skipIf(!tool)('agree with the independent measure in GRAPHQL_LIMITS_TOOL', () => {
+    const files = [...new Set(documents.map((doc) => doc.file))];
+    const output = execFileSync('node', [tool ?? '', '--max-nodes', String(MAX_NODES), ...files], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    for (const doc of documents) {
+      for (const cost of graphqlCost(doc.text)) {
+        expect(output).toContain(
+          `ok   ${doc.file}: ${cost.operation} ${cost.name}: ${cost.nodes.toLocaleString('en-US')} nodes (limit 100,000), ${cost.points} point(s) (${cost.requests} requests)`,
+        );
+      }
+    }
+  });
+});
+
+describe('the cost method', () => {
+  it('measures the build query as it stood (checkSuites × checkRuns) over the node limit', () => {
+    const old = `query {
+      repository(owner: "o", name: "r") {
+        pullRequests(first: 100) { nodes {
+          commits(last: 1) { nodes { commit {
+            checkSuites(first: 50) { nodes { checkRuns(first: 100) { nodes { name } } } }
+          } } }
+        } }
+      }
+    }`;
+    const [cost] = graphqlCost(old);
+    // 100 + 100×1 + 100×1×50 + 100×1×50×100 possible nodes.
+    expect(cost?.nodes).toBe(100 + 100 + 5_000 + 500_000);
+    // 1 + 100 + 100 + 5,000 requests to fill them, ÷ 100.
+    expect(cost?.points).toBe(52);
+  });
+
+  it("follows GitHub's documented example", () => {
+    // docs.github.com, "Rate limits and query limits for the GraphQL API": 50 + 50×20 + 50×20×10 + 50×10 nodes.
+    const example = `query {
+      viewer {
+        repositories(first: 50) { edges { repository: node { name
+          pullRequests(first: 20) { edges { pullRequest: node { title
+            comments(first: 10) { edges { comment: node { bodyHTML } } }
+          } } }
+          issues(first: 20) { totalCount edges { issue: node { title bodyHTML
+            comments(first: 10) { edges { comment: node { id } } }
+          } } }
+        } } }
+        followers(first: 10) { edges { follower: node { login } } }
+      }
+    }`;
+    const [cost] = graphqlCost(example);
+    expect(cost?.nodes).toBe(50 + 50 * 20 + 50 * 20 * 10 + 50 * 20 + 50 * 20 * 10 + 10);
+    expect(cost?.requests).toBe(1 + 50 + 50 * 20 + 50 + 50 * 20 + 1);
+  });
+});
