@@ -127,7 +127,6 @@ describe('the simulated GraphQL endpoint', () => {
     const gh = new FakeGitHub();
     const issue = gh.openIssue({ title: 'x' });
     for (let i = 1; i <= 150; i++) gh.addComment({ issue, body: `c${i}`, user: 'octocat' });
-    const response = post(gh, COMMENTS, { owner: gh.owner, repo: gh.repo, issue, n: 100 });
     type Comments = {
       totalCount: number;
       pageInfo?: { hasNextPage: boolean };
