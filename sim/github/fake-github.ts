@@ -268,6 +268,17 @@ export class FakeGitHub {
             status: 501,
             body: { message: `the simulator has no route for ${route}` },
           });
+    // Listings build their `link` without knowing their path: point it back at this route.
+    const link = response.headers?.link;
+    if (link?.includes('https://api.github.com/next?')) {
+      response.headers = {
+        ...response.headers,
+        link: link.replaceAll(
+          'https://api.github.com/next?',
+          `https://api.github.com${request.path}?`,
+        ),
+      };
+    }
     this.log.push({
       route,
       status: response.status,

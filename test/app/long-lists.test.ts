@@ -1,0 +1,118 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { integrationBranch } from '../../src/core/ids.js';
+import { renderUsageMessage, type UsageRecord, usageRef } from '../../src/core/usage.js';
+import { type AppHarness, startApp } from '../support/app-harness.js';
+import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
+import { driveBuild, type SessionScript } from '../support/scripted-sessions.js';
+
+/**
+ * Lists whose whole matters are read whole, past GitHub's 100 a page: the
+ * simulator gives at most `first`/`last` nodes of every connection, as GitHub
+ * does, so a list read in one page stops at 100.
+ */
+const BUILD = '1-add-oauth-login';
+const SCRIPT: SessionScript = {
+  build: BUILD,
+  issue: 1,
+  workers: [
+    { id: 'W1.1', title: 'OAuth provider' },
+    { id: 'W1.2', title: 'Login routes' },
+  ],
+};
+
+describe('lists longer than a page', () => {
+  let gh: FakeGitHub;
+  let app: AppHarness;
+
+  beforeEach(async () => {
+    const now = tickingClock();
+    gh = installedRepo(now);
+    app = await startApp({ gh, now });
+  });
+  afterEach(() => app.stop());
+
+  async function planned(): Promise<number> {
+    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+    gh.events.labeled(issue, 'orchestrate', 'maintainer');
+    await driveBuild({ gh, apps: [app], script: SCRIPT });
+    expect(gh.git.resolve(integrationBranch(BUILD))).toBeTruthy();
+    return issue;
+  }
+
+  async function approve(issue: number): Promise<void> {
+    gh.addComment({ issue, body: '/approve', user: 'maintainer' });
+    await driveBuild({ gh, apps: [app], script: SCRIPT });
+  }
+
+  function finalPull() {
+    return [...gh.pulls.values()].find((pull) => pull.head === integrationBranch(BUILD));
+  }
+
+  it('counts all 150 usage records of $1 against a $120 cap, shows $150 and pauses', async () => {
+    gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': 'budget:\n  maxUsd: 120\n' });
+    const issue = await planned();
+    for (let i = 1; i <= 150; i++) {
+      const record: UsageRecord = {
+        version: 1,
+        run_id: 50_000 + i,
+        attempt: 1,
+        role: 'work',
+        worker: 'W1.1',
+        outcome: 'failed',
+        usage: {
+          input_tokens: 100,
+          output_tokens: 10,
+          cache_read_input_tokens: 0,
+          cache_creation_input_tokens: 0,
+          cost_usd: 1,
+          turns: 1,
+          seconds: 10,
+        },
+      };
+      const sha = gh.git.commit({ parent: null, changes: {}, message: renderUsageMessage(record) });
+      gh.git.refs.set(usageRef({ build: BUILD, runId: record.run_id, attempt: 1 }), sha);
+    }
+    await approve(issue);
+
+    const status = statusBody(gh, BUILD) ?? '';
+    expect(status).toContain('Paused, budget reached:** $150.00 spent of $120.00');
+    expect(gh.runs.filter((run) => run.inputs.role === 'work')).toEqual([]);
+    expect(app.errors).toEqual([]);
+  });
+
+  it('sees its workers’ pull requests behind more than a hundred older ones into the build branch', async () => {
+    const issue = await planned();
+    for (let i = 1; i <= 101; i++) {
+      gh.git.commitOn(`feature/side-${i}`, { [`side-${i}.txt`]: `${i}\n` }, `side ${i}`);
+      gh.openPull({
+        title: `Side ${i}`,
+        body: '',
+        head: `feature/side-${i}`,
+        base: integrationBranch(BUILD),
+        user: 'octocat',
+      });
+    }
+    // Their webhooks name no build: nothing to reconcile.
+    gh.outbox.length = 0;
+    await approve(issue);
+
+    const workerPulls = [...gh.pulls.values()].filter((pull) =>
+      pull.head.startsWith(`baton/${BUILD}/W`),
+    );
+    expect(workerPulls.map((pull) => pull.mergedAt !== null)).toEqual([true, true]);
+    expect(finalPull()).toBeDefined();
+    expect(app.errors).toEqual([]);
+  }, 120_000);
+
+  it('takes a command posted after more than a hundred comments, and keeps one status comment', async () => {
+    const issue = await planned();
+    for (let i = 1; i <= 110; i++) gh.addComment({ issue, body: `note ${i}`, user: 'reader' });
+    await driveBuild({ gh, apps: [app], script: SCRIPT });
+    await approve(issue);
+
+    expect(finalPull()).toBeDefined();
+    expect(gh.comments.filter((c) => c.body.includes('baton:status'))).toHaveLength(1);
+    expect(app.errors).toEqual([]);
+  });
+});
