@@ -9,10 +9,11 @@ import { renderCommandErrors } from '../core/render-replies.js';
 import type { BuildSnapshot, RunInfo } from '../core/snapshot.js';
 import { type ActLog, type ActOutcome, act } from './act.js';
 import { ensureNote } from './ensure-note.js';
-import { observeBuild } from './observe-build.js';
+import { type ObservedBuild, observeBuild } from './observe-build.js';
 import type { SetupPullHook } from './onboarding.js';
 import { hasWriteAccess } from './permissions.js';
 import { readSubIssues } from './read-sub-issues.js';
+import { lastingRefusal, noticeRefusedRead } from './refused-read.js';
 import { removeDuplicateStatusComments } from './status-comment.js';
 import { buildKey, type RepoContext } from './types.js';
 import type { WriteBudget } from './write-budget.js';
@@ -42,6 +43,39 @@ export interface CommandAnswer {
 }
 
 /**
+ * Reads the build; when GitHub refuses the read for a reason that will not
+ * pass by itself (a query over a limit, a malformed request), says so once on
+ * the issue before failing, so a build that cannot start does not wait in
+ * silence. Rate limits and server errors fail as before and are tried again.
+ */
+async function observeOrSay(
+  ctx: RepoContext,
+  {
+    build,
+    issue,
+    defaultBranch,
+    log,
+  }: { build: string; issue: number; defaultBranch: string; log: ActLog },
+): Promise<ObservedBuild> {
+  try {
+    return await observeBuild(ctx, { build, issue, defaultBranch });
+  } catch (error) {
+    const refusal = lastingRefusal(error);
+    if (!refusal) throw error;
+    log.error(
+      { err: error, buildId: build, refusal },
+      `baton: GitHub refuses to read the build (${refusal.code}); said so on the issue`,
+    );
+    try {
+      await noticeRefusedRead(ctx, { build, issue, defaultBranch, refusal });
+    } catch (noticeError) {
+      log.warn({ err: noticeError, buildId: build }, 'baton: the notice of a refused read failed');
+    }
+    throw error;
+  }
+}
+
+/**
  * One pass of DESIGN §3: observe one build's truth, decide, act. Writes go
  * first; then the status is rendered from the same truth plus the runs just
  * dispatched (GitHub lists a new run only a moment later), so the comment
@@ -52,7 +86,7 @@ export async function reconcileBuild(
   request: ReconcileRequest,
 ): Promise<ActOutcome[]> {
   const { build, issue, defaultBranch, now, log } = request;
-  const observed = await observeBuild(ctx, { build, issue, defaultBranch });
+  const observed = await observeOrSay(ctx, { build, issue, defaultBranch, log });
   const config = await loadConfigAt(ctx, observed.snapshot.repo.defaultSha);
   const subIssues = await readSubIssues(ctx, {
     issue,
