@@ -82,6 +82,12 @@ export interface ScenarioFigures {
   cpuSecondsPerWorker: number;
   peakWrites: { perMinute: number; perHour: number };
   /**
+   * GraphQL points the app spent (GitHub's cost of each call, charged by the
+   * simulator as GitHub charges them): in all, per worker, and the worst
+   * installation's most in any hour of simulated time, against its 5,000.
+   */
+  graphqlPoints: { total: number; perWorker: number; peakPerHour: number };
+  /**
    * Simulated minutes. The worst build: /approve to final PR beside its plan's
    * critical path. The scenario: first /approve to last final PR (`spanMinutes`)
    * beside the least the plans and the limits allow (`leastMinutes`: the
@@ -350,6 +356,7 @@ async function runScenario({
     sessionWrites: repos.reduce((sum, r) => sum + sessionWritesOf(r), 0),
     cpuSecondsPerWorker: cpu / workers,
     peakWrites: peakWrites(repos, { from: startedAt, to: endedAt }),
+    graphqlPoints: graphqlPoints(repos, { from: startedAt, to: endedAt, workers }),
     makespan: makespanOf(builds, limitMinutes),
     limitMinutes,
     webhookWait: webhookWait({ app, server, repos, from: startedAt, to: endedAt, k }),
@@ -383,6 +390,28 @@ function peakWrites(
   return {
     perMinute: Math.max(0, ...all.map((s) => peakInWindow(s, 60_000))),
     perHour: Math.max(0, ...all.map((s) => peakInWindow(s, 3_600_000))),
+  };
+}
+
+/** The GraphQL points charged to the scenario's installations between `from` and `to`. */
+function graphqlPoints(
+  repos: ScaleRepo[],
+  { from, to, workers }: { from: number; to: number; workers: number },
+): ScenarioFigures['graphqlPoints'] {
+  const byInstallation = new Map<number, Stamped[]>();
+  for (const repo of repos) {
+    const stamps = byInstallation.get(repo.gh.installationId) ?? [];
+    for (const charge of repo.gh.graphqlBudget.charges)
+      if (charge.at >= from && charge.at <= to)
+        stamps.push({ at: charge.at, count: charge.points });
+    byInstallation.set(repo.gh.installationId, stamps);
+  }
+  const all = [...byInstallation.values()];
+  const total = all.flat().reduce((sum, stamp) => sum + stamp.count, 0);
+  return {
+    total,
+    perWorker: total / workers,
+    peakPerHour: Math.max(0, ...all.map((stamps) => peakInWindow(stamps, 3_600_000))),
   };
 }
 
@@ -562,6 +591,7 @@ function printScenario(s: ScenarioFigures): void {
       `  ${(s.requests / s.workers).toFixed(2)} requests, ${(s.writes / s.workers).toFixed(2)} writes per worker (+ ${(s.sessionWrites / s.workers).toFixed(2)} by sessions)`,
       `  ${s.cpuSecondsPerWorker.toFixed(3)} app CPU s per worker`,
       `  peak writes: ${s.peakWrites.perMinute} a minute, ${s.peakWrites.perHour} an hour`,
+      `  GraphQL points: ${s.graphqlPoints.total} (${s.graphqlPoints.perWorker.toFixed(1)} per worker), at most ${s.graphqlPoints.peakPerHour} in an hour of 5,000`,
       `  makespan ${s.makespan.spanMinutes.toFixed(1)} min ÷ the least the plans and limits allow ${s.makespan.leastMinutes.toFixed(0)} min = ${s.makespan.limitedRatio.toFixed(3)} (longest critical path ${s.makespan.longestCriticalPathMinutes} min, 500 writes an hour alone need ${s.limitMinutes.toFixed(0)} min; worst build ${s.makespan.minutes.toFixed(1)} ÷ ${s.makespan.criticalPathMinutes} = ${s.makespan.ratio.toFixed(3)})`,
       `  webhook to reconcile: max ${s.webhookWait.maxMs.toFixed(0)} ms (${s.webhookWait.maxRealMs.toFixed(1)} real), p99 ${s.webhookWait.p99Ms.toFixed(0)} ms (${s.webhookWait.p99RealMs.toFixed(1)} real), median ${s.webhookWait.medianMs.toFixed(0)} ms (${s.webhookWait.medianRealMs.toFixed(1)} real), ${s.webhookWait.count} deliveries`,
       `  app RSS ${s.rssMiB.before.toFixed(0)} → ${s.rssMiB.after.toFixed(0)} MiB, heap ${s.heapMiB.before.toFixed(1)} → ${s.heapMiB.after.toFixed(1)} MiB`,

@@ -1,3 +1,4 @@
+import { createGraphqlAllowance, type GraphqlAllowance } from './graphql-allowance.js';
 import {
   createInstallationPacer,
   GITHUB_PACE,
@@ -10,6 +11,13 @@ import { createWriteBudget, type WriteBudget } from './write-budget.js';
 interface PacedOctokit {
   hook: {
     before(name: 'request', fn: (options: Record<string, unknown>) => Promise<void>): void;
+    after(
+      name: 'request',
+      fn: (
+        response: { headers?: Record<string, string | number | undefined> },
+        options: Record<string, unknown>,
+      ) => void,
+    ): void;
   };
 }
 
@@ -28,12 +36,23 @@ export interface PacerRegistry {
   forId(id: string): InstallationPacer;
   /** The installation's count of content-creating requests (`WriteBudget`). */
   budgetForId(id: string): WriteBudget;
+  /** What GitHub last said is left of the installation's hourly GraphQL points. */
+  allowanceForId(id: string): GraphqlAllowance;
 }
 
 export function createPacerRegistry(rules: PaceRules): PacerRegistry {
   const pacers = new Map<string, InstallationPacer>();
   const budgets = new Map<string, WriteBudget>();
+  const allowances = new Map<string, GraphqlAllowance>();
   return {
+    allowanceForId(id) {
+      let allowance = allowances.get(id);
+      if (!allowance) {
+        allowance = createGraphqlAllowance();
+        allowances.set(id, allowance);
+      }
+      return allowance;
+    },
     forId(id) {
       let pacer = pacers.get(id);
       if (!pacer) {
@@ -51,6 +70,11 @@ export function createPacerRegistry(rules: PaceRules): PacerRegistry {
       return budget;
     },
   };
+}
+
+/** The GraphQL points `paceRequests` reads for a client's installation; none when it does not pace. */
+export function graphqlAllowanceOf(octokit: object): GraphqlAllowance | undefined {
+  return (octokit as { graphqlAllowance?: GraphqlAllowance }).graphqlAllowance;
 }
 
 /** The write budget `paceRequests` keeps for a client's installation; none when it does not pace. */
@@ -88,7 +112,7 @@ export function paceRequests({
   return (
     octokit: PacedOctokit,
     options: { throttle?: ThrottleOptions },
-  ): { writeBudget?: WriteBudget } => {
+  ): { writeBudget?: WriteBudget; graphqlAllowance?: GraphqlAllowance } => {
     const throttle = options.throttle;
     if (!isOwnPacing(throttle)) return {};
     const id = throttle?.id ?? 'no-id';
@@ -100,7 +124,12 @@ export function paceRequests({
       if (wait > 0) await sleep(wait);
       if (kind === 'write' || kind === 'mutation') writeBudget.note();
     });
-    return { writeBudget };
+    const graphqlAllowance = registry.allowanceForId(id);
+    // GraphQL answers say what is left of the hour's points (`x-ratelimit-*`, resource graphql).
+    octokit.hook.after('request', (response) => {
+      if (response.headers) graphqlAllowance.note(response.headers, now());
+    });
+    return { writeBudget, graphqlAllowance };
   };
 }
 

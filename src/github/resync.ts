@@ -1,5 +1,6 @@
 import { parseBatonBranch, parseBuildId } from '../core/ids.js';
 import type { BuildRef } from './locate-build.js';
+import { graphqlAllowanceOf } from './pace-requests.js';
 import type { RepoContext } from './types.js';
 
 /** At most this many builds per repository are reconciled by one resync. */
@@ -33,7 +34,11 @@ export interface ResyncApp {
  * periodically, so a lost webhook heals without anyone typing `/status`.
  * Bounded: at most `RESYNC_MAX_BUILDS` per repository; the queue coalesces
  * with webhook-driven reconciles, and `schedule` may pass over a build this
- * process read lately (`scheduleResync`). Returns how many it queued.
+ * process read lately (`scheduleResync`). An installation whose hourly
+ * GraphQL points are low (`GraphqlAllowance.low`, from GitHub's `x-ratelimit-*`
+ * answers) is passed over until the next resync: its points are kept for
+ * reconciles a webhook asks for, and a build it holds is read again then.
+ * Returns how many it queued.
  */
 export async function resyncAll(
   app: ResyncApp,
@@ -42,6 +47,7 @@ export async function resyncAll(
   botLogin: () => Promise<string>,
   /** Called once per repository of every installation (the start-up template sync). */
   onRepository?: (ctx: RepoContext) => void,
+  now: () => number = Date.now,
 ): Promise<number> {
   const appOctokit = await app.auth();
   const installations = await appOctokit.paginate(appOctokit.rest.apps.listInstallations, {
@@ -49,8 +55,22 @@ export async function resyncAll(
   });
   let scheduled = 0;
   let passedOver = 0;
+  let deferred = 0;
   for (const installation of installations) {
     const octokit = await app.auth(installation.id);
+    const allowance = graphqlAllowanceOf(octokit);
+    if (allowance?.low(now())) {
+      deferred++;
+      app.log.info(
+        {
+          installationId: installation.id,
+          graphql: allowance.reading(),
+          resetInMs: allowance.untilReset(now()),
+        },
+        'baton: resync passes over an installation low on GraphQL points until they come back',
+      );
+      continue;
+    }
     const repos = await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, {
       per_page: 100,
     });
@@ -68,6 +88,9 @@ export async function resyncAll(
       }
     }
   }
-  app.log.info({ scheduled, passedOver }, 'baton: resync scheduled open builds');
+  app.log.info(
+    { scheduled, passedOver, deferredInstallations: deferred },
+    'baton: resync scheduled open builds',
+  );
   return scheduled;
 }

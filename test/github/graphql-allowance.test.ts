@@ -1,0 +1,146 @@
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { GraphqlBudget } from '../../sim/github/graphql-budget.js';
+import { createGraphqlAllowance } from '../../src/github/graphql-allowance.js';
+import { BatonOctokit } from '../../src/github/octokit.js';
+import { graphqlAllowanceOf } from '../../src/github/pace-requests.js';
+import { type ResyncApp, resyncAll } from '../../src/github/resync.js';
+import type { RepoContext } from '../../src/github/types.js';
+import { mountOnNock } from '../support/mount-nock.js';
+
+const HOUR_S = 3600;
+
+function headers(remaining: number, { limit = 5000, reset = HOUR_S, resource = 'graphql' } = {}) {
+  return {
+    'x-ratelimit-limit': String(limit),
+    'x-ratelimit-remaining': String(remaining),
+    'x-ratelimit-used': String(limit - remaining),
+    'x-ratelimit-reset': String(reset),
+    'x-ratelimit-resource': resource,
+  };
+}
+
+describe('the GraphQL allowance GitHub’s answers state', () => {
+  it.each([
+    { name: 'nothing read yet', notes: [], now: 0, low: false },
+    { name: 'plenty left', notes: [headers(4000)], now: 0, low: false },
+    { name: 'a fifth left: the reserve', notes: [headers(1000)], now: 0, low: true },
+    { name: 'spent', notes: [headers(0)], now: 0, low: true },
+    { name: 'spent, but the hour reset', notes: [headers(0)], now: HOUR_S * 1000, low: false },
+    {
+      name: 'the core resource is not GraphQL',
+      notes: [headers(0, { resource: 'core' })],
+      now: 0,
+      low: false,
+    },
+    {
+      name: 'an older answer arriving late',
+      notes: [headers(900), headers(3000)],
+      now: 0,
+      low: true,
+    },
+    {
+      name: 'a new hour',
+      notes: [headers(900), headers(4900, { reset: 2 * HOUR_S })],
+      now: HOUR_S * 1000,
+      low: false,
+    },
+  ])('$name: low is $low', ({ notes, now, low }) => {
+    const allowance = createGraphqlAllowance();
+    for (const note of notes) allowance.note(note, 0);
+    expect(allowance.low(now)).toBe(low);
+  });
+});
+
+describe('the app reads the points left from GitHub’s answers', () => {
+  let gh: FakeGitHub;
+  beforeEach(() => {
+    nock.disableNetConnect();
+    gh = new FakeGitHub({ graphqlBudget: new GraphqlBudget(5) });
+    mountOnNock(gh);
+  });
+  afterEach(() => nock.cleanAll());
+
+  it('notes the x-ratelimit headers of each GraphQL answer for the installation', async () => {
+    const octokit = new BatonOctokit({
+      auth: 'ghs_test',
+      throttle: { enabled: true, id: 'installation-4242' },
+    } as never);
+    const query = `query BatonIssueHistory($owner: String!, $repo: String!, $issue: Int!) {
+      repository(owner: $owner, name: $repo) { issue(number: $issue) { lastEditedAt } }
+    }`;
+    const issue = gh.openIssue({ title: 'x' });
+    for (let i = 0; i < 4; i++)
+      await octokit.graphql(query, { owner: gh.owner, repo: gh.repo, issue });
+    const allowance = graphqlAllowanceOf(octokit);
+    expect(allowance?.reading()).toMatchObject({ remaining: 1, limit: 5 });
+    expect(allowance?.low(Date.now())).toBe(true);
+  });
+});
+
+describe('the resync when an installation is low on GraphQL points', () => {
+  function fakeApp(lowInstallations: number[]) {
+    const logs: string[] = [];
+    const octokitFor = (id: number) => {
+      const allowance = createGraphqlAllowance();
+      allowance.note(headers(lowInstallations.includes(id) ? 200 : 4000, { reset: 2e9 }), 0);
+      return {
+        graphqlAllowance: allowance,
+        paginate: async (route: unknown) =>
+          route === 'installations'
+            ? [{ id: 1 }, { id: 2 }]
+            : [{ owner: { login: `org-${id}` }, name: 'widgets', default_branch: 'main' }],
+        rest: {
+          apps: { listInstallations: 'installations', listReposAccessibleToInstallation: 'repos' },
+          git: {
+            listMatchingRefs: async () => ({
+              data: [{ ref: 'refs/heads/baton/7-thing/integration' }],
+            }),
+          },
+        },
+      };
+    };
+    const app = {
+      auth: async (id?: number) => octokitFor(id ?? 0),
+      log: { info: (_: object, message: string) => logs.push(message), warn: () => {} },
+    } as unknown as ResyncApp;
+    return { app, logs };
+  }
+
+  it('passes over the low installation and reads the others’ builds', async () => {
+    const { app, logs } = fakeApp([1]);
+    const seen: string[] = [];
+    const scheduled = await resyncAll(
+      app,
+      (ctx: RepoContext, ref) => {
+        seen.push(`${ctx.owner}:${ref.build}`);
+        return true;
+      },
+      async () => 'baton[bot]',
+      undefined,
+      () => 1000,
+    );
+    expect(seen).toEqual(['org-2:7-thing']);
+    expect(scheduled).toBe(1);
+    expect(logs).toContain(
+      'baton: resync passes over an installation low on GraphQL points until they come back',
+    );
+  });
+
+  it('reads every installation when none is low', async () => {
+    const { app } = fakeApp([]);
+    const seen: string[] = [];
+    await resyncAll(
+      app,
+      (ctx: RepoContext, ref) => {
+        seen.push(`${ctx.owner}:${ref.build}`);
+        return true;
+      },
+      async () => 'baton[bot]',
+      undefined,
+      () => 1000,
+    );
+    expect(seen).toEqual(['org-1:7-thing', 'org-2:7-thing']);
+  });
+});
