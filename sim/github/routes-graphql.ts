@@ -68,7 +68,11 @@ export function registerGraphqlRoutes(router: Router, gh: FakeGitHub): void {
         },
       };
     }
-    const data = answer(gh, name, vars);
+    const data = answer(
+      gh,
+      rootFieldOf(operation) === 'enablePullRequestAutoMerge' ? 'BatonAutoMerge' : name,
+      vars,
+    );
     if (!data)
       return withHeaders(
         json(200, { errors: [{ message: 'the simulator answers only the queries Baton sends' }] }),
@@ -79,6 +83,13 @@ export function registerGraphqlRoutes(router: Router, gh: FakeGitHub): void {
       charge.headers,
     );
   });
+}
+
+/** The first field a mutation asks for: it names what the mutation does, whatever the operation's name. */
+function rootFieldOf(operation: OperationDefinitionNode): string | null {
+  if (operation.operation !== 'mutation') return null;
+  const [first] = operation.selectionSet.selections;
+  return first?.kind === Kind.FIELD ? first.name.value : null;
 }
 
 function fragmentsOf(doc: DocumentNode) {
