@@ -333,9 +333,10 @@ function pullNode(gh: FakeGitHub, pull: SimPull) {
 }
 
 /**
- * GitHub's `Commit.statusCheckRollup`: the commit's check runs (the latest of
- * each name, as the rollup shows them) and its newest status per context;
- * null when it has neither.
+ * GitHub's `Commit.statusCheckRollup`: the commit's check runs and its newest
+ * status per context; null when it has neither. Which check runs a re-run
+ * leaves in the rollup is not documented; the simulator keeps the newest of
+ * each name, as GitHub's pull request page shows them.
  */
 function rollupOn(gh: FakeGitHub, sha: string) {
   const runs = new Map<string, (typeof gh.checkRuns)[number]>();
