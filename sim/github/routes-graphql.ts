@@ -111,6 +111,10 @@ function answer(
       return { repository: buildRepository(gh, variables) };
     case 'BatonBuildPulls':
       return { repository: { pullRequests: pullsNode(gh, String(variables.integration)) } };
+    case 'BatonPullChecks': {
+      const pull = gh.pulls.get(Number(variables.number));
+      return { repository: { pullRequest: pull ? pullNode(gh, pull) : null } };
+    }
     case 'BatonBuildRefs':
       return { repository: { refs: refsNode(gh, String(variables.prefix)) } };
     case 'BatonIssueHistory':

@@ -109,7 +109,7 @@ export const BUILD_QUERY = /* GraphQL */ `
           parents(first: 2) { nodes { oid } }
           statusCheckRollup {
             contexts(first: 100) {
-              pageInfo { hasNextPage }
+              pageInfo { hasNextPage endCursor }
               nodes {
                 __typename
                 ... on CheckRun { name status conclusion detailsUrl }
@@ -177,7 +177,7 @@ export const BUILD_PULLS_QUERY = /* GraphQL */ `
           parents(first: 2) { nodes { oid } }
           statusCheckRollup {
             contexts(first: 100) {
-              pageInfo { hasNextPage }
+              pageInfo { hasNextPage endCursor }
               nodes {
                 __typename
                 ... on CheckRun { name status conclusion detailsUrl }
@@ -196,6 +196,33 @@ export const BUILD_PULLS_QUERY = /* GraphQL */ `
     createdAt
     author { login __typename }
     reactionGroups { content viewerHasReacted }
+  }
+`;
+
+/** A worker PR head's CI past its first hundred check runs and statuses. */
+export const PULL_CHECKS_QUERY = /* GraphQL */ `
+  query BatonPullChecks($owner: String!, $repo: String!, $number: Int!, $after: String!) {
+    repository(owner: $owner, name: $repo) {
+      pullRequest(number: $number) {
+        commits(last: 1) {
+          nodes {
+            commit {
+              oid
+              statusCheckRollup {
+                contexts(first: 100, after: $after) {
+                  pageInfo { hasNextPage endCursor }
+                  nodes {
+                    __typename
+                    ... on CheckRun { name status conclusion detailsUrl }
+                    ... on StatusContext { context state targetUrl }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
   }
 `;
 
@@ -258,6 +285,21 @@ export interface BuildPullsResult {
   repository: { pullRequests: { pageInfo: GraphPageInfo; nodes: GraphPull[] } };
 }
 
+export interface PullChecksResult {
+  repository: {
+    pullRequest: {
+      commits: {
+        nodes: {
+          commit: {
+            oid: string;
+            statusCheckRollup: GraphPull['commits']['nodes'][number]['commit']['statusCheckRollup'];
+          };
+        }[];
+      };
+    } | null;
+  };
+}
+
 export interface BuildRefsResult {
   repository: { refs: GraphRefs };
 }
@@ -298,7 +340,7 @@ export interface GraphPull {
          */
         statusCheckRollup: {
           contexts: {
-            pageInfo: { hasNextPage: boolean };
+            pageInfo: GraphPageInfo;
             nodes: (GraphCheckRun | GraphStatusContext)[];
           };
         } | null;

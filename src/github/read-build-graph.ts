@@ -5,7 +5,10 @@ import {
   type BuildPullsResult,
   type BuildQueryResult,
   type BuildRefsResult,
+  type GraphPull,
   type GraphRefs,
+  PULL_CHECKS_QUERY,
+  type PullChecksResult,
 } from './build-query.js';
 import type { RepoContext } from './types.js';
 
@@ -27,8 +30,9 @@ export interface BuildGraphVariables {
 
 /**
  * The build query with every list it pages read whole: the worker PRs past
- * the first page and the branch, usage and adaptation refs past the first
- * hundred, each by its own query following `pageInfo`. A build of twenty PRs
+ * the first page, the branch, usage and adaptation refs past the first
+ * hundred, and an open PR head's CI past its first hundred check runs and
+ * statuses, each by its own query following `pageInfo`. A build of twenty PRs
  * or fewer and under a hundred records is one request of one point.
  */
 export async function readBuildGraph(
@@ -74,7 +78,34 @@ async function restOfPulls(
     nodes.push(...repository.pullRequests.nodes);
     page = repository.pullRequests.pageInfo;
   }
+  await Promise.all(nodes.map((pull) => restOfChecks(ctx, variables, pull)));
   return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
+}
+
+/** An open PR's head CI read whole; a head that moved meanwhile is left to the next reconcile. */
+async function restOfChecks(
+  ctx: RepoContext,
+  variables: BuildGraphVariables,
+  pull: GraphPull,
+): Promise<void> {
+  const head = pull.commits.nodes[0]?.commit;
+  const contexts = head?.statusCheckRollup?.contexts;
+  if (pull.state !== 'OPEN' || !head || !contexts) return;
+  let page = contexts.pageInfo;
+  while (page?.hasNextPage && page.endCursor) {
+    const { repository } = await ctx.octokit.graphql<PullChecksResult>(PULL_CHECKS_QUERY, {
+      owner: variables.owner,
+      repo: variables.repo,
+      number: pull.number,
+      after: page.endCursor,
+    });
+    const commit = repository.pullRequest?.commits.nodes[0]?.commit;
+    const more = commit?.statusCheckRollup?.contexts;
+    if (!commit || commit.oid !== head.oid || !more) return;
+    contexts.nodes.push(...more.nodes);
+    contexts.pageInfo = more.pageInfo;
+    page = more.pageInfo;
+  }
 }
 
 async function restOfRefs(ctx: RepoContext, prefix: string, first: GraphRefs): Promise<GraphRefs> {

@@ -1,6 +1,11 @@
 import { validate } from '@octokit/graphql-schema';
 import { describe, expect, it } from 'vitest';
-import { BUILD_PULLS_QUERY, BUILD_QUERY, BUILD_REFS_QUERY } from '../../src/github/build-query.js';
+import {
+  BUILD_PULLS_QUERY,
+  BUILD_QUERY,
+  BUILD_REFS_QUERY,
+  PULL_CHECKS_QUERY,
+} from '../../src/github/build-query.js';
 import { ENABLE_AUTO_MERGE } from '../../src/github/pulls.js';
 
 describe("the app's GraphQL documents", () => {
@@ -8,6 +13,7 @@ describe("the app's GraphQL documents", () => {
     ['the build query', BUILD_QUERY],
     ['the build query’s further pages of PRs', BUILD_PULLS_QUERY],
     ['the build query’s further pages of refs', BUILD_REFS_QUERY],
+    ['a head’s further check runs and statuses', PULL_CHECKS_QUERY],
     ['the auto-merge mutation', ENABLE_AUTO_MERGE],
   ])('%s is valid against GitHub’s published schema', (_, document) => {
     expect(validate(document).map((error) => error.message)).toEqual([]);

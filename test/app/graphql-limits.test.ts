@@ -59,6 +59,7 @@ describe('the GraphQL documents in src', () => {
       'BatonBuildPulls',
       'BatonBuildRefs',
       'BatonIssueHistory',
+      'BatonPullChecks',
     ]);
   });
 

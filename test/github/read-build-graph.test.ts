@@ -1,0 +1,75 @@
+import { Octokit } from '@octokit/rest';
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { buildDir, integrationBranch, subIssueGraphPath } from '../../src/core/ids.js';
+import { readBuildGraph } from '../../src/github/read-build-graph.js';
+import type { RepoContext } from '../../src/github/types.js';
+import { mountOnNock } from '../support/mount-nock.js';
+
+/**
+ * The build query's lists read whole against a simulator that, like GitHub,
+ * gives at most `first`/`last` nodes a page: an open worker PR's head with
+ * more than a hundred check runs and statuses.
+ */
+const BUILD = '1-add-oauth-login';
+
+describe('readBuildGraph', () => {
+  let gh: FakeGitHub;
+  let ctx: RepoContext;
+  beforeEach(() => {
+    nock.disableNetConnect();
+    gh = new FakeGitHub();
+    mountOnNock(gh);
+    ctx = {
+      octokit: new Octokit({ auth: 'ghs_test' }) as unknown as RepoContext['octokit'],
+      owner: gh.owner,
+      repo: gh.repo,
+      botLogin: gh.botLogin,
+    };
+  });
+  afterEach(() => nock.cleanAll());
+
+  function variables() {
+    const integration = integrationBranch(BUILD);
+    return {
+      owner: gh.owner,
+      repo: gh.repo,
+      issue: 1,
+      integration,
+      defaultBranch: gh.defaultBranch,
+      refPrefix: `refs/heads/baton/${BUILD}/`,
+      planPath: `${integration}:${buildDir(BUILD)}/plan.json`,
+      workersPath: `${integration}:${buildDir(BUILD)}/workers`,
+      completionsPath: `${integration}:${buildDir(BUILD)}/completions`,
+      subIssuesPath: `${integration}:${subIssueGraphPath(BUILD)}`,
+      loopsPath: `${integration}:${buildDir(BUILD)}/loops`,
+      usagePrefix: `refs/baton/${BUILD}/usage/`,
+      adaptPrefix: `refs/baton/${BUILD}/adapt/`,
+    };
+  }
+
+  it('reads every check run and status of an open PR’s head past the first hundred', async () => {
+    gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+    gh.git.commitOn(integrationBranch(BUILD), { 'a.txt': 'a' }, 'build');
+    const head = gh.git.commitOn(`baton/${BUILD}/W1.1`, { 'w.txt': 'w' }, 'work');
+    gh.openPull({
+      title: 'W1.1',
+      body: '',
+      head: `baton/${BUILD}/W1.1`,
+      base: integrationBranch(BUILD),
+      user: gh.botLogin,
+    });
+    for (let i = 1; i <= 120; i++) gh.addCheck({ sha: head, name: `lint-${i}` });
+    // The one red status comes last: on the rollup's second page.
+    gh.addStatus({ sha: head, context: 'ci/jenkins', state: 'failure' });
+
+    const { repository } = await readBuildGraph(ctx, variables());
+
+    const contexts =
+      repository.pullRequests.nodes[0]?.commits.nodes[0]?.commit.statusCheckRollup?.contexts;
+    expect(contexts?.nodes).toHaveLength(121);
+    expect(contexts?.nodes.at(-1)).toMatchObject({ context: 'ci/jenkins', state: 'FAILURE' });
+    expect(gh.log.filter((entry) => entry.route === 'POST /graphql')).toHaveLength(2);
+  });
+});
