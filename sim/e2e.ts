@@ -79,7 +79,7 @@ export const SIM_ANTHROPIC_KEY = 'sk-ant-simulated-key';
  * told (BATON_SOURCE_*): the installed templates are then exactly the shipped
  * ones, so onboarding has no "Set up Baton" pull request to open.
  */
-export const SIM_BATON_SOURCE = { repository: 'baton-dev/baton', ref: '0'.repeat(40) };
+export const SIM_BATON_SOURCE = { repository: 'baton-dev/baton', ref: 'ba7c0'.repeat(8) };
 
 /** A repository with Baton set up: the shipped workflow, skills and config on the default branch. */
 export function installBaton(gh: FakeGitHub): void {

@@ -4,6 +4,11 @@ import { type ApiRequest, type ApiResponse, Router } from './router.js';
 import { registerContentRoutes } from './routes-contents.js';
 import { registerGitRoutes } from './routes-git.js';
 import { registerGraphqlRoutes } from './routes-graphql.js';
+import {
+  appManifestGrants,
+  type InstallationGrants,
+  registerInstallationRoutes,
+} from './routes-installation.js';
 import { registerIssueRoutes } from './routes-issues.js';
 import { registerPullRoutes } from './routes-pulls.js';
 import { registerRunRoutes } from './routes-runs.js';
@@ -208,6 +213,12 @@ export class FakeGitHub {
    * `clean`. On by default (the tests' scenarios play the update-branch path).
    */
   requireUpToDate = true;
+  /** Whether the app is installed on the repository (`GET /repos/{owner}/{repo}/installation`). */
+  installed = true;
+  /** What the installation was granted; default exactly app.yml's permissions and events. */
+  installationGrants: InstallationGrants = appManifestGrants();
+  /** The repository's Actions variables by name (`vars.*` in workflows). */
+  readonly variables = new Map<string, string>();
   now: () => string;
   #ids = 1000;
   readonly #router = new Router();
@@ -229,6 +240,7 @@ export class FakeGitHub {
     registerRunRoutes(this.#router, this);
     registerContentRoutes(this.#router, this);
     registerGraphqlRoutes(this.#router, this);
+    registerInstallationRoutes(this.#router, this);
   }
 
   nextId(): number {

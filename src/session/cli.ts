@@ -4,6 +4,7 @@ import { parseSessionEnv } from './env.js';
 import { runPublish } from './publish/run-publish.js';
 
 const USAGE = `usage: baton session agent | baton session publish
+       baton doctor --repo owner/name [--json]
        baton --help | baton --version
 
 Baton's sessions, run by the Baton workflow (.github/workflows/baton.yml) in
@@ -12,6 +13,8 @@ GitHub Actions. Every setting comes from the environment the workflow sets.
 Commands:
   session agent     run one session's model, read-only; leaves its result in $BATON_OUT
   session publish   check the agent's result and write it to GitHub as the Baton app
+  doctor            check an installation before its first build (where the app runs;
+                    see \`baton doctor --help\`)
 
 Options:
   -h, --help        print this help
