@@ -213,6 +213,12 @@ export class FakeGitHub {
    * `clean`. On by default (the tests' scenarios play the update-branch path).
    */
   requireUpToDate = true;
+  /**
+   * Whether GraphQL's `refs(refPrefix:)` lists refs outside refs/heads and
+   * refs/tags (usage and adaptation records). No documentation says; false
+   * plays a GitHub that does not (`baton doctor`'s probe then answers no).
+   */
+  graphqlListsHiddenRefs = true;
   /** Whether the app is installed on the repository (`GET /repos/{owner}/{repo}/installation`). */
   installed = true;
   /** What the installation was granted; default exactly app.yml's permissions and events. */

@@ -56,6 +56,8 @@ function issueHistory(gh: FakeGitHub, variables: Record<string, unknown>) {
 
 /** Hidden refs under a prefix, each with its commit's message (usage and adaptation records). */
 function messageRefs(gh: FakeGitHub, prefix: string) {
+  const hidden = !prefix.startsWith('refs/heads/') && !prefix.startsWith('refs/tags/');
+  if (hidden && !gh.graphqlListsHiddenRefs) return { nodes: [] };
   return {
     nodes: [...gh.git.refs]
       .filter(([name]) => name.startsWith(prefix))
