@@ -18,7 +18,8 @@ export const DOCTOR_CHECKS = [
 export type DoctorCheckId = (typeof DOCTOR_CHECKS)[number];
 
 export interface DoctorCheck {
-  id: DoctorCheckId;
+  /** A `DoctorCheckId`, or what the doctor session found (`session`, `model-key`, `model`, `probe <name>`). */
+  id: DoctorCheckId | string;
   ok: boolean;
   /** What holds, or what is wrong. */
   message: string;
