@@ -562,21 +562,21 @@ function registerRequestSignalCleanup(controller, signal, listener) {
 }
 function armAbandonmentBackstop(body, controller) {
   if (cleanups.has(controller))
-    registry?.register(body, controller, controller);
+    registry2?.register(body, controller, controller);
 }
 function releaseRequestSignal(controller) {
   const cleanup = cleanups.get(controller);
   if (cleanup) {
     cleanups.delete(controller);
-    registry?.unregister(controller);
+    registry2?.unregister(controller);
     cleanup();
   }
 }
-var cleanups, registry;
+var cleanups, registry2;
 var init_request_signal = __esm({
   "../../main/node_modules/@anthropic-ai/sdk/internal/request-signal.mjs"() {
     cleanups = /* @__PURE__ */ new WeakMap();
-    registry = typeof globalThis.FinalizationRegistry === "function" ? new globalThis.FinalizationRegistry((controller) => releaseRequestSignal(controller)) : null;
+    registry2 = typeof globalThis.FinalizationRegistry === "function" ? new globalThis.FinalizationRegistry((controller) => releaseRequestSignal(controller)) : null;
   }
 });
 
@@ -2788,7 +2788,7 @@ function maybe_map(val, fn) {
   }
   return fn(val);
 }
-var has, hex_table, limit, encode;
+var has, hex_table, limit, encode3;
 var init_utils2 = __esm({
   "../../main/node_modules/@anthropic-ai/sdk/internal/qs/utils.mjs"() {
     init_formats();
@@ -2802,7 +2802,7 @@ var init_utils2 = __esm({
       return array2;
     })();
     limit = 1024;
-    encode = (str2, _defaultEncoder, charset, _kind, format) => {
+    encode3 = (str2, _defaultEncoder, charset, _kind, format) => {
       if (str2.length === 0) {
         return str2;
       }
@@ -3126,7 +3126,7 @@ var init_stringify = __esm({
       delimiter: "&",
       encode: true,
       encodeDotInKeys: false,
-      encoder: encode,
+      encoder: encode3,
       encodeValuesOnly: false,
       format: default_format,
       formatter: default_formatter,
@@ -6711,13 +6711,13 @@ var init_agents = __esm({
 });
 
 // ../../main/node_modules/@anthropic-ai/sdk/internal/utils/uuid.mjs
-var uuid4;
+var uuid42;
 var init_uuid = __esm({
   "../../main/node_modules/@anthropic-ai/sdk/internal/utils/uuid.mjs"() {
-    uuid4 = function() {
+    uuid42 = function() {
       const { crypto: crypto3 } = globalThis;
       if (crypto3?.randomUUID) {
-        uuid4 = crypto3.randomUUID.bind(crypto3);
+        uuid42 = crypto3.randomUUID.bind(crypto3);
         return crypto3.randomUUID();
       }
       const u8 = new Uint8Array(1);
@@ -6811,7 +6811,7 @@ function backoff2(attempt) {
 function defaultWorkerId() {
   const env = globalThis.process?.env;
   const host = env?.["HOSTNAME"];
-  return host ? `${host}-${uuid4()}` : uuid4();
+  return host ? `${host}-${uuid42()}` : uuid42();
 }
 var _WorkPoller_runnerClient, _WorkPoller_consumed, _WorkPoller_controller, _WorkPoller_detachExternal, _WorkPoller_autoStop, _WorkPoller_drain, _WorkPoller_blockMs, _WorkPoller_reclaimOlderThanMs, _WorkPoller_requestOpts, _IdleLog_log, _IdleLog_environmentId, _IdleLog_idleSince, _IdleLog_lastReport, POLL_BLOCK_MS, POLL_BACKOFF_BASE_MS, POLL_BACKOFF_CAP_MS, IDLE_REPORT_INTERVAL_MS, WorkPoller, IdleLog;
 var init_poller = __esm({
@@ -30722,7 +30722,7 @@ var init_resources2 = __esm({
 });
 
 // ../../main/node_modules/@anthropic-ai/sdk/client.mjs
-var _BaseAnthropic_instances, _a, _BaseAnthropic_encoder, _BaseAnthropic_apiKeyFunction, _BaseAnthropic_openTelemetry, _BaseAnthropic_baseURLOverridden, warnedOfKeyAndTokenInEnv, BaseAnthropic, Anthropic;
+var _BaseAnthropic_instances, _a3, _BaseAnthropic_encoder, _BaseAnthropic_apiKeyFunction, _BaseAnthropic_openTelemetry, _BaseAnthropic_baseURLOverridden, warnedOfKeyAndTokenInEnv, BaseAnthropic, Anthropic;
 var init_client = __esm({
   "../../main/node_modules/@anthropic-ai/sdk/client.mjs"() {
     init_tslib();
@@ -30853,7 +30853,7 @@ var init_client = __esm({
           }
           this.baseURL = options2.baseURL;
           this._baseURLIsExplicit = opts.__baseURLIsExplicit ?? !!baseURL;
-          this.timeout = options2.timeout ?? _a.DEFAULT_TIMEOUT;
+          this.timeout = options2.timeout ?? _a3.DEFAULT_TIMEOUT;
           this.logger = options2.logger ?? console;
           this.logLevel = defaultLogLevel;
           this.logLevel = parseLogLevel(options2.logLevel, "ClientOptions.logLevel", loggerFor(this)) ?? parseLogLevel(readEnv("ANTHROPIC_LOG"), "process.env['ANTHROPIC_LOG']", loggerFor(this)) ?? defaultLogLevel;
@@ -31616,10 +31616,10 @@ var init_client = __esm({
           return typeof body === "object" && body !== null && (Symbol.asyncIterator in body || Symbol.iterator in body && "next" in body && typeof body.next === "function");
         }
       }
-      _a = BaseAnthropic2, _BaseAnthropic_encoder = /* @__PURE__ */ new WeakMap(), _BaseAnthropic_apiKeyFunction = /* @__PURE__ */ new WeakMap(), _BaseAnthropic_openTelemetry = /* @__PURE__ */ new WeakMap(), _BaseAnthropic_instances = /* @__PURE__ */ new WeakSet(), _BaseAnthropic_baseURLOverridden = function _BaseAnthropic_baseURLOverridden2() {
+      _a3 = BaseAnthropic2, _BaseAnthropic_encoder = /* @__PURE__ */ new WeakMap(), _BaseAnthropic_apiKeyFunction = /* @__PURE__ */ new WeakMap(), _BaseAnthropic_openTelemetry = /* @__PURE__ */ new WeakMap(), _BaseAnthropic_instances = /* @__PURE__ */ new WeakSet(), _BaseAnthropic_baseURLOverridden = function _BaseAnthropic_baseURLOverridden2() {
         return this.baseURL !== "https://api.anthropic.com";
       };
-      BaseAnthropic2.Anthropic = _a;
+      BaseAnthropic2.Anthropic = _a3;
       BaseAnthropic2.DEFAULT_TIMEOUT = 6e5;
       BaseAnthropic2.AnthropicError = AnthropicError;
       BaseAnthropic2.APIError = APIError;
@@ -36063,85 +36063,7 @@ var require_lib = __commonJS({
 });
 
 // src/session/cli.ts
-var import_node_fs2 = require("node:fs");
-
-// src/session/agent/agent-context.ts
-var import_promises4 = require("node:fs/promises");
-init_sdk();
-
-// src/core/ids.ts
-var WORKER_ID = /^W([1-9]\d{0,1})\.([1-9]\d{0,1})$/;
-var BUILD_ID = /^([1-9]\d*)-([a-z0-9]+(?:-[a-z0-9]+)*)$/;
-function parseWorkerId(id) {
-  const match = WORKER_ID.exec(id);
-  if (!match) return null;
-  return { wave: Number(match[1]), seq: Number(match[2]) };
-}
-function compareWorkerIds(a, b) {
-  const pa = parseWorkerId(a);
-  const pb = parseWorkerId(b);
-  if (!pa || !pb) return a.localeCompare(b);
-  return pa.wave - pb.wave || pa.seq - pb.seq;
-}
-function parseBuildId(build) {
-  const match = BUILD_ID.exec(build);
-  if (!match) return null;
-  return { issue: Number(match[1]), slug: match[2] ?? "" };
-}
-var BRANCH_PREFIX = "baton/";
-function integrationBranch(build) {
-  return `${BRANCH_PREFIX}${build}/integration`;
-}
-function workerBranch(build, worker) {
-  return `${BRANCH_PREFIX}${build}/${worker}`;
-}
-function buildDir(build) {
-  return `.baton/builds/${build}`;
-}
-function planPath(build) {
-  return `${buildDir(build)}/plan.json`;
-}
-function subIssueGraphPath(build) {
-  return `${buildDir(build)}/sub-issues.json`;
-}
-function briefPath(build, worker) {
-  return `${buildDir(build)}/workers/${worker}.md`;
-}
-function completionPath(build, worker) {
-  return `${buildDir(build)}/completions/${worker}.json`;
-}
-function workerFindingsPath(build, worker) {
-  return `${buildDir(build)}/findings/${worker}.md`;
-}
-function reportPath(build) {
-  return `${buildDir(build)}/REPORT.md`;
-}
-var LOOP_SUBJECT = /^L([1-9]\d{0,1})$/;
-function parseLoopSubject(subject) {
-  const match = LOOP_SUBJECT.exec(subject ?? "");
-  return match ? Number(match[1]) : null;
-}
-function loopDir(build, loop) {
-  return `${buildDir(build)}/loops/${loop}`;
-}
-function findingsPath(build, loop) {
-  return `${loopDir(build, loop)}/findings.md`;
-}
-function summaryPath(build, loop) {
-  return `${loopDir(build, loop)}/summary.md`;
-}
-function researchResultPath(build, loop) {
-  return `${buildDir(build)}/loops/${loop}.json`;
-}
-function skillPath(role) {
-  return `.baton/skills/${role}.md`;
-}
-var STYLE_GUIDE_PATH = ".baton/style.md";
-var CONFIG_FILE = "baton.yml";
-
-// src/session/agent/default-branch.ts
-var import_promises3 = require("node:fs/promises");
-var import_node_path3 = __toESM(require("node:path"), 1);
+var import_node_fs3 = require("node:fs");
 
 // ../../main/node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -36267,7 +36189,7 @@ __export(external_exports, {
   e164: () => e1642,
   email: () => email2,
   emoji: () => emoji2,
-  encode: () => encode3,
+  encode: () => encode2,
   encodeAsync: () => encodeAsync2,
   endsWith: () => _endsWith,
   enum: () => _enum2,
@@ -36357,7 +36279,7 @@ __export(external_exports, {
   refine: () => refine,
   regex: () => _regex,
   regexes: () => regexes_exports,
-  registry: () => registry2,
+  registry: () => registry,
   safeDecode: () => safeDecode2,
   safeDecodeAsync: () => safeDecodeAsync2,
   safeEncode: () => safeEncode2,
@@ -36669,7 +36591,7 @@ __export(core_exports2, {
   decode: () => decode,
   decodeAsync: () => decodeAsync,
   describe: () => describe,
-  encode: () => encode2,
+  encode: () => encode,
   encodeAsync: () => encodeAsync,
   extractDefs: () => extractDefs,
   finalize: () => finalize,
@@ -36700,7 +36622,7 @@ __export(core_exports2, {
   process: () => processSchema,
   processSchema: () => processSchema,
   regexes: () => regexes_exports,
-  registry: () => registry2,
+  registry: () => registry,
   safeDecode: () => safeDecode,
   safeDecodeAsync: () => safeDecodeAsync,
   safeEncode: () => safeEncode,
@@ -37580,7 +37502,7 @@ function constantCatch(value) {
 }
 
 // ../../main/node_modules/zod/v4/core/core.js
-var _a2;
+var _a;
 var NEVER = /* @__PURE__ */ Object.freeze({
   status: "aborted"
 });
@@ -37693,7 +37615,7 @@ var $ZodEncodeError = class extends Error {
     this.name = "ZodEncodeError";
   }
 };
-(_a2 = globalThis).__zod_globalConfig ?? (_a2.__zod_globalConfig = {});
+(_a = globalThis).__zod_globalConfig ?? (_a.__zod_globalConfig = {});
 var globalConfig = globalThis.__zod_globalConfig;
 function config(newConfig) {
   if (newConfig)
@@ -38008,7 +37930,7 @@ var _encode = (_Err) => {
   };
   return fn;
 };
-var encode2 = /* @__PURE__ */ _encode($ZodRealError);
+var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
   const parse5 = _parse(_Err);
   const fn = (schema2, value, _ctx, _params) => {
@@ -38116,7 +38038,7 @@ __export(regexes_exports, {
   unicodeEmail: () => unicodeEmail,
   uppercase: () => uppercase,
   uuid: () => uuid,
-  uuid4: () => uuid42,
+  uuid4: () => uuid4,
   uuid6: () => uuid6,
   uuid7: () => uuid7,
   xid: () => xid
@@ -38138,7 +38060,7 @@ var uuid = (version2) => {
     return /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;
   return new RegExp(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-${version2}[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$`);
 };
-var uuid42 = /* @__PURE__ */ uuid(4);
+var uuid4 = /* @__PURE__ */ uuid(4);
 var uuid6 = /* @__PURE__ */ uuid(6);
 var uuid7 = /* @__PURE__ */ uuid(7);
 var email = /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/;
@@ -49036,7 +48958,7 @@ function yo_default() {
 }
 
 // ../../main/node_modules/zod/v4/core/registries.js
-var _a3;
+var _a2;
 var $output = /* @__PURE__ */ Symbol("ZodOutput");
 var $input = /* @__PURE__ */ Symbol("ZodInput");
 var $ZodRegistry = class {
@@ -49079,10 +49001,10 @@ var $ZodRegistry = class {
     return this._map.has(schema2);
   }
 };
-function registry2() {
+function registry() {
   return new $ZodRegistry();
 }
-(_a3 = globalThis).__zod_globalRegistry ?? (_a3.__zod_globalRegistry = registry2());
+(_a2 = globalThis).__zod_globalRegistry ?? (_a2.__zod_globalRegistry = registry());
 var globalRegistry = globalThis.__zod_globalRegistry;
 
 // ../../main/node_modules/zod/v4/core/compile.js
@@ -52705,8 +52627,8 @@ var tupleProcessor = (schema2, ctx, _json, params) => {
   let minItems = def.items.length;
   while (minItems > 0) {
     const item = def.items[minItems - 1];
-    const optional3 = ctx.io === "input" ? inputOptin(item) !== void 0 : item._zod.optout === "optional";
-    if (!optional3)
+    const optional4 = ctx.io === "input" ? inputOptin(item) !== void 0 : item._zod.optout === "optional";
+    if (!optional4)
       break;
     minItems--;
   }
@@ -53380,7 +53302,7 @@ var parse2 = /* @__PURE__ */ _parse(ZodRealError);
 var parseAsync2 = /* @__PURE__ */ _parseAsync(ZodRealError);
 var safeParse2 = /* @__PURE__ */ _safeParse(ZodRealError);
 var safeParseAsync2 = /* @__PURE__ */ _safeParseAsync(ZodRealError);
-var encode3 = /* @__PURE__ */ _encode(ZodRealError);
+var encode2 = /* @__PURE__ */ _encode(ZodRealError);
 var decode2 = /* @__PURE__ */ _decode(ZodRealError);
 var encodeAsync2 = /* @__PURE__ */ _encodeAsync(ZodRealError);
 var decodeAsync2 = /* @__PURE__ */ _decodeAsync(ZodRealError);
@@ -53538,7 +53460,7 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     return validateAsync(this, data, params);
   },
   encode: function _encode2(data, params) {
-    return encode3(this, data, params, { callee: _encode2 });
+    return encode2(this, data, params, { callee: _encode2 });
   },
   decode: function _decode2(data, params) {
     return decode2(this, data, params, { callee: _decode2 });
@@ -55859,6 +55781,215 @@ function bigint3(params) {
 function date4(params) {
   return _coercedDate(ZodDate, params);
 }
+
+// src/core/doctor-session.ts
+var DOCTOR_ROLE = "doctor";
+var DOCTOR_ID = /^doctor-[a-z0-9]{6,20}$/;
+function doctorResultRef(id) {
+  return `refs/baton/${id}/result`;
+}
+function doctorProbePrefix(id) {
+  return `refs/baton/${id}/probe/`;
+}
+var Answer = external_exports.enum(["yes", "no", "unknown"]);
+var Probe = external_exports.object({ answer: Answer, detail: external_exports.string().max(2e3) });
+var DoctorAgentReport = external_exports.object({
+  version: external_exports.literal(1),
+  /** Whether ANTHROPIC_API_KEY was set (never its value). */
+  key: external_exports.enum(["present", "missing"]),
+  models: external_exports.array(external_exports.object({ model: external_exports.string().max(200), ok: external_exports.boolean(), detail: external_exports.string().max(2e3) })).max(20),
+  /** Whether the agent job's read-only GITHUB_TOKEN may read a collaborator's permission. */
+  collaboratorPermission: Probe
+});
+var PUBLISH_PROBES = [
+  "graphql-hidden-refs",
+  "push-starts-workflows",
+  "hidden-ref-without-workflows",
+  "viewer-has-reacted"
+];
+var DoctorReport = external_exports.object({
+  version: external_exports.literal(1),
+  /** The agent job's report; null when it left none (it failed before writing it). */
+  agent: DoctorAgentReport.nullable(),
+  /** The BATON_APP_URL the publish job traded its token at. */
+  appUrl: external_exports.string().max(2e3),
+  probes: external_exports.object(
+    Object.fromEntries(PUBLISH_PROBES.map((probe) => [probe, Probe]))
+  )
+});
+var MEANING = {
+  "graphql-hidden-refs": {
+    question: "GraphQL refs(refPrefix:) lists refs under refs/baton/",
+    yes: "usage and adaptation records are read with the build query",
+    no: "Baton reads usage and adaptation records over REST (git/matching-refs), found at run time"
+  },
+  "push-starts-workflows": {
+    question: "a push to refs/baton/* starts the repository's on: push workflows",
+    yes: 'each usage record starts your push workflows: add `branches` (or `branches-ignore: ["**"]` for tags-only) filters to them, or they run for every session',
+    no: "hidden refs start no workflow"
+  },
+  "hidden-ref-without-workflows": {
+    question: "a session may push a new refs/baton/ ref without the workflows permission",
+    yes: "sessions record usage without the workflows permission",
+    no: "sessions cannot record usage: budget.maxUsd counts only run durations",
+    fails: "no"
+  },
+  "viewer-has-reacted": {
+    question: "viewerHasReacted is the app's own reaction under an installation token",
+    yes: "a command counts once Baton reacted 👀 to it",
+    no: "Baton cannot tell its own 👀 from a person's, so it cannot tell which commands it took: report this output to Baton's maintainers",
+    fails: "no"
+  },
+  "collaborator-permission": {
+    question: "the agent job's read-only GITHUB_TOKEN may read a collaborator's permission",
+    yes: "sessions tell writers from other commenters themselves",
+    no: "plan sessions cannot tell who edited the issue and stop at the first edit: report this output to Baton's maintainers",
+    fails: "no"
+  }
+};
+function renderDoctorReport(report) {
+  const checks = [
+    {
+      id: "session",
+      ok: true,
+      message: `the publish job traded its OIDC token at ${report.appUrl}`
+    }
+  ];
+  const agent = report.agent;
+  if (!agent) {
+    checks.push({
+      id: "model-key",
+      ok: false,
+      message: "the agent job left no report",
+      fix: "read the run's agent job log"
+    });
+    return [...checks, ...probeChecks(report)];
+  }
+  checks.push(
+    agent.key === "present" ? { id: "model-key", ok: true, message: "the secret ANTHROPIC_API_KEY is set" } : {
+      id: "model-key",
+      ok: false,
+      message: "the secret ANTHROPIC_API_KEY is not set: every session would fail",
+      fix: "add it in Settings → Secrets and variables → Actions → Secrets (or the organization’s)"
+    }
+  );
+  for (const model of agent.models) {
+    checks.push(
+      model.ok ? { id: "model", ok: true, message: `${model.model} answers` } : {
+        id: "model",
+        ok: false,
+        message: `${model.model} does not answer: ${model.detail}`,
+        fix: "set models.* in .github/baton.yml to models the key may use, or use a key that may use it"
+      }
+    );
+  }
+  return [...checks, ...probeChecks(report)];
+}
+function probeChecks(report) {
+  const answers = [
+    ...PUBLISH_PROBES.map(
+      (probe) => [probe, report.probes[probe]]
+    ),
+    ...report.agent ? [
+      ["collaborator-permission", report.agent.collaboratorPermission]
+    ] : []
+  ];
+  return answers.map(([probe, { answer, detail }]) => {
+    const meaning = MEANING[probe];
+    const said = `${meaning.question}: ${answer}`;
+    if (answer === "unknown") {
+      return {
+        id: `probe ${probe}`,
+        ok: false,
+        message: `${said} (${detail})`,
+        fix: "run the doctor again; the run summary has the detail"
+      };
+    }
+    const consequence = answer === "yes" ? meaning.yes : meaning.no;
+    if (meaning.fails === answer) {
+      return { id: `probe ${probe}`, ok: false, message: `${said}: ${consequence}`, fix: detail };
+    }
+    return { id: `probe ${probe}`, ok: true, message: `${said}: ${consequence}` };
+  });
+}
+
+// src/session/agent/agent-context.ts
+var import_promises4 = require("node:fs/promises");
+init_sdk();
+
+// src/core/ids.ts
+var WORKER_ID = /^W([1-9]\d{0,1})\.([1-9]\d{0,1})$/;
+var BUILD_ID = /^([1-9]\d*)-([a-z0-9]+(?:-[a-z0-9]+)*)$/;
+function parseWorkerId(id) {
+  const match = WORKER_ID.exec(id);
+  if (!match) return null;
+  return { wave: Number(match[1]), seq: Number(match[2]) };
+}
+function compareWorkerIds(a, b) {
+  const pa = parseWorkerId(a);
+  const pb = parseWorkerId(b);
+  if (!pa || !pb) return a.localeCompare(b);
+  return pa.wave - pb.wave || pa.seq - pb.seq;
+}
+function parseBuildId(build) {
+  const match = BUILD_ID.exec(build);
+  if (!match) return null;
+  return { issue: Number(match[1]), slug: match[2] ?? "" };
+}
+var BRANCH_PREFIX = "baton/";
+function integrationBranch(build) {
+  return `${BRANCH_PREFIX}${build}/integration`;
+}
+function workerBranch(build, worker) {
+  return `${BRANCH_PREFIX}${build}/${worker}`;
+}
+function buildDir(build) {
+  return `.baton/builds/${build}`;
+}
+function planPath(build) {
+  return `${buildDir(build)}/plan.json`;
+}
+function subIssueGraphPath(build) {
+  return `${buildDir(build)}/sub-issues.json`;
+}
+function briefPath(build, worker) {
+  return `${buildDir(build)}/workers/${worker}.md`;
+}
+function completionPath(build, worker) {
+  return `${buildDir(build)}/completions/${worker}.json`;
+}
+function workerFindingsPath(build, worker) {
+  return `${buildDir(build)}/findings/${worker}.md`;
+}
+function reportPath(build) {
+  return `${buildDir(build)}/REPORT.md`;
+}
+var LOOP_SUBJECT = /^L([1-9]\d{0,1})$/;
+function parseLoopSubject(subject) {
+  const match = LOOP_SUBJECT.exec(subject ?? "");
+  return match ? Number(match[1]) : null;
+}
+function loopDir(build, loop) {
+  return `${buildDir(build)}/loops/${loop}`;
+}
+function findingsPath(build, loop) {
+  return `${loopDir(build, loop)}/findings.md`;
+}
+function summaryPath(build, loop) {
+  return `${loopDir(build, loop)}/summary.md`;
+}
+function researchResultPath(build, loop) {
+  return `${buildDir(build)}/loops/${loop}.json`;
+}
+function skillPath(role) {
+  return `.baton/skills/${role}.md`;
+}
+var STYLE_GUIDE_PATH = ".baton/style.md";
+var CONFIG_FILE = "baton.yml";
+
+// src/session/agent/default-branch.ts
+var import_promises3 = require("node:fs/promises");
+var import_node_path3 = __toESM(require("node:path"), 1);
 
 // src/session/agent/git.ts
 var import_node_child_process = require("node:child_process");
@@ -64889,6 +65020,11 @@ function describeFailure(error62) {
   return String(error62);
 }
 
+// src/session/doctor/doctor-agent.ts
+var import_node_fs = require("node:fs");
+var import_promises20 = require("node:fs/promises");
+var import_node_path19 = require("node:path");
+
 // src/session/env-sources.ts
 var DISPATCH_INPUTS = {
   BATON_ROLE: "role",
@@ -64927,40 +65063,625 @@ function renderEnvProblem({
   return `${what}: ${describeEnvSource(name)}.`;
 }
 
-// src/session/env.ts
+// src/session/doctor/doctor-env.ts
 var optional2 = external_exports.string().optional().transform((value) => value ? value : void 0);
+var DoctorEnv = external_exports.object({
+  BATON_BUILD: external_exports.string().regex(DOCTOR_ID, "BATON_BUILD is doctor-<nonce> for a doctor session"),
+  BATON_OUT: external_exports.string().min(1),
+  BATON_APP_URL: optional2,
+  BATON_OIDC_AUDIENCE: external_exports.string().min(1).default("baton"),
+  GITHUB_API_URL: external_exports.string().url().default("https://api.github.com"),
+  GITHUB_SERVER_URL: external_exports.string().url().default("https://github.com"),
+  /** Actions gives it; on GitHub Enterprise Server GraphQL is not under GITHUB_API_URL. */
+  GITHUB_GRAPHQL_URL: optional2,
+  GITHUB_TOKEN: optional2,
+  GITHUB_REPOSITORY: external_exports.string().regex(/^[^/\s]+\/[^/\s]+$/, "GITHUB_REPOSITORY is owner/name"),
+  GITHUB_WORKSPACE: external_exports.string().min(1),
+  /** Who started the run: the app's bot, whose permission the agent job asks. */
+  GITHUB_ACTOR: optional2,
+  ACTIONS_ID_TOKEN_REQUEST_URL: optional2,
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: optional2,
+  ANTHROPIC_API_KEY: optional2,
+  ANTHROPIC_BASE_URL: optional2
+});
+function parseDoctorEnv(source) {
+  const parsed = DoctorEnv.safeParse(source);
+  if (parsed.success) return { ok: true, env: parsed.data };
+  return {
+    ok: false,
+    problems: parsed.error.issues.map((issue2) => {
+      const name = String(issue2.path[0] ?? "");
+      return renderEnvProblem({ name, value: source[name], message: issue2.message });
+    })
+  };
+}
+function graphqlUrlOf(env) {
+  if (env.GITHUB_GRAPHQL_URL) return env.GITHUB_GRAPHQL_URL;
+  return `${env.GITHUB_API_URL.replace(/\/+$/, "").replace(/\/api\/v3$/, "/api")}/graphql`;
+}
+var DOCTOR_REPORT_FILE = "doctor.json";
+
+// src/session/doctor/doctor-agent.ts
+var ANTHROPIC_VERSION = "2023-06-01";
+async function runDoctorAgent(env, {
+  fetch: fetch2 = globalThis.fetch,
+  log = (line) => process.stderr.write(`baton: ${line}
+`)
+} = {}) {
+  const report = {
+    version: 1,
+    key: env.ANTHROPIC_API_KEY ? "present" : "missing",
+    models: env.ANTHROPIC_API_KEY ? await askModels(env, fetch2) : [],
+    collaboratorPermission: await askPermission(env, fetch2)
+  };
+  await (0, import_promises20.mkdir)(env.BATON_OUT, { recursive: true });
+  await (0, import_promises20.writeFile)((0, import_node_path19.join)(env.BATON_OUT, DOCTOR_REPORT_FILE), JSON.stringify(report));
+  log(
+    `doctor: key ${report.key}; ${report.models.map((m) => `${m.model} ${m.ok ? "answers" : "does not answer"}`).join(", ") || "no model asked"}; collaborator permission ${report.collaboratorPermission.answer}`
+  );
+  return 0;
+}
+async function configuredModels(env) {
+  const path22 = (0, import_node_path19.join)(env.GITHUB_WORKSPACE, ".github", CONFIG_FILE);
+  const text = (0, import_node_fs.existsSync)(path22) ? await (0, import_promises20.readFile)(path22, "utf8") : null;
+  return [...new Set(Object.values(loadConfig(text).config.models))];
+}
+async function askModels(env, fetch2) {
+  const base = (env.ANTHROPIC_BASE_URL || "https://api.anthropic.com").replace(/\/+$/, "");
+  const models = await configuredModels(env);
+  return Promise.all(
+    models.map(async (model) => {
+      try {
+        const response = await fetch2(`${base}/v1/messages/count_tokens`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "anthropic-version": ANTHROPIC_VERSION,
+            "x-api-key": env.ANTHROPIC_API_KEY ?? ""
+          },
+          body: JSON.stringify({ model, messages: [{ role: "user", content: "ping" }] })
+        });
+        if (response.ok) return { model, ok: true, detail: "answered" };
+        return { model, ok: false, detail: `HTTP ${response.status}: ${await errorOf(response)}` };
+      } catch (error62) {
+        return { model, ok: false, detail: `no answer from ${base}: ${messageOf(error62)}` };
+      }
+    })
+  );
+}
+async function errorOf(response) {
+  try {
+    const body = await response.json();
+    return (body.error?.message ?? "no message").slice(0, 500);
+  } catch {
+    return "no message";
+  }
+}
+async function askPermission(env, fetch2) {
+  const login = env.GITHUB_ACTOR;
+  if (!env.GITHUB_TOKEN || !login) {
+    return { answer: "unknown", detail: "the job has no GITHUB_TOKEN or GITHUB_ACTOR" };
+  }
+  const url2 = `${env.GITHUB_API_URL.replace(/\/+$/, "")}/repos/${env.GITHUB_REPOSITORY}/collaborators/${encodeURIComponent(login)}/permission`;
+  try {
+    const response = await fetch2(url2, {
+      headers: {
+        authorization: `Bearer ${env.GITHUB_TOKEN}`,
+        accept: "application/vnd.github+json",
+        "x-github-api-version": "2022-11-28"
+      }
+    });
+    if (response.ok || response.status === 404) {
+      return { answer: "yes", detail: `GitHub answered for ${login} (${response.status})` };
+    }
+    if (response.status === 403) {
+      return {
+        answer: "no",
+        detail: `GitHub refused the read (403): ${await githubError(response)}`
+      };
+    }
+    return {
+      answer: "unknown",
+      detail: `GitHub answered ${response.status}: ${await githubError(response)}`
+    };
+  } catch (error62) {
+    return { answer: "unknown", detail: messageOf(error62) };
+  }
+}
+async function githubError(response) {
+  try {
+    return String((await response.json()).message ?? "").slice(0, 300);
+  } catch {
+    return "";
+  }
+}
+function messageOf(error62) {
+  return error62 instanceof Error ? error62.message : String(error62);
+}
+
+// src/session/doctor/doctor-publish.ts
+var import_promises23 = require("node:fs/promises");
+var import_node_path21 = require("node:path");
+
+// src/core/doctor.ts
+function renderDoctor(checks) {
+  return checks.map(
+    (check2) => check2.ok ? `ok   ${check2.id}: ${check2.message}` : `FAIL ${check2.id}: ${check2.message}${check2.fix ? ` → ${check2.fix}` : ""}`
+  ).join("\n");
+}
+
+// src/session/publish/get-session-token.ts
+var IdToken = external_exports.object({ value: external_exports.string().min(1) });
+var Issued = external_exports.object({ token: external_exports.string().min(1), expires_at: external_exports.string() });
+var Refusal = external_exports.object({ message: external_exports.string() });
+var SESSION_TOKEN_PATH = "/api/baton/session-token";
+async function getSessionToken({
+  env,
+  fetch: fetch2,
+  mask
+}) {
+  const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL;
+  const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+  if (!requestUrl || !requestToken) {
+    return {
+      ok: false,
+      message: "This job cannot request an OIDC token: give the publish job `permissions: id-token: write`."
+    };
+  }
+  if (!env.BATON_APP_URL) {
+    return {
+      ok: false,
+      message: "BATON_APP_URL is not set: set the repository variable BATON_APP_URL to the app’s URL."
+    };
+  }
+  const url2 = new URL(requestUrl);
+  url2.searchParams.set("audience", env.BATON_OIDC_AUDIENCE);
+  const idResponse = await fetch2(url2, { headers: { Authorization: `bearer ${requestToken}` } });
+  const idToken = IdToken.safeParse(await jsonOf(idResponse));
+  if (!idResponse.ok || !idToken.success) {
+    return {
+      ok: false,
+      message: `The Actions runtime refused an OIDC token (HTTP ${idResponse.status}).`
+    };
+  }
+  mask(idToken.data.value);
+  return exchange({ appUrl: env.BATON_APP_URL, jwt: idToken.data.value, fetch: fetch2, mask });
+}
+async function exchange({
+  appUrl,
+  jwt: jwt2,
+  fetch: fetch2,
+  mask
+}) {
+  const endpoint2 = `${appUrl.replace(/\/+$/, "")}${SESSION_TOKEN_PATH}`;
+  const response = await fetch2(endpoint2, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${jwt2}` }
+  });
+  const body = await jsonOf(response);
+  if (response.status === 200) {
+    const issued = Issued.safeParse(body);
+    if (issued.success) {
+      mask(issued.data.token);
+      return { ok: true, token: issued.data.token, expiresAt: issued.data.expires_at };
+    }
+    return { ok: false, message: `${endpoint2} answered 200 without a token.` };
+  }
+  const refusal = Refusal.safeParse(body);
+  const reason = refusal.success ? refusal.data.message : `HTTP ${response.status}`;
+  return { ok: false, message: `The app refused this run a token (${response.status}): ${reason}` };
+}
+async function jsonOf(response) {
+  try {
+    return await response.json();
+  } catch {
+    return null;
+  }
+}
+async function revokeSessionToken({
+  apiUrl,
+  token,
+  fetch: fetch2
+}) {
+  try {
+    const response = await fetch2(`${apiUrl.replace(/\/+$/, "")}/installation/token`, {
+      method: "DELETE",
+      headers: {
+        Authorization: `Bearer ${token}`,
+        Accept: "application/vnd.github+json",
+        "X-GitHub-Api-Version": "2022-11-28"
+      }
+    });
+    return response.status === 204;
+  } catch {
+    return false;
+  }
+}
+
+// src/session/publish/git.ts
+var import_node_child_process4 = require("node:child_process");
+var import_node_fs2 = require("node:fs");
+var import_promises21 = require("node:fs/promises");
+var import_node_os2 = require("node:os");
+var import_node_path20 = require("node:path");
+var GitError2 = class extends Error {
+  constructor(args, stderr) {
+    super(`git ${args[0] ?? ""} failed: ${stderr.trim() || "no output"}`);
+    this.name = "GitError";
+  }
+};
+function gitAuthEnv(token) {
+  const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
+  return {
+    GIT_CONFIG_COUNT: "1",
+    GIT_CONFIG_KEY_0: "http.extraheader",
+    GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`
+  };
+}
+async function createScratchRepo(workspace) {
+  const gitDir = await (0, import_promises21.mkdtemp)((0, import_node_path20.join)((0, import_node_os2.tmpdir)(), "baton-publish-"));
+  const repo = makeRepo(gitDir);
+  await repo.must({ args: ["init", "--bare", "--quiet", gitDir] });
+  const objects = workspace ? (0, import_node_path20.join)(workspace, ".git", "objects") : null;
+  if (objects && (0, import_node_fs2.existsSync)(objects)) {
+    await (0, import_promises21.writeFile)((0, import_node_path20.join)(gitDir, "objects", "info", "alternates"), `${objects}
+`);
+  }
+  return repo;
+}
+function makeRepo(gitDir) {
+  const run3 = (call) => runGit(gitDir, call);
+  return {
+    gitDir,
+    run: run3,
+    async must(call) {
+      const output2 = await run3(call);
+      if (output2.code !== 0) throw new GitError2(call.args, output2.stderr);
+      return output2.stdout;
+    },
+    dispose: () => (0, import_promises21.rm)(gitDir, { recursive: true, force: true })
+  };
+}
+function runGit(gitDir, call) {
+  const env = { ...cleanEnv(), GIT_DIR: gitDir, GIT_TERMINAL_PROMPT: "0" };
+  Object.assign(env, call.token ? gitAuthEnv(call.token) : { GIT_CONFIG_COUNT: "0" });
+  return new Promise((resolve2, reject) => {
+    const stdin = call.input === void 0 ? "ignore" : "pipe";
+    const child = (0, import_node_child_process4.spawn)("git", call.args, { env, stdio: [stdin, "pipe", "pipe"] });
+    const stdout = [];
+    const stderr = [];
+    child.stdout?.on("data", (chunk) => stdout.push(chunk));
+    child.stderr?.on("data", (chunk) => stderr.push(chunk));
+    child.on("error", reject);
+    child.on("close", (code2) => {
+      resolve2({
+        code: code2 ?? 1,
+        stdout: Buffer.concat(stdout).toString("utf8"),
+        stderr: Buffer.concat(stderr).toString("utf8")
+      });
+    });
+    child.stdin?.on("error", () => {
+    });
+    child.stdin?.end(call.input);
+  });
+}
+var REPO_VARIABLES = /^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|COMMON_DIR|NAMESPACE|CONFIG_PARAMETERS|CONFIG_COUNT|CONFIG_KEY_\d+|CONFIG_VALUE_\d+)$/;
+function cleanEnv() {
+  const env = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!REPO_VARIABLES.test(key)) env[key] = value;
+  }
+  return env;
+}
+
+// src/session/publish/record-ref.ts
+async function pushRecordRef({
+  repo,
+  remote,
+  token,
+  ref,
+  message
+}) {
+  const tree = (await repo.must({ args: ["mktree"], input: "" })).trim();
+  const commit = (await repo.must({
+    args: [
+      "-c",
+      "user.name=Baton",
+      "-c",
+      "user.email=baton@users.noreply.github.com",
+      "commit-tree",
+      tree,
+      "-F",
+      "-"
+    ],
+    input: message
+  })).trim();
+  const pushed = await repo.run({
+    args: ["push", "--quiet", "--no-verify", remote, `${commit}:${ref}`],
+    token
+  });
+  if (pushed.code === 0 || /already exists|non-fast-forward|rejected/.test(pushed.stderr))
+    return null;
+  return pushed.stderr.trim().split("\n")[0] ?? "";
+}
+
+// src/session/publish/step-summary.ts
+var import_promises22 = require("node:fs/promises");
+async function appendStepSummary(path22, markdown) {
+  if (!path22) return;
+  await (0, import_promises22.appendFile)(path22, `${markdown.trimEnd()}
+
+`);
+}
+
+// src/session/doctor/probes.ts
+async function runProbes(env, io) {
+  const [owner = "", name = ""] = env.GITHUB_REPOSITORY.split("/");
+  const where = { owner, repo: name };
+  const prefix = doctorProbePrefix(env.BATON_BUILD);
+  const ref = `${prefix}hidden`;
+  const made = [];
+  const refused = await pushRecordRef({ ...io, ref, message: "baton doctor: a throwaway probe" });
+  const unknown2 = (detail) => ({ answer: "unknown", detail });
+  if (refused !== null) {
+    const why = `the push of ${ref} was refused: ${refused}`;
+    return {
+      answers: {
+        "hidden-ref-without-workflows": {
+          answer: "no",
+          detail: `${why}; grant the app's installation the workflows permission and report this output`
+        },
+        "graphql-hidden-refs": unknown2(why),
+        "push-starts-workflows": unknown2(why),
+        "viewer-has-reacted": unknown2(why)
+      },
+      made
+    };
+  }
+  made.push(ref);
+  const { data } = await io.octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {
+    ...where,
+    ref: ref.replace(/^refs\//, "")
+  });
+  const sha = data.object.sha;
+  return {
+    answers: {
+      "hidden-ref-without-workflows": { answer: "yes", detail: `pushed ${ref} without workflows` },
+      "graphql-hidden-refs": await probeGraphqlRefs(env, io, { prefix, owner, name }),
+      "viewer-has-reacted": await probeReaction(env, io, { ...where, sha }),
+      "push-starts-workflows": await probePushRuns(io, { ...where, sha })
+    },
+    made
+  };
+}
+async function graphql3(env, io, query, variables) {
+  const response = await io.fetch(graphqlUrlOf(env), {
+    method: "POST",
+    headers: { authorization: `bearer ${io.token}`, "content-type": "application/json" },
+    body: JSON.stringify({ query, variables })
+  });
+  const body = await response.json();
+  if (!response.ok || body.errors?.length || !body.data) {
+    throw new Error(
+      `GraphQL answered ${response.status}: ${body.errors?.[0]?.message ?? "no data"}`
+    );
+  }
+  return body.data;
+}
+var REFS_QUERY = `query BatonDoctorRefs($owner: String!, $name: String!, $prefix: String!) {
+  repository(owner: $owner, name: $name) { refs(refPrefix: $prefix, first: 10) { nodes { name } } }
+}`;
+async function probeGraphqlRefs(env, io, { prefix, owner, name }) {
+  try {
+    const data = await graphql3(
+      env,
+      io,
+      REFS_QUERY,
+      { owner, name, prefix }
+    );
+    const listed = (data.repository.refs?.nodes ?? []).some((node3) => node3.name === "hidden");
+    return listed ? { answer: "yes", detail: `refs(refPrefix: "${prefix}") listed the probe` } : { answer: "no", detail: `refs(refPrefix: "${prefix}") listed nothing` };
+  } catch (error62) {
+    return { answer: "unknown", detail: messageOf2(error62) };
+  }
+}
+var REACTION_QUERY = `query BatonDoctorReaction($id: ID!) {
+  node(id: $id) { ... on CommitComment { reactionGroups { content viewerHasReacted } } }
+}`;
+async function probeReaction(env, io, where) {
+  let commentId = null;
+  try {
+    const { data: comment } = await io.octokit.request(
+      "POST /repos/{owner}/{repo}/commits/{commit_sha}/comments",
+      {
+        owner: where.owner,
+        repo: where.repo,
+        commit_sha: where.sha,
+        body: "baton doctor: a throwaway probe"
+      }
+    );
+    commentId = comment.id;
+    await io.octokit.request("POST /repos/{owner}/{repo}/comments/{comment_id}/reactions", {
+      owner: where.owner,
+      repo: where.repo,
+      comment_id: comment.id,
+      content: "eyes"
+    });
+    const data = await graphql3(env, io, REACTION_QUERY, { id: comment.node_id });
+    const eyes = data.node?.reactionGroups?.find((group) => group.content === "EYES");
+    return eyes?.viewerHasReacted ? { answer: "yes", detail: "viewerHasReacted was true for the app's own 👀" } : { answer: "no", detail: "viewerHasReacted was false for the app's own 👀" };
+  } catch (error62) {
+    return { answer: "unknown", detail: messageOf2(error62) };
+  } finally {
+    if (commentId !== null) {
+      await io.octokit.request("DELETE /repos/{owner}/{repo}/comments/{comment_id}", {
+        owner: where.owner,
+        repo: where.repo,
+        comment_id: commentId
+      }).catch(() => void 0);
+    }
+  }
+}
+async function probePushRuns(io, where) {
+  try {
+    const deadline = Date.now() + io.pushWaitMs;
+    for (; ; ) {
+      const { data } = await io.octokit.request("GET /repos/{owner}/{repo}/actions/runs", {
+        owner: where.owner,
+        repo: where.repo,
+        head_sha: where.sha,
+        event: "push",
+        per_page: 1
+      });
+      if (data.total_count > 0) {
+        return {
+          answer: "yes",
+          detail: `run ${data.workflow_runs[0]?.id ?? "?"} started for the probe's push`
+        };
+      }
+      if (Date.now() >= deadline) {
+        return {
+          answer: "no",
+          detail: `no push run for the probe within ${Math.round(io.pushWaitMs / 1e3)}s (a repository without on: push workflows answers no too)`
+        };
+      }
+      await io.sleep(Math.min(5e3, io.pushWaitMs));
+    }
+  } catch (error62) {
+    return { answer: "unknown", detail: messageOf2(error62) };
+  }
+}
+function messageOf2(error62) {
+  return error62 instanceof Error ? error62.message : String(error62);
+}
+
+// src/session/doctor/doctor-publish.ts
+async function runDoctorPublish(env, options2 = {}) {
+  const fetch2 = options2.fetch ?? globalThis.fetch;
+  const log = options2.log ?? ((line) => process.stderr.write(`baton: ${line}
+`));
+  const summary = (text) => appendStepSummary(
+    options2.stepSummaryPath ?? process.env.GITHUB_STEP_SUMMARY,
+    `### Baton doctor
+
+${text}`
+  );
+  const agent = await readAgentReport(env.BATON_OUT);
+  const session = await getSessionToken({ env, fetch: fetch2, mask: options2.mask ?? maskInLog });
+  if (!session.ok) {
+    const text = `Could not get a token from the app at ${env.BATON_APP_URL ?? "(BATON_APP_URL unset)"}: ${session.message}`;
+    log(text);
+    await summary(text);
+    return 3;
+  }
+  const { token } = session;
+  const remote = options2.gitRemote ?? `${env.GITHUB_SERVER_URL.replace(/\/+$/, "")}/${env.GITHUB_REPOSITORY}.git`;
+  const [owner = "", repo = ""] = env.GITHUB_REPOSITORY.split("/");
+  const octokit = createSessionOctokit({
+    apiUrl: env.GITHUB_API_URL,
+    token,
+    userAgent: "baton-doctor",
+    fetch: fetch2,
+    log
+  });
+  try {
+    const scratch = await createScratchRepo(env.GITHUB_WORKSPACE);
+    const waitSeconds = Number(process.env.BATON_DOCTOR_PUSH_WAIT_SECONDS ?? 30);
+    const { answers, made } = await runProbes(env, {
+      octokit,
+      repo: scratch,
+      remote,
+      token,
+      fetch: fetch2,
+      pushWaitMs: options2.pushWaitMs ?? (Number.isFinite(waitSeconds) ? waitSeconds * 1e3 : 3e4),
+      sleep: (ms) => new Promise((resolve2) => setTimeout(resolve2, ms))
+    });
+    for (const ref2 of made) {
+      await octokit.request("DELETE /repos/{owner}/{repo}/git/refs/{ref}", {
+        owner,
+        repo,
+        ref: ref2.replace(/^refs\//, "")
+      }).catch((error62) => log(`could not delete ${ref2}: ${String(error62)}`));
+    }
+    const report = {
+      version: 1,
+      agent,
+      appUrl: env.BATON_APP_URL ?? "",
+      probes: Object.fromEntries(
+        PUBLISH_PROBES.map((probe) => [probe, answers[probe]])
+      )
+    };
+    const ref = doctorResultRef(env.BATON_BUILD);
+    const problem = await pushRecordRef({
+      repo: scratch,
+      remote,
+      token,
+      ref,
+      message: JSON.stringify(report)
+    });
+    const text = renderDoctor(renderDoctorReport(report));
+    log(text);
+    await summary(
+      `\`\`\`
+${text}
+\`\`\`${problem ? `
+
+Could not leave the result at ${ref}: ${problem}` : ""}`
+    );
+    return problem ? 3 : 0;
+  } finally {
+    await revokeSessionToken({ apiUrl: env.GITHUB_API_URL, token, fetch: fetch2 });
+  }
+}
+async function readAgentReport(out) {
+  try {
+    const parsed = DoctorAgentReport.safeParse(
+      JSON.parse(await (0, import_promises23.readFile)((0, import_node_path21.join)(out, DOCTOR_REPORT_FILE), "utf8"))
+    );
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+function maskInLog(secret) {
+  if (process.env.GITHUB_ACTIONS === "true") process.stdout.write(`::add-mask::${secret}
+`);
+}
+
+// src/session/env.ts
+var optional3 = external_exports.string().optional().transform((value) => value ? value : void 0);
 var SessionEnv = external_exports.object({
   BATON_ROLE: external_exports.enum(SESSION_ROLES),
   BATON_BUILD: external_exports.string().regex(BUILD_ID, "BATON_BUILD is <issue>-<slug>"),
-  BATON_ISSUE: optional2,
-  BATON_WORKER: optional2.refine(
+  BATON_ISSUE: optional3,
+  BATON_WORKER: optional3.refine(
     (w) => w === void 0 || WORKER_ID.test(w) || LOOP_SUBJECT.test(w),
     "BATON_WORKER is W<wave>.<seq>, or L<n> for an improvement loop"
   ),
-  BATON_PR: optional2.refine((p) => p === void 0 || /^\d+$/.test(p), "BATON_PR is a number"),
-  BATON_TRIGGER: optional2,
+  BATON_PR: optional3.refine((p) => p === void 0 || /^\d+$/.test(p), "BATON_PR is a number"),
+  BATON_TRIGGER: optional3,
   /** The folder the agent job leaves for the publish job. */
   BATON_OUT: external_exports.string().min(1),
   /** Where the app serves `POST /api/baton/session-token`. */
-  BATON_APP_URL: optional2,
+  BATON_APP_URL: optional3,
   BATON_OIDC_AUDIENCE: external_exports.string().min(1).default("baton"),
   /** The user the model's bash commands run as (see docs/sessions.md); unset: the job's own. */
-  BATON_TOOL_USER: optional2.refine(
+  BATON_TOOL_USER: optional3.refine(
     (u) => u === void 0 || /^[a-z_][a-z0-9_-]*$/.test(u),
     "BATON_TOOL_USER is a user name"
   ),
   GITHUB_API_URL: external_exports.string().url().default("https://api.github.com"),
   GITHUB_SERVER_URL: external_exports.string().url().default("https://github.com"),
-  GITHUB_TOKEN: optional2,
+  GITHUB_TOKEN: optional3,
   GITHUB_REPOSITORY: external_exports.string().regex(/^[^/\s]+\/[^/\s]+$/, "GITHUB_REPOSITORY is owner/name"),
   GITHUB_WORKSPACE: external_exports.string().min(1),
-  GITHUB_RUN_ID: optional2,
+  GITHUB_RUN_ID: optional3,
   /** The event that started the run (Actions writes it); gives the repository's default branch. */
-  GITHUB_EVENT_PATH: optional2,
-  ACTIONS_ID_TOKEN_REQUEST_URL: optional2,
-  ACTIONS_ID_TOKEN_REQUEST_TOKEN: optional2,
-  ANTHROPIC_API_KEY: optional2,
-  ANTHROPIC_BASE_URL: optional2
+  GITHUB_EVENT_PATH: optional3,
+  ACTIONS_ID_TOKEN_REQUEST_URL: optional3,
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: optional3,
+  ANTHROPIC_API_KEY: optional3,
+  ANTHROPIC_BASE_URL: optional3
 });
 function parseSessionEnv(source) {
   const parsed = SessionEnv.safeParse(source);
@@ -64975,7 +65696,7 @@ function parseSessionEnv(source) {
 }
 
 // src/session/publish/publish-session.ts
-var import_node_path21 = require("node:path");
+var import_node_path23 = require("node:path");
 
 // src/core/adaptation.ts
 var ADAPTATION_HEADER = "baton adaptation";
@@ -65033,37 +65754,6 @@ function parseJson2(text) {
   } catch {
     return null;
   }
-}
-
-// src/session/publish/record-ref.ts
-async function pushRecordRef({
-  repo,
-  remote,
-  token,
-  ref,
-  message
-}) {
-  const tree = (await repo.must({ args: ["mktree"], input: "" })).trim();
-  const commit = (await repo.must({
-    args: [
-      "-c",
-      "user.name=Baton",
-      "-c",
-      "user.email=baton@users.noreply.github.com",
-      "commit-tree",
-      tree,
-      "-F",
-      "-"
-    ],
-    input: message
-  })).trim();
-  const pushed = await repo.run({
-    args: ["push", "--quiet", "--no-verify", remote, `${commit}:${ref}`],
-    token
-  });
-  if (pushed.code === 0 || /already exists|non-fast-forward|rejected/.test(pushed.stderr))
-    return null;
-  return pushed.stderr.trim().split("\n")[0] ?? "";
 }
 
 // src/session/publish/adapt-publish.ts
@@ -65495,170 +66185,6 @@ function checkDeliverable(result, target) {
   return problems;
 }
 
-// src/session/publish/get-session-token.ts
-var IdToken = external_exports.object({ value: external_exports.string().min(1) });
-var Issued = external_exports.object({ token: external_exports.string().min(1), expires_at: external_exports.string() });
-var Refusal = external_exports.object({ message: external_exports.string() });
-var SESSION_TOKEN_PATH = "/api/baton/session-token";
-async function getSessionToken({
-  env,
-  fetch: fetch2,
-  mask
-}) {
-  const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL;
-  const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
-  if (!requestUrl || !requestToken) {
-    return {
-      ok: false,
-      message: "This job cannot request an OIDC token: give the publish job `permissions: id-token: write`."
-    };
-  }
-  if (!env.BATON_APP_URL) {
-    return {
-      ok: false,
-      message: "BATON_APP_URL is not set: set the repository variable BATON_APP_URL to the app’s URL."
-    };
-  }
-  const url2 = new URL(requestUrl);
-  url2.searchParams.set("audience", env.BATON_OIDC_AUDIENCE);
-  const idResponse = await fetch2(url2, { headers: { Authorization: `bearer ${requestToken}` } });
-  const idToken = IdToken.safeParse(await jsonOf(idResponse));
-  if (!idResponse.ok || !idToken.success) {
-    return {
-      ok: false,
-      message: `The Actions runtime refused an OIDC token (HTTP ${idResponse.status}).`
-    };
-  }
-  mask(idToken.data.value);
-  return exchange({ appUrl: env.BATON_APP_URL, jwt: idToken.data.value, fetch: fetch2, mask });
-}
-async function exchange({
-  appUrl,
-  jwt: jwt2,
-  fetch: fetch2,
-  mask
-}) {
-  const endpoint2 = `${appUrl.replace(/\/+$/, "")}${SESSION_TOKEN_PATH}`;
-  const response = await fetch2(endpoint2, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${jwt2}` }
-  });
-  const body = await jsonOf(response);
-  if (response.status === 200) {
-    const issued = Issued.safeParse(body);
-    if (issued.success) {
-      mask(issued.data.token);
-      return { ok: true, token: issued.data.token, expiresAt: issued.data.expires_at };
-    }
-    return { ok: false, message: `${endpoint2} answered 200 without a token.` };
-  }
-  const refusal = Refusal.safeParse(body);
-  const reason = refusal.success ? refusal.data.message : `HTTP ${response.status}`;
-  return { ok: false, message: `The app refused this run a token (${response.status}): ${reason}` };
-}
-async function jsonOf(response) {
-  try {
-    return await response.json();
-  } catch {
-    return null;
-  }
-}
-async function revokeSessionToken({
-  apiUrl,
-  token,
-  fetch: fetch2
-}) {
-  try {
-    const response = await fetch2(`${apiUrl.replace(/\/+$/, "")}/installation/token`, {
-      method: "DELETE",
-      headers: {
-        Authorization: `Bearer ${token}`,
-        Accept: "application/vnd.github+json",
-        "X-GitHub-Api-Version": "2022-11-28"
-      }
-    });
-    return response.status === 204;
-  } catch {
-    return false;
-  }
-}
-
-// src/session/publish/git.ts
-var import_node_child_process4 = require("node:child_process");
-var import_node_fs = require("node:fs");
-var import_promises20 = require("node:fs/promises");
-var import_node_os2 = require("node:os");
-var import_node_path19 = require("node:path");
-var GitError2 = class extends Error {
-  constructor(args, stderr) {
-    super(`git ${args[0] ?? ""} failed: ${stderr.trim() || "no output"}`);
-    this.name = "GitError";
-  }
-};
-function gitAuthEnv(token) {
-  const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
-  return {
-    GIT_CONFIG_COUNT: "1",
-    GIT_CONFIG_KEY_0: "http.extraheader",
-    GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`
-  };
-}
-async function createScratchRepo(workspace) {
-  const gitDir = await (0, import_promises20.mkdtemp)((0, import_node_path19.join)((0, import_node_os2.tmpdir)(), "baton-publish-"));
-  const repo = makeRepo(gitDir);
-  await repo.must({ args: ["init", "--bare", "--quiet", gitDir] });
-  const objects = workspace ? (0, import_node_path19.join)(workspace, ".git", "objects") : null;
-  if (objects && (0, import_node_fs.existsSync)(objects)) {
-    await (0, import_promises20.writeFile)((0, import_node_path19.join)(gitDir, "objects", "info", "alternates"), `${objects}
-`);
-  }
-  return repo;
-}
-function makeRepo(gitDir) {
-  const run3 = (call) => runGit(gitDir, call);
-  return {
-    gitDir,
-    run: run3,
-    async must(call) {
-      const output2 = await run3(call);
-      if (output2.code !== 0) throw new GitError2(call.args, output2.stderr);
-      return output2.stdout;
-    },
-    dispose: () => (0, import_promises20.rm)(gitDir, { recursive: true, force: true })
-  };
-}
-function runGit(gitDir, call) {
-  const env = { ...cleanEnv(), GIT_DIR: gitDir, GIT_TERMINAL_PROMPT: "0" };
-  Object.assign(env, call.token ? gitAuthEnv(call.token) : { GIT_CONFIG_COUNT: "0" });
-  return new Promise((resolve2, reject) => {
-    const stdin = call.input === void 0 ? "ignore" : "pipe";
-    const child = (0, import_node_child_process4.spawn)("git", call.args, { env, stdio: [stdin, "pipe", "pipe"] });
-    const stdout = [];
-    const stderr = [];
-    child.stdout?.on("data", (chunk) => stdout.push(chunk));
-    child.stderr?.on("data", (chunk) => stderr.push(chunk));
-    child.on("error", reject);
-    child.on("close", (code2) => {
-      resolve2({
-        code: code2 ?? 1,
-        stdout: Buffer.concat(stdout).toString("utf8"),
-        stderr: Buffer.concat(stderr).toString("utf8")
-      });
-    });
-    child.stdin?.on("error", () => {
-    });
-    child.stdin?.end(call.input);
-  });
-}
-var REPO_VARIABLES = /^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|COMMON_DIR|NAMESPACE|CONFIG_PARAMETERS|CONFIG_COUNT|CONFIG_KEY_\d+|CONFIG_VALUE_\d+)$/;
-function cleanEnv() {
-  const env = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!REPO_VARIABLES.test(key)) env[key] = value;
-  }
-  return env;
-}
-
 // src/session/publish/github-api.ts
 var GitHubApiError = class extends Error {
   status;
@@ -65702,7 +66228,7 @@ function createGitHubApi({
       const status = statusOfError(error62);
       if (status === null) throw error62;
       const tries = triesOf(error62);
-      const message = `${messageOf(error62)}${tries > 1 ? ` (after ${tries} tries)` : ""}`;
+      const message = `${messageOf3(error62)}${tries > 1 ? ` (after ${tries} tries)` : ""}`;
       throw new GitHubApiError({ method, path: path22, status, message });
     }
   };
@@ -65729,7 +66255,7 @@ function createGitHubApi({
     }
   };
 }
-function messageOf(error62) {
+function messageOf3(error62) {
   const data = error62.response?.data;
   if (typeof data === "object" && data !== null && "message" in data) {
     const { message } = data;
@@ -65776,10 +66302,10 @@ async function readAllowWorkflowChanges(repo, commit) {
 }
 
 // src/session/publish/read-result.ts
-var import_promises21 = require("node:fs/promises");
-var import_node_path20 = require("node:path");
+var import_promises24 = require("node:fs/promises");
+var import_node_path22 = require("node:path");
 async function readResult(outDir) {
-  const path22 = (0, import_node_path20.join)(outDir, RESULT_FILE);
+  const path22 = (0, import_node_path22.join)(outDir, RESULT_FILE);
   const size = await sizeOf(path22);
   if (size === null) {
     return {
@@ -65797,7 +66323,7 @@ async function readResult(outDir) {
   }
   let raw;
   try {
-    raw = JSON.parse(await (0, import_promises21.readFile)(path22, "utf8"));
+    raw = JSON.parse(await (0, import_promises24.readFile)(path22, "utf8"));
   } catch (error62) {
     const reason = error62 instanceof Error ? error62.message : String(error62);
     return { ok: false, problems: [`${RESULT_FILE} is not valid JSON: ${reason}`] };
@@ -65815,7 +66341,7 @@ async function readResult(outDir) {
 }
 async function sizeOf(path22) {
   try {
-    const info = await (0, import_promises21.stat)(path22);
+    const info = await (0, import_promises24.stat)(path22);
     return info.isFile() ? info.size : null;
   } catch (error62) {
     if (error62.code === "ENOENT") return null;
@@ -66680,7 +67206,7 @@ async function checkCommits({
     buildBranch: target.role === "work" || target.role === "fix" ? integrationBranch(target.build) : null,
     base: result.base,
     head: result.head,
-    bundlePath: (0, import_node_path21.join)(env.BATON_OUT, BUNDLE_FILE)
+    bundlePath: (0, import_node_path23.join)(env.BATON_OUT, BUNDLE_FILE)
   });
   if (!verified.ok) return { problems: verified.problems, alreadyPushed: false, changes: [] };
   const touchesWorkflows = verified.changes.some(
@@ -66769,15 +67295,6 @@ async function readScope({
   });
 }
 
-// src/session/publish/step-summary.ts
-var import_promises22 = require("node:fs/promises");
-async function appendStepSummary(path22, markdown) {
-  if (!path22) return;
-  await (0, import_promises22.appendFile)(path22, `${markdown.trimEnd()}
-
-`);
-}
-
 // src/session/publish/run-publish.ts
 var PUBLISH_EXIT = {
   /** Everything the session delivered is on GitHub. */
@@ -66799,7 +67316,7 @@ async function runPublish(env, options2 = {}) {
     outcome = await publishSession(env, {
       fetch: options2.fetch ?? fetch,
       remote,
-      mask: maskInLog,
+      mask: maskInLog2,
       log,
       ...options2.github ? { github: options2.github } : {}
     });
@@ -66846,7 +67363,7 @@ ${outcome.problems.map((p) => `- ${p}`).join("\n")}`
     }
   }
 }
-function maskInLog(secret) {
+function maskInLog2(secret) {
   if (process.env.GITHUB_ACTIONS === "true") process.stdout.write(`::add-mask::${secret}
 `);
 }
@@ -66881,6 +67398,7 @@ var SESSION_USAGE = `usage: baton session agent | baton session publish
 Variables (the Baton workflow sets them):
   BATON_ROLE, BATON_BUILD, BATON_ISSUE, BATON_WORKER, BATON_PR, BATON_TRIGGER
                     the dispatch inputs role, build, issue, worker, pr, trigger
+                    (role doctor: \`baton doctor\`'s session, build doctor-<nonce>)
   BATON_OUT         the folder the agent job leaves for the publish job
   BATON_APP_URL     the repository variable BATON_APP_URL (publish)
   ANTHROPIC_API_KEY the repository secret ANTHROPIC_API_KEY (agent)
@@ -66898,6 +67416,7 @@ async function main(argv, source) {
 `);
     return 2;
   }
+  if (source.BATON_ROLE === DOCTOR_ROLE) return runDoctorSession(command, source);
   const parsed = parseSessionEnv(source);
   if (!parsed.ok) {
     process.stderr.write(
@@ -66909,6 +67428,18 @@ ${parsed.problems.map((p) => `  ${p}`).join("\n")}
   }
   return command === "agent" ? runAgent(parsed.env) : runPublish(parsed.env);
 }
+async function runDoctorSession(command, source) {
+  const parsed = parseDoctorEnv(source);
+  if (!parsed.ok) {
+    process.stderr.write(
+      `baton: the doctor session's environment is incomplete:
+${parsed.problems.map((p) => `  ${p}`).join("\n")}
+`
+    );
+    return 2;
+  }
+  return command === "agent" ? runDoctorAgent(parsed.env) : runDoctorPublish(parsed.env);
+}
 function print(text) {
   process.stdout.write(`${text}
 `);
@@ -66917,8 +67448,8 @@ function print(text) {
 function readVersion() {
   for (const relative of ["../../package.json", "../../../package.json"]) {
     const url2 = new URL(relative, import_meta.url);
-    if (!(0, import_node_fs2.existsSync)(url2)) continue;
-    const { name, version: version2 } = JSON.parse((0, import_node_fs2.readFileSync)(url2, "utf8"));
+    if (!(0, import_node_fs3.existsSync)(url2)) continue;
+    const { name, version: version2 } = JSON.parse((0, import_node_fs3.readFileSync)(url2, "utf8"));
     if (name === "baton" && version2) return version2;
   }
   return "unknown";

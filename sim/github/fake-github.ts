@@ -10,6 +10,7 @@ import {
   registerInstallationRoutes,
 } from './routes-installation.js';
 import { registerIssueRoutes } from './routes-issues.js';
+import { registerProbeRoutes, type SimCommitComment } from './routes-probes.js';
 import { registerPullRoutes } from './routes-pulls.js';
 import { registerRunRoutes } from './routes-runs.js';
 import { registerSubIssueRoutes } from './routes-sub-issues.js';
@@ -133,6 +134,7 @@ export interface SimJob {
   id: number;
   name: string;
   status: 'queued' | 'in_progress' | 'completed';
+  conclusion?: 'success' | 'failure' | null;
 }
 
 /** Something the app did, as a test wants to assert it. */
@@ -219,12 +221,22 @@ export class FakeGitHub {
    * plays a GitHub that does not (`baton doctor`'s probe then answers no).
    */
   graphqlListsHiddenRefs = true;
+  /** Whether GraphQL's `viewerHasReacted` is the app's own reaction under its token (false: GitHub says no). */
+  viewerHasReactedIsApp = true;
+  /** Whether the agent job's read-only GITHUB_TOKEN may read a collaborator's permission. */
+  readOnlyTokenReadsPermissions = true;
+  /** Whether a push to refs/baton/* starts the repository's `on: push` workflows (a run of `ci.yml`). */
+  pushToHiddenRefsStartsWorkflows = false;
+  /** Comments on commits (the doctor's reaction probe). */
+  readonly commitComments: SimCommitComment[] = [];
   /** Whether the app is installed on the repository (`GET /repos/{owner}/{repo}/installation`). */
   installed = true;
   /** What the installation was granted; default exactly app.yml's permissions and events. */
   installationGrants: InstallationGrants = appManifestGrants();
   /** The repository's Actions variables by name (`vars.*` in workflows). */
   readonly variables = new Map<string, string>();
+  /** The repository's Actions secrets by name (`secrets.*` in workflows); the API never shows them. */
+  readonly secrets = new Map<string, string>();
   now: () => string;
   #ids = 1000;
   readonly #router = new Router();
@@ -247,6 +259,7 @@ export class FakeGitHub {
     registerContentRoutes(this.#router, this);
     registerGraphqlRoutes(this.#router, this);
     registerInstallationRoutes(this.#router, this);
+    registerProbeRoutes(this.#router, this);
   }
 
   nextId(): number {

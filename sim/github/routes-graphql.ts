@@ -1,5 +1,6 @@
 import type { FakeGitHub, SimComment, SimPull } from './fake-github.js';
 import { json, type Router } from './router.js';
+import { answerProbeQuery } from './routes-probes.js';
 
 /**
  * GitHub's GraphQL endpoint, for the two documents Baton sends: the
@@ -17,6 +18,8 @@ export function registerGraphqlRoutes(router: Router, gh: FakeGitHub): void {
       return json(200, { data: { repository: buildRepository(gh, variables) } });
     if (/query BatonIssueHistory\b/.test(query))
       return json(200, { data: { repository: { issue: issueHistory(gh, variables) } } });
+    const probe = answerProbeQuery(gh, query, variables);
+    if (probe) return json(200, probe);
     if (/enablePullRequestAutoMerge/.test(query)) {
       const pull = [...gh.pulls.values()].find((p) => `PR_${p.number}` === variables.id);
       if (pull) pull.autoMerge = true;

@@ -8,18 +8,23 @@ import { messageOf } from '../github/types.js';
 import { readAppManifest } from './app-manifest.js';
 import { runDoctor } from './run-doctor.js';
 
-const USAGE = `usage: baton doctor --repo owner/name [--json]
+const USAGE = `usage: baton doctor --repo owner/name [--json] [--no-session] [--timeout SECONDS]
 
 Checks that Baton works on a repository before its first build, one line each:
 the app authenticates and is installed there with every permission and event
 app.yml asks for; the session workflow is Baton's and pins a commit its source
 has; .github/baton.yml parses; the variable BATON_APP_URL is the app's.
 The app's credentials come from .env (in the current folder) or the
-environment, as \`npm start\` reads them. Exit 0 only when every check passes.
+environment, as \`npm start\` reads them. When those pass, it dispatches a
+doctor session (the workflow with role doctor): its agent job checks the model
+key and models, its publish job trades its token at the app and probes GitHub.
+Exit 0 only when every check passes.
 
 Options:
   --repo owner/name  the repository to check
   --json             print the checks as JSON
+  --no-session       only the checks that need no dispatch
+  --timeout SECONDS  how long to wait for the doctor session (default 300)
   -h, --help         print this help
 
 See docs/doctor.md.`;
@@ -33,6 +38,8 @@ export interface DoctorCliOptions {
   err?: (text: string) => void;
   /** The folder whose .env is read; default the current one. */
   cwd?: string;
+  /** Between two looks at the doctor session's run (tests shorten it). */
+  pollMs?: number;
 }
 
 /** `baton doctor`: answers the process exit code (0 all ok, 1 a check failed, 2 bad usage). */
@@ -74,6 +81,9 @@ export async function main(
         serverUrl: env.GHE_HOST
           ? `${env.GHE_PROTOCOL || 'https'}://${env.GHE_HOST}`
           : 'https://github.com',
+        session: args.session
+          ? { timeoutMs: args.timeoutSeconds * 1000, pollMs: options.pollMs ?? 3_000 }
+          : null,
       },
       { owner, repo },
     );
@@ -89,21 +99,29 @@ export async function main(
   }
 }
 
-function parseArgs(argv: readonly string[]): { repo: string; json: boolean } | 'help' | string {
+function parseArgs(
+  argv: readonly string[],
+): { repo: string; json: boolean; session: boolean; timeoutSeconds: number } | 'help' | string {
   let repo: string | undefined;
   let json = false;
+  let session = true;
+  let timeoutSeconds = 300;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '-h' || arg === '--help') return 'help';
     if (arg === '--json') json = true;
-    else if (arg === '--repo') repo = argv[++i];
+    else if (arg === '--no-session') session = false;
+    else if (arg === '--timeout') {
+      timeoutSeconds = Number(argv[++i]);
+      if (!(timeoutSeconds > 0)) return '--timeout takes a number of seconds';
+    } else if (arg === '--repo') repo = argv[++i];
     else if (arg.startsWith('--repo=')) repo = arg.slice('--repo='.length);
     else return `unknown argument "${arg}"`;
   }
   if (!repo) return '--repo owner/name is required';
   if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo))
     return `--repo must be owner/name, not "${repo}"`;
-  return { repo, json };
+  return { repo, json, session, timeoutSeconds };
 }
 
 /** The environment with `.env` under it, as Probot's runner reads it: set variables win. */

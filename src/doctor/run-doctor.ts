@@ -16,6 +16,7 @@ import { findBatonSource } from '../github/source-ref.js';
 import { messageOf, statusOf } from '../github/types.js';
 import { findAppUrlProblem } from '../server/app-url.js';
 import type { AppManifest } from './app-manifest.js';
+import { type DoctorSessionOptions, runDoctorSession } from './doctor-session.js';
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -30,6 +31,8 @@ export interface DoctorDeps {
   manifest: AppManifest;
   /** github.com, or the GHE server's web URL: where settings pages are. */
   serverUrl: string;
+  /** Dispatch the doctor session once every other check passed; null: do not. */
+  session: DoctorSessionOptions | null;
 }
 
 interface InstallationView {
@@ -81,6 +84,25 @@ export async function runDoctor(
   checks.push(...checkGrants(deps, installation));
   const octokit = await deps.installation(installation.id);
   checks.push(...(await checkRepository(deps, octokit, { owner, repo })));
+  // The session needs every check above (its workflow, pin, token); it would only fail the same way.
+  if (!deps.session) return checks;
+  if (checks.some((check) => !check.ok)) {
+    checks.push({
+      id: 'session',
+      ok: false,
+      message: 'the doctor session was not dispatched: fix the checks above first',
+      fix: 'run the doctor again once they pass',
+    });
+    return checks;
+  }
+  const { data } = await octokit.request('GET /repos/{owner}/{repo}', { owner, repo });
+  checks.push(
+    ...(await runDoctorSession(
+      octokit,
+      { owner, repo, defaultBranch: data.default_branch, htmlUrl: data.html_url },
+      deps.session,
+    )),
+  );
   return checks;
 }
 

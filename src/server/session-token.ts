@@ -1,10 +1,15 @@
 import type { ServerResponse } from 'node:http';
 import type { ApplicationFunctionOptions } from 'probot';
 import { parseDoctorRunName } from '../core/doctor-session.js';
+import { parseBatonBranch } from '../core/ids.js';
 import { statusOf } from '../github/types.js';
 import { createKeyResolver } from './oidc-keys.js';
 import { checkRunFacts, type RunFacts } from './run-binding.js';
-import { type ActionsClaims, verifySessionRequest } from './verify-session-request.js';
+import {
+  type ActionsClaims,
+  notOnBatonBranch,
+  verifySessionRequest,
+} from './verify-session-request.js';
 
 /** The Probot side of the endpoint and its settings (see session-token-deps.ts). */
 export {
@@ -213,13 +218,21 @@ async function bindToRun(
     workflowSha: claims.workflow_sha,
     defaultBranch: repository.defaultBranch,
   });
+  // Off a Baton branch only a doctor session, and only on the default branch (docs/doctor.md).
+  const doctor = parseDoctorRunName(facts.run?.displayTitle ?? '') !== null;
+  if (
+    !parseBatonBranch(claims.ref) &&
+    !(doctor && claims.ref === `refs/heads/${repository.defaultBranch}`)
+  ) {
+    return notOnBatonBranch(claims.ref);
+  }
   const problem = checkRunFacts({ claims, facts, appLogin });
   if (problem) return problem;
   const claimed = await deps.claimExchange({ ...where, runId, attempt, sha: claims.workflow_sha });
   if (!claimed) {
     return `Run ${runId} attempt ${attempt} has had its token already; a token is given once per run attempt (re-run the job for a new one).`;
   }
-  return { installationId, doctor: parseDoctorRunName(facts.run?.displayTitle ?? '') !== null };
+  return { installationId, doctor };
 }
 
 function send(res: ServerResponse, status: number, body: Record<string, string>): void {

@@ -61,7 +61,7 @@ function healthyWorld(): World {
 }
 
 async function doctor(
-  args: string[] = ['--repo', 'octo-org/widgets'],
+  args: string[] = ['--repo', 'octo-org/widgets', '--no-session'],
 ): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
@@ -126,7 +126,7 @@ describe('baton doctor', () => {
   });
 
   it('prints the checks as JSON for scripts', async () => {
-    const { code, out } = await doctor(['--repo', 'octo-org/widgets', '--json']);
+    const { code, out } = await doctor(['--repo', 'octo-org/widgets', '--json', '--no-session']);
     const parsed = JSON.parse(out) as { ok: boolean; checks: { id: string; ok: boolean }[] };
     expect(parsed.ok).toBe(true);
     expect(parsed.checks.map((check) => check.id)).toContain('pin');

@@ -98,7 +98,10 @@ async function askPermission(
         'x-github-api-version': '2022-11-28',
       },
     });
-    if (response.ok) return { answer: 'yes', detail: `GitHub answered ${login}'s permission` };
+    // 404: the token may ask, and the login is no collaborator; 403 is the refusal.
+    if (response.ok || response.status === 404) {
+      return { answer: 'yes', detail: `GitHub answered for ${login} (${response.status})` };
+    }
     if (response.status === 403) {
       return {
         answer: 'no',
