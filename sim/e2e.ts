@@ -32,6 +32,8 @@ export interface SimulationOptions {
   replicas?: number;
   /** More variables for the app process (they win). */
   appEnv?: Record<string, string>;
+  /** More variables for every job of every run. */
+  jobEnv?: Record<string, string>;
 }
 
 /** Everything of one simulation, started and wired together. */
@@ -166,6 +168,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
         get anthropicKey() {
           return gh.secrets.get('ANTHROPIC_API_KEY') ?? '';
         },
+        ...(options.jobEnv ? { extraEnv: options.jobEnv } : {}),
       },
       ...(options.code ? { code: options.code } : {}),
       ...(options.parallel ? { parallel: options.parallel } : {}),

@@ -65567,7 +65567,12 @@ async function runDoctorPublish(env, options2 = {}) {
 ${text}`
   );
   const agent = await readAgentReport(env.BATON_OUT);
-  const session = await getSessionToken({ env, fetch: fetch2, mask: options2.mask ?? maskInLog });
+  const session = await getSessionToken({ env, fetch: fetch2, mask: options2.mask ?? maskInLog }).catch(
+    (error62) => ({
+      ok: false,
+      message: `the app did not answer (${error62 instanceof Error ? error62.message : String(error62)}): is BATON_APP_URL reachable from this runner?`
+    })
+  );
   if (!session.ok) {
     const text = `Could not get a token from the app at ${env.BATON_APP_URL ?? "(BATON_APP_URL unset)"}: ${session.message}`;
     log(text);

@@ -17,11 +17,13 @@ describe('the doctor session', () => {
   let sim: Simulation;
 
   beforeAll(async () => {
-    process.env.BATON_DOCTOR_PUSH_WAIT_SECONDS = '1';
-    sim = await startSimulation({ respond: scripted([]) });
+    // The push probe waits this long for a push run (30 s on GitHub).
+    sim = await startSimulation({
+      respond: scripted([]),
+      jobEnv: { BATON_DOCTOR_PUSH_WAIT_SECONDS: '1' },
+    });
   }, 60_000);
   afterAll(async () => {
-    delete process.env.BATON_DOCTOR_PUSH_WAIT_SECONDS;
     await sim?.stop();
   });
 
@@ -45,7 +47,8 @@ describe('the doctor session', () => {
   }
 
   function lineOf(text: string, id: string): string {
-    return text.split('\n').find((line) => line.slice(5).startsWith(`${id}:`)) ?? '';
+    const prefix = id.includes(':') ? id : `${id}:`;
+    return text.split('\n').find((line) => line.slice(5).startsWith(prefix)) ?? '';
   }
 
   it('on a healthy installation: the token, the key, every model and every probe pass, and no ref is left', async () => {
@@ -140,7 +143,7 @@ describe('the doctor session', () => {
         sim.model.unknownModels.add('claude-haiku-5-5');
         return () => sim.model.unknownModels.clear();
       },
-      'model',
+      'model: claude-haiku-5-5',
       /^FAIL model: claude-haiku-5-5 does not answer: HTTP 404: model: claude-haiku-5-5 → set models\.\* in \.github\/baton\.yml/,
     ],
     [

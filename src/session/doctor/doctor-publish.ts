@@ -47,7 +47,12 @@ export async function runDoctorPublish(
       `### Baton doctor\n\n${text}`,
     );
   const agent = await readAgentReport(env.BATON_OUT);
-  const session = await getSessionToken({ env, fetch, mask: options.mask ?? maskInLog });
+  const session = await getSessionToken({ env, fetch, mask: options.mask ?? maskInLog }).catch(
+    (error: unknown) => ({
+      ok: false as const,
+      message: `the app did not answer (${error instanceof Error ? error.message : String(error)}): is BATON_APP_URL reachable from this runner?`,
+    }),
+  );
   if (!session.ok) {
     const text = `Could not get a token from the app at ${env.BATON_APP_URL ?? '(BATON_APP_URL unset)'}: ${session.message}`;
     log(text);
