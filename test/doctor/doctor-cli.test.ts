@@ -265,6 +265,16 @@ describe('baton doctor', () => {
     expect(code).toBe(1);
   });
 
+  it('does not dispatch the doctor session while a check fails, and says so', async () => {
+    world.gh.variables.delete('BATON_APP_URL');
+    const { code, out } = await doctor(['--repo', 'octo-org/widgets']);
+    expect(out).toMatch(
+      /^FAIL session: the doctor session was not dispatched: fix the checks above first → run the doctor again once they pass$/m,
+    );
+    expect(world.gh.runs).toEqual([]);
+    expect(code).toBe(1);
+  });
+
   it('stops at the credentials when GitHub refuses them, naming the variables', async () => {
     world.gh.faults.push({
       route: 'GET /app',
