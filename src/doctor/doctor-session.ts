@@ -128,8 +128,8 @@ async function explainNoResult(
     return {
       id: 'session',
       ok: false,
-      message: `the doctor session's publish job got no token from the app (${where.url}): the runner did not reach BATON_APP_URL, or the app refused it`,
-      fix: "set the repository variable BATON_APP_URL to the app's public https URL, reachable from GitHub's runners; the publish job's summary and the app's log say why",
+      message: `the doctor session's publish job got no token from the app (${where.url}): the runner did not reach BATON_APP_URL, or the app refused it (or GitHub refused the job's first probe push)`,
+      fix: "set the repository variable BATON_APP_URL to the app's public https URL, reachable from GitHub's runners; the publish job's summary says which of these it was, and the app's log why a token was refused",
     };
   }
   return {
