@@ -55788,6 +55788,9 @@ var DOCTOR_ID = /^doctor-[a-z0-9]{6,20}$/;
 function doctorResultRef(id) {
   return `refs/baton/${id}/result`;
 }
+function doctorResultBranch(id) {
+  return `refs/heads/baton/${id}/result`;
+}
 function doctorProbePrefix(id) {
   return `refs/baton/${id}/probe/`;
 }
@@ -65400,7 +65403,8 @@ async function pushRecordRef({
     args: ["push", "--quiet", "--no-verify", remote, `${commit}:${ref}`],
     token
   });
-  if (pushed.code === 0 || /already exists|non-fast-forward|rejected/.test(pushed.stderr))
+  if (pushed.code === 0) return null;
+  if (!/\[remote rejected\]/.test(pushed.stderr) && /already exists|non-fast-forward|rejected/.test(pushed.stderr))
     return null;
   return pushed.stderr.trim().split("\n")[0] ?? "";
 }
@@ -65421,7 +65425,9 @@ async function runProbes(env, io) {
   const prefix = doctorProbePrefix(env.BATON_BUILD);
   const ref = `${prefix}hidden`;
   const made = [];
-  const refused = await pushRecordRef({ ...io, ref, message: "baton doctor: a throwaway probe" });
+  const pushed = await pushRecordRef({ ...io, ref, message: "baton doctor: a throwaway probe" });
+  const sha = pushed === null ? await refSha(io, { ...where, ref }) : null;
+  const refused = sha === null ? pushed ?? "the ref is not there after the push" : null;
   const unknown2 = (detail) => ({ answer: "unknown", detail });
   if (refused !== null) {
     const why = `the push of ${ref} was refused: ${refused}`;
@@ -65439,11 +65445,7 @@ async function runProbes(env, io) {
     };
   }
   made.push(ref);
-  const { data } = await io.octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {
-    ...where,
-    ref: ref.replace(/^refs\//, "")
-  });
-  const sha = data.object.sha;
+  if (sha === null) throw new Error("unreachable: a refused push returned above");
   return {
     answers: {
       "hidden-ref-without-workflows": { answer: "yes", detail: `pushed ${ref} without workflows` },
@@ -65453,6 +65455,19 @@ async function runProbes(env, io) {
     },
     made
   };
+}
+async function refSha(io, where) {
+  try {
+    const { data } = await io.octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {
+      owner: where.owner,
+      repo: where.repo,
+      ref: where.ref.replace(/^refs\//, "")
+    });
+    return data.object.sha;
+  } catch (error62) {
+    if (error62.status === 404) return null;
+    throw error62;
+  }
 }
 async function graphql3(env, io, query, variables) {
   const response = await io.fetch(graphqlUrlOf(env), {
@@ -65616,7 +65631,8 @@ ${text}`
         PUBLISH_PROBES.map((probe) => [probe, answers[probe]])
       )
     };
-    const ref = doctorResultRef(env.BATON_BUILD);
+    const refused = answers["hidden-ref-without-workflows"].answer === "no";
+    const ref = (refused ? doctorResultBranch : doctorResultRef)(env.BATON_BUILD);
     const problem = await pushRecordRef({
       repo: scratch,
       remote,

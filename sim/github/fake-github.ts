@@ -225,6 +225,8 @@ export class FakeGitHub {
   viewerHasReactedIsApp = true;
   /** Whether the agent job's read-only GITHUB_TOKEN may read a collaborator's permission. */
   readOnlyTokenReadsPermissions = true;
+  /** Whether a git push of a new refs/baton/* ref needs `workflows` (true: the simulator refuses it). */
+  hiddenRefPushNeedsWorkflows = false;
   /** Whether a push to refs/baton/* starts the repository's `on: push` workflows (a run of `ci.yml`). */
   pushToHiddenRefsStartsWorkflows = false;
   /** Comments on commits (the doctor's reaction probe). */

@@ -161,6 +161,7 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
       res,
       gitDir: store.gitDir,
       pathInfo,
+      refuseHiddenRefs: gh.hiddenRefPushNeedsWorkflows,
       onPushed: () => {
         for (const change of store.syncRefs()) {
           if (change.ref.startsWith('refs/baton/') && change.after && !change.before)

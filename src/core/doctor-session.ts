@@ -34,6 +34,15 @@ export function doctorResultRef(id: string): string {
   return `refs/baton/${id}/result`;
 }
 
+/**
+ * Where the result goes when GitHub refuses the session's hidden refs
+ * (`hidden-ref-without-workflows` answered no): a throwaway branch, which no
+ * build reads (its name holds no build id) and the command deletes.
+ */
+export function doctorResultBranch(id: string): string {
+  return `refs/heads/baton/${id}/result`;
+}
+
 /** Where the probes make their throwaway refs. */
 export function doctorProbePrefix(id: string): string {
   return `refs/baton/${id}/probe/`;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ProbotOctokit } from 'probot';
 import type { DoctorCheck } from '../core/doctor.js';
 import {
+  doctorResultBranch,
   doctorResultRef,
   parseDoctorReport,
   renderDoctorInputs,
@@ -82,7 +83,9 @@ export async function runDoctorSession(
       },
     ];
   }
-  const report = await takeResult(octokit, { ...repo, ref: doctorResultRef(id) });
+  const report =
+    (await takeResult(octokit, { ...repo, ref: doctorResultRef(id) })) ??
+    (await takeResult(octokit, { ...repo, ref: doctorResultBranch(id) }));
   if (report) return renderDoctorReport(report);
   return [await explainNoResult(octokit, { ...repo, runId: run.id, url: run.html_url })];
 }

@@ -129,6 +129,18 @@ describe('the doctor session', () => {
       /^FAIL probe collaborator-permission: .*: no: plan sessions cannot tell who edited the issue .* → GitHub refused the read \(403\)/,
     ],
     [
+      'GitHub wants workflows for a new hidden ref',
+      () => {
+        sim.gh.hiddenRefPushNeedsWorkflows = true;
+        return () => {
+          sim.gh.hiddenRefPushNeedsWorkflows = false;
+          expect([...sim.gh.git.refs.keys()].filter((ref) => ref.includes('doctor-'))).toEqual([]);
+        };
+      },
+      'probe hidden-ref-without-workflows',
+      /^FAIL probe hidden-ref-without-workflows: .*: no: sessions cannot record usage: budget\.maxUsd counts only run durations → the push of refs\/baton\/doctor-[0-9a-f]+\/probe\/hidden was refused: .*without `workflows` permission/,
+    ],
+    [
       'the secret ANTHROPIC_API_KEY is missing',
       () => {
         sim.gh.secrets.delete('ANTHROPIC_API_KEY');

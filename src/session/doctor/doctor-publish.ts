@@ -4,6 +4,7 @@ import { renderDoctor } from '../../core/doctor.js';
 import {
   DoctorAgentReport,
   type DoctorReport,
+  doctorResultBranch,
   doctorResultRef,
   PUBLISH_PROBES,
   renderDoctorReport,
@@ -101,7 +102,8 @@ export async function runDoctorPublish(
         PUBLISH_PROBES.map((probe) => [probe, answers[probe]]),
       ) as DoctorReport['probes'],
     };
-    const ref = doctorResultRef(env.BATON_BUILD);
+    const refused = answers['hidden-ref-without-workflows'].answer === 'no';
+    const ref = (refused ? doctorResultBranch : doctorResultRef)(env.BATON_BUILD);
     const problem = await pushRecordRef({
       repo: scratch,
       remote,

@@ -33,7 +33,10 @@ export async function runProbes(
   const ref = `${prefix}hidden`;
   const made: string[] = [];
   // A new hidden ref whose commit holds no workflow file, pushed as publish pushes records.
-  const refused = await pushRecordRef({ ...io, ref, message: 'baton doctor: a throwaway probe' });
+  const pushed = await pushRecordRef({ ...io, ref, message: 'baton doctor: a throwaway probe' });
+  // What the push said is not enough: the ref must be there.
+  const sha = pushed === null ? await refSha(io, { ...where, ref }) : null;
+  const refused = sha === null ? (pushed ?? 'the ref is not there after the push') : null;
   const unknown = (detail: string) => ({ answer: 'unknown' as const, detail });
   if (refused !== null) {
     const why = `the push of ${ref} was refused: ${refused}`;
@@ -51,11 +54,7 @@ export async function runProbes(
     };
   }
   made.push(ref);
-  const { data } = await io.octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', {
-    ...where,
-    ref: ref.replace(/^refs\//, ''),
-  });
-  const sha = data.object.sha;
+  if (sha === null) throw new Error('unreachable: a refused push returned above');
   return {
     answers: {
       'hidden-ref-without-workflows': { answer: 'yes', detail: `pushed ${ref} without workflows` },
@@ -65,6 +64,23 @@ export async function runProbes(
     },
     made,
   };
+}
+
+async function refSha(
+  io: ProbeIo,
+  where: { owner: string; repo: string; ref: string },
+): Promise<string | null> {
+  try {
+    const { data } = await io.octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', {
+      owner: where.owner,
+      repo: where.repo,
+      ref: where.ref.replace(/^refs\//, ''),
+    });
+    return data.object.sha;
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return null;
+    throw error;
+  }
 }
 
 async function graphql<T>(
