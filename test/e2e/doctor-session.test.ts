@@ -6,6 +6,7 @@ import type { DoctorCheck } from '../../src/core/doctor.js';
 import { renderDoctor } from '../../src/core/doctor.js';
 import { runDoctorSession } from '../../src/doctor/doctor-session.js';
 import { BatonOctokit } from '../../src/github/octokit.js';
+import { knownRestRoutes } from '../support/rest-routes.js';
 
 /**
  * `baton doctor`'s session played for real: the dispatch, the runner's agent
@@ -81,6 +82,9 @@ describe('the doctor session', () => {
       .join('');
     expect(printed).not.toContain('sk-ant-simulated-key');
     expect(printed).toContain('Baton doctor');
+    // Every route the command and the session asked is in GitHub's published description.
+    const known = await knownRestRoutes();
+    expect(sim.gh.log.map((entry) => entry.route).filter((route) => !known.has(route))).toEqual([]);
   }, 90_000);
 
   it.each<[string, () => () => void, string, RegExp]>([
