@@ -32,6 +32,8 @@ export interface SimulationOptions {
   replicas?: number;
   /** More variables for the app process (they win). */
   appEnv?: Record<string, string>;
+  /** More variables for every job of every run. */
+  jobEnv?: Record<string, string>;
 }
 
 /** Everything of one simulation, started and wired together. */
@@ -79,7 +81,7 @@ export const SIM_ANTHROPIC_KEY = 'sk-ant-simulated-key';
  * told (BATON_SOURCE_*): the installed templates are then exactly the shipped
  * ones, so onboarding has no "Set up Baton" pull request to open.
  */
-export const SIM_BATON_SOURCE = { repository: 'baton-dev/baton', ref: '0'.repeat(40) };
+export const SIM_BATON_SOURCE = { repository: 'baton-dev/baton', ref: 'ba7c0'.repeat(8) };
 
 /** A repository with Baton set up: the shipped workflow, skills and config on the default branch. */
 export function installBaton(gh: FakeGitHub): void {
@@ -105,6 +107,8 @@ export function installBaton(gh: FakeGitHub): void {
 export async function startSimulation(options: SimulationOptions): Promise<Simulation> {
   const store = new GitRepoStore();
   const gh = new FakeGitHub({ git: store });
+  // What the workflow reads as secrets.ANTHROPIC_API_KEY; a setup or test may change or delete it.
+  gh.secrets.set('ANTHROPIC_API_KEY', SIM_ANTHROPIC_KEY);
   (options.setup ?? installBaton)(gh);
   const started: { stop(): Promise<void> | void }[] = [{ stop: () => store.dispose() }];
   const stopAll = async () => {
@@ -147,6 +151,8 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
       started.push({ stop: () => started_.stop() });
     }
     const app = apps[0] as AppProcess;
+    // vars.BATON_APP_URL: the app's, unless the setup set it.
+    if (!gh.variables.has('BATON_APP_URL')) gh.variables.set('BATON_APP_URL', app.url);
     const runner = startActionsRunner({
       gh,
       issuer,
@@ -154,9 +160,15 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
       world: {
         serverUrl: server.url,
         apiUrl: server.apiUrl,
-        appUrl: app.url,
+        // Read per job, as the workflow reads vars.* and secrets.* when a run starts.
+        get appUrl() {
+          return gh.variables.get('BATON_APP_URL') ?? '';
+        },
         anthropicUrl: model.url,
-        anthropicKey: SIM_ANTHROPIC_KEY,
+        get anthropicKey() {
+          return gh.secrets.get('ANTHROPIC_API_KEY') ?? '';
+        },
+        ...(options.jobEnv ? { extraEnv: options.jobEnv } : {}),
       },
       ...(options.code ? { code: options.code } : {}),
       ...(options.parallel ? { parallel: options.parallel } : {}),

@@ -60,6 +60,13 @@ export interface FakeAnthropic {
   /** The base URL to give the SDK (`baseURL`) or a session (`ANTHROPIC_BASE_URL`). */
   url: string;
   requests: CapturedRequest[];
+  /**
+   * Models the key may not use: `POST /v1/messages/count_tokens` answers them
+   * 404 `not_found_error`, as the API does for a model it does not know.
+   */
+  unknownModels: Set<string>;
+  /** The models `count_tokens` was asked about, in order (`baton doctor`'s agent job asks them). */
+  counted: string[];
   close(): Promise<void>;
 }
 
@@ -70,6 +77,8 @@ export async function startFakeAnthropic({
   respond: Respond;
 }): Promise<FakeAnthropic> {
   const requests: CapturedRequest[] = [];
+  const unknownModels = new Set<string>();
+  const counted: string[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -78,6 +87,15 @@ export async function startFakeAnthropic({
         res.writeHead(status, { 'content-type': 'application/json', ...headers });
         res.end(JSON.stringify(body));
       };
+      if (req.method === 'POST' && req.url === '/v1/messages/count_tokens') {
+        const { model = '' } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+          model?: string;
+        };
+        counted.push(model);
+        if (unknownModels.has(model)) send(404, apiError('not_found_error', `model: ${model}`));
+        else send(200, { input_tokens: 8 });
+        return;
+      }
       if (req.method !== 'POST' || !req.url?.startsWith('/v1/messages')) {
         send(
           404,
@@ -118,6 +136,8 @@ export async function startFakeAnthropic({
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    unknownModels,
+    counted,
     close: () =>
       new Promise((resolve, reject) => {
         server.closeAllConnections();

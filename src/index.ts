@@ -1,3 +1,4 @@
+import { Octokit } from '@octokit/core';
 import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from 'probot';
 import { parseBatonBranch } from './core/ids.js';
 import type { ActOutcome } from './github/act.js';
@@ -22,6 +23,7 @@ import {
 import { createRecentReconciles, type RecentReconciles } from './github/recent-reconciles.js';
 import { resyncAll } from './github/resync.js';
 import type { SetupTemplates } from './github/setup-templates.js';
+import { warnOnMissingPin } from './github/source-pin.js';
 import {
   createStatusPacer,
   type StatusPacer,
@@ -127,6 +129,8 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       );
     options.onLoad?.(app, queue);
     const templates = startOnboarding(process.env, app.log);
+    // Once, at start: a pin its source lacks fails every session at "fetch the action".
+    if (templates && options.serveTokenEndpoint !== false) void checkPinAtStart(app, templates);
     const appUrlProblem = findAppUrlProblem(process.env.BATON_APP_URL);
     if (appUrlProblem) app.log.warn(`baton: ${appUrlProblem}`);
     const deps: HandlerDeps = {
@@ -273,6 +277,17 @@ function startResync(
     : undefined;
   setTimeout(() => resync(syncTemplates), 5_000).unref();
   setInterval(() => resync(), minutes * 60_000).unref();
+}
+
+/** Whether the source has the pinned commit, asked without credentials on the app's GitHub. */
+async function checkPinAtStart(app: Probot, templates: SetupTemplates): Promise<void> {
+  const log = { info: (m: string) => app.log.info(m), warn: (m: string) => app.log.warn(m) };
+  try {
+    const { baseUrl } = (await app.auth()).request.endpoint.DEFAULTS;
+    await warnOnMissingPin({ octokit: new Octokit({ baseUrl }), source: templates.source, log });
+  } catch (error) {
+    app.log.warn({ err: error }, 'baton: could not check the pinned commit at start-up');
+  }
 }
 
 /** The app's bot login, `<slug>[bot]`, asked once. */

@@ -25,6 +25,8 @@ export interface JobWorld {
   anthropicUrl: string;
   anthropicKey: string;
   audience: string;
+  /** More variables for every job (a test's `env:` in the workflow). */
+  extraEnv?: Record<string, string>;
 }
 
 /**
@@ -84,6 +86,7 @@ export function jobEnv({
     BATON_PR: run.inputs.pr ?? '',
     BATON_TRIGGER: run.inputs.trigger ?? '',
     BATON_OUT: join(dirs.temp, 'baton-out'),
+    ...world.extraEnv,
   };
   if (job === 'agent') {
     return {

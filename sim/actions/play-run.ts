@@ -46,6 +46,7 @@ export async function playRun({
       checkRunId: agentJob.id,
     });
     agentJob.status = 'completed';
+    agentJob.conclusion = agent.code === 0 ? 'success' : 'failure';
     jobs.push(agent);
     if (cancelled()) return;
     await handOver(root);
@@ -59,6 +60,7 @@ export async function playRun({
       checkRunId: publishJob.id,
     });
     publishJob.status = 'completed';
+    publishJob.conclusion = publish.code === 0 ? 'success' : 'failure';
     jobs.push(publish);
     if (cancelled()) return;
     gh.finishRun(run.id, agent.code === 0 && publish.code === 0 ? 'success' : 'failure');

@@ -5,7 +5,13 @@ import { type ApiRequest, type ApiResponse, Router } from './router.js';
 import { registerContentRoutes } from './routes-contents.js';
 import { registerGitRoutes } from './routes-git.js';
 import { registerGraphqlRoutes } from './routes-graphql.js';
+import {
+  appManifestGrants,
+  type InstallationGrants,
+  registerInstallationRoutes,
+} from './routes-installation.js';
 import { registerIssueRoutes } from './routes-issues.js';
+import { registerProbeRoutes, type SimCommitComment } from './routes-probes.js';
 import { registerPullRoutes } from './routes-pulls.js';
 import { registerRunRoutes } from './routes-runs.js';
 import { registerSubIssueRoutes } from './routes-sub-issues.js';
@@ -129,6 +135,7 @@ export interface SimJob {
   id: number;
   name: string;
   status: 'queued' | 'in_progress' | 'completed';
+  conclusion?: 'success' | 'failure' | null;
 }
 
 /** Something the app did, as a test wants to assert it. */
@@ -214,6 +221,30 @@ export class FakeGitHub {
    * `clean`. On by default (the tests' scenarios play the update-branch path).
    */
   requireUpToDate = true;
+  /**
+   * Whether GraphQL's `refs(refPrefix:)` lists refs outside refs/heads and
+   * refs/tags (usage and adaptation records). No documentation says; false
+   * plays a GitHub that does not (`baton doctor`'s probe then answers no).
+   */
+  graphqlListsHiddenRefs = true;
+  /** Whether GraphQL's `viewerHasReacted` is the app's own reaction under its token (false: GitHub says no). */
+  viewerHasReactedIsApp = true;
+  /** Whether the agent job's read-only GITHUB_TOKEN may read a collaborator's permission. */
+  readOnlyTokenReadsPermissions = true;
+  /** Whether a git push of a new refs/baton/* ref needs `workflows` (true: the simulator refuses it). */
+  hiddenRefPushNeedsWorkflows = false;
+  /** Whether a push to refs/baton/* starts the repository's `on: push` workflows (a run of `ci.yml`). */
+  pushToHiddenRefsStartsWorkflows = false;
+  /** Comments on commits (the doctor's reaction probe). */
+  readonly commitComments: SimCommitComment[] = [];
+  /** Whether the app is installed on the repository (`GET /repos/{owner}/{repo}/installation`). */
+  installed = true;
+  /** What the installation was granted; default exactly app.yml's permissions and events. */
+  installationGrants: InstallationGrants = appManifestGrants();
+  /** The repository's Actions variables by name (`vars.*` in workflows). */
+  readonly variables = new Map<string, string>();
+  /** The repository's Actions secrets by name (`secrets.*` in workflows); the API never shows them. */
+  readonly secrets = new Map<string, string>();
   now: () => string;
   /** The installation's hourly GraphQL points, charged per call (graphql-budget.ts). */
   readonly graphqlBudget: GraphqlBudget;
@@ -238,6 +269,8 @@ export class FakeGitHub {
     registerRunRoutes(this.#router, this);
     registerContentRoutes(this.#router, this);
     registerGraphqlRoutes(this.#router, this);
+    registerInstallationRoutes(this.#router, this);
+    registerProbeRoutes(this.#router, this);
   }
 
   nextId(): number {

@@ -3,6 +3,7 @@ import type { FakeGitHub, SimComment, SimPull } from './fake-github.js';
 import { graphqlCost, graphqlRefusals } from './graphql-cost.js';
 import { applyWindows } from './graphql-windows.js';
 import { type ApiResponse, json, type Router } from './router.js';
+import { answerProbeQuery } from './routes-probes.js';
 
 /**
  * GitHub's GraphQL endpoint, for the documents Baton sends: the build query
@@ -68,6 +69,8 @@ export function registerGraphqlRoutes(router: Router, gh: FakeGitHub): void {
         },
       };
     }
+    const probe = answerProbeQuery(gh, query, vars);
+    if (probe) return withHeaders(json(200, probe), charge.headers);
     const data = answer(
       gh,
       rootFieldOf(operation) === 'enablePullRequestAutoMerge' ? 'BatonAutoMerge' : name,
@@ -158,6 +161,8 @@ function issueHistory(gh: FakeGitHub, variables: Record<string, unknown>) {
  * commit's message when it points at a commit (usage and adaptation records).
  */
 function refsNode(gh: FakeGitHub, prefix: string) {
+  const hidden = !prefix.startsWith('refs/heads/') && !prefix.startsWith('refs/tags/');
+  if (hidden && !gh.graphqlListsHiddenRefs) return { nodes: [] };
   return {
     nodes: [...gh.git.refs]
       .filter(([name]) => name.startsWith(prefix))

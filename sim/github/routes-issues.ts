@@ -1,3 +1,4 @@
+import { isReadOnlyToken } from '../server/tokens.js';
 import type { FakeGitHub, SimComment, SimIssue } from './fake-github.js';
 import { json, notFound, type Router } from './router.js';
 
@@ -26,7 +27,12 @@ export function registerIssueRoutes(router: Router, gh: FakeGitHub): void {
       gh.labels.set(name.toLowerCase(), label);
       return json(201, { id: gh.nextId(), ...label, default: false });
     })
-    .on('GET', `${repoPath}/collaborators/{username}/permission`, ({ username = '' }) => {
+    .on('GET', `${repoPath}/collaborators/{username}/permission`, ({ username = '' }, request) => {
+      // `baton doctor` probes whether the agent job's read-only token may ask (docs/doctor.md).
+      const token = (request.headers.authorization ?? '').split(/\s+/)[1] ?? null;
+      if (isReadOnlyToken(token) && !gh.readOnlyTokenReadsPermissions) {
+        return json(403, { message: 'Resource not accessible by integration' });
+      }
       const permission = gh.permissions.get(username) ?? 'none';
       if (permission === 'none') return notFound();
       return json(200, { permission, role_name: permission, user: { login: username } });

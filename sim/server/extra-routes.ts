@@ -1,27 +1,17 @@
 import type { FakeGitHub } from '../github/fake-github.js';
 import { json, Router } from '../github/router.js';
+import { installationBody } from '../github/routes-installation.js';
 import { registerSessionReadRoutes } from './session-read-routes.js';
 
 /**
  * Routes a real app process and real sessions need beyond what app tests
- * mount: the app's installation lookups (the token endpoint and the periodic
- * resync use them) and the reads of review and fix sessions.
+ * mount: the app's installation list (the periodic resync uses it) and the reads of review and fix sessions.
  * Asked only when the simulated GitHub has no route for a request, and logged
  * on `gh.log` like the rest.
  */
 export function createExtraRoutes(gh: FakeGitHub): Router {
-  const installation = () => ({
-    id: gh.installationId,
-    app_id: 1,
-    app_slug: gh.botLogin.replace(/\[bot\]$/, ''),
-    account: { login: gh.owner, type: 'Organization' },
-    target_type: 'Organization',
-    repository_selection: 'selected',
-    permissions: { contents: 'write', pull_requests: 'write', issues: 'write', actions: 'write' },
-  });
   const router = new Router()
-    .on('GET', '/repos/{owner}/{repo}/installation', () => json(200, installation()))
-    .on('GET', '/app/installations', () => json(200, [installation()]))
+    .on('GET', '/app/installations', () => json(200, [installationBody(gh)]))
     .on('GET', '/installation/repositories', () =>
       json(200, {
         total_count: 1,

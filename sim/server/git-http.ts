@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { basename, dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { gitEnv } from '../github/bare-repo.js';
 import { credentialOf, isReadOnlyToken } from './tokens.js';
 
@@ -23,6 +25,7 @@ export function serveGit({
   gitDir,
   pathInfo,
   onPushed,
+  refuseHiddenRefs = false,
 }: {
   req: IncomingMessage;
   res: ServerResponse;
@@ -30,6 +33,8 @@ export function serveGit({
   /** The path after `/<owner>/<repo>.git`: `/info/refs`, `/git-upload-pack`, … */
   pathInfo: string;
   onPushed: () => void;
+  /** Refuse pushes of refs outside refs/heads and refs/tags (`gh.hiddenRefPushNeedsWorkflows`). */
+  refuseHiddenRefs?: boolean;
 }): void {
   const push = isPush(req, pathInfo);
   const credential = credentialOf(req.headers);
@@ -53,6 +58,13 @@ export function serveGit({
     CONTENT_TYPE: req.headers['content-type'] ?? '',
     REMOTE_ADDR: req.socket.remoteAddress ?? '127.0.0.1',
     ...(push ? { REMOTE_USER: 'x-access-token' } : {}),
+    ...(push && refuseHiddenRefs
+      ? {
+          GIT_CONFIG_COUNT: '1',
+          GIT_CONFIG_KEY_0: 'core.hooksPath',
+          GIT_CONFIG_VALUE_0: refusingHooks(),
+        }
+      : {}),
     ...(req.headers['content-length'] ? { CONTENT_LENGTH: req.headers['content-length'] } : {}),
     ...(req.headers['content-encoding']
       ? { HTTP_CONTENT_ENCODING: req.headers['content-encoding'] }
@@ -106,4 +118,33 @@ function parseCgiHeaders(text: string): { status: number; headers: Record<string
     else headers[name] = value;
   }
   return { status, headers };
+}
+
+let hooks: string | null = null;
+
+/**
+ * A hooks folder whose pre-receive refuses refs outside refs/heads and
+ * refs/tags, as a GitHub that wants `workflows` for a new hidden ref would
+ * (documented nowhere; `baton doctor` probes it).
+ */
+function refusingHooks(): string {
+  if (hooks) return hooks;
+  const dir = mkdtempSync(join(tmpdir(), 'baton-sim-hooks-'));
+  const hook = join(dir, 'pre-receive');
+  writeFileSync(
+    hook,
+    [
+      '#!/bin/sh',
+      'while read old new ref; do',
+      '  case "$ref" in',
+      '    refs/heads/*|refs/tags/*) ;;',
+      '    *) echo "refusing to allow a GitHub App to create or update $ref without \\`workflows\\` permission" >&2; exit 1 ;;',
+      '  esac',
+      'done',
+      '',
+    ].join('\n'),
+  );
+  chmodSync(hook, 0o755);
+  hooks = dir;
+  return dir;
 }

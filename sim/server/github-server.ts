@@ -161,8 +161,11 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
       res,
       gitDir: store.gitDir,
       pathInfo,
+      refuseHiddenRefs: gh.hiddenRefPushNeedsWorkflows,
       onPushed: () => {
         for (const change of store.syncRefs()) {
+          if (change.ref.startsWith('refs/baton/') && change.after && !change.before)
+            startPushRun(gh, change.after);
           if (!change.ref.startsWith('refs/heads/')) continue;
           const branch = change.ref.slice('refs/heads/'.length);
           gh.announcePush({
@@ -242,4 +245,28 @@ function listInstallations(served: FakeGitHub[], request: ApiRequest) {
     200,
     [...seen.values()].map((one) => ({ id: one.installationId, account: { login: one.owner } })),
   );
+}
+
+/**
+ * A run of the repository's `on: push` CI for a new hidden ref, where the
+ * simulated GitHub says pushes to refs/baton/* start push workflows (no
+ * documentation says whether GitHub does; `baton doctor` probes it).
+ */
+function startPushRun(gh: FakeGitHub, sha: string): void {
+  if (!gh.pushToHiddenRefsStartsWorkflows) return;
+  const at = gh.now();
+  gh.runs.push({
+    id: gh.nextId(),
+    workflow: 'ci.yml',
+    displayTitle: 'CI',
+    event: 'push',
+    headBranch: '',
+    headSha: sha,
+    status: 'completed',
+    conclusion: 'success',
+    createdAt: at,
+    updatedAt: at,
+    runAttempt: 1,
+    inputs: {},
+  });
 }

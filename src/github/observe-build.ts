@@ -7,6 +7,7 @@ import { buildDir, integrationBranch, parseBatonBranch, subIssueGraphPath } from
 import type { BuildSnapshot } from '../core/snapshot.js';
 import { parseUsageMessage, type UsageRecord, usageRefPrefix } from '../core/usage.js';
 import { type BuildQueryResult, type GraphComment, loginOf } from './build-query.js';
+import { hiddenRefReadingFrom, readHiddenRecords } from './hidden-records.js';
 import { readBuildGraph } from './read-build-graph.js';
 import {
   type CommentList,
@@ -65,6 +66,12 @@ export async function observeBuild(
     build,
     lists: await commentLists(ctx, { issue, repository }),
   });
+  const hidden = await readHiddenRecords(ctx, {
+    build,
+    usage: repository.usageRefs?.nodes ?? [],
+    adapt: repository.adaptRefs?.nodes ?? [],
+    reading: hiddenRefReadingFrom(process.env),
+  });
   const record = branches.integration
     ? readRecord({ build, repository })
     : { plan: { kind: 'missing' as const }, completions: {}, research: {} };
@@ -91,8 +98,8 @@ export async function observeBuild(
     statusComment: comments.statusComment,
     notices: comments.notices,
     labelledBy: labelEventsOf(issueNode),
-    usage: usageOf(repository),
-    adaptations: adaptationsOf(repository),
+    usage: usageOf(hidden.usage),
+    adaptations: adaptationsOf(hidden.adapt),
   };
   return { snapshot, duplicateStatusIds: comments.duplicateStatusIds };
 }
@@ -110,17 +117,17 @@ function labelEventsOf(
 }
 
 /** The usage records of the build's sessions; a ref whose message is not a record is ignored. */
-function usageOf(repository: Repository): UsageRecord[] {
-  return (repository.usageRefs?.nodes ?? []).flatMap((node) => {
-    const record = parseUsageMessage(node.target.message ?? '');
+function usageOf(messages: string[]): UsageRecord[] {
+  return messages.flatMap((message) => {
+    const record = parseUsageMessage(message);
     return record ? [record] : [];
   });
 }
 
 /** What adapt sessions changed; a ref whose message is not a record is ignored. */
-function adaptationsOf(repository: Repository): AdaptationRecord[] {
-  return (repository.adaptRefs?.nodes ?? []).flatMap((node) => {
-    const record = parseAdaptationMessage(node.target.message ?? '');
+function adaptationsOf(messages: string[]): AdaptationRecord[] {
+  return messages.flatMap((message) => {
+    const record = parseAdaptationMessage(message);
     return record ? [record] : [];
   });
 }

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ZERO_SHA } from '../core/doctor.js';
 import type { BatonSource } from '../core/render-setup-pull.js';
 
 /** Where the CLI source comes from, or why onboarding is off. */
@@ -40,6 +41,11 @@ export function resolveBatonSource({
     );
   else if (!COMMIT.test(ref))
     problems.push(`BATON_SOURCE_REF must be a full 40-character commit SHA, not "${ref}"`);
+  // deploy/k8s ships zeros as a placeholder: git's "no commit", which no runner can fetch.
+  else if (ZERO_SHA.test(ref))
+    problems.push(
+      `BATON_SOURCE_REF is the all-zero placeholder, which no runner can fetch: set it to the commit of ${repository ?? "Baton's source"} the sessions run`,
+    );
   if (!repository || !ref || problems.length > 0) {
     return {
       ok: false,

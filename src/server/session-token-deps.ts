@@ -107,6 +107,7 @@ export function createSessionTokenDepsFromProbot(
         triggeringActor: run.triggering_actor?.login ?? null,
         runAttempt: run.run_attempt ?? 1,
         status: run.status,
+        displayTitle: run.display_title ?? null,
       };
       const jobs: JobView[] = jobList.jobs.map((job) => ({
         id: job.id,

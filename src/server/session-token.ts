@@ -1,9 +1,15 @@
 import type { ServerResponse } from 'node:http';
 import type { ApplicationFunctionOptions } from 'probot';
+import { parseDoctorRunName } from '../core/doctor-session.js';
+import { parseBatonBranch } from '../core/ids.js';
 import { statusOf } from '../github/types.js';
 import { createKeyResolver } from './oidc-keys.js';
 import { checkRunFacts, type RunFacts } from './run-binding.js';
-import { type ActionsClaims, verifySessionRequest } from './verify-session-request.js';
+import {
+  type ActionsClaims,
+  notOnBatonBranch,
+  verifySessionRequest,
+} from './verify-session-request.js';
 
 /** The Probot side of the endpoint and its settings (see session-token-deps.ts). */
 export {
@@ -28,6 +34,14 @@ export const SESSION_TOKEN_ROUTE = '/api/baton/session-token';
  * actions or administration.
  */
 export const SESSION_TOKEN_PERMISSIONS = { contents: 'write', pull_requests: 'write' } as const;
+
+/**
+ * A doctor session's token (docs/doctor.md): its probes push and delete
+ * throwaway refs, comment on and react to their commit (`contents`), and list
+ * the runs a push started (`actions: read`). Never `workflows`: one probe asks
+ * whether a hidden ref can be pushed without it.
+ */
+export const DOCTOR_TOKEN_PERMISSIONS = { contents: 'write', actions: 'read' } as const;
 
 /** Installation permissions by name, as `POST /app/installations/{id}/access_tokens` takes them. */
 export type SessionTokenPermissions = Record<string, 'read' | 'write'>;
@@ -126,14 +140,17 @@ async function issue(
       deps.log?.warn(`session token refused (403): ${refused}`);
       return { status: 403, body: { message: refused } };
     }
-    const { installationId } = refused;
+    const { installationId, doctor } = refused;
     const workflows =
-      (await deps.allowsWorkflowChanges?.({ owner, repo, installationId })) ?? false;
+      !doctor && ((await deps.allowsWorkflowChanges?.({ owner, repo, installationId })) ?? false);
+    const permissions: SessionTokenPermissions = doctor
+      ? { ...DOCTOR_TOKEN_PERMISSIONS }
+      : { ...SESSION_TOKEN_PERMISSIONS, ...(workflows ? { workflows: 'write' } : {}) };
     const minted = await mintRetryingFaults(() =>
       deps.createInstallationToken({
         installationId,
         repositoryId: Number(claims.repository_id),
-        permissions: { ...SESSION_TOKEN_PERMISSIONS, ...(workflows ? { workflows: 'write' } : {}) },
+        permissions,
       }),
     );
     deps.log?.info(
@@ -180,7 +197,7 @@ async function bindToRun(
   claims: ActionsClaims,
   deps: SessionTokenDeps,
   { owner, repo }: { owner: string; repo: string },
-): Promise<string | { installationId: number }> {
+): Promise<string | { installationId: number; doctor: boolean }> {
   const appLogin = await deps.appLogin();
   if (claims.actor !== appLogin) {
     return `The run was started by ${claims.actor}; only runs the app (${appLogin}) dispatched get a token.`;
@@ -201,13 +218,21 @@ async function bindToRun(
     workflowSha: claims.workflow_sha,
     defaultBranch: repository.defaultBranch,
   });
+  // Off a Baton branch only a doctor session, and only on the default branch (docs/doctor.md).
+  const doctor = parseDoctorRunName(facts.run?.displayTitle ?? '') !== null;
+  if (
+    !parseBatonBranch(claims.ref) &&
+    !(doctor && claims.ref === `refs/heads/${repository.defaultBranch}`)
+  ) {
+    return notOnBatonBranch(claims.ref);
+  }
   const problem = checkRunFacts({ claims, facts, appLogin });
   if (problem) return problem;
   const claimed = await deps.claimExchange({ ...where, runId, attempt, sha: claims.workflow_sha });
   if (!claimed) {
     return `Run ${runId} attempt ${attempt} has had its token already; a token is given once per run attempt (re-run the job for a new one).`;
   }
-  return { installationId };
+  return { installationId, doctor };
 }
 
 function send(res: ServerResponse, status: number, body: Record<string, string>): void {

@@ -87,8 +87,10 @@ export function checkClaims(claims: ActionsClaims): string | null {
   if (claims.event_name !== 'workflow_dispatch') {
     return `Only runs started by workflow_dispatch get a token; this one came from ${claims.event_name}.`;
   }
-  if (!parseBatonBranch(claims.ref)) {
-    return `The run is on ${claims.ref}, not on a Baton branch (refs/heads/baton/<build>/...).`;
+  // A doctor session runs on the default branch: which that is, and the run's name, are
+  // GitHub's to tell (bindToRun); every other branch is refused here.
+  if (!parseBatonBranch(claims.ref) && !claims.ref.startsWith('refs/heads/')) {
+    return notOnBatonBranch(claims.ref);
   }
   const expected = `${claims.repository}/${WORKFLOW_PATH}@${claims.ref}`;
   if (claims.workflow_ref !== expected) {
@@ -123,4 +125,8 @@ function describeVerifyError(error: unknown): SessionRequestVerdict {
     status: 503,
     message: `The issuer's keys could not be fetched; try again later (${reason}).`,
   };
+}
+
+export function notOnBatonBranch(ref: string): string {
+  return `The run is on ${ref}, not on a Baton branch (refs/heads/baton/<build>/...).`;
 }

@@ -1,9 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { DOCTOR_ROLE } from '../core/doctor-session.js';
 import { runAgent } from './agent/run-agent.js';
+import { runDoctorAgent } from './doctor/doctor-agent.js';
+import { parseDoctorEnv } from './doctor/doctor-env.js';
+import { runDoctorPublish } from './doctor/doctor-publish.js';
 import { parseSessionEnv } from './env.js';
 import { runPublish } from './publish/run-publish.js';
 
 const USAGE = `usage: baton session agent | baton session publish
+       baton doctor --repo owner/name [--json]
        baton --help | baton --version
 
 Baton's sessions, run by the Baton workflow (.github/workflows/baton.yml) in
@@ -12,6 +17,8 @@ GitHub Actions. Every setting comes from the environment the workflow sets.
 Commands:
   session agent     run one session's model, read-only; leaves its result in $BATON_OUT
   session publish   check the agent's result and write it to GitHub as the Baton app
+  doctor            check an installation before its first build (where the app runs;
+                    see \`baton doctor --help\`)
 
 Options:
   -h, --help        print this help
@@ -29,6 +36,7 @@ const SESSION_USAGE = `usage: baton session agent | baton session publish
 Variables (the Baton workflow sets them):
   BATON_ROLE, BATON_BUILD, BATON_ISSUE, BATON_WORKER, BATON_PR, BATON_TRIGGER
                     the dispatch inputs role, build, issue, worker, pr, trigger
+                    (role doctor: \`baton doctor\`'s session, build doctor-<nonce>)
   BATON_OUT         the folder the agent job leaves for the publish job
   BATON_APP_URL     the repository variable BATON_APP_URL (publish)
   ANTHROPIC_API_KEY the repository secret ANTHROPIC_API_KEY (agent)
@@ -55,6 +63,8 @@ export async function main(
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
+  // A doctor session belongs to no build: its own environment and jobs (docs/doctor.md).
+  if (source.BATON_ROLE === DOCTOR_ROLE) return runDoctorSession(command, source);
   const parsed = parseSessionEnv(source);
   if (!parsed.ok) {
     process.stderr.write(
@@ -63,6 +73,20 @@ export async function main(
     return 2;
   }
   return command === 'agent' ? runAgent(parsed.env) : runPublish(parsed.env);
+}
+
+async function runDoctorSession(
+  command: 'agent' | 'publish',
+  source: Record<string, string | undefined>,
+): Promise<number> {
+  const parsed = parseDoctorEnv(source);
+  if (!parsed.ok) {
+    process.stderr.write(
+      `baton: the doctor session's environment is incomplete:\n${parsed.problems.map((p) => `  ${p}`).join('\n')}\n`,
+    );
+    return 2;
+  }
+  return command === 'agent' ? runDoctorAgent(parsed.env) : runDoctorPublish(parsed.env);
 }
 
 function print(text: string): number {

@@ -54,6 +54,15 @@ describe('resolveBatonSource', () => {
       /BATON_SOURCE_REF must be a full 40-character commit SHA, not "main"/,
     ],
     [
+      'refuses the all-zero placeholder deploy/k8s ships, which no runner can fetch',
+      {
+        env: { BATON_SOURCE_REPOSITORY: 'baton-dev/baton', BATON_SOURCE_REF: '0'.repeat(40) },
+        packageRepository: null,
+        gitHead: GIT_HEAD,
+      },
+      /BATON_SOURCE_REF is the all-zero placeholder, which no runner can fetch: set it to the commit of baton-dev\/baton/,
+    ],
+    [
       'refuses a repository that is not owner/name',
       {
         env: { BATON_SOURCE_REPOSITORY: 'https://github.com' },

@@ -173,6 +173,25 @@ describe('the session token endpoint with other settings', () => {
     });
   });
 
+  it('mints a doctor session only what its probes need, never workflows', async () => {
+    const endpoint = await startEndpoint({ issuer: issuerUrl });
+    endpoint.world.allowsWorkflowChanges = true;
+    if (endpoint.world.run) endpoint.world.run.displayTitle = 'baton doctor doctor-k3x9q2m7 - -';
+    await exchange(endpoint, `Bearer ${await sign()}`);
+    await close(endpoint.server);
+
+    expect(endpoint.minted[0]?.permissions).toEqual({ contents: 'write', actions: 'read' });
+  });
+
+  it('reads a run name that only looks like a doctor session as a session', async () => {
+    const endpoint = await startEndpoint({ issuer: issuerUrl });
+    if (endpoint.world.run) endpoint.world.run.displayTitle = 'baton doctor 12-add-login W1.1 -';
+    await exchange(endpoint, `Bearer ${await sign()}`);
+    await close(endpoint.server);
+
+    expect(endpoint.minted[0]?.permissions).toEqual({ contents: 'write', pull_requests: 'write' });
+  });
+
   /** One exchange whose mints answer as `mint` says, try by try (1, 2, …). */
   async function exchangeMinting(mint: (attempt: number) => void) {
     let tries = 0;

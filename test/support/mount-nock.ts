@@ -7,8 +7,12 @@ export const API = 'https://api.github.com';
  * Serves the simulated GitHub through nock, so Octokit's native fetch reaches
  * it with no socket. Every request is routed by GitHub's route templates and
  * logged on `gh.log`; an unknown route answers 501 and shows in the log.
+ * `served` may pick the simulated repository by the request's path (several repositories).
  */
-export function mountOnNock(gh: FakeGitHub, base = API): nock.Scope {
+export function mountOnNock(
+  served: FakeGitHub | ((path: string) => FakeGitHub),
+  base = API,
+): nock.Scope {
   const scope = nock(base).persist();
   for (const method of ['GET', 'POST', 'PATCH', 'PUT', 'DELETE']) {
     scope.intercept(/.*/, method).reply(function reply(uri, requestBody) {
@@ -18,6 +22,7 @@ export function mountOnNock(gh: FakeGitHub, base = API): nock.Scope {
       );
       const body =
         typeof requestBody === 'string' && requestBody ? safeJson(requestBody) : requestBody;
+      const gh = typeof served === 'function' ? served(url.pathname) : served;
       const response = gh.handle({
         method,
         path: url.pathname,

@@ -23,7 +23,13 @@ export async function getSessionToken({
   fetch,
   mask,
 }: {
-  env: SessionEnv;
+  env: Pick<
+    SessionEnv,
+    | 'ACTIONS_ID_TOKEN_REQUEST_URL'
+    | 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'
+    | 'BATON_APP_URL'
+    | 'BATON_OIDC_AUDIENCE'
+  >;
   fetch: typeof globalThis.fetch;
   mask: (secret: string) => void;
 }): Promise<SessionToken> {

@@ -1,0 +1,218 @@
+import { z } from 'zod';
+import type { DoctorCheck } from './doctor.js';
+
+/**
+ * The doctor session (docs/doctor.md): one run of the session workflow with
+ * the role `doctor`, dispatched by `baton doctor`. It belongs to no build: its
+ * run name is `baton doctor <id> - -` with `<id>` `doctor-<nonce>`, which
+ * `parseRunName` does not read as a build's run, so the app passes over it.
+ */
+export const DOCTOR_ROLE = 'doctor';
+
+/** The doctor session's id, `doctor-<nonce>`; it stands in the build slot of the run name. */
+export const DOCTOR_ID = /^doctor-[a-z0-9]{6,20}$/;
+
+export function renderDoctorRunName(id: string): string {
+  return `baton ${DOCTOR_ROLE} ${id} - -`;
+}
+
+/** The doctor session's id from a run name, or null for any other run. */
+export function parseDoctorRunName(title: string): string | null {
+  const [baton, role, id, worker, trigger, ...rest] = title.trim().split(/\s+/);
+  if (baton !== 'baton' || role !== DOCTOR_ROLE || rest.length > 0) return null;
+  if (worker !== '-' || trigger !== '-' || !id || !DOCTOR_ID.test(id)) return null;
+  return id;
+}
+
+/** The workflow_dispatch inputs of a doctor session; the other inputs stay empty. */
+export function renderDoctorInputs(id: string): Record<string, string> {
+  return { role: DOCTOR_ROLE, build: id, issue: '', worker: '', pr: '', trigger: '' };
+}
+
+/** Where the publish job leaves the doctor's result for the command: a commit message at this hidden ref. */
+export function doctorResultRef(id: string): string {
+  return `refs/baton/${id}/result`;
+}
+
+/**
+ * Where the result goes when GitHub refuses the session's hidden refs
+ * (`hidden-ref-without-workflows` answered no): a throwaway branch, which no
+ * build reads (its name holds no build id) and the command deletes.
+ */
+export function doctorResultBranch(id: string): string {
+  return `refs/heads/baton/${id}/result`;
+}
+
+/** Where the probes make their throwaway refs. */
+export function doctorProbePrefix(id: string): string {
+  return `refs/baton/${id}/probe/`;
+}
+
+/** A probe's answer: `unknown` when it could not be asked (the detail says why). */
+export const Answer = z.enum(['yes', 'no', 'unknown']);
+export type Answer = z.infer<typeof Answer>;
+
+const Probe = z.object({ answer: Answer, detail: z.string().max(2000) });
+
+/** What the agent job found, handed to publish in BATON_OUT (`doctor.json`). */
+export const DoctorAgentReport = z.object({
+  version: z.literal(1),
+  /** Whether ANTHROPIC_API_KEY was set (never its value). */
+  key: z.enum(['present', 'missing']),
+  models: z
+    .array(z.object({ model: z.string().max(200), ok: z.boolean(), detail: z.string().max(2000) }))
+    .max(20),
+  /** Whether the agent job's read-only GITHUB_TOKEN may read a collaborator's permission. */
+  collaboratorPermission: Probe,
+});
+export type DoctorAgentReport = z.infer<typeof DoctorAgentReport>;
+
+/** The probes the publish job runs with the app's token. */
+export const PUBLISH_PROBES = [
+  'graphql-hidden-refs',
+  'push-starts-workflows',
+  'hidden-ref-without-workflows',
+  'viewer-has-reacted',
+] as const;
+export type PublishProbe = (typeof PUBLISH_PROBES)[number];
+
+/** The doctor's result, the commit message at `doctorResultRef`. */
+export const DoctorReport = z.object({
+  version: z.literal(1),
+  /** The agent job's report; null when it left none (it failed before writing it). */
+  agent: DoctorAgentReport.nullable(),
+  /** The BATON_APP_URL the publish job traded its token at. */
+  appUrl: z.string().max(2000),
+  probes: z.object(
+    Object.fromEntries(PUBLISH_PROBES.map((probe) => [probe, Probe])) as Record<
+      PublishProbe,
+      typeof Probe
+    >,
+  ),
+});
+export type DoctorReport = z.infer<typeof DoctorReport>;
+
+/** A doctor result from a commit message; null when it is not one. */
+export function parseDoctorReport(message: string): DoctorReport | null {
+  try {
+    const parsed = DoctorReport.safeParse(JSON.parse(message));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What each probe's answer means for Baton, and the fallback it uses on "no"
+ * (docs/doctor.md). `fails`: the answer that stops Baton from working at all.
+ */
+const MEANING: Record<
+  PublishProbe | 'collaborator-permission',
+  { question: string; yes: string; no: string; fails?: Answer }
+> = {
+  'graphql-hidden-refs': {
+    question: 'GraphQL refs(refPrefix:) lists refs under refs/baton/',
+    yes: 'usage and adaptation records are read with the build query',
+    no: 'Baton reads usage and adaptation records over REST (git/matching-refs), found at run time',
+  },
+  'push-starts-workflows': {
+    question: "a push to refs/baton/* starts the repository's on: push workflows",
+    yes: 'each usage record starts your push workflows: add `branches` (or `branches-ignore: ["**"]` for tags-only) filters to them, or they run for every session',
+    no: 'hidden refs start no workflow',
+  },
+  'hidden-ref-without-workflows': {
+    question: 'a session may push a new refs/baton/ ref without the workflows permission',
+    yes: 'sessions record usage without the workflows permission',
+    no: 'sessions cannot record usage: budget.maxUsd counts only run durations',
+    fails: 'no',
+  },
+  'viewer-has-reacted': {
+    question: "viewerHasReacted is the app's own reaction under an installation token",
+    yes: 'a command counts once Baton reacted 👀 to it',
+    no: "Baton cannot tell its own 👀 from a person's, so it cannot tell which commands it took: report this output to Baton's maintainers",
+    fails: 'no',
+  },
+  'collaborator-permission': {
+    question: "the agent job's read-only GITHUB_TOKEN may read a collaborator's permission",
+    yes: 'sessions tell writers from other commenters themselves',
+    no: "plan sessions cannot tell who edited the issue and stop at the first edit: report this output to Baton's maintainers",
+    fails: 'no',
+  },
+};
+
+/** The doctor session's findings as check lines: the session, the model key, the models, each probe. */
+export function renderDoctorReport(report: DoctorReport): DoctorCheck[] {
+  const checks: DoctorCheck[] = [
+    {
+      id: 'session',
+      ok: true,
+      message: `the publish job traded its OIDC token at ${report.appUrl}`,
+    },
+  ];
+  const agent = report.agent;
+  if (!agent) {
+    checks.push({
+      id: 'model-key',
+      ok: false,
+      message: 'the agent job left no report',
+      fix: "read the run's agent job log",
+    });
+    return [...checks, ...probeChecks(report)];
+  }
+  checks.push(
+    agent.key === 'present'
+      ? { id: 'model-key', ok: true, message: 'the secret ANTHROPIC_API_KEY is set' }
+      : {
+          id: 'model-key',
+          ok: false,
+          message: 'the secret ANTHROPIC_API_KEY is not set: every session would fail',
+          fix: 'add it in Settings → Secrets and variables → Actions → Secrets (or the organization’s)',
+        },
+  );
+  for (const model of agent.models) {
+    checks.push(
+      model.ok
+        ? { id: 'model', ok: true, message: `${model.model} answers` }
+        : {
+            id: 'model',
+            ok: false,
+            message: `${model.model} does not answer: ${model.detail}`,
+            fix: 'set models.* in .github/baton.yml to models the key may use, or use a key that may use it',
+          },
+    );
+  }
+  return [...checks, ...probeChecks(report)];
+}
+
+function probeChecks(report: DoctorReport): DoctorCheck[] {
+  const answers: [PublishProbe | 'collaborator-permission', z.infer<typeof Probe>][] = [
+    ...PUBLISH_PROBES.map(
+      (probe) => [probe, report.probes[probe]] as [PublishProbe, z.infer<typeof Probe>],
+    ),
+    ...(report.agent
+      ? [
+          ['collaborator-permission', report.agent.collaboratorPermission] as [
+            'collaborator-permission',
+            z.infer<typeof Probe>,
+          ],
+        ]
+      : []),
+  ];
+  return answers.map(([probe, { answer, detail }]) => {
+    const meaning = MEANING[probe];
+    const said = `${meaning.question}: ${answer}`;
+    if (answer === 'unknown') {
+      return {
+        id: `probe ${probe}`,
+        ok: false,
+        message: `${said} (${detail})`,
+        fix: 'run the doctor again; the run summary has the detail',
+      };
+    }
+    const consequence = answer === 'yes' ? meaning.yes : meaning.no;
+    if (meaning.fails === answer) {
+      return { id: `probe ${probe}`, ok: false, message: `${said}: ${consequence}`, fix: detail };
+    }
+    return { id: `probe ${probe}`, ok: true, message: `${said}: ${consequence}` };
+  });
+}

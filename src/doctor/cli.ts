@@ -1,0 +1,135 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
+import { createProbot, type ProbotOctokit } from 'probot';
+import { doctorExitCode, renderDoctor } from '../core/doctor.js';
+import { BatonOctokit } from '../github/octokit.js';
+import { messageOf } from '../github/types.js';
+import { readAppManifest } from './app-manifest.js';
+import { runDoctor } from './run-doctor.js';
+
+const USAGE = `usage: baton doctor --repo owner/name [--json] [--no-session] [--timeout SECONDS]
+
+Checks that Baton works on a repository before its first build, one line each:
+the app authenticates and is installed there with every permission and event
+app.yml asks for; the session workflow is Baton's and pins a commit its source
+has; .github/baton.yml parses; the variable BATON_APP_URL is the app's.
+The app's credentials come from .env (in the current folder) or the
+environment, as \`npm start\` reads them. When those pass, it dispatches a
+doctor session (the workflow with role doctor): its agent job checks the model
+key and models, its publish job trades its token at the app and probes GitHub.
+Exit 0 only when every check passes.
+
+Options:
+  --repo owner/name  the repository to check
+  --json             print the checks as JSON
+  --no-session       only the checks that need no dispatch
+  --timeout SECONDS  how long to wait for the doctor session (default 300)
+  -h, --help         print this help
+
+See docs/doctor.md.`;
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+/** Overrides for tests: the Octokit class (retries off) and where output goes. */
+export interface DoctorCliOptions {
+  Octokit?: typeof ProbotOctokit;
+  out?: (text: string) => void;
+  err?: (text: string) => void;
+  /** The folder whose .env is read; default the current one. */
+  cwd?: string;
+  /** Between two looks at the doctor session's run (tests shorten it). */
+  pollMs?: number;
+}
+
+/** `baton doctor`: answers the process exit code (0 all ok, 1 a check failed, 2 bad usage). */
+export async function main(
+  argv: readonly string[],
+  source: Record<string, string | undefined>,
+  options: DoctorCliOptions = {},
+): Promise<number> {
+  const out = options.out ?? ((text: string) => process.stdout.write(`${text}\n`));
+  const err = options.err ?? ((text: string) => process.stderr.write(`${text}\n`));
+  const args = parseArgs(argv);
+  if (args === 'help') {
+    out(USAGE);
+    return 0;
+  }
+  if (typeof args === 'string') {
+    err(`baton doctor: ${args}\n\n${USAGE}`);
+    return 2;
+  }
+  const env = withDotEnv(source, options.cwd ?? process.cwd());
+  if (!env.APP_ID || !(env.PRIVATE_KEY || env.PRIVATE_KEY_PATH)) {
+    err(
+      'baton doctor: APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH) are not set: run it where the app runs, beside its .env, or export them',
+    );
+    return 2;
+  }
+  const probot = createProbot({
+    env: { ...env, LOG_LEVEL: 'fatal' },
+    overrides: { Octokit: options.Octokit ?? BatonOctokit },
+  });
+  const [owner = '', repo = ''] = args.repo.split('/');
+  try {
+    const checks = await runDoctor(
+      {
+        app: (await probot.auth()) as Octokit,
+        installation: async (id) => (await probot.auth(id)) as Octokit,
+        env,
+        manifest: readAppManifest(),
+        serverUrl: env.GHE_HOST
+          ? `${env.GHE_PROTOCOL || 'https'}://${env.GHE_HOST}`
+          : 'https://github.com',
+        session: args.session
+          ? { timeoutMs: args.timeoutSeconds * 1000, pollMs: options.pollMs ?? 3_000 }
+          : null,
+      },
+      { owner, repo },
+    );
+    out(
+      args.json
+        ? JSON.stringify({ ok: doctorExitCode(checks) === 0, checks }, null, 2)
+        : renderDoctor(checks),
+    );
+    return doctorExitCode(checks);
+  } catch (error) {
+    err(`baton doctor: GitHub did not answer as expected: ${messageOf(error)}; run it again`);
+    return 1;
+  }
+}
+
+function parseArgs(
+  argv: readonly string[],
+): { repo: string; json: boolean; session: boolean; timeoutSeconds: number } | 'help' | string {
+  let repo: string | undefined;
+  let json = false;
+  let session = true;
+  let timeoutSeconds = 300;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '-h' || arg === '--help') return 'help';
+    if (arg === '--json') json = true;
+    else if (arg === '--no-session') session = false;
+    else if (arg === '--timeout') {
+      timeoutSeconds = Number(argv[++i]);
+      if (!(timeoutSeconds > 0)) return '--timeout takes a number of seconds';
+    } else if (arg === '--repo') repo = argv[++i];
+    else if (arg.startsWith('--repo=')) repo = arg.slice('--repo='.length);
+    else return `unknown argument "${arg}"`;
+  }
+  if (!repo) return '--repo owner/name is required';
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo))
+    return `--repo must be owner/name, not "${repo}"`;
+  return { repo, json, session, timeoutSeconds };
+}
+
+/** The environment with `.env` under it, as Probot's runner reads it: set variables win. */
+function withDotEnv(
+  source: Record<string, string | undefined>,
+  cwd: string,
+): Record<string, string | undefined> {
+  const path = join(cwd, '.env');
+  if (!existsSync(path)) return { ...source };
+  return { ...parseEnv(readFileSync(path, 'utf8')), ...source };
+}

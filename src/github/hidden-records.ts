@@ -1,0 +1,109 @@
+import { adaptationRefPrefix } from '../core/adaptation.js';
+import { usageRefPrefix } from '../core/usage.js';
+import { ImmutableCache } from './immutable-cache.js';
+import type { RepoContext } from './types.js';
+
+/** A hidden ref as the build query lists it: its name under the prefix and its commit's message. */
+export interface ListedRecord {
+  name: string;
+  target: { message?: string };
+}
+
+/**
+ * How usage and adaptation records (`refs/baton/<build>/usage|adapt/…`) are
+ * read: `graphql` (the build query's `refs(refPrefix:)`), `rest`
+ * (`git/matching-refs`, then each record's commit), or `auto`: GraphQL, and
+ * REST where GraphQL is found not to list refs outside refs/heads and refs/tags
+ * (no documentation says it does; `baton doctor` probes it). `BATON_HIDDEN_REFS`
+ * sets it; default `auto`.
+ */
+export type HiddenRefReading = 'graphql' | 'rest' | 'auto';
+
+export function hiddenRefReadingFrom(env: Record<string, string | undefined>): HiddenRefReading {
+  const value = env.BATON_HIDDEN_REFS?.trim();
+  return value === 'graphql' || value === 'rest' ? value : 'auto';
+}
+
+/**
+ * Per repository, what `auto` learned: true once GraphQL listed a record, false
+ * once REST found records GraphQL did not list. A cache, not state: losing it
+ * costs one REST listing.
+ */
+const graphqlLists = new Map<string, boolean>();
+const messages = new ImmutableCache<string>();
+
+/** Forgets what was learned (tests). */
+export function clearHiddenRefReading(): void {
+  graphqlLists.clear();
+}
+
+/** What `auto` uses for a repository now, for the log and `baton doctor`. */
+export function hiddenRefReadingOf(ctx: {
+  owner: string;
+  repo: string;
+}): 'graphql' | 'rest' | 'unknown' {
+  const known = graphqlLists.get(`${ctx.owner}/${ctx.repo}`);
+  return known === undefined ? 'unknown' : known ? 'graphql' : 'rest';
+}
+
+/**
+ * The messages of a build's usage and adaptation records. GraphQL's lists come
+ * from the build query; when they are empty and GraphQL is not known to list
+ * hidden refs here, one REST listing tells: records there that GraphQL did not
+ * list mean it does not, and they are read over REST from then on.
+ */
+export async function readHiddenRecords(
+  ctx: RepoContext,
+  {
+    build,
+    usage,
+    adapt,
+    reading = 'auto',
+  }: { build: string; usage: ListedRecord[]; adapt: ListedRecord[]; reading?: HiddenRefReading },
+): Promise<{ usage: string[]; adapt: string[] }> {
+  const key = `${ctx.owner}/${ctx.repo}`;
+  const listed = { usage: messagesOf(usage), adapt: messagesOf(adapt) };
+  if (reading === 'graphql') return listed;
+  if (reading === 'auto' && (usage.length > 0 || adapt.length > 0)) {
+    graphqlLists.set(key, true);
+    return listed;
+  }
+  if (reading === 'auto' && graphqlLists.get(key) === true) return listed;
+  // GitHub's description gives this listing no paging parameters: it answers every match.
+  const { data: refs } = await ctx.octokit.request(
+    'GET /repos/{owner}/{repo}/git/matching-refs/{ref}',
+    { owner: ctx.owner, repo: ctx.repo, ref: `baton/${build}/` },
+  );
+  const usagePrefix = usageRefPrefix(build);
+  const adaptPrefix = adaptationRefPrefix(build);
+  const records = refs.filter(
+    (ref) => ref.ref.startsWith(usagePrefix) || ref.ref.startsWith(adaptPrefix),
+  );
+  if (records.length === 0) return listed;
+  if (reading === 'auto') graphqlLists.set(key, false);
+  const read = await Promise.all(
+    records.map(async (ref) => ({
+      ref: ref.ref,
+      message: await commitMessage(ctx, ref.object.sha),
+    })),
+  );
+  return {
+    usage: read.filter((r) => r.ref.startsWith(usagePrefix)).map((r) => r.message),
+    adapt: read.filter((r) => r.ref.startsWith(adaptPrefix)).map((r) => r.message),
+  };
+}
+
+function messagesOf(nodes: ListedRecord[]): string[] {
+  return nodes.map((node) => node.target.message ?? '');
+}
+
+/** A record's commit message; a commit never changes, so it is read once. */
+function commitMessage(ctx: RepoContext, sha: string): Promise<string> {
+  return messages.get(`${ctx.owner}/${ctx.repo}@${sha}`, async () => {
+    const { data } = await ctx.octokit.request(
+      'GET /repos/{owner}/{repo}/git/commits/{commit_sha}',
+      { owner: ctx.owner, repo: ctx.repo, commit_sha: sha },
+    );
+    return data.message;
+  });
+}

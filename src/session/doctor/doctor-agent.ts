@@ -1,0 +1,130 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DoctorAgentReport } from '../../core/doctor-session.js';
+import { CONFIG_FILE } from '../../core/ids.js';
+import { loadConfig } from '../agent/load-config.js';
+import { DOCTOR_REPORT_FILE, type DoctorEnv } from './doctor-env.js';
+
+/** Anthropic's API version header, as the SDK sends it. */
+const ANTHROPIC_VERSION = '2023-06-01';
+
+/**
+ * The doctor session's agent job (docs/doctor.md): whether the model key is
+ * set, whether each model `.github/baton.yml` names answers (Anthropic's
+ * token-count endpoint: one small request each, no tokens generated), and
+ * whether this job's read-only GITHUB_TOKEN may read a collaborator's
+ * permission. The key is sent only to the model's API and never printed.
+ * Leaves `doctor.json` in BATON_OUT for the publish job; answers 0 once written.
+ */
+export async function runDoctorAgent(
+  env: DoctorEnv,
+  {
+    fetch = globalThis.fetch,
+    log = (line: string) => process.stderr.write(`baton: ${line}\n`),
+  } = {},
+): Promise<number> {
+  const report: DoctorAgentReport = {
+    version: 1,
+    key: env.ANTHROPIC_API_KEY ? 'present' : 'missing',
+    models: env.ANTHROPIC_API_KEY ? await askModels(env, fetch) : [],
+    collaboratorPermission: await askPermission(env, fetch),
+  };
+  await mkdir(env.BATON_OUT, { recursive: true });
+  await writeFile(join(env.BATON_OUT, DOCTOR_REPORT_FILE), JSON.stringify(report));
+  log(
+    `doctor: key ${report.key}; ${report.models.map((m) => `${m.model} ${m.ok ? 'answers' : 'does not answer'}`).join(', ') || 'no model asked'}; collaborator permission ${report.collaboratorPermission.answer}`,
+  );
+  return 0;
+}
+
+async function configuredModels(env: DoctorEnv): Promise<string[]> {
+  const path = join(env.GITHUB_WORKSPACE, '.github', CONFIG_FILE);
+  const text = existsSync(path) ? await readFile(path, 'utf8') : null;
+  return [...new Set(Object.values(loadConfig(text).config.models))];
+}
+
+async function askModels(
+  env: DoctorEnv,
+  fetch: typeof globalThis.fetch,
+): Promise<DoctorAgentReport['models']> {
+  const base = (env.ANTHROPIC_BASE_URL || 'https://api.anthropic.com').replace(/\/+$/, '');
+  const models = await configuredModels(env);
+  return Promise.all(
+    models.map(async (model) => {
+      try {
+        const response = await fetch(`${base}/v1/messages/count_tokens`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'anthropic-version': ANTHROPIC_VERSION,
+            'x-api-key': env.ANTHROPIC_API_KEY ?? '',
+          },
+          body: JSON.stringify({ model, messages: [{ role: 'user', content: 'ping' }] }),
+        });
+        if (response.ok) return { model, ok: true, detail: 'answered' };
+        return { model, ok: false, detail: `HTTP ${response.status}: ${await errorOf(response)}` };
+      } catch (error) {
+        return { model, ok: false, detail: `no answer from ${base}: ${messageOf(error)}` };
+      }
+    }),
+  );
+}
+
+/** The API's own error message (it never holds the key). */
+async function errorOf(response: Response): Promise<string> {
+  try {
+    const body = (await response.json()) as { error?: { message?: string } };
+    return (body.error?.message ?? 'no message').slice(0, 500);
+  } catch {
+    return 'no message';
+  }
+}
+
+async function askPermission(
+  env: DoctorEnv,
+  fetch: typeof globalThis.fetch,
+): Promise<DoctorAgentReport['collaboratorPermission']> {
+  const login = env.GITHUB_ACTOR;
+  if (!env.GITHUB_TOKEN || !login) {
+    return { answer: 'unknown', detail: 'the job has no GITHUB_TOKEN or GITHUB_ACTOR' };
+  }
+  const url = `${env.GITHUB_API_URL.replace(/\/+$/, '')}/repos/${env.GITHUB_REPOSITORY}/collaborators/${encodeURIComponent(login)}/permission`;
+  try {
+    const response = await fetch(url, {
+      headers: {
+        authorization: `Bearer ${env.GITHUB_TOKEN}`,
+        accept: 'application/vnd.github+json',
+        'x-github-api-version': '2022-11-28',
+      },
+    });
+    // 404: the token may ask, and the login is no collaborator; 403 is the refusal.
+    if (response.ok || response.status === 404) {
+      return { answer: 'yes', detail: `GitHub answered for ${login} (${response.status})` };
+    }
+    if (response.status === 403) {
+      return {
+        answer: 'no',
+        detail: `GitHub refused the read (403): ${await githubError(response)}`,
+      };
+    }
+    return {
+      answer: 'unknown',
+      detail: `GitHub answered ${response.status}: ${await githubError(response)}`,
+    };
+  } catch (error) {
+    return { answer: 'unknown', detail: messageOf(error) };
+  }
+}
+
+async function githubError(response: Response): Promise<string> {
+  try {
+    return String(((await response.json()) as { message?: string }).message ?? '').slice(0, 300);
+  } catch {
+    return '';
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { DOCTOR_ID } from '../../core/doctor-session.js';
+import { renderEnvProblem } from '../env-sources.js';
+
+const optional = z
+  .string()
+  .optional()
+  .transform((value) => (value ? value : undefined));
+
+/**
+ * The environment of a doctor session (`BATON_ROLE=doctor`, docs/doctor.md):
+ * the session workflow's, with the doctor's id in BATON_BUILD.
+ */
+export const DoctorEnv = z.object({
+  BATON_BUILD: z.string().regex(DOCTOR_ID, 'BATON_BUILD is doctor-<nonce> for a doctor session'),
+  BATON_OUT: z.string().min(1),
+  BATON_APP_URL: optional,
+  BATON_OIDC_AUDIENCE: z.string().min(1).default('baton'),
+  GITHUB_API_URL: z.string().url().default('https://api.github.com'),
+  GITHUB_SERVER_URL: z.string().url().default('https://github.com'),
+  /** Actions gives it; on GitHub Enterprise Server GraphQL is not under GITHUB_API_URL. */
+  GITHUB_GRAPHQL_URL: optional,
+  GITHUB_TOKEN: optional,
+  GITHUB_REPOSITORY: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'GITHUB_REPOSITORY is owner/name'),
+  GITHUB_WORKSPACE: z.string().min(1),
+  /** Who started the run: the app's bot, whose permission the agent job asks. */
+  GITHUB_ACTOR: optional,
+  ACTIONS_ID_TOKEN_REQUEST_URL: optional,
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: optional,
+  ANTHROPIC_API_KEY: optional,
+  ANTHROPIC_BASE_URL: optional,
+});
+export type DoctorEnv = z.infer<typeof DoctorEnv>;
+
+export function parseDoctorEnv(
+  source: Record<string, string | undefined>,
+): { ok: true; env: DoctorEnv } | { ok: false; problems: string[] } {
+  const parsed = DoctorEnv.safeParse(source);
+  if (parsed.success) return { ok: true, env: parsed.data };
+  return {
+    ok: false,
+    problems: parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '');
+      return renderEnvProblem({ name, value: source[name], message: issue.message });
+    }),
+  };
+}
+
+/** Where GraphQL is: Actions' GITHUB_GRAPHQL_URL, else beside the REST API as on github.com. */
+export function graphqlUrlOf(env: DoctorEnv): string {
+  if (env.GITHUB_GRAPHQL_URL) return env.GITHUB_GRAPHQL_URL;
+  return `${env.GITHUB_API_URL.replace(/\/+$/, '').replace(/\/api\/v3$/, '/api')}/graphql`;
+}
+
+/** The agent job's report, beside the session output. */
+export const DOCTOR_REPORT_FILE = 'doctor.json';

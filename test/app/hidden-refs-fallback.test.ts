@@ -1,0 +1,66 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { integrationBranch } from '../../src/core/ids.js';
+import { clearHiddenRefReading, hiddenRefReadingOf } from '../../src/github/hidden-records.js';
+import { type AppHarness, startApp } from '../support/app-harness.js';
+import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
+import { driveBuild, inOrder, type SessionScript } from '../support/scripted-sessions.js';
+
+const BUILD = '1-add-oauth-login';
+const WORKERS = [
+  { id: 'W1.1', title: 'OAuth provider' },
+  { id: 'W1.2', title: 'Login routes' },
+];
+
+/**
+ * Usage records live at hidden refs (refs/baton/<build>/usage/…). Whether
+ * GraphQL's `refs(refPrefix:)` lists refs outside refs/heads and refs/tags is
+ * documented nowhere; where it does not, the budget must still count them.
+ */
+describe('usage records on a GitHub whose GraphQL does not list hidden refs', () => {
+  let gh: FakeGitHub;
+  let app: AppHarness;
+
+  beforeEach(async () => {
+    clearHiddenRefReading();
+    const now = tickingClock();
+    gh = installedRepo(now);
+    app = await startApp({ gh, now });
+  });
+  afterEach(() => app.stop());
+
+  async function runBuild(script: SessionScript) {
+    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+    gh.events.labeled(issue, 'orchestrate', 'maintainer');
+    await driveBuild({ gh, apps: [app], script, delivery: inOrder });
+    gh.addComment({ issue, body: '/approve', user: 'maintainer' });
+    await driveBuild({ gh, apps: [app], script, delivery: inOrder });
+    expect(app.errors).toEqual([]);
+  }
+
+  it.each([
+    ['lists them', 'graphql', true],
+    ['does not list them', 'rest', false],
+  ])(
+    'pauses at budget.maxUsd when GraphQL %s, reading the records through %s',
+    async (_, reading, lists) => {
+      gh.graphqlListsHiddenRefs = lists;
+      gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': 'budget:\n  maxUsd: 1\n' });
+      await runBuild({
+        build: BUILD,
+        issue: 1,
+        workers: WORKERS,
+        usageUsd: { plan: 0.7, work: 0.4, review: 0.05, fix: 0.1 },
+      });
+
+      const status = statusBody(gh, BUILD) ?? '';
+      expect(status).toContain('Paused, budget reached');
+      expect(status).toMatch(/plan \$0\.70/);
+      expect([...gh.pulls.values()].some((p) => p.head === integrationBranch(BUILD))).toBe(false);
+      expect(hiddenRefReadingOf(gh)).toBe(reading);
+      // Each record's commit is read over REST only where GraphQL does not list it.
+      const commits = gh.log.filter((entry) => entry.route.endsWith('/git/commits/{commit_sha}'));
+      expect(commits.length > 0).toBe(!lists);
+    },
+  );
+});

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import {
+  doctorExitCode,
+  findMissingEvents,
+  findMissingPermissions,
+  installationSettingsUrl,
+  renderDoctor,
+} from '../../src/core/doctor.js';
+import {
+  type DoctorReport,
+  parseDoctorReport,
+  parseDoctorRunName,
+  renderDoctorReport,
+  renderDoctorRunName,
+} from '../../src/core/doctor-session.js';
+import { parseRunName } from '../../src/core/session.js';
+
+describe('findMissingPermissions', () => {
+  it.each<[string, Record<string, string>, Record<string, string>, string[]]>([
+    ['none missing when equal', { contents: 'write' }, { contents: 'write' }, []],
+    ['write covers read', { statuses: 'read' }, { statuses: 'write' }, []],
+    ['read does not cover write', { checks: 'write' }, { checks: 'read' }, ['checks: write']],
+    ['an absent one is named', { workflows: 'write' }, {}, ['workflows: write']],
+    ['admin covers write', { contents: 'write' }, { contents: 'admin' }, []],
+  ])('%s', (_, wanted, granted, expected) => {
+    expect(findMissingPermissions({ wanted, granted })).toEqual(expected);
+  });
+});
+
+describe('findMissingEvents', () => {
+  it('names the events the installation does not deliver, in app.yml order', () => {
+    expect(
+      findMissingEvents({ wanted: ['issues', 'push', 'status'], granted: ['status', 'issues'] }),
+    ).toEqual(['push']);
+  });
+});
+
+describe('installationSettingsUrl', () => {
+  it.each<['User' | 'Organization', string]>([
+    ['Organization', 'https://github.com/organizations/acme/settings/installations/7'],
+    ['User', 'https://github.com/settings/installations/7'],
+  ])('points a %s at its installation settings', (accountType, expected) => {
+    expect(
+      installationSettingsUrl({
+        serverUrl: 'https://github.com/',
+        account: 'acme',
+        accountType,
+        installationId: 7,
+      }),
+    ).toBe(expected);
+  });
+});
+
+describe('the doctor run name', () => {
+  it('round-trips and is no build run', () => {
+    const name = renderDoctorRunName('doctor-abc123def4');
+    expect(parseDoctorRunName(name)).toBe('doctor-abc123def4');
+    expect(parseRunName(name)).toBeNull();
+  });
+
+  it.each([
+    'baton doctor 12-add-login - -',
+    'baton doctor doctor-abc123def4 W1.1 -',
+    'baton plan doctor-abc123def4 - -',
+    'baton doctor doctor-ABC - -',
+  ])('is not read from %s', (name) => {
+    expect(parseDoctorRunName(name)).toBeNull();
+  });
+});
+
+const PROBE = { answer: 'yes' as const, detail: 'asked' };
+const REPORT: DoctorReport = {
+  version: 1,
+  agent: {
+    version: 1,
+    key: 'present',
+    models: [{ model: 'claude-opus-5-5', ok: true, detail: 'answered' }],
+    collaboratorPermission: PROBE,
+  },
+  appUrl: 'https://baton.example.com',
+  probes: {
+    'graphql-hidden-refs': { answer: 'no', detail: 'listed nothing' },
+    'push-starts-workflows': { answer: 'no', detail: 'no run' },
+    'hidden-ref-without-workflows': PROBE,
+    'viewer-has-reacted': { answer: 'unknown', detail: 'GraphQL answered 502' },
+  },
+};
+
+describe('the doctor report', () => {
+  it('reads back what publish wrote, and nothing else', () => {
+    expect(parseDoctorReport(JSON.stringify(REPORT))).toEqual(REPORT);
+    expect(parseDoctorReport('baton usage {}')).toBeNull();
+    expect(parseDoctorReport(JSON.stringify({ ...REPORT, version: 2 }))).toBeNull();
+  });
+
+  it('passes a "no" that has a fallback, fails an unknown answer, and exits 1', () => {
+    const checks = renderDoctorReport(REPORT);
+    const text = renderDoctor(checks);
+    expect(text).toMatch(
+      /^ok {3}probe graphql-hidden-refs: .*: no: Baton reads usage and adaptation records over REST/m,
+    );
+    expect(text).toMatch(
+      /^FAIL probe viewer-has-reacted: .*: unknown \(GraphQL answered 502\) → run the doctor again/m,
+    );
+    expect(doctorExitCode(checks)).toBe(1);
+  });
+
+  it('fails the model key when the agent job left no report', () => {
+    const text = renderDoctor(renderDoctorReport({ ...REPORT, agent: null }));
+    expect(text).toContain(
+      "FAIL model-key: the agent job left no report → read the run's agent job log",
+    );
+  });
+});

@@ -1,0 +1,289 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { clearConfigCache } from '../../src/config.js';
+import { main } from '../../src/doctor/cli.js';
+import { BatonOctokit } from '../../src/github/octokit.js';
+import { renderTemplates } from '../../src/templates.js';
+import { mountOnNock } from '../support/mount-nock.js';
+import { knownRestRoutes } from '../support/rest-routes.js';
+
+const { privateKey } = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
+
+const APP_URL = 'https://baton.example.com';
+const WORKFLOW = '.github/workflows/baton.yml';
+
+/** Retries and throttling off, as the app tests have them. */
+const TestOctokit = BatonOctokit.defaults((options: Record<string, unknown>) => ({
+  ...options,
+  retry: { enabled: false },
+  throttle: { ...(options.throttle as object), enabled: false },
+}));
+
+interface World {
+  gh: FakeGitHub;
+  source: FakeGitHub;
+  pin: string;
+  env: Record<string, string>;
+}
+
+let world: World;
+let cwd: string;
+
+/** The repository with Baton set up and the variable set, and Baton's source holding the pin. */
+function healthyWorld(): World {
+  const source = new FakeGitHub({ owner: 'baton-dev', repo: 'baton' });
+  const pin = source.git.commitOn('main', { 'action/action.yml': 'name: Baton\n' }, 'Release');
+  const gh = new FakeGitHub();
+  const files = renderTemplates({ batonRepository: 'baton-dev/baton', batonRef: pin });
+  gh.git.commitOn(
+    gh.defaultBranch,
+    Object.fromEntries(files.map((file) => [file.path, file.content])),
+    'Set up Baton',
+  );
+  gh.variables.set('BATON_APP_URL', APP_URL);
+  const env = {
+    APP_ID: '1',
+    PRIVATE_KEY: privateKey,
+    BATON_SOURCE_REPOSITORY: 'baton-dev/baton',
+    BATON_SOURCE_REF: pin,
+    BATON_APP_URL: APP_URL,
+  };
+  return { gh, source, pin, env };
+}
+
+async function doctor(
+  args: string[] = ['--repo', 'octo-org/widgets', '--no-session'],
+): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(args, world.env, {
+    Octokit: TestOctokit,
+    out: (text) => {
+      out += `${text}\n`;
+    },
+    err: (text) => {
+      err += `${text}\n`;
+    },
+    cwd,
+  });
+  return { code, out, err };
+}
+
+function failures(out: string): string[] {
+  return out.split('\n').filter((line) => line.startsWith('FAIL'));
+}
+
+beforeEach(() => {
+  nock.disableNetConnect();
+  clearConfigCache();
+  cwd = mkdtempSync(join(tmpdir(), 'baton-doctor-'));
+  world = healthyWorld();
+  mountOnNock((path) => (path.startsWith('/repos/baton-dev/baton/') ? world.source : world.gh));
+});
+
+afterEach(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+  rmSync(cwd, { recursive: true, force: true });
+});
+
+describe('baton doctor', () => {
+  it('passes every check on a healthy installation and exits 0', async () => {
+    const { code, out } = await doctor();
+    expect(failures(out)).toEqual([]);
+    expect(
+      out
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split(':')[0]),
+    ).toEqual([
+      'ok   auth',
+      'ok   installed',
+      'ok   permissions',
+      'ok   events',
+      'ok   workflow',
+      'ok   pin',
+      'ok   config',
+      'ok   app-url',
+    ]);
+    expect(code).toBe(0);
+  });
+
+  it('asks GitHub only through routes in its published description', async () => {
+    await doctor();
+    const known = await knownRestRoutes();
+    const routes = [...world.gh.log, ...world.source.log].map((entry) => entry.route);
+    expect(routes.filter((route) => !known.has(route))).toEqual([]);
+  });
+
+  it('prints the checks as JSON for scripts', async () => {
+    const { code, out } = await doctor(['--repo', 'octo-org/widgets', '--json', '--no-session']);
+    const parsed = JSON.parse(out) as { ok: boolean; checks: { id: string; ok: boolean }[] };
+    expect(parsed.ok).toBe(true);
+    expect(parsed.checks.map((check) => check.id)).toContain('pin');
+    expect(code).toBe(0);
+  });
+
+  it('reads the credentials from .env in the current folder, under the environment', async () => {
+    const { APP_ID, PRIVATE_KEY, ...rest } = world.env;
+    writeFileSync(join(cwd, '.env'), `APP_ID=${APP_ID}\nPRIVATE_KEY="${PRIVATE_KEY}"\n`);
+    world.env = rest;
+    const { code, out } = await doctor();
+    expect(failures(out)).toEqual([]);
+    expect(code).toBe(0);
+  });
+
+  it('refuses to start without credentials, saying which to set', async () => {
+    world.env = {};
+    const { code, err } = await doctor();
+    expect(code).toBe(2);
+    expect(err).toContain('APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH) are not set');
+  });
+
+  it('refuses a --repo that is not owner/name', async () => {
+    const { code, err } = await doctor(['--repo', 'widgets']);
+    expect(code).toBe(2);
+    expect(err).toContain('--repo must be owner/name, not "widgets"');
+  });
+
+  it.each<[string, (w: World) => void, RegExp]>([
+    [
+      'the app is not installed on the repository',
+      (w) => {
+        w.gh.installed = false;
+      },
+      /^FAIL installed: the app is not installed on octo-org\/widgets → install it: https:\/\/github.com\/apps\/baton\/installations\/new$/m,
+    ],
+    [
+      'a permission is not granted',
+      (w) => {
+        delete w.gh.installationGrants.permissions.workflows;
+        w.gh.installationGrants.permissions.checks = 'read';
+      },
+      /^FAIL permissions: the installation lacks checks: write, workflows: write → accept the app's requested permissions and events at https:\/\/github.com\/organizations\/octo-org\/settings\/installations\/1/m,
+    ],
+    [
+      'an event is not delivered',
+      (w) => {
+        w.gh.installationGrants.events = w.gh.installationGrants.events.filter(
+          (event) => event !== 'workflow_run',
+        );
+      },
+      /^FAIL events: the installation does not deliver workflow_run → accept .* at https:\/\/github.com\/organizations\/octo-org\/settings\/installations\/1/m,
+    ],
+    [
+      'the session workflow is missing',
+      (w) => {
+        w.gh.git.commitOn(w.gh.defaultBranch, { [WORKFLOW]: null });
+      },
+      /^FAIL workflow: \.github\/workflows\/baton\.yml is not on the default branch → merge the "Set up Baton" pull request/m,
+    ],
+    [
+      'a customised workflow does not pin the action',
+      (w) => {
+        w.gh.git.commitOn(w.gh.defaultBranch, {
+          [WORKFLOW]: 'name: Baton\non: workflow_dispatch\njobs: {}\n',
+        });
+      },
+      /^FAIL workflow: .* is customised and its steps do not pin baton-dev\/baton\/action@<sha> # <version> → make its two session steps read/m,
+    ],
+    [
+      'the pinned commit is unknown to the source (a local commit)',
+      (w) => {
+        const files = renderTemplates({
+          batonRepository: 'baton-dev/baton',
+          batonRef: 'f'.repeat(40),
+        });
+        const workflow = files.find((file) => file.path === WORKFLOW)?.content ?? '';
+        w.gh.git.commitOn(w.gh.defaultBranch, { [WORKFLOW]: workflow });
+      },
+      /^FAIL pin: the workflow pins f{40}, which baton-dev\/baton does not have: every session would fail to fetch the action → merge Baton's "Set up Baton" update pull request, or set the pin to [0-9a-f]{40}; a commit only on the app's machine must be pushed to baton-dev\/baton first$/m,
+    ],
+    [
+      'the pin is all zeros',
+      (w) => {
+        const files = renderTemplates({
+          batonRepository: 'baton-dev/baton',
+          batonRef: '0'.repeat(40),
+        });
+        const workflow = files.find((file) => file.path === WORKFLOW)?.content ?? '';
+        w.gh.git.commitOn(w.gh.defaultBranch, { [WORKFLOW]: workflow });
+      },
+      /^FAIL pin: the workflow pins the all-zero commit, which no runner can fetch → set BATON_SOURCE_REF on the app/m,
+    ],
+    [
+      '.github/baton.yml does not parse',
+      (w) => {
+        w.gh.git.commitOn(w.gh.defaultBranch, {
+          '.github/baton.yml': 'label: orchestrate\nmaxParallel: many\n',
+        });
+      },
+      /^FAIL config: \.github\/baton\.yml:2: maxParallel .* → correct \.github\/baton\.yml on the default branch/m,
+    ],
+    [
+      'the variable BATON_APP_URL is missing',
+      (w) => {
+        w.gh.variables.delete('BATON_APP_URL');
+      },
+      /^FAIL app-url: the repository variable BATON_APP_URL is not set: sessions cannot get a token → set it in Settings → Secrets and variables → Actions → Variables to https:\/\/baton\.example\.com$/m,
+    ],
+    [
+      'the variable BATON_APP_URL names another app',
+      (w) => {
+        w.gh.variables.set('BATON_APP_URL', 'https://old.example.com');
+      },
+      /^FAIL app-url: the repository variable BATON_APP_URL is https:\/\/old\.example\.com, the app's is https:\/\/baton\.example\.com → set it in .* to https:\/\/baton\.example\.com$/m,
+    ],
+    [
+      "the app's URL is one runners cannot reach",
+      (w) => {
+        w.env.BATON_APP_URL = 'http://localhost:3000';
+        w.gh.variables.set('BATON_APP_URL', 'http://localhost:3000');
+      },
+      /^FAIL app-url: BATON_APP_URL is http:\/\/localhost:3000, which GitHub's runners cannot reach/m,
+    ],
+    [
+      'the installation may not read variables (actions_variables not accepted)',
+      (w) => {
+        delete w.gh.installationGrants.permissions.actions_variables;
+      },
+      /^FAIL app-url: could not read the repository variable BATON_APP_URL → check it is set/m,
+    ],
+  ])('fails when %s, and names the fix', async (_, breakIt, expected) => {
+    breakIt(world);
+    const { code, out } = await doctor();
+    expect(out).toMatch(expected);
+    expect(code).toBe(1);
+  });
+
+  it('does not dispatch the doctor session while a check fails, and says so', async () => {
+    world.gh.variables.delete('BATON_APP_URL');
+    const { code, out } = await doctor(['--repo', 'octo-org/widgets']);
+    expect(out).toMatch(
+      /^FAIL session: the doctor session was not dispatched: fix the checks above first → run the doctor again once they pass$/m,
+    );
+    expect(world.gh.runs).toEqual([]);
+    expect(code).toBe(1);
+  });
+
+  it('stops at the credentials when GitHub refuses them, naming the variables', async () => {
+    world.gh.faults.push({
+      route: 'GET /app',
+      response: { status: 401, body: { message: 'A JSON web token could not be decoded' } },
+    });
+    const { code, out } = await doctor();
+    expect(out.trim()).toMatch(
+      /^FAIL auth: GitHub refused the app's credentials \(.*\) → check APP_ID and PRIVATE_KEY \(or PRIVATE_KEY_PATH\)/,
+    );
+    expect(code).toBe(1);
+  });
+});

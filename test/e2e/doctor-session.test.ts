@@ -1,0 +1,198 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Simulation, startSimulation } from '../../sim/e2e.js';
+import { scripted } from '../../sim/fake-anthropic.js';
+import { installationToken } from '../../sim/github/routes-git.js';
+import type { DoctorCheck } from '../../src/core/doctor.js';
+import { renderDoctor } from '../../src/core/doctor.js';
+import { runDoctorSession } from '../../src/doctor/doctor-session.js';
+import { BatonOctokit } from '../../src/github/octokit.js';
+import { knownRestRoutes } from '../support/rest-routes.js';
+
+/**
+ * `baton doctor`'s session played for real: the dispatch, the runner's agent
+ * and publish jobs on the session action's bundle, the token exchange at the
+ * app process, the probes against the simulated GitHub, and the result read
+ * back. One simulation; each case changes what it needs and puts it back.
+ */
+describe('the doctor session', () => {
+  let sim: Simulation;
+
+  beforeAll(async () => {
+    // The push probe waits this long for a push run (30 s on GitHub).
+    sim = await startSimulation({
+      respond: scripted([]),
+      jobEnv: { BATON_DOCTOR_PUSH_WAIT_SECONDS: '1' },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await sim?.stop();
+  });
+
+  async function doctorSession(): Promise<{ checks: DoctorCheck[]; text: string }> {
+    const octokit = new (BatonOctokit.defaults((options: Record<string, unknown>) => ({
+      ...options,
+      retry: { enabled: false },
+      throttle: { ...(options.throttle as object), enabled: false },
+    })))({ auth: installationToken(sim.gh.installationId), baseUrl: sim.server.apiUrl });
+    const checks = await runDoctorSession(
+      octokit,
+      {
+        owner: sim.gh.owner,
+        repo: sim.gh.repo,
+        defaultBranch: sim.gh.defaultBranch,
+        htmlUrl: sim.gh.htmlUrl,
+      },
+      { timeoutMs: 60_000, pollMs: 200 },
+    );
+    return { checks, text: renderDoctor(checks) };
+  }
+
+  function lineOf(text: string, id: string): string {
+    const prefix = id.includes(':') ? id : `${id}:`;
+    return text.split('\n').find((line) => line.slice(5).startsWith(prefix)) ?? '';
+  }
+
+  it('on a healthy installation: the token, the key, every model and every probe pass, and no ref is left', async () => {
+    const { checks, text } = await doctorSession();
+    expect(
+      checks.filter((check) => !check.ok),
+      `${text}\n${sim.diagnostics()}`,
+    ).toEqual([]);
+    expect(text).toMatch(
+      /^ok {3}session: the publish job traded its OIDC token at http:\/\/127\.0\.0\.1:\d+$/m,
+    );
+    expect(text).toContain('ok   model-key: the secret ANTHROPIC_API_KEY is set');
+    expect(new Set(sim.model.counted)).toEqual(
+      new Set(['claude-opus-5-5', 'claude-haiku-5-5', 'claude-sonnet-5-5']),
+    );
+    expect(lineOf(text, 'probe graphql-hidden-refs')).toContain(
+      ': yes: usage and adaptation records are read with the build query',
+    );
+    expect(lineOf(text, 'probe push-starts-workflows')).toContain(
+      ': no: hidden refs start no workflow',
+    );
+    expect(lineOf(text, 'probe hidden-ref-without-workflows')).toContain(': yes');
+    expect(lineOf(text, 'probe viewer-has-reacted')).toContain(': yes');
+    expect(lineOf(text, 'probe collaborator-permission')).toContain(': yes');
+    expect([...sim.gh.git.refs.keys()].filter((ref) => ref.includes('doctor-'))).toEqual([]);
+    expect(sim.gh.commitComments).toEqual([]);
+    // The key went to the model's API only: never into a job's output or summary.
+    const printed = sim.runner.jobs
+      .map((job) => `${job.stdout}${job.stderr}${job.summary}`)
+      .join('');
+    expect(printed).not.toContain('sk-ant-simulated-key');
+    expect(printed).toContain('Baton doctor');
+    // Every route the command and the session asked is in GitHub's published description.
+    const known = await knownRestRoutes();
+    expect(sim.gh.log.map((entry) => entry.route).filter((route) => !known.has(route))).toEqual([]);
+  }, 90_000);
+
+  it.each<[string, () => () => void, string, RegExp]>([
+    [
+      'GraphQL does not list hidden refs',
+      () => {
+        sim.gh.graphqlListsHiddenRefs = false;
+        return () => {
+          sim.gh.graphqlListsHiddenRefs = true;
+        };
+      },
+      'probe graphql-hidden-refs',
+      /^ok {3}probe graphql-hidden-refs: .*: no: Baton reads usage and adaptation records over REST \(git\/matching-refs\), found at run time$/,
+    ],
+    [
+      'a push to a hidden ref starts push workflows',
+      () => {
+        sim.gh.pushToHiddenRefsStartsWorkflows = true;
+        return () => {
+          sim.gh.pushToHiddenRefsStartsWorkflows = false;
+        };
+      },
+      'probe push-starts-workflows',
+      /^ok {3}probe push-starts-workflows: .*: yes: each usage record starts your push workflows: add `branches`/,
+    ],
+    [
+      "viewerHasReacted is not the app's own reaction",
+      () => {
+        sim.gh.viewerHasReactedIsApp = false;
+        return () => {
+          sim.gh.viewerHasReactedIsApp = true;
+        };
+      },
+      'probe viewer-has-reacted',
+      /^FAIL probe viewer-has-reacted: .*: no: Baton cannot tell its own 👀 .* → viewerHasReacted was false for the app's own 👀$/,
+    ],
+    [
+      "the agent job's token may not read a collaborator's permission",
+      () => {
+        sim.gh.readOnlyTokenReadsPermissions = false;
+        return () => {
+          sim.gh.readOnlyTokenReadsPermissions = true;
+        };
+      },
+      'probe collaborator-permission',
+      /^FAIL probe collaborator-permission: .*: no: plan sessions cannot tell who edited the issue .* → GitHub refused the read \(403\)/,
+    ],
+    [
+      'GitHub wants workflows for a new hidden ref',
+      () => {
+        sim.gh.hiddenRefPushNeedsWorkflows = true;
+        return () => {
+          sim.gh.hiddenRefPushNeedsWorkflows = false;
+          expect([...sim.gh.git.refs.keys()].filter((ref) => ref.includes('doctor-'))).toEqual([]);
+        };
+      },
+      'probe hidden-ref-without-workflows',
+      /^FAIL probe hidden-ref-without-workflows: .*: no: sessions cannot record usage: budget\.maxUsd counts only run durations → the push of refs\/baton\/doctor-[0-9a-f]+\/probe\/hidden was refused: .*without `workflows` permission/,
+    ],
+    [
+      'the secret ANTHROPIC_API_KEY is missing',
+      () => {
+        sim.gh.secrets.delete('ANTHROPIC_API_KEY');
+        return () => sim.gh.secrets.set('ANTHROPIC_API_KEY', 'sk-ant-simulated-key');
+      },
+      'model-key',
+      /^FAIL model-key: the secret ANTHROPIC_API_KEY is not set: every session would fail → add it in Settings → Secrets and variables → Actions → Secrets/,
+    ],
+    [
+      'a configured model does not answer',
+      () => {
+        sim.model.unknownModels.add('claude-haiku-5-5');
+        return () => sim.model.unknownModels.clear();
+      },
+      'model: claude-haiku-5-5',
+      /^FAIL model: claude-haiku-5-5 does not answer: HTTP 404: model: claude-haiku-5-5 → set models\.\* in \.github\/baton\.yml/,
+    ],
+    [
+      'the variable BATON_APP_URL is missing',
+      () => {
+        const url = sim.gh.variables.get('BATON_APP_URL') ?? '';
+        sim.gh.variables.delete('BATON_APP_URL');
+        return () => sim.gh.variables.set('BATON_APP_URL', url);
+      },
+      'session',
+      /^FAIL session: the doctor session's publish job got no token from the app .* → set the repository variable BATON_APP_URL to the app's public https URL, reachable from GitHub's runners/,
+    ],
+    [
+      'the app URL is unreachable from the runner',
+      () => {
+        const url = sim.gh.variables.get('BATON_APP_URL') ?? '';
+        sim.gh.variables.set('BATON_APP_URL', 'http://127.0.0.1:9');
+        return () => sim.gh.variables.set('BATON_APP_URL', url);
+      },
+      'session',
+      /^FAIL session: the doctor session's publish job got no token from the app .* → set the repository variable BATON_APP_URL/,
+    ],
+  ])(
+    'when %s, says so and what Baton does or what to do',
+    async (_, breakIt, id, expected) => {
+      const restore = breakIt();
+      try {
+        const { text } = await doctorSession();
+        expect(lineOf(text, id), `${text}\n${sim.diagnostics()}`).toMatch(expected);
+      } finally {
+        restore();
+      }
+    },
+    90_000,
+  );
+});

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  close,
+  dispatchedRunWorld,
+  exchange,
+  makeClaims,
+  startEndpoint,
+  startTestIssuer,
+  type TestIssuer,
+  type TokenWorld,
+} from '../server/token-fixtures.js';
+
+/**
+ * A doctor session runs on the default branch, where no other session may get
+ * a token: off a Baton branch, only a run the app dispatched under a doctor
+ * run name, on the default branch, gets one, and only contents: write and
+ * actions: read.
+ */
+let issuer: TestIssuer;
+
+beforeAll(async () => {
+  issuer = await startTestIssuer();
+});
+afterAll(() => issuer.close());
+
+const DOCTOR_NAME = 'baton doctor doctor-k3x9q2m7ab - -';
+
+function onBranch(branch: string) {
+  const ref = `refs/heads/${branch}`;
+  const workflowRef = `acme/app/.github/workflows/baton.yml@${ref}`;
+  return {
+    ref,
+    sub: `repo:acme/app:ref:${ref}`,
+    workflow_ref: workflowRef,
+    job_workflow_ref: workflowRef,
+  };
+}
+
+async function attempt(branch: string, stage: (world: TokenWorld) => void) {
+  const world = dispatchedRunWorld();
+  if (world.run) world.run.headBranch = branch;
+  stage(world);
+  const endpoint = await startEndpoint({ issuer: issuer.url, world });
+  try {
+    const reply = await exchange(
+      endpoint,
+      `Bearer ${await issuer.sign({ claims: makeClaims(onBranch(branch)) })}`,
+    );
+    return { reply, minted: endpoint.minted };
+  } finally {
+    await close(endpoint.server);
+  }
+}
+
+describe('the token endpoint and doctor sessions', () => {
+  it('refuses a session on the default branch whose run is not a doctor session', async () => {
+    const { reply, minted } = await attempt('main', (world) => {
+      if (world.run) world.run.displayTitle = 'baton plan 12-add-login - -';
+    });
+    expect(reply.status).toBe(403);
+    expect(reply.body.message).toContain('not on a Baton branch');
+    expect(minted).toEqual([]);
+  });
+
+  it('refuses a doctor-named run on a branch other than the default', async () => {
+    const { reply, minted } = await attempt('feature/x', (world) => {
+      if (world.run) world.run.displayTitle = DOCTOR_NAME;
+    });
+    expect(reply.status).toBe(403);
+    expect(reply.body.message).toContain('not on a Baton branch');
+    expect(minted).toEqual([]);
+  });
+
+  it('gives a doctor session on the default branch contents: write and actions: read only', async () => {
+    const { reply, minted } = await attempt('main', (world) => {
+      if (world.run) world.run.displayTitle = DOCTOR_NAME;
+      world.allowsWorkflowChanges = true;
+    });
+    expect(reply.status).toBe(200);
+    expect(minted.map((m) => m.permissions)).toEqual([{ contents: 'write', actions: 'read' }]);
+  });
+});
