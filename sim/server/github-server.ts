@@ -161,6 +161,9 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
       res,
       gitDir: store.gitDir,
       pathInfo,
+      grantsOf: (credential) =>
+        gh.checkPermissions ? gh.grantsOf(credential) : { contents: 'write', workflows: 'write' },
+      defaultBranch: gh.defaultBranch,
       onPushed: () => {
         for (const change of store.syncRefs()) {
           if (!change.ref.startsWith('refs/heads/')) continue;
