@@ -18,6 +18,8 @@ export interface RunView {
   triggeringActor: string | null;
   runAttempt: number;
   status: string | null;
+  /** `display_title`: the workflow's `run-name`, `baton <role> <build> <worker|-> <trigger|->`. */
+  displayTitle: string | null;
 }
 
 /** One job of the run attempt (`…/attempts/{attempt_number}/jobs`). */
