@@ -234,6 +234,13 @@ export class FakeGitHub {
    * the permissions it was minted with, as GitHub checks it. On by default.
    */
   checkPermissions = true;
+  /**
+   * Answer as GitHub Enterprise Server of this version (`'3.17'`): every
+   * answer carries `x-github-enterprise-version`, `GET /meta` has
+   * `installed_version`, and a dispatch with `return_run_details` is refused
+   * with 400, as on 3.20 and earlier. Null: github.com.
+   */
+  enterpriseVersion: string | null = null;
   /** Narrowed installation tokens minted, with their permissions. */
   readonly tokens = new Map<string, Grants>();
   now: () => string;
@@ -290,6 +297,12 @@ export class FakeGitHub {
             status: 501,
             body: { message: `the simulator has no route for ${route}` },
           });
+    if (this.enterpriseVersion !== null) {
+      response.headers = {
+        ...response.headers,
+        'x-github-enterprise-version': this.enterpriseVersion,
+      };
+    }
     this.log.push({
       route,
       status: response.status,

@@ -31,6 +31,7 @@ const ENDPOINTS: Readonly<Record<string, Listing[]>> = JSON.parse(
 const NEEDS_NO_PERMISSION = new Set([
   'DELETE /installation/token',
   'GET /installation/repositories',
+  'GET /meta',
   'POST /graphql',
 ]);
 

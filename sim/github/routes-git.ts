@@ -43,6 +43,14 @@ export function registerGitRoutes(router: Router, gh: FakeGitHub): void {
         permissions: minted.permissions,
       });
     })
+    .on('GET', '/meta', () =>
+      json(200, {
+        verifiable_password_authentication: false,
+        ...(gh.enterpriseVersion === null
+          ? {}
+          : { installed_version: `${gh.enterpriseVersion}.0` }),
+      }),
+    )
     // Revoking the token a request is made with; the simulation keeps no tokens to forget.
     .on('DELETE', '/installation/token', () => json(204))
     .on('GET', repoPath, () =>

@@ -191,8 +191,7 @@ export class GitHubReadError extends Error {
 
 /**
  * Where GraphQL is, from the REST API's URL, when Actions does not say
- * (`GITHUB_GRAPHQL_URL`): `https://api.github.com/graphql` on github.com (and
- * on GHE.com's `api.<subdomain>.ghe.com`); `https://<host>/api/graphql` on
+ * (`GITHUB_GRAPHQL_URL`): `<api>/graphql` on github.com; `https://<host>/api/graphql` on
  * Enterprise Server, whose REST API is at `https://<host>/api/v3`.
  */
 export function graphqlUrlOf(apiUrl: string): string {
