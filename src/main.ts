@@ -31,7 +31,11 @@ const server = await run(
 // Only github.com runs Baton's sessions (docs/github-versions.md): refuse to start on Enterprise Server.
 if (loaded) {
   const { app } = loaded;
-  const kind = await readGitHubKind(await app.auth());
+  const apiUrl = await app.auth().then(
+    (octokit) => String(octokit.request.endpoint.DEFAULTS.baseUrl),
+    () => 'https://api.github.com',
+  );
+  const kind = await readGitHubKind(apiUrl);
   const unsupported = kind && unsupportedGitHub(kind);
   if (!kind) app.log.warn('baton: GET /meta failed; could not tell which GitHub this is');
   if (unsupported) {

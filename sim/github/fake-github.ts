@@ -300,7 +300,7 @@ export class FakeGitHub {
     if (this.enterpriseVersion !== null) {
       response.headers = {
         ...response.headers,
-        'x-github-enterprise-version': this.enterpriseVersion,
+        'x-github-enterprise-version': `${this.enterpriseVersion}.0`,
       };
     }
     this.log.push({

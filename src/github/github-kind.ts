@@ -1,5 +1,3 @@
-import type { Octokit } from './types.js';
-
 /**
  * Which GitHub the app talks to. GitHub Enterprise Server says its version
  * (`GET /meta` answers `installed_version`, every answer carries
@@ -35,15 +33,26 @@ export function unsupportedGitHub(kind: GitHubKind): string | null {
 }
 
 /**
- * Asks GitHub which kind it is (`GET /meta`, with the app's JWT); null when it
- * could not be told (the answer failed), which the caller reports and runs on.
+ * Asks GitHub which kind it is: `GET <apiUrl>/meta`, unauthenticated (the
+ * app's JWT serves `/app` routes only). An Enterprise Server's answer carries
+ * its version in a header even when it refuses the request. Null when GitHub
+ * could not be reached or answered neither way; the caller reports it and runs on.
  */
 export async function readGitHubKind(
-  octokit: Pick<Octokit, 'request'>,
+  apiUrl: string,
+  fetchImpl: typeof fetch = fetch,
 ): Promise<GitHubKind | null> {
   try {
-    const response = await octokit.request('GET /meta');
-    return kindOfGitHub({ headers: response.headers, data: response.data });
+    const response = await fetchImpl(`${apiUrl.replace(/\/+$/, '')}/meta`, {
+      headers: { accept: 'application/vnd.github+json' },
+      signal: AbortSignal.timeout(10_000),
+    });
+    const headers = Object.fromEntries(response.headers);
+    if (headers['x-github-enterprise-version'] !== undefined) {
+      return kindOfGitHub({ headers, data: null });
+    }
+    if (!response.ok) return null;
+    return kindOfGitHub({ headers, data: await response.json() });
   } catch {
     return null;
   }
