@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { type Probot, run } from 'probot';
 import type { BuildQueue } from './github/build-queue.js';
+import { readGitHubKind, unsupportedGitHub } from './github/github-kind.js';
 import { BatonOctokit } from './github/octokit.js';
 import { createBaton } from './index.js';
 import { createLog } from './server/log.js';
@@ -27,6 +28,22 @@ const server = await run(
   }),
   { Octokit: BatonOctokit.plugin(requestMetrics(metrics)), log: await createLog(process.env) },
 );
+// Only github.com runs Baton's sessions (docs/github-versions.md): refuse to start on Enterprise Server.
+if (loaded) {
+  const { app } = loaded;
+  const apiUrl = await app.auth().then(
+    (octokit) => String(octokit.request.endpoint.DEFAULTS.baseUrl),
+    () => 'https://api.github.com',
+  );
+  const kind = await readGitHubKind(apiUrl);
+  const unsupported = kind && unsupportedGitHub(kind);
+  if (!kind) app.log.warn('baton: GET /meta failed; could not tell which GitHub this is');
+  if (unsupported) {
+    app.log.fatal(`baton: ${unsupported}`);
+    await server.stop();
+    process.exit(1);
+  }
+}
 process.once('SIGTERM', () => {
   stopping = true;
   const log = loaded?.app.log;

@@ -1,9 +1,19 @@
 import { EventFactory, type SimEvent } from './events.js';
 import type { GitData } from './git-data.js';
 import { GraphqlBudget } from './graphql-budget.js';
-import { type ApiRequest, type ApiResponse, Router } from './router.js';
+import {
+  type Access,
+  agentJobPermissions,
+  exceeding,
+  type Grants,
+  missingPermission,
+  notAccessible,
+  workflowChanges,
+  workflowRefusal,
+} from './permissions.js';
+import { type ApiRequest, type ApiResponse, json, Router } from './router.js';
 import { registerContentRoutes } from './routes-contents.js';
-import { registerGitRoutes } from './routes-git.js';
+import { installationToken, registerGitRoutes } from './routes-git.js';
 import { registerGraphqlRoutes } from './routes-graphql.js';
 import {
   appManifestGrants,
@@ -16,6 +26,9 @@ import { registerPullRoutes } from './routes-pulls.js';
 import { registerRunRoutes } from './routes-runs.js';
 import { registerSubIssueRoutes } from './routes-sub-issues.js';
 import { GitStore } from './store.js';
+
+/** The agent job's `GITHUB_TOKEN` in the simulator: `ghs_simreadonly_<run>` (sim/server/tokens.ts). */
+const READ_ONLY_TOKEN = /^ghs_simreadonly_\d+$/;
 
 export interface SimUser {
   login: string;
@@ -245,10 +258,34 @@ export class FakeGitHub {
   readonly variables = new Map<string, string>();
   /** The repository's Actions secrets by name (`secrets.*` in workflows); the API never shows them. */
   readonly secrets = new Map<string, string>();
+  /**
+   * The app's permissions on this installation (what it was granted), which
+   * its own installation tokens carry and a narrower token may ask part of.
+   */
+  get appPermissions(): Grants {
+    return this.installationGrants.permissions as Grants;
+  }
+  /** The agent job's read-only `GITHUB_TOKEN`'s permissions (the workflow template's). */
+  agentJobPermissions: Grants = agentJobPermissions();
+  /**
+   * Whether every request made with an installation token is checked against
+   * the permissions it was minted with, as GitHub checks it. On by default.
+   */
+  checkPermissions = true;
+  /**
+   * Answer as GitHub Enterprise Server of this version (`'3.17'`): every
+   * answer carries `x-github-enterprise-version`, `GET /meta` has
+   * `installed_version`, and a dispatch with `return_run_details` is refused
+   * with 400, as on 3.20 and earlier. Null: github.com.
+   */
+  enterpriseVersion: string | null = null;
+  /** Narrowed installation tokens minted, with their permissions. */
+  readonly tokens = new Map<string, Grants>();
   now: () => string;
   /** The installation's hourly GraphQL points, charged per call (graphql-budget.ts). */
   readonly graphqlBudget: GraphqlBudget;
   #ids = 1000;
+  #narrowed = 0;
   readonly #router = new Router();
 
   constructor(options: FakeGitHubOptions = {}) {
@@ -291,13 +328,15 @@ export class FakeGitHub {
 
   /** Handles one REST request; unknown routes answer 501 so a test sees them. */
   handle(request: ApiRequest): ApiResponse {
-    const matched = this.#router.match(request);
+    const matched = this.#router.resolve(request);
     const route = matched?.template ?? `${request.method} ${request.path}`;
+    // The route runs before a fault answers in its place: a fault is an answer lost on the way.
+    const answered = matched ? (this.authorize(request, matched) ?? matched.run()) : null;
     const faultIndex = this.faults.findIndex((fault) => fault.route === route);
     const response =
       faultIndex >= 0
         ? (this.faults.splice(faultIndex, 1)[0] as { response: ApiResponse }).response
-        : (matched?.response ?? {
+        : (answered ?? {
             status: 501,
             body: { message: `the simulator has no route for ${route}` },
           });
@@ -312,6 +351,12 @@ export class FakeGitHub {
         ),
       };
     }
+    if (this.enterpriseVersion !== null) {
+      response.headers = {
+        ...response.headers,
+        'x-github-enterprise-version': `${this.enterpriseVersion}.0`,
+      };
+    }
     this.log.push({
       route,
       status: response.status,
@@ -320,6 +365,110 @@ export class FakeGitHub {
       body: request.body,
     });
     return response;
+  }
+
+  /**
+   * Mints an installation token, as `POST /app/installations/{id}/access_tokens`
+   * does: with the app's permissions when none are asked, else with those
+   * asked, which must be within the app's (GitHub answers 422 otherwise).
+   */
+  mintToken(asked?: Grants): { token: string; permissions: Grants } | { exceeding: string[] } {
+    if (asked === undefined) {
+      return { token: installationToken(this.installationId), permissions: this.appPermissions };
+    }
+    const over = exceeding(asked, this.appPermissions);
+    if (over.length > 0) return { exceeding: over };
+    const token = installationToken(this.installationId, ++this.#narrowed);
+    const permissions = { metadata: 'read' as Access, ...asked };
+    this.tokens.set(token, permissions);
+    return { token, permissions };
+  }
+
+  /**
+   * The permissions a credential carries: a narrowed token's, the app's
+   * token's, the agent job's read-only token's; null for anything else (the
+   * app's JWT, no credential), which the simulator does not check.
+   */
+  grantsOf(credential: string | null): Grants | null {
+    if (credential === null) return null;
+    const narrowed = this.tokens.get(credential);
+    if (narrowed) return narrowed;
+    if (credential === installationToken(this.installationId)) return this.appPermissions;
+    if (READ_ONLY_TOKEN.test(credential)) return this.agentJobPermissions;
+    return null;
+  }
+
+  /**
+   * GitHub's 403 for a request its token's permissions do not cover (GitHub's
+   * endpoint data, issue endpoints by the target's type), or for a move of a
+   * ref that creates or updates a workflow file without `workflows`; null when allowed.
+   */
+  authorize(
+    request: ApiRequest,
+    matched: { template: string; params: Record<string, string> },
+  ): ApiResponse | null {
+    if (!this.checkPermissions) return null;
+    const grants = this.grantsOf(credentialIn(request.headers));
+    if (!grants) return null;
+    const missing = missingPermission({
+      route: matched.template,
+      grants,
+      pull: this.#targetIsPull(matched.params),
+    });
+    if (missing) return notAccessible(missing);
+    if (grants.workflows === 'write') return null;
+    const changed = this.#workflowFilesWritten(request, matched);
+    return changed
+      ? json(403, {
+          message: workflowRefusal(changed),
+          documentation_url: 'https://docs.github.com/rest',
+        })
+      : null;
+  }
+
+  /** Whether an issue endpoint's target is a pull request; undefined when it names none known. */
+  #targetIsPull(params: Record<string, string>): boolean | undefined {
+    if (params.issue_number !== undefined)
+      return this.issues.get(Number(params.issue_number))?.pull;
+    if (params.comment_id !== undefined) {
+      const comment = this.comments.find((one) => one.id === Number(params.comment_id));
+      return comment ? this.issues.get(comment.issue)?.pull : undefined;
+    }
+    return undefined;
+  }
+
+  /** The first workflow file a REST write creates or updates relative to the ref's old state, if any. */
+  #workflowFilesWritten(
+    request: ApiRequest,
+    { template, params }: { template: string; params: Record<string, string> },
+  ): string | null {
+    // The simulator has no contents-API write; git refs are how REST moves a branch here.
+    const body = (request.body ?? {}) as { sha?: unknown; ref?: unknown };
+    let ref: string;
+    if (template === 'POST /repos/{owner}/{repo}/git/refs') ref = String(body.ref ?? '');
+    else if (template === 'PATCH /repos/{owner}/{repo}/git/refs/{ref}')
+      ref = `refs/${params.ref ?? ''}`;
+    else return null;
+    const after = typeof body.sha === 'string' ? body.sha : '';
+    if (this.git.objects.get(after)?.type !== 'commit') return null;
+    return this.workflowChangeOf(ref, after);
+  }
+
+  /**
+   * The first workflow file moving `ref` to `after` creates or updates,
+   * relative to the ref's old state; a new ref is compared with where it
+   * leaves the default branch (its merge base with it), so a branch cut from
+   * a commit the repository already holds changes nothing.
+   */
+  workflowChangeOf(ref: string, after: string): string | null {
+    const old = this.git.refs.get(ref);
+    const main = this.git.refs.get(`refs/heads/${this.defaultBranch}`);
+    const before = old ?? (main ? this.git.mergeBase(after, main) : null);
+    const changed = workflowChanges(
+      before ? this.git.filesOf(before) : new Map(),
+      this.git.filesOf(after),
+    );
+    return changed[0] ?? null;
   }
 
   /** Opens an issue; returns its number. */
@@ -595,4 +744,10 @@ export class FakeGitHub {
       (route) => !allowed.has(route),
     );
   }
+}
+
+/** The credential of a request's `authorization` header (`token X`, `bearer X`); null when none. */
+function credentialIn(headers: Record<string, string>): string | null {
+  const [scheme = '', value = ''] = (headers.authorization ?? '').trim().split(/\s+/, 2);
+  return /^(token|bearer)$/i.test(scheme) && value ? value : null;
 }

@@ -41,6 +41,14 @@ export class Router {
   }
 
   match(request: ApiRequest): { template: string; response: ApiResponse } | null {
+    const found = this.resolve(request);
+    return found ? { template: found.template, response: found.run() } : null;
+  }
+
+  /** The route a request takes and its parameters, without running it yet (a guard may refuse first). */
+  resolve(
+    request: ApiRequest,
+  ): { template: string; params: Record<string, string>; run: () => ApiResponse } | null {
     for (const route of this.#routes) {
       if (route.method !== request.method) continue;
       const found = route.pattern.exec(request.path);
@@ -50,7 +58,8 @@ export class Router {
       );
       return {
         template: `${route.method} ${route.template}`,
-        response: route.handler(params, request),
+        params,
+        run: () => route.handler(params, request),
       };
     }
     return null;

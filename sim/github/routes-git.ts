@@ -1,4 +1,5 @@
 import type { FakeGitHub } from './fake-github.js';
+import type { Grants } from './permissions.js';
 import { json, notFound, type Router, unprocessable } from './router.js';
 
 /** Git data, contents, compare and merges; plus the app's own endpoints. */
@@ -28,11 +29,26 @@ export function registerGitRoutes(router: Router, gh: FakeGitHub): void {
         ],
       }),
     )
-    .on('POST', '/app/installations/{installation_id}/access_tokens', () =>
-      json(201, {
-        token: installationToken(gh.installationId),
+    .on('POST', '/app/installations/{installation_id}/access_tokens', (_, request) => {
+      const asked = (request.body as { permissions?: Grants } | undefined)?.permissions;
+      const minted = gh.mintToken(asked);
+      if ('exceeding' in minted) {
+        return unprocessable(
+          `The permissions requested are not granted to this installation: ${minted.exceeding.join(', ')}`,
+        );
+      }
+      return json(201, {
+        token: minted.token,
         expires_at: '2099-01-01T00:00:00Z',
-        permissions: {},
+        permissions: minted.permissions,
+      });
+    })
+    .on('GET', '/meta', () =>
+      json(200, {
+        verifiable_password_authentication: false,
+        ...(gh.enterpriseVersion === null
+          ? {}
+          : { installed_version: `${gh.enterpriseVersion}.0` }),
       }),
     )
     // Revoking the token a request is made with; the simulation keeps no tokens to forget.
@@ -206,14 +222,16 @@ function refBody(ref: string, sha: string) {
  * The token the simulated GitHub mints for an installation: `ghs_simulated`
  * for installation 1, `ghs_simulated_<id>` for the others, so that a server
  * of several installations can tell whose `/installation/…` request it is.
+ * A token asked with fewer permissions gets `_s<n>` after that.
  */
-export function installationToken(installationId: number): string {
-  return installationId === 1 ? 'ghs_simulated' : `ghs_simulated_${installationId}`;
+export function installationToken(installationId: number, narrowed?: number): string {
+  const base = installationId === 1 ? 'ghs_simulated' : `ghs_simulated_${installationId}`;
+  return narrowed === undefined ? base : `${base}_s${narrowed}`;
 }
 
 /** The installation a token of `installationToken` belongs to; null for any other credential. */
 export function installationOfToken(token: string | null): number | null {
-  if (token === 'ghs_simulated') return 1;
-  const found = /^ghs_simulated_(\d+)$/.exec(token ?? '');
-  return found ? Number(found[1]) : null;
+  const found = /^ghs_simulated(?:_(\d+))?(?:_s\d+)?$/.exec(token ?? '');
+  if (!found) return null;
+  return found[1] === undefined ? 1 : Number(found[1]);
 }

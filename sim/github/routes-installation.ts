@@ -30,14 +30,7 @@ export function registerInstallationRoutes(router: Router, gh: FakeGitHub): void
       gh.installed ? json(200, installationBody(gh)) : notFound(),
     )
     .on('GET', `${repoPath}/actions/variables/{name}`, ({ name = '' }) => {
-      // GitHub: "Get a repository variable" needs the `actions_variables` permission.
-      if (!gh.installationGrants.permissions.actions_variables) {
-        return json(403, {
-          message: 'Resource not accessible by integration',
-          documentation_url:
-            'https://docs.github.com/rest/actions/variables#get-a-repository-variable',
-        });
-      }
+      // `actions_variables: read` is checked with every other permission (FakeGitHub.authorize).
       const value = gh.variables.get(name.toUpperCase());
       if (value === undefined) return notFound();
       const at = gh.now();

@@ -41,6 +41,13 @@ export function registerRunRoutes(router: Router, gh: FakeGitHub): void {
           inputs?: Record<string, string>;
           return_run_details?: boolean;
         };
+        // Enterprise Server 3.20 and earlier do not know the parameter (cli/cli#12672).
+        if (return_run_details !== undefined && gh.enterpriseVersion !== null) {
+          return json(400, {
+            message: 'Invalid request.\n\n"return_run_details" is not a permitted key.',
+            documentation_url: 'https://docs.github.com/enterprise-server/rest',
+          });
+        }
         const sha = gh.git.resolve(ref);
         if (!sha) return unprocessable(`No ref found for: ${ref}`);
         const run = gh.startRun({ workflow: workflow_id, ref, sha, inputs });

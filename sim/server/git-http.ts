@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { gitEnv } from '../github/bare-repo.js';
-import { credentialOf, isReadOnlyToken } from './tokens.js';
+import type { Grants } from '../github/permissions.js';
+import { credentialOf } from './tokens.js';
 
 /** Whether a smart-HTTP request is (the start of) a push. */
 export function isPush(req: IncomingMessage, pathInfo: string): boolean {
@@ -15,7 +15,10 @@ export function isPush(req: IncomingMessage, pathInfo: string): boolean {
 /**
  * Serves git's smart HTTP protocol for the bare repository at `gitDir` through
  * `git http-backend` (a CGI program). Anyone may fetch; a push needs a token
- * that can write (not the agent job's read-only one). `onPushed` runs after a
+ * with `contents: write` (`grantsOf` tells a credential's permissions; not the
+ * agent job's read-only one), and one that creates or updates a file under
+ * `.github/workflows/` relative to the ref's old state also `workflows: write`
+ * (a pre-receive hook refuses it with GitHub's words). `onPushed` runs after a
  * push finished and before the client gets the end of the answer, so when
  * `git push` returns, the REST API already shows the new refs.
  */
@@ -24,6 +27,8 @@ export function serveGit({
   res,
   gitDir,
   pathInfo,
+  grantsOf,
+  defaultBranch,
   onPushed,
   refuseHiddenRefs = false,
 }: {
@@ -32,6 +37,10 @@ export function serveGit({
   gitDir: string;
   /** The path after `/<owner>/<repo>.git`: `/info/refs`, `/git-upload-pack`, … */
   pathInfo: string;
+  /** A credential's permissions; null for one GitHub would not know. */
+  grantsOf: (credential: string) => Grants | null;
+  /** A new branch is compared with where it leaves the default branch. */
+  defaultBranch: string;
   onPushed: () => void;
   /** Refuse pushes of refs outside refs/heads and refs/tags (`gh.hiddenRefPushNeedsWorkflows`). */
   refuseHiddenRefs?: boolean;
@@ -44,10 +53,12 @@ export function serveGit({
       .end('Authentication required\n');
     return;
   }
-  if (push && isReadOnlyToken(credential)) {
-    res.writeHead(403).end('Permission to push denied: the token is read-only\n');
+  const grants = push && credential ? grantsOf(credential) : null;
+  if (push && grants?.contents !== 'write') {
+    res.writeHead(403).end('Permission to push denied: the token cannot write contents\n');
     return;
   }
+  const guardWorkflows = push && grants?.workflows !== 'write';
   const url = new URL(req.url ?? '/', 'http://x');
   const env = gitEnv({
     GIT_PROJECT_ROOT: dirname(gitDir),
@@ -58,18 +69,21 @@ export function serveGit({
     CONTENT_TYPE: req.headers['content-type'] ?? '',
     REMOTE_ADDR: req.socket.remoteAddress ?? '127.0.0.1',
     ...(push ? { REMOTE_USER: 'x-access-token' } : {}),
-    ...(push && refuseHiddenRefs
-      ? {
-          GIT_CONFIG_COUNT: '1',
-          GIT_CONFIG_KEY_0: 'core.hooksPath',
-          GIT_CONFIG_VALUE_0: refusingHooks(),
-        }
-      : {}),
     ...(req.headers['content-length'] ? { CONTENT_LENGTH: req.headers['content-length'] } : {}),
     ...(req.headers['content-encoding']
       ? { HTTP_CONTENT_ENCODING: req.headers['content-encoding'] }
       : {}),
     ...(req.headers['git-protocol'] ? { GIT_PROTOCOL: String(req.headers['git-protocol']) } : {}),
+    ...(guardWorkflows || (push && refuseHiddenRefs)
+      ? {
+          GIT_CONFIG_COUNT: '1',
+          GIT_CONFIG_KEY_0: 'core.hooksPath',
+          GIT_CONFIG_VALUE_0: receiveHooks(gitDir),
+          SIM_DEFAULT_BRANCH: defaultBranch,
+          ...(guardWorkflows ? { SIM_GUARD_WORKFLOWS: '1' } : {}),
+          ...(push && refuseHiddenRefs ? { SIM_REFUSE_HIDDEN_REFS: '1' } : {}),
+        }
+      : {}),
   });
   const child = spawn('git', ['http-backend'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   req.pipe(child.stdin);
@@ -120,31 +134,52 @@ function parseCgiHeaders(text: string): { status: number; headers: Record<string
   return { status, headers };
 }
 
-let hooks: string | null = null;
-
 /**
- * A hooks folder whose pre-receive refuses refs outside refs/heads and
- * refs/tags, as a GitHub that wants `workflows` for a new hidden ref would
- * (documented nowhere; `baton doctor` probes it).
+ * The pre-receive hook: with `SIM_GUARD_WORKFLOWS`, it refuses a push that
+ * creates or updates a file under `.github/workflows/` relative to each ref's
+ * old state (a new ref: relative to its merge base with the default branch);
+ * with `SIM_REFUSE_HIDDEN_REFS`, every ref outside refs/heads and refs/tags, as
+ * a GitHub that wants `workflows` for a new hidden ref would (documented
+ * nowhere; `baton doctor` probes it). GitHub's words; git shows them as
+ * `remote: …` and the ref as rejected.
  */
-function refusingHooks(): string {
-  if (hooks) return hooks;
-  const dir = mkdtempSync(join(tmpdir(), 'baton-sim-hooks-'));
+const PRE_RECEIVE = `#!/bin/sh
+zero=0000000000000000000000000000000000000000
+refused=0
+while read old new ref; do
+  [ "$new" = "$zero" ] && continue
+  if [ -n "$SIM_REFUSE_HIDDEN_REFS" ]; then
+    case "$ref" in
+      refs/heads/*|refs/tags/*) ;;
+      *) echo "refusing to allow a GitHub App to create or update $ref without \\\`workflows\\\` permission" >&2; refused=1; continue ;;
+    esac
+  fi
+  [ -n "$SIM_GUARD_WORKFLOWS" ] || continue
+  base="$old"
+  if [ "$old" = "$zero" ]; then
+    base=$(git merge-base "$new" "refs/heads/$SIM_DEFAULT_BRANCH" 2>/dev/null || true)
+  fi
+  if [ -n "$base" ]; then
+    files=$(git diff --name-only --no-renames --diff-filter=ACMT "$base" "$new" -- .github/workflows)
+  else
+    files=$(git ls-tree -r --name-only "$new" -- .github/workflows)
+  fi
+  first=$(printf '%s\\n' "$files" | sed -n 1p)
+  if [ -n "$first" ]; then
+    echo "refusing to allow a GitHub App to create or update workflow \\\`$first\\\` without \\\`workflows\\\` permission" >&2
+    refused=1
+  fi
+done
+exit $refused
+`;
+
+/** The folder of the pre-receive hook, written once beside the repository. */
+function receiveHooks(gitDir: string): string {
+  const dir = join(gitDir, 'sim-workflow-hooks');
   const hook = join(dir, 'pre-receive');
-  writeFileSync(
-    hook,
-    [
-      '#!/bin/sh',
-      'while read old new ref; do',
-      '  case "$ref" in',
-      '    refs/heads/*|refs/tags/*) ;;',
-      '    *) echo "refusing to allow a GitHub App to create or update $ref without \\`workflows\\` permission" >&2; exit 1 ;;',
-      '  esac',
-      'done',
-      '',
-    ].join('\n'),
-  );
-  chmodSync(hook, 0o755);
-  hooks = dir;
+  if (!existsSync(hook)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(hook, PRE_RECEIVE, { mode: 0o755 });
+  }
   return dir;
 }

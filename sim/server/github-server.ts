@@ -98,11 +98,13 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const git = /^\/([^/]+)\/([^/]+)\.git(\/.*)$/.exec(url.pathname);
     if (git) return routeGit(req, res, git);
-    const path = url.pathname.startsWith('/api/v3/')
-      ? url.pathname.slice('/api/v3'.length)
-      : url.pathname === '/api/graphql'
-        ? '/graphql'
-        : null;
+    // GraphQL is at /api/graphql only, as on Enterprise Server: /api/v3/graphql is a 404 there.
+    const path =
+      url.pathname.startsWith('/api/v3/') && url.pathname !== '/api/v3/graphql'
+        ? url.pathname.slice('/api/v3'.length)
+        : url.pathname === '/api/graphql'
+          ? '/graphql'
+          : null;
     if (path === null) {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(
@@ -162,6 +164,9 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
       gitDir: store.gitDir,
       pathInfo,
       refuseHiddenRefs: gh.hiddenRefPushNeedsWorkflows,
+      grantsOf: (credential) =>
+        gh.checkPermissions ? gh.grantsOf(credential) : { contents: 'write', workflows: 'write' },
+      defaultBranch: gh.defaultBranch,
       onPushed: () => {
         for (const change of store.syncRefs()) {
           if (change.ref.startsWith('refs/baton/') && change.after && !change.before)

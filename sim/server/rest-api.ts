@@ -1,12 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FakeGitHub } from '../github/fake-github.js';
-import {
-  type ApiRequest,
-  type ApiResponse,
-  json,
-  notFound,
-  type Router,
-} from '../github/router.js';
+import { notAccessible } from '../github/permissions.js';
+import { type ApiRequest, type ApiResponse, notFound, type Router } from '../github/router.js';
 import type { Faults, RestFault } from './faults.js';
 import { isReadOnlyToken } from './tokens.js';
 
@@ -44,18 +39,19 @@ export function answerRest({
   const fault = faults.restFault({ method: request.method, path: request.path, fromApp });
   if (fault) return { response: fault.response, fault: fault.kind };
   if (isForeignRepository(gh, request.path)) return { response: notFound() };
-  if (isReadOnlyToken(credential) && request.method !== 'GET' && !isGraphqlQuery(request)) {
-    return {
-      response: json(403, {
-        message: 'Resource not accessible by integration',
-        documentation_url: 'https://docs.github.com/rest',
-      }),
-    };
+  // REST requests are checked against the token's permissions by `gh.handle`; GraphQL is not
+  // in GitHub's endpoint data, so only its one rule for a read-only token is kept here.
+  if (isReadOnlyToken(credential) && isGraphqlMutation(request)) {
+    return { response: notAccessible('none: a read-only token sends no GraphQL mutation') };
   }
   const answered = gh.handle(request);
   if (answered.status !== 501) return { response: answered };
-  const matched = extra.match(request);
-  if (!matched) return { response: answered };
+  const found = extra.resolve(request);
+  if (!found) return { response: answered };
+  const matched = {
+    template: found.template,
+    response: gh.authorize(request, found) ?? found.run(),
+  };
   // The simulated GitHub logged its "no route" answer; the server's own route answered instead.
   gh.log.pop();
   gh.log.push({
@@ -69,10 +65,10 @@ export function answerRest({
 }
 
 /** A read token may query GraphQL, as on GitHub; a mutation is a write. */
-function isGraphqlQuery(request: ApiRequest): boolean {
+function isGraphqlMutation(request: ApiRequest): boolean {
   if (request.method !== 'POST' || request.path !== '/graphql') return false;
   const query = (request.body as { query?: unknown } | undefined)?.query;
-  return typeof query === 'string' && !/^\s*mutation\b/.test(query);
+  return typeof query !== 'string' || /^\s*mutation\b/.test(query);
 }
 
 function isForeignRepository(gh: FakeGitHub, path: string): boolean {

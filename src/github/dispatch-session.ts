@@ -3,7 +3,7 @@ import { integrationBranch, parseLoopSubject, WORKFLOW_FILE, workerBranch } from
 import { renderDispatchInputs, type SessionRequest } from '../core/session.js';
 import type { BuildSnapshot } from '../core/snapshot.js';
 import { createRef, deleteRef, moveBranch } from './refs.js';
-import type { RepoContext } from './types.js';
+import { type RepoContext, statusOf } from './types.js';
 
 export type DispatchOutcome =
   | { result: 'dispatched'; run: { id: number; url: string } | null }
@@ -31,17 +31,7 @@ export async function dispatchSession(
     if (lock.kind === 'lock-ref' && lock.resetBranch) {
       await resetBranch(ctx, { branch: lock.resetBranch, sha: base });
     }
-    const { data } = await ctx.octokit.request(
-      'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches',
-      {
-        owner: ctx.owner,
-        repo: ctx.repo,
-        workflow_id: WORKFLOW_FILE,
-        ref: sessionRef(request),
-        inputs: renderDispatchInputs(request),
-        return_run_details: true,
-      },
-    );
+    const data = await dispatchWorkflow(ctx, request);
     const details = data as { workflow_run_id?: number; html_url?: string } | undefined;
     const run = details?.workflow_run_id
       ? { id: Number(details.workflow_run_id), url: details.html_url ?? '' }
@@ -51,6 +41,50 @@ export async function dispatchSession(
     if (lockRef) await deleteRef(ctx, lockRef).catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * API URLs whose GitHub refused `return_run_details` (Enterprise Server 3.20
+ * and earlier answer 400: cli/cli#12672): dispatches there go without it, and
+ * the run is found in the next run listing, by its name, as for any run whose
+ * id the dispatch did not give.
+ */
+const withoutRunDetails = new Set<string>();
+
+async function dispatchWorkflow(ctx: RepoContext, request: SessionRequest): Promise<unknown> {
+  const apiUrl = String(ctx.octokit.request.endpoint.DEFAULTS.baseUrl);
+  const send = async (details: boolean) =>
+    (
+      await ctx.octokit.request(
+        'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches',
+        {
+          owner: ctx.owner,
+          repo: ctx.repo,
+          workflow_id: WORKFLOW_FILE,
+          ref: sessionRef(request),
+          inputs: renderDispatchInputs(request),
+          ...(details ? { return_run_details: true } : {}),
+        },
+      )
+    ).data;
+  if (withoutRunDetails.has(apiUrl)) return send(false);
+  try {
+    return await send(true);
+  } catch (error) {
+    // A refused parameter dispatched nothing: sending again without it starts the one run.
+    if (!refusesRunDetails(error)) throw error;
+    withoutRunDetails.add(apiUrl);
+    return send(false);
+  }
+}
+
+/** GitHub's 400 (or 422) naming `return_run_details`: a server that does not know it. */
+function refusesRunDetails(error: unknown): boolean {
+  const status = statusOf(error);
+  if (status !== 400 && status !== 422) return false;
+  const message = (error as { response?: { data?: { message?: unknown } } }).response?.data
+    ?.message;
+  return typeof message === 'string' && message.includes('return_run_details');
 }
 
 /** The ref whose creation guards a dispatch; null for a review, which guards itself. */

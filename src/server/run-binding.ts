@@ -18,8 +18,8 @@ export interface RunView {
   triggeringActor: string | null;
   runAttempt: number;
   status: string | null;
-  /** `display_title`: the run name, `baton <role> …` (a doctor session's is `baton doctor doctor-<nonce> - -`). */
-  displayTitle?: string | null;
+  /** `display_title`: the workflow's `run-name`, `baton <role> <build> <worker|-> <trigger|->` (a doctor session's is `baton doctor doctor-<nonce> - -`). */
+  displayTitle: string | null;
 }
 
 /** One job of the run attempt (`…/attempts/{attempt_number}/jobs`). */

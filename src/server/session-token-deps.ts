@@ -9,6 +9,9 @@ import { statusOf } from '../github/types.js';
 import type { JobView, RunFacts, RunView } from './run-binding.js';
 import type { RepositoryRequest } from './session-token.js';
 
+/** Where GitHub Actions workflows live; a change there needs the `workflows` permission. */
+const WORKFLOWS_DIR = '.github/workflows';
+
 /** Where a run attempt's one exchange is recorded: a ref GitHub keeps, created atomically. */
 export function exchangeMarkerRef(runId: number, attempt: number): string {
   return `refs/baton-exchanges/${runId}/${attempt}`;
@@ -170,6 +173,29 @@ export function createSessionTokenDepsFromProbot(
         permissions,
       });
       return { token: data.token, expires_at: data.expires_at };
+    },
+    /**
+     * Whether a file under `.github/workflows/` differs between two branches
+     * (the contents API's listing of the folder, by blob sha): a merge of
+     * `to` into `from` would then bring a workflow change.
+     */
+    async workflowFilesDiffer({
+      owner,
+      repo,
+      installationId,
+      from,
+      to,
+    }: RepositoryRequest & { from: string; to: string }): Promise<boolean> {
+      const octokit = await app.auth(installationId);
+      const listing = async (ref: string) => {
+        const found = await notFoundAsNull(
+          octokit.rest.repos.getContent({ owner, repo, path: WORKFLOWS_DIR, ref }),
+        );
+        const entries = Array.isArray(found) ? found : [];
+        return new Map(entries.map((entry) => [entry.path, entry.sha]));
+      };
+      const [ours, theirs] = await Promise.all([listing(from), listing(to)]);
+      return [...theirs].some(([path, sha]) => ours.get(path) !== sha);
     },
     /**
      * Pushing a change under `.github/workflows/` needs the `workflows`

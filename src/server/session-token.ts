@@ -1,10 +1,16 @@
 import type { ServerResponse } from 'node:http';
 import type { ApplicationFunctionOptions } from 'probot';
 import { parseDoctorRunName } from '../core/doctor-session.js';
-import { parseBatonBranch } from '../core/ids.js';
+import { integrationBranch, parseBatonBranch } from '../core/ids.js';
+import { parseRunName } from '../core/session.js';
 import { statusOf } from '../github/types.js';
 import { createKeyResolver } from './oidc-keys.js';
 import { checkRunFacts, type RunFacts } from './run-binding.js';
+import {
+  DOCTOR_TOKEN_PERMISSIONS,
+  type SessionTokenPermissions,
+  sessionTokenPermissions,
+} from './session-permissions.js';
 import {
   type ActionsClaims,
   notOnBatonBranch,
@@ -28,23 +34,12 @@ export type Handler = Parameters<ApplicationFunctionOptions['addHandler']>[0];
 /** Where the endpoint listens (DESIGN §9). */
 export const SESSION_TOKEN_ROUTE = '/api/baton/session-token';
 
-/**
- * All that `publish` needs: push branches (`contents`), open and update PRs
- * and post reviews (`pull_requests`). Nothing else: no issues, checks,
- * actions or administration.
- */
-export const SESSION_TOKEN_PERMISSIONS = { contents: 'write', pull_requests: 'write' } as const;
-
-/**
- * A doctor session's token (docs/doctor.md): its probes push and delete
- * throwaway refs, comment on and react to their commit (`contents`), and list
- * the runs a push started (`actions: read`). Never `workflows`: one probe asks
- * whether a hidden ref can be pushed without it.
- */
-export const DOCTOR_TOKEN_PERMISSIONS = { contents: 'write', actions: 'read' } as const;
-
-/** Installation permissions by name, as `POST /app/installations/{id}/access_tokens` takes them. */
-export type SessionTokenPermissions = Record<string, 'read' | 'write'>;
+export {
+  DOCTOR_TOKEN_PERMISSIONS,
+  SESSION_TOKEN_PERMISSIONS,
+  type SessionTokenPermissions,
+  sessionTokenPermissions,
+} from './session-permissions.js';
 
 /** Where the endpoint reports; Probot's logger fits. */
 export interface SessionTokenLog {
@@ -86,6 +81,11 @@ export interface SessionTokenDeps {
     repositoryId: number;
     permissions: SessionTokenPermissions;
   }): Promise<{ token: string; expires_at: string }>;
+  /**
+   * Whether a file under `.github/workflows/` differs between branch `from`
+   * and branch `to` (a fix's merge of the build branch would bring it).
+   */
+  workflowFilesDiffer?(request: RepositoryRequest & { from: string; to: string }): Promise<boolean>;
   /** Whether the repository lets sessions change workflows; adds `workflows: write` when so. */
   allowsWorkflowChanges?(request: {
     owner: string;
@@ -140,15 +140,12 @@ async function issue(
       deps.log?.warn(`session token refused (403): ${refused}`);
       return { status: 403, body: { message: refused } };
     }
-    const { installationId, doctor } = refused;
-    const workflows =
-      !doctor && ((await deps.allowsWorkflowChanges?.({ owner, repo, installationId })) ?? false);
-    const permissions: SessionTokenPermissions = doctor
+    const permissions = refused.doctor
       ? { ...DOCTOR_TOKEN_PERMISSIONS }
-      : { ...SESSION_TOKEN_PERMISSIONS, ...(workflows ? { workflows: 'write' } : {}) };
+      : await permissionsFor({ claims, deps, owner, repo, bound: refused });
     const minted = await mintRetryingFaults(() =>
       deps.createInstallationToken({
-        installationId,
+        installationId: refused.installationId,
         repositoryId: Number(claims.repository_id),
         permissions,
       }),
@@ -163,6 +160,47 @@ async function issue(
     deps.log?.warn(message);
     return { status: 502, body: { message } };
   }
+}
+
+/**
+ * The token's permissions, by the session's role (the run's name, which the
+ * app set at dispatch and the shipped workflow renders): see
+ * `sessionTokenPermissions`. A fix is asked whether its merge of the build
+ * branch brings a workflow change only when the repository does not allow
+ * workflow changes already.
+ */
+async function permissionsFor({
+  claims,
+  deps,
+  owner,
+  repo,
+  bound,
+}: {
+  claims: ActionsClaims;
+  deps: SessionTokenDeps;
+  owner: string;
+  repo: string;
+  bound: { installationId: number; displayTitle: string | null };
+}): Promise<SessionTokenPermissions> {
+  const { installationId } = bound;
+  const name = bound.displayTitle === null ? null : parseRunName(bound.displayTitle);
+  const allowWorkflowChanges =
+    (await deps.allowsWorkflowChanges?.({ owner, repo, installationId })) ?? false;
+  const mergeBringsWorkflows =
+    !allowWorkflowChanges && name?.role === 'fix'
+      ? ((await deps.workflowFilesDiffer?.({
+          owner,
+          repo,
+          installationId,
+          from: claims.ref.replace(/^refs\/heads\//, ''),
+          to: integrationBranch(name.build),
+        })) ?? false)
+      : false;
+  return sessionTokenPermissions({
+    role: name?.role ?? null,
+    allowWorkflowChanges,
+    mergeBringsWorkflows,
+  });
 }
 
 /** Tries at minting a token after the attempt's one exchange is claimed. */
@@ -197,7 +235,7 @@ async function bindToRun(
   claims: ActionsClaims,
   deps: SessionTokenDeps,
   { owner, repo }: { owner: string; repo: string },
-): Promise<string | { installationId: number; doctor: boolean }> {
+): Promise<string | { installationId: number; displayTitle: string | null; doctor: boolean }> {
   const appLogin = await deps.appLogin();
   if (claims.actor !== appLogin) {
     return `The run was started by ${claims.actor}; only runs the app (${appLogin}) dispatched get a token.`;
@@ -232,7 +270,7 @@ async function bindToRun(
   if (!claimed) {
     return `Run ${runId} attempt ${attempt} has had its token already; a token is given once per run attempt (re-run the job for a new one).`;
   }
-  return { installationId, doctor };
+  return { installationId, displayTitle: facts.run?.displayTitle ?? null, doctor };
 }
 
 function send(res: ServerResponse, status: number, body: Record<string, string>): void {

@@ -34,6 +34,8 @@ export const SessionEnv = z.object({
   ),
   GITHUB_API_URL: z.string().url().default('https://api.github.com'),
   GITHUB_SERVER_URL: z.string().url().default('https://github.com'),
+  /** Where GraphQL is (`/api/graphql` on Enterprise Server); derived from GITHUB_API_URL when unset. */
+  GITHUB_GRAPHQL_URL: z.string().url().optional(),
   GITHUB_TOKEN: optional,
   GITHUB_REPOSITORY: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'GITHUB_REPOSITORY is owner/name'),
   GITHUB_WORKSPACE: z.string().min(1),

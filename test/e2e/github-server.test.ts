@@ -249,7 +249,7 @@ describe('the simulated GitHub over HTTP', () => {
     await git(['clone', '--quiet', server.gitUrl, '.']);
     await git(['checkout', '--quiet', 'topic']);
     await git(['commit', '--quiet', '--allow-empty', '-m', 'work']);
-    await git(['push', '--quiet', 'origin', 'topic'], 'ghs_writer');
+    await git(['push', '--quiet', 'origin', 'topic'], 'ghs_simulated');
     const { stdout } = await git(['rev-parse', 'HEAD']);
     expect(gh.git.resolve('topic')).toBe(stdout.trim());
     await server.idle();

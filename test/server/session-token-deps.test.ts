@@ -130,6 +130,7 @@ describe('createSessionTokenDepsFromProbot', () => {
         triggering_actor: { login: 'baton[bot]' },
         run_attempt: 2,
         status: 'in_progress',
+        display_title: 'baton work 12-add-login W1.1 -',
       })
       .get('/repos/acme/app/actions/runs/555/attempts/2/jobs')
       .query({ per_page: '100' })
@@ -163,6 +164,7 @@ describe('createSessionTokenDepsFromProbot', () => {
       triggeringActor: 'baton[bot]',
       runAttempt: 2,
       status: 'in_progress',
+      displayTitle: 'baton work 12-add-login W1.1 -',
     });
     expect(facts.jobs).toEqual([{ id: 7, name: 'baton publish', status: 'in_progress' }]);
     expect(facts.workflowAtRun?.sha256).not.toBe(facts.workflowOnDefault);
@@ -170,6 +172,37 @@ describe('createSessionTokenDepsFromProbot', () => {
       createHash('sha256').update(installed, 'utf8').digest('hex'),
     );
   });
+
+  it.each([
+    { build: [['.github/workflows/ci.yml', 'b2']], differ: true, installationId: 65 },
+    { build: [['.github/workflows/ci.yml', 'b1']], differ: false, installationId: 66 },
+    { build: [], differ: false, installationId: 67 },
+  ])(
+    'tells whether the build branch’s workflow files differ from the worker branch’s ($differ)',
+    async ({ build, differ, installationId }) => {
+      const listing = (entries: string[][]) =>
+        entries.map(([path = '', sha = '']) => ({ type: 'file', path, sha, name: path }));
+      const scope = nock(API)
+        .post(`/app/installations/${installationId}/access_tokens`)
+        .reply(201, { token: 'ghs_read', expires_at: '2030-01-01T00:00:00Z' })
+        .get('/repos/acme/app/contents/.github%2Fworkflows')
+        .query({ ref: 'baton/12-add-login/W1.1' })
+        .reply(200, listing([['.github/workflows/ci.yml', 'b1']]))
+        .get('/repos/acme/app/contents/.github%2Fworkflows')
+        .query({ ref: 'baton/12-add-login/integration' })
+        .reply(build.length ? 200 : 404, build.length ? listing(build) : { message: 'Not Found' });
+      expect(
+        await deps().workflowFilesDiffer?.({
+          owner: 'acme',
+          repo: 'app',
+          installationId,
+          from: 'baton/12-add-login/W1.1',
+          to: 'baton/12-add-login/integration',
+        }),
+      ).toBe(differ);
+      scope.done();
+    },
+  );
 
   it.each([
     { status: 201, claimed: true, installationId: 63 },

@@ -1,6 +1,9 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readTokenEndpointSettings } from '../../src/server/session-token.js';
+import {
+  readTokenEndpointSettings,
+  SESSION_TOKEN_PERMISSIONS,
+} from '../../src/server/session-token.js';
 import {
   BRANCH_REF,
   close,
@@ -12,6 +15,7 @@ import {
   startEndpoint,
   startTestIssuer,
   type TestIssuer,
+  type TokenWorld,
 } from './token-fixtures.js';
 
 let issuer: TestIssuer;
@@ -190,6 +194,51 @@ describe('the session token endpoint with other settings', () => {
     await close(endpoint.server);
 
     expect(endpoint.minted[0]?.permissions).toEqual({ contents: 'write', pull_requests: 'write' });
+  });
+
+  /** The permissions minted for one exchange of a run named `title`, in `world`. */
+  async function mintedFor(
+    title: string,
+    world: Partial<Pick<TokenWorld, 'allowsWorkflowChanges' | 'workflowFilesDiffer'>> = {},
+  ) {
+    const endpoint = await startEndpoint({ issuer: issuerUrl });
+    Object.assign(endpoint.world, world);
+    if (endpoint.world.run) endpoint.world.run.displayTitle = title;
+    await exchange(endpoint, `Bearer ${await sign()}`);
+    await close(endpoint.server);
+    return { permissions: endpoint.minted[0]?.permissions, calls: endpoint.calls };
+  }
+
+  it('gives a synthesis issues: write, for its summary on the issue, and no other role', async () => {
+    expect((await mintedFor('baton synthesis 12-add-login - -')).permissions).toEqual({
+      contents: 'write',
+      pull_requests: 'write',
+      issues: 'write',
+    });
+    for (const title of [
+      'baton work 12-add-login W1.1 -',
+      'baton plan 12-add-login - -',
+      'baton review 12-add-login W1.1 -',
+      'not a run name',
+    ]) {
+      expect((await mintedFor(title)).permissions).toEqual(SESSION_TOKEN_PERMISSIONS);
+    }
+  });
+
+  it('gives a fix workflows: write only when its merge of the build branch brings a workflow change', async () => {
+    const bringing = await mintedFor('baton fix 12-add-login W1.1 conflict-abc123', {
+      workflowFilesDiffer: true,
+    });
+    expect(bringing.permissions).toEqual({ ...SESSION_TOKEN_PERMISSIONS, workflows: 'write' });
+    expect(bringing.calls).toContain(
+      'workflowFilesDiffer baton/12-add-login/W1.1 baton/12-add-login/integration',
+    );
+    const same = await mintedFor('baton fix 12-add-login W1.1 conflict-abc123');
+    expect(same.permissions).toEqual(SESSION_TOKEN_PERMISSIONS);
+    // Another role on a branch whose workflows differ gets none.
+    const work = await mintedFor('baton work 12-add-login W1.1 -', { workflowFilesDiffer: true });
+    expect(work.permissions).toEqual(SESSION_TOKEN_PERMISSIONS);
+    expect(work.calls.some((call) => call.startsWith('workflowFilesDiffer'))).toBe(false);
   });
 
   /** One exchange whose mints answer as `mint` says, try by try (1, 2, …). */

@@ -116,6 +116,8 @@ export interface TokenWorld {
   /** Attempts whose exchange was taken, `run/attempt`. */
   markers: Set<string>;
   allowsWorkflowChanges: boolean;
+  /** Whether the workflow files of the run's branch and the build branch differ. */
+  workflowFilesDiffer: boolean;
 }
 
 /** A run Baton dispatched, in its publish job after the agent, of the installed workflow. */
@@ -133,6 +135,7 @@ export function dispatchedRunWorld(): TokenWorld {
       triggeringActor: APP_LOGIN,
       runAttempt: 1,
       status: 'in_progress',
+      displayTitle: 'baton work 12-add-login W1.1 -',
     },
     jobs: [
       { id: 9001, name: 'baton agent', status: 'completed' },
@@ -142,6 +145,7 @@ export function dispatchedRunWorld(): TokenWorld {
     workflowOnDefault: INSTALLED_WORKFLOW,
     markers: new Set(),
     allowsWorkflowChanges: false,
+    workflowFilesDiffer: false,
   };
 }
 
@@ -208,6 +212,10 @@ export async function startEndpoint({
     allowsWorkflowChanges: async () => {
       calls.push('allowsWorkflowChanges');
       return world.allowsWorkflowChanges;
+    },
+    workflowFilesDiffer: async ({ from, to }) => {
+      calls.push(`workflowFilesDiffer ${from} ${to}`);
+      return world.workflowFilesDiffer;
     },
     log: { info: (line) => logs.push(line), warn: (line) => logs.push(line) },
     ...overrides,

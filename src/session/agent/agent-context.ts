@@ -106,6 +106,7 @@ export async function openContext({
   });
   const github = createGitHubReads({
     apiUrl: env.GITHUB_API_URL,
+    ...(env.GITHUB_GRAPHQL_URL ? { graphqlUrl: env.GITHUB_GRAPHQL_URL } : {}),
     repository: env.GITHUB_REPOSITORY,
     token: env.GITHUB_TOKEN,
     ...(options.fetch ? { fetch: options.fetch } : {}),

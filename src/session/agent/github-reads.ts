@@ -189,12 +189,25 @@ export class GitHubReadError extends Error {
   }
 }
 
+/**
+ * Where GraphQL is, from the REST API's URL, when Actions does not say
+ * (`GITHUB_GRAPHQL_URL`): `<api>/graphql` on github.com; `https://<host>/api/graphql` on
+ * Enterprise Server, whose REST API is at `https://<host>/api/v3`.
+ */
+export function graphqlUrlOf(apiUrl: string): string {
+  const trimmed = apiUrl.replace(/\/+$/, '');
+  return /\/api\/v3$/.test(trimmed)
+    ? trimmed.replace(/\/api\/v3$/, '/api/graphql')
+    : `${trimmed}/graphql`;
+}
+
 /** GitHub answers at most 3,000 files of a pull request, 100 a page. */
 const MAX_FILE_PAGES = 30;
 
 /** The reads of one repository, with the job's read token (if any). */
 export function createGitHubReads({
   apiUrl,
+  graphqlUrl = graphqlUrlOf(apiUrl),
   repository,
   token,
   fetch = globalThis.fetch,
@@ -202,6 +215,8 @@ export function createGitHubReads({
   options,
 }: {
   apiUrl: string;
+  /** Actions' `GITHUB_GRAPHQL_URL`; on Enterprise Server it is not under the REST API's URL. */
+  graphqlUrl?: string;
   repository: string;
   token: string | undefined;
   fetch?: typeof globalThis.fetch;
@@ -291,7 +306,9 @@ export function createGitHubReads({
       const [owner, repo] = repository.split('/');
       let data: unknown;
       try {
-        ({ data } = await octokit.request('POST /graphql', {
+        ({ data } = await octokit.request({
+          method: 'POST',
+          url: graphqlUrl,
           query: ISSUE_HISTORY_QUERY,
           variables: { owner, repo, issue },
         }));

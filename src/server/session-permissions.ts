@@ -1,0 +1,48 @@
+import type { SessionRole } from '../core/session.js';
+
+/** Installation permissions by name, as `POST /app/installations/{id}/access_tokens` takes them. */
+export type SessionTokenPermissions = Record<string, 'read' | 'write'>;
+
+/**
+ * All that every `publish` needs: push branches (`contents`), open and update
+ * PRs and post reviews (`pull_requests`). Nothing else by default: no issues,
+ * checks, actions or administration.
+ */
+export const SESSION_TOKEN_PERMISSIONS = { contents: 'write', pull_requests: 'write' } as const;
+
+/**
+ * A doctor session's token (docs/doctor.md): its probes push and delete
+ * throwaway refs, comment on and react to their commit (`contents`), and list
+ * the runs a push started (`actions: read`). Never `workflows`: one probe asks
+ * whether a hidden ref can be pushed without it.
+ */
+export const DOCTOR_TOKEN_PERMISSIONS = { contents: 'write', actions: 'read' } as const;
+
+/**
+ * The permissions of one session's token, least for its role:
+ * - a `synthesis` posts its summary on the build's issue, which GitHub checks
+ *   against `issues` (`pull_requests` covers comments on pull requests only);
+ * - `workflows: write` where the repository lets sessions change workflows, or
+ *   for a `fix` whose merge of the build branch brings a workflow change
+ *   (`mergeBringsWorkflows`): GitHub refuses an app's push that creates or
+ *   updates a file under `.github/workflows/` relative to the ref's old state
+ *   without it, even when the content comes from the build branch. Publish
+ *   still refuses any workflow change whose content is not the build branch's.
+ * A run whose name does not parse (`role` null) gets the base permissions.
+ */
+export function sessionTokenPermissions({
+  role,
+  allowWorkflowChanges,
+  mergeBringsWorkflows,
+}: {
+  role: SessionRole | null;
+  allowWorkflowChanges: boolean;
+  mergeBringsWorkflows: boolean;
+}): SessionTokenPermissions {
+  const workflows = allowWorkflowChanges || (role === 'fix' && mergeBringsWorkflows);
+  return {
+    ...SESSION_TOKEN_PERMISSIONS,
+    ...(role === 'synthesis' ? { issues: 'write' } : {}),
+    ...(workflows ? { workflows: 'write' } : {}),
+  };
+}

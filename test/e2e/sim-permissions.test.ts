@@ -1,0 +1,302 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { GitRepoStore } from '../../sim/github/git-repo-store.js';
+import type { ApiResponse } from '../../sim/github/router.js';
+import { type GitHubServer, startGitHubServer } from '../../sim/server/github-server.js';
+import { readOnlyToken } from '../../sim/server/tokens.js';
+import { SESSION_TOKEN_PERMISSIONS } from '../../src/server/session-token.js';
+
+const execFileAsync = promisify(execFile);
+const REPO = '/repos/octo-org/widgets';
+const NOT_ACCESSIBLE = 'Resource not accessible by integration';
+
+/** One REST request to the simulated GitHub, with a token. */
+function call(
+  gh: FakeGitHub,
+  { method, path, body, token }: { method: string; path: string; body?: unknown; token: string },
+): ApiResponse {
+  return gh.handle({
+    method,
+    path,
+    query: new URLSearchParams(),
+    body,
+    headers: { authorization: `token ${token}` },
+  });
+}
+
+function sessionToken(gh: FakeGitHub, extra: Record<string, 'read' | 'write'> = {}): string {
+  const minted = gh.mintToken({ ...SESSION_TOKEN_PERMISSIONS, ...extra });
+  if (!('token' in minted)) throw new Error(`not minted: ${minted.exceeding.join(', ')}`);
+  return minted.token;
+}
+
+describe("the simulated GitHub checks each token's permissions (GitHub's endpoint data)", () => {
+  let gh: FakeGitHub;
+  beforeEach(() => {
+    gh = new FakeGitHub();
+  });
+
+  it('refuses a comment on an issue with pull_requests only, and takes one on a pull request', () => {
+    const issue = gh.openIssue({ title: 'An issue' });
+    const main = gh.git.resolve('main') ?? '';
+    gh.setBranch('topic', main);
+    const pull = gh.openPull({ title: 'A PR', body: '', head: 'topic', base: 'main', user: 'x' });
+    const token = sessionToken(gh);
+    const refused = call(gh, {
+      method: 'POST',
+      path: `${REPO}/issues/${issue}/comments`,
+      body: { body: 'summary' },
+      token,
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ message: NOT_ACCESSIBLE });
+    expect(refused.headers?.['x-accepted-github-permissions']).toBe('issues=write');
+    expect(gh.comments).toEqual([]);
+    const taken = call(gh, {
+      method: 'POST',
+      path: `${REPO}/issues/${pull.number}/comments`,
+      body: { body: 'on the PR' },
+      token,
+    });
+    expect(taken.status).toBe(201);
+    // With issues: write, the issue's comment is taken.
+    const withIssues = sessionToken(gh, { issues: 'write' });
+    expect(
+      call(gh, {
+        method: 'POST',
+        path: `${REPO}/issues/${issue}/comments`,
+        body: { body: 'summary' },
+        token: withIssues,
+      }).status,
+    ).toBe(201);
+  });
+
+  it("checks an edit of a comment by its issue's type", () => {
+    const issue = gh.openIssue({ title: 'An issue' });
+    const comment = gh.addComment({ issue, body: 'status', user: 'baton[bot]' });
+    const refused = call(gh, {
+      method: 'PATCH',
+      path: `${REPO}/issues/comments/${comment.id}`,
+      body: { body: 'edited' },
+      token: sessionToken(gh),
+    });
+    expect(refused.status).toBe(403);
+    expect(gh.comments[0]?.body).toBe('status');
+  });
+
+  it('refuses a session token what it was not minted with (actions, checks), and lets it read', () => {
+    const token = sessionToken(gh);
+    const dispatch = call(gh, {
+      method: 'POST',
+      path: `${REPO}/actions/workflows/baton.yml/dispatches`,
+      body: { ref: 'main', inputs: {} },
+      token,
+    });
+    expect(dispatch).toMatchObject({ status: 403, body: { message: NOT_ACCESSIBLE } });
+    expect(gh.runs).toEqual([]);
+    const check = call(gh, {
+      method: 'POST',
+      path: `${REPO}/check-runs`,
+      body: { name: 'baton/review', head_sha: gh.git.resolve('main') },
+      token,
+    });
+    expect(check.status).toBe(403);
+    expect(call(gh, { method: 'GET', path: `${REPO}/git/ref/heads/main`, token }).status).toBe(200);
+  });
+
+  it("refuses the agent job's read-only GITHUB_TOKEN a write, as its permissions block says", () => {
+    const issue = gh.openIssue({ title: 'An issue' });
+    const token = readOnlyToken(42);
+    expect(call(gh, { method: 'GET', path: `${REPO}/issues/${issue}`, token }).status).toBe(200);
+    const closed = call(gh, {
+      method: 'PATCH',
+      path: `${REPO}/issues/${issue}`,
+      body: { state: 'closed' },
+      token,
+    });
+    expect(closed.status).toBe(403);
+    expect(gh.issues.get(issue)?.state).toBe('open');
+    // Its block says checks: read, so no check run.
+    const check = call(gh, {
+      method: 'POST',
+      path: `${REPO}/check-runs`,
+      body: { name: 'baton/review', head_sha: gh.git.resolve('main') },
+      token,
+    });
+    expect(check.status).toBe(403);
+  });
+
+  it('mints no token with more than the installation has (422)', () => {
+    const answer = gh.handle({
+      method: 'POST',
+      path: '/app/installations/1/access_tokens',
+      query: new URLSearchParams(),
+      body: { permissions: { administration: 'write' } },
+      headers: { authorization: 'bearer app-jwt' },
+    });
+    expect(answer.status).toBe(422);
+  });
+
+  it("lets the app's own token do what app.yml asks", () => {
+    const issue = gh.openIssue({ title: 'An issue' });
+    const answer = call(gh, {
+      method: 'POST',
+      path: `${REPO}/issues/${issue}/comments`,
+      body: { body: 'status' },
+      token: 'ghs_simulated',
+    });
+    expect(answer.status).toBe(201);
+  });
+
+  describe('a ref moved over REST that creates or updates a workflow needs workflows', () => {
+    function workflowCommit(): { before: string; after: string } {
+      const before = gh.git.resolve('main') ?? '';
+      gh.setBranch('topic', before);
+      const after = gh.git.commit({
+        parent: before,
+        changes: { '.github/workflows/ci.yml': 'on: push\n' },
+        message: 'ci',
+      });
+      return { before, after };
+    }
+
+    it('refuses PATCH git/refs without it, with GitHub’s words', () => {
+      const { before, after } = workflowCommit();
+      const refused = call(gh, {
+        method: 'PATCH',
+        path: `${REPO}/git/refs/heads/topic`,
+        body: { sha: after },
+        token: sessionToken(gh),
+      });
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({
+        message:
+          'refusing to allow a GitHub App to create or update workflow `.github/workflows/ci.yml` without `workflows` permission',
+      });
+      expect(gh.git.resolve('topic')).toBe(before);
+      const allowed = call(gh, {
+        method: 'PATCH',
+        path: `${REPO}/git/refs/heads/topic`,
+        body: { sha: after },
+        token: sessionToken(gh, { workflows: 'write' }),
+      });
+      expect(allowed.status).toBe(200);
+    });
+
+    it('refuses POST git/refs of a new branch that adds one, and takes a branch cut from main', () => {
+      const { before, after } = workflowCommit();
+      const token = sessionToken(gh);
+      const refused = call(gh, {
+        method: 'POST',
+        path: `${REPO}/git/refs`,
+        body: { ref: 'refs/heads/sneaky', sha: after },
+        token,
+      });
+      expect(refused.status).toBe(403);
+      expect(gh.git.resolve('sneaky')).toBeNull();
+      const cut = call(gh, {
+        method: 'POST',
+        path: `${REPO}/git/refs`,
+        body: { ref: 'refs/heads/cut', sha: before },
+        token,
+      });
+      expect(cut.status).toBe(201);
+    });
+  });
+});
+
+describe('pushes over git HTTP that create or update a workflow need workflows', () => {
+  let gh: FakeGitHub;
+  let store: GitRepoStore;
+  let server: GitHubServer;
+  let scratch: string;
+
+  function git(args: string[], token?: string) {
+    const auth = token
+      ? {
+          GIT_CONFIG_COUNT: '1',
+          GIT_CONFIG_KEY_0: 'http.extraheader',
+          GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`,
+        }
+      : {};
+    return execFileAsync('git', args, {
+      cwd: scratch,
+      env: {
+        PATH: process.env.PATH,
+        HOME: scratch,
+        GIT_TERMINAL_PROMPT: '0',
+        GIT_AUTHOR_NAME: 'T',
+        GIT_AUTHOR_EMAIL: 't@example.com',
+        GIT_COMMITTER_NAME: 'T',
+        GIT_COMMITTER_EMAIL: 't@example.com',
+        ...auth,
+      },
+    });
+  }
+
+  beforeEach(async () => {
+    store = new GitRepoStore();
+    gh = new FakeGitHub({ git: store });
+    server = await startGitHubServer({
+      gh,
+      appWebhookUrl: 'http://127.0.0.1:9/none',
+      webhookSecret: 's',
+    });
+    scratch = await mkdtemp(join(tmpdir(), 'baton-sim-permissions-'));
+    await git(['clone', '--quiet', server.gitUrl, '.']);
+  });
+  afterEach(async () => {
+    await server.close();
+    store.dispose();
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  async function commitWorkflow(content: string) {
+    await execFileAsync('mkdir', ['-p', join(scratch, '.github/workflows')]);
+    await execFileAsync('sh', ['-c', `printf '${content}' > .github/workflows/ci.yml`], {
+      cwd: scratch,
+    });
+    await git(['add', '.github/workflows/ci.yml']);
+    await git(['commit', '--quiet', '-m', 'ci']);
+  }
+
+  it("refuses one without it, with GitHub's words, and takes it with it", async () => {
+    await commitWorkflow('on: push\\n');
+    const refused = git(['push', 'origin', 'HEAD:refs/heads/main'], sessionToken(gh));
+    await expect(refused).rejects.toThrow(
+      'refusing to allow a GitHub App to create or update workflow `.github/workflows/ci.yml` without `workflows` permission',
+    );
+    await git(
+      ['push', '--quiet', 'origin', 'HEAD:refs/heads/main'],
+      sessionToken(gh, { workflows: 'write' }),
+    );
+    expect(gh.git.resolve('main')).toBe((await git(['rev-parse', 'HEAD'])).stdout.trim());
+  });
+
+  it('refuses a merge of a branch that changed a workflow into an older branch, without it', async () => {
+    const start = (await git(['rev-parse', 'HEAD'])).stdout.trim();
+    await git(['push', '--quiet', 'origin', 'HEAD:refs/heads/worker'], sessionToken(gh));
+    await commitWorkflow('on: push\\n');
+    await git(['push', '--quiet', 'origin', 'HEAD:refs/heads/main'], 'ghs_simulated');
+    await git(['checkout', '--quiet', '-b', 'worker', start]);
+    await git(['commit', '--quiet', '--allow-empty', '-m', 'work']);
+    await git(['merge', '--quiet', '--no-edit', 'main']);
+    await expect(
+      git(['push', 'origin', 'HEAD:refs/heads/worker'], sessionToken(gh)),
+    ).rejects.toThrow('without `workflows` permission');
+    expect(gh.git.resolve('worker')).toBe(start);
+  });
+
+  it('refuses a push with a token that cannot write contents', async () => {
+    await git(['commit', '--quiet', '--allow-empty', '-m', 'work']);
+    const reader = gh.mintToken({ contents: 'read' });
+    if (!('token' in reader)) throw new Error('not minted');
+    await expect(git(['push', 'origin', 'HEAD:refs/heads/sneaky'], reader.token)).rejects.toThrow();
+    expect(gh.git.resolve('sneaky')).toBeNull();
+  });
+});
