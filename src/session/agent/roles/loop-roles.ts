@@ -14,6 +14,7 @@ import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
 import { issueTextProblem } from '../issue-text.js';
 import { readIfPresent, readPlan, writeRecordFile } from '../loop-files.js';
+import { webTools } from '../model-features.js';
 import { renderResearchPrompt, renderSummaryPrompt } from '../prompts/loop-prompts.js';
 import { renderSystemPrompt } from '../prompts/system-prompt.js';
 import { commitSession } from '../session-output.js';
@@ -79,6 +80,10 @@ export async function runResearchRole(ctx: AgentContext): Promise<RoleOutcome> {
   const previousText = previousPath ? await readIfPresent(ctx.root, previousPath) : null;
   const outcome = await converse(ctx, {
     model: ctx.config.models.plan,
+    features: {
+      thinkingBudget: ctx.config.models.thinking.plan,
+      serverTools: webTools(ctx.config),
+    },
     system: system(ctx, 'research', 'submit_research'),
     prompt: renderResearchPrompt({
       build,
@@ -126,6 +131,7 @@ export async function runSummaryRole(ctx: AgentContext): Promise<RoleOutcome> {
   );
   const outcome = await converse(ctx, {
     model: ctx.config.models.plan,
+    features: { thinkingBudget: ctx.config.models.thinking.plan },
     system: system(ctx, 'summary', 'submit_summary'),
     prompt: renderSummaryPrompt({
       build,

@@ -58,6 +58,7 @@ export async function runReviewRole(ctx: AgentContext): Promise<RoleOutcome> {
   const skill = skillPath(skillFor('review', scope.type));
   const outcome = await converse(ctx, {
     model: ctx.config.models.review,
+    features: { thinkingBudget: ctx.config.models.thinking.review },
     system: renderSystemPrompt({
       role: 'review',
       repository: ctx.env.GITHUB_REPOSITORY,

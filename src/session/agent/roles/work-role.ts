@@ -13,6 +13,7 @@ import { Plan } from '../../../core/plan.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
 import { readBuildScope, scopeLines, skillFor } from '../build-scope.js';
+import { webTools } from '../model-features.js';
 import type { LoopOutcome } from '../model-loop.js';
 import { renderSystemPrompt } from '../prompts/system-prompt.js';
 import { renderWorkPrompt } from '../prompts/work-prompt.js';
@@ -103,8 +104,14 @@ async function converseAndCommit({
   previous: Completion | null;
   retry: string | null;
 }): Promise<RoleOutcome> {
+  const scope = await readBuildScope(ctx.root, ctx.env.BATON_BUILD, worker);
   const outcome = await converse(ctx, {
     model: ctx.config.models[brief.complexity],
+    features: {
+      thinkingBudget: ctx.config.models.thinking[brief.complexity],
+      // Research workers answer questions with sources: the web is theirs to read.
+      serverTools: scope.type === 'research' ? webTools(ctx.config) : [],
+    },
     system: renderSystemPrompt({
       role: kind,
       repository: ctx.env.GITHUB_REPOSITORY,
