@@ -1,6 +1,4 @@
-import Anthropic from '@anthropic-ai/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import {
   type CapturedRequest,
   type FakeReply,
@@ -9,14 +7,8 @@ import {
   toolUse,
 } from '../../sim/fake-anthropic.js';
 import { CLEARED_TOOL_RESULT, promptTokens } from '../../sim/fake-api-rules.js';
-import { defaultConfig } from '../../src/core/config.js';
-import { resolveLimits } from '../../src/session/agent/limits.js';
-import { plainFeatures } from '../../src/session/agent/model-features.js';
-import { runModelLoop } from '../../src/session/agent/model-loop.js';
+import { longSessionModel, runLongSession } from '../../sim/scenario/long-session.js';
 import { runAgent } from '../../src/session/agent/run-agent.js';
-import type { AgentTool } from '../../src/session/agent/tools/agent-tool.js';
-import { createSubmitTool } from '../../src/session/agent/tools/submit-tool.js';
-import { createUsageMeter } from '../../src/session/agent/usage-meter.js';
 import {
   BUILD,
   briefFile,
@@ -102,11 +94,11 @@ describe('context management', () => {
   }, 120_000);
 
   it('without context management the same history is refused as too long', async () => {
-    const model = await startFakeAnthropic({ respond: longSession(TURNS) });
+    const model = await startFakeAnthropic({ respond: longSessionModel(TURNS) });
     try {
-      const outcome = await runModelLoop({
-        ...loopParts(model.url),
-        features: { ...plainFeatures(), clearAtInputTokens: null },
+      const { outcome } = await runLongSession({
+        url: model.url,
+        features: { clearAtInputTokens: null },
       });
       expect(outcome.kind).toBe('failed');
       expect(outcome.kind === 'failed' && outcome.reason).toMatch(
@@ -118,31 +110,3 @@ describe('context management', () => {
     }
   }, 60_000);
 });
-
-/** A loop with one tool that answers 28,000 characters, as a long build log would. */
-export function loopParts(url: string) {
-  const big: AgentTool = {
-    definition: { type: 'bash_20250124', name: 'bash' },
-    run: async () => ({ content: 'x'.repeat(28_000), isError: false }),
-  };
-  const config = defaultConfig();
-  return {
-    client: new Anthropic({ apiKey: 'sk-test', baseURL: url, maxRetries: 0 }),
-    model: 'claude-sonnet-5-5',
-    system: 'You are a Baton session in the work role.',
-    prompt: 'Read the build log.',
-    tools: [big],
-    submit: createSubmitTool({
-      name: 'submit_completion',
-      description: 'Hand in.',
-      schema: z.object({ status: z.string(), summary: z.string() }),
-    }),
-    meter: createUsageMeter(),
-    limits: resolveLimits({
-      config: { ...config, session: { ...config.session, maxTurns: 100 } },
-      startedAt: Date.now(),
-    }),
-    now: Date.now,
-    log: () => {},
-  };
-}
