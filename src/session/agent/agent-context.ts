@@ -36,6 +36,8 @@ export interface RunAgentOptions {
   anthropic?: { maxRetries?: number; timeoutMs?: number };
   /** One line of progress; default stderr. */
   log?: (line: string) => void;
+  /** Where the job summary goes; default `$GITHUB_STEP_SUMMARY`. */
+  stepSummaryPath?: string;
 }
 
 /** Everything a role needs, opened once at the start of a session. */
