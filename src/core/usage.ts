@@ -38,7 +38,7 @@ export const UsageRecord = z.strictObject({
   reason: z
     .string()
     .max(REASON_MAX_CHARS)
-    .regex(/^[^\u0000-\u001f]*$/, 'must be one line')
+    .refine((text) => ![...text].some(isControl), 'must be one line')
     .nullable()
     .optional(),
 });
@@ -79,10 +79,16 @@ export function parseUsageMessage(message: string): UsageRecord | null {
   }
 }
 
+function isControl(char: string): boolean {
+  const point = char.codePointAt(0) ?? 0;
+  return point < 0x20 || point === 0x7f;
+}
+
 /** A reason as a record carries it: the first line, control characters dropped, cut to length. */
 export function oneLineReason(text: string | null | undefined): string | null {
-  const line = (text ?? '')
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+  const line = [...(text ?? '')]
+    .map((char) => (isControl(char) ? ' ' : char))
+    .join('')
     .replace(/\s+/g, ' ')
     .trim();
   if (!line) return null;
