@@ -1,9 +1,4 @@
-import {
-  oneLineReason,
-  renderUsageMessage,
-  type UsageRecord,
-  usageRef,
-} from '../../core/usage.js';
+import { oneLineReason, renderUsageMessage, type UsageRecord, usageRef } from '../../core/usage.js';
 import type { SessionEnv } from '../env.js';
 import type { SessionResult } from '../result.js';
 import type { ScratchRepo } from './git.js';
