@@ -184,6 +184,8 @@ export function converse<T>(
     submit: SubmitTool<T>;
     /** Thinking budget and server tools; context management is on for every session. */
     features?: Partial<ModelFeatures>;
+    /** Checks a valid submission before it is taken (see LoopRequest). */
+    verify?: (value: T) => Promise<string | null>;
   },
 ): Promise<LoopOutcome<T>> {
   const { features: asked, ...rest } = parts;

@@ -39,6 +39,11 @@ export interface LoopRequest<T> {
   limits: AgentLimits;
   /** Thinking, server tools, context management. */
   features: ModelFeatures;
+  /**
+   * Checks a valid submission before it is taken (the work role runs the
+   * tests): a message sends it back to the model as an error to act on; null takes it.
+   */
+  verify?: (value: T) => Promise<string | null>;
   now: () => number;
   log: (line: string) => void;
 }
@@ -92,6 +97,11 @@ async function answerTurn<T>(
     request.log(`turn ${request.meter.turns}: ${use.name} ${describeInput(use.input)}`);
     if (use.name === request.submit.definition.name) {
       const accepted = request.submit.accept(use.input);
+      const sentBack = accepted.ok && request.verify ? await request.verify(accepted.value) : null;
+      if (accepted.ok && sentBack !== null) {
+        results.push(toolResult(use.id, sentBack, true));
+        continue;
+      }
       if (accepted.ok) return { kind: 'submitted', value: accepted.value };
       state.rejected += 1;
       const problems = accepted.problems.map((p) => `- ${p}`).join('\n');
