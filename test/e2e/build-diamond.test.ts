@@ -161,7 +161,7 @@ describe('a diamond build from the label to the final pull request', () => {
     // The session's own reason, from the usage record publish pushed, reaches the worker's row.
     expect(
       played.build.statuses.some((body) =>
-        /W2\.1.*the session failed: `Stopped after writing /.test(body),
+        /W2\.1.*the session failed: `+Stopped after writing /.test(body),
       ),
     ).toBe(true);
   });
