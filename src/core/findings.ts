@@ -13,9 +13,7 @@ export const WebSource = z.strictObject({
     .trim()
     .max(500)
     .regex(/^https?:\/\/\S+$/, 'must be an http(s) URL'),
-  read: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be the date the page was read, YYYY-MM-DD'),
+  read: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be the date the page was read, YYYY-MM-DD'),
 });
 export type WebSource = z.infer<typeof WebSource>;
 
@@ -45,7 +43,10 @@ export const FindingsFrontMatter = z.strictObject({
    * Where the answer comes from: a web page with the date it was read
    * (`{ url: https://…, read: 2026-11-23 }`), or a repository path with a line (`src/a.ts:12`).
    */
-  sources: z.array(z.union([WebSource, RepoSource])).min(1).max(100),
+  sources: z
+    .array(z.union([WebSource, RepoSource]))
+    .min(1)
+    .max(100),
 });
 export type FindingsFrontMatter = z.infer<typeof FindingsFrontMatter>;
 
