@@ -61903,6 +61903,131 @@ function cell(text) {
   return code(text.slice(0, 500)).replace(/\|/g, "\\|");
 }
 
+// src/core/plan.ts
+var Complexity = external_exports.enum(["easy", "normal", "complex"]);
+var MAX_WORKERS = 60;
+var MAX_FOLLOW_UP_ROUNDS = 5;
+var WorkerId = external_exports.string().regex(WORKER_ID, "a worker id is W<wave>.<seq>, like W1.2");
+var BuildType = external_exports.enum(["code", "research", "content"]);
+var OutputPath = external_exports.string().trim().min(1).max(300).refine(
+  (path23) => !path23.startsWith("/") && !path23.split("/").some((part) => part === ".." || part === "." || part === "") && !path23.startsWith(".baton/") && !path23.startsWith(".github/"),
+  "an output is a file path relative to the repository root, without .., outside .baton/ and .github/"
+);
+var PlanWorker = external_exports.strictObject({
+  /** `W<wave>.<seq>`; the wave is the first number. */
+  id: WorkerId,
+  /** What the worker delivers, in a few words; it becomes the PR title. */
+  title: external_exports.string().trim().min(1).max(120),
+  /** Workers whose merged work this one builds on; only earlier waves. */
+  depends_on: external_exports.array(WorkerId).max(60).default([]),
+  /** Picks the model: `easy`, `normal` or `complex`. */
+  complexity: Complexity.default("normal"),
+  /** For a `content` build: the files this worker writes, and the only ones publish lets it change. */
+  outputs: external_exports.array(OutputPath).max(50).optional(),
+  /** In a build of sub-issues: the sub-issue this worker carries out (see sub-issue-graph.ts). */
+  sub_issue: external_exports.number().int().positive().optional(),
+  /**
+   * The improvement loop that planned this worker (docs/improve.md); set by the
+   * plan session's own code, absent outside loops.
+   */
+  loop: external_exports.number().int().min(1).max(99).optional(),
+  /**
+   * In a research build: the follow-up round whose synthesis proposed this
+   * worker (1 for the first synthesis). Set by the synthesis session's own
+   * code; it runs only after a person's `/approve` (docs/build-types.md).
+   */
+  follow_up: external_exports.number().int().min(1).max(MAX_FOLLOW_UP_ROUNDS).optional()
+});
+var Plan = external_exports.strictObject({
+  /** Schema version, so that later plans can be told apart. */
+  version: external_exports.literal(1),
+  /** The build id, `<issue>-<slug>`; must match the branch it lies on. */
+  build: external_exports.string().min(1).max(80),
+  /** The issue the build answers. */
+  issue: external_exports.number().int().positive(),
+  /** One line: what the build delivers. */
+  title: external_exports.string().trim().min(1).max(200),
+  /** `code` when absent; a `research` or `content` build changes what workers may write. */
+  type: BuildType.optional(),
+  /** One paragraph for people: the approach, and what is left out. */
+  summary: external_exports.string().trim().min(1).max(3e3),
+  /** Every worker; `validatePlan` checks ids, dependencies and sizes. */
+  workers: external_exports.array(PlanWorker).min(1).max(500)
+});
+function waveOf(id) {
+  return Number(id.slice(1, id.indexOf(".")));
+}
+function buildTypeOf(plan) {
+  return plan.type ?? "code";
+}
+
+// src/core/findings.ts
+var Confidence = external_exports.enum(["high", "medium", "low"]);
+var WebSource = external_exports.strictObject({
+  url: external_exports.string().trim().max(500).regex(/^https?:\/\/\S+$/, "must be an http(s) URL"),
+  read: external_exports.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be the date the page was read, YYYY-MM-DD")
+});
+var RepoSource = external_exports.string().trim().min(1).max(500).refine(
+  (text) => !/^https?:\/\//i.test(text),
+  "a web source needs the date it was read: write it as url: … and read: YYYY-MM-DD"
+);
+var FindingSource = external_exports.union([WebSource, RepoSource]);
+function renderSource(source) {
+  return typeof source === "string" ? `\`${source.replaceAll("`", "")}\`` : `<${source.url.replace(/[<>]/g, "")}> (read ${source.read})`;
+}
+var FindingsFrontMatter = external_exports.strictObject({
+  /** The worker that investigated. */
+  worker_id: WorkerId,
+  /** The question the brief asked, in one sentence. */
+  question: external_exports.string().trim().min(1).max(500),
+  /** `high`, `medium` or `low`: how well the sources support the answer. */
+  confidence: Confidence,
+  /**
+   * Where the answer comes from: a web page with the date it was read
+   * (`{ url: https://…, read: 2026-11-23 }`), or a repository path with a line (`src/a.ts:12`).
+   */
+  sources: external_exports.array(external_exports.union([WebSource, RepoSource])).min(1).max(100)
+});
+var FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
+function parseFindings(text, worker) {
+  const match = FRONT_MATTER.exec(text);
+  if (!match) {
+    return {
+      ok: false,
+      problems: ["the findings must start with YAML front matter between --- lines"]
+    };
+  }
+  let data;
+  try {
+    data = yaml.load(match[1] ?? "", { schema: yaml.CORE_SCHEMA });
+  } catch (error62) {
+    const reason = error62 instanceof yaml.YAMLException ? error62.reason : String(error62);
+    return { ok: false, problems: [`the findings' front matter is not valid YAML: ${reason}`] };
+  }
+  const parsed = FindingsFrontMatter.safeParse(data);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map(
+        (issue2) => `the findings' front matter ${issue2.path.join(".") || "(root)"}: ${issue2.message}`
+      )
+    };
+  }
+  if (parsed.data.worker_id !== worker) {
+    return {
+      ok: false,
+      problems: [
+        `the findings' front matter says worker_id ${parsed.data.worker_id}, not ${worker}`
+      ]
+    };
+  }
+  const body = match[2] ?? "";
+  if (!body.trim()) {
+    return { ok: false, problems: ["the findings have no answer after their front matter"] };
+  }
+  return { ok: true, frontMatter: parsed.data, body };
+}
+
 // src/core/session.ts
 var SESSION_ROLES = [
   "plan",
@@ -61972,64 +62097,6 @@ async function issueTextProblem(github, {
 var import_promises6 = require("node:fs/promises");
 var import_node_path4 = __toESM(require("node:path"), 1);
 
-// src/core/plan.ts
-var Complexity = external_exports.enum(["easy", "normal", "complex"]);
-var MAX_WORKERS = 60;
-var MAX_FOLLOW_UP_ROUNDS = 5;
-var WorkerId = external_exports.string().regex(WORKER_ID, "a worker id is W<wave>.<seq>, like W1.2");
-var BuildType = external_exports.enum(["code", "research", "content"]);
-var OutputPath = external_exports.string().trim().min(1).max(300).refine(
-  (path23) => !path23.startsWith("/") && !path23.split("/").some((part) => part === ".." || part === "." || part === "") && !path23.startsWith(".baton/") && !path23.startsWith(".github/"),
-  "an output is a file path relative to the repository root, without .., outside .baton/ and .github/"
-);
-var PlanWorker = external_exports.strictObject({
-  /** `W<wave>.<seq>`; the wave is the first number. */
-  id: WorkerId,
-  /** What the worker delivers, in a few words; it becomes the PR title. */
-  title: external_exports.string().trim().min(1).max(120),
-  /** Workers whose merged work this one builds on; only earlier waves. */
-  depends_on: external_exports.array(WorkerId).max(60).default([]),
-  /** Picks the model: `easy`, `normal` or `complex`. */
-  complexity: Complexity.default("normal"),
-  /** For a `content` build: the files this worker writes, and the only ones publish lets it change. */
-  outputs: external_exports.array(OutputPath).max(50).optional(),
-  /** In a build of sub-issues: the sub-issue this worker carries out (see sub-issue-graph.ts). */
-  sub_issue: external_exports.number().int().positive().optional(),
-  /**
-   * The improvement loop that planned this worker (docs/improve.md); set by the
-   * plan session's own code, absent outside loops.
-   */
-  loop: external_exports.number().int().min(1).max(99).optional(),
-  /**
-   * In a research build: the follow-up round whose synthesis proposed this
-   * worker (1 for the first synthesis). Set by the synthesis session's own
-   * code; it runs only after a person's `/approve` (docs/build-types.md).
-   */
-  follow_up: external_exports.number().int().min(1).max(MAX_FOLLOW_UP_ROUNDS).optional()
-});
-var Plan = external_exports.strictObject({
-  /** Schema version, so that later plans can be told apart. */
-  version: external_exports.literal(1),
-  /** The build id, `<issue>-<slug>`; must match the branch it lies on. */
-  build: external_exports.string().min(1).max(80),
-  /** The issue the build answers. */
-  issue: external_exports.number().int().positive(),
-  /** One line: what the build delivers. */
-  title: external_exports.string().trim().min(1).max(200),
-  /** `code` when absent; a `research` or `content` build changes what workers may write. */
-  type: BuildType.optional(),
-  /** One paragraph for people: the approach, and what is left out. */
-  summary: external_exports.string().trim().min(1).max(3e3),
-  /** Every worker; `validatePlan` checks ids, dependencies and sizes. */
-  workers: external_exports.array(PlanWorker).min(1).max(500)
-});
-function waveOf(id) {
-  return Number(id.slice(1, id.indexOf(".")));
-}
-function buildTypeOf(plan) {
-  return plan.type ?? "code";
-}
-
 // src/core/brief.ts
 var BriefFrontMatter = external_exports.object({
   /** The worker this brief is for. */
@@ -62043,9 +62110,9 @@ var BriefFrontMatter = external_exports.object({
   /** `easy`, `normal` or `complex`; picks the model. */
   complexity: Complexity.default("normal")
 });
-var FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
+var FRONT_MATTER2 = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
 function parseBrief(text) {
-  const match = FRONT_MATTER.exec(text);
+  const match = FRONT_MATTER2.exec(text);
   if (!match) {
     return {
       ok: false,
@@ -63173,7 +63240,10 @@ var ResearchSubmission = external_exports.strictObject({
   findings: external_exports.string().trim().min(1).max(4e4).describe(
     "Markdown: each improvement with its paths, why it matters and how to tell it is done."
   ),
-  nothing_worth_doing: external_exports.boolean().describe("True when nothing is worth another loop: no plan follows and the series ends.")
+  nothing_worth_doing: external_exports.boolean().describe("True when nothing is worth another loop: no plan follows and the series ends."),
+  sources: external_exports.array(FindingSource).max(100).default([]).describe(
+    "What the findings rest on: each web page as {url, read: YYYY-MM-DD, the day you read it}, each repository path with a line (src/a.ts:12)."
+  )
 });
 var SummarySubmission = external_exports.strictObject({
   summary: external_exports.string().trim().min(1).max(6e3).describe("Markdown, a few hundred words: what changed, what was learned, what is left.")
@@ -63221,13 +63291,26 @@ ${issue2.body ?? ""}`.trim()
     tools: readOnly(ctx),
     submit: createSubmitTool({
       name: "submit_research",
-      description: "Hand in the findings, and whether anything is worth another loop.",
-      schema: ResearchSubmission
+      description: "Hand in the findings, their sources, and whether anything is worth another loop.",
+      schema: ResearchSubmission,
+      // What the provider searched or fetched for this session must be cited, with the day read.
+      check: (value) => (ctx.meter.web_search_requests > 0 || ctx.meter.web_fetch_requests > 0) && !value.sources.some((source) => typeof source !== "string") ? {
+        ok: false,
+        problems: [
+          "sources: you read the web in this session; list each page your findings rest on as {url, read: YYYY-MM-DD}"
+        ]
+      } : { ok: true, value }
     })
   });
   if (outcome.kind === "failed") return failedOutcome(outcome.reason);
   const result = { loop, nothing_worth_doing: outcome.value.nothing_worth_doing };
-  await writeRecordFile(ctx.root, findingsPath(build, loop), `${outcome.value.findings}
+  const sources = outcome.value.sources.map((source) => `- ${renderSource(source)}`);
+  const findings = sources.length ? `${outcome.value.findings}
+
+## Sources
+
+${sources.join("\n")}` : outcome.value.findings;
+  await writeRecordFile(ctx.root, findingsPath(build, loop), `${findings}
 `);
   await writeRecordFile(ctx.root, researchResultPath(build, loop), `${JSON.stringify(result)}
 `);
@@ -66224,69 +66307,6 @@ async function sizeOf(path23) {
     if (error62.code === "ENOENT") return null;
     throw error62;
   }
-}
-
-// src/core/findings.ts
-var Confidence = external_exports.enum(["high", "medium", "low"]);
-var WebSource = external_exports.strictObject({
-  url: external_exports.string().trim().max(500).regex(/^https?:\/\/\S+$/, "must be an http(s) URL"),
-  read: external_exports.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be the date the page was read, YYYY-MM-DD")
-});
-var RepoSource = external_exports.string().trim().min(1).max(500).refine(
-  (text) => !/^https?:\/\//i.test(text),
-  "a web source needs the date it was read: write it as url: … and read: YYYY-MM-DD"
-);
-var FindingsFrontMatter = external_exports.strictObject({
-  /** The worker that investigated. */
-  worker_id: WorkerId,
-  /** The question the brief asked, in one sentence. */
-  question: external_exports.string().trim().min(1).max(500),
-  /** `high`, `medium` or `low`: how well the sources support the answer. */
-  confidence: Confidence,
-  /**
-   * Where the answer comes from: a web page with the date it was read
-   * (`{ url: https://…, read: 2026-11-23 }`), or a repository path with a line (`src/a.ts:12`).
-   */
-  sources: external_exports.array(external_exports.union([WebSource, RepoSource])).min(1).max(100)
-});
-var FRONT_MATTER2 = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
-function parseFindings(text, worker) {
-  const match = FRONT_MATTER2.exec(text);
-  if (!match) {
-    return {
-      ok: false,
-      problems: ["the findings must start with YAML front matter between --- lines"]
-    };
-  }
-  let data;
-  try {
-    data = yaml.load(match[1] ?? "", { schema: yaml.CORE_SCHEMA });
-  } catch (error62) {
-    const reason = error62 instanceof yaml.YAMLException ? error62.reason : String(error62);
-    return { ok: false, problems: [`the findings' front matter is not valid YAML: ${reason}`] };
-  }
-  const parsed = FindingsFrontMatter.safeParse(data);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map(
-        (issue2) => `the findings' front matter ${issue2.path.join(".") || "(root)"}: ${issue2.message}`
-      )
-    };
-  }
-  if (parsed.data.worker_id !== worker) {
-    return {
-      ok: false,
-      problems: [
-        `the findings' front matter says worker_id ${parsed.data.worker_id}, not ${worker}`
-      ]
-    };
-  }
-  const body = match[2] ?? "";
-  if (!body.trim()) {
-    return { ok: false, problems: ["the findings have no answer after their front matter"] };
-  }
-  return { ok: true, frontMatter: parsed.data, body };
 }
 
 // src/session/publish/verify-commits.ts

@@ -18,7 +18,7 @@ export const WebSource = z.strictObject({
 export type WebSource = z.infer<typeof WebSource>;
 
 /** A repository path with a line; a URL here lacks the date it was read. */
-const RepoSource = z
+export const RepoSource = z
   .string()
   .trim()
   .min(1)
@@ -27,6 +27,17 @@ const RepoSource = z
     (text) => !/^https?:\/\//i.test(text),
     'a web source needs the date it was read: write it as url: … and read: YYYY-MM-DD',
   );
+
+/** One source a finding rests on. */
+export const FindingSource = z.union([WebSource, RepoSource]);
+export type FindingSource = z.infer<typeof FindingSource>;
+
+/** A source as a line of markdown: a web page with the day it was read, or a path. */
+export function renderSource(source: FindingSource): string {
+  return typeof source === 'string'
+    ? `\`${source.replaceAll('`', '')}\``
+    : `<${source.url.replace(/[<>]/g, '')}> (read ${source.read})`;
+}
 
 /**
  * The YAML front matter of a findings document,

@@ -2,12 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   type FakeBlock,
   type FakeReply,
+  lastToolResults,
   scripted,
   startFakeAnthropic,
   toolUse,
 } from '../../sim/fake-anthropic.js';
 import { parseFindings } from '../../src/core/findings.js';
-import { planPath, workerFindingsPath } from '../../src/core/ids.js';
+import { findingsPath, planPath, workerFindingsPath } from '../../src/core/ids.js';
 import { runAgent } from '../../src/session/agent/run-agent.js';
 import {
   BUILD,
@@ -19,6 +20,7 @@ import {
   quiet,
   readResult,
   removeTempDirs,
+  startFakeGitHub,
 } from './agent-fixtures.js';
 
 afterEach(removeTempDirs);
@@ -146,5 +148,81 @@ describe('research sessions read the web', () => {
     expect(names).not.toContain('web_search');
     expect(names).not.toContain('web_fetch');
     // The scripted reply used web_search anyway: the fake refuses what the request did not declare.
+  });
+});
+
+describe('the research of an improvement loop reads the web', () => {
+  it('must cite the pages it read, with the day, and Baton writes them under Sources', async () => {
+    const { root } = await makeRepo({
+      branch: `baton/${BUILD}/integration`,
+      files: { 'README.md': '# demo\n' },
+    });
+    const github = await startFakeGitHub({
+      'GET /repos/octo/demo/issues/12': { number: 12, title: 'Friendlier CLI', body: '' },
+      'GET /repos/octo/demo/issues/comments/777': {
+        id: 777,
+        body: '/improve 1 clearer errors',
+        user: { login: 'maria' },
+      },
+    });
+    const read = new Date().toISOString().slice(0, 10);
+    const search: FakeBlock[] = [
+      {
+        type: 'server_tool_use',
+        id: 'srvtoolu_9',
+        name: 'web_search',
+        input: { query: 'cli errors' },
+      },
+      {
+        type: 'web_search_tool_result',
+        tool_use_id: 'srvtoolu_9',
+        content: [
+          {
+            type: 'web_search_result',
+            url: PAGE,
+            title: 'Errors',
+            encrypted_content: 'x',
+            page_age: null,
+          },
+        ],
+      },
+    ];
+    const findings = { findings: 'Clearer errors.', nothing_worth_doing: false };
+    const model = await startFakeAnthropic({
+      respond: scripted([
+        { message: { content: [...search, toolUse('submit_research', findings) as FakeBlock] } },
+        {
+          message: {
+            content: [
+              toolUse('submit_research', {
+                ...findings,
+                sources: [{ url: PAGE, read }, 'README.md:1'],
+              }) as FakeBlock,
+            ],
+          },
+        },
+      ]),
+    });
+    try {
+      const env = makeEnv({
+        BATON_ROLE: 'research',
+        BATON_WORKER: 'L1',
+        BATON_ISSUE: '12',
+        BATON_TRIGGER: 'comment-777',
+        GITHUB_WORKSPACE: root,
+        BATON_OUT: await makeTempDir(),
+        ANTHROPIC_BASE_URL: model.url,
+        GITHUB_API_URL: github.url,
+      });
+      expect(await runAgent(env, quiet)).toBe(0);
+      expect((model.requests[0]?.body.tools ?? []).map((t) => t.name)).toContain('web_search');
+      const [refused] = lastToolResults(model.requests[1]!);
+      expect(String(refused?.content)).toContain('you read the web in this session');
+      expect(gitIn(root, 'show', `HEAD:${findingsPath(BUILD, 1)}`)).toBe(
+        `Clearer errors.\n\n## Sources\n\n- <${PAGE}> (read ${read})\n- \`README.md:1\``,
+      );
+    } finally {
+      await Promise.all([model.close(), github.close()]);
+    }
   });
 });
