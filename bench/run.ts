@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { type MeasuredBuild, measureBenchBuilds, renderRouteTable } from './api-calls.js';
+import type { ContextReport } from './context.js';
 import { measureInChild } from './in-child.js';
 import { measureMemory } from './memory.js';
 import { measureScale, type ScaleReport } from './scale.js';
@@ -114,6 +115,9 @@ async function main(): Promise<void> {
   const tokens = await measureInChild<TokenReport>('tokens.ts', 200_000);
   rows.push(...tokenRows(tokens));
 
+  const context = await measureInChild<ContextReport>('context.ts', 120_000);
+  rows.push(contextRow(context));
+
   const startup = await measureInChild<StartupReport>('startup.ts', 200_000);
   rows.push(...startupRows(startup));
 
@@ -130,6 +134,18 @@ async function main(): Promise<void> {
       scale,
     }),
   );
+}
+
+/** The long session of bench/context.ts: the prompt the model reads at its last request, with and without context management. */
+function contextRow(report: ContextReport): Row {
+  const last = report.with.inputTokens.at(-1) ?? 0;
+  const peak = Math.max(...report.with.inputTokens);
+  return {
+    figure: `Input tokens read at the last request of a ${report.turns}-turn session with ~7,000-token tool results, with context management (peak) / without`,
+    measured: `${last.toLocaleString('en')} (${peak.toLocaleString('en')}) / ${report.without.outcome.startsWith('failed') ? `refused after ${report.without.inputTokens.length} requests` : 'completed'}`,
+    target: `< ${report.window.toLocaleString('en')}`,
+    met: report.with.outcome === 'completed' && peak < report.window,
+  };
 }
 
 function webhookRows(report: WebhookReport): Row[] {

@@ -209,7 +209,11 @@ function describeRun({
   const totals = /\*\*Total\*\* \| \| [^|]+ \| \| ([\d,]+) \| (\$[\d.]+) \|/.exec(
     played.finalPull.body,
   );
-  return `Delivered in ${seconds.toFixed(0)} s: final pull request #${played.finalPull.number} into ${sim.gh.defaultBranch}, after ${model.sessions.length} sessions (${sessions}); ${totals?.[1] ?? '?'} tokens, ${totals?.[2] ?? '?'} as the scripted model reported them.`;
+  const requests = sim.model.requests;
+  const thinking = requests.filter((r) => r.body.thinking).length;
+  const web = requests.filter((r) => r.body.tools?.some((t) => t.name === 'web_search')).length;
+  const features = `${thinking} of ${requests.length} model requests asked for extended thinking, ${web} offered web search and fetch`;
+  return `Delivered in ${seconds.toFixed(0)} s: final pull request #${played.finalPull.number} into ${sim.gh.defaultBranch}, after ${model.sessions.length} sessions (${sessions}); ${totals?.[1] ?? '?'} tokens, ${totals?.[2] ?? '?'} as the scripted model reported them; ${features}.`;
 }
 
 function renderTranscript({

@@ -1,10 +1,20 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  type AppliedEdit,
+  applyApiRules,
+  type SeenRequest,
+  signThinking,
+} from './fake-api-rules.js';
 
 /**
  * A stand-in for the Messages API on 127.0.0.1, for tests and simulations:
- * `POST /v1/messages` (non-streaming) answered by a script, every request kept
- * so that a test can read what the model was sent and a benchmark can count it.
+ * `POST /v1/messages` (non-streaming, also `?beta=true`) answered by a script,
+ * every request kept so that a test can read what the model was sent and a
+ * benchmark can count it. Before the script sees a request the fake applies
+ * what the API would (sim/fake-api-rules.ts): beta headers, context editing,
+ * the context window, the rules of thinking blocks; with thinking on, each
+ * reply starts with a signed thinking block.
  */
 
 /** The body a client sent; only the fields a script usually reads are typed. */
@@ -23,12 +33,22 @@ export interface CapturedRequest {
   index: number;
   body: MessagesRequest;
   headers: IncomingHttpHeaders;
+  /** The request as the model reads it, after the API's context edits. */
+  seen: MessagesRequest;
+  /** The context edits applied to it. */
+  appliedEdits: AppliedEdit[];
+  /** Input tokens of `seen`. */
+  inputTokens: number;
 }
 
 /** A content block of a scripted reply. */
 export type FakeBlock =
-  | { type: 'text'; text: string }
-  | { type: 'tool_use'; id: string; name: string; input: unknown };
+  | { type: 'text'; text: string; citations?: unknown[] }
+  | { type: 'tool_use'; id: string; name: string; input: unknown }
+  | { type: 'thinking'; thinking: string; signature: string }
+  | { type: 'server_tool_use'; id: string; name: 'web_search' | 'web_fetch'; input: unknown }
+  | { type: 'web_search_tool_result'; tool_use_id: string; content: unknown }
+  | { type: 'web_fetch_tool_result'; tool_use_id: string; content: unknown };
 
 /** The usage a reply reports. */
 export interface FakeUsage {
@@ -36,13 +56,16 @@ export interface FakeUsage {
   output_tokens: number;
   cache_read_input_tokens: number;
   cache_creation_input_tokens: number;
+  /** Of `output_tokens`, those spent thinking (set by the fake when thinking is on). */
+  output_tokens_details?: { thinking_tokens: number };
+  server_tool_use?: { web_search_requests: number; web_fetch_requests: number };
 }
 
 /** A scripted assistant message. */
 export interface FakeMessage {
   content: FakeBlock[];
   /** Default: `tool_use` when a block uses a tool, else `end_turn`. */
-  stop_reason?: 'end_turn' | 'tool_use' | 'max_tokens' | 'refusal' | 'stop_sequence';
+  stop_reason?: 'end_turn' | 'tool_use' | 'max_tokens' | 'refusal' | 'stop_sequence' | 'pause_turn';
   /** Default: about a token per four characters of the request and of the reply. */
   usage?: Partial<FakeUsage>;
 }
@@ -73,8 +96,11 @@ export interface FakeAnthropic {
 /** Starts a fake on 127.0.0.1, port 0; close it when done. */
 export async function startFakeAnthropic({
   respond,
+  contextWindow,
 }: {
   respond: Respond;
+  /** Input tokens past which a request is refused as too long (default 200,000). */
+  contextWindow?: number;
 }): Promise<FakeAnthropic> {
   const requests: CapturedRequest[] = [];
   const unknownModels = new Set<string>();
@@ -107,13 +133,26 @@ export async function startFakeAnthropic({
         return;
       }
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as MessagesRequest;
-      const captured: CapturedRequest = { index: requests.length, body, headers: req.headers };
+      const rules = applyApiRules(body, req.headers, contextWindow);
+      const seen = typeof rules === 'string' ? null : rules;
+      const captured: CapturedRequest = {
+        index: requests.length,
+        body,
+        headers: req.headers,
+        seen: (seen?.body as MessagesRequest | undefined) ?? body,
+        appliedEdits: seen?.appliedEdits ?? [],
+        inputTokens: seen?.inputTokens ?? 0,
+      };
       requests.push(captured);
       if (body.stream) {
         send(
           400,
           apiError('invalid_request_error', 'the fake answers non-streaming requests only'),
         );
+        return;
+      }
+      if (typeof rules === 'string') {
+        send(400, apiError('invalid_request_error', rules), { 'x-should-retry': 'false' });
         return;
       }
       try {
@@ -123,7 +162,7 @@ export async function startFakeAnthropic({
           send(status, apiError(type, message ?? type), {
             'retry-after-ms': String(retryAfterMs ?? 1),
           });
-        } else send(200, renderMessage(body, reply.message, captured.index));
+        } else send(200, renderMessage(rules, reply.message, captured.index));
       } catch (error) {
         send(500, apiError('api_error', `the fake's script threw: ${String(error)}`), {
           'x-should-retry': 'false',
@@ -150,25 +189,55 @@ function apiError(type: string, message: string) {
   return { type: 'error', error: { type, message } };
 }
 
-function renderMessage(request: MessagesRequest, message: FakeMessage, index: number) {
+function renderMessage(seen: SeenRequest, message: FakeMessage, index: number) {
   const usesTool = message.content.some((b) => b.type === 'tool_use');
-  const sent = JSON.stringify([request.system, request.tools, request.messages]).length;
+  for (const block of message.content) {
+    if (block.type === 'server_tool_use' && !seen.serverTools.includes(block.name)) {
+      throw new Error(`the script used ${block.name}, which the request does not declare`);
+    }
+  }
+  const content = seen.thinking ? withThinking(message.content, index) : message.content;
+  const thought = content[0]?.type === 'thinking' ? content[0].thinking : null;
+  const serverUses = (name: string) =>
+    content.filter((b) => b.type === 'server_tool_use' && b.name === name).length;
+  const usage: FakeUsage = {
+    input_tokens: seen.inputTokens,
+    output_tokens: Math.ceil(JSON.stringify(content).length / 4),
+    cache_read_input_tokens: 0,
+    cache_creation_input_tokens: 0,
+    ...message.usage,
+  };
   return {
     id: `msg_fake_${index}`,
     type: 'message',
     role: 'assistant',
-    model: request.model,
-    content: message.content,
+    model: seen.body.model,
+    content,
     stop_reason: message.stop_reason ?? (usesTool ? 'tool_use' : 'end_turn'),
     stop_sequence: null,
+    context_management: seen.body.context_management ? { applied_edits: seen.appliedEdits } : null,
     usage: {
-      input_tokens: Math.ceil(sent / 4),
-      output_tokens: Math.ceil(JSON.stringify(message.content).length / 4),
-      cache_read_input_tokens: 0,
-      cache_creation_input_tokens: 0,
-      ...message.usage,
+      ...usage,
+      ...(thought === null
+        ? {}
+        : {
+            output_tokens_details: {
+              thinking_tokens: Math.min(usage.output_tokens, Math.ceil(thought.length / 4)),
+            },
+          }),
+      server_tool_use: {
+        web_search_requests: serverUses('web_search'),
+        web_fetch_requests: serverUses('web_fetch'),
+      },
     },
   };
+}
+
+/** With thinking on, a reply starts with a signed thinking block (the script's own, or one made here). */
+function withThinking(content: FakeBlock[], index: number): FakeBlock[] {
+  if (content[0]?.type === 'thinking') return content;
+  const thinking = `Reasoning before answer ${index}: what the task needs next, and which tool gets it.`;
+  return [{ type: 'thinking', thinking, signature: signThinking(thinking) }, ...content];
 }
 
 let nextToolUseId = 1;

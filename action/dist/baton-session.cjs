@@ -2392,8 +2392,8 @@ function requestAttributes(client, name, request2) {
     return {};
   }
   const attributes = { ...table.constants };
-  for (const [attribute, path22, type2] of table.request ?? []) {
-    const value = guardTracing(client, () => attributeValue(dig(request2?.body, path22), type2));
+  for (const [attribute, path23, type2] of table.request ?? []) {
+    const value = guardTracing(client, () => attributeValue(dig(request2?.body, path23), type2));
     if (value !== void 0) {
       attributes[attribute] = value;
     }
@@ -2416,9 +2416,9 @@ function requestAttributes(client, name, request2) {
   return attributes;
 }
 function setResponseAttributes(span, name, data) {
-  for (const [attribute, path22, type2] of SPAN_ATTRIBUTES[name]?.response ?? []) {
+  for (const [attribute, path23, type2] of SPAN_ATTRIBUTES[name]?.response ?? []) {
     try {
-      const value = attributeValue(dig(data, path22), type2);
+      const value = attributeValue(dig(data, path23), type2);
       if (value !== void 0) {
         span.setAttribute(attribute, value);
       }
@@ -2426,9 +2426,9 @@ function setResponseAttributes(span, name, data) {
     }
   }
 }
-function dig(data, path22) {
+function dig(data, path23) {
   let value = data;
-  for (const name of path22) {
+  for (const name of path23) {
     if (typeof value !== "object" || value === null) {
       return void 0;
     }
@@ -3861,8 +3861,8 @@ function endMessagesCreateSpanWhenStreamEnds(client, span, stream2, props) {
           const complete = sawMessageDelta || sawStop;
           let response = { ...message, usage };
           if (!complete) {
-            for (const path22 of FINAL_FROM_MESSAGE_DELTA) {
-              response = without(response, path22);
+            for (const path23 of FINAL_FROM_MESSAGE_DELTA) {
+              response = without(response, path23);
             }
           }
           setResponseAttributes(span, call.name, response);
@@ -3890,8 +3890,8 @@ function endMessagesCreateSpanWhenStreamEnds(client, span, stream2, props) {
     }
   });
 }
-function without(data, path22) {
-  const [name, ...rest] = path22;
+function without(data, path23) {
+  const [name, ...rest] = path23;
   if (name === void 0 || !(name in data)) {
     return data;
   }
@@ -4466,12 +4466,12 @@ var init_path = __esm({
   "node_modules/@anthropic-ai/sdk/internal/utils/path.mjs"() {
     init_error();
     EMPTY = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ Object.create(null));
-    createPathTagFunction = (pathEncoder = encodeURIPath) => function path22(statics, ...params) {
+    createPathTagFunction = (pathEncoder = encodeURIPath) => function path23(statics, ...params) {
       if (statics.length === 1)
         return statics[0];
       let postPath = false;
       const invalidSegments = [];
-      const path23 = statics.reduce((previousValue, currentValue, index) => {
+      const path24 = statics.reduce((previousValue, currentValue, index) => {
         if (/[?#]/.test(currentValue)) {
           postPath = true;
         }
@@ -4495,7 +4495,7 @@ var init_path = __esm({
         }
         return previousValue + currentValue + (index === params.length ? "" : encoded);
       }, "");
-      const pathOnly = path23.split(/[?#]/, 1)[0];
+      const pathOnly = path24.split(/[?#]/, 1)[0];
       const invalidSegmentPattern = /(?<=^|\/)(?:\.|%2e){1,2}(?:;[^/]*)?(?=\/|$)/gi;
       let match;
       while ((match = invalidSegmentPattern.exec(pathOnly)) !== null) {
@@ -4516,10 +4516,10 @@ var init_path = __esm({
         const underline = Array.from(marks, (mark) => mark ?? " ").join("");
         throw new AnthropicError(`Path parameters result in path with invalid segments:
 ${invalidSegments.map((e) => e.error).join("\n")}
-${path23}
+${path24}
 ${underline}`);
       }
-      return path23;
+      return path24;
     };
     path = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
   }
@@ -29725,14 +29725,14 @@ function redactSensitive(body) {
   }
   return null;
 }
-async function checkCredentialsFileSafety(path22, onWarn = (m) => console.warn(`anthropic-sdk: ${m}`)) {
+async function checkCredentialsFileSafety(path23, onWarn = (m) => console.warn(`anthropic-sdk: ${m}`)) {
   if (typeof process === "undefined" || process.platform === "win32")
     return;
   const { fs: fs5 } = await Promise.resolve().then(() => (init_node(), node_exports));
-  let resolved = path22;
+  let resolved = path23;
   let st;
   try {
-    resolved = await fs5.promises.realpath(path22);
+    resolved = await fs5.promises.realpath(path23);
     st = await fs5.promises.stat(resolved);
   } catch {
     return;
@@ -29749,8 +29749,8 @@ async function checkCredentialsFileSafety(path22, onWarn = (m) => console.warn(`
   }
 }
 async function writeCredentialsFileAtomic(targetPath, data) {
-  const { fs: fs5, path: path22 } = await Promise.resolve().then(() => (init_node(), node_exports));
-  const dir = path22.dirname(targetPath);
+  const { fs: fs5, path: path23 } = await Promise.resolve().then(() => (init_node(), node_exports));
+  const dir = path23.dirname(targetPath);
   await fs5.promises.mkdir(dir, { recursive: true, mode: 448 });
   const tmpPath = `${targetPath}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
@@ -30011,8 +30011,8 @@ var init_credentials2 = __esm({
         return null;
       }
       validateProfileName(profileName);
-      const { fs: fs5, path: path22 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      const configPath = path22.join(rootConfigPath, "configs", `${profileName}.json`);
+      const { fs: fs5, path: path23 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const configPath = path23.join(rootConfigPath, "configs", `${profileName}.json`);
       let configRaw;
       try {
         configRaw = await fs5.promises.readFile(configPath, "utf-8");
@@ -30072,14 +30072,14 @@ var init_credentials2 = __esm({
         return null;
       }
       validateProfileName(profileName);
-      const { path: path22 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      return path22.join(rootConfigPath, "credentials", `${profileName}.json`);
+      const { path: path23 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      return path23.join(rootConfigPath, "credentials", `${profileName}.json`);
     };
     getRootConfigPath = async () => {
       if (!supportsLocalConfigFiles()) {
         return null;
       }
-      const { path: path22 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const { path: path23 } = await Promise.resolve().then(() => (init_node(), node_exports));
       const configDir = readEnv("ANTHROPIC_CONFIG_DIR");
       if (configDir) {
         return configDir;
@@ -30088,21 +30088,21 @@ var init_credentials2 = __esm({
       if (os2 === "Windows") {
         const appData = readEnv("APPDATA");
         if (appData) {
-          return path22.join(appData, "Anthropic");
+          return path23.join(appData, "Anthropic");
         }
         const userProfile = readEnv("USERPROFILE");
         if (userProfile) {
-          return path22.join(userProfile, "AppData", "Roaming", "Anthropic");
+          return path23.join(userProfile, "AppData", "Roaming", "Anthropic");
         }
         return null;
       }
       const xdgConfigHome = readEnv("XDG_CONFIG_HOME");
       if (xdgConfigHome) {
-        return path22.join(xdgConfigHome, "anthropic");
+        return path23.join(xdgConfigHome, "anthropic");
       }
       const home = readEnv("HOME");
       if (home) {
-        return path22.join(home, ".config", "anthropic");
+        return path23.join(home, ".config", "anthropic");
       }
       return null;
     };
@@ -30119,8 +30119,8 @@ var init_credentials2 = __esm({
       if (profileName) {
         return profileName;
       }
-      const { fs: fs5, path: path22 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      const filePath = path22.join(rootConfigPath, "active_config");
+      const { fs: fs5, path: path23 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const filePath = path23.join(rootConfigPath, "active_config");
       try {
         return (await fs5.promises.readFile(filePath, "utf-8")).trim() || "default";
       } catch (err) {
@@ -30134,21 +30134,21 @@ var init_credentials2 = __esm({
 });
 
 // node_modules/@anthropic-ai/sdk/lib/credentials/identity-token.mjs
-function identityTokenFromFile(path22) {
-  if (!path22) {
+function identityTokenFromFile(path23) {
+  if (!path23) {
     throw new AnthropicError("Identity token file path is empty");
   }
   return async () => {
     const { fs: fs5 } = await Promise.resolve().then(() => (init_node(), node_exports));
     let content;
     try {
-      content = await fs5.promises.readFile(path22, "utf-8");
+      content = await fs5.promises.readFile(path23, "utf-8");
     } catch (err) {
-      throw new AnthropicError(`Failed to read identity token file at ${path22}: ${err}`);
+      throw new AnthropicError(`Failed to read identity token file at ${path23}: ${err}`);
     }
     const token = content.trim();
     if (!token) {
-      throw new AnthropicError(`Identity token file at ${path22} is empty`);
+      throw new AnthropicError(`Identity token file at ${path23} is empty`);
     }
     return token;
   };
@@ -31151,9 +31151,9 @@ var init_client = __esm({
           }
           return APIError.generate(status, error62, message, headers);
         }
-        buildURL(path22, query, defaultBaseURL) {
+        buildURL(path23, query, defaultBaseURL) {
           const baseURL = !__classPrivateFieldGet(this, _BaseAnthropic_instances, "m", _BaseAnthropic_baseURLOverridden).call(this) && defaultBaseURL || this.baseURL;
-          const url2 = isAbsoluteURL(path22) ? new URL(path22) : new URL(baseURL + (baseURL.endsWith("/") && path22.startsWith("/") ? path22.slice(1) : path22));
+          const url2 = isAbsoluteURL(path23) ? new URL(path23) : new URL(baseURL + (baseURL.endsWith("/") && path23.startsWith("/") ? path23.slice(1) : path23));
           const defaultQuery = this.defaultQuery();
           const pathQuery = Object.fromEntries(url2.searchParams);
           if (!isEmptyObj(defaultQuery) || !isEmptyObj(pathQuery)) {
@@ -31229,24 +31229,24 @@ var init_client = __esm({
         backendMiddleware() {
           return [];
         }
-        get(path22, opts) {
-          return this.methodRequest("get", path22, opts);
+        get(path23, opts) {
+          return this.methodRequest("get", path23, opts);
         }
-        post(path22, opts) {
-          return this.methodRequest("post", path22, opts);
+        post(path23, opts) {
+          return this.methodRequest("post", path23, opts);
         }
-        patch(path22, opts) {
-          return this.methodRequest("patch", path22, opts);
+        patch(path23, opts) {
+          return this.methodRequest("patch", path23, opts);
         }
-        put(path22, opts) {
-          return this.methodRequest("put", path22, opts);
+        put(path23, opts) {
+          return this.methodRequest("put", path23, opts);
         }
-        delete(path22, opts) {
-          return this.methodRequest("delete", path22, opts);
+        delete(path23, opts) {
+          return this.methodRequest("delete", path23, opts);
         }
-        methodRequest(method, path22, opts) {
+        methodRequest(method, path23, opts) {
           return this.request(Promise.resolve(opts).then((opts2) => {
-            return { method, path: path22, ...opts2 };
+            return { method, path: path23, ...opts2 };
           }));
         }
         request(options2, remainingRetries = null) {
@@ -31392,8 +31392,8 @@ var init_client = __esm({
           armAbandonmentBackstop(response.body ?? response, controller);
           return { response, options: options2, controller, requestLogID, retryOfRequestLogID, startTime };
         }
-        getAPIList(path22, Page2, opts) {
-          return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path22, ...opts2 })) : { method: "get", path: path22, ...opts });
+        getAPIList(path23, Page2, opts) {
+          return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path23, ...opts2 })) : { method: "get", path: path23, ...opts });
         }
         requestAPIList(Page2, options2) {
           if (!this._tracer) {
@@ -31527,14 +31527,14 @@ var init_client = __esm({
         }
         async buildRequest(inputOptions, { retryCount = 0 } = {}) {
           const options2 = { ...inputOptions };
-          const { method, path: path22, query, defaultBaseURL } = options2;
+          const { method, path: path23, query, defaultBaseURL } = options2;
           if (this._authState.resolution) {
             await this._authState.resolution;
           }
           if (!this._baseURLIsExplicit && this._authState.baseURL && this.baseURL !== this._authState.baseURL) {
             this.baseURL = this._authState.baseURL;
           }
-          const url2 = this.buildURL(path22, query, defaultBaseURL);
+          const url2 = this.buildURL(path23, query, defaultBaseURL);
           if ("timeout" in options2)
             validatePositiveInteger("timeout", options2.timeout);
           options2.timeout = options2.timeout ?? this.timeout;
@@ -36882,10 +36882,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema2) {
   return mergeDefs(schema2._zod.def);
 }
-function getElementAtPath(obj, path22) {
-  if (!path22)
+function getElementAtPath(obj, path23) {
+  if (!path23)
     return obj;
-  return path22.reduce((acc, key) => acc?.[key], obj);
+  return path23.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -37225,11 +37225,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path22, issues) {
+function prefixIssues(path23, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path22);
+    iss.path.unshift(path23);
     return iss;
   });
 }
@@ -37691,16 +37691,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path22 = []) => {
+  const processError = (error63, path23 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path22, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path23, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path22, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path23, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path22, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path23, ...issue2.path]);
       } else {
-        const fullpath = [...path22, ...issue2.path];
+        const fullpath = [...path23, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -37739,17 +37739,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error63, path22 = []) => {
+  const processError = (error63, path23 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path22, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path23, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path22, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path23, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path22, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path23, ...issue2.path]);
       } else {
-        const fullpath = [...path22, ...issue2.path];
+        const fullpath = [...path23, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -37788,8 +37788,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path22 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path22) {
+  const path23 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path23) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -54927,13 +54927,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path22 = ref.slice(1).split("/").filter(Boolean);
-  if (path22.length === 0) {
+  const path23 = ref.slice(1).split("/").filter(Boolean);
+  if (path23.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path22[0] === defsKey) {
-    const key = path22[1] === void 0 ? void 0 : decodeJSONPointerSegment(path22[1]);
+  if (path23[0] === defsKey) {
+    const key = path23[1] === void 0 ? void 0 : decodeJSONPointerSegment(path23[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -55916,8 +55916,17 @@ function probeChecks(report) {
   });
 }
 
+// src/session/publish/step-summary.ts
+var import_promises = require("node:fs/promises");
+async function appendStepSummary(path23, markdown) {
+  if (!path23) return;
+  await (0, import_promises.appendFile)(path23, `${markdown.trimEnd()}
+
+`);
+}
+
 // src/session/agent/agent-context.ts
-var import_promises4 = require("node:fs/promises");
+var import_promises5 = require("node:fs/promises");
 init_sdk();
 
 // src/core/ids.ts
@@ -55991,17 +56000,17 @@ var STYLE_GUIDE_PATH = ".baton/style.md";
 var CONFIG_FILE = "baton.yml";
 
 // src/session/agent/default-branch.ts
-var import_promises3 = require("node:fs/promises");
+var import_promises4 = require("node:fs/promises");
 var import_node_path3 = __toESM(require("node:path"), 1);
 
 // src/session/agent/git.ts
 var import_node_child_process = require("node:child_process");
-var import_promises2 = require("node:fs/promises");
+var import_promises3 = require("node:fs/promises");
 var import_node_path2 = __toESM(require("node:path"), 1);
 var import_node_util = require("node:util");
 
 // src/session/agent/work-tree.ts
-var import_promises = require("node:fs/promises");
+var import_promises2 = require("node:fs/promises");
 var import_node_path = __toESM(require("node:path"), 1);
 async function listWorkTree(options2, workDir) {
   const tree = { ...options2, extraEnv: { ...options2.extraEnv, GIT_WORK_TREE: workDir } };
@@ -56020,7 +56029,7 @@ async function listWorkTree(options2, workDir) {
     if (!isCommittable(relative)) continue;
     if (!await parentsAreDirectories(workDir, relative, dirs)) continue;
     const absolute = import_node_path.default.join(workDir, relative);
-    const stat5 = await (0, import_promises.lstat)(absolute).catch(() => null);
+    const stat5 = await (0, import_promises2.lstat)(absolute).catch(() => null);
     if (stat5 === null) continue;
     const gitlink = submodules.get(relative);
     if (gitlink && stat5.isDirectory())
@@ -56029,7 +56038,7 @@ async function listWorkTree(options2, workDir) {
       entries.push({
         path: relative,
         mode: "120000",
-        sha: await hashContent(tree, await (0, import_promises.readlink)(absolute))
+        sha: await hashContent(tree, await (0, import_promises2.readlink)(absolute))
       });
     else if (stat5.isFile() && await readable(absolute))
       files.push({ path: relative, absolute, mode: stat5.mode & 64 ? "100755" : "100644" });
@@ -56053,7 +56062,7 @@ async function parentsAreDirectories(workDir, relative, known) {
     const dir = parts.slice(0, i).join("/");
     let ok = known.get(dir);
     if (ok === void 0) {
-      const stat5 = await (0, import_promises.lstat)(import_node_path.default.join(workDir, dir)).catch(() => null);
+      const stat5 = await (0, import_promises2.lstat)(import_node_path.default.join(workDir, dir)).catch(() => null);
       ok = stat5?.isDirectory() ?? false;
       known.set(dir, ok);
     }
@@ -56062,7 +56071,7 @@ async function parentsAreDirectories(workDir, relative, known) {
   return true;
 }
 async function readable(file2) {
-  return (0, import_promises.access)(file2, import_promises.constants.R_OK).then(
+  return (0, import_promises2.access)(file2, import_promises2.constants.R_OK).then(
     () => true,
     () => false
   );
@@ -56205,7 +56214,7 @@ async function writeTree(options2, entries) {
   if (lines) await gitRaw(withIndex, ["update-index", "-z", "--index-info"], lines);
   const tree = await git(withIndex, ["write-tree"]);
   await git(options2, ["rev-parse", "--verify", `${tree}^{tree}`]);
-  await (0, import_promises2.rm)(index, { force: true });
+  await (0, import_promises3.rm)(index, { force: true });
   return tree;
 }
 async function hashContent(options2, content) {
@@ -56253,7 +56262,7 @@ var EventPayload = external_exports.object({ repository: external_exports.object
 async function findSteeringSource(options2, eventPath) {
   if (!eventPath) return { kind: "checkout" };
   const payload = EventPayload.safeParse(
-    JSON.parse(await (0, import_promises3.readFile)(eventPath, "utf8").catch(() => "{}"))
+    JSON.parse(await (0, import_promises4.readFile)(eventPath, "utf8").catch(() => "{}"))
   );
   if (!payload.success) {
     throw new Error(`${eventPath} does not name the repository's default branch`);
@@ -56269,7 +56278,7 @@ async function findSteeringSource(options2, eventPath) {
 }
 async function readSteeringFile(options2, source, file2) {
   if (source.kind === "checkout") {
-    return (0, import_promises3.readFile)(import_node_path3.default.join(options2.root, file2), "utf8").catch(() => null);
+    return (0, import_promises4.readFile)(import_node_path3.default.join(options2.root, file2), "utf8").catch(() => null);
   }
   const spec = `${source.ref}:${file2}`;
   if (!await gitSucceeds(options2, ["cat-file", "-e", spec])) return null;
@@ -56284,17 +56293,17 @@ async function installDefaultSkills(options2, source) {
     const tracked = await gitSucceeds(options2, ["ls-files", "--error-unmatch", "--", file2]);
     if (tracked) await git(options2, ["update-index", "--skip-worktree", "--", file2]);
     else if (text !== null) await excludeFromCommits(options2, file2);
-    if (text === null) await (0, import_promises3.rm)(target, { force: true });
+    if (text === null) await (0, import_promises4.rm)(target, { force: true });
     else {
-      await (0, import_promises3.mkdir)(import_node_path3.default.dirname(target), { recursive: true });
-      await (0, import_promises3.writeFile)(target, text);
+      await (0, import_promises4.mkdir)(import_node_path3.default.dirname(target), { recursive: true });
+      await (0, import_promises4.writeFile)(target, text);
     }
   }
 }
 async function excludeFromCommits(options2, file2) {
   const gitDir = await git(options2, ["rev-parse", "--absolute-git-dir"]);
-  await (0, import_promises3.mkdir)(import_node_path3.default.join(gitDir, "info"), { recursive: true });
-  await (0, import_promises3.appendFile)(import_node_path3.default.join(gitDir, "info", "exclude"), `/${file2}
+  await (0, import_promises4.mkdir)(import_node_path3.default.join(gitDir, "info"), { recursive: true });
+  await (0, import_promises4.appendFile)(import_node_path3.default.join(gitDir, "info", "exclude"), `/${file2}
 `);
 }
 
@@ -57752,7 +57761,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path22) => path22.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path23) => path23.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -58250,6 +58259,7 @@ var PRICES = [
 ];
 var CACHE_READ_FACTOR = 0.1;
 var CACHE_WRITE_FACTOR = 1.25;
+var WEB_SEARCH_USD_PER_THOUSAND = 10;
 function findModelPrice(model) {
   const id = model.toLowerCase();
   return PRICES.find((price) => id.includes(price.family)) ?? null;
@@ -58258,7 +58268,8 @@ function costOf(model, tokens) {
   const price = findModelPrice(model);
   if (!price) return null;
   const input2 = tokens.input_tokens + tokens.cache_read_input_tokens * CACHE_READ_FACTOR + tokens.cache_creation_input_tokens * CACHE_WRITE_FACTOR;
-  return (input2 * price.inputPerMillion + tokens.output_tokens * price.outputPerMillion) / 1e6;
+  const searches = (tokens.web_search_requests ?? 0) * WEB_SEARCH_USD_PER_THOUSAND / 1e3;
+  return (input2 * price.inputPerMillion + tokens.output_tokens * price.outputPerMillion) / 1e6 + searches;
 }
 
 // src/session/agent/usage-meter.ts
@@ -58270,16 +58281,30 @@ function createUsageMeter() {
     cache_creation_input_tokens: 0,
     cost_usd: 0,
     turns: 0,
+    thinking_tokens: 0,
+    web_search_requests: 0,
+    web_fetch_requests: 0,
+    cleared_input_tokens: 0,
+    context_edits: 0,
+    tools: /* @__PURE__ */ new Map(),
     unpriced: /* @__PURE__ */ new Set()
   };
 }
-function recordResponse(meter, model, usage) {
+function recordResponse(meter, model, usage, edits) {
   const tokens = {
     input_tokens: usage.input_tokens,
     output_tokens: usage.output_tokens,
     cache_read_input_tokens: usage.cache_read_input_tokens ?? 0,
-    cache_creation_input_tokens: usage.cache_creation_input_tokens ?? 0
+    cache_creation_input_tokens: usage.cache_creation_input_tokens ?? 0,
+    web_search_requests: usage.server_tool_use?.web_search_requests ?? 0
   };
+  meter.thinking_tokens += usage.output_tokens_details?.thinking_tokens ?? 0;
+  meter.web_search_requests += tokens.web_search_requests ?? 0;
+  meter.web_fetch_requests += usage.server_tool_use?.web_fetch_requests ?? 0;
+  for (const edit2 of edits?.applied_edits ?? []) {
+    meter.context_edits += 1;
+    meter.cleared_input_tokens += edit2.cleared_input_tokens ?? 0;
+  }
   meter.input_tokens += tokens.input_tokens;
   meter.output_tokens += tokens.output_tokens;
   meter.cache_read_input_tokens += tokens.cache_read_input_tokens;
@@ -58301,7 +58326,11 @@ function toUsage(meter, seconds) {
     // Rounded to a millionth of a dollar so that reports do not show float noise.
     cost_usd: Math.round(meter.cost_usd * 1e6) / 1e6,
     turns: meter.turns,
-    seconds: Math.max(0, Math.round(seconds * 10) / 10)
+    seconds: Math.max(0, Math.round(seconds * 10) / 10),
+    thinking_tokens: meter.thinking_tokens,
+    web_search_requests: meter.web_search_requests,
+    web_fetch_requests: meter.web_fetch_requests,
+    cleared_input_tokens: meter.cleared_input_tokens
   };
 }
 function addUsage(a, b) {
@@ -58312,7 +58341,11 @@ function addUsage(a, b) {
     cache_creation_input_tokens: a.cache_creation_input_tokens + b.cache_creation_input_tokens,
     cost_usd: Math.round((a.cost_usd + b.cost_usd) * 1e6) / 1e6,
     turns: a.turns + b.turns,
-    seconds: Math.round((a.seconds + b.seconds) * 10) / 10
+    seconds: Math.round((a.seconds + b.seconds) * 10) / 10,
+    thinking_tokens: (a.thinking_tokens ?? 0) + (b.thinking_tokens ?? 0),
+    web_search_requests: (a.web_search_requests ?? 0) + (b.web_search_requests ?? 0),
+    web_fetch_requests: (a.web_fetch_requests ?? 0) + (b.web_fetch_requests ?? 0),
+    cleared_input_tokens: (a.cleared_input_tokens ?? 0) + (b.cleared_input_tokens ?? 0)
   };
 }
 function describeUnpriced(meter) {
@@ -61427,10 +61460,34 @@ var {
   safeDump
 } = yaml;
 
+// src/core/markdown.ts
+var NEWLINES = /\s*[\r\n]+\s*/g;
+function code(text) {
+  const flat = text.replace(NEWLINES, " ");
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run3) => run3.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = /^`|`$/.test(flat) ? " " : "";
+  const inner = flat === "" ? " " : `${pad}${flat}${pad}`;
+  return `${fence}${inner}${fence}`;
+}
+
 // src/core/parse-commands.ts
 var MAX_IMPROVE_LOOPS = 10;
 
 // src/core/config.ts
+var ThinkingBudget = external_exports.number().int().min(0).max(15e3).refine((n) => n === 0 || n >= 1024, "must be 0 (off) or at least 1024 tokens");
+var Thinking = external_exports.strictObject({
+  /** Plan, adapt, research, summary and synthesis sessions (they run on `models.plan`). */
+  plan: ThinkingBudget.default(8e3),
+  /** Workers whose brief says `complexity: easy`. */
+  easy: ThinkingBudget.default(0),
+  /** Workers whose brief says `complexity: normal`. */
+  normal: ThinkingBudget.default(0),
+  /** Workers whose brief says `complexity: complex`. */
+  complex: ThinkingBudget.default(8e3),
+  /** Review sessions. */
+  review: ThinkingBudget.default(0)
+});
 var Models3 = external_exports.strictObject({
   /** Writes the plan. */
   plan: external_exports.string().min(1).default("claude-opus-5-5"),
@@ -61441,7 +61498,9 @@ var Models3 = external_exports.strictObject({
   /** Workers whose brief says `complexity: complex`. */
   complex: external_exports.string().min(1).default("claude-opus-5-5"),
   /** Reviews worker pull requests. */
-  review: external_exports.string().min(1).default("claude-sonnet-5-5")
+  review: external_exports.string().min(1).default("claude-sonnet-5-5"),
+  /** Extended thinking budgets per kind of session (0 = off): `models.thinking.complex: 12000`. */
+  thinking: Thinking.prefault({})
 });
 var Review2 = external_exports.strictObject({
   /** Dispatch a review session on every worker PR. Off: a human's review decides. */
@@ -61472,7 +61531,14 @@ var Session = external_exports.strictObject({
    * needs Actions runner v2.327.1 or later (node24 actions) and sudo for the
    * session's tools user.
    */
-  runsOn: external_exports.string().trim().regex(/^[A-Za-z0-9_.-]{1,100}$/, "must be one runner label (letters, digits, - _ .)").default("ubuntu-latest")
+  runsOn: external_exports.string().trim().regex(/^[A-Za-z0-9_.-]{1,100}$/, "must be one runner label (letters, digits, - _ .)").default("ubuntu-latest"),
+  /**
+   * The command work and fix sessions run (as the tools user, in their copy of
+   * the repository) before they hand in: `npm test`, `make check`. Null: found
+   * from the repository (package.json `scripts.test`, a pytest configuration,
+   * go.mod, Cargo.toml); `false` runs none.
+   */
+  test: external_exports.union([external_exports.string().trim().min(1).max(500), external_exports.literal(false)]).nullable().default(null)
 });
 var DEFAULT_MAX_USD = 50;
 var Budget = external_exports.strictObject({
@@ -61525,6 +61591,19 @@ var Improve = external_exports.strictObject({
    */
   approval: external_exports.enum(["every-loop", "first-loop"]).default("every-loop")
 });
+var Domain = external_exports.string().trim().regex(/^[A-Za-z0-9.-]+(?:\/[^\s]*)?$/, "must be a domain such as docs.python.org (no https://)");
+var Research = external_exports.strictObject({
+  /** Off: research sessions read only the repository. */
+  web: external_exports.boolean().default(true),
+  /** Only these domains are searched and fetched (empty: any). Not with `blockedDomains`. */
+  allowedDomains: external_exports.array(Domain).max(50).default([]),
+  /** These domains are never searched or fetched. Not with `allowedDomains`. */
+  blockedDomains: external_exports.array(Domain).max(50).default([]),
+  /** Web searches one session may make, and likewise web fetches. */
+  maxUses: external_exports.number().int().min(1).max(100).default(10)
+}).refine((r) => r.allowedDomains.length === 0 || r.blockedDomains.length === 0, {
+  message: "set allowedDomains or blockedDomains, not both (the API accepts one)"
+});
 var Config = external_exports.strictObject({
   /** The issue label that starts a build. */
   label: LabelName.default("orchestrate"),
@@ -61547,7 +61626,8 @@ var Config = external_exports.strictObject({
   budget: Budget.prefault({}),
   final: Final.prefault({}),
   plan: PlanSettings.prefault({}),
-  improve: Improve.prefault({})
+  improve: Improve.prefault({}),
+  research: Research.prefault({})
 });
 function defaultConfig() {
   return Config.parse({});
@@ -61589,25 +61669,83 @@ function loadConfig(text) {
   };
 }
 
+// src/session/agent/model-features.ts
+var CONTEXT_MANAGEMENT_BETA = "context-management-2025-06-27";
+var WEB_FETCH_BETA = "web-fetch-2025-09-10";
+var CLEAR_AT_INPUT_TOKENS = 1e5;
+var KEEP_TOOL_USES = 6;
+var CLEAR_AT_LEAST_TOKENS = 2e4;
+function plainFeatures() {
+  return { thinkingBudget: 0, serverTools: [], clearAtInputTokens: CLEAR_AT_INPUT_TOKENS };
+}
+function webTools(config2) {
+  const { web, allowedDomains, blockedDomains, maxUses } = config2.research;
+  if (!web) return [];
+  const domains = {
+    ...allowedDomains.length > 0 ? { allowed_domains: allowedDomains } : {},
+    ...blockedDomains.length > 0 ? { blocked_domains: blockedDomains } : {}
+  };
+  return [
+    { type: "web_search_20250305", name: "web_search", max_uses: maxUses, ...domains },
+    {
+      type: "web_fetch_20250910",
+      name: "web_fetch",
+      max_uses: maxUses,
+      citations: { enabled: true },
+      ...domains
+    }
+  ];
+}
+function featureParams(features, keepTools) {
+  const betas = [];
+  const fetches = features.serverTools.some((tool) => "name" in tool && tool.name === "web_fetch");
+  if (fetches) betas.push(WEB_FETCH_BETA);
+  const params = { betas };
+  if (features.thinkingBudget > 0) {
+    params.thinking = { type: "enabled", budget_tokens: features.thinkingBudget };
+  }
+  if (features.clearAtInputTokens !== null) {
+    betas.push(CONTEXT_MANAGEMENT_BETA);
+    params.context_management = {
+      edits: [
+        {
+          type: "clear_tool_uses_20250919",
+          trigger: { type: "input_tokens", value: features.clearAtInputTokens },
+          keep: { type: "tool_uses", value: KEEP_TOOL_USES },
+          clear_at_least: { type: "input_tokens", value: CLEAR_AT_LEAST_TOKENS },
+          // The calls themselves stay, so the model still knows what it read and ran.
+          clear_tool_inputs: false,
+          exclude_tools: [...keepTools]
+        }
+      ]
+    };
+  }
+  return params;
+}
+
 // src/session/agent/model-request.ts
 init_sdk();
 var EPHEMERAL = { type: "ephemeral" };
 async function requestTurn(request2, messages) {
   const definitions = [
+    ...request2.features.serverTools,
     ...request2.tools.map((t) => t.definition),
     request2.submit.definition
   ];
   const last = definitions.length - 1;
   const tools = definitions.map((d, i) => i === last ? { ...d, cache_control: EPHEMERAL } : d);
   const remaining = request2.limits.deadline - request2.now();
+  const { betas, ...features } = featureParams(request2.features, [request2.submit.definition.name]);
   try {
-    return await request2.client.messages.create(
+    return await request2.client.beta.messages.create(
       {
         model: request2.model,
         max_tokens: request2.limits.maxOutputTokens,
         system: [{ type: "text", text: request2.system, cache_control: EPHEMERAL }],
         tools,
-        messages: withCacheBreakpoint(messages)
+        messages: withCacheBreakpoint(messages),
+        ...features,
+        ...betas.length > 0 ? { betas } : {}
       },
       { timeout: Math.max(1e4, Math.min(6e5, remaining)) }
     );
@@ -61631,7 +61769,8 @@ function withCacheBreakpoint(messages) {
 function describeModelError(error62) {
   const status = error62.status ?? "no response";
   const detail = [error62.type, error62.apiMessage].filter(Boolean).join(": ") || error62.message;
-  const hint = error62.status === 401 || error62.status === 403 ? "; check the ANTHROPIC_API_KEY secret of the repository" : error62.status === 400 || error62.status === 404 ? "; check the model ids under models in .github/baton.yml" : error62.status === void 0 ? "; check ANTHROPIC_BASE_URL and the runner network" : "";
+  const tooLong = error62.status === 400 && /prompt is too long/i.test(detail);
+  const hint = tooLong ? "; the conversation outgrew the model's context window after clearing old tool results: split the task" : error62.status === 401 || error62.status === 403 ? "; check the ANTHROPIC_API_KEY secret of the repository" : error62.status === 400 || error62.status === 404 ? "; check the model ids under models in .github/baton.yml" : error62.status === void 0 ? "; check ANTHROPIC_BASE_URL and the runner network" : "";
   return `the model request failed after retries (${status}): ${detail}${hint}`.slice(0, 1e3);
 }
 
@@ -61647,9 +61786,10 @@ async function runModelLoop(request2) {
     if (exceeded) return { kind: "failed", reason: exceeded };
     const response = await requestTurn(request2, messages);
     if ("reason" in response) return { kind: "failed", reason: response.reason };
-    recordResponse(request2.meter, request2.model, response.usage);
+    recordResponse(request2.meter, request2.model, response.usage, response.context_management);
     const content = response.content.length > 0 ? response.content : [EMPTY_REPLY];
     messages.push({ role: "assistant", content });
+    if (response.stop_reason === "pause_turn") continue;
     const answer = await answerTurn(request2, response, state);
     if (answer.kind !== "continue") return answer;
     messages.push({ role: "user", content: answer.content });
@@ -61660,9 +61800,15 @@ async function answerTurn(request2, response, state) {
   if (uses.length === 0) return nudge(request2, response, state);
   const results = [];
   for (const use of uses) {
+    request2.meter.tools.set(use.name, (request2.meter.tools.get(use.name) ?? 0) + 1);
     request2.log(`turn ${request2.meter.turns}: ${use.name} ${describeInput(use.input)}`);
     if (use.name === request2.submit.definition.name) {
       const accepted = request2.submit.accept(use.input);
+      const sentBack = accepted.ok && request2.verify ? await request2.verify(accepted.value) : null;
+      if (accepted.ok && sentBack !== null) {
+        results.push(toolResult(use.id, sentBack, true));
+        continue;
+      }
       if (accepted.ok) return { kind: "submitted", value: accepted.value };
       state.rejected += 1;
       const problems = accepted.problems.map((p) => `- ${p}`).join("\n");
@@ -61762,7 +61908,7 @@ async function openContext({
   meter,
   startedAt
 }) {
-  const root = await (0, import_promises4.realpath)(env.GITHUB_WORKSPACE).catch(() => {
+  const root = await (0, import_promises5.realpath)(env.GITHUB_WORKSPACE).catch(() => {
     throw new SessionSetupError(
       `GITHUB_WORKSPACE ${env.GITHUB_WORKSPACE} does not exist; check out the repository first`
     );
@@ -61842,15 +61988,186 @@ function sessionBranch(env) {
   }
 }
 function converse(ctx, parts) {
-  ctx.log(`${ctx.env.BATON_ROLE} session on ${parts.model}, at most ${ctx.limits.maxTurns} turns`);
+  const { features: asked, ...rest } = parts;
+  const features = { ...plainFeatures(), ...asked };
+  const thinking = features.thinkingBudget > 0 ? `, thinking ${features.thinkingBudget}` : "";
+  const web = features.serverTools.length > 0 ? ", web search and fetch" : "";
+  ctx.log(
+    `${ctx.env.BATON_ROLE} session on ${parts.model}, at most ${ctx.limits.maxTurns} turns${thinking}${web}`
+  );
   return runModelLoop({
-    ...parts,
+    ...rest,
+    features,
     client: ctx.client,
     meter: ctx.meter,
     limits: ctx.limits,
     now: ctx.now,
     log: ctx.log
   });
+}
+
+// src/session/agent/job-summary.ts
+function renderJobSummary({
+  result,
+  meter,
+  files
+}) {
+  const { usage } = result;
+  const subject = [result.role, result.build, result.worker].filter(Boolean).join(" ");
+  const outcome = result.status === "complete" ? "✅ complete" : `❌ ${result.status}`;
+  const tools = [...meter.tools].map(([name, n]) => `${name} × ${n}`).join(", ") || "none";
+  const web = usage.web_search_requests || usage.web_fetch_requests ? `${usage.web_search_requests ?? 0} web searches, ${usage.web_fetch_requests ?? 0} web fetches` : "none";
+  const tests = result.completion?.tests;
+  const lines = [
+    `### Baton agent: ${subject}`,
+    "",
+    "| | |",
+    "| --- | --- |",
+    `| Outcome | ${outcome} |`,
+    ...result.reason ? [`| Reason | ${cell(result.reason)} |`] : [],
+    `| Turns | ${usage.turns} |`,
+    `| Tokens | ${usage.input_tokens} input, ${usage.cache_read_input_tokens} read from cache, ${usage.cache_creation_input_tokens} written to cache, ${usage.output_tokens} output (${usage.thinking_tokens ?? 0} thinking) |`,
+    `| Context | ${meter.context_edits} clearings of old tool results, ${usage.cleared_input_tokens ?? 0} tokens cleared |`,
+    `| Cost | $${usage.cost_usd.toFixed(4)} at list price |`,
+    `| Tools used | ${tools} |`,
+    `| Server tools | ${web} |`,
+    `| Files changed | ${files === null ? "none committed" : files.length === 0 ? "none" : files.slice(0, 30).map(cell).join(", ") + (files.length > 30 ? ` and ${files.length - 30} more` : "")} |`,
+    `| Tests | ${tests ? testsCell(tests) : "not run by this session"} |`
+  ];
+  return lines.join("\n");
+}
+function testsCell(tests) {
+  const command = tests.command ? ` ${cell(tests.command)}` : "";
+  const detail = tests.detail ? `: ${cell(tests.detail.split("\n").slice(-3).join(" "))}` : "";
+  return `${tests.status}${command}${detail}`;
+}
+function cell(text) {
+  return code(text.slice(0, 500)).replace(/\|/g, "\\|");
+}
+
+// src/core/plan.ts
+var Complexity = external_exports.enum(["easy", "normal", "complex"]);
+var MAX_WORKERS = 60;
+var MAX_FOLLOW_UP_ROUNDS = 5;
+var WorkerId = external_exports.string().regex(WORKER_ID, "a worker id is W<wave>.<seq>, like W1.2");
+var BuildType = external_exports.enum(["code", "research", "content"]);
+var OutputPath = external_exports.string().trim().min(1).max(300).refine(
+  (path23) => !path23.startsWith("/") && !path23.split("/").some((part) => part === ".." || part === "." || part === "") && !path23.startsWith(".baton/") && !path23.startsWith(".github/"),
+  "an output is a file path relative to the repository root, without .., outside .baton/ and .github/"
+);
+var PlanWorker = external_exports.strictObject({
+  /** `W<wave>.<seq>`; the wave is the first number. */
+  id: WorkerId,
+  /** What the worker delivers, in a few words; it becomes the PR title. */
+  title: external_exports.string().trim().min(1).max(120),
+  /** Workers whose merged work this one builds on; only earlier waves. */
+  depends_on: external_exports.array(WorkerId).max(60).default([]),
+  /** Picks the model: `easy`, `normal` or `complex`. */
+  complexity: Complexity.default("normal"),
+  /** For a `content` build: the files this worker writes, and the only ones publish lets it change. */
+  outputs: external_exports.array(OutputPath).max(50).optional(),
+  /** In a build of sub-issues: the sub-issue this worker carries out (see sub-issue-graph.ts). */
+  sub_issue: external_exports.number().int().positive().optional(),
+  /**
+   * The improvement loop that planned this worker (docs/improve.md); set by the
+   * plan session's own code, absent outside loops.
+   */
+  loop: external_exports.number().int().min(1).max(99).optional(),
+  /**
+   * In a research build: the follow-up round whose synthesis proposed this
+   * worker (1 for the first synthesis). Set by the synthesis session's own
+   * code; it runs only after a person's `/approve` (docs/build-types.md).
+   */
+  follow_up: external_exports.number().int().min(1).max(MAX_FOLLOW_UP_ROUNDS).optional()
+});
+var Plan = external_exports.strictObject({
+  /** Schema version, so that later plans can be told apart. */
+  version: external_exports.literal(1),
+  /** The build id, `<issue>-<slug>`; must match the branch it lies on. */
+  build: external_exports.string().min(1).max(80),
+  /** The issue the build answers. */
+  issue: external_exports.number().int().positive(),
+  /** One line: what the build delivers. */
+  title: external_exports.string().trim().min(1).max(200),
+  /** `code` when absent; a `research` or `content` build changes what workers may write. */
+  type: BuildType.optional(),
+  /** One paragraph for people: the approach, and what is left out. */
+  summary: external_exports.string().trim().min(1).max(3e3),
+  /** Every worker; `validatePlan` checks ids, dependencies and sizes. */
+  workers: external_exports.array(PlanWorker).min(1).max(500)
+});
+function waveOf(id) {
+  return Number(id.slice(1, id.indexOf(".")));
+}
+function buildTypeOf(plan) {
+  return plan.type ?? "code";
+}
+
+// src/core/findings.ts
+var Confidence = external_exports.enum(["high", "medium", "low"]);
+var WebSource = external_exports.strictObject({
+  url: external_exports.string().trim().max(500).regex(/^https?:\/\/\S+$/, "must be an http(s) URL"),
+  read: external_exports.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be the date the page was read, YYYY-MM-DD")
+});
+var RepoSource = external_exports.string().trim().min(1).max(500).refine(
+  (text) => !/^https?:\/\//i.test(text),
+  "a web source needs the date it was read: write it as url: … and read: YYYY-MM-DD"
+);
+var FindingSource = external_exports.union([WebSource, RepoSource]);
+function renderSource(source) {
+  return typeof source === "string" ? `\`${source.replaceAll("`", "")}\`` : `<${source.url.replace(/[<>]/g, "")}> (read ${source.read})`;
+}
+var FindingsFrontMatter = external_exports.strictObject({
+  /** The worker that investigated. */
+  worker_id: WorkerId,
+  /** The question the brief asked, in one sentence. */
+  question: external_exports.string().trim().min(1).max(500),
+  /** `high`, `medium` or `low`: how well the sources support the answer. */
+  confidence: Confidence,
+  /**
+   * Where the answer comes from: a web page with the date it was read
+   * (`{ url: https://…, read: 2026-11-23 }`), or a repository path with a line (`src/a.ts:12`).
+   */
+  sources: external_exports.array(external_exports.union([WebSource, RepoSource])).min(1).max(100)
+});
+var FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
+function parseFindings(text, worker) {
+  const match = FRONT_MATTER.exec(text);
+  if (!match) {
+    return {
+      ok: false,
+      problems: ["the findings must start with YAML front matter between --- lines"]
+    };
+  }
+  let data;
+  try {
+    data = yaml.load(match[1] ?? "", { schema: yaml.CORE_SCHEMA });
+  } catch (error62) {
+    const reason = error62 instanceof yaml.YAMLException ? error62.reason : String(error62);
+    return { ok: false, problems: [`the findings' front matter is not valid YAML: ${reason}`] };
+  }
+  const parsed = FindingsFrontMatter.safeParse(data);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map(
+        (issue2) => `the findings' front matter ${issue2.path.join(".") || "(root)"}: ${issue2.message}`
+      )
+    };
+  }
+  if (parsed.data.worker_id !== worker) {
+    return {
+      ok: false,
+      problems: [
+        `the findings' front matter says worker_id ${parsed.data.worker_id}, not ${worker}`
+      ]
+    };
+  }
+  const body = match[2] ?? "";
+  if (!body.trim()) {
+    return { ok: false, problems: ["the findings have no answer after their front matter"] };
+  }
+  return { ok: true, frontMatter: parsed.data, body };
 }
 
 // src/core/session.ts
@@ -61919,66 +62236,8 @@ async function issueTextProblem(github, {
 }
 
 // src/session/agent/loop-files.ts
-var import_promises5 = require("node:fs/promises");
+var import_promises6 = require("node:fs/promises");
 var import_node_path4 = __toESM(require("node:path"), 1);
-
-// src/core/plan.ts
-var Complexity = external_exports.enum(["easy", "normal", "complex"]);
-var MAX_WORKERS = 60;
-var MAX_FOLLOW_UP_ROUNDS = 5;
-var WorkerId = external_exports.string().regex(WORKER_ID, "a worker id is W<wave>.<seq>, like W1.2");
-var BuildType = external_exports.enum(["code", "research", "content"]);
-var OutputPath = external_exports.string().trim().min(1).max(300).refine(
-  (path22) => !path22.startsWith("/") && !path22.split("/").some((part) => part === ".." || part === "." || part === "") && !path22.startsWith(".baton/") && !path22.startsWith(".github/"),
-  "an output is a file path relative to the repository root, without .., outside .baton/ and .github/"
-);
-var PlanWorker = external_exports.strictObject({
-  /** `W<wave>.<seq>`; the wave is the first number. */
-  id: WorkerId,
-  /** What the worker delivers, in a few words; it becomes the PR title. */
-  title: external_exports.string().trim().min(1).max(120),
-  /** Workers whose merged work this one builds on; only earlier waves. */
-  depends_on: external_exports.array(WorkerId).max(60).default([]),
-  /** Picks the model: `easy`, `normal` or `complex`. */
-  complexity: Complexity.default("normal"),
-  /** For a `content` build: the files this worker writes, and the only ones publish lets it change. */
-  outputs: external_exports.array(OutputPath).max(50).optional(),
-  /** In a build of sub-issues: the sub-issue this worker carries out (see sub-issue-graph.ts). */
-  sub_issue: external_exports.number().int().positive().optional(),
-  /**
-   * The improvement loop that planned this worker (docs/improve.md); set by the
-   * plan session's own code, absent outside loops.
-   */
-  loop: external_exports.number().int().min(1).max(99).optional(),
-  /**
-   * In a research build: the follow-up round whose synthesis proposed this
-   * worker (1 for the first synthesis). Set by the synthesis session's own
-   * code; it runs only after a person's `/approve` (docs/build-types.md).
-   */
-  follow_up: external_exports.number().int().min(1).max(MAX_FOLLOW_UP_ROUNDS).optional()
-});
-var Plan = external_exports.strictObject({
-  /** Schema version, so that later plans can be told apart. */
-  version: external_exports.literal(1),
-  /** The build id, `<issue>-<slug>`; must match the branch it lies on. */
-  build: external_exports.string().min(1).max(80),
-  /** The issue the build answers. */
-  issue: external_exports.number().int().positive(),
-  /** One line: what the build delivers. */
-  title: external_exports.string().trim().min(1).max(200),
-  /** `code` when absent; a `research` or `content` build changes what workers may write. */
-  type: BuildType.optional(),
-  /** One paragraph for people: the approach, and what is left out. */
-  summary: external_exports.string().trim().min(1).max(3e3),
-  /** Every worker; `validatePlan` checks ids, dependencies and sizes. */
-  workers: external_exports.array(PlanWorker).min(1).max(500)
-});
-function waveOf(id) {
-  return Number(id.slice(1, id.indexOf(".")));
-}
-function buildTypeOf(plan) {
-  return plan.type ?? "code";
-}
 
 // src/core/brief.ts
 var BriefFrontMatter = external_exports.object({
@@ -61993,9 +62252,9 @@ var BriefFrontMatter = external_exports.object({
   /** `easy`, `normal` or `complex`; picks the model. */
   complexity: Complexity.default("normal")
 });
-var FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
+var FRONT_MATTER2 = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
 function parseBrief(text) {
-  const match = FRONT_MATTER.exec(text);
+  const match = FRONT_MATTER2.exec(text);
   if (!match) {
     return {
       ok: false,
@@ -62084,17 +62343,17 @@ function planSchemaProblems(raw, issues) {
     return [`${place}: ${issue2.message}${got}.`];
   });
 }
-function renderPath(path22) {
-  return path22.map((key, i) => typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`).join("");
+function renderPath(path23) {
+  return path23.map((key, i) => typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`).join("");
 }
-function workerNameAt(raw, path22) {
-  if (path22[0] !== "workers" || typeof path22[1] !== "number" || path22[2] === "id") return "";
-  const id = valueAt(raw, ["workers", path22[1], "id"]);
+function workerNameAt(raw, path23) {
+  if (path23[0] !== "workers" || typeof path23[1] !== "number" || path23[2] === "id") return "";
+  const id = valueAt(raw, ["workers", path23[1], "id"]);
   return typeof id === "string" ? ` (worker ${id})` : "";
 }
-function valueAt(raw, path22) {
+function valueAt(raw, path23) {
   let value = raw;
-  for (const key of path22) {
+  for (const key of path23) {
     if (typeof value !== "object" || value === null) return void 0;
     value = value[key];
   }
@@ -62422,12 +62681,12 @@ function dependencyProblems(workers) {
 function briefProblems(workers, briefSizes) {
   const ids = [...new Set(workers.map((worker) => worker.id))];
   return ids.flatMap((id) => {
-    const path22 = `workers/${id}.md`;
-    const size = briefSizes[path22];
-    if (size === void 0) return [`${id} has no brief: commit ${path22} beside plan.json.`];
+    const path23 = `workers/${id}.md`;
+    const size = briefSizes[path23];
+    if (size === void 0) return [`${id} has no brief: commit ${path23} beside plan.json.`];
     if (size <= BRIEF_MAX_BYTES) return [];
     return [
-      `The brief of ${id} (${path22}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
+      `The brief of ${id} (${path23}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
     ];
   });
 }
@@ -62448,7 +62707,7 @@ ${front}---
 ${body.trim()}
 `;
 }
-function cell(text) {
+function cell2(text) {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 function node2(id) {
@@ -62458,7 +62717,7 @@ function renderPlanMarkdown(plan) {
   const waves = [...new Set(plan.workers.map((w) => waveOf(w.id)))].sort((a, b) => a - b);
   const sections = waves.map((wave) => {
     const rows = plan.workers.filter((w) => waveOf(w.id) === wave).map(
-      (w) => `| ${w.id} | ${cell(w.title)} | ${w.depends_on.join(", ") || "—"} | ${w.complexity} | [workers/${w.id}.md](workers/${w.id}.md) |`
+      (w) => `| ${w.id} | ${cell2(w.title)} | ${w.depends_on.join(", ") || "—"} | ${w.complexity} | [workers/${w.id}.md](workers/${w.id}.md) |`
     );
     return [
       `## Wave ${wave}`,
@@ -62492,11 +62751,11 @@ function renderPlanMarkdown(plan) {
 
 // src/session/agent/loop-files.ts
 async function readIfPresent(root, relative) {
-  return (0, import_promises5.readFile)(import_node_path4.default.join(root, relative), "utf8").catch(() => null);
+  return (0, import_promises6.readFile)(import_node_path4.default.join(root, relative), "utf8").catch(() => null);
 }
 async function writeRecordFile(root, relative, text) {
-  await (0, import_promises5.mkdir)(import_node_path4.default.dirname(import_node_path4.default.join(root, relative)), { recursive: true });
-  await (0, import_promises5.writeFile)(import_node_path4.default.join(root, relative), text);
+  await (0, import_promises6.mkdir)(import_node_path4.default.dirname(import_node_path4.default.join(root, relative)), { recursive: true });
+  await (0, import_promises6.writeFile)(import_node_path4.default.join(root, relative), text);
 }
 async function readPlan(root, build) {
   const text = await readIfPresent(root, planPath(build));
@@ -62634,8 +62893,8 @@ function renderSystemPrompt({
     `- Finish by calling ${submit} exactly once. It is checked: if it is not accepted, correct every problem listed and call it again.`
   ].join("\n");
 }
-function pathLine(path22, present) {
-  return present ? `\`${path22}\`` : `\`${path22}\` (absent in this checkout; go on without it)`;
+function pathLine(path23, present) {
+  return present ? `\`${path23}\`` : `\`${path23}\` (absent in this checkout; go on without it)`;
 }
 
 // src/session/agent/prompts/loop-prompts.ts
@@ -62698,7 +62957,7 @@ function renderSummaryPrompt({
 }
 
 // src/session/agent/session-output.ts
-var import_promises6 = require("node:fs/promises");
+var import_promises7 = require("node:fs/promises");
 var import_node_path5 = __toESM(require("node:path"), 1);
 
 // src/core/completion.ts
@@ -62719,7 +62978,22 @@ var Usage2 = external_exports.strictObject({
   /** Model requests made. */
   turns: external_exports.number().int().nonnegative(),
   /** Wall-clock seconds of the agent loop. */
-  seconds: external_exports.number().nonnegative()
+  seconds: external_exports.number().nonnegative(),
+  /** Of `output_tokens`, those the model spent thinking (billed as output). */
+  thinking_tokens: external_exports.number().int().nonnegative().optional(),
+  /** Web searches the provider ran for the session (billed per search). */
+  web_search_requests: external_exports.number().int().nonnegative().optional(),
+  /** Web pages the provider fetched for the session (billed as tokens only). */
+  web_fetch_requests: external_exports.number().int().nonnegative().optional(),
+  /** Input tokens the API's context management cleared from old tool results. */
+  cleared_input_tokens: external_exports.number().int().nonnegative().optional()
+});
+var TestRun = external_exports.strictObject({
+  status: external_exports.enum(["passed", "failed", "not-run"]),
+  /** The command, as configured (`session.test`) or found in the repository. */
+  command: external_exports.string().max(500).nullable(),
+  /** `failed`: the last lines of the output; `not-run`: why. */
+  detail: external_exports.string().max(4e3).default("")
 });
 var CompletionStatus = external_exports.enum(["complete", "blocked", "failed"]);
 var Completion = external_exports.strictObject({
@@ -62746,7 +63020,9 @@ var Completion = external_exports.strictObject({
    */
   affects: external_exports.array(WorkerId).max(60).default([]),
   /** What the session cost. */
-  usage: Usage2
+  usage: Usage2,
+  /** The repository's tests as the session last ran them (work and fix sessions). */
+  tests: TestRun.optional()
 });
 
 // src/session/result.ts
@@ -62823,7 +63099,7 @@ async function commitSession(ctx, message, source = { workDir: ctx.root }) {
       reason: "the session rewrote history below its base; commits must build on the dispatched commit"
     };
   }
-  await (0, import_promises6.mkdir)(ctx.env.BATON_OUT, { recursive: true });
+  await (0, import_promises7.mkdir)(ctx.env.BATON_OUT, { recursive: true });
   await git(options2, [
     "bundle",
     "create",
@@ -62833,7 +63109,7 @@ async function commitSession(ctx, message, source = { workDir: ctx.root }) {
   return { ok: true, head };
 }
 async function writeSessionResult(out, result) {
-  await (0, import_promises6.mkdir)(out, { recursive: true });
+  await (0, import_promises7.mkdir)(out, { recursive: true });
   let text = JSON.stringify(SessionResult.parse(result), null, 2);
   if (Buffer.byteLength(text) > RESULT_MAX_BYTES) {
     const reason = `the result was larger than ${RESULT_MAX_BYTES} bytes and was dropped; ask for shorter reports`;
@@ -62851,12 +63127,12 @@ async function writeSessionResult(out, result) {
       2
     );
   }
-  await (0, import_promises6.writeFile)(import_node_path5.default.join(out, RESULT_FILE), `${text}
+  await (0, import_promises7.writeFile)(import_node_path5.default.join(out, RESULT_FILE), `${text}
 `);
 }
 
 // src/session/agent/tools/read-only-tools.ts
-var import_promises9 = require("node:fs/promises");
+var import_promises10 = require("node:fs/promises");
 var import_node_path8 = __toESM(require("node:path"), 1);
 
 // src/session/agent/tools/agent-tool.ts
@@ -62872,7 +63148,7 @@ function toInputSchema(schema2) {
 }
 
 // src/session/agent/tools/file-views.ts
-var import_promises7 = require("node:fs/promises");
+var import_promises8 = require("node:fs/promises");
 var import_node_path6 = __toESM(require("node:path"), 1);
 var SKIPPED_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function numberLines(lines, first) {
@@ -62886,13 +63162,13 @@ async function listTree(root, dir, depth, maxEntries = 1e3) {
   return lines.join("\n") || "(empty folder)";
 }
 async function walk3(root, dir, depth, lines, max) {
-  const entries = await (0, import_promises7.readdir)(dir).catch(() => []);
+  const entries = await (0, import_promises8.readdir)(dir).catch(() => []);
   entries.sort();
   for (const name of entries) {
     if (lines.length >= max) return;
     if (SKIPPED_DIRS.has(name)) continue;
     const full = import_node_path6.default.join(dir, name);
-    const info = await (0, import_promises7.lstat)(full).catch(() => null);
+    const info = await (0, import_promises8.lstat)(full).catch(() => null);
     if (!info) continue;
     const relative = import_node_path6.default.relative(root, full);
     if (info.isSymbolicLink()) lines.push(`${relative}@`);
@@ -62904,7 +63180,7 @@ async function walk3(root, dir, depth, lines, max) {
 }
 
 // src/session/agent/tools/workspace-path.ts
-var import_promises8 = require("node:fs/promises");
+var import_promises9 = require("node:fs/promises");
 var import_node_path7 = __toESM(require("node:path"), 1);
 async function resolveInWorkspace(root, input2) {
   if (!input2.trim()) return { ok: false, problem: "the path is empty" };
@@ -62934,8 +63210,8 @@ async function realpathOfLongestExisting(absolute) {
   let current = absolute;
   for (; ; ) {
     try {
-      await (0, import_promises8.lstat)(current);
-      const real = await (0, import_promises8.realpath)(current).catch(() => null);
+      await (0, import_promises9.lstat)(current);
+      const real = await (0, import_promises9.realpath)(current).catch(() => null);
       return real === null ? null : import_node_path7.default.join(real, ...missing.reverse());
     } catch {
       const parent = import_node_path7.default.dirname(current);
@@ -63010,12 +63286,12 @@ async function guarded(options2, schema2, input2, act) {
   return { ...result, content: capOutput(result.content, options2.maxOutputChars) };
 }
 async function readText(args, file2) {
-  const info = await (0, import_promises9.stat)(file2).catch(() => null);
+  const info = await (0, import_promises10.stat)(file2).catch(() => null);
   if (!info) return toolError(`${args.path} does not exist`);
   if (info.isDirectory()) return toolError(`${args.path} is a folder; use list_files`);
   if (info.size > MAX_FILE_BYTES)
     return toolError(`${args.path} is too large; read it in ranges of lines`);
-  const lines = (await (0, import_promises9.readFile)(file2, "utf8")).replace(/\n$/, "").split("\n");
+  const lines = (await (0, import_promises10.readFile)(file2, "utf8")).replace(/\n$/, "").split("\n");
   const start = args.start_line ?? 1;
   return toolOk(numberLines(lines.slice(start - 1, args.end_line ?? lines.length), start));
 }
@@ -63035,7 +63311,7 @@ async function search(root, start, args) {
   const files = await collectFiles(start);
   for (const file2 of files) {
     if (hits.length >= args.max_results) break;
-    const text = await (0, import_promises9.readFile)(file2, "utf8");
+    const text = await (0, import_promises10.readFile)(file2, "utf8");
     if (text.includes("\0")) continue;
     text.split("\n").forEach((line, i) => {
       if (hits.length < args.max_results && matcher(line)) {
@@ -63046,17 +63322,17 @@ async function search(root, start, args) {
   return toolOk(hits.length ? hits.join("\n") : "no matches");
 }
 async function collectFiles(start) {
-  const info = await (0, import_promises9.lstat)(start).catch(() => null);
+  const info = await (0, import_promises10.lstat)(start).catch(() => null);
   if (info?.isFile()) return [start];
   const files = [];
   const pending = [start];
   while (pending.length && files.length < MAX_SEARCH_FILES) {
     const dir = pending.shift();
-    const entries = (await (0, import_promises9.readdir)(dir).catch(() => [])).sort();
+    const entries = (await (0, import_promises10.readdir)(dir).catch(() => [])).sort();
     for (const name of entries) {
       if (SKIPPED_DIRS.has(name)) continue;
       const full = import_node_path8.default.join(dir, name);
-      const entry = await (0, import_promises9.lstat)(full).catch(() => null);
+      const entry = await (0, import_promises10.lstat)(full).catch(() => null);
       if (entry?.isDirectory()) pending.push(full);
       else if (entry?.isFile() && entry.size <= MAX_SEARCH_FILE_BYTES) files.push(full);
     }
@@ -63089,13 +63365,13 @@ function createSubmitTool({
 }
 
 // src/session/agent/roles/role-outcome.ts
-var import_promises10 = require("node:fs/promises");
+var import_promises11 = require("node:fs/promises");
 var import_node_path9 = __toESM(require("node:path"), 1);
 function failedOutcome(reason) {
   return { status: "failed", reason, head: null };
 }
 async function existsIn(root, relative) {
-  return (0, import_promises10.access)(import_node_path9.default.join(root, relative)).then(
+  return (0, import_promises11.access)(import_node_path9.default.join(root, relative)).then(
     () => true,
     () => false
   );
@@ -63106,7 +63382,10 @@ var ResearchSubmission = external_exports.strictObject({
   findings: external_exports.string().trim().min(1).max(4e4).describe(
     "Markdown: each improvement with its paths, why it matters and how to tell it is done."
   ),
-  nothing_worth_doing: external_exports.boolean().describe("True when nothing is worth another loop: no plan follows and the series ends.")
+  nothing_worth_doing: external_exports.boolean().describe("True when nothing is worth another loop: no plan follows and the series ends."),
+  sources: external_exports.array(FindingSource).max(100).default([]).describe(
+    "What the findings rest on: each web page as {url, read: YYYY-MM-DD, the day you read it}, each repository path with a line (src/a.ts:12)."
+  )
 });
 var SummarySubmission = external_exports.strictObject({
   summary: external_exports.string().trim().min(1).max(6e3).describe("Markdown, a few hundred words: what changed, what was learned, what is left.")
@@ -63137,6 +63416,10 @@ ${issue2.body ?? ""}`.trim()
   const previousText = previousPath ? await readIfPresent(ctx.root, previousPath) : null;
   const outcome = await converse(ctx, {
     model: ctx.config.models.plan,
+    features: {
+      thinkingBudget: ctx.config.models.thinking.plan,
+      serverTools: webTools(ctx.config)
+    },
     system: system(ctx, "research", "submit_research"),
     prompt: renderResearchPrompt({
       build,
@@ -63150,13 +63433,26 @@ ${issue2.body ?? ""}`.trim()
     tools: readOnly(ctx),
     submit: createSubmitTool({
       name: "submit_research",
-      description: "Hand in the findings, and whether anything is worth another loop.",
-      schema: ResearchSubmission
+      description: "Hand in the findings, their sources, and whether anything is worth another loop.",
+      schema: ResearchSubmission,
+      // What the provider searched or fetched for this session must be cited, with the day read.
+      check: (value) => (ctx.meter.web_search_requests > 0 || ctx.meter.web_fetch_requests > 0) && !value.sources.some((source) => typeof source !== "string") ? {
+        ok: false,
+        problems: [
+          "sources: you read the web in this session; list each page your findings rest on as {url, read: YYYY-MM-DD}"
+        ]
+      } : { ok: true, value }
     })
   });
   if (outcome.kind === "failed") return failedOutcome(outcome.reason);
   const result = { loop, nothing_worth_doing: outcome.value.nothing_worth_doing };
-  await writeRecordFile(ctx.root, findingsPath(build, loop), `${outcome.value.findings}
+  const sources = outcome.value.sources.map((source) => `- ${renderSource(source)}`);
+  const findings = sources.length ? `${outcome.value.findings}
+
+## Sources
+
+${sources.join("\n")}` : outcome.value.findings;
+  await writeRecordFile(ctx.root, findingsPath(build, loop), `${findings}
 `);
   await writeRecordFile(ctx.root, researchResultPath(build, loop), `${JSON.stringify(result)}
 `);
@@ -63171,12 +63467,13 @@ async function runSummaryRole(ctx) {
   const workers = (plan?.workers ?? []).filter((worker) => worker.loop === loop);
   const completions = await Promise.all(
     workers.map(async ({ id }) => {
-      const path22 = completionPath(build, id);
-      return { worker: id, path: path22, present: await existsIn(ctx.root, path22) };
+      const path23 = completionPath(build, id);
+      return { worker: id, path: path23, present: await existsIn(ctx.root, path23) };
     })
   );
   const outcome = await converse(ctx, {
     model: ctx.config.models.plan,
+    features: { thinkingBudget: ctx.config.models.thinking.plan },
     system: system(ctx, "summary", "submit_summary"),
     prompt: renderSummaryPrompt({
       build,
@@ -63223,15 +63520,15 @@ function system(ctx, role, submit) {
   });
 }
 async function skill(ctx, role) {
-  const path22 = skillPath(role);
-  return { path: path22, present: await existsIn(ctx.root, path22) };
+  const path23 = skillPath(role);
+  return { path: path23, present: await existsIn(ctx.root, path23) };
 }
 function readOnly(ctx) {
   return createReadOnlyTools({ root: ctx.root, maxOutputChars: ctx.limits.maxToolOutputChars });
 }
 
 // src/session/agent/roles/plan-role.ts
-var import_promises13 = require("node:fs/promises");
+var import_promises14 = require("node:fs/promises");
 var import_node_path12 = __toESM(require("node:path"), 1);
 
 // src/core/build-labels.ts
@@ -63245,7 +63542,7 @@ function buildTypeOfLabels(config2, labels) {
 }
 
 // src/session/agent/adapt/adapt-role.ts
-var import_promises12 = require("node:fs/promises");
+var import_promises13 = require("node:fs/promises");
 var import_node_path11 = __toESM(require("node:path"), 1);
 
 // src/session/agent/prompts/adapt-prompt.ts
@@ -63273,9 +63570,9 @@ function renderAdaptPrompt({
 }
 
 // src/session/agent/roles/completion-submission.ts
-var import_promises11 = require("node:fs/promises");
+var import_promises12 = require("node:fs/promises");
 var import_node_path10 = __toESM(require("node:path"), 1);
-var CompletionSubmission = Completion.omit({ worker_id: true, usage: true });
+var CompletionSubmission = Completion.omit({ worker_id: true, usage: true, tests: true });
 var USAGE_ROOM = 512;
 function createCompletionTool(worker, planWorkers) {
   return createSubmitTool({
@@ -63325,7 +63622,7 @@ function failedCompletion(worker, reason, usage) {
   };
 }
 async function readCompletion(root, build, worker) {
-  const text = await (0, import_promises11.readFile)(import_node_path10.default.join(root, completionPath(build, worker)), "utf8").catch(
+  const text = await (0, import_promises12.readFile)(import_node_path10.default.join(root, completionPath(build, worker)), "utf8").catch(
     () => null
   );
   if (text === null || Buffer.byteLength(text) > COMPLETION_MAX_BYTES) return null;
@@ -63405,7 +63702,7 @@ async function runAdaptRole(ctx, source) {
   if (!targets.ok) return failedOutcome(targets.reason);
   const briefs = /* @__PURE__ */ new Map();
   for (const worker of targets.workers) {
-    briefs.set(worker, await (0, import_promises12.readFile)(import_node_path11.default.join(ctx.root, briefPath(build, worker)), "utf8"));
+    briefs.set(worker, await (0, import_promises13.readFile)(import_node_path11.default.join(ctx.root, briefPath(build, worker)), "utf8"));
   }
   if (briefs.size === 0)
     return {
@@ -63415,6 +63712,7 @@ async function runAdaptRole(ctx, source) {
     };
   const outcome = await converse(ctx, {
     model: ctx.config.models.plan,
+    features: { thinkingBudget: ctx.config.models.thinking.plan },
     system: renderSystemPrompt({
       role: "plan",
       repository: ctx.env.GITHUB_REPOSITORY,
@@ -63442,7 +63740,7 @@ async function runAdaptRole(ctx, source) {
   });
   if (outcome.kind === "failed") return failedOutcome(outcome.reason);
   for (const [worker, text] of outcome.value) {
-    await (0, import_promises12.writeFile)(import_node_path11.default.join(ctx.root, briefPath(build, worker)), text);
+    await (0, import_promises13.writeFile)(import_node_path11.default.join(ctx.root, briefPath(build, worker)), text);
   }
   const ids = [...outcome.value.keys()].join(", ");
   const commit = await commitSession(ctx, `Adapt the briefs of ${ids} after ${source}'s learnings`);
@@ -63458,7 +63756,7 @@ async function findTargets(ctx, source) {
       reason: `${completionPath(build, source)} is missing or invalid on ${integrationBranch(build)}`
     };
   }
-  const planText = await (0, import_promises12.readFile)(import_node_path11.default.join(ctx.root, planPath(build)), "utf8").catch(() => "");
+  const planText = await (0, import_promises13.readFile)(import_node_path11.default.join(ctx.root, planPath(build)), "utf8").catch(() => "");
   const plan = Plan.safeParse(parseJson(planText));
   if (!plan.success) return { ok: false, reason: `${planPath(build)} is missing or invalid` };
   const branches = new Set(await ctx.github.listBranches(`baton/${build}/`));
@@ -63738,6 +64036,7 @@ async function runPlanRole(ctx) {
   });
   const outcome = await converse(ctx, {
     model: ctx.config.models.plan,
+    features: { thinkingBudget: ctx.config.models.thinking.plan },
     system: renderSystemPrompt({
       role: "plan",
       repository: ctx.env.GITHUB_REPOSITORY,
@@ -63804,8 +64103,8 @@ async function commitGraphOnly(ctx, subIssues) {
   const build = ctx.env.BATON_BUILD;
   const dir = import_node_path12.default.join(ctx.root, buildDir(build));
   for (const name of ["workers", "plan.json", "PLAN.md"])
-    await (0, import_promises13.rm)(import_node_path12.default.join(dir, name), { recursive: true, force: true });
-  await (0, import_promises13.mkdir)(dir, { recursive: true });
+    await (0, import_promises14.rm)(import_node_path12.default.join(dir, name), { recursive: true, force: true });
+  await (0, import_promises14.mkdir)(dir, { recursive: true });
   await writeGraph(ctx.root, build, subIssues);
   ctx.log(`the sub-issues of #${subIssues.graph.parent} cannot be planned; see the status comment`);
   const commit = await commitSession(
@@ -63816,7 +64115,7 @@ async function commitGraphOnly(ctx, subIssues) {
   return { status: "complete", reason: null, head: commit.head, plan: null };
 }
 async function writeGraph(root, build, subIssues) {
-  await (0, import_promises13.writeFile)(
+  await (0, import_promises14.writeFile)(
     import_node_path12.default.join(root, subIssueGraphPath(build)),
     `${JSON.stringify(subIssues.graph, null, 2)}
 `
@@ -63828,23 +64127,23 @@ async function writePlanFiles(root, build, files, {
   subIssues
 }) {
   const dir = import_node_path12.default.join(root, buildDir(build));
-  if (!keepBriefs) await (0, import_promises13.rm)(import_node_path12.default.join(dir, "workers"), { recursive: true, force: true });
-  for (const id of dropped) await (0, import_promises13.rm)(import_node_path12.default.join(root, briefPath(build, id)), { force: true });
-  await (0, import_promises13.rm)(import_node_path12.default.join(root, subIssueGraphPath(build)), { force: true });
-  await (0, import_promises13.mkdir)(import_node_path12.default.join(dir, "workers"), { recursive: true });
+  if (!keepBriefs) await (0, import_promises14.rm)(import_node_path12.default.join(dir, "workers"), { recursive: true, force: true });
+  for (const id of dropped) await (0, import_promises14.rm)(import_node_path12.default.join(root, briefPath(build, id)), { force: true });
+  await (0, import_promises14.rm)(import_node_path12.default.join(root, subIssueGraphPath(build)), { force: true });
+  await (0, import_promises14.mkdir)(import_node_path12.default.join(dir, "workers"), { recursive: true });
   if (subIssues) await writeGraph(root, build, subIssues);
-  await (0, import_promises13.writeFile)(import_node_path12.default.join(root, planPath(build)), `${JSON.stringify(files.plan, null, 2)}
+  await (0, import_promises14.writeFile)(import_node_path12.default.join(root, planPath(build)), `${JSON.stringify(files.plan, null, 2)}
 `);
-  await (0, import_promises13.writeFile)(import_node_path12.default.join(dir, "PLAN.md"), renderPlanMarkdown(files.plan));
+  await (0, import_promises14.writeFile)(import_node_path12.default.join(dir, "PLAN.md"), renderPlanMarkdown(files.plan));
   for (const [id, text] of files.briefs)
-    await (0, import_promises13.writeFile)(import_node_path12.default.join(root, briefPath(build, id)), text);
+    await (0, import_promises14.writeFile)(import_node_path12.default.join(root, briefPath(build, id)), text);
 }
 
 // src/session/agent/build-scope.ts
-var import_promises14 = require("node:fs/promises");
+var import_promises15 = require("node:fs/promises");
 var import_node_path13 = __toESM(require("node:path"), 1);
 async function readBuildScope(root, build, worker) {
-  const text = await (0, import_promises14.readFile)(import_node_path13.default.join(root, planPath(build)), "utf8").catch(() => null);
+  const text = await (0, import_promises15.readFile)(import_node_path13.default.join(root, planPath(build)), "utf8").catch(() => null);
   let raw = null;
   try {
     raw = text === null ? null : JSON.parse(text);
@@ -63962,7 +64261,8 @@ function renderReviewPrompt({
   brief,
   skill: skill2,
   files,
-  styleGuide
+  styleGuide,
+  tests = null
 }) {
   const listed = files.slice(0, MAX_LISTED_FILES).map((f) => `- ${f.status} \`${f.filename}\` (+${f.additions} −${f.deletions})`);
   if (files.length > MAX_LISTED_FILES)
@@ -63978,6 +64278,7 @@ function renderReviewPrompt({
       `Check the documents against the repository's style guide ${pathLine(styleGuide.path, styleGuide.present)}.`
     ] : [],
     "The checkout is the pull request head: read any file for context.",
+    ...tests ? [testsLine(tests)] : [],
     "",
     `Changed files (${files.length}); get_diff with a path shows that file's patch:`,
     ...listed,
@@ -63986,6 +64287,23 @@ function renderReviewPrompt({
     "line is the line number in the file, side RIGHT for the new version (added or unchanged lines), LEFT for removed lines.",
     "Comments on lines outside the diff are moved into the body."
   ].join("\n");
+}
+function testsLine({ run: run3, report }) {
+  if (!run3)
+    return `Tests: the worker's report \`${report}\` says nothing of them; run none yourself, judge by reading.`;
+  const command = run3.command ? `\`${run3.command.replaceAll("`", "")}\`` : "no command";
+  switch (run3.status) {
+    case "passed":
+      return `Tests: the work session ran ${command} before handing in, and they passed.`;
+    case "failed":
+      return `Tests: the work session ran ${command} before handing in, and they FAILED; the end of their output is under \`tests.detail\` in \`${report}\`. Say whether this change is what breaks them.`;
+    case "not-run":
+      return `Tests: not run by the work session (the reason is under \`tests.detail\` in \`${report}\`).`;
+    default: {
+      const _exhaustive = run3.status;
+      return _exhaustive;
+    }
+  }
 }
 
 // src/session/agent/roles/review-role.ts
@@ -64018,8 +64336,10 @@ async function runReviewRole(ctx) {
   } : null;
   const scope = await readBuildScope(ctx.root, build, worker ?? null);
   const skill2 = skillPath(skillFor("review", scope.type));
+  const report = worker ? await readCompletion(ctx.root, build, worker) : null;
   const outcome = await converse(ctx, {
     model: ctx.config.models.review,
+    features: { thinkingBudget: ctx.config.models.thinking.review },
     system: renderSystemPrompt({
       role: "review",
       repository: ctx.env.GITHUB_REPOSITORY,
@@ -64034,6 +64354,7 @@ async function runReviewRole(ctx) {
       worker: worker ?? null,
       build,
       brief,
+      tests: worker && scope.type === "code" ? { run: report?.tests ?? null, report: completionPath(build, worker) } : null,
       skill: { path: skill2, present: await existsIn(ctx.root, skill2) },
       files,
       ...scope.type === "content" ? {
@@ -64099,7 +64420,7 @@ function createDiffTool(files, maxChars) {
 }
 
 // src/session/agent/roles/synthesis-role.ts
-var import_promises15 = require("node:fs/promises");
+var import_promises16 = require("node:fs/promises");
 var import_node_path14 = __toESM(require("node:path"), 1);
 
 // src/session/agent/follow-up-plan.ts
@@ -64212,6 +64533,7 @@ async function runSynthesisRole(ctx) {
   const followed = await followedUp(ctx, build);
   const outcome = await converse(ctx, {
     model: ctx.config.models.plan,
+    features: { thinkingBudget: ctx.config.models.thinking.plan },
     system: renderSystemPrompt({
       role: "synthesis",
       repository: ctx.env.GITHUB_REPOSITORY,
@@ -64242,8 +64564,8 @@ async function runSynthesisRole(ctx) {
   });
   if (outcome.kind === "failed") return failedOutcome(outcome.reason);
   const { report, summary, follow_up } = outcome.value;
-  await (0, import_promises15.mkdir)(import_node_path14.default.join(ctx.root, buildDir(build)), { recursive: true });
-  await (0, import_promises15.writeFile)(import_node_path14.default.join(ctx.root, reportPath(build)), `${report}
+  await (0, import_promises16.mkdir)(import_node_path14.default.join(ctx.root, buildDir(build)), { recursive: true });
+  await (0, import_promises16.writeFile)(import_node_path14.default.join(ctx.root, reportPath(build)), `${report}
 `);
   const proposed = await writeFollowUps(ctx, build, follow_up);
   const commit = await commitSession(ctx, `Report of ${build}`);
@@ -64257,8 +64579,8 @@ async function runSynthesisRole(ctx) {
 }
 
 // src/session/agent/roles/work-role.ts
-var import_promises19 = require("node:fs/promises");
-var import_node_path18 = __toESM(require("node:path"), 1);
+var import_promises21 = require("node:fs/promises");
+var import_node_path19 = __toESM(require("node:path"), 1);
 
 // src/session/agent/prompts/work-prompt.ts
 function renderWorkPrompt({
@@ -64313,7 +64635,7 @@ function renderWorkPrompt({
 
 // src/session/agent/sandbox.ts
 var import_node_child_process2 = require("node:child_process");
-var import_promises16 = require("node:fs/promises");
+var import_promises17 = require("node:fs/promises");
 var import_node_os = require("node:os");
 var import_node_path15 = __toESM(require("node:path"), 1);
 var import_node_util2 = require("node:util");
@@ -64347,13 +64669,13 @@ async function openSandbox({
   await ensureToolUser(user, run3);
   const stopAll = () => stopUserProcesses(user, run3);
   await stopAll();
-  const base = await (0, import_promises16.mkdtemp)(import_node_path15.default.join((0, import_node_os.tmpdir)(), "baton-session-"));
-  await (0, import_promises16.chmod)(base, 457);
+  const base = await (0, import_promises17.mkdtemp)(import_node_path15.default.join((0, import_node_os.tmpdir)(), "baton-session-"));
+  await (0, import_promises17.chmod)(base, 457);
   const workDir = import_node_path15.default.join(base, "work");
   const home = import_node_path15.default.join(base, "home");
-  await (0, import_promises16.mkdir)(home, { mode: 511 });
-  await (0, import_promises16.chmod)(home, 511);
-  await (0, import_promises16.cp)(root, workDir, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+  await (0, import_promises17.mkdir)(home, { mode: 511 });
+  await (0, import_promises17.chmod)(home, 511);
+  await (0, import_promises17.cp)(root, workDir, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
   if (!await run3("chmod", ["-R", "a+rwX", "--", workDir])) {
     throw new SandboxSetupError(`could not make the session's copy ${workDir} writable`);
   }
@@ -64365,7 +64687,7 @@ async function openSandbox({
     close: async () => {
       await stopAll();
       await run3("sudo", ["-n", "-u", user, "--", "rm", "-rf", "--", workDir, home]);
-      await (0, import_promises16.rm)(base, { recursive: true, force: true }).catch(() => {
+      await (0, import_promises17.rm)(base, { recursive: true, force: true }).catch(() => {
       });
     }
   };
@@ -64414,6 +64736,46 @@ async function stopUserProcesses(user, run3) {
     await run3("sudo", ["-n", "-u", user, "--", "pkill", "-KILL", "-u", user]);
   }
   throw new SandboxSetupError(`processes of ${user} keep running; the session stops here`);
+}
+
+// src/session/agent/test-command.ts
+var import_promises18 = require("node:fs/promises");
+var import_node_path16 = __toESM(require("node:path"), 1);
+var NPM_PLACEHOLDER = /no test specified/;
+async function findTestCommand(root, config2) {
+  const configured = config2.session.test;
+  if (configured === false) return { none: "session.test is false in .github/baton.yml" };
+  if (configured) return { command: configured };
+  const read = (name) => (0, import_promises18.readFile)(import_node_path16.default.join(root, name), "utf8").catch(() => null);
+  const pkg = await read("package.json");
+  if (pkg !== null && hasNpmTest(pkg)) return { command: "npm test" };
+  if (await isPytestProject(read)) return { command: "pytest" };
+  if (await read("go.mod") !== null) return { command: "go test ./..." };
+  if (await read("Cargo.toml") !== null) return { command: "cargo test" };
+  return {
+    none: "no test command found (package.json scripts.test, pytest, go.mod, Cargo.toml); set session.test in .github/baton.yml"
+  };
+}
+function hasNpmTest(text) {
+  try {
+    const test = JSON.parse(text).scripts?.test;
+    return typeof test === "string" && test.trim() !== "" && !NPM_PLACEHOLDER.test(test);
+  } catch {
+    return false;
+  }
+}
+async function isPytestProject(read) {
+  if (await read("pytest.ini") !== null) return true;
+  const sections = [
+    ["pyproject.toml", /^\[tool\.pytest(\.ini_options)?\]/m],
+    ["setup.cfg", /^\[tool:pytest\]/m],
+    ["tox.ini", /^\[pytest\]/m]
+  ];
+  for (const [name, section] of sections) {
+    const text = await read(name);
+    if (text !== null && section.test(text)) return true;
+  }
+  return false;
 }
 
 // src/session/agent/tools/bash-tool.ts
@@ -64546,8 +64908,8 @@ function runBashCommand({
 }
 
 // src/session/agent/tools/text-editor-tool.ts
-var import_promises17 = require("node:fs/promises");
-var import_node_path16 = __toESM(require("node:path"), 1);
+var import_promises19 = require("node:fs/promises");
+var import_node_path17 = __toESM(require("node:path"), 1);
 var EditorInput = external_exports.discriminatedUnion("command", [
   external_exports.object({
     command: external_exports.literal("view"),
@@ -64593,7 +64955,7 @@ async function edit(input2, file2, options2) {
       return view(file2, input2.view_range, options2.root);
     case "create":
       await createFile(file2, input2.file_text, options2);
-      return toolOk(`Created ${import_node_path16.default.relative(options2.root, file2)}.`);
+      return toolOk(`Created ${import_node_path17.default.relative(options2.root, file2)}.`);
     case "str_replace":
       return replace(file2, input2.old_str, input2.new_str);
     case "insert":
@@ -64605,29 +64967,29 @@ async function edit(input2, file2, options2) {
   }
 }
 async function createFile(file2, text, options2) {
-  const made = await (0, import_promises17.mkdir)(import_node_path16.default.dirname(file2), { recursive: true });
-  await (0, import_promises17.writeFile)(file2, text);
+  const made = await (0, import_promises19.mkdir)(import_node_path17.default.dirname(file2), { recursive: true });
+  await (0, import_promises19.writeFile)(file2, text);
   if (!options2.shared) return;
-  await (0, import_promises17.chmod)(file2, 438);
-  for (let dir = import_node_path16.default.dirname(file2); made && dir.startsWith(made); dir = import_node_path16.default.dirname(dir))
-    await (0, import_promises17.chmod)(dir, 511);
+  await (0, import_promises19.chmod)(file2, 438);
+  for (let dir = import_node_path17.default.dirname(file2); made && dir.startsWith(made); dir = import_node_path17.default.dirname(dir))
+    await (0, import_promises19.chmod)(dir, 511);
 }
 async function view(file2, range, root) {
-  const info = await (0, import_promises17.stat)(file2).catch(() => null);
-  if (!info) return toolError(`${import_node_path16.default.relative(root, file2)} does not exist`);
+  const info = await (0, import_promises19.stat)(file2).catch(() => null);
+  if (!info) return toolError(`${import_node_path17.default.relative(root, file2)} does not exist`);
   if (info.isDirectory()) return toolOk(await listTree(root, file2, 2));
   if (info.size > MAX_FILE_BYTES2)
     return toolError("the file is too large for the editor; look into it with bash");
-  const lines = (await (0, import_promises17.readFile)(file2, "utf8")).replace(/\n$/, "").split("\n");
+  const lines = (await (0, import_promises19.readFile)(file2, "utf8")).replace(/\n$/, "").split("\n");
   const start = Math.max(1, range?.[0] ?? 1);
   const end = range && range[1] !== void 0 && range[1] !== -1 ? range[1] : lines.length;
   if (start > lines.length) return toolError(`the file has ${lines.length} lines`);
   return toolOk(numberLines(lines.slice(start - 1, end), start));
 }
 async function readText2(file2) {
-  const info = await (0, import_promises17.stat)(file2).catch(() => null);
+  const info = await (0, import_promises19.stat)(file2).catch(() => null);
   if (!info?.isFile() || info.size > MAX_FILE_BYTES2) return null;
-  return (0, import_promises17.readFile)(file2, "utf8");
+  return (0, import_promises19.readFile)(file2, "utf8");
 }
 async function replace(file2, oldStr, newStr) {
   const text = await readText2(file2);
@@ -64640,7 +65002,7 @@ async function replace(file2, oldStr, newStr) {
       "old_str occurs more than once; include more surrounding lines to make it unique"
     );
   }
-  await (0, import_promises17.writeFile)(file2, text.slice(0, first) + newStr + text.slice(first + oldStr.length));
+  await (0, import_promises19.writeFile)(file2, text.slice(0, first) + newStr + text.slice(first + oldStr.length));
   return toolOk("Replaced.");
 }
 async function insert(file2, line, insertText) {
@@ -64650,13 +65012,13 @@ async function insert(file2, line, insertText) {
   if (line > lines.length)
     return toolError(`insert_line is past the end: the file has ${lines.length} lines`);
   lines.splice(line, 0, ...insertText.replace(/\n$/, "").split("\n"));
-  await (0, import_promises17.writeFile)(file2, lines.join("\n"));
+  await (0, import_promises19.writeFile)(file2, lines.join("\n"));
   return toolOk(`Inserted after line ${line}.`);
 }
 
 // src/session/agent/roles/fix-feedback.ts
-var import_promises18 = require("node:fs/promises");
-var import_node_path17 = __toESM(require("node:path"), 1);
+var import_promises20 = require("node:fs/promises");
+var import_node_path18 = __toESM(require("node:path"), 1);
 var MAX_FEEDBACK = 24e3;
 var MAX_CHECK_SUMMARY = 2e3;
 var FAILED = /* @__PURE__ */ new Set(["failure", "timed_out", "cancelled", "action_required", "startup_failure"]);
@@ -64763,12 +65125,98 @@ async function mergeBuildBranch(ctx) {
 async function findConflictMarkers(root, files) {
   const left = [];
   for (const file2 of files) {
-    const stat5 = await (0, import_promises18.lstat)(import_node_path17.default.join(root, file2)).catch(() => null);
+    const stat5 = await (0, import_promises20.lstat)(import_node_path18.default.join(root, file2)).catch(() => null);
     if (!stat5?.isFile()) continue;
-    const text = await (0, import_promises18.readFile)(import_node_path17.default.join(root, file2), "utf8").catch(() => "");
+    const text = await (0, import_promises20.readFile)(import_node_path18.default.join(root, file2), "utf8").catch(() => "");
     if (/^(<{7}|>{7}) /m.test(text)) left.push(file2);
   }
   return left;
+}
+
+// src/session/agent/sandbox-test.ts
+var TAIL_LINES = 30;
+var TAIL_CHARS = 3e3;
+async function runTestCommand({
+  sandbox,
+  command,
+  env,
+  timeoutMs
+}) {
+  const run3 = await runBashCommand({
+    command,
+    root: sandbox.workDir,
+    env,
+    timeoutMs,
+    maxOutputChars: 2e4,
+    runAs: sandbox.user ?? void 0,
+    home: sandbox.home ?? void 0,
+    stopAll: sandbox.stopAll
+  });
+  if (run3.exitCode === 0 && !run3.timedOut) return { status: "passed", command, detail: "" };
+  const ending = run3.timedOut ? `[killed after ${Math.round(timeoutMs / 1e3)} s]` : `[exit code ${run3.exitCode ?? "none"}]`;
+  return { status: "failed", command, detail: tailOf(`${run3.output}
+${ending}`) };
+}
+function tailOf(output2) {
+  const lines = output2.trimEnd().split("\n").slice(-TAIL_LINES).join("\n");
+  return lines.length > TAIL_CHARS ? `…${lines.slice(-(TAIL_CHARS - 1))}` : lines;
+}
+
+// src/session/agent/roles/test-gate.ts
+var MAX_TEST_RUNS = 3;
+var MIN_TEST_MS = 6e4;
+function createTestGate({
+  ctx,
+  sandbox,
+  command
+}) {
+  let last = null;
+  let runs = 0;
+  const notRun = (detail) => ({
+    status: "not-run",
+    command: command && "command" in command ? command.command : null,
+    detail
+  });
+  return {
+    last: () => last ?? notRun(command ? "the session ended before handing in" : "not a code build"),
+    async verify(value) {
+      if (!command) return null;
+      if ("none" in command) {
+        last = notRun(command.none);
+        return null;
+      }
+      if (value.status !== "complete") {
+        last = notRun(`the session handed in ${value.status}`);
+        return null;
+      }
+      const left = ctx.limits.deadline - ctx.now();
+      if (left < MIN_TEST_MS) {
+        last = notRun("too little time was left in the session (session.timeoutMinutes)");
+        return null;
+      }
+      runs += 1;
+      ctx.log(
+        `running the tests before taking the report (${runs}/${MAX_TEST_RUNS}): ${command.command}`
+      );
+      last = await runTestCommand({
+        sandbox,
+        command: command.command,
+        env: ctx.toolEnv,
+        timeoutMs: Math.min(ctx.limits.commandTimeoutMs, left - MIN_TEST_MS / 2)
+      });
+      ctx.log(`tests ${last.status}`);
+      if (last.status === "passed" || runs >= MAX_TEST_RUNS) return null;
+      return [
+        `Baton ran the repository's tests (${code(command.command)}) before taking your report, and they failed (run ${runs} of ${MAX_TEST_RUNS}). The end of the output:`,
+        "",
+        "```",
+        last.detail.replaceAll("```", "'''"),
+        "```",
+        "",
+        "Fix the code so that the tests pass, then call submit_completion again. If you cannot make them pass, call submit_completion with status blocked or failed and say why in concerns."
+      ].join("\n");
+    }
+  };
 }
 
 // src/session/agent/roles/work-role.ts
@@ -64777,7 +65225,7 @@ async function runWorkRole(ctx, kind) {
   if (!worker) return failedOutcome(`BATON_WORKER is required for the ${kind} role`);
   const pr = Number(ctx.env.BATON_PR);
   if (kind === "fix" && !(pr > 0)) return failedOutcome("BATON_PR is required for the fix role");
-  const text = await (0, import_promises19.readFile)(import_node_path18.default.join(ctx.root, briefPath(build, worker)), "utf8").catch(
+  const text = await (0, import_promises21.readFile)(import_node_path19.default.join(ctx.root, briefPath(build, worker)), "utf8").catch(
     () => ""
   );
   const brief = parseBrief(text);
@@ -64819,8 +65267,20 @@ async function converseAndCommit({
   previous,
   retry: retry2
 }) {
+  const scope = await readBuildScope(ctx.root, ctx.env.BATON_BUILD, worker);
+  const tests = createTestGate({
+    ctx,
+    sandbox,
+    // Read from the dispatched checkout, never from the model's copy.
+    command: scope.type === "code" ? await findTestCommand(ctx.root, ctx.config) : null
+  });
   const outcome = await converse(ctx, {
     model: ctx.config.models[brief.complexity],
+    features: {
+      thinkingBudget: ctx.config.models.thinking[brief.complexity],
+      // Research workers answer questions with sources: the web is theirs to read.
+      serverTools: scope.type === "research" ? webTools(ctx.config) : []
+    },
     system: renderSystemPrompt({
       role: kind,
       repository: ctx.env.GITHUB_REPOSITORY,
@@ -64837,10 +65297,11 @@ async function converseAndCommit({
       retry: retry2
     }),
     tools: workTools(ctx, sandbox),
-    submit: createCompletionTool(worker, await readPlanWorkers(ctx))
+    submit: createCompletionTool(worker, await readPlanWorkers(ctx)),
+    verify: tests.verify
   });
   const usage = toUsage(ctx.meter, (ctx.now() - ctx.startedAt) / 1e3);
-  const completion = completionOf({ worker, outcome, previous, usage });
+  const completion = { ...completionOf({ worker, outcome, previous, usage }), tests: tests.last() };
   const message = kind === "work" ? `${worker}: ${brief.title}` : `${worker}: answer ${ctx.env.BATON_TRIGGER ?? "feedback"}`;
   return finishWork({
     ctx,
@@ -64898,7 +65359,7 @@ async function finishWork({
   return { status: completion.status, reason, head, completion };
 }
 async function readPlanWorkers(ctx) {
-  const text = await (0, import_promises19.readFile)(import_node_path18.default.join(ctx.root, planPath(ctx.env.BATON_BUILD)), "utf8").catch(
+  const text = await (0, import_promises21.readFile)(import_node_path19.default.join(ctx.root, planPath(ctx.env.BATON_BUILD)), "utf8").catch(
     () => null
   );
   try {
@@ -64966,12 +65427,37 @@ async function runAgent(env, options2 = {}) {
   }
   const result = sessionResult({ env, ctx, outcome, meter, seconds: (now() - startedAt) / 1e3 });
   log(`${env.BATON_ROLE} session ${result.status}${result.reason ? `: ${result.reason}` : ""}`);
+  await writeJobSummary({ ctx, result, meter, path: options2.stepSummaryPath, log });
   try {
     await writeSessionResult(env.BATON_OUT, result);
-    return 0;
+    return result.status === "failed" ? 1 : 0;
   } catch (error62) {
     log(`could not write the result to ${env.BATON_OUT}: ${describeFailure(error62)}`);
     return 1;
+  }
+}
+async function writeJobSummary({
+  ctx,
+  result,
+  meter,
+  path: path23,
+  log
+}) {
+  try {
+    const changed = ctx && result.base && result.head ? await git({ root: ctx.root, env: ctx.toolEnv }, [
+      "diff",
+      "--name-only",
+      "-z",
+      result.base,
+      result.head
+    ]) : null;
+    const files = changed === null ? null : changed.split("\0").filter(Boolean);
+    await appendStepSummary(
+      path23 ?? process.env.GITHUB_STEP_SUMMARY,
+      renderJobSummary({ result, meter, files })
+    );
+  } catch (error62) {
+    log(`could not write the job summary: ${describeFailure(error62)}`);
   }
 }
 function runRole(ctx) {
@@ -65033,8 +65519,8 @@ function describeFailure(error62) {
 
 // src/session/doctor/doctor-agent.ts
 var import_node_fs = require("node:fs");
-var import_promises20 = require("node:fs/promises");
-var import_node_path19 = require("node:path");
+var import_promises22 = require("node:fs/promises");
+var import_node_path20 = require("node:path");
 
 // src/session/env-sources.ts
 var DISPATCH_INPUTS = {
@@ -65125,16 +65611,16 @@ async function runDoctorAgent(env, {
     models: env.ANTHROPIC_API_KEY ? await askModels(env, fetch2) : [],
     collaboratorPermission: await askPermission(env, fetch2)
   };
-  await (0, import_promises20.mkdir)(env.BATON_OUT, { recursive: true });
-  await (0, import_promises20.writeFile)((0, import_node_path19.join)(env.BATON_OUT, DOCTOR_REPORT_FILE), JSON.stringify(report));
+  await (0, import_promises22.mkdir)(env.BATON_OUT, { recursive: true });
+  await (0, import_promises22.writeFile)((0, import_node_path20.join)(env.BATON_OUT, DOCTOR_REPORT_FILE), JSON.stringify(report));
   log(
     `doctor: key ${report.key}; ${report.models.map((m) => `${m.model} ${m.ok ? "answers" : "does not answer"}`).join(", ") || "no model asked"}; collaborator permission ${report.collaboratorPermission.answer}`
   );
   return 0;
 }
 async function configuredModels(env) {
-  const path22 = (0, import_node_path19.join)(env.GITHUB_WORKSPACE, ".github", CONFIG_FILE);
-  const text = (0, import_node_fs.existsSync)(path22) ? await (0, import_promises20.readFile)(path22, "utf8") : null;
+  const path23 = (0, import_node_path20.join)(env.GITHUB_WORKSPACE, ".github", CONFIG_FILE);
+  const text = (0, import_node_fs.existsSync)(path23) ? await (0, import_promises22.readFile)(path23, "utf8") : null;
   return [...new Set(Object.values(loadConfig(text).config.models))];
 }
 async function askModels(env, fetch2) {
@@ -65211,8 +65697,8 @@ function messageOf(error62) {
 }
 
 // src/session/doctor/doctor-publish.ts
-var import_promises23 = require("node:fs/promises");
-var import_node_path21 = require("node:path");
+var import_promises24 = require("node:fs/promises");
+var import_node_path22 = require("node:path");
 
 // src/core/doctor.ts
 function renderDoctor(checks) {
@@ -65312,9 +65798,9 @@ async function revokeSessionToken({
 // src/session/publish/git.ts
 var import_node_child_process4 = require("node:child_process");
 var import_node_fs2 = require("node:fs");
-var import_promises21 = require("node:fs/promises");
+var import_promises23 = require("node:fs/promises");
 var import_node_os2 = require("node:os");
-var import_node_path20 = require("node:path");
+var import_node_path21 = require("node:path");
 var GitError2 = class extends Error {
   constructor(args, stderr) {
     super(`git ${args[0] ?? ""} failed: ${stderr.trim() || "no output"}`);
@@ -65330,12 +65816,12 @@ function gitAuthEnv(token) {
   };
 }
 async function createScratchRepo(workspace) {
-  const gitDir = await (0, import_promises21.mkdtemp)((0, import_node_path20.join)((0, import_node_os2.tmpdir)(), "baton-publish-"));
+  const gitDir = await (0, import_promises23.mkdtemp)((0, import_node_path21.join)((0, import_node_os2.tmpdir)(), "baton-publish-"));
   const repo = makeRepo(gitDir);
   await repo.must({ args: ["init", "--bare", "--quiet", gitDir] });
-  const objects = workspace ? (0, import_node_path20.join)(workspace, ".git", "objects") : null;
+  const objects = workspace ? (0, import_node_path21.join)(workspace, ".git", "objects") : null;
   if (objects && (0, import_node_fs2.existsSync)(objects)) {
-    await (0, import_promises21.writeFile)((0, import_node_path20.join)(gitDir, "objects", "info", "alternates"), `${objects}
+    await (0, import_promises23.writeFile)((0, import_node_path21.join)(gitDir, "objects", "info", "alternates"), `${objects}
 `);
   }
   return repo;
@@ -65350,7 +65836,7 @@ function makeRepo(gitDir) {
       if (output2.code !== 0) throw new GitError2(call.args, output2.stderr);
       return output2.stdout;
     },
-    dispose: () => (0, import_promises21.rm)(gitDir, { recursive: true, force: true })
+    dispose: () => (0, import_promises23.rm)(gitDir, { recursive: true, force: true })
   };
 }
 function runGit(gitDir, call) {
@@ -65415,15 +65901,6 @@ async function pushRecordRef({
   if (!/\[remote rejected\]/.test(pushed.stderr) && /already exists|non-fast-forward|rejected/.test(pushed.stderr))
     return null;
   return pushed.stderr.trim().split("\n")[0] ?? "";
-}
-
-// src/session/publish/step-summary.ts
-var import_promises22 = require("node:fs/promises");
-async function appendStepSummary(path22, markdown) {
-  if (!path22) return;
-  await (0, import_promises22.appendFile)(path22, `${markdown.trimEnd()}
-
-`);
 }
 
 // src/session/doctor/probes.ts
@@ -65665,7 +66142,7 @@ Could not leave the result at ${ref}: ${problem}` : ""}`
 async function readAgentReport(out) {
   try {
     const parsed = DoctorAgentReport.safeParse(
-      JSON.parse(await (0, import_promises23.readFile)((0, import_node_path21.join)(out, DOCTOR_REPORT_FILE), "utf8"))
+      JSON.parse(await (0, import_promises24.readFile)((0, import_node_path22.join)(out, DOCTOR_REPORT_FILE), "utf8"))
     );
     return parsed.success ? parsed.data : null;
   } catch {
@@ -65727,7 +66204,7 @@ function parseSessionEnv(source) {
 }
 
 // src/session/publish/publish-session.ts
-var import_node_path23 = require("node:path");
+var import_node_path24 = require("node:path");
 
 // src/core/adaptation.ts
 var ADAPTATION_HEADER = "baton adaptation";
@@ -65889,83 +66366,83 @@ function checkChanges({
   }
   return problems;
 }
-function checkOne({ path: path22, size }, target, allowWorkflowChanges, scope) {
+function checkOne({ path: path23, size }, target, allowWorkflowChanges, scope) {
   if (size !== null && size > FILE_MAX_BYTES) {
-    return `${path22} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
+    return `${path23} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
   }
-  if (path22 === CONFIG_PATH) {
-    return `${path22} holds Baton's settings; sessions never change it (a person does, on the default branch)`;
+  if (path23 === CONFIG_PATH) {
+    return `${path23} holds Baton's settings; sessions never change it (a person does, on the default branch)`;
   }
-  if (path22.startsWith(WORKFLOWS_DIR) && !allowWorkflowChanges) {
-    return `${path22} is under ${WORKFLOWS_DIR}; sessions may change workflows only when .github/baton.yml sets session.allowWorkflowChanges: true`;
+  if (path23.startsWith(WORKFLOWS_DIR) && !allowWorkflowChanges) {
+    return `${path23} is under ${WORKFLOWS_DIR}; sessions may change workflows only when .github/baton.yml sets session.allowWorkflowChanges: true`;
   }
   const record2 = `${buildDir(target.build)}/`;
   switch (target.role) {
     case "plan":
-      return isPlanFile(path22, record2) ? null : `${path22} is not one of the plan's files (${record2}plan.json, PLAN.md, sub-issues.json, workers/W<wave>.<n>.md); a plan session writes only those`;
+      return isPlanFile(path23, record2) ? null : `${path23} is not one of the plan's files (${record2}plan.json, PLAN.md, sub-issues.json, workers/W<wave>.<n>.md); a plan session writes only those`;
     case "synthesis":
-      return checkSynthesisFile(path22, size, target.build);
+      return checkSynthesisFile(path23, size, target.build);
     case "research":
     case "summary":
-      return checkLoopFile(path22, target);
+      return checkLoopFile(path23, target);
     case "work":
     case "fix":
-      return checkWorkerPath(path22, target, scope);
+      return checkWorkerPath(path23, target, scope);
     case "review":
-      return `${path22}: a review session must not commit`;
+      return `${path23}: a review session must not commit`;
     default: {
       const _exhaustive = target.role;
       return _exhaustive;
     }
   }
 }
-function checkAdapted({ path: path22, size }, target, adaptable) {
+function checkAdapted({ path: path23, size }, target, adaptable) {
   if (size !== null && size > FILE_MAX_BYTES) {
-    return `${path22} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
+    return `${path23} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
   }
   const allowed = adaptable.map((worker) => briefPath(target.build, worker));
   const list2 = allowed.join(", ") || "none: every worker named has started";
-  if (!allowed.includes(path22)) {
-    return `${path22} is not a brief this adapt session may revise (${list2}); an adapt session after ${target.adapt} changes only those`;
+  if (!allowed.includes(path23)) {
+    return `${path23} is not a brief this adapt session may revise (${list2}); an adapt session after ${target.adapt} changes only those`;
   }
-  return size === null ? `${path22} is deleted; an adapt session revises a brief, never removes it` : null;
+  return size === null ? `${path23} is deleted; an adapt session revises a brief, never removes it` : null;
 }
-function checkSynthesisFile(path22, size, build) {
+function checkSynthesisFile(path23, size, build) {
   const record2 = `${buildDir(build)}/`;
-  const rest = path22.startsWith(record2) ? path22.slice(record2.length) : "";
-  const allowed = path22 === reportPath(build) || rest === "plan.json" || SYNTHESIS_BRIEF.test(rest);
+  const rest = path23.startsWith(record2) ? path23.slice(record2.length) : "";
+  const allowed = path23 === reportPath(build) || rest === "plan.json" || SYNTHESIS_BRIEF.test(rest);
   if (!allowed)
-    return `${path22}: a synthesis session writes only the report, ${reportPath(build)}, and follow-up workers in ${record2}plan.json with their briefs`;
-  return size === null ? `${path22} is deleted; a synthesis session removes nothing` : null;
+    return `${path23}: a synthesis session writes only the report, ${reportPath(build)}, and follow-up workers in ${record2}plan.json with their briefs`;
+  return size === null ? `${path23} is deleted; a synthesis session removes nothing` : null;
 }
 var SYNTHESIS_BRIEF = /^workers\/W\d+\.\d+\.md$/;
-function isPlanFile(path22, record2) {
-  if (!path22.startsWith(record2)) return false;
-  const rest = path22.slice(record2.length);
+function isPlanFile(path23, record2) {
+  if (!path23.startsWith(record2)) return false;
+  const rest = path23.slice(record2.length);
   return rest === "plan.json" || rest === "PLAN.md" || rest === "sub-issues.json" || /^workers\/W\d+\.\d+\.md$/.test(rest);
 }
-function checkLoopFile(path22, target) {
+function checkLoopFile(path23, target) {
   const loop = parseLoopSubject(target.worker);
-  if (loop === null) return `${path22}: a ${target.role} session must name its loop (L1, L2 …)`;
+  if (loop === null) return `${path23}: a ${target.role} session must name its loop (L1, L2 …)`;
   const allowed = target.role === "research" ? [findingsPath(target.build, loop), researchResultPath(target.build, loop)] : [summaryPath(target.build, loop)];
-  return allowed.includes(path22) ? null : `${path22}: a ${target.role} session is read-only and may write only ${allowed.join(" and ")}`;
+  return allowed.includes(path23) ? null : `${path23}: a ${target.role} session is read-only and may write only ${allowed.join(" and ")}`;
 }
-function checkWorkerPath(path22, target, scope) {
+function checkWorkerPath(path23, target, scope) {
   const worker = target.worker ?? "-";
   const own2 = completionPath(target.build, worker);
-  if (path22 === own2) return null;
+  if (path23 === own2) return null;
   switch (scope.type) {
     case "code":
-      if (!path22.startsWith(BATON_DIR)) return null;
-      return `${path22} is under ${BATON_DIR} (build records and skills); a worker may write only its own completion (${own2})`;
+      if (!path23.startsWith(BATON_DIR)) return null;
+      return `${path23} is under ${BATON_DIR} (build records and skills); a worker may write only its own completion (${own2})`;
     case "research": {
       const findings = workerFindingsPath(target.build, worker);
-      if (path22 === findings) return null;
-      return `${path22}: a research worker writes only its findings (${findings}) and its completion (${own2}); code and other files are refused in a research build`;
+      if (path23 === findings) return null;
+      return `${path23}: a research worker writes only its findings (${findings}) and its completion (${own2}); code and other files are refused in a research build`;
     }
     case "content":
-      if (scope.outputs.includes(path22)) return null;
-      return `${path22} is not one of ${worker}'s outputs in the plan (${scope.outputs.join(", ") || "none declared"}); a content worker writes only those and its completion (${own2})`;
+      if (scope.outputs.includes(path23)) return null;
+      return `${path23} is not one of ${worker}'s outputs in the plan (${scope.outputs.join(", ") || "none declared"}); a content worker writes only those and its completion (${own2})`;
     default: {
       const _exhaustive = scope.type;
       return _exhaustive;
@@ -66046,7 +66523,7 @@ async function checkFollowUps({
 }) {
   const plan = planPath(build);
   const workersDir = `${buildDir(build)}/workers/`;
-  const briefs = changes.map((change) => change.path).filter((path22) => path22.startsWith(workersDir)).map((path22) => path22.slice(workersDir.length).replace(/\.md$/, "")).filter((id) => BRIEF.test(id) && changes.some((c) => c.path === briefPath(build, id)));
+  const briefs = changes.map((change) => change.path).filter((path23) => path23.startsWith(workersDir)).map((path23) => path23.slice(workersDir.length).replace(/\.md$/, "")).filter((id) => BRIEF.test(id) && changes.some((c) => c.path === briefPath(build, id)));
   const planChanged = changes.some((change) => change.path === plan);
   if (!planChanged && briefs.length === 0) return [];
   const before = await readJson(repo, `${base}:${plan}`);
@@ -66221,11 +66698,11 @@ var GitHubApiError = class extends Error {
   status;
   constructor({
     method,
-    path: path22,
+    path: path23,
     status,
     message
   }) {
-    super(`GitHub answered ${status} to ${method} ${path22}: ${message}`);
+    super(`GitHub answered ${status} to ${method} ${path23}: ${message}`);
     this.name = "GitHubApiError";
     this.status = status;
   }
@@ -66247,9 +66724,9 @@ function createGitHubApi({
   });
   const retries = options2?.retries ?? DEFAULT_RETRIES;
   const baseMs = options2?.retryBaseMs ?? 1e3;
-  const send = async (method, path22, body, once2) => {
+  const send = async (method, path23, body, once2) => {
     try {
-      const response = await octokit.request(`${method} ${path22}`, {
+      const response = await octokit.request(`${method} ${path23}`, {
         ...body === void 0 ? {} : { data: body },
         // A request's own `retries: 0` turns the retry plugin off for it.
         ...once2 ? { request: { retries: 0 } } : {}
@@ -66260,13 +66737,13 @@ function createGitHubApi({
       if (status === null) throw error62;
       const tries = triesOf(error62);
       const message = `${messageOf3(error62)}${tries > 1 ? ` (after ${tries} tries)` : ""}`;
-      throw new GitHubApiError({ method, path: path22, status, message });
+      throw new GitHubApiError({ method, path: path23, status, message });
     }
   };
   return {
-    request: (method, path22, body) => send(method, path22, body, false),
+    request: (method, path23, body) => send(method, path23, body, false),
     async postOnce({
-      path: path22,
+      path: path23,
       body,
       find
     }) {
@@ -66277,7 +66754,7 @@ function createGitHubApi({
           if (found !== null) return { value: found, found: true };
         }
         try {
-          return { value: await send("POST", path22, body, true), found: false };
+          return { value: await send("POST", path23, body, true), found: false };
         } catch (error62) {
           const transient = error62 instanceof GitHubApiError && error62.status >= 500;
           if (!transient || attempt >= retries) throw error62;
@@ -66333,11 +66810,11 @@ async function readAllowWorkflowChanges(repo, commit) {
 }
 
 // src/session/publish/read-result.ts
-var import_promises24 = require("node:fs/promises");
-var import_node_path22 = require("node:path");
+var import_promises25 = require("node:fs/promises");
+var import_node_path23 = require("node:path");
 async function readResult(outDir) {
-  const path22 = (0, import_node_path22.join)(outDir, RESULT_FILE);
-  const size = await sizeOf(path22);
+  const path23 = (0, import_node_path23.join)(outDir, RESULT_FILE);
+  const size = await sizeOf(path23);
   if (size === null) {
     return {
       ok: false,
@@ -66354,7 +66831,7 @@ async function readResult(outDir) {
   }
   let raw;
   try {
-    raw = JSON.parse(await (0, import_promises24.readFile)(path22, "utf8"));
+    raw = JSON.parse(await (0, import_promises25.readFile)(path23, "utf8"));
   } catch (error62) {
     const reason = error62 instanceof Error ? error62.message : String(error62);
     return { ok: false, problems: [`${RESULT_FILE} is not valid JSON: ${reason}`] };
@@ -66370,66 +66847,14 @@ async function readResult(outDir) {
   }
   return { ok: true, result: parsed.data };
 }
-async function sizeOf(path22) {
+async function sizeOf(path23) {
   try {
-    const info = await (0, import_promises24.stat)(path22);
+    const info = await (0, import_promises25.stat)(path23);
     return info.isFile() ? info.size : null;
   } catch (error62) {
     if (error62.code === "ENOENT") return null;
     throw error62;
   }
-}
-
-// src/core/findings.ts
-var Confidence = external_exports.enum(["high", "medium", "low"]);
-var FindingsFrontMatter = external_exports.strictObject({
-  /** The worker that investigated. */
-  worker_id: WorkerId,
-  /** The question the brief asked, in one sentence. */
-  question: external_exports.string().trim().min(1).max(500),
-  /** `high`, `medium` or `low`: how well the sources support the answer. */
-  confidence: Confidence,
-  /** Where the answer comes from: a URL, or a repository path with a line (`src/a.ts:12`). */
-  sources: external_exports.array(external_exports.string().trim().min(1).max(500)).min(1).max(100)
-});
-var FRONT_MATTER2 = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
-function parseFindings(text, worker) {
-  const match = FRONT_MATTER2.exec(text);
-  if (!match) {
-    return {
-      ok: false,
-      problems: ["the findings must start with YAML front matter between --- lines"]
-    };
-  }
-  let data;
-  try {
-    data = yaml.load(match[1] ?? "", { schema: yaml.CORE_SCHEMA });
-  } catch (error62) {
-    const reason = error62 instanceof yaml.YAMLException ? error62.reason : String(error62);
-    return { ok: false, problems: [`the findings' front matter is not valid YAML: ${reason}`] };
-  }
-  const parsed = FindingsFrontMatter.safeParse(data);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map(
-        (issue2) => `the findings' front matter ${issue2.path.join(".") || "(root)"}: ${issue2.message}`
-      )
-    };
-  }
-  if (parsed.data.worker_id !== worker) {
-    return {
-      ok: false,
-      problems: [
-        `the findings' front matter says worker_id ${parsed.data.worker_id}, not ${worker}`
-      ]
-    };
-  }
-  const body = match[2] ?? "";
-  if (!body.trim()) {
-    return { ok: false, problems: ["the findings have no answer after their front matter"] };
-  }
-  return { ok: true, frontMatter: parsed.data, body };
 }
 
 // src/session/publish/verify-commits.ts
@@ -66592,15 +67017,15 @@ async function checkFindings({
   build,
   worker
 }) {
-  const path22 = workerFindingsPath(build, worker);
-  const text = await readAt(repo, `${HEAD_REF}:${path22}`);
+  const path23 = workerFindingsPath(build, worker);
+  const text = await readAt(repo, `${HEAD_REF}:${path23}`);
   if (text === null) {
     return [
-      `a research worker delivers its findings in ${path22} (docs/build-types.md), and the commits leave none`
+      `a research worker delivers its findings in ${path23} (docs/build-types.md), and the commits leave none`
     ];
   }
   const parsed = parseFindings(text, worker);
-  return parsed.ok ? [] : parsed.problems.map((problem) => `${path22}: ${problem}`);
+  return parsed.ok ? [] : parsed.problems.map((problem) => `${path23}: ${problem}`);
 }
 
 // src/session/publish/pull-body.ts
@@ -66637,8 +67062,9 @@ function renderPullBody({
     list("Follow-ups", completion.follow_up),
     list(
       "Artifacts",
-      completion.artifacts.map((path22) => `\`${path22.replaceAll("`", "")}\``)
+      completion.artifacts.map((path23) => `\`${path23.replaceAll("`", "")}\``)
     ),
+    renderTests(completion.tests),
     `### Usage
 
 ${renderUsage(completion.usage)}`
@@ -66650,6 +67076,27 @@ ${renderUsage(completion.usage)}`
 
 ${renderWorkerMarker({ build, worker })}`
   );
+}
+function renderTests(tests) {
+  if (!tests) return "";
+  const command = tests.command ? ` \`${tests.command.replaceAll("`", "")}\`` : "";
+  const head = {
+    passed: `✅ Baton ran${command} before handing in: passed.`,
+    failed: `❌ Baton ran${command} before handing in: failed.`,
+    "not-run": `⚪ Not run: ${neutralizeModelText(tests.detail).replace(/\s*\n\s*/g, " ")}`
+  }[tests.status];
+  if (tests.status !== "failed") return `### Tests
+
+${head}`;
+  const longest = Math.max(2, ...(tests.detail.match(/`+/g) ?? []).map((run3) => run3.length));
+  const fence = "`".repeat(longest + 1);
+  return `### Tests
+
+${head}
+
+${fence}text
+${neutralizeMarkers(tests.detail)}
+${fence}`;
 }
 function list(title, items) {
   if (items.length === 0) return "";
@@ -67087,6 +67534,7 @@ async function summarise({ env, target, result, api }) {
 
 // src/core/usage.ts
 var USAGE_HEADER = "baton usage";
+var REASON_MAX_CHARS = 240;
 var UsageRecord = external_exports.strictObject({
   version: external_exports.literal(1),
   /** The workflow run of the session. */
@@ -67098,7 +67546,14 @@ var UsageRecord = external_exports.strictObject({
   worker: external_exports.union([WorkerId, external_exports.string().regex(LOOP_SUBJECT)]).nullable(),
   /** How the agent ended: its result's status, or `no-result` when it left none. */
   outcome: external_exports.enum(["complete", "blocked", "failed", "no-result"]),
-  usage: Usage2
+  usage: Usage2,
+  /**
+   * Why the session did not deliver, in one line (a model error with its
+   * status, a limit, the context window, failing tests, a publish refusal with
+   * its rule and path). May quote model text: the app shows it only inside a
+   * code span (`failureText`), never as markup.
+   */
+  reason: external_exports.string().max(REASON_MAX_CHARS).refine((text) => ![...text].some(isControl), "must be one line").nullable().optional()
 });
 function usageRef({
   build,
@@ -67116,6 +67571,15 @@ function renderUsageMessage(record2) {
 ${JSON.stringify(record2)}
 `;
 }
+function isControl(char) {
+  const point = char.codePointAt(0) ?? 0;
+  return point < 32 || point === 127;
+}
+function oneLineReason(text) {
+  const line = [...text ?? ""].map((char) => isControl(char) ? " " : char).join("").replace(/\s+/g, " ").trim();
+  if (!line) return null;
+  return line.length > REASON_MAX_CHARS ? `${line.slice(0, REASON_MAX_CHARS - 1)}…` : line;
+}
 
 // src/session/publish/write-usage.ts
 async function writeUsageRecord({
@@ -67123,7 +67587,8 @@ async function writeUsageRecord({
   result,
   repo,
   remote,
-  token
+  token,
+  refusal = null
 }) {
   const runId = Number(env.GITHUB_RUN_ID);
   if (!Number.isInteger(runId) || runId <= 0) return "No usage record: GITHUB_RUN_ID is not set.";
@@ -67137,6 +67602,8 @@ async function writeUsageRecord({
     outcome: result.status,
     usage: result.usage
   };
+  const reason = refusal ? oneLineReason(`publish refused: ${refusal}`) : result.status === "complete" ? null : oneLineReason(result.reason);
+  if (reason) record2.reason = reason;
   const ref = usageRef({ build: env.BATON_BUILD, runId, attempt });
   try {
     const message = renderUsageMessage(record2);
@@ -67179,13 +67646,18 @@ async function publishWithToken({
 }) {
   const repo = await createScratchRepo(env.GITHUB_WORKSPACE);
   try {
-    const usageLine = await writeUsageRecord({ env, result, repo, remote: io.remote, token });
-    const commits = await checkCommits({ env, io, target, result, repo, token });
-    if (commits.problems.length > 0) return { kind: "refused", problems: commits.problems };
-    if (target.role === "plan" && result.head && hasCommits(result)) {
-      const problems = await checkPlanRecord({ repo, head: result.head, build: target.build });
-      if (problems.length > 0) return { kind: "refused", problems };
+    const record2 = (refusal2) => writeUsageRecord({ env, result, repo, remote: io.remote, token, refusal: refusal2 });
+    let commits;
+    let refusal;
+    try {
+      commits = await checkCommits({ env, io, target, result, repo, token });
+      refusal = commits.problems.length > 0 ? commits.problems : target.role === "plan" && result.head && hasCommits(result) ? await checkPlanRecord({ repo, head: result.head, build: target.build }) : [];
+    } catch (error62) {
+      await record2(null);
+      throw error62;
     }
+    const usageLine = await record2(refusal[0] ?? null);
+    if (refusal.length > 0) return { kind: "refused", problems: refusal };
     const api = createGitHubApi({
       apiUrl: env.GITHUB_API_URL,
       token,
@@ -67237,7 +67709,7 @@ async function checkCommits({
     buildBranch: target.role === "work" || target.role === "fix" ? integrationBranch(target.build) : null,
     base: result.base,
     head: result.head,
-    bundlePath: (0, import_node_path23.join)(env.BATON_OUT, BUNDLE_FILE)
+    bundlePath: (0, import_node_path24.join)(env.BATON_OUT, BUNDLE_FILE)
   });
   if (!verified.ok) return { problems: verified.problems, alreadyPushed: false, changes: [] };
   const touchesWorkflows = verified.changes.some(

@@ -32,8 +32,23 @@ export function setUpResearchRepo(gh: FakeGitHub): void {
   );
 }
 
-function findings(id: string, question: string, answer: string, source: string): string {
-  return `---\nworker_id: ${id}\nquestion: ${question}\nconfidence: high\nsources:\n  - ${source}\n---\n# Answer\n\n${answer}\n`;
+/** The page W1.1's scripted web search finds, cited in its findings with the day it was read. */
+export const SURVEY_PAGE = {
+  query: 'Node.js version usage 2026 survey',
+  url: 'https://nodejs.org/en/about/previous-releases',
+  title: 'Node.js — Node.js Releases',
+};
+
+function findings(
+  id: string,
+  question: string,
+  answer: string,
+  source: string,
+  web: typeof SURVEY_PAGE | undefined,
+): string {
+  const read = new Date().toISOString().slice(0, 10);
+  const cited = web ? `  - url: ${web.url}\n    read: ${read}\n` : '';
+  return `---\nworker_id: ${id}\nquestion: ${question}\nconfidence: high\nsources:\n${cited}  - ${source}\n---\n# Answer\n\n${answer}\n`;
 }
 
 function researchWorker(
@@ -41,6 +56,7 @@ function researchWorker(
   question: string,
   answer: string,
   strayCode: boolean,
+  web?: typeof SURVEY_PAGE,
 ): ScenarioWorker {
   const path = `.baton/builds/${BUILD_TOKEN}/findings/${id}.md`;
   return {
@@ -51,7 +67,8 @@ function researchWorker(
     context: 'The survey and the CI figures are in `docs/support.md`.',
     requirements: ['Cite the file and line each claim rests on.', 'Change no code.'],
     criteria: ['the findings answer the question with a source'],
-    files: { [path]: findings(id, question, answer, 'docs/support.md:3') },
+    files: { [path]: findings(id, question, answer, 'docs/support.md:3', web) },
+    ...(web ? { web } : {}),
     check: `grep -q '^confidence:' ${path}`,
     summary: answer,
     follow_up: id === 'W1.2' ? ['Ask again after the 2027 survey.'] : [],
@@ -73,6 +90,7 @@ export function researchScenario({ strayCode = false }: { strayCode?: boolean } 
         'Which Node versions do users run?',
         'Node 22 for 70% of users and Node 20 for 25%; 5% run older versions.',
         false,
+        SURVEY_PAGE,
       ),
       researchWorker(
         'W1.2',

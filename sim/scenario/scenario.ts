@@ -78,6 +78,11 @@ export interface ScenarioWorker {
   reportBack?: string[];
   /** What the worker writes with the editor, path → content, in order. */
   files: Record<string, string>;
+  /**
+   * A research worker that searches the web first: the provider's `web_search`
+   * runs (scripted here: its result is this page) in the reply before the files are written.
+   */
+  web?: { query: string; url: string; title: string };
   /** The bash command that shows the work does what the brief asks (run at the workspace root). */
   check: string;
   /** The completion report. */

@@ -75,7 +75,8 @@ export function createScriptedModel(scenario: Scenario): ScriptedModel {
       return { error: answer.error };
     }
     const { usage, promptTokens } = scriptedUsage({
-      request: captured.body,
+      // What the model reads: after the API's context edits, if any.
+      request: captured.seen,
       reply: answer.blocks,
       previousInput: session.promptTokens,
       shell: role === 'work' || role === 'fix',

@@ -54,10 +54,13 @@ export function workTurn(input: TurnInput): TurnAnswer {
           },
         };
       }
-      return say(
-        `The brief asks for ${files.map(([path]) => `\`${path}\``).join(', ')}; writing ${fails ? 'the first of them' : 'them'} now.`,
-        ...(fails ? files.slice(0, 1) : files).map(([path, file_text]) =>
-          input.call(EDITOR, { command: 'create', path, file_text }),
+      return withWebSearch(
+        worker,
+        say(
+          `The brief asks for ${files.map(([path]) => `\`${path}\``).join(', ')}; writing ${fails ? 'the first of them' : 'them'} now.`,
+          ...(fails ? files.slice(0, 1) : files).map(([path, file_text]) =>
+            input.call(EDITOR, { command: 'create', path, file_text }),
+          ),
         ),
       );
     case 2:
@@ -74,6 +77,31 @@ export function workTurn(input: TurnInput): TurnAnswer {
     default:
       return unexpected(input, 'the report was submitted already, yet the session goes on');
   }
+}
+
+let nextSearch = 1;
+
+/**
+ * A reply that starts with a web search the provider ran (a `server_tool_use`
+ * and its `web_search_tool_result`, as the API returns them in one reply).
+ */
+function withWebSearch(worker: ScenarioWorker, answer: TurnAnswer): TurnAnswer {
+  if (!worker.web || !('blocks' in answer)) return answer;
+  const id = `srvtoolu_scripted_${String(nextSearch++).padStart(4, '0')}`;
+  const { query, url, title } = worker.web;
+  return {
+    blocks: [
+      { type: 'server_tool_use', id, name: 'web_search', input: { query } },
+      {
+        type: 'web_search_tool_result',
+        tool_use_id: id,
+        content: [
+          { type: 'web_search_result', url, title, encrypted_content: 'scripted', page_age: null },
+        ],
+      },
+      ...answer.blocks,
+    ],
+  };
 }
 
 /** `submit_completion` with the worker's report; `summary` replaces the scenario's when given. */

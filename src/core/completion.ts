@@ -7,7 +7,10 @@ export const COMPLETION_MAX_BYTES = 64 * 1024;
 const Line = z.string().max(2000);
 const Lines = z.array(Line).max(50).default([]);
 
-/** What a session spent; every field counts from the session's first request. */
+/**
+ * What a session spent; every field counts from the session's first request.
+ * The last four are absent in records written before they were counted.
+ */
 export const Usage = z.strictObject({
   /** Uncached input tokens. */
   input_tokens: z.number().int().nonnegative(),
@@ -23,8 +26,29 @@ export const Usage = z.strictObject({
   turns: z.number().int().nonnegative(),
   /** Wall-clock seconds of the agent loop. */
   seconds: z.number().nonnegative(),
+  /** Of `output_tokens`, those the model spent thinking (billed as output). */
+  thinking_tokens: z.number().int().nonnegative().optional(),
+  /** Web searches the provider ran for the session (billed per search). */
+  web_search_requests: z.number().int().nonnegative().optional(),
+  /** Web pages the provider fetched for the session (billed as tokens only). */
+  web_fetch_requests: z.number().int().nonnegative().optional(),
+  /** Input tokens the API's context management cleared from old tool results. */
+  cleared_input_tokens: z.number().int().nonnegative().optional(),
 });
 export type Usage = z.infer<typeof Usage>;
+
+/**
+ * The repository's tests as a work or fix session last ran them before handing
+ * in: `passed`, `failed` with the output's tail, or `not-run` and why.
+ */
+export const TestRun = z.strictObject({
+  status: z.enum(['passed', 'failed', 'not-run']),
+  /** The command, as configured (`session.test`) or found in the repository. */
+  command: z.string().max(500).nullable(),
+  /** `failed`: the last lines of the output; `not-run`: why. */
+  detail: z.string().max(4000).default(''),
+});
+export type TestRun = z.infer<typeof TestRun>;
 
 export const CompletionStatus = z.enum(['complete', 'blocked', 'failed']);
 export type CompletionStatus = z.infer<typeof CompletionStatus>;
@@ -58,5 +82,7 @@ export const Completion = z.strictObject({
   affects: z.array(WorkerId).max(60).default([]),
   /** What the session cost. */
   usage: Usage,
+  /** The repository's tests as the session last ran them (work and fix sessions). */
+  tests: TestRun.optional(),
 });
 export type Completion = z.infer<typeof Completion>;

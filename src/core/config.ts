@@ -1,6 +1,32 @@
 import { z } from 'zod';
 import { MAX_IMPROVE_LOOPS } from './parse-commands.js';
 
+/**
+ * A budget of extended-thinking tokens: 0 turns thinking off; otherwise at
+ * least 1,024 (the API's minimum) and below a request's output limit (16,000).
+ * Thinking tokens are billed as output tokens (docs/sessions.md, "What a session costs").
+ */
+const ThinkingBudget = z
+  .number()
+  .int()
+  .min(0)
+  .max(15_000)
+  .refine((n) => n === 0 || n >= 1024, 'must be 0 (off) or at least 1024 tokens');
+
+/** Extended thinking per kind of session, in budget tokens per model request. */
+const Thinking = z.strictObject({
+  /** Plan, adapt, research, summary and synthesis sessions (they run on `models.plan`). */
+  plan: ThinkingBudget.default(8000),
+  /** Workers whose brief says `complexity: easy`. */
+  easy: ThinkingBudget.default(0),
+  /** Workers whose brief says `complexity: normal`. */
+  normal: ThinkingBudget.default(0),
+  /** Workers whose brief says `complexity: complex`. */
+  complex: ThinkingBudget.default(8000),
+  /** Review sessions. */
+  review: ThinkingBudget.default(0),
+});
+
 /** Model ids for each kind of session; any id the Messages API accepts. */
 const Models = z.strictObject({
   /** Writes the plan. */
@@ -13,6 +39,8 @@ const Models = z.strictObject({
   complex: z.string().min(1).default('claude-opus-5-5'),
   /** Reviews worker pull requests. */
   review: z.string().min(1).default('claude-sonnet-5-5'),
+  /** Extended thinking budgets per kind of session (0 = off): `models.thinking.complex: 12000`. */
+  thinking: Thinking.prefault({}),
 });
 
 const Review = z.strictObject({
@@ -51,6 +79,16 @@ const Session = z.strictObject({
     .trim()
     .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be one runner label (letters, digits, - _ .)')
     .default('ubuntu-latest'),
+  /**
+   * The command work and fix sessions run (as the tools user, in their copy of
+   * the repository) before they hand in: `npm test`, `make check`. Null: found
+   * from the repository (package.json `scripts.test`, a pytest configuration,
+   * go.mod, Cargo.toml); `false` runs none.
+   */
+  test: z
+    .union([z.string().trim().min(1).max(500), z.literal(false)])
+    .nullable()
+    .default(null),
 });
 
 /** What `budget.maxUsd` is when `.github/baton.yml` does not say: a cap worth a person's look. */
@@ -130,6 +168,31 @@ const Improve = z.strictObject({
   approval: z.enum(['every-loop', 'first-loop']).default('every-loop'),
 });
 
+const Domain = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9.-]+(?:\/[^\s]*)?$/, 'must be a domain such as docs.python.org (no https://)');
+
+/**
+ * Web search and web fetch (the model provider's server tools) for research
+ * sessions: research-build workers and improvement-loop research. Each search
+ * is billed by the provider on top of tokens (docs/sessions.md).
+ */
+const Research = z
+  .strictObject({
+    /** Off: research sessions read only the repository. */
+    web: z.boolean().default(true),
+    /** Only these domains are searched and fetched (empty: any). Not with `blockedDomains`. */
+    allowedDomains: z.array(Domain).max(50).default([]),
+    /** These domains are never searched or fetched. Not with `allowedDomains`. */
+    blockedDomains: z.array(Domain).max(50).default([]),
+    /** Web searches one session may make, and likewise web fetches. */
+    maxUses: z.number().int().min(1).max(100).default(10),
+  })
+  .refine((r) => r.allowedDomains.length === 0 || r.blockedDomains.length === 0, {
+    message: 'set allowedDomains or blockedDomains, not both (the API accepts one)',
+  });
+
 /** `.github/baton.yml`: every key is optional; the defaults are below. */
 export const Config = z.strictObject({
   /** The issue label that starts a build. */
@@ -154,6 +217,7 @@ export const Config = z.strictObject({
   final: Final.prefault({}),
   plan: PlanSettings.prefault({}),
   improve: Improve.prefault({}),
+  research: Research.prefault({}),
 });
 export type Config = z.infer<typeof Config>;
 

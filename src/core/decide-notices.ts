@@ -155,7 +155,9 @@ function workerNeeds(ctx: DecideContext, state: WorkerState): Need[] {
     ];
   }
   if (state.state === 'failed') {
-    const why = state.failure ? failureText(ctx, state.failure) : 'its session failed';
+    const why = state.failure
+      ? failureText(ctx, state.failure, state.failureDetail)
+      : 'its session failed';
     return [
       {
         key: noticeKey('failed', id, state.attempts),

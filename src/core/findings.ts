@@ -6,6 +6,39 @@ import { WorkerId } from './plan.js';
 export const Confidence = z.enum(['high', 'medium', 'low']);
 export type Confidence = z.infer<typeof Confidence>;
 
+/** A page read on the web: a URL and the day it was read, since pages change. */
+export const WebSource = z.strictObject({
+  url: z
+    .string()
+    .trim()
+    .max(500)
+    .regex(/^https?:\/\/\S+$/, 'must be an http(s) URL'),
+  read: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be the date the page was read, YYYY-MM-DD'),
+});
+export type WebSource = z.infer<typeof WebSource>;
+
+/** A repository path with a line; a URL here lacks the date it was read. */
+export const RepoSource = z
+  .string()
+  .trim()
+  .min(1)
+  .max(500)
+  .refine(
+    (text) => !/^https?:\/\//i.test(text),
+    'a web source needs the date it was read: write it as url: … and read: YYYY-MM-DD',
+  );
+
+/** One source a finding rests on. */
+export const FindingSource = z.union([WebSource, RepoSource]);
+export type FindingSource = z.infer<typeof FindingSource>;
+
+/** A source as a line of markdown: a web page with the day it was read, or a path. */
+export function renderSource(source: FindingSource): string {
+  return typeof source === 'string'
+    ? `\`${source.replaceAll('`', '')}\``
+    : `<${source.url.replace(/[<>]/g, '')}> (read ${source.read})`;
+}
+
 /**
  * The YAML front matter of a findings document,
  * `.baton/builds/<build>/findings/<worker>.md` (docs/build-types.md).
@@ -17,8 +50,14 @@ export const FindingsFrontMatter = z.strictObject({
   question: z.string().trim().min(1).max(500),
   /** `high`, `medium` or `low`: how well the sources support the answer. */
   confidence: Confidence,
-  /** Where the answer comes from: a URL, or a repository path with a line (`src/a.ts:12`). */
-  sources: z.array(z.string().trim().min(1).max(500)).min(1).max(100),
+  /**
+   * Where the answer comes from: a web page with the date it was read
+   * (`{ url: https://…, read: 2026-11-23 }`), or a repository path with a line (`src/a.ts:12`).
+   */
+  sources: z
+    .array(z.union([WebSource, RepoSource]))
+    .min(1)
+    .max(100),
 });
 export type FindingsFrontMatter = z.infer<typeof FindingsFrontMatter>;
 

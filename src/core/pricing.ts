@@ -27,12 +27,22 @@ const PRICES: readonly ModelPrice[] = [
 const CACHE_READ_FACTOR = 0.1;
 const CACHE_WRITE_FACTOR = 1.25;
 
+/**
+ * Web search, a server tool, is billed per search on top of tokens: $10 per
+ * 1,000 searches (same source). Web fetch costs only the tokens it adds.
+ * Thinking tokens are output tokens and priced as such.
+ */
+export const WEB_SEARCH_USD_PER_THOUSAND = 10;
+
 /** The tokens of one response, as the Messages API reports them. */
 export interface TokenCounts {
   input_tokens: number;
+  /** Thinking included: the API bills thinking as output. */
   output_tokens: number;
   cache_read_input_tokens: number;
   cache_creation_input_tokens: number;
+  /** `usage.server_tool_use.web_search_requests`. */
+  web_search_requests?: number;
 }
 
 /** The price of a model id, or null when its family is unknown. */
@@ -49,5 +59,8 @@ export function costOf(model: string, tokens: TokenCounts): number | null {
     tokens.input_tokens +
     tokens.cache_read_input_tokens * CACHE_READ_FACTOR +
     tokens.cache_creation_input_tokens * CACHE_WRITE_FACTOR;
-  return (input * price.inputPerMillion + tokens.output_tokens * price.outputPerMillion) / 1e6;
+  const searches = ((tokens.web_search_requests ?? 0) * WEB_SEARCH_USD_PER_THOUSAND) / 1000;
+  return (
+    (input * price.inputPerMillion + tokens.output_tokens * price.outputPerMillion) / 1e6 + searches
+  );
 }

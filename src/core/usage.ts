@@ -6,6 +6,8 @@ import { SESSION_ROLES } from './session.js';
 
 /** The first line of a usage record's commit message; the JSON follows after a blank line. */
 const USAGE_HEADER = 'baton usage';
+/** The longest one-line reason a usage record carries. */
+export const REASON_MAX_CHARS = 240;
 /** A usage record is a few hundred bytes; anything far larger is not one. */
 const USAGE_MAX_BYTES = 4096;
 
@@ -27,6 +29,18 @@ export const UsageRecord = z.strictObject({
   /** How the agent ended: its result's status, or `no-result` when it left none. */
   outcome: z.enum(['complete', 'blocked', 'failed', 'no-result']),
   usage: Usage,
+  /**
+   * Why the session did not deliver, in one line (a model error with its
+   * status, a limit, the context window, failing tests, a publish refusal with
+   * its rule and path). May quote model text: the app shows it only inside a
+   * code span (`failureText`), never as markup.
+   */
+  reason: z
+    .string()
+    .max(REASON_MAX_CHARS)
+    .refine((text) => ![...text].some(isControl), 'must be one line')
+    .nullable()
+    .optional(),
 });
 export type UsageRecord = z.infer<typeof UsageRecord>;
 
@@ -63,6 +77,22 @@ export function parseUsageMessage(message: string): UsageRecord | null {
   } catch {
     return null;
   }
+}
+
+function isControl(char: string): boolean {
+  const point = char.codePointAt(0) ?? 0;
+  return point < 0x20 || point === 0x7f;
+}
+
+/** A reason as a record carries it: the first line, control characters dropped, cut to length. */
+export function oneLineReason(text: string | null | undefined): string | null {
+  const line = [...(text ?? '')]
+    .map((char) => (isControl(char) ? ' ' : char))
+    .join('')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (!line) return null;
+  return line.length > REASON_MAX_CHARS ? `${line.slice(0, REASON_MAX_CHARS - 1)}…` : line;
 }
 
 /** Every token a session counted: input, output, and the prompt cache's reads and writes. */

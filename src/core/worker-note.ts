@@ -1,4 +1,5 @@
 import type { DecideContext } from './decide-context.js';
+import { code } from './markdown.js';
 import type { NeedsHumanReason } from './pull-state.js';
 import type { FailReason, WorkerState } from './worker-state.js';
 
@@ -18,7 +19,7 @@ export function workerNote({
     case 'ready':
       return state.retry ? `retry asked by ${state.retry.author}` : null;
     case 'failed':
-      return state.failure ? failureText(ctx, state.failure) : null;
+      return state.failure ? failureText(ctx, state.failure, state.failureDetail) : null;
     case 'needs-human':
       return state.assessment?.need.kind === 'needs-human'
         ? needsHumanText(ctx, state.assessment.need.reason)
@@ -42,8 +43,20 @@ export function workerNote({
   }
 }
 
-/** Why an attempt failed, from its run's conclusion or Baton's own limits. */
-export function failureText(ctx: DecideContext, reason: FailReason): string {
+/**
+ * Why an attempt failed, from its run's conclusion or Baton's own limits, and
+ * the session's own one-line reason when its publish job recorded one. That
+ * reason may quote a model, so it is shown only as a code span: no markup, no
+ * mention, no link of its own.
+ */
+export function failureText(ctx: DecideContext, reason: FailReason, detail?: string): string {
+  const base = conclusionText(ctx, reason);
+  if (!detail) return base;
+  // Angle brackets would be escaped to entities after this, and read as such inside the span.
+  return `${base}: ${code(detail.replace(/[<>]/g, ' '))}`;
+}
+
+function conclusionText(ctx: DecideContext, reason: FailReason): string {
   const { session } = ctx.config;
   const texts: Record<FailReason, string> = {
     failure: 'the session failed',

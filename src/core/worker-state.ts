@@ -24,6 +24,11 @@ export interface WorkerState {
   worker: PlanWorker;
   state: WorkerDisplayState;
   failure: FailReason | null;
+  /**
+   * The failed session's own one-line reason, from the usage record its
+   * publish job wrote (schema-checked, shown only as a code span).
+   */
+  failureDetail?: string;
   /** Why it waits or failed, in a few words. */
   note: string | null;
   /** Work sessions started for it. */
@@ -119,7 +124,14 @@ function classify(ctx: DecideContext, base: WorkerState): WorkerState {
   if (settles !== null) return { ...base, state: 'working', settlesInMs: settles };
   const failure = closedSince ? 'pull-closed' : failureOf(ctx, latestWork);
   const retry = pendingWorkRetry(ctx, base.worker.id, latestWork);
-  return { ...base, state: retry ? 'ready' : 'failed', failure, retry };
+  const detail = closedSince ? null : sessionReason(ctx, latestWork);
+  return {
+    ...base,
+    state: retry ? 'ready' : 'failed',
+    failure,
+    retry,
+    ...(detail ? { failureDetail: detail } : {}),
+  };
 }
 
 function stateOfPull(assessment: PullAssessment): WorkerDisplayState {
@@ -153,6 +165,16 @@ function failureOf(ctx: DecideContext, run: RunInfo): FailReason {
     default:
       return 'failure';
   }
+}
+
+/** The reason the run's newest attempt recorded with its usage, if any. */
+function sessionReason(ctx: DecideContext, run: RunInfo): string | null {
+  const records = (ctx.snapshot.usage ?? []).filter((record) => record.run_id === run.id);
+  const newest = records.reduce<(typeof records)[number] | null>(
+    (found, record) => (found && found.attempt > record.attempt ? found : record),
+    null,
+  );
+  return newest?.reason ?? null;
 }
 
 /** The newest `/retry` given after the last attempt began, unless a work session answered it. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/core/decide.js';
 import type { CommandInfo, PullInfo, RunConclusion, RunInfo } from '../../src/core/snapshot.js';
+import type { UsageRecord } from '../../src/core/usage.js';
 import { dispatched, kinds, rowsOf, viewOf } from './decide-helpers.js';
 import {
   ago,
@@ -12,6 +13,7 @@ import {
   makeReview,
   makeRun,
   makeSnapshot,
+  makeUsageRecord,
   NOW,
   planRun,
   sha,
@@ -44,6 +46,7 @@ function run(overrides: {
   maxParallel?: number;
   maxUsd?: number;
   now?: string;
+  usage?: UsageRecord[];
 }) {
   const plan = overrides.plan ? makePlan({ workers: workers(...overrides.plan) }) : makePlan();
   return decide({
@@ -53,6 +56,7 @@ function run(overrides: {
       pulls: overrides.pulls ?? [],
       commands: overrides.commands ?? [],
       completions: {},
+      ...(overrides.usage ? { usage: overrides.usage } : {}),
     }),
     config: makeConfig({
       approval: 'none',
@@ -233,6 +237,43 @@ describe('decide: failed attempts and retries', () => {
       run: { label: 'work run', url: 'https://github.com/acme/shop/actions/runs/7011' },
     });
     expect(dispatched(actions)).toEqual([]);
+  });
+
+  it("shows the failed session's own reason from its usage record, as a code span", () => {
+    const failed = work('W1.1', { status: 'completed', conclusion: 'failure' });
+    const record = (attempt: number, reason: string) =>
+      makeUsageRecord({ run_id: failed.id, attempt, role: 'work', worker: 'W1.1', reason });
+    const actions = run({
+      runs: [failed],
+      plan: ['W1.1'],
+      usage: [
+        record(2, 'the model request failed after retries (529): overloaded_error'),
+        record(1, 'an older attempt'),
+      ],
+    });
+    expect(rowsOf(actions)['W1.1']).toEqual({
+      state: 'failed',
+      note: 'the session failed: `the model request failed after retries (529): overloaded_error`',
+    });
+    const notice = actions.find((action) => action.kind === 'notice');
+    expect(notice && 'body' in notice ? notice.body : JSON.stringify(notice)).toContain(
+      '`the model request failed after retries (529): overloaded_error`',
+    );
+  });
+
+  it('keeps a reason that quotes a model inert: no mention, markup or marker escapes its code span', () => {
+    const failed = work('W1.1', { status: 'completed', conclusion: 'failure' });
+    const reason = 'done` @admin <!-- baton:status --> **bold** [x](https://evil.example) ``';
+    const actions = run({
+      runs: [failed],
+      plan: ['W1.1'],
+      usage: [makeUsageRecord({ run_id: failed.id, role: 'work', worker: 'W1.1', reason })],
+    });
+    const note = rowsOf(actions)['W1.1']?.note ?? '';
+    const span = /^the session failed: (`{3,}) (.*) \1$/.exec(note);
+    expect(span?.[2]).toBe(
+      'done` @admin  !-- baton:status --  **bold** [x](https://evil.example) ``',
+    );
   });
 
   it.each<[string, Partial<RunInfo>, string]>([

@@ -8,7 +8,8 @@ worker_id: W1.2
 question: Which OAuth providers does the login need?
 confidence: medium
 sources:
-  - https://example.com/oauth-survey
+  - url: https://example.com/oauth-survey
+    read: 2026-11-20
   - src/auth/login.ts:40
 ---
 # Answer
@@ -25,7 +26,10 @@ describe('parseFindings', () => {
         worker_id: 'W1.2',
         question: 'Which OAuth providers does the login need?',
         confidence: 'medium',
-        sources: ['https://example.com/oauth-survey', 'src/auth/login.ts:40'],
+        sources: [
+          { url: 'https://example.com/oauth-survey', read: '2026-11-20' },
+          'src/auth/login.ts:40',
+        ],
       },
       body: '# Answer\n\nGitHub and Google cover every user the survey names.\n',
     });
@@ -35,8 +39,21 @@ describe('parseFindings', () => {
     { rule: 'needs front matter', text: '# Answer\n\nno front matter\n', says: 'must start with' },
     {
       rule: 'needs at least one source',
-      text: GOOD.replace(/sources:\n(?: {2}- .*\n)+/, 'sources: []\n'),
+      text: GOOD.replace(/sources:\n(?: {2}[- ] .*\n)+/, 'sources: []\n'),
       says: 'front matter sources',
+    },
+    {
+      rule: 'needs the date a web page was read',
+      text: GOOD.replace(
+        '  - url: https://example.com/oauth-survey\n    read: 2026-11-20\n',
+        '  - https://example.com/oauth-survey\n',
+      ),
+      says: 'needs the date it was read',
+    },
+    {
+      rule: 'needs a date, not a word, for a web source',
+      text: GOOD.replace('read: 2026-11-20', 'read: yesterday'),
+      says: 'YYYY-MM-DD',
     },
     {
       rule: 'needs a confidence of high, medium or low',

@@ -54,12 +54,45 @@ describe('usage meter', () => {
       cost_usd: 0.0015,
       turns: 2,
       seconds: 12.3,
+      thinking_tokens: 0,
+      web_search_requests: 0,
+      web_fetch_requests: 0,
+      cleared_input_tokens: 0,
     });
     expect(describeUnpriced(meter)).toContain('cost_usd counts 0 for mystery');
   });
 
   it('adds usages field by field', () => {
     const a = { ...tokens(1, 2, 3, 4), cost_usd: 0.1, turns: 1, seconds: 1.5 };
-    expect(addUsage(a, a)).toEqual({ ...tokens(2, 4, 6, 8), cost_usd: 0.2, turns: 2, seconds: 3 });
+    const none = { thinking_tokens: 0, web_search_requests: 0, web_fetch_requests: 0 };
+    expect(addUsage(a, a)).toEqual({
+      ...tokens(2, 4, 6, 8),
+      ...{ cost_usd: 0.2, turns: 2, seconds: 3, ...none, cleared_input_tokens: 0 },
+    });
+  });
+
+  it('counts thinking, web searches and cleared context, and prices each search', () => {
+    const meter = createUsageMeter();
+    recordResponse(
+      meter,
+      'claude-sonnet-5-5',
+      {
+        input_tokens: 0,
+        output_tokens: 1000,
+        output_tokens_details: { thinking_tokens: 600 },
+        server_tool_use: { web_search_requests: 3, web_fetch_requests: 2 },
+      },
+      { applied_edits: [{ type: 'clear_tool_uses_20250919', cleared_input_tokens: 40_000 }] },
+    );
+    const usage = toUsage(meter, 1);
+    expect(usage).toMatchObject({
+      output_tokens: 1000,
+      thinking_tokens: 600,
+      web_search_requests: 3,
+      web_fetch_requests: 2,
+      cleared_input_tokens: 40_000,
+    });
+    // 1,000 output tokens at $15 per million, thinking included, plus 3 searches at $10 per 1,000.
+    expect(usage.cost_usd).toBeCloseTo(0.015 + 0.03, 9);
   });
 });

@@ -158,6 +158,12 @@ describe('a diamond build from the label to the final pull request', () => {
     expect(played.build.statuses.some((body) => body.includes('`/retry W2.1`'))).toBe(true);
     const failed = played.model.sessions.find((s) => s.role === 'work' && s.worker === 'W2.1');
     expect(failed?.submitted).toMatchObject({ status: 'failed' });
+    // The session's own reason, from the usage record publish pushed, reaches the worker's row.
+    expect(
+      played.build.statuses.some((body) =>
+        /W2\.1.*the session failed: `+Stopped after writing /.test(body),
+      ),
+    ).toBe(true);
   });
 
   it('sends a fix session to the PR that conflicts after its sibling merged, and it resolves the markers', () => {

@@ -81,8 +81,10 @@ async function session({
       }),
       { ...quiet, anthropic: { maxRetries: 2 } },
     );
-    expect(code).toBe(0);
-    return { result: await readResult(out), model };
+    const result = await readResult(out);
+    // A failed session fails its job (exit 1); any other ends 0.
+    expect(code).toBe(result.status === 'failed' ? 1 : 0);
+    return { result, model };
   } finally {
     await Promise.all([server.close(), api.close()]);
   }

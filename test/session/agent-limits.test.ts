@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -72,11 +72,20 @@ afterEach(removeTempDirs);
 
 describe('runAgent limits', () => {
   it('stops at session.maxTurns, and still commits a failed completion with the usage', async () => {
+    const summary = path.join(await makeTempDir(), 'summary.md');
     const { code, result, root, base } = await runWork({
       respond: busy,
       config: 'session:\n  maxTurns: 2\n',
+      options: { stepSummaryPath: summary },
     });
-    expect(code).toBe(0);
+    // A failed session fails its job: red in Actions, with the reason on the summary page.
+    expect(code).toBe(1);
+    const page = await readFile(summary, 'utf8');
+    expect(page).toContain('| Outcome | ❌ failed |');
+    expect(page).toMatch(/\| Reason \| `reached session.maxTurns \(2\)/);
+    expect(page).toContain('| Turns | 2 |');
+    expect(page).toContain('| Tools used | bash × 2 |');
+    expect(page).toContain(`\`${completionPath(BUILD, 'W1.1')}\``);
     expect(result.status).toBe('failed');
     expect(result.reason).toContain('reached session.maxTurns (2)');
     expect(result.usage.turns).toBe(2);
@@ -95,7 +104,7 @@ describe('runAgent limits', () => {
     'fails with the reason when the model answers %s after the retries',
     async (_name, error, expected) => {
       const { code, result, requests } = await runWork({ respond: () => error });
-      expect(code).toBe(0);
+      expect(code).toBe(1);
       expect(requests).toHaveLength(3);
       expect(result.status).toBe('failed');
       expect(result.reason).toContain(`the model request failed after retries ${expected}`);
@@ -199,7 +208,7 @@ describe('runAgent limits', () => {
         ANTHROPIC_BASE_URL: model.url,
         GITHUB_API_URL: github.url,
       });
-      expect(await runAgent(env, quiet)).toBe(0);
+      expect(await runAgent(env, quiet)).toBe(1);
       const result = await readResult(out);
       expect(result).toMatchObject({ role: 'plan', status: 'failed', head: null, worker: null });
       expect(result.reason).toContain('GitHubReadError: GET /issues/12 answered 500');

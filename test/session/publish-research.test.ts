@@ -18,7 +18,8 @@ worker_id: ${WORKER}
 question: Which login providers do our users have?
 confidence: high
 sources:
-  - https://example.com/survey-2026
+  - url: https://example.com/survey-2026
+    read: 2026-11-20
 ---
 GitHub for nine in ten of them.
 `;
@@ -63,7 +64,7 @@ describe('publish in a research build', () => {
 
   it('refuses findings without sources', async () => {
     commit(h.fixture, {
-      [FINDINGS]: findings.replace(/sources:\n {2}- .*\n/, 'sources: []\n'),
+      [FINDINGS]: findings.replace(/sources:\n {2}- .*\n {4}.*\n/, 'sources: []\n'),
       [COMPLETION]: JSON.stringify(makeCompletion()),
     });
 

@@ -49,10 +49,26 @@ describe('publish records what the session spent', () => {
           worker: WORKER,
           outcome: 'failed',
           usage,
+          reason: 'Tests failed.',
         },
       },
     ]);
     expect(h.summary()).toContain(`Recorded usage at ${REF}`);
+  });
+
+  it('records why publish refused a session, with the rule and the path, on one line', async () => {
+    const head = h.fixture.agentCommit({
+      branch: BRANCH,
+      files: { '.github/workflows/ci.yml': 'on: push\n' },
+    });
+    h.fixture.writeResult(makeResult({ base: h.fixture.base, head, completion: makeCompletion() }));
+
+    expect(await h.publish(RUN)).toBe(PUBLISH_EXIT.refused);
+
+    const [entry] = usageRecords();
+    expect(entry?.record?.outcome).toBe('complete');
+    expect(entry?.record?.reason).toMatch(/^publish refused: .*\.github\/workflows\/ci\.yml/);
+    expect(entry?.record?.reason).not.toContain('\n');
   });
 
   it('records a published session once, however often publish runs', async () => {

@@ -14,6 +14,8 @@ import { git } from './git.js';
 import { createGitHubReads, type GitHubReads } from './github-reads.js';
 import { type AgentLimits, resolveLimits } from './limits.js';
 import { loadConfig } from './load-config.js';
+import type { ModelFeatures } from './model-features.js';
+import { plainFeatures } from './model-features.js';
 import { type LoopOutcome, runModelLoop } from './model-loop.js';
 import type { AgentTool } from './tools/agent-tool.js';
 import { scrubEnv } from './tools/scrub-env.js';
@@ -34,6 +36,8 @@ export interface RunAgentOptions {
   anthropic?: { maxRetries?: number; timeoutMs?: number };
   /** One line of progress; default stderr. */
   log?: (line: string) => void;
+  /** Where the job summary goes; default `$GITHUB_STEP_SUMMARY`. */
+  stepSummaryPath?: string;
 }
 
 /** Everything a role needs, opened once at the start of a session. */
@@ -179,11 +183,22 @@ export function converse<T>(
     prompt: string;
     tools: readonly AgentTool[];
     submit: SubmitTool<T>;
+    /** Thinking budget and server tools; context management is on for every session. */
+    features?: Partial<ModelFeatures>;
+    /** Checks a valid submission before it is taken (see LoopRequest). */
+    verify?: (value: T) => Promise<string | null>;
   },
 ): Promise<LoopOutcome<T>> {
-  ctx.log(`${ctx.env.BATON_ROLE} session on ${parts.model}, at most ${ctx.limits.maxTurns} turns`);
+  const { features: asked, ...rest } = parts;
+  const features: ModelFeatures = { ...plainFeatures(), ...asked };
+  const thinking = features.thinkingBudget > 0 ? `, thinking ${features.thinkingBudget}` : '';
+  const web = features.serverTools.length > 0 ? ', web search and fetch' : '';
+  ctx.log(
+    `${ctx.env.BATON_ROLE} session on ${parts.model}, at most ${ctx.limits.maxTurns} turns${thinking}${web}`,
+  );
   return runModelLoop({
-    ...parts,
+    ...rest,
+    features,
     client: ctx.client,
     meter: ctx.meter,
     limits: ctx.limits,

@@ -1,13 +1,14 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type {
-  ContentBlockParam,
-  Message,
-  MessageParam,
-  TextBlockParam,
-  ToolResultBlockParam,
-  ToolUseBlock,
-} from '@anthropic-ai/sdk/resources/messages/messages';
+  BetaContentBlockParam as ContentBlockParam,
+  BetaMessage as Message,
+  BetaMessageParam as MessageParam,
+  BetaTextBlockParam as TextBlockParam,
+  BetaToolResultBlockParam as ToolResultBlockParam,
+  BetaToolUseBlock as ToolUseBlock,
+} from '@anthropic-ai/sdk/resources/beta/messages/messages';
 import { type AgentLimits, findExceededLimit } from './limits.js';
+import type { ModelFeatures } from './model-features.js';
 import { requestTurn } from './model-request.js';
 import type { AgentTool } from './tools/agent-tool.js';
 import type { SubmitTool } from './tools/submit-tool.js';
@@ -19,6 +20,13 @@ import { recordResponse, type UsageMeter } from './usage-meter.js';
  * request, meters every response (also the last one, and one that ends in an
  * error), and stops the moment a valid `submit_*` arrives, none of which the
  * runner lets us do cleanly. The SDK still retries 429, 5xx and 529 itself.
+ *
+ * The history is sent back as the API returned it, block for block: thinking
+ * blocks keep their signatures (the API refuses a tool-use turn whose thinking
+ * was changed), server tools' results stay where they came. What keeps a long
+ * session inside the context window is the API's context management
+ * (model-features.ts): it clears old tool results server-side, while the
+ * system prompt, the first message (the brief) and the newest results stay whole.
  */
 export interface LoopRequest<T> {
   client: Anthropic;
@@ -29,6 +37,13 @@ export interface LoopRequest<T> {
   submit: SubmitTool<T>;
   meter: UsageMeter;
   limits: AgentLimits;
+  /** Thinking, server tools, context management. */
+  features: ModelFeatures;
+  /**
+   * Checks a valid submission before it is taken (the work role runs the
+   * tests): a message sends it back to the model as an error to act on; null takes it.
+   */
+  verify?: (value: T) => Promise<string | null>;
   now: () => number;
   log: (line: string) => void;
 }
@@ -56,11 +71,13 @@ export async function runModelLoop<T>(request: LoopRequest<T>): Promise<LoopOutc
     if (exceeded) return { kind: 'failed', reason: exceeded };
     const response = await requestTurn(request, messages);
     if ('reason' in response) return { kind: 'failed', reason: response.reason };
-    recordResponse(request.meter, request.model, response.usage);
+    recordResponse(request.meter, request.model, response.usage, response.context_management);
     // The API refuses an empty assistant turn in the history; an empty reply becomes a placeholder.
     const content =
       response.content.length > 0 ? (response.content as ContentBlockParam[]) : [EMPTY_REPLY];
     messages.push({ role: 'assistant', content });
+    // A server tool loop (web search) that paused is resumed by sending the turn back as it is.
+    if (response.stop_reason === 'pause_turn') continue;
     const answer = await answerTurn(request, response, state);
     if (answer.kind !== 'continue') return answer;
     messages.push({ role: 'user', content: answer.content });
@@ -76,9 +93,15 @@ async function answerTurn<T>(
   if (uses.length === 0) return nudge(request, response, state);
   const results: ToolResultBlockParam[] = [];
   for (const use of uses) {
+    request.meter.tools.set(use.name, (request.meter.tools.get(use.name) ?? 0) + 1);
     request.log(`turn ${request.meter.turns}: ${use.name} ${describeInput(use.input)}`);
     if (use.name === request.submit.definition.name) {
       const accepted = request.submit.accept(use.input);
+      const sentBack = accepted.ok && request.verify ? await request.verify(accepted.value) : null;
+      if (accepted.ok && sentBack !== null) {
+        results.push(toolResult(use.id, sentBack, true));
+        continue;
+      }
       if (accepted.ok) return { kind: 'submitted', value: accepted.value };
       state.rejected += 1;
       const problems = accepted.problems.map((p) => `- ${p}`).join('\n');

@@ -1,9 +1,10 @@
 import { APIError } from '@anthropic-ai/sdk';
 import type {
-  Message,
-  MessageParam,
-  ToolUnion,
-} from '@anthropic-ai/sdk/resources/messages/messages';
+  BetaMessage,
+  BetaMessageParam,
+  BetaToolUnion,
+} from '@anthropic-ai/sdk/resources/beta/messages/messages';
+import { featureParams } from './model-features.js';
 import type { LoopRequest } from './model-loop.js';
 
 const EPHEMERAL = { type: 'ephemeral' } as const;
@@ -11,9 +12,10 @@ const EPHEMERAL = { type: 'ephemeral' } as const;
 /** One request of the loop: the answer, or why the model could not be reached after the SDK's retries. */
 export async function requestTurn<T>(
   request: LoopRequest<T>,
-  messages: readonly MessageParam[],
-): Promise<Message | { reason: string }> {
-  const definitions: ToolUnion[] = [
+  messages: readonly BetaMessageParam[],
+): Promise<BetaMessage | { reason: string }> {
+  const definitions: BetaToolUnion[] = [
+    ...request.features.serverTools,
     ...request.tools.map((t) => t.definition),
     request.submit.definition,
   ];
@@ -22,14 +24,17 @@ export async function requestTurn<T>(
   // that each request reads everything before it from the cache.
   const tools = definitions.map((d, i) => (i === last ? { ...d, cache_control: EPHEMERAL } : d));
   const remaining = request.limits.deadline - request.now();
+  const { betas, ...features } = featureParams(request.features, [request.submit.definition.name]);
   try {
-    return await request.client.messages.create(
+    return await request.client.beta.messages.create(
       {
         model: request.model,
         max_tokens: request.limits.maxOutputTokens,
         system: [{ type: 'text', text: request.system, cache_control: EPHEMERAL }],
         tools,
         messages: withCacheBreakpoint(messages),
+        ...features,
+        ...(betas.length > 0 ? { betas } : {}),
       },
       { timeout: Math.max(10_000, Math.min(600_000, remaining)) },
     );
@@ -40,7 +45,7 @@ export async function requestTurn<T>(
 }
 
 /** The messages with a cache breakpoint on the last block of the last one, without changing the history. */
-export function withCacheBreakpoint(messages: readonly MessageParam[]): MessageParam[] {
+export function withCacheBreakpoint(messages: readonly BetaMessageParam[]): BetaMessageParam[] {
   const copy = [...messages];
   const last = copy.at(-1);
   if (last?.role !== 'user' || typeof last.content === 'string') return copy;
@@ -57,8 +62,10 @@ export function withCacheBreakpoint(messages: readonly MessageParam[]): MessageP
 export function describeModelError(error: APIError): string {
   const status = error.status ?? 'no response';
   const detail = [error.type, error.apiMessage].filter(Boolean).join(': ') || error.message;
-  const hint =
-    error.status === 401 || error.status === 403
+  const tooLong = error.status === 400 && /prompt is too long/i.test(detail);
+  const hint = tooLong
+    ? "; the conversation outgrew the model's context window after clearing old tool results: split the task"
+    : error.status === 401 || error.status === 403
       ? '; check the ANTHROPIC_API_KEY secret of the repository'
       : error.status === 400 || error.status === 404
         ? '; check the model ids under models in .github/baton.yml'

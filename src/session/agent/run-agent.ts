@@ -1,6 +1,9 @@
 import type { SessionEnv } from '../env.js';
+import { appendStepSummary } from '../publish/step-summary.js';
 import type { SessionResult } from '../result.js';
 import { type AgentContext, openContext, type RunAgentOptions } from './agent-context.js';
+import { git } from './git.js';
+import { renderJobSummary } from './job-summary.js';
 import { runResearchRole, runSummaryRole } from './roles/loop-roles.js';
 import { runPlanRole } from './roles/plan-role.js';
 import { runReviewRole } from './roles/review-role.js';
@@ -20,8 +23,10 @@ const MAX_REASON = 4000;
  * `baton session agent`: runs the session's role and leaves `result.json` (and
  * `commits.bundle` when it committed) in BATON_OUT. Whatever happens (a limit,
  * a model error after retries, an exception) the result is written with the
- * usage spent so far, so the publish job can always report. Answers 0 when the
- * result was written, whatever its status; 1 when not even that was possible.
+ * usage spent so far, so the publish job can always report, and the job's
+ * summary page says how it went. Answers 1 for a failed session (its job shows
+ * red in Actions; the publish job runs anyway) or when not even the result
+ * could be written; 0 otherwise.
  */
 export async function runAgent(env: SessionEnv, options: RunAgentOptions = {}): Promise<number> {
   const now = options.now ?? Date.now;
@@ -41,12 +46,48 @@ export async function runAgent(env: SessionEnv, options: RunAgentOptions = {}): 
   }
   const result = sessionResult({ env, ctx, outcome, meter, seconds: (now() - startedAt) / 1000 });
   log(`${env.BATON_ROLE} session ${result.status}${result.reason ? `: ${result.reason}` : ''}`);
+  await writeJobSummary({ ctx, result, meter, path: options.stepSummaryPath, log });
   try {
     await writeSessionResult(env.BATON_OUT, result);
-    return 0;
+    return result.status === 'failed' ? 1 : 0;
   } catch (error) {
     log(`could not write the result to ${env.BATON_OUT}: ${describeFailure(error)}`);
     return 1;
+  }
+}
+
+/** The job's summary page; a summary that cannot be written is only logged. */
+async function writeJobSummary({
+  ctx,
+  result,
+  meter,
+  path,
+  log,
+}: {
+  ctx: AgentContext | null;
+  result: SessionResult;
+  meter: UsageMeter;
+  path: string | undefined;
+  log: (line: string) => void;
+}): Promise<void> {
+  try {
+    const changed =
+      ctx && result.base && result.head
+        ? await git({ root: ctx.root, env: ctx.toolEnv }, [
+            'diff',
+            '--name-only',
+            '-z',
+            result.base,
+            result.head,
+          ])
+        : null;
+    const files = changed === null ? null : changed.split('\0').filter(Boolean);
+    await appendStepSummary(
+      path ?? process.env.GITHUB_STEP_SUMMARY,
+      renderJobSummary({ result, meter, files }),
+    );
+  } catch (error) {
+    log(`could not write the job summary: ${describeFailure(error)}`);
   }
 }
 

@@ -9,6 +9,15 @@ export interface UsageMeter {
   cache_creation_input_tokens: number;
   cost_usd: number;
   turns: number;
+  /** Of the output tokens, those spent thinking. */
+  thinking_tokens: number;
+  web_search_requests: number;
+  web_fetch_requests: number;
+  /** Input tokens the API's context management cleared, and how many times it did. */
+  cleared_input_tokens: number;
+  context_edits: number;
+  /** Tool calls by name, for the job summary. */
+  tools: Map<string, number>;
   /** Models that answered but have no price: their tokens cost 0 here. */
   unpriced: Set<string>;
 }
@@ -19,6 +28,15 @@ export interface ResponseUsage {
   output_tokens: number;
   cache_read_input_tokens?: number | null;
   cache_creation_input_tokens?: number | null;
+  /** Beta API: how many of the output tokens were thinking. */
+  output_tokens_details?: { thinking_tokens: number } | null;
+  /** Beta API: server tools the provider ran for this response. */
+  server_tool_use?: { web_search_requests: number; web_fetch_requests: number } | null;
+}
+
+/** What the API's context management did for one request (`context_management.applied_edits`). */
+export interface AppliedEdits {
+  applied_edits: readonly { type: string; cleared_input_tokens?: number }[];
 }
 
 /** A meter at zero, for a session about to start. */
@@ -30,18 +48,37 @@ export function createUsageMeter(): UsageMeter {
     cache_creation_input_tokens: 0,
     cost_usd: 0,
     turns: 0,
+    thinking_tokens: 0,
+    web_search_requests: 0,
+    web_fetch_requests: 0,
+    cleared_input_tokens: 0,
+    context_edits: 0,
+    tools: new Map(),
     unpriced: new Set(),
   };
 }
 
 /** Adds one model response to the meter. */
-export function recordResponse(meter: UsageMeter, model: string, usage: ResponseUsage): void {
+export function recordResponse(
+  meter: UsageMeter,
+  model: string,
+  usage: ResponseUsage,
+  edits?: AppliedEdits | null,
+): void {
   const tokens: TokenCounts = {
     input_tokens: usage.input_tokens,
     output_tokens: usage.output_tokens,
     cache_read_input_tokens: usage.cache_read_input_tokens ?? 0,
     cache_creation_input_tokens: usage.cache_creation_input_tokens ?? 0,
+    web_search_requests: usage.server_tool_use?.web_search_requests ?? 0,
   };
+  meter.thinking_tokens += usage.output_tokens_details?.thinking_tokens ?? 0;
+  meter.web_search_requests += tokens.web_search_requests ?? 0;
+  meter.web_fetch_requests += usage.server_tool_use?.web_fetch_requests ?? 0;
+  for (const edit of edits?.applied_edits ?? []) {
+    meter.context_edits += 1;
+    meter.cleared_input_tokens += edit.cleared_input_tokens ?? 0;
+  }
   meter.input_tokens += tokens.input_tokens;
   meter.output_tokens += tokens.output_tokens;
   meter.cache_read_input_tokens += tokens.cache_read_input_tokens;
@@ -73,6 +110,10 @@ export function toUsage(meter: UsageMeter, seconds: number): Usage {
     cost_usd: Math.round(meter.cost_usd * 1e6) / 1e6,
     turns: meter.turns,
     seconds: Math.max(0, Math.round(seconds * 10) / 10),
+    thinking_tokens: meter.thinking_tokens,
+    web_search_requests: meter.web_search_requests,
+    web_fetch_requests: meter.web_fetch_requests,
+    cleared_input_tokens: meter.cleared_input_tokens,
   };
 }
 
@@ -86,6 +127,10 @@ export function addUsage(a: Usage, b: Usage): Usage {
     cost_usd: Math.round((a.cost_usd + b.cost_usd) * 1e6) / 1e6,
     turns: a.turns + b.turns,
     seconds: Math.round((a.seconds + b.seconds) * 10) / 10,
+    thinking_tokens: (a.thinking_tokens ?? 0) + (b.thinking_tokens ?? 0),
+    web_search_requests: (a.web_search_requests ?? 0) + (b.web_search_requests ?? 0),
+    web_fetch_requests: (a.web_fetch_requests ?? 0) + (b.web_fetch_requests ?? 0),
+    cleared_input_tokens: (a.cleared_input_tokens ?? 0) + (b.cleared_input_tokens ?? 0),
   };
 }
 

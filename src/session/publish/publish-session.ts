@@ -82,14 +82,26 @@ async function publishWithToken({
 }: Omit<CheckedSession, 'api' | 'pushed' | 'repo'>): Promise<PublishOutcome> {
   const repo = await createScratchRepo(env.GITHUB_WORKSPACE);
   try {
-    // Usage is recorded before any check, so a refused or failed session is counted too.
-    const usageLine = await writeUsageRecord({ env, result, repo, remote: io.remote, token });
-    const commits = await checkCommits({ env, io, target, result, repo, token });
-    if (commits.problems.length > 0) return { kind: 'refused', problems: commits.problems };
-    if (target.role === 'plan' && result.head && hasCommits(result)) {
-      const problems = await checkPlanRecord({ repo, head: result.head, build: target.build });
-      if (problems.length > 0) return { kind: 'refused', problems };
+    // The checks only read; usage is recorded before anything is written, so a
+    // refused or failed session is counted too, with the rule that refused it.
+    const record = (refusal: string | null) =>
+      writeUsageRecord({ env, result, repo, remote: io.remote, token, refusal });
+    let commits: Awaited<ReturnType<typeof checkCommits>>;
+    let refusal: string[];
+    try {
+      commits = await checkCommits({ env, io, target, result, repo, token });
+      refusal =
+        commits.problems.length > 0
+          ? commits.problems
+          : target.role === 'plan' && result.head && hasCommits(result)
+            ? await checkPlanRecord({ repo, head: result.head, build: target.build })
+            : [];
+    } catch (error) {
+      await record(null);
+      throw error;
     }
+    const usageLine = await record(refusal[0] ?? null);
+    if (refusal.length > 0) return { kind: 'refused', problems: refusal };
     const api = createGitHubApi({
       apiUrl: env.GITHUB_API_URL,
       token,

@@ -67,6 +67,7 @@ export function renderPullBody({
       'Artifacts',
       completion.artifacts.map((path) => `\`${path.replaceAll('`', '')}\``),
     ),
+    renderTests(completion.tests),
     `### Usage\n\n${renderUsage(completion.usage)}`,
   ];
   const note = `The full report is \`${completionPath(build, worker)}\` on this branch.`;
@@ -74,6 +75,22 @@ export function renderPullBody({
     sections.filter(Boolean).join('\n\n'),
     `${note}\n\n${renderWorkerMarker({ build, worker })}`,
   );
+}
+
+/** The tests as Baton ran them in the session: the result, and a failure's tail in a fence. */
+function renderTests(tests: Completion['tests']): string {
+  if (!tests) return '';
+  const command = tests.command ? ` \`${tests.command.replaceAll('`', '')}\`` : '';
+  const head = {
+    passed: `✅ Baton ran${command} before handing in: passed.`,
+    failed: `❌ Baton ran${command} before handing in: failed.`,
+    'not-run': `⚪ Not run: ${neutralizeModelText(tests.detail).replace(/\s*\n\s*/g, ' ')}`,
+  }[tests.status];
+  if (tests.status !== 'failed') return `### Tests\n\n${head}`;
+  // The output may quote anything: a fence longer than any backtick run in it keeps it verbatim.
+  const longest = Math.max(2, ...(tests.detail.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  return `### Tests\n\n${head}\n\n${fence}text\n${neutralizeMarkers(tests.detail)}\n${fence}`;
 }
 
 function list(title: string, items: string[]): string {

@@ -1,4 +1,4 @@
-import { renderUsageMessage, type UsageRecord, usageRef } from '../../core/usage.js';
+import { oneLineReason, renderUsageMessage, type UsageRecord, usageRef } from '../../core/usage.js';
 import type { SessionEnv } from '../env.js';
 import type { SessionResult } from '../result.js';
 import type { ScratchRepo } from './git.js';
@@ -20,12 +20,15 @@ export async function writeUsageRecord({
   repo,
   remote,
   token,
+  refusal = null,
 }: {
   env: SessionEnv;
   result: SessionResult;
   repo: ScratchRepo;
   remote: string;
   token: string;
+  /** Why publish refused the output, when it did: the record's reason then. */
+  refusal?: string | null;
 }): Promise<string> {
   const runId = Number(env.GITHUB_RUN_ID);
   if (!Number.isInteger(runId) || runId <= 0) return 'No usage record: GITHUB_RUN_ID is not set.';
@@ -40,6 +43,12 @@ export async function writeUsageRecord({
     outcome: result.status,
     usage: result.usage,
   };
+  const reason = refusal
+    ? oneLineReason(`publish refused: ${refusal}`)
+    : result.status === 'complete'
+      ? null
+      : oneLineReason(result.reason);
+  if (reason) record.reason = reason;
   const ref = usageRef({ build: env.BATON_BUILD, runId, attempt });
   try {
     const message = renderUsageMessage(record);

@@ -42,6 +42,7 @@ export async function runAdaptRole(ctx: AgentContext, source: string): Promise<R
     };
   const outcome = await converse(ctx, {
     model: ctx.config.models.plan,
+    features: { thinkingBudget: ctx.config.models.thinking.plan },
     system: renderSystemPrompt({
       role: 'plan',
       repository: ctx.env.GITHUB_REPOSITORY,

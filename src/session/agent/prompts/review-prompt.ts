@@ -1,3 +1,4 @@
+import type { TestRun } from '../../../core/completion.js';
 import type { PullFile } from '../github-reads.js';
 import { pathLine } from './system-prompt.js';
 
@@ -13,6 +14,7 @@ export function renderReviewPrompt({
   skill,
   files,
   styleGuide,
+  tests = null,
 }: {
   pr: number;
   head: string;
@@ -23,6 +25,8 @@ export function renderReviewPrompt({
   files: readonly PullFile[];
   /** A content build's style guide, from the default branch. */
   styleGuide?: { path: string; present: boolean };
+  /** The worker's tests as its session last ran them, from its report (`completions/<id>.json`). */
+  tests?: { run: TestRun | null; report: string } | null;
 }): string {
   const listed = files
     .slice(0, MAX_LISTED_FILES)
@@ -44,6 +48,7 @@ export function renderReviewPrompt({
         ]
       : []),
     'The checkout is the pull request head: read any file for context.',
+    ...(tests ? [testsLine(tests)] : []),
     '',
     `Changed files (${files.length}); get_diff with a path shows that file's patch:`,
     ...listed,
@@ -52,4 +57,23 @@ export function renderReviewPrompt({
     'line is the line number in the file, side RIGHT for the new version (added or unchanged lines), LEFT for removed lines.',
     'Comments on lines outside the diff are moved into the body.',
   ].join('\n');
+}
+
+/** What the review is told of the worker's tests: by path, never the output itself. */
+function testsLine({ run, report }: { run: TestRun | null; report: string }): string {
+  if (!run)
+    return `Tests: the worker's report \`${report}\` says nothing of them; run none yourself, judge by reading.`;
+  const command = run.command ? `\`${run.command.replaceAll('`', '')}\`` : 'no command';
+  switch (run.status) {
+    case 'passed':
+      return `Tests: the work session ran ${command} before handing in, and they passed.`;
+    case 'failed':
+      return `Tests: the work session ran ${command} before handing in, and they FAILED; the end of their output is under \`tests.detail\` in \`${report}\`. Say whether this change is what breaks them.`;
+    case 'not-run':
+      return `Tests: not run by the work session (the reason is under \`tests.detail\` in \`${report}\`).`;
+    default: {
+      const _exhaustive: never = run.status;
+      return _exhaustive;
+    }
+  }
 }

@@ -6,8 +6,11 @@ import type { LoopOutcome } from '../model-loop.js';
 import { createSubmitTool, type SubmitTool } from '../tools/submit-tool.js';
 import { addUsage } from '../usage-meter.js';
 
-/** What the model hands in through `submit_completion`: Baton adds the worker id and the usage. */
-export const CompletionSubmission = Completion.omit({ worker_id: true, usage: true });
+/**
+ * What the model hands in through `submit_completion`: Baton adds the worker
+ * id, the usage and the tests (it runs them itself; a model cannot claim them).
+ */
+export const CompletionSubmission = Completion.omit({ worker_id: true, usage: true, tests: true });
 export type CompletionSubmission = ReturnType<typeof CompletionSubmission.parse>;
 
 /** Room kept for the usage block when checking a submission's size. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FindingSource, renderSource } from '../../../core/findings.js';
 import {
   completionPath,
   findingsPath,
@@ -14,6 +15,7 @@ import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
 import { issueTextProblem } from '../issue-text.js';
 import { readIfPresent, readPlan, writeRecordFile } from '../loop-files.js';
+import { webTools } from '../model-features.js';
 import { renderResearchPrompt, renderSummaryPrompt } from '../prompts/loop-prompts.js';
 import { renderSystemPrompt } from '../prompts/system-prompt.js';
 import { commitSession } from '../session-output.js';
@@ -34,6 +36,13 @@ export const ResearchSubmission = z.strictObject({
   nothing_worth_doing: z
     .boolean()
     .describe('True when nothing is worth another loop: no plan follows and the series ends.'),
+  sources: z
+    .array(FindingSource)
+    .max(100)
+    .default([])
+    .describe(
+      'What the findings rest on: each web page as {url, read: YYYY-MM-DD, the day you read it}, each repository path with a line (src/a.ts:12).',
+    ),
 });
 
 /** What `submit_summary` takes: a few hundred words for the next loop's research. */
@@ -79,6 +88,10 @@ export async function runResearchRole(ctx: AgentContext): Promise<RoleOutcome> {
   const previousText = previousPath ? await readIfPresent(ctx.root, previousPath) : null;
   const outcome = await converse(ctx, {
     model: ctx.config.models.plan,
+    features: {
+      thinkingBudget: ctx.config.models.thinking.plan,
+      serverTools: webTools(ctx.config),
+    },
     system: system(ctx, 'research', 'submit_research'),
     prompt: renderResearchPrompt({
       build,
@@ -93,13 +106,29 @@ export async function runResearchRole(ctx: AgentContext): Promise<RoleOutcome> {
     tools: readOnly(ctx),
     submit: createSubmitTool({
       name: 'submit_research',
-      description: 'Hand in the findings, and whether anything is worth another loop.',
+      description:
+        'Hand in the findings, their sources, and whether anything is worth another loop.',
       schema: ResearchSubmission,
+      // What the provider searched or fetched for this session must be cited, with the day read.
+      check: (value) =>
+        (ctx.meter.web_search_requests > 0 || ctx.meter.web_fetch_requests > 0) &&
+        !value.sources.some((source) => typeof source !== 'string')
+          ? {
+              ok: false,
+              problems: [
+                'sources: you read the web in this session; list each page your findings rest on as {url, read: YYYY-MM-DD}',
+              ],
+            }
+          : { ok: true, value },
     }),
   });
   if (outcome.kind === 'failed') return failedOutcome(outcome.reason);
   const result: ResearchResult = { loop, nothing_worth_doing: outcome.value.nothing_worth_doing };
-  await writeRecordFile(ctx.root, findingsPath(build, loop), `${outcome.value.findings}\n`);
+  const sources = outcome.value.sources.map((source) => `- ${renderSource(source)}`);
+  const findings = sources.length
+    ? `${outcome.value.findings}\n\n## Sources\n\n${sources.join('\n')}`
+    : outcome.value.findings;
+  await writeRecordFile(ctx.root, findingsPath(build, loop), `${findings}\n`);
   await writeRecordFile(ctx.root, researchResultPath(build, loop), `${JSON.stringify(result)}\n`);
   const commit = await commitSession(ctx, `Research ${build}: loop ${loop}`);
   return commit.ok
@@ -126,6 +155,7 @@ export async function runSummaryRole(ctx: AgentContext): Promise<RoleOutcome> {
   );
   const outcome = await converse(ctx, {
     model: ctx.config.models.plan,
+    features: { thinkingBudget: ctx.config.models.thinking.plan },
     system: system(ctx, 'summary', 'submit_summary'),
     prompt: renderSummaryPrompt({
       build,

@@ -78,6 +78,7 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
   });
   const outcome = await converse(ctx, {
     model: ctx.config.models.plan,
+    features: { thinkingBudget: ctx.config.models.thinking.plan },
     system: renderSystemPrompt({
       role: 'plan',
       repository: ctx.env.GITHUB_REPOSITORY,

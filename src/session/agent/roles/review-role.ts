@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { briefPath, STYLE_GUIDE_PATH, skillPath } from '../../../core/ids.js';
+import { briefPath, completionPath, STYLE_GUIDE_PATH, skillPath } from '../../../core/ids.js';
 import { findBatonReviewOf } from '../../baton-review.js';
 import { ReviewComment, type ReviewResult } from '../../result.js';
 import type { AgentContext } from '../agent-context.js';
@@ -13,6 +13,7 @@ import { type AgentTool, toInputSchema, toolError, toolOk } from '../tools/agent
 import { capOutput } from '../tools/cap-output.js';
 import { createReadOnlyTools } from '../tools/read-only-tools.js';
 import { createSubmitTool } from '../tools/submit-tool.js';
+import { readCompletion } from './completion-submission.js';
 import { existsIn, failedOutcome, type RoleOutcome } from './role-outcome.js';
 
 /** GitHub takes at most this many inline comments in one review here; the rest go to the body. */
@@ -56,8 +57,10 @@ export async function runReviewRole(ctx: AgentContext): Promise<RoleOutcome> {
     : null;
   const scope = await readBuildScope(ctx.root, build, worker ?? null);
   const skill = skillPath(skillFor('review', scope.type));
+  const report = worker ? await readCompletion(ctx.root, build, worker) : null;
   const outcome = await converse(ctx, {
     model: ctx.config.models.review,
+    features: { thinkingBudget: ctx.config.models.thinking.review },
     system: renderSystemPrompt({
       role: 'review',
       repository: ctx.env.GITHUB_REPOSITORY,
@@ -72,6 +75,10 @@ export async function runReviewRole(ctx: AgentContext): Promise<RoleOutcome> {
       worker: worker ?? null,
       build,
       brief,
+      tests:
+        worker && scope.type === 'code'
+          ? { run: report?.tests ?? null, report: completionPath(build, worker) }
+          : null,
       skill: { path: skill, present: await existsIn(ctx.root, skill) },
       files,
       ...(scope.type === 'content'

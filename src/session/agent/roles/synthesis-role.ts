@@ -102,6 +102,7 @@ export async function runSynthesisRole(ctx: AgentContext): Promise<RoleOutcome> 
   const followed = await followedUp(ctx, build);
   const outcome = await converse(ctx, {
     model: ctx.config.models.plan,
+    features: { thinkingBudget: ctx.config.models.thinking.plan },
     system: renderSystemPrompt({
       role: 'synthesis',
       repository: ctx.env.GITHUB_REPOSITORY,

@@ -13,11 +13,13 @@ import { Plan } from '../../../core/plan.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
 import { readBuildScope, scopeLines, skillFor } from '../build-scope.js';
+import { webTools } from '../model-features.js';
 import type { LoopOutcome } from '../model-loop.js';
 import { renderSystemPrompt } from '../prompts/system-prompt.js';
 import { renderWorkPrompt } from '../prompts/work-prompt.js';
 import { openSandbox, type Sandbox } from '../sandbox.js';
 import { commitSession } from '../session-output.js';
+import { findTestCommand } from '../test-command.js';
 import type { AgentTool } from '../tools/agent-tool.js';
 import { createBashTool } from '../tools/bash-tool.js';
 import { createTextEditorTool } from '../tools/text-editor-tool.js';
@@ -36,6 +38,7 @@ import {
   gatherFixFeedback,
 } from './fix-feedback.js';
 import { existsIn, failedOutcome, type RoleOutcome } from './role-outcome.js';
+import { createTestGate } from './test-gate.js';
 
 /**
  * `work` and `fix`: the model works in the session's copy of the checkout
@@ -103,8 +106,20 @@ async function converseAndCommit({
   previous: Completion | null;
   retry: string | null;
 }): Promise<RoleOutcome> {
+  const scope = await readBuildScope(ctx.root, ctx.env.BATON_BUILD, worker);
+  const tests = createTestGate({
+    ctx,
+    sandbox,
+    // Read from the dispatched checkout, never from the model's copy.
+    command: scope.type === 'code' ? await findTestCommand(ctx.root, ctx.config) : null,
+  });
   const outcome = await converse(ctx, {
     model: ctx.config.models[brief.complexity],
+    features: {
+      thinkingBudget: ctx.config.models.thinking[brief.complexity],
+      // Research workers answer questions with sources: the web is theirs to read.
+      serverTools: scope.type === 'research' ? webTools(ctx.config) : [],
+    },
     system: renderSystemPrompt({
       role: kind,
       repository: ctx.env.GITHUB_REPOSITORY,
@@ -122,9 +137,10 @@ async function converseAndCommit({
     }),
     tools: workTools(ctx, sandbox),
     submit: createCompletionTool(worker, await readPlanWorkers(ctx)),
+    verify: tests.verify,
   });
   const usage = toUsage(ctx.meter, (ctx.now() - ctx.startedAt) / 1000);
-  const completion = completionOf({ worker, outcome, previous, usage });
+  const completion = { ...completionOf({ worker, outcome, previous, usage }), tests: tests.last() };
   const message =
     kind === 'work'
       ? `${worker}: ${brief.title}`

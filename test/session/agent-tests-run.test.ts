@@ -1,0 +1,147 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  type FakeReply,
+  lastToolResults,
+  reply,
+  scripted,
+  startFakeAnthropic,
+  toolUse,
+} from '../../sim/fake-anthropic.js';
+import { defaultConfig } from '../../src/core/config.js';
+import { MAX_TEST_RUNS } from '../../src/session/agent/roles/test-gate.js';
+import { runAgent } from '../../src/session/agent/run-agent.js';
+import { findTestCommand } from '../../src/session/agent/test-command.js';
+import { renderPullBody } from '../../src/session/publish/pull-body.js';
+import {
+  BUILD,
+  briefFile,
+  makeEnv,
+  makeRepo,
+  makeTempDir,
+  quiet,
+  readResult,
+  removeTempDirs,
+  writeFiles,
+} from './agent-fixtures.js';
+
+afterEach(removeTempDirs);
+
+const CHECK = `const fs = require('node:fs');
+const text = fs.existsSync('greeting.txt') ? fs.readFileSync('greeting.txt', 'utf8').trim() : '';
+if (text !== 'hello') { console.log('greeting is wrong: ' + JSON.stringify(text)); process.exit(1); }
+console.log('ok');
+`;
+const complete = () =>
+  reply(toolUse('submit_completion', { status: 'complete', summary: 'Greeting added.' }));
+const write = (text: string) => reply(toolUse('bash', { command: `echo ${text} > greeting.txt` }));
+
+async function runWork(replies: FakeReply[], files: Record<string, string> = {}) {
+  const { root } = await makeRepo({
+    branch: `baton/${BUILD}/W1.1`,
+    files: {
+      [`.baton/builds/${BUILD}/workers/W1.1.md`]: briefFile(),
+      'package.json': JSON.stringify({ name: 'demo', scripts: { test: 'node check.cjs' } }),
+      'check.cjs': CHECK,
+      ...files,
+    },
+  });
+  const out = await makeTempDir();
+  const model = await startFakeAnthropic({ respond: scripted(replies) });
+  try {
+    const env = makeEnv({
+      BATON_WORKER: 'W1.1',
+      GITHUB_WORKSPACE: root,
+      BATON_OUT: out,
+      ANTHROPIC_BASE_URL: model.url,
+    });
+    const code = await runAgent(env, quiet);
+    return { code, result: await readResult(out), requests: model.requests };
+  } finally {
+    await model.close();
+  }
+}
+
+describe('a work session runs the tests before it hands in', () => {
+  it('sends a report back while the tests fail, and takes it once they pass', async () => {
+    const { result, requests } = await runWork([
+      write('hi'),
+      complete(),
+      write('hello'),
+      complete(),
+    ]);
+    expect(result.status).toBe('complete');
+    const [sentBack] = lastToolResults(requests[2] as (typeof requests)[number]);
+    expect(sentBack?.is_error).toBe(true);
+    expect(String(sentBack?.content)).toContain('npm test');
+    expect(String(sentBack?.content)).toContain('greeting is wrong: "hi"');
+    expect(result.completion?.tests).toEqual({ status: 'passed', command: 'npm test', detail: '' });
+  });
+
+  it('reports failing tests with their tail when the model cannot fix them', async () => {
+    const { result, requests } = await runWork([
+      write('hi'),
+      ...Array.from({ length: MAX_TEST_RUNS }, complete),
+    ]);
+    expect(requests).toHaveLength(1 + MAX_TEST_RUNS);
+    expect(result.completion?.tests?.status).toBe('failed');
+    expect(result.completion?.tests?.detail).toContain('greeting is wrong: "hi"');
+    const body = renderPullBody({ build: BUILD, completion: result.completion! });
+    expect(body).toContain('❌ Baton ran `npm test` before handing in: failed.');
+    expect(body).toContain('greeting is wrong: "hi"');
+  });
+
+  it('does not let the model claim test results of its own', async () => {
+    const claim = reply(
+      toolUse('submit_completion', {
+        status: 'complete',
+        summary: 'Done.',
+        tests: { status: 'passed', command: 'npm test', detail: '' },
+      }),
+    );
+    const { requests } = await runWork([write('hello'), claim, complete()]);
+    const [refused] = lastToolResults(requests[2] as (typeof requests)[number]);
+    expect(refused?.is_error).toBe(true);
+    expect(String(refused?.content)).toMatch(/tests/);
+  });
+});
+
+describe('findTestCommand', () => {
+  it.each<[string, Record<string, string>, string | null]>([
+    [
+      'package.json scripts.test',
+      { 'package.json': '{"scripts":{"test":"vitest run"}}' },
+      'npm test',
+    ],
+    [
+      "npm's placeholder script",
+      { 'package.json': '{"scripts":{"test":"echo \\"Error: no test specified\\" && exit 1"}}' },
+      null,
+    ],
+    [
+      'pyproject with pytest',
+      { 'pyproject.toml': '[tool.pytest.ini_options]\naddopts = "-q"\n' },
+      'pytest',
+    ],
+    ['pytest.ini', { 'pytest.ini': '[pytest]\n' }, 'pytest'],
+    ['go.mod', { 'go.mod': 'module x\n' }, 'go test ./...'],
+    ['Cargo.toml', { 'Cargo.toml': '[package]\nname = "x"\n' }, 'cargo test'],
+    ['nothing', { 'README.md': '# x\n' }, null],
+  ])('finds the command from %s', async (_name, files, expected) => {
+    const root = await makeTempDir();
+    await writeFiles(root, files);
+    const found = await findTestCommand(root, defaultConfig());
+    expect('command' in found ? found.command : null).toBe(expected);
+  });
+
+  it('takes session.test over the repository, and false for none', async () => {
+    const root = await makeTempDir();
+    await writeFiles(root, { 'go.mod': 'module x\n' });
+    const config = defaultConfig();
+    const set = { ...config, session: { ...config.session, test: 'make check' } };
+    expect(await findTestCommand(root, set)).toEqual({ command: 'make check' });
+    const off = { ...config, session: { ...config.session, test: false as const } };
+    expect(await findTestCommand(root, off)).toEqual({
+      none: 'session.test is false in .github/baton.yml',
+    });
+  });
+});
