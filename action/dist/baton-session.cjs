@@ -65621,7 +65621,8 @@ async function runDoctorAgent(env, {
 async function configuredModels(env) {
   const path23 = (0, import_node_path20.join)(env.GITHUB_WORKSPACE, ".github", CONFIG_FILE);
   const text = (0, import_node_fs.existsSync)(path23) ? await (0, import_promises22.readFile)(path23, "utf8") : null;
-  return [...new Set(Object.values(loadConfig(text).config.models))];
+  const { plan, easy, normal, complex, review: review2 } = loadConfig(text).config.models;
+  return [.../* @__PURE__ */ new Set([plan, easy, normal, complex, review2])];
 }
 async function askModels(env, fetch2) {
   const base = (env.ANTHROPIC_BASE_URL || "https://api.anthropic.com").replace(/\/+$/, "");

@@ -41,7 +41,8 @@ export async function runDoctorAgent(
 async function configuredModels(env: DoctorEnv): Promise<string[]> {
   const path = join(env.GITHUB_WORKSPACE, '.github', CONFIG_FILE);
   const text = existsSync(path) ? await readFile(path, 'utf8') : null;
-  return [...new Set(Object.values(loadConfig(text).config.models))];
+  const { plan, easy, normal, complex, review } = loadConfig(text).config.models;
+  return [...new Set([plan, easy, normal, complex, review])];
 }
 
 async function askModels(
