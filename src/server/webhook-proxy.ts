@@ -80,6 +80,10 @@ export function startWebhookProxy(options: WebhookProxyOptions): WebhookProxy {
       (err: unknown) => {
         if (lost) return;
         lost = true;
+        if (err instanceof ProxyUnavailable) {
+          options.log.warn(`baton: ${err.message}`);
+          return;
+        }
         again(reasonOf(err));
       },
     );
@@ -94,6 +98,9 @@ export function startWebhookProxy(options: WebhookProxyOptions): WebhookProxy {
     },
   };
 }
+
+/** No client to connect with: said once, not tried again. */
+export class ProxyUnavailable extends Error {}
 
 /** smee.io's client, loaded when first needed: absent from a production install, which then says so once. */
 const connectSmee: Connect = async ({ source, target, onLost }) => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { normalizePrivateKey, readStartEnv } from '../../src/server/start-env.js';
-import { startWebhookProxy } from '../../src/server/webhook-proxy.js';
+import { ProxyUnavailable, startWebhookProxy } from '../../src/server/webhook-proxy.js';
 
 const PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIB\nAAAA\n-----END RSA PRIVATE KEY-----\n';
 const escaped = PEM.replaceAll('\n', '\\n');
@@ -79,5 +79,26 @@ describe('startWebhookProxy', () => {
     expect(warnings[0]).toBe(
       'baton: the webhook proxy https://smee.io is unreachable (connect ECONNREFUSED https://smee.io); webhooks sent through it wait there; trying again in 1 ms',
     );
+  });
+
+  it('says once, and does not try again, when there is no client to connect with', async () => {
+    const warnings: string[] = [];
+    let tries = 0;
+    const proxy = startWebhookProxy({
+      source: 'https://smee.io/x',
+      target: 'http://127.0.0.1:3000/api/github/webhooks',
+      log: { info: () => {}, warn: (message) => warnings.push(message) },
+      firstDelayMs: 1,
+      connect: async () => {
+        tries += 1;
+        throw new ProxyUnavailable('smee-client is not installed');
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    proxy.stop();
+    expect({ tries, warnings }).toEqual({
+      tries: 1,
+      warnings: ['baton: smee-client is not installed'],
+    });
   });
 });
