@@ -69,7 +69,7 @@ function needsOf(
     const sha = ctx.snapshot.plan.kind === 'valid' ? ctx.snapshot.plan.sha.slice(0, 12) : 'plan';
     needs.push({
       key: noticeKey('plan-ready', sha),
-      text: `📋 The plan is ready: ${view.plan.workers.length} workers, estimated at about ${formatUsd(view.estimate.usd)}. Read it in the status comment, then reply \`/approve\` to start, or \`/replan <what to change>\`.`,
+      text: `📋 The plan is ready: ${view.plan.workers.length} ${view.plan.workers.length === 1 ? 'worker' : 'workers'}, estimated at about ${formatUsd(view.estimate.usd)}. Read it in the status comment, then reply \`/approve\` to start, or \`/replan <what to change>\`.`,
     });
   }
   needs.push(...seriesNeeds(view));

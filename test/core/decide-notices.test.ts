@@ -207,3 +207,20 @@ describe('decide: notices, when a person is needed and only then', () => {
     expect(notice).toMatchObject({ kind: 'notice', reviewers: null });
   });
 });
+
+describe('decide: the plan-ready notice counts its workers', () => {
+  it.each([
+    { plan: oneWorker, text: 'The plan is ready: 1 worker, estimated' },
+    {
+      plan: {
+        kind: 'valid',
+        plan: makePlan({ workers: workers('W1.1', 'W1.2') }),
+        sha: 'p',
+      } as const,
+      text: 'The plan is ready: 2 workers, estimated',
+    },
+  ])('$text', ({ plan, text }) => {
+    const [notice] = notices(makeSnapshot({ ...LABELLED, plan }));
+    expect(notice?.kind === 'notice' ? notice.body : '').toContain(text);
+  });
+});
