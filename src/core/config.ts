@@ -1,5 +1,15 @@
 import { z } from 'zod';
 import { MAX_IMPROVE_LOOPS } from './parse-commands.js';
+import { findModelPrice } from './pricing.js';
+
+/** A model's list price: US dollars per million input and output tokens (cache reads and writes follow input). */
+const ModelPriceSetting = z.strictObject({
+  input: z.number().nonnegative(),
+  output: z.number().nonnegative(),
+});
+
+/** The kinds of session `models` names a model for. */
+export const MODEL_KINDS = ['plan', 'easy', 'normal', 'complex', 'review'] as const;
 
 /** Model ids for each kind of session; any id the Messages API accepts. */
 const Models = z.strictObject({
@@ -13,6 +23,12 @@ const Models = z.strictObject({
   complex: z.string().min(1).default('claude-opus-5-5'),
   /** Reviews worker pull requests. */
   review: z.string().min(1).default('claude-sonnet-5-5'),
+  /**
+   * Prices of model ids the built-in table (src/core/pricing.ts: the opus,
+   * sonnet and haiku families) does not know. A model named above with no
+   * price here or there is refused: it would count as free, and no budget would stop it.
+   */
+  prices: z.record(z.string().min(1), ModelPriceSetting).default({}),
 });
 
 const Review = z.strictObject({
@@ -131,30 +147,42 @@ const Improve = z.strictObject({
 });
 
 /** `.github/baton.yml`: every key is optional; the defaults are below. */
-export const Config = z.strictObject({
-  /** The issue label that starts a build. */
-  label: LabelName.default('orchestrate'),
-  /** The labels of the other build types: `types.research`, `types.content`. */
-  types: Types.prefault({}),
-  /** `plan`: wait for `/approve` after the plan; `none`: start at once. */
-  approval: z.enum(['plan', 'none']).default('plan'),
-  /** Workers running at the same time, at most. */
-  maxParallel: z.number().int().min(1).max(20).default(4),
-  /**
-   * Who Baton mentions when a build needs a person (the plan waits for
-   * `/approve`, a worker needs help, the budget is reached, the final PR is
-   * open). Empty: the person who labelled the issue.
-   */
-  notify: z.array(Login).max(10).default([]),
-  models: Models.prefault({}),
-  review: Review.prefault({}),
-  merge: Merge.prefault({}),
-  session: Session.prefault({}),
-  budget: Budget.prefault({}),
-  final: Final.prefault({}),
-  plan: PlanSettings.prefault({}),
-  improve: Improve.prefault({}),
-});
+export const Config = z
+  .strictObject({
+    /** The issue label that starts a build. */
+    label: LabelName.default('orchestrate'),
+    /** The labels of the other build types: `types.research`, `types.content`. */
+    types: Types.prefault({}),
+    /** `plan`: wait for `/approve` after the plan; `none`: start at once. */
+    approval: z.enum(['plan', 'none']).default('plan'),
+    /** Workers running at the same time, at most. */
+    maxParallel: z.number().int().min(1).max(20).default(4),
+    /**
+     * Who Baton mentions when a build needs a person (the plan waits for
+     * `/approve`, a worker needs help, the budget is reached, the final PR is
+     * open). Empty: the person who labelled the issue.
+     */
+    notify: z.array(Login).max(10).default([]),
+    models: Models.prefault({}),
+    review: Review.prefault({}),
+    merge: Merge.prefault({}),
+    session: Session.prefault({}),
+    budget: Budget.prefault({}),
+    final: Final.prefault({}),
+    plan: PlanSettings.prefault({}),
+    improve: Improve.prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    for (const kind of MODEL_KINDS) {
+      const model = config.models[kind];
+      if (findModelPrice(model, config.models.prices)) continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['models', kind],
+        message: `${model} has no price, so its sessions would count as free and no budget would stop them: add its list price under models.prices (${model}: { input: <USD per million input tokens>, output: <USD per million output tokens> }), or use a model of the opus, sonnet or haiku family`,
+      });
+    }
+  });
 export type Config = z.infer<typeof Config>;
 
 /** One thing wrong with a config file, by the dotted path of its field. */
