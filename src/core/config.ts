@@ -47,9 +47,12 @@ const Merge = z.strictObject({
   requireChecks: z.boolean().default(true),
 });
 
+/** `session.timeoutMinutes` unless `.github/baton.yml` says otherwise. */
+export const DEFAULT_SESSION_TIMEOUT_MINUTES = 60;
+
 const Session = z.strictObject({
   /** A session still running after this long is cancelled and marked failed. */
-  timeoutMinutes: z.number().int().min(5).max(360).default(60),
+  timeoutMinutes: z.number().int().min(5).max(360).default(DEFAULT_SESSION_TIMEOUT_MINUTES),
   /** A run still queued after this long is cancelled and marked failed. */
   queuedMinutes: z.number().int().min(1).max(1440).default(30),
   /** Model requests one session may make. */

@@ -1,6 +1,6 @@
 import type { Action } from './action.js';
 import { type CommandState, foldCommands } from './command-state.js';
-import type { Config } from './config.js';
+import { type Config, DEFAULT_SESSION_TIMEOUT_MINUTES } from './config.js';
 import { effectivePlanRead, type FollowUps, foldFollowUps } from './follow-ups.js';
 import { integrationBranch } from './ids.js';
 import { buildLedger, type Ledger } from './ledger.js';
@@ -145,6 +145,9 @@ export function dispatch(
     build: ctx.snapshot.build,
     issue: ctx.snapshot.issue.number,
     ...(ctx.config.session.runsOn === DEFAULT_RUNNER ? {} : { runner: ctx.config.session.runsOn }),
+    ...(ctx.config.session.timeoutMinutes === DEFAULT_SESSION_TIMEOUT_MINUTES
+      ? {}
+      : { timeoutMinutes: ctx.config.session.timeoutMinutes }),
   };
   return { kind: 'dispatch', request: full };
 }
