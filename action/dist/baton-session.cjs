@@ -61330,9 +61330,10 @@ var Merge = external_exports.strictObject({
   /** Merge only when every check run and commit status on the PR's head has passed. */
   requireChecks: external_exports.boolean().default(true)
 });
+var DEFAULT_SESSION_TIMEOUT_MINUTES = 60;
 var Session = external_exports.strictObject({
   /** A session still running after this long is cancelled and marked failed. */
-  timeoutMinutes: external_exports.number().int().min(5).max(360).default(60),
+  timeoutMinutes: external_exports.number().int().min(5).max(360).default(DEFAULT_SESSION_TIMEOUT_MINUTES),
   /** A run still queued after this long is cancelled and marked failed. */
   queuedMinutes: external_exports.number().int().min(1).max(1440).default(30),
   /** Model requests one session may make. */
@@ -61353,7 +61354,13 @@ var Budget = external_exports.strictObject({
    * Pause the build once its sessions have cost this many US dollars, and tell
    * the people it notifies. `null` or `0` turns the cap off.
    */
-  maxUsd: external_exports.number().nonnegative().nullable().default(DEFAULT_MAX_USD).transform((usd) => usd === 0 ? null : usd)
+  maxUsd: external_exports.number().nonnegative().nullable().default(DEFAULT_MAX_USD).transform((usd) => usd === 0 ? null : usd),
+  /**
+   * Pause every build of the repository once its sessions, all builds
+   * together, have cost this many US dollars on one UTC day (until the next
+   * day). `null` or `0`: no daily cap.
+   */
+  dailyUsd: external_exports.number().nonnegative().nullable().default(null).transform((usd) => usd === 0 ? null : usd)
 });
 var Login2 = external_exports.string().trim().regex(/^@?[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "is not a GitHub login").transform((login) => login.replace(/^@/, ""));
 var Final = external_exports.strictObject({

@@ -15,6 +15,8 @@ export function registerGraphqlRoutes(router: Router, gh: FakeGitHub): void {
     };
     if (/query BatonBuild\b/.test(query))
       return json(200, { data: { repository: buildRepository(gh, variables) } });
+    if (/query BatonRepoUsage\b/.test(query))
+      return json(200, { data: { repository: { refs: repoUsageRefs(gh) } } });
     if (/query BatonIssueHistory\b/.test(query))
       return json(200, { data: { repository: { issue: issueHistory(gh, variables) } } });
     if (/enablePullRequestAutoMerge/.test(query)) {
@@ -65,6 +67,23 @@ function messageRefs(gh: FakeGitHub, prefix: string) {
         return { name: name.slice(prefix.length), target: { message } };
       }),
   };
+}
+
+/** The newest 100 refs under refs/baton/, newest commit first, with message and date (BatonRepoUsage). */
+function repoUsageRefs(gh: FakeGitHub) {
+  const prefix = 'refs/baton/';
+  const nodes = [...gh.git.refs]
+    .filter(([name]) => name.startsWith(prefix))
+    .map(([name, oid]) => {
+      const object = gh.git.objects.get(oid);
+      const commit = object?.type === 'commit' ? object : undefined;
+      return {
+        name: name.slice(prefix.length),
+        target: { message: commit?.message, committedDate: commit?.committedAt },
+      };
+    })
+    .sort((a, b) => (b.target.committedDate ?? '').localeCompare(a.target.committedDate ?? ''));
+  return { nodes: nodes.slice(0, 100) };
 }
 
 function buildRepository(gh: FakeGitHub, variables: Record<string, unknown>) {

@@ -86,6 +86,17 @@ const Budget = z.strictObject({
     .nullable()
     .default(DEFAULT_MAX_USD)
     .transform((usd) => (usd === 0 ? null : usd)),
+  /**
+   * Pause every build of the repository once its sessions, all builds
+   * together, have cost this many US dollars on one UTC day (until the next
+   * day). `null` or `0`: no daily cap.
+   */
+  dailyUsd: z
+    .number()
+    .nonnegative()
+    .nullable()
+    .default(null)
+    .transform((usd) => (usd === 0 ? null : usd)),
 });
 
 /** A GitHub login, as `@login` mentions it. */

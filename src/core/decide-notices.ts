@@ -73,6 +73,14 @@ function needsOf(
     });
   }
   needs.push(...seriesNeeds(view));
+  // The repository's daily cap holds every phase, the first plan included.
+  const daily = ctx.dailyReached;
+  if (daily) {
+    needs.push({
+      key: noticeKey('daily-budget', daily.day),
+      text: `💸 The build is paused: this repository's sessions, all builds together, have cost ${formatUsd(daily.spentUsd)} today (${daily.day}, UTC), reaching \`budget.dailyUsd\` (${formatUsd(daily.capUsd)}). No new session starts until tomorrow (UTC); merges go on. Raise \`budget.dailyUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on now, or reply \`/cancel\`.`,
+    });
+  }
   if (view.phase !== 'running') return needs;
   for (const adaptation of view.progress.adaptations ?? []) {
     if (adaptation.state !== 'awaiting-approval') continue;

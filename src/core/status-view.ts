@@ -119,7 +119,12 @@ export interface BuildProgress {
   /** Set while `/pause` is in force. */
   paused: { by: string; at: string } | null;
   /** `reached`: the build's sessions cost `maxUsd` or more, so nothing new is dispatched. */
-  budget: { maxUsd: number | null; reached: boolean };
+  budget: {
+    maxUsd: number | null;
+    reached: boolean;
+    /** The repository's cap for the day (`budget.dailyUsd`), when reached. */
+    daily?: { capUsd: number; spentUsd: number; day: string };
+  };
   finalPull: { number: number; url: string; state: 'open' | 'closed' | 'merged' } | null;
   /**
    * Follow-up questions the newest synthesis of a research build proposed (the

@@ -2,11 +2,13 @@ import { validate } from '@octokit/graphql-schema';
 import { describe, expect, it } from 'vitest';
 import { BUILD_QUERY } from '../../src/github/build-query.js';
 import { ENABLE_AUTO_MERGE } from '../../src/github/pulls.js';
+import { REPO_USAGE_QUERY } from '../../src/github/read-repo-usage.js';
 
 describe("the app's GraphQL documents", () => {
   it.each([
     ['the build query', BUILD_QUERY],
     ['the auto-merge mutation', ENABLE_AUTO_MERGE],
+    ["the repository's usage records (budget.dailyUsd)", REPO_USAGE_QUERY],
   ])('%s is valid against GitHub’s published schema', (_, document) => {
     expect(validate(document).map((error) => error.message)).toEqual([]);
   });

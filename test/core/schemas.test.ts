@@ -204,7 +204,7 @@ describe('config', () => {
         allowWorkflowChanges: false,
         runsOn: 'ubuntu-latest',
       },
-      budget: { maxUsd: 50 },
+      budget: { maxUsd: 50, dailyUsd: null },
       final: { autoMerge: false, keepRecord: true },
       plan: { mirrorSubIssues: false },
       improve: { label: null, loops: 3, approval: 'every-loop' },
@@ -246,7 +246,7 @@ describe('config', () => {
         ...defaultConfig(),
         label: 'baton',
         review: { ...defaultConfig().review, maxFixRounds: 0 },
-        budget: { maxUsd: 25 },
+        budget: { maxUsd: 25, dailyUsd: null },
       },
     });
     expect(Config.parse({ approval: 'none' }).approval).toBe('none');
