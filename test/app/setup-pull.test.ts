@@ -183,6 +183,7 @@ describe('onboarding', () => {
     const earlier = rendered(EARLIER_REF, 'v0.0.9');
     const workflow = (earlier['.github/workflows/baton.yml'] ?? '')
       .replace(
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the workflow's own expression, as text
         "timeout-minutes: ${{ fromJSON(inputs.timeout || '65') }}",
         'timeout-minutes: 90 # ours',
       )
