@@ -221,3 +221,15 @@ export interface SeriesView {
   budgetReached: boolean;
   links: RepoLinks;
 }
+
+/**
+ * Whether this status is the first to show the build's final pull request:
+ * that edit is made at once, past the pacing of status edits and the write
+ * budget's deferral, because the final pull request's notice sends people to
+ * the status comment, and no later change of the build would carry it.
+ */
+export function firstShowsFinalPull(view: StatusView, shownBody: string | undefined): boolean {
+  if (view.phase !== 'running') return false;
+  const final = view.progress.finalPull;
+  return final !== null && !(shownBody ?? '').includes(final.url);
+}
