@@ -1,12 +1,13 @@
 // `npm run demo`: one whole build on the local simulator, with no credentials
 // and no network. Prints every version of the build's status comment as the
-// app writes it, and writes docs/demo-transcript.md. `npm run demo -- research`
-// plays a research build instead and writes docs/demo-research-transcript.md;
-// `npm run demo -- improve` plays improvement loops (`/improve 3`) and writes
-// docs/demo-improve-transcript.md.
-import { writeFile } from 'node:fs/promises';
+// app writes it, and writes its transcript to the system's temporary folder
+// (`--write-transcript`: to docs/demo-transcript.md, the committed one).
+// `npm run demo -- research` plays a research build instead
+// (docs/demo-research-transcript.md); `npm run demo -- improve` plays
+// improvement loops (`/improve 3`; docs/demo-improve-transcript.md).
+import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Simulation, startSimulation } from '../sim/e2e.js';
 import type { FakeGitHub } from '../sim/github/fake-github.js';
@@ -29,6 +30,7 @@ import {
 } from '../sim/scenario/research-scenario.js';
 import type { Scenario } from '../sim/scenario/scenario.js';
 import { createScriptedModel, type ScriptedModel } from '../sim/scenario/scripted-model.js';
+import { readDemoArgs, transcriptPath } from './demo-args.js';
 
 const TIME_LIMIT_MS = 180_000;
 
@@ -99,11 +101,15 @@ const DEMOS: Record<string, DemoBuild> = {
   },
 };
 
-const KIND = process.argv[2] ?? 'code';
+const ARGS = readDemoArgs(process.argv.slice(2));
+const KIND = ARGS.kind;
 const DEMO = DEMOS[KIND];
-const TRANSCRIPT = fileURLToPath(
-  new URL(`../docs/${DEMO?.transcript ?? 'demo-transcript.md'}`, import.meta.url),
-);
+const TRANSCRIPT = transcriptPath({
+  name: DEMO?.transcript ?? 'demo-transcript.md',
+  write: ARGS.writeTranscript,
+  docs: fileURLToPath(new URL('../docs/', import.meta.url)),
+  temp: tmpdir(),
+});
 const DIAGNOSTICS = join(tmpdir(), 'baton-demo-diagnostics.txt');
 const MARKER = /^<!-- baton:status [^>]*-->\n/;
 const NOTICE_MARKER = /^<!-- baton:notice [^>]*-->\n/;
@@ -115,6 +121,12 @@ type Entry =
   | { kind: 'comment'; body: string; seconds: number };
 
 async function main(): Promise<number> {
+  if (ARGS.unknown.length > 0) {
+    console.error(
+      `Unknown option ${ARGS.unknown.join(', ')}: the demo takes a kind (research, improve) and --write-transcript.`,
+    );
+    return 2;
+  }
   if (!DEMO) {
     console.error(
       `No demo called "${KIND}": run \`npm run demo\`, \`npm run demo -- research\` or \`npm run demo -- improve\`.`,
@@ -153,11 +165,12 @@ async function main(): Promise<number> {
       );
     }
     const summary = describeRun({ sim, model, played, seconds: seconds() });
+    await mkdir(dirname(TRANSCRIPT), { recursive: true });
     await writeFile(
       TRANSCRIPT,
       renderTranscript({ entries, played, summary, heading: DEMO.heading, story: DEMO.story }),
     );
-    console.log(`\n${summary}\nTranscript: docs/${DEMO.transcript}`);
+    console.log(`\n${summary}\nTranscript: ${TRANSCRIPT}`);
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -256,7 +269,7 @@ function renderTranscript({
     '',
     story,
     '',
-    `Run it yourself: \`npm install\`, then \`${command}\`. It prints each version of the status comment as the app writes it, and writes this file again. Times, links and numbers differ from run to run; the story does not.`,
+    `Run it yourself: \`npm ci\`, then \`${command}\`. It prints each version of the status comment as the app writes it and writes a transcript like this one to your temporary folder (\`-- --write-transcript\` writes this file again). Times, links and numbers differ from run to run; the story does not.`,
     '',
     `${summary}`,
     '',

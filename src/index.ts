@@ -91,9 +91,10 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       );
       setup?.addHandler(
         createHealthHandler({
-          checkAuth: async () => {
+          checkAuth: async (signal) => {
             const octokit = await app.auth();
-            await octokit.rest.apps.getAuthenticated();
+            // One try, given up when readiness stops waiting: a retried or hanging request is a probe left open.
+            await octokit.rest.apps.getAuthenticated({ request: { signal, retries: 0 } });
           },
           stopping: options.stopping ?? (() => false),
           cacheMs: 10_000,

@@ -7,6 +7,8 @@ import { createBaton } from './index.js';
 import { createLog } from './server/log.js';
 import { createMetrics, requestMetrics } from './server/metrics.js';
 import { shutDown, shutdownGraceMs } from './server/shutdown.js';
+import { readStartEnv } from './server/start-env.js';
+import { startWebhookProxy } from './server/webhook-proxy.js';
 
 /**
  * `npm start`: Probot's runner with Baton's Octokit (bounded rate-limit
@@ -14,10 +16,15 @@ import { shutDown, shutdownGraceMs } from './server/shutdown.js';
  * which registers the app from app.yml. Its logger is Probot's with secrets
  * redacted and a bad webhook signature told in one line. On SIGTERM it stops taking webhooks,
  * gives the reconciles in flight BATON_SHUTDOWN_SECONDS, and exits 0.
+ * `PRIVATE_KEY` may come quoted and `\n`-escaped (`docker run --env-file` with
+ * the `.env` Probot's setup writes), and a `WEBHOOK_PROXY_URL` channel that
+ * cannot be reached is logged and tried again, never the end of the process.
  */
 let loaded: { app: Probot; queue: BuildQueue } | undefined;
 let stopping = false;
 const metrics = createMetrics();
+const start = readStartEnv(process.env, process.cwd());
+const log = await createLog(start.env);
 const server = await run(
   createBaton({
     onLoad: (app, queue) => {
@@ -26,7 +33,7 @@ const server = await run(
     stopping: () => stopping,
     metrics,
   }),
-  { Octokit: BatonOctokit.plugin(requestMetrics(metrics)), log: await createLog(process.env) },
+  { Octokit: BatonOctokit.plugin(requestMetrics(metrics)), log, env: start.env },
 );
 // Only github.com runs Baton's sessions (docs/github-versions.md): refuse to start on Enterprise Server.
 if (loaded) {
@@ -44,11 +51,21 @@ if (loaded) {
     process.exit(1);
   }
 }
+const proxy = start.webhookProxyUrl
+  ? startWebhookProxy({
+      source: start.webhookProxyUrl,
+      target: `http://${server.host}:${server.port}${start.env.WEBHOOK_PATH || '/api/github/webhooks'}`,
+      log: { info: (message) => log.info(message), warn: (message) => log.warn(message) },
+    })
+  : undefined;
 process.once('SIGTERM', () => {
   stopping = true;
   const log = loaded?.app.log;
   void shutDown({
-    stopServer: () => server.stop(),
+    stopServer: () => {
+      proxy?.stop();
+      return server.stop();
+    },
     idle: () => loaded?.queue.idle() ?? Promise.resolve(),
     graceMs: shutdownGraceMs(process.env),
     log: {

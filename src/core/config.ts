@@ -1,5 +1,15 @@
 import { z } from 'zod';
 import { MAX_IMPROVE_LOOPS } from './parse-commands.js';
+import { findModelPrice } from './pricing.js';
+
+/** A model's list price: US dollars per million input and output tokens (cache reads and writes follow input). */
+const ModelPriceSetting = z.strictObject({
+  input: z.number().nonnegative(),
+  output: z.number().nonnegative(),
+});
+
+/** The kinds of session `models` names a model for. */
+export const MODEL_KINDS = ['plan', 'easy', 'normal', 'complex', 'review'] as const;
 
 /**
  * A budget of extended-thinking tokens: 0 turns thinking off; otherwise at
@@ -41,6 +51,12 @@ const Models = z.strictObject({
   review: z.string().min(1).default('claude-sonnet-5-5'),
   /** Extended thinking budgets per kind of session (0 = off): `models.thinking.complex: 12000`. */
   thinking: Thinking.prefault({}),
+  /**
+   * Prices of model ids the built-in table (src/core/pricing.ts: the opus,
+   * sonnet and haiku families) does not know. A model named above with no
+   * price here or there is refused: it would count as free, and no budget would stop it.
+   */
+  prices: z.record(z.string().min(1), ModelPriceSetting).default({}),
 });
 
 const Review = z.strictObject({
@@ -59,9 +75,12 @@ const Merge = z.strictObject({
   requireChecks: z.boolean().default(true),
 });
 
+/** `session.timeoutMinutes` unless `.github/baton.yml` says otherwise. */
+export const DEFAULT_SESSION_TIMEOUT_MINUTES = 60;
+
 const Session = z.strictObject({
   /** A session still running after this long is cancelled and marked failed. */
-  timeoutMinutes: z.number().int().min(5).max(360).default(60),
+  timeoutMinutes: z.number().int().min(5).max(360).default(DEFAULT_SESSION_TIMEOUT_MINUTES),
   /** A run still queued after this long is cancelled and marked failed. */
   queuedMinutes: z.number().int().min(1).max(1440).default(30),
   /** Model requests one session may make. */
@@ -104,6 +123,17 @@ const Budget = z.strictObject({
     .nonnegative()
     .nullable()
     .default(DEFAULT_MAX_USD)
+    .transform((usd) => (usd === 0 ? null : usd)),
+  /**
+   * Pause every build of the repository once its sessions, all builds
+   * together, have cost this many US dollars on one UTC day (until the next
+   * day). `null` or `0`: no daily cap.
+   */
+  dailyUsd: z
+    .number()
+    .nonnegative()
+    .nullable()
+    .default(null)
     .transform((usd) => (usd === 0 ? null : usd)),
 });
 
@@ -194,31 +224,43 @@ const Research = z
   });
 
 /** `.github/baton.yml`: every key is optional; the defaults are below. */
-export const Config = z.strictObject({
-  /** The issue label that starts a build. */
-  label: LabelName.default('orchestrate'),
-  /** The labels of the other build types: `types.research`, `types.content`. */
-  types: Types.prefault({}),
-  /** `plan`: wait for `/approve` after the plan; `none`: start at once. */
-  approval: z.enum(['plan', 'none']).default('plan'),
-  /** Workers running at the same time, at most. */
-  maxParallel: z.number().int().min(1).max(20).default(4),
-  /**
-   * Who Baton mentions when a build needs a person (the plan waits for
-   * `/approve`, a worker needs help, the budget is reached, the final PR is
-   * open). Empty: the person who labelled the issue.
-   */
-  notify: z.array(Login).max(10).default([]),
-  models: Models.prefault({}),
-  review: Review.prefault({}),
-  merge: Merge.prefault({}),
-  session: Session.prefault({}),
-  budget: Budget.prefault({}),
-  final: Final.prefault({}),
-  plan: PlanSettings.prefault({}),
-  improve: Improve.prefault({}),
-  research: Research.prefault({}),
-});
+export const Config = z
+  .strictObject({
+    /** The issue label that starts a build. */
+    label: LabelName.default('orchestrate'),
+    /** The labels of the other build types: `types.research`, `types.content`. */
+    types: Types.prefault({}),
+    /** `plan`: wait for `/approve` after the plan; `none`: start at once. */
+    approval: z.enum(['plan', 'none']).default('plan'),
+    /** Workers running at the same time, at most. */
+    maxParallel: z.number().int().min(1).max(20).default(4),
+    /**
+     * Who Baton mentions when a build needs a person (the plan waits for
+     * `/approve`, a worker needs help, the budget is reached, the final PR is
+     * open). Empty: the person who labelled the issue.
+     */
+    notify: z.array(Login).max(10).default([]),
+    models: Models.prefault({}),
+    review: Review.prefault({}),
+    merge: Merge.prefault({}),
+    session: Session.prefault({}),
+    budget: Budget.prefault({}),
+    final: Final.prefault({}),
+    plan: PlanSettings.prefault({}),
+    improve: Improve.prefault({}),
+    research: Research.prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    for (const kind of MODEL_KINDS) {
+      const model = config.models[kind];
+      if (findModelPrice(model, config.models.prices)) continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['models', kind],
+        message: `${model} has no price, so its sessions would count as free and no budget would stop them: add its list price under models.prices (${model}: { input: <USD per million input tokens>, output: <USD per million output tokens> }), or use a model of the opus, sonnet or haiku family`,
+      });
+    }
+  });
 export type Config = z.infer<typeof Config>;
 
 /** One thing wrong with a config file, by the dotted path of its field. */

@@ -1,6 +1,7 @@
 import type { Action } from './action.js';
 import { type CommandState, foldCommands } from './command-state.js';
-import type { Config } from './config.js';
+import { type Config, DEFAULT_SESSION_TIMEOUT_MINUTES } from './config.js';
+import { spentOnDay, utcDay } from './daily-spend.js';
 import { effectivePlanRead, type FollowUps, foldFollowUps } from './follow-ups.js';
 import { integrationBranch } from './ids.js';
 import { buildLedger, type Ledger } from './ledger.js';
@@ -36,6 +37,8 @@ export interface DecideContext {
   /** What the build's sessions have cost so far, in US dollars (`ledger.total.costUsd`). */
   spentUsd: number;
   budgetReached: boolean;
+  /** `budget.dailyUsd` is set and the repository's sessions reached it today: no session starts. */
+  dailyReached: { capUsd: number; spentUsd: number; day: string } | null;
   /** Review and fix sessions may start (the budget is not spent). */
   canDispatchSessions: boolean;
   /** New work sessions may start (neither paused nor over budget). */
@@ -74,6 +77,7 @@ export function makeContext({
   const spentUsd = ledger.total.costUsd;
   const { maxUsd } = config.budget;
   const budgetReached = maxUsd !== null && spentUsd >= maxUsd;
+  const dailyReached = dailyCapReached(config, truth, now);
   return {
     snapshot: truth,
     config,
@@ -84,9 +88,22 @@ export function makeContext({
     followUps,
     spentUsd,
     budgetReached,
-    canDispatchSessions: !budgetReached,
-    canDispatchWork: !budgetReached && commands.paused === null,
+    dailyReached,
+    canDispatchSessions: !budgetReached && dailyReached === null,
+    canDispatchWork: !budgetReached && dailyReached === null && commands.paused === null,
   };
+}
+
+/** The day's cap across the repository's builds, when set and reached. */
+function dailyCapReached(
+  config: Config,
+  snapshot: BuildSnapshot,
+  now: string,
+): DecideContext['dailyReached'] {
+  const cap = config.budget.dailyUsd;
+  if (cap === null) return null;
+  const spent = spentOnDay(snapshot.repoUsage ?? [], now);
+  return spent >= cap ? { capUsd: cap, spentUsd: spent, day: utcDay(now) } : null;
 }
 
 /** The follow-up rounds of a research build with a valid plan; null for any other. */
@@ -145,6 +162,9 @@ export function dispatch(
     build: ctx.snapshot.build,
     issue: ctx.snapshot.issue.number,
     ...(ctx.config.session.runsOn === DEFAULT_RUNNER ? {} : { runner: ctx.config.session.runsOn }),
+    ...(ctx.config.session.timeoutMinutes === DEFAULT_SESSION_TIMEOUT_MINUTES
+      ? {}
+      : { timeoutMinutes: ctx.config.session.timeoutMinutes }),
   };
   return { kind: 'dispatch', request: full };
 }

@@ -69,10 +69,18 @@ function needsOf(
     const sha = ctx.snapshot.plan.kind === 'valid' ? ctx.snapshot.plan.sha.slice(0, 12) : 'plan';
     needs.push({
       key: noticeKey('plan-ready', sha),
-      text: `📋 The plan is ready: ${view.plan.workers.length} workers, estimated at about ${formatUsd(view.estimate.usd)}. Read it in the status comment, then reply \`/approve\` to start, or \`/replan <what to change>\`.`,
+      text: `📋 The plan is ready: ${view.plan.workers.length} ${view.plan.workers.length === 1 ? 'worker' : 'workers'}, estimated at about ${formatUsd(view.estimate.usd)}. Read it in the status comment, then reply \`/approve\` to start, or \`/replan <what to change>\`.`,
     });
   }
   needs.push(...seriesNeeds(view));
+  // The repository's daily cap holds every phase, the first plan included.
+  const daily = ctx.dailyReached;
+  if (daily) {
+    needs.push({
+      key: noticeKey('daily-budget', daily.day),
+      text: `💸 The build is paused: this repository's sessions, all builds together, have cost ${formatUsd(daily.spentUsd)} today (${daily.day}, UTC), reaching \`budget.dailyUsd\` (${formatUsd(daily.capUsd)}). No new session starts until tomorrow (UTC); merges go on. Raise \`budget.dailyUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on now, or reply \`/cancel\`.`,
+    });
+  }
   if (view.phase !== 'running') return needs;
   for (const adaptation of view.progress.adaptations ?? []) {
     if (adaptation.state !== 'awaiting-approval') continue;

@@ -48,9 +48,13 @@ function settledPlan(ctx: DecideContext, plan: PlanRead, planRuns: RunInfo[]): P
   const latest = planRuns.at(-1);
   switch (plan.kind) {
     case 'missing':
-      // The first plan's dispatch is guarded by creating the build branch (see `lockFor`).
+      // The first plan's dispatch is guarded by creating the build branch (see `lockFor`);
+      // it waits, like every session, while the repository's daily cap is reached.
       if (!latest)
-        return decided([dispatch(ctx, { role: 'plan' })], planningView(ctx, null, false));
+        return decided(
+          ctx.dailyReached ? [] : [dispatch(ctx, { role: 'plan' })],
+          planningView(ctx, null, false),
+        );
       return missingPlan(ctx, latest);
     case 'invalid':
       return decided([], {

@@ -1,6 +1,6 @@
 import type { Config } from './config.js';
 import type { Plan } from './plan.js';
-import { costOf } from './pricing.js';
+import { costOf, type ModelPrices } from './pricing.js';
 import type { BuildSnapshot } from './snapshot.js';
 
 /** Tokens one session is assumed to read and write: the basis of every estimate. */
@@ -130,9 +130,9 @@ export function estimateBuild({ plan, config }: { plan: Plan; config: Config }):
   const reviews = config.review.enabled ? 1 + fixes : 0;
   for (const worker of plan.workers) {
     const model = config.models[worker.complexity];
-    const work = priceOf(model, SESSION_SIZES.work[worker.complexity]);
+    const work = priceOf(model, SESSION_SIZES.work[worker.complexity], config.models.prices);
     usd += work + work * FIX_SHARE * fixes;
-    usd += reviews * priceOf(config.models.review, SESSION_SIZES.review);
+    usd += reviews * priceOf(config.models.review, SESSION_SIZES.review, config.models.prices);
     sessions += 1 + reviews + fixes;
   }
   const writes = Math.round(
@@ -141,13 +141,17 @@ export function estimateBuild({ plan, config }: { plan: Plan; config: Config }):
   return { usd, sessions, writes, leastMinutes: leastMinutesFor(writes) };
 }
 
-function priceOf(model: string, size: SessionSize): number {
+function priceOf(model: string, size: SessionSize, prices: ModelPrices): number {
   return (
-    costOf(model, {
-      input_tokens: size.input,
-      output_tokens: size.output,
-      cache_read_input_tokens: 0,
-      cache_creation_input_tokens: 0,
-    }) ?? 0
+    costOf(
+      model,
+      {
+        input_tokens: size.input,
+        output_tokens: size.output,
+        cache_read_input_tokens: 0,
+        cache_creation_input_tokens: 0,
+      },
+      prices,
+    ) ?? 0
   );
 }

@@ -3,7 +3,8 @@
  * table of Baton. Sessions price their usage with it (src/session/agent/usage-meter.ts)
  * and the app prices a plan's estimate with it (src/core/estimate.ts). The family is
  * found in the model id, so new versions of a family are priced without a change
- * here; a model of no known family costs 0 and the session says so.
+ * here. Any other model id needs its price in `models.prices` of `.github/baton.yml`
+ * (`ModelPrices`): the config refuses a model it cannot price, so the budget never counts one as free.
  */
 export interface ModelPrice {
   family: 'opus' | 'sonnet' | 'haiku';
@@ -45,15 +46,27 @@ export interface TokenCounts {
   web_search_requests?: number;
 }
 
-/** The price of a model id, or null when its family is unknown. */
-export function findModelPrice(model: string): ModelPrice | null {
+/** Prices the config gives, by exact model id: US dollars per million input and output tokens. */
+export type ModelPrices = Readonly<Record<string, { input: number; output: number }>>;
+
+/** The price of a model id: the config's own for that id first, then the table's family; null when neither. */
+export function findModelPrice(
+  model: string,
+  prices: ModelPrices = {},
+): Pick<ModelPrice, 'inputPerMillion' | 'outputPerMillion'> | null {
+  const own = Object.hasOwn(prices, model) ? prices[model] : undefined;
+  if (own) return { inputPerMillion: own.input, outputPerMillion: own.output };
   const id = model.toLowerCase();
   return PRICES.find((price) => id.includes(price.family)) ?? null;
 }
 
 /** What the tokens cost in US dollars; null when the model has no known price. */
-export function costOf(model: string, tokens: TokenCounts): number | null {
-  const price = findModelPrice(model);
+export function costOf(
+  model: string,
+  tokens: TokenCounts,
+  prices: ModelPrices = {},
+): number | null {
+  const price = findModelPrice(model, prices);
   if (!price) return null;
   const input =
     tokens.input_tokens +

@@ -102,6 +102,12 @@ function notices(progress: BuildProgress): string[] {
       `💸 **Paused, budget reached:** ${formatUsd(progress.totals.costUsd)} spent of ${formatUsd(progress.budget.maxUsd)}. No new sessions start; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` (or set it to \`null\` for no cap) to go on.`,
     );
   }
+  const daily = progress.budget.daily;
+  if (daily) {
+    lines.push(
+      `💸 **Paused, daily budget reached:** this repository's sessions have cost ${formatUsd(daily.spentUsd)} today (${daily.day}, UTC) of \`budget.dailyUsd\` ${formatUsd(daily.capUsd)}. No new sessions start until tomorrow (UTC); merges go on.`,
+    );
+  }
   const final = progress.finalPull;
   if (final?.state === 'open') {
     lines.push(

@@ -49,6 +49,8 @@ export interface SessionRequest {
   trigger?: SessionTrigger;
   /** The runner label (config `session.runsOn`), when not `ubuntu-latest`. */
   runner?: string;
+  /** `session.timeoutMinutes`, when not the default: the agent job's `timeout-minutes` follows it. */
+  timeoutMinutes?: number;
 }
 
 export function isSessionTrigger(value: string): value is SessionTrigger {
@@ -89,6 +91,13 @@ export function parseRunName(title: string): RunName | null {
   };
 }
 
+/**
+ * How long after `session.timeoutMinutes` the agent job's own `timeout-minutes`
+ * ends it: the app cancels first; GitHub ends the job when the app cannot.
+ * The workflow's default (no `timeout` input) is the default timeout plus this.
+ */
+export const AGENT_JOB_MARGIN_MINUTES = 5;
+
 /** The `workflow_dispatch` inputs for a request; all strings, as GitHub wants. */
 export function renderDispatchInputs(request: SessionRequest): Record<string, string> {
   return {
@@ -100,5 +109,9 @@ export function renderDispatchInputs(request: SessionRequest): Record<string, st
     trigger: request.trigger ?? '',
     // Only when set: a workflow from before the `runner` input refuses inputs it does not declare.
     ...(request.runner ? { runner: request.runner } : {}),
+    // Likewise: the workflow's agent job times out AGENT_JOB_MARGIN_MINUTES after the app would cancel it.
+    ...(request.timeoutMinutes
+      ? { timeout: String(request.timeoutMinutes + AGENT_JOB_MARGIN_MINUTES) }
+      : {}),
   };
 }

@@ -2,6 +2,7 @@ import type { AdaptationRecord } from './adaptation.js';
 import type { Command } from './command.js';
 import type { Completion } from './completion.js';
 import type { ConfigProblem } from './config.js';
+import type { DatedUsage } from './daily-spend.js';
 import type { Plan } from './plan.js';
 import type { ResearchRead } from './research.js';
 import type { SessionRole, SessionTrigger } from './session.js';
@@ -52,6 +53,11 @@ export interface BuildSnapshot {
    * one per run: what each session spent, failed ones included.
    */
   usage?: UsageRecord[];
+  /**
+   * With `budget.dailyUsd` set: the newest usage records of every build of the
+   * repository, dated (src/core/daily-spend.ts), for the day's spend.
+   */
+  repoUsage?: DatedUsage[];
   /**
    * What adapt sessions' publish jobs recorded (`refs/baton/<build>/adapt/<source>`):
    * which briefs each changed, and the commits to compare.

@@ -119,7 +119,12 @@ export interface BuildProgress {
   /** Set while `/pause` is in force. */
   paused: { by: string; at: string } | null;
   /** `reached`: the build's sessions cost `maxUsd` or more, so nothing new is dispatched. */
-  budget: { maxUsd: number | null; reached: boolean };
+  budget: {
+    maxUsd: number | null;
+    reached: boolean;
+    /** The repository's cap for the day (`budget.dailyUsd`), when reached. */
+    daily?: { capUsd: number; spentUsd: number; day: string };
+  };
   finalPull: { number: number; url: string; state: 'open' | 'closed' | 'merged' } | null;
   /**
    * Follow-up questions the newest synthesis of a research build proposed (the
@@ -215,4 +220,16 @@ export interface SeriesView {
   /** The budget (`budget.maxUsd`, for the whole series) is spent: no session starts. */
   budgetReached: boolean;
   links: RepoLinks;
+}
+
+/**
+ * Whether this status is the first to show the build's final pull request:
+ * that edit is made at once, past the pacing of status edits and the write
+ * budget's deferral, because the final pull request's notice sends people to
+ * the status comment, and no later change of the build would carry it.
+ */
+export function firstShowsFinalPull(view: StatusView, shownBody: string | undefined): boolean {
+  if (view.phase !== 'running') return false;
+  const final = view.progress.finalPull;
+  return final !== null && !(shownBody ?? '').includes(final.url);
 }

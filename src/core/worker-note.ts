@@ -66,6 +66,8 @@ function conclusionText(ctx: DecideContext, reason: FailReason): string {
     'run-timeout': `ran longer than ${session.timeoutMinutes} minutes (session.timeoutMinutes)`,
     'queued-too-long': `queued longer than ${session.queuedMinutes} minutes (session.queuedMinutes)`,
     'no-pull-request': 'the session ended without a pull request',
+    'not-published':
+      "publish refused the session's changes (or could not write them); the run's publish job says which rule",
     'pull-closed': 'its pull request was closed without merging',
   };
   return texts[reason];

@@ -17,6 +17,8 @@ export type FailReason =
   | 'run-timeout'
   | 'queued-too-long'
   | 'no-pull-request'
+  /** The agent finished (its usage record says so) but the run failed: publish did not take its output. */
+  | 'not-published'
   | 'pull-closed';
 
 /** One worker of the plan as GitHub's truth shows it now. */
@@ -163,7 +165,7 @@ function failureOf(ctx: DecideContext, run: RunInfo): FailReason {
     case 'success':
       return 'no-pull-request';
     default:
-      return 'failure';
+      return agentCompleted(ctx, run) ? 'not-published' : 'failure';
   }
 }
 
@@ -175,6 +177,13 @@ function sessionReason(ctx: DecideContext, run: RunInfo): string | null {
     null,
   );
   return newest?.reason ?? null;
+}
+
+/** Whether the run's usage record (written by publish before its checks) says the agent finished its work. */
+function agentCompleted(ctx: DecideContext, run: RunInfo): boolean {
+  return (ctx.snapshot.usage ?? []).some(
+    (record) => record.run_id === run.id && record.outcome === 'complete',
+  );
 }
 
 /** The newest `/retry` given after the last attempt began, unless a work session answered it. */

@@ -4,6 +4,7 @@ import { WRITES_OWED_PER_WORKER } from '../core/estimate.js';
 import { integrationBranch } from '../core/ids.js';
 import { renderStatus } from '../core/render-status.js';
 import type { BuildSnapshot } from '../core/snapshot.js';
+import { firstShowsFinalPull } from '../core/status-view.js';
 import { dispatchSession } from './dispatch-session.js';
 import { type CreatedMirrors, ensureMirror } from './ensure-mirror.js';
 import { ensureNote } from './ensure-note.js';
@@ -139,11 +140,14 @@ async function actOne(
       const mayCreate = !outcomes.some((o) => o.result === 'stood-down');
       // The accepted commands ride along, hidden: what they meant outlives their comments.
       const body = `${renderStatus(action.view)}${renderCommandLedger(snapshot.commands)}`;
+      // The edit that first shows the final pull request is not paced: its notice points here.
+      const paced =
+        statusEditWait && !firstShowsFinalPull(action.view, snapshot.statusComment?.body);
       const outcome = await ensureStatusComment(ctx, {
         snapshot,
         body,
         mayCreate,
-        ...(statusEditWait ? { editWait: statusEditWait } : {}),
+        ...(paced ? { editWait: statusEditWait } : {}),
       });
       if (outcome.result === 'deferred')
         return { action, result: 'deferred', retryInMs: outcome.waitMs, held: outcome.held };

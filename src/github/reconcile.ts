@@ -12,6 +12,7 @@ import { ensureNote } from './ensure-note.js';
 import { type ObservedBuild, observeBuild } from './observe-build.js';
 import type { SetupPullHook } from './onboarding.js';
 import { hasWriteAccess } from './permissions.js';
+import { readRepoUsage } from './read-repo-usage.js';
 import { readSubIssues } from './read-sub-issues.js';
 import { lastingRefusal, noticeRefusedRead } from './refused-read.js';
 import { removeDuplicateStatusComments } from './status-comment.js';
@@ -95,6 +96,10 @@ export async function reconcileBuild(
     mirror: config.ok && config.config.plan.mirrorSubIssues,
   });
   if (subIssues) observed.snapshot.issue.subIssues = subIssues;
+  // The day's spend across the repository's builds, only when a daily cap asks for it.
+  if (config.ok && config.config.budget.dailyUsd !== null) {
+    observed.snapshot.repoUsage = await readRepoUsage(ctx);
+  }
   // Only a build whose workflow is missing pays for onboarding's reads.
   const snapshot =
     observed.snapshot.workflowInstalled || !request.setupPull

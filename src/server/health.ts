@@ -6,13 +6,21 @@ export const HEALTH_ROUTE = '/healthz';
 /** Readiness: the app can authenticate as itself and is not stopping. */
 export const READY_ROUTE = '/readyz';
 
+/** How long readiness waits for GitHub before answering 503 (a probe's own timeout is often 1–5 s). */
+export const READY_TIMEOUT_MS = 3_000;
+
 export interface HealthDeps {
-  /** Authenticates as the app (`GET /app` with the app's JWT); rejects when it cannot. */
-  checkAuth: () => Promise<void>;
+  /**
+   * Authenticates as the app (`GET /app` with the app's JWT); rejects when it cannot.
+   * It should give up when `signal` aborts (the readiness answer does not wait for it).
+   */
+  checkAuth: (signal: AbortSignal) => Promise<void>;
   /** True once the process is stopping. */
   stopping: () => boolean;
   /** How long one answer of `checkAuth` stands for the next probes. */
   cacheMs: number;
+  /** How long one check may take before readiness answers 503; default `READY_TIMEOUT_MS`. */
+  timeoutMs?: number;
   now: () => number;
   log: { warn: (message: string) => void };
 }
@@ -22,15 +30,23 @@ type Readiness = { ready: true } | { ready: false; reason: string };
 /**
  * `GET /healthz` and `GET /readyz`. Readiness asks GitHub at most once per
  * `cacheMs` (probes come every few seconds from every replica), and says why
- * not without the error's details; the log has those.
+ * not without the error's details; the log has those. A GitHub that does not
+ * answer within `timeoutMs` is a 503 "GitHub did not answer within 3 s", not a
+ * probe left hanging while the client retries.
  */
 export function createHealthHandler(deps: HealthDeps): Handler {
   let cached: { at: number; answer: Promise<Readiness> } | null = null;
   const readiness = (): Promise<Readiness> => {
     if (cached && deps.now() - cached.at < deps.cacheMs) return cached.answer;
-    const answer = deps.checkAuth().then(
+    const timeoutMs = deps.timeoutMs ?? READY_TIMEOUT_MS;
+    const answer = withinBound(deps.checkAuth, timeoutMs).then(
       (): Readiness => ({ ready: true }),
       (err: unknown): Readiness => {
+        if (err instanceof CheckTimedOut) {
+          const reason = `GitHub did not answer within ${formatSeconds(timeoutMs)}`;
+          deps.log.warn(`baton: not ready: ${reason} (GET /app)`);
+          return { ready: false, reason };
+        }
         deps.log.warn(`baton: not ready: cannot authenticate as the app: ${describe(err)}`);
         return { ready: false, reason: 'cannot authenticate as the app' };
       },
@@ -58,6 +74,31 @@ export function createHealthHandler(deps: HealthDeps): Handler {
     else send(res, 503, { status: 'not ready', reason: answer.reason });
     return true;
   };
+}
+
+class CheckTimedOut extends Error {}
+
+/** Runs `check` with a signal that aborts after `ms`, and rejects with `CheckTimedOut` then, whatever `check` does. */
+function withinBound(check: (signal: AbortSignal) => Promise<void>, ms: number): Promise<void> {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new CheckTimedOut());
+    }, ms);
+  });
+  const checked = Promise.resolve()
+    .then(() => check(controller.signal))
+    .catch((err: unknown) => {
+      if (controller.signal.aborted) throw new CheckTimedOut();
+      throw err;
+    });
+  return Promise.race([checked, expired]).finally(() => clearTimeout(timer));
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 function send(res: ServerResponse, status: number, body: object): void {

@@ -62,6 +62,7 @@ describe('the GraphQL documents in src', () => {
       'BatonDoctorRefs',
       'BatonIssueHistory',
       'BatonPullChecks',
+      'BatonRepoUsage',
     ]);
   });
 

@@ -161,6 +161,12 @@ describe('an issue labelled orchestrate', () => {
       'review.maxFixRounds',
     ],
     ['an unknown field', 'label: orchestrate\nmaxParalel: 3\n', /line 2/, 'maxParalel'],
+    [
+      'a model with no price',
+      'label: orchestrate\nmodels:\n  review: sonnet-4\n  normal: gpt-7\n',
+      /line 4/,
+      'models.normal',
+    ],
   ])('names the file, line and field of %s, and starts nothing', async (_, yaml, line, field) => {
     gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': yaml });
     const issue = openLabelledIssue();

@@ -182,7 +182,11 @@ describe('onboarding', () => {
   it('bumps only the action pin of a workflow the user has edited, for a new release', async () => {
     const earlier = rendered(EARLIER_REF, 'v0.0.9');
     const workflow = (earlier['.github/workflows/baton.yml'] ?? '')
-      .replace('timeout-minutes: 360', 'timeout-minutes: 90 # ours')
+      .replace(
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the workflow's own expression, as text
+        "timeout-minutes: ${{ fromJSON(inputs.timeout || '65') }}",
+        'timeout-minutes: 90 # ours',
+      )
       .replace(
         `      BATON_TRIGGER: \${{ inputs.trigger }}\n`,
         `      BATON_TRIGGER: \${{ inputs.trigger }}\n      OUR_FLAG: on\n`,

@@ -117,7 +117,7 @@ describe('the write budget: near a window its budget, what can wait waits', () =
     expect(app.errors).toEqual([]);
   });
 
-  it('while a worker waits for room to start, edits a status at most once in ten minutes, and still edits it', async () => {
+  it('while a worker waits for room to start, edits a status at most once in ten minutes, except the one that first shows the final pull request', async () => {
     // Another build of the installation has a first dispatch waiting for room (`waiting`).
     let saturated = false;
     app.stop();
@@ -134,14 +134,15 @@ describe('the write budget: near a window its budget, what can wait waits', () =
     const before = edits();
     gh.addComment({ issue, body: '/approve', user: 'maintainer' });
     await driveBuild({ gh, apps: [app], script: CHAIN });
-    // The build ran to its end at once; its status was edited once, then held.
+    // The build ran to its end at once; its status was edited once, then held, until the
+    // final pull request opened: that edit is made at once (its notice points people here).
     expect(pullOf('W2.1')?.mergedAt).toBeTruthy();
-    expect(edits()).toBe(before + 1);
-    await advance(10 * 60_000 - 1);
-    expect(edits()).toBe(before + 1);
-    await advance(1);
     expect(edits()).toBe(before + 2);
     expect(statusBody(gh, BUILD)).toContain('**2 of 2** workers done');
+    expect(statusBody(gh, BUILD)).toContain('**Final pull request:**');
+    // Nothing was left held behind it.
+    await advance(10 * 60_000);
+    expect(edits()).toBe(before + 2);
     expect(app.errors).toEqual([]);
   });
 });

@@ -207,3 +207,45 @@ describe('decide: notices, when a person is needed and only then', () => {
     expect(notice).toMatchObject({ kind: 'notice', reviewers: null });
   });
 });
+
+describe('decide: the plan-ready notice counts its workers', () => {
+  it.each([
+    { plan: oneWorker, text: 'The plan is ready: 1 worker, estimated' },
+    {
+      plan: {
+        kind: 'valid',
+        plan: makePlan({ workers: workers('W1.1', 'W1.2') }),
+        sha: 'p',
+      } as const,
+      text: 'The plan is ready: 2 workers, estimated',
+    },
+  ])('$text', ({ plan, text }) => {
+    const [notice] = notices(makeSnapshot({ ...LABELLED, plan }));
+    expect(notice?.kind === 'notice' ? notice.body : '').toContain(text);
+  });
+});
+
+describe('decide: a worker whose change publish refused', () => {
+  const failedRun = makeRun({
+    id: 7011,
+    worker: 'W1.1',
+    conclusion: 'failure',
+    createdAt: ago(60),
+  });
+  const approved = makeCommand({ name: 'approve' });
+  it.each([
+    { outcome: 'complete' as const, text: "W1.1 failed: publish refused the session's changes" },
+    { outcome: 'failed' as const, text: 'W1.1 failed: the session failed' },
+  ])('agent $outcome, run failed: "$text"', ({ outcome, text }) => {
+    const snapshot = makeSnapshot({
+      plan: oneWorker,
+      runs: [planRun(), failedRun],
+      pulls: [],
+      commands: [approved],
+      completions: {},
+      usage: [makeUsageRecord({ run_id: 7011, role: 'work', worker: 'W1.1', outcome })],
+    });
+    const bodies = notices(snapshot).map((action) => (action.kind === 'notice' ? action.body : ''));
+    expect(bodies.join('\n')).toContain(text);
+  });
+});

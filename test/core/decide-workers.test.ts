@@ -409,6 +409,34 @@ describe('decide: base sync', () => {
   });
 });
 
+describe('decide: the timeout of a session', () => {
+  it.each([
+    { session: {}, timeoutMinutes: undefined },
+    { session: { timeoutMinutes: 60 }, timeoutMinutes: undefined },
+    { session: { timeoutMinutes: 240 }, timeoutMinutes: 240 },
+  ])(
+    'dispatches with session.timeoutMinutes $session.timeoutMinutes',
+    ({ session, timeoutMinutes }) => {
+      const actions = decide({
+        snapshot: makeSnapshot({
+          plan: { kind: 'valid', plan: makePlan(), sha: 'p' },
+          runs: [planRun()],
+          pulls: [],
+          commands: [],
+          completions: {},
+        }),
+        config: makeConfig({ approval: 'none', session }),
+        now: NOW,
+      });
+      const requests = actions.flatMap((action) =>
+        action.kind === 'dispatch' ? [action.request] : [],
+      );
+      expect(requests.length).toBeGreaterThan(0);
+      for (const request of requests) expect(request.timeoutMinutes).toBe(timeoutMinutes);
+    },
+  );
+});
+
 describe('decide: the runner of a session', () => {
   it.each([
     { session: {}, runner: undefined },

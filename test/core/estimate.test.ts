@@ -44,10 +44,13 @@ describe('estimateBuild: what the plan will likely cost, before /approve', () =>
       (200_000 * 1 + 8_000 * 5) / 1e6,
     ],
     [
-      'a model of no known family, priced at nothing',
+      'a model of no known family, at the price the config gives it',
       normal(1),
-      { models: { normal: 'my-own-model' }, review: { enabled: false } },
-      0,
+      {
+        models: { normal: 'my-own-model', prices: { 'my-own-model': { input: 2, output: 10 } } },
+        review: { enabled: false },
+      },
+      (500_000 * 2 + 20_000 * 10) / 1e6,
     ],
   ])('%s', (_name, workers, raw, usd) => {
     const parsed = makeConfig(raw);

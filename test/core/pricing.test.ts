@@ -31,9 +31,28 @@ describe('costOf', () => {
   it('has no price for a model of no known family', () => {
     expect(costOf('gpt-something', tokens(1e6, 1e6))).toBeNull();
   });
+
+  it('prices a model the config prices (models.prices), before the table, by exact id', () => {
+    const prices = {
+      'gpt-something': { input: 2, output: 8 },
+      'claude-opus-5-5': { input: 1, output: 1 },
+    };
+    expect(costOf('gpt-something', tokens(1e6, 1e6, 1e6), prices)).toBeCloseTo(10.2, 9);
+    expect(costOf('claude-opus-5-5', tokens(1e6, 0), prices)).toBeCloseTo(1, 9);
+    expect(costOf('GPT-something', tokens(1e6, 1e6), prices)).toBeNull();
+    expect(costOf('toString', tokens(1e6, 1e6), prices)).toBeNull();
+  });
 });
 
 describe('usage meter', () => {
+  it('counts a model the config prices at that price', () => {
+    const meter = createUsageMeter();
+    meter.prices = { 'gpt-something': { input: 2, output: 8 } };
+    recordResponse(meter, 'gpt-something', { input_tokens: 1e6, output_tokens: 1e6 });
+    expect(meter.cost_usd).toBeCloseTo(10, 9);
+    expect([...meter.unpriced]).toEqual([]);
+  });
+
   it('sums responses and notes models without a price', () => {
     const meter = createUsageMeter();
     recordResponse(meter, 'claude-haiku-5-5', {

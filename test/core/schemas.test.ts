@@ -193,6 +193,7 @@ describe('config', () => {
         normal: 'claude-sonnet-5-5',
         complex: 'claude-opus-5-5',
         review: 'claude-sonnet-5-5',
+        prices: {},
       },
       review: { enabled: true, maxFixRounds: 2, requireHuman: false },
       merge: { method: 'squash', requireChecks: true },
@@ -203,7 +204,7 @@ describe('config', () => {
         allowWorkflowChanges: false,
         runsOn: 'ubuntu-latest',
       },
-      budget: { maxUsd: 50 },
+      budget: { maxUsd: 50, dailyUsd: null },
       final: { autoMerge: false, keepRecord: true },
       plan: { mirrorSubIssues: false },
       improve: { label: null, loops: 3, approval: 'every-loop' },
@@ -245,7 +246,7 @@ describe('config', () => {
         ...defaultConfig(),
         label: 'baton',
         review: { ...defaultConfig().review, maxFixRounds: 0 },
-        budget: { maxUsd: 25 },
+        budget: { maxUsd: 25, dailyUsd: null },
       },
     });
     expect(Config.parse({ approval: 'none' }).approval).toBe('none');
@@ -287,5 +288,34 @@ describe('config', () => {
     ],
   ])('names the field of %s', (_name, raw, problems) => {
     expect(parseConfig(raw)).toEqual({ ok: false, problems });
+  });
+
+  it.each([
+    {
+      models: { normal: 'gpt-7' },
+      problems: [
+        {
+          field: 'models.normal',
+          message: expect.stringMatching(/^gpt-7 has no price.*models\.prices/),
+        },
+      ],
+    },
+    {
+      models: { plan: 'x', review: 'y' },
+      problems: [
+        { field: 'models.plan', message: expect.stringContaining('x has no price') },
+        { field: 'models.review', message: expect.stringContaining('y has no price') },
+      ],
+    },
+    { models: { normal: 'gpt-7', prices: { 'gpt-7': { input: 2, output: 8 } } }, problems: null },
+    { models: { normal: 'my-sonnet-proxy' }, problems: null },
+    {
+      models: { normal: 'gpt-7', prices: { 'gpt-7': { input: -1, output: 8 } } },
+      problems: [{ field: 'models.prices.gpt-7.input', message: expect.any(String) }],
+    },
+  ])('refuses a model it cannot price: $models', ({ models, problems }) => {
+    const parsed = parseConfig({ models });
+    if (problems === null) expect(parsed.ok).toBe(true);
+    else expect(parsed).toEqual({ ok: false, problems });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  AGENT_JOB_MARGIN_MINUTES,
   isSessionTrigger,
   parseRunName,
   parseTrigger,
@@ -119,5 +120,13 @@ describe('renderDispatchInputs', () => {
       runner: 'gpu-box',
     });
     expect(renderDispatchInputs(request)).not.toHaveProperty('runner');
+  });
+
+  it('adds the timeout input (session.timeoutMinutes plus the margin) only when the timeout is not the default', () => {
+    const request = { role: 'work', build: '12-add-login', issue: 12 } as const;
+    expect(renderDispatchInputs({ ...request, timeoutMinutes: 120 })).toMatchObject({
+      timeout: String(120 + AGENT_JOB_MARGIN_MINUTES),
+    });
+    expect(renderDispatchInputs(request)).not.toHaveProperty('timeout');
   });
 });

@@ -32,7 +32,7 @@ async function poisonedCheckout(): Promise<{ root: string; eventPath: string }> 
     files: {
       [skillPath('review')]: HONEST_SKILL,
       [skillPath('fix')]: 'Fix what the review asked.\n',
-      '.github/baton.yml': 'models:\n  review: claude-honest-review\n',
+      '.github/baton.yml': 'models:\n  review: claude-sonnet-honest-review\n',
       'src/app.ts': 'export const app = 1;\n',
     },
   });
@@ -41,7 +41,7 @@ async function poisonedCheckout(): Promise<{ root: string; eventPath: string }> 
   await writeFile(join(origin.root, skillPath('worker')), 'A skill only the branch has.\n');
   await writeFile(
     join(origin.root, '.github/baton.yml'),
-    'models:\n  review: claude-cheapest-pushover\n',
+    'models:\n  review: claude-haiku-cheapest-pushover\n',
   );
   gitIn(origin.root, 'add', '-A');
   gitIn(origin.root, 'commit', '-q', '-m', 'rewrite the rules');
@@ -80,7 +80,7 @@ describe('sessions read their skills and settings from the default branch', () =
       const ctx = await open(root, eventPath, role);
 
       expect(await readFile(join(root, skillPath('review')), 'utf8')).toBe(HONEST_SKILL);
-      expect(ctx.config.models.review).toBe('claude-honest-review');
+      expect(ctx.config.models.review).toBe('claude-sonnet-honest-review');
       // A skill the default branch does not have is not there to be read.
       await expect(readFile(join(root, skillPath('worker')), 'utf8')).rejects.toThrow();
       // The swap is never part of what the session commits.

@@ -75,4 +75,29 @@ describe('the health endpoints', () => {
       'baton: not ready: cannot authenticate as the app: 401 Bad credentials',
     ]);
   });
+
+  it('answers 503 within its bound when GitHub does not answer, and aborts the check', async () => {
+    let aborted = false;
+    const { state, get } = await serve({
+      timeoutMs: 200,
+      checkAuth: (signal) =>
+        new Promise<void>(() => {
+          signal.addEventListener('abort', () => {
+            aborted = true;
+          });
+        }),
+    });
+    const started = Date.now();
+    const answer = await get('/readyz');
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(answer.status).toBe(503);
+    expect(JSON.parse(answer.body)).toEqual({
+      status: 'not ready',
+      reason: 'GitHub did not answer within 200 ms',
+    });
+    expect(aborted).toBe(true);
+    expect(state.warnings).toEqual([
+      'baton: not ready: GitHub did not answer within 200 ms (GET /app)',
+    ]);
+  });
 });

@@ -175,14 +175,28 @@ describe('runAgent limits', () => {
     expect(JSON.stringify(requests[1]?.body.messages[1])).toContain('(no reply)');
   });
 
-  it('prices an unknown model at 0 and says so in the reason', async () => {
+  it('prices a model the config prices (models.prices) at that price', async () => {
     const { result } = await runWork({
+      respond: () => submit,
+      config:
+        'models:\n  normal: mystery-model-1\n  prices:\n    mystery-model-1: { input: 1000, output: 1000 }\n',
+    });
+    expect(result.status).toBe('complete');
+    expect(result.usage.cost_usd).toBeGreaterThan(0);
+    expect(result.reason ?? '').not.toContain('counts 0');
+  });
+
+  it('never counts a model as free: one with no price is refused with the config, and the defaults run', async () => {
+    const { result, requests } = await runWork({
       respond: () => submit,
       config: 'models:\n  normal: mystery-model-1\n',
     });
-    expect(result.status).toBe('complete');
-    expect(result.usage.cost_usd).toBe(0);
-    expect(result.reason).toContain('cost_usd counts 0 for mystery-model-1');
+    expect(result.reason).toContain('models.normal');
+    expect(result.reason).toContain('mystery-model-1 has no price');
+    const models = requests.map((request) => (request.body as { model?: string }).model);
+    expect(models.length).toBeGreaterThan(0);
+    expect(models).not.toContain('mystery-model-1');
+    expect(result.usage.cost_usd).toBeGreaterThan(0);
   });
 
   it('fails without calling the model when ANTHROPIC_API_KEY is missing', async () => {

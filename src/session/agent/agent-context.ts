@@ -95,6 +95,8 @@ export async function openContext({
   const { config, problems } = loadConfig(
     await readSteeringFile({ root, env: toolEnv }, steering, `.github/${CONFIG_FILE}`),
   );
+  // Models the config prices itself (models.prices) count at those prices, not as free.
+  meter.prices = config.models.prices;
   if (!env.ANTHROPIC_API_KEY) {
     throw new SessionSetupError(
       'ANTHROPIC_API_KEY is not set: add it as a repository secret and pass it to the agent job',

@@ -1,5 +1,5 @@
 import type { Usage } from '../../core/completion.js';
-import { costOf, type TokenCounts } from '../../core/pricing.js';
+import { costOf, type ModelPrices, type TokenCounts } from '../../core/pricing.js';
 
 /** What a session has spent so far; the loop adds every response to it. */
 export interface UsageMeter {
@@ -20,6 +20,8 @@ export interface UsageMeter {
   tools: Map<string, number>;
   /** Models that answered but have no price: their tokens cost 0 here. */
   unpriced: Set<string>;
+  /** The config's own prices (`models.prices`), set once the config is read. */
+  prices: ModelPrices;
 }
 
 /** The usage block of a response; the cache fields may be missing or null. */
@@ -55,6 +57,7 @@ export function createUsageMeter(): UsageMeter {
     context_edits: 0,
     tools: new Map(),
     unpriced: new Set(),
+    prices: {},
   };
 }
 
@@ -84,7 +87,7 @@ export function recordResponse(
   meter.cache_read_input_tokens += tokens.cache_read_input_tokens;
   meter.cache_creation_input_tokens += tokens.cache_creation_input_tokens;
   meter.turns += 1;
-  const cost = costOf(model, tokens);
+  const cost = costOf(model, tokens, meter.prices);
   if (cost === null) meter.unpriced.add(model);
   else meter.cost_usd += cost;
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { MODEL_KINDS } from '../../core/config.js';
 import type { DoctorAgentReport } from '../../core/doctor-session.js';
 import { CONFIG_FILE } from '../../core/ids.js';
 import { loadConfig } from '../agent/load-config.js';
@@ -41,8 +42,8 @@ export async function runDoctorAgent(
 async function configuredModels(env: DoctorEnv): Promise<string[]> {
   const path = join(env.GITHUB_WORKSPACE, '.github', CONFIG_FILE);
   const text = existsSync(path) ? await readFile(path, 'utf8') : null;
-  const { plan, easy, normal, complex, review } = loadConfig(text).config.models;
-  return [...new Set([plan, easy, normal, complex, review])];
+  const { models } = loadConfig(text).config;
+  return [...new Set(MODEL_KINDS.map((kind) => models[kind]))];
 }
 
 async function askModels(

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import type { Config } from '../../src/core/config.js';
+import { datedUsageOf, spentOnDay } from '../../src/core/daily-spend.js';
+import { decide } from '../../src/core/decide.js';
+import { renderUsageMessage } from '../../src/core/usage.js';
+import { makeConfig, makePlan, makeSnapshot, makeUsageRecord, NOW, planRun } from './factories.js';
+
+const today = (hour: number) => `2026-03-01T${String(hour).padStart(2, '0')}:00:00Z`;
+const dated = (runId: number, cost: number, committedAt: string) => ({
+  ref: `9-other/usage/${runId}-1`,
+  committedAt,
+  record: makeUsageRecord({ run_id: runId, cost }),
+});
+
+describe('spentOnDay', () => {
+  it.each([
+    { name: 'nothing', records: [], usd: 0 },
+    {
+      name: 'two records today',
+      records: [dated(1, 1.5, today(1)), dated(2, 0.5, today(23))],
+      usd: 2,
+    },
+    {
+      name: 'yesterday and tomorrow left out',
+      records: [
+        dated(1, 1, '2026-02-28T23:59:59Z'),
+        dated(2, 1, '2026-03-02T00:00:00Z'),
+        dated(3, 0.25, today(0)),
+      ],
+      usd: 0.25,
+    },
+    {
+      name: 'one session counted once',
+      records: [dated(1, 1, today(1)), dated(1, 1, today(2))],
+      usd: 1,
+    },
+    { name: 'a date that is not one', records: [dated(1, 1, 'soon')], usd: 0 },
+  ])('$name', ({ records, usd }) => {
+    expect(spentOnDay(records, NOW)).toBeCloseTo(usd, 9);
+  });
+});
+
+describe('datedUsageOf', () => {
+  it('keeps usage records of any build and passes over other refs and bad messages', () => {
+    const message = renderUsageMessage(makeUsageRecord({ run_id: 5, cost: 2 }));
+    const nodes = [
+      { name: '3-a/usage/5-1', target: { message, committedDate: today(3) } },
+      { name: '3-a/lock/W1.1', target: { message, committedDate: today(3) } },
+      { name: '3-a/usage/6-1', target: { message: 'not a record', committedDate: today(3) } },
+      { name: '3-a/usage/7-1', target: { message } },
+    ];
+    expect(datedUsageOf(nodes).map((entry) => entry.ref)).toEqual(['3-a/usage/5-1']);
+  });
+});
+
+describe('decide: budget.dailyUsd', () => {
+  const planned = { kind: 'valid', plan: makePlan(), sha: 'p' } as const;
+  function decideWith(records: ReturnType<typeof dated>[], overrides: object = {}) {
+    return decide({
+      snapshot: makeSnapshot({
+        plan: planned,
+        runs: [planRun()],
+        pulls: [],
+        commands: [],
+        completions: {},
+        repoUsage: records,
+        ...overrides,
+      }),
+      config: makeConfig({ approval: 'none', budget: { dailyUsd: 2 } } as Partial<Config>),
+      now: NOW,
+    });
+  }
+
+  it('starts no session and posts a notice once the day’s spend reaches the cap', () => {
+    const actions = decideWith([dated(1, 1.5, today(1)), dated(2, 0.5, today(2))]);
+    expect(actions.filter((action) => action.kind === 'dispatch')).toEqual([]);
+    const notice = actions.find((action) => action.kind === 'notice');
+    expect(notice?.kind === 'notice' ? notice.key : '').toBe('daily-budget/2026-03-01');
+  });
+
+  it('starts sessions below the cap', () => {
+    const actions = decideWith([dated(1, 1.99, today(1)), dated(2, 5, '2026-02-28T12:00:00Z')]);
+    expect(actions.some((action) => action.kind === 'dispatch')).toBe(true);
+  });
+
+  it('does not start the first plan once the cap is reached', () => {
+    const actions = decideWith([dated(1, 2, today(1))], { plan: { kind: 'missing' }, runs: [] });
+    expect(actions.filter((action) => action.kind === 'dispatch')).toEqual([]);
+    expect(actions.some((action) => action.kind === 'notice')).toBe(true);
+  });
+});

@@ -1,0 +1,106 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const README_MAX_WORDS = 2_000;
+
+/** Every Markdown file git tracks (or is about to: untracked, not ignored). */
+function markdownFiles(): string[] {
+  const listed = execFileSync(
+    'git',
+    ['ls-files', '--cached', '--others', '--exclude-standard', '--', '*.md'],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  return listed.split('\n').filter((path) => path !== '' && existsSync(join(ROOT, path)));
+}
+
+/** The text outside fenced code blocks and inline code, where a link is a link. */
+function prose(text: string): string {
+  return text.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, '').replace(/`[^`\n]*`/g, '');
+}
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens; repeats get -1, -2 … */
+function anchorsOf(text: string): Set<string> {
+  const anchors = new Set<string>();
+  const seen = new Map<string, number>();
+  for (const line of prose(text).split('\n')) {
+    const heading = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
+    if (!heading?.[1]) continue;
+    const base = heading[1]
+      .replace(/<[^>]*>/g, '')
+      .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
+    const count = seen.get(base) ?? 0;
+    seen.set(base, count + 1);
+    anchors.add(count === 0 ? base : `${base}-${count}`);
+  }
+  for (const match of text.matchAll(/<a\s+(?:name|id)="([^"]+)"/g)) anchors.add(match[1] ?? '');
+  return anchors;
+}
+
+/** Relative links and images of a Markdown text: `[text](target)`, `![alt](target)`, `[x]: target`. */
+function relativeLinks(text: string): string[] {
+  const body = prose(text);
+  const targets = [
+    ...[...body.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map((m) => m[1]),
+    ...[...body.matchAll(/^\s*\[[^\]]+\]:\s*(\S+)/gm)].map((m) => m[1]),
+  ];
+  return targets.filter(
+    (target): target is string =>
+      target !== undefined && !/^[a-z][a-z0-9+.-]*:/i.test(target) && !target.startsWith('//'),
+  );
+}
+
+function brokenLinks(file: string): string[] {
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  const broken: string[] = [];
+  for (const link of relativeLinks(text)) {
+    const [path = '', anchor] = link.split('#');
+    const target =
+      path === '' ? join(ROOT, file) : resolve(dirname(join(ROOT, file)), decodeURI(path));
+    if (!target.startsWith(ROOT) || !existsSync(target)) {
+      broken.push(`${file}: ${link} (no such file)`);
+      continue;
+    }
+    if (anchor && target.endsWith('.md') && statSync(target).isFile()) {
+      if (!anchorsOf(readFileSync(target, 'utf8')).has(decodeURIComponent(anchor).toLowerCase())) {
+        broken.push(`${file}: ${link} (no heading for #${anchor})`);
+      }
+    }
+  }
+  return broken;
+}
+
+describe('the documentation', () => {
+  it(`keeps the README to ${README_MAX_WORDS} words`, () => {
+    const words = readFileSync(join(ROOT, 'README.md'), 'utf8').split(/\s+/).filter(Boolean);
+    expect(words.length).toBeLessThanOrEqual(README_MAX_WORDS);
+  });
+
+  it('has a relative link in every Markdown file resolve to a file, and its #anchor to a heading', () => {
+    const files = markdownFiles();
+    expect(files).toContain('README.md');
+    expect(files).toContain('docs/README.md');
+    expect(files.flatMap(brokenLinks)).toEqual([]);
+  });
+
+  it('finds a broken link and a broken anchor (the check can fail)', () => {
+    const text = '[a](missing.md) [b](README.md#no-such-heading) `[c](not-a-link.md)`';
+    expect(relativeLinks(text)).toEqual(['missing.md', 'README.md#no-such-heading']);
+    expect(anchorsOf("## Scale and GitHub's limits\n## Kinds of build\n## Kinds of build")).toEqual(
+      new Set(['scale-and-githubs-limits', 'kinds-of-build', 'kinds-of-build-1']),
+    );
+  });
+
+  it('cites no DESIGN.md, which the repository does not have', () => {
+    const citing = markdownFiles()
+      .filter((file) => file !== 'CHANGELOG.md')
+      .filter((file) => /DESIGN(\.md| §)/.test(readFileSync(join(ROOT, file), 'utf8')));
+    expect(citing).toEqual([]);
+  });
+});
