@@ -22,8 +22,9 @@ describe('/readyz while GitHub hangs', () => {
   let base: string;
 
   beforeAll(async () => {
-    github = createServer(() => {
-      requests += 1;
+    // Only readiness's `GET /app` counts: the start-up check of the source pin asks too.
+    github = createServer((req) => {
+      if (req.url === '/app') requests += 1;
     });
     github.on('connection', (socket) => {
       sockets.add(socket);

@@ -242,7 +242,14 @@ describe('decide: failed attempts and retries', () => {
   it("shows the failed session's own reason from its usage record, as a code span", () => {
     const failed = work('W1.1', { status: 'completed', conclusion: 'failure' });
     const record = (attempt: number, reason: string) =>
-      makeUsageRecord({ run_id: failed.id, attempt, role: 'work', worker: 'W1.1', reason });
+      makeUsageRecord({
+        run_id: failed.id,
+        attempt,
+        role: 'work',
+        worker: 'W1.1',
+        outcome: 'failed',
+        reason,
+      });
     const actions = run({
       runs: [failed],
       plan: ['W1.1'],
@@ -267,7 +274,9 @@ describe('decide: failed attempts and retries', () => {
     const actions = run({
       runs: [failed],
       plan: ['W1.1'],
-      usage: [makeUsageRecord({ run_id: failed.id, role: 'work', worker: 'W1.1', reason })],
+      usage: [
+        makeUsageRecord({ run_id: failed.id, role: 'work', worker: 'W1.1', outcome: 'failed', reason }),
+      ],
     });
     const note = rowsOf(actions)['W1.1']?.note ?? '';
     const span = /^the session failed: (`{3,}) (.*) \1$/.exec(note);

@@ -193,6 +193,7 @@ describe('config', () => {
         normal: 'claude-sonnet-5-5',
         complex: 'claude-opus-5-5',
         review: 'claude-sonnet-5-5',
+        thinking: { plan: 8000, easy: 0, normal: 0, complex: 8000, review: 0 },
         prices: {},
       },
       review: { enabled: true, maxFixRounds: 2, requireHuman: false },
@@ -203,11 +204,13 @@ describe('config', () => {
         maxTurns: 80,
         allowWorkflowChanges: false,
         runsOn: 'ubuntu-latest',
+        test: null,
       },
       budget: { maxUsd: 50, dailyUsd: null },
       final: { autoMerge: false, keepRecord: true },
       plan: { mirrorSubIssues: false },
       improve: { label: null, loops: 3, approval: 'every-loop' },
+      research: { web: true, allowedDomains: [], blockedDomains: [], maxUses: 10 },
     });
   });
 
