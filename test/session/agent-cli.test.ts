@@ -39,8 +39,13 @@ describe('baton CLI', () => {
       GITHUB_REPOSITORY: 'octo/demo',
       GITHUB_WORKSPACE: root,
       ANTHROPIC_API_KEY: 'sk-ant-unused-0000',
+      // A closed port on this machine: the test never reaches the internet.
+      ANTHROPIC_BASE_URL: 'http://127.0.0.1:9',
     };
-    expect(await main(['session', 'agent'], env)).toBe(0);
-    expect((await readResult(out)).role).toBe('research');
+    // No model answers here: the session fails, and says so with exit 1 and its result.
+    expect(await main(['session', 'agent'], env)).toBe(1);
+    const result = await readResult(out);
+    expect(result.role).toBe('research');
+    expect(JSON.stringify(result)).toContain('failed');
   });
 });
