@@ -63819,6 +63819,20 @@ ${findings.join("\n")}
 
 // src/session/agent/prompts/review-prompt.ts
 var MAX_LISTED_FILES = 300;
+var MAX_LISTED_CHARS = 6e4;
+var UNSEEN = /[\p{Cf}\p{Cc}\p{Zl}\p{Zp}\u115F\u1160\u3164\uFFA0<>]/gu;
+function visibleName(name) {
+  return JSON.stringify(name).replace(
+    UNSEEN,
+    (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`
+  );
+}
+function findChangedFile(files, path22) {
+  return files.find((f) => {
+    const shown = visibleName(f.filename);
+    return path22 === f.filename || path22 === shown || path22 === shown.slice(1, -1);
+  });
+}
 function renderReviewPrompt({
   pr,
   head,
@@ -63829,7 +63843,7 @@ function renderReviewPrompt({
   files,
   styleGuide
 }) {
-  const listed = files.slice(0, MAX_LISTED_FILES).map((f) => `- ${f.status} \`${f.filename}\` (+${f.additions} −${f.deletions})`);
+  const listed = files.slice(0, MAX_LISTED_FILES).map((f) => `- ${f.status} ${visibleName(f.filename)} (+${f.additions} −${f.deletions})`);
   if (files.length > MAX_LISTED_FILES)
     listed.push(
       `- … and ${files.length - MAX_LISTED_FILES} more (get_diff without a path lists them all)`
@@ -63844,8 +63858,8 @@ function renderReviewPrompt({
     ] : [],
     "The checkout is the pull request head: read any file for context.",
     "",
-    `Changed files (${files.length}); get_diff with a path shows that file's patch:`,
-    ...listed,
+    `Changed files (${files.length}), each name JSON-quoted with unseen characters spelled out; get_diff with a path shows that file's patch:`,
+    quoteUntrusted({ tag: "changed-files", text: listed.join("\n"), maxChars: MAX_LISTED_CHARS }),
     "",
     "Then call submit_review with your verdict, a body, and inline comments on lines of the diff:",
     "line is the line number in the file, side RIGHT for the new version (added or unchanged lines), LEFT for removed lines.",
@@ -63947,16 +63961,16 @@ function createDiffTool(files, maxChars) {
       if (!parsed.success) return toolError('get_diff takes {"path": "<changed file>"}');
       if (!parsed.data.path)
         return toolOk(
-          files.map((f) => `${f.status} ${f.filename} (+${f.additions} -${f.deletions})`).join("\n")
+          files.map((f) => `${f.status} ${visibleName(f.filename)} (+${f.additions} -${f.deletions})`).join("\n")
         );
-      const file2 = files.find((f) => f.filename === parsed.data.path);
+      const file2 = findChangedFile(files, parsed.data.path);
       if (!file2)
         return toolError(
           `${parsed.data.path} is not changed by this pull request; call get_diff without a path for the list`
         );
       if (!file2.patch)
         return toolOk(
-          `No textual patch for ${file2.filename} (binary, or too large for the API); read the file instead.`
+          `No textual patch for ${visibleName(file2.filename)} (binary, or too large for the API); read the file instead.`
         );
       return toolOk(capOutput(file2.patch, maxChars));
     }
