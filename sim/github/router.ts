@@ -48,10 +48,17 @@ export class Router {
       const params = Object.fromEntries(
         route.names.map((name, i) => [name, decodeURIComponent(found[i + 1] ?? '')]),
       );
-      return {
-        template: `${route.method} ${route.template}`,
-        response: route.handler(params, request),
-      };
+      const response = route.handler(params, request);
+      // `page` links the next page as `…/next?…`: GitHub links the same route with `page` set.
+      const link = response.headers?.link;
+      if (link?.includes('https://api.github.com/next?')) {
+        const path = request.path.split('/').map(encodeURIComponent).join('/');
+        response.headers = {
+          ...response.headers,
+          link: link.replace('https://api.github.com/next?', `https://api.github.com${path}?`),
+        };
+      }
+      return { template: `${route.method} ${route.template}`, response };
     }
     return null;
   }

@@ -40,6 +40,8 @@ export interface HandlerDeps {
    * show (no build branch, no status comment) does nothing.
    */
   starts?: Set<string>;
+  /** People refused on an issue already (`owner/repo#issue login`): refused once, then ignored. */
+  refused?: Set<string>;
   /** Onboarding, when on: a build whose workflow is missing links the setup PR. */
   setupPull?: SetupPullHook;
   /** Paces status comment edits per build; none: every change is edited at once. */
@@ -273,6 +275,9 @@ export async function onIssueStateChange(
     });
 }
 
+/** How many refused people a process remembers before it forgets them all (each costs one note read again). */
+const MAX_REFUSED = 10_000;
+
 /**
  * `issue_comment.created`: commands on a build's issue or one of its worker PRs.
  * The 👀 reaction is the lock: GitHub answers 201 to the first replica that adds
@@ -285,7 +290,13 @@ export async function onIssueComment(
   const { comment, issue, sender, repository } = context.payload;
   const body = comment.body ?? '';
   if (sender.type === 'Bot' || isBatonComment(body)) return;
+  // Nothing command-shaped costs no request (a worker stands in for the PR's own).
+  const shaped = parseCommands(body, { worker: 'W1.1' });
+  if (shaped.commands.length === 0 && shaped.errors.length === 0) return;
   const ctx = await repoContext(context, deps);
+  // Someone refused on this issue before costs at most the permission answer (cached a minute).
+  const refusedKey = `${ctx.owner}/${ctx.repo}#${issue.number} ${sender.login}`;
+  if (deps.refused?.has(refusedKey) && !(await hasWriteAccess(ctx, sender.login))) return;
   const pull = issue.pull_request ? await readPullHead(ctx, issue.number) : null;
   const worker = pull?.worker;
   const parsed = parseCommands(body, worker ? { worker } : {});
@@ -298,11 +309,17 @@ export async function onIssueComment(
     (improves ? { build: buildIdFor(issue.number, issue.title), issue: issue.number } : null);
   if (!ref) return; // Not a Baton build: the command may be another tool's.
   if (!(await hasWriteAccess(ctx, sender.login))) {
+    // An outsider's `/improve` on an issue with no build is no Baton command: no answer.
+    if (!found) return;
+    // One refusal per person per issue: a second command costs no write.
+    deps.refused ??= new Set();
+    if (deps.refused.size >= MAX_REFUSED) deps.refused.clear();
+    deps.refused.add(refusedKey);
     const command = parsed.commands[0];
     const first = command ? commandWord(command) : (parsed.errors[0]?.line ?? '');
     await ensureNote(ctx, {
       number: issue.number,
-      key: `refused-${comment.id}`,
+      key: `refused-${sender.login}`,
       body: renderCommandRefusal({
         user: sender.login,
         command: first.startsWith('/') ? first : `/${first}`,
