@@ -57883,7 +57883,12 @@ var LinkedIssueBody = external_exports.object({
   number: external_exports.number(),
   title: external_exports.string(),
   state: external_exports.enum(["open", "closed"]),
-  body: external_exports.string().nullable().optional()
+  body: external_exports.string().nullable().optional(),
+  /** Who opened it and when: an outsider's issue made a sub-issue after the request is refused. */
+  user: User,
+  created_at: external_exports.string().optional(),
+  /** `https://api.github.com/repos/<owner>/<repo>`: a sub-issue may live in another repository. */
+  repository_url: external_exports.string().optional()
 });
 var Comment = external_exports.object({
   id: external_exports.number(),
@@ -61742,16 +61747,26 @@ var WRITERS = /* @__PURE__ */ new Set(["admin", "maintain", "write"]);
 async function issueTextProblem(github, {
   issue: issue2,
   request: request2,
-  subIssues = []
+  subIssues = [],
+  opened
 }) {
   const history = await github.getIssueHistory(issue2);
   const read = [{ issue: issue2, history }];
   for (const number4 of subIssues)
     read.push({ issue: number4, history: await github.getIssueHistory(number4) });
-  const changes = read.flatMap(({ issue: number4, history: changed }) => [
-    ...changed.lastEdit ? [{ issue: number4, what: "body", ...changed.lastEdit }] : [],
-    ...changed.renames.map((rename) => ({ issue: number4, what: "title", ...rename }))
-  ]);
+  const changes = [
+    ...read.flatMap(({ issue: number4, history: changed }) => [
+      ...changed.lastEdit ? [{ issue: number4, what: "body", ...changed.lastEdit }] : [],
+      ...changed.renames.map((rename) => ({ issue: number4, what: "title", ...rename }))
+    ]),
+    ...[...opened ?? []].map(([number4, open2]) => ({
+      issue: number4,
+      what: "opened",
+      login: open2.login,
+      // A sub-issue GitHub gives no time for is held to the request as if opened now.
+      at: open2.at || (/* @__PURE__ */ new Date(864e13)).toISOString()
+    }))
+  ];
   if (changes.length === 0) return null;
   const permissions = /* @__PURE__ */ new Map();
   const isWriter = async (login) => {
@@ -61778,7 +61793,8 @@ async function issueTextProblem(github, {
   for (const change of changes) {
     if (!(Date.parse(change.at) > askedAt)) continue;
     if (change.login === asked.login || await isWriter(change.login)) continue;
-    return `#${change.issue}'s ${change.what} was changed by ${change.login ?? "an unknown account"} (no write access) at ${change.at}, after ${asked.login ?? "a writer"} ${request2.kind === "label" ? change.issue === issue2 ? "labelled it" : `labelled #${issue2}` : "asked for this plan"} at ${asked.at}; a plan reads only text that a person with write access asked for. Someone with write access should read the issue as it stands and comment \`/replan\` to plan from it.`;
+    const who = `${change.login ?? "an unknown account"} (no write access)`;
+    return (change.what === "opened" ? `sub-issue #${change.issue} was opened by ${who} at ${change.at}, ` : `#${change.issue}'s ${change.what} was changed by ${who} at ${change.at}, `) + `after ${asked.login ?? "a writer"} ${request2.kind === "label" ? change.issue === issue2 ? "labelled it" : `labelled #${issue2}` : "asked for this plan"} at ${asked.at}; a plan reads only text that a person with write access asked for. Someone with write access should read the issue as it stands and comment \`/replan\` to plan from it.`;
   }
   return null;
 }
@@ -62515,7 +62531,8 @@ function renderResearchPrompt({
   skill: skill2
 }) {
   const lines = [
-    `Research improvement loop ${loop} of build \`${build}\` in ${repository}, for issue #${issue2.number} (${issue2.title.slice(0, 200)}).`,
+    `Research improvement loop ${loop} of build \`${build}\` in ${repository}, for issue #${issue2.number}; its title, quoted data:`,
+    quoteUntrusted({ tag: "issue-title", text: issue2.title, maxChars: 200 }),
     "",
     `Read the skill if there is one: ${pathLine(skill2.path, skill2.present)}.`,
     "Study the repository with read_file, list_files and search, and find the improvements most worth making now."
@@ -63342,13 +63359,31 @@ function parseJson(text) {
 }
 
 // src/session/agent/sub-issue-plan.ts
-async function readSubIssues(github, issue2) {
+function foreignSubIssueProblem(subs, repository) {
+  const own2 = `/repos/${repository}`.toLowerCase();
+  const foreign = subs.filter(
+    (sub) => sub.repository_url && !sub.repository_url.toLowerCase().endsWith(own2)
+  );
+  if (foreign.length === 0) return null;
+  return `sub-issue${foreign.length > 1 ? "s" : ""} ${foreign.map((sub) => `#${sub.number}`).join(", ")} of another repository: Baton plans only sub-issues of ${repository}. Someone with write access should remove them from the issue (or move them here) and comment \`/replan\`.`;
+}
+async function readSubIssues(github, issue2, repository) {
   const subs = await github.listSubIssues(issue2);
   if (subs.length === 0) return null;
+  const problem = repository ? foreignSubIssueProblem(subs, repository) : null;
+  if (problem)
+    return {
+      graph: { version: 1, parent: issue2, sub_issues: [] },
+      bodies: /* @__PURE__ */ new Map(),
+      opened: /* @__PURE__ */ new Map(),
+      problem
+    };
   const bodies = /* @__PURE__ */ new Map();
+  const opened = /* @__PURE__ */ new Map();
   const subIssues = [];
   for (const sub of subs) {
     bodies.set(sub.number, stripHidden(sub.body ?? "").trim());
+    opened.set(sub.number, { login: sub.user?.login ?? null, at: sub.created_at ?? "" });
     const blockers = sub.state === "open" ? await github.listBlockedBy(sub.number) : [];
     subIssues.push({
       number: sub.number,
@@ -63357,7 +63392,7 @@ async function readSubIssues(github, issue2) {
       blocked_by: blockers.map((b) => ({ number: b.number, state: b.state }))
     });
   }
-  return { graph: { version: 1, parent: issue2, sub_issues: subIssues }, bodies };
+  return { graph: { version: 1, parent: issue2, sub_issues: subIssues }, bodies, opened };
 }
 var FILLED_IN_HEADING = "## Filled in by the plan session";
 function composeSubIssueBrief({
@@ -63477,16 +63512,18 @@ function subIssueLines(workers) {
   return [
     `The issue has sub-issues, and they are the plan: submit exactly these ${workers.length} workers, with these ids, sub_issue numbers and depends_on (Baton checks them against GitHub):`,
     ...workers.map(
-      (w) => `- ${w.id}: sub_issue ${w.sub_issue}, depends_on [${w.depends_on.join(", ")}], title ${JSON.stringify(w.title)}`
+      (w) => `- ${w.id}: sub_issue ${w.sub_issue}, depends_on [${w.depends_on.join(", ")}]`
     ),
     "",
     'Each brief begins with its sub-issue\'s description, which Baton copies in unchanged; your `brief` is added below it under "Filled in by the plan session". Add only what the description lacks: output paths, context, success criteria as "- [ ]" checkboxes, what to report back. Do not restate or change the task.',
     ...workers.flatMap((w) => [
       "",
-      `Sub-issue #${w.sub_issue} (${w.id}), its description as quoted data:`,
+      `Sub-issue #${w.sub_issue} (${w.id}), its title and description as quoted data:`,
       quoteUntrusted({
         tag: "sub-issue",
-        text: w.description || "(no description)",
+        text: `${w.title}
+
+${w.description || "(no description)"}`,
         maxChars: MAX_QUOTED2
       })
     ])
@@ -63579,7 +63616,8 @@ async function runPlanRole(ctx) {
   if (!Number.isInteger(issueNumber) || issueNumber < 1)
     return failedOutcome("BATON_ISSUE is not an issue number");
   const issue2 = await ctx.github.getIssue(issueNumber);
-  const subIssues = await readSubIssues(ctx.github, issueNumber);
+  const subIssues = await readSubIssues(ctx.github, issueNumber, ctx.env.GITHUB_REPOSITORY);
+  if (subIssues?.problem) return failedOutcome(subIssues.problem);
   const skeleton = subIssues ? planFromSubIssues(subIssues.graph) : null;
   if (subIssues && skeleton && !skeleton.ok) return commitGraphOnly(ctx, subIssues);
   const feedback = await readFeedback(ctx);
@@ -63589,7 +63627,8 @@ async function runPlanRole(ctx) {
     const problem = await issueTextProblem(ctx.github, {
       issue: issueNumber,
       request: feedback ? { kind: "replan", at: feedback.at, login: feedback.author } : { kind: "label", label: labelOfType(ctx.config, labelled) },
-      subIssues: subIssues ? [...subIssues.bodies.keys()] : []
+      subIssues: subIssues ? [...subIssues.bodies.keys()] : [],
+      ...subIssues ? { opened: subIssues.opened } : {}
     });
     if (problem) return failedOutcome(problem);
   }
