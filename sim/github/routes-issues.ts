@@ -121,6 +121,7 @@ export function issueBody(gh: FakeGitHub, issue: SimIssue) {
     labels: issue.labels.map((name) => ({ name })),
     user: issue.user,
     created_at: issue.createdAt,
+    repository_url: `https://api.github.com/repos/${gh.fullName}`,
     html_url: `${gh.htmlUrl}/${issue.pull ? 'pull' : 'issues'}/${issue.number}`,
     ...(issue.pull ? { pull_request: { url: '' } } : {}),
   };
