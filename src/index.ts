@@ -175,7 +175,9 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
         'pull_request.synchronize',
       ],
       async (context) => {
-        const { action, pull_request: pull, sender } = context.payload;
+        const { action, pull_request: pull, sender, repository } = context.payload;
+        // A fork's branch names are whatever its author typed: never a hint (docs/security.md).
+        if (isFromFork(pull.head.repo, repository)) return;
         const event = {
           action,
           sender: sender.login,
@@ -190,22 +192,23 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       },
     );
     app.on(['pull_request_review.submitted', 'pull_request_review.dismissed'], async (context) => {
-      const { action, sender } = context.payload;
+      const { action, sender, pull_request: pull, repository } = context.payload;
+      if (isFromFork(pull.head.repo, repository)) return;
       if (isReviewEcho({ action, sender: sender.login }, await deps.botLogin())) return;
       return onBuildEvent(context, {
         hints: { branches: [context.payload.pull_request.head.ref] },
         deps,
       });
     });
-    app.on('workflow_run.completed', (context) =>
-      onBuildEvent(context, {
-        hints: {
-          runName: context.payload.workflow_run.display_title,
-          branches: [context.payload.workflow_run.head_branch],
-        },
+    app.on('workflow_run.completed', (context) => {
+      const { workflow_run: run, repository } = context.payload;
+      // A fork's pull request runs carry its title and branch name: never a hint.
+      if (isFromFork(run.head_repository, repository)) return;
+      return onBuildEvent(context, {
+        hints: { runName: run.display_title, branches: [run.head_branch] },
         deps,
-      }),
-    );
+      });
+    });
     app.on('check_suite.completed', async (context) => {
       if (isSuiteEcho(context.payload.check_suite.app?.slug, await deps.botLogin())) return;
       return onBuildEvent(context, {
@@ -241,6 +244,17 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       );
     }
   };
+}
+
+/**
+ * Whether an event's head lives in another repository (a fork), or GitHub no longer
+ * knows where (a deleted fork): its branch name is then no hint of a build.
+ */
+export function isFromFork(
+  head: { id: number } | null | undefined,
+  repository: { id: number },
+): boolean {
+  return head?.id !== repository.id;
 }
 
 /**

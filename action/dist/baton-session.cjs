@@ -58026,7 +58026,12 @@ var LinkedIssueBody = external_exports.object({
   number: external_exports.number(),
   title: external_exports.string(),
   state: external_exports.enum(["open", "closed"]),
-  body: external_exports.string().nullable().optional()
+  body: external_exports.string().nullable().optional(),
+  /** Who opened it and when: an outsider's issue made a sub-issue after the request is refused. */
+  user: User,
+  created_at: external_exports.string().optional(),
+  /** `https://api.github.com/repos/<owner>/<repo>`: a sub-issue may live in another repository. */
+  repository_url: external_exports.string().optional()
 });
 var Comment = external_exports.object({
   id: external_exports.number(),
@@ -61465,6 +61470,11 @@ var {
 
 // src/core/markdown.ts
 var NEWLINES = /\s*[\r\n]+\s*/g;
+var AT_ENTITY = /&#0*64(?![0-9]);?|&#[xX]0*40(?![0-9A-Fa-f]);?|&commat;/g;
+var MENTION = /(?<!(?<!&[#A-Za-z0-9_]*)[A-Za-z0-9_])([@\uFF20])(?=\S)/g;
+function neutralizeMentionsIn(text, joiner = "​") {
+  return text.replace(AT_ENTITY, "@").replace(MENTION, `$1${joiner}`);
+}
 function code(text) {
   const flat = text.replace(NEWLINES, " ");
   const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run3) => run3.length));
@@ -62226,16 +62236,26 @@ var WRITERS = /* @__PURE__ */ new Set(["admin", "maintain", "write"]);
 async function issueTextProblem(github, {
   issue: issue2,
   request: request2,
-  subIssues = []
+  subIssues = [],
+  opened
 }) {
   const history = await github.getIssueHistory(issue2);
   const read = [{ issue: issue2, history }];
   for (const number4 of subIssues)
     read.push({ issue: number4, history: await github.getIssueHistory(number4) });
-  const changes = read.flatMap(({ issue: number4, history: changed }) => [
-    ...changed.lastEdit ? [{ issue: number4, what: "body", ...changed.lastEdit }] : [],
-    ...changed.renames.map((rename) => ({ issue: number4, what: "title", ...rename }))
-  ]);
+  const changes = [
+    ...read.flatMap(({ issue: number4, history: changed }) => [
+      ...changed.lastEdit ? [{ issue: number4, what: "body", ...changed.lastEdit }] : [],
+      ...changed.renames.map((rename) => ({ issue: number4, what: "title", ...rename }))
+    ]),
+    ...[...opened ?? []].map(([number4, open2]) => ({
+      issue: number4,
+      what: "opened",
+      login: open2.login,
+      // A sub-issue GitHub gives no time for is held to the request as if opened now.
+      at: open2.at || (/* @__PURE__ */ new Date(864e13)).toISOString()
+    }))
+  ];
   if (changes.length === 0) return null;
   const permissions = /* @__PURE__ */ new Map();
   const isWriter = async (login) => {
@@ -62262,7 +62282,8 @@ async function issueTextProblem(github, {
   for (const change of changes) {
     if (!(Date.parse(change.at) > askedAt)) continue;
     if (change.login === asked.login || await isWriter(change.login)) continue;
-    return `#${change.issue}'s ${change.what} was changed by ${change.login ?? "an unknown account"} (no write access) at ${change.at}, after ${asked.login ?? "a writer"} ${request2.kind === "label" ? change.issue === issue2 ? "labelled it" : `labelled #${issue2}` : "asked for this plan"} at ${asked.at}; a plan reads only text that a person with write access asked for. Someone with write access should read the issue as it stands and comment \`/replan\` to plan from it.`;
+    const who = `${change.login ?? "an unknown account"} (no write access)`;
+    return (change.what === "opened" ? `sub-issue #${change.issue} was opened by ${who} at ${change.at}, ` : `#${change.issue}'s ${change.what} was changed by ${who} at ${change.at}, `) + `after ${asked.login ?? "a writer"} ${request2.kind === "label" ? change.issue === issue2 ? "labelled it" : `labelled #${issue2}` : "asked for this plan"} at ${asked.at}; a plan reads only text that a person with write access asked for. Someone with write access should read the issue as it stands and comment \`/replan\` to plan from it.`;
   }
   return null;
 }
@@ -62941,7 +62962,8 @@ function renderResearchPrompt({
   skill: skill2
 }) {
   const lines = [
-    `Research improvement loop ${loop} of build \`${build}\` in ${repository}, for issue #${issue2.number} (${issue2.title.slice(0, 200)}).`,
+    `Research improvement loop ${loop} of build \`${build}\` in ${repository}, for issue #${issue2.number}; its title, quoted data:`,
+    quoteUntrusted({ tag: "issue-title", text: issue2.title, maxChars: 200 }),
     "",
     `Read the skill if there is one: ${pathLine(skill2.path, skill2.present)}.`,
     "Study the repository with read_file, list_files and search, and find the improvements most worth making now."
@@ -63807,13 +63829,31 @@ function parseJson(text) {
 }
 
 // src/session/agent/sub-issue-plan.ts
-async function readSubIssues(github, issue2) {
+function foreignSubIssueProblem(subs, repository) {
+  const own2 = `/repos/${repository}`.toLowerCase();
+  const foreign = subs.filter(
+    (sub) => sub.repository_url && !sub.repository_url.toLowerCase().endsWith(own2)
+  );
+  if (foreign.length === 0) return null;
+  return `sub-issue${foreign.length > 1 ? "s" : ""} ${foreign.map((sub) => `#${sub.number}`).join(", ")} of another repository: Baton plans only sub-issues of ${repository}. Someone with write access should remove them from the issue (or move them here) and comment \`/replan\`.`;
+}
+async function readSubIssues(github, issue2, repository) {
   const subs = await github.listSubIssues(issue2);
   if (subs.length === 0) return null;
+  const problem = repository ? foreignSubIssueProblem(subs, repository) : null;
+  if (problem)
+    return {
+      graph: { version: 1, parent: issue2, sub_issues: [] },
+      bodies: /* @__PURE__ */ new Map(),
+      opened: /* @__PURE__ */ new Map(),
+      problem
+    };
   const bodies = /* @__PURE__ */ new Map();
+  const opened = /* @__PURE__ */ new Map();
   const subIssues = [];
   for (const sub of subs) {
     bodies.set(sub.number, stripHidden(sub.body ?? "").trim());
+    opened.set(sub.number, { login: sub.user?.login ?? null, at: sub.created_at ?? "" });
     const blockers = sub.state === "open" ? await github.listBlockedBy(sub.number) : [];
     subIssues.push({
       number: sub.number,
@@ -63822,7 +63862,7 @@ async function readSubIssues(github, issue2) {
       blocked_by: blockers.map((b) => ({ number: b.number, state: b.state }))
     });
   }
-  return { graph: { version: 1, parent: issue2, sub_issues: subIssues }, bodies };
+  return { graph: { version: 1, parent: issue2, sub_issues: subIssues }, bodies, opened };
 }
 var FILLED_IN_HEADING = "## Filled in by the plan session";
 function composeSubIssueBrief({
@@ -63942,16 +63982,18 @@ function subIssueLines(workers) {
   return [
     `The issue has sub-issues, and they are the plan: submit exactly these ${workers.length} workers, with these ids, sub_issue numbers and depends_on (Baton checks them against GitHub):`,
     ...workers.map(
-      (w) => `- ${w.id}: sub_issue ${w.sub_issue}, depends_on [${w.depends_on.join(", ")}], title ${JSON.stringify(w.title)}`
+      (w) => `- ${w.id}: sub_issue ${w.sub_issue}, depends_on [${w.depends_on.join(", ")}]`
     ),
     "",
     'Each brief begins with its sub-issue\'s description, which Baton copies in unchanged; your `brief` is added below it under "Filled in by the plan session". Add only what the description lacks: output paths, context, success criteria as "- [ ]" checkboxes, what to report back. Do not restate or change the task.',
     ...workers.flatMap((w) => [
       "",
-      `Sub-issue #${w.sub_issue} (${w.id}), its description as quoted data:`,
+      `Sub-issue #${w.sub_issue} (${w.id}), its title and description as quoted data:`,
       quoteUntrusted({
         tag: "sub-issue",
-        text: w.description || "(no description)",
+        text: `${w.title}
+
+${w.description || "(no description)"}`,
         maxChars: MAX_QUOTED2
       })
     ])
@@ -64044,7 +64086,8 @@ async function runPlanRole(ctx) {
   if (!Number.isInteger(issueNumber) || issueNumber < 1)
     return failedOutcome("BATON_ISSUE is not an issue number");
   const issue2 = await ctx.github.getIssue(issueNumber);
-  const subIssues = await readSubIssues(ctx.github, issueNumber);
+  const subIssues = await readSubIssues(ctx.github, issueNumber, ctx.env.GITHUB_REPOSITORY);
+  if (subIssues?.problem) return failedOutcome(subIssues.problem);
   const skeleton = subIssues ? planFromSubIssues(subIssues.graph) : null;
   if (subIssues && skeleton && !skeleton.ok) return commitGraphOnly(ctx, subIssues);
   const feedback = await readFeedback(ctx);
@@ -64054,7 +64097,8 @@ async function runPlanRole(ctx) {
     const problem = await issueTextProblem(ctx.github, {
       issue: issueNumber,
       request: feedback ? { kind: "replan", at: feedback.at, login: feedback.author } : { kind: "label", label: labelOfType(ctx.config, labelled) },
-      subIssues: subIssues ? [...subIssues.bodies.keys()] : []
+      subIssues: subIssues ? [...subIssues.bodies.keys()] : [],
+      ...subIssues ? { opened: subIssues.opened } : {}
     });
     if (problem) return failedOutcome(problem);
   }
@@ -64285,6 +64329,20 @@ ${findings.join("\n")}
 
 // src/session/agent/prompts/review-prompt.ts
 var MAX_LISTED_FILES = 300;
+var MAX_LISTED_CHARS = 6e4;
+var UNSEEN = /[\p{Cf}\p{Cc}\p{Zl}\p{Zp}\u115F\u1160\u3164\uFFA0<>]/gu;
+function visibleName(name) {
+  return JSON.stringify(name).replace(
+    UNSEEN,
+    (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`
+  );
+}
+function findChangedFile(files, path23) {
+  return files.find((f) => {
+    const shown = visibleName(f.filename);
+    return path23 === f.filename || path23 === shown || path23 === shown.slice(1, -1);
+  });
+}
 function renderReviewPrompt({
   pr,
   head,
@@ -64296,7 +64354,7 @@ function renderReviewPrompt({
   styleGuide,
   tests = null
 }) {
-  const listed = files.slice(0, MAX_LISTED_FILES).map((f) => `- ${f.status} \`${f.filename}\` (+${f.additions} −${f.deletions})`);
+  const listed = files.slice(0, MAX_LISTED_FILES).map((f) => `- ${f.status} ${visibleName(f.filename)} (+${f.additions} −${f.deletions})`);
   if (files.length > MAX_LISTED_FILES)
     listed.push(
       `- … and ${files.length - MAX_LISTED_FILES} more (get_diff without a path lists them all)`
@@ -64312,8 +64370,8 @@ function renderReviewPrompt({
     "The checkout is the pull request head: read any file for context.",
     ...tests ? [testsLine(tests)] : [],
     "",
-    `Changed files (${files.length}); get_diff with a path shows that file's patch:`,
-    ...listed,
+    `Changed files (${files.length}), each name JSON-quoted with unseen characters spelled out; get_diff with a path shows that file's patch:`,
+    quoteUntrusted({ tag: "changed-files", text: listed.join("\n"), maxChars: MAX_LISTED_CHARS }),
     "",
     "Then call submit_review with your verdict, a body, and inline comments on lines of the diff:",
     "line is the line number in the file, side RIGHT for the new version (added or unchanged lines), LEFT for removed lines.",
@@ -64435,16 +64493,16 @@ function createDiffTool(files, maxChars) {
       if (!parsed.success) return toolError('get_diff takes {"path": "<changed file>"}');
       if (!parsed.data.path)
         return toolOk(
-          files.map((f) => `${f.status} ${f.filename} (+${f.additions} -${f.deletions})`).join("\n")
+          files.map((f) => `${f.status} ${visibleName(f.filename)} (+${f.additions} -${f.deletions})`).join("\n")
         );
-      const file2 = files.find((f) => f.filename === parsed.data.path);
+      const file2 = findChangedFile(files, parsed.data.path);
       if (!file2)
         return toolError(
           `${parsed.data.path} is not changed by this pull request; call get_diff without a path for the list`
         );
       if (!file2.patch)
         return toolOk(
-          `No textual patch for ${file2.filename} (binary, or too large for the API); read the file instead.`
+          `No textual patch for ${visibleName(file2.filename)} (binary, or too large for the API); read the file instead.`
         );
       return toolOk(capOutput(file2.patch, maxChars));
     }
@@ -67069,7 +67127,7 @@ function neutralizeMarkers(text) {
   return text.replace(/<!--(\s*)baton:/gi, "&lt;!--$1baton:");
 }
 function neutralizeMentions(text) {
-  return text.replace(/(^|[^\w`@])@(?=[A-Za-z0-9])/g, "$1@​");
+  return neutralizeMentionsIn(text);
 }
 function neutralizeModelText(text) {
   return neutralizeMentions(neutralizeMarkers(text));

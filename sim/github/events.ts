@@ -34,6 +34,11 @@ export class EventFactory {
     };
   }
 
+  /** The simulated repository as a pull request's `head.repo` or a run's `head_repository`. */
+  #repo(): { id: number; full_name: string } {
+    return { id: this.#gh.repositoryId, full_name: this.#gh.fullName };
+  }
+
   #emit(name: string, payload: Record<string, unknown>): void {
     this.#gh.outbox.push({ name, payload });
   }
@@ -51,8 +56,8 @@ export class EventFactory {
         state: pull.state,
         merged: pull.mergedAt !== null,
         html_url: `${gh.htmlUrl}/pull/${pull.number}`,
-        head: { ref: pull.head, sha: headSha },
-        base: { ref: pull.base, sha: gh.git.resolve(pull.base) ?? '' },
+        head: { ref: pull.head, sha: headSha, repo: this.#repo() },
+        base: { ref: pull.base, sha: gh.git.resolve(pull.base) ?? '', repo: this.#repo() },
       },
     });
   }
@@ -69,8 +74,8 @@ export class EventFactory {
       },
       pull_request: {
         number: pull.number,
-        head: { ref: pull.head, sha: review.commitId },
-        base: { ref: pull.base },
+        head: { ref: pull.head, sha: review.commitId, repo: this.#repo() },
+        base: { ref: pull.base, repo: this.#repo() },
       },
     });
   }
@@ -84,6 +89,7 @@ export class EventFactory {
         display_title: run.displayTitle,
         head_branch: run.headBranch,
         head_sha: run.headSha,
+        head_repository: this.#repo(),
         status: run.status,
         conclusion: run.conclusion,
         event: run.event,

@@ -207,6 +207,11 @@ export class FakeGitHub {
   readonly installationId: number;
   readonly repositoryId: number;
   readonly issues = new Map<number, SimIssue>();
+  /**
+   * Sub-issues of another repository, by parent number, as GitHub lists them (their
+   * `repository_url` names that repository): GitHub lets an issue's sub-issues live elsewhere.
+   */
+  readonly foreignSubIssues = new Map<number, Record<string, unknown>[]>();
   readonly comments: SimComment[] = [];
   readonly pulls = new Map<number, SimPull>();
   readonly reviews: SimReview[] = [];

@@ -127,6 +127,7 @@ export function issueBody(gh: FakeGitHub, issue: SimIssue) {
     labels: issue.labels.map((name) => ({ name })),
     user: issue.user,
     created_at: issue.createdAt,
+    repository_url: `https://api.github.com/repos/${gh.fullName}`,
     html_url: `${gh.htmlUrl}/${issue.pull ? 'pull' : 'issues'}/${issue.number}`,
     ...(issue.pull ? { pull_request: { url: '' } } : {}),
   };
@@ -141,6 +142,24 @@ export function commentBody(gh: FakeGitHub, comment: SimComment) {
     updated_at: comment.updatedAt,
     html_url: `${gh.htmlUrl}/issues/${comment.issue}#issuecomment-${comment.id}`,
     issue_url: `https://api.github.com/repos/${gh.fullName}/issues/${comment.issue}`,
+    reactions: reactionRollup(gh, comment),
+  };
+}
+
+/** GitHub's `reaction-rollup`: each reaction's count, as every comment carries it. */
+function reactionRollup(gh: FakeGitHub, comment: SimComment) {
+  const count = (content: string) => comment.reactions.filter((r) => r.content === content).length;
+  return {
+    url: `https://api.github.com/repos/${gh.fullName}/issues/comments/${comment.id}/reactions`,
+    total_count: comment.reactions.length,
+    '+1': count('+1'),
+    '-1': count('-1'),
+    laugh: count('laugh'),
+    confused: count('confused'),
+    heart: count('heart'),
+    hooray: count('hooray'),
+    eyes: count('eyes'),
+    rocket: count('rocket'),
   };
 }
 

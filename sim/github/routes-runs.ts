@@ -122,6 +122,8 @@ export function runBody(gh: FakeGitHub, run: SimRun) {
     event: run.event,
     head_branch: run.headBranch,
     head_sha: run.headSha,
+    head_repository: { id: gh.repositoryId, full_name: gh.fullName },
+    repository: { id: gh.repositoryId, full_name: gh.fullName },
     status: run.status,
     conclusion: run.conclusion,
     created_at: run.createdAt,

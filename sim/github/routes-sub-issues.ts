@@ -40,7 +40,8 @@ export function registerSubIssueRoutes(router: Router, gh: FakeGitHub): void {
     .on('GET', `${issuePath}/sub_issues`, ({ issue_number }, request) => {
       const issue = issueOf(issue_number);
       if (!issue) return notFound();
-      return page(listed(gh, issue.subIssues ?? []), request.query);
+      const foreign = gh.foreignSubIssues.get(issue.number) ?? [];
+      return page([...listed(gh, issue.subIssues ?? []), ...foreign], request.query);
     })
     .on('POST', `${issuePath}/sub_issues`, ({ issue_number }, request) => {
       const parent = issueOf(issue_number);

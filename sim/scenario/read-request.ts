@@ -104,7 +104,10 @@ export function readSessionRequest(body: MessagesRequest): SessionRequest | stri
         Number(m[2]),
       ]),
     ),
-    changed: [...first.matchAll(/^- \w+ `([^`]+)` \(\+\d+ −\d+\)$/gm)].map((m) => m[1] ?? ''),
+    // Each name JSON-quoted, as the review prompt lists it (`visibleName`).
+    changed: [...first.matchAll(/^- \w+ ("(?:[^"\\]|\\.)*") \(\+\d+ −\d+\)$/gm)].map((m) =>
+      String(JSON.parse(m[1] ?? '""')),
+    ),
     loop: numberOf(/improvement loop (\d+)/.exec(first)?.[1]),
     adapt: adaptOf(first),
     turn,

@@ -9,6 +9,8 @@ import type { CommandInfo } from './snapshot.js';
  * sessions read it from the comment by id; the ledger keeps what it decided.
  */
 const LEDGER = /<!-- baton:commands (\[[\s\S]*?\]) -->/;
+/** The ledger as Baton writes it: each entry's JSON in base64url, so no text can reach the comment. */
+const LEDGER_ENCODED = /<!-- baton:commands:b64 ([A-Za-z0-9_\- ]*) -->/;
 const FREE_TEXT_MAX = 200;
 
 const Worker = z.string().regex(/^W\d+\.\d+$/);
@@ -34,7 +36,6 @@ const Entry = z.object({
   on: z.union([z.literal('issue'), z.object({ pull: z.number().int(), worker: z.string() })]),
   command: LedgerCommand,
 });
-const Ledger = z.array(Entry);
 type Entry = z.infer<typeof Entry>;
 
 /** The hidden ledger line for a status comment; empty when nothing was accepted. */
@@ -50,24 +51,29 @@ export function renderCommandLedger(commands: CommandInfo[]): string {
         : { pull: info.source.number, worker: info.source.worker },
     command: shorten(info.command),
   }));
-  // `<` and `>` escaped, so no text in a command can end the HTML comment early.
-  const json = JSON.stringify(entries).replace(/</g, '\\u003c').replace(/>/g, '\\u003e');
-  return `<!-- baton:commands ${json} -->`;
+  // Each entry's JSON in base64url: whatever a writer typed (line breaks, `-->`, invisible or
+  // unpaired characters), the ledger holds only letters, digits, `-`, `_` and spaces.
+  const encoded = entries.map((entry) => base64url(JSON.stringify(entry)));
+  return `<!-- baton:commands:b64 ${encoded.join(' ')} -->`;
 }
 
 /** The accepted commands a status comment carries; a missing or broken ledger is empty. */
 export function parseCommandLedger(body: string): CommandInfo[] {
+  const encoded = LEDGER_ENCODED.exec(body);
+  // Each entry stands alone: one Baton cannot read (an admin's edit, a newer command) loses only itself.
+  if (encoded)
+    return (encoded[1] ?? '').split(' ').flatMap((part) => readEntry(fromBase64url(part)));
+  // The ledger as older releases wrote it: one JSON array.
   const match = LEDGER.exec(body);
   if (!match?.[1]) return [];
-  let raw: unknown;
-  try {
-    raw = JSON.parse(match[1]);
-  } catch {
-    return [];
-  }
-  const parsed = Ledger.safeParse(raw);
+  const raw = parseJson(match[1]);
+  return Array.isArray(raw) ? raw.flatMap(readEntry) : [];
+}
+
+function readEntry(raw: unknown): CommandInfo[] {
+  const parsed = Entry.safeParse(typeof raw === 'string' ? parseJson(raw) : raw);
   if (!parsed.success) return [];
-  return parsed.data.map((entry) => ({
+  return [parsed.data].map((entry) => ({
     commentId: entry.id,
     author: entry.author,
     createdAt: entry.at,
@@ -79,13 +85,44 @@ export function parseCommandLedger(body: string): CommandInfo[] {
   }));
 }
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** UTF-8, then base64url; lone surrogates become U+FFFD (`TextEncoder`), which parses back. */
+function base64url(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64url(part: string): string | null {
+  try {
+    const binary = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
+    const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
 function shorten(command: Command): Command {
   switch (command.name) {
     case 'replan':
-      return { ...command, feedback: command.feedback.slice(0, FREE_TEXT_MAX) };
+      return { ...command, feedback: clip(command.feedback) };
     case 'retry':
-      return { ...command, instructions: command.instructions.slice(0, FREE_TEXT_MAX) };
+      return { ...command, instructions: clip(command.instructions) };
     default:
       return { ...command };
   }
+}
+
+/** The first `FREE_TEXT_MAX` characters, never half of one. */
+function clip(text: string): string {
+  return Array.from(text).slice(0, FREE_TEXT_MAX).join('');
 }

@@ -7,16 +7,32 @@
 
 const NEWLINES = /\s*[\r\n]+\s*/g;
 
-/** `@alice` would notify alice from Baton's comment; a zero-width space keeps it readable but inert. */
-const MENTION = /(^|[^\w`])@(?=[A-Za-z0-9])/g;
+/**
+ * The ways to write `@` that GitHub's mention filter sees as one: it reads the
+ * text after Markdown and HTML, so `&#64;`, `&#x40;` and `&commat;` are `@` too.
+ */
+const AT_ENTITY = /&#0*64(?![0-9]);?|&#[xX]0*40(?![0-9A-Fa-f]);?|&commat;/g;
+/**
+ * An `@` (or fullwidth `＠`) before any character, unless after an ASCII letter, digit or
+ * underscore that ends no character reference: `@@alice`, a lone backtick before `@alice`,
+ * `(@alice)` and `&#x40a@alice` (the reference is one character, not a word) would all notify.
+ */
+const MENTION = /(?<!(?<!&[#A-Za-z0-9_]*)[A-Za-z0-9_])([@\uFF20])(?=\S)/g;
+
+/**
+ * Text in which GitHub finds no mention: every `@` that could start one, however written,
+ * is followed by a zero-width space (`joiner`: the character, or `&#8203;` in escaped text).
+ * An `@` after a word character is an email address and is left alone. Code spans get the
+ * space too: an unclosed backtick is no code span, and telling them apart is not worth a ping.
+ */
+export function neutralizeMentionsIn(text: string, joiner = '\u200B'): string {
+  return text.replace(AT_ENTITY, '@').replace(MENTION, `$1${joiner}`);
+}
 
 /** Plain text for a paragraph or list item: one line, no HTML (so no `<!--`), no mentions. */
 export function escapeText(text: string): string {
-  return text
-    .replace(NEWLINES, ' ')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(MENTION, '$1@&#8203;');
+  const flat = text.replace(NEWLINES, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return neutralizeMentionsIn(flat, '&#8203;');
 }
 
 /** Text for a table cell: a pipe would end the cell. */

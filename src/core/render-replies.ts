@@ -36,7 +36,7 @@ export function renderCommandRefusal({ user, command }: { user: string; command:
   return reply([
     `Sorry, ${mention(user)}: Baton takes commands only from people with write, maintain or admin permission on this repository, so ${code(truncate(command))} was not run.`,
     '',
-    'A maintainer can run it for you.',
+    'A maintainer can run it for you. Baton answers this once on this issue: your later commands here get no reply.',
   ]);
 }
 

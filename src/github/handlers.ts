@@ -34,6 +34,14 @@ export interface HandlerDeps {
   botLogin: () => Promise<string>;
   /** Commands taken but not yet checked against their build, by queue key. */
   answers: Map<string, CommandAnswer[]>;
+  /**
+   * Builds a writer asked to start (label, `/improve`) whose reconcile has not run yet, by queue
+   * key: only such a reconcile may create a build; any other reconcile of a build GitHub does not
+   * show (no build branch, no status comment) does nothing.
+   */
+  starts?: Set<string>;
+  /** People refused on an issue already (`owner/repo#issue login`): refused once, then ignored. */
+  refused?: Set<string>;
   /** Onboarding, when on: a build whose workflow is missing links the setup PR. */
   setupPull?: SetupPullHook;
   /** Paces status comment edits per build; none: every change is edited at once. */
@@ -80,6 +88,7 @@ export function scheduleReconcile(
     log,
     deliveryId,
     answer,
+    start,
   }: {
     ref: BuildRef;
     defaultBranch: string;
@@ -88,12 +97,18 @@ export function scheduleReconcile(
     deliveryId: string | null;
     /** A comment's commands to check against the build, and to answer if they cannot apply. */
     answer?: CommandAnswer;
+    /** A writer asked for this build (label, `/improve`): the reconcile may create it. */
+    start?: boolean;
   },
 ): void {
   const key = buildKey(ctx, ref.build);
   const buildLog = log.child({ deliveryId, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` });
   // The queue coalesces reconciles, so answers wait beside it and the next reconcile takes them all.
   if (answer) deps.answers.set(key, [...(deps.answers.get(key) ?? []), answer]);
+  if (start) {
+    deps.starts ??= new Set();
+    deps.starts.add(key);
+  }
   const pacer = deps.statusPacer;
   const budget = deps.writeBudget ?? writeBudgetOf(ctx.octokit);
   // Near the installation's write budget a status edit waits first; else the pacer decides,
@@ -109,7 +124,8 @@ export function scheduleReconcile(
         : 0;
     return pacer?.admit(key, least) ?? 0;
   };
-  const again = () => scheduleReconcile(ctx, { ref, defaultBranch, deps, log, deliveryId });
+  const again = (asStart = false) =>
+    scheduleReconcile(ctx, { ref, defaultBranch, deps, log, deliveryId, start: asStart });
   const held = deps.heldEdits;
   // A held status edit is made when its time comes, without reading the build again; in the
   // queue under a key of its own, so a reconcile's place is never taken by it.
@@ -138,6 +154,7 @@ export function scheduleReconcile(
     async () => {
       const answers = deps.answers.get(key) ?? [];
       deps.answers.delete(key);
+      const starting = deps.starts?.delete(key) ?? false;
       // This reconcile renders the status afresh: an edit held before it is moot.
       held.drop(key);
       const readAt = deps.recent?.now();
@@ -147,6 +164,7 @@ export function scheduleReconcile(
         now: deps.now(),
         log: buildLog,
         answers,
+        start: starting,
         ...(deps.setupPull ? { setupPull: deps.setupPull } : {}),
         ...(pacer || budget ? { statusEditWait } : {}),
         ...(budget ? { writeBudget: budget } : {}),
@@ -167,13 +185,14 @@ export function scheduleReconcile(
           ? [outcome.retryInMs ?? 0]
           : [],
       );
-      if (pacer && looks.length > 0) pacer.trail(`${key} look-again`, Math.min(...looks), again);
+      if (pacer && looks.length > 0)
+        pacer.trail(`${key} look-again`, Math.min(...looks), () => again(starting));
       // A first dispatch that waits is woken by the budget when there is room: when builds pay
       // what they owe, or made writes leave the hour (one timer for all the waiting builds).
       const dispatchWaits = outcomes.some(
         (outcome) => outcome.result === 'deferred' && outcome.action.kind === 'dispatch',
       );
-      if (budget && dispatchWaits) budget.wake(key, again);
+      if (budget && dispatchWaits) budget.wake(key, () => again(starting));
     },
     buildLog,
   );
@@ -230,6 +249,7 @@ export async function onIssueLabeled(
     deps,
     log: context.log,
     deliveryId: context.id,
+    start: true,
   });
 }
 
@@ -255,6 +275,9 @@ export async function onIssueStateChange(
     });
 }
 
+/** How many refused people a process remembers before it forgets them all (each costs one note read again). */
+const MAX_REFUSED = 10_000;
+
 /**
  * `issue_comment.created`: commands on a build's issue or one of its worker PRs.
  * The 👀 reaction is the lock: GitHub answers 201 to the first replica that adds
@@ -267,7 +290,13 @@ export async function onIssueComment(
   const { comment, issue, sender, repository } = context.payload;
   const body = comment.body ?? '';
   if (sender.type === 'Bot' || isBatonComment(body)) return;
+  // Nothing command-shaped costs no request (a worker stands in for the PR's own).
+  const shaped = parseCommands(body, { worker: 'W1.1' });
+  if (shaped.commands.length === 0 && shaped.errors.length === 0) return;
   const ctx = await repoContext(context, deps);
+  // Someone refused on this issue before costs at most the permission answer (cached a minute).
+  const refusedKey = `${ctx.owner}/${ctx.repo}#${issue.number} ${sender.login}`;
+  if (deps.refused?.has(refusedKey) && !(await hasWriteAccess(ctx, sender.login))) return;
   const pull = issue.pull_request ? await readPullHead(ctx, issue.number) : null;
   const worker = pull?.worker;
   const parsed = parseCommands(body, worker ? { worker } : {});
@@ -280,11 +309,17 @@ export async function onIssueComment(
     (improves ? { build: buildIdFor(issue.number, issue.title), issue: issue.number } : null);
   if (!ref) return; // Not a Baton build: the command may be another tool's.
   if (!(await hasWriteAccess(ctx, sender.login))) {
+    // An outsider's `/improve` on an issue with no build is no Baton command: no answer.
+    if (!found) return;
+    // One refusal per person per issue: a second command costs no write.
+    deps.refused ??= new Set();
+    if (deps.refused.size >= MAX_REFUSED) deps.refused.clear();
+    deps.refused.add(refusedKey);
     const command = parsed.commands[0];
     const first = command ? commandWord(command) : (parsed.errors[0]?.line ?? '');
     await ensureNote(ctx, {
       number: issue.number,
-      key: `refused-${comment.id}`,
+      key: `refused-${sender.login}`,
       body: renderCommandRefusal({
         user: sender.login,
         command: first.startsWith('/') ? first : `/${first}`,
@@ -314,6 +349,7 @@ export async function onIssueComment(
       log: context.log,
       deliveryId: context.id,
       answer: { commentId: comment.id, number: issue.number, commands: parsed.commands },
+      start: !found && improves,
     });
   }
 }
@@ -327,6 +363,8 @@ async function readPullHead(
     repo: ctx.repo,
     pull_number: number,
   });
+  // A fork's branch name is whatever its author typed: its pull request belongs to no build.
+  if (data.head.repo?.full_name !== data.base.repo.full_name) return null;
   const ref = buildOfBranch(data.head.ref) ?? buildOfBranch(data.base.ref);
   if (!ref) return null;
   const worker = data.head.ref.split('/').at(-1);

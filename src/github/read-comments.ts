@@ -4,6 +4,7 @@ import { parseCommands } from '../core/parse-commands.js';
 import { isBatonComment } from '../core/render-replies.js';
 import { findStatusBuild } from '../core/render-status.js';
 import type { BuildSnapshot, CommandInfo } from '../core/snapshot.js';
+import { hasWriteAccess } from './permissions.js';
 import type { RepoContext } from './types.js';
 
 export interface CommentSource {
@@ -58,15 +59,30 @@ export async function fetchComments(
         isBot: c.user?.type === 'Bot',
         createdAt: c.created_at,
         accepted: false,
+        eyes: c.reactions?.eyes,
       }));
       for (const comment of plain) {
-        // Only comments that hold a command are worth asking about their reactions.
-        if (parseCommands(comment.body).commands.length > 0)
+        if (await mayHaveBatonEyes(ctx, comment))
           comment.accepted = await hasBatonEyes(ctx, comment.id);
       }
-      return { source, comments: plain };
+      return { source, comments: plain.map(({ eyes: _eyes, ...comment }) => comment) };
     }),
   );
+}
+
+/**
+ * Whether a comment is worth asking about its reactions, without a request of its own: it
+ * holds a command, it has an 👀 at all (GitHub's reaction counts come with the comment), and
+ * its author may steer (Baton gives 👀 only to writers; one answer per login a minute). An
+ * outsider's comments, however many and whatever they react, cost no request here.
+ */
+async function mayHaveBatonEyes(
+  ctx: RepoContext,
+  comment: { body: string; author: string; isBot: boolean; eyes: number | undefined },
+): Promise<boolean> {
+  if (comment.isBot || comment.eyes === 0) return false;
+  if (parseCommands(comment.body).commands.length === 0) return false;
+  return hasWriteAccess(ctx, comment.author);
 }
 
 /** Whether Baton's 👀 is on a comment: the durable record that it took the comment's commands. */

@@ -10,7 +10,7 @@ import {
 import { ImmutableCache } from './immutable-cache.js';
 import { hasWriteAccess } from './permissions.js';
 import { REVIEW_CHECK_NAME } from './pulls.js';
-import type { RepoContext } from './types.js';
+import { type RepoContext, statusOf } from './types.js';
 
 /**
  * Check runs (and commit statuses) that are Baton's own: its review verdict
@@ -57,6 +57,7 @@ async function toPullInfo(
     reviews: await reviewsOf(ctx, pull),
     checks: open
       ? await rollUp(ctx, {
+          head: pull.headRefOid,
           runs: runs.filter((run) => !isBatonCheck(run.name)),
           statuses: statuses.filter((status) => !isBatonCheck(status.context)),
         })
@@ -158,7 +159,11 @@ const STATUS_FAILED = new Set<GraphStatusContext['state']>(['FAILURE', 'ERROR'])
  */
 async function rollUp(
   ctx: RepoContext,
-  { runs: theirs, statuses }: { runs: GraphCheckRun[]; statuses: GraphStatusContext[] },
+  {
+    head,
+    runs: theirs,
+    statuses,
+  }: { head: string; runs: GraphCheckRun[]; statuses: GraphStatusContext[] },
 ): Promise<ChecksInfo> {
   if (theirs.length === 0 && statuses.length === 0) return { state: 'none', failedRuns: [] };
   const pending =
@@ -174,23 +179,50 @@ async function rollUp(
     const id = actionsRunId(run.detailsUrl);
     if (id !== null && !jobs.has(id)) jobs.set(id, run.detailsUrl ?? '');
   }
-  const failedRuns = await Promise.all(
-    [...jobs].map(async ([id, job]) => ({ id, attempt: await runAttempt(ctx, { id, job }) })),
+  // A check's link is whatever the app that made it wrote: only a run the Actions API
+  // shows for this head, in this repository, is one Baton may re-run.
+  const read = await Promise.all([...jobs].map(([id, job]) => actionsRun(ctx, { id, job })));
+  const failedRuns = read.flatMap((run) =>
+    run && run.headSha === head && run.repository === `${ctx.owner}/${ctx.repo}`
+      ? [{ id: run.id, attempt: run.attempt }]
+      : [],
   );
   return { state: 'failure', failedRuns };
 }
 
-/** Which attempt a failed job belongs to never changes. */
-const attempts = new ImmutableCache<number>();
+interface ActionsRun {
+  id: number;
+  attempt: number;
+  headSha: string;
+  /** The repository the run's head is in, `owner/name`. */
+  repository: string;
+}
 
-function runAttempt(ctx: RepoContext, { id, job }: { id: number; job: string }): Promise<number> {
-  return attempts.get(`${ctx.owner}/${ctx.repo}:${job}`, async () => {
-    const { data } = await ctx.octokit.rest.actions.getWorkflowRun({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      run_id: id,
-    });
-    return data.run_attempt ?? 1;
+/** Which run and attempt a failed job belongs to never changes. */
+const actionsRuns = new ImmutableCache<ActionsRun | null>();
+
+function actionsRun(
+  ctx: RepoContext,
+  { id, job }: { id: number; job: string },
+): Promise<ActionsRun | null> {
+  return actionsRuns.get(`${ctx.owner}/${ctx.repo}:${job}`, async () => {
+    const data = await ctx.octokit.rest.actions
+      .getWorkflowRun({ owner: ctx.owner, repo: ctx.repo, run_id: id })
+      .then(
+        (answer) => answer.data,
+        (error: unknown) => {
+          // A link to a run this repository does not have names nothing to re-run.
+          if (statusOf(error) === 404) return null;
+          throw error;
+        },
+      );
+    if (!data) return null;
+    return {
+      id: data.id,
+      attempt: data.run_attempt ?? 1,
+      headSha: data.head_sha,
+      repository: data.head_repository?.full_name ?? '',
+    };
   });
 }
 

@@ -27,7 +27,11 @@ export async function readSubIssues(
     issue_number: issue,
     per_page: PER_PAGE,
   });
-  return data.map((sub) => {
+  // GitHub lets a sub-issue live in another repository, where its number names something
+  // else: Baton knows only sub-issues of the build's own repository.
+  const own = `/repos/${ctx.owner}/${ctx.repo}`.toLowerCase();
+  const here = data.filter((sub) => sub.repository_url.toLowerCase().endsWith(own));
+  return here.map((sub) => {
     const ours = sub.user?.login === ctx.botLogin;
     const mirrorOf = ours ? parseMirrorMarker(sub.body ?? '', build) : null;
     return {

@@ -34,6 +34,12 @@ export interface ReconcileRequest {
   statusEditWait?: () => number;
   /** The installation's write budget (`WriteBudget`): near it, what can wait is deferred. */
   writeBudget?: WriteBudget;
+  /**
+   * A writer asked for this build (their label, an accepted `/improve`): it may be created.
+   * Without it a build GitHub does not show (`existsOnGitHub`) is left alone: an event's
+   * branch name or run name is only a hint, and a fork's is whatever its author typed.
+   */
+  start?: boolean;
 }
 
 export interface CommandAnswer {
@@ -88,6 +94,13 @@ export async function reconcileBuild(
 ): Promise<ActOutcome[]> {
   const { build, issue, defaultBranch, now, log } = request;
   const observed = await observeOrSay(ctx, { build, issue, defaultBranch, log });
+  if (!request.start && !existsOnGitHub(observed.snapshot)) {
+    log.info(
+      { buildId: build },
+      'baton: no such build (no build branch, no status comment); only a writer starts one',
+    );
+    return [];
+  }
   const config = await loadConfigAt(ctx, observed.snapshot.repo.defaultSha);
   const subIssues = await readSubIssues(ctx, {
     issue,
@@ -148,6 +161,15 @@ export async function reconcileBuild(
   const all = [...outcomes, ...renderOutcomes];
   log.info({ buildId: build, actions: summarize(all) }, 'baton: reconciled');
   return all;
+}
+
+/**
+ * Whether Baton made this build: its build branch exists (only Baton and writers can push it;
+ * the first plan's dispatch is guarded by creating it) or the issue carries Baton's status
+ * comment for it (only the app writes as the app).
+ */
+export function existsOnGitHub(snapshot: BuildSnapshot): boolean {
+  return snapshot.integration !== null || snapshot.statusComment !== null;
 }
 
 /** Replies once to each comment whose commands cannot apply to the build as it stands. */

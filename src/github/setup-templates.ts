@@ -58,6 +58,18 @@ export function fingerprintTemplate(
 }
 
 /**
+ * The commits of `repository` a template pins Baton to: its quoted checkout refs and its
+ * `uses: <repository>/action@<sha>` pins (the places `fingerprintTemplate` puts back).
+ */
+export function templatePins(content: string, { repository }: { repository: string }): string[] {
+  const quoted = [...content.matchAll(/'([0-9a-f]{40})'/g)].map((match) => match[1] ?? '');
+  const actions = [...content.matchAll(actionPinPattern(repository))].map(
+    (match) => match[2] ?? '',
+  );
+  return [...quoted, ...actions];
+}
+
+/**
  * A line that pins Baton's session action of `repository`: its indent and
  * `uses: ` (group 1), the commit (group 2) and the release comment (group 3).
  */

@@ -3,7 +3,11 @@ import yaml from 'js-yaml';
 import type { Probot } from 'probot';
 import { parseConfig } from '../core/config.js';
 import { WORKFLOW_PATH } from '../core/ids.js';
-import { fingerprintTemplate, readShippedVersions } from '../github/setup-templates.js';
+import {
+  fingerprintTemplate,
+  readShippedVersions,
+  templatePins,
+} from '../github/setup-templates.js';
 import { findBatonSource } from '../github/source-ref.js';
 import { statusOf } from '../github/types.js';
 import type { JobView, RunFacts, RunView } from './run-binding.js';
@@ -120,7 +124,8 @@ export function createSessionTokenDepsFromProbot(
       return {
         run: view,
         jobs,
-        workflowAtRun: atRun === null ? null : { sha256: sha256(atRun), shipped: shipped(atRun) },
+        workflowAtRun:
+          atRun === null ? null : { sha256: sha256(atRun), shipped: shipped(atRun, onDefault) },
         workflowOnDefault: onDefault === null ? null : sha256(onDefault),
       };
     },
@@ -244,13 +249,23 @@ async function notFoundAsNull<T>(request: Promise<{ data: T }>): Promise<T | nul
 
 /**
  * Whether a workflow's text is a version of the session workflow Baton
- * shipped, pinned to this app's source; always false when the source is
- * unknown (the default branch's file is then the only one accepted).
+ * shipped, pinned to this app's source at the release it installs
+ * (`BATON_SOURCE_REF`) or at the commit the default branch's workflow pins;
+ * always false when the source is unknown (the default branch's file is then
+ * the only one accepted). Any other commit of the source is refused: a fork's
+ * commit is reachable by the source's name too, and an old release may be
+ * one a later release fixed.
  */
-function shippedWorkflowCheck(env: Record<string, string | undefined>): (text: string) => boolean {
+function shippedWorkflowCheck(
+  env: Record<string, string | undefined>,
+): (text: string, onDefault: string | null) => boolean {
   const found = findBatonSource(env);
   if (!found.ok) return () => false;
+  const { repository, ref } = found.source;
   const fingerprints = new Set(readShippedVersions()[WORKFLOW_PATH] ?? []);
-  return (text) =>
-    fingerprints.has(fingerprintTemplate(text, { repository: found.source.repository }));
+  return (text, onDefault) => {
+    if (!fingerprints.has(fingerprintTemplate(text, { repository }))) return false;
+    const allowed = new Set([ref, ...templatePins(onDefault ?? '', { repository })]);
+    return templatePins(text, { repository }).every((pin) => allowed.has(pin));
+  };
 }

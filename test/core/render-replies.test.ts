@@ -27,7 +27,7 @@ describe('replies', () => {
       "<!-- baton:reply -->
       Sorry, @dependabot[bot]: Baton takes commands only from people with write, maintain or admin permission on this repository, so \`/approve\` was not run.
 
-      A maintainer can run it for you.
+      A maintainer can run it for you. Baton answers this once on this issue: your later commands here get no reply.
       "
     `);
   });

@@ -134,7 +134,7 @@ describe('runAgent review', () => {
       await runAgent(env, quiet);
       const first = model.requests[0]!;
       const prompt = promptOf(first);
-      expect(prompt).toContain('`src/hello.ts` (+2 −1)');
+      expect(prompt).toContain('\\"src/hello.ts\\" (+2 −1)');
       expect(prompt).toContain(`.baton/builds/${BUILD}/workers/W1.1.md`);
       expect(prompt).toContain('.baton/skills/review.md');
       expect(prompt).not.toContain('REVIEW-SKILL-SENTINEL');

@@ -29,6 +29,7 @@ const read: SubIssueRead = {
     [20, 'Expose POST /login.'],
     [21, 'Keep sessions in memory.'],
   ]),
+  opened: new Map(),
 };
 
 function submission(workers: PlanSubmission['workers']): PlanSubmission {

@@ -243,6 +243,8 @@ export function workflowRunPayload(gh: FakeGitHub, { runId }: { runId: number })
       display_title: run.displayTitle,
       head_branch: run.headBranch,
       head_sha: run.headSha,
+      // GitHub's example is a fork's run; the simulated repository's own runs are not.
+      head_repository: base.repository,
       status: run.status,
       conclusion: run.conclusion,
     },

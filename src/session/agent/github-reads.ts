@@ -57,6 +57,11 @@ export const LinkedIssueBody = z.object({
   title: z.string(),
   state: z.enum(['open', 'closed']),
   body: z.string().nullable().optional(),
+  /** Who opened it and when: an outsider's issue made a sub-issue after the request is refused. */
+  user: User,
+  created_at: z.string().optional(),
+  /** `https://api.github.com/repos/<owner>/<repo>`: a sub-issue may live in another repository. */
+  repository_url: z.string().optional(),
 });
 export type LinkedIssueBody = z.infer<typeof LinkedIssueBody>;
 /** An issue comment: a `/replan` or `/retry` with its feedback. */

@@ -28,21 +28,36 @@ export async function issueTextProblem(
     issue,
     request,
     subIssues = [],
+    opened,
   }: {
     issue: number;
     request: PlanRequest;
     /** Sub-issues whose descriptions become briefs: held to the same request. */
     subIssues?: number[];
+    /**
+     * Who opened each sub-issue and when: an issue opened after the request by someone
+     * without write access is text no writer asked for, as an edit would be.
+     */
+    opened?: Map<number, { login: string | null; at: string }>;
   },
 ): Promise<string | null> {
   const history = await github.getIssueHistory(issue);
   const read = [{ issue, history }];
   for (const number of subIssues)
     read.push({ issue: number, history: await github.getIssueHistory(number) });
-  const changes = read.flatMap(({ issue: number, history: changed }) => [
-    ...(changed.lastEdit ? [{ issue: number, what: 'body', ...changed.lastEdit }] : []),
-    ...changed.renames.map((rename) => ({ issue: number, what: 'title', ...rename })),
-  ]);
+  const changes = [
+    ...read.flatMap(({ issue: number, history: changed }) => [
+      ...(changed.lastEdit ? [{ issue: number, what: 'body', ...changed.lastEdit }] : []),
+      ...changed.renames.map((rename) => ({ issue: number, what: 'title', ...rename })),
+    ]),
+    ...[...(opened ?? [])].map(([number, open]) => ({
+      issue: number,
+      what: 'opened',
+      login: open.login,
+      // A sub-issue GitHub gives no time for is held to the request as if opened now.
+      at: open.at || new Date(8.64e15).toISOString(),
+    })),
+  ];
   if (changes.length === 0) return null;
   const permissions = new Map<string, Promise<string>>();
   const isWriter = async (login: string | null) => {
@@ -72,8 +87,11 @@ export async function issueTextProblem(
   for (const change of changes) {
     if (!(Date.parse(change.at) > askedAt)) continue;
     if (change.login === asked.login || (await isWriter(change.login))) continue;
+    const who = `${change.login ?? 'an unknown account'} (no write access)`;
     return (
-      `#${change.issue}'s ${change.what} was changed by ${change.login ?? 'an unknown account'} (no write access) at ${change.at}, ` +
+      (change.what === 'opened'
+        ? `sub-issue #${change.issue} was opened by ${who} at ${change.at}, `
+        : `#${change.issue}'s ${change.what} was changed by ${who} at ${change.at}, `) +
       `after ${asked.login ?? 'a writer'} ${request.kind === 'label' ? (change.issue === issue ? 'labelled it' : `labelled #${issue}`) : 'asked for this plan'} at ${asked.at}; ` +
       'a plan reads only text that a person with write access asked for. ' +
       'Someone with write access should read the issue as it stands and comment `/replan` to plan from it.'

@@ -1,5 +1,6 @@
 import type { Completion, Usage } from '../../core/completion.js';
 import { completionPath } from '../../core/ids.js';
+import { neutralizeMentionsIn } from '../../core/markdown.js';
 import { BODY_MAX_CHARS } from './limits.js';
 
 /** The hidden marker that says which worker a pull request is for. */
@@ -30,7 +31,7 @@ export function neutralizeMarkers(text: string): string {
  * text readable and pings no one. (An `@` after a word character is an email.)
  */
 export function neutralizeMentions(text: string): string {
-  return text.replace(/(^|[^\w`@])@(?=[A-Za-z0-9])/g, '$1@\u200B');
+  return neutralizeMentionsIn(text);
 }
 
 /** Everything a model wrote that Baton posts: no forged markers, no mentions. */

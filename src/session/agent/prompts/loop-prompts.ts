@@ -28,7 +28,8 @@ export function renderResearchPrompt({
   skill: { path: string; present: boolean };
 }): string {
   const lines = [
-    `Research improvement loop ${loop} of build \`${build}\` in ${repository}, for issue #${issue.number} (${issue.title.slice(0, 200)}).`,
+    `Research improvement loop ${loop} of build \`${build}\` in ${repository}, for issue #${issue.number}; its title, quoted data:`,
+    quoteUntrusted({ tag: 'issue-title', text: issue.title, maxChars: 200 }),
     '',
     `Read the skill if there is one: ${pathLine(skill.path, skill.present)}.`,
     'Study the repository with read_file, list_files and search, and find the improvements most worth making now.',

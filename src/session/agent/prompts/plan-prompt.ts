@@ -23,17 +23,16 @@ function subIssueLines(workers: SubIssuePromptWorker[]): string[] {
   return [
     `The issue has sub-issues, and they are the plan: submit exactly these ${workers.length} workers, with these ids, sub_issue numbers and depends_on (Baton checks them against GitHub):`,
     ...workers.map(
-      (w) =>
-        `- ${w.id}: sub_issue ${w.sub_issue}, depends_on [${w.depends_on.join(', ')}], title ${JSON.stringify(w.title)}`,
+      (w) => `- ${w.id}: sub_issue ${w.sub_issue}, depends_on [${w.depends_on.join(', ')}]`,
     ),
     '',
     'Each brief begins with its sub-issue\'s description, which Baton copies in unchanged; your `brief` is added below it under "Filled in by the plan session". Add only what the description lacks: output paths, context, success criteria as "- [ ]" checkboxes, what to report back. Do not restate or change the task.',
     ...workers.flatMap((w) => [
       '',
-      `Sub-issue #${w.sub_issue} (${w.id}), its description as quoted data:`,
+      `Sub-issue #${w.sub_issue} (${w.id}), its title and description as quoted data:`,
       quoteUntrusted({
         tag: 'sub-issue',
-        text: w.description || '(no description)',
+        text: `${w.title}\n\n${w.description || '(no description)'}`,
         maxChars: MAX_QUOTED,
       }),
     ]),

@@ -1,8 +1,37 @@
 import type { TestRun } from '../../../core/completion.js';
 import type { PullFile } from '../github-reads.js';
+import { quoteUntrusted } from './quote-untrusted.js';
 import { pathLine } from './system-prompt.js';
 
 const MAX_LISTED_FILES = 300;
+/** Room for the listed names: 300 names of GitHub's longest paths would not fit a prompt anyway. */
+const MAX_LISTED_CHARS = 60_000;
+
+/** Characters a reader of a name cannot see, or that turn the text around it (bidi), or open a comment. */
+const UNSEEN = /[\p{Cf}\p{Cc}\p{Zl}\p{Zp}\u115F\u1160\u3164\uFFA0<>]/gu;
+
+/**
+ * A file name as the model reads it: JSON-quoted, every invisible, control, bidi or line
+ * character and `<`/`>` spelled out as `\uXXXX`, so a worker's file name shows what it is and
+ * cannot hide text, turn the list around or open an HTML comment. `get_diff` takes it back.
+ */
+export function visibleName(name: string): string {
+  return JSON.stringify(name).replace(
+    UNSEEN,
+    (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/** The changed file a name the model wrote stands for: as GitHub has it, or as `visibleName` showed it. */
+export function findChangedFile<T extends { filename: string }>(
+  files: readonly T[],
+  path: string,
+): T | undefined {
+  return files.find((f) => {
+    const shown = visibleName(f.filename);
+    return path === f.filename || path === shown || path === shown.slice(1, -1);
+  });
+}
 
 /** The first message of a `review` session: the PR by number, the brief and skill by path, the diff by tool. */
 export function renderReviewPrompt({
@@ -28,9 +57,10 @@ export function renderReviewPrompt({
   /** The worker's tests as its session last ran them, from its report (`completions/<id>.json`). */
   tests?: { run: TestRun | null; report: string } | null;
 }): string {
+  // A worker chose these names: data, fenced like any text from GitHub.
   const listed = files
     .slice(0, MAX_LISTED_FILES)
-    .map((f) => `- ${f.status} \`${f.filename}\` (+${f.additions} −${f.deletions})`);
+    .map((f) => `- ${f.status} ${visibleName(f.filename)} (+${f.additions} −${f.deletions})`);
   if (files.length > MAX_LISTED_FILES)
     listed.push(
       `- … and ${files.length - MAX_LISTED_FILES} more (get_diff without a path lists them all)`,
@@ -50,8 +80,8 @@ export function renderReviewPrompt({
     'The checkout is the pull request head: read any file for context.',
     ...(tests ? [testsLine(tests)] : []),
     '',
-    `Changed files (${files.length}); get_diff with a path shows that file's patch:`,
-    ...listed,
+    `Changed files (${files.length}), each name JSON-quoted with unseen characters spelled out; get_diff with a path shows that file's patch:`,
+    quoteUntrusted({ tag: 'changed-files', text: listed.join('\n'), maxChars: MAX_LISTED_CHARS }),
     '',
     'Then call submit_review with your verdict, a body, and inline comments on lines of the diff:',
     'line is the line number in the file, side RIGHT for the new version (added or unchanged lines), LEFT for removed lines.',

@@ -47,7 +47,8 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
     return failedOutcome('BATON_ISSUE is not an issue number');
   // Read first, then check: an edit between the two is seen by the check.
   const issue = await ctx.github.getIssue(issueNumber);
-  const subIssues = await readSubIssues(ctx.github, issueNumber);
+  const subIssues = await readSubIssues(ctx.github, issueNumber, ctx.env.GITHUB_REPOSITORY);
+  if (subIssues?.problem) return failedOutcome(subIssues.problem);
   const skeleton = subIssues ? planFromSubIssues(subIssues.graph) : null;
   if (subIssues && skeleton && !skeleton.ok) return commitGraphOnly(ctx, subIssues);
   const feedback = await readFeedback(ctx);
@@ -62,6 +63,7 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
         ? { kind: 'replan', at: feedback.at, login: feedback.author }
         : { kind: 'label', label: labelOfType(ctx.config, labelled) },
       subIssues: subIssues ? [...subIssues.bodies.keys()] : [],
+      ...(subIssues ? { opened: subIssues.opened } : {}),
     });
     if (problem) return failedOutcome(problem);
   }

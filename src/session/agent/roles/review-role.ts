@@ -7,7 +7,7 @@ import { converse } from '../agent-context.js';
 import { readBuildScope, skillFor } from '../build-scope.js';
 import { placeReviewComments, renderReviewBody } from '../diff-hunks.js';
 import type { PullFile } from '../github-reads.js';
-import { renderReviewPrompt } from '../prompts/review-prompt.js';
+import { findChangedFile, renderReviewPrompt, visibleName } from '../prompts/review-prompt.js';
 import { renderSystemPrompt } from '../prompts/system-prompt.js';
 import { type AgentTool, toInputSchema, toolError, toolOk } from '../tools/agent-tool.js';
 import { capOutput } from '../tools/cap-output.js';
@@ -135,17 +135,17 @@ export function createDiffTool(files: readonly PullFile[], maxChars: number): Ag
       if (!parsed.data.path)
         return toolOk(
           files
-            .map((f) => `${f.status} ${f.filename} (+${f.additions} -${f.deletions})`)
+            .map((f) => `${f.status} ${visibleName(f.filename)} (+${f.additions} -${f.deletions})`)
             .join('\n'),
         );
-      const file = files.find((f) => f.filename === parsed.data.path);
+      const file = findChangedFile(files, parsed.data.path);
       if (!file)
         return toolError(
           `${parsed.data.path} is not changed by this pull request; call get_diff without a path for the list`,
         );
       if (!file.patch)
         return toolOk(
-          `No textual patch for ${file.filename} (binary, or too large for the API); read the file instead.`,
+          `No textual patch for ${visibleName(file.filename)} (binary, or too large for the API); read the file instead.`,
         );
       return toolOk(capOutput(file.patch, maxChars));
     },

@@ -1,0 +1,122 @@
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { parseCommandLedger, renderCommandLedger } from '../../src/core/command-ledger.js';
+import { parseCommands } from '../../src/core/parse-commands.js';
+import type { CommandInfo } from '../../src/core/snapshot.js';
+import { type AppHarness, startApp } from '../support/app-harness.js';
+import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
+import { driveBuild, type SessionScript } from '../support/scripted-sessions.js';
+
+/**
+ * The ledger of accepted commands survives any text a writer types: a
+ * `/replan` or `/retry` over many lines, with `-->`, markers, invisible or
+ * unpaired characters, leaves every entry readable, so a deleted `/cancel`
+ * stays in effect (docs/security.md, "Who steers a build").
+ */
+const BUILD = '1-add-oauth-login';
+const script: SessionScript = { build: BUILD, issue: 1, workers: [{ id: 'W1.1' }] };
+
+/** What GitHub may hand back: line breaks as typed in its editor (CRLF) or as sent. */
+const lineEndings = fc.constantFrom('\n', '\r\n', '\r', '\u2028');
+
+/** Text a writer may type, lines of any characters, Baton's markers and comment ends among them. */
+const writerText = fc
+  .array(
+    fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 60 }),
+      fc.constantFrom('-->', '<!--', '] -->', '<!-- baton:commands [] -->', '`', '```', '\u202e'),
+    ),
+    { maxLength: 8 },
+  )
+  .chain((lines) => lineEndings.map((end) => lines.join(end)));
+
+function accepted(body: string, id: number): CommandInfo[] {
+  return parseCommands(body).commands.map((command) => ({
+    commentId: id,
+    author: 'maintainer',
+    createdAt: '2026-11-22T10:00:00.000Z',
+    source: { kind: 'issue' as const },
+    command,
+  }));
+}
+
+describe('the command ledger survives any text a writer types', () => {
+  it('reads back every accepted command, whatever the /replan and /retry say', () => {
+    fc.assert(
+      fc.property(writerText, writerText, (feedback, instructions) => {
+        const commands = [
+          ...accepted(`/replan ${feedback}`, 1),
+          ...accepted('/cancel', 2),
+          ...accepted(`/retry W1.1 ${instructions}`, 3),
+          ...accepted('/cancel', 4),
+        ];
+        const ledger = renderCommandLedger(commands);
+        const read = parseCommandLedger(`Status\n\n${ledger}`);
+        expect(read.map((info) => [info.commentId, info.command.name])).toEqual(
+          commands.map((info) => [info.commentId, info.command.name]),
+        );
+        expect(ledger.match(/-->/g)).toHaveLength(1);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps the other entries when one cannot be read (a newer command, an edit)', () => {
+    const commands = [...accepted('/approve', 1), ...accepted('/cancel', 2)];
+    const ledger = renderCommandLedger(commands).replace(/:b64 (\S+) /, ':b64 $1 bm90IGpzb24 ');
+    expect(parseCommandLedger(ledger).map((info) => info.command.name)).toEqual([
+      'approve',
+      'cancel',
+    ]);
+    const json =
+      '<!-- baton:commands [{"id":1,"author":"a","at":"t","on":"issue","command":{"name":"rm"}},' +
+      '{"id":2,"author":"a","at":"t","on":"issue","command":{"name":"cancel"}}] -->';
+    expect(parseCommandLedger(json).map((info) => info.command.name)).toEqual(['cancel']);
+  });
+
+  it('still reads the JSON ledger older releases wrote', () => {
+    const old =
+      '<!-- baton:commands [{"id":1,"author":"a","at":"t","on":"issue","command":{"name":"cancel"}}] -->';
+    expect(parseCommandLedger(old).map((info) => info.command.name)).toEqual(['cancel']);
+  });
+});
+
+describe("a writer's two-line /replan, then a deleted /cancel, on the simulator", () => {
+  let gh: FakeGitHub;
+  let apps: AppHarness[];
+  beforeEach(async () => {
+    const now = tickingClock();
+    gh = installedRepo(now);
+    apps = [await startApp({ gh, now })];
+    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+    gh.events.labeled(issue, 'orchestrate', 'maintainer');
+    await driveBuild({ gh, apps, script });
+  });
+  afterEach(() => {
+    for (const app of apps) app.stop();
+  });
+
+  it.each([
+    '/replan first line\r\nsecond line',
+    '/replan\nsmaller workers',
+    '/replan a --> b\n<!-- baton:commands [] -->',
+    '/replan a\u2028b\n\u202eexe.txt',
+  ])('keeps the /cancel in effect after %j', async (text) => {
+    gh.addComment({ issue: 1, body: text, user: 'maintainer' });
+    await driveBuild({ gh, apps, script });
+    const cancel = gh.addComment({ issue: 1, body: '/cancel', user: 'maintainer' });
+    await driveBuild({ gh, apps, script });
+    gh.comments.splice(
+      gh.comments.findIndex((comment) => comment.id === cancel.id),
+      1,
+    );
+    gh.addComment({ issue: 1, body: '/approve', user: 'maintainer' });
+    await driveBuild({ gh, apps, script });
+
+    expect(gh.runs.filter((run) => run.inputs.role === 'work')).toEqual([]);
+    expect(parseCommandLedger(statusBody(gh, BUILD) ?? '').map((i) => i.command.name)).toContain(
+      'cancel',
+    );
+  });
+});

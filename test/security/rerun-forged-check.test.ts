@@ -1,0 +1,79 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SimRun } from '../../sim/github/fake-github.js';
+import { type AppHarness, startApp } from '../support/app-harness.js';
+import { installedRepo, tickingClock } from '../support/builds.js';
+import { driveBuild, type SessionScript } from '../support/scripted-sessions.js';
+
+/**
+ * A failed check's `details_url` is whatever the app that made it wrote: a
+ * forged one naming another Actions run (a deploy) must not make Baton re-run
+ * it. Baton re-runs only runs the Actions API shows for the pull request's
+ * head (docs/security.md, "Who steers a build").
+ */
+const BUILD = '1-add-oauth-login';
+const script: SessionScript = { build: BUILD, issue: 1, workers: [{ id: 'W1.1' }] };
+
+describe("a forged check's details_url", () => {
+  let apps: AppHarness[] = [];
+  afterEach(() => {
+    for (const app of apps) app.stop();
+    apps = [];
+  });
+
+  it('never re-runs a run of another head (a failed deploy)', async () => {
+    const now = tickingClock();
+    const gh = installedRepo(now);
+    gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': 'approval: none\n' });
+    apps = [await startApp({ gh, now })];
+    const mainSha = gh.git.resolve(gh.defaultBranch) ?? '';
+    const deploy: SimRun = {
+      id: 777_001,
+      workflow: 'deploy.yml',
+      displayTitle: 'Deploy production',
+      event: 'push',
+      headBranch: gh.defaultBranch,
+      headSha: mainSha,
+      status: 'completed',
+      conclusion: 'failure',
+      createdAt: now(),
+      updatedAt: now(),
+      runAttempt: 1,
+      inputs: {},
+    };
+    gh.runs.push(deploy);
+    const forged = new Set<string>();
+    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+    gh.events.labeled(issue, 'orchestrate', 'maintainer');
+    await driveBuild({
+      gh,
+      apps,
+      script,
+      afterRound: async () => {
+        // Another app with checks:write reports a failure on the worker's head, linking the deploy.
+        for (const pull of gh.pulls.values()) {
+          const head = gh.git.resolve(pull.head);
+          if (pull.state !== 'open' || !head || forged.has(head) || !pull.head.endsWith('W1.1'))
+            continue;
+          forged.add(head);
+          gh.checkRuns.push({
+            id: 880_000 + forged.size,
+            headSha: head,
+            name: 'security-scan',
+            status: 'completed',
+            conclusion: 'failure',
+            detailsUrl: `${gh.htmlUrl}/actions/runs/${deploy.id}/job/1`,
+          });
+          gh.events.checkSuite(pull.head, head, 'failure');
+          const suite = gh.outbox.at(-1)?.payload as { check_suite: { app: { slug: string } } };
+          suite.check_suite.app.slug = 'scanner';
+        }
+      },
+    });
+
+    expect(forged.size).toBeGreaterThan(0);
+    expect(
+      gh.log.filter((entry) => entry.path.includes(`/actions/runs/${deploy.id}/rerun`)),
+    ).toEqual([]);
+    expect(deploy.runAttempt).toBe(1);
+  });
+});
