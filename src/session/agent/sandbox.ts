@@ -3,6 +3,7 @@ import { chmod, cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { type Program, programPath } from '../programs.js';
 
 const run = promisify(execFile);
 
@@ -33,10 +34,11 @@ export class SandboxSetupError extends Error {
   }
 }
 
-type Exec = (file: string, args: readonly string[]) => Promise<boolean>;
+/** Runs one of the session's programs (by its absolute path, see programs.ts); true when it exited 0. */
+type Exec = (file: Program, args: readonly string[]) => Promise<boolean>;
 
 const exec: Exec = (file, args) =>
-  run(file, [...args]).then(
+  run(programPath(file), [...args]).then(
     () => true,
     () => false,
   );
@@ -90,7 +92,7 @@ export async function openSandbox({
     close: async () => {
       await stopAll();
       // Files the user made unwritable are removed as that user first.
-      await run('sudo', ['-n', '-u', user, '--', 'rm', '-rf', '--', workDir, home]);
+      await run('sudo', ['-n', '-u', user, '--', programPath('rm'), '-rf', '--', workDir, home]);
       await rm(base, { recursive: true, force: true }).catch(() => {});
     },
   };
@@ -118,26 +120,27 @@ export async function ensureToolUser(user: string, run: Exec = exec): Promise<vo
       );
     }
   }
-  if (!(await run('sudo', ['-n', '-u', user, '--', 'true']))) {
+  if (!(await run('sudo', ['-n', '-u', user, '--', programPath('true')]))) {
     throw new SandboxSetupError(
       `the agent job cannot run commands as BATON_TOOL_USER ${user}: it needs passwordless \`sudo -n -u ${user}\` (a sudoers rule for the runner's user), or root with sudo installed`,
     );
   }
-  if (await run('sudo', ['-n', '-u', user, '--', 'sh', '-c', 'test "$(id -u)" -eq 0'])) {
+  const rootCheck = `test "$(${programPath('id')} -u)" -eq 0`;
+  if (await run('sudo', ['-n', '-u', user, '--', programPath('sh'), '-c', rootCheck])) {
     throw new SandboxSetupError(`BATON_TOOL_USER ${user} is root; name an unprivileged user`);
   }
-  if (await run('sudo', ['-n', '-u', user, '--', 'sudo', '-n', 'true'])) {
+  if (await run('sudo', ['-n', '-u', user, '--', programPath('sudo'), '-n', programPath('true')])) {
     throw new SandboxSetupError(
       `BATON_TOOL_USER ${user} can become root through sudo; remove its sudo rights or name another user`,
     );
   }
 }
 
-async function privileged(run: Exec, args: readonly string[]): Promise<boolean> {
+async function privileged(run: Exec, args: readonly [Program, ...string[]]): Promise<boolean> {
   const [file, ...rest] = args;
   if (!file) return false;
   if (process.getuid?.() === 0) return run(file, rest);
-  return run('sudo', ['-n', '--', file, ...rest]);
+  return run('sudo', ['-n', '--', programPath(file), ...rest]);
 }
 
 const STOP_ATTEMPTS = 50;
@@ -146,7 +149,7 @@ const STOP_ATTEMPTS = 50;
 async function stopUserProcesses(user: string, run: Exec): Promise<void> {
   for (let attempt = 0; attempt < STOP_ATTEMPTS; attempt++) {
     if (!(await run('pgrep', ['-u', user]))) return;
-    await run('sudo', ['-n', '-u', user, '--', 'pkill', '-KILL', '-u', user]);
+    await run('sudo', ['-n', '-u', user, '--', programPath('pkill'), '-KILL', '-u', user]);
   }
   throw new SandboxSetupError(`processes of ${user} keep running; the session stops here`);
 }
