@@ -4053,10 +4053,10 @@ function startToolRunnerSpan(client, params, conversationId) {
     }
   });
 }
-async function withToolUseSpan(client, tool, toolUse, options2, run3) {
+async function withToolUseSpan(client, tool, toolUse, options2, run5) {
   const tracer = client._tracer;
   if (!tracer)
-    return run3();
+    return run5();
   const { signal, conversationId, sessionID, parentContext = context.active() } = options2;
   const description = "description" in tool ? tool.description : void 0;
   const attributes = {
@@ -4076,10 +4076,10 @@ async function withToolUseSpan(client, tool, toolUse, options2, run3) {
   const operation = toolUse.type === "agent.tool_use" ? "anthropic.tool_use" : wasCreatedByStainlessHelper(tool) && tool[SDK_HELPER_SYMBOL] === "mcpTool" ? "anthropic.mcp_tool_use" : "anthropic.custom_tool_use";
   const span = guardTracing(client, () => tracer.startSpan(`${operation} ${toolUse.name}`, { kind: SpanKind.INTERNAL, attributes }, parentContext));
   if (!span)
-    return run3();
+    return run5();
   let result;
   try {
-    result = await context.with(trace.setSpan(parentContext, span), run3);
+    result = await context.with(trace.setSpan(parentContext, span), run5);
     return result;
   } finally {
     const succeeded = result !== void 0 && !result.isError;
@@ -7829,7 +7829,7 @@ var init_utils3 = __esm({
 
 // ../../main/node_modules/@anthropic-ai/sdk/helpers/beta/json-schema.mjs
 function betaTool(options2) {
-  const { name, inputSchema, description, run: run3, ...extraProps } = options2;
+  const { name, inputSchema, description, run: run5, ...extraProps } = options2;
   if (inputSchema.type !== "object") {
     throw new Error(`JSON schema for tool "${name}" must be an object, but got ${inputSchema.type}`);
   }
@@ -7839,7 +7839,7 @@ function betaTool(options2) {
     name,
     input_schema: inputSchema,
     description,
-    run: run3,
+    run: run5,
     parse: (content) => content
   };
 }
@@ -23256,15 +23256,15 @@ async function generateToolResponse(params, runnable, available, lastMessage, re
       const sequence = sequences.get(family) ?? { tail: Promise.resolve(), failed: false };
       sequences.set(family, sequence);
       const registered = params.tools.some((t) => isRunnableToolset(t) && toolsetFamily(t) === family);
-      const run3 = started ?? sequence.tail.then(() => sequence.failed ? toolsetResultBlock(toolUse, notExecutedText(family), true) : runToolsetCall(params, family, toolUse, requestOptions, client, toolOtelContext));
-      sequence.tail = run3.then(({ is_error }) => {
+      const run5 = started ?? sequence.tail.then(() => sequence.failed ? toolsetResultBlock(toolUse, notExecutedText(family), true) : runToolsetCall(params, family, toolUse, requestOptions, client, toolOtelContext));
+      sequence.tail = run5.then(({ is_error }) => {
         if (is_error && registered)
           sequence.failed = true;
       }, () => {
         sequence.failed = true;
       });
-      calls?.set(toolUse.id, { status: "started", result: run3 });
-      return run3;
+      calls?.set(toolUse.id, { status: "started", result: run5 });
+      return run5;
     }
     if (started) {
       return started;
@@ -32210,7 +32210,7 @@ var require_light = __commonJS({
           }
           return this.Events.trigger("scheduled", { args: this.args, options: this.options });
         }
-        async doExecute(chained, clearGlobalState, run3, free) {
+        async doExecute(chained, clearGlobalState, run5, free) {
           var error62, eventInfo, passed;
           if (this.retryCount === 0) {
             this._assertStatus("RUNNING");
@@ -32230,10 +32230,10 @@ var require_light = __commonJS({
             }
           } catch (error1) {
             error62 = error1;
-            return this._onFailure(error62, eventInfo, clearGlobalState, run3, free);
+            return this._onFailure(error62, eventInfo, clearGlobalState, run5, free);
           }
         }
-        doExpire(clearGlobalState, run3, free) {
+        doExpire(clearGlobalState, run5, free) {
           var error62, eventInfo;
           if (this._states.jobStatus(this.options.id === "RUNNING")) {
             this._states.next(this.options.id);
@@ -32241,9 +32241,9 @@ var require_light = __commonJS({
           this._assertStatus("EXECUTING");
           eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
           error62 = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
-          return this._onFailure(error62, eventInfo, clearGlobalState, run3, free);
+          return this._onFailure(error62, eventInfo, clearGlobalState, run5, free);
         }
-        async _onFailure(error62, eventInfo, clearGlobalState, run3, free) {
+        async _onFailure(error62, eventInfo, clearGlobalState, run5, free) {
           var retry2, retryAfter;
           if (clearGlobalState()) {
             retry2 = await this.Events.trigger("failed", error62, eventInfo);
@@ -32251,7 +32251,7 @@ var require_light = __commonJS({
               retryAfter = ~~retry2;
               this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
               this.retryCount++;
-              return run3(retryAfter);
+              return run5(retryAfter);
             } else {
               this.doDone(eventInfo);
               await free(this.options, eventInfo);
@@ -32889,17 +32889,17 @@ var require_light = __commonJS({
             }
           }
           _run(index, job, wait) {
-            var clearGlobalState, free, run3;
+            var clearGlobalState, free, run5;
             job.doRun();
             clearGlobalState = this._clearGlobalState.bind(this, index);
-            run3 = this._run.bind(this, index, job);
+            run5 = this._run.bind(this, index, job);
             free = this._free.bind(this, index, job);
             return this._scheduled[index] = {
               timeout: setTimeout(() => {
-                return job.doExecute(this._limiter, clearGlobalState, run3, free);
+                return job.doExecute(this._limiter, clearGlobalState, run5, free);
               }, wait),
               expiration: job.options.expiration != null ? setTimeout(function() {
-                return job.doExpire(clearGlobalState, run3, free);
+                return job.doExpire(clearGlobalState, run5, free);
               }, wait + job.options.expiration) : void 0,
               job
             };
@@ -33649,7 +33649,7 @@ var require_Job = __commonJS({
           options: this.options
         });
       }
-      doExecute(chained, clearGlobalState, run3, free) {
+      doExecute(chained, clearGlobalState, run5, free) {
         var _this = this;
         return _asyncToGenerator2(function* () {
           var error62, eventInfo, passed;
@@ -33675,11 +33675,11 @@ var require_Job = __commonJS({
             }
           } catch (error1) {
             error62 = error1;
-            return _this._onFailure(error62, eventInfo, clearGlobalState, run3, free);
+            return _this._onFailure(error62, eventInfo, clearGlobalState, run5, free);
           }
         })();
       }
-      doExpire(clearGlobalState, run3, free) {
+      doExpire(clearGlobalState, run5, free) {
         var error62, eventInfo;
         if (this._states.jobStatus(this.options.id === "RUNNING")) {
           this._states.next(this.options.id);
@@ -33691,9 +33691,9 @@ var require_Job = __commonJS({
           retryCount: this.retryCount
         };
         error62 = new BottleneckError(`This job timed out after ${this.options.expiration} ms.`);
-        return this._onFailure(error62, eventInfo, clearGlobalState, run3, free);
+        return this._onFailure(error62, eventInfo, clearGlobalState, run5, free);
       }
-      _onFailure(error62, eventInfo, clearGlobalState, run3, free) {
+      _onFailure(error62, eventInfo, clearGlobalState, run5, free) {
         var _this2 = this;
         return _asyncToGenerator2(function* () {
           var retry2, retryAfter;
@@ -33703,7 +33703,7 @@ var require_Job = __commonJS({
               retryAfter = ~~retry2;
               _this2.Events.trigger("retry", `Retrying ${_this2.options.id} after ${retryAfter} ms`, eventInfo);
               _this2.retryCount++;
-              return run3(retryAfter);
+              return run5(retryAfter);
             } else {
               _this2.doDone(eventInfo);
               yield free(_this2.options, eventInfo);
@@ -35716,17 +35716,17 @@ var require_Bottleneck = __commonJS({
           })();
         }
         _run(index, job, wait) {
-          var clearGlobalState, free, run3;
+          var clearGlobalState, free, run5;
           job.doRun();
           clearGlobalState = this._clearGlobalState.bind(this, index);
-          run3 = this._run.bind(this, index, job);
+          run5 = this._run.bind(this, index, job);
           free = this._free.bind(this, index, job);
           return this._scheduled[index] = {
             timeout: setTimeout(() => {
-              return job.doExecute(this._limiter, clearGlobalState, run3, free);
+              return job.doExecute(this._limiter, clearGlobalState, run5, free);
             }, wait),
             expiration: job.options.expiration != null ? setTimeout(function() {
-              return job.doExpire(clearGlobalState, run3, free);
+              return job.doExpire(clearGlobalState, run5, free);
             }, wait + job.options.expiration) : void 0,
             job
           };
@@ -55646,7 +55646,7 @@ function visit(schema2, fnOrHandlers) {
     return h ? h(node3, rewritten) : node3;
   };
   const cache = /* @__PURE__ */ new Map();
-  function run3(s) {
+  function run5(s) {
     const cached2 = cache.get(s);
     if (cached2 === RESOLVING) {
       return new $ZodLazy({
@@ -55672,21 +55672,21 @@ function visit(schema2, fnOrHandlers) {
         let changed = false;
         const newShape = {};
         for (const k of keys) {
-          const mapped = run3(oldShape[k]);
+          const mapped = run5(oldShape[k]);
           if (mapped !== oldShape[k])
             changed = true;
           newShape[k] = mapped;
         }
         let newCatchall = def.catchall;
         if (def.catchall) {
-          newCatchall = run3(def.catchall);
+          newCatchall = run5(def.catchall);
           if (newCatchall !== def.catchall)
             changed = true;
         }
         return changed ? clone(s, { ...def, shape: newShape, catchall: newCatchall }) : s;
       }
       case "array": {
-        const mapped = run3(def.element);
+        const mapped = run5(def.element);
         return mapped === def.element ? s : clone(s, { ...def, element: mapped });
       }
       case "tuple": {
@@ -55694,14 +55694,14 @@ function visit(schema2, fnOrHandlers) {
         let changed = false;
         const newItems = [];
         for (const item of oldItems) {
-          const mapped = run3(item);
+          const mapped = run5(item);
           if (mapped !== item)
             changed = true;
           newItems.push(mapped);
         }
         let newRest = def.rest;
         if (def.rest) {
-          newRest = run3(def.rest);
+          newRest = run5(def.rest);
           if (newRest !== def.rest)
             changed = true;
         }
@@ -55709,12 +55709,12 @@ function visit(schema2, fnOrHandlers) {
       }
       case "record":
       case "map": {
-        const newKey = run3(def.keyType);
-        const newVal = run3(def.valueType);
+        const newKey = run5(def.keyType);
+        const newVal = run5(def.valueType);
         return newKey === def.keyType && newVal === def.valueType ? s : clone(s, { ...def, keyType: newKey, valueType: newVal });
       }
       case "set": {
-        const newVal = run3(def.valueType);
+        const newVal = run5(def.valueType);
         return newVal === def.valueType ? s : clone(s, { ...def, valueType: newVal });
       }
       case "union": {
@@ -55722,7 +55722,7 @@ function visit(schema2, fnOrHandlers) {
         let changed = false;
         const newOptions = [];
         for (const opt of oldOptions) {
-          const mapped = run3(opt);
+          const mapped = run5(opt);
           if (mapped !== opt)
             changed = true;
           newOptions.push(mapped);
@@ -55730,8 +55730,8 @@ function visit(schema2, fnOrHandlers) {
         return changed ? clone(s, { ...def, options: newOptions }) : s;
       }
       case "intersection": {
-        const newLeft = run3(def.left);
-        const newRight = run3(def.right);
+        const newLeft = run5(def.left);
+        const newRight = run5(def.right);
         return newLeft === def.left && newRight === def.right ? s : clone(s, { ...def, left: newLeft, right: newRight });
       }
       case "optional":
@@ -55743,23 +55743,23 @@ function visit(schema2, fnOrHandlers) {
       case "nonoptional":
       case "promise":
       case "success": {
-        const newInner = run3(def.innerType);
+        const newInner = run5(def.innerType);
         return newInner === def.innerType ? s : clone(s, { ...def, innerType: newInner });
       }
       case "pipe": {
-        const newIn = run3(def.in);
-        const newOut = run3(def.out);
+        const newIn = run5(def.in);
+        const newOut = run5(def.out);
         return newIn === def.in && newOut === def.out ? s : clone(s, { ...def, in: newIn, out: newOut });
       }
       case "function": {
-        const newInput = run3(def.input);
-        const newOutput = run3(def.output);
+        const newInput = run5(def.input);
+        const newOutput = run5(def.output);
         return newInput === def.input && newOutput === def.output ? s : clone(s, { ...def, input: newInput, output: newOutput });
       }
       case "lazy": {
         const original = def.getter;
         const { _cachedInner, ...rest } = def;
-        return clone(s, { ...rest, getter: () => run3(original()) });
+        return clone(s, { ...rest, getter: () => run5(original()) });
       }
       // A leaf by choice: `parts` are regex fragments, not data positions.
       case "template_literal":
@@ -55790,7 +55790,7 @@ function visit(schema2, fnOrHandlers) {
       }
     }
   }
-  return run3(schema2);
+  return run5(schema2);
 }
 
 // ../../main/node_modules/zod/v4/classic/deep-partial.js
@@ -61322,6 +61322,106 @@ var {
   safeDump
 } = yaml;
 
+// src/core/egress.ts
+var ECOSYSTEMS = [
+  {
+    name: "npm",
+    markers: ["package.json", "package-lock.json", "yarn.lock", "pnpm-lock.yaml"],
+    hosts: ["registry.npmjs.org"]
+  },
+  {
+    name: "PyPI",
+    markers: [
+      "requirements.txt",
+      "pyproject.toml",
+      "setup.py",
+      "setup.cfg",
+      "Pipfile",
+      "uv.lock",
+      "poetry.lock"
+    ],
+    hosts: ["pypi.org", "files.pythonhosted.org"]
+  },
+  {
+    name: "crates.io",
+    markers: ["Cargo.toml", "Cargo.lock"],
+    hosts: ["crates.io", "static.crates.io", "index.crates.io"]
+  },
+  {
+    name: "Go",
+    markers: ["go.mod", "go.sum"],
+    hosts: ["proxy.golang.org", "sum.golang.org"]
+  },
+  {
+    name: "Maven Central",
+    markers: [
+      "pom.xml",
+      "build.gradle",
+      "build.gradle.kts",
+      "settings.gradle",
+      "settings.gradle.kts"
+    ],
+    hosts: ["repo.maven.apache.org", "repo1.maven.org"]
+  },
+  {
+    name: "RubyGems",
+    markers: ["Gemfile", "Gemfile.lock", "*.gemspec"],
+    hosts: ["rubygems.org", "index.rubygems.org"]
+  }
+];
+var DISTRIBUTION_HOSTS = [
+  "archive.ubuntu.com",
+  "security.ubuntu.com",
+  "*.archive.ubuntu.com",
+  "deb.debian.org",
+  "security.debian.org"
+];
+function ecosystemsOf(paths) {
+  const names = new Set(paths.map((file2) => file2.slice(file2.lastIndexOf("/") + 1)));
+  return ECOSYSTEMS.filter(
+    (ecosystem) => ecosystem.markers.some(
+      (marker) => marker.startsWith("*.") ? [...names].some((name) => name.endsWith(marker.slice(1))) : names.has(marker)
+    )
+  );
+}
+function egressAllowlist(paths, extra) {
+  const hosts = [
+    ...ecosystemsOf(paths).flatMap((ecosystem) => ecosystem.hosts),
+    ...DISTRIBUTION_HOSTS,
+    ...extra.map(normalizeHost)
+  ];
+  return [...new Set(hosts)];
+}
+function normalizeHost(host) {
+  return host.trim().toLowerCase().replace(/\.$/, "").replace(/^\[(.*)\]$/, "$1");
+}
+var IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+function isIpLiteral(host) {
+  const h = normalizeHost(host);
+  if (h.includes(":")) return /^[0-9a-f:.]+(%[a-z0-9]+)?$/.test(h);
+  return IPV4.test(h) || /^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+))*$/.test(h);
+}
+function hostAllowed(host, allow) {
+  const h = normalizeHost(host);
+  if (!h) return false;
+  const literal2 = isIpLiteral(h);
+  return allow.some((entry) => {
+    const e = normalizeHost(entry);
+    if (literal2) return e === h;
+    if (e.startsWith("*.")) return h.endsWith(e.slice(1)) && h.length > e.length - 1;
+    return e === h;
+  });
+}
+var HOST_PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+function describeBlocked(blocked) {
+  if (blocked.length === 0) return null;
+  const sorted = [...blocked].sort((a, b) => b.count - a.count || a.host.localeCompare(b.host));
+  const parts = sorted.map(
+    ({ host, port, count: count2 }) => `${count2} connection${count2 === 1 ? "" : "s"} to ${host.includes(":") ? `[${host}]` : host}:${port}`
+  );
+  return `blocked: ${parts.join(", ")}`;
+}
+
 // src/core/parse-commands.ts
 var MAX_IMPROVE_LOOPS = 10;
 
@@ -61367,7 +61467,29 @@ var Session = external_exports.strictObject({
    * needs Actions runner v2.327.1 or later (node24 actions) and sudo for the
    * session's tools user.
    */
-  runsOn: external_exports.string().trim().regex(/^[A-Za-z0-9_.-]{1,100}$/, "must be one runner label (letters, digits, - _ .)").default("ubuntu-latest")
+  runsOn: external_exports.string().trim().regex(/^[A-Za-z0-9_.-]{1,100}$/, "must be one runner label (letters, digits, - _ .)").default("ubuntu-latest"),
+  /**
+   * What the model's commands may reach on the network (docs/security.md,
+   * "Egress"). By default (`allow: []`) only the package registries of the
+   * ecosystems the repository uses (npm, PyPI, crates.io, the Go module proxy,
+   * Maven Central, RubyGems) and the distribution's package archive, through
+   * the session's proxy; every other connection is refused and counted in the
+   * worker's pull request. `allow` adds host names (`*.example.com` for every
+   * subdomain of example.com) or IP addresses. `open`: any host (the status
+   * comment says so); also for runners where the session cannot set packet
+   * filter rules (no root, no passwordless sudo, no iptables).
+   */
+  network: external_exports.union([
+    external_exports.literal("open"),
+    external_exports.strictObject({
+      allow: external_exports.array(
+        external_exports.string().trim().toLowerCase().refine(
+          (host) => HOST_PATTERN.test(host) || isIpLiteral(host),
+          "must be a host name, *.domain for its subdomains, or an IP address"
+        )
+      ).max(200).default([])
+    })
+  ]).default({ allow: [] })
 });
 var DEFAULT_MAX_USD = 50;
 var Budget = external_exports.strictObject({
@@ -61703,7 +61825,8 @@ async function openContext({
     startedAt,
     now: options2.now ?? Date.now,
     log: options2.log ?? ((line) => process.stderr.write(`baton: ${line}
-`))
+`)),
+    ...options2.egressHosts ? { egressHosts: options2.egressHosts } : {}
   };
 }
 async function openSteering(options2, eventPath) {
@@ -62702,7 +62825,19 @@ var SessionResult = external_exports.strictObject({
     commit_sha: external_exports.string().regex(/^[0-9a-f]{40}$/)
   }).nullable().default(null),
   /** `synthesis`: the summary publish posts on the issue (the report is committed as REPORT.md). */
-  synthesis: SynthesisResult.nullable().default(null)
+  synthesis: SynthesisResult.nullable().default(null),
+  /** `work` and `fix`: connections of the model's commands the egress proxy refused, by host and port. */
+  blocked: external_exports.array(
+    external_exports.strictObject({
+      /** A host name or address as the command asked for it (the proxy counts anything else as `(not a host name)`). */
+      host: external_exports.string().regex(
+        /^(?:[A-Za-z0-9.:_*-]{1,253}|\(not a host name\))$/,
+        "is not a host name or address"
+      ),
+      port: external_exports.number().int().min(0).max(65535),
+      count: external_exports.number().int().positive()
+    })
+  ).max(500).default([])
 });
 
 // src/session/agent/session-output.ts
@@ -64151,7 +64286,7 @@ async function runSynthesisRole(ctx) {
 }
 
 // src/session/agent/roles/work-role.ts
-var import_promises19 = require("node:fs/promises");
+var import_promises20 = require("node:fs/promises");
 var import_node_path19 = __toESM(require("node:path"), 1);
 
 // src/session/agent/prompts/work-prompt.ts
@@ -64206,67 +64341,389 @@ function renderWorkPrompt({
 }
 
 // src/session/agent/sandbox.ts
-var import_node_child_process2 = require("node:child_process");
-var import_promises16 = require("node:fs/promises");
+var import_node_child_process4 = require("node:child_process");
+var import_promises17 = require("node:fs/promises");
 var import_node_os = require("node:os");
 var import_node_path16 = __toESM(require("node:path"), 1);
+var import_node_util4 = require("node:util");
+
+// src/session/agent/egress/open-egress.ts
+var import_node_child_process3 = require("node:child_process");
+var import_node_util3 = require("node:util");
+
+// src/session/agent/egress/proxy.ts
+var import_promises16 = require("node:dns/promises");
+var import_node_http = __toESM(require("node:http"), 1);
+var import_node_net = require("node:net");
+function forbiddenAddress(address) {
+  const a = address.toLowerCase();
+  if ((0, import_node_net.isIP)(a) === 4) {
+    const [first = 0, second = 0] = a.split(".").map(Number);
+    return first === 127 || first === 0 || first === 169 && second === 254 || first >= 224;
+  }
+  if (a.startsWith("::ffff:")) return forbiddenAddress(a.slice(7));
+  return a === "::1" || a === "::" || a.startsWith("fe8") || a.startsWith("fe9") || a.startsWith("fea") || a.startsWith("feb") || a.startsWith("ff");
+}
+var defaultResolver = async (host) => {
+  const addresses = await (0, import_promises16.lookup)(host, { all: true, verbatim: true });
+  const usable = addresses.map((entry) => entry.address).filter((a) => !forbiddenAddress(a));
+  if (usable.length === 0) throw new Error(`${host} resolves to no address the proxy may reach`);
+  return usable;
+};
+async function startEgressProxy({
+  allow,
+  log,
+  hosts = {},
+  resolve: resolve2 = defaultResolver
+}) {
+  const counts = /* @__PURE__ */ new Map();
+  const sockets = /* @__PURE__ */ new Set();
+  const refuse2 = (host, port2, why) => {
+    const key = `${host}
+${port2}`;
+    const entry = counts.get(key) ?? { host, port: port2, count: 0 };
+    entry.count++;
+    counts.set(key, entry);
+    log(`egress: refused ${host.includes(":") ? `[${host}]` : host}:${port2} (${why})`);
+  };
+  const addressesOf = async (host) => {
+    const mapped = hosts[host];
+    if (mapped) return [mapped];
+    if (isIpLiteral(host)) return [host];
+    return resolve2(host);
+  };
+  const open2 = async (rawHost, port2) => {
+    const host = normalizeHost(rawHost);
+    if (!(port2 > 0 && port2 < 65536)) return "not a host and port";
+    if (!HOST_PATTERN.test(host) && (0, import_node_net.isIP)(host) === 0) {
+      refuse2("(not a host name)", port2, "not a host name");
+      return "not a host name";
+    }
+    if (!hostAllowed(host, allow)) {
+      const why = isIpLiteral(host) ? "an IP address not on the allowlist" : "not on the allowlist";
+      refuse2(host, port2, why);
+      return `${host}:${port2} is ${why}; add it to session.network.allow in .github/baton.yml if the build needs it`;
+    }
+    let addresses;
+    try {
+      addresses = await addressesOf(host);
+    } catch (error62) {
+      return `${host} could not be resolved: ${error62.message}`;
+    }
+    for (const address2 of addresses) {
+      const socket = await connectTo(address2, port2).catch(() => null);
+      if (socket) return socket;
+    }
+    return `${host}:${port2} could not be reached`;
+  };
+  const server = import_node_http.default.createServer((request2, response) => {
+    let url2;
+    try {
+      url2 = new URL(request2.url ?? "");
+    } catch {
+      response.writeHead(400).end("the egress proxy takes absolute http:// URLs and CONNECT\n");
+      return;
+    }
+    if (url2.protocol !== "http:") {
+      response.writeHead(400).end("the egress proxy forwards http:// only; use CONNECT for TLS\n");
+      return;
+    }
+    const port2 = Number(url2.port || 80);
+    void open2(url2.hostname, port2).then((socket) => {
+      if (typeof socket === "string") {
+        response.writeHead(403, { "content-type": "text/plain" }).end(`${socket}
+`);
+        return;
+      }
+      const headers = { ...request2.headers };
+      delete headers["proxy-authorization"];
+      delete headers["proxy-connection"];
+      const upstream = import_node_http.default.request({
+        createConnection: () => socket,
+        method: request2.method,
+        path: `${url2.pathname}${url2.search}`,
+        headers
+      });
+      upstream.on("response", (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      });
+      upstream.on("error", () => response.destroy());
+      request2.pipe(upstream);
+    });
+  });
+  server.on("connect", (request2, client, head) => {
+    sockets.add(client);
+    client.on("close", () => sockets.delete(client));
+    client.on("error", () => client.destroy());
+    const target = /^\[?([^\]]+?)\]?:(\d+)$/.exec(request2.url ?? "");
+    if (!target?.[1] || !target[2]) {
+      client.end("HTTP/1.1 400 Bad Request\r\n\r\n");
+      return;
+    }
+    void open2(target[1], Number(target[2])).then((socket) => {
+      if (typeof socket === "string") {
+        client.end(
+          `HTTP/1.1 403 Forbidden\r
+content-type: text/plain\r
+content-length: ${Buffer.byteLength(socket) + 1}\r
+\r
+${socket}
+`
+        );
+        return;
+      }
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+      socket.on("error", () => client.destroy());
+      client.on("close", () => socket.destroy());
+      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+      if (head.length > 0) socket.write(head);
+      socket.pipe(client);
+      client.pipe(socket);
+    });
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise((resolve3, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve3());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    port,
+    blocked: () => [...counts.values()].map((entry) => ({ ...entry })),
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve3) => server.close(() => resolve3()));
+    }
+  };
+}
+var CONNECT_TIMEOUT_MS = 1e4;
+function connectTo(address, port) {
+  return new Promise((resolve2, reject) => {
+    const socket = (0, import_node_net.connect)({ host: address, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error("timed out"));
+    }, CONNECT_TIMEOUT_MS);
+    socket.once("connect", () => {
+      clearTimeout(timer);
+      resolve2(socket);
+    });
+    socket.once("error", (error62) => {
+      clearTimeout(timer);
+      reject(error62);
+    });
+  });
+}
+
+// src/session/agent/egress/rules.ts
+var import_node_child_process2 = require("node:child_process");
 var import_node_util2 = require("node:util");
 var run2 = (0, import_node_util2.promisify)(import_node_child_process2.execFile);
+var EgressSetupError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "EgressSetupError";
+  }
+};
+var defaultExec = async (program, args) => {
+  const file2 = programPath(program);
+  const [command, rest] = process.getuid?.() === 0 ? [file2, [...args]] : [programPath("sudo"), ["-n", "--", file2, ...args]];
+  return run2(command, rest).then(
+    () => true,
+    () => false
+  );
+};
+function chainName(uid) {
+  return `BATON-EGRESS-${uid}`;
+}
+function chainRules(family) {
+  const loopback = family === 4 ? "127.0.0.0/8" : "::1/128";
+  return [
+    ["-p", "udp", "--dport", "53", "-j", "REJECT"],
+    ["-p", "tcp", "--dport", "53", "-j", "REJECT", "--reject-with", "tcp-reset"],
+    ["-o", "lo", "-d", loopback, "-j", "ACCEPT"],
+    ["-p", "tcp", "-j", "REJECT", "--reject-with", "tcp-reset"],
+    ["-j", "REJECT"]
+  ];
+}
+function jumpRule(uid) {
+  return ["OUTPUT", "-m", "owner", "--uid-owner", String(uid), "-j", chainName(uid)];
+}
+async function applyEgressRules({
+  uid,
+  exec: exec2 = defaultExec
+}) {
+  const chain = chainName(uid);
+  for (const program of ["iptables", "ip6tables"]) {
+    try {
+      programPath(program);
+    } catch (error62) {
+      if (error62 instanceof MissingProgramError)
+        throw new EgressSetupError(needs(`${program} is not installed`));
+      throw error62;
+    }
+    const family = program === "iptables" ? 4 : 6;
+    const made = await exec2(program, ["-w", "-N", chain]) || await exec2(program, ["-w", "-F", chain]);
+    if (!made) throw new EgressSetupError(needs(`\`${program} -N ${chain}\` failed`));
+    for (const rule of chainRules(family)) {
+      if (!await exec2(program, ["-w", "-A", chain, ...rule])) {
+        throw new EgressSetupError(needs(`\`${program} -A ${chain} ${rule.join(" ")}\` failed`));
+      }
+    }
+    const jump = jumpRule(uid);
+    if (!await exec2(program, ["-w", "-C", ...jump])) {
+      if (!await exec2(program, ["-w", "-I", ...jump.slice(0, 1), "1", ...jump.slice(1)])) {
+        throw new EgressSetupError(needs(`\`${program} -I OUTPUT\` failed`));
+      }
+    }
+  }
+  return async () => {
+    for (const program of ["iptables", "ip6tables"]) {
+      for (let i = 0; i < 10 && await exec2(program, ["-w", "-D", ...jumpRule(uid)]); i++) {
+      }
+      await exec2(program, ["-w", "-F", chain]);
+      await exec2(program, ["-w", "-X", chain]);
+    }
+  };
+}
+function needs(what) {
+  return `the session limits the network of its tools user with packet filter rules and could not set them (${what}): the agent job needs iptables and ip6tables (Debian/Ubuntu package \`iptables\`) in /usr/sbin and root or passwordless sudo to run them (GitHub-hosted runners have all of it). On a runner that cannot allow it, set \`session.network: open\` in .github/baton.yml to let the model's commands reach any host.`;
+}
+
+// src/session/agent/egress/open-egress.ts
+var run3 = (0, import_node_util3.promisify)(import_node_child_process3.execFile);
+function proxyEnv(port) {
+  const url2 = `http://127.0.0.1:${port}`;
+  const local = "localhost,127.0.0.1,::1";
+  return {
+    HTTP_PROXY: url2,
+    HTTPS_PROXY: url2,
+    http_proxy: url2,
+    https_proxy: url2,
+    NO_PROXY: local,
+    no_proxy: local,
+    npm_config_proxy: url2,
+    npm_config_https_proxy: url2,
+    NODE_USE_ENV_PROXY: "1",
+    JAVA_TOOL_OPTIONS: `-Dhttp.proxyHost=127.0.0.1 -Dhttp.proxyPort=${port} -Dhttps.proxyHost=127.0.0.1 -Dhttps.proxyPort=${port}`
+  };
+}
+async function openEgress({
+  user,
+  allow,
+  log,
+  hosts,
+  exec: exec2
+}) {
+  const started = performance.now();
+  const uid = await uidOf(user);
+  const proxy = await startEgressProxy({ allow, log, ...hosts ? { hosts } : {} });
+  let removeRules;
+  try {
+    removeRules = await applyEgressRules({ uid, ...exec2 ? { exec: exec2 } : {} });
+  } catch (error62) {
+    await proxy.close();
+    throw error62;
+  }
+  const setupMs = Math.round(performance.now() - started);
+  log(
+    `egress: ${user}'s commands reach ${allow.length} allowed host patterns through 127.0.0.1:${proxy.port}; everything else is refused (set up in ${setupMs} ms)`
+  );
+  return {
+    env: proxyEnv(proxy.port),
+    blocked: proxy.blocked,
+    setupMs,
+    close: async () => {
+      await removeRules();
+      await proxy.close();
+    }
+  };
+}
+async function uidOf(user) {
+  try {
+    const { stdout } = await run3(programPath("id"), ["-u", "--", user]);
+    const uid = Number(stdout.trim());
+    if (Number.isInteger(uid) && uid > 0) return uid;
+  } catch {
+  }
+  throw new EgressSetupError(`could not read the uid of the tools user ${user}`);
+}
+
+// src/session/agent/sandbox.ts
+var run4 = (0, import_node_util4.promisify)(import_node_child_process4.execFile);
 var SandboxSetupError = class extends Error {
   constructor(message) {
     super(message);
     this.name = "SandboxSetupError";
   }
 };
-var exec = (file2, args) => run2(programPath(file2), [...args]).then(
+var exec = (file2, args) => run4(programPath(file2), [...args]).then(
   () => true,
   () => false
 );
 async function openSandbox({
   root,
   user,
-  exec: run3 = exec
+  egress = null,
+  exec: run5 = exec
 }) {
   if (!user) {
     return {
       user: null,
       workDir: root,
       home: null,
+      env: {},
+      blocked: () => [],
       stopAll: async () => {
       },
       close: async () => {
       }
     };
   }
-  await ensureToolUser(user, run3);
-  const stopAll = () => stopUserProcesses(user, run3);
+  await ensureToolUser(user, run5);
+  const stopAll = () => stopUserProcesses(user, run5);
   await stopAll();
-  const base = await (0, import_promises16.mkdtemp)(import_node_path16.default.join((0, import_node_os.tmpdir)(), "baton-session-"));
-  await (0, import_promises16.chmod)(base, 457);
+  const base = await (0, import_promises17.mkdtemp)(import_node_path16.default.join((0, import_node_os.tmpdir)(), "baton-session-"));
+  await (0, import_promises17.chmod)(base, 457);
   const workDir = import_node_path16.default.join(base, "work");
   const home = import_node_path16.default.join(base, "home");
-  await (0, import_promises16.mkdir)(home, { mode: 511 });
-  await (0, import_promises16.chmod)(home, 511);
-  await (0, import_promises16.cp)(root, workDir, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
-  if (!await run3("chmod", ["-R", "a+rwX", "--", workDir])) {
+  await (0, import_promises17.mkdir)(home, { mode: 511 });
+  await (0, import_promises17.chmod)(home, 511);
+  await (0, import_promises17.cp)(root, workDir, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+  if (!await run5("chmod", ["-R", "a+rwX", "--", workDir])) {
     throw new SandboxSetupError(`could not make the session's copy ${workDir} writable`);
   }
+  const limits = egress ? await openEgress({
+    user,
+    allow: egress.allow,
+    log: egress.log,
+    ...egress.hosts ? { hosts: egress.hosts } : {}
+  }) : null;
   return {
     user,
     workDir,
     home,
+    env: limits?.env ?? {},
+    blocked: () => limits?.blocked() ?? [],
     stopAll,
     close: async () => {
       await stopAll();
-      await run3("sudo", ["-n", "-u", user, "--", programPath("rm"), "-rf", "--", workDir, home]);
-      await (0, import_promises16.rm)(base, { recursive: true, force: true }).catch(() => {
+      await run5("sudo", ["-n", "-u", user, "--", programPath("rm"), "-rf", "--", workDir, home]);
+      await (0, import_promises17.rm)(base, { recursive: true, force: true }).catch(() => {
       });
+      await limits?.close();
     }
   };
 }
-async function ensureToolUser(user, run3 = exec) {
-  if (!await run3("id", ["-u", "--", user])) {
-    const created = await privileged(run3, [
+async function ensureToolUser(user, run5 = exec) {
+  if (!await run5("id", ["-u", "--", user])) {
+    const created = await privileged(run5, [
       "useradd",
       "--system",
       "--user-group",
@@ -64275,44 +64732,44 @@ async function ensureToolUser(user, run3 = exec) {
       "/usr/sbin/nologin",
       user
     ]);
-    if (!created && !await run3("id", ["-u", "--", user])) {
+    if (!created && !await run5("id", ["-u", "--", user])) {
       throw new SandboxSetupError(
         `BATON_TOOL_USER ${user} does not exist and could not be created: the agent job needs root or passwordless sudo to run \`useradd\` (GitHub-hosted runners have it); on a self-hosted runner create the user once (\`useradd --system --user-group ${user}\`) and let the runner's user run commands as it (\`sudo -n -u ${user}\`)`
       );
     }
   }
-  if (!await run3("sudo", ["-n", "-u", user, "--", programPath("true")])) {
+  if (!await run5("sudo", ["-n", "-u", user, "--", programPath("true")])) {
     throw new SandboxSetupError(
       `the agent job cannot run commands as BATON_TOOL_USER ${user}: it needs passwordless \`sudo -n -u ${user}\` (a sudoers rule for the runner's user), or root with sudo installed`
     );
   }
   const rootCheck = `test "$(${programPath("id")} -u)" -eq 0`;
-  if (await run3("sudo", ["-n", "-u", user, "--", programPath("sh"), "-c", rootCheck])) {
+  if (await run5("sudo", ["-n", "-u", user, "--", programPath("sh"), "-c", rootCheck])) {
     throw new SandboxSetupError(`BATON_TOOL_USER ${user} is root; name an unprivileged user`);
   }
-  if (await run3("sudo", ["-n", "-u", user, "--", programPath("sudo"), "-n", programPath("true")])) {
+  if (await run5("sudo", ["-n", "-u", user, "--", programPath("sudo"), "-n", programPath("true")])) {
     throw new SandboxSetupError(
       `BATON_TOOL_USER ${user} can become root through sudo; remove its sudo rights or name another user`
     );
   }
 }
-async function privileged(run3, args) {
+async function privileged(run5, args) {
   const [file2, ...rest] = args;
   if (!file2) return false;
-  if (process.getuid?.() === 0) return run3(file2, rest);
-  return run3("sudo", ["-n", "--", programPath(file2), ...rest]);
+  if (process.getuid?.() === 0) return run5(file2, rest);
+  return run5("sudo", ["-n", "--", programPath(file2), ...rest]);
 }
 var STOP_ATTEMPTS = 50;
-async function stopUserProcesses(user, run3) {
+async function stopUserProcesses(user, run5) {
   for (let attempt = 0; attempt < STOP_ATTEMPTS; attempt++) {
-    if (!await run3("pgrep", ["-u", user])) return;
-    await run3("sudo", ["-n", "-u", user, "--", programPath("pkill"), "-KILL", "-u", user]);
+    if (!await run5("pgrep", ["-u", user])) return;
+    await run5("sudo", ["-n", "-u", user, "--", programPath("pkill"), "-KILL", "-u", user]);
   }
   throw new SandboxSetupError(`processes of ${user} keep running; the session stops here`);
 }
 
 // src/session/agent/tools/bash-tool.ts
-var import_node_child_process3 = require("node:child_process");
+var import_node_child_process5 = require("node:child_process");
 function bashCommandLine({
   command,
   env,
@@ -64362,23 +64819,23 @@ function createBashTool(options2) {
       if (!command?.trim()) return toolError("Give a command to run.");
       const remaining = options2.remainingMs?.() ?? options2.timeoutMs;
       const timeoutMs = Math.min(options2.timeoutMs, Math.max(1e3, remaining));
-      const run3 = await runBashCommand({ ...options2, command, timeoutMs });
-      return renderRun(run3, timeoutMs);
+      const run5 = await runBashCommand({ ...options2, command, timeoutMs });
+      return renderRun(run5, timeoutMs);
     }
   };
 }
-function renderRun(run3, timeoutMs) {
-  const output2 = run3.output || "(no output)";
-  if (run3.timedOut) {
+function renderRun(run5, timeoutMs) {
+  const output2 = run5.output || "(no output)";
+  if (run5.timedOut) {
     return toolError(
       `${output2}
 
 [killed after ${Math.round(timeoutMs / 1e3)} s; run long jobs in smaller steps]`
     );
   }
-  return toolOk(run3.exitCode === 0 ? output2 : `${output2}
+  return toolOk(run5.exitCode === 0 ? output2 : `${output2}
 
-[exit code ${run3.exitCode ?? "none"}]`);
+[exit code ${run5.exitCode ?? "none"}]`);
 }
 function runBashCommand({
   command,
@@ -64393,7 +64850,7 @@ function runBashCommand({
   return new Promise((resolve2) => {
     const collector = createOutputCollector(maxOutputChars);
     const { file: file2, args } = bashCommandLine({ command, env, runAs, home, timeoutMs });
-    const child = (0, import_node_child_process3.spawn)(file2, args, {
+    const child = (0, import_node_child_process5.spawn)(file2, args, {
       cwd: root,
       env,
       detached: true,
@@ -64441,7 +64898,7 @@ function runBashCommand({
 }
 
 // src/session/agent/tools/text-editor-tool.ts
-var import_promises17 = require("node:fs/promises");
+var import_promises18 = require("node:fs/promises");
 var import_node_path17 = __toESM(require("node:path"), 1);
 var EditorInput = external_exports.discriminatedUnion("command", [
   external_exports.object({
@@ -64500,29 +64957,29 @@ async function edit(input2, file2, options2) {
   }
 }
 async function createFile(file2, text, options2) {
-  const made = await (0, import_promises17.mkdir)(import_node_path17.default.dirname(file2), { recursive: true });
-  await (0, import_promises17.writeFile)(file2, text);
+  const made = await (0, import_promises18.mkdir)(import_node_path17.default.dirname(file2), { recursive: true });
+  await (0, import_promises18.writeFile)(file2, text);
   if (!options2.shared) return;
-  await (0, import_promises17.chmod)(file2, 438);
+  await (0, import_promises18.chmod)(file2, 438);
   for (let dir = import_node_path17.default.dirname(file2); made && dir.startsWith(made); dir = import_node_path17.default.dirname(dir))
-    await (0, import_promises17.chmod)(dir, 511);
+    await (0, import_promises18.chmod)(dir, 511);
 }
 async function view(file2, range, root) {
-  const info = await (0, import_promises17.stat)(file2).catch(() => null);
+  const info = await (0, import_promises18.stat)(file2).catch(() => null);
   if (!info) return toolError(`${import_node_path17.default.relative(root, file2)} does not exist`);
   if (info.isDirectory()) return toolOk(await listTree(root, file2, 2));
   if (info.size > MAX_FILE_BYTES2)
     return toolError("the file is too large for the editor; look into it with bash");
-  const lines = (await (0, import_promises17.readFile)(file2, "utf8")).replace(/\n$/, "").split("\n");
+  const lines = (await (0, import_promises18.readFile)(file2, "utf8")).replace(/\n$/, "").split("\n");
   const start = Math.max(1, range?.[0] ?? 1);
   const end = range && range[1] !== void 0 && range[1] !== -1 ? range[1] : lines.length;
   if (start > lines.length) return toolError(`the file has ${lines.length} lines`);
   return toolOk(numberLines(lines.slice(start - 1, end), start));
 }
 async function readText2(file2) {
-  const info = await (0, import_promises17.stat)(file2).catch(() => null);
+  const info = await (0, import_promises18.stat)(file2).catch(() => null);
   if (!info?.isFile() || info.size > MAX_FILE_BYTES2) return null;
-  return (0, import_promises17.readFile)(file2, "utf8");
+  return (0, import_promises18.readFile)(file2, "utf8");
 }
 async function replace(file2, oldStr, newStr) {
   const text = await readText2(file2);
@@ -64535,7 +64992,7 @@ async function replace(file2, oldStr, newStr) {
       "old_str occurs more than once; include more surrounding lines to make it unique"
     );
   }
-  await (0, import_promises17.writeFile)(file2, text.slice(0, first) + newStr + text.slice(first + oldStr.length));
+  await (0, import_promises18.writeFile)(file2, text.slice(0, first) + newStr + text.slice(first + oldStr.length));
   return toolOk("Replaced.");
 }
 async function insert(file2, line, insertText) {
@@ -64545,12 +65002,12 @@ async function insert(file2, line, insertText) {
   if (line > lines.length)
     return toolError(`insert_line is past the end: the file has ${lines.length} lines`);
   lines.splice(line, 0, ...insertText.replace(/\n$/, "").split("\n"));
-  await (0, import_promises17.writeFile)(file2, lines.join("\n"));
+  await (0, import_promises18.writeFile)(file2, lines.join("\n"));
   return toolOk(`Inserted after line ${line}.`);
 }
 
 // src/session/agent/roles/fix-feedback.ts
-var import_promises18 = require("node:fs/promises");
+var import_promises19 = require("node:fs/promises");
 var import_node_path18 = __toESM(require("node:path"), 1);
 var MAX_FEEDBACK = 24e3;
 var MAX_CHECK_SUMMARY = 2e3;
@@ -64658,9 +65115,9 @@ async function mergeBuildBranch(ctx) {
 async function findConflictMarkers(root, files) {
   const left = [];
   for (const file2 of files) {
-    const stat5 = await (0, import_promises18.lstat)(import_node_path18.default.join(root, file2)).catch(() => null);
+    const stat5 = await (0, import_promises19.lstat)(import_node_path18.default.join(root, file2)).catch(() => null);
     if (!stat5?.isFile()) continue;
-    const text = await (0, import_promises18.readFile)(import_node_path18.default.join(root, file2), "utf8").catch(() => "");
+    const text = await (0, import_promises19.readFile)(import_node_path18.default.join(root, file2), "utf8").catch(() => "");
     if (/^(<{7}|>{7}) /m.test(text)) left.push(file2);
   }
   return left;
@@ -64672,7 +65129,7 @@ async function runWorkRole(ctx, kind) {
   if (!worker) return failedOutcome(`BATON_WORKER is required for the ${kind} role`);
   const pr = Number(ctx.env.BATON_PR);
   if (kind === "fix" && !(pr > 0)) return failedOutcome("BATON_PR is required for the fix role");
-  const text = await (0, import_promises19.readFile)(import_node_path19.default.join(ctx.root, briefPath(build, worker)), "utf8").catch(
+  const text = await (0, import_promises20.readFile)(import_node_path19.default.join(ctx.root, briefPath(build, worker)), "utf8").catch(
     () => ""
   );
   const brief = parseBrief(text);
@@ -64686,9 +65143,13 @@ async function runWorkRole(ctx, kind) {
   const feedback = kind === "fix" ? await gatherFixFeedback(ctx, pr) : null;
   const retryId = kind === "work" ? /^comment-(\d+)$/.exec(ctx.env.BATON_TRIGGER ?? "")?.[1] : void 0;
   const retry2 = retryId ? await commentFeedback(ctx, retryId) : null;
-  const sandbox = await openSandbox({ root: ctx.root, user: ctx.env.BATON_TOOL_USER ?? null });
+  const sandbox = await openSandbox({
+    root: ctx.root,
+    user: ctx.env.BATON_TOOL_USER ?? null,
+    egress: await egressOptions(ctx)
+  });
   try {
-    return await converseAndCommit({
+    const outcome = await converseAndCommit({
       ctx,
       kind,
       sandbox,
@@ -64699,9 +65160,22 @@ async function runWorkRole(ctx, kind) {
       previous,
       retry: retry2
     });
+    const blocked = sandbox.blocked();
+    return blocked.length > 0 ? { ...outcome, blocked } : outcome;
   } finally {
     await sandbox.close();
   }
+}
+async function egressOptions(ctx) {
+  const network = ctx.config.session.network;
+  if (!ctx.env.BATON_TOOL_USER) return null;
+  if (network === "open") {
+    ctx.log("egress: session.network is open; the model’s commands may reach any host");
+    return null;
+  }
+  const files = await git({ root: ctx.root, env: ctx.toolEnv }, ["ls-files", "-z"]);
+  const allow = egressAllowlist(files.split("\0").filter(Boolean), network.allow);
+  return { allow, log: ctx.log, ...ctx.egressHosts ? { hosts: ctx.egressHosts } : {} };
 }
 async function converseAndCommit({
   ctx,
@@ -64751,7 +65225,7 @@ function workTools(ctx, sandbox) {
   return [
     createBashTool({
       root: sandbox.workDir,
-      env: ctx.toolEnv,
+      env: { ...ctx.toolEnv, ...sandbox.env },
       timeoutMs: ctx.limits.commandTimeoutMs,
       remainingMs: () => ctx.limits.deadline - ctx.now(),
       maxOutputChars,
@@ -64793,7 +65267,7 @@ async function finishWork({
   return { status: completion.status, reason, head, completion };
 }
 async function readPlanWorkers(ctx) {
-  const text = await (0, import_promises19.readFile)(import_node_path19.default.join(ctx.root, planPath(ctx.env.BATON_BUILD)), "utf8").catch(
+  const text = await (0, import_promises20.readFile)(import_node_path19.default.join(ctx.root, planPath(ctx.env.BATON_BUILD)), "utf8").catch(
     () => null
   );
   try {
@@ -64917,7 +65391,8 @@ function sessionResult({
     plan: outcome.plan ?? null,
     review: outcome.review ?? null,
     existing_review: outcome.existingReview ?? null,
-    synthesis: outcome.synthesis ?? null
+    synthesis: outcome.synthesis ?? null,
+    blocked: outcome.blocked ?? []
   };
 }
 function describeFailure(error62) {
@@ -65621,9 +66096,9 @@ async function revokeSessionToken({
 }
 
 // src/session/publish/git.ts
-var import_node_child_process4 = require("node:child_process");
+var import_node_child_process6 = require("node:child_process");
 var import_node_fs2 = require("node:fs");
-var import_promises20 = require("node:fs/promises");
+var import_promises21 = require("node:fs/promises");
 var import_node_os2 = require("node:os");
 var import_node_path20 = require("node:path");
 var GitError2 = class extends Error {
@@ -65641,27 +66116,27 @@ function gitAuthEnv(token) {
   };
 }
 async function createScratchRepo(workspace) {
-  const gitDir = await (0, import_promises20.mkdtemp)((0, import_node_path20.join)((0, import_node_os2.tmpdir)(), "baton-publish-"));
+  const gitDir = await (0, import_promises21.mkdtemp)((0, import_node_path20.join)((0, import_node_os2.tmpdir)(), "baton-publish-"));
   const repo = makeRepo(gitDir);
   await repo.must({ args: ["init", "--bare", "--quiet", gitDir] });
   const objects = workspace ? (0, import_node_path20.join)(workspace, ".git", "objects") : null;
   if (objects && (0, import_node_fs2.existsSync)(objects)) {
-    await (0, import_promises20.writeFile)((0, import_node_path20.join)(gitDir, "objects", "info", "alternates"), `${objects}
+    await (0, import_promises21.writeFile)((0, import_node_path20.join)(gitDir, "objects", "info", "alternates"), `${objects}
 `);
   }
   return repo;
 }
 function makeRepo(gitDir) {
-  const run3 = (call) => runGit(gitDir, call);
+  const run5 = (call) => runGit(gitDir, call);
   return {
     gitDir,
-    run: run3,
+    run: run5,
     async must(call) {
-      const output2 = await run3(call);
+      const output2 = await run5(call);
       if (output2.code !== 0) throw new GitError2(call.args, output2.stderr);
       return output2.stdout;
     },
-    dispose: () => (0, import_promises20.rm)(gitDir, { recursive: true, force: true })
+    dispose: () => (0, import_promises21.rm)(gitDir, { recursive: true, force: true })
   };
 }
 function runGit(gitDir, call) {
@@ -65674,7 +66149,7 @@ function runGit(gitDir, call) {
   Object.assign(env, call.token ? gitAuthEnv(call.token) : { GIT_CONFIG_COUNT: "0" });
   return new Promise((resolve2, reject) => {
     const stdin = call.input === void 0 ? "ignore" : "pipe";
-    const child = (0, import_node_child_process4.spawn)(programPath("git"), call.args, { env, stdio: [stdin, "pipe", "pipe"] });
+    const child = (0, import_node_child_process6.spawn)(programPath("git"), call.args, { env, stdio: [stdin, "pipe", "pipe"] });
     const stdout = [];
     const stderr = [];
     child.stdout?.on("data", (chunk) => stdout.push(chunk));
@@ -65784,6 +66259,79 @@ function repoPath(repository) {
   return `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
 }
 
+// src/session/publish/pull-body.ts
+function renderWorkerMarker({ build, worker }) {
+  return `<!-- baton:worker build=${build} worker=${worker} -->`;
+}
+function neutralizeMarkers(text) {
+  return text.replace(/<!--(\s*)baton:/gi, "&lt;!--$1baton:");
+}
+function neutralizeMentions(text) {
+  return text.replace(/(^|[^\w`@])@(?=[A-Za-z0-9])/g, "$1@​");
+}
+function neutralizeModelText(text) {
+  return neutralizeMentions(neutralizeMarkers(text));
+}
+function renderUsage(usage) {
+  const tokens = [
+    `${usage.input_tokens.toLocaleString("en-US")} input`,
+    `${usage.output_tokens.toLocaleString("en-US")} output`,
+    `${usage.cache_read_input_tokens.toLocaleString("en-US")} cache read`,
+    `${usage.cache_creation_input_tokens.toLocaleString("en-US")} cache write`
+  ].join(", ");
+  return `${tokens} tokens · $${usage.cost_usd.toFixed(4)} · ${usage.turns} turns · ${Math.round(usage.seconds)}s`;
+}
+function renderBlocked(blocked) {
+  const text = describeBlocked(blocked);
+  return text ? `${text} (the model's commands reach only allowed hosts: add one the build needs to \`session.network.allow\` in \`.github/baton.yml\`)` : null;
+}
+function renderPullBody({
+  build,
+  completion,
+  blocked = []
+}) {
+  const network = renderBlocked(blocked);
+  const worker = completion.worker_id;
+  const sections = [
+    neutralizeModelText(completion.summary),
+    list("Decisions", completion.decisions),
+    list("Concerns", completion.concerns),
+    list("Follow-ups", completion.follow_up),
+    list(
+      "Artifacts",
+      completion.artifacts.map((path23) => `\`${path23.replaceAll("`", "")}\``)
+    ),
+    `### Usage
+
+${renderUsage(completion.usage)}`,
+    network ? `### Network
+
+${network}` : ""
+  ];
+  const note = `The full report is \`${completionPath(build, worker)}\` on this branch.`;
+  return fitBody(
+    sections.filter(Boolean).join("\n\n"),
+    `${note}
+
+${renderWorkerMarker({ build, worker })}`
+  );
+}
+function list(title, items) {
+  if (items.length === 0) return "";
+  return `### ${title}
+
+${items.map((item) => `- ${neutralizeModelText(item)}`).join("\n")}`;
+}
+function fitBody(text, trailer) {
+  const room = BODY_MAX_CHARS - trailer.length - 40;
+  const fitted = text.length <= room ? text : `${text.slice(0, room)}
+
+… (cut to fit)`;
+  return `${fitted}
+
+${trailer}`;
+}
+
 // src/session/publish/read-allow-workflow-changes.ts
 var DEFAULT_REF = "refs/baton/default";
 async function readDefaultBranchAllowWorkflowChanges({
@@ -65818,7 +66366,7 @@ async function readAllowWorkflowChanges(repo, commit) {
 }
 
 // src/session/publish/read-result.ts
-var import_promises21 = require("node:fs/promises");
+var import_promises22 = require("node:fs/promises");
 var import_node_path21 = require("node:path");
 async function readResult(outDir) {
   const path23 = (0, import_node_path21.join)(outDir, RESULT_FILE);
@@ -65839,7 +66387,7 @@ async function readResult(outDir) {
   }
   let raw;
   try {
-    raw = JSON.parse(await (0, import_promises21.readFile)(path23, "utf8"));
+    raw = JSON.parse(await (0, import_promises22.readFile)(path23, "utf8"));
   } catch (error62) {
     const reason = error62 instanceof Error ? error62.message : String(error62);
     return { ok: false, problems: [`${RESULT_FILE} is not valid JSON: ${reason}`] };
@@ -65857,7 +66405,7 @@ async function readResult(outDir) {
 }
 async function sizeOf(path23) {
   try {
-    const info = await (0, import_promises21.stat)(path23);
+    const info = await (0, import_promises22.stat)(path23);
     return info.isFile() ? info.size : null;
   } catch (error62) {
     if (error62.code === "ENOENT") return null;
@@ -66086,70 +66634,6 @@ async function checkFindings({
   }
   const parsed = parseFindings(text, worker);
   return parsed.ok ? [] : parsed.problems.map((problem) => `${path23}: ${problem}`);
-}
-
-// src/session/publish/pull-body.ts
-function renderWorkerMarker({ build, worker }) {
-  return `<!-- baton:worker build=${build} worker=${worker} -->`;
-}
-function neutralizeMarkers(text) {
-  return text.replace(/<!--(\s*)baton:/gi, "&lt;!--$1baton:");
-}
-function neutralizeMentions(text) {
-  return text.replace(/(^|[^\w`@])@(?=[A-Za-z0-9])/g, "$1@​");
-}
-function neutralizeModelText(text) {
-  return neutralizeMentions(neutralizeMarkers(text));
-}
-function renderUsage(usage) {
-  const tokens = [
-    `${usage.input_tokens.toLocaleString("en-US")} input`,
-    `${usage.output_tokens.toLocaleString("en-US")} output`,
-    `${usage.cache_read_input_tokens.toLocaleString("en-US")} cache read`,
-    `${usage.cache_creation_input_tokens.toLocaleString("en-US")} cache write`
-  ].join(", ");
-  return `${tokens} tokens · $${usage.cost_usd.toFixed(4)} · ${usage.turns} turns · ${Math.round(usage.seconds)}s`;
-}
-function renderPullBody({
-  build,
-  completion
-}) {
-  const worker = completion.worker_id;
-  const sections = [
-    neutralizeModelText(completion.summary),
-    list("Decisions", completion.decisions),
-    list("Concerns", completion.concerns),
-    list("Follow-ups", completion.follow_up),
-    list(
-      "Artifacts",
-      completion.artifacts.map((path23) => `\`${path23.replaceAll("`", "")}\``)
-    ),
-    `### Usage
-
-${renderUsage(completion.usage)}`
-  ];
-  const note = `The full report is \`${completionPath(build, worker)}\` on this branch.`;
-  return fitBody(
-    sections.filter(Boolean).join("\n\n"),
-    `${note}
-
-${renderWorkerMarker({ build, worker })}`
-  );
-}
-function list(title, items) {
-  if (items.length === 0) return "";
-  return `### ${title}
-
-${items.map((item) => `- ${neutralizeModelText(item)}`).join("\n")}`;
-}
-function fitBody(text, trailer) {
-  const room = BODY_MAX_CHARS - trailer.length - 40;
-  const fitted = text.length <= room ? text : `${text.slice(0, room)}
-
-… (cut to fit)`;
-  return `${fitted}
-
-${trailer}`;
 }
 
 // src/session/publish/post-review.ts
@@ -66494,13 +66978,21 @@ async function openPull({ env, target, result, repo, api }) {
     build: target.build,
     worker,
     title: renderPullTitle({ build: target.build, worker, title: planned }),
-    body: renderPullBody({ build: target.build, completion: result.completion })
+    body: renderPullBody({
+      build: target.build,
+      completion: result.completion,
+      blocked: result.blocked
+    })
   });
   return [`${pull.created ? "Opened" : "Updated"} pull request #${pull.number}: ${pull.url}`];
 }
 async function updatePull({ env, target, result, api }) {
   if (!result.completion || target.pr === null) return [];
-  const body = renderPullBody({ build: target.build, completion: result.completion });
+  const body = renderPullBody({
+    build: target.build,
+    completion: result.completion,
+    blocked: result.blocked
+  });
   const pull = await updatePullBody({
     api,
     repository: env.GITHUB_REPOSITORY,
@@ -66698,7 +67190,9 @@ async function publishWithToken({
       written,
       changes: commits.changes
     });
-    return withUsageLine(adapted, usageLine);
+    const network = renderBlocked(result.blocked);
+    const withUsage = withUsageLine(adapted, usageLine);
+    return network ? withUsageLine(withUsage, `Network: ${network}`) : withUsage;
   } finally {
     await repo.dispose();
   }
@@ -66812,10 +67306,10 @@ async function readScope({
 }
 
 // src/session/publish/step-summary.ts
-var import_promises22 = require("node:fs/promises");
+var import_promises23 = require("node:fs/promises");
 async function appendStepSummary(path23, markdown) {
   if (!path23) return;
-  await (0, import_promises22.appendFile)(path23, `${markdown.trimEnd()}
+  await (0, import_promises23.appendFile)(path23, `${markdown.trimEnd()}
 
 `);
 }

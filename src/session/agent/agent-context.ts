@@ -34,6 +34,8 @@ export interface RunAgentOptions {
   anthropic?: { maxRetries?: number; timeoutMs?: number };
   /** One line of progress; default stderr. */
   log?: (line: string) => void;
+  /** Fixed addresses for host names the egress proxy would resolve (tests, simulations). */
+  egressHosts?: Readonly<Record<string, string>>;
 }
 
 /** Everything a role needs, opened once at the start of a session. */
@@ -57,6 +59,8 @@ export interface AgentContext {
   startedAt: number;
   now: () => number;
   log: (line: string) => void;
+  /** See RunAgentOptions. */
+  egressHosts?: Readonly<Record<string, string>>;
 }
 
 /** A session that cannot start: what to set or fix, for the result's reason. */
@@ -127,6 +131,7 @@ export async function openContext({
     startedAt,
     now: options.now ?? Date.now,
     log: options.log ?? ((line) => process.stderr.write(`baton: ${line}\n`)),
+    ...(options.egressHosts ? { egressHosts: options.egressHosts } : {}),
   };
 }
 

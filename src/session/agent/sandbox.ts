@@ -3,7 +3,9 @@ import { chmod, cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { BlockedConnections } from '../../core/egress.js';
 import { type Program, programPath } from '../programs.js';
+import { type Egress, openEgress } from './egress/open-egress.js';
 
 const run = promisify(execFile);
 
@@ -20,10 +22,22 @@ export interface Sandbox {
   workDir: string;
   /** The HOME of the model's commands. */
   home: string | null;
+  /** Variables the model's commands get on top of the scrubbed environment (the egress proxy). */
+  env: Record<string, string>;
+  /** Connections the egress proxy refused so far. */
+  blocked: () => BlockedConnections[];
   /** Ends every process of the tools user and waits until none is left. */
   stopAll: () => Promise<void>;
-  /** Removes the copy and the home. */
+  /** Removes the copy and the home, and the egress rules. */
   close: () => Promise<void>;
+}
+
+/** How the tools user's network is limited; null: it is not (`session.network: open`). */
+export interface EgressOptions {
+  allow: readonly string[];
+  log: (line: string) => void;
+  /** Fixed addresses for names (tests, simulations). */
+  hosts?: Readonly<Record<string, string>>;
 }
 
 /** A runner that cannot confine the model's commands: what it needs. */
@@ -54,10 +68,12 @@ const exec: Exec = (file, args) =>
 export async function openSandbox({
   root,
   user,
+  egress = null,
   exec: run = exec,
 }: {
   root: string;
   user: string | null;
+  egress?: EgressOptions | null;
   exec?: Exec;
 }): Promise<Sandbox> {
   if (!user) {
@@ -65,6 +81,8 @@ export async function openSandbox({
       user: null,
       workDir: root,
       home: null,
+      env: {},
+      blocked: () => [],
       stopAll: async () => {},
       close: async () => {},
     };
@@ -84,16 +102,28 @@ export async function openSandbox({
   if (!(await run('chmod', ['-R', 'a+rwX', '--', workDir]))) {
     throw new SandboxSetupError(`could not make the session's copy ${workDir} writable`);
   }
+  // The rules are in place before any command of the user's runs.
+  const limits: Egress | null = egress
+    ? await openEgress({
+        user,
+        allow: egress.allow,
+        log: egress.log,
+        ...(egress.hosts ? { hosts: egress.hosts } : {}),
+      })
+    : null;
   return {
     user,
     workDir,
     home,
+    env: limits?.env ?? {},
+    blocked: () => limits?.blocked() ?? [],
     stopAll,
     close: async () => {
       await stopAll();
       // Files the user made unwritable are removed as that user first.
       await run('sudo', ['-n', '-u', user, '--', programPath('rm'), '-rf', '--', workDir, home]);
       await rm(base, { recursive: true, force: true }).catch(() => {});
+      await limits?.close();
     },
   };
 }
