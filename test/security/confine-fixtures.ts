@@ -78,6 +78,7 @@ export async function confinedSession({
   files = {},
   prepare,
   sessionPath,
+  egressHosts,
 }: {
   user: string | undefined;
   /** A bash command, or an input of the text editor. */
@@ -87,6 +88,8 @@ export async function confinedSession({
   prepare?: (root: string) => Promise<void> | void;
   /** The session step's PATH, as a setup step may have left it ($GITHUB_PATH); the test's own commands keep theirs. */
   sessionPath?: string;
+  /** Fixed addresses for names the session's egress proxy would resolve. */
+  egressHosts?: Record<string, string>;
 }): Promise<ConfinedRun> {
   const { root, base } = await makeRepo({
     branch: `baton/${BUILD}/W1.1`,
@@ -129,7 +132,7 @@ export async function confinedSession({
     const testPath = process.env.PATH;
     if (sessionPath !== undefined) process.env.PATH = sessionPath;
     try {
-      await runAgent(env, quiet);
+      await runAgent(env, egressHosts ? { ...quiet, egressHosts } : quiet);
     } finally {
       process.env.PATH = testPath;
     }

@@ -14,9 +14,10 @@ import path from 'node:path';
 import { openSandbox } from '../../src/session/agent/sandbox.js';
 import { runBashCommand } from '../../src/session/agent/tools/bash-tool.js';
 import { SYSTEM_PATH } from '../../src/session/programs.js';
+import { confinedSession } from './confine-fixtures.js';
 
 const [user, mode = 'limited'] = process.argv.slice(2);
-if (!user) throw new Error('usage: egress-harness.ts USER [limited|open]');
+if (!user) throw new Error('usage: egress-harness.ts USER [limited|open|session]');
 
 function sh(...args: string[]) {
   execFileSync(args[0] as string, args.slice(1), { stdio: 'ignore' });
@@ -65,6 +66,29 @@ await udpServer('10.77.0.1', 5353);
 await udpServer('127.0.0.53', 53);
 await udpServer('fd77::1', 53);
 await tcpDnsServer('127.0.0.53');
+
+if (mode === 'session') {
+  // A whole work session: the allowlist comes from the checkout (package.json: npm's registry).
+  const probeDir = mkdtempSync(path.join(tmpdir(), 'baton-egress-probe-'));
+  chmodSync(probeDir, 0o755);
+  const sessionProbe = path.join(probeDir, 'probe.cjs');
+  copyFileSync(new URL('./egress-probe.cjs', import.meta.url), sessionProbe);
+  chmodSync(sessionProbe, 0o644);
+  const attemptIn = (args: string) => `echo "$(${process.execPath} ${sessionProbe} ${args})"`;
+  const run = await confinedSession({
+    user,
+    files: { 'package.json': '{"name":"demo","version":"1.0.0"}\n' },
+    egressHosts: { 'registry.npmjs.org': '10.77.0.1', 'pypi.org': '10.77.0.2' },
+    commands: [
+      `${attemptIn('proxy-connect registry.npmjs.org 8080')}; ${attemptIn('proxy-connect pypi.org 8080')}; ${attemptIn('direct 10.77.0.2 8080')}`,
+    ],
+  });
+  rmSync(probeDir, { recursive: true, force: true });
+  process.stdout.write(
+    `${JSON.stringify({ seen: run.seen, status: run.result.status, reason: run.result.reason, blocked: run.result.blocked })}\n`,
+  );
+  process.exit(0);
+}
 
 const base = mkdtempSync(path.join(tmpdir(), 'baton-egress-'));
 chmodSync(base, 0o755);

@@ -32,7 +32,7 @@ interface Report {
   rulesLeft: boolean;
 }
 
-function harness(mode: 'limited' | 'open'): Report {
+function harness(mode: 'limited' | 'open' | 'session'): Report {
   const out = execFileSync(
     'unshare',
     [
@@ -94,6 +94,22 @@ describe.skipIf(NO_NETNS)(`the tools user's network (${REASON})`, () => {
     expect(log).toContain('egress: refused denied.test:8080 (not on the allowlist)');
     // The rules go with the session.
     expect(rulesLeft).toBe(false);
+  });
+
+  it('in a work session: the checkout’s ecosystems are allowed, anything else is refused and counted in the result for publish', () => {
+    const report = harness('session') as unknown as {
+      seen: string;
+      status: string;
+      blocked: Report['blocked'];
+    };
+    expect(report.status).toBe('complete');
+    expect(report.seen.split('\n')).toEqual([
+      'body allowed', // registry.npmjs.org: the repository has a package.json
+      'refused HTTP/1.1 403 Forbidden', // pypi.org: it has no Python
+      'error ECONNREFUSED', // around the proxy
+      '',
+    ]);
+    expect(report.blocked).toEqual([{ host: 'pypi.org', port: 8080, count: 1 }]);
   });
 
   it('with `session.network: open` nothing is limited (each attempt above then gets through)', () => {

@@ -65,20 +65,21 @@ function jumpRule(uid: number): string[] {
  */
 export async function applyEgressRules({
   uid,
-  exec = defaultExec,
+  exec: execRule = defaultExec,
 }: {
   uid: number;
   exec?: FilterExec;
 }): Promise<() => Promise<void>> {
   const chain = chainName(uid);
-  for (const program of ['iptables', 'ip6tables'] as const) {
+  const exec: FilterExec = async (program, args) => {
     try {
-      programPath(program);
+      return await execRule(program, args);
     } catch (error) {
-      if (error instanceof MissingProgramError)
-        throw new EgressSetupError(needs(`${program} is not installed`));
+      if (error instanceof MissingProgramError) throw new EgressSetupError(needs(error.message));
       throw error;
     }
+  };
+  for (const program of ['iptables', 'ip6tables'] as const) {
     const family = program === 'iptables' ? 4 : 6;
     // An earlier session's chain is emptied and reused; a new one is made.
     const made =
