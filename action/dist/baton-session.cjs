@@ -61606,6 +61606,58 @@ function loadConfig(text) {
   };
 }
 
+// src/session/agent/model-credentials.ts
+init_oidc_federation();
+var ModelAuthError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ModelAuthError";
+  }
+};
+var DEFAULT_API = "https://api.anthropic.com";
+function modelAuth(env, fetchImpl = globalThis.fetch) {
+  if (env.ANTHROPIC_API_KEY) return { apiKey: env.ANTHROPIC_API_KEY };
+  const rule = env.ANTHROPIC_FEDERATION_RULE_ID;
+  const organization = env.ANTHROPIC_ORGANIZATION_ID;
+  if (!rule || !organization) {
+    throw new ModelAuthError(
+      'no model credential: set the repository secret ANTHROPIC_API_KEY and pass it to the agent job, or use workload identity federation (the repository variables ANTHROPIC_FEDERATION_RULE_ID and ANTHROPIC_ORGANIZATION_ID on the session step, and `id-token: write` on the agent job; docs/security.md, "The model key")'
+    );
+  }
+  const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL;
+  const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+  if (!requestUrl || !requestToken) {
+    throw new ModelAuthError(
+      "workload identity federation needs the job’s OIDC token, and ACTIONS_ID_TOKEN_REQUEST_URL is not set: give the agent job `permissions: id-token: write`"
+    );
+  }
+  const audience = env.ANTHROPIC_OIDC_AUDIENCE;
+  const identityTokenProvider = async () => {
+    const url2 = new URL(requestUrl);
+    url2.searchParams.set("audience", audience);
+    const response = await fetchImpl(url2, { headers: { authorization: `Bearer ${requestToken}` } });
+    if (!response.ok) {
+      throw new ModelAuthError(`GitHub refused the job's OIDC token (HTTP ${response.status})`);
+    }
+    const body = await response.json();
+    if (typeof body.value !== "string" || !body.value) {
+      throw new ModelAuthError("GitHub's OIDC answer has no token");
+    }
+    return body.value;
+  };
+  return {
+    credentials: oidcFederationProvider({
+      identityTokenProvider,
+      federationRuleId: rule,
+      organizationId: organization,
+      serviceAccountId: env.ANTHROPIC_SERVICE_ACCOUNT_ID,
+      workspaceId: env.ANTHROPIC_WORKSPACE_ID,
+      baseURL: env.ANTHROPIC_BASE_URL ?? DEFAULT_API,
+      fetch: fetchImpl
+    })
+  };
+}
+
 // src/session/agent/model-request.ts
 init_sdk();
 var EPHEMERAL = { type: "ephemeral" };
@@ -61791,13 +61843,8 @@ async function openContext({
   const { config: config2, problems } = loadConfig(
     await readSteeringFile({ root, env: toolEnv }, steering, `.github/${CONFIG_FILE}`)
   );
-  if (!env.ANTHROPIC_API_KEY) {
-    throw new SessionSetupError(
-      "ANTHROPIC_API_KEY is not set: add it as a repository secret and pass it to the agent job"
-    );
-  }
   const client = new Anthropic({
-    apiKey: env.ANTHROPIC_API_KEY,
+    ...modelAuth(env),
     ...env.ANTHROPIC_BASE_URL ? { baseURL: env.ANTHROPIC_BASE_URL } : {},
     ...options2.anthropic?.maxRetries !== void 0 ? { maxRetries: options2.anthropic.maxRetries } : {},
     ...options2.anthropic?.timeoutMs !== void 0 ? { timeout: options2.anthropic.timeoutMs } : {}
@@ -64557,17 +64604,18 @@ function jumpRule(uid) {
 }
 async function applyEgressRules({
   uid,
-  exec: exec2 = defaultExec
+  exec: execRule = defaultExec
 }) {
   const chain = chainName(uid);
-  for (const program of ["iptables", "ip6tables"]) {
+  const exec2 = async (program, args) => {
     try {
-      programPath(program);
+      return await execRule(program, args);
     } catch (error62) {
-      if (error62 instanceof MissingProgramError)
-        throw new EgressSetupError(needs(`${program} is not installed`));
+      if (error62 instanceof MissingProgramError) throw new EgressSetupError(needs(error62.message));
       throw error62;
     }
+  };
+  for (const program of ["iptables", "ip6tables"]) {
     const family = program === "iptables" ? 4 : 6;
     const made = await exec2(program, ["-w", "-N", chain]) || await exec2(program, ["-w", "-F", chain]);
     if (!made) throw new EgressSetupError(needs(`\`${program} -N ${chain}\` failed`));
@@ -65472,7 +65520,19 @@ var SessionEnv = external_exports.object({
   ACTIONS_ID_TOKEN_REQUEST_URL: optional2,
   ACTIONS_ID_TOKEN_REQUEST_TOKEN: optional2,
   ANTHROPIC_API_KEY: optional2,
-  ANTHROPIC_BASE_URL: optional2
+  ANTHROPIC_BASE_URL: optional2,
+  /**
+   * Anthropic's workload identity federation, instead of ANTHROPIC_API_KEY
+   * (docs/security.md, "The model key"): the agent job's GitHub OIDC token is
+   * exchanged for a short-lived access token. Identifiers, not secrets
+   * (repository variables); the job needs `id-token: write`.
+   */
+  ANTHROPIC_FEDERATION_RULE_ID: optional2,
+  ANTHROPIC_ORGANIZATION_ID: optional2,
+  ANTHROPIC_SERVICE_ACCOUNT_ID: optional2,
+  ANTHROPIC_WORKSPACE_ID: optional2,
+  /** The audience of the OIDC token the federation rule expects. */
+  ANTHROPIC_OIDC_AUDIENCE: external_exports.string().min(1).default("https://api.anthropic.com")
 });
 function parseSessionEnv(source) {
   const parsed = SessionEnv.safeParse(source);

@@ -14,6 +14,7 @@ import { git } from './git.js';
 import { createGitHubReads, type GitHubReads } from './github-reads.js';
 import { type AgentLimits, resolveLimits } from './limits.js';
 import { loadConfig } from './load-config.js';
+import { modelAuth } from './model-credentials.js';
 import { type LoopOutcome, runModelLoop } from './model-loop.js';
 import type { AgentTool } from './tools/agent-tool.js';
 import { scrubEnv } from './tools/scrub-env.js';
@@ -95,13 +96,8 @@ export async function openContext({
   const { config, problems } = loadConfig(
     await readSteeringFile({ root, env: toolEnv }, steering, `.github/${CONFIG_FILE}`),
   );
-  if (!env.ANTHROPIC_API_KEY) {
-    throw new SessionSetupError(
-      'ANTHROPIC_API_KEY is not set: add it as a repository secret and pass it to the agent job',
-    );
-  }
   const client = new Anthropic({
-    apiKey: env.ANTHROPIC_API_KEY,
+    ...modelAuth(env),
     ...(env.ANTHROPIC_BASE_URL ? { baseURL: env.ANTHROPIC_BASE_URL } : {}),
     ...(options.anthropic?.maxRetries !== undefined
       ? { maxRetries: options.anthropic.maxRetries }
