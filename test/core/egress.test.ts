@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/core/config.js';
+import { decide } from '../../src/core/decide.js';
 import {
   DISTRIBUTION_HOSTS,
   describeBlocked,
@@ -8,6 +9,7 @@ import {
   isIpLiteral,
 } from '../../src/core/egress.js';
 import { NETWORK_OPEN, renderStatus } from '../../src/core/render-status.js';
+import { makeConfig, makeSnapshot } from './factories.js';
 
 describe('hostAllowed', () => {
   const allow = ['registry.npmjs.org', '*.example.com', '10.0.0.5', 'fd00::5'];
@@ -115,6 +117,21 @@ describe('session.network in .github/baton.yml', () => {
 });
 
 describe('the status comment with session.network: open', () => {
+  it('is decided on every build whose config opens the network, and only then', () => {
+    const now = Date.parse('2026-07-01T12:00:00Z');
+    const statusOf = (config: ReturnType<typeof makeConfig>) => {
+      const action = decide({ snapshot: makeSnapshot(), config, now }).find(
+        (a) => a.kind === 'render-status',
+      );
+      return action?.kind === 'render-status' ? renderStatus(action.view) : '';
+    };
+    expect(statusOf(makeConfig({ session: { network: 'open' } }))).toContain(NETWORK_OPEN);
+    expect(statusOf(makeConfig({}))).not.toContain(NETWORK_OPEN);
+    expect(statusOf(makeConfig({ session: { network: { allow: ['x.test'] } } }))).not.toContain(
+      NETWORK_OPEN,
+    );
+  });
+
   it('says the model’s commands may reach any host', () => {
     const view = { phase: 'improving' as const, build: '1-x' };
     expect(renderStatus({ ...view, networkOpen: true })).toContain(NETWORK_OPEN);

@@ -202,6 +202,7 @@ describe('config', () => {
         maxTurns: 80,
         allowWorkflowChanges: false,
         runsOn: 'ubuntu-latest',
+        network: { allow: [] },
       },
       budget: { maxUsd: 50 },
       final: { autoMerge: false, keepRecord: true },
