@@ -118,7 +118,7 @@ describe('session.network in .github/baton.yml', () => {
 
 describe('the status comment with session.network: open', () => {
   it('is decided on every build whose config opens the network, and only then', () => {
-    const now = Date.parse('2026-07-01T12:00:00Z');
+    const now = '2026-07-01T12:00:00Z';
     const statusOf = (config: ReturnType<typeof makeConfig>) => {
       const action = decide({ snapshot: makeSnapshot(), config, now }).find(
         (a) => a.kind === 'render-status',
