@@ -61416,9 +61416,10 @@ var HOST_PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-
 function describeBlocked(blocked) {
   if (blocked.length === 0) return null;
   const sorted = [...blocked].sort((a, b) => b.count - a.count || a.host.localeCompare(b.host));
-  const parts = sorted.map(
-    ({ host, port, count: count2 }) => `${count2} connection${count2 === 1 ? "" : "s"} to ${host.includes(":") ? `[${host}]` : host}:${port}`
-  );
+  const parts = sorted.map(({ host, port, count: count2 }) => {
+    const where = host === "(other hosts)" ? "other hosts" : `${host.includes(":") ? `[${host}]` : host}:${port}`;
+    return `${count2} connection${count2 === 1 ? "" : "s"} to ${where}`;
+  });
   return `blocked: ${parts.join(", ")}`;
 }
 
@@ -62878,7 +62879,7 @@ var SessionResult = external_exports.strictObject({
     external_exports.strictObject({
       /** A host name or address as the command asked for it (the proxy counts anything else as `(not a host name)`). */
       host: external_exports.string().regex(
-        /^(?:[A-Za-z0-9.:_*-]{1,253}|\(not a host name\))$/,
+        /^(?:[A-Za-z0-9.:_*-]{1,253}|\(not a host name\)|\(other hosts\))$/,
         "is not a host name or address"
       ),
       port: external_exports.number().int().min(0).max(65535),
@@ -64411,12 +64412,7 @@ function forbiddenAddress(address) {
   if (a.startsWith("::ffff:")) return forbiddenAddress(a.slice(7));
   return a === "::1" || a === "::" || a.startsWith("fe8") || a.startsWith("fe9") || a.startsWith("fea") || a.startsWith("feb") || a.startsWith("ff");
 }
-var defaultResolver = async (host) => {
-  const addresses = await (0, import_promises16.lookup)(host, { all: true, verbatim: true });
-  const usable = addresses.map((entry) => entry.address).filter((a) => !forbiddenAddress(a));
-  if (usable.length === 0) throw new Error(`${host} resolves to no address the proxy may reach`);
-  return usable;
-};
+var defaultResolver = async (host) => (await (0, import_promises16.lookup)(host, { all: true, verbatim: true })).map((entry) => entry.address);
 async function startEgressProxy({
   allow,
   log,
@@ -64426,9 +64422,11 @@ async function startEgressProxy({
   const counts = /* @__PURE__ */ new Map();
   const sockets = /* @__PURE__ */ new Set();
   const refuse2 = (host, port2, why) => {
-    const key = `${host}
-${port2}`;
-    const entry = counts.get(key) ?? { host, port: port2, count: 0 };
+    const listed = counts.size < MAX_LISTED || counts.has(`${host}
+${port2}`);
+    const key = listed ? `${host}
+${port2}` : OTHER_HOSTS;
+    const entry = counts.get(key) ?? (listed ? { host, port: port2, count: 0 } : { host: OTHER_HOSTS, port: 0, count: 0 });
     entry.count++;
     counts.set(key, entry);
     log(`egress: refused ${host.includes(":") ? `[${host}]` : host}:${port2} (${why})`);
@@ -64442,7 +64440,7 @@ ${port2}`;
   const open2 = async (rawHost, port2) => {
     const host = normalizeHost(rawHost);
     if (!(port2 > 0 && port2 < 65536)) return "not a host and port";
-    if (!HOST_PATTERN.test(host) && (0, import_node_net.isIP)(host) === 0) {
+    if ((!HOST_PATTERN.test(host) || host.startsWith("*")) && (0, import_node_net.isIP)(host) === 0) {
       refuse2("(not a host name)", port2, "not a host name");
       return "not a host name";
     }
@@ -64456,6 +64454,11 @@ ${port2}`;
       addresses = await addressesOf(host);
     } catch (error62) {
       return `${host} could not be resolved: ${error62.message}`;
+    }
+    if (!hosts[host]) addresses = addresses.filter((address2) => !forbiddenAddress(address2));
+    if (addresses.length === 0) {
+      refuse2(host, port2, "resolves to a loopback, link-local or multicast address");
+      return `${host} resolves to no address the proxy may reach`;
     }
     for (const address2 of addresses) {
       const socket = await connectTo(address2, port2).catch(() => null);
@@ -64550,6 +64553,8 @@ ${socket}
   };
 }
 var CONNECT_TIMEOUT_MS = 1e4;
+var MAX_LISTED = 100;
+var OTHER_HOSTS = "(other hosts)";
 function connectTo(address, port) {
   return new Promise((resolve2, reject) => {
     const socket = (0, import_node_net.connect)({ host: address, port });

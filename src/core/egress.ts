@@ -144,9 +144,12 @@ export interface BlockedConnections {
 export function describeBlocked(blocked: readonly BlockedConnections[]): string | null {
   if (blocked.length === 0) return null;
   const sorted = [...blocked].sort((a, b) => b.count - a.count || a.host.localeCompare(b.host));
-  const parts = sorted.map(
-    ({ host, port, count }) =>
-      `${count} connection${count === 1 ? '' : 's'} to ${host.includes(':') ? `[${host}]` : host}:${port}`,
-  );
+  const parts = sorted.map(({ host, port, count }) => {
+    const where =
+      host === '(other hosts)'
+        ? 'other hosts'
+        : `${host.includes(':') ? `[${host}]` : host}:${port}`;
+    return `${count} connection${count === 1 ? '' : 's'} to ${where}`;
+  });
   return `blocked: ${parts.join(', ')}`;
 }

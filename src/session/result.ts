@@ -98,7 +98,7 @@ export const SessionResult = z.strictObject({
         host: z
           .string()
           .regex(
-            /^(?:[A-Za-z0-9.:_*-]{1,253}|\(not a host name\))$/,
+            /^(?:[A-Za-z0-9.:_*-]{1,253}|\(not a host name\)|\(other hosts\))$/,
             'is not a host name or address',
           ),
         port: z.number().int().min(0).max(65535),

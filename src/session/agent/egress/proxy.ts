@@ -43,12 +43,8 @@ export function forbiddenAddress(address: string): boolean {
   );
 }
 
-const defaultResolver: Resolver = async (host) => {
-  const addresses = await lookup(host, { all: true, verbatim: true });
-  const usable = addresses.map((entry) => entry.address).filter((a) => !forbiddenAddress(a));
-  if (usable.length === 0) throw new Error(`${host} resolves to no address the proxy may reach`);
-  return usable;
-};
+const defaultResolver: Resolver = async (host) =>
+  (await lookup(host, { all: true, verbatim: true })).map((entry) => entry.address);
 
 /**
  * Starts the proxy: HTTP CONNECT (any TLS or other stream) and plain HTTP
@@ -73,8 +69,12 @@ export async function startEgressProxy({
   const counts = new Map<string, BlockedConnections>();
   const sockets = new Set<Socket>();
   const refuse = (host: string, port: number, why: string) => {
-    const key = `${host}\n${port}`;
-    const entry = counts.get(key) ?? { host, port, count: 0 };
+    // A command that tries thousands of hosts is summed, not listed.
+    const listed = counts.size < MAX_LISTED || counts.has(`${host}\n${port}`);
+    const key = listed ? `${host}\n${port}` : OTHER_HOSTS;
+    const entry =
+      counts.get(key) ??
+      (listed ? { host, port, count: 0 } : { host: OTHER_HOSTS, port: 0, count: 0 });
     entry.count++;
     counts.set(key, entry);
     log(`egress: refused ${host.includes(':') ? `[${host}]` : host}:${port} (${why})`);
@@ -89,7 +89,7 @@ export async function startEgressProxy({
   const open = async (rawHost: string, port: number): Promise<Socket | string> => {
     const host = normalizeHost(rawHost);
     if (!(port > 0 && port < 65536)) return 'not a host and port';
-    if (!HOST_PATTERN.test(host) && isIP(host) === 0) {
+    if ((!HOST_PATTERN.test(host) || host.startsWith('*')) && isIP(host) === 0) {
       // Counted, but its text (the command's) is not repeated anywhere.
       refuse('(not a host name)', port, 'not a host name');
       return 'not a host name';
@@ -104,6 +104,12 @@ export async function startEgressProxy({
       addresses = await addressesOf(host);
     } catch (error) {
       return `${host} could not be resolved: ${(error as Error).message}`;
+    }
+    // A name on the list that resolves to loopback or the metadata service is not followed there.
+    if (!hosts[host]) addresses = addresses.filter((address) => !forbiddenAddress(address));
+    if (addresses.length === 0) {
+      refuse(host, port, 'resolves to a loopback, link-local or multicast address');
+      return `${host} resolves to no address the proxy may reach`;
     }
     for (const address of addresses) {
       const socket = await connectTo(address, port).catch(() => null);
@@ -194,6 +200,9 @@ export async function startEgressProxy({
 }
 
 const CONNECT_TIMEOUT_MS = 10_000;
+/** Distinct hosts and ports counted one by one; the rest are summed as `(other hosts)`. */
+const MAX_LISTED = 100;
+const OTHER_HOSTS = '(other hosts)';
 
 function connectTo(address: string, port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
