@@ -2392,8 +2392,8 @@ function requestAttributes(client, name, request2) {
     return {};
   }
   const attributes = { ...table.constants };
-  for (const [attribute, path23, type2] of table.request ?? []) {
-    const value = guardTracing(client, () => attributeValue(dig(request2?.body, path23), type2));
+  for (const [attribute, path24, type2] of table.request ?? []) {
+    const value = guardTracing(client, () => attributeValue(dig(request2?.body, path24), type2));
     if (value !== void 0) {
       attributes[attribute] = value;
     }
@@ -2416,9 +2416,9 @@ function requestAttributes(client, name, request2) {
   return attributes;
 }
 function setResponseAttributes(span, name, data) {
-  for (const [attribute, path23, type2] of SPAN_ATTRIBUTES[name]?.response ?? []) {
+  for (const [attribute, path24, type2] of SPAN_ATTRIBUTES[name]?.response ?? []) {
     try {
-      const value = attributeValue(dig(data, path23), type2);
+      const value = attributeValue(dig(data, path24), type2);
       if (value !== void 0) {
         span.setAttribute(attribute, value);
       }
@@ -2426,9 +2426,9 @@ function setResponseAttributes(span, name, data) {
     }
   }
 }
-function dig(data, path23) {
+function dig(data, path24) {
   let value = data;
-  for (const name of path23) {
+  for (const name of path24) {
     if (typeof value !== "object" || value === null) {
       return void 0;
     }
@@ -3861,8 +3861,8 @@ function endMessagesCreateSpanWhenStreamEnds(client, span, stream2, props) {
           const complete = sawMessageDelta || sawStop;
           let response = { ...message, usage };
           if (!complete) {
-            for (const path23 of FINAL_FROM_MESSAGE_DELTA) {
-              response = without(response, path23);
+            for (const path24 of FINAL_FROM_MESSAGE_DELTA) {
+              response = without(response, path24);
             }
           }
           setResponseAttributes(span, call.name, response);
@@ -3890,8 +3890,8 @@ function endMessagesCreateSpanWhenStreamEnds(client, span, stream2, props) {
     }
   });
 }
-function without(data, path23) {
-  const [name, ...rest] = path23;
+function without(data, path24) {
+  const [name, ...rest] = path24;
   if (name === void 0 || !(name in data)) {
     return data;
   }
@@ -4053,10 +4053,10 @@ function startToolRunnerSpan(client, params, conversationId) {
     }
   });
 }
-async function withToolUseSpan(client, tool, toolUse, options2, run3) {
+async function withToolUseSpan(client, tool, toolUse, options2, run5) {
   const tracer = client._tracer;
   if (!tracer)
-    return run3();
+    return run5();
   const { signal, conversationId, sessionID, parentContext = context.active() } = options2;
   const description = "description" in tool ? tool.description : void 0;
   const attributes = {
@@ -4076,10 +4076,10 @@ async function withToolUseSpan(client, tool, toolUse, options2, run3) {
   const operation = toolUse.type === "agent.tool_use" ? "anthropic.tool_use" : wasCreatedByStainlessHelper(tool) && tool[SDK_HELPER_SYMBOL] === "mcpTool" ? "anthropic.mcp_tool_use" : "anthropic.custom_tool_use";
   const span = guardTracing(client, () => tracer.startSpan(`${operation} ${toolUse.name}`, { kind: SpanKind.INTERNAL, attributes }, parentContext));
   if (!span)
-    return run3();
+    return run5();
   let result;
   try {
-    result = await context.with(trace.setSpan(parentContext, span), run3);
+    result = await context.with(trace.setSpan(parentContext, span), run5);
     return result;
   } finally {
     const succeeded = result !== void 0 && !result.isError;
@@ -4466,12 +4466,12 @@ var init_path = __esm({
   "node_modules/@anthropic-ai/sdk/internal/utils/path.mjs"() {
     init_error();
     EMPTY = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ Object.create(null));
-    createPathTagFunction = (pathEncoder = encodeURIPath) => function path23(statics, ...params) {
+    createPathTagFunction = (pathEncoder = encodeURIPath) => function path24(statics, ...params) {
       if (statics.length === 1)
         return statics[0];
       let postPath = false;
       const invalidSegments = [];
-      const path24 = statics.reduce((previousValue, currentValue, index) => {
+      const path25 = statics.reduce((previousValue, currentValue, index) => {
         if (/[?#]/.test(currentValue)) {
           postPath = true;
         }
@@ -4495,7 +4495,7 @@ var init_path = __esm({
         }
         return previousValue + currentValue + (index === params.length ? "" : encoded);
       }, "");
-      const pathOnly = path24.split(/[?#]/, 1)[0];
+      const pathOnly = path25.split(/[?#]/, 1)[0];
       const invalidSegmentPattern = /(?<=^|\/)(?:\.|%2e){1,2}(?:;[^/]*)?(?=\/|$)/gi;
       let match;
       while ((match = invalidSegmentPattern.exec(pathOnly)) !== null) {
@@ -4516,10 +4516,10 @@ var init_path = __esm({
         const underline = Array.from(marks, (mark) => mark ?? " ").join("");
         throw new AnthropicError(`Path parameters result in path with invalid segments:
 ${invalidSegments.map((e) => e.error).join("\n")}
-${path24}
+${path25}
 ${underline}`);
       }
-      return path24;
+      return path25;
     };
     path = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
   }
@@ -7829,7 +7829,7 @@ var init_utils3 = __esm({
 
 // node_modules/@anthropic-ai/sdk/helpers/beta/json-schema.mjs
 function betaTool(options2) {
-  const { name, inputSchema, description, run: run3, ...extraProps } = options2;
+  const { name, inputSchema, description, run: run5, ...extraProps } = options2;
   if (inputSchema.type !== "object") {
     throw new Error(`JSON schema for tool "${name}" must be an object, but got ${inputSchema.type}`);
   }
@@ -7839,7 +7839,7 @@ function betaTool(options2) {
     name,
     input_schema: inputSchema,
     description,
-    run: run3,
+    run: run5,
     parse: (content) => content
   };
 }
@@ -23256,15 +23256,15 @@ async function generateToolResponse(params, runnable, available, lastMessage, re
       const sequence = sequences.get(family) ?? { tail: Promise.resolve(), failed: false };
       sequences.set(family, sequence);
       const registered = params.tools.some((t) => isRunnableToolset(t) && toolsetFamily(t) === family);
-      const run3 = started ?? sequence.tail.then(() => sequence.failed ? toolsetResultBlock(toolUse, notExecutedText(family), true) : runToolsetCall(params, family, toolUse, requestOptions, client, toolOtelContext));
-      sequence.tail = run3.then(({ is_error }) => {
+      const run5 = started ?? sequence.tail.then(() => sequence.failed ? toolsetResultBlock(toolUse, notExecutedText(family), true) : runToolsetCall(params, family, toolUse, requestOptions, client, toolOtelContext));
+      sequence.tail = run5.then(({ is_error }) => {
         if (is_error && registered)
           sequence.failed = true;
       }, () => {
         sequence.failed = true;
       });
-      calls?.set(toolUse.id, { status: "started", result: run3 });
-      return run3;
+      calls?.set(toolUse.id, { status: "started", result: run5 });
+      return run5;
     }
     if (started) {
       return started;
@@ -29725,32 +29725,32 @@ function redactSensitive(body) {
   }
   return null;
 }
-async function checkCredentialsFileSafety(path23, onWarn = (m) => console.warn(`anthropic-sdk: ${m}`)) {
+async function checkCredentialsFileSafety(path24, onWarn = (m) => console.warn(`anthropic-sdk: ${m}`)) {
   if (typeof process === "undefined" || process.platform === "win32")
     return;
   const { fs: fs5 } = await Promise.resolve().then(() => (init_node(), node_exports));
-  let resolved = path23;
+  let resolved2 = path24;
   let st;
   try {
-    resolved = await fs5.promises.realpath(path23);
-    st = await fs5.promises.stat(resolved);
+    resolved2 = await fs5.promises.realpath(path24);
+    st = await fs5.promises.stat(resolved2);
   } catch {
     return;
   }
   const mode = st.mode & 511;
   if (mode & 18) {
-    throw new WorkloadIdentityError(`Credentials file at ${resolved} is group/world-writable (mode 0o${mode.toString(8)}); this allows other local users to plant tokens. Run \`chmod 600 ${resolved}\`.`);
+    throw new WorkloadIdentityError(`Credentials file at ${resolved2} is group/world-writable (mode 0o${mode.toString(8)}); this allows other local users to plant tokens. Run \`chmod 600 ${resolved2}\`.`);
   }
   if (mode & 36) {
-    throw new WorkloadIdentityError(`Credentials file at ${resolved} is group/world-readable (mode 0o${mode.toString(8)}); run \`chmod 600 ${resolved}\` before retrying.`);
+    throw new WorkloadIdentityError(`Credentials file at ${resolved2} is group/world-readable (mode 0o${mode.toString(8)}); run \`chmod 600 ${resolved2}\` before retrying.`);
   }
   if (typeof process.getuid === "function" && st.uid !== process.getuid()) {
-    onWarn(`credentials file at ${resolved} is owned by uid ${st.uid} (current process uid ${process.getuid()}); verify this is intentional.`);
+    onWarn(`credentials file at ${resolved2} is owned by uid ${st.uid} (current process uid ${process.getuid()}); verify this is intentional.`);
   }
 }
 async function writeCredentialsFileAtomic(targetPath, data) {
-  const { fs: fs5, path: path23 } = await Promise.resolve().then(() => (init_node(), node_exports));
-  const dir = path23.dirname(targetPath);
+  const { fs: fs5, path: path24 } = await Promise.resolve().then(() => (init_node(), node_exports));
+  const dir = path24.dirname(targetPath);
   await fs5.promises.mkdir(dir, { recursive: true, mode: 448 });
   const tmpPath = `${targetPath}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
@@ -30011,8 +30011,8 @@ var init_credentials2 = __esm({
         return null;
       }
       validateProfileName(profileName);
-      const { fs: fs5, path: path23 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      const configPath = path23.join(rootConfigPath, "configs", `${profileName}.json`);
+      const { fs: fs5, path: path24 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const configPath = path24.join(rootConfigPath, "configs", `${profileName}.json`);
       let configRaw;
       try {
         configRaw = await fs5.promises.readFile(configPath, "utf-8");
@@ -30072,14 +30072,14 @@ var init_credentials2 = __esm({
         return null;
       }
       validateProfileName(profileName);
-      const { path: path23 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      return path23.join(rootConfigPath, "credentials", `${profileName}.json`);
+      const { path: path24 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      return path24.join(rootConfigPath, "credentials", `${profileName}.json`);
     };
     getRootConfigPath = async () => {
       if (!supportsLocalConfigFiles()) {
         return null;
       }
-      const { path: path23 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const { path: path24 } = await Promise.resolve().then(() => (init_node(), node_exports));
       const configDir = readEnv("ANTHROPIC_CONFIG_DIR");
       if (configDir) {
         return configDir;
@@ -30088,21 +30088,21 @@ var init_credentials2 = __esm({
       if (os2 === "Windows") {
         const appData = readEnv("APPDATA");
         if (appData) {
-          return path23.join(appData, "Anthropic");
+          return path24.join(appData, "Anthropic");
         }
         const userProfile = readEnv("USERPROFILE");
         if (userProfile) {
-          return path23.join(userProfile, "AppData", "Roaming", "Anthropic");
+          return path24.join(userProfile, "AppData", "Roaming", "Anthropic");
         }
         return null;
       }
       const xdgConfigHome = readEnv("XDG_CONFIG_HOME");
       if (xdgConfigHome) {
-        return path23.join(xdgConfigHome, "anthropic");
+        return path24.join(xdgConfigHome, "anthropic");
       }
       const home = readEnv("HOME");
       if (home) {
-        return path23.join(home, ".config", "anthropic");
+        return path24.join(home, ".config", "anthropic");
       }
       return null;
     };
@@ -30119,8 +30119,8 @@ var init_credentials2 = __esm({
       if (profileName) {
         return profileName;
       }
-      const { fs: fs5, path: path23 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      const filePath = path23.join(rootConfigPath, "active_config");
+      const { fs: fs5, path: path24 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const filePath = path24.join(rootConfigPath, "active_config");
       try {
         return (await fs5.promises.readFile(filePath, "utf-8")).trim() || "default";
       } catch (err) {
@@ -30134,21 +30134,21 @@ var init_credentials2 = __esm({
 });
 
 // node_modules/@anthropic-ai/sdk/lib/credentials/identity-token.mjs
-function identityTokenFromFile(path23) {
-  if (!path23) {
+function identityTokenFromFile(path24) {
+  if (!path24) {
     throw new AnthropicError("Identity token file path is empty");
   }
   return async () => {
     const { fs: fs5 } = await Promise.resolve().then(() => (init_node(), node_exports));
     let content;
     try {
-      content = await fs5.promises.readFile(path23, "utf-8");
+      content = await fs5.promises.readFile(path24, "utf-8");
     } catch (err) {
-      throw new AnthropicError(`Failed to read identity token file at ${path23}: ${err}`);
+      throw new AnthropicError(`Failed to read identity token file at ${path24}: ${err}`);
     }
     const token = content.trim();
     if (!token) {
-      throw new AnthropicError(`Identity token file at ${path23} is empty`);
+      throw new AnthropicError(`Identity token file at ${path24} is empty`);
     }
     return token;
   };
@@ -31151,9 +31151,9 @@ var init_client = __esm({
           }
           return APIError.generate(status, error62, message, headers);
         }
-        buildURL(path23, query, defaultBaseURL) {
+        buildURL(path24, query, defaultBaseURL) {
           const baseURL = !__classPrivateFieldGet(this, _BaseAnthropic_instances, "m", _BaseAnthropic_baseURLOverridden).call(this) && defaultBaseURL || this.baseURL;
-          const url2 = isAbsoluteURL(path23) ? new URL(path23) : new URL(baseURL + (baseURL.endsWith("/") && path23.startsWith("/") ? path23.slice(1) : path23));
+          const url2 = isAbsoluteURL(path24) ? new URL(path24) : new URL(baseURL + (baseURL.endsWith("/") && path24.startsWith("/") ? path24.slice(1) : path24));
           const defaultQuery = this.defaultQuery();
           const pathQuery = Object.fromEntries(url2.searchParams);
           if (!isEmptyObj(defaultQuery) || !isEmptyObj(pathQuery)) {
@@ -31229,24 +31229,24 @@ var init_client = __esm({
         backendMiddleware() {
           return [];
         }
-        get(path23, opts) {
-          return this.methodRequest("get", path23, opts);
+        get(path24, opts) {
+          return this.methodRequest("get", path24, opts);
         }
-        post(path23, opts) {
-          return this.methodRequest("post", path23, opts);
+        post(path24, opts) {
+          return this.methodRequest("post", path24, opts);
         }
-        patch(path23, opts) {
-          return this.methodRequest("patch", path23, opts);
+        patch(path24, opts) {
+          return this.methodRequest("patch", path24, opts);
         }
-        put(path23, opts) {
-          return this.methodRequest("put", path23, opts);
+        put(path24, opts) {
+          return this.methodRequest("put", path24, opts);
         }
-        delete(path23, opts) {
-          return this.methodRequest("delete", path23, opts);
+        delete(path24, opts) {
+          return this.methodRequest("delete", path24, opts);
         }
-        methodRequest(method, path23, opts) {
+        methodRequest(method, path24, opts) {
           return this.request(Promise.resolve(opts).then((opts2) => {
-            return { method, path: path23, ...opts2 };
+            return { method, path: path24, ...opts2 };
           }));
         }
         request(options2, remainingRetries = null) {
@@ -31392,8 +31392,8 @@ var init_client = __esm({
           armAbandonmentBackstop(response.body ?? response, controller);
           return { response, options: options2, controller, requestLogID, retryOfRequestLogID, startTime };
         }
-        getAPIList(path23, Page2, opts) {
-          return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path23, ...opts2 })) : { method: "get", path: path23, ...opts });
+        getAPIList(path24, Page2, opts) {
+          return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path24, ...opts2 })) : { method: "get", path: path24, ...opts });
         }
         requestAPIList(Page2, options2) {
           if (!this._tracer) {
@@ -31527,14 +31527,14 @@ var init_client = __esm({
         }
         async buildRequest(inputOptions, { retryCount = 0 } = {}) {
           const options2 = { ...inputOptions };
-          const { method, path: path23, query, defaultBaseURL } = options2;
+          const { method, path: path24, query, defaultBaseURL } = options2;
           if (this._authState.resolution) {
             await this._authState.resolution;
           }
           if (!this._baseURLIsExplicit && this._authState.baseURL && this.baseURL !== this._authState.baseURL) {
             this.baseURL = this._authState.baseURL;
           }
-          const url2 = this.buildURL(path23, query, defaultBaseURL);
+          const url2 = this.buildURL(path24, query, defaultBaseURL);
           if ("timeout" in options2)
             validatePositiveInteger("timeout", options2.timeout);
           options2.timeout = options2.timeout ?? this.timeout;
@@ -32210,7 +32210,7 @@ var require_light = __commonJS({
           }
           return this.Events.trigger("scheduled", { args: this.args, options: this.options });
         }
-        async doExecute(chained, clearGlobalState, run3, free) {
+        async doExecute(chained, clearGlobalState, run5, free) {
           var error62, eventInfo, passed;
           if (this.retryCount === 0) {
             this._assertStatus("RUNNING");
@@ -32230,10 +32230,10 @@ var require_light = __commonJS({
             }
           } catch (error1) {
             error62 = error1;
-            return this._onFailure(error62, eventInfo, clearGlobalState, run3, free);
+            return this._onFailure(error62, eventInfo, clearGlobalState, run5, free);
           }
         }
-        doExpire(clearGlobalState, run3, free) {
+        doExpire(clearGlobalState, run5, free) {
           var error62, eventInfo;
           if (this._states.jobStatus(this.options.id === "RUNNING")) {
             this._states.next(this.options.id);
@@ -32241,9 +32241,9 @@ var require_light = __commonJS({
           this._assertStatus("EXECUTING");
           eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
           error62 = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
-          return this._onFailure(error62, eventInfo, clearGlobalState, run3, free);
+          return this._onFailure(error62, eventInfo, clearGlobalState, run5, free);
         }
-        async _onFailure(error62, eventInfo, clearGlobalState, run3, free) {
+        async _onFailure(error62, eventInfo, clearGlobalState, run5, free) {
           var retry2, retryAfter;
           if (clearGlobalState()) {
             retry2 = await this.Events.trigger("failed", error62, eventInfo);
@@ -32251,7 +32251,7 @@ var require_light = __commonJS({
               retryAfter = ~~retry2;
               this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
               this.retryCount++;
-              return run3(retryAfter);
+              return run5(retryAfter);
             } else {
               this.doDone(eventInfo);
               await free(this.options, eventInfo);
@@ -32889,17 +32889,17 @@ var require_light = __commonJS({
             }
           }
           _run(index, job, wait) {
-            var clearGlobalState, free, run3;
+            var clearGlobalState, free, run5;
             job.doRun();
             clearGlobalState = this._clearGlobalState.bind(this, index);
-            run3 = this._run.bind(this, index, job);
+            run5 = this._run.bind(this, index, job);
             free = this._free.bind(this, index, job);
             return this._scheduled[index] = {
               timeout: setTimeout(() => {
-                return job.doExecute(this._limiter, clearGlobalState, run3, free);
+                return job.doExecute(this._limiter, clearGlobalState, run5, free);
               }, wait),
               expiration: job.options.expiration != null ? setTimeout(function() {
-                return job.doExpire(clearGlobalState, run3, free);
+                return job.doExpire(clearGlobalState, run5, free);
               }, wait + job.options.expiration) : void 0,
               job
             };
@@ -33649,7 +33649,7 @@ var require_Job = __commonJS({
           options: this.options
         });
       }
-      doExecute(chained, clearGlobalState, run3, free) {
+      doExecute(chained, clearGlobalState, run5, free) {
         var _this = this;
         return _asyncToGenerator2(function* () {
           var error62, eventInfo, passed;
@@ -33675,11 +33675,11 @@ var require_Job = __commonJS({
             }
           } catch (error1) {
             error62 = error1;
-            return _this._onFailure(error62, eventInfo, clearGlobalState, run3, free);
+            return _this._onFailure(error62, eventInfo, clearGlobalState, run5, free);
           }
         })();
       }
-      doExpire(clearGlobalState, run3, free) {
+      doExpire(clearGlobalState, run5, free) {
         var error62, eventInfo;
         if (this._states.jobStatus(this.options.id === "RUNNING")) {
           this._states.next(this.options.id);
@@ -33691,9 +33691,9 @@ var require_Job = __commonJS({
           retryCount: this.retryCount
         };
         error62 = new BottleneckError(`This job timed out after ${this.options.expiration} ms.`);
-        return this._onFailure(error62, eventInfo, clearGlobalState, run3, free);
+        return this._onFailure(error62, eventInfo, clearGlobalState, run5, free);
       }
-      _onFailure(error62, eventInfo, clearGlobalState, run3, free) {
+      _onFailure(error62, eventInfo, clearGlobalState, run5, free) {
         var _this2 = this;
         return _asyncToGenerator2(function* () {
           var retry2, retryAfter;
@@ -33703,7 +33703,7 @@ var require_Job = __commonJS({
               retryAfter = ~~retry2;
               _this2.Events.trigger("retry", `Retrying ${_this2.options.id} after ${retryAfter} ms`, eventInfo);
               _this2.retryCount++;
-              return run3(retryAfter);
+              return run5(retryAfter);
             } else {
               _this2.doDone(eventInfo);
               yield free(_this2.options, eventInfo);
@@ -35716,17 +35716,17 @@ var require_Bottleneck = __commonJS({
           })();
         }
         _run(index, job, wait) {
-          var clearGlobalState, free, run3;
+          var clearGlobalState, free, run5;
           job.doRun();
           clearGlobalState = this._clearGlobalState.bind(this, index);
-          run3 = this._run.bind(this, index, job);
+          run5 = this._run.bind(this, index, job);
           free = this._free.bind(this, index, job);
           return this._scheduled[index] = {
             timeout: setTimeout(() => {
-              return job.doExecute(this._limiter, clearGlobalState, run3, free);
+              return job.doExecute(this._limiter, clearGlobalState, run5, free);
             }, wait),
             expiration: job.options.expiration != null ? setTimeout(function() {
-              return job.doExpire(clearGlobalState, run3, free);
+              return job.doExpire(clearGlobalState, run5, free);
             }, wait + job.options.expiration) : void 0,
             job
           };
@@ -36063,7 +36063,7 @@ var require_lib = __commonJS({
 });
 
 // src/session/cli.ts
-var import_node_fs3 = require("node:fs");
+var import_node_fs4 = require("node:fs");
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -36882,10 +36882,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema2) {
   return mergeDefs(schema2._zod.def);
 }
-function getElementAtPath(obj, path23) {
-  if (!path23)
+function getElementAtPath(obj, path24) {
+  if (!path24)
     return obj;
-  return path23.reduce((acc, key) => acc?.[key], obj);
+  return path24.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -37225,11 +37225,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path23, issues) {
+function prefixIssues(path24, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path23);
+    iss.path.unshift(path24);
     return iss;
   });
 }
@@ -37691,16 +37691,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path23 = []) => {
+  const processError = (error63, path24 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path23, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path24, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path23, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path24, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path23, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path24, ...issue2.path]);
       } else {
-        const fullpath = [...path23, ...issue2.path];
+        const fullpath = [...path24, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -37739,17 +37739,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error63, path23 = []) => {
+  const processError = (error63, path24 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path23, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path24, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path23, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path24, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path23, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path24, ...issue2.path]);
       } else {
-        const fullpath = [...path23, ...issue2.path];
+        const fullpath = [...path24, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -37788,8 +37788,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path23 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path23) {
+  const path24 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path24) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -54927,13 +54927,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path23 = ref.slice(1).split("/").filter(Boolean);
-  if (path23.length === 0) {
+  const path24 = ref.slice(1).split("/").filter(Boolean);
+  if (path24.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path23[0] === defsKey) {
-    const key = path23[1] === void 0 ? void 0 : decodeJSONPointerSegment(path23[1]);
+  if (path24[0] === defsKey) {
+    const key = path24[1] === void 0 ? void 0 : decodeJSONPointerSegment(path24[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -55166,8 +55166,8 @@ function convertBaseSchema(schema2, ctx) {
       });
     }
     ctx.processing.add(refPath);
-    const resolved = resolveRef(refPath, ctx);
-    const zodSchema2 = convertSchema(resolved, ctx);
+    const resolved2 = resolveRef(refPath, ctx);
+    const zodSchema2 = convertSchema(resolved2, ctx);
     ctx.refs.set(refPath, zodSchema2);
     ctx.processing.delete(refPath);
     return zodSchema2;
@@ -55568,7 +55568,7 @@ function visit(schema2, fnOrHandlers) {
     return h ? h(node3, rewritten) : node3;
   };
   const cache = /* @__PURE__ */ new Map();
-  function run3(s) {
+  function run5(s) {
     const cached2 = cache.get(s);
     if (cached2 === RESOLVING) {
       return new $ZodLazy({
@@ -55594,21 +55594,21 @@ function visit(schema2, fnOrHandlers) {
         let changed = false;
         const newShape = {};
         for (const k of keys) {
-          const mapped = run3(oldShape[k]);
+          const mapped = run5(oldShape[k]);
           if (mapped !== oldShape[k])
             changed = true;
           newShape[k] = mapped;
         }
         let newCatchall = def.catchall;
         if (def.catchall) {
-          newCatchall = run3(def.catchall);
+          newCatchall = run5(def.catchall);
           if (newCatchall !== def.catchall)
             changed = true;
         }
         return changed ? clone(s, { ...def, shape: newShape, catchall: newCatchall }) : s;
       }
       case "array": {
-        const mapped = run3(def.element);
+        const mapped = run5(def.element);
         return mapped === def.element ? s : clone(s, { ...def, element: mapped });
       }
       case "tuple": {
@@ -55616,14 +55616,14 @@ function visit(schema2, fnOrHandlers) {
         let changed = false;
         const newItems = [];
         for (const item of oldItems) {
-          const mapped = run3(item);
+          const mapped = run5(item);
           if (mapped !== item)
             changed = true;
           newItems.push(mapped);
         }
         let newRest = def.rest;
         if (def.rest) {
-          newRest = run3(def.rest);
+          newRest = run5(def.rest);
           if (newRest !== def.rest)
             changed = true;
         }
@@ -55631,12 +55631,12 @@ function visit(schema2, fnOrHandlers) {
       }
       case "record":
       case "map": {
-        const newKey = run3(def.keyType);
-        const newVal = run3(def.valueType);
+        const newKey = run5(def.keyType);
+        const newVal = run5(def.valueType);
         return newKey === def.keyType && newVal === def.valueType ? s : clone(s, { ...def, keyType: newKey, valueType: newVal });
       }
       case "set": {
-        const newVal = run3(def.valueType);
+        const newVal = run5(def.valueType);
         return newVal === def.valueType ? s : clone(s, { ...def, valueType: newVal });
       }
       case "union": {
@@ -55644,7 +55644,7 @@ function visit(schema2, fnOrHandlers) {
         let changed = false;
         const newOptions = [];
         for (const opt of oldOptions) {
-          const mapped = run3(opt);
+          const mapped = run5(opt);
           if (mapped !== opt)
             changed = true;
           newOptions.push(mapped);
@@ -55652,8 +55652,8 @@ function visit(schema2, fnOrHandlers) {
         return changed ? clone(s, { ...def, options: newOptions }) : s;
       }
       case "intersection": {
-        const newLeft = run3(def.left);
-        const newRight = run3(def.right);
+        const newLeft = run5(def.left);
+        const newRight = run5(def.right);
         return newLeft === def.left && newRight === def.right ? s : clone(s, { ...def, left: newLeft, right: newRight });
       }
       case "optional":
@@ -55665,23 +55665,23 @@ function visit(schema2, fnOrHandlers) {
       case "nonoptional":
       case "promise":
       case "success": {
-        const newInner = run3(def.innerType);
+        const newInner = run5(def.innerType);
         return newInner === def.innerType ? s : clone(s, { ...def, innerType: newInner });
       }
       case "pipe": {
-        const newIn = run3(def.in);
-        const newOut = run3(def.out);
+        const newIn = run5(def.in);
+        const newOut = run5(def.out);
         return newIn === def.in && newOut === def.out ? s : clone(s, { ...def, in: newIn, out: newOut });
       }
       case "function": {
-        const newInput = run3(def.input);
-        const newOutput = run3(def.output);
+        const newInput = run5(def.input);
+        const newOutput = run5(def.output);
         return newInput === def.input && newOutput === def.output ? s : clone(s, { ...def, input: newInput, output: newOutput });
       }
       case "lazy": {
         const original = def.getter;
         const { _cachedInner, ...rest } = def;
-        return clone(s, { ...rest, getter: () => run3(original()) });
+        return clone(s, { ...rest, getter: () => run5(original()) });
       }
       // A leaf by choice: `parts` are regex fragments, not data positions.
       case "template_literal":
@@ -55712,7 +55712,7 @@ function visit(schema2, fnOrHandlers) {
       }
     }
   }
-  return run3(schema2);
+  return run5(schema2);
 }
 
 // node_modules/zod/v4/classic/deep-partial.js
@@ -55918,9 +55918,9 @@ function probeChecks(report) {
 
 // src/session/publish/step-summary.ts
 var import_promises = require("node:fs/promises");
-async function appendStepSummary(path23, markdown) {
-  if (!path23) return;
-  await (0, import_promises.appendFile)(path23, `${markdown.trimEnd()}
+async function appendStepSummary(path24, markdown) {
+  if (!path24) return;
+  await (0, import_promises.appendFile)(path24, `${markdown.trimEnd()}
 
 `);
 }
@@ -56001,17 +56001,52 @@ var CONFIG_FILE = "baton.yml";
 
 // src/session/agent/default-branch.ts
 var import_promises4 = require("node:fs/promises");
-var import_node_path3 = __toESM(require("node:path"), 1);
+var import_node_path4 = __toESM(require("node:path"), 1);
 
 // src/session/agent/git.ts
 var import_node_child_process = require("node:child_process");
 var import_promises3 = require("node:fs/promises");
-var import_node_path2 = __toESM(require("node:path"), 1);
+var import_node_path3 = __toESM(require("node:path"), 1);
 var import_node_util = require("node:util");
+
+// src/session/programs.ts
+var import_node_fs = require("node:fs");
+var import_node_path = __toESM(require("node:path"), 1);
+var SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+var MissingProgramError = class extends Error {
+  constructor(name) {
+    super(
+      `${name} is not installed in any of ${SYSTEM_PATH}; the session runs programs only from those directories (never from $PATH): install it there`
+    );
+    this.name = "MissingProgramError";
+  }
+};
+var resolved = /* @__PURE__ */ new Map();
+function programPath(name) {
+  const known = resolved.get(name);
+  if (known) return known;
+  const found = findProgram(name, SYSTEM_PATH);
+  if (!found) throw new MissingProgramError(name);
+  resolved.set(name, found);
+  return found;
+}
+function findProgram(name, searchPath) {
+  for (const dir of searchPath.split(":")) {
+    if (!import_node_path.default.isAbsolute(dir)) continue;
+    const candidate = import_node_path.default.join(dir, name);
+    try {
+      if (!(0, import_node_fs.statSync)(candidate).isFile()) continue;
+      (0, import_node_fs.accessSync)(candidate, import_node_fs.constants.X_OK);
+      return candidate;
+    } catch {
+    }
+  }
+  return null;
+}
 
 // src/session/agent/work-tree.ts
 var import_promises2 = require("node:fs/promises");
-var import_node_path = __toESM(require("node:path"), 1);
+var import_node_path2 = __toESM(require("node:path"), 1);
 async function listWorkTree(options2, workDir) {
   const tree = { ...options2, extraEnv: { ...options2.extraEnv, GIT_WORK_TREE: workDir } };
   const listed = await git(tree, [
@@ -56028,7 +56063,7 @@ async function listWorkTree(options2, workDir) {
   for (const relative of new Set(listed)) {
     if (!isCommittable(relative)) continue;
     if (!await parentsAreDirectories(workDir, relative, dirs)) continue;
-    const absolute = import_node_path.default.join(workDir, relative);
+    const absolute = import_node_path2.default.join(workDir, relative);
     const stat5 = await (0, import_promises2.lstat)(absolute).catch(() => null);
     if (stat5 === null) continue;
     const gitlink = submodules.get(relative);
@@ -56062,7 +56097,7 @@ async function parentsAreDirectories(workDir, relative, known) {
     const dir = parts.slice(0, i).join("/");
     let ok = known.get(dir);
     if (ok === void 0) {
-      const stat5 = await (0, import_promises2.lstat)(import_node_path.default.join(workDir, dir)).catch(() => null);
+      const stat5 = await (0, import_promises2.lstat)(import_node_path2.default.join(workDir, dir)).catch(() => null);
       ok = stat5?.isDirectory() ?? false;
       known.set(dir, ok);
     }
@@ -56109,7 +56144,8 @@ function safeGitEnv(env, root) {
   );
   return {
     ...clean,
-    GIT_DIR: import_node_path2.default.join(root, ".git"),
+    PATH: SYSTEM_PATH,
+    GIT_DIR: import_node_path3.default.join(root, ".git"),
     GIT_WORK_TREE: root,
     GIT_CONFIG_NOSYSTEM: "1",
     GIT_CONFIG_GLOBAL: "/dev/null",
@@ -56140,7 +56176,7 @@ async function gitRaw({ root, env, extraEnv }, args, input2) {
   const fullEnv = { ...safeGitEnv(env, root), ...extraEnv };
   try {
     if (input2 === void 0) {
-      const { stdout } = await run("git", [...SAFE_CONFIG, ...args], {
+      const { stdout } = await run(programPath("git"), [...SAFE_CONFIG, ...args], {
         cwd: root,
         env: fullEnv,
         maxBuffer: 64 * 1024 * 1024
@@ -56155,7 +56191,7 @@ async function gitRaw({ root, env, extraEnv }, args, input2) {
 }
 function runWithInput(args, options2, input2) {
   return new Promise((resolve2, reject) => {
-    const child = (0, import_node_child_process.spawn)("git", args, { ...options2, stdio: ["pipe", "pipe", "pipe"] });
+    const child = (0, import_node_child_process.spawn)(programPath("git"), args, { ...options2, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk) => {
@@ -56207,7 +56243,7 @@ async function commitAll(options2, message, source = { workDir: options2.root })
   return true;
 }
 async function writeTree(options2, entries) {
-  const index = import_node_path2.default.join(options2.root, ".git", "baton-commit-index");
+  const index = import_node_path3.default.join(options2.root, ".git", "baton-commit-index");
   const withIndex = { ...options2, extraEnv: { ...options2.extraEnv, GIT_INDEX_FILE: index } };
   await git(withIndex, ["read-tree", "--empty"]);
   const lines = entries.map((entry) => `${entry.mode} ${entry.sha}	${entry.path}\0`).join("");
@@ -56278,7 +56314,7 @@ async function findSteeringSource(options2, eventPath) {
 }
 async function readSteeringFile(options2, source, file2) {
   if (source.kind === "checkout") {
-    return (0, import_promises4.readFile)(import_node_path3.default.join(options2.root, file2), "utf8").catch(() => null);
+    return (0, import_promises4.readFile)(import_node_path4.default.join(options2.root, file2), "utf8").catch(() => null);
   }
   const spec = `${source.ref}:${file2}`;
   if (!await gitSucceeds(options2, ["cat-file", "-e", spec])) return null;
@@ -56289,21 +56325,21 @@ async function installDefaultSkills(options2, source) {
   if (source.kind === "checkout") return;
   for (const file2 of STEERING_FILES.filter((name) => name.startsWith(".baton/"))) {
     const text = await readSteeringFile(options2, source, file2);
-    const target = import_node_path3.default.join(options2.root, file2);
+    const target = import_node_path4.default.join(options2.root, file2);
     const tracked = await gitSucceeds(options2, ["ls-files", "--error-unmatch", "--", file2]);
     if (tracked) await git(options2, ["update-index", "--skip-worktree", "--", file2]);
     else if (text !== null) await excludeFromCommits(options2, file2);
     if (text === null) await (0, import_promises4.rm)(target, { force: true });
     else {
-      await (0, import_promises4.mkdir)(import_node_path3.default.dirname(target), { recursive: true });
+      await (0, import_promises4.mkdir)(import_node_path4.default.dirname(target), { recursive: true });
       await (0, import_promises4.writeFile)(target, text);
     }
   }
 }
 async function excludeFromCommits(options2, file2) {
   const gitDir = await git(options2, ["rev-parse", "--absolute-git-dir"]);
-  await (0, import_promises4.mkdir)(import_node_path3.default.join(gitDir, "info"), { recursive: true });
-  await (0, import_promises4.appendFile)(import_node_path3.default.join(gitDir, "info", "exclude"), `/${file2}
+  await (0, import_promises4.mkdir)(import_node_path4.default.join(gitDir, "info"), { recursive: true });
+  await (0, import_promises4.appendFile)(import_node_path4.default.join(gitDir, "info", "exclude"), `/${file2}
 `);
 }
 
@@ -57761,7 +57797,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path23) => path23.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path24) => path24.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -61468,6 +61504,107 @@ var {
   safeDump
 } = yaml;
 
+// src/core/egress.ts
+var ECOSYSTEMS = [
+  {
+    name: "npm",
+    markers: ["package.json", "package-lock.json", "yarn.lock", "pnpm-lock.yaml"],
+    hosts: ["registry.npmjs.org"]
+  },
+  {
+    name: "PyPI",
+    markers: [
+      "requirements.txt",
+      "pyproject.toml",
+      "setup.py",
+      "setup.cfg",
+      "Pipfile",
+      "uv.lock",
+      "poetry.lock"
+    ],
+    hosts: ["pypi.org", "files.pythonhosted.org"]
+  },
+  {
+    name: "crates.io",
+    markers: ["Cargo.toml", "Cargo.lock"],
+    hosts: ["crates.io", "static.crates.io", "index.crates.io"]
+  },
+  {
+    name: "Go",
+    markers: ["go.mod", "go.sum"],
+    hosts: ["proxy.golang.org", "sum.golang.org"]
+  },
+  {
+    name: "Maven Central",
+    markers: [
+      "pom.xml",
+      "build.gradle",
+      "build.gradle.kts",
+      "settings.gradle",
+      "settings.gradle.kts"
+    ],
+    hosts: ["repo.maven.apache.org", "repo1.maven.org"]
+  },
+  {
+    name: "RubyGems",
+    markers: ["Gemfile", "Gemfile.lock", "*.gemspec"],
+    hosts: ["rubygems.org", "index.rubygems.org"]
+  }
+];
+var DISTRIBUTION_HOSTS = [
+  "archive.ubuntu.com",
+  "security.ubuntu.com",
+  "*.archive.ubuntu.com",
+  "deb.debian.org",
+  "security.debian.org"
+];
+function ecosystemsOf(paths) {
+  const names = new Set(paths.map((file2) => file2.slice(file2.lastIndexOf("/") + 1)));
+  return ECOSYSTEMS.filter(
+    (ecosystem) => ecosystem.markers.some(
+      (marker) => marker.startsWith("*.") ? [...names].some((name) => name.endsWith(marker.slice(1))) : names.has(marker)
+    )
+  );
+}
+function egressAllowlist(paths, extra) {
+  const hosts = [
+    ...ecosystemsOf(paths).flatMap((ecosystem) => ecosystem.hosts),
+    ...DISTRIBUTION_HOSTS,
+    ...extra.map(normalizeHost)
+  ];
+  return [...new Set(hosts)];
+}
+function normalizeHost(host) {
+  return host.trim().toLowerCase().replace(/\.$/, "").replace(/^\[(.*)\]$/, "$1");
+}
+var IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+function isIpLiteral(host) {
+  const h = normalizeHost(host);
+  if (h.includes(":")) return /^[0-9a-f:.]+(%[a-z0-9]+)?$/.test(h);
+  return IPV4.test(h) || /^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+))*$/.test(h);
+}
+function hostAllowed(host, allow) {
+  const h = normalizeHost(host);
+  if (!h) return false;
+  const literal2 = isIpLiteral(h);
+  return allow.some((entry) => {
+    const e = normalizeHost(entry);
+    if (literal2) return e === h;
+    if (e.startsWith("*.")) return h.endsWith(e.slice(1)) && h.length > e.length - 1;
+    return e === h;
+  });
+}
+var HOST_PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+function describeBlocked(blocked) {
+  if (blocked.length === 0) return null;
+  const sorted = [...blocked].sort((a, b) => b.count - a.count || a.host.localeCompare(b.host));
+  const parts = sorted.map(({ host, port, count: count2 }) => {
+    const where = host === "(other hosts)" ? "other hosts" : `${host.includes(":") ? `[${host}]` : host}:${port}`;
+    return `${count2} connection${count2 === 1 ? "" : "s"} to ${where}`;
+  });
+  return `blocked: ${parts.join(", ")}`;
+}
+
 // src/core/markdown.ts
 var NEWLINES = /\s*[\r\n]+\s*/g;
 var AT_ENTITY = /&#0*64(?![0-9]);?|&#[xX]0*40(?![0-9A-Fa-f]);?|&commat;/g;
@@ -61477,7 +61614,7 @@ function neutralizeMentionsIn(text, joiner = "​") {
 }
 function code(text) {
   const flat = text.replace(NEWLINES, " ");
-  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run3) => run3.length));
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run5) => run5.length));
   const fence = "`".repeat(longest + 1);
   const pad = /^`|`$/.test(flat) ? " " : "";
   const inner = flat === "" ? " " : `${pad}${flat}${pad}`;
@@ -61563,7 +61700,29 @@ var Session = external_exports.strictObject({
    * from the repository (package.json `scripts.test`, a pytest configuration,
    * go.mod, Cargo.toml); `false` runs none.
    */
-  test: external_exports.union([external_exports.string().trim().min(1).max(500), external_exports.literal(false)]).nullable().default(null)
+  test: external_exports.union([external_exports.string().trim().min(1).max(500), external_exports.literal(false)]).nullable().default(null),
+  /**
+   * What the model's commands may reach on the network (docs/security.md,
+   * "Egress"). By default (`allow: []`) only the package registries of the
+   * ecosystems the repository uses (npm, PyPI, crates.io, the Go module proxy,
+   * Maven Central, RubyGems) and the distribution's package archive, through
+   * the session's proxy; every other connection is refused and counted in the
+   * worker's pull request. `allow` adds host names (`*.example.com` for every
+   * subdomain of example.com) or IP addresses. `open`: any host (the status
+   * comment says so); also for runners where the session cannot set packet
+   * filter rules (no root, no passwordless sudo, no iptables).
+   */
+  network: external_exports.union([
+    external_exports.literal("open"),
+    external_exports.strictObject({
+      allow: external_exports.array(
+        external_exports.string().trim().toLowerCase().refine(
+          (host) => HOST_PATTERN.test(host) || isIpLiteral(host),
+          "must be a host name, *.domain for its subdomains, or an IP address"
+        )
+      ).max(200).default([])
+    })
+  ]).default({ allow: [] })
 });
 var DEFAULT_MAX_USD = 50;
 var Budget = external_exports.strictObject({
@@ -61764,6 +61923,58 @@ function featureParams(features, keepTools) {
   return params;
 }
 
+// src/session/agent/model-credentials.ts
+init_oidc_federation();
+var ModelAuthError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ModelAuthError";
+  }
+};
+var DEFAULT_API = "https://api.anthropic.com";
+function modelAuth(env, fetchImpl = globalThis.fetch) {
+  if (env.ANTHROPIC_API_KEY) return { apiKey: env.ANTHROPIC_API_KEY };
+  const rule = env.ANTHROPIC_FEDERATION_RULE_ID;
+  const organization = env.ANTHROPIC_ORGANIZATION_ID;
+  if (!rule || !organization) {
+    throw new ModelAuthError(
+      'no model credential: set the repository secret ANTHROPIC_API_KEY and pass it to the agent job, or use workload identity federation (the repository variables ANTHROPIC_FEDERATION_RULE_ID and ANTHROPIC_ORGANIZATION_ID on the session step, and `id-token: write` on the agent job; docs/security.md, "The model key")'
+    );
+  }
+  const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL;
+  const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+  if (!requestUrl || !requestToken) {
+    throw new ModelAuthError(
+      "workload identity federation needs the job’s OIDC token, and ACTIONS_ID_TOKEN_REQUEST_URL is not set: give the agent job `permissions: id-token: write`"
+    );
+  }
+  const audience = env.ANTHROPIC_OIDC_AUDIENCE;
+  const identityTokenProvider = async () => {
+    const url2 = new URL(requestUrl);
+    url2.searchParams.set("audience", audience);
+    const response = await fetchImpl(url2, { headers: { authorization: `Bearer ${requestToken}` } });
+    if (!response.ok) {
+      throw new ModelAuthError(`GitHub refused the job's OIDC token (HTTP ${response.status})`);
+    }
+    const body = await response.json();
+    if (typeof body.value !== "string" || !body.value) {
+      throw new ModelAuthError("GitHub's OIDC answer has no token");
+    }
+    return body.value;
+  };
+  return {
+    credentials: oidcFederationProvider({
+      identityTokenProvider,
+      federationRuleId: rule,
+      organizationId: organization,
+      serviceAccountId: env.ANTHROPIC_SERVICE_ACCOUNT_ID,
+      workspaceId: env.ANTHROPIC_WORKSPACE_ID,
+      baseURL: env.ANTHROPIC_BASE_URL ?? DEFAULT_API,
+      fetch: fetchImpl
+    })
+  };
+}
+
 // src/session/agent/model-request.ts
 init_sdk();
 var EPHEMERAL = { type: "ephemeral" };
@@ -61962,13 +62173,8 @@ async function openContext({
     await readSteeringFile({ root, env: toolEnv }, steering, `.github/${CONFIG_FILE}`)
   );
   meter.prices = config2.models.prices;
-  if (!env.ANTHROPIC_API_KEY) {
-    throw new SessionSetupError(
-      "ANTHROPIC_API_KEY is not set: add it as a repository secret and pass it to the agent job"
-    );
-  }
   const client = new Anthropic({
-    apiKey: env.ANTHROPIC_API_KEY,
+    ...modelAuth(env),
     ...env.ANTHROPIC_BASE_URL ? { baseURL: env.ANTHROPIC_BASE_URL } : {},
     ...options2.anthropic?.maxRetries !== void 0 ? { maxRetries: options2.anthropic.maxRetries } : {},
     ...options2.anthropic?.timeoutMs !== void 0 ? { timeout: options2.anthropic.timeoutMs } : {}
@@ -61997,7 +62203,8 @@ async function openContext({
     startedAt,
     now: options2.now ?? Date.now,
     log: options2.log ?? ((line) => process.stderr.write(`baton: ${line}
-`))
+`)),
+    ...options2.egressHosts ? { egressHosts: options2.egressHosts } : {}
   };
 }
 async function openSteering(options2, eventPath) {
@@ -62094,7 +62301,7 @@ var MAX_FOLLOW_UP_ROUNDS = 5;
 var WorkerId = external_exports.string().regex(WORKER_ID, "a worker id is W<wave>.<seq>, like W1.2");
 var BuildType = external_exports.enum(["code", "research", "content"]);
 var OutputPath = external_exports.string().trim().min(1).max(300).refine(
-  (path23) => !path23.startsWith("/") && !path23.split("/").some((part) => part === ".." || part === "." || part === "") && !path23.startsWith(".baton/") && !path23.startsWith(".github/"),
+  (path24) => !path24.startsWith("/") && !path24.split("/").some((part) => part === ".." || part === "." || part === "") && !path24.startsWith(".baton/") && !path24.startsWith(".github/"),
   "an output is a file path relative to the repository root, without .., outside .baton/ and .github/"
 );
 var PlanWorker = external_exports.strictObject({
@@ -62290,7 +62497,7 @@ async function issueTextProblem(github, {
 
 // src/session/agent/loop-files.ts
 var import_promises6 = require("node:fs/promises");
-var import_node_path4 = __toESM(require("node:path"), 1);
+var import_node_path5 = __toESM(require("node:path"), 1);
 
 // src/core/brief.ts
 var BriefFrontMatter = external_exports.object({
@@ -62396,17 +62603,17 @@ function planSchemaProblems(raw, issues) {
     return [`${place}: ${issue2.message}${got}.`];
   });
 }
-function renderPath(path23) {
-  return path23.map((key, i) => typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`).join("");
+function renderPath(path24) {
+  return path24.map((key, i) => typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`).join("");
 }
-function workerNameAt(raw, path23) {
-  if (path23[0] !== "workers" || typeof path23[1] !== "number" || path23[2] === "id") return "";
-  const id = valueAt(raw, ["workers", path23[1], "id"]);
+function workerNameAt(raw, path24) {
+  if (path24[0] !== "workers" || typeof path24[1] !== "number" || path24[2] === "id") return "";
+  const id = valueAt(raw, ["workers", path24[1], "id"]);
   return typeof id === "string" ? ` (worker ${id})` : "";
 }
-function valueAt(raw, path23) {
+function valueAt(raw, path24) {
   let value = raw;
-  for (const key of path23) {
+  for (const key of path24) {
     if (typeof value !== "object" || value === null) return void 0;
     value = value[key];
   }
@@ -62734,12 +62941,12 @@ function dependencyProblems(workers) {
 function briefProblems(workers, briefSizes) {
   const ids = [...new Set(workers.map((worker) => worker.id))];
   return ids.flatMap((id) => {
-    const path23 = `workers/${id}.md`;
-    const size = briefSizes[path23];
-    if (size === void 0) return [`${id} has no brief: commit ${path23} beside plan.json.`];
+    const path24 = `workers/${id}.md`;
+    const size = briefSizes[path24];
+    if (size === void 0) return [`${id} has no brief: commit ${path24} beside plan.json.`];
     if (size <= BRIEF_MAX_BYTES) return [];
     return [
-      `The brief of ${id} (${path23}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
+      `The brief of ${id} (${path24}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
     ];
   });
 }
@@ -62804,11 +63011,11 @@ function renderPlanMarkdown(plan) {
 
 // src/session/agent/loop-files.ts
 async function readIfPresent(root, relative) {
-  return (0, import_promises6.readFile)(import_node_path4.default.join(root, relative), "utf8").catch(() => null);
+  return (0, import_promises6.readFile)(import_node_path5.default.join(root, relative), "utf8").catch(() => null);
 }
 async function writeRecordFile(root, relative, text) {
-  await (0, import_promises6.mkdir)(import_node_path4.default.dirname(import_node_path4.default.join(root, relative)), { recursive: true });
-  await (0, import_promises6.writeFile)(import_node_path4.default.join(root, relative), text);
+  await (0, import_promises6.mkdir)(import_node_path5.default.dirname(import_node_path5.default.join(root, relative)), { recursive: true });
+  await (0, import_promises6.writeFile)(import_node_path5.default.join(root, relative), text);
 }
 async function readPlan(root, build) {
   const text = await readIfPresent(root, planPath(build));
@@ -62946,8 +63153,8 @@ function renderSystemPrompt({
     `- Finish by calling ${submit} exactly once. It is checked: if it is not accepted, correct every problem listed and call it again.`
   ].join("\n");
 }
-function pathLine(path23, present) {
-  return present ? `\`${path23}\`` : `\`${path23}\` (absent in this checkout; go on without it)`;
+function pathLine(path24, present) {
+  return present ? `\`${path24}\`` : `\`${path24}\` (absent in this checkout; go on without it)`;
 }
 
 // src/session/agent/prompts/loop-prompts.ts
@@ -63012,7 +63219,7 @@ function renderSummaryPrompt({
 
 // src/session/agent/session-output.ts
 var import_promises7 = require("node:fs/promises");
-var import_node_path5 = __toESM(require("node:path"), 1);
+var import_node_path6 = __toESM(require("node:path"), 1);
 
 // src/core/completion.ts
 var COMPLETION_MAX_BYTES = 64 * 1024;
@@ -63138,7 +63345,19 @@ var SessionResult = external_exports.strictObject({
     commit_sha: external_exports.string().regex(/^[0-9a-f]{40}$/)
   }).nullable().default(null),
   /** `synthesis`: the summary publish posts on the issue (the report is committed as REPORT.md). */
-  synthesis: SynthesisResult.nullable().default(null)
+  synthesis: SynthesisResult.nullable().default(null),
+  /** `work` and `fix`: connections of the model's commands the egress proxy refused, by host and port. */
+  blocked: external_exports.array(
+    external_exports.strictObject({
+      /** A host name or address as the command asked for it (the proxy counts anything else as `(not a host name)`). */
+      host: external_exports.string().regex(
+        /^(?:[A-Za-z0-9.:_*-]{1,253}|\(not a host name\)|\(other hosts\))$/,
+        "is not a host name or address"
+      ),
+      port: external_exports.number().int().min(0).max(65535),
+      count: external_exports.number().int().positive()
+    })
+  ).max(500).default([])
 });
 
 // src/session/agent/session-output.ts
@@ -63157,7 +63376,7 @@ async function commitSession(ctx, message, source = { workDir: ctx.root }) {
   await git(options2, [
     "bundle",
     "create",
-    import_node_path5.default.resolve(ctx.env.BATON_OUT, BUNDLE_FILE),
+    import_node_path6.default.resolve(ctx.env.BATON_OUT, BUNDLE_FILE),
     `${ctx.base}..HEAD`
   ]);
   return { ok: true, head };
@@ -63181,13 +63400,13 @@ async function writeSessionResult(out, result) {
       2
     );
   }
-  await (0, import_promises7.writeFile)(import_node_path5.default.join(out, RESULT_FILE), `${text}
+  await (0, import_promises7.writeFile)(import_node_path6.default.join(out, RESULT_FILE), `${text}
 `);
 }
 
 // src/session/agent/tools/read-only-tools.ts
 var import_promises10 = require("node:fs/promises");
-var import_node_path8 = __toESM(require("node:path"), 1);
+var import_node_path9 = __toESM(require("node:path"), 1);
 
 // src/session/agent/tools/agent-tool.ts
 function toolError(content) {
@@ -63203,7 +63422,7 @@ function toInputSchema(schema2) {
 
 // src/session/agent/tools/file-views.ts
 var import_promises8 = require("node:fs/promises");
-var import_node_path6 = __toESM(require("node:path"), 1);
+var import_node_path7 = __toESM(require("node:path"), 1);
 var SKIPPED_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function numberLines(lines, first) {
   return lines.map((line, i) => `${String(first + i).padStart(6)}	${line}`).join("\n");
@@ -63221,10 +63440,10 @@ async function walk3(root, dir, depth, lines, max) {
   for (const name of entries) {
     if (lines.length >= max) return;
     if (SKIPPED_DIRS.has(name)) continue;
-    const full = import_node_path6.default.join(dir, name);
+    const full = import_node_path7.default.join(dir, name);
     const info = await (0, import_promises8.lstat)(full).catch(() => null);
     if (!info) continue;
-    const relative = import_node_path6.default.relative(root, full);
+    const relative = import_node_path7.default.relative(root, full);
     if (info.isSymbolicLink()) lines.push(`${relative}@`);
     else if (info.isDirectory()) {
       lines.push(`${relative}/`);
@@ -63235,23 +63454,23 @@ async function walk3(root, dir, depth, lines, max) {
 
 // src/session/agent/tools/workspace-path.ts
 var import_promises9 = require("node:fs/promises");
-var import_node_path7 = __toESM(require("node:path"), 1);
+var import_node_path8 = __toESM(require("node:path"), 1);
 async function resolveInWorkspace(root, input2) {
   if (!input2.trim()) return { ok: false, problem: "the path is empty" };
-  const absolute = import_node_path7.default.resolve(root, input2);
+  const absolute = import_node_path8.default.resolve(root, input2);
   if (!isInside(root, absolute)) return outside(input2);
   const real = await realpathOfLongestExisting(absolute);
   if (real === null) return { ok: false, problem: `${input2} goes through a broken symlink` };
   if (!isInside(root, real)) return outside(input2);
-  const relative = import_node_path7.default.relative(root, real);
-  if (relative.split(import_node_path7.default.sep)[0] === ".git") {
+  const relative = import_node_path8.default.relative(root, real);
+  if (relative.split(import_node_path8.default.sep)[0] === ".git") {
     return { ok: false, problem: `${input2} is inside .git, which the session may not touch` };
   }
   return { ok: true, absolute: real, relative: relative || "." };
 }
 function isInside(root, candidate) {
-  const relative = import_node_path7.default.relative(root, candidate);
-  return relative === "" || !relative.startsWith("..") && !import_node_path7.default.isAbsolute(relative);
+  const relative = import_node_path8.default.relative(root, candidate);
+  return relative === "" || !relative.startsWith("..") && !import_node_path8.default.isAbsolute(relative);
 }
 function outside(input2) {
   return {
@@ -63266,11 +63485,11 @@ async function realpathOfLongestExisting(absolute) {
     try {
       await (0, import_promises9.lstat)(current);
       const real = await (0, import_promises9.realpath)(current).catch(() => null);
-      return real === null ? null : import_node_path7.default.join(real, ...missing.reverse());
+      return real === null ? null : import_node_path8.default.join(real, ...missing.reverse());
     } catch {
-      const parent = import_node_path7.default.dirname(current);
+      const parent = import_node_path8.default.dirname(current);
       if (parent === current) return absolute;
-      missing.push(import_node_path7.default.basename(current));
+      missing.push(import_node_path8.default.basename(current));
       current = parent;
     }
   }
@@ -63369,7 +63588,7 @@ async function search(root, start, args) {
     if (text.includes("\0")) continue;
     text.split("\n").forEach((line, i) => {
       if (hits.length < args.max_results && matcher(line)) {
-        hits.push(`${import_node_path8.default.relative(root, file2)}:${i + 1}: ${line.slice(0, 300)}`);
+        hits.push(`${import_node_path9.default.relative(root, file2)}:${i + 1}: ${line.slice(0, 300)}`);
       }
     });
   }
@@ -63385,7 +63604,7 @@ async function collectFiles(start) {
     const entries = (await (0, import_promises10.readdir)(dir).catch(() => [])).sort();
     for (const name of entries) {
       if (SKIPPED_DIRS.has(name)) continue;
-      const full = import_node_path8.default.join(dir, name);
+      const full = import_node_path9.default.join(dir, name);
       const entry = await (0, import_promises10.lstat)(full).catch(() => null);
       if (entry?.isDirectory()) pending.push(full);
       else if (entry?.isFile() && entry.size <= MAX_SEARCH_FILE_BYTES) files.push(full);
@@ -63420,12 +63639,12 @@ function createSubmitTool({
 
 // src/session/agent/roles/role-outcome.ts
 var import_promises11 = require("node:fs/promises");
-var import_node_path9 = __toESM(require("node:path"), 1);
+var import_node_path10 = __toESM(require("node:path"), 1);
 function failedOutcome(reason) {
   return { status: "failed", reason, head: null };
 }
 async function existsIn(root, relative) {
-  return (0, import_promises11.access)(import_node_path9.default.join(root, relative)).then(
+  return (0, import_promises11.access)(import_node_path10.default.join(root, relative)).then(
     () => true,
     () => false
   );
@@ -63521,8 +63740,8 @@ async function runSummaryRole(ctx) {
   const workers = (plan?.workers ?? []).filter((worker) => worker.loop === loop);
   const completions = await Promise.all(
     workers.map(async ({ id }) => {
-      const path23 = completionPath(build, id);
-      return { worker: id, path: path23, present: await existsIn(ctx.root, path23) };
+      const path24 = completionPath(build, id);
+      return { worker: id, path: path24, present: await existsIn(ctx.root, path24) };
     })
   );
   const outcome = await converse(ctx, {
@@ -63574,8 +63793,8 @@ function system(ctx, role, submit) {
   });
 }
 async function skill(ctx, role) {
-  const path23 = skillPath(role);
-  return { path: path23, present: await existsIn(ctx.root, path23) };
+  const path24 = skillPath(role);
+  return { path: path24, present: await existsIn(ctx.root, path24) };
 }
 function readOnly(ctx) {
   return createReadOnlyTools({ root: ctx.root, maxOutputChars: ctx.limits.maxToolOutputChars });
@@ -63583,7 +63802,7 @@ function readOnly(ctx) {
 
 // src/session/agent/roles/plan-role.ts
 var import_promises14 = require("node:fs/promises");
-var import_node_path12 = __toESM(require("node:path"), 1);
+var import_node_path13 = __toESM(require("node:path"), 1);
 
 // src/core/build-labels.ts
 function labelOfType(config2, type2) {
@@ -63597,7 +63816,7 @@ function buildTypeOfLabels(config2, labels) {
 
 // src/session/agent/adapt/adapt-role.ts
 var import_promises13 = require("node:fs/promises");
-var import_node_path11 = __toESM(require("node:path"), 1);
+var import_node_path12 = __toESM(require("node:path"), 1);
 
 // src/session/agent/prompts/adapt-prompt.ts
 function renderAdaptPrompt({
@@ -63625,7 +63844,7 @@ function renderAdaptPrompt({
 
 // src/session/agent/roles/completion-submission.ts
 var import_promises12 = require("node:fs/promises");
-var import_node_path10 = __toESM(require("node:path"), 1);
+var import_node_path11 = __toESM(require("node:path"), 1);
 var CompletionSubmission = Completion.omit({ worker_id: true, usage: true, tests: true });
 var USAGE_ROOM = 512;
 function createCompletionTool(worker, planWorkers) {
@@ -63676,7 +63895,7 @@ function failedCompletion(worker, reason, usage) {
   };
 }
 async function readCompletion(root, build, worker) {
-  const text = await (0, import_promises12.readFile)(import_node_path10.default.join(root, completionPath(build, worker)), "utf8").catch(
+  const text = await (0, import_promises12.readFile)(import_node_path11.default.join(root, completionPath(build, worker)), "utf8").catch(
     () => null
   );
   if (text === null || Buffer.byteLength(text) > COMPLETION_MAX_BYTES) return null;
@@ -63756,7 +63975,7 @@ async function runAdaptRole(ctx, source) {
   if (!targets.ok) return failedOutcome(targets.reason);
   const briefs = /* @__PURE__ */ new Map();
   for (const worker of targets.workers) {
-    briefs.set(worker, await (0, import_promises13.readFile)(import_node_path11.default.join(ctx.root, briefPath(build, worker)), "utf8"));
+    briefs.set(worker, await (0, import_promises13.readFile)(import_node_path12.default.join(ctx.root, briefPath(build, worker)), "utf8"));
   }
   if (briefs.size === 0)
     return {
@@ -63794,7 +64013,7 @@ async function runAdaptRole(ctx, source) {
   });
   if (outcome.kind === "failed") return failedOutcome(outcome.reason);
   for (const [worker, text] of outcome.value) {
-    await (0, import_promises13.writeFile)(import_node_path11.default.join(ctx.root, briefPath(build, worker)), text);
+    await (0, import_promises13.writeFile)(import_node_path12.default.join(ctx.root, briefPath(build, worker)), text);
   }
   const ids = [...outcome.value.keys()].join(", ");
   const commit = await commitSession(ctx, `Adapt the briefs of ${ids} after ${source}'s learnings`);
@@ -63810,7 +64029,7 @@ async function findTargets(ctx, source) {
       reason: `${completionPath(build, source)} is missing or invalid on ${integrationBranch(build)}`
     };
   }
-  const planText = await (0, import_promises13.readFile)(import_node_path11.default.join(ctx.root, planPath(build)), "utf8").catch(() => "");
+  const planText = await (0, import_promises13.readFile)(import_node_path12.default.join(ctx.root, planPath(build)), "utf8").catch(() => "");
   const plan = Plan.safeParse(parseJson(planText));
   if (!plan.success) return { ok: false, reason: `${planPath(build)} is missing or invalid` };
   const branches = new Set(await ctx.github.listBranches(`baton/${build}/`));
@@ -64177,9 +64396,9 @@ async function readFeedback(ctx) {
 }
 async function commitGraphOnly(ctx, subIssues) {
   const build = ctx.env.BATON_BUILD;
-  const dir = import_node_path12.default.join(ctx.root, buildDir(build));
+  const dir = import_node_path13.default.join(ctx.root, buildDir(build));
   for (const name of ["workers", "plan.json", "PLAN.md"])
-    await (0, import_promises14.rm)(import_node_path12.default.join(dir, name), { recursive: true, force: true });
+    await (0, import_promises14.rm)(import_node_path13.default.join(dir, name), { recursive: true, force: true });
   await (0, import_promises14.mkdir)(dir, { recursive: true });
   await writeGraph(ctx.root, build, subIssues);
   ctx.log(`the sub-issues of #${subIssues.graph.parent} cannot be planned; see the status comment`);
@@ -64192,7 +64411,7 @@ async function commitGraphOnly(ctx, subIssues) {
 }
 async function writeGraph(root, build, subIssues) {
   await (0, import_promises14.writeFile)(
-    import_node_path12.default.join(root, subIssueGraphPath(build)),
+    import_node_path13.default.join(root, subIssueGraphPath(build)),
     `${JSON.stringify(subIssues.graph, null, 2)}
 `
   );
@@ -64202,24 +64421,24 @@ async function writePlanFiles(root, build, files, {
   dropped = [],
   subIssues
 }) {
-  const dir = import_node_path12.default.join(root, buildDir(build));
-  if (!keepBriefs) await (0, import_promises14.rm)(import_node_path12.default.join(dir, "workers"), { recursive: true, force: true });
-  for (const id of dropped) await (0, import_promises14.rm)(import_node_path12.default.join(root, briefPath(build, id)), { force: true });
-  await (0, import_promises14.rm)(import_node_path12.default.join(root, subIssueGraphPath(build)), { force: true });
-  await (0, import_promises14.mkdir)(import_node_path12.default.join(dir, "workers"), { recursive: true });
+  const dir = import_node_path13.default.join(root, buildDir(build));
+  if (!keepBriefs) await (0, import_promises14.rm)(import_node_path13.default.join(dir, "workers"), { recursive: true, force: true });
+  for (const id of dropped) await (0, import_promises14.rm)(import_node_path13.default.join(root, briefPath(build, id)), { force: true });
+  await (0, import_promises14.rm)(import_node_path13.default.join(root, subIssueGraphPath(build)), { force: true });
+  await (0, import_promises14.mkdir)(import_node_path13.default.join(dir, "workers"), { recursive: true });
   if (subIssues) await writeGraph(root, build, subIssues);
-  await (0, import_promises14.writeFile)(import_node_path12.default.join(root, planPath(build)), `${JSON.stringify(files.plan, null, 2)}
+  await (0, import_promises14.writeFile)(import_node_path13.default.join(root, planPath(build)), `${JSON.stringify(files.plan, null, 2)}
 `);
-  await (0, import_promises14.writeFile)(import_node_path12.default.join(dir, "PLAN.md"), renderPlanMarkdown(files.plan));
+  await (0, import_promises14.writeFile)(import_node_path13.default.join(dir, "PLAN.md"), renderPlanMarkdown(files.plan));
   for (const [id, text] of files.briefs)
-    await (0, import_promises14.writeFile)(import_node_path12.default.join(root, briefPath(build, id)), text);
+    await (0, import_promises14.writeFile)(import_node_path13.default.join(root, briefPath(build, id)), text);
 }
 
 // src/session/agent/build-scope.ts
 var import_promises15 = require("node:fs/promises");
-var import_node_path13 = __toESM(require("node:path"), 1);
+var import_node_path14 = __toESM(require("node:path"), 1);
 async function readBuildScope(root, build, worker) {
-  const text = await (0, import_promises15.readFile)(import_node_path13.default.join(root, planPath(build)), "utf8").catch(() => null);
+  const text = await (0, import_promises15.readFile)(import_node_path14.default.join(root, planPath(build)), "utf8").catch(() => null);
   let raw = null;
   try {
     raw = text === null ? null : JSON.parse(text);
@@ -64337,10 +64556,10 @@ function visibleName(name) {
     (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`
   );
 }
-function findChangedFile(files, path23) {
+function findChangedFile(files, path24) {
   return files.find((f) => {
     const shown = visibleName(f.filename);
-    return path23 === f.filename || path23 === shown || path23 === shown.slice(1, -1);
+    return path24 === f.filename || path24 === shown || path24 === shown.slice(1, -1);
   });
 }
 function renderReviewPrompt({
@@ -64378,11 +64597,11 @@ function renderReviewPrompt({
     "Comments on lines outside the diff are moved into the body."
   ].join("\n");
 }
-function testsLine({ run: run3, report }) {
-  if (!run3)
+function testsLine({ run: run5, report }) {
+  if (!run5)
     return `Tests: the worker's report \`${report}\` says nothing of them; run none yourself, judge by reading.`;
-  const command = run3.command ? `\`${run3.command.replaceAll("`", "")}\`` : "no command";
-  switch (run3.status) {
+  const command = run5.command ? `\`${run5.command.replaceAll("`", "")}\`` : "no command";
+  switch (run5.status) {
     case "passed":
       return `Tests: the work session ran ${command} before handing in, and they passed.`;
     case "failed":
@@ -64390,7 +64609,7 @@ function testsLine({ run: run3, report }) {
     case "not-run":
       return `Tests: not run by the work session (the reason is under \`tests.detail\` in \`${report}\`).`;
     default: {
-      const _exhaustive = run3.status;
+      const _exhaustive = run5.status;
       return _exhaustive;
     }
   }
@@ -64511,7 +64730,7 @@ function createDiffTool(files, maxChars) {
 
 // src/session/agent/roles/synthesis-role.ts
 var import_promises16 = require("node:fs/promises");
-var import_node_path14 = __toESM(require("node:path"), 1);
+var import_node_path15 = __toESM(require("node:path"), 1);
 
 // src/session/agent/follow-up-plan.ts
 var ROUND_MAX = 10;
@@ -64654,8 +64873,8 @@ async function runSynthesisRole(ctx) {
   });
   if (outcome.kind === "failed") return failedOutcome(outcome.reason);
   const { report, summary, follow_up } = outcome.value;
-  await (0, import_promises16.mkdir)(import_node_path14.default.join(ctx.root, buildDir(build)), { recursive: true });
-  await (0, import_promises16.writeFile)(import_node_path14.default.join(ctx.root, reportPath(build)), `${report}
+  await (0, import_promises16.mkdir)(import_node_path15.default.join(ctx.root, buildDir(build)), { recursive: true });
+  await (0, import_promises16.writeFile)(import_node_path15.default.join(ctx.root, reportPath(build)), `${report}
 `);
   const proposed = await writeFollowUps(ctx, build, follow_up);
   const commit = await commitSession(ctx, `Report of ${build}`);
@@ -64669,8 +64888,8 @@ async function runSynthesisRole(ctx) {
 }
 
 // src/session/agent/roles/work-role.ts
-var import_promises21 = require("node:fs/promises");
-var import_node_path19 = __toESM(require("node:path"), 1);
+var import_promises22 = require("node:fs/promises");
+var import_node_path20 = __toESM(require("node:path"), 1);
 
 // src/session/agent/prompts/work-prompt.ts
 function renderWorkPrompt({
@@ -64724,67 +64943,394 @@ function renderWorkPrompt({
 }
 
 // src/session/agent/sandbox.ts
-var import_node_child_process2 = require("node:child_process");
-var import_promises17 = require("node:fs/promises");
+var import_node_child_process4 = require("node:child_process");
+var import_promises18 = require("node:fs/promises");
 var import_node_os = require("node:os");
-var import_node_path15 = __toESM(require("node:path"), 1);
+var import_node_path16 = __toESM(require("node:path"), 1);
+var import_node_util4 = require("node:util");
+
+// src/session/agent/egress/open-egress.ts
+var import_node_child_process3 = require("node:child_process");
+var import_node_util3 = require("node:util");
+
+// src/session/agent/egress/proxy.ts
+var import_promises17 = require("node:dns/promises");
+var import_node_http = __toESM(require("node:http"), 1);
+var import_node_net = require("node:net");
+function forbiddenAddress(address) {
+  const a = address.toLowerCase();
+  if ((0, import_node_net.isIP)(a) === 4) {
+    const [first = 0, second = 0] = a.split(".").map(Number);
+    return first === 127 || first === 0 || first === 169 && second === 254 || first >= 224;
+  }
+  if (a.startsWith("::ffff:")) return forbiddenAddress(a.slice(7));
+  return a === "::1" || a === "::" || a.startsWith("fe8") || a.startsWith("fe9") || a.startsWith("fea") || a.startsWith("feb") || a.startsWith("ff");
+}
+var defaultResolver = async (host) => (await (0, import_promises17.lookup)(host, { all: true, verbatim: true })).map((entry) => entry.address);
+async function startEgressProxy({
+  allow,
+  log,
+  hosts = {},
+  resolve: resolve2 = defaultResolver
+}) {
+  const counts = /* @__PURE__ */ new Map();
+  const sockets = /* @__PURE__ */ new Set();
+  const refuse2 = (host, port2, why) => {
+    const listed = counts.size < MAX_LISTED || counts.has(`${host}
+${port2}`);
+    const key = listed ? `${host}
+${port2}` : OTHER_HOSTS;
+    const entry = counts.get(key) ?? (listed ? { host, port: port2, count: 0 } : { host: OTHER_HOSTS, port: 0, count: 0 });
+    entry.count++;
+    counts.set(key, entry);
+    log(`egress: refused ${host.includes(":") ? `[${host}]` : host}:${port2} (${why})`);
+  };
+  const addressesOf = async (host) => {
+    const mapped = hosts[host];
+    if (mapped) return [mapped];
+    if (isIpLiteral(host)) return [host];
+    return resolve2(host);
+  };
+  const open2 = async (rawHost, port2) => {
+    const host = normalizeHost(rawHost);
+    if (!(port2 > 0 && port2 < 65536)) return "not a host and port";
+    if ((!HOST_PATTERN.test(host) || host.startsWith("*")) && (0, import_node_net.isIP)(host) === 0) {
+      refuse2("(not a host name)", port2, "not a host name");
+      return "not a host name";
+    }
+    if (!hostAllowed(host, allow)) {
+      const why = isIpLiteral(host) ? "an IP address not on the allowlist" : "not on the allowlist";
+      refuse2(host, port2, why);
+      return `${host}:${port2} is ${why}; add it to session.network.allow in .github/baton.yml if the build needs it`;
+    }
+    let addresses;
+    try {
+      addresses = await addressesOf(host);
+    } catch (error62) {
+      return `${host} could not be resolved: ${error62.message}`;
+    }
+    if (!hosts[host]) addresses = addresses.filter((address2) => !forbiddenAddress(address2));
+    if (addresses.length === 0) {
+      refuse2(host, port2, "resolves to a loopback, link-local or multicast address");
+      return `${host} resolves to no address the proxy may reach`;
+    }
+    for (const address2 of addresses) {
+      const socket = await connectTo(address2, port2).catch(() => null);
+      if (socket) return socket;
+    }
+    return `${host}:${port2} could not be reached`;
+  };
+  const server = import_node_http.default.createServer((request2, response) => {
+    let url2;
+    try {
+      url2 = new URL(request2.url ?? "");
+    } catch {
+      response.writeHead(400).end("the egress proxy takes absolute http:// URLs and CONNECT\n");
+      return;
+    }
+    if (url2.protocol !== "http:") {
+      response.writeHead(400).end("the egress proxy forwards http:// only; use CONNECT for TLS\n");
+      return;
+    }
+    const port2 = Number(url2.port || 80);
+    void open2(url2.hostname, port2).then((socket) => {
+      if (typeof socket === "string") {
+        response.writeHead(403, { "content-type": "text/plain" }).end(`${socket}
+`);
+        return;
+      }
+      const headers = { ...request2.headers };
+      delete headers["proxy-authorization"];
+      delete headers["proxy-connection"];
+      const upstream = import_node_http.default.request({
+        createConnection: () => socket,
+        method: request2.method,
+        path: `${url2.pathname}${url2.search}`,
+        headers
+      });
+      upstream.on("response", (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      });
+      upstream.on("error", () => response.destroy());
+      request2.pipe(upstream);
+    });
+  });
+  server.on("connect", (request2, client, head) => {
+    sockets.add(client);
+    client.on("close", () => sockets.delete(client));
+    client.on("error", () => client.destroy());
+    const target = /^\[?([^\]]+?)\]?:(\d+)$/.exec(request2.url ?? "");
+    if (!target?.[1] || !target[2]) {
+      client.end("HTTP/1.1 400 Bad Request\r\n\r\n");
+      return;
+    }
+    void open2(target[1], Number(target[2])).then((socket) => {
+      if (typeof socket === "string") {
+        client.end(
+          `HTTP/1.1 403 Forbidden\r
+content-type: text/plain\r
+content-length: ${Buffer.byteLength(socket) + 1}\r
+\r
+${socket}
+`
+        );
+        return;
+      }
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+      socket.on("error", () => client.destroy());
+      client.on("close", () => socket.destroy());
+      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+      if (head.length > 0) socket.write(head);
+      socket.pipe(client);
+      client.pipe(socket);
+    });
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise((resolve3, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve3());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    port,
+    blocked: () => [...counts.values()].map((entry) => ({ ...entry })),
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve3) => server.close(() => resolve3()));
+    }
+  };
+}
+var CONNECT_TIMEOUT_MS = 1e4;
+var MAX_LISTED = 100;
+var OTHER_HOSTS = "(other hosts)";
+function connectTo(address, port) {
+  return new Promise((resolve2, reject) => {
+    const socket = (0, import_node_net.connect)({ host: address, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error("timed out"));
+    }, CONNECT_TIMEOUT_MS);
+    socket.once("connect", () => {
+      clearTimeout(timer);
+      resolve2(socket);
+    });
+    socket.once("error", (error62) => {
+      clearTimeout(timer);
+      reject(error62);
+    });
+  });
+}
+
+// src/session/agent/egress/rules.ts
+var import_node_child_process2 = require("node:child_process");
 var import_node_util2 = require("node:util");
 var run2 = (0, import_node_util2.promisify)(import_node_child_process2.execFile);
+var EgressSetupError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "EgressSetupError";
+  }
+};
+var defaultExec = async (program, args) => {
+  const file2 = programPath(program);
+  const [command, rest] = process.getuid?.() === 0 ? [file2, [...args]] : [programPath("sudo"), ["-n", "--", file2, ...args]];
+  return run2(command, rest).then(
+    () => true,
+    () => false
+  );
+};
+function chainName(uid) {
+  return `BATON-EGRESS-${uid}`;
+}
+function chainRules(family) {
+  const loopback = family === 4 ? "127.0.0.0/8" : "::1/128";
+  return [
+    ["-p", "udp", "--dport", "53", "-j", "REJECT"],
+    ["-p", "tcp", "--dport", "53", "-j", "REJECT", "--reject-with", "tcp-reset"],
+    ["-o", "lo", "-d", loopback, "-j", "ACCEPT"],
+    ["-p", "tcp", "-j", "REJECT", "--reject-with", "tcp-reset"],
+    ["-j", "REJECT"]
+  ];
+}
+function jumpRule(uid) {
+  return ["OUTPUT", "-m", "owner", "--uid-owner", String(uid), "-j", chainName(uid)];
+}
+async function applyEgressRules({
+  uid,
+  exec: execRule = defaultExec
+}) {
+  const chain = chainName(uid);
+  const exec2 = async (program, args) => {
+    try {
+      return await execRule(program, args);
+    } catch (error62) {
+      if (error62 instanceof MissingProgramError) throw new EgressSetupError(needs(error62.message));
+      throw error62;
+    }
+  };
+  for (const program of ["iptables", "ip6tables"]) {
+    const family = program === "iptables" ? 4 : 6;
+    const made = await exec2(program, ["-w", "-N", chain]) || await exec2(program, ["-w", "-F", chain]);
+    if (!made) throw new EgressSetupError(needs(`\`${program} -N ${chain}\` failed`));
+    for (const rule of chainRules(family)) {
+      if (!await exec2(program, ["-w", "-A", chain, ...rule])) {
+        throw new EgressSetupError(needs(`\`${program} -A ${chain} ${rule.join(" ")}\` failed`));
+      }
+    }
+    const jump = jumpRule(uid);
+    if (!await exec2(program, ["-w", "-C", ...jump])) {
+      if (!await exec2(program, ["-w", "-I", ...jump.slice(0, 1), "1", ...jump.slice(1)])) {
+        throw new EgressSetupError(needs(`\`${program} -I OUTPUT\` failed`));
+      }
+    }
+  }
+  return async () => {
+    for (const program of ["iptables", "ip6tables"]) {
+      for (let i = 0; i < 10 && await exec2(program, ["-w", "-D", ...jumpRule(uid)]); i++) {
+      }
+      await exec2(program, ["-w", "-F", chain]);
+      await exec2(program, ["-w", "-X", chain]);
+    }
+  };
+}
+function needs(what) {
+  return `the session limits the network of its tools user with packet filter rules and could not set them (${what}): the agent job needs iptables and ip6tables (Debian/Ubuntu package \`iptables\`) in /usr/sbin and root or passwordless sudo to run them (GitHub-hosted runners have all of it). On a runner that cannot allow it, set \`session.network: open\` in .github/baton.yml to let the model's commands reach any host.`;
+}
+
+// src/session/agent/egress/open-egress.ts
+var run3 = (0, import_node_util3.promisify)(import_node_child_process3.execFile);
+function proxyEnv(port) {
+  const url2 = `http://127.0.0.1:${port}`;
+  const local = "localhost,127.0.0.1,::1";
+  return {
+    HTTP_PROXY: url2,
+    HTTPS_PROXY: url2,
+    http_proxy: url2,
+    https_proxy: url2,
+    NO_PROXY: local,
+    no_proxy: local,
+    npm_config_proxy: url2,
+    npm_config_https_proxy: url2,
+    NODE_USE_ENV_PROXY: "1",
+    JAVA_TOOL_OPTIONS: `-Dhttp.proxyHost=127.0.0.1 -Dhttp.proxyPort=${port} -Dhttps.proxyHost=127.0.0.1 -Dhttps.proxyPort=${port}`
+  };
+}
+async function openEgress({
+  user,
+  allow,
+  log,
+  hosts,
+  exec: exec2
+}) {
+  const started = performance.now();
+  const uid = await uidOf(user);
+  const proxy = await startEgressProxy({ allow, log, ...hosts ? { hosts } : {} });
+  let removeRules;
+  try {
+    removeRules = await applyEgressRules({ uid, ...exec2 ? { exec: exec2 } : {} });
+  } catch (error62) {
+    await proxy.close();
+    throw error62;
+  }
+  const setupMs = Math.round(performance.now() - started);
+  log(
+    `egress: ${user}'s commands reach ${allow.length} allowed host patterns through 127.0.0.1:${proxy.port}; everything else is refused (set up in ${setupMs} ms)`
+  );
+  return {
+    env: proxyEnv(proxy.port),
+    blocked: proxy.blocked,
+    setupMs,
+    close: async () => {
+      await removeRules();
+      await proxy.close();
+    }
+  };
+}
+async function uidOf(user) {
+  try {
+    const { stdout } = await run3(programPath("id"), ["-u", "--", user]);
+    const uid = Number(stdout.trim());
+    if (Number.isInteger(uid) && uid > 0) return uid;
+  } catch {
+  }
+  throw new EgressSetupError(`could not read the uid of the tools user ${user}`);
+}
+
+// src/session/agent/sandbox.ts
+var run4 = (0, import_node_util4.promisify)(import_node_child_process4.execFile);
 var SandboxSetupError = class extends Error {
   constructor(message) {
     super(message);
     this.name = "SandboxSetupError";
   }
 };
-var exec = (file2, args) => run2(file2, [...args]).then(
+var exec = (file2, args) => run4(programPath(file2), [...args]).then(
   () => true,
   () => false
 );
 async function openSandbox({
   root,
   user,
-  exec: run3 = exec
+  egress = null,
+  exec: run5 = exec
 }) {
   if (!user) {
     return {
       user: null,
       workDir: root,
       home: null,
+      env: {},
+      blocked: () => [],
       stopAll: async () => {
       },
       close: async () => {
       }
     };
   }
-  await ensureToolUser(user, run3);
-  const stopAll = () => stopUserProcesses(user, run3);
+  await ensureToolUser(user, run5);
+  const stopAll = () => stopUserProcesses(user, run5);
   await stopAll();
-  const base = await (0, import_promises17.mkdtemp)(import_node_path15.default.join((0, import_node_os.tmpdir)(), "baton-session-"));
-  await (0, import_promises17.chmod)(base, 457);
-  const workDir = import_node_path15.default.join(base, "work");
-  const home = import_node_path15.default.join(base, "home");
-  await (0, import_promises17.mkdir)(home, { mode: 511 });
-  await (0, import_promises17.chmod)(home, 511);
-  await (0, import_promises17.cp)(root, workDir, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
-  if (!await run3("chmod", ["-R", "a+rwX", "--", workDir])) {
+  const base = await (0, import_promises18.mkdtemp)(import_node_path16.default.join((0, import_node_os.tmpdir)(), "baton-session-"));
+  await (0, import_promises18.chmod)(base, 457);
+  const workDir = import_node_path16.default.join(base, "work");
+  const home = import_node_path16.default.join(base, "home");
+  await (0, import_promises18.mkdir)(home, { mode: 511 });
+  await (0, import_promises18.chmod)(home, 511);
+  await (0, import_promises18.cp)(root, workDir, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+  if (!await run5("chmod", ["-R", "a+rwX", "--", workDir])) {
     throw new SandboxSetupError(`could not make the session's copy ${workDir} writable`);
   }
+  const limits = egress ? await openEgress({
+    user,
+    allow: egress.allow,
+    log: egress.log,
+    ...egress.hosts ? { hosts: egress.hosts } : {}
+  }) : null;
   return {
     user,
     workDir,
     home,
+    env: limits?.env ?? {},
+    blocked: () => limits?.blocked() ?? [],
     stopAll,
     close: async () => {
       await stopAll();
-      await run3("sudo", ["-n", "-u", user, "--", "rm", "-rf", "--", workDir, home]);
-      await (0, import_promises17.rm)(base, { recursive: true, force: true }).catch(() => {
+      await run5("sudo", ["-n", "-u", user, "--", programPath("rm"), "-rf", "--", workDir, home]);
+      await (0, import_promises18.rm)(base, { recursive: true, force: true }).catch(() => {
       });
+      await limits?.close();
     }
   };
 }
-async function ensureToolUser(user, run3 = exec) {
-  if (!await run3("id", ["-u", "--", user])) {
-    const created = await privileged(run3, [
+async function ensureToolUser(user, run5 = exec) {
+  if (!await run5("id", ["-u", "--", user])) {
+    const created = await privileged(run5, [
       "useradd",
       "--system",
       "--user-group",
@@ -64793,50 +65339,51 @@ async function ensureToolUser(user, run3 = exec) {
       "/usr/sbin/nologin",
       user
     ]);
-    if (!created && !await run3("id", ["-u", "--", user])) {
+    if (!created && !await run5("id", ["-u", "--", user])) {
       throw new SandboxSetupError(
         `BATON_TOOL_USER ${user} does not exist and could not be created: the agent job needs root or passwordless sudo to run \`useradd\` (GitHub-hosted runners have it); on a self-hosted runner create the user once (\`useradd --system --user-group ${user}\`) and let the runner's user run commands as it (\`sudo -n -u ${user}\`)`
       );
     }
   }
-  if (!await run3("sudo", ["-n", "-u", user, "--", "true"])) {
+  if (!await run5("sudo", ["-n", "-u", user, "--", programPath("true")])) {
     throw new SandboxSetupError(
       `the agent job cannot run commands as BATON_TOOL_USER ${user}: it needs passwordless \`sudo -n -u ${user}\` (a sudoers rule for the runner's user), or root with sudo installed`
     );
   }
-  if (await run3("sudo", ["-n", "-u", user, "--", "sh", "-c", 'test "$(id -u)" -eq 0'])) {
+  const rootCheck = `test "$(${programPath("id")} -u)" -eq 0`;
+  if (await run5("sudo", ["-n", "-u", user, "--", programPath("sh"), "-c", rootCheck])) {
     throw new SandboxSetupError(`BATON_TOOL_USER ${user} is root; name an unprivileged user`);
   }
-  if (await run3("sudo", ["-n", "-u", user, "--", "sudo", "-n", "true"])) {
+  if (await run5("sudo", ["-n", "-u", user, "--", programPath("sudo"), "-n", programPath("true")])) {
     throw new SandboxSetupError(
       `BATON_TOOL_USER ${user} can become root through sudo; remove its sudo rights or name another user`
     );
   }
 }
-async function privileged(run3, args) {
+async function privileged(run5, args) {
   const [file2, ...rest] = args;
   if (!file2) return false;
-  if (process.getuid?.() === 0) return run3(file2, rest);
-  return run3("sudo", ["-n", "--", file2, ...rest]);
+  if (process.getuid?.() === 0) return run5(file2, rest);
+  return run5("sudo", ["-n", "--", programPath(file2), ...rest]);
 }
 var STOP_ATTEMPTS = 50;
-async function stopUserProcesses(user, run3) {
+async function stopUserProcesses(user, run5) {
   for (let attempt = 0; attempt < STOP_ATTEMPTS; attempt++) {
-    if (!await run3("pgrep", ["-u", user])) return;
-    await run3("sudo", ["-n", "-u", user, "--", "pkill", "-KILL", "-u", user]);
+    if (!await run5("pgrep", ["-u", user])) return;
+    await run5("sudo", ["-n", "-u", user, "--", programPath("pkill"), "-KILL", "-u", user]);
   }
   throw new SandboxSetupError(`processes of ${user} keep running; the session stops here`);
 }
 
 // src/session/agent/test-command.ts
-var import_promises18 = require("node:fs/promises");
-var import_node_path16 = __toESM(require("node:path"), 1);
+var import_promises19 = require("node:fs/promises");
+var import_node_path17 = __toESM(require("node:path"), 1);
 var NPM_PLACEHOLDER = /no test specified/;
 async function findTestCommand(root, config2) {
   const configured = config2.session.test;
   if (configured === false) return { none: "session.test is false in .github/baton.yml" };
   if (configured) return { command: configured };
-  const read = (name) => (0, import_promises18.readFile)(import_node_path16.default.join(root, name), "utf8").catch(() => null);
+  const read = (name) => (0, import_promises19.readFile)(import_node_path17.default.join(root, name), "utf8").catch(() => null);
   const pkg = await read("package.json");
   if (pkg !== null && hasNpmTest(pkg)) return { command: "npm test" };
   if (await isPytestProject(read)) return { command: "pytest" };
@@ -64869,7 +65416,7 @@ async function isPytestProject(read) {
 }
 
 // src/session/agent/tools/bash-tool.ts
-var import_node_child_process3 = require("node:child_process");
+var import_node_child_process5 = require("node:child_process");
 function bashCommandLine({
   command,
   env,
@@ -64877,25 +65424,25 @@ function bashCommandLine({
   home,
   timeoutMs
 }) {
-  if (!runAs) return { file: "bash", args: ["-c", command] };
+  if (!runAs) return { file: programPath("bash"), args: ["-c", command] };
   const seconds = String(Math.max(1, Math.ceil(timeoutMs / 1e3)));
   const own2 = { ...env, HOME: home ?? `/home/${runAs}`, USER: runAs, LOGNAME: runAs };
   const assignments = Object.entries(own2).map(([name, value]) => `${name}=${value}`);
   return {
-    file: "sudo",
+    file: programPath("sudo"),
     args: [
       "-n",
       "-u",
       runAs,
       "--",
-      "env",
+      programPath("env"),
       "-i",
       ...assignments,
-      "timeout",
+      programPath("timeout"),
       "-s",
       "KILL",
       seconds,
-      "bash",
+      programPath("bash"),
       "-c",
       `umask 000
 ${command}`
@@ -64919,23 +65466,23 @@ function createBashTool(options2) {
       if (!command?.trim()) return toolError("Give a command to run.");
       const remaining = options2.remainingMs?.() ?? options2.timeoutMs;
       const timeoutMs = Math.min(options2.timeoutMs, Math.max(1e3, remaining));
-      const run3 = await runBashCommand({ ...options2, command, timeoutMs });
-      return renderRun(run3, timeoutMs);
+      const run5 = await runBashCommand({ ...options2, command, timeoutMs });
+      return renderRun(run5, timeoutMs);
     }
   };
 }
-function renderRun(run3, timeoutMs) {
-  const output2 = run3.output || "(no output)";
-  if (run3.timedOut) {
+function renderRun(run5, timeoutMs) {
+  const output2 = run5.output || "(no output)";
+  if (run5.timedOut) {
     return toolError(
       `${output2}
 
 [killed after ${Math.round(timeoutMs / 1e3)} s; run long jobs in smaller steps]`
     );
   }
-  return toolOk(run3.exitCode === 0 ? output2 : `${output2}
+  return toolOk(run5.exitCode === 0 ? output2 : `${output2}
 
-[exit code ${run3.exitCode ?? "none"}]`);
+[exit code ${run5.exitCode ?? "none"}]`);
 }
 function runBashCommand({
   command,
@@ -64950,7 +65497,7 @@ function runBashCommand({
   return new Promise((resolve2) => {
     const collector = createOutputCollector(maxOutputChars);
     const { file: file2, args } = bashCommandLine({ command, env, runAs, home, timeoutMs });
-    const child = (0, import_node_child_process3.spawn)(file2, args, {
+    const child = (0, import_node_child_process5.spawn)(file2, args, {
       cwd: root,
       env,
       detached: true,
@@ -64998,8 +65545,8 @@ function runBashCommand({
 }
 
 // src/session/agent/tools/text-editor-tool.ts
-var import_promises19 = require("node:fs/promises");
-var import_node_path17 = __toESM(require("node:path"), 1);
+var import_promises20 = require("node:fs/promises");
+var import_node_path18 = __toESM(require("node:path"), 1);
 var EditorInput = external_exports.discriminatedUnion("command", [
   external_exports.object({
     command: external_exports.literal("view"),
@@ -65045,7 +65592,7 @@ async function edit(input2, file2, options2) {
       return view(file2, input2.view_range, options2.root);
     case "create":
       await createFile(file2, input2.file_text, options2);
-      return toolOk(`Created ${import_node_path17.default.relative(options2.root, file2)}.`);
+      return toolOk(`Created ${import_node_path18.default.relative(options2.root, file2)}.`);
     case "str_replace":
       return replace(file2, input2.old_str, input2.new_str);
     case "insert":
@@ -65057,29 +65604,29 @@ async function edit(input2, file2, options2) {
   }
 }
 async function createFile(file2, text, options2) {
-  const made = await (0, import_promises19.mkdir)(import_node_path17.default.dirname(file2), { recursive: true });
-  await (0, import_promises19.writeFile)(file2, text);
+  const made = await (0, import_promises20.mkdir)(import_node_path18.default.dirname(file2), { recursive: true });
+  await (0, import_promises20.writeFile)(file2, text);
   if (!options2.shared) return;
-  await (0, import_promises19.chmod)(file2, 438);
-  for (let dir = import_node_path17.default.dirname(file2); made && dir.startsWith(made); dir = import_node_path17.default.dirname(dir))
-    await (0, import_promises19.chmod)(dir, 511);
+  await (0, import_promises20.chmod)(file2, 438);
+  for (let dir = import_node_path18.default.dirname(file2); made && dir.startsWith(made); dir = import_node_path18.default.dirname(dir))
+    await (0, import_promises20.chmod)(dir, 511);
 }
 async function view(file2, range, root) {
-  const info = await (0, import_promises19.stat)(file2).catch(() => null);
-  if (!info) return toolError(`${import_node_path17.default.relative(root, file2)} does not exist`);
+  const info = await (0, import_promises20.stat)(file2).catch(() => null);
+  if (!info) return toolError(`${import_node_path18.default.relative(root, file2)} does not exist`);
   if (info.isDirectory()) return toolOk(await listTree(root, file2, 2));
   if (info.size > MAX_FILE_BYTES2)
     return toolError("the file is too large for the editor; look into it with bash");
-  const lines = (await (0, import_promises19.readFile)(file2, "utf8")).replace(/\n$/, "").split("\n");
+  const lines = (await (0, import_promises20.readFile)(file2, "utf8")).replace(/\n$/, "").split("\n");
   const start = Math.max(1, range?.[0] ?? 1);
   const end = range && range[1] !== void 0 && range[1] !== -1 ? range[1] : lines.length;
   if (start > lines.length) return toolError(`the file has ${lines.length} lines`);
   return toolOk(numberLines(lines.slice(start - 1, end), start));
 }
 async function readText2(file2) {
-  const info = await (0, import_promises19.stat)(file2).catch(() => null);
+  const info = await (0, import_promises20.stat)(file2).catch(() => null);
   if (!info?.isFile() || info.size > MAX_FILE_BYTES2) return null;
-  return (0, import_promises19.readFile)(file2, "utf8");
+  return (0, import_promises20.readFile)(file2, "utf8");
 }
 async function replace(file2, oldStr, newStr) {
   const text = await readText2(file2);
@@ -65092,7 +65639,7 @@ async function replace(file2, oldStr, newStr) {
       "old_str occurs more than once; include more surrounding lines to make it unique"
     );
   }
-  await (0, import_promises19.writeFile)(file2, text.slice(0, first) + newStr + text.slice(first + oldStr.length));
+  await (0, import_promises20.writeFile)(file2, text.slice(0, first) + newStr + text.slice(first + oldStr.length));
   return toolOk("Replaced.");
 }
 async function insert(file2, line, insertText) {
@@ -65102,13 +65649,13 @@ async function insert(file2, line, insertText) {
   if (line > lines.length)
     return toolError(`insert_line is past the end: the file has ${lines.length} lines`);
   lines.splice(line, 0, ...insertText.replace(/\n$/, "").split("\n"));
-  await (0, import_promises19.writeFile)(file2, lines.join("\n"));
+  await (0, import_promises20.writeFile)(file2, lines.join("\n"));
   return toolOk(`Inserted after line ${line}.`);
 }
 
 // src/session/agent/roles/fix-feedback.ts
-var import_promises20 = require("node:fs/promises");
-var import_node_path18 = __toESM(require("node:path"), 1);
+var import_promises21 = require("node:fs/promises");
+var import_node_path19 = __toESM(require("node:path"), 1);
 var MAX_FEEDBACK = 24e3;
 var MAX_CHECK_SUMMARY = 2e3;
 var FAILED = /* @__PURE__ */ new Set(["failure", "timed_out", "cancelled", "action_required", "startup_failure"]);
@@ -65215,9 +65762,9 @@ async function mergeBuildBranch(ctx) {
 async function findConflictMarkers(root, files) {
   const left = [];
   for (const file2 of files) {
-    const stat5 = await (0, import_promises20.lstat)(import_node_path18.default.join(root, file2)).catch(() => null);
+    const stat5 = await (0, import_promises21.lstat)(import_node_path19.default.join(root, file2)).catch(() => null);
     if (!stat5?.isFile()) continue;
-    const text = await (0, import_promises20.readFile)(import_node_path18.default.join(root, file2), "utf8").catch(() => "");
+    const text = await (0, import_promises21.readFile)(import_node_path19.default.join(root, file2), "utf8").catch(() => "");
     if (/^(<{7}|>{7}) /m.test(text)) left.push(file2);
   }
   return left;
@@ -65232,7 +65779,7 @@ async function runTestCommand({
   env,
   timeoutMs
 }) {
-  const run3 = await runBashCommand({
+  const run5 = await runBashCommand({
     command,
     root: sandbox.workDir,
     env,
@@ -65242,9 +65789,9 @@ async function runTestCommand({
     home: sandbox.home ?? void 0,
     stopAll: sandbox.stopAll
   });
-  if (run3.exitCode === 0 && !run3.timedOut) return { status: "passed", command, detail: "" };
-  const ending = run3.timedOut ? `[killed after ${Math.round(timeoutMs / 1e3)} s]` : `[exit code ${run3.exitCode ?? "none"}]`;
-  return { status: "failed", command, detail: tailOf(`${run3.output}
+  if (run5.exitCode === 0 && !run5.timedOut) return { status: "passed", command, detail: "" };
+  const ending = run5.timedOut ? `[killed after ${Math.round(timeoutMs / 1e3)} s]` : `[exit code ${run5.exitCode ?? "none"}]`;
+  return { status: "failed", command, detail: tailOf(`${run5.output}
 ${ending}`) };
 }
 function tailOf(output2) {
@@ -65315,7 +65862,7 @@ async function runWorkRole(ctx, kind) {
   if (!worker) return failedOutcome(`BATON_WORKER is required for the ${kind} role`);
   const pr = Number(ctx.env.BATON_PR);
   if (kind === "fix" && !(pr > 0)) return failedOutcome("BATON_PR is required for the fix role");
-  const text = await (0, import_promises21.readFile)(import_node_path19.default.join(ctx.root, briefPath(build, worker)), "utf8").catch(
+  const text = await (0, import_promises22.readFile)(import_node_path20.default.join(ctx.root, briefPath(build, worker)), "utf8").catch(
     () => ""
   );
   const brief = parseBrief(text);
@@ -65329,9 +65876,13 @@ async function runWorkRole(ctx, kind) {
   const feedback = kind === "fix" ? await gatherFixFeedback(ctx, pr) : null;
   const retryId = kind === "work" ? /^comment-(\d+)$/.exec(ctx.env.BATON_TRIGGER ?? "")?.[1] : void 0;
   const retry2 = retryId ? await commentFeedback(ctx, retryId) : null;
-  const sandbox = await openSandbox({ root: ctx.root, user: ctx.env.BATON_TOOL_USER ?? null });
+  const sandbox = await openSandbox({
+    root: ctx.root,
+    user: ctx.env.BATON_TOOL_USER ?? null,
+    egress: await egressOptions(ctx)
+  });
   try {
-    return await converseAndCommit({
+    const outcome = await converseAndCommit({
       ctx,
       kind,
       sandbox,
@@ -65342,9 +65893,22 @@ async function runWorkRole(ctx, kind) {
       previous,
       retry: retry2
     });
+    const blocked = sandbox.blocked();
+    return blocked.length > 0 ? { ...outcome, blocked } : outcome;
   } finally {
     await sandbox.close();
   }
+}
+async function egressOptions(ctx) {
+  const network = ctx.config.session.network;
+  if (!ctx.env.BATON_TOOL_USER) return null;
+  if (network === "open") {
+    ctx.log("egress: session.network is open; the model’s commands may reach any host");
+    return null;
+  }
+  const files = await git({ root: ctx.root, env: ctx.toolEnv }, ["ls-files", "-z"]);
+  const allow = egressAllowlist(files.split("\0").filter(Boolean), network.allow);
+  return { allow, log: ctx.log, ...ctx.egressHosts ? { hosts: ctx.egressHosts } : {} };
 }
 async function converseAndCommit({
   ctx,
@@ -65407,7 +65971,7 @@ function workTools(ctx, sandbox) {
   return [
     createBashTool({
       root: sandbox.workDir,
-      env: ctx.toolEnv,
+      env: { ...ctx.toolEnv, ...sandbox.env },
       timeoutMs: ctx.limits.commandTimeoutMs,
       remainingMs: () => ctx.limits.deadline - ctx.now(),
       maxOutputChars,
@@ -65449,7 +66013,7 @@ async function finishWork({
   return { status: completion.status, reason, head, completion };
 }
 async function readPlanWorkers(ctx) {
-  const text = await (0, import_promises21.readFile)(import_node_path19.default.join(ctx.root, planPath(ctx.env.BATON_BUILD)), "utf8").catch(
+  const text = await (0, import_promises22.readFile)(import_node_path20.default.join(ctx.root, planPath(ctx.env.BATON_BUILD)), "utf8").catch(
     () => null
   );
   try {
@@ -65530,7 +66094,7 @@ async function writeJobSummary({
   ctx,
   result,
   meter,
-  path: path23,
+  path: path24,
   log
 }) {
   try {
@@ -65543,7 +66107,7 @@ async function writeJobSummary({
     ]) : null;
     const files = changed === null ? null : changed.split("\0").filter(Boolean);
     await appendStepSummary(
-      path23 ?? process.env.GITHUB_STEP_SUMMARY,
+      path24 ?? process.env.GITHUB_STEP_SUMMARY,
       renderJobSummary({ result, meter, files })
     );
   } catch (error62) {
@@ -65598,7 +66162,8 @@ function sessionResult({
     plan: outcome.plan ?? null,
     review: outcome.review ?? null,
     existing_review: outcome.existingReview ?? null,
-    synthesis: outcome.synthesis ?? null
+    synthesis: outcome.synthesis ?? null,
+    blocked: outcome.blocked ?? []
   };
 }
 function describeFailure(error62) {
@@ -65608,9 +66173,9 @@ function describeFailure(error62) {
 }
 
 // src/session/doctor/doctor-agent.ts
-var import_node_fs = require("node:fs");
-var import_promises22 = require("node:fs/promises");
-var import_node_path20 = require("node:path");
+var import_node_fs2 = require("node:fs");
+var import_promises23 = require("node:fs/promises");
+var import_node_path21 = require("node:path");
 
 // src/session/env-sources.ts
 var DISPATCH_INPUTS = {
@@ -65701,16 +66266,16 @@ async function runDoctorAgent(env, {
     models: env.ANTHROPIC_API_KEY ? await askModels(env, fetch2) : [],
     collaboratorPermission: await askPermission(env, fetch2)
   };
-  await (0, import_promises22.mkdir)(env.BATON_OUT, { recursive: true });
-  await (0, import_promises22.writeFile)((0, import_node_path20.join)(env.BATON_OUT, DOCTOR_REPORT_FILE), JSON.stringify(report));
+  await (0, import_promises23.mkdir)(env.BATON_OUT, { recursive: true });
+  await (0, import_promises23.writeFile)((0, import_node_path21.join)(env.BATON_OUT, DOCTOR_REPORT_FILE), JSON.stringify(report));
   log(
     `doctor: key ${report.key}; ${report.models.map((m) => `${m.model} ${m.ok ? "answers" : "does not answer"}`).join(", ") || "no model asked"}; collaborator permission ${report.collaboratorPermission.answer}`
   );
   return 0;
 }
 async function configuredModels(env) {
-  const path23 = (0, import_node_path20.join)(env.GITHUB_WORKSPACE, ".github", CONFIG_FILE);
-  const text = (0, import_node_fs.existsSync)(path23) ? await (0, import_promises22.readFile)(path23, "utf8") : null;
+  const path24 = (0, import_node_path21.join)(env.GITHUB_WORKSPACE, ".github", CONFIG_FILE);
+  const text = (0, import_node_fs2.existsSync)(path24) ? await (0, import_promises23.readFile)(path24, "utf8") : null;
   const { models } = loadConfig(text).config;
   return [...new Set(MODEL_KINDS.map((kind) => models[kind]))];
 }
@@ -65788,8 +66353,8 @@ function messageOf(error62) {
 }
 
 // src/session/doctor/doctor-publish.ts
-var import_promises24 = require("node:fs/promises");
-var import_node_path22 = require("node:path");
+var import_promises25 = require("node:fs/promises");
+var import_node_path23 = require("node:path");
 
 // src/core/doctor.ts
 function renderDoctor(checks) {
@@ -65887,11 +66452,11 @@ async function revokeSessionToken({
 }
 
 // src/session/publish/git.ts
-var import_node_child_process4 = require("node:child_process");
-var import_node_fs2 = require("node:fs");
-var import_promises23 = require("node:fs/promises");
+var import_node_child_process6 = require("node:child_process");
+var import_node_fs3 = require("node:fs");
+var import_promises24 = require("node:fs/promises");
 var import_node_os2 = require("node:os");
-var import_node_path21 = require("node:path");
+var import_node_path22 = require("node:path");
 var GitError2 = class extends Error {
   constructor(args, stderr) {
     super(`git ${args[0] ?? ""} failed: ${stderr.trim() || "no output"}`);
@@ -65907,35 +66472,40 @@ function gitAuthEnv(token) {
   };
 }
 async function createScratchRepo(workspace) {
-  const gitDir = await (0, import_promises23.mkdtemp)((0, import_node_path21.join)((0, import_node_os2.tmpdir)(), "baton-publish-"));
+  const gitDir = await (0, import_promises24.mkdtemp)((0, import_node_path22.join)((0, import_node_os2.tmpdir)(), "baton-publish-"));
   const repo = makeRepo(gitDir);
   await repo.must({ args: ["init", "--bare", "--quiet", gitDir] });
-  const objects = workspace ? (0, import_node_path21.join)(workspace, ".git", "objects") : null;
-  if (objects && (0, import_node_fs2.existsSync)(objects)) {
-    await (0, import_promises23.writeFile)((0, import_node_path21.join)(gitDir, "objects", "info", "alternates"), `${objects}
+  const objects = workspace ? (0, import_node_path22.join)(workspace, ".git", "objects") : null;
+  if (objects && (0, import_node_fs3.existsSync)(objects)) {
+    await (0, import_promises24.writeFile)((0, import_node_path22.join)(gitDir, "objects", "info", "alternates"), `${objects}
 `);
   }
   return repo;
 }
 function makeRepo(gitDir) {
-  const run3 = (call) => runGit(gitDir, call);
+  const run5 = (call) => runGit(gitDir, call);
   return {
     gitDir,
-    run: run3,
+    run: run5,
     async must(call) {
-      const output2 = await run3(call);
+      const output2 = await run5(call);
       if (output2.code !== 0) throw new GitError2(call.args, output2.stderr);
       return output2.stdout;
     },
-    dispose: () => (0, import_promises23.rm)(gitDir, { recursive: true, force: true })
+    dispose: () => (0, import_promises24.rm)(gitDir, { recursive: true, force: true })
   };
 }
 function runGit(gitDir, call) {
-  const env = { ...cleanEnv(), GIT_DIR: gitDir, GIT_TERMINAL_PROMPT: "0" };
+  const env = {
+    ...cleanEnv(),
+    PATH: SYSTEM_PATH,
+    GIT_DIR: gitDir,
+    GIT_TERMINAL_PROMPT: "0"
+  };
   Object.assign(env, call.token ? gitAuthEnv(call.token) : { GIT_CONFIG_COUNT: "0" });
   return new Promise((resolve2, reject) => {
     const stdin = call.input === void 0 ? "ignore" : "pipe";
-    const child = (0, import_node_child_process4.spawn)("git", call.args, { env, stdio: [stdin, "pipe", "pipe"] });
+    const child = (0, import_node_child_process6.spawn)(programPath("git"), call.args, { env, stdio: [stdin, "pipe", "pipe"] });
     const stdout = [];
     const stderr = [];
     child.stdout?.on("data", (chunk) => stdout.push(chunk));
@@ -66233,7 +66803,7 @@ Could not leave the result at ${ref}: ${problem}` : ""}`
 async function readAgentReport(out) {
   try {
     const parsed = DoctorAgentReport.safeParse(
-      JSON.parse(await (0, import_promises24.readFile)((0, import_node_path22.join)(out, DOCTOR_REPORT_FILE), "utf8"))
+      JSON.parse(await (0, import_promises25.readFile)((0, import_node_path23.join)(out, DOCTOR_REPORT_FILE), "utf8"))
     );
     return parsed.success ? parsed.data : null;
   } catch {
@@ -66280,7 +66850,19 @@ var SessionEnv = external_exports.object({
   ACTIONS_ID_TOKEN_REQUEST_URL: optional3,
   ACTIONS_ID_TOKEN_REQUEST_TOKEN: optional3,
   ANTHROPIC_API_KEY: optional3,
-  ANTHROPIC_BASE_URL: optional3
+  ANTHROPIC_BASE_URL: optional3,
+  /**
+   * Anthropic's workload identity federation, instead of ANTHROPIC_API_KEY
+   * (docs/security.md, "The model key"): the agent job's GitHub OIDC token is
+   * exchanged for a short-lived access token. Identifiers, not secrets
+   * (repository variables); the job needs `id-token: write`.
+   */
+  ANTHROPIC_FEDERATION_RULE_ID: optional3,
+  ANTHROPIC_ORGANIZATION_ID: optional3,
+  ANTHROPIC_SERVICE_ACCOUNT_ID: optional3,
+  ANTHROPIC_WORKSPACE_ID: optional3,
+  /** The audience of the OIDC token the federation rule expects. */
+  ANTHROPIC_OIDC_AUDIENCE: external_exports.string().min(1).default("https://api.anthropic.com")
 });
 function parseSessionEnv(source) {
   const parsed = SessionEnv.safeParse(source);
@@ -66295,7 +66877,7 @@ function parseSessionEnv(source) {
 }
 
 // src/session/publish/publish-session.ts
-var import_node_path24 = require("node:path");
+var import_node_path25 = require("node:path");
 
 // src/core/adaptation.ts
 var ADAPTATION_HEADER = "baton adaptation";
@@ -66457,83 +67039,83 @@ function checkChanges({
   }
   return problems;
 }
-function checkOne({ path: path23, size }, target, allowWorkflowChanges, scope) {
+function checkOne({ path: path24, size }, target, allowWorkflowChanges, scope) {
   if (size !== null && size > FILE_MAX_BYTES) {
-    return `${path23} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
+    return `${path24} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
   }
-  if (path23 === CONFIG_PATH) {
-    return `${path23} holds Baton's settings; sessions never change it (a person does, on the default branch)`;
+  if (path24 === CONFIG_PATH) {
+    return `${path24} holds Baton's settings; sessions never change it (a person does, on the default branch)`;
   }
-  if (path23.startsWith(WORKFLOWS_DIR) && !allowWorkflowChanges) {
-    return `${path23} is under ${WORKFLOWS_DIR}; sessions may change workflows only when .github/baton.yml sets session.allowWorkflowChanges: true`;
+  if (path24.startsWith(WORKFLOWS_DIR) && !allowWorkflowChanges) {
+    return `${path24} is under ${WORKFLOWS_DIR}; sessions may change workflows only when .github/baton.yml sets session.allowWorkflowChanges: true`;
   }
   const record2 = `${buildDir(target.build)}/`;
   switch (target.role) {
     case "plan":
-      return isPlanFile(path23, record2) ? null : `${path23} is not one of the plan's files (${record2}plan.json, PLAN.md, sub-issues.json, workers/W<wave>.<n>.md); a plan session writes only those`;
+      return isPlanFile(path24, record2) ? null : `${path24} is not one of the plan's files (${record2}plan.json, PLAN.md, sub-issues.json, workers/W<wave>.<n>.md); a plan session writes only those`;
     case "synthesis":
-      return checkSynthesisFile(path23, size, target.build);
+      return checkSynthesisFile(path24, size, target.build);
     case "research":
     case "summary":
-      return checkLoopFile(path23, target);
+      return checkLoopFile(path24, target);
     case "work":
     case "fix":
-      return checkWorkerPath(path23, target, scope);
+      return checkWorkerPath(path24, target, scope);
     case "review":
-      return `${path23}: a review session must not commit`;
+      return `${path24}: a review session must not commit`;
     default: {
       const _exhaustive = target.role;
       return _exhaustive;
     }
   }
 }
-function checkAdapted({ path: path23, size }, target, adaptable) {
+function checkAdapted({ path: path24, size }, target, adaptable) {
   if (size !== null && size > FILE_MAX_BYTES) {
-    return `${path23} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
+    return `${path24} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
   }
   const allowed = adaptable.map((worker) => briefPath(target.build, worker));
   const list2 = allowed.join(", ") || "none: every worker named has started";
-  if (!allowed.includes(path23)) {
-    return `${path23} is not a brief this adapt session may revise (${list2}); an adapt session after ${target.adapt} changes only those`;
+  if (!allowed.includes(path24)) {
+    return `${path24} is not a brief this adapt session may revise (${list2}); an adapt session after ${target.adapt} changes only those`;
   }
-  return size === null ? `${path23} is deleted; an adapt session revises a brief, never removes it` : null;
+  return size === null ? `${path24} is deleted; an adapt session revises a brief, never removes it` : null;
 }
-function checkSynthesisFile(path23, size, build) {
+function checkSynthesisFile(path24, size, build) {
   const record2 = `${buildDir(build)}/`;
-  const rest = path23.startsWith(record2) ? path23.slice(record2.length) : "";
-  const allowed = path23 === reportPath(build) || rest === "plan.json" || SYNTHESIS_BRIEF.test(rest);
+  const rest = path24.startsWith(record2) ? path24.slice(record2.length) : "";
+  const allowed = path24 === reportPath(build) || rest === "plan.json" || SYNTHESIS_BRIEF.test(rest);
   if (!allowed)
-    return `${path23}: a synthesis session writes only the report, ${reportPath(build)}, and follow-up workers in ${record2}plan.json with their briefs`;
-  return size === null ? `${path23} is deleted; a synthesis session removes nothing` : null;
+    return `${path24}: a synthesis session writes only the report, ${reportPath(build)}, and follow-up workers in ${record2}plan.json with their briefs`;
+  return size === null ? `${path24} is deleted; a synthesis session removes nothing` : null;
 }
 var SYNTHESIS_BRIEF = /^workers\/W\d+\.\d+\.md$/;
-function isPlanFile(path23, record2) {
-  if (!path23.startsWith(record2)) return false;
-  const rest = path23.slice(record2.length);
+function isPlanFile(path24, record2) {
+  if (!path24.startsWith(record2)) return false;
+  const rest = path24.slice(record2.length);
   return rest === "plan.json" || rest === "PLAN.md" || rest === "sub-issues.json" || /^workers\/W\d+\.\d+\.md$/.test(rest);
 }
-function checkLoopFile(path23, target) {
+function checkLoopFile(path24, target) {
   const loop = parseLoopSubject(target.worker);
-  if (loop === null) return `${path23}: a ${target.role} session must name its loop (L1, L2 …)`;
+  if (loop === null) return `${path24}: a ${target.role} session must name its loop (L1, L2 …)`;
   const allowed = target.role === "research" ? [findingsPath(target.build, loop), researchResultPath(target.build, loop)] : [summaryPath(target.build, loop)];
-  return allowed.includes(path23) ? null : `${path23}: a ${target.role} session is read-only and may write only ${allowed.join(" and ")}`;
+  return allowed.includes(path24) ? null : `${path24}: a ${target.role} session is read-only and may write only ${allowed.join(" and ")}`;
 }
-function checkWorkerPath(path23, target, scope) {
+function checkWorkerPath(path24, target, scope) {
   const worker = target.worker ?? "-";
   const own2 = completionPath(target.build, worker);
-  if (path23 === own2) return null;
+  if (path24 === own2) return null;
   switch (scope.type) {
     case "code":
-      if (!path23.startsWith(BATON_DIR)) return null;
-      return `${path23} is under ${BATON_DIR} (build records and skills); a worker may write only its own completion (${own2})`;
+      if (!path24.startsWith(BATON_DIR)) return null;
+      return `${path24} is under ${BATON_DIR} (build records and skills); a worker may write only its own completion (${own2})`;
     case "research": {
       const findings = workerFindingsPath(target.build, worker);
-      if (path23 === findings) return null;
-      return `${path23}: a research worker writes only its findings (${findings}) and its completion (${own2}); code and other files are refused in a research build`;
+      if (path24 === findings) return null;
+      return `${path24}: a research worker writes only its findings (${findings}) and its completion (${own2}); code and other files are refused in a research build`;
     }
     case "content":
-      if (scope.outputs.includes(path23)) return null;
-      return `${path23} is not one of ${worker}'s outputs in the plan (${scope.outputs.join(", ") || "none declared"}); a content worker writes only those and its completion (${own2})`;
+      if (scope.outputs.includes(path24)) return null;
+      return `${path24} is not one of ${worker}'s outputs in the plan (${scope.outputs.join(", ") || "none declared"}); a content worker writes only those and its completion (${own2})`;
     default: {
       const _exhaustive = scope.type;
       return _exhaustive;
@@ -66614,7 +67196,7 @@ async function checkFollowUps({
 }) {
   const plan = planPath(build);
   const workersDir = `${buildDir(build)}/workers/`;
-  const briefs = changes.map((change) => change.path).filter((path23) => path23.startsWith(workersDir)).map((path23) => path23.slice(workersDir.length).replace(/\.md$/, "")).filter((id) => BRIEF.test(id) && changes.some((c) => c.path === briefPath(build, id)));
+  const briefs = changes.map((change) => change.path).filter((path24) => path24.startsWith(workersDir)).map((path24) => path24.slice(workersDir.length).replace(/\.md$/, "")).filter((id) => BRIEF.test(id) && changes.some((c) => c.path === briefPath(build, id)));
   const planChanged = changes.some((change) => change.path === plan);
   if (!planChanged && briefs.length === 0) return [];
   const before = await readJson(repo, `${base}:${plan}`);
@@ -66789,11 +67371,11 @@ var GitHubApiError = class extends Error {
   status;
   constructor({
     method,
-    path: path23,
+    path: path24,
     status,
     message
   }) {
-    super(`GitHub answered ${status} to ${method} ${path23}: ${message}`);
+    super(`GitHub answered ${status} to ${method} ${path24}: ${message}`);
     this.name = "GitHubApiError";
     this.status = status;
   }
@@ -66815,9 +67397,9 @@ function createGitHubApi({
   });
   const retries = options2?.retries ?? DEFAULT_RETRIES;
   const baseMs = options2?.retryBaseMs ?? 1e3;
-  const send = async (method, path23, body, once2) => {
+  const send = async (method, path24, body, once2) => {
     try {
-      const response = await octokit.request(`${method} ${path23}`, {
+      const response = await octokit.request(`${method} ${path24}`, {
         ...body === void 0 ? {} : { data: body },
         // A request's own `retries: 0` turns the retry plugin off for it.
         ...once2 ? { request: { retries: 0 } } : {}
@@ -66828,13 +67410,13 @@ function createGitHubApi({
       if (status === null) throw error62;
       const tries = triesOf(error62);
       const message = `${messageOf3(error62)}${tries > 1 ? ` (after ${tries} tries)` : ""}`;
-      throw new GitHubApiError({ method, path: path23, status, message });
+      throw new GitHubApiError({ method, path: path24, status, message });
     }
   };
   return {
-    request: (method, path23, body) => send(method, path23, body, false),
+    request: (method, path24, body) => send(method, path24, body, false),
     async postOnce({
-      path: path23,
+      path: path24,
       body,
       find
     }) {
@@ -66845,7 +67427,7 @@ function createGitHubApi({
           if (found !== null) return { value: found, found: true };
         }
         try {
-          return { value: await send("POST", path23, body, true), found: false };
+          return { value: await send("POST", path24, body, true), found: false };
         } catch (error62) {
           const transient = error62 instanceof GitHubApiError && error62.status >= 500;
           if (!transient || attempt >= retries) throw error62;
@@ -66865,6 +67447,101 @@ function messageOf3(error62) {
 function repoPath(repository) {
   const [owner = "", name = ""] = repository.split("/");
   return `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
+}
+
+// src/session/publish/pull-body.ts
+function renderWorkerMarker({ build, worker }) {
+  return `<!-- baton:worker build=${build} worker=${worker} -->`;
+}
+function neutralizeMarkers(text) {
+  return text.replace(/<!--(\s*)baton:/gi, "&lt;!--$1baton:");
+}
+function neutralizeMentions(text) {
+  return neutralizeMentionsIn(text);
+}
+function neutralizeModelText(text) {
+  return neutralizeMentions(neutralizeMarkers(text));
+}
+function renderUsage(usage) {
+  const tokens = [
+    `${usage.input_tokens.toLocaleString("en-US")} input`,
+    `${usage.output_tokens.toLocaleString("en-US")} output`,
+    `${usage.cache_read_input_tokens.toLocaleString("en-US")} cache read`,
+    `${usage.cache_creation_input_tokens.toLocaleString("en-US")} cache write`
+  ].join(", ");
+  return `${tokens} tokens · $${usage.cost_usd.toFixed(4)} · ${usage.turns} turns · ${Math.round(usage.seconds)}s`;
+}
+function renderBlocked(blocked) {
+  const text = describeBlocked(blocked);
+  return text ? `${text} (the model's commands reach only allowed hosts: add one the build needs to \`session.network.allow\` in \`.github/baton.yml\`)` : null;
+}
+function renderPullBody({
+  build,
+  completion,
+  blocked = []
+}) {
+  const network = renderBlocked(blocked);
+  const worker = completion.worker_id;
+  const sections = [
+    neutralizeModelText(completion.summary),
+    list("Decisions", completion.decisions),
+    list("Concerns", completion.concerns),
+    list("Follow-ups", completion.follow_up),
+    list(
+      "Artifacts",
+      completion.artifacts.map((path24) => `\`${path24.replaceAll("`", "")}\``)
+    ),
+    renderTests(completion.tests),
+    `### Usage
+
+${renderUsage(completion.usage)}`,
+    network ? `### Network
+
+${network}` : ""
+  ];
+  const note = `The full report is \`${completionPath(build, worker)}\` on this branch.`;
+  return fitBody(
+    sections.filter(Boolean).join("\n\n"),
+    `${note}
+
+${renderWorkerMarker({ build, worker })}`
+  );
+}
+function renderTests(tests) {
+  if (!tests) return "";
+  const command = tests.command ? ` \`${tests.command.replaceAll("`", "")}\`` : "";
+  const head = {
+    passed: `✅ Baton ran${command} before handing in: passed.`,
+    failed: `❌ Baton ran${command} before handing in: failed.`,
+    "not-run": `⚪ Not run: ${neutralizeModelText(tests.detail).replace(/\s*\n\s*/g, " ")}`
+  }[tests.status];
+  if (tests.status !== "failed") return `### Tests
+
+${head}`;
+  const longest = Math.max(2, ...(tests.detail.match(/`+/g) ?? []).map((run5) => run5.length));
+  const fence = "`".repeat(longest + 1);
+  return `### Tests
+
+${head}
+
+${fence}text
+${neutralizeMarkers(tests.detail)}
+${fence}`;
+}
+function list(title, items) {
+  if (items.length === 0) return "";
+  return `### ${title}
+
+${items.map((item) => `- ${neutralizeModelText(item)}`).join("\n")}`;
+}
+function fitBody(text, trailer) {
+  const room = BODY_MAX_CHARS - trailer.length - 40;
+  const fitted = text.length <= room ? text : `${text.slice(0, room)}
+
+… (cut to fit)`;
+  return `${fitted}
+
+${trailer}`;
 }
 
 // src/session/publish/read-allow-workflow-changes.ts
@@ -66901,11 +67578,11 @@ async function readAllowWorkflowChanges(repo, commit) {
 }
 
 // src/session/publish/read-result.ts
-var import_promises25 = require("node:fs/promises");
-var import_node_path23 = require("node:path");
+var import_promises26 = require("node:fs/promises");
+var import_node_path24 = require("node:path");
 async function readResult(outDir) {
-  const path23 = (0, import_node_path23.join)(outDir, RESULT_FILE);
-  const size = await sizeOf(path23);
+  const path24 = (0, import_node_path24.join)(outDir, RESULT_FILE);
+  const size = await sizeOf(path24);
   if (size === null) {
     return {
       ok: false,
@@ -66922,7 +67599,7 @@ async function readResult(outDir) {
   }
   let raw;
   try {
-    raw = JSON.parse(await (0, import_promises25.readFile)(path23, "utf8"));
+    raw = JSON.parse(await (0, import_promises26.readFile)(path24, "utf8"));
   } catch (error62) {
     const reason = error62 instanceof Error ? error62.message : String(error62);
     return { ok: false, problems: [`${RESULT_FILE} is not valid JSON: ${reason}`] };
@@ -66938,9 +67615,9 @@ async function readResult(outDir) {
   }
   return { ok: true, result: parsed.data };
 }
-async function sizeOf(path23) {
+async function sizeOf(path24) {
   try {
-    const info = await (0, import_promises25.stat)(path23);
+    const info = await (0, import_promises26.stat)(path24);
     return info.isFile() ? info.size : null;
   } catch (error62) {
     if (error62.code === "ENOENT") return null;
@@ -67108,101 +67785,15 @@ async function checkFindings({
   build,
   worker
 }) {
-  const path23 = workerFindingsPath(build, worker);
-  const text = await readAt(repo, `${HEAD_REF}:${path23}`);
+  const path24 = workerFindingsPath(build, worker);
+  const text = await readAt(repo, `${HEAD_REF}:${path24}`);
   if (text === null) {
     return [
-      `a research worker delivers its findings in ${path23} (docs/build-types.md), and the commits leave none`
+      `a research worker delivers its findings in ${path24} (docs/build-types.md), and the commits leave none`
     ];
   }
   const parsed = parseFindings(text, worker);
-  return parsed.ok ? [] : parsed.problems.map((problem) => `${path23}: ${problem}`);
-}
-
-// src/session/publish/pull-body.ts
-function renderWorkerMarker({ build, worker }) {
-  return `<!-- baton:worker build=${build} worker=${worker} -->`;
-}
-function neutralizeMarkers(text) {
-  return text.replace(/<!--(\s*)baton:/gi, "&lt;!--$1baton:");
-}
-function neutralizeMentions(text) {
-  return neutralizeMentionsIn(text);
-}
-function neutralizeModelText(text) {
-  return neutralizeMentions(neutralizeMarkers(text));
-}
-function renderUsage(usage) {
-  const tokens = [
-    `${usage.input_tokens.toLocaleString("en-US")} input`,
-    `${usage.output_tokens.toLocaleString("en-US")} output`,
-    `${usage.cache_read_input_tokens.toLocaleString("en-US")} cache read`,
-    `${usage.cache_creation_input_tokens.toLocaleString("en-US")} cache write`
-  ].join(", ");
-  return `${tokens} tokens · $${usage.cost_usd.toFixed(4)} · ${usage.turns} turns · ${Math.round(usage.seconds)}s`;
-}
-function renderPullBody({
-  build,
-  completion
-}) {
-  const worker = completion.worker_id;
-  const sections = [
-    neutralizeModelText(completion.summary),
-    list("Decisions", completion.decisions),
-    list("Concerns", completion.concerns),
-    list("Follow-ups", completion.follow_up),
-    list(
-      "Artifacts",
-      completion.artifacts.map((path23) => `\`${path23.replaceAll("`", "")}\``)
-    ),
-    renderTests(completion.tests),
-    `### Usage
-
-${renderUsage(completion.usage)}`
-  ];
-  const note = `The full report is \`${completionPath(build, worker)}\` on this branch.`;
-  return fitBody(
-    sections.filter(Boolean).join("\n\n"),
-    `${note}
-
-${renderWorkerMarker({ build, worker })}`
-  );
-}
-function renderTests(tests) {
-  if (!tests) return "";
-  const command = tests.command ? ` \`${tests.command.replaceAll("`", "")}\`` : "";
-  const head = {
-    passed: `✅ Baton ran${command} before handing in: passed.`,
-    failed: `❌ Baton ran${command} before handing in: failed.`,
-    "not-run": `⚪ Not run: ${neutralizeModelText(tests.detail).replace(/\s*\n\s*/g, " ")}`
-  }[tests.status];
-  if (tests.status !== "failed") return `### Tests
-
-${head}`;
-  const longest = Math.max(2, ...(tests.detail.match(/`+/g) ?? []).map((run3) => run3.length));
-  const fence = "`".repeat(longest + 1);
-  return `### Tests
-
-${head}
-
-${fence}text
-${neutralizeMarkers(tests.detail)}
-${fence}`;
-}
-function list(title, items) {
-  if (items.length === 0) return "";
-  return `### ${title}
-
-${items.map((item) => `- ${neutralizeModelText(item)}`).join("\n")}`;
-}
-function fitBody(text, trailer) {
-  const room = BODY_MAX_CHARS - trailer.length - 40;
-  const fitted = text.length <= room ? text : `${text.slice(0, room)}
-
-… (cut to fit)`;
-  return `${fitted}
-
-${trailer}`;
+  return parsed.ok ? [] : parsed.problems.map((problem) => `${path24}: ${problem}`);
 }
 
 // src/session/publish/post-review.ts
@@ -67547,13 +68138,21 @@ async function openPull({ env, target, result, repo, api }) {
     build: target.build,
     worker,
     title: renderPullTitle({ build: target.build, worker, title: planned }),
-    body: renderPullBody({ build: target.build, completion: result.completion })
+    body: renderPullBody({
+      build: target.build,
+      completion: result.completion,
+      blocked: result.blocked
+    })
   });
   return [`${pull.created ? "Opened" : "Updated"} pull request #${pull.number}: ${pull.url}`];
 }
 async function updatePull({ env, target, result, api }) {
   if (!result.completion || target.pr === null) return [];
-  const body = renderPullBody({ build: target.build, completion: result.completion });
+  const body = renderPullBody({
+    build: target.build,
+    completion: result.completion,
+    blocked: result.blocked
+  });
   const pull = await updatePullBody({
     api,
     repository: env.GITHUB_REPOSITORY,
@@ -67776,7 +68375,9 @@ async function publishWithToken({
       written,
       changes: commits.changes
     });
-    return withUsageLine(adapted, usageLine);
+    const network = renderBlocked(result.blocked);
+    const withUsage = withUsageLine(adapted, usageLine);
+    return network ? withUsageLine(withUsage, `Network: ${network}`) : withUsage;
   } finally {
     await repo.dispose();
   }
@@ -67800,7 +68401,7 @@ async function checkCommits({
     buildBranch: target.role === "work" || target.role === "fix" ? integrationBranch(target.build) : null,
     base: result.base,
     head: result.head,
-    bundlePath: (0, import_node_path24.join)(env.BATON_OUT, BUNDLE_FILE)
+    bundlePath: (0, import_node_path25.join)(env.BATON_OUT, BUNDLE_FILE)
   });
   if (!verified.ok) return { problems: verified.problems, alreadyPushed: false, changes: [] };
   const touchesWorkflows = verified.changes.some(
@@ -68042,8 +68643,8 @@ function print(text) {
 function readVersion() {
   for (const relative of ["../../package.json", "../../../package.json"]) {
     const url2 = new URL(relative, import_meta.url);
-    if (!(0, import_node_fs3.existsSync)(url2)) continue;
-    const { name, version: version2 } = JSON.parse((0, import_node_fs3.readFileSync)(url2, "utf8"));
+    if (!(0, import_node_fs4.existsSync)(url2)) continue;
+    const { name, version: version2 } = JSON.parse((0, import_node_fs4.readFileSync)(url2, "utf8"));
     if (name === "baton" && version2) return version2;
   }
   return "unknown";

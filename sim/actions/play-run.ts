@@ -6,6 +6,7 @@ import { checkout } from './checkout.js';
 import { type JobDirs, type JobName, type JobWorld, jobEnv } from './job-env.js';
 import { batonCommand, runStep, stepInputs } from './run-step.js';
 import type { ActionsRunnerOptions, JobRecord } from './runner.js';
+import { canConfineSimJobs, removeSimToolUser, simToolUser } from './tool-user.js';
 
 /**
  * One run attempt, as the workflow runs it: `agent`, its BATON_OUT handed on
@@ -130,6 +131,9 @@ async function playJob({
     }),
   );
   const code = options.code ?? 'action';
+  // As the workflow sets BATON_TOOL_USER on the agent step: confined, behind the egress rules.
+  const toolUser =
+    job === 'agent' && (options.toolUsers ?? canConfineSimJobs()) ? simToolUser(checkRunId) : null;
   const outcome = await runStep({
     command: batonCommand(job, code),
     cwd: dirs.workspace,
@@ -137,9 +141,12 @@ async function playJob({
       ...jobEnv({ job, run, dirs, world, ...(grant ? { grant } : {}) }),
       GITHUB_EVENT_PATH: eventPath,
       ...stepInputs(job, code),
+      ...(toolUser ? { BATON_TOOL_USER: toolUser } : {}),
     },
     timeoutMs: options.jobTimeoutMs ?? 120_000,
     cancelled,
+  }).finally(() => {
+    if (toolUser) removeSimToolUser(toolUser);
   });
   const summary = await readFile(join(dirs.temp, 'step-summary.md'), 'utf8').catch(() => '');
   return { ...record, ...outcome, summary };

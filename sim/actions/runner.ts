@@ -37,6 +37,12 @@ export interface ActionsRunnerOptions {
   jobTimeoutMs?: number;
   /** Keep each run's folders (workspaces, BATON_OUT) for inspection. */
   keepFolders?: boolean;
+  /**
+   * Give each agent job a throwaway tools user, so its session runs confined
+   * and behind the egress rules; default: where the machine allows it
+   * (root, sudo, iptables; `canConfineSimJobs`).
+   */
+  toolUsers?: boolean;
 }
 
 /** A running runner: the jobs it played so far. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HOST_PATTERN, isIpLiteral } from './egress.js';
 import { MAX_IMPROVE_LOOPS } from './parse-commands.js';
 import { findModelPrice } from './pricing.js';
 
@@ -108,6 +109,37 @@ const Session = z.strictObject({
     .union([z.string().trim().min(1).max(500), z.literal(false)])
     .nullable()
     .default(null),
+  /**
+   * What the model's commands may reach on the network (docs/security.md,
+   * "Egress"). By default (`allow: []`) only the package registries of the
+   * ecosystems the repository uses (npm, PyPI, crates.io, the Go module proxy,
+   * Maven Central, RubyGems) and the distribution's package archive, through
+   * the session's proxy; every other connection is refused and counted in the
+   * worker's pull request. `allow` adds host names (`*.example.com` for every
+   * subdomain of example.com) or IP addresses. `open`: any host (the status
+   * comment says so); also for runners where the session cannot set packet
+   * filter rules (no root, no passwordless sudo, no iptables).
+   */
+  network: z
+    .union([
+      z.literal('open'),
+      z.strictObject({
+        allow: z
+          .array(
+            z
+              .string()
+              .trim()
+              .toLowerCase()
+              .refine(
+                (host) => HOST_PATTERN.test(host) || isIpLiteral(host),
+                'must be a host name, *.domain for its subdomains, or an IP address',
+              ),
+          )
+          .max(200)
+          .default([]),
+      }),
+    ])
+    .default({ allow: [] }),
 });
 
 /** What `budget.maxUsd` is when `.github/baton.yml` does not say: a cap worth a person's look. */

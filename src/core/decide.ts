@@ -35,7 +35,8 @@ export function decide({
     return [status({ phase: 'missing-workflow', build, workflowPath: WORKFLOW_PATH, setupPull })];
   }
   const { actions, view } = decidePhase(makeContext({ snapshot, config: config.config, now }));
-  return [...unique(actions), status(view)];
+  const open = config.config.session.network === 'open';
+  return [...unique(actions), status(open ? { ...view, networkOpen: true } : view)];
 }
 
 function decidePhase(ctx: DecideContext): Decision {

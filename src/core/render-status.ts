@@ -25,6 +25,10 @@ export function findStatusBuild(body: string): string | null {
 }
 
 /** The status comment for one phase of a build: the marker, then markdown for people. */
+/** What the status comment says while `session.network: open` is set. */
+export const NETWORK_OPEN =
+  "🌐 The model's commands may reach any host: `session.network: open` in `.github/baton.yml` turns the egress allowlist off.";
+
 export function renderStatus(view: StatusView): string {
   return [
     statusMarker(view.build),
@@ -32,6 +36,7 @@ export function renderStatus(view: StatusView): string {
     '',
     renderPhase(view),
     ...(view.series ? ['', renderSeries(view.series)] : []),
+    ...(view.networkOpen ? ['', NETWORK_OPEN] : []),
   ]
     .join('\n')
     .concat('\n');

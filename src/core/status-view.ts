@@ -24,6 +24,8 @@ export interface RepoLinks {
 export type StatusView = PhaseView & {
   /** In an improvement series (`/improve`), its loops, shown under the phase. */
   series?: SeriesView;
+  /** `session.network: open`: the model's commands may reach any host, and the comment says so. */
+  networkOpen?: boolean;
 };
 
 /** One variant per phase of a build. */

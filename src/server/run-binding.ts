@@ -111,7 +111,12 @@ function checkJobs(jobs: JobView[], claims: ActionsClaims): string | null {
   if (job.status !== 'in_progress') {
     return `The "${PUBLISH_JOB}" job of run ${claims.run_id} is ${job.status}, not in progress.`;
   }
-  if (claims.check_run_id !== undefined && claims.check_run_id !== String(job.id)) {
+  // Without the job's id a token of the agent job (which may request OIDC
+  // tokens for the model key) could be kept and shown while publish runs.
+  if (claims.check_run_id === undefined) {
+    return `The token names no job (check_run_id): only a token of the "${PUBLISH_JOB}" job itself gets a write token.`;
+  }
+  if (claims.check_run_id !== String(job.id)) {
     return `The token is of job ${claims.check_run_id}, not of the "${PUBLISH_JOB}" job (${job.id}).`;
   }
   const running = jobs.filter((other) => other.id !== job.id && other.status !== 'completed');

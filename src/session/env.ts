@@ -46,6 +46,18 @@ export const SessionEnv = z.object({
   ACTIONS_ID_TOKEN_REQUEST_TOKEN: optional,
   ANTHROPIC_API_KEY: optional,
   ANTHROPIC_BASE_URL: optional,
+  /**
+   * Anthropic's workload identity federation, instead of ANTHROPIC_API_KEY
+   * (docs/security.md, "The model key"): the agent job's GitHub OIDC token is
+   * exchanged for a short-lived access token. Identifiers, not secrets
+   * (repository variables); the job needs `id-token: write`.
+   */
+  ANTHROPIC_FEDERATION_RULE_ID: optional,
+  ANTHROPIC_ORGANIZATION_ID: optional,
+  ANTHROPIC_SERVICE_ACCOUNT_ID: optional,
+  ANTHROPIC_WORKSPACE_ID: optional,
+  /** The audience of the OIDC token the federation rule expects. */
+  ANTHROPIC_OIDC_AUDIENCE: z.string().min(1).default('https://api.anthropic.com'),
 });
 export type SessionEnv = z.infer<typeof SessionEnv>;
 

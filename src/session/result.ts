@@ -90,5 +90,22 @@ export const SessionResult = z.strictObject({
     .default(null),
   /** `synthesis`: the summary publish posts on the issue (the report is committed as REPORT.md). */
   synthesis: SynthesisResult.nullable().default(null),
+  /** `work` and `fix`: connections of the model's commands the egress proxy refused, by host and port. */
+  blocked: z
+    .array(
+      z.strictObject({
+        /** A host name or address as the command asked for it (the proxy counts anything else as `(not a host name)`). */
+        host: z
+          .string()
+          .regex(
+            /^(?:[A-Za-z0-9.:_*-]{1,253}|\(not a host name\)|\(other hosts\))$/,
+            'is not a host name or address',
+          ),
+        port: z.number().int().min(0).max(65535),
+        count: z.number().int().positive(),
+      }),
+    )
+    .max(500)
+    .default([]),
 });
 export type SessionResult = z.infer<typeof SessionResult>;

@@ -9,6 +9,7 @@
 // shows in any output.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canConfineSimJobs } from '../../sim/actions/tool-user.js';
 import {
   SIM_ANTHROPIC_KEY,
   type Simulation,
@@ -256,6 +257,22 @@ describe('no secret in any log', () => {
     expect(sim.runner.jobs.length).toBe(2 * sim.gh.runs.length);
     expect(secretsIn(output, secrets)).toEqual([]);
   });
+
+  it.skipIf(!canConfineSimJobs())(
+    'ran the work sessions as throwaway tools users behind the egress rules, as on GitHub’s runners (skipped: needs root, sudo and iptables)',
+    () => {
+      const { sim } = played;
+      const work = sim.runner.jobs.filter(
+        (job) => job.job === 'agent' && /work session /.test(job.stderr),
+      );
+      expect(work.length).toBeGreaterThan(0);
+      for (const job of work) {
+        expect(job.stderr).toMatch(
+          /egress: baton-s\d+-\d+'s commands reach \d+ allowed host patterns/,
+        );
+      }
+    },
+  );
 });
 
 describe('the same build with doubled and reordered webhooks, 502s, a rate limit and a 529', () => {

@@ -77,6 +77,8 @@ export async function confinedSession({
   commands,
   files = {},
   prepare,
+  sessionPath,
+  egressHosts,
 }: {
   user: string | undefined;
   /** A bash command, or an input of the text editor. */
@@ -84,6 +86,10 @@ export async function confinedSession({
   files?: Record<string, string>;
   /** Runs on the checkout before the session (as the job's user). */
   prepare?: (root: string) => Promise<void> | void;
+  /** The session step's PATH, as a setup step may have left it ($GITHUB_PATH); the test's own commands keep theirs. */
+  sessionPath?: string;
+  /** Fixed addresses for names the session's egress proxy would resolve. */
+  egressHosts?: Record<string, string>;
 }): Promise<ConfinedRun> {
   const { root, base } = await makeRepo({
     branch: `baton/${BUILD}/W1.1`,
@@ -123,7 +129,13 @@ export async function confinedSession({
       BATON_OUT: out,
       ANTHROPIC_BASE_URL: model.url,
     });
-    await runAgent(env, quiet);
+    const testPath = process.env.PATH;
+    if (sessionPath !== undefined) process.env.PATH = sessionPath;
+    try {
+      await runAgent(env, egressHosts ? { ...quiet, egressHosts } : quiet);
+    } finally {
+      process.env.PATH = testPath;
+    }
     const seen = model.requests
       .slice(1)
       .flatMap((request) => lastToolResults(request).map((r) => String(r.content)))

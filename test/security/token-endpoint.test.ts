@@ -114,6 +114,13 @@ describe('the token endpoint, attacked', () => {
       reason: 'not of the "baton publish" job',
     },
     {
+      attack:
+        'the agent job’s token (it may hold id-token: write for the model key) kept and shown while publish runs, from an issuer that names no job',
+      stage: () => {},
+      claims: { check_run_id: undefined },
+      reason: 'names no job (check_run_id)',
+    },
+    {
       attack: 'an extra job running beside publish',
       stage: (world: TokenWorld) => {
         world.jobs.push({ id: 9003, name: 'exfiltrate', status: 'in_progress' });

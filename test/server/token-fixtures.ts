@@ -99,6 +99,8 @@ export function makeClaims(overrides: Record<string, unknown> = {}): JWTPayload 
     event_name: 'workflow_dispatch',
     run_id: String(RUN_ID),
     run_attempt: '1',
+    // The publish job's id (GitHub's tokens name the job they were issued to).
+    check_run_id: '9002',
     ...overrides,
   };
 }

@@ -206,7 +206,9 @@ describe('runAgent limits', () => {
     });
     expect(requests).toHaveLength(0);
     expect(result.status).toBe('failed');
-    expect(result.reason).toContain('ANTHROPIC_API_KEY is not set');
+    expect(result.reason).toContain(
+      'no model credential: set the repository secret ANTHROPIC_API_KEY',
+    );
   });
 
   it('turns an exception into a failed result', async () => {

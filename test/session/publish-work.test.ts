@@ -43,6 +43,45 @@ describe('publish of a work session', () => {
     expect(body).toMatch(/<!-- baton:worker build=12-add-login worker=W1.1 -->$/);
   });
 
+  it('sums the connections the egress proxy refused in the PR body and the job summary', async () => {
+    const head = commitWork();
+    h.fixture.writeResult(
+      makeResult({
+        base: h.fixture.base,
+        head,
+        completion: makeCompletion(),
+        blocked: [
+          { host: 'example.com', port: 443, count: 3 },
+          { host: '10.0.0.7', port: 80, count: 1 },
+        ],
+      }),
+    );
+
+    expect(await h.publish()).toBe(PUBLISH_EXIT.published);
+
+    const opened = h.github.api.find((call) => call.method === 'POST');
+    const body = (opened!.body as { body: string }).body;
+    const line = 'blocked: 3 connections to example.com:443, 1 connection to 10.0.0.7:80';
+    expect(body).toContain(`### Network\n\n${line}`);
+    expect(body).toContain('`session.network.allow`');
+    expect(h.summary()).toContain(`Network: ${line}`);
+  });
+
+  it('refuses a result whose refused host is not a host name (no text of the model’s in the PR body)', async () => {
+    const head = commitWork();
+    h.fixture.writeResult(
+      makeResult({
+        base: h.fixture.base,
+        head,
+        completion: makeCompletion(),
+        blocked: [{ host: '@maintainer **see**', port: 443, count: 1 }],
+      }),
+    );
+
+    expect(await h.publish()).toBe(PUBLISH_EXIT.refused);
+    expect(h.writes()).toEqual([]);
+  });
+
   it('never writes the installation token to the log or the job summary', async () => {
     commitWork();
 

@@ -1,12 +1,18 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureToolUser, SandboxSetupError } from '../../src/session/agent/sandbox.js';
+import { findProgram, SYSTEM_PATH } from '../../src/session/programs.js';
 import {
   NOT_ROOT,
   NOT_ROOT_REASON,
   removeUser,
   throwawayUser,
 } from '../security/confine-fixtures.js';
+
+/** The system's program, by the absolute path the session names it by as another user. */
+function at(name: string): string {
+  return findProgram(name, SYSTEM_PATH) ?? name;
+}
 
 /** A runner where only the listed commands succeed (by program and first arguments). */
 function runner(succeeds: readonly string[]) {
@@ -35,12 +41,20 @@ describe('ensureToolUser', () => {
     },
     {
       name: 'a user that is root',
-      succeeds: ['id -u', 'sudo -n -u baton-tools -- true', 'sudo -n -u baton-tools -- sh'],
+      succeeds: [
+        'id -u',
+        `sudo -n -u baton-tools -- ${at('true')}`,
+        `sudo -n -u baton-tools -- ${at('sh')}`,
+      ],
       message: /is root/,
     },
     {
       name: 'a user that can become root',
-      succeeds: ['id -u', 'sudo -n -u baton-tools -- true', 'sudo -n -u baton-tools -- sudo'],
+      succeeds: [
+        'id -u',
+        `sudo -n -u baton-tools -- ${at('true')}`,
+        `sudo -n -u baton-tools -- ${at('sudo')}`,
+      ],
       message: /can become root through sudo/,
     },
   ])('fails at once, saying what the runner needs, on $name', async ({ succeeds, message }) => {
@@ -51,7 +65,7 @@ describe('ensureToolUser', () => {
   });
 
   it('uses a user that is already there, without creating it or changing the machine', async () => {
-    const { exec, calls } = runner(['id -u', 'sudo -n -u baton-tools -- true']);
+    const { exec, calls } = runner(['id -u', `sudo -n -u baton-tools -- ${at('true')}`]);
     await ensureToolUser('baton-tools', exec);
     expect(calls.some((call) => /useradd|git config|chmod/.test(call))).toBe(false);
   });

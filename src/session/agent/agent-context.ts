@@ -16,6 +16,7 @@ import { type AgentLimits, resolveLimits } from './limits.js';
 import { loadConfig } from './load-config.js';
 import type { ModelFeatures } from './model-features.js';
 import { plainFeatures } from './model-features.js';
+import { modelAuth } from './model-credentials.js';
 import { type LoopOutcome, runModelLoop } from './model-loop.js';
 import type { AgentTool } from './tools/agent-tool.js';
 import { scrubEnv } from './tools/scrub-env.js';
@@ -38,6 +39,8 @@ export interface RunAgentOptions {
   log?: (line: string) => void;
   /** Where the job summary goes; default `$GITHUB_STEP_SUMMARY`. */
   stepSummaryPath?: string;
+  /** Fixed addresses for host names the egress proxy would resolve (tests, simulations). */
+  egressHosts?: Readonly<Record<string, string>>;
 }
 
 /** Everything a role needs, opened once at the start of a session. */
@@ -61,6 +64,8 @@ export interface AgentContext {
   startedAt: number;
   now: () => number;
   log: (line: string) => void;
+  /** See RunAgentOptions. */
+  egressHosts?: Readonly<Record<string, string>>;
 }
 
 /** A session that cannot start: what to set or fix, for the result's reason. */
@@ -97,13 +102,8 @@ export async function openContext({
   );
   // Models the config prices itself (models.prices) count at those prices, not as free.
   meter.prices = config.models.prices;
-  if (!env.ANTHROPIC_API_KEY) {
-    throw new SessionSetupError(
-      'ANTHROPIC_API_KEY is not set: add it as a repository secret and pass it to the agent job',
-    );
-  }
   const client = new Anthropic({
-    apiKey: env.ANTHROPIC_API_KEY,
+    ...modelAuth(env),
     ...(env.ANTHROPIC_BASE_URL ? { baseURL: env.ANTHROPIC_BASE_URL } : {}),
     ...(options.anthropic?.maxRetries !== undefined
       ? { maxRetries: options.anthropic.maxRetries }
@@ -134,6 +134,7 @@ export async function openContext({
     startedAt,
     now: options.now ?? Date.now,
     log: options.log ?? ((line) => process.stderr.write(`baton: ${line}\n`)),
+    ...(options.egressHosts ? { egressHosts: options.egressHosts } : {}),
   };
 }
 

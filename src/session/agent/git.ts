@@ -2,6 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { programPath, SYSTEM_PATH } from '../programs.js';
 import { listWorkTree, type TreeEntry } from './work-tree.js';
 
 const run = promisify(execFile);
@@ -34,8 +35,9 @@ const SAFE_CONFIG = [
 /**
  * The environment every git command of Baton's gets on top of its own: no
  * system or global config (a machine's config is not Baton's to trust), no
- * system attributes, no prompts, and the repository named explicitly so git
- * never discovers a `.git` of someone else's.
+ * system attributes, no prompts, the repository named explicitly so git
+ * never discovers a `.git` of someone else's, and the system's PATH (never
+ * one a setup step extended), for whatever git itself starts.
  */
 export function safeGitEnv(env: Record<string, string>, root: string): Record<string, string> {
   const clean = Object.fromEntries(
@@ -43,6 +45,7 @@ export function safeGitEnv(env: Record<string, string>, root: string): Record<st
   );
   return {
     ...clean,
+    PATH: SYSTEM_PATH,
     GIT_DIR: path.join(root, '.git'),
     GIT_WORK_TREE: root,
     GIT_CONFIG_NOSYSTEM: '1',
@@ -95,7 +98,7 @@ async function gitRaw(
   const fullEnv = { ...safeGitEnv(env, root), ...extraEnv };
   try {
     if (input === undefined) {
-      const { stdout } = await run('git', [...SAFE_CONFIG, ...args], {
+      const { stdout } = await run(programPath('git'), [...SAFE_CONFIG, ...args], {
         cwd: root,
         env: fullEnv,
         maxBuffer: 64 * 1024 * 1024,
@@ -115,7 +118,7 @@ function runWithInput(
   input: string,
 ): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { ...options, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(programPath('git'), args, { ...options, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

@@ -147,6 +147,7 @@ function sessionResult({
     review: outcome.review ?? null,
     existing_review: outcome.existingReview ?? null,
     synthesis: outcome.synthesis ?? null,
+    blocked: outcome.blocked ?? [],
   };
 }
 

@@ -3,6 +3,9 @@ import { chmod, cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { BlockedConnections } from '../../core/egress.js';
+import { type Program, programPath } from '../programs.js';
+import { type Egress, openEgress } from './egress/open-egress.js';
 
 const run = promisify(execFile);
 
@@ -19,10 +22,22 @@ export interface Sandbox {
   workDir: string;
   /** The HOME of the model's commands. */
   home: string | null;
+  /** Variables the model's commands get on top of the scrubbed environment (the egress proxy). */
+  env: Record<string, string>;
+  /** Connections the egress proxy refused so far. */
+  blocked: () => BlockedConnections[];
   /** Ends every process of the tools user and waits until none is left. */
   stopAll: () => Promise<void>;
-  /** Removes the copy and the home. */
+  /** Removes the copy and the home, and the egress rules. */
   close: () => Promise<void>;
+}
+
+/** How the tools user's network is limited; null: it is not (`session.network: open`). */
+export interface EgressOptions {
+  allow: readonly string[];
+  log: (line: string) => void;
+  /** Fixed addresses for names (tests, simulations). */
+  hosts?: Readonly<Record<string, string>>;
 }
 
 /** A runner that cannot confine the model's commands: what it needs. */
@@ -33,10 +48,11 @@ export class SandboxSetupError extends Error {
   }
 }
 
-type Exec = (file: string, args: readonly string[]) => Promise<boolean>;
+/** Runs one of the session's programs (by its absolute path, see programs.ts); true when it exited 0. */
+type Exec = (file: Program, args: readonly string[]) => Promise<boolean>;
 
 const exec: Exec = (file, args) =>
-  run(file, [...args]).then(
+  run(programPath(file), [...args]).then(
     () => true,
     () => false,
   );
@@ -52,10 +68,12 @@ const exec: Exec = (file, args) =>
 export async function openSandbox({
   root,
   user,
+  egress = null,
   exec: run = exec,
 }: {
   root: string;
   user: string | null;
+  egress?: EgressOptions | null;
   exec?: Exec;
 }): Promise<Sandbox> {
   if (!user) {
@@ -63,6 +81,8 @@ export async function openSandbox({
       user: null,
       workDir: root,
       home: null,
+      env: {},
+      blocked: () => [],
       stopAll: async () => {},
       close: async () => {},
     };
@@ -82,16 +102,28 @@ export async function openSandbox({
   if (!(await run('chmod', ['-R', 'a+rwX', '--', workDir]))) {
     throw new SandboxSetupError(`could not make the session's copy ${workDir} writable`);
   }
+  // The rules are in place before any command of the user's runs.
+  const limits: Egress | null = egress
+    ? await openEgress({
+        user,
+        allow: egress.allow,
+        log: egress.log,
+        ...(egress.hosts ? { hosts: egress.hosts } : {}),
+      })
+    : null;
   return {
     user,
     workDir,
     home,
+    env: limits?.env ?? {},
+    blocked: () => limits?.blocked() ?? [],
     stopAll,
     close: async () => {
       await stopAll();
       // Files the user made unwritable are removed as that user first.
-      await run('sudo', ['-n', '-u', user, '--', 'rm', '-rf', '--', workDir, home]);
+      await run('sudo', ['-n', '-u', user, '--', programPath('rm'), '-rf', '--', workDir, home]);
       await rm(base, { recursive: true, force: true }).catch(() => {});
+      await limits?.close();
     },
   };
 }
@@ -118,26 +150,27 @@ export async function ensureToolUser(user: string, run: Exec = exec): Promise<vo
       );
     }
   }
-  if (!(await run('sudo', ['-n', '-u', user, '--', 'true']))) {
+  if (!(await run('sudo', ['-n', '-u', user, '--', programPath('true')]))) {
     throw new SandboxSetupError(
       `the agent job cannot run commands as BATON_TOOL_USER ${user}: it needs passwordless \`sudo -n -u ${user}\` (a sudoers rule for the runner's user), or root with sudo installed`,
     );
   }
-  if (await run('sudo', ['-n', '-u', user, '--', 'sh', '-c', 'test "$(id -u)" -eq 0'])) {
+  const rootCheck = `test "$(${programPath('id')} -u)" -eq 0`;
+  if (await run('sudo', ['-n', '-u', user, '--', programPath('sh'), '-c', rootCheck])) {
     throw new SandboxSetupError(`BATON_TOOL_USER ${user} is root; name an unprivileged user`);
   }
-  if (await run('sudo', ['-n', '-u', user, '--', 'sudo', '-n', 'true'])) {
+  if (await run('sudo', ['-n', '-u', user, '--', programPath('sudo'), '-n', programPath('true')])) {
     throw new SandboxSetupError(
       `BATON_TOOL_USER ${user} can become root through sudo; remove its sudo rights or name another user`,
     );
   }
 }
 
-async function privileged(run: Exec, args: readonly string[]): Promise<boolean> {
+async function privileged(run: Exec, args: readonly [Program, ...string[]]): Promise<boolean> {
   const [file, ...rest] = args;
   if (!file) return false;
   if (process.getuid?.() === 0) return run(file, rest);
-  return run('sudo', ['-n', '--', file, ...rest]);
+  return run('sudo', ['-n', '--', programPath(file), ...rest]);
 }
 
 const STOP_ATTEMPTS = 50;
@@ -146,7 +179,7 @@ const STOP_ATTEMPTS = 50;
 async function stopUserProcesses(user: string, run: Exec): Promise<void> {
   for (let attempt = 0; attempt < STOP_ATTEMPTS; attempt++) {
     if (!(await run('pgrep', ['-u', user]))) return;
-    await run('sudo', ['-n', '-u', user, '--', 'pkill', '-KILL', '-u', user]);
+    await run('sudo', ['-n', '-u', user, '--', programPath('pkill'), '-KILL', '-u', user]);
   }
   throw new SandboxSetupError(`processes of ${user} keep running; the session stops here`);
 }

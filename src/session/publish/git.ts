@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { programPath, SYSTEM_PATH } from '../programs.js';
 
 /** A git command that failed where failing means infrastructure, not a refusal. */
 export class GitError extends Error {
@@ -83,11 +84,16 @@ function makeRepo(gitDir: string): ScratchRepo {
 }
 
 function runGit(gitDir: string, call: GitCall): Promise<GitOutput> {
-  const env: NodeJS.ProcessEnv = { ...cleanEnv(), GIT_DIR: gitDir, GIT_TERMINAL_PROMPT: '0' };
+  const env: NodeJS.ProcessEnv = {
+    ...cleanEnv(),
+    PATH: SYSTEM_PATH,
+    GIT_DIR: gitDir,
+    GIT_TERMINAL_PROMPT: '0',
+  };
   Object.assign(env, call.token ? gitAuthEnv(call.token) : { GIT_CONFIG_COUNT: '0' });
   return new Promise((resolve, reject) => {
     const stdin = call.input === undefined ? 'ignore' : 'pipe';
-    const child = spawn('git', call.args, { env, stdio: [stdin, 'pipe', 'pipe'] });
+    const child = spawn(programPath('git'), call.args, { env, stdio: [stdin, 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));

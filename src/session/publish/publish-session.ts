@@ -18,6 +18,7 @@ import { checkResult, getSessionTarget, hasCommits } from './check-result.js';
 import { getSessionToken, revokeSessionToken } from './get-session-token.js';
 import { createScratchRepo } from './git.js';
 import { createGitHubApi } from './github-api.js';
+import { renderBlocked } from './pull-body.js';
 import { readDefaultBranchAllowWorkflowChanges } from './read-allow-workflow-changes.js';
 import { readResult } from './read-result.js';
 import { checkFindings, type ReadScope, readWorkerScope } from './read-worker-scope.js';
@@ -129,7 +130,9 @@ async function publishWithToken({
       written,
       changes: commits.changes,
     });
-    return withUsageLine(adapted, usageLine);
+    const network = renderBlocked(result.blocked);
+    const withUsage = withUsageLine(adapted, usageLine);
+    return network ? withUsageLine(withUsage, `Network: ${network}`) : withUsage;
   } finally {
     await repo.dispose();
   }

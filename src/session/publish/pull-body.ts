@@ -1,4 +1,5 @@
 import type { Completion, Usage } from '../../core/completion.js';
+import { type BlockedConnections, describeBlocked } from '../../core/egress.js';
 import { completionPath } from '../../core/ids.js';
 import { neutralizeMentionsIn } from '../../core/markdown.js';
 import { BODY_MAX_CHARS } from './limits.js';
@@ -50,14 +51,26 @@ export function renderUsage(usage: Usage): string {
   return `${tokens} tokens · $${usage.cost_usd.toFixed(4)} · ${usage.turns} turns · ${Math.round(usage.seconds)}s`;
 }
 
+/** Connections the egress proxy refused, for people: what to allow if the build needs it; null when none. */
+export function renderBlocked(blocked: readonly BlockedConnections[]): string | null {
+  const text = describeBlocked(blocked);
+  return text
+    ? `${text} (the model's commands reach only allowed hosts: add one the build needs to \`session.network.allow\` in \`.github/baton.yml\`)`
+    : null;
+}
+
 /** The worker PR's body: the completion for people, then the hidden marker. */
 export function renderPullBody({
   build,
   completion,
+  blocked = [],
 }: {
   build: string;
   completion: Completion;
+  /** Connections of the session's commands the egress proxy refused. */
+  blocked?: readonly BlockedConnections[];
 }): string {
+  const network = renderBlocked(blocked);
   const worker = completion.worker_id;
   const sections = [
     neutralizeModelText(completion.summary),
@@ -70,6 +83,7 @@ export function renderPullBody({
     ),
     renderTests(completion.tests),
     `### Usage\n\n${renderUsage(completion.usage)}`,
+    network ? `### Network\n\n${network}` : '',
   ];
   const note = `The full report is \`${completionPath(build, worker)}\` on this branch.`;
   return fitBody(

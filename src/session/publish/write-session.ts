@@ -99,14 +99,22 @@ async function openPull({ env, target, result, repo, api }: CheckedSession): Pro
     build: target.build,
     worker,
     title: renderPullTitle({ build: target.build, worker, title: planned }),
-    body: renderPullBody({ build: target.build, completion: result.completion }),
+    body: renderPullBody({
+      build: target.build,
+      completion: result.completion,
+      blocked: result.blocked,
+    }),
   });
   return [`${pull.created ? 'Opened' : 'Updated'} pull request #${pull.number}: ${pull.url}`];
 }
 
 async function updatePull({ env, target, result, api }: CheckedSession): Promise<string[]> {
   if (!result.completion || target.pr === null) return [];
-  const body = renderPullBody({ build: target.build, completion: result.completion });
+  const body = renderPullBody({
+    build: target.build,
+    completion: result.completion,
+    blocked: result.blocked,
+  });
   const pull = await updatePullBody({
     api,
     repository: env.GITHUB_REPOSITORY,

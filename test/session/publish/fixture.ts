@@ -170,6 +170,7 @@ export function makeResult(overrides: Partial<SessionResult> = {}): SessionResul
     review: null,
     existing_review: null,
     synthesis: null,
+    blocked: [],
     ...overrides,
   };
 }

@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { Completion } from '../../../core/completion.js';
+import type { BlockedConnections } from '../../../core/egress.js';
 import type { Plan } from '../../../core/plan.js';
 import type { ReviewResult, SynthesisResult } from '../../result.js';
 
@@ -16,6 +17,8 @@ export interface RoleOutcome {
   /** A review session that found Baton's review of the head posted already. */
   existingReview?: { id: number; commit_sha: string } | null;
   synthesis?: SynthesisResult | null;
+  /** Connections of the model's commands the egress proxy refused. */
+  blocked?: BlockedConnections[];
 }
 
 /** A role that ended without committing anything. */

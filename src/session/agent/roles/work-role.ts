@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type BriefFrontMatter, parseBrief } from '../../../core/brief.js';
 import type { Completion } from '../../../core/completion.js';
+import { egressAllowlist } from '../../../core/egress.js';
 import {
   briefPath,
   completionPath,
@@ -14,10 +15,11 @@ import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
 import { readBuildScope, scopeLines, skillFor } from '../build-scope.js';
 import { webTools } from '../model-features.js';
+import { git } from '../git.js';
 import type { LoopOutcome } from '../model-loop.js';
 import { renderSystemPrompt } from '../prompts/system-prompt.js';
 import { renderWorkPrompt } from '../prompts/work-prompt.js';
-import { openSandbox, type Sandbox } from '../sandbox.js';
+import { type EgressOptions, openSandbox, type Sandbox } from '../sandbox.js';
 import { commitSession } from '../session-output.js';
 import { findTestCommand } from '../test-command.js';
 import type { AgentTool } from '../tools/agent-tool.js';
@@ -67,9 +69,13 @@ export async function runWorkRole(ctx: AgentContext, kind: 'work' | 'fix'): Prom
     kind === 'work' ? /^comment-(\d+)$/.exec(ctx.env.BATON_TRIGGER ?? '')?.[1] : undefined;
   const retry = retryId ? await commentFeedback(ctx, retryId) : null;
   // The model works in a copy its user may write; the repository and its .git stay the job's.
-  const sandbox = await openSandbox({ root: ctx.root, user: ctx.env.BATON_TOOL_USER ?? null });
+  const sandbox = await openSandbox({
+    root: ctx.root,
+    user: ctx.env.BATON_TOOL_USER ?? null,
+    egress: await egressOptions(ctx),
+  });
   try {
-    return await converseAndCommit({
+    const outcome = await converseAndCommit({
       ctx,
       kind,
       sandbox,
@@ -80,9 +86,28 @@ export async function runWorkRole(ctx: AgentContext, kind: 'work' | 'fix'): Prom
       previous,
       retry,
     });
+    const blocked = sandbox.blocked();
+    return blocked.length > 0 ? { ...outcome, blocked } : outcome;
   } finally {
     await sandbox.close();
   }
+}
+
+/**
+ * The tools user's allowlist: the registries of the ecosystems the checkout
+ * uses, the distribution's archive, and `session.network.allow`; null with
+ * `session.network: open` (or without a tools user, where nothing can be limited).
+ */
+async function egressOptions(ctx: AgentContext): Promise<EgressOptions | null> {
+  const network = ctx.config.session.network;
+  if (!ctx.env.BATON_TOOL_USER) return null;
+  if (network === 'open') {
+    ctx.log('egress: session.network is open; the model’s commands may reach any host');
+    return null;
+  }
+  const files = await git({ root: ctx.root, env: ctx.toolEnv }, ['ls-files', '-z']);
+  const allow = egressAllowlist(files.split('\0').filter(Boolean), network.allow);
+  return { allow, log: ctx.log, ...(ctx.egressHosts ? { hosts: ctx.egressHosts } : {}) };
 }
 
 async function converseAndCommit({
@@ -160,7 +185,7 @@ function workTools(ctx: AgentContext, sandbox: Sandbox): AgentTool[] {
   return [
     createBashTool({
       root: sandbox.workDir,
-      env: ctx.toolEnv,
+      env: { ...ctx.toolEnv, ...sandbox.env },
       timeoutMs: ctx.limits.commandTimeoutMs,
       remainingMs: () => ctx.limits.deadline - ctx.now(),
       maxOutputChars,

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { z } from 'zod';
+import { programPath } from '../../programs.js';
 import { type AgentTool, toolError, toolOk } from './agent-tool.js';
 import { createOutputCollector } from './cap-output.js';
 
@@ -34,7 +35,8 @@ export interface BashToolOptions {
  * The program and arguments that run one command. As another user the
  * environment is passed explicitly (sudo resets it), files are left writable
  * for the job's own user (umask 000), and `timeout` enforces the limit on that
- * user's side, where this process may not send signals.
+ * user's side, where this process may not send signals. Every program is
+ * named by its absolute path in the system's directories (programs.ts).
  */
 export function bashCommandLine({
   command,
@@ -49,26 +51,26 @@ export function bashCommandLine({
   home?: string | undefined;
   timeoutMs: number;
 }): { file: string; args: string[] } {
-  if (!runAs) return { file: 'bash', args: ['-c', command] };
+  if (!runAs) return { file: programPath('bash'), args: ['-c', command] };
   const seconds = String(Math.max(1, Math.ceil(timeoutMs / 1000)));
   // That user's own home and name, not the job's (where it may not write).
   const own = { ...env, HOME: home ?? `/home/${runAs}`, USER: runAs, LOGNAME: runAs };
   const assignments = Object.entries(own).map(([name, value]) => `${name}=${value}`);
   return {
-    file: 'sudo',
+    file: programPath('sudo'),
     args: [
       '-n',
       '-u',
       runAs,
       '--',
-      'env',
+      programPath('env'),
       '-i',
       ...assignments,
-      'timeout',
+      programPath('timeout'),
       '-s',
       'KILL',
       seconds,
-      'bash',
+      programPath('bash'),
       '-c',
       `umask 000\n${command}`,
     ],

@@ -1,0 +1,67 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Where the session looks for the programs it runs: the system's directories,
+ * fixed. Never `$PATH`: a step before the session (the project's setup, on a
+ * worker's branch) may have put a directory of the branch's first on it
+ * (`$GITHUB_PATH`), and a `git` found there would run inside the process tree
+ * that holds the model key.
+ */
+export const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** The programs the session runs; each is resolved once, from SYSTEM_PATH. */
+export type Program =
+  | 'git'
+  | 'sudo'
+  | 'pkill'
+  | 'pgrep'
+  | 'id'
+  | 'chmod'
+  | 'useradd'
+  | 'env'
+  | 'timeout'
+  | 'bash'
+  | 'sh'
+  | 'rm'
+  | 'true'
+  | 'iptables'
+  | 'ip6tables';
+
+/** A program the session needs is not in the system's directories. */
+export class MissingProgramError extends Error {
+  constructor(name: string) {
+    super(
+      `${name} is not installed in any of ${SYSTEM_PATH}; the session runs programs only from those directories (never from $PATH): install it there`,
+    );
+    this.name = 'MissingProgramError';
+  }
+}
+
+const resolved = new Map<string, string>();
+
+/** The absolute path of `name` in SYSTEM_PATH; throws MissingProgramError when none is there. */
+export function programPath(name: Program): string {
+  const known = resolved.get(name);
+  if (known) return known;
+  const found = findProgram(name, SYSTEM_PATH);
+  if (!found) throw new MissingProgramError(name);
+  resolved.set(name, found);
+  return found;
+}
+
+/** The first executable regular file named `name` in the directories of `searchPath`, or null. */
+export function findProgram(name: string, searchPath: string): string | null {
+  for (const dir of searchPath.split(':')) {
+    if (!path.isAbsolute(dir)) continue;
+    const candidate = path.join(dir, name);
+    try {
+      if (!statSync(candidate).isFile()) continue;
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // Not here.
+    }
+  }
+  return null;
+}
