@@ -61869,6 +61869,58 @@ function loadConfig(text) {
   };
 }
 
+// src/session/agent/model-credentials.ts
+init_oidc_federation();
+var ModelAuthError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ModelAuthError";
+  }
+};
+var DEFAULT_API = "https://api.anthropic.com";
+function modelAuth(env, fetchImpl = globalThis.fetch) {
+  if (env.ANTHROPIC_API_KEY) return { apiKey: env.ANTHROPIC_API_KEY };
+  const rule = env.ANTHROPIC_FEDERATION_RULE_ID;
+  const organization = env.ANTHROPIC_ORGANIZATION_ID;
+  if (!rule || !organization) {
+    throw new ModelAuthError(
+      'no model credential: set the repository secret ANTHROPIC_API_KEY and pass it to the agent job, or use workload identity federation (the repository variables ANTHROPIC_FEDERATION_RULE_ID and ANTHROPIC_ORGANIZATION_ID on the session step, and `id-token: write` on the agent job; docs/security.md, "The model key")'
+    );
+  }
+  const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL;
+  const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+  if (!requestUrl || !requestToken) {
+    throw new ModelAuthError(
+      "workload identity federation needs the job’s OIDC token, and ACTIONS_ID_TOKEN_REQUEST_URL is not set: give the agent job `permissions: id-token: write`"
+    );
+  }
+  const audience = env.ANTHROPIC_OIDC_AUDIENCE;
+  const identityTokenProvider = async () => {
+    const url2 = new URL(requestUrl);
+    url2.searchParams.set("audience", audience);
+    const response = await fetchImpl(url2, { headers: { authorization: `Bearer ${requestToken}` } });
+    if (!response.ok) {
+      throw new ModelAuthError(`GitHub refused the job's OIDC token (HTTP ${response.status})`);
+    }
+    const body = await response.json();
+    if (typeof body.value !== "string" || !body.value) {
+      throw new ModelAuthError("GitHub's OIDC answer has no token");
+    }
+    return body.value;
+  };
+  return {
+    credentials: oidcFederationProvider({
+      identityTokenProvider,
+      federationRuleId: rule,
+      organizationId: organization,
+      serviceAccountId: env.ANTHROPIC_SERVICE_ACCOUNT_ID,
+      workspaceId: env.ANTHROPIC_WORKSPACE_ID,
+      baseURL: env.ANTHROPIC_BASE_URL ?? DEFAULT_API,
+      fetch: fetchImpl
+    })
+  };
+}
+
 // src/session/agent/model-features.ts
 var CONTEXT_MANAGEMENT_BETA = "context-management-2025-06-27";
 var WEB_FETCH_BETA = "web-fetch-2025-09-10";
@@ -61921,58 +61973,6 @@ function featureParams(features, keepTools) {
     };
   }
   return params;
-}
-
-// src/session/agent/model-credentials.ts
-init_oidc_federation();
-var ModelAuthError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "ModelAuthError";
-  }
-};
-var DEFAULT_API = "https://api.anthropic.com";
-function modelAuth(env, fetchImpl = globalThis.fetch) {
-  if (env.ANTHROPIC_API_KEY) return { apiKey: env.ANTHROPIC_API_KEY };
-  const rule = env.ANTHROPIC_FEDERATION_RULE_ID;
-  const organization = env.ANTHROPIC_ORGANIZATION_ID;
-  if (!rule || !organization) {
-    throw new ModelAuthError(
-      'no model credential: set the repository secret ANTHROPIC_API_KEY and pass it to the agent job, or use workload identity federation (the repository variables ANTHROPIC_FEDERATION_RULE_ID and ANTHROPIC_ORGANIZATION_ID on the session step, and `id-token: write` on the agent job; docs/security.md, "The model key")'
-    );
-  }
-  const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL;
-  const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
-  if (!requestUrl || !requestToken) {
-    throw new ModelAuthError(
-      "workload identity federation needs the job’s OIDC token, and ACTIONS_ID_TOKEN_REQUEST_URL is not set: give the agent job `permissions: id-token: write`"
-    );
-  }
-  const audience = env.ANTHROPIC_OIDC_AUDIENCE;
-  const identityTokenProvider = async () => {
-    const url2 = new URL(requestUrl);
-    url2.searchParams.set("audience", audience);
-    const response = await fetchImpl(url2, { headers: { authorization: `Bearer ${requestToken}` } });
-    if (!response.ok) {
-      throw new ModelAuthError(`GitHub refused the job's OIDC token (HTTP ${response.status})`);
-    }
-    const body = await response.json();
-    if (typeof body.value !== "string" || !body.value) {
-      throw new ModelAuthError("GitHub's OIDC answer has no token");
-    }
-    return body.value;
-  };
-  return {
-    credentials: oidcFederationProvider({
-      identityTokenProvider,
-      federationRuleId: rule,
-      organizationId: organization,
-      serviceAccountId: env.ANTHROPIC_SERVICE_ACCOUNT_ID,
-      workspaceId: env.ANTHROPIC_WORKSPACE_ID,
-      baseURL: env.ANTHROPIC_BASE_URL ?? DEFAULT_API,
-      fetch: fetchImpl
-    })
-  };
 }
 
 // src/session/agent/model-request.ts

@@ -53,7 +53,9 @@ export function failureText(ctx: DecideContext, reason: FailReason, detail?: str
   if (!detail) return conclusionText(ctx, reason);
   // The detail names publish's rule: the base need not send the reader to the job for it.
   const base =
-    reason === 'not-published' ? "publish refused the session's changes" : conclusionText(ctx, reason);
+    reason === 'not-published'
+      ? "publish refused the session's changes"
+      : conclusionText(ctx, reason);
   // Angle brackets would be escaped to entities after this, and read as such inside the span.
   return `${base}: ${code(detail.replace(/[<>]/g, ' '))}`;
 }

@@ -275,7 +275,13 @@ describe('decide: failed attempts and retries', () => {
       runs: [failed],
       plan: ['W1.1'],
       usage: [
-        makeUsageRecord({ run_id: failed.id, role: 'work', worker: 'W1.1', outcome: 'failed', reason }),
+        makeUsageRecord({
+          run_id: failed.id,
+          role: 'work',
+          worker: 'W1.1',
+          outcome: 'failed',
+          reason,
+        }),
       ],
     });
     const note = rowsOf(actions)['W1.1']?.note ?? '';
