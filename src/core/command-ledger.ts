@@ -5,11 +5,17 @@ import type { CommandInfo } from './snapshot.js';
 /**
  * The commands Baton accepted, carried in its status comment (hidden), so what
  * an accepted comment meant survives the comment: an edit or a deletion after
- * Baton's 👀 changes nothing. Free text (feedback, instructions) is kept short:
- * sessions read it from the comment by id; the ledger keeps what it decided.
+ * Baton's 👀 changes nothing. Free text (feedback, instructions) is kept as
+ * short as the status history shows it: sessions read it from the comment by
+ * id; the ledger keeps what it decided.
+ *
+ * Each entry is a compact tuple, `[id, author, at, on, name, ...args]` (`on`
+ * is `0` for the issue or `[pull, worker]`), about 70 characters for a bare
+ * command and 150 for a `/retry` with words, so hundreds of commands fit in
+ * one comment (`LEDGER_MAX_CHARS`); an older object form is still read.
  */
 const LEDGER = /<!-- baton:commands (\[[\s\S]*?\]) -->/;
-const FREE_TEXT_MAX = 200;
+const FREE_TEXT_MAX = 80;
 
 const Worker = z.string().regex(/^W\d+\.\d+$/);
 const LedgerCommand = z.discriminatedUnion('name', [
@@ -27,29 +33,47 @@ const LedgerCommand = z.discriminatedUnion('name', [
   z.object({ name: z.literal('improve'), loops: z.number().int() }),
 ]);
 
-const Entry = z.object({
+const On = z.union([z.literal('issue'), z.object({ pull: z.number().int(), worker: z.string() })]);
+const ObjectEntry = z.object({
   id: z.number().int(),
   author: z.string(),
   at: z.string(),
-  on: z.union([z.literal('issue'), z.object({ pull: z.number().int(), worker: z.string() })]),
+  on: On,
   command: LedgerCommand,
 });
-const Ledger = z.array(Entry);
-type Entry = z.infer<typeof Entry>;
+type ObjectEntry = z.infer<typeof ObjectEntry>;
+const TupleEntry = z
+  .tuple([
+    z.number().int(),
+    z.string(),
+    z.string(),
+    z.union([z.literal(0), z.tuple([z.number().int(), z.string()])]),
+    z.string(),
+  ])
+  .rest(z.union([z.string(), z.number()]));
+type TupleEntry = z.infer<typeof TupleEntry>;
+const Ledger = z.array(z.union([TupleEntry, ObjectEntry]));
+
+/** Each command's arguments in tuple order. */
+const ARGS: Record<Command['name'], readonly string[]> = {
+  approve: [],
+  replan: ['feedback'],
+  retry: ['worker', 'instructions'],
+  'retry-synthesis': [],
+  skip: ['worker'],
+  'skip-follow-ups': [],
+  merge: ['worker'],
+  pause: [],
+  resume: [],
+  cancel: [],
+  status: [],
+  improve: ['loops'],
+};
 
 /** The hidden ledger line for a status comment; empty when nothing was accepted. */
 export function renderCommandLedger(commands: CommandInfo[]): string {
   if (commands.length === 0) return '';
-  const entries: Entry[] = commands.map((info) => ({
-    id: info.commentId,
-    author: info.author,
-    at: info.createdAt,
-    on:
-      info.source.kind === 'issue'
-        ? 'issue'
-        : { pull: info.source.number, worker: info.source.worker },
-    command: shorten(info.command),
-  }));
+  const entries = commands.map(toTuple);
   // `<` and `>` escaped, so no text in a command can end the HTML comment early.
   const json = JSON.stringify(entries).replace(/</g, '\\u003c').replace(/>/g, '\\u003e');
   return `<!-- baton:commands ${json} -->`;
@@ -67,7 +91,9 @@ export function parseCommandLedger(body: string): CommandInfo[] {
   }
   const parsed = Ledger.safeParse(raw);
   if (!parsed.success) return [];
-  return parsed.data.map((entry) => ({
+  const entries = parsed.data.map((entry) => (Array.isArray(entry) ? fromTuple(entry) : entry));
+  if (entries.some((entry) => entry === null)) return [];
+  return (entries as ObjectEntry[]).map((entry) => ({
     commentId: entry.id,
     author: entry.author,
     createdAt: entry.at,
@@ -77,6 +103,30 @@ export function parseCommandLedger(body: string): CommandInfo[] {
         : { kind: 'pull', number: entry.on.pull, worker: entry.on.worker },
     command: entry.command,
   }));
+}
+
+function toTuple(info: CommandInfo): TupleEntry {
+  const command = shorten(info.command) as Record<string, string | number>;
+  const on: TupleEntry[3] =
+    info.source.kind === 'issue' ? 0 : [info.source.number, info.source.worker];
+  const args = ARGS[info.command.name].map((key) => command[key] ?? '');
+  return [info.commentId, info.author, info.createdAt, on, info.command.name, ...args];
+}
+
+function fromTuple([id, author, at, on, name, ...args]: TupleEntry): ObjectEntry | null {
+  const keys = ARGS[name as Command['name']];
+  if (!keys || keys.length !== args.length) return null;
+  const command = LedgerCommand.safeParse(
+    Object.fromEntries([['name', name], ...keys.map((key, i) => [key, args[i]])]),
+  );
+  if (!command.success) return null;
+  return {
+    id,
+    author,
+    at,
+    on: on === 0 ? 'issue' : { pull: on[0], worker: on[1] },
+    command: command.data,
+  };
 }
 
 function shorten(command: Command): Command {

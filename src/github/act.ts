@@ -1,10 +1,10 @@
 import type { Action } from '../core/action.js';
-import { renderCommandLedger } from '../core/command-ledger.js';
 import { WRITES_OWED_PER_WORKER } from '../core/estimate.js';
 import { integrationBranch } from '../core/ids.js';
-import { renderStatus } from '../core/render-status.js';
+import { renderStatusComment } from '../core/render-status.js';
 import type { BuildSnapshot } from '../core/snapshot.js';
 import { dispatchSession } from './dispatch-session.js';
+import { ensureLedgerPart } from './ensure-ledger-part.js';
 import { type CreatedMirrors, ensureMirror } from './ensure-mirror.js';
 import { ensureNote } from './ensure-note.js';
 import { ensureNotice } from './ensure-notice.js';
@@ -138,7 +138,11 @@ async function actOne(
       // The replica that lost a race for a lock leaves creating the comment to the winner.
       const mayCreate = !outcomes.some((o) => o.result === 'stood-down');
       // The accepted commands ride along, hidden: what they meant outlives their comments.
-      const body = `${renderStatus(action.view)}${renderCommandLedger(snapshot.commands)}`;
+      const commands = await ensureLedgerPart(ctx, snapshot);
+      // Another replica is posting a ledger part this edit needs, and edits the status after it.
+      if (!commands)
+        return { action, result: 'stood-down', detail: 'a ledger part is being posted' };
+      const body = renderStatusComment({ view: action.view, commands });
       const outcome = await ensureStatusComment(ctx, {
         snapshot,
         body,
