@@ -1,6 +1,8 @@
 import type { Action } from '../core/action.js';
 import { WRITES_OWED_PER_WORKER } from '../core/estimate.js';
 import { integrationBranch } from '../core/ids.js';
+import { escapeText } from '../core/markdown.js';
+import { noticeKey, noticeMarker } from '../core/notice.js';
 import { renderStatusComment } from '../core/render-status.js';
 import type { BuildSnapshot } from '../core/snapshot.js';
 import { dispatchSession } from './dispatch-session.js';
@@ -17,6 +19,7 @@ import {
   openFinalPull,
   setReviewCheck,
 } from './pulls.js';
+import { RefRefusedError } from './refs.js';
 import { ensureStatusComment } from './status-comment.js';
 import type { RepoContext } from './types.js';
 import { buildKey, messageOf, statusOf } from './types.js';
@@ -89,9 +92,33 @@ export async function act(
         result: 'failed',
         detail: `${statusOf(error) ?? ''} ${messageOf(error)}`.trim(),
       });
+      if (error instanceof RefRefusedError) await noticeRefRefused(ctx, { snapshot, error, log });
     }
   }
   return outcomes;
+}
+
+/**
+ * A ref GitHub will not create (not one that exists: that is a lock someone
+ * holds) stops the build until a person looks: say so once on the issue.
+ */
+async function noticeRefRefused(
+  ctx: RepoContext,
+  { snapshot, error, log }: { snapshot: BuildSnapshot; error: RefRefusedError; log: ActLog },
+): Promise<void> {
+  const key = noticeKey('ref-refused');
+  const body = [
+    noticeMarker(snapshot.build, key),
+    `⚠️ Baton cannot go on with this build: GitHub refused to create \`${error.ref}\` (${escapeText(messageOf(error.cause))}). This does not pass by itself. Check the build's branches and the app's permissions, then reply \`/status\`; the app's log has the details.`,
+  ].join('\n');
+  try {
+    await ensureNotice(ctx, { snapshot, key, body, reviewers: null });
+  } catch (noticeError) {
+    log.error(
+      { err: noticeError, buildId: snapshot.build },
+      'baton: the notice of a refused ref failed',
+    );
+  }
 }
 
 const isHeldMerge = (outcome: ActOutcome) =>
