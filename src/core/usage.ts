@@ -27,6 +27,12 @@ export const UsageRecord = z.strictObject({
   /** How the agent ended: its result's status, or `no-result` when it left none. */
   outcome: z.enum(['complete', 'blocked', 'failed', 'no-result']),
   usage: Usage,
+  /**
+   * Why publish refused the session's output, in one line (a secret's file,
+   * line and rule, the value masked): the worker's row shows it. Absent when
+   * nothing was refused.
+   */
+  refused: z.string().max(300).optional(),
 });
 export type UsageRecord = z.infer<typeof UsageRecord>;
 

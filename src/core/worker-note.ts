@@ -18,7 +18,7 @@ export function workerNote({
     case 'ready':
       return state.retry ? `retry asked by ${state.retry.author}` : null;
     case 'failed':
-      return state.failure ? failureText(ctx, state.failure) : null;
+      return refusedText(ctx, state) ?? (state.failure ? failureText(ctx, state.failure) : null);
     case 'needs-human':
       return state.assessment?.need.kind === 'needs-human'
         ? needsHumanText(ctx, state.assessment.need.reason)
@@ -40,6 +40,15 @@ export function workerNote({
       return _exhaustive;
     }
   }
+}
+
+/** What publish refused in the failed attempt's run, as its usage record says. */
+function refusedText(ctx: DecideContext, state: WorkerState): string | null {
+  const run = state.failure === 'failure' ? state.latestWork : null;
+  const record = run
+    ? (ctx.snapshot.usage ?? []).filter((usage) => usage.run_id === run.id && usage.refused).at(-1)
+    : undefined;
+  return record?.refused ? `publish refused ${record.refused}` : null;
 }
 
 /** Why an attempt failed, from its run's conclusion or Baton's own limits. */

@@ -21,6 +21,7 @@ import { createGitHubApi } from './github-api.js';
 import { readDefaultBranchAllowWorkflowChanges } from './read-allow-workflow-changes.js';
 import { readResult } from './read-result.js';
 import { checkFindings, type ReadScope, readWorkerScope } from './read-worker-scope.js';
+import { describeHit, scanCommits, shortHit } from './scan-secrets.js';
 import { BUILD_REF, verifyCommits } from './verify-commits.js';
 import { type CheckedSession, writeSession } from './write-session.js';
 import { withUsageLine, writeUsageRecord } from './write-usage.js';
@@ -82,9 +83,25 @@ async function publishWithToken({
 }: Omit<CheckedSession, 'api' | 'pushed' | 'repo'>): Promise<PublishOutcome> {
   const repo = await createScratchRepo(env.GITHUB_WORKSPACE);
   try {
-    // Usage is recorded before any check, so a refused or failed session is counted too.
-    const usageLine = await writeUsageRecord({ env, result, repo, remote: io.remote, token });
-    const commits = await checkCommits({ env, io, target, result, repo, token });
+    // Usage is recorded whatever the checks find, so a refused or failed session is counted too;
+    // the checks write nothing, and a refusal for a secret rides along to the worker's row.
+    const record = (refused?: string) =>
+      writeUsageRecord({
+        env,
+        result,
+        repo,
+        remote: io.remote,
+        token,
+        ...(refused ? { refused } : {}),
+      });
+    let commits: CheckedCommits;
+    try {
+      commits = await checkCommits({ env, io, target, result, repo, token });
+    } catch (error) {
+      await record();
+      throw error;
+    }
+    const usageLine = await record(commits.secret);
     if (commits.problems.length > 0) return { kind: 'refused', problems: commits.problems };
     if (target.role === 'plan' && result.head && hasCommits(result)) {
       const problems = await checkPlanRecord({ repo, head: result.head, build: target.build });
@@ -123,6 +140,14 @@ async function publishWithToken({
   }
 }
 
+interface CheckedCommits {
+  problems: string[];
+  alreadyPushed: boolean;
+  changes: ChangedFile[];
+  /** The first secret found, in one line, for the usage record and so the worker's row. */
+  secret?: string;
+}
+
 async function checkCommits({
   env,
   io,
@@ -150,6 +175,18 @@ async function checkCommits({
     bundlePath: join(env.BATON_OUT, BUNDLE_FILE),
   });
   if (!verified.ok) return { problems: verified.problems, alreadyPushed: false, changes: [] };
+  // Secrets first: a hit refuses the session whatever else its commits do.
+  const secrets = await scanCommits({ repo, base: result.base });
+  if (secrets.length > 0) {
+    const [first] = secrets;
+    const more = secrets.length > 1 ? ` and ${secrets.length - 1} more` : '';
+    return {
+      problems: secrets.map(describeHit),
+      alreadyPushed: false,
+      changes: [],
+      ...(first ? { secret: `${shortHit(first)}${more}` } : {}),
+    };
+  }
   const touchesWorkflows = verified.changes.some((change) =>
     change.path.startsWith('.github/workflows/'),
   );

@@ -20,12 +20,15 @@ export async function writeUsageRecord({
   repo,
   remote,
   token,
+  refused,
 }: {
   env: SessionEnv;
   result: SessionResult;
   repo: ScratchRepo;
   remote: string;
   token: string;
+  /** Why publish refused the output, for the worker's row. */
+  refused?: string;
 }): Promise<string> {
   const runId = Number(env.GITHUB_RUN_ID);
   if (!Number.isInteger(runId) || runId <= 0) return 'No usage record: GITHUB_RUN_ID is not set.';
@@ -39,6 +42,7 @@ export async function writeUsageRecord({
     worker: env.BATON_WORKER ?? null,
     outcome: result.status,
     usage: result.usage,
+    ...(refused ? { refused: refused.slice(0, 300) } : {}),
   };
   const ref = usageRef({ build: env.BATON_BUILD, runId, attempt });
   try {
