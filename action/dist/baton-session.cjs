@@ -64701,7 +64701,112 @@ ${findings.join("\n")}
   return text.slice(0, maxChars - cut.length) + cut;
 }
 
+// src/core/dependencies.ts
+var VERSION9 = /^(?:[\^~<>=*]|\d|v\d|latest|next|workspace:|npm:|file:|link:|git|https?:|github:)/;
+var PACKAGE_FIELDS = /* @__PURE__ */ new Set([
+  "name",
+  "version",
+  "description",
+  "main",
+  "module",
+  "types",
+  "typings",
+  "license",
+  "type",
+  "homepage",
+  "packageManager",
+  "node",
+  "npm"
+]);
+var TOML_FIELDS = /* @__PURE__ */ new Set([
+  "name",
+  "version",
+  "edition",
+  "description",
+  "license",
+  "readme",
+  "repository",
+  "homepage",
+  "documentation",
+  "authors",
+  "python",
+  "requires-python",
+  "rust-version",
+  "build-backend",
+  "publish"
+]);
+var npmManifest = (line) => {
+  const found = /^\s*"(@?[\w.-]+(?:\/[\w.-]+)?)"\s*:\s*"([^"]*)"/.exec(line);
+  if (!found?.[1] || PACKAGE_FIELDS.has(found[1]) || !VERSION9.test(found[2] ?? "")) return null;
+  return found[1];
+};
+var npmLock = (line) => /^\s*"(?:[^"]*\/)?node_modules\/(@?[\w.-]+(?:\/[\w.-]+)?)"\s*:\s*\{/.exec(line)?.[1] ?? null;
+var yarnLock = (line) => /^"?(@?[^@\s",]+)@/.exec(line)?.[1] ?? null;
+var pnpmLock = (line) => /^ {2}['"]?\/?(@?[^@\s'"(]+)@/.exec(line)?.[1] ?? null;
+var requirements = (line) => {
+  if (/^\s*(?:#|-)/.test(line)) return null;
+  return /^\s*([A-Za-z0-9][\w.-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@]|$)/.exec(line)?.[1] ?? null;
+};
+var tomlTable = (line) => {
+  const quoted = /^\s*"([A-Za-z0-9][\w.-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@][^"]*)?",?\s*$/.exec(
+    line
+  );
+  if (quoted?.[1]) return quoted[1];
+  const key = /^\s*([A-Za-z0-9][\w-]*)\s*=\s*(?:"|\{)/.exec(line)?.[1];
+  return key && !TOML_FIELDS.has(key) ? key : null;
+};
+var lockName = (line) => /^name\s*=\s*"([^"]+)"/.exec(line)?.[1] ?? null;
+var goMod = (line) => /^\s*(?:require\s+)?([\w-]+(?:\.[\w-]+)+(?:\/[\w.~-]+)*)\s+v\d/.exec(line)?.[1] ?? null;
+var goSum = (line) => /^([^\s]+)\s+v[^\s/]+\s+h1:/.exec(line)?.[1] ?? null;
+var gemfile = (line) => /^\s*gem\s+['"]([\w.-]+)['"]/.exec(line)?.[1] ?? null;
+var gemLock = (line) => /^ {4}([\w.-]+) \(/.exec(line)?.[1] ?? null;
+var pom = (line) => /<artifactId>\s*([^<\s]+)\s*<\/artifactId>/.exec(line)?.[1] ?? null;
+var gradle = (line) => /^\s*(?:implementation|api|compileOnly|runtimeOnly|testImplementation|testRuntimeOnly|annotationProcessor|kapt)\s*\(?\s*['"]([^'"]+)['"]/.exec(
+  line
+)?.[1] ?? null;
+var READERS = [
+  [/(?:^|\/)package\.json$/, npmManifest],
+  [/(?:^|\/)(?:package-lock|npm-shrinkwrap)\.json$/, npmLock],
+  [/(?:^|\/)yarn\.lock$/, yarnLock],
+  [/(?:^|\/)pnpm-lock\.yaml$/, pnpmLock],
+  [/(?:^|\/)(?:requirements[\w.-]*\.txt|constraints\.txt)$/, requirements],
+  [/(?:^|\/)(?:pyproject\.toml|Pipfile|Cargo\.toml)$/, tomlTable],
+  [/(?:^|\/)(?:poetry\.lock|Cargo\.lock|uv\.lock|Pipfile\.lock)$/, lockName],
+  [/(?:^|\/)go\.mod$/, goMod],
+  [/(?:^|\/)go\.sum$/, goSum],
+  [/(?:^|\/)(?:Gemfile|[\w.-]+\.gemspec)$/, gemfile],
+  [/(?:^|\/)Gemfile\.lock$/, gemLock],
+  [/(?:^|\/)pom\.xml$/, pom],
+  [/(?:^|\/)build\.gradle(?:\.kts)?$/, gradle]
+];
+function isDependencyFile(path23) {
+  return READERS.some(([pattern]) => pattern.test(path23));
+}
+var NAMES_MAX = 50;
+function findAddedDependencies(files) {
+  const changes = [];
+  for (const { path: path23, added } of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
+    const reader = READERS.find(([pattern]) => pattern.test(path23))?.[1];
+    if (!reader) continue;
+    const names = [...new Set(added.map(reader).filter((name) => name !== null))];
+    changes.push({ path: path23, names });
+  }
+  return changes;
+}
+function renderDependencyLines(changes) {
+  return changes.map(({ path: path23, names }) => {
+    if (names.length === 0) return `${path23}: changed, no new entry recognised`;
+    const shown = names.slice(0, NAMES_MAX).join(", ");
+    const more = names.length > NAMES_MAX ? ` and ${names.length - NAMES_MAX} more` : "";
+    return `${path23}: ${shown}${more}`;
+  });
+}
+function addedLinesOf(patch) {
+  return patch.split("\n").filter((line) => line.startsWith("+") && !line.startsWith("+++")).map((line) => line.slice(1));
+}
+
 // src/session/agent/prompts/review-prompt.ts
+var MAX_DEPENDENCY_CHARS = 8e3;
 var MAX_LISTED_FILES = 300;
 function renderReviewPrompt({
   pr,
@@ -64731,10 +64836,26 @@ function renderReviewPrompt({
     `Changed files (${files.length}); get_diff with a path shows that file's patch:`,
     ...listed,
     "",
+    ...renderDependencySection(files),
     "Then call submit_review with your verdict, a body, and inline comments on lines of the diff:",
     "line is the line number in the file, side RIGHT for the new version (added or unchanged lines), LEFT for removed lines.",
     "Comments on lines outside the diff are moved into the body."
   ].join("\n");
+}
+function renderDependencySection(files) {
+  const changes = findAddedDependencies(
+    files.map((file2) => ({ path: file2.filename, added: addedLinesOf(file2.patch ?? "") }))
+  );
+  if (changes.length === 0) return [];
+  return [
+    "It changes manifests or lock files; the dependencies it adds, as its files name them (check that each is needed, is the package it claims to be, and is pinned as the repository pins):",
+    quoteUntrusted({
+      tag: "dependencies",
+      text: renderDependencyLines(changes).join("\n"),
+      maxChars: MAX_DEPENDENCY_CHARS
+    }),
+    ""
+  ];
 }
 
 // src/session/agent/roles/review-role.ts
@@ -66714,58 +66835,6 @@ async function sizeOf(path23) {
   }
 }
 
-// src/core/findings.ts
-var Confidence = external_exports.enum(["high", "medium", "low"]);
-var FindingsFrontMatter = external_exports.strictObject({
-  /** The worker that investigated. */
-  worker_id: WorkerId,
-  /** The question the brief asked, in one sentence. */
-  question: external_exports.string().trim().min(1).max(500),
-  /** `high`, `medium` or `low`: how well the sources support the answer. */
-  confidence: Confidence,
-  /** Where the answer comes from: a URL, or a repository path with a line (`src/a.ts:12`). */
-  sources: external_exports.array(external_exports.string().trim().min(1).max(500)).min(1).max(100)
-});
-var FRONT_MATTER2 = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
-function parseFindings(text, worker) {
-  const match = FRONT_MATTER2.exec(text);
-  if (!match) {
-    return {
-      ok: false,
-      problems: ["the findings must start with YAML front matter between --- lines"]
-    };
-  }
-  let data;
-  try {
-    data = yaml.load(match[1] ?? "", { schema: yaml.CORE_SCHEMA });
-  } catch (error62) {
-    const reason = error62 instanceof yaml.YAMLException ? error62.reason : String(error62);
-    return { ok: false, problems: [`the findings' front matter is not valid YAML: ${reason}`] };
-  }
-  const parsed = FindingsFrontMatter.safeParse(data);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map(
-        (issue2) => `the findings' front matter ${issue2.path.join(".") || "(root)"}: ${issue2.message}`
-      )
-    };
-  }
-  if (parsed.data.worker_id !== worker) {
-    return {
-      ok: false,
-      problems: [
-        `the findings' front matter says worker_id ${parsed.data.worker_id}, not ${worker}`
-      ]
-    };
-  }
-  const body = match[2] ?? "";
-  if (!body.trim()) {
-    return { ok: false, problems: ["the findings have no answer after their front matter"] };
-  }
-  return { ok: true, frontMatter: parsed.data, body };
-}
-
 // src/session/publish/verify-commits.ts
 var HEAD_REF = "refs/baton/head";
 var REMOTE_REF = "refs/baton/remote";
@@ -66900,6 +66969,78 @@ async function blobSizes(repo, shas) {
     if (sha && size && /^\d+$/.test(size)) sizes.set(sha, Number(size));
   }
   return sizes;
+}
+
+// src/session/publish/read-dependencies.ts
+async function readDependencyChanges({
+  repo,
+  base
+}) {
+  const onBuild = await repo.run({ args: ["rev-parse", "--verify", "--quiet", BUILD_REF] });
+  const range = onBuild.code === 0 ? `${BUILD_REF}...${HEAD_REF}` : `${base}..${HEAD_REF}`;
+  const names = await repo.must({ args: ["diff", "--name-only", "-z", "--no-renames", range] });
+  const paths = names.split("\0").filter((path23) => path23 && isDependencyFile(path23));
+  const files = [];
+  for (const path23 of paths) {
+    const diff = await repo.must({
+      args: ["diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", range, "--", path23]
+    });
+    const added = diff.split("\n").filter((line) => line.startsWith("+") && !line.startsWith("+++")).map((line) => line.slice(1));
+    files.push({ path: path23, added });
+  }
+  return findAddedDependencies(files);
+}
+
+// src/core/findings.ts
+var Confidence = external_exports.enum(["high", "medium", "low"]);
+var FindingsFrontMatter = external_exports.strictObject({
+  /** The worker that investigated. */
+  worker_id: WorkerId,
+  /** The question the brief asked, in one sentence. */
+  question: external_exports.string().trim().min(1).max(500),
+  /** `high`, `medium` or `low`: how well the sources support the answer. */
+  confidence: Confidence,
+  /** Where the answer comes from: a URL, or a repository path with a line (`src/a.ts:12`). */
+  sources: external_exports.array(external_exports.string().trim().min(1).max(500)).min(1).max(100)
+});
+var FRONT_MATTER2 = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
+function parseFindings(text, worker) {
+  const match = FRONT_MATTER2.exec(text);
+  if (!match) {
+    return {
+      ok: false,
+      problems: ["the findings must start with YAML front matter between --- lines"]
+    };
+  }
+  let data;
+  try {
+    data = yaml.load(match[1] ?? "", { schema: yaml.CORE_SCHEMA });
+  } catch (error62) {
+    const reason = error62 instanceof yaml.YAMLException ? error62.reason : String(error62);
+    return { ok: false, problems: [`the findings' front matter is not valid YAML: ${reason}`] };
+  }
+  const parsed = FindingsFrontMatter.safeParse(data);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map(
+        (issue2) => `the findings' front matter ${issue2.path.join(".") || "(root)"}: ${issue2.message}`
+      )
+    };
+  }
+  if (parsed.data.worker_id !== worker) {
+    return {
+      ok: false,
+      problems: [
+        `the findings' front matter says worker_id ${parsed.data.worker_id}, not ${worker}`
+      ]
+    };
+  }
+  const body = match[2] ?? "";
+  if (!body.trim()) {
+    return { ok: false, problems: ["the findings have no answer after their front matter"] };
+  }
+  return { ok: true, frontMatter: parsed.data, body };
 }
 
 // src/session/publish/read-worker-scope.ts
@@ -71867,7 +72008,8 @@ function renderUsage(usage) {
 }
 function renderPullBody({
   build,
-  completion
+  completion,
+  dependencies = []
 }) {
   const worker = completion.worker_id;
   const sections = [
@@ -71879,6 +72021,7 @@ function renderPullBody({
       "Artifacts",
       completion.artifacts.map((path23) => `\`${path23.replaceAll("`", "")}\``)
     ),
+    renderDependencies(dependencies),
     `### Usage
 
 ${renderUsage(completion.usage)}`
@@ -71890,6 +72033,37 @@ ${renderUsage(completion.usage)}`
 
 ${renderWorkerMarker({ build, worker })}`
   );
+}
+function renderDependencies(changes) {
+  if (changes.length === 0) return "";
+  const lines = renderDependencyLines(changes).map(
+    (line) => (
+      // A path may hold a newline: one line each, whatever the names.
+      neutralizeModelText(oneLine2(line))
+    )
+  );
+  const fence = "`".repeat(Math.max(3, ...lines.map((line) => longestRun(line, "`") + 1)));
+  return [
+    "### New dependencies",
+    "",
+    "Manifests and lock files this pull request changes, with the entries it adds (as the files name them; check each before merging):",
+    "",
+    `${fence}text`,
+    ...lines,
+    fence
+  ].join("\n");
+}
+function oneLine2(text) {
+  return [...text].map((char) => /[\p{Cc}\u2028\u2029]/u.test(char) ? " " : char).join("");
+}
+function longestRun(text, char) {
+  let longest = 0;
+  let run3 = 0;
+  for (const c of text) {
+    run3 = c === char ? run3 + 1 : 0;
+    longest = Math.max(longest, run3);
+  }
+  return longest;
 }
 function list(title, items) {
   if (items.length === 0) return "";
@@ -72239,7 +72413,14 @@ async function push({
   });
   return outcome === "pushed" ? [`Pushed ${result.head} to ${target.branch}.`] : [`${target.branch} is at ${result.head}: the push landed though git reported a failure.`];
 }
-async function openPull({ env, target, result, repo, api }) {
+async function openPull({
+  env,
+  target,
+  result,
+  repo,
+  api,
+  dependencies = []
+}) {
   const worker = target.worker ?? "";
   if (!result.completion || !result.base) return [];
   const planned = await readWorkerTitle({ repo, base: result.base, build: target.build, worker });
@@ -72249,13 +72430,19 @@ async function openPull({ env, target, result, repo, api }) {
     build: target.build,
     worker,
     title: renderPullTitle({ build: target.build, worker, title: planned }),
-    body: renderPullBody({ build: target.build, completion: result.completion })
+    body: renderPullBody({ build: target.build, completion: result.completion, dependencies })
   });
   return [`${pull.created ? "Opened" : "Updated"} pull request #${pull.number}: ${pull.url}`];
 }
-async function updatePull({ env, target, result, api }) {
+async function updatePull({
+  env,
+  target,
+  result,
+  api,
+  dependencies = []
+}) {
   if (!result.completion || target.pr === null) return [];
-  const body = renderPullBody({ build: target.build, completion: result.completion });
+  const body = renderPullBody({ build: target.build, completion: result.completion, dependencies });
   const pull = await updatePullBody({
     api,
     repository: env.GITHUB_REPOSITORY,
@@ -72455,6 +72642,8 @@ async function publishWithToken({
       ...io.log ? { log: io.log } : {},
       ...io.github ? { options: io.github } : {}
     });
+    const worker = target.role === "work" || target.role === "fix";
+    const dependencies = worker && result.base && hasCommits(result) ? await readDependencyChanges({ repo, base: result.base }) : [];
     const written = await writeSession({
       env,
       io,
@@ -72463,7 +72652,8 @@ async function publishWithToken({
       repo,
       token,
       api,
-      pushed: commits.alreadyPushed
+      pushed: commits.alreadyPushed,
+      dependencies
     });
     const adapted = await recordAdaptation({
       env,
@@ -72713,11 +72903,11 @@ Variables (the Baton workflow sets them):
   ANTHROPIC_API_KEY the repository secret ANTHROPIC_API_KEY (agent)
   GITHUB_*          GitHub Actions' own`;
 var HELP = /* @__PURE__ */ new Set(["-h", "--help", "help"]);
-var VERSION9 = /* @__PURE__ */ new Set(["-V", "--version"]);
+var VERSION10 = /* @__PURE__ */ new Set(["-V", "--version"]);
 async function main(argv, source) {
   const [group, command, ...rest] = argv;
   if (argv.length === 1 && group && HELP.has(group)) return print(USAGE);
-  if (argv.length === 1 && group && VERSION9.has(group)) return print(readVersion());
+  if (argv.length === 1 && group && VERSION10.has(group)) return print(readVersion());
   if (group === "session" && argv.length === 2 && command && HELP.has(command))
     return print(SESSION_USAGE);
   if (group !== "session" || command !== "agent" && command !== "publish" || rest.length > 0) {

@@ -19,6 +19,7 @@ import { getSessionToken, revokeSessionToken } from './get-session-token.js';
 import { createScratchRepo } from './git.js';
 import { createGitHubApi } from './github-api.js';
 import { readDefaultBranchAllowWorkflowChanges } from './read-allow-workflow-changes.js';
+import { readDependencyChanges } from './read-dependencies.js';
 import { readResult } from './read-result.js';
 import { checkFindings, type ReadScope, readWorkerScope } from './read-worker-scope.js';
 import { describeHit, scanCommits, shortHit } from './scan-secrets.js';
@@ -114,6 +115,11 @@ async function publishWithToken({
       ...(io.log ? { log: io.log } : {}),
       ...(io.github ? { options: io.github } : {}),
     });
+    const worker = target.role === 'work' || target.role === 'fix';
+    const dependencies =
+      worker && result.base && hasCommits(result)
+        ? await readDependencyChanges({ repo, base: result.base })
+        : [];
     const written = await writeSession({
       env,
       io,
@@ -123,6 +129,7 @@ async function publishWithToken({
       token,
       api,
       pushed: commits.alreadyPushed,
+      dependencies,
     });
     const adapted = await recordAdaptation({
       env,

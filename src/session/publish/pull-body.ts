@@ -1,4 +1,5 @@
 import type { Completion, Usage } from '../../core/completion.js';
+import { type DependencyChange, renderDependencyLines } from '../../core/dependencies.js';
 import { completionPath } from '../../core/ids.js';
 import { BODY_MAX_CHARS } from './limits.js';
 
@@ -53,9 +54,12 @@ export function renderUsage(usage: Usage): string {
 export function renderPullBody({
   build,
   completion,
+  dependencies = [],
 }: {
   build: string;
   completion: Completion;
+  /** Manifests the pull request changes, with the dependencies it adds. */
+  dependencies?: DependencyChange[];
 }): string {
   const worker = completion.worker_id;
   const sections = [
@@ -67,6 +71,7 @@ export function renderPullBody({
       'Artifacts',
       completion.artifacts.map((path) => `\`${path.replaceAll('`', '')}\``),
     ),
+    renderDependencies(dependencies),
     `### Usage\n\n${renderUsage(completion.usage)}`,
   ];
   const note = `The full report is \`${completionPath(build, worker)}\` on this branch.`;
@@ -74,6 +79,44 @@ export function renderPullBody({
     sections.filter(Boolean).join('\n\n'),
     `${note}\n\n${renderWorkerMarker({ build, worker })}`,
   );
+}
+
+/**
+ * The manifests the worker changed and the dependencies it adds, for the
+ * reviewer. Names come from the worker's files: shown as code, in a fenced
+ * block that no text in them can close.
+ */
+function renderDependencies(changes: DependencyChange[]): string {
+  if (changes.length === 0) return '';
+  const lines = renderDependencyLines(changes).map((line) =>
+    // A path may hold a newline: one line each, whatever the names.
+    neutralizeModelText(oneLine(line)),
+  );
+  const fence = '`'.repeat(Math.max(3, ...lines.map((line) => longestRun(line, '`') + 1)));
+  return [
+    '### New dependencies',
+    '',
+    'Manifests and lock files this pull request changes, with the entries it adds (as the files name them; check each before merging):',
+    '',
+    `${fence}text`,
+    ...lines,
+    fence,
+  ].join('\n');
+}
+
+/** Control characters and line separators become spaces. */
+function oneLine(text: string): string {
+  return [...text].map((char) => (/[\p{Cc}\u2028\u2029]/u.test(char) ? ' ' : char)).join('');
+}
+
+function longestRun(text: string, char: string): number {
+  let longest = 0;
+  let run = 0;
+  for (const c of text) {
+    run = c === char ? run + 1 : 0;
+    longest = Math.max(longest, run);
+  }
+  return longest;
 }
 
 function list(title: string, items: string[]): string {

@@ -25,7 +25,8 @@ const CURATED: { rule: string; pattern: RegExp; entropy?: number }[] = [
   { rule: 'gcp-api-key', pattern: /\b(AIza[\w-]{35})(?![\w-])/g },
   {
     rule: 'private-key',
-    pattern: /(-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----[\s\S-]{64,}?KEY(?: BLOCK)?-----)/g,
+    pattern:
+      /(-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----[\s\S-]{64,}?KEY(?: BLOCK)?-----)/g,
   },
   {
     rule: 'generic-high-entropy-assignment',
