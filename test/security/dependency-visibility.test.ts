@@ -20,7 +20,8 @@ describe('new dependencies a worker adds are shown to its reviewers', () => {
     const head = h.fixture.agentCommit({
       branch: BRANCH,
       files: {
-        'package.json': '{\n  "name": "app",\n  "dependencies": {\n    "left-pad": "^1.3.0"\n  }\n}\n',
+        'package.json':
+          '{\n  "name": "app",\n  "dependencies": {\n    "left-pad": "^1.3.0"\n  }\n}\n',
         'build.gradle': `dependencies {\n    implementation("${HOSTILE}")\n}\n`,
         'requirements.txt': 'requests==2.32.0\n',
         'src/login.ts': 'export const login = true;\n',
@@ -32,7 +33,7 @@ describe('new dependencies a worker adds are shown to its reviewers', () => {
     expect(await h.publish()).toBe(PUBLISH_EXIT.published);
 
     const opened = h.github.api.find((call) => call.method === 'POST');
-    const body = (opened?.body as { body: string }).body;
+    const body = (opened?.body as { body: string } | undefined)?.body ?? '';
     const section = body.slice(body.indexOf('### New dependencies'), body.indexOf('### Usage'));
     expect(section).toContain('package.json: left-pad');
     expect(section).toContain('requirements.txt: requests');
