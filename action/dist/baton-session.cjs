@@ -58869,6 +58869,7 @@ var GitHubReadError = class extends Error {
     this.name = "GitHubReadError";
   }
 };
+var LIST_PAGES_MAX = 30;
 var MAX_FILE_PAGES = 30;
 function createGitHubReads({
   apiUrl,
@@ -58906,6 +58907,16 @@ function createGitHubReads({
       );
     return parsed.data;
   };
+  const getAll = async (route, item) => {
+    const items = [];
+    const join5 = route.includes("?") ? "&" : "?";
+    for (let page = 1; page <= LIST_PAGES_MAX; page++) {
+      const batch = await get(`${route}${join5}per_page=100&page=${page}`, external_exports.array(item));
+      items.push(...batch);
+      if (batch.length < 100) break;
+    }
+    return items;
+  };
   return {
     getIssue: (issue2) => get(`/issues/${issue2}`, Issue),
     getIssueComment: (id) => orNullWhenGone(get(`/issues/comments/${id}`, Comment)),
@@ -58935,19 +58946,23 @@ function createGitHubReads({
       }
       return reviews;
     },
-    listReviewComments: (pr, id) => get(`/pulls/${pr}/reviews/${id}/comments?per_page=100`, external_exports.array(ReviewThreadComment)),
+    listReviewComments: (pr, id) => getAll(`/pulls/${pr}/reviews/${id}/comments`, ReviewThreadComment),
     // A GitHub without sub-issues (an older Enterprise Server) answers 404: no sub-issues.
-    listSubIssues: (issue2) => get(`/issues/${issue2}/sub_issues?per_page=100`, external_exports.array(LinkedIssueBody)).catch(
-      (error62) => {
-        if (error62 instanceof GitHubReadError && statusOfError(error62.cause) === 404) return [];
-        throw error62;
+    listSubIssues: (issue2) => getAll(`/issues/${issue2}/sub_issues`, LinkedIssueBody).catch((error62) => {
+      if (error62 instanceof GitHubReadError && statusOfError(error62.cause) === 404) return [];
+      throw error62;
+    }),
+    listBlockedBy: (issue2) => getAll(`/issues/${issue2}/dependencies/blocked_by`, LinkedIssueBody),
+    async listCheckRuns(sha) {
+      const runs = [];
+      for (let page = 1; page <= LIST_PAGES_MAX; page++) {
+        const route = `/commits/${sha}/check-runs?per_page=100&page=${page}`;
+        const batch = (await get(route, external_exports.object({ check_runs: external_exports.array(CheckRun) }))).check_runs;
+        runs.push(...batch);
+        if (batch.length < 100) break;
       }
-    ),
-    listBlockedBy: (issue2) => get(`/issues/${issue2}/dependencies/blocked_by?per_page=100`, external_exports.array(LinkedIssueBody)),
-    listCheckRuns: async (sha) => (await get(
-      `/commits/${sha}/check-runs?per_page=100`,
-      external_exports.object({ check_runs: external_exports.array(CheckRun) })
-    )).check_runs,
+      return runs;
+    },
     async getIssueHistory(issue2) {
       const [owner, repo] = repository.split("/");
       let data;

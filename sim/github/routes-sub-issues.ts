@@ -40,7 +40,7 @@ export function registerSubIssueRoutes(router: Router, gh: FakeGitHub): void {
     .on('GET', `${issuePath}/sub_issues`, ({ issue_number }, request) => {
       const issue = issueOf(issue_number);
       if (!issue) return notFound();
-      return page(listed(gh, issue.subIssues ?? []), request.query);
+      return page(listed(gh, issue.subIssues ?? []), request.query, request.path);
     })
     .on('POST', `${issuePath}/sub_issues`, ({ issue_number }, request) => {
       const parent = issueOf(issue_number);
@@ -65,7 +65,7 @@ export function registerSubIssueRoutes(router: Router, gh: FakeGitHub): void {
     .on('GET', `${issuePath}/dependencies/blocked_by`, ({ issue_number }, request) => {
       const issue = issueOf(issue_number);
       if (!issue) return notFound();
-      return page(listed(gh, issue.blockedBy ?? []), request.query);
+      return page(listed(gh, issue.blockedBy ?? []), request.query, request.path);
     })
     .on('POST', `${issuePath}/dependencies/blocked_by`, ({ issue_number }, request) => {
       const issue = issueOf(issue_number);
@@ -81,7 +81,7 @@ export function registerSubIssueRoutes(router: Router, gh: FakeGitHub): void {
       const blocking = [...gh.issues.values()]
         .filter((other) => other.blockedBy?.includes(issue.number))
         .map((other) => other.number);
-      return page(listed(gh, blocking), request.query);
+      return page(listed(gh, blocking), request.query, request.path);
     });
 }
 
