@@ -1,3 +1,5 @@
+import { refuseLongBody } from './body-limit.js';
+
 /** One REST request as the simulated GitHub sees it. */
 export interface ApiRequest {
   method: string;
@@ -56,10 +58,11 @@ export class Router {
       const params = Object.fromEntries(
         route.names.map((name, i) => [name, decodeURIComponent(found[i + 1] ?? '')]),
       );
+      const template = `${route.method} ${route.template}`;
       return {
-        template: `${route.method} ${route.template}`,
+        template,
         params,
-        run: () => route.handler(params, request),
+        run: () => refuseLongBody(template, request.body) ?? route.handler(params, request),
       };
     }
     return null;

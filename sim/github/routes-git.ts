@@ -112,8 +112,7 @@ export function registerGitRoutes(router: Router, gh: FakeGitHub): void {
     })
     .on('POST', `${repoPath}/git/refs`, (_, request) => {
       const { ref, sha } = request.body as { ref: string; sha: string };
-      if (!ref.startsWith('refs/') || ref.split('/').length < 3)
-        return unprocessable('Reference name is invalid');
+      if (!isValidRefName(ref)) return unprocessable('Reference name is invalid');
       if (gh.git.refs.has(ref)) return unprocessable('Reference already exists');
       if (gh.git.objects.get(sha)?.type !== 'commit') return unprocessable('Object does not exist');
       if (ref.startsWith('refs/heads/')) gh.setBranch(ref.slice('refs/heads/'.length), sha);
@@ -234,4 +233,19 @@ export function installationOfToken(token: string | null): number | null {
   const found = /^ghs_simulated(?:_(\d+))?(?:_s\d+)?$/.exec(token ?? '');
   if (!found) return null;
   return found[1] === undefined ? 1 : Number(found[1]);
+}
+
+/**
+ * git's rules for a ref name (git-check-ref-format), which GitHub applies to
+ * `POST /git/refs`: under `refs/` with at least two levels, no `..`, `@{`, `//`,
+ * control characters, space or any of `~^:?*[\`; no component starting with `.`
+ * or ending in `.lock`; not ending in `/` or `.`.
+ */
+export function isValidRefName(ref: string): boolean {
+  if (!ref.startsWith('refs/') || ref.split('/').length < 3) return false;
+  if (/\.\.|@\{|\/\/|[ ~^:?*[\\]/.test(ref)) return false;
+  if ([...ref].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f))
+    return false;
+  if (ref.endsWith('/') || ref.endsWith('.')) return false;
+  return ref.split('/').every((part) => !part.startsWith('.') && !part.endsWith('.lock'));
 }

@@ -46,6 +46,7 @@ export function registerIssueRoutes(router: Router, gh: FakeGitHub): void {
       return page(
         all.map((c) => commentBody(gh, c)),
         request.query,
+        request.path,
       );
     })
     .on('POST', `${repoPath}/issues/{issue_number}/comments`, ({ issue_number }, request) => {
@@ -78,9 +79,10 @@ export function registerIssueRoutes(router: Router, gh: FakeGitHub): void {
       if (!comment) return notFound();
       const content = request.query.get('content');
       const reactions = comment.reactions.filter((r) => !content || r.content === content);
-      return json(
-        200,
+      return page(
         reactions.map((r, i) => ({ id: i + 1, content: r.content, user: { login: r.login } })),
+        request.query,
+        request.path,
       );
     })
     .on('POST', `${repoPath}/issues/comments/{comment_id}/reactions`, ({ comment_id }, request) => {
@@ -163,17 +165,29 @@ function reactionRollup(gh: FakeGitHub, comment: SimComment) {
   };
 }
 
-/** GitHub's pagination: `per_page` and `page`, with a `link` header to the next page. */
-export function page<T>(items: T[], query: URLSearchParams) {
-  const perPage = Number(query.get('per_page') ?? 30);
-  const current = Number(query.get('page') ?? 1);
+/**
+ * GitHub's pagination: `per_page` (30 unless asked, at most 100) and `page`,
+ * with a `link` header in GitHub's format (`<url>; rel="next"`, `rel="last"`,
+ * and `rel="prev"`, `rel="first"` past the first page), so a caller that does
+ * not follow it sees only the first page.
+ */
+export function page<T>(items: T[], query: URLSearchParams, path = '/next') {
+  const perPage = Math.min(Math.max(Number(query.get('per_page') ?? 30) || 30, 1), 100);
+  const current = Math.max(Number(query.get('page') ?? 1) || 1, 1);
   const slice = items.slice((current - 1) * perPage, current * perPage);
-  const more = items.length > current * perPage;
-  const next = new URLSearchParams(query);
-  next.set('page', String(current + 1));
+  const last = Math.max(1, Math.ceil(items.length / perPage));
+  const at = (n: number) => {
+    const next = new URLSearchParams(query);
+    next.set('page', String(n));
+    return `<https://api.github.com${path}?${next}>`;
+  };
+  const links = [
+    ...(current < last ? [`${at(current + 1)}; rel="next"`, `${at(last)}; rel="last"`] : []),
+    ...(current > 1 ? [`${at(current - 1)}; rel="prev"`, `${at(1)}; rel="first"`] : []),
+  ];
   return {
     status: 200,
     body: slice,
-    ...(more ? { headers: { link: `<https://api.github.com/next?${next}>; rel="next"` } } : {}),
+    ...(links.length > 0 ? { headers: { link: links.join(', ') } } : {}),
   };
 }

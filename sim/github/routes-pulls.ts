@@ -22,6 +22,7 @@ export function registerPullRoutes(router: Router, gh: FakeGitHub): void {
       return page(
         pulls.map((pull) => pullBody(gh, pull)),
         query,
+        request.path,
       );
     })
     .on('POST', `${repoPath}/pulls`, (_, request) => {
@@ -118,6 +119,7 @@ export function registerPullRoutes(router: Router, gh: FakeGitHub): void {
       page(
         gh.reviews.filter((r) => r.pull === Number(pull_number)).map((r) => reviewBody(gh, r)),
         request.query,
+        request.path,
       ),
     )
     .on('POST', `${repoPath}/pulls/{pull_number}/reviews`, ({ pull_number }, request) => {
@@ -147,19 +149,23 @@ export function registerPullRoutes(router: Router, gh: FakeGitHub): void {
     })
     .on('GET', `${repoPath}/commits/{ref}/check-runs`, ({ ref = '' }, request) => {
       const sha = gh.git.resolve(ref) ?? ref;
-      const runs = gh.checkRuns.filter((run) => run.headSha === sha);
-      return json(200, {
-        total_count: runs.length,
-        check_runs: runs.map((run) => ({
-          id: run.id,
-          name: run.name,
-          head_sha: run.headSha,
-          status: run.status,
-          conclusion: run.conclusion,
-          details_url: run.detailsUrl,
-        })),
-        ...(request.query.get('page') ? {} : {}),
-      });
+      const all = gh.checkRuns.filter((run) => run.headSha === sha);
+      const paged = page(all, request.query, request.path);
+      const runs = paged.body;
+      return {
+        ...paged,
+        body: {
+          total_count: all.length,
+          check_runs: runs.map((run) => ({
+            id: run.id,
+            name: run.name,
+            head_sha: run.headSha,
+            status: run.status,
+            conclusion: run.conclusion,
+            details_url: run.detailsUrl,
+          })),
+        },
+      };
     })
     // After check-runs: `{ref}` takes slashes, so the longer route must match first.
     .on('GET', `${repoPath}/commits/{ref}`, ({ ref = '' }) => {

@@ -1,6 +1,47 @@
 import type { FakeGitHub, SimRun } from './fake-github.js';
 import { json, notFound, type Router, unprocessable } from './router.js';
 
+const SEARCH_PARAMS = [
+  'actor',
+  'branch',
+  'check_suite_id',
+  'created',
+  'event',
+  'head_sha',
+  'status',
+];
+const SEARCH_MAX = 1000;
+
+/**
+ * GitHub's `created` qualifier (search syntax): `>=X`, `>X`, `<=X`, `<X`,
+ * `X..Y` or `X`, each a date or a date-time; a date alone spans its day.
+ */
+export function createdRange(value: string | null): { from: string; to: string } {
+  const all = { from: '', to: '\uffff' };
+  if (!value) return all;
+  const endOf = (x: string) => (x.length === 10 ? `${x}T23:59:59.999Z` : x);
+  const range = /^(.+)\.\.(.+)$/.exec(value);
+  if (range?.[1] && range[2])
+    return {
+      from: range[1] === '*' ? '' : range[1],
+      to: range[2] === '*' ? all.to : endOf(range[2]),
+    };
+  const op = /^(>=|<=|>|<)?(.+)$/.exec(value);
+  const at = op?.[2] ?? '';
+  switch (op?.[1]) {
+    case '>=':
+      return { ...all, from: at };
+    case '>':
+      return { ...all, from: `${endOf(at)}\u0000` };
+    case '<=':
+      return { ...all, to: endOf(at) };
+    case '<':
+      return { ...all, to: at };
+    default:
+      return { from: at, to: endOf(at) };
+  }
+}
+
 /** GitHub Actions: dispatches and runs of the workflows the repository has. */
 export function registerRunRoutes(router: Router, gh: FakeGitHub): void {
   const repoPath = '/repos/{owner}/{repo}';
@@ -12,19 +53,30 @@ export function registerRunRoutes(router: Router, gh: FakeGitHub): void {
       ({ workflow_id = '' }, request) => {
         if (!gh.workflows.has(workflow_id)) return notFound();
         const { query } = request;
-        const since = query.get('created')?.replace(/^>=/, '') ?? '';
-        const runs = gh.runs
+        const created = createdRange(query.get('created'));
+        const matching = gh.runs
           .filter((run) => run.workflow === workflow_id)
           .filter((run) => !query.get('event') || run.event === query.get('event'))
-          .filter((run) => run.createdAt.slice(0, 10) >= since)
+          .filter((run) => run.createdAt >= created.from && run.createdAt <= created.to)
           .sort((a, b) => b.id - a.id);
-        const perPage = Number(query.get('per_page') ?? 30);
+        // "This endpoint will return up to 1,000 results for each search when using the following
+        // parameters: actor, branch, check_suite_id, created, event, head_sha, status" (GitHub's
+        // "List workflow runs" docs): past that the listing ends, newest first.
+        const searched = SEARCH_PARAMS.some((name) => query.has(name));
+        const runs = searched ? matching.slice(0, SEARCH_MAX) : matching;
+        const perPage = Math.min(Number(query.get('per_page') ?? 30), 100);
         const current = Number(query.get('page') ?? 1);
         const slice = runs.slice((current - 1) * perPage, current * perPage);
-        return json(200, {
-          total_count: runs.length,
-          workflow_runs: slice.map((run) => runBody(gh, run)),
-        });
+        const more = runs.length > current * perPage;
+        const next = new URLSearchParams(query);
+        next.set('page', String(current + 1));
+        return {
+          status: 200,
+          body: { total_count: runs.length, workflow_runs: slice.map((run) => runBody(gh, run)) },
+          ...(more
+            ? { headers: { link: `<https://api.github.com${request.path}?${next}>; rel="next"` } }
+            : {}),
+        };
       },
     )
     .on(

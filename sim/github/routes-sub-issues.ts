@@ -41,7 +41,7 @@ export function registerSubIssueRoutes(router: Router, gh: FakeGitHub): void {
       const issue = issueOf(issue_number);
       if (!issue) return notFound();
       const foreign = gh.foreignSubIssues.get(issue.number) ?? [];
-      return page([...listed(gh, issue.subIssues ?? []), ...foreign], request.query);
+      return page([...listed(gh, issue.subIssues ?? []), ...foreign], request.query, request.path);
     })
     .on('POST', `${issuePath}/sub_issues`, ({ issue_number }, request) => {
       const parent = issueOf(issue_number);
@@ -66,7 +66,7 @@ export function registerSubIssueRoutes(router: Router, gh: FakeGitHub): void {
     .on('GET', `${issuePath}/dependencies/blocked_by`, ({ issue_number }, request) => {
       const issue = issueOf(issue_number);
       if (!issue) return notFound();
-      return page(listed(gh, issue.blockedBy ?? []), request.query);
+      return page(listed(gh, issue.blockedBy ?? []), request.query, request.path);
     })
     .on('POST', `${issuePath}/dependencies/blocked_by`, ({ issue_number }, request) => {
       const issue = issueOf(issue_number);
@@ -82,7 +82,7 @@ export function registerSubIssueRoutes(router: Router, gh: FakeGitHub): void {
       const blocking = [...gh.issues.values()]
         .filter((other) => other.blockedBy?.includes(issue.number))
         .map((other) => other.number);
-      return page(listed(gh, blocking), request.query);
+      return page(listed(gh, blocking), request.query, request.path);
     });
 }
 

@@ -5,13 +5,22 @@ import type { CommandInfo } from './snapshot.js';
 /**
  * The commands Baton accepted, carried in its status comment (hidden), so what
  * an accepted comment meant survives the comment: an edit or a deletion after
- * Baton's 👀 changes nothing. Free text (feedback, instructions) is kept short:
- * sessions read it from the comment by id; the ledger keeps what it decided.
+ * Baton's 👀 changes nothing. Free text (feedback, instructions) is kept as
+ * short as the status history shows it: sessions read it from the comment by
+ * id; the ledger keeps what it decided.
+ *
+ * Each entry is a compact tuple, `[id, author, at, on, name, ...args]` (`on`
+ * is `0` for the issue or `[pull, worker]`), about 70 characters for a bare
+ * command and 150 for a `/retry` with words, so hundreds of commands fit in
+ * one comment (`LEDGER_MAX_CHARS`). JSON escapes every line break and lone
+ * surrogate, and `<` and `>` are escaped too, so no text a writer types can end
+ * the HTML comment; each entry is read on its own, so one Baton cannot read (an
+ * edit, a newer release's command) loses only itself. The older object form is
+ * still read. (Not base64: GitHub counts characters, and base64 of the UTF-8
+ * of accented or CJK text takes up to three times as many.)
  */
 const LEDGER = /<!-- baton:commands (\[[\s\S]*?\]) -->/;
-/** The ledger as Baton writes it: each entry's JSON in base64url, so no text can reach the comment. */
-const LEDGER_ENCODED = /<!-- baton:commands:b64 ([A-Za-z0-9_\- ]*) -->/;
-const FREE_TEXT_MAX = 200;
+const FREE_TEXT_MAX = 80;
 
 const Worker = z.string().regex(/^W\d+\.\d+$/);
 const LedgerCommand = z.discriminatedUnion('name', [
@@ -29,83 +38,108 @@ const LedgerCommand = z.discriminatedUnion('name', [
   z.object({ name: z.literal('improve'), loops: z.number().int() }),
 ]);
 
-const Entry = z.object({
+const On = z.union([z.literal('issue'), z.object({ pull: z.number().int(), worker: z.string() })]);
+const ObjectEntry = z.object({
   id: z.number().int(),
   author: z.string(),
   at: z.string(),
-  on: z.union([z.literal('issue'), z.object({ pull: z.number().int(), worker: z.string() })]),
+  on: On,
   command: LedgerCommand,
 });
-type Entry = z.infer<typeof Entry>;
+type ObjectEntry = z.infer<typeof ObjectEntry>;
+const TupleEntry = z
+  .tuple([
+    z.number().int(),
+    z.string(),
+    z.string(),
+    z.union([z.literal(0), z.tuple([z.number().int(), z.string()])]),
+    z.string(),
+  ])
+  .rest(z.union([z.string(), z.number()]));
+type TupleEntry = z.infer<typeof TupleEntry>;
+const Entry = z.union([TupleEntry, ObjectEntry]);
+
+/** Each command's arguments in tuple order. */
+const ARGS: Record<Command['name'], readonly string[]> = {
+  approve: [],
+  replan: ['feedback'],
+  retry: ['worker', 'instructions'],
+  'retry-synthesis': [],
+  skip: ['worker'],
+  'skip-follow-ups': [],
+  merge: ['worker'],
+  pause: [],
+  resume: [],
+  cancel: [],
+  status: [],
+  improve: ['loops'],
+};
 
 /** The hidden ledger line for a status comment; empty when nothing was accepted. */
 export function renderCommandLedger(commands: CommandInfo[]): string {
   if (commands.length === 0) return '';
-  const entries: Entry[] = commands.map((info) => ({
-    id: info.commentId,
-    author: info.author,
-    at: info.createdAt,
-    on:
-      info.source.kind === 'issue'
-        ? 'issue'
-        : { pull: info.source.number, worker: info.source.worker },
-    command: shorten(info.command),
-  }));
-  // Each entry's JSON in base64url: whatever a writer typed (line breaks, `-->`, invisible or
-  // unpaired characters), the ledger holds only letters, digits, `-`, `_` and spaces.
-  const encoded = entries.map((entry) => base64url(JSON.stringify(entry)));
-  return `<!-- baton:commands:b64 ${encoded.join(' ')} -->`;
+  // `<` and `>` escaped, so no text in a command can end the HTML comment early.
+  const json = JSON.stringify(commands.map(toTuple))
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e');
+  return `<!-- baton:commands ${json} -->`;
 }
 
-/** The accepted commands a status comment carries; a missing or broken ledger is empty. */
+/** The accepted commands a status comment carries; a missing ledger is empty. */
 export function parseCommandLedger(body: string): CommandInfo[] {
-  const encoded = LEDGER_ENCODED.exec(body);
-  // Each entry stands alone: one Baton cannot read (an admin's edit, a newer command) loses only itself.
-  if (encoded)
-    return (encoded[1] ?? '').split(' ').flatMap((part) => readEntry(fromBase64url(part)));
-  // The ledger as older releases wrote it: one JSON array.
   const match = LEDGER.exec(body);
   if (!match?.[1]) return [];
   const raw = parseJson(match[1]);
   return Array.isArray(raw) ? raw.flatMap(readEntry) : [];
 }
 
+/** One entry, or none when it does not parse: each entry stands alone. */
 function readEntry(raw: unknown): CommandInfo[] {
-  const parsed = Entry.safeParse(typeof raw === 'string' ? parseJson(raw) : raw);
+  const parsed = Entry.safeParse(raw);
   if (!parsed.success) return [];
-  return [parsed.data].map((entry) => ({
-    commentId: entry.id,
-    author: entry.author,
-    createdAt: entry.at,
-    source:
-      entry.on === 'issue'
-        ? { kind: 'issue' }
-        : { kind: 'pull', number: entry.on.pull, worker: entry.on.worker },
-    command: entry.command,
-  }));
+  const entry = Array.isArray(parsed.data) ? fromTuple(parsed.data) : parsed.data;
+  if (!entry) return [];
+  return [
+    {
+      commentId: entry.id,
+      author: entry.author,
+      createdAt: entry.at,
+      source:
+        entry.on === 'issue'
+          ? { kind: 'issue' }
+          : { kind: 'pull', number: entry.on.pull, worker: entry.on.worker },
+      command: entry.command,
+    },
+  ];
+}
+
+function toTuple(info: CommandInfo): TupleEntry {
+  const command = shorten(info.command) as Record<string, string | number>;
+  const on: TupleEntry[3] =
+    info.source.kind === 'issue' ? 0 : [info.source.number, info.source.worker];
+  const args = ARGS[info.command.name].map((key) => command[key] ?? '');
+  return [info.commentId, info.author, info.createdAt, on, info.command.name, ...args];
+}
+
+function fromTuple([id, author, at, on, name, ...args]: TupleEntry): ObjectEntry | null {
+  const keys = ARGS[name as Command['name']];
+  if (!keys || keys.length !== args.length) return null;
+  const command = LedgerCommand.safeParse(
+    Object.fromEntries([['name', name], ...keys.map((key, i) => [key, args[i]])]),
+  );
+  if (!command.success) return null;
+  return {
+    id,
+    author,
+    at,
+    on: on === 0 ? 'issue' : { pull: on[0], worker: on[1] },
+    command: command.data,
+  };
 }
 
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
-/** UTF-8, then base64url; lone surrogates become U+FFFD (`TextEncoder`), which parses back. */
-function base64url(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function fromBase64url(part: string): string | null {
-  try {
-    const binary = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
-    const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     return null;
   }

@@ -7,7 +7,7 @@ import { fitBlocks } from './render-report.js';
 import { renderSpendByRole, renderStateLegend } from './render-spend.js';
 import type { AdaptationView, BuildProgress, ProgressStatusView } from './status-view.js';
 
-/** A status comment must stay under GitHub's 65,536 characters, header and marker included. */
+/** A status comment must stay under GitHub's 65,536 characters, header, marker and ledger included. */
 export const PROGRESS_MAX_CHARS = 60_000;
 
 const BAR_WIDTH = 20;
@@ -16,14 +16,18 @@ const BAR_WIDTH = 20;
  * The status comment's body for a build past its plan (`running`, `done`,
  * `cancelled`); `renderStatus` adds the marker and the heading.
  */
-export function renderProgress(view: ProgressStatusView): string {
+export function renderProgress(
+  view: ProgressStatusView,
+  { maxChars = PROGRESS_MAX_CHARS }: { maxChars?: number } = {},
+): string {
+  const limit = Math.min(maxChars, PROGRESS_MAX_CHARS);
   switch (view.phase) {
     case 'running':
-      return fitProgress(view.progress, notices(view.progress));
+      return fitProgress(view.progress, notices(view.progress), limit);
     case 'done': {
       const final = view.progress?.finalPull;
       const lead = `🎉 **Delivered.** The final pull request${final ? ` ${link(final.url, `#${final.number}`)}` : ''} was merged.`;
-      return view.progress ? fitProgress(view.progress, [lead]) : lead;
+      return view.progress ? fitProgress(view.progress, [lead], limit) : lead;
     }
     case 'cancelled': {
       const who = view.cancelledBy
@@ -34,7 +38,7 @@ export function renderProgress(view: ProgressStatusView): string {
         '',
         `Open worker pull requests are closed, worker branches deleted and unfinished sessions cancelled. The build branch and the record under ${code(`${buildDir(view.build)}/`)} are kept.`,
       ].join('\n');
-      return view.progress ? fitProgress(view.progress, [lead]) : lead;
+      return view.progress ? fitProgress(view.progress, [lead], limit) : lead;
     }
     default: {
       const _exhaustive: never = view;
@@ -47,7 +51,7 @@ export function renderProgress(view: ProgressStatusView): string {
  * The progress with the phase's notices under its bar: in full if it fits;
  * else without the graph; else without finished rows; else cut at a line.
  */
-function fitProgress(progress: BuildProgress, notes: string[]): string {
+function fitProgress(progress: BuildProgress, notes: string[], limit: number): string {
   const shapes = [
     { graph: true, finishedRows: true },
     { graph: false, finishedRows: true },
@@ -55,13 +59,13 @@ function fitProgress(progress: BuildProgress, notes: string[]): string {
   ];
   for (const shape of shapes) {
     const body = progressBlocks(progress, notes, shape).join('\n\n');
-    if (body.length <= PROGRESS_MAX_CHARS) return body;
+    if (body.length <= limit) return body;
   }
   const blocks = progressBlocks(progress, notes, { graph: false, finishedRows: false });
   return fitBlocks({
     blocks,
     note: '> ✂️ Shortened to fit in one comment.',
-    limit: PROGRESS_MAX_CHARS,
+    limit,
   });
 }
 

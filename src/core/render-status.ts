@@ -1,5 +1,6 @@
+import { renderCommandLedger } from './command-ledger.js';
 import type { ConfigProblem } from './config.js';
-import { planPath } from './ids.js';
+import { buildDir, planPath } from './ids.js';
 import { blobUrl, code, escapeLinkText, escapeText } from './markdown.js';
 import {
   renderPlanEstimate,
@@ -8,8 +9,13 @@ import {
   renderPlanTable,
 } from './render-plan.js';
 import { renderProgress } from './render-progress.js';
+import { fitBlocks } from './render-report.js';
 import { renderSeries } from './render-series.js';
+import type { CommandInfo } from './snapshot.js';
 import type { Link, StatusView } from './status-view.js';
+
+/** GitHub refuses a comment body over 65,536 characters (422 "Body is too long"). */
+export const STATUS_MAX_CHARS = 65_536;
 
 const STATUS_MARKER = /^\s*<!-- baton:status build=([\w.-]+) -->/;
 
@@ -24,25 +30,50 @@ export function findStatusBuild(body: string): string | null {
   return STATUS_MARKER.exec(body)?.[1] ?? null;
 }
 
-/** The status comment for one phase of a build: the marker, then markdown for people. */
 /** What the status comment says while `session.network: open` is set. */
 export const NETWORK_OPEN =
   "🌐 The model's commands may reach any host: `session.network: open` in `.github/baton.yml` turns the egress allowlist off.";
 
-export function renderStatus(view: StatusView): string {
-  return [
-    statusMarker(view.build),
-    `**Baton** · build ${code(view.build)}`,
-    '',
-    renderPhase(view),
-    ...(view.series ? ['', renderSeries(view.series)] : []),
-    ...(view.networkOpen ? ['', NETWORK_OPEN] : []),
-  ]
-    .join('\n')
-    .concat('\n');
+/**
+ * The whole status comment: the status for people, then the hidden ledger of
+ * accepted commands. The ledger is never cut (a command it lost would count
+ * again as its comment reads now); the status is folded into the room left.
+ */
+export function renderStatusComment({
+  view,
+  commands,
+}: {
+  view: StatusView;
+  commands: CommandInfo[];
+}): string {
+  const ledger = renderCommandLedger(commands);
+  return `${renderStatus(view, { maxChars: STATUS_MAX_CHARS - ledger.length })}${ledger}`;
 }
 
-function renderPhase(view: StatusView): string {
+/**
+ * The status comment for one phase of a build: the marker, then markdown for
+ * people, in at most `maxChars` (folded, then cut at a line if it must be).
+ */
+export function renderStatus(
+  view: StatusView,
+  { maxChars = STATUS_MAX_CHARS }: { maxChars?: number } = {},
+): string {
+  const head = [statusMarker(view.build), `**Baton** · build ${code(view.build)}`].join('\n');
+  const series = [
+    ...(view.series ? [renderSeries(view.series)] : []),
+    ...(view.networkOpen ? [NETWORK_OPEN] : []),
+  ]
+    .map((part) => `\n\n${part}`)
+    .join('');
+  // Room for the phase: what the head, the series, the network line and the joins leave.
+  const room = maxChars - head.length - series.length - 3;
+  const body = `${head}\n\n${renderPhase(view, room)}${series}\n`;
+  if (body.length <= maxChars) return body;
+  const note = '> ✂️ Shortened to fit in one comment.';
+  return `${fitBlocks({ blocks: [body.trimEnd()], note, limit: maxChars - 1 })}\n`;
+}
+
+function renderPhase(view: StatusView, room: number): string {
   switch (view.phase) {
     case 'improving':
       return view.series?.ended
@@ -65,19 +96,7 @@ function renderPhase(view: StatusView): string {
         `See [plan.json](${blobUrl({ ...view.links, path: planPath(view.build) })}) on the build branch. Reply \`/replan <what to change>\` to plan again.`,
       ].join('\n');
     case 'plan-ready':
-      return [
-        renderPlanIntro(view.plan),
-        '',
-        renderPlanTable(view),
-        '',
-        renderPlanGraph(view.plan),
-        '',
-        renderPlanEstimate(view),
-        '',
-        view.config.approval === 'none'
-          ? 'Approval is not required (`approval: none`), so the build starts now. Reply `/pause` to hold it or `/cancel` to stop it.'
-          : 'Reply `/approve` to start, or `/replan <what to change>`.',
-      ].join('\n');
+      return renderPlanReady(view, room);
     case 'config-invalid':
       return [
         `⚠️ ${code(view.file)} has problems, so nothing starts until it is fixed on the default branch:`,
@@ -91,12 +110,50 @@ function renderPhase(view: StatusView): string {
     case 'running':
     case 'done':
     case 'cancelled':
-      return renderProgress(view);
+      return renderProgress(view, { maxChars: room });
     default: {
       const _exhaustive: never = view;
       throw new Error(`renderStatus has no case for ${JSON.stringify(_exhaustive)}`);
     }
   }
+}
+
+/**
+ * The plan for approval, folded to `room`: in full; else without the graph;
+ * else each wave in one line, with the table left to PLAN.md on the build branch.
+ */
+function renderPlanReady(view: Extract<StatusView, { phase: 'plan-ready' }>, room: number): string {
+  const ask =
+    view.config.approval === 'none'
+      ? 'Approval is not required (`approval: none`), so the build starts now. Reply `/pause` to hold it or `/cancel` to stop it.'
+      : 'Reply `/approve` to start, or `/replan <what to change>`.';
+  const shapes = [
+    [renderPlanTable(view), renderPlanGraph(view.plan)],
+    [renderPlanTable(view)],
+    [renderWaveLines(view)],
+  ];
+  let body = '';
+  for (const middle of shapes) {
+    body = [renderPlanIntro(view.plan), ...middle, renderPlanEstimate(view), ask].join('\n\n');
+    if (body.length <= room) return body;
+  }
+  return body;
+}
+
+function renderWaveLines(view: Extract<StatusView, { phase: 'plan-ready' }>): string {
+  const waves = new Map<number, string[]>();
+  for (const worker of view.plan.workers) {
+    const wave = Number(/^W(\d+)\./.exec(worker.id)?.[1] ?? 0);
+    waves.set(wave, [...(waves.get(wave) ?? []), worker.id]);
+  }
+  const plan = `[PLAN.md](${blobUrl({ ...view.links, path: `${buildDir(view.build)}/PLAN.md` })})`;
+  return [
+    `The plan is too large to show here in full: its table, dependencies and briefs are in ${plan} on the build branch.`,
+    '',
+    ...[...waves]
+      .sort(([a], [b]) => a - b)
+      .map(([wave, ids]) => `- Wave ${wave}: ${ids.length} workers (${ids.join(', ')})`),
+  ].join('\n');
 }
 
 function renderLink(link: Link): string {

@@ -44,6 +44,12 @@ export interface BuildSnapshot {
     autoMerge?: boolean;
   } | null;
   statusComment: { id: number; body: string } | null;
+  /**
+   * The ledger parts Baton posted when the status comment's ledger outgrew it
+   * (`src/core/ledger-archive.ts`): the highest part's number and the comment
+   * ids of the commands they hold (also in `commands`). Absent: none.
+   */
+  ledgerParts?: { last: number; commandIds: number[] };
   /** Keys of the notices Baton has posted on the issue for this build, from their hidden markers. */
   notices?: string[];
   /** Who added which label to the issue, oldest first (REST logins), as far as GitHub lists. */

@@ -52,12 +52,11 @@ export function workerNote({
 export function failureText(ctx: DecideContext, reason: FailReason, detail?: string): string {
   if (!detail) return conclusionText(ctx, reason);
   // The detail names publish's rule: the base need not send the reader to the job for it.
-  const base =
-    reason === 'not-published'
-      ? "publish refused the session's changes"
-      : conclusionText(ctx, reason);
+  const refused = reason === 'not-published';
+  const base = refused ? "publish refused the session's changes" : conclusionText(ctx, reason);
+  const shown = refused ? detail.replace(/^publish refused:\s*/, '') : detail;
   // Angle brackets would be escaped to entities after this, and read as such inside the span.
-  return `${base}: ${code(detail.replace(/[<>]/g, ' '))}`;
+  return `${base}: ${code(shown.replace(/[<>]/g, ' '))}`;
 }
 
 function conclusionText(ctx: DecideContext, reason: FailReason): string {

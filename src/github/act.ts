@@ -1,11 +1,13 @@
 import type { Action } from '../core/action.js';
-import { renderCommandLedger } from '../core/command-ledger.js';
 import { WRITES_OWED_PER_WORKER } from '../core/estimate.js';
 import { integrationBranch } from '../core/ids.js';
-import { renderStatus } from '../core/render-status.js';
+import { escapeText } from '../core/markdown.js';
+import { noticeKey, noticeMarker } from '../core/notice.js';
+import { renderStatusComment } from '../core/render-status.js';
 import type { BuildSnapshot } from '../core/snapshot.js';
 import { firstShowsFinalPull } from '../core/status-view.js';
 import { dispatchSession } from './dispatch-session.js';
+import { ensureLedgerPart } from './ensure-ledger-part.js';
 import { type CreatedMirrors, ensureMirror } from './ensure-mirror.js';
 import { ensureNote } from './ensure-note.js';
 import { ensureNotice } from './ensure-notice.js';
@@ -18,6 +20,7 @@ import {
   openFinalPull,
   setReviewCheck,
 } from './pulls.js';
+import { RefRefusedError } from './refs.js';
 import { ensureStatusComment } from './status-comment.js';
 import type { RepoContext } from './types.js';
 import { buildKey, messageOf, statusOf } from './types.js';
@@ -90,9 +93,33 @@ export async function act(
         result: 'failed',
         detail: `${statusOf(error) ?? ''} ${messageOf(error)}`.trim(),
       });
+      if (error instanceof RefRefusedError) await noticeRefRefused(ctx, { snapshot, error, log });
     }
   }
   return outcomes;
+}
+
+/**
+ * A ref GitHub will not create (not one that exists: that is a lock someone
+ * holds) stops the build until a person looks: say so once on the issue.
+ */
+async function noticeRefRefused(
+  ctx: RepoContext,
+  { snapshot, error, log }: { snapshot: BuildSnapshot; error: RefRefusedError; log: ActLog },
+): Promise<void> {
+  const key = noticeKey('ref-refused');
+  const body = [
+    noticeMarker(snapshot.build, key),
+    `⚠️ Baton cannot go on with this build: GitHub refused to create \`${error.ref}\` (${escapeText(messageOf(error.cause))}). This does not pass by itself. Check the build's branches and the app's permissions, then reply \`/status\`; the app's log has the details.`,
+  ].join('\n');
+  try {
+    await ensureNotice(ctx, { snapshot, key, body, reviewers: null });
+  } catch (noticeError) {
+    log.error(
+      { err: noticeError, buildId: snapshot.build },
+      'baton: the notice of a refused ref failed',
+    );
+  }
 }
 
 const isHeldMerge = (outcome: ActOutcome) =>
@@ -139,7 +166,11 @@ async function actOne(
       // The replica that lost a race for a lock leaves creating the comment to the winner.
       const mayCreate = !outcomes.some((o) => o.result === 'stood-down');
       // The accepted commands ride along, hidden: what they meant outlives their comments.
-      const body = `${renderStatus(action.view)}${renderCommandLedger(snapshot.commands)}`;
+      const commands = await ensureLedgerPart(ctx, snapshot);
+      // Another replica is posting a ledger part this edit needs, and edits the status after it.
+      if (!commands)
+        return { action, result: 'stood-down', detail: 'a ledger part is being posted' };
+      const body = renderStatusComment({ view: action.view, commands });
       // The edit that first shows the final pull request is not paced: its notice points here.
       const paced =
         statusEditWait && !firstShowsFinalPull(action.view, snapshot.statusComment?.body);

@@ -96,6 +96,7 @@ export async function observeBuild(
     commands: comments.commands,
     finalPull: finalPullOf(repository),
     statusComment: comments.statusComment,
+    ...(comments.ledgerParts ? { ledgerParts: comments.ledgerParts } : {}),
     notices: comments.notices,
     labelledBy: labelEventsOf(issueNode),
     usage: usageOf(hidden.usage),

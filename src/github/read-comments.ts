@@ -1,4 +1,5 @@
 import { parseCommandLedger } from '../core/command-ledger.js';
+import { findLedgerPart } from '../core/ledger-archive.js';
 import { findNotice } from '../core/notice.js';
 import { parseCommands } from '../core/parse-commands.js';
 import { isBatonComment } from '../core/render-replies.js';
@@ -18,6 +19,8 @@ export interface CommentsRead {
   /** Every status comment of this build beyond the oldest: duplicates to remove. */
   duplicateStatusIds: number[];
   commands: CommandInfo[];
+  /** The ledger parts found on the issue (Baton's own comments), if any. */
+  ledgerParts?: NonNullable<BuildSnapshot['ledgerParts']>;
   /** Keys of the notices Baton posted on the issue for this build. */
   notices: string[];
 }
@@ -112,6 +115,7 @@ export async function collectComments(
   const statuses: { id: number; body: string; createdAt: string }[] = [];
   const notices: string[] = [];
   const live: CommandInfo[] = [];
+  const parts: { part: number; commands: CommandInfo[] }[] = [];
   for (const { source, comments } of lists) {
     for (const comment of comments) {
       const { body, author } = comment;
@@ -119,6 +123,9 @@ export async function collectComments(
         if (source.source.kind === 'issue' && findStatusBuild(body) === build) {
           statuses.push({ id: comment.id, body, createdAt: comment.createdAt });
         }
+        const part = source.source.kind === 'issue' ? findLedgerPart(body) : null;
+        if (part?.build === build)
+          parts.push({ part: part.part, commands: parseCommandLedger(body) });
         const notice = source.source.kind === 'issue' ? findNotice(body) : null;
         if (notice?.build === build) notices.push(notice.key);
         continue;
@@ -138,12 +145,21 @@ export async function collectComments(
   }
   statuses.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
   const [oldest, ...rest] = statuses;
-  const commands = mergeLedger(parseCommandLedger(oldest?.body ?? ''), live);
+  const archived = parts.flatMap((part) => part.commands);
+  const commands = mergeLedger([...archived, ...parseCommandLedger(oldest?.body ?? '')], live);
   commands.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.commentId - b.commentId);
   return {
     statusComment: oldest ? { id: oldest.id, body: oldest.body } : null,
     duplicateStatusIds: rest.map((status) => status.id),
     commands,
+    ...(parts.length > 0
+      ? {
+          ledgerParts: {
+            last: Math.max(...parts.map((part) => part.part)),
+            commandIds: archived.map((info) => info.commentId),
+          },
+        }
+      : {}),
     notices: [...new Set(notices)].sort(),
   };
 }
@@ -154,6 +170,10 @@ export async function collectComments(
  * comment the ledger does not hold yet counts as its body reads now.
  */
 function mergeLedger(ledger: CommandInfo[], live: CommandInfo[]): CommandInfo[] {
-  const recorded = new Set(ledger.map((info) => info.commentId));
-  return [...ledger, ...live.filter((info) => !recorded.has(info.commentId))];
+  // A part and the status comment both hold an entry while a part is being posted: once is enough.
+  const recorded = new Set<number>();
+  const kept = ledger.filter(
+    (info) => !recorded.has(info.commentId) && recorded.add(info.commentId),
+  );
+  return [...kept, ...live.filter((info) => !recorded.has(info.commentId))];
 }

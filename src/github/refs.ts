@@ -1,7 +1,33 @@
 import type { RepoContext } from './types.js';
-import { statusOf } from './types.js';
+import { messageOf, statusOf } from './types.js';
 
-/** Creates a ref; false when it exists already (GitHub answers 422). */
+/**
+ * GitHub's answer to creating a ref someone already holds: 422 "Reference
+ * already exists". Its other 422s (an invalid ref name, an object that does
+ * not exist) say nothing about who holds the lock and will not pass by themselves.
+ */
+export function isRefTaken(error: unknown): boolean {
+  return statusOf(error) === 422 && /reference already exists/i.test(messageOf(error));
+}
+
+/** GitHub refused to create a ref for a reason other than its existing. */
+export class RefRefusedError extends Error {
+  readonly ref: string;
+  constructor(ref: string, cause: unknown) {
+    super(
+      `GitHub refused to create ${ref}: ${messageOf(cause)}. This will not pass by itself: check the build id and that the commit exists, then reply /status on the issue.`,
+      { cause },
+    );
+    this.name = 'RefRefusedError';
+    this.ref = ref;
+  }
+}
+
+/**
+ * Creates a ref; false when it exists already (someone holds the lock). Any
+ * other refusal throws `RefRefusedError`, so a bad ref never reads as "taken"
+ * and silently stops a build.
+ */
 export async function createRef(
   ctx: RepoContext,
   { ref, sha }: { ref: string; sha: string },
@@ -10,7 +36,8 @@ export async function createRef(
     await ctx.octokit.rest.git.createRef({ owner: ctx.owner, repo: ctx.repo, ref, sha });
     return true;
   } catch (error) {
-    if (statusOf(error) === 422) return false;
+    if (isRefTaken(error)) return false;
+    if (statusOf(error) === 422) throw new RefRefusedError(ref, error);
     throw error;
   }
 }

@@ -3,6 +3,7 @@ import yaml from 'js-yaml';
 import type { Probot } from 'probot';
 import { parseConfig } from '../core/config.js';
 import { WORKFLOW_PATH } from '../core/ids.js';
+import { isRefTaken } from '../github/refs.js';
 import {
   fingerprintTemplate,
   readShippedVersions,
@@ -147,8 +148,9 @@ export function createSessionTokenDepsFromProbot(
         });
         return true;
       } catch (error) {
-        // GitHub answers 422 "Reference already exists": another exchange took it.
-        if (statusOf(error) === 422) return false;
+        // GitHub answers 422 "Reference already exists": another exchange took it. Any other
+        // refusal (an invalid name, a missing commit) is an error, never "taken".
+        if (isRefTaken(error)) return false;
         throw error;
       }
     },

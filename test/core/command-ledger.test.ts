@@ -42,6 +42,34 @@ describe('the command ledger in the status comment', () => {
     expect(parseCommandLedger(body)).toEqual([]);
   });
 
+  it('reads the older object form a status comment may still carry', () => {
+    const body =
+      '<!-- baton:commands [{"id":1,"author":"a","at":"t","on":{"pull":7,"worker":"W1.1"},"command":{"name":"skip","worker":"W1.2"}}] -->';
+    expect(parseCommandLedger(body)).toEqual([
+      {
+        commentId: 1,
+        author: 'a',
+        createdAt: 't',
+        source: { kind: 'pull', number: 7, worker: 'W1.1' },
+        command: { name: 'skip', worker: 'W1.2' },
+      },
+    ]);
+  });
+
+  it.each([
+    ['a tuple of an unknown command', '<!-- baton:commands [[1,"a","t",0,"rm"]] -->'],
+    ['a tuple with a missing argument', '<!-- baton:commands [[1,"a","t",0,"retry","W1.1"]] -->'],
+    ['a tuple with a bad worker id', '<!-- baton:commands [[1,"a","t",0,"skip","x"]] -->'],
+  ])('reads %s as no commands', (_name, body) => {
+    expect(parseCommandLedger(body)).toEqual([]);
+  });
+
+  it('keeps of the words only what the status history shows (80 characters)', () => {
+    const info = makeCommand({ name: 'retry', worker: 'W1.1', instructions: 'y'.repeat(500) });
+    const [back] = parseCommandLedger(renderCommandLedger([info]));
+    expect(back?.command).toEqual({ name: 'retry', worker: 'W1.1', instructions: 'y'.repeat(80) });
+  });
+
   it('renders nothing when nothing was accepted', () => {
     expect(renderCommandLedger([])).toBe('');
   });

@@ -207,6 +207,8 @@ export function graphqlUrlOf(apiUrl: string): string {
 }
 
 /** GitHub answers at most 3,000 files of a pull request, 100 a page. */
+/** Pages of any other whole listing read at most: 3,000 items. */
+const LIST_PAGES_MAX = 30;
 const MAX_FILE_PAGES = 30;
 
 /** The reads of one repository, with the job's read token (if any). */
@@ -256,6 +258,17 @@ export function createGitHubReads({
       );
     return parsed.data;
   };
+  /** Every page of a listing: GitHub gives at most 100 items a page, 30 unless asked. */
+  const getAll = async <T>(route: string, item: z.ZodType<T>): Promise<T[]> => {
+    const items: T[] = [];
+    const join = route.includes('?') ? '&' : '?';
+    for (let page = 1; page <= LIST_PAGES_MAX; page++) {
+      const batch = await get(`${route}${join}per_page=100&page=${page}`, z.array(item));
+      items.push(...batch);
+      if (batch.length < 100) break;
+    }
+    return items;
+  };
   return {
     getIssue: (issue) => get(`/issues/${issue}`, Issue),
     getIssueComment: (id) => orNullWhenGone(get(`/issues/comments/${id}`, Comment)),
@@ -289,24 +302,24 @@ export function createGitHubReads({
       return reviews;
     },
     listReviewComments: (pr, id) =>
-      get(`/pulls/${pr}/reviews/${id}/comments?per_page=100`, z.array(ReviewThreadComment)),
+      getAll(`/pulls/${pr}/reviews/${id}/comments`, ReviewThreadComment),
     // A GitHub without sub-issues (an older Enterprise Server) answers 404: no sub-issues.
     listSubIssues: (issue) =>
-      get(`/issues/${issue}/sub_issues?per_page=100`, z.array(LinkedIssueBody)).catch(
-        (error: unknown) => {
-          if (error instanceof GitHubReadError && statusOfError(error.cause) === 404) return [];
-          throw error;
-        },
-      ),
-    listBlockedBy: (issue) =>
-      get(`/issues/${issue}/dependencies/blocked_by?per_page=100`, z.array(LinkedIssueBody)),
-    listCheckRuns: async (sha) =>
-      (
-        await get(
-          `/commits/${sha}/check-runs?per_page=100`,
-          z.object({ check_runs: z.array(CheckRun) }),
-        )
-      ).check_runs,
+      getAll(`/issues/${issue}/sub_issues`, LinkedIssueBody).catch((error: unknown) => {
+        if (error instanceof GitHubReadError && statusOfError(error.cause) === 404) return [];
+        throw error;
+      }),
+    listBlockedBy: (issue) => getAll(`/issues/${issue}/dependencies/blocked_by`, LinkedIssueBody),
+    async listCheckRuns(sha) {
+      const runs: z.infer<typeof CheckRun>[] = [];
+      for (let page = 1; page <= LIST_PAGES_MAX; page++) {
+        const route = `/commits/${sha}/check-runs?per_page=100&page=${page}`;
+        const batch = (await get(route, z.object({ check_runs: z.array(CheckRun) }))).check_runs;
+        runs.push(...batch);
+        if (batch.length < 100) break;
+      }
+      return runs;
+    },
     async getIssueHistory(issue) {
       const [owner, repo] = repository.split('/');
       let data: unknown;

@@ -20,8 +20,10 @@ import { createScratchRepo } from './git.js';
 import { createGitHubApi } from './github-api.js';
 import { renderBlocked } from './pull-body.js';
 import { readDefaultBranchAllowWorkflowChanges } from './read-allow-workflow-changes.js';
+import { readDependencyChanges } from './read-dependencies.js';
 import { readResult } from './read-result.js';
 import { checkFindings, type ReadScope, readWorkerScope } from './read-worker-scope.js';
+import { describeHit, scanCommits, shortHit } from './scan-secrets.js';
 import { BUILD_REF, verifyCommits } from './verify-commits.js';
 import { type CheckedSession, writeSession } from './write-session.js';
 import { withUsageLine, writeUsageRecord } from './write-usage.js';
@@ -84,10 +86,11 @@ async function publishWithToken({
   const repo = await createScratchRepo(env.GITHUB_WORKSPACE);
   try {
     // The checks only read; usage is recorded before anything is written, so a
-    // refused or failed session is counted too, with the rule that refused it.
+    // refused or failed session is counted too, with the rule that refused it (a
+    // secret's file, line and rule, its value masked, for the worker's row).
     const record = (refusal: string | null) =>
       writeUsageRecord({ env, result, repo, remote: io.remote, token, refusal });
-    let commits: Awaited<ReturnType<typeof checkCommits>>;
+    let commits: CheckedCommits;
     let refusal: string[];
     try {
       commits = await checkCommits({ env, io, target, result, repo, token });
@@ -101,7 +104,7 @@ async function publishWithToken({
       await record(null);
       throw error;
     }
-    const usageLine = await record(refusal[0] ?? null);
+    const usageLine = await record(commits.secret ?? refusal[0] ?? null);
     if (refusal.length > 0) return { kind: 'refused', problems: refusal };
     const api = createGitHubApi({
       apiUrl: env.GITHUB_API_URL,
@@ -110,6 +113,11 @@ async function publishWithToken({
       ...(io.log ? { log: io.log } : {}),
       ...(io.github ? { options: io.github } : {}),
     });
+    const worker = target.role === 'work' || target.role === 'fix';
+    const dependencies =
+      worker && result.base && hasCommits(result)
+        ? await readDependencyChanges({ repo, base: result.base })
+        : [];
     const written = await writeSession({
       env,
       io,
@@ -119,6 +127,7 @@ async function publishWithToken({
       token,
       api,
       pushed: commits.alreadyPushed,
+      dependencies,
     });
     const adapted = await recordAdaptation({
       env,
@@ -136,6 +145,14 @@ async function publishWithToken({
   } finally {
     await repo.dispose();
   }
+}
+
+interface CheckedCommits {
+  problems: string[];
+  alreadyPushed: boolean;
+  changes: ChangedFile[];
+  /** The first secret found, in one line, for the usage record and so the worker's row. */
+  secret?: string;
 }
 
 async function checkCommits({
@@ -165,6 +182,18 @@ async function checkCommits({
     bundlePath: join(env.BATON_OUT, BUNDLE_FILE),
   });
   if (!verified.ok) return { problems: verified.problems, alreadyPushed: false, changes: [] };
+  // Secrets first: a hit refuses the session whatever else its commits do.
+  const secrets = await scanCommits({ repo, base: result.base });
+  if (secrets.length > 0) {
+    const [first] = secrets;
+    const more = secrets.length > 1 ? ` and ${secrets.length - 1} more` : '';
+    return {
+      problems: secrets.map(describeHit),
+      alreadyPushed: false,
+      changes: [],
+      ...(first ? { secret: `${shortHit(first)}${more}` } : {}),
+    };
+  }
   const touchesWorkflows = verified.changes.some((change) =>
     change.path.startsWith('.github/workflows/'),
   );

@@ -1,4 +1,5 @@
 import type { Completion, Usage } from '../../core/completion.js';
+import { type DependencyChange, renderDependencyLines } from '../../core/dependencies.js';
 import { type BlockedConnections, describeBlocked } from '../../core/egress.js';
 import { completionPath } from '../../core/ids.js';
 import { neutralizeMentionsIn } from '../../core/markdown.js';
@@ -64,11 +65,14 @@ export function renderPullBody({
   build,
   completion,
   blocked = [],
+  dependencies = [],
 }: {
   build: string;
   completion: Completion;
   /** Connections of the session's commands the egress proxy refused. */
   blocked?: readonly BlockedConnections[];
+  /** Manifests the pull request changes, with the dependencies it adds. */
+  dependencies?: DependencyChange[];
 }): string {
   const network = renderBlocked(blocked);
   const worker = completion.worker_id;
@@ -82,6 +86,7 @@ export function renderPullBody({
       completion.artifacts.map((path) => `\`${path.replaceAll('`', '')}\``),
     ),
     renderTests(completion.tests),
+    renderDependencies(dependencies),
     `### Usage\n\n${renderUsage(completion.usage)}`,
     network ? `### Network\n\n${network}` : '',
   ];
@@ -106,6 +111,44 @@ function renderTests(tests: Completion['tests']): string {
   const longest = Math.max(2, ...(tests.detail.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longest + 1);
   return `### Tests\n\n${head}\n\n${fence}text\n${neutralizeMarkers(tests.detail)}\n${fence}`;
+}
+
+/**
+ * The manifests the worker changed and the dependencies it adds, for the
+ * reviewer. Names come from the worker's files: shown as code, in a fenced
+ * block that no text in them can close.
+ */
+function renderDependencies(changes: DependencyChange[]): string {
+  if (changes.length === 0) return '';
+  const lines = renderDependencyLines(changes).map((line) =>
+    // A path may hold a newline: one line each, whatever the names.
+    neutralizeModelText(oneLine(line)),
+  );
+  const fence = '`'.repeat(Math.max(3, ...lines.map((line) => longestRun(line, '`') + 1)));
+  return [
+    '### New dependencies',
+    '',
+    'Manifests and lock files this pull request changes, with the entries it adds (as the files name them; check each before merging):',
+    '',
+    `${fence}text`,
+    ...lines,
+    fence,
+  ].join('\n');
+}
+
+/** Control characters and line separators become spaces. */
+function oneLine(text: string): string {
+  return [...text].map((char) => (/[\p{Cc}\u2028\u2029]/u.test(char) ? ' ' : char)).join('');
+}
+
+function longestRun(text: string, char: string): number {
+  let longest = 0;
+  let run = 0;
+  for (const c of text) {
+    run = c === char ? run + 1 : 0;
+    longest = Math.max(longest, run);
+  }
+  return longest;
 }
 
 function list(title: string, items: string[]): string {

@@ -1,3 +1,4 @@
+import type { DependencyChange } from '../../core/dependencies.js';
 import { parseBuildId, workerBranch } from '../../core/ids.js';
 import type { SessionEnv } from '../env.js';
 import type { SessionResult } from '../result.js';
@@ -23,6 +24,8 @@ export interface CheckedSession {
   api: GitHubApi;
   /** The remote branch is at the new head already; there is nothing to push. */
   pushed: boolean;
+  /** A worker's manifests and the dependencies it adds, for its pull request's body. */
+  dependencies?: DependencyChange[];
 }
 
 /**
@@ -89,7 +92,14 @@ async function push({
     : [`${target.branch} is at ${result.head}: the push landed though git reported a failure.`];
 }
 
-async function openPull({ env, target, result, repo, api }: CheckedSession): Promise<string[]> {
+async function openPull({
+  env,
+  target,
+  result,
+  repo,
+  api,
+  dependencies = [],
+}: CheckedSession): Promise<string[]> {
   const worker = target.worker ?? '';
   if (!result.completion || !result.base) return [];
   const planned = await readWorkerTitle({ repo, base: result.base, build: target.build, worker });
@@ -103,17 +113,25 @@ async function openPull({ env, target, result, repo, api }: CheckedSession): Pro
       build: target.build,
       completion: result.completion,
       blocked: result.blocked,
+      dependencies,
     }),
   });
   return [`${pull.created ? 'Opened' : 'Updated'} pull request #${pull.number}: ${pull.url}`];
 }
 
-async function updatePull({ env, target, result, api }: CheckedSession): Promise<string[]> {
+async function updatePull({
+  env,
+  target,
+  result,
+  api,
+  dependencies = [],
+}: CheckedSession): Promise<string[]> {
   if (!result.completion || target.pr === null) return [];
   const body = renderPullBody({
     build: target.build,
     completion: result.completion,
     blocked: result.blocked,
+    dependencies,
   });
   const pull = await updatePullBody({
     api,

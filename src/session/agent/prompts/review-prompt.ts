@@ -1,7 +1,14 @@
 import type { TestRun } from '../../../core/completion.js';
+import {
+  addedLinesOf,
+  findAddedDependencies,
+  renderDependencyLines,
+} from '../../../core/dependencies.js';
 import type { PullFile } from '../github-reads.js';
 import { quoteUntrusted } from './quote-untrusted.js';
 import { pathLine } from './system-prompt.js';
+
+const MAX_DEPENDENCY_CHARS = 8_000;
 
 const MAX_LISTED_FILES = 300;
 /** Room for the listed names: 300 names of GitHub's longest paths would not fit a prompt anyway. */
@@ -83,6 +90,7 @@ export function renderReviewPrompt({
     `Changed files (${files.length}), each name JSON-quoted with unseen characters spelled out; get_diff with a path shows that file's patch:`,
     quoteUntrusted({ tag: 'changed-files', text: listed.join('\n'), maxChars: MAX_LISTED_CHARS }),
     '',
+    ...renderDependencySection(files),
     'Then call submit_review with your verdict, a body, and inline comments on lines of the diff:',
     'line is the line number in the file, side RIGHT for the new version (added or unchanged lines), LEFT for removed lines.',
     'Comments on lines outside the diff are moved into the body.',
@@ -106,4 +114,24 @@ function testsLine({ run, report }: { run: TestRun | null; report: string }): st
       return _exhaustive;
     }
   }
+}
+
+/**
+ * The dependencies the pull request adds, read from its manifests' patches,
+ * fenced: names come from the worker's files, so they are data, never asks.
+ */
+function renderDependencySection(files: readonly PullFile[]): string[] {
+  const changes = findAddedDependencies(
+    files.map((file) => ({ path: file.filename, added: addedLinesOf(file.patch ?? '') })),
+  );
+  if (changes.length === 0) return [];
+  return [
+    'It changes manifests or lock files; the dependencies it adds, as its files name them (check that each is needed, is the package it claims to be, and is pinned as the repository pins):',
+    quoteUntrusted({
+      tag: 'dependencies',
+      text: renderDependencyLines(changes).join('\n'),
+      maxChars: MAX_DEPENDENCY_CHARS,
+    }),
+    '',
+  ];
 }

@@ -1,0 +1,55 @@
+import type { ApiResponse } from './router.js';
+
+/** GitHub's cap on the body of a comment, an issue or a pull request, in characters. */
+export const MAX_BODY_CHARS = 65_536;
+
+/**
+ * The routes whose `body` GitHub caps, with the error each answers. GitHub's own
+ * answers, as reported against its API: a comment is refused with resource
+ * `IssueComment`, field `data` (vebr/jest-lcov-reporter#14, reg-viz/reg-actions#123);
+ * an issue or a pull request with resource `Issue`, code `custom`, field `body`
+ * (renovatebot/renovate#2032, potproject/code-agent#3).
+ */
+const CAPPED: Record<string, { resource: string; code: string; field: string; message: string }> = {
+  'POST /repos/{owner}/{repo}/issues/{issue_number}/comments': commentError(),
+  'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}': commentError(),
+  'POST /repos/{owner}/{repo}/issues': issueError(),
+  'PATCH /repos/{owner}/{repo}/issues/{issue_number}': issueError(),
+  'POST /repos/{owner}/{repo}/pulls': issueError(),
+  'PATCH /repos/{owner}/{repo}/pulls/{pull_number}': issueError(),
+};
+
+function commentError() {
+  return {
+    resource: 'IssueComment',
+    code: 'unprocessable',
+    field: 'data',
+    message: `Body is too long (maximum is ${MAX_BODY_CHARS} characters)`,
+  };
+}
+
+function issueError() {
+  return {
+    resource: 'Issue',
+    code: 'custom',
+    field: 'body',
+    message: `body is too long (maximum is ${MAX_BODY_CHARS} characters)`,
+  };
+}
+
+/** GitHub's 422 for a body over its cap on `template`, or null. Characters are code points. */
+export function refuseLongBody(template: string, body: unknown): ApiResponse | null {
+  const error = CAPPED[template];
+  if (!error) return null;
+  const text = (body as { body?: unknown } | null | undefined)?.body;
+  if (typeof text !== 'string' || Array.from(text).length <= MAX_BODY_CHARS) return null;
+  return {
+    status: 422,
+    body: {
+      message: 'Validation Failed',
+      errors: [error],
+      documentation_url: 'https://docs.github.com/rest',
+      status: '422',
+    },
+  };
+}

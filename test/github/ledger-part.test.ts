@@ -1,0 +1,152 @@
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { findLedgerPart } from '../../src/core/ledger-archive.js';
+import type { BuildSnapshot, CommandInfo } from '../../src/core/snapshot.js';
+import { type ActLog, act } from '../../src/github/act.js';
+import { ledgerPartLockRef } from '../../src/github/ensure-ledger-part.js';
+import { BatonOctokit } from '../../src/github/octokit.js';
+import { collectComments, type PlainComment } from '../../src/github/read-comments.js';
+import type { Octokit, RepoContext } from '../../src/github/types.js';
+import { BUILD, makeCommand, makeSnapshot } from '../core/factories.js';
+import { mountOnNock } from '../support/mount-nock.js';
+
+const quiet: ActLog = { info: () => {}, warn: () => {}, error: () => {} };
+
+function contextOf(gh: FakeGitHub): RepoContext {
+  const octokit = new BatonOctokit({
+    auth: 'ghs_test',
+    retry: { enabled: false },
+    throttle: { enabled: false },
+  } as never) as unknown as Octokit;
+  return { octokit, owner: gh.owner, repo: gh.repo, botLogin: gh.botLogin };
+}
+
+/** `count` accepted commands with words, oldest first. */
+function accepted(count: number): CommandInfo[] {
+  return Array.from({ length: count }, (_, i) =>
+    makeCommand(
+      { name: 'retry', worker: 'W1.1', instructions: 'w'.repeat(300) },
+      {
+        commentId: 5_000_000 + i,
+        createdAt: new Date(Date.UTC(2026, 10, 1, 0, 0, i)).toISOString(),
+      },
+    ),
+  );
+}
+
+/** What the next reconcile reads back from the issue's comments (Baton's own only). */
+async function readBack(gh: FakeGitHub, ctx: RepoContext, issue: number) {
+  const comments: PlainComment[] = gh.comments
+    .filter((comment) => comment.issue === issue)
+    .map((comment) => ({
+      id: comment.id,
+      body: comment.body,
+      author: comment.user.login,
+      isBot: comment.user.type === 'Bot',
+      createdAt: comment.createdAt,
+      accepted: false,
+    }));
+  return collectComments(ctx, {
+    build: BUILD,
+    lists: [{ source: { number: issue, source: { kind: 'issue' } }, comments }],
+  });
+}
+
+async function renderOnce(ctx: RepoContext, snapshot: BuildSnapshot) {
+  const [outcome] = await act(ctx, {
+    snapshot,
+    actions: [
+      {
+        kind: 'render-status',
+        view: { phase: 'planning', build: BUILD, run: null, replan: false },
+      },
+    ],
+    log: quiet,
+  });
+  return outcome;
+}
+
+describe('a ledger that outgrows the status comment moves into ledger parts, never cut', () => {
+  let gh: FakeGitHub;
+  beforeEach(() => {
+    nock.disableNetConnect();
+    gh = new FakeGitHub();
+    mountOnNock(gh);
+  });
+  afterEach(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+
+  it('keeps 1,000 accepted commands across the status comment and its parts, each under 65,536 characters', async () => {
+    const ctx = contextOf(gh);
+    const issue = gh.openIssue({ title: 'Add login' });
+    const sha = gh.git.resolve('main') ?? '';
+    const commands = accepted(1_000);
+    let snapshot = makeSnapshot({
+      issue: { ...makeSnapshot().issue, number: issue },
+      integration: { sha, containsDefault: true },
+      commands,
+    });
+    // Reconcile until nothing moves: each pass may post one part.
+    for (let pass = 0; pass < 6; pass++) {
+      const outcome = await renderOnce(ctx, snapshot);
+      expect(outcome?.result).not.toBe('failed');
+      const read = await readBack(gh, ctx, issue);
+      snapshot = {
+        ...snapshot,
+        statusComment: read.statusComment,
+        ...(read.ledgerParts ? { ledgerParts: read.ledgerParts } : {}),
+        commands: read.commands,
+      };
+    }
+    const refused = gh.log.filter(
+      (entry) => entry.status === 422 && entry.route.includes('comments'),
+    );
+    expect(refused).toEqual([]);
+    const bodies = gh.comments.filter((comment) => comment.issue === issue).map((c) => c.body);
+    expect(bodies.every((body) => body.length <= 65_536)).toBe(true);
+    const parts = bodies.map(findLedgerPart).filter((part) => part !== null);
+    expect(parts.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(parts.map((part) => part.part)).size).toBe(parts.length);
+    expect(snapshot.commands.map((info) => info.commentId)).toEqual(
+      commands.map((info) => info.commentId),
+    );
+  });
+
+  it('a replica that loses a part’s lock posts no part and keeps every entry in the status comment', async () => {
+    const ctx = contextOf(gh);
+    const issue = gh.openIssue({ title: 'Add login' });
+    const sha = gh.git.resolve('main') ?? '';
+    gh.git.refs.set(ledgerPartLockRef(BUILD, 1), sha);
+    const commands = accepted(200);
+    await renderOnce(
+      ctx,
+      makeSnapshot({
+        issue: { ...makeSnapshot().issue, number: issue },
+        integration: { sha, containsDefault: true },
+        commands,
+      }),
+    );
+    const bodies = gh.comments.filter((comment) => comment.issue === issue).map((c) => c.body);
+    expect(bodies.map(findLedgerPart)).toEqual([null]);
+    const read = await readBack(gh, ctx, issue);
+    expect(read.commands.map((info) => info.commentId)).toEqual(
+      commands.map((info) => info.commentId),
+    );
+  });
+
+  it('reads no part written by anyone but Baton', async () => {
+    const ctx = contextOf(gh);
+    const issue = gh.openIssue({ title: 'Add login' });
+    gh.addComment({
+      issue,
+      user: 'mallory',
+      body: `<!-- baton:ledger build=${BUILD} part=1 -->\n<!-- baton:commands [[1,"mallory","2026-01-01T00:00:00Z",0,"cancel"]] -->`,
+    });
+    const read = await readBack(gh, ctx, issue);
+    expect(read.commands).toEqual([]);
+    expect(read.ledgerParts).toBeUndefined();
+  });
+});
