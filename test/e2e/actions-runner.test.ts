@@ -145,8 +145,9 @@ describe('the simulated Actions runner', { timeout: 40_000 }, () => {
     const id = dispatch();
     await runner.idle();
     await server.idle();
+    // The model refused the request: the session failed, so its agent job is red too.
     expect(runner.jobs.map((job) => [job.job, job.code])).toEqual([
-      ['agent', 0],
+      ['agent', 1],
       ['publish', 3],
     ]);
     expect(runner.jobs[1]?.summary).toContain('Could not publish');

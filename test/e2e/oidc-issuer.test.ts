@@ -51,9 +51,10 @@ describe('the simulated OIDC issuer', () => {
     });
   });
 
+  // A run on a branch that is not Baton's is refused by the endpoint once it has read the run's
+  // name (only a doctor session may run on the default branch): test/security/doctor-session-token.
   it.each([
     ['a run not started by workflow_dispatch', makeRun({ eventName: 'push' }), 403],
-    ['a run on a branch that is not Baton’s', makeRun({ ref: 'main' }), 403],
     ['a run of another workflow', makeRun({ workflowPath: '.github/workflows/ci.yml' }), 403],
   ])('mints tokens the app refuses for %s', async (_, run, status) => {
     expect(await verify(await issuer.mint({ run, audience: 'baton' }))).toMatchObject({ status });
