@@ -14,18 +14,22 @@ export function measureInChild<T>(
     nodeArgs = [],
     args = [],
     env = process.env,
+    wrap = [],
   }: {
     /** Node's own flags, before the script (a preload). */
     nodeArgs?: string[];
     /** The script's flags. */
     args?: string[];
     env?: NodeJS.ProcessEnv;
+    /** A command the child runs under (`unshare -n --`). */
+    wrap?: string[];
   } = {},
 ): Promise<T> {
   return new Promise((resolve, reject) => {
+    const [command = process.execPath, ...prefix] = [...wrap, process.execPath];
     const child = spawn(
-      process.execPath,
-      [...nodeArgs, ...tsxArgs(`bench/${file}`), ...args, '--json'],
+      command,
+      [...prefix, ...nodeArgs, ...tsxArgs(`bench/${file}`), ...args, '--json'],
       { stdio: ['ignore', 'pipe', 'inherit'], env, detached: true },
     );
     const out: Buffer[] = [];

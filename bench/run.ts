@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { type MeasuredBuild, measureBenchBuilds, renderRouteTable } from './api-calls.js';
 import type { ContextReport } from './context.js';
+import { type EgressReport, egressUnmeasurable } from './egress.js';
 import { measureInChild } from './in-child.js';
 import { measureMemory } from './memory.js';
 import { measureScale, type ScaleReport } from './scale.js';
@@ -120,6 +121,12 @@ async function main(): Promise<void> {
 
   const startup = await measureInChild<StartupReport>('startup.ts', 200_000);
   rows.push(...startupRows(startup));
+
+  const unmeasurable = egressUnmeasurable();
+  const egress = unmeasurable
+    ? unmeasurable
+    : await measureInChild<EgressReport>('egress.ts', 120_000, { wrap: ['unshare', '-n', '--'] });
+  rows.push(...egressRows(egress));
 
   const table = renderTable(rows);
   console.log(table);
@@ -251,6 +258,33 @@ function startupRows(report: StartupReport): Row[] {
       measured: `${(medianMs / 1000).toFixed(2)} s / ${(maxMs / 1000).toFixed(2)} s`,
       target: action ? '≤ 3 s' : 'comparison',
       met: action ? maxMs <= 3000 : null,
+    };
+  });
+}
+
+/** The firewall's share of a session's start-up and end (bench/egress.ts), or why it was not measured. */
+function egressRows(report: EgressReport | string): Row[] {
+  const figure = (what: string, samples: number | null) =>
+    `${what} of the agent's sandbox for its tools user, with the firewall (egress proxy and packet filter rules) / without, median / max ms${samples ? ` of ${samples}` : ''}`;
+  if (typeof report === 'string') {
+    return [
+      {
+        figure: figure('Opening', null),
+        measured: `not measured: ${report}`,
+        target: 'reported',
+        met: null,
+      },
+    ];
+  }
+  const ms = ({ medianMs, maxMs }: { medianMs: number; maxMs: number }) =>
+    `${medianMs.toFixed(0)} / ${maxMs.toFixed(0)}`;
+  return (['open', 'close'] as const).map((step) => {
+    const { limited, open } = report[step];
+    return {
+      figure: figure(step === 'open' ? 'Opening' : 'Closing', report.samples),
+      measured: `${ms(limited)} with, ${ms(open)} without: the firewall adds ${(limited.medianMs - open.medianMs).toFixed(0)} ms`,
+      target: 'reported',
+      met: null,
     };
   });
 }
