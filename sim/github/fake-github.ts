@@ -86,6 +86,8 @@ export interface SimPull {
   autoMerge: boolean;
   /** Logins asked to review (`POST …/requested_reviewers`). */
   requestedReviewers?: string[];
+  /** A fork's pull request: the fork (`owner/name`) and its head commit; `head` is its branch there. */
+  fork?: { fullName: string; sha: string };
 }
 
 export interface SimReview {
@@ -615,6 +617,23 @@ export class FakeGitHub {
     };
     this.pulls.set(number, pull);
     this.events.pull('opened', pull, user);
+    return pull;
+  }
+
+  /** An outsider's pull request from a fork: `head` is a branch of the fork, whatever its name. */
+  openForkPull({
+    head,
+    base,
+    user,
+    fork = `${user}/${this.repo}`,
+  }: {
+    head: string;
+    base: string;
+    user: string;
+    fork?: string;
+  }): SimPull {
+    const pull = this.openPull({ title: 'A change', body: '', head, base, user });
+    pull.fork = { fullName: fork, sha: 'f'.repeat(40) };
     return pull;
   }
 

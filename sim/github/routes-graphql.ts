@@ -4,6 +4,7 @@ import { graphqlCost, graphqlRefusals } from './graphql-cost.js';
 import { applyWindows } from './graphql-windows.js';
 import { type ApiResponse, json, type Router } from './router.js';
 import { answerProbeQuery } from './routes-probes.js';
+import { headRepoOf } from './routes-pulls.js';
 
 /**
  * GitHub's GraphQL endpoint, for the documents Baton sends: the build query
@@ -250,6 +251,7 @@ function buildRepository(gh: FakeGitHub, variables: Record<string, unknown>) {
           state: stateOf(p),
           merged: p.mergedAt !== null,
           url: `${gh.htmlUrl}/pull/${p.number}`,
+          isCrossRepository: p.fork !== undefined,
           autoMergeRequest: p.autoMerge ? { enabledAt: p.createdAt } : null,
         })),
     },
@@ -306,7 +308,7 @@ function stateOf(pull: SimPull): 'OPEN' | 'CLOSED' | 'MERGED' {
 }
 
 function pullNode(gh: FakeGitHub, pull: SimPull) {
-  const headSha = gh.git.resolve(pull.head) ?? '';
+  const headSha = pull.fork?.sha ?? gh.git.resolve(pull.head) ?? '';
   const baseSha = gh.git.resolve(pull.base) ?? '';
   const commit = gh.git.objects.get(headSha);
   const issue = gh.issues.get(pull.number);
@@ -322,7 +324,7 @@ function pullNode(gh: FakeGitHub, pull: SimPull) {
     headRefOid: headSha,
     mergeStateStatus:
       pull.state !== 'open' ? 'UNKNOWN' : mergeStateStatus(gh, { headSha, baseSha }),
-    headRepository: { nameWithOwner: gh.fullName },
+    headRepository: { nameWithOwner: headRepoOf(gh, pull) },
     labels: { nodes: (issue?.labels ?? []).map((name) => ({ name })) },
     reviews: {
       nodes: gh.reviews

@@ -10,12 +10,13 @@ export function registerPullRoutes(router: Router, gh: FakeGitHub): void {
     .on('GET', `${repoPath}/pulls`, (_, request) => {
       const { query } = request;
       const state = query.get('state') ?? 'open';
-      const head = query.get('head')?.replace(/^[^:]+:/, '');
+      // `head` is `user:ref-name`: the branch of that user's (or organization's) repository.
+      const [headOwner, head] = query.get('head')?.split(/:(.*)/) ?? [];
       const pulls = [...gh.pulls.values()].filter(
         (pull) =>
           (state === 'all' || pull.state === state) &&
           (!query.get('base') || pull.base === query.get('base')) &&
-          (!head || pull.head === head),
+          (!head || (pull.head === head && headRepoOf(gh, pull).split('/')[0] === headOwner)),
       );
       // GitHub sorts by creation; the simulator keeps creation order unless asked for newest first.
       if (query.get('direction') === 'desc') pulls.sort((a, b) => b.number - a.number);
@@ -35,7 +36,9 @@ export function registerPullRoutes(router: Router, gh: FakeGitHub): void {
       if (!gh.git.resolve(head) || !gh.git.resolve(base))
         return unprocessable('Validation Failed: head or base does not exist');
       if (
-        [...gh.pulls.values()].some((p) => p.state === 'open' && p.head === head && p.base === base)
+        [...gh.pulls.values()].some(
+          (p) => p.state === 'open' && p.head === head && p.base === base && !p.fork,
+        )
       ) {
         return unprocessable(`A pull request already exists for ${gh.owner}:${head}.`);
       }
@@ -206,8 +209,13 @@ export function registerPullRoutes(router: Router, gh: FakeGitHub): void {
     });
 }
 
+/** The repository a pull request's head is in (`owner/name`): a fork's, or this one. */
+export function headRepoOf(gh: FakeGitHub, pull: SimPull): string {
+  return pull.fork?.fullName ?? gh.fullName;
+}
+
 export function pullBody(gh: FakeGitHub, pull: SimPull, { detail = false } = {}) {
-  const headSha = gh.git.resolve(pull.head) ?? '';
+  const headSha = pull.fork?.sha ?? gh.git.resolve(pull.head) ?? '';
   const baseSha = gh.git.resolve(pull.base) ?? '';
   const issue = gh.issues.get(pull.number);
   return {
@@ -223,7 +231,8 @@ export function pullBody(gh: FakeGitHub, pull: SimPull, { detail = false } = {})
     labels: (issue?.labels ?? []).map((name) => ({ name })),
     created_at: pull.createdAt,
     html_url: `${gh.htmlUrl}/pull/${pull.number}`,
-    head: { ref: pull.head, sha: headSha, repo: { full_name: gh.fullName } },
+    head: { ref: pull.head, sha: headSha, repo: { full_name: headRepoOf(gh, pull) } },
+    auto_merge: pull.autoMerge ? { merge_method: 'merge' } : null,
     base: { ref: pull.base, sha: baseSha, repo: { full_name: gh.fullName } },
     ...(detail
       ? { merged: pull.mergedAt !== null, mergeable_state: mergeableState(gh, pull) }

@@ -63,10 +63,11 @@ export const BUILD_QUERY = /* GraphQL */ `
       finalPulls: pullRequests(
         headRefName: $integration
         baseRefName: $defaultBranch
-        first: 1
+        first: 20
         orderBy: { field: CREATED_AT, direction: DESC }
       ) {
-        nodes { number state merged url autoMergeRequest { enabledAt } }
+        pageInfo { hasNextPage }
+        nodes { number state merged url isCrossRepository autoMergeRequest { enabledAt } }
       }
       plan: object(expression: $planPath) { ... on Blob { oid byteSize isTruncated text } }
       workers: object(expression: $workersPath) {
@@ -376,12 +377,19 @@ export interface BuildQueryResult {
     /** Adapt sessions' records: hidden refs whose commit message is the record. */
     adaptRefs?: GraphRefs;
     pullRequests: { pageInfo?: GraphPageInfo; nodes: GraphPull[] };
+    /**
+     * Pull requests from the build branch's name into the default branch,
+     * newest first: Baton's final one, and any a fork named the same way.
+     */
     finalPulls: {
+      pageInfo?: { hasNextPage: boolean };
       nodes: {
         number: number;
         state: string;
         merged: boolean;
         url: string;
+        /** A fork's head: never the build's, whatever its branch is called. */
+        isCrossRepository?: boolean;
         autoMergeRequest: { enabledAt: string } | null;
       }[];
     };

@@ -94,7 +94,7 @@ export async function observeBuild(
     pulls,
     runs: runsRead.installed ? runsRead.runs : [],
     commands: comments.commands,
-    finalPull: finalPullOf(repository),
+    finalPull: await finalPullOf(ctx, { build, defaultBranch, repository }),
     statusComment: comments.statusComment,
     ...(comments.ledgerParts ? { ledgerParts: comments.ledgerParts } : {}),
     notices: comments.notices,
@@ -144,11 +144,43 @@ function branchesOf(build: string, repository: Repository) {
   return { integration, workers };
 }
 
-function finalPullOf(repository: Repository): BuildSnapshot['finalPull'] {
-  const pull = repository.finalPulls.nodes[0];
-  if (!pull) return null;
-  const state = pull.merged ? 'merged' : pull.state === 'OPEN' ? 'open' : 'closed';
-  return { number: pull.number, state, url: pull.url, autoMerge: pull.autoMergeRequest !== null };
+/**
+ * The build's final pull request: the newest from the build branch into the
+ * default branch whose head is in this repository. A fork may name its branch
+ * `baton/<build>/integration` too; its pull request is never the build's (Baton
+ * would enable auto-merge on it, or read the build as ended when it closes).
+ * When forks' pull requests fill the query's window, REST's `head` filter,
+ * which takes the repository owner's branch only, finds the build's.
+ */
+async function finalPullOf(
+  ctx: RepoContext,
+  {
+    build,
+    defaultBranch,
+    repository,
+  }: { build: string; defaultBranch: string; repository: Repository },
+): Promise<BuildSnapshot['finalPull']> {
+  const { nodes, pageInfo } = repository.finalPulls;
+  const pull = nodes.find((node) => node.isCrossRepository === false);
+  if (pull) {
+    const state = pull.merged ? 'merged' : pull.state === 'OPEN' ? 'open' : 'closed';
+    return { number: pull.number, state, url: pull.url, autoMerge: pull.autoMergeRequest !== null };
+  }
+  if (!pageInfo?.hasNextPage) return null;
+  const { data } = await ctx.octokit.rest.pulls.list({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    head: `${ctx.owner}:${integrationBranch(build)}`,
+    base: defaultBranch,
+    state: 'all',
+    sort: 'created',
+    direction: 'desc',
+    per_page: 1,
+  });
+  const found = data[0];
+  if (!found) return null;
+  const state = found.merged_at ? 'merged' : found.state === 'open' ? 'open' : 'closed';
+  return { number: found.number, state, url: found.html_url, autoMerge: found.auto_merge !== null };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import type { FakeGitHub, SimPull } from '../../sim/github/fake-github.js';
 import { type AppHarness, startApp } from '../support/app-harness.js';
 import { installedRepo, tickingClock } from '../support/builds.js';
 import { driveBuild, type SessionScript } from '../support/scripted-sessions.js';
@@ -166,6 +166,50 @@ describe('an outsider cannot start builds with a fork pull request branch name',
     );
     expect(gh.runs.some((run) => run.inputs.role === 'work')).toBe(true);
   });
+
+  const finalPulls = (gh: FakeGitHub) =>
+    [...gh.pulls.values()].filter((pull) => pull.head === `baton/${BUILD}/integration`);
+
+  it.each([
+    ['one, before Baton opens its own', 1, 'before'],
+    ['more than the query reads (25), after Baton opened its own', 25, 'after'],
+  ] as const)(
+    "never takes a fork's pull request named after the build branch for the final one: %s",
+    async (_, forks, when) => {
+      const gh = await start('approval: none\nfinal:\n  autoMerge: true\n');
+      const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+      gh.events.labeled(issue, 'orchestrate', 'maintainer');
+      const planted: SimPull[] = [];
+      const plant = async () => {
+        const opened = finalPulls(gh).length > 0;
+        if (planted.length > 0 || (when === 'after') !== opened) return;
+        for (let i = 0; i < forks; i++)
+          planted.push(
+            gh.openForkPull({
+              head: `baton/${BUILD}/integration`,
+              base: gh.defaultBranch,
+              user: 'outsider',
+            }),
+          );
+      };
+      await driveBuild({ gh, apps, script, afterRound: plant });
+      const [final, ...more] = finalPulls(gh).filter((pull) => !pull.fork);
+      expect(final && [final.state, final.autoMerge, more.length]).toEqual(['open', true, 0]);
+      expect(planted.map((pull) => [pull.state, pull.autoMerge])).toEqual(
+        planted.map(() => ['open', false]),
+      );
+
+      // A maintainer merges the build's final pull request: the build ends, no other is opened.
+      if (!final) return;
+      Object.assign(final, { state: 'closed', mergedAt: gh.now() });
+      gh.events.pull('closed', final, 'maintainer');
+      await driveBuild({ gh, apps, script });
+      expect(finalPulls(gh).filter((pull) => !pull.fork)).toEqual([final]);
+      const status = botComments(gh).find((comment) => comment.body.includes('baton:status'));
+      expect(status?.body).toContain(`/pull/${final.number}`);
+      expect(apps[0]?.errors).toEqual([]);
+    },
+  );
 
   it("approves only the writer's build with /approve (approval plan), one plan-ready notice", async () => {
     const gh = await start();
