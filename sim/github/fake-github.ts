@@ -245,6 +245,12 @@ export class FakeGitHub {
    * plays a GitHub that does not (`baton doctor`'s probe then answers no).
    */
   graphqlListsHiddenRefs = true;
+  /**
+   * Pages of `git/matching-refs`, with GitHub's `Link` header. GitHub is seen to answer
+   * every match at once and ignore `per_page`, though its description gives the listing a
+   * `Link` header: null (default) answers all at once; a number plays pages of that size.
+   */
+  matchingRefsPageSize: number | null = null;
   /** Whether GraphQL's `viewerHasReacted` is the app's own reaction under its token (false: GitHub says no). */
   viewerHasReactedIsApp = true;
   /** Whether the agent job's read-only GITHUB_TOKEN may read a collaborator's permission. */

@@ -1,6 +1,7 @@
 import type { FakeGitHub } from './fake-github.js';
 import type { Grants } from './permissions.js';
 import { json, notFound, type Router, unprocessable } from './router.js';
+import { page } from './routes-issues.js';
 
 /** Git data, contents, compare and merges; plus the app's own endpoints. */
 export function registerGitRoutes(router: Router, gh: FakeGitHub): void {
@@ -97,15 +98,16 @@ export function registerGitRoutes(router: Router, gh: FakeGitHub): void {
         content: Buffer.from(content).toString('base64'),
       });
     })
-    .on('GET', `${repoPath}/git/matching-refs/{ref}`, ({ ref = '' }) =>
-      json(
-        200,
-        [...gh.git.refs]
-          .filter(([name]) => name.startsWith(`refs/${ref}`))
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([name, sha]) => refBody(name, sha)),
-      ),
-    )
+    .on('GET', `${repoPath}/git/matching-refs/{ref}`, ({ ref = '' }, request) => {
+      const refs = [...gh.git.refs]
+        .filter(([name]) => name.startsWith(`refs/${ref}`))
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, sha]) => refBody(name, sha));
+      if (gh.matchingRefsPageSize === null) return json(200, refs);
+      const query = new URLSearchParams(request.query);
+      query.set('per_page', String(gh.matchingRefsPageSize));
+      return page(refs, query);
+    })
     .on('GET', `${repoPath}/git/ref/{ref}`, ({ ref = '' }) => {
       const sha = gh.git.refs.get(`refs/${ref}`);
       return sha ? json(200, refBody(`refs/${ref}`, sha)) : notFound();

@@ -60,7 +60,7 @@ export interface BuildSnapshot {
    */
   usage?: UsageRecord[];
   /**
-   * With `budget.dailyUsd` set: the newest usage records of every build of the
+   * With `budget.dailyUsd` set: every usage record of every build of the
    * repository, dated (src/core/daily-spend.ts), for the day's spend.
    */
   repoUsage?: DatedUsage[];

@@ -10,7 +10,12 @@ const BUILD = '1-add-oauth-login';
 /** A session of another build of the repository that spent `usd`, its record written at `at`. */
 function otherBuildSpent(
   gh: FakeGitHub,
-  { usd, at, runId }: { usd: number; at: string; runId: number },
+  {
+    usd,
+    at,
+    runId,
+    build = '9-other-build',
+  }: { usd: number; at: string; runId: number; build?: string },
 ) {
   const record: UsageRecord = {
     version: 1,
@@ -32,7 +37,7 @@ function otherBuildSpent(
   const sha = gh.git.commit({ parent: null, changes: {}, message: renderUsageMessage(record) });
   const commit = gh.git.objects.get(sha);
   if (commit?.type === 'commit') commit.committedAt = at;
-  gh.git.refs.set(usageRef({ build: '9-other-build', runId, attempt: 1 }), sha);
+  gh.git.refs.set(usageRef({ build, runId, attempt: 1 }), sha);
 }
 
 describe('budget.dailyUsd: a cap across the repository’s builds per UTC day', () => {
@@ -69,6 +74,28 @@ describe('budget.dailyUsd: a cap across the repository’s builds per UTC day', 
     expect(said).toContain('`budget.dailyUsd` ($2.00)');
     expect(said).toContain('$2.00 today');
     expect(statusBody(gh, BUILD)).toBeDefined();
+    expect(gh.callsOutside(await knownRestRoutes())).toEqual([]);
+  });
+
+  it('reads the whole day of a repository with more than 100 hidden refs, locks among them', async () => {
+    // GitHub answers the listing in pages here (its description gives it a Link header).
+    gh.matchingRefsPageSize = 100;
+    const yesterday = new Date(Date.parse(now()) - 24 * 3600_000).toISOString();
+    for (let i = 0; i < 60; i++)
+      otherBuildSpent(gh, { usd: 1, at: yesterday, runId: 100 + i, build: '7-old-build' });
+    otherBuildSpent(gh, { usd: 1.25, at: now(), runId: 501 });
+    otherBuildSpent(gh, { usd: 0.75, at: now(), runId: 502 });
+    // A busy build's locks, newer than today's records: the newest 100 refs hold no record.
+    for (let i = 0; i < 120; i++) {
+      const sha = gh.git.commit({ parent: null, changes: {}, message: `lock ${i}` });
+      const commit = gh.git.objects.get(sha);
+      if (commit?.type === 'commit') commit.committedAt = now();
+      gh.git.refs.set(`refs/baton/8-busy-build/W${i}/work-first`, sha);
+    }
+    await label();
+    expect(app.errors).toEqual([]);
+    expect(gh.runs).toEqual([]);
+    expect(gh.comments.map((comment) => comment.body).join('\n')).toContain('$2.00 today');
     expect(gh.callsOutside(await knownRestRoutes())).toEqual([]);
   });
 
