@@ -261,6 +261,12 @@ export class FakeGitHub {
   pushToHiddenRefsStartsWorkflows = false;
   /** Comments on commits (the doctor's reaction probe). */
   readonly commitComments: SimCommitComment[] = [];
+  /**
+   * The other repositories of this repository's installation (same `installationId`),
+   * which `GET /installation/repositories` lists after this one. Tests that serve several
+   * repositories on nock pick each request's repository by its path (`mountOnNock`).
+   */
+  readonly installationPeers: FakeGitHub[] = [];
   /** Whether the app is installed on the repository (`GET /repos/{owner}/{repo}/installation`). */
   installed = true;
   /** What the installation was granted; default exactly app.yml's permissions and events. */

@@ -16,20 +16,18 @@ export function registerGitRoutes(router: Router, gh: FakeGitHub): void {
     .on('GET', '/app/installations/{installation_id}', () =>
       json(200, { id: gh.installationId, account: { login: gh.owner } }),
     )
-    .on('GET', '/installation/repositories', () =>
-      json(200, {
-        total_count: 1,
-        repositories: [
-          {
-            id: gh.repositoryId,
-            name: gh.repo,
-            full_name: gh.fullName,
-            default_branch: gh.defaultBranch,
-            owner: { login: gh.owner },
-          },
-        ],
-      }),
-    )
+    // The installation's repositories: this one and its peers, in GitHub's pages.
+    .on('GET', '/installation/repositories', (_, request) => {
+      const repositories = [gh, ...gh.installationPeers].map((one) => ({
+        id: one.repositoryId,
+        name: one.repo,
+        full_name: one.fullName,
+        default_branch: one.defaultBranch,
+        owner: { login: one.owner },
+      }));
+      const listed = page(repositories, request.query);
+      return { ...listed, body: { total_count: repositories.length, repositories: listed.body } };
+    })
     .on('POST', '/app/installations/{installation_id}/access_tokens', (_, request) => {
       const asked = (request.body as { permissions?: Grants } | undefined)?.permissions;
       const minted = gh.mintToken(asked);

@@ -65,6 +65,11 @@ export interface BuildSnapshot {
    */
   repoUsage?: DatedUsage[];
   /**
+   * With `BATON_INSTALLATION_DAILY_USD` set on the app: that cap, and every usage
+   * record of every repository of the installation, dated, for the day's spend.
+   */
+  installationUsage?: { capUsd: number; records: DatedUsage[] };
+  /**
    * What adapt sessions' publish jobs recorded (`refs/baton/<build>/adapt/<source>`):
    * which briefs each changed, and the commits to compare.
    */

@@ -1,44 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { renderUsageMessage, type UsageRecord, usageRef } from '../../src/core/usage.js';
 import { type AppHarness, labeledPayload, startApp } from '../support/app-harness.js';
-import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
+import { installedRepo, sessionSpent, statusBody, tickingClock } from '../support/builds.js';
 import { knownRestRoutes } from '../support/rest-routes.js';
 
 const BUILD = '1-add-oauth-login';
-
-/** A session of another build of the repository that spent `usd`, its record written at `at`. */
-function otherBuildSpent(
-  gh: FakeGitHub,
-  {
-    usd,
-    at,
-    runId,
-    build = '9-other-build',
-  }: { usd: number; at: string; runId: number; build?: string },
-) {
-  const record: UsageRecord = {
-    version: 1,
-    run_id: runId,
-    attempt: 1,
-    role: 'work',
-    worker: 'W1.1',
-    outcome: 'complete',
-    usage: {
-      input_tokens: 1,
-      output_tokens: 1,
-      cache_read_input_tokens: 0,
-      cache_creation_input_tokens: 0,
-      cost_usd: usd,
-      turns: 1,
-      seconds: 1,
-    },
-  };
-  const sha = gh.git.commit({ parent: null, changes: {}, message: renderUsageMessage(record) });
-  const commit = gh.git.objects.get(sha);
-  if (commit?.type === 'commit') commit.committedAt = at;
-  gh.git.refs.set(usageRef({ build, runId, attempt: 1 }), sha);
-}
 
 describe('budget.dailyUsd: a cap across the repository’s builds per UTC day', () => {
   let gh: FakeGitHub;
@@ -65,8 +31,8 @@ describe('budget.dailyUsd: a cap across the repository’s builds per UTC day', 
   }
 
   it('starts no session once other builds spent the cap today, and says so', async () => {
-    otherBuildSpent(gh, { usd: 1.25, at: now(), runId: 501 });
-    otherBuildSpent(gh, { usd: 0.75, at: now(), runId: 502 });
+    sessionSpent(gh, { usd: 1.25, at: now(), runId: 501 });
+    sessionSpent(gh, { usd: 0.75, at: now(), runId: 502 });
     await label();
     expect(app.errors).toEqual([]);
     expect(gh.runs).toEqual([]);
@@ -82,9 +48,9 @@ describe('budget.dailyUsd: a cap across the repository’s builds per UTC day', 
     gh.matchingRefsPageSize = 100;
     const yesterday = new Date(Date.parse(now()) - 24 * 3600_000).toISOString();
     for (let i = 0; i < 60; i++)
-      otherBuildSpent(gh, { usd: 1, at: yesterday, runId: 100 + i, build: '7-old-build' });
-    otherBuildSpent(gh, { usd: 1.25, at: now(), runId: 501 });
-    otherBuildSpent(gh, { usd: 0.75, at: now(), runId: 502 });
+      sessionSpent(gh, { usd: 1, at: yesterday, runId: 100 + i, build: '7-old-build' });
+    sessionSpent(gh, { usd: 1.25, at: now(), runId: 501 });
+    sessionSpent(gh, { usd: 0.75, at: now(), runId: 502 });
     // A busy build's locks, newer than today's records: the newest 100 refs hold no record.
     for (let i = 0; i < 120; i++) {
       const sha = gh.git.commit({ parent: null, changes: {}, message: `lock ${i}` });
@@ -101,8 +67,8 @@ describe('budget.dailyUsd: a cap across the repository’s builds per UTC day', 
 
   it("counts only today's records (UTC), so yesterday's spend starts the plan", async () => {
     const yesterday = new Date(Date.parse(now()) - 24 * 3600_000).toISOString();
-    otherBuildSpent(gh, { usd: 5, at: yesterday, runId: 501 });
-    otherBuildSpent(gh, { usd: 1.99, at: now(), runId: 502 });
+    sessionSpent(gh, { usd: 5, at: yesterday, runId: 501 });
+    sessionSpent(gh, { usd: 1.99, at: now(), runId: 502 });
     await label();
     expect(app.errors).toEqual([]);
     expect(gh.runs.map((run) => run.inputs.role)).toEqual(['plan']);
