@@ -13,6 +13,7 @@ import {
   scheduleResync,
 } from './github/handlers.js';
 import { HeldStatusEdits } from './github/held-status-edit.js';
+import { installationCapProblem, installationDailyUsdFrom } from './github/installation-usage.js';
 import { onBuildEvent, onDefaultBranchPush } from './github/on-build-event.js';
 import {
   onInstallation,
@@ -69,6 +70,11 @@ export interface BatonOptions {
   writeBudget?: WriteBudget;
   /** When builds were last read whole, instead of a memo on the wall clock (tests). */
   recentReconciles?: RecentReconciles;
+  /**
+   * The installation's daily cap in US dollars, instead of `BATON_INSTALLATION_DAILY_USD`
+   * (tests); null: none.
+   */
+  installationDailyUsd?: number | null;
 }
 
 /**
@@ -134,6 +140,13 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
     if (templates && options.serveTokenEndpoint !== false) void checkPinAtStart(app, templates);
     const appUrlProblem = findAppUrlProblem(process.env.BATON_APP_URL);
     if (appUrlProblem) app.log.warn(`baton: ${appUrlProblem}`);
+    const capProblem =
+      options.installationDailyUsd === undefined ? installationCapProblem(process.env) : null;
+    if (capProblem) app.log.warn(`baton: ${capProblem}`);
+    const installationDailyUsd =
+      options.installationDailyUsd === undefined
+        ? installationDailyUsdFrom(process.env)
+        : options.installationDailyUsd;
     const deps: HandlerDeps = {
       queue,
       now: options.now ?? (() => new Date().toISOString()),
@@ -148,6 +161,7 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
           intervalMs: 1000 * (options.statusEditSeconds ?? statusEditSecondsFrom(process.env)),
         }),
       ...(options.writeBudget ? { writeBudget: options.writeBudget } : {}),
+      ...(installationDailyUsd ? { installationDailyUsd } : {}),
       ...(metrics
         ? {
             onReconciled: (key: string, outcomes: ActOutcome[]) =>

@@ -113,14 +113,18 @@ export class BareRepo {
     return contents;
   }
 
-  /** A commit's parents and message. */
-  readCommit(sha: string): { parents: string[]; message: string } {
+  /** A commit's parents, message and committer date. */
+  readCommit(sha: string): { parents: string[]; message: string; committedAt?: string } {
     const text = this.run(['cat-file', 'commit', sha]);
     const split = text.indexOf('\n\n');
     const headers = text.slice(0, split < 0 ? text.length : split).split('\n');
+    const seconds = /^committer .* (\d+) [+-]\d{4}$/.exec(
+      headers.find((h) => h.startsWith('committer ')) ?? '',
+    )?.[1];
     return {
       parents: headers.filter((h) => h.startsWith('parent ')).map((h) => h.slice(7)),
       message: split < 0 ? '' : text.slice(split + 2).replace(/\n$/, ''),
+      ...(seconds ? { committedAt: new Date(Number(seconds) * 1000).toISOString() } : {}),
     };
   }
 

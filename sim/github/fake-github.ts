@@ -247,6 +247,12 @@ export class FakeGitHub {
    * plays a GitHub that does not (`baton doctor`'s probe then answers no).
    */
   graphqlListsHiddenRefs = true;
+  /**
+   * Pages of `git/matching-refs`, with GitHub's `Link` header. GitHub is seen to answer
+   * every match at once and ignore `per_page`, though its description gives the listing a
+   * `Link` header: null (default) answers all at once; a number plays pages of that size.
+   */
+  matchingRefsPageSize: number | null = null;
   /** Whether GraphQL's `viewerHasReacted` is the app's own reaction under its token (false: GitHub says no). */
   viewerHasReactedIsApp = true;
   /** Whether the agent job's read-only GITHUB_TOKEN may read a collaborator's permission. */
@@ -257,6 +263,12 @@ export class FakeGitHub {
   pushToHiddenRefsStartsWorkflows = false;
   /** Comments on commits (the doctor's reaction probe). */
   readonly commitComments: SimCommitComment[] = [];
+  /**
+   * The other repositories of this repository's installation (same `installationId`),
+   * which `GET /installation/repositories` lists after this one. Tests that serve several
+   * repositories on nock pick each request's repository by its path (`mountOnNock`).
+   */
+  readonly installationPeers: FakeGitHub[] = [];
   /** Whether the app is installed on the repository (`GET /repos/{owner}/{repo}/installation`). */
   installed = true;
   /** What the installation was granted; default exactly app.yml's permissions and events. */

@@ -164,6 +164,13 @@ function commitBody(gh: FakeGitHub, pending: Pending, sha: string) {
     url: '',
     html_url: `${gh.htmlUrl}/commit/${sha}`,
     message: commit.message,
+    // The in-memory store dates only the commits a test dates; git's own store dates every one.
+    ...(commit.committedAt
+      ? {
+          author: { name: 'GitHub', email: 'noreply@github.com', date: commit.committedAt },
+          committer: { name: 'GitHub', email: 'noreply@github.com', date: commit.committedAt },
+        }
+      : {}),
     tree: { sha: treeSha, url: '' },
     parents: commit.parents.map((parent) => ({ sha: parent, url: '', html_url: '' })),
   };

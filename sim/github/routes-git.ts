@@ -1,6 +1,7 @@
 import type { FakeGitHub } from './fake-github.js';
 import type { Grants } from './permissions.js';
 import { json, notFound, type Router, unprocessable } from './router.js';
+import { page } from './routes-issues.js';
 
 /** Git data, contents, compare and merges; plus the app's own endpoints. */
 export function registerGitRoutes(router: Router, gh: FakeGitHub): void {
@@ -15,20 +16,18 @@ export function registerGitRoutes(router: Router, gh: FakeGitHub): void {
     .on('GET', '/app/installations/{installation_id}', () =>
       json(200, { id: gh.installationId, account: { login: gh.owner } }),
     )
-    .on('GET', '/installation/repositories', () =>
-      json(200, {
-        total_count: 1,
-        repositories: [
-          {
-            id: gh.repositoryId,
-            name: gh.repo,
-            full_name: gh.fullName,
-            default_branch: gh.defaultBranch,
-            owner: { login: gh.owner },
-          },
-        ],
-      }),
-    )
+    // The installation's repositories: this one and its peers, in GitHub's pages.
+    .on('GET', '/installation/repositories', (_, request) => {
+      const repositories = [gh, ...gh.installationPeers].map((one) => ({
+        id: one.repositoryId,
+        name: one.repo,
+        full_name: one.fullName,
+        default_branch: one.defaultBranch,
+        owner: { login: one.owner },
+      }));
+      const listed = page(repositories, request.query);
+      return { ...listed, body: { total_count: repositories.length, repositories: listed.body } };
+    })
     .on('POST', '/app/installations/{installation_id}/access_tokens', (_, request) => {
       const asked = (request.body as { permissions?: Grants } | undefined)?.permissions;
       const minted = gh.mintToken(asked);
@@ -97,15 +96,16 @@ export function registerGitRoutes(router: Router, gh: FakeGitHub): void {
         content: Buffer.from(content).toString('base64'),
       });
     })
-    .on('GET', `${repoPath}/git/matching-refs/{ref}`, ({ ref = '' }) =>
-      json(
-        200,
-        [...gh.git.refs]
-          .filter(([name]) => name.startsWith(`refs/${ref}`))
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([name, sha]) => refBody(name, sha)),
-      ),
-    )
+    .on('GET', `${repoPath}/git/matching-refs/{ref}`, ({ ref = '' }, request) => {
+      const refs = [...gh.git.refs]
+        .filter(([name]) => name.startsWith(`refs/${ref}`))
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, sha]) => refBody(name, sha));
+      if (gh.matchingRefsPageSize === null) return json(200, refs);
+      const query = new URLSearchParams(request.query);
+      query.set('per_page', String(gh.matchingRefsPageSize));
+      return page(refs, query);
+    })
     .on('GET', `${repoPath}/git/ref/{ref}`, ({ ref = '' }) => {
       const sha = gh.git.refs.get(`refs/${ref}`);
       return sha ? json(200, refBody(`refs/${ref}`, sha)) : notFound();

@@ -121,8 +121,6 @@ function answer(
     }
     case 'BatonBuildRefs':
       return { repository: { refs: refsNode(gh, String(variables.prefix)) } };
-    case 'BatonRepoUsage':
-      return { repository: { refs: repoUsageRefs(gh) } };
     case 'BatonIssueHistory':
       return { repository: { issue: issueHistory(gh, variables) } };
     case 'BatonAutoMerge': {
@@ -189,23 +187,6 @@ function pullsNode(gh: FakeGitHub, base: string) {
       .filter((p) => p.base === base)
       .map((p) => pullNode(gh, p)),
   };
-}
-
-/** The newest 100 refs under refs/baton/, newest commit first, with message and date (BatonRepoUsage). */
-function repoUsageRefs(gh: FakeGitHub) {
-  const prefix = 'refs/baton/';
-  const nodes = [...gh.git.refs]
-    .filter(([name]) => name.startsWith(prefix))
-    .map(([name, oid]) => {
-      const object = gh.git.objects.get(oid);
-      const commit = object?.type === 'commit' ? object : undefined;
-      return {
-        name: name.slice(prefix.length),
-        target: { message: commit?.message, committedDate: commit?.committedAt },
-      };
-    })
-    .sort((a, b) => (b.target.committedDate ?? '').localeCompare(a.target.committedDate ?? ''));
-  return { nodes: nodes.slice(0, 100) };
 }
 
 function buildRepository(gh: FakeGitHub, variables: Record<string, unknown>) {

@@ -40,7 +40,7 @@ export function buildProgress({
     budget: {
       maxUsd: ctx.config.budget.maxUsd,
       reached: ctx.budgetReached,
-      ...(ctx.dailyReached ? { daily: ctx.dailyReached } : {}),
+      ...(ctx.dailyHolds.length > 0 ? { daily: ctx.dailyHolds } : {}),
     },
     finalPull: final ? { number: final.number, url: final.url, state: final.state } : null,
     ...(buildTypeOf(plan) === 'research'

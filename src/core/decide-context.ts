@@ -15,7 +15,7 @@ import {
   type SessionTrigger,
 } from './session.js';
 import type { BuildSnapshot, RunInfo } from './snapshot.js';
-import type { Link, RepoLinks, StatusView } from './status-view.js';
+import type { DailyCapHold, Link, RepoLinks, StatusView } from './status-view.js';
 
 /** What one phase of `decide` returns: the actions, and the view for the status comment. */
 export interface Decision {
@@ -37,8 +37,11 @@ export interface DecideContext {
   /** What the build's sessions have cost so far, in US dollars (`ledger.total.costUsd`). */
   spentUsd: number;
   budgetReached: boolean;
-  /** `budget.dailyUsd` is set and the repository's sessions reached it today: no session starts. */
-  dailyReached: { capUsd: number; spentUsd: number; day: string } | null;
+  /**
+   * The daily caps reached today (UTC): the repository's (`budget.dailyUsd`) and
+   * the installation's (`BATON_INSTALLATION_DAILY_USD`). Any one: no session starts.
+   */
+  dailyHolds: DailyCapHold[];
   /** Review and fix sessions may start (the budget is not spent). */
   canDispatchSessions: boolean;
   /** New work sessions may start (neither paused nor over budget). */
@@ -77,7 +80,8 @@ export function makeContext({
   const spentUsd = ledger.total.costUsd;
   const { maxUsd } = config.budget;
   const budgetReached = maxUsd !== null && spentUsd >= maxUsd;
-  const dailyReached = dailyCapReached(config, truth, now);
+  const dailyHolds = dailyCapsReached(config, truth, now);
+  const daily = dailyHolds.length > 0;
   return {
     snapshot: truth,
     config,
@@ -88,22 +92,33 @@ export function makeContext({
     followUps,
     spentUsd,
     budgetReached,
-    dailyReached,
-    canDispatchSessions: !budgetReached && dailyReached === null,
-    canDispatchWork: !budgetReached && dailyReached === null && commands.paused === null,
+    dailyHolds,
+    canDispatchSessions: !budgetReached && !daily,
+    canDispatchWork: !budgetReached && !daily && commands.paused === null,
   };
 }
 
-/** The day's cap across the repository's builds, when set and reached. */
-function dailyCapReached(
-  config: Config,
-  snapshot: BuildSnapshot,
-  now: string,
-): DecideContext['dailyReached'] {
-  const cap = config.budget.dailyUsd;
-  if (cap === null) return null;
-  const spent = spentOnDay(snapshot.repoUsage ?? [], now);
-  return spent >= cap ? { capUsd: cap, spentUsd: spent, day: utcDay(now) } : null;
+/**
+ * The day's caps that are set and reached: the repository's across its builds
+ * (`budget.dailyUsd`), and the installation's across its repositories (set on
+ * the app; a repository cannot set it). A cap of 0 is no cap, as in the config.
+ */
+function dailyCapsReached(config: Config, snapshot: BuildSnapshot, now: string): DailyCapHold[] {
+  const holds: DailyCapHold[] = [];
+  const day = utcDay(now);
+  const repoCap = config.budget.dailyUsd;
+  if (repoCap !== null && repoCap > 0) {
+    const spent = spentOnDay(snapshot.repoUsage ?? [], now);
+    if (spent >= repoCap)
+      holds.push({ scope: 'repository', capUsd: repoCap, spentUsd: spent, day });
+  }
+  const installation = snapshot.installationUsage;
+  if (installation && installation.capUsd > 0) {
+    const spent = spentOnDay(installation.records, now);
+    if (spent >= installation.capUsd)
+      holds.push({ scope: 'installation', capUsd: installation.capUsd, spentUsd: spent, day });
+  }
+  return holds;
 }
 
 /** The follow-up rounds of a research build with a valid plan; null for any other. */

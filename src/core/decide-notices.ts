@@ -73,13 +73,20 @@ function needsOf(
     });
   }
   needs.push(...seriesNeeds(view));
-  // The repository's daily cap holds every phase, the first plan included.
-  const daily = ctx.dailyReached;
-  if (daily) {
-    needs.push({
-      key: noticeKey('daily-budget', daily.day),
-      text: `💸 The build is paused: this repository's sessions, all builds together, have cost ${formatUsd(daily.spentUsd)} today (${daily.day}, UTC), reaching \`budget.dailyUsd\` (${formatUsd(daily.capUsd)}). No new session starts until tomorrow (UTC); merges go on. Raise \`budget.dailyUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on now, or reply \`/cancel\`.`,
-    });
+  // A daily cap (the repository's, the installation's) holds every phase, the first plan included.
+  for (const daily of ctx.dailyHolds) {
+    const spent = `${formatUsd(daily.spentUsd)} today (${daily.day}, UTC)`;
+    needs.push(
+      daily.scope === 'repository'
+        ? {
+            key: noticeKey('daily-budget', daily.day),
+            text: `💸 The build is paused: this repository's sessions, all builds together, have cost ${spent}, reaching \`budget.dailyUsd\` (${formatUsd(daily.capUsd)}). No new session starts until tomorrow (UTC); merges go on. Raise \`budget.dailyUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on now, or reply \`/cancel\`.`,
+          }
+        : {
+            key: noticeKey('installation-daily-budget', daily.day),
+            text: `💸 The build is paused: the sessions of all this installation's repositories, together, have cost ${spent}, reaching the installation's daily cap of ${formatUsd(daily.capUsd)} (\`BATON_INSTALLATION_DAILY_USD\`, set on the app). No new session starts until it resets at 00:00 UTC; merges go on. Only the app's operator can raise \`BATON_INSTALLATION_DAILY_USD\` (a repository cannot); reply \`/cancel\` to stop the build.`,
+          },
+    );
   }
   if (view.phase !== 'running') return needs;
   for (const adaptation of view.progress.adaptations ?? []) {

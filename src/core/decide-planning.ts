@@ -49,10 +49,10 @@ function settledPlan(ctx: DecideContext, plan: PlanRead, planRuns: RunInfo[]): P
   switch (plan.kind) {
     case 'missing':
       // The first plan's dispatch is guarded by creating the build branch (see `lockFor`);
-      // it waits, like every session, while the repository's daily cap is reached.
+      // it waits, like every session, while a daily cap is reached, and the status says so.
       if (!latest)
         return decided(
-          ctx.dailyReached ? [] : [dispatch(ctx, { role: 'plan' })],
+          ctx.dailyHolds.length > 0 ? [] : [dispatch(ctx, { role: 'plan' })],
           planningView(ctx, null, false),
         );
       return missingPlan(ctx, latest);
@@ -111,8 +111,15 @@ function pendingReplan(ctx: DecideContext): CommandInfo | null {
   return run ? null : latest;
 }
 
+/** Planning; with no session running while a daily cap holds, the status says the cap holds it. */
 function planningView(ctx: DecideContext, run: RunInfo | null, replan: boolean): StatusView {
-  return { phase: 'planning', build: ctx.snapshot.build, run: run ? runLink(run) : null, replan };
+  return {
+    phase: 'planning',
+    build: ctx.snapshot.build,
+    run: run ? runLink(run) : null,
+    replan,
+    ...(run === null && ctx.dailyHolds.length > 0 ? { daily: ctx.dailyHolds } : {}),
+  };
 }
 
 function decided(actions: Action[], view: StatusView): PlanningOutcome {

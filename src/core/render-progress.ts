@@ -5,7 +5,12 @@ import { renderProgressGraph } from './render-progress-graph.js';
 import { link, renderCommandHistory, renderWorkerTable } from './render-progress-table.js';
 import { fitBlocks } from './render-report.js';
 import { renderSpendByRole, renderStateLegend } from './render-spend.js';
-import type { AdaptationView, BuildProgress, ProgressStatusView } from './status-view.js';
+import type {
+  AdaptationView,
+  BuildProgress,
+  DailyCapHold,
+  ProgressStatusView,
+} from './status-view.js';
 
 /** A status comment must stay under GitHub's 65,536 characters, header, marker and ledger included. */
 export const PROGRESS_MAX_CHARS = 60_000;
@@ -94,6 +99,14 @@ function progressLine({ totals }: BuildProgress): string {
   return `\`${bar}\` **${done} of ${totals.total}** workers done (${totals.merged} merged${skipped})`;
 }
 
+/** A daily cap reached, as the status says it (past the plan, and while it holds the first plan). */
+export function dailyCapLine(hold: DailyCapHold): string {
+  const spent = `${formatUsd(hold.spentUsd)} today (${hold.day}, UTC)`;
+  return hold.scope === 'repository'
+    ? `💸 **Paused, daily budget reached:** this repository's sessions have cost ${spent} of \`budget.dailyUsd\` ${formatUsd(hold.capUsd)}. No new sessions start until tomorrow (UTC); merges go on.`
+    : `💸 **Paused, the installation's daily budget reached:** the sessions of all this installation's repositories have cost ${spent} of the app's \`BATON_INSTALLATION_DAILY_USD\` ${formatUsd(hold.capUsd)}. No new sessions start until it resets at 00:00 UTC; merges go on.`;
+}
+
 function notices(progress: BuildProgress): string[] {
   const lines: string[] = [...(progress.adaptations ?? []).map(adaptationLine)];
   if (progress.paused) {
@@ -106,12 +119,7 @@ function notices(progress: BuildProgress): string[] {
       `💸 **Paused, budget reached:** ${formatUsd(progress.totals.costUsd)} spent of ${formatUsd(progress.budget.maxUsd)}. No new sessions start; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` (or set it to \`null\` for no cap) to go on.`,
     );
   }
-  const daily = progress.budget.daily;
-  if (daily) {
-    lines.push(
-      `💸 **Paused, daily budget reached:** this repository's sessions have cost ${formatUsd(daily.spentUsd)} today (${daily.day}, UTC) of \`budget.dailyUsd\` ${formatUsd(daily.capUsd)}. No new sessions start until tomorrow (UTC); merges go on.`,
-    );
-  }
+  lines.push(...(progress.budget.daily ?? []).map(dailyCapLine));
   const final = progress.finalPull;
   if (final?.state === 'open') {
     lines.push(

@@ -8,7 +8,7 @@ import {
   renderPlanIntro,
   renderPlanTable,
 } from './render-plan.js';
-import { renderProgress } from './render-progress.js';
+import { dailyCapLine, renderProgress } from './render-progress.js';
 import { fitBlocks } from './render-report.js';
 import { renderSeries } from './render-series.js';
 import type { CommandInfo } from './snapshot.js';
@@ -80,6 +80,12 @@ function renderPhase(view: StatusView, room: number): string {
         ? '🏁 The improvement series has ended.'
         : '🔁 Improvement loops: research and summary sessions run between plans.';
     case 'planning':
+      if (view.daily && view.daily.length > 0)
+        return [
+          '⏸️ Waiting for the daily cap: the planning session starts when the day (UTC) allows.',
+          '',
+          ...view.daily.map(dailyCapLine),
+        ].join('\n');
       return `⏳ ${view.replan ? 'Replanning with your feedback' : 'Planning'}… — ${view.run ? renderLink(view.run) : 'starting the session'}\n\nThe plan will appear here when the session has written it.`;
     case 'plan-failed':
       return [

@@ -60,10 +60,15 @@ export interface BuildSnapshot {
    */
   usage?: UsageRecord[];
   /**
-   * With `budget.dailyUsd` set: the newest usage records of every build of the
+   * With `budget.dailyUsd` set: every usage record of every build of the
    * repository, dated (src/core/daily-spend.ts), for the day's spend.
    */
   repoUsage?: DatedUsage[];
+  /**
+   * With `BATON_INSTALLATION_DAILY_USD` set on the app: that cap, and every usage
+   * record of every repository of the installation, dated, for the day's spend.
+   */
+  installationUsage?: { capUsd: number; records: DatedUsage[] };
   /**
    * What adapt sessions' publish jobs recorded (`refs/baton/<build>/adapt/<source>`):
    * which briefs each changed, and the commits to compare.

@@ -28,11 +28,31 @@ export type StatusView = PhaseView & {
   networkOpen?: boolean;
 };
 
+/**
+ * A daily cap that holds every new session: the repository's (`budget.dailyUsd`
+ * in `.github/baton.yml`) or the installation's (`BATON_INSTALLATION_DAILY_USD`,
+ * set on the app), with what was spent that UTC day.
+ */
+export interface DailyCapHold {
+  scope: 'repository' | 'installation';
+  capUsd: number;
+  spentUsd: number;
+  /** The UTC day, `YYYY-MM-DD`. */
+  day: string;
+}
+
 /** One variant per phase of a build. */
 export type PhaseView =
   /** An improvement series between plans: researching, summarising, or ended without work. */
   | { phase: 'improving'; build: string }
-  | { phase: 'planning'; build: string; run: Link | null; replan: boolean }
+  | {
+      phase: 'planning';
+      build: string;
+      run: Link | null;
+      replan: boolean;
+      /** The daily caps that hold the plan's session from starting; absent when none does. */
+      daily?: DailyCapHold[];
+    }
   | { phase: 'plan-failed'; build: string; run: Link }
   | { phase: 'plan-invalid'; build: string; problems: string[]; links: RepoLinks }
   | {
@@ -124,8 +144,8 @@ export interface BuildProgress {
   budget: {
     maxUsd: number | null;
     reached: boolean;
-    /** The repository's cap for the day (`budget.dailyUsd`), when reached. */
-    daily?: { capUsd: number; spentUsd: number; day: string };
+    /** The daily caps reached (the repository's, the installation's); absent when none is. */
+    daily?: DailyCapHold[];
   };
   finalPull: { number: number; url: string; state: 'open' | 'closed' | 'merged' } | null;
   /**

@@ -52,6 +52,8 @@ export interface HandlerDeps {
   writeBudget?: WriteBudget;
   /** When this process last read each build whole: the resync passes over one read lately. */
   recent?: RecentReconciles;
+  /** The installation's daily cap (`BATON_INSTALLATION_DAILY_USD`); none: no such cap. */
+  installationDailyUsd?: number | null;
   /** Hears what each reconcile did, keyed `owner/repo#build` (metrics). */
   onReconciled?: (key: string, outcomes: ActOutcome[]) => void;
 }
@@ -168,6 +170,7 @@ export function scheduleReconcile(
         ...(deps.setupPull ? { setupPull: deps.setupPull } : {}),
         ...(pacer || budget ? { statusEditWait } : {}),
         ...(budget ? { writeBudget: budget } : {}),
+        ...(deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}),
       });
       deps.onReconciled?.(key, outcomes);
       if (readAt !== undefined && !outcomes.some((outcome) => outcome.result === 'failed'))

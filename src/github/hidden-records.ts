@@ -30,7 +30,19 @@ export function hiddenRefReadingFrom(env: Record<string, string | undefined>): H
  * costs one REST listing.
  */
 const graphqlLists = new Map<string, boolean>();
-const messages = new ImmutableCache<string>();
+
+/** A record's commit as REST reads it: its message and committer date (null if GitHub gave none). */
+export interface RecordCommit {
+  message: string;
+  committedAt: string | null;
+}
+
+/**
+ * Record commits by `owner/repo@sha`. Large enough for every record an
+ * installation's day reads keep in sight (a record is some hundred bytes), so a
+ * read after the first costs only the records written since.
+ */
+const commits = new ImmutableCache<RecordCommit>(50_000);
 
 /** Forgets what was learned (tests). */
 export function clearHiddenRefReading(): void {
@@ -69,11 +81,7 @@ export async function readHiddenRecords(
     return listed;
   }
   if (reading === 'auto' && graphqlLists.get(key) === true) return listed;
-  // GitHub's description gives this listing no paging parameters: it answers every match.
-  const { data: refs } = await ctx.octokit.request(
-    'GET /repos/{owner}/{repo}/git/matching-refs/{ref}',
-    { owner: ctx.owner, repo: ctx.repo, ref: `baton/${build}/` },
-  );
+  const refs = await listMatchingRefs(ctx, `baton/${build}/`);
   const usagePrefix = usageRefPrefix(build);
   const adaptPrefix = adaptationRefPrefix(build);
   const records = refs.filter(
@@ -84,7 +92,7 @@ export async function readHiddenRecords(
   const read = await Promise.all(
     records.map(async (ref) => ({
       ref: ref.ref,
-      message: await commitMessage(ctx, ref.object.sha),
+      message: (await recordCommit(ctx, ref.object.sha)).message,
     })),
   );
   return {
@@ -97,13 +105,32 @@ function messagesOf(nodes: ListedRecord[]): string[] {
   return nodes.map((node) => node.target.message ?? '');
 }
 
-/** A record's commit message; a commit never changes, so it is read once. */
-function commitMessage(ctx: RepoContext, sha: string): Promise<string> {
-  return messages.get(`${ctx.owner}/${ctx.repo}@${sha}`, async () => {
+/**
+ * Every ref under `refs/<prefix>`, read whole. GitHub's description gives this
+ * listing no paging parameters but a `Link` header; GitHub is seen to answer
+ * every match at once. Following `Link` costs nothing then and reads on if it pages.
+ */
+export function listMatchingRefs(
+  ctx: Pick<RepoContext, 'octokit' | 'owner' | 'repo'>,
+  prefix: string,
+): Promise<{ ref: string; object: { sha: string } }[]> {
+  return ctx.octokit.paginate('GET /repos/{owner}/{repo}/git/matching-refs/{ref}', {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    ref: prefix,
+  });
+}
+
+/** A record's commit message and date; a commit never changes, so it is read once. */
+export function recordCommit(
+  ctx: Pick<RepoContext, 'octokit' | 'owner' | 'repo'>,
+  sha: string,
+): Promise<RecordCommit> {
+  return commits.get(`${ctx.owner}/${ctx.repo}@${sha}`, async () => {
     const { data } = await ctx.octokit.request(
       'GET /repos/{owner}/{repo}/git/commits/{commit_sha}',
       { owner: ctx.owner, repo: ctx.repo, commit_sha: sha },
     );
-    return data.message;
+    return { message: data.message, committedAt: data.committer?.date ?? null };
   });
 }

@@ -1,32 +1,45 @@
 import { type DatedUsage, datedUsageOf } from '../core/daily-spend.js';
+import { listMatchingRefs, recordCommit } from './hidden-records.js';
 import type { RepoContext } from './types.js';
 
+/** A usage record's name under `refs/baton/`: `<build>/usage/<run>-<attempt>`. */
+const USAGE_REF = /^refs\/baton\/([^/]+\/usage\/[^/]+)$/;
+
+/** Record commits read at once: a first read of a long history is not a burst of hundreds. */
+const READS_AT_ONCE = 8;
+
 /**
- * The newest 100 of Baton's hidden refs in the repository, each with its
- * commit's message and date: the usage records of every build (and, among
- * them, lock and other refs, passed over). One GraphQL request, made only
- * when `budget.dailyUsd` is set; the app keeps no tally of its own.
+ * Every usage record of the repository, of every build, dated by its commit: the
+ * whole listing of Baton's hidden refs (`git/matching-refs/baton/`, locks and
+ * notices passed over), then each record's commit once (records never change;
+ * `recordCommit` keeps them). One REST listing, plus one read per record this
+ * process has not read before; the app keeps no tally of its own.
  */
-export const REPO_USAGE_QUERY = /* GraphQL */ `
-  query BatonRepoUsage($owner: String!, $repo: String!) {
-    repository(owner: $owner, name: $repo) {
-      refs(refPrefix: "refs/baton/", first: 100, orderBy: { field: TAG_COMMIT_DATE, direction: DESC }) {
-        nodes { name target { ... on Commit { message committedDate } } }
-      }
-    }
-  }
-`;
-
-interface RepoUsageResult {
-  repository: {
-    refs: { nodes: { name: string; target: { message?: string; committedDate?: string } }[] };
-  } | null;
-}
-
-export async function readRepoUsage(ctx: RepoContext): Promise<DatedUsage[]> {
-  const { repository } = await ctx.octokit.graphql<RepoUsageResult>(REPO_USAGE_QUERY, {
-    owner: ctx.owner,
-    repo: ctx.repo,
+export async function readRepoUsage(
+  ctx: Pick<RepoContext, 'octokit' | 'owner' | 'repo'>,
+): Promise<DatedUsage[]> {
+  const refs = await listMatchingRefs(ctx, 'baton/');
+  const records = refs.flatMap((ref) => {
+    const name = USAGE_REF.exec(ref.ref)?.[1];
+    return name ? [{ name, sha: ref.object.sha }] : [];
   });
-  return datedUsageOf(repository?.refs.nodes ?? []);
+  const nodes: { name: string; target: { message?: string; committedDate?: string } }[] = [];
+  for (let i = 0; i < records.length; i += READS_AT_ONCE) {
+    const batch = records.slice(i, i + READS_AT_ONCE);
+    nodes.push(
+      ...(await Promise.all(
+        batch.map(async ({ name, sha }) => {
+          const commit = await recordCommit(ctx, sha);
+          return {
+            name,
+            target: {
+              message: commit.message,
+              ...(commit.committedAt ? { committedDate: commit.committedAt } : {}),
+            },
+          };
+        }),
+      )),
+    );
+  }
+  return datedUsageOf(nodes);
 }

@@ -9,6 +9,7 @@ import { renderCommandErrors } from '../core/render-replies.js';
 import type { BuildSnapshot, RunInfo } from '../core/snapshot.js';
 import { type ActLog, type ActOutcome, act } from './act.js';
 import { ensureNote } from './ensure-note.js';
+import { readInstallationUsage } from './installation-usage.js';
 import { type ObservedBuild, observeBuild } from './observe-build.js';
 import type { SetupPullHook } from './onboarding.js';
 import { hasWriteAccess } from './permissions.js';
@@ -40,6 +41,12 @@ export interface ReconcileRequest {
    * branch name or run name is only a hint, and a fork's is whatever its author typed.
    */
   start?: boolean;
+  /**
+   * The installation's daily cap in US dollars (`BATON_INSTALLATION_DAILY_USD`, set on
+   * the app): when set, the reconcile reads what every repository of the installation
+   * spent today (`readInstallationUsage`, cached a minute) before it may dispatch.
+   */
+  installationDailyUsd?: number | null;
 }
 
 export interface CommandAnswer {
@@ -112,6 +119,13 @@ export async function reconcileBuild(
   // The day's spend across the repository's builds, only when a daily cap asks for it.
   if (config.ok && config.config.budget.dailyUsd !== null) {
     observed.snapshot.repoUsage = await readRepoUsage(ctx);
+  }
+  // The day's spend across the installation's repositories, only when the app sets a cap for it.
+  if (request.installationDailyUsd) {
+    observed.snapshot.installationUsage = {
+      capUsd: request.installationDailyUsd,
+      records: await readInstallationUsage(ctx, now),
+    };
   }
   // Only a build whose workflow is missing pays for onboarding's reads.
   const snapshot =

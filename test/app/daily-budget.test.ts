@@ -1,39 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { renderUsageMessage, type UsageRecord, usageRef } from '../../src/core/usage.js';
 import { type AppHarness, labeledPayload, startApp } from '../support/app-harness.js';
-import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
+import { installedRepo, sessionSpent, statusBody, tickingClock } from '../support/builds.js';
 import { knownRestRoutes } from '../support/rest-routes.js';
 
 const BUILD = '1-add-oauth-login';
-
-/** A session of another build of the repository that spent `usd`, its record written at `at`. */
-function otherBuildSpent(
-  gh: FakeGitHub,
-  { usd, at, runId }: { usd: number; at: string; runId: number },
-) {
-  const record: UsageRecord = {
-    version: 1,
-    run_id: runId,
-    attempt: 1,
-    role: 'work',
-    worker: 'W1.1',
-    outcome: 'complete',
-    usage: {
-      input_tokens: 1,
-      output_tokens: 1,
-      cache_read_input_tokens: 0,
-      cache_creation_input_tokens: 0,
-      cost_usd: usd,
-      turns: 1,
-      seconds: 1,
-    },
-  };
-  const sha = gh.git.commit({ parent: null, changes: {}, message: renderUsageMessage(record) });
-  const commit = gh.git.objects.get(sha);
-  if (commit?.type === 'commit') commit.committedAt = at;
-  gh.git.refs.set(usageRef({ build: '9-other-build', runId, attempt: 1 }), sha);
-}
 
 describe('budget.dailyUsd: a cap across the repository’s builds per UTC day', () => {
   let gh: FakeGitHub;
@@ -60,8 +31,8 @@ describe('budget.dailyUsd: a cap across the repository’s builds per UTC day', 
   }
 
   it('starts no session once other builds spent the cap today, and says so', async () => {
-    otherBuildSpent(gh, { usd: 1.25, at: now(), runId: 501 });
-    otherBuildSpent(gh, { usd: 0.75, at: now(), runId: 502 });
+    sessionSpent(gh, { usd: 1.25, at: now(), runId: 501 });
+    sessionSpent(gh, { usd: 0.75, at: now(), runId: 502 });
     await label();
     expect(app.errors).toEqual([]);
     expect(gh.runs).toEqual([]);
@@ -72,10 +43,32 @@ describe('budget.dailyUsd: a cap across the repository’s builds per UTC day', 
     expect(gh.callsOutside(await knownRestRoutes())).toEqual([]);
   });
 
+  it('reads the whole day of a repository with more than 100 hidden refs, locks among them', async () => {
+    // GitHub answers the listing in pages here (its description gives it a Link header).
+    gh.matchingRefsPageSize = 100;
+    const yesterday = new Date(Date.parse(now()) - 24 * 3600_000).toISOString();
+    for (let i = 0; i < 60; i++)
+      sessionSpent(gh, { usd: 1, at: yesterday, runId: 100 + i, build: '7-old-build' });
+    sessionSpent(gh, { usd: 1.25, at: now(), runId: 501 });
+    sessionSpent(gh, { usd: 0.75, at: now(), runId: 502 });
+    // A busy build's locks, newer than today's records: the newest 100 refs hold no record.
+    for (let i = 0; i < 120; i++) {
+      const sha = gh.git.commit({ parent: null, changes: {}, message: `lock ${i}` });
+      const commit = gh.git.objects.get(sha);
+      if (commit?.type === 'commit') commit.committedAt = now();
+      gh.git.refs.set(`refs/baton/8-busy-build/W${i}/work-first`, sha);
+    }
+    await label();
+    expect(app.errors).toEqual([]);
+    expect(gh.runs).toEqual([]);
+    expect(gh.comments.map((comment) => comment.body).join('\n')).toContain('$2.00 today');
+    expect(gh.callsOutside(await knownRestRoutes())).toEqual([]);
+  });
+
   it("counts only today's records (UTC), so yesterday's spend starts the plan", async () => {
     const yesterday = new Date(Date.parse(now()) - 24 * 3600_000).toISOString();
-    otherBuildSpent(gh, { usd: 5, at: yesterday, runId: 501 });
-    otherBuildSpent(gh, { usd: 1.99, at: now(), runId: 502 });
+    sessionSpent(gh, { usd: 5, at: yesterday, runId: 501 });
+    sessionSpent(gh, { usd: 1.99, at: now(), runId: 502 });
     await label();
     expect(app.errors).toEqual([]);
     expect(gh.runs.map((run) => run.inputs.role)).toEqual(['plan']);

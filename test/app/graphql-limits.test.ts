@@ -62,7 +62,6 @@ describe('the GraphQL documents in src', () => {
       'BatonDoctorRefs',
       'BatonIssueHistory',
       'BatonPullChecks',
-      'BatonRepoUsage',
     ]);
   });
 

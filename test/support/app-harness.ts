@@ -6,6 +6,7 @@ import { Probot } from 'probot';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { clearConfigCache } from '../../src/config.js';
 import { BuildQueue } from '../../src/github/build-queue.js';
+import { clearInstallationUsage } from '../../src/github/installation-usage.js';
 import { BatonOctokit } from '../../src/github/octokit.js';
 import { clearPermissionCache } from '../../src/github/permissions.js';
 import type { RecentReconciles } from '../../src/github/recent-reconciles.js';
@@ -50,7 +51,14 @@ export async function startApp({
   nock.disableNetConnect();
   clearPermissionCache();
   clearConfigCache();
-  const scope = mountOnNock(gh);
+  clearInstallationUsage();
+  // The installation's other repositories (`gh.installationPeers`) answer requests under their path.
+  const served = [gh, ...gh.installationPeers];
+  const scope = mountOnNock(
+    served.length === 1
+      ? gh
+      : (path) => served.find((one) => `${path}/`.startsWith(`/repos/${one.fullName}/`)) ?? gh,
+  );
   const app = await startReplica({ now, ...(log ? { log } : {}), ...pacing });
   return {
     ...app,
@@ -74,6 +82,8 @@ interface StatusPacing {
   writeBudget?: WriteBudget;
   /** When builds were last read whole, on the test's clock (the resync's pass-over). */
   recentReconciles?: RecentReconciles;
+  /** The installation's daily cap, as `BATON_INSTALLATION_DAILY_USD` sets it (none unless given). */
+  installationDailyUsd?: number;
 }
 
 export async function startReplica({
@@ -83,6 +93,7 @@ export async function startReplica({
   statusPacer,
   writeBudget,
   recentReconciles,
+  installationDailyUsd,
 }: {
   now: () => string;
   log?: Logger;
@@ -107,6 +118,7 @@ export async function startReplica({
       ...(statusPacer ? { statusPacer } : {}),
       ...(writeBudget ? { writeBudget } : {}),
       ...(recentReconciles ? { recentReconciles } : {}),
+      installationDailyUsd: installationDailyUsd ?? null,
     }),
   );
   let delivery = 0;

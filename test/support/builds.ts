@@ -1,5 +1,6 @@
 import { FakeGitHub } from '../../sim/github/fake-github.js';
 import { briefPath, integrationBranch, planPath } from '../../src/core/ids.js';
+import { renderUsageMessage, type UsageRecord, usageRef } from '../../src/core/usage.js';
 
 export interface PlanWorkerSpec {
   id: string;
@@ -72,4 +73,40 @@ export function tickingClock(start = '2026-11-22T10:00:00.000Z'): () => string {
     time += 1000;
     return new Date(time).toISOString();
   };
+}
+
+/**
+ * A session of a build of the repository (by default another than the test's) that spent `usd`:
+ * its usage record, as publish writes it, committed at `at`.
+ */
+export function sessionSpent(
+  gh: FakeGitHub,
+  {
+    usd,
+    at,
+    runId,
+    build = '9-other-build',
+  }: { usd: number; at: string; runId: number; build?: string },
+) {
+  const record: UsageRecord = {
+    version: 1,
+    run_id: runId,
+    attempt: 1,
+    role: 'work',
+    worker: 'W1.1',
+    outcome: 'complete',
+    usage: {
+      input_tokens: 1,
+      output_tokens: 1,
+      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: 0,
+      cost_usd: usd,
+      turns: 1,
+      seconds: 1,
+    },
+  };
+  const sha = gh.git.commit({ parent: null, changes: {}, message: renderUsageMessage(record) });
+  const commit = gh.git.objects.get(sha);
+  if (commit?.type === 'commit') commit.committedAt = at;
+  gh.git.refs.set(usageRef({ build, runId, attempt: 1 }), sha);
 }
