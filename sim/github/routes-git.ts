@@ -100,7 +100,7 @@ export function registerGitRoutes(router: Router, gh: FakeGitHub): void {
       const refs = [...gh.git.refs]
         .filter(([name]) => name.startsWith(`refs/${ref}`))
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([name, sha]) => refBody(name, sha));
+        .map(([name, sha]) => refBody(name, sha, gh.fullName));
       if (gh.matchingRefsPageSize === null) return json(200, refs);
       const query = new URLSearchParams(request.query);
       query.set('per_page', String(gh.matchingRefsPageSize));
@@ -108,7 +108,7 @@ export function registerGitRoutes(router: Router, gh: FakeGitHub): void {
     })
     .on('GET', `${repoPath}/git/ref/{ref}`, ({ ref = '' }) => {
       const sha = gh.git.refs.get(`refs/${ref}`);
-      return sha ? json(200, refBody(`refs/${ref}`, sha)) : notFound();
+      return sha ? json(200, refBody(`refs/${ref}`, sha, gh.fullName)) : notFound();
     })
     .on('POST', `${repoPath}/git/refs`, (_, request) => {
       const { ref, sha } = request.body as { ref: string; sha: string };
@@ -117,7 +117,7 @@ export function registerGitRoutes(router: Router, gh: FakeGitHub): void {
       if (gh.git.objects.get(sha)?.type !== 'commit') return unprocessable('Object does not exist');
       if (ref.startsWith('refs/heads/')) gh.setBranch(ref.slice('refs/heads/'.length), sha);
       else gh.git.refs.set(ref, sha);
-      return json(201, refBody(ref, sha));
+      return json(201, refBody(ref, sha, gh.fullName));
     })
     .on('PATCH', `${repoPath}/git/refs/{ref}`, ({ ref = '' }, request) => {
       const { sha, force } = request.body as { sha: string; force?: boolean };
@@ -128,7 +128,7 @@ export function registerGitRoutes(router: Router, gh: FakeGitHub): void {
         return unprocessable('Update is not a fast forward');
       if (name.startsWith('refs/heads/')) gh.setBranch(name.slice('refs/heads/'.length), sha);
       else gh.git.refs.set(name, sha);
-      return json(200, refBody(name, sha));
+      return json(200, refBody(name, sha, gh.fullName));
     })
     .on('DELETE', `${repoPath}/git/refs/{ref}`, ({ ref = '' }) =>
       gh.git.refs.delete(`refs/${ref}`) ? json(204) : unprocessable('Reference does not exist'),
@@ -208,10 +208,24 @@ export function registerGitRoutes(router: Router, gh: FakeGitHub): void {
     });
 }
 
-function refBody(ref: string, sha: string) {
+/** A ref's GraphQL node id: opaque to clients, its repository and name here (ids are global). */
+export function refNodeId(repository: string, ref: string): string {
+  return `REF_${Buffer.from(`${repository}:${ref}`).toString('base64url')}`;
+}
+
+/** The repository (`owner/name`) and ref a node id names, or null. */
+export function refOfNodeId(id: string): { repository: string; ref: string } | null {
+  if (!id.startsWith('REF_')) return null;
+  const [repository = '', ref = ''] = Buffer.from(id.slice(4), 'base64url')
+    .toString()
+    .split(/:(.*)/);
+  return ref ? { repository, ref } : null;
+}
+
+function refBody(ref: string, sha: string, repository: string) {
   return {
     ref,
-    node_id: `REF_${sha.slice(0, 8)}`,
+    node_id: refNodeId(repository, ref),
     url: '',
     object: { sha, type: 'commit', url: '' },
   };

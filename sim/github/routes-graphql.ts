@@ -3,6 +3,7 @@ import type { FakeGitHub, SimComment, SimPull } from './fake-github.js';
 import { graphqlCost, graphqlRefusals } from './graphql-cost.js';
 import { applyWindows } from './graphql-windows.js';
 import { type ApiResponse, json, type Router } from './router.js';
+import { refOfNodeId } from './routes-git.js';
 import { answerProbeQuery } from './routes-probes.js';
 import { headRepoOf } from './routes-pulls.js';
 
@@ -121,6 +122,8 @@ function answer(
     }
     case 'BatonBuildRefs':
       return { repository: { refs: refsNode(gh, String(variables.prefix)) } };
+    case 'BatonRecordCommits':
+      return { nodes: (variables.ids as string[]).map((id) => refByNodeId(gh, id)) };
     case 'BatonIssueHistory':
       return { repository: { issue: issueHistory(gh, variables) } };
     case 'BatonAutoMerge': {
@@ -131,6 +134,35 @@ function answer(
     default:
       return null;
   }
+}
+
+/**
+ * A ref by its node id, with its commit (record reads). A hidden ref resolves
+ * only where GraphQL is played as listing hidden refs: no documentation says
+ * GitHub resolves either.
+ */
+function refByNodeId(gh: FakeGitHub, id: string) {
+  const named = refOfNodeId(id);
+  // Node ids are global: a ref of another repository of the installation resolves too.
+  const owner = [gh, ...gh.installationPeers].find((one) => one.fullName === named?.repository);
+  const ref = named?.ref;
+  const oid = ref ? owner?.git.refs.get(ref) : undefined;
+  if (!owner || !ref || !oid) return null;
+  const hidden = !ref.startsWith('refs/heads/') && !ref.startsWith('refs/tags/');
+  if (hidden && !owner.graphqlListsHiddenRefs) return null;
+  const object = owner.git.objects.get(oid);
+  return {
+    __typename: 'Ref',
+    target:
+      object?.type === 'commit'
+        ? {
+            __typename: 'Commit',
+            oid,
+            message: object.message,
+            committedDate: object.committedAt ?? null,
+          }
+        : null,
+  };
 }
 
 /** A plan session's check of who changed the issue's text after it was asked for. */

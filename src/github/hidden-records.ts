@@ -1,7 +1,7 @@
 import { adaptationRefPrefix } from '../core/adaptation.js';
 import { usageRefPrefix } from '../core/usage.js';
 import { ImmutableCache } from './immutable-cache.js';
-import type { RepoContext } from './types.js';
+import { type RepoContext, statusOf } from './types.js';
 
 /** A hidden ref as the build query lists it: its name under the prefix and its commit's message. */
 export interface ListedRecord {
@@ -89,12 +89,14 @@ export async function readHiddenRecords(
   );
   if (records.length === 0) return listed;
   if (reading === 'auto') graphqlLists.set(key, false);
-  const read = await Promise.all(
-    records.map(async (ref) => ({
-      ref: ref.ref,
-      message: (await recordCommit(ctx, ref.object.sha)).message,
-    })),
+  const found = await recordCommits(
+    ctx,
+    records.map((ref) => ({ sha: ref.object.sha, nodeId: ref.node_id })),
   );
+  const read = records.map((ref) => ({
+    ref: ref.ref,
+    message: found.get(ref.object.sha)?.message ?? '',
+  }));
   return {
     usage: read.filter((r) => r.ref.startsWith(usagePrefix)).map((r) => r.message),
     adapt: read.filter((r) => r.ref.startsWith(adaptPrefix)).map((r) => r.message),
@@ -113,7 +115,7 @@ function messagesOf(nodes: ListedRecord[]): string[] {
 export function listMatchingRefs(
   ctx: Pick<RepoContext, 'octokit' | 'owner' | 'repo'>,
   prefix: string,
-): Promise<{ ref: string; object: { sha: string } }[]> {
+): Promise<{ ref: string; node_id?: string; object: { sha: string } }[]> {
   return ctx.octokit.paginate('GET /repos/{owner}/{repo}/git/matching-refs/{ref}', {
     owner: ctx.owner,
     repo: ctx.repo,
@@ -133,4 +135,86 @@ export function recordCommit(
     );
     return { message: data.message, committedAt: data.committer?.date ?? null };
   });
+}
+
+/**
+ * Record refs' commits by their GraphQL node ids (`node_id` in the REST
+ * listing), a hundred refs a request. Whether GitHub resolves the id of a
+ * ref outside refs/heads and refs/tags no documentation says: what it does not
+ * answer is read over REST.
+ */
+export const RECORD_COMMITS_QUERY = /* GraphQL */ `
+  query BatonRecordCommits($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on Ref { target { ... on Commit { oid message committedDate } } }
+    }
+  }
+`;
+
+type RecordCommitsResult = {
+  nodes: ({ target?: { oid?: string; message?: string; committedDate?: string } | null } | null)[];
+};
+
+/** Ids a `nodes(ids:)` request takes at most (GitHub's limit). */
+const IDS_PER_REQUEST = 100;
+/** REST commit reads at once, for what GraphQL did not answer. */
+const REST_READS_AT_ONCE = 8;
+
+/**
+ * The commits of many records, by sha: those read before from the cache, the
+ * rest by GraphQL a hundred a request (one point each), and what GraphQL did
+ * not answer one REST read each. A first read of a repository's long history
+ * costs a request per hundred records, not one per record.
+ */
+export async function recordCommits(
+  ctx: Pick<RepoContext, 'octokit' | 'owner' | 'repo'>,
+  refs: readonly { sha: string; nodeId?: string | undefined }[],
+): Promise<Map<string, RecordCommit>> {
+  const keyOf = (sha: string) => `${ctx.owner}/${ctx.repo}@${sha}`;
+  const found = new Map<string, RecordCommit>();
+  for (const { sha } of refs) {
+    const hit = commits.peek(keyOf(sha));
+    if (hit) found.set(sha, hit);
+  }
+  const unknown = refs.filter(({ sha, nodeId }) => nodeId && !found.has(sha));
+  for (let i = 0; i < unknown.length; i += IDS_PER_REQUEST) {
+    const batch = unknown.slice(i, i + IDS_PER_REQUEST);
+    const nodes = await graphqlNodes(
+      ctx,
+      batch.map(({ nodeId }) => nodeId as string),
+    );
+    batch.forEach(({ sha }, index) => {
+      const target = nodes[index]?.target;
+      // A ref whose commit is not the listed one moved between the two reads: REST reads the listed one.
+      if (target?.oid !== sha || typeof target.message !== 'string') return;
+      const commit = { message: target.message, committedAt: target.committedDate ?? null };
+      found.set(sha, commit);
+      commits.set(keyOf(sha), commit);
+    });
+  }
+  const rest = [...new Set(refs.map(({ sha }) => sha).filter((sha) => !found.has(sha)))];
+  for (let i = 0; i < rest.length; i += REST_READS_AT_ONCE) {
+    const read = await Promise.all(
+      rest
+        .slice(i, i + REST_READS_AT_ONCE)
+        .map(async (sha) => [sha, await recordCommit(ctx, sha)] as const),
+    );
+    for (const [sha, commit] of read) found.set(sha, commit);
+  }
+  return found;
+}
+
+/** `nodes(ids:)`; an id GitHub cannot resolve is an error beside the data, whose other nodes still count. */
+async function graphqlNodes(
+  ctx: Pick<RepoContext, 'octokit'>,
+  ids: string[],
+): Promise<RecordCommitsResult['nodes']> {
+  try {
+    return (await ctx.octokit.graphql<RecordCommitsResult>(RECORD_COMMITS_QUERY, { ids })).nodes;
+  } catch (error) {
+    const data = (error as { data?: Partial<RecordCommitsResult> } | null)?.data;
+    if (Array.isArray(data?.nodes)) return data.nodes;
+    if (statusOf(error) !== null || data !== undefined) return [];
+    throw error;
+  }
 }

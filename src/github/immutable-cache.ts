@@ -12,6 +12,11 @@ export class ImmutableCache<T> {
     this.limit = limit;
   }
 
+  /** The value under `key`, without loading it. */
+  peek(key: string): T | undefined {
+    return this.#entries.get(key);
+  }
+
   async get(key: string, load: () => Promise<T>): Promise<T> {
     const hit = this.#entries.get(key);
     if (hit !== undefined) {
@@ -20,11 +25,17 @@ export class ImmutableCache<T> {
       return hit;
     }
     const value = await load();
+    this.set(key, value);
+    return value;
+  }
+
+  /** Keeps a value read another way (several in one request). */
+  set(key: string, value: T): void {
+    this.#entries.delete(key);
     this.#entries.set(key, value);
     if (this.#entries.size > this.limit) {
       const oldest = this.#entries.keys().next().value;
       if (oldest !== undefined) this.#entries.delete(oldest);
     }
-    return value;
   }
 }

@@ -48,11 +48,9 @@ describe('BATON_INSTALLATION_DAILY_USD: a cap across the installation’s reposi
     expect(said).toContain('`BATON_INSTALLATION_DAILY_USD`');
     expect(said).toContain('00:00 UTC');
     expect(statusBody(a, BUILD)).toContain('Waiting for the daily cap');
-    // B's records were read where B is: its refs, then each record's commit.
+    // B's records were read where B is: its refs; their commits by GraphQL, in one request.
     expect(b.log.map((entry) => entry.route)).toEqual([
       'GET /repos/{owner}/{repo}/git/matching-refs/{ref}',
-      'GET /repos/{owner}/{repo}/git/commits/{commit_sha}',
-      'GET /repos/{owner}/{repo}/git/commits/{commit_sha}',
     ]);
     const routes = await knownRestRoutes();
     expect([...a.callsOutside(routes), ...b.callsOutside(routes)]).toEqual([]);

@@ -67,13 +67,35 @@ describe('readInstallationUsage: the installation’s day, a minute per read', (
     expect(await readInstallationUsage(ctx, at(59))).toBe(first);
     const again = await readInstallationUsage(ctx, at(61));
     expect(again.map((one) => one.record.run_id).sort()).toEqual([1, 2, 3]);
-    // Each record's commit was read once: the second read listed refs and read only the new record.
-    const commitReads = [...a.log, ...b.log].filter(
-      (entry) => entry.route === 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}',
+    // Each record's commit was read once, by GraphQL (a request per repository and read): the
+    // second read listed refs and read only the new record.
+    const log = [...a.log, ...b.log];
+    const idsRead = log.flatMap((entry) =>
+      entry.route === 'POST /graphql' &&
+      (entry.body as { query: string }).query.includes('BatonRecordCommits')
+        ? [(entry.body as { variables: { ids: string[] } }).variables.ids.length]
+        : [],
     );
-    expect(commitReads).toHaveLength(3);
+    expect(idsRead).toEqual([1, 1, 1]);
+    expect(
+      log.filter((entry) => entry.route === 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}'),
+    ).toEqual([]);
     expect(a.log.filter((entry) => entry.route === 'GET /installation/repositories')).toHaveLength(
       2,
     );
+  });
+
+  it('reads over REST, one by one, the record commits GraphQL does not resolve', async () => {
+    b.graphqlListsHiddenRefs = false;
+    // Runs of their own: the commits of other tests' records may be known to this process.
+    sessionSpent(a, { usd: 1, at: at(0), runId: 11 });
+    sessionSpent(b, { usd: 2, at: at(0), runId: 12 });
+    sessionSpent(b, { usd: 4, at: at(0), runId: 13 });
+    const read = await readInstallationUsage(ctx, at(1));
+    expect(read.map((one) => one.record.usage.cost_usd).sort()).toEqual([1, 2, 4]);
+    const restReads = (gh: FakeGitHub) =>
+      gh.log.filter((entry) => entry.route === 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}')
+        .length;
+    expect([restReads(a), restReads(b)]).toEqual([0, 2]);
   });
 });
