@@ -245,7 +245,11 @@ export class FakeGitHub {
    * plays a GitHub that does not (`baton doctor`'s probe then answers no).
    */
   graphqlListsHiddenRefs = true;
-  /** Whether GraphQL's `viewerHasReacted` is the app's own reaction under its token (false: GitHub says no). */
+  /**
+   * Whether GraphQL's `viewerHasReacted` is the app's own reaction under its token. No
+   * documentation says; false plays a GitHub that answers false for the app's 👀 (in the
+   * build query and `baton doctor`'s probe), so Baton must read its reactions over REST.
+   */
   viewerHasReactedIsApp = true;
   /** Whether the agent job's read-only GITHUB_TOKEN may read a collaborator's permission. */
   readOnlyTokenReadsPermissions = true;

@@ -129,8 +129,7 @@ const MEANING: Record<
   'viewer-has-reacted': {
     question: "viewerHasReacted is the app's own reaction under an installation token",
     yes: 'a command counts once Baton reacted 👀 to it',
-    no: "Baton cannot tell its own 👀 from a person's, so it cannot tell which commands it took: report this output to Baton's maintainers",
-    fails: 'no',
+    no: "Baton reads its 👀 on commands over REST (the comment's reactions), found at run time",
   },
   'collaborator-permission': {
     question: "the agent job's read-only GITHUB_TOKEN may read a collaborator's permission",
