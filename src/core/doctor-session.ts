@@ -134,8 +134,7 @@ const MEANING: Record<
   'collaborator-permission': {
     question: "the agent job's read-only GITHUB_TOKEN may read a collaborator's permission",
     yes: 'sessions tell writers from other commenters themselves',
-    no: "plan sessions cannot tell who edited the issue and stop at the first edit: report this output to Baton's maintainers",
-    fails: 'no',
+    no: "publish checks who edited the issue before it writes a plan, with the app's token (a research session started by improve.label still needs the read)",
   },
 };
 

@@ -130,7 +130,7 @@ describe('the doctor session', () => {
         };
       },
       'probe collaborator-permission',
-      /^FAIL probe collaborator-permission: .*: no: plan sessions cannot tell who edited the issue .* → GitHub refused the read \(403\)/,
+      /^ok {3}probe collaborator-permission: .*: no: publish checks who edited the issue before it writes a plan, with the app's token/,
     ],
     [
       'GitHub wants workflows for a new hidden ref',
