@@ -77488,14 +77488,12 @@ var MEANING = {
   "viewer-has-reacted": {
     question: "viewerHasReacted is the app's own reaction under an installation token",
     yes: "a command counts once Baton reacted 👀 to it",
-    no: "Baton cannot tell its own 👀 from a person's, so it cannot tell which commands it took: report this output to Baton's maintainers",
-    fails: "no"
+    no: "Baton reads its 👀 on commands over REST (the comment's reactions), found at run time"
   },
   "collaborator-permission": {
     question: "the agent job's read-only GITHUB_TOKEN may read a collaborator's permission",
     yes: "sessions tell writers from other commenters themselves",
-    no: "plan sessions cannot tell who edited the issue and stop at the first edit: report this output to Baton's maintainers",
-    fails: "no"
+    no: "publish checks who edited the issue before it writes a plan, with the app's token (a research session started by improve.label still needs the read)"
   }
 };
 function renderDoctorReport(report) {
@@ -79810,6 +79808,12 @@ var GitHubReadError = class extends Error {
     this.name = "GitHubReadError";
   }
 };
+var PermissionReadRefused = class extends GitHubReadError {
+  constructor(message, options2) {
+    super(message, options2);
+    this.name = "PermissionReadRefused";
+  }
+};
 function graphqlUrlOf(apiUrl) {
   const trimmed = apiUrl.replace(/\/+$/, "");
   return /\/api\/v3$/.test(trimmed) ? trimmed.replace(/\/api\/v3$/, "/api/graphql") : `${trimmed}/graphql`;
@@ -79949,7 +79953,11 @@ function createGitHubReads({
           `/collaborators/${encodeURIComponent(login)}/permission`,
           external_exports.object({ permission: external_exports.string() })
         )
-      );
+      ).catch((error62) => {
+        if (error62 instanceof GitHubReadError && statusOfError(error62.cause) === 403)
+          throw new PermissionReadRefused(error62.message, { cause: error62.cause });
+        throw error62;
+      });
       return answer?.permission ?? "none";
     }
   };
@@ -85858,6 +85866,40 @@ function missingOutputs(workers) {
   );
 }
 
+// src/session/agent/plan-text.ts
+function feedbackCommentId(trigger) {
+  if (!trigger || !isSessionTrigger(trigger)) return null;
+  const { kind, id } = parseTrigger(trigger);
+  return kind === "comment" ? id : null;
+}
+function planRequestOf(config2, labels, feedback) {
+  return feedback ? { kind: "replan", at: feedback.at, login: feedback.author } : { kind: "label", label: labelOfType(config2, buildTypeOfLabels(config2, labels)) };
+}
+async function planTextProblem(github, {
+  issue: issue2,
+  trigger,
+  config: config2
+}) {
+  const read = await github.getIssue(issue2);
+  const subs = await github.listSubIssues(issue2);
+  const id = feedbackCommentId(trigger);
+  const comment = id ? await github.getIssueComment(id) : null;
+  const feedback = comment ? { author: comment.user?.login ?? "someone", at: comment.created_at ?? "" } : null;
+  return issueTextProblem(github, {
+    issue: issue2,
+    request: planRequestOf(config2, labelNames(read), feedback),
+    subIssues: subs.map((sub) => sub.number),
+    ...subs.length > 0 ? {
+      opened: new Map(
+        subs.map((sub) => [
+          sub.number,
+          { login: sub.user?.login ?? null, at: sub.created_at ?? "" }
+        ])
+      )
+    } : {}
+  });
+}
+
 // src/session/agent/prompts/plan-prompt.ts
 var MAX_QUOTED2 = 24e3;
 function subIssueLines(workers) {
@@ -85978,9 +86020,15 @@ async function runPlanRole(ctx) {
   if (loop === null) {
     const problem = await issueTextProblem(ctx.github, {
       issue: issueNumber,
-      request: feedback ? { kind: "replan", at: feedback.at, login: feedback.author } : { kind: "label", label: labelOfType(ctx.config, labelled) },
+      request: planRequestOf(ctx.config, labelNames(issue2), feedback),
       subIssues: subIssues ? [...subIssues.bodies.keys()] : [],
       ...subIssues ? { opened: subIssues.opened } : {}
+    }).catch((error62) => {
+      if (!(error62 instanceof PermissionReadRefused)) throw error62;
+      ctx.log(
+        `GitHub refused this job's GITHUB_TOKEN a collaborator's permission (${error62.message}): publish checks who edited #${issueNumber} before it writes the plan`
+      );
+      return null;
     });
     if (problem) return failedOutcome(problem);
   }
@@ -86045,10 +86093,8 @@ function adaptSource(trigger) {
   return kind === "adapt" ? id : null;
 }
 async function readFeedback(ctx) {
-  const trigger = ctx.env.BATON_TRIGGER;
-  if (!trigger || !isSessionTrigger(trigger)) return null;
-  const { kind, id } = parseTrigger(trigger);
-  if (kind !== "comment") return null;
+  const id = feedbackCommentId(ctx.env.BATON_TRIGGER);
+  if (id === null) return null;
   const comment = await ctx.github.getIssueComment(id);
   if (!comment) return null;
   return {
@@ -89054,6 +89100,76 @@ async function readJsonAt(repo, spec) {
   }
 }
 
+// src/session/publish/read-allow-workflow-changes.ts
+var DEFAULT_REF = "refs/baton/default";
+async function readDefaultBranchAllowWorkflowChanges({
+  repo,
+  remote,
+  token
+}) {
+  return readAllowWorkflowChanges(repo, await fetchDefaultBranch({ repo, remote, token }));
+}
+async function fetchDefaultBranch({
+  repo,
+  remote,
+  token
+}) {
+  await repo.must({
+    args: ["fetch", "--no-tags", "--quiet", remote, `+HEAD:${DEFAULT_REF}`],
+    token
+  });
+  return DEFAULT_REF;
+}
+async function readAllowWorkflowChanges(repo, commit) {
+  const spec = `${commit}:.github/baton.yml`;
+  const exists = await repo.run({ args: ["cat-file", "-e", spec] });
+  if (exists.code !== 0) return { allowed: false, problem: null };
+  const text = await repo.must({ args: ["show", spec] });
+  let raw;
+  try {
+    raw = yaml.load(text);
+  } catch {
+    return { allowed: false, problem: ".github/baton.yml on the default branch is not valid YAML" };
+  }
+  const parsed = parseConfig(raw);
+  if (!parsed.ok)
+    return {
+      allowed: false,
+      problem: ".github/baton.yml on the default branch is not a valid Baton config"
+    };
+  return { allowed: parsed.config.session.allowWorkflowChanges, problem: null };
+}
+
+// src/session/publish/check-plan-text.ts
+async function checkPlanText({
+  env,
+  repo,
+  remote,
+  token,
+  fetch: fetch2,
+  log: log2,
+  github
+}) {
+  if (parseLoopSubject(env.BATON_WORKER) !== null) return [];
+  const issue2 = Number(env.BATON_ISSUE ?? parseBuildId(env.BATON_BUILD)?.issue);
+  if (!Number.isInteger(issue2) || issue2 < 1) return ["BATON_ISSUE is not an issue number"];
+  const commit = await fetchDefaultBranch({ repo, remote, token });
+  const spec = `${commit}:.github/baton.yml`;
+  const exists = (await repo.run({ args: ["cat-file", "-e", spec] })).code === 0;
+  const { config: config2 } = loadConfig(exists ? await repo.must({ args: ["show", spec] }) : null);
+  const reads = createGitHubReads({
+    apiUrl: env.GITHUB_API_URL,
+    ...env.GITHUB_GRAPHQL_URL ? { graphqlUrl: env.GITHUB_GRAPHQL_URL } : {},
+    repository: env.GITHUB_REPOSITORY,
+    token,
+    fetch: fetch2,
+    ...log2 ? { log: log2 } : {},
+    ...github ? { options: github } : {}
+  });
+  const problem = await planTextProblem(reads, { issue: issue2, trigger: env.BATON_TRIGGER, config: config2 });
+  return problem ? [problem] : [];
+}
+
 // src/session/publish/check-result.ts
 function getSessionTarget(env) {
   const role = env.BATON_ROLE;
@@ -89359,39 +89475,6 @@ function fitBody(text, trailer) {
   return `${fitted}
 
 ${trailer}`;
-}
-
-// src/session/publish/read-allow-workflow-changes.ts
-var DEFAULT_REF = "refs/baton/default";
-async function readDefaultBranchAllowWorkflowChanges({
-  repo,
-  remote,
-  token
-}) {
-  await repo.must({
-    args: ["fetch", "--no-tags", "--quiet", remote, `+HEAD:${DEFAULT_REF}`],
-    token
-  });
-  return readAllowWorkflowChanges(repo, DEFAULT_REF);
-}
-async function readAllowWorkflowChanges(repo, commit) {
-  const spec = `${commit}:.github/baton.yml`;
-  const exists = await repo.run({ args: ["cat-file", "-e", spec] });
-  if (exists.code !== 0) return { allowed: false, problem: null };
-  const text = await repo.must({ args: ["show", spec] });
-  let raw;
-  try {
-    raw = yaml.load(text);
-  } catch {
-    return { allowed: false, problem: ".github/baton.yml on the default branch is not valid YAML" };
-  }
-  const parsed = parseConfig(raw);
-  if (!parsed.ok)
-    return {
-      allowed: false,
-      problem: ".github/baton.yml on the default branch is not a valid Baton config"
-    };
-  return { allowed: parsed.config.session.allowWorkflowChanges, problem: null };
 }
 
 // src/session/publish/read-result.ts
@@ -91155,7 +91238,19 @@ async function publishWithToken({
     let refusal;
     try {
       commits = await checkCommits({ env, io, target, result, repo, token });
-      refusal = commits.problems.length > 0 ? commits.problems : target.role === "plan" && result.head && hasCommits(result) ? await checkPlanRecord({ repo, head: result.head, build: target.build }) : [];
+      refusal = commits.problems.length > 0 ? commits.problems : target.role === "plan" && result.head && hasCommits(result) ? [
+        ...await checkPlanRecord({ repo, head: result.head, build: target.build }),
+        // A failed plan writes nothing to the build branch: nothing to hold.
+        ...target.adapt || result.status !== "complete" ? [] : await checkPlanText({
+          env,
+          repo,
+          remote: io.remote,
+          token,
+          fetch: io.fetch,
+          ...io.log ? { log: io.log } : {},
+          ...io.github ? { github: io.github } : {}
+        })
+      ] : [];
     } catch (error62) {
       await record2(null);
       throw error62;

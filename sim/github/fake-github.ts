@@ -243,8 +243,9 @@ export class FakeGitHub {
   requireUpToDate = true;
   /**
    * Whether GraphQL's `refs(refPrefix:)` lists refs outside refs/heads and
-   * refs/tags (usage and adaptation records). No documentation says; false
-   * plays a GitHub that does not (`baton doctor`'s probe then answers no).
+   * refs/tags (usage and adaptation records), and `nodes(ids:)` resolves their
+   * node ids. No documentation says; false plays a GitHub that does neither
+   * (`baton doctor`'s probe then answers no).
    */
   graphqlListsHiddenRefs = true;
   /**
@@ -253,7 +254,11 @@ export class FakeGitHub {
    * `Link` header: null (default) answers all at once; a number plays pages of that size.
    */
   matchingRefsPageSize: number | null = null;
-  /** Whether GraphQL's `viewerHasReacted` is the app's own reaction under its token (false: GitHub says no). */
+  /**
+   * Whether GraphQL's `viewerHasReacted` is the app's own reaction under its token. No
+   * documentation says; false plays a GitHub that answers false for the app's 👀 (in the
+   * build query and `baton doctor`'s probe), so Baton must read its reactions over REST.
+   */
   viewerHasReactedIsApp = true;
   /** Whether the agent job's read-only GITHUB_TOKEN may read a collaborator's permission. */
   readOnlyTokenReadsPermissions = true;

@@ -300,15 +300,30 @@ function commentNode(gh: FakeGitHub, comment: SimComment) {
       login: bot ? comment.user.login.replace(/\[bot\]$/, '') : comment.user.login,
       __typename: bot ? 'Bot' : 'User',
     },
-    // The query runs as the app: the viewer is the app's bot.
-    reactionGroups: [...new Set(comment.reactions.map((r) => r.content))].map((content) => ({
-      content: content.toUpperCase(),
-      viewerHasReacted: comment.reactions.some(
-        (r) => r.content === content && r.login === gh.botLogin,
-      ),
-    })),
+    // GitHub lists a group for every emoji; one with no reactions has no `createdAt`.
+    reactionGroups: REACTION_CONTENTS.map(([rest, content]) => {
+      const given = comment.reactions.filter((r) => r.content === rest);
+      return {
+        content,
+        createdAt: given.length > 0 ? comment.updatedAt : null,
+        // The query runs as the app: the viewer is the app's bot (unless `viewerHasReactedIsApp` is off).
+        viewerHasReacted: gh.viewerHasReactedIsApp && given.some((r) => r.login === gh.botLogin),
+      };
+    }),
   };
 }
+
+/** REST's reaction names and GraphQL's `ReactionContent`, in GitHub's order. */
+const REACTION_CONTENTS = [
+  ['+1', 'THUMBS_UP'],
+  ['-1', 'THUMBS_DOWN'],
+  ['laugh', 'LAUGH'],
+  ['hooray', 'HOORAY'],
+  ['confused', 'CONFUSED'],
+  ['heart', 'HEART'],
+  ['rocket', 'ROCKET'],
+  ['eyes', 'EYES'],
+] as const;
 
 function actorNode(login: string) {
   const bot = login.endsWith('[bot]');

@@ -129,14 +129,12 @@ const MEANING: Record<
   'viewer-has-reacted': {
     question: "viewerHasReacted is the app's own reaction under an installation token",
     yes: 'a command counts once Baton reacted 👀 to it',
-    no: "Baton cannot tell its own 👀 from a person's, so it cannot tell which commands it took: report this output to Baton's maintainers",
-    fails: 'no',
+    no: "Baton reads its 👀 on commands over REST (the comment's reactions), found at run time",
   },
   'collaborator-permission': {
     question: "the agent job's read-only GITHUB_TOKEN may read a collaborator's permission",
     yes: 'sessions tell writers from other commenters themselves',
-    no: "plan sessions cannot tell who edited the issue and stop at the first edit: report this output to Baton's maintainers",
-    fails: 'no',
+    no: "publish checks who edited the issue before it writes a plan, with the app's token (a research session started by improve.label still needs the read)",
   },
 };
 

@@ -1,3 +1,5 @@
+import type { ListedReactionGroup } from './reactions.js';
+
 /**
  * One GraphQL query reads nearly all of a build's truth: the issue and its
  * comments, the build's branches, the worker PRs with their reviews, comments,
@@ -128,7 +130,7 @@ export const BUILD_QUERY = /* GraphQL */ `
     body
     createdAt
     author { login __typename }
-    reactionGroups { content viewerHasReacted }
+    reactionGroups { content createdAt viewerHasReacted }
   }
 
   fragment Refs on RefConnection {
@@ -196,7 +198,7 @@ export const BUILD_PULLS_QUERY = /* GraphQL */ `
     body
     createdAt
     author { login __typename }
-    reactionGroups { content viewerHasReacted }
+    reactionGroups { content createdAt viewerHasReacted }
   }
 `;
 
@@ -251,8 +253,11 @@ export interface GraphComment {
   body: string;
   createdAt: string;
   author: { login: string; __typename: string } | null;
-  /** Which reactions the viewer (the app) gave: its 👀 marks a command it accepted. */
-  reactionGroups: { content: string; viewerHasReacted: boolean }[] | null;
+  /**
+   * Which reactions the viewer (the app) gave: its 👀 marks a command it accepted.
+   * A group with no reactions has no `createdAt` (a scalar: no points, unlike `reactors`).
+   */
+  reactionGroups: ListedReactionGroup[] | null;
 }
 
 export interface GraphCheckRun {

@@ -8,6 +8,7 @@ import type { BuildSnapshot } from '../core/snapshot.js';
 import { parseUsageMessage, type UsageRecord, usageRefPrefix } from '../core/usage.js';
 import { type BuildQueryResult, type GraphComment, loginOf } from './build-query.js';
 import { hiddenRefReadingFrom, readHiddenRecords } from './hidden-records.js';
+import { hasBatonEyesInWindow, reactionReadingFrom } from './reactions.js';
 import { readBuildGraph } from './read-build-graph.js';
 import {
   type CommentList,
@@ -220,21 +221,34 @@ async function commentLists(
     ctx,
     partial.map(({ source }) => source),
   );
-  return [
-    ...complete.map(({ source, window }) => ({
+  const reading = reactionReadingFrom(process.env);
+  const read = await Promise.all(
+    complete.map(async ({ source, window }) => ({
       source,
-      comments: window.nodes.map((node) => ({
-        id: node.databaseId,
-        body: node.body,
-        author: loginOf(node.author),
-        isBot: node.author?.__typename === 'Bot',
-        createdAt: node.createdAt,
-        // The query runs as the app, so "the viewer reacted 👀" is Baton's acceptance.
-        accepted: (node.reactionGroups ?? []).some(
-          (group) => group.content === 'EYES' && group.viewerHasReacted,
-        ),
-      })),
+      comments: await Promise.all(
+        window.nodes.map(async (node) => {
+          const comment = {
+            id: node.databaseId,
+            body: node.body,
+            author: loginOf(node.author),
+            isBot: node.author?.__typename === 'Bot',
+            createdAt: node.createdAt,
+          };
+          // The query runs as the app, so "the viewer reacted 👀" is Baton's acceptance
+          // where GitHub means the app by the viewer (`hasBatonEyesInWindow` finds out).
+          const accepted = await hasBatonEyesInWindow(
+            ctx,
+            {
+              ...comment,
+              groups: node.reactionGroups,
+              ...(source.worker ? { worker: source.worker } : {}),
+            },
+            reading,
+          );
+          return { ...comment, accepted };
+        }),
+      ),
     })),
-    ...fetched,
-  ];
+  );
+  return [...read, ...fetched];
 }

@@ -65,7 +65,8 @@ export async function fetchComments(
         eyes: c.reactions?.eyes,
       }));
       for (const comment of plain) {
-        if (await mayHaveBatonEyes(ctx, comment))
+        const asked = source.worker ? { ...comment, worker: source.worker } : comment;
+        if (await mayHaveBatonEyes(ctx, asked))
           comment.accepted = await hasBatonEyes(ctx, comment.id);
       }
       return { source, comments: plain.map(({ eyes: _eyes, ...comment }) => comment) };
@@ -79,17 +80,25 @@ export async function fetchComments(
  * its author may steer (Baton gives 👀 only to writers; one answer per login a minute). An
  * outsider's comments, however many and whatever they react, cost no request here.
  */
-async function mayHaveBatonEyes(
+export async function mayHaveBatonEyes(
   ctx: RepoContext,
-  comment: { body: string; author: string; isBot: boolean; eyes: number | undefined },
+  comment: {
+    body: string;
+    author: string;
+    isBot: boolean;
+    eyes: number | undefined;
+    /** A worker PR's worker: its comments' commands may leave the worker out. */
+    worker?: string;
+  },
 ): Promise<boolean> {
   if (comment.isBot || comment.eyes === 0) return false;
-  if (parseCommands(comment.body).commands.length === 0) return false;
+  const context = comment.worker ? { worker: comment.worker } : {};
+  if (parseCommands(comment.body, context).commands.length === 0) return false;
   return hasWriteAccess(ctx, comment.author);
 }
 
 /** Whether Baton's 👀 is on a comment: the durable record that it took the comment's commands. */
-async function hasBatonEyes(ctx: RepoContext, id: number): Promise<boolean> {
+export async function hasBatonEyes(ctx: RepoContext, id: number): Promise<boolean> {
   const reactions = await ctx.octokit.paginate(ctx.octokit.rest.reactions.listForIssueComment, {
     owner: ctx.owner,
     repo: ctx.repo,

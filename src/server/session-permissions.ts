@@ -22,6 +22,9 @@ export const DOCTOR_TOKEN_PERMISSIONS = { contents: 'write', actions: 'read' } a
  * The permissions of one session's token, least for its role:
  * - a `synthesis` posts its summary on the build's issue, which GitHub checks
  *   against `issues` (`pull_requests` covers comments on pull requests only);
+ * - a `plan` reads the issue, its sub-issues, the `/replan` it answers and the
+ *   issue's history (`issues: read`) to check who edited it after a writer asked
+ *   for the plan (`checkPlanText`), as the agent job's token may not;
  * - `workflows: write` where the repository lets sessions change workflows, or
  *   for a `fix` whose merge of the build branch brings a workflow change
  *   (`mergeBringsWorkflows`): GitHub refuses an app's push that creates or
@@ -43,6 +46,7 @@ export function sessionTokenPermissions({
   return {
     ...SESSION_TOKEN_PERMISSIONS,
     ...(role === 'synthesis' ? { issues: 'write' } : {}),
+    ...(role === 'plan' ? { issues: 'read' } : {}),
     ...(workflows ? { workflows: 'write' } : {}),
   };
 }

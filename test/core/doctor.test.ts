@@ -105,6 +105,18 @@ describe('the doctor report', () => {
     expect(doctorExitCode(checks)).toBe(1);
   });
 
+  it('passes a "no" from viewer-has-reacted, naming the REST fallback', () => {
+    const text = renderDoctor(
+      renderDoctorReport({
+        ...REPORT,
+        probes: { ...REPORT.probes, 'viewer-has-reacted': { answer: 'no', detail: 'false' } },
+      }),
+    );
+    expect(text).toMatch(
+      /^ok {3}probe viewer-has-reacted: .*: no: Baton reads its 👀 on commands over REST/m,
+    );
+  });
+
   it('fails the model key when the agent job left no report', () => {
     const text = renderDoctor(renderDoctorReport({ ...REPORT, agent: null }));
     expect(text).toContain(

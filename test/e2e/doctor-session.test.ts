@@ -119,7 +119,7 @@ describe('the doctor session', () => {
         };
       },
       'probe viewer-has-reacted',
-      /^FAIL probe viewer-has-reacted: .*: no: Baton cannot tell its own 👀 .* → viewerHasReacted was false for the app's own 👀$/,
+      /^ok {3}probe viewer-has-reacted: .*: no: Baton reads its 👀 on commands over REST \(the comment's reactions\), found at run time$/,
     ],
     [
       "the agent job's token may not read a collaborator's permission",
@@ -130,7 +130,7 @@ describe('the doctor session', () => {
         };
       },
       'probe collaborator-permission',
-      /^FAIL probe collaborator-permission: .*: no: plan sessions cannot tell who edited the issue .* → GitHub refused the read \(403\)/,
+      /^ok {3}probe collaborator-permission: .*: no: publish checks who edited the issue before it writes a plan, with the app's token/,
     ],
     [
       'GitHub wants workflows for a new hidden ref',

@@ -267,7 +267,71 @@ describe('publish of a plan session', () => {
     expect(h.summary()).toContain('Ran out of turns.');
   });
 
-  it('pushes the plan commit to the build branch and calls no API', async () => {
+  /** The issue's reads the plan's check of its text makes (`checkPlanText`), with this history. */
+  function issueReads(history: { lastEditedAt?: string; editor?: string } = {}) {
+    h.github.routes.set('GET /repos/acme/app/issues/12', () => ({
+      status: 200,
+      body: { number: 12, title: 'Add login', body: 'Add it.', labels: [{ name: 'orchestrate' }] },
+    }));
+    h.github.routes.set('GET /repos/acme/app/issues/12/sub_issues', () => ({
+      status: 200,
+      body: [],
+    }));
+    h.github.routes.set('GET /repos/acme/app/collaborators/maintainer/permission', () => ({
+      status: 200,
+      body: { permission: 'admin' },
+    }));
+    h.github.routes.set('POST /graphql', () => ({
+      status: 200,
+      body: {
+        data: {
+          repository: {
+            issue: {
+              lastEditedAt: history.lastEditedAt ?? null,
+              editor: history.editor ? { login: history.editor } : null,
+              timelineItems: {
+                nodes: [
+                  {
+                    __typename: 'LabeledEvent',
+                    createdAt: '2026-11-20T10:00:00Z',
+                    actor: { login: 'maintainer' },
+                    label: { name: 'orchestrate' },
+                  },
+                ],
+              },
+            },
+          },
+        },
+      },
+    }));
+    return { GITHUB_GRAPHQL_URL: `${h.github.url}/api/v3/graphql` };
+  }
+
+  it('refuses the plan of an issue an outsider edited after the label, leaving the build branch alone', async () => {
+    const head = h.fixture.agentCommit({
+      branch: integrationBranch(BUILD),
+      files: { [`${buildDir(BUILD)}/PLAN.md`]: '# Plan\n' },
+    });
+    h.fixture.writeResult(
+      makeResult({
+        role: 'plan',
+        worker: null,
+        branch: integrationBranch(BUILD),
+        base: h.fixture.base,
+        head,
+      }),
+    );
+    const env = issueReads({ lastEditedAt: '2026-11-20T10:05:00Z', editor: 'mallory' });
+
+    expect(await h.publish({ BATON_ROLE: 'plan', BATON_WORKER: '', ...env })).toBe(
+      PUBLISH_EXIT.refused,
+    );
+
+    expect(h.fixture.remoteSha(integrationBranch(BUILD))).toBe(h.fixture.base);
+    expect(h.summary()).toContain("#12's body was changed by mallory (no write access)");
+  });
+
+  it('pushes the plan commit to the build branch, with the issue only read', async () => {
     const head = h.fixture.agentCommit({
       branch: integrationBranch(BUILD),
       files: {
@@ -285,9 +349,18 @@ describe('publish of a plan session', () => {
       }),
     );
 
-    expect(await h.publish({ BATON_ROLE: 'plan', BATON_WORKER: '' })).toBe(PUBLISH_EXIT.published);
+    const env = issueReads({ lastEditedAt: '2026-11-20T09:00:00Z', editor: 'mallory' });
+    expect(await h.publish({ BATON_ROLE: 'plan', BATON_WORKER: '', ...env })).toBe(
+      PUBLISH_EXIT.published,
+    );
 
     expect(h.fixture.remoteSha(integrationBranch(BUILD))).toBe(head);
-    expect(h.github.api).toEqual([]);
+    // Who asked and who edited, read with the app's token; nothing written over the API.
+    expect(h.github.api.map((call) => `${call.method} ${call.path}`)).toEqual([
+      'GET /repos/acme/app/issues/12',
+      'GET /repos/acme/app/issues/12/sub_issues',
+      'POST /graphql',
+      'GET /repos/acme/app/collaborators/maintainer/permission',
+    ]);
   });
 });

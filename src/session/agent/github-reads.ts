@@ -195,6 +195,18 @@ export class GitHubReadError extends Error {
 }
 
 /**
+ * GitHub refused this token a collaborator's permission (403): `baton doctor`'s
+ * `collaborator-permission` probe answering no. A plan session then leaves the
+ * check of who edited the issue to publish, which holds the app's token.
+ */
+export class PermissionReadRefused extends GitHubReadError {
+  constructor(message: string, options?: { cause: unknown }) {
+    super(message, options);
+    this.name = 'PermissionReadRefused';
+  }
+}
+
+/**
  * Where GraphQL is, from the REST API's URL, when Actions does not say
  * (`GITHUB_GRAPHQL_URL`): `<api>/graphql` on github.com; `https://<host>/api/graphql` on
  * Enterprise Server, whose REST API is at `https://<host>/api/v3`.
@@ -367,7 +379,11 @@ export function createGitHubReads({
           `/collaborators/${encodeURIComponent(login)}/permission`,
           z.object({ permission: z.string() }),
         ),
-      );
+      ).catch((error: unknown) => {
+        if (error instanceof GitHubReadError && statusOfError(error.cause) === 403)
+          throw new PermissionReadRefused(error.message, { cause: error.cause });
+        throw error;
+      });
       return answer?.permission ?? 'none';
     },
   };

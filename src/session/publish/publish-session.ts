@@ -14,6 +14,7 @@ import {
 import { type ChangedFile, checkChanges } from './check-changes.js';
 import { checkFollowUps } from './check-follow-ups.js';
 import { checkPlanRecord } from './check-plan-record.js';
+import { checkPlanText } from './check-plan-text.js';
 import { checkResult, getSessionTarget, hasCommits } from './check-result.js';
 import { getSessionToken, revokeSessionToken } from './get-session-token.js';
 import { createScratchRepo } from './git.js';
@@ -98,7 +99,21 @@ async function publishWithToken({
         commits.problems.length > 0
           ? commits.problems
           : target.role === 'plan' && result.head && hasCommits(result)
-            ? await checkPlanRecord({ repo, head: result.head, build: target.build })
+            ? [
+                ...(await checkPlanRecord({ repo, head: result.head, build: target.build })),
+                // A failed plan writes nothing to the build branch: nothing to hold.
+                ...(target.adapt || result.status !== 'complete'
+                  ? []
+                  : await checkPlanText({
+                      env,
+                      repo,
+                      remote: io.remote,
+                      token,
+                      fetch: io.fetch,
+                      ...(io.log ? { log: io.log } : {}),
+                      ...(io.github ? { github: io.github } : {}),
+                    })),
+              ]
             : [];
     } catch (error) {
       await record(null);

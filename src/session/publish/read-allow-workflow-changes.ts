@@ -20,11 +20,24 @@ export async function readDefaultBranchAllowWorkflowChanges({
   remote: string;
   token: string;
 }): Promise<{ allowed: boolean; problem: string | null }> {
+  return readAllowWorkflowChanges(repo, await fetchDefaultBranch({ repo, remote, token }));
+}
+
+/** Fetches the remote's default branch (its HEAD); answers where it is in the scratch repository. */
+export async function fetchDefaultBranch({
+  repo,
+  remote,
+  token,
+}: {
+  repo: ScratchRepo;
+  remote: string;
+  token: string;
+}): Promise<string> {
   await repo.must({
     args: ['fetch', '--no-tags', '--quiet', remote, `+HEAD:${DEFAULT_REF}`],
     token,
   });
-  return readAllowWorkflowChanges(repo, DEFAULT_REF);
+  return DEFAULT_REF;
 }
 
 /** Reads `session.allowWorkflowChanges` from `.github/baton.yml` at `commit`. */

@@ -1,6 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { buildTypeOfLabels, labelOfType } from '../../../core/build-labels.js';
+import { buildTypeOfLabels } from '../../../core/build-labels.js';
 import {
   briefPath,
   buildDir,
@@ -16,11 +16,12 @@ import { planFromSubIssues } from '../../../core/sub-issue-graph.js';
 import { runAdaptRole } from '../adapt/adapt-role.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
-import { labelNames } from '../github-reads.js';
+import { labelNames, PermissionReadRefused } from '../github-reads.js';
 import { issueTextProblem } from '../issue-text.js';
 import { appendLoopPlan, readPlan } from '../loop-files.js';
 import { renderPlanMarkdown } from '../plan-files.js';
 import { checkPlanSubmission, type PlanFiles, PlanSubmission } from '../plan-submission.js';
+import { feedbackCommentId, planRequestOf } from '../plan-text.js';
 import { renderPlanPrompt } from '../prompts/plan-prompt.js';
 import { renderSystemPrompt } from '../prompts/system-prompt.js';
 import { commitSession } from '../session-output.js';
@@ -59,11 +60,17 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
   if (loop === null) {
     const problem = await issueTextProblem(ctx.github, {
       issue: issueNumber,
-      request: feedback
-        ? { kind: 'replan', at: feedback.at, login: feedback.author }
-        : { kind: 'label', label: labelOfType(ctx.config, labelled) },
+      request: planRequestOf(ctx.config, labelNames(issue), feedback),
       subIssues: subIssues ? [...subIssues.bodies.keys()] : [],
       ...(subIssues ? { opened: subIssues.opened } : {}),
+    }).catch((error: unknown) => {
+      // This job's token may not ask who is a writer: publish, holding the app's token,
+      // runs the same check before it writes any plan (`planTextProblem`).
+      if (!(error instanceof PermissionReadRefused)) throw error;
+      ctx.log(
+        `GitHub refused this job's GITHUB_TOKEN a collaborator's permission (${error.message}): publish checks who edited #${issueNumber} before it writes the plan`,
+      );
+      return null;
     });
     if (problem) return failedOutcome(problem);
   }
@@ -142,10 +149,8 @@ function adaptSource(trigger: string | undefined): string | null {
 async function readFeedback(
   ctx: AgentContext,
 ): Promise<{ author: string; body: string; at: string } | null> {
-  const trigger = ctx.env.BATON_TRIGGER;
-  if (!trigger || !isSessionTrigger(trigger)) return null;
-  const { kind, id } = parseTrigger(trigger);
-  if (kind !== 'comment') return null;
+  const id = feedbackCommentId(ctx.env.BATON_TRIGGER);
+  if (id === null) return null;
   const comment = await ctx.github.getIssueComment(id);
   // A deleted `/replan` still counts (it was accepted); its feedback is gone.
   if (!comment) return null;
