@@ -260,6 +260,12 @@ export class FakeGitHub {
    * build query and `baton doctor`'s probe), so Baton must read its reactions over REST.
    */
   viewerHasReactedIsApp = true;
+  /**
+   * Whether GraphQL's `updateRefs` may update refs outside refs/heads and
+   * refs/tags (a finished build's locks and exchange refs). No documentation
+   * says; false plays a GitHub that refuses them, with an error answer.
+   */
+  updateRefsTouchesHiddenRefs = true;
   /** Whether the agent job's read-only GITHUB_TOKEN may read a collaborator's permission. */
   readOnlyTokenReadsPermissions = true;
   /** Whether a git push of a new refs/baton/* ref needs `workflows` (true: the simulator refuses it). */
@@ -336,6 +342,11 @@ export class FakeGitHub {
 
   nextId(): number {
     return ++this.#ids;
+  }
+
+  /** The repository's GraphQL node id (`node_id`), which mutations such as `updateRefs` name it by. */
+  get nodeId(): string {
+    return `R_kgDO${String(this.repositoryId).padStart(6, '0')}`;
   }
 
   get fullName(): string {
@@ -420,6 +431,11 @@ export class FakeGitHub {
     if (credential === installationToken(this.installationId)) return this.appPermissions;
     if (READ_ONLY_TOKEN.test(credential)) return this.agentJobPermissions;
     return null;
+  }
+
+  /** The permissions of the token a request carries; null when none is checked. */
+  grantsOfRequest(request: ApiRequest): Grants | null {
+    return this.checkPermissions ? this.grantsOf(credentialIn(request.headers)) : null;
   }
 
   /**

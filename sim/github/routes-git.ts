@@ -55,6 +55,7 @@ export function registerGitRoutes(router: Router, gh: FakeGitHub): void {
     .on('GET', repoPath, () =>
       json(200, {
         id: gh.repositoryId,
+        node_id: gh.nodeId,
         name: gh.repo,
         full_name: gh.fullName,
         default_branch: gh.defaultBranch,

@@ -6,13 +6,15 @@ import { type ApiResponse, json, type Router } from './router.js';
 import { refOfNodeId } from './routes-git.js';
 import { answerProbeQuery } from './routes-probes.js';
 import { headRepoOf } from './routes-pulls.js';
+import { answerUpdateRefs } from './update-refs.js';
 
 /**
  * GitHub's GraphQL endpoint, for the documents Baton sends: the build query
- * and its pages (src/github/build-query.ts), a plan session's issue history
- * and the auto-merge mutation. As on GitHub, a document is refused before it
- * runs when a connection lacks `first`/`last` or asks more than 100, or when
- * it could request over 500,000 nodes; each call is charged its points to the
+ * and its pages (src/github/build-query.ts), a plan session's issue history,
+ * the auto-merge mutation and `updateRefs` (update-refs.ts). As on GitHub, a
+ * document is refused before it runs when a connection lacks `first`/`last`
+ * or asks more than 100, or when it could request over 500,000 nodes; each
+ * call is charged its points to the
  * installation's hourly budget (`gh.graphqlBudget`) with the `x-ratelimit-*`
  * headers of the `graphql` resource, and refused as rate limited once the
  * hour is spent (graphql-cost.ts, graphql-budget.ts). The answer is built
@@ -70,6 +72,11 @@ export function registerGraphqlRoutes(router: Router, gh: FakeGitHub): void {
           ],
         },
       };
+    }
+    if (rootFieldOf(operation) === 'updateRefs') {
+      const grants = gh.grantsOfRequest(request);
+      const answered = answerUpdateRefs(gh, { operation, variables: vars, grants });
+      return withHeaders(json(200, answered), charge.headers);
     }
     const probe = answerProbeQuery(gh, query, vars);
     if (probe) return withHeaders(json(200, probe), charge.headers);

@@ -77,6 +77,13 @@ export type Action =
    * A timer, not state: a restart's resync looks again as well.
    */
   | { kind: 'look-again'; inMs: number }
+  /**
+   * A finished build's hidden refs that have done their work (`withCleanUp`):
+   * the token-exchange refs of `runs` (completed, each up to the attempt it
+   * reached) and, with `locks`, its lock refs. Its usage and adaptation
+   * records stay: they are what it spent.
+   */
+  | { kind: 'clean-up-refs'; runs: { id: number; attempt: number }[]; locks: boolean }
   /** Re-render the status comment; a body that has not changed is not re-sent. */
   | { kind: 'render-status'; view: StatusView };
 

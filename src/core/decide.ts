@@ -2,6 +2,7 @@ import type { Action } from './action.js';
 import type { ParsedConfig } from './config.js';
 import { decideBuild, withNotices } from './decide-build.js';
 import { decideCancelled, decideDone, isCancelled } from './decide-cancel.js';
+import { withCleanUp } from './decide-clean-up.js';
 import { type DecideContext, type Decision, makeContext } from './decide-context.js';
 import { decidePlanning } from './decide-planning.js';
 import { decideSeries, findSeries } from './decide-series.js';
@@ -40,14 +41,16 @@ export function decide({
 }
 
 function decidePhase(ctx: DecideContext): Decision {
-  if (ctx.snapshot.finalPull?.state === 'merged') return decideDone(ctx);
-  if (isCancelled(ctx)) return decideCancelled(ctx);
+  if (ctx.snapshot.finalPull?.state === 'merged') return withCleanUp(ctx, decideDone(ctx));
+  if (isCancelled(ctx)) return withCleanUp(ctx, decideCancelled(ctx));
   const series = findSeries(ctx);
   const decision = series ? decideSeries(ctx, series) : decideSingle(ctx);
   const upkept = isAdapting(decision.view)
     ? upkeep(ctx).filter((action) => action.kind !== 'sync-build-branch')
     : upkeep(ctx);
-  return { actions: [...upkept, ...decision.actions], view: decision.view };
+  const decided = { actions: [...upkept, ...decision.actions], view: decision.view };
+  // A final PR closed without merging waits for a person: the build is finished until then.
+  return ctx.snapshot.finalPull?.state === 'closed' ? withCleanUp(ctx, decided) : decided;
 }
 
 /** An adapt session runs: nothing moves the build branch until it has pushed. */

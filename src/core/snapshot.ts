@@ -135,6 +135,8 @@ export interface RunInfo {
   updatedAt: string;
   /** When the run left the queue (`run_started_at`); `createdAt` stands in when absent. */
   startedAt?: string;
+  /** The run's latest attempt (`run_attempt`), which `status` is of; absent: 1. */
+  attempt?: number;
   url: string;
 }
 

@@ -6,6 +6,7 @@ import { noticeKey, noticeMarker } from '../core/notice.js';
 import { renderStatusComment } from '../core/render-status.js';
 import type { BuildSnapshot } from '../core/snapshot.js';
 import { firstShowsFinalPull } from '../core/status-view.js';
+import { cleanUpRefs } from './clean-up-refs.js';
 import { dispatchSession } from './dispatch-session.js';
 import { ensureLedgerPart } from './ensure-ledger-part.js';
 import { type CreatedMirrors, ensureMirror } from './ensure-mirror.js';
@@ -81,7 +82,15 @@ export async function act(
     }
     try {
       outcomes.push(
-        await actOne(ctx, { snapshot, action, outcomes, created, statusEditWait, writeBudget }),
+        await actOne(ctx, {
+          snapshot,
+          action,
+          outcomes,
+          created,
+          statusEditWait,
+          writeBudget,
+          log,
+        }),
       );
     } catch (error) {
       log.error(
@@ -134,6 +143,7 @@ async function actOne(
     created,
     statusEditWait,
     writeBudget,
+    log,
   }: {
     snapshot: BuildSnapshot;
     action: Action;
@@ -141,6 +151,7 @@ async function actOne(
     created: CreatedMirrors;
     statusEditWait: (() => number) | undefined;
     writeBudget: WriteBudget | undefined;
+    log: ActLog;
   },
 ): Promise<ActOutcome> {
   const { owner, repo } = ctx;
@@ -279,6 +290,8 @@ async function actOne(
       const reopened = await reopenMirror(ctx, { number: action.number, title: action.title });
       return { action, result: reopened ? 'done' : 'unchanged' };
     }
+    case 'clean-up-refs':
+      return { action, ...(await cleanUp(ctx, { build: snapshot.build, action, log })) };
     case 'look-again':
       // Nothing to write: the reconcile's caller sets a timer for another look (`scheduleReconcile`).
       return { action, result: 'deferred', retryInMs: action.inMs };
@@ -332,6 +345,51 @@ async function reopenMirror(
     title,
   });
   return true;
+}
+
+/**
+ * Deletes a finished build's spent hidden refs (`cleanUpRefs`). A refusal by
+ * GitHub is logged once, with the refs left and how to delete them by hand,
+ * and not asked again by this process; the build is not affected.
+ */
+async function cleanUp(
+  ctx: RepoContext,
+  {
+    build,
+    action,
+    log,
+  }: {
+    build: string;
+    action: Extract<Action, { kind: 'clean-up-refs' }>;
+    log: ActLog;
+  },
+): Promise<Pick<ActOutcome, 'result' | 'detail'>> {
+  const outcome = await cleanUpRefs(ctx, { build, runs: action.runs, locks: action.locks });
+  switch (outcome.result) {
+    case 'deleted':
+      return { result: 'done', detail: `${outcome.deleted} refs deleted` };
+    case 'raced':
+      return { result: 'unchanged', detail: 'another reconcile was deleting them' };
+    case 'refused':
+      log.warn(
+        {
+          buildId: build,
+          reason: outcome.reason,
+          refs: outcome.left,
+          command: `git push origin ${outcome.left.map((ref) => `:${ref}`).join(' ')}`,
+        },
+        `baton: GitHub refused to delete the finished build's hidden refs (updateRefs: ${outcome.reason}); ${outcome.left.length} are left and Baton will not ask again until it restarts. They do no harm; to delete them, run the command logged here in a clone (docs/deploy.md, "Uninstalling")`,
+      );
+      return { result: 'unchanged', detail: 'GitHub refused to delete them' };
+    case 'passed-over':
+      return { result: 'unchanged', detail: 'GitHub refused before' };
+    case 'nothing':
+      return { result: 'unchanged' };
+    default: {
+      const _exhaustive: never = outcome;
+      return _exhaustive;
+    }
+  }
 }
 
 /** Runs a write whose listed error statuses mean "already so" or "no longer needed". */

@@ -34,6 +34,7 @@ export async function readRuns(
             createdAt: run.created_at,
             updatedAt: run.updated_at,
             ...(run.run_started_at ? { startedAt: run.run_started_at } : {}),
+            ...(run.run_attempt ? { attempt: run.run_attempt } : {}),
             url: run.html_url,
           },
         ];

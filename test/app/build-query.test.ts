@@ -6,6 +6,7 @@ import {
   BUILD_REFS_QUERY,
   PULL_CHECKS_QUERY,
 } from '../../src/github/build-query.js';
+import { DELETE_REFS } from '../../src/github/clean-up-refs.js';
 import { ENABLE_AUTO_MERGE } from '../../src/github/pulls.js';
 
 describe("the app's GraphQL documents", () => {
@@ -15,6 +16,7 @@ describe("the app's GraphQL documents", () => {
     ['the build query’s further pages of refs', BUILD_REFS_QUERY],
     ['a head’s further check runs and statuses', PULL_CHECKS_QUERY],
     ['the auto-merge mutation', ENABLE_AUTO_MERGE],
+    ["a finished build's refs deleted (updateRefs)", DELETE_REFS],
   ])('%s is valid against GitHub’s published schema', (_, document) => {
     expect(validate(document).map((error) => error.message)).toEqual([]);
   });

@@ -2,6 +2,7 @@ import type { FakeGitHub, SimRun } from '../../sim/github/fake-github.js';
 import { completionPath, integrationBranch, workerBranch } from '../../src/core/ids.js';
 import { renderUsageMessage, type UsageRecord, usageRef } from '../../src/core/usage.js';
 import { renderVerdictMarker } from '../../src/core/verdict-marker.js';
+import { exchangeMarkerRef } from '../../src/server/session-token-deps.js';
 import type { AppHarness } from './app-harness.js';
 import { landPlan, type PlanWorkerSpec } from './builds.js';
 
@@ -35,6 +36,11 @@ export interface SessionScript {
    * included), costing this many USD by role; absent: none, as before records.
    */
   usageUsd?: Partial<Record<'plan' | 'work' | 'review' | 'fix', number>>;
+  /**
+   * Leave the ref a publish job's token exchange creates at the app
+   * (`refs/baton-exchanges/<run>/<attempt>`), one per session; absent: none.
+   */
+  exchanges?: boolean;
 }
 
 interface Counters {
@@ -57,6 +63,7 @@ export function runQueuedSessions(gh: FakeGitHub, script: SessionScript): number
 
 /** Plays one run of the Baton workflow at once, as its publish job would (the scale bench times them). */
 export function playSession(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
+  if (script.exchanges) recordExchange(gh, run);
   playRun(gh, script, run);
   if (script.usageUsd) recordUsage(gh, script, run);
 }
@@ -75,6 +82,11 @@ function countersOf(gh: FakeGitHub): Counters {
     counters.set(gh, found);
   }
   return found;
+}
+
+/** What the token endpoint leaves when a run attempt's publish job trades its OIDC token. */
+export function recordExchange(gh: FakeGitHub, run: SimRun): void {
+  gh.git.refs.set(exchangeMarkerRef(run.id, run.runAttempt), run.headSha);
 }
 
 /** A usage record at its hidden ref, as `writeUsageRecord` pushes it. */

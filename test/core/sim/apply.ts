@@ -119,6 +119,17 @@ function applyAction(world: World, action: Action): void {
     case 'notice':
       snap.notices = [...(snap.notices ?? []), action.key];
       return;
+    case 'clean-up-refs': {
+      // Never the exchange ref of a run under way, nor a lock while one is.
+      const underWay = snap.runs.filter((run) => run.status !== 'completed');
+      const named = action.runs.filter((r) => underWay.some((run) => run.id === r.id));
+      if (named.length > 0) {
+        world.violations.push(`cleaned up the exchange of run ${named.map((r) => r.id)} under way`);
+      }
+      if (action.locks && underWay.length > 0)
+        world.violations.push('deleted the locks while a run is under way');
+      return;
+    }
     case 'render-status':
       world.lastView = action.view;
       return;
