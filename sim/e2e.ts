@@ -34,6 +34,13 @@ export interface SimulationOptions {
   appEnv?: Record<string, string>;
   /** More variables for every job of every run. */
   jobEnv?: Record<string, string>;
+  /**
+   * The app's public https URL, as a deployment behind a proxy has one: the
+   * repository variable `BATON_APP_URL` holds it, and jobs that read it reach
+   * the app process, as the proxy would send them (`baton doctor` checks the
+   * variable is public https). Unset: the variable is the app's local URL.
+   */
+  publicAppUrl?: string;
 }
 
 /** Everything of one simulation, started and wired together. */
@@ -152,7 +159,8 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     }
     const app = apps[0] as AppProcess;
     // vars.BATON_APP_URL: the app's, unless the setup set it.
-    if (!gh.variables.has('BATON_APP_URL')) gh.variables.set('BATON_APP_URL', app.url);
+    if (!gh.variables.has('BATON_APP_URL'))
+      gh.variables.set('BATON_APP_URL', options.publicAppUrl ?? app.url);
     const runner = startActionsRunner({
       gh,
       issuer,
@@ -162,7 +170,8 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
         apiUrl: server.apiUrl,
         // Read per job, as the workflow reads vars.* and secrets.* when a run starts.
         get appUrl() {
-          return gh.variables.get('BATON_APP_URL') ?? '';
+          const url = gh.variables.get('BATON_APP_URL') ?? '';
+          return url && url === options.publicAppUrl ? app.url : url;
         },
         anthropicUrl: model.url,
         get anthropicKey() {

@@ -1,0 +1,127 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SIM_BATON_SOURCE, type Simulation, startSimulation } from '../../sim/e2e.js';
+import { scripted } from '../../sim/fake-anthropic.js';
+import type { DoctorCheck } from '../../src/core/doctor.js';
+import { main } from '../../src/doctor/cli.js';
+import { BatonOctokit } from '../../src/github/octokit.js';
+
+/**
+ * `baton doctor` as a maintainer runs it, from its command line to the doctor
+ * session and back: the app's credentials, the checks against the simulated
+ * GitHub over HTTP, the dispatch, the runner's agent and publish jobs, the
+ * token exchange at the app process, the probes, and the result read back.
+ * The app is reached at a public https URL (a proxy in front of it, as a
+ * deployment has), which the runner's jobs follow to the app process. Baton's
+ * source repository is github.com's, outside the simulation: it answers the
+ * pinned commit.
+ */
+const APP_URL = 'https://baton.example.com';
+
+/** github.com, for the one request the simulation cannot answer: the pin in Baton's source. */
+const sourceFetch: typeof fetch = async (input, init) => {
+  const url = String(input instanceof Request ? input.url : input);
+  const pinned = `/repos/${SIM_BATON_SOURCE.repository}/git/commits/${SIM_BATON_SOURCE.ref}`;
+  if (url.endsWith(pinned))
+    return new Response(JSON.stringify({ sha: SIM_BATON_SOURCE.ref }), {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+    });
+  return fetch(input, init);
+};
+
+const TestOctokit = BatonOctokit.defaults((options: Record<string, unknown>) => ({
+  ...options,
+  request: { ...(options.request as object), fetch: sourceFetch },
+  retry: { enabled: false },
+  throttle: { ...(options.throttle as object), enabled: false },
+}));
+
+describe('baton doctor, the command and its session', () => {
+  let sim: Simulation;
+  let cwd: string;
+
+  beforeAll(async () => {
+    sim = await startSimulation({
+      respond: scripted([]),
+      publicAppUrl: APP_URL,
+      // The push probe waits this long for a push run (30 s on GitHub).
+      jobEnv: { BATON_DOCTOR_PUSH_WAIT_SECONDS: '1' },
+    });
+    cwd = mkdtempSync(join(tmpdir(), 'baton-doctor-e2e-'));
+  }, 60_000);
+  afterAll(async () => {
+    await sim?.stop();
+    if (cwd) rmSync(cwd, { recursive: true, force: true });
+  });
+
+  it('passes every check, the session and its probes included, and exits 0; --json for scripts', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    const api = new URL(sim.server.apiUrl);
+    const env = {
+      APP_ID: '1',
+      PRIVATE_KEY: privateKey,
+      GHE_HOST: api.host,
+      GHE_PROTOCOL: 'http',
+      BATON_APP_URL: APP_URL,
+      BATON_SOURCE_REPOSITORY: SIM_BATON_SOURCE.repository,
+      BATON_SOURCE_REF: SIM_BATON_SOURCE.ref,
+    };
+    let out = '';
+    let err = '';
+    const code = await main(
+      ['--repo', `${sim.gh.owner}/${sim.gh.repo}`, '--json', '--timeout', '90'],
+      env,
+      {
+        Octokit: TestOctokit,
+        out: (text) => {
+          out += text;
+        },
+        err: (text) => {
+          err += text;
+        },
+        cwd,
+        pollMs: 200,
+      },
+    );
+    const report = JSON.parse(out || '{}') as { ok?: boolean; checks?: DoctorCheck[] };
+    const failed = (report.checks ?? []).filter((check) => !check.ok);
+    expect(failed, `${err}\n${out}\n${sim.diagnostics()}`).toEqual([]);
+    expect([code, report.ok]).toEqual([0, true]);
+    const ids = (report.checks ?? []).map((check) => check.id);
+    // The checks that need no dispatch, then what only the session can tell.
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'auth',
+        'installed',
+        'permissions',
+        'workflow',
+        'pin',
+        'config',
+        'app-url',
+        'session',
+        'model-key',
+        'events',
+        'model',
+        'probe graphql-hidden-refs',
+        'probe push-starts-workflows',
+        'probe hidden-ref-without-workflows',
+        'probe viewer-has-reacted',
+        'probe collaborator-permission',
+      ]),
+    );
+    // Every ref the session made is gone: probes and the result alike.
+    expect(
+      [...sim.gh.git.refs.keys()].filter(
+        (ref) => ref.includes('/probe/') || ref.endsWith('/result'),
+      ),
+    ).toEqual([]);
+  }, 120_000);
+});
