@@ -133,7 +133,7 @@ async function playJob({
   const code = options.code ?? 'action';
   // As the workflow sets BATON_TOOL_USER on the agent step: confined, behind the egress rules.
   const toolUser =
-    job === 'agent' && (options.toolUsers ?? canConfineSimJobs()) ? simToolUser(checkRunId) : null;
+    job === 'agent' && (options.toolUsers ?? canConfineSimJobs()) ? simToolUser() : null;
   const outcome = await runStep({
     command: batonCommand(job, code),
     cwd: dirs.workspace,

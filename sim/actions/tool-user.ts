@@ -15,9 +15,18 @@ export function canConfineSimJobs(): boolean {
   return spawnSync(findProgram('sudo', SYSTEM_PATH) ?? 'sudo', ['-n', 'true']).status === 0;
 }
 
-/** The tools user of one agent job: unique per simulator process and job. */
-export function simToolUser(jobId: number): string {
-  return `baton-s${process.pid}-${jobId}`.slice(0, 31);
+/** Agent jobs given a tools user by this process, across every simulation it runs. */
+let usersMade = 0;
+
+/**
+ * A tools user for one agent job, unique on the machine: the process's pid and
+ * a count of its own. Not the job's check run id: two simulations in one
+ * process (a test file that plays two builds at once) number their check runs
+ * alike, and the first job to end would remove the other's user mid-session.
+ */
+export function simToolUser(): string {
+  usersMade += 1;
+  return `baton-s${process.pid}-${usersMade}`.slice(0, 31);
 }
 
 /** Ends the user's processes and removes it (the session removed its rules). */

@@ -9,20 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAINTAINER, type Simulation, startSimulation } from '../../sim/e2e.js';
 import { reply, toolUse } from '../../sim/fake-anthropic.js';
 import { integrationBranch, planPath } from '../../src/core/ids.js';
+import { ONE_WORKER_PLAN } from '../support/plans.js';
 
-const PLAN = {
-  title: 'Greeting',
-  summary: 'One worker.',
-  workers: [
-    {
-      id: 'W1.1',
-      title: 'Greet',
-      depends_on: [],
-      complexity: 'normal',
-      brief: '## Mission\n\nGreet.\n\n## Success criteria\n\n- [ ] done\n',
-    },
-  ],
-};
+const PLAN = ONE_WORKER_PLAN;
 
 let sim: Simulation;
 /** The issue mallory edited after the label, and the one mallory edited before it. */

@@ -16,6 +16,7 @@ import {
   requestText,
   startFakeGitHub,
 } from '../session/agent-fixtures.js';
+import { ONE_WORKER_PLAN } from '../support/plans.js';
 
 // The attack: a maintainer labels an outsider's issue after reading it; before
 // the plan session starts, the outsider rewrites the issue. The plan must not
@@ -34,19 +35,7 @@ const PERMISSIONS = {
   'GET /repos/octo/demo/collaborators/triager/permission': { permission: 'triage' },
   // mallory has no access: GitHub answers 404.
 };
-const PLAN = {
-  title: 'Greeting',
-  summary: 'One worker.',
-  workers: [
-    {
-      id: 'W1.1',
-      title: 'Greet',
-      depends_on: [],
-      complexity: 'normal',
-      brief: '## Mission\n\nGreet.\n\n## Success criteria\n\n- [ ] done\n',
-    },
-  ],
-};
+const PLAN = ONE_WORKER_PLAN;
 
 afterEach(removeTempDirs);
 
