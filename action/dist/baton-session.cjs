@@ -79818,8 +79818,8 @@ function graphqlUrlOf(apiUrl) {
   const trimmed = apiUrl.replace(/\/+$/, "");
   return /\/api\/v3$/.test(trimmed) ? trimmed.replace(/\/api\/v3$/, "/api/graphql") : `${trimmed}/graphql`;
 }
-var LIST_PAGES_MAX = 30;
 var MAX_FILE_PAGES = 30;
+var LIST_PAGES_MAX = 30;
 function createGitHubReads({
   apiUrl,
   graphqlUrl = graphqlUrlOf(apiUrl),
@@ -88077,9 +88077,8 @@ function parseDoctorEnv(source) {
     })
   };
 }
-function graphqlUrlOf2(env) {
-  if (env.GITHUB_GRAPHQL_URL) return env.GITHUB_GRAPHQL_URL;
-  return `${env.GITHUB_API_URL.replace(/\/+$/, "").replace(/\/api\/v3$/, "/api")}/graphql`;
+function doctorGraphqlUrl(env) {
+  return env.GITHUB_GRAPHQL_URL || graphqlUrlOf(env.GITHUB_API_URL);
 }
 var DOCTOR_REPORT_FILE = "doctor.json";
 
@@ -88446,7 +88445,7 @@ async function refSha(io, where) {
   }
 }
 async function graphql3(env, io, query, variables) {
-  const response = await io.fetch(graphqlUrlOf2(env), {
+  const response = await io.fetch(doctorGraphqlUrl(env), {
     method: "POST",
     headers: { authorization: `bearer ${io.token}`, "content-type": "application/json" },
     body: JSON.stringify({ query, variables })
@@ -89529,6 +89528,10 @@ async function sizeOf(path25) {
 var HEAD_REF = "refs/baton/head";
 var REMOTE_REF = "refs/baton/remote";
 var BUILD_REF = "refs/baton/build";
+async function fetchedBuildRef(repo) {
+  const found = await repo.run({ args: ["rev-parse", "--verify", "--quiet", BUILD_REF] });
+  return found.code === 0 ? BUILD_REF : null;
+}
 async function verifyCommits({
   repo,
   remote,
@@ -89666,8 +89669,8 @@ async function readDependencyChanges({
   repo,
   base
 }) {
-  const onBuild = await repo.run({ args: ["rev-parse", "--verify", "--quiet", BUILD_REF] });
-  const range = onBuild.code === 0 ? `${BUILD_REF}...${HEAD_REF}` : `${base}..${HEAD_REF}`;
+  const build = await fetchedBuildRef(repo);
+  const range = build ? `${build}...${HEAD_REF}` : `${base}..${HEAD_REF}`;
   const names = await repo.must({ args: ["diff", "--name-only", "-z", "--no-renames", range] });
   const paths = names.split("\0").filter((path25) => path25 && isDependencyFile(path25));
   const files = [];
@@ -90580,15 +90583,9 @@ async function scanCommits({
   repo,
   base
 }) {
-  const onBuild = await repo.run({ args: ["rev-parse", "--verify", "--quiet", BUILD_REF] });
+  const build = await fetchedBuildRef(repo);
   const listed = await repo.must({
-    args: [
-      "rev-list",
-      "--parents",
-      HEAD_REF,
-      `^${base}`,
-      ...onBuild.code === 0 ? [`^${BUILD_REF}`] : []
-    ]
+    args: ["rev-list", "--parents", HEAD_REF, `^${base}`, ...build ? [`^${build}`] : []]
   });
   const hits = [];
   for (const line of listed.split("\n").filter(Boolean)) {
@@ -91404,10 +91401,9 @@ async function readScope({
   if (target.role !== "work" && target.role !== "fix" || target.worker === null) {
     return { ok: true, scope: { type: "code", outputs: [] } };
   }
-  const onBuild = await repo.run({ args: ["rev-parse", "--verify", "--quiet", BUILD_REF] });
   return readWorkerScope({
     repo,
-    commit: onBuild.code === 0 ? BUILD_REF : base,
+    commit: await fetchedBuildRef(repo) ?? base,
     build: target.build,
     worker: target.worker
   });

@@ -1,5 +1,6 @@
 import { adaptationRefPrefix } from '../core/adaptation.js';
 import { usageRefPrefix } from '../core/usage.js';
+import { listMatchingRefs } from './hidden-records.js';
 import type { RepoContext } from './types.js';
 import { messageOf } from './types.js';
 
@@ -33,10 +34,7 @@ export function clearRefCleanUp(): void {
   refusedIn.clear();
 }
 
-interface ListedRef {
-  ref: string;
-  object: { sha: string };
-}
+type ListedRef = Awaited<ReturnType<typeof listMatchingRefs>>[number];
 
 export type CleanUpOutcome =
   /** `deleted` refs are gone. */
@@ -72,11 +70,11 @@ export async function cleanUpRefs(
   const key = `${ctx.owner}/${ctx.repo}`;
   if (refusedIn.has(key)) return { result: 'passed-over' };
   // The trailing slash: build `1-x` must not list build `1-xy`'s refs.
-  const own = await listRefs(ctx, `baton/${build}/`);
+  const own = await listMatchingRefs(ctx, `baton/${build}/`);
   const lockRefs = own.filter((ref) => !isRecord(build, ref.ref));
   if (lockRefs.length === 0) return { result: 'nothing' };
   const reached = new Map(runs.map((run) => [run.id, run.attempt]));
-  const exchanges = (await listRefs(ctx, 'baton-exchanges/')).filter((ref) =>
+  const exchanges = (await listMatchingRefs(ctx, 'baton-exchanges/')).filter((ref) =>
     isFinishedExchange(ref.ref, reached),
   );
   const targets = [...exchanges, ...(locks ? lockRefs : [])];
@@ -122,17 +120,6 @@ function isFinishedExchange(ref: string, reached: Map<number, number>): boolean 
   return attempt !== undefined && Number(found[2]) <= attempt;
 }
 
-/** Every ref under `prefix` (after `refs/`), the whole listing. */
-async function listRefs(ctx: RepoContext, prefix: string): Promise<ListedRef[]> {
-  // GitHub is known to answer every match at once; a `link` header, if it ever pages, is followed.
-  const refs = await ctx.octokit.paginate(ctx.octokit.rest.git.listMatchingRefs, {
-    owner: ctx.owner,
-    repo: ctx.repo,
-    ref: prefix,
-  });
-  return refs.map((ref) => ({ ref: ref.ref, object: { sha: ref.object.sha } }));
-}
-
 async function repositoryNodeId(ctx: RepoContext): Promise<string> {
   const { data } = await ctx.octokit.rest.repos.get({ owner: ctx.owner, repo: ctx.repo });
   return data.node_id;
@@ -162,7 +149,7 @@ async function anyMoved(
     batch.some((ref) => ref.ref.startsWith(`refs/${prefix}`)),
   );
   for (const prefix of prefixes) {
-    for (const ref of await listRefs(ctx, prefix)) now.set(ref.ref, ref.object.sha);
+    for (const ref of await listMatchingRefs(ctx, prefix)) now.set(ref.ref, ref.object.sha);
   }
   return batch.some((ref) => now.get(ref.ref) !== ref.object.sha);
 }

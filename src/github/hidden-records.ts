@@ -1,6 +1,7 @@
 import { adaptationRefPrefix } from '../core/adaptation.js';
 import { usageRefPrefix } from '../core/usage.js';
 import { ImmutableCache } from './immutable-cache.js';
+import { LearnedReading, type Reading, readingFrom } from './learned-reading.js';
 import { type RepoContext, statusOf } from './types.js';
 
 /** A hidden ref as the build query lists it: its name under the prefix and its commit's message. */
@@ -17,19 +18,14 @@ export interface ListedRecord {
  * (no documentation says it does; `baton doctor` probes it). `BATON_HIDDEN_REFS`
  * sets it; default `auto`.
  */
-export type HiddenRefReading = 'graphql' | 'rest' | 'auto';
+export type HiddenRefReading = Reading;
 
 export function hiddenRefReadingFrom(env: Record<string, string | undefined>): HiddenRefReading {
-  const value = env.BATON_HIDDEN_REFS?.trim();
-  return value === 'graphql' || value === 'rest' ? value : 'auto';
+  return readingFrom(env.BATON_HIDDEN_REFS);
 }
 
-/**
- * Per repository, what `auto` learned: true once GraphQL listed a record, false
- * once REST found records GraphQL did not list. A cache, not state: losing it
- * costs one REST listing.
- */
-const graphqlLists = new Map<string, boolean>();
+/** Per repository, whether GraphQL lists the records: true once it listed one, false once REST found records it did not list. */
+const graphqlLists = new LearnedReading();
 
 /** A record's commit as REST reads it: its message and committer date (null if GitHub gave none). */
 export interface RecordCommit {
@@ -50,12 +46,8 @@ export function clearHiddenRefReading(): void {
 }
 
 /** What `auto` uses for a repository now, for the log and `baton doctor`. */
-export function hiddenRefReadingOf(ctx: {
-  owner: string;
-  repo: string;
-}): 'graphql' | 'rest' | 'unknown' {
-  const known = graphqlLists.get(`${ctx.owner}/${ctx.repo}`);
-  return known === undefined ? 'unknown' : known ? 'graphql' : 'rest';
+export function hiddenRefReadingOf(ctx: { owner: string; repo: string }) {
+  return graphqlLists.of(ctx);
 }
 
 /**
@@ -73,14 +65,13 @@ export async function readHiddenRecords(
     reading = 'auto',
   }: { build: string; usage: ListedRecord[]; adapt: ListedRecord[]; reading?: HiddenRefReading },
 ): Promise<{ usage: string[]; adapt: string[] }> {
-  const key = `${ctx.owner}/${ctx.repo}`;
   const listed = { usage: messagesOf(usage), adapt: messagesOf(adapt) };
   if (reading === 'graphql') return listed;
   if (reading === 'auto' && (usage.length > 0 || adapt.length > 0)) {
-    graphqlLists.set(key, true);
+    graphqlLists.learn(ctx, true);
     return listed;
   }
-  if (reading === 'auto' && graphqlLists.get(key) === true) return listed;
+  if (reading === 'auto' && graphqlLists.known(ctx) === true) return listed;
   const refs = await listMatchingRefs(ctx, `baton/${build}/`);
   const usagePrefix = usageRefPrefix(build);
   const adaptPrefix = adaptationRefPrefix(build);
@@ -88,7 +79,7 @@ export async function readHiddenRecords(
     (ref) => ref.ref.startsWith(usagePrefix) || ref.ref.startsWith(adaptPrefix),
   );
   if (records.length === 0) return listed;
-  if (reading === 'auto') graphqlLists.set(key, false);
+  if (reading === 'auto') graphqlLists.learn(ctx, false);
   const found = await recordCommits(
     ctx,
     records.map((ref) => ({ sha: ref.object.sha, nodeId: ref.node_id })),

@@ -163,11 +163,21 @@ async function finalPullOf(
 ): Promise<BuildSnapshot['finalPull']> {
   const { nodes, pageInfo } = repository.finalPulls;
   const pull = nodes.find((node) => node.isCrossRepository === false);
-  if (pull) {
-    const state = pull.merged ? 'merged' : pull.state === 'OPEN' ? 'open' : 'closed';
-    return { number: pull.number, state, url: pull.url, autoMerge: pull.autoMergeRequest !== null };
-  }
-  if (!pageInfo?.hasNextPage) return null;
+  if (!pull) return pageInfo?.hasNextPage ? ownFinalPull(ctx, { build, defaultBranch }) : null;
+  return finalPull({
+    number: pull.number,
+    merged: pull.merged,
+    open: pull.state === 'OPEN',
+    url: pull.url,
+    autoMerge: pull.autoMergeRequest !== null,
+  });
+}
+
+/** The newest pull request from the owner's build branch into the default branch, over REST. */
+async function ownFinalPull(
+  ctx: RepoContext,
+  { build, defaultBranch }: { build: string; defaultBranch: string },
+): Promise<BuildSnapshot['finalPull']> {
   const { data } = await ctx.octokit.rest.pulls.list({
     owner: ctx.owner,
     repo: ctx.repo,
@@ -180,8 +190,24 @@ async function finalPullOf(
   });
   const found = data[0];
   if (!found) return null;
-  const state = found.merged_at ? 'merged' : found.state === 'open' ? 'open' : 'closed';
-  return { number: found.number, state, url: found.html_url, autoMerge: found.auto_merge !== null };
+  return finalPull({
+    number: found.number,
+    merged: found.merged_at !== null,
+    open: found.state === 'open',
+    url: found.html_url,
+    autoMerge: found.auto_merge !== null,
+  });
+}
+
+function finalPull(pull: {
+  number: number;
+  merged: boolean;
+  open: boolean;
+  url: string;
+  autoMerge: boolean;
+}): NonNullable<BuildSnapshot['finalPull']> {
+  const state = pull.merged ? 'merged' : pull.open ? 'open' : 'closed';
+  return { number: pull.number, state, url: pull.url, autoMerge: pull.autoMerge };
 }
 
 /**

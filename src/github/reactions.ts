@@ -1,3 +1,4 @@
+import { LearnedReading, type Reading, readingFrom } from './learned-reading.js';
 import { hasBatonEyes, mayHaveBatonEyes } from './read-comments.js';
 import type { RepoContext } from './types.js';
 
@@ -11,19 +12,17 @@ import type { RepoContext } from './types.js';
  * `BATON_REACTIONS` sets it; default `auto`. Comments past the window are read
  * over REST already (`fetchComments`).
  */
-export type ReactionReading = 'graphql' | 'rest' | 'auto';
+export type ReactionReading = Reading;
 
 export function reactionReadingFrom(env: Record<string, string | undefined>): ReactionReading {
-  const value = env.BATON_REACTIONS?.trim();
-  return value === 'graphql' || value === 'rest' ? value : 'auto';
+  return readingFrom(env.BATON_REACTIONS);
 }
 
 /**
- * Per repository, what `auto` learned: true once `viewerHasReacted` was true
- * for a 👀, false once REST found Baton's 👀 where it said false. A cache, not
- * state: losing it costs one REST reading of a comment's reactions.
+ * Per repository, whether `viewerHasReacted` is the app's: true once it was
+ * true for a 👀, false once REST found Baton's 👀 where it said false.
  */
-const viewerIsApp = new Map<string, boolean>();
+const viewerIsApp = new LearnedReading();
 
 /**
  * Comments REST found Baton's 👀 on. Baton never removes its 👀 and no one else
@@ -41,12 +40,8 @@ export function clearReactionReading(): void {
 }
 
 /** What `auto` uses for a repository now, for the log and tests. */
-export function reactionReadingOf(ctx: {
-  owner: string;
-  repo: string;
-}): 'graphql' | 'rest' | 'unknown' {
-  const known = viewerIsApp.get(`${ctx.owner}/${ctx.repo}`);
-  return known === undefined ? 'unknown' : known ? 'graphql' : 'rest';
+export function reactionReadingOf(ctx: { owner: string; repo: string }) {
+  return viewerIsApp.of(ctx);
 }
 
 /** A reaction group as the build query reads it. */
@@ -79,18 +74,17 @@ export async function hasBatonEyesInWindow(
   const eyes = (comment.groups ?? []).find((group) => group.content === 'EYES');
   if (!eyes) return false;
   if (reading === 'graphql') return eyes.viewerHasReacted;
-  const repo = `${ctx.owner}/${ctx.repo}`;
-  const known = viewerIsApp.get(repo);
+  const known = viewerIsApp.known(ctx);
   if (reading === 'auto' && known !== false) {
     if (eyes.viewerHasReacted) {
-      viewerIsApp.set(repo, true);
+      viewerIsApp.learn(ctx, true);
       return true;
     }
     // GraphQL is known to mean the app: its no is the answer.
     if (known === true) return false;
   }
   if (eyes.createdAt === null) return false;
-  const key = `${repo}#${comment.id}`;
+  const key = `${ctx.owner}/${ctx.repo}#${comment.id}`;
   if (taken.has(key)) return true;
   const { worker, ...rest } = comment;
   if (!(await mayHaveBatonEyes(ctx, { ...rest, eyes: undefined, ...(worker ? { worker } : {}) })))
@@ -98,6 +92,6 @@ export async function hasBatonEyesInWindow(
   if (!(await hasBatonEyes(ctx, comment.id))) return false;
   if (taken.size >= TAKEN_MAX) taken.clear();
   taken.add(key);
-  if (reading === 'auto' && !eyes.viewerHasReacted) viewerIsApp.set(repo, false);
+  if (reading === 'auto' && !eyes.viewerHasReacted) viewerIsApp.learn(ctx, false);
   return true;
 }

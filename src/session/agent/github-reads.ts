@@ -219,9 +219,9 @@ export function graphqlUrlOf(apiUrl: string): string {
 }
 
 /** GitHub answers at most 3,000 files of a pull request, 100 a page. */
+const MAX_FILE_PAGES = 30;
 /** Pages of any other whole listing read at most: 3,000 items. */
 const LIST_PAGES_MAX = 30;
-const MAX_FILE_PAGES = 30;
 
 /** The reads of one repository, with the job's read token (if any). */
 export function createGitHubReads({

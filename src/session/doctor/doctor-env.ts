@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DOCTOR_ID } from '../../core/doctor-session.js';
+import { graphqlUrlOf } from '../agent/github-reads.js';
 import { renderEnvProblem } from '../env-sources.js';
 
 const optional = z
@@ -46,10 +47,9 @@ export function parseDoctorEnv(
   };
 }
 
-/** Where GraphQL is: Actions' GITHUB_GRAPHQL_URL, else beside the REST API as on github.com. */
-export function graphqlUrlOf(env: DoctorEnv): string {
-  if (env.GITHUB_GRAPHQL_URL) return env.GITHUB_GRAPHQL_URL;
-  return `${env.GITHUB_API_URL.replace(/\/+$/, '').replace(/\/api\/v3$/, '/api')}/graphql`;
+/** Where GraphQL is: Actions' GITHUB_GRAPHQL_URL, else derived from the REST API's URL. */
+export function doctorGraphqlUrl(env: DoctorEnv): string {
+  return env.GITHUB_GRAPHQL_URL || graphqlUrlOf(env.GITHUB_API_URL);
 }
 
 /** The agent job's report, beside the session output. */

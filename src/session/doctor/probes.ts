@@ -2,7 +2,7 @@ import { type Answer, doctorProbePrefix, type PublishProbe } from '../../core/do
 import type { SessionOctokit } from '../octokit.js';
 import type { ScratchRepo } from '../publish/git.js';
 import { pushRecordRef } from '../publish/record-ref.js';
-import { type DoctorEnv, graphqlUrlOf } from './doctor-env.js';
+import { type DoctorEnv, doctorGraphqlUrl } from './doctor-env.js';
 
 export type ProbeAnswers = Record<PublishProbe, { answer: Answer; detail: string }>;
 
@@ -89,7 +89,7 @@ async function graphql<T>(
   query: string,
   variables: Record<string, unknown>,
 ): Promise<T> {
-  const response = await io.fetch(graphqlUrlOf(env), {
+  const response = await io.fetch(doctorGraphqlUrl(env), {
     method: 'POST',
     headers: { authorization: `bearer ${io.token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ query, variables }),

@@ -25,7 +25,7 @@ import { readDependencyChanges } from './read-dependencies.js';
 import { readResult } from './read-result.js';
 import { checkFindings, type ReadScope, readWorkerScope } from './read-worker-scope.js';
 import { describeHit, scanCommits, shortHit } from './scan-secrets.js';
-import { BUILD_REF, verifyCommits } from './verify-commits.js';
+import { fetchedBuildRef, verifyCommits } from './verify-commits.js';
 import { type CheckedSession, writeSession } from './write-session.js';
 import { withUsageLine, writeUsageRecord } from './write-usage.js';
 
@@ -297,10 +297,9 @@ async function readScope({
   if ((target.role !== 'work' && target.role !== 'fix') || target.worker === null) {
     return { ok: true, scope: { type: 'code', outputs: [] } };
   }
-  const onBuild = await repo.run({ args: ['rev-parse', '--verify', '--quiet', BUILD_REF] });
   return readWorkerScope({
     repo,
-    commit: onBuild.code === 0 ? BUILD_REF : base,
+    commit: (await fetchedBuildRef(repo)) ?? base,
     build: target.build,
     worker: target.worker,
   });

@@ -4,7 +4,7 @@ import {
   isDependencyFile,
 } from '../../core/dependencies.js';
 import type { ScratchRepo } from './git.js';
-import { BUILD_REF, HEAD_REF } from './verify-commits.js';
+import { fetchedBuildRef, HEAD_REF } from './verify-commits.js';
 
 /**
  * The manifests and lock files the worker's pull request changes, with the
@@ -19,8 +19,8 @@ export async function readDependencyChanges({
   repo: ScratchRepo;
   base: string;
 }): Promise<DependencyChange[]> {
-  const onBuild = await repo.run({ args: ['rev-parse', '--verify', '--quiet', BUILD_REF] });
-  const range = onBuild.code === 0 ? `${BUILD_REF}...${HEAD_REF}` : `${base}..${HEAD_REF}`;
+  const build = await fetchedBuildRef(repo);
+  const range = build ? `${build}...${HEAD_REF}` : `${base}..${HEAD_REF}`;
   const names = await repo.must({ args: ['diff', '--name-only', '-z', '--no-renames', range] });
   const paths = names.split('\0').filter((path) => path && isDependencyFile(path));
   const files: { path: string; added: string[] }[] = [];

@@ -1,6 +1,6 @@
 import type { ScratchRepo } from './git.js';
 import { findSecrets, maskSecret } from './secret-rules.js';
-import { BUILD_REF, HEAD_REF } from './verify-commits.js';
+import { fetchedBuildRef, HEAD_REF } from './verify-commits.js';
 
 /** A binary file larger than this cannot be looked through for secrets, so it is refused. */
 export const BINARY_SCAN_MAX_BYTES = 1024 * 1024;
@@ -40,15 +40,9 @@ export async function scanCommits({
   repo: ScratchRepo;
   base: string;
 }): Promise<SecretHit[]> {
-  const onBuild = await repo.run({ args: ['rev-parse', '--verify', '--quiet', BUILD_REF] });
+  const build = await fetchedBuildRef(repo);
   const listed = await repo.must({
-    args: [
-      'rev-list',
-      '--parents',
-      HEAD_REF,
-      `^${base}`,
-      ...(onBuild.code === 0 ? [`^${BUILD_REF}`] : []),
-    ],
+    args: ['rev-list', '--parents', HEAD_REF, `^${base}`, ...(build ? [`^${build}`] : [])],
   });
   const hits: SecretHit[] = [];
   for (const line of listed.split('\n').filter(Boolean)) {

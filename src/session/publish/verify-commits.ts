@@ -13,6 +13,12 @@ export const HEAD_REF = 'refs/baton/head';
 const REMOTE_REF = 'refs/baton/remote';
 export const BUILD_REF = 'refs/baton/build';
 
+/** `BUILD_REF` when verifying fetched the build branch into the scratch repository, else null. */
+export async function fetchedBuildRef(repo: ScratchRepo): Promise<string | null> {
+  const found = await repo.run({ args: ['rev-parse', '--verify', '--quiet', BUILD_REF] });
+  return found.code === 0 ? BUILD_REF : null;
+}
+
 /**
  * Loads the agent's bundle into the scratch repository and checks that it only
  * fast-forwards `branch` from `base`, with the remote branch still at `base`
