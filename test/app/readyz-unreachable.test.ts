@@ -1,17 +1,11 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Probot, Server } from 'probot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatonOctokit } from '../../src/github/octokit.js';
 import { createBaton } from '../../src/index.js';
+import { TEST_PRIVATE_KEY as privateKey } from '../support/app-key.js';
 import { captureLog } from '../support/captured-log.js';
-
-const { privateKey } = generateKeyPairSync('rsa', {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  publicKeyEncoding: { type: 'spki', format: 'pem' },
-});
 
 /** The app's readiness probe against a GitHub that takes the connection and never answers. */
 describe('/readyz while GitHub hangs', () => {

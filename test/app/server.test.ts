@@ -1,15 +1,9 @@
-import { generateKeyPairSync } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Probot, Server } from 'probot';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createBaton } from '../../src/index.js';
+import { TEST_PRIVATE_KEY as privateKey } from '../support/app-key.js';
 import { type CapturedLog, captureLog } from '../support/captured-log.js';
-
-const { privateKey } = generateKeyPairSync('rsa', {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  publicKeyEncoding: { type: 'spki', format: 'pem' },
-});
 
 describe('the app server', () => {
   let server: Server;

@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,14 +8,9 @@ import { clearConfigCache } from '../../src/config.js';
 import { main } from '../../src/doctor/cli.js';
 import { BatonOctokit } from '../../src/github/octokit.js';
 import { renderTemplates } from '../../src/templates.js';
+import { TEST_PRIVATE_KEY as privateKey } from '../support/app-key.js';
 import { mountOnNock } from '../support/mount-nock.js';
 import { knownRestRoutes } from '../support/rest-routes.js';
-
-const { privateKey } = generateKeyPairSync('rsa', {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  publicKeyEncoding: { type: 'spki', format: 'pem' },
-});
 
 const APP_URL = 'https://baton.example.com';
 const WORKFLOW = '.github/workflows/baton.yml';

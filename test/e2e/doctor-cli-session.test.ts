@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { scripted } from '../../sim/fake-anthropic.js';
 import type { DoctorCheck } from '../../src/core/doctor.js';
 import { main } from '../../src/doctor/cli.js';
 import { BatonOctokit } from '../../src/github/octokit.js';
+import { TEST_PRIVATE_KEY as privateKey } from '../support/app-key.js';
 
 /**
  * `baton doctor` as a maintainer runs it, from its command line to the doctor
@@ -59,11 +59,6 @@ describe('baton doctor, the command and its session', () => {
   });
 
   it('passes every check, the session and its probes included, and exits 0; --json for scripts', async () => {
-    const { privateKey } = generateKeyPairSync('rsa', {
-      modulusLength: 2048,
-      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-    });
     const api = new URL(sim.server.apiUrl);
     const env = {
       APP_ID: '1',

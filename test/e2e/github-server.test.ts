@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Octokit } from '@octokit/rest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
@@ -14,9 +12,9 @@ import type { FaultSettings } from '../../sim/server/faults.js';
 import { type GitHubServer, startGitHubServer } from '../../sim/server/github-server.js';
 import { readOnlyToken } from '../../sim/server/tokens.js';
 import { ISSUE_HISTORY_QUERY } from '../../src/session/agent/github-reads.js';
+import { gitClient } from '../support/git-client.js';
 
 const SECRET = 'test-secret';
-const execFileAsync = promisify(execFile);
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -72,28 +70,7 @@ describe('the simulated GitHub over HTTP', () => {
     });
   }
 
-  function git(args: string[], token?: string) {
-    const auth = token
-      ? {
-          GIT_CONFIG_COUNT: '1',
-          GIT_CONFIG_KEY_0: 'http.extraheader',
-          GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`,
-        }
-      : {};
-    return execFileAsync('git', args, {
-      cwd: scratch,
-      env: {
-        PATH: process.env.PATH,
-        HOME: scratch,
-        GIT_TERMINAL_PROMPT: '0',
-        GIT_AUTHOR_NAME: 'T',
-        GIT_AUTHOR_EMAIL: 't@example.com',
-        GIT_COMMITTER_NAME: 'T',
-        GIT_COMMITTER_EMAIL: 't@example.com',
-        ...auth,
-      },
-    });
-  }
+  const git = gitClient(() => scratch);
 
   beforeEach(async () => {
     store = new GitRepoStore();

@@ -10,6 +10,7 @@ import type { ApiResponse } from '../../sim/github/router.js';
 import { type GitHubServer, startGitHubServer } from '../../sim/server/github-server.js';
 import { readOnlyToken } from '../../sim/server/tokens.js';
 import { SESSION_TOKEN_PERMISSIONS } from '../../src/server/session-token.js';
+import { gitClient } from '../support/git-client.js';
 
 const execFileAsync = promisify(execFile);
 const REPO = '/repos/octo-org/widgets';
@@ -216,28 +217,7 @@ describe('pushes over git HTTP that create or update a workflow need workflows',
   let server: GitHubServer;
   let scratch: string;
 
-  function git(args: string[], token?: string) {
-    const auth = token
-      ? {
-          GIT_CONFIG_COUNT: '1',
-          GIT_CONFIG_KEY_0: 'http.extraheader',
-          GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`,
-        }
-      : {};
-    return execFileAsync('git', args, {
-      cwd: scratch,
-      env: {
-        PATH: process.env.PATH,
-        HOME: scratch,
-        GIT_TERMINAL_PROMPT: '0',
-        GIT_AUTHOR_NAME: 'T',
-        GIT_AUTHOR_EMAIL: 't@example.com',
-        GIT_COMMITTER_NAME: 'T',
-        GIT_COMMITTER_EMAIL: 't@example.com',
-        ...auth,
-      },
-    });
-  }
+  const git = gitClient(() => scratch);
 
   beforeEach(async () => {
     store = new GitRepoStore();

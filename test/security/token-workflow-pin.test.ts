@@ -1,10 +1,10 @@
-import { generateKeyPairSync } from 'node:crypto';
 import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WORKFLOW_PATH } from '../../src/core/ids.js';
 import { createSessionTokenDepsFromProbot } from '../../src/server/session-token-deps.js';
 import { renderTemplates } from '../../src/templates.js';
+import { TEST_PRIVATE_KEY as privateKey } from '../support/app-key.js';
 
 /**
  * The token endpoint accepts the session workflow Baton installed, pinned to
@@ -22,11 +22,6 @@ const env = { BATON_SOURCE_REPOSITORY: SOURCE, BATON_SOURCE_REF: RELEASE };
 let probot: Probot;
 
 beforeAll(() => {
-  const { privateKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
   probot = new Probot({
     appId: 1,
     privateKey,

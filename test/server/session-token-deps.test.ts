@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -6,16 +6,12 @@ import {
   createSessionTokenDepsFromProbot,
   type SessionTokenDeps,
 } from '../../src/server/session-token.js';
+import { TEST_PRIVATE_KEY as privateKey } from '../support/app-key.js';
 
 const API = 'https://api.github.com';
 let probot: Probot;
 
 beforeAll(() => {
-  const { privateKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
   probot = new Probot({
     appId: 1,
     privateKey,

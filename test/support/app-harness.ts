@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from 'node:crypto';
 import examples from '@octokit/webhooks-examples';
 import nock from 'nock';
 import type { Logger } from 'pino';
@@ -13,13 +12,8 @@ import type { RecentReconciles } from '../../src/github/recent-reconciles.js';
 import type { StatusPacer } from '../../src/github/status-pacer.js';
 import type { WriteBudget } from '../../src/github/write-budget.js';
 import { createBaton } from '../../src/index.js';
+import { TEST_PRIVATE_KEY as privateKey } from './app-key.js';
 import { mountOnNock } from './mount-nock.js';
-
-const { privateKey } = generateKeyPairSync('rsa', {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  publicKeyEncoding: { type: 'spki', format: 'pem' },
-});
 
 export interface AppHarness {
   probot: Probot;
