@@ -3,20 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
 import { findNotice } from '../../src/core/notice.js';
 import { type ActLog, act } from '../../src/github/act.js';
-import { BatonOctokit } from '../../src/github/octokit.js';
 import { createRef, RefRefusedError } from '../../src/github/refs.js';
-import type { Octokit, RepoContext } from '../../src/github/types.js';
 import { BUILD, makeSnapshot } from '../core/factories.js';
-import { mountOnNock } from '../support/mount-nock.js';
-
-function contextOf(gh: FakeGitHub): RepoContext {
-  const octokit = new BatonOctokit({
-    auth: 'ghs_test',
-    retry: { enabled: false },
-    throttle: { enabled: false },
-  } as never) as unknown as Octokit;
-  return { octokit, owner: gh.owner, repo: gh.repo, botLogin: gh.botLogin };
-}
+import { mountOnNock, repoContextOn } from '../support/mount-nock.js';
 
 describe('creating a ref: only "Reference already exists" means someone holds it', () => {
   let gh: FakeGitHub;
@@ -31,7 +20,7 @@ describe('creating a ref: only "Reference already exists" means someone holds it
   });
 
   it('answers false for a ref that exists, true for a new one', async () => {
-    const ctx = contextOf(gh);
+    const ctx = repoContextOn(gh);
     const sha = gh.git.resolve('main') ?? '';
     expect(await createRef(ctx, { ref: 'refs/baton/1-x/build/lock', sha })).toBe(true);
     expect(await createRef(ctx, { ref: 'refs/baton/1-x/build/lock', sha })).toBe(false);
@@ -42,7 +31,7 @@ describe('creating a ref: only "Reference already exists" means someone holds it
     ['a name ending in .lock', 'refs/baton/1-x/build.lock', true],
     ['a commit that does not exist', 'refs/baton/1-x/build/other', false],
   ])('throws RefRefusedError for %s', async (_name, ref, realSha) => {
-    const ctx = contextOf(gh);
+    const ctx = repoContextOn(gh);
     const sha = realSha ? (gh.git.resolve('main') ?? '') : 'f'.repeat(40);
     const refused = createRef(ctx, { ref, sha });
     await expect(refused).rejects.toBeInstanceOf(RefRefusedError);
@@ -50,7 +39,7 @@ describe('creating a ref: only "Reference already exists" means someone holds it
   });
 
   it('a refused lock fails the action, logs an error and says so once on the issue', async () => {
-    const ctx = contextOf(gh);
+    const ctx = repoContextOn(gh);
     const issue = gh.openIssue({ title: 'Add login' });
     const sha = gh.git.resolve('main') ?? '';
     const snapshot = makeSnapshot({

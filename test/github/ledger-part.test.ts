@@ -5,22 +5,12 @@ import { findLedgerPart } from '../../src/core/ledger-archive.js';
 import type { BuildSnapshot, CommandInfo } from '../../src/core/snapshot.js';
 import { type ActLog, act } from '../../src/github/act.js';
 import { ledgerPartLockRef } from '../../src/github/ensure-ledger-part.js';
-import { BatonOctokit } from '../../src/github/octokit.js';
 import { collectComments, type PlainComment } from '../../src/github/read-comments.js';
-import type { Octokit, RepoContext } from '../../src/github/types.js';
+import type { RepoContext } from '../../src/github/types.js';
 import { BUILD, makeCommand, makeSnapshot } from '../core/factories.js';
-import { mountOnNock } from '../support/mount-nock.js';
+import { mountOnNock, repoContextOn } from '../support/mount-nock.js';
 
 const quiet: ActLog = { info: () => {}, warn: () => {}, error: () => {} };
-
-function contextOf(gh: FakeGitHub): RepoContext {
-  const octokit = new BatonOctokit({
-    auth: 'ghs_test',
-    retry: { enabled: false },
-    throttle: { enabled: false },
-  } as never) as unknown as Octokit;
-  return { octokit, owner: gh.owner, repo: gh.repo, botLogin: gh.botLogin };
-}
 
 /** `count` accepted commands with words, oldest first. */
 function accepted(count: number): CommandInfo[] {
@@ -80,7 +70,7 @@ describe('a ledger that outgrows the status comment moves into ledger parts, nev
   });
 
   it('keeps 1,000 accepted commands across the status comment and its parts, each under 65,536 characters', async () => {
-    const ctx = contextOf(gh);
+    const ctx = repoContextOn(gh);
     const issue = gh.openIssue({ title: 'Add login' });
     const sha = gh.git.resolve('main') ?? '';
     const commands = accepted(1_000);
@@ -116,7 +106,7 @@ describe('a ledger that outgrows the status comment moves into ledger parts, nev
   });
 
   it('a replica that loses a part’s lock posts no part and keeps every entry in the status comment', async () => {
-    const ctx = contextOf(gh);
+    const ctx = repoContextOn(gh);
     const issue = gh.openIssue({ title: 'Add login' });
     const sha = gh.git.resolve('main') ?? '';
     gh.git.refs.set(ledgerPartLockRef(BUILD, 1), sha);
@@ -138,7 +128,7 @@ describe('a ledger that outgrows the status comment moves into ledger parts, nev
   });
 
   it('reads no part written by anyone but Baton', async () => {
-    const ctx = contextOf(gh);
+    const ctx = repoContextOn(gh);
     const issue = gh.openIssue({ title: 'Add login' });
     gh.addComment({
       issue,

@@ -2,21 +2,10 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
 import { WORKFLOW_FILE } from '../../src/core/ids.js';
-import { BatonOctokit } from '../../src/github/octokit.js';
 import { readRuns } from '../../src/github/read-runs.js';
-import type { Octokit, RepoContext } from '../../src/github/types.js';
-import { mountOnNock } from '../support/mount-nock.js';
+import { mountOnNock, repoContextOn } from '../support/mount-nock.js';
 
 const T0 = Date.parse('2026-11-20T08:00:00Z');
-
-function contextOf(gh: FakeGitHub): RepoContext {
-  const octokit = new BatonOctokit({
-    auth: 'ghs_test',
-    retry: { enabled: false },
-    throttle: { enabled: false },
-  } as never) as unknown as Octokit;
-  return { octokit, owner: gh.owner, repo: gh.repo, botLogin: gh.botLogin };
-}
 
 /** A dispatched run of `build`, created at `at`. */
 function runAt(gh: FakeGitHub, build: string, worker: string, at: number) {
@@ -71,7 +60,7 @@ describe('runs listed past GitHub’s 1,000-result cap on filtered listings', ()
       runAt(gh, '12-add-login', `W1.${i + 1}`, T0 + i * 1_000),
     );
     for (let i = 0; i < 1_200; i++) runAt(gh, '9-other', 'W1.1', T0 + 10_000 + i * 1_000);
-    const read = await readRuns(contextOf(gh), {
+    const read = await readRuns(repoContextOn(gh), {
       build: '12-add-login',
       since: new Date(T0).toISOString(),
     });

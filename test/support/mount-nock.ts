@@ -1,5 +1,7 @@
 import nock from 'nock';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { BatonOctokit } from '../../src/github/octokit.js';
+import type { Octokit, RepoContext } from '../../src/github/types.js';
 
 export const API = 'https://api.github.com';
 
@@ -50,4 +52,14 @@ function safeJson(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/** The app's view of the simulated repository: an installation token's Octokit, retries and throttling off. */
+export function repoContextOn(gh: FakeGitHub): RepoContext {
+  const octokit = new BatonOctokit({
+    auth: 'ghs_test',
+    retry: { enabled: false },
+    throttle: { enabled: false },
+  } as never) as unknown as Octokit;
+  return { octokit, owner: gh.owner, repo: gh.repo, botLogin: gh.botLogin };
 }
