@@ -1,7 +1,7 @@
-import type { Action } from '../src/core/action.js';
-import { decide } from '../src/core/decide.js';
-import { waveOf } from '../src/core/plan.js';
-import type { BuildSnapshot, PullInfo, RunInfo } from '../src/core/snapshot.js';
+import type { Action } from '../src/core/context/action.js';
+import { decide } from '../src/core/decide/decide.js';
+import { waveOf } from '../src/core/plan/plan.js';
+import type { BuildSnapshot, PullInfo, RunInfo } from '../src/core/snapshot/snapshot.js';
 import {
   makeCommand,
   makeConfig,

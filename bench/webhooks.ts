@@ -9,7 +9,7 @@ import { FakeGitHub } from '../sim/github/fake-github.js';
 import { type GitHubServer, startGitHubServer } from '../sim/server/github-server.js';
 import { signBody } from '../sim/server/webhooks.js';
 import { freePort, startAppProcess } from '../sim/start-app.js';
-import { buildIdFor, integrationBranch, workerBranch } from '../src/core/ids.js';
+import { buildIdFor, integrationBranch, workerBranch } from '../src/core/vocabulary/ids.js';
 import { runQueuedSessions } from '../test/support/scripted-sessions.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { ProbotOctokit } from 'probot';
 import { LineCounter, parseDocument } from 'yaml';
-import { type ConfigProblem, type ParsedConfig, parseConfig } from './core/config.js';
-import { CONFIG_FILE } from './core/ids.js';
+import { type ConfigProblem, type ParsedConfig, parseConfig } from './core/config/config.js';
+import { CONFIG_FILE } from './core/vocabulary/ids.js';
 
 /** Where a repository keeps its Baton settings (on the default branch). */
 export const CONFIG_PATH = `.github/${CONFIG_FILE}`;

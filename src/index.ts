@@ -1,6 +1,6 @@
 import { Octokit } from '@octokit/core';
 import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from 'probot';
-import { parseBatonBranch } from './core/ids.js';
+import { parseBatonBranch } from './core/vocabulary/ids.js';
 import type { ActOutcome } from './github/act.js';
 import { BuildQueue } from './github/build-queue.js';
 import { isPullEcho, isReviewEcho, isSuiteEcho } from './github/echoes.js';

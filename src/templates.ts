@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SETUP_ACTION_PATH, skillPath, WORKFLOW_PATH } from './core/ids.js';
+import { SETUP_ACTION_PATH, skillPath, WORKFLOW_PATH } from './core/vocabulary/ids.js';
 
 /** One file onboarding installs in a repository. */
 export interface TemplateFile {

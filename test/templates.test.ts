@@ -1,13 +1,17 @@
 import { createRequire } from 'node:module';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SESSION_TIMEOUT_MINUTES, defaultConfig, parseConfig } from '../src/core/config.js';
+import {
+  DEFAULT_SESSION_TIMEOUT_MINUTES,
+  defaultConfig,
+  parseConfig,
+} from '../src/core/config/config.js';
 import {
   AGENT_JOB_MARGIN_MINUTES,
   parseRunName,
   renderRunName,
   type SessionRequest,
-} from '../src/core/session.js';
+} from '../src/core/sessions/session.js';
 import { renderTemplates, type TemplateFile } from '../src/templates.js';
 import { CURRENT_PINS } from './support/action-pins.js';
 

@@ -1,5 +1,10 @@
-import { completionPath, integrationBranch, planPath, workerBranch } from '../../src/core/ids.js';
-import { parseVerdictMarker } from '../../src/core/verdict-marker.js';
+import { parseVerdictMarker } from '../../src/core/sessions/verdict-marker.js';
+import {
+  completionPath,
+  integrationBranch,
+  planPath,
+  workerBranch,
+} from '../../src/core/vocabulary/ids.js';
 import type { FakeGitHub, SimRequestLog } from '../github/fake-github.js';
 
 /** One worker of the played plan, as plan.json has it. */

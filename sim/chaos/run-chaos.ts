@@ -1,4 +1,4 @@
-import { integrationBranch } from '../../src/core/ids.js';
+import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import { MAINTAINER, type Simulation, startSimulation } from '../e2e.js';
 import { overloadSome } from '../fake-anthropic.js';
 import { diamondScenario, GREETING_ISSUE, setUpWidgets } from '../scenario/greeting-scenario.js';

@@ -1,4 +1,4 @@
-import { STYLE_GUIDE_PATH } from '../../src/core/ids.js';
+import { STYLE_GUIDE_PATH } from '../../src/core/vocabulary/ids.js';
 import { installBaton } from '../e2e.js';
 import type { FakeGitHub } from '../github/fake-github.js';
 import type { Scenario, ScenarioWorker } from './scenario.js';

@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
-import { defaultConfig } from '../../src/core/config.js';
+import { defaultConfig } from '../../src/core/config/config.js';
 import { resolveLimits } from '../../src/session/agent/limits.js';
 import { type ModelFeatures, plainFeatures } from '../../src/session/agent/model-features.js';
 import { type LoopOutcome, runModelLoop } from '../../src/session/agent/model-loop.js';

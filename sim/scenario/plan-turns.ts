@@ -1,4 +1,4 @@
-import { waveOf } from '../../src/core/plan.js';
+import { waveOf } from '../../src/core/plan/plan.js';
 import { renderBriefBody } from './scenario.js';
 import { say, type TurnAnswer, type TurnInput, toolFailure, unexpected } from './turn.js';
 

@@ -1,4 +1,4 @@
-import { integrationBranch } from '../../src/core/ids.js';
+import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import type { Simulation } from '../e2e.js';
 import type { FakeGitHub, SimPull } from '../github/fake-github.js';
 

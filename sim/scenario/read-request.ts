@@ -1,4 +1,4 @@
-import { SESSION_ROLES, type SessionRole } from '../../src/core/session.js';
+import { SESSION_ROLES, type SessionRole } from '../../src/core/sessions/session.js';
 import type { MessagesRequest } from '../fake-anthropic.js';
 
 /** What a fix session answers, as its first message tells it. */

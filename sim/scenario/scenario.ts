@@ -1,5 +1,5 @@
-import type { BuildType, Complexity } from '../../src/core/plan.js';
-import type { SessionRole } from '../../src/core/session.js';
+import type { BuildType, Complexity } from '../../src/core/plan/plan.js';
+import type { SessionRole } from '../../src/core/sessions/session.js';
 
 /**
  * What a scripted build does, from the plan to the last review: the workers the

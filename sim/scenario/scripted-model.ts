@@ -1,4 +1,4 @@
-import type { SessionRole } from '../../src/core/session.js';
+import type { SessionRole } from '../../src/core/sessions/session.js';
 import type { CapturedRequest, FakeBlock, FakeReply, Respond } from '../fake-anthropic.js';
 import { fixTurn } from './fix-turns.js';
 import { researchTurn, summaryTurn } from './loop-turns.js';

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { createProbot, type ProbotOctokit } from 'probot';
-import { doctorExitCode, renderDoctor } from '../core/doctor.js';
+import { doctorExitCode, renderDoctor } from '../core/doctor/doctor.js';
 import { BatonOctokit } from '../github/octokit.js';
 import { messageOf } from '../github/types.js';
 import { readAppManifest } from './app-manifest.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ProbotOctokit } from 'probot';
-import type { DoctorCheck } from '../core/doctor.js';
+import type { DoctorCheck } from '../core/doctor/doctor.js';
 import {
   doctorResultBranch,
   doctorResultRef,
@@ -8,8 +8,8 @@ import {
   renderDoctorInputs,
   renderDoctorReport,
   renderDoctorRunName,
-} from '../core/doctor-session.js';
-import { WORKFLOW_PATH } from '../core/ids.js';
+} from '../core/doctor/doctor-session.js';
+import { WORKFLOW_PATH } from '../core/vocabulary/ids.js';
 import { statusOf } from '../github/types.js';
 
 type Octokit = InstanceType<typeof ProbotOctokit>;

@@ -8,8 +8,8 @@ import {
   findMissingEvents,
   findMissingPermissions,
   installationSettingsUrl,
-} from '../core/doctor.js';
-import { WORKFLOW_PATH } from '../core/ids.js';
+} from '../core/doctor/doctor.js';
+import { WORKFLOW_PATH } from '../core/vocabulary/ids.js';
 import { fingerprintTemplate, readShippedVersions } from '../github/setup-templates.js';
 import { readPin, sourceHasCommit } from '../github/source-pin.js';
 import { findBatonSource } from '../github/source-ref.js';

@@ -1,5 +1,5 @@
-import { adaptationRefPrefix } from '../core/adaptation.js';
-import { usageRefPrefix } from '../core/usage.js';
+import { adaptationRefPrefix } from '../core/plan/adaptation.js';
+import { usageRefPrefix } from '../core/plan/usage.js';
 import { listMatchingRefs } from './hidden-records.js';
 import type { RepoContext } from './types.js';
 import { messageOf } from './types.js';

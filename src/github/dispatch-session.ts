@@ -1,7 +1,12 @@
-import { type DispatchLock, lockFor } from '../core/action.js';
-import { integrationBranch, parseLoopSubject, WORKFLOW_FILE, workerBranch } from '../core/ids.js';
-import { renderDispatchInputs, type SessionRequest } from '../core/session.js';
-import type { BuildSnapshot } from '../core/snapshot.js';
+import { type DispatchLock, lockFor } from '../core/context/action.js';
+import { renderDispatchInputs, type SessionRequest } from '../core/sessions/session.js';
+import type { BuildSnapshot } from '../core/snapshot/snapshot.js';
+import {
+  integrationBranch,
+  parseLoopSubject,
+  WORKFLOW_FILE,
+  workerBranch,
+} from '../core/vocabulary/ids.js';
 import { createRef, deleteRef, moveBranch } from './refs.js';
 import { type RepoContext, statusOf } from './types.js';
 

@@ -19,7 +19,7 @@
  *   a reconcile wrote knowing them, and CI's roll-up leaves them out.
  */
 
-import { parseBatonBranch } from '../core/ids.js';
+import { parseBatonBranch } from '../core/vocabulary/ids.js';
 
 /** The GitHub App every GitHub Actions check suite belongs to. */
 export const ACTIONS_APP_SLUG = 'github-actions';

@@ -1,6 +1,6 @@
 import { loadConfig } from '../config.js';
-import { defaultConfig } from '../core/config.js';
-import { batonLabels, type LabelSpec } from '../core/labels.js';
+import { defaultConfig } from '../core/config/config.js';
+import { batonLabels, type LabelSpec } from '../core/config/labels.js';
 import type { BuildQueue } from './build-queue.js';
 import { InstallationPayload, type OnboardingLog } from './onboarding.js';
 import type { Octokit, RepoContext } from './types.js';

@@ -1,6 +1,6 @@
-import { renderCommandLedger } from '../core/command-ledger.js';
-import { LEDGER_PART_CHARS, ledgerSpill, renderLedgerPart } from '../core/ledger-archive.js';
-import type { BuildSnapshot, CommandInfo } from '../core/snapshot.js';
+import type { BuildSnapshot, CommandInfo } from '../core/snapshot/snapshot.js';
+import { renderCommandLedger } from '../core/status/command-ledger.js';
+import { LEDGER_PART_CHARS, ledgerSpill, renderLedgerPart } from '../core/status/ledger-archive.js';
 import { createRef, deleteRef } from './refs.js';
 import type { RepoContext } from './types.js';
 

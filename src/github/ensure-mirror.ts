@@ -1,7 +1,7 @@
-import type { Action } from '../core/action.js';
-import { briefPath } from '../core/ids.js';
-import { mirrorsOf, renderMirrorBody } from '../core/mirror.js';
-import type { BuildSnapshot } from '../core/snapshot.js';
+import { mirrorsOf, renderMirrorBody } from '../core/build/mirror.js';
+import type { Action } from '../core/context/action.js';
+import type { BuildSnapshot } from '../core/snapshot/snapshot.js';
+import { briefPath } from '../core/vocabulary/ids.js';
 import { createRef, deleteRef } from './refs.js';
 import type { RepoContext } from './types.js';
 import { statusOf } from './types.js';

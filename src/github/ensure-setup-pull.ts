@@ -1,7 +1,7 @@
-import { decideSetupPull } from '../core/decide-setup-pull.js';
-import type { ExistingFile, SetupFile } from '../core/plan-setup.js';
-import { isSetupChange, planSetup } from '../core/plan-setup.js';
-import { type BatonSource, renderSetupPullBody } from '../core/render-setup-pull.js';
+import { decideSetupPull } from '../core/setup/decide-setup-pull.js';
+import type { ExistingFile, SetupFile } from '../core/setup/plan-setup.js';
+import { isSetupChange, planSetup } from '../core/setup/plan-setup.js';
+import { type BatonSource, renderSetupPullBody } from '../core/setup/render-setup-pull.js';
 import { createRef, moveBranch } from './refs.js';
 import { commitFiles, type FileRead, readBranchHead, readFilesAt } from './setup-git.js';
 import {

@@ -1,15 +1,15 @@
 import type { Context } from 'probot';
 import { loadConfig } from '../config.js';
-import { isBuildLabel } from '../core/build-labels.js';
-import { defaultConfig } from '../core/config.js';
-import { buildIdFor } from '../core/ids.js';
-import { commandWord, parseCommands } from '../core/parse-commands.js';
+import { commandWord, parseCommands } from '../core/commands/parse-commands.js';
 import {
   isBatonComment,
   renderCommandErrors,
   renderCommandRefusal,
   renderLabelRefusal,
-} from '../core/render-replies.js';
+} from '../core/commands/render-replies.js';
+import { isBuildLabel } from '../core/config/build-labels.js';
+import { defaultConfig } from '../core/config/config.js';
+import { buildIdFor } from '../core/vocabulary/ids.js';
 import type { ActLog, ActOutcome } from './act.js';
 import type { BuildQueue } from './build-queue.js';
 import { ensureNote } from './ensure-note.js';

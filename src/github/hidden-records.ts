@@ -1,5 +1,5 @@
-import { adaptationRefPrefix } from '../core/adaptation.js';
-import { usageRefPrefix } from '../core/usage.js';
+import { adaptationRefPrefix } from '../core/plan/adaptation.js';
+import { usageRefPrefix } from '../core/plan/usage.js';
 import { ImmutableCache } from './immutable-cache.js';
 import { LearnedReading, type Reading, readingFrom } from './learned-reading.js';
 import { type RepoContext, statusOf } from './types.js';

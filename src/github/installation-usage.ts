@@ -1,4 +1,4 @@
-import type { DatedUsage } from '../core/daily-spend.js';
+import type { DatedUsage } from '../core/snapshot/daily-spend.js';
 import { readRepoUsage } from './read-repo-usage.js';
 import { type RepoContext, statusOf } from './types.js';
 

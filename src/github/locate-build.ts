@@ -1,4 +1,4 @@
-import { issueBranchPrefix, parseBatonBranch, parseBuildId } from '../core/ids.js';
+import { issueBranchPrefix, parseBatonBranch, parseBuildId } from '../core/vocabulary/ids.js';
 import type { RepoContext } from './types.js';
 
 /** A build found from an event: its id and its issue. */

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { integrationBranch } from '../core/ids.js';
-import type { BuildSnapshot } from '../core/snapshot.js';
+import type { BuildSnapshot } from '../core/snapshot/snapshot.js';
+import { integrationBranch } from '../core/vocabulary/ids.js';
 import { ensureNote } from './ensure-note.js';
 import type { RepoContext } from './types.js';
 import { messageOf, statusOf } from './types.js';

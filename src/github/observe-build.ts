@@ -2,10 +2,15 @@ import {
   type AdaptationRecord,
   adaptationRefPrefix,
   parseAdaptationMessage,
-} from '../core/adaptation.js';
-import { buildDir, integrationBranch, parseBatonBranch, subIssueGraphPath } from '../core/ids.js';
-import type { BuildSnapshot } from '../core/snapshot.js';
-import { parseUsageMessage, type UsageRecord, usageRefPrefix } from '../core/usage.js';
+} from '../core/plan/adaptation.js';
+import { parseUsageMessage, type UsageRecord, usageRefPrefix } from '../core/plan/usage.js';
+import type { BuildSnapshot } from '../core/snapshot/snapshot.js';
+import {
+  buildDir,
+  integrationBranch,
+  parseBatonBranch,
+  subIssueGraphPath,
+} from '../core/vocabulary/ids.js';
 import { type BuildQueryResult, type GraphComment, loginOf } from './build-query.js';
 import { hiddenRefReadingFrom, readHiddenRecords } from './hidden-records.js';
 import { hasBatonEyesInWindow, reactionReadingFrom } from './reactions.js';

@@ -1,5 +1,5 @@
 import { ProbotOctokit } from 'probot';
-import { DO_NOT_RETRY } from '../core/retry-policy.js';
+import { DO_NOT_RETRY } from '../core/vocabulary/retry-policy.js';
 import { createPacerRegistry, isOwnPacing, paceRequests, paceRulesFrom } from './pace-requests.js';
 
 /** Retries after a rate limit, at most this many times, each wait at most this long. */

@@ -1,6 +1,6 @@
 import type { Context } from 'probot';
-import { parseBuildId } from '../core/ids.js';
-import { parseRunName } from '../core/session.js';
+import { parseRunName } from '../core/sessions/session.js';
+import { parseBuildId } from '../core/vocabulary/ids.js';
 import { type EventContext, type HandlerDeps, repoContext, scheduleReconcile } from './handlers.js';
 import { type BuildRef, buildOfBranch } from './locate-build.js';
 import { findOpenBuilds } from './resync.js';

@@ -1,4 +1,4 @@
-import type { Verdict } from '../core/snapshot.js';
+import type { Verdict } from '../core/snapshot/snapshot.js';
 import { deleteRef } from './refs.js';
 import type { RepoContext } from './types.js';
 import { statusOf } from './types.js';

@@ -1,10 +1,10 @@
-import { parseCommandLedger } from '../core/command-ledger.js';
-import { findLedgerPart } from '../core/ledger-archive.js';
-import { findNotice } from '../core/notice.js';
-import { parseCommands } from '../core/parse-commands.js';
-import { isBatonComment } from '../core/render-replies.js';
-import { findStatusBuild } from '../core/render-status.js';
-import type { BuildSnapshot, CommandInfo } from '../core/snapshot.js';
+import { parseCommands } from '../core/commands/parse-commands.js';
+import { isBatonComment } from '../core/commands/render-replies.js';
+import type { BuildSnapshot, CommandInfo } from '../core/snapshot/snapshot.js';
+import { parseCommandLedger } from '../core/status/command-ledger.js';
+import { findLedgerPart } from '../core/status/ledger-archive.js';
+import { findStatusBuild } from '../core/status/render-status.js';
+import { findNotice } from '../core/vocabulary/notice.js';
 import { hasWriteAccess } from './permissions.js';
 import type { RepoContext } from './types.js';
 

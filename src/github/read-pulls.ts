@@ -1,6 +1,6 @@
-import { integrationBranch, parseBatonBranch } from '../core/ids.js';
-import type { ChecksInfo, PullInfo, ReviewInfo } from '../core/snapshot.js';
-import { parseVerdictMarker } from '../core/verdict-marker.js';
+import { parseVerdictMarker } from '../core/sessions/verdict-marker.js';
+import type { ChecksInfo, PullInfo, ReviewInfo } from '../core/snapshot/snapshot.js';
+import { integrationBranch, parseBatonBranch } from '../core/vocabulary/ids.js';
 import {
   type GraphCheckRun,
   type GraphPull,

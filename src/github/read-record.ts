@@ -1,7 +1,11 @@
-import { COMPLETION_MAX_BYTES, Completion } from '../core/completion.js';
-import { RESEARCH_RESULT_MAX_BYTES, type ResearchRead, ResearchResult } from '../core/research.js';
-import type { CompletionRead, PlanRead } from '../core/snapshot.js';
-import { subIssueGraphProblems, validatePlan } from '../core/validate-plan.js';
+import { COMPLETION_MAX_BYTES, Completion } from '../core/plan/completion.js';
+import {
+  RESEARCH_RESULT_MAX_BYTES,
+  type ResearchRead,
+  ResearchResult,
+} from '../core/plan/research.js';
+import { subIssueGraphProblems, validatePlan } from '../core/plan/validate-plan.js';
+import type { CompletionRead, PlanRead } from '../core/snapshot/snapshot.js';
 import type { BuildQueryResult } from './build-query.js';
 
 /** The largest `plan.json` the app reads; a larger one is reported, not parsed. */

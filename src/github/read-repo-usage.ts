@@ -1,4 +1,4 @@
-import { type DatedUsage, datedUsageOf } from '../core/daily-spend.js';
+import { type DatedUsage, datedUsageOf } from '../core/snapshot/daily-spend.js';
 import { listMatchingRefs, recordCommits } from './hidden-records.js';
 import type { RepoContext } from './types.js';
 

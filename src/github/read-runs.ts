@@ -1,6 +1,6 @@
-import { WORKFLOW_FILE } from '../core/ids.js';
-import { parseRunName } from '../core/session.js';
-import type { RunConclusion, RunInfo, RunStatus } from '../core/snapshot.js';
+import { parseRunName } from '../core/sessions/session.js';
+import type { RunConclusion, RunInfo, RunStatus } from '../core/snapshot/snapshot.js';
+import { WORKFLOW_FILE } from '../core/vocabulary/ids.js';
 import type { Octokit, RepoContext } from './types.js';
 import { statusOf } from './types.js';
 

@@ -1,5 +1,5 @@
-import { parseMirrorMarker } from '../core/mirror.js';
-import type { PlanRead, SubIssueInfo } from '../core/snapshot.js';
+import { parseMirrorMarker } from '../core/build/mirror.js';
+import type { PlanRead, SubIssueInfo } from '../core/snapshot/snapshot.js';
 import type { RepoContext } from './types.js';
 
 /** GitHub allows at most 100 sub-issues per issue: one page. */

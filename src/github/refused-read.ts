@@ -1,4 +1,4 @@
-import { noticeKey, noticeMarker } from '../core/notice.js';
+import { noticeKey, noticeMarker } from '../core/vocabulary/notice.js';
 import { noticeLockRef } from './ensure-notice.js';
 import { createRef, deleteRef } from './refs.js';
 import { messageOf, type RepoContext, statusOf } from './types.js';

@@ -1,4 +1,4 @@
-import { parseBatonBranch, parseBuildId } from '../core/ids.js';
+import { parseBatonBranch, parseBuildId } from '../core/vocabulary/ids.js';
 import type { BuildRef } from './locate-build.js';
 import { graphqlAllowanceOf } from './pace-requests.js';
 import type { RepoContext } from './types.js';

@@ -1,4 +1,4 @@
-import { SETUP_PULL_TITLE } from '../core/render-setup-pull.js';
+import { SETUP_PULL_TITLE } from '../core/setup/render-setup-pull.js';
 import type { RepoContext } from './types.js';
 import { statusOf } from './types.js';
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { BatonSource } from '../core/render-setup-pull.js';
+import type { BatonSource } from '../core/setup/render-setup-pull.js';
 import { findTemplatesDir, renderTemplates, type TemplateFile } from '../templates.js';
 
 /** Installed path → fingerprints of every version Baton has shipped there, the current one included. */

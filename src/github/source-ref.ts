@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ZERO_SHA } from '../core/doctor.js';
-import type { BatonSource } from '../core/render-setup-pull.js';
+import { ZERO_SHA } from '../core/doctor/doctor.js';
+import type { BatonSource } from '../core/setup/render-setup-pull.js';
 
 /** Where the CLI source comes from, or why onboarding is off. */
 export type BatonSourceRead = { ok: true; source: BatonSource } | { ok: false; reason: string };

@@ -1,4 +1,4 @@
-import type { BuildSnapshot } from '../core/snapshot.js';
+import type { BuildSnapshot } from '../core/snapshot/snapshot.js';
 import type { HeldStatusEdit } from './held-status-edit.js';
 import { createRef, deleteRef } from './refs.js';
 import type { RepoContext } from './types.js';

@@ -1,5 +1,5 @@
-import { WRITES_PER_STARTED_WORKER } from '../core/estimate.js';
-import type { SessionRole } from '../core/session.js';
+import type { SessionRole } from '../core/sessions/session.js';
+import { WRITES_PER_STARTED_WORKER } from '../core/snapshot/estimate.js';
 
 /**
  * One installation's content-creating requests in GitHub's two windows (80 a
@@ -20,7 +20,7 @@ import type { SessionRole } from '../core/session.js';
  * dispatch goes only when the hour can hold what is made, what is owed and
  * everything the new worker sets in motion (`WRITES_PER_STARTED_WORKER`).
  * What is owed is derived from GitHub, not kept: each reconcile sets its
- * build's figure from the snapshot (`writesOwed`, src/core/estimate.ts), and
+ * build's figure from the snapshot (`writesOwed`, src/core/snapshot/estimate.ts), and
  * a dispatch adds its worker's share until the next reconcile sees the run.
  * A build whose first dispatch waits is woken (`wake`) when a reconcile of
  * any build sees owed writes paid, or, by one timer of the budget's, when

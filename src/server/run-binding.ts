@@ -1,4 +1,4 @@
-import { WORKFLOW_PATH } from '../core/ids.js';
+import { WORKFLOW_PATH } from '../core/vocabulary/ids.js';
 import type { ActionsClaims } from './verify-session-request.js';
 
 /** The job of the session workflow that may hold the write token. */

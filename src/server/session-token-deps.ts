@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import yaml from 'js-yaml';
 import type { Probot } from 'probot';
-import { parseConfig } from '../core/config.js';
-import { WORKFLOW_PATH } from '../core/ids.js';
+import { parseConfig } from '../core/config/config.js';
+import { WORKFLOW_PATH } from '../core/vocabulary/ids.js';
 import { isRefTaken } from '../github/refs.js';
 import {
   fingerprintTemplate,

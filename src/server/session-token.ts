@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { ApplicationFunctionOptions } from 'probot';
-import { parseDoctorRunName } from '../core/doctor-session.js';
-import { integrationBranch, parseBatonBranch } from '../core/ids.js';
-import { parseRunName } from '../core/session.js';
+import { parseDoctorRunName } from '../core/doctor/doctor-session.js';
+import { parseRunName } from '../core/sessions/session.js';
+import { integrationBranch, parseBatonBranch } from '../core/vocabulary/ids.js';
 import { statusOf } from '../github/types.js';
 import { createKeyResolver } from './oidc-keys.js';
 import { checkRunFacts, type RunFacts } from './run-binding.js';

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { errors, type JWTPayload, jwtVerify } from 'jose';
 import { z } from 'zod';
-import { parseBatonBranch, WORKFLOW_PATH } from '../core/ids.js';
+import { parseBatonBranch, WORKFLOW_PATH } from '../core/vocabulary/ids.js';
 import type { KeyResolver } from './oidc-keys.js';
 
 /** Seconds of clock skew tolerated between the runner, GitHub and the app. */

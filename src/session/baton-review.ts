@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseVerdictMarker } from '../core/verdict-marker.js';
+import { parseVerdictMarker } from '../core/sessions/verdict-marker.js';
 
 /** A review as GitHub lists them, with what tells Baton's own apart. */
 export const ListedReview = z.object({

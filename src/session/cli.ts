@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { DOCTOR_ROLE } from '../core/doctor-session.js';
+import { DOCTOR_ROLE } from '../core/doctor/doctor-session.js';
 import { runAgent } from './agent/run-agent.js';
 import { runDoctorAgent } from './doctor/doctor-agent.js';
 import { parseDoctorEnv } from './doctor/doctor-env.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { BUILD_ID, LOOP_SUBJECT, WORKER_ID } from '../core/ids.js';
-import { SESSION_ROLES } from '../core/session.js';
+import { SESSION_ROLES } from '../core/sessions/session.js';
+import { BUILD_ID, LOOP_SUBJECT, WORKER_ID } from '../core/vocabulary/ids.js';
 import { renderEnvProblem } from './env-sources.js';
 
 const optional = z

@@ -2,7 +2,7 @@ import { Octokit } from '@octokit/core';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck';
-import { DO_NOT_RETRY } from '../core/retry-policy.js';
+import { DO_NOT_RETRY } from '../core/vocabulary/retry-policy.js';
 
 /** How hard a session's client tries; tests make the waits short. */
 export interface SessionClientOptions {

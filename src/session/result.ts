@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { Completion, Usage } from '../core/completion.js';
-import { Plan, WorkerId } from '../core/plan.js';
-import { SESSION_ROLES } from '../core/session.js';
+import { Completion, Usage } from '../core/plan/completion.js';
+import { Plan, WorkerId } from '../core/plan/plan.js';
+import { SESSION_ROLES } from '../core/sessions/session.js';
 
 /**
  * What the `agent` job leaves in `BATON_OUT` for the `publish` job:

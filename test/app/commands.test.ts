@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { workerBranch } from '../../src/core/ids.js';
+import { workerBranch } from '../../src/core/vocabulary/ids.js';
 import { type AppHarness, startApp } from '../support/app-harness.js';
 import { installedRepo, tickingClock } from '../support/builds.js';
 import { driveBuild, type SessionScript } from '../support/scripted-sessions.js';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { integrationBranch } from '../../src/core/ids.js';
-import { findNotice } from '../../src/core/notice.js';
+import { integrationBranch } from '../../src/core/vocabulary/ids.js';
+import { findNotice } from '../../src/core/vocabulary/notice.js';
 import { type AppHarness, startApp } from '../support/app-harness.js';
 import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
 import {

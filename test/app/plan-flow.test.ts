@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { integrationBranch } from '../../src/core/ids.js';
+import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import {
   type AppHarness,
   commentPayload,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub, SimRun } from '../../sim/github/fake-github.js';
-import { integrationBranch } from '../../src/core/ids.js';
+import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import { BuildQueue } from '../../src/github/build-queue.js';
 import { clearRefCleanUp, REFS_PER_MUTATION } from '../../src/github/clean-up-refs.js';
 import { reconcileBuild } from '../../src/github/reconcile.js';

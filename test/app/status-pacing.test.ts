@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { integrationBranch, workerBranch } from '../../src/core/ids.js';
-import { findNotice } from '../../src/core/notice.js';
+import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
+import { findNotice } from '../../src/core/vocabulary/notice.js';
 import { createStatusPacer } from '../../src/github/status-pacer.js';
 import {
   type AppHarness,

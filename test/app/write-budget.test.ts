@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { WRITES_OWED_PER_WORKER, WRITES_PER_BUILD } from '../../src/core/estimate.js';
-import { integrationBranch, workerBranch } from '../../src/core/ids.js';
+import { WRITES_OWED_PER_WORKER, WRITES_PER_BUILD } from '../../src/core/snapshot/estimate.js';
+import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { createStatusPacer, type StatusPacer } from '../../src/github/status-pacer.js';
 import { createWriteBudget, type WriteBudget } from '../../src/github/write-budget.js';
 import { type AppHarness, startApp } from '../support/app-harness.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type DispatchLock, lockFor } from '../../src/core/action.js';
-import type { SessionRequest } from '../../src/core/session.js';
+import { type DispatchLock, lockFor } from '../../src/core/context/action.js';
+import type { SessionRequest } from '../../src/core/sessions/session.js';
 
 const BUILD = { build: '12-x', issue: 12 } as const;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkCommands } from '../../src/core/check-commands.js';
-import type { Command } from '../../src/core/command.js';
-import type { BuildSnapshot, CommandInfo, RunInfo } from '../../src/core/snapshot.js';
+import type { Command } from '../../src/core/commands/command.js';
+import { checkCommands } from '../../src/core/decide/check-commands.js';
+import type { BuildSnapshot, CommandInfo, RunInfo } from '../../src/core/snapshot/snapshot.js';
 import {
   ago,
   makeCommand,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Command } from '../../src/core/command.js';
-import { parseCommandLedger, renderCommandLedger } from '../../src/core/command-ledger.js';
+import type { Command } from '../../src/core/commands/command.js';
+import { parseCommandLedger, renderCommandLedger } from '../../src/core/status/command-ledger.js';
 import { makeCommand } from './factories.js';
 
 describe('the command ledger in the status comment', () => {

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Config } from '../../src/core/config.js';
-import { decide } from '../../src/core/decide.js';
-import type { Plan, PlanWorker } from '../../src/core/plan.js';
+import type { Config } from '../../src/core/config/config.js';
+import { decide } from '../../src/core/decide/decide.js';
+import type { Plan, PlanWorker } from '../../src/core/plan/plan.js';
 import { makeConfig, makePlan, makeWorker } from './factories.js';
 import { advance } from './sim/advance.js';
 import { applyActions } from './sim/apply.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Config } from '../../src/core/config.js';
-import { datedUsageOf, spentOnDay } from '../../src/core/daily-spend.js';
-import { decide } from '../../src/core/decide.js';
-import { renderStatus } from '../../src/core/render-status.js';
-import { renderUsageMessage } from '../../src/core/usage.js';
+import type { Config } from '../../src/core/config/config.js';
+import { decide } from '../../src/core/decide/decide.js';
+import { renderUsageMessage } from '../../src/core/plan/usage.js';
+import { datedUsageOf, spentOnDay } from '../../src/core/snapshot/daily-spend.js';
+import { renderStatus } from '../../src/core/status/render-status.js';
 import { makeConfig, makePlan, makeSnapshot, makeUsageRecord, NOW, planRun } from './factories.js';
 
 const today = (hour: number) => `2026-03-01T${String(hour).padStart(2, '0')}:00:00Z`;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { AdaptationRecord } from '../../src/core/adaptation.js';
-import { checkCommands } from '../../src/core/check-commands.js';
-import type { Config } from '../../src/core/config.js';
-import { decide } from '../../src/core/decide.js';
-import { renderStatus } from '../../src/core/render-status.js';
-import { isSessionTrigger, parseRunName, renderRunName } from '../../src/core/session.js';
-import type { CommandInfo, RunInfo } from '../../src/core/snapshot.js';
+import type { Config } from '../../src/core/config/config.js';
+import { checkCommands } from '../../src/core/decide/check-commands.js';
+import { decide } from '../../src/core/decide/decide.js';
+import type { AdaptationRecord } from '../../src/core/plan/adaptation.js';
+import { isSessionTrigger, parseRunName, renderRunName } from '../../src/core/sessions/session.js';
+import type { CommandInfo, RunInfo } from '../../src/core/snapshot/snapshot.js';
+import { renderStatus } from '../../src/core/status/render-status.js';
 import { dispatched, noticeKeys, rowsOf, viewOf } from './decide-helpers.js';
 import {
   ago,

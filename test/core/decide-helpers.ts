@@ -1,5 +1,5 @@
-import type { Action } from '../../src/core/action.js';
-import type { StatusView } from '../../src/core/status-view.js';
+import type { Action } from '../../src/core/context/action.js';
+import type { StatusView } from '../../src/core/status/status-view.js';
 
 /** The dispatches among the actions, as `role worker trigger` strings. */
 export function dispatched(actions: Action[]): string[] {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Action } from '../../src/core/action.js';
-import type { Config } from '../../src/core/config.js';
-import { decide } from '../../src/core/decide.js';
-import { findNotice } from '../../src/core/notice.js';
-import type { BuildSnapshot } from '../../src/core/snapshot.js';
+import type { Config } from '../../src/core/config/config.js';
+import type { Action } from '../../src/core/context/action.js';
+import { decide } from '../../src/core/decide/decide.js';
+import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
+import { findNotice } from '../../src/core/vocabulary/notice.js';
 import { noticeKeys } from './decide-helpers.js';
 import {
   ago,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decide } from '../../src/core/decide.js';
-import type { PlanRead, RunConclusion, RunInfo } from '../../src/core/snapshot.js';
+import { decide } from '../../src/core/decide/decide.js';
+import type { PlanRead, RunConclusion, RunInfo } from '../../src/core/snapshot/snapshot.js';
 import { dispatched, kinds, viewOf } from './decide-helpers.js';
 import {
   ago,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decide } from '../../src/core/decide.js';
-import { renderStatus } from '../../src/core/render-status.js';
-import type { BuildSnapshot, CommandInfo, RunInfo } from '../../src/core/snapshot.js';
+import { decide } from '../../src/core/decide/decide.js';
+import type { BuildSnapshot, CommandInfo, RunInfo } from '../../src/core/snapshot/snapshot.js';
+import { renderStatus } from '../../src/core/status/render-status.js';
 import { dispatched, kinds, viewOf } from './decide-helpers.js';
 import {
   ago,

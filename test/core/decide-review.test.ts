@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Action } from '../../src/core/action.js';
-import type { Config } from '../../src/core/config.js';
-import { decide } from '../../src/core/decide.js';
-import type { CommandInfo, PullInfo, RunInfo } from '../../src/core/snapshot.js';
+import type { Config } from '../../src/core/config/config.js';
+import type { Action } from '../../src/core/context/action.js';
+import { decide } from '../../src/core/decide/decide.js';
+import type { CommandInfo, PullInfo, RunInfo } from '../../src/core/snapshot/snapshot.js';
 import { dispatched, rowsOf } from './decide-helpers.js';
 import {
   ago,

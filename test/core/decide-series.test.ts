@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { lockFor } from '../../src/core/action.js';
-import { checkCommands } from '../../src/core/check-commands.js';
-import type { Config } from '../../src/core/config.js';
-import { decide } from '../../src/core/decide.js';
-import type { Plan } from '../../src/core/plan.js';
-import { renderStatus } from '../../src/core/render-status.js';
-import type { BuildSnapshot, RunInfo } from '../../src/core/snapshot.js';
-import { parseUsageMessage, renderUsageMessage } from '../../src/core/usage.js';
+import type { Config } from '../../src/core/config/config.js';
+import { lockFor } from '../../src/core/context/action.js';
+import { checkCommands } from '../../src/core/decide/check-commands.js';
+import { decide } from '../../src/core/decide/decide.js';
+import type { Plan } from '../../src/core/plan/plan.js';
+import { parseUsageMessage, renderUsageMessage } from '../../src/core/plan/usage.js';
+import type { BuildSnapshot, RunInfo } from '../../src/core/snapshot/snapshot.js';
+import { renderStatus } from '../../src/core/status/render-status.js';
 import { dispatched, viewOf } from './decide-helpers.js';
 import {
   ago,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideSetupPull, type SetupPullFacts } from '../../src/core/decide-setup-pull.js';
+import { decideSetupPull, type SetupPullFacts } from '../../src/core/setup/decide-setup-pull.js';
 
 const CLOSED = '2026-11-20T10:00:00Z';
 

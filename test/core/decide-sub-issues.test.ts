@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decide } from '../../src/core/decide.js';
-import type { Plan } from '../../src/core/plan.js';
-import type { CommandInfo, PullInfo, SubIssueInfo } from '../../src/core/snapshot.js';
+import { decide } from '../../src/core/decide/decide.js';
+import type { Plan } from '../../src/core/plan/plan.js';
+import type { CommandInfo, PullInfo, SubIssueInfo } from '../../src/core/snapshot/snapshot.js';
 import {
   ago,
   makeCommand,

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { decide } from '../../src/core/decide.js';
-import type { CommandInfo, PullInfo, RunConclusion, RunInfo } from '../../src/core/snapshot.js';
-import type { UsageRecord } from '../../src/core/usage.js';
+import { decide } from '../../src/core/decide/decide.js';
+import type { UsageRecord } from '../../src/core/plan/usage.js';
+import type {
+  CommandInfo,
+  PullInfo,
+  RunConclusion,
+  RunInfo,
+} from '../../src/core/snapshot/snapshot.js';
 import { dispatched, kinds, rowsOf, viewOf } from './decide-helpers.js';
 import {
   ago,

@@ -3,7 +3,7 @@ import {
   addedLinesOf,
   findAddedDependencies,
   isDependencyFile,
-} from '../../src/core/dependencies.js';
+} from '../../src/core/sessions/dependencies.js';
 
 describe('findAddedDependencies reads the entries a change adds to manifests and lock files', () => {
   it.each<[string, string[], string[]]>([

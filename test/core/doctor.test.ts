@@ -5,15 +5,15 @@ import {
   findMissingPermissions,
   installationSettingsUrl,
   renderDoctor,
-} from '../../src/core/doctor.js';
+} from '../../src/core/doctor/doctor.js';
 import {
   type DoctorReport,
   parseDoctorReport,
   parseDoctorRunName,
   renderDoctorReport,
   renderDoctorRunName,
-} from '../../src/core/doctor-session.js';
-import { parseRunName } from '../../src/core/session.js';
+} from '../../src/core/doctor/doctor-session.js';
+import { parseRunName } from '../../src/core/sessions/session.js';
 
 describe('findMissingPermissions', () => {
   it.each<[string, Record<string, string>, Record<string, string>, string[]]>([

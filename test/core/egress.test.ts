@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/core/config.js';
-import { decide } from '../../src/core/decide.js';
+import { parseConfig } from '../../src/core/config/config.js';
+import { decide } from '../../src/core/decide/decide.js';
 import {
   DISTRIBUTION_HOSTS,
   describeBlocked,
   egressAllowlist,
   hostAllowed,
   isIpLiteral,
-} from '../../src/core/egress.js';
-import { NETWORK_OPEN, renderStatus } from '../../src/core/render-status.js';
+} from '../../src/core/sessions/egress.js';
+import { NETWORK_OPEN, renderStatus } from '../../src/core/status/render-status.js';
 import { makeConfig, makeSnapshot } from './factories.js';
 
 describe('hostAllowed', () => {

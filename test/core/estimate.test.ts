@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { PlanWorker } from '../../src/core/plan/plan.js';
 import {
   estimateBuild,
   leastMinutesFor,
@@ -7,9 +8,8 @@ import {
   WRITES_PER_BUILD,
   WRITES_PER_STARTED_WORKER,
   writesOwed,
-} from '../../src/core/estimate.js';
-import type { PlanWorker } from '../../src/core/plan.js';
-import type { BuildSnapshot } from '../../src/core/snapshot.js';
+} from '../../src/core/snapshot/estimate.js';
+import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
 import {
   makeConfig,
   makePlan,

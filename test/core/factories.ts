@@ -1,16 +1,16 @@
-import type { Command } from '../../src/core/command.js';
-import type { Completion } from '../../src/core/completion.js';
-import { type Config, type ParsedConfig, parseConfig } from '../../src/core/config.js';
-import type { Plan, PlanWorker } from '../../src/core/plan.js';
+import type { Command } from '../../src/core/commands/command.js';
+import { type Config, type ParsedConfig, parseConfig } from '../../src/core/config/config.js';
+import type { Completion } from '../../src/core/plan/completion.js';
+import type { Plan, PlanWorker } from '../../src/core/plan/plan.js';
+import type { UsageRecord } from '../../src/core/plan/usage.js';
 import type {
   BuildSnapshot,
   CommandInfo,
   PullInfo,
   ReviewInfo,
   RunInfo,
-} from '../../src/core/snapshot.js';
-import type { BuildProgress } from '../../src/core/status-view.js';
-import type { UsageRecord } from '../../src/core/usage.js';
+} from '../../src/core/snapshot/snapshot.js';
+import type { BuildProgress } from '../../src/core/status/status-view.js';
 
 export const BUILD = '12-add-login';
 export const ISSUE = 12;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { foldFollowUps, followUpAmendmentProblems } from '../../src/core/follow-ups.js';
-import type { Plan } from '../../src/core/plan.js';
-import { validatePlan } from '../../src/core/validate-plan.js';
+import type { Plan } from '../../src/core/plan/plan.js';
+import { validatePlan } from '../../src/core/plan/validate-plan.js';
+import { foldFollowUps, followUpAmendmentProblems } from '../../src/core/snapshot/follow-ups.js';
 import { ago, BUILD, makeCommand, makePlan, makeRun, makeWorker } from './factories.js';
 
 const research = makePlan({ type: 'research' });

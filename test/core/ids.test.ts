@@ -15,7 +15,7 @@ import {
   skillPath,
   slugify,
   workerBranch,
-} from '../../src/core/ids.js';
+} from '../../src/core/vocabulary/ids.js';
 
 describe('worker ids', () => {
   it.each([

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Action } from '../../src/core/action.js';
-import { decide } from '../../src/core/decide.js';
-import { buildLedger } from '../../src/core/ledger.js';
-import type { BuildSnapshot } from '../../src/core/snapshot.js';
+import type { Action } from '../../src/core/context/action.js';
+import { decide } from '../../src/core/decide/decide.js';
+import { buildLedger } from '../../src/core/snapshot/ledger.js';
+import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
 import { viewOf } from './decide-helpers.js';
 import {
   ago,

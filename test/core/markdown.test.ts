@@ -6,7 +6,7 @@ import {
   escapeLinkText,
   escapeMermaidLabel,
   escapeText,
-} from '../../src/core/markdown.js';
+} from '../../src/core/vocabulary/markdown.js';
 
 describe('markdown escaping', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Command } from '../../src/core/command.js';
-import { listCommands, parseCommands } from '../../src/core/parse-commands.js';
+import type { Command } from '../../src/core/commands/command.js';
+import { listCommands, parseCommands } from '../../src/core/commands/parse-commands.js';
 
 function commandsOf(body: string, worker?: string): Command[] {
   const parsed = parseCommands(body, worker ? { worker } : {});

@@ -5,7 +5,7 @@ import {
   planSetup,
   type SetupFileInput,
   type SetupFileState,
-} from '../../src/core/plan-setup.js';
+} from '../../src/core/setup/plan-setup.js';
 
 const CURRENT = '# Worker\nDo the brief.\n';
 

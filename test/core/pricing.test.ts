@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { costOf } from '../../src/core/pricing.js';
+import { costOf } from '../../src/core/vocabulary/pricing.js';
 import {
   addUsage,
   createUsageMeter,

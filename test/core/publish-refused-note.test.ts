@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decide } from '../../src/core/decide.js';
+import { decide } from '../../src/core/decide/decide.js';
 import { rowsOf } from './decide-helpers.js';
 import {
   ago,

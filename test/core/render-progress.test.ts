@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PROGRESS_MAX_CHARS, renderProgress } from '../../src/core/render-progress.js';
-import type { BuildProgress, WorkerRow } from '../../src/core/status-view.js';
+import { PROGRESS_MAX_CHARS, renderProgress } from '../../src/core/status/render-progress.js';
+import type { BuildProgress, WorkerRow } from '../../src/core/status/status-view.js';
 import { BUILD, makeTotals } from './factories.js';
 
 function row(overrides: Partial<WorkerRow> & { id: string }): WorkerRow {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommands } from '../../src/core/parse-commands.js';
+import { parseCommands } from '../../src/core/commands/parse-commands.js';
 import {
   BATON_REPLY_MARKER,
   isBatonComment,
   renderCommandErrors,
   renderCommandRefusal,
   renderLabelRefusal,
-} from '../../src/core/render-replies.js';
-import { renderStatus } from '../../src/core/render-status.js';
+} from '../../src/core/commands/render-replies.js';
+import { renderStatus } from '../../src/core/status/render-status.js';
 
 describe('replies', () => {
   it('refuses a label added without write access', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Completion } from '../../src/core/completion.js';
-import { REPORT_MAX_CHARS, renderReport } from '../../src/core/render-report.js';
-import type { BuildProgress, WorkerRow } from '../../src/core/status-view.js';
+import type { Completion } from '../../src/core/plan/completion.js';
+import { REPORT_MAX_CHARS, renderReport } from '../../src/core/status/render-report.js';
+import type { BuildProgress, WorkerRow } from '../../src/core/status/status-view.js';
 import { BUILD, makeCompletion, makePlan, makeTotals } from './factories.js';
 
 function row(overrides: Partial<WorkerRow> & { id: string }): WorkerRow {

@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/core/config.js';
-import type { Plan, PlanWorker } from '../../src/core/plan.js';
-import { renderProgress } from '../../src/core/render-progress.js';
-import { findStatusBuild, renderStatus, statusMarker } from '../../src/core/render-status.js';
-import type { ProgressStatusView, RepoLinks, StatusView } from '../../src/core/status-view.js';
+import { defaultConfig } from '../../src/core/config/config.js';
+import type { Plan, PlanWorker } from '../../src/core/plan/plan.js';
+import { renderProgress } from '../../src/core/status/render-progress.js';
+import {
+  findStatusBuild,
+  renderStatus,
+  statusMarker,
+} from '../../src/core/status/render-status.js';
+import type {
+  ProgressStatusView,
+  RepoLinks,
+  StatusView,
+} from '../../src/core/status/status-view.js';
 
 const BUILD = '12-add-login';
 const LINKS: RepoLinks = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { reviewRounds } from '../../src/core/build-progress.js';
-import { renderRounds } from '../../src/core/render-spend.js';
-import type { Verdict } from '../../src/core/snapshot.js';
+import type { Verdict } from '../../src/core/snapshot/snapshot.js';
+import { renderRounds } from '../../src/core/status/render-spend.js';
+import { reviewRounds } from '../../src/core/workers/build-progress.js';
 import { makePull, makeReview, sha } from './factories.js';
 
 /** Reviews from `verdict@head` specs, in order. */

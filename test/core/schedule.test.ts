@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dependentChainLengths, pickDispatches } from '../../src/core/schedule.js';
+import { dependentChainLengths, pickDispatches } from '../../src/core/plan/schedule.js';
 import { workers } from './factories.js';
 
 describe('dependentChainLengths', () => {

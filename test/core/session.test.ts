@@ -8,7 +8,7 @@ import {
   renderRunName,
   type SessionRequest,
   type SessionTrigger,
-} from '../../src/core/session.js';
+} from '../../src/core/sessions/session.js';
 
 function makeRequest(overrides: Partial<SessionRequest> = {}): SessionRequest {
   return {

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommandLedger } from '../../src/core/command-ledger.js';
-import { defaultConfig } from '../../src/core/config.js';
-import type { PlanWorker } from '../../src/core/plan.js';
+import { defaultConfig } from '../../src/core/config/config.js';
+import type { PlanWorker } from '../../src/core/plan/plan.js';
+import type { CommandInfo } from '../../src/core/snapshot/snapshot.js';
+import { parseCommandLedger } from '../../src/core/status/command-ledger.js';
 import {
   findStatusBuild,
   renderStatus,
   renderStatusComment,
   STATUS_MAX_CHARS,
-} from '../../src/core/render-status.js';
-import type { CommandInfo } from '../../src/core/snapshot.js';
-import type { StatusView, WorkerRow } from '../../src/core/status-view.js';
+} from '../../src/core/status/render-status.js';
+import type { StatusView, WorkerRow } from '../../src/core/status/status-view.js';
 import { BUILD, makeCommand, makePlan, makeTotals } from './factories.js';
 
 const LINKS = { repoUrl: 'https://github.com/acme/shop', branch: `baton/${BUILD}/integration` };

@@ -4,8 +4,8 @@ import {
   type SubIssue,
   type SubIssueGraph,
   subIssuePlanProblems,
-} from '../../src/core/sub-issue-graph.js';
-import { validatePlan } from '../../src/core/validate-plan.js';
+} from '../../src/core/plan/sub-issue-graph.js';
+import { validatePlan } from '../../src/core/plan/validate-plan.js';
 
 const BUILD = '12-add-login';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BRIEF_MAX_BYTES, MAX_WORKERS, validatePlan } from '../../src/core/validate-plan.js';
+import { BRIEF_MAX_BYTES, MAX_WORKERS, validatePlan } from '../../src/core/plan/validate-plan.js';
 
 const BUILD = '12-add-login';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseVerdictMarker, renderVerdictMarker } from '../../src/core/verdict-marker.js';
+import { parseVerdictMarker, renderVerdictMarker } from '../../src/core/sessions/verdict-marker.js';
 
 describe('the verdict marker', () => {
   it.each([

@@ -11,8 +11,8 @@ import { GREETING_ISSUE, setUpWidgets } from '../../sim/scenario/greeting-scenar
 import { findFinalPull } from '../../sim/scenario/play-build.js';
 import { readSessionRequest } from '../../sim/scenario/read-request.js';
 import { createScriptedModel } from '../../sim/scenario/scripted-model.js';
-import { adaptationRef, parseAdaptationMessage } from '../../src/core/adaptation.js';
-import { briefPath, integrationBranch } from '../../src/core/ids.js';
+import { adaptationRef, parseAdaptationMessage } from '../../src/core/plan/adaptation.js';
+import { briefPath, integrationBranch } from '../../src/core/vocabulary/ids.js';
 
 const TIMEOUT = 240_000;
 let sim: Simulation | null = null;

@@ -25,7 +25,7 @@ import {
 import { type PlayedBuild, playBuild } from '../../sim/scenario/play-build.js';
 import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
 import { readOnlyToken } from '../../sim/server/tokens.js';
-import { integrationBranch, workerBranch } from '../../src/core/ids.js';
+import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { knownRestRoutes } from '../support/rest-routes.js';
 import { type KnownSecret, maskedAsActions, secretsIn } from '../support/secrets.js';
 

@@ -12,7 +12,7 @@ import { diamondScenario } from '../../sim/scenario/greeting-scenario.js';
 import { renderBriefBody, type Scenario, scenarioWorker } from '../../sim/scenario/scenario.js';
 import { createScriptedModel } from '../../sim/scenario/scripted-model.js';
 import { addedLines, conflictBlocks, viewedLines } from '../../sim/scenario/text-reading.js';
-import { briefPath, completionPath, planPath } from '../../src/core/ids.js';
+import { briefPath, completionPath, planPath } from '../../src/core/vocabulary/ids.js';
 import { renderBriefFile } from '../../src/session/agent/plan-files.js';
 import { runAgent } from '../../src/session/agent/run-agent.js';
 import {

@@ -19,7 +19,7 @@ import {
   integrationBranch,
   subIssueGraphPath,
   workerBranch,
-} from '../../src/core/ids.js';
+} from '../../src/core/vocabulary/ids.js';
 import { knownRestRoutes } from '../support/rest-routes.js';
 
 const BUILD_TIMEOUT = 240_000;

@@ -31,7 +31,7 @@ import {
   STYLE_GUIDE_PATH,
   workerBranch,
   workerFindingsPath,
-} from '../../src/core/ids.js';
+} from '../../src/core/vocabulary/ids.js';
 
 const BUILD_TIMEOUT = 150_000;
 

@@ -15,7 +15,7 @@ import {
 } from '../../sim/scenario/greeting-scenario.js';
 import { type PlayedBuild, playBuild } from '../../sim/scenario/play-build.js';
 import { createScriptedModel } from '../../sim/scenario/scripted-model.js';
-import { integrationBranch, workerBranch } from '../../src/core/ids.js';
+import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 
 const CI_WORKFLOW = '.github/workflows/ci.yml';
 const CI_TEXT = 'name: CI\non: pull_request\njobs: {}\n';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkInvariants } from '../../sim/chaos/invariants.js';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { integrationBranch, planPath } from '../../src/core/ids.js';
+import { integrationBranch, planPath } from '../../src/core/vocabulary/ids.js';
 import { installedRepo, tickingClock } from '../support/builds.js';
 
 const BUILD = '1-add-oauth-login';

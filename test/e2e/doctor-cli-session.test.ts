@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIM_BATON_SOURCE, type Simulation, startSimulation } from '../../sim/e2e.js';
 import { scripted } from '../../sim/fake-anthropic.js';
-import type { DoctorCheck } from '../../src/core/doctor.js';
+import type { DoctorCheck } from '../../src/core/doctor/doctor.js';
 import { main } from '../../src/doctor/cli.js';
 import { BatonOctokit } from '../../src/github/octokit.js';
 import { TEST_PRIVATE_KEY as privateKey } from '../support/app-key.js';

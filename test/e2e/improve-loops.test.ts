@@ -16,7 +16,7 @@ import {
 import { findFinalPull } from '../../sim/scenario/play-build.js';
 import { playImprove } from '../../sim/scenario/play-improve.js';
 import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
-import { integrationBranch, summaryPath } from '../../src/core/ids.js';
+import { integrationBranch, summaryPath } from '../../src/core/vocabulary/ids.js';
 
 const TIMEOUT = 240_000;
 

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAINTAINER, type Simulation, startSimulation } from '../../sim/e2e.js';
 import { reply, toolUse } from '../../sim/fake-anthropic.js';
-import { integrationBranch, planPath } from '../../src/core/ids.js';
+import { integrationBranch, planPath } from '../../src/core/vocabulary/ids.js';
 import { ONE_WORKER_PLAN } from '../support/plans.js';
 
 const PLAN = ONE_WORKER_PLAN;

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Action } from '../../src/core/action.js';
+import type { Action } from '../../src/core/context/action.js';
 import { type ActLog, act } from '../../src/github/act.js';
 import { BatonOctokit } from '../../src/github/octokit.js';
 import type { Octokit } from '../../src/github/types.js';

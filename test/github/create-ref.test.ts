@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
-import { findNotice } from '../../src/core/notice.js';
+import { findNotice } from '../../src/core/vocabulary/notice.js';
 import { type ActLog, act } from '../../src/github/act.js';
 import { createRef, RefRefusedError } from '../../src/github/refs.js';
 import { BUILD, makeSnapshot } from '../core/factories.js';

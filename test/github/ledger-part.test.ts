@@ -1,8 +1,8 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
-import { findLedgerPart } from '../../src/core/ledger-archive.js';
-import type { BuildSnapshot, CommandInfo } from '../../src/core/snapshot.js';
+import type { BuildSnapshot, CommandInfo } from '../../src/core/snapshot/snapshot.js';
+import { findLedgerPart } from '../../src/core/status/ledger-archive.js';
 import { type ActLog, act } from '../../src/github/act.js';
 import { ledgerPartLockRef } from '../../src/github/ensure-ledger-part.js';
 import { collectComments, type PlainComment } from '../../src/github/read-comments.js';

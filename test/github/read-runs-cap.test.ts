@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
-import { WORKFLOW_FILE } from '../../src/core/ids.js';
+import { WORKFLOW_FILE } from '../../src/core/vocabulary/ids.js';
 import { readRuns } from '../../src/github/read-runs.js';
 import { mountOnNock, repoContextOn } from '../support/mount-nock.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WRITES_PER_STARTED_WORKER } from '../../src/core/estimate.js';
+import { WRITES_PER_STARTED_WORKER } from '../../src/core/snapshot/estimate.js';
 import { createWriteBudget, OWED_RETRY_MS } from '../../src/github/write-budget.js';
 import { manualTimers } from '../support/manual-timers.js';
 

@@ -7,7 +7,7 @@ import {
   startFakeAnthropic,
   toolUse,
 } from '../../sim/fake-anthropic.js';
-import { completionPath } from '../../src/core/ids.js';
+import { completionPath } from '../../src/core/vocabulary/ids.js';
 import { runAgent } from '../../src/session/agent/run-agent.js';
 import type { SessionResult } from '../../src/session/result.js';
 import {

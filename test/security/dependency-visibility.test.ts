@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completionPath, workerBranch } from '../../src/core/ids.js';
+import { completionPath, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { renderReviewPrompt } from '../../src/session/agent/prompts/review-prompt.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import { BUILD, makeCompletion, makeResult, WORKER } from '../session/publish/fixture.js';

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { parseCommandLedger, renderCommandLedger } from '../../src/core/command-ledger.js';
-import { parseCommands } from '../../src/core/parse-commands.js';
-import type { CommandInfo } from '../../src/core/snapshot.js';
+import { parseCommands } from '../../src/core/commands/parse-commands.js';
+import type { CommandInfo } from '../../src/core/snapshot/snapshot.js';
+import { parseCommandLedger, renderCommandLedger } from '../../src/core/status/command-ledger.js';
 import { type AppHarness, startApp } from '../support/app-harness.js';
 import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
 import { driveBuild, type SessionScript } from '../support/scripted-sessions.js';

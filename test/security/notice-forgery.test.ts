@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { integrationBranch, planPath } from '../../src/core/ids.js';
-import { findNotice, noticeKey, noticeMarker } from '../../src/core/notice.js';
+import { integrationBranch, planPath } from '../../src/core/vocabulary/ids.js';
+import { findNotice, noticeKey, noticeMarker } from '../../src/core/vocabulary/notice.js';
 import {
   type AppHarness,
   pushPayload,

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { skillPath, workerBranch } from '../../src/core/ids.js';
+import { skillPath, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { openContext } from '../../src/session/agent/agent-context.js';
 import { createUsageMeter } from '../../src/session/agent/usage-meter.js';
 import {

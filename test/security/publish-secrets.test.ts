@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { completionPath, workerBranch } from '../../src/core/ids.js';
-import { parseUsageMessage } from '../../src/core/usage.js';
+import { parseUsageMessage } from '../../src/core/plan/usage.js';
+import { completionPath, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import { BUNDLE_FILE } from '../../src/session/result.js';
 import {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { completionPath, planPath, workerBranch } from '../../src/core/ids.js';
+import { completionPath, planPath, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import { BUNDLE_FILE } from '../../src/session/result.js';
 import {

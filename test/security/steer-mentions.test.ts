@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { escapeText } from '../../src/core/markdown.js';
+import { escapeText } from '../../src/core/vocabulary/markdown.js';
 import {
   neutralizeMentions,
   neutralizeModelText,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completionPath, workerBranch } from '../../src/core/ids.js';
+import { completionPath, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import { INSTALLATION_TOKEN } from '../session/publish/fake-github.js';
 import { BUILD, makeCompletion, makeResult, WORKER } from '../session/publish/fixture.js';

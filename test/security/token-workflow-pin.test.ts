@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WORKFLOW_PATH } from '../../src/core/ids.js';
+import { WORKFLOW_PATH } from '../../src/core/vocabulary/ids.js';
 import { createSessionTokenDepsFromProbot } from '../../src/server/session-token-deps.js';
 import { renderTemplates } from '../../src/templates.js';
 import { TEST_PRIVATE_KEY as privateKey } from '../support/app-key.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { reply, scripted, startFakeAnthropic, toolUse } from '../../sim/fake-anthropic.js';
-import { completionPath, planPath, workerFindingsPath } from '../../src/core/ids.js';
+import { completionPath, planPath, workerFindingsPath } from '../../src/core/vocabulary/ids.js';
 import { skillFor } from '../../src/session/agent/build-scope.js';
 import { runAgent } from '../../src/session/agent/run-agent.js';
 import {

@@ -11,7 +11,7 @@ import {
   text,
   toolUse,
 } from '../../sim/fake-anthropic.js';
-import { completionPath } from '../../src/core/ids.js';
+import { completionPath } from '../../src/core/vocabulary/ids.js';
 import type { RunAgentOptions } from '../../src/session/agent/run-agent.js';
 import { runAgent } from '../../src/session/agent/run-agent.js';
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Plan } from '../../src/core/plan.js';
+import type { Plan } from '../../src/core/plan/plan.js';
 import { appendLoopPlan } from '../../src/session/agent/loop-files.js';
 import { renderBriefFile } from '../../src/session/agent/plan-files.js';
 import type { PlanFiles } from '../../src/session/agent/plan-submission.js';

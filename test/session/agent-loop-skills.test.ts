@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { reply, scripted, startFakeAnthropic, toolUse } from '../../sim/fake-anthropic.js';
-import { findingsPath, planPath, skillPath } from '../../src/core/ids.js';
+import { findingsPath, planPath, skillPath } from '../../src/core/vocabulary/ids.js';
 import { runAgent } from '../../src/session/agent/run-agent.js';
 import {
   BUILD,

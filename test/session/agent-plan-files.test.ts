@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseBrief } from '../../src/core/brief.js';
-import type { Plan } from '../../src/core/plan.js';
+import { parseBrief } from '../../src/core/plan/brief.js';
+import type { Plan } from '../../src/core/plan/plan.js';
 import { renderBriefFile, renderPlanMarkdown } from '../../src/session/agent/plan-files.js';
 import {
   checkPlanSubmission,

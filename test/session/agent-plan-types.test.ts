@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildLabels, buildTypeOfLabels, labelOfType } from '../../src/core/build-labels.js';
-import { defaultConfig, parseConfig } from '../../src/core/config.js';
-import type { BuildType } from '../../src/core/plan.js';
+import { buildLabels, buildTypeOfLabels, labelOfType } from '../../src/core/config/build-labels.js';
+import { defaultConfig, parseConfig } from '../../src/core/config/config.js';
+import type { BuildType } from '../../src/core/plan/plan.js';
 import {
   checkPlanSubmission,
   type PlanSubmission,

@@ -8,8 +8,8 @@ import {
   startFakeAnthropic,
   toolUse,
 } from '../../sim/fake-anthropic.js';
-import { parseBrief } from '../../src/core/brief.js';
-import { Plan } from '../../src/core/plan.js';
+import { parseBrief } from '../../src/core/plan/brief.js';
+import { Plan } from '../../src/core/plan/plan.js';
 import { runAgent } from '../../src/session/agent/run-agent.js';
 import {
   BUILD,

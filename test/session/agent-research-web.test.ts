@@ -7,8 +7,8 @@ import {
   startFakeAnthropic,
   toolUse,
 } from '../../sim/fake-anthropic.js';
-import { parseFindings } from '../../src/core/findings.js';
-import { findingsPath, planPath, workerFindingsPath } from '../../src/core/ids.js';
+import { parseFindings } from '../../src/core/plan/findings.js';
+import { findingsPath, planPath, workerFindingsPath } from '../../src/core/vocabulary/ids.js';
 import { runAgent } from '../../src/session/agent/run-agent.js';
 import {
   BUILD,

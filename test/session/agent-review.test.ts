@@ -8,7 +8,7 @@ import {
   startFakeAnthropic,
   toolUse,
 } from '../../sim/fake-anthropic.js';
-import { renderVerdictMarker } from '../../src/core/verdict-marker.js';
+import { renderVerdictMarker } from '../../src/core/sessions/verdict-marker.js';
 import { runAgent } from '../../src/session/agent/run-agent.js';
 import {
   BUILD,

@@ -2,7 +2,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reply, scripted, startFakeAnthropic, toolUse } from '../../sim/fake-anthropic.js';
-import { briefPath, planPath, reportPath, workerFindingsPath } from '../../src/core/ids.js';
+import {
+  briefPath,
+  planPath,
+  reportPath,
+  workerFindingsPath,
+} from '../../src/core/vocabulary/ids.js';
 import { runAgent } from '../../src/session/agent/run-agent.js';
 import {
   BUILD,

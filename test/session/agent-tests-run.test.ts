@@ -7,7 +7,7 @@ import {
   startFakeAnthropic,
   toolUse,
 } from '../../sim/fake-anthropic.js';
-import { defaultConfig } from '../../src/core/config.js';
+import { defaultConfig } from '../../src/core/config/config.js';
 import { MAX_TEST_RUNS } from '../../src/session/agent/roles/test-gate.js';
 import { runAgent } from '../../src/session/agent/run-agent.js';
 import { findTestCommand } from '../../src/session/agent/test-command.js';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { reply, scripted, startFakeAnthropic, toolUse } from '../../sim/fake-anthropic.js';
 import { applyApiRules, signThinking } from '../../sim/fake-api-rules.js';
-import { parseConfig } from '../../src/core/config.js';
+import { parseConfig } from '../../src/core/config/config.js';
 import { runAgent } from '../../src/session/agent/run-agent.js';
 import {
   BUILD,

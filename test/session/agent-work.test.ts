@@ -9,8 +9,8 @@ import {
   text,
   toolUse,
 } from '../../sim/fake-anthropic.js';
-import { Completion } from '../../src/core/completion.js';
-import { completionPath } from '../../src/core/ids.js';
+import { Completion } from '../../src/core/plan/completion.js';
+import { completionPath } from '../../src/core/vocabulary/ids.js';
 import { runAgent } from '../../src/session/agent/run-agent.js';
 import {
   API_KEY,

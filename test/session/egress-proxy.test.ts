@@ -1,6 +1,6 @@
 import { connect, createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { describeBlocked } from '../../src/core/egress.js';
+import { describeBlocked } from '../../src/core/sessions/egress.js';
 import {
   type EgressProxy,
   forbiddenAddress,

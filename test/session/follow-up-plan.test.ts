@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Plan } from '../../src/core/plan.js';
+import type { Plan } from '../../src/core/plan/plan.js';
 import { amendWithFollowUps } from '../../src/session/agent/follow-up-plan.js';
 
 const BUILD = '12-providers';

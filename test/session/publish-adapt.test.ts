@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { adaptationRef, parseAdaptationMessage } from '../../src/core/adaptation.js';
+import { adaptationRef, parseAdaptationMessage } from '../../src/core/plan/adaptation.js';
 import {
   briefPath,
   completionPath,
   integrationBranch,
   planPath,
   workerBranch,
-} from '../../src/core/ids.js';
+} from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import { BUILD, makeCompletion, makeResult } from './publish/fixture.js';
 import { usePublishHarness } from './publish/harness.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completionPath, workerFindingsPath } from '../../src/core/ids.js';
+import { completionPath, workerFindingsPath } from '../../src/core/vocabulary/ids.js';
 import { checkChanges, type WorkerScope } from '../../src/session/publish/check-changes.js';
 import type { SessionTarget } from '../../src/session/publish/check-result.js';
 import { BUILD, WORKER } from './publish/fixture.js';

@@ -5,7 +5,7 @@ import {
   integrationBranch,
   planPath,
   workerBranch,
-} from '../../src/core/ids.js';
+} from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import type { SessionResult } from '../../src/session/result.js';
 import { BUILD, type Fixture, makeCompletion, makeResult, WORKER } from './publish/fixture.js';

@@ -4,7 +4,7 @@ import {
   integrationBranch,
   workerBranch,
   workerFindingsPath,
-} from '../../src/core/ids.js';
+} from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import { BUILD, type Fixture, makeCompletion, makeResult, WORKER } from './publish/fixture.js';
 import { PULLS, usePublishHarness } from './publish/harness.js';

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildDir, completionPath, integrationBranch, workerBranch } from '../../src/core/ids.js';
+import {
+  buildDir,
+  completionPath,
+  integrationBranch,
+  workerBranch,
+} from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import {
   parseVerdictMarker,

@@ -5,7 +5,7 @@ import {
   findingsPath,
   researchResultPath,
   summaryPath,
-} from '../../src/core/ids.js';
+} from '../../src/core/vocabulary/ids.js';
 import { parseDiffLines } from '../../src/session/diff-lines.js';
 import { type ChangedFile, checkChanges } from '../../src/session/publish/check-changes.js';
 import { getSessionTarget, type SessionTarget } from '../../src/session/publish/check-result.js';

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { briefPath, integrationBranch, planPath, reportPath } from '../../src/core/ids.js';
+import {
+  briefPath,
+  integrationBranch,
+  planPath,
+  reportPath,
+} from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import type { SessionResult } from '../../src/session/result.js';
 import { BUILD, makeResult } from './publish/fixture.js';

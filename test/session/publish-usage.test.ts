@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { workerBranch } from '../../src/core/ids.js';
-import { parseUsageMessage } from '../../src/core/usage.js';
+import { parseUsageMessage } from '../../src/core/plan/usage.js';
+import { workerBranch } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import { BUILD, makeCompletion, makeResult, makeUsage, WORKER } from './publish/fixture.js';
 import { usePublishHarness } from './publish/harness.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completionPath, integrationBranch, workerBranch } from '../../src/core/ids.js';
+import { completionPath, integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import { INSTALLATION_TOKEN } from './publish/fake-github.js';
 import { BUILD, makeCompletion, makeResult, WORKER } from './publish/fixture.js';

@@ -1,6 +1,6 @@
 import { FakeGitHub } from '../../sim/github/fake-github.js';
-import { briefPath, integrationBranch, planPath } from '../../src/core/ids.js';
-import { renderUsageMessage, type UsageRecord, usageRef } from '../../src/core/usage.js';
+import { renderUsageMessage, type UsageRecord, usageRef } from '../../src/core/plan/usage.js';
+import { briefPath, integrationBranch, planPath } from '../../src/core/vocabulary/ids.js';
 
 export interface PlanWorkerSpec {
   id: string;

@@ -1,7 +1,7 @@
 import type { FakeGitHub, SimRun } from '../../sim/github/fake-github.js';
-import { completionPath, integrationBranch, workerBranch } from '../../src/core/ids.js';
-import { renderUsageMessage, type UsageRecord, usageRef } from '../../src/core/usage.js';
-import { renderVerdictMarker } from '../../src/core/verdict-marker.js';
+import { renderUsageMessage, type UsageRecord, usageRef } from '../../src/core/plan/usage.js';
+import { renderVerdictMarker } from '../../src/core/sessions/verdict-marker.js';
+import { completionPath, integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { exchangeMarkerRef } from '../../src/server/session-token-deps.js';
 import type { AppHarness } from './app-harness.js';
 import { landPlan, type PlanWorkerSpec } from './builds.js';

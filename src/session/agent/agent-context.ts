@@ -1,7 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import Anthropic from '@anthropic-ai/sdk';
-import type { Config } from '../../core/config.js';
-import { CONFIG_FILE, integrationBranch, workerBranch } from '../../core/ids.js';
+import type { Config } from '../../core/config/config.js';
+import { CONFIG_FILE, integrationBranch, workerBranch } from '../../core/vocabulary/ids.js';
 import type { SessionEnv } from '../env.js';
 import type { SessionClientOptions } from '../octokit.js';
 import {

@@ -1,7 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { planPath, type SkillName, STYLE_GUIDE_PATH, workerFindingsPath } from '../../core/ids.js';
-import { type BuildType, buildTypeOf, Plan } from '../../core/plan.js';
+import { type BuildType, buildTypeOf, Plan } from '../../core/plan/plan.js';
+import {
+  planPath,
+  type SkillName,
+  STYLE_GUIDE_PATH,
+  workerFindingsPath,
+} from '../../core/vocabulary/ids.js';
 import { pathLine } from './prompts/system-prompt.js';
 
 /** What the build's plan says about one worker: the build type and its outputs. */

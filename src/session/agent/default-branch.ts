@@ -1,7 +1,7 @@
 import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { CONFIG_FILE, STYLE_GUIDE_PATH, skillPath } from '../../core/ids.js';
+import { CONFIG_FILE, STYLE_GUIDE_PATH, skillPath } from '../../core/vocabulary/ids.js';
 import { type GitOptions, git, gitSucceeds } from './git.js';
 
 /** Every file that steers a session: its settings and the skills of each role. */

@@ -1,6 +1,6 @@
-import { buildDir, reportPath } from '../../core/ids.js';
-import { MAX_FOLLOW_UP_ROUNDS, MAX_WORKERS, type Plan, waveOf } from '../../core/plan.js';
-import { validatePlan } from '../../core/validate-plan.js';
+import { MAX_FOLLOW_UP_ROUNDS, MAX_WORKERS, type Plan, waveOf } from '../../core/plan/plan.js';
+import { validatePlan } from '../../core/plan/validate-plan.js';
+import { buildDir, reportPath } from '../../core/vocabulary/ids.js';
 import type { FollowUpQuestion } from '../result.js';
 import { renderBriefFile } from './plan-files.js';
 

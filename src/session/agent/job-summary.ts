@@ -1,4 +1,4 @@
-import { code } from '../../core/markdown.js';
+import { code } from '../../core/vocabulary/markdown.js';
 import type { SessionResult } from '../result.js';
 import type { UsageMeter } from './usage-meter.js';
 

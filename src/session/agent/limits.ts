@@ -1,4 +1,4 @@
-import type { Config } from '../../core/config.js';
+import type { Config } from '../../core/config/config.js';
 import { totalTokens, type UsageMeter } from './usage-meter.js';
 
 /** What one session may spend before it stops and reports `failed`. */

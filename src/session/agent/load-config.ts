@@ -1,6 +1,6 @@
 import yaml from 'js-yaml';
-import { type Config, defaultConfig, parseConfig } from '../../core/config.js';
-import { CONFIG_FILE } from '../../core/ids.js';
+import { type Config, defaultConfig, parseConfig } from '../../core/config/config.js';
+import { CONFIG_FILE } from '../../core/vocabulary/ids.js';
 
 /** The config a session runs with, and why it is the default one if it is. */
 export interface LoadedConfig {

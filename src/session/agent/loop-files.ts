@@ -1,9 +1,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseBrief } from '../../core/brief.js';
-import { planPath } from '../../core/ids.js';
-import { Plan, waveOf } from '../../core/plan.js';
-import { validatePlan } from '../../core/validate-plan.js';
+import { parseBrief } from '../../core/plan/brief.js';
+import { Plan, waveOf } from '../../core/plan/plan.js';
+import { validatePlan } from '../../core/plan/validate-plan.js';
+import { planPath } from '../../core/vocabulary/ids.js';
 import { renderBriefFile } from './plan-files.js';
 import type { PlanFiles } from './plan-submission.js';
 

@@ -3,7 +3,7 @@ import type {
   BetaThinkingConfigParam,
   BetaToolUnion,
 } from '@anthropic-ai/sdk/resources/beta/messages/messages';
-import type { Config } from '../../core/config.js';
+import type { Config } from '../../core/config/config.js';
 
 /**
  * What a session asks of the Messages API beyond plain turns: extended

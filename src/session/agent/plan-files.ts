@@ -1,7 +1,7 @@
 import yaml from 'js-yaml';
-import type { BriefFrontMatter } from '../../core/brief.js';
-import type { Complexity, Plan } from '../../core/plan.js';
-import { waveOf } from '../../core/plan.js';
+import type { BriefFrontMatter } from '../../core/plan/brief.js';
+import type { Complexity, Plan } from '../../core/plan/plan.js';
+import { waveOf } from '../../core/plan/plan.js';
 
 /** A brief file: YAML front matter (BriefFrontMatter) and the markdown body the planner wrote. */
 export function renderBriefFile(

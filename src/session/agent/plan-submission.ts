@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { parseBrief } from '../../core/brief.js';
-import { compareWorkerIds } from '../../core/ids.js';
-import { BuildType, Complexity, OutputPath, type Plan, WorkerId } from '../../core/plan.js';
-import { validatePlan } from '../../core/validate-plan.js';
+import { parseBrief } from '../../core/plan/brief.js';
+import { BuildType, Complexity, OutputPath, type Plan, WorkerId } from '../../core/plan/plan.js';
+import { validatePlan } from '../../core/plan/validate-plan.js';
+import { compareWorkerIds } from '../../core/vocabulary/ids.js';
 import { renderBriefFile } from './plan-files.js';
 import { composeSubIssueBrief, type SubIssueRead } from './sub-issue-plan.js';
 import type { Accepted } from './tools/submit-tool.js';

@@ -1,6 +1,6 @@
-import { buildTypeOfLabels, labelOfType } from '../../core/build-labels.js';
-import type { Config } from '../../core/config.js';
-import { isSessionTrigger, parseTrigger } from '../../core/session.js';
+import { buildTypeOfLabels, labelOfType } from '../../core/config/build-labels.js';
+import type { Config } from '../../core/config/config.js';
+import { isSessionTrigger, parseTrigger } from '../../core/sessions/session.js';
 import { type GitHubReads, labelNames } from './github-reads.js';
 import { issueTextProblem, type PlanRequest } from './issue-text.js';
 

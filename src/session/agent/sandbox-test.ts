@@ -1,4 +1,4 @@
-import type { TestRun } from '../../core/completion.js';
+import type { TestRun } from '../../core/plan/completion.js';
 import type { Sandbox } from './sandbox.js';
 import { runBashCommand } from './tools/bash-tool.js';
 

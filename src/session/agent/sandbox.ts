@@ -3,7 +3,7 @@ import { chmod, cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { BlockedConnections } from '../../core/egress.js';
+import type { BlockedConnections } from '../../core/sessions/egress.js';
 import { type Program, programPath } from '../programs.js';
 import { type Egress, openEgress } from './egress/open-egress.js';
 

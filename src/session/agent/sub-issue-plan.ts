@@ -1,4 +1,4 @@
-import type { SubIssueGraph } from '../../core/sub-issue-graph.js';
+import type { SubIssueGraph } from '../../core/plan/sub-issue-graph.js';
 import type { GitHubReads } from './github-reads.js';
 import { stripHidden } from './prompts/quote-untrusted.js';
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Config } from '../../core/config.js';
+import type { Config } from '../../core/config/config.js';
 
 /** The command a work or fix session runs before it hands in, or why there is none. */
 export type TestCommand = { command: string } | { none: string };

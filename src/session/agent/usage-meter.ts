@@ -1,5 +1,5 @@
-import type { Usage } from '../../core/completion.js';
-import { costOf, type ModelPrices, type TokenCounts } from '../../core/pricing.js';
+import type { Usage } from '../../core/plan/completion.js';
+import { costOf, type ModelPrices, type TokenCounts } from '../../core/vocabulary/pricing.js';
 
 /** What a session has spent so far; the loop adds every response to it. */
 export interface UsageMeter {
@@ -141,5 +141,5 @@ export function addUsage(a: Usage, b: Usage): Usage {
 export function describeUnpriced(meter: UsageMeter): string | null {
   if (meter.unpriced.size === 0) return null;
   const models = [...meter.unpriced].join(', ');
-  return `cost_usd counts 0 for ${models}: no list price is known for it (see src/core/pricing.ts)`;
+  return `cost_usd counts 0 for ${models}: no list price is known for it (see src/core/vocabulary/pricing.ts)`;
 }

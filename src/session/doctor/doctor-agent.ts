@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MODEL_KINDS } from '../../core/config.js';
-import type { DoctorAgentReport } from '../../core/doctor-session.js';
-import { CONFIG_FILE } from '../../core/ids.js';
+import { MODEL_KINDS } from '../../core/config/config.js';
+import type { DoctorAgentReport } from '../../core/doctor/doctor-session.js';
+import { CONFIG_FILE } from '../../core/vocabulary/ids.js';
 import { loadConfig } from '../agent/load-config.js';
 import { DOCTOR_REPORT_FILE, type DoctorEnv } from './doctor-env.js';
 

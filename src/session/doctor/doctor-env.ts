@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DOCTOR_ID } from '../../core/doctor-session.js';
+import { DOCTOR_ID } from '../../core/doctor/doctor-session.js';
 import { graphqlUrlOf } from '../agent/github-reads.js';
 import { renderEnvProblem } from '../env-sources.js';
 

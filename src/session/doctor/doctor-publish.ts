@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { renderDoctor } from '../../core/doctor.js';
+import { renderDoctor } from '../../core/doctor/doctor.js';
 import {
   DoctorAgentReport,
   type DoctorReport,
@@ -8,7 +8,7 @@ import {
   doctorResultRef,
   PUBLISH_PROBES,
   renderDoctorReport,
-} from '../../core/doctor-session.js';
+} from '../../core/doctor/doctor-session.js';
 import { createSessionOctokit } from '../octokit.js';
 import { getSessionToken, revokeSessionToken } from '../publish/get-session-token.js';
 import { createScratchRepo } from '../publish/git.js';

@@ -1,4 +1,8 @@
-import { type Answer, doctorProbePrefix, type PublishProbe } from '../../core/doctor-session.js';
+import {
+  type Answer,
+  doctorProbePrefix,
+  type PublishProbe,
+} from '../../core/doctor/doctor-session.js';
 import type { SessionOctokit } from '../octokit.js';
 import type { ScratchRepo } from '../publish/git.js';
 import { pushRecordRef } from '../publish/record-ref.js';

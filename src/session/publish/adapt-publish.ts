@@ -1,7 +1,7 @@
-import { adaptationRef, renderAdaptationMessage } from '../../core/adaptation.js';
-import { Completion } from '../../core/completion.js';
-import { buildDir, completionPath, planPath, workerBranch } from '../../core/ids.js';
-import { Plan } from '../../core/plan.js';
+import { adaptationRef, renderAdaptationMessage } from '../../core/plan/adaptation.js';
+import { Completion } from '../../core/plan/completion.js';
+import { Plan } from '../../core/plan/plan.js';
+import { buildDir, completionPath, planPath, workerBranch } from '../../core/vocabulary/ids.js';
 import type { ChangedFile } from './check-changes.js';
 import type { ScratchRepo } from './git.js';
 import { parseJson, readAt } from './read-worker-title.js';

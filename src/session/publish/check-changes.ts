@@ -1,3 +1,4 @@
+import type { BuildType } from '../../core/plan/plan.js';
 import {
   briefPath,
   buildDir,
@@ -9,8 +10,7 @@ import {
   researchResultPath,
   summaryPath,
   workerFindingsPath,
-} from '../../core/ids.js';
-import type { BuildType } from '../../core/plan.js';
+} from '../../core/vocabulary/ids.js';
 import type { SessionTarget } from './check-result.js';
 import { CHANGED_FILES_MAX, FILE_MAX_BYTES } from './limits.js';
 

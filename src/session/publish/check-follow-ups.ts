@@ -1,5 +1,5 @@
-import { followUpAmendmentProblems } from '../../core/follow-ups.js';
-import { briefPath, buildDir, planPath } from '../../core/ids.js';
+import { followUpAmendmentProblems } from '../../core/snapshot/follow-ups.js';
+import { briefPath, buildDir, planPath } from '../../core/vocabulary/ids.js';
 import type { ChangedFile } from './check-changes.js';
 import type { ScratchRepo } from './git.js';
 

@@ -1,5 +1,5 @@
-import { planPath, subIssueGraphPath } from '../../core/ids.js';
-import { subIssueRecordProblems } from '../../core/validate-plan.js';
+import { subIssueRecordProblems } from '../../core/plan/validate-plan.js';
+import { planPath, subIssueGraphPath } from '../../core/vocabulary/ids.js';
 import type { ScratchRepo } from './git.js';
 
 /** The app reads at most 256 KB of either file; publish reads no more. */

@@ -1,4 +1,4 @@
-import { parseBuildId, parseLoopSubject } from '../../core/ids.js';
+import { parseBuildId, parseLoopSubject } from '../../core/vocabulary/ids.js';
 import { createGitHubReads } from '../agent/github-reads.js';
 import { loadConfig } from '../agent/load-config.js';
 import { planTextProblem } from '../agent/plan-text.js';

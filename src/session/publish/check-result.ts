@@ -1,5 +1,5 @@
-import { integrationBranch, parseLoopSubject, workerBranch } from '../../core/ids.js';
-import { isSessionTrigger, parseTrigger, type SessionRole } from '../../core/session.js';
+import { isSessionTrigger, parseTrigger, type SessionRole } from '../../core/sessions/session.js';
+import { integrationBranch, parseLoopSubject, workerBranch } from '../../core/vocabulary/ids.js';
 import type { SessionEnv } from '../env.js';
 import type { SessionResult } from '../result.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Usage } from '../../core/completion.js';
+import type { Usage } from '../../core/plan/completion.js';
 import { findBatonReviewOf, ListedReview, REVIEW_PAGES_MAX } from '../baton-review.js';
 import { type DiffLines, parseDiffLines } from '../diff-lines.js';
 import type { ReviewComment, ReviewResult } from '../result.js';

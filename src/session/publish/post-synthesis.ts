@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { integrationBranch, reportPath } from '../../core/ids.js';
+import { integrationBranch, reportPath } from '../../core/vocabulary/ids.js';
 import type { SynthesisResult } from '../result.js';
 import { type GitHubApi, repoPath } from './github-api.js';
 import { neutralizeModelText } from './pull-body.js';

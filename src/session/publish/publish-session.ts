@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import type { Usage } from '../../core/completion.js';
-import { integrationBranch } from '../../core/ids.js';
+import type { Usage } from '../../core/plan/completion.js';
+import { integrationBranch } from '../../core/vocabulary/ids.js';
 import type { SessionEnv } from '../env.js';
 import type { SessionClientOptions, SessionLog } from '../octokit.js';
 import { BUNDLE_FILE } from '../result.js';

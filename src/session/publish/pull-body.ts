@@ -1,8 +1,8 @@
-import type { Completion, Usage } from '../../core/completion.js';
-import { type DependencyChange, renderDependencyLines } from '../../core/dependencies.js';
-import { type BlockedConnections, describeBlocked } from '../../core/egress.js';
-import { completionPath } from '../../core/ids.js';
-import { neutralizeMentionsIn } from '../../core/markdown.js';
+import type { Completion, Usage } from '../../core/plan/completion.js';
+import { type DependencyChange, renderDependencyLines } from '../../core/sessions/dependencies.js';
+import { type BlockedConnections, describeBlocked } from '../../core/sessions/egress.js';
+import { completionPath } from '../../core/vocabulary/ids.js';
+import { neutralizeMentionsIn } from '../../core/vocabulary/markdown.js';
 import { BODY_MAX_CHARS } from './limits.js';
 
 /** The hidden marker that says which worker a pull request is for. */

@@ -1,5 +1,5 @@
 import yaml from 'js-yaml';
-import { parseConfig } from '../../core/config.js';
+import { parseConfig } from '../../core/config/config.js';
 import type { ScratchRepo } from './git.js';
 
 /** Where the remote's default branch is fetched to. */

@@ -2,7 +2,7 @@ import {
   type DependencyChange,
   findAddedDependencies,
   isDependencyFile,
-} from '../../core/dependencies.js';
+} from '../../core/sessions/dependencies.js';
 import type { ScratchRepo } from './git.js';
 import { fetchedBuildRef, HEAD_REF } from './verify-commits.js';
 

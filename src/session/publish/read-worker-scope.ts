@@ -1,6 +1,6 @@
-import { parseFindings } from '../../core/findings.js';
-import { planPath, workerFindingsPath } from '../../core/ids.js';
-import { buildTypeOf, Plan } from '../../core/plan.js';
+import { parseFindings } from '../../core/plan/findings.js';
+import { buildTypeOf, Plan } from '../../core/plan/plan.js';
+import { planPath, workerFindingsPath } from '../../core/vocabulary/ids.js';
 import type { WorkerScope } from './check-changes.js';
 import type { ScratchRepo } from './git.js';
 import { parseJson, readAt } from './read-worker-title.js';

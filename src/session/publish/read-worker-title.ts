@@ -1,6 +1,6 @@
-import { parseBrief } from '../../core/brief.js';
-import { briefPath, planPath } from '../../core/ids.js';
-import { Plan } from '../../core/plan.js';
+import { parseBrief } from '../../core/plan/brief.js';
+import { Plan } from '../../core/plan/plan.js';
+import { briefPath, planPath } from '../../core/vocabulary/ids.js';
 import type { ScratchRepo } from './git.js';
 
 /** plan.json is capped where the app reads it; publish reads no more. */

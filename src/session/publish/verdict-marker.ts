@@ -7,4 +7,4 @@ export {
   type BatonVerdict,
   parseVerdictMarker,
   renderVerdictMarker,
-} from '../../core/verdict-marker.js';
+} from '../../core/sessions/verdict-marker.js';

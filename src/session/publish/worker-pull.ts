@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { integrationBranch, parseBuildId, workerBranch } from '../../core/ids.js';
+import { integrationBranch, parseBuildId, workerBranch } from '../../core/vocabulary/ids.js';
 import { type GitHubApi, GitHubApiError, repoPath } from './github-api.js';
 
 const Pull = z.object({ number: z.number(), html_url: z.string() });

@@ -1,5 +1,5 @@
-import type { DependencyChange } from '../../core/dependencies.js';
-import { parseBuildId, workerBranch } from '../../core/ids.js';
+import type { DependencyChange } from '../../core/sessions/dependencies.js';
+import { parseBuildId, workerBranch } from '../../core/vocabulary/ids.js';
 import type { SessionEnv } from '../env.js';
 import type { SessionResult } from '../result.js';
 import { hasCommits, type SessionTarget } from './check-result.js';

@@ -1,4 +1,9 @@
-import { oneLineReason, renderUsageMessage, type UsageRecord, usageRef } from '../../core/usage.js';
+import {
+  oneLineReason,
+  renderUsageMessage,
+  type UsageRecord,
+  usageRef,
+} from '../../core/plan/usage.js';
 import type { SessionEnv } from '../env.js';
 import type { SessionResult } from '../result.js';
 import type { ScratchRepo } from './git.js';

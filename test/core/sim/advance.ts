@@ -1,4 +1,4 @@
-import type { PullInfo, RunInfo } from '../../../src/core/snapshot.js';
+import type { PullInfo, RunInfo } from '../../../src/core/snapshot/snapshot.js';
 import { chance, newSha, nowOf, openPullOf, postCommand, type World } from './world.js';
 
 /** One minute passes on the fake GitHub: sessions, CI and people move on. */

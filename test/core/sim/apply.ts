@@ -1,6 +1,6 @@
-import type { Action } from '../../../src/core/action.js';
-import { parseBatonBranch } from '../../../src/core/ids.js';
-import type { SessionRequest } from '../../../src/core/session.js';
+import type { Action } from '../../../src/core/context/action.js';
+import type { SessionRequest } from '../../../src/core/sessions/session.js';
+import { parseBatonBranch } from '../../../src/core/vocabulary/ids.js';
 import { mayMerge, runningWorkers } from './judge.js';
 import { chance, completionFor, newSha, nowOf, openPullOf, sameKey, type World } from './world.js';
 

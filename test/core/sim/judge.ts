@@ -1,4 +1,4 @@
-import type { PullInfo } from '../../../src/core/snapshot.js';
+import type { PullInfo } from '../../../src/core/snapshot/snapshot.js';
 import { openPullOf, type World } from './world.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { BuildSnapshot, PullInfo } from '../../../src/core/snapshot.js';
+import type { BuildSnapshot, PullInfo } from '../../../src/core/snapshot/snapshot.js';
 import type { Rng } from './world.js';
 
 /**

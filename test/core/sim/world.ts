@@ -1,7 +1,12 @@
-import type { Config } from '../../../src/core/config.js';
-import type { Plan } from '../../../src/core/plan.js';
-import type { BuildSnapshot, CommandInfo, PullInfo, RunInfo } from '../../../src/core/snapshot.js';
-import type { StatusView } from '../../../src/core/status-view.js';
+import type { Config } from '../../../src/core/config/config.js';
+import type { Plan } from '../../../src/core/plan/plan.js';
+import type {
+  BuildSnapshot,
+  CommandInfo,
+  PullInfo,
+  RunInfo,
+} from '../../../src/core/snapshot/snapshot.js';
+import type { StatusView } from '../../../src/core/status/status-view.js';
 import { makeCompletion } from '../factories.js';
 
 /** A small seeded random number generator (mulberry32), so every failure replays. */

@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Plan } from '../../../core/plan/plan.js';
 import {
   briefPath,
   completionPath,
@@ -7,8 +8,7 @@ import {
   planPath,
   skillPath,
   workerBranch,
-} from '../../../core/ids.js';
-import { Plan } from '../../../core/plan.js';
+} from '../../../core/vocabulary/ids.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
 import { renderAdaptPrompt } from '../prompts/adapt-prompt.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { parseBrief } from '../../../core/brief.js';
-import { WorkerId } from '../../../core/plan.js';
-import { BRIEF_MAX_BYTES } from '../../../core/validate-plan.js';
+import { parseBrief } from '../../../core/plan/brief.js';
+import { WorkerId } from '../../../core/plan/plan.js';
+import { BRIEF_MAX_BYTES } from '../../../core/plan/validate-plan.js';
 import type { Accepted } from '../tools/submit-tool.js';
 
 /** What the model hands in through `submit_adaptation`: new brief bodies, only for the workers named. */

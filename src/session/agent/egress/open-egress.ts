@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { BlockedConnections } from '../../../core/egress.js';
+import type { BlockedConnections } from '../../../core/sessions/egress.js';
 import { programPath } from '../../programs.js';
 import { type EgressProxy, startEgressProxy } from './proxy.js';
 import { applyEgressRules, EgressSetupError, type FilterExec } from './rules.js';

@@ -7,7 +7,7 @@ import {
   hostAllowed,
   isIpLiteral,
   normalizeHost,
-} from '../../../core/egress.js';
+} from '../../../core/sessions/egress.js';
 
 /** Answers the addresses of a host name. */
 export type Resolver = (host: string) => Promise<string[]>;

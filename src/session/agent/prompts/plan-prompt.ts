@@ -1,5 +1,5 @@
-import { workerFindingsPath } from '../../../core/ids.js';
-import type { BuildType } from '../../../core/plan.js';
+import type { BuildType } from '../../../core/plan/plan.js';
+import { workerFindingsPath } from '../../../core/vocabulary/ids.js';
 import { quoteUntrusted } from './quote-untrusted.js';
 import { pathLine } from './system-prompt.js';
 

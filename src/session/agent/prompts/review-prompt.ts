@@ -1,9 +1,9 @@
-import type { TestRun } from '../../../core/completion.js';
+import type { TestRun } from '../../../core/plan/completion.js';
 import {
   addedLinesOf,
   findAddedDependencies,
   renderDependencyLines,
-} from '../../../core/dependencies.js';
+} from '../../../core/sessions/dependencies.js';
 import type { PullFile } from '../github-reads.js';
 import { quoteUntrusted } from './quote-untrusted.js';
 import { pathLine } from './system-prompt.js';

@@ -1,4 +1,4 @@
-import type { SessionRole } from '../../../core/session.js';
+import type { SessionRole } from '../../../core/sessions/session.js';
 import { QUOTED_TEXT_RULE } from './quote-untrusted.js';
 
 const ROLE_LINES: Record<SessionRole, string> = {

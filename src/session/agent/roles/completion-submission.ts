@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { COMPLETION_MAX_BYTES, Completion, type Usage } from '../../../core/completion.js';
-import { completionPath } from '../../../core/ids.js';
+import { COMPLETION_MAX_BYTES, Completion, type Usage } from '../../../core/plan/completion.js';
+import { completionPath } from '../../../core/vocabulary/ids.js';
 import type { LoopOutcome } from '../model-loop.js';
 import { createSubmitTool, type SubmitTool } from '../tools/submit-tool.js';
 import { addUsage } from '../usage-meter.js';

@@ -1,7 +1,7 @@
 import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { integrationBranch } from '../../../core/ids.js';
-import { isSessionTrigger, parseTrigger } from '../../../core/session.js';
+import { isSessionTrigger, parseTrigger } from '../../../core/sessions/session.js';
+import { integrationBranch } from '../../../core/vocabulary/ids.js';
 import type { AgentContext } from '../agent-context.js';
 import { batonIdentity, git, gitSucceeds } from '../git.js';
 import { quoteUntrusted } from '../prompts/quote-untrusted.js';

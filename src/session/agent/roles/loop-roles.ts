@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { FindingSource, renderSource } from '../../../core/findings.js';
+import { FindingSource, renderSource } from '../../../core/plan/findings.js';
+import type { ResearchResult } from '../../../core/plan/research.js';
+import { isSessionTrigger, parseTrigger } from '../../../core/sessions/session.js';
 import {
   completionPath,
   findingsPath,
@@ -8,9 +10,7 @@ import {
   researchResultPath,
   skillPath,
   summaryPath,
-} from '../../../core/ids.js';
-import type { ResearchResult } from '../../../core/research.js';
-import { isSessionTrigger, parseTrigger } from '../../../core/session.js';
+} from '../../../core/vocabulary/ids.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
 import { issueTextProblem } from '../issue-text.js';

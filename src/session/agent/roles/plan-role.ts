@@ -1,6 +1,8 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { buildTypeOfLabels } from '../../../core/build-labels.js';
+import { buildTypeOfLabels } from '../../../core/config/build-labels.js';
+import { planFromSubIssues } from '../../../core/plan/sub-issue-graph.js';
+import { isSessionTrigger, parseTrigger } from '../../../core/sessions/session.js';
 import {
   briefPath,
   buildDir,
@@ -10,9 +12,7 @@ import {
   planPath,
   skillPath,
   subIssueGraphPath,
-} from '../../../core/ids.js';
-import { isSessionTrigger, parseTrigger } from '../../../core/session.js';
-import { planFromSubIssues } from '../../../core/sub-issue-graph.js';
+} from '../../../core/vocabulary/ids.js';
 import { runAdaptRole } from '../adapt/adapt-role.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { briefPath, completionPath, STYLE_GUIDE_PATH, skillPath } from '../../../core/ids.js';
+import {
+  briefPath,
+  completionPath,
+  STYLE_GUIDE_PATH,
+  skillPath,
+} from '../../../core/vocabulary/ids.js';
 import { findBatonReviewOf } from '../../baton-review.js';
 import { ReviewComment, type ReviewResult } from '../../result.js';
 import type { AgentContext } from '../agent-context.js';

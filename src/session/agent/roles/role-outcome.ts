@@ -1,8 +1,8 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import type { Completion } from '../../../core/completion.js';
-import type { BlockedConnections } from '../../../core/egress.js';
-import type { Plan } from '../../../core/plan.js';
+import type { Completion } from '../../../core/plan/completion.js';
+import type { Plan } from '../../../core/plan/plan.js';
+import type { BlockedConnections } from '../../../core/sessions/egress.js';
 import type { ReviewResult, SynthesisResult } from '../../result.js';
 
 /** What a role hands back to runAgent, which adds the session's frame and usage. */

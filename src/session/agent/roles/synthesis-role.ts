@@ -8,7 +8,7 @@ import {
   reportPath,
   skillPath,
   workerFindingsPath,
-} from '../../../core/ids.js';
+} from '../../../core/vocabulary/ids.js';
 import { FollowUpQuestion } from '../../result.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';

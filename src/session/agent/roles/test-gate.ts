@@ -1,5 +1,5 @@
-import type { TestRun } from '../../../core/completion.js';
-import { code } from '../../../core/markdown.js';
+import type { TestRun } from '../../../core/plan/completion.js';
+import { code } from '../../../core/vocabulary/markdown.js';
 import type { AgentContext } from '../agent-context.js';
 import type { Sandbox } from '../sandbox.js';
 import { runTestCommand } from '../sandbox-test.js';

@@ -1,16 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type BriefFrontMatter, parseBrief } from '../../../core/brief.js';
-import type { Completion } from '../../../core/completion.js';
-import { egressAllowlist } from '../../../core/egress.js';
+import { type BriefFrontMatter, parseBrief } from '../../../core/plan/brief.js';
+import type { Completion } from '../../../core/plan/completion.js';
+import { Plan } from '../../../core/plan/plan.js';
+import { egressAllowlist } from '../../../core/sessions/egress.js';
 import {
   briefPath,
   completionPath,
   planPath,
   STYLE_GUIDE_PATH,
   skillPath,
-} from '../../../core/ids.js';
-import { Plan } from '../../../core/plan.js';
+} from '../../../core/vocabulary/ids.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
 import { readBuildScope, scopeLines, skillFor } from '../build-scope.js';

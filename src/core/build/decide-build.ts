@@ -1,0 +1,66 @@
+import type { DecideContext, Decision } from '../context/decide-context.js';
+import { lookAgain } from '../context/settle.js';
+import type { Plan } from '../plan/plan.js';
+import { dependentChainLengths } from '../plan/schedule.js';
+import type { AdaptationView, BuildProgress, StatusView } from '../status/status-view.js';
+import { buildProgress } from '../workers/build-progress.js';
+import { deriveWorkers } from '../workers/derive-workers.js';
+import type { WorkerState } from '../workers/worker-state.js';
+import { applyHolds, decideAdaptations } from './decide-adapt.js';
+import { decideFinal } from './decide-final.js';
+import { decideMerge } from './decide-merge.js';
+import { decideNotices } from './decide-notices.js';
+import { decideReviews } from './decide-review.js';
+import { decideSubIssues } from './decide-sub-issues.js';
+import { decideSkips, decideWorkers } from './decide-workers.js';
+import { decideMirror } from './mirror.js';
+
+/**
+ * An approved plan's rules: skips, reviews, merges, dispatches and, unless
+ * `final` is false (an improvement loop that is not the last), the final PR.
+ */
+export function decideBuild(
+  ctx: DecideContext,
+  plan: Plan,
+  { final = true, seriesReport }: { final?: boolean; seriesReport?: string } = {},
+): Decision & { workers: WorkerState[] } {
+  const derived = deriveWorkers(ctx, plan);
+  const adapt = decideAdaptations(ctx, derived);
+  const workers = applyHolds(derived, adapt.holds);
+  const chains = dependentChainLengths(plan.workers);
+  const progress = withAdaptations(buildProgress({ ctx, plan, workers }), adapt.views);
+  // While an adapt session runs, the build branch stays where it started: its commit fast-forwards it.
+  const adapting = adapt.views.some((view) => view.state === 'revising');
+  const actions = [
+    ...adapt.actions,
+    ...decideSkips(ctx, workers),
+    ...decideReviews(ctx, workers),
+    ...(adapting ? [] : decideMerge({ ctx, workers, chains })),
+    ...decideWorkers({ ctx, workers, chains }),
+    ...(final
+      ? decideFinal({ ctx, plan, workers, progress, ...(seriesReport ? { seriesReport } : {}) })
+      : []),
+    ...decideMirror({ snapshot: ctx.snapshot, config: ctx.config, plan, workers }),
+    ...decideSubIssues(ctx.snapshot, workers),
+    // A session that succeeded without its result in sight is judged once it has settled.
+    ...lookAgain(workers.map((state) => state.settlesInMs)),
+  ];
+  const view: StatusView = { phase: 'running', build: ctx.snapshot.build, progress };
+  return { ...withNotices(ctx, { actions, view }, workers), workers };
+}
+
+function withAdaptations(progress: BuildProgress, views: AdaptationView[]): BuildProgress {
+  return views.length > 0 ? { ...progress, adaptations: views } : progress;
+}
+
+/** A phase's decision, with the notices its view and workers call for after its actions. */
+export function withNotices(
+  ctx: DecideContext,
+  decision: Decision,
+  workers: WorkerState[],
+): Decision {
+  return {
+    actions: [...decision.actions, ...decideNotices(ctx, { view: decision.view, workers })],
+    view: decision.view,
+  };
+}

@@ -1,0 +1,91 @@
+import type { Action } from '../context/action.js';
+import { type DecideContext, dispatch } from '../context/decide-context.js';
+import { synthesisState } from '../context/synthesis-state.js';
+import type { Completion } from '../plan/completion.js';
+import { buildTypeOf, type Plan } from '../plan/plan.js';
+import { renderReport } from '../status/render-report.js';
+import type { BuildProgress } from '../status/status-view.js';
+import { parseBuildId, reportPath } from '../vocabulary/ids.js';
+import { isDone, type WorkerState } from '../workers/worker-state.js';
+
+/**
+ * Once every worker is merged or skipped, the build branch goes to the
+ * default branch in one final PR whose body is the delivery report; with
+ * `final.autoMerge`, GitHub merges it when its checks pass. A research build
+ * first runs its synthesis session, which commits the report to the build
+ * branch and posts its summary on the issue; the final PR waits for it.
+ */
+export function decideFinal({
+  ctx,
+  plan,
+  workers,
+  progress,
+  seriesReport,
+}: {
+  ctx: DecideContext;
+  plan: Plan;
+  workers: WorkerState[];
+  progress: BuildProgress;
+  /** An improvement series' section per loop, for the report. */
+  seriesReport?: string;
+}): Action[] {
+  if (!workers.every(isDone)) return [];
+  const final = ctx.snapshot.finalPull;
+  if (!final && buildTypeOf(plan) === 'research') {
+    const synthesis = synthesisState(ctx);
+    // A session costs like any other: a pause or a reached budget holds it, and every retry, too.
+    if (!synthesis.latest) {
+      // After approved follow-ups, the synthesis answers the `/approve` that started them.
+      const since = ctx.followUps?.since;
+      const first = since
+        ? dispatch(ctx, { role: 'synthesis', trigger: `comment-${since.commentId}` })
+        : dispatch(ctx, { role: 'synthesis' });
+      return ctx.canDispatchWork ? [first] : [];
+    }
+    // A failed synthesis waits for a person's `/retry synthesis`: each attempt costs (docs/build-types.md).
+    if (synthesis.retry) {
+      const trigger = `comment-${synthesis.retry.commentId}` as const;
+      return ctx.canDispatchWork ? [dispatch(ctx, { role: 'synthesis', trigger })] : [];
+    }
+    if (synthesis.outcome !== 'succeeded') return [];
+    // Proposed follow-up questions wait for a person: `/approve` runs them, `/skip follow-ups` goes on.
+    const proposed = ctx.followUps?.proposed;
+    if (proposed && !proposed.declined) return [];
+  }
+  if (!final) {
+    const completions: Record<string, Completion> = {};
+    for (const state of workers)
+      if (state.completion) completions[state.worker.id] = state.completion;
+    return [
+      {
+        kind: 'open-final-pull',
+        title: finalTitle(ctx.snapshot.build, plan),
+        body: withReportLine(
+          renderReport({
+            plan,
+            progress,
+            completions,
+            ...(seriesReport ? { seriesReport } : {}),
+          }),
+          ctx,
+          plan,
+        ),
+      },
+    ];
+  }
+  const wantsAutoMerge = ctx.config.final.autoMerge && final.autoMerge !== true;
+  return final.state === 'open' && wantsAutoMerge
+    ? [{ kind: 'enable-auto-merge', pull: final.number }]
+    : [];
+}
+
+/** `[<slug>] <plan title>`. */
+export function finalTitle(build: string, plan: Plan): string {
+  return `[${parseBuildId(build)?.slug ?? build}] ${plan.title}`;
+}
+
+/** A research build's final PR names the report it delivers. */
+function withReportLine(body: string, ctx: DecideContext, plan: Plan): string {
+  if (buildTypeOf(plan) !== 'research') return body;
+  return `${body}\n\n**The report:** \`${reportPath(ctx.snapshot.build)}\`, written by the synthesis from every worker's findings.`;
+}

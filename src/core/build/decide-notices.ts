@@ -1,0 +1,188 @@
+import { isBuildLabel } from '../config/build-labels.js';
+import type { Action } from '../context/action.js';
+import type { DecideContext } from '../context/decide-context.js';
+import { formatUsd } from '../status/progress-format.js';
+import { followUpsText, them } from '../status/render-progress.js';
+import type { StatusView } from '../status/status-view.js';
+import { mentions, noticeKey, noticeMarker } from '../vocabulary/notice.js';
+import { failureText, needsHumanText } from '../workers/worker-note.js';
+import type { WorkerState } from '../workers/worker-state.js';
+
+/** What a notice is about; the key makes it once per need. */
+interface Need {
+  key: string;
+  text: string;
+  /** The final PR, whose review is requested from the people notified. */
+  reviewPull?: number;
+}
+
+/**
+ * The notices a build needs now: a new comment on the issue (GitHub notifies
+ * the people it mentions, which an edit of the status comment does not) when
+ * the plan waits for `/approve`, a worker needs a person, the budget is
+ * reached, or the final PR is open (its review is requested too). Each is
+ * keyed by its need and left out once its marker is seen; `act` guards the
+ * post with a ref so two replicas never post the same one (docs/design-notes.md).
+ */
+export function decideNotices(
+  ctx: DecideContext,
+  { view, workers }: { view: StatusView; workers: WorkerState[] },
+): Action[] {
+  const posted = new Set(ctx.snapshot.notices ?? []);
+  const people = notified(ctx);
+  return needsOf(ctx, { view, workers })
+    .filter((need) => !posted.has(need.key))
+    .map((need): Action => {
+      const body = [
+        noticeMarker(ctx.snapshot.build, need.key),
+        `${mentions(people)}${need.text}`,
+        ...(ctx.snapshot.statusComment ? ['', `The build's status: ${statusUrl(ctx)}`] : []),
+      ].join('\n');
+      const reviewers =
+        need.reviewPull !== undefined && people.length > 0
+          ? { pull: need.reviewPull, logins: people }
+          : null;
+      return { kind: 'notice', key: need.key, body, reviewers };
+    });
+}
+
+/** The `notify` list of `.github/baton.yml`, else the person who labelled the issue. */
+export function notified(ctx: DecideContext): string[] {
+  if (ctx.config.notify.length > 0) return ctx.config.notify;
+  const labeller = (ctx.snapshot.labelledBy ?? [])
+    .filter((event) => isBuildLabel(ctx.config, event.label))
+    .at(-1)?.login;
+  // An improvement series has no build label: whoever asked for it is told.
+  const improver = (ctx.snapshot.labelledBy ?? [])
+    .filter((event) => ctx.config.improve.label && event.label === ctx.config.improve.label)
+    .at(-1)?.login;
+  const asked = labeller ?? ctx.commands.improves[0]?.author ?? improver;
+  return asked && !asked.endsWith('[bot]') ? [asked] : [];
+}
+
+function needsOf(
+  ctx: DecideContext,
+  { view, workers }: { view: StatusView; workers: WorkerState[] },
+): Need[] {
+  const needs: Need[] = [];
+  if (view.phase === 'plan-ready' && ctx.config.approval === 'plan') {
+    const sha = ctx.snapshot.plan.kind === 'valid' ? ctx.snapshot.plan.sha.slice(0, 12) : 'plan';
+    needs.push({
+      key: noticeKey('plan-ready', sha),
+      text: `📋 The plan is ready: ${view.plan.workers.length} ${view.plan.workers.length === 1 ? 'worker' : 'workers'}, estimated at about ${formatUsd(view.estimate.usd)}. Read it in the status comment, then reply \`/approve\` to start, or \`/replan <what to change>\`.`,
+    });
+  }
+  needs.push(...seriesNeeds(view));
+  // A daily cap (the repository's, the installation's) holds every phase, the first plan included.
+  for (const daily of ctx.dailyHolds) {
+    const spent = `${formatUsd(daily.spentUsd)} today (${daily.day}, UTC)`;
+    needs.push(
+      daily.scope === 'repository'
+        ? {
+            key: noticeKey('daily-budget', daily.day),
+            text: `💸 The build is paused: this repository's sessions, all builds together, have cost ${spent}, reaching \`budget.dailyUsd\` (${formatUsd(daily.capUsd)}). No new session starts until tomorrow (UTC); merges go on. Raise \`budget.dailyUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on now, or reply \`/cancel\`.`,
+          }
+        : {
+            key: noticeKey('installation-daily-budget', daily.day),
+            text: `💸 The build is paused: the sessions of all this installation's repositories, together, have cost ${spent}, reaching the installation's daily cap of ${formatUsd(daily.capUsd)} (\`BATON_INSTALLATION_DAILY_USD\`, set on the app). No new session starts until it resets at 00:00 UTC; merges go on. Only the app's operator can raise \`BATON_INSTALLATION_DAILY_USD\` (a repository cannot); reply \`/cancel\` to stop the build.`,
+          },
+    );
+  }
+  if (view.phase !== 'running') return needs;
+  for (const adaptation of view.progress.adaptations ?? []) {
+    if (adaptation.state !== 'awaiting-approval') continue;
+    const names = adaptation.workers.join(', ');
+    needs.push({
+      key: noticeKey('adapted', adaptation.source),
+      text: `✏️ After ${adaptation.source}'s learnings, an adapt session revised the brief of ${names}: ${adaptation.diff ?? 'see the build branch'}. Reply \`/approve\` to start ${names} with the change.`,
+    });
+  }
+  for (const state of workers) needs.push(...workerNeeds(ctx, state));
+  const followUps = view.progress.followUps;
+  if (followUps?.state === 'proposed' && view.progress.synthesis?.state === 'succeeded') {
+    needs.push({
+      key: noticeKey('follow-ups', followUps.round),
+      text: `🔎 ${followUpsText(followUps.workers)}. Reply \`/approve\` to investigate ${them(followUps.workers)}, or \`/skip follow-ups\` to open the final pull request without ${them(followUps.workers)}.`,
+    });
+  }
+  const synthesis = view.progress.synthesis;
+  if (synthesis?.state === 'failed') {
+    needs.push({
+      key: noticeKey('synthesis-failed', synthesis.attempts),
+      text: `❌ The synthesis session failed (${synthesis.url}): the report and the final pull request wait. Its job summary says why; reply \`/retry synthesis\` to run it again.`,
+    });
+  }
+  const { maxUsd } = ctx.config.budget;
+  if (ctx.budgetReached && maxUsd !== null) {
+    needs.push({
+      key: noticeKey('budget', maxUsd),
+      text: `💸 The build is paused: its sessions have cost ${formatUsd(ctx.spentUsd)}, reaching \`budget.maxUsd\` (${formatUsd(maxUsd)}). No new session starts; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on, or reply \`/cancel\`.`,
+    });
+  }
+  const final = ctx.snapshot.finalPull;
+  if (final?.state === 'open') {
+    needs.push({
+      key: noticeKey('final-pull', final.number),
+      text: `📦 Every worker is done: the final pull request ${final.url} is open. Review it and merge it to deliver the build.`,
+      reviewPull: final.number,
+    });
+  }
+  return needs;
+}
+
+/** An improvement series that stopped without a final PR, or on a failed session. */
+function seriesNeeds(view: StatusView): Need[] {
+  const last = view.series?.loops.at(-1);
+  if (!last) return [];
+  if (view.phase === 'improving' && view.series?.ended === 'nothing-worth-doing') {
+    return [
+      {
+        key: noticeKey('series-ended', last.loop),
+        text: `🏁 The improvement loops have ended: loop ${last.loop}'s research found nothing worth doing, so there is nothing to deliver. Its findings are linked in the status comment.`,
+      },
+    ];
+  }
+  if (last.stage === 'research-failed' || last.stage === 'summary-failed') {
+    const session = last.stage === 'research-failed' ? 'research' : 'summary';
+    const next =
+      session === 'research'
+        ? 'No further loop starts; reply `/cancel` to close the series.'
+        : 'No further loop starts; what is merged goes out in the final pull request.';
+    return [
+      {
+        key: noticeKey(last.stage, last.loop),
+        text: `❌ Loop ${last.loop}'s ${session} session failed${last.run ? ` (${last.run.url})` : ''}. ${next}`,
+      },
+    ];
+  }
+  return [];
+}
+
+function workerNeeds(ctx: DecideContext, state: WorkerState): Need[] {
+  const id = state.worker.id;
+  const need = state.assessment?.need;
+  if (state.state === 'needs-human' && need?.kind === 'needs-human' && state.pull) {
+    return [
+      {
+        key: noticeKey('needs-human', id, need.reason, state.pull.headSha.slice(0, 12)),
+        text: `🙋 ${id} needs a person: ${needsHumanText(ctx, need.reason)}. See ${state.pull.url}: push a fix, or reply there \`/retry ${id} <instructions>\`, \`/merge ${id}\` or \`/skip ${id}\`.`,
+      },
+    ];
+  }
+  if (state.state === 'failed') {
+    const why = state.failure
+      ? failureText(ctx, state.failure, state.failureDetail)
+      : 'its session failed';
+    return [
+      {
+        key: noticeKey('failed', id, state.attempts),
+        text: `❌ ${id} failed: ${why}. Reply \`/retry ${id} <instructions>\` to try again, or \`/skip ${id}\` to go on without it.`,
+      },
+    ];
+  }
+  return [];
+}
+
+function statusUrl(ctx: DecideContext): string {
+  return `${ctx.snapshot.issue.url}#issuecomment-${ctx.snapshot.statusComment?.id}`;
+}

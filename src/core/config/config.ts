@@ -1,0 +1,328 @@
+import { z } from 'zod';
+import { MAX_IMPROVE_LOOPS } from '../commands/parse-commands.js';
+import { HOST_PATTERN, isIpLiteral } from '../sessions/egress.js';
+import { findModelPrice } from '../vocabulary/pricing.js';
+
+/** A model's list price: US dollars per million input and output tokens (cache reads and writes follow input). */
+const ModelPriceSetting = z.strictObject({
+  input: z.number().nonnegative(),
+  output: z.number().nonnegative(),
+});
+
+/** The kinds of session `models` names a model for. */
+export const MODEL_KINDS = ['plan', 'easy', 'normal', 'complex', 'review'] as const;
+
+/**
+ * A budget of extended-thinking tokens: 0 turns thinking off; otherwise at
+ * least 1,024 (the API's minimum) and below a request's output limit (16,000).
+ * Thinking tokens are billed as output tokens (docs/sessions.md, "What a session costs").
+ */
+const ThinkingBudget = z
+  .number()
+  .int()
+  .min(0)
+  .max(15_000)
+  .refine((n) => n === 0 || n >= 1024, 'must be 0 (off) or at least 1024 tokens');
+
+/** Extended thinking per kind of session, in budget tokens per model request. */
+const Thinking = z.strictObject({
+  /** Plan, adapt, research, summary and synthesis sessions (they run on `models.plan`). */
+  plan: ThinkingBudget.default(8000),
+  /** Workers whose brief says `complexity: easy`. */
+  easy: ThinkingBudget.default(0),
+  /** Workers whose brief says `complexity: normal`. */
+  normal: ThinkingBudget.default(0),
+  /** Workers whose brief says `complexity: complex`. */
+  complex: ThinkingBudget.default(8000),
+  /** Review sessions. */
+  review: ThinkingBudget.default(0),
+});
+
+/** Model ids for each kind of session; any id the Messages API accepts. */
+const Models = z.strictObject({
+  /** Writes the plan. */
+  plan: z.string().min(1).default('claude-opus-5-5'),
+  /** Workers whose brief says `complexity: easy`. */
+  easy: z.string().min(1).default('claude-haiku-5-5'),
+  /** Workers whose brief says `complexity: normal`. */
+  normal: z.string().min(1).default('claude-sonnet-5-5'),
+  /** Workers whose brief says `complexity: complex`. */
+  complex: z.string().min(1).default('claude-opus-5-5'),
+  /** Reviews worker pull requests. */
+  review: z.string().min(1).default('claude-sonnet-5-5'),
+  /** Extended thinking budgets per kind of session (0 = off): `models.thinking.complex: 12000`. */
+  thinking: Thinking.prefault({}),
+  /**
+   * Prices of model ids the built-in table (src/core/vocabulary/pricing.ts: the opus,
+   * sonnet and haiku families) does not know. A model named above with no
+   * price here or there is refused: it would count as free, and no budget would stop it.
+   */
+  prices: z.record(z.string().min(1), ModelPriceSetting).default({}),
+});
+
+const Review = z.strictObject({
+  /** Dispatch a review session on every worker PR. Off: a human's review decides. */
+  enabled: z.boolean().default(true),
+  /** Fix sessions per PR before Baton asks a person (label `baton:needs-human`). */
+  maxFixRounds: z.number().int().min(0).max(10).default(2),
+  /** Baton's own approval never merges alone; a person must approve too. */
+  requireHuman: z.boolean().default(false),
+});
+
+const Merge = z.strictObject({
+  /** How worker PRs are merged into the build branch. */
+  method: z.enum(['squash', 'merge', 'rebase']).default('squash'),
+  /** Merge only when every check run and commit status on the PR's head has passed. */
+  requireChecks: z.boolean().default(true),
+});
+
+/** `session.timeoutMinutes` unless `.github/baton.yml` says otherwise. */
+export const DEFAULT_SESSION_TIMEOUT_MINUTES = 60;
+
+const Session = z.strictObject({
+  /** A session still running after this long is cancelled and marked failed. */
+  timeoutMinutes: z.number().int().min(5).max(360).default(DEFAULT_SESSION_TIMEOUT_MINUTES),
+  /** A run still queued after this long is cancelled and marked failed. */
+  queuedMinutes: z.number().int().min(1).max(1440).default(30),
+  /** Model requests one session may make. */
+  maxTurns: z.number().int().min(1).max(1000).default(80),
+  /** Let sessions change files under `.github/workflows/` (refused by default). */
+  allowWorkflowChanges: z.boolean().default(false),
+  /**
+   * The runner label session jobs run on (the workflow's `runs-on`, passed as
+   * the `runner` dispatch input when not the default). A self-hosted runner
+   * needs Actions runner v2.327.1 or later (node24 actions) and sudo for the
+   * session's tools user.
+   */
+  runsOn: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be one runner label (letters, digits, - _ .)')
+    .default('ubuntu-latest'),
+  /**
+   * The command work and fix sessions run (as the tools user, in their copy of
+   * the repository) before they hand in: `npm test`, `make check`. Null: found
+   * from the repository (package.json `scripts.test`, a pytest configuration,
+   * go.mod, Cargo.toml); `false` runs none.
+   */
+  test: z
+    .union([z.string().trim().min(1).max(500), z.literal(false)])
+    .nullable()
+    .default(null),
+  /**
+   * What the model's commands may reach on the network (docs/security.md,
+   * "Egress"). By default (`allow: []`) only the package registries of the
+   * ecosystems the repository uses (npm, PyPI, crates.io, the Go module proxy,
+   * Maven Central, RubyGems) and the distribution's package archive, through
+   * the session's proxy; every other connection is refused and counted in the
+   * worker's pull request. `allow` adds host names (`*.example.com` for every
+   * subdomain of example.com) or IP addresses. `open`: any host (the status
+   * comment says so); also for runners where the session cannot set packet
+   * filter rules (no root, no passwordless sudo, no iptables).
+   */
+  network: z
+    .union([
+      z.literal('open'),
+      z.strictObject({
+        allow: z
+          .array(
+            z
+              .string()
+              .trim()
+              .toLowerCase()
+              .refine(
+                (host) => HOST_PATTERN.test(host) || isIpLiteral(host),
+                'must be a host name, *.domain for its subdomains, or an IP address',
+              ),
+          )
+          .max(200)
+          .default([]),
+      }),
+    ])
+    .default({ allow: [] }),
+});
+
+/** What `budget.maxUsd` is when `.github/baton.yml` does not say: a cap worth a person's look. */
+export const DEFAULT_MAX_USD = 50;
+
+const Budget = z.strictObject({
+  /**
+   * Pause the build once its sessions have cost this many US dollars, and tell
+   * the people it notifies. `null` or `0` turns the cap off.
+   */
+  maxUsd: z
+    .number()
+    .nonnegative()
+    .nullable()
+    .default(DEFAULT_MAX_USD)
+    .transform((usd) => (usd === 0 ? null : usd)),
+  /**
+   * Pause every build of the repository once its sessions, all builds
+   * together, have cost this many US dollars on one UTC day (until the next
+   * day). `null` or `0`: no daily cap.
+   */
+  dailyUsd: z
+    .number()
+    .nonnegative()
+    .nullable()
+    .default(null)
+    .transform((usd) => (usd === 0 ? null : usd)),
+});
+
+/** A GitHub login, as `@login` mentions it. */
+const Login = z
+  .string()
+  .trim()
+  .regex(/^@?[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'is not a GitHub login')
+  .transform((login) => login.replace(/^@/, ''));
+
+const Final = z.strictObject({
+  /** Enable auto-merge on the final pull request. */
+  autoMerge: z.boolean().default(false),
+  /**
+   * Keep `.baton/builds/<build>/` in the final PR, so the repository keeps how
+   * it was built. Removing it in a last commit is not supported yet, so only
+   * `true` is accepted (rather than a `false` that would silently do nothing).
+   */
+  keepRecord: z
+    .literal(true, {
+      error:
+        'can only be true for now (removing the record from the final PR is not supported yet): delete this line',
+    })
+    .default(true),
+});
+
+const LabelName = z.string().trim().min(1).max(50);
+
+/**
+ * The labels that start a build of each type other than `code` (which `label`
+ * starts); docs/build-types.md.
+ */
+const Types = z.strictObject({
+  /** Starts a research build: findings, a synthesis, a report. */
+  research: LabelName.default('orchestrate:research'),
+  /** Starts a content build: documents written to their declared outputs. */
+  content: LabelName.default('orchestrate:content'),
+});
+
+const PlanSettings = z.strictObject({
+  /**
+   * Mirror a planned build as sub-issues of its issue, one per worker, with
+   * "blocked by" links for its dependencies; each is closed when its worker
+   * merges. Off by default: it costs about five API requests per worker
+   * (docs/sub-issues.md).
+   */
+  mirrorSubIssues: z.boolean().default(false),
+});
+
+const Improve = z.strictObject({
+  /**
+   * An issue label that starts improvement loops like `/improve` does, with
+   * the issue's description as the focus; null: only `/improve` starts them.
+   */
+  label: LabelName.nullable().default(null),
+  /** How many loops that label asks for. */
+  loops: z.number().int().min(1).max(MAX_IMPROVE_LOOPS).default(3),
+  /**
+   * With `approval: plan`, which loops of `/improve` wait for `/approve`:
+   * `every-loop`, or `first-loop` (later loops start as soon as they are planned).
+   */
+  approval: z.enum(['every-loop', 'first-loop']).default('every-loop'),
+});
+
+const Domain = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9.-]+(?:\/[^\s]*)?$/, 'must be a domain such as docs.python.org (no https://)');
+
+/**
+ * Web search and web fetch (the model provider's server tools) for research
+ * sessions: research-build workers and improvement-loop research. Each search
+ * is billed by the provider on top of tokens (docs/sessions.md).
+ */
+const Research = z
+  .strictObject({
+    /** Off: research sessions read only the repository. */
+    web: z.boolean().default(true),
+    /** Only these domains are searched and fetched (empty: any). Not with `blockedDomains`. */
+    allowedDomains: z.array(Domain).max(50).default([]),
+    /** These domains are never searched or fetched. Not with `allowedDomains`. */
+    blockedDomains: z.array(Domain).max(50).default([]),
+    /** Web searches one session may make, and likewise web fetches. */
+    maxUses: z.number().int().min(1).max(100).default(10),
+  })
+  .refine((r) => r.allowedDomains.length === 0 || r.blockedDomains.length === 0, {
+    message: 'set allowedDomains or blockedDomains, not both (the API accepts one)',
+  });
+
+/** `.github/baton.yml`: every key is optional; the defaults are below. */
+export const Config = z
+  .strictObject({
+    /** The issue label that starts a build. */
+    label: LabelName.default('orchestrate'),
+    /** The labels of the other build types: `types.research`, `types.content`. */
+    types: Types.prefault({}),
+    /** `plan`: wait for `/approve` after the plan; `none`: start at once. */
+    approval: z.enum(['plan', 'none']).default('plan'),
+    /** Workers running at the same time, at most. */
+    maxParallel: z.number().int().min(1).max(20).default(4),
+    /**
+     * Who Baton mentions when a build needs a person (the plan waits for
+     * `/approve`, a worker needs help, the budget is reached, the final PR is
+     * open). Empty: the person who labelled the issue.
+     */
+    notify: z.array(Login).max(10).default([]),
+    models: Models.prefault({}),
+    review: Review.prefault({}),
+    merge: Merge.prefault({}),
+    session: Session.prefault({}),
+    budget: Budget.prefault({}),
+    final: Final.prefault({}),
+    plan: PlanSettings.prefault({}),
+    improve: Improve.prefault({}),
+    research: Research.prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    for (const kind of MODEL_KINDS) {
+      const model = config.models[kind];
+      if (findModelPrice(model, config.models.prices)) continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['models', kind],
+        message: `${model} has no price, so its sessions would count as free and no budget would stop them: add its list price under models.prices (${model}: { input: <USD per million input tokens>, output: <USD per million output tokens> }), or use a model of the opus, sonnet or haiku family`,
+      });
+    }
+  });
+export type Config = z.infer<typeof Config>;
+
+/** One thing wrong with a config file, by the dotted path of its field. */
+export interface ConfigProblem {
+  /** `review.maxFixRounds`, or `(file)` for the whole file. */
+  field: string;
+  message: string;
+  /** 1-based line in the file, where the loader could tell. */
+  line?: number;
+}
+
+export type ParsedConfig = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] };
+
+export function defaultConfig(): Config {
+  return Config.parse({});
+}
+
+/** Checks a config already read from YAML (`null` for an empty or missing file). */
+export function parseConfig(raw: unknown): ParsedConfig {
+  const parsed = Config.safeParse(raw ?? {});
+  if (parsed.success) return { ok: true, config: parsed.data };
+  const problems = parsed.error.issues.flatMap((issue): ConfigProblem[] => {
+    const base = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        field: base ? `${base}.${key}` : key,
+        message: 'is not a Baton setting (check the spelling)',
+      }));
+    }
+    return [{ field: base || '(file)', message: issue.message }];
+  });
+  return { ok: false, problems };
+}

@@ -1,0 +1,130 @@
+import type { Config } from '../config/config.js';
+import type { SessionRequest } from '../sessions/session.js';
+import type { Verdict } from '../snapshot/snapshot.js';
+import type { StatusView } from '../status/status-view.js';
+import { loopSubject, workerBranch } from '../vocabulary/ids.js';
+
+/**
+ * What `decide()` asks the GitHub adapter to do. Every action is idempotent
+ * and guarded where it runs (src/github/act.ts); the core never awaits one.
+ */
+export type Action =
+  /** Start a session. `lockFor(request)` says what guards it against a twin. */
+  | { kind: 'dispatch'; request: SessionRequest }
+  /** Merge a worker PR with exactly the reviewed head. */
+  | {
+      kind: 'merge-pull';
+      pull: number;
+      worker: string;
+      sha: string;
+      method: Config['merge']['method'];
+    }
+  /** Bring a PR that fell behind up to date, when it is next in line to merge. */
+  | { kind: 'update-pull-branch'; pull: number; expectedHeadSha: string }
+  /** Re-run the failed jobs of a CI run on a worker PR, once. */
+  | { kind: 'rerun-failed-jobs'; runId: number }
+  /** Cancel a session run that overran `session.timeoutMinutes` or sat queued. */
+  | { kind: 'cancel-run'; runId: number }
+  /** Publish a review verdict as the check run `baton/review` on a head. */
+  | { kind: 'set-review-check'; pull: number; sha: string; verdict: Verdict }
+  | { kind: 'add-label'; number: number; label: string }
+  | { kind: 'remove-label'; number: number; label: string }
+  /**
+   * A new comment on the build's issue, because a person is needed: posted
+   * once per `key` (its marker is in `body`, and a ref guards the post), and a
+   * review asked of `reviewers` on a PR when given.
+   */
+  | {
+      kind: 'notice';
+      key: string;
+      body: string;
+      reviewers: { pull: number; logins: string[] } | null;
+    }
+  /** A comment that is posted once: `key` goes in a hidden marker and is looked for first. */
+  | { kind: 'comment'; number: number; key: string; body: string }
+  /** Merge the moved default branch into the build branch; a conflict is reported. */
+  | { kind: 'sync-build-branch' }
+  | { kind: 'open-final-pull'; title: string; body: string }
+  | { kind: 'enable-auto-merge'; pull: number }
+  | { kind: 'close-pull'; pull: number }
+  /**
+   * Open a sub-issue of the build's issue that mirrors a worker, once (a ref
+   * guards it), linked "blocked by" to the mirrors of its dependencies.
+   */
+  | { kind: 'create-mirror'; worker: string; title: string; dependsOn: string[] }
+  /** Follow the plan: a mirror's title changed with it. */
+  | { kind: 'retitle-issue'; number: number; title: string }
+  /**
+   * Close a sub-issue, unless it is closed already: as completed once its
+   * worker has merged; a mirror as not planned once its worker is skipped, or
+   * dropped by a later plan (`worker` is then the id the mirror names).
+   */
+  | {
+      kind: 'close-sub-issue';
+      number: number;
+      worker: string;
+      reason: 'completed' | 'not_planned';
+    }
+  /**
+   * Reopen a mirror closed as not planned whose worker a later plan brought
+   * back under the same id, with the title the plan gives it now.
+   */
+  | { kind: 'reopen-sub-issue'; number: number; worker: string; title: string }
+  | { kind: 'delete-branch'; branch: string }
+  /**
+   * Reconcile this build again in `inMs`: a run that succeeded moments ago
+   * without its result in sight is judged once it has settled (`SETTLE_MS`).
+   * A timer, not state: a restart's resync looks again as well.
+   */
+  | { kind: 'look-again'; inMs: number }
+  /**
+   * A finished build's hidden refs that have done their work (`withCleanUp`):
+   * the token-exchange refs of `runs` (completed, each up to the attempt it
+   * reached) and, with `locks`, its lock refs. Its usage and adaptation
+   * records stay: they are what it spent.
+   */
+  | { kind: 'clean-up-refs'; runs: { id: number; attempt: number }[]; locks: boolean }
+  /** Re-render the status comment; a body that has not changed is not re-sent. */
+  | { kind: 'render-status'; view: StatusView };
+
+export type ActionKind = Action['kind'];
+
+/**
+ * What makes a dispatch happen at most once, whichever replica gets there
+ * first: creating a ref that must not exist yet (GitHub answers 422 to the
+ * second creation, and that replica stands down). A review takes no ref: its
+ * dispatch is its own guard (`review-run`).
+ */
+export type DispatchLock =
+  /** The first plan: creating the build branch. */
+  | { kind: 'build-branch' }
+  /** A worker's first attempt: creating its branch from the build branch head. */
+  | { kind: 'worker-branch'; branch: string }
+  /** Anything else: a hidden ref `refs/baton/<build>/<key>`, not fetched by clones. */
+  | { kind: 'lock-ref'; ref: string; resetBranch: string | null }
+  /**
+   * A review: no ref (a write per worker saved). Twin dispatches of two
+   * replicas both run, but the workflow's `concurrency` group (build and
+   * worker) runs them one after another, and a review session ends before any
+   * model call when Baton's review of the PR's head exists already; publish
+   * never posts a second one for a head. A single replica sees the run it
+   * dispatched in the run listing (the dispatch answers with the run,
+   * `return_run_details`) and does not dispatch it again.
+   */
+  | { kind: 'review-run' };
+
+/** The lock that a dispatch of `request` must take first; its key is derived from the request alone. */
+export function lockFor(request: SessionRequest): DispatchLock {
+  const { role, build, worker, trigger } = request;
+  if (role === 'plan' && !trigger && !worker) return { kind: 'build-branch' };
+  // An improvement series starts with loop 1's research, not a plan.
+  if (role === 'research' && worker === loopSubject(1)) return { kind: 'build-branch' };
+  if (role === 'work' && worker && !trigger) {
+    return { kind: 'worker-branch', branch: workerBranch(build, worker) };
+  }
+  if (role === 'review') return { kind: 'review-run' };
+  const ref = `refs/baton/${build}/${worker ?? 'build'}/${role}-${trigger ?? 'first'}`;
+  // A new work attempt starts over from the build branch head.
+  const resetBranch = role === 'work' && worker ? workerBranch(build, worker) : null;
+  return { kind: 'lock-ref', ref, resetBranch };
+}

@@ -1,0 +1,53 @@
+import { compareTimes } from '../snapshot/normalize-snapshot.js';
+import type { CommandInfo, RunInfo } from '../snapshot/snapshot.js';
+import { type DecideContext, type RunOutcome, runOutcome } from './decide-context.js';
+
+/**
+ * Where a research build's synthesis stands: its newest attempt (the first
+ * one, `baton synthesis <build> - -`, or one a `/retry synthesis` comment
+ * asked for, `… - comment-<id>`) and a retry not answered yet.
+ */
+export interface SynthesisState {
+  /** The newest synthesis run, or null before the first. */
+  latest: RunInfo | null;
+  outcome: RunOutcome | null;
+  /** Synthesis runs so far. */
+  attempts: number;
+  /**
+   * The newest `/retry synthesis` written after the newest attempt had failed,
+   * while no synthesis run answers it: the next attempt to dispatch.
+   */
+  retry: CommandInfo | null;
+}
+
+/**
+ * The synthesis of the build's current stage: the first, or, once a round of
+ * follow-up questions was approved, the one after them (runs started after
+ * that `/approve`).
+ */
+export function synthesisState(ctx: DecideContext): SynthesisState {
+  const since = ctx.followUps?.since?.createdAt;
+  const runs = ctx.snapshot.runs.filter(
+    (run) =>
+      run.role === 'synthesis' &&
+      run.worker === null &&
+      (since === undefined || compareTimes(run.createdAt, since) > 0),
+  );
+  const latest = runs.at(-1) ?? null;
+  if (!latest) return { latest: null, outcome: null, attempts: 0, retry: null };
+  const outcome = runOutcome(ctx, latest);
+  return { latest, outcome, attempts: runs.length, retry: pendingRetry(ctx, runs, latest) };
+}
+
+/**
+ * A retry counts once the attempt it answers has failed: written after the
+ * run's last update (its end), so a `/retry synthesis` while it still ran,
+ * which Baton answered as too early, never starts one later.
+ */
+function pendingRetry(ctx: DecideContext, runs: RunInfo[], latest: RunInfo): CommandInfo | null {
+  if (runOutcome(ctx, latest) !== 'failed') return null;
+  const retry = ctx.commands.synthesisRetries.at(-1);
+  if (!retry || compareTimes(retry.createdAt, latest.updatedAt) <= 0) return null;
+  const answered = runs.some((run) => run.trigger === `comment-${retry.commentId}`);
+  return answered ? null : retry;
+}

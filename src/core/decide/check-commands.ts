@@ -1,0 +1,212 @@
+import { decideAdaptations } from '../build/decide-adapt.js';
+import type { Command, CommandError } from '../commands/command.js';
+import type { Config } from '../config/config.js';
+import { type DecideContext, makeContext, runOutcome } from '../context/decide-context.js';
+import { buildTypeOf } from '../plan/plan.js';
+import { compareTimes } from '../snapshot/normalize-snapshot.js';
+import type { BuildSnapshot } from '../snapshot/snapshot.js';
+import { parseLoopSubject } from '../vocabulary/ids.js';
+import { commandText } from '../workers/build-progress.js';
+import { deriveWorkers } from '../workers/derive-workers.js';
+import type { WorkerState } from '../workers/worker-state.js';
+import { findSeries } from './decide-series.js';
+
+/**
+ * Commands that parsed but cannot apply to the build as it stands: an unknown
+ * worker, nothing to approve, a worker that is still running. Each problem
+ * says how to do it right; `decide` ignores such commands anyway, so this only
+ * decides what the person is told.
+ *
+ * A command is judged against the build as it was when it was written (`at`):
+ * work that started after it, maybe started by this very `/approve` in a
+ * reconcile that ran first, does not make it late.
+ */
+export function checkCommands({
+  commands,
+  snapshot,
+  config,
+  now,
+  at = now,
+}: {
+  commands: Command[];
+  snapshot: BuildSnapshot;
+  config: Config;
+  now: string;
+  /** When the comment was written; defaults to `now`. */
+  at?: string;
+}): CommandError[] {
+  const ctx = makeContext({ snapshot, config, now });
+  // Follow-up questions not approved are no workers yet.
+  const { plan } = ctx.snapshot;
+  // In an improvement series `/approve` and `/replan` are about the loop under way when written.
+  const loop = findSeries(ctx) ? loopAt(snapshot, at) : null;
+  const mine =
+    plan.kind !== 'valid' || loop === null
+      ? null
+      : new Set(plan.plan.workers.filter((w) => w.loop === loop).map((w) => w.id));
+  const workStarted = snapshot.runs.some(
+    (run) =>
+      run.role === 'work' &&
+      compareTimes(run.createdAt, at) < 0 &&
+      (mine === null || mine.has(run.worker ?? '')),
+  );
+  const all = plan.kind === 'valid' ? deriveWorkers(ctx, plan.plan) : null;
+  const planned = loop === null ? all !== null : (mine?.size ?? 0) > 0;
+  const started = snapshot.runs.some((run) => compareTimes(run.createdAt, at) < 0);
+  const improving = ctx.commands.improves.some((info) => compareTimes(info.createdAt, at) < 0);
+  // A revised brief waiting for `/approve` makes a running build's `/approve` apply.
+  const adaptWaits =
+    all !== null &&
+    decideAdaptations(ctx, all).views.some((view) => view.state === 'awaiting-approval');
+  return commands.flatMap((command): CommandError[] => {
+    if (command.name === 'improve') {
+      const message = improveProblem({ started, improving });
+      return message ? [{ line: commandText(command), message }] : [];
+    }
+    if (command.name === 'retry-synthesis' || command.name === 'skip-follow-ups') {
+      const message =
+        command.name === 'retry-synthesis' ? synthesisProblem(ctx, at) : followUpProblem(ctx, at);
+      return message ? [{ line: commandText(command), message }] : [];
+    }
+    // An `/approve` of proposed follow-up questions, or the one that started them, applies.
+    if (command.name === 'approve' && answersFollowUps(ctx, at)) return [];
+    const message = problemOf({
+      command,
+      workers: all,
+      planned,
+      workStarted: workStarted && !adaptWaits,
+    });
+    return message ? [{ line: commandText(command), message }] : [];
+  });
+}
+
+/** The loop of a series under way at `at`: the newest with a research run by then. */
+function loopAt(snapshot: BuildSnapshot, at: string): number {
+  const loops = snapshot.runs
+    .filter((run) => run.role === 'research' && compareTimes(run.createdAt, at) <= 0)
+    .map((run) => parseLoopSubject(run.worker) ?? 0);
+  return Math.max(1, ...loops);
+}
+
+function problemOf({
+  command,
+  workers,
+  planned,
+  workStarted,
+}: {
+  command: Command;
+  workers: WorkerState[] | null;
+  /** A valid plan (of the loop under way, in a series) is there to approve. */
+  planned: boolean;
+  workStarted: boolean;
+}): string | null {
+  switch (command.name) {
+    case 'approve':
+      if (!planned)
+        return 'there is no valid plan to approve yet; wait for the plan, or `/replan <what to change>`.';
+      return workStarted ? 'the build is already running.' : null;
+    case 'replan':
+      return workStarted
+        ? 'the plan is settled once workers have started; steer a worker with `/retry W1.2 <instructions>` or `/skip W1.2`.'
+        : null;
+    case 'retry':
+    case 'skip':
+    case 'merge':
+      return workerProblem(command, workers);
+    case 'pause':
+    case 'resume':
+    case 'cancel':
+    case 'status':
+    case 'improve':
+    case 'retry-synthesis':
+    case 'skip-follow-ups':
+      return null;
+    default: {
+      const _exhaustive: never = command;
+      return _exhaustive;
+    }
+  }
+}
+
+/**
+ * `/retry synthesis` runs a research build's synthesis again only once its
+ * newest attempt, as it stood when the comment was written, has failed.
+ */
+function synthesisProblem(ctx: DecideContext, at: string): string | null {
+  const { plan } = ctx.snapshot;
+  if (plan.kind !== 'valid' || buildTypeOf(plan.plan) !== 'research')
+    return 'only a research build has a synthesis to run again; steer a worker with `/retry W1.2 <instructions>`.';
+  if (ctx.snapshot.finalPull) return 'the synthesis has succeeded: the final pull request is open.';
+  const before = ctx.snapshot.runs.filter(
+    (run) => run.role === 'synthesis' && run.worker === null && compareTimes(run.createdAt, at) < 0,
+  );
+  const latest = before.at(-1);
+  if (!latest)
+    return 'the synthesis has not run yet: it starts once every worker is merged or skipped.';
+  const outcome = runOutcome(ctx, latest);
+  if (outcome === 'active' || compareTimes(at, latest.updatedAt) <= 0)
+    return 'the synthesis is still running; `/retry synthesis` runs it again once it has failed.';
+  if (outcome === 'succeeded')
+    return 'the synthesis has succeeded; the final pull request opens with its report.';
+  return null;
+}
+
+/** Whether an `/approve` written at `at` answers follow-up questions: proposed, or approved by it. */
+function answersFollowUps(ctx: DecideContext, at: string): boolean {
+  const followUps = ctx.followUps;
+  if (!followUps) return false;
+  if (followUps.since && followUps.since.createdAt === at) return true;
+  const proposed = followUps.proposed;
+  return (
+    proposed !== null && (!proposed.declined || compareTimes(proposed.declined.createdAt, at) >= 0)
+  );
+}
+
+/** `/skip follow-ups` answers follow-up questions a synthesis proposed, once. */
+function followUpProblem(ctx: DecideContext, at: string): string | null {
+  const proposed = ctx.followUps?.proposed;
+  if (!proposed)
+    return "no follow-up questions wait for an answer; a research build's synthesis proposes them, and the status comment lists them.";
+  const declined = proposed.declined;
+  if (declined && compareTimes(declined.createdAt, at) < 0)
+    return 'the follow-up questions were skipped already; the final pull request goes out without them.';
+  return null;
+}
+
+/** `/improve` starts a series only on an issue where no session has run yet. */
+function improveProblem({
+  started,
+  improving,
+}: {
+  started: boolean;
+  improving: boolean;
+}): string | null {
+  if (improving)
+    return 'improvement loops are already running on this issue; `/cancel` stops them.';
+  if (started)
+    return 'improvement loops start on an issue with no build: write `/improve N <focus>` on a new issue.';
+  return null;
+}
+
+function workerProblem(
+  command: Extract<Command, { worker: string }>,
+  workers: WorkerState[] | null,
+): string | null {
+  if (!workers) return 'there is no valid plan yet, so no workers to steer.';
+  const found = workers.find((state) => state.worker.id === command.worker);
+  if (!found) {
+    const ids = workers.map((state) => state.worker.id).join(', ');
+    return `${command.worker} is not a worker of this build; its workers are ${ids}.`;
+  }
+  const { state } = found;
+  const openPull = found.pull?.state === 'open';
+  if (state === 'merged') return `${command.worker} is merged already.`;
+  if (state === 'skipped' && command.name !== 'skip') return `${command.worker} was skipped.`;
+  if (command.name === 'merge' && !openPull)
+    return `${command.worker} has no open pull request to merge.`;
+  const active = state === 'queued' || state === 'working';
+  if (command.name === 'retry' && active && !openPull) {
+    return `${command.worker} is still running; \`/retry\` works on a failed worker or on an open pull request.`;
+  }
+  return null;
+}

@@ -1,0 +1,127 @@
+import type { Action } from '../context/action.js';
+import {
+  type DecideContext,
+  type Decision,
+  dispatch,
+  findRun,
+  repoLinks,
+  runLink,
+  runOutcome,
+} from '../context/decide-context.js';
+import { lookAgain, settlesInMs } from '../context/settle.js';
+import type { Plan } from '../plan/plan.js';
+import { estimateBuild } from '../snapshot/estimate.js';
+import { compareTimes } from '../snapshot/normalize-snapshot.js';
+import type { CommandInfo, PlanRead, RunInfo } from '../snapshot/snapshot.js';
+import type { StatusView } from '../status/status-view.js';
+
+/** Either the build is still in its planning phases, or it runs an approved plan. */
+export type PlanningOutcome =
+  | { kind: 'decided'; decision: Decision }
+  | { kind: 'build'; plan: Plan };
+
+/**
+ * The planning phases: dispatch the plan (or a replan), wait for it, report a
+ * failed or invalid plan, and hold a valid plan until `/approve` when
+ * `approval: plan`. Once work sessions have started, the plan is settled and
+ * `/replan` no longer applies.
+ */
+export function decidePlanning(ctx: DecideContext): PlanningOutcome {
+  const { plan, runs } = ctx.snapshot;
+  const workStarted = runs.some((run) => run.role === 'work');
+  if (workStarted && plan.kind === 'valid') return { kind: 'build', plan: plan.plan };
+  const replan = workStarted || !ctx.canDispatchSessions ? null : pendingReplan(ctx);
+  if (replan) {
+    const action = dispatch(ctx, { role: 'plan', trigger: `comment-${replan.commentId}` });
+    return decided([action], planningView(ctx, null, true));
+  }
+  const planRuns = runs.filter((run) => run.role === 'plan');
+  const latest = planRuns.at(-1) ?? null;
+  if (latest && runOutcome(ctx, latest) === 'active') {
+    return decided([], planningView(ctx, latest, latest.trigger !== null));
+  }
+  return settledPlan(ctx, plan, planRuns);
+}
+
+function settledPlan(ctx: DecideContext, plan: PlanRead, planRuns: RunInfo[]): PlanningOutcome {
+  const { build } = ctx.snapshot;
+  const latest = planRuns.at(-1);
+  switch (plan.kind) {
+    case 'missing':
+      // The first plan's dispatch is guarded by creating the build branch (see `lockFor`);
+      // it waits, like every session, while a daily cap is reached, and the status says so.
+      if (!latest)
+        return decided(
+          ctx.dailyHolds.length > 0 ? [] : [dispatch(ctx, { role: 'plan' })],
+          planningView(ctx, null, false),
+        );
+      return missingPlan(ctx, latest);
+    case 'invalid':
+      return decided([], {
+        phase: 'plan-invalid',
+        build,
+        problems: plan.problems,
+        links: repoLinks(ctx.snapshot),
+      });
+    case 'valid':
+      if (isApproved(ctx, planRuns)) return { kind: 'build', plan: plan.plan };
+      return decided([], {
+        phase: 'plan-ready',
+        build,
+        plan: plan.plan,
+        config: ctx.config,
+        links: repoLinks(ctx.snapshot),
+        estimate: estimateBuild({ plan: plan.plan, config: ctx.config }),
+        spent: ctx.ledger.total,
+      });
+    default: {
+      const _exhaustive: never = plan;
+      return _exhaustive;
+    }
+  }
+}
+
+/** A plan run ended and no plan is in sight: failed, unless it succeeded moments ago (`SETTLE_MS`). */
+function missingPlan(ctx: DecideContext, latest: RunInfo): PlanningOutcome {
+  const settles = settlesInMs(ctx, latest);
+  if (settles !== null) {
+    return decided(lookAgain([settles]), planningView(ctx, latest, latest.trigger !== null));
+  }
+  return decided([], { phase: 'plan-failed', build: ctx.snapshot.build, run: runLink(latest) });
+}
+
+/** `approval: none`, or an `/approve` given after the plan run that wrote the plan. */
+function isApproved(ctx: DecideContext, planRuns: RunInfo[]): boolean {
+  if (ctx.config.approval === 'none') return true;
+  const producer = planRuns.filter((run) => runOutcome(ctx, run) === 'succeeded').at(-1);
+  return ctx.commands.approvals.some(
+    (info) => !producer || compareTimes(info.createdAt, producer.createdAt) > 0,
+  );
+}
+
+/** The newest `/replan`, unless a plan session answers it already. */
+function pendingReplan(ctx: DecideContext): CommandInfo | null {
+  const latest = ctx.commands.replans.at(-1);
+  if (!latest) return null;
+  const run = findRun(ctx, {
+    role: 'plan',
+    worker: ctx.subject ?? null,
+    trigger: `comment-${latest.commentId}`,
+  });
+  return run ? null : latest;
+}
+
+/** Planning; with no session running while a daily cap holds, the status says the cap holds it. */
+function planningView(ctx: DecideContext, run: RunInfo | null, replan: boolean): StatusView {
+  return {
+    phase: 'planning',
+    build: ctx.snapshot.build,
+    run: run ? runLink(run) : null,
+    replan,
+    ...(run === null && ctx.dailyHolds.length > 0 ? { daily: ctx.dailyHolds } : {}),
+  };
+}
+
+function decided(actions: Action[], view: StatusView): PlanningOutcome {
+  return { kind: 'decided', decision: { actions, view } };
+}

@@ -1,0 +1,273 @@
+import { decideBuild, withNotices } from '../build/decide-build.js';
+import type { Action } from '../context/action.js';
+import {
+  type DecideContext,
+  type Decision,
+  dispatch,
+  repoLinks,
+  runLink,
+  runOutcome,
+} from '../context/decide-context.js';
+import type { Plan } from '../plan/plan.js';
+import type { SessionRole } from '../sessions/session.js';
+import { compareTimes } from '../snapshot/normalize-snapshot.js';
+import type { PlanRead, RunInfo } from '../snapshot/snapshot.js';
+import { renderSeriesReport } from '../status/render-series.js';
+import type { LoopStage, LoopView, SeriesView } from '../status/status-view.js';
+import { findingsPath, loopSubject, parseLoopSubject, summaryPath } from '../vocabulary/ids.js';
+import { isDone } from '../workers/worker-state.js';
+import { decidePlanning } from './decide-planning.js';
+
+/** What started an improvement series: a `/improve` comment, or the `improve.label`. */
+export interface SeriesStart {
+  loops: number;
+  /** Who wrote the `/improve` or added the label. */
+  by: string;
+  at: string;
+  /** The `/improve` comment, whose text is the focus; null for the label (the issue is). */
+  commentId: number | null;
+}
+
+/**
+ * What makes this build an improvement series: the first accepted `/improve`,
+ * or the configured `improve.label` added (by a writer: the handler checks),
+ * whichever came first, before any session of the build ran. A later
+ * `/improve` is answered (check-commands.ts) and changes nothing.
+ */
+export function findSeries(ctx: DecideContext): SeriesStart | null {
+  const starts: SeriesStart[] = [];
+  const command = ctx.commands.improves[0];
+  if (command?.command.name === 'improve') {
+    const { loops } = command.command;
+    starts.push({ loops, by: command.author, at: command.createdAt, commentId: command.commentId });
+  }
+  const label = ctx.config.improve.label;
+  const labelled = (ctx.snapshot.labelledBy ?? []).find((e) => e.label === label && e.at);
+  if (label && labelled?.at) {
+    const { loops } = ctx.config.improve;
+    starts.push({ loops, by: labelled.login, at: labelled.at, commentId: null });
+  }
+  const first = starts.sort((a, b) => compareTimes(a.at, b.at))[0];
+  if (!first) return null;
+  const earlier = ctx.snapshot.runs.some((run) => compareTimes(run.createdAt, first.at) < 0);
+  return earlier ? null : first;
+}
+
+/**
+ * An improvement series (docs/improve.md): loop after loop, a research
+ * session, a plan from its findings, the workers as in any build, then a
+ * summary session; the next loop's research reads only that summary. The loop
+ * under way is the newest one with a research run. Research that finds
+ * nothing worth doing, a failed summary or the last loop ends the series, and
+ * the final PR (one for the series) opens once everything is merged.
+ */
+export function decideSeries(ctx: DecideContext, start: SeriesStart): Decision {
+  const loop = currentLoop(ctx);
+  const subject = loopSubject(loop);
+  const plan = ctx.snapshot.plan.kind === 'valid' ? seriesPlan(ctx, ctx.snapshot.plan.plan) : null;
+  const step = (stage: LoopStage, run: RunInfo | null, ended: SeriesView['ended'] = null) =>
+    seriesView({ ctx, start, plan, current: { loop, stage, run }, ended });
+  const research = lastRun(ctx, 'research', subject);
+  if (!research) {
+    const first = dispatch(ctx, researchRequest(start, loop));
+    return improving(ctx, ctx.canDispatchWork ? [first] : [], step('researching', null));
+  }
+  const researched = runOutcome(ctx, research);
+  const result = ctx.snapshot.research?.[loop];
+  if (researched === 'failed' || result?.kind === 'invalid') {
+    return improving(ctx, [], step('research-failed', research));
+  }
+  if (researched === 'active' || !result) return improving(ctx, [], step('researching', research));
+  if (result.result.nothing_worth_doing) {
+    const series = step('nothing-worth-doing', research, 'nothing-worth-doing');
+    // Earlier loops' work still goes out in the final PR; with none, the series just ends.
+    return plan ? finish(ctx, plan, series) : improving(ctx, [], series);
+  }
+  const scoped = loopContext(ctx, { loop, since: research.createdAt });
+  const planning = decidePlanning(scoped);
+  if (planning.kind === 'decided' || !plan) {
+    const planRun = lastRun(ctx, 'plan', subject) ?? research;
+    const decision: Decision =
+      planning.kind === 'decided'
+        ? held(ctx, planning.decision)
+        : { actions: [], view: { phase: 'improving', build: ctx.snapshot.build } };
+    return attach(withNotices(scoped, decision, []), step('planning', planRun));
+  }
+  return decideLoopWork({ ctx, plan, loop, start, step });
+}
+
+/** The loop's workers run; once all are merged or skipped, its summary, then the next loop or the end. */
+function decideLoopWork({
+  ctx,
+  plan,
+  loop,
+  start,
+  step,
+}: {
+  ctx: DecideContext;
+  plan: Plan;
+  loop: number;
+  start: SeriesStart;
+  step: (stage: LoopStage, run: RunInfo | null, ended?: SeriesView['ended']) => SeriesView;
+}): Decision {
+  const subject = loopSubject(loop);
+  const built = decideBuild(ctx, plan, { final: false });
+  const planRun = lastRun(ctx, 'plan', subject);
+  if (!built.workers.every(isDone)) return attach(built, step('working', planRun));
+  const summary = lastRun(ctx, 'summary', subject);
+  if (!summary) {
+    const summarize = dispatch(ctx, { role: 'summary', worker: subject });
+    const actions = ctx.canDispatchWork ? [summarize] : [];
+    return attach({ ...built, actions: [...built.actions, ...actions] }, step('summarizing', null));
+  }
+  const summarized = runOutcome(ctx, summary);
+  if (summarized === 'active') return attach(built, step('summarizing', summary));
+  // Without a summary the next loop would have nothing to read: the series ends with what it has.
+  if (summarized === 'failed')
+    return finish(ctx, plan, step('summary-failed', summary, 'all-loops'));
+  if (loop >= start.loops) return finish(ctx, plan, step('done', summary, 'all-loops'));
+  const next = dispatch(ctx, researchRequest(start, loop + 1));
+  const actions = ctx.canDispatchWork ? [next] : [];
+  return attach({ ...built, actions: [...built.actions, ...actions] }, step('done', summary));
+}
+
+/**
+ * The plan as the series shows and delivers it: every loop's workers under the
+ * issue's title (each loop's own plan title is shown while it waits for
+ * `/approve`), so the final PR is named for what was asked, not the last loop.
+ */
+function seriesPlan(ctx: DecideContext, plan: Plan): Plan {
+  return {
+    ...plan,
+    title: ctx.snapshot.issue.title.trim().slice(0, 200) || plan.title,
+    summary:
+      "Improvement loops: each loop's research found what to do, its plan's workers did it, and its summary says what changed, what was learned and what is left.",
+  };
+}
+
+/**
+ * A paused series, or one over its budget, holds its loop's plan session (the
+ * first, or a `/replan`'s) as it holds every other session of the series.
+ */
+function held(ctx: DecideContext, decision: Decision): Decision {
+  if (ctx.canDispatchWork) return decision;
+  return { ...decision, actions: decision.actions.filter((action) => action.kind !== 'dispatch') };
+}
+
+/** A loop's research answers the `/improve` comment (its focus); a label's, the issue. */
+function researchRequest(start: SeriesStart, loop: number) {
+  const worker = loopSubject(loop);
+  return start.commentId === null
+    ? { role: 'research' as const, worker }
+    : { role: 'research' as const, worker, trigger: `comment-${start.commentId}` as const };
+}
+
+/** The series is over: every merged worker goes out in one final PR with a section per loop. */
+function finish(ctx: DecideContext, plan: Plan, series: SeriesView): Decision {
+  const built = decideBuild(ctx, plan, { seriesReport: renderSeriesReport(series) });
+  return attach(built, series);
+}
+
+function improving(ctx: DecideContext, actions: Action[], series: SeriesView): Decision {
+  return withNotices(
+    ctx,
+    { actions, view: { phase: 'improving', build: ctx.snapshot.build, series } },
+    [],
+  );
+}
+
+function attach(decision: Decision, series: SeriesView): Decision {
+  return { actions: decision.actions, view: { ...decision.view, series } };
+}
+
+/** The newest loop with a research run; loop 1 before any. */
+function currentLoop(ctx: DecideContext): number {
+  const loops = ctx.snapshot.runs
+    .filter((run) => run.role === 'research')
+    .map((run) => parseLoopSubject(run.worker) ?? 0);
+  return Math.max(1, ...loops);
+}
+
+function lastRun(ctx: DecideContext, role: SessionRole, subject: string): RunInfo | null {
+  return (
+    ctx.snapshot.runs.filter((run) => run.role === role && run.worker === subject).at(-1) ?? null
+  );
+}
+
+/**
+ * The build as loop `loop`'s planning sees it: only its own plan runs and
+ * workers, the `/replan`s given since its research started, and with
+ * `improve.approval: first-loop` no `/approve` needed after the first loop.
+ */
+function loopContext(
+  ctx: DecideContext,
+  { loop, since }: { loop: number; since: string },
+): DecideContext {
+  const subject = loopSubject(loop);
+  const plan = ctx.snapshot.plan;
+  const mine = plan.kind === 'valid' ? plan.plan.workers.filter((w) => w.loop === loop) : [];
+  const ids = new Set(mine.map((worker) => worker.id));
+  const loopPlan: PlanRead =
+    plan.kind !== 'valid'
+      ? plan
+      : mine.length > 0
+        ? { ...plan, plan: { ...plan.plan, workers: mine } }
+        : { kind: 'missing' };
+  const runs = ctx.snapshot.runs.filter((run) => {
+    if (run.role === 'plan') return run.worker === subject;
+    if (run.role === 'work') return ids.has(run.worker ?? '');
+    return true;
+  });
+  const unapproved = loop > 1 && ctx.config.improve.approval === 'first-loop';
+  return {
+    ...ctx,
+    snapshot: { ...ctx.snapshot, plan: loopPlan, runs },
+    config: unapproved ? { ...ctx.config, approval: 'none' } : ctx.config,
+    commands: {
+      ...ctx.commands,
+      replans: ctx.commands.replans.filter((info) => compareTimes(info.createdAt, since) > 0),
+    },
+    subject,
+  };
+}
+
+function seriesView({
+  ctx,
+  start,
+  plan,
+  current,
+  ended,
+}: {
+  ctx: DecideContext;
+  start: SeriesStart;
+  plan: Plan | null;
+  current: { loop: number; stage: LoopStage; run: RunInfo | null };
+  ended: SeriesView['ended'];
+}): SeriesView {
+  const { build } = ctx.snapshot;
+  const loops: LoopView[] = [];
+  for (let loop = 1; loop <= current.loop; loop++) {
+    const now = loop === current.loop;
+    const stage = now ? current.stage : 'done';
+    const run = now ? current.run : lastRun(ctx, 'summary', loopSubject(loop));
+    const researched = !['researching', 'research-failed'].includes(stage);
+    const summarized = stage === 'done';
+    loops.push({
+      loop,
+      stage,
+      run: run ? runLink(run) : null,
+      findings: researched ? findingsPath(build, loop) : null,
+      summary: summarized ? summaryPath(build, loop) : null,
+      workers: (plan?.workers ?? []).filter((w) => w.loop === loop).map((w) => w.id),
+    });
+  }
+  return {
+    asked: start.loops,
+    by: start.by,
+    loops,
+    ended,
+    paused: ctx.commands.paused !== null,
+    budgetReached: ctx.budgetReached,
+    links: repoLinks(ctx.snapshot),
+  };
+}

@@ -1,0 +1,92 @@
+import { decideBuild, withNotices } from '../build/decide-build.js';
+import type { ParsedConfig } from '../config/config.js';
+import type { Action } from '../context/action.js';
+import { type DecideContext, type Decision, makeContext } from '../context/decide-context.js';
+import type { BuildSnapshot } from '../snapshot/snapshot.js';
+import type { StatusView } from '../status/status-view.js';
+import { CONFIG_FILE, WORKFLOW_PATH } from '../vocabulary/ids.js';
+import { decideCancelled, decideDone, isCancelled } from './decide-cancel.js';
+import { withCleanUp } from './decide-clean-up.js';
+import { decidePlanning } from './decide-planning.js';
+import { decideSeries, findSeries } from './decide-series.js';
+
+/**
+ * What should happen next to one build, given its truth on GitHub. Pure,
+ * total and deterministic: the same truth, listed in any order and with any
+ * repeats, gives the same actions in the same order. The last action is
+ * always the one `render-status` for the build's current phase.
+ */
+export function decide({
+  snapshot,
+  config,
+  now,
+}: {
+  snapshot: BuildSnapshot;
+  config: ParsedConfig;
+  now: string;
+}): Action[] {
+  const { build } = snapshot;
+  if (!config.ok) {
+    const file = `.github/${CONFIG_FILE}`;
+    return [status({ phase: 'config-invalid', build, file, problems: config.problems })];
+  }
+  if (!snapshot.workflowInstalled) {
+    const setup = snapshot.setupPull;
+    const setupPull = setup ? { label: `#${setup.number}`, url: setup.url } : null;
+    return [status({ phase: 'missing-workflow', build, workflowPath: WORKFLOW_PATH, setupPull })];
+  }
+  const { actions, view } = decidePhase(makeContext({ snapshot, config: config.config, now }));
+  const open = config.config.session.network === 'open';
+  return [...unique(actions), status(open ? { ...view, networkOpen: true } : view)];
+}
+
+function decidePhase(ctx: DecideContext): Decision {
+  if (ctx.snapshot.finalPull?.state === 'merged') return withCleanUp(ctx, decideDone(ctx));
+  if (isCancelled(ctx)) return withCleanUp(ctx, decideCancelled(ctx));
+  const series = findSeries(ctx);
+  const decision = series ? decideSeries(ctx, series) : decideSingle(ctx);
+  const upkept = isAdapting(decision.view)
+    ? upkeep(ctx).filter((action) => action.kind !== 'sync-build-branch')
+    : upkeep(ctx);
+  const decided = { actions: [...upkept, ...decision.actions], view: decision.view };
+  // A final PR closed without merging waits for a person: the build is finished until then.
+  return ctx.snapshot.finalPull?.state === 'closed' ? withCleanUp(ctx, decided) : decided;
+}
+
+/** An adapt session runs: nothing moves the build branch until it has pushed. */
+function isAdapting(view: StatusView): boolean {
+  if (view.phase !== 'running') return false;
+  return (view.progress.adaptations ?? []).some((entry) => entry.state === 'revising');
+}
+
+/** A build planned once from its issue. */
+function decideSingle(ctx: DecideContext): Decision {
+  const planning = decidePlanning(ctx);
+  return planning.kind === 'decided'
+    ? withNotices(ctx, planning.decision, [])
+    : decideBuild(ctx, planning.plan);
+}
+
+/** Rules of every active phase: give up on overdue runs, and merge a moved default branch in. */
+function upkeep(ctx: DecideContext): Action[] {
+  const cancels = ctx.snapshot.runs
+    .filter((run) => ctx.overdue.has(run.id))
+    .map((run): Action => ({ kind: 'cancel-run', runId: run.id }));
+  const stale = ctx.snapshot.integration?.containsDefault === false;
+  return stale ? [...cancels, { kind: 'sync-build-branch' }] : cancels;
+}
+
+function status(view: StatusView): Action {
+  return { kind: 'render-status', view };
+}
+
+/** Two rules may ask for the same thing (a skipped worker's overdue run); it is done once. */
+function unique(actions: Action[]): Action[] {
+  const seen = new Set<string>();
+  return actions.filter((action) => {
+    const key = JSON.stringify(action);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { WORKER_ID } from '../vocabulary/ids.js';
+
+/** How hard a worker's task is; it picks the model from `models` in the config. */
+export const Complexity = z.enum(['easy', 'normal', 'complex']);
+export type Complexity = z.infer<typeof Complexity>;
+
+/** A plan may hold at most this many workers. */
+export const MAX_WORKERS = 60;
+
+/** How many rounds of follow-up questions a research build may run (each after a synthesis). */
+export const MAX_FOLLOW_UP_ROUNDS = 5;
+
+export const WorkerId = z.string().regex(WORKER_ID, 'a worker id is W<wave>.<seq>, like W1.2');
+
+/**
+ * What a build delivers: `code` (workers change the repository), `research`
+ * (workers write findings into the build's record, a synthesis writes one
+ * report) or `content` (workers write documents to their declared outputs).
+ */
+export const BuildType = z.enum(['code', 'research', 'content']);
+export type BuildType = z.infer<typeof BuildType>;
+
+/**
+ * A file a content worker writes, relative to the repository root: no `..`,
+ * no leading `/`, nothing under `.baton/` or `.github/`.
+ */
+export const OutputPath = z
+  .string()
+  .trim()
+  .min(1)
+  .max(300)
+  .refine(
+    (path) =>
+      !path.startsWith('/') &&
+      !path.split('/').some((part) => part === '..' || part === '.' || part === '') &&
+      !path.startsWith('.baton/') &&
+      !path.startsWith('.github/'),
+    'an output is a file path relative to the repository root, without .., outside .baton/ and .github/',
+  );
+
+/** One worker of a plan. Its brief is always `workers/<id>.md` beside `plan.json`. */
+export const PlanWorker = z.strictObject({
+  /** `W<wave>.<seq>`; the wave is the first number. */
+  id: WorkerId,
+  /** What the worker delivers, in a few words; it becomes the PR title. */
+  title: z.string().trim().min(1).max(120),
+  /** Workers whose merged work this one builds on; only earlier waves. */
+  depends_on: z.array(WorkerId).max(60).default([]),
+  /** Picks the model: `easy`, `normal` or `complex`. */
+  complexity: Complexity.default('normal'),
+  /** For a `content` build: the files this worker writes, and the only ones publish lets it change. */
+  outputs: z.array(OutputPath).max(50).optional(),
+  /** In a build of sub-issues: the sub-issue this worker carries out (see sub-issue-graph.ts). */
+  sub_issue: z.number().int().positive().optional(),
+  /**
+   * The improvement loop that planned this worker (docs/improve.md); set by the
+   * plan session's own code, absent outside loops.
+   */
+  loop: z.number().int().min(1).max(99).optional(),
+  /**
+   * In a research build: the follow-up round whose synthesis proposed this
+   * worker (1 for the first synthesis). Set by the synthesis session's own
+   * code; it runs only after a person's `/approve` (docs/build-types.md).
+   */
+  follow_up: z.number().int().min(1).max(MAX_FOLLOW_UP_ROUNDS).optional(),
+});
+export type PlanWorker = z.infer<typeof PlanWorker>;
+
+/**
+ * `plan.json`: the machine-readable plan a `plan` session commits to the build
+ * branch. The app reads only this file (size-capped), never the briefs.
+ */
+export const Plan = z.strictObject({
+  /** Schema version, so that later plans can be told apart. */
+  version: z.literal(1),
+  /** The build id, `<issue>-<slug>`; must match the branch it lies on. */
+  build: z.string().min(1).max(80),
+  /** The issue the build answers. */
+  issue: z.number().int().positive(),
+  /** One line: what the build delivers. */
+  title: z.string().trim().min(1).max(200),
+  /** `code` when absent; a `research` or `content` build changes what workers may write. */
+  type: BuildType.optional(),
+  /** One paragraph for people: the approach, and what is left out. */
+  summary: z.string().trim().min(1).max(3000),
+  /** Every worker; `validatePlan` checks ids, dependencies and sizes. */
+  workers: z.array(PlanWorker).min(1).max(500),
+});
+export type Plan = z.infer<typeof Plan>;
+
+/** The wave of a worker id that has already passed the schema. */
+export function waveOf(id: string): number {
+  return Number(id.slice(1, id.indexOf('.')));
+}
+
+/** The plan's build type; a plan without one is a `code` build. */
+export function buildTypeOf(plan: Pick<Plan, 'type'>): BuildType {
+  return plan.type ?? 'code';
+}

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { SESSION_ROLES } from '../sessions/session.js';
+import { LOOP_SUBJECT } from '../vocabulary/ids.js';
+import { Usage } from './completion.js';
+import { WorkerId } from './plan.js';
+
+/** The first line of a usage record's commit message; the JSON follows after a blank line. */
+const USAGE_HEADER = 'baton usage';
+/** The longest one-line reason a usage record carries. */
+export const REASON_MAX_CHARS = 240;
+/** A usage record is a few hundred bytes; anything far larger is not one. */
+const USAGE_MAX_BYTES = 4096;
+
+/**
+ * What one session spent, written by its publish job (no model) whatever the
+ * agent's outcome, as the message of a commit that the hidden ref
+ * `refs/baton/<build>/usage/<run>-<attempt>` points at. Sessions report their
+ * own usage: see docs/design-notes.md ("What a build costs") for what that trusts.
+ */
+export const UsageRecord = z.strictObject({
+  version: z.literal(1),
+  /** The workflow run of the session. */
+  run_id: z.number().int().positive(),
+  /** The run's attempt: a re-run is a session of its own. */
+  attempt: z.number().int().positive().default(1),
+  role: z.enum(SESSION_ROLES),
+  /** The worker, or an improvement loop (`L2`) for a loop's research, plan and summary. */
+  worker: z.union([WorkerId, z.string().regex(LOOP_SUBJECT)]).nullable(),
+  /** How the agent ended: its result's status, or `no-result` when it left none. */
+  outcome: z.enum(['complete', 'blocked', 'failed', 'no-result']),
+  usage: Usage,
+  /**
+   * Why the session did not deliver, in one line (a model error with its
+   * status, a limit, the context window, failing tests, a publish refusal with
+   * its rule and path). May quote model text: the app shows it only inside a
+   * code span (`failureText`), never as markup.
+   */
+  reason: z
+    .string()
+    .max(REASON_MAX_CHARS)
+    .refine((text) => ![...text].some(isControl), 'must be one line')
+    .nullable()
+    .optional(),
+});
+export type UsageRecord = z.infer<typeof UsageRecord>;
+
+/** The hidden ref a session's usage record goes to; clones do not fetch `refs/baton/*`. */
+export function usageRef({
+  build,
+  runId,
+  attempt,
+}: {
+  build: string;
+  runId: number;
+  attempt: number;
+}): string {
+  return `${usageRefPrefix(build)}${runId}-${attempt}`;
+}
+
+export function usageRefPrefix(build: string): string {
+  return `refs/baton/${build}/usage/`;
+}
+
+/** The commit message that carries a record. */
+export function renderUsageMessage(record: UsageRecord): string {
+  return `${USAGE_HEADER}\n\n${JSON.stringify(record)}\n`;
+}
+
+/** A record from a commit message, or null when the message is not a valid one. */
+export function parseUsageMessage(message: string): UsageRecord | null {
+  if (message.length > USAGE_MAX_BYTES) return null;
+  const [header, ...rest] = message.split('\n');
+  if (header?.trim() !== USAGE_HEADER) return null;
+  try {
+    const parsed = UsageRecord.safeParse(JSON.parse(rest.join('\n')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+function isControl(char: string): boolean {
+  const point = char.codePointAt(0) ?? 0;
+  return point < 0x20 || point === 0x7f;
+}
+
+/** A reason as a record carries it: the first line, control characters dropped, cut to length. */
+export function oneLineReason(text: string | null | undefined): string | null {
+  const line = [...(text ?? '')]
+    .map((char) => (isControl(char) ? ' ' : char))
+    .join('')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (!line) return null;
+  return line.length > REASON_MAX_CHARS ? `${line.slice(0, REASON_MAX_CHARS - 1)}…` : line;
+}
+
+/** Every token a session counted: input, output, and the prompt cache's reads and writes. */
+export function tokensOfUsage(usage: Usage): number {
+  return (
+    usage.input_tokens +
+    usage.output_tokens +
+    usage.cache_read_input_tokens +
+    usage.cache_creation_input_tokens
+  );
+}

@@ -1,0 +1,198 @@
+import type { Command } from '../commands/command.js';
+import type { ConfigProblem } from '../config/config.js';
+import type { AdaptationRecord } from '../plan/adaptation.js';
+import type { Completion } from '../plan/completion.js';
+import type { Plan } from '../plan/plan.js';
+import type { ResearchRead } from '../plan/research.js';
+import type { UsageRecord } from '../plan/usage.js';
+import type { SessionRole, SessionTrigger } from '../sessions/session.js';
+import type { DatedUsage } from './daily-spend.js';
+
+/**
+ * One build as GitHub shows it at one moment: everything `decide()` may look
+ * at. `observeBuild` (src/github) fills it; the core never sees an Octokit shape.
+ * Times are ISO 8601 strings; `now` is passed to `decide` separately.
+ */
+export interface BuildSnapshot {
+  build: string;
+  issue: IssueInfo;
+  repo: { owner: string; name: string; defaultBranch: string; defaultSha: string };
+  /** Whether `.github/workflows/baton.yml` exists on the default branch. */
+  workflowInstalled: boolean;
+  /** Baton's open "Set up Baton" pull request, if any: the status points to it while the workflow is missing. */
+  setupPull?: { number: number; url: string } | null;
+  /** The build branch head, or null before it is created. */
+  integration: { sha: string; containsDefault: boolean } | null;
+  plan: PlanRead;
+  /** Completion reports found on the build branch, by worker id. */
+  completions: Record<string, CompletionRead>;
+  /** The research results of an improvement series (`loops/<n>.json`), by loop number. */
+  research?: Record<number, ResearchRead>;
+  /** Head sha of each worker branch that exists, by worker id. */
+  branches: Record<string, string>;
+  pulls: PullInfo[];
+  /** Runs of the Baton workflow for this build, oldest first. */
+  runs: RunInfo[];
+  /** Commands from people allowed to give them, oldest first. */
+  commands: CommandInfo[];
+  /** The build's final PR, once opened. */
+  finalPull: {
+    number: number;
+    state: 'open' | 'closed' | 'merged';
+    url: string;
+    /** Whether auto-merge is already enabled on it (absent: unknown, so it is asked for). */
+    autoMerge?: boolean;
+  } | null;
+  statusComment: { id: number; body: string } | null;
+  /**
+   * The ledger parts Baton posted when the status comment's ledger outgrew it
+   * (`src/core/status/ledger-archive.ts`): the highest part's number and the comment
+   * ids of the commands they hold (also in `commands`). Absent: none.
+   */
+  ledgerParts?: { last: number; commandIds: number[] };
+  /** Keys of the notices Baton has posted on the issue for this build, from their hidden markers. */
+  notices?: string[];
+  /** Who added which label to the issue, oldest first (REST logins), as far as GitHub lists. */
+  labelledBy?: { label: string; login: string; at?: string }[];
+  /**
+   * The usage records sessions' publish jobs left (`refs/baton/<build>/usage/<run>`),
+   * one per run: what each session spent, failed ones included.
+   */
+  usage?: UsageRecord[];
+  /**
+   * With `budget.dailyUsd` set: every usage record of every build of the
+   * repository, dated (src/core/snapshot/snapshot/daily-spend.ts), for the day's spend.
+   */
+  repoUsage?: DatedUsage[];
+  /**
+   * With `BATON_INSTALLATION_DAILY_USD` set on the app: that cap, and every usage
+   * record of every repository of the installation, dated, for the day's spend.
+   */
+  installationUsage?: { capUsd: number; records: DatedUsage[] };
+  /**
+   * What adapt sessions' publish jobs recorded (`refs/baton/<build>/adapt/<source>`):
+   * which briefs each changed, and the commits to compare.
+   */
+  adaptations?: AdaptationRecord[];
+}
+
+export interface IssueInfo {
+  number: number;
+  title: string;
+  state: 'open' | 'closed';
+  labels: string[];
+  url: string;
+  /**
+   * The issue's sub-issues (numbers and states, never their bodies); read only
+   * for a build whose plan carries out sub-issues, else absent.
+   */
+  subIssues?: SubIssueInfo[];
+}
+
+export interface SubIssueInfo {
+  number: number;
+  /** GitHub's id of the issue, which the sub-issue and dependency routes take. */
+  id?: number;
+  state: 'open' | 'closed';
+  /** Why it is closed, or that it was reopened, as GitHub says (`state_reason`); absent when GitHub gives none. */
+  stateReason?: 'completed' | 'not_planned' | 'duplicate' | 'reopened';
+  title?: string;
+  /** The worker a sub-issue mirrors, from Baton's hidden marker in a sub-issue Baton opened. */
+  mirrorOf?: string;
+}
+
+export type PlanRead =
+  | { kind: 'missing' }
+  /** Read but not usable: too large, not JSON, or failing `validatePlan`. */
+  | { kind: 'invalid'; problems: string[]; sha: string }
+  | { kind: 'valid'; plan: Plan; sha: string };
+
+export type CompletionRead =
+  | { kind: 'valid'; completion: Completion }
+  | { kind: 'invalid'; problems: string[] };
+
+export type RunStatus = 'queued' | 'in_progress' | 'completed';
+export type RunConclusion =
+  | 'success'
+  | 'failure'
+  | 'cancelled'
+  | 'timed_out'
+  | 'skipped'
+  | 'neutral'
+  | 'action_required'
+  | 'stale'
+  | 'startup_failure';
+
+/** One run of the Baton workflow, told apart by its run name. */
+export interface RunInfo {
+  id: number;
+  role: SessionRole;
+  worker: string | null;
+  trigger: SessionTrigger | null;
+  status: RunStatus;
+  conclusion: RunConclusion | null;
+  createdAt: string;
+  updatedAt: string;
+  /** When the run left the queue (`run_started_at`); `createdAt` stands in when absent. */
+  startedAt?: string;
+  /** The run's latest attempt (`run_attempt`), which `status` is of; absent: 1. */
+  attempt?: number;
+  url: string;
+}
+
+export type Verdict = 'approve' | 'changes-requested' | 'comment';
+
+export interface ReviewInfo {
+  id: number;
+  author: string;
+  /** Written by Baton's review session (the app itself); else a person's. */
+  byBaton: boolean;
+  verdict: Verdict;
+  /** The head the review was given on. */
+  commitSha: string;
+  submittedAt: string;
+  /** What Baton's review session cost, from its hidden marker; counts towards `budget.maxUsd`. */
+  costUsd?: number;
+}
+
+/** The rolled-up state of the checks on a PR's head, Baton's own excluded. */
+export interface ChecksInfo {
+  state: 'success' | 'failure' | 'pending' | 'none';
+  /** Actions runs on this head with failed jobs, and whether each was re-run already. */
+  failedRuns: { id: number; attempt: number }[];
+}
+
+export interface PullInfo {
+  number: number;
+  worker: string;
+  headSha: string;
+  state: 'open' | 'closed' | 'merged';
+  /** `dirty` means it conflicts with the build branch; `unknown` while GitHub computes. */
+  mergeState: 'clean' | 'behind' | 'dirty' | 'blocked' | 'unstable' | 'unknown';
+  reviews: ReviewInfo[];
+  checks: ChecksInfo;
+  labels: string[];
+  url: string;
+  createdAt: string;
+  /**
+   * The `baton/review` check run already published on this PR, if any: its head
+   * and the verdict it carries. Absent or null: none, so `decide` publishes one.
+   */
+  reviewCheck?: { sha: string; verdict: Verdict } | null;
+  /**
+   * When the head commit only merges the build branch into an earlier head (what
+   * `update-pull-branch` makes), that earlier head: verdicts given on it still hold.
+   */
+  baseMergeOf?: string | null;
+}
+
+export interface CommandInfo {
+  commentId: number;
+  author: string;
+  createdAt: string;
+  /** Where it was written: the issue, or a worker's PR. */
+  source: { kind: 'issue' } | { kind: 'pull'; number: number; worker: string };
+  command: Command;
+}
+
+export type { ConfigProblem };

@@ -1,0 +1,133 @@
+import type { Config } from '../config/config.js';
+import { type Plan, type PlanWorker, waveOf } from '../plan/plan.js';
+import type { BuildEstimate } from '../snapshot/estimate.js';
+import type { Tally } from '../snapshot/ledger.js';
+import { briefPath, compareWorkerIds } from '../vocabulary/ids.js';
+import {
+  blobUrl,
+  code,
+  escapeCell,
+  escapeLinkText,
+  escapeMermaidLabel,
+  escapeText,
+} from '../vocabulary/markdown.js';
+import { formatUsd } from './progress-format.js';
+import type { RepoLinks } from './status-view.js';
+
+/** Workers grouped by wave, waves and workers in id order. */
+function byWave(plan: Plan): [number, PlanWorker[]][] {
+  const waves = new Map<number, PlanWorker[]>();
+  for (const worker of [...plan.workers].sort((a, b) => compareWorkerIds(a.id, b.id))) {
+    const wave = waveOf(worker.id);
+    waves.set(wave, [...(waves.get(wave) ?? []), worker]);
+  }
+  return [...waves].sort(([a], [b]) => a - b);
+}
+
+/** The plan as a table: one row per worker, waves in order, briefs linked on the build branch. */
+export function renderPlanTable({
+  build,
+  plan,
+  config,
+  links,
+}: {
+  build: string;
+  plan: Plan;
+  config: Config;
+  links: RepoLinks;
+}): string {
+  const rows = byWave(plan).flatMap(([wave, workers]) =>
+    workers.map((worker) => {
+      const deps = worker.depends_on.length > 0 ? worker.depends_on.join(', ') : '—';
+      const model = `${worker.complexity} → ${code(config.models[worker.complexity])}`;
+      const brief = `[${escapeLinkText(`${worker.id}.md`)}](${blobUrl({ ...links, path: briefPath(build, worker.id) })})`;
+      return `| ${wave} | ${worker.id} | ${escapeCell(worker.title)} | ${deps} | ${model} | ${brief} |`;
+    }),
+  );
+  return [
+    '| Wave | Worker | Title | Depends on | Model | Brief |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}
+
+/** A node id mermaid accepts: `W1.1` becomes `W1_1`. */
+function nodeId(worker: string): string {
+  return worker.replace('.', '_');
+}
+
+/** The dependency graph: one subgraph per wave, one edge per dependency, earlier work first. */
+export function renderPlanGraph(plan: Plan): string {
+  const lines = ['```mermaid', 'graph LR'];
+  for (const [wave, workers] of byWave(plan)) {
+    lines.push(`  subgraph wave${wave}["Wave ${wave}"]`);
+    for (const worker of workers) {
+      lines.push(
+        `    ${nodeId(worker.id)}["${escapeMermaidLabel(`${worker.id}: ${worker.title}`)}"]`,
+      );
+    }
+    lines.push('  end');
+  }
+  for (const [, workers] of byWave(plan)) {
+    for (const worker of workers) {
+      for (const dep of worker.depends_on) lines.push(`  ${nodeId(dep)} --> ${nodeId(worker.id)}`);
+    }
+  }
+  lines.push('```');
+  return lines.join('\n\n');
+}
+
+/** What the plan comment says before the table: the title, the summary, the progress. */
+export function renderPlanIntro(plan: Plan): string {
+  const count = plan.workers.length;
+  return [
+    `### Plan: ${escapeText(plan.title)}`,
+    '',
+    escapeText(plan.summary),
+    '',
+    `**Progress:** 0 of ${count} ${count === 1 ? 'worker' : 'workers'} merged.`,
+  ].join('\n');
+}
+
+/** "3 minutes", "2 h 10 min": the least time the write limits allow. */
+function formatMinutes(minutes: number): string {
+  const whole = Math.max(1, Math.ceil(minutes));
+  if (whole < 60) return `${whole} ${whole === 1 ? 'minute' : 'minutes'}`;
+  const rest = whole % 60;
+  return `${Math.floor(whole / 60)} h${rest ? ` ${rest} min` : ''}`;
+}
+
+/**
+ * The plan's estimate, how it is made, what planning cost, and a warning when
+ * the budget would stop the build before its end.
+ */
+export function renderPlanEstimate({
+  estimate,
+  spent,
+  config,
+}: {
+  estimate: BuildEstimate;
+  spent: Tally;
+  config: Config;
+}): string {
+  const lines = [
+    `💵 **Estimate:** about ${formatUsd(estimate.usd)} for the workers' sessions, on top of ${formatUsd(spent.costUsd)} spent so far (planning).`,
+    `<sub>Per worker: one work session at its complexity's model, ${config.review.enabled ? `a review per round at ${code(config.models.review)} and half a fix round on average` : 'no review (review.enabled is off)'}, with assumed session sizes priced at list prices. Real sessions vary by a factor of two or more either way.</sub>`,
+  ];
+  lines.push(
+    `🚦 **GitHub writes:** about ${estimate.writes.toLocaleString('en')}, Baton's and its sessions'. GitHub allows an installation 80 a minute and 500 an hour, so the build takes at least ${formatMinutes(estimate.leastMinutes)} however fast its sessions are.`,
+  );
+  const { maxUsd } = config.budget;
+  if (maxUsd === null) {
+    lines.push('No budget cap (`budget.maxUsd` is off).');
+  } else if (estimate.usd + spent.costUsd > maxUsd) {
+    lines.push(
+      `⚠️ That is above the budget of ${formatUsd(maxUsd)} (\`budget.maxUsd\`): the build pauses when its sessions reach it. Raise it in \`.github/baton.yml\`, or set it to \`null\` for no cap, before replying \`/approve\`.`,
+    );
+  } else {
+    lines.push(
+      `Budget: ${formatUsd(maxUsd)} (\`budget.maxUsd\`); the build pauses if its sessions reach it.`,
+    );
+  }
+  return lines.join('\n\n');
+}

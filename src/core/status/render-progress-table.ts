@@ -1,0 +1,75 @@
+import { code, escapeCell, escapeLinkText } from '../vocabulary/markdown.js';
+import { formatTime, formatTokens, formatUsd, STATE_LABELS } from './progress-format.js';
+import { renderRounds } from './render-spend.js';
+import type { CommandEntry, Link, WorkerRow } from './status-view.js';
+
+/** The plan comment shows full titles; the table keeps rows short. */
+const TITLE_MAX = 60;
+
+/** One row per worker: state with its note and hint, run, PR, attempts, tokens, cost. */
+export function renderWorkerTable(
+  rows: WorkerRow[],
+  { finishedRows }: { finishedRows: boolean },
+): string {
+  const shown = finishedRows
+    ? rows
+    : rows.filter((row) => row.state !== 'merged' && row.state !== 'skipped');
+  const hidden = rows.length - shown.length;
+  return [
+    '| | Worker | State | Run | PR | Attempts | Tokens | Cost |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...shown.map(workerLine),
+    ...(hidden > 0 ? [`| | ${hidden} finished workers not listed | | | | | | |`] : []),
+  ].join('\n');
+}
+
+function workerLine(row: WorkerRow): string {
+  const label = STATE_LABELS[row.state];
+  const note = row.note ? `: ${escapeCell(row.note)}` : '';
+  const hint = row.hint ? ` · ${row.hint.split(' · ').map(code).join(' · ')}` : '';
+  const rounds = renderRounds(row.rounds);
+  const review = rounds ? `<br>🔁 ${rounds}` : '';
+  const cells = [
+    label.emoji,
+    `${row.id} · ${escapeCell(shorten(row.title, TITLE_MAX))}`,
+    `${label.text}${note}${hint}${review}`,
+    row.run ? linkTo(row.run) : '—',
+    row.pull ? linkTo(row.pull) : '—',
+    String(row.attempts),
+    row.tokens === null ? '—' : formatTokens(row.tokens),
+    row.costUsd === null ? '—' : formatUsd(row.costUsd),
+  ];
+  return `| ${cells.join(' | ')} |`;
+}
+
+/** The last commands taken, folded away under the table. */
+export function renderCommandHistory(entries: CommandEntry[]): string[] {
+  if (entries.length === 0) return [];
+  return [
+    [
+      '<details><summary>Recent commands</summary>',
+      '',
+      '| When | Who | Command |',
+      '| --- | --- | --- |',
+      ...entries.map(
+        (entry) =>
+          `| ${formatTime(entry.at)} | ${escapeCell(entry.author)} | ${code(entry.text).replace(/\|/g, '\\|')} |`,
+      ),
+      '',
+      '</details>',
+    ].join('\n'),
+  ];
+}
+
+function shorten(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function linkTo(target: Link): string {
+  return link(target.url, target.label);
+}
+
+/** `[label](url)` with the label escaped. */
+export function link(url: string, label: string): string {
+  return `[${escapeLinkText(label)}](${url})`;
+}

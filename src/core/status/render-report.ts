@@ -1,0 +1,124 @@
+import type { Completion } from '../plan/completion.js';
+import type { Plan } from '../plan/plan.js';
+import { buildDir } from '../vocabulary/ids.js';
+import { code, escapeLinkText, escapeText } from '../vocabulary/markdown.js';
+import { formatTokens, formatUsd, stateLabel } from './progress-format.js';
+import { renderSpendByRole } from './render-spend.js';
+import type { BuildProgress, WorkerRow } from './status-view.js';
+
+/** GitHub refuses a pull request body of 65,536 characters or more; this leaves room to spare. */
+export const REPORT_MAX_CHARS = 65_000;
+
+/** "fixes #3" in a worker's summary would close issue 3 when the final PR merges. */
+const CLOSING_KEYWORD =
+  /\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b(?=:?\s+(?:[\w.-]+\/[\w.-]+)?#\d)/gi;
+
+/**
+ * The final PR's body: the delivery report built from the completions — per
+ * worker what was done, decisions, concerns and follow-ups; tokens and cost
+ * per worker, per role and in total (the build's ledger, as the status shows it); and `Closes #<issue>` first, so trimming a long
+ * report never loses it.
+ */
+export function renderReport({
+  plan,
+  progress,
+  completions,
+  seriesReport,
+}: {
+  plan: Plan;
+  progress: BuildProgress;
+  completions: Record<string, Completion>;
+  /** An improvement series: one section per loop, with its findings and summary by path. */
+  seriesReport?: string;
+}): string {
+  const recordUrl = `${progress.links.repoUrl}/tree/${progress.links.branch}/${buildDir(progress.build)}`;
+  const blocks = [
+    header(plan, progress),
+    ...(seriesReport ? [seriesReport] : []),
+    usageTable(progress),
+    ...progress.workers.map((row) => workerSection(row, completions[row.id] ?? null)),
+    `---\nThe build record — plan, briefs and every completion report — is in [${escapeLinkText(`${buildDir(progress.build)}/`)}](${recordUrl}).`,
+  ];
+  const note = `> ✂️ This report was shortened to fit GitHub's limit. Every worker's full report is in [${escapeLinkText(`${buildDir(progress.build)}/completions/`)}](${recordUrl}/completions).`;
+  return fitBlocks({ blocks, note, limit: REPORT_MAX_CHARS });
+}
+
+function header(plan: Plan, progress: BuildProgress): string {
+  const { merged, skipped, tokens, costUsd } = progress.totals;
+  return [
+    `Closes #${progress.issue}`,
+    '',
+    `**${reportText(plan.title)}**: ${merged} merged, ${skipped} skipped, ${formatTokens(tokens)} tokens, ${formatUsd(costUsd)} (build ${code(progress.build)}).`,
+    '',
+    reportText(plan.summary),
+  ].join('\n');
+}
+
+function usageTable(progress: BuildProgress): string {
+  const rows = progress.workers.map((row) => {
+    const pull = row.pull ? `[${escapeLinkText(row.pull.label)}](${row.pull.url})` : '—';
+    const title = reportText(row.title).replace(/\|/g, '\\|');
+    return `| ${row.id} | ${title} | ${stateLabel(row.state)} | ${pull} | ${row.tokens === null ? '—' : formatTokens(row.tokens)} | ${row.costUsd === null ? '—' : formatUsd(row.costUsd)} |`;
+  });
+  const { merged, skipped, tokens, costUsd } = progress.totals;
+  return [
+    '| Worker | Title | Result | PR | Tokens | Cost |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows,
+    `| **Total** | | ${merged} merged, ${skipped} skipped | | ${formatTokens(tokens)} | ${formatUsd(costUsd)} |`,
+    '',
+    renderSpendByRole(progress.totals),
+  ].join('\n');
+}
+
+function workerSection(row: WorkerRow, completion: Completion | null): string {
+  const heading = `### ${row.id}: ${reportText(row.title)}`;
+  if (!completion) {
+    const why =
+      row.state === 'skipped' ? 'Skipped: not merged.' : 'No completion report was found.';
+    return `${heading}\n\n${why}`;
+  }
+  return [
+    heading,
+    '',
+    reportText(completion.summary),
+    ...list('Decisions', completion.decisions),
+    ...list('Concerns', completion.concerns),
+    ...list('Follow-ups', completion.follow_up),
+  ].join('\n');
+}
+
+function list(title: string, items: string[]): string[] {
+  if (items.length === 0) return [];
+  return ['', `**${title}**`, '', ...items.map((item) => `- ${reportText(item)}`)];
+}
+
+/** Text a session wrote, made inert: one line, no HTML, no mentions, no closing keywords. */
+function reportText(text: string): string {
+  return escapeText(text).replace(CLOSING_KEYWORD, '$1&#8203;');
+}
+
+/**
+ * Joins blocks with blank lines; when the whole is too long, keeps as many
+ * whole lines from the top as fit, and ends with the note.
+ */
+export function fitBlocks({
+  blocks,
+  note,
+  limit,
+}: {
+  blocks: string[];
+  note: string;
+  limit: number;
+}): string {
+  const whole = blocks.join('\n\n');
+  if (whole.length <= limit) return whole;
+  const room = limit - note.length - 2;
+  let kept = '';
+  for (const line of whole.split('\n')) {
+    const next = kept ? `${kept}\n${line}` : line;
+    if (next.length > room) break;
+    kept = next;
+  }
+  return `${kept.slice(0, room)}\n\n${note}`;
+}

@@ -1,0 +1,185 @@
+import type { ConfigProblem } from '../config/config.js';
+import type { CommandInfo } from '../snapshot/snapshot.js';
+import { buildDir, planPath } from '../vocabulary/ids.js';
+import { blobUrl, code, escapeLinkText, escapeText } from '../vocabulary/markdown.js';
+import { renderCommandLedger } from './command-ledger.js';
+import {
+  renderPlanEstimate,
+  renderPlanGraph,
+  renderPlanIntro,
+  renderPlanTable,
+} from './render-plan.js';
+import { dailyCapLine, renderProgress } from './render-progress.js';
+import { fitBlocks } from './render-report.js';
+import { renderSeries } from './render-series.js';
+import type { Link, StatusView } from './status-view.js';
+
+/** GitHub refuses a comment body over 65,536 characters (422 "Body is too long"). */
+export const STATUS_MAX_CHARS = 65_536;
+
+const STATUS_MARKER = /^\s*<!-- baton:status build=([\w.-]+) -->/;
+
+/** The hidden first line that finds a build's status comment again. */
+export function statusMarker(build: string): string {
+  // Build ids are `<issue>-<slug>`; anything else is dropped so the marker stays one comment.
+  return `<!-- baton:status build=${build.replace(/[^\w.-]/g, '')} -->`;
+}
+
+/** The build a status comment belongs to, or null if the body is not one. */
+export function findStatusBuild(body: string): string | null {
+  return STATUS_MARKER.exec(body)?.[1] ?? null;
+}
+
+/** What the status comment says while `session.network: open` is set. */
+export const NETWORK_OPEN =
+  "🌐 The model's commands may reach any host: `session.network: open` in `.github/baton.yml` turns the egress allowlist off.";
+
+/**
+ * The whole status comment: the status for people, then the hidden ledger of
+ * accepted commands. The ledger is never cut (a command it lost would count
+ * again as its comment reads now); the status is folded into the room left.
+ */
+export function renderStatusComment({
+  view,
+  commands,
+}: {
+  view: StatusView;
+  commands: CommandInfo[];
+}): string {
+  const ledger = renderCommandLedger(commands);
+  return `${renderStatus(view, { maxChars: STATUS_MAX_CHARS - ledger.length })}${ledger}`;
+}
+
+/**
+ * The status comment for one phase of a build: the marker, then markdown for
+ * people, in at most `maxChars` (folded, then cut at a line if it must be).
+ */
+export function renderStatus(
+  view: StatusView,
+  { maxChars = STATUS_MAX_CHARS }: { maxChars?: number } = {},
+): string {
+  const head = [statusMarker(view.build), `**Baton** · build ${code(view.build)}`].join('\n');
+  const series = [
+    ...(view.series ? [renderSeries(view.series)] : []),
+    ...(view.networkOpen ? [NETWORK_OPEN] : []),
+  ]
+    .map((part) => `\n\n${part}`)
+    .join('');
+  // Room for the phase: what the head, the series, the network line and the joins leave.
+  const room = maxChars - head.length - series.length - 3;
+  const body = `${head}\n\n${renderPhase(view, room)}${series}\n`;
+  if (body.length <= maxChars) return body;
+  const note = '> ✂️ Shortened to fit in one comment.';
+  return `${fitBlocks({ blocks: [body.trimEnd()], note, limit: maxChars - 1 })}\n`;
+}
+
+function renderPhase(view: StatusView, room: number): string {
+  switch (view.phase) {
+    case 'improving':
+      return view.series?.ended
+        ? '🏁 The improvement series has ended.'
+        : '🔁 Improvement loops: research and summary sessions run between plans.';
+    case 'planning':
+      if (view.daily && view.daily.length > 0)
+        return [
+          '⏸️ Waiting for the daily cap: the planning session starts when the day (UTC) allows.',
+          '',
+          ...view.daily.map(dailyCapLine),
+        ].join('\n');
+      return `⏳ ${view.replan ? 'Replanning with your feedback' : 'Planning'}… — ${view.run ? renderLink(view.run) : 'starting the session'}\n\nThe plan will appear here when the session has written it.`;
+    case 'plan-failed':
+      return [
+        `❌ The planning session failed — ${renderLink(view.run)}.`,
+        '',
+        'Read the run log to see why. Then reply `/replan <what to change>` to plan again, or fix the cause (for example the `ANTHROPIC_API_KEY` secret) and re-run the failed jobs of that run.',
+      ].join('\n');
+    case 'plan-invalid':
+      return [
+        '⚠️ The plan is not valid, so nothing has started:',
+        '',
+        ...view.problems.map((problem) => `- ${escapeText(problem)}`),
+        '',
+        `See [plan.json](${blobUrl({ ...view.links, path: planPath(view.build) })}) on the build branch. Reply \`/replan <what to change>\` to plan again.`,
+      ].join('\n');
+    case 'plan-ready':
+      return renderPlanReady(view, room);
+    case 'config-invalid':
+      return [
+        `⚠️ ${code(view.file)} has problems, so nothing starts until it is fixed on the default branch:`,
+        '',
+        ...view.problems.map(renderConfigProblem),
+        '',
+        'Once it is fixed, remove the label from this issue and add it again to start the build.',
+      ].join('\n');
+    case 'missing-workflow':
+      return renderMissingWorkflow(view);
+    case 'running':
+    case 'done':
+    case 'cancelled':
+      return renderProgress(view, { maxChars: room });
+    default: {
+      const _exhaustive: never = view;
+      throw new Error(`renderStatus has no case for ${JSON.stringify(_exhaustive)}`);
+    }
+  }
+}
+
+/**
+ * The plan for approval, folded to `room`: in full; else without the graph;
+ * else each wave in one line, with the table left to PLAN.md on the build branch.
+ */
+function renderPlanReady(view: Extract<StatusView, { phase: 'plan-ready' }>, room: number): string {
+  const ask =
+    view.config.approval === 'none'
+      ? 'Approval is not required (`approval: none`), so the build starts now. Reply `/pause` to hold it or `/cancel` to stop it.'
+      : 'Reply `/approve` to start, or `/replan <what to change>`.';
+  const shapes = [
+    [renderPlanTable(view), renderPlanGraph(view.plan)],
+    [renderPlanTable(view)],
+    [renderWaveLines(view)],
+  ];
+  let body = '';
+  for (const middle of shapes) {
+    body = [renderPlanIntro(view.plan), ...middle, renderPlanEstimate(view), ask].join('\n\n');
+    if (body.length <= room) return body;
+  }
+  return body;
+}
+
+function renderWaveLines(view: Extract<StatusView, { phase: 'plan-ready' }>): string {
+  const waves = new Map<number, string[]>();
+  for (const worker of view.plan.workers) {
+    const wave = Number(/^W(\d+)\./.exec(worker.id)?.[1] ?? 0);
+    waves.set(wave, [...(waves.get(wave) ?? []), worker.id]);
+  }
+  const plan = `[PLAN.md](${blobUrl({ ...view.links, path: `${buildDir(view.build)}/PLAN.md` })})`;
+  return [
+    `The plan is too large to show here in full: its table, dependencies and briefs are in ${plan} on the build branch.`,
+    '',
+    ...[...waves]
+      .sort(([a], [b]) => a - b)
+      .map(([wave, ids]) => `- Wave ${wave}: ${ids.length} workers (${ids.join(', ')})`),
+  ].join('\n');
+}
+
+function renderLink(link: Link): string {
+  return `[${escapeLinkText(link.label)}](${link.url})`;
+}
+
+function renderConfigProblem(problem: ConfigProblem): string {
+  const line = problem.line === undefined ? '' : ` (line ${problem.line})`;
+  return `- ${code(problem.field)}${line}: ${escapeText(problem.message)}`;
+}
+
+function renderMissingWorkflow(view: Extract<StatusView, { phase: 'missing-workflow' }>): string {
+  const add = view.setupPull
+    ? `Merge ${renderLink(view.setupPull)}, which adds it.`
+    : `Add it: merge the "Set up Baton" pull request if Baton opened one, or copy the workflow from Baton's templates into ${code(view.workflowPath)}.`;
+  return [
+    `⚠️ This build cannot start: ${code(view.workflowPath)} is missing on the default branch. Every session runs in this repository's GitHub Actions through that workflow.`,
+    '',
+    `1. ${add}`,
+    '2. Add the `ANTHROPIC_API_KEY` secret (Settings → Secrets and variables → Actions); sessions use it, Baton never sees it.',
+    '3. Remove the label from this issue and add it again, or reply `/status`.',
+  ].join('\n');
+}

@@ -1,0 +1,257 @@
+import type { Config, ConfigProblem } from '../config/config.js';
+import type { Plan } from '../plan/plan.js';
+import type { SessionRole } from '../sessions/session.js';
+import type { BuildEstimate } from '../snapshot/estimate.js';
+import type { Tally } from '../snapshot/ledger.js';
+
+/** A link to a run or PR, as the status comment shows it. */
+export interface Link {
+  label: string;
+  url: string;
+}
+
+/** Where files of the build record can be linked: `<repoUrl>/blob/<branch>/<path>`. */
+export interface RepoLinks {
+  repoUrl: string;
+  /** A commit sha where known (a permalink), else a branch name. */
+  branch: string;
+}
+
+/**
+ * What the status comment shows, one variant per phase of a build.
+ * `renderStatus(view)` turns it into markdown with the hidden marker.
+ */
+export type StatusView = PhaseView & {
+  /** In an improvement series (`/improve`), its loops, shown under the phase. */
+  series?: SeriesView;
+  /** `session.network: open`: the model's commands may reach any host, and the comment says so. */
+  networkOpen?: boolean;
+};
+
+/**
+ * A daily cap that holds every new session: the repository's (`budget.dailyUsd`
+ * in `.github/baton.yml`) or the installation's (`BATON_INSTALLATION_DAILY_USD`,
+ * set on the app), with what was spent that UTC day.
+ */
+export interface DailyCapHold {
+  scope: 'repository' | 'installation';
+  capUsd: number;
+  spentUsd: number;
+  /** The UTC day, `YYYY-MM-DD`. */
+  day: string;
+}
+
+/** One variant per phase of a build. */
+export type PhaseView =
+  /** An improvement series between plans: researching, summarising, or ended without work. */
+  | { phase: 'improving'; build: string }
+  | {
+      phase: 'planning';
+      build: string;
+      run: Link | null;
+      replan: boolean;
+      /** The daily caps that hold the plan's session from starting; absent when none does. */
+      daily?: DailyCapHold[];
+    }
+  | { phase: 'plan-failed'; build: string; run: Link }
+  | { phase: 'plan-invalid'; build: string; problems: string[]; links: RepoLinks }
+  | {
+      phase: 'plan-ready';
+      build: string;
+      plan: Plan;
+      config: Config;
+      links: RepoLinks;
+      /** What the workers will likely cost (src/core/snapshot/estimate.ts), and what planning cost. */
+      estimate: BuildEstimate;
+      spent: Tally;
+    }
+  | { phase: 'config-invalid'; build: string; file: string; problems: ConfigProblem[] }
+  | { phase: 'missing-workflow'; build: string; workflowPath: string; setupPull: Link | null }
+  | ProgressStatusView;
+
+/** How one worker stands, as the running build's status shows it. */
+export type WorkerDisplayState =
+  | 'waiting'
+  | 'ready'
+  | 'queued'
+  | 'working'
+  | 'reviewing'
+  | 'fixing'
+  | 'checks'
+  | 'approved'
+  | 'needs-human'
+  | 'failed'
+  | 'merged'
+  | 'skipped';
+
+/** One row of the workers table. */
+export interface WorkerRow {
+  id: string;
+  title: string;
+  dependsOn: string[];
+  state: WorkerDisplayState;
+  /** Why it failed or waits, in a few words. */
+  note: string | null;
+  /** What a person can type next, such as `/retry W1.2`. */
+  hint: string | null;
+  /** The worker's latest session run. */
+  run: Link | null;
+  pull: Link | null;
+  /** Work sessions started for it. */
+  attempts: number;
+  /** Every token its sessions (work, review, fix) spent, from the build's ledger; null before any. */
+  tokens: number | null;
+  /** What its sessions cost, from the same ledger; null before any. */
+  costUsd: number | null;
+  /** Its PR's review history, oldest first. */
+  rounds: ReviewRound[];
+}
+
+/** One step of a worker PR's review: a verdict, or a new head that answered a request. */
+export type ReviewRound = 'changes-requested' | 'fixed' | 'approved';
+
+/** One command taken, for the short history under the table. */
+export interface CommandEntry {
+  author: string;
+  /** The command as written, shortened: `/retry W1.2 use the new API`. */
+  text: string;
+  at: string;
+}
+
+/** Everything the status of a build past its plan shows. */
+export interface BuildProgress {
+  build: string;
+  issue: number;
+  /** The plan's title. */
+  title: string;
+  workers: WorkerRow[];
+  /** Counts of workers, and the build's spend from its ledger (src/core/snapshot/ledger.ts). */
+  totals: {
+    merged: number;
+    skipped: number;
+    total: number;
+    tokens: number;
+    costUsd: number;
+    /** Sessions counted, and how many of them are estimates (no usage record). */
+    sessions: number;
+    estimated: number;
+    /** Spend by role: plan, work, review, fix. */
+    byRole: Record<SessionRole, Tally>;
+  };
+  /** Set while `/pause` is in force. */
+  paused: { by: string; at: string } | null;
+  /** `reached`: the build's sessions cost `maxUsd` or more, so nothing new is dispatched. */
+  budget: {
+    maxUsd: number | null;
+    reached: boolean;
+    /** The daily caps reached (the repository's, the installation's); absent when none is. */
+    daily?: DailyCapHold[];
+  };
+  finalPull: { number: number; url: string; state: 'open' | 'closed' | 'merged' } | null;
+  /**
+   * Follow-up questions the newest synthesis of a research build proposed (the
+   * ids of the workers it would run), waiting for `/approve` or skipped by
+   * `/skip follow-ups`; absent in other builds.
+   */
+  followUps?: { round: number; workers: string[]; state: 'proposed' | 'skipped' } | null;
+  /** A research build's synthesis session, once dispatched; absent in other builds. */
+  synthesis?: {
+    /** `retrying`: the newest attempt failed and a `/retry synthesis` waits to start (a pause or the budget holds it). */
+    state: 'running' | 'succeeded' | 'failed' | 'retrying';
+    /** The newest attempt's run. */
+    url: string;
+    /** Synthesis runs so far. */
+    attempts: number;
+  } | null;
+  /** The last commands taken, oldest first. */
+  history: CommandEntry[];
+  links: RepoLinks;
+  /** Briefs revised (or being revised) after a merged worker's learnings, by source worker. */
+  adaptations?: AdaptationView[];
+}
+
+/**
+ * One adaptation: a merged worker's completion named workers not started yet,
+ * and a plan session in adapt mode revises their briefs before they start.
+ * `revising`: the session is running; `awaiting-approval`: revised, held for
+ * `/approve`; `applied`: revised and released; `unchanged`: the session
+ * changed no brief; `failed`: the workers start with their old briefs.
+ */
+export interface AdaptationView {
+  source: string;
+  state: 'revising' | 'awaiting-approval' | 'applied' | 'unchanged' | 'failed';
+  /** The workers it is for: the briefs changed once recorded, else the ones named. */
+  workers: string[];
+  run: Link | null;
+  /** A compare URL from the build branch before the revision to the commit with it. */
+  diff: string | null;
+}
+
+/** Who stopped a build: a `/cancel` comment, or null when the issue was closed. */
+export interface Cancellation {
+  by: string;
+  at: string;
+}
+
+/** The phases `renderProgress` draws (src/core/status/render-progress.ts). */
+export type ProgressStatusView =
+  | { phase: 'running'; build: string; progress: BuildProgress }
+  | { phase: 'done'; build: string; progress: BuildProgress | null }
+  | {
+      phase: 'cancelled';
+      build: string;
+      progress: BuildProgress | null;
+      cancelledBy: Cancellation | null;
+    };
+
+/** Where one improvement loop stands. */
+export type LoopStage =
+  | 'researching'
+  | 'research-failed'
+  | 'nothing-worth-doing'
+  | 'planning'
+  | 'working'
+  | 'summarizing'
+  | 'summary-failed'
+  | 'done';
+
+/** One loop of an improvement series, as the status comment lists it. */
+export interface LoopView {
+  loop: number;
+  stage: LoopStage;
+  /** The loop's latest research, plan or summary run. */
+  run: Link | null;
+  /** Record paths, once the research (findings) or the summary session wrote them. */
+  findings: string | null;
+  summary: string | null;
+  /** The workers its plan added. */
+  workers: string[];
+}
+
+/** An improvement series: what `/improve` asked for, and each loop so far. */
+export interface SeriesView {
+  /** Loops asked for. */
+  asked: number;
+  /** Who wrote the `/improve`. */
+  by: string;
+  loops: LoopView[];
+  /** Why no further loop starts: research found nothing worth doing, or every loop ran. */
+  ended: 'nothing-worth-doing' | 'all-loops' | null;
+  /** A `/pause` holds the next session of the series. */
+  paused: boolean;
+  /** The budget (`budget.maxUsd`, for the whole series) is spent: no session starts. */
+  budgetReached: boolean;
+  links: RepoLinks;
+}
+
+/**
+ * Whether this status is the first to show the build's final pull request:
+ * that edit is made at once, past the pacing of status edits and the write
+ * budget's deferral, because the final pull request's notice sends people to
+ * the status comment, and no later change of the build would carry it.
+ */
+export function firstShowsFinalPull(view: StatusView, shownBody: string | undefined): boolean {
+  if (view.phase !== 'running') return false;
+  const final = view.progress.finalPull;
+  return final !== null && !(shownBody ?? '').includes(final.url);
+}

@@ -1,0 +1,164 @@
+import type { Command } from '../commands/command.js';
+import { type DecideContext, repoLinks, runLink } from '../context/decide-context.js';
+import { synthesisState } from '../context/synthesis-state.js';
+import { buildTypeOf, type Plan } from '../plan/plan.js';
+import type { CommandInfo, PullInfo } from '../snapshot/snapshot.js';
+import type { BuildProgress, CommandEntry, ReviewRound, WorkerRow } from '../status/status-view.js';
+import { deriveWorkers } from './derive-workers.js';
+import type { WorkerState } from './worker-state.js';
+
+const COMMAND_TEXT_MAX = 80;
+
+/** The status of a build past its plan: one row per worker, totals, pause, budget, history. */
+export function buildProgress({
+  ctx,
+  plan,
+  workers,
+}: {
+  ctx: DecideContext;
+  plan: Plan;
+  workers: WorkerState[];
+}): BuildProgress {
+  const rows = workers.map((state) => workerRow(ctx, state));
+  const { snapshot, commands } = ctx;
+  const final = snapshot.finalPull;
+  return {
+    build: snapshot.build,
+    issue: snapshot.issue.number,
+    title: plan.title,
+    workers: rows,
+    totals: {
+      merged: rows.filter((row) => row.state === 'merged').length,
+      skipped: rows.filter((row) => row.state === 'skipped').length,
+      total: rows.length,
+      tokens: ctx.ledger.total.tokens,
+      costUsd: ctx.spentUsd,
+      sessions: ctx.ledger.total.sessions,
+      estimated: ctx.ledger.total.estimated,
+      byRole: ctx.ledger.byRole,
+    },
+    paused: commands.paused ? { by: commands.paused.author, at: commands.paused.createdAt } : null,
+    budget: {
+      maxUsd: ctx.config.budget.maxUsd,
+      reached: ctx.budgetReached,
+      ...(ctx.dailyHolds.length > 0 ? { daily: ctx.dailyHolds } : {}),
+    },
+    finalPull: final ? { number: final.number, url: final.url, state: final.state } : null,
+    ...(buildTypeOf(plan) === 'research'
+      ? { synthesis: synthesisOf(ctx), followUps: followUpsOf(ctx) }
+      : {}),
+    history: commands.history.map(commandEntry),
+    links: repoLinks(snapshot),
+  };
+}
+
+function workerRow(ctx: DecideContext, state: WorkerState): WorkerRow {
+  const { worker, pull } = state;
+  // A merged row links its PR, which holds the review and the merge; no run is news any more.
+  const run =
+    state.state === 'merged' ? null : state.state === 'failed' ? state.latestWork : state.latestRun;
+  const spent = ctx.ledger.byWorker[worker.id];
+  return {
+    id: worker.id,
+    title: worker.title,
+    dependsOn: worker.depends_on,
+    state: state.state,
+    note: state.note,
+    hint: hintFor(state),
+    run: run ? runLink(run) : null,
+    pull: pull ? { label: `#${pull.number}`, url: pull.url } : null,
+    attempts: state.attempts,
+    tokens: spent ? spent.tokens : null,
+    costUsd: spent ? spent.costUsd : null,
+    rounds: reviewRounds(pull),
+  };
+}
+
+/**
+ * The review verdicts of its PR in order, each head counted once, with a
+ * `fixed` between a request for changes and the next verdict on a new head:
+ * `changes requested → fixed → approved`.
+ */
+export function reviewRounds(pull: PullInfo | null): ReviewRound[] {
+  if (!pull) return [];
+  const rounds: ReviewRound[] = [];
+  let lastSha: string | null = null;
+  for (const review of pull.reviews) {
+    if (review.verdict === 'comment') continue;
+    const round: ReviewRound = review.verdict === 'approve' ? 'approved' : 'changes-requested';
+    if (review.commitSha === lastSha && rounds.at(-1) === round) continue;
+    if (rounds.at(-1) === 'changes-requested' && review.commitSha !== lastSha) rounds.push('fixed');
+    rounds.push(round);
+    lastSha = review.commitSha;
+  }
+  return rounds;
+}
+
+function hintFor(state: WorkerState): string | null {
+  const id = state.worker.id;
+  if (state.state === 'failed') return `/retry ${id}`;
+  if (state.state === 'needs-human')
+    return `/retry ${id} <instructions> · /merge ${id} · /skip ${id}`;
+  return null;
+}
+
+function commandEntry(info: CommandInfo): CommandEntry {
+  return { author: info.author, text: commandText(info.command), at: info.createdAt };
+}
+
+/** A command as it would be written, shortened for the history. */
+export function commandText(command: Command): string {
+  const text = commandWords(command).filter(Boolean).join(' ');
+  return text.length > COMMAND_TEXT_MAX ? `${text.slice(0, COMMAND_TEXT_MAX - 1)}…` : text;
+}
+
+function commandWords(command: Command): string[] {
+  switch (command.name) {
+    case 'replan':
+      return ['/replan', command.feedback];
+    case 'retry':
+      return ['/retry', command.worker, command.instructions];
+    case 'retry-synthesis':
+      return ['/retry', 'synthesis'];
+    case 'skip-follow-ups':
+      return ['/skip', 'follow-ups'];
+    case 'skip':
+    case 'merge':
+      return [`/${command.name}`, command.worker];
+    case 'improve':
+      return ['/improve', String(command.loops)];
+    case 'approve':
+    case 'pause':
+    case 'resume':
+    case 'cancel':
+    case 'status':
+      return [`/${command.name}`];
+    default: {
+      const _exhaustive: never = command;
+      return _exhaustive;
+    }
+  }
+}
+
+/** The progress of a build whose plan is valid, or null when there is none to show. */
+export function snapshotProgress(ctx: DecideContext): BuildProgress | null {
+  const read = ctx.snapshot.plan;
+  if (read.kind !== 'valid') return null;
+  return buildProgress({ ctx, plan: read.plan, workers: deriveWorkers(ctx, read.plan) });
+}
+
+/** The follow-up questions waiting for a person, as the status shows them. */
+function followUpsOf(ctx: DecideContext): NonNullable<BuildProgress['followUps']> | null {
+  const proposed = ctx.followUps?.proposed;
+  if (!proposed) return null;
+  const state = proposed.declined ? 'skipped' : 'proposed';
+  return { round: proposed.round, workers: proposed.workers, state };
+}
+
+/** The synthesis of a research build, as the status shows it: its newest attempt. */
+function synthesisOf(ctx: DecideContext): NonNullable<BuildProgress['synthesis']> | null {
+  const { latest, outcome, attempts, retry } = synthesisState(ctx);
+  if (!latest || !outcome) return null;
+  const state = retry ? 'retrying' : outcome === 'active' ? 'running' : outcome;
+  return { state, url: latest.url, attempts };
+}

@@ -1,0 +1,145 @@
+/**
+ * Each worker of the plan as GitHub's truth shows it now: its state, why it
+ * waits or failed, its pull request and its newest runs.
+ */
+import { type DecideContext, findRun, runOutcome } from '../context/decide-context.js';
+import { settlesInMs } from '../context/settle.js';
+import type { Plan, PlanWorker } from '../plan/plan.js';
+import { compareTimes } from '../snapshot/normalize-snapshot.js';
+import type { CommandInfo, PullInfo, RunInfo } from '../snapshot/snapshot.js';
+import type { WorkerDisplayState } from '../status/status-view.js';
+import { assessPull, type PullAssessment } from './pull-state.js';
+import { workerNote } from './worker-note.js';
+import { type FailReason, isDone, type WorkerState } from './worker-state.js';
+
+/** Every worker's state, in plan order. */
+export function deriveWorkers(ctx: DecideContext, plan: Plan): WorkerState[] {
+  const states = plan.workers.map((worker) => baseState(ctx, worker));
+  const done = new Set(states.filter(isDone).map((state) => state.worker.id));
+  return states.map((state) => {
+    const waitsFor = state.worker.depends_on.filter((dep) => !done.has(dep));
+    const ready = state.state === 'waiting' && waitsFor.length === 0;
+    const settled: WorkerState = ready ? { ...state, state: 'ready' } : state;
+    return { ...settled, note: workerNote({ ctx, state: settled, waitsFor }) };
+  });
+}
+
+function baseState(ctx: DecideContext, worker: PlanWorker): WorkerState {
+  const runs = ctx.snapshot.runs.filter((run) => run.worker === worker.id);
+  const workRuns = runs.filter((run) => run.role === 'work');
+  const read = ctx.snapshot.completions[worker.id];
+  const pull = pickPull(ctx.snapshot.pulls.filter((candidate) => candidate.worker === worker.id));
+  const base: WorkerState = {
+    worker,
+    state: 'waiting',
+    failure: null,
+    note: null,
+    attempts: workRuns.length,
+    latestWork: workRuns.at(-1) ?? null,
+    latestRun: runs.at(-1) ?? null,
+    pull,
+    assessment: null,
+    retry: null,
+    completion: read?.kind === 'valid' ? read.completion : null,
+    settlesInMs: null,
+  };
+  return classify(ctx, base);
+}
+
+function classify(ctx: DecideContext, base: WorkerState): WorkerState {
+  const { pull, latestWork } = base;
+  if (pull?.state === 'merged') return { ...base, state: 'merged' };
+  if (ctx.commands.skips.has(base.worker.id)) return { ...base, state: 'skipped' };
+  if (pull?.state === 'open') {
+    const assessment = assessPull({ ctx, pull });
+    const settles = assessment.need.kind === 'wait' ? (assessment.need.settlesInMs ?? null) : null;
+    return { ...base, state: stateOfPull(assessment), assessment, settlesInMs: settles };
+  }
+  if (!latestWork) return base;
+  const outcome = runOutcome(ctx, latestWork);
+  if (outcome === 'active') {
+    return { ...base, state: latestWork.status === 'queued' ? 'queued' : 'working' };
+  }
+  const closedSince = pull !== null && compareTimes(pull.createdAt, latestWork.createdAt) >= 0;
+  // Its PR may have been opened after this reconcile read the pull requests: it settles first.
+  const settles = closedSince ? null : settlesInMs(ctx, latestWork);
+  if (settles !== null) return { ...base, state: 'working', settlesInMs: settles };
+  const failure = closedSince ? 'pull-closed' : failureOf(ctx, latestWork);
+  const retry = pendingWorkRetry(ctx, base.worker.id, latestWork);
+  const detail = closedSince ? null : sessionReason(ctx, latestWork);
+  return {
+    ...base,
+    state: retry ? 'ready' : 'failed',
+    failure,
+    retry,
+    ...(detail ? { failureDetail: detail } : {}),
+  };
+}
+
+function stateOfPull(assessment: PullAssessment): WorkerDisplayState {
+  const { need } = assessment;
+  switch (need.kind) {
+    case 'wait':
+      return need.state;
+    case 'dispatch':
+      return need.role === 'review' ? 'reviewing' : 'fixing';
+    case 'needs-human':
+      return 'needs-human';
+    case 'merge-ready':
+      return 'approved';
+    default: {
+      const _exhaustive: never = need;
+      return _exhaustive;
+    }
+  }
+}
+
+function failureOf(ctx: DecideContext, run: RunInfo): FailReason {
+  const overdue = ctx.overdue.get(run.id);
+  if (overdue) return overdue;
+  switch (run.conclusion) {
+    case 'cancelled':
+    case 'timed_out':
+    case 'startup_failure':
+      return run.conclusion;
+    case 'success':
+      return 'no-pull-request';
+    default:
+      return agentCompleted(ctx, run) ? 'not-published' : 'failure';
+  }
+}
+
+/** The reason the run's newest attempt recorded with its usage, if any. */
+function sessionReason(ctx: DecideContext, run: RunInfo): string | null {
+  const records = (ctx.snapshot.usage ?? []).filter((record) => record.run_id === run.id);
+  const newest = records.reduce<(typeof records)[number] | null>(
+    (found, record) => (found && found.attempt > record.attempt ? found : record),
+    null,
+  );
+  return newest?.reason ?? null;
+}
+
+/** Whether the run's usage record (written by publish before its checks) says the agent finished its work. */
+function agentCompleted(ctx: DecideContext, run: RunInfo): boolean {
+  return (ctx.snapshot.usage ?? []).some(
+    (record) => record.run_id === run.id && record.outcome === 'complete',
+  );
+}
+
+/** The newest `/retry` given after the last attempt began, unless a work session answered it. */
+function pendingWorkRetry(ctx: DecideContext, worker: string, latest: RunInfo): CommandInfo | null {
+  const retry = (ctx.commands.retries.get(worker) ?? []).at(-1);
+  if (!retry || compareTimes(retry.createdAt, latest.createdAt) <= 0) return null;
+  const answered = findRun(ctx, { role: 'work', worker, trigger: `comment-${retry.commentId}` });
+  return answered ? null : retry;
+}
+
+/** The PR that speaks for a worker: merged, else open, else the newest. */
+function pickPull(pulls: PullInfo[]): PullInfo | null {
+  return (
+    pulls.find((pull) => pull.state === 'merged') ??
+    pulls.filter((pull) => pull.state === 'open').at(-1) ??
+    pulls.at(-1) ??
+    null
+  );
+}

@@ -1,0 +1,176 @@
+import { type DecideContext, findRun, runOutcome } from '../context/decide-context.js';
+import { settlesInMs, soonest } from '../context/settle.js';
+import type { SessionTrigger } from '../sessions/session.js';
+import { compareTimes } from '../snapshot/normalize-snapshot.js';
+import { type PullVerdict, pullVerdict } from '../snapshot/pull-verdict.js';
+import type { CommandInfo, PullInfo, RunInfo } from '../snapshot/snapshot.js';
+
+/** Why a worker PR waits for a person. */
+export type NeedsHumanReason =
+  | 'fix-rounds'
+  | 'fix-failed'
+  | 'review-failed'
+  | 'conflict'
+  | 'checks-failed';
+
+/** The one next step an open worker PR needs. */
+export type PullNeed =
+  /** `settlesInMs`: a session that succeeded moments ago, whose result is not in sight yet. */
+  | { kind: 'wait'; state: 'reviewing' | 'fixing' | 'checks'; settlesInMs?: number }
+  | { kind: 'dispatch'; role: 'review' | 'fix'; trigger: SessionTrigger }
+  | { kind: 'needs-human'; reason: NeedsHumanReason }
+  /** Approved (or `/merge`d) and green: it may merge when GitHub calls it clean. */
+  | { kind: 'merge-ready' };
+
+/** An open worker PR as `decide` reads it: its next step, its verdict, and what to re-run. */
+export interface PullAssessment {
+  need: PullNeed;
+  verdict: PullVerdict;
+  /** A `/merge` for this PR was given after it opened. */
+  forced: boolean;
+  /** Failed CI runs on the head not re-run yet: each gets one re-run. */
+  rerun: number[];
+}
+
+interface PullFacts {
+  ctx: DecideContext;
+  pull: PullInfo;
+  /** Runs of this PR's worker. */
+  runs: RunInfo[];
+  forced: boolean;
+  verdict: PullVerdict;
+  rerun: number[];
+}
+
+/** Works out what an open worker PR needs next: a session, a person, or nothing yet. */
+export function assessPull({ ctx, pull }: { ctx: DecideContext; pull: PullInfo }): PullAssessment {
+  const runs = ctx.snapshot.runs.filter((run) => run.worker === pull.worker);
+  const forced = (ctx.commands.merges.get(pull.worker) ?? []).some(
+    (info) => compareTimes(info.createdAt, pull.createdAt) >= 0,
+  );
+  const verdict = pullVerdict({ pull, requireHuman: ctx.config.review.requireHuman });
+  const rerun =
+    pull.checks.state === 'failure'
+      ? pull.checks.failedRuns.filter((run) => run.attempt <= 1).map((run) => run.id)
+      : [];
+  const facts: PullFacts = { ctx, pull, runs, forced, verdict, rerun };
+  return { need: nextNeed(facts), verdict, forced, rerun };
+}
+
+function nextNeed(facts: PullFacts): PullNeed {
+  const { ctx, pull, runs } = facts;
+  const fixes = runs.filter((run) => run.role === 'fix');
+  if (fixes.some((run) => runOutcome(ctx, run) === 'active'))
+    return { kind: 'wait', state: 'fixing' };
+  const retry = pendingRetry(facts);
+  if (retry) return { kind: 'dispatch', role: 'fix', trigger: `comment-${retry.commentId}` };
+  if (pull.mergeState === 'dirty') return conflictNeed(facts);
+  if (!facts.forced) {
+    const need = verdictNeed(facts);
+    if (need) return need;
+  }
+  return checksNeed(facts);
+}
+
+/** The newest `/retry` given since the PR opened, unless a fix session answered it. */
+function pendingRetry({ ctx, pull }: PullFacts): CommandInfo | null {
+  const retries = ctx.commands.retries.get(pull.worker) ?? [];
+  const latest = retries.filter((info) => compareTimes(info.createdAt, pull.createdAt) >= 0).at(-1);
+  if (!latest) return null;
+  const trigger: SessionTrigger = `comment-${latest.commentId}`;
+  return findRun(ctx, { role: 'fix', worker: pull.worker, trigger }) ? null : latest;
+}
+
+/** A conflict with the build branch gets one fix session per build-branch head. */
+function conflictNeed({ ctx, pull }: PullFacts): PullNeed {
+  const sha = ctx.snapshot.integration?.sha;
+  if (!sha) return { kind: 'needs-human', reason: 'conflict' };
+  const trigger: SessionTrigger = `conflict-${sha}`;
+  const fix = findRun(ctx, { role: 'fix', worker: pull.worker, trigger });
+  if (fix) return fixedOrNot(ctx, fix, 'conflict');
+  return { kind: 'dispatch', role: 'fix', trigger };
+}
+
+/**
+ * A fix that ran and left the problem on the head did not help, unless it
+ * succeeded moments ago: its push may not be in sight yet (`SETTLE_MS`).
+ */
+function fixedOrNot(ctx: DecideContext, fix: RunInfo, failed: NeedsHumanReason): PullNeed {
+  const settles = settlesInMs(ctx, fix);
+  if (settles !== null) return { kind: 'wait', state: 'fixing', settlesInMs: settles };
+  return { kind: 'needs-human', reason: failed };
+}
+
+function verdictNeed(facts: PullFacts): PullNeed | null {
+  const { verdict } = facts;
+  switch (verdict.kind) {
+    case 'approve':
+      return null;
+    case 'awaiting-human':
+      return { kind: 'wait', state: 'reviewing' };
+    case 'changes-requested':
+      return fixNeed(facts, `review-${verdict.review.id}`, 'fix-failed');
+    case 'none':
+      return reviewNeed(facts);
+    default: {
+      const _exhaustive: never = verdict;
+      return _exhaustive;
+    }
+  }
+}
+
+/** One review session per head; a head that only merged the build branch in keeps its review. */
+function reviewNeed({ ctx, pull, runs }: PullFacts): PullNeed {
+  if (!ctx.config.review.enabled) return { kind: 'wait', state: 'reviewing' };
+  const heads = new Set([`head-${pull.headSha}`, `head-${pull.baseMergeOf ?? pull.headSha}`]);
+  const reviews = runs.filter((run) => run.role === 'review' && heads.has(run.trigger ?? ''));
+  if (reviews.length === 0) {
+    return { kind: 'dispatch', role: 'review', trigger: `head-${pull.headSha}` };
+  }
+  // The review is posted before its run ends; a finished run without one has failed.
+  if (reviews.some((run) => runOutcome(ctx, run) === 'active')) {
+    return { kind: 'wait', state: 'reviewing' };
+  }
+  const settles = soonest(reviews.map((run) => settlesInMs(ctx, run)));
+  if (settles !== null) return { kind: 'wait', state: 'reviewing', settlesInMs: settles };
+  return { kind: 'needs-human', reason: 'review-failed' };
+}
+
+function checksNeed(facts: PullFacts): PullNeed {
+  const { ctx, pull } = facts;
+  if (!ctx.config.merge.requireChecks) return { kind: 'merge-ready' };
+  switch (pull.checks.state) {
+    case 'success':
+    case 'none':
+      return { kind: 'merge-ready' };
+    case 'pending':
+      return { kind: 'wait', state: 'checks' };
+    case 'failure':
+      if (facts.rerun.length > 0) return { kind: 'wait', state: 'checks' };
+      return fixNeed(facts, `checks-${pull.headSha}`, 'checks-failed');
+    default: {
+      const _exhaustive: never = pull.checks.state;
+      return _exhaustive;
+    }
+  }
+}
+
+/**
+ * A fix session for a review or red checks, within `review.maxFixRounds` per
+ * PR. The same trigger never runs twice: if its fix ran and the problem is
+ * still on the head, the fix did not help, and a person is asked.
+ */
+function fixNeed(facts: PullFacts, trigger: SessionTrigger, failed: NeedsHumanReason): PullNeed {
+  const { ctx, pull, runs } = facts;
+  const fix = findRun(ctx, { role: 'fix', worker: pull.worker, trigger });
+  if (fix) return fixedOrNot(ctx, fix, failed);
+  const rounds = runs.filter(
+    (run) =>
+      run.role === 'fix' &&
+      /^(review|checks)-/.test(run.trigger ?? '') &&
+      compareTimes(run.createdAt, pull.createdAt) >= 0,
+  ).length;
+  if (rounds >= ctx.config.review.maxFixRounds)
+    return { kind: 'needs-human', reason: 'fix-rounds' };
+  return { kind: 'dispatch', role: 'fix', trigger };
+}

@@ -1,0 +1,109 @@
+import type { DecideContext } from '../context/decide-context.js';
+import { code } from '../vocabulary/markdown.js';
+import type { NeedsHumanReason } from './pull-state.js';
+import type { FailReason, WorkerState } from './worker-state.js';
+
+/** Why a worker waits, failed or needs a person, in a few words for the status table. */
+export function workerNote({
+  ctx,
+  state,
+  waitsFor,
+}: {
+  ctx: DecideContext;
+  state: WorkerState;
+  waitsFor: string[];
+}): string | null {
+  switch (state.state) {
+    case 'waiting':
+      return waitsFor.length > 0 ? `waits for ${waitsFor.join(', ')}` : null;
+    case 'ready':
+      return state.retry ? `retry asked by ${state.retry.author}` : null;
+    case 'failed':
+      return state.failure ? failureText(ctx, state.failure, state.failureDetail) : null;
+    case 'needs-human':
+      return state.assessment?.need.kind === 'needs-human'
+        ? needsHumanText(ctx, state.assessment.need.reason)
+        : null;
+    case 'reviewing':
+      return reviewingText(ctx, state);
+    case 'checks':
+      return state.assessment?.rerun.length ? 're-running failed checks' : 'waiting for checks';
+    case 'approved':
+      return approvedText(state);
+    case 'queued':
+    case 'working':
+    case 'fixing':
+    case 'merged':
+    case 'skipped':
+      return null;
+    default: {
+      const _exhaustive: never = state.state;
+      return _exhaustive;
+    }
+  }
+}
+
+/**
+ * Why an attempt failed, from its run's conclusion or Baton's own limits, and
+ * the session's own one-line reason when its publish job recorded one. That
+ * reason may quote a model, so it is shown only as a code span: no markup, no
+ * mention, no link of its own.
+ */
+export function failureText(ctx: DecideContext, reason: FailReason, detail?: string): string {
+  if (!detail) return conclusionText(ctx, reason);
+  // The detail names publish's rule: the base need not send the reader to the job for it.
+  const refused = reason === 'not-published';
+  const base = refused ? "publish refused the session's changes" : conclusionText(ctx, reason);
+  const shown = refused ? detail.replace(/^publish refused:\s*/, '') : detail;
+  // Angle brackets would be escaped to entities after this, and read as such inside the span.
+  return `${base}: ${code(shown.replace(/[<>]/g, ' '))}`;
+}
+
+function conclusionText(ctx: DecideContext, reason: FailReason): string {
+  const { session } = ctx.config;
+  const texts: Record<FailReason, string> = {
+    failure: 'the session failed',
+    cancelled: 'the session was cancelled',
+    timed_out: 'the session timed out',
+    startup_failure: 'the workflow could not start',
+    'run-timeout': `ran longer than ${session.timeoutMinutes} minutes (session.timeoutMinutes)`,
+    'queued-too-long': `queued longer than ${session.queuedMinutes} minutes (session.queuedMinutes)`,
+    'no-pull-request': 'the session ended without a pull request',
+    'not-published':
+      "publish refused the session's changes (or could not write them); the run's publish job says which rule",
+    'pull-closed': 'its pull request was closed without merging',
+  };
+  return texts[reason];
+}
+
+/** Why a worker PR waits for a person. */
+export function needsHumanText(ctx: DecideContext, reason: NeedsHumanReason): string {
+  const texts: Record<NeedsHumanReason, string> = {
+    'fix-rounds': `changes still requested after ${ctx.config.review.maxFixRounds} fix rounds (review.maxFixRounds)`,
+    'fix-failed': 'the fix session did not change the pull request',
+    'review-failed': 'the review session ended without a review',
+    conflict: 'it conflicts with the build branch and the fix session did not resolve it',
+    'checks-failed': 'checks still fail after a fix session',
+  };
+  return texts[reason];
+}
+
+function reviewingText(ctx: DecideContext, state: WorkerState): string | null {
+  if (state.assessment?.verdict.kind === 'awaiting-human') {
+    return "Baton approved; waiting for a person's approval (review.requireHuman)";
+  }
+  return ctx.config.review.enabled ? null : 'waiting for a review';
+}
+
+function approvedText(state: WorkerState): string | null {
+  switch (state.pull?.mergeState) {
+    case 'behind':
+      return 'behind the build branch; updated when next in line';
+    case 'blocked':
+      return 'waiting for branch protection';
+    case 'unknown':
+      return 'waiting for GitHub to check mergeability';
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,69 @@
+import type { Completion } from '../plan/completion.js';
+import type { PlanWorker } from '../plan/plan.js';
+import type { CommandInfo, PullInfo, RunInfo } from '../snapshot/snapshot.js';
+import type { WorkerDisplayState } from '../status/status-view.js';
+import type { PullAssessment } from './pull-state.js';
+
+/** Why a worker's attempt ended without a pull request to go on with. */
+export type FailReason =
+  | 'failure'
+  | 'cancelled'
+  | 'timed_out'
+  | 'startup_failure'
+  | 'run-timeout'
+  | 'queued-too-long'
+  | 'no-pull-request'
+  /** The agent finished (its usage record says so) but the run failed: publish did not take its output. */
+  | 'not-published'
+  | 'pull-closed';
+
+/** One worker of the plan as GitHub's truth shows it now. */
+export interface WorkerState {
+  worker: PlanWorker;
+  state: WorkerDisplayState;
+  failure: FailReason | null;
+  /**
+   * The failed session's own one-line reason, from the usage record its
+   * publish job wrote (schema-checked, shown only as a code span).
+   */
+  failureDetail?: string;
+  /** Why it waits or failed, in a few words. */
+  note: string | null;
+  /** Work sessions started for it. */
+  attempts: number;
+  latestWork: RunInfo | null;
+  /** Its newest run of any role. */
+  latestRun: RunInfo | null;
+  /** Its merged PR, else its open one, else its newest closed one. */
+  pull: PullInfo | null;
+  /** Set while its PR is open. */
+  assessment: PullAssessment | null;
+  /** A `/retry` of a failed attempt that no work session has answered yet. */
+  retry: CommandInfo | null;
+  completion: Completion | null;
+  /**
+   * A session of it succeeded moments ago without its result in sight (the PR,
+   * the review, the fix's push): ms until that counts as a failure (`SETTLE_MS`).
+   */
+  settlesInMs: number | null;
+}
+
+const RUNNING: ReadonlySet<WorkerDisplayState> = new Set([
+  'queued',
+  'working',
+  'reviewing',
+  'fixing',
+  'checks',
+  'approved',
+  'needs-human',
+]);
+
+/** Dispatched and neither merged, skipped, failed nor closed: it holds one of `maxParallel`. */
+export function isRunning(state: WorkerState): boolean {
+  return RUNNING.has(state.state);
+}
+
+/** Merged or skipped: its dependents may start. */
+export function isDone(state: WorkerState): boolean {
+  return state.state === 'merged' || state.state === 'skipped';
+}
