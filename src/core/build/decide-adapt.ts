@@ -1,14 +1,8 @@
 import type { Action } from '../context/action.js';
-import {
-  type DecideContext,
-  dispatch,
-  findRun,
-  repoLinks,
-  runLink,
-  runOutcome,
-} from '../context/decide-context.js';
+import type { DecideContext } from '../context/decide-context.js';
+import { dispatch } from '../context/dispatch.js';
+import { findRun, type JudgedRun, runLink } from '../context/runs.js';
 import { compareTimes } from '../snapshot/normalize-snapshot.js';
-import type { RunInfo } from '../snapshot/snapshot.js';
 import type { AdaptationView } from '../status/status-view.js';
 import type { WorkerState } from '../workers/worker-state.js';
 
@@ -38,7 +32,11 @@ export function decideAdaptations(ctx: DecideContext, workers: WorkerState[]): A
     const targets = state.completion.affects.filter(
       (id) => id !== source && isUnstarted(ctx, byId.get(id)),
     );
-    const run = findRun(ctx, { role: 'plan', worker: null, trigger: `adapt-${source}` });
+    const run = findRun(ctx.snapshot.runs, {
+      role: 'plan',
+      worker: null,
+      trigger: `adapt-${source}`,
+    });
     if (!run && targets.length === 0) continue;
     // Once started (after a failed adaptation), the workers are still the ones it was for.
     const named = state.completion.affects.filter((id) => id !== source && byId.has(id));
@@ -60,7 +58,7 @@ function adaptOne({
   source: string;
   targets: string[];
   named: string[];
-  run: RunInfo | null;
+  run: JudgedRun | null;
 }): void {
   if (!run && ctx.canDispatchSessions) {
     decision.actions.push(dispatch(ctx, { role: 'plan', trigger: `adapt-${source}` }));
@@ -79,16 +77,16 @@ function adaptOne({
 function stateOf(
   ctx: DecideContext,
   source: string,
-  run: RunInfo | null,
+  run: JudgedRun | null,
 ): { state: AdaptationView['state']; workers?: string[]; diff?: string; hold?: string } {
-  const outcome = run ? runOutcome(ctx, run) : 'active';
+  const outcome = run ? run.outcome : 'active';
   if (outcome === 'active') {
     return { state: 'revising', hold: `its brief is being revised after ${source}'s learnings` };
   }
   if (outcome === 'failed' || !run) return { state: 'failed' };
   const record = (ctx.snapshot.adaptations ?? []).find((entry) => entry.source === source);
   if (!record || record.workers.length === 0) return { state: 'unchanged' };
-  const diff = `${repoLinks(ctx.snapshot).repoUrl}/compare/${record.base}...${record.head}`;
+  const diff = `${ctx.links.repoUrl}/compare/${record.base}...${record.head}`;
   if (!isAwaitingApproval(ctx, run)) return { state: 'applied', workers: record.workers, diff };
   return {
     state: 'awaiting-approval',
@@ -99,7 +97,7 @@ function stateOf(
 }
 
 /** With `approval: plan`, a revision counts once an `/approve` comes after its session began. */
-function isAwaitingApproval(ctx: DecideContext, run: RunInfo): boolean {
+function isAwaitingApproval(ctx: DecideContext, run: JudgedRun): boolean {
   if (ctx.config.approval === 'none') return false;
   return !ctx.commands.approvals.some((info) => compareTimes(info.createdAt, run.createdAt) > 0);
 }

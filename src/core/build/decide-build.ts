@@ -1,5 +1,5 @@
 import type { DecideContext, Decision } from '../context/decide-context.js';
-import { lookAgain } from '../context/settle.js';
+import { lookAgain } from '../context/runs.js';
 import type { Plan } from '../plan/plan.js';
 import { dependentChainLengths } from '../plan/schedule.js';
 import type { AdaptationView, BuildProgress, StatusView } from '../status/status-view.js';

@@ -1,5 +1,6 @@
 import type { Action } from '../context/action.js';
-import { type DecideContext, dispatch } from '../context/decide-context.js';
+import type { DecideContext } from '../context/decide-context.js';
+import { dispatch } from '../context/dispatch.js';
 import { synthesisState } from '../context/synthesis-state.js';
 import type { Completion } from '../plan/completion.js';
 import { buildTypeOf, type Plan } from '../plan/plan.js';

@@ -1,6 +1,7 @@
 import { NEEDS_HUMAN_LABEL } from '../config/labels.js';
 import type { Action } from '../context/action.js';
-import { type DecideContext, dispatch } from '../context/decide-context.js';
+import type { DecideContext } from '../context/decide-context.js';
+import { dispatch } from '../context/dispatch.js';
 import type { PullInfo, Verdict } from '../snapshot/snapshot.js';
 import type { PullAssessment } from '../workers/pull-state.js';
 import { needsHumanText } from '../workers/worker-note.js';

@@ -1,5 +1,6 @@
 import type { Action } from '../context/action.js';
-import { type DecideContext, dispatch } from '../context/decide-context.js';
+import type { DecideContext } from '../context/decide-context.js';
+import { dispatch } from '../context/dispatch.js';
 import { pickDispatches } from '../plan/schedule.js';
 import { isRunning, type WorkerState } from '../workers/worker-state.js';
 

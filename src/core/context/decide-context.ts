@@ -1,21 +1,16 @@
-import { type Config, DEFAULT_SESSION_TIMEOUT_MINUTES } from '../config/config.js';
+import type { Config } from '../config/config.js';
 import { buildTypeOf } from '../plan/plan.js';
-import {
-  DEFAULT_RUNNER,
-  type SessionRequest,
-  type SessionRole,
-  type SessionTrigger,
-} from '../sessions/session.js';
 import { type CommandState, foldCommands } from '../snapshot/command-state.js';
 import { spentOnDay, utcDay } from '../snapshot/daily-spend.js';
 import { effectivePlanRead, type FollowUps, foldFollowUps } from '../snapshot/follow-ups.js';
 import { buildLedger, type Ledger } from '../snapshot/ledger.js';
 import { normalizeSnapshot } from '../snapshot/normalize-snapshot.js';
 import { findOverdueRuns, type OverdueReason } from '../snapshot/overdue-runs.js';
-import type { BuildSnapshot, RunInfo } from '../snapshot/snapshot.js';
-import type { DailyCapHold, Link, RepoLinks, StatusView } from '../status/status-view.js';
+import type { BuildSnapshot } from '../snapshot/snapshot.js';
+import type { DailyCapHold, RepoLinks, StatusView } from '../status/status-view.js';
 import { integrationBranch } from '../vocabulary/ids.js';
 import type { Action } from './action.js';
+import { type JudgedRun, judgeRuns } from './runs.js';
 
 /** What one phase of `decide` returns: the actions, and the view for the status comment. */
 export interface Decision {
@@ -23,10 +18,15 @@ export interface Decision {
   view: StatusView;
 }
 
+/** A build's truth as the rules read it: in canonical order, each run judged once. */
+export interface DecidedSnapshot extends Omit<BuildSnapshot, 'runs'> {
+  runs: JudgedRun[];
+}
+
 /** Everything the rules of `decide` read, worked out once per call. */
 export interface DecideContext {
-  /** The snapshot in canonical order, without repeats. */
-  snapshot: BuildSnapshot;
+  /** The snapshot in canonical order, without repeats, its runs judged. */
+  snapshot: DecidedSnapshot;
   config: Config;
   now: string;
   commands: CommandState;
@@ -52,6 +52,8 @@ export interface DecideContext {
    * proposal is shown, never run.
    */
   followUps: FollowUps | null;
+  /** Where the status links the build record and its branch. */
+  links: RepoLinks;
   /**
    * In an improvement loop's planning, the loop (`L2`): its plan sessions carry
    * it in the worker slot of their run name.
@@ -59,7 +61,7 @@ export interface DecideContext {
   subject?: string;
 }
 
-/** Normalizes the snapshot and works out commands, overdue runs and the budget once. */
+/** Works out, once, what every rule of `decide` reads. */
 export function makeContext({
   snapshot,
   config,
@@ -69,13 +71,18 @@ export function makeContext({
   config: Config;
   now: string;
 }): DecideContext {
+  // 1. The truth in one canonical order, without repeats.
   const normal = normalizeSnapshot(snapshot);
+  // 2. What people asked for, folded in the order they asked.
   const commands = foldCommands(normal.commands);
+  // 3. Every run judged once: those overdue are given up on.
   const overdue = findOverdueRuns({ runs: normal.runs, session: config.session, now });
-  const followUps = followUpsOf(normal, commands, overdue);
-  const truth = followUps
-    ? { ...normal, plan: effectivePlanRead(normal.plan, followUps.approvedRounds) }
-    : normal;
+  const runs = judgeRuns({ runs: normal.runs, overdue, now });
+  // 4. A research build's approved follow-up rounds join its plan.
+  const followUps = followUpsOf(normal.plan, runs, commands);
+  const plan = followUps ? effectivePlanRead(normal.plan, followUps.approvedRounds) : normal.plan;
+  const truth: DecidedSnapshot = { ...normal, runs, plan };
+  // 5. What the sessions cost, against the build's budget and the day's caps.
   const ledger = buildLedger(truth);
   const spentUsd = ledger.total.costUsd;
   const { maxUsd } = config.budget;
@@ -95,6 +102,7 @@ export function makeContext({
     dailyHolds,
     canDispatchSessions: !budgetReached && !daily,
     canDispatchWork: !budgetReached && !daily && commands.paused === null,
+    links: repoLinks(truth),
   };
 }
 
@@ -123,19 +131,13 @@ function dailyCapsReached(config: Config, snapshot: BuildSnapshot, now: string):
 
 /** The follow-up rounds of a research build with a valid plan; null for any other. */
 function followUpsOf(
-  snapshot: BuildSnapshot,
+  read: BuildSnapshot['plan'],
+  runs: JudgedRun[],
   commands: CommandState,
-  overdue: Map<number, OverdueReason>,
 ): FollowUps | null {
-  const read = snapshot.plan;
   if (read.kind !== 'valid' || buildTypeOf(read.plan) !== 'research') return null;
-  const succeeded = snapshot.runs.filter(
-    (run) =>
-      run.role === 'synthesis' &&
-      run.worker === null &&
-      !overdue.has(run.id) &&
-      run.status === 'completed' &&
-      run.conclusion === 'success',
+  const succeeded = runs.filter(
+    (run) => run.role === 'synthesis' && run.worker === null && run.outcome === 'succeeded',
   );
   return foldFollowUps({
     plan: read.plan,
@@ -145,57 +147,13 @@ function followUpsOf(
   });
 }
 
-/** `active`: queued or running within its time; `failed` covers every conclusion but success. */
-export type RunOutcome = 'active' | 'succeeded' | 'failed';
-
-/** Where a run stands; an overdue run counts as failed already. */
-export function runOutcome(ctx: DecideContext, run: RunInfo): RunOutcome {
-  if (ctx.overdue.has(run.id)) return 'failed';
-  if (run.status !== 'completed') return 'active';
-  return run.conclusion === 'success' ? 'succeeded' : 'failed';
-}
-
-/** The run that answers one request, matched on role, worker and trigger. */
-export function findRun(
-  ctx: DecideContext,
-  key: { role: SessionRole; worker: string | null; trigger: SessionTrigger | null },
-): RunInfo | null {
-  const match = ctx.snapshot.runs.filter(
-    (run) => run.role === key.role && run.worker === key.worker && run.trigger === key.trigger,
-  );
-  return match.at(-1) ?? null;
-}
-
-/** A `dispatch` action for this build. */
-export function dispatch(
-  ctx: DecideContext,
-  request: { role: SessionRole; worker?: string; pr?: number; trigger?: SessionTrigger },
-): Action {
-  const full: SessionRequest = {
-    ...(ctx.subject ? { worker: ctx.subject } : {}),
-    ...request,
-    build: ctx.snapshot.build,
-    issue: ctx.snapshot.issue.number,
-    ...(ctx.config.session.runsOn === DEFAULT_RUNNER ? {} : { runner: ctx.config.session.runsOn }),
-    ...(ctx.config.session.timeoutMinutes === DEFAULT_SESSION_TIMEOUT_MINUTES
-      ? {}
-      : { timeoutMinutes: ctx.config.session.timeoutMinutes }),
-  };
-  return { kind: 'dispatch', request: full };
-}
-
-/** A run as the status links it: `work run`, `review run`, … */
-export function runLink(run: RunInfo): Link {
-  return { label: `${run.role} run`, url: run.url };
-}
-
 /**
  * Links to the build record: at the build branch's head commit (a permalink,
  * which outlives the branch once the final PR is merged and the branch
  * deleted), or at the branch before it exists. The repository's web address
  * comes from the issue's.
  */
-export function repoLinks(snapshot: BuildSnapshot): RepoLinks {
+function repoLinks(snapshot: BuildSnapshot): RepoLinks {
   const fromIssue = /^(https?:\/\/.+?)\/issues\/\d+\/?$/.exec(snapshot.issue.url)?.[1];
   const repoUrl = fromIssue ?? `https://github.com/${snapshot.repo.owner}/${snapshot.repo.name}`;
   return { repoUrl, branch: snapshot.integration?.sha ?? integrationBranch(snapshot.build) };

@@ -1,6 +1,7 @@
 import { compareTimes } from '../snapshot/normalize-snapshot.js';
-import type { CommandInfo, RunInfo } from '../snapshot/snapshot.js';
-import { type DecideContext, type RunOutcome, runOutcome } from './decide-context.js';
+import type { CommandInfo } from '../snapshot/snapshot.js';
+import type { DecideContext } from './decide-context.js';
+import type { JudgedRun, RunOutcome } from './runs.js';
 
 /**
  * Where a research build's synthesis stands: its newest attempt (the first
@@ -9,7 +10,7 @@ import { type DecideContext, type RunOutcome, runOutcome } from './decide-contex
  */
 export interface SynthesisState {
   /** The newest synthesis run, or null before the first. */
-  latest: RunInfo | null;
+  latest: JudgedRun | null;
   outcome: RunOutcome | null;
   /** Synthesis runs so far. */
   attempts: number;
@@ -35,7 +36,7 @@ export function synthesisState(ctx: DecideContext): SynthesisState {
   );
   const latest = runs.at(-1) ?? null;
   if (!latest) return { latest: null, outcome: null, attempts: 0, retry: null };
-  const outcome = runOutcome(ctx, latest);
+  const outcome = latest.outcome;
   return { latest, outcome, attempts: runs.length, retry: pendingRetry(ctx, runs, latest) };
 }
 
@@ -44,8 +45,12 @@ export function synthesisState(ctx: DecideContext): SynthesisState {
  * run's last update (its end), so a `/retry synthesis` while it still ran,
  * which Baton answered as too early, never starts one later.
  */
-function pendingRetry(ctx: DecideContext, runs: RunInfo[], latest: RunInfo): CommandInfo | null {
-  if (runOutcome(ctx, latest) !== 'failed') return null;
+function pendingRetry(
+  ctx: DecideContext,
+  runs: JudgedRun[],
+  latest: JudgedRun,
+): CommandInfo | null {
+  if (latest.outcome !== 'failed') return null;
   const retry = ctx.commands.synthesisRetries.at(-1);
   if (!retry || compareTimes(retry.createdAt, latest.updatedAt) <= 0) return null;
   const answered = runs.some((run) => run.trigger === `comment-${retry.commentId}`);

@@ -1,7 +1,7 @@
 import { decideAdaptations } from '../build/decide-adapt.js';
 import type { Command, CommandError } from '../commands/command.js';
 import type { Config } from '../config/config.js';
-import { type DecideContext, makeContext, runOutcome } from '../context/decide-context.js';
+import { type DecideContext, makeContext } from '../context/decide-context.js';
 import { buildTypeOf } from '../plan/plan.js';
 import { compareTimes } from '../snapshot/normalize-snapshot.js';
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
@@ -143,7 +143,7 @@ function synthesisProblem(ctx: DecideContext, at: string): string | null {
   const latest = before.at(-1);
   if (!latest)
     return 'the synthesis has not run yet: it starts once every worker is merged or skipped.';
-  const outcome = runOutcome(ctx, latest);
+  const outcome = latest.outcome;
   if (outcome === 'active' || compareTimes(at, latest.updatedAt) <= 0)
     return 'the synthesis is still running; `/retry synthesis` runs it again once it has failed.';
   if (outcome === 'succeeded')

@@ -1,18 +1,11 @@
 import type { Action } from '../context/action.js';
-import {
-  type DecideContext,
-  type Decision,
-  dispatch,
-  findRun,
-  repoLinks,
-  runLink,
-  runOutcome,
-} from '../context/decide-context.js';
-import { lookAgain, settlesInMs } from '../context/settle.js';
+import type { DecideContext, Decision } from '../context/decide-context.js';
+import { dispatch } from '../context/dispatch.js';
+import { findRun, type JudgedRun, lookAgain, runLink } from '../context/runs.js';
 import type { Plan } from '../plan/plan.js';
 import { estimateBuild } from '../snapshot/estimate.js';
 import { compareTimes } from '../snapshot/normalize-snapshot.js';
-import type { CommandInfo, PlanRead, RunInfo } from '../snapshot/snapshot.js';
+import type { CommandInfo, PlanRead } from '../snapshot/snapshot.js';
 import type { StatusView } from '../status/status-view.js';
 
 /** Either the build is still in its planning phases, or it runs an approved plan. */
@@ -37,13 +30,13 @@ export function decidePlanning(ctx: DecideContext): PlanningOutcome {
   }
   const planRuns = runs.filter((run) => run.role === 'plan');
   const latest = planRuns.at(-1) ?? null;
-  if (latest && runOutcome(ctx, latest) === 'active') {
+  if (latest && latest.outcome === 'active') {
     return decided([], planningView(ctx, latest, latest.trigger !== null));
   }
   return settledPlan(ctx, plan, planRuns);
 }
 
-function settledPlan(ctx: DecideContext, plan: PlanRead, planRuns: RunInfo[]): PlanningOutcome {
+function settledPlan(ctx: DecideContext, plan: PlanRead, planRuns: JudgedRun[]): PlanningOutcome {
   const { build } = ctx.snapshot;
   const latest = planRuns.at(-1);
   switch (plan.kind) {
@@ -61,7 +54,7 @@ function settledPlan(ctx: DecideContext, plan: PlanRead, planRuns: RunInfo[]): P
         phase: 'plan-invalid',
         build,
         problems: plan.problems,
-        links: repoLinks(ctx.snapshot),
+        links: ctx.links,
       });
     case 'valid':
       if (isApproved(ctx, planRuns)) return { kind: 'build', plan: plan.plan };
@@ -70,7 +63,7 @@ function settledPlan(ctx: DecideContext, plan: PlanRead, planRuns: RunInfo[]): P
         build,
         plan: plan.plan,
         config: ctx.config,
-        links: repoLinks(ctx.snapshot),
+        links: ctx.links,
         estimate: estimateBuild({ plan: plan.plan, config: ctx.config }),
         spent: ctx.ledger.total,
       });
@@ -82,8 +75,8 @@ function settledPlan(ctx: DecideContext, plan: PlanRead, planRuns: RunInfo[]): P
 }
 
 /** A plan run ended and no plan is in sight: failed, unless it succeeded moments ago (`SETTLE_MS`). */
-function missingPlan(ctx: DecideContext, latest: RunInfo): PlanningOutcome {
-  const settles = settlesInMs(ctx, latest);
+function missingPlan(ctx: DecideContext, latest: JudgedRun): PlanningOutcome {
+  const settles = latest.settlesInMs;
   if (settles !== null) {
     return decided(lookAgain([settles]), planningView(ctx, latest, latest.trigger !== null));
   }
@@ -91,9 +84,9 @@ function missingPlan(ctx: DecideContext, latest: RunInfo): PlanningOutcome {
 }
 
 /** `approval: none`, or an `/approve` given after the plan run that wrote the plan. */
-function isApproved(ctx: DecideContext, planRuns: RunInfo[]): boolean {
+function isApproved(ctx: DecideContext, planRuns: JudgedRun[]): boolean {
   if (ctx.config.approval === 'none') return true;
-  const producer = planRuns.filter((run) => runOutcome(ctx, run) === 'succeeded').at(-1);
+  const producer = planRuns.filter((run) => run.outcome === 'succeeded').at(-1);
   return ctx.commands.approvals.some(
     (info) => !producer || compareTimes(info.createdAt, producer.createdAt) > 0,
   );
@@ -103,7 +96,7 @@ function isApproved(ctx: DecideContext, planRuns: RunInfo[]): boolean {
 function pendingReplan(ctx: DecideContext): CommandInfo | null {
   const latest = ctx.commands.replans.at(-1);
   if (!latest) return null;
-  const run = findRun(ctx, {
+  const run = findRun(ctx.snapshot.runs, {
     role: 'plan',
     worker: ctx.subject ?? null,
     trigger: `comment-${latest.commentId}`,
@@ -112,7 +105,7 @@ function pendingReplan(ctx: DecideContext): CommandInfo | null {
 }
 
 /** Planning; with no session running while a daily cap holds, the status says the cap holds it. */
-function planningView(ctx: DecideContext, run: RunInfo | null, replan: boolean): StatusView {
+function planningView(ctx: DecideContext, run: JudgedRun | null, replan: boolean): StatusView {
   return {
     phase: 'planning',
     build: ctx.snapshot.build,

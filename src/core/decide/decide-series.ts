@@ -1,17 +1,12 @@
 import { decideBuild, withNotices } from '../build/decide-build.js';
 import type { Action } from '../context/action.js';
-import {
-  type DecideContext,
-  type Decision,
-  dispatch,
-  repoLinks,
-  runLink,
-  runOutcome,
-} from '../context/decide-context.js';
+import type { DecideContext, Decision } from '../context/decide-context.js';
+import { dispatch } from '../context/dispatch.js';
+import { type JudgedRun, runLink } from '../context/runs.js';
 import type { Plan } from '../plan/plan.js';
 import type { SessionRole } from '../sessions/session.js';
 import { compareTimes } from '../snapshot/normalize-snapshot.js';
-import type { PlanRead, RunInfo } from '../snapshot/snapshot.js';
+import type { PlanRead } from '../snapshot/snapshot.js';
 import { renderSeriesReport } from '../status/render-series.js';
 import type { LoopStage, LoopView, SeriesView } from '../status/status-view.js';
 import { findingsPath, loopSubject, parseLoopSubject, summaryPath } from '../vocabulary/ids.js';
@@ -65,14 +60,14 @@ export function decideSeries(ctx: DecideContext, start: SeriesStart): Decision {
   const loop = currentLoop(ctx);
   const subject = loopSubject(loop);
   const plan = ctx.snapshot.plan.kind === 'valid' ? seriesPlan(ctx, ctx.snapshot.plan.plan) : null;
-  const step = (stage: LoopStage, run: RunInfo | null, ended: SeriesView['ended'] = null) =>
+  const step = (stage: LoopStage, run: JudgedRun | null, ended: SeriesView['ended'] = null) =>
     seriesView({ ctx, start, plan, current: { loop, stage, run }, ended });
   const research = lastRun(ctx, 'research', subject);
   if (!research) {
     const first = dispatch(ctx, researchRequest(start, loop));
     return improving(ctx, ctx.canDispatchWork ? [first] : [], step('researching', null));
   }
-  const researched = runOutcome(ctx, research);
+  const researched = research.outcome;
   const result = ctx.snapshot.research?.[loop];
   if (researched === 'failed' || result?.kind === 'invalid') {
     return improving(ctx, [], step('research-failed', research));
@@ -108,7 +103,7 @@ function decideLoopWork({
   plan: Plan;
   loop: number;
   start: SeriesStart;
-  step: (stage: LoopStage, run: RunInfo | null, ended?: SeriesView['ended']) => SeriesView;
+  step: (stage: LoopStage, run: JudgedRun | null, ended?: SeriesView['ended']) => SeriesView;
 }): Decision {
   const subject = loopSubject(loop);
   const built = decideBuild(ctx, plan, { final: false });
@@ -120,7 +115,7 @@ function decideLoopWork({
     const actions = ctx.canDispatchWork ? [summarize] : [];
     return attach({ ...built, actions: [...built.actions, ...actions] }, step('summarizing', null));
   }
-  const summarized = runOutcome(ctx, summary);
+  const summarized = summary.outcome;
   if (summarized === 'active') return attach(built, step('summarizing', summary));
   // Without a summary the next loop would have nothing to read: the series ends with what it has.
   if (summarized === 'failed')
@@ -188,7 +183,7 @@ function currentLoop(ctx: DecideContext): number {
   return Math.max(1, ...loops);
 }
 
-function lastRun(ctx: DecideContext, role: SessionRole, subject: string): RunInfo | null {
+function lastRun(ctx: DecideContext, role: SessionRole, subject: string): JudgedRun | null {
   return (
     ctx.snapshot.runs.filter((run) => run.role === role && run.worker === subject).at(-1) ?? null
   );
@@ -241,7 +236,7 @@ function seriesView({
   ctx: DecideContext;
   start: SeriesStart;
   plan: Plan | null;
-  current: { loop: number; stage: LoopStage; run: RunInfo | null };
+  current: { loop: number; stage: LoopStage; run: JudgedRun | null };
   ended: SeriesView['ended'];
 }): SeriesView {
   const { build } = ctx.snapshot;
@@ -268,6 +263,6 @@ function seriesView({
     ended,
     paused: ctx.commands.paused !== null,
     budgetReached: ctx.budgetReached,
-    links: repoLinks(ctx.snapshot),
+    links: ctx.links,
   };
 }

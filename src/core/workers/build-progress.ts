@@ -1,5 +1,6 @@
 import type { Command } from '../commands/command.js';
-import { type DecideContext, repoLinks, runLink } from '../context/decide-context.js';
+import type { DecideContext } from '../context/decide-context.js';
+import { runLink } from '../context/runs.js';
 import { synthesisState } from '../context/synthesis-state.js';
 import { buildTypeOf, type Plan } from '../plan/plan.js';
 import type { CommandInfo, PullInfo } from '../snapshot/snapshot.js';
@@ -48,7 +49,7 @@ export function buildProgress({
       ? { synthesis: synthesisOf(ctx), followUps: followUpsOf(ctx) }
       : {}),
     history: commands.history.map(commandEntry),
-    links: repoLinks(snapshot),
+    links: ctx.links,
   };
 }
 

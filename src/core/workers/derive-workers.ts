@@ -2,11 +2,11 @@
  * Each worker of the plan as GitHub's truth shows it now: its state, why it
  * waits or failed, its pull request and its newest runs.
  */
-import { type DecideContext, findRun, runOutcome } from '../context/decide-context.js';
-import { settlesInMs } from '../context/settle.js';
+import type { DecideContext } from '../context/decide-context.js';
+import { findRun, type JudgedRun } from '../context/runs.js';
 import type { Plan, PlanWorker } from '../plan/plan.js';
 import { compareTimes } from '../snapshot/normalize-snapshot.js';
-import type { CommandInfo, PullInfo, RunInfo } from '../snapshot/snapshot.js';
+import type { CommandInfo, PullInfo } from '../snapshot/snapshot.js';
 import type { WorkerDisplayState } from '../status/status-view.js';
 import { assessPull, type PullAssessment } from './pull-state.js';
 import { workerNote } from './worker-note.js';
@@ -56,13 +56,13 @@ function classify(ctx: DecideContext, base: WorkerState): WorkerState {
     return { ...base, state: stateOfPull(assessment), assessment, settlesInMs: settles };
   }
   if (!latestWork) return base;
-  const outcome = runOutcome(ctx, latestWork);
+  const outcome = latestWork.outcome;
   if (outcome === 'active') {
     return { ...base, state: latestWork.status === 'queued' ? 'queued' : 'working' };
   }
   const closedSince = pull !== null && compareTimes(pull.createdAt, latestWork.createdAt) >= 0;
   // Its PR may have been opened after this reconcile read the pull requests: it settles first.
-  const settles = closedSince ? null : settlesInMs(ctx, latestWork);
+  const settles = closedSince ? null : latestWork.settlesInMs;
   if (settles !== null) return { ...base, state: 'working', settlesInMs: settles };
   const failure = closedSince ? 'pull-closed' : failureOf(ctx, latestWork);
   const retry = pendingWorkRetry(ctx, base.worker.id, latestWork);
@@ -94,7 +94,7 @@ function stateOfPull(assessment: PullAssessment): WorkerDisplayState {
   }
 }
 
-function failureOf(ctx: DecideContext, run: RunInfo): FailReason {
+function failureOf(ctx: DecideContext, run: JudgedRun): FailReason {
   const overdue = ctx.overdue.get(run.id);
   if (overdue) return overdue;
   switch (run.conclusion) {
@@ -110,7 +110,7 @@ function failureOf(ctx: DecideContext, run: RunInfo): FailReason {
 }
 
 /** The reason the run's newest attempt recorded with its usage, if any. */
-function sessionReason(ctx: DecideContext, run: RunInfo): string | null {
+function sessionReason(ctx: DecideContext, run: JudgedRun): string | null {
   const records = (ctx.snapshot.usage ?? []).filter((record) => record.run_id === run.id);
   const newest = records.reduce<(typeof records)[number] | null>(
     (found, record) => (found && found.attempt > record.attempt ? found : record),
@@ -120,17 +120,25 @@ function sessionReason(ctx: DecideContext, run: RunInfo): string | null {
 }
 
 /** Whether the run's usage record (written by publish before its checks) says the agent finished its work. */
-function agentCompleted(ctx: DecideContext, run: RunInfo): boolean {
+function agentCompleted(ctx: DecideContext, run: JudgedRun): boolean {
   return (ctx.snapshot.usage ?? []).some(
     (record) => record.run_id === run.id && record.outcome === 'complete',
   );
 }
 
 /** The newest `/retry` given after the last attempt began, unless a work session answered it. */
-function pendingWorkRetry(ctx: DecideContext, worker: string, latest: RunInfo): CommandInfo | null {
+function pendingWorkRetry(
+  ctx: DecideContext,
+  worker: string,
+  latest: JudgedRun,
+): CommandInfo | null {
   const retry = (ctx.commands.retries.get(worker) ?? []).at(-1);
   if (!retry || compareTimes(retry.createdAt, latest.createdAt) <= 0) return null;
-  const answered = findRun(ctx, { role: 'work', worker, trigger: `comment-${retry.commentId}` });
+  const answered = findRun(ctx.snapshot.runs, {
+    role: 'work',
+    worker,
+    trigger: `comment-${retry.commentId}`,
+  });
   return answered ? null : retry;
 }
 

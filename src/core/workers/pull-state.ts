@@ -1,9 +1,9 @@
-import { type DecideContext, findRun, runOutcome } from '../context/decide-context.js';
-import { settlesInMs, soonest } from '../context/settle.js';
+import type { DecideContext } from '../context/decide-context.js';
+import { findRun, type JudgedRun, soonest } from '../context/runs.js';
 import type { SessionTrigger } from '../sessions/session.js';
 import { compareTimes } from '../snapshot/normalize-snapshot.js';
 import { type PullVerdict, pullVerdict } from '../snapshot/pull-verdict.js';
-import type { CommandInfo, PullInfo, RunInfo } from '../snapshot/snapshot.js';
+import type { CommandInfo, PullInfo } from '../snapshot/snapshot.js';
 
 /** Why a worker PR waits for a person. */
 export type NeedsHumanReason =
@@ -36,7 +36,7 @@ interface PullFacts {
   ctx: DecideContext;
   pull: PullInfo;
   /** Runs of this PR's worker. */
-  runs: RunInfo[];
+  runs: JudgedRun[];
   forced: boolean;
   verdict: PullVerdict;
   rerun: number[];
@@ -58,10 +58,9 @@ export function assessPull({ ctx, pull }: { ctx: DecideContext; pull: PullInfo }
 }
 
 function nextNeed(facts: PullFacts): PullNeed {
-  const { ctx, pull, runs } = facts;
+  const { pull, runs } = facts;
   const fixes = runs.filter((run) => run.role === 'fix');
-  if (fixes.some((run) => runOutcome(ctx, run) === 'active'))
-    return { kind: 'wait', state: 'fixing' };
+  if (fixes.some((run) => run.outcome === 'active')) return { kind: 'wait', state: 'fixing' };
   const retry = pendingRetry(facts);
   if (retry) return { kind: 'dispatch', role: 'fix', trigger: `comment-${retry.commentId}` };
   if (pull.mergeState === 'dirty') return conflictNeed(facts);
@@ -78,7 +77,7 @@ function pendingRetry({ ctx, pull }: PullFacts): CommandInfo | null {
   const latest = retries.filter((info) => compareTimes(info.createdAt, pull.createdAt) >= 0).at(-1);
   if (!latest) return null;
   const trigger: SessionTrigger = `comment-${latest.commentId}`;
-  return findRun(ctx, { role: 'fix', worker: pull.worker, trigger }) ? null : latest;
+  return findRun(ctx.snapshot.runs, { role: 'fix', worker: pull.worker, trigger }) ? null : latest;
 }
 
 /** A conflict with the build branch gets one fix session per build-branch head. */
@@ -86,8 +85,8 @@ function conflictNeed({ ctx, pull }: PullFacts): PullNeed {
   const sha = ctx.snapshot.integration?.sha;
   if (!sha) return { kind: 'needs-human', reason: 'conflict' };
   const trigger: SessionTrigger = `conflict-${sha}`;
-  const fix = findRun(ctx, { role: 'fix', worker: pull.worker, trigger });
-  if (fix) return fixedOrNot(ctx, fix, 'conflict');
+  const fix = findRun(ctx.snapshot.runs, { role: 'fix', worker: pull.worker, trigger });
+  if (fix) return fixedOrNot(fix, 'conflict');
   return { kind: 'dispatch', role: 'fix', trigger };
 }
 
@@ -95,8 +94,8 @@ function conflictNeed({ ctx, pull }: PullFacts): PullNeed {
  * A fix that ran and left the problem on the head did not help, unless it
  * succeeded moments ago: its push may not be in sight yet (`SETTLE_MS`).
  */
-function fixedOrNot(ctx: DecideContext, fix: RunInfo, failed: NeedsHumanReason): PullNeed {
-  const settles = settlesInMs(ctx, fix);
+function fixedOrNot(fix: JudgedRun, failed: NeedsHumanReason): PullNeed {
+  const settles = fix.settlesInMs;
   if (settles !== null) return { kind: 'wait', state: 'fixing', settlesInMs: settles };
   return { kind: 'needs-human', reason: failed };
 }
@@ -128,10 +127,10 @@ function reviewNeed({ ctx, pull, runs }: PullFacts): PullNeed {
     return { kind: 'dispatch', role: 'review', trigger: `head-${pull.headSha}` };
   }
   // The review is posted before its run ends; a finished run without one has failed.
-  if (reviews.some((run) => runOutcome(ctx, run) === 'active')) {
+  if (reviews.some((run) => run.outcome === 'active')) {
     return { kind: 'wait', state: 'reviewing' };
   }
-  const settles = soonest(reviews.map((run) => settlesInMs(ctx, run)));
+  const settles = soonest(reviews.map((run) => run.settlesInMs));
   if (settles !== null) return { kind: 'wait', state: 'reviewing', settlesInMs: settles };
   return { kind: 'needs-human', reason: 'review-failed' };
 }
@@ -162,8 +161,8 @@ function checksNeed(facts: PullFacts): PullNeed {
  */
 function fixNeed(facts: PullFacts, trigger: SessionTrigger, failed: NeedsHumanReason): PullNeed {
   const { ctx, pull, runs } = facts;
-  const fix = findRun(ctx, { role: 'fix', worker: pull.worker, trigger });
-  if (fix) return fixedOrNot(ctx, fix, failed);
+  const fix = findRun(ctx.snapshot.runs, { role: 'fix', worker: pull.worker, trigger });
+  if (fix) return fixedOrNot(fix, failed);
   const rounds = runs.filter(
     (run) =>
       run.role === 'fix' &&

@@ -1,6 +1,7 @@
+import type { JudgedRun } from '../context/runs.js';
 import type { Completion } from '../plan/completion.js';
 import type { PlanWorker } from '../plan/plan.js';
-import type { CommandInfo, PullInfo, RunInfo } from '../snapshot/snapshot.js';
+import type { CommandInfo, PullInfo } from '../snapshot/snapshot.js';
 import type { WorkerDisplayState } from '../status/status-view.js';
 import type { PullAssessment } from './pull-state.js';
 
@@ -31,9 +32,9 @@ export interface WorkerState {
   note: string | null;
   /** Work sessions started for it. */
   attempts: number;
-  latestWork: RunInfo | null;
+  latestWork: JudgedRun | null;
   /** Its newest run of any role. */
-  latestRun: RunInfo | null;
+  latestRun: JudgedRun | null;
   /** Its merged PR, else its open one, else its newest closed one. */
   pull: PullInfo | null;
   /** Set while its PR is open. */
