@@ -1,6 +1,6 @@
 import type { SimRequestLog } from '../sim/github/fake-github.js';
-import { createStatusPacer, STATUS_EDIT_SECONDS } from '../src/github/status-pacer.js';
-import { createWriteBudget } from '../src/github/write-budget.js';
+import { createStatusPacer, STATUS_EDIT_SECONDS } from '../src/github/act/status-pacer.js';
+import { createWriteBudget } from '../src/github/client/write-budget.js';
 import { startApp } from '../test/support/app-harness.js';
 import { installedRepo, type PlanWorkerSpec, tickingClock } from '../test/support/builds.js';
 import { manualTimers } from '../test/support/manual-timers.js';

@@ -1,6 +1,6 @@
 import { startFakeAnthropic } from '../sim/fake-anthropic.js';
 import { DEFAULT_CONTEXT_WINDOW } from '../sim/fake-api-rules.js';
-import { longSessionModel, runLongSession } from '../sim/scenario/long-session.js';
+import { longSessionModel, runLongSession } from '../sim/scenario/builds/long-session.js';
 
 /**
  * Input tokens per turn of one long session (80 turns, each tool result about

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSandbox } from '../src/session/agent/sandbox.js';
+import { openSandbox } from '../src/session/agent/sandbox/sandbox.js';
 import { findProgram, SYSTEM_PATH } from '../src/session/programs.js';
 
 /**

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import { type Simulation, startSimulation } from '../sim/e2e.js';
 import type { CapturedRequest, FakeMessage, FakeUsage, Respond } from '../sim/fake-anthropic.js';
-import { diamondScenario, setUpWidgets } from '../sim/scenario/greeting-scenario.js';
+import { diamondScenario, setUpWidgets } from '../sim/scenario/builds/greeting-scenario.js';
 import { playBuild } from '../sim/scenario/play-build.js';
 import type { Scenario } from '../sim/scenario/scenario.js';
 import { createScriptedModel } from '../sim/scenario/scripted-model.js';

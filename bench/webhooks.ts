@@ -530,7 +530,7 @@ function noopApp(app: Probot): void {
 /** `--serve`: Probot's `run()`, as `npm start` does, with Baton's Octokit, throttling off. */
 async function serve(app: string | undefined): Promise<void> {
   const { run } = await import('probot');
-  const { BatonOctokit } = await import('../src/github/octokit.js');
+  const { BatonOctokit } = await import('../src/github/client/octokit.js');
   const { createBaton } = await import('../src/index.js');
   const Octokit = BatonOctokit.defaults((options: Record<string, unknown>) => ({
     ...options,

@@ -15,19 +15,19 @@ import {
   diamondScenario,
   GREETING_ISSUE,
   setUpWidgets,
-} from '../sim/scenario/greeting-scenario.js';
+} from '../sim/scenario/builds/greeting-scenario.js';
 import {
   IMPROVE_COMMAND,
   IMPROVE_ISSUE,
   improveScenario,
-} from '../sim/scenario/improve-scenario.js';
-import { type PlayedBuild, playBuild } from '../sim/scenario/play-build.js';
-import { playImprove } from '../sim/scenario/play-improve.js';
+} from '../sim/scenario/builds/improve-scenario.js';
 import {
   RESEARCH_ISSUE,
   researchScenario,
   setUpResearchRepo,
-} from '../sim/scenario/research-scenario.js';
+} from '../sim/scenario/builds/research-scenario.js';
+import { type PlayedBuild, playBuild } from '../sim/scenario/play-build.js';
+import { playImprove } from '../sim/scenario/play-improve.js';
 import type { Scenario } from '../sim/scenario/scenario.js';
 import { createScriptedModel, type ScriptedModel } from '../sim/scenario/scripted-model.js';
 import { readDemoArgs, transcriptPath } from './demo-args.js';

@@ -3,7 +3,7 @@ import type { CodeSource } from './actions/run-step.js';
 import { type ActionsRunner, startActionsRunner } from './actions/runner.js';
 import { type FakeAnthropic, type Respond, startFakeAnthropic } from './fake-anthropic.js';
 import { FakeGitHub, type SimComment } from './github/fake-github.js';
-import { GitRepoStore } from './github/git-repo-store.js';
+import { GitRepoStore } from './github/git/git-repo-store.js';
 import { type OidcIssuer, startOidcIssuer } from './oidc/issuer.js';
 import type { FaultSettings } from './server/faults.js';
 import { type GitHubServer, startGitHubServer } from './server/github-server.js';

@@ -1,37 +1,43 @@
 import { Octokit } from '@octokit/core';
 import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from 'probot';
 import { parseBatonBranch } from './core/vocabulary/ids.js';
-import type { ActOutcome } from './github/act.js';
-import { BuildQueue } from './github/build-queue.js';
-import { isPullEcho, isReviewEcho, isSuiteEcho } from './github/echoes.js';
-import { onInstallationLabels } from './github/ensure-labels.js';
+import type { ActOutcome } from './github/act/act.js';
+import { HeldStatusEdits } from './github/act/held-status-edit.js';
+import {
+  createStatusPacer,
+  type StatusPacer,
+  statusEditSecondsFrom,
+} from './github/act/status-pacer.js';
+import { BuildQueue } from './github/client/build-queue.js';
+import type { RepoContext } from './github/client/types.js';
+import type { WriteBudget } from './github/client/write-budget.js';
+import {
+  installationCapProblem,
+  installationDailyUsdFrom,
+} from './github/observe/installation-usage.js';
+import { isPullEcho, isReviewEcho, isSuiteEcho } from './github/reconcile/echoes.js';
 import {
   type HandlerDeps,
   onIssueComment,
   onIssueLabeled,
   onIssueStateChange,
   scheduleResync,
-} from './github/handlers.js';
-import { HeldStatusEdits } from './github/held-status-edit.js';
-import { installationCapProblem, installationDailyUsdFrom } from './github/installation-usage.js';
-import { onBuildEvent, onDefaultBranchPush } from './github/on-build-event.js';
+} from './github/reconcile/handlers.js';
+import { onBuildEvent, onDefaultBranchPush } from './github/reconcile/on-build-event.js';
+import {
+  createRecentReconciles,
+  type RecentReconciles,
+} from './github/reconcile/recent-reconciles.js';
+import { resyncAll } from './github/reconcile/resync.js';
+import { onInstallationLabels } from './github/setup/ensure-labels.js';
 import {
   onInstallation,
   scheduleSetup,
   setupPullHook,
   startOnboarding,
-} from './github/onboarding.js';
-import { createRecentReconciles, type RecentReconciles } from './github/recent-reconciles.js';
-import { resyncAll } from './github/resync.js';
-import type { SetupTemplates } from './github/setup-templates.js';
-import { warnOnMissingPin } from './github/source-pin.js';
-import {
-  createStatusPacer,
-  type StatusPacer,
-  statusEditSecondsFrom,
-} from './github/status-pacer.js';
-import type { RepoContext } from './github/types.js';
-import type { WriteBudget } from './github/write-budget.js';
+} from './github/setup/onboarding.js';
+import type { SetupTemplates } from './github/setup/setup-templates.js';
+import { warnOnMissingPin } from './github/setup/source-pin.js';
 import { findAppUrlProblem } from './server/app-url.js';
 import { createHealthHandler } from './server/health.js';
 import { type BatonMetrics, createMetricsHandler, recordReconcile } from './server/metrics.js';
@@ -180,7 +186,7 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
     app.on('issues.labeled', (context) => onIssueLabeled(context, deps));
     app.on(['issues.closed', 'issues.reopened'], (context) => onIssueStateChange(context, deps));
     app.on('issue_comment.created', (context) => onIssueComment(context, deps));
-    // An event whose news another event carries is skipped (src/github/echoes.ts).
+    // An event whose news another event carries is skipped (src/github/reconcile/echoes.ts).
     app.on(
       [
         'pull_request.opened',

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { type Probot, run } from 'probot';
-import type { BuildQueue } from './github/build-queue.js';
-import { readGitHubKind, unsupportedGitHub } from './github/github-kind.js';
-import { BatonOctokit } from './github/octokit.js';
+import type { BuildQueue } from './github/client/build-queue.js';
+import { readGitHubKind, unsupportedGitHub } from './github/client/github-kind.js';
+import { BatonOctokit } from './github/client/octokit.js';
 import { createBaton } from './index.js';
 import { createLog } from './server/log.js';
 import { createMetrics, requestMetrics } from './server/metrics.js';

@@ -77430,7 +77430,7 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// src/core/doctor-session.ts
+// src/core/doctor/doctor-session.ts
 var DOCTOR_ROLE = "doctor";
 var DOCTOR_ID = /^doctor-[a-z0-9]{6,20}$/;
 function doctorResultRef(id) {
@@ -77562,7 +77562,7 @@ function probeChecks(report) {
   });
 }
 
-// src/session/publish/step-summary.ts
+// src/session/step-summary.ts
 var import_promises = require("node:fs/promises");
 async function appendStepSummary(path25, markdown) {
   if (!path25) return;
@@ -77575,7 +77575,7 @@ async function appendStepSummary(path25, markdown) {
 var import_promises5 = require("node:fs/promises");
 init_sdk();
 
-// src/core/ids.ts
+// src/core/vocabulary/ids.ts
 var WORKER_ID = /^W([1-9]\d{0,1})\.([1-9]\d{0,1})$/;
 var BUILD_ID = /^([1-9]\d*)-([a-z0-9]+(?:-[a-z0-9]+)*)$/;
 function parseWorkerId(id) {
@@ -77645,351 +77645,7 @@ function skillPath(role) {
 var STYLE_GUIDE_PATH = ".baton/style.md";
 var CONFIG_FILE = "baton.yml";
 
-// src/session/agent/default-branch.ts
-var import_promises4 = require("node:fs/promises");
-var import_node_path4 = __toESM(require("node:path"), 1);
-
-// src/session/agent/git.ts
-var import_node_child_process = require("node:child_process");
-var import_promises3 = require("node:fs/promises");
-var import_node_path3 = __toESM(require("node:path"), 1);
-var import_node_util = require("node:util");
-
-// src/session/programs.ts
-var import_node_fs = require("node:fs");
-var import_node_path = __toESM(require("node:path"), 1);
-var SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-var MissingProgramError = class extends Error {
-  constructor(name) {
-    super(
-      `${name} is not installed in any of ${SYSTEM_PATH}; the session runs programs only from those directories (never from $PATH): install it there`
-    );
-    this.name = "MissingProgramError";
-  }
-};
-var resolved = /* @__PURE__ */ new Map();
-function programPath(name) {
-  const known = resolved.get(name);
-  if (known) return known;
-  const found = findProgram(name, SYSTEM_PATH);
-  if (!found) throw new MissingProgramError(name);
-  resolved.set(name, found);
-  return found;
-}
-function findProgram(name, searchPath) {
-  for (const dir of searchPath.split(":")) {
-    if (!import_node_path.default.isAbsolute(dir)) continue;
-    const candidate = import_node_path.default.join(dir, name);
-    try {
-      if (!(0, import_node_fs.statSync)(candidate).isFile()) continue;
-      (0, import_node_fs.accessSync)(candidate, import_node_fs.constants.X_OK);
-      return candidate;
-    } catch {
-    }
-  }
-  return null;
-}
-
-// src/session/agent/work-tree.ts
-var import_promises2 = require("node:fs/promises");
-var import_node_path2 = __toESM(require("node:path"), 1);
-async function listWorkTree(options2, workDir) {
-  const tree = { ...options2, extraEnv: { ...options2.extraEnv, GIT_WORK_TREE: workDir } };
-  const listed = await git(tree, [
-    "ls-files",
-    "-z",
-    "--cached",
-    "--others",
-    "--exclude-standard"
-  ]).then((out) => out.split("\0").filter(Boolean));
-  const submodules = await gitlinks(options2);
-  const dirs = /* @__PURE__ */ new Map();
-  const files = [];
-  const entries = [];
-  for (const relative of new Set(listed)) {
-    if (!isCommittable(relative)) continue;
-    if (!await parentsAreDirectories(workDir, relative, dirs)) continue;
-    const absolute = import_node_path2.default.join(workDir, relative);
-    const stat5 = await (0, import_promises2.lstat)(absolute).catch(() => null);
-    if (stat5 === null) continue;
-    const gitlink = submodules.get(relative);
-    if (gitlink && stat5.isDirectory())
-      entries.push({ path: relative, mode: "160000", sha: gitlink });
-    else if (stat5.isSymbolicLink())
-      entries.push({
-        path: relative,
-        mode: "120000",
-        sha: await hashContent(tree, await (0, import_promises2.readlink)(absolute))
-      });
-    else if (stat5.isFile() && await readable(absolute))
-      files.push({ path: relative, absolute, mode: stat5.mode & 64 ? "100755" : "100644" });
-  }
-  const shas = await hashPaths(
-    tree,
-    files.map((file2) => file2.absolute)
-  );
-  files.forEach((file2, i) => {
-    entries.push({ path: file2.path, mode: file2.mode, sha: shas[i] ?? "" });
-  });
-  return entries;
-}
-function isCommittable(relative) {
-  if (relative.endsWith("/") || /[\n\r]/.test(relative)) return false;
-  return !relative.split("/").some((part) => part.toLowerCase() === ".git" || part === "..");
-}
-async function parentsAreDirectories(workDir, relative, known) {
-  const parts = relative.split("/").slice(0, -1);
-  for (let i = 1; i <= parts.length; i++) {
-    const dir = parts.slice(0, i).join("/");
-    let ok = known.get(dir);
-    if (ok === void 0) {
-      const stat5 = await (0, import_promises2.lstat)(import_node_path2.default.join(workDir, dir)).catch(() => null);
-      ok = stat5?.isDirectory() ?? false;
-      known.set(dir, ok);
-    }
-    if (!ok) return false;
-  }
-  return true;
-}
-async function readable(file2) {
-  return (0, import_promises2.access)(file2, import_promises2.constants.R_OK).then(
-    () => true,
-    () => false
-  );
-}
-async function gitlinks(options2) {
-  const out = await git(options2, ["ls-files", "-z", "--stage"]);
-  const links = /* @__PURE__ */ new Map();
-  for (const line of out.split("\0")) {
-    const match = /^160000 ([0-9a-f]+) \d\t(.+)$/.exec(line);
-    if (match?.[1] && match[2]) links.set(match[2], match[1]);
-  }
-  return links;
-}
-
-// src/session/agent/git.ts
-var run = (0, import_node_util.promisify)(import_node_child_process.execFile);
-var BATON_AUTHOR = { name: "Baton", email: "baton@users.noreply.github.com" };
-var SAFE_CONFIG = [
-  "-c",
-  "core.hooksPath=/dev/null",
-  "-c",
-  "commit.gpgsign=false",
-  "-c",
-  "core.fsmonitor=false",
-  "-c",
-  "core.attributesFile=/dev/null",
-  "-c",
-  "core.pager=cat",
-  "-c",
-  "diff.external="
-];
-function safeGitEnv(env, root) {
-  const clean = Object.fromEntries(
-    Object.entries(env).filter(([name]) => !/^GIT_/.test(name) || IDENTITY.has(name))
-  );
-  return {
-    ...clean,
-    PATH: SYSTEM_PATH,
-    GIT_DIR: import_node_path3.default.join(root, ".git"),
-    GIT_WORK_TREE: root,
-    GIT_CONFIG_NOSYSTEM: "1",
-    GIT_CONFIG_GLOBAL: "/dev/null",
-    GIT_ATTR_NOSYSTEM: "1",
-    GIT_TERMINAL_PROMPT: "0",
-    GIT_PAGER: "cat"
-  };
-}
-var IDENTITY = /* @__PURE__ */ new Set([
-  "GIT_AUTHOR_NAME",
-  "GIT_AUTHOR_EMAIL",
-  "GIT_COMMITTER_NAME",
-  "GIT_COMMITTER_EMAIL",
-  "GIT_AUTHOR_DATE",
-  "GIT_COMMITTER_DATE"
-]);
-var GitError = class extends Error {
-  constructor(args, stderr, options2) {
-    const command = args.find((arg, i) => !arg.startsWith("-") && args[i - 1] !== "-c") ?? "";
-    super(`git ${command} failed: ${stderr.trim().slice(0, 1e3)}`, options2);
-    this.name = "GitError";
-  }
-};
-async function git(options2, args) {
-  return (await gitRaw(options2, args)).trim();
-}
-async function gitRaw({ root, env, extraEnv }, args, input2) {
-  const fullEnv = { ...safeGitEnv(env, root), ...extraEnv };
-  try {
-    if (input2 === void 0) {
-      const { stdout } = await run(programPath("git"), [...SAFE_CONFIG, ...args], {
-        cwd: root,
-        env: fullEnv,
-        maxBuffer: 64 * 1024 * 1024
-      });
-      return stdout;
-    }
-    return await runWithInput([...SAFE_CONFIG, ...args], { cwd: root, env: fullEnv }, input2);
-  } catch (error62) {
-    const stderr = error62.stderr ?? String(error62);
-    throw new GitError(args, stderr, { cause: error62 });
-  }
-}
-function runWithInput(args, options2, input2) {
-  return new Promise((resolve2, reject) => {
-    const child = (0, import_node_child_process.spawn)(programPath("git"), args, { ...options2, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on(
-      "close",
-      (code2) => code2 === 0 ? resolve2(stdout) : reject(Object.assign(new Error(stderr), { stderr }))
-    );
-    child.stdin.end(input2);
-  });
-}
-async function gitSucceeds(options2, args) {
-  return git(options2, args).then(
-    () => true,
-    () => false
-  );
-}
-async function commitAll(options2, message, source = { workDir: options2.root }) {
-  const entries = await listWorkTree(options2, source.workDir);
-  const baton = await Promise.all(
-    (source.batonFiles ?? []).map(async (file2) => ({
-      file: file2.path,
-      sha: await hashContent(options2, file2.content)
-    }))
-  );
-  const byPath = new Map(entries.map((entry) => [entry.path, entry]));
-  for (const { file: file2, sha } of baton) byPath.set(file2, { path: file2, mode: "100644", sha });
-  const tree = await writeTree(options2, [...byPath.values()]);
-  const head = await git(options2, ["rev-parse", "HEAD"]);
-  const merging = await gitSucceeds(options2, ["rev-parse", "-q", "--verify", "MERGE_HEAD"]);
-  const headTree = await git(options2, ["rev-parse", "HEAD^{tree}"]);
-  if (tree === headTree && !merging) return false;
-  const parents = merging ? ["-p", head, "-p", await git(options2, ["rev-parse", "MERGE_HEAD"])] : ["-p", head];
-  const commit = await git({ ...options2, env: batonIdentity(options2.env) }, [
-    "commit-tree",
-    tree,
-    ...parents,
-    "-m",
-    message
-  ]);
-  await git(options2, ["update-ref", "-m", "baton: commit", "HEAD", commit, head]);
-  if (merging) await git(options2, ["merge", "--quit"]);
-  await git(options2, ["read-tree", "HEAD"]);
-  return true;
-}
-async function writeTree(options2, entries) {
-  const index2 = import_node_path3.default.join(options2.root, ".git", "baton-commit-index");
-  const withIndex = { ...options2, extraEnv: { ...options2.extraEnv, GIT_INDEX_FILE: index2 } };
-  await git(withIndex, ["read-tree", "--empty"]);
-  const lines = entries.map((entry) => `${entry.mode} ${entry.sha}	${entry.path}\0`).join("");
-  if (lines) await gitRaw(withIndex, ["update-index", "-z", "--index-info"], lines);
-  const tree = await git(withIndex, ["write-tree"]);
-  await git(options2, ["rev-parse", "--verify", `${tree}^{tree}`]);
-  await (0, import_promises3.rm)(index2, { force: true });
-  return tree;
-}
-async function hashContent(options2, content) {
-  return (await gitRaw(options2, ["hash-object", "-w", "--no-filters", "--stdin"], content)).trim();
-}
-async function hashPaths(options2, files) {
-  if (files.length === 0) return [];
-  const out = await gitRaw(
-    options2,
-    ["hash-object", "-w", "--no-filters", "--stdin-paths"],
-    `${files.join("\n")}
-`
-  );
-  return out.trim().split("\n");
-}
-function batonIdentity(env) {
-  return {
-    GIT_AUTHOR_NAME: BATON_AUTHOR.name,
-    GIT_AUTHOR_EMAIL: BATON_AUTHOR.email,
-    GIT_COMMITTER_NAME: BATON_AUTHOR.name,
-    GIT_COMMITTER_EMAIL: BATON_AUTHOR.email,
-    ...env
-  };
-}
-
-// src/session/agent/default-branch.ts
-var STEERING_FILES = [
-  `.github/${CONFIG_FILE}`,
-  ...[
-    "plan",
-    "worker",
-    "review",
-    "fix",
-    "research",
-    "summary",
-    "research-work",
-    "research-review",
-    "synthesis",
-    "content-work",
-    "content-review"
-  ].map((role) => skillPath(role)),
-  STYLE_GUIDE_PATH
-];
-var EventPayload = external_exports.object({ repository: external_exports.object({ default_branch: external_exports.string().min(1) }) });
-async function findSteeringSource(options2, eventPath) {
-  if (!eventPath) return { kind: "checkout" };
-  const payload = EventPayload.safeParse(
-    JSON.parse(await (0, import_promises4.readFile)(eventPath, "utf8").catch(() => "{}"))
-  );
-  if (!payload.success) {
-    throw new Error(`${eventPath} does not name the repository's default branch`);
-  }
-  const branch = payload.data.repository.default_branch;
-  const ref = `refs/remotes/origin/${branch}`;
-  if (!await gitSucceeds(options2, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])) {
-    throw new Error(
-      `the checkout has no ${ref}: check out with fetch-depth: 0 so the default branch's settings and skills can be read`
-    );
-  }
-  return { kind: "default-branch", branch, ref };
-}
-async function readSteeringFile(options2, source, file2) {
-  if (source.kind === "checkout") {
-    return (0, import_promises4.readFile)(import_node_path4.default.join(options2.root, file2), "utf8").catch(() => null);
-  }
-  const spec = `${source.ref}:${file2}`;
-  if (!await gitSucceeds(options2, ["cat-file", "-e", spec])) return null;
-  return `${await git(options2, ["show", spec])}
-`;
-}
-async function installDefaultSkills(options2, source) {
-  if (source.kind === "checkout") return;
-  for (const file2 of STEERING_FILES.filter((name) => name.startsWith(".baton/"))) {
-    const text = await readSteeringFile(options2, source, file2);
-    const target = import_node_path4.default.join(options2.root, file2);
-    const tracked = await gitSucceeds(options2, ["ls-files", "--error-unmatch", "--", file2]);
-    if (tracked) await git(options2, ["update-index", "--skip-worktree", "--", file2]);
-    else if (text !== null) await excludeFromCommits(options2, file2);
-    if (text === null) await (0, import_promises4.rm)(target, { force: true });
-    else {
-      await (0, import_promises4.mkdir)(import_node_path4.default.dirname(target), { recursive: true });
-      await (0, import_promises4.writeFile)(target, text);
-    }
-  }
-}
-async function excludeFromCommits(options2, file2) {
-  const gitDir = await git(options2, ["rev-parse", "--absolute-git-dir"]);
-  await (0, import_promises4.mkdir)(import_node_path4.default.join(gitDir, "info"), { recursive: true });
-  await (0, import_promises4.appendFile)(import_node_path4.default.join(gitDir, "info", "exclude"), `/${file2}
-`);
-}
-
-// src/core/verdict-marker.ts
+// src/core/sessions/verdict-marker.ts
 var MARKER = /<!-- baton:verdict (approve|changes-requested)(?: cost=(\d+(?:\.\d+)?))? -->/;
 function renderVerdictMarker({
   verdict,
@@ -79606,7 +79262,7 @@ throttling.triggersNotification = triggersNotification;
 // src/session/octokit.ts
 var import_bottleneck = __toESM(require_lib(), 1);
 
-// src/core/retry-policy.ts
+// src/core/vocabulary/retry-policy.ts
 var DO_NOT_RETRY = [400, 401, 403, 404, 405, 409, 410, 422, 451];
 
 // src/session/octokit.ts
@@ -79692,7 +79348,7 @@ function triesOf(error62) {
   return (request2?.request?.retryCount ?? 0) + 1;
 }
 
-// src/session/agent/github-reads.ts
+// src/session/reads/github-reads.ts
 var User = external_exports.object({ login: external_exports.string() }).nullable().optional();
 var Issue = external_exports.object({
   number: external_exports.number(),
@@ -79961,152 +79617,6 @@ function createGitHubReads({
       return answer?.permission ?? "none";
     }
   };
-}
-
-// src/core/pricing.ts
-var PRICES = [
-  { family: "opus", inputPerMillion: 5, outputPerMillion: 25 },
-  { family: "sonnet", inputPerMillion: 3, outputPerMillion: 15 },
-  { family: "haiku", inputPerMillion: 1, outputPerMillion: 5 }
-];
-var CACHE_READ_FACTOR = 0.1;
-var CACHE_WRITE_FACTOR = 1.25;
-var WEB_SEARCH_USD_PER_THOUSAND = 10;
-function findModelPrice(model, prices = {}) {
-  const own2 = Object.hasOwn(prices, model) ? prices[model] : void 0;
-  if (own2) return { inputPerMillion: own2.input, outputPerMillion: own2.output };
-  const id = model.toLowerCase();
-  return PRICES.find((price) => id.includes(price.family)) ?? null;
-}
-function costOf(model, tokens, prices = {}) {
-  const price = findModelPrice(model, prices);
-  if (!price) return null;
-  const input2 = tokens.input_tokens + tokens.cache_read_input_tokens * CACHE_READ_FACTOR + tokens.cache_creation_input_tokens * CACHE_WRITE_FACTOR;
-  const searches = (tokens.web_search_requests ?? 0) * WEB_SEARCH_USD_PER_THOUSAND / 1e3;
-  return (input2 * price.inputPerMillion + tokens.output_tokens * price.outputPerMillion) / 1e6 + searches;
-}
-
-// src/session/agent/usage-meter.ts
-function createUsageMeter() {
-  return {
-    input_tokens: 0,
-    output_tokens: 0,
-    cache_read_input_tokens: 0,
-    cache_creation_input_tokens: 0,
-    cost_usd: 0,
-    turns: 0,
-    thinking_tokens: 0,
-    web_search_requests: 0,
-    web_fetch_requests: 0,
-    cleared_input_tokens: 0,
-    context_edits: 0,
-    tools: /* @__PURE__ */ new Map(),
-    unpriced: /* @__PURE__ */ new Set(),
-    prices: {}
-  };
-}
-function recordResponse(meter, model, usage, edits) {
-  const tokens = {
-    input_tokens: usage.input_tokens,
-    output_tokens: usage.output_tokens,
-    cache_read_input_tokens: usage.cache_read_input_tokens ?? 0,
-    cache_creation_input_tokens: usage.cache_creation_input_tokens ?? 0,
-    web_search_requests: usage.server_tool_use?.web_search_requests ?? 0
-  };
-  meter.thinking_tokens += usage.output_tokens_details?.thinking_tokens ?? 0;
-  meter.web_search_requests += tokens.web_search_requests ?? 0;
-  meter.web_fetch_requests += usage.server_tool_use?.web_fetch_requests ?? 0;
-  for (const edit2 of edits?.applied_edits ?? []) {
-    meter.context_edits += 1;
-    meter.cleared_input_tokens += edit2.cleared_input_tokens ?? 0;
-  }
-  meter.input_tokens += tokens.input_tokens;
-  meter.output_tokens += tokens.output_tokens;
-  meter.cache_read_input_tokens += tokens.cache_read_input_tokens;
-  meter.cache_creation_input_tokens += tokens.cache_creation_input_tokens;
-  meter.turns += 1;
-  const cost = costOf(model, tokens, meter.prices);
-  if (cost === null) meter.unpriced.add(model);
-  else meter.cost_usd += cost;
-}
-function totalTokens(meter) {
-  return meter.input_tokens + meter.output_tokens + meter.cache_read_input_tokens + meter.cache_creation_input_tokens;
-}
-function toUsage(meter, seconds) {
-  return {
-    input_tokens: meter.input_tokens,
-    output_tokens: meter.output_tokens,
-    cache_read_input_tokens: meter.cache_read_input_tokens,
-    cache_creation_input_tokens: meter.cache_creation_input_tokens,
-    // Rounded to a millionth of a dollar so that reports do not show float noise.
-    cost_usd: Math.round(meter.cost_usd * 1e6) / 1e6,
-    turns: meter.turns,
-    seconds: Math.max(0, Math.round(seconds * 10) / 10),
-    thinking_tokens: meter.thinking_tokens,
-    web_search_requests: meter.web_search_requests,
-    web_fetch_requests: meter.web_fetch_requests,
-    cleared_input_tokens: meter.cleared_input_tokens
-  };
-}
-function addUsage(a, b) {
-  return {
-    input_tokens: a.input_tokens + b.input_tokens,
-    output_tokens: a.output_tokens + b.output_tokens,
-    cache_read_input_tokens: a.cache_read_input_tokens + b.cache_read_input_tokens,
-    cache_creation_input_tokens: a.cache_creation_input_tokens + b.cache_creation_input_tokens,
-    cost_usd: Math.round((a.cost_usd + b.cost_usd) * 1e6) / 1e6,
-    turns: a.turns + b.turns,
-    seconds: Math.round((a.seconds + b.seconds) * 10) / 10,
-    thinking_tokens: (a.thinking_tokens ?? 0) + (b.thinking_tokens ?? 0),
-    web_search_requests: (a.web_search_requests ?? 0) + (b.web_search_requests ?? 0),
-    web_fetch_requests: (a.web_fetch_requests ?? 0) + (b.web_fetch_requests ?? 0),
-    cleared_input_tokens: (a.cleared_input_tokens ?? 0) + (b.cleared_input_tokens ?? 0)
-  };
-}
-function describeUnpriced(meter) {
-  if (meter.unpriced.size === 0) return null;
-  const models = [...meter.unpriced].join(", ");
-  return `cost_usd counts 0 for ${models}: no list price is known for it (see src/core/pricing.ts)`;
-}
-
-// src/session/agent/limits.ts
-var DEFAULT_MAX_TOKENS = 25e6;
-var MARGIN_MINUTES = 3;
-var MIN_RUN_MINUTES = 2;
-function resolveLimits({
-  config: config2,
-  startedAt,
-  overrides = {}
-}) {
-  const minutes = Math.max(MIN_RUN_MINUTES, config2.session.timeoutMinutes - MARGIN_MINUTES);
-  return {
-    maxTurns: config2.session.maxTurns,
-    maxTokens: DEFAULT_MAX_TOKENS,
-    maxUsd: config2.budget.maxUsd,
-    deadline: startedAt + minutes * 6e4,
-    maxOutputTokens: 16e3,
-    maxInvalidSubmissions: 3,
-    maxNudges: 2,
-    commandTimeoutMs: 10 * 6e4,
-    maxToolOutputChars: 3e4,
-    ...overrides
-  };
-}
-function findExceededLimit(meter, limits, now) {
-  if (meter.turns >= limits.maxTurns) {
-    return `reached session.maxTurns (${limits.maxTurns}) before finishing; raise it in .github/baton.yml or split the task`;
-  }
-  const tokens = totalTokens(meter);
-  if (tokens >= limits.maxTokens) {
-    return `used ${tokens} tokens, the session's budget is ${limits.maxTokens}; split the task into smaller workers`;
-  }
-  if (limits.maxUsd !== null && meter.cost_usd >= limits.maxUsd) {
-    return `spent $${meter.cost_usd.toFixed(2)}, the budget.maxUsd of $${limits.maxUsd} in .github/baton.yml`;
-  }
-  if (now >= limits.deadline) {
-    return "ran out of time (session.timeoutMinutes in .github/baton.yml, less a margin for publishing)";
-  }
-  return null;
 }
 
 // node_modules/js-yaml/dist/js-yaml.mjs
@@ -83175,7 +82685,26 @@ var {
   safeDump
 } = yaml;
 
-// src/core/egress.ts
+// src/core/vocabulary/markdown.ts
+var NEWLINES = /\s*[\r\n]+\s*/g;
+var AT_ENTITY = /&#0*64(?![0-9]);?|&#[xX]0*40(?![0-9A-Fa-f]);?|&commat;/g;
+var MENTION = /(?<!(?<!&[#A-Za-z0-9_]*)[A-Za-z0-9_])([@\uFF20])(?=\S)/g;
+function neutralizeMentionsIn(text, joiner = "​") {
+  return text.replace(AT_ENTITY, "@").replace(MENTION, `$1${joiner}`);
+}
+function code(text) {
+  const flat = text.replace(NEWLINES, " ");
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run5) => run5.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = /^`|`$/.test(flat) ? " " : "";
+  const inner = flat === "" ? " " : `${pad}${flat}${pad}`;
+  return `${fence}${inner}${fence}`;
+}
+
+// src/core/commands/parse-commands.ts
+var MAX_IMPROVE_LOOPS = 10;
+
+// src/core/sessions/egress.ts
 var ECOSYSTEMS = [
   {
     name: "npm",
@@ -83276,26 +82805,30 @@ function describeBlocked(blocked) {
   return `blocked: ${parts.join(", ")}`;
 }
 
-// src/core/markdown.ts
-var NEWLINES = /\s*[\r\n]+\s*/g;
-var AT_ENTITY = /&#0*64(?![0-9]);?|&#[xX]0*40(?![0-9A-Fa-f]);?|&commat;/g;
-var MENTION = /(?<!(?<!&[#A-Za-z0-9_]*)[A-Za-z0-9_])([@\uFF20])(?=\S)/g;
-function neutralizeMentionsIn(text, joiner = "​") {
-  return text.replace(AT_ENTITY, "@").replace(MENTION, `$1${joiner}`);
+// src/core/vocabulary/pricing.ts
+var PRICES = [
+  { family: "opus", inputPerMillion: 5, outputPerMillion: 25 },
+  { family: "sonnet", inputPerMillion: 3, outputPerMillion: 15 },
+  { family: "haiku", inputPerMillion: 1, outputPerMillion: 5 }
+];
+var CACHE_READ_FACTOR = 0.1;
+var CACHE_WRITE_FACTOR = 1.25;
+var WEB_SEARCH_USD_PER_THOUSAND = 10;
+function findModelPrice(model, prices = {}) {
+  const own2 = Object.hasOwn(prices, model) ? prices[model] : void 0;
+  if (own2) return { inputPerMillion: own2.input, outputPerMillion: own2.output };
+  const id = model.toLowerCase();
+  return PRICES.find((price) => id.includes(price.family)) ?? null;
 }
-function code(text) {
-  const flat = text.replace(NEWLINES, " ");
-  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run5) => run5.length));
-  const fence = "`".repeat(longest + 1);
-  const pad = /^`|`$/.test(flat) ? " " : "";
-  const inner = flat === "" ? " " : `${pad}${flat}${pad}`;
-  return `${fence}${inner}${fence}`;
+function costOf(model, tokens, prices = {}) {
+  const price = findModelPrice(model, prices);
+  if (!price) return null;
+  const input2 = tokens.input_tokens + tokens.cache_read_input_tokens * CACHE_READ_FACTOR + tokens.cache_creation_input_tokens * CACHE_WRITE_FACTOR;
+  const searches = (tokens.web_search_requests ?? 0) * WEB_SEARCH_USD_PER_THOUSAND / 1e3;
+  return (input2 * price.inputPerMillion + tokens.output_tokens * price.outputPerMillion) / 1e6 + searches;
 }
 
-// src/core/parse-commands.ts
-var MAX_IMPROVE_LOOPS = 10;
-
-// src/core/config.ts
+// src/core/config/config.ts
 var ModelPriceSetting = external_exports.strictObject({
   input: external_exports.number().nonnegative(),
   output: external_exports.number().nonnegative()
@@ -83328,7 +82861,7 @@ var Models3 = external_exports.strictObject({
   /** Extended thinking budgets per kind of session (0 = off): `models.thinking.complex: 12000`. */
   thinking: Thinking.prefault({}),
   /**
-   * Prices of model ids the built-in table (src/core/pricing.ts: the opus,
+   * Prices of model ids the built-in table (src/core/vocabulary/pricing.ts: the opus,
    * sonnet and haiku families) does not know. A model named above with no
    * price here or there is refused: it would count as free, and no budget would stop it.
    */
@@ -83519,7 +83052,7 @@ function parseConfig(raw) {
   return { ok: false, problems };
 }
 
-// src/session/agent/load-config.ts
+// src/session/reads/load-config.ts
 function loadConfig(text) {
   if (text === null) return { config: defaultConfig(), problems: [] };
   let raw;
@@ -83540,7 +83073,474 @@ function loadConfig(text) {
   };
 }
 
-// src/session/agent/model-credentials.ts
+// src/session/agent/git/default-branch.ts
+var import_promises4 = require("node:fs/promises");
+var import_node_path4 = __toESM(require("node:path"), 1);
+
+// src/session/agent/git/git.ts
+var import_node_child_process = require("node:child_process");
+var import_promises3 = require("node:fs/promises");
+var import_node_path3 = __toESM(require("node:path"), 1);
+var import_node_util = require("node:util");
+
+// src/session/programs.ts
+var import_node_fs = require("node:fs");
+var import_node_path = __toESM(require("node:path"), 1);
+var SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+var MissingProgramError = class extends Error {
+  constructor(name) {
+    super(
+      `${name} is not installed in any of ${SYSTEM_PATH}; the session runs programs only from those directories (never from $PATH): install it there`
+    );
+    this.name = "MissingProgramError";
+  }
+};
+var resolved = /* @__PURE__ */ new Map();
+function programPath(name) {
+  const known = resolved.get(name);
+  if (known) return known;
+  const found = findProgram(name, SYSTEM_PATH);
+  if (!found) throw new MissingProgramError(name);
+  resolved.set(name, found);
+  return found;
+}
+function findProgram(name, searchPath) {
+  for (const dir of searchPath.split(":")) {
+    if (!import_node_path.default.isAbsolute(dir)) continue;
+    const candidate = import_node_path.default.join(dir, name);
+    try {
+      if (!(0, import_node_fs.statSync)(candidate).isFile()) continue;
+      (0, import_node_fs.accessSync)(candidate, import_node_fs.constants.X_OK);
+      return candidate;
+    } catch {
+    }
+  }
+  return null;
+}
+
+// src/session/agent/git/work-tree.ts
+var import_promises2 = require("node:fs/promises");
+var import_node_path2 = __toESM(require("node:path"), 1);
+async function listWorkTree(options2, workDir) {
+  const tree = { ...options2, extraEnv: { ...options2.extraEnv, GIT_WORK_TREE: workDir } };
+  const listed = await git(tree, [
+    "ls-files",
+    "-z",
+    "--cached",
+    "--others",
+    "--exclude-standard"
+  ]).then((out) => out.split("\0").filter(Boolean));
+  const submodules = await gitlinks(options2);
+  const dirs = /* @__PURE__ */ new Map();
+  const files = [];
+  const entries = [];
+  for (const relative of new Set(listed)) {
+    if (!isCommittable(relative)) continue;
+    if (!await parentsAreDirectories(workDir, relative, dirs)) continue;
+    const absolute = import_node_path2.default.join(workDir, relative);
+    const stat5 = await (0, import_promises2.lstat)(absolute).catch(() => null);
+    if (stat5 === null) continue;
+    const gitlink = submodules.get(relative);
+    if (gitlink && stat5.isDirectory())
+      entries.push({ path: relative, mode: "160000", sha: gitlink });
+    else if (stat5.isSymbolicLink())
+      entries.push({
+        path: relative,
+        mode: "120000",
+        sha: await hashContent(tree, await (0, import_promises2.readlink)(absolute))
+      });
+    else if (stat5.isFile() && await readable(absolute))
+      files.push({ path: relative, absolute, mode: stat5.mode & 64 ? "100755" : "100644" });
+  }
+  const shas = await hashPaths(
+    tree,
+    files.map((file2) => file2.absolute)
+  );
+  files.forEach((file2, i) => {
+    entries.push({ path: file2.path, mode: file2.mode, sha: shas[i] ?? "" });
+  });
+  return entries;
+}
+function isCommittable(relative) {
+  if (relative.endsWith("/") || /[\n\r]/.test(relative)) return false;
+  return !relative.split("/").some((part) => part.toLowerCase() === ".git" || part === "..");
+}
+async function parentsAreDirectories(workDir, relative, known) {
+  const parts = relative.split("/").slice(0, -1);
+  for (let i = 1; i <= parts.length; i++) {
+    const dir = parts.slice(0, i).join("/");
+    let ok = known.get(dir);
+    if (ok === void 0) {
+      const stat5 = await (0, import_promises2.lstat)(import_node_path2.default.join(workDir, dir)).catch(() => null);
+      ok = stat5?.isDirectory() ?? false;
+      known.set(dir, ok);
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+async function readable(file2) {
+  return (0, import_promises2.access)(file2, import_promises2.constants.R_OK).then(
+    () => true,
+    () => false
+  );
+}
+async function gitlinks(options2) {
+  const out = await git(options2, ["ls-files", "-z", "--stage"]);
+  const links = /* @__PURE__ */ new Map();
+  for (const line of out.split("\0")) {
+    const match = /^160000 ([0-9a-f]+) \d\t(.+)$/.exec(line);
+    if (match?.[1] && match[2]) links.set(match[2], match[1]);
+  }
+  return links;
+}
+
+// src/session/agent/git/git.ts
+var run = (0, import_node_util.promisify)(import_node_child_process.execFile);
+var BATON_AUTHOR = { name: "Baton", email: "baton@users.noreply.github.com" };
+var SAFE_CONFIG = [
+  "-c",
+  "core.hooksPath=/dev/null",
+  "-c",
+  "commit.gpgsign=false",
+  "-c",
+  "core.fsmonitor=false",
+  "-c",
+  "core.attributesFile=/dev/null",
+  "-c",
+  "core.pager=cat",
+  "-c",
+  "diff.external="
+];
+function safeGitEnv(env, root) {
+  const clean = Object.fromEntries(
+    Object.entries(env).filter(([name]) => !/^GIT_/.test(name) || IDENTITY.has(name))
+  );
+  return {
+    ...clean,
+    PATH: SYSTEM_PATH,
+    GIT_DIR: import_node_path3.default.join(root, ".git"),
+    GIT_WORK_TREE: root,
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_CONFIG_GLOBAL: "/dev/null",
+    GIT_ATTR_NOSYSTEM: "1",
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_PAGER: "cat"
+  };
+}
+var IDENTITY = /* @__PURE__ */ new Set([
+  "GIT_AUTHOR_NAME",
+  "GIT_AUTHOR_EMAIL",
+  "GIT_COMMITTER_NAME",
+  "GIT_COMMITTER_EMAIL",
+  "GIT_AUTHOR_DATE",
+  "GIT_COMMITTER_DATE"
+]);
+var GitError = class extends Error {
+  constructor(args, stderr, options2) {
+    const command = args.find((arg, i) => !arg.startsWith("-") && args[i - 1] !== "-c") ?? "";
+    super(`git ${command} failed: ${stderr.trim().slice(0, 1e3)}`, options2);
+    this.name = "GitError";
+  }
+};
+async function git(options2, args) {
+  return (await gitRaw(options2, args)).trim();
+}
+async function gitRaw({ root, env, extraEnv }, args, input2) {
+  const fullEnv = { ...safeGitEnv(env, root), ...extraEnv };
+  try {
+    if (input2 === void 0) {
+      const { stdout } = await run(programPath("git"), [...SAFE_CONFIG, ...args], {
+        cwd: root,
+        env: fullEnv,
+        maxBuffer: 64 * 1024 * 1024
+      });
+      return stdout;
+    }
+    return await runWithInput([...SAFE_CONFIG, ...args], { cwd: root, env: fullEnv }, input2);
+  } catch (error62) {
+    const stderr = error62.stderr ?? String(error62);
+    throw new GitError(args, stderr, { cause: error62 });
+  }
+}
+function runWithInput(args, options2, input2) {
+  return new Promise((resolve2, reject) => {
+    const child = (0, import_node_child_process.spawn)(programPath("git"), args, { ...options2, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.on("error", reject);
+    child.on(
+      "close",
+      (code2) => code2 === 0 ? resolve2(stdout) : reject(Object.assign(new Error(stderr), { stderr }))
+    );
+    child.stdin.end(input2);
+  });
+}
+async function gitSucceeds(options2, args) {
+  return git(options2, args).then(
+    () => true,
+    () => false
+  );
+}
+async function commitAll(options2, message, source = { workDir: options2.root }) {
+  const entries = await listWorkTree(options2, source.workDir);
+  const baton = await Promise.all(
+    (source.batonFiles ?? []).map(async (file2) => ({
+      file: file2.path,
+      sha: await hashContent(options2, file2.content)
+    }))
+  );
+  const byPath = new Map(entries.map((entry) => [entry.path, entry]));
+  for (const { file: file2, sha } of baton) byPath.set(file2, { path: file2, mode: "100644", sha });
+  const tree = await writeTree(options2, [...byPath.values()]);
+  const head = await git(options2, ["rev-parse", "HEAD"]);
+  const merging = await gitSucceeds(options2, ["rev-parse", "-q", "--verify", "MERGE_HEAD"]);
+  const headTree = await git(options2, ["rev-parse", "HEAD^{tree}"]);
+  if (tree === headTree && !merging) return false;
+  const parents = merging ? ["-p", head, "-p", await git(options2, ["rev-parse", "MERGE_HEAD"])] : ["-p", head];
+  const commit = await git({ ...options2, env: batonIdentity(options2.env) }, [
+    "commit-tree",
+    tree,
+    ...parents,
+    "-m",
+    message
+  ]);
+  await git(options2, ["update-ref", "-m", "baton: commit", "HEAD", commit, head]);
+  if (merging) await git(options2, ["merge", "--quit"]);
+  await git(options2, ["read-tree", "HEAD"]);
+  return true;
+}
+async function writeTree(options2, entries) {
+  const index2 = import_node_path3.default.join(options2.root, ".git", "baton-commit-index");
+  const withIndex = { ...options2, extraEnv: { ...options2.extraEnv, GIT_INDEX_FILE: index2 } };
+  await git(withIndex, ["read-tree", "--empty"]);
+  const lines = entries.map((entry) => `${entry.mode} ${entry.sha}	${entry.path}\0`).join("");
+  if (lines) await gitRaw(withIndex, ["update-index", "-z", "--index-info"], lines);
+  const tree = await git(withIndex, ["write-tree"]);
+  await git(options2, ["rev-parse", "--verify", `${tree}^{tree}`]);
+  await (0, import_promises3.rm)(index2, { force: true });
+  return tree;
+}
+async function hashContent(options2, content) {
+  return (await gitRaw(options2, ["hash-object", "-w", "--no-filters", "--stdin"], content)).trim();
+}
+async function hashPaths(options2, files) {
+  if (files.length === 0) return [];
+  const out = await gitRaw(
+    options2,
+    ["hash-object", "-w", "--no-filters", "--stdin-paths"],
+    `${files.join("\n")}
+`
+  );
+  return out.trim().split("\n");
+}
+function batonIdentity(env) {
+  return {
+    GIT_AUTHOR_NAME: BATON_AUTHOR.name,
+    GIT_AUTHOR_EMAIL: BATON_AUTHOR.email,
+    GIT_COMMITTER_NAME: BATON_AUTHOR.name,
+    GIT_COMMITTER_EMAIL: BATON_AUTHOR.email,
+    ...env
+  };
+}
+
+// src/session/agent/git/default-branch.ts
+var STEERING_FILES = [
+  `.github/${CONFIG_FILE}`,
+  ...[
+    "plan",
+    "worker",
+    "review",
+    "fix",
+    "research",
+    "summary",
+    "research-work",
+    "research-review",
+    "synthesis",
+    "content-work",
+    "content-review"
+  ].map((role) => skillPath(role)),
+  STYLE_GUIDE_PATH
+];
+var EventPayload = external_exports.object({ repository: external_exports.object({ default_branch: external_exports.string().min(1) }) });
+async function findSteeringSource(options2, eventPath) {
+  if (!eventPath) return { kind: "checkout" };
+  const payload = EventPayload.safeParse(
+    JSON.parse(await (0, import_promises4.readFile)(eventPath, "utf8").catch(() => "{}"))
+  );
+  if (!payload.success) {
+    throw new Error(`${eventPath} does not name the repository's default branch`);
+  }
+  const branch = payload.data.repository.default_branch;
+  const ref = `refs/remotes/origin/${branch}`;
+  if (!await gitSucceeds(options2, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])) {
+    throw new Error(
+      `the checkout has no ${ref}: check out with fetch-depth: 0 so the default branch's settings and skills can be read`
+    );
+  }
+  return { kind: "default-branch", branch, ref };
+}
+async function readSteeringFile(options2, source, file2) {
+  if (source.kind === "checkout") {
+    return (0, import_promises4.readFile)(import_node_path4.default.join(options2.root, file2), "utf8").catch(() => null);
+  }
+  const spec = `${source.ref}:${file2}`;
+  if (!await gitSucceeds(options2, ["cat-file", "-e", spec])) return null;
+  return `${await git(options2, ["show", spec])}
+`;
+}
+async function installDefaultSkills(options2, source) {
+  if (source.kind === "checkout") return;
+  for (const file2 of STEERING_FILES.filter((name) => name.startsWith(".baton/"))) {
+    const text = await readSteeringFile(options2, source, file2);
+    const target = import_node_path4.default.join(options2.root, file2);
+    const tracked = await gitSucceeds(options2, ["ls-files", "--error-unmatch", "--", file2]);
+    if (tracked) await git(options2, ["update-index", "--skip-worktree", "--", file2]);
+    else if (text !== null) await excludeFromCommits(options2, file2);
+    if (text === null) await (0, import_promises4.rm)(target, { force: true });
+    else {
+      await (0, import_promises4.mkdir)(import_node_path4.default.dirname(target), { recursive: true });
+      await (0, import_promises4.writeFile)(target, text);
+    }
+  }
+}
+async function excludeFromCommits(options2, file2) {
+  const gitDir = await git(options2, ["rev-parse", "--absolute-git-dir"]);
+  await (0, import_promises4.mkdir)(import_node_path4.default.join(gitDir, "info"), { recursive: true });
+  await (0, import_promises4.appendFile)(import_node_path4.default.join(gitDir, "info", "exclude"), `/${file2}
+`);
+}
+
+// src/session/agent/model/usage-meter.ts
+function createUsageMeter() {
+  return {
+    input_tokens: 0,
+    output_tokens: 0,
+    cache_read_input_tokens: 0,
+    cache_creation_input_tokens: 0,
+    cost_usd: 0,
+    turns: 0,
+    thinking_tokens: 0,
+    web_search_requests: 0,
+    web_fetch_requests: 0,
+    cleared_input_tokens: 0,
+    context_edits: 0,
+    tools: /* @__PURE__ */ new Map(),
+    unpriced: /* @__PURE__ */ new Set(),
+    prices: {}
+  };
+}
+function recordResponse(meter, model, usage, edits) {
+  const tokens = {
+    input_tokens: usage.input_tokens,
+    output_tokens: usage.output_tokens,
+    cache_read_input_tokens: usage.cache_read_input_tokens ?? 0,
+    cache_creation_input_tokens: usage.cache_creation_input_tokens ?? 0,
+    web_search_requests: usage.server_tool_use?.web_search_requests ?? 0
+  };
+  meter.thinking_tokens += usage.output_tokens_details?.thinking_tokens ?? 0;
+  meter.web_search_requests += tokens.web_search_requests ?? 0;
+  meter.web_fetch_requests += usage.server_tool_use?.web_fetch_requests ?? 0;
+  for (const edit2 of edits?.applied_edits ?? []) {
+    meter.context_edits += 1;
+    meter.cleared_input_tokens += edit2.cleared_input_tokens ?? 0;
+  }
+  meter.input_tokens += tokens.input_tokens;
+  meter.output_tokens += tokens.output_tokens;
+  meter.cache_read_input_tokens += tokens.cache_read_input_tokens;
+  meter.cache_creation_input_tokens += tokens.cache_creation_input_tokens;
+  meter.turns += 1;
+  const cost = costOf(model, tokens, meter.prices);
+  if (cost === null) meter.unpriced.add(model);
+  else meter.cost_usd += cost;
+}
+function totalTokens(meter) {
+  return meter.input_tokens + meter.output_tokens + meter.cache_read_input_tokens + meter.cache_creation_input_tokens;
+}
+function toUsage(meter, seconds) {
+  return {
+    input_tokens: meter.input_tokens,
+    output_tokens: meter.output_tokens,
+    cache_read_input_tokens: meter.cache_read_input_tokens,
+    cache_creation_input_tokens: meter.cache_creation_input_tokens,
+    // Rounded to a millionth of a dollar so that reports do not show float noise.
+    cost_usd: Math.round(meter.cost_usd * 1e6) / 1e6,
+    turns: meter.turns,
+    seconds: Math.max(0, Math.round(seconds * 10) / 10),
+    thinking_tokens: meter.thinking_tokens,
+    web_search_requests: meter.web_search_requests,
+    web_fetch_requests: meter.web_fetch_requests,
+    cleared_input_tokens: meter.cleared_input_tokens
+  };
+}
+function addUsage(a, b) {
+  return {
+    input_tokens: a.input_tokens + b.input_tokens,
+    output_tokens: a.output_tokens + b.output_tokens,
+    cache_read_input_tokens: a.cache_read_input_tokens + b.cache_read_input_tokens,
+    cache_creation_input_tokens: a.cache_creation_input_tokens + b.cache_creation_input_tokens,
+    cost_usd: Math.round((a.cost_usd + b.cost_usd) * 1e6) / 1e6,
+    turns: a.turns + b.turns,
+    seconds: Math.round((a.seconds + b.seconds) * 10) / 10,
+    thinking_tokens: (a.thinking_tokens ?? 0) + (b.thinking_tokens ?? 0),
+    web_search_requests: (a.web_search_requests ?? 0) + (b.web_search_requests ?? 0),
+    web_fetch_requests: (a.web_fetch_requests ?? 0) + (b.web_fetch_requests ?? 0),
+    cleared_input_tokens: (a.cleared_input_tokens ?? 0) + (b.cleared_input_tokens ?? 0)
+  };
+}
+function describeUnpriced(meter) {
+  if (meter.unpriced.size === 0) return null;
+  const models = [...meter.unpriced].join(", ");
+  return `cost_usd counts 0 for ${models}: no list price is known for it (see src/core/vocabulary/pricing.ts)`;
+}
+
+// src/session/agent/model/limits.ts
+var DEFAULT_MAX_TOKENS = 25e6;
+var MARGIN_MINUTES = 3;
+var MIN_RUN_MINUTES = 2;
+function resolveLimits({
+  config: config2,
+  startedAt,
+  overrides = {}
+}) {
+  const minutes = Math.max(MIN_RUN_MINUTES, config2.session.timeoutMinutes - MARGIN_MINUTES);
+  return {
+    maxTurns: config2.session.maxTurns,
+    maxTokens: DEFAULT_MAX_TOKENS,
+    maxUsd: config2.budget.maxUsd,
+    deadline: startedAt + minutes * 6e4,
+    maxOutputTokens: 16e3,
+    maxInvalidSubmissions: 3,
+    maxNudges: 2,
+    commandTimeoutMs: 10 * 6e4,
+    maxToolOutputChars: 3e4,
+    ...overrides
+  };
+}
+function findExceededLimit(meter, limits, now) {
+  if (meter.turns >= limits.maxTurns) {
+    return `reached session.maxTurns (${limits.maxTurns}) before finishing; raise it in .github/baton.yml or split the task`;
+  }
+  const tokens = totalTokens(meter);
+  if (tokens >= limits.maxTokens) {
+    return `used ${tokens} tokens, the session's budget is ${limits.maxTokens}; split the task into smaller workers`;
+  }
+  if (limits.maxUsd !== null && meter.cost_usd >= limits.maxUsd) {
+    return `spent $${meter.cost_usd.toFixed(2)}, the budget.maxUsd of $${limits.maxUsd} in .github/baton.yml`;
+  }
+  if (now >= limits.deadline) {
+    return "ran out of time (session.timeoutMinutes in .github/baton.yml, less a margin for publishing)";
+  }
+  return null;
+}
+
+// src/session/agent/model/model-credentials.ts
 init_oidc_federation();
 var ModelAuthError = class extends Error {
   constructor(message) {
@@ -83592,7 +83592,7 @@ function modelAuth(env, fetchImpl = globalThis.fetch) {
   };
 }
 
-// src/session/agent/model-features.ts
+// src/session/agent/model/model-features.ts
 var CONTEXT_MANAGEMENT_BETA = "context-management-2025-06-27";
 var WEB_FETCH_BETA = "web-fetch-2025-09-10";
 var CLEAR_AT_INPUT_TOKENS = 1e5;
@@ -83646,7 +83646,7 @@ function featureParams(features, keepTools) {
   return params;
 }
 
-// src/session/agent/model-request.ts
+// src/session/agent/model/model-request.ts
 init_sdk();
 var EPHEMERAL = { type: "ephemeral" };
 async function requestTurn(request2, messages2) {
@@ -83697,7 +83697,7 @@ function describeModelError(error62) {
   return `the model request failed after retries (${status}): ${detail}${hint}`.slice(0, 1e3);
 }
 
-// src/session/agent/model-loop.ts
+// src/session/agent/model/model-loop.ts
 var EMPTY_REPLY = { type: "text", text: "(no reply)" };
 async function runModelLoop(request2) {
   const messages2 = [
@@ -83965,7 +83965,7 @@ function cell(text) {
   return code(text.slice(0, 500)).replace(/\|/g, "\\|");
 }
 
-// src/core/plan.ts
+// src/core/plan/plan.ts
 var Complexity = external_exports.enum(["easy", "normal", "complex"]);
 var MAX_WORKERS = 60;
 var MAX_FOLLOW_UP_ROUNDS = 5;
@@ -84023,7 +84023,7 @@ function buildTypeOf(plan) {
   return plan.type ?? "code";
 }
 
-// src/core/findings.ts
+// src/core/plan/findings.ts
 var Confidence = external_exports.enum(["high", "medium", "low"]);
 var WebSource = external_exports.strictObject({
   url: external_exports.string().trim().max(500).regex(/^https?:\/\/\S+$/, "must be an http(s) URL"),
@@ -84090,7 +84090,7 @@ function parseFindings(text, worker) {
   return { ok: true, frontMatter: parsed.data, body };
 }
 
-// src/core/session.ts
+// src/core/sessions/session.ts
 var SESSION_ROLES = [
   "plan",
   "work",
@@ -84109,7 +84109,7 @@ function parseTrigger(trigger) {
   return { kind: match?.[1] ?? match?.[3] ?? "", id: match?.[2] ?? match?.[4] ?? "" };
 }
 
-// src/session/agent/issue-text.ts
+// src/session/reads/issue-text.ts
 var WRITERS = /* @__PURE__ */ new Set(["admin", "maintain", "write"]);
 async function issueTextProblem(github, {
   issue: issue2,
@@ -84166,11 +84166,11 @@ async function issueTextProblem(github, {
   return null;
 }
 
-// src/session/agent/loop-files.ts
+// src/session/agent/plan/loop-files.ts
 var import_promises6 = require("node:fs/promises");
 var import_node_path5 = __toESM(require("node:path"), 1);
 
-// src/core/brief.ts
+// src/core/plan/brief.ts
 var BriefFrontMatter = external_exports.object({
   /** The worker this brief is for. */
   worker_id: WorkerId,
@@ -84221,7 +84221,7 @@ function parseBrief(text) {
   return { ok: true, frontMatter: parsed.data, body };
 }
 
-// src/core/plan-graph.ts
+// src/core/plan/plan-graph.ts
 function findCycles(nodes) {
   const edges = /* @__PURE__ */ new Map();
   for (const { id, dependsOn } of nodes) edges.set(id, [...edges.get(id) ?? [], ...dependsOn]);
@@ -84255,7 +84255,7 @@ function rotateToLowest(cycle) {
   return [...cycle.slice(start), ...cycle.slice(0, start)];
 }
 
-// src/core/plan-schema-problems.ts
+// src/core/plan/plan-schema-problems.ts
 function planSchemaProblems(raw, issues) {
   return issues.flatMap((issue2) => {
     if (issue2.code === "too_big" && issue2.path.join(".") === "workers") return [];
@@ -84294,7 +84294,7 @@ function shorten(text) {
   return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }
 
-// src/core/sub-issue-graph.ts
+// src/core/plan/sub-issue-graph.ts
 var LinkedIssue = external_exports.strictObject({
   number: external_exports.number().int().positive(),
   state: external_exports.enum(["open", "closed"])
@@ -84440,7 +84440,7 @@ function parseSubIssueGraph(raw, issue2) {
   return { ok: true, graph: parsed.data };
 }
 
-// src/core/validate-plan.ts
+// src/core/plan/validate-plan.ts
 var BRIEF_MAX_BYTES = 32 * 1024;
 function validatePlan({
   raw,
@@ -84622,7 +84622,7 @@ function briefProblems(workers, briefSizes) {
   });
 }
 
-// src/session/agent/plan-files.ts
+// src/session/agent/plan/plan-files.ts
 function renderBriefFile(worker, body) {
   const frontMatter = {
     worker_id: worker.id,
@@ -84680,7 +84680,7 @@ function renderPlanMarkdown(plan) {
   ].join("\n");
 }
 
-// src/session/agent/loop-files.ts
+// src/session/agent/plan/loop-files.ts
 async function readIfPresent(root, relative) {
   return (0, import_promises6.readFile)(import_node_path5.default.join(root, relative), "utf8").catch(() => null);
 }
@@ -84892,7 +84892,7 @@ function renderSummaryPrompt({
 var import_promises7 = require("node:fs/promises");
 var import_node_path6 = __toESM(require("node:path"), 1);
 
-// src/core/completion.ts
+// src/core/plan/completion.ts
 var COMPLETION_MAX_BYTES = 64 * 1024;
 var Line = external_exports.string().max(2e3);
 var Lines = external_exports.array(Line).max(50).default([]);
@@ -85475,7 +85475,7 @@ function readOnly(ctx) {
 var import_promises14 = require("node:fs/promises");
 var import_node_path13 = __toESM(require("node:path"), 1);
 
-// src/core/build-labels.ts
+// src/core/config/build-labels.ts
 function labelOfType(config2, type2) {
   return type2 === "code" ? config2.label : config2.types[type2];
 }
@@ -85485,240 +85485,41 @@ function buildTypeOfLabels(config2, labels) {
   return "code";
 }
 
-// src/session/agent/adapt/adapt-role.ts
-var import_promises13 = require("node:fs/promises");
-var import_node_path12 = __toESM(require("node:path"), 1);
-
-// src/session/agent/prompts/adapt-prompt.ts
-function renderAdaptPrompt({
-  build,
-  repository,
-  source,
-  completion,
-  briefs,
-  plan,
-  skill: skill2
+// src/session/reads/plan-text.ts
+function feedbackCommentId(trigger) {
+  if (!trigger || !isSessionTrigger(trigger)) return null;
+  const { kind, id } = parseTrigger(trigger);
+  return kind === "comment" ? id : null;
+}
+function planRequestOf(config2, labels, feedback) {
+  return feedback ? { kind: "replan", at: feedback.at, login: feedback.author } : { kind: "label", label: labelOfType(config2, buildTypeOfLabels(config2, labels)) };
+}
+async function planTextProblem(github, {
+  issue: issue2,
+  trigger,
+  config: config2
 }) {
-  return [
-    `Adapt the plan of build \`${build}\` of ${repository} after worker ${source} merged.`,
-    "",
-    `Its completion report, \`${completion}\`, says its learnings affect workers that have not started yet.`,
-    "Revise only these briefs, and only where the learnings change what the worker must do or know:",
-    ...briefs.map((brief) => `- ${brief.worker}: \`${brief.path}\``),
-    "",
-    `The plan is \`${plan}\`; the planning skill ${pathLine(skill2.path, skill2.present)}.`,
-    "Read the report and each brief with read_file, and the repository where it helps. Finished workers, the plan and its graph stay as they are.",
-    "",
-    "Then call submit_adaptation with the whole new body of each brief that must change (Baton keeps each front matter, writes the files and commits them), or with an empty list when none must."
-  ].join("\n");
-}
-
-// src/session/agent/roles/completion-submission.ts
-var import_promises12 = require("node:fs/promises");
-var import_node_path11 = __toESM(require("node:path"), 1);
-var CompletionSubmission = Completion.omit({ worker_id: true, usage: true, tests: true });
-var USAGE_ROOM = 512;
-function createCompletionTool(worker, planWorkers) {
-  return createSubmitTool({
-    name: "submit_completion",
-    description: "Hand in your report: status (complete, blocked or failed), a one-paragraph summary, the artifacts (paths) you created or changed, and short lists of learnings, concerns, decisions and follow_up. In affects, name the later workers of the plan (ids like W2.1) whose briefs your learnings should change before they start; leave it empty when none.",
-    schema: CompletionSubmission,
-    check(value) {
-      const wrong = affectsProblems(worker, value.affects, planWorkers);
-      if (wrong.length > 0) return { ok: false, problems: wrong };
-      const bytes = Buffer.byteLength(JSON.stringify({ worker_id: worker, ...value })) + USAGE_ROOM;
-      if (bytes > COMPLETION_MAX_BYTES) {
-        return {
-          ok: false,
-          problems: [
-            `the report is ${bytes} bytes; at most ${COMPLETION_MAX_BYTES}: shorten the lists`
-          ]
-        };
-      }
-      return { ok: true, value };
-    }
-  });
-}
-function affectsProblems(worker, affects, planWorkers) {
-  const known = new Set(planWorkers ?? []);
-  return affects.flatMap((id) => {
-    if (id === worker) return [`affects names ${id}, this worker; name only later workers`];
-    if (!known.has(id)) {
-      return [
-        `affects names ${id}, which is not a worker of the plan (${planWorkers?.join(", ") || "the plan could not be read"})`
-      ];
-    }
-    return [];
-  });
-}
-function failedCompletion(worker, reason, usage) {
-  return {
-    worker_id: worker,
-    status: "failed",
-    summary: reason.slice(0, 4e3),
-    artifacts: [],
-    learnings: [],
-    concerns: [],
-    decisions: [],
-    follow_up: [],
-    affects: [],
-    usage
-  };
-}
-async function readCompletion(root, build, worker) {
-  const text = await (0, import_promises12.readFile)(import_node_path11.default.join(root, completionPath(build, worker)), "utf8").catch(
-    () => null
-  );
-  if (text === null || Buffer.byteLength(text) > COMPLETION_MAX_BYTES) return null;
-  try {
-    const parsed = Completion.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-function completionText(completion) {
-  return `${JSON.stringify(completion, null, 2)}
-`;
-}
-function completionOf({
-  worker,
-  outcome,
-  previous,
-  usage
-}) {
-  const total = previous ? addUsage(previous.usage, usage) : usage;
-  if (outcome.kind === "failed") return failedCompletion(worker, outcome.reason, total);
-  return { worker_id: worker, ...outcome.value, usage: total };
-}
-
-// src/session/agent/adapt/adapt-submission.ts
-var AdaptationSubmission = external_exports.strictObject({
-  briefs: external_exports.array(
-    external_exports.strictObject({
-      worker: WorkerId.describe("One of the workers this session may revise."),
-      brief: external_exports.string().min(1).describe(
-        'The whole new brief body in markdown, without front matter (Baton keeps it): mission, output paths, context, requirements, success criteria as "- [ ]" checkboxes, what to report back.'
+  const read = await github.getIssue(issue2);
+  const subs = await github.listSubIssues(issue2);
+  const id = feedbackCommentId(trigger);
+  const comment = id ? await github.getIssueComment(id) : null;
+  const feedback = comment ? { author: comment.user?.login ?? "someone", at: comment.created_at ?? "" } : null;
+  return issueTextProblem(github, {
+    issue: issue2,
+    request: planRequestOf(config2, labelNames(read), feedback),
+    subIssues: subs.map((sub) => sub.number),
+    ...subs.length > 0 ? {
+      opened: new Map(
+        subs.map((sub) => [
+          sub.number,
+          { login: sub.user?.login ?? null, at: sub.created_at ?? "" }
+        ])
       )
-    })
-  ).max(60).describe("One entry per brief that must change; an empty list when none needs to.")
-});
-function checkAdaptation(submission, { briefs }) {
-  const problems = [];
-  const revised = /* @__PURE__ */ new Map();
-  const allowed = [...briefs.keys()].join(", ");
-  for (const { worker, brief } of submission.briefs) {
-    const old = briefs.get(worker);
-    if (old === void 0) {
-      problems.push(`${worker} is not one of the briefs this session may revise (${allowed})`);
-      continue;
-    }
-    if (revised.has(worker)) problems.push(`${worker} is listed twice; give one brief per worker`);
-    const text = `${frontMatterOf(old)}
-${brief.trim()}
-`;
-    revised.set(worker, text);
-    problems.push(...checkBrief(worker, text));
-  }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, value: revised };
-}
-function frontMatterOf(text) {
-  const match = /^\uFEFF?---[ \t]*\r?\n[\s\S]*?\r?\n---[ \t]*\r?\n/.exec(text);
-  return match ? `${match[0]}` : "";
-}
-function checkBrief(worker, text) {
-  const size = Buffer.byteLength(text);
-  if (size > BRIEF_MAX_BYTES) {
-    return [`the brief of ${worker} is ${size} bytes, more than ${BRIEF_MAX_BYTES}; shorten it`];
-  }
-  const parsed = parseBrief(text);
-  if (!parsed.ok) return parsed.problems.map((p) => `the brief of ${worker}: ${p}`);
-  if (!/^\s*- \[ \] /m.test(parsed.body)) {
-    return [`the brief of ${worker} has no success criteria: list them as "- [ ] …" checkboxes`];
-  }
-  return [];
-}
-
-// src/session/agent/adapt/adapt-role.ts
-async function runAdaptRole(ctx, source) {
-  const build = ctx.env.BATON_BUILD;
-  const targets = await findTargets(ctx, source);
-  if (!targets.ok) return failedOutcome(targets.reason);
-  const briefs = /* @__PURE__ */ new Map();
-  for (const worker of targets.workers) {
-    briefs.set(worker, await (0, import_promises13.readFile)(import_node_path12.default.join(ctx.root, briefPath(build, worker)), "utf8"));
-  }
-  if (briefs.size === 0)
-    return {
-      status: "complete",
-      reason: "no brief to revise: every worker named has started",
-      head: null
-    };
-  const outcome = await converse(ctx, {
-    model: ctx.config.models.plan,
-    features: { thinkingBudget: ctx.config.models.thinking.plan },
-    system: renderSystemPrompt({
-      role: "plan",
-      repository: ctx.env.GITHUB_REPOSITORY,
-      root: ctx.root,
-      submit: "submit_adaptation",
-      shell: false,
-      commandTimeoutSeconds: 0
-    }),
-    prompt: renderAdaptPrompt({
-      build,
-      repository: ctx.env.GITHUB_REPOSITORY,
-      source,
-      completion: completionPath(build, source),
-      briefs: [...briefs.keys()].map((worker) => ({ worker, path: briefPath(build, worker) })),
-      plan: planPath(build),
-      skill: { path: skillPath("plan"), present: await existsIn(ctx.root, skillPath("plan")) }
-    }),
-    tools: createReadOnlyTools({ root: ctx.root, maxOutputChars: ctx.limits.maxToolOutputChars }),
-    submit: createSubmitTool({
-      name: "submit_adaptation",
-      description: "Hand in the revised briefs: for each brief that must change, the worker id and the whole new body. Checked before it is accepted.",
-      schema: AdaptationSubmission,
-      check: (submission) => checkAdaptation(submission, { briefs })
-    })
+    } : {}
   });
-  if (outcome.kind === "failed") return failedOutcome(outcome.reason);
-  for (const [worker, text] of outcome.value) {
-    await (0, import_promises13.writeFile)(import_node_path12.default.join(ctx.root, briefPath(build, worker)), text);
-  }
-  const ids = [...outcome.value.keys()].join(", ");
-  const commit = await commitSession(ctx, `Adapt the briefs of ${ids} after ${source}'s learnings`);
-  if (!commit.ok) return failedOutcome(commit.reason);
-  return { status: "complete", reason: null, head: commit.head };
-}
-async function findTargets(ctx, source) {
-  const build = ctx.env.BATON_BUILD;
-  const completion = await readCompletion(ctx.root, build, source);
-  if (!completion) {
-    return {
-      ok: false,
-      reason: `${completionPath(build, source)} is missing or invalid on ${integrationBranch(build)}`
-    };
-  }
-  const planText = await (0, import_promises13.readFile)(import_node_path12.default.join(ctx.root, planPath(build)), "utf8").catch(() => "");
-  const plan = Plan.safeParse(parseJson(planText));
-  if (!plan.success) return { ok: false, reason: `${planPath(build)} is missing or invalid` };
-  const branches = new Set(await ctx.github.listBranches(`baton/${build}/`));
-  const ids = new Set(plan.data.workers.map((worker) => worker.id));
-  const workers = completion.affects.filter(
-    (id) => id !== source && ids.has(id) && !branches.has(workerBranch(build, id))
-  );
-  return { ok: true, workers: [...new Set(workers)] };
-}
-function parseJson(text) {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
 }
 
-// src/session/agent/sub-issue-plan.ts
+// src/session/agent/plan/sub-issue-plan.ts
 function foreignSubIssueProblem(subs, repository) {
   const own2 = `/repos/${repository}`.toLowerCase();
   const foreign = subs.filter(
@@ -85770,7 +85571,7 @@ ${FILLED_IN_HEADING}
 ${addition.trim()}`;
 }
 
-// src/session/agent/plan-submission.ts
+// src/session/agent/plan/plan-submission.ts
 var SubmittedWorker = external_exports.strictObject({
   id: WorkerId.describe("W<wave>.<seq>: W1.1, W1.2, W2.1 …"),
   title: external_exports.string().trim().min(1).max(120).describe("What the worker delivers, in a few words; it becomes the PR title."),
@@ -85812,7 +85613,7 @@ function checkPlanSubmission(submission, {
     const text = renderBriefFile(worker, briefBody(worker, subIssues));
     briefs.set(worker.id, text);
     briefSizes[`workers/${worker.id}.md`] = Buffer.byteLength(text);
-    problems.push(...checkBrief2(worker.id, text));
+    problems.push(...checkBrief(worker.id, text));
   }
   const raw = {
     version: 1,
@@ -85852,7 +85653,7 @@ function briefBody(worker, subIssues) {
   const description = subIssues.bodies.get(number4) ?? "";
   return composeSubIssueBrief({ number: number4, description, addition: worker.brief });
 }
-function checkBrief2(id, text) {
+function checkBrief(id, text) {
   const parsed = parseBrief(text);
   if (!parsed.ok) return parsed.problems.map((p) => `the brief of ${id}: ${p}`);
   if (!/^\s*- \[ \] /m.test(parsed.body)) {
@@ -85864,40 +85665,6 @@ function missingOutputs(workers) {
   return workers.filter((worker) => !worker.outputs || worker.outputs.length === 0).map(
     (worker) => `${worker.id} has no outputs: in a content build each worker lists the files it writes`
   );
-}
-
-// src/session/agent/plan-text.ts
-function feedbackCommentId(trigger) {
-  if (!trigger || !isSessionTrigger(trigger)) return null;
-  const { kind, id } = parseTrigger(trigger);
-  return kind === "comment" ? id : null;
-}
-function planRequestOf(config2, labels, feedback) {
-  return feedback ? { kind: "replan", at: feedback.at, login: feedback.author } : { kind: "label", label: labelOfType(config2, buildTypeOfLabels(config2, labels)) };
-}
-async function planTextProblem(github, {
-  issue: issue2,
-  trigger,
-  config: config2
-}) {
-  const read = await github.getIssue(issue2);
-  const subs = await github.listSubIssues(issue2);
-  const id = feedbackCommentId(trigger);
-  const comment = id ? await github.getIssueComment(id) : null;
-  const feedback = comment ? { author: comment.user?.login ?? "someone", at: comment.created_at ?? "" } : null;
-  return issueTextProblem(github, {
-    issue: issue2,
-    request: planRequestOf(config2, labelNames(read), feedback),
-    subIssues: subs.map((sub) => sub.number),
-    ...subs.length > 0 ? {
-      opened: new Map(
-        subs.map((sub) => [
-          sub.number,
-          { login: sub.user?.login ?? null, at: sub.created_at ?? "" }
-        ])
-      )
-    } : {}
-  });
 }
 
 // src/session/agent/prompts/plan-prompt.ts
@@ -85997,6 +85764,239 @@ function typeLines(build, labelled) {
       const _exhaustive = labelled;
       return _exhaustive;
     }
+  }
+}
+
+// src/session/agent/roles/adapt-role.ts
+var import_promises13 = require("node:fs/promises");
+var import_node_path12 = __toESM(require("node:path"), 1);
+
+// src/session/agent/prompts/adapt-prompt.ts
+function renderAdaptPrompt({
+  build,
+  repository,
+  source,
+  completion,
+  briefs,
+  plan,
+  skill: skill2
+}) {
+  return [
+    `Adapt the plan of build \`${build}\` of ${repository} after worker ${source} merged.`,
+    "",
+    `Its completion report, \`${completion}\`, says its learnings affect workers that have not started yet.`,
+    "Revise only these briefs, and only where the learnings change what the worker must do or know:",
+    ...briefs.map((brief) => `- ${brief.worker}: \`${brief.path}\``),
+    "",
+    `The plan is \`${plan}\`; the planning skill ${pathLine(skill2.path, skill2.present)}.`,
+    "Read the report and each brief with read_file, and the repository where it helps. Finished workers, the plan and its graph stay as they are.",
+    "",
+    "Then call submit_adaptation with the whole new body of each brief that must change (Baton keeps each front matter, writes the files and commits them), or with an empty list when none must."
+  ].join("\n");
+}
+
+// src/session/agent/roles/adapt-submission.ts
+var AdaptationSubmission = external_exports.strictObject({
+  briefs: external_exports.array(
+    external_exports.strictObject({
+      worker: WorkerId.describe("One of the workers this session may revise."),
+      brief: external_exports.string().min(1).describe(
+        'The whole new brief body in markdown, without front matter (Baton keeps it): mission, output paths, context, requirements, success criteria as "- [ ]" checkboxes, what to report back.'
+      )
+    })
+  ).max(60).describe("One entry per brief that must change; an empty list when none needs to.")
+});
+function checkAdaptation(submission, { briefs }) {
+  const problems = [];
+  const revised = /* @__PURE__ */ new Map();
+  const allowed = [...briefs.keys()].join(", ");
+  for (const { worker, brief } of submission.briefs) {
+    const old = briefs.get(worker);
+    if (old === void 0) {
+      problems.push(`${worker} is not one of the briefs this session may revise (${allowed})`);
+      continue;
+    }
+    if (revised.has(worker)) problems.push(`${worker} is listed twice; give one brief per worker`);
+    const text = `${frontMatterOf(old)}
+${brief.trim()}
+`;
+    revised.set(worker, text);
+    problems.push(...checkBrief2(worker, text));
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, value: revised };
+}
+function frontMatterOf(text) {
+  const match = /^\uFEFF?---[ \t]*\r?\n[\s\S]*?\r?\n---[ \t]*\r?\n/.exec(text);
+  return match ? `${match[0]}` : "";
+}
+function checkBrief2(worker, text) {
+  const size = Buffer.byteLength(text);
+  if (size > BRIEF_MAX_BYTES) {
+    return [`the brief of ${worker} is ${size} bytes, more than ${BRIEF_MAX_BYTES}; shorten it`];
+  }
+  const parsed = parseBrief(text);
+  if (!parsed.ok) return parsed.problems.map((p) => `the brief of ${worker}: ${p}`);
+  if (!/^\s*- \[ \] /m.test(parsed.body)) {
+    return [`the brief of ${worker} has no success criteria: list them as "- [ ] …" checkboxes`];
+  }
+  return [];
+}
+
+// src/session/agent/roles/completion-submission.ts
+var import_promises12 = require("node:fs/promises");
+var import_node_path11 = __toESM(require("node:path"), 1);
+var CompletionSubmission = Completion.omit({ worker_id: true, usage: true, tests: true });
+var USAGE_ROOM = 512;
+function createCompletionTool(worker, planWorkers) {
+  return createSubmitTool({
+    name: "submit_completion",
+    description: "Hand in your report: status (complete, blocked or failed), a one-paragraph summary, the artifacts (paths) you created or changed, and short lists of learnings, concerns, decisions and follow_up. In affects, name the later workers of the plan (ids like W2.1) whose briefs your learnings should change before they start; leave it empty when none.",
+    schema: CompletionSubmission,
+    check(value) {
+      const wrong = affectsProblems(worker, value.affects, planWorkers);
+      if (wrong.length > 0) return { ok: false, problems: wrong };
+      const bytes = Buffer.byteLength(JSON.stringify({ worker_id: worker, ...value })) + USAGE_ROOM;
+      if (bytes > COMPLETION_MAX_BYTES) {
+        return {
+          ok: false,
+          problems: [
+            `the report is ${bytes} bytes; at most ${COMPLETION_MAX_BYTES}: shorten the lists`
+          ]
+        };
+      }
+      return { ok: true, value };
+    }
+  });
+}
+function affectsProblems(worker, affects, planWorkers) {
+  const known = new Set(planWorkers ?? []);
+  return affects.flatMap((id) => {
+    if (id === worker) return [`affects names ${id}, this worker; name only later workers`];
+    if (!known.has(id)) {
+      return [
+        `affects names ${id}, which is not a worker of the plan (${planWorkers?.join(", ") || "the plan could not be read"})`
+      ];
+    }
+    return [];
+  });
+}
+function failedCompletion(worker, reason, usage) {
+  return {
+    worker_id: worker,
+    status: "failed",
+    summary: reason.slice(0, 4e3),
+    artifacts: [],
+    learnings: [],
+    concerns: [],
+    decisions: [],
+    follow_up: [],
+    affects: [],
+    usage
+  };
+}
+async function readCompletion(root, build, worker) {
+  const text = await (0, import_promises12.readFile)(import_node_path11.default.join(root, completionPath(build, worker)), "utf8").catch(
+    () => null
+  );
+  if (text === null || Buffer.byteLength(text) > COMPLETION_MAX_BYTES) return null;
+  try {
+    const parsed = Completion.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+function completionText(completion) {
+  return `${JSON.stringify(completion, null, 2)}
+`;
+}
+function completionOf({
+  worker,
+  outcome,
+  previous,
+  usage
+}) {
+  const total = previous ? addUsage(previous.usage, usage) : usage;
+  if (outcome.kind === "failed") return failedCompletion(worker, outcome.reason, total);
+  return { worker_id: worker, ...outcome.value, usage: total };
+}
+
+// src/session/agent/roles/adapt-role.ts
+async function runAdaptRole(ctx, source) {
+  const build = ctx.env.BATON_BUILD;
+  const targets = await findTargets(ctx, source);
+  if (!targets.ok) return failedOutcome(targets.reason);
+  const briefs = /* @__PURE__ */ new Map();
+  for (const worker of targets.workers) {
+    briefs.set(worker, await (0, import_promises13.readFile)(import_node_path12.default.join(ctx.root, briefPath(build, worker)), "utf8"));
+  }
+  if (briefs.size === 0)
+    return {
+      status: "complete",
+      reason: "no brief to revise: every worker named has started",
+      head: null
+    };
+  const outcome = await converse(ctx, {
+    model: ctx.config.models.plan,
+    features: { thinkingBudget: ctx.config.models.thinking.plan },
+    system: renderSystemPrompt({
+      role: "plan",
+      repository: ctx.env.GITHUB_REPOSITORY,
+      root: ctx.root,
+      submit: "submit_adaptation",
+      shell: false,
+      commandTimeoutSeconds: 0
+    }),
+    prompt: renderAdaptPrompt({
+      build,
+      repository: ctx.env.GITHUB_REPOSITORY,
+      source,
+      completion: completionPath(build, source),
+      briefs: [...briefs.keys()].map((worker) => ({ worker, path: briefPath(build, worker) })),
+      plan: planPath(build),
+      skill: { path: skillPath("plan"), present: await existsIn(ctx.root, skillPath("plan")) }
+    }),
+    tools: createReadOnlyTools({ root: ctx.root, maxOutputChars: ctx.limits.maxToolOutputChars }),
+    submit: createSubmitTool({
+      name: "submit_adaptation",
+      description: "Hand in the revised briefs: for each brief that must change, the worker id and the whole new body. Checked before it is accepted.",
+      schema: AdaptationSubmission,
+      check: (submission) => checkAdaptation(submission, { briefs })
+    })
+  });
+  if (outcome.kind === "failed") return failedOutcome(outcome.reason);
+  for (const [worker, text] of outcome.value) {
+    await (0, import_promises13.writeFile)(import_node_path12.default.join(ctx.root, briefPath(build, worker)), text);
+  }
+  const ids = [...outcome.value.keys()].join(", ");
+  const commit = await commitSession(ctx, `Adapt the briefs of ${ids} after ${source}'s learnings`);
+  if (!commit.ok) return failedOutcome(commit.reason);
+  return { status: "complete", reason: null, head: commit.head };
+}
+async function findTargets(ctx, source) {
+  const build = ctx.env.BATON_BUILD;
+  const completion = await readCompletion(ctx.root, build, source);
+  if (!completion) {
+    return {
+      ok: false,
+      reason: `${completionPath(build, source)} is missing or invalid on ${integrationBranch(build)}`
+    };
+  }
+  const planText = await (0, import_promises13.readFile)(import_node_path12.default.join(ctx.root, planPath(build)), "utf8").catch(() => "");
+  const plan = Plan.safeParse(parseJson(planText));
+  if (!plan.success) return { ok: false, reason: `${planPath(build)} is missing or invalid` };
+  const branches = new Set(await ctx.github.listBranches(`baton/${build}/`));
+  const ids = new Set(plan.data.workers.map((worker) => worker.id));
+  const workers = completion.affects.filter(
+    (id) => id !== source && ids.has(id) && !branches.has(workerBranch(build, id))
+  );
+  return { ok: true, workers: [...new Set(workers)] };
+}
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
   }
 }
 
@@ -86218,7 +86218,7 @@ function parseDiffLines(patch) {
   return lines;
 }
 
-// src/session/agent/diff-hunks.ts
+// src/session/agent/git/diff-hunks.ts
 function placeReviewComments({
   patches,
   comments,
@@ -86255,7 +86255,7 @@ ${findings.join("\n")}
   return text.slice(0, maxChars - cut.length) + cut;
 }
 
-// src/core/dependencies.ts
+// src/core/sessions/dependencies.ts
 var VERSION9 = /^(?:[\^~<>=*]|\d|v\d|latest|next|workspace:|npm:|file:|link:|git|https?:|github:)/;
 var PACKAGE_FIELDS = /* @__PURE__ */ new Set([
   "name",
@@ -86562,7 +86562,7 @@ function createDiffTool(files, maxChars) {
 var import_promises16 = require("node:fs/promises");
 var import_node_path15 = __toESM(require("node:path"), 1);
 
-// src/session/agent/follow-up-plan.ts
+// src/session/agent/plan/follow-up-plan.ts
 var ROUND_MAX = 10;
 function amendWithFollowUps({
   plan,
@@ -86772,18 +86772,18 @@ function renderWorkPrompt({
   return lines.join("\n");
 }
 
-// src/session/agent/sandbox.ts
+// src/session/agent/sandbox/sandbox.ts
 var import_node_child_process4 = require("node:child_process");
 var import_promises18 = require("node:fs/promises");
 var import_node_os = require("node:os");
 var import_node_path16 = __toESM(require("node:path"), 1);
 var import_node_util4 = require("node:util");
 
-// src/session/agent/egress/open-egress.ts
+// src/session/agent/sandbox/open-egress.ts
 var import_node_child_process3 = require("node:child_process");
 var import_node_util3 = require("node:util");
 
-// src/session/agent/egress/proxy.ts
+// src/session/agent/sandbox/proxy.ts
 var import_promises17 = require("node:dns/promises");
 var import_node_http = __toESM(require("node:http"), 1);
 var import_node_net = require("node:net");
@@ -86957,7 +86957,7 @@ function connectTo(address, port) {
   });
 }
 
-// src/session/agent/egress/rules.ts
+// src/session/agent/sandbox/rules.ts
 var import_node_child_process2 = require("node:child_process");
 var import_node_util2 = require("node:util");
 var run2 = (0, import_node_util2.promisify)(import_node_child_process2.execFile);
@@ -87033,7 +87033,7 @@ function needs(what) {
   return `the session limits the network of its tools user with packet filter rules and could not set them (${what}): the agent job needs iptables and ip6tables (Debian/Ubuntu package \`iptables\`) in /usr/sbin and root or passwordless sudo to run them (GitHub-hosted runners have all of it). On a runner that cannot allow it, set \`session.network: open\` in .github/baton.yml to let the model's commands reach any host.`;
 }
 
-// src/session/agent/egress/open-egress.ts
+// src/session/agent/sandbox/open-egress.ts
 var run3 = (0, import_node_util3.promisify)(import_node_child_process3.execFile);
 function proxyEnv(port) {
   const url2 = `http://127.0.0.1:${port}`;
@@ -87092,7 +87092,7 @@ async function uidOf(user) {
   throw new EgressSetupError(`could not read the uid of the tools user ${user}`);
 }
 
-// src/session/agent/sandbox.ts
+// src/session/agent/sandbox/sandbox.ts
 var run4 = (0, import_node_util4.promisify)(import_node_child_process4.execFile);
 var SandboxSetupError = class extends Error {
   constructor(message) {
@@ -87600,7 +87600,7 @@ async function findConflictMarkers(root, files) {
   return left;
 }
 
-// src/session/agent/sandbox-test.ts
+// src/session/agent/sandbox/sandbox-test.ts
 var TAIL_LINES = 30;
 var TAIL_CHARS = 3e3;
 async function runTestCommand({
@@ -88185,14 +88185,95 @@ function messageOf(error62) {
 var import_promises25 = require("node:fs/promises");
 var import_node_path23 = require("node:path");
 
-// src/core/doctor.ts
+// src/core/doctor/doctor.ts
 function renderDoctor(checks) {
   return checks.map(
     (check2) => check2.ok ? `ok   ${check2.id}: ${check2.message}` : `FAIL ${check2.id}: ${check2.message}${check2.fix ? ` → ${check2.fix}` : ""}`
   ).join("\n");
 }
 
-// src/session/publish/get-session-token.ts
+// src/session/publish/git.ts
+var import_node_child_process6 = require("node:child_process");
+var import_node_fs3 = require("node:fs");
+var import_promises24 = require("node:fs/promises");
+var import_node_os2 = require("node:os");
+var import_node_path22 = require("node:path");
+var GitError2 = class extends Error {
+  constructor(args, stderr) {
+    super(`git ${args[0] ?? ""} failed: ${stderr.trim() || "no output"}`);
+    this.name = "GitError";
+  }
+};
+function gitAuthEnv(token) {
+  const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
+  return {
+    GIT_CONFIG_COUNT: "1",
+    GIT_CONFIG_KEY_0: "http.extraheader",
+    GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`
+  };
+}
+async function createScratchRepo(workspace) {
+  const gitDir = await (0, import_promises24.mkdtemp)((0, import_node_path22.join)((0, import_node_os2.tmpdir)(), "baton-publish-"));
+  const repo = makeRepo(gitDir);
+  await repo.must({ args: ["init", "--bare", "--quiet", gitDir] });
+  const objects = workspace ? (0, import_node_path22.join)(workspace, ".git", "objects") : null;
+  if (objects && (0, import_node_fs3.existsSync)(objects)) {
+    await (0, import_promises24.writeFile)((0, import_node_path22.join)(gitDir, "objects", "info", "alternates"), `${objects}
+`);
+  }
+  return repo;
+}
+function makeRepo(gitDir) {
+  const run5 = (call) => runGit(gitDir, call);
+  return {
+    gitDir,
+    run: run5,
+    async must(call) {
+      const output2 = await run5(call);
+      if (output2.code !== 0) throw new GitError2(call.args, output2.stderr);
+      return output2.stdout;
+    },
+    dispose: () => (0, import_promises24.rm)(gitDir, { recursive: true, force: true })
+  };
+}
+function runGit(gitDir, call) {
+  const env = {
+    ...cleanEnv(),
+    PATH: SYSTEM_PATH,
+    GIT_DIR: gitDir,
+    GIT_TERMINAL_PROMPT: "0"
+  };
+  Object.assign(env, call.token ? gitAuthEnv(call.token) : { GIT_CONFIG_COUNT: "0" });
+  return new Promise((resolve2, reject) => {
+    const stdin = call.input === void 0 ? "ignore" : "pipe";
+    const child = (0, import_node_child_process6.spawn)(programPath("git"), call.args, { env, stdio: [stdin, "pipe", "pipe"] });
+    const stdout = [];
+    const stderr = [];
+    child.stdout?.on("data", (chunk) => stdout.push(chunk));
+    child.stderr?.on("data", (chunk) => stderr.push(chunk));
+    child.on("error", reject);
+    child.on("close", (code2) => {
+      resolve2({
+        code: code2 ?? 1,
+        stdout: Buffer.concat(stdout).toString("utf8"),
+        stderr: Buffer.concat(stderr).toString("utf8")
+      });
+    });
+    child.stdin?.on("error", () => {
+    });
+    child.stdin?.end(call.input);
+  });
+}
+var REPO_VARIABLES = /^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|COMMON_DIR|NAMESPACE|CONFIG_PARAMETERS|CONFIG_COUNT|CONFIG_KEY_\d+|CONFIG_VALUE_\d+)$/;
+function cleanEnv() {
+  const env = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!REPO_VARIABLES.test(key)) env[key] = value;
+  }
+  return env;
+}
+
+// src/session/publish/write/get-session-token.ts
 var IdToken = external_exports.object({ value: external_exports.string().min(1) });
 var Issued = external_exports.object({ token: external_exports.string().min(1), expires_at: external_exports.string() });
 var Refusal = external_exports.object({ message: external_exports.string() });
@@ -88280,88 +88361,7 @@ async function revokeSessionToken({
   }
 }
 
-// src/session/publish/git.ts
-var import_node_child_process6 = require("node:child_process");
-var import_node_fs3 = require("node:fs");
-var import_promises24 = require("node:fs/promises");
-var import_node_os2 = require("node:os");
-var import_node_path22 = require("node:path");
-var GitError2 = class extends Error {
-  constructor(args, stderr) {
-    super(`git ${args[0] ?? ""} failed: ${stderr.trim() || "no output"}`);
-    this.name = "GitError";
-  }
-};
-function gitAuthEnv(token) {
-  const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
-  return {
-    GIT_CONFIG_COUNT: "1",
-    GIT_CONFIG_KEY_0: "http.extraheader",
-    GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`
-  };
-}
-async function createScratchRepo(workspace) {
-  const gitDir = await (0, import_promises24.mkdtemp)((0, import_node_path22.join)((0, import_node_os2.tmpdir)(), "baton-publish-"));
-  const repo = makeRepo(gitDir);
-  await repo.must({ args: ["init", "--bare", "--quiet", gitDir] });
-  const objects = workspace ? (0, import_node_path22.join)(workspace, ".git", "objects") : null;
-  if (objects && (0, import_node_fs3.existsSync)(objects)) {
-    await (0, import_promises24.writeFile)((0, import_node_path22.join)(gitDir, "objects", "info", "alternates"), `${objects}
-`);
-  }
-  return repo;
-}
-function makeRepo(gitDir) {
-  const run5 = (call) => runGit(gitDir, call);
-  return {
-    gitDir,
-    run: run5,
-    async must(call) {
-      const output2 = await run5(call);
-      if (output2.code !== 0) throw new GitError2(call.args, output2.stderr);
-      return output2.stdout;
-    },
-    dispose: () => (0, import_promises24.rm)(gitDir, { recursive: true, force: true })
-  };
-}
-function runGit(gitDir, call) {
-  const env = {
-    ...cleanEnv(),
-    PATH: SYSTEM_PATH,
-    GIT_DIR: gitDir,
-    GIT_TERMINAL_PROMPT: "0"
-  };
-  Object.assign(env, call.token ? gitAuthEnv(call.token) : { GIT_CONFIG_COUNT: "0" });
-  return new Promise((resolve2, reject) => {
-    const stdin = call.input === void 0 ? "ignore" : "pipe";
-    const child = (0, import_node_child_process6.spawn)(programPath("git"), call.args, { env, stdio: [stdin, "pipe", "pipe"] });
-    const stdout = [];
-    const stderr = [];
-    child.stdout?.on("data", (chunk) => stdout.push(chunk));
-    child.stderr?.on("data", (chunk) => stderr.push(chunk));
-    child.on("error", reject);
-    child.on("close", (code2) => {
-      resolve2({
-        code: code2 ?? 1,
-        stdout: Buffer.concat(stdout).toString("utf8"),
-        stderr: Buffer.concat(stderr).toString("utf8")
-      });
-    });
-    child.stdin?.on("error", () => {
-    });
-    child.stdin?.end(call.input);
-  });
-}
-var REPO_VARIABLES = /^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|COMMON_DIR|NAMESPACE|CONFIG_PARAMETERS|CONFIG_COUNT|CONFIG_KEY_\d+|CONFIG_VALUE_\d+)$/;
-function cleanEnv() {
-  const env = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!REPO_VARIABLES.test(key)) env[key] = value;
-  }
-  return env;
-}
-
-// src/session/publish/record-ref.ts
+// src/session/publish/write/record-ref.ts
 async function pushRecordRef({
   repo,
   remote,
@@ -88708,143 +88708,13 @@ function parseSessionEnv(source) {
 // src/session/publish/publish-session.ts
 var import_node_path26 = require("node:path");
 
-// src/core/adaptation.ts
-var ADAPTATION_HEADER = "baton adaptation";
-var AdaptationRecord = external_exports.strictObject({
-  version: external_exports.literal(1),
-  /** The merged worker whose completion named the workers to adapt. */
-  source: WorkerId,
-  /** The workflow run of the adapt session. */
-  run_id: external_exports.number().int().positive(),
-  /** The build branch head the session started from. */
-  base: external_exports.string().regex(/^[0-9a-f]{40}$/),
-  /** The commit with the revised briefs, pushed onto the build branch. */
-  head: external_exports.string().regex(/^[0-9a-f]{40}$/),
-  /** The workers whose briefs the commit changed. */
-  workers: external_exports.array(WorkerId).max(60)
-});
-function adaptationRefPrefix(build) {
-  return `refs/baton/${build}/adapt/`;
-}
-function adaptationRef(build, source) {
-  return `${adaptationRefPrefix(build)}${source}`;
-}
-function renderAdaptationMessage(record2) {
-  return `${ADAPTATION_HEADER}
-
-${JSON.stringify(record2)}
-`;
-}
-
-// src/session/publish/read-worker-title.ts
-var RECORD_MAX_BYTES = 512 * 1024;
-async function readWorkerTitle({
-  repo,
-  base,
-  build,
-  worker
-}) {
-  const plan = Plan.safeParse(parseJson2(await readAt(repo, `${base}:${planPath(build)}`)));
-  const planned = plan.success ? plan.data.workers.find((entry) => entry.id === worker) : void 0;
-  if (planned) return planned.title;
-  const brief = await readAt(repo, `${base}:${briefPath(build, worker)}`);
-  const parsed = brief === null ? null : parseBrief(brief);
-  return parsed?.ok ? parsed.frontMatter.title : worker;
-}
-async function readAt(repo, spec) {
-  const size = await repo.run({ args: ["cat-file", "-s", spec] });
-  if (size.code !== 0 || Number(size.stdout.trim()) > RECORD_MAX_BYTES) return null;
-  const shown = await repo.run({ args: ["show", spec] });
-  return shown.code === 0 ? shown.stdout : null;
-}
-function parseJson2(text) {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
-// src/session/publish/adapt-publish.ts
-async function readPlanWorkers2({
-  repo,
-  commit,
-  build
-}) {
-  const plan = Plan.safeParse(parseJson2(await readAt(repo, `${commit}:${planPath(build)}`)));
-  return plan.success ? plan.data.workers.map((worker) => worker.id) : null;
-}
-async function findAdaptable({
-  repo,
-  remote,
-  token,
-  build,
-  source,
-  base
-}) {
-  const read = await readAt(repo, `${base}:${completionPath(build, source)}`);
-  const completion = Completion.safeParse(parseJson2(read));
-  const workers = await readPlanWorkers2({ repo, commit: base, build });
-  if (!completion.success || !workers) return [];
-  const listed = await repo.must({
-    args: ["ls-remote", remote, `refs/heads/${workerBranch(build, "*")}`],
-    token
-  });
-  const started = new Set(
-    listed.split("\n").map((line) => line.split("	")[1]?.replace(/^refs\/heads\//, "")).filter((name) => !!name)
-  );
-  return completion.data.affects.filter(
-    (id) => id !== source && workers.includes(id) && !started.has(workerBranch(build, id))
-  );
-}
-function checkAffects({
-  affects,
-  worker,
-  planWorkers
-}) {
-  return affects.flatMap((id) => {
-    if (id === worker) return [`the completion's affects names ${id}, its own worker`];
-    if (planWorkers?.includes(id)) return [];
-    return [`the completion's affects names ${id}, which is not a worker of the plan`];
-  });
-}
-function revisedWorkers(build, changes) {
-  const prefix = `${buildDir(build)}/workers/`;
-  return changes.filter((change) => change.path.startsWith(prefix) && change.path.endsWith(".md")).map((change) => change.path.slice(prefix.length, -".md".length));
-}
-async function writeAdaptationRecord({
-  repo,
-  remote,
-  token,
-  build,
-  source,
-  runId,
-  base,
-  head,
-  workers
-}) {
-  const message = renderAdaptationMessage({
-    version: 1,
-    source,
-    run_id: runId,
-    base,
-    head,
-    workers
-  });
-  const ref = adaptationRef(build, source);
-  const problem = await pushRecordRef({ repo, remote, token, ref, message });
-  if (problem !== null) return `Could not record the adaptation at ${ref}: ${problem}`;
-  return `Recorded the adaptation at ${ref}: the briefs of ${workers.join(", ")} changed.`;
-}
-
-// src/session/publish/limits.ts
+// src/session/publish/checks/limits.ts
 var BUNDLE_MAX_BYTES = 100 * 1024 * 1024;
 var FILE_MAX_BYTES = 10 * 1024 * 1024;
 var CHANGED_FILES_MAX = 2e3;
 var BODY_MAX_CHARS = 6e4;
 
-// src/session/publish/check-changes.ts
+// src/session/publish/checks/check-changes.ts
 var CODE_SCOPE = { type: "code", outputs: [] };
 var WORKFLOWS_DIR = ".github/workflows/";
 var BATON_DIR = ".baton/";
@@ -88952,7 +88822,7 @@ function checkWorkerPath(path25, target, scope) {
   }
 }
 
-// src/core/follow-ups.ts
+// src/core/snapshot/follow-ups.ts
 function followUpAmendmentProblems({
   before,
   after,
@@ -89013,7 +88883,7 @@ function followUpAmendmentProblems({
   return problems;
 }
 
-// src/session/publish/check-follow-ups.ts
+// src/session/publish/checks/check-follow-ups.ts
 var PLAN_MAX_BYTES = 256 * 1024;
 var BRIEF = /^W\d+\.\d+$/;
 async function checkFollowUps({
@@ -89071,8 +88941,8 @@ async function sizesUnder(repo, commit, dir) {
   return sizes;
 }
 
-// src/session/publish/check-plan-record.ts
-var RECORD_MAX_BYTES2 = 256 * 1024;
+// src/session/publish/checks/check-plan-record.ts
+var RECORD_MAX_BYTES = 256 * 1024;
 async function checkPlanRecord({
   repo,
   head,
@@ -89088,8 +88958,8 @@ async function readJsonAt(repo, spec) {
   const size = await repo.run({ args: ["cat-file", "-s", spec] });
   if (size.code !== 0) return { value: void 0, problems: [] };
   const name = spec.slice(spec.lastIndexOf("/") + 1);
-  if (Number(size.stdout.trim()) > RECORD_MAX_BYTES2) {
-    return { value: void 0, problems: [`${name} is larger than ${RECORD_MAX_BYTES2} bytes`] };
+  if (Number(size.stdout.trim()) > RECORD_MAX_BYTES) {
+    return { value: void 0, problems: [`${name} is larger than ${RECORD_MAX_BYTES} bytes`] };
   }
   const shown = await repo.run({ args: ["show", spec] });
   try {
@@ -89099,7 +88969,7 @@ async function readJsonAt(repo, spec) {
   }
 }
 
-// src/session/publish/read-allow-workflow-changes.ts
+// src/session/publish/checks/read-allow-workflow-changes.ts
 var DEFAULT_REF = "refs/baton/default";
 async function readDefaultBranchAllowWorkflowChanges({
   repo,
@@ -89139,7 +89009,7 @@ async function readAllowWorkflowChanges(repo, commit) {
   return { allowed: parsed.config.session.allowWorkflowChanges, problem: null };
 }
 
-// src/session/publish/check-plan-text.ts
+// src/session/publish/checks/check-plan-text.ts
 async function checkPlanText({
   env,
   repo,
@@ -89169,7 +89039,7 @@ async function checkPlanText({
   return problem ? [problem] : [];
 }
 
-// src/session/publish/check-result.ts
+// src/session/publish/checks/check-result.ts
 function getSessionTarget(env) {
   const role = env.BATON_ROLE;
   const build = env.BATON_BUILD;
@@ -89265,218 +89135,7 @@ function checkDeliverable(result, target) {
   return problems;
 }
 
-// src/session/publish/github-api.ts
-var GitHubApiError = class extends Error {
-  status;
-  constructor({
-    method,
-    path: path25,
-    status,
-    message
-  }) {
-    super(`GitHub answered ${status} to ${method} ${path25}: ${message}`);
-    this.name = "GitHubApiError";
-    this.status = status;
-  }
-};
-function createGitHubApi({
-  apiUrl,
-  token,
-  fetch: fetch2,
-  log: log2,
-  options: options2
-}) {
-  const octokit = createSessionOctokit({
-    apiUrl,
-    token,
-    fetch: fetch2,
-    userAgent: "baton-session-publish",
-    ...log2 ? { log: log2 } : {},
-    ...options2 ? { options: options2 } : {}
-  });
-  const retries = options2?.retries ?? DEFAULT_RETRIES;
-  const baseMs = options2?.retryBaseMs ?? 1e3;
-  const send = async (method, path25, body, once2) => {
-    try {
-      const response = await octokit.request(`${method} ${path25}`, {
-        ...body === void 0 ? {} : { data: body },
-        // A request's own `retries: 0` turns the retry plugin off for it.
-        ...once2 ? { request: { retries: 0 } } : {}
-      });
-      return response.data ?? null;
-    } catch (error62) {
-      const status = statusOfError(error62);
-      if (status === null) throw error62;
-      const tries = triesOf(error62);
-      const message = `${messageOf3(error62)}${tries > 1 ? ` (after ${tries} tries)` : ""}`;
-      throw new GitHubApiError({ method, path: path25, status, message });
-    }
-  };
-  return {
-    request: (method, path25, body) => send(method, path25, body, false),
-    async postOnce({
-      path: path25,
-      body,
-      find
-    }) {
-      for (let attempt = 0; ; attempt++) {
-        if (attempt > 0) {
-          await new Promise((resolve2) => setTimeout(resolve2, attempt * attempt * baseMs));
-          const found = await find();
-          if (found !== null) return { value: found, found: true };
-        }
-        try {
-          return { value: await send("POST", path25, body, true), found: false };
-        } catch (error62) {
-          const transient = error62 instanceof GitHubApiError && error62.status >= 500;
-          if (!transient || attempt >= retries) throw error62;
-        }
-      }
-    }
-  };
-}
-function messageOf3(error62) {
-  const data = error62.response?.data;
-  if (typeof data === "object" && data !== null && "message" in data) {
-    const { message } = data;
-    if (typeof message === "string") return message;
-  }
-  return error62 instanceof Error ? error62.message.slice(0, 200) : String(error62);
-}
-function repoPath(repository) {
-  const [owner = "", name = ""] = repository.split("/");
-  return `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
-}
-
-// src/session/publish/pull-body.ts
-function renderWorkerMarker({ build, worker }) {
-  return `<!-- baton:worker build=${build} worker=${worker} -->`;
-}
-function neutralizeMarkers(text) {
-  return text.replace(/<!--(\s*)baton:/gi, "&lt;!--$1baton:");
-}
-function neutralizeMentions(text) {
-  return neutralizeMentionsIn(text);
-}
-function neutralizeModelText(text) {
-  return neutralizeMentions(neutralizeMarkers(text));
-}
-function renderUsage(usage) {
-  const tokens = [
-    `${usage.input_tokens.toLocaleString("en-US")} input`,
-    `${usage.output_tokens.toLocaleString("en-US")} output`,
-    `${usage.cache_read_input_tokens.toLocaleString("en-US")} cache read`,
-    `${usage.cache_creation_input_tokens.toLocaleString("en-US")} cache write`
-  ].join(", ");
-  return `${tokens} tokens · $${usage.cost_usd.toFixed(4)} · ${usage.turns} turns · ${Math.round(usage.seconds)}s`;
-}
-function renderBlocked(blocked) {
-  const text = describeBlocked(blocked);
-  return text ? `${text} (the model's commands reach only allowed hosts: add one the build needs to \`session.network.allow\` in \`.github/baton.yml\`)` : null;
-}
-function renderPullBody({
-  build,
-  completion,
-  blocked = [],
-  dependencies = []
-}) {
-  const network = renderBlocked(blocked);
-  const worker = completion.worker_id;
-  const sections = [
-    neutralizeModelText(completion.summary),
-    list("Decisions", completion.decisions),
-    list("Concerns", completion.concerns),
-    list("Follow-ups", completion.follow_up),
-    list(
-      "Artifacts",
-      completion.artifacts.map((path25) => `\`${path25.replaceAll("`", "")}\``)
-    ),
-    renderTests(completion.tests),
-    renderDependencies(dependencies),
-    `### Usage
-
-${renderUsage(completion.usage)}`,
-    network ? `### Network
-
-${network}` : ""
-  ];
-  const note = `The full report is \`${completionPath(build, worker)}\` on this branch.`;
-  return fitBody(
-    sections.filter(Boolean).join("\n\n"),
-    `${note}
-
-${renderWorkerMarker({ build, worker })}`
-  );
-}
-function renderTests(tests) {
-  if (!tests) return "";
-  const command = tests.command ? ` \`${tests.command.replaceAll("`", "")}\`` : "";
-  const head = {
-    passed: `✅ Baton ran${command} before handing in: passed.`,
-    failed: `❌ Baton ran${command} before handing in: failed.`,
-    "not-run": `⚪ Not run: ${neutralizeModelText(tests.detail).replace(/\s*\n\s*/g, " ")}`
-  }[tests.status];
-  if (tests.status !== "failed") return `### Tests
-
-${head}`;
-  const longest = Math.max(2, ...(tests.detail.match(/`+/g) ?? []).map((run5) => run5.length));
-  const fence = "`".repeat(longest + 1);
-  return `### Tests
-
-${head}
-
-${fence}text
-${neutralizeMarkers(tests.detail)}
-${fence}`;
-}
-function renderDependencies(changes) {
-  if (changes.length === 0) return "";
-  const lines = renderDependencyLines(changes).map(
-    (line) => (
-      // A path may hold a newline: one line each, whatever the names.
-      neutralizeModelText(oneLine2(line))
-    )
-  );
-  const fence = "`".repeat(Math.max(3, ...lines.map((line) => longestRun(line, "`") + 1)));
-  return [
-    "### New dependencies",
-    "",
-    "Manifests and lock files this pull request changes, with the entries it adds (as the files name them; check each before merging):",
-    "",
-    `${fence}text`,
-    ...lines,
-    fence
-  ].join("\n");
-}
-function oneLine2(text) {
-  return [...text].map((char) => /[\p{Cc}\u2028\u2029]/u.test(char) ? " " : char).join("");
-}
-function longestRun(text, char) {
-  let longest = 0;
-  let run5 = 0;
-  for (const c of text) {
-    run5 = c === char ? run5 + 1 : 0;
-    longest = Math.max(longest, run5);
-  }
-  return longest;
-}
-function list(title, items) {
-  if (items.length === 0) return "";
-  return `### ${title}
-
-${items.map((item) => `- ${neutralizeModelText(item)}`).join("\n")}`;
-}
-function fitBody(text, trailer) {
-  const room = BODY_MAX_CHARS - trailer.length - 40;
-  const fitted = text.length <= room ? text : `${text.slice(0, room)}
-
-… (cut to fit)`;
-  return `${fitted}
-
-${trailer}`;
-}
-
-// src/session/publish/read-result.ts
+// src/session/publish/checks/read-result.ts
 var import_promises26 = require("node:fs/promises");
 var import_node_path24 = require("node:path");
 async function readResult(outDir) {
@@ -89524,7 +89183,7 @@ async function sizeOf(path25) {
   }
 }
 
-// src/session/publish/verify-commits.ts
+// src/session/publish/checks/verify-commits.ts
 var HEAD_REF = "refs/baton/head";
 var REMOTE_REF = "refs/baton/remote";
 var BUILD_REF = "refs/baton/build";
@@ -89664,7 +89323,7 @@ async function blobSizes(repo, shas) {
   return sizes;
 }
 
-// src/session/publish/read-dependencies.ts
+// src/session/publish/checks/read-dependencies.ts
 async function readDependencyChanges({
   repo,
   base
@@ -89684,7 +89343,37 @@ async function readDependencyChanges({
   return findAddedDependencies(files);
 }
 
-// src/session/publish/read-worker-scope.ts
+// src/session/publish/checks/read-worker-title.ts
+var RECORD_MAX_BYTES2 = 512 * 1024;
+async function readWorkerTitle({
+  repo,
+  base,
+  build,
+  worker
+}) {
+  const plan = Plan.safeParse(parseJson2(await readAt(repo, `${base}:${planPath(build)}`)));
+  const planned = plan.success ? plan.data.workers.find((entry) => entry.id === worker) : void 0;
+  if (planned) return planned.title;
+  const brief = await readAt(repo, `${base}:${briefPath(build, worker)}`);
+  const parsed = brief === null ? null : parseBrief(brief);
+  return parsed?.ok ? parsed.frontMatter.title : worker;
+}
+async function readAt(repo, spec) {
+  const size = await repo.run({ args: ["cat-file", "-s", spec] });
+  if (size.code !== 0 || Number(size.stdout.trim()) > RECORD_MAX_BYTES2) return null;
+  const shown = await repo.run({ args: ["show", spec] });
+  return shown.code === 0 ? shown.stdout : null;
+}
+function parseJson2(text) {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+// src/session/publish/checks/read-worker-scope.ts
 async function readWorkerScope({
   repo,
   commit,
@@ -90496,7 +90185,7 @@ var registerRule = ({ sourceCode, config: config2, descriptorRule, contextEvents
 // node_modules/@secretlint/secretlint-rule-preset-recommend/module/index.js
 init_index_Cq_34xZU();
 
-// src/session/publish/secret-rules.ts
+// src/session/publish/checks/secret-rules.ts
 var CURATED = [
   { rule: "azure-storage-account-key", pattern: /AccountKey=([A-Za-z0-9+/]{86}==)/g },
   {
@@ -90575,7 +90264,7 @@ function extOf(path25) {
   return dot > path25.lastIndexOf("/") ? path25.slice(dot) : "";
 }
 
-// src/session/publish/scan-secrets.ts
+// src/session/publish/checks/scan-secrets.ts
 var BINARY_SCAN_MAX_BYTES = 1024 * 1024;
 var KEY_FILE = /(?:^|\/)(?:id_(?:rsa|dsa|ecdsa|ed25519)|\.env(?:\.(?!example$|sample$|template$)[\w.-]+)?|[^/]+\.(?:p12|pfx|jks|keystore|pem|key|ppk|kdbx|asc|gpg))$/i;
 var EMPTY_TREE2 = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
@@ -90675,7 +90364,318 @@ function shortHit(hit) {
   return `a secret in ${where} (rule ${hit.rule}, ${hit.masked})`;
 }
 
-// src/session/publish/post-review.ts
+// src/core/plan/adaptation.ts
+var ADAPTATION_HEADER = "baton adaptation";
+var AdaptationRecord = external_exports.strictObject({
+  version: external_exports.literal(1),
+  /** The merged worker whose completion named the workers to adapt. */
+  source: WorkerId,
+  /** The workflow run of the adapt session. */
+  run_id: external_exports.number().int().positive(),
+  /** The build branch head the session started from. */
+  base: external_exports.string().regex(/^[0-9a-f]{40}$/),
+  /** The commit with the revised briefs, pushed onto the build branch. */
+  head: external_exports.string().regex(/^[0-9a-f]{40}$/),
+  /** The workers whose briefs the commit changed. */
+  workers: external_exports.array(WorkerId).max(60)
+});
+function adaptationRefPrefix(build) {
+  return `refs/baton/${build}/adapt/`;
+}
+function adaptationRef(build, source) {
+  return `${adaptationRefPrefix(build)}${source}`;
+}
+function renderAdaptationMessage(record2) {
+  return `${ADAPTATION_HEADER}
+
+${JSON.stringify(record2)}
+`;
+}
+
+// src/session/publish/write/adapt-publish.ts
+async function readPlanWorkers2({
+  repo,
+  commit,
+  build
+}) {
+  const plan = Plan.safeParse(parseJson2(await readAt(repo, `${commit}:${planPath(build)}`)));
+  return plan.success ? plan.data.workers.map((worker) => worker.id) : null;
+}
+async function findAdaptable({
+  repo,
+  remote,
+  token,
+  build,
+  source,
+  base
+}) {
+  const read = await readAt(repo, `${base}:${completionPath(build, source)}`);
+  const completion = Completion.safeParse(parseJson2(read));
+  const workers = await readPlanWorkers2({ repo, commit: base, build });
+  if (!completion.success || !workers) return [];
+  const listed = await repo.must({
+    args: ["ls-remote", remote, `refs/heads/${workerBranch(build, "*")}`],
+    token
+  });
+  const started = new Set(
+    listed.split("\n").map((line) => line.split("	")[1]?.replace(/^refs\/heads\//, "")).filter((name) => !!name)
+  );
+  return completion.data.affects.filter(
+    (id) => id !== source && workers.includes(id) && !started.has(workerBranch(build, id))
+  );
+}
+function checkAffects({
+  affects,
+  worker,
+  planWorkers
+}) {
+  return affects.flatMap((id) => {
+    if (id === worker) return [`the completion's affects names ${id}, its own worker`];
+    if (planWorkers?.includes(id)) return [];
+    return [`the completion's affects names ${id}, which is not a worker of the plan`];
+  });
+}
+function revisedWorkers(build, changes) {
+  const prefix = `${buildDir(build)}/workers/`;
+  return changes.filter((change) => change.path.startsWith(prefix) && change.path.endsWith(".md")).map((change) => change.path.slice(prefix.length, -".md".length));
+}
+async function writeAdaptationRecord({
+  repo,
+  remote,
+  token,
+  build,
+  source,
+  runId,
+  base,
+  head,
+  workers
+}) {
+  const message = renderAdaptationMessage({
+    version: 1,
+    source,
+    run_id: runId,
+    base,
+    head,
+    workers
+  });
+  const ref = adaptationRef(build, source);
+  const problem = await pushRecordRef({ repo, remote, token, ref, message });
+  if (problem !== null) return `Could not record the adaptation at ${ref}: ${problem}`;
+  return `Recorded the adaptation at ${ref}: the briefs of ${workers.join(", ")} changed.`;
+}
+
+// src/session/publish/write/github-api.ts
+var GitHubApiError = class extends Error {
+  status;
+  constructor({
+    method,
+    path: path25,
+    status,
+    message
+  }) {
+    super(`GitHub answered ${status} to ${method} ${path25}: ${message}`);
+    this.name = "GitHubApiError";
+    this.status = status;
+  }
+};
+function createGitHubApi({
+  apiUrl,
+  token,
+  fetch: fetch2,
+  log: log2,
+  options: options2
+}) {
+  const octokit = createSessionOctokit({
+    apiUrl,
+    token,
+    fetch: fetch2,
+    userAgent: "baton-session-publish",
+    ...log2 ? { log: log2 } : {},
+    ...options2 ? { options: options2 } : {}
+  });
+  const retries = options2?.retries ?? DEFAULT_RETRIES;
+  const baseMs = options2?.retryBaseMs ?? 1e3;
+  const send = async (method, path25, body, once2) => {
+    try {
+      const response = await octokit.request(`${method} ${path25}`, {
+        ...body === void 0 ? {} : { data: body },
+        // A request's own `retries: 0` turns the retry plugin off for it.
+        ...once2 ? { request: { retries: 0 } } : {}
+      });
+      return response.data ?? null;
+    } catch (error62) {
+      const status = statusOfError(error62);
+      if (status === null) throw error62;
+      const tries = triesOf(error62);
+      const message = `${messageOf3(error62)}${tries > 1 ? ` (after ${tries} tries)` : ""}`;
+      throw new GitHubApiError({ method, path: path25, status, message });
+    }
+  };
+  return {
+    request: (method, path25, body) => send(method, path25, body, false),
+    async postOnce({
+      path: path25,
+      body,
+      find
+    }) {
+      for (let attempt = 0; ; attempt++) {
+        if (attempt > 0) {
+          await new Promise((resolve2) => setTimeout(resolve2, attempt * attempt * baseMs));
+          const found = await find();
+          if (found !== null) return { value: found, found: true };
+        }
+        try {
+          return { value: await send("POST", path25, body, true), found: false };
+        } catch (error62) {
+          const transient = error62 instanceof GitHubApiError && error62.status >= 500;
+          if (!transient || attempt >= retries) throw error62;
+        }
+      }
+    }
+  };
+}
+function messageOf3(error62) {
+  const data = error62.response?.data;
+  if (typeof data === "object" && data !== null && "message" in data) {
+    const { message } = data;
+    if (typeof message === "string") return message;
+  }
+  return error62 instanceof Error ? error62.message.slice(0, 200) : String(error62);
+}
+function repoPath(repository) {
+  const [owner = "", name = ""] = repository.split("/");
+  return `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
+}
+
+// src/session/publish/write/pull-body.ts
+function renderWorkerMarker({ build, worker }) {
+  return `<!-- baton:worker build=${build} worker=${worker} -->`;
+}
+function neutralizeMarkers(text) {
+  return text.replace(/<!--(\s*)baton:/gi, "&lt;!--$1baton:");
+}
+function neutralizeMentions(text) {
+  return neutralizeMentionsIn(text);
+}
+function neutralizeModelText(text) {
+  return neutralizeMentions(neutralizeMarkers(text));
+}
+function renderUsage(usage) {
+  const tokens = [
+    `${usage.input_tokens.toLocaleString("en-US")} input`,
+    `${usage.output_tokens.toLocaleString("en-US")} output`,
+    `${usage.cache_read_input_tokens.toLocaleString("en-US")} cache read`,
+    `${usage.cache_creation_input_tokens.toLocaleString("en-US")} cache write`
+  ].join(", ");
+  return `${tokens} tokens · $${usage.cost_usd.toFixed(4)} · ${usage.turns} turns · ${Math.round(usage.seconds)}s`;
+}
+function renderBlocked(blocked) {
+  const text = describeBlocked(blocked);
+  return text ? `${text} (the model's commands reach only allowed hosts: add one the build needs to \`session.network.allow\` in \`.github/baton.yml\`)` : null;
+}
+function renderPullBody({
+  build,
+  completion,
+  blocked = [],
+  dependencies = []
+}) {
+  const network = renderBlocked(blocked);
+  const worker = completion.worker_id;
+  const sections = [
+    neutralizeModelText(completion.summary),
+    list("Decisions", completion.decisions),
+    list("Concerns", completion.concerns),
+    list("Follow-ups", completion.follow_up),
+    list(
+      "Artifacts",
+      completion.artifacts.map((path25) => `\`${path25.replaceAll("`", "")}\``)
+    ),
+    renderTests(completion.tests),
+    renderDependencies(dependencies),
+    `### Usage
+
+${renderUsage(completion.usage)}`,
+    network ? `### Network
+
+${network}` : ""
+  ];
+  const note = `The full report is \`${completionPath(build, worker)}\` on this branch.`;
+  return fitBody(
+    sections.filter(Boolean).join("\n\n"),
+    `${note}
+
+${renderWorkerMarker({ build, worker })}`
+  );
+}
+function renderTests(tests) {
+  if (!tests) return "";
+  const command = tests.command ? ` \`${tests.command.replaceAll("`", "")}\`` : "";
+  const head = {
+    passed: `✅ Baton ran${command} before handing in: passed.`,
+    failed: `❌ Baton ran${command} before handing in: failed.`,
+    "not-run": `⚪ Not run: ${neutralizeModelText(tests.detail).replace(/\s*\n\s*/g, " ")}`
+  }[tests.status];
+  if (tests.status !== "failed") return `### Tests
+
+${head}`;
+  const longest = Math.max(2, ...(tests.detail.match(/`+/g) ?? []).map((run5) => run5.length));
+  const fence = "`".repeat(longest + 1);
+  return `### Tests
+
+${head}
+
+${fence}text
+${neutralizeMarkers(tests.detail)}
+${fence}`;
+}
+function renderDependencies(changes) {
+  if (changes.length === 0) return "";
+  const lines = renderDependencyLines(changes).map(
+    (line) => (
+      // A path may hold a newline: one line each, whatever the names.
+      neutralizeModelText(oneLine2(line))
+    )
+  );
+  const fence = "`".repeat(Math.max(3, ...lines.map((line) => longestRun(line, "`") + 1)));
+  return [
+    "### New dependencies",
+    "",
+    "Manifests and lock files this pull request changes, with the entries it adds (as the files name them; check each before merging):",
+    "",
+    `${fence}text`,
+    ...lines,
+    fence
+  ].join("\n");
+}
+function oneLine2(text) {
+  return [...text].map((char) => /[\p{Cc}\u2028\u2029]/u.test(char) ? " " : char).join("");
+}
+function longestRun(text, char) {
+  let longest = 0;
+  let run5 = 0;
+  for (const c of text) {
+    run5 = c === char ? run5 + 1 : 0;
+    longest = Math.max(longest, run5);
+  }
+  return longest;
+}
+function list(title, items) {
+  if (items.length === 0) return "";
+  return `### ${title}
+
+${items.map((item) => `- ${neutralizeModelText(item)}`).join("\n")}`;
+}
+function fitBody(text, trailer) {
+  const room = BODY_MAX_CHARS - trailer.length - 40;
+  const fitted = text.length <= room ? text : `${text.slice(0, room)}
+
+… (cut to fit)`;
+  return `${fitted}
+
+${trailer}`;
+}
+
+// src/session/publish/write/post-review.ts
 var Pull2 = external_exports.object({ number: external_exports.number(), head: external_exports.object({ sha: external_exports.string(), ref: external_exports.string() }) });
 var PullFile2 = external_exports.object({ filename: external_exports.string(), patch: external_exports.string().optional() });
 var PostedReview = external_exports.object({ id: external_exports.number(), html_url: external_exports.string().optional() });
@@ -90778,7 +90778,7 @@ ${quoted}`;
 ${items.join("\n\n")}`;
 }
 
-// src/session/publish/post-synthesis.ts
+// src/session/publish/write/post-synthesis.ts
 var COMMENT_PAGES_MAX = 30;
 var ListedComment = external_exports.object({
   id: external_exports.number(),
@@ -90848,7 +90848,7 @@ async function findCommentWith(api, base, marker) {
   return null;
 }
 
-// src/session/publish/push-branch.ts
+// src/session/publish/write/push-branch.ts
 var PUSH_TRIES = 3;
 async function pushBranch({
   repo,
@@ -90888,7 +90888,7 @@ async function readRemoteHead({
   return listed.stdout.split(/\s/)[0] || null;
 }
 
-// src/session/publish/worker-pull.ts
+// src/session/publish/write/worker-pull.ts
 var Pull3 = external_exports.object({ number: external_exports.number(), html_url: external_exports.string() });
 function renderPullTitle({
   build,
@@ -90952,7 +90952,7 @@ async function updatePullBody({
   return { number: updated.number, url: updated.html_url, created: false };
 }
 
-// src/session/publish/write-session.ts
+// src/session/publish/write/write-session.ts
 async function writeSession(checked) {
   const { target, result } = checked;
   if (result.status !== "complete") {
@@ -91116,7 +91116,7 @@ async function summarise({ env, target, result, api }) {
   ];
 }
 
-// src/core/usage.ts
+// src/core/plan/usage.ts
 var USAGE_HEADER = "baton usage";
 var REASON_MAX_CHARS = 240;
 var UsageRecord = external_exports.strictObject({
@@ -91165,7 +91165,7 @@ function oneLineReason(text) {
   return line.length > REASON_MAX_CHARS ? `${line.slice(0, REASON_MAX_CHARS - 1)}…` : line;
 }
 
-// src/session/publish/write-usage.ts
+// src/session/publish/write/write-usage.ts
 async function writeUsageRecord({
   env,
   result,

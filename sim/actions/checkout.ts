@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { gitEnv } from '../github/bare-repo.js';
+import { gitEnv } from '../github/git/bare-repo.js';
 
 const run = promisify(execFile);
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { SimRun } from '../github/fake-github.js';
+import { readOnlyToken } from '../github/tokens.js';
 import type { TokenRequestGrant } from '../oidc/issuer.js';
-import { readOnlyToken } from '../server/tokens.js';
 
 /** The two jobs of the Baton workflow. */
 export type JobName = 'agent' | 'publish';

@@ -1,7 +1,11 @@
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import { MAINTAINER, type Simulation, startSimulation } from '../e2e.js';
 import { overloadSome } from '../fake-anthropic.js';
-import { diamondScenario, GREETING_ISSUE, setUpWidgets } from '../scenario/greeting-scenario.js';
+import {
+  diamondScenario,
+  GREETING_ISSUE,
+  setUpWidgets,
+} from '../scenario/builds/greeting-scenario.js';
 import { playBuild } from '../scenario/play-build.js';
 import { createScriptedModel } from '../scenario/scripted-model.js';
 import { type FaultSettings, Faults } from '../server/faults.js';

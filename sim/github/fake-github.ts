@@ -1,6 +1,6 @@
 import { EventFactory, type SimEvent } from './events.js';
-import type { GitData } from './git-data.js';
-import { GraphqlBudget } from './graphql-budget.js';
+import type { GitData } from './git/git-data.js';
+import { GraphqlBudget } from './graphql/graphql-budget.js';
 import {
   type Access,
   agentJobPermissions,
@@ -12,22 +12,22 @@ import {
   workflowRefusal,
 } from './permissions.js';
 import { type ApiRequest, type ApiResponse, json, Router } from './router.js';
-import { registerContentRoutes } from './routes-contents.js';
-import { installationToken, registerGitRoutes } from './routes-git.js';
-import { registerGraphqlRoutes } from './routes-graphql.js';
+import { registerContentRoutes } from './routes/routes-contents.js';
+import { installationToken, registerGitRoutes } from './routes/routes-git.js';
+import { registerGraphqlRoutes } from './routes/routes-graphql.js';
 import {
   appManifestGrants,
   type InstallationGrants,
   registerInstallationRoutes,
-} from './routes-installation.js';
-import { registerIssueRoutes } from './routes-issues.js';
-import { registerProbeRoutes, type SimCommitComment } from './routes-probes.js';
-import { registerPullRoutes } from './routes-pulls.js';
-import { registerRunRoutes } from './routes-runs.js';
-import { registerSubIssueRoutes } from './routes-sub-issues.js';
+} from './routes/routes-installation.js';
+import { registerIssueRoutes } from './routes/routes-issues.js';
+import { registerProbeRoutes, type SimCommitComment } from './routes/routes-probes.js';
+import { registerPullRoutes } from './routes/routes-pulls.js';
+import { registerRunRoutes } from './routes/routes-runs.js';
+import { registerSubIssueRoutes } from './routes/routes-sub-issues.js';
 import { GitStore } from './store.js';
 
-/** The agent job's `GITHUB_TOKEN` in the simulator: `ghs_simreadonly_<run>` (sim/server/tokens.ts). */
+/** The agent job's `GITHUB_TOKEN` in the simulator: `ghs_simreadonly_<run>` (sim/github/tokens.ts). */
 const READ_ONLY_TOKEN = /^ghs_simreadonly_\d+$/;
 
 export interface SimUser {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { GitData, GitObject, PathEntry, TreeEntry } from './git-data.js';
+import type { GitData, GitObject, PathEntry, TreeEntry } from './git/git-data.js';
 
-export type { GitObject, TreeEntry } from './git-data.js';
+export type { GitObject, TreeEntry } from './git/git-data.js';
 
 /**
  * The git side of the simulated GitHub, in memory: content-addressed blobs and

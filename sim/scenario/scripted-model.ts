@@ -1,15 +1,15 @@
 import type { SessionRole } from '../../src/core/sessions/session.js';
 import type { CapturedRequest, FakeBlock, FakeReply, Respond } from '../fake-anthropic.js';
-import { fixTurn } from './fix-turns.js';
-import { researchTurn, summaryTurn } from './loop-turns.js';
-import { planTurn } from './plan-turns.js';
 import { readSessionRequest, type SessionRequest } from './read-request.js';
-import { reviewTurn } from './review-turns.js';
 import type { Scenario } from './scenario.js';
 import { scriptedUsage } from './scripted-usage.js';
-import { synthesisTurn } from './synthesis-turns.js';
-import type { TurnAnswer, TurnInput } from './turn.js';
-import { workTurn } from './work-turns.js';
+import { fixTurn } from './turns/fix-turns.js';
+import { researchTurn, summaryTurn } from './turns/loop-turns.js';
+import { planTurn } from './turns/plan-turns.js';
+import { reviewTurn } from './turns/review-turns.js';
+import { synthesisTurn } from './turns/synthesis-turns.js';
+import type { TurnAnswer, TurnInput } from './turns/turn.js';
+import { workTurn } from './turns/work-turns.js';
 
 /** One session as the scripted model saw it. */
 export interface ScriptedSession {

@@ -1,6 +1,6 @@
 import type { FakeGitHub } from '../github/fake-github.js';
 import { json, Router } from '../github/router.js';
-import { installationBody } from '../github/routes-installation.js';
+import { installationBody } from '../github/routes/routes-installation.js';
 import { registerSessionReadRoutes } from './session-read-routes.js';
 
 /**

@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename, dirname, join } from 'node:path';
-import { gitEnv } from '../github/bare-repo.js';
+import { gitEnv } from '../github/git/bare-repo.js';
 import type { Grants } from '../github/permissions.js';
-import { credentialOf } from './tokens.js';
+import { credentialOf } from '../github/tokens.js';
 
 /** Whether a smart-HTTP request is (the start of) a push. */
 export function isPush(req: IncomingMessage, pathInfo: string): boolean {

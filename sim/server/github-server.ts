@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FakeGitHub } from '../github/fake-github.js';
-import { GitRepoStore } from '../github/git-repo-store.js';
+import { GitRepoStore } from '../github/git/git-repo-store.js';
 import { type ApiRequest, json } from '../github/router.js';
-import { installationOfToken } from '../github/routes-git.js';
+import { installationOfToken } from '../github/routes/routes-git.js';
+import { credentialOf } from '../github/tokens.js';
 import { createExtraRoutes } from './extra-routes.js';
 import { type FaultSettings, Faults } from './faults.js';
 import { serveGit } from './git-http.js';
@@ -14,7 +15,6 @@ import {
   type ServedRequest,
   writeResponse,
 } from './rest-api.js';
-import { credentialOf } from './tokens.js';
 import { type WebhookRecord, WebhookSender } from './webhooks.js';
 
 /** What the server serves, and where its webhooks go. */

@@ -2,8 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FakeGitHub } from '../github/fake-github.js';
 import { notAccessible } from '../github/permissions.js';
 import { type ApiRequest, type ApiResponse, notFound, type Router } from '../github/router.js';
+import { isReadOnlyToken } from '../github/tokens.js';
 import type { Faults, RestFault } from './faults.js';
-import { isReadOnlyToken } from './tokens.js';
 
 /** One REST request as the server saw it, with what it answered. */
 export interface ServedRequest {

@@ -1,10 +1,10 @@
 import type { FakeGitHub } from '../github/fake-github.js';
+import { countChanges, unifiedDiff } from '../github/git/unified-diff.js';
 import { json, notFound, type Router } from '../github/router.js';
-import { page } from '../github/routes-issues.js';
-import { countChanges, unifiedDiff } from '../github/unified-diff.js';
+import { page } from '../github/routes/routes-issues.js';
 
 /**
- * The reads a session's agent job makes (src/session/agent/github-reads.ts)
+ * The reads a session's agent job makes (src/session/reads/github-reads.ts)
  * that the app itself never makes: a pull request's changed files with their
  * patches (review), a review and its inline comments (fix), and one issue
  * comment (`/retry` and `/replan` feedback).

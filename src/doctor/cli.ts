@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { createProbot, type ProbotOctokit } from 'probot';
 import { doctorExitCode, renderDoctor } from '../core/doctor/doctor.js';
-import { BatonOctokit } from '../github/octokit.js';
-import { messageOf } from '../github/types.js';
+import { BatonOctokit } from '../github/client/octokit.js';
+import { messageOf } from '../github/client/types.js';
 import { readAppManifest } from './app-manifest.js';
 import { runDoctor } from './run-doctor.js';
 

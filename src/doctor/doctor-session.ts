@@ -10,7 +10,7 @@ import {
   renderDoctorRunName,
 } from '../core/doctor/doctor-session.js';
 import { WORKFLOW_PATH } from '../core/vocabulary/ids.js';
-import { statusOf } from '../github/types.js';
+import { statusOf } from '../github/client/types.js';
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 

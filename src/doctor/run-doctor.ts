@@ -10,10 +10,10 @@ import {
   installationSettingsUrl,
 } from '../core/doctor/doctor.js';
 import { WORKFLOW_PATH } from '../core/vocabulary/ids.js';
-import { fingerprintTemplate, readShippedVersions } from '../github/setup-templates.js';
-import { readPin, sourceHasCommit } from '../github/source-pin.js';
-import { findBatonSource } from '../github/source-ref.js';
-import { messageOf, statusOf } from '../github/types.js';
+import { messageOf, statusOf } from '../github/client/types.js';
+import { fingerprintTemplate, readShippedVersions } from '../github/setup/setup-templates.js';
+import { readPin, sourceHasCommit } from '../github/setup/source-pin.js';
+import { findBatonSource } from '../github/setup/source-ref.js';
 import { findAppUrlProblem } from '../server/app-url.js';
 import type { AppManifest } from './app-manifest.js';
 import { type DoctorSessionOptions, runDoctorSession } from './doctor-session.js';

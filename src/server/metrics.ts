@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Octokit } from '@octokit/core';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { ActOutcome } from '../github/act.js';
+import type { ActOutcome } from '../github/act/act.js';
 import type { Handler } from './session-token.js';
 
 export const METRICS_ROUTE = '/metrics';

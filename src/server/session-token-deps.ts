@@ -3,14 +3,14 @@ import yaml from 'js-yaml';
 import type { Probot } from 'probot';
 import { parseConfig } from '../core/config/config.js';
 import { WORKFLOW_PATH } from '../core/vocabulary/ids.js';
-import { isRefTaken } from '../github/refs.js';
+import { isRefTaken } from '../github/act/refs.js';
+import { statusOf } from '../github/client/types.js';
 import {
   fingerprintTemplate,
   readShippedVersions,
   templatePins,
-} from '../github/setup-templates.js';
-import { findBatonSource } from '../github/source-ref.js';
-import { statusOf } from '../github/types.js';
+} from '../github/setup/setup-templates.js';
+import { findBatonSource } from '../github/setup/source-ref.js';
 import type { JobView, RunFacts, RunView } from './run-binding.js';
 import type { RepositoryRequest } from './session-token.js';
 

@@ -3,7 +3,7 @@ import type { ApplicationFunctionOptions } from 'probot';
 import { parseDoctorRunName } from '../core/doctor/doctor-session.js';
 import { parseRunName } from '../core/sessions/session.js';
 import { integrationBranch, parseBatonBranch } from '../core/vocabulary/ids.js';
-import { statusOf } from '../github/types.js';
+import { statusOf } from '../github/client/types.js';
 import { createKeyResolver } from './oidc-keys.js';
 import { checkRunFacts, type RunFacts } from './run-binding.js';
 import {

@@ -20,7 +20,7 @@ export const REVIEW_PAGES_MAX = 10;
  * dispatches, run one after another by the workflow's concurrency group) use
  * it to post one review and call the model once. Another app forging the
  * marker could only hold a review back, and the app then asks a person; a
- * verdict still counts only from Baton's own bot (src/github/read-pulls.ts).
+ * verdict still counts only from Baton's own bot (src/github/observe/read-pulls.ts).
  */
 export function findBatonReviewOf(reviews: readonly ListedReview[], sha: string): number | null {
   const found = reviews.find(

@@ -1,13 +1,13 @@
 import { validate } from '@octokit/graphql-schema';
 import { describe, expect, it } from 'vitest';
+import { DELETE_REFS } from '../../src/github/act/clean-up-refs.js';
+import { ENABLE_AUTO_MERGE } from '../../src/github/act/pulls.js';
 import {
   BUILD_PULLS_QUERY,
   BUILD_QUERY,
   BUILD_REFS_QUERY,
   PULL_CHECKS_QUERY,
-} from '../../src/github/build-query.js';
-import { DELETE_REFS } from '../../src/github/clean-up-refs.js';
-import { ENABLE_AUTO_MERGE } from '../../src/github/pulls.js';
+} from '../../src/github/observe/build-query.js';
 
 describe("the app's GraphQL documents", () => {
   it.each([

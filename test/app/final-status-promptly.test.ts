@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { createStatusPacer } from '../../src/github/status-pacer.js';
+import { createStatusPacer } from '../../src/github/act/status-pacer.js';
 import { type AppHarness, startApp } from '../support/app-harness.js';
 import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
 import { type ManualTimers, manualTimers } from '../support/manual-timers.js';

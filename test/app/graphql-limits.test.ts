@@ -3,12 +3,12 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Kind, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { graphqlCost } from '../../sim/github/graphql-cost.js';
-import { BUILD_PULLS_QUERY, BUILD_QUERY } from '../../src/github/build-query.js';
+import { graphqlCost } from '../../sim/github/graphql/graphql-cost.js';
+import { BUILD_PULLS_QUERY, BUILD_QUERY } from '../../src/github/observe/build-query.js';
 
 /**
  * Every GraphQL document Baton sends, measured from GitHub's published schema
- * by GitHub's documented method (sim/github/graphql-cost.ts): GitHub refuses a
+ * by GitHub's documented method (sim/github/graphql/graphql-cost.ts): GitHub refuses a
  * call over 500,000 nodes and a connection over 100; Baton keeps each under
  * 100,000 nodes and 10 points so an installation's 5,000 points an hour last.
  */

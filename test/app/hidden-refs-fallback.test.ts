@@ -1,7 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
-import { clearHiddenRefReading, hiddenRefReadingOf } from '../../src/github/hidden-records.js';
+import {
+  clearHiddenRefReading,
+  hiddenRefReadingOf,
+} from '../../src/github/observe/hidden-records.js';
 import { type AppHarness, startApp } from '../support/app-harness.js';
 import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
 import { driveBuild, inOrder, type SessionScript } from '../support/scripted-sessions.js';

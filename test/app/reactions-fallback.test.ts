@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { clearReactionReading, reactionReadingOf } from '../../src/github/reactions.js';
+import { clearReactionReading, reactionReadingOf } from '../../src/github/observe/reactions.js';
 import { type AppHarness, startApp } from '../support/app-harness.js';
 import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
 import { driveBuild, inOrder, type SessionScript } from '../support/scripted-sessions.js';

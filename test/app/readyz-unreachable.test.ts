@@ -2,7 +2,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Probot, Server } from 'probot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BatonOctokit } from '../../src/github/octokit.js';
+import { BatonOctokit } from '../../src/github/client/octokit.js';
 import { createBaton } from '../../src/index.js';
 import { TEST_PRIVATE_KEY as privateKey } from '../support/app-key.js';
 import { captureLog } from '../support/captured-log.js';

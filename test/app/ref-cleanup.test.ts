@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub, SimRun } from '../../sim/github/fake-github.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
-import { BuildQueue } from '../../src/github/build-queue.js';
-import { clearRefCleanUp, REFS_PER_MUTATION } from '../../src/github/clean-up-refs.js';
-import { reconcileBuild } from '../../src/github/reconcile.js';
-import { resyncAll } from '../../src/github/resync.js';
+import { clearRefCleanUp, REFS_PER_MUTATION } from '../../src/github/act/clean-up-refs.js';
+import { BuildQueue } from '../../src/github/client/build-queue.js';
+import { reconcileBuild } from '../../src/github/reconcile/reconcile.js';
+import { resyncAll } from '../../src/github/reconcile/resync.js';
 import { exchangeMarkerRef } from '../../src/server/session-token-deps.js';
 import { type AppHarness, startApp, startReplica } from '../support/app-harness.js';
 import { installedRepo, statusBody, tickingClock } from '../support/builds.js';

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { statusLockRef } from '../../src/github/status-comment.js';
+import { statusLockRef } from '../../src/github/act/status-comment.js';
 import { type AppHarness, labeledPayload, startApp, startReplica } from '../support/app-harness.js';
 import { installedRepo, tickingClock } from '../support/builds.js';
 import { API } from '../support/mount-nock.js';

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { BuildQueue } from '../../src/github/build-queue.js';
-import { type HandlerDeps, scheduleResync } from '../../src/github/handlers.js';
-import { HeldStatusEdits } from '../../src/github/held-status-edit.js';
-import { createRecentReconciles } from '../../src/github/recent-reconciles.js';
-import { reconcileBuild } from '../../src/github/reconcile.js';
-import { resyncAll } from '../../src/github/resync.js';
+import { HeldStatusEdits } from '../../src/github/act/held-status-edit.js';
+import { BuildQueue } from '../../src/github/client/build-queue.js';
+import { type HandlerDeps, scheduleResync } from '../../src/github/reconcile/handlers.js';
+import { createRecentReconciles } from '../../src/github/reconcile/recent-reconciles.js';
+import { reconcileBuild } from '../../src/github/reconcile/reconcile.js';
+import { resyncAll } from '../../src/github/reconcile/resync.js';
 import { type AppHarness, labeledPayload, startApp } from '../support/app-harness.js';
 import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
 import { driveBuild, runQueuedSessions, type SessionScript } from '../support/scripted-sessions.js';

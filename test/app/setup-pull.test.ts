@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
-import { ensureSetupPull } from '../../src/github/ensure-setup-pull.js';
-import { SETUP_BRANCH } from '../../src/github/setup-pulls.js';
-import { fingerprintTemplate, loadSetupTemplates } from '../../src/github/setup-templates.js';
+import { ensureSetupPull } from '../../src/github/setup/ensure-setup-pull.js';
+import { SETUP_BRANCH } from '../../src/github/setup/setup-pulls.js';
+import { fingerprintTemplate, loadSetupTemplates } from '../../src/github/setup/setup-templates.js';
 import { type AppHarness, labeledPayload, startApp } from '../support/app-harness.js';
 import { statusBody, tickingClock } from '../support/builds.js';
 import {

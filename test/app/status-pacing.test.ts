@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { findNotice } from '../../src/core/vocabulary/notice.js';
-import { createStatusPacer } from '../../src/github/status-pacer.js';
+import { createStatusPacer } from '../../src/github/act/status-pacer.js';
 import {
   type AppHarness,
   commentPayload,

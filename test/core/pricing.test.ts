@@ -6,7 +6,7 @@ import {
   describeUnpriced,
   recordResponse,
   toUsage,
-} from '../../src/session/agent/usage-meter.js';
+} from '../../src/session/agent/model/usage-meter.js';
 
 const tokens = (input: number, output: number, read = 0, write = 0) => ({
   input_tokens: input,

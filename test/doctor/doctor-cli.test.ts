@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
 import { clearConfigCache } from '../../src/config.js';
 import { main } from '../../src/doctor/cli.js';
-import { BatonOctokit } from '../../src/github/octokit.js';
+import { BatonOctokit } from '../../src/github/client/octokit.js';
 import { renderTemplates } from '../../src/templates.js';
 import { TEST_PRIVATE_KEY as privateKey } from '../support/app-key.js';
 import { mountOnNock } from '../support/mount-nock.js';

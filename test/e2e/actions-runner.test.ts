@@ -4,7 +4,7 @@ import { type ActionsRunner, startActionsRunner } from '../../sim/actions/runner
 import { installBaton } from '../../sim/e2e.js';
 import { type FakeAnthropic, type Respond, startFakeAnthropic } from '../../sim/fake-anthropic.js';
 import { FakeGitHub, type SimRun } from '../../sim/github/fake-github.js';
-import { GitRepoStore } from '../../sim/github/git-repo-store.js';
+import { GitRepoStore } from '../../sim/github/git/git-repo-store.js';
 import { type OidcIssuer, startOidcIssuer } from '../../sim/oidc/issuer.js';
 import { type GitHubServer, startGitHubServer } from '../../sim/server/github-server.js';
 import { parseSessionEnv } from '../../src/session/env.js';

@@ -6,8 +6,8 @@
 // reads the revised brief.
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Simulation, startSimulation } from '../../sim/e2e.js';
-import { ADAPTED_NOTE, adaptScenario } from '../../sim/scenario/adapt-scenario.js';
-import { GREETING_ISSUE, setUpWidgets } from '../../sim/scenario/greeting-scenario.js';
+import { ADAPTED_NOTE, adaptScenario } from '../../sim/scenario/builds/adapt-scenario.js';
+import { GREETING_ISSUE, setUpWidgets } from '../../sim/scenario/builds/greeting-scenario.js';
 import { findFinalPull } from '../../sim/scenario/play-build.js';
 import { readSessionRequest } from '../../sim/scenario/read-request.js';
 import { createScriptedModel } from '../../sim/scenario/scripted-model.js';

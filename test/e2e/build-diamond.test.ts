@@ -16,15 +16,15 @@ import {
   startSimulation,
   WEBHOOK_SECRET,
 } from '../../sim/e2e.js';
-import { conflictNote } from '../../sim/scenario/fix-summary.js';
+import { readOnlyToken } from '../../sim/github/tokens.js';
 import {
   diamondScenario,
   GREETING_ISSUE,
   setUpWidgets,
-} from '../../sim/scenario/greeting-scenario.js';
+} from '../../sim/scenario/builds/greeting-scenario.js';
 import { type PlayedBuild, playBuild } from '../../sim/scenario/play-build.js';
 import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
-import { readOnlyToken } from '../../sim/server/tokens.js';
+import { conflictNote } from '../../sim/scenario/turns/fix-summary.js';
 import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { knownRestRoutes } from '../support/rest-routes.js';
 import { type KnownSecret, maskedAsActions, secretsIn } from '../support/secrets.js';
@@ -38,7 +38,7 @@ const APP_PRIVATE_KEY = generateKeyPairSync('rsa', {
   publicKeyEncoding: { type: 'spki', format: 'pem' },
 }).privateKey;
 const RESYNC_TOKEN = `resync-${randomBytes(16).toString('hex')}`;
-/** What the simulated GitHub mints for every installation token (sim/github/routes-git.ts). */
+/** What the simulated GitHub mints for every installation token (sim/github/routes/routes-git.ts). */
 const INSTALLATION_TOKEN = 'ghs_simulated';
 
 interface Played {

@@ -6,14 +6,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeAnthropic } from '../../sim/fake-anthropic.js';
-import { unifiedDiff } from '../../sim/github/unified-diff.js';
-import { ADAPTED_NOTE, adaptScenario } from '../../sim/scenario/adapt-scenario.js';
-import { diamondScenario } from '../../sim/scenario/greeting-scenario.js';
+import { unifiedDiff } from '../../sim/github/git/unified-diff.js';
+import { ADAPTED_NOTE, adaptScenario } from '../../sim/scenario/builds/adapt-scenario.js';
+import { diamondScenario } from '../../sim/scenario/builds/greeting-scenario.js';
 import { renderBriefBody, type Scenario, scenarioWorker } from '../../sim/scenario/scenario.js';
 import { createScriptedModel } from '../../sim/scenario/scripted-model.js';
 import { addedLines, conflictBlocks, viewedLines } from '../../sim/scenario/text-reading.js';
 import { briefPath, completionPath, planPath } from '../../src/core/vocabulary/ids.js';
-import { renderBriefFile } from '../../src/session/agent/plan-files.js';
+import { renderBriefFile } from '../../src/session/agent/plan/plan-files.js';
 import { runAgent } from '../../src/session/agent/run-agent.js';
 import {
   gitIn,

@@ -11,7 +11,7 @@ import {
   diamondScenario,
   GREETING_ISSUE,
   setUpWidgets,
-} from '../../sim/scenario/greeting-scenario.js';
+} from '../../sim/scenario/builds/greeting-scenario.js';
 import { type PlayedBuild, playBuild } from '../../sim/scenario/play-build.js';
 import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
 import {

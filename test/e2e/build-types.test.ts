@@ -15,13 +15,13 @@ import {
   CONTENT_ISSUE,
   contentScenario,
   setUpContentRepo,
-} from '../../sim/scenario/content-scenario.js';
-import { type PlayedBuild, playBuild } from '../../sim/scenario/play-build.js';
+} from '../../sim/scenario/builds/content-scenario.js';
 import {
   RESEARCH_ISSUE,
   researchScenario,
   setUpResearchRepo,
-} from '../../sim/scenario/research-scenario.js';
+} from '../../sim/scenario/builds/research-scenario.js';
+import { type PlayedBuild, playBuild } from '../../sim/scenario/play-build.js';
 import { STRAY_CODE } from '../../sim/scenario/scenario.js';
 import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
 import {

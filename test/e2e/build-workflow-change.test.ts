@@ -12,7 +12,7 @@ import {
   diamondScenario,
   GREETING_ISSUE,
   setUpWidgets,
-} from '../../sim/scenario/greeting-scenario.js';
+} from '../../sim/scenario/builds/greeting-scenario.js';
 import { type PlayedBuild, playBuild } from '../../sim/scenario/play-build.js';
 import { createScriptedModel } from '../../sim/scenario/scripted-model.js';
 import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';

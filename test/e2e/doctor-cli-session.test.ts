@@ -6,7 +6,7 @@ import { SIM_BATON_SOURCE, type Simulation, startSimulation } from '../../sim/e2
 import { scripted } from '../../sim/fake-anthropic.js';
 import type { DoctorCheck } from '../../src/core/doctor/doctor.js';
 import { main } from '../../src/doctor/cli.js';
-import { BatonOctokit } from '../../src/github/octokit.js';
+import { BatonOctokit } from '../../src/github/client/octokit.js';
 import { TEST_PRIVATE_KEY as privateKey } from '../support/app-key.js';
 
 /**

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { GitData } from '../../sim/github/git-data.js';
-import { GitRepoStore } from '../../sim/github/git-repo-store.js';
+import type { GitData } from '../../sim/github/git/git-data.js';
+import { GitRepoStore } from '../../sim/github/git/git-repo-store.js';
 import { GitStore } from '../../sim/github/store.js';
 
 const stores: GitRepoStore[] = [];

@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { Octokit } from '@octokit/rest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
-import { GitRepoStore } from '../../sim/github/git-repo-store.js';
+import { GitRepoStore } from '../../sim/github/git/git-repo-store.js';
+import { readOnlyToken } from '../../sim/github/tokens.js';
 import type { FaultSettings } from '../../sim/server/faults.js';
 import { type GitHubServer, startGitHubServer } from '../../sim/server/github-server.js';
-import { readOnlyToken } from '../../sim/server/tokens.js';
-import { ISSUE_HISTORY_QUERY } from '../../src/session/agent/github-reads.js';
+import { ISSUE_HISTORY_QUERY } from '../../src/session/reads/github-reads.js';
 import { gitClient } from '../support/git-client.js';
 
 const SECRET = 'test-secret';

@@ -6,13 +6,13 @@
 // ends and one final pull request delivers both loops.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulation, startSimulation } from '../../sim/e2e.js';
-import { setUpWidgets } from '../../sim/scenario/greeting-scenario.js';
+import { setUpWidgets } from '../../sim/scenario/builds/greeting-scenario.js';
 import {
   IMPROVE_COMMAND,
   IMPROVE_ISSUE,
   improveScenario,
   LOOP_MARKS,
-} from '../../sim/scenario/improve-scenario.js';
+} from '../../sim/scenario/builds/improve-scenario.js';
 import { findFinalPull } from '../../sim/scenario/play-build.js';
 import { playImprove } from '../../sim/scenario/play-improve.js';
 import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeBlock } from '../../sim/fake-anthropic.js';
-import { diamondScenario } from '../../sim/scenario/greeting-scenario.js';
+import { diamondScenario } from '../../sim/scenario/builds/greeting-scenario.js';
 import type { SessionRequest } from '../../sim/scenario/read-request.js';
-import { reviewTurn } from '../../sim/scenario/review-turns.js';
+import { reviewTurn } from '../../sim/scenario/turns/review-turns.js';
 
 const PATH = 'src/greeting.js';
 const scenario = diamondScenario({ reviewChanges: true });

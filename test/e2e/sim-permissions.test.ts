@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
-import { GitRepoStore } from '../../sim/github/git-repo-store.js';
+import { GitRepoStore } from '../../sim/github/git/git-repo-store.js';
 import type { ApiResponse } from '../../sim/github/router.js';
+import { readOnlyToken } from '../../sim/github/tokens.js';
 import { type GitHubServer, startGitHubServer } from '../../sim/server/github-server.js';
-import { readOnlyToken } from '../../sim/server/tokens.js';
 import { SESSION_TOKEN_PERMISSIONS } from '../../src/server/session-token.js';
 import { gitClient } from '../support/git-client.js';
 

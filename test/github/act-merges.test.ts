@@ -1,9 +1,9 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Action } from '../../src/core/context/action.js';
-import { type ActLog, act } from '../../src/github/act.js';
-import { BatonOctokit } from '../../src/github/octokit.js';
-import type { Octokit } from '../../src/github/types.js';
+import { type ActLog, act } from '../../src/github/act/act.js';
+import { BatonOctokit } from '../../src/github/client/octokit.js';
+import type { Octokit } from '../../src/github/client/types.js';
 import { makeSnapshot } from '../core/factories.js';
 
 const API = 'https://api.github.com';

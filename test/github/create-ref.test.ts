@@ -2,8 +2,8 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
 import { findNotice } from '../../src/core/vocabulary/notice.js';
-import { type ActLog, act } from '../../src/github/act.js';
-import { createRef, RefRefusedError } from '../../src/github/refs.js';
+import { type ActLog, act } from '../../src/github/act/act.js';
+import { createRef, RefRefusedError } from '../../src/github/act/refs.js';
 import { BUILD, makeSnapshot } from '../core/factories.js';
 import { mountOnNock, repoContextOn } from '../support/mount-nock.js';
 

@@ -1,7 +1,11 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
-import { kindOfGitHub, readGitHubKind, unsupportedGitHub } from '../../src/github/github-kind.js';
+import {
+  kindOfGitHub,
+  readGitHubKind,
+  unsupportedGitHub,
+} from '../../src/github/client/github-kind.js';
 import { API, mountOnNock } from '../support/mount-nock.js';
 
 describe('which GitHub the app talks to', () => {

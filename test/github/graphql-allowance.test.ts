@@ -1,12 +1,12 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
-import { GraphqlBudget } from '../../sim/github/graphql-budget.js';
-import { createGraphqlAllowance } from '../../src/github/graphql-allowance.js';
-import { BatonOctokit } from '../../src/github/octokit.js';
-import { graphqlAllowanceOf } from '../../src/github/pace-requests.js';
-import { type ResyncApp, resyncAll } from '../../src/github/resync.js';
-import type { RepoContext } from '../../src/github/types.js';
+import { GraphqlBudget } from '../../sim/github/graphql/graphql-budget.js';
+import { createGraphqlAllowance } from '../../src/github/client/graphql-allowance.js';
+import { BatonOctokit } from '../../src/github/client/octokit.js';
+import { graphqlAllowanceOf } from '../../src/github/client/pace-requests.js';
+import type { RepoContext } from '../../src/github/client/types.js';
+import { type ResyncApp, resyncAll } from '../../src/github/reconcile/resync.js';
 import { mountOnNock } from '../support/mount-nock.js';
 
 const HOUR_S = 3600;

@@ -1,14 +1,14 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { BatonOctokit } from '../../src/github/client/octokit.js';
+import type { Octokit, RepoContext } from '../../src/github/client/types.js';
 import {
   clearInstallationUsage,
   installationCapProblem,
   installationDailyUsdFrom,
   readInstallationUsage,
-} from '../../src/github/installation-usage.js';
-import { BatonOctokit } from '../../src/github/octokit.js';
-import type { Octokit, RepoContext } from '../../src/github/types.js';
+} from '../../src/github/observe/installation-usage.js';
 import { sessionSpent } from '../support/builds.js';
 import { mountOnNock } from '../support/mount-nock.js';
 

@@ -3,10 +3,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
 import type { BuildSnapshot, CommandInfo } from '../../src/core/snapshot/snapshot.js';
 import { findLedgerPart } from '../../src/core/status/ledger-archive.js';
-import { type ActLog, act } from '../../src/github/act.js';
-import { ledgerPartLockRef } from '../../src/github/ensure-ledger-part.js';
-import { collectComments, type PlainComment } from '../../src/github/read-comments.js';
-import type { RepoContext } from '../../src/github/types.js';
+import { type ActLog, act } from '../../src/github/act/act.js';
+import { ledgerPartLockRef } from '../../src/github/act/ensure-ledger-part.js';
+import type { RepoContext } from '../../src/github/client/types.js';
+import { collectComments, type PlainComment } from '../../src/github/observe/read-comments.js';
 import { BUILD, makeCommand, makeSnapshot } from '../core/factories.js';
 import { mountOnNock, repoContextOn } from '../support/mount-nock.js';
 

@@ -1,13 +1,13 @@
 import { Octokit } from '@octokit/core';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BatonOctokit } from '../../src/github/octokit.js';
+import { BatonOctokit } from '../../src/github/client/octokit.js';
 import {
   createPacerRegistry,
   paceRequests,
   writeBudgetOf,
-} from '../../src/github/pace-requests.js';
-import { GITHUB_PACE } from '../../src/github/request-pacer.js';
+} from '../../src/github/client/pace-requests.js';
+import { GITHUB_PACE } from '../../src/github/client/request-pacer.js';
 
 const API = 'https://api.github.com';
 

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BatonOctokit } from '../../src/github/octokit.js';
+import { BatonOctokit } from '../../src/github/client/octokit.js';
 
 const API = 'https://api.github.com';
 const MERGE = '/repos/octo/widgets/pulls/7/merge';

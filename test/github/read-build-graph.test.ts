@@ -3,8 +3,8 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
 import { buildDir, integrationBranch, subIssueGraphPath } from '../../src/core/vocabulary/ids.js';
-import { readBuildGraph } from '../../src/github/read-build-graph.js';
-import type { RepoContext } from '../../src/github/types.js';
+import type { RepoContext } from '../../src/github/client/types.js';
+import { readBuildGraph } from '../../src/github/observe/read-build-graph.js';
 import { mountOnNock } from '../support/mount-nock.js';
 
 /**

@@ -2,7 +2,7 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
 import { WORKFLOW_FILE } from '../../src/core/vocabulary/ids.js';
-import { readRuns } from '../../src/github/read-runs.js';
+import { readRuns } from '../../src/github/observe/read-runs.js';
 import { mountOnNock, repoContextOn } from '../support/mount-nock.js';
 
 const T0 = Date.parse('2026-11-20T08:00:00Z');

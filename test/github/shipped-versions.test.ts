@@ -3,7 +3,7 @@ import {
   fingerprintTemplate,
   readShippedVersions,
   SHIPPED_VERSIONS_FILE,
-} from '../../src/github/setup-templates.js';
+} from '../../src/github/setup/setup-templates.js';
 import { renderTemplates } from '../../src/templates.js';
 
 const SOURCE = { repository: 'baton-dev/baton', ref: '0123456789abcdef0123456789abcdef01234567' };

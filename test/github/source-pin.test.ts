@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Requester, readPin, warnOnMissingPin } from '../../src/github/source-pin.js';
+import { type Requester, readPin, warnOnMissingPin } from '../../src/github/setup/source-pin.js';
 import { renderTemplates } from '../../src/templates.js';
 
 const SOURCE = { repository: 'baton-dev/baton', ref: 'ab'.repeat(20) };

@@ -4,7 +4,7 @@ import {
   findBatonSource,
   parsePackageRepository,
   resolveBatonSource,
-} from '../../src/github/source-ref.js';
+} from '../../src/github/setup/source-ref.js';
 
 const REF = '0123456789abcdef0123456789abcdef01234567';
 const GIT_HEAD = 'fedcba9876543210fedcba9876543210fedcba98';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createStatusPacer, statusEditSecondsFrom } from '../../src/github/status-pacer.js';
+import { createStatusPacer, statusEditSecondsFrom } from '../../src/github/act/status-pacer.js';
 
 /** A pacer on a clock the test moves, with timers the test fires. */
 function pacer(intervalMs = 5000) {

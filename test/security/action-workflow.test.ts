@@ -1,8 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { bumpActionPins } from '../../src/github/ensure-setup-pull.js';
-import { fingerprintTemplate, readShippedVersions } from '../../src/github/setup-templates.js';
+import { bumpActionPins } from '../../src/github/setup/ensure-setup-pull.js';
+import {
+  fingerprintTemplate,
+  readShippedVersions,
+} from '../../src/github/setup/setup-templates.js';
 import { renderTemplates } from '../../src/templates.js';
 
 const SOURCE = { repository: 'baton-dev/baton', ref: '0123456789abcdef0123456789abcdef01234567' };

@@ -11,7 +11,7 @@ import http from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openSandbox } from '../../src/session/agent/sandbox.js';
+import { openSandbox } from '../../src/session/agent/sandbox/sandbox.js';
 import { runBashCommand } from '../../src/session/agent/tools/bash-tool.js';
 import { SYSTEM_PATH } from '../../src/session/programs.js';
 import { confinedSession } from './confine-fixtures.js';

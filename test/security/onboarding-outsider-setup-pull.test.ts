@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
-import { SETUP_BRANCH } from '../../src/github/setup-pulls.js';
+import { SETUP_BRANCH } from '../../src/github/setup/setup-pulls.js';
 import { type AppHarness, startApp } from '../support/app-harness.js';
 import { tickingClock } from '../support/builds.js';
 import {

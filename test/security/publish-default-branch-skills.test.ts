@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { skillPath, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { openContext } from '../../src/session/agent/agent-context.js';
-import { createUsageMeter } from '../../src/session/agent/usage-meter.js';
+import { createUsageMeter } from '../../src/session/agent/model/usage-meter.js';
 import {
   BUILD,
   gitIn,

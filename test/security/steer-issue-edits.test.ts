@@ -1,9 +1,9 @@
 import { validate } from '@octokit/graphql-schema';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reply, scripted, startFakeAnthropic, toolUse } from '../../sim/fake-anthropic.js';
-import { ISSUE_HISTORY_QUERY, type IssueHistory } from '../../src/session/agent/github-reads.js';
-import { issueTextProblem } from '../../src/session/agent/issue-text.js';
 import { runAgent } from '../../src/session/agent/run-agent.js';
+import { ISSUE_HISTORY_QUERY, type IssueHistory } from '../../src/session/reads/github-reads.js';
+import { issueTextProblem } from '../../src/session/reads/issue-text.js';
 import {
   BUILD,
   issueHistory,

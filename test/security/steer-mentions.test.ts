@@ -5,7 +5,7 @@ import {
   neutralizeMentions,
   neutralizeModelText,
   renderPullBody,
-} from '../../src/session/publish/pull-body.js';
+} from '../../src/session/publish/write/pull-body.js';
 import { BUILD, makeCompletion } from '../session/publish/fixture.js';
 
 /** A mention GitHub would turn into a notification: `@` not after a word character, then a name. */

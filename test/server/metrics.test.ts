@@ -1,6 +1,6 @@
 import { Octokit } from '@octokit/core';
 import { describe, expect, it } from 'vitest';
-import type { ActOutcome } from '../../src/github/act.js';
+import type { ActOutcome } from '../../src/github/act/act.js';
 import {
   createMetrics,
   recordReconcile,

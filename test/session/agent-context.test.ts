@@ -7,7 +7,7 @@ import {
   toolUse,
 } from '../../sim/fake-anthropic.js';
 import { CLEARED_TOOL_RESULT, promptTokens } from '../../sim/fake-api-rules.js';
-import { longSessionModel, runLongSession } from '../../sim/scenario/long-session.js';
+import { longSessionModel, runLongSession } from '../../sim/scenario/builds/long-session.js';
 import { runAgent } from '../../src/session/agent/run-agent.js';
 import {
   BUILD,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { placeReviewComments, renderReviewBody } from '../../src/session/agent/diff-hunks.js';
+import { placeReviewComments, renderReviewBody } from '../../src/session/agent/git/diff-hunks.js';
 import { parseDiffLines } from '../../src/session/diff-lines.js';
 
 const PATCH = [

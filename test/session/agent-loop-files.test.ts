@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/core/plan/plan.js';
-import { appendLoopPlan } from '../../src/session/agent/loop-files.js';
-import { renderBriefFile } from '../../src/session/agent/plan-files.js';
-import type { PlanFiles } from '../../src/session/agent/plan-submission.js';
+import { appendLoopPlan } from '../../src/session/agent/plan/loop-files.js';
+import { renderBriefFile } from '../../src/session/agent/plan/plan-files.js';
+import type { PlanFiles } from '../../src/session/agent/plan/plan-submission.js';
 
 const BUILD = '12-widgets';
 const BODY = '## Mission\n\nDo it.\n\n## Success criteria\n\n- [ ] done\n';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseBrief } from '../../src/core/plan/brief.js';
 import type { Plan } from '../../src/core/plan/plan.js';
-import { renderBriefFile, renderPlanMarkdown } from '../../src/session/agent/plan-files.js';
+import { renderBriefFile, renderPlanMarkdown } from '../../src/session/agent/plan/plan-files.js';
 import {
   checkPlanSubmission,
   type PlanSubmission,
-} from '../../src/session/agent/plan-submission.js';
+} from '../../src/session/agent/plan/plan-submission.js';
 
 const BODY = '## Mission\n\nDo it.\n\n## Success criteria\n\n- [ ] done\n';
 

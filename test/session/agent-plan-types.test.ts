@@ -5,7 +5,7 @@ import type { BuildType } from '../../src/core/plan/plan.js';
 import {
   checkPlanSubmission,
   type PlanSubmission,
-} from '../../src/session/agent/plan-submission.js';
+} from '../../src/session/agent/plan/plan-submission.js';
 import { renderPlanPrompt } from '../../src/session/agent/prompts/plan-prompt.js';
 
 const BODY = '## Mission\n\nFind out.\n\n## Success criteria\n\n- [ ] answered\n';

@@ -11,7 +11,7 @@ import { defaultConfig } from '../../src/core/config/config.js';
 import { MAX_TEST_RUNS } from '../../src/session/agent/roles/test-gate.js';
 import { runAgent } from '../../src/session/agent/run-agent.js';
 import { findTestCommand } from '../../src/session/agent/test-command.js';
-import { renderPullBody } from '../../src/session/publish/pull-body.js';
+import { renderPullBody } from '../../src/session/publish/write/pull-body.js';
 import {
   BUILD,
   briefFile,

@@ -5,7 +5,7 @@ import {
   type EgressProxy,
   forbiddenAddress,
   startEgressProxy,
-} from '../../src/session/agent/egress/proxy.js';
+} from '../../src/session/agent/sandbox/proxy.js';
 
 let proxy: EgressProxy | undefined;
 let upstream: Server | undefined;

@@ -3,7 +3,7 @@ import {
   applyEgressRules,
   chainName,
   EgressSetupError,
-} from '../../src/session/agent/egress/rules.js';
+} from '../../src/session/agent/sandbox/rules.js';
 
 /** A filter runner that records each command and answers as `answer` says. */
 function recorder(answer: (program: string, args: readonly string[]) => boolean) {

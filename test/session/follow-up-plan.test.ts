@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/core/plan/plan.js';
-import { amendWithFollowUps } from '../../src/session/agent/follow-up-plan.js';
+import { amendWithFollowUps } from '../../src/session/agent/plan/follow-up-plan.js';
 
 const BUILD = '12-providers';
 const plan: Plan = {

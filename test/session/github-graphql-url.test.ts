@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createGitHubReads, graphqlUrlOf } from '../../src/session/agent/github-reads.js';
+import { createGitHubReads, graphqlUrlOf } from '../../src/session/reads/github-reads.js';
 import { NEVER_EDITED, startFakeGitHub } from './agent-fixtures.js';
 
 describe('where a session sends GraphQL', () => {

@@ -5,8 +5,11 @@ import { subIssueRecordProblems } from '../../src/core/plan/validate-plan.js';
 import {
   checkPlanSubmission,
   type PlanSubmission,
-} from '../../src/session/agent/plan-submission.js';
-import { FILLED_IN_HEADING, type SubIssueRead } from '../../src/session/agent/sub-issue-plan.js';
+} from '../../src/session/agent/plan/plan-submission.js';
+import {
+  FILLED_IN_HEADING,
+  type SubIssueRead,
+} from '../../src/session/agent/plan/sub-issue-plan.js';
 
 const BUILD = '12-add-login';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { completionPath, workerFindingsPath } from '../../src/core/vocabulary/ids.js';
-import { checkChanges, type WorkerScope } from '../../src/session/publish/check-changes.js';
-import type { SessionTarget } from '../../src/session/publish/check-result.js';
+import { checkChanges, type WorkerScope } from '../../src/session/publish/checks/check-changes.js';
+import type { SessionTarget } from '../../src/session/publish/checks/check-result.js';
 import { BUILD, WORKER } from './publish/fixture.js';
 
 const work: SessionTarget = {

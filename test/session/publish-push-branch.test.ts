@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GitCall, GitOutput, ScratchRepo } from '../../src/session/publish/git.js';
-import { pushBranch } from '../../src/session/publish/push-branch.js';
+import { pushBranch } from '../../src/session/publish/write/push-branch.js';
 
 const BASE = 'b'.repeat(40);
 const HEAD = 'h'.repeat(40);

@@ -9,7 +9,7 @@ import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import {
   parseVerdictMarker,
   renderVerdictMarker,
-} from '../../src/session/publish/verdict-marker.js';
+} from '../../src/session/publish/write/verdict-marker.js';
 import type { ReviewResult } from '../../src/session/result.js';
 import { BUILD, makeCompletion, makeResult, WORKER } from './publish/fixture.js';
 import { PULLS, usePublishHarness } from './publish/harness.js';

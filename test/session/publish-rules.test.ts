@@ -7,20 +7,23 @@ import {
   summaryPath,
 } from '../../src/core/vocabulary/ids.js';
 import { parseDiffLines } from '../../src/session/diff-lines.js';
-import { type ChangedFile, checkChanges } from '../../src/session/publish/check-changes.js';
-import { getSessionTarget, type SessionTarget } from '../../src/session/publish/check-result.js';
-import { FILE_MAX_BYTES } from '../../src/session/publish/limits.js';
+import { type ChangedFile, checkChanges } from '../../src/session/publish/checks/check-changes.js';
+import {
+  getSessionTarget,
+  type SessionTarget,
+} from '../../src/session/publish/checks/check-result.js';
+import { FILE_MAX_BYTES } from '../../src/session/publish/checks/limits.js';
 import {
   neutralizeMarkers,
   parseWorkerMarker,
   renderPullBody,
   renderWorkerMarker,
-} from '../../src/session/publish/pull-body.js';
+} from '../../src/session/publish/write/pull-body.js';
 import {
   parseVerdictMarker,
   renderVerdictMarker,
-} from '../../src/session/publish/verdict-marker.js';
-import { renderPullTitle } from '../../src/session/publish/worker-pull.js';
+} from '../../src/session/publish/write/verdict-marker.js';
+import { renderPullTitle } from '../../src/session/publish/write/worker-pull.js';
 import { BUILD, makeCompletion, WORKER } from './publish/fixture.js';
 
 function makeTarget(overrides: Partial<SessionTarget> = {}): SessionTarget {

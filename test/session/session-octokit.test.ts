@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createGitHubReads } from '../../src/session/agent/github-reads.js';
-import { createGitHubApi } from '../../src/session/publish/github-api.js';
+import { createGitHubApi } from '../../src/session/publish/write/github-api.js';
+import { createGitHubReads } from '../../src/session/reads/github-reads.js';
 
 const API = 'https://api.github.com';
 const PULLS = '/repos/acme/app/pulls';

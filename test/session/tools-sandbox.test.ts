@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureToolUser, SandboxSetupError } from '../../src/session/agent/sandbox.js';
+import { ensureToolUser, SandboxSetupError } from '../../src/session/agent/sandbox/sandbox.js';
 import { findProgram, SYSTEM_PATH } from '../../src/session/programs.js';
 import {
   NOT_ROOT,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
-import { GraphqlBudget } from '../../sim/github/graphql-budget.js';
+import { GraphqlBudget } from '../../sim/github/graphql/graphql-budget.js';
 
 /**
  * The simulator's GraphQL refuses what GitHub refuses ("Rate limits and query

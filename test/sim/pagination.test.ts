@@ -1,8 +1,8 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
-import { BatonOctokit } from '../../src/github/octokit.js';
-import type { Octokit } from '../../src/github/types.js';
+import { BatonOctokit } from '../../src/github/client/octokit.js';
+import type { Octokit } from '../../src/github/client/types.js';
 import { mountOnNock } from '../support/mount-nock.js';
 
 describe('the simulator pages REST listings as GitHub does', () => {

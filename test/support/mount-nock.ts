@@ -1,7 +1,7 @@
 import nock from 'nock';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { BatonOctokit } from '../../src/github/octokit.js';
-import type { Octokit, RepoContext } from '../../src/github/types.js';
+import { BatonOctokit } from '../../src/github/client/octokit.js';
+import type { Octokit, RepoContext } from '../../src/github/client/types.js';
 
 export const API = 'https://api.github.com';
 

@@ -1,11 +1,11 @@
 import examples from '@octokit/webhooks-examples';
 import { vi } from 'vitest';
 import type { FakeGitHub, SimPull } from '../../sim/github/fake-github.js';
-import { BuildQueue } from '../../src/github/build-queue.js';
-import { scheduleSetup } from '../../src/github/onboarding.js';
-import { resyncAll } from '../../src/github/resync.js';
-import { SETUP_BRANCH } from '../../src/github/setup-pulls.js';
-import { loadSetupTemplates } from '../../src/github/setup-templates.js';
+import { BuildQueue } from '../../src/github/client/build-queue.js';
+import { resyncAll } from '../../src/github/reconcile/resync.js';
+import { scheduleSetup } from '../../src/github/setup/onboarding.js';
+import { SETUP_BRANCH } from '../../src/github/setup/setup-pulls.js';
+import { loadSetupTemplates } from '../../src/github/setup/setup-templates.js';
 import { renderTemplates } from '../../src/templates.js';
 import { type AppHarness, startApp } from './app-harness.js';
 

@@ -6,7 +6,7 @@ import { loopSubject, workerBranch } from '../vocabulary/ids.js';
 
 /**
  * What `decide()` asks the GitHub adapter to do. Every action is idempotent
- * and guarded where it runs (src/github/act.ts); the core never awaits one.
+ * and guarded where it runs (src/github/act/act.ts); the core never awaits one.
  */
 export type Action =
   /** Start a session. `lockFor(request)` says what guards it against a twin. */

@@ -30,7 +30,7 @@ export interface Ledger {
 const ESTIMATED_CONCLUSIONS: ReadonlySet<string> = new Set(['failure', 'cancelled', 'timed_out']);
 
 /**
- * Adds up the usage records of the build's sessions (src/core/plan/plan/usage.ts), one
+ * Adds up the usage records of the build's sessions (src/core/plan/usage.ts), one
  * per run. A run that ended without one (cancelled before publish, say) is
  * estimated from its duration at the build's own reported dollars and tokens
  * per second for that role (any role when none is reported yet), and marked

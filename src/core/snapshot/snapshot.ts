@@ -61,7 +61,7 @@ export interface BuildSnapshot {
   usage?: UsageRecord[];
   /**
    * With `budget.dailyUsd` set: every usage record of every build of the
-   * repository, dated (src/core/snapshot/snapshot/daily-spend.ts), for the day's spend.
+   * repository, dated (src/core/snapshot/daily-spend.ts), for the day's spend.
    */
   repoUsage?: DatedUsage[];
   /**

@@ -185,3 +185,6 @@ export const CONFIG_FILE = 'baton.yml';
 
 /** Where a repository's own setup for sessions lives: installed once, never updated. */
 export const SETUP_ACTION_PATH = '.github/actions/baton-setup/action.yml';
+
+/** The check run that carries a Baton review's verdict, so branch protection can require it. */
+export const REVIEW_CHECK_NAME = 'baton/review';

@@ -1,6 +1,6 @@
 /**
  * List prices in US dollars per million tokens, by model family: the one price
- * table of Baton. Sessions price their usage with it (src/session/agent/usage-meter.ts)
+ * table of Baton. Sessions price their usage with it (src/session/agent/model/usage-meter.ts)
  * and the app prices a plan's estimate with it (src/core/snapshot/estimate.ts). The family is
  * found in the model id, so new versions of a family are priced without a change
  * here. Any other model id needs its price in `models.prices` of `.github/baton.yml`

@@ -4,24 +4,24 @@ import type { Config } from '../../core/config/config.js';
 import { CONFIG_FILE, integrationBranch, workerBranch } from '../../core/vocabulary/ids.js';
 import type { SessionEnv } from '../env.js';
 import type { SessionClientOptions } from '../octokit.js';
+import { createGitHubReads, type GitHubReads } from '../reads/github-reads.js';
+import { loadConfig } from '../reads/load-config.js';
 import {
   findSteeringSource,
   installDefaultSkills,
   readSteeringFile,
   type SteeringSource,
-} from './default-branch.js';
-import { git } from './git.js';
-import { createGitHubReads, type GitHubReads } from './github-reads.js';
-import { type AgentLimits, resolveLimits } from './limits.js';
-import { loadConfig } from './load-config.js';
-import { modelAuth } from './model-credentials.js';
-import type { ModelFeatures } from './model-features.js';
-import { plainFeatures } from './model-features.js';
-import { type LoopOutcome, runModelLoop } from './model-loop.js';
+} from './git/default-branch.js';
+import { git } from './git/git.js';
+import { type AgentLimits, resolveLimits } from './model/limits.js';
+import { modelAuth } from './model/model-credentials.js';
+import type { ModelFeatures } from './model/model-features.js';
+import { plainFeatures } from './model/model-features.js';
+import { type LoopOutcome, runModelLoop } from './model/model-loop.js';
+import type { UsageMeter } from './model/usage-meter.js';
 import type { AgentTool } from './tools/agent-tool.js';
 import { scrubEnv } from './tools/scrub-env.js';
 import type { SubmitTool } from './tools/submit-tool.js';
-import type { UsageMeter } from './usage-meter.js';
 
 /** Options of runAgent, for tests and simulations. */
 export interface RunAgentOptions {

@@ -1,6 +1,6 @@
 import { code } from '../../core/vocabulary/markdown.js';
 import type { SessionResult } from '../result.js';
-import type { UsageMeter } from './usage-meter.js';
+import type { UsageMeter } from './model/usage-meter.js';
 
 /**
  * The agent job's summary page (`$GITHUB_STEP_SUMMARY`): what a person opening

@@ -1,18 +1,23 @@
 import type { SessionEnv } from '../env.js';
-import { appendStepSummary } from '../publish/step-summary.js';
 import type { SessionResult } from '../result.js';
+import { appendStepSummary } from '../step-summary.js';
 import { type AgentContext, openContext, type RunAgentOptions } from './agent-context.js';
-import { git } from './git.js';
+import { git } from './git/git.js';
 import { renderJobSummary } from './job-summary.js';
+import {
+  createUsageMeter,
+  describeUnpriced,
+  toUsage,
+  type UsageMeter,
+} from './model/usage-meter.js';
 import { runResearchRole, runSummaryRole } from './roles/loop-roles.js';
 import { runPlanRole } from './roles/plan-role.js';
 import { runReviewRole } from './roles/review-role.js';
 import { failedOutcome, type RoleOutcome } from './roles/role-outcome.js';
 import { runSynthesisRole } from './roles/synthesis-role.js';
 import { runWorkRole } from './roles/work-role.js';
-import { ensureToolUser } from './sandbox.js';
+import { ensureToolUser } from './sandbox/sandbox.js';
 import { writeSessionResult } from './session-output.js';
-import { createUsageMeter, describeUnpriced, toUsage, type UsageMeter } from './usage-meter.js';
 
 /** Options of runAgent (test and simulation seams). */
 export type { RunAgentOptions } from './agent-context.js';

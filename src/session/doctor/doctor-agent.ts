@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { MODEL_KINDS } from '../../core/config/config.js';
 import type { DoctorAgentReport } from '../../core/doctor/doctor-session.js';
 import { CONFIG_FILE } from '../../core/vocabulary/ids.js';
-import { loadConfig } from '../agent/load-config.js';
+import { loadConfig } from '../reads/load-config.js';
 import { DOCTOR_REPORT_FILE, type DoctorEnv } from './doctor-env.js';
 
 /** Anthropic's API version header, as the SDK sends it. */

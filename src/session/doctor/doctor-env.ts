@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DOCTOR_ID } from '../../core/doctor/doctor-session.js';
-import { graphqlUrlOf } from '../agent/github-reads.js';
 import { renderEnvProblem } from '../env-sources.js';
+import { graphqlUrlOf } from '../reads/github-reads.js';
 
 const optional = z
   .string()

@@ -10,10 +10,10 @@ import {
   renderDoctorReport,
 } from '../../core/doctor/doctor-session.js';
 import { createSessionOctokit } from '../octokit.js';
-import { getSessionToken, revokeSessionToken } from '../publish/get-session-token.js';
 import { createScratchRepo } from '../publish/git.js';
-import { pushRecordRef } from '../publish/record-ref.js';
-import { appendStepSummary } from '../publish/step-summary.js';
+import { getSessionToken, revokeSessionToken } from '../publish/write/get-session-token.js';
+import { pushRecordRef } from '../publish/write/record-ref.js';
+import { appendStepSummary } from '../step-summary.js';
 import { DOCTOR_REPORT_FILE, type DoctorEnv } from './doctor-env.js';
 import { runProbes } from './probes.js';
 

@@ -5,7 +5,7 @@ import {
 } from '../../core/doctor/doctor-session.js';
 import type { SessionOctokit } from '../octokit.js';
 import type { ScratchRepo } from '../publish/git.js';
-import { pushRecordRef } from '../publish/record-ref.js';
+import { pushRecordRef } from '../publish/write/record-ref.js';
 import { type DoctorEnv, doctorGraphqlUrl } from './doctor-env.js';
 
 export type ProbeAnswers = Record<PublishProbe, { answer: Answer; detail: string }>;

@@ -4,30 +4,30 @@ import { integrationBranch } from '../../core/vocabulary/ids.js';
 import type { SessionEnv } from '../env.js';
 import type { SessionClientOptions, SessionLog } from '../octokit.js';
 import { BUNDLE_FILE } from '../result.js';
+import { type ChangedFile, checkChanges } from './checks/check-changes.js';
+import { checkFollowUps } from './checks/check-follow-ups.js';
+import { checkPlanRecord } from './checks/check-plan-record.js';
+import { checkPlanText } from './checks/check-plan-text.js';
+import { checkResult, getSessionTarget, hasCommits } from './checks/check-result.js';
+import { readDefaultBranchAllowWorkflowChanges } from './checks/read-allow-workflow-changes.js';
+import { readDependencyChanges } from './checks/read-dependencies.js';
+import { readResult } from './checks/read-result.js';
+import { checkFindings, type ReadScope, readWorkerScope } from './checks/read-worker-scope.js';
+import { describeHit, scanCommits, shortHit } from './checks/scan-secrets.js';
+import { fetchedBuildRef, verifyCommits } from './checks/verify-commits.js';
+import { createScratchRepo } from './git.js';
 import {
   checkAffects,
   findAdaptable,
   readPlanWorkers,
   revisedWorkers,
   writeAdaptationRecord,
-} from './adapt-publish.js';
-import { type ChangedFile, checkChanges } from './check-changes.js';
-import { checkFollowUps } from './check-follow-ups.js';
-import { checkPlanRecord } from './check-plan-record.js';
-import { checkPlanText } from './check-plan-text.js';
-import { checkResult, getSessionTarget, hasCommits } from './check-result.js';
-import { getSessionToken, revokeSessionToken } from './get-session-token.js';
-import { createScratchRepo } from './git.js';
-import { createGitHubApi } from './github-api.js';
-import { renderBlocked } from './pull-body.js';
-import { readDefaultBranchAllowWorkflowChanges } from './read-allow-workflow-changes.js';
-import { readDependencyChanges } from './read-dependencies.js';
-import { readResult } from './read-result.js';
-import { checkFindings, type ReadScope, readWorkerScope } from './read-worker-scope.js';
-import { describeHit, scanCommits, shortHit } from './scan-secrets.js';
-import { fetchedBuildRef, verifyCommits } from './verify-commits.js';
-import { type CheckedSession, writeSession } from './write-session.js';
-import { withUsageLine, writeUsageRecord } from './write-usage.js';
+} from './write/adapt-publish.js';
+import { getSessionToken, revokeSessionToken } from './write/get-session-token.js';
+import { createGitHubApi } from './write/github-api.js';
+import { renderBlocked } from './write/pull-body.js';
+import { type CheckedSession, writeSession } from './write/write-session.js';
+import { withUsageLine, writeUsageRecord } from './write/write-usage.js';
 
 /** How a publish ended; each kind maps to one exit code. */
 export type PublishOutcome =

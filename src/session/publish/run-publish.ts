@@ -1,8 +1,8 @@
 import type { SessionEnv } from '../env.js';
 import type { SessionClientOptions } from '../octokit.js';
+import { appendStepSummary } from '../step-summary.js';
 import { type PublishOutcome, publishSession } from './publish-session.js';
-import { renderUsage } from './pull-body.js';
-import { appendStepSummary } from './step-summary.js';
+import { renderUsage } from './write/pull-body.js';
 
 /** The exit codes of `baton session publish`. */
 export const PUBLISH_EXIT = {

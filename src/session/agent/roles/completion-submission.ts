@@ -2,9 +2,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { COMPLETION_MAX_BYTES, Completion, type Usage } from '../../../core/plan/completion.js';
 import { completionPath } from '../../../core/vocabulary/ids.js';
-import type { LoopOutcome } from '../model-loop.js';
+import type { LoopOutcome } from '../model/model-loop.js';
+import { addUsage } from '../model/usage-meter.js';
 import { createSubmitTool, type SubmitTool } from '../tools/submit-tool.js';
-import { addUsage } from '../usage-meter.js';
 
 /**
  * What the model hands in through `submit_completion`: Baton adds the worker

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { isSessionTrigger, parseTrigger } from '../../../core/sessions/session.js';
 import { integrationBranch } from '../../../core/vocabulary/ids.js';
 import type { AgentContext } from '../agent-context.js';
-import { batonIdentity, git, gitSucceeds } from '../git.js';
+import { batonIdentity, git, gitSucceeds } from '../git/git.js';
 import { quoteUntrusted } from '../prompts/quote-untrusted.js';
 import { capOutput } from '../tools/cap-output.js';
 

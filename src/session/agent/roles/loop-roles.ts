@@ -11,11 +11,11 @@ import {
   skillPath,
   summaryPath,
 } from '../../../core/vocabulary/ids.js';
+import { issueTextProblem } from '../../reads/issue-text.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
-import { issueTextProblem } from '../issue-text.js';
-import { readIfPresent, readPlan, writeRecordFile } from '../loop-files.js';
-import { webTools } from '../model-features.js';
+import { webTools } from '../model/model-features.js';
+import { readIfPresent, readPlan, writeRecordFile } from '../plan/loop-files.js';
 import { renderResearchPrompt, renderSummaryPrompt } from '../prompts/loop-prompts.js';
 import { renderSystemPrompt } from '../prompts/system-prompt.js';
 import { commitSession } from '../session-output.js';

@@ -13,21 +13,21 @@ import {
   skillPath,
   subIssueGraphPath,
 } from '../../../core/vocabulary/ids.js';
-import { runAdaptRole } from '../adapt/adapt-role.js';
+import { labelNames, PermissionReadRefused } from '../../reads/github-reads.js';
+import { issueTextProblem } from '../../reads/issue-text.js';
+import { feedbackCommentId, planRequestOf } from '../../reads/plan-text.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
-import { labelNames, PermissionReadRefused } from '../github-reads.js';
-import { issueTextProblem } from '../issue-text.js';
-import { appendLoopPlan, readPlan } from '../loop-files.js';
-import { renderPlanMarkdown } from '../plan-files.js';
-import { checkPlanSubmission, type PlanFiles, PlanSubmission } from '../plan-submission.js';
-import { feedbackCommentId, planRequestOf } from '../plan-text.js';
+import { appendLoopPlan, readPlan } from '../plan/loop-files.js';
+import { renderPlanMarkdown } from '../plan/plan-files.js';
+import { checkPlanSubmission, type PlanFiles, PlanSubmission } from '../plan/plan-submission.js';
+import { readSubIssues, type SubIssueRead } from '../plan/sub-issue-plan.js';
 import { renderPlanPrompt } from '../prompts/plan-prompt.js';
 import { renderSystemPrompt } from '../prompts/system-prompt.js';
 import { commitSession } from '../session-output.js';
-import { readSubIssues, type SubIssueRead } from '../sub-issue-plan.js';
 import { createReadOnlyTools } from '../tools/read-only-tools.js';
 import { createSubmitTool } from '../tools/submit-tool.js';
+import { runAdaptRole } from './adapt-role.js';
 import { existsIn, failedOutcome, type RoleOutcome } from './role-outcome.js';
 
 /**

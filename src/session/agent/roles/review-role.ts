@@ -6,12 +6,12 @@ import {
   skillPath,
 } from '../../../core/vocabulary/ids.js';
 import { findBatonReviewOf } from '../../baton-review.js';
+import type { PullFile } from '../../reads/github-reads.js';
 import { ReviewComment, type ReviewResult } from '../../result.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
 import { readBuildScope, skillFor } from '../build-scope.js';
-import { placeReviewComments, renderReviewBody } from '../diff-hunks.js';
-import type { PullFile } from '../github-reads.js';
+import { placeReviewComments, renderReviewBody } from '../git/diff-hunks.js';
 import { findChangedFile, renderReviewPrompt, visibleName } from '../prompts/review-prompt.js';
 import { renderSystemPrompt } from '../prompts/system-prompt.js';
 import { type AgentTool, toInputSchema, toolError, toolOk } from '../tools/agent-tool.js';

@@ -12,8 +12,8 @@ import {
 import { FollowUpQuestion } from '../../result.js';
 import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
-import { amendWithFollowUps } from '../follow-up-plan.js';
-import { readPlan, writeRecordFile } from '../loop-files.js';
+import { amendWithFollowUps } from '../plan/follow-up-plan.js';
+import { readPlan, writeRecordFile } from '../plan/loop-files.js';
 import { pathLine, renderSystemPrompt } from '../prompts/system-prompt.js';
 import { commitSession } from '../session-output.js';
 import { createReadOnlyTools } from '../tools/read-only-tools.js';

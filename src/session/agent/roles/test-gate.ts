@@ -1,8 +1,8 @@
 import type { TestRun } from '../../../core/plan/completion.js';
 import { code } from '../../../core/vocabulary/markdown.js';
 import type { AgentContext } from '../agent-context.js';
-import type { Sandbox } from '../sandbox.js';
-import { runTestCommand } from '../sandbox-test.js';
+import type { Sandbox } from '../sandbox/sandbox.js';
+import { runTestCommand } from '../sandbox/sandbox-test.js';
 import type { TestCommand } from '../test-command.js';
 import type { CompletionSubmission } from './completion-submission.js';
 

@@ -14,18 +14,18 @@ import {
 import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
 import { readBuildScope, scopeLines, skillFor } from '../build-scope.js';
-import { git } from '../git.js';
-import { webTools } from '../model-features.js';
-import type { LoopOutcome } from '../model-loop.js';
+import { git } from '../git/git.js';
+import { webTools } from '../model/model-features.js';
+import type { LoopOutcome } from '../model/model-loop.js';
+import { toUsage } from '../model/usage-meter.js';
 import { renderSystemPrompt } from '../prompts/system-prompt.js';
 import { renderWorkPrompt } from '../prompts/work-prompt.js';
-import { type EgressOptions, openSandbox, type Sandbox } from '../sandbox.js';
+import { type EgressOptions, openSandbox, type Sandbox } from '../sandbox/sandbox.js';
 import { commitSession } from '../session-output.js';
 import { findTestCommand } from '../test-command.js';
 import type { AgentTool } from '../tools/agent-tool.js';
 import { createBashTool } from '../tools/bash-tool.js';
 import { createTextEditorTool } from '../tools/text-editor-tool.js';
-import { toUsage } from '../usage-meter.js';
 import {
   type CompletionSubmission,
   completionOf,

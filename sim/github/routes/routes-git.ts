@@ -1,0 +1,266 @@
+import type { FakeGitHub } from '../fake-github.js';
+import type { Grants } from '../permissions.js';
+import { json, notFound, type Router, unprocessable } from '../router.js';
+import { page } from './routes-issues.js';
+
+/** Git data, contents, compare and merges; plus the app's own endpoints. */
+export function registerGitRoutes(router: Router, gh: FakeGitHub): void {
+  const repoPath = '/repos/{owner}/{repo}';
+  router
+    .on('GET', '/app', () =>
+      json(200, { id: 1, slug: gh.botLogin.replace(/\[bot\]$/, ''), name: 'Baton' }),
+    )
+    .on('GET', '/app/installations', () =>
+      json(200, [{ id: gh.installationId, account: { login: gh.owner } }]),
+    )
+    .on('GET', '/app/installations/{installation_id}', () =>
+      json(200, { id: gh.installationId, account: { login: gh.owner } }),
+    )
+    // The installation's repositories: this one and its peers, in GitHub's pages.
+    .on('GET', '/installation/repositories', (_, request) => {
+      const repositories = [gh, ...gh.installationPeers].map((one) => ({
+        id: one.repositoryId,
+        name: one.repo,
+        full_name: one.fullName,
+        default_branch: one.defaultBranch,
+        owner: { login: one.owner },
+      }));
+      const listed = page(repositories, request.query);
+      return { ...listed, body: { total_count: repositories.length, repositories: listed.body } };
+    })
+    .on('POST', '/app/installations/{installation_id}/access_tokens', (_, request) => {
+      const asked = (request.body as { permissions?: Grants } | undefined)?.permissions;
+      const minted = gh.mintToken(asked);
+      if ('exceeding' in minted) {
+        return unprocessable(
+          `The permissions requested are not granted to this installation: ${minted.exceeding.join(', ')}`,
+        );
+      }
+      return json(201, {
+        token: minted.token,
+        expires_at: '2099-01-01T00:00:00Z',
+        permissions: minted.permissions,
+      });
+    })
+    .on('GET', '/meta', () =>
+      json(200, {
+        verifiable_password_authentication: false,
+        ...(gh.enterpriseVersion === null
+          ? {}
+          : { installed_version: `${gh.enterpriseVersion}.0` }),
+      }),
+    )
+    // Revoking the token a request is made with; the simulation keeps no tokens to forget.
+    .on('DELETE', '/installation/token', () => json(204))
+    .on('GET', repoPath, () =>
+      json(200, {
+        id: gh.repositoryId,
+        node_id: gh.nodeId,
+        name: gh.repo,
+        full_name: gh.fullName,
+        default_branch: gh.defaultBranch,
+        owner: { login: gh.owner },
+      }),
+    )
+    .on('GET', `${repoPath}/contents/{path}`, ({ path = '' }, request) => {
+      const ref = request.query.get('ref') ?? gh.defaultBranch;
+      const sha = gh.git.resolve(ref);
+      const entry = sha ? gh.git.entryAt(sha, path) : null;
+      if (!sha || !entry) return notFound();
+      if (entry.type === 'tree') {
+        return json(
+          200,
+          gh.git.listDir(sha, path.replace(/\/+$/, '')).map((child) => ({
+            name: child.name,
+            path: `${path.replace(/\/+$/, '')}/${child.name}`,
+            type: child.type === 'tree' ? 'dir' : 'file',
+            sha: child.sha,
+            size: child.size,
+          })),
+        );
+      }
+      const content = entry.content ?? '';
+      if ((request.headers.accept ?? '').includes('raw')) {
+        return {
+          status: 200,
+          body: content,
+          headers: { 'content-type': 'text/plain; charset=utf-8' },
+        };
+      }
+      return json(200, {
+        type: 'file',
+        name: path.split('/').at(-1),
+        path,
+        sha: entry.sha,
+        size: entry.size,
+        encoding: 'base64',
+        content: Buffer.from(content).toString('base64'),
+      });
+    })
+    .on('GET', `${repoPath}/git/matching-refs/{ref}`, ({ ref = '' }, request) => {
+      const refs = [...gh.git.refs]
+        .filter(([name]) => name.startsWith(`refs/${ref}`))
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, sha]) => refBody(name, sha, gh.fullName));
+      if (gh.matchingRefsPageSize === null) return json(200, refs);
+      const query = new URLSearchParams(request.query);
+      query.set('per_page', String(gh.matchingRefsPageSize));
+      return page(refs, query);
+    })
+    .on('GET', `${repoPath}/git/ref/{ref}`, ({ ref = '' }) => {
+      const sha = gh.git.refs.get(`refs/${ref}`);
+      return sha ? json(200, refBody(`refs/${ref}`, sha, gh.fullName)) : notFound();
+    })
+    .on('POST', `${repoPath}/git/refs`, (_, request) => {
+      const { ref, sha } = request.body as { ref: string; sha: string };
+      if (!isValidRefName(ref)) return unprocessable('Reference name is invalid');
+      if (gh.git.refs.has(ref)) return unprocessable('Reference already exists');
+      if (gh.git.objects.get(sha)?.type !== 'commit') return unprocessable('Object does not exist');
+      if (ref.startsWith('refs/heads/')) gh.setBranch(ref.slice('refs/heads/'.length), sha);
+      else gh.git.refs.set(ref, sha);
+      return json(201, refBody(ref, sha, gh.fullName));
+    })
+    .on('PATCH', `${repoPath}/git/refs/{ref}`, ({ ref = '' }, request) => {
+      const { sha, force } = request.body as { sha: string; force?: boolean };
+      const name = `refs/${ref}`;
+      const current = gh.git.refs.get(name);
+      if (!current) return unprocessable('Reference does not exist');
+      if (!force && !gh.git.isAncestor(current, sha))
+        return unprocessable('Update is not a fast forward');
+      if (name.startsWith('refs/heads/')) gh.setBranch(name.slice('refs/heads/'.length), sha);
+      else gh.git.refs.set(name, sha);
+      return json(200, refBody(name, sha, gh.fullName));
+    })
+    .on('DELETE', `${repoPath}/git/refs/{ref}`, ({ ref = '' }) =>
+      gh.git.refs.delete(`refs/${ref}`) ? json(204) : unprocessable('Reference does not exist'),
+    )
+    .on('GET', `${repoPath}/git/trees/{tree_sha}`, ({ tree_sha = '' }) => {
+      const tree = gh.git.objects.get(tree_sha);
+      if (tree?.type !== 'tree') return notFound();
+      return json(200, {
+        sha: tree_sha,
+        truncated: false,
+        tree: tree.entries.map((e) => ({
+          path: e.name,
+          type: e.type,
+          sha: e.sha,
+          size: e.size,
+          mode: '100644',
+        })),
+      });
+    })
+    .on('GET', `${repoPath}/git/blobs/{file_sha}`, ({ file_sha = '' }) => {
+      const blob = gh.git.objects.get(file_sha);
+      if (blob?.type !== 'blob') return notFound();
+      return json(200, {
+        sha: file_sha,
+        size: blob.content.length,
+        encoding: 'base64',
+        content: Buffer.from(blob.content).toString('base64'),
+      });
+    })
+    .on('GET', `${repoPath}/compare/{basehead}`, ({ basehead = '' }) => {
+      const [base = '', head = ''] = basehead.split('...');
+      const baseSha = gh.git.resolve(base);
+      const headSha = gh.git.resolve(head);
+      if (!baseSha || !headSha) return notFound();
+      const ahead = [...gh.git.ancestors(headSha)].filter(
+        (sha) => !gh.git.ancestors(baseSha).has(sha),
+      );
+      const behind = [...gh.git.ancestors(baseSha)].filter(
+        (sha) => !gh.git.ancestors(headSha).has(sha),
+      );
+      const status =
+        ahead.length && behind.length
+          ? 'diverged'
+          : ahead.length
+            ? 'ahead'
+            : behind.length
+              ? 'behind'
+              : 'identical';
+      return json(200, {
+        status,
+        ahead_by: ahead.length,
+        behind_by: behind.length,
+        total_commits: ahead.length,
+        commits: [],
+        files: [],
+      });
+    })
+    .on('POST', `${repoPath}/merges`, (_, request) => {
+      const { base, head, commit_message } = request.body as {
+        base: string;
+        head: string;
+        commit_message?: string;
+      };
+      const baseSha = gh.git.resolve(base);
+      const headSha = gh.git.resolve(head);
+      if (!baseSha || !headSha) return notFound();
+      if (gh.git.isAncestor(headSha, baseSha)) return json(204);
+      if (gh.git.conflicts(baseSha, headSha).length > 0)
+        return json(409, { message: 'Merge conflict' });
+      const sha = gh.git.merge({
+        ours: baseSha,
+        theirs: headSha,
+        message: commit_message ?? `Merge ${head} into ${base}`,
+      });
+      gh.setBranch(base, sha);
+      return json(201, { sha, commit: { message: commit_message ?? '' } });
+    });
+}
+
+/** A ref's GraphQL node id: opaque to clients, its repository and name here (ids are global). */
+export function refNodeId(repository: string, ref: string): string {
+  return `REF_${Buffer.from(`${repository}:${ref}`).toString('base64url')}`;
+}
+
+/** The repository (`owner/name`) and ref a node id names, or null. */
+export function refOfNodeId(id: string): { repository: string; ref: string } | null {
+  if (!id.startsWith('REF_')) return null;
+  const [repository = '', ref = ''] = Buffer.from(id.slice(4), 'base64url')
+    .toString()
+    .split(/:(.*)/);
+  return ref ? { repository, ref } : null;
+}
+
+function refBody(ref: string, sha: string, repository: string) {
+  return {
+    ref,
+    node_id: refNodeId(repository, ref),
+    url: '',
+    object: { sha, type: 'commit', url: '' },
+  };
+}
+
+/**
+ * The token the simulated GitHub mints for an installation: `ghs_simulated`
+ * for installation 1, `ghs_simulated_<id>` for the others, so that a server
+ * of several installations can tell whose `/installation/…` request it is.
+ * A token asked with fewer permissions gets `_s<n>` after that.
+ */
+export function installationToken(installationId: number, narrowed?: number): string {
+  const base = installationId === 1 ? 'ghs_simulated' : `ghs_simulated_${installationId}`;
+  return narrowed === undefined ? base : `${base}_s${narrowed}`;
+}
+
+/** The installation a token of `installationToken` belongs to; null for any other credential. */
+export function installationOfToken(token: string | null): number | null {
+  const found = /^ghs_simulated(?:_(\d+))?(?:_s\d+)?$/.exec(token ?? '');
+  if (!found) return null;
+  return found[1] === undefined ? 1 : Number(found[1]);
+}
+
+/**
+ * git's rules for a ref name (git-check-ref-format), which GitHub applies to
+ * `POST /git/refs`: under `refs/` with at least two levels, no `..`, `@{`, `//`,
+ * control characters, space or any of `~^:?*[\`; no component starting with `.`
+ * or ending in `.lock`; not ending in `/` or `.`.
+ */
+export function isValidRefName(ref: string): boolean {
+  if (!ref.startsWith('refs/') || ref.split('/').length < 3) return false;
+  if (/\.\.|@\{|\/\/|[ ~^:?*[\\]/.test(ref)) return false;
+  if ([...ref].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f))
+    return false;
+  if (ref.endsWith('/') || ref.endsWith('.')) return false;
+  return ref.split('/').every((part) => !part.startsWith('.') && !part.endsWith('.lock'));
+}

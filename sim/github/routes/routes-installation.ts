@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import type { FakeGitHub } from '../fake-github.js';
+import { json, notFound, type Router } from '../router.js';
+
+/** What an installation was granted: its permissions and the events it delivers. */
+export interface InstallationGrants {
+  permissions: Record<string, string>;
+  events: string[];
+}
+
+/** What app.yml asks for: a healthy installation has accepted exactly that. */
+export function appManifestGrants(): InstallationGrants {
+  const manifest = parse(readFileSync(new URL('../../app.yml', import.meta.url), 'utf8')) as {
+    default_permissions: Record<string, string>;
+    default_events: string[];
+  };
+  return { permissions: { ...manifest.default_permissions }, events: [...manifest.default_events] };
+}
+
+/**
+ * The app's installation on the repository (`GET /repos/{owner}/{repo}/installation`,
+ * with its permissions and events as GitHub lists them; 404 when the app is not
+ * installed) and the repository's Actions variables.
+ */
+export function registerInstallationRoutes(router: Router, gh: FakeGitHub): void {
+  const repoPath = '/repos/{owner}/{repo}';
+  router
+    .on('GET', `${repoPath}/installation`, () =>
+      gh.installed ? json(200, installationBody(gh)) : notFound(),
+    )
+    .on('GET', `${repoPath}/actions/variables/{name}`, ({ name = '' }) => {
+      // `actions_variables: read` is checked with every other permission (FakeGitHub.authorize).
+      const value = gh.variables.get(name.toUpperCase());
+      if (value === undefined) return notFound();
+      const at = gh.now();
+      return json(200, { name: name.toUpperCase(), value, created_at: at, updated_at: at });
+    });
+}
+
+export function installationBody(gh: FakeGitHub) {
+  return {
+    id: gh.installationId,
+    app_id: 1,
+    app_slug: gh.botLogin.replace(/\[bot\]$/, ''),
+    account: { login: gh.owner, type: 'Organization' },
+    target_type: 'Organization',
+    repository_selection: 'selected',
+    permissions: { ...gh.installationGrants.permissions },
+    events: [...gh.installationGrants.events],
+  };
+}

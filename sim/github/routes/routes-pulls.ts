@@ -1,0 +1,262 @@
+import type { FakeGitHub, SimPull, SimReview } from '../fake-github.js';
+import { json, notFound, type Router, unprocessable } from '../router.js';
+import { page } from './routes-issues.js';
+
+/** Pull requests, reviews, merges and check runs. */
+export function registerPullRoutes(router: Router, gh: FakeGitHub): void {
+  const repoPath = '/repos/{owner}/{repo}';
+  const pullOf = (number: string | undefined) => gh.pulls.get(Number(number));
+  router
+    .on('GET', `${repoPath}/pulls`, (_, request) => {
+      const { query } = request;
+      const state = query.get('state') ?? 'open';
+      // `head` is `user:ref-name`: the branch of that user's (or organization's) repository.
+      const [headOwner, head] = query.get('head')?.split(/:(.*)/) ?? [];
+      const pulls = [...gh.pulls.values()].filter(
+        (pull) =>
+          (state === 'all' || pull.state === state) &&
+          (!query.get('base') || pull.base === query.get('base')) &&
+          (!head || (pull.head === head && headRepoOf(gh, pull).split('/')[0] === headOwner)),
+      );
+      // GitHub sorts by creation; the simulator keeps creation order unless asked for newest first.
+      if (query.get('direction') === 'desc') pulls.sort((a, b) => b.number - a.number);
+      return page(
+        pulls.map((pull) => pullBody(gh, pull)),
+        query,
+        request.path,
+      );
+    })
+    .on('POST', `${repoPath}/pulls`, (_, request) => {
+      const {
+        title,
+        body = '',
+        head,
+        base,
+      } = request.body as { title: string; body?: string; head: string; base: string };
+      if (!gh.git.resolve(head) || !gh.git.resolve(base))
+        return unprocessable('Validation Failed: head or base does not exist');
+      if (
+        [...gh.pulls.values()].some(
+          (p) => p.state === 'open' && p.head === head && p.base === base && !p.fork,
+        )
+      ) {
+        return unprocessable(`A pull request already exists for ${gh.owner}:${head}.`);
+      }
+      const pull = gh.openPull({ title, body, head, base, user: gh.botLogin });
+      return json(201, pullBody(gh, pull));
+    })
+    .on('GET', `${repoPath}/pulls/{pull_number}`, ({ pull_number }) => {
+      const pull = pullOf(pull_number);
+      return pull ? json(200, pullBody(gh, pull, { detail: true })) : notFound();
+    })
+    .on('PATCH', `${repoPath}/pulls/{pull_number}`, ({ pull_number }, request) => {
+      const pull = pullOf(pull_number);
+      if (!pull) return notFound();
+      const update = request.body as Partial<{
+        title: string;
+        body: string;
+        state: 'open' | 'closed';
+      }>;
+      const closing = update.state === 'closed' && pull.state === 'open';
+      Object.assign(pull, update);
+      if (closing) gh.events.pull('closed', pull, gh.botLogin);
+      return json(200, pullBody(gh, pull));
+    })
+    .on(
+      'POST',
+      `${repoPath}/pulls/{pull_number}/requested_reviewers`,
+      ({ pull_number }, request) => {
+        const pull = pullOf(pull_number);
+        if (!pull) return notFound();
+        const { reviewers = [] } = request.body as { reviewers?: string[] };
+        // GitHub refuses to ask the PR's author for a review of their own PR.
+        if (reviewers.includes(pull.user.login)) {
+          return unprocessable('Review cannot be requested from pull request author.');
+        }
+        pull.requestedReviewers = [...new Set([...(pull.requestedReviewers ?? []), ...reviewers])];
+        return json(201, pullBody(gh, pull));
+      },
+    )
+    .on('PUT', `${repoPath}/pulls/{pull_number}/merge`, ({ pull_number }, request) => {
+      const pull = pullOf(pull_number);
+      if (!pull) return notFound();
+      const { sha } = (request.body ?? {}) as { sha?: string };
+      const head = gh.git.resolve(pull.head) ?? '';
+      if (pull.state !== 'open') return json(405, { message: 'Pull Request is not mergeable' });
+      if (sha && sha !== head)
+        return json(409, { message: 'Head branch was modified. Review and try the merge again.' });
+      const base = gh.git.resolve(pull.base) ?? '';
+      if (gh.git.conflicts(base, head).length > 0)
+        return json(405, { message: 'Pull Request is not mergeable' });
+      // A branch rule that asks for up-to-date PRs refuses one the base has moved past.
+      if (gh.requireUpToDate && !gh.git.isAncestor(base, head))
+        return json(405, { message: 'Pull Request is not mergeable' });
+      const merged = gh.git.merge({
+        ours: base,
+        theirs: head,
+        message: `${pull.title} (#${pull.number})`,
+      });
+      pull.state = 'closed';
+      pull.mergedAt = gh.now();
+      pull.closedAt = pull.mergedAt;
+      gh.events.pull('closed', pull, gh.botLogin);
+      gh.setBranch(pull.base, merged);
+      return json(200, { sha: merged, merged: true, message: 'Pull Request successfully merged' });
+    })
+    .on('PUT', `${repoPath}/pulls/{pull_number}/update-branch`, ({ pull_number }, request) => {
+      const pull = pullOf(pull_number);
+      if (!pull) return notFound();
+      const head = gh.git.resolve(pull.head) ?? '';
+      const { expected_head_sha } = (request.body ?? {}) as { expected_head_sha?: string };
+      if (expected_head_sha && expected_head_sha !== head)
+        return unprocessable('expected head sha did not match');
+      const base = gh.git.resolve(pull.base) ?? '';
+      if (gh.git.conflicts(head, base).length > 0)
+        return unprocessable('merge conflict between base and head');
+      // GitHub's message names the base branch; Baton reads it to carry a verdict over.
+      const message = `Merge branch '${pull.base}' into ${pull.head}`;
+      gh.setBranch(pull.head, gh.git.merge({ ours: head, theirs: base, message }));
+      return json(202, { message: 'Updating pull request branch.' });
+    })
+    .on('GET', `${repoPath}/pulls/{pull_number}/reviews`, ({ pull_number }, request) =>
+      page(
+        gh.reviews.filter((r) => r.pull === Number(pull_number)).map((r) => reviewBody(gh, r)),
+        request.query,
+        request.path,
+      ),
+    )
+    .on('POST', `${repoPath}/pulls/{pull_number}/reviews`, ({ pull_number }, request) => {
+      const pull = pullOf(pull_number);
+      if (!pull) return notFound();
+      const body = request.body as {
+        body?: string;
+        event?: string;
+        commit_id?: string;
+        comments?: SimReview['comments'];
+      };
+      const state =
+        body.event === 'APPROVE'
+          ? 'APPROVED'
+          : body.event === 'REQUEST_CHANGES'
+            ? 'CHANGES_REQUESTED'
+            : 'COMMENTED';
+      const review = gh.addReview({
+        pull: pull.number,
+        user: gh.botLogin,
+        body: body.body ?? '',
+        state,
+        commitId: body.commit_id ?? gh.git.resolve(pull.head) ?? '',
+        comments: body.comments ?? [],
+      });
+      return json(200, reviewBody(gh, review));
+    })
+    .on('GET', `${repoPath}/commits/{ref}/check-runs`, ({ ref = '' }, request) => {
+      const sha = gh.git.resolve(ref) ?? ref;
+      const all = gh.checkRuns.filter((run) => run.headSha === sha);
+      const paged = page(all, request.query, request.path);
+      const runs = paged.body;
+      return {
+        ...paged,
+        body: {
+          total_count: all.length,
+          check_runs: runs.map((run) => ({
+            id: run.id,
+            name: run.name,
+            head_sha: run.headSha,
+            status: run.status,
+            conclusion: run.conclusion,
+            details_url: run.detailsUrl,
+          })),
+        },
+      };
+    })
+    // After check-runs: `{ref}` takes slashes, so the longer route must match first.
+    .on('GET', `${repoPath}/commits/{ref}`, ({ ref = '' }) => {
+      const sha = gh.git.resolve(ref);
+      const commit = sha ? gh.git.objects.get(sha) : undefined;
+      if (!sha || commit?.type !== 'commit') return notFound();
+      return json(200, {
+        sha,
+        commit: { message: commit.message },
+        parents: commit.parents.map((parent) => ({ sha: parent })),
+      });
+    })
+    .on('POST', `${repoPath}/check-runs`, (_, request) => {
+      const body = request.body as {
+        name: string;
+        head_sha: string;
+        status?: string;
+        conclusion?: string;
+        output?: unknown;
+      };
+      const run = {
+        id: gh.nextId(),
+        headSha: body.head_sha,
+        name: body.name,
+        status: (body.status ?? 'queued') as 'completed',
+        conclusion: body.conclusion ?? null,
+        detailsUrl: '',
+        output: body.output,
+      };
+      gh.checkRuns.push(run);
+      return json(201, {
+        id: run.id,
+        name: run.name,
+        head_sha: run.headSha,
+        status: run.status,
+        conclusion: run.conclusion,
+      });
+    });
+}
+
+/** The repository a pull request's head is in (`owner/name`): a fork's, or this one. */
+export function headRepoOf(gh: FakeGitHub, pull: SimPull): string {
+  return pull.fork?.fullName ?? gh.fullName;
+}
+
+export function pullBody(gh: FakeGitHub, pull: SimPull, { detail = false } = {}) {
+  const headSha = pull.fork?.sha ?? gh.git.resolve(pull.head) ?? '';
+  const baseSha = gh.git.resolve(pull.base) ?? '';
+  const issue = gh.issues.get(pull.number);
+  return {
+    id: pull.number,
+    node_id: `PR_${pull.number}`,
+    number: pull.number,
+    title: pull.title,
+    body: pull.body,
+    state: pull.state,
+    merged_at: pull.mergedAt,
+    closed_at: pull.closedAt ?? (pull.state === 'closed' ? pull.mergedAt : null),
+    user: pull.user,
+    labels: (issue?.labels ?? []).map((name) => ({ name })),
+    created_at: pull.createdAt,
+    html_url: `${gh.htmlUrl}/pull/${pull.number}`,
+    head: { ref: pull.head, sha: headSha, repo: { full_name: headRepoOf(gh, pull) } },
+    auto_merge: pull.autoMerge ? { merge_method: 'merge' } : null,
+    base: { ref: pull.base, sha: baseSha, repo: { full_name: gh.fullName } },
+    ...(detail
+      ? { merged: pull.mergedAt !== null, mergeable_state: mergeableState(gh, pull) }
+      : {}),
+  };
+}
+
+function mergeableState(gh: FakeGitHub, pull: SimPull): string {
+  if (pull.state !== 'open') return 'unknown';
+  const head = gh.git.resolve(pull.head) ?? '';
+  const base = gh.git.resolve(pull.base) ?? '';
+  if (gh.git.conflicts(base, head).length > 0) return 'dirty';
+  if (gh.requireUpToDate && !gh.git.isAncestor(base, head)) return 'behind';
+  return 'clean';
+}
+
+function reviewBody(gh: FakeGitHub, review: SimReview) {
+  return {
+    id: review.id,
+    user: review.user,
+    body: review.body,
+    state: review.state,
+    commit_id: review.commitId,
+    submitted_at: review.submittedAt,
+    html_url: `${gh.htmlUrl}/pull/${review.pull}#pullrequestreview-${review.id}`,
+  };
+}

@@ -1,0 +1,94 @@
+import type { FakeGitHub, SimIssue } from '../fake-github.js';
+import { json, notFound, type Router } from '../router.js';
+import { issueBody, page } from './routes-issues.js';
+
+/**
+ * Sub-issues and "blocked by" links, and opening, closing or retitling an issue, as
+ * GitHub's REST routes do them. An issue's `id` is its number here, so the
+ * ids these routes take (`sub_issue_id`, `issue_id`) are issue numbers.
+ */
+export function registerSubIssueRoutes(router: Router, gh: FakeGitHub): void {
+  const issuePath = '/repos/{owner}/{repo}/issues/{issue_number}';
+  const issueOf = (number: string | undefined) => {
+    const issue = gh.issues.get(Number(number));
+    return issue && !issue.pull ? issue : undefined;
+  };
+  router
+    .on('POST', '/repos/{owner}/{repo}/issues', (_, request) => {
+      const { title, body = '' } = (request.body ?? {}) as { title?: string; body?: string };
+      if (!title) return json(422, { message: 'Validation Failed' });
+      const number = gh.openIssue({ title, body, user: gh.botLogin });
+      const issue = gh.issues.get(number);
+      return issue ? json(201, issueBody(gh, issue)) : notFound();
+    })
+    .on('PATCH', issuePath, ({ issue_number }, request) => {
+      const issue = issueOf(issue_number);
+      if (!issue) return notFound();
+      const { state, state_reason, title } = (request.body ?? {}) as {
+        state?: 'open' | 'closed';
+        state_reason?: string | null;
+        title?: string;
+      };
+      if (title !== undefined) issue.title = title;
+      if (state !== undefined && state !== issue.state) {
+        issue.state = state;
+        issue.stateReason = state === 'closed' ? (state_reason ?? 'completed') : 'reopened';
+        gh.events.issueState(state === 'closed' ? 'closed' : 'reopened', issue.number, gh.botLogin);
+      }
+      return json(200, issueBody(gh, issue));
+    })
+    .on('GET', `${issuePath}/sub_issues`, ({ issue_number }, request) => {
+      const issue = issueOf(issue_number);
+      if (!issue) return notFound();
+      const foreign = gh.foreignSubIssues.get(issue.number) ?? [];
+      return page([...listed(gh, issue.subIssues ?? []), ...foreign], request.query, request.path);
+    })
+    .on('POST', `${issuePath}/sub_issues`, ({ issue_number }, request) => {
+      const parent = issueOf(issue_number);
+      const { sub_issue_id } = (request.body ?? {}) as { sub_issue_id?: number };
+      const child = issueOf(String(sub_issue_id));
+      if (!parent || !child) return notFound();
+      if (child.parent !== undefined || child.number === parent.number) {
+        return json(422, {
+          message: 'Validation Failed',
+          errors: [
+            { resource: 'Issue', code: 'custom', message: 'Issue may only have one parent' },
+          ],
+        });
+      }
+      gh.addSubIssue(parent.number, child.number);
+      return json(201, issueBody(gh, parent));
+    })
+    .on('GET', `${issuePath}/parent`, ({ issue_number }) => {
+      const parent = issueOf(String(issueOf(issue_number)?.parent));
+      return parent ? json(200, issueBody(gh, parent)) : notFound();
+    })
+    .on('GET', `${issuePath}/dependencies/blocked_by`, ({ issue_number }, request) => {
+      const issue = issueOf(issue_number);
+      if (!issue) return notFound();
+      return page(listed(gh, issue.blockedBy ?? []), request.query, request.path);
+    })
+    .on('POST', `${issuePath}/dependencies/blocked_by`, ({ issue_number }, request) => {
+      const issue = issueOf(issue_number);
+      const { issue_id } = (request.body ?? {}) as { issue_id?: number };
+      const blocker = issueOf(String(issue_id));
+      if (!issue || !blocker) return notFound();
+      gh.addBlockedBy(issue.number, blocker.number);
+      return json(201, issueBody(gh, blocker));
+    })
+    .on('GET', `${issuePath}/dependencies/blocking`, ({ issue_number }, request) => {
+      const issue = issueOf(issue_number);
+      if (!issue) return notFound();
+      const blocking = [...gh.issues.values()]
+        .filter((other) => other.blockedBy?.includes(issue.number))
+        .map((other) => other.number);
+      return page(listed(gh, blocking), request.query, request.path);
+    });
+}
+
+function listed(gh: FakeGitHub, numbers: number[]) {
+  return numbers
+    .map((n) => gh.issues.get(n))
+    .filter((issue): issue is SimIssue => issue !== undefined)
+    .map((issue) => issueBody(gh, issue));
+}

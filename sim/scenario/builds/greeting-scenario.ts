@@ -1,0 +1,169 @@
+import { installBaton } from '../../e2e.js';
+import type { FakeGitHub } from '../../github/fake-github.js';
+import type { AttemptFailure, Scenario, ScenarioWorker } from '../scenario.js';
+
+/**
+ * A small JavaScript project (ESM, tests with `node --test`) and a diamond
+ * build on it: W1.1 greeting and W1.2 farewell, then W2.1 the command line
+ * that uses both. Each worker writes code and a test, and runs the test.
+ */
+
+/** The issue the greeting build answers. */
+export const GREETING_ISSUE = {
+  title: 'Add greet and bye commands',
+  body: 'The `widgets` command line should say hello and goodbye:\n\n```\n$ widgets greet Ada\nHello, Ada!\n$ widgets bye Ada\nGoodbye, Ada.\n```\n\nKeep the texts in their own modules so they can be reused.',
+};
+
+/** The repository before the build: Baton installed, a README, a package.json, no code yet. */
+export function setUpWidgets(gh: FakeGitHub): void {
+  installBaton(gh);
+  gh.git.commitOn(
+    gh.defaultBranch,
+    {
+      'README.md':
+        '# widgets\n\nSmall command-line helpers.\n\n- Code: `src/`, ES modules.\n- Tests: `test/*.test.js`, run with `npm test` (`node --test`).\n',
+      'package.json': `${JSON.stringify({ name: 'widgets', private: true, type: 'module', bin: { widgets: 'src/cli.js' }, scripts: { test: 'node --test' } }, null, 2)}\n`,
+    },
+    'Describe the project',
+  );
+}
+
+/** The knobs the tests turn on the diamond. */
+export interface DiamondOptions {
+  /** W1.1's first review asks for a change (blank names), which a fix session makes. */
+  reviewChanges?: boolean;
+  /** How each worker's attempts fail before the one that delivers. */
+  failures?: Partial<Record<'W1.1' | 'W1.2' | 'W2.1', AttemptFailure[]>>;
+  /** W1.1 and W1.2 both write `src/index.js`, so the second to merge conflicts. */
+  sharedIndex?: boolean;
+  overloadedOnce?: Scenario['overloadedOnce'];
+}
+
+const TEST_IMPORTS =
+  "import assert from 'node:assert/strict';\nimport { test } from 'node:test';\n";
+
+const CONTEXT =
+  'The project is plain ES modules under `src/`, tested with `node --test` (see README.md). No code exists yet.';
+
+/** The diamond W1.1, W1.2 → W2.1 with the knobs asked for. */
+export function diamondScenario(options: DiamondOptions = {}): Scenario {
+  return {
+    plan: {
+      title: 'greet and bye commands',
+      summary:
+        'Two text modules in parallel (greeting, farewell), then the command line that uses both.',
+      reads: ['README.md', 'package.json'],
+    },
+    workers: [greetingWorker(options), farewellWorker(options), commandsWorker(options)],
+    ...(options.overloadedOnce ? { overloadedOnce: options.overloadedOnce } : {}),
+  };
+}
+
+/** `src/index.js` with one re-export, when the options make W1.1 and W1.2 share it. */
+function sharedIndex(options: DiamondOptions, line: string): Record<string, string> {
+  return options.sharedIndex ? { 'src/index.js': `${line}\n` } : {};
+}
+
+function failuresOf(options: DiamondOptions, id: 'W1.1' | 'W1.2' | 'W2.1') {
+  const failures = options.failures?.[id];
+  return failures ? { failures } : {};
+}
+
+function greetingWorker(options: DiamondOptions): ScenarioWorker {
+  return {
+    id: 'W1.1',
+    title: 'Greeting text',
+    complexity: 'easy',
+    mission: 'Add `greeting(name)`, the text `widgets greet` prints.',
+    context: CONTEXT,
+    requirements: [
+      '`src/greeting.js` exports `greeting(name)` returning `Hello, <name>!`.',
+      'A test in `test/greeting.test.js`.',
+      ...(options.sharedIndex ? ['Re-export it from `src/index.js`.'] : []),
+    ],
+    criteria: ['`greeting("Ada")` is `Hello, Ada!`', 'the test passes'],
+    files: {
+      'src/greeting.js':
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source that a worker writes
+        '/** The greeting `widgets greet` prints. */\nexport function greeting(name) {\n  return `Hello, ${name}!`;\n}\n',
+      'test/greeting.test.js': `${TEST_IMPORTS}import { greeting } from '../src/greeting.js';\n\ntest('greets by name', () => {\n  assert.equal(greeting('Ada'), 'Hello, Ada!');\n});\n`,
+      ...sharedIndex(options, "export { greeting } from './greeting.js';"),
+    },
+    check: 'node --test test/greeting.test.js',
+    summary: 'Added `greeting(name)` in `src/greeting.js` with its test.',
+    decisions: ['Kept the text in one template literal; no i18n yet.'],
+    ...failuresOf(options, 'W1.1'),
+    ...(options.reviewChanges
+      ? {
+          reviews: [
+            {
+              verdict: 'changes-requested' as const,
+              on: 'return',
+              comment:
+                'A blank name prints `Hello, !`. Trim the name and greet `there` when it is empty.',
+              fix: {
+                // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source that a worker writes
+                old: '  return `Hello, ${name}!`;',
+                // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source that a worker writes
+                new: "  const who = name.trim() || 'there';\n  return `Hello, ${who}!`;",
+                summary: 'After review, a blank name is greeted as `there`.',
+              },
+            },
+          ],
+        }
+      : {}),
+  };
+}
+
+function farewellWorker(options: DiamondOptions): ScenarioWorker {
+  return {
+    id: 'W1.2',
+    title: 'Farewell text',
+    complexity: 'easy',
+    mission: 'Add `farewell(name)`, the text `widgets bye` prints.',
+    context: CONTEXT,
+    requirements: [
+      '`src/farewell.js` exports `farewell(name)` returning `Goodbye, <name>.`.',
+      'A test in `test/farewell.test.js`.',
+      ...(options.sharedIndex ? ['Re-export it from `src/index.js`.'] : []),
+    ],
+    criteria: ['`farewell("Ada")` is `Goodbye, Ada.`', 'the test passes'],
+    files: {
+      'src/farewell.js':
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source that a worker writes
+        '/** The farewell `widgets bye` prints. */\nexport function farewell(name) {\n  return `Goodbye, ${name}.`;\n}\n',
+      'test/farewell.test.js': `${TEST_IMPORTS}import { farewell } from '../src/farewell.js';\n\ntest('says goodbye by name', () => {\n  assert.equal(farewell('Ada'), 'Goodbye, Ada.');\n});\n`,
+      ...sharedIndex(options, "export { farewell } from './farewell.js';"),
+    },
+    check: 'node --test test/farewell.test.js',
+    summary: 'Added `farewell(name)` in `src/farewell.js` with its test.',
+    ...failuresOf(options, 'W1.2'),
+  };
+}
+
+function commandsWorker(options: DiamondOptions): ScenarioWorker {
+  const cliImports = options.sharedIndex
+    ? "import { farewell, greeting } from './index.js';\n"
+    : "import { farewell } from './farewell.js';\nimport { greeting } from './greeting.js';\n";
+  return {
+    id: 'W2.1',
+    title: 'greet and bye commands',
+    depends_on: ['W1.1', 'W1.2'],
+    mission: 'Add the `widgets` command line with `greet <name>` and `bye <name>`.',
+    context: `W1.1 and W1.2 added \`greeting\` and \`farewell\`${options.sharedIndex ? ', both exported from `src/index.js`' : ''}; their reports are in the build record. \`package.json\` already names \`src/cli.js\` as the \`widgets\` bin.`,
+    requirements: [
+      '`src/cli.js` exports `run(args)` returning the line to print, and prints it when run as a script.',
+      'An unknown command answers a one-line usage.',
+      'A test in `test/cli.test.js`.',
+    ],
+    criteria: ['`node src/cli.js greet Ada` prints `Hello, Ada!`', 'the test passes'],
+    files: {
+      'src/cli.js': `#!/usr/bin/env node\n${cliImports}\n/** The line \`widgets <command> <name>\` prints. */\nexport function run([command, name = '']) {\n  if (command === 'greet') return greeting(name);\n  if (command === 'bye') return farewell(name);\n  return 'usage: widgets greet|bye <name>';\n}\n\nif (import.meta.url === \`file://\${process.argv[1]}\`) console.log(run(process.argv.slice(2)));\n`,
+      'test/cli.test.js': `${TEST_IMPORTS}import { run } from '../src/cli.js';\n\ntest('greets and says goodbye', () => {\n  assert.equal(run(['greet', 'Ada']), 'Hello, Ada!');\n  assert.equal(run(['bye', 'Ada']), 'Goodbye, Ada.');\n  assert.match(run(['wave']), /^usage:/);\n});\n`,
+    },
+    check: 'node --test test/cli.test.js && node src/cli.js greet Ada',
+    summary: 'Added `src/cli.js` with `greet` and `bye`, and its test.',
+    follow_up: ['Publish the `widgets` bin once more commands exist.'],
+    ...failuresOf(options, 'W2.1'),
+  };
+}

@@ -1,0 +1,136 @@
+import { requestedFix, type ScenarioWorker, scenarioWorker } from '../scenario.js';
+import { conflictBlocks, viewedLines } from '../text-reading.js';
+import { conflictNote, fixSummary, viewEarlierReport } from './fix-summary.js';
+import {
+  commandFailed,
+  resultOf,
+  say,
+  type TurnAnswer,
+  type TurnInput,
+  toolFailure,
+  unexpected,
+} from './turn.js';
+import { submit } from './work-turns.js';
+
+const EDITOR = 'str_replace_based_edit_tool';
+const MARKERS = "'^(<<<<<<<|>>>>>>>)( |$)'";
+
+/**
+ * A `fix` session. For a review: views the commented file, makes the change
+ * the scenario's round asks for, runs the check, submits. For a conflict:
+ * views each conflicted file, replaces every conflict block with a resolution
+ * that keeps both sides, shows no marker is left and the check passes,
+ * submits. For anything else: runs the check and submits.
+ */
+export function fixTurn(input: TurnInput): TurnAnswer {
+  const failure = toolFailure(input);
+  if (failure) return failure;
+  const { worker: id, trigger } = input.request;
+  if (!id) return unexpected(input, 'a fix session of no worker');
+  const worker = scenarioWorker(input.scenario, id);
+  switch (trigger) {
+    case 'review':
+      return reviewFix(input, worker);
+    case 'conflict':
+      return conflictFix(input, worker);
+    default:
+      return recheck(input, worker);
+  }
+}
+
+function reviewFix(input: TurnInput, worker: ScenarioWorker): TurnAnswer {
+  const round = requestedFix(worker, input.ordinal);
+  const comment = input.request.inline[0];
+  if (!round || !comment)
+    return unexpected(input, 'changes requested that the scenario has no fix for');
+  const { path } = comment;
+  switch (input.request.turn) {
+    case 0:
+      return say(
+        `The review asks: "${comment.body}". Looking at \`${path}\` around line ${comment.line}, and at my earlier report.`,
+        input.call(EDITOR, { command: 'view', path }),
+        ...viewEarlierReport(input),
+      );
+    case 1:
+      return say(
+        'Making that change.',
+        input.call(EDITOR, {
+          command: 'str_replace',
+          path,
+          old_str: round.fix.old,
+          new_str: round.fix.new,
+        }),
+      );
+    case 2:
+      return runCheck(input, worker);
+    case 3:
+      return submitIfPassed(input, worker, round.fix.summary);
+    default:
+      return unexpected(input, 'the report was submitted already, yet the session goes on');
+  }
+}
+
+function conflictFix(input: TurnInput, worker: ScenarioWorker): TurnAnswer {
+  const { conflicts, turn } = input.request;
+  if (conflicts.length === 0) return unexpected(input, 'a conflict fix that names no file');
+  switch (turn) {
+    case 0:
+      return say(
+        `The merge of the build branch left conflicts in ${conflicts.map((f) => `\`${f}\``).join(', ')}; reading them.`,
+        ...conflicts.map((path) => input.call(EDITOR, { command: 'view', path })),
+        ...viewEarlierReport(input),
+      );
+    case 1: {
+      const edits = conflicts.flatMap((path) =>
+        conflictBlocks(viewedLines(resultOf(input, EDITOR, path) ?? '')).map((block) =>
+          input.call(EDITOR, {
+            command: 'str_replace',
+            path,
+            old_str: block.text,
+            new_str: block.resolved,
+          }),
+        ),
+      );
+      if (edits.length === 0)
+        return unexpected(input, 'the conflicted files hold no conflict block');
+      return say('Both sides add something the build needs; keeping both.', ...edits);
+    }
+    case 2:
+      return say(
+        'Checking that no conflict marker is left, then running the check.',
+        input.call('bash', {
+          command: `! grep -nE ${MARKERS} ${conflicts.map((f) => `'${f}'`).join(' ')} && ${worker.check}`,
+        }),
+      );
+    case 3:
+      return submitIfPassed(input, worker, conflictNote(conflicts));
+    default:
+      return unexpected(input, 'the report was submitted already, yet the session goes on');
+  }
+}
+
+function recheck(input: TurnInput, worker: ScenarioWorker): TurnAnswer {
+  switch (input.request.turn) {
+    case 0:
+      return say(
+        'Reading my earlier report, then running the check again.',
+        ...viewEarlierReport(input),
+        input.call('bash', { command: worker.check }),
+      );
+    case 1:
+      return submitIfPassed(input, worker, '');
+    default:
+      return unexpected(input, 'the report was submitted already, yet the session goes on');
+  }
+}
+
+function runCheck(input: TurnInput, worker: ScenarioWorker): TurnAnswer {
+  return say('Running the check again.', input.call('bash', { command: worker.check }));
+}
+
+/** Submits the report, with this fix's note, if the newest bash answer shows the check passed. */
+function submitIfPassed(input: TurnInput, worker: ScenarioWorker, note: string): TurnAnswer {
+  const output = resultOf(input, 'bash');
+  if (commandFailed(output)) return unexpected(input, `the check failed:\n${output}`);
+  return say('Done; the check passes.', submit(input, worker, fixSummary(input, worker, note)));
+}

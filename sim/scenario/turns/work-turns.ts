@@ -1,0 +1,141 @@
+import { type ScenarioWorker, STRAY_CODE, scenarioWorker, withBuild } from '../scenario.js';
+import {
+  commandFailed,
+  resultOf,
+  say,
+  type TurnAnswer,
+  type TurnInput,
+  toolFailure,
+  unexpected,
+} from './turn.js';
+
+const EDITOR = 'str_replace_based_edit_tool';
+
+/**
+ * A `work` session: reads its brief (and the reports of the workers it builds
+ * on), writes its files with the editor, runs its check with bash, and submits
+ * its report. An attempt the scenario fails either submits `failed` after
+ * writing part of the work, or meets an API error halfway.
+ */
+export function workTurn(input: TurnInput): TurnAnswer {
+  const { request } = input;
+  const failure = toolFailure(input);
+  if (failure) return failure;
+  if (!request.worker) return unexpected(input, 'a work session of no worker');
+  const worker = scenarioWorker(input.scenario, request.worker);
+  const planned = worker.failures?.[input.ordinal - 1];
+  // A code change is no failure the model knows of: it delivers, and publish refuses.
+  const fails = planned === 'code-change' ? undefined : planned;
+  const files = [
+    ...Object.entries(worker.files).map(([path, text]): [string, string] => [
+      withBuild(path, request.build),
+      text,
+    ]),
+    ...(planned === 'code-change' ? [[STRAY_CODE.path, STRAY_CODE.text] as [string, string]] : []),
+  ];
+  const check = withBuild(worker.check, request.build);
+  switch (request.turn) {
+    case 0:
+      return say(
+        `I will read ${request.paths.dependencies.length ? 'my brief, the skill and the reports of the workers mine builds on' : 'my brief and the skill'} first.`,
+        input.call(EDITOR, { command: 'view', path: request.paths.brief ?? '' }),
+        ...(request.paths.skill
+          ? [input.call(EDITOR, { command: 'view', path: request.paths.skill })]
+          : []),
+        ...request.paths.dependencies.map((path) => input.call(EDITOR, { command: 'view', path })),
+      );
+    case 1:
+      if (fails === 'error') {
+        return {
+          error: {
+            status: 400,
+            type: 'invalid_request_error',
+            message: 'prompt is too long: 212480 tokens > 200000 maximum',
+          },
+        };
+      }
+      return withWebSearch(
+        worker,
+        say(
+          `The brief asks for ${files.map(([path]) => `\`${path}\``).join(', ')}; writing ${fails ? 'the first of them' : 'them'} now.`,
+          ...(fails ? files.slice(0, 1) : files).map(([path, file_text]) =>
+            input.call(EDITOR, { command: 'create', path, file_text }),
+          ),
+        ),
+      );
+    case 2:
+      return say('Running the check the brief names.', input.call('bash', { command: check }));
+    case 3: {
+      const output = resultOf(input, 'bash');
+      if (fails) return submitFailed(input, worker, output ?? '');
+      if (commandFailed(output)) return unexpected(input, `the check failed:\n${output}`);
+      return say(
+        'The check passes; every success criterion is met.',
+        submit(input, worker, worker.summary, request.build),
+      );
+    }
+    default:
+      return unexpected(input, 'the report was submitted already, yet the session goes on');
+  }
+}
+
+let nextSearch = 1;
+
+/**
+ * A reply that starts with a web search the provider ran (a `server_tool_use`
+ * and its `web_search_tool_result`, as the API returns them in one reply).
+ */
+function withWebSearch(worker: ScenarioWorker, answer: TurnAnswer): TurnAnswer {
+  if (!worker.web || !('blocks' in answer)) return answer;
+  const id = `srvtoolu_scripted_${String(nextSearch++).padStart(4, '0')}`;
+  const { query, url, title } = worker.web;
+  return {
+    blocks: [
+      { type: 'server_tool_use', id, name: 'web_search', input: { query } },
+      {
+        type: 'web_search_tool_result',
+        tool_use_id: id,
+        content: [
+          { type: 'web_search_result', url, title, encrypted_content: 'scripted', page_age: null },
+        ],
+      },
+      ...answer.blocks,
+    ],
+  };
+}
+
+/** `submit_completion` with the worker's report; `summary` replaces the scenario's when given. */
+export function submit(
+  input: TurnInput,
+  worker: ScenarioWorker,
+  summary = worker.summary,
+  build = input.request.build,
+): ReturnType<TurnInput['call']> {
+  return input.call('submit_completion', {
+    status: 'complete',
+    summary,
+    artifacts: Object.keys(worker.files).map((path) => withBuild(path, build)),
+    learnings: worker.learnings ?? [],
+    concerns: worker.concerns ?? [],
+    decisions: worker.decisions ?? [],
+    follow_up: worker.follow_up ?? [],
+    affects: worker.affects ?? [],
+  });
+}
+
+function submitFailed(input: TurnInput, worker: ScenarioWorker, output: string): TurnAnswer {
+  const [first = ''] = Object.keys(worker.files);
+  const tail = output.trim().split('\n').slice(-3).join(' ').slice(0, 300);
+  return say(
+    'I cannot meet the success criteria in this attempt; reporting that honestly.',
+    input.call('submit_completion', {
+      status: 'failed',
+      summary: `Stopped after writing \`${first}\`: the rest of ${worker.id} (${worker.title}) is not done, and \`${worker.check}\` was not shown to pass (last output: ${tail || 'none'}). Another attempt should start from the brief.`,
+      artifacts: [first],
+      learnings: [],
+      concerns: ['The work is incomplete; do not merge this branch.'],
+      decisions: [],
+      follow_up: [`Retry ${worker.id}.`],
+    }),
+  );
+}

@@ -1,0 +1,407 @@
+import type { Action } from '../../core/context/action.js';
+import { WRITES_OWED_PER_WORKER } from '../../core/snapshot/estimate.js';
+import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
+import { renderStatusComment } from '../../core/status/render-status.js';
+import { firstShowsFinalPull } from '../../core/status/status-view.js';
+import { integrationBranch } from '../../core/vocabulary/ids.js';
+import { escapeText } from '../../core/vocabulary/markdown.js';
+import { noticeKey, noticeMarker } from '../../core/vocabulary/notice.js';
+import type { RepoContext } from '../client/types.js';
+import { buildKey, messageOf, statusOf } from '../client/types.js';
+import { SESSION_WRITES, type WriteBudget } from '../client/write-budget.js';
+import { cleanUpRefs } from './clean-up-refs.js';
+import { dispatchSession } from './dispatch-session.js';
+import { ensureLedgerPart } from './ensure-ledger-part.js';
+import { type CreatedMirrors, ensureMirror } from './ensure-mirror.js';
+import { ensureNote } from './ensure-note.js';
+import { ensureNotice } from './ensure-notice.js';
+import type { HeldStatusEdit } from './held-status-edit.js';
+import { mergePull, syncBuildBranch } from './merge.js';
+import {
+  closePull,
+  deleteBranch,
+  enableAutoMerge,
+  openFinalPull,
+  setReviewCheck,
+} from './pulls.js';
+import { RefRefusedError } from './refs.js';
+import { ensureStatusComment } from './status-comment.js';
+
+export interface ActLog {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+export interface ActOutcome {
+  action: Action;
+  result: 'done' | 'unchanged' | 'stood-down' | 'deferred' | 'failed';
+  detail?: string;
+  /**
+   * For a deferred write (a status edit, a first dispatch), or a `look-again`:
+   * when to reconcile again.
+   */
+  retryInMs?: number;
+  /** A run just dispatched, so the status can link it before GitHub lists it. */
+  run?: { id: number; url: string };
+  /** A deferred status edit, to make when its time comes (`HeldStatusEdits`). */
+  held?: HeldStatusEdit;
+}
+
+/**
+ * Carries out `decide()`'s actions, one at a time and in order (DESIGN §3
+ * "act"). Each write is idempotent and guarded; one that fails is logged and
+ * the rest go on — the truth is observed again at the next event, which heals it.
+ */
+export async function act(
+  ctx: RepoContext,
+  {
+    snapshot,
+    actions,
+    log,
+    statusEditWait,
+    writeBudget,
+  }: {
+    snapshot: BuildSnapshot;
+    actions: Action[];
+    log: ActLog;
+    /** Paces status comment edits (`StatusPacer`); none: edit at once. */
+    statusEditWait?: () => number;
+    /** The installation's writes: near its budget, a worker's first dispatch waits. */
+    writeBudget?: WriteBudget;
+  },
+): Promise<ActOutcome[]> {
+  const outcomes: ActOutcome[] = [];
+  const created: CreatedMirrors = new Map();
+  for (const action of actions) {
+    // Merges of one pass go in order; after one that did not go (a conflict an earlier merge
+    // made, a branch that must be up to date), the rest wait for the next look at the truth.
+    if (action.kind === 'merge-pull' && outcomes.some(isHeldMerge)) {
+      outcomes.push({ action, result: 'unchanged', detail: 'an earlier merge did not go' });
+      continue;
+    }
+    try {
+      outcomes.push(
+        await actOne(ctx, {
+          snapshot,
+          action,
+          outcomes,
+          created,
+          statusEditWait,
+          writeBudget,
+          log,
+        }),
+      );
+    } catch (error) {
+      log.error(
+        { err: error, action: action.kind, buildId: snapshot.build },
+        `baton: ${action.kind} failed`,
+      );
+      outcomes.push({
+        action,
+        result: 'failed',
+        detail: `${statusOf(error) ?? ''} ${messageOf(error)}`.trim(),
+      });
+      if (error instanceof RefRefusedError) await noticeRefRefused(ctx, { snapshot, error, log });
+    }
+  }
+  return outcomes;
+}
+
+/**
+ * A ref GitHub will not create (not one that exists: that is a lock someone
+ * holds) stops the build until a person looks: say so once on the issue.
+ */
+async function noticeRefRefused(
+  ctx: RepoContext,
+  { snapshot, error, log }: { snapshot: BuildSnapshot; error: RefRefusedError; log: ActLog },
+): Promise<void> {
+  const key = noticeKey('ref-refused');
+  const body = [
+    noticeMarker(snapshot.build, key),
+    `⚠️ Baton cannot go on with this build: GitHub refused to create \`${error.ref}\` (${escapeText(messageOf(error.cause))}). This does not pass by itself. Check the build's branches and the app's permissions, then reply \`/status\`; the app's log has the details.`,
+  ].join('\n');
+  try {
+    await ensureNotice(ctx, { snapshot, key, body, reviewers: null });
+  } catch (noticeError) {
+    log.error(
+      { err: noticeError, buildId: snapshot.build },
+      'baton: the notice of a refused ref failed',
+    );
+  }
+}
+
+const isHeldMerge = (outcome: ActOutcome) =>
+  outcome.action.kind === 'merge-pull' && outcome.result !== 'done';
+
+async function actOne(
+  ctx: RepoContext,
+  {
+    snapshot,
+    action,
+    outcomes,
+    created,
+    statusEditWait,
+    writeBudget,
+    log,
+  }: {
+    snapshot: BuildSnapshot;
+    action: Action;
+    outcomes: ActOutcome[];
+    created: CreatedMirrors;
+    statusEditWait: (() => number) | undefined;
+    writeBudget: WriteBudget | undefined;
+    log: ActLog;
+  },
+): Promise<ActOutcome> {
+  const { owner, repo } = ctx;
+  switch (action.kind) {
+    case 'dispatch': {
+      const { role, trigger } = action.request;
+      // A worker not started yet can wait for the budget; a PR's review or fix, a plan, cannot.
+      const first = role === 'work' && !trigger;
+      const wait = first ? (writeBudget?.waitFor('dispatch') ?? 0) : 0;
+      if (wait > 0) return { action, result: 'deferred', retryInMs: wait };
+      const outcome = await dispatchSession(ctx, { snapshot, request: action.request });
+      if (outcome.result === 'stood-down') return { action, result: 'stood-down' };
+      const sessionWrites = SESSION_WRITES[role];
+      if (sessionWrites > 0) writeBudget?.note(sessionWrites);
+      // What the new worker owes counts at once, before the next dispatch of this pass asks.
+      if (first && writeBudget) {
+        const key = buildKey(ctx, snapshot.build);
+        writeBudget.owe(key, writeBudget.owed(key) + WRITES_OWED_PER_WORKER);
+      }
+      return { action, result: 'done', ...(outcome.run ? { run: outcome.run } : {}) };
+    }
+    case 'render-status': {
+      // The replica that lost a race for a lock leaves creating the comment to the winner.
+      const mayCreate = !outcomes.some((o) => o.result === 'stood-down');
+      // The accepted commands ride along, hidden: what they meant outlives their comments.
+      const commands = await ensureLedgerPart(ctx, snapshot);
+      // Another replica is posting a ledger part this edit needs, and edits the status after it.
+      if (!commands)
+        return { action, result: 'stood-down', detail: 'a ledger part is being posted' };
+      const body = renderStatusComment({ view: action.view, commands });
+      // The edit that first shows the final pull request is not paced: its notice points here.
+      const paced =
+        statusEditWait && !firstShowsFinalPull(action.view, snapshot.statusComment?.body);
+      const outcome = await ensureStatusComment(ctx, {
+        snapshot,
+        body,
+        mayCreate,
+        ...(paced ? { editWait: statusEditWait } : {}),
+      });
+      if (outcome.result === 'deferred')
+        return { action, result: 'deferred', retryInMs: outcome.waitMs, held: outcome.held };
+      const done = outcome.result === 'updated' || outcome.result === 'created';
+      return { action, result: done ? 'done' : 'unchanged' };
+    }
+    case 'merge-pull':
+      return { action, ...(await mergePull(ctx, action)) };
+    case 'update-pull-branch':
+      await ignoreStatus([422], () =>
+        ctx.octokit.rest.pulls.updateBranch({
+          owner,
+          repo,
+          pull_number: action.pull,
+          expected_head_sha: action.expectedHeadSha,
+        }),
+      );
+      return { action, result: 'done' };
+    case 'rerun-failed-jobs':
+      await ignoreStatus([403, 409], () =>
+        ctx.octokit.rest.actions.reRunWorkflowFailedJobs({ owner, repo, run_id: action.runId }),
+      );
+      return { action, result: 'done' };
+    case 'cancel-run':
+      // 409: it finished meanwhile, which is just as good.
+      await ignoreStatus([409], () =>
+        ctx.octokit.rest.actions.cancelWorkflowRun({ owner, repo, run_id: action.runId }),
+      );
+      return { action, result: 'done' };
+    case 'set-review-check':
+      await setReviewCheck(ctx, action);
+      return { action, result: 'done' };
+    case 'add-label':
+      await ctx.octokit.rest.issues.addLabels({
+        owner,
+        repo,
+        issue_number: action.number,
+        labels: [action.label],
+      });
+      return { action, result: 'done' };
+    case 'remove-label':
+      await ignoreStatus([404], () =>
+        ctx.octokit.rest.issues.removeLabel({
+          owner,
+          repo,
+          issue_number: action.number,
+          name: action.label,
+        }),
+      );
+      return { action, result: 'done' };
+    case 'comment':
+      return { action, result: (await ensureNote(ctx, action)) ? 'done' : 'unchanged' };
+    case 'notice': {
+      // A notice another replica posts is not a lost dispatch race: `unchanged`, not `stood-down`.
+      const posted = await ensureNotice(ctx, { snapshot, ...action });
+      return { action, result: posted === 'posted' ? 'done' : 'unchanged' };
+    }
+    case 'sync-build-branch':
+      return { action, ...(await syncBuildBranch(ctx, { snapshot })) };
+    case 'open-final-pull':
+      return {
+        action,
+        result: (await openFinalPull(ctx, {
+          title: action.title,
+          body: action.body,
+          head: integrationBranch(snapshot.build),
+          base: snapshot.repo.defaultBranch,
+        }))
+          ? 'done'
+          : 'unchanged',
+      };
+    case 'enable-auto-merge':
+      await enableAutoMerge(ctx, action.pull);
+      return { action, result: 'done' };
+    case 'close-pull':
+      await closePull(ctx, action.pull);
+      return { action, result: 'done' };
+    case 'delete-branch':
+      await deleteBranch(ctx, action.branch);
+      return { action, result: 'done' };
+    case 'create-mirror': {
+      const made = await ensureMirror(ctx, { snapshot, action, created });
+      return { action, result: made === 'created' ? 'done' : 'unchanged' };
+    }
+    case 'retitle-issue':
+      await ctx.octokit.rest.issues.update({
+        owner,
+        repo,
+        issue_number: action.number,
+        title: action.title,
+      });
+      return { action, result: 'done' };
+    case 'close-sub-issue': {
+      const closed = await closeSubIssue(ctx, { number: action.number, reason: action.reason });
+      return { action, result: closed ? 'done' : 'unchanged' };
+    }
+    case 'reopen-sub-issue': {
+      const reopened = await reopenMirror(ctx, { number: action.number, title: action.title });
+      return { action, result: reopened ? 'done' : 'unchanged' };
+    }
+    case 'clean-up-refs':
+      return { action, ...(await cleanUp(ctx, { build: snapshot.build, action, log })) };
+    case 'look-again':
+      // Nothing to write: the reconcile's caller sets a timer for another look (`scheduleReconcile`).
+      return { action, result: 'deferred', retryInMs: action.inMs };
+    default: {
+      const _exhaustive: never = action;
+      return _exhaustive;
+    }
+  }
+}
+
+/**
+ * Closes a sub-issue (as completed, or as not planned), unless it is closed
+ * already (the snapshot may be a moment old, and another replica may have
+ * closed it): one read guards the write, so closing twice is a no-op.
+ */
+async function closeSubIssue(
+  ctx: RepoContext,
+  { number, reason }: { number: number; reason: 'completed' | 'not_planned' },
+): Promise<boolean> {
+  const { owner, repo } = ctx;
+  const { data } = await ctx.octokit.rest.issues.get({ owner, repo, issue_number: number });
+  if (data.state === 'closed') return false;
+  await ctx.octokit.rest.issues.update({
+    owner,
+    repo,
+    issue_number: number,
+    state: 'closed',
+    state_reason: reason,
+  });
+  return true;
+}
+
+/**
+ * Reopens a mirror whose worker a later plan brought back, under its title
+ * now: only while it is still closed as not planned (one read first), so a
+ * second replica, or a person who has since closed it otherwise, is left be.
+ */
+async function reopenMirror(
+  ctx: RepoContext,
+  { number, title }: { number: number; title: string },
+): Promise<boolean> {
+  const { owner, repo } = ctx;
+  const { data } = await ctx.octokit.rest.issues.get({ owner, repo, issue_number: number });
+  if (data.state !== 'closed' || data.state_reason !== 'not_planned') return false;
+  await ctx.octokit.rest.issues.update({
+    owner,
+    repo,
+    issue_number: number,
+    state: 'open',
+    state_reason: 'reopened',
+    title,
+  });
+  return true;
+}
+
+/**
+ * Deletes a finished build's spent hidden refs (`cleanUpRefs`). A refusal by
+ * GitHub is logged once, with the refs left and how to delete them by hand,
+ * and not asked again by this process; the build is not affected.
+ */
+async function cleanUp(
+  ctx: RepoContext,
+  {
+    build,
+    action,
+    log,
+  }: {
+    build: string;
+    action: Extract<Action, { kind: 'clean-up-refs' }>;
+    log: ActLog;
+  },
+): Promise<Pick<ActOutcome, 'result' | 'detail'>> {
+  const outcome = await cleanUpRefs(ctx, { build, runs: action.runs, locks: action.locks });
+  switch (outcome.result) {
+    case 'deleted':
+      return { result: 'done', detail: `${outcome.deleted} refs deleted` };
+    case 'raced':
+      return { result: 'unchanged', detail: 'another reconcile was deleting them' };
+    case 'refused':
+      log.warn(
+        {
+          buildId: build,
+          reason: outcome.reason,
+          refs: outcome.left,
+          command: `git push origin ${outcome.left.map((ref) => `:${ref}`).join(' ')}`,
+        },
+        `baton: GitHub refused to delete the finished build's hidden refs (updateRefs: ${outcome.reason}); ${outcome.left.length} are left and Baton will not ask again until it restarts. They do no harm; to delete them, run the command logged here in a clone (docs/deploy.md, "Uninstalling")`,
+      );
+      return { result: 'unchanged', detail: 'GitHub refused to delete them' };
+    case 'passed-over':
+      return { result: 'unchanged', detail: 'GitHub refused before' };
+    case 'nothing':
+      return { result: 'unchanged' };
+    default: {
+      const _exhaustive: never = outcome;
+      return _exhaustive;
+    }
+  }
+}
+
+/** Runs a write whose listed error statuses mean "already so" or "no longer needed". */
+export async function ignoreStatus<T>(
+  statuses: number[],
+  write: () => Promise<T>,
+): Promise<T | null> {
+  try {
+    return await write();
+  } catch (error) {
+    const status = statusOf(error);
+    if (status !== undefined && statuses.includes(status)) return null;
+    throw error;
+  }
+}

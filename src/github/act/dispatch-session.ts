@@ -1,0 +1,127 @@
+import { type DispatchLock, lockFor } from '../../core/context/action.js';
+import { renderDispatchInputs, type SessionRequest } from '../../core/sessions/session.js';
+import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
+import {
+  integrationBranch,
+  parseLoopSubject,
+  WORKFLOW_FILE,
+  workerBranch,
+} from '../../core/vocabulary/ids.js';
+import { type RepoContext, statusOf } from '../client/types.js';
+import { createRef, deleteRef, moveBranch } from './refs.js';
+
+export type DispatchOutcome =
+  | { result: 'dispatched'; run: { id: number; url: string } | null }
+  /** Another replica holds the lock for this very dispatch: nothing to do. */
+  | { result: 'stood-down' };
+
+/**
+ * Starts one session, at most once across replicas: first take the lock (a
+ * ref that must not exist yet; 422 means another process has it), then
+ * dispatch the workflow on the session's branch. If the dispatch itself fails
+ * the lock is released, so the next reconcile can try again. A review takes
+ * no lock: the run guards itself (`lockFor`).
+ */
+export async function dispatchSession(
+  ctx: RepoContext,
+  { snapshot, request }: { snapshot: BuildSnapshot; request: SessionRequest },
+): Promise<DispatchOutcome> {
+  const lock = lockFor(request);
+  const base = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
+  const lockRef = lockRefOf(lock, request.build);
+  if (lockRef && !(await createRef(ctx, { ref: lockRef, sha: base }))) {
+    return { result: 'stood-down' };
+  }
+  try {
+    if (lock.kind === 'lock-ref' && lock.resetBranch) {
+      await resetBranch(ctx, { branch: lock.resetBranch, sha: base });
+    }
+    const data = await dispatchWorkflow(ctx, request);
+    const details = data as { workflow_run_id?: number; html_url?: string } | undefined;
+    const run = details?.workflow_run_id
+      ? { id: Number(details.workflow_run_id), url: details.html_url ?? '' }
+      : null;
+    return { result: 'dispatched', run };
+  } catch (error) {
+    if (lockRef) await deleteRef(ctx, lockRef).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * API URLs whose GitHub refused `return_run_details` (Enterprise Server 3.20
+ * and earlier answer 400: cli/cli#12672): dispatches there go without it, and
+ * the run is found in the next run listing, by its name, as for any run whose
+ * id the dispatch did not give.
+ */
+const withoutRunDetails = new Set<string>();
+
+async function dispatchWorkflow(ctx: RepoContext, request: SessionRequest): Promise<unknown> {
+  const apiUrl = String(ctx.octokit.request.endpoint.DEFAULTS.baseUrl);
+  const send = async (details: boolean) =>
+    (
+      await ctx.octokit.request(
+        'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches',
+        {
+          owner: ctx.owner,
+          repo: ctx.repo,
+          workflow_id: WORKFLOW_FILE,
+          ref: sessionRef(request),
+          inputs: renderDispatchInputs(request),
+          ...(details ? { return_run_details: true } : {}),
+        },
+      )
+    ).data;
+  if (withoutRunDetails.has(apiUrl)) return send(false);
+  try {
+    return await send(true);
+  } catch (error) {
+    // A refused parameter dispatched nothing: sending again without it starts the one run.
+    if (!refusesRunDetails(error)) throw error;
+    withoutRunDetails.add(apiUrl);
+    return send(false);
+  }
+}
+
+/** GitHub's 400 (or 422) naming `return_run_details`: a server that does not know it. */
+function refusesRunDetails(error: unknown): boolean {
+  const status = statusOf(error);
+  if (status !== 400 && status !== 422) return false;
+  const message = (error as { response?: { data?: { message?: unknown } } }).response?.data
+    ?.message;
+  return typeof message === 'string' && message.includes('return_run_details');
+}
+
+/** The ref whose creation guards a dispatch; null for a review, which guards itself. */
+function lockRefOf(lock: DispatchLock, build: string): string | null {
+  switch (lock.kind) {
+    case 'build-branch':
+      return `refs/heads/${integrationBranch(build)}`;
+    case 'worker-branch':
+      return `refs/heads/${lock.branch}`;
+    case 'lock-ref':
+      return lock.ref;
+    case 'review-run':
+      return null;
+    default: {
+      const _exhaustive: never = lock;
+      return _exhaustive;
+    }
+  }
+}
+
+/** Plans and loop sessions (`L2`) run on the build branch; every worker session on its worker's branch. */
+function sessionRef(request: SessionRequest): string {
+  return request.worker && parseLoopSubject(request.worker) === null
+    ? workerBranch(request.build, request.worker)
+    : integrationBranch(request.build);
+}
+
+/** A new attempt starts from the build branch head: move the branch there, or create it. */
+async function resetBranch(
+  ctx: RepoContext,
+  { branch, sha }: { branch: string; sha: string },
+): Promise<void> {
+  if (await moveBranch(ctx, { branch, sha, force: true })) return;
+  await createRef(ctx, { ref: `refs/heads/${branch}`, sha });
+}

@@ -1,0 +1,89 @@
+import { mirrorsOf, renderMirrorBody } from '../../core/build/mirror.js';
+import type { Action } from '../../core/context/action.js';
+import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
+import { briefPath } from '../../core/vocabulary/ids.js';
+import type { RepoContext } from '../client/types.js';
+import { statusOf } from '../client/types.js';
+import { createRef, deleteRef } from './refs.js';
+
+/** The hidden ref that makes a worker's mirror be created at most once across replicas. */
+export function mirrorLockRef(build: string, worker: string): string {
+  return `refs/baton/${build}/mirror/${worker}`;
+}
+
+/** The mirrors this pass created, by worker: a later worker links to them at once. */
+export type CreatedMirrors = Map<string, { id: number; number: number }>;
+
+/**
+ * Opens a worker's mirror: a sub-issue of the build's issue, "blocked by" the
+ * mirrors of its dependencies. `decide` leaves out a worker whose mirror it
+ * saw (by its marker); two replicas that saw none would both create one, so
+ * the creation is guarded by the ref `refs/baton/<build>/mirror/<worker>`,
+ * as a notice is. A creation that fails before the issue exists frees the ref.
+ * Requests: the ref, the issue, the sub-issue link, one per dependency.
+ */
+export async function ensureMirror(
+  ctx: RepoContext,
+  {
+    snapshot,
+    action,
+    created,
+  }: {
+    snapshot: BuildSnapshot;
+    action: Extract<Action, { kind: 'create-mirror' }>;
+    created: CreatedMirrors;
+  },
+): Promise<'created' | 'taken'> {
+  const { owner, repo } = ctx;
+  const ref = mirrorLockRef(snapshot.build, action.worker);
+  const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
+  if (!(await createRef(ctx, { ref, sha }))) return 'taken';
+  let issue: { id: number; number: number };
+  try {
+    const { data } = await ctx.octokit.rest.issues.create({
+      owner,
+      repo,
+      title: action.title,
+      body: renderMirrorBody({
+        build: snapshot.build,
+        worker: action.worker,
+        briefPath: briefPath(snapshot.build, action.worker),
+      }),
+    });
+    issue = { id: data.id, number: data.number };
+  } catch (error) {
+    await deleteRef(ctx, ref);
+    throw error;
+  }
+  created.set(action.worker, issue);
+  await ctx.octokit.rest.issues.addSubIssue({
+    owner,
+    repo,
+    issue_number: snapshot.issue.number,
+    sub_issue_id: issue.id,
+  });
+  const known = mirrorsOf(snapshot.issue.subIssues ?? []);
+  for (const dep of action.dependsOn) {
+    const blocker = created.get(dep) ?? known.get(dep);
+    if (blocker?.id === undefined) continue;
+    await linkBlockedBy(ctx, { number: issue.number, blockerId: blocker.id });
+  }
+  return 'created';
+}
+
+/** A link that exists already (422) is as good as a new one. */
+async function linkBlockedBy(
+  ctx: RepoContext,
+  { number, blockerId }: { number: number; blockerId: number },
+): Promise<void> {
+  try {
+    await ctx.octokit.rest.issues.addBlockedByDependency({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      issue_number: number,
+      issue_id: blockerId,
+    });
+  } catch (error) {
+    if (statusOf(error) !== 422) throw error;
+  }
+}

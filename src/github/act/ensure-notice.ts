@@ -1,0 +1,67 @@
+import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
+import type { RepoContext } from '../client/types.js';
+import { statusOf } from '../client/types.js';
+import { createRef, deleteRef } from './refs.js';
+
+/** The hidden ref that makes a notice's post happen at most once across replicas. */
+export function noticeLockRef(build: string, key: string): string {
+  return `refs/baton/${build}/notice/${key}`;
+}
+
+/**
+ * Posts a notice once. `decide` leaves out a notice whose marker it saw; two
+ * replicas that observed the same truth at the same moment would both post,
+ * so the post is guarded like a dispatch: the replica that creates the ref
+ * `refs/baton/<build>/notice/<key>` posts, the other (422) stands down. A post
+ * that fails frees the ref, so the next pass tries again; a replica that dies
+ * between the ref and the post loses that one notice (the status comment still
+ * says what is needed). See docs/design-notes.md, "Notices".
+ */
+export async function ensureNotice(
+  ctx: RepoContext,
+  {
+    snapshot,
+    key,
+    body,
+    reviewers,
+  }: {
+    snapshot: BuildSnapshot;
+    key: string;
+    body: string;
+    reviewers: { pull: number; logins: string[] } | null;
+  },
+): Promise<'posted' | 'taken'> {
+  const ref = noticeLockRef(snapshot.build, key);
+  const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
+  if (!(await createRef(ctx, { ref, sha }))) return 'taken';
+  try {
+    if (reviewers) await requestReviewers(ctx, reviewers);
+    await ctx.octokit.rest.issues.createComment({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      issue_number: snapshot.issue.number,
+      body,
+    });
+  } catch (error) {
+    await deleteRef(ctx, ref);
+    throw error;
+  }
+  return 'posted';
+}
+
+/** Asks for reviews on a PR; people GitHub cannot ask (not collaborators: 422) are left out. */
+async function requestReviewers(
+  ctx: RepoContext,
+  { pull, logins }: { pull: number; logins: string[] },
+): Promise<void> {
+  try {
+    await ctx.octokit.rest.pulls.requestReviewers({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      pull_number: pull,
+      reviewers: logins,
+    });
+  } catch (error) {
+    if (statusOf(error) !== 422) throw error;
+  }
+}

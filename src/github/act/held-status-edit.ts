@@ -1,0 +1,81 @@
+import type { RepoContext } from '../client/types.js';
+import { statusOf } from '../client/types.js';
+
+/**
+ * A status comment edit the pacer or the write budget deferred: the body a
+ * reconcile rendered from the truth it read, and the body the comment had.
+ */
+export interface HeldStatusEdit {
+  commentId: number;
+  body: string;
+  /** What the comment said when the reconcile read it. */
+  seen: string;
+}
+
+/** What became of a held edit when its time came. */
+export type HeldEditResult = 'edited' | 'superseded' | 'unchanged' | 'moved-on';
+
+/**
+ * A build's deferred status edit, made when its time comes without reading
+ * the build again (two requests): the reconcile that deferred it rendered the
+ * truth it read, and any later change comes with an event whose reconcile
+ * renders again, replacing the held edit or making it moot (`drop`). Guarded:
+ * the comment is read first and edited only if it still says what the render
+ * saw; if it says something else (another replica edited it, a person deleted
+ * it), the result is `moved-on` and the caller reconciles the build instead.
+ *
+ * Pacing, not state: a held edit lost with the process leaves the status a
+ * little behind until the build's next event or the resync.
+ */
+export class HeldStatusEdits {
+  readonly #held = new Map<string, HeldStatusEdit>();
+
+  /** Holds `edit` for build `key`, in place of any it held before. */
+  hold(key: string, edit: HeldStatusEdit): void {
+    this.#held.set(key, edit);
+  }
+
+  /** Forgets build `key`'s held edit: a reconcile reads the build and renders it afresh. */
+  drop(key: string): void {
+    this.#held.delete(key);
+  }
+
+  has(key: string): boolean {
+    return this.#held.has(key);
+  }
+
+  /** Makes build `key`'s held edit, if it still holds one once the comment is read. */
+  async make(ctx: RepoContext, key: string): Promise<HeldEditResult> {
+    const edit = this.#held.get(key);
+    if (!edit) return 'superseded';
+    let current: string;
+    try {
+      const { data } = await ctx.octokit.rest.issues.getComment({
+        owner: ctx.owner,
+        repo: ctx.repo,
+        comment_id: edit.commentId,
+      });
+      current = data.body ?? '';
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error;
+      this.#forget(key, edit);
+      return 'moved-on';
+    }
+    // A reconcile that began while the comment was read renders it itself.
+    if (this.#held.get(key) !== edit) return 'superseded';
+    this.#forget(key, edit);
+    if (current === edit.body) return 'unchanged';
+    if (current !== edit.seen) return 'moved-on';
+    await ctx.octokit.rest.issues.updateComment({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      comment_id: edit.commentId,
+      body: edit.body,
+    });
+    return 'edited';
+  }
+
+  #forget(key: string, edit: HeldStatusEdit): void {
+    if (this.#held.get(key) === edit) this.#held.delete(key);
+  }
+}

@@ -1,0 +1,79 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
+import { integrationBranch } from '../../core/vocabulary/ids.js';
+import type { RepoContext } from '../client/types.js';
+import { messageOf, statusOf } from '../client/types.js';
+import { ensureNote } from './ensure-note.js';
+
+const MERGE_ATTEMPTS = 3;
+
+type Result = { result: 'done' | 'unchanged' | 'failed'; detail?: string };
+
+/**
+ * Merges exactly the reviewed head (`sha` guard). GitHub answers 405 "Base
+ * branch was modified" when another merge landed a moment ago: try again
+ * shortly. 409 means the head moved since the review: leave it to the next
+ * observation, which sees the new head and its (absent) verdict.
+ */
+export async function mergePull(
+  ctx: RepoContext,
+  { pull, sha, method }: { pull: number; sha: string; method: 'squash' | 'merge' | 'rebase' },
+): Promise<Result> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ctx.octokit.rest.pulls.merge({
+        owner: ctx.owner,
+        repo: ctx.repo,
+        pull_number: pull,
+        sha,
+        merge_method: method,
+      });
+      return { result: 'done' };
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 409)
+        return { result: 'unchanged', detail: 'the head moved since it was reviewed' };
+      const baseMoved = status === 405 && /base branch was modified/i.test(messageOf(error));
+      if (!baseMoved || attempt >= MERGE_ATTEMPTS) {
+        return { result: 'failed', detail: `${status ?? ''} ${messageOf(error)}`.trim() };
+      }
+      await sleep(500 * attempt);
+    }
+  }
+}
+
+/**
+ * Merges the moved default branch into the build branch (DESIGN §6 "base
+ * sync"). A conflict is reported on the issue once per default-branch head,
+ * never forced.
+ */
+export async function syncBuildBranch(
+  ctx: RepoContext,
+  { snapshot }: { snapshot: BuildSnapshot },
+): Promise<Result> {
+  const { defaultBranch, defaultSha } = snapshot.repo;
+  try {
+    const response = await ctx.octokit.rest.repos.merge({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      base: integrationBranch(snapshot.build),
+      head: defaultSha,
+      commit_message: `Merge ${defaultBranch} into the build branch`,
+    });
+    // 204: nothing to merge (typed as 201 only).
+    return { result: (response.status as number) === 204 ? 'unchanged' : 'done' };
+  } catch (error) {
+    if (statusOf(error) !== 409) throw error;
+    await ensureNote(ctx, {
+      number: snapshot.issue.number,
+      key: `base-conflict-${defaultSha}`,
+      body: [
+        `⚠️ \`${defaultBranch}\` moved on and now conflicts with the build branch \`${integrationBranch(snapshot.build)}\`.`,
+        '',
+        `Merge \`${defaultBranch}\` into \`${integrationBranch(snapshot.build)}\` by hand and resolve the conflict;`,
+        'Baton goes on from the resolved branch. Workers keep running meanwhile.',
+      ].join('\n'),
+    });
+    return { result: 'failed', detail: 'conflict with the default branch' };
+  }
+}

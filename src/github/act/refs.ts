@@ -1,0 +1,76 @@
+import type { RepoContext } from '../client/types.js';
+import { messageOf, statusOf } from '../client/types.js';
+
+/**
+ * GitHub's answer to creating a ref someone already holds: 422 "Reference
+ * already exists". Its other 422s (an invalid ref name, an object that does
+ * not exist) say nothing about who holds the lock and will not pass by themselves.
+ */
+export function isRefTaken(error: unknown): boolean {
+  return statusOf(error) === 422 && /reference already exists/i.test(messageOf(error));
+}
+
+/** GitHub refused to create a ref for a reason other than its existing. */
+export class RefRefusedError extends Error {
+  readonly ref: string;
+  constructor(ref: string, cause: unknown) {
+    super(
+      `GitHub refused to create ${ref}: ${messageOf(cause)}. This will not pass by itself: check the build id and that the commit exists, then reply /status on the issue.`,
+      { cause },
+    );
+    this.name = 'RefRefusedError';
+    this.ref = ref;
+  }
+}
+
+/**
+ * Creates a ref; false when it exists already (someone holds the lock). Any
+ * other refusal throws `RefRefusedError`, so a bad ref never reads as "taken"
+ * and silently stops a build.
+ */
+export async function createRef(
+  ctx: RepoContext,
+  { ref, sha }: { ref: string; sha: string },
+): Promise<boolean> {
+  try {
+    await ctx.octokit.rest.git.createRef({ owner: ctx.owner, repo: ctx.repo, ref, sha });
+    return true;
+  } catch (error) {
+    if (isRefTaken(error)) return false;
+    if (statusOf(error) === 422) throw new RefRefusedError(ref, error);
+    throw error;
+  }
+}
+
+/** Deletes a ref; one that is gone already is fine. */
+export async function deleteRef(ctx: RepoContext, ref: string): Promise<void> {
+  try {
+    await ctx.octokit.rest.git.deleteRef({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      ref: ref.replace(/^refs\//, ''),
+    });
+  } catch (error) {
+    if (statusOf(error) !== 422 && statusOf(error) !== 404) throw error;
+  }
+}
+
+/** Moves a branch to `sha`; false when GitHub refuses (422: not a fast-forward, or gone). */
+export async function moveBranch(
+  ctx: RepoContext,
+  { branch, sha, force }: { branch: string; sha: string; force: boolean },
+): Promise<boolean> {
+  try {
+    await ctx.octokit.rest.git.updateRef({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      ref: `heads/${branch}`,
+      sha,
+      force,
+    });
+    return true;
+  } catch (error) {
+    if (statusOf(error) === 422) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,105 @@
+import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
+import type { RepoContext } from '../client/types.js';
+import { statusOf } from '../client/types.js';
+import type { HeldStatusEdit } from './held-status-edit.js';
+import { createRef, deleteRef } from './refs.js';
+
+/**
+ * The lock for creating a build's status comment: a hidden ref, created once.
+ * Holding across reconciles and replicas is the point: a replica that lost the
+ * plan dispatch race, reconciling again before the winner's comment is listed,
+ * would otherwise post a second one (it did, 22 ms before the winner).
+ */
+export function statusLockRef(build: string): string {
+  return `refs/baton/${build}/build/status-comment`;
+}
+
+export type StatusOutcome =
+  | { result: 'unchanged' | 'updated' | 'created' | 'skipped' }
+  /** Edited too recently: the edit waits `waitMs`, held as `held` (HeldStatusEdits). */
+  | { result: 'deferred'; waitMs: number; held: HeldStatusEdit };
+
+/**
+ * Makes the issue's status comment say `body`. Edited in place (found by its
+ * marker when observed); an unchanged body is not re-sent, which keeps Baton
+ * clear of GitHub's limit on content-creating writes. Only the process that
+ * creates the lock ref creates the comment; a replica that just lost a
+ * dispatch lock does not even try. An edit that `editWait` says comes too
+ * soon is deferred (`StatusPacer`), and returned to be made when its time comes.
+ */
+export async function ensureStatusComment(
+  ctx: RepoContext,
+  {
+    snapshot,
+    body,
+    mayCreate,
+    editWait = () => 0,
+  }: {
+    snapshot: BuildSnapshot;
+    body: string;
+    mayCreate: boolean;
+    /** 0 when the comment may be edited now; else the ms until it may. */
+    editWait?: () => number;
+  },
+): Promise<StatusOutcome> {
+  const existing = snapshot.statusComment;
+  if (existing?.body === body) return { result: 'unchanged' };
+  let deleted = false;
+  if (existing) {
+    const wait = editWait();
+    if (wait > 0)
+      return {
+        result: 'deferred',
+        waitMs: wait,
+        held: { commentId: existing.id, body, seen: existing.body },
+      };
+    try {
+      await ctx.octokit.rest.issues.updateComment({
+        owner: ctx.owner,
+        repo: ctx.repo,
+        comment_id: existing.id,
+        body,
+      });
+      return { result: 'updated' };
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error; // Someone deleted it: post it again below.
+      deleted = true;
+    }
+  }
+  if (!mayCreate) return { result: 'skipped' };
+  // The lock was taken when the deleted comment was first posted.
+  const lock = statusLockRef(snapshot.build);
+  const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
+  if (!deleted && !(await createRef(ctx, { ref: lock, sha }))) return { result: 'skipped' };
+  try {
+    await ctx.octokit.rest.issues.createComment({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      issue_number: snapshot.issue.number,
+      body,
+    });
+  } catch (error) {
+    // Not posted: let the next reconcile take the lock and try again.
+    if (!deleted) await deleteRef(ctx, lock).catch(() => undefined);
+    throw error;
+  }
+  return { result: 'created' };
+}
+
+/** Removes status comments left twice by a race between replicas; the oldest stays. */
+export async function removeDuplicateStatusComments(
+  ctx: RepoContext,
+  ids: number[],
+): Promise<void> {
+  for (const id of ids) {
+    try {
+      await ctx.octokit.rest.issues.deleteComment({
+        owner: ctx.owner,
+        repo: ctx.repo,
+        comment_id: id,
+      });
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error;
+    }
+  }
+}

@@ -1,0 +1,229 @@
+import type { SessionRole } from '../../core/sessions/session.js';
+import { WRITES_PER_STARTED_WORKER } from '../../core/snapshot/estimate.js';
+
+/**
+ * One installation's content-creating requests in GitHub's two windows (80 a
+ * minute, 500 an hour: the secondary limits), so that Baton defers what can
+ * wait before GitHub answers 403: status comment edits first, then the first
+ * dispatch of a worker. Writes Baton owes (merges, the final pull request,
+ * reviews and fixes of open pull requests) never wait for the budget.
+ *
+ * https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits
+ *
+ * Counted: every write of the app's own client, and, for each session it
+ * dispatches, the writes such a session makes with the app's installation
+ * token (`SESSION_WRITES`). GitHub's answers carry no header for the
+ * secondary limits, so the sessions' share is the expected one.
+ *
+ * Owed: a worker under way still owes writes that will not wait (its review,
+ * check and merge, its sessions' pull request and review), so a first
+ * dispatch goes only when the hour can hold what is made, what is owed and
+ * everything the new worker sets in motion (`WRITES_PER_STARTED_WORKER`).
+ * What is owed is derived from GitHub, not kept: each reconcile sets its
+ * build's figure from the snapshot (`writesOwed`, src/core/snapshot/estimate.ts), and
+ * a dispatch adds its worker's share until the next reconcile sees the run.
+ * A build whose first dispatch waits is woken (`wake`) when a reconcile of
+ * any build sees owed writes paid, or, by one timer of the budget's, when
+ * made writes leave the hour: the waiting builds do not poll, each with its
+ * own timer and its own read of GitHub, for the same room.
+ *
+ * The counts live in this process only: it is pacing, and after a restart
+ * the writes made start from nothing (the resync sets the owed ones again),
+ * which at worst lets GitHub's own 403 and `retry-after` (the throttle waits
+ * and retries) do the pacing for a while.
+ */
+export interface WriteLimits {
+  perMinute: number;
+  perHour: number;
+}
+
+export const GITHUB_WRITE_LIMITS: WriteLimits = { perMinute: 80, perHour: 500 };
+
+/** What may wait, and at which share of a window's budget it starts waiting. */
+export type DeferrableWrite = 'status' | 'dispatch';
+const DEFER_AT: Record<DeferrableWrite, number> = { status: 0.8, dispatch: 0.9 };
+
+/**
+ * API writes a session of each role makes as the app (src/session/publish):
+ * a work or fix session opens or updates its PR, a review posts one review, a
+ * synthesis one comment on the issue. Pushes (plans, findings, summaries,
+ * usage and adaptation records) are git, not API requests. Every role is
+ * named, so a new role must say what it writes.
+ */
+export const SESSION_WRITES: Record<SessionRole, number> = {
+  plan: 0,
+  work: 1,
+  fix: 1,
+  review: 1,
+  research: 0,
+  summary: 0,
+  synthesis: 1,
+};
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+/**
+ * A dispatch that waits while what is owed alone fills the hour's share is
+ * made when builds pay some of it (`wake`); if none does, the budget's timer
+ * wakes the oldest waiter after this long (the periodic resync's interval).
+ */
+export const OWED_RETRY_MS = 10 * MINUTE;
+
+export interface WriteBudget {
+  /** Counts `count` content-creating requests made now. */
+  note(count?: number): void;
+  /** Writes in the last minute and the last hour. */
+  used(): { minute: number; hour: number };
+  /** Sets the writes build `key`'s work under way still owes (`writesOwed`); 0 forgets the build. */
+  owe(key: string, writes: number): void;
+  /** What build `key` owes; without a key, every build of the installation. */
+  owed(key?: string): number;
+  /**
+   * Whether the writes made in the last hour and those owed reach the share at
+   * which status edits wait (80%): the status pacer then edits each build's
+   * status at most once a minute (`STRAINED_STATUS_EDIT_MS`).
+   */
+  strained(): boolean;
+  /**
+   * Calls `run` once, when a dispatch would go: build `key` has a first
+   * dispatch waiting. Woken when builds pay what they owed, or when made
+   * writes leave the windows (one timer for every waiter; after
+   * `OWED_RETRY_MS` at most, when what is owed alone fills the hour). One
+   * call per key stands; waiters are woken oldest first, as many as the hour
+   * has room for a worker each (at least one).
+   */
+  wake(key: string, run: () => void): void;
+  /** Whether a build's first dispatch waits for room (`wake`): status edits then wait ten minutes. */
+  waiting(): boolean;
+  /** Stops the budget's timer (shutdown, tests). */
+  stop(): void;
+  /**
+   * 0 if a write of this kind may go now; else the ms until both windows have
+   * room for it. A dispatch needs room in the hour for the writes made, those
+   * owed and `WRITES_PER_STARTED_WORKER`.
+   */
+  waitFor(kind: DeferrableWrite): number;
+}
+
+export function createWriteBudget({
+  limits = GITHUB_WRITE_LIMITS,
+  clock = Date.now,
+  setTimer = (run, ms) => {
+    const timer = setTimeout(run, ms);
+    timer.unref();
+    return () => clearTimeout(timer);
+  },
+}: {
+  limits?: WriteLimits;
+  clock?: () => number;
+  /** Starts a timer; returns what cancels it. */
+  setTimer?: (run: () => void, ms: number) => () => void;
+} = {}): WriteBudget {
+  // [time, count], oldest first, never older than an hour.
+  const log: Array<[number, number]> = [];
+  const owedBy = new Map<string, number>();
+  const owedAll = () => [...owedBy.values()].reduce((sum, writes) => sum + writes, 0);
+  const waiters = new Map<string, () => void>();
+  const prune = (now: number) => {
+    while (log.length > 0 && (log[0]?.[0] ?? 0) <= now - HOUR) log.shift();
+  };
+  const since = (from: number) =>
+    log.reduce((sum, [at, count]) => (at > from ? sum + count : sum), 0);
+  /** When the writes after `from` drop below `allowed`, as the oldest of them leave the window. */
+  const roomAt = (now: number, windowMs: number, allowed: number): number => {
+    let used = since(now - windowMs);
+    for (const [at, count] of log) {
+      if (used < allowed) break;
+      if (at <= now - windowMs) continue;
+      used -= count;
+      if (used < allowed) return at + windowMs;
+    }
+    return now;
+  };
+  const waitFor = (kind: DeferrableWrite): number => {
+    const now = clock();
+    prune(now);
+    const share = DEFER_AT[kind];
+    const held = kind === 'dispatch' ? owedAll() + WRITES_PER_STARTED_WORKER : 0;
+    const hourAllowed = Math.floor(limits.perHour * share - held);
+    if (hourAllowed <= 0) return OWED_RETRY_MS;
+    // When made writes leave the windows; owed ones paid sooner wake the build (`wake`).
+    return (
+      Math.max(
+        roomAt(now, MINUTE, Math.floor(limits.perMinute * share)),
+        roomAt(now, HOUR, hourAllowed),
+      ) - now
+    );
+  };
+  /** Wakes the oldest waiting builds, as many as the hour now has room for a worker each. */
+  const wakeWaiters = ({ atLeastOne = false } = {}) => {
+    if (waitFor('dispatch') > 0 && !atLeastOne) return;
+    const now = clock();
+    const room = limits.perHour * DEFER_AT.dispatch - since(now - HOUR) - owedAll();
+    let count = Math.max(1, Math.floor(room / WRITES_PER_STARTED_WORKER));
+    for (const [key, run] of waiters) {
+      if (count-- <= 0) break;
+      waiters.delete(key);
+      run();
+    }
+  };
+  // One timer for every waiter: when made writes leave the windows, the oldest waiters are woken.
+  let cancelTimer: (() => void) | null = null;
+  const armTimer = () => {
+    if (cancelTimer || waiters.size === 0) return;
+    const wait = waitFor('dispatch');
+    cancelTimer = setTimer(
+      () => {
+        cancelTimer = null;
+        // Past the retry, one waiter looks again even without room (what is owed may be stale).
+        wakeWaiters({ atLeastOne: wait >= OWED_RETRY_MS });
+        armTimer();
+      },
+      Math.max(wait, 1),
+    );
+  };
+  return {
+    note(count = 1) {
+      const now = clock();
+      prune(now);
+      log.push([now, count]);
+    },
+    used() {
+      const now = clock();
+      prune(now);
+      return { minute: since(now - MINUTE), hour: since(now - HOUR) };
+    },
+    owe(key, writes) {
+      const before = owedBy.get(key) ?? 0;
+      if (writes > 0) owedBy.set(key, writes);
+      else owedBy.delete(key);
+      if (writes < before && waiters.size > 0) {
+        wakeWaiters();
+        // Room may now come sooner than the timer was set for.
+        cancelTimer?.();
+        cancelTimer = null;
+        armTimer();
+      }
+    },
+    owed(key) {
+      return key === undefined ? owedAll() : (owedBy.get(key) ?? 0);
+    },
+    strained() {
+      const now = clock();
+      prune(now);
+      return since(now - HOUR) + owedAll() >= limits.perHour * DEFER_AT.status;
+    },
+    wake(key, run) {
+      if (!waiters.has(key)) waiters.set(key, run);
+      armTimer();
+    },
+    waiting() {
+      return waiters.size > 0;
+    },
+    stop() {
+      cancelTimer?.();
+      cancelTimer = null;
+    },
+    waitFor,
+  };
+}

@@ -1,0 +1,285 @@
+import {
+  type AdaptationRecord,
+  adaptationRefPrefix,
+  parseAdaptationMessage,
+} from '../../core/plan/adaptation.js';
+import { parseUsageMessage, type UsageRecord, usageRefPrefix } from '../../core/plan/usage.js';
+import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
+import {
+  buildDir,
+  integrationBranch,
+  parseBatonBranch,
+  subIssueGraphPath,
+} from '../../core/vocabulary/ids.js';
+import type { RepoContext } from '../client/types.js';
+import { type BuildQueryResult, type GraphComment, loginOf } from './build-query.js';
+import { hiddenRefReadingFrom, readHiddenRecords } from './hidden-records.js';
+import { hasBatonEyesInWindow, reactionReadingFrom } from './reactions.js';
+import { readBuildGraph } from './read-build-graph.js';
+import {
+  type CommentList,
+  type CommentSource,
+  collectComments,
+  fetchComments,
+} from './read-comments.js';
+import { readPulls } from './read-pulls.js';
+import { readRecord } from './read-record.js';
+import { readRuns } from './read-runs.js';
+
+export interface ObservedBuild {
+  snapshot: BuildSnapshot;
+  /** Status comments of this build beyond the oldest, left by a race between replicas. */
+  duplicateStatusIds: number[];
+}
+
+/**
+ * One build's truth, read from GitHub (DESIGN §3 "observe"): one GraphQL
+ * query for the issue, branches, PRs, record and how far the build branch is
+ * behind the default branch (and one more per further page of PRs or refs),
+ * and one REST listing for the workflow runs.
+ * Nothing here writes.
+ */
+export async function observeBuild(
+  ctx: RepoContext,
+  { build, issue, defaultBranch }: { build: string; issue: number; defaultBranch: string },
+): Promise<ObservedBuild> {
+  const integration = integrationBranch(build);
+  const { repository } = await readBuildGraph(ctx, {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    issue,
+    integration,
+    defaultBranch,
+    refPrefix: `refs/heads/baton/${build}/`,
+    planPath: `${integration}:${buildDir(build)}/plan.json`,
+    workersPath: `${integration}:${buildDir(build)}/workers`,
+    completionsPath: `${integration}:${buildDir(build)}/completions`,
+    subIssuesPath: `${integration}:${subIssueGraphPath(build)}`,
+    loopsPath: `${integration}:${buildDir(build)}/loops`,
+    usagePrefix: usageRefPrefix(build),
+    adaptPrefix: adaptationRefPrefix(build),
+  });
+  const issueNode = repository.issue;
+  if (!issueNode) throw new Error(`issue #${issue} of ${ctx.owner}/${ctx.repo} is gone`);
+  const branches = branchesOf(build, repository);
+  const defaultSha = repository.defaultRef?.target.oid ?? '';
+  const containsDefault = (repository.integrationRef?.compare?.aheadBy ?? 0) === 0;
+  const [runsRead, pulls] = await Promise.all([
+    readRuns(ctx, { build, since: issueNode.createdAt }),
+    readPulls(ctx, { build, pulls: repository.pullRequests.nodes }),
+  ]);
+  const comments = await collectComments(ctx, {
+    build,
+    lists: await commentLists(ctx, { issue, repository }),
+  });
+  const hidden = await readHiddenRecords(ctx, {
+    build,
+    usage: repository.usageRefs?.nodes ?? [],
+    adapt: repository.adaptRefs?.nodes ?? [],
+    reading: hiddenRefReadingFrom(process.env),
+  });
+  const record = branches.integration
+    ? readRecord({ build, repository })
+    : { plan: { kind: 'missing' as const }, completions: {}, research: {} };
+  const snapshot: BuildSnapshot = {
+    build,
+    issue: {
+      number: issue,
+      title: issueNode.title,
+      state: issueNode.state === 'CLOSED' ? 'closed' : 'open',
+      labels: issueNode.labels.nodes.map((label) => label.name),
+      url: issueNode.url,
+    },
+    repo: { owner: ctx.owner, name: ctx.repo, defaultBranch, defaultSha },
+    workflowInstalled: runsRead.installed,
+    integration: branches.integration ? { sha: branches.integration, containsDefault } : null,
+    plan: record.plan,
+    completions: record.completions,
+    research: record.research,
+    branches: branches.workers,
+    pulls,
+    runs: runsRead.installed ? runsRead.runs : [],
+    commands: comments.commands,
+    finalPull: await finalPullOf(ctx, { build, defaultBranch, repository }),
+    statusComment: comments.statusComment,
+    ...(comments.ledgerParts ? { ledgerParts: comments.ledgerParts } : {}),
+    notices: comments.notices,
+    labelledBy: labelEventsOf(issueNode),
+    usage: usageOf(hidden.usage),
+    adaptations: adaptationsOf(hidden.adapt),
+  };
+  return { snapshot, duplicateStatusIds: comments.duplicateStatusIds };
+}
+
+type Repository = BuildQueryResult['repository'];
+
+function labelEventsOf(
+  issue: NonNullable<Repository['issue']>,
+): { label: string; login: string; at: string }[] {
+  return (issue.timelineItems?.nodes ?? []).flatMap((node) =>
+    node?.actor && node.label
+      ? [{ label: node.label.name, login: loginOf(node.actor), at: node.createdAt }]
+      : [],
+  );
+}
+
+/** The usage records of the build's sessions; a ref whose message is not a record is ignored. */
+function usageOf(messages: string[]): UsageRecord[] {
+  return messages.flatMap((message) => {
+    const record = parseUsageMessage(message);
+    return record ? [record] : [];
+  });
+}
+
+/** What adapt sessions changed; a ref whose message is not a record is ignored. */
+function adaptationsOf(messages: string[]): AdaptationRecord[] {
+  return messages.flatMap((message) => {
+    const record = parseAdaptationMessage(message);
+    return record ? [record] : [];
+  });
+}
+
+function branchesOf(build: string, repository: Repository) {
+  let integration: string | null = null;
+  const workers: Record<string, string> = {};
+  for (const ref of repository.refs.nodes) {
+    const branch = parseBatonBranch(`baton/${build}/${ref.name}`);
+    if (branch?.kind === 'integration') integration = ref.target.oid;
+    else if (branch?.kind === 'worker') workers[branch.worker] = ref.target.oid;
+  }
+  return { integration, workers };
+}
+
+/**
+ * The build's final pull request: the newest from the build branch into the
+ * default branch whose head is in this repository. A fork may name its branch
+ * `baton/<build>/integration` too; its pull request is never the build's (Baton
+ * would enable auto-merge on it, or read the build as ended when it closes).
+ * When forks' pull requests fill the query's window, REST's `head` filter,
+ * which takes the repository owner's branch only, finds the build's.
+ */
+async function finalPullOf(
+  ctx: RepoContext,
+  {
+    build,
+    defaultBranch,
+    repository,
+  }: { build: string; defaultBranch: string; repository: Repository },
+): Promise<BuildSnapshot['finalPull']> {
+  const { nodes, pageInfo } = repository.finalPulls;
+  const pull = nodes.find((node) => node.isCrossRepository === false);
+  if (!pull) return pageInfo?.hasNextPage ? ownFinalPull(ctx, { build, defaultBranch }) : null;
+  return finalPull({
+    number: pull.number,
+    merged: pull.merged,
+    open: pull.state === 'OPEN',
+    url: pull.url,
+    autoMerge: pull.autoMergeRequest !== null,
+  });
+}
+
+/** The newest pull request from the owner's build branch into the default branch, over REST. */
+async function ownFinalPull(
+  ctx: RepoContext,
+  { build, defaultBranch }: { build: string; defaultBranch: string },
+): Promise<BuildSnapshot['finalPull']> {
+  const { data } = await ctx.octokit.rest.pulls.list({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    head: `${ctx.owner}:${integrationBranch(build)}`,
+    base: defaultBranch,
+    state: 'all',
+    sort: 'created',
+    direction: 'desc',
+    per_page: 1,
+  });
+  const found = data[0];
+  if (!found) return null;
+  return finalPull({
+    number: found.number,
+    merged: found.merged_at !== null,
+    open: found.state === 'open',
+    url: found.html_url,
+    autoMerge: found.auto_merge !== null,
+  });
+}
+
+function finalPull(pull: {
+  number: number;
+  merged: boolean;
+  open: boolean;
+  url: string;
+  autoMerge: boolean;
+}): NonNullable<BuildSnapshot['finalPull']> {
+  const state = pull.merged ? 'merged' : pull.open ? 'open' : 'closed';
+  return { number: pull.number, state, url: pull.url, autoMerge: pull.autoMerge };
+}
+
+/**
+ * The issue's and open worker PRs' comments from the query; a conversation
+ * longer than the query's window is read in full over REST, so no command and
+ * no status comment is ever missed.
+ */
+async function commentLists(
+  ctx: RepoContext,
+  { issue, repository }: { issue: number; repository: Repository },
+): Promise<CommentList[]> {
+  const issueNode = repository.issue;
+  const sources: {
+    source: CommentSource;
+    window: { totalCount: number; nodes: GraphComment[] };
+  }[] = [
+    {
+      source: { number: issue, source: { kind: 'issue' } },
+      window: issueNode?.comments ?? { totalCount: 0, nodes: [] },
+    },
+  ];
+  for (const pull of repository.pullRequests.nodes) {
+    const worker = parseBatonBranch(pull.headRefName);
+    if (pull.state !== 'OPEN' || worker?.kind !== 'worker') continue;
+    sources.push({
+      source: {
+        number: pull.number,
+        worker: worker.worker,
+        source: { kind: 'pull', number: pull.number, worker: worker.worker },
+      },
+      window: pull.comments,
+    });
+  }
+  const complete = sources.filter(({ window }) => window.totalCount <= window.nodes.length);
+  const partial = sources.filter(({ window }) => window.totalCount > window.nodes.length);
+  const fetched = await fetchComments(
+    ctx,
+    partial.map(({ source }) => source),
+  );
+  const reading = reactionReadingFrom(process.env);
+  const read = await Promise.all(
+    complete.map(async ({ source, window }) => ({
+      source,
+      comments: await Promise.all(
+        window.nodes.map(async (node) => {
+          const comment = {
+            id: node.databaseId,
+            body: node.body,
+            author: loginOf(node.author),
+            isBot: node.author?.__typename === 'Bot',
+            createdAt: node.createdAt,
+          };
+          // The query runs as the app, so "the viewer reacted 👀" is Baton's acceptance
+          // where GitHub means the app by the viewer (`hasBatonEyesInWindow` finds out).
+          const accepted = await hasBatonEyesInWindow(
+            ctx,
+            {
+              ...comment,
+              groups: node.reactionGroups,
+              ...(source.worker ? { worker: source.worker } : {}),
+            },
+            reading,
+          );
+          return { ...comment, accepted };
+        }),
+      ),
+    })),
+  );
+  return [...read, ...fetched];
+}

@@ -1,0 +1,39 @@
+import type { RepoContext } from '../client/types.js';
+import { statusOf } from '../client/types.js';
+
+const TTL_MS = 60_000;
+const cache = new Map<string, { allowed: boolean; at: number }>();
+
+/**
+ * Whether a user may steer builds: write, maintain or admin on the repository.
+ * (The REST `permission` field folds maintain into `write` and triage into `read`.)
+ * Answers are kept a minute, so one comment thread does not cost a request per comment.
+ */
+export async function hasWriteAccess(
+  { octokit, owner, repo }: RepoContext,
+  login: string,
+  now = Date.now(),
+): Promise<boolean> {
+  const key = `${owner}/${repo}:${login.toLowerCase()}`;
+  const hit = cache.get(key);
+  if (hit && now - hit.at < TTL_MS) return hit.allowed;
+  let allowed = false;
+  try {
+    const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
+      owner,
+      repo,
+      username: login,
+    });
+    allowed = data.permission === 'admin' || data.permission === 'write';
+  } catch (error) {
+    // 404: not a collaborator at all.
+    if (statusOf(error) !== 404) throw error;
+  }
+  cache.set(key, { allowed, at: now });
+  return allowed;
+}
+
+/** Forgets every cached answer; tests start from a clean slate. */
+export function clearPermissionCache(): void {
+  cache.clear();
+}

@@ -1,0 +1,125 @@
+import type { RepoContext } from '../client/types.js';
+import {
+  BUILD_PULLS_QUERY,
+  BUILD_QUERY,
+  BUILD_REFS_QUERY,
+  type BuildPullsResult,
+  type BuildQueryResult,
+  type BuildRefsResult,
+  type GraphPull,
+  type GraphRefs,
+  PULL_CHECKS_QUERY,
+  type PullChecksResult,
+} from './build-query.js';
+
+export interface BuildGraphVariables {
+  owner: string;
+  repo: string;
+  issue: number;
+  integration: string;
+  defaultBranch: string;
+  refPrefix: string;
+  planPath: string;
+  workersPath: string;
+  completionsPath: string;
+  subIssuesPath: string;
+  loopsPath: string;
+  usagePrefix: string;
+  adaptPrefix: string;
+}
+
+/**
+ * The build query with every list it pages read whole: the worker PRs past
+ * the first page, the branch, usage and adaptation refs past the first
+ * hundred, and an open PR head's CI past its first hundred check runs and
+ * statuses, each by its own query following `pageInfo`. A build of twenty PRs
+ * or fewer and under a hundred records is one request of one point.
+ */
+export async function readBuildGraph(
+  ctx: RepoContext,
+  variables: BuildGraphVariables,
+): Promise<BuildQueryResult> {
+  const { repository } = await ctx.octokit.graphql<BuildQueryResult>(BUILD_QUERY, {
+    ...variables,
+  });
+  const [pulls, refs, usageRefs, adaptRefs] = await Promise.all([
+    restOfPulls(ctx, variables, repository.pullRequests),
+    restOfRefs(ctx, variables.refPrefix, repository.refs),
+    restOfRefs(ctx, variables.usagePrefix, repository.usageRefs),
+    repository.adaptRefs
+      ? restOfRefs(ctx, variables.adaptPrefix, repository.adaptRefs)
+      : Promise.resolve(undefined),
+  ]);
+  return {
+    repository: {
+      ...repository,
+      pullRequests: pulls,
+      refs,
+      usageRefs,
+      ...(adaptRefs ? { adaptRefs } : {}),
+    },
+  };
+}
+
+async function restOfPulls(
+  ctx: RepoContext,
+  variables: BuildGraphVariables,
+  first: BuildQueryResult['repository']['pullRequests'],
+): Promise<BuildQueryResult['repository']['pullRequests']> {
+  const nodes = [...first.nodes];
+  let page = first.pageInfo;
+  while (page?.hasNextPage && page.endCursor) {
+    const { repository } = await ctx.octokit.graphql<BuildPullsResult>(BUILD_PULLS_QUERY, {
+      owner: variables.owner,
+      repo: variables.repo,
+      integration: variables.integration,
+      after: page.endCursor,
+    });
+    nodes.push(...repository.pullRequests.nodes);
+    page = repository.pullRequests.pageInfo;
+  }
+  await Promise.all(nodes.map((pull) => restOfChecks(ctx, variables, pull)));
+  return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
+}
+
+/** An open PR's head CI read whole; a head that moved meanwhile is left to the next reconcile. */
+async function restOfChecks(
+  ctx: RepoContext,
+  variables: BuildGraphVariables,
+  pull: GraphPull,
+): Promise<void> {
+  const head = pull.commits.nodes[0]?.commit;
+  const contexts = head?.statusCheckRollup?.contexts;
+  if (pull.state !== 'OPEN' || !head || !contexts) return;
+  let page = contexts.pageInfo;
+  while (page?.hasNextPage && page.endCursor) {
+    const { repository } = await ctx.octokit.graphql<PullChecksResult>(PULL_CHECKS_QUERY, {
+      owner: variables.owner,
+      repo: variables.repo,
+      number: pull.number,
+      after: page.endCursor,
+    });
+    const commit = repository.pullRequest?.commits.nodes[0]?.commit;
+    const more = commit?.statusCheckRollup?.contexts;
+    if (!commit || commit.oid !== head.oid || !more) return;
+    contexts.nodes.push(...more.nodes);
+    contexts.pageInfo = more.pageInfo;
+    page = more.pageInfo;
+  }
+}
+
+async function restOfRefs(ctx: RepoContext, prefix: string, first: GraphRefs): Promise<GraphRefs> {
+  const nodes = [...first.nodes];
+  let page = first.pageInfo;
+  while (page?.hasNextPage && page.endCursor) {
+    const { repository } = await ctx.octokit.graphql<BuildRefsResult>(BUILD_REFS_QUERY, {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      prefix,
+      after: page.endCursor,
+    });
+    nodes.push(...repository.refs.nodes);
+    page = repository.refs.pageInfo;
+  }
+  return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
+}

@@ -1,0 +1,188 @@
+import { parseCommands } from '../../core/commands/parse-commands.js';
+import { isBatonComment } from '../../core/commands/render-replies.js';
+import type { BuildSnapshot, CommandInfo } from '../../core/snapshot/snapshot.js';
+import { parseCommandLedger } from '../../core/status/command-ledger.js';
+import { findLedgerPart } from '../../core/status/ledger-archive.js';
+import { findStatusBuild } from '../../core/status/render-status.js';
+import { findNotice } from '../../core/vocabulary/notice.js';
+import type { RepoContext } from '../client/types.js';
+import { hasWriteAccess } from './permissions.js';
+
+export interface CommentSource {
+  number: number;
+  source: CommandInfo['source'];
+  worker?: string;
+}
+
+export interface CommentsRead {
+  statusComment: BuildSnapshot['statusComment'];
+  /** Every status comment of this build beyond the oldest: duplicates to remove. */
+  duplicateStatusIds: number[];
+  commands: CommandInfo[];
+  /** The ledger parts found on the issue (Baton's own comments), if any. */
+  ledgerParts?: NonNullable<BuildSnapshot['ledgerParts']>;
+  /** Keys of the notices Baton posted on the issue for this build. */
+  notices: string[];
+}
+
+/** A comment as both the REST and the GraphQL adapters see it. */
+export interface PlainComment {
+  id: number;
+  body: string;
+  /** REST's login: a bot's ends in `[bot]`. */
+  author: string;
+  isBot: boolean;
+  createdAt: string;
+  /** Baton reacted 👀: it took this comment's commands when it was written (see `onIssueComment`). */
+  accepted: boolean;
+}
+
+export interface CommentList {
+  source: CommentSource;
+  comments: PlainComment[];
+}
+
+/** Reads the comments of each source over REST, every page. */
+export async function fetchComments(
+  ctx: RepoContext,
+  sources: CommentSource[],
+): Promise<CommentList[]> {
+  return Promise.all(
+    sources.map(async (source) => {
+      const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
+        owner: ctx.owner,
+        repo: ctx.repo,
+        issue_number: source.number,
+        per_page: 100,
+      });
+      const plain = comments.map((c) => ({
+        id: c.id,
+        body: c.body ?? '',
+        author: c.user?.login ?? '',
+        isBot: c.user?.type === 'Bot',
+        createdAt: c.created_at,
+        accepted: false,
+        eyes: c.reactions?.eyes,
+      }));
+      for (const comment of plain) {
+        const asked = source.worker ? { ...comment, worker: source.worker } : comment;
+        if (await mayHaveBatonEyes(ctx, asked))
+          comment.accepted = await hasBatonEyes(ctx, comment.id);
+      }
+      return { source, comments: plain.map(({ eyes: _eyes, ...comment }) => comment) };
+    }),
+  );
+}
+
+/**
+ * Whether a comment is worth asking about its reactions, without a request of its own: it
+ * holds a command, it has an 👀 at all (GitHub's reaction counts come with the comment), and
+ * its author may steer (Baton gives 👀 only to writers; one answer per login a minute). An
+ * outsider's comments, however many and whatever they react, cost no request here.
+ */
+export async function mayHaveBatonEyes(
+  ctx: RepoContext,
+  comment: {
+    body: string;
+    author: string;
+    isBot: boolean;
+    eyes: number | undefined;
+    /** A worker PR's worker: its comments' commands may leave the worker out. */
+    worker?: string;
+  },
+): Promise<boolean> {
+  if (comment.isBot || comment.eyes === 0) return false;
+  const context = comment.worker ? { worker: comment.worker } : {};
+  if (parseCommands(comment.body, context).commands.length === 0) return false;
+  return hasWriteAccess(ctx, comment.author);
+}
+
+/** Whether Baton's 👀 is on a comment: the durable record that it took the comment's commands. */
+export async function hasBatonEyes(ctx: RepoContext, id: number): Promise<boolean> {
+  const reactions = await ctx.octokit.paginate(ctx.octokit.rest.reactions.listForIssueComment, {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    comment_id: id,
+    content: 'eyes',
+    per_page: 100,
+  });
+  return reactions.some((reaction) => reaction.user?.login === ctx.botLogin);
+}
+
+/**
+ * The build's conversation: its status comment (found by marker; if two exist
+ * the oldest wins) and the commands Baton accepted, on the issue and on open
+ * worker PRs. A command counts once, when Baton took it (its 👀, given only to
+ * people with write access when they wrote it): a comment without it never
+ * counts, and what an accepted comment meant is kept in the status comment's
+ * ledger, so editing or deleting the comment later changes nothing.
+ */
+export async function collectComments(
+  ctx: RepoContext,
+  { build, lists }: { build: string; lists: CommentList[] },
+): Promise<CommentsRead> {
+  const statuses: { id: number; body: string; createdAt: string }[] = [];
+  const notices: string[] = [];
+  const live: CommandInfo[] = [];
+  const parts: { part: number; commands: CommandInfo[] }[] = [];
+  for (const { source, comments } of lists) {
+    for (const comment of comments) {
+      const { body, author } = comment;
+      if (author === ctx.botLogin) {
+        if (source.source.kind === 'issue' && findStatusBuild(body) === build) {
+          statuses.push({ id: comment.id, body, createdAt: comment.createdAt });
+        }
+        const part = source.source.kind === 'issue' ? findLedgerPart(body) : null;
+        if (part?.build === build)
+          parts.push({ part: part.part, commands: parseCommandLedger(body) });
+        const notice = source.source.kind === 'issue' ? findNotice(body) : null;
+        if (notice?.build === build) notices.push(notice.key);
+        continue;
+      }
+      if (comment.isBot || isBatonComment(body) || !comment.accepted) continue;
+      const parsed = parseCommands(body, source.worker ? { worker: source.worker } : {});
+      for (const command of parsed.commands) {
+        live.push({
+          commentId: comment.id,
+          author,
+          createdAt: comment.createdAt,
+          source: source.source,
+          command,
+        });
+      }
+    }
+  }
+  statuses.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+  const [oldest, ...rest] = statuses;
+  const archived = parts.flatMap((part) => part.commands);
+  const commands = mergeLedger([...archived, ...parseCommandLedger(oldest?.body ?? '')], live);
+  commands.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.commentId - b.commentId);
+  return {
+    statusComment: oldest ? { id: oldest.id, body: oldest.body } : null,
+    duplicateStatusIds: rest.map((status) => status.id),
+    commands,
+    ...(parts.length > 0
+      ? {
+          ledgerParts: {
+            last: Math.max(...parts.map((part) => part.part)),
+            commandIds: archived.map((info) => info.commentId),
+          },
+        }
+      : {}),
+    notices: [...new Set(notices)].sort(),
+  };
+}
+
+/**
+ * The ledger's meaning wins for every comment it records (an edit after
+ * acceptance changes nothing, a deleted comment still counts); an accepted
+ * comment the ledger does not hold yet counts as its body reads now.
+ */
+function mergeLedger(ledger: CommandInfo[], live: CommandInfo[]): CommandInfo[] {
+  // A part and the status comment both hold an entry while a part is being posted: once is enough.
+  const recorded = new Set<number>();
+  const kept = ledger.filter(
+    (info) => !recorded.has(info.commentId) && recorded.add(info.commentId),
+  );
+  return [...kept, ...live.filter((info) => !recorded.has(info.commentId))];
+}

@@ -1,0 +1,248 @@
+import { parseVerdictMarker } from '../../core/sessions/verdict-marker.js';
+import type { ChecksInfo, PullInfo, ReviewInfo } from '../../core/snapshot/snapshot.js';
+import {
+  integrationBranch,
+  parseBatonBranch,
+  REVIEW_CHECK_NAME,
+} from '../../core/vocabulary/ids.js';
+import { ImmutableCache } from '../client/immutable-cache.js';
+import { type RepoContext, statusOf } from '../client/types.js';
+import {
+  type GraphCheckRun,
+  type GraphPull,
+  type GraphStatusContext,
+  loginOf,
+} from './build-query.js';
+import { hasWriteAccess } from './permissions.js';
+
+/**
+ * Check runs (and commit statuses) that are Baton's own: its review verdict
+ * and its session jobs (`baton agent`, `baton publish`).
+ */
+function isBatonCheck(name: string): boolean {
+  return name.startsWith('baton');
+}
+
+/** The worker PRs of a build, as the build query read them. */
+export async function readPulls(
+  ctx: RepoContext,
+  { build, pulls }: { build: string; pulls: GraphPull[] },
+): Promise<PullInfo[]> {
+  const mine = pulls.flatMap((pull) => {
+    const branch = parseBatonBranch(pull.headRefName);
+    const sameRepo = pull.headRepository?.nameWithOwner === `${ctx.owner}/${ctx.repo}`;
+    return branch?.kind === 'worker' && branch.build === build && sameRepo
+      ? [{ pull, worker: branch.worker }]
+      : [];
+  });
+  return Promise.all(mine.map(({ pull, worker }) => toPullInfo(ctx, { build, pull, worker })));
+}
+
+async function toPullInfo(
+  ctx: RepoContext,
+  { build, pull, worker }: { build: string; pull: GraphPull; worker: string },
+): Promise<PullInfo> {
+  const state = pull.merged ? 'merged' : pull.state === 'OPEN' ? 'open' : 'closed';
+  const head = pull.commits.nodes[0]?.commit;
+  const contexts = head?.statusCheckRollup?.contexts.nodes ?? [];
+  const runs = contexts.filter((c): c is GraphCheckRun => c.__typename === 'CheckRun');
+  const statuses = contexts.filter(
+    (c): c is GraphStatusContext => c.__typename === 'StatusContext',
+  );
+  const review = runs.find((run) => run.name === REVIEW_CHECK_NAME);
+  const open = state === 'open';
+  return {
+    number: pull.number,
+    worker,
+    headSha: pull.headRefOid,
+    state,
+    mergeState: open ? mergeStateOf(pull.mergeStateStatus) : 'unknown',
+    reviews: await reviewsOf(ctx, pull),
+    checks: open
+      ? await rollUp(ctx, {
+          head: pull.headRefOid,
+          runs: runs.filter((run) => !isBatonCheck(run.name)),
+          statuses: statuses.filter((status) => !isBatonCheck(status.context)),
+        })
+      : { state: 'none', failedRuns: [] },
+    labels: pull.labels.nodes.map((label) => label.name),
+    url: pull.url,
+    createdAt: pull.createdAt,
+    reviewCheck: review
+      ? { sha: pull.headRefOid, verdict: verdictOfCheck(review.conclusion) }
+      : null,
+    baseMergeOf: head ? baseMergeOf(build, head) : null,
+  };
+}
+
+function mergeStateOf(status: string): PullInfo['mergeState'] {
+  switch (status) {
+    case 'CLEAN':
+    case 'HAS_HOOKS':
+      return 'clean';
+    case 'BEHIND':
+    case 'DIRTY':
+    case 'BLOCKED':
+    case 'UNSTABLE':
+      return status.toLowerCase() as PullInfo['mergeState'];
+    case 'DRAFT':
+      return 'blocked';
+    default:
+      return 'unknown';
+  }
+}
+
+/**
+ * The reviews of a PR as `decide` weighs them. Only Baton's marked reviews and
+ * reviews by people with write, maintain or admin permission carry a verdict;
+ * anyone else's review is kept as a mere comment, so it neither approves,
+ * blocks nor starts a fix session (whose prompt would quote it).
+ */
+async function reviewsOf(ctx: RepoContext, pull: GraphPull): Promise<ReviewInfo[]> {
+  const permitted = await permittedReviewers(ctx, pull);
+  return pull.reviews.nodes.flatMap((review): ReviewInfo[] => {
+    const author = loginOf(review.author);
+    const byBaton = author === ctx.botLogin;
+    const marker = byBaton ? parseVerdictMarker(review.body) : null;
+    const stated = marker ? marker.verdict : humanVerdict(review.state);
+    if (!stated || !review.commit || (byBaton && !marker)) return [];
+    const verdict = byBaton || permitted.has(author) ? stated : 'comment';
+    return [
+      {
+        id: review.databaseId,
+        author,
+        byBaton,
+        verdict,
+        commitSha: review.commit.oid,
+        submittedAt: review.submittedAt ?? '',
+        ...(marker ? { costUsd: marker.costUsd } : {}),
+      },
+    ];
+  });
+}
+
+/** The authors of decisive reviews on this PR who may steer the build (asked once each, cached). */
+async function permittedReviewers(ctx: RepoContext, pull: GraphPull): Promise<Set<string>> {
+  const authors = new Set(
+    pull.reviews.nodes
+      .filter((review) => review.state === 'APPROVED' || review.state === 'CHANGES_REQUESTED')
+      .map((review) => loginOf(review.author))
+      // Other apps' reviews never steer: only Baton and people do.
+      .filter((author) => author !== '' && author !== ctx.botLogin && !author.endsWith('[bot]')),
+  );
+  const permitted = new Set<string>();
+  for (const author of authors) {
+    if (await hasWriteAccess(ctx, author)) permitted.add(author);
+  }
+  return permitted;
+}
+
+function humanVerdict(state: string): ReviewInfo['verdict'] | null {
+  if (state === 'APPROVED') return 'approve';
+  if (state === 'CHANGES_REQUESTED') return 'changes-requested';
+  if (state === 'COMMENTED') return 'comment';
+  return null; // PENDING and DISMISSED reviews do not count.
+}
+
+function verdictOfCheck(conclusion: string | null): ReviewInfo['verdict'] {
+  if (conclusion === 'SUCCESS') return 'approve';
+  if (conclusion === 'FAILURE') return 'changes-requested';
+  return 'comment';
+}
+
+const PASSING = new Set(['SUCCESS', 'NEUTRAL', 'SKIPPED']);
+const STATUS_PENDING = new Set<GraphStatusContext['state']>(['PENDING', 'EXPECTED']);
+const STATUS_FAILED = new Set<GraphStatusContext['state']>(['FAILURE', 'ERROR']);
+
+/**
+ * Check runs and commit statuses are both CI (Jenkins, Vercel and older
+ * CircleCI report through statuses): anything pending waits, anything red
+ * fails. Only failed Actions runs can be re-run; a red status goes straight
+ * to a fix session.
+ */
+async function rollUp(
+  ctx: RepoContext,
+  {
+    head,
+    runs: theirs,
+    statuses,
+  }: { head: string; runs: GraphCheckRun[]; statuses: GraphStatusContext[] },
+): Promise<ChecksInfo> {
+  if (theirs.length === 0 && statuses.length === 0) return { state: 'none', failedRuns: [] };
+  const pending =
+    theirs.some((run) => run.status !== 'COMPLETED') ||
+    statuses.some((status) => STATUS_PENDING.has(status.state));
+  if (pending) return { state: 'pending', failedRuns: [] };
+  const failed = theirs.filter((run) => run.conclusion && !PASSING.has(run.conclusion));
+  const red = statuses.some((status) => STATUS_FAILED.has(status.state));
+  if (failed.length === 0 && !red) return { state: 'success', failedRuns: [] };
+  // One failed job's link per Actions run: jobs are new in every attempt, so the link names the attempt.
+  const jobs = new Map<number, string>();
+  for (const run of failed) {
+    const id = actionsRunId(run.detailsUrl);
+    if (id !== null && !jobs.has(id)) jobs.set(id, run.detailsUrl ?? '');
+  }
+  // A check's link is whatever the app that made it wrote: only a run the Actions API
+  // shows for this head, in this repository, is one Baton may re-run.
+  const read = await Promise.all([...jobs].map(([id, job]) => actionsRun(ctx, { id, job })));
+  const failedRuns = read.flatMap((run) =>
+    run && run.headSha === head && run.repository === `${ctx.owner}/${ctx.repo}`
+      ? [{ id: run.id, attempt: run.attempt }]
+      : [],
+  );
+  return { state: 'failure', failedRuns };
+}
+
+interface ActionsRun {
+  id: number;
+  attempt: number;
+  headSha: string;
+  /** The repository the run's head is in, `owner/name`. */
+  repository: string;
+}
+
+/** Which run and attempt a failed job belongs to never changes. */
+const actionsRuns = new ImmutableCache<ActionsRun | null>();
+
+function actionsRun(
+  ctx: RepoContext,
+  { id, job }: { id: number; job: string },
+): Promise<ActionsRun | null> {
+  return actionsRuns.get(`${ctx.owner}/${ctx.repo}:${job}`, async () => {
+    const data = await ctx.octokit.rest.actions
+      .getWorkflowRun({ owner: ctx.owner, repo: ctx.repo, run_id: id })
+      .then(
+        (answer) => answer.data,
+        (error: unknown) => {
+          // A link to a run this repository does not have names nothing to re-run.
+          if (statusOf(error) === 404) return null;
+          throw error;
+        },
+      );
+    if (!data) return null;
+    return {
+      id: data.id,
+      attempt: data.run_attempt ?? 1,
+      headSha: data.head_sha,
+      repository: data.head_repository?.full_name ?? '',
+    };
+  });
+}
+
+/**
+ * A head made by `update-branch` is a merge of the build branch into the
+ * earlier head: its first parent is that head. Anything else is new work.
+ */
+function baseMergeOf(
+  build: string,
+  head: { message: string; parents: { nodes: { oid: string }[] } },
+): string | null {
+  const [first, second] = head.parents.nodes;
+  return first && second && head.message.includes(integrationBranch(build)) ? first.oid : null;
+}
+
+/** GitHub Actions check runs link to `…/actions/runs/<run id>/job/<job id>`. */
+function actionsRunId(detailsUrl: string | null | undefined): number | null {
+  const match = /\/actions\/runs\/(\d+)/.exec(detailsUrl ?? '');
+  return match ? Number(match[1]) : null;
+}

@@ -1,0 +1,100 @@
+import { parseRunName } from '../../core/sessions/session.js';
+import type { RunConclusion, RunInfo, RunStatus } from '../../core/snapshot/snapshot.js';
+import { WORKFLOW_FILE } from '../../core/vocabulary/ids.js';
+import type { Octokit, RepoContext } from '../client/types.js';
+import { statusOf } from '../client/types.js';
+
+export type RunsRead = { installed: false } | { installed: true; runs: RunInfo[] };
+
+/**
+ * The Baton workflow's runs for one build, told apart by run name (a run's
+ * inputs are not in the REST listing). Listing from the day the issue was
+ * opened bounds the pages. A 404 means the workflow is not on the default branch,
+ * where GitHub needs it to be for `workflow_dispatch`.
+ */
+export async function readRuns(
+  ctx: RepoContext,
+  { build, since }: { build: string; since: string },
+): Promise<RunsRead> {
+  try {
+    const from = Date.parse(`${since.slice(0, 10)}T00:00:00Z`);
+    const runs = await listWindow(ctx, { from, to: null });
+    const mine = [...new Map(runs.map((run) => [run.id, run])).values()].flatMap(
+      (run): RunInfo[] => {
+        const name = parseRunName(run.display_title);
+        if (!name || name.build !== build) return [];
+        return [
+          {
+            id: run.id,
+            role: name.role,
+            worker: name.worker,
+            trigger: name.trigger,
+            status: runStatus(run.status),
+            conclusion: (run.conclusion as RunConclusion | null) ?? null,
+            createdAt: run.created_at,
+            updatedAt: run.updated_at,
+            ...(run.run_started_at ? { startedAt: run.run_started_at } : {}),
+            ...(run.run_attempt ? { attempt: run.run_attempt } : {}),
+            url: run.html_url,
+          },
+        ];
+      },
+    );
+    mine.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+    return { installed: true, runs: mine };
+  } catch (error) {
+    if (statusOf(error) === 404) return { installed: false };
+    throw error;
+  }
+}
+
+type ListedRun = Awaited<
+  ReturnType<Octokit['rest']['actions']['listWorkflowRuns']>
+>['data']['workflow_runs'][number];
+
+/**
+ * GitHub returns at most 1,000 runs for a listing filtered by `created` or
+ * `event` ("List workflow runs for a repository"): the rest are silently left
+ * out, newest first, so a build's oldest runs would vanish once the repository
+ * has more since its issue was opened. A window that fills to the cap is split
+ * in two by time and each half listed, down to one second.
+ */
+async function listWindow(
+  ctx: RepoContext,
+  { from, to }: { from: number; to: number | null },
+): Promise<ListedRun[]> {
+  const runs = await ctx.octokit.paginate(ctx.octokit.rest.actions.listWorkflowRuns, {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    workflow_id: WORKFLOW_FILE,
+    event: 'workflow_dispatch',
+    created: to === null ? `>=${isoSecond(from)}` : `${isoSecond(from)}..${isoSecond(to)}`,
+    per_page: 100,
+  });
+  if (runs.length < RUNS_SEARCH_MAX) return runs;
+  const end = to ?? Math.max(from, ...runs.map((run) => Date.parse(run.created_at)));
+  if (end - from < 2_000) {
+    throw new Error(
+      `more than ${RUNS_SEARCH_MAX} runs of ${WORKFLOW_FILE} were created within two seconds; GitHub cannot list them all`,
+    );
+  }
+  const middle = from + Math.floor((end - from) / 2_000) * 1_000;
+  const halves = await Promise.all([
+    listWindow(ctx, { from, to: middle }),
+    listWindow(ctx, { from: middle + 1_000, to: to === null ? null : end }),
+  ]);
+  return halves.flat();
+}
+
+const RUNS_SEARCH_MAX = 1000;
+
+/** `2026-11-23T10:00:00Z`: GitHub's search qualifiers take seconds. */
+function isoSecond(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function runStatus(status: string | null): RunStatus {
+  if (status === 'completed') return 'completed';
+  if (status === 'in_progress') return 'in_progress';
+  return 'queued'; // requested, waiting, pending and queued all mean "not started yet".
+}

@@ -1,0 +1,375 @@
+import type { Context } from 'probot';
+import { loadConfig } from '../../config.js';
+import { commandWord, parseCommands } from '../../core/commands/parse-commands.js';
+import {
+  isBatonComment,
+  renderCommandErrors,
+  renderCommandRefusal,
+  renderLabelRefusal,
+} from '../../core/commands/render-replies.js';
+import { isBuildLabel } from '../../core/config/build-labels.js';
+import { defaultConfig } from '../../core/config/config.js';
+import { buildIdFor } from '../../core/vocabulary/ids.js';
+import type { ActLog, ActOutcome } from '../act/act.js';
+import { ensureNote } from '../act/ensure-note.js';
+import type { HeldStatusEdits } from '../act/held-status-edit.js';
+import {
+  SATURATED_STATUS_EDIT_MS,
+  STRAINED_STATUS_EDIT_MS,
+  type StatusPacer,
+} from '../act/status-pacer.js';
+import type { BuildQueue } from '../client/build-queue.js';
+import { writeBudgetOf } from '../client/pace-requests.js';
+import { buildKey, type RepoContext } from '../client/types.js';
+import type { WriteBudget } from '../client/write-budget.js';
+import { hasWriteAccess } from '../observe/permissions.js';
+import type { SetupPullHook } from '../setup/onboarding.js';
+import { type BuildRef, buildOfBranch, findBuildForIssue } from './locate-build.js';
+import type { RecentReconciles } from './recent-reconciles.js';
+import { type CommandAnswer, reconcileBuild } from './reconcile.js';
+
+export interface HandlerDeps {
+  queue: BuildQueue;
+  now: () => string;
+  botLogin: () => Promise<string>;
+  /** Commands taken but not yet checked against their build, by queue key. */
+  answers: Map<string, CommandAnswer[]>;
+  /**
+   * Builds a writer asked to start (label, `/improve`) whose reconcile has not run yet, by queue
+   * key: only such a reconcile may create a build; any other reconcile of a build GitHub does not
+   * show (no build branch, no status comment) does nothing.
+   */
+  starts?: Set<string>;
+  /** People refused on an issue already (`owner/repo#issue login`): refused once, then ignored. */
+  refused?: Set<string>;
+  /** Onboarding, when on: a build whose workflow is missing links the setup PR. */
+  setupPull?: SetupPullHook;
+  /** Paces status comment edits per build; none: every change is edited at once. */
+  statusPacer?: StatusPacer;
+  /** The status edits the pacer deferred, made when their time comes without a new read. */
+  heldEdits: HeldStatusEdits;
+  /** One write budget for every installation (tests); else each client's own (`writeBudgetOf`). */
+  writeBudget?: WriteBudget;
+  /** When this process last read each build whole: the resync passes over one read lately. */
+  recent?: RecentReconciles;
+  /** The installation's daily cap (`BATON_INSTALLATION_DAILY_USD`); none: no such cap. */
+  installationDailyUsd?: number | null;
+  /** Hears what each reconcile did, keyed `owner/repo#build` (metrics). */
+  onReconciled?: (key: string, outcomes: ActOutcome[]) => void;
+}
+
+/** The little of a Probot context the adapter needs. */
+export interface EventContext {
+  /** The webhook delivery's id (`X-GitHub-Delivery`). */
+  id: string;
+  octokit: RepoContext['octokit'];
+  repo(): { owner: string; repo: string };
+}
+
+/** A logger that can carry fields on every line it writes (pino's child loggers). */
+export interface BuildLog extends ActLog {
+  child(bindings: Record<string, unknown>): BuildLog;
+}
+
+export async function repoContext(context: EventContext, deps: HandlerDeps): Promise<RepoContext> {
+  const { owner, repo } = context.repo();
+  return { octokit: context.octokit, owner, repo, botLogin: await deps.botLogin() };
+}
+
+/**
+ * Queues a reconcile of one build; webhooks are answered before it runs.
+ * Every line the reconcile logs carries `deliveryId` (the webhook that queued
+ * it; null for a resync) and `build` (`owner/repo#issue`).
+ */
+export function scheduleReconcile(
+  ctx: RepoContext,
+  {
+    ref,
+    defaultBranch,
+    deps,
+    log,
+    deliveryId,
+    answer,
+    start,
+  }: {
+    ref: BuildRef;
+    defaultBranch: string;
+    deps: HandlerDeps;
+    log: BuildLog;
+    deliveryId: string | null;
+    /** A comment's commands to check against the build, and to answer if they cannot apply. */
+    answer?: CommandAnswer;
+    /** A writer asked for this build (label, `/improve`): the reconcile may create it. */
+    start?: boolean;
+  },
+): void {
+  const key = buildKey(ctx, ref.build);
+  const buildLog = log.child({ deliveryId, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` });
+  // The queue coalesces reconciles, so answers wait beside it and the next reconcile takes them all.
+  if (answer) deps.answers.set(key, [...(deps.answers.get(key) ?? []), answer]);
+  if (start) {
+    deps.starts ??= new Set();
+    deps.starts.add(key);
+  }
+  const pacer = deps.statusPacer;
+  const budget = deps.writeBudget ?? writeBudgetOf(ctx.octokit);
+  // Near the installation's write budget a status edit waits first; else the pacer decides,
+  // gathering a minute of changes into one edit while the hour is mostly made or owed, and ten
+  // while a worker waits for room to start (each edit would take its room).
+  const statusEditWait = () => {
+    const wait = budget?.waitFor('status') ?? 0;
+    if (wait > 0) return wait;
+    const least = budget?.waiting()
+      ? SATURATED_STATUS_EDIT_MS
+      : budget?.strained()
+        ? STRAINED_STATUS_EDIT_MS
+        : 0;
+    return pacer?.admit(key, least) ?? 0;
+  };
+  const again = (asStart = false) =>
+    scheduleReconcile(ctx, { ref, defaultBranch, deps, log, deliveryId, start: asStart });
+  const held = deps.heldEdits;
+  // A held status edit is made when its time comes, without reading the build again; in the
+  // queue under a key of its own, so a reconcile's place is never taken by it.
+  const makeHeld = (): void => {
+    void deps.queue.enqueue(
+      `${key} status`,
+      async () => {
+        if (!held.has(key)) return;
+        const wait = statusEditWait();
+        if (wait > 0) {
+          pacer?.trail(`${key} status`, wait, makeHeld);
+          return;
+        }
+        try {
+          if ((await held.make(ctx, key)) === 'moved-on') again();
+        } catch (err) {
+          buildLog.warn({ err }, 'baton: held status edit failed; reconciling the build instead');
+          again();
+        }
+      },
+      buildLog,
+    );
+  };
+  void deps.queue.enqueue(
+    key,
+    async () => {
+      const answers = deps.answers.get(key) ?? [];
+      deps.answers.delete(key);
+      const starting = deps.starts?.delete(key) ?? false;
+      // This reconcile renders the status afresh: an edit held before it is moot.
+      held.drop(key);
+      const readAt = deps.recent?.now();
+      const outcomes = await reconcileBuild(ctx, {
+        ...ref,
+        defaultBranch,
+        now: deps.now(),
+        log: buildLog,
+        answers,
+        start: starting,
+        ...(deps.setupPull ? { setupPull: deps.setupPull } : {}),
+        ...(pacer || budget ? { statusEditWait } : {}),
+        ...(budget ? { writeBudget: budget } : {}),
+        ...(deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}),
+      });
+      deps.onReconciled?.(key, outcomes);
+      if (readAt !== undefined && !outcomes.some((outcome) => outcome.result === 'failed'))
+        deps.recent?.note(key, readAt);
+      // A deferred status edit is held and made when the pacing allows (HeldStatusEdits).
+      const render = outcomes.find((outcome) => outcome.action.kind === 'render-status');
+      if (render?.result === 'deferred' && render.held && render.retryInMs !== undefined) {
+        held.hold(key, render.held);
+        pacer?.trail(`${key} status`, render.retryInMs, makeHeld);
+      }
+      // A session that succeeded without its result in sight is judged when it has settled. Its
+      // own timer: a status edit deferred meanwhile must not wait for it, nor it for the edit.
+      const looks = outcomes.flatMap((outcome) =>
+        outcome.result === 'deferred' && outcome.action.kind === 'look-again'
+          ? [outcome.retryInMs ?? 0]
+          : [],
+      );
+      if (pacer && looks.length > 0)
+        pacer.trail(`${key} look-again`, Math.min(...looks), () => again(starting));
+      // A first dispatch that waits is woken by the budget when there is room: when builds pay
+      // what they owe, or made writes leave the hour (one timer for all the waiting builds).
+      const dispatchWaits = outcomes.some(
+        (outcome) => outcome.result === 'deferred' && outcome.action.kind === 'dispatch',
+      );
+      if (budget && dispatchWaits) budget.wake(key, () => again(starting));
+    },
+    buildLog,
+  );
+}
+
+/**
+ * The periodic resync's reconcile of one open build, unless this process read
+ * the build whole within `passOverMs` (`RecentReconciles`). Whether it queued one.
+ */
+export function scheduleResync(
+  ctx: RepoContext,
+  {
+    ref,
+    defaultBranch,
+    deps,
+    log,
+    passOverMs,
+  }: { ref: BuildRef; defaultBranch: string; deps: HandlerDeps; log: BuildLog; passOverMs: number },
+): boolean {
+  if (deps.recent?.readWithin(buildKey(ctx, ref.build), passOverMs)) return false;
+  scheduleReconcile(ctx, { ref, defaultBranch, deps, log, deliveryId: null });
+  return true;
+}
+
+/** `issues.labeled`: the build label from someone with write access starts (or re-checks) a build. */
+export async function onIssueLabeled(
+  context: Context<'issues.labeled'>,
+  deps: HandlerDeps,
+): Promise<void> {
+  const { issue, label, sender, repository } = context.payload;
+  if (issue.pull_request || !label) return;
+  const ctx = await repoContext(context, deps);
+  const config = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
+  // A broken config cannot name its label: the default label still gets the error report.
+  const settings = config.ok ? config.config : defaultConfig();
+  // `improve.label` starts improvement loops (docs/improve.md) as `/improve` does.
+  const improve = settings.improve.label;
+  if (!isBuildLabel(settings, label.name) && label.name !== improve) return;
+  if (!(await hasWriteAccess(ctx, sender.login))) {
+    await ensureNote(ctx, {
+      number: issue.number,
+      key: `label-refused-${sender.login}`,
+      body: renderLabelRefusal({ user: sender.login, label: label.name }),
+    });
+    return;
+  }
+  const ref = (await findBuildForIssue(ctx, issue.number)) ?? {
+    build: buildIdFor(issue.number, issue.title),
+    issue: issue.number,
+  };
+  scheduleReconcile(ctx, {
+    ref,
+    defaultBranch: repository.default_branch,
+    deps,
+    log: context.log,
+    deliveryId: context.id,
+    start: true,
+  });
+}
+
+/**
+ * `issues.closed` and `issues.reopened`: closing a build's issue cancels it
+ * (its PRs are closed, the record kept); the build is looked at again.
+ */
+export async function onIssueStateChange(
+  context: Context<'issues.closed' | 'issues.reopened'>,
+  deps: HandlerDeps,
+): Promise<void> {
+  const { issue, repository } = context.payload;
+  if (issue.pull_request) return;
+  const ctx = await repoContext(context, deps);
+  const ref = await findBuildForIssue(ctx, issue.number);
+  if (ref)
+    scheduleReconcile(ctx, {
+      ref,
+      defaultBranch: repository.default_branch,
+      deps,
+      log: context.log,
+      deliveryId: context.id,
+    });
+}
+
+/** How many refused people a process remembers before it forgets them all (each costs one note read again). */
+const MAX_REFUSED = 10_000;
+
+/**
+ * `issue_comment.created`: commands on a build's issue or one of its worker PRs.
+ * The 👀 reaction is the lock: GitHub answers 201 to the first replica that adds
+ * it and 200 to any other, which stands down.
+ */
+export async function onIssueComment(
+  context: Context<'issue_comment.created'>,
+  deps: HandlerDeps,
+): Promise<void> {
+  const { comment, issue, sender, repository } = context.payload;
+  const body = comment.body ?? '';
+  if (sender.type === 'Bot' || isBatonComment(body)) return;
+  // Nothing command-shaped costs no request (a worker stands in for the PR's own).
+  const shaped = parseCommands(body, { worker: 'W1.1' });
+  if (shaped.commands.length === 0 && shaped.errors.length === 0) return;
+  const ctx = await repoContext(context, deps);
+  // Someone refused on this issue before costs at most the permission answer (cached a minute).
+  const refusedKey = `${ctx.owner}/${ctx.repo}#${issue.number} ${sender.login}`;
+  if (deps.refused?.has(refusedKey) && !(await hasWriteAccess(ctx, sender.login))) return;
+  const pull = issue.pull_request ? await readPullHead(ctx, issue.number) : null;
+  const worker = pull?.worker;
+  const parsed = parseCommands(body, worker ? { worker } : {});
+  if (parsed.commands.length === 0 && parsed.errors.length === 0) return;
+  const found = pull ? pull.ref : await findBuildForIssue(ctx, issue.number);
+  // `/improve` on an issue with no build starts one: a series of improvement loops.
+  const improves = !pull && parsed.commands.some((command) => command.name === 'improve');
+  const ref =
+    found ??
+    (improves ? { build: buildIdFor(issue.number, issue.title), issue: issue.number } : null);
+  if (!ref) return; // Not a Baton build: the command may be another tool's.
+  if (!(await hasWriteAccess(ctx, sender.login))) {
+    // An outsider's `/improve` on an issue with no build is no Baton command: no answer.
+    if (!found) return;
+    // One refusal per person per issue: a second command costs no write.
+    deps.refused ??= new Set();
+    if (deps.refused.size >= MAX_REFUSED) deps.refused.clear();
+    deps.refused.add(refusedKey);
+    const command = parsed.commands[0];
+    const first = command ? commandWord(command) : (parsed.errors[0]?.line ?? '');
+    await ensureNote(ctx, {
+      number: issue.number,
+      key: `refused-${sender.login}`,
+      body: renderCommandRefusal({
+        user: sender.login,
+        command: first.startsWith('/') ? first : `/${first}`,
+      }),
+    });
+    return;
+  }
+  const reaction = await ctx.octokit.rest.reactions.createForIssueComment({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    comment_id: comment.id,
+    content: 'eyes',
+  });
+  if ((reaction.status as number) !== 201) return; // Another replica took this comment.
+  if (parsed.errors.length > 0) {
+    await ensureNote(ctx, {
+      number: issue.number,
+      key: `reply-${comment.id}`,
+      body: renderCommandErrors(parsed.errors),
+    });
+  }
+  if (parsed.commands.length > 0) {
+    scheduleReconcile(ctx, {
+      ref,
+      defaultBranch: repository.default_branch,
+      deps,
+      log: context.log,
+      deliveryId: context.id,
+      answer: { commentId: comment.id, number: issue.number, commands: parsed.commands },
+      start: !found && improves,
+    });
+  }
+}
+
+async function readPullHead(
+  ctx: RepoContext,
+  number: number,
+): Promise<{ ref: BuildRef; worker?: string } | null> {
+  const { data } = await ctx.octokit.rest.pulls.get({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    pull_number: number,
+  });
+  // A fork's branch name is whatever its author typed: its pull request belongs to no build.
+  if (data.head.repo?.full_name !== data.base.repo.full_name) return null;
+  const ref = buildOfBranch(data.head.ref) ?? buildOfBranch(data.base.ref);
+  if (!ref) return null;
+  const worker = data.head.ref.split('/').at(-1);
+  return worker && /^W\d+\.\d+$/.test(worker) ? { ref, worker } : { ref };
+}

@@ -1,0 +1,32 @@
+import { issueBranchPrefix, parseBatonBranch, parseBuildId } from '../../core/vocabulary/ids.js';
+import type { RepoContext } from '../client/types.js';
+
+/** A build found from an event: its id and its issue. */
+export interface BuildRef {
+  build: string;
+  issue: number;
+}
+
+/** The build of an issue, found by its build branch (the slug may differ from today's title). */
+export async function findBuildForIssue(ctx: RepoContext, issue: number): Promise<BuildRef | null> {
+  const { data } = await ctx.octokit.rest.git.listMatchingRefs({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    ref: `heads/${issueBranchPrefix(issue)}`,
+  });
+  for (const ref of data) {
+    const branch = parseBatonBranch(ref.ref);
+    if (branch?.kind === 'integration' && parseBuildId(branch.build)?.issue === issue) {
+      return { build: branch.build, issue };
+    }
+  }
+  return null;
+}
+
+/** The build a Baton branch belongs to, from its name alone (no request). */
+export function buildOfBranch(ref: string | null | undefined): BuildRef | null {
+  const branch = parseBatonBranch(ref ?? '');
+  if (!branch) return null;
+  const parsed = parseBuildId(branch.build);
+  return parsed ? { build: branch.build, issue: parsed.issue } : null;
+}

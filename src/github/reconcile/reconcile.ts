@@ -1,0 +1,276 @@
+import { loadConfigAt } from '../../config.js';
+import type { Command } from '../../core/commands/command.js';
+import { renderCommandErrors } from '../../core/commands/render-replies.js';
+import type { Config } from '../../core/config/config.js';
+import type { Action } from '../../core/context/action.js';
+import { checkCommands } from '../../core/decide/check-commands.js';
+import { decide } from '../../core/decide/decide.js';
+import { writesOwed } from '../../core/snapshot/estimate.js';
+import type { BuildSnapshot, RunInfo } from '../../core/snapshot/snapshot.js';
+import { type ActLog, type ActOutcome, act } from '../act/act.js';
+import { ensureNote } from '../act/ensure-note.js';
+import { lastingRefusal, noticeRefusedRead } from '../act/refused-read.js';
+import { removeDuplicateStatusComments } from '../act/status-comment.js';
+import { buildKey, type RepoContext } from '../client/types.js';
+import type { WriteBudget } from '../client/write-budget.js';
+import { readInstallationUsage } from '../observe/installation-usage.js';
+import { type ObservedBuild, observeBuild } from '../observe/observe-build.js';
+import { hasWriteAccess } from '../observe/permissions.js';
+import { readRepoUsage } from '../observe/read-repo-usage.js';
+import { readSubIssues } from '../observe/read-sub-issues.js';
+import type { SetupPullHook } from '../setup/onboarding.js';
+
+export interface ReconcileRequest {
+  build: string;
+  issue: number;
+  defaultBranch: string;
+  /** ISO time; the only clock `decide` sees. */
+  now: string;
+  log: ActLog;
+  /** Commands just taken, to check against the truth and answer when they cannot apply. */
+  answers?: CommandAnswer[];
+  /** Onboarding, when on: finds or opens the setup PR that the missing-workflow status links. */
+  setupPull?: SetupPullHook;
+  /** Paces status comment edits: 0 when one may be made now, else the ms until then. */
+  statusEditWait?: () => number;
+  /** The installation's write budget (`WriteBudget`): near it, what can wait is deferred. */
+  writeBudget?: WriteBudget;
+  /**
+   * A writer asked for this build (their label, an accepted `/improve`): it may be created.
+   * Without it a build GitHub does not show (`existsOnGitHub`) is left alone: an event's
+   * branch name or run name is only a hint, and a fork's is whatever its author typed.
+   */
+  start?: boolean;
+  /**
+   * The installation's daily cap in US dollars (`BATON_INSTALLATION_DAILY_USD`, set on
+   * the app): when set, the reconcile reads what every repository of the installation
+   * spent today (`readInstallationUsage`, cached a minute) before it may dispatch.
+   */
+  installationDailyUsd?: number | null;
+}
+
+export interface CommandAnswer {
+  commentId: number;
+  /** The issue or PR the comment is on. */
+  number: number;
+  commands: Command[];
+}
+
+/**
+ * Reads the build; when GitHub refuses the read for a reason that will not
+ * pass by itself (a query over a limit, a malformed request), says so once on
+ * the issue before failing, so a build that cannot start does not wait in
+ * silence. Rate limits and server errors fail as before and are tried again.
+ */
+async function observeOrSay(
+  ctx: RepoContext,
+  {
+    build,
+    issue,
+    defaultBranch,
+    log,
+  }: { build: string; issue: number; defaultBranch: string; log: ActLog },
+): Promise<ObservedBuild> {
+  try {
+    return await observeBuild(ctx, { build, issue, defaultBranch });
+  } catch (error) {
+    const refusal = lastingRefusal(error);
+    if (!refusal) throw error;
+    log.error(
+      { err: error, buildId: build, refusal },
+      `baton: GitHub refuses to read the build (${refusal.code}); said so on the issue`,
+    );
+    try {
+      await noticeRefusedRead(ctx, { build, issue, defaultBranch, refusal });
+    } catch (noticeError) {
+      log.warn({ err: noticeError, buildId: build }, 'baton: the notice of a refused read failed');
+    }
+    throw error;
+  }
+}
+
+/**
+ * One pass of DESIGN §3: observe one build's truth, decide, act. Writes go
+ * first; then the status is rendered from the same truth plus the runs just
+ * dispatched (GitHub lists a new run only a moment later), so the comment
+ * links the run at once.
+ */
+export async function reconcileBuild(
+  ctx: RepoContext,
+  request: ReconcileRequest,
+): Promise<ActOutcome[]> {
+  const { build, issue, defaultBranch, now, log } = request;
+  const observed = await observeOrSay(ctx, { build, issue, defaultBranch, log });
+  if (!request.start && !existsOnGitHub(observed.snapshot)) {
+    log.info(
+      { buildId: build },
+      'baton: no such build (no build branch, no status comment); only a writer starts one',
+    );
+    return [];
+  }
+  const config = await loadConfigAt(ctx, observed.snapshot.repo.defaultSha);
+  const subIssues = await readSubIssues(ctx, {
+    issue,
+    build,
+    plan: observed.snapshot.plan,
+    mirror: config.ok && config.config.plan.mirrorSubIssues,
+  });
+  if (subIssues) observed.snapshot.issue.subIssues = subIssues;
+  // The day's spend across the repository's builds, only when a daily cap asks for it.
+  if (config.ok && config.config.budget.dailyUsd !== null) {
+    observed.snapshot.repoUsage = await readRepoUsage(ctx);
+  }
+  // The day's spend across the installation's repositories, only when the app sets a cap for it.
+  if (request.installationDailyUsd) {
+    observed.snapshot.installationUsage = {
+      capUsd: request.installationDailyUsd,
+      records: await readInstallationUsage(ctx, now),
+    };
+  }
+  // Only a build whose workflow is missing pays for onboarding's reads.
+  const snapshot =
+    observed.snapshot.workflowInstalled || !request.setupPull
+      ? observed.snapshot
+      : {
+          ...observed.snapshot,
+          setupPull: await request.setupPull(
+            ctx,
+            defaultBranch,
+            await labelledAtByWriter(ctx, {
+              snapshot: observed.snapshot,
+              label: config.ok ? config.config.label : 'orchestrate',
+            }),
+            log,
+          ),
+        };
+  await removeDuplicateStatusComments(ctx, observed.duplicateStatusIds);
+  if (config.ok)
+    await answerCommands(ctx, {
+      snapshot,
+      config: config.config,
+      now,
+      answers: request.answers ?? [],
+    });
+  const writes = decide({ snapshot, config, now }).filter(
+    (action) => action.kind !== 'render-status',
+  );
+  const budget = request.writeBudget ? { writeBudget: request.writeBudget } : {};
+  // What this build's work under way owes, as GitHub shows it, holds room back before a dispatch.
+  const key = buildKey(ctx, build);
+  request.writeBudget?.owe(key, writesOwed(snapshot));
+  const outcomes = await act(ctx, { snapshot, actions: writes, log, ...budget });
+  const seen = withDispatchedRuns(snapshot, outcomes, now);
+  request.writeBudget?.owe(key, writesOwed(seen));
+  const render = decide({ snapshot: seen, config, now }).filter(
+    (action) => action.kind === 'render-status',
+  );
+  const lostRace = outcomes.some((outcome) => outcome.result === 'stood-down');
+  // A replica that lost a dispatch race must not create a second status comment.
+  const renderOutcomes = await act(ctx, {
+    snapshot: seen,
+    actions: lostRace && !seen.statusComment ? [] : render,
+    log,
+    ...(request.statusEditWait ? { statusEditWait: request.statusEditWait } : {}),
+  });
+  const all = [...outcomes, ...renderOutcomes];
+  log.info({ buildId: build, actions: summarize(all) }, 'baton: reconciled');
+  return all;
+}
+
+/**
+ * Whether Baton made this build: its build branch exists (only Baton and writers can push it;
+ * the first plan's dispatch is guarded by creating it) or the issue carries Baton's status
+ * comment for it (only the app writes as the app).
+ */
+export function existsOnGitHub(snapshot: BuildSnapshot): boolean {
+  return snapshot.integration !== null || snapshot.statusComment !== null;
+}
+
+/** Replies once to each comment whose commands cannot apply to the build as it stands. */
+async function answerCommands(
+  ctx: RepoContext,
+  {
+    snapshot,
+    config,
+    now,
+    answers,
+  }: { snapshot: BuildSnapshot; config: Config; now: string; answers: CommandAnswer[] },
+): Promise<void> {
+  for (const answer of answers) {
+    // Judged as the build stood when the comment was written, not when this reconcile runs.
+    const at = snapshot.commands.find((info) => info.commentId === answer.commentId)?.createdAt;
+    const problems = checkCommands({
+      commands: answer.commands,
+      snapshot,
+      config,
+      now,
+      ...(at ? { at } : {}),
+    });
+    if (problems.length === 0) continue;
+    await ensureNote(ctx, {
+      number: answer.number,
+      key: `answer-${answer.commentId}`,
+      body: renderCommandErrors(problems),
+    });
+  }
+}
+
+function withDispatchedRuns(
+  snapshot: BuildSnapshot,
+  outcomes: ActOutcome[],
+  now: string,
+): BuildSnapshot {
+  // A run GitHub did not give an id for yet gets a distinct negative one.
+  let unknownId = 0;
+  const runs: RunInfo[] = outcomes.flatMap(({ action, result, run }) => {
+    if (action.kind !== 'dispatch' || result !== 'done') return [];
+    const { role, worker, trigger } = action.request;
+    const known = run && snapshot.runs.some((existing) => existing.id === run.id);
+    if (known) return [];
+    return [
+      {
+        id: run?.id ?? --unknownId,
+        role,
+        worker: worker ?? null,
+        trigger: trigger ?? null,
+        status: 'queued',
+        conclusion: null,
+        createdAt: now,
+        updatedAt: now,
+        url: run?.url ?? '',
+      },
+    ];
+  });
+  return runs.length === 0 ? snapshot : { ...snapshot, runs: [...snapshot.runs, ...runs] };
+}
+
+function summarize(outcomes: ActOutcome[]): string[] {
+  return outcomes.map(({ action, result }) => `${describe(action)}: ${result}`);
+}
+
+function describe(action: Action): string {
+  if (action.kind === 'dispatch') {
+    const { role, worker, trigger } = action.request;
+    return ['dispatch', role, worker, trigger].filter(Boolean).join(' ');
+  }
+  return action.kind;
+}
+
+/**
+ * When someone with write access last added the build label: on a build that
+ * found the workflow missing, that asks for Baton again after a closed setup
+ * pull request (anyone with triage permission can add a label; only a writer
+ * asks).
+ */
+async function labelledAtByWriter(
+  ctx: RepoContext,
+  { snapshot, label }: { snapshot: BuildSnapshot; label: string },
+): Promise<string | null> {
+  const events = (snapshot.labelledBy ?? [])
+    .filter((event) => event.label === label && event.at)
+    .reverse();
+  for (const event of events) {
+    if (await hasWriteAccess(ctx, event.login)) return event.at ?? null;
+  }
+  return null;
+}

@@ -1,0 +1,96 @@
+import { parseBatonBranch, parseBuildId } from '../../core/vocabulary/ids.js';
+import { graphqlAllowanceOf } from '../client/pace-requests.js';
+import type { RepoContext } from '../client/types.js';
+import type { BuildRef } from './locate-build.js';
+
+/** At most this many builds per repository are reconciled by one resync. */
+export const RESYNC_MAX_BUILDS = 20;
+
+/** The builds of a repository that have a build branch, newest issue first. */
+export async function findOpenBuilds(ctx: RepoContext): Promise<BuildRef[]> {
+  const { data } = await ctx.octokit.rest.git.listMatchingRefs({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    ref: 'heads/baton/',
+  });
+  const builds = data.flatMap((ref): BuildRef[] => {
+    const branch = parseBatonBranch(ref.ref);
+    const issue = branch?.kind === 'integration' ? parseBuildId(branch.build)?.issue : undefined;
+    return branch && issue ? [{ build: branch.build, issue }] : [];
+  });
+  return builds.sort((a, b) => b.issue - a.issue).slice(0, RESYNC_MAX_BUILDS);
+}
+
+export interface ResyncApp {
+  auth(installationId?: number): Promise<RepoContext['octokit']>;
+  log: {
+    info(details: object, message: string): void;
+    warn(details: object, message: string): void;
+  };
+}
+
+/**
+ * Reconciles every open build of every installation: run at start and then
+ * periodically, so a lost webhook heals without anyone typing `/status`.
+ * Bounded: at most `RESYNC_MAX_BUILDS` per repository; the queue coalesces
+ * with webhook-driven reconciles, and `schedule` may pass over a build this
+ * process read lately (`scheduleResync`). An installation whose hourly
+ * GraphQL points are low (`GraphqlAllowance.low`, from GitHub's `x-ratelimit-*`
+ * answers) is passed over until the next resync: its points are kept for
+ * reconciles a webhook asks for, and a build it holds is read again then.
+ * Returns how many it queued.
+ */
+export async function resyncAll(
+  app: ResyncApp,
+  /** Queues a build's reconcile; `false` when it passed over the build (read lately). */
+  schedule: (ctx: RepoContext, ref: BuildRef, defaultBranch: string) => boolean | undefined,
+  botLogin: () => Promise<string>,
+  /** Called once per repository of every installation (the start-up template sync). */
+  onRepository?: (ctx: RepoContext) => void,
+  now: () => number = Date.now,
+): Promise<number> {
+  const appOctokit = await app.auth();
+  const installations = await appOctokit.paginate(appOctokit.rest.apps.listInstallations, {
+    per_page: 100,
+  });
+  let scheduled = 0;
+  let passedOver = 0;
+  let deferred = 0;
+  for (const installation of installations) {
+    const octokit = await app.auth(installation.id);
+    const allowance = graphqlAllowanceOf(octokit);
+    if (allowance?.low(now())) {
+      deferred++;
+      app.log.info(
+        {
+          installationId: installation.id,
+          graphql: allowance.reading(),
+          resetInMs: allowance.untilReset(now()),
+        },
+        'baton: resync passes over an installation low on GraphQL points until they come back',
+      );
+      continue;
+    }
+    const repos = await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, {
+      per_page: 100,
+    });
+    for (const repository of repos) {
+      const ctx: RepoContext = {
+        octokit,
+        owner: repository.owner.login,
+        repo: repository.name,
+        botLogin: await botLogin(),
+      };
+      onRepository?.(ctx);
+      for (const ref of await findOpenBuilds(ctx)) {
+        if (schedule(ctx, ref, repository.default_branch) === false) passedOver++;
+        else scheduled++;
+      }
+    }
+  }
+  app.log.info(
+    { scheduled, passedOver, deferredInstallations: deferred },
+    'baton: resync scheduled open builds',
+  );
+  return scheduled;
+}

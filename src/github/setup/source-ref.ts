@@ -1,0 +1,122 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ZERO_SHA } from '../../core/doctor/doctor.js';
+import type { BatonSource } from '../../core/setup/render-setup-pull.js';
+
+/** Where the CLI source comes from, or why onboarding is off. */
+export type BatonSourceRead = { ok: true; source: BatonSource } | { ok: false; reason: string };
+
+const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const COMMIT = /^[0-9a-f]{40}$/;
+
+/**
+ * The Baton source the session workflow pins: `BATON_SOURCE_REPOSITORY`
+ * (`owner/name`) and `BATON_SOURCE_REF` (a full commit SHA) when set; else the
+ * package's own `repository` and the commit its checkout is at. A variable
+ * that is set but malformed is an error, never silently replaced.
+ */
+export function resolveBatonSource({
+  env,
+  packageRepository,
+  gitHead,
+}: {
+  env: Record<string, string | undefined>;
+  packageRepository: string | null;
+  gitHead: string | null;
+}): BatonSourceRead {
+  const repository = env.BATON_SOURCE_REPOSITORY?.trim() || packageRepository;
+  const ref = env.BATON_SOURCE_REF?.trim().toLowerCase() || gitHead;
+  const problems: string[] = [];
+  if (!repository)
+    problems.push(
+      "BATON_SOURCE_REPOSITORY is not set and package.json names no repository (owner/name of Baton's source)",
+    );
+  else if (!REPOSITORY.test(repository))
+    problems.push(`BATON_SOURCE_REPOSITORY must be owner/name, not "${repository}"`);
+  if (!ref)
+    problems.push(
+      'BATON_SOURCE_REF is not set and the app does not run from a git checkout (the full commit SHA sessions run)',
+    );
+  else if (!COMMIT.test(ref))
+    problems.push(`BATON_SOURCE_REF must be a full 40-character commit SHA, not "${ref}"`);
+  // deploy/k8s ships zeros as a placeholder: git's "no commit", which no runner can fetch.
+  else if (ZERO_SHA.test(ref))
+    problems.push(
+      `BATON_SOURCE_REF is the all-zero placeholder, which no runner can fetch: set it to the commit of ${repository ?? "Baton's source"} the sessions run`,
+    );
+  if (!repository || !ref || problems.length > 0) {
+    return {
+      ok: false,
+      reason: `onboarding is off: ${problems.join('; ')}. Set both variables so the "Set up Baton" pull request can pin the session workflow.`,
+    };
+  }
+  return { ok: true, source: { repository, ref } };
+}
+
+/** `owner/name` from a package.json `repository` field, in any of npm's spellings. */
+export function parsePackageRepository(field: unknown): string | null {
+  const value =
+    typeof field === 'string'
+      ? field
+      : typeof field === 'object' && field !== null && 'url' in field
+        ? String((field as { url: unknown }).url)
+        : '';
+  const short = /^(?:github:)?([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)$/.exec(value);
+  if (short?.[1]) return short[1].replace(/\.git$/, '');
+  // https://host/owner/name(.git), git+https://…, git@host:owner/name.git, ssh://git@host/owner/name
+  const url = /[/:]([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(value);
+  return url ? `${url[1]}/${url[2]}` : null;
+}
+
+/** Reads the environment, the package's `repository`, and its checkout's commit, once at start. */
+export function findBatonSource(env: Record<string, string | undefined>): BatonSourceRead {
+  const root = packageRoot();
+  return resolveBatonSource({
+    env,
+    packageRepository: root ? readPackageRepository(root) : null,
+    gitHead: root && !env.BATON_SOURCE_REF ? readGitHead(root) : null,
+  });
+}
+
+function readPackageRepository(root: string): string | null {
+  try {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      repository?: unknown;
+    };
+    return parsePackageRepository(pkg.repository);
+  } catch {
+    return null;
+  }
+}
+
+/** The commit of the package's own checkout; null outside one (an installed copy, no git). */
+function readGitHead(root: string): string | null {
+  try {
+    const [top, head] = execFileSync('git', ['rev-parse', '--show-toplevel', 'HEAD'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 5_000,
+    })
+      .trim()
+      .split('\n');
+    // A package installed inside someone else's checkout must not pin that checkout's commit.
+    if (!top || realpathSync(top) !== realpathSync(root)) return null;
+    return head && COMMIT.test(head) ? head : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The nearest folder above this module with a package.json: the Baton package. */
+function packageRoot(): string | null {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return null;
+    dir = parent;
+  }
+}

@@ -1,0 +1,211 @@
+import type { BuildType } from '../../../core/plan/plan.js';
+import {
+  briefPath,
+  buildDir,
+  CONFIG_FILE,
+  completionPath,
+  findingsPath,
+  parseLoopSubject,
+  reportPath,
+  researchResultPath,
+  summaryPath,
+  workerFindingsPath,
+} from '../../../core/vocabulary/ids.js';
+import type { SessionTarget } from './check-result.js';
+import { CHANGED_FILES_MAX, FILE_MAX_BYTES } from './limits.js';
+
+/** One path the session's commits change, between the base and the new head. */
+export interface ChangedFile {
+  path: string;
+  /** Bytes of the new content; null when the path is deleted or a submodule. */
+  size: number | null;
+}
+
+/** What the build's plan says a worker may write: its build type, and a content worker's outputs. */
+export interface WorkerScope {
+  type: BuildType;
+  /** The worker's declared outputs (`content` builds). */
+  outputs: string[];
+}
+
+const CODE_SCOPE: WorkerScope = { type: 'code', outputs: [] };
+
+const WORKFLOWS_DIR = '.github/workflows/';
+const BATON_DIR = '.baton/';
+/** The repository's Baton config: sessions read it from the default branch, and never change it. */
+const CONFIG_PATH = `.github/${CONFIG_FILE}`;
+
+/**
+ * What a session's commits may change, by role. A plan writes only its own
+ * build's record; a worker writes code plus its own completion, never the
+ * plan, another worker's files, the skills or anything else under `.baton/`;
+ * nobody changes `.github/baton.yml` (the settings, model and limits of every
+ * later session), and nobody touches `.github/workflows/` unless the
+ * repository's config on the default branch allows it (a workflow runs with
+ * the repository's secrets). In a `research` build a worker writes only its
+ * findings and its completion; in a `content` build only the outputs the plan
+ * declares for it, and its completion.
+ */
+export function checkChanges({
+  target,
+  changes,
+  allowWorkflowChanges,
+  scope = CODE_SCOPE,
+  adaptable = null,
+}: {
+  target: SessionTarget;
+  changes: ChangedFile[];
+  allowWorkflowChanges: boolean;
+  /** The worker's scope from the build branch's plan; a `code` build when absent. */
+  scope?: WorkerScope;
+  /**
+   * For a plan session in adapt mode: the workers whose briefs it may change
+   * (named by the merged completion, in the plan, no branch yet). Nothing else.
+   */
+  adaptable?: readonly string[] | null;
+}): string[] {
+  const problems: string[] = [];
+  if (changes.length > CHANGED_FILES_MAX) {
+    problems.push(
+      `the commits change ${changes.length} files; at most ${CHANGED_FILES_MAX} are accepted`,
+    );
+  }
+  for (const change of changes) {
+    const problem = target.adapt
+      ? checkAdapted(change, target, adaptable ?? [])
+      : checkOne(change, target, allowWorkflowChanges, scope);
+    if (problem) problems.push(problem);
+  }
+  return problems;
+}
+
+function checkOne(
+  { path, size }: ChangedFile,
+  target: SessionTarget,
+  allowWorkflowChanges: boolean,
+  scope: WorkerScope,
+): string | null {
+  if (size !== null && size > FILE_MAX_BYTES) {
+    return `${path} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
+  }
+  if (path === CONFIG_PATH) {
+    return `${path} holds Baton's settings; sessions never change it (a person does, on the default branch)`;
+  }
+  if (path.startsWith(WORKFLOWS_DIR) && !allowWorkflowChanges) {
+    return `${path} is under ${WORKFLOWS_DIR}; sessions may change workflows only when .github/baton.yml sets session.allowWorkflowChanges: true`;
+  }
+  const record = `${buildDir(target.build)}/`;
+  switch (target.role) {
+    case 'plan':
+      return isPlanFile(path, record)
+        ? null
+        : `${path} is not one of the plan's files (${record}plan.json, PLAN.md, sub-issues.json, workers/W<wave>.<n>.md); a plan session writes only those`;
+    case 'synthesis':
+      return checkSynthesisFile(path, size, target.build);
+    case 'research':
+    case 'summary':
+      return checkLoopFile(path, target);
+    case 'work':
+    case 'fix':
+      return checkWorkerPath(path, target, scope);
+    case 'review':
+      return `${path}: a review session must not commit`;
+    default: {
+      const _exhaustive: never = target.role;
+      return _exhaustive;
+    }
+  }
+}
+
+/**
+ * What a plan session in adapt mode writes: the existing briefs of the workers
+ * it may revise, never a finished or started worker's brief, the plan or any other file.
+ */
+function checkAdapted(
+  { path, size }: ChangedFile,
+  target: SessionTarget,
+  adaptable: readonly string[],
+): string | null {
+  if (size !== null && size > FILE_MAX_BYTES) {
+    return `${path} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
+  }
+  const allowed = adaptable.map((worker) => briefPath(target.build, worker));
+  const list = allowed.join(', ') || 'none: every worker named has started';
+  if (!allowed.includes(path)) {
+    return `${path} is not a brief this adapt session may revise (${list}); an adapt session after ${target.adapt} changes only those`;
+  }
+  return size === null
+    ? `${path} is deleted; an adapt session revises a brief, never removes it`
+    : null;
+}
+
+/**
+ * What a plan session writes: the plan, its rendering, the briefs, and the
+ * sub-issues it planned from (docs/sub-issues.md); nothing else of the record.
+ */
+/**
+ * A synthesis writes its report and, for follow-up questions, `plan.json` and
+ * the new workers' briefs; what it did to the plan is checked as a whole
+ * afterwards (`followUpAmendmentProblems`).
+ */
+function checkSynthesisFile(path: string, size: number | null, build: string): string | null {
+  const record = `${buildDir(build)}/`;
+  const rest = path.startsWith(record) ? path.slice(record.length) : '';
+  const allowed = path === reportPath(build) || rest === 'plan.json' || SYNTHESIS_BRIEF.test(rest);
+  if (!allowed)
+    return `${path}: a synthesis session writes only the report, ${reportPath(build)}, and follow-up workers in ${record}plan.json with their briefs`;
+  return size === null ? `${path} is deleted; a synthesis session removes nothing` : null;
+}
+
+const SYNTHESIS_BRIEF = /^workers\/W\d+\.\d+\.md$/;
+
+function isPlanFile(path: string, record: string): boolean {
+  if (!path.startsWith(record)) return false;
+  const rest = path.slice(record.length);
+  return (
+    rest === 'plan.json' ||
+    rest === 'PLAN.md' ||
+    rest === 'sub-issues.json' ||
+    /^workers\/W\d+\.\d+\.md$/.test(rest)
+  );
+}
+
+/**
+ * A research session writes only its loop's findings and its result
+ * (`loops/<n>/findings.md`, `loops/<n>.json`); a summary session only its
+ * loop's summary. Neither changes code, the plan or an earlier loop.
+ */
+function checkLoopFile(path: string, target: SessionTarget): string | null {
+  const loop = parseLoopSubject(target.worker);
+  if (loop === null) return `${path}: a ${target.role} session must name its loop (L1, L2 …)`;
+  const allowed =
+    target.role === 'research'
+      ? [findingsPath(target.build, loop), researchResultPath(target.build, loop)]
+      : [summaryPath(target.build, loop)];
+  return allowed.includes(path)
+    ? null
+    : `${path}: a ${target.role} session is read-only and may write only ${allowed.join(' and ')}`;
+}
+
+function checkWorkerPath(path: string, target: SessionTarget, scope: WorkerScope): string | null {
+  const worker = target.worker ?? '-';
+  const own = completionPath(target.build, worker);
+  if (path === own) return null;
+  switch (scope.type) {
+    case 'code':
+      if (!path.startsWith(BATON_DIR)) return null;
+      return `${path} is under ${BATON_DIR} (build records and skills); a worker may write only its own completion (${own})`;
+    case 'research': {
+      const findings = workerFindingsPath(target.build, worker);
+      if (path === findings) return null;
+      return `${path}: a research worker writes only its findings (${findings}) and its completion (${own}); code and other files are refused in a research build`;
+    }
+    case 'content':
+      if (scope.outputs.includes(path)) return null;
+      return `${path} is not one of ${worker}'s outputs in the plan (${scope.outputs.join(', ') || 'none declared'}); a content worker writes only those and its completion (${own})`;
+    default: {
+      const _exhaustive: never = scope.type;
+      return _exhaustive;
+    }
+  }
+}

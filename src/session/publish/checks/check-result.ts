@@ -1,0 +1,136 @@
+import {
+  isSessionTrigger,
+  parseTrigger,
+  type SessionRole,
+} from '../../../core/sessions/session.js';
+import { integrationBranch, parseLoopSubject, workerBranch } from '../../../core/vocabulary/ids.js';
+import type { SessionEnv } from '../../env.js';
+import type { SessionResult } from '../../result.js';
+
+/** What this run was dispatched to do, from the workflow's inputs. */
+export interface SessionTarget {
+  role: SessionRole;
+  build: string;
+  worker: string | null;
+  pr: number | null;
+  /** The one branch the session may move; null for a review, which moves none. */
+  branch: string | null;
+  /** A plan session in adapt mode (trigger `adapt-<worker>`): the merged worker it answers. */
+  adapt?: string | null;
+}
+
+/** The run's target, or what is missing from its inputs. */
+export type ParsedTarget = { ok: true; target: SessionTarget } | { ok: false; problems: string[] };
+
+/** Reads the dispatch inputs and names the branch the session owns. */
+export function getSessionTarget(env: SessionEnv): ParsedTarget {
+  const role = env.BATON_ROLE;
+  const build = env.BATON_BUILD;
+  const worker = env.BATON_WORKER ?? null;
+  const pr = env.BATON_PR === undefined ? null : Number(env.BATON_PR);
+  const problems: string[] = [];
+  const needsWorker = role === 'work' || role === 'fix' || role === 'review';
+  if (needsWorker && worker === null)
+    problems.push(`BATON_WORKER is required for a ${role} session`);
+  const loopRole = role === 'research' || role === 'summary';
+  if (loopRole && parseLoopSubject(worker) === null)
+    problems.push(`BATON_WORKER must name the loop (L1, L2 …) for a ${role} session`);
+  if ((role === 'fix' || role === 'review') && pr === null) {
+    problems.push(`BATON_PR is required for a ${role} session`);
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  const branch = branchOf(role, build, worker);
+  return { ok: true, target: { role, build, worker, pr, branch, adapt: adaptOf(env) } };
+}
+
+/** The merged worker a plan session in adapt mode answers, from its trigger. */
+function adaptOf(env: SessionEnv): string | null {
+  const trigger = env.BATON_TRIGGER;
+  if (env.BATON_ROLE !== 'plan' || !trigger || !isSessionTrigger(trigger)) return null;
+  const { kind, id } = parseTrigger(trigger);
+  return kind === 'adapt' ? id : null;
+}
+
+function branchOf(role: SessionRole, build: string, worker: string | null): string | null {
+  switch (role) {
+    case 'plan':
+    case 'research':
+    case 'summary':
+    case 'synthesis':
+      return integrationBranch(build);
+    case 'work':
+    case 'fix':
+      return worker === null ? null : workerBranch(build, worker);
+    case 'review':
+      return null;
+    default: {
+      const _exhaustive: never = role;
+      return _exhaustive;
+    }
+  }
+}
+
+/** True when the result says the session committed something on top of its base. */
+export function hasCommits(result: SessionResult): boolean {
+  return result.head !== null && result.head !== result.base;
+}
+
+/**
+ * Checks that the result belongs to this run and carries what its role must
+ * deliver. Returns the problems, each saying what is wrong; empty when fine.
+ */
+export function checkResult(result: SessionResult, target: SessionTarget): string[] {
+  const problems: string[] = [];
+  const expect = (field: string, actual: unknown, wanted: unknown) => {
+    if (actual !== wanted) {
+      problems.push(
+        `result.${field} is ${JSON.stringify(actual)}, but this run is for ${JSON.stringify(wanted)}`,
+      );
+    }
+  };
+  expect('role', result.role, target.role);
+  expect('build', result.build, target.build);
+  expect('worker', result.worker, target.worker);
+  expect('pr', result.pr, target.pr);
+  if (result.branch !== null && result.branch !== target.branch) {
+    problems.push(
+      `result.branch is ${result.branch}; a ${target.role} session may only move ${target.branch ?? 'no branch'}`,
+    );
+  }
+  if (hasCommits(result)) {
+    if (target.branch === null) problems.push(`a ${target.role} session must not commit`);
+    if (result.base === null) problems.push('result.head is set but result.base is not');
+  }
+  if (result.status === 'complete') problems.push(...checkDeliverable(result, target));
+  return problems;
+}
+
+function checkDeliverable(result: SessionResult, target: SessionTarget): string[] {
+  const problems: string[] = [];
+  const role = target.role;
+  // An adapt session may find that no brief needs to change.
+  const mustCommit =
+    role === 'work' ||
+    (role === 'plan' && !target.adapt) ||
+    role === 'research' ||
+    role === 'summary' ||
+    role === 'synthesis';
+  if (mustCommit && !hasCommits(result)) {
+    problems.push(`the ${role} session reports complete but committed nothing`);
+  }
+  if (role === 'work' || role === 'fix') {
+    if (result.completion === null) problems.push(`a complete ${role} result needs its completion`);
+    else if (result.completion.worker_id !== target.worker) {
+      problems.push(
+        `the completion is for ${result.completion.worker_id}, not ${target.worker ?? '-'}`,
+      );
+    }
+  }
+  if (role === 'synthesis' && result.synthesis === null) {
+    problems.push('a complete synthesis result needs its summary');
+  }
+  if (role === 'review' && result.review === null && result.existing_review === null) {
+    problems.push('a complete review result needs its review');
+  }
+  return problems;
+}

@@ -1,0 +1,164 @@
+import type { ScratchRepo } from '../git.js';
+import { findSecrets, maskSecret } from './secret-rules.js';
+import { fetchedBuildRef, HEAD_REF } from './verify-commits.js';
+
+/** A binary file larger than this cannot be looked through for secrets, so it is refused. */
+export const BINARY_SCAN_MAX_BYTES = 1024 * 1024;
+
+/**
+ * Files that hold keys by their kind, whatever is in them: key stores,
+ * certificates with keys, SSH private keys, password databases, env files.
+ */
+const KEY_FILE =
+  /(?:^|\/)(?:id_(?:rsa|dsa|ecdsa|ed25519)|\.env(?:\.(?!example$|sample$|template$)[\w.-]+)?|[^/]+\.(?:p12|pfx|jks|keystore|pem|key|ppk|kdbx|asc|gpg))$/i;
+
+/** One refusal: where a secret is, which rule, and the value masked. */
+export interface SecretHit {
+  commit: string;
+  path: string;
+  /** 1-based; 0 when the whole file is refused (its kind, or a binary too large to look through). */
+  line: number;
+  rule: string;
+  masked: string;
+}
+
+const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+
+/**
+ * Looks through every commit publish would push (the bundle's head back to the
+ * dispatched base, the build branch's own commits left out) for secrets: the
+ * lines each commit adds, and every file it adds, under any name (a rename is
+ * an added file). A commit that a later commit reverts still counts: it is
+ * pushed, and its history is readable. A merge is looked at for what it
+ * brought itself (paths that differ from every parent). Binary files are
+ * refused by kind and by size, and looked through as text below that.
+ */
+export async function scanCommits({
+  repo,
+  base,
+}: {
+  repo: ScratchRepo;
+  base: string;
+}): Promise<SecretHit[]> {
+  const build = await fetchedBuildRef(repo);
+  const listed = await repo.must({
+    args: ['rev-list', '--parents', HEAD_REF, `^${base}`, ...(build ? [`^${build}`] : [])],
+  });
+  const hits: SecretHit[] = [];
+  for (const line of listed.split('\n').filter(Boolean)) {
+    const [commit = '', ...parents] = line.split(' ');
+    hits.push(...(await scanCommit(repo, commit, parents.length > 0 ? parents : [EMPTY_TREE])));
+  }
+  return dedupe(hits);
+}
+
+interface Changed {
+  path: string;
+  oldSha: string | null;
+  newSha: string;
+}
+
+async function scanCommit(
+  repo: ScratchRepo,
+  commit: string,
+  parents: string[],
+): Promise<SecretHit[]> {
+  const perParent = await Promise.all(parents.map((parent) => changedBlobs(repo, parent, commit)));
+  const [first = [], ...others] = perParent;
+  const inEvery = others.map((list) => new Set(list.map((change) => change.path)));
+  const own = first.filter((change) => inEvery.every((paths) => paths.has(change.path)));
+  const hits: SecretHit[] = [];
+  for (const change of own) hits.push(...(await scanChange(repo, commit, change)));
+  return hits;
+}
+
+async function scanChange(
+  repo: ScratchRepo,
+  commit: string,
+  change: Changed,
+): Promise<SecretHit[]> {
+  const { path } = change;
+  const at = { commit, path };
+  if (KEY_FILE.test(path)) return [{ ...at, line: 0, rule: 'key-file', masked: '(whole file)' }];
+  const size = Number(await repo.must({ args: ['cat-file', '-s', change.newSha] }));
+  const content = await repo.must({ args: ['cat-file', 'blob', change.newSha] });
+  const binary = content.slice(0, 8000).includes('\0');
+  if (binary && size > BINARY_SCAN_MAX_BYTES) {
+    return [{ ...at, line: 0, rule: 'binary-too-large-to-scan', masked: '(whole file)' }];
+  }
+  // A binary's printable runs, one a line, as `strings` shows them.
+  const text = binary ? (content.match(/[\x20-\x7e]{8,}/g) ?? []).join('\n') : content;
+  const added = binary || change.oldSha === null ? null : await addedLines(repo, change);
+  const findings = await findSecrets(path, text);
+  return findings
+    .filter((finding) => added === null || added.has(finding.line))
+    .map((finding) => ({
+      ...at,
+      line: binary ? 0 : finding.line,
+      rule: finding.rule,
+      masked: maskSecret(finding.value),
+    }));
+}
+
+/** Paths a commit adds or changes against one parent, with their blobs (renames as adds). */
+async function changedBlobs(repo: ScratchRepo, parent: string, commit: string): Promise<Changed[]> {
+  const raw = await repo.must({
+    args: ['diff', '--raw', '-z', '--no-renames', '--no-abbrev', parent, commit],
+  });
+  const fields = raw.split('\0');
+  const changes: Changed[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const [oldMode = '', newMode = '', oldSha = '', newSha = ''] = (fields[i] ?? '')
+      .slice(1)
+      .split(' ');
+    // Deleted paths and submodules carry no content of the session's.
+    if (newMode === '000000' || newMode === '160000') continue;
+    changes.push({
+      path: fields[i + 1] ?? '',
+      oldSha: oldMode === '000000' ? null : oldSha,
+      newSha,
+    });
+  }
+  return changes;
+}
+
+/** The new blob's line numbers that its change adds (a zero-context diff of the two blobs). */
+async function addedLines(repo: ScratchRepo, change: Changed): Promise<Set<number>> {
+  const diff = await repo.run({
+    args: [
+      'diff',
+      '-U0',
+      '--no-color',
+      '--no-ext-diff',
+      '--no-textconv',
+      change.oldSha ?? '',
+      change.newSha,
+    ],
+  });
+  const lines = new Set<number>();
+  for (const hunk of diff.stdout.matchAll(/^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/gm)) {
+    const start = Number(hunk[1]);
+    const count = hunk[2] === undefined ? 1 : Number(hunk[2]);
+    for (let line = start; line < start + count; line++) lines.add(line);
+  }
+  return lines;
+}
+
+function dedupe(hits: SecretHit[]): SecretHit[] {
+  const seen = new Set<string>();
+  return hits.filter((hit) => {
+    const key = `${hit.path}:${hit.line}:${hit.rule}:${hit.masked}`;
+    return !seen.has(key) && Boolean(seen.add(key));
+  });
+}
+
+/** One refusal line for the job summary. */
+export function describeHit(hit: SecretHit): string {
+  return `${shortHit(hit)}, commit ${hit.commit.slice(0, 12)}: remove it from every commit of the session (a later commit that deletes it is not enough), rotate it, and run the session again`;
+}
+
+/** The hit in a few words, for the worker's row: file, line, rule, the value masked. */
+export function shortHit(hit: SecretHit): string {
+  const where = hit.line > 0 ? `${hit.path}:${hit.line}` : hit.path;
+  return `a secret in ${where} (rule ${hit.rule}, ${hit.masked})`;
+}

@@ -1,0 +1,221 @@
+import type { ScratchRepo } from '../git.js';
+import type { ChangedFile } from './check-changes.js';
+import { BUNDLE_MAX_BYTES } from './limits.js';
+import { sizeOf } from './read-result.js';
+
+/** The session's changed files once its bundle passed, or why it did not. */
+export type VerifiedCommits =
+  | { ok: true; changes: ChangedFile[]; alreadyPushed: boolean }
+  | { ok: false; problems: string[] };
+
+/** Where the bundle's head is kept in the scratch repository once verified. */
+export const HEAD_REF = 'refs/baton/head';
+const REMOTE_REF = 'refs/baton/remote';
+export const BUILD_REF = 'refs/baton/build';
+
+/** `BUILD_REF` when verifying fetched the build branch into the scratch repository, else null. */
+export async function fetchedBuildRef(repo: ScratchRepo): Promise<string | null> {
+  const found = await repo.run({ args: ['rev-parse', '--verify', '--quiet', BUILD_REF] });
+  return found.code === 0 ? BUILD_REF : null;
+}
+
+/**
+ * Loads the agent's bundle into the scratch repository and checks that it only
+ * fast-forwards `branch` from `base`, with the remote branch still at `base`
+ * (or already at `head`, when this publish is run again).
+ *
+ * Returns the files the session changed, for the per-path checks. When
+ * `buildBranch` is given (a worker branch's build branch), paths whose new
+ * content is exactly the build branch's are left out: a fix that merges the
+ * build branch brings other workers' merged files, which are not its own.
+ */
+export async function verifyCommits({
+  repo,
+  remote,
+  token,
+  branch,
+  buildBranch,
+  base,
+  head,
+  bundlePath,
+}: {
+  repo: ScratchRepo;
+  remote: string;
+  token: string;
+  branch: string;
+  buildBranch: string | null;
+  base: string;
+  head: string;
+  bundlePath: string;
+}): Promise<VerifiedCommits> {
+  const size = await sizeOf(bundlePath);
+  if (size === null) return refuse('the result names a new head, but commits.bundle is missing');
+  if (size > BUNDLE_MAX_BYTES) {
+    return refuse(`commits.bundle is ${size} bytes; at most ${BUNDLE_MAX_BYTES} are accepted`);
+  }
+  const remoteHead = await fetchRemoteBranch({ repo, remote, token, branch, ref: REMOTE_REF });
+  if (remoteHead === null) return refuse(`${branch} does not exist on the remote`);
+  // At `head` already: an earlier attempt of this publish pushed, then failed later.
+  const alreadyPushed = remoteHead === head;
+  if (remoteHead !== base && !alreadyPushed) {
+    return refuse(
+      `${branch} has moved since the session started (it was at ${base}, it is at ${remoteHead}); the work must be redone on the new head`,
+    );
+  }
+  const loaded = await loadBundle({ repo, bundlePath, head });
+  if (loaded) return refuse(loaded);
+  const ancestor = await repo.run({ args: ['merge-base', '--is-ancestor', base, HEAD_REF] });
+  if (ancestor.code !== 0) {
+    return refuse(`the bundle's head ${head} does not fast-forward ${branch} from ${base}`);
+  }
+  const build = buildBranch
+    ? await fetchRemoteBranch({ repo, remote, token, branch: buildBranch, ref: BUILD_REF })
+    : null;
+  const endState = await listChanges(repo, base);
+  const ownEndState =
+    build === null ? endState : await keepDifferentFrom(repo, BUILD_REF, endState);
+  // Every commit, not only the end state: a change made and undone later still reached the branch.
+  const everyCommit = await listCommitChanges(repo, base, build === null ? null : BUILD_REF);
+  return { ok: true, changes: mergeChanges([...ownEndState, ...everyCommit]), alreadyPushed };
+}
+
+function refuse(problem: string): VerifiedCommits {
+  return { ok: false, problems: [problem] };
+}
+
+/** Fetches a remote branch into `ref`; null when the remote has no such branch. */
+async function fetchRemoteBranch({
+  repo,
+  remote,
+  token,
+  branch,
+  ref,
+}: {
+  repo: ScratchRepo;
+  remote: string;
+  token: string;
+  branch: string;
+  ref: string;
+}): Promise<string | null> {
+  const listed = await repo.must({ args: ['ls-remote', remote, `refs/heads/${branch}`], token });
+  if (!listed.trim()) return null;
+  await repo.must({
+    args: ['fetch', '--no-tags', '--quiet', remote, `+refs/heads/${branch}:${ref}`],
+    token,
+  });
+  return (await repo.must({ args: ['rev-parse', ref] })).trim();
+}
+
+/** Returns why the bundle is refused, or null once its head is at HEAD_REF. */
+async function loadBundle({
+  repo,
+  bundlePath,
+  head,
+}: {
+  repo: ScratchRepo;
+  bundlePath: string;
+  head: string;
+}): Promise<string | null> {
+  const verified = await repo.run({ args: ['bundle', 'verify', '--quiet', bundlePath] });
+  if (verified.code !== 0) return `commits.bundle does not verify: ${verified.stderr.trim()}`;
+  const heads = (await repo.must({ args: ['bundle', 'list-heads', bundlePath] }))
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split(' ') as [string, string]);
+  const others = heads.filter(([sha]) => sha !== head).map(([, ref]) => ref);
+  if (others.length > 0)
+    return `commits.bundle carries refs other than the session's head: ${others.join(', ')}`;
+  const ref = heads[0]?.[1];
+  if (!ref) return `commits.bundle has no ref at the result's head ${head}`;
+  await repo.must({ args: ['fetch', '--no-tags', '--quiet', bundlePath, `+${ref}:${HEAD_REF}`] });
+  return null;
+}
+
+/** Paths of `changes` whose content at the new head differs from `ref`'s. */
+async function keepDifferentFrom(
+  repo: ScratchRepo,
+  ref: string,
+  changes: ChangedFile[],
+): Promise<ChangedFile[]> {
+  const differ = new Set((await listChanges(repo, ref)).map((change) => change.path));
+  return changes.filter((change) => differ.has(change.path));
+}
+
+/** Git's empty tree: what a commit without parents is compared with. */
+const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+
+/**
+ * What each commit between `base` and the new head changes, commits of the
+ * build branch (`exclude`) left out: a plain commit against its parent, a
+ * merge by the paths that differ from every parent (what the merge itself
+ * brought, not what either side had).
+ */
+async function listCommitChanges(
+  repo: ScratchRepo,
+  base: string,
+  exclude: string | null,
+): Promise<ChangedFile[]> {
+  const listed = await repo.must({
+    args: ['rev-list', '--parents', HEAD_REF, `^${base}`, ...(exclude ? [`^${exclude}`] : [])],
+  });
+  const changes: ChangedFile[] = [];
+  for (const line of listed.split('\n').filter(Boolean)) {
+    const [commit = '', ...parents] = line.split(' ');
+    const perParent = await Promise.all(
+      (parents.length > 0 ? parents : [EMPTY_TREE]).map((parent) =>
+        listChanges(repo, parent, commit),
+      ),
+    );
+    const [first = [], ...others] = perParent;
+    const inEvery = others.map((list) => new Set(list.map((change) => change.path)));
+    changes.push(...first.filter((change) => inEvery.every((paths) => paths.has(change.path))));
+  }
+  return changes;
+}
+
+/** One entry per path, with the largest size any commit gave it. */
+function mergeChanges(changes: ChangedFile[]): ChangedFile[] {
+  const byPath = new Map<string, ChangedFile>();
+  for (const change of changes) {
+    const seen = byPath.get(change.path);
+    if (!seen || (change.size ?? -1) > (seen.size ?? -1)) byPath.set(change.path, change);
+  }
+  return [...byPath.values()];
+}
+
+/** Every path that differs between `from` and `to` (default the new head), with its new size. */
+async function listChanges(
+  repo: ScratchRepo,
+  from: string,
+  to: string = HEAD_REF,
+): Promise<ChangedFile[]> {
+  const raw = await repo.must({
+    args: ['diff', '--raw', '-z', '--no-renames', '--no-abbrev', from, to],
+  });
+  const fields = raw.split('\0');
+  const entries: Array<{ path: string; mode: string; sha: string }> = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const [, mode = '', , sha = ''] = (fields[i] ?? '').slice(1).split(' ');
+    entries.push({ path: fields[i + 1] ?? '', mode, sha });
+  }
+  const blobs = entries.filter((entry) => entry.mode !== '000000' && entry.mode !== '160000');
+  const sizes = await blobSizes(
+    repo,
+    blobs.map((entry) => entry.sha),
+  );
+  return entries.map((entry) => ({ path: entry.path, size: sizes.get(entry.sha) ?? null }));
+}
+
+async function blobSizes(repo: ScratchRepo, shas: string[]): Promise<Map<string, number>> {
+  if (shas.length === 0) return new Map();
+  const out = await repo.must({
+    args: ['cat-file', '--batch-check=%(objectname) %(objectsize)'],
+    input: `${shas.join('\n')}\n`,
+  });
+  const sizes = new Map<string, number>();
+  for (const line of out.split('\n')) {
+    const [sha, size] = line.split(' ');
+    if (sha && size && /^\d+$/.test(size)) sizes.set(sha, Number(size));
+  }
+  return sizes;
+}

@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import type { SessionEnv } from '../../env.js';
+
+/** The installation token the app minted for this run, or why there is none. */
+export type SessionToken =
+  | { ok: true; token: string; expiresAt: string }
+  | { ok: false; message: string };
+
+const IdToken = z.object({ value: z.string().min(1) });
+const Issued = z.object({ token: z.string().min(1), expires_at: z.string() });
+const Refusal = z.object({ message: z.string() });
+
+/** The app's token exchange endpoint (DESIGN §9). */
+export const SESSION_TOKEN_PATH = '/api/baton/session-token';
+
+/**
+ * Gets this run's OIDC token from the Actions runtime and exchanges it at the
+ * app for an installation token scoped to this repository. Both tokens are
+ * masked in the run's log the moment they are known.
+ */
+export async function getSessionToken({
+  env,
+  fetch,
+  mask,
+}: {
+  env: Pick<
+    SessionEnv,
+    | 'ACTIONS_ID_TOKEN_REQUEST_URL'
+    | 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'
+    | 'BATON_APP_URL'
+    | 'BATON_OIDC_AUDIENCE'
+  >;
+  fetch: typeof globalThis.fetch;
+  mask: (secret: string) => void;
+}): Promise<SessionToken> {
+  const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL;
+  const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+  if (!requestUrl || !requestToken) {
+    return {
+      ok: false,
+      message:
+        'This job cannot request an OIDC token: give the publish job `permissions: id-token: write`.',
+    };
+  }
+  if (!env.BATON_APP_URL) {
+    return {
+      ok: false,
+      message:
+        'BATON_APP_URL is not set: set the repository variable BATON_APP_URL to the app’s URL.',
+    };
+  }
+  const url = new URL(requestUrl);
+  url.searchParams.set('audience', env.BATON_OIDC_AUDIENCE);
+  const idResponse = await fetch(url, { headers: { Authorization: `bearer ${requestToken}` } });
+  const idToken = IdToken.safeParse(await jsonOf(idResponse));
+  if (!idResponse.ok || !idToken.success) {
+    return {
+      ok: false,
+      message: `The Actions runtime refused an OIDC token (HTTP ${idResponse.status}).`,
+    };
+  }
+  mask(idToken.data.value);
+  return exchange({ appUrl: env.BATON_APP_URL, jwt: idToken.data.value, fetch, mask });
+}
+
+async function exchange({
+  appUrl,
+  jwt,
+  fetch,
+  mask,
+}: {
+  appUrl: string;
+  jwt: string;
+  fetch: typeof globalThis.fetch;
+  mask: (secret: string) => void;
+}): Promise<SessionToken> {
+  const endpoint = `${appUrl.replace(/\/+$/, '')}${SESSION_TOKEN_PATH}`;
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${jwt}` },
+  });
+  const body = await jsonOf(response);
+  if (response.status === 200) {
+    const issued = Issued.safeParse(body);
+    if (issued.success) {
+      mask(issued.data.token);
+      return { ok: true, token: issued.data.token, expiresAt: issued.data.expires_at };
+    }
+    return { ok: false, message: `${endpoint} answered 200 without a token.` };
+  }
+  const refusal = Refusal.safeParse(body);
+  const reason = refusal.success ? refusal.data.message : `HTTP ${response.status}`;
+  return { ok: false, message: `The app refused this run a token (${response.status}): ${reason}` };
+}
+
+async function jsonOf(response: Response): Promise<unknown> {
+  try {
+    return await response.json();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Revokes the installation token (`DELETE /installation/token`, made with the
+ * token itself), so it is dead once publish ends rather than at its expiry.
+ * Returns whether GitHub confirmed; a failure changes nothing else, since the
+ * token still expires within the hour.
+ */
+export async function revokeSessionToken({
+  apiUrl,
+  token,
+  fetch,
+}: {
+  apiUrl: string;
+  token: string;
+  fetch: typeof globalThis.fetch;
+}): Promise<boolean> {
+  try {
+    const response = await fetch(`${apiUrl.replace(/\/+$/, '')}/installation/token`, {
+      method: 'DELETE',
+      headers: {
+        Authorization: `Bearer ${token}`,
+        Accept: 'application/vnd.github+json',
+        'X-GitHub-Api-Version': '2022-11-28',
+      },
+    });
+    return response.status === 204;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,131 @@
+import {
+  createSessionOctokit,
+  DEFAULT_RETRIES,
+  type SessionClientOptions,
+  type SessionLog,
+  statusOfError,
+  triesOf,
+} from '../../octokit.js';
+
+/** A REST call GitHub answered with an error status. */
+export class GitHubApiError extends Error {
+  readonly status: number;
+  constructor({
+    method,
+    path,
+    status,
+    message,
+  }: { method: string; path: string; status: number; message: string }) {
+    super(`GitHub answered ${status} to ${method} ${path}: ${message}`);
+    this.name = 'GitHubApiError';
+    this.status = status;
+  }
+}
+
+/** The few REST calls `publish` makes, as the app's installation. */
+export interface GitHubApi {
+  request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T>;
+  /**
+   * A POST that must not land twice and that GitHub has no guard for: it is
+   * tried without the client's retries, and before each further try `find`
+   * looks for what an earlier try whose answer was lost may have written.
+   */
+  postOnce<T>(request: {
+    path: string;
+    body: unknown;
+    find: () => Promise<T | null>;
+  }): Promise<{ value: T; found: boolean }>;
+}
+
+/**
+ * The session's Octokit (`src/session/octokit.ts`) against `GITHUB_API_URL`
+ * (which already carries `/api/v3` on GitHub Enterprise Server): 5xx,
+ * connection errors and rate limits are retried, bounded and logged, so one
+ * transient error does not cost a session. Refusals and lost guards are not.
+ */
+export function createGitHubApi({
+  apiUrl,
+  token,
+  fetch,
+  log,
+  options,
+}: {
+  apiUrl: string;
+  token: string;
+  fetch: typeof globalThis.fetch;
+  log?: SessionLog;
+  options?: SessionClientOptions;
+}): GitHubApi {
+  const octokit = createSessionOctokit({
+    apiUrl,
+    token,
+    fetch,
+    userAgent: 'baton-session-publish',
+    ...(log ? { log } : {}),
+    ...(options ? { options } : {}),
+  });
+  const retries = options?.retries ?? DEFAULT_RETRIES;
+  const baseMs = options?.retryBaseMs ?? 1000;
+  const send = async <T>(
+    method: 'GET' | 'POST' | 'PATCH',
+    path: string,
+    body: unknown,
+    once: boolean,
+  ): Promise<T> => {
+    try {
+      const response = await octokit.request(`${method} ${path}`, {
+        ...(body === undefined ? {} : { data: body }),
+        // A request's own `retries: 0` turns the retry plugin off for it.
+        ...(once ? { request: { retries: 0 } } : {}),
+      });
+      return (response.data ?? null) as T;
+    } catch (error) {
+      const status = statusOfError(error);
+      if (status === null) throw error;
+      const tries = triesOf(error);
+      const message = `${messageOf(error)}${tries > 1 ? ` (after ${tries} tries)` : ''}`;
+      throw new GitHubApiError({ method, path, status, message });
+    }
+  };
+  return {
+    request: (method, path, body) => send(method, path, body, false),
+    async postOnce<T>({
+      path,
+      body,
+      find,
+    }: {
+      path: string;
+      body: unknown;
+      find: () => Promise<T | null>;
+    }): Promise<{ value: T; found: boolean }> {
+      for (let attempt = 0; ; attempt++) {
+        if (attempt > 0) {
+          await new Promise((resolve) => setTimeout(resolve, attempt * attempt * baseMs));
+          const found = await find();
+          if (found !== null) return { value: found, found: true };
+        }
+        try {
+          return { value: await send<T>('POST', path, body, true), found: false };
+        } catch (error) {
+          const transient = error instanceof GitHubApiError && error.status >= 500;
+          if (!transient || attempt >= retries) throw error;
+        }
+      }
+    },
+  };
+}
+
+function messageOf(error: unknown): string {
+  const data = (error as { response?: { data?: unknown } }).response?.data;
+  if (typeof data === 'object' && data !== null && 'message' in data) {
+    const { message } = data as { message: unknown };
+    if (typeof message === 'string') return message;
+  }
+  return error instanceof Error ? error.message.slice(0, 200) : String(error);
+}
+
+/** `owner/name` as the two path segments, escaped. */
+export function repoPath(repository: string): string {
+  const [owner = '', name = ''] = repository.split('/');
+  return `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
+}

@@ -1,0 +1,167 @@
+import type { Completion, Usage } from '../../../core/plan/completion.js';
+import {
+  type DependencyChange,
+  renderDependencyLines,
+} from '../../../core/sessions/dependencies.js';
+import { type BlockedConnections, describeBlocked } from '../../../core/sessions/egress.js';
+import { completionPath } from '../../../core/vocabulary/ids.js';
+import { neutralizeMentionsIn } from '../../../core/vocabulary/markdown.js';
+import { BODY_MAX_CHARS } from '../checks/limits.js';
+
+/** The hidden marker that says which worker a pull request is for. */
+export function renderWorkerMarker({ build, worker }: { build: string; worker: string }): string {
+  return `<!-- baton:worker build=${build} worker=${worker} -->`;
+}
+
+const WORKER_MARKER = /<!-- baton:worker build=(\S+) worker=(\S+) -->/;
+
+/** Reads the worker marker out of a pull request body. */
+export function parseWorkerMarker(body: string): { build: string; worker: string } | null {
+  const match = WORKER_MARKER.exec(body);
+  if (!match?.[1] || !match[2]) return null;
+  return { build: match[1], worker: match[2] };
+}
+
+/**
+ * Model-written text must not carry Baton's own markers: a forged
+ * `<!-- baton:verdict approve -->` in a review body would read as a verdict.
+ */
+export function neutralizeMarkers(text: string): string {
+  return text.replace(/<!--(\s*)baton:/gi, '&lt;!--$1baton:');
+}
+
+/**
+ * Model-written `@name` and `@org/team` would notify whoever they name when
+ * Baton posts them as the app: a zero-width space after the `@` keeps the
+ * text readable and pings no one. (An `@` after a word character is an email.)
+ */
+export function neutralizeMentions(text: string): string {
+  return neutralizeMentionsIn(text);
+}
+
+/** Everything a model wrote that Baton posts: no forged markers, no mentions. */
+export function neutralizeModelText(text: string): string {
+  return neutralizeMentions(neutralizeMarkers(text));
+}
+
+/** One line of what a session spent. */
+export function renderUsage(usage: Usage): string {
+  const tokens = [
+    `${usage.input_tokens.toLocaleString('en-US')} input`,
+    `${usage.output_tokens.toLocaleString('en-US')} output`,
+    `${usage.cache_read_input_tokens.toLocaleString('en-US')} cache read`,
+    `${usage.cache_creation_input_tokens.toLocaleString('en-US')} cache write`,
+  ].join(', ');
+  return `${tokens} tokens · $${usage.cost_usd.toFixed(4)} · ${usage.turns} turns · ${Math.round(usage.seconds)}s`;
+}
+
+/** Connections the egress proxy refused, for people: what to allow if the build needs it; null when none. */
+export function renderBlocked(blocked: readonly BlockedConnections[]): string | null {
+  const text = describeBlocked(blocked);
+  return text
+    ? `${text} (the model's commands reach only allowed hosts: add one the build needs to \`session.network.allow\` in \`.github/baton.yml\`)`
+    : null;
+}
+
+/** The worker PR's body: the completion for people, then the hidden marker. */
+export function renderPullBody({
+  build,
+  completion,
+  blocked = [],
+  dependencies = [],
+}: {
+  build: string;
+  completion: Completion;
+  /** Connections of the session's commands the egress proxy refused. */
+  blocked?: readonly BlockedConnections[];
+  /** Manifests the pull request changes, with the dependencies it adds. */
+  dependencies?: DependencyChange[];
+}): string {
+  const network = renderBlocked(blocked);
+  const worker = completion.worker_id;
+  const sections = [
+    neutralizeModelText(completion.summary),
+    list('Decisions', completion.decisions),
+    list('Concerns', completion.concerns),
+    list('Follow-ups', completion.follow_up),
+    list(
+      'Artifacts',
+      completion.artifacts.map((path) => `\`${path.replaceAll('`', '')}\``),
+    ),
+    renderTests(completion.tests),
+    renderDependencies(dependencies),
+    `### Usage\n\n${renderUsage(completion.usage)}`,
+    network ? `### Network\n\n${network}` : '',
+  ];
+  const note = `The full report is \`${completionPath(build, worker)}\` on this branch.`;
+  return fitBody(
+    sections.filter(Boolean).join('\n\n'),
+    `${note}\n\n${renderWorkerMarker({ build, worker })}`,
+  );
+}
+
+/** The tests as Baton ran them in the session: the result, and a failure's tail in a fence. */
+function renderTests(tests: Completion['tests']): string {
+  if (!tests) return '';
+  const command = tests.command ? ` \`${tests.command.replaceAll('`', '')}\`` : '';
+  const head = {
+    passed: `✅ Baton ran${command} before handing in: passed.`,
+    failed: `❌ Baton ran${command} before handing in: failed.`,
+    'not-run': `⚪ Not run: ${neutralizeModelText(tests.detail).replace(/\s*\n\s*/g, ' ')}`,
+  }[tests.status];
+  if (tests.status !== 'failed') return `### Tests\n\n${head}`;
+  // The output may quote anything: a fence longer than any backtick run in it keeps it verbatim.
+  const longest = Math.max(2, ...(tests.detail.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  return `### Tests\n\n${head}\n\n${fence}text\n${neutralizeMarkers(tests.detail)}\n${fence}`;
+}
+
+/**
+ * The manifests the worker changed and the dependencies it adds, for the
+ * reviewer. Names come from the worker's files: shown as code, in a fenced
+ * block that no text in them can close.
+ */
+function renderDependencies(changes: DependencyChange[]): string {
+  if (changes.length === 0) return '';
+  const lines = renderDependencyLines(changes).map((line) =>
+    // A path may hold a newline: one line each, whatever the names.
+    neutralizeModelText(oneLine(line)),
+  );
+  const fence = '`'.repeat(Math.max(3, ...lines.map((line) => longestRun(line, '`') + 1)));
+  return [
+    '### New dependencies',
+    '',
+    'Manifests and lock files this pull request changes, with the entries it adds (as the files name them; check each before merging):',
+    '',
+    `${fence}text`,
+    ...lines,
+    fence,
+  ].join('\n');
+}
+
+/** Control characters and line separators become spaces. */
+function oneLine(text: string): string {
+  return [...text].map((char) => (/[\p{Cc}\u2028\u2029]/u.test(char) ? ' ' : char)).join('');
+}
+
+function longestRun(text: string, char: string): number {
+  let longest = 0;
+  let run = 0;
+  for (const c of text) {
+    run = c === char ? run + 1 : 0;
+    longest = Math.max(longest, run);
+  }
+  return longest;
+}
+
+function list(title: string, items: string[]): string {
+  if (items.length === 0) return '';
+  return `### ${title}\n\n${items.map((item) => `- ${neutralizeModelText(item)}`).join('\n')}`;
+}
+
+/** Joins text and trailer, cutting the text so the whole stays under GitHub's limit. */
+export function fitBody(text: string, trailer: string): string {
+  const room = BODY_MAX_CHARS - trailer.length - 40;
+  const fitted = text.length <= room ? text : `${text.slice(0, room)}\n\n… (cut to fit)`;
+  return `${fitted}\n\n${trailer}`;
+}

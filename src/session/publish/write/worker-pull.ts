@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { integrationBranch, parseBuildId, workerBranch } from '../../../core/vocabulary/ids.js';
+import { type GitHubApi, GitHubApiError, repoPath } from './github-api.js';
+
+const Pull = z.object({ number: z.number(), html_url: z.string() });
+
+/** `[<slug>] W1.1: <title>`, the worker PR's title (DESIGN §4). */
+export function renderPullTitle({
+  build,
+  worker,
+  title,
+}: {
+  build: string;
+  worker: string;
+  title: string;
+}): string {
+  const slug = parseBuildId(build)?.slug ?? build;
+  return `[${slug}] ${worker}: ${title}`;
+}
+
+/** The worker's pull request after publish opened or updated it. */
+export interface WorkerPull {
+  number: number;
+  url: string;
+  created: boolean;
+}
+
+/**
+ * Opens the worker's PR (head: worker branch, base: build branch), or updates
+ * the body of the one already open, so a re-run never opens a second PR.
+ */
+export async function ensureWorkerPull({
+  api,
+  repository,
+  build,
+  worker,
+  title,
+  body,
+}: {
+  api: GitHubApi;
+  repository: string;
+  build: string;
+  worker: string;
+  title: string;
+  body: string;
+}): Promise<WorkerPull> {
+  const open = await findOpenPull({ api, repository, build, worker });
+  if (open) return updatePullBody({ api, repository, pr: open.number, body });
+  const request = {
+    title,
+    head: workerBranch(build, worker),
+    base: integrationBranch(build),
+    body,
+  };
+  try {
+    const created = Pull.parse(await api.request('POST', `${repoPath(repository)}/pulls`, request));
+    return { number: created.number, url: created.html_url, created: true };
+  } catch (error) {
+    // 422: another attempt opened it in the meantime; update that one.
+    const raced = error instanceof GitHubApiError && error.status === 422;
+    const again = raced ? await findOpenPull({ api, repository, build, worker }) : null;
+    if (!again) throw error;
+    return updatePullBody({ api, repository, pr: again.number, body });
+  }
+}
+
+async function findOpenPull({
+  api,
+  repository,
+  build,
+  worker,
+}: {
+  api: GitHubApi;
+  repository: string;
+  build: string;
+  worker: string;
+}): Promise<z.infer<typeof Pull> | null> {
+  const owner = repository.split('/')[0] ?? '';
+  const query = new URLSearchParams({
+    state: 'open',
+    head: `${owner}:${workerBranch(build, worker)}`,
+    base: integrationBranch(build),
+    per_page: '10',
+  });
+  const pulls = z
+    .array(Pull)
+    .parse(await api.request('GET', `${repoPath(repository)}/pulls?${query}`));
+  return pulls[0] ?? null;
+}
+
+/** Replaces a pull request's body; its title and state stay as they are. */
+export async function updatePullBody({
+  api,
+  repository,
+  pr,
+  body,
+}: {
+  api: GitHubApi;
+  repository: string;
+  pr: number;
+  body: string;
+}): Promise<WorkerPull> {
+  const updated = Pull.parse(
+    await api.request('PATCH', `${repoPath(repository)}/pulls/${pr}`, { body }),
+  );
+  return { number: updated.number, url: updated.html_url, created: false };
+}

@@ -1,0 +1,208 @@
+import type { DependencyChange } from '../../../core/sessions/dependencies.js';
+import { parseBuildId, workerBranch } from '../../../core/vocabulary/ids.js';
+import type { SessionEnv } from '../../env.js';
+import type { SessionResult } from '../../result.js';
+import { hasCommits, type SessionTarget } from '../checks/check-result.js';
+import { readWorkerTitle } from '../checks/read-worker-title.js';
+import type { ScratchRepo } from '../git.js';
+import type { PublishIo, PublishOutcome } from '../publish-session.js';
+import type { GitHubApi } from './github-api.js';
+import { postReview } from './post-review.js';
+import { postSynthesisSummary } from './post-synthesis.js';
+import { renderPullBody } from './pull-body.js';
+import { pushBranch } from './push-branch.js';
+import { ensureWorkerPull, renderPullTitle, updatePullBody } from './worker-pull.js';
+
+/** A session's output once it has passed every check, ready to be written. */
+export interface CheckedSession {
+  env: SessionEnv;
+  io: PublishIo;
+  target: SessionTarget;
+  result: SessionResult;
+  repo: ScratchRepo;
+  token: string;
+  api: GitHubApi;
+  /** The remote branch is at the new head already; there is nothing to push. */
+  pushed: boolean;
+  /** A worker's manifests and the dependencies it adds, for its pull request's body. */
+  dependencies?: DependencyChange[];
+}
+
+/**
+ * Writes a checked session's output as the app. A blocked or failed session
+ * keeps its commits on its own branch and gets no pull request.
+ */
+export async function writeSession(checked: CheckedSession): Promise<PublishOutcome> {
+  const { target, result } = checked;
+  if (result.status !== 'complete') {
+    // The worker's own branch keeps what was done; the shared build branch
+    // gets no half plan, which the app would read as the plan.
+    const keep = target.role === 'work' || target.role === 'fix';
+    const lines = keep ? await push(checked) : [];
+    const reason = result.reason ?? 'the session gave no reason';
+    return { kind: 'session-failed', status: result.status, reason, usage: result.usage, lines };
+  }
+  switch (target.role) {
+    case 'plan':
+    case 'research':
+    case 'summary':
+      return { kind: 'published', lines: await push(checked) };
+    case 'work':
+      return { kind: 'published', lines: [...(await push(checked)), ...(await openPull(checked))] };
+    case 'fix':
+      return {
+        kind: 'published',
+        lines: [...(await push(checked)), ...(await updatePull(checked))],
+      };
+    case 'review':
+      return review(checked);
+    case 'synthesis':
+      return {
+        kind: 'published',
+        lines: [...(await push(checked)), ...(await summarise(checked))],
+      };
+    default: {
+      const _exhaustive: never = target.role;
+      return _exhaustive;
+    }
+  }
+}
+
+async function push({
+  io,
+  target,
+  result,
+  repo,
+  token,
+  pushed,
+}: CheckedSession): Promise<string[]> {
+  if (!hasCommits(result) || !target.branch || !result.base || !result.head) return [];
+  if (pushed) return [`${target.branch} is at ${result.head} already.`];
+  const outcome = await pushBranch({
+    repo,
+    remote: io.remote,
+    token,
+    branch: target.branch,
+    base: result.base,
+    head: result.head,
+    ...(io.log ? { log: io.log } : {}),
+  });
+  return outcome === 'pushed'
+    ? [`Pushed ${result.head} to ${target.branch}.`]
+    : [`${target.branch} is at ${result.head}: the push landed though git reported a failure.`];
+}
+
+async function openPull({
+  env,
+  target,
+  result,
+  repo,
+  api,
+  dependencies = [],
+}: CheckedSession): Promise<string[]> {
+  const worker = target.worker ?? '';
+  if (!result.completion || !result.base) return [];
+  const planned = await readWorkerTitle({ repo, base: result.base, build: target.build, worker });
+  const pull = await ensureWorkerPull({
+    api,
+    repository: env.GITHUB_REPOSITORY,
+    build: target.build,
+    worker,
+    title: renderPullTitle({ build: target.build, worker, title: planned }),
+    body: renderPullBody({
+      build: target.build,
+      completion: result.completion,
+      blocked: result.blocked,
+      dependencies,
+    }),
+  });
+  return [`${pull.created ? 'Opened' : 'Updated'} pull request #${pull.number}: ${pull.url}`];
+}
+
+async function updatePull({
+  env,
+  target,
+  result,
+  api,
+  dependencies = [],
+}: CheckedSession): Promise<string[]> {
+  if (!result.completion || target.pr === null) return [];
+  const body = renderPullBody({
+    build: target.build,
+    completion: result.completion,
+    blocked: result.blocked,
+    dependencies,
+  });
+  const pull = await updatePullBody({
+    api,
+    repository: env.GITHUB_REPOSITORY,
+    pr: target.pr,
+    body,
+  });
+  return [`Updated pull request #${pull.number}: ${pull.url}`];
+}
+
+async function review({ env, target, result, api }: CheckedSession): Promise<PublishOutcome> {
+  const existing = result.existing_review;
+  if (!result.review && existing && target.pr !== null) {
+    return {
+      kind: 'published',
+      lines: [
+        `Baton's review ${existing.id} of ${existing.commit_sha.slice(0, 7)} on #${target.pr} was posted already (a twin run's); nothing to post.`,
+      ],
+    };
+  }
+  if (!result.review || target.pr === null || !target.worker) {
+    return { kind: 'refused', problems: ['a complete review result needs its review'] };
+  }
+  const posted = await postReview({
+    api,
+    repository: env.GITHUB_REPOSITORY,
+    pr: target.pr,
+    branch: workerBranch(target.build, target.worker),
+    review: result.review,
+    usage: result.usage,
+    runId: env.GITHUB_RUN_ID,
+  });
+  if (!posted.ok) return { kind: 'refused', problems: posted.problems };
+  if (posted.existing) {
+    return {
+      kind: 'published',
+      lines: [
+        `Baton's review ${posted.reviewId} of ${result.review.commit_sha.slice(0, 7)} on #${target.pr} is posted already; no second review for one head.`,
+      ],
+    };
+  }
+  if (posted.again) {
+    return {
+      kind: 'published',
+      lines: [`Review ${posted.reviewId} on #${target.pr} was posted already by this run.`],
+    };
+  }
+  const moved = posted.moved > 0 ? ` (${posted.moved} outside the diff, kept in the body)` : '';
+  return {
+    kind: 'published',
+    lines: [
+      `Posted review ${posted.reviewId} on #${target.pr}: ${result.review.verdict}, ${posted.inline} inline comments${moved}.`,
+    ],
+  };
+}
+
+/** The synthesis's summary on the issue, after its report is on the build branch. */
+async function summarise({ env, target, result, api }: CheckedSession): Promise<string[]> {
+  const issue = Number(env.BATON_ISSUE ?? parseBuildId(target.build)?.issue);
+  if (!result.synthesis || !(issue > 0)) return [];
+  const posted = await postSynthesisSummary({
+    api,
+    repository: env.GITHUB_REPOSITORY,
+    issue,
+    build: target.build,
+    synthesis: result.synthesis,
+    runId: env.GITHUB_RUN_ID ?? 'local',
+  });
+  return [
+    posted.again
+      ? `The summary on #${issue} was posted already by this run (comment ${posted.id}).`
+      : `Posted the report's summary on #${issue} (comment ${posted.id}).`,
+  ];
+}

@@ -1,0 +1,73 @@
+import {
+  oneLineReason,
+  renderUsageMessage,
+  type UsageRecord,
+  usageRef,
+} from '../../../core/plan/usage.js';
+import type { SessionEnv } from '../../env.js';
+import type { SessionResult } from '../../result.js';
+import type { ScratchRepo } from '../git.js';
+import type { PublishOutcome } from '../publish-session.js';
+import { pushRecordRef } from './record-ref.js';
+
+/**
+ * Leaves what the session spent where the app reads it, whatever the agent's
+ * outcome: a commit whose message is the usage record, at the hidden ref
+ * `refs/baton/<build>/usage/<run>-<attempt>` (clones do not fetch it, and it
+ * moves no branch, so no PR falls behind). Pushing a ref that exists already
+ * (publish run again) changes nothing. Never throws: a record that cannot be
+ * written leaves the run to be estimated from its duration. Returns a line for
+ * the job summary.
+ */
+export async function writeUsageRecord({
+  env,
+  result,
+  repo,
+  remote,
+  token,
+  refusal = null,
+}: {
+  env: SessionEnv;
+  result: SessionResult;
+  repo: ScratchRepo;
+  remote: string;
+  token: string;
+  /** Why publish refused the output, when it did: the record's reason then. */
+  refusal?: string | null;
+}): Promise<string> {
+  const runId = Number(env.GITHUB_RUN_ID);
+  if (!Number.isInteger(runId) || runId <= 0) return 'No usage record: GITHUB_RUN_ID is not set.';
+  // The attempt is not in SessionEnv; Actions always sets it beside GITHUB_RUN_ID.
+  const attempt = Number(process.env.GITHUB_RUN_ATTEMPT ?? '1') || 1;
+  const record: UsageRecord = {
+    version: 1,
+    run_id: runId,
+    attempt,
+    role: env.BATON_ROLE,
+    worker: env.BATON_WORKER ?? null,
+    outcome: result.status,
+    usage: result.usage,
+  };
+  const reason = refusal
+    ? oneLineReason(`publish refused: ${refusal}`)
+    : result.status === 'complete'
+      ? null
+      : oneLineReason(result.reason);
+  if (reason) record.reason = reason;
+  const ref = usageRef({ build: env.BATON_BUILD, runId, attempt });
+  try {
+    const message = renderUsageMessage(record);
+    const problem = await pushRecordRef({ repo, remote, token, ref, message });
+    if (problem !== null) return `Could not record usage at ${ref}: ${problem}`;
+    return `Recorded usage at ${ref}: ${record.usage.input_tokens + record.usage.output_tokens} tokens, $${record.usage.cost_usd.toFixed(2)}.`;
+  } catch (error) {
+    return `Could not record usage: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+/** The outcome with the usage record's line in its job summary. */
+export function withUsageLine(outcome: PublishOutcome, line: string): PublishOutcome {
+  return outcome.kind === 'published' || outcome.kind === 'session-failed'
+    ? { ...outcome, lines: [...outcome.lines, line] }
+    : outcome;
+}
