@@ -1,8 +1,8 @@
-import { decideAdaptations } from '../build/decide-adapt.js';
 import type { Command, CommandError } from '../commands/command.js';
 import type { Config } from '../config/config.js';
 import { type DecideContext, makeContext } from '../context/decide-context.js';
 import { buildTypeOf } from '../plan/plan.js';
+import { decideAdaptations } from '../rules/decide-adapt.js';
 import { compareTimes } from '../snapshot/normalize-snapshot.js';
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
 import { parseLoopSubject } from '../vocabulary/ids.js';

@@ -1,6 +1,6 @@
-import { decideCancelledMirrors } from '../build/mirror.js';
 import type { Action } from '../context/action.js';
 import type { DecideContext, Decision } from '../context/decide-context.js';
+import { decideCancelledMirrors } from '../rules/mirror.js';
 import { compareWorkerIds, workerBranch } from '../vocabulary/ids.js';
 import { snapshotProgress } from '../workers/build-progress.js';
 

@@ -1,9 +1,9 @@
-import { decideBuild, withNotices } from '../build/decide-build.js';
 import type { Action } from '../context/action.js';
 import type { DecideContext, Decision } from '../context/decide-context.js';
 import { dispatch } from '../context/dispatch.js';
 import { type JudgedRun, runLink } from '../context/runs.js';
 import type { Plan } from '../plan/plan.js';
+import { decideBuild, withNotices } from '../rules/decide-build.js';
 import type { SessionRole } from '../sessions/session.js';
 import { compareTimes } from '../snapshot/normalize-snapshot.js';
 import type { PlanRead } from '../snapshot/snapshot.js';

@@ -1,7 +1,7 @@
-import { decideBuild, withNotices } from '../build/decide-build.js';
 import type { ParsedConfig } from '../config/config.js';
 import type { Action } from '../context/action.js';
 import { type DecideContext, type Decision, makeContext } from '../context/decide-context.js';
+import { decideBuild, withNotices } from '../rules/decide-build.js';
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
 import type { StatusView } from '../status/status-view.js';
 import { CONFIG_FILE, WORKFLOW_PATH } from '../vocabulary/ids.js';

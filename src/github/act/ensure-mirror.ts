@@ -1,5 +1,5 @@
-import { mirrorsOf, renderMirrorBody } from '../../core/build/mirror.js';
 import type { Action } from '../../core/context/action.js';
+import { mirrorsOf, renderMirrorBody } from '../../core/rules/mirror.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { briefPath } from '../../core/vocabulary/ids.js';
 import type { RepoContext } from '../client/types.js';
