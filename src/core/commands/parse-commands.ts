@@ -1,3 +1,9 @@
+/**
+ * The command grammar: what a comment asks Baton (`/approve`, `/retry W2.1 …`),
+ * read line by line outside code, and how each command is written; the replies
+ * to a bad one are in `render-replies.ts`. Who may give a command and whether it
+ * counts is decided later, from the snapshot.
+ */
 import { WORKER_ID } from '../vocabulary/ids.js';
 import { code } from '../vocabulary/markdown.js';
 import type { Command, CommandName, ParsedCommands } from './command.js';

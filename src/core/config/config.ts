@@ -1,3 +1,8 @@
+/**
+ * `.github/baton.yml`: every key with its default, parsed with zod into a
+ * `Config`, or into problems that name the file, the line and the field. The
+ * labels Baton uses follow from it (`labels.ts`, `build-labels.ts`).
+ */
 import { z } from 'zod';
 import { MAX_IMPROVE_LOOPS } from '../commands/parse-commands.js';
 import { HOST_PATTERN, isIpLiteral } from '../sessions/egress.js';

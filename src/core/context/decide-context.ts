@@ -1,3 +1,10 @@
+/**
+ * What every rule of `decide` reads, worked out once per call as numbered
+ * steps: the snapshot in canonical order, the commands folded, each run judged
+ * (`runs.ts`), the follow-up rounds, the spend against the budget and the
+ * day's caps. The rules return `Action`s (`action.ts`) and ask for sessions
+ * through `dispatch.ts`.
+ */
 import type { Config } from '../config/config.js';
 import { buildTypeOf } from '../plan/plan.js';
 import { type CommandState, foldCommands } from '../snapshot/command-state.js';

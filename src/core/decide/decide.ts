@@ -1,3 +1,8 @@
+/**
+ * `decide()`: the top of the pure core. It picks the build's phase (planning,
+ * running, an improvement series, cancelled, done) and asks the rules of that
+ * phase; `check-commands.ts` answers the commands the rules cannot take.
+ */
 import type { ParsedConfig } from '../config/config.js';
 import type { Action } from '../context/action.js';
 import { type DecideContext, type Decision, makeContext } from '../context/decide-context.js';

@@ -1,3 +1,10 @@
+/**
+ * The build record sessions write on the build branch: the plan (`plan.json`),
+ * and beside it in this folder its briefs, completions, findings, usage and
+ * adapt records and sub-issue graphs, with their schemas and the checks a plan
+ * must pass. The app reads only these small, schema-checked files, never a
+ * brief's body or a diff.
+ */
 import { z } from 'zod';
 import { WORKER_ID } from '../vocabulary/ids.js';
 

@@ -1,3 +1,9 @@
+/**
+ * The rules of a planned build, one file a step: skips, reviews, merges,
+ * dispatches, the final pull request, adaptations, sub-issue mirrors, and the
+ * notices that call a person. `decideBuild` runs them in order over the
+ * workers' states.
+ */
 import type { DecideContext, Decision } from '../context/decide-context.js';
 import { lookAgain } from '../context/runs.js';
 import type { Plan } from '../plan/plan.js';

@@ -1,3 +1,9 @@
+/**
+ * A build's snapshot, and beside it in this folder what is read straight off
+ * one: its canonical order, the commands folded, the runs given up on, each
+ * pull request's verdict, the ledger of spend, the plan's estimate and a
+ * research build's follow-up rounds.
+ */
 import type { Command } from '../commands/command.js';
 import type { ConfigProblem } from '../config/config.js';
 import type { AdaptationRecord } from '../plan/adaptation.js';

@@ -1,3 +1,8 @@
+/**
+ * The status comment: `decide` hands over a `StatusView` (`status-view.ts`) and
+ * this folder renders it, phase by phase, within GitHub's 65,536 characters,
+ * folded around the hidden ledger of accepted commands it always keeps.
+ */
 import type { ConfigProblem } from '../config/config.js';
 import type { CommandInfo } from '../snapshot/snapshot.js';
 import { buildDir, planPath } from '../vocabulary/ids.js';
