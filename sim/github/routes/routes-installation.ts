@@ -11,7 +11,7 @@ export interface InstallationGrants {
 
 /** What app.yml asks for: a healthy installation has accepted exactly that. */
 export function appManifestGrants(): InstallationGrants {
-  const manifest = parse(readFileSync(new URL('../../app.yml', import.meta.url), 'utf8')) as {
+  const manifest = parse(readFileSync(new URL('../../../app.yml', import.meta.url), 'utf8')) as {
     default_permissions: Record<string, string>;
     default_events: string[];
   };
