@@ -1,24 +1,17 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmod, readdir } from 'node:fs/promises';
-import {
-  lastToolResults,
-  reply,
-  scripted,
-  startFakeAnthropic,
-  toolUse,
-} from '../../sim/fake-anthropic.js';
+import { afterAll, afterEach } from 'vitest';
+import { reply, toolUse } from '../../sim/fake-anthropic.js';
 import { completionPath } from '../../src/core/vocabulary/ids.js';
-import { runAgent } from '../../src/session/agent/run-agent.js';
 import type { SessionResult } from '../../src/session/result.js';
 import {
   BUILD,
-  briefFile,
   gitIn,
-  makeEnv,
-  makeRepo,
   makeTempDir,
-  quiet,
-  readResult,
+  removeTempDirs,
+  runSession,
+  toolResultsSeen,
+  workerRepo,
 } from '../session/agent-fixtures.js';
 
 /**
@@ -36,6 +29,17 @@ export const NOT_ROOT_REASON =
  */
 export function throwawayUser(tag: string): string {
   return `baton-t${tag}-${process.pid}`.slice(0, 31);
+}
+
+/**
+ * The set-up of a confinement test file: its throwaway user (`throwawayUser`), removed after
+ * its tests, and each test's temporary folders removed after it. Answers the user's name.
+ */
+export function useThrowawayUser(tag: string): string {
+  const user = throwawayUser(tag);
+  afterEach(removeTempDirs);
+  afterAll(() => removeUser(user));
+  return user;
 }
 
 /** Ends the user's processes and removes it. */
@@ -91,58 +95,37 @@ export async function confinedSession({
   /** Fixed addresses for names the session's egress proxy would resolve. */
   egressHosts?: Record<string, string>;
 }): Promise<ConfinedRun> {
-  const { root, base } = await makeRepo({
-    branch: `baton/${BUILD}/W1.1`,
-    files: {
-      'README.md': '# demo\n',
-      [`.baton/builds/${BUILD}/workers/W1.1.md`]: briefFile({ worker: 'W1.1' }),
-      ...files,
-    },
-  });
+  const { root, base } = await workerRepo({ files: { 'README.md': '# demo\n', ...files } });
   await prepare?.(root);
   execFileSync('chmod', ['-R', 'a+rX,go-w', '--', root]);
-  const out = await makeTempDir('baton-out-');
-  const model = await startFakeAnthropic({
-    respond: scripted([
-      ...commands.map((command) =>
-        reply(
-          typeof command === 'string'
-            ? toolUse('bash', { command })
-            : toolUse('str_replace_based_edit_tool', command),
-        ),
-      ),
-      reply(
-        toolUse('submit_completion', {
-          status: 'complete',
-          summary: 'Done.',
-          artifacts: [],
-          decisions: [],
-        }),
-      ),
-    ]),
-  });
+  const testPath = process.env.PATH;
+  if (sessionPath !== undefined) process.env.PATH = sessionPath;
   try {
-    const env = makeEnv({
-      BATON_WORKER: 'W1.1',
-      BATON_TOOL_USER: user,
-      GITHUB_WORKSPACE: root,
-      BATON_OUT: out,
-      ANTHROPIC_BASE_URL: model.url,
+    const { result, requests } = await runSession({
+      root,
+      env: { BATON_WORKER: 'W1.1', BATON_TOOL_USER: user },
+      replies: [
+        ...commands.map((command) =>
+          reply(
+            typeof command === 'string'
+              ? toolUse('bash', { command })
+              : toolUse('str_replace_based_edit_tool', command),
+          ),
+        ),
+        reply(
+          toolUse('submit_completion', {
+            status: 'complete',
+            summary: 'Done.',
+            artifacts: [],
+            decisions: [],
+          }),
+        ),
+      ],
+      options: egressHosts ? { egressHosts } : {},
     });
-    const testPath = process.env.PATH;
-    if (sessionPath !== undefined) process.env.PATH = sessionPath;
-    try {
-      await runAgent(env, egressHosts ? { ...quiet, egressHosts } : quiet);
-    } finally {
-      process.env.PATH = testPath;
-    }
-    const seen = model.requests
-      .slice(1)
-      .flatMap((request) => lastToolResults(request).map((r) => String(r.content)))
-      .join('\n');
-    return { root, base, result: await readResult(out), seen };
+    return { root, base, result, seen: toolResultsSeen(requests) };
   } finally {
-    await model.close();
+    process.env.PATH = testPath;
   }
 }
 

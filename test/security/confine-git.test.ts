@@ -2,23 +2,18 @@ import { createHash } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { removeTempDirs } from '../session/agent-fixtures.js';
+import { describe, expect, it } from 'vitest';
 import {
   COMPLETION,
   confinedSession,
   gitIn,
   NOT_ROOT,
   NOT_ROOT_REASON,
-  removeUser,
   rootOnlyDir,
-  throwawayUser,
+  useThrowawayUser,
 } from './confine-fixtures.js';
 
-const USER = throwawayUser('g');
-
-afterEach(removeTempDirs);
-afterAll(() => removeUser(USER));
+const USER = useThrowawayUser('g');
 
 async function sha(file: string): Promise<string> {
   return createHash('sha256')

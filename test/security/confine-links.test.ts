@@ -1,8 +1,7 @@
 import { existsSync, lstatSync } from 'node:fs';
 import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { removeTempDirs } from '../session/agent-fixtures.js';
+import { describe, expect, it } from 'vitest';
 import {
   COMPLETION,
   confinedSession,
@@ -11,15 +10,11 @@ import {
   NOT_ROOT,
   NOT_ROOT_REASON,
   publicDir,
-  removeUser,
   rootOnlyDir,
-  throwawayUser,
+  useThrowawayUser,
 } from './confine-fixtures.js';
 
-const USER = throwawayUser('l');
-
-afterEach(removeTempDirs);
-afterAll(() => removeUser(USER));
+const USER = useThrowawayUser('l');
 
 describe.skipIf(NOT_ROOT)(`symlinks the model plants (${NOT_ROOT_REASON})`, () => {
   it('are committed as links: Baton never reads or writes through them', async () => {

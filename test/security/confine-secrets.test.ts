@@ -2,19 +2,17 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { removeTempDirs } from '../session/agent-fixtures.js';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   confinedSession,
   NOT_ROOT,
   NOT_ROOT_REASON,
   publicDir,
-  removeUser,
   rootOnlyDir,
-  throwawayUser,
+  useThrowawayUser,
 } from './confine-fixtures.js';
 
-const USER = throwawayUser('s');
+const USER = useThrowawayUser('s');
 const FAKE_KEY = 'sk-ant-fake-key-held-by-the-job-7d1e';
 
 let holder: ChildProcess | undefined;
@@ -22,9 +20,7 @@ let holder: ChildProcess | undefined;
 afterEach(async () => {
   holder?.kill('SIGKILL');
   holder = undefined;
-  await removeTempDirs();
 });
-afterAll(() => removeUser(USER));
 
 describe.skipIf(NOT_ROOT)(`the model's commands and the job's secrets (${NOT_ROOT_REASON})`, () => {
   it('cannot read the model key from /proc/<pid>/environ of the job’s processes', async () => {

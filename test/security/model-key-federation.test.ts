@@ -1,23 +1,18 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  lastToolResults,
-  reply,
-  scripted,
-  startFakeAnthropic,
-  toolUse,
-} from '../../sim/fake-anthropic.js';
+import { reply, scripted, startFakeAnthropic, toolUse } from '../../sim/fake-anthropic.js';
 import { runAgent } from '../../src/session/agent/run-agent.js';
 import {
-  BUILD,
-  briefFile,
   makeEnv,
   makeRepo,
   makeTempDir,
   quiet,
   readResult,
   removeTempDirs,
+  runSession,
+  toolResultsSeen,
+  workerRepo,
 } from '../session/agent-fixtures.js';
 
 /**
@@ -108,13 +103,7 @@ describe('the model key through workload identity federation', () => {
     });
     const federation = await startFederation(model.url);
     try {
-      const { root } = await makeRepo({
-        branch: `baton/${BUILD}/W1.1`,
-        files: {
-          'README.md': '# demo\n',
-          [`.baton/builds/${BUILD}/workers/W1.1.md`]: briefFile({ worker: 'W1.1' }),
-        },
-      });
+      const { root } = await workerRepo({ files: { 'README.md': '# demo\n' } });
       const out = await makeTempDir('baton-out-');
       // As Actions sets them for a job with `id-token: write`.
       process.env.ACTIONS_ID_TOKEN_REQUEST_URL = `${federation.url}/oidc?api-version=2.0`;
@@ -150,10 +139,7 @@ describe('the model key through workload identity federation', () => {
         expect(request.headers.authorization).toBe(`Bearer ${ACCESS_TOKEN}`);
         expect(request.headers['x-api-key']).toBeUndefined();
       }
-      const seen = model.requests
-        .slice(1)
-        .flatMap((request) => lastToolResults(request).map((r) => String(r.content)))
-        .join('\n');
+      const seen = toolResultsSeen(model.requests);
       expect(seen).toContain('listed');
       for (const secret of [REQUEST_TOKEN, JWT, ACCESS_TOKEN, 'ACTIONS_ID_TOKEN_REQUEST']) {
         expect(seen).not.toContain(secret);
@@ -165,16 +151,10 @@ describe('the model key through workload identity federation', () => {
   });
 
   it('without a key and without federation settings, fails before any model call, naming both paths', async () => {
-    const { root } = await makeRepo({});
-    const out = await makeTempDir('baton-out-');
-    const env = makeEnv({
-      BATON_WORKER: 'W1.1',
-      GITHUB_WORKSPACE: root,
-      BATON_OUT: out,
-      ANTHROPIC_API_KEY: undefined,
+    const { result } = await runSession({
+      root: (await makeRepo({})).root,
+      env: { BATON_WORKER: 'W1.1', ANTHROPIC_API_KEY: undefined },
     });
-    await runAgent(env, quiet);
-    const result = await readResult(out);
     expect(result.status).toBe('failed');
     expect(result.reason).toMatch(/ANTHROPIC_API_KEY.*ANTHROPIC_FEDERATION_RULE_ID/s);
   });

@@ -1,17 +1,16 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findProgram, SYSTEM_PATH } from '../../src/session/programs.js';
-import { makeTempDir, removeTempDirs } from '../session/agent-fixtures.js';
+import { makeTempDir } from '../session/agent-fixtures.js';
 import {
   COMPLETION,
   confinedSession,
   gitIn,
   NOT_ROOT,
   NOT_ROOT_REASON,
-  removeUser,
   rootOnlyDir,
-  throwawayUser,
+  useThrowawayUser,
 } from './confine-fixtures.js';
 
 /**
@@ -38,9 +37,7 @@ const PLANTED = [
   'true',
 ];
 
-const USER = throwawayUser('p');
-afterEach(removeTempDirs);
-afterAll(() => removeUser(USER));
+const USER = useThrowawayUser('p');
 
 /** A folder of programs named like the system's that write `marker`, then run the real one. */
 async function plantPrograms(marker: string): Promise<string> {

@@ -1,20 +1,14 @@
 import { validate } from '@octokit/graphql-schema';
 import { afterEach, describe, expect, it } from 'vitest';
-import { reply, scripted, startFakeAnthropic, toolUse } from '../../sim/fake-anthropic.js';
-import { runAgent } from '../../src/session/agent/run-agent.js';
+import { reply, toolUse } from '../../sim/fake-anthropic.js';
 import { ISSUE_HISTORY_QUERY, type IssueHistory } from '../../src/session/reads/github-reads.js';
 import { issueTextProblem } from '../../src/session/reads/issue-text.js';
 import {
-  BUILD,
+  buildRepo,
   issueHistory,
-  makeEnv,
-  makeRepo,
-  makeTempDir,
-  quiet,
-  readResult,
   removeTempDirs,
   requestText,
-  startFakeGitHub,
+  runSession,
 } from '../session/agent-fixtures.js';
 import { ONE_WORKER_PLAN } from '../support/plans.js';
 
@@ -41,42 +35,22 @@ afterEach(removeTempDirs);
 
 /** Runs a plan session against an issue with this history; returns its result and every model request. */
 async function plan(history: Parameters<typeof issueHistory>[0], env: Record<string, string> = {}) {
-  const { root } = await makeRepo({
-    branch: `baton/${BUILD}/integration`,
-    files: { 'README.md': '# demo\n' },
-  });
-  const out = await makeTempDir();
-  const github = await startFakeGitHub({
-    'GET /repos/octo/demo/issues/12': ISSUE,
-    'GET /repos/octo/demo/issues/comments/900': {
-      id: 900,
-      body: '/replan keep it small',
-      user: { login: 'maintainer' },
-      created_at: '2026-11-20T11:00:00Z',
+  return runSession({
+    root: (await buildRepo()).root,
+    env: { BATON_ROLE: 'plan', BATON_ISSUE: '12', ...env },
+    routes: {
+      'GET /repos/octo/demo/issues/12': ISSUE,
+      'GET /repos/octo/demo/issues/comments/900': {
+        id: 900,
+        body: '/replan keep it small',
+        user: { login: 'maintainer' },
+        created_at: '2026-11-20T11:00:00Z',
+      },
+      'POST /graphql': issueHistory(history),
+      ...PERMISSIONS,
     },
-    'POST /graphql': issueHistory(history),
-    ...PERMISSIONS,
+    replies: [reply(toolUse('submit_plan', PLAN))],
   });
-  const model = await startFakeAnthropic({
-    respond: scripted([reply(toolUse('submit_plan', PLAN))]),
-  });
-  try {
-    await runAgent(
-      makeEnv({
-        BATON_ROLE: 'plan',
-        BATON_ISSUE: '12',
-        GITHUB_WORKSPACE: root,
-        BATON_OUT: out,
-        ANTHROPIC_BASE_URL: model.url,
-        GITHUB_API_URL: github.url,
-        ...env,
-      }),
-      quiet,
-    );
-    return { result: await readResult(out), requests: model.requests };
-  } finally {
-    await Promise.all([model.close(), github.close()]);
-  }
 }
 
 const maintainerLabel = { at: LABELLED, login: 'maintainer' };

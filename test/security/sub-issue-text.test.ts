@@ -1,18 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { reply, scripted, startFakeAnthropic, toolUse } from '../../sim/fake-anthropic.js';
+import { reply, toolUse } from '../../sim/fake-anthropic.js';
 import { renderResearchPrompt } from '../../src/session/agent/prompts/loop-prompts.js';
-import { runAgent } from '../../src/session/agent/run-agent.js';
 import {
   BUILD,
+  buildRepo,
   issueHistory,
-  makeEnv,
-  makeRepo,
-  makeTempDir,
-  promptOf,
-  quiet,
-  readResult,
+  promptText,
   removeTempDirs,
-  startFakeGitHub,
+  runSession,
 } from '../session/agent-fixtures.js';
 import { ONE_WORKER_PLAN } from '../support/plans.js';
 
@@ -44,47 +39,20 @@ function sub(fields: Record<string, unknown>) {
 }
 
 async function plan(subIssue: Record<string, unknown>) {
-  const { root } = await makeRepo({
-    branch: `baton/${BUILD}/integration`,
-    files: { 'README.md': '# demo\n' },
-  });
-  const out = await makeTempDir();
-  const github = await startFakeGitHub({
-    'GET /repos/octo/demo/issues/12': { number: 12, title: 'Login', body: 'Add login.' },
-    'GET /repos/octo/demo/issues/12/sub_issues': [subIssue],
-    'GET /repos/octo/demo/issues/20/dependencies/blocked_by': [],
-    'POST /graphql': issueHistory({ labels: [{ at: LABELLED, login: 'maintainer' }] }),
-    'GET /repos/octo/demo/collaborators/maintainer/permission': { permission: 'admin' },
-  });
-  const model = await startFakeAnthropic({
-    respond: scripted([
+  return runSession({
+    root: (await buildRepo()).root,
+    env: { BATON_ROLE: 'plan', BATON_ISSUE: '12' },
+    routes: {
+      'GET /repos/octo/demo/issues/12': { number: 12, title: 'Login', body: 'Add login.' },
+      'GET /repos/octo/demo/issues/12/sub_issues': [subIssue],
+      'GET /repos/octo/demo/issues/20/dependencies/blocked_by': [],
+      'POST /graphql': issueHistory({ labels: [{ at: LABELLED, login: 'maintainer' }] }),
+      'GET /repos/octo/demo/collaborators/maintainer/permission': { permission: 'admin' },
+    },
+    replies: [
       reply(toolUse('submit_plan', { ...PLAN, workers: [{ ...PLAN.workers[0], sub_issue: 20 }] })),
-    ]),
+    ],
   });
-  try {
-    await runAgent(
-      makeEnv({
-        BATON_ROLE: 'plan',
-        BATON_ISSUE: '12',
-        GITHUB_WORKSPACE: root,
-        BATON_OUT: out,
-        ANTHROPIC_BASE_URL: model.url,
-        GITHUB_API_URL: github.url,
-      }),
-      quiet,
-    );
-    return { result: await readResult(out), requests: model.requests };
-  } finally {
-    await Promise.all([model.close(), github.close()]);
-  }
-}
-
-/** The first message's text: the prompt as the model reads it. */
-function promptText(request: Parameters<typeof promptOf>[0]): string {
-  const content = JSON.parse(promptOf(request)) as unknown;
-  return typeof content === 'string'
-    ? content
-    : (content as { text?: string }[]).map((block) => block.text ?? '').join('\n');
 }
 
 describe('titles an outsider controls, in prompts', () => {

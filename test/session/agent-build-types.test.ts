@@ -1,62 +1,34 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { reply, scripted, startFakeAnthropic, toolUse } from '../../sim/fake-anthropic.js';
+import { reply, toolUse } from '../../sim/fake-anthropic.js';
 import { completionPath, planPath, workerFindingsPath } from '../../src/core/vocabulary/ids.js';
 import { skillFor } from '../../src/session/agent/build-scope.js';
-import { runAgent } from '../../src/session/agent/run-agent.js';
 import {
   BUILD,
-  briefFile,
-  makeEnv,
-  makeRepo,
-  makeTempDir,
+  planJson,
   promptOf,
-  quiet,
   removeTempDirs,
+  runSession,
+  workerRepo,
 } from './agent-fixtures.js';
 
 function planOf(type: string, outputs?: string[]): string {
-  return JSON.stringify({
-    version: 1,
-    build: BUILD,
-    issue: 12,
-    title: 'Providers',
-    summary: 'One question.',
+  return planJson({
     type,
     workers: [{ id: 'W1.1', title: 'Which providers', ...(outputs ? { outputs } : {}) }],
   });
 }
 
 async function firstPrompt(files: Record<string, string>): Promise<string> {
-  const { root } = await makeRepo({
-    branch: `baton/${BUILD}/W1.1`,
-    files: {
-      'README.md': '# demo\n',
-      [`.baton/builds/${BUILD}/workers/W1.1.md`]: briefFile({ worker: 'W1.1' }),
-      ...files,
-    },
-  });
-  const out = await makeTempDir();
-  const model = await startFakeAnthropic({
-    respond: scripted([
+  const { requests } = await runSession({
+    root: (await workerRepo({ files: { 'README.md': '# demo\n', ...files } })).root,
+    env: { BATON_WORKER: 'W1.1' },
+    replies: [
       reply(
         toolUse('submit_completion', { status: 'blocked', summary: 'Stopped here for the test.' }),
       ),
-    ]),
+    ],
   });
-  try {
-    await runAgent(
-      makeEnv({
-        BATON_WORKER: 'W1.1',
-        GITHUB_WORKSPACE: root,
-        BATON_OUT: out,
-        ANTHROPIC_BASE_URL: model.url,
-      }),
-      quiet,
-    );
-    return promptOf(model.requests[0]!);
-  } finally {
-    await model.close();
-  }
+  return promptOf(requests[0]!);
 }
 
 afterEach(async () => {

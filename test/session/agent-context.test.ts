@@ -8,17 +8,7 @@ import {
 } from '../../sim/fake-anthropic.js';
 import { CLEARED_TOOL_RESULT, promptTokens } from '../../sim/fake-api-rules.js';
 import { longSessionModel, runLongSession } from '../../sim/scenario/builds/long-session.js';
-import { runAgent } from '../../src/session/agent/run-agent.js';
-import {
-  BUILD,
-  briefFile,
-  makeEnv,
-  makeRepo,
-  makeTempDir,
-  quiet,
-  readResult,
-  removeTempDirs,
-} from './agent-fixtures.js';
+import { removeTempDirs, runSession, workerRepo } from './agent-fixtures.js';
 
 afterEach(removeTempDirs);
 
@@ -41,56 +31,38 @@ function firstText(request: { messages: { content: unknown }[] }): string {
 
 describe('context management', () => {
   it('finishes an 80-turn work session whose history passes 200k tokens, clearing old tool results', async () => {
-    const { root } = await makeRepo({
-      branch: `baton/${BUILD}/W1.1`,
-      files: {
-        [`.baton/builds/${BUILD}/workers/W1.1.md`]: briefFile(),
-        '.github/baton.yml': 'session:\n  maxTurns: 100\n',
-      },
+    const { code, result, requests } = await runSession({
+      root: (await workerRepo({ config: 'session:\n  maxTurns: 100\n' })).root,
+      env: { BATON_WORKER: 'W1.1' },
+      respond: longSession(TURNS),
     });
-    const out = await makeTempDir();
-    const model = await startFakeAnthropic({ respond: longSession(TURNS) });
-    try {
-      const code = await runAgent(
-        makeEnv({
-          BATON_WORKER: 'W1.1',
-          GITHUB_WORKSPACE: root,
-          BATON_OUT: out,
-          ANTHROPIC_BASE_URL: model.url,
-        }),
-        quiet,
-      );
-      const result = await readResult(out);
-      expect(result.reason).toBeNull();
-      expect(result.status).toBe('complete');
-      expect(code).toBe(0);
-      const last = model.requests.at(-1) as CapturedRequest;
-      expect(model.requests).toHaveLength(TURNS + 1);
-      // The client keeps the whole history; the API reads a cleared one.
-      expect(promptTokens(last.body)).toBeGreaterThan(200_000);
-      expect(last.inputTokens).toBeLessThan(120_000);
-      expect(last.headers['anthropic-beta']).toContain('context-management-2025-06-27');
-      expect(last.appliedEdits[0]?.type).toBe('clear_tool_uses_20250919');
-      // The system prompt and the first message (the brief) are read intact.
-      expect(last.seen.system).toEqual(last.body.system);
-      expect(firstText(last.seen)).toContain(`workers/W1.1.md`);
-      expect(firstText(last.seen)).toBe(firstText(last.body));
-      // The newest results are the latest state: kept whole; older ones cleared.
-      const results = last.seen.messages.flatMap((m) =>
-        Array.isArray(m.content)
-          ? (m.content as { type: string; content?: unknown }[]).filter(
-              (b) => b.type === 'tool_result',
-            )
-          : [],
-      );
-      expect(results.slice(-6).every((b) => b.content !== CLEARED_TOOL_RESULT)).toBe(true);
-      expect(results.slice(0, -6).every((b) => b.content === CLEARED_TOOL_RESULT)).toBe(true);
-      // What it cost: the cleared tokens are counted in the usage.
-      expect(result.usage.turns).toBe(TURNS + 1);
-      expect(result.usage.cleared_input_tokens).toBeGreaterThan(1_000_000);
-    } finally {
-      await model.close();
-    }
+    expect(result.reason).toBeNull();
+    expect(result.status).toBe('complete');
+    expect(code).toBe(0);
+    const last = requests.at(-1) as CapturedRequest;
+    expect(requests).toHaveLength(TURNS + 1);
+    // The client keeps the whole history; the API reads a cleared one.
+    expect(promptTokens(last.body)).toBeGreaterThan(200_000);
+    expect(last.inputTokens).toBeLessThan(120_000);
+    expect(last.headers['anthropic-beta']).toContain('context-management-2025-06-27');
+    expect(last.appliedEdits[0]?.type).toBe('clear_tool_uses_20250919');
+    // The system prompt and the first message (the brief) are read intact.
+    expect(last.seen.system).toEqual(last.body.system);
+    expect(firstText(last.seen)).toContain(`workers/W1.1.md`);
+    expect(firstText(last.seen)).toBe(firstText(last.body));
+    // The newest results are the latest state: kept whole; older ones cleared.
+    const results = last.seen.messages.flatMap((m) =>
+      Array.isArray(m.content)
+        ? (m.content as { type: string; content?: unknown }[]).filter(
+            (b) => b.type === 'tool_result',
+          )
+        : [],
+    );
+    expect(results.slice(-6).every((b) => b.content !== CLEARED_TOOL_RESULT)).toBe(true);
+    expect(results.slice(0, -6).every((b) => b.content === CLEARED_TOOL_RESULT)).toBe(true);
+    // What it cost: the cleared tokens are counted in the usage.
+    expect(result.usage.turns).toBe(TURNS + 1);
+    expect(result.usage.cleared_input_tokens).toBeGreaterThan(1_000_000);
   }, 120_000);
 
   it('without context management the same history is refused as too long', async () => {

@@ -1,21 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { reply, scripted, startFakeAnthropic, toolUse } from '../../sim/fake-anthropic.js';
+import { reply, toolUse } from '../../sim/fake-anthropic.js';
 import { completionPath } from '../../src/core/vocabulary/ids.js';
-import { runAgent } from '../../src/session/agent/run-agent.js';
 import {
   BUILD,
-  briefFile,
+  commentRoute,
   gitIn,
-  makeEnv,
-  makeRepo,
   makeTempDir,
   promptOf,
-  quiet,
-  readResult,
   removeTempDirs,
-  startFakeGitHub,
+  runSession,
+  workerRepo,
   writeFiles,
 } from './agent-fixtures.js';
 
@@ -38,16 +34,19 @@ const PREVIOUS = {
   },
 };
 
-async function fixRepo() {
-  return makeRepo({
-    branch: WORKER_BRANCH,
+function fixRepo() {
+  return workerRepo({
     files: {
       'shared.txt': 'base\n',
-      [`.baton/builds/${BUILD}/workers/W1.1.md`]: briefFile(),
       [completionPath(BUILD, 'W1.1')]: JSON.stringify(PREVIOUS),
       '.baton/skills/fix.md': 'FIX-SKILL\n',
     },
   });
+}
+
+/** The variables of W1.1's fix session on pull request #5, for `trigger`. */
+function fixOf(trigger: string) {
+  return { BATON_ROLE: 'fix', BATON_WORKER: 'W1.1', BATON_PR: '5', BATON_TRIGGER: trigger };
 }
 
 const submit = toolUse('submit_completion', {
@@ -76,13 +75,7 @@ describe('runAgent fix', () => {
     ],
     [
       'comment-333',
-      {
-        'GET /repos/octo/demo/issues/comments/333': {
-          id: 333,
-          body: '/retry W1.1 use a Map. RETRY-SENTINEL',
-          user: { login: 'maria' },
-        },
-      },
+      commentRoute(333, '/retry W1.1 use a Map. RETRY-SENTINEL'),
       ['RETRY-SENTINEL', '@maria'],
     ],
     // A `/retry` deleted after Baton accepted it: the attempt goes ahead, without its words.
@@ -110,47 +103,35 @@ describe('runAgent fix', () => {
       ['- test: failure (2 failed)', 'CHECK-SENTINEL'],
     ],
   ])('answers %s with the feedback read through the API', async (trigger, routes, expected) => {
-    const { root } = await fixRepo();
-    const out = await makeTempDir();
-    const github = await startFakeGitHub(routes);
-    const model = await startFakeAnthropic({ respond: scripted([reply(submit)]) });
-    try {
-      const env = makeEnv({
-        BATON_ROLE: 'fix',
-        BATON_WORKER: 'W1.1',
-        BATON_PR: '5',
-        BATON_TRIGGER: trigger,
-        GITHUB_WORKSPACE: root,
-        BATON_OUT: out,
-        ANTHROPIC_BASE_URL: model.url,
-        GITHUB_API_URL: github.url,
-      });
-      await runAgent(env, quiet);
-      const prompt = promptOf(model.requests[0]!);
-      for (const text of expected) expect(prompt).toContain(text);
-      expect(prompt).not.toContain('LINT-PASSED');
-      expect(prompt).toContain('pull request #5');
-      expect(prompt).toContain('.baton/skills/fix.md');
-      expect((await readResult(out)).status).toBe('complete');
-    } finally {
-      await Promise.all([model.close(), github.close()]);
-    }
+    const { requests, result } = await runSession({
+      root: (await fixRepo()).root,
+      env: fixOf(trigger),
+      routes,
+      replies: [reply(submit)],
+    });
+    const prompt = promptOf(requests[0]!);
+    for (const text of expected) expect(prompt).toContain(text);
+    expect(prompt).not.toContain('LINT-PASSED');
+    expect(prompt).toContain('pull request #5');
+    expect(prompt).toContain('.baton/skills/fix.md');
+    expect(result.status).toBe('complete');
   });
 
   it('updates the completion, whose usage adds this session to the earlier ones', async () => {
     const { root, base } = await fixRepo();
-    const out = await makeTempDir();
-    const github = await startFakeGitHub({
-      'GET /repos/octo/demo/pulls/5/reviews/901': {
-        id: 901,
-        body: 'Fix shared.txt.',
-        state: 'CHANGES_REQUESTED',
-        user: null,
+    const { result } = await runSession({
+      root,
+      env: fixOf('review-901'),
+      routes: {
+        'GET /repos/octo/demo/pulls/5/reviews/901': {
+          id: 901,
+          body: 'Fix shared.txt.',
+          state: 'CHANGES_REQUESTED',
+          user: null,
+        },
+        'GET /repos/octo/demo/pulls/5/reviews/901/comments': [],
       },
-      'GET /repos/octo/demo/pulls/5/reviews/901/comments': [],
-    });
-    const model = await startFakeAnthropic({
-      respond: scripted([
+      replies: [
         reply(
           toolUse('str_replace_based_edit_tool', {
             command: 'str_replace',
@@ -160,39 +141,23 @@ describe('runAgent fix', () => {
           }),
         ),
         reply(submit),
-      ]),
+      ],
     });
-    try {
-      const env = makeEnv({
-        BATON_ROLE: 'fix',
-        BATON_WORKER: 'W1.1',
-        BATON_PR: '5',
-        BATON_TRIGGER: 'review-901',
-        GITHUB_WORKSPACE: root,
-        BATON_OUT: out,
-        ANTHROPIC_BASE_URL: model.url,
-        GITHUB_API_URL: github.url,
-      });
-      await runAgent(env, quiet);
-      const result = await readResult(out);
-      expect(result).toMatchObject({
-        role: 'fix',
-        status: 'complete',
-        pr: 5,
-        branch: WORKER_BRANCH,
-        base,
-      });
-      expect(result.usage.turns).toBe(2);
-      expect(result.completion?.usage.turns).toBe(7);
-      expect(result.completion?.usage.cost_usd).toBeGreaterThanOrEqual(1);
-      expect(result.completion?.summary).toBe('Answered the feedback.');
-      expect(gitIn(root, 'show', 'HEAD:shared.txt')).toBe('fixed');
-      expect(JSON.parse(gitIn(root, 'show', `HEAD:${completionPath(BUILD, 'W1.1')}`))).toEqual(
-        result.completion,
-      );
-    } finally {
-      await Promise.all([model.close(), github.close()]);
-    }
+    expect(result).toMatchObject({
+      role: 'fix',
+      status: 'complete',
+      pr: 5,
+      branch: WORKER_BRANCH,
+      base,
+    });
+    expect(result.usage.turns).toBe(2);
+    expect(result.completion?.usage.turns).toBe(7);
+    expect(result.completion?.usage.cost_usd).toBeGreaterThanOrEqual(1);
+    expect(result.completion?.summary).toBe('Answered the feedback.');
+    expect(gitIn(root, 'show', 'HEAD:shared.txt')).toBe('fixed');
+    expect(JSON.parse(gitIn(root, 'show', `HEAD:${completionPath(BUILD, 'W1.1')}`))).toEqual(
+      result.completion,
+    );
   });
 
   describe('conflict with the build branch', () => {
@@ -215,9 +180,10 @@ describe('runAgent fix', () => {
 
     it('merges the build branch and commits the merge the model resolved', async () => {
       const { root, integrationHead, workerHead } = await conflictRepo();
-      const out = await makeTempDir();
-      const model = await startFakeAnthropic({
-        respond: scripted([
+      const { result, requests, out } = await runSession({
+        root,
+        env: fixOf(`conflict-${integrationHead}`),
+        replies: [
           reply(
             toolUse('str_replace_based_edit_tool', {
               command: 'create',
@@ -226,59 +192,33 @@ describe('runAgent fix', () => {
             }),
           ),
           reply(submit),
-        ]),
+        ],
       });
-      try {
-        const env = makeEnv({
-          BATON_ROLE: 'fix',
-          BATON_WORKER: 'W1.1',
-          BATON_PR: '5',
-          BATON_TRIGGER: `conflict-${integrationHead}`,
-          GITHUB_WORKSPACE: root,
-          BATON_OUT: out,
-          ANTHROPIC_BASE_URL: model.url,
-        });
-        await runAgent(env, quiet);
-        const result = await readResult(out);
-        expect(result.status).toBe('complete');
-        expect(result.base).toBe(workerHead);
-        expect(gitIn(root, 'rev-list', '--parents', '-n', '1', 'HEAD').split(' ').slice(1)).toEqual(
-          [workerHead, integrationHead],
-        );
-        expect(await readFile(path.join(root, 'shared.txt'), 'utf8')).toBe(
-          'worker and integration\n',
-        );
-        expect(promptOf(model.requests[0]!)).toContain('- `shared.txt`');
-        expect(gitIn(root, 'bundle', 'list-heads', path.join(out, 'commits.bundle'))).toContain(
-          result.head,
-        );
-        gitIn(root, 'bundle', 'verify', '-q', path.join(out, 'commits.bundle'));
-      } finally {
-        await model.close();
-      }
+      expect(result.status).toBe('complete');
+      expect(result.base).toBe(workerHead);
+      expect(gitIn(root, 'rev-list', '--parents', '-n', '1', 'HEAD').split(' ').slice(1)).toEqual([
+        workerHead,
+        integrationHead,
+      ]);
+      expect(await readFile(path.join(root, 'shared.txt'), 'utf8')).toBe(
+        'worker and integration\n',
+      );
+      expect(promptOf(requests[0]!)).toContain('- `shared.txt`');
+      expect(gitIn(root, 'bundle', 'list-heads', path.join(out, 'commits.bundle'))).toContain(
+        result.head,
+      );
+      gitIn(root, 'bundle', 'verify', '-q', path.join(out, 'commits.bundle'));
     });
 
     it('fails when conflict markers remain after the session', async () => {
       const { root, integrationHead } = await conflictRepo();
-      const out = await makeTempDir();
-      const model = await startFakeAnthropic({ respond: scripted([reply(submit)]) });
-      try {
-        const env = makeEnv({
-          BATON_ROLE: 'fix',
-          BATON_WORKER: 'W1.1',
-          BATON_PR: '5',
-          BATON_TRIGGER: `conflict-${integrationHead}`,
-          GITHUB_WORKSPACE: root,
-          BATON_OUT: out,
-          ANTHROPIC_BASE_URL: model.url,
-        });
-        await runAgent(env, quiet);
-        const result = await readResult(out);
-        expect(result.status).toBe('failed');
-        expect(result.reason).toBe('conflict markers remain in shared.txt');
-      } finally {
-        await model.close();
-      }
+      const { result } = await runSession({
+        root,
+        env: fixOf(`conflict-${integrationHead}`),
+        replies: [reply(submit)],
+      });
+      expect(result.status).toBe('failed');
+      expect(result.reason).toBe('conflict markers remain in shared.txt');
     });
   });
 });

@@ -4,10 +4,23 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import {
+  type CapturedRequest,
+  type FakeReply,
+  lastToolResults,
+  type Respond,
+  scripted,
+  startFakeAnthropic,
+} from '../../sim/fake-anthropic.js';
+import { briefPath, integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
+import { type RunAgentOptions, runAgent } from '../../src/session/agent/run-agent.js';
 import { parseSessionEnv, type SessionEnv } from '../../src/session/env.js';
 import { RESULT_FILE, SessionResult } from '../../src/session/result.js';
 
-/** Shared support of the agent tests: real git repositories, a fake GitHub, session envs. */
+/**
+ * Shared support of the agent tests: real git repositories, a fake GitHub, session envs,
+ * and `runSession`, which plays one session against a scripted model.
+ */
 
 const IDENTITY = {
   GIT_AUTHOR_NAME: 'Test',
@@ -64,6 +77,140 @@ export async function makeRepo({
 export const BUILD = '12-add-greeting';
 export const REPOSITORY = 'octo/demo';
 export const API_KEY = 'sk-ant-test-key-0123456789';
+
+/** The checkout of a build branch's session (plan, synthesis, a loop's): `files` at one commit. */
+export function buildRepo(
+  files: Record<string, string> = { 'README.md': '# demo\n' },
+): Promise<{ root: string; base: string }> {
+  return makeRepo({ branch: integrationBranch(BUILD), files });
+}
+
+/**
+ * The checkout of a worker's session: its branch, its brief (`briefFile` unless given), and
+ * `.github/baton.yml` when `config` is given, beside `files`.
+ */
+export function workerRepo({
+  worker = 'W1.1',
+  brief = briefFile({ worker }),
+  config,
+  files = {},
+}: {
+  worker?: string;
+  brief?: string;
+  config?: string;
+  files?: Record<string, string>;
+} = {}): Promise<{ root: string; base: string }> {
+  return makeRepo({
+    branch: workerBranch(BUILD, worker),
+    files: {
+      [briefPath(BUILD, worker)]: brief,
+      ...(config ? { '.github/baton.yml': config } : {}),
+      ...files,
+    },
+  });
+}
+
+/** plan.json of a one-worker build, as its plan session committed it; `fields` win. */
+export function planJson(fields: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    version: 1,
+    build: BUILD,
+    issue: 12,
+    title: 'Providers',
+    summary: 'One question.',
+    workers: [{ id: 'W1.1', title: 'Which providers' }],
+    ...fields,
+  });
+}
+
+/** The fake GitHub's answer to a session reading the comment `id` (a command's, by its trigger). */
+export function commentRoute(id: number, body: string, login = 'maria') {
+  return { [`GET /repos/${REPOSITORY}/issues/comments/${id}`]: { id, body, user: { login } } };
+}
+
+/** What GitHub answers an improvement loop's session of issue 12: the issue, and the `/improve` comment 777. */
+export function loopRoutes(command: string) {
+  return {
+    [`GET /repos/${REPOSITORY}/issues/12`]: { number: 12, title: 'Friendlier CLI', body: '' },
+    ...commentRoute(777, command),
+  };
+}
+
+/** W1.1's pull request #5 at `head`, changing `files`, as GitHub answers its review session. */
+export function reviewedPullRoutes({ head, files }: { head: string; files: unknown[] }) {
+  return {
+    [`GET /repos/${REPOSITORY}/pulls/5`]: {
+      number: 5,
+      title: 'W1.1',
+      head: { sha: head, ref: workerBranch(BUILD, 'W1.1') },
+      base: { ref: integrationBranch(BUILD) },
+    },
+    [`GET /repos/${REPOSITORY}/pulls/5/files`]: files,
+    [`GET /repos/${REPOSITORY}/pulls/5/reviews`]: [] as unknown[],
+  };
+}
+
+/** What one session did: its exit code and result, and what the model and GitHub were asked. */
+export interface SessionRun {
+  /** `runAgent`'s exit code: 1 for a failed session. */
+  code: number;
+  result: SessionResult;
+  /** Every request the model was sent, in order. */
+  requests: CapturedRequest[];
+  /** `METHOD path` of every request the fake GitHub had (none without `routes`). */
+  githubRequests: string[];
+  out: string;
+}
+
+/** What a test says of one session: where it runs, its variables, the model's script, GitHub's answers. */
+export interface SessionSpec {
+  root: string;
+  env?: Record<string, string | undefined>;
+  replies?: FakeReply[];
+  respond?: Respond;
+  routes?: Record<string, unknown>;
+  options?: RunAgentOptions;
+}
+
+/**
+ * One agent session, as its job runs it: `runAgent` in the checkout at `root`, against a
+ * fake model that answers with `replies` in turn (or `respond`) and, given `routes`, a fake
+ * GitHub that answers them; both are closed when it ends. `env` adds the role's variables
+ * to `makeEnv`'s (undefined removes one), `options` to `quiet`.
+ */
+export async function runSession({
+  root,
+  env = {},
+  replies = [],
+  respond = scripted(replies),
+  routes,
+  options = {},
+}: SessionSpec): Promise<SessionRun> {
+  const out = await makeTempDir('baton-out-');
+  const model = await startFakeAnthropic({ respond });
+  const github = routes ? await startFakeGitHub(routes) : null;
+  try {
+    const code = await runAgent(
+      makeEnv({
+        GITHUB_WORKSPACE: root,
+        BATON_OUT: out,
+        ANTHROPIC_BASE_URL: model.url,
+        ...(github ? { GITHUB_API_URL: github.url } : {}),
+        ...env,
+      }),
+      { ...quiet, ...options },
+    );
+    return {
+      code,
+      result: await readResult(out),
+      requests: model.requests,
+      githubRequests: github?.requests ?? [],
+      out,
+    };
+  } finally {
+    await Promise.all([model.close(), github?.close()]);
+  }
+}
 
 /** A checked session env; `overrides` win. */
 export function makeEnv(overrides: Record<string, string | undefined>): SessionEnv {
@@ -190,6 +337,22 @@ export function requestText(request: { body: unknown }): string {
 /** The first user message of a request: the session's prompt. */
 export function promptOf(request: { body: { messages: { content: unknown }[] } }): string {
   return JSON.stringify(request.body.messages[0]?.content);
+}
+
+/** The prompt's text as the model reads it, its blocks joined. */
+export function promptText(request: Parameters<typeof promptOf>[0]): string {
+  const content = JSON.parse(promptOf(request)) as unknown;
+  return typeof content === 'string'
+    ? content
+    : (content as { text?: string }[]).map((block) => block.text ?? '').join('\n');
+}
+
+/** Every tool result the model was sent back (what its commands printed), joined. */
+export function toolResultsSeen(requests: CapturedRequest[]): string {
+  return requests
+    .slice(1)
+    .flatMap((request) => lastToolResults(request).map((r) => String(r.content)))
+    .join('\n');
 }
 
 /** No log lines, and GitHub retries that wait milliseconds rather than seconds. */

@@ -4,68 +4,39 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   type FakeReply,
   overloaded,
-  type Respond,
   reply,
   serverError,
-  startFakeAnthropic,
   text,
   toolUse,
 } from '../../sim/fake-anthropic.js';
 import { completionPath } from '../../src/core/vocabulary/ids.js';
-import type { RunAgentOptions } from '../../src/session/agent/run-agent.js';
 import { runAgent } from '../../src/session/agent/run-agent.js';
 import {
   BUILD,
-  briefFile,
+  buildRepo,
   gitIn,
   makeEnv,
   makeRepo,
   makeTempDir,
   quiet,
-  readResult,
   removeTempDirs,
-  startFakeGitHub,
+  runSession,
+  type SessionSpec,
+  workerRepo,
 } from './agent-fixtures.js';
 
 const submit = reply(toolUse('submit_completion', { status: 'complete', summary: 'Done.' }));
 const busy = () => reply(toolUse('bash', { command: 'true' }));
 
-/** Runs a work session against a scripted model; answers the result and the model's requests. */
+/** Runs W1.1's work session with `config` against a scripted model; answers what it did. */
 async function runWork({
-  respond,
-  config = '',
-  options = {},
-  env = {},
-}: {
-  respond: Respond;
-  config?: string;
-  options?: RunAgentOptions;
-  env?: Record<string, string | undefined>;
-}) {
-  const { root, base } = await makeRepo({
-    branch: `baton/${BUILD}/W1.1`,
-    files: {
-      [`.baton/builds/${BUILD}/workers/W1.1.md`]: briefFile(),
-      ...(config ? { '.github/baton.yml': config } : {}),
-    },
-  });
-  const out = await makeTempDir();
-  const model = await startFakeAnthropic({ respond });
-  try {
-    const code = await runAgent(
-      makeEnv({
-        BATON_WORKER: 'W1.1',
-        GITHUB_WORKSPACE: root,
-        BATON_OUT: out,
-        ANTHROPIC_BASE_URL: model.url,
-        ...env,
-      }),
-      { ...quiet, ...options },
-    );
-    return { code, result: await readResult(out), requests: model.requests, root, base, out };
-  } finally {
-    await model.close();
-  }
+  config,
+  env,
+  ...session
+}: Omit<SessionSpec, 'root'> & { config?: string }) {
+  const { root, base } = await workerRepo(config ? { config } : {});
+  const run = await runSession({ root, env: { BATON_WORKER: 'W1.1', ...env }, ...session });
+  return { ...run, root, base };
 }
 
 afterEach(removeTempDirs);
@@ -212,26 +183,16 @@ describe('runAgent limits', () => {
   });
 
   it('turns an exception into a failed result', async () => {
-    const { root } = await makeRepo({ branch: `baton/${BUILD}/integration` });
-    const out = await makeTempDir();
-    const github = await startFakeGitHub({ 'GET /repos/octo/demo/issues/12': { status: 500 } });
-    const model = await startFakeAnthropic({ respond: () => submit });
-    try {
-      const env = makeEnv({
-        BATON_ROLE: 'plan',
-        GITHUB_WORKSPACE: root,
-        BATON_OUT: out,
-        ANTHROPIC_BASE_URL: model.url,
-        GITHUB_API_URL: github.url,
-      });
-      expect(await runAgent(env, quiet)).toBe(1);
-      const result = await readResult(out);
-      expect(result).toMatchObject({ role: 'plan', status: 'failed', head: null, worker: null });
-      expect(result.reason).toContain('GitHubReadError: GET /issues/12 answered 500');
-      expect(result.usage).toMatchObject({ turns: 0, cost_usd: 0 });
-    } finally {
-      await Promise.all([model.close(), github.close()]);
-    }
+    const { code, result } = await runSession({
+      root: (await buildRepo()).root,
+      env: { BATON_ROLE: 'plan' },
+      routes: { 'GET /repos/octo/demo/issues/12': { status: 500 } },
+      respond: () => submit,
+    });
+    expect(code).toBe(1);
+    expect(result).toMatchObject({ role: 'plan', status: 'failed', head: null, worker: null });
+    expect(result.reason).toContain('GitHubReadError: GET /issues/12 answered 500');
+    expect(result.usage).toMatchObject({ turns: 0, cost_usd: 0 });
   });
 
   it('answers a research session that names no loop with a clear failure', async () => {

@@ -1,24 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { reply, scripted, startFakeAnthropic, toolUse } from '../../sim/fake-anthropic.js';
+import { reply, toolUse } from '../../sim/fake-anthropic.js';
 import { findingsPath, planPath, skillPath } from '../../src/core/vocabulary/ids.js';
-import { runAgent } from '../../src/session/agent/run-agent.js';
 import {
   BUILD,
-  makeEnv,
-  makeRepo,
-  makeTempDir,
+  buildRepo,
+  loopRoutes,
+  planJson,
   promptOf,
-  quiet,
   removeTempDirs,
-  startFakeGitHub,
+  runSession,
 } from './agent-fixtures.js';
 
 afterEach(removeTempDirs);
 
-const PLAN = JSON.stringify({
-  version: 1,
-  build: BUILD,
-  issue: 12,
+const PLAN = planJson({
   title: 'Friendlier',
   summary: 'One loop.',
   workers: [{ id: 'W1.1', title: 'Clearer errors', loop: 1 }],
@@ -32,39 +27,23 @@ async function firstPrompt(
   role: 'research' | 'summary',
   files: Record<string, string>,
 ): Promise<string> {
-  const { root } = await makeRepo({
-    branch: `baton/${BUILD}/integration`,
-    files: { 'README.md': '# demo\n', ...files },
-  });
-  const github = await startFakeGitHub({
-    'GET /repos/octo/demo/issues/12': { number: 12, title: 'Friendlier CLI', body: '' },
-    'GET /repos/octo/demo/issues/comments/777': {
-      id: 777,
-      body: '/improve 2 clearer errors',
-      user: { login: 'maria' },
-    },
-  });
   const submit =
     role === 'research'
       ? toolUse('submit_research', { findings: 'Nothing.', nothing_worth_doing: true })
       : toolUse('submit_summary', { summary: 'Done.' });
-  const model = await startFakeAnthropic({ respond: scripted([reply(submit)]) });
-  try {
-    const env = makeEnv({
+  const { code, requests } = await runSession({
+    root: (await buildRepo({ 'README.md': '# demo\n', ...files })).root,
+    env: {
       BATON_ROLE: role,
       BATON_WORKER: 'L1',
       BATON_ISSUE: '12',
       ...(role === 'research' ? { BATON_TRIGGER: 'comment-777' } : {}),
-      GITHUB_WORKSPACE: root,
-      BATON_OUT: await makeTempDir(),
-      ANTHROPIC_BASE_URL: model.url,
-      GITHUB_API_URL: github.url,
-    });
-    expect(await runAgent(env, quiet)).toBe(0);
-    return promptOf(model.requests[0]!);
-  } finally {
-    await Promise.all([model.close(), github.close()]);
-  }
+    },
+    routes: loopRoutes('/improve 2 clearer errors'),
+    replies: [reply(submit)],
+  });
+  expect(code).toBe(0);
+  return promptOf(requests[0]!);
 }
 
 describe('the skills of an improvement loop’s sessions', () => {

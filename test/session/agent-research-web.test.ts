@@ -3,63 +3,53 @@ import {
   type FakeBlock,
   type FakeReply,
   lastToolResults,
-  scripted,
-  startFakeAnthropic,
   toolUse,
 } from '../../sim/fake-anthropic.js';
 import { parseFindings } from '../../src/core/plan/findings.js';
 import { findingsPath, planPath, workerFindingsPath } from '../../src/core/vocabulary/ids.js';
-import { runAgent } from '../../src/session/agent/run-agent.js';
 import {
   BUILD,
-  briefFile,
+  buildRepo,
   gitIn,
-  makeEnv,
-  makeRepo,
-  makeTempDir,
-  quiet,
-  readResult,
+  loopRoutes,
+  planJson,
   removeTempDirs,
-  startFakeGitHub,
+  runSession,
+  workerRepo,
 } from './agent-fixtures.js';
 
 afterEach(removeTempDirs);
 
 const PAGE = 'https://docs.github.com/en/apps/oauth-apps';
 const FINDINGS = workerFindingsPath(BUILD, 'W1.1');
-const PLAN = JSON.stringify({
-  version: 1,
-  build: BUILD,
-  issue: 12,
-  title: 'Providers',
-  summary: 'One question.',
-  type: 'research',
-  workers: [{ id: 'W1.1', title: 'Which providers' }],
-});
+
+/** A web search the provider ran for `query` (`id` its tool use), and its result: PAGE, titled `title`. */
+function webSearch({
+  id,
+  query,
+  title,
+}: {
+  id: string;
+  query: string;
+  title: string;
+}): FakeBlock[] {
+  return [
+    { type: 'server_tool_use', id, name: 'web_search', input: { query } },
+    {
+      type: 'web_search_tool_result',
+      tool_use_id: id,
+      content: [
+        { type: 'web_search_result', url: PAGE, title, encrypted_content: 'x', page_age: null },
+      ],
+    },
+  ];
+}
 
 /** One reply: a web search the provider ran (scripted result), then the findings written with the editor. */
 function searchAndWrite(read: string): FakeReply {
   const findings = `---\nworker_id: W1.1\nquestion: Which login providers do users have?\nconfidence: medium\nsources:\n  - url: ${PAGE}\n    read: ${read}\n---\n# Answer\n\nGitHub, per the page.\n`;
   const blocks: FakeBlock[] = [
-    {
-      type: 'server_tool_use',
-      id: 'srvtoolu_1',
-      name: 'web_search',
-      input: { query: 'oauth apps' },
-    },
-    {
-      type: 'web_search_tool_result',
-      tool_use_id: 'srvtoolu_1',
-      content: [
-        {
-          type: 'web_search_result',
-          url: PAGE,
-          title: 'OAuth apps',
-          encrypted_content: 'x',
-          page_age: null,
-        },
-      ],
-    },
+    ...webSearch({ id: 'srvtoolu_1', query: 'oauth apps', title: 'OAuth apps' }),
     { type: 'text', text: 'The page answers it; writing the findings.' },
     toolUse('str_replace_based_edit_tool', {
       command: 'create',
@@ -71,18 +61,15 @@ function searchAndWrite(read: string): FakeReply {
 }
 
 async function runResearch(config = '') {
-  const { root } = await makeRepo({
-    branch: `baton/${BUILD}/W1.1`,
-    files: {
-      [`.baton/builds/${BUILD}/workers/W1.1.md`]: briefFile(),
-      [planPath(BUILD)]: PLAN,
-      ...(config ? { '.github/baton.yml': config } : {}),
-    },
+  const { root } = await workerRepo({
+    config,
+    files: { [planPath(BUILD)]: planJson({ type: 'research' }) },
   });
-  const out = await makeTempDir();
   const read = new Date().toISOString().slice(0, 10);
-  const model = await startFakeAnthropic({
-    respond: scripted([
+  const { code, result, requests } = await runSession({
+    root,
+    env: { BATON_WORKER: 'W1.1' },
+    replies: [
       searchAndWrite(read),
       {
         message: {
@@ -95,20 +82,9 @@ async function runResearch(config = '') {
           ],
         },
       },
-    ]),
+    ],
   });
-  try {
-    const env = makeEnv({
-      BATON_WORKER: 'W1.1',
-      GITHUB_WORKSPACE: root,
-      BATON_OUT: out,
-      ANTHROPIC_BASE_URL: model.url,
-    });
-    const code = await runAgent(env, quiet);
-    return { code, root, read, result: await readResult(out), requests: model.requests };
-  } finally {
-    await model.close();
-  }
+  return { code, root, read, result, requests };
 }
 
 describe('research sessions read the web', () => {
@@ -153,43 +129,20 @@ describe('research sessions read the web', () => {
 
 describe('the research of an improvement loop reads the web', () => {
   it('must cite the pages it read, with the day, and Baton writes them under Sources', async () => {
-    const { root } = await makeRepo({
-      branch: `baton/${BUILD}/integration`,
-      files: { 'README.md': '# demo\n' },
-    });
-    const github = await startFakeGitHub({
-      'GET /repos/octo/demo/issues/12': { number: 12, title: 'Friendlier CLI', body: '' },
-      'GET /repos/octo/demo/issues/comments/777': {
-        id: 777,
-        body: '/improve 1 clearer errors',
-        user: { login: 'maria' },
-      },
-    });
+    const { root } = await buildRepo();
     const read = new Date().toISOString().slice(0, 10);
-    const search: FakeBlock[] = [
-      {
-        type: 'server_tool_use',
-        id: 'srvtoolu_9',
-        name: 'web_search',
-        input: { query: 'cli errors' },
-      },
-      {
-        type: 'web_search_tool_result',
-        tool_use_id: 'srvtoolu_9',
-        content: [
-          {
-            type: 'web_search_result',
-            url: PAGE,
-            title: 'Errors',
-            encrypted_content: 'x',
-            page_age: null,
-          },
-        ],
-      },
-    ];
+    const search = webSearch({ id: 'srvtoolu_9', query: 'cli errors', title: 'Errors' });
     const findings = { findings: 'Clearer errors.', nothing_worth_doing: false };
-    const model = await startFakeAnthropic({
-      respond: scripted([
+    const { code, requests } = await runSession({
+      root,
+      env: {
+        BATON_ROLE: 'research',
+        BATON_WORKER: 'L1',
+        BATON_ISSUE: '12',
+        BATON_TRIGGER: 'comment-777',
+      },
+      routes: loopRoutes('/improve 1 clearer errors'),
+      replies: [
         { message: { content: [...search, toolUse('submit_research', findings) as FakeBlock] } },
         {
           message: {
@@ -201,28 +154,14 @@ describe('the research of an improvement loop reads the web', () => {
             ],
           },
         },
-      ]),
+      ],
     });
-    try {
-      const env = makeEnv({
-        BATON_ROLE: 'research',
-        BATON_WORKER: 'L1',
-        BATON_ISSUE: '12',
-        BATON_TRIGGER: 'comment-777',
-        GITHUB_WORKSPACE: root,
-        BATON_OUT: await makeTempDir(),
-        ANTHROPIC_BASE_URL: model.url,
-        GITHUB_API_URL: github.url,
-      });
-      expect(await runAgent(env, quiet)).toBe(0);
-      expect((model.requests[0]?.body.tools ?? []).map((t) => t.name)).toContain('web_search');
-      const [refused] = lastToolResults(model.requests[1]!);
-      expect(String(refused?.content)).toContain('you read the web in this session');
-      expect(gitIn(root, 'show', `HEAD:${findingsPath(BUILD, 1)}`)).toBe(
-        `Clearer errors.\n\n## Sources\n\n- <${PAGE}> (read ${read})\n- \`README.md:1\``,
-      );
-    } finally {
-      await Promise.all([model.close(), github.close()]);
-    }
+    expect(code).toBe(0);
+    expect((requests[0]?.body.tools ?? []).map((t) => t.name)).toContain('web_search');
+    const [refused] = lastToolResults(requests[1]!);
+    expect(String(refused?.content)).toContain('you read the web in this session');
+    expect(gitIn(root, 'show', `HEAD:${findingsPath(BUILD, 1)}`)).toBe(
+      `Clearer errors.\n\n## Sources\n\n- <${PAGE}> (read ${read})\n- \`README.md:1\``,
+    );
   });
 });

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  type FakeReply,
   lastToolResults,
   reply,
   scripted,
@@ -12,153 +13,122 @@ import { renderVerdictMarker } from '../../src/core/sessions/verdict-marker.js';
 import { runAgent } from '../../src/session/agent/run-agent.js';
 import {
   BUILD,
-  briefFile,
   gitIn,
   makeEnv,
-  makeRepo,
   makeTempDir,
   promptOf,
   quiet,
   readResult,
   removeTempDirs,
+  reviewedPullRoutes,
+  runSession,
+  type SessionRun,
   startFakeGitHub,
+  workerRepo,
 } from './agent-fixtures.js';
 
 const HEAD = 'a'.repeat(40);
 const PATCH = '@@ -1,3 +1,4 @@\n line1\n-old2\n+new2\n+new3\n line3';
+/** The variables of W1.1's review session on pull request #5. */
+const REVIEW = { BATON_ROLE: 'review', BATON_WORKER: 'W1.1', BATON_PR: '5' };
 
-async function reviewSetup() {
-  const { root, base } = await makeRepo({
-    branch: `baton/${BUILD}/W1.1`,
+function reviewRepo() {
+  return workerRepo({
     files: {
       'src/hello.ts': 'line1\nnew2\nnew3\nline3\n',
-      [`.baton/builds/${BUILD}/workers/W1.1.md`]: briefFile(),
       '.baton/skills/review.md': 'REVIEW-SKILL-SENTINEL\n',
     },
   });
-  const out = await makeTempDir();
-  const github = await startFakeGitHub({
-    'GET /repos/octo/demo/pulls/5': {
-      number: 5,
-      title: 'W1.1',
-      head: { sha: HEAD, ref: `baton/${BUILD}/W1.1` },
-      base: { ref: `baton/${BUILD}/integration` },
-    },
-    'GET /repos/octo/demo/pulls/5/files': [
-      { filename: 'src/hello.ts', status: 'modified', additions: 2, deletions: 1, patch: PATCH },
-      { filename: 'logo.png', status: 'added', additions: 0, deletions: 0 },
-    ],
-    'GET /repos/octo/demo/pulls/5/reviews': [],
-  });
-  return { root, base, out, github };
+}
+
+const FILES = [
+  { filename: 'src/hello.ts', status: 'modified', additions: 2, deletions: 1, patch: PATCH },
+  { filename: 'logo.png', status: 'added', additions: 0, deletions: 0 },
+];
+const pullRoutes = () => reviewedPullRoutes({ head: HEAD, files: FILES });
+
+/** W1.1's review session of pull request #5 in `root`, the model answering `replies`. */
+function review(root: string, replies: FakeReply[]): Promise<SessionRun> {
+  return runSession({ root, env: REVIEW, routes: pullRoutes(), replies });
 }
 
 afterEach(removeTempDirs);
 
 describe('runAgent review', () => {
   it('keeps inline comments that lie in the diff and moves the others into the body', async () => {
-    const { root, base, out, github } = await reviewSetup();
-    const model = await startFakeAnthropic({
-      respond: scripted([
-        reply(
-          toolUse('get_diff', { path: 'src/hello.ts' }),
-          toolUse('read_file', { path: 'src/hello.ts' }),
-        ),
-        reply(
-          toolUse('submit_review', {
-            verdict: 'changes-requested',
-            body: 'Close, but new3 needs a test.',
-            comments: [
-              { path: 'src/hello.ts', line: 3, body: 'Add a test for new3.' },
-              { path: 'src/hello.ts', line: 2, side: 'LEFT', body: 'Why was old2 dropped?' },
-              { path: 'src/hello.ts', line: 40, body: 'This line is not in the diff.' },
-              { path: 'docs/other.md', line: 1, body: 'This file is not in the diff.' },
-            ],
-          }),
-        ),
-      ]),
+    const { root, base } = await reviewRepo();
+    const { code, result, requests, out } = await review(root, [
+      reply(
+        toolUse('get_diff', { path: 'src/hello.ts' }),
+        toolUse('read_file', { path: 'src/hello.ts' }),
+      ),
+      reply(
+        toolUse('submit_review', {
+          verdict: 'changes-requested',
+          body: 'Close, but new3 needs a test.',
+          comments: [
+            { path: 'src/hello.ts', line: 3, body: 'Add a test for new3.' },
+            { path: 'src/hello.ts', line: 2, side: 'LEFT', body: 'Why was old2 dropped?' },
+            { path: 'src/hello.ts', line: 40, body: 'This line is not in the diff.' },
+            { path: 'docs/other.md', line: 1, body: 'This file is not in the diff.' },
+          ],
+        }),
+      ),
+    ]);
+    expect(code).toBe(0);
+    expect(result).toMatchObject({
+      role: 'review',
+      status: 'complete',
+      pr: 5,
+      head: null,
+      branch: null,
+      base,
     });
-    try {
-      const env = makeEnv({
-        BATON_ROLE: 'review',
-        BATON_WORKER: 'W1.1',
-        BATON_PR: '5',
-        GITHUB_WORKSPACE: root,
-        BATON_OUT: out,
-        ANTHROPIC_BASE_URL: model.url,
-        GITHUB_API_URL: github.url,
-      });
-      expect(await runAgent(env, quiet)).toBe(0);
-      const result = await readResult(out);
-      expect(result).toMatchObject({
-        role: 'review',
-        status: 'complete',
-        pr: 5,
-        head: null,
-        branch: null,
-        base,
-      });
-      expect(result.review?.verdict).toBe('changes-requested');
-      expect(result.review?.commit_sha).toBe(HEAD);
-      expect(result.review?.comments).toEqual([
-        { path: 'src/hello.ts', line: 3, side: 'RIGHT', body: 'Add a test for new3.' },
-        { path: 'src/hello.ts', line: 2, side: 'LEFT', body: 'Why was old2 dropped?' },
-      ]);
-      expect(result.review?.body).toContain('Close, but new3 needs a test.');
-      expect(result.review?.body).toContain('### Findings outside the diff');
-      expect(result.review?.body).toContain('`src/hello.ts:40`: This line is not in the diff.');
-      expect(result.review?.body).toContain('`docs/other.md:1`: This file is not in the diff.');
-      expect(lastToolResults(model.requests[1]!)[0]?.content).toBe(PATCH);
-      expect(existsSync(path.join(out, 'commits.bundle'))).toBe(false);
-      expect(gitIn(root, 'rev-parse', 'HEAD')).toBe(base);
-    } finally {
-      await Promise.all([model.close(), github.close()]);
-    }
+    expect(result.review?.verdict).toBe('changes-requested');
+    expect(result.review?.commit_sha).toBe(HEAD);
+    expect(result.review?.comments).toEqual([
+      { path: 'src/hello.ts', line: 3, side: 'RIGHT', body: 'Add a test for new3.' },
+      { path: 'src/hello.ts', line: 2, side: 'LEFT', body: 'Why was old2 dropped?' },
+    ]);
+    expect(result.review?.body).toContain('Close, but new3 needs a test.');
+    expect(result.review?.body).toContain('### Findings outside the diff');
+    expect(result.review?.body).toContain('`src/hello.ts:40`: This line is not in the diff.');
+    expect(result.review?.body).toContain('`docs/other.md:1`: This file is not in the diff.');
+    expect(lastToolResults(requests[1]!)[0]?.content).toBe(PATCH);
+    expect(existsSync(path.join(out, 'commits.bundle'))).toBe(false);
+    expect(gitIn(root, 'rev-parse', 'HEAD')).toBe(base);
   });
 
   it('lists the changed files, names the brief and the skill by path, and has no shell', async () => {
-    const { root, out, github } = await reviewSetup();
-    const model = await startFakeAnthropic({
-      respond: scripted([reply(toolUse('submit_review', { verdict: 'approve', body: 'Good.' }))]),
+    const { requests, result } = await review((await reviewRepo()).root, [
+      reply(toolUse('submit_review', { verdict: 'approve', body: 'Good.' })),
+    ]);
+    const first = requests[0]!;
+    const prompt = promptOf(first);
+    expect(prompt).toContain('\\"src/hello.ts\\" (+2 −1)');
+    expect(prompt).toContain(`.baton/builds/${BUILD}/workers/W1.1.md`);
+    expect(prompt).toContain('.baton/skills/review.md');
+    expect(prompt).not.toContain('REVIEW-SKILL-SENTINEL');
+    expect(prompt).not.toContain('+new2');
+    expect(first.body.tools?.map((t) => t.name)).toEqual([
+      'read_file',
+      'list_files',
+      'search',
+      'get_diff',
+      'submit_review',
+    ]);
+    expect(result.review).toEqual({
+      verdict: 'approve',
+      body: 'Good.',
+      comments: [],
+      commit_sha: HEAD,
     });
-    try {
-      const env = makeEnv({
-        BATON_ROLE: 'review',
-        BATON_WORKER: 'W1.1',
-        BATON_PR: '5',
-        GITHUB_WORKSPACE: root,
-        BATON_OUT: out,
-        ANTHROPIC_BASE_URL: model.url,
-        GITHUB_API_URL: github.url,
-      });
-      await runAgent(env, quiet);
-      const first = model.requests[0]!;
-      const prompt = promptOf(first);
-      expect(prompt).toContain('\\"src/hello.ts\\" (+2 −1)');
-      expect(prompt).toContain(`.baton/builds/${BUILD}/workers/W1.1.md`);
-      expect(prompt).toContain('.baton/skills/review.md');
-      expect(prompt).not.toContain('REVIEW-SKILL-SENTINEL');
-      expect(prompt).not.toContain('+new2');
-      expect(first.body.tools?.map((t) => t.name)).toEqual([
-        'read_file',
-        'list_files',
-        'search',
-        'get_diff',
-        'submit_review',
-      ]);
-      expect((await readResult(out)).review).toEqual({
-        verdict: 'approve',
-        body: 'Good.',
-        comments: [],
-        commit_sha: HEAD,
-      });
-    } finally {
-      await Promise.all([model.close(), github.close()]);
-    }
   });
 
   it('runs the model once for twin dispatches of one head: the second session finds the review the first posted', async () => {
-    const { root, out, github } = await reviewSetup();
+    const { root } = await reviewRepo();
+    const out = await makeTempDir();
+    const github = await startFakeGitHub(pullRoutes());
     const model = await startFakeAnthropic({
       respond: scripted([reply(toolUse('submit_review', { verdict: 'approve', body: 'Good.' }))]),
     });
@@ -166,9 +136,7 @@ describe('runAgent review', () => {
     const routes = github.routes;
     try {
       const env = makeEnv({
-        BATON_ROLE: 'review',
-        BATON_WORKER: 'W1.1',
-        BATON_PR: '5',
+        ...REVIEW,
         BATON_TRIGGER: `head-${HEAD}`,
         GITHUB_WORKSPACE: root,
         BATON_OUT: out,

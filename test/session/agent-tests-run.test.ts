@@ -1,26 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type FakeReply,
-  lastToolResults,
-  reply,
-  scripted,
-  startFakeAnthropic,
-  toolUse,
-} from '../../sim/fake-anthropic.js';
+import { type FakeReply, lastToolResults, reply, toolUse } from '../../sim/fake-anthropic.js';
 import { defaultConfig } from '../../src/core/config/config.js';
 import { MAX_TEST_RUNS } from '../../src/session/agent/roles/test-gate.js';
-import { runAgent } from '../../src/session/agent/run-agent.js';
 import { findTestCommand } from '../../src/session/agent/test-command.js';
 import { renderPullBody } from '../../src/session/publish/write/pull-body.js';
 import {
   BUILD,
-  briefFile,
-  makeEnv,
-  makeRepo,
   makeTempDir,
-  quiet,
-  readResult,
   removeTempDirs,
+  runSession,
+  workerRepo,
   writeFiles,
 } from './agent-fixtures.js';
 
@@ -35,30 +24,15 @@ const complete = () =>
   reply(toolUse('submit_completion', { status: 'complete', summary: 'Greeting added.' }));
 const write = (text: string) => reply(toolUse('bash', { command: `echo ${text} > greeting.txt` }));
 
-async function runWork(replies: FakeReply[], files: Record<string, string> = {}) {
-  const { root } = await makeRepo({
-    branch: `baton/${BUILD}/W1.1`,
+/** W1.1's work session in a repository whose `npm test` checks greeting.txt. */
+async function runWork(replies: FakeReply[]) {
+  const { root } = await workerRepo({
     files: {
-      [`.baton/builds/${BUILD}/workers/W1.1.md`]: briefFile(),
       'package.json': JSON.stringify({ name: 'demo', scripts: { test: 'node check.cjs' } }),
       'check.cjs': CHECK,
-      ...files,
     },
   });
-  const out = await makeTempDir();
-  const model = await startFakeAnthropic({ respond: scripted(replies) });
-  try {
-    const env = makeEnv({
-      BATON_WORKER: 'W1.1',
-      GITHUB_WORKSPACE: root,
-      BATON_OUT: out,
-      ANTHROPIC_BASE_URL: model.url,
-    });
-    const code = await runAgent(env, quiet);
-    return { code, result: await readResult(out), requests: model.requests };
-  } finally {
-    await model.close();
-  }
+  return runSession({ root, env: { BATON_WORKER: 'W1.1' }, replies });
 }
 
 describe('a work session runs the tests before it hands in', () => {

@@ -1,48 +1,24 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { reply, scripted, startFakeAnthropic, toolUse } from '../../sim/fake-anthropic.js';
+import { reply, toolUse } from '../../sim/fake-anthropic.js';
 import { applyApiRules, signThinking } from '../../sim/fake-api-rules.js';
 import { parseConfig } from '../../src/core/config/config.js';
-import { runAgent } from '../../src/session/agent/run-agent.js';
-import {
-  BUILD,
-  briefFile,
-  makeEnv,
-  makeRepo,
-  makeTempDir,
-  quiet,
-  readResult,
-  removeTempDirs,
-} from './agent-fixtures.js';
+import { briefFile, removeTempDirs, runSession, workerRepo } from './agent-fixtures.js';
 
 afterEach(removeTempDirs);
 
-async function runWork({ complexity, config = '' }: { complexity: string; config?: string }) {
-  const { root } = await makeRepo({
-    branch: `baton/${BUILD}/W1.1`,
-    files: {
-      [`.baton/builds/${BUILD}/workers/W1.1.md`]: briefFile({ complexity }),
-      ...(config ? { '.github/baton.yml': config } : {}),
-    },
+async function runWork({ complexity, config }: { complexity: string; config?: string }) {
+  const { root } = await workerRepo({
+    brief: briefFile({ complexity }),
+    ...(config ? { config } : {}),
   });
-  const out = await makeTempDir();
-  const model = await startFakeAnthropic({
-    respond: scripted([
+  return runSession({
+    root,
+    env: { BATON_WORKER: 'W1.1' },
+    replies: [
       reply(toolUse('bash', { command: 'echo hello > greeting.txt' })),
       reply(toolUse('submit_completion', { status: 'complete', summary: 'Greeting added.' })),
-    ]),
+    ],
   });
-  try {
-    const env = makeEnv({
-      BATON_WORKER: 'W1.1',
-      GITHUB_WORKSPACE: root,
-      BATON_OUT: out,
-      ANTHROPIC_BASE_URL: model.url,
-    });
-    const code = await runAgent(env, quiet);
-    return { code, result: await readResult(out), requests: model.requests };
-  } finally {
-    await model.close();
-  }
 }
 
 describe('extended thinking', () => {

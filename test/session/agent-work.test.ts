@@ -1,46 +1,50 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  lastToolResults,
-  reply,
-  scripted,
-  startFakeAnthropic,
-  text,
-  toolUse,
-} from '../../sim/fake-anthropic.js';
+import { type FakeReply, lastToolResults, reply, text, toolUse } from '../../sim/fake-anthropic.js';
 import { Completion } from '../../src/core/plan/completion.js';
 import { completionPath } from '../../src/core/vocabulary/ids.js';
-import { runAgent } from '../../src/session/agent/run-agent.js';
 import {
   API_KEY,
   BUILD,
   briefFile,
+  commentRoute,
   gitIn,
-  makeEnv,
   makeRepo,
-  makeTempDir,
   promptOf,
-  quiet,
-  readResult,
   removeTempDirs,
   requestText,
-  startFakeGitHub,
+  runSession,
+  type SessionRun,
+  type SessionSpec,
+  workerRepo,
 } from './agent-fixtures.js';
 
 const BRIEF = `.baton/builds/${BUILD}/workers/W2.1.md`;
 
-async function workRepo(extra: Record<string, string> = {}) {
-  return makeRepo({
-    branch: `baton/${BUILD}/W2.1`,
+function workRepo() {
+  return workerRepo({
+    worker: 'W2.1',
+    brief: briefFile({ worker: 'W2.1', dependsOn: ['W1.1'], complexity: 'easy' }),
+    config: 'models:\n  easy: claude-haiku-test\n',
     files: {
       'README.md': '# demo\n',
-      [BRIEF]: briefFile({ worker: 'W2.1', dependsOn: ['W1.1'], complexity: 'easy' }),
       [completionPath(BUILD, 'W1.1')]: '{}\n',
       '.baton/skills/worker.md': 'SKILL-SENTINEL: how to work\n',
-      '.github/baton.yml': 'models:\n  easy: claude-haiku-test\n',
-      ...extra,
     },
+  });
+}
+
+/** W2.1's work session, by default in `workRepo()`, the model answering `replies`. */
+async function work(
+  replies: FakeReply[],
+  { root, env, ...more }: Partial<SessionSpec> = {},
+): Promise<SessionRun> {
+  return runSession({
+    root: root ?? (await workRepo()).root,
+    env: { BATON_WORKER: 'W2.1', ...env },
+    replies,
+    ...more,
   });
 }
 
@@ -59,9 +63,8 @@ afterEach(async () => {
 describe('runAgent work', () => {
   it('runs a command, edits a file through the tools and commits code with its completion', async () => {
     const { root, base } = await workRepo();
-    const out = await makeTempDir();
-    const model = await startFakeAnthropic({
-      respond: scripted([
+    const { code, result, requests, out } = await work(
+      [
         reply(
           text('Starting.'),
           toolUse('bash', { command: 'echo hello > greeting.txt && cat greeting.txt' }),
@@ -82,156 +85,85 @@ describe('runAgent work', () => {
           }),
         ),
         reply(toolUse('submit_completion', completionInput)),
-      ]),
+      ],
+      { root },
+    );
+    expect(code).toBe(0);
+    expect(result).toMatchObject({
+      role: 'work',
+      status: 'complete',
+      reason: null,
+      worker: 'W2.1',
+      base,
+      branch: `baton/${BUILD}/W2.1`,
     });
-    try {
-      const env = makeEnv({
-        BATON_WORKER: 'W2.1',
-        GITHUB_WORKSPACE: root,
-        BATON_OUT: out,
-        ANTHROPIC_BASE_URL: model.url,
-      });
-      expect(await runAgent(env, quiet)).toBe(0);
+    expect(result.head).toBe(gitIn(root, 'rev-parse', 'HEAD'));
+    expect(gitIn(root, 'rev-parse', 'HEAD~1')).toBe(base);
+    expect(gitIn(root, 'log', '-1', '--format=%an <%ae>')).toBe(
+      'Baton <baton@users.noreply.github.com>',
+    );
+    expect(gitIn(root, 'show', '--name-only', '--format=', 'HEAD').split('\n').sort()).toEqual(
+      [completionPath(BUILD, 'W2.1'), 'greeting.txt', 'src/hello.ts'].sort(),
+    );
+    expect(await readFile(path.join(root, 'src/hello.ts'), 'utf8')).toBe('export const hi = 2;\n');
+    expect(lastToolResults(requests[1]!)[0]?.content).toBe('hello\n');
 
-      const result = await readResult(out);
-      expect(result).toMatchObject({
-        role: 'work',
-        status: 'complete',
-        reason: null,
-        worker: 'W2.1',
-        base,
-        branch: `baton/${BUILD}/W2.1`,
-      });
-      expect(result.head).toBe(gitIn(root, 'rev-parse', 'HEAD'));
-      expect(gitIn(root, 'rev-parse', 'HEAD~1')).toBe(base);
-      expect(gitIn(root, 'log', '-1', '--format=%an <%ae>')).toBe(
-        'Baton <baton@users.noreply.github.com>',
-      );
-      expect(gitIn(root, 'show', '--name-only', '--format=', 'HEAD').split('\n').sort()).toEqual(
-        [completionPath(BUILD, 'W2.1'), 'greeting.txt', 'src/hello.ts'].sort(),
-      );
-      expect(await readFile(path.join(root, 'src/hello.ts'), 'utf8')).toBe(
-        'export const hi = 2;\n',
-      );
-      expect(lastToolResults(model.requests[1]!)[0]?.content).toBe('hello\n');
+    const committed = Completion.parse(
+      JSON.parse(gitIn(root, 'show', `HEAD:${completionPath(BUILD, 'W2.1')}`)),
+    );
+    expect(committed).toEqual(result.completion);
+    expect(committed.usage.turns).toBe(4);
+    expect(result.usage.turns).toBe(4);
+    expect(result.usage.input_tokens).toBeGreaterThan(0);
 
-      const committed = Completion.parse(
-        JSON.parse(gitIn(root, 'show', `HEAD:${completionPath(BUILD, 'W2.1')}`)),
-      );
-      expect(committed).toEqual(result.completion);
-      expect(committed.usage.turns).toBe(4);
-      expect(result.usage.turns).toBe(4);
-      expect(result.usage.input_tokens).toBeGreaterThan(0);
-
-      expect(gitIn(out, 'bundle', 'list-heads', path.join(out, 'commits.bundle'))).toContain(
-        result.head,
-      );
-    } finally {
-      await model.close();
-    }
+    expect(gitIn(out, 'bundle', 'list-heads', path.join(out, 'commits.bundle'))).toContain(
+      result.head,
+    );
   });
 
   it('names the brief, the skill and the reports it depends on by path, and inlines none of them', async () => {
-    const { root } = await workRepo();
-    const out = await makeTempDir();
-    const model = await startFakeAnthropic({
-      respond: scripted([reply(toolUse('submit_completion', completionInput))]),
-    });
-    try {
-      await runAgent(
-        makeEnv({
-          BATON_WORKER: 'W2.1',
-          GITHUB_WORKSPACE: root,
-          BATON_OUT: out,
-          ANTHROPIC_BASE_URL: model.url,
-        }),
-        quiet,
-      );
-      const first = model.requests[0]!;
-      const prompt = promptOf(first);
-      expect(prompt).toContain(BRIEF);
-      expect(prompt).toContain('.baton/skills/worker.md');
-      expect(prompt).toContain(completionPath(BUILD, 'W1.1'));
-      expect(requestText(first)).not.toContain('BRIEF-BODY-SENTINEL');
-      expect(requestText(first)).not.toContain('SKILL-SENTINEL');
-      expect(first.body.model).toBe('claude-haiku-test');
-    } finally {
-      await model.close();
-    }
+    const { requests } = await work([reply(toolUse('submit_completion', completionInput))]);
+    const first = requests[0]!;
+    const prompt = promptOf(first);
+    expect(prompt).toContain(BRIEF);
+    expect(prompt).toContain('.baton/skills/worker.md');
+    expect(prompt).toContain(completionPath(BUILD, 'W1.1'));
+    expect(requestText(first)).not.toContain('BRIEF-BODY-SENTINEL');
+    expect(requestText(first)).not.toContain('SKILL-SENTINEL');
+    expect(first.body.model).toBe('claude-haiku-test');
   });
 
   it('quotes the /retry comment that asked for a new attempt, read by id', async () => {
-    const { root } = await workRepo();
-    const out = await makeTempDir();
-    const github = await startFakeGitHub({
-      'GET /repos/octo/demo/issues/comments/444': {
-        id: 444,
-        body: '/retry W2.1 use the shared client. RETRY-SENTINEL',
-        user: { login: 'maria' },
-      },
+    const { requests } = await work([reply(toolUse('submit_completion', completionInput))], {
+      env: { BATON_TRIGGER: 'comment-444' },
+      routes: commentRoute(444, '/retry W2.1 use the shared client. RETRY-SENTINEL'),
     });
-    const model = await startFakeAnthropic({
-      respond: scripted([reply(toolUse('submit_completion', completionInput))]),
-    });
-    try {
-      await runAgent(
-        makeEnv({
-          BATON_WORKER: 'W2.1',
-          BATON_TRIGGER: 'comment-444',
-          GITHUB_WORKSPACE: root,
-          BATON_OUT: out,
-          ANTHROPIC_BASE_URL: model.url,
-          GITHUB_API_URL: github.url,
-        }),
-        quiet,
-      );
-      const prompt = promptOf(model.requests[0]!);
-      expect(prompt).toContain('An earlier attempt at this worker failed');
-      expect(prompt).toContain('RETRY-SENTINEL');
-      expect(prompt).toContain('@maria');
-    } finally {
-      await model.close();
-      await github.close();
-    }
+    const prompt = promptOf(requests[0]!);
+    expect(prompt).toContain('An earlier attempt at this worker failed');
+    expect(prompt).toContain('RETRY-SENTINEL');
+    expect(prompt).toContain('@maria');
   });
 
   it('marks the stable prefix and the newest turn for prompt caching', async () => {
-    const { root } = await workRepo();
-    const out = await makeTempDir();
-    const model = await startFakeAnthropic({
-      respond: scripted([
-        reply(toolUse('bash', { command: 'true' })),
-        reply(toolUse('submit_completion', completionInput)),
-      ]),
-    });
-    try {
-      await runAgent(
-        makeEnv({
-          BATON_WORKER: 'W2.1',
-          GITHUB_WORKSPACE: root,
-          BATON_OUT: out,
-          ANTHROPIC_BASE_URL: model.url,
-        }),
-        quiet,
-      );
-      const body = model.requests[1]!.body as unknown as {
-        system: { cache_control?: unknown }[];
-        tools: { name: string; cache_control?: unknown }[];
-        messages: { content: { cache_control?: unknown }[] }[];
-      };
-      expect(body.system.at(-1)?.cache_control).toEqual({ type: 'ephemeral' });
-      expect(body.tools.map((t) => t.name)).toEqual([
-        'bash',
-        'str_replace_based_edit_tool',
-        'submit_completion',
-      ]);
-      expect(body.tools.at(-1)?.cache_control).toEqual({ type: 'ephemeral' });
-      expect(body.tools[0]?.cache_control).toBeUndefined();
-      expect(body.messages.at(-1)?.content.at(-1)?.cache_control).toEqual({ type: 'ephemeral' });
-      expect(body.messages[0]?.content.at(-1)?.cache_control).toBeUndefined();
-    } finally {
-      await model.close();
-    }
+    const { requests } = await work([
+      reply(toolUse('bash', { command: 'true' })),
+      reply(toolUse('submit_completion', completionInput)),
+    ]);
+    const body = requests[1]!.body as unknown as {
+      system: { cache_control?: unknown }[];
+      tools: { name: string; cache_control?: unknown }[];
+      messages: { content: { cache_control?: unknown }[] }[];
+    };
+    expect(body.system.at(-1)?.cache_control).toEqual({ type: 'ephemeral' });
+    expect(body.tools.map((t) => t.name)).toEqual([
+      'bash',
+      'str_replace_based_edit_tool',
+      'submit_completion',
+    ]);
+    expect(body.tools.at(-1)?.cache_control).toEqual({ type: 'ephemeral' });
+    expect(body.tools[0]?.cache_control).toBeUndefined();
+    expect(body.messages.at(-1)?.content.at(-1)?.cache_control).toEqual({ type: 'ephemeral' });
+    expect(body.messages[0]?.content.at(-1)?.cache_control).toBeUndefined();
   });
 
   it('never lets a credential reach the model, even when it prints the environment', async () => {
@@ -239,34 +171,17 @@ describe('runAgent work', () => {
     vi.stubEnv('GITHUB_TOKEN', 'ghs_readonlytoken0123456789');
     vi.stubEnv('ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'oidc-request-token-abcdef');
     vi.stubEnv('INNOCENT_NAME', API_KEY);
-    const { root } = await workRepo();
-    const out = await makeTempDir();
-    const model = await startFakeAnthropic({
-      respond: scripted([
-        reply(toolUse('bash', { command: 'env; git config --list' })),
-        reply(toolUse('submit_completion', completionInput)),
-      ]),
-    });
-    try {
-      await runAgent(
-        makeEnv({
-          BATON_WORKER: 'W2.1',
-          GITHUB_WORKSPACE: root,
-          BATON_OUT: out,
-          ANTHROPIC_BASE_URL: model.url,
-        }),
-        quiet,
-      );
-      const seen = model.requests.map(requestText).join('\n');
-      expect(seen).toContain('PATH=');
-      for (const secret of [API_KEY, 'ghs_readonlytoken0123456789', 'oidc-request-token-abcdef']) {
-        expect(seen).not.toContain(secret);
-      }
-      // The key travels only in the request's headers, which is how the API must see it.
-      expect(JSON.stringify(model.requests[0]?.headers)).toContain(API_KEY);
-    } finally {
-      await model.close();
+    const { requests } = await work([
+      reply(toolUse('bash', { command: 'env; git config --list' })),
+      reply(toolUse('submit_completion', completionInput)),
+    ]);
+    const seen = requests.map(requestText).join('\n');
+    expect(seen).toContain('PATH=');
+    for (const secret of [API_KEY, 'ghs_readonlytoken0123456789', 'oidc-request-token-abcdef']) {
+      expect(seen).not.toContain(secret);
     }
+    // The key travels only in the request's headers, which is how the API must see it.
+    expect(JSON.stringify(requests[0]?.headers)).toContain(API_KEY);
   });
 
   it.each([
@@ -276,57 +191,27 @@ describe('runAgent work', () => {
     'reports a %s completion as a %s session with the summary as the reason',
     async (status, expected) => {
       const { root } = await workRepo();
-      const out = await makeTempDir();
-      const model = await startFakeAnthropic({
-        respond: scripted([
+      const { result } = await work(
+        [
           reply(
             toolUse('submit_completion', { status, summary: 'Need the API schema from people.' }),
           ),
-        ]),
-      });
-      try {
-        await runAgent(
-          makeEnv({
-            BATON_WORKER: 'W2.1',
-            GITHUB_WORKSPACE: root,
-            BATON_OUT: out,
-            ANTHROPIC_BASE_URL: model.url,
-          }),
-          quiet,
-        );
-        const result = await readResult(out);
-        expect(result.status).toBe(expected);
-        expect(result.reason).toBe('Need the API schema from people.');
-        expect(result.completion?.status).toBe(status);
-        expect(gitIn(root, 'ls-tree', '--name-only', 'HEAD', completionPath(BUILD, 'W2.1'))).toBe(
-          completionPath(BUILD, 'W2.1'),
-        );
-      } finally {
-        await model.close();
-      }
+        ],
+        { root },
+      );
+      expect(result.status).toBe(expected);
+      expect(result.reason).toBe('Need the API schema from people.');
+      expect(result.completion?.status).toBe(status);
+      expect(gitIn(root, 'ls-tree', '--name-only', 'HEAD', completionPath(BUILD, 'W2.1'))).toBe(
+        completionPath(BUILD, 'W2.1'),
+      );
     },
   );
 
   it('fails with a clear reason when the brief is missing', async () => {
-    const { root } = await makeRepo();
-    const out = await makeTempDir();
-    const model = await startFakeAnthropic({ respond: scripted([]) });
-    try {
-      await runAgent(
-        makeEnv({
-          BATON_WORKER: 'W2.1',
-          GITHUB_WORKSPACE: root,
-          BATON_OUT: out,
-          ANTHROPIC_BASE_URL: model.url,
-        }),
-        quiet,
-      );
-      const result = await readResult(out);
-      expect(result.status).toBe('failed');
-      expect(result.reason).toContain(`the brief ${BRIEF} is missing or invalid`);
-      expect(model.requests).toHaveLength(0);
-    } finally {
-      await model.close();
-    }
+    const { result, requests } = await work([], { root: (await makeRepo()).root });
+    expect(result.status).toBe('failed');
+    expect(result.reason).toContain(`the brief ${BRIEF} is missing or invalid`);
+    expect(requests).toHaveLength(0);
   });
 });
