@@ -4,7 +4,7 @@ import { decide } from '../../src/core/decide/decide.js';
 import { renderUsageMessage } from '../../src/core/plan/usage.js';
 import { datedUsageOf, spentOnDay } from '../../src/core/snapshot/daily-spend.js';
 import { renderStatus } from '../../src/core/status/render-status.js';
-import { makeConfig, makePlan, makeSnapshot, makeUsageRecord, NOW, planRun } from './factories.js';
+import { makeConfig, makeSnapshot, makeUsageRecord, NOW, validPlan } from './factories.js';
 
 const today = (hour: number) => `2026-03-01T${String(hour).padStart(2, '0')}:00:00Z`;
 const dated = (runId: number, cost: number, committedAt: string) => ({
@@ -55,15 +55,11 @@ describe('datedUsageOf', () => {
 });
 
 describe('decide: budget.dailyUsd', () => {
-  const planned = { kind: 'valid', plan: makePlan(), sha: 'p' } as const;
+  const planned = validPlan();
   function decideWith(records: ReturnType<typeof dated>[], overrides: object = {}) {
     return decide({
       snapshot: makeSnapshot({
         plan: planned,
-        runs: [planRun()],
-        pulls: [],
-        commands: [],
-        completions: {},
         repoUsage: records,
         ...overrides,
       }),
@@ -92,7 +88,7 @@ describe('decide: budget.dailyUsd', () => {
 });
 
 describe('decide: the installation’s daily cap (BATON_INSTALLATION_DAILY_USD)', () => {
-  const planned = { kind: 'valid', plan: makePlan(), sha: 'p' } as const;
+  const planned = validPlan();
   function decideWith({
     repo = [],
     installation,
@@ -107,10 +103,6 @@ describe('decide: the installation’s daily cap (BATON_INSTALLATION_DAILY_USD)'
     return decide({
       snapshot: makeSnapshot({
         plan: planned,
-        runs: [planRun()],
-        pulls: [],
-        commands: [],
-        completions: {},
         repoUsage: repo,
         ...(installation ? { installationUsage: installation } : {}),
         ...overrides,

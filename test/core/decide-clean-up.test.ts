@@ -8,12 +8,10 @@ import { kinds, viewOf } from './decide-helpers.js';
 import {
   ago,
   BUILD,
+  deliveredSnapshot,
   makeCommand,
-  makeCompletion,
   makeConfig,
-  makePull,
   makeRun,
-  makeSnapshot,
   NOW,
   planRun,
 } from './factories.js';
@@ -22,23 +20,15 @@ const config = makeConfig({ approval: 'none' });
 const STATUS = { id: 900, body: '<!-- baton:status build=12-add-login -->' };
 const FINAL = { number: 200, url: 'https://github.com/acme/shop/pull/200' };
 
-/** W1.1 and W2.1 merged, W1.2 skipped; its status comment in sight. */
+/** W1.1 (its second attempt) and W2.1 merged, W1.2 skipped; its status comment in sight. */
 function delivered(overrides: Partial<BuildSnapshot> = {}): BuildSnapshot {
-  return makeSnapshot({
+  return deliveredSnapshot({
     runs: [
       planRun(),
       makeRun({ id: 7011, worker: 'W1.1', attempt: 2 }),
       makeRun({ id: 7021, worker: 'W2.1' }),
     ],
-    pulls: [
-      makePull({ number: 101, worker: 'W1.1', state: 'merged' }),
-      makePull({ number: 103, worker: 'W2.1', state: 'merged' }),
-    ],
     commands: [makeCommand({ name: 'skip', worker: 'W1.2' }, { commentId: 1 })],
-    completions: {
-      'W1.1': { kind: 'valid', completion: makeCompletion() },
-      'W2.1': { kind: 'valid', completion: makeCompletion({ worker_id: 'W2.1' }) },
-    },
     statusComment: STATUS,
     ...overrides,
   });

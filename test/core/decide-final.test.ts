@@ -6,8 +6,8 @@ import { viewOf } from './decide-helpers.js';
 import {
   ago,
   BUILD,
+  deliveredSnapshot,
   makeCommand,
-  makeCompletion,
   makeConfig,
   makePull,
   makeRun,
@@ -18,25 +18,7 @@ import {
 
 const config = makeConfig({ approval: 'none' });
 
-/** W1.1 and W2.1 merged, W1.2 skipped. */
-function delivered(overrides: Partial<BuildSnapshot> = {}): BuildSnapshot {
-  return makeSnapshot({
-    runs: [planRun(), makeRun({ id: 7011, worker: 'W1.1' }), makeRun({ id: 7021, worker: 'W2.1' })],
-    pulls: [
-      makePull({ number: 101, worker: 'W1.1', state: 'merged' }),
-      makePull({ number: 103, worker: 'W2.1', state: 'merged' }),
-    ],
-    commands: [makeCommand({ name: 'skip', worker: 'W1.2' })],
-    completions: {
-      'W1.1': { kind: 'valid', completion: makeCompletion() },
-      'W2.1': {
-        kind: 'valid',
-        completion: makeCompletion({ worker_id: 'W2.1', summary: 'Added the API.' }),
-      },
-    },
-    ...overrides,
-  });
-}
+const delivered = deliveredSnapshot;
 
 function kinds(actions: Action[]): string[] {
   return actions.map((action) => action.kind);

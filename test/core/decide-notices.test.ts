@@ -8,8 +8,9 @@ import { noticeKeys } from './decide-helpers.js';
 import {
   ago,
   BUILD,
+  deliveredSnapshot,
+  fixRun,
   makeCommand,
-  makeCompletion,
   makeConfig,
   makePlan,
   makePull,
@@ -20,44 +21,17 @@ import {
   NOW,
   planRun,
   sha,
+  validPlan,
   workers,
 } from './factories.js';
 
 const HEAD = sha('a1');
 const LABELLED = { labelledBy: [{ label: 'orchestrate', login: 'maintainer' }] };
-const oneWorker = {
-  kind: 'valid',
-  plan: makePlan({ workers: workers('W1.1') }),
-  sha: 'p',
-} as const;
+const oneWorker = validPlan(makePlan({ workers: workers('W1.1') }));
 const workRun = makeRun({ id: 7011, worker: 'W1.1', createdAt: ago(60) });
-const fix = (id: number, trigger: string) =>
-  makeRun({
-    id,
-    role: 'fix',
-    worker: 'W1.1',
-    trigger: trigger as 'review-7',
-    createdAt: ago(40),
-  });
-
 const usage = (cost: number) => makeUsageRecord({ run_id: 9001, cost });
 
-/** W1.1 merged, W1.2 skipped, W2.1 merged: every worker done. */
-function delivered(overrides: Partial<BuildSnapshot> = {}): BuildSnapshot {
-  return makeSnapshot({
-    runs: [planRun(), makeRun({ id: 7011, worker: 'W1.1' }), makeRun({ id: 7021, worker: 'W2.1' })],
-    pulls: [
-      makePull({ number: 101, worker: 'W1.1', state: 'merged' }),
-      makePull({ number: 103, worker: 'W2.1', state: 'merged' }),
-    ],
-    commands: [makeCommand({ name: 'skip', worker: 'W1.2' })],
-    completions: {
-      'W1.1': { kind: 'valid', completion: makeCompletion() },
-      'W2.1': { kind: 'valid', completion: makeCompletion({ worker_id: 'W2.1' }) },
-    },
-    ...overrides,
-  });
-}
+const delivered = deliveredSnapshot;
 
 const finalPull = {
   number: 200,
@@ -115,7 +89,12 @@ describe('decide: notices, when a person is needed and only then', () => {
       'a worker whose fix rounds are spent',
       makeSnapshot({
         plan: oneWorker,
-        runs: [planRun(), workRun, fix(7201, 'review-7'), fix(7202, 'checks-abc')],
+        runs: [
+          planRun(),
+          workRun,
+          fixRun('review-7', { id: 7201 }),
+          fixRun('checks-abc', { id: 7202 }),
+        ],
         pulls: [
           makePull({
             reviews: [makeReview({ id: 9, commitSha: HEAD, verdict: 'changes-requested' })],

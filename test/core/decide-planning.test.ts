@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Action } from '../../src/core/context/action.js';
 import { decide } from '../../src/core/decide/decide.js';
 import type { PlanRead, RunConclusion, RunInfo } from '../../src/core/snapshot/snapshot.js';
 import { dispatched, kinds, viewOf } from './decide-helpers.js';
@@ -16,6 +17,14 @@ import {
 
 const config = makeConfig();
 const missing = { plan: { kind: 'missing' } as const };
+
+/** The status while a plan is on its way, its run linked. */
+function planning(run: RunInfo, { replan }: { replan: boolean }): Action {
+  return {
+    kind: 'render-status',
+    view: { phase: 'planning', build: BUILD, run: { label: 'plan run', url: run.url }, replan },
+  };
+}
 
 describe('decide: before the build starts', () => {
   it('only reports a broken config, naming the file', () => {
@@ -83,17 +92,7 @@ describe('decide: before the build starts', () => {
       config,
       now: NOW,
     });
-    expect(actions).toEqual([
-      {
-        kind: 'render-status',
-        view: {
-          phase: 'planning',
-          build: BUILD,
-          run: { label: 'plan run', url: run.url },
-          replan: false,
-        },
-      },
-    ]);
+    expect(actions).toEqual([planning(run, { replan: false })]);
   });
 
   it.each<RunConclusion>(['failure', 'cancelled', 'timed_out', 'startup_failure', 'success'])(
@@ -120,15 +119,7 @@ describe('decide: before the build starts', () => {
     const snapshot = makeSnapshot({ ...missing, runs: [run] });
     expect(decide({ snapshot, config, now: NOW })).toEqual([
       { kind: 'look-again', inMs: 28_000 },
-      {
-        kind: 'render-status',
-        view: {
-          phase: 'planning',
-          build: BUILD,
-          run: { label: 'plan run', url: run.url },
-          replan: false,
-        },
-      },
+      planning(run, { replan: false }),
     ]);
     const later = new Date(Date.parse(NOW) + 58_000).toISOString();
     expect(decide({ snapshot, config, now: later })).toEqual([
@@ -258,17 +249,7 @@ describe('decide: before the build starts', () => {
       config,
       now: NOW,
     });
-    expect(actions).toEqual([
-      {
-        kind: 'render-status',
-        view: {
-          phase: 'planning',
-          build: BUILD,
-          run: { label: 'plan run', url: run.url },
-          replan: true,
-        },
-      },
-    ]);
+    expect(actions).toEqual([planning(run, { replan: true })]);
   });
 
   it('asks for approval again after a replan wrote a new plan', () => {

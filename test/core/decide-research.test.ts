@@ -5,16 +5,15 @@ import { renderStatus } from '../../src/core/status/render-status.js';
 import { dispatched, kinds, viewOf } from './decide-helpers.js';
 import {
   ago,
+  deliveredRuns,
+  deliveredSnapshot,
   makeCommand,
-  makeCompletion,
   makeConfig,
   makePlan,
   makePull,
   makeRun,
-  makeSnapshot,
   makeWorker,
   NOW,
-  planRun,
   sha,
 } from './factories.js';
 
@@ -26,23 +25,9 @@ function synthesisRun(overrides: Partial<RunInfo> = {}): RunInfo {
 
 /** A research build whose W1.1 and W2.1 are merged and W1.2 skipped. */
 function researched(runs: RunInfo[] = [], overrides: Partial<BuildSnapshot> = {}): BuildSnapshot {
-  return makeSnapshot({
+  return deliveredSnapshot({
     plan: { kind: 'valid', plan: makePlan({ type: 'research' }), sha: sha('p1') },
-    runs: [
-      planRun(),
-      makeRun({ id: 7011, worker: 'W1.1' }),
-      makeRun({ id: 7021, worker: 'W2.1' }),
-      ...runs,
-    ],
-    pulls: [
-      makePull({ number: 101, worker: 'W1.1', state: 'merged' }),
-      makePull({ number: 103, worker: 'W2.1', state: 'merged' }),
-    ],
-    commands: [makeCommand({ name: 'skip', worker: 'W1.2' })],
-    completions: {
-      'W1.1': { kind: 'valid', completion: makeCompletion() },
-      'W2.1': { kind: 'valid', completion: makeCompletion({ worker_id: 'W2.1' }) },
-    },
+    runs: [...deliveredRuns(), ...runs],
     ...overrides,
   });
 }

@@ -6,6 +6,7 @@ import type { CommandInfo, PullInfo, RunInfo } from '../../src/core/snapshot/sna
 import { dispatched, rowsOf } from './decide-helpers.js';
 import {
   ago,
+  fixRun,
   INTEGRATION_SHA,
   makeCommand,
   makeConfig,
@@ -17,6 +18,7 @@ import {
   NOW,
   planRun,
   sha,
+  validPlan,
   workers,
 } from './factories.js';
 
@@ -43,24 +45,13 @@ function decideFor({
 }: Case): Action[] {
   return decide({
     snapshot: makeSnapshot({
-      plan: { kind: 'valid', plan: makePlan({ workers: workers('W1.1') }), sha: 'p' },
+      plan: validPlan(makePlan({ workers: workers('W1.1') })),
       runs: [planRun(), workRun, ...runs],
       pulls: pulls ?? [makePull(pull)],
       commands,
     }),
     config: makeConfig({ approval: 'none', ...config } as Partial<Config>),
     now,
-  });
-}
-
-function fix(trigger: string, overrides: Partial<RunInfo> = {}): RunInfo {
-  return makeRun({
-    id: 7200,
-    role: 'fix',
-    worker: 'W1.1',
-    trigger: trigger as RunInfo['trigger'],
-    createdAt: ago(40),
-    ...overrides,
   });
 }
 
@@ -312,14 +303,14 @@ describe('decide: the fix loop', () => {
   it('waits while a fix session runs', () => {
     const actions = decideFor({
       pull: { reviews: [changes(9)] },
-      runs: [fix('review-9', { status: 'in_progress', conclusion: null, createdAt: ago(3) })],
+      runs: [fixRun('review-9', { status: 'in_progress', conclusion: null, createdAt: ago(3) })],
     });
     expect(dispatched(actions)).toEqual([]);
     expect(rowsOf(actions)['W1.1']?.state).toBe('fixing');
   });
 
   it('asks a person, with a label and one comment, after review.maxFixRounds fixes', () => {
-    const runs = [fix('review-7', { id: 7201 }), fix('checks-abc', { id: 7202 })];
+    const runs = [fixRun('review-7', { id: 7201 }), fixRun('checks-abc', { id: 7202 })];
     const actions = decideFor({ pull: { reviews: [changes(9)] }, runs });
     expect(dispatched(actions)).toEqual([]);
     expect(actions).toContainEqual({ kind: 'add-label', number: 101, label: 'baton:needs-human' });
@@ -333,15 +324,15 @@ describe('decide: the fix loop', () => {
   });
 
   it('asks a person when the fix for a review left the head unchanged', () => {
-    const actions = decideFor({ pull: { reviews: [changes(9)] }, runs: [fix('review-9')] });
+    const actions = decideFor({ pull: { reviews: [changes(9)] }, runs: [fixRun('review-9')] });
     expect(rowsOf(actions)['W1.1']?.state).toBe('needs-human');
     expect(kinds(actions)).toContain('add-label');
   });
 
   it('does not count fixes of an earlier, closed pull request', () => {
     const runs = [
-      fix('review-7', { id: 7201, createdAt: ago(90) }),
-      fix('review-8', { id: 7202, createdAt: ago(80) }),
+      fixRun('review-7', { id: 7201, createdAt: ago(90) }),
+      fixRun('review-8', { id: 7202, createdAt: ago(80) }),
     ];
     expect(dispatched(decideFor({ pull: { reviews: [changes(9)] }, runs }))).toEqual([
       'fix W1.1 review-9',
@@ -361,7 +352,7 @@ describe('decide: the fix loop', () => {
   it('does not label or comment again on a labelled PR (the issue gets its notice)', () => {
     const actions = decideFor({
       pull: { labels: ['baton:needs-human'], reviews: [changes(9)] },
-      runs: [fix('review-9')],
+      runs: [fixRun('review-9')],
     });
     expect(kinds(actions)).toEqual(['set-review-check', 'notice', 'render-status']);
   });
@@ -371,14 +362,14 @@ describe('decide: the fix loop', () => {
       { name: 'retry', worker: 'W1.1', instructions: 'use bcrypt' },
       { commentId: 55 },
     );
-    const runs = [fix('review-7', { id: 7201 }), fix('review-8', { id: 7202 })];
+    const runs = [fixRun('review-7', { id: 7201 }), fixRun('review-8', { id: 7202 })];
     const actions = decideFor({ pull: { reviews: [changes(9)] }, runs, commands: [retry] });
     expect(dispatched(actions)).toEqual(['fix W1.1 comment-55']);
     expect(
       dispatched(
         decideFor({
           pull: { reviews: [changes(9)] },
-          runs: [...runs, fix('comment-55', { id: 7203 })],
+          runs: [...runs, fixRun('comment-55', { id: 7203 })],
           commands: [retry],
         }),
       ),
@@ -415,7 +406,7 @@ describe('decide: red CI and conflicts', () => {
     expect(dispatched(actions)).toEqual([`fix W1.1 conflict-${INTEGRATION_SHA}`]);
     const again = decideFor({
       pull: { ...approved, mergeState: 'dirty' },
-      runs: [fix(`conflict-${INTEGRATION_SHA}`)],
+      runs: [fixRun(`conflict-${INTEGRATION_SHA}`)],
     });
     expect(dispatched(again)).toEqual([]);
     expect(rowsOf(again)['W1.1']?.state).toBe('needs-human');
@@ -443,13 +434,13 @@ describe('decide: a review or fix session that succeeded moments ago, its result
     updatedAt: ago(2 / 60),
     ...justEnded,
   });
-  const fixRun = fix('review-9', { updatedAt: ago(2 / 60), ...justEnded });
+  const justFixed = fixRun('review-9', { updatedAt: ago(2 / 60), ...justEnded });
   const later = new Date(Date.parse(NOW) + 58_000).toISOString();
   const looks = (actions: Action[]) => actions.filter((action) => action.kind === 'look-again');
 
   it.each<[string, Case, string, string]>([
     ['a review', { runs: [reviewRun] }, 'reviewing', 'review-failed'],
-    ['a fix', { runs: [fixRun], pull: { reviews: [changes(9)] } }, 'fixing', 'fix-failed'],
+    ['a fix', { runs: [justFixed], pull: { reviews: [changes(9)] } }, 'fixing', 'fix-failed'],
   ])('waits on %s for the settle time, then asks a person', (_name, facts, waiting, reason) => {
     const actions = decideFor(facts);
     expect(rowsOf(actions)['W1.1']?.state).toBe(waiting);

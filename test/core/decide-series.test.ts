@@ -5,7 +5,7 @@ import { checkCommands } from '../../src/core/decide/check-commands.js';
 import { decide } from '../../src/core/decide/decide.js';
 import type { Plan } from '../../src/core/plan/plan.js';
 import { parseUsageMessage, renderUsageMessage } from '../../src/core/plan/usage.js';
-import type { BuildSnapshot, RunInfo } from '../../src/core/snapshot/snapshot.js';
+import type { BuildSnapshot, CommandInfo, RunInfo } from '../../src/core/snapshot/snapshot.js';
 import { renderStatus } from '../../src/core/status/render-status.js';
 import { dispatched, viewOf } from './decide-helpers.js';
 import {
@@ -91,6 +91,32 @@ const loopOneDone = {
   pulls: [mergedPull('W1.1', 101)],
   commands: [IMPROVE, makeCommand({ name: 'approve' }, { commentId: 78, createdAt: ago(205) })],
 };
+
+/** Loop 1 done and summarised; loop 2 researched (work to do) and planned: W2.1. `runs` come after. */
+function loopTwoPlanned({
+  runs = [],
+  commands = loopOneDone.commands,
+}: {
+  runs?: RunInfo[];
+  commands?: CommandInfo[];
+} = {}): BuildSnapshot {
+  return series({
+    ...loopOneDone,
+    plan: { kind: 'valid', plan: seriesPlan(2), sha: sha('p2') },
+    runs: [
+      ...loopOneDone.runs,
+      loopRun('summary', 1),
+      loopRun('research', 2),
+      loopRun('plan', 2),
+      ...runs,
+    ],
+    research: {
+      ...loopOneDone.research,
+      2: { kind: 'valid', result: { loop: 2, nothing_worth_doing: false } },
+    },
+    commands,
+  });
+}
 
 describe('an improvement series (/improve)', () => {
   it('starts with loop 1 research that answers the /improve comment, on the build branch lock', () => {
@@ -187,23 +213,10 @@ describe('an improvement series (/improve)', () => {
   });
 
   it('needs no /approve after the first loop with improve.approval: first-loop', () => {
-    const loopTwoPlanned = series({
-      ...loopOneDone,
-      plan: { kind: 'valid', plan: seriesPlan(2), sha: sha('p2') },
-      runs: [
-        ...loopOneDone.runs,
-        loopRun('summary', 1),
-        loopRun('research', 2),
-        loopRun('plan', 2),
-      ],
-      research: {
-        ...loopOneDone.research,
-        2: { kind: 'valid', result: { loop: 2, nothing_worth_doing: false } },
-      },
-    });
-    expect(run(loopTwoPlanned).view.phase).toBe('plan-ready');
+    const planned = loopTwoPlanned();
+    expect(run(planned).view.phase).toBe('plan-ready');
     const raw: Raw = { improve: { approval: 'first-loop' } } as Partial<Config> as Raw;
-    expect(run(loopTwoPlanned, raw).dispatches).toEqual(['work W2.1 -']);
+    expect(run(planned, raw).dispatches).toEqual(['work W2.1 -']);
   });
 
   it('ends early when research finds nothing worth doing, and delivers earlier loops in one final PR', () => {
@@ -331,15 +344,7 @@ describe('an improvement series (/improve)', () => {
     expect(check(loopTwo({}), { name: 'approve' })).toEqual([
       'there is no valid plan to approve yet; wait for the plan, or `/replan <what to change>`.',
     ]);
-    const planned = loopTwo({
-      plan: { kind: 'valid', plan: seriesPlan(2), sha: sha('p2') },
-      runs: [
-        ...loopOneDone.runs,
-        loopRun('summary', 1),
-        loopRun('research', 2),
-        loopRun('plan', 2),
-      ],
-    });
+    const planned = loopTwoPlanned();
     expect(check(planned, { name: 'approve' })).toEqual([]);
     expect(check(planned, { name: 'replan', feedback: 'smaller' })).toEqual([]);
   });
@@ -349,14 +354,8 @@ describe('the improvement loops in the status comment', () => {
   it('draws a row per loop with its stage, workers and record links', () => {
     const view = viewOf(
       decide({
-        snapshot: series({
-          ...loopOneDone,
-          plan: { kind: 'valid', plan: seriesPlan(2), sha: sha('p2') },
+        snapshot: loopTwoPlanned({
           runs: [
-            ...loopOneDone.runs,
-            loopRun('summary', 1),
-            loopRun('research', 2),
-            loopRun('plan', 2),
             makeRun({
               id: 8200,
               worker: 'W2.1',
@@ -365,10 +364,6 @@ describe('the improvement loops in the status comment', () => {
               createdAt: ago(20),
             }),
           ],
-          research: {
-            ...loopOneDone.research,
-            2: { kind: 'valid', result: { loop: 2, nothing_worth_doing: false } },
-          },
           commands: [
             ...loopOneDone.commands,
             makeCommand({ name: 'approve' }, { commentId: 80, createdAt: ago(25) }),

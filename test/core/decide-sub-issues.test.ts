@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/core/decide/decide.js';
 import type { Plan } from '../../src/core/plan/plan.js';
-import type { CommandInfo, PullInfo, SubIssueInfo } from '../../src/core/snapshot/snapshot.js';
+import type {
+  BuildSnapshot,
+  CommandInfo,
+  PullInfo,
+  SubIssueInfo,
+} from '../../src/core/snapshot/snapshot.js';
 import {
   ago,
   makeCommand,
@@ -13,6 +18,7 @@ import {
   makeWorker,
   NOW,
   planRun,
+  validPlan,
 } from './factories.js';
 
 const plan = makePlan({
@@ -23,9 +29,24 @@ const plan = makePlan({
   ],
 });
 
-function closes(pulls: PullInfo[], subIssues: SubIssueInfo[] | undefined) {
+/**
+ * A build of `plan` whose workers have `pulls`, each opened by a finished work run, under
+ * `subIssues` (not read when undefined).
+ */
+function withPulls({
+  plan,
+  pulls,
+  subIssues,
+  commands = [],
+}: {
+  plan: Plan;
+  pulls: PullInfo[];
+  subIssues: SubIssueInfo[] | undefined;
+  commands?: CommandInfo[];
+}): BuildSnapshot {
   const snapshot = makeSnapshot({
-    plan: { kind: 'valid', plan, sha: 'p' },
+    plan: validPlan(plan),
+    commands,
     runs: [
       planRun(),
       ...pulls.map((pull, i) =>
@@ -35,6 +56,11 @@ function closes(pulls: PullInfo[], subIssues: SubIssueInfo[] | undefined) {
     pulls,
   });
   if (subIssues) snapshot.issue.subIssues = subIssues;
+  return snapshot;
+}
+
+function closes(pulls: PullInfo[], subIssues: SubIssueInfo[] | undefined) {
+  const snapshot = withPulls({ plan, pulls, subIssues });
   const actions = decide({ snapshot, config: makeConfig({ approval: 'none' }), now: NOW });
   return actions.filter((action) => action.kind === 'close-sub-issue');
 }
@@ -75,18 +101,7 @@ describe('decide: a build mirrored as sub-issues', () => {
     pulls: PullInfo[] = [],
     { plan = diamond, commands = [] }: { plan?: Plan; commands?: CommandInfo[] } = {},
   ) {
-    const snapshot = makeSnapshot({
-      plan: { kind: 'valid', plan, sha: 'p' },
-      commands,
-      runs: [
-        planRun(),
-        ...pulls.map((pull, i) =>
-          makeRun({ id: 7000 + i, worker: pull.worker, status: 'completed', createdAt: ago(20) }),
-        ),
-      ],
-      pulls,
-    });
-    if (subIssues) snapshot.issue.subIssues = subIssues;
+    const snapshot = withPulls({ plan, pulls, subIssues, commands });
     const config = makeConfig({ approval: 'none', plan: { mirrorSubIssues: mirror } });
     return decide({ snapshot, config, now: NOW }).filter((a) =>
       ['create-mirror', 'retitle-issue', 'close-sub-issue', 'reopen-sub-issue'].includes(a.kind),

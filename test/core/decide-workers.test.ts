@@ -22,6 +22,7 @@ import {
   NOW,
   planRun,
   sha,
+  validPlan,
   workers,
 } from './factories.js';
 
@@ -429,6 +430,20 @@ describe('decide: base sync', () => {
   });
 });
 
+/** The requests a fresh build dispatches with `session` in its config (there is at least one). */
+function firstRequests(session: { timeoutMinutes?: number; runsOn?: string }) {
+  const actions = decide({
+    snapshot: makeSnapshot({ plan: validPlan() }),
+    config: makeConfig({ approval: 'none', session }),
+    now: NOW,
+  });
+  const requests = actions.flatMap((action) =>
+    action.kind === 'dispatch' ? [action.request] : [],
+  );
+  expect(requests.length).toBeGreaterThan(0);
+  return requests;
+}
+
 describe('decide: the timeout of a session', () => {
   it.each([
     { session: {}, timeoutMinutes: undefined },
@@ -437,22 +452,9 @@ describe('decide: the timeout of a session', () => {
   ])(
     'dispatches with session.timeoutMinutes $session.timeoutMinutes',
     ({ session, timeoutMinutes }) => {
-      const actions = decide({
-        snapshot: makeSnapshot({
-          plan: { kind: 'valid', plan: makePlan(), sha: 'p' },
-          runs: [planRun()],
-          pulls: [],
-          commands: [],
-          completions: {},
-        }),
-        config: makeConfig({ approval: 'none', session }),
-        now: NOW,
-      });
-      const requests = actions.flatMap((action) =>
-        action.kind === 'dispatch' ? [action.request] : [],
-      );
-      expect(requests.length).toBeGreaterThan(0);
-      for (const request of requests) expect(request.timeoutMinutes).toBe(timeoutMinutes);
+      for (const request of firstRequests(session)) {
+        expect(request.timeoutMinutes).toBe(timeoutMinutes);
+      }
     },
   );
 });
@@ -463,21 +465,6 @@ describe('decide: the runner of a session', () => {
     { session: { runsOn: 'ubuntu-latest' }, runner: undefined },
     { session: { runsOn: 'self-hosted-gpu' }, runner: 'self-hosted-gpu' },
   ])('dispatches on session.runsOn $session.runsOn', ({ session, runner }) => {
-    const actions = decide({
-      snapshot: makeSnapshot({
-        plan: { kind: 'valid', plan: makePlan(), sha: 'p' },
-        runs: [planRun()],
-        pulls: [],
-        commands: [],
-        completions: {},
-      }),
-      config: makeConfig({ approval: 'none', session }),
-      now: NOW,
-    });
-    const requests = actions.flatMap((action) =>
-      action.kind === 'dispatch' ? [action.request] : [],
-    );
-    expect(requests.length).toBeGreaterThan(0);
-    for (const request of requests) expect(request.runner).toBe(runner);
+    for (const request of firstRequests(session)) expect(request.runner).toBe(runner);
   });
 });

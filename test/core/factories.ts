@@ -86,6 +86,18 @@ export function planRun(overrides: Partial<RunInfo> = {}): RunInfo {
   return makeRun({ id: 7000, role: 'plan', worker: null, createdAt: ago(120), ...overrides });
 }
 
+/** W1.1's fix session for `trigger`, started 40 minutes ago. */
+export function fixRun(trigger: string, overrides: Partial<RunInfo> = {}): RunInfo {
+  return makeRun({
+    id: 7200,
+    role: 'fix',
+    worker: 'W1.1',
+    trigger: trigger as RunInfo['trigger'],
+    createdAt: ago(40),
+    ...overrides,
+  });
+}
+
 export function makeReview(overrides: Partial<ReviewInfo> = {}): ReviewInfo {
   return {
     id: 501,
@@ -174,6 +186,33 @@ export function makeSnapshot(overrides: Partial<BuildSnapshot> = {}): BuildSnaps
     statusComment: null,
     ...overrides,
   };
+}
+
+/** A valid plan as a snapshot reads it: `plan` (W1.1, W1.2 and W2.1 unless given) at sha `p`. */
+export function validPlan(plan: Plan = makePlan()): BuildSnapshot['plan'] {
+  return { kind: 'valid', plan, sha: 'p' };
+}
+
+/** The runs of a delivered build: the plan session's, then W1.1's and W2.1's work, long done. */
+export function deliveredRuns(): RunInfo[] {
+  return [planRun(), makeRun({ id: 7011, worker: 'W1.1' }), makeRun({ id: 7021, worker: 'W2.1' })];
+}
+
+/** A build whose every worker is done: W1.1 (PR #101) and W2.1 (#103) merged, W1.2 skipped. */
+export function deliveredSnapshot(overrides: Partial<BuildSnapshot> = {}): BuildSnapshot {
+  return makeSnapshot({
+    runs: deliveredRuns(),
+    pulls: [
+      makePull({ number: 101, worker: 'W1.1', state: 'merged' }),
+      makePull({ number: 103, worker: 'W2.1', state: 'merged' }),
+    ],
+    commands: [makeCommand({ name: 'skip', worker: 'W1.2' })],
+    completions: {
+      'W1.1': { kind: 'valid', completion: makeCompletion() },
+      'W2.1': { kind: 'valid', completion: makeCompletion({ worker_id: 'W2.1' }) },
+    },
+    ...overrides,
+  });
 }
 
 /** A progress's totals: worker counts and the build's spend, nothing spent by any role unless told. */

@@ -16,10 +16,11 @@ import {
   makeUsageRecord,
   NOW,
   planRun,
+  validPlan,
   workers,
 } from './factories.js';
 
-const plan = { kind: 'valid', plan: makePlan({ workers: workers('W1.1') }), sha: 'p' } as const;
+const plan = validPlan(makePlan({ workers: workers('W1.1') }));
 const work = (id: number, overrides = {}) => makeRun({ id, worker: 'W1.1', ...overrides });
 const record = (run_id: number, overrides = {}) =>
   makeUsageRecord({ run_id, role: 'work', worker: 'W1.1', ...overrides });

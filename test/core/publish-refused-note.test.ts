@@ -10,6 +10,7 @@ import {
   makeUsageRecord,
   NOW,
   planRun,
+  validPlan,
   workers,
 } from './factories.js';
 
@@ -31,7 +32,7 @@ function rowAfter(reason: string | undefined, runId = 7011) {
   });
   const actions = decide({
     snapshot: makeSnapshot({
-      plan: { kind: 'valid', plan: makePlan({ workers: workers('W1.1') }), sha: 'p' },
+      plan: validPlan(makePlan({ workers: workers('W1.1') })),
       runs: [planRun(), failedWork],
       usage: [usage],
     }),
