@@ -1,26 +1,22 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startApp } from '../support/app-harness.js';
-import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import type { AppHarness } from '../support/app-harness.js';
+import { startAppEachTest } from '../support/app-tests.js';
+import { BUILD, statusBody } from '../support/builds.js';
 import { captureLog } from '../support/captured-log.js';
-import { driveBuild, type SessionScript } from '../support/scripted-sessions.js';
+import { makeScript, runApprovedBuild } from '../support/scripted-sessions.js';
 
-const BUILD = '1-add-oauth-login';
-const SCRIPT: SessionScript = {
-  build: BUILD,
-  issue: 1,
+const SCRIPT = makeScript({
   workers: [{ id: 'W1.1', title: 'OAuth provider' }],
-};
+});
 
 describe('the log of a build', () => {
-  let stop = () => {};
-  afterEach(() => stop());
+  const captured = captureLog('info');
+  let gh: FakeGitHub;
+  let app: AppHarness;
+  startAppEachTest((started) => ({ gh, app } = started), { log: captured.log });
 
   it('carries the webhook delivery id and the build on every line a reconcile writes', async () => {
-    const now = tickingClock();
-    const gh = installedRepo(now);
-    const captured = captureLog('info');
-    const app = await startApp({ gh, now, log: captured.log });
-    stop = () => app.stop();
     const before = captured.records().length;
     // One write fails, so the act's error line is among them.
     gh.faults.push({
@@ -28,11 +24,7 @@ describe('the log of a build', () => {
       response: { status: 502, body: { message: 'Bad Gateway' } },
     });
 
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    gh.events.labeled(issue, 'orchestrate', 'maintainer');
-    await driveBuild({ gh, apps: [app], script: SCRIPT });
-    gh.addComment({ issue, body: '/approve', user: 'maintainer' });
-    await driveBuild({ gh, apps: [app], script: SCRIPT });
+    await runApprovedBuild({ gh, apps: [app], script: SCRIPT });
 
     expect(statusBody(gh, BUILD)).toContain('**1 of 1** workers done');
     const lines = captured.records().slice(before);

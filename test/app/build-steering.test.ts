@@ -1,33 +1,24 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
-import { type AppHarness, startApp } from '../support/app-harness.js';
-import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
-import { driveBuild, type SessionScript } from '../support/scripted-sessions.js';
-
-const BUILD = '1-add-oauth-login';
-const DIAMOND = [
-  { id: 'W1.1', title: 'OAuth provider' },
-  { id: 'W1.2', title: 'Login routes' },
-  { id: 'W2.1', title: 'Sessions', depends_on: ['W1.1', 'W1.2'] },
-];
+import type { AppHarness } from '../support/app-harness.js';
+import { startAppEachTest } from '../support/app-tests.js';
+import { BUILD, labelledIssue, statusBody } from '../support/builds.js';
+import {
+  driveBuild,
+  makeScript,
+  runApprovedBuild,
+  type SessionScript,
+} from '../support/scripted-sessions.js';
 
 describe('steering a build', () => {
   let gh: FakeGitHub;
   let app: AppHarness;
 
-  beforeEach(async () => {
-    const now = tickingClock();
-    gh = installedRepo(now);
-    app = await startApp({ gh, now });
-  });
-  afterEach(() => app.stop());
+  startAppEachTest((started) => ({ gh, app } = started));
 
   async function start(script: SessionScript): Promise<void> {
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    gh.events.labeled(issue, 'orchestrate', 'maintainer');
-    await drive(script);
-    await say('/approve', script);
+    await runApprovedBuild({ gh, apps: [app], script });
   }
 
   async function drive(script: SessionScript): Promise<void> {
@@ -49,12 +40,9 @@ describe('steering a build', () => {
   const finalPull = () => [...gh.pulls.values()].find((p) => p.head === integrationBranch(BUILD));
 
   it('shows a failed worker with /retry, and a retry starts a fresh attempt', async () => {
-    const script: SessionScript = {
-      build: BUILD,
-      issue: 1,
-      workers: DIAMOND,
+    const script = makeScript({
       work: (w, n) => (w === 'W1.2' && n === 1 ? 'fail' : 'deliver'),
-    };
+    });
     await start(script);
 
     expect(runsOf('work', 'W2.1')).toEqual([]);
@@ -69,12 +57,9 @@ describe('steering a build', () => {
   });
 
   it('answers changes requested with a fix session on the same PR, then merges', async () => {
-    const script: SessionScript = {
-      build: BUILD,
-      issue: 1,
-      workers: DIAMOND,
+    const script = makeScript({
       review: (w, round) => (w === 'W1.1' && round === 1 ? 'changes-requested' : 'approve'),
-    };
+    });
     await start(script);
 
     const fixes = runsOf('fix', 'W1.1');
@@ -86,12 +71,9 @@ describe('steering a build', () => {
   });
 
   it('re-runs red CI once, then sends a fix session for the failed checks, then merges', async () => {
-    const script: SessionScript = {
-      build: BUILD,
-      issue: 1,
-      workers: DIAMOND,
+    const script = makeScript({
       ci: (w, pushes) => (w === 'W1.1' && pushes === 1 ? 'failure' : 'success'),
-    };
+    });
     await start(script);
 
     const ci = gh.runs.filter(
@@ -104,12 +86,9 @@ describe('steering a build', () => {
   });
 
   it('asks a person after maxFixRounds fixes that did not satisfy the reviewer', async () => {
-    const script: SessionScript = {
-      build: BUILD,
-      issue: 1,
-      workers: DIAMOND,
+    const script = makeScript({
       review: (w) => (w === 'W1.1' ? 'changes-requested' : 'approve'),
-    };
+    });
     await start(script);
 
     expect(runsOf('fix', 'W1.1')).toHaveLength(2);
@@ -122,15 +101,12 @@ describe('steering a build', () => {
   });
 
   it('sends a fix session at once to a PR that conflicts after a sibling merged', async () => {
-    const script: SessionScript = {
-      build: BUILD,
-      issue: 1,
-      workers: DIAMOND,
+    const script = makeScript({
       files: (w) => ({
         'src/shared.ts': `export const owner = '${w}';\n`,
         [`src/${w}.ts`]: 'export {};\n',
       }),
-    };
+    });
     await start(script);
 
     const conflictFixes = gh.runs.filter(
@@ -142,9 +118,8 @@ describe('steering a build', () => {
   });
 
   it('dispatches nothing new while paused, and goes on after /resume', async () => {
-    const script: SessionScript = { build: BUILD, issue: 1, workers: DIAMOND };
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    gh.events.labeled(issue, 'orchestrate', 'maintainer');
+    const script = makeScript();
+    labelledIssue(gh);
     await drive(script);
     await say('/pause', script);
     await say('/approve', script);
@@ -156,12 +131,9 @@ describe('steering a build', () => {
   });
 
   it('closes the PRs and branches of a cancelled build and keeps its record', async () => {
-    const script: SessionScript = {
-      build: BUILD,
-      issue: 1,
-      workers: DIAMOND,
+    const script = makeScript({
       review: () => 'changes-requested',
-    };
+    });
     await start(script);
     await say('/cancel', script);
 
@@ -174,12 +146,9 @@ describe('steering a build', () => {
   });
 
   it('cancels the build when its issue is closed', async () => {
-    const script: SessionScript = {
-      build: BUILD,
-      issue: 1,
-      workers: DIAMOND,
+    const script = makeScript({
       review: () => 'changes-requested',
-    };
+    });
     await start(script);
     const issue = gh.issues.get(1);
     if (issue) issue.state = 'closed';
@@ -191,12 +160,9 @@ describe('steering a build', () => {
   });
 
   it('lets dependents go on after /skip, without merging the skipped worker', async () => {
-    const script: SessionScript = {
-      build: BUILD,
-      issue: 1,
-      workers: DIAMOND,
+    const script = makeScript({
       work: (w) => (w === 'W1.2' ? 'fail' : 'deliver'),
-    };
+    });
     await start(script);
     await say('/skip W1.2', script);
 
@@ -208,7 +174,7 @@ describe('steering a build', () => {
     gh.git.commitOn(gh.defaultBranch, {
       '.github/baton.yml': 'budget:\n  maxUsd: 0.1\nmaxParallel: 1\n',
     });
-    const script: SessionScript = { build: BUILD, issue: 1, workers: DIAMOND, costUsd: 0.08 };
+    const script = makeScript({ costUsd: 0.08 });
     await start(script);
 
     expect(mergedHeads().length).toBeLessThan(3);
@@ -224,12 +190,10 @@ describe('steering a build', () => {
       { id: 'W2.1', depends_on: ['W1.1'] },
       { id: 'W3.1', depends_on: ['W2.1'] },
     ];
-    const script: SessionScript = {
-      build: BUILD,
-      issue: 1,
+    const script = makeScript({
       workers,
       work: (w, n) => (w === 'W1.4' && n === 1 ? 'fail' : 'deliver'),
-    };
+    });
     await start(script);
 
     // W1.4 failed, yet the chain W1.1 → W2.1 → W3.1 went all the way.

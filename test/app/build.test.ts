@@ -1,43 +1,27 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
-import { type AppHarness, startApp } from '../support/app-harness.js';
-import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
+import { type AppHarness, startReplica } from '../support/app-harness.js';
+import { startAppEachTest } from '../support/app-tests.js';
+import { BUILD, statusBody } from '../support/builds.js';
 import {
   type Delivery,
   doubledAndShuffled,
-  driveBuild,
   inOrder,
+  makeScript,
+  runApprovedBuild,
   type SessionScript,
 } from '../support/scripted-sessions.js';
-
-const BUILD = '1-add-oauth-login';
-const DIAMOND = [
-  { id: 'W1.1', title: 'OAuth provider' },
-  { id: 'W1.2', title: 'Login routes' },
-  { id: 'W2.1', title: 'Sessions', depends_on: ['W1.1', 'W1.2'] },
-];
 
 describe('a whole build through the app', () => {
   let gh: FakeGitHub;
   let now: () => string;
   let apps: AppHarness[];
 
-  beforeEach(async () => {
-    now = tickingClock();
-    gh = installedRepo(now);
-    apps = [await startApp({ gh, now })];
-  });
-  afterEach(() => {
-    for (const app of apps) app.stop();
-  });
+  startAppEachTest((started) => ({ gh, now, apps } = started));
 
   async function runBuild(script: SessionScript, delivery: Delivery = inOrder): Promise<void> {
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    gh.events.labeled(issue, 'orchestrate', 'maintainer');
-    await driveBuild({ gh, apps, script, delivery });
-    gh.addComment({ issue, body: '/approve', user: 'maintainer' });
-    await driveBuild({ gh, apps, script, delivery });
+    await runApprovedBuild({ gh, apps, script, delivery });
   }
 
   function workRuns(worker: string) {
@@ -59,7 +43,7 @@ describe('a whole build through the app', () => {
   }
 
   it('runs a diamond from /approve to the final pull request', async () => {
-    await runBuild({ build: BUILD, issue: 1, workers: DIAMOND });
+    await runBuild(makeScript());
 
     expectDelivered(['W1.1', 'W1.2', 'W2.1']);
     for (const worker of ['W1.1', 'W1.2', 'W2.1']) expect(workRuns(worker)).toHaveLength(1);
@@ -73,7 +57,7 @@ describe('a whole build through the app', () => {
   it.each([1, 2, 3])(
     'ends the same when every event comes twice and out of order (seed %i)',
     async (seed) => {
-      await runBuild({ build: BUILD, issue: 1, workers: DIAMOND }, doubledAndShuffled(seed));
+      await runBuild(makeScript(), doubledAndShuffled(seed));
 
       expectDelivered(['W1.1', 'W1.2', 'W2.1']);
       for (const worker of ['W1.1', 'W1.2', 'W2.1']) expect(workRuns(worker)).toHaveLength(1);
@@ -83,20 +67,15 @@ describe('a whole build through the app', () => {
   );
 
   it('ends the same when each round of events arrives at once, as a burst', async () => {
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    const script = { build: BUILD, issue, workers: DIAMOND };
-    gh.events.labeled(issue, 'orchestrate', 'maintainer');
-    await driveBuild({ gh, apps, script, burst: true });
-    gh.addComment({ issue, body: '/approve', user: 'maintainer' });
-    await driveBuild({ gh, apps, script, burst: true });
+    await runApprovedBuild({ gh, apps, script: makeScript(), burst: true });
 
     expectDelivered(['W1.1', 'W1.2', 'W2.1']);
     for (const worker of ['W1.1', 'W1.2', 'W2.1']) expect(workRuns(worker)).toHaveLength(1);
   });
 
   it('ends the same with two app processes sharing the events', async () => {
-    apps.push(await startApp({ gh, now }));
-    await runBuild({ build: BUILD, issue: 1, workers: DIAMOND }, doubledAndShuffled(7));
+    apps.push(await startReplica({ now }));
+    await runBuild(makeScript(), doubledAndShuffled(7));
 
     expectDelivered(['W1.1', 'W1.2', 'W2.1']);
     for (const worker of ['W1.1', 'W1.2', 'W2.1']) expect(workRuns(worker)).toHaveLength(1);

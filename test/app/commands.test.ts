@@ -1,32 +1,26 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { workerBranch } from '../../src/core/vocabulary/ids.js';
-import { type AppHarness, startApp } from '../support/app-harness.js';
-import { installedRepo, tickingClock } from '../support/builds.js';
-import { driveBuild, type SessionScript } from '../support/scripted-sessions.js';
+import type { AppHarness } from '../support/app-harness.js';
+import { startAppEachTest } from '../support/app-tests.js';
+import { BUILD, labelledIssue } from '../support/builds.js';
+import { driveBuild, makeScript } from '../support/scripted-sessions.js';
 
-const BUILD = '1-add-oauth-login';
 const WORKERS = [{ id: 'W1.1' }, { id: 'W1.2' }, { id: 'W2.1', depends_on: ['W1.1'] }];
 
 describe('commands in comments', () => {
   let gh: FakeGitHub;
   let app: AppHarness;
-  const script: SessionScript = {
-    build: BUILD,
-    issue: 1,
+  const script = makeScript({
     workers: WORKERS,
     review: (w) => (w === 'W1.2' ? 'changes-requested' : 'approve'),
-  };
+  });
 
+  startAppEachTest((started) => ({ gh, app } = started));
   beforeEach(async () => {
-    const now = tickingClock();
-    gh = installedRepo(now);
-    app = await startApp({ gh, now });
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    gh.events.labeled(issue, 'orchestrate', 'maintainer');
+    labelledIssue(gh);
     await driveBuild({ gh, apps: [app], script });
   });
-  afterEach(() => app.stop());
 
   async function say(body: string, { user = 'maintainer', on = 1 } = {}) {
     const comment = gh.addComment({ issue: on, body, user });

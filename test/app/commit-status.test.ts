@@ -1,34 +1,29 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { workerBranch } from '../../src/core/vocabulary/ids.js';
-import { type AppHarness, startApp } from '../support/app-harness.js';
-import { installedRepo, tickingClock } from '../support/builds.js';
+import type { AppHarness } from '../support/app-harness.js';
+import { startAppEachTest } from '../support/app-tests.js';
+import { BUILD } from '../support/builds.js';
 import { knownRestRoutes } from '../support/rest-routes.js';
-import { driveBuild, type SessionScript } from '../support/scripted-sessions.js';
-
-const BUILD = '1-add-oauth-login';
+import {
+  driveBuild,
+  makeScript,
+  runApprovedBuild,
+  type SessionScript,
+} from '../support/scripted-sessions.js';
 
 describe('commit statuses count as CI', () => {
   let gh: FakeGitHub;
   let app: AppHarness;
 
-  beforeEach(async () => {
-    const now = tickingClock();
-    gh = installedRepo(now);
-    app = await startApp({ gh, now });
-  });
-  afterEach(() => app.stop());
+  startAppEachTest((started) => ({ gh, app } = started));
 
   function script(status: NonNullable<SessionScript['status']>): SessionScript {
-    return { build: BUILD, issue: 1, workers: [{ id: 'W1.1', title: 'OAuth provider' }], status };
+    return makeScript({ workers: [{ id: 'W1.1', title: 'OAuth provider' }], status });
   }
 
   async function start(played: SessionScript): Promise<void> {
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    gh.events.labeled(issue, 'orchestrate', 'maintainer');
-    await driveBuild({ gh, apps: [app], script: played });
-    gh.addComment({ issue, body: '/approve', user: 'maintainer' });
-    await driveBuild({ gh, apps: [app], script: played });
+    await runApprovedBuild({ gh, apps: [app], script: played });
   }
 
   const workerPull = () =>

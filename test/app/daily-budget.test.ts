@@ -1,32 +1,24 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { type AppHarness, labeledPayload, startApp } from '../support/app-harness.js';
-import { installedRepo, sessionSpent, statusBody, tickingClock } from '../support/builds.js';
+import { type AppHarness, labeledPayload } from '../support/app-harness.js';
+import { startAppEachTest } from '../support/app-tests.js';
+import { BUILD, sessionSpent, statusBody } from '../support/builds.js';
 import { knownRestRoutes } from '../support/rest-routes.js';
-
-const BUILD = '1-add-oauth-login';
 
 describe('budget.dailyUsd: a cap across the repository’s builds per UTC day', () => {
   let gh: FakeGitHub;
   let now: () => string;
   let app: AppHarness;
 
-  beforeEach(async () => {
-    now = tickingClock();
-    gh = installedRepo(now);
-    gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': 'budget:\n  dailyUsd: 2\n' }, 'Cap');
-    app = await startApp({ gh, now });
+  startAppEachTest((started) => ({ gh, app, now } = started), {
+    config: 'budget:\n  dailyUsd: 2\n',
   });
-  afterEach(() => app.stop());
 
   /** Labels the issue, and delivers the label again: the notice follows the status comment. */
   async function label(): Promise<void> {
     const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
     for (let i = 0; i < 2; i++) {
-      await app.deliver(
-        'issues',
-        labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }),
-      );
+      await app.deliver('issues', labeledPayload(gh, { issue }));
     }
   }
 

@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
-import { type AppHarness, examplePayload, startApp } from '../support/app-harness.js';
-import { installedRepo, tickingClock } from '../support/builds.js';
+import { type AppHarness, examplePayload } from '../support/app-harness.js';
+import { startAppEachTest } from '../support/app-tests.js';
+import { BUILD } from '../support/builds.js';
 
-const BUILD = '1-add-oauth-login';
 const PERSON = 'maintainer';
 
 /**
@@ -16,12 +16,7 @@ describe('webhooks whose news another event carries start no reconcile', () => {
   let gh: FakeGitHub;
   let app: AppHarness;
 
-  beforeEach(async () => {
-    const now = tickingClock();
-    gh = installedRepo(now);
-    app = await startApp({ gh, now });
-  });
-  afterEach(() => app.stop());
+  startAppEachTest((started) => ({ gh, app } = started));
 
   const user = (login: string) => ({ login, type: login.endsWith('[bot]') ? 'Bot' : 'User' });
 

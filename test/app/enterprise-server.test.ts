@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { type AppHarness, labeledPayload, startApp } from '../support/app-harness.js';
-import { installedRepo, tickingClock } from '../support/builds.js';
+import { type AppHarness, labeledPayload } from '../support/app-harness.js';
+import { startAppEachTest } from '../support/app-tests.js';
 
 const DISPATCH = 'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches';
 
@@ -9,21 +9,16 @@ describe('dispatching on GitHub Enterprise Server 3.20 or earlier (no return_run
   let gh: FakeGitHub;
   let app: AppHarness;
 
-  beforeEach(async () => {
-    const now = tickingClock();
-    gh = installedRepo(now);
-    gh.enterpriseVersion = '3.17';
-    app = await startApp({ gh, now });
+  startAppEachTest((started) => ({ gh, app } = started), {
+    prepare: (repo) => {
+      repo.enterpriseVersion = '3.17';
+    },
   });
-  afterEach(() => app.stop());
 
   it('dispatches again without the parameter once refused, and then never sends it', async () => {
     for (const title of ['Add OAuth login', 'Add a logout button']) {
       const issue = gh.openIssue({ title, labels: ['orchestrate'] });
-      await app.deliver(
-        'issues',
-        labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }),
-      );
+      await app.deliver('issues', labeledPayload(gh, { issue }));
     }
     expect(app.errors).toEqual([]);
     const dispatches = gh.log.filter((entry) => entry.route === DISPATCH);

@@ -1,12 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { createStatusPacer } from '../../src/github/act/status-pacer.js';
-import { type AppHarness, startApp } from '../support/app-harness.js';
-import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
+import type { AppHarness } from '../support/app-harness.js';
+import { startAppEachTest } from '../support/app-tests.js';
+import { BUILD, labelledIssue, statusBody } from '../support/builds.js';
 import { type ManualTimers, manualTimers } from '../support/manual-timers.js';
-import { driveBuild, type SessionScript } from '../support/scripted-sessions.js';
-
-const BUILD = '1-add-oauth-login';
+import { driveBuild, makeScript } from '../support/scripted-sessions.js';
 
 /**
  * Status edits are paced (one per interval per build, a held edit made by a
@@ -18,25 +17,25 @@ describe('the final status edit', () => {
   let gh: FakeGitHub;
   let app: AppHarness;
   let time: ManualTimers;
-  const script: SessionScript = { build: BUILD, issue: 1, workers: [{ id: 'W1.1' }] };
+  const script = makeScript({ workers: [{ id: 'W1.1' }] });
 
-  beforeEach(async () => {
-    time = manualTimers();
-    const now = tickingClock();
-    gh = installedRepo(now);
-    gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': 'approval: none\n' }, 'No approval');
-    const statusPacer = createStatusPacer({
-      intervalMs: 60_000,
-      clock: time.now,
-      setTimer: time.setTimer,
-    });
-    app = await startApp({ gh, now, statusPacer });
-  });
-  afterEach(() => app.stop());
+  startAppEachTest(
+    (started) => ({ gh, app } = started),
+    () => {
+      time = manualTimers();
+      return {
+        config: 'approval: none\n',
+        statusPacer: createStatusPacer({
+          intervalMs: 60_000,
+          clock: time.now,
+          setTimer: time.setTimer,
+        }),
+      };
+    },
+  );
 
   it('shows the final pull request at once, with no paced edit left to make it', async () => {
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    gh.events.labeled(issue, 'orchestrate', 'maintainer');
+    labelledIssue(gh);
     await driveBuild({ gh, apps: [app], script });
     expect(app.errors).toEqual([]);
     const final = [...gh.pulls.values()].find((pull) => pull.base === gh.defaultBranch);

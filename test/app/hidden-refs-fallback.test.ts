@@ -1,15 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import {
   clearHiddenRefReading,
   hiddenRefReadingOf,
 } from '../../src/github/observe/hidden-records.js';
-import { type AppHarness, startApp } from '../support/app-harness.js';
-import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
-import { driveBuild, inOrder, type SessionScript } from '../support/scripted-sessions.js';
+import type { AppHarness } from '../support/app-harness.js';
+import { startAppEachTest } from '../support/app-tests.js';
+import { BUILD, statusBody } from '../support/builds.js';
+import {
+  inOrder,
+  makeScript,
+  runApprovedBuild,
+  type SessionScript,
+} from '../support/scripted-sessions.js';
 
-const BUILD = '1-add-oauth-login';
 const WORKERS = [
   { id: 'W1.1', title: 'OAuth provider' },
   { id: 'W1.2', title: 'Login routes' },
@@ -24,20 +29,11 @@ describe('usage records on a GitHub whose GraphQL does not list hidden refs', ()
   let gh: FakeGitHub;
   let app: AppHarness;
 
-  beforeEach(async () => {
-    clearHiddenRefReading();
-    const now = tickingClock();
-    gh = installedRepo(now);
-    app = await startApp({ gh, now });
-  });
-  afterEach(() => app.stop());
+  beforeEach(clearHiddenRefReading);
+  startAppEachTest((started) => ({ gh, app } = started));
 
   async function runBuild(script: SessionScript) {
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    gh.events.labeled(issue, 'orchestrate', 'maintainer');
-    await driveBuild({ gh, apps: [app], script, delivery: inOrder });
-    gh.addComment({ issue, body: '/approve', user: 'maintainer' });
-    await driveBuild({ gh, apps: [app], script, delivery: inOrder });
+    await runApprovedBuild({ gh, apps: [app], script, delivery: inOrder });
     expect(app.errors).toEqual([]);
   }
 
@@ -49,12 +45,12 @@ describe('usage records on a GitHub whose GraphQL does not list hidden refs', ()
     async (_, reading, lists) => {
       gh.graphqlListsHiddenRefs = lists;
       gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': 'budget:\n  maxUsd: 1\n' });
-      await runBuild({
-        build: BUILD,
-        issue: 1,
-        workers: WORKERS,
-        usageUsd: { plan: 0.7, work: 0.4, review: 0.05, fix: 0.1 },
-      });
+      await runBuild(
+        makeScript({
+          workers: WORKERS,
+          usageUsd: { plan: 0.7, work: 0.4, review: 0.05, fix: 0.1 },
+        }),
+      );
 
       const status = statusBody(gh, BUILD) ?? '';
       expect(status).toContain('Paused, budget reached');

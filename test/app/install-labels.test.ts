@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
 import { type AppHarness, startApp } from '../support/app-harness.js';
+import { startAppEachTest } from '../support/app-tests.js';
 import { tickingClock } from '../support/builds.js';
 import { installationPayload } from '../support/onboarding.js';
 import { knownRestRoutes } from '../support/rest-routes.js';
@@ -9,12 +10,9 @@ describe('Baton’s labels on installation', () => {
   let gh: FakeGitHub;
   let app: AppHarness;
 
-  beforeEach(async () => {
-    const now = tickingClock();
-    gh = new FakeGitHub({ now });
-    app = await startApp({ gh, now });
+  startAppEachTest((started) => ({ gh, app } = started), {
+    repo: (now) => new FakeGitHub({ now }),
   });
-  afterEach(() => app.stop());
 
   it.each(['installation', 'installation_repositories'] as const)(
     'creates the build labels of each type and baton:needs-human on %s',

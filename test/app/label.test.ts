@@ -1,22 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { type AppHarness, labeledPayload, startApp } from '../support/app-harness.js';
-import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
+import { startAppEachTest } from '../support/app-tests.js';
+import { BUILD, statusBody } from '../support/builds.js';
 import { knownRestRoutes } from '../support/rest-routes.js';
-
-const BUILD = '1-add-oauth-login';
 
 describe('an issue labelled orchestrate', () => {
   let gh: FakeGitHub;
   let now: () => string;
   let app: AppHarness;
 
-  beforeEach(async () => {
-    now = tickingClock();
-    gh = installedRepo(now);
-    app = await startApp({ gh, now });
-  });
-  afterEach(() => app.stop());
+  startAppEachTest((started) => ({ gh, app, now } = started));
 
   function openLabelledIssue(): number {
     return gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
@@ -24,10 +18,7 @@ describe('an issue labelled orchestrate', () => {
 
   it('creates the build branch, dispatches the plan session and posts one planning comment', async () => {
     const issue = openLabelledIssue();
-    await app.deliver(
-      'issues',
-      labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }),
-    );
+    await app.deliver('issues', labeledPayload(gh, { issue }));
 
     expect(app.errors).toEqual([]);
     expect(gh.git.refs.has(`refs/heads/baton/${BUILD}/integration`)).toBe(true);
@@ -41,10 +32,7 @@ describe('an issue labelled orchestrate', () => {
 
   it('calls only REST routes that GitHub publishes', async () => {
     const issue = openLabelledIssue();
-    await app.deliver(
-      'issues',
-      labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }),
-    );
+    await app.deliver('issues', labeledPayload(gh, { issue }));
     expect(gh.callsOutside(await knownRestRoutes())).toEqual([]);
     expect(gh.log.filter((entry) => entry.status === 501)).toEqual([]);
   });
@@ -71,21 +59,15 @@ describe('an issue labelled orchestrate', () => {
 
   it('ignores other labels', async () => {
     const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['bug'] });
-    await app.deliver('issues', labeledPayload(gh, { issue, label: 'bug', sender: 'maintainer' }));
+    await app.deliver('issues', labeledPayload(gh, { issue, label: 'bug' }));
     expect(gh.runs).toEqual([]);
     expect(gh.comments).toEqual([]);
   });
 
   it('refuses politely when the labeller has no write access, and starts nothing', async () => {
     const issue = openLabelledIssue();
-    await app.deliver(
-      'issues',
-      labeledPayload(gh, { issue, label: 'orchestrate', sender: 'reader' }),
-    );
-    await app.deliver(
-      'issues',
-      labeledPayload(gh, { issue, label: 'orchestrate', sender: 'reader' }),
-    );
+    await app.deliver('issues', labeledPayload(gh, { issue, sender: 'reader' }));
+    await app.deliver('issues', labeledPayload(gh, { issue, sender: 'reader' }));
 
     expect(gh.git.refs.has(`refs/heads/baton/${BUILD}/integration`)).toBe(false);
     expect(gh.runs).toEqual([]);
@@ -96,7 +78,7 @@ describe('an issue labelled orchestrate', () => {
 
   it('still makes one branch, one dispatch and one comment when the event is delivered twice', async () => {
     const issue = openLabelledIssue();
-    const payload = labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' });
+    const payload = labeledPayload(gh, { issue });
     await app.deliver('issues', payload);
     await app.deliver('issues', payload);
 
@@ -106,16 +88,10 @@ describe('an issue labelled orchestrate', () => {
 
   it('does not start again when the label is removed and added again', async () => {
     const issue = openLabelledIssue();
-    await app.deliver(
-      'issues',
-      labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }),
-    );
+    await app.deliver('issues', labeledPayload(gh, { issue }));
     gh.issues.get(issue)?.labels.splice(0);
     gh.issues.get(issue)?.labels.push('orchestrate');
-    await app.deliver(
-      'issues',
-      labeledPayload(gh, { issue, label: 'orchestrate', sender: 'admin' }),
-    );
+    await app.deliver('issues', labeledPayload(gh, { issue, sender: 'admin' }));
 
     expect(gh.runs).toHaveLength(1);
     expect(gh.comments).toHaveLength(1);
@@ -126,7 +102,7 @@ describe('an issue labelled orchestrate', () => {
     const other = await startApp({ gh, now });
     try {
       const issue = openLabelledIssue();
-      const payload = labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' });
+      const payload = labeledPayload(gh, { issue });
       await Promise.all([app.deliver('issues', payload), other.deliver('issues', payload)]);
 
       expect([...app.errors, ...other.errors]).toEqual([]);
@@ -140,10 +116,7 @@ describe('an issue labelled orchestrate', () => {
   it('says how to set Baton up when the repository has no Baton workflow', async () => {
     gh.workflows.clear();
     const issue = openLabelledIssue();
-    await app.deliver(
-      'issues',
-      labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }),
-    );
+    await app.deliver('issues', labeledPayload(gh, { issue }));
 
     expect(gh.runs).toEqual([]);
     expect(gh.git.refs.has(`refs/heads/baton/${BUILD}/integration`)).toBe(false);
@@ -170,10 +143,7 @@ describe('an issue labelled orchestrate', () => {
   ])('names the file, line and field of %s, and starts nothing', async (_, yaml, line, field) => {
     gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': yaml });
     const issue = openLabelledIssue();
-    await app.deliver(
-      'issues',
-      labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }),
-    );
+    await app.deliver('issues', labeledPayload(gh, { issue }));
 
     expect(gh.runs).toEqual([]);
     const body = statusBody(gh, BUILD) ?? '';
@@ -185,15 +155,9 @@ describe('an issue labelled orchestrate', () => {
   it('follows a custom label from the config', async () => {
     gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': 'label: conduct\n' });
     const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['conduct'] });
-    await app.deliver(
-      'issues',
-      labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }),
-    );
+    await app.deliver('issues', labeledPayload(gh, { issue }));
     expect(gh.runs).toEqual([]);
-    await app.deliver(
-      'issues',
-      labeledPayload(gh, { issue, label: 'conduct', sender: 'maintainer' }),
-    );
+    await app.deliver('issues', labeledPayload(gh, { issue, label: 'conduct' }));
     expect(gh.runs).toHaveLength(1);
   });
 
@@ -203,7 +167,7 @@ describe('an issue labelled orchestrate', () => {
   ])('starts a build on the research label %s, as on the build label', async (label, config) => {
     if (config) gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': config });
     const issue = gh.openIssue({ title: 'Add OAuth login', labels: [label] });
-    await app.deliver('issues', labeledPayload(gh, { issue, label, sender: 'maintainer' }));
+    await app.deliver('issues', labeledPayload(gh, { issue, label }));
     expect(app.errors).toEqual([]);
     expect(gh.runs.map((run) => run.inputs.role)).toEqual(['plan']);
   });

@@ -1,40 +1,32 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { renderUsageMessage, type UsageRecord, usageRef } from '../../src/core/plan/usage.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
-import { type AppHarness, startApp } from '../support/app-harness.js';
-import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
-import { driveBuild, type SessionScript } from '../support/scripted-sessions.js';
+import type { AppHarness } from '../support/app-harness.js';
+import { startAppEachTest } from '../support/app-tests.js';
+import { BUILD, labelledIssue, statusBody } from '../support/builds.js';
+import { driveBuild, makeScript } from '../support/scripted-sessions.js';
 
 /**
  * Lists whose whole matters are read whole, past GitHub's 100 a page: the
  * simulator gives at most `first`/`last` nodes of every connection, as GitHub
  * does, so a list read in one page stops at 100.
  */
-const BUILD = '1-add-oauth-login';
-const SCRIPT: SessionScript = {
-  build: BUILD,
-  issue: 1,
+const SCRIPT = makeScript({
   workers: [
     { id: 'W1.1', title: 'OAuth provider' },
     { id: 'W1.2', title: 'Login routes' },
   ],
-};
+});
 
 describe('lists longer than a page', () => {
   let gh: FakeGitHub;
   let app: AppHarness;
 
-  beforeEach(async () => {
-    const now = tickingClock();
-    gh = installedRepo(now);
-    app = await startApp({ gh, now });
-  });
-  afterEach(() => app.stop());
+  startAppEachTest((started) => ({ gh, app } = started));
 
   async function planned(): Promise<number> {
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    gh.events.labeled(issue, 'orchestrate', 'maintainer');
+    const issue = labelledIssue(gh);
     await driveBuild({ gh, apps: [app], script: SCRIPT });
     expect(gh.git.resolve(integrationBranch(BUILD))).toBeTruthy();
     return issue;

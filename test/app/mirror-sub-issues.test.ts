@@ -1,16 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { type AppHarness, startApp } from '../support/app-harness.js';
-import { installedRepo, tickingClock } from '../support/builds.js';
+import { type AppHarness, startReplica } from '../support/app-harness.js';
+import { startAppEachTest } from '../support/app-tests.js';
+import { BUILD, labelledIssue } from '../support/builds.js';
 import { knownRestRoutes } from '../support/rest-routes.js';
-import { doubledAndShuffled, driveBuild, inOrder } from '../support/scripted-sessions.js';
+import {
+  doubledAndShuffled,
+  driveBuild,
+  inOrder,
+  makeScript,
+  runApprovedBuild,
+} from '../support/scripted-sessions.js';
 
-const BUILD = '1-add-oauth-login';
-const DIAMOND = [
-  { id: 'W1.1', title: 'OAuth provider' },
-  { id: 'W1.2', title: 'Login routes' },
-  { id: 'W2.1', title: 'Sessions', depends_on: ['W1.1', 'W1.2'] },
-];
 const CREATE_ISSUE = 'POST /repos/{owner}/{repo}/issues';
 
 describe('a build mirrored as sub-issues (plan.mirrorSubIssues)', () => {
@@ -18,28 +19,12 @@ describe('a build mirrored as sub-issues (plan.mirrorSubIssues)', () => {
   let now: () => string;
   let apps: AppHarness[];
 
-  beforeEach(async () => {
-    now = tickingClock();
-    gh = installedRepo(now);
-    gh.git.commitOn(
-      gh.defaultBranch,
-      { '.github/baton.yml': 'plan:\n  mirrorSubIssues: true\n' },
-      'Mirror plans',
-    );
-    apps = [await startApp({ gh, now })];
-  });
-  afterEach(() => {
-    for (const app of apps) app.stop();
+  startAppEachTest((started) => ({ gh, now, apps } = started), {
+    config: 'plan:\n  mirrorSubIssues: true\n',
   });
 
   async function runBuild(delivery = inOrder): Promise<number> {
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    gh.events.labeled(issue, 'orchestrate', 'maintainer');
-    const script = { build: BUILD, issue, workers: DIAMOND };
-    await driveBuild({ gh, apps, script, delivery });
-    gh.addComment({ issue, body: '/approve', user: 'maintainer' });
-    await driveBuild({ gh, apps, script, delivery });
-    return issue;
+    return runApprovedBuild({ gh, apps, script: makeScript(), delivery });
   }
 
   const mirrors = (parent: number) =>
@@ -75,7 +60,7 @@ describe('a build mirrored as sub-issues (plan.mirrorSubIssues)', () => {
   });
 
   it('creates each mirror once with two replicas and every event doubled and shuffled', async () => {
-    apps.push(await startApp({ gh, now }));
+    apps.push(await startReplica({ now }));
     const parent = await runBuild(doubledAndShuffled(7));
     for (const app of apps) expect(app.errors).toEqual([]);
     expect(gh.log.filter((entry) => entry.route === CREATE_ISSUE)).toHaveLength(3);
@@ -88,20 +73,17 @@ describe('a build mirrored as sub-issues (plan.mirrorSubIssues)', () => {
 
   it('follows /replan: a dropped worker’s mirror closes as not planned and reopens when it comes back', async () => {
     // Two replicas, every event doubled and shuffled: each step is still done once.
-    apps.push(await startApp({ gh, now }));
+    apps.push(await startReplica({ now }));
     const delivery = doubledAndShuffled(11);
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    gh.events.labeled(issue, 'orchestrate', 'maintainer');
-    const diamond = { build: BUILD, issue, workers: DIAMOND };
+    const issue = labelledIssue(gh);
+    const diamond = makeScript();
     // W1.2 dropped, W1.1 renamed, W2.1 needing only W1.1.
-    const replanned = {
-      build: BUILD,
-      issue,
+    const replanned = makeScript({
       workers: [
         { id: 'W1.1', title: 'GitHub provider' },
         { id: 'W2.1', title: 'Sessions', depends_on: ['W1.1'] },
       ],
-    };
+    });
     const say = async (body: string, script: typeof diamond) => {
       gh.addComment({ issue, body, user: 'maintainer' });
       await driveBuild({ gh, apps, script, delivery });

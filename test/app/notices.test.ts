@@ -1,41 +1,32 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import { findNotice } from '../../src/core/vocabulary/notice.js';
-import { type AppHarness, startApp } from '../support/app-harness.js';
-import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
+import { type AppHarness, startReplica } from '../support/app-harness.js';
+import { startAppEachTest } from '../support/app-tests.js';
+import { BUILD, labelledIssue, statusBody } from '../support/builds.js';
 import {
   type Delivery,
   doubledAndShuffled,
   driveBuild,
+  makeScript,
   type SessionScript,
 } from '../support/scripted-sessions.js';
 
-const BUILD = '1-add-oauth-login';
-const DIAMOND = [
-  { id: 'W1.1', title: 'OAuth provider' },
-  { id: 'W1.2', title: 'Login routes' },
-  { id: 'W2.1', title: 'Sessions', depends_on: ['W1.1', 'W1.2'] },
-];
-
 describe('notices: a new comment when a person is needed, once per need', () => {
   let gh: FakeGitHub;
+  let now: () => string;
   let apps: AppHarness[];
 
+  // Two replicas of the app on the same GitHub: each batch of webhooks is split between them.
+  startAppEachTest((started) => ({ gh, now, apps } = started));
   beforeEach(async () => {
-    const now = tickingClock();
-    gh = installedRepo(now);
-    // Two replicas of the app on the same GitHub: each batch of webhooks is split between them.
-    apps = [await startApp({ gh, now }), await startApp({ gh, now })];
-  });
-  afterEach(() => {
-    for (const app of apps) app.stop();
+    apps.push(await startReplica({ now }));
   });
 
   /** Label, plan, `/approve`, and on to rest; every event delivered twice, shuffled, at once. */
   async function runBuild(script: SessionScript, delivery: Delivery = doubledAndShuffled(5)) {
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    gh.events.labeled(issue, 'orchestrate', 'maintainer');
+    const issue = labelledIssue(gh);
     await driveBuild({ gh, apps, script, delivery, burst: true });
     const planNotices = noticeKeys();
     gh.addComment({ issue, body: '/approve', user: 'maintainer' });
@@ -61,10 +52,7 @@ describe('notices: a new comment when a person is needed, once per need', () => 
   it.each([1, 2, 3])(
     'tells the labeller once that the plan waits and once that the final PR is open (seed %i)',
     async (seed) => {
-      const { planNotices } = await runBuild(
-        { build: BUILD, issue: 1, workers: DIAMOND },
-        doubledAndShuffled(seed),
-      );
+      const { planNotices } = await runBuild(makeScript(), doubledAndShuffled(seed));
 
       const plan = gh.git.objects.get(gh.git.resolve(integrationBranch(BUILD)) ?? '');
       expect(plan).toBeDefined();
@@ -83,18 +71,13 @@ describe('notices: a new comment when a person is needed, once per need', () => 
   );
 
   it('says nothing more while the workers need nobody', async () => {
-    await runBuild({ build: BUILD, issue: 1, workers: DIAMOND });
+    await runBuild(makeScript());
 
     expect(noticeKeys().map((key) => key.split('/')[0])).toEqual(['plan-ready', 'final-pull']);
   });
 
   it('tells once that a worker failed and waits for a person', async () => {
-    await runBuild({
-      build: BUILD,
-      issue: 1,
-      workers: DIAMOND,
-      work: (worker) => (worker === 'W1.2' ? 'fail' : 'deliver'),
-    });
+    await runBuild(makeScript({ work: (worker) => (worker === 'W1.2' ? 'fail' : 'deliver') }));
 
     expect(noticeKeys().filter((key) => !key.startsWith('plan-ready'))).toEqual(['failed/W1.2/1']);
     const body = gh.comments.find((c) => findNotice(c.body)?.key === 'failed/W1.2/1')?.body;
@@ -103,14 +86,13 @@ describe('notices: a new comment when a person is needed, once per need', () => 
 
   it('pauses at budget.maxUsd, counting the plan and failed sessions, and says so once', async () => {
     gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': 'budget:\n  maxUsd: 1\n' });
-    await runBuild({
-      build: BUILD,
-      issue: 1,
-      workers: DIAMOND,
-      work: (worker, attempt) => (worker === 'W1.2' && attempt === 1 ? 'fail' : 'deliver'),
-      // The plan alone costs 0.7; the failed W1.2 session brings the build to the cap.
-      usageUsd: { plan: 0.7, work: 0.3, review: 0.05, fix: 0.1 },
-    });
+    await runBuild(
+      makeScript({
+        work: (worker, attempt) => (worker === 'W1.2' && attempt === 1 ? 'fail' : 'deliver'),
+        // The plan alone costs 0.7; the failed W1.2 session brings the build to the cap.
+        usageUsd: { plan: 0.7, work: 0.3, review: 0.05, fix: 0.1 },
+      }),
+    );
 
     expect(noticeKeys().filter((key) => key.startsWith('budget/'))).toEqual(['budget/1']);
     expect(finalPull()).toBeUndefined();

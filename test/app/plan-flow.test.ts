@@ -1,47 +1,36 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import {
   type AppHarness,
   commentPayload,
+  finishPlanRun,
   labeledPayload,
-  pushPayload,
-  startApp,
   workflowRunPayload,
 } from '../support/app-harness.js';
-import { installedRepo, landPlan, statusBody, tickingClock } from '../support/builds.js';
-
-const BUILD = '1-add-oauth-login';
+import { startAppEachTest } from '../support/app-tests.js';
+import { BUILD, landPlan, statusBody } from '../support/builds.js';
 
 describe('the planning flow', () => {
   let gh: FakeGitHub;
   let app: AppHarness;
 
-  beforeEach(async () => {
-    const now = tickingClock();
-    gh = installedRepo(now);
-    app = await startApp({ gh, now });
-  });
-  afterEach(() => app.stop());
+  startAppEachTest((started) => ({ gh, app } = started));
 
   async function labelIssue(sender = 'maintainer'): Promise<number> {
     const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    await app.deliver('issues', labeledPayload(gh, { issue, label: 'orchestrate', sender }));
+    await app.deliver('issues', labeledPayload(gh, { issue, sender }));
     return issue;
   }
 
-  async function finishPlanRun(workers: Parameters<typeof landPlan>[1]['workers'], raw?: unknown) {
+  async function planLands(workers: Parameters<typeof landPlan>[1]['workers'], raw?: unknown) {
     landPlan(gh, { build: BUILD, issue: 1, workers, ...(raw === undefined ? {} : { raw }) });
-    const run = gh.runs.at(-1);
-    if (!run) throw new Error('no plan run');
-    gh.finishRun(run.id, 'success');
-    await app.deliver('push', pushPayload(gh, { branch: integrationBranch(BUILD) }));
-    await app.deliver('workflow_run', workflowRunPayload(gh, { runId: run.id }));
+    await finishPlanRun(app, gh, { build: BUILD });
   }
 
   it('turns the status comment into the plan once the plan lands', async () => {
     await labelIssue();
-    await finishPlanRun([
+    await planLands([
       { id: 'W1.1', title: 'OAuth provider' },
       { id: 'W1.2' },
       { id: 'W2.1', depends_on: ['W1.1', 'W1.2'] },
@@ -62,7 +51,7 @@ describe('the planning flow', () => {
 
   it('reports an invalid plan with every reason and starts nothing', async () => {
     await labelIssue();
-    await finishPlanRun([
+    await planLands([
       { id: 'W1.1', depends_on: ['W2.1'] },
       { id: 'W2.1', depends_on: ['W9.9'] },
     ]);
@@ -86,7 +75,7 @@ describe('the planning flow', () => {
 
   it('dispatches a new plan session for /replan that reads the feedback comment by id', async () => {
     await labelIssue();
-    await finishPlanRun([{ id: 'W1.1' }]);
+    await planLands([{ id: 'W1.1' }]);
     const comment = gh.addComment({
       issue: 1,
       body: '/replan split W1.1 into two workers',
@@ -101,7 +90,7 @@ describe('the planning flow', () => {
 
   it('starts the approved plan: every worker without dependencies is dispatched', async () => {
     await labelIssue();
-    await finishPlanRun([{ id: 'W1.1' }, { id: 'W1.2' }, { id: 'W2.1', depends_on: ['W1.1'] }]);
+    await planLands([{ id: 'W1.1' }, { id: 'W1.2' }, { id: 'W2.1', depends_on: ['W1.1'] }]);
     const comment = gh.addComment({ issue: 1, body: '/approve', user: 'maintainer' });
     await app.deliver('issue_comment', commentPayload(gh, { commentId: comment.id }));
 

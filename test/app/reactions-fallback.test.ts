@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { clearReactionReading, reactionReadingOf } from '../../src/github/observe/reactions.js';
-import { type AppHarness, startApp } from '../support/app-harness.js';
-import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
-import { driveBuild, inOrder, type SessionScript } from '../support/scripted-sessions.js';
+import type { AppHarness } from '../support/app-harness.js';
+import { startAppEachTest } from '../support/app-tests.js';
+import { BUILD, labelledIssue, statusBody } from '../support/builds.js';
+import { driveBuild, inOrder, makeScript } from '../support/scripted-sessions.js';
 
-const BUILD = '1-add-oauth-login';
 const WORKERS = [{ id: 'W1.1' }, { id: 'W1.2' }, { id: 'W2.1', depends_on: ['W1.1'] }];
 
 /**
@@ -17,17 +17,12 @@ const WORKERS = [{ id: 'W1.1' }, { id: 'W1.2' }, { id: 'W2.1', depends_on: ['W1.
 describe("commands on a GitHub whose viewerHasReacted is not the app's own 👀", () => {
   let gh: FakeGitHub;
   let app: AppHarness;
-  const script: SessionScript = { build: BUILD, issue: 1, workers: WORKERS };
+  const script = makeScript({ workers: WORKERS });
 
-  beforeEach(async () => {
-    clearReactionReading();
-    const now = tickingClock();
-    gh = installedRepo(now);
-    app = await startApp({ gh, now });
-  });
+  beforeEach(clearReactionReading);
+  startAppEachTest((started) => ({ gh, app } = started));
   afterEach(() => {
     delete process.env.BATON_REACTIONS;
-    return app.stop();
   });
 
   it.each<[string, string, boolean, string, boolean]>([
@@ -40,8 +35,7 @@ describe("commands on a GitHub whose viewerHasReacted is not the app's own 👀"
     async (_, setting, isApp, reading, restAsked) => {
       process.env.BATON_REACTIONS = setting;
       gh.viewerHasReactedIsApp = isApp;
-      const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-      gh.events.labeled(issue, 'orchestrate', 'maintainer');
+      const issue = labelledIssue(gh);
       await driveBuild({ gh, apps: [app], script, delivery: inOrder });
       // Someone else's 👀 on a writer's comment is not Baton's.
       const chat = gh.addComment({ issue, body: 'Looks good to me', user: 'maintainer' });

@@ -7,25 +7,30 @@ import { reconcileBuild } from '../../src/github/reconcile/reconcile.js';
 import { resyncAll } from '../../src/github/reconcile/resync.js';
 import { exchangeMarkerRef } from '../../src/server/session-token-deps.js';
 import { type AppHarness, startApp, startReplica } from '../support/app-harness.js';
-import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
+import {
+  BUILD,
+  CHAIN,
+  installedRepo,
+  labelledIssue,
+  statusBody,
+  tickingClock,
+} from '../support/builds.js';
 import { type CapturedLog, captureLog } from '../support/captured-log.js';
 import {
   driveBuild,
+  makeScript,
   recordExchange,
+  runApprovedBuild,
   runQueuedSessions,
-  type SessionScript,
 } from '../support/scripted-sessions.js';
 
-const BUILD = '1-add-oauth-login';
 /** Another build whose id starts with BUILD's: a listing without the trailing slash would take its refs. */
 const OTHER = '1-add-oauth-login-again';
-const SCRIPT: SessionScript = {
-  build: BUILD,
-  issue: 1,
-  workers: [{ id: 'W1.1' }, { id: 'W2.1', depends_on: ['W1.1'] }],
+const SCRIPT = makeScript({
+  workers: CHAIN,
   usageUsd: { plan: 0.5, work: 0.25, review: 0.05, fix: 0.1 },
   exchanges: true,
-};
+});
 
 /**
  * A finished build's hidden refs: its locks and the token-exchange refs of its
@@ -90,11 +95,7 @@ describe('the hidden refs of a finished build', () => {
 
   /** Labelled, planned, approved: the build runs until its final PR is open. */
   async function toFinalPull(script = SCRIPT): Promise<void> {
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    gh.events.labeled(issue, 'orchestrate', 'maintainer');
-    await driveBuild({ gh, apps, script });
-    gh.addComment({ issue, body: '/approve', user: 'maintainer' });
-    await driveBuild({ gh, apps, script });
+    await runApprovedBuild({ gh, apps, script });
     // What an adapt session's publish leaves: a record, which stays with the usage records.
     gh.git.refs.set(`refs/baton/${BUILD}/adapt/W1.1`, gh.git.resolve(gh.defaultBranch) ?? '');
     expect(finalPull()?.state).toBe('open');
@@ -202,8 +203,7 @@ describe('the hidden refs of a finished build', () => {
   });
 
   it('keeps the exchange ref of a run still in progress until it completes', async () => {
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    gh.events.labeled(issue, 'orchestrate', 'maintainer');
+    const issue = labelledIssue(gh);
     await driveBuild({ gh, apps, script: SCRIPT });
     gh.addComment({ issue, body: '/approve', user: 'maintainer' });
     while (gh.outbox.length > 0) await apps[0]?.deliverAll(gh.outbox.splice(0));
@@ -266,8 +266,7 @@ describe('the hidden refs of a finished build', () => {
     gh = installedRepo(now);
     gh.updateRefsTouchesHiddenRefs = deletes;
     apps = [await startApp({ gh, now, log: captured.log })];
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    gh.events.labeled(issue, 'orchestrate', 'maintainer');
+    const issue = labelledIssue(gh);
     await driveBuild({ gh, apps, script: SCRIPT });
     gh.addComment({ issue, body: '/approve', user: 'maintainer' });
     for (let round = 0; round < 30 && !batonRuns().some(isWork('W2.1')); round++) {

@@ -1,9 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { findNotice } from '../../src/core/vocabulary/notice.js';
-import { type AppHarness, startApp } from '../support/app-harness.js';
-import { installedRepo, tickingClock } from '../support/builds.js';
-import { driveBuild, type SessionScript } from '../support/scripted-sessions.js';
+import type { AppHarness } from '../support/app-harness.js';
+import { startAppEachTest } from '../support/app-tests.js';
+import { BUILD, labelledIssue } from '../support/builds.js';
+import { driveBuild, makeScript } from '../support/scripted-sessions.js';
 
 /**
  * A reconcile whose read GitHub refuses for good (the build query over the
@@ -11,8 +12,7 @@ import { driveBuild, type SessionScript } from '../support/scripted-sessions.js'
  * reason, and fails as an error; a rate-limited read says nothing and is
  * simply tried again.
  */
-const BUILD = '1-add-oauth-login';
-const SCRIPT: SessionScript = { build: BUILD, issue: 1, workers: [{ id: 'W1.1' }] };
+const SCRIPT = makeScript({ workers: [{ id: 'W1.1' }] });
 const NODE_LIMIT = {
   errors: [
     {
@@ -27,12 +27,7 @@ describe('a read GitHub refuses', () => {
   let gh: FakeGitHub;
   let app: AppHarness;
 
-  beforeEach(async () => {
-    const now = tickingClock();
-    gh = installedRepo(now);
-    app = await startApp({ gh, now });
-  });
-  afterEach(() => app.stop());
+  startAppEachTest((started) => ({ gh, app } = started));
 
   function refuseReads(times: number, body: object): void {
     for (let i = 0; i < times; i++)
@@ -47,9 +42,8 @@ describe('a read GitHub refuses', () => {
   }
 
   it('is said once on the issue with GitHub’s reason, and fails the reconcile as an error', async () => {
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+    const issue = labelledIssue(gh);
     refuseReads(1, NODE_LIMIT);
-    gh.events.labeled(issue, 'orchestrate', 'maintainer');
     await driveBuild({ gh, apps: [app], script: SCRIPT });
 
     expect(notices()).toEqual(['read-refused/MAX_NODE_LIMIT_EXCEEDED']);
@@ -73,11 +67,10 @@ describe('a read GitHub refuses', () => {
   });
 
   it('says nothing when the read is only rate limited, which passes', async () => {
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+    labelledIssue(gh);
     refuseReads(1, {
       errors: [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded for installation ID 1.' }],
     });
-    gh.events.labeled(issue, 'orchestrate', 'maintainer');
     await driveBuild({ gh, apps: [app], script: SCRIPT });
 
     expect(notices()).toEqual([]);

@@ -3,10 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { statusLockRef } from '../../src/github/act/status-comment.js';
 import { type AppHarness, labeledPayload, startApp, startReplica } from '../support/app-harness.js';
-import { installedRepo, tickingClock } from '../support/builds.js';
+import { BUILD, installedRepo, tickingClock } from '../support/builds.js';
 import { API } from '../support/mount-nock.js';
 
-const BUILD = '1-add-oauth-login';
 const STATUS_MARKER = '<!-- baton:status';
 
 describe('two replicas of the app', () => {
@@ -71,7 +70,7 @@ describe('two replicas of the app', () => {
     const b = await startReplica({ now });
     apps.push(a, b);
     const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    const labeled = labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' });
+    const labeled = labeledPayload(gh, { issue });
 
     // Both replicas get the label at once; one wins the build branch.
     const first = Promise.all([a.deliver('issues', labeled), b.deliver('issues', labeled)]);

@@ -7,31 +7,20 @@ import { createRecentReconciles } from '../../src/github/reconcile/recent-reconc
 import { reconcileBuild } from '../../src/github/reconcile/reconcile.js';
 import { resyncAll } from '../../src/github/reconcile/resync.js';
 import { type AppHarness, labeledPayload, startApp } from '../support/app-harness.js';
-import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
-import { driveBuild, runQueuedSessions, type SessionScript } from '../support/scripted-sessions.js';
-
-const BUILD = '1-add-oauth-login';
+import { startAppEachTest } from '../support/app-tests.js';
+import { BUILD, CHAIN, labelledIssue, statusBody } from '../support/builds.js';
+import { driveBuild, makeScript, runQueuedSessions } from '../support/scripted-sessions.js';
 
 describe('resync', () => {
   let gh: FakeGitHub;
   let app: AppHarness;
   let now: () => string;
-  const script: SessionScript = {
-    build: BUILD,
-    issue: 1,
-    workers: [{ id: 'W1.1' }, { id: 'W2.1', depends_on: ['W1.1'] }],
-  };
+  const script = makeScript({ workers: CHAIN });
 
-  beforeEach(async () => {
-    now = tickingClock();
-    gh = installedRepo(now);
-    app = await startApp({ gh, now });
-  });
-  afterEach(() => app.stop());
+  startAppEachTest((started) => ({ gh, app, now } = started));
 
   it('heals a build whose webhooks were all lost', async () => {
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    gh.events.labeled(issue, 'orchestrate', 'maintainer');
+    const issue = labelledIssue(gh);
     await driveBuild({ gh, apps: [app], script });
     gh.addComment({ issue, body: '/approve', user: 'maintainer' });
     await app.deliverAll(gh.outbox.splice(0));
@@ -73,6 +62,7 @@ describe('resync', () => {
       recent = createRecentReconciles({ clock: () => clock });
       app = await startApp({ gh, now, recentReconciles: recent });
     });
+    afterEach(() => app.stop());
 
     /** One periodic resync as src/index.ts runs it: how many builds it queued. */
     async function resync(): Promise<number> {
@@ -97,10 +87,7 @@ describe('resync', () => {
 
     async function labelledBuild(): Promise<void> {
       const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-      await app.deliver(
-        'issues',
-        labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }),
-      );
+      await app.deliver('issues', labeledPayload(gh, { issue }));
       await app.idle();
     }
 

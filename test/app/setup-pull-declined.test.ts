@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { SETUP_BRANCH } from '../../src/github/setup/setup-pulls.js';
-import { type AppHarness, labeledPayload, startApp } from '../support/app-harness.js';
-import { statusBody, tickingClock } from '../support/builds.js';
+import { type AppHarness, labeledPayload } from '../support/app-harness.js';
+import { statusBody } from '../support/builds.js';
 import {
   EARLIER_REF,
   FIX_SKILL,
@@ -11,6 +11,7 @@ import {
   SOURCE,
   setupPulls,
   startAndResync,
+  startOnboardingEachTest,
 } from '../support/onboarding.js';
 
 const LATER_REF = '89abcdef0123456789abcdef0123456789abcdef';
@@ -51,19 +52,13 @@ describe('a "Set up Baton" pull request closed without merging', () => {
     return setupPulls(gh).filter((pull) => pull.state === 'open');
   }
 
+  startOnboardingEachTest((started) => ({ gh, app, now } = started), {
+    ref: SOURCE.ref,
+    maintainer: true,
+  });
   beforeEach(async () => {
-    vi.stubEnv('BATON_SOURCE_REPOSITORY', SOURCE.repository);
-    vi.stubEnv('BATON_SOURCE_REF', SOURCE.ref);
-    now = tickingClock();
-    gh = new FakeGitHub({ now });
-    gh.permissions.set('maintainer', 'write');
-    app = await startApp({ gh, now });
     await app.deliver('installation', installationPayload(gh, 'installation'));
     expect(openSetupPulls()).toHaveLength(1);
-  });
-  afterEach(() => {
-    app.stop();
-    vi.unstubAllEnvs();
   });
 
   it('is not opened again after the app restarts, nor after a deploy of a new commit', async () => {
@@ -82,10 +77,7 @@ describe('a "Set up Baton" pull request closed without merging', () => {
   it('is not opened again by a build labelled before the "no"', async () => {
     const issue = labelIssue('maintainer');
     closeSetupPull();
-    await app.deliver(
-      'issues',
-      labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }),
-    );
+    await app.deliver('issues', labeledPayload(gh, { issue }));
 
     expect(app.errors).toEqual([]);
     expect(openSetupPulls()).toEqual([]);
@@ -98,10 +90,7 @@ describe('a "Set up Baton" pull request closed without merging', () => {
   it('is asked again by a maintainer labelling an issue after the "no": the status links the new one', async () => {
     closeSetupPull();
     const issue = labelIssue('maintainer');
-    await app.deliver(
-      'issues',
-      labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }),
-    );
+    await app.deliver('issues', labeledPayload(gh, { issue }));
 
     expect(app.errors).toEqual([]);
     const [opened] = openSetupPulls();
@@ -169,16 +158,7 @@ describe('update pull requests', () => {
     app = await startAndResync({ gh, now, ref });
   }
 
-  beforeEach(async () => {
-    vi.stubEnv('BATON_SOURCE_REPOSITORY', SOURCE.repository);
-    now = tickingClock();
-    gh = new FakeGitHub({ now });
-    app = await startApp({ gh, now });
-  });
-  afterEach(() => {
-    app.stop();
-    vi.unstubAllEnvs();
-  });
+  startOnboardingEachTest((started) => ({ gh, app, now } = started));
 
   it('opens none after a deploy when only the pinned commit differs', async () => {
     gh.git.commitOn('main', rendered(EARLIER_REF), 'Set up Baton (#1)');

@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { describe, expect, it, vi } from 'vitest';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { ensureSetupPull } from '../../src/github/setup/ensure-setup-pull.js';
 import { SETUP_BRANCH } from '../../src/github/setup/setup-pulls.js';
 import { fingerprintTemplate, loadSetupTemplates } from '../../src/github/setup/setup-templates.js';
 import { type AppHarness, labeledPayload, startApp } from '../support/app-harness.js';
-import { statusBody, tickingClock } from '../support/builds.js';
+import { statusBody } from '../support/builds.js';
 import {
   EARLIER_REF,
   FIX_SKILL,
@@ -14,6 +14,7 @@ import {
   rendered,
   SOURCE,
   setupPulls,
+  startOnboardingEachTest,
   WORKER_SKILL,
 } from '../support/onboarding.js';
 import { knownRestRoutes } from '../support/rest-routes.js';
@@ -29,17 +30,9 @@ describe('onboarding', () => {
     app = await startApp({ gh, now });
   }
 
-  beforeEach(async () => {
-    vi.stubEnv('BATON_SOURCE_REPOSITORY', SOURCE.repository);
-    vi.stubEnv('BATON_SOURCE_REF', SOURCE.ref);
-    now = tickingClock();
-    gh = new FakeGitHub({ now });
-    gh.permissions.set('maintainer', 'write');
-    app = await startApp({ gh, now });
-  });
-  afterEach(() => {
-    app.stop();
-    vi.unstubAllEnvs();
+  startOnboardingEachTest((started) => ({ gh, app, now } = started), {
+    ref: SOURCE.ref,
+    maintainer: true,
   });
 
   it('opens one "Set up Baton" pull request with every template in a fresh repository', async () => {
@@ -330,10 +323,7 @@ describe('onboarding', () => {
 
   it('links the setup pull request from the status of a build that cannot start', async () => {
     const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    await app.deliver(
-      'issues',
-      labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }),
-    );
+    await app.deliver('issues', labeledPayload(gh, { issue }));
 
     expect(app.errors).toEqual([]);
     const [pull] = setupPulls(gh);

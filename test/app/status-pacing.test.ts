@@ -6,15 +6,15 @@ import { createStatusPacer } from '../../src/github/act/status-pacer.js';
 import {
   type AppHarness,
   commentPayload,
+  finishPlanRun,
   labeledPayload,
   pushPayload,
   startApp,
   workflowRunPayload,
 } from '../support/app-harness.js';
-import { installedRepo, landPlan, statusBody, tickingClock } from '../support/builds.js';
+import { BUILD, installedRepo, landPlan, statusBody, tickingClock } from '../support/builds.js';
 import { type ManualTimers, manualTimers } from '../support/manual-timers.js';
 
-const BUILD = '1-add-oauth-login';
 const EDIT = 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}';
 const GET_COMMENT = 'GET /repos/{owner}/{repo}/issues/comments/{comment_id}';
 
@@ -48,16 +48,9 @@ const queries = () => gh.log.filter((entry) => entry.route === 'POST /graphql').
 
 async function plannedBuild() {
   const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-  await app.deliver(
-    'issues',
-    labeledPayload(gh, { issue, label: 'orchestrate', sender: 'maintainer' }),
-  );
+  await app.deliver('issues', labeledPayload(gh, { issue }));
   landPlan(gh, { build: BUILD, issue, workers: [{ id: 'W1.1' }, { id: 'W1.2' }] });
-  const run = gh.runs.at(-1);
-  if (!run) throw new Error('no plan run');
-  gh.finishRun(run.id, 'success');
-  await app.deliver('push', pushPayload(gh, { branch: integrationBranch(BUILD) }));
-  await app.deliver('workflow_run', workflowRunPayload(gh, { runId: run.id }));
+  await finishPlanRun(app, gh, { build: BUILD });
   return issue;
 }
 

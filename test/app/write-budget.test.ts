@@ -1,21 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { WRITES_OWED_PER_WORKER, WRITES_PER_BUILD } from '../../src/core/snapshot/estimate.js';
 import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { createStatusPacer, type StatusPacer } from '../../src/github/act/status-pacer.js';
 import { createWriteBudget, type WriteBudget } from '../../src/github/client/write-budget.js';
 import { type AppHarness, startApp } from '../support/app-harness.js';
-import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
+import { startAppEachTest } from '../support/app-tests.js';
+import { BUILD, CHAIN, labelledIssue, statusBody } from '../support/builds.js';
 import { type ManualTimers, manualTimers } from '../support/manual-timers.js';
-import { driveBuild, type SessionScript } from '../support/scripted-sessions.js';
+import { driveBuild, makeScript } from '../support/scripted-sessions.js';
 
-const BUILD = '1-add-oauth-login';
 const EDIT = 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}';
-const CHAIN: SessionScript = {
-  build: BUILD,
-  issue: 1,
-  workers: [{ id: 'W1.1' }, { id: 'W2.1', depends_on: ['W1.1'] }],
-};
+const SCRIPT = makeScript({ workers: CHAIN });
 
 describe('the write budget: near a window its budget, what can wait waits', () => {
   let gh: FakeGitHub;
@@ -25,15 +21,15 @@ describe('the write budget: near a window its budget, what can wait waits', () =
   let budget: WriteBudget;
   let now: () => string;
 
-  beforeEach(async () => {
-    now = tickingClock();
-    gh = installedRepo(now);
-    time = manualTimers();
-    budget = createWriteBudget({ clock: time.now, setTimer: time.setTimer });
-    statusPacer = createStatusPacer({ intervalMs: 0, clock: time.now, setTimer: time.setTimer });
-    app = await startApp({ gh, now, statusPacer, writeBudget: budget });
-  });
-  afterEach(() => app.stop());
+  startAppEachTest(
+    (started) => ({ gh, app, now } = started),
+    () => {
+      time = manualTimers();
+      budget = createWriteBudget({ clock: time.now, setTimer: time.setTimer });
+      statusPacer = createStatusPacer({ intervalMs: 0, clock: time.now, setTimer: time.setTimer });
+      return { statusPacer, writeBudget: budget };
+    },
+  );
 
   async function advance(ms: number) {
     time.advance(ms);
@@ -47,9 +43,8 @@ describe('the write budget: near a window its budget, what can wait waits', () =
     gh.runs.filter((run) => run.inputs.role === 'work' && run.inputs.worker === worker);
 
   it('defers the status edit and the next dispatch, never the merge, and catches up in the next window', async () => {
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    gh.events.labeled(issue, 'orchestrate', 'maintainer');
-    await driveBuild({ gh, apps: [app], script: CHAIN });
+    const issue = labelledIssue(gh);
+    await driveBuild({ gh, apps: [app], script: SCRIPT });
     gh.addComment({ issue, body: '/approve', user: 'maintainer' });
     let filled = false;
     let owedWhenFilled = 0;
@@ -58,7 +53,7 @@ describe('the write budget: near a window its budget, what can wait waits', () =
     await driveBuild({
       gh,
       apps: [app],
-      script: CHAIN,
+      script: SCRIPT,
       // Once W1.1's review is in, the next round merges it: the sessions and others spent the minute.
       afterRound: async () => {
         const pull = pullOf('W1.1');
@@ -86,7 +81,7 @@ describe('the write budget: near a window its budget, what can wait waits', () =
     expect(workRuns('W2.1')).toHaveLength(1);
     expect(edits()).toBeGreaterThan(editsWhenFilled);
     expect(statusBody(gh, BUILD)).not.toBe(statusWhenFilled);
-    await driveBuild({ gh, apps: [app], script: CHAIN });
+    await driveBuild({ gh, apps: [app], script: SCRIPT });
     const final = [...gh.pulls.values()].find((pull) => pull.head === integrationBranch(BUILD));
     expect(final?.base).toBe('main');
     // With the final pull request open the build owes nothing, and the budget forgets it.
@@ -99,11 +94,10 @@ describe('the write budget: near a window its budget, what can wait waits', () =
     budget.note(340);
     time.advance(5 * 60_000);
     budget.owe('acme/other#9-other-build', 100);
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    gh.events.labeled(issue, 'orchestrate', 'maintainer');
-    await driveBuild({ gh, apps: [app], script: CHAIN });
+    const issue = labelledIssue(gh);
+    await driveBuild({ gh, apps: [app], script: SCRIPT });
     gh.addComment({ issue, body: '/approve', user: 'maintainer' });
-    await driveBuild({ gh, apps: [app], script: CHAIN });
+    await driveBuild({ gh, apps: [app], script: SCRIPT });
     // 340 + 100 + W1.1's own share is over 90% of 500: W1.1 waits, though the writes made alone leave room.
     expect(workRuns('W1.1')).toHaveLength(0);
     // 440 made and owed strain the budget: the status, created once, gathers a minute of changes per edit.
@@ -127,13 +121,12 @@ describe('the write budget: near a window its budget, what can wait waits', () =
       statusPacer,
       writeBudget: { ...budget, waiting: () => saturated },
     });
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    gh.events.labeled(issue, 'orchestrate', 'maintainer');
-    await driveBuild({ gh, apps: [app], script: CHAIN });
+    const issue = labelledIssue(gh);
+    await driveBuild({ gh, apps: [app], script: SCRIPT });
     saturated = true;
     const before = edits();
     gh.addComment({ issue, body: '/approve', user: 'maintainer' });
-    await driveBuild({ gh, apps: [app], script: CHAIN });
+    await driveBuild({ gh, apps: [app], script: SCRIPT });
     // The build ran to its end at once; its status was edited once, then held, until the
     // final pull request opened: that edit is made at once (its notice points people here).
     expect(pullOf('W2.1')?.mergedAt).toBeTruthy();

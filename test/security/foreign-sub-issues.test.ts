@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { type AppHarness, startApp } from '../support/app-harness.js';
-import { installedRepo, tickingClock } from '../support/builds.js';
+import { BUILD, installedRepo, tickingClock } from '../support/builds.js';
 import { driveBuild } from '../support/scripted-sessions.js';
 
 /**
@@ -11,7 +11,6 @@ import { driveBuild } from '../support/scripted-sessions.js';
  * mirror's marker, never makes it close or reopen this repository's issue of
  * the same number (docs/security.md, "Text in prompts"; docs/sub-issues.md).
  */
-const BUILD = '1-add-oauth-login';
 const WORKERS = [{ id: 'W1.1', title: 'OAuth provider' }];
 
 describe('a sub-issue of another repository', () => {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub, SimPull } from '../../sim/github/fake-github.js';
 import { type AppHarness, startApp } from '../support/app-harness.js';
-import { installedRepo, tickingClock } from '../support/builds.js';
-import { driveBuild, type SessionScript } from '../support/scripted-sessions.js';
+import { BUILD, installedRepo, labelledIssue, tickingClock } from '../support/builds.js';
+import { driveBuild, makeScript } from '../support/scripted-sessions.js';
 
 /**
  * An outsider cannot start or steer a build with a branch name: a fork's pull
@@ -10,8 +10,7 @@ import { driveBuild, type SessionScript } from '../support/scripted-sessions.js'
  * only as a hint, and a hint never creates a build (docs/security.md, "Who
  * starts a build").
  */
-const BUILD = '1-add-oauth-login';
-const script: SessionScript = { build: BUILD, issue: 1, workers: [{ id: 'W1.1' }] };
+const script = makeScript({ workers: [{ id: 'W1.1' }] });
 const FORK = { id: 424242, full_name: 'outsider/app' };
 
 function repository(gh: FakeGitHub) {
@@ -152,8 +151,7 @@ describe('an outsider cannot start builds with a fork pull request branch name',
 
   it('runs one build on a labelled issue with approval none, whatever three fork PRs name', async () => {
     const gh = await start('approval: none\n');
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    gh.events.labeled(issue, 'orchestrate', 'maintainer');
+    labelledIssue(gh);
     for (const name of ['x', 'y', 'z']) {
       forkPull(gh, `baton/1-${name}/W1.1`);
       forkSuite(gh, `baton/1-${name}/W1.1`);
@@ -177,8 +175,7 @@ describe('an outsider cannot start builds with a fork pull request branch name',
     "never takes a fork's pull request named after the build branch for the final one: %s",
     async (_, forks, when) => {
       const gh = await start('approval: none\nfinal:\n  autoMerge: true\n');
-      const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-      gh.events.labeled(issue, 'orchestrate', 'maintainer');
+      labelledIssue(gh);
       const planted: SimPull[] = [];
       const plant = async () => {
         const opened = finalPulls(gh).length > 0;
@@ -213,8 +210,7 @@ describe('an outsider cannot start builds with a fork pull request branch name',
 
   it("approves only the writer's build with /approve (approval plan), one plan-ready notice", async () => {
     const gh = await start();
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    gh.events.labeled(issue, 'orchestrate', 'maintainer');
+    labelledIssue(gh);
     await driveBuild({ gh, apps, script });
     for (const name of ['x', 'y']) {
       forkPull(gh, `baton/1-${name}/W1.1`);

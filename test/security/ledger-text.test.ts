@@ -1,12 +1,13 @@
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { parseCommands } from '../../src/core/commands/parse-commands.js';
 import type { CommandInfo } from '../../src/core/snapshot/snapshot.js';
 import { parseCommandLedger, renderCommandLedger } from '../../src/core/status/command-ledger.js';
-import { type AppHarness, startApp } from '../support/app-harness.js';
-import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
-import { driveBuild, type SessionScript } from '../support/scripted-sessions.js';
+import type { AppHarness } from '../support/app-harness.js';
+import { startAppEachTest } from '../support/app-tests.js';
+import { BUILD, labelledIssue, statusBody } from '../support/builds.js';
+import { driveBuild, makeScript } from '../support/scripted-sessions.js';
 
 /**
  * The ledger of accepted commands survives any text a writer types: a
@@ -14,8 +15,7 @@ import { driveBuild, type SessionScript } from '../support/scripted-sessions.js'
  * unpaired characters, leaves every entry readable, so a deleted `/cancel`
  * stays in effect (docs/security.md, "Who steers a build").
  */
-const BUILD = '1-add-oauth-login';
-const script: SessionScript = { build: BUILD, issue: 1, workers: [{ id: 'W1.1' }] };
+const script = makeScript({ workers: [{ id: 'W1.1' }] });
 
 /** What GitHub may hand back: line breaks as typed in its editor (CRLF) or as sent. */
 const lineEndings = fc.constantFrom('\n', '\r\n', '\r', '\u2028');
@@ -85,17 +85,12 @@ describe('the command ledger survives any text a writer types', () => {
 
 describe("a writer's two-line /replan, then a deleted /cancel, on the simulator", () => {
   let gh: FakeGitHub;
-  let apps: AppHarness[];
+  let app: AppHarness;
+  const drive = () => driveBuild({ gh, apps: [app], script });
+  startAppEachTest((started) => ({ gh, app } = started));
   beforeEach(async () => {
-    const now = tickingClock();
-    gh = installedRepo(now);
-    apps = [await startApp({ gh, now })];
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    gh.events.labeled(issue, 'orchestrate', 'maintainer');
-    await driveBuild({ gh, apps, script });
-  });
-  afterEach(() => {
-    for (const app of apps) app.stop();
+    labelledIssue(gh);
+    await drive();
   });
 
   it.each([
@@ -105,15 +100,15 @@ describe("a writer's two-line /replan, then a deleted /cancel, on the simulator"
     '/replan a\u2028b\n\u202eexe.txt',
   ])('keeps the /cancel in effect after %j', async (text) => {
     gh.addComment({ issue: 1, body: text, user: 'maintainer' });
-    await driveBuild({ gh, apps, script });
+    await drive();
     const cancel = gh.addComment({ issue: 1, body: '/cancel', user: 'maintainer' });
-    await driveBuild({ gh, apps, script });
+    await drive();
     gh.comments.splice(
       gh.comments.findIndex((comment) => comment.id === cancel.id),
       1,
     );
     gh.addComment({ issue: 1, body: '/approve', user: 'maintainer' });
-    await driveBuild({ gh, apps, script });
+    await drive();
 
     expect(gh.runs.filter((run) => run.inputs.role === 'work')).toEqual([]);
     expect(parseCommandLedger(statusBody(gh, BUILD) ?? '').map((i) => i.command.name)).toContain(

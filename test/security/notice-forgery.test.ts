@@ -1,16 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { integrationBranch, planPath } from '../../src/core/vocabulary/ids.js';
+import { planPath } from '../../src/core/vocabulary/ids.js';
 import { findNotice, noticeKey, noticeMarker } from '../../src/core/vocabulary/notice.js';
-import {
-  type AppHarness,
-  pushPayload,
-  startApp,
-  workflowRunPayload,
-} from '../support/app-harness.js';
-import { installedRepo, landPlan, tickingClock } from '../support/builds.js';
-
-const BUILD = '1-add-oauth-login';
+import { type AppHarness, finishPlanRun } from '../support/app-harness.js';
+import { startAppEachTest } from '../support/app-tests.js';
+import { BUILD, labelledIssue, landPlan } from '../support/builds.js';
 
 /**
  * Attack: someone who may comment on the issue (any reader, on a public
@@ -23,16 +17,10 @@ describe('a forged notice marker does not silence a notice', () => {
   let gh: FakeGitHub;
   let app: AppHarness;
 
-  beforeEach(async () => {
-    const now = tickingClock();
-    gh = installedRepo(now);
-    app = await startApp({ gh, now });
-  });
-  afterEach(() => app.stop());
+  startAppEachTest((started) => ({ gh, app } = started));
 
   it('posts the plan-ready notice although a reader wrote its marker first', async () => {
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    gh.events.labeled(issue, 'orchestrate', 'maintainer');
+    const issue = labelledIssue(gh);
     for (const event of gh.outbox.splice(0)) await app.deliver(event.name, event.payload);
     const head = landPlan(gh, { build: BUILD, issue, workers: [{ id: 'W1.1' }] });
     const blob = gh.git.entryAt(head, planPath(BUILD))?.sha ?? '';
@@ -42,12 +30,7 @@ describe('a forged notice marker does not silence a notice', () => {
       body: `${noticeMarker(BUILD, key)}\nNothing to see here.`,
       user: 'reader',
     });
-    const run = gh.runs.at(-1);
-    if (!run) throw new Error('no plan run');
-    gh.finishRun(run.id, 'success');
-    gh.outbox.splice(0);
-    await app.deliver('push', pushPayload(gh, { branch: integrationBranch(BUILD) }));
-    await app.deliver('workflow_run', workflowRunPayload(gh, { runId: run.id }));
+    await finishPlanRun(app, gh, { build: BUILD });
 
     expect(app.errors).toEqual([]);
     const posted = gh.comments.filter(

@@ -1,8 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { SETUP_BRANCH } from '../../src/github/setup/setup-pulls.js';
-import { type AppHarness, startApp } from '../support/app-harness.js';
-import { tickingClock } from '../support/builds.js';
+import type { AppHarness } from '../support/app-harness.js';
 import {
   EARLIER_REF,
   FIX_SKILL,
@@ -11,6 +10,7 @@ import {
   SOURCE,
   setupPulls,
   startAndResync,
+  startOnboardingEachTest,
 } from '../support/onboarding.js';
 
 /**
@@ -33,17 +33,7 @@ describe('a setup pull request opened by someone else', () => {
     if (ours) Object.assign(ours, { state: 'closed', mergedAt: now() });
   }
 
-  beforeEach(async () => {
-    vi.stubEnv('BATON_SOURCE_REPOSITORY', SOURCE.repository);
-    vi.stubEnv('BATON_SOURCE_REF', SOURCE.ref);
-    now = tickingClock();
-    gh = new FakeGitHub({ now });
-    app = await startApp({ gh, now });
-  });
-  afterEach(() => {
-    app.stop();
-    vi.unstubAllEnvs();
-  });
+  startOnboardingEachTest((started) => ({ gh, app, now } = started), { ref: SOURCE.ref });
 
   it('closed without merging, does not stop Baton offering its update', async () => {
     await mergedSetupWithBranchKept();

@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { type AppHarness, startApp } from '../support/app-harness.js';
-import { installedRepo, tickingClock } from '../support/builds.js';
-import { driveBuild, type SessionScript } from '../support/scripted-sessions.js';
+import type { AppHarness } from '../support/app-harness.js';
+import { startAppEachTest } from '../support/app-tests.js';
+import { labelledIssue } from '../support/builds.js';
+import { driveBuild, makeScript } from '../support/scripted-sessions.js';
 
 /**
  * An outsider cannot drain the installation's write and request budgets:
@@ -10,28 +11,21 @@ import { driveBuild, type SessionScript } from '../support/scripted-sessions.js'
  * build, and a reconcile of an issue with a long conversation asks about no
  * outsider's comment (docs/security.md, "Who steers a build").
  */
-const BUILD = '1-add-oauth-login';
-const script: SessionScript = { build: BUILD, issue: 1, workers: [{ id: 'W1.1' }] };
+const script = makeScript({ workers: [{ id: 'W1.1' }] });
 
 describe("an outsider's comments cost Baton no writes and no per-comment requests", () => {
-  let apps: AppHarness[] = [];
-  afterEach(() => {
-    for (const app of apps) app.stop();
-    apps = [];
-  });
+  let gh: FakeGitHub;
+  let app: AppHarness;
+  const drive = () => driveBuild({ gh, apps: [app], script });
+  startAppEachTest((started) => ({ gh, app } = started));
 
   async function labelledBuild() {
-    const now = tickingClock();
-    const gh = installedRepo(now);
-    apps = [await startApp({ gh, now })];
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    gh.events.labeled(issue, 'orchestrate', 'maintainer');
-    await driveBuild({ gh, apps, script });
-    return gh;
+    labelledIssue(gh);
+    await drive();
   }
 
   /** Writes to the repository (an installation token's minting is the app's own). */
-  const writes = (gh: FakeGitHub, from: number) =>
+  const writes = (from: number) =>
     gh.log
       .slice(from)
       .filter(
@@ -42,31 +36,28 @@ describe("an outsider's comments cost Baton no writes and no per-comment request
       );
 
   it('answers 25 commands of one outsider with one refusal', async () => {
-    const gh = await labelledBuild();
+    await labelledBuild();
     const before = gh.log.length;
     for (let i = 0; i < 25; i++) gh.addComment({ issue: 1, body: '/approve', user: 'outsider' });
-    await driveBuild({ gh, apps, script });
+    await drive();
 
-    expect(writes(gh, before).map((entry) => entry.route)).toEqual([
+    expect(writes(before).map((entry) => entry.route)).toEqual([
       'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
     ]);
     expect(gh.runs.filter((run) => run.inputs.role === 'work')).toEqual([]);
   });
 
   it("answers an outsider's /improve on an issue with no build with nothing", async () => {
-    const now = tickingClock();
-    const gh = installedRepo(now);
-    apps = [await startApp({ gh, now })];
     gh.openIssue({ title: 'Some bug', labels: [] });
     const before = gh.log.length;
     for (let i = 0; i < 5; i++) gh.addComment({ issue: 1, body: '/improve 3', user: 'outsider' });
-    await driveBuild({ gh, apps, script });
+    await drive();
 
-    expect(writes(gh, before)).toEqual([]);
+    expect(writes(before)).toEqual([]);
   });
 
   it('reads no reactions of an outsider on an issue of 120 comments, even those they reacted 👀 to', async () => {
-    const gh = await labelledBuild();
+    await labelledBuild();
     for (let i = 0; i < 120; i++) {
       const comment = gh.addComment({ issue: 1, body: '/approve', user: 'outsider' });
       if (i % 2 === 0) comment.reactions.push({ login: 'outsider', content: 'eyes' });
@@ -74,7 +65,7 @@ describe("an outsider's comments cost Baton no writes and no per-comment request
     gh.outbox.splice(0); // The comments' webhooks are another test's; here a reconcile reads them.
     const before = gh.log.length;
     gh.addComment({ issue: 1, body: '/status', user: 'maintainer' });
-    await driveBuild({ gh, apps, script });
+    await drive();
 
     const reactionReads = gh.log
       .slice(before)

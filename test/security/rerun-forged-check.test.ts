@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SimRun } from '../../sim/github/fake-github.js';
 import { type AppHarness, startApp } from '../support/app-harness.js';
-import { installedRepo, tickingClock } from '../support/builds.js';
-import { driveBuild, type SessionScript } from '../support/scripted-sessions.js';
+import { installedRepo, labelledIssue, tickingClock } from '../support/builds.js';
+import { driveBuild, makeScript } from '../support/scripted-sessions.js';
 
 /**
  * A failed check's `details_url` is whatever the app that made it wrote: a
@@ -10,8 +10,7 @@ import { driveBuild, type SessionScript } from '../support/scripted-sessions.js'
  * it. Baton re-runs only runs the Actions API shows for the pull request's
  * head (docs/security.md, "Who steers a build").
  */
-const BUILD = '1-add-oauth-login';
-const script: SessionScript = { build: BUILD, issue: 1, workers: [{ id: 'W1.1' }] };
+const script = makeScript({ workers: [{ id: 'W1.1' }] });
 
 describe("a forged check's details_url", () => {
   let apps: AppHarness[] = [];
@@ -42,8 +41,7 @@ describe("a forged check's details_url", () => {
     };
     gh.runs.push(deploy);
     const forged = new Set<string>();
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    gh.events.labeled(issue, 'orchestrate', 'maintainer');
+    labelledIssue(gh);
     await driveBuild({
       gh,
       apps,

@@ -1,39 +1,27 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { type AppHarness, startApp } from '../support/app-harness.js';
-import { installedRepo, statusBody, tickingClock } from '../support/builds.js';
-import {
-  doubledAndShuffled,
-  driveBuild,
-  type SessionScript,
-} from '../support/scripted-sessions.js';
+import { type AppHarness, startReplica } from '../support/app-harness.js';
+import { startAppEachTest } from '../support/app-tests.js';
+import { BUILD, labelledIssue, statusBody, tickingClock } from '../support/builds.js';
+import { doubledAndShuffled, driveBuild, makeScript } from '../support/scripted-sessions.js';
 
-const BUILD = '1-add-oauth-login';
 /** W1.1's first attempt fails, so the build waits for a person and a `/retry` would start work. */
-const script: SessionScript = {
-  build: BUILD,
-  issue: 1,
+const script = makeScript({
   workers: [{ id: 'W1.1' }, { id: 'W2.1', depends_on: ['W1.1'] }],
   work: (worker, attempt) => (worker === 'W1.1' && attempt === 1 ? 'fail' : 'deliver'),
-};
+});
 
 describe('who steers a build: a command counts once, when Baton accepts it', () => {
   let gh: FakeGitHub;
-  let apps: AppHarness[];
+  let app: AppHarness;
 
+  startAppEachTest((started) => ({ gh, app } = started));
   beforeEach(async () => {
-    const now = tickingClock();
-    gh = installedRepo(now);
-    apps = [await startApp({ gh, now })];
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    gh.events.labeled(issue, 'orchestrate', 'maintainer');
+    labelledIssue(gh);
     await drive();
   });
-  afterEach(() => {
-    for (const app of apps) app.stop();
-  });
 
-  const drive = () => driveBuild({ gh, apps, script });
+  const drive = () => driveBuild({ gh, apps: [app], script });
   const say = async (body: string, user = 'maintainer') => {
     const comment = gh.addComment({ issue: 1, body, user });
     await drive();
@@ -80,7 +68,7 @@ describe('who steers a build: a command counts once, when Baton accepts it', () 
     'answers the /approve that started the build with 👀 and no error (two replicas, seed %i)',
     async (seed) => {
       const now = tickingClock('2026-11-22T11:00:00.000Z');
-      apps.push(await startApp({ gh, now }));
+      const apps = [app, await startReplica({ now })];
       const approve = gh.addComment({ issue: 1, body: '/approve', user: 'maintainer' });
       gh.addComment({ issue: 1, body: '/status', user: 'maintainer' });
       await driveBuild({ gh, apps, script, delivery: doubledAndShuffled(seed), burst: true });

@@ -1,11 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
-import { type AppHarness, startApp } from '../support/app-harness.js';
-import { installedRepo, tickingClock } from '../support/builds.js';
-import { driveBuild, type SessionScript } from '../support/scripted-sessions.js';
-
-const BUILD = '1-add-oauth-login';
+import type { AppHarness } from '../support/app-harness.js';
+import { startAppEachTest } from '../support/app-tests.js';
+import { BUILD } from '../support/builds.js';
+import { driveBuild, makeScript, runApprovedBuild } from '../support/scripted-sessions.js';
 
 /**
  * A review steers a worker PR only when its author has write, maintain or
@@ -14,20 +13,12 @@ const BUILD = '1-add-oauth-login';
 describe('who steers a build: reviews', () => {
   let gh: FakeGitHub;
   let app: AppHarness;
-  const script: SessionScript = { build: BUILD, issue: 1, workers: [{ id: 'W1.1' }] };
+  const script = makeScript({ workers: [{ id: 'W1.1' }] });
 
-  beforeEach(async () => {
-    const now = tickingClock();
-    gh = installedRepo(now);
-    gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': 'review:\n  requireHuman: true\n' });
-    app = await startApp({ gh, now });
-    const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
-    gh.events.labeled(issue, 'orchestrate', 'maintainer');
-    await drive();
-    gh.addComment({ issue: 1, body: '/approve', user: 'maintainer' });
-    await drive();
+  startAppEachTest((started) => ({ gh, app } = started), {
+    config: 'review:\n  requireHuman: true\n',
   });
-  afterEach(() => app.stop());
+  beforeEach(() => runApprovedBuild({ gh, apps: [app], script }));
 
   const drive = () => driveBuild({ gh, apps: [app], script });
   const pull = () => [...gh.pulls.values()].find((p) => p.head === workerBranch(BUILD, 'W1.1'));

@@ -2,8 +2,9 @@ import examples from '@octokit/webhooks-examples';
 import nock from 'nock';
 import type { Logger } from 'pino';
 import { Probot } from 'probot';
-import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import type { FakeGitHub, SimRun } from '../../sim/github/fake-github.js';
 import { clearConfigCache } from '../../src/config.js';
+import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import type { StatusPacer } from '../../src/github/act/status-pacer.js';
 import { BuildQueue } from '../../src/github/client/build-queue.js';
 import { BatonOctokit } from '../../src/github/client/octokit.js';
@@ -177,10 +178,14 @@ export function examplePayload(
   };
 }
 
-/** `issues.labeled` for an issue of the simulated repository. */
+/** `issues.labeled` for an issue of the simulated repository: the build label, by the maintainer, unless told. */
 export function labeledPayload(
   gh: FakeGitHub,
-  { issue, label, sender }: { issue: number; label: string; sender: string },
+  {
+    issue,
+    label = 'orchestrate',
+    sender = 'maintainer',
+  }: { issue: number; label?: string; sender?: string },
 ) {
   const base = examplePayload(gh, { event: 'issues', action: 'labeled', overrides: {} });
   const simIssue = gh.issues.get(issue);
@@ -255,4 +260,21 @@ export function workflowRunPayload(gh: FakeGitHub, { runId }: { runId: number })
       conclusion: run.conclusion,
     },
   };
+}
+
+/**
+ * The plan session's run (the latest) succeeds after its publish pushed the plan (`landPlan`):
+ * its push of the build branch and its completion are delivered to `app`. Answers the run.
+ */
+export async function finishPlanRun(
+  app: AppHarness,
+  gh: FakeGitHub,
+  { build }: { build: string },
+): Promise<SimRun> {
+  const run = gh.runs.at(-1);
+  if (!run) throw new Error('no plan run');
+  gh.finishRun(run.id, 'success');
+  await app.deliver('push', pushPayload(gh, { branch: integrationBranch(build) }));
+  await app.deliver('workflow_run', workflowRunPayload(gh, { runId: run.id }));
+  return run;
 }

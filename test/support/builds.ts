@@ -9,6 +9,19 @@ export interface PlanWorkerSpec {
   complexity?: 'easy' | 'normal' | 'complex';
 }
 
+/** The build of the first issue an app test opens (`labelledIssue`'s "Add OAuth login"). */
+export const BUILD = '1-add-oauth-login';
+
+/** Three workers in a diamond: W1.1 and W1.2, then W2.1 on both. */
+export const DIAMOND: PlanWorkerSpec[] = [
+  { id: 'W1.1', title: 'OAuth provider' },
+  { id: 'W1.2', title: 'Login routes' },
+  { id: 'W2.1', title: 'Sessions', depends_on: ['W1.1', 'W1.2'] },
+];
+
+/** Two workers in a chain: W2.1 on W1.1. */
+export const CHAIN: PlanWorkerSpec[] = [{ id: 'W1.1' }, { id: 'W2.1', depends_on: ['W1.1'] }];
+
 /** A repository with Baton set up: the workflow on the default branch, a maintainer and a reader. */
 export function installedRepo(now: () => string): FakeGitHub {
   const gh = new FakeGitHub({ now });
@@ -22,6 +35,19 @@ export function installedRepo(now: () => string): FakeGitHub {
   gh.permissions.set('admin', 'admin');
   gh.permissions.set('reader', 'read');
   return gh;
+}
+
+/**
+ * An issue asking for a build: opened with the build label, and the maintainer's label event
+ * waiting in the outbox. Answers its number.
+ */
+export function labelledIssue(
+  gh: FakeGitHub,
+  { title = 'Add OAuth login', label = 'orchestrate' }: { title?: string; label?: string } = {},
+): number {
+  const issue = gh.openIssue({ title, labels: [label] });
+  gh.events.labeled(issue, label, 'maintainer');
+  return issue;
 }
 
 /** What a plan session's publish job does: commit plan.json and the briefs on the build branch. */

@@ -1,6 +1,6 @@
 import examples from '@octokit/webhooks-examples';
-import { vi } from 'vitest';
-import type { FakeGitHub, SimPull } from '../../sim/github/fake-github.js';
+import { afterEach, beforeEach, vi } from 'vitest';
+import { FakeGitHub, type SimPull } from '../../sim/github/fake-github.js';
 import { BuildQueue } from '../../src/github/client/build-queue.js';
 import { resyncAll } from '../../src/github/reconcile/resync.js';
 import { scheduleSetup } from '../../src/github/setup/onboarding.js';
@@ -8,6 +8,7 @@ import { SETUP_BRANCH } from '../../src/github/setup/setup-pulls.js';
 import { loadSetupTemplates } from '../../src/github/setup/setup-templates.js';
 import { renderTemplates } from '../../src/templates.js';
 import { type AppHarness, startApp } from './app-harness.js';
+import { type AppOnRepo, startAppEachTest } from './app-tests.js';
 
 // Onboarding fixtures: the Baton source the app pins, installation payloads,
 // and reads of the setup branch in the simulated repository.
@@ -28,6 +29,29 @@ export function rendered(ref = SOURCE.ref, version?: string): Record<string, str
     ...(version ? { batonVersion: version } : {}),
   });
   return Object.fromEntries(files.map((file) => [file.path, file.content]));
+}
+
+/**
+ * The set-up of an onboarding test, before each: Baton's source in the app's variables
+ * (`BATON_SOURCE_REF` only when `ref` is given), a repository Baton is not set up in (the
+ * maintainer a writer when `maintainer` is set), and the app started on it; `use` receives
+ * them. After each test the app is stopped and the variables are restored.
+ */
+export function startOnboardingEachTest(
+  use: (started: AppOnRepo) => void,
+  { ref, maintainer = false }: { ref?: string; maintainer?: boolean } = {},
+): void {
+  beforeEach(() => {
+    vi.stubEnv('BATON_SOURCE_REPOSITORY', SOURCE.repository);
+    if (ref) vi.stubEnv('BATON_SOURCE_REF', ref);
+  });
+  startAppEachTest(use, {
+    repo: (now) => new FakeGitHub({ now }),
+    prepare: (gh) => {
+      if (maintainer) gh.permissions.set('maintainer', 'write');
+    },
+  });
+  afterEach(() => vi.unstubAllEnvs());
 }
 
 type Example = { name: string; examples: Record<string, unknown>[] };

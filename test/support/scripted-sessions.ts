@@ -4,7 +4,7 @@ import { renderVerdictMarker } from '../../src/core/sessions/verdict-marker.js';
 import { completionPath, integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { exchangeMarkerRef } from '../../src/server/session-token-deps.js';
 import type { AppHarness } from './app-harness.js';
-import { landPlan, type PlanWorkerSpec } from './builds.js';
+import { BUILD, DIAMOND, labelledIssue, landPlan, type PlanWorkerSpec } from './builds.js';
 
 /**
  * What the Actions side does in app tests: each queued run of the Baton
@@ -254,6 +254,11 @@ function completion(script: SessionScript, worker: string): Record<string, strin
   return { [completionPath(script.build, worker)]: `${JSON.stringify(report, null, 2)}\n` };
 }
 
+/** The script of issue 1's build (`BUILD`): the DIAMOND workers, every session going well, unless told. */
+export function makeScript(overrides: Partial<SessionScript> = {}): SessionScript {
+  return { build: BUILD, issue: 1, workers: DIAMOND, ...overrides };
+}
+
 /** How a batch of webhooks reaches the app(s): in order, or doubled and shuffled. */
 export type Delivery = (
   events: { name: string; payload: object }[],
@@ -332,4 +337,19 @@ export async function driveBuild({
     if (ran === 0 && gh.outbox.length === 0 && !queued) return;
   }
   throw new Error(`the build did not come to rest in ${maxRounds} rounds`);
+}
+
+/**
+ * A whole build through the app(s): an issue labelled for it, its plan played, the
+ * maintainer's `/approve`, then every session until the build is at rest (`driveBuild`, with
+ * `drive`'s options each time). Answers the issue.
+ */
+export async function runApprovedBuild(
+  drive: { gh: FakeGitHub } & Parameters<typeof driveBuild>[0],
+): Promise<number> {
+  const issue = labelledIssue(drive.gh);
+  await driveBuild(drive);
+  drive.gh.addComment({ issue, body: '/approve', user: 'maintainer' });
+  await driveBuild(drive);
+  return issue;
 }

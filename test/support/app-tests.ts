@@ -1,0 +1,57 @@
+import { afterEach, beforeEach } from 'vitest';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { type AppHarness, startApp } from './app-harness.js';
+import { installedRepo, tickingClock } from './builds.js';
+
+/**
+ * The usual set-up of an app test, as vitest hooks (apart from app-harness.ts, which the
+ * benchmark imports too).
+ */
+
+/** What each app test gets: the clock, the simulated repository, the app started on it. */
+export interface AppOnRepo {
+  now: () => string;
+  gh: FakeGitHub;
+  app: AppHarness;
+  /** The app, for `driveBuild`; a test may add replicas (`startReplica`). */
+  apps: AppHarness[];
+}
+
+/** How the app and its repository start: `startApp`'s options, and the repository's own. */
+export type AppTestOptions = Omit<Parameters<typeof startApp>[0], 'gh' | 'now'> & {
+  /** The repository on the test's clock; `installedRepo` unless given. */
+  repo?: (now: () => string) => FakeGitHub;
+  /** `.github/baton.yml` on the default branch, committed before the app starts. */
+  config?: string;
+  /** Anything else to change on the repository before the app starts. */
+  prepare?: (gh: FakeGitHub, now: () => string) => void;
+};
+
+/**
+ * Before each test: a ticking clock, the repository (`installedRepo` unless `repo` makes
+ * another) with `config` and what `prepare` changes, and the app started on it; `use`
+ * receives them for the test file's variables. After each test the app is stopped, and with it
+ * every nock interceptor (an app a test restarts on the same repository goes too).
+ * `options` may be a function, called before each test (for timers a test moves).
+ */
+export function startAppEachTest(
+  use: (started: AppOnRepo) => void,
+  options: AppTestOptions | (() => AppTestOptions) = {},
+): void {
+  let app: AppHarness | undefined;
+  beforeEach(async () => {
+    const {
+      repo = installedRepo,
+      config,
+      prepare,
+      ...start
+    } = typeof options === 'function' ? options() : options;
+    const now = tickingClock();
+    const gh = repo(now);
+    if (config) gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': config }, 'Configure');
+    prepare?.(gh, now);
+    app = await startApp({ gh, now, ...start });
+    use({ now, gh, app, apps: [app] });
+  });
+  afterEach(() => app?.stop());
+}
