@@ -1,14 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  close,
-  dispatchedRunWorld,
-  exchange,
-  makeClaims,
-  startEndpoint,
-  startTestIssuer,
-  type TestIssuer,
-  type TokenWorld,
-} from '../server/token-fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { attemptExchange, type TokenWorld, useTestIssuer } from '../server/token-fixtures.js';
 
 /**
  * A doctor session runs on the default branch, where no other session may get
@@ -16,12 +7,7 @@ import {
  * run name, on the default branch, gets one, and only contents: write and
  * actions: read.
  */
-let issuer: TestIssuer;
-
-beforeAll(async () => {
-  issuer = await startTestIssuer();
-});
-afterAll(() => issuer.close());
+const issuer = useTestIssuer();
 
 const DOCTOR_NAME = 'baton doctor doctor-k3x9q2m7ab - -';
 
@@ -37,19 +23,15 @@ function onBranch(branch: string) {
 }
 
 async function attempt(branch: string, stage: (world: TokenWorld) => void) {
-  const world = dispatchedRunWorld();
-  if (world.run) world.run.headBranch = branch;
-  stage(world);
-  const endpoint = await startEndpoint({ issuer: issuer.url, world });
-  try {
-    const reply = await exchange(
-      endpoint,
-      `Bearer ${await issuer.sign({ claims: makeClaims(onBranch(branch)) })}`,
-    );
-    return { reply, minted: endpoint.minted };
-  } finally {
-    await close(endpoint.server);
-  }
+  const { reply, endpoint } = await attemptExchange({
+    issuer,
+    stage: (world) => {
+      if (world.run) world.run.headBranch = branch;
+      stage(world);
+    },
+    claims: onBranch(branch),
+  });
+  return { reply, minted: endpoint.minted };
 }
 
 describe('the token endpoint and doctor sessions', () => {

@@ -1,45 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  attemptExchange,
   BRANCH_REF,
   close,
-  dispatchedRunWorld,
-  type Endpoint,
   exchange,
-  makeClaims,
   startEndpoint,
-  startTestIssuer,
-  type TestIssuer,
   type TokenWorld,
+  useTestIssuer,
 } from '../server/token-fixtures.js';
 
 /**
  * Attacks on the session token endpoint: each stages a run that must not get
  * the app's write token and checks that none is minted.
  */
-let issuer: TestIssuer;
+const issuer = useTestIssuer();
 
-beforeAll(async () => {
-  issuer = await startTestIssuer();
-});
-
-afterAll(() => issuer.close());
-
-async function attempt(
-  stage: (world: TokenWorld) => void,
-  claims: Record<string, unknown> = {},
-): Promise<{ reply: Awaited<ReturnType<typeof exchange>>; endpoint: Endpoint }> {
-  const world = dispatchedRunWorld();
-  stage(world);
-  const endpoint = await startEndpoint({ issuer: issuer.url, world });
-  try {
-    const reply = await exchange(
-      endpoint,
-      `Bearer ${await issuer.sign({ claims: makeClaims(claims) })}`,
-    );
-    return { reply, endpoint };
-  } finally {
-    await close(endpoint.server);
-  }
+function attempt(stage: (world: TokenWorld) => void, claims: Record<string, unknown> = {}) {
+  return attemptExchange({ issuer, stage, claims });
 }
 
 describe('the token endpoint, attacked', () => {

@@ -1,10 +1,10 @@
 import nock from 'nock';
-import { Probot, ProbotOctokit } from 'probot';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WORKFLOW_PATH } from '../../src/core/vocabulary/ids.js';
 import { createSessionTokenDepsFromProbot } from '../../src/server/session-token-deps.js';
 import { renderTemplates } from '../../src/templates.js';
-import { TEST_PRIVATE_KEY as privateKey } from '../support/app-key.js';
+import { probotOnNock } from '../support/app-tests.js';
+import { API } from '../support/mount-nock.js';
 
 /**
  * The token endpoint accepts the session workflow Baton installed, pinned to
@@ -14,27 +14,11 @@ import { TEST_PRIVATE_KEY as privateKey } from '../support/app-key.js';
  * token, whatever `allowWorkflowChanges` says (docs/security.md, "The token
  * endpoint").
  */
-const API = 'https://api.github.com';
 const SOURCE = 'baton-org/baton';
 const RELEASE = 'a'.repeat(40);
 const OTHER = 'c'.repeat(40);
 const env = { BATON_SOURCE_REPOSITORY: SOURCE, BATON_SOURCE_REF: RELEASE };
-let probot: Probot;
-
-beforeAll(() => {
-  probot = new Probot({
-    appId: 1,
-    privateKey,
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
-    logLevel: 'fatal',
-  });
-  nock.disableNetConnect();
-});
-
-afterEach(() => {
-  expect(nock.isDone()).toBe(true);
-  nock.cleanAll();
-});
+const probot = probotOnNock();
 
 function workflowPinnedTo(ref: string): string {
   const file = renderTemplates({ batonRepository: SOURCE, batonRef: ref }).find(

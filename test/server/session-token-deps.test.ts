@@ -1,30 +1,14 @@
 import { createHash } from 'node:crypto';
 import nock from 'nock';
-import { Probot, ProbotOctokit } from 'probot';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createSessionTokenDepsFromProbot,
   type SessionTokenDeps,
 } from '../../src/server/session-token.js';
-import { TEST_PRIVATE_KEY as privateKey } from '../support/app-key.js';
+import { probotOnNock } from '../support/app-tests.js';
+import { API } from '../support/mount-nock.js';
 
-const API = 'https://api.github.com';
-let probot: Probot;
-
-beforeAll(() => {
-  probot = new Probot({
-    appId: 1,
-    privateKey,
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
-    logLevel: 'fatal',
-  });
-  nock.disableNetConnect();
-});
-
-afterEach(() => {
-  expect(nock.isDone()).toBe(true);
-  nock.cleanAll();
-});
+const probot = probotOnNock();
 
 describe('createSessionTokenDepsFromProbot', () => {
   const deps = (): Omit<SessionTokenDeps, 'issuer' | 'audience'> =>

@@ -13,20 +13,11 @@ import {
   makeClaims,
   type SignOptions,
   startEndpoint,
-  startTestIssuer,
-  type TestIssuer,
   type TokenWorld,
+  useTestIssuer,
 } from './token-fixtures.js';
 
-let issuer: TestIssuer;
-let issuerUrl: string;
-
-beforeAll(async () => {
-  issuer = await startTestIssuer();
-  issuerUrl = issuer.url;
-});
-
-afterAll(() => issuer.close());
+const issuer = useTestIssuer();
 
 function sign(options: SignOptions = {}): Promise<string> {
   return issuer.sign(options);
@@ -35,7 +26,7 @@ function sign(options: SignOptions = {}): Promise<string> {
 describe('the session token endpoint', () => {
   let endpoint: Endpoint;
   beforeAll(async () => {
-    endpoint = await startEndpoint({ issuer: issuerUrl });
+    endpoint = await startEndpoint({ issuer: issuer.url });
   });
   afterAll(() => close(endpoint.server));
 
@@ -155,7 +146,7 @@ async function hs256(): Promise<string> {
   const secret = new TextEncoder().encode('a shared secret that anyone could know');
   const jwt = await new SignJWT(makeClaims())
     .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
-    .setIssuer(issuerUrl)
+    .setIssuer(issuer.url)
     .setAudience('baton')
     .setIssuedAt()
     .setExpirationTime('5m')
@@ -165,7 +156,7 @@ async function hs256(): Promise<string> {
 
 describe('the session token endpoint with other settings', () => {
   it('adds the workflows permission where the repository allows workflow changes', async () => {
-    const endpoint = await startEndpoint({ issuer: issuerUrl });
+    const endpoint = await startEndpoint({ issuer: issuer.url });
     endpoint.world.allowsWorkflowChanges = true;
     await exchange(endpoint, `Bearer ${await sign()}`);
     await close(endpoint.server);
@@ -178,7 +169,7 @@ describe('the session token endpoint with other settings', () => {
   });
 
   it('mints a doctor session only what its probes need, never workflows', async () => {
-    const endpoint = await startEndpoint({ issuer: issuerUrl });
+    const endpoint = await startEndpoint({ issuer: issuer.url });
     endpoint.world.allowsWorkflowChanges = true;
     if (endpoint.world.run) endpoint.world.run.displayTitle = 'baton doctor doctor-k3x9q2m7 - -';
     await exchange(endpoint, `Bearer ${await sign()}`);
@@ -188,7 +179,7 @@ describe('the session token endpoint with other settings', () => {
   });
 
   it('reads a run name that only looks like a doctor session as a session', async () => {
-    const endpoint = await startEndpoint({ issuer: issuerUrl });
+    const endpoint = await startEndpoint({ issuer: issuer.url });
     if (endpoint.world.run) endpoint.world.run.displayTitle = 'baton doctor 12-add-login W1.1 -';
     await exchange(endpoint, `Bearer ${await sign()}`);
     await close(endpoint.server);
@@ -201,7 +192,7 @@ describe('the session token endpoint with other settings', () => {
     title: string,
     world: Partial<Pick<TokenWorld, 'allowsWorkflowChanges' | 'workflowFilesDiffer'>> = {},
   ) {
-    const endpoint = await startEndpoint({ issuer: issuerUrl });
+    const endpoint = await startEndpoint({ issuer: issuer.url });
     Object.assign(endpoint.world, world);
     if (endpoint.world.run) endpoint.world.run.displayTitle = title;
     await exchange(endpoint, `Bearer ${await sign()}`);
@@ -248,7 +239,7 @@ describe('the session token endpoint with other settings', () => {
   async function exchangeMinting(mint: (attempt: number) => void) {
     let tries = 0;
     const endpoint = await startEndpoint({
-      issuer: issuerUrl,
+      issuer: issuer.url,
       overrides: {
         createInstallationToken: async () => {
           tries += 1;

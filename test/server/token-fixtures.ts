@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
+import { afterAll, beforeAll } from 'vitest';
 import type { JobView, RunFacts, RunView } from '../../src/server/run-binding.js';
 import {
   createSessionTokenHandler,
@@ -81,6 +82,16 @@ export async function startTestIssuer(): Promise<TestIssuer> {
         .sign(key),
     close: () => close(server),
   };
+}
+
+/** The test file's issuer: started before its tests, closed after them. */
+export function useTestIssuer(): TestIssuer {
+  const issuer = {} as TestIssuer;
+  beforeAll(async () => {
+    Object.assign(issuer, await startTestIssuer());
+  });
+  afterAll(() => issuer.close());
+  return issuer;
 }
 
 /** The claims of the publish job of a run Baton dispatched on W1.1's branch, then `overrides`. */
@@ -237,4 +248,32 @@ export async function exchange(endpoint: Endpoint, authorization: string | null)
     headers: authorization === null ? {} : { Authorization: authorization },
   });
   return { status: response.status, body: (await response.json()) as Record<string, string> };
+}
+
+/**
+ * One exchange against an endpoint of its own: the world of a dispatched run, changed by
+ * `stage`, and a token `issuer` signed with `claims` (`makeClaims`'). Answers the reply and
+ * the endpoint, closed.
+ */
+export async function attemptExchange({
+  issuer,
+  stage,
+  claims,
+}: {
+  issuer: TestIssuer;
+  stage: (world: TokenWorld) => void;
+  claims?: Record<string, unknown>;
+}): Promise<{ reply: Awaited<ReturnType<typeof exchange>>; endpoint: Endpoint }> {
+  const world = dispatchedRunWorld();
+  stage(world);
+  const endpoint = await startEndpoint({ issuer: issuer.url, world });
+  try {
+    const reply = await exchange(
+      endpoint,
+      `Bearer ${await issuer.sign({ claims: makeClaims(claims) })}`,
+    );
+    return { reply, endpoint };
+  } finally {
+    await close(endpoint.server);
+  }
 }

@@ -1,6 +1,9 @@
-import { afterEach, beforeEach } from 'vitest';
+import nock from 'nock';
+import { Probot, ProbotOctokit } from 'probot';
+import { afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { type AppHarness, startApp } from './app-harness.js';
+import { TEST_PRIVATE_KEY } from './app-key.js';
 import { installedRepo, tickingClock } from './builds.js';
 
 /**
@@ -54,4 +57,23 @@ export function startAppEachTest(
     use({ now, gh, app, apps: [app] });
   });
   afterEach(() => app?.stop());
+}
+
+/**
+ * A Probot of the app for tests that answer its requests with nock scopes of their own:
+ * retries and throttling off, no network. After each test every scope must be done; then
+ * they are cleared.
+ */
+export function probotOnNock(): Probot {
+  beforeAll(() => nock.disableNetConnect());
+  afterEach(() => {
+    expect(nock.isDone()).toBe(true);
+    nock.cleanAll();
+  });
+  return new Probot({
+    appId: 1,
+    privateKey: TEST_PRIVATE_KEY,
+    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    logLevel: 'fatal',
+  });
 }
