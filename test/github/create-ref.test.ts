@@ -1,22 +1,16 @@
-import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { findNotice } from '../../src/core/vocabulary/notice.js';
 import { type ActLog, act } from '../../src/github/act/act.js';
 import { createRef, RefRefusedError } from '../../src/github/act/refs.js';
 import { BUILD, makeSnapshot } from '../core/factories.js';
-import { mountOnNock, repoContextOn } from '../support/mount-nock.js';
+import { mountEachTest } from '../support/app-tests.js';
+import { repoContextOn } from '../support/mount-nock.js';
 
 describe('creating a ref: only "Reference already exists" means someone holds it', () => {
   let gh: FakeGitHub;
-  beforeEach(() => {
-    nock.disableNetConnect();
-    gh = new FakeGitHub();
-    mountOnNock(gh);
-  });
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
+  mountEachTest((repo) => {
+    gh = repo;
   });
 
   it('answers false for a ref that exists, true for a new one', async () => {

@@ -1,12 +1,12 @@
-import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import {
   kindOfGitHub,
   readGitHubKind,
   unsupportedGitHub,
 } from '../../src/github/client/github-kind.js';
-import { API, mountOnNock } from '../support/mount-nock.js';
+import { mountEachTest } from '../support/app-tests.js';
+import { API } from '../support/mount-nock.js';
 
 describe('which GitHub the app talks to', () => {
   it.each([
@@ -37,14 +37,8 @@ describe('which GitHub the app talks to', () => {
 
   describe('against the simulated GitHub', () => {
     let gh: FakeGitHub;
-    beforeEach(() => {
-      nock.disableNetConnect();
-      gh = new FakeGitHub();
-      mountOnNock(gh);
-    });
-    afterEach(() => {
-      nock.cleanAll();
-      nock.enableNetConnect();
+    mountEachTest((repo) => {
+      gh = repo;
     });
     it('tells github.com from an Enterprise Server of a version', async () => {
       expect(await readGitHubKind(API)).toEqual({ kind: 'cloud' });

@@ -1,5 +1,4 @@
-import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
 import { GraphqlBudget } from '../../sim/github/graphql/graphql-budget.js';
 import { createGraphqlAllowance } from '../../src/github/client/graphql-allowance.js';
@@ -7,7 +6,7 @@ import { BatonOctokit } from '../../src/github/client/octokit.js';
 import { graphqlAllowanceOf } from '../../src/github/client/pace-requests.js';
 import type { RepoContext } from '../../src/github/client/types.js';
 import { type ResyncApp, resyncAll } from '../../src/github/reconcile/resync.js';
-import { mountOnNock } from '../support/mount-nock.js';
+import { mountEachTest } from '../support/app-tests.js';
 
 const HOUR_S = 3600;
 
@@ -55,12 +54,12 @@ describe('the GraphQL allowance GitHub’s answers state', () => {
 
 describe('the app reads the points left from GitHub’s answers', () => {
   let gh: FakeGitHub;
-  beforeEach(() => {
-    nock.disableNetConnect();
-    gh = new FakeGitHub({ graphqlBudget: new GraphqlBudget(5) });
-    mountOnNock(gh);
-  });
-  afterEach(() => nock.cleanAll());
+  mountEachTest(
+    (repo) => {
+      gh = repo;
+    },
+    () => new FakeGitHub({ graphqlBudget: new GraphqlBudget(5) }),
+  );
 
   it('notes the x-ratelimit headers of each GraphQL answer for the installation', async () => {
     const octokit = new BatonOctokit({

@@ -1,6 +1,5 @@
-import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import type { BuildSnapshot, CommandInfo } from '../../src/core/snapshot/snapshot.js';
 import { findLedgerPart } from '../../src/core/status/ledger-archive.js';
 import { type ActLog, act } from '../../src/github/act/act.js';
@@ -8,7 +7,8 @@ import { ledgerPartLockRef } from '../../src/github/act/ensure-ledger-part.js';
 import type { RepoContext } from '../../src/github/client/types.js';
 import { collectComments, type PlainComment } from '../../src/github/observe/read-comments.js';
 import { BUILD, makeCommand, makeSnapshot } from '../core/factories.js';
-import { mountOnNock, repoContextOn } from '../support/mount-nock.js';
+import { mountEachTest } from '../support/app-tests.js';
+import { repoContextOn } from '../support/mount-nock.js';
 
 const quiet: ActLog = { info: () => {}, warn: () => {}, error: () => {} };
 
@@ -59,14 +59,8 @@ async function renderOnce(ctx: RepoContext, snapshot: BuildSnapshot) {
 
 describe('a ledger that outgrows the status comment moves into ledger parts, never cut', () => {
   let gh: FakeGitHub;
-  beforeEach(() => {
-    nock.disableNetConnect();
-    gh = new FakeGitHub();
-    mountOnNock(gh);
-  });
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
+  mountEachTest((repo) => {
+    gh = repo;
   });
 
   it('keeps 1,000 accepted commands across the status comment and its parts, each under 65,536 characters', async () => {

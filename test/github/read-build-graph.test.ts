@@ -1,11 +1,10 @@
 import { Octokit } from '@octokit/rest';
-import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { buildDir, integrationBranch, subIssueGraphPath } from '../../src/core/vocabulary/ids.js';
 import type { RepoContext } from '../../src/github/client/types.js';
 import { readBuildGraph } from '../../src/github/observe/read-build-graph.js';
-import { mountOnNock } from '../support/mount-nock.js';
+import { mountEachTest } from '../support/app-tests.js';
 
 /**
  * The build query's lists read whole against a simulator that, like GitHub,
@@ -17,10 +16,8 @@ const BUILD = '1-add-oauth-login';
 describe('readBuildGraph', () => {
   let gh: FakeGitHub;
   let ctx: RepoContext;
-  beforeEach(() => {
-    nock.disableNetConnect();
-    gh = new FakeGitHub();
-    mountOnNock(gh);
+  mountEachTest((repo) => {
+    gh = repo;
     ctx = {
       octokit: new Octokit({ auth: 'ghs_test' }) as unknown as RepoContext['octokit'],
       owner: gh.owner,
@@ -28,7 +25,6 @@ describe('readBuildGraph', () => {
       botLogin: gh.botLogin,
     };
   });
-  afterEach(() => nock.cleanAll());
 
   function variables() {
     const integration = integrationBranch(BUILD);

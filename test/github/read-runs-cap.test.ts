@@ -1,9 +1,9 @@
-import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { WORKFLOW_FILE } from '../../src/core/vocabulary/ids.js';
 import { readRuns } from '../../src/github/observe/read-runs.js';
-import { mountOnNock, repoContextOn } from '../support/mount-nock.js';
+import { mountEachTest } from '../support/app-tests.js';
+import { repoContextOn } from '../support/mount-nock.js';
 
 const T0 = Date.parse('2026-11-20T08:00:00Z');
 
@@ -23,15 +23,9 @@ function runAt(gh: FakeGitHub, build: string, worker: string, at: number) {
 
 describe('runs listed past GitHub’s 1,000-result cap on filtered listings', () => {
   let gh: FakeGitHub;
-  beforeEach(() => {
-    nock.disableNetConnect();
-    gh = new FakeGitHub();
+  mountEachTest((repo) => {
+    gh = repo;
     gh.workflows.add(WORKFLOW_FILE);
-    mountOnNock(gh);
-  });
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
   });
 
   it('the simulator, as GitHub, ends a created-filtered listing at 1,000 runs, newest first', () => {

@@ -1,23 +1,16 @@
-import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeGitHub } from '../../sim/github/fake-github.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { BatonOctokit } from '../../src/github/client/octokit.js';
 import type { Octokit } from '../../src/github/client/types.js';
-import { mountOnNock } from '../support/mount-nock.js';
+import { mountEachTest } from '../support/app-tests.js';
 
 describe('the simulator pages REST listings as GitHub does', () => {
   let gh: FakeGitHub;
   let issue: number;
-  beforeEach(() => {
-    nock.disableNetConnect();
-    gh = new FakeGitHub();
-    mountOnNock(gh);
+  mountEachTest((repo) => {
+    gh = repo;
     issue = gh.openIssue({ title: 'Add login' });
     for (let i = 0; i < 250; i++) gh.addComment({ issue, body: `comment ${i}`, user: 'octocat' });
-  });
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
   });
 
   const list = (query: Record<string, string>) =>

@@ -1,15 +1,37 @@
 import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
 import { afterEach, beforeAll, beforeEach, expect } from 'vitest';
-import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { FakeGitHub } from '../../sim/github/fake-github.js';
 import { type AppHarness, startApp } from './app-harness.js';
 import { TEST_PRIVATE_KEY } from './app-key.js';
 import { installedRepo, tickingClock } from './builds.js';
+import { mountOnNock } from './mount-nock.js';
 
 /**
- * The usual set-up of an app test, as vitest hooks (apart from app-harness.ts, which the
- * benchmark imports too).
+ * The usual set-up of tests on the simulated GitHub, as vitest hooks (apart from
+ * app-harness.ts, which the benchmark imports too).
  */
+
+/**
+ * Before each test: a simulated repository (`new FakeGitHub()` unless `repo` makes another)
+ * served on nock, with no network; `use` receives it for the test file's variable. After
+ * each test nock is cleared and the network open again.
+ */
+export function mountEachTest(
+  use: (gh: FakeGitHub) => void,
+  repo: () => FakeGitHub = () => new FakeGitHub(),
+): void {
+  beforeEach(() => {
+    nock.disableNetConnect();
+    const gh = repo();
+    mountOnNock(gh);
+    use(gh);
+  });
+  afterEach(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+}
 
 /** What each app test gets: the clock, the simulated repository, the app started on it. */
 export interface AppOnRepo {
