@@ -107,8 +107,8 @@ describe('the resync when an installation is low on GraphQL points', () => {
     return { app, logs };
   }
 
-  it('passes over the low installation and reads the others’ builds', async () => {
-    const { app, logs } = fakeApp([1]);
+  /** One resync pass at the clock's 1000: the builds it read, as `owner:build`, and how many. */
+  async function resyncOf(app: ResyncApp) {
     const seen: string[] = [];
     const scheduled = await resyncAll(
       app,
@@ -120,6 +120,12 @@ describe('the resync when an installation is low on GraphQL points', () => {
       undefined,
       () => 1000,
     );
+    return { seen, scheduled };
+  }
+
+  it('passes over the low installation and reads the others’ builds', async () => {
+    const { app, logs } = fakeApp([1]);
+    const { seen, scheduled } = await resyncOf(app);
     expect(seen).toEqual(['org-2:7-thing']);
     expect(scheduled).toBe(1);
     expect(logs).toContain(
@@ -128,18 +134,7 @@ describe('the resync when an installation is low on GraphQL points', () => {
   });
 
   it('reads every installation when none is low', async () => {
-    const { app } = fakeApp([]);
-    const seen: string[] = [];
-    await resyncAll(
-      app,
-      (ctx: RepoContext, ref) => {
-        seen.push(`${ctx.owner}:${ref.build}`);
-        return true;
-      },
-      async () => 'baton[bot]',
-      undefined,
-      () => 1000,
-    );
+    const { seen } = await resyncOf(fakeApp([]).app);
     expect(seen).toEqual(['org-1:7-thing', 'org-2:7-thing']);
   });
 });
