@@ -1,16 +1,8 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseUsageMessage } from '../../src/core/plan/usage.js';
 import { completionPath, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
-import { BUNDLE_FILE } from '../../src/session/result.js';
-import {
-  BUILD,
-  type Fixture,
-  makeCompletion,
-  makeResult,
-  WORKER,
-} from '../session/publish/fixture.js';
+import { BUILD, makeCompletion, WORKER, workSession } from '../session/publish/fixture.js';
 import { usePublishHarness } from '../session/publish/harness.js';
 
 /**
@@ -58,25 +50,6 @@ const SECRETS = {
 const fileWith = (text: string) =>
   `// config\nexport const a = 1;\nexport const s = \`${text}\`;\n`;
 
-function commitInTurn(
-  fixture: Fixture,
-  steps: Array<Record<string, string | null>>,
-  from?: string,
-) {
-  let head = from ?? fixture.base;
-  for (const files of steps) head = fixture.agentCommit({ branch: BRANCH, from: head, files });
-  fixture.git([
-    'bundle',
-    'create',
-    '--quiet',
-    join(fixture.out, BUNDLE_FILE),
-    `${from ?? fixture.base}..HEAD`,
-  ]);
-  fixture.writeResult(
-    makeResult({ base: from ?? fixture.base, head, completion: makeCompletion() }),
-  );
-}
-
 describe('publish refuses a session whose commits carry a secret', () => {
   const h = usePublishHarness();
 
@@ -93,12 +66,12 @@ describe('publish refuses a session whose commits carry a secret', () => {
   }
 
   it.each(Object.entries(SECRETS))('refuses %s in a new file', async (_kind, [text, rule]) => {
-    commitInTurn(h.fixture, [{ 'src/settings.ts': fileWith(text), [OWN_COMPLETION]: completion }]);
+    workSession(h.fixture, [{ 'src/settings.ts': fileWith(text), [OWN_COMPLETION]: completion }]);
     await expectRefused(rule, /src\/settings\.ts:3 \(rule /, text);
   });
 
   it('refuses a secret added to a file the base already has, by its line', async () => {
-    commitInTurn(h.fixture, [
+    workSession(h.fixture, [
       {
         'src/app.ts': `export const app = 1;\nconst token = "ghp_${noise(36)}";\n`,
         [OWN_COMPLETION]: completion,
@@ -109,7 +82,7 @@ describe('publish refuses a session whose commits carry a secret', () => {
 
   it('refuses a secret that a later commit of the session removes (it is pushed with its history)', async () => {
     const text = `sk-ant-api03-${noise(93)}AA`;
-    commitInTurn(h.fixture, [
+    workSession(h.fixture, [
       { 'src/settings.ts': fileWith(text) },
       { 'src/settings.ts': fileWith('nothing here') },
       { [OWN_COMPLETION]: completion },
@@ -125,10 +98,10 @@ describe('publish refuses a session whose commits carry a secret', () => {
       files: { 'src/keys.ts': fileWith(text) },
     });
     h.fixture.git(['push', '--quiet', h.fixture.remoteDir, `${earlier}:refs/heads/${BRANCH}`]);
-    commitInTurn(
+    workSession(
       h.fixture,
       [{ 'src/keys.ts': null, 'lib/moved.ts': fileWith(text), [OWN_COMPLETION]: completion }],
-      earlier,
+      { from: earlier },
     );
     await expectRefused('secretlint/github', /lib\/moved\.ts:3 \(rule /, text);
   });
@@ -138,7 +111,7 @@ describe('publish refuses a session whose commits carry a secret', () => {
     ['a key store by its kind', 'certs/server.p12', '\0\x01binary', 'key-file'],
     ['an env file by its kind', '.env', 'DEBUG=1\n', 'key-file'],
   ])('refuses %s', async (_kind, path, content, rule) => {
-    commitInTurn(h.fixture, [{ [path]: content, [OWN_COMPLETION]: completion }]);
+    workSession(h.fixture, [{ [path]: content, [OWN_COMPLETION]: completion }]);
     await expectRefused(
       rule,
       new RegExp(`${path.replace(/\./g, '\\.')} \\(rule `),
@@ -148,7 +121,7 @@ describe('publish refuses a session whose commits carry a secret', () => {
 
   it('refuses a token inside a small binary file', async () => {
     const text = `ghp_${noise(36)}`;
-    commitInTurn(h.fixture, [
+    workSession(h.fixture, [
       { 'assets/blob.bin': `\0\x01\x02${text}\x03\0`, [OWN_COMPLETION]: completion },
     ]);
     await expectRefused('secretlint/github', /assets\/blob\.bin \(rule /, text);
@@ -156,7 +129,7 @@ describe('publish refuses a session whose commits carry a secret', () => {
 
   it('records the refusal with its usage, for the worker’s row, the value masked', async () => {
     const text = `ghp_${noise(36)}`;
-    commitInTurn(h.fixture, [{ 'src/settings.ts': fileWith(text), [OWN_COMPLETION]: completion }]);
+    workSession(h.fixture, [{ 'src/settings.ts': fileWith(text), [OWN_COMPLETION]: completion }]);
     expect(await h.publish({ GITHUB_RUN_ID: '4242' })).toBe(PUBLISH_EXIT.refused);
     const ref = `refs/baton/${BUILD}/usage/4242-1`;
     const message = h.fixture.git([
@@ -187,7 +160,7 @@ describe('publish refuses a session whose commits carry a secret', () => {
       'const apiKey = "<your-api-key-here-please-change>";',
       'cp .env.example .env',
     ].join('\n');
-    commitInTurn(h.fixture, [
+    workSession(h.fixture, [
       {
         'docs/setup.md': `${nearMisses}\n`,
         '.env.example': 'API_KEY=\n',

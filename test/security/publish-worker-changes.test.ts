@@ -1,14 +1,13 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { completionPath, planPath, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
-import { BUNDLE_FILE } from '../../src/session/result.js';
 import {
   BUILD,
   type Fixture,
   makeCompletion,
   makeResult,
   WORKER,
+  workSession,
 } from '../session/publish/fixture.js';
 import { usePublishHarness } from '../session/publish/harness.js';
 
@@ -20,28 +19,13 @@ import { usePublishHarness } from '../session/publish/harness.js';
 const BRANCH = workerBranch(BUILD, WORKER);
 const OWN_COMPLETION = completionPath(BUILD, WORKER);
 
-/** Commits each set of files in turn on the worker branch, bundles them all, and writes the result. */
-function commitInTurn(fixture: Fixture, steps: Array<Record<string, string | null>>): string {
-  let head = fixture.base;
-  for (const files of steps) head = fixture.agentCommit({ branch: BRANCH, from: head, files });
-  fixture.git([
-    'bundle',
-    'create',
-    '--quiet',
-    join(fixture.out, BUNDLE_FILE),
-    `${fixture.base}..HEAD`,
-  ]);
-  fixture.writeResult(makeResult({ base: fixture.base, head, completion: makeCompletion() }));
-  return head;
-}
-
 const completion = JSON.stringify(makeCompletion());
 
 describe('publish refuses a worker that changes what steers later sessions', () => {
   const h = usePublishHarness();
 
   it('publishes an ordinary worker change (the baseline the attacks vary)', async () => {
-    commitInTurn(h.fixture, [{ 'src/login.ts': 'export {};\n', [OWN_COMPLETION]: completion }]);
+    workSession(h.fixture, [{ 'src/login.ts': 'export {};\n', [OWN_COMPLETION]: completion }]);
 
     expect(await h.publish()).toBe(PUBLISH_EXIT.published);
   });
@@ -86,7 +70,7 @@ describe('publish refuses a worker that changes what steers later sessions', () 
   ])('refuses $attack', async ({ steps, reason }) => {
     const before = h.fixture.remoteSha(BRANCH);
     const changes = typeof steps === 'function' ? steps(h.fixture) : steps;
-    commitInTurn(h.fixture, [...changes, { [OWN_COMPLETION]: completion }]);
+    workSession(h.fixture, [...changes, { [OWN_COMPLETION]: completion }]);
 
     expect(await h.publish()).toBe(PUBLISH_EXIT.refused);
 

@@ -9,7 +9,7 @@ import {
   workerBranch,
 } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
-import { BUILD, makeCompletion, makeResult } from './publish/fixture.js';
+import { BUILD, makeCompletion, makeResult, planSession } from './publish/fixture.js';
 import { usePublishHarness } from './publish/harness.js';
 
 const INTEGRATION = integrationBranch(BUILD);
@@ -62,11 +62,7 @@ function mergedBuild(): string {
 
 function adaptCommit(files: Record<string, string>): { base: string; head: string } {
   const base = mergedBuild();
-  const head = h.fixture.agentCommit({ branch: INTEGRATION, from: base, files });
-  h.fixture.writeResult(
-    makeResult({ role: 'plan', worker: null, branch: INTEGRATION, base, head }),
-  );
-  return { base, head };
+  return { base, head: planSession(h.fixture, files, { from: base }) };
 }
 
 function remoteRefMessage(ref: string): string | null {

@@ -8,7 +8,14 @@ import {
 } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import type { SessionResult } from '../../src/session/result.js';
-import { BUILD, type Fixture, makeCompletion, makeResult, WORKER } from './publish/fixture.js';
+import {
+  BUILD,
+  type Fixture,
+  makeCompletion,
+  makeResult,
+  planSession,
+  WORKER,
+} from './publish/fixture.js';
 import { PULLS, usePublishHarness } from './publish/harness.js';
 
 const BRANCH = workerBranch(BUILD, WORKER);
@@ -62,13 +69,10 @@ const cases: Case[] = [
     rule: 'refuses a plan commit that touches files outside its build folder',
     env: { BATON_ROLE: 'plan', BATON_WORKER: '' },
     arrange(fixture) {
-      const head = fixture.agentCommit({
-        branch: INTEGRATION,
-        files: { [`${buildDir(BUILD)}/PLAN.md`]: '# Plan\n', 'src/app.ts': 'changed\n' },
+      planSession(fixture, {
+        [`${buildDir(BUILD)}/PLAN.md`]: '# Plan\n',
+        'src/app.ts': 'changed\n',
       });
-      fixture.writeResult(
-        makeResult({ role: 'plan', worker: null, branch: INTEGRATION, base: fixture.base, head }),
-      );
     },
     reason: "src/app.ts is not one of the plan's files",
   },

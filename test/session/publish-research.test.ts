@@ -6,7 +6,7 @@ import {
   workerFindingsPath,
 } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
-import { BUILD, type Fixture, makeCompletion, makeResult, WORKER } from './publish/fixture.js';
+import { BUILD, makeCompletion, WORKER, workSession } from './publish/fixture.js';
 import { PULLS, usePublishHarness } from './publish/harness.js';
 
 const BRANCH = workerBranch(BUILD, WORKER);
@@ -24,11 +24,7 @@ sources:
 GitHub for nine in ten of them.
 `;
 
-function commit(fixture: Fixture, files: Record<string, string>): string {
-  const head = fixture.agentCommit({ branch: BRANCH, files });
-  fixture.writeResult(makeResult({ base: fixture.base, head, completion: makeCompletion() }));
-  return head;
-}
+const commit = workSession;
 
 describe('publish in a research build', () => {
   const h = usePublishHarness({

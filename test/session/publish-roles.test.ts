@@ -11,7 +11,7 @@ import {
   renderVerdictMarker,
 } from '../../src/session/publish/write/verdict-marker.js';
 import type { ReviewResult } from '../../src/session/result.js';
-import { BUILD, makeCompletion, makeResult, WORKER } from './publish/fixture.js';
+import { BUILD, makeCompletion, makeResult, planSession, WORKER } from './publish/fixture.js';
 import { PULLS, usePublishHarness } from './publish/harness.js';
 
 const BRANCH = workerBranch(BUILD, WORKER);
@@ -248,20 +248,10 @@ describe('publish of a fix session that merged the build branch', () => {
 
 describe('publish of a plan session', () => {
   it('leaves the build branch alone when the plan session failed', async () => {
-    const head = h.fixture.agentCommit({
-      branch: integrationBranch(BUILD),
-      files: { [`${buildDir(BUILD)}/PLAN.md`]: '# Half a plan\n' },
-    });
-    h.fixture.writeResult(
-      makeResult({
-        role: 'plan',
-        worker: null,
-        branch: integrationBranch(BUILD),
-        status: 'failed',
-        reason: 'Ran out of turns.',
-        base: h.fixture.base,
-        head,
-      }),
+    planSession(
+      h.fixture,
+      { [`${buildDir(BUILD)}/PLAN.md`]: '# Half a plan\n' },
+      { result: { status: 'failed', reason: 'Ran out of turns.' } },
     );
 
     expect(await h.publish({ BATON_ROLE: 'plan', BATON_WORKER: '' })).toBe(
@@ -313,19 +303,7 @@ describe('publish of a plan session', () => {
   }
 
   it('refuses the plan of an issue an outsider edited after the label, leaving the build branch alone', async () => {
-    const head = h.fixture.agentCommit({
-      branch: integrationBranch(BUILD),
-      files: { [`${buildDir(BUILD)}/PLAN.md`]: '# Plan\n' },
-    });
-    h.fixture.writeResult(
-      makeResult({
-        role: 'plan',
-        worker: null,
-        branch: integrationBranch(BUILD),
-        base: h.fixture.base,
-        head,
-      }),
-    );
+    planSession(h.fixture, { [`${buildDir(BUILD)}/PLAN.md`]: '# Plan\n' });
     const env = issueReads({ lastEditedAt: '2026-11-20T10:05:00Z', editor: 'mallory' });
 
     expect(await h.publish({ BATON_ROLE: 'plan', BATON_WORKER: '', ...env })).toBe(
@@ -337,22 +315,10 @@ describe('publish of a plan session', () => {
   });
 
   it('pushes the plan commit to the build branch, with the issue only read', async () => {
-    const head = h.fixture.agentCommit({
-      branch: integrationBranch(BUILD),
-      files: {
-        [`${buildDir(BUILD)}/PLAN.md`]: '# Plan\n',
-        [`${buildDir(BUILD)}/workers/W1.1.md`]: '---\nworker_id: W1.1\n---\nbrief\n',
-      },
+    const head = planSession(h.fixture, {
+      [`${buildDir(BUILD)}/PLAN.md`]: '# Plan\n',
+      [`${buildDir(BUILD)}/workers/W1.1.md`]: '---\nworker_id: W1.1\n---\nbrief\n',
     });
-    h.fixture.writeResult(
-      makeResult({
-        role: 'plan',
-        worker: null,
-        branch: integrationBranch(BUILD),
-        base: h.fixture.base,
-        head,
-      }),
-    );
 
     const env = issueReads({ lastEditedAt: '2026-11-20T09:00:00Z', editor: 'mallory' });
     expect(await h.publish({ BATON_ROLE: 'plan', BATON_WORKER: '', ...env })).toBe(

@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { parseUsageMessage } from '../../src/core/plan/usage.js';
 import { workerBranch } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
-import { BUILD, makeCompletion, makeResult, makeUsage, WORKER } from './publish/fixture.js';
+import {
+  BUILD,
+  makeCompletion,
+  makeResult,
+  makeUsage,
+  WORKER,
+  workSession,
+} from './publish/fixture.js';
 import { usePublishHarness } from './publish/harness.js';
 
 const BRANCH = workerBranch(BUILD, WORKER);
@@ -72,8 +79,7 @@ describe('publish records what the session spent', () => {
   });
 
   it('records a published session once, however often publish runs', async () => {
-    const head = h.fixture.agentCommit({ branch: BRANCH, files: { 'src/login.ts': 'done\n' } });
-    h.fixture.writeResult(makeResult({ base: h.fixture.base, head, completion: makeCompletion() }));
+    workSession(h.fixture, { 'src/login.ts': 'done\n' });
 
     expect(await h.publish(RUN)).toBe(PUBLISH_EXIT.published);
     expect(await h.publish(RUN)).toBe(PUBLISH_EXIT.published);

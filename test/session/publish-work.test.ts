@@ -2,22 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { completionPath, integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import { INSTALLATION_TOKEN } from './publish/fake-github.js';
-import { BUILD, makeCompletion, makeResult, WORKER } from './publish/fixture.js';
+import { BUILD, makeCompletion, makeResult, WORKER, workSession } from './publish/fixture.js';
 import { PULL_URL, PULLS, usePublishHarness } from './publish/harness.js';
 
 const BRANCH = workerBranch(BUILD, WORKER);
 const h = usePublishHarness();
 
 function commitWork(): string {
-  const head = h.fixture.agentCommit({
-    branch: BRANCH,
-    files: {
-      'src/login.ts': 'export const login = true;\n',
-      [completionPath(BUILD, WORKER)]: JSON.stringify(makeCompletion()),
-    },
+  return workSession(h.fixture, {
+    'src/login.ts': 'export const login = true;\n',
+    [completionPath(BUILD, WORKER)]: JSON.stringify(makeCompletion()),
   });
-  h.fixture.writeResult(makeResult({ base: h.fixture.base, head, completion: makeCompletion() }));
-  return head;
 }
 
 describe('publish of a work session', () => {

@@ -124,6 +124,46 @@ function makePlan() {
   };
 }
 
+type Files = Record<string, string | null>;
+
+/**
+ * What W1.1's work session leaves for publish: `files` committed on its branch (or each of
+ * `steps` in turn), bundled from `from` (the dispatched base unless given), and its complete
+ * result naming them (`result` changes it). Answers the head.
+ */
+export function workSession(
+  fixture: Fixture,
+  steps: Files | Files[],
+  { from = fixture.base, result = {} }: { from?: string; result?: Partial<SessionResult> } = {},
+): string {
+  let head = from;
+  for (const files of Array.isArray(steps) ? steps : [steps]) {
+    head = fixture.agentCommit({ branch: workerBranch(BUILD, WORKER), from: head, files });
+  }
+  // Every commit since `from`, as the agent job bundles them (each agentCommit bundled its own).
+  fixture.git(['bundle', 'create', '--quiet', join(fixture.out, BUNDLE_FILE), `${from}..HEAD`]);
+  fixture.writeResult(makeResult({ base: from, head, completion: makeCompletion(), ...result }));
+  return head;
+}
+
+/**
+ * What a plan session leaves for publish: `files` committed on the build branch on top of
+ * `from` (the dispatched base unless given), and its result naming them (`result` changes
+ * it). Answers the head.
+ */
+export function planSession(
+  fixture: Fixture,
+  files: Files,
+  { from = fixture.base, result = {} }: { from?: string; result?: Partial<SessionResult> } = {},
+): string {
+  const branch = integrationBranch(BUILD);
+  const head = fixture.agentCommit({ branch, from, files });
+  fixture.writeResult(
+    makeResult({ role: 'plan', worker: null, branch, base: from, head, ...result }),
+  );
+  return head;
+}
+
 export function makeUsage(overrides: Partial<Usage> = {}): Usage {
   return {
     input_tokens: 1200,
