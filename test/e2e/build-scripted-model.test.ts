@@ -5,7 +5,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeAnthropic } from '../../sim/fake-anthropic.js';
 import { unifiedDiff } from '../../sim/github/git/unified-diff.js';
 import { ADAPTED_NOTE, adaptScenario } from '../../sim/scenario/builds/adapt-scenario.js';
 import { diamondScenario } from '../../sim/scenario/builds/greeting-scenario.js';
@@ -14,16 +13,12 @@ import { createScriptedModel } from '../../sim/scenario/scripted-model.js';
 import { addedLines, conflictBlocks, viewedLines } from '../../sim/scenario/text-reading.js';
 import { briefPath, completionPath, planPath } from '../../src/core/vocabulary/ids.js';
 import { renderBriefFile } from '../../src/session/agent/plan/plan-files.js';
-import { runAgent } from '../../src/session/agent/run-agent.js';
 import {
   gitIn,
-  makeEnv,
   makeRepo,
   makeTempDir,
-  quiet,
-  readResult,
   removeTempDirs,
-  startFakeGitHub,
+  runSession,
   writeFiles,
 } from '../session/agent-fixtures.js';
 
@@ -66,28 +61,16 @@ async function session({
   github?: Record<string, unknown>;
 }) {
   const model = createScriptedModel(scenario);
-  const server = await startFakeAnthropic({ respond: model });
-  const api = await startFakeGitHub(github);
-  const out = await makeTempDir();
-  try {
-    const code = await runAgent(
-      makeEnv({
-        BATON_BUILD: BUILD,
-        GITHUB_WORKSPACE: root,
-        BATON_OUT: out,
-        ANTHROPIC_BASE_URL: server.url,
-        GITHUB_API_URL: api.url,
-        ...env,
-      }),
-      { ...quiet, anthropic: { maxRetries: 2 } },
-    );
-    const result = await readResult(out);
-    // A failed session fails its job (exit 1); any other ends 0.
-    expect(code).toBe(result.status === 'failed' ? 1 : 0);
-    return { result, model };
-  } finally {
-    await Promise.all([server.close(), api.close()]);
-  }
+  const { code, result } = await runSession({
+    root,
+    env: { BATON_BUILD: BUILD, ...env },
+    respond: model,
+    routes: github,
+    options: { anthropic: { maxRetries: 2 } },
+  });
+  // A failed session fails its job (exit 1); any other ends 0.
+  expect(code).toBe(result.status === 'failed' ? 1 : 0);
+  return { result, model };
 }
 
 describe('the scripted model against the real agent', () => {

@@ -2,13 +2,8 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reply, scripted, startFakeAnthropic, toolUse } from '../../sim/fake-anthropic.js';
-import { runAgent } from '../../src/session/agent/run-agent.js';
 import {
-  makeEnv,
   makeRepo,
-  makeTempDir,
-  quiet,
-  readResult,
   removeTempDirs,
   runSession,
   toolResultsSeen,
@@ -104,24 +99,23 @@ describe('the model key through workload identity federation', () => {
     const federation = await startFederation(model.url);
     try {
       const { root } = await workerRepo({ files: { 'README.md': '# demo\n' } });
-      const out = await makeTempDir('baton-out-');
       // As Actions sets them for a job with `id-token: write`.
       process.env.ACTIONS_ID_TOKEN_REQUEST_URL = `${federation.url}/oidc?api-version=2.0`;
       process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN = REQUEST_TOKEN;
-      const env = makeEnv({
-        BATON_WORKER: 'W1.1',
-        GITHUB_WORKSPACE: root,
-        BATON_OUT: out,
-        ANTHROPIC_API_KEY: undefined,
-        ANTHROPIC_BASE_URL: federation.url,
-        ANTHROPIC_FEDERATION_RULE_ID: 'fdrl_test',
-        ANTHROPIC_ORGANIZATION_ID: '00000000-0000-0000-0000-000000000001',
-        ANTHROPIC_SERVICE_ACCOUNT_ID: 'svac_test',
-        ACTIONS_ID_TOKEN_REQUEST_URL: process.env.ACTIONS_ID_TOKEN_REQUEST_URL,
-        ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN,
+      const { result } = await runSession({
+        root,
+        model,
+        env: {
+          BATON_WORKER: 'W1.1',
+          ANTHROPIC_API_KEY: undefined,
+          ANTHROPIC_BASE_URL: federation.url,
+          ANTHROPIC_FEDERATION_RULE_ID: 'fdrl_test',
+          ANTHROPIC_ORGANIZATION_ID: '00000000-0000-0000-0000-000000000001',
+          ANTHROPIC_SERVICE_ACCOUNT_ID: 'svac_test',
+          ACTIONS_ID_TOKEN_REQUEST_URL: process.env.ACTIONS_ID_TOKEN_REQUEST_URL,
+          ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN,
+        },
       });
-      await runAgent(env, quiet);
-      const result = await readResult(out);
       expect(result.status).toBe('complete');
       expect(federation.oidcRequests).toEqual([
         { audience: 'https://api.anthropic.com', authorization: `Bearer ${REQUEST_TOKEN}` },

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   type CapturedRequest,
+  type FakeAnthropic,
   type FakeReply,
   lastToolResults,
   type Respond,
@@ -168,14 +169,16 @@ export interface SessionSpec {
   env?: Record<string, string | undefined>;
   replies?: FakeReply[];
   respond?: Respond;
+  /** A fake model the test started and closes itself, instead of `replies` or `respond`. */
+  model?: FakeAnthropic;
   routes?: Record<string, unknown>;
   options?: RunAgentOptions;
 }
 
 /**
  * One agent session, as its job runs it: `runAgent` in the checkout at `root`, against a
- * fake model that answers with `replies` in turn (or `respond`) and, given `routes`, a fake
- * GitHub that answers them; both are closed when it ends. `env` adds the role's variables
+ * fake model that answers with `replies` in turn (or `respond`, or the test's own `model`)
+ * and, given `routes`, a fake GitHub that answers them; what it started is closed when it ends. `env` adds the role's variables
  * to `makeEnv`'s (undefined removes one), `options` to `quiet`.
  */
 export async function runSession({
@@ -183,11 +186,12 @@ export async function runSession({
   env = {},
   replies = [],
   respond = scripted(replies),
+  model: given,
   routes,
   options = {},
 }: SessionSpec): Promise<SessionRun> {
   const out = await makeTempDir('baton-out-');
-  const model = await startFakeAnthropic({ respond });
+  const model = given ?? (await startFakeAnthropic({ respond }));
   const github = routes ? await startFakeGitHub(routes) : null;
   try {
     const code = await runAgent(
@@ -208,7 +212,7 @@ export async function runSession({
       out,
     };
   } finally {
-    await Promise.all([model.close(), github?.close()]);
+    await Promise.all([given ? undefined : model.close(), github?.close()]);
   }
 }
 
