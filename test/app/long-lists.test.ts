@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { renderUsageMessage, type UsageRecord, usageRef } from '../../src/core/plan/usage.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import type { AppHarness } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
-import { BUILD, labelledIssue, statusBody } from '../support/builds.js';
+import { BUILD, labelledIssue, sessionSpent, statusBody } from '../support/builds.js';
 import { driveBuild, makeScript } from '../support/scripted-sessions.js';
 
 /**
@@ -45,25 +44,7 @@ describe('lists longer than a page', () => {
     gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': 'budget:\n  maxUsd: 120\n' });
     const issue = await planned();
     for (let i = 1; i <= 150; i++) {
-      const record: UsageRecord = {
-        version: 1,
-        run_id: 50_000 + i,
-        attempt: 1,
-        role: 'work',
-        worker: 'W1.1',
-        outcome: 'failed',
-        usage: {
-          input_tokens: 100,
-          output_tokens: 10,
-          cache_read_input_tokens: 0,
-          cache_creation_input_tokens: 0,
-          cost_usd: 1,
-          turns: 1,
-          seconds: 10,
-        },
-      };
-      const sha = gh.git.commit({ parent: null, changes: {}, message: renderUsageMessage(record) });
-      gh.git.refs.set(usageRef({ build: BUILD, runId: record.run_id, attempt: 1 }), sha);
+      sessionSpent(gh, { usd: 1, runId: 50_000 + i, build: BUILD, outcome: 'failed' });
     }
     await approve(issue);
 

@@ -102,8 +102,9 @@ export function tickingClock(start = '2026-11-22T10:00:00.000Z'): () => string {
 }
 
 /**
- * A session of a build of the repository (by default another than the test's) that spent `usd`:
- * its usage record, as publish writes it, committed at `at`.
+ * A work session of W1.1 in a build of the repository (by default another than the test's)
+ * that spent `usd` and ended with `outcome`: its usage record, as publish writes it, committed
+ * at `at` (when given).
  */
 export function sessionSpent(
   gh: FakeGitHub,
@@ -112,7 +113,8 @@ export function sessionSpent(
     at,
     runId,
     build = '9-other-build',
-  }: { usd: number; at: string; runId: number; build?: string },
+    outcome = 'complete',
+  }: { usd: number; at?: string; runId: number; build?: string; outcome?: UsageRecord['outcome'] },
 ) {
   const record: UsageRecord = {
     version: 1,
@@ -120,7 +122,7 @@ export function sessionSpent(
     attempt: 1,
     role: 'work',
     worker: 'W1.1',
-    outcome: 'complete',
+    outcome,
     usage: {
       input_tokens: 1,
       output_tokens: 1,
@@ -133,6 +135,6 @@ export function sessionSpent(
   };
   const sha = gh.git.commit({ parent: null, changes: {}, message: renderUsageMessage(record) });
   const commit = gh.git.objects.get(sha);
-  if (commit?.type === 'commit') commit.committedAt = at;
+  if (at && commit?.type === 'commit') commit.committedAt = at;
   gh.git.refs.set(usageRef({ build, runId, attempt: 1 }), sha);
 }
