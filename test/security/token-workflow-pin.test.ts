@@ -1,10 +1,9 @@
-import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { WORKFLOW_PATH } from '../../src/core/vocabulary/ids.js';
 import { createSessionTokenDepsFromProbot } from '../../src/server/session-token-deps.js';
 import { renderTemplates } from '../../src/templates.js';
+import { nockRunInspection } from '../server/token-fixtures.js';
 import { probotOnNock } from '../support/app-tests.js';
-import { API } from '../support/mount-nock.js';
 
 /**
  * The token endpoint accepts the session workflow Baton installed, pinned to
@@ -30,36 +29,8 @@ function workflowPinnedTo(ref: string): string {
 
 async function shippedAtRun({ atRun, onDefault }: { atRun: string; onDefault: string }) {
   const sha = 'b'.repeat(40);
-  const file = (text: string) => ({
-    type: 'file',
-    encoding: 'base64',
-    content: Buffer.from(text).toString('base64'),
-  });
-  nock(API)
-    .post('/app/installations/62/access_tokens')
-    .optionally() // Probot keeps the installation's token between calls.
-    .reply(201, { token: 'ghs_read', expires_at: '2030-01-01T00:00:00Z' })
-    .get('/repos/acme/app/actions/runs/555')
-    .reply(200, {
-      id: 555,
-      event: 'workflow_dispatch',
-      path: WORKFLOW_PATH,
-      head_branch: 'baton/12-add-login/W1.1',
-      head_sha: sha,
-      actor: { login: 'baton[bot]' },
-      triggering_actor: { login: 'baton[bot]' },
-      run_attempt: 1,
-      status: 'in_progress',
-    })
-    .get('/repos/acme/app/actions/runs/555/attempts/1/jobs')
-    .query({ per_page: '100' })
-    .reply(200, { total_count: 1, jobs: [{ id: 7, name: 'baton publish', status: 'in_progress' }] })
-    .get('/repos/acme/app/contents/.github%2Fworkflows%2Fbaton.yml')
-    .query({ ref: sha })
-    .reply(200, file(atRun))
-    .get('/repos/acme/app/contents/.github%2Fworkflows%2Fbaton.yml')
-    .query({ ref: 'main' })
-    .reply(200, file(onDefault));
+  // Probot keeps the installation's token between calls.
+  nockRunInspection({ sha, attempt: 1, atRun, onDefault, tokenOnce: true });
   const facts = await createSessionTokenDepsFromProbot(probot, env).inspectRun({
     owner: 'acme',
     repo: 'app',

@@ -7,6 +7,7 @@ import {
 } from '../../src/server/session-token.js';
 import { probotOnNock } from '../support/app-tests.js';
 import { API } from '../support/mount-nock.js';
+import { contentFile, nockRunInspection } from './token-fixtures.js';
 
 const probot = probotOnNock();
 
@@ -51,11 +52,7 @@ describe('createSessionTokenDepsFromProbot', () => {
         .post(`/app/installations/${installationId}/access_tokens`)
         .reply(201, { token: 'ghs_read', expires_at: '2030-01-01T00:00:00Z' })
         .get('/repos/acme/app/contents/.github%2Fbaton.yml')
-        .reply(200, {
-          type: 'file',
-          encoding: 'base64',
-          content: Buffer.from(config).toString('base64'),
-        });
+        .reply(200, contentFile(config));
 
       const result = await deps().allowsWorkflowChanges?.({
         owner: 'acme',
@@ -91,39 +88,13 @@ describe('createSessionTokenDepsFromProbot', () => {
   it('reads the run, its attempt’s jobs and the workflow at the run’s commit and on the default branch', async () => {
     const sha = 'b'.repeat(40);
     const installed = 'name: Baton\n';
-    const file = (text: string) => ({
-      type: 'file',
-      encoding: 'base64',
-      content: Buffer.from(text).toString('base64'),
+    nockRunInspection({
+      sha,
+      attempt: 2,
+      atRun: 'name: Rewritten\n',
+      onDefault: installed,
+      run: { display_title: 'baton work 12-add-login W1.1 -' },
     });
-    nock(API)
-      .post('/app/installations/62/access_tokens')
-      .reply(201, { token: 'ghs_read', expires_at: '2030-01-01T00:00:00Z' })
-      .get('/repos/acme/app/actions/runs/555')
-      .reply(200, {
-        id: 555,
-        event: 'workflow_dispatch',
-        path: '.github/workflows/baton.yml',
-        head_branch: 'baton/12-add-login/W1.1',
-        head_sha: sha,
-        actor: { login: 'baton[bot]' },
-        triggering_actor: { login: 'baton[bot]' },
-        run_attempt: 2,
-        status: 'in_progress',
-        display_title: 'baton work 12-add-login W1.1 -',
-      })
-      .get('/repos/acme/app/actions/runs/555/attempts/2/jobs')
-      .query({ per_page: '100' })
-      .reply(200, {
-        total_count: 1,
-        jobs: [{ id: 7, name: 'baton publish', status: 'in_progress' }],
-      })
-      .get('/repos/acme/app/contents/.github%2Fworkflows%2Fbaton.yml')
-      .query({ ref: sha })
-      .reply(200, file('name: Rewritten\n'))
-      .get('/repos/acme/app/contents/.github%2Fworkflows%2Fbaton.yml')
-      .query({ ref: 'main' })
-      .reply(200, file(installed));
 
     const facts = await createSessionTokenDepsFromProbot(probot, {}).inspectRun({
       owner: 'acme',

@@ -1,12 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
+import nock from 'nock';
 import { afterAll, beforeAll } from 'vitest';
 import type { JobView, RunFacts, RunView } from '../../src/server/run-binding.js';
 import {
   createSessionTokenHandler,
   type SessionTokenDeps,
 } from '../../src/server/session-token.js';
+import { API } from '../support/mount-nock.js';
 
 /** The branch, commit and run every default claim names. */
 export const BRANCH_REF = 'refs/heads/baton/12-add-login/W1.1';
@@ -276,4 +278,57 @@ export async function attemptExchange({
   } finally {
     await close(endpoint.server);
   }
+}
+
+/** A file as GitHub's contents API answers it. */
+export function contentFile(text: string) {
+  return { type: 'file', encoding: 'base64', content: Buffer.from(text).toString('base64') };
+}
+
+/**
+ * What GitHub answers the app inspecting run 555 of acme/app (installation 62) at `attempt`,
+ * dispatched by the app on W1.1's branch at `sha` (`run` adds fields): the run, its publish
+ * job, and the session workflow at the run's commit (`atRun`) and on main (`onDefault`).
+ * The installation token may be asked for only once a test file (`tokenOnce`: Probot keeps it).
+ */
+export function nockRunInspection({
+  sha,
+  attempt,
+  atRun,
+  onDefault,
+  run = {},
+  tokenOnce = false,
+}: {
+  sha: string;
+  attempt: number;
+  atRun: string;
+  onDefault: string;
+  run?: Record<string, unknown>;
+  tokenOnce?: boolean;
+}): nock.Scope {
+  const token = nock(API).post('/app/installations/62/access_tokens');
+  return (tokenOnce ? token.optionally() : token)
+    .reply(201, { token: 'ghs_read', expires_at: '2030-01-01T00:00:00Z' })
+    .get('/repos/acme/app/actions/runs/555')
+    .reply(200, {
+      id: 555,
+      event: 'workflow_dispatch',
+      path: '.github/workflows/baton.yml',
+      head_branch: 'baton/12-add-login/W1.1',
+      head_sha: sha,
+      actor: { login: 'baton[bot]' },
+      triggering_actor: { login: 'baton[bot]' },
+      run_attempt: attempt,
+      status: 'in_progress',
+      ...run,
+    })
+    .get(`/repos/acme/app/actions/runs/555/attempts/${attempt}/jobs`)
+    .query({ per_page: '100' })
+    .reply(200, { total_count: 1, jobs: [{ id: 7, name: 'baton publish', status: 'in_progress' }] })
+    .get('/repos/acme/app/contents/.github%2Fworkflows%2Fbaton.yml')
+    .query({ ref: sha })
+    .reply(200, contentFile(atRun))
+    .get('/repos/acme/app/contents/.github%2Fworkflows%2Fbaton.yml')
+    .query({ ref: 'main' })
+    .reply(200, contentFile(onDefault));
 }
