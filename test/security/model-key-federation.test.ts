@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reply, scripted, startFakeAnthropic, toolUse } from '../../sim/fake-anthropic.js';
 import {
@@ -9,6 +8,7 @@ import {
   toolResultsSeen,
   workerRepo,
 } from '../session/agent-fixtures.js';
+import { closeServer, listenLocally } from '../support/local-server.js';
 
 /**
  * The model key, the other way: no stored key at all. The session trades the
@@ -71,13 +71,11 @@ async function startFederation(messagesUrl: string) {
     response.writeHead(forwarded.status, { 'content-type': 'application/json' });
     response.end(await forwarded.text());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: await listenLocally(server),
     oidcRequests,
     exchanges,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => closeServer(server),
   };
 }
 

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   attemptExchange,
   BRANCH_REF,
-  close,
   exchange,
   startEndpoint,
   type TokenWorld,
   useTestIssuer,
 } from '../server/token-fixtures.js';
+import { closeServer } from '../support/local-server.js';
 
 /**
  * Attacks on the session token endpoint: each stages a run that must not get
@@ -129,7 +129,7 @@ describe('the token endpoint, attacked', () => {
     const first = await exchange(endpoint, `Bearer ${jwt}`);
     const replay = await exchange(endpoint, `Bearer ${jwt}`);
     const fresh = await exchange(endpoint, `Bearer ${await issuer.sign()}`);
-    await close(endpoint.server);
+    await closeServer(endpoint.server);
 
     expect(first.status).toBe(200);
     expect(replay.status).toBe(403);

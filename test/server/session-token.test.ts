@@ -4,9 +4,9 @@ import {
   readTokenEndpointSettings,
   SESSION_TOKEN_PERMISSIONS,
 } from '../../src/server/session-token.js';
+import { closeServer } from '../support/local-server.js';
 import {
   BRANCH_REF,
-  close,
   type Endpoint,
   exchange,
   MINTED,
@@ -28,7 +28,7 @@ describe('the session token endpoint', () => {
   beforeAll(async () => {
     endpoint = await startEndpoint({ issuer: issuer.url });
   });
-  afterAll(() => close(endpoint.server));
+  afterAll(() => closeServer(endpoint.server));
 
   it('trades a Baton run’s token for a token on that one repository with publish’s permissions', async () => {
     const reply = await exchange(endpoint, `Bearer ${await sign()}`);
@@ -159,7 +159,7 @@ describe('the session token endpoint with other settings', () => {
     const endpoint = await startEndpoint({ issuer: issuer.url });
     endpoint.world.allowsWorkflowChanges = true;
     await exchange(endpoint, `Bearer ${await sign()}`);
-    await close(endpoint.server);
+    await closeServer(endpoint.server);
 
     expect(endpoint.minted[0]?.permissions).toEqual({
       contents: 'write',
@@ -173,7 +173,7 @@ describe('the session token endpoint with other settings', () => {
     endpoint.world.allowsWorkflowChanges = true;
     if (endpoint.world.run) endpoint.world.run.displayTitle = 'baton doctor doctor-k3x9q2m7 - -';
     await exchange(endpoint, `Bearer ${await sign()}`);
-    await close(endpoint.server);
+    await closeServer(endpoint.server);
 
     expect(endpoint.minted[0]?.permissions).toEqual({ contents: 'write', actions: 'read' });
   });
@@ -182,7 +182,7 @@ describe('the session token endpoint with other settings', () => {
     const endpoint = await startEndpoint({ issuer: issuer.url });
     if (endpoint.world.run) endpoint.world.run.displayTitle = 'baton doctor 12-add-login W1.1 -';
     await exchange(endpoint, `Bearer ${await sign()}`);
-    await close(endpoint.server);
+    await closeServer(endpoint.server);
 
     expect(endpoint.minted[0]?.permissions).toEqual({ contents: 'write', pull_requests: 'write' });
   });
@@ -196,7 +196,7 @@ describe('the session token endpoint with other settings', () => {
     Object.assign(endpoint.world, world);
     if (endpoint.world.run) endpoint.world.run.displayTitle = title;
     await exchange(endpoint, `Bearer ${await sign()}`);
-    await close(endpoint.server);
+    await closeServer(endpoint.server);
     return { permissions: endpoint.minted[0]?.permissions, calls: endpoint.calls };
   }
 
@@ -249,7 +249,7 @@ describe('the session token endpoint with other settings', () => {
       },
     });
     const reply = await exchange(endpoint, `Bearer ${await sign()}`);
-    await close(endpoint.server);
+    await closeServer(endpoint.server);
     return { reply, tries };
   }
 
@@ -276,7 +276,7 @@ describe('the session token endpoint with other settings', () => {
   it('answers 503 when the issuer’s keys cannot be fetched', async () => {
     const endpoint = await startEndpoint({ issuer: 'http://127.0.0.1:9' });
     const reply = await exchange(endpoint, `Bearer ${await sign({ iss: 'http://127.0.0.1:9' })}`);
-    await close(endpoint.server);
+    await closeServer(endpoint.server);
 
     expect(reply.status).toBe(503);
   });

@@ -1,5 +1,4 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import nock from 'nock';
 import { afterAll, beforeAll } from 'vitest';
@@ -8,6 +7,7 @@ import {
   createSessionTokenHandler,
   type SessionTokenDeps,
 } from '../../src/server/session-token.js';
+import { closeServer, listenLocally } from '../support/local-server.js';
 import { API } from '../support/mount-nock.js';
 
 /** The branch, commit and run every default claim names. */
@@ -37,16 +37,6 @@ export interface SignOptions {
   exp?: string | number;
 }
 
-export async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-export function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
-}
-
 export async function startTestIssuer(): Promise<TestIssuer> {
   const pair = await generateKeyPair('RS256');
   const strangerKey = (await generateKeyPair('RS256')).privateKey;
@@ -63,7 +53,7 @@ export async function startTestIssuer(): Promise<TestIssuer> {
       res.end('{}');
     }
   });
-  url = await listen(server);
+  url = await listenLocally(server);
   return {
     url,
     signingKey: pair.privateKey,
@@ -82,7 +72,7 @@ export async function startTestIssuer(): Promise<TestIssuer> {
         .setIssuedAt(Math.floor(Date.now() / 1000) - 30)
         .setExpirationTime(exp)
         .sign(key),
-    close: () => close(server),
+    close: () => closeServer(server),
   };
 }
 
@@ -241,7 +231,7 @@ export async function startEndpoint({
       if (!handled) res.writeHead(404).end('not mine');
     });
   });
-  return { url: await listen(server), world, calls, minted, logs, server };
+  return { url: await listenLocally(server), world, calls, minted, logs, server };
 }
 
 export async function exchange(endpoint: Endpoint, authorization: string | null) {
@@ -276,7 +266,7 @@ export async function attemptExchange({
     );
     return { reply, endpoint };
   } finally {
-    await close(endpoint.server);
+    await closeServer(endpoint.server);
   }
 }
 

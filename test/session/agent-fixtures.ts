@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -17,6 +16,7 @@ import { briefPath, integrationBranch, workerBranch } from '../../src/core/vocab
 import { type RunAgentOptions, runAgent } from '../../src/session/agent/run-agent.js';
 import { parseSessionEnv, type SessionEnv } from '../../src/session/env.js';
 import { RESULT_FILE, SessionResult } from '../../src/session/result.js';
+import { closeServer, listenLocally } from '../support/local-server.js';
 
 /**
  * Shared support of the agent tests: real git repositories, a fake GitHub, session envs,
@@ -319,18 +319,7 @@ export async function startFakeGitHub(routes: Record<string, unknown>): Promise<
     }
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    routes,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: await listenLocally(server), requests, routes, close: () => closeServer(server) };
 }
 
 /** Everything a request carried, as text: for "this never reached the model" checks. */

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage } from 'node:http';
+import { closeServer, listenLocally } from '../../support/local-server.js';
 import { serveGit } from './git-http-server.js';
 
 export const REQUEST_TOKEN = 'actions-request-token';
@@ -61,9 +61,8 @@ export async function startFakeGitHub(gitRoot: string): Promise<FakeGitHub> {
       res.end(JSON.stringify(reply.body));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return Object.assign(fake, { url: `http://127.0.0.1:${port}`, close: () => close(server) });
+  const url = await listenLocally(server);
+  return Object.assign(fake, { url, close: () => closeServer(server) });
 }
 
 function route({
@@ -113,9 +112,4 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');
   return text ? JSON.parse(text) : null;
-}
-
-function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
 }
