@@ -6,6 +6,7 @@ import { completionPath } from '../../src/core/vocabulary/ids.js';
 import type { SessionResult } from '../../src/session/result.js';
 import {
   BUILD,
+  completes,
   gitIn,
   makeTempDir,
   removeTempDirs,
@@ -112,14 +113,7 @@ export async function confinedSession({
               : toolUse('str_replace_based_edit_tool', command),
           ),
         ),
-        reply(
-          toolUse('submit_completion', {
-            status: 'complete',
-            summary: 'Done.',
-            artifacts: [],
-            decisions: [],
-          }),
-        ),
+        completes({ artifacts: [], decisions: [] }),
       ],
       options: egressHosts ? { egressHosts } : {},
     });

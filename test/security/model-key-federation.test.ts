@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reply, scripted, startFakeAnthropic, toolUse } from '../../sim/fake-anthropic.js';
 import {
+  completes,
   makeRepo,
   removeTempDirs,
   runSession,
@@ -84,14 +85,7 @@ describe('the model key through workload identity federation', () => {
     const model = await startFakeAnthropic({
       respond: scripted([
         reply(toolUse('bash', { command: 'env; echo listed' })),
-        reply(
-          toolUse('submit_completion', {
-            status: 'complete',
-            summary: 'Done.',
-            artifacts: [],
-            decisions: [],
-          }),
-        ),
+        completes({ artifacts: [], decisions: [] }),
       ]),
     });
     const federation = await startFederation(model.url);

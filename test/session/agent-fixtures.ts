@@ -9,8 +9,10 @@ import {
   type FakeReply,
   lastToolResults,
   type Respond,
+  reply,
   scripted,
   startFakeAnthropic,
+  toolUse,
 } from '../../sim/fake-anthropic.js';
 import { briefPath, integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { type RunAgentOptions, runAgent } from '../../src/session/agent/run-agent.js';
@@ -127,6 +129,11 @@ export function planJson(fields: Record<string, unknown> = {}): string {
 /** The fake GitHub's answer to a session reading the comment `id` (a command's, by its trigger). */
 export function commentRoute(id: number, body: string, login = 'maria') {
   return { [`GET /repos/${REPOSITORY}/issues/comments/${id}`]: { id, body, user: { login } } };
+}
+
+/** The model's reply that hands in the worker's completion: complete, "Done.", unless `fields` say otherwise. */
+export function completes(fields: Record<string, unknown> = {}): FakeReply {
+  return reply(toolUse('submit_completion', { status: 'complete', summary: 'Done.', ...fields }));
 }
 
 /** What GitHub answers an improvement loop's session of issue 12: the issue, and the `/improve` comment 777. */

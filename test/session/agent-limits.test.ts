@@ -14,6 +14,7 @@ import { runAgent } from '../../src/session/agent/run-agent.js';
 import {
   BUILD,
   buildRepo,
+  completes,
   gitIn,
   makeEnv,
   makeRepo,
@@ -25,7 +26,7 @@ import {
   workerRepo,
 } from './agent-fixtures.js';
 
-const submit = reply(toolUse('submit_completion', { status: 'complete', summary: 'Done.' }));
+const submit = completes();
 const busy = () => reply(toolUse('bash', { command: 'true' }));
 
 /** Runs W1.1's work session with `config` against a scripted model; answers what it did. */

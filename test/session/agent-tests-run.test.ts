@@ -6,6 +6,7 @@ import { findTestCommand } from '../../src/session/agent/test-command.js';
 import { renderPullBody } from '../../src/session/publish/write/pull-body.js';
 import {
   BUILD,
+  completes,
   makeTempDir,
   removeTempDirs,
   runSession,
@@ -65,13 +66,7 @@ describe('a work session runs the tests before it hands in', () => {
   });
 
   it('does not let the model claim test results of its own', async () => {
-    const claim = reply(
-      toolUse('submit_completion', {
-        status: 'complete',
-        summary: 'Done.',
-        tests: { status: 'passed', command: 'npm test', detail: '' },
-      }),
-    );
+    const claim = completes({ tests: { status: 'passed', command: 'npm test', detail: '' } });
     const { requests } = await runWork([write('hello'), claim, complete()]);
     const [refused] = lastToolResults(requests[2] as (typeof requests)[number]);
     expect(refused?.is_error).toBe(true);

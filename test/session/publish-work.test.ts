@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { completionPath, integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
+import type { SessionResult } from '../../src/session/result.js';
 import { INSTALLATION_TOKEN } from './publish/fake-github.js';
 import { BUILD, makeCompletion, makeResult, WORKER, workSession } from './publish/fixture.js';
 import { PULL_URL, PULLS, usePublishHarness } from './publish/harness.js';
@@ -8,11 +9,16 @@ import { PULL_URL, PULLS, usePublishHarness } from './publish/harness.js';
 const BRANCH = workerBranch(BUILD, WORKER);
 const h = usePublishHarness();
 
-function commitWork(): string {
-  return workSession(h.fixture, {
-    'src/login.ts': 'export const login = true;\n',
-    [completionPath(BUILD, WORKER)]: JSON.stringify(makeCompletion()),
-  });
+/** W1.1's work session with its completion; `result` changes what its result says. */
+function commitWork(result: Partial<SessionResult> = {}): string {
+  return workSession(
+    h.fixture,
+    {
+      'src/login.ts': 'export const login = true;\n',
+      [completionPath(BUILD, WORKER)]: JSON.stringify(makeCompletion()),
+    },
+    { result },
+  );
 }
 
 describe('publish of a work session', () => {
@@ -39,18 +45,12 @@ describe('publish of a work session', () => {
   });
 
   it('sums the connections the egress proxy refused in the PR body and the job summary', async () => {
-    const head = commitWork();
-    h.fixture.writeResult(
-      makeResult({
-        base: h.fixture.base,
-        head,
-        completion: makeCompletion(),
-        blocked: [
-          { host: 'example.com', port: 443, count: 3 },
-          { host: '10.0.0.7', port: 80, count: 1 },
-        ],
-      }),
-    );
+    commitWork({
+      blocked: [
+        { host: 'example.com', port: 443, count: 3 },
+        { host: '10.0.0.7', port: 80, count: 1 },
+      ],
+    });
 
     expect(await h.publish()).toBe(PUBLISH_EXIT.published);
 
@@ -63,15 +63,7 @@ describe('publish of a work session', () => {
   });
 
   it('refuses a result whose refused host is not a host name (no text of the model’s in the PR body)', async () => {
-    const head = commitWork();
-    h.fixture.writeResult(
-      makeResult({
-        base: h.fixture.base,
-        head,
-        completion: makeCompletion(),
-        blocked: [{ host: '@maintainer **see**', port: 443, count: 1 }],
-      }),
-    );
+    commitWork({ blocked: [{ host: '@maintainer **see**', port: 443, count: 1 }] });
 
     expect(await h.publish()).toBe(PUBLISH_EXIT.refused);
     expect(h.writes()).toEqual([]);
