@@ -4,20 +4,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulation, startSimulation } from '../../sim/e2e.js';
 import { reply, scripted, toolUse } from '../../sim/fake-anthropic.js';
+import { GREETING_TEXT_WORKER } from '../support/plans.js';
 
 const PLAN = {
   title: 'Greeting command',
   summary: 'Write the greeting text that a later worker prints.',
-  workers: [
-    {
-      id: 'W1.1',
-      title: 'Greeting text',
-      depends_on: [],
-      complexity: 'easy',
-      brief:
-        '## Mission\n\nAdd greeting.txt.\n\n## Success criteria\n\n- [ ] greeting.txt exists\n',
-    },
-  ],
+  workers: [GREETING_TEXT_WORKER],
 };
 
 describe('the simulator with faults on', { timeout: 60_000 }, () => {

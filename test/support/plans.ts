@@ -12,3 +12,12 @@ export const ONE_WORKER_PLAN = {
     },
   ],
 };
+
+/** The first worker of the simulator's greeting plans, as its plan session submits it. */
+export const GREETING_TEXT_WORKER = {
+  id: 'W1.1',
+  title: 'Greeting text',
+  depends_on: [],
+  complexity: 'easy',
+  brief: '## Mission\n\nAdd greeting.txt.\n\n## Success criteria\n\n- [ ] greeting.txt exists\n',
+};
