@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmod, readdir } from 'node:fs/promises';
-import { afterAll, afterEach } from 'vitest';
+import { afterAll, afterEach, describe } from 'vitest';
 import { reply, toolUse } from '../../sim/fake-anthropic.js';
 import { completionPath } from '../../src/core/vocabulary/ids.js';
 import type { SessionResult } from '../../src/session/result.js';
@@ -23,6 +23,11 @@ import {
 export const NOT_ROOT = process.getuid?.() !== 0 || spawnSync('sudo', ['-n', 'true']).status !== 0;
 export const NOT_ROOT_REASON =
   'needs root and sudo to create a throwaway user (CI runs as root; .ci/run installs sudo)';
+
+/** Tests that need a real second user: skipped where they cannot run, saying why. */
+export function describeAsRoot(title: string, body: () => void): void {
+  describe.skipIf(NOT_ROOT)(`${title} (${NOT_ROOT_REASON})`, body);
+}
 
 /**
  * A throwaway user's name, unique per test file; the session creates it (the

@@ -2,13 +2,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import {
   COMPLETION,
   confinedSession,
+  describeAsRoot,
   gitIn,
-  NOT_ROOT,
-  NOT_ROOT_REASON,
   rootOnlyDir,
   useThrowawayUser,
 } from './confine-fixtures.js';
@@ -26,7 +25,7 @@ function payload(marker: string): string {
   return `id -u > ${marker}; cat`;
 }
 
-describe.skipIf(NOT_ROOT)(`the model's commands and git (${NOT_ROOT_REASON})`, () => {
+describeAsRoot(`the model's commands and git`, () => {
   it('cannot write the repository’s .git: config, hooks, attributes, includes', async () => {
     const proof = await rootOnlyDir();
     const marker = path.join(proof, 'ran');

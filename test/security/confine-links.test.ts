@@ -1,14 +1,13 @@
 import { existsSync, lstatSync } from 'node:fs';
 import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import {
   COMPLETION,
   confinedSession,
+  describeAsRoot,
   gitIn,
   isEmpty,
-  NOT_ROOT,
-  NOT_ROOT_REASON,
   publicDir,
   rootOnlyDir,
   useThrowawayUser,
@@ -16,7 +15,7 @@ import {
 
 const USER = useThrowawayUser('l');
 
-describe.skipIf(NOT_ROOT)(`symlinks the model plants (${NOT_ROOT_REASON})`, () => {
+describeAsRoot(`symlinks the model plants`, () => {
   it('are committed as links: Baton never reads or writes through them', async () => {
     const dir = await publicDir();
     const secret = path.join(dir, 'secret');

@@ -2,11 +2,10 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import {
   confinedSession,
-  NOT_ROOT,
-  NOT_ROOT_REASON,
+  describeAsRoot,
   publicDir,
   rootOnlyDir,
   useThrowawayUser,
@@ -22,7 +21,7 @@ afterEach(async () => {
   holder = undefined;
 });
 
-describe.skipIf(NOT_ROOT)(`the model's commands and the job's secrets (${NOT_ROOT_REASON})`, () => {
+describeAsRoot(`the model's commands and the job's secrets`, () => {
   it('cannot read the model key from /proc/<pid>/environ of the job’s processes', async () => {
     // A process of the job's user that holds the key, as `baton session agent` does.
     holder = spawn('sleep', ['60'], { env: { ...process.env, ANTHROPIC_API_KEY: FAKE_KEY } });

@@ -2,12 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureToolUser, SandboxSetupError } from '../../src/session/agent/sandbox/sandbox.js';
 import { findProgram, SYSTEM_PATH } from '../../src/session/programs.js';
-import {
-  NOT_ROOT,
-  NOT_ROOT_REASON,
-  removeUser,
-  throwawayUser,
-} from '../security/confine-fixtures.js';
+import { describeAsRoot, removeUser, throwawayUser } from '../security/confine-fixtures.js';
 
 /** The system's program, by the absolute path the session names it by as another user. */
 function at(name: string): string {
@@ -74,7 +69,7 @@ describe('ensureToolUser', () => {
 const USER = throwawayUser('u');
 afterAll(() => removeUser(USER));
 
-describe.skipIf(NOT_ROOT)(`ensureToolUser on this machine (${NOT_ROOT_REASON})`, () => {
+describeAsRoot(`ensureToolUser on this machine`, () => {
   it('creates a missing user, and finds it on the next run (a persistent runner)', async () => {
     expect(spawnSync('id', ['-u', USER]).status).not.toBe(0);
     await ensureToolUser(USER);
