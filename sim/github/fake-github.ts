@@ -1,3 +1,4 @@
+import { refuseLongBody } from './body-limit.js';
 import { EventFactory, type SimEvent } from './events.js';
 import type { GitData } from './git/git-data.js';
 import { GraphqlBudget } from './graphql/graphql-budget.js';
@@ -365,8 +366,13 @@ export class FakeGitHub {
   handle(request: ApiRequest): ApiResponse {
     const matched = this.#router.resolve(request);
     const route = matched?.template ?? `${request.method} ${request.path}`;
+    // GitHub's checks come first: the token's permissions, then a body over GitHub's cap.
     // The route runs before a fault answers in its place: a fault is an answer lost on the way.
-    const answered = matched ? (this.authorize(request, matched) ?? matched.run()) : null;
+    const answered = matched
+      ? (this.authorize(request, matched) ??
+        refuseLongBody(matched.template, request.body) ??
+        matched.run())
+      : null;
     const faultIndex = this.faults.findIndex((fault) => fault.route === route);
     const response =
       faultIndex >= 0
