@@ -5,8 +5,10 @@ import { GraphqlBudget } from './graphql/graphql-budget.js';
 import {
   type Access,
   agentJobPermissions,
+  appManifestGrants,
   exceeding,
   type Grants,
+  type InstallationGrants,
   missingPermission,
   notAccessible,
   workflowChanges,
@@ -14,19 +16,16 @@ import {
 } from './permissions.js';
 import { type ApiRequest, type ApiResponse, json, Router } from './router.js';
 import { registerContentRoutes } from './routes/routes-contents.js';
-import { installationToken, registerGitRoutes } from './routes/routes-git.js';
+import { registerGitRoutes } from './routes/routes-git.js';
 import { registerGraphqlRoutes } from './routes/routes-graphql.js';
-import {
-  appManifestGrants,
-  type InstallationGrants,
-  registerInstallationRoutes,
-} from './routes/routes-installation.js';
+import { registerInstallationRoutes } from './routes/routes-installation.js';
 import { registerIssueRoutes } from './routes/routes-issues.js';
 import { registerProbeRoutes, type SimCommitComment } from './routes/routes-probes.js';
 import { registerPullRoutes } from './routes/routes-pulls.js';
 import { registerRunRoutes } from './routes/routes-runs.js';
 import { registerSubIssueRoutes } from './routes/routes-sub-issues.js';
 import { GitStore } from './store.js';
+import { installationToken } from './tokens.js';
 
 /** The agent job's `GITHUB_TOKEN` in the simulator: `ghs_simreadonly_<run>` (sim/github/tokens.ts). */
 const READ_ONLY_TOKEN = /^ghs_simreadonly_\d+$/;

@@ -233,24 +233,6 @@ function refBody(ref: string, sha: string, repository: string) {
 }
 
 /**
- * The token the simulated GitHub mints for an installation: `ghs_simulated`
- * for installation 1, `ghs_simulated_<id>` for the others, so that a server
- * of several installations can tell whose `/installation/…` request it is.
- * A token asked with fewer permissions gets `_s<n>` after that.
- */
-export function installationToken(installationId: number, narrowed?: number): string {
-  const base = installationId === 1 ? 'ghs_simulated' : `ghs_simulated_${installationId}`;
-  return narrowed === undefined ? base : `${base}_s${narrowed}`;
-}
-
-/** The installation a token of `installationToken` belongs to; null for any other credential. */
-export function installationOfToken(token: string | null): number | null {
-  const found = /^ghs_simulated(?:_(\d+))?(?:_s\d+)?$/.exec(token ?? '');
-  if (!found) return null;
-  return found[1] === undefined ? 1 : Number(found[1]);
-}
-
-/**
  * git's rules for a ref name (git-check-ref-format), which GitHub applies to
  * `POST /git/refs`: under `refs/` with at least two levels, no `..`, `@{`, `//`,
  * control characters, space or any of `~^:?*[\`; no component starting with `.`

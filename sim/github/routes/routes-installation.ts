@@ -1,22 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import type { FakeGitHub } from '../fake-github.js';
 import { json, notFound, type Router } from '../router.js';
-
-/** What an installation was granted: its permissions and the events it delivers. */
-export interface InstallationGrants {
-  permissions: Record<string, string>;
-  events: string[];
-}
-
-/** What app.yml asks for: a healthy installation has accepted exactly that. */
-export function appManifestGrants(): InstallationGrants {
-  const manifest = parse(readFileSync(new URL('../../../app.yml', import.meta.url), 'utf8')) as {
-    default_permissions: Record<string, string>;
-    default_events: string[];
-  };
-  return { permissions: { ...manifest.default_permissions }, events: [...manifest.default_events] };
-}
 
 /**
  * The app's installation on the repository (`GET /repos/{owner}/{repo}/installation`,
