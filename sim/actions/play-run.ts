@@ -5,7 +5,7 @@
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SimJob, SimRun } from '../github/fake-github.js';
+import type { SimJob, SimRun } from '../github/records.js';
 import type { ActionsRunnerOptions, JobRecord } from './actions-runner-options.js';
 import { checkout } from './checkout.js';
 import { type JobDirs, type JobName, type JobWorld, jobEnv } from './job-env.js';

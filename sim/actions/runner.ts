@@ -3,7 +3,7 @@
  * re-run) in order, keeps the workflow's concurrency groups, and plays each
  * run (play-run.ts) as a real process per job.
  */
-import type { SimRun } from '../github/fake-github.js';
+import type { SimRun } from '../github/records.js';
 import type { ActionsRunnerOptions, JobRecord } from './actions-runner-options.js';
 import { crashRecord, playRun } from './play-run.js';
 

@@ -1,4 +1,5 @@
-import type { FakeGitHub, SimComment, SimPull, SimReview, SimRun } from './fake-github.js';
+import type { FakeGitHub } from './fake-github.js';
+import type { SimComment, SimPull, SimReview, SimRun } from './records.js';
 
 /** A webhook the simulated GitHub would deliver: event name and payload. */
 export interface SimEvent {

@@ -14,13 +14,26 @@ import {
   workflowChanges,
   workflowRefusal,
 } from './permissions.js';
+import type {
+  BranchMove,
+  SimCheckRun,
+  SimComment,
+  SimCommitComment,
+  SimIssue,
+  SimLabel,
+  SimPull,
+  SimReview,
+  SimRun,
+  SimStatus,
+  SimUser,
+} from './records.js';
 import { type ApiRequest, type ApiResponse, json, Router } from './router.js';
 import { registerContentRoutes } from './routes/routes-contents.js';
 import { registerGitRoutes } from './routes/routes-git.js';
 import { registerGraphqlRoutes } from './routes/routes-graphql.js';
 import { registerInstallationRoutes } from './routes/routes-installation.js';
 import { registerIssueRoutes } from './routes/routes-issues.js';
-import { registerProbeRoutes, type SimCommitComment } from './routes/routes-probes.js';
+import { registerProbeRoutes } from './routes/routes-probes.js';
 import { registerPullRoutes } from './routes/routes-pulls.js';
 import { registerRunRoutes } from './routes/routes-runs.js';
 import { registerSubIssueRoutes } from './routes/routes-sub-issues.js';
@@ -29,129 +42,6 @@ import { installationToken } from './tokens.js';
 
 /** The agent job's `GITHUB_TOKEN` in the simulator: `ghs_simreadonly_<run>` (sim/github/tokens.ts). */
 const READ_ONLY_TOKEN = /^ghs_simreadonly_\d+$/;
-
-export interface SimUser {
-  login: string;
-  type: 'User' | 'Bot';
-}
-
-export interface SimIssue {
-  number: number;
-  title: string;
-  body: string;
-  state: 'open' | 'closed';
-  labels: string[];
-  user: SimUser;
-  createdAt: string;
-  /** Set for pull requests, which are issues too. */
-  pull: boolean;
-  /** Who added which label, oldest first (`events.labeled` records them). */
-  labelEvents?: { label: string; actor: string; at?: string }[];
-  /** Why it was closed (`completed`, `not_planned`); null while open. */
-  stateReason?: string | null;
-  /** The issue this one is a sub-issue of. */
-  parent?: number;
-  /** Its sub-issues, in GitHub's order (the order they were added). */
-  subIssues?: number[];
-  /** The issues that block this one ("blocked by" links), in the order they were added. */
-  blockedBy?: number[];
-  /** The body's last edit (GitHub keeps its time and author), if any. */
-  lastEdit?: { at: string; editor: string };
-  /** Title changes, oldest first. */
-  renames?: { at: string; actor: string }[];
-}
-
-export interface SimComment {
-  id: number;
-  issue: number;
-  body: string;
-  user: SimUser;
-  createdAt: string;
-  updatedAt: string;
-  reactions: { login: string; content: string }[];
-}
-
-export interface SimPull {
-  number: number;
-  title: string;
-  body: string;
-  head: string;
-  base: string;
-  state: 'open' | 'closed';
-  mergedAt: string | null;
-  /** When it was closed (merged or not); tests that close one set it. */
-  closedAt?: string | null;
-  user: SimUser;
-  createdAt: string;
-  autoMerge: boolean;
-  /** Logins asked to review (`POST …/requested_reviewers`). */
-  requestedReviewers?: string[];
-  /** A fork's pull request: the fork (`owner/name`) and its head commit; `head` is its branch there. */
-  fork?: { fullName: string; sha: string };
-}
-
-export interface SimReview {
-  id: number;
-  pull: number;
-  user: SimUser;
-  body: string;
-  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED';
-  commitId: string;
-  submittedAt: string;
-  comments: { path: string; line: number; side: string; body: string }[];
-}
-
-export interface SimCheckRun {
-  id: number;
-  headSha: string;
-  name: string;
-  status: 'queued' | 'in_progress' | 'completed';
-  conclusion: string | null;
-  detailsUrl: string;
-  output?: unknown;
-}
-
-/** A repository label (`POST /repos/{owner}/{repo}/labels`). */
-export interface SimLabel {
-  name: string;
-  color: string;
-  description: string;
-}
-
-/** A commit status (Jenkins, Vercel, older CircleCI report through these). */
-export interface SimStatus {
-  sha: string;
-  context: string;
-  state: 'error' | 'failure' | 'pending' | 'success';
-  targetUrl: string | null;
-}
-
-export interface SimRun {
-  id: number;
-  workflow: string;
-  displayTitle: string;
-  event: string;
-  headBranch: string;
-  headSha: string;
-  status: 'queued' | 'in_progress' | 'completed';
-  conclusion: string | null;
-  createdAt: string;
-  updatedAt: string;
-  runAttempt: number;
-  inputs: Record<string, string>;
-  /** Who started the run; the app's bot when absent (every dispatch is the app's). */
-  triggeringActor?: string;
-  /** The current attempt's jobs, as the runner plays them. */
-  jobs?: SimJob[];
-}
-
-/** One job of a run attempt, as `GET …/runs/{run_id}/attempts/{attempt_number}/jobs` lists it. */
-export interface SimJob {
-  id: number;
-  name: string;
-  status: 'queued' | 'in_progress' | 'completed';
-  conclusion?: 'success' | 'failure' | null;
-}
 
 /** Something the app did, as a test wants to assert it. */
 export interface SimRequestLog {
@@ -184,14 +74,6 @@ export interface FakeGitHubOptions {
    * one installation share one budget, so a simulator serving several passes it.
    */
   graphqlBudget?: GraphqlBudget;
-}
-
-/** A push's effect on one branch; `after` null for a deleted branch. */
-export interface BranchMove {
-  branch: string;
-  before: string | null;
-  after: string | null;
-  sender: string;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FakeGitHub, SimPull } from '../../sim/github/fake-github.js';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import type { SimPull } from '../../sim/github/records.js';
 import { type AppHarness, startApp } from '../support/app-harness.js';
 import { installedRepo, tickingClock } from '../support/builds.js';
 import { driveBuild, type SessionScript } from '../support/scripted-sessions.js';

@@ -1,7 +1,8 @@
 import { type DocumentNode, Kind, type OperationDefinitionNode, parse } from 'graphql';
-import type { FakeGitHub, SimComment, SimPull } from '../fake-github.js';
+import type { FakeGitHub } from '../fake-github.js';
 import { graphqlCost, graphqlRefusals } from '../graphql/graphql-cost.js';
 import { applyWindows } from '../graphql/graphql-windows.js';
+import type { SimComment, SimPull } from '../records.js';
 import { type ApiResponse, json, type Router } from '../router.js';
 import { refOfNodeId } from './routes-git.js';
 import { answerProbeQuery } from './routes-probes.js';

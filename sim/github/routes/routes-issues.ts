@@ -1,4 +1,5 @@
-import type { FakeGitHub, SimComment, SimIssue } from '../fake-github.js';
+import type { FakeGitHub } from '../fake-github.js';
+import type { SimComment, SimIssue } from '../records.js';
 import { json, notFound, type Router } from '../router.js';
 import { isReadOnlyToken } from '../tokens.js';
 

@@ -1,15 +1,7 @@
 import type { FakeGitHub } from '../fake-github.js';
+import type { SimCommitComment } from '../records.js';
 import { json, notFound, type Router } from '../router.js';
 import { runBody } from './routes-runs.js';
-
-/** A comment on a commit (`POST …/commits/{commit_sha}/comments`) and who reacted how. */
-export interface SimCommitComment {
-  id: number;
-  sha: string;
-  body: string;
-  login: string;
-  reactions: { login: string; content: string }[];
-}
 
 /**
  * What `baton doctor`'s probes ask beyond the rest of the simulator: commit

@@ -1,4 +1,5 @@
-import type { FakeGitHub, SimPull, SimReview } from '../fake-github.js';
+import type { FakeGitHub } from '../fake-github.js';
+import type { SimPull, SimReview } from '../records.js';
 import { json, notFound, type Router, unprocessable } from '../router.js';
 import { page } from './routes-issues.js';
 

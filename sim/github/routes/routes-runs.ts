@@ -1,4 +1,5 @@
-import type { FakeGitHub, SimRun } from '../fake-github.js';
+import type { FakeGitHub } from '../fake-github.js';
+import type { SimRun } from '../records.js';
 import { json, notFound, type Router, unprocessable } from '../router.js';
 
 const SEARCH_PARAMS = [

@@ -1,4 +1,5 @@
-import type { FakeGitHub, SimIssue } from '../fake-github.js';
+import type { FakeGitHub } from '../fake-github.js';
+import type { SimIssue } from '../records.js';
 import { json, notFound, type Router } from '../router.js';
 import { issueBody, page } from './routes-issues.js';
 
