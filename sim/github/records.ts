@@ -2,7 +2,7 @@
  * What the simulated repository holds, record by record: users, issues,
  * comments, pull requests, reviews, check runs, labels, commit statuses,
  * Actions runs and their jobs, commit comments, and how a push moved a branch.
- * Plain shapes, held by FakeGitHub and read by its routes and webhooks.
+ * Plain shapes, read by the state (github-state.ts), its routes and webhooks.
  */
 
 export interface SimUser {

@@ -1,10 +1,10 @@
-import type { FakeGitHub } from '../fake-github.js';
+import type { GitHubState } from '../github-state.js';
 import type { Grants } from '../permissions.js';
 import { json, notFound, type Router, unprocessable } from '../router.js';
 import { page } from './routes-issues.js';
 
 /** Git data, contents, compare and merges; plus the app's own endpoints. */
-export function registerGitRoutes(router: Router, gh: FakeGitHub): void {
+export function registerGitRoutes(router: Router, gh: GitHubState): void {
   const repoPath = '/repos/{owner}/{repo}';
   router
     .on('GET', '/app', () =>

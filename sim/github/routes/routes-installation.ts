@@ -1,4 +1,4 @@
-import type { FakeGitHub } from '../fake-github.js';
+import type { GitHubState } from '../github-state.js';
 import { json, notFound, type Router } from '../router.js';
 
 /**
@@ -6,7 +6,7 @@ import { json, notFound, type Router } from '../router.js';
  * with its permissions and events as GitHub lists them; 404 when the app is not
  * installed) and the repository's Actions variables.
  */
-export function registerInstallationRoutes(router: Router, gh: FakeGitHub): void {
+export function registerInstallationRoutes(router: Router, gh: GitHubState): void {
   const repoPath = '/repos/{owner}/{repo}';
   router
     .on('GET', `${repoPath}/installation`, () =>
@@ -21,7 +21,7 @@ export function registerInstallationRoutes(router: Router, gh: FakeGitHub): void
     });
 }
 
-export function installationBody(gh: FakeGitHub) {
+export function installationBody(gh: GitHubState) {
   return {
     id: gh.installationId,
     app_id: 1,
