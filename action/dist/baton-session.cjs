@@ -90369,6 +90369,11 @@ function shortHit(hit) {
   return `a secret in ${where} (rule ${hit.rule}, ${hit.masked})`;
 }
 
+// src/session/publish/publish-outcome.ts
+function withSummaryLine(outcome, line) {
+  return outcome.kind === "published" || outcome.kind === "session-failed" ? { ...outcome, lines: [...outcome.lines, line] } : outcome;
+}
+
 // src/core/plan/adaptation.ts
 var ADAPTATION_HEADER = "baton adaptation";
 var AdaptationRecord = external_exports.strictObject({
@@ -91203,9 +91208,6 @@ async function writeUsageRecord({
     return `Could not record usage: ${error62 instanceof Error ? error62.message : String(error62)}`;
   }
 }
-function withUsageLine(outcome, line) {
-  return outcome.kind === "published" || outcome.kind === "session-failed" ? { ...outcome, lines: [...outcome.lines, line] } : outcome;
-}
 
 // src/session/publish/publish-session.ts
 async function publishSession(env, io) {
@@ -91226,33 +91228,19 @@ async function publishSession(env, io) {
     await revokeSessionToken({ apiUrl: env.GITHUB_API_URL, token, fetch: io.fetch });
   }
 }
-async function publishWithToken({
-  env,
-  io,
-  target,
-  result,
-  token
-}) {
-  const repo = await createScratchRepo(env.GITHUB_WORKSPACE);
+async function publishWithToken(read) {
+  const session = {
+    ...read,
+    repo: await createScratchRepo(read.env.GITHUB_WORKSPACE)
+  };
+  const { env, io, target, result, repo, token } = session;
   try {
     const record2 = (refusal2) => writeUsageRecord({ env, result, repo, remote: io.remote, token, refusal: refusal2 });
     let commits;
     let refusal;
     try {
-      commits = await checkCommits({ env, io, target, result, repo, token });
-      refusal = commits.problems.length > 0 ? commits.problems : target.role === "plan" && result.head && hasCommits(result) ? [
-        ...await checkPlanRecord({ repo, head: result.head, build: target.build }),
-        // A failed plan writes nothing to the build branch: nothing to hold.
-        ...target.adapt || result.status !== "complete" ? [] : await checkPlanText({
-          env,
-          repo,
-          remote: io.remote,
-          token,
-          fetch: io.fetch,
-          ...io.log ? { log: io.log } : {},
-          ...io.github ? { github: io.github } : {}
-        })
-      ] : [];
+      commits = await checkCommits(session);
+      refusal = commits.problems.length > 0 ? commits.problems : await checkPlan(session);
     } catch (error62) {
       await record2(null);
       throw error62;
@@ -91269,32 +91257,21 @@ async function publishWithToken({
     const worker = target.role === "work" || target.role === "fix";
     const dependencies = worker && result.base && hasCommits(result) ? await readDependencyChanges({ repo, base: result.base }) : [];
     const written = await writeSession({
-      env,
-      io,
-      target,
-      result,
-      repo,
-      token,
+      ...session,
       api,
       pushed: commits.alreadyPushed,
       dependencies
     });
-    const adapted = await recordAdaptation({
-      env,
-      io,
-      target,
-      result,
-      repo,
-      token,
-      written,
-      changes: commits.changes
-    });
+    const adapted = await recordAdaptation(session, written, commits.changes);
     const network = renderBlocked(result.blocked);
-    const withUsage = withUsageLine(adapted, usageLine);
-    return network ? withUsageLine(withUsage, `Network: ${network}`) : withUsage;
+    const withUsage = withSummaryLine(adapted, usageLine);
+    return network ? withSummaryLine(withUsage, `Network: ${network}`) : withUsage;
   } finally {
     await repo.dispose();
   }
+}
+function unjudgedCommits(problems, secret) {
+  return { problems, alreadyPushed: false, changes: [], ...secret ? { secret } : {} };
 }
 async function checkCommits({
   env,
@@ -91305,7 +91282,7 @@ async function checkCommits({
   token
 }) {
   if (!hasCommits(result) || !target.branch || !result.base || !result.head) {
-    return { problems: [], alreadyPushed: false, changes: [] };
+    return unjudgedCommits([]);
   }
   const verified = await verifyCommits({
     repo,
@@ -91317,24 +91294,22 @@ async function checkCommits({
     head: result.head,
     bundlePath: (0, import_node_path27.join)(env.BATON_OUT, BUNDLE_FILE)
   });
-  if (!verified.ok) return { problems: verified.problems, alreadyPushed: false, changes: [] };
+  if (!verified.ok) return unjudgedCommits(verified.problems);
   const secrets = await scanCommits({ repo, base: result.base });
   if (secrets.length > 0) {
     const [first] = secrets;
     const more = secrets.length > 1 ? ` and ${secrets.length - 1} more` : "";
-    return {
-      problems: secrets.map(describeHit),
-      alreadyPushed: false,
-      changes: [],
-      ...first ? { secret: `${shortHit(first)}${more}` } : {}
-    };
+    return unjudgedCommits(
+      secrets.map(describeHit),
+      first ? `${shortHit(first)}${more}` : void 0
+    );
   }
   const touchesWorkflows = verified.changes.some(
     (change) => change.path.startsWith(".github/workflows/")
   );
   const config2 = touchesWorkflows ? await readDefaultBranchAllowWorkflowChanges({ repo, remote: io.remote, token }) : { allowed: false, problem: null };
   const scoped = await readScope({ repo, target, base: result.base });
-  if (!scoped.ok) return { problems: [scoped.problem], alreadyPushed: false, changes: [] };
+  if (!scoped.ok) return unjudgedCommits([scoped.problem]);
   const adaptable = target.adapt ? await findAdaptable({
     repo,
     remote: io.remote,
@@ -91373,16 +91348,23 @@ async function checkCommits({
   }
   return { problems, alreadyPushed: verified.alreadyPushed, changes: verified.changes };
 }
-async function recordAdaptation({
-  env,
-  io,
-  target,
-  result,
-  repo,
-  token,
-  written,
-  changes
-}) {
+async function checkPlan({ env, io, target, result, repo, token }) {
+  if (target.role !== "plan" || !result.head || !hasCommits(result)) return [];
+  return [
+    ...await checkPlanRecord({ repo, head: result.head, build: target.build }),
+    // A failed plan writes nothing to the build branch: nothing to hold.
+    ...target.adapt || result.status !== "complete" ? [] : await checkPlanText({
+      env,
+      repo,
+      remote: io.remote,
+      token,
+      fetch: io.fetch,
+      ...io.log ? { log: io.log } : {},
+      ...io.github ? { github: io.github } : {}
+    })
+  ];
+}
+async function recordAdaptation({ env, io, target, result, repo, token }, written, changes) {
   if (!target.adapt || written.kind !== "published" || !result.base || !result.head) return written;
   if (!hasCommits(result)) return written;
   const line = await writeAdaptationRecord({
