@@ -42,6 +42,29 @@ export async function createRef(
   }
 }
 
+/** What a write guarded by a ref came to: `taken` when another process holds the ref. */
+export type Guarded<T> = { taken: true } | { taken: false; value: T };
+
+/**
+ * Makes `write` happen at most once across replicas and reconciles: only the
+ * process that creates `ref` at `sha` writes; another that finds it created
+ * stands down (`taken`). A write that fails frees the ref for the next
+ * reconcile to try again, and its own error is thrown.
+ */
+export async function writeOnceByRef<T>(
+  ctx: RepoContext,
+  { ref, sha }: { ref: string; sha: string },
+  write: () => Promise<T>,
+): Promise<Guarded<T>> {
+  if (!(await createRef(ctx, { ref, sha }))) return { taken: true };
+  try {
+    return { taken: false, value: await write() };
+  } catch (error) {
+    await deleteRef(ctx, ref).catch(() => undefined);
+    throw error;
+  }
+}
+
 /** Deletes a ref; one that is gone already is fine. */
 export async function deleteRef(ctx: RepoContext, ref: string): Promise<void> {
   try {
@@ -73,4 +96,13 @@ export async function moveBranch(
     if (statusOf(error) === 422) return false;
     throw error;
   }
+}
+
+/** Moves a branch to `sha` whatever it holds, or creates it where it is gone. */
+export async function resetBranch(
+  ctx: RepoContext,
+  { branch, sha }: { branch: string; sha: string },
+): Promise<void> {
+  if (await moveBranch(ctx, { branch, sha, force: true })) return;
+  await createRef(ctx, { ref: `refs/heads/${branch}`, sha });
 }
