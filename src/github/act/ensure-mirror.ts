@@ -2,8 +2,7 @@ import type { Action } from '../../core/context/action.js';
 import { mirrorsOf, renderMirrorBody } from '../../core/rules/mirror.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { briefPath } from '../../core/vocabulary/ids.js';
-import type { RepoContext } from '../client/types.js';
-import { statusOf } from '../client/types.js';
+import { type RepoContext, statusOf } from '../client/types.js';
 import { writeOnceByRef } from './refs.js';
 
 /** The hidden ref that makes a worker's mirror be created at most once across replicas. */

@@ -1,6 +1,5 @@
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
-import type { RepoContext } from '../client/types.js';
-import { statusOf } from '../client/types.js';
+import { ignoreStatus, type RepoContext } from '../client/types.js';
 import { writeOnceByRef } from './refs.js';
 
 /** The hidden ref that makes a notice's post happen at most once across replicas. */
@@ -50,14 +49,12 @@ async function requestReviewers(
   ctx: RepoContext,
   { pull, logins }: { pull: number; logins: string[] },
 ): Promise<void> {
-  try {
-    await ctx.octokit.rest.pulls.requestReviewers({
+  await ignoreStatus([422], () =>
+    ctx.octokit.rest.pulls.requestReviewers({
       owner: ctx.owner,
       repo: ctx.repo,
       pull_number: pull,
       reviewers: logins,
-    });
-  } catch (error) {
-    if (statusOf(error) !== 422) throw error;
-  }
+    }),
+  );
 }

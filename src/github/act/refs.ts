@@ -1,5 +1,4 @@
-import type { RepoContext } from '../client/types.js';
-import { messageOf, statusOf } from '../client/types.js';
+import { ignoreStatus, messageOf, type RepoContext, statusOf } from '../client/types.js';
 
 /**
  * GitHub's answer to creating a ref someone already holds: 422 "Reference
@@ -67,15 +66,13 @@ export async function writeOnceByRef<T>(
 
 /** Deletes a ref; one that is gone already is fine. */
 export async function deleteRef(ctx: RepoContext, ref: string): Promise<void> {
-  try {
-    await ctx.octokit.rest.git.deleteRef({
+  await ignoreStatus([422, 404], () =>
+    ctx.octokit.rest.git.deleteRef({
       owner: ctx.owner,
       repo: ctx.repo,
       ref: ref.replace(/^refs\//, ''),
-    });
-  } catch (error) {
-    if (statusOf(error) !== 422 && statusOf(error) !== 404) throw error;
-  }
+    }),
+  );
 }
 
 /** Moves a branch to `sha`; false when GitHub refuses (422: not a fast-forward, or gone). */
@@ -83,19 +80,16 @@ export async function moveBranch(
   ctx: RepoContext,
   { branch, sha, force }: { branch: string; sha: string; force: boolean },
 ): Promise<boolean> {
-  try {
-    await ctx.octokit.rest.git.updateRef({
+  const moved = await ignoreStatus([422], () =>
+    ctx.octokit.rest.git.updateRef({
       owner: ctx.owner,
       repo: ctx.repo,
       ref: `heads/${branch}`,
       sha,
       force,
-    });
-    return true;
-  } catch (error) {
-    if (statusOf(error) === 422) return false;
-    throw error;
-  }
+    }),
+  );
+  return moved !== null;
 }
 
 /** Moves a branch to `sha` whatever it holds, or creates it where it is gone. */

@@ -1,6 +1,5 @@
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
-import type { RepoContext } from '../client/types.js';
-import { statusOf } from '../client/types.js';
+import { ignoreStatus, type RepoContext, statusOf } from '../client/types.js';
 import type { HeldStatusEdit } from './held-status-edit.js';
 import { writeOnceByRef } from './refs.js';
 
@@ -91,14 +90,8 @@ export async function removeDuplicateStatusComments(
   ids: number[],
 ): Promise<void> {
   for (const id of ids) {
-    try {
-      await ctx.octokit.rest.issues.deleteComment({
-        owner: ctx.owner,
-        repo: ctx.repo,
-        comment_id: id,
-      });
-    } catch (error) {
-      if (statusOf(error) !== 404) throw error;
-    }
+    await ignoreStatus([404], () =>
+      ctx.octokit.rest.issues.deleteComment({ owner: ctx.owner, repo: ctx.repo, comment_id: id }),
+    );
   }
 }
