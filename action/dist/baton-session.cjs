@@ -83848,6 +83848,35 @@ function cell(text) {
   return code(text.slice(0, 500)).replace(/\|/g, "\\|");
 }
 
+// src/core/plan/front-matter.ts
+var FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
+function parseFrontMatter(text, { schema: schema2, document: document2, label }) {
+  const match = FRONT_MATTER.exec(text);
+  if (!match) {
+    return {
+      ok: false,
+      problems: [`${document2} must start with YAML front matter between --- lines`]
+    };
+  }
+  let data;
+  try {
+    data = yaml.load(match[1] ?? "", { schema: yaml.CORE_SCHEMA });
+  } catch (error62) {
+    const reason = error62 instanceof yaml.YAMLException ? error62.reason : String(error62);
+    return { ok: false, problems: [`${label} is not valid YAML: ${reason}`] };
+  }
+  const parsed = schema2.safeParse(data);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map(
+        (issue2) => `${label} ${issue2.path.join(".") || "(root)"}: ${issue2.message}`
+      )
+    };
+  }
+  return { ok: true, frontMatter: parsed.data, body: match[2] ?? "" };
+}
+
 // src/core/plan/plan.ts
 var Complexity = external_exports.enum(["easy", "normal", "complex"]);
 var MAX_WORKERS = 60;
@@ -83933,44 +83962,25 @@ var FindingsFrontMatter = external_exports.strictObject({
    */
   sources: external_exports.array(external_exports.union([WebSource, RepoSource])).min(1).max(100)
 });
-var FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
 function parseFindings(text, worker) {
-  const match = FRONT_MATTER.exec(text);
-  if (!match) {
-    return {
-      ok: false,
-      problems: ["the findings must start with YAML front matter between --- lines"]
-    };
-  }
-  let data;
-  try {
-    data = yaml.load(match[1] ?? "", { schema: yaml.CORE_SCHEMA });
-  } catch (error62) {
-    const reason = error62 instanceof yaml.YAMLException ? error62.reason : String(error62);
-    return { ok: false, problems: [`the findings' front matter is not valid YAML: ${reason}`] };
-  }
-  const parsed = FindingsFrontMatter.safeParse(data);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map(
-        (issue2) => `the findings' front matter ${issue2.path.join(".") || "(root)"}: ${issue2.message}`
-      )
-    };
-  }
-  if (parsed.data.worker_id !== worker) {
+  const parsed = parseFrontMatter(text, {
+    schema: FindingsFrontMatter,
+    document: "the findings",
+    label: "the findings' front matter"
+  });
+  if (!parsed.ok) return parsed;
+  if (parsed.frontMatter.worker_id !== worker) {
     return {
       ok: false,
       problems: [
-        `the findings' front matter says worker_id ${parsed.data.worker_id}, not ${worker}`
+        `the findings' front matter says worker_id ${parsed.frontMatter.worker_id}, not ${worker}`
       ]
     };
   }
-  const body = match[2] ?? "";
-  if (!body.trim()) {
+  if (!parsed.body.trim()) {
     return { ok: false, problems: ["the findings have no answer after their front matter"] };
   }
-  return { ok: true, frontMatter: parsed.data, body };
+  return parsed;
 }
 
 // src/core/sessions/session.ts
@@ -84066,42 +84076,23 @@ var BriefFrontMatter = external_exports.object({
   /** `easy`, `normal` or `complex`; picks the model. */
   complexity: Complexity.default("normal")
 });
-var FRONT_MATTER2 = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
 function parseBrief(text) {
-  const match = FRONT_MATTER2.exec(text);
-  if (!match) {
-    return {
-      ok: false,
-      problems: ["the brief must start with YAML front matter between --- lines"]
-    };
-  }
-  let data;
-  try {
-    data = yaml.load(match[1] ?? "", { schema: yaml.CORE_SCHEMA });
-  } catch (error62) {
-    const reason = error62 instanceof yaml.YAMLException ? error62.reason : String(error62);
-    return { ok: false, problems: [`front matter is not valid YAML: ${reason}`] };
-  }
-  const parsed = BriefFrontMatter.safeParse(data);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map(
-        (issue2) => `front matter ${issue2.path.join(".") || "(root)"}: ${issue2.message}`
-      )
-    };
-  }
-  const { worker_id: id, wave } = parsed.data;
+  const parsed = parseFrontMatter(text, {
+    schema: BriefFrontMatter,
+    document: "the brief",
+    label: "front matter"
+  });
+  if (!parsed.ok) return parsed;
+  const { worker_id: id, wave } = parsed.frontMatter;
   if (wave !== waveOf(id)) {
     return {
       ok: false,
       problems: [`front matter wave: is ${wave}, but ${id} is in wave ${waveOf(id)}`]
     };
   }
-  const body = match[2] ?? "";
-  if (!body.trim())
+  if (!parsed.body.trim())
     return { ok: false, problems: ["the brief has no body after its front matter"] };
-  return { ok: true, frontMatter: parsed.data, body };
+  return parsed;
 }
 
 // src/core/plan/plan-graph.ts
@@ -90374,6 +90365,14 @@ function withSummaryLine(outcome, line) {
   return outcome.kind === "published" || outcome.kind === "session-failed" ? { ...outcome, lines: [...outcome.lines, line] } : outcome;
 }
 
+// src/core/plan/record-message.ts
+function renderRecordMessage(header, record2) {
+  return `${header}
+
+${JSON.stringify(record2)}
+`;
+}
+
 // src/core/plan/adaptation.ts
 var ADAPTATION_HEADER = "baton adaptation";
 var AdaptationRecord = external_exports.strictObject({
@@ -90396,10 +90395,7 @@ function adaptationRef(build, source) {
   return `${adaptationRefPrefix(build)}${source}`;
 }
 function renderAdaptationMessage(record2) {
-  return `${ADAPTATION_HEADER}
-
-${JSON.stringify(record2)}
-`;
+  return renderRecordMessage(ADAPTATION_HEADER, record2);
 }
 
 // src/session/publish/write/adapt-publish.ts
@@ -91160,10 +91156,7 @@ function usageRefPrefix(build) {
   return `refs/baton/${build}/usage/`;
 }
 function renderUsageMessage(record2) {
-  return `${USAGE_HEADER}
-
-${JSON.stringify(record2)}
-`;
+  return renderRecordMessage(USAGE_HEADER, record2);
 }
 function isControl(char) {
   const point = char.codePointAt(0) ?? 0;
