@@ -74275,8 +74275,8 @@ var tupleProcessor = (schema2, ctx, _json, params) => {
   let minItems = def.items.length;
   while (minItems > 0) {
     const item = def.items[minItems - 1];
-    const optional4 = ctx.io === "input" ? inputOptin(item) !== void 0 : item._zod.optout === "optional";
-    if (!optional4)
+    const optional2 = ctx.io === "input" ? inputOptin(item) !== void 0 : item._zod.optout === "optional";
+    if (!optional2)
       break;
     minItems--;
   }
@@ -88020,6 +88020,18 @@ var OTHER_SOURCES = {
   ANTHROPIC_API_KEY: `the Baton workflow sets it from the repository secret ANTHROPIC_API_KEY (env: ANTHROPIC_API_KEY: \${{ secrets.ANTHROPIC_API_KEY }})`,
   GITHUB_TOKEN: `the Baton workflow sets it on the "Run the session" step (env: GITHUB_TOKEN: \${{ github.token }})`
 };
+var optionalVar = external_exports.string().optional().transform((value) => value ? value : void 0);
+function parseEnvWith(schema2, source) {
+  const parsed = schema2.safeParse(source);
+  if (parsed.success) return { ok: true, env: parsed.data };
+  return {
+    ok: false,
+    problems: parsed.error.issues.map((issue2) => {
+      const name = String(issue2.path[0] ?? "");
+      return renderEnvProblem({ name, value: source[name], message: issue2.message });
+    })
+  };
+}
 function describeEnvSource(name) {
   const input2 = DISPATCH_INPUTS[name];
   if (input2) {
@@ -88042,36 +88054,27 @@ function renderEnvProblem({
 }
 
 // src/session/doctor/doctor-env.ts
-var optional2 = external_exports.string().optional().transform((value) => value ? value : void 0);
 var DoctorEnv = external_exports.object({
   BATON_BUILD: external_exports.string().regex(DOCTOR_ID, "BATON_BUILD is doctor-<nonce> for a doctor session"),
   BATON_OUT: external_exports.string().min(1),
-  BATON_APP_URL: optional2,
+  BATON_APP_URL: optionalVar,
   BATON_OIDC_AUDIENCE: external_exports.string().min(1).default("baton"),
   GITHUB_API_URL: external_exports.string().url().default("https://api.github.com"),
   GITHUB_SERVER_URL: external_exports.string().url().default("https://github.com"),
   /** Actions gives it; on GitHub Enterprise Server GraphQL is not under GITHUB_API_URL. */
-  GITHUB_GRAPHQL_URL: optional2,
-  GITHUB_TOKEN: optional2,
+  GITHUB_GRAPHQL_URL: optionalVar,
+  GITHUB_TOKEN: optionalVar,
   GITHUB_REPOSITORY: external_exports.string().regex(/^[^/\s]+\/[^/\s]+$/, "GITHUB_REPOSITORY is owner/name"),
   GITHUB_WORKSPACE: external_exports.string().min(1),
   /** Who started the run: the app's bot, whose permission the agent job asks. */
-  GITHUB_ACTOR: optional2,
-  ACTIONS_ID_TOKEN_REQUEST_URL: optional2,
-  ACTIONS_ID_TOKEN_REQUEST_TOKEN: optional2,
-  ANTHROPIC_API_KEY: optional2,
-  ANTHROPIC_BASE_URL: optional2
+  GITHUB_ACTOR: optionalVar,
+  ACTIONS_ID_TOKEN_REQUEST_URL: optionalVar,
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: optionalVar,
+  ANTHROPIC_API_KEY: optionalVar,
+  ANTHROPIC_BASE_URL: optionalVar
 });
 function parseDoctorEnv(source) {
-  const parsed = DoctorEnv.safeParse(source);
-  if (parsed.success) return { ok: true, env: parsed.data };
-  return {
-    ok: false,
-    problems: parsed.error.issues.map((issue2) => {
-      const name = String(issue2.path[0] ?? "");
-      return renderEnvProblem({ name, value: source[name], message: issue2.message });
-    })
-  };
+  return parseEnvWith(DoctorEnv, source);
 }
 function doctorGraphqlUrl(env) {
   return env.GITHUB_GRAPHQL_URL || graphqlUrlOf(env.GITHUB_API_URL);
@@ -88641,24 +88644,23 @@ function maskInLog(secret) {
 }
 
 // src/session/env.ts
-var optional3 = external_exports.string().optional().transform((value) => value ? value : void 0);
 var SessionEnv = external_exports.object({
   BATON_ROLE: external_exports.enum(SESSION_ROLES),
   BATON_BUILD: external_exports.string().regex(BUILD_ID, "BATON_BUILD is <issue>-<slug>"),
-  BATON_ISSUE: optional3,
-  BATON_WORKER: optional3.refine(
+  BATON_ISSUE: optionalVar,
+  BATON_WORKER: optionalVar.refine(
     (w) => w === void 0 || WORKER_ID.test(w) || LOOP_SUBJECT.test(w),
     "BATON_WORKER is W<wave>.<seq>, or L<n> for an improvement loop"
   ),
-  BATON_PR: optional3.refine((p) => p === void 0 || /^\d+$/.test(p), "BATON_PR is a number"),
-  BATON_TRIGGER: optional3,
+  BATON_PR: optionalVar.refine((p) => p === void 0 || /^\d+$/.test(p), "BATON_PR is a number"),
+  BATON_TRIGGER: optionalVar,
   /** The folder the agent job leaves for the publish job. */
   BATON_OUT: external_exports.string().min(1),
   /** Where the app serves `POST /api/baton/session-token`. */
-  BATON_APP_URL: optional3,
+  BATON_APP_URL: optionalVar,
   BATON_OIDC_AUDIENCE: external_exports.string().min(1).default("baton"),
   /** The user the model's bash commands run as (see docs/sessions.md); unset: the job's own. */
-  BATON_TOOL_USER: optional3.refine(
+  BATON_TOOL_USER: optionalVar.refine(
     (u) => u === void 0 || /^[a-z_][a-z0-9_-]*$/.test(u),
     "BATON_TOOL_USER is a user name"
   ),
@@ -88666,39 +88668,31 @@ var SessionEnv = external_exports.object({
   GITHUB_SERVER_URL: external_exports.string().url().default("https://github.com"),
   /** Where GraphQL is (`/api/graphql` on Enterprise Server); derived from GITHUB_API_URL when unset. */
   GITHUB_GRAPHQL_URL: external_exports.string().url().optional(),
-  GITHUB_TOKEN: optional3,
+  GITHUB_TOKEN: optionalVar,
   GITHUB_REPOSITORY: external_exports.string().regex(/^[^/\s]+\/[^/\s]+$/, "GITHUB_REPOSITORY is owner/name"),
   GITHUB_WORKSPACE: external_exports.string().min(1),
-  GITHUB_RUN_ID: optional3,
+  GITHUB_RUN_ID: optionalVar,
   /** The event that started the run (Actions writes it); gives the repository's default branch. */
-  GITHUB_EVENT_PATH: optional3,
-  ACTIONS_ID_TOKEN_REQUEST_URL: optional3,
-  ACTIONS_ID_TOKEN_REQUEST_TOKEN: optional3,
-  ANTHROPIC_API_KEY: optional3,
-  ANTHROPIC_BASE_URL: optional3,
+  GITHUB_EVENT_PATH: optionalVar,
+  ACTIONS_ID_TOKEN_REQUEST_URL: optionalVar,
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: optionalVar,
+  ANTHROPIC_API_KEY: optionalVar,
+  ANTHROPIC_BASE_URL: optionalVar,
   /**
    * Anthropic's workload identity federation, instead of ANTHROPIC_API_KEY
    * (docs/security.md, "The model key"): the agent job's GitHub OIDC token is
    * exchanged for a short-lived access token. Identifiers, not secrets
    * (repository variables); the job needs `id-token: write`.
    */
-  ANTHROPIC_FEDERATION_RULE_ID: optional3,
-  ANTHROPIC_ORGANIZATION_ID: optional3,
-  ANTHROPIC_SERVICE_ACCOUNT_ID: optional3,
-  ANTHROPIC_WORKSPACE_ID: optional3,
+  ANTHROPIC_FEDERATION_RULE_ID: optionalVar,
+  ANTHROPIC_ORGANIZATION_ID: optionalVar,
+  ANTHROPIC_SERVICE_ACCOUNT_ID: optionalVar,
+  ANTHROPIC_WORKSPACE_ID: optionalVar,
   /** The audience of the OIDC token the federation rule expects. */
   ANTHROPIC_OIDC_AUDIENCE: external_exports.string().min(1).default("https://api.anthropic.com")
 });
 function parseSessionEnv(source) {
-  const parsed = SessionEnv.safeParse(source);
-  if (parsed.success) return { ok: true, env: parsed.data };
-  return {
-    ok: false,
-    problems: parsed.error.issues.map((issue2) => {
-      const name = String(issue2.path[0] ?? "");
-      return renderEnvProblem({ name, value: source[name], message: issue2.message });
-    })
-  };
+  return parseEnvWith(SessionEnv, source);
 }
 
 // src/session/publish/publish-session.ts
