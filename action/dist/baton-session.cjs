@@ -84701,6 +84701,16 @@ function renderSystemPrompt({
 function pathLine(path26, present) {
   return present ? `\`${path26}\`` : `\`${path26}\` (absent in this checkout; go on without it)`;
 }
+function renderReadOnlySystemPrompt(ctx, { role, submit }) {
+  return renderSystemPrompt({
+    role,
+    repository: ctx.env.GITHUB_REPOSITORY,
+    root: ctx.root,
+    submit,
+    shell: false,
+    commandTimeoutSeconds: 0
+  });
+}
 
 // src/session/agent/prompts/loop-prompts.ts
 var MAX_QUOTED = 12e3;
@@ -85360,7 +85370,7 @@ ${issue2.body ?? ""}`.trim()
       thinkingBudget: ctx.config.models.thinking.plan,
       serverTools: webTools(ctx.config)
     },
-    system: system(ctx, "research", "submit_research"),
+    system: renderReadOnlySystemPrompt(ctx, { role: "research", submit: "submit_research" }),
     prompt: renderResearchPrompt({
       build,
       repository: ctx.env.GITHUB_REPOSITORY,
@@ -85414,7 +85424,7 @@ async function runSummaryRole(ctx) {
   const outcome = await converse(ctx, {
     model: ctx.config.models.plan,
     features: { thinkingBudget: ctx.config.models.thinking.plan },
-    system: system(ctx, "summary", "submit_summary"),
+    system: renderReadOnlySystemPrompt(ctx, { role: "summary", submit: "submit_summary" }),
     prompt: renderSummaryPrompt({
       build,
       repository: ctx.env.GITHUB_REPOSITORY,
@@ -85448,16 +85458,6 @@ async function readFocus(ctx) {
       body: `(the \`/improve\` comment ${id} has since been deleted: study the repository for the improvement most worth making)`
     };
   return { author: comment.user?.login ?? "someone", body: comment.body ?? "" };
-}
-function system(ctx, role, submit) {
-  return renderSystemPrompt({
-    role,
-    repository: ctx.env.GITHUB_REPOSITORY,
-    root: ctx.root,
-    submit,
-    shell: false,
-    commandTimeoutSeconds: 0
-  });
 }
 async function skill(ctx, role) {
   const path26 = skillPath(role);
@@ -85935,14 +85935,7 @@ async function runAdaptRole(ctx, source) {
   const outcome = await converse(ctx, {
     model: ctx.config.models.plan,
     features: { thinkingBudget: ctx.config.models.thinking.plan },
-    system: renderSystemPrompt({
-      role: "plan",
-      repository: ctx.env.GITHUB_REPOSITORY,
-      root: ctx.root,
-      submit: "submit_adaptation",
-      shell: false,
-      commandTimeoutSeconds: 0
-    }),
+    system: renderReadOnlySystemPrompt(ctx, { role: "plan", submit: "submit_adaptation" }),
     prompt: renderAdaptPrompt({
       build,
       repository: ctx.env.GITHUB_REPOSITORY,
@@ -86039,14 +86032,7 @@ async function runPlanRole(ctx) {
   const outcome = await converse(ctx, {
     model: ctx.config.models.plan,
     features: { thinkingBudget: ctx.config.models.thinking.plan },
-    system: renderSystemPrompt({
-      role: "plan",
-      repository: ctx.env.GITHUB_REPOSITORY,
-      root: ctx.root,
-      submit: "submit_plan",
-      shell: false,
-      commandTimeoutSeconds: 0
-    }),
+    system: renderReadOnlySystemPrompt(ctx, { role: "plan", submit: "submit_plan" }),
     prompt: renderPlanPrompt({
       build,
       repository: ctx.env.GITHUB_REPOSITORY,
@@ -86475,14 +86461,7 @@ async function runReviewRole(ctx) {
   const outcome = await converse(ctx, {
     model: ctx.config.models.review,
     features: { thinkingBudget: ctx.config.models.thinking.review },
-    system: renderSystemPrompt({
-      role: "review",
-      repository: ctx.env.GITHUB_REPOSITORY,
-      root: ctx.root,
-      submit: "submit_review",
-      shell: false,
-      commandTimeoutSeconds: 0
-    }),
+    system: renderReadOnlySystemPrompt(ctx, { role: "review", submit: "submit_review" }),
     prompt: renderReviewPrompt({
       pr,
       head: pull.head.sha,
@@ -86669,14 +86648,7 @@ async function runSynthesisRole(ctx) {
   const outcome = await converse(ctx, {
     model: ctx.config.models.plan,
     features: { thinkingBudget: ctx.config.models.thinking.plan },
-    system: renderSystemPrompt({
-      role: "synthesis",
-      repository: ctx.env.GITHUB_REPOSITORY,
-      root: ctx.root,
-      submit: "submit_synthesis",
-      shell: false,
-      commandTimeoutSeconds: 0
-    }),
+    system: renderReadOnlySystemPrompt(ctx, { role: "synthesis", submit: "submit_synthesis" }),
     prompt: [
       `Write the report of research build \`${build}\` of ${ctx.env.GITHUB_REPOSITORY}.`,
       "",
