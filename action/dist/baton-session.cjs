@@ -88940,11 +88940,7 @@ async function readDefaultBranchAllowWorkflowChanges({
 }) {
   return readAllowWorkflowChanges(repo, await fetchDefaultBranch({ repo, remote, token }));
 }
-async function fetchDefaultBranch({
-  repo,
-  remote,
-  token
-}) {
+async function fetchDefaultBranch({ repo, remote, token }) {
   await repo.must({
     args: ["fetch", "--no-tags", "--quiet", remote, `+HEAD:${DEFAULT_REF}`],
     token
