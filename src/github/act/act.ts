@@ -74,7 +74,7 @@ export async function act(
   },
 ): Promise<ActOutcome[]> {
   const outcomes: ActOutcome[] = [];
-  const created: CreatedMirrors = new Map();
+  const pass: ActPass = { outcomes, created: new Map(), statusEditWait, writeBudget, log };
   for (const action of actions) {
     // Merges of one pass go in order; after one that did not go (a conflict an earlier merge
     // made, a branch that must be up to date), the rest wait for the next look at the truth.
@@ -83,17 +83,7 @@ export async function act(
       continue;
     }
     try {
-      outcomes.push(
-        await actOne(ctx, {
-          snapshot,
-          action,
-          outcomes,
-          created,
-          statusEditWait,
-          writeBudget,
-          log,
-        }),
-      );
+      outcomes.push(await actOne(ctx, { snapshot, action, pass }));
     } catch (error) {
       log.error(
         { err: error, action: action.kind, buildId: snapshot.build },
@@ -136,27 +126,22 @@ async function noticeRefRefused(
 const isHeldMerge = (outcome: ActOutcome) =>
   outcome.action.kind === 'merge-pull' && outcome.result !== 'done';
 
+/** What the actions of one pass share: what the pass did so far, and how it paces its writes. */
+interface ActPass {
+  /** The outcomes of the pass's earlier actions, in order. */
+  outcomes: ActOutcome[];
+  created: CreatedMirrors;
+  statusEditWait: (() => number) | undefined;
+  writeBudget: WriteBudget | undefined;
+  log: ActLog;
+}
+
 async function actOne(
   ctx: RepoContext,
-  {
-    snapshot,
-    action,
-    outcomes,
-    created,
-    statusEditWait,
-    writeBudget,
-    log,
-  }: {
-    snapshot: BuildSnapshot;
-    action: Action;
-    outcomes: ActOutcome[];
-    created: CreatedMirrors;
-    statusEditWait: (() => number) | undefined;
-    writeBudget: WriteBudget | undefined;
-    log: ActLog;
-  },
+  { snapshot, action, pass }: { snapshot: BuildSnapshot; action: Action; pass: ActPass },
 ): Promise<ActOutcome> {
   const { owner, repo } = ctx;
+  const { outcomes, created, statusEditWait, writeBudget, log } = pass;
   switch (action.kind) {
     case 'dispatch': {
       const { role, trigger } = action.request;
