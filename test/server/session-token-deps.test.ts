@@ -2,10 +2,8 @@ import { createHash } from 'node:crypto';
 import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createSessionTokenDepsFromProbot,
-  type SessionTokenDeps,
-} from '../../src/server/session-token.js';
+import type { SessionTokenDeps } from '../../src/server/session-token.js';
+import { createSessionTokenDepsFromProbot } from '../../src/server/session-token-deps.js';
 import { TEST_PRIVATE_KEY as privateKey } from '../support/app-key.js';
 
 const API = 'https://api.github.com';

@@ -2,8 +2,8 @@
  * What every rule of `decide` reads, worked out once per call as numbered
  * steps: the snapshot in canonical order, the commands folded, each run judged
  * (`runs.ts`), the follow-up rounds, the spend against the budget and the
- * day's caps. The rules return `Action`s (`action.ts`) and ask for sessions
- * through `dispatch.ts`.
+ * day's caps. The rules return `RuleAction`s (`action.ts`): the sessions they
+ * ask for are framed once, at the end of `decide`.
  */
 import type { Config } from '../config/config.js';
 import { buildTypeOf } from '../plan/plan.js';
@@ -16,12 +16,12 @@ import { findOverdueRuns, type OverdueReason } from '../snapshot/overdue-runs.js
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
 import type { DailyCapHold, RepoLinks, StatusView } from '../status/status-view.js';
 import { integrationBranch } from '../vocabulary/ids.js';
-import type { Action } from './action.js';
+import type { RuleAction } from './action.js';
 import { type JudgedRun, judgeRuns } from './runs.js';
 
 /** What one phase of `decide` returns: the actions, and the view for the status comment. */
-export interface Decision {
-  actions: Action[];
+export interface Decision<A extends RuleAction = RuleAction> {
+  actions: A[];
   view: StatusView;
 }
 

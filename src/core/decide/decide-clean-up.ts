@@ -1,4 +1,4 @@
-import type { Action } from '../context/action.js';
+import type { Action, RuleAction } from '../context/action.js';
 import type { DecideContext, Decision } from '../context/decide-context.js';
 
 /**
@@ -22,7 +22,10 @@ import type { DecideContext, Decision } from '../context/decide-context.js';
  * status comment and the mirrors found on the issue. The usage and adaptation
  * records stay: every spend figure is counted from them.
  */
-export function withCleanUp(ctx: DecideContext, decision: Decision): Decision {
+export function withCleanUp<A extends RuleAction>(
+  ctx: DecideContext,
+  decision: Decision<A>,
+): Decision<A | Action> {
   const { snapshot } = ctx;
   if (!snapshot.statusComment) return decision;
   if (decision.actions.some((action) => action.kind === 'dispatch')) return decision;

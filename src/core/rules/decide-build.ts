@@ -15,7 +15,7 @@ import type { WorkerState } from '../workers/worker-state.js';
 import { applyHolds, decideAdaptations } from './decide-adapt.js';
 import { decideFinal } from './decide-final.js';
 import { decideMerge } from './decide-merge.js';
-import { decideNotices } from './decide-notices.js';
+import { withNotices } from './decide-notices.js';
 import { decideReviews } from './decide-review.js';
 import { decideSubIssues } from './decide-sub-issues.js';
 import { decideSkips, decideWorkers } from './decide-workers.js';
@@ -57,16 +57,4 @@ export function decideBuild(
 
 function withAdaptations(progress: BuildProgress, views: AdaptationView[]): BuildProgress {
   return views.length > 0 ? { ...progress, adaptations: views } : progress;
-}
-
-/** A phase's decision, with the notices its view and workers call for after its actions. */
-export function withNotices(
-  ctx: DecideContext,
-  decision: Decision,
-  workers: WorkerState[],
-): Decision {
-  return {
-    actions: [...decision.actions, ...decideNotices(ctx, { view: decision.view, workers })],
-    view: decision.view,
-  };
 }

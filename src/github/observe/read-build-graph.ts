@@ -40,6 +40,7 @@ export async function readBuildGraph(
   variables: BuildGraphVariables,
 ): Promise<BuildQueryResult> {
   const { repository } = await ctx.octokit.graphql<BuildQueryResult>(BUILD_QUERY, {
+    operationName: 'BatonBuild',
     ...variables,
   });
   const [pulls, refs, usageRefs, adaptRefs] = await Promise.all([
@@ -70,6 +71,7 @@ async function restOfPulls(
   let page = first.pageInfo;
   while (page?.hasNextPage && page.endCursor) {
     const { repository } = await ctx.octokit.graphql<BuildPullsResult>(BUILD_PULLS_QUERY, {
+      operationName: 'BatonBuildPulls',
       owner: variables.owner,
       repo: variables.repo,
       integration: variables.integration,
