@@ -159,13 +159,6 @@ export const BUILD_QUERY = /* GraphQL */ `
   }
 `;
 
-/**
- * The worker PRs after the first page, twenty at a time: the build query's own
- * document, run as its `BatonBuildPulls` operation, so that every page reads a
- * PR through the one `Pull` fragment.
- */
-export const BUILD_PULLS_QUERY = BUILD_QUERY;
-
 /** A worker PR head's CI past its first hundred check runs and statuses. */
 export const PULL_CHECKS_QUERY = /* GraphQL */ `
   query BatonPullChecks($owner: String!, $repo: String!, $number: Int!, $after: String!) {
