@@ -2,8 +2,7 @@ import type { RuleAction, SessionAsk } from '../context/action.js';
 import type { DecideContext, Decision } from '../context/decide-context.js';
 import { findRun, type JudgedRun, lookAgain, runLink } from '../context/runs.js';
 import type { Plan } from '../plan/plan.js';
-import { decideBuild } from '../rules/decide-build.js';
-import { withNotices } from '../rules/decide-notices.js';
+import { decideBuild, type PhaseDecision } from '../rules/decide-build.js';
 import { estimateBuild } from '../snapshot/estimate.js';
 import { compareTimes } from '../snapshot/normalize-snapshot.js';
 import type { CommandInfo, PlanRead } from '../snapshot/snapshot.js';
@@ -15,10 +14,10 @@ export type PlanningOutcome =
   | { kind: 'build'; plan: Plan };
 
 /** A build planned once from its issue: its planning phases, then its plan's rules. */
-export function decideSingle(ctx: DecideContext): Decision {
+export function decideSingle(ctx: DecideContext): PhaseDecision {
   const planning = decidePlanning(ctx);
   return planning.kind === 'decided'
-    ? withNotices(ctx, planning.decision, [])
+    ? { ...planning.decision, workers: [] }
     : decideBuild(ctx, planning.plan);
 }
 

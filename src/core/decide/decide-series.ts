@@ -2,8 +2,7 @@ import type { RuleAction } from '../context/action.js';
 import type { DecideContext, Decision } from '../context/decide-context.js';
 import { type JudgedRun, runLink } from '../context/runs.js';
 import type { Plan } from '../plan/plan.js';
-import { decideBuild } from '../rules/decide-build.js';
-import { withNotices } from '../rules/decide-notices.js';
+import { decideBuild, type PhaseDecision } from '../rules/decide-build.js';
 import type { SessionRole } from '../sessions/session.js';
 import { compareTimes } from '../snapshot/normalize-snapshot.js';
 import type { PlanRead } from '../snapshot/snapshot.js';
@@ -56,7 +55,7 @@ export function findSeries(ctx: DecideContext): SeriesStart | null {
  * nothing worth doing, a failed summary or the last loop ends the series, and
  * the final PR (one for the series) opens once everything is merged.
  */
-export function decideSeries(ctx: DecideContext, start: SeriesStart): Decision {
+export function decideSeries(ctx: DecideContext, start: SeriesStart): PhaseDecision {
   const loop = currentLoop(ctx);
   const subject = loopSubject(loop);
   const plan = ctx.snapshot.plan.kind === 'valid' ? seriesPlan(ctx, ctx.snapshot.plan.plan) : null;
@@ -87,7 +86,7 @@ export function decideSeries(ctx: DecideContext, start: SeriesStart): Decision {
       planning.kind === 'decided'
         ? held(ctx, planning.decision)
         : { actions: [], view: { phase: 'improving', build: ctx.snapshot.build } };
-    return attach(withNotices(scoped, decision, []), step('planning', planRun));
+    return attach({ ...decision, workers: [] }, step('planning', planRun));
   }
   return decideLoopWork({ ctx, plan, loop, runs, start, step });
 }
@@ -107,7 +106,7 @@ function decideLoopWork({
   runs: LoopRuns;
   start: SeriesStart;
   step: (stage: LoopStage, run: JudgedRun | null, ended?: SeriesView['ended']) => SeriesView;
-}): Decision {
+}): PhaseDecision {
   const subject = loopSubject(loop);
   const built = decideBuild(ctx, plan, { final: false });
   if (!built.workers.every(isDone)) return attach(built, step('working', runs.plan));
@@ -165,21 +164,17 @@ function researchSession(start: SeriesStart, loop: number): RuleAction {
 }
 
 /** The series is over: every merged worker goes out in one final PR with a section per loop. */
-function finish(ctx: DecideContext, plan: Plan, series: SeriesView): Decision {
+function finish(ctx: DecideContext, plan: Plan, series: SeriesView): PhaseDecision {
   const built = decideBuild(ctx, plan, { seriesReport: renderSeriesReport(series) });
   return attach(built, series);
 }
 
-function improving(ctx: DecideContext, actions: RuleAction[], series: SeriesView): Decision {
-  return withNotices(
-    ctx,
-    { actions, view: { phase: 'improving', build: ctx.snapshot.build, series } },
-    [],
-  );
+function improving(ctx: DecideContext, actions: RuleAction[], series: SeriesView): PhaseDecision {
+  return { actions, view: { phase: 'improving', build: ctx.snapshot.build, series }, workers: [] };
 }
 
-function attach(decision: Decision, series: SeriesView): Decision {
-  return { actions: decision.actions, view: { ...decision.view, series } };
+function attach(decision: PhaseDecision, series: SeriesView): PhaseDecision {
+  return { ...decision, view: { ...decision.view, series } };
 }
 
 /** The newest loop with a research run; loop 1 before any. */

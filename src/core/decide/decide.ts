@@ -6,6 +6,7 @@
 import { DEFAULT_SESSION_TIMEOUT_MINUTES, type ParsedConfig } from '../config/config.js';
 import type { Action, RuleAction } from '../context/action.js';
 import { type DecideContext, type Decision, makeContext } from '../context/decide-context.js';
+import { decideNotices } from '../rules/decide-notices.js';
 import { DEFAULT_RUNNER } from '../sessions/session.js';
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
 import type { StatusView } from '../status/status-view.js';
@@ -53,11 +54,13 @@ function decidePhase(ctx: DecideContext): Decision {
   if (ctx.snapshot.finalPull?.state === 'merged') return withCleanUp(ctx, decideDone(ctx));
   if (isCancelled(ctx)) return withCleanUp(ctx, decideCancelled(ctx));
   const series = findSeries(ctx);
-  const decision = series ? decideSeries(ctx, series) : decideSingle(ctx);
-  const upkept = isAdapting(decision.view)
+  const phase = series ? decideSeries(ctx, series) : decideSingle(ctx);
+  const upkept = isAdapting(phase.view)
     ? upkeep(ctx).filter((action) => action.kind !== 'sync-build-branch')
     : upkeep(ctx);
-  const decided = { actions: [...upkept, ...decision.actions], view: decision.view };
+  // Notices are asked once, of the phase's final view and its workers.
+  const notices = decideNotices(ctx, phase);
+  const decided = { actions: [...upkept, ...phase.actions, ...notices], view: phase.view };
   // A final PR closed without merging waits for a person: the build is finished until then.
   return ctx.snapshot.finalPull?.state === 'closed' ? withCleanUp(ctx, decided) : decided;
 }

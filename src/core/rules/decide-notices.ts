@@ -1,24 +1,12 @@
 import { isBuildLabel } from '../config/build-labels.js';
 import type { Action } from '../context/action.js';
-import type { DecideContext, Decision } from '../context/decide-context.js';
+import type { DecideContext } from '../context/decide-context.js';
 import { formatUsd } from '../status/progress-format.js';
 import { followUpsText, them } from '../status/render-progress.js';
 import type { StatusView } from '../status/status-view.js';
 import { mentions, noticeKey, noticeMarker } from '../vocabulary/notice.js';
 import { failureText, needsHumanText } from '../workers/worker-note.js';
 import type { WorkerState } from '../workers/worker-state.js';
-
-/** A phase's decision, with the notices its view and workers call for after its actions. */
-export function withNotices(
-  ctx: DecideContext,
-  decision: Decision,
-  workers: WorkerState[],
-): Decision {
-  return {
-    actions: [...decision.actions, ...decideNotices(ctx, { view: decision.view, workers })],
-    view: decision.view,
-  };
-}
 
 /** What a notice is about; the key makes it once per need. */
 interface Need {
