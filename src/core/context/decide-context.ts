@@ -18,6 +18,7 @@ import type { DailyCapHold, RepoLinks, StatusView } from '../status/status-view.
 import { integrationBranch } from '../vocabulary/ids.js';
 import type { RuleAction } from './action.js';
 import { type JudgedRun, judgeRuns } from './runs.js';
+import { type SynthesisState, synthesisState } from './synthesis-state.js';
 
 /** What one phase of `decide` returns: the actions, and the view for the status comment. */
 export interface Decision<A extends RuleAction = RuleAction> {
@@ -59,6 +60,8 @@ export interface DecideContext {
    * proposal is shown, never run.
    */
   followUps: FollowUps | null;
+  /** A research build's synthesis: its newest attempt and a retry not answered yet; null in other builds. */
+  synthesis: SynthesisState | null;
   /** Where the status links the build record and its branch. */
   links: RepoLinks;
   /**
@@ -85,8 +88,9 @@ export function makeContext({
   // 3. Every run judged once: those overdue are given up on.
   const overdue = findOverdueRuns({ runs: normal.runs, session: config.session, now });
   const runs = judgeRuns({ runs: normal.runs, overdue, now });
-  // 4. A research build's approved follow-up rounds join its plan.
+  // 4. A research build's approved follow-up rounds join its plan, and its synthesis is judged.
   const followUps = followUpsOf(normal.plan, runs, commands);
+  const synthesis = followUps ? synthesisState({ runs, followUps, commands }) : null;
   const plan = followUps ? effectivePlanRead(normal.plan, followUps.approvedRounds) : normal.plan;
   const truth: DecidedSnapshot = { ...normal, runs, plan };
   // 5. What the sessions cost, against the build's budget and the day's caps.
@@ -104,6 +108,7 @@ export function makeContext({
     overdue,
     ledger,
     followUps,
+    synthesis,
     spentUsd,
     budgetReached,
     dailyHolds,

@@ -11,8 +11,7 @@ import { DEFAULT_RUNNER } from '../sessions/session.js';
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
 import type { StatusView } from '../status/status-view.js';
 import { CONFIG_FILE, WORKFLOW_PATH } from '../vocabulary/ids.js';
-import { decideCancelled, decideDone, isCancelled } from './decide-cancel.js';
-import { withCleanUp } from './decide-clean-up.js';
+import { decideCancelled, decideDone, isCancelled, withCleanUp } from './decide-ended.js';
 import { decideSingle } from './decide-planning.js';
 import { decideSeries, findSeries } from './decide-series.js';
 

@@ -16,9 +16,8 @@ import { applyHolds, decideAdaptations } from './decide-adapt.js';
 import { decideFinal } from './decide-final.js';
 import { decideMerge } from './decide-merge.js';
 import { decideReviews } from './decide-review.js';
-import { decideSubIssues } from './decide-sub-issues.js';
 import { decideSkips, decideWorkers } from './decide-workers.js';
-import { decideMirror } from './mirror.js';
+import { decideMirror, decideSubIssues } from './sub-issues.js';
 
 /** A phase's decision, with the workers its notices read (none before a plan is approved). */
 export interface PhaseDecision extends Decision {

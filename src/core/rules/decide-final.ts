@@ -1,6 +1,5 @@
 import type { RuleAction } from '../context/action.js';
 import type { DecideContext } from '../context/decide-context.js';
-import { synthesisState } from '../context/synthesis-state.js';
 import type { Completion } from '../plan/completion.js';
 import { buildTypeOf, type Plan } from '../plan/plan.js';
 import { renderReport } from '../status/render-report.js';
@@ -31,8 +30,8 @@ export function decideFinal({
 }): RuleAction[] {
   if (!workers.every(isDone)) return [];
   const final = ctx.snapshot.finalPull;
-  if (!final && buildTypeOf(plan) === 'research') {
-    const synthesis = synthesisState(ctx);
+  const { synthesis } = ctx;
+  if (!final && buildTypeOf(plan) === 'research' && synthesis) {
     // A session costs like any other: a pause or a reached budget holds it, and every retry, too.
     if (!synthesis.latest) {
       // After approved follow-ups, the synthesis answers the `/approve` that started them.

@@ -1,5 +1,5 @@
 import type { Action } from '../../core/context/action.js';
-import { mirrorsOf, renderMirrorBody } from '../../core/rules/mirror.js';
+import { mirrorsOf, renderMirrorBody } from '../../core/rules/sub-issues.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { briefPath } from '../../core/vocabulary/ids.js';
 import { type RepoContext, statusOf } from '../client/types.js';
