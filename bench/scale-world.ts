@@ -1,5 +1,6 @@
 import { installBaton, MAINTAINER } from '../sim/e2e.js';
-import { FakeGitHub, type SimRun } from '../sim/github/fake-github.js';
+import { FakeGitHub } from '../sim/github/fake-github.js';
+import type { SimRun } from '../sim/github/records.js';
 import { buildIdFor, integrationBranch } from '../src/core/vocabulary/ids.js';
 import type { PlanWorkerSpec } from '../test/support/builds.js';
 import { playSession, type SessionScript } from '../test/support/scripted-sessions.js';

@@ -42,11 +42,8 @@ import { findAppUrlProblem } from './server/app-url.js';
 import { createHealthHandler } from './server/health.js';
 import { type BatonMetrics, createMetricsHandler, recordReconcile } from './server/metrics.js';
 import { createResyncHandler } from './server/resync-endpoint.js';
-import { createSessionTokenHandler } from './server/session-token.js';
-import {
-  createSessionTokenDepsFromProbot,
-  readTokenEndpointSettings,
-} from './server/session-token-deps.js';
+import { createSessionTokenHandler, readTokenEndpointSettings } from './server/session-token.js';
+import { createSessionTokenDepsFromProbot } from './server/session-token-deps.js';
 
 export interface BatonOptions {
   /** The clock `decide` sees; tests pass a fixed one. */

@@ -2392,8 +2392,8 @@ function requestAttributes(client, name, request2) {
     return {};
   }
   const attributes = { ...table.constants };
-  for (const [attribute, path25, type2] of table.request ?? []) {
-    const value = guardTracing(client, () => attributeValue(dig(request2?.body, path25), type2));
+  for (const [attribute, path26, type2] of table.request ?? []) {
+    const value = guardTracing(client, () => attributeValue(dig(request2?.body, path26), type2));
     if (value !== void 0) {
       attributes[attribute] = value;
     }
@@ -2416,9 +2416,9 @@ function requestAttributes(client, name, request2) {
   return attributes;
 }
 function setResponseAttributes(span, name, data) {
-  for (const [attribute, path25, type2] of SPAN_ATTRIBUTES[name]?.response ?? []) {
+  for (const [attribute, path26, type2] of SPAN_ATTRIBUTES[name]?.response ?? []) {
     try {
-      const value = attributeValue(dig(data, path25), type2);
+      const value = attributeValue(dig(data, path26), type2);
       if (value !== void 0) {
         span.setAttribute(attribute, value);
       }
@@ -2426,9 +2426,9 @@ function setResponseAttributes(span, name, data) {
     }
   }
 }
-function dig(data, path25) {
+function dig(data, path26) {
   let value = data;
-  for (const name of path25) {
+  for (const name of path26) {
     if (typeof value !== "object" || value === null) {
       return void 0;
     }
@@ -3861,8 +3861,8 @@ function endMessagesCreateSpanWhenStreamEnds(client, span, stream2, props) {
           const complete = sawMessageDelta || sawStop;
           let response = { ...message, usage };
           if (!complete) {
-            for (const path25 of FINAL_FROM_MESSAGE_DELTA) {
-              response = without(response, path25);
+            for (const path26 of FINAL_FROM_MESSAGE_DELTA) {
+              response = without(response, path26);
             }
           }
           setResponseAttributes(span, call.name, response);
@@ -3890,8 +3890,8 @@ function endMessagesCreateSpanWhenStreamEnds(client, span, stream2, props) {
     }
   });
 }
-function without(data, path25) {
-  const [name, ...rest] = path25;
+function without(data, path26) {
+  const [name, ...rest] = path26;
   if (name === void 0 || !(name in data)) {
     return data;
   }
@@ -4466,12 +4466,12 @@ var init_path = __esm({
   "node_modules/@anthropic-ai/sdk/internal/utils/path.mjs"() {
     init_error();
     EMPTY = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ Object.create(null));
-    createPathTagFunction = (pathEncoder = encodeURIPath) => function path25(statics, ...params) {
+    createPathTagFunction = (pathEncoder = encodeURIPath) => function path26(statics, ...params) {
       if (statics.length === 1)
         return statics[0];
       let postPath = false;
       const invalidSegments = [];
-      const path26 = statics.reduce((previousValue, currentValue, index2) => {
+      const path27 = statics.reduce((previousValue, currentValue, index2) => {
         if (/[?#]/.test(currentValue)) {
           postPath = true;
         }
@@ -4495,7 +4495,7 @@ var init_path = __esm({
         }
         return previousValue + currentValue + (index2 === params.length ? "" : encoded);
       }, "");
-      const pathOnly = path26.split(/[?#]/, 1)[0];
+      const pathOnly = path27.split(/[?#]/, 1)[0];
       const invalidSegmentPattern = /(?<=^|\/)(?:\.|%2e){1,2}(?:;[^/]*)?(?=\/|$)/gi;
       let match;
       while ((match = invalidSegmentPattern.exec(pathOnly)) !== null) {
@@ -4516,10 +4516,10 @@ var init_path = __esm({
         const underline = Array.from(marks, (mark) => mark ?? " ").join("");
         throw new AnthropicError(`Path parameters result in path with invalid segments:
 ${invalidSegments.map((e) => e.error).join("\n")}
-${path26}
+${path27}
 ${underline}`);
       }
-      return path26;
+      return path27;
     };
     path = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
   }
@@ -29725,14 +29725,14 @@ function redactSensitive(body) {
   }
   return null;
 }
-async function checkCredentialsFileSafety(path25, onWarn = (m) => console.warn(`anthropic-sdk: ${m}`)) {
+async function checkCredentialsFileSafety(path26, onWarn = (m) => console.warn(`anthropic-sdk: ${m}`)) {
   if (typeof process === "undefined" || process.platform === "win32")
     return;
   const { fs: fs5 } = await Promise.resolve().then(() => (init_node(), node_exports));
-  let resolved2 = path25;
+  let resolved2 = path26;
   let st;
   try {
-    resolved2 = await fs5.promises.realpath(path25);
+    resolved2 = await fs5.promises.realpath(path26);
     st = await fs5.promises.stat(resolved2);
   } catch {
     return;
@@ -29749,8 +29749,8 @@ async function checkCredentialsFileSafety(path25, onWarn = (m) => console.warn(`
   }
 }
 async function writeCredentialsFileAtomic(targetPath, data) {
-  const { fs: fs5, path: path25 } = await Promise.resolve().then(() => (init_node(), node_exports));
-  const dir = path25.dirname(targetPath);
+  const { fs: fs5, path: path26 } = await Promise.resolve().then(() => (init_node(), node_exports));
+  const dir = path26.dirname(targetPath);
   await fs5.promises.mkdir(dir, { recursive: true, mode: 448 });
   const tmpPath = `${targetPath}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
@@ -30011,8 +30011,8 @@ var init_credentials2 = __esm({
         return null;
       }
       validateProfileName(profileName);
-      const { fs: fs5, path: path25 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      const configPath = path25.join(rootConfigPath, "configs", `${profileName}.json`);
+      const { fs: fs5, path: path26 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const configPath = path26.join(rootConfigPath, "configs", `${profileName}.json`);
       let configRaw;
       try {
         configRaw = await fs5.promises.readFile(configPath, "utf-8");
@@ -30072,14 +30072,14 @@ var init_credentials2 = __esm({
         return null;
       }
       validateProfileName(profileName);
-      const { path: path25 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      return path25.join(rootConfigPath, "credentials", `${profileName}.json`);
+      const { path: path26 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      return path26.join(rootConfigPath, "credentials", `${profileName}.json`);
     };
     getRootConfigPath = async () => {
       if (!supportsLocalConfigFiles()) {
         return null;
       }
-      const { path: path25 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const { path: path26 } = await Promise.resolve().then(() => (init_node(), node_exports));
       const configDir = readEnv("ANTHROPIC_CONFIG_DIR");
       if (configDir) {
         return configDir;
@@ -30088,21 +30088,21 @@ var init_credentials2 = __esm({
       if (os2 === "Windows") {
         const appData = readEnv("APPDATA");
         if (appData) {
-          return path25.join(appData, "Anthropic");
+          return path26.join(appData, "Anthropic");
         }
         const userProfile = readEnv("USERPROFILE");
         if (userProfile) {
-          return path25.join(userProfile, "AppData", "Roaming", "Anthropic");
+          return path26.join(userProfile, "AppData", "Roaming", "Anthropic");
         }
         return null;
       }
       const xdgConfigHome = readEnv("XDG_CONFIG_HOME");
       if (xdgConfigHome) {
-        return path25.join(xdgConfigHome, "anthropic");
+        return path26.join(xdgConfigHome, "anthropic");
       }
       const home = readEnv("HOME");
       if (home) {
-        return path25.join(home, ".config", "anthropic");
+        return path26.join(home, ".config", "anthropic");
       }
       return null;
     };
@@ -30119,8 +30119,8 @@ var init_credentials2 = __esm({
       if (profileName) {
         return profileName;
       }
-      const { fs: fs5, path: path25 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      const filePath = path25.join(rootConfigPath, "active_config");
+      const { fs: fs5, path: path26 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const filePath = path26.join(rootConfigPath, "active_config");
       try {
         return (await fs5.promises.readFile(filePath, "utf-8")).trim() || "default";
       } catch (err) {
@@ -30134,21 +30134,21 @@ var init_credentials2 = __esm({
 });
 
 // node_modules/@anthropic-ai/sdk/lib/credentials/identity-token.mjs
-function identityTokenFromFile(path25) {
-  if (!path25) {
+function identityTokenFromFile(path26) {
+  if (!path26) {
     throw new AnthropicError("Identity token file path is empty");
   }
   return async () => {
     const { fs: fs5 } = await Promise.resolve().then(() => (init_node(), node_exports));
     let content;
     try {
-      content = await fs5.promises.readFile(path25, "utf-8");
+      content = await fs5.promises.readFile(path26, "utf-8");
     } catch (err) {
-      throw new AnthropicError(`Failed to read identity token file at ${path25}: ${err}`);
+      throw new AnthropicError(`Failed to read identity token file at ${path26}: ${err}`);
     }
     const token = content.trim();
     if (!token) {
-      throw new AnthropicError(`Identity token file at ${path25} is empty`);
+      throw new AnthropicError(`Identity token file at ${path26} is empty`);
     }
     return token;
   };
@@ -31151,9 +31151,9 @@ var init_client = __esm({
           }
           return APIError.generate(status, error62, message, headers);
         }
-        buildURL(path25, query, defaultBaseURL) {
+        buildURL(path26, query, defaultBaseURL) {
           const baseURL = !__classPrivateFieldGet(this, _BaseAnthropic_instances, "m", _BaseAnthropic_baseURLOverridden).call(this) && defaultBaseURL || this.baseURL;
-          const url2 = isAbsoluteURL(path25) ? new URL(path25) : new URL(baseURL + (baseURL.endsWith("/") && path25.startsWith("/") ? path25.slice(1) : path25));
+          const url2 = isAbsoluteURL(path26) ? new URL(path26) : new URL(baseURL + (baseURL.endsWith("/") && path26.startsWith("/") ? path26.slice(1) : path26));
           const defaultQuery = this.defaultQuery();
           const pathQuery = Object.fromEntries(url2.searchParams);
           if (!isEmptyObj(defaultQuery) || !isEmptyObj(pathQuery)) {
@@ -31229,24 +31229,24 @@ var init_client = __esm({
         backendMiddleware() {
           return [];
         }
-        get(path25, opts) {
-          return this.methodRequest("get", path25, opts);
+        get(path26, opts) {
+          return this.methodRequest("get", path26, opts);
         }
-        post(path25, opts) {
-          return this.methodRequest("post", path25, opts);
+        post(path26, opts) {
+          return this.methodRequest("post", path26, opts);
         }
-        patch(path25, opts) {
-          return this.methodRequest("patch", path25, opts);
+        patch(path26, opts) {
+          return this.methodRequest("patch", path26, opts);
         }
-        put(path25, opts) {
-          return this.methodRequest("put", path25, opts);
+        put(path26, opts) {
+          return this.methodRequest("put", path26, opts);
         }
-        delete(path25, opts) {
-          return this.methodRequest("delete", path25, opts);
+        delete(path26, opts) {
+          return this.methodRequest("delete", path26, opts);
         }
-        methodRequest(method, path25, opts) {
+        methodRequest(method, path26, opts) {
           return this.request(Promise.resolve(opts).then((opts2) => {
-            return { method, path: path25, ...opts2 };
+            return { method, path: path26, ...opts2 };
           }));
         }
         request(options2, remainingRetries = null) {
@@ -31392,8 +31392,8 @@ var init_client = __esm({
           armAbandonmentBackstop(response.body ?? response, controller);
           return { response, options: options2, controller, requestLogID, retryOfRequestLogID, startTime };
         }
-        getAPIList(path25, Page2, opts) {
-          return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path25, ...opts2 })) : { method: "get", path: path25, ...opts });
+        getAPIList(path26, Page2, opts) {
+          return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path26, ...opts2 })) : { method: "get", path: path26, ...opts });
         }
         requestAPIList(Page2, options2) {
           if (!this._tracer) {
@@ -31527,14 +31527,14 @@ var init_client = __esm({
         }
         async buildRequest(inputOptions, { retryCount = 0 } = {}) {
           const options2 = { ...inputOptions };
-          const { method, path: path25, query, defaultBaseURL } = options2;
+          const { method, path: path26, query, defaultBaseURL } = options2;
           if (this._authState.resolution) {
             await this._authState.resolution;
           }
           if (!this._baseURLIsExplicit && this._authState.baseURL && this.baseURL !== this._authState.baseURL) {
             this.baseURL = this._authState.baseURL;
           }
-          const url2 = this.buildURL(path25, query, defaultBaseURL);
+          const url2 = this.buildURL(path26, query, defaultBaseURL);
           if ("timeout" in options2)
             validatePositiveInteger("timeout", options2.timeout);
           options2.timeout = options2.timeout ?? this.timeout;
@@ -55739,11 +55739,11 @@ function requireLodash_sortby() {
     function baseForOwn(object2, iteratee) {
       return object2 && baseFor(object2, iteratee, keys);
     }
-    function baseGet(object2, path25) {
-      path25 = isKey(path25, object2) ? [path25] : castPath(path25);
-      var index2 = 0, length = path25.length;
+    function baseGet(object2, path26) {
+      path26 = isKey(path26, object2) ? [path26] : castPath(path26);
+      var index2 = 0, length = path26.length;
       while (object2 != null && index2 < length) {
-        object2 = object2[toKey(path25[index2++])];
+        object2 = object2[toKey(path26[index2++])];
       }
       return index2 && index2 == length ? object2 : void 0;
     }
@@ -55870,13 +55870,13 @@ function requireLodash_sortby() {
         return object2 === source || baseIsMatch(object2, source, matchData);
       };
     }
-    function baseMatchesProperty(path25, srcValue) {
-      if (isKey(path25) && isStrictComparable(srcValue)) {
-        return matchesStrictComparable(toKey(path25), srcValue);
+    function baseMatchesProperty(path26, srcValue) {
+      if (isKey(path26) && isStrictComparable(srcValue)) {
+        return matchesStrictComparable(toKey(path26), srcValue);
       }
       return function(object2) {
-        var objValue = get(object2, path25);
-        return objValue === void 0 && objValue === srcValue ? hasIn(object2, path25) : baseIsEqual(srcValue, objValue, void 0, UNORDERED_COMPARE_FLAG | PARTIAL_COMPARE_FLAG);
+        var objValue = get(object2, path26);
+        return objValue === void 0 && objValue === srcValue ? hasIn(object2, path26) : baseIsEqual(srcValue, objValue, void 0, UNORDERED_COMPARE_FLAG | PARTIAL_COMPARE_FLAG);
       };
     }
     function baseOrderBy(collection, iteratees, orders) {
@@ -55892,9 +55892,9 @@ function requireLodash_sortby() {
         return compareMultiple(object2, other, orders);
       });
     }
-    function basePropertyDeep(path25) {
+    function basePropertyDeep(path26) {
       return function(object2) {
-        return baseGet(object2, path25);
+        return baseGet(object2, path26);
       };
     }
     function baseRest(func, start) {
@@ -56149,11 +56149,11 @@ function requireLodash_sortby() {
         return result;
       };
     }
-    function hasPath(object2, path25, hasFunc) {
-      path25 = isKey(path25, object2) ? [path25] : castPath(path25);
-      var result, index2 = -1, length = path25.length;
+    function hasPath(object2, path26, hasFunc) {
+      path26 = isKey(path26, object2) ? [path26] : castPath(path26);
+      var result, index2 = -1, length = path26.length;
       while (++index2 < length) {
-        var key = toKey(path25[index2]);
+        var key = toKey(path26[index2]);
         if (!(result = object2 != null && hasFunc(object2, key))) {
           break;
         }
@@ -56308,12 +56308,12 @@ function requireLodash_sortby() {
     function toString(value) {
       return value == null ? "" : baseToString(value);
     }
-    function get(object2, path25, defaultValue) {
-      var result = object2 == null ? void 0 : baseGet(object2, path25);
+    function get(object2, path26, defaultValue) {
+      var result = object2 == null ? void 0 : baseGet(object2, path26);
       return result === void 0 ? defaultValue : result;
     }
-    function hasIn(object2, path25) {
-      return object2 != null && hasPath(object2, path25, baseHasIn);
+    function hasIn(object2, path26) {
+      return object2 != null && hasPath(object2, path26, baseHasIn);
     }
     function keys(object2) {
       return isArrayLike(object2) ? arrayLikeKeys(object2) : baseKeys(object2);
@@ -56321,8 +56321,8 @@ function requireLodash_sortby() {
     function identity(value) {
       return value;
     }
-    function property(path25) {
-      return isKey(path25) ? baseProperty(toKey(path25)) : basePropertyDeep(path25);
+    function property(path26) {
+      return isKey(path26) ? baseProperty(toKey(path26)) : basePropertyDeep(path26);
     }
     module2.exports = sortBy;
   })(lodash_sortby, lodash_sortby.exports);
@@ -56437,7 +56437,7 @@ async function reportIfFoundPrivateKeyP12Format({ source, context: context2, t }
   }
   try {
     const fs5 = await import("node:fs");
-    const path25 = await import("node:path");
+    const path26 = await import("node:path");
     const p12String = fs5.readFileSync(source.filePath).toString("base64");
     const forge2 = (await Promise.resolve().then(() => (init_index_BDnqZat0(), index_BDnqZat0_exports)).then(function(n) {
       return n.i;
@@ -56447,7 +56447,7 @@ async function reportIfFoundPrivateKeyP12Format({ source, context: context2, t }
     forge2.pkcs12.pkcs12FromAsn1(p12Asn1, "notasecret");
     context2.report({
       message: t("PrivateKeyP12", {
-        FILE_NAME: source.filePath ? path25.basename(source.filePath) : ""
+        FILE_NAME: source.filePath ? path26.basename(source.filePath) : ""
       }),
       range: [0, source.content.length]
     });
@@ -56464,7 +56464,7 @@ function reportIfFoundPrivateKeyJSONFormat({ source, context: context2, t }) {
     }
     context2.report({
       message: t("PrivateKeyJSON", {
-        FILE_NAME: source.filePath ? import_node_path25.default.basename(source.filePath) : ""
+        FILE_NAME: source.filePath ? import_node_path26.default.basename(source.filePath) : ""
       }),
       range: [0, source.content.length]
     });
@@ -56844,10 +56844,10 @@ function parseComment(options2) {
   const ruleIdString = commentStart === -1 ? options2 : options2.slice(0, commentStart);
   return ruleIdString.split(/,/).map((arg) => arg.trim()).filter((arg) => arg !== "") ?? [];
 }
-var import_node_path25, commonjsGlobal, regexpStringMatcher, lodash_uniq, hasRequiredLodash_uniq, lodash_uniqwith, hasRequiredLodash_uniqwith, lodash_sortby, hasRequiredLodash_sortby, escapeStringRegexp, hasRequiredEscapeStringRegexp, regexpParse, hasRequiredRegexpParse, hasRequiredRegexpStringMatcher, regexpStringMatcherExports, BUILTIN_IGNORED, messages$e, reportAWSAccessKey, reportAWSSecretAccessKey, reportAWSAccountID, creator$f, messages$d, creator$e, messages$c, isPackageFile, isNpmrc, creator$d, messages$b, creator$c, messages$a, BUILTIN_IGNORED_PATTERNS$1, creator$b, messages$9, creator$a, messages$8, creator$9, messages$7, creator$8, messages$6, PEM_CONTENT_PATTERN, creator$7, messages$5, creator$6, messages$4, creator$5, messages$3, typeMap, creator$4, messages$2, is1PasswordServiceAccountToken, creator$3, messages$1, BUILTIN_IGNORED_PATTERNS, creator$2, HTML_COMMENT_REGEXP, parseComments, CommentState, messages, creator$1, rules, creator;
+var import_node_path26, commonjsGlobal, regexpStringMatcher, lodash_uniq, hasRequiredLodash_uniq, lodash_uniqwith, hasRequiredLodash_uniqwith, lodash_sortby, hasRequiredLodash_sortby, escapeStringRegexp, hasRequiredEscapeStringRegexp, regexpParse, hasRequiredRegexpParse, hasRequiredRegexpStringMatcher, regexpStringMatcherExports, BUILTIN_IGNORED, messages$e, reportAWSAccessKey, reportAWSSecretAccessKey, reportAWSAccountID, creator$f, messages$d, creator$e, messages$c, isPackageFile, isNpmrc, creator$d, messages$b, creator$c, messages$a, BUILTIN_IGNORED_PATTERNS$1, creator$b, messages$9, creator$a, messages$8, creator$9, messages$7, creator$8, messages$6, PEM_CONTENT_PATTERN, creator$7, messages$5, creator$6, messages$4, creator$5, messages$3, typeMap, creator$4, messages$2, is1PasswordServiceAccountToken, creator$3, messages$1, BUILTIN_IGNORED_PATTERNS, creator$2, HTML_COMMENT_REGEXP, parseComments, CommentState, messages, creator$1, rules, creator;
 var init_index_Cq_34xZU = __esm({
   "node_modules/@secretlint/secretlint-rule-preset-recommend/module/index-Cq-34xZU.js"() {
-    import_node_path25 = __toESM(require("node:path"), 1);
+    import_node_path26 = __toESM(require("node:path"), 1);
     commonjsGlobal = typeof globalThis !== "undefined" ? globalThis : typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
     regexpStringMatcher = {};
     lodash_sortby = { exports: {} };
@@ -58530,10 +58530,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema2) {
   return mergeDefs(schema2._zod.def);
 }
-function getElementAtPath(obj, path25) {
-  if (!path25)
+function getElementAtPath(obj, path26) {
+  if (!path26)
     return obj;
-  return path25.reduce((acc, key) => acc?.[key], obj);
+  return path26.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -58873,11 +58873,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path25, issues) {
+function prefixIssues(path26, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path25);
+    iss.path.unshift(path26);
     return iss;
   });
 }
@@ -59339,16 +59339,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path25 = []) => {
+  const processError = (error63, path26 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path25, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path26, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path25, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path26, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path25, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path26, ...issue2.path]);
       } else {
-        const fullpath = [...path25, ...issue2.path];
+        const fullpath = [...path26, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -59387,17 +59387,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error63, path25 = []) => {
+  const processError = (error63, path26 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path25, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path26, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path25, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path26, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path25, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path26, ...issue2.path]);
       } else {
-        const fullpath = [...path25, ...issue2.path];
+        const fullpath = [...path26, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -59436,8 +59436,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path25 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path25) {
+  const path26 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path26) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -74275,8 +74275,8 @@ var tupleProcessor = (schema2, ctx, _json, params) => {
   let minItems = def.items.length;
   while (minItems > 0) {
     const item = def.items[minItems - 1];
-    const optional4 = ctx.io === "input" ? inputOptin(item) !== void 0 : item._zod.optout === "optional";
-    if (!optional4)
+    const optional2 = ctx.io === "input" ? inputOptin(item) !== void 0 : item._zod.optout === "optional";
+    if (!optional2)
       break;
     minItems--;
   }
@@ -76575,13 +76575,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path25 = ref.slice(1).split("/").filter(Boolean);
-  if (path25.length === 0) {
+  const path26 = ref.slice(1).split("/").filter(Boolean);
+  if (path26.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path25[0] === defsKey) {
-    const key = path25[1] === void 0 ? void 0 : decodeJSONPointerSegment(path25[1]);
+  if (path26[0] === defsKey) {
+    const key = path26[1] === void 0 ? void 0 : decodeJSONPointerSegment(path26[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -77564,15 +77564,15 @@ function probeChecks(report) {
 
 // src/session/step-summary.ts
 var import_promises = require("node:fs/promises");
-async function appendStepSummary(path25, markdown) {
-  if (!path25) return;
-  await (0, import_promises.appendFile)(path25, `${markdown.trimEnd()}
+async function appendStepSummary(path26, markdown) {
+  if (!path26) return;
+  await (0, import_promises.appendFile)(path26, `${markdown.trimEnd()}
 
 `);
 }
 
 // src/session/agent/agent-context.ts
-var import_promises5 = require("node:fs/promises");
+var import_promises3 = require("node:fs/promises");
 init_sdk();
 
 // src/core/vocabulary/ids.ts
@@ -79099,7 +79099,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path25) => path25.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path26) => path26.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -83074,13 +83074,12 @@ function loadConfig(text) {
 }
 
 // src/session/agent/git/default-branch.ts
-var import_promises4 = require("node:fs/promises");
-var import_node_path4 = __toESM(require("node:path"), 1);
+var import_promises2 = require("node:fs/promises");
+var import_node_path3 = __toESM(require("node:path"), 1);
 
 // src/session/agent/git/git.ts
 var import_node_child_process = require("node:child_process");
-var import_promises3 = require("node:fs/promises");
-var import_node_path3 = __toESM(require("node:path"), 1);
+var import_node_path2 = __toESM(require("node:path"), 1);
 var import_node_util = require("node:util");
 
 // src/session/programs.ts
@@ -83118,83 +83117,6 @@ function findProgram(name, searchPath) {
   return null;
 }
 
-// src/session/agent/git/work-tree.ts
-var import_promises2 = require("node:fs/promises");
-var import_node_path2 = __toESM(require("node:path"), 1);
-async function listWorkTree(options2, workDir) {
-  const tree = { ...options2, extraEnv: { ...options2.extraEnv, GIT_WORK_TREE: workDir } };
-  const listed = await git(tree, [
-    "ls-files",
-    "-z",
-    "--cached",
-    "--others",
-    "--exclude-standard"
-  ]).then((out) => out.split("\0").filter(Boolean));
-  const submodules = await gitlinks(options2);
-  const dirs = /* @__PURE__ */ new Map();
-  const files = [];
-  const entries = [];
-  for (const relative of new Set(listed)) {
-    if (!isCommittable(relative)) continue;
-    if (!await parentsAreDirectories(workDir, relative, dirs)) continue;
-    const absolute = import_node_path2.default.join(workDir, relative);
-    const stat5 = await (0, import_promises2.lstat)(absolute).catch(() => null);
-    if (stat5 === null) continue;
-    const gitlink = submodules.get(relative);
-    if (gitlink && stat5.isDirectory())
-      entries.push({ path: relative, mode: "160000", sha: gitlink });
-    else if (stat5.isSymbolicLink())
-      entries.push({
-        path: relative,
-        mode: "120000",
-        sha: await hashContent(tree, await (0, import_promises2.readlink)(absolute))
-      });
-    else if (stat5.isFile() && await readable(absolute))
-      files.push({ path: relative, absolute, mode: stat5.mode & 64 ? "100755" : "100644" });
-  }
-  const shas = await hashPaths(
-    tree,
-    files.map((file2) => file2.absolute)
-  );
-  files.forEach((file2, i) => {
-    entries.push({ path: file2.path, mode: file2.mode, sha: shas[i] ?? "" });
-  });
-  return entries;
-}
-function isCommittable(relative) {
-  if (relative.endsWith("/") || /[\n\r]/.test(relative)) return false;
-  return !relative.split("/").some((part) => part.toLowerCase() === ".git" || part === "..");
-}
-async function parentsAreDirectories(workDir, relative, known) {
-  const parts = relative.split("/").slice(0, -1);
-  for (let i = 1; i <= parts.length; i++) {
-    const dir = parts.slice(0, i).join("/");
-    let ok = known.get(dir);
-    if (ok === void 0) {
-      const stat5 = await (0, import_promises2.lstat)(import_node_path2.default.join(workDir, dir)).catch(() => null);
-      ok = stat5?.isDirectory() ?? false;
-      known.set(dir, ok);
-    }
-    if (!ok) return false;
-  }
-  return true;
-}
-async function readable(file2) {
-  return (0, import_promises2.access)(file2, import_promises2.constants.R_OK).then(
-    () => true,
-    () => false
-  );
-}
-async function gitlinks(options2) {
-  const out = await git(options2, ["ls-files", "-z", "--stage"]);
-  const links = /* @__PURE__ */ new Map();
-  for (const line of out.split("\0")) {
-    const match = /^160000 ([0-9a-f]+) \d\t(.+)$/.exec(line);
-    if (match?.[1] && match[2]) links.set(match[2], match[1]);
-  }
-  return links;
-}
-
 // src/session/agent/git/git.ts
 var run = (0, import_node_util.promisify)(import_node_child_process.execFile);
 var BATON_AUTHOR = { name: "Baton", email: "baton@users.noreply.github.com" };
@@ -83219,7 +83141,7 @@ function safeGitEnv(env, root) {
   return {
     ...clean,
     PATH: SYSTEM_PATH,
-    GIT_DIR: import_node_path3.default.join(root, ".git"),
+    GIT_DIR: import_node_path2.default.join(root, ".git"),
     GIT_WORK_TREE: root,
     GIT_CONFIG_NOSYSTEM: "1",
     GIT_CONFIG_GLOBAL: "/dev/null",
@@ -83288,45 +83210,6 @@ async function gitSucceeds(options2, args) {
     () => false
   );
 }
-async function commitAll(options2, message, source = { workDir: options2.root }) {
-  const entries = await listWorkTree(options2, source.workDir);
-  const baton = await Promise.all(
-    (source.batonFiles ?? []).map(async (file2) => ({
-      file: file2.path,
-      sha: await hashContent(options2, file2.content)
-    }))
-  );
-  const byPath = new Map(entries.map((entry) => [entry.path, entry]));
-  for (const { file: file2, sha } of baton) byPath.set(file2, { path: file2, mode: "100644", sha });
-  const tree = await writeTree(options2, [...byPath.values()]);
-  const head = await git(options2, ["rev-parse", "HEAD"]);
-  const merging = await gitSucceeds(options2, ["rev-parse", "-q", "--verify", "MERGE_HEAD"]);
-  const headTree = await git(options2, ["rev-parse", "HEAD^{tree}"]);
-  if (tree === headTree && !merging) return false;
-  const parents = merging ? ["-p", head, "-p", await git(options2, ["rev-parse", "MERGE_HEAD"])] : ["-p", head];
-  const commit = await git({ ...options2, env: batonIdentity(options2.env) }, [
-    "commit-tree",
-    tree,
-    ...parents,
-    "-m",
-    message
-  ]);
-  await git(options2, ["update-ref", "-m", "baton: commit", "HEAD", commit, head]);
-  if (merging) await git(options2, ["merge", "--quit"]);
-  await git(options2, ["read-tree", "HEAD"]);
-  return true;
-}
-async function writeTree(options2, entries) {
-  const index2 = import_node_path3.default.join(options2.root, ".git", "baton-commit-index");
-  const withIndex = { ...options2, extraEnv: { ...options2.extraEnv, GIT_INDEX_FILE: index2 } };
-  await git(withIndex, ["read-tree", "--empty"]);
-  const lines = entries.map((entry) => `${entry.mode} ${entry.sha}	${entry.path}\0`).join("");
-  if (lines) await gitRaw(withIndex, ["update-index", "-z", "--index-info"], lines);
-  const tree = await git(withIndex, ["write-tree"]);
-  await git(options2, ["rev-parse", "--verify", `${tree}^{tree}`]);
-  await (0, import_promises3.rm)(index2, { force: true });
-  return tree;
-}
 async function hashContent(options2, content) {
   return (await gitRaw(options2, ["hash-object", "-w", "--no-filters", "--stdin"], content)).trim();
 }
@@ -83372,7 +83255,7 @@ var EventPayload = external_exports.object({ repository: external_exports.object
 async function findSteeringSource(options2, eventPath) {
   if (!eventPath) return { kind: "checkout" };
   const payload = EventPayload.safeParse(
-    JSON.parse(await (0, import_promises4.readFile)(eventPath, "utf8").catch(() => "{}"))
+    JSON.parse(await (0, import_promises2.readFile)(eventPath, "utf8").catch(() => "{}"))
   );
   if (!payload.success) {
     throw new Error(`${eventPath} does not name the repository's default branch`);
@@ -83388,7 +83271,7 @@ async function findSteeringSource(options2, eventPath) {
 }
 async function readSteeringFile(options2, source, file2) {
   if (source.kind === "checkout") {
-    return (0, import_promises4.readFile)(import_node_path4.default.join(options2.root, file2), "utf8").catch(() => null);
+    return (0, import_promises2.readFile)(import_node_path3.default.join(options2.root, file2), "utf8").catch(() => null);
   }
   const spec = `${source.ref}:${file2}`;
   if (!await gitSucceeds(options2, ["cat-file", "-e", spec])) return null;
@@ -83399,21 +83282,21 @@ async function installDefaultSkills(options2, source) {
   if (source.kind === "checkout") return;
   for (const file2 of STEERING_FILES.filter((name) => name.startsWith(".baton/"))) {
     const text = await readSteeringFile(options2, source, file2);
-    const target = import_node_path4.default.join(options2.root, file2);
+    const target = import_node_path3.default.join(options2.root, file2);
     const tracked = await gitSucceeds(options2, ["ls-files", "--error-unmatch", "--", file2]);
     if (tracked) await git(options2, ["update-index", "--skip-worktree", "--", file2]);
     else if (text !== null) await excludeFromCommits(options2, file2);
-    if (text === null) await (0, import_promises4.rm)(target, { force: true });
+    if (text === null) await (0, import_promises2.rm)(target, { force: true });
     else {
-      await (0, import_promises4.mkdir)(import_node_path4.default.dirname(target), { recursive: true });
-      await (0, import_promises4.writeFile)(target, text);
+      await (0, import_promises2.mkdir)(import_node_path3.default.dirname(target), { recursive: true });
+      await (0, import_promises2.writeFile)(target, text);
     }
   }
 }
 async function excludeFromCommits(options2, file2) {
   const gitDir = await git(options2, ["rev-parse", "--absolute-git-dir"]);
-  await (0, import_promises4.mkdir)(import_node_path4.default.join(gitDir, "info"), { recursive: true });
-  await (0, import_promises4.appendFile)(import_node_path4.default.join(gitDir, "info", "exclude"), `/${file2}
+  await (0, import_promises2.mkdir)(import_node_path3.default.join(gitDir, "info"), { recursive: true });
+  await (0, import_promises2.appendFile)(import_node_path3.default.join(gitDir, "info", "exclude"), `/${file2}
 `);
 }
 
@@ -83831,7 +83714,7 @@ async function openContext({
   meter,
   startedAt
 }) {
-  const root = await (0, import_promises5.realpath)(env.GITHUB_WORKSPACE).catch(() => {
+  const root = await (0, import_promises3.realpath)(env.GITHUB_WORKSPACE).catch(() => {
     throw new SessionSetupError(
       `GITHUB_WORKSPACE ${env.GITHUB_WORKSPACE} does not exist; check out the repository first`
     );
@@ -83965,6 +83848,35 @@ function cell(text) {
   return code(text.slice(0, 500)).replace(/\|/g, "\\|");
 }
 
+// src/core/plan/front-matter.ts
+var FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
+function parseFrontMatter(text, { schema: schema2, document: document2, label }) {
+  const match = FRONT_MATTER.exec(text);
+  if (!match) {
+    return {
+      ok: false,
+      problems: [`${document2} must start with YAML front matter between --- lines`]
+    };
+  }
+  let data;
+  try {
+    data = yaml.load(match[1] ?? "", { schema: yaml.CORE_SCHEMA });
+  } catch (error62) {
+    const reason = error62 instanceof yaml.YAMLException ? error62.reason : String(error62);
+    return { ok: false, problems: [`${label} is not valid YAML: ${reason}`] };
+  }
+  const parsed = schema2.safeParse(data);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map(
+        (issue2) => `${label} ${issue2.path.join(".") || "(root)"}: ${issue2.message}`
+      )
+    };
+  }
+  return { ok: true, frontMatter: parsed.data, body: match[2] ?? "" };
+}
+
 // src/core/plan/plan.ts
 var Complexity = external_exports.enum(["easy", "normal", "complex"]);
 var MAX_WORKERS = 60;
@@ -83972,7 +83884,7 @@ var MAX_FOLLOW_UP_ROUNDS = 5;
 var WorkerId = external_exports.string().regex(WORKER_ID, "a worker id is W<wave>.<seq>, like W1.2");
 var BuildType = external_exports.enum(["code", "research", "content"]);
 var OutputPath = external_exports.string().trim().min(1).max(300).refine(
-  (path25) => !path25.startsWith("/") && !path25.split("/").some((part) => part === ".." || part === "." || part === "") && !path25.startsWith(".baton/") && !path25.startsWith(".github/"),
+  (path26) => !path26.startsWith("/") && !path26.split("/").some((part) => part === ".." || part === "." || part === "") && !path26.startsWith(".baton/") && !path26.startsWith(".github/"),
   "an output is a file path relative to the repository root, without .., outside .baton/ and .github/"
 );
 var PlanWorker = external_exports.strictObject({
@@ -84050,44 +83962,25 @@ var FindingsFrontMatter = external_exports.strictObject({
    */
   sources: external_exports.array(external_exports.union([WebSource, RepoSource])).min(1).max(100)
 });
-var FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
 function parseFindings(text, worker) {
-  const match = FRONT_MATTER.exec(text);
-  if (!match) {
-    return {
-      ok: false,
-      problems: ["the findings must start with YAML front matter between --- lines"]
-    };
-  }
-  let data;
-  try {
-    data = yaml.load(match[1] ?? "", { schema: yaml.CORE_SCHEMA });
-  } catch (error62) {
-    const reason = error62 instanceof yaml.YAMLException ? error62.reason : String(error62);
-    return { ok: false, problems: [`the findings' front matter is not valid YAML: ${reason}`] };
-  }
-  const parsed = FindingsFrontMatter.safeParse(data);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map(
-        (issue2) => `the findings' front matter ${issue2.path.join(".") || "(root)"}: ${issue2.message}`
-      )
-    };
-  }
-  if (parsed.data.worker_id !== worker) {
+  const parsed = parseFrontMatter(text, {
+    schema: FindingsFrontMatter,
+    document: "the findings",
+    label: "the findings' front matter"
+  });
+  if (!parsed.ok) return parsed;
+  if (parsed.frontMatter.worker_id !== worker) {
     return {
       ok: false,
       problems: [
-        `the findings' front matter says worker_id ${parsed.data.worker_id}, not ${worker}`
+        `the findings' front matter says worker_id ${parsed.frontMatter.worker_id}, not ${worker}`
       ]
     };
   }
-  const body = match[2] ?? "";
-  if (!body.trim()) {
+  if (!parsed.body.trim()) {
     return { ok: false, problems: ["the findings have no answer after their front matter"] };
   }
-  return { ok: true, frontMatter: parsed.data, body };
+  return parsed;
 }
 
 // src/core/sessions/session.ts
@@ -84167,8 +84060,8 @@ async function issueTextProblem(github, {
 }
 
 // src/session/agent/plan/loop-files.ts
-var import_promises6 = require("node:fs/promises");
-var import_node_path5 = __toESM(require("node:path"), 1);
+var import_promises4 = require("node:fs/promises");
+var import_node_path4 = __toESM(require("node:path"), 1);
 
 // src/core/plan/brief.ts
 var BriefFrontMatter = external_exports.object({
@@ -84183,42 +84076,23 @@ var BriefFrontMatter = external_exports.object({
   /** `easy`, `normal` or `complex`; picks the model. */
   complexity: Complexity.default("normal")
 });
-var FRONT_MATTER2 = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
 function parseBrief(text) {
-  const match = FRONT_MATTER2.exec(text);
-  if (!match) {
-    return {
-      ok: false,
-      problems: ["the brief must start with YAML front matter between --- lines"]
-    };
-  }
-  let data;
-  try {
-    data = yaml.load(match[1] ?? "", { schema: yaml.CORE_SCHEMA });
-  } catch (error62) {
-    const reason = error62 instanceof yaml.YAMLException ? error62.reason : String(error62);
-    return { ok: false, problems: [`front matter is not valid YAML: ${reason}`] };
-  }
-  const parsed = BriefFrontMatter.safeParse(data);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map(
-        (issue2) => `front matter ${issue2.path.join(".") || "(root)"}: ${issue2.message}`
-      )
-    };
-  }
-  const { worker_id: id, wave } = parsed.data;
+  const parsed = parseFrontMatter(text, {
+    schema: BriefFrontMatter,
+    document: "the brief",
+    label: "front matter"
+  });
+  if (!parsed.ok) return parsed;
+  const { worker_id: id, wave } = parsed.frontMatter;
   if (wave !== waveOf(id)) {
     return {
       ok: false,
       problems: [`front matter wave: is ${wave}, but ${id} is in wave ${waveOf(id)}`]
     };
   }
-  const body = match[2] ?? "";
-  if (!body.trim())
+  if (!parsed.body.trim())
     return { ok: false, problems: ["the brief has no body after its front matter"] };
-  return { ok: true, frontMatter: parsed.data, body };
+  return parsed;
 }
 
 // src/core/plan/plan-graph.ts
@@ -84274,17 +84148,17 @@ function planSchemaProblems(raw, issues) {
     return [`${place}: ${issue2.message}${got}.`];
   });
 }
-function renderPath(path25) {
-  return path25.map((key, i) => typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`).join("");
+function renderPath(path26) {
+  return path26.map((key, i) => typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`).join("");
 }
-function workerNameAt(raw, path25) {
-  if (path25[0] !== "workers" || typeof path25[1] !== "number" || path25[2] === "id") return "";
-  const id = valueAt(raw, ["workers", path25[1], "id"]);
+function workerNameAt(raw, path26) {
+  if (path26[0] !== "workers" || typeof path26[1] !== "number" || path26[2] === "id") return "";
+  const id = valueAt(raw, ["workers", path26[1], "id"]);
   return typeof id === "string" ? ` (worker ${id})` : "";
 }
-function valueAt(raw, path25) {
+function valueAt(raw, path26) {
   let value = raw;
-  for (const key of path25) {
+  for (const key of path26) {
     if (typeof value !== "object" || value === null) return void 0;
     value = value[key];
   }
@@ -84612,12 +84486,12 @@ function dependencyProblems(workers) {
 function briefProblems(workers, briefSizes) {
   const ids = [...new Set(workers.map((worker) => worker.id))];
   return ids.flatMap((id) => {
-    const path25 = `workers/${id}.md`;
-    const size = briefSizes[path25];
-    if (size === void 0) return [`${id} has no brief: commit ${path25} beside plan.json.`];
+    const path26 = `workers/${id}.md`;
+    const size = briefSizes[path26];
+    if (size === void 0) return [`${id} has no brief: commit ${path26} beside plan.json.`];
     if (size <= BRIEF_MAX_BYTES) return [];
     return [
-      `The brief of ${id} (${path25}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
+      `The brief of ${id} (${path26}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
     ];
   });
 }
@@ -84682,11 +84556,11 @@ function renderPlanMarkdown(plan) {
 
 // src/session/agent/plan/loop-files.ts
 async function readIfPresent(root, relative) {
-  return (0, import_promises6.readFile)(import_node_path5.default.join(root, relative), "utf8").catch(() => null);
+  return (0, import_promises4.readFile)(import_node_path4.default.join(root, relative), "utf8").catch(() => null);
 }
 async function writeRecordFile(root, relative, text) {
-  await (0, import_promises6.mkdir)(import_node_path5.default.dirname(import_node_path5.default.join(root, relative)), { recursive: true });
-  await (0, import_promises6.writeFile)(import_node_path5.default.join(root, relative), text);
+  await (0, import_promises4.mkdir)(import_node_path4.default.dirname(import_node_path4.default.join(root, relative)), { recursive: true });
+  await (0, import_promises4.writeFile)(import_node_path4.default.join(root, relative), text);
 }
 async function readPlan(root, build) {
   const text = await readIfPresent(root, planPath(build));
@@ -84824,8 +84698,18 @@ function renderSystemPrompt({
     `- Finish by calling ${submit} exactly once. It is checked: if it is not accepted, correct every problem listed and call it again.`
   ].join("\n");
 }
-function pathLine(path25, present) {
-  return present ? `\`${path25}\`` : `\`${path25}\` (absent in this checkout; go on without it)`;
+function pathLine(path26, present) {
+  return present ? `\`${path26}\`` : `\`${path26}\` (absent in this checkout; go on without it)`;
+}
+function renderReadOnlySystemPrompt(ctx, { role, submit }) {
+  return renderSystemPrompt({
+    role,
+    repository: ctx.env.GITHUB_REPOSITORY,
+    root: ctx.root,
+    submit,
+    shell: false,
+    commandTimeoutSeconds: 0
+  });
 }
 
 // src/session/agent/prompts/loop-prompts.ts
@@ -84890,7 +84774,7 @@ function renderSummaryPrompt({
 
 // src/session/agent/session-output.ts
 var import_promises7 = require("node:fs/promises");
-var import_node_path6 = __toESM(require("node:path"), 1);
+var import_node_path7 = __toESM(require("node:path"), 1);
 
 // src/core/plan/completion.ts
 var COMPLETION_MAX_BYTES = 64 * 1024;
@@ -85031,6 +84915,128 @@ var SessionResult = external_exports.strictObject({
   ).max(500).default([])
 });
 
+// src/session/agent/git/commit-all.ts
+var import_promises6 = require("node:fs/promises");
+var import_node_path6 = __toESM(require("node:path"), 1);
+
+// src/session/agent/git/work-tree.ts
+var import_promises5 = require("node:fs/promises");
+var import_node_path5 = __toESM(require("node:path"), 1);
+async function listWorkTree(options2, workDir) {
+  const tree = { ...options2, extraEnv: { ...options2.extraEnv, GIT_WORK_TREE: workDir } };
+  const listed = await git(tree, [
+    "ls-files",
+    "-z",
+    "--cached",
+    "--others",
+    "--exclude-standard"
+  ]).then((out) => out.split("\0").filter(Boolean));
+  const submodules = await gitlinks(options2);
+  const dirs = /* @__PURE__ */ new Map();
+  const files = [];
+  const entries = [];
+  for (const relative of new Set(listed)) {
+    if (!isCommittable(relative)) continue;
+    if (!await parentsAreDirectories(workDir, relative, dirs)) continue;
+    const absolute = import_node_path5.default.join(workDir, relative);
+    const stat5 = await (0, import_promises5.lstat)(absolute).catch(() => null);
+    if (stat5 === null) continue;
+    const gitlink = submodules.get(relative);
+    if (gitlink && stat5.isDirectory())
+      entries.push({ path: relative, mode: "160000", sha: gitlink });
+    else if (stat5.isSymbolicLink())
+      entries.push({
+        path: relative,
+        mode: "120000",
+        sha: await hashContent(tree, await (0, import_promises5.readlink)(absolute))
+      });
+    else if (stat5.isFile() && await readable(absolute))
+      files.push({ path: relative, absolute, mode: stat5.mode & 64 ? "100755" : "100644" });
+  }
+  const shas = await hashPaths(
+    tree,
+    files.map((file2) => file2.absolute)
+  );
+  files.forEach((file2, i) => {
+    entries.push({ path: file2.path, mode: file2.mode, sha: shas[i] ?? "" });
+  });
+  return entries;
+}
+function isCommittable(relative) {
+  if (relative.endsWith("/") || /[\n\r]/.test(relative)) return false;
+  return !relative.split("/").some((part) => part.toLowerCase() === ".git" || part === "..");
+}
+async function parentsAreDirectories(workDir, relative, known) {
+  const parts = relative.split("/").slice(0, -1);
+  for (let i = 1; i <= parts.length; i++) {
+    const dir = parts.slice(0, i).join("/");
+    let ok = known.get(dir);
+    if (ok === void 0) {
+      const stat5 = await (0, import_promises5.lstat)(import_node_path5.default.join(workDir, dir)).catch(() => null);
+      ok = stat5?.isDirectory() ?? false;
+      known.set(dir, ok);
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+async function readable(file2) {
+  return (0, import_promises5.access)(file2, import_promises5.constants.R_OK).then(
+    () => true,
+    () => false
+  );
+}
+async function gitlinks(options2) {
+  const out = await git(options2, ["ls-files", "-z", "--stage"]);
+  const links = /* @__PURE__ */ new Map();
+  for (const line of out.split("\0")) {
+    const match = /^160000 ([0-9a-f]+) \d\t(.+)$/.exec(line);
+    if (match?.[1] && match[2]) links.set(match[2], match[1]);
+  }
+  return links;
+}
+
+// src/session/agent/git/commit-all.ts
+async function commitAll(options2, message, source = { workDir: options2.root }) {
+  const entries = await listWorkTree(options2, source.workDir);
+  const baton = await Promise.all(
+    (source.batonFiles ?? []).map(async (file2) => ({
+      file: file2.path,
+      sha: await hashContent(options2, file2.content)
+    }))
+  );
+  const byPath = new Map(entries.map((entry) => [entry.path, entry]));
+  for (const { file: file2, sha } of baton) byPath.set(file2, { path: file2, mode: "100644", sha });
+  const tree = await writeTree(options2, [...byPath.values()]);
+  const head = await git(options2, ["rev-parse", "HEAD"]);
+  const merging = await gitSucceeds(options2, ["rev-parse", "-q", "--verify", "MERGE_HEAD"]);
+  const headTree = await git(options2, ["rev-parse", "HEAD^{tree}"]);
+  if (tree === headTree && !merging) return false;
+  const parents = merging ? ["-p", head, "-p", await git(options2, ["rev-parse", "MERGE_HEAD"])] : ["-p", head];
+  const commit = await git({ ...options2, env: batonIdentity(options2.env) }, [
+    "commit-tree",
+    tree,
+    ...parents,
+    "-m",
+    message
+  ]);
+  await git(options2, ["update-ref", "-m", "baton: commit", "HEAD", commit, head]);
+  if (merging) await git(options2, ["merge", "--quit"]);
+  await git(options2, ["read-tree", "HEAD"]);
+  return true;
+}
+async function writeTree(options2, entries) {
+  const index2 = import_node_path6.default.join(options2.root, ".git", "baton-commit-index");
+  const withIndex = { ...options2, extraEnv: { ...options2.extraEnv, GIT_INDEX_FILE: index2 } };
+  await git(withIndex, ["read-tree", "--empty"]);
+  const lines = entries.map((entry) => `${entry.mode} ${entry.sha}	${entry.path}\0`).join("");
+  if (lines) await gitRaw(withIndex, ["update-index", "-z", "--index-info"], lines);
+  const tree = await git(withIndex, ["write-tree"]);
+  await git(options2, ["rev-parse", "--verify", `${tree}^{tree}`]);
+  await (0, import_promises6.rm)(index2, { force: true });
+  return tree;
+}
+
 // src/session/agent/session-output.ts
 async function commitSession(ctx, message, source = { workDir: ctx.root }) {
   const options2 = { root: ctx.root, env: ctx.toolEnv };
@@ -85047,7 +85053,7 @@ async function commitSession(ctx, message, source = { workDir: ctx.root }) {
   await git(options2, [
     "bundle",
     "create",
-    import_node_path6.default.resolve(ctx.env.BATON_OUT, BUNDLE_FILE),
+    import_node_path7.default.resolve(ctx.env.BATON_OUT, BUNDLE_FILE),
     `${ctx.base}..HEAD`
   ]);
   return { ok: true, head };
@@ -85071,13 +85077,13 @@ async function writeSessionResult(out, result) {
       2
     );
   }
-  await (0, import_promises7.writeFile)(import_node_path6.default.join(out, RESULT_FILE), `${text}
+  await (0, import_promises7.writeFile)(import_node_path7.default.join(out, RESULT_FILE), `${text}
 `);
 }
 
 // src/session/agent/tools/read-only-tools.ts
 var import_promises10 = require("node:fs/promises");
-var import_node_path9 = __toESM(require("node:path"), 1);
+var import_node_path10 = __toESM(require("node:path"), 1);
 
 // src/session/agent/tools/agent-tool.ts
 function toolError(content) {
@@ -85093,7 +85099,7 @@ function toInputSchema(schema2) {
 
 // src/session/agent/tools/file-views.ts
 var import_promises8 = require("node:fs/promises");
-var import_node_path7 = __toESM(require("node:path"), 1);
+var import_node_path8 = __toESM(require("node:path"), 1);
 var SKIPPED_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function numberLines(lines, first) {
   return lines.map((line, i) => `${String(first + i).padStart(6)}	${line}`).join("\n");
@@ -85111,10 +85117,10 @@ async function walk3(root, dir, depth, lines, max) {
   for (const name of entries) {
     if (lines.length >= max) return;
     if (SKIPPED_DIRS.has(name)) continue;
-    const full = import_node_path7.default.join(dir, name);
+    const full = import_node_path8.default.join(dir, name);
     const info = await (0, import_promises8.lstat)(full).catch(() => null);
     if (!info) continue;
-    const relative = import_node_path7.default.relative(root, full);
+    const relative = import_node_path8.default.relative(root, full);
     if (info.isSymbolicLink()) lines.push(`${relative}@`);
     else if (info.isDirectory()) {
       lines.push(`${relative}/`);
@@ -85125,23 +85131,23 @@ async function walk3(root, dir, depth, lines, max) {
 
 // src/session/agent/tools/workspace-path.ts
 var import_promises9 = require("node:fs/promises");
-var import_node_path8 = __toESM(require("node:path"), 1);
+var import_node_path9 = __toESM(require("node:path"), 1);
 async function resolveInWorkspace(root, input2) {
   if (!input2.trim()) return { ok: false, problem: "the path is empty" };
-  const absolute = import_node_path8.default.resolve(root, input2);
+  const absolute = import_node_path9.default.resolve(root, input2);
   if (!isInside(root, absolute)) return outside(input2);
   const real = await realpathOfLongestExisting(absolute);
   if (real === null) return { ok: false, problem: `${input2} goes through a broken symlink` };
   if (!isInside(root, real)) return outside(input2);
-  const relative = import_node_path8.default.relative(root, real);
-  if (relative.split(import_node_path8.default.sep)[0] === ".git") {
+  const relative = import_node_path9.default.relative(root, real);
+  if (relative.split(import_node_path9.default.sep)[0] === ".git") {
     return { ok: false, problem: `${input2} is inside .git, which the session may not touch` };
   }
   return { ok: true, absolute: real, relative: relative || "." };
 }
 function isInside(root, candidate) {
-  const relative = import_node_path8.default.relative(root, candidate);
-  return relative === "" || !relative.startsWith("..") && !import_node_path8.default.isAbsolute(relative);
+  const relative = import_node_path9.default.relative(root, candidate);
+  return relative === "" || !relative.startsWith("..") && !import_node_path9.default.isAbsolute(relative);
 }
 function outside(input2) {
   return {
@@ -85156,11 +85162,11 @@ async function realpathOfLongestExisting(absolute) {
     try {
       await (0, import_promises9.lstat)(current);
       const real = await (0, import_promises9.realpath)(current).catch(() => null);
-      return real === null ? null : import_node_path8.default.join(real, ...missing.reverse());
+      return real === null ? null : import_node_path9.default.join(real, ...missing.reverse());
     } catch {
-      const parent = import_node_path8.default.dirname(current);
+      const parent = import_node_path9.default.dirname(current);
       if (parent === current) return absolute;
-      missing.push(import_node_path8.default.basename(current));
+      missing.push(import_node_path9.default.basename(current));
       current = parent;
     }
   }
@@ -85259,7 +85265,7 @@ async function search(root, start, args) {
     if (text.includes("\0")) continue;
     text.split("\n").forEach((line, i) => {
       if (hits.length < args.max_results && matcher(line)) {
-        hits.push(`${import_node_path9.default.relative(root, file2)}:${i + 1}: ${line.slice(0, 300)}`);
+        hits.push(`${import_node_path10.default.relative(root, file2)}:${i + 1}: ${line.slice(0, 300)}`);
       }
     });
   }
@@ -85275,7 +85281,7 @@ async function collectFiles(start) {
     const entries = (await (0, import_promises10.readdir)(dir).catch(() => [])).sort();
     for (const name of entries) {
       if (SKIPPED_DIRS.has(name)) continue;
-      const full = import_node_path9.default.join(dir, name);
+      const full = import_node_path10.default.join(dir, name);
       const entry = await (0, import_promises10.lstat)(full).catch(() => null);
       if (entry?.isDirectory()) pending.push(full);
       else if (entry?.isFile() && entry.size <= MAX_SEARCH_FILE_BYTES) files.push(full);
@@ -85310,12 +85316,12 @@ function createSubmitTool({
 
 // src/session/agent/roles/role-outcome.ts
 var import_promises11 = require("node:fs/promises");
-var import_node_path10 = __toESM(require("node:path"), 1);
+var import_node_path11 = __toESM(require("node:path"), 1);
 function failedOutcome(reason) {
   return { status: "failed", reason, head: null };
 }
 async function existsIn(root, relative) {
-  return (0, import_promises11.access)(import_node_path10.default.join(root, relative)).then(
+  return (0, import_promises11.access)(import_node_path11.default.join(root, relative)).then(
     () => true,
     () => false
   );
@@ -85364,7 +85370,7 @@ ${issue2.body ?? ""}`.trim()
       thinkingBudget: ctx.config.models.thinking.plan,
       serverTools: webTools(ctx.config)
     },
-    system: system(ctx, "research", "submit_research"),
+    system: renderReadOnlySystemPrompt(ctx, { role: "research", submit: "submit_research" }),
     prompt: renderResearchPrompt({
       build,
       repository: ctx.env.GITHUB_REPOSITORY,
@@ -85411,14 +85417,14 @@ async function runSummaryRole(ctx) {
   const workers = (plan?.workers ?? []).filter((worker) => worker.loop === loop);
   const completions = await Promise.all(
     workers.map(async ({ id }) => {
-      const path25 = completionPath(build, id);
-      return { worker: id, path: path25, present: await existsIn(ctx.root, path25) };
+      const path26 = completionPath(build, id);
+      return { worker: id, path: path26, present: await existsIn(ctx.root, path26) };
     })
   );
   const outcome = await converse(ctx, {
     model: ctx.config.models.plan,
     features: { thinkingBudget: ctx.config.models.thinking.plan },
-    system: system(ctx, "summary", "submit_summary"),
+    system: renderReadOnlySystemPrompt(ctx, { role: "summary", submit: "submit_summary" }),
     prompt: renderSummaryPrompt({
       build,
       repository: ctx.env.GITHUB_REPOSITORY,
@@ -85453,19 +85459,9 @@ async function readFocus(ctx) {
     };
   return { author: comment.user?.login ?? "someone", body: comment.body ?? "" };
 }
-function system(ctx, role, submit) {
-  return renderSystemPrompt({
-    role,
-    repository: ctx.env.GITHUB_REPOSITORY,
-    root: ctx.root,
-    submit,
-    shell: false,
-    commandTimeoutSeconds: 0
-  });
-}
 async function skill(ctx, role) {
-  const path25 = skillPath(role);
-  return { path: path25, present: await existsIn(ctx.root, path25) };
+  const path26 = skillPath(role);
+  return { path: path26, present: await existsIn(ctx.root, path26) };
 }
 function readOnly(ctx) {
   return createReadOnlyTools({ root: ctx.root, maxOutputChars: ctx.limits.maxToolOutputChars });
@@ -85473,7 +85469,7 @@ function readOnly(ctx) {
 
 // src/session/agent/roles/plan-role.ts
 var import_promises14 = require("node:fs/promises");
-var import_node_path13 = __toESM(require("node:path"), 1);
+var import_node_path14 = __toESM(require("node:path"), 1);
 
 // src/core/config/build-labels.ts
 function labelOfType(config2, type2) {
@@ -85769,7 +85765,7 @@ function typeLines(build, labelled) {
 
 // src/session/agent/roles/adapt-role.ts
 var import_promises13 = require("node:fs/promises");
-var import_node_path12 = __toESM(require("node:path"), 1);
+var import_node_path13 = __toESM(require("node:path"), 1);
 
 // src/session/agent/prompts/adapt-prompt.ts
 function renderAdaptPrompt({
@@ -85844,7 +85840,7 @@ function checkBrief2(worker, text) {
 
 // src/session/agent/roles/completion-submission.ts
 var import_promises12 = require("node:fs/promises");
-var import_node_path11 = __toESM(require("node:path"), 1);
+var import_node_path12 = __toESM(require("node:path"), 1);
 var CompletionSubmission = Completion.omit({ worker_id: true, usage: true, tests: true });
 var USAGE_ROOM = 512;
 function createCompletionTool(worker, planWorkers) {
@@ -85895,7 +85891,7 @@ function failedCompletion(worker, reason, usage) {
   };
 }
 async function readCompletion(root, build, worker) {
-  const text = await (0, import_promises12.readFile)(import_node_path11.default.join(root, completionPath(build, worker)), "utf8").catch(
+  const text = await (0, import_promises12.readFile)(import_node_path12.default.join(root, completionPath(build, worker)), "utf8").catch(
     () => null
   );
   if (text === null || Buffer.byteLength(text) > COMPLETION_MAX_BYTES) return null;
@@ -85928,7 +85924,7 @@ async function runAdaptRole(ctx, source) {
   if (!targets.ok) return failedOutcome(targets.reason);
   const briefs = /* @__PURE__ */ new Map();
   for (const worker of targets.workers) {
-    briefs.set(worker, await (0, import_promises13.readFile)(import_node_path12.default.join(ctx.root, briefPath(build, worker)), "utf8"));
+    briefs.set(worker, await (0, import_promises13.readFile)(import_node_path13.default.join(ctx.root, briefPath(build, worker)), "utf8"));
   }
   if (briefs.size === 0)
     return {
@@ -85939,14 +85935,7 @@ async function runAdaptRole(ctx, source) {
   const outcome = await converse(ctx, {
     model: ctx.config.models.plan,
     features: { thinkingBudget: ctx.config.models.thinking.plan },
-    system: renderSystemPrompt({
-      role: "plan",
-      repository: ctx.env.GITHUB_REPOSITORY,
-      root: ctx.root,
-      submit: "submit_adaptation",
-      shell: false,
-      commandTimeoutSeconds: 0
-    }),
+    system: renderReadOnlySystemPrompt(ctx, { role: "plan", submit: "submit_adaptation" }),
     prompt: renderAdaptPrompt({
       build,
       repository: ctx.env.GITHUB_REPOSITORY,
@@ -85966,7 +85955,7 @@ async function runAdaptRole(ctx, source) {
   });
   if (outcome.kind === "failed") return failedOutcome(outcome.reason);
   for (const [worker, text] of outcome.value) {
-    await (0, import_promises13.writeFile)(import_node_path12.default.join(ctx.root, briefPath(build, worker)), text);
+    await (0, import_promises13.writeFile)(import_node_path13.default.join(ctx.root, briefPath(build, worker)), text);
   }
   const ids = [...outcome.value.keys()].join(", ");
   const commit = await commitSession(ctx, `Adapt the briefs of ${ids} after ${source}'s learnings`);
@@ -85982,7 +85971,7 @@ async function findTargets(ctx, source) {
       reason: `${completionPath(build, source)} is missing or invalid on ${integrationBranch(build)}`
     };
   }
-  const planText = await (0, import_promises13.readFile)(import_node_path12.default.join(ctx.root, planPath(build)), "utf8").catch(() => "");
+  const planText = await (0, import_promises13.readFile)(import_node_path13.default.join(ctx.root, planPath(build)), "utf8").catch(() => "");
   const plan = Plan.safeParse(parseJson(planText));
   if (!plan.success) return { ok: false, reason: `${planPath(build)} is missing or invalid` };
   const branches = new Set(await ctx.github.listBranches(`baton/${build}/`));
@@ -86043,14 +86032,7 @@ async function runPlanRole(ctx) {
   const outcome = await converse(ctx, {
     model: ctx.config.models.plan,
     features: { thinkingBudget: ctx.config.models.thinking.plan },
-    system: renderSystemPrompt({
-      role: "plan",
-      repository: ctx.env.GITHUB_REPOSITORY,
-      root: ctx.root,
-      submit: "submit_plan",
-      shell: false,
-      commandTimeoutSeconds: 0
-    }),
+    system: renderReadOnlySystemPrompt(ctx, { role: "plan", submit: "submit_plan" }),
     prompt: renderPlanPrompt({
       build,
       repository: ctx.env.GITHUB_REPOSITORY,
@@ -86105,9 +86087,9 @@ async function readFeedback(ctx) {
 }
 async function commitGraphOnly(ctx, subIssues) {
   const build = ctx.env.BATON_BUILD;
-  const dir = import_node_path13.default.join(ctx.root, buildDir(build));
+  const dir = import_node_path14.default.join(ctx.root, buildDir(build));
   for (const name of ["workers", "plan.json", "PLAN.md"])
-    await (0, import_promises14.rm)(import_node_path13.default.join(dir, name), { recursive: true, force: true });
+    await (0, import_promises14.rm)(import_node_path14.default.join(dir, name), { recursive: true, force: true });
   await (0, import_promises14.mkdir)(dir, { recursive: true });
   await writeGraph(ctx.root, build, subIssues);
   ctx.log(`the sub-issues of #${subIssues.graph.parent} cannot be planned; see the status comment`);
@@ -86120,7 +86102,7 @@ async function commitGraphOnly(ctx, subIssues) {
 }
 async function writeGraph(root, build, subIssues) {
   await (0, import_promises14.writeFile)(
-    import_node_path13.default.join(root, subIssueGraphPath(build)),
+    import_node_path14.default.join(root, subIssueGraphPath(build)),
     `${JSON.stringify(subIssues.graph, null, 2)}
 `
   );
@@ -86130,24 +86112,24 @@ async function writePlanFiles(root, build, files, {
   dropped = [],
   subIssues
 }) {
-  const dir = import_node_path13.default.join(root, buildDir(build));
-  if (!keepBriefs) await (0, import_promises14.rm)(import_node_path13.default.join(dir, "workers"), { recursive: true, force: true });
-  for (const id of dropped) await (0, import_promises14.rm)(import_node_path13.default.join(root, briefPath(build, id)), { force: true });
-  await (0, import_promises14.rm)(import_node_path13.default.join(root, subIssueGraphPath(build)), { force: true });
-  await (0, import_promises14.mkdir)(import_node_path13.default.join(dir, "workers"), { recursive: true });
+  const dir = import_node_path14.default.join(root, buildDir(build));
+  if (!keepBriefs) await (0, import_promises14.rm)(import_node_path14.default.join(dir, "workers"), { recursive: true, force: true });
+  for (const id of dropped) await (0, import_promises14.rm)(import_node_path14.default.join(root, briefPath(build, id)), { force: true });
+  await (0, import_promises14.rm)(import_node_path14.default.join(root, subIssueGraphPath(build)), { force: true });
+  await (0, import_promises14.mkdir)(import_node_path14.default.join(dir, "workers"), { recursive: true });
   if (subIssues) await writeGraph(root, build, subIssues);
-  await (0, import_promises14.writeFile)(import_node_path13.default.join(root, planPath(build)), `${JSON.stringify(files.plan, null, 2)}
+  await (0, import_promises14.writeFile)(import_node_path14.default.join(root, planPath(build)), `${JSON.stringify(files.plan, null, 2)}
 `);
-  await (0, import_promises14.writeFile)(import_node_path13.default.join(dir, "PLAN.md"), renderPlanMarkdown(files.plan));
+  await (0, import_promises14.writeFile)(import_node_path14.default.join(dir, "PLAN.md"), renderPlanMarkdown(files.plan));
   for (const [id, text] of files.briefs)
-    await (0, import_promises14.writeFile)(import_node_path13.default.join(root, briefPath(build, id)), text);
+    await (0, import_promises14.writeFile)(import_node_path14.default.join(root, briefPath(build, id)), text);
 }
 
 // src/session/agent/build-scope.ts
 var import_promises15 = require("node:fs/promises");
-var import_node_path14 = __toESM(require("node:path"), 1);
+var import_node_path15 = __toESM(require("node:path"), 1);
 async function readBuildScope(root, build, worker) {
-  const text = await (0, import_promises15.readFile)(import_node_path14.default.join(root, planPath(build)), "utf8").catch(() => null);
+  const text = await (0, import_promises15.readFile)(import_node_path15.default.join(root, planPath(build)), "utf8").catch(() => null);
   let raw = null;
   try {
     raw = text === null ? null : JSON.parse(text);
@@ -86333,26 +86315,26 @@ var READERS = [
   [/(?:^|\/)pom\.xml$/, pom],
   [/(?:^|\/)build\.gradle(?:\.kts)?$/, gradle]
 ];
-function isDependencyFile(path25) {
-  return READERS.some(([pattern]) => pattern.test(path25));
+function isDependencyFile(path26) {
+  return READERS.some(([pattern]) => pattern.test(path26));
 }
 var NAMES_MAX = 50;
 function findAddedDependencies(files) {
   const changes = [];
-  for (const { path: path25, added } of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
-    const reader = READERS.find(([pattern]) => pattern.test(path25))?.[1];
+  for (const { path: path26, added } of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
+    const reader = READERS.find(([pattern]) => pattern.test(path26))?.[1];
     if (!reader) continue;
     const names = [...new Set(added.map(reader).filter((name) => name !== null))];
-    changes.push({ path: path25, names });
+    changes.push({ path: path26, names });
   }
   return changes;
 }
 function renderDependencyLines(changes) {
-  return changes.map(({ path: path25, names }) => {
-    if (names.length === 0) return `${path25}: changed, no new entry recognised`;
+  return changes.map(({ path: path26, names }) => {
+    if (names.length === 0) return `${path26}: changed, no new entry recognised`;
     const shown = names.slice(0, NAMES_MAX).join(", ");
     const more = names.length > NAMES_MAX ? ` and ${names.length - NAMES_MAX} more` : "";
-    return `${path25}: ${shown}${more}`;
+    return `${path26}: ${shown}${more}`;
   });
 }
 function addedLinesOf(patch) {
@@ -86370,10 +86352,10 @@ function visibleName(name) {
     (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`
   );
 }
-function findChangedFile(files, path25) {
+function findChangedFile(files, path26) {
   return files.find((f) => {
     const shown = visibleName(f.filename);
-    return path25 === f.filename || path25 === shown || path25 === shown.slice(1, -1);
+    return path26 === f.filename || path26 === shown || path26 === shown.slice(1, -1);
   });
 }
 function renderReviewPrompt({
@@ -86479,14 +86461,7 @@ async function runReviewRole(ctx) {
   const outcome = await converse(ctx, {
     model: ctx.config.models.review,
     features: { thinkingBudget: ctx.config.models.thinking.review },
-    system: renderSystemPrompt({
-      role: "review",
-      repository: ctx.env.GITHUB_REPOSITORY,
-      root: ctx.root,
-      submit: "submit_review",
-      shell: false,
-      commandTimeoutSeconds: 0
-    }),
+    system: renderReadOnlySystemPrompt(ctx, { role: "review", submit: "submit_review" }),
     prompt: renderReviewPrompt({
       pr,
       head: pull.head.sha,
@@ -86560,7 +86535,7 @@ function createDiffTool(files, maxChars) {
 
 // src/session/agent/roles/synthesis-role.ts
 var import_promises16 = require("node:fs/promises");
-var import_node_path15 = __toESM(require("node:path"), 1);
+var import_node_path16 = __toESM(require("node:path"), 1);
 
 // src/session/agent/plan/follow-up-plan.ts
 var ROUND_MAX = 10;
@@ -86673,14 +86648,7 @@ async function runSynthesisRole(ctx) {
   const outcome = await converse(ctx, {
     model: ctx.config.models.plan,
     features: { thinkingBudget: ctx.config.models.thinking.plan },
-    system: renderSystemPrompt({
-      role: "synthesis",
-      repository: ctx.env.GITHUB_REPOSITORY,
-      root: ctx.root,
-      submit: "submit_synthesis",
-      shell: false,
-      commandTimeoutSeconds: 0
-    }),
+    system: renderReadOnlySystemPrompt(ctx, { role: "synthesis", submit: "submit_synthesis" }),
     prompt: [
       `Write the report of research build \`${build}\` of ${ctx.env.GITHUB_REPOSITORY}.`,
       "",
@@ -86703,8 +86671,8 @@ async function runSynthesisRole(ctx) {
   });
   if (outcome.kind === "failed") return failedOutcome(outcome.reason);
   const { report, summary, follow_up } = outcome.value;
-  await (0, import_promises16.mkdir)(import_node_path15.default.join(ctx.root, buildDir(build)), { recursive: true });
-  await (0, import_promises16.writeFile)(import_node_path15.default.join(ctx.root, reportPath(build)), `${report}
+  await (0, import_promises16.mkdir)(import_node_path16.default.join(ctx.root, buildDir(build)), { recursive: true });
+  await (0, import_promises16.writeFile)(import_node_path16.default.join(ctx.root, reportPath(build)), `${report}
 `);
   const proposed = await writeFollowUps(ctx, build, follow_up);
   const commit = await commitSession(ctx, `Report of ${build}`);
@@ -86719,7 +86687,7 @@ async function runSynthesisRole(ctx) {
 
 // src/session/agent/roles/work-role.ts
 var import_promises22 = require("node:fs/promises");
-var import_node_path20 = __toESM(require("node:path"), 1);
+var import_node_path21 = __toESM(require("node:path"), 1);
 
 // src/session/agent/prompts/work-prompt.ts
 function renderWorkPrompt({
@@ -86776,7 +86744,7 @@ function renderWorkPrompt({
 var import_node_child_process4 = require("node:child_process");
 var import_promises18 = require("node:fs/promises");
 var import_node_os = require("node:os");
-var import_node_path16 = __toESM(require("node:path"), 1);
+var import_node_path17 = __toESM(require("node:path"), 1);
 var import_node_util4 = require("node:util");
 
 // src/session/agent/sandbox/open-egress.ts
@@ -87126,10 +87094,10 @@ async function openSandbox({
   await ensureToolUser(user, run5);
   const stopAll = () => stopUserProcesses(user, run5);
   await stopAll();
-  const base = await (0, import_promises18.mkdtemp)(import_node_path16.default.join((0, import_node_os.tmpdir)(), "baton-session-"));
+  const base = await (0, import_promises18.mkdtemp)(import_node_path17.default.join((0, import_node_os.tmpdir)(), "baton-session-"));
   await (0, import_promises18.chmod)(base, 457);
-  const workDir = import_node_path16.default.join(base, "work");
-  const home = import_node_path16.default.join(base, "home");
+  const workDir = import_node_path17.default.join(base, "work");
+  const home = import_node_path17.default.join(base, "home");
   await (0, import_promises18.mkdir)(home, { mode: 511 });
   await (0, import_promises18.chmod)(home, 511);
   await (0, import_promises18.cp)(root, workDir, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
@@ -87207,13 +87175,13 @@ async function stopUserProcesses(user, run5) {
 
 // src/session/agent/test-command.ts
 var import_promises19 = require("node:fs/promises");
-var import_node_path17 = __toESM(require("node:path"), 1);
+var import_node_path18 = __toESM(require("node:path"), 1);
 var NPM_PLACEHOLDER = /no test specified/;
 async function findTestCommand(root, config2) {
   const configured = config2.session.test;
   if (configured === false) return { none: "session.test is false in .github/baton.yml" };
   if (configured) return { command: configured };
-  const read = (name) => (0, import_promises19.readFile)(import_node_path17.default.join(root, name), "utf8").catch(() => null);
+  const read = (name) => (0, import_promises19.readFile)(import_node_path18.default.join(root, name), "utf8").catch(() => null);
   const pkg = await read("package.json");
   if (pkg !== null && hasNpmTest(pkg)) return { command: "npm test" };
   if (await isPytestProject(read)) return { command: "pytest" };
@@ -87376,7 +87344,7 @@ function runBashCommand({
 
 // src/session/agent/tools/text-editor-tool.ts
 var import_promises20 = require("node:fs/promises");
-var import_node_path18 = __toESM(require("node:path"), 1);
+var import_node_path19 = __toESM(require("node:path"), 1);
 var EditorInput = external_exports.discriminatedUnion("command", [
   external_exports.object({
     command: external_exports.literal("view"),
@@ -87422,7 +87390,7 @@ async function edit(input2, file2, options2) {
       return view(file2, input2.view_range, options2.root);
     case "create":
       await createFile(file2, input2.file_text, options2);
-      return toolOk(`Created ${import_node_path18.default.relative(options2.root, file2)}.`);
+      return toolOk(`Created ${import_node_path19.default.relative(options2.root, file2)}.`);
     case "str_replace":
       return replace(file2, input2.old_str, input2.new_str);
     case "insert":
@@ -87434,16 +87402,16 @@ async function edit(input2, file2, options2) {
   }
 }
 async function createFile(file2, text, options2) {
-  const made = await (0, import_promises20.mkdir)(import_node_path18.default.dirname(file2), { recursive: true });
+  const made = await (0, import_promises20.mkdir)(import_node_path19.default.dirname(file2), { recursive: true });
   await (0, import_promises20.writeFile)(file2, text);
   if (!options2.shared) return;
   await (0, import_promises20.chmod)(file2, 438);
-  for (let dir = import_node_path18.default.dirname(file2); made && dir.startsWith(made); dir = import_node_path18.default.dirname(dir))
+  for (let dir = import_node_path19.default.dirname(file2); made && dir.startsWith(made); dir = import_node_path19.default.dirname(dir))
     await (0, import_promises20.chmod)(dir, 511);
 }
 async function view(file2, range, root) {
   const info = await (0, import_promises20.stat)(file2).catch(() => null);
-  if (!info) return toolError(`${import_node_path18.default.relative(root, file2)} does not exist`);
+  if (!info) return toolError(`${import_node_path19.default.relative(root, file2)} does not exist`);
   if (info.isDirectory()) return toolOk(await listTree(root, file2, 2));
   if (info.size > MAX_FILE_BYTES2)
     return toolError("the file is too large for the editor; look into it with bash");
@@ -87485,7 +87453,7 @@ async function insert(file2, line, insertText) {
 
 // src/session/agent/roles/fix-feedback.ts
 var import_promises21 = require("node:fs/promises");
-var import_node_path19 = __toESM(require("node:path"), 1);
+var import_node_path20 = __toESM(require("node:path"), 1);
 var MAX_FEEDBACK = 24e3;
 var MAX_CHECK_SUMMARY = 2e3;
 var FAILED = /* @__PURE__ */ new Set(["failure", "timed_out", "cancelled", "action_required", "startup_failure"]);
@@ -87592,9 +87560,9 @@ async function mergeBuildBranch(ctx) {
 async function findConflictMarkers(root, files) {
   const left = [];
   for (const file2 of files) {
-    const stat5 = await (0, import_promises21.lstat)(import_node_path19.default.join(root, file2)).catch(() => null);
+    const stat5 = await (0, import_promises21.lstat)(import_node_path20.default.join(root, file2)).catch(() => null);
     if (!stat5?.isFile()) continue;
-    const text = await (0, import_promises21.readFile)(import_node_path19.default.join(root, file2), "utf8").catch(() => "");
+    const text = await (0, import_promises21.readFile)(import_node_path20.default.join(root, file2), "utf8").catch(() => "");
     if (/^(<{7}|>{7}) /m.test(text)) left.push(file2);
   }
   return left;
@@ -87692,7 +87660,7 @@ async function runWorkRole(ctx, kind) {
   if (!worker) return failedOutcome(`BATON_WORKER is required for the ${kind} role`);
   const pr = Number(ctx.env.BATON_PR);
   if (kind === "fix" && !(pr > 0)) return failedOutcome("BATON_PR is required for the fix role");
-  const text = await (0, import_promises22.readFile)(import_node_path20.default.join(ctx.root, briefPath(build, worker)), "utf8").catch(
+  const text = await (0, import_promises22.readFile)(import_node_path21.default.join(ctx.root, briefPath(build, worker)), "utf8").catch(
     () => ""
   );
   const brief = parseBrief(text);
@@ -87843,7 +87811,7 @@ async function finishWork({
   return { status: completion.status, reason, head, completion };
 }
 async function readPlanWorkers(ctx) {
-  const text = await (0, import_promises22.readFile)(import_node_path20.default.join(ctx.root, planPath(ctx.env.BATON_BUILD)), "utf8").catch(
+  const text = await (0, import_promises22.readFile)(import_node_path21.default.join(ctx.root, planPath(ctx.env.BATON_BUILD)), "utf8").catch(
     () => null
   );
   try {
@@ -87924,7 +87892,7 @@ async function writeJobSummary({
   ctx,
   result,
   meter,
-  path: path25,
+  path: path26,
   log: log2
 }) {
   try {
@@ -87937,7 +87905,7 @@ async function writeJobSummary({
     ]) : null;
     const files = changed === null ? null : changed.split("\0").filter(Boolean);
     await appendStepSummary(
-      path25 ?? process.env.GITHUB_STEP_SUMMARY,
+      path26 ?? process.env.GITHUB_STEP_SUMMARY,
       renderJobSummary({ result, meter, files })
     );
   } catch (error62) {
@@ -88005,7 +87973,7 @@ function describeFailure(error62) {
 // src/session/doctor/doctor-agent.ts
 var import_node_fs2 = require("node:fs");
 var import_promises23 = require("node:fs/promises");
-var import_node_path21 = require("node:path");
+var import_node_path22 = require("node:path");
 
 // src/session/env-sources.ts
 var DISPATCH_INPUTS = {
@@ -88024,6 +87992,18 @@ var OTHER_SOURCES = {
   ANTHROPIC_API_KEY: `the Baton workflow sets it from the repository secret ANTHROPIC_API_KEY (env: ANTHROPIC_API_KEY: \${{ secrets.ANTHROPIC_API_KEY }})`,
   GITHUB_TOKEN: `the Baton workflow sets it on the "Run the session" step (env: GITHUB_TOKEN: \${{ github.token }})`
 };
+var optionalVar = external_exports.string().optional().transform((value) => value ? value : void 0);
+function parseEnvWith(schema2, source) {
+  const parsed = schema2.safeParse(source);
+  if (parsed.success) return { ok: true, env: parsed.data };
+  return {
+    ok: false,
+    problems: parsed.error.issues.map((issue2) => {
+      const name = String(issue2.path[0] ?? "");
+      return renderEnvProblem({ name, value: source[name], message: issue2.message });
+    })
+  };
+}
 function describeEnvSource(name) {
   const input2 = DISPATCH_INPUTS[name];
   if (input2) {
@@ -88046,36 +88026,27 @@ function renderEnvProblem({
 }
 
 // src/session/doctor/doctor-env.ts
-var optional2 = external_exports.string().optional().transform((value) => value ? value : void 0);
 var DoctorEnv = external_exports.object({
   BATON_BUILD: external_exports.string().regex(DOCTOR_ID, "BATON_BUILD is doctor-<nonce> for a doctor session"),
   BATON_OUT: external_exports.string().min(1),
-  BATON_APP_URL: optional2,
+  BATON_APP_URL: optionalVar,
   BATON_OIDC_AUDIENCE: external_exports.string().min(1).default("baton"),
   GITHUB_API_URL: external_exports.string().url().default("https://api.github.com"),
   GITHUB_SERVER_URL: external_exports.string().url().default("https://github.com"),
   /** Actions gives it; on GitHub Enterprise Server GraphQL is not under GITHUB_API_URL. */
-  GITHUB_GRAPHQL_URL: optional2,
-  GITHUB_TOKEN: optional2,
+  GITHUB_GRAPHQL_URL: optionalVar,
+  GITHUB_TOKEN: optionalVar,
   GITHUB_REPOSITORY: external_exports.string().regex(/^[^/\s]+\/[^/\s]+$/, "GITHUB_REPOSITORY is owner/name"),
   GITHUB_WORKSPACE: external_exports.string().min(1),
   /** Who started the run: the app's bot, whose permission the agent job asks. */
-  GITHUB_ACTOR: optional2,
-  ACTIONS_ID_TOKEN_REQUEST_URL: optional2,
-  ACTIONS_ID_TOKEN_REQUEST_TOKEN: optional2,
-  ANTHROPIC_API_KEY: optional2,
-  ANTHROPIC_BASE_URL: optional2
+  GITHUB_ACTOR: optionalVar,
+  ACTIONS_ID_TOKEN_REQUEST_URL: optionalVar,
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: optionalVar,
+  ANTHROPIC_API_KEY: optionalVar,
+  ANTHROPIC_BASE_URL: optionalVar
 });
 function parseDoctorEnv(source) {
-  const parsed = DoctorEnv.safeParse(source);
-  if (parsed.success) return { ok: true, env: parsed.data };
-  return {
-    ok: false,
-    problems: parsed.error.issues.map((issue2) => {
-      const name = String(issue2.path[0] ?? "");
-      return renderEnvProblem({ name, value: source[name], message: issue2.message });
-    })
-  };
+  return parseEnvWith(DoctorEnv, source);
 }
 function doctorGraphqlUrl(env) {
   return env.GITHUB_GRAPHQL_URL || graphqlUrlOf(env.GITHUB_API_URL);
@@ -88096,15 +88067,15 @@ async function runDoctorAgent(env, {
     collaboratorPermission: await askPermission(env, fetch2)
   };
   await (0, import_promises23.mkdir)(env.BATON_OUT, { recursive: true });
-  await (0, import_promises23.writeFile)((0, import_node_path21.join)(env.BATON_OUT, DOCTOR_REPORT_FILE), JSON.stringify(report));
+  await (0, import_promises23.writeFile)((0, import_node_path22.join)(env.BATON_OUT, DOCTOR_REPORT_FILE), JSON.stringify(report));
   log2(
     `doctor: key ${report.key}; ${report.models.map((m) => `${m.model} ${m.ok ? "answers" : "does not answer"}`).join(", ") || "no model asked"}; collaborator permission ${report.collaboratorPermission.answer}`
   );
   return 0;
 }
 async function configuredModels(env) {
-  const path25 = (0, import_node_path21.join)(env.GITHUB_WORKSPACE, ".github", CONFIG_FILE);
-  const text = (0, import_node_fs2.existsSync)(path25) ? await (0, import_promises23.readFile)(path25, "utf8") : null;
+  const path26 = (0, import_node_path22.join)(env.GITHUB_WORKSPACE, ".github", CONFIG_FILE);
+  const text = (0, import_node_fs2.existsSync)(path26) ? await (0, import_promises23.readFile)(path26, "utf8") : null;
   const { models } = loadConfig(text).config;
   return [...new Set(MODEL_KINDS.map((kind) => models[kind]))];
 }
@@ -88183,7 +88154,7 @@ function messageOf(error62) {
 
 // src/session/doctor/doctor-publish.ts
 var import_promises25 = require("node:fs/promises");
-var import_node_path23 = require("node:path");
+var import_node_path24 = require("node:path");
 
 // src/core/doctor/doctor.ts
 function renderDoctor(checks) {
@@ -88197,7 +88168,7 @@ var import_node_child_process6 = require("node:child_process");
 var import_node_fs3 = require("node:fs");
 var import_promises24 = require("node:fs/promises");
 var import_node_os2 = require("node:os");
-var import_node_path22 = require("node:path");
+var import_node_path23 = require("node:path");
 var GitError2 = class extends Error {
   constructor(args, stderr) {
     super(`git ${args[0] ?? ""} failed: ${stderr.trim() || "no output"}`);
@@ -88213,12 +88184,12 @@ function gitAuthEnv(token) {
   };
 }
 async function createScratchRepo(workspace) {
-  const gitDir = await (0, import_promises24.mkdtemp)((0, import_node_path22.join)((0, import_node_os2.tmpdir)(), "baton-publish-"));
+  const gitDir = await (0, import_promises24.mkdtemp)((0, import_node_path23.join)((0, import_node_os2.tmpdir)(), "baton-publish-"));
   const repo = makeRepo(gitDir);
   await repo.must({ args: ["init", "--bare", "--quiet", gitDir] });
-  const objects = workspace ? (0, import_node_path22.join)(workspace, ".git", "objects") : null;
+  const objects = workspace ? (0, import_node_path23.join)(workspace, ".git", "objects") : null;
   if (objects && (0, import_node_fs3.existsSync)(objects)) {
-    await (0, import_promises24.writeFile)((0, import_node_path22.join)(gitDir, "objects", "info", "alternates"), `${objects}
+    await (0, import_promises24.writeFile)((0, import_node_path23.join)(gitDir, "objects", "info", "alternates"), `${objects}
 `);
   }
   return repo;
@@ -88632,7 +88603,7 @@ Could not leave the result at ${ref}: ${problem}` : ""}`
 async function readAgentReport(out) {
   try {
     const parsed = DoctorAgentReport.safeParse(
-      JSON.parse(await (0, import_promises25.readFile)((0, import_node_path23.join)(out, DOCTOR_REPORT_FILE), "utf8"))
+      JSON.parse(await (0, import_promises25.readFile)((0, import_node_path24.join)(out, DOCTOR_REPORT_FILE), "utf8"))
     );
     return parsed.success ? parsed.data : null;
   } catch {
@@ -88645,24 +88616,23 @@ function maskInLog(secret) {
 }
 
 // src/session/env.ts
-var optional3 = external_exports.string().optional().transform((value) => value ? value : void 0);
 var SessionEnv = external_exports.object({
   BATON_ROLE: external_exports.enum(SESSION_ROLES),
   BATON_BUILD: external_exports.string().regex(BUILD_ID, "BATON_BUILD is <issue>-<slug>"),
-  BATON_ISSUE: optional3,
-  BATON_WORKER: optional3.refine(
+  BATON_ISSUE: optionalVar,
+  BATON_WORKER: optionalVar.refine(
     (w) => w === void 0 || WORKER_ID.test(w) || LOOP_SUBJECT.test(w),
     "BATON_WORKER is W<wave>.<seq>, or L<n> for an improvement loop"
   ),
-  BATON_PR: optional3.refine((p) => p === void 0 || /^\d+$/.test(p), "BATON_PR is a number"),
-  BATON_TRIGGER: optional3,
+  BATON_PR: optionalVar.refine((p) => p === void 0 || /^\d+$/.test(p), "BATON_PR is a number"),
+  BATON_TRIGGER: optionalVar,
   /** The folder the agent job leaves for the publish job. */
   BATON_OUT: external_exports.string().min(1),
   /** Where the app serves `POST /api/baton/session-token`. */
-  BATON_APP_URL: optional3,
+  BATON_APP_URL: optionalVar,
   BATON_OIDC_AUDIENCE: external_exports.string().min(1).default("baton"),
   /** The user the model's bash commands run as (see docs/sessions.md); unset: the job's own. */
-  BATON_TOOL_USER: optional3.refine(
+  BATON_TOOL_USER: optionalVar.refine(
     (u) => u === void 0 || /^[a-z_][a-z0-9_-]*$/.test(u),
     "BATON_TOOL_USER is a user name"
   ),
@@ -88670,43 +88640,35 @@ var SessionEnv = external_exports.object({
   GITHUB_SERVER_URL: external_exports.string().url().default("https://github.com"),
   /** Where GraphQL is (`/api/graphql` on Enterprise Server); derived from GITHUB_API_URL when unset. */
   GITHUB_GRAPHQL_URL: external_exports.string().url().optional(),
-  GITHUB_TOKEN: optional3,
+  GITHUB_TOKEN: optionalVar,
   GITHUB_REPOSITORY: external_exports.string().regex(/^[^/\s]+\/[^/\s]+$/, "GITHUB_REPOSITORY is owner/name"),
   GITHUB_WORKSPACE: external_exports.string().min(1),
-  GITHUB_RUN_ID: optional3,
+  GITHUB_RUN_ID: optionalVar,
   /** The event that started the run (Actions writes it); gives the repository's default branch. */
-  GITHUB_EVENT_PATH: optional3,
-  ACTIONS_ID_TOKEN_REQUEST_URL: optional3,
-  ACTIONS_ID_TOKEN_REQUEST_TOKEN: optional3,
-  ANTHROPIC_API_KEY: optional3,
-  ANTHROPIC_BASE_URL: optional3,
+  GITHUB_EVENT_PATH: optionalVar,
+  ACTIONS_ID_TOKEN_REQUEST_URL: optionalVar,
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: optionalVar,
+  ANTHROPIC_API_KEY: optionalVar,
+  ANTHROPIC_BASE_URL: optionalVar,
   /**
    * Anthropic's workload identity federation, instead of ANTHROPIC_API_KEY
    * (docs/security.md, "The model key"): the agent job's GitHub OIDC token is
    * exchanged for a short-lived access token. Identifiers, not secrets
    * (repository variables); the job needs `id-token: write`.
    */
-  ANTHROPIC_FEDERATION_RULE_ID: optional3,
-  ANTHROPIC_ORGANIZATION_ID: optional3,
-  ANTHROPIC_SERVICE_ACCOUNT_ID: optional3,
-  ANTHROPIC_WORKSPACE_ID: optional3,
+  ANTHROPIC_FEDERATION_RULE_ID: optionalVar,
+  ANTHROPIC_ORGANIZATION_ID: optionalVar,
+  ANTHROPIC_SERVICE_ACCOUNT_ID: optionalVar,
+  ANTHROPIC_WORKSPACE_ID: optionalVar,
   /** The audience of the OIDC token the federation rule expects. */
   ANTHROPIC_OIDC_AUDIENCE: external_exports.string().min(1).default("https://api.anthropic.com")
 });
 function parseSessionEnv(source) {
-  const parsed = SessionEnv.safeParse(source);
-  if (parsed.success) return { ok: true, env: parsed.data };
-  return {
-    ok: false,
-    problems: parsed.error.issues.map((issue2) => {
-      const name = String(issue2.path[0] ?? "");
-      return renderEnvProblem({ name, value: source[name], message: issue2.message });
-    })
-  };
+  return parseEnvWith(SessionEnv, source);
 }
 
 // src/session/publish/publish-session.ts
-var import_node_path26 = require("node:path");
+var import_node_path27 = require("node:path");
 
 // src/session/publish/checks/limits.ts
 var BUNDLE_MAX_BYTES = 100 * 1024 * 1024;
@@ -88738,83 +88700,83 @@ function checkChanges({
   }
   return problems;
 }
-function checkOne({ path: path25, size }, target, allowWorkflowChanges, scope) {
+function checkOne({ path: path26, size }, target, allowWorkflowChanges, scope) {
   if (size !== null && size > FILE_MAX_BYTES) {
-    return `${path25} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
+    return `${path26} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
   }
-  if (path25 === CONFIG_PATH) {
-    return `${path25} holds Baton's settings; sessions never change it (a person does, on the default branch)`;
+  if (path26 === CONFIG_PATH) {
+    return `${path26} holds Baton's settings; sessions never change it (a person does, on the default branch)`;
   }
-  if (path25.startsWith(WORKFLOWS_DIR) && !allowWorkflowChanges) {
-    return `${path25} is under ${WORKFLOWS_DIR}; sessions may change workflows only when .github/baton.yml sets session.allowWorkflowChanges: true`;
+  if (path26.startsWith(WORKFLOWS_DIR) && !allowWorkflowChanges) {
+    return `${path26} is under ${WORKFLOWS_DIR}; sessions may change workflows only when .github/baton.yml sets session.allowWorkflowChanges: true`;
   }
   const record2 = `${buildDir(target.build)}/`;
   switch (target.role) {
     case "plan":
-      return isPlanFile(path25, record2) ? null : `${path25} is not one of the plan's files (${record2}plan.json, PLAN.md, sub-issues.json, workers/W<wave>.<n>.md); a plan session writes only those`;
+      return isPlanFile(path26, record2) ? null : `${path26} is not one of the plan's files (${record2}plan.json, PLAN.md, sub-issues.json, workers/W<wave>.<n>.md); a plan session writes only those`;
     case "synthesis":
-      return checkSynthesisFile(path25, size, target.build);
+      return checkSynthesisFile(path26, size, target.build);
     case "research":
     case "summary":
-      return checkLoopFile(path25, target);
+      return checkLoopFile(path26, target);
     case "work":
     case "fix":
-      return checkWorkerPath(path25, target, scope);
+      return checkWorkerPath(path26, target, scope);
     case "review":
-      return `${path25}: a review session must not commit`;
+      return `${path26}: a review session must not commit`;
     default: {
       const _exhaustive = target.role;
       return _exhaustive;
     }
   }
 }
-function checkAdapted({ path: path25, size }, target, adaptable) {
+function checkAdapted({ path: path26, size }, target, adaptable) {
   if (size !== null && size > FILE_MAX_BYTES) {
-    return `${path25} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
+    return `${path26} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
   }
   const allowed = adaptable.map((worker) => briefPath(target.build, worker));
   const list2 = allowed.join(", ") || "none: every worker named has started";
-  if (!allowed.includes(path25)) {
-    return `${path25} is not a brief this adapt session may revise (${list2}); an adapt session after ${target.adapt} changes only those`;
+  if (!allowed.includes(path26)) {
+    return `${path26} is not a brief this adapt session may revise (${list2}); an adapt session after ${target.adapt} changes only those`;
   }
-  return size === null ? `${path25} is deleted; an adapt session revises a brief, never removes it` : null;
+  return size === null ? `${path26} is deleted; an adapt session revises a brief, never removes it` : null;
 }
-function checkSynthesisFile(path25, size, build) {
+function checkSynthesisFile(path26, size, build) {
   const record2 = `${buildDir(build)}/`;
-  const rest = path25.startsWith(record2) ? path25.slice(record2.length) : "";
-  const allowed = path25 === reportPath(build) || rest === "plan.json" || SYNTHESIS_BRIEF.test(rest);
+  const rest = path26.startsWith(record2) ? path26.slice(record2.length) : "";
+  const allowed = path26 === reportPath(build) || rest === "plan.json" || SYNTHESIS_BRIEF.test(rest);
   if (!allowed)
-    return `${path25}: a synthesis session writes only the report, ${reportPath(build)}, and follow-up workers in ${record2}plan.json with their briefs`;
-  return size === null ? `${path25} is deleted; a synthesis session removes nothing` : null;
+    return `${path26}: a synthesis session writes only the report, ${reportPath(build)}, and follow-up workers in ${record2}plan.json with their briefs`;
+  return size === null ? `${path26} is deleted; a synthesis session removes nothing` : null;
 }
 var SYNTHESIS_BRIEF = /^workers\/W\d+\.\d+\.md$/;
-function isPlanFile(path25, record2) {
-  if (!path25.startsWith(record2)) return false;
-  const rest = path25.slice(record2.length);
+function isPlanFile(path26, record2) {
+  if (!path26.startsWith(record2)) return false;
+  const rest = path26.slice(record2.length);
   return rest === "plan.json" || rest === "PLAN.md" || rest === "sub-issues.json" || /^workers\/W\d+\.\d+\.md$/.test(rest);
 }
-function checkLoopFile(path25, target) {
+function checkLoopFile(path26, target) {
   const loop = parseLoopSubject(target.worker);
-  if (loop === null) return `${path25}: a ${target.role} session must name its loop (L1, L2 …)`;
+  if (loop === null) return `${path26}: a ${target.role} session must name its loop (L1, L2 …)`;
   const allowed = target.role === "research" ? [findingsPath(target.build, loop), researchResultPath(target.build, loop)] : [summaryPath(target.build, loop)];
-  return allowed.includes(path25) ? null : `${path25}: a ${target.role} session is read-only and may write only ${allowed.join(" and ")}`;
+  return allowed.includes(path26) ? null : `${path26}: a ${target.role} session is read-only and may write only ${allowed.join(" and ")}`;
 }
-function checkWorkerPath(path25, target, scope) {
+function checkWorkerPath(path26, target, scope) {
   const worker = target.worker ?? "-";
   const own2 = completionPath(target.build, worker);
-  if (path25 === own2) return null;
+  if (path26 === own2) return null;
   switch (scope.type) {
     case "code":
-      if (!path25.startsWith(BATON_DIR)) return null;
-      return `${path25} is under ${BATON_DIR} (build records and skills); a worker may write only its own completion (${own2})`;
+      if (!path26.startsWith(BATON_DIR)) return null;
+      return `${path26} is under ${BATON_DIR} (build records and skills); a worker may write only its own completion (${own2})`;
     case "research": {
       const findings = workerFindingsPath(target.build, worker);
-      if (path25 === findings) return null;
-      return `${path25}: a research worker writes only its findings (${findings}) and its completion (${own2}); code and other files are refused in a research build`;
+      if (path26 === findings) return null;
+      return `${path26}: a research worker writes only its findings (${findings}) and its completion (${own2}); code and other files are refused in a research build`;
     }
     case "content":
-      if (scope.outputs.includes(path25)) return null;
-      return `${path25} is not one of ${worker}'s outputs in the plan (${scope.outputs.join(", ") || "none declared"}); a content worker writes only those and its completion (${own2})`;
+      if (scope.outputs.includes(path26)) return null;
+      return `${path26} is not one of ${worker}'s outputs in the plan (${scope.outputs.join(", ") || "none declared"}); a content worker writes only those and its completion (${own2})`;
     default: {
       const _exhaustive = scope.type;
       return _exhaustive;
@@ -88895,7 +88857,7 @@ async function checkFollowUps({
 }) {
   const plan = planPath(build);
   const workersDir = `${buildDir(build)}/workers/`;
-  const briefs = changes.map((change) => change.path).filter((path25) => path25.startsWith(workersDir)).map((path25) => path25.slice(workersDir.length).replace(/\.md$/, "")).filter((id) => BRIEF.test(id) && changes.some((c) => c.path === briefPath(build, id)));
+  const briefs = changes.map((change) => change.path).filter((path26) => path26.startsWith(workersDir)).map((path26) => path26.slice(workersDir.length).replace(/\.md$/, "")).filter((id) => BRIEF.test(id) && changes.some((c) => c.path === briefPath(build, id)));
   const planChanged = changes.some((change) => change.path === plan);
   if (!planChanged && briefs.length === 0) return [];
   const before = await readJson(repo, `${base}:${plan}`);
@@ -88978,11 +88940,7 @@ async function readDefaultBranchAllowWorkflowChanges({
 }) {
   return readAllowWorkflowChanges(repo, await fetchDefaultBranch({ repo, remote, token }));
 }
-async function fetchDefaultBranch({
-  repo,
-  remote,
-  token
-}) {
+async function fetchDefaultBranch({ repo, remote, token }) {
   await repo.must({
     args: ["fetch", "--no-tags", "--quiet", remote, `+HEAD:${DEFAULT_REF}`],
     token
@@ -89137,10 +89095,10 @@ function checkDeliverable(result, target) {
 
 // src/session/publish/checks/read-result.ts
 var import_promises26 = require("node:fs/promises");
-var import_node_path24 = require("node:path");
+var import_node_path25 = require("node:path");
 async function readResult(outDir) {
-  const path25 = (0, import_node_path24.join)(outDir, RESULT_FILE);
-  const size = await sizeOf(path25);
+  const path26 = (0, import_node_path25.join)(outDir, RESULT_FILE);
+  const size = await sizeOf(path26);
   if (size === null) {
     return {
       ok: false,
@@ -89157,7 +89115,7 @@ async function readResult(outDir) {
   }
   let raw;
   try {
-    raw = JSON.parse(await (0, import_promises26.readFile)(path25, "utf8"));
+    raw = JSON.parse(await (0, import_promises26.readFile)(path26, "utf8"));
   } catch (error62) {
     const reason = error62 instanceof Error ? error62.message : String(error62);
     return { ok: false, problems: [`${RESULT_FILE} is not valid JSON: ${reason}`] };
@@ -89173,9 +89131,9 @@ async function readResult(outDir) {
   }
   return { ok: true, result: parsed.data };
 }
-async function sizeOf(path25) {
+async function sizeOf(path26) {
   try {
-    const info = await (0, import_promises26.stat)(path25);
+    const info = await (0, import_promises26.stat)(path26);
     return info.isFile() ? info.size : null;
   } catch (error62) {
     if (error62.code === "ENOENT") return null;
@@ -89331,14 +89289,14 @@ async function readDependencyChanges({
   const build = await fetchedBuildRef(repo);
   const range = build ? `${build}...${HEAD_REF}` : `${base}..${HEAD_REF}`;
   const names = await repo.must({ args: ["diff", "--name-only", "-z", "--no-renames", range] });
-  const paths = names.split("\0").filter((path25) => path25 && isDependencyFile(path25));
+  const paths = names.split("\0").filter((path26) => path26 && isDependencyFile(path26));
   const files = [];
-  for (const path25 of paths) {
+  for (const path26 of paths) {
     const diff = await repo.must({
-      args: ["diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", range, "--", path25]
+      args: ["diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", range, "--", path26]
     });
     const added = diff.split("\n").filter((line) => line.startsWith("+") && !line.startsWith("+++")).map((line) => line.slice(1));
-    files.push({ path: path25, added });
+    files.push({ path: path26, added });
   }
   return findAddedDependencies(files);
 }
@@ -89397,15 +89355,15 @@ async function checkFindings({
   build,
   worker
 }) {
-  const path25 = workerFindingsPath(build, worker);
-  const text = await readAt(repo, `${HEAD_REF}:${path25}`);
+  const path26 = workerFindingsPath(build, worker);
+  const text = await readAt(repo, `${HEAD_REF}:${path26}`);
   if (text === null) {
     return [
-      `a research worker delivers its findings in ${path25} (docs/build-types.md), and the commits leave none`
+      `a research worker delivers its findings in ${path26} (docs/build-types.md), and the commits leave none`
     ];
   }
   const parsed = parseFindings(text, worker);
-  return parsed.ok ? [] : parsed.problems.map((problem) => `${path25}: ${problem}`);
+  return parsed.ok ? [] : parsed.problems.map((problem) => `${path26}: ${problem}`);
 }
 
 // node_modules/@secretlint/core/module/SecretLintSourceCodeImpl.js
@@ -90217,9 +90175,9 @@ function isPlaceholder(value) {
   const body = value.replace(/^(?:gh[pousr]_|github_pat_|sk-ant-api\d\d-|AKIA|ASIA|AIza)/, "");
   return new Set(body.replace(/[^A-Za-z0-9]/g, "")).size < 5 || /\$\{|<[^>]*>|\{\{/.test(value);
 }
-async function findSecrets(path25, content) {
+async function findSecrets(path26, content) {
   const result = await lintSource({
-    source: { filePath: path25, content, contentType: "text", ext: extOf(path25) },
+    source: { filePath: path26, content, contentType: "text", ext: extOf(path26) },
     options: {
       config: {
         rules: [
@@ -90259,9 +90217,9 @@ function lineAt(content, index2) {
     line += 1;
   return line;
 }
-function extOf(path25) {
-  const dot = path25.lastIndexOf(".");
-  return dot > path25.lastIndexOf("/") ? path25.slice(dot) : "";
+function extOf(path26) {
+  const dot = path26.lastIndexOf(".");
+  return dot > path26.lastIndexOf("/") ? path26.slice(dot) : "";
 }
 
 // src/session/publish/checks/scan-secrets.ts
@@ -90293,9 +90251,9 @@ async function scanCommit(repo, commit, parents) {
   return hits;
 }
 async function scanChange(repo, commit, change) {
-  const { path: path25 } = change;
-  const at = { commit, path: path25 };
-  if (KEY_FILE.test(path25)) return [{ ...at, line: 0, rule: "key-file", masked: "(whole file)" }];
+  const { path: path26 } = change;
+  const at = { commit, path: path26 };
+  if (KEY_FILE.test(path26)) return [{ ...at, line: 0, rule: "key-file", masked: "(whole file)" }];
   const size = Number(await repo.must({ args: ["cat-file", "-s", change.newSha] }));
   const content = await repo.must({ args: ["cat-file", "blob", change.newSha] });
   const binary2 = content.slice(0, 8e3).includes("\0");
@@ -90304,7 +90262,7 @@ async function scanChange(repo, commit, change) {
   }
   const text = binary2 ? (content.match(/[\x20-\x7e]{8,}/g) ?? []).join("\n") : content;
   const added = binary2 || change.oldSha === null ? null : await addedLines(repo, change);
-  const findings = await findSecrets(path25, text);
+  const findings = await findSecrets(path26, text);
   return findings.filter((finding) => added === null || added.has(finding.line)).map((finding) => ({
     ...at,
     line: binary2 ? 0 : finding.line,
@@ -90364,6 +90322,19 @@ function shortHit(hit) {
   return `a secret in ${where} (rule ${hit.rule}, ${hit.masked})`;
 }
 
+// src/session/publish/publish-outcome.ts
+function withSummaryLine(outcome, line) {
+  return outcome.kind === "published" || outcome.kind === "session-failed" ? { ...outcome, lines: [...outcome.lines, line] } : outcome;
+}
+
+// src/core/plan/record-message.ts
+function renderRecordMessage(header, record2) {
+  return `${header}
+
+${JSON.stringify(record2)}
+`;
+}
+
 // src/core/plan/adaptation.ts
 var ADAPTATION_HEADER = "baton adaptation";
 var AdaptationRecord = external_exports.strictObject({
@@ -90386,10 +90357,7 @@ function adaptationRef(build, source) {
   return `${adaptationRefPrefix(build)}${source}`;
 }
 function renderAdaptationMessage(record2) {
-  return `${ADAPTATION_HEADER}
-
-${JSON.stringify(record2)}
-`;
+  return renderRecordMessage(ADAPTATION_HEADER, record2);
 }
 
 // src/session/publish/write/adapt-publish.ts
@@ -90469,11 +90437,11 @@ var GitHubApiError = class extends Error {
   status;
   constructor({
     method,
-    path: path25,
+    path: path26,
     status,
     message
   }) {
-    super(`GitHub answered ${status} to ${method} ${path25}: ${message}`);
+    super(`GitHub answered ${status} to ${method} ${path26}: ${message}`);
     this.name = "GitHubApiError";
     this.status = status;
   }
@@ -90495,9 +90463,9 @@ function createGitHubApi({
   });
   const retries = options2?.retries ?? DEFAULT_RETRIES;
   const baseMs = options2?.retryBaseMs ?? 1e3;
-  const send = async (method, path25, body, once2) => {
+  const send = async (method, path26, body, once2) => {
     try {
-      const response = await octokit.request(`${method} ${path25}`, {
+      const response = await octokit.request(`${method} ${path26}`, {
         ...body === void 0 ? {} : { data: body },
         // A request's own `retries: 0` turns the retry plugin off for it.
         ...once2 ? { request: { retries: 0 } } : {}
@@ -90508,13 +90476,13 @@ function createGitHubApi({
       if (status === null) throw error62;
       const tries = triesOf(error62);
       const message = `${messageOf3(error62)}${tries > 1 ? ` (after ${tries} tries)` : ""}`;
-      throw new GitHubApiError({ method, path: path25, status, message });
+      throw new GitHubApiError({ method, path: path26, status, message });
     }
   };
   return {
-    request: (method, path25, body) => send(method, path25, body, false),
+    request: (method, path26, body) => send(method, path26, body, false),
     async postOnce({
-      path: path25,
+      path: path26,
       body,
       find
     }) {
@@ -90525,7 +90493,7 @@ function createGitHubApi({
           if (found !== null) return { value: found, found: true };
         }
         try {
-          return { value: await send("POST", path25, body, true), found: false };
+          return { value: await send("POST", path26, body, true), found: false };
         } catch (error62) {
           const transient = error62 instanceof GitHubApiError && error62.status >= 500;
           if (!transient || attempt >= retries) throw error62;
@@ -90588,7 +90556,7 @@ function renderPullBody({
     list("Follow-ups", completion.follow_up),
     list(
       "Artifacts",
-      completion.artifacts.map((path25) => `\`${path25.replaceAll("`", "")}\``)
+      completion.artifacts.map((path26) => `\`${path26.replaceAll("`", "")}\``)
     ),
     renderTests(completion.tests),
     renderDependencies(dependencies),
@@ -91150,10 +91118,7 @@ function usageRefPrefix(build) {
   return `refs/baton/${build}/usage/`;
 }
 function renderUsageMessage(record2) {
-  return `${USAGE_HEADER}
-
-${JSON.stringify(record2)}
-`;
+  return renderRecordMessage(USAGE_HEADER, record2);
 }
 function isControl(char) {
   const point = char.codePointAt(0) ?? 0;
@@ -91198,9 +91163,6 @@ async function writeUsageRecord({
     return `Could not record usage: ${error62 instanceof Error ? error62.message : String(error62)}`;
   }
 }
-function withUsageLine(outcome, line) {
-  return outcome.kind === "published" || outcome.kind === "session-failed" ? { ...outcome, lines: [...outcome.lines, line] } : outcome;
-}
 
 // src/session/publish/publish-session.ts
 async function publishSession(env, io) {
@@ -91221,33 +91183,19 @@ async function publishSession(env, io) {
     await revokeSessionToken({ apiUrl: env.GITHUB_API_URL, token, fetch: io.fetch });
   }
 }
-async function publishWithToken({
-  env,
-  io,
-  target,
-  result,
-  token
-}) {
-  const repo = await createScratchRepo(env.GITHUB_WORKSPACE);
+async function publishWithToken(read) {
+  const session = {
+    ...read,
+    repo: await createScratchRepo(read.env.GITHUB_WORKSPACE)
+  };
+  const { env, io, target, result, repo, token } = session;
   try {
     const record2 = (refusal2) => writeUsageRecord({ env, result, repo, remote: io.remote, token, refusal: refusal2 });
     let commits;
     let refusal;
     try {
-      commits = await checkCommits({ env, io, target, result, repo, token });
-      refusal = commits.problems.length > 0 ? commits.problems : target.role === "plan" && result.head && hasCommits(result) ? [
-        ...await checkPlanRecord({ repo, head: result.head, build: target.build }),
-        // A failed plan writes nothing to the build branch: nothing to hold.
-        ...target.adapt || result.status !== "complete" ? [] : await checkPlanText({
-          env,
-          repo,
-          remote: io.remote,
-          token,
-          fetch: io.fetch,
-          ...io.log ? { log: io.log } : {},
-          ...io.github ? { github: io.github } : {}
-        })
-      ] : [];
+      commits = await checkCommits(session);
+      refusal = commits.problems.length > 0 ? commits.problems : await checkPlan(session);
     } catch (error62) {
       await record2(null);
       throw error62;
@@ -91264,32 +91212,21 @@ async function publishWithToken({
     const worker = target.role === "work" || target.role === "fix";
     const dependencies = worker && result.base && hasCommits(result) ? await readDependencyChanges({ repo, base: result.base }) : [];
     const written = await writeSession({
-      env,
-      io,
-      target,
-      result,
-      repo,
-      token,
+      ...session,
       api,
       pushed: commits.alreadyPushed,
       dependencies
     });
-    const adapted = await recordAdaptation({
-      env,
-      io,
-      target,
-      result,
-      repo,
-      token,
-      written,
-      changes: commits.changes
-    });
+    const adapted = await recordAdaptation(session, written, commits.changes);
     const network = renderBlocked(result.blocked);
-    const withUsage = withUsageLine(adapted, usageLine);
-    return network ? withUsageLine(withUsage, `Network: ${network}`) : withUsage;
+    const withUsage = withSummaryLine(adapted, usageLine);
+    return network ? withSummaryLine(withUsage, `Network: ${network}`) : withUsage;
   } finally {
     await repo.dispose();
   }
+}
+function unjudgedCommits(problems, secret) {
+  return { problems, alreadyPushed: false, changes: [], ...secret ? { secret } : {} };
 }
 async function checkCommits({
   env,
@@ -91300,7 +91237,7 @@ async function checkCommits({
   token
 }) {
   if (!hasCommits(result) || !target.branch || !result.base || !result.head) {
-    return { problems: [], alreadyPushed: false, changes: [] };
+    return unjudgedCommits([]);
   }
   const verified = await verifyCommits({
     repo,
@@ -91310,26 +91247,24 @@ async function checkCommits({
     buildBranch: target.role === "work" || target.role === "fix" ? integrationBranch(target.build) : null,
     base: result.base,
     head: result.head,
-    bundlePath: (0, import_node_path26.join)(env.BATON_OUT, BUNDLE_FILE)
+    bundlePath: (0, import_node_path27.join)(env.BATON_OUT, BUNDLE_FILE)
   });
-  if (!verified.ok) return { problems: verified.problems, alreadyPushed: false, changes: [] };
+  if (!verified.ok) return unjudgedCommits(verified.problems);
   const secrets = await scanCommits({ repo, base: result.base });
   if (secrets.length > 0) {
     const [first] = secrets;
     const more = secrets.length > 1 ? ` and ${secrets.length - 1} more` : "";
-    return {
-      problems: secrets.map(describeHit),
-      alreadyPushed: false,
-      changes: [],
-      ...first ? { secret: `${shortHit(first)}${more}` } : {}
-    };
+    return unjudgedCommits(
+      secrets.map(describeHit),
+      first ? `${shortHit(first)}${more}` : void 0
+    );
   }
   const touchesWorkflows = verified.changes.some(
     (change) => change.path.startsWith(".github/workflows/")
   );
   const config2 = touchesWorkflows ? await readDefaultBranchAllowWorkflowChanges({ repo, remote: io.remote, token }) : { allowed: false, problem: null };
   const scoped = await readScope({ repo, target, base: result.base });
-  if (!scoped.ok) return { problems: [scoped.problem], alreadyPushed: false, changes: [] };
+  if (!scoped.ok) return unjudgedCommits([scoped.problem]);
   const adaptable = target.adapt ? await findAdaptable({
     repo,
     remote: io.remote,
@@ -91368,16 +91303,23 @@ async function checkCommits({
   }
   return { problems, alreadyPushed: verified.alreadyPushed, changes: verified.changes };
 }
-async function recordAdaptation({
-  env,
-  io,
-  target,
-  result,
-  repo,
-  token,
-  written,
-  changes
-}) {
+async function checkPlan({ env, io, target, result, repo, token }) {
+  if (target.role !== "plan" || !result.head || !hasCommits(result)) return [];
+  return [
+    ...await checkPlanRecord({ repo, head: result.head, build: target.build }),
+    // A failed plan writes nothing to the build branch: nothing to hold.
+    ...target.adapt || result.status !== "complete" ? [] : await checkPlanText({
+      env,
+      repo,
+      remote: io.remote,
+      token,
+      fetch: io.fetch,
+      ...io.log ? { log: io.log } : {},
+      ...io.github ? { github: io.github } : {}
+    })
+  ];
+}
+async function recordAdaptation({ env, io, target, result, repo, token }, written, changes) {
   if (!target.adapt || written.kind !== "published" || !result.base || !result.head) return written;
   if (!hasCommits(result)) return written;
   const line = await writeAdaptationRecord({

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { SimRun } from '../github/fake-github.js';
+import type { SimRun } from '../github/records.js';
 import { readOnlyToken } from '../github/tokens.js';
 import type { TokenRequestGrant } from '../oidc/issuer.js';
 

@@ -1,11 +1,15 @@
+/**
+ * One run attempt of the Baton workflow on the simulated runner: its two jobs
+ * in their folders, the artifact handed between them, the run's conclusion.
+ */
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SimJob, SimRun } from '../github/fake-github.js';
+import type { SimJob, SimRun } from '../github/records.js';
+import type { ActionsRunnerOptions, JobRecord } from './actions-runner-options.js';
 import { checkout } from './checkout.js';
 import { type JobDirs, type JobName, type JobWorld, jobEnv } from './job-env.js';
 import { batonCommand, runStep, stepInputs } from './run-step.js';
-import type { ActionsRunnerOptions, JobRecord } from './runner.js';
 import { canConfineSimJobs, removeSimToolUser, simToolUser } from './tool-user.js';
 
 /**

@@ -1,49 +1,11 @@
-import type { FakeGitHub, SimRun } from '../github/fake-github.js';
-import type { OidcIssuer } from '../oidc/issuer.js';
-import type { JobName, JobWorld } from './job-env.js';
+/**
+ * The simulated Actions runner: takes every run the app dispatches (and every
+ * re-run) in order, keeps the workflow's concurrency groups, and plays each
+ * run (play-run.ts) as a real process per job.
+ */
+import type { SimRun } from '../github/records.js';
+import type { ActionsRunnerOptions, JobRecord } from './actions-runner-options.js';
 import { crashRecord, playRun } from './play-run.js';
-import type { CodeSource, StepOutcome } from './run-step.js';
-
-/** One job of one run attempt, kept for tests and for reading what went wrong. */
-export interface JobRecord {
-  runId: number;
-  attempt: number;
-  job: JobName;
-  /** The step's exit code; checkout failures count as the job's. */
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** The job summary the step wrote (GITHUB_STEP_SUMMARY). */
-  summary: string;
-  stopped?: StepOutcome['stopped'];
-}
-
-/** What the runner plays runs against, and how. */
-export interface ActionsRunnerOptions {
-  gh: FakeGitHub;
-  issuer: OidcIssuer;
-  world: Omit<JobWorld, 'repository' | 'repositoryId' | 'audience'> & { audience?: string };
-  /** The simulator's git remote for the repository. */
-  gitUrl: string;
-  /**
-   * How Baton's session code is run: `action` (the default: the committed
-   * bundle, as the workflow's `uses:` step runs it, with no install step),
-   * `source` (tsx on src) or `bin` (bin/baton.js, `npx baton session …`).
-   */
-  code?: CodeSource;
-  /** Runs at the same time; default 1, so runs go strictly in dispatch order. */
-  parallel?: number;
-  /** A job's time limit; default 2 minutes. */
-  jobTimeoutMs?: number;
-  /** Keep each run's folders (workspaces, BATON_OUT) for inspection. */
-  keepFolders?: boolean;
-  /**
-   * Give each agent job a throwaway tools user, so its session runs confined
-   * and behind the egress rules; default: where the machine allows it
-   * (root, sudo, iptables; `canConfineSimJobs`).
-   */
-  toolUsers?: boolean;
-}
 
 /** A running runner: the jobs it played so far. */
 export interface ActionsRunner {

@@ -1,3 +1,7 @@
+/**
+ * GitHub's cap on the text of a comment, an issue or a pull request, which
+ * the simulated GitHub checks before a route runs (FakeGitHub.handle).
+ */
 import type { ApiResponse } from './router.js';
 
 /** GitHub's cap on the body of a comment, an issue or a pull request, in characters. */

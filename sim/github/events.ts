@@ -1,9 +1,31 @@
-import type { FakeGitHub, SimComment, SimPull, SimReview, SimRun } from './fake-github.js';
+/**
+ * The webhooks the simulated GitHub sends, shaped as GitHub shapes them, and
+ * what they read of the repository they come from (`EventSource`).
+ */
+import type { GitData } from './git/git-data.js';
+import type { SimComment, SimIssue, SimPull, SimReview, SimRun, SimUser } from './records.js';
 
 /** A webhook the simulated GitHub would deliver: event name and payload. */
 export interface SimEvent {
   name: string;
   payload: Record<string, unknown>;
+}
+
+/** What the webhooks read of the simulated repository (GitHubState is one), and where they land. */
+export interface EventSource {
+  readonly owner: string;
+  readonly repo: string;
+  readonly fullName: string;
+  readonly htmlUrl: string;
+  readonly defaultBranch: string;
+  readonly botLogin: string;
+  readonly installationId: number;
+  readonly repositoryId: number;
+  readonly git: Pick<GitData, 'refs' | 'resolve'>;
+  readonly issues: ReadonlyMap<number, SimIssue>;
+  readonly outbox: SimEvent[];
+  now(): string;
+  user(login: string): SimUser;
 }
 
 /**
@@ -12,9 +34,9 @@ export interface SimEvent {
  * land in `gh.outbox`; a test or the simulator delivers them.
  */
 export class EventFactory {
-  readonly #gh: FakeGitHub;
+  readonly #gh: EventSource;
 
-  constructor(gh: FakeGitHub) {
+  constructor(gh: EventSource) {
     this.#gh = gh;
   }
 

@@ -1,157 +1,22 @@
-import { EventFactory, type SimEvent } from './events.js';
-import type { GitData } from './git/git-data.js';
-import { GraphqlBudget } from './graphql/graphql-budget.js';
-import {
-  type Access,
-  agentJobPermissions,
-  exceeding,
-  type Grants,
-  missingPermission,
-  notAccessible,
-  workflowChanges,
-  workflowRefusal,
-} from './permissions.js';
+/**
+ * The simulated GitHub as a client reaches it: the state of one repository
+ * (github-state.ts) behind GitHub's route templates (routes/), with GitHub's
+ * checks before a route runs (the token's permissions, the body cap), faults
+ * injected in its answers, and the log of every request.
+ */
+import { refuseLongBody } from './body-limit.js';
+import { type FakeGitHubOptions, GitHubState } from './github-state.js';
+import { missingPermission, notAccessible, workflowRefusal } from './permissions.js';
 import { type ApiRequest, type ApiResponse, json, Router } from './router.js';
 import { registerContentRoutes } from './routes/routes-contents.js';
-import { installationToken, registerGitRoutes } from './routes/routes-git.js';
+import { registerGitRoutes } from './routes/routes-git.js';
 import { registerGraphqlRoutes } from './routes/routes-graphql.js';
-import {
-  appManifestGrants,
-  type InstallationGrants,
-  registerInstallationRoutes,
-} from './routes/routes-installation.js';
+import { registerInstallationRoutes } from './routes/routes-installation.js';
 import { registerIssueRoutes } from './routes/routes-issues.js';
-import { registerProbeRoutes, type SimCommitComment } from './routes/routes-probes.js';
+import { registerProbeRoutes } from './routes/routes-probes.js';
 import { registerPullRoutes } from './routes/routes-pulls.js';
 import { registerRunRoutes } from './routes/routes-runs.js';
 import { registerSubIssueRoutes } from './routes/routes-sub-issues.js';
-import { GitStore } from './store.js';
-
-/** The agent job's `GITHUB_TOKEN` in the simulator: `ghs_simreadonly_<run>` (sim/github/tokens.ts). */
-const READ_ONLY_TOKEN = /^ghs_simreadonly_\d+$/;
-
-export interface SimUser {
-  login: string;
-  type: 'User' | 'Bot';
-}
-
-export interface SimIssue {
-  number: number;
-  title: string;
-  body: string;
-  state: 'open' | 'closed';
-  labels: string[];
-  user: SimUser;
-  createdAt: string;
-  /** Set for pull requests, which are issues too. */
-  pull: boolean;
-  /** Who added which label, oldest first (`events.labeled` records them). */
-  labelEvents?: { label: string; actor: string; at?: string }[];
-  /** Why it was closed (`completed`, `not_planned`); null while open. */
-  stateReason?: string | null;
-  /** The issue this one is a sub-issue of. */
-  parent?: number;
-  /** Its sub-issues, in GitHub's order (the order they were added). */
-  subIssues?: number[];
-  /** The issues that block this one ("blocked by" links), in the order they were added. */
-  blockedBy?: number[];
-  /** The body's last edit (GitHub keeps its time and author), if any. */
-  lastEdit?: { at: string; editor: string };
-  /** Title changes, oldest first. */
-  renames?: { at: string; actor: string }[];
-}
-
-export interface SimComment {
-  id: number;
-  issue: number;
-  body: string;
-  user: SimUser;
-  createdAt: string;
-  updatedAt: string;
-  reactions: { login: string; content: string }[];
-}
-
-export interface SimPull {
-  number: number;
-  title: string;
-  body: string;
-  head: string;
-  base: string;
-  state: 'open' | 'closed';
-  mergedAt: string | null;
-  /** When it was closed (merged or not); tests that close one set it. */
-  closedAt?: string | null;
-  user: SimUser;
-  createdAt: string;
-  autoMerge: boolean;
-  /** Logins asked to review (`POST …/requested_reviewers`). */
-  requestedReviewers?: string[];
-  /** A fork's pull request: the fork (`owner/name`) and its head commit; `head` is its branch there. */
-  fork?: { fullName: string; sha: string };
-}
-
-export interface SimReview {
-  id: number;
-  pull: number;
-  user: SimUser;
-  body: string;
-  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED';
-  commitId: string;
-  submittedAt: string;
-  comments: { path: string; line: number; side: string; body: string }[];
-}
-
-export interface SimCheckRun {
-  id: number;
-  headSha: string;
-  name: string;
-  status: 'queued' | 'in_progress' | 'completed';
-  conclusion: string | null;
-  detailsUrl: string;
-  output?: unknown;
-}
-
-/** A repository label (`POST /repos/{owner}/{repo}/labels`). */
-export interface SimLabel {
-  name: string;
-  color: string;
-  description: string;
-}
-
-/** A commit status (Jenkins, Vercel, older CircleCI report through these). */
-export interface SimStatus {
-  sha: string;
-  context: string;
-  state: 'error' | 'failure' | 'pending' | 'success';
-  targetUrl: string | null;
-}
-
-export interface SimRun {
-  id: number;
-  workflow: string;
-  displayTitle: string;
-  event: string;
-  headBranch: string;
-  headSha: string;
-  status: 'queued' | 'in_progress' | 'completed';
-  conclusion: string | null;
-  createdAt: string;
-  updatedAt: string;
-  runAttempt: number;
-  inputs: Record<string, string>;
-  /** Who started the run; the app's bot when absent (every dispatch is the app's). */
-  triggeringActor?: string;
-  /** The current attempt's jobs, as the runner plays them. */
-  jobs?: SimJob[];
-}
-
-/** One job of a run attempt, as `GET …/runs/{run_id}/attempts/{attempt_number}/jobs` lists it. */
-export interface SimJob {
-  id: number;
-  name: string;
-  status: 'queued' | 'in_progress' | 'completed';
-  conclusion?: 'success' | 'failure' | null;
-}
 
 /** Something the app did, as a test wants to assert it. */
 export interface SimRequestLog {
@@ -163,172 +28,26 @@ export interface SimRequestLog {
   body: unknown;
 }
 
-export interface FakeGitHubOptions {
-  owner?: string;
-  repo?: string;
-  defaultBranch?: string;
-  /** The app's bot login, `<slug>[bot]`. */
-  botLogin?: string;
-  /** The clock; tests move it. */
-  now?: () => string;
-  /** Where the git data lives; default in memory. The end-to-end simulator passes a real repository. */
-  git?: GitData;
-  /**
-   * The installation of the app on this repository, and the repository's id;
-   * default 1 and 1. A simulator serving several repositories gives each its own.
-   */
-  installationId?: number;
-  repositoryId?: number;
-  /**
-   * The installation's GraphQL points an hour (GitHub: 5,000); repositories of
-   * one installation share one budget, so a simulator serving several passes it.
-   */
-  graphqlBudget?: GraphqlBudget;
-}
-
-/** A push's effect on one branch; `after` null for a deleted branch. */
-export interface BranchMove {
-  branch: string;
-  before: string | null;
-  after: string | null;
-  sender: string;
-}
-
 /**
  * A GitHub good enough to run Baton against: one repository, its git data,
  * issues, comments, pull requests, reviews, checks and Actions runs, served
  * through GitHub's own route templates. Tests mount it on nock; the end-to-end
  * simulator serves it over HTTP.
  */
-export class FakeGitHub {
-  readonly owner: string;
-  readonly repo: string;
-  readonly defaultBranch: string;
-  readonly botLogin: string;
-  readonly git: GitData;
-  readonly installationId: number;
-  readonly repositoryId: number;
-  readonly issues = new Map<number, SimIssue>();
-  /**
-   * Sub-issues of another repository, by parent number, as GitHub lists them (their
-   * `repository_url` names that repository): GitHub lets an issue's sub-issues live elsewhere.
-   */
-  readonly foreignSubIssues = new Map<number, Record<string, unknown>[]>();
-  readonly comments: SimComment[] = [];
-  readonly pulls = new Map<number, SimPull>();
-  readonly reviews: SimReview[] = [];
-  readonly checkRuns: SimCheckRun[] = [];
-  /** The repository's labels by name, lower-cased (GitHub compares them so). */
-  readonly labels = new Map<string, SimLabel>();
-  /** Commit statuses, newest last; the newest per context and commit counts. */
-  readonly statuses: SimStatus[] = [];
-  readonly runs: SimRun[] = [];
-  readonly permissions = new Map<string, 'admin' | 'write' | 'read' | 'none'>();
+export class FakeGitHub extends GitHubState {
   readonly log: SimRequestLog[] = [];
-  /** Workflows GitHub knows (on the default branch), by file name. */
-  readonly workflows = new Set<string>();
-  /** Webhooks GitHub would have sent, oldest first; whoever delivers them takes them out. */
-  readonly outbox: SimEvent[] = [];
-  readonly events = new EventFactory(this);
   /** Answers to give once, before routing: `{ route, status, body }` (fault injection). */
   readonly faults: { route: string; response: ApiResponse }[] = [];
-  /** Told of every run a dispatch queues (the end-to-end simulator runs its jobs). */
-  readonly runListeners = new Set<(run: SimRun) => void>();
-  /**
-   * Branch protection's "Require branches to be up to date before merging" on
-   * every base branch. GitHub calls a pull request that fell behind its base
-   * `behind` only under that rule; without it, one that merges cleanly is
-   * `clean`. On by default (the tests' scenarios play the update-branch path).
-   */
-  requireUpToDate = true;
-  /**
-   * Whether GraphQL's `refs(refPrefix:)` lists refs outside refs/heads and
-   * refs/tags (usage and adaptation records), and `nodes(ids:)` resolves their
-   * node ids. No documentation says; false plays a GitHub that does neither
-   * (`baton doctor`'s probe then answers no).
-   */
-  graphqlListsHiddenRefs = true;
-  /**
-   * Pages of `git/matching-refs`, with GitHub's `Link` header. GitHub is seen to answer
-   * every match at once and ignore `per_page`, though its description gives the listing a
-   * `Link` header: null (default) answers all at once; a number plays pages of that size.
-   */
-  matchingRefsPageSize: number | null = null;
-  /**
-   * Whether GraphQL's `viewerHasReacted` is the app's own reaction under its token. No
-   * documentation says; false plays a GitHub that answers false for the app's 👀 (in the
-   * build query and `baton doctor`'s probe), so Baton must read its reactions over REST.
-   */
-  viewerHasReactedIsApp = true;
-  /**
-   * Whether GraphQL's `updateRefs` may update refs outside refs/heads and
-   * refs/tags (a finished build's locks and exchange refs). No documentation
-   * says; false plays a GitHub that refuses them, with an error answer.
-   */
-  updateRefsTouchesHiddenRefs = true;
-  /** Whether the agent job's read-only GITHUB_TOKEN may read a collaborator's permission. */
-  readOnlyTokenReadsPermissions = true;
-  /** Whether a git push of a new refs/baton/* ref needs `workflows` (true: the simulator refuses it). */
-  hiddenRefPushNeedsWorkflows = false;
-  /** Whether a push to refs/baton/* starts the repository's `on: push` workflows (a run of `ci.yml`). */
-  pushToHiddenRefsStartsWorkflows = false;
-  /** Comments on commits (the doctor's reaction probe). */
-  readonly commitComments: SimCommitComment[] = [];
   /**
    * The other repositories of this repository's installation (same `installationId`),
    * which `GET /installation/repositories` lists after this one. Tests that serve several
    * repositories on nock pick each request's repository by its path (`mountOnNock`).
    */
   readonly installationPeers: FakeGitHub[] = [];
-  /** Whether the app is installed on the repository (`GET /repos/{owner}/{repo}/installation`). */
-  installed = true;
-  /** What the installation was granted; default exactly app.yml's permissions and events. */
-  installationGrants: InstallationGrants = appManifestGrants();
-  /** The repository's Actions variables by name (`vars.*` in workflows). */
-  readonly variables = new Map<string, string>();
-  /** The repository's Actions secrets by name (`secrets.*` in workflows); the API never shows them. */
-  readonly secrets = new Map<string, string>();
-  /**
-   * The app's permissions on this installation (what it was granted), which
-   * its own installation tokens carry and a narrower token may ask part of.
-   */
-  get appPermissions(): Grants {
-    return this.installationGrants.permissions as Grants;
-  }
-  /** The agent job's read-only `GITHUB_TOKEN`'s permissions (the workflow template's). */
-  agentJobPermissions: Grants = agentJobPermissions();
-  /**
-   * Whether every request made with an installation token is checked against
-   * the permissions it was minted with, as GitHub checks it. On by default.
-   */
-  checkPermissions = true;
-  /**
-   * Answer as GitHub Enterprise Server of this version (`'3.17'`): every
-   * answer carries `x-github-enterprise-version`, `GET /meta` has
-   * `installed_version`, and a dispatch with `return_run_details` is refused
-   * with 400, as on 3.20 and earlier. Null: github.com.
-   */
-  enterpriseVersion: string | null = null;
-  /** Narrowed installation tokens minted, with their permissions. */
-  readonly tokens = new Map<string, Grants>();
-  now: () => string;
-  /** The installation's hourly GraphQL points, charged per call (graphql-budget.ts). */
-  readonly graphqlBudget: GraphqlBudget;
-  #ids = 1000;
-  #narrowed = 0;
   readonly #router = new Router();
 
   constructor(options: FakeGitHubOptions = {}) {
-    this.owner = options.owner ?? 'octo-org';
-    this.repo = options.repo ?? 'widgets';
-    this.defaultBranch = options.defaultBranch ?? 'main';
-    this.botLogin = options.botLogin ?? 'baton[bot]';
-    this.installationId = options.installationId ?? 1;
-    this.repositoryId = options.repositoryId ?? 1;
-    this.now = options.now ?? (() => new Date().toISOString());
-    this.graphqlBudget = options.graphqlBudget ?? new GraphqlBudget();
-    this.git = options.git ?? new GitStore();
-    this.git.commitOn(this.defaultBranch, { 'README.md': '# widgets\n' }, 'Initial commit');
+    super(options);
     registerGitRoutes(this.#router, this);
     registerIssueRoutes(this.#router, this);
     registerSubIssueRoutes(this.#router, this);
@@ -340,33 +59,17 @@ export class FakeGitHub {
     registerProbeRoutes(this.#router, this);
   }
 
-  nextId(): number {
-    return ++this.#ids;
-  }
-
-  /** The repository's GraphQL node id (`node_id`), which mutations such as `updateRefs` name it by. */
-  get nodeId(): string {
-    return `R_kgDO${String(this.repositoryId).padStart(6, '0')}`;
-  }
-
-  get fullName(): string {
-    return `${this.owner}/${this.repo}`;
-  }
-
-  get htmlUrl(): string {
-    return `https://github.com/${this.fullName}`;
-  }
-
-  user(login: string): SimUser {
-    return { login, type: login.endsWith('[bot]') ? 'Bot' : 'User' };
-  }
-
   /** Handles one REST request; unknown routes answer 501 so a test sees them. */
   handle(request: ApiRequest): ApiResponse {
     const matched = this.#router.resolve(request);
     const route = matched?.template ?? `${request.method} ${request.path}`;
+    // GitHub's checks come first: the token's permissions, then a body over GitHub's cap.
     // The route runs before a fault answers in its place: a fault is an answer lost on the way.
-    const answered = matched ? (this.authorize(request, matched) ?? matched.run()) : null;
+    const answered = matched
+      ? (this.authorize(request, matched) ??
+        refuseLongBody(matched.template, request.body) ??
+        matched.run())
+      : null;
     const faultIndex = this.faults.findIndex((fault) => fault.route === route);
     const response =
       faultIndex >= 0
@@ -403,42 +106,6 @@ export class FakeGitHub {
   }
 
   /**
-   * Mints an installation token, as `POST /app/installations/{id}/access_tokens`
-   * does: with the app's permissions when none are asked, else with those
-   * asked, which must be within the app's (GitHub answers 422 otherwise).
-   */
-  mintToken(asked?: Grants): { token: string; permissions: Grants } | { exceeding: string[] } {
-    if (asked === undefined) {
-      return { token: installationToken(this.installationId), permissions: this.appPermissions };
-    }
-    const over = exceeding(asked, this.appPermissions);
-    if (over.length > 0) return { exceeding: over };
-    const token = installationToken(this.installationId, ++this.#narrowed);
-    const permissions = { metadata: 'read' as Access, ...asked };
-    this.tokens.set(token, permissions);
-    return { token, permissions };
-  }
-
-  /**
-   * The permissions a credential carries: a narrowed token's, the app's
-   * token's, the agent job's read-only token's; null for anything else (the
-   * app's JWT, no credential), which the simulator does not check.
-   */
-  grantsOf(credential: string | null): Grants | null {
-    if (credential === null) return null;
-    const narrowed = this.tokens.get(credential);
-    if (narrowed) return narrowed;
-    if (credential === installationToken(this.installationId)) return this.appPermissions;
-    if (READ_ONLY_TOKEN.test(credential)) return this.agentJobPermissions;
-    return null;
-  }
-
-  /** The permissions of the token a request carries; null when none is checked. */
-  grantsOfRequest(request: ApiRequest): Grants | null {
-    return this.checkPermissions ? this.grantsOf(credentialIn(request.headers)) : null;
-  }
-
-  /**
    * GitHub's 403 for a request its token's permissions do not cover (GitHub's
    * endpoint data, issue endpoints by the target's type), or for a move of a
    * ref that creates or updates a workflow file without `workflows`; null when allowed.
@@ -447,8 +114,7 @@ export class FakeGitHub {
     request: ApiRequest,
     matched: { template: string; params: Record<string, string> },
   ): ApiResponse | null {
-    if (!this.checkPermissions) return null;
-    const grants = this.grantsOf(credentialIn(request.headers));
+    const grants = this.grantsOfRequest(request);
     if (!grants) return null;
     const missing = missingPermission({
       route: matched.template,
@@ -494,317 +160,10 @@ export class FakeGitHub {
     return this.workflowChangeOf(ref, after);
   }
 
-  /**
-   * The first workflow file moving `ref` to `after` creates or updates,
-   * relative to the ref's old state; a new ref is compared with where it
-   * leaves the default branch (its merge base with it), so a branch cut from
-   * a commit the repository already holds changes nothing.
-   */
-  workflowChangeOf(ref: string, after: string): string | null {
-    const old = this.git.refs.get(ref);
-    const main = this.git.refs.get(`refs/heads/${this.defaultBranch}`);
-    const before = old ?? (main ? this.git.mergeBase(after, main) : null);
-    const changed = workflowChanges(
-      before ? this.git.filesOf(before) : new Map(),
-      this.git.filesOf(after),
-    );
-    return changed[0] ?? null;
-  }
-
-  /** Opens an issue; returns its number. */
-  openIssue({
-    title,
-    body = '',
-    user = 'octocat',
-    labels = [],
-  }: {
-    title: string;
-    body?: string;
-    user?: string;
-    labels?: string[];
-  }): number {
-    const number = this.nextIssueNumber();
-    this.issues.set(number, {
-      number,
-      title,
-      body,
-      state: 'open',
-      labels,
-      user: this.user(user),
-      createdAt: this.now(),
-      pull: false,
-    });
-    return number;
-  }
-
-  /** Makes `child` a sub-issue of `parent`, last in its list, as `POST …/sub_issues` does. */
-  addSubIssue(parent: number, child: number): void {
-    const parentIssue = this.issues.get(parent);
-    const childIssue = this.issues.get(child);
-    if (!parentIssue || !childIssue) throw new Error(`no issue #${parent} or #${child}`);
-    parentIssue.subIssues = [...(parentIssue.subIssues ?? []), child];
-    childIssue.parent = parent;
-  }
-
-  /** Records that `blocker` blocks `issue`, as `POST …/dependencies/blocked_by` does. */
-  addBlockedBy(issue: number, blocker: number): void {
-    const blocked = this.issues.get(issue);
-    if (!blocked || !this.issues.has(blocker)) throw new Error(`no issue #${issue} or #${blocker}`);
-    if (!blocked.blockedBy?.includes(blocker))
-      blocked.blockedBy = [...(blocked.blockedBy ?? []), blocker];
-  }
-
-  nextIssueNumber(): number {
-    return Math.max(0, ...this.issues.keys()) + 1;
-  }
-
-  addComment({ issue, body, user }: { issue: number; body: string; user: string }): SimComment {
-    const at = this.now();
-    const comment: SimComment = {
-      id: this.nextId(),
-      issue,
-      body,
-      user: this.user(user),
-      createdAt: at,
-      updatedAt: at,
-      reactions: [],
-    };
-    this.comments.push(comment);
-    this.events.comment(comment);
-    return comment;
-  }
-
-  /** Moves a branch as a push would, with the webhooks GitHub sends for it. */
-  setBranch(branch: string, sha: string, sender = this.botLogin): void {
-    const ref = `refs/heads/${branch}`;
-    const before = this.git.refs.get(ref) ?? null;
-    this.git.refs.set(ref, sha);
-    this.announcePush({ branch, before, after: sha, sender });
-  }
-
-  /** The webhooks of a branch that moved (`push`, and `synchronize` on its open PRs). */
-  announcePush({ branch, before, after, sender }: BranchMove): void {
-    this.events.push(branch, before, after ?? '0'.repeat(40), sender);
-    if (after === null || before === null) return;
-    for (const pull of this.pulls.values()) {
-      if (pull.state === 'open' && pull.head === branch) {
-        this.events.pull('synchronize', pull, sender);
-      }
-    }
-  }
-
-  /** Commits on a branch and pushes it. */
-  pushCommit({
-    branch,
-    changes,
-    message = 'change',
-    sender = this.botLogin,
-  }: {
-    branch: string;
-    changes: Record<string, string | null>;
-    message?: string;
-    sender?: string;
-  }): string {
-    const parent = this.git.refs.get(`refs/heads/${branch}`) ?? null;
-    const sha = this.git.commit({ parent, changes, message });
-    this.setBranch(branch, sha, sender);
-    return sha;
-  }
-
-  openPull({
-    title,
-    body,
-    head,
-    base,
-    user,
-  }: {
-    title: string;
-    body: string;
-    head: string;
-    base: string;
-    user: string;
-  }): SimPull {
-    const number = this.nextIssueNumber();
-    const at = this.now();
-    this.issues.set(number, {
-      number,
-      title,
-      body,
-      state: 'open',
-      labels: [],
-      user: this.user(user),
-      createdAt: at,
-      pull: true,
-    });
-    const pull: SimPull = {
-      number,
-      title,
-      body,
-      head,
-      base,
-      state: 'open',
-      mergedAt: null,
-      user: this.user(user),
-      createdAt: at,
-      autoMerge: false,
-    };
-    this.pulls.set(number, pull);
-    this.events.pull('opened', pull, user);
-    return pull;
-  }
-
-  /** An outsider's pull request from a fork: `head` is a branch of the fork, whatever its name. */
-  openForkPull({
-    head,
-    base,
-    user,
-    fork = `${user}/${this.repo}`,
-  }: {
-    head: string;
-    base: string;
-    user: string;
-    fork?: string;
-  }): SimPull {
-    const pull = this.openPull({ title: 'A change', body: '', head, base, user });
-    pull.fork = { fullName: fork, sha: 'f'.repeat(40) };
-    return pull;
-  }
-
-  addReview(review: Omit<SimReview, 'id' | 'submittedAt' | 'user'> & { user: string }): SimReview {
-    const stored: SimReview = {
-      ...review,
-      id: this.nextId(),
-      user: this.user(review.user),
-      submittedAt: this.now(),
-    };
-    this.reviews.push(stored);
-    const pull = this.pulls.get(review.pull);
-    if (pull) this.events.review(stored, pull);
-    return stored;
-  }
-
-  /** Records a dispatched run; its name follows the workflow's `run-name`. */
-  startRun({
-    workflow,
-    ref,
-    sha,
-    inputs,
-  }: {
-    workflow: string;
-    ref: string;
-    sha: string;
-    inputs: Record<string, string>;
-  }): SimRun {
-    const at = this.now();
-    const displayTitle = `baton ${inputs.role ?? ''} ${inputs.build ?? ''} ${inputs.worker || '-'} ${inputs.trigger || '-'}`;
-    const run: SimRun = {
-      id: this.nextId(),
-      workflow,
-      displayTitle,
-      event: 'workflow_dispatch',
-      headBranch: ref,
-      headSha: sha,
-      status: 'queued',
-      conclusion: null,
-      createdAt: at,
-      updatedAt: at,
-      runAttempt: 1,
-      inputs,
-    };
-    this.runs.push(run);
-    for (const listener of this.runListeners) listener(run);
-    return run;
-  }
-
-  finishRun(id: number, conclusion: string): void {
-    const run = this.runs.find((r) => r.id === id);
-    if (!run) throw new Error(`no run ${id}`);
-    run.status = 'completed';
-    run.conclusion = conclusion;
-    run.updatedAt = this.now();
-    this.events.run('completed', run);
-    this.events.checkSuite(run.headBranch, run.headSha, conclusion);
-  }
-
-  /** A CI check on a head, completed, with the check_suite webhook GitHub sends. */
-  addCheck({
-    sha,
-    name = 'ci',
-    conclusion = 'success',
-  }: {
-    sha: string;
-    name?: string;
-    conclusion?: string;
-  }): void {
-    // CI is a workflow run too, so its failed jobs can be re-run.
-    const at = this.now();
-    const branch =
-      [...this.git.refs].find(([, head]) => head === sha)?.[0].replace('refs/heads/', '') ?? '';
-    const run: SimRun = {
-      id: this.nextId(),
-      workflow: 'ci.yml',
-      displayTitle: `CI ${branch}`,
-      event: 'pull_request',
-      headBranch: branch,
-      headSha: sha,
-      status: 'completed',
-      conclusion,
-      createdAt: at,
-      updatedAt: at,
-      runAttempt: 1,
-      inputs: {},
-    };
-    this.runs.push(run);
-    this.completeCheck(run, { name, conclusion });
-  }
-
-  /** A commit status on a head, with the `status` webhook GitHub sends. */
-  addStatus({
-    sha,
-    context = 'ci/jenkins',
-    state,
-  }: {
-    sha: string;
-    context?: string;
-    state: SimStatus['state'];
-  }): void {
-    this.statuses.push({ sha, context, state, targetUrl: `https://ci.example/${context}/${sha}` });
-    this.events.status({ sha, context, state });
-  }
-
-  /** Completes a CI run's check on its head, replacing the check of an earlier attempt. */
-  completeCheck(
-    run: SimRun,
-    { name = 'ci', conclusion }: { name?: string; conclusion: string },
-  ): void {
-    Object.assign(run, { status: 'completed', conclusion, updatedAt: this.now() });
-    const stale = this.checkRuns.findIndex(
-      (check) => check.headSha === run.headSha && check.name === name,
-    );
-    if (stale >= 0) this.checkRuns.splice(stale, 1);
-    this.checkRuns.push({
-      id: this.nextId(),
-      headSha: run.headSha,
-      name,
-      status: 'completed',
-      conclusion,
-      detailsUrl: `${this.htmlUrl}/actions/runs/${run.id}/job/${this.nextId()}`,
-    });
-    // GitHub sends both for an Actions run: the run's completion and its check suite's.
-    this.events.run('completed', run);
-    this.events.checkSuite(run.headBranch, run.headSha, conclusion);
-  }
-
   /** Routes the app called that are not in `allowed` (a list of GitHub route templates). */
   callsOutside(allowed: Set<string>): string[] {
     return [...new Set(this.log.map((entry) => entry.route))].filter(
       (route) => !allowed.has(route),
     );
   }
-}
-
-/** The credential of a request's `authorization` header (`token X`, `bearer X`); null when none. */
-function credentialIn(headers: Record<string, string>): string | null {
-  const [scheme = '', value = ''] = (headers.authorization ?? '').trim().split(/\s+/, 2);
-  return /^(token|bearer)$/i.test(scheme) && value ? value : null;
 }

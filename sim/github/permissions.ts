@@ -1,4 +1,11 @@
+/**
+ * Installation tokens' permissions as GitHub checks them: what each REST
+ * endpoint needs (GitHub's own endpoint data), what app.yml grants the app
+ * and the workflow template the agent job, and the `workflows` rule for a ref
+ * that changes workflow files.
+ */
 import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { type ApiResponse, json } from './router.js';
 
 /** A permission's level on an installation token, as GitHub names it. */
@@ -109,6 +116,21 @@ export function agentJobPermissions(): Grants {
     throw new Error('templates/workflows/baton.yml: the agent job has no permissions block');
   }
   return grants;
+}
+
+/** What an installation was granted: its permissions and the events it delivers. */
+export interface InstallationGrants {
+  permissions: Record<string, string>;
+  events: string[];
+}
+
+/** What app.yml asks for: a healthy installation has accepted exactly that. */
+export function appManifestGrants(): InstallationGrants {
+  const manifest = parse(readFileSync(new URL('app.yml', ROOT), 'utf8')) as {
+    default_permissions: Record<string, string>;
+    default_events: string[];
+  };
+  return { permissions: { ...manifest.default_permissions }, events: [...manifest.default_events] };
 }
 
 /** Narrows `asked` to what `granted` holds; the permissions that exceed it, if any. */

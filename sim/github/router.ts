@@ -1,4 +1,7 @@
-import { refuseLongBody } from './body-limit.js';
+/**
+ * REST routing by GitHub's own route templates, and the request and answer
+ * shapes every route of the simulated GitHub speaks.
+ */
 
 /** One REST request as the simulated GitHub sees it. */
 export interface ApiRequest {
@@ -47,7 +50,7 @@ export class Router {
     return found ? { template: found.template, response: found.run() } : null;
   }
 
-  /** The route a request takes and its parameters, without running it yet (a guard may refuse first). */
+  /** The route a request takes and its parameters, without running it yet (a check may refuse first). */
   resolve(
     request: ApiRequest,
   ): { template: string; params: Record<string, string>; run: () => ApiResponse } | null {
@@ -62,7 +65,7 @@ export class Router {
       return {
         template,
         params,
-        run: () => refuseLongBody(template, request.body) ?? route.handler(params, request),
+        run: () => route.handler(params, request),
       };
     }
     return null;

@@ -1,3 +1,8 @@
+/**
+ * The simulated GitHub's tokens: the installation tokens it mints (whose
+ * installation a token names), the agent job's read-only `GITHUB_TOKEN`, and
+ * the credential a request carries.
+ */
 import type { IncomingHttpHeaders } from 'node:http';
 
 /** The simulated Actions `GITHUB_TOKEN` of the agent job: it reads, it never writes. */
@@ -11,6 +16,24 @@ export function readOnlyToken(runId: number): string {
 /** Whether a credential is an agent job's read-only token. */
 export function isReadOnlyToken(token: string | null): boolean {
   return token?.startsWith(READ_ONLY_PREFIX) ?? false;
+}
+
+/**
+ * The token the simulated GitHub mints for an installation: `ghs_simulated`
+ * for installation 1, `ghs_simulated_<id>` for the others, so that a server
+ * of several installations can tell whose `/installation/…` request it is.
+ * A token asked with fewer permissions gets `_s<n>` after that.
+ */
+export function installationToken(installationId: number, narrowed?: number): string {
+  const base = installationId === 1 ? 'ghs_simulated' : `ghs_simulated_${installationId}`;
+  return narrowed === undefined ? base : `${base}_s${narrowed}`;
+}
+
+/** The installation a token of `installationToken` belongs to; null for any other credential. */
+export function installationOfToken(token: string | null): number | null {
+  const found = /^ghs_simulated(?:_(\d+))?(?:_s\d+)?$/.exec(token ?? '');
+  if (!found) return null;
+  return found[1] === undefined ? 1 : Number(found[1]);
 }
 
 /**

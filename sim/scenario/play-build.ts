@@ -1,6 +1,7 @@
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import type { Simulation } from '../e2e.js';
-import type { FakeGitHub, SimPull } from '../github/fake-github.js';
+import type { FakeGitHub } from '../github/fake-github.js';
+import type { SimPull } from '../github/records.js';
 
 /** How a maintainer plays a build: the issue, and what to do while it runs. */
 export interface PlayBuildOptions {

@@ -1,5 +1,5 @@
 import type { Simulation } from '../e2e.js';
-import type { SimPull } from '../github/fake-github.js';
+import type { SimPull } from '../github/records.js';
 import { findFinalPull, watchStatus } from './play-build.js';
 
 /** How a maintainer plays an improvement series: the issue, the `/improve`, and what to watch. */

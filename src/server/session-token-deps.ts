@@ -22,22 +22,6 @@ export function exchangeMarkerRef(runId: number, attempt: number): string {
   return `refs/baton-exchanges/${runId}/${attempt}`;
 }
 
-/** The endpoint's settings, from the app's environment (DESIGN §9). */
-export interface TokenEndpointSettings {
-  issuer: string;
-  audience: string;
-}
-
-/** Reads BATON_OIDC_ISSUER and BATON_OIDC_AUDIENCE, with GitHub.com's defaults. */
-export function readTokenEndpointSettings(
-  env: Record<string, string | undefined>,
-): TokenEndpointSettings {
-  return {
-    issuer: env.BATON_OIDC_ISSUER || 'https://token.actions.githubusercontent.com',
-    audience: env.BATON_OIDC_AUDIENCE || 'baton',
-  };
-}
-
 /**
  * The endpoint's GitHub side: as the app itself (JWT-authenticated), find the
  * repository's installation and mint a token for that one repository; through

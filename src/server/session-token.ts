@@ -17,13 +17,6 @@ import {
   verifySessionRequest,
 } from './verify-session-request.js';
 
-/** The Probot side of the endpoint and its settings (see session-token-deps.ts). */
-export {
-  createSessionTokenDepsFromProbot,
-  readTokenEndpointSettings,
-  type TokenEndpointSettings,
-} from './session-token-deps.js';
-
 /**
  * Probot's server handler, `(req, res) => boolean | Promise<boolean>`: true when
  * it answered. Probot does not export the type by name, so it is taken from
@@ -40,6 +33,22 @@ export {
   type SessionTokenPermissions,
   sessionTokenPermissions,
 } from './session-permissions.js';
+
+/** The endpoint's settings, from the app's environment (DESIGN §9). */
+export interface TokenEndpointSettings {
+  issuer: string;
+  audience: string;
+}
+
+/** Reads BATON_OIDC_ISSUER and BATON_OIDC_AUDIENCE, with GitHub.com's defaults. */
+export function readTokenEndpointSettings(
+  env: Record<string, string | undefined>,
+): TokenEndpointSettings {
+  return {
+    issuer: env.BATON_OIDC_ISSUER || 'https://token.actions.githubusercontent.com',
+    audience: env.BATON_OIDC_AUDIENCE || 'baton',
+  };
+}
 
 /** Where the endpoint reports; Probot's logger fits. */
 export interface SessionTokenLog {

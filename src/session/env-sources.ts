@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Where each variable of a session's environment comes from, so a missing or
  * malformed one is reported with what sets it (DESIGN §9, and
@@ -21,6 +23,31 @@ const OTHER_SOURCES: Record<string, string> = {
   ANTHROPIC_API_KEY: `the Baton workflow sets it from the repository secret ANTHROPIC_API_KEY (env: ANTHROPIC_API_KEY: \${{ secrets.ANTHROPIC_API_KEY }})`,
   GITHUB_TOKEN: `the Baton workflow sets it on the "Run the session" step (env: GITHUB_TOKEN: \${{ github.token }})`,
 };
+
+/** A variable that may be unset; empty reads as unset, as Actions passes an unset input or variable as ''. */
+export const optionalVar = z
+  .string()
+  .optional()
+  .transform((value) => (value ? value : undefined));
+
+/**
+ * Reads an environment with `schema`; every problem names the variable, says
+ * whether it is unset, empty or malformed, and what sets it in the workflow.
+ */
+export function parseEnvWith<S extends z.ZodType>(
+  schema: S,
+  source: Record<string, string | undefined>,
+): { ok: true; env: z.output<S> } | { ok: false; problems: string[] } {
+  const parsed = schema.safeParse(source);
+  if (parsed.success) return { ok: true, env: parsed.data };
+  return {
+    ok: false,
+    problems: parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '');
+      return renderEnvProblem({ name, value: source[name], message: issue.message });
+    }),
+  };
+}
 
 /** What sets `name` in a session, and where in the workflow; one sentence. */
 export function describeEnvSource(name: string): string {

@@ -1,12 +1,7 @@
 import { z } from 'zod';
 import { SESSION_ROLES } from '../core/sessions/session.js';
 import { BUILD_ID, LOOP_SUBJECT, WORKER_ID } from '../core/vocabulary/ids.js';
-import { renderEnvProblem } from './env-sources.js';
-
-const optional = z
-  .string()
-  .optional()
-  .transform((value) => (value ? value : undefined));
+import { optionalVar as optional, parseEnvWith } from './env-sources.js';
 
 /**
  * The environment of `baton session agent|publish` (DESIGN §9). The workflow
@@ -63,18 +58,7 @@ export type SessionEnv = z.infer<typeof SessionEnv>;
 
 export type ParsedSessionEnv = { ok: true; env: SessionEnv } | { ok: false; problems: string[] };
 
-/**
- * Reads the session's environment; every problem names the variable, says
- * whether it is unset, empty or malformed, and what sets it in the workflow.
- */
+/** Reads the session's environment; every problem says what sets the variable (`parseEnvWith`). */
 export function parseSessionEnv(source: Record<string, string | undefined>): ParsedSessionEnv {
-  const parsed = SessionEnv.safeParse(source);
-  if (parsed.success) return { ok: true, env: parsed.data };
-  return {
-    ok: false,
-    problems: parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? '');
-      return renderEnvProblem({ name, value: source[name], message: issue.message });
-    }),
-  };
+  return parseEnvWith(SessionEnv, source);
 }

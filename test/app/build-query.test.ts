@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { DELETE_REFS } from '../../src/github/act/clean-up-refs.js';
 import { ENABLE_AUTO_MERGE } from '../../src/github/act/pulls.js';
 import {
-  BUILD_PULLS_QUERY,
   BUILD_QUERY,
   BUILD_REFS_QUERY,
   PULL_CHECKS_QUERY,
@@ -11,8 +10,10 @@ import {
 
 describe("the app's GraphQL documents", () => {
   it.each([
-    ['the build query', BUILD_QUERY],
-    ['the build query’s further pages of PRs', BUILD_PULLS_QUERY],
+    [
+      'the build query (its first page, BatonBuild, and further pages of PRs, BatonBuildPulls)',
+      BUILD_QUERY,
+    ],
     ['the build query’s further pages of refs', BUILD_REFS_QUERY],
     ['a head’s further check runs and statuses', PULL_CHECKS_QUERY],
     ['the auto-merge mutation', ENABLE_AUTO_MERGE],

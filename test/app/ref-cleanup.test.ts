@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FakeGitHub, SimRun } from '../../sim/github/fake-github.js';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import type { SimRun } from '../../sim/github/records.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import { clearRefCleanUp, REFS_PER_MUTATION } from '../../src/github/act/clean-up-refs.js';
 import { BuildQueue } from '../../src/github/client/build-queue.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Action } from '../../src/core/context/action.js';
 import { makeContext } from '../../src/core/context/decide-context.js';
 import { decide } from '../../src/core/decide/decide.js';
-import { withCleanUp } from '../../src/core/decide/decide-clean-up.js';
+import { withCleanUp } from '../../src/core/decide/decide-ended.js';
 import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
 import { kinds, viewOf } from './decide-helpers.js';
 import {

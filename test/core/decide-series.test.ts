@@ -284,6 +284,21 @@ describe('an improvement series (/improve)', () => {
     expect(view.series?.ended).toBe('all-loops');
   });
 
+  it('tells the person who asked when a loop’s summary fails, and delivers what is merged', () => {
+    const failed = series({
+      ...loopOneDone,
+      runs: [...loopOneDone.runs, loopRun('summary', 1, { conclusion: 'failure' })],
+    });
+    const { actions, dispatches, view } = run(failed);
+    expect(dispatches).toEqual([]);
+    expect(view.series?.loops[0]?.stage).toBe('summary-failed');
+    expect(actions.some((a) => a.kind === 'open-final-pull')).toBe(true);
+    expect(actions.find((a) => a.kind === 'notice')).toMatchObject({
+      key: 'summary-failed/1',
+      body: expect.stringContaining("Loop 1's summary session failed"),
+    });
+  });
+
   it('answers a /improve on a build that already ran sessions, and a second /improve', () => {
     const config = makeConfig().ok ? (makeConfig() as { ok: true; config: Config }).config : null;
     if (!config) throw new Error('config');

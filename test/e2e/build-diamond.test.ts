@@ -38,7 +38,7 @@ const APP_PRIVATE_KEY = generateKeyPairSync('rsa', {
   publicKeyEncoding: { type: 'spki', format: 'pem' },
 }).privateKey;
 const RESYNC_TOKEN = `resync-${randomBytes(16).toString('hex')}`;
-/** What the simulated GitHub mints for every installation token (sim/github/routes/routes-git.ts). */
+/** What the simulated GitHub mints for every installation token (sim/github/tokens.ts). */
 const INSTALLATION_TOKEN = 'ghs_simulated';
 
 interface Played {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulation, startSimulation } from '../../sim/e2e.js';
 import { scripted } from '../../sim/fake-anthropic.js';
-import { installationToken } from '../../sim/github/routes/routes-git.js';
+import { installationToken } from '../../sim/github/tokens.js';
 import type { DoctorCheck } from '../../src/core/doctor/doctor.js';
 import { renderDoctor } from '../../src/core/doctor/doctor.js';
 import { runDoctorSession } from '../../src/doctor/doctor-session.js';

@@ -68,4 +68,29 @@ describe('readBuildGraph', () => {
     expect(contexts?.nodes.at(-1)).toMatchObject({ context: 'ci/jenkins', state: 'FAILURE' });
     expect(gh.log.filter((entry) => entry.route === 'POST /graphql')).toHaveLength(2);
   });
+
+  it('reads the worker PRs past the first twenty with the document’s BatonBuildPulls operation', async () => {
+    gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
+    gh.git.commitOn(integrationBranch(BUILD), { 'a.txt': 'a' }, 'build');
+    for (let i = 1; i <= 25; i++) {
+      gh.git.commitOn(`baton/${BUILD}/W${i}.1`, { [`w${i}.txt`]: 'w' }, 'work');
+      gh.openPull({
+        title: `W${i}.1`,
+        body: '',
+        head: `baton/${BUILD}/W${i}.1`,
+        base: integrationBranch(BUILD),
+        user: gh.botLogin,
+      });
+    }
+
+    const { repository } = await readBuildGraph(ctx, variables());
+
+    expect(repository.pullRequests.nodes.map((pull) => pull.headRefName)).toEqual(
+      Array.from({ length: 25 }, (_, i) => `baton/${BUILD}/W${i + 1}.1`),
+    );
+    const operations = gh.log
+      .filter((entry) => entry.route === 'POST /graphql')
+      .map((entry) => (entry.body as { operationName?: string }).operationName);
+    expect(operations).toEqual(['BatonBuild', 'BatonBuildPulls']);
+  });
 });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FakeGitHub, SimPull } from '../../sim/github/fake-github.js';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import type { SimPull } from '../../sim/github/records.js';
 import { type AppHarness, startApp } from '../support/app-harness.js';
 import { BUILD, installedRepo, labelledIssue, tickingClock } from '../support/builds.js';
 import { driveBuild, makeScript } from '../support/scripted-sessions.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SimRun } from '../../sim/github/fake-github.js';
+import type { SimRun } from '../../sim/github/records.js';
 import { type AppHarness, startApp } from '../support/app-harness.js';
 import { installedRepo, labelledIssue, tickingClock } from '../support/builds.js';
 import { driveBuild, makeScript } from '../support/scripted-sessions.js';

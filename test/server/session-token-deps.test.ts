@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import {
-  createSessionTokenDepsFromProbot,
-  type SessionTokenDeps,
-} from '../../src/server/session-token.js';
+import type { SessionTokenDeps } from '../../src/server/session-token.js';
+import { createSessionTokenDepsFromProbot } from '../../src/server/session-token-deps.js';
 import { probotOnNock } from '../support/app-tests.js';
 import { API } from '../support/mount-nock.js';
 import { contentFile, nockRunInspection } from './token-fixtures.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
-import { installationToken } from '../../sim/github/routes/routes-git.js';
+import { installationToken } from '../../sim/github/tokens.js';
 
 /**
  * GraphQL `updateRefs` as its schema describes it: atomic, each update guarded

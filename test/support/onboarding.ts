@@ -1,6 +1,7 @@
 import examples from '@octokit/webhooks-examples';
 import { afterEach, beforeEach, vi } from 'vitest';
-import { FakeGitHub, type SimPull } from '../../sim/github/fake-github.js';
+import { FakeGitHub } from '../../sim/github/fake-github.js';
+import type { SimPull } from '../../sim/github/records.js';
 import { BuildQueue } from '../../src/github/client/build-queue.js';
 import { resyncAll } from '../../src/github/reconcile/resync.js';
 import { scheduleSetup } from '../../src/github/setup/onboarding.js';

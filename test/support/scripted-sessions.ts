@@ -1,4 +1,5 @@
-import type { FakeGitHub, SimRun } from '../../sim/github/fake-github.js';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import type { SimRun } from '../../sim/github/records.js';
 import { renderUsageMessage, type UsageRecord, usageRef } from '../../src/core/plan/usage.js';
 import { renderVerdictMarker } from '../../src/core/sessions/verdict-marker.js';
 import { completionPath, integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';

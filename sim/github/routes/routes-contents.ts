@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FakeGitHub } from '../fake-github.js';
+import type { GitHubState } from '../github-state.js';
 import { json, notFound, type Router, unprocessable } from '../router.js';
 
 interface TreeEntryInput {
@@ -23,7 +23,7 @@ interface Pending {
  * (base tree plus entries) until a commit is made from it; the commit is the
  * store's own, with the tree's files.
  */
-export function registerContentRoutes(router: Router, gh: FakeGitHub): void {
+export function registerContentRoutes(router: Router, gh: GitHubState): void {
   const repoPath = '/repos/{owner}/{repo}';
   const pending: Pending = { blobs: new Map(), trees: new Map() };
   router
@@ -92,7 +92,7 @@ function applyEntry({
   files,
   entry,
 }: {
-  gh: FakeGitHub;
+  gh: GitHubState;
   pending: Pending;
   files: Map<string, string>;
   entry: TreeEntryInput;
@@ -121,13 +121,13 @@ function applyEntry({
   return null;
 }
 
-function blobContent(gh: FakeGitHub, pending: Pending, sha: string): string | null {
+function blobContent(gh: GitHubState, pending: Pending, sha: string): string | null {
   const stored = gh.git.objects.get(sha);
   return pending.blobs.get(sha) ?? (stored?.type === 'blob' ? stored.content : null);
 }
 
 /** A tree as path → text: one made here, or one the store holds; null when `sha` is neither. */
-function filesOfTree(gh: FakeGitHub, pending: Pending, sha: string): Map<string, string> | null {
+function filesOfTree(gh: GitHubState, pending: Pending, sha: string): Map<string, string> | null {
   const made = pending.trees.get(sha);
   if (made) return made;
   const tree = gh.git.objects.get(sha);
@@ -153,7 +153,7 @@ function changesBetween(
   return changes;
 }
 
-function commitBody(gh: FakeGitHub, pending: Pending, sha: string) {
+function commitBody(gh: GitHubState, pending: Pending, sha: string) {
   const commit = gh.git.objects.get(sha);
   if (commit?.type !== 'commit') throw new Error(`no commit ${sha}`);
   const treeSha = gh.git.entryAt(sha, '')?.sha ?? gitHash('tree', '[]');

@@ -1,10 +1,10 @@
-import type { FakeGitHub } from '../fake-github.js';
+import type { GitHubState } from '../github-state.js';
 import type { Grants } from '../permissions.js';
 import { json, notFound, type Router, unprocessable } from '../router.js';
 import { page } from './routes-issues.js';
 
 /** Git data, contents, compare and merges; plus the app's own endpoints. */
-export function registerGitRoutes(router: Router, gh: FakeGitHub): void {
+export function registerGitRoutes(router: Router, gh: GitHubState): void {
   const repoPath = '/repos/{owner}/{repo}';
   router
     .on('GET', '/app', () =>
@@ -230,24 +230,6 @@ function refBody(ref: string, sha: string, repository: string) {
     url: '',
     object: { sha, type: 'commit', url: '' },
   };
-}
-
-/**
- * The token the simulated GitHub mints for an installation: `ghs_simulated`
- * for installation 1, `ghs_simulated_<id>` for the others, so that a server
- * of several installations can tell whose `/installation/…` request it is.
- * A token asked with fewer permissions gets `_s<n>` after that.
- */
-export function installationToken(installationId: number, narrowed?: number): string {
-  const base = installationId === 1 ? 'ghs_simulated' : `ghs_simulated_${installationId}`;
-  return narrowed === undefined ? base : `${base}_s${narrowed}`;
-}
-
-/** The installation a token of `installationToken` belongs to; null for any other credential. */
-export function installationOfToken(token: string | null): number | null {
-  const found = /^ghs_simulated(?:_(\d+))?(?:_s\d+)?$/.exec(token ?? '');
-  if (!found) return null;
-  return found[1] === undefined ? 1 : Number(found[1]);
 }
 
 /**

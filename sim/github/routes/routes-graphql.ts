@@ -1,7 +1,8 @@
 import { type DocumentNode, Kind, type OperationDefinitionNode, parse } from 'graphql';
-import type { FakeGitHub, SimComment, SimPull } from '../fake-github.js';
+import type { GitHubState } from '../github-state.js';
 import { graphqlCost, graphqlRefusals } from '../graphql/graphql-cost.js';
 import { applyWindows } from '../graphql/graphql-windows.js';
+import type { SimComment, SimPull } from '../records.js';
 import { type ApiResponse, json, type Router } from '../router.js';
 import { refOfNodeId } from './routes-git.js';
 import { answerProbeQuery } from './routes-probes.js';
@@ -21,7 +22,7 @@ import { answerUpdateRefs } from './update-refs.js';
  * from the simulated state with every node of every connection, then cut to
  * the pages asked for (graphql-windows.ts). Anything else is an error.
  */
-export function registerGraphqlRoutes(router: Router, gh: FakeGitHub): void {
+export function registerGraphqlRoutes(router: Router, gh: GitHubState): void {
   router.on('POST', '/graphql', (_, request) => {
     const {
       query = '',
@@ -114,7 +115,7 @@ function withHeaders(response: ApiResponse, headers: Record<string, string>): Ap
 
 /** The whole answer (every node of every connection) to one of Baton's operations. */
 function answer(
-  gh: FakeGitHub,
+  gh: GitHubState,
   name: string,
   variables: Record<string, unknown>,
 ): Record<string, unknown> | null {
@@ -148,7 +149,7 @@ function answer(
  * only where GraphQL is played as listing hidden refs: no documentation says
  * GitHub resolves either.
  */
-function refByNodeId(gh: FakeGitHub, id: string) {
+function refByNodeId(gh: GitHubState, id: string) {
   const named = refOfNodeId(id);
   // Node ids are global: a ref of another repository of the installation resolves too.
   const owner = [gh, ...gh.installationPeers].find((one) => one.fullName === named?.repository);
@@ -173,7 +174,7 @@ function refByNodeId(gh: FakeGitHub, id: string) {
 }
 
 /** A plan session's check of who changed the issue's text after it was asked for. */
-function issueHistory(gh: FakeGitHub, variables: Record<string, unknown>) {
+function issueHistory(gh: GitHubState, variables: Record<string, unknown>) {
   const issue = gh.issues.get(Number(variables.issue));
   if (!issue) return null;
   const labelled = (issue.labelEvents ?? []).map((event) => ({
@@ -200,7 +201,7 @@ function issueHistory(gh: FakeGitHub, variables: Record<string, unknown>) {
  * Refs under a prefix in GitHub's order (alphabetical), each with its
  * commit's message when it points at a commit (usage and adaptation records).
  */
-function refsNode(gh: FakeGitHub, prefix: string) {
+function refsNode(gh: GitHubState, prefix: string) {
   const hidden = !prefix.startsWith('refs/heads/') && !prefix.startsWith('refs/tags/');
   if (hidden && !gh.graphqlListsHiddenRefs) return { nodes: [] };
   return {
@@ -219,7 +220,7 @@ function refsNode(gh: FakeGitHub, prefix: string) {
 }
 
 /** The pull requests into a base, oldest first (`orderBy: CREATED_AT ASC`). */
-function pullsNode(gh: FakeGitHub, base: string) {
+function pullsNode(gh: GitHubState, base: string) {
   return {
     nodes: [...gh.pulls.values()]
       .sort((a, b) => a.number - b.number)
@@ -228,7 +229,7 @@ function pullsNode(gh: FakeGitHub, base: string) {
   };
 }
 
-function buildRepository(gh: FakeGitHub, variables: Record<string, unknown>) {
+function buildRepository(gh: GitHubState, variables: Record<string, unknown>) {
   const issue = gh.issues.get(Number(variables.issue));
   const integration = String(variables.integration);
   const defaultBranch = String(variables.defaultBranch);
@@ -283,12 +284,12 @@ function buildRepository(gh: FakeGitHub, variables: Record<string, unknown>) {
   };
 }
 
-function refNode(gh: FakeGitHub, branch: string) {
+function refNode(gh: GitHubState, branch: string) {
   const oid = gh.git.resolve(branch);
   return oid ? { target: { oid } } : null;
 }
 
-function compareNode(gh: FakeGitHub, { base, head }: { base: string; head: string }) {
+function compareNode(gh: GitHubState, { base, head }: { base: string; head: string }) {
   const baseSha = gh.git.resolve(base);
   const headSha = gh.git.resolve(head);
   if (!baseSha || !headSha) return null;
@@ -297,7 +298,7 @@ function compareNode(gh: FakeGitHub, { base, head }: { base: string; head: strin
   return { compare: { aheadBy } };
 }
 
-function commentNode(gh: FakeGitHub, comment: SimComment) {
+function commentNode(gh: GitHubState, comment: SimComment) {
   const bot = comment.user.type === 'Bot';
   return {
     databaseId: comment.id,
@@ -342,7 +343,7 @@ function stateOf(pull: SimPull): 'OPEN' | 'CLOSED' | 'MERGED' {
   return pull.state === 'open' ? 'OPEN' : 'CLOSED';
 }
 
-function pullNode(gh: FakeGitHub, pull: SimPull) {
+function pullNode(gh: GitHubState, pull: SimPull) {
   const headSha = pull.fork?.sha ?? gh.git.resolve(pull.head) ?? '';
   const baseSha = gh.git.resolve(pull.base) ?? '';
   const commit = gh.git.objects.get(headSha);
@@ -403,7 +404,7 @@ function pullNode(gh: FakeGitHub, pull: SimPull) {
  * leaves in the rollup is not documented; the simulator keeps the newest of
  * each name, as GitHub's pull request page shows them.
  */
-function rollupOn(gh: FakeGitHub, sha: string) {
+function rollupOn(gh: GitHubState, sha: string) {
   const runs = new Map<string, (typeof gh.checkRuns)[number]>();
   for (const run of gh.checkRuns) if (run.headSha === sha) runs.set(run.name, run);
   const statuses = new Map<string, (typeof gh.statuses)[number]>();
@@ -431,7 +432,7 @@ function rollupOn(gh: FakeGitHub, sha: string) {
 }
 
 function mergeStateStatus(
-  gh: FakeGitHub,
+  gh: GitHubState,
   { headSha, baseSha }: { headSha: string; baseSha: string },
 ): string {
   if (gh.git.conflicts(baseSha, headSha).length > 0) return 'DIRTY';
@@ -440,20 +441,20 @@ function mergeStateStatus(
 }
 
 /** `<branch>:<path>` as GitHub's `object(expression:)` reads it. */
-function entryAt(gh: FakeGitHub, expression: string) {
+function entryAt(gh: GitHubState, expression: string) {
   const colon = expression.indexOf(':');
   const sha = gh.git.resolve(expression.slice(0, colon));
   return sha ? { sha, path: expression.slice(colon + 1) } : null;
 }
 
-function blobAt(gh: FakeGitHub, expression: string) {
+function blobAt(gh: GitHubState, expression: string) {
   const at = entryAt(gh, expression);
   const entry = at ? gh.git.entryAt(at.sha, at.path) : null;
   if (entry?.type !== 'blob') return null;
   return { oid: entry.sha, byteSize: entry.size, isTruncated: false, text: entry.content ?? '' };
 }
 
-function treeAt(gh: FakeGitHub, expression: string, withText: boolean) {
+function treeAt(gh: GitHubState, expression: string, withText: boolean) {
   const at = entryAt(gh, expression);
   if (!at || gh.git.entryAt(at.sha, at.path)?.type !== 'tree') return null;
   return {

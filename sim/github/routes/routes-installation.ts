@@ -1,29 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
-import type { FakeGitHub } from '../fake-github.js';
+import type { GitHubState } from '../github-state.js';
 import { json, notFound, type Router } from '../router.js';
-
-/** What an installation was granted: its permissions and the events it delivers. */
-export interface InstallationGrants {
-  permissions: Record<string, string>;
-  events: string[];
-}
-
-/** What app.yml asks for: a healthy installation has accepted exactly that. */
-export function appManifestGrants(): InstallationGrants {
-  const manifest = parse(readFileSync(new URL('../../../app.yml', import.meta.url), 'utf8')) as {
-    default_permissions: Record<string, string>;
-    default_events: string[];
-  };
-  return { permissions: { ...manifest.default_permissions }, events: [...manifest.default_events] };
-}
 
 /**
  * The app's installation on the repository (`GET /repos/{owner}/{repo}/installation`,
  * with its permissions and events as GitHub lists them; 404 when the app is not
  * installed) and the repository's Actions variables.
  */
-export function registerInstallationRoutes(router: Router, gh: FakeGitHub): void {
+export function registerInstallationRoutes(router: Router, gh: GitHubState): void {
   const repoPath = '/repos/{owner}/{repo}';
   router
     .on('GET', `${repoPath}/installation`, () =>
@@ -38,7 +21,7 @@ export function registerInstallationRoutes(router: Router, gh: FakeGitHub): void
     });
 }
 
-export function installationBody(gh: FakeGitHub) {
+export function installationBody(gh: GitHubState) {
   return {
     id: gh.installationId,
     app_id: 1,

@@ -1,9 +1,10 @@
-import type { FakeGitHub, SimComment, SimIssue } from '../fake-github.js';
+import type { GitHubState } from '../github-state.js';
+import type { SimComment, SimIssue } from '../records.js';
 import { json, notFound, type Router } from '../router.js';
 import { isReadOnlyToken } from '../tokens.js';
 
 /** Issues, their comments, reactions and labels, and collaborator permissions. */
-export function registerIssueRoutes(router: Router, gh: FakeGitHub): void {
+export function registerIssueRoutes(router: Router, gh: GitHubState): void {
   const repoPath = '/repos/{owner}/{repo}';
   const issueOf = (number: string | undefined) => gh.issues.get(Number(number));
   router
@@ -118,7 +119,7 @@ export function registerIssueRoutes(router: Router, gh: FakeGitHub): void {
     });
 }
 
-export function issueBody(gh: FakeGitHub, issue: SimIssue) {
+export function issueBody(gh: GitHubState, issue: SimIssue) {
   return {
     id: issue.number,
     number: issue.number,
@@ -135,7 +136,7 @@ export function issueBody(gh: FakeGitHub, issue: SimIssue) {
   };
 }
 
-export function commentBody(gh: FakeGitHub, comment: SimComment) {
+export function commentBody(gh: GitHubState, comment: SimComment) {
   return {
     id: comment.id,
     body: comment.body,
@@ -149,7 +150,7 @@ export function commentBody(gh: FakeGitHub, comment: SimComment) {
 }
 
 /** GitHub's `reaction-rollup`: each reaction's count, as every comment carries it. */
-function reactionRollup(gh: FakeGitHub, comment: SimComment) {
+function reactionRollup(gh: GitHubState, comment: SimComment) {
   const count = (content: string) => comment.reactions.filter((r) => r.content === content).length;
   return {
     url: `https://api.github.com/repos/${gh.fullName}/issues/comments/${comment.id}/reactions`,

@@ -1,15 +1,7 @@
-import type { FakeGitHub } from '../fake-github.js';
+import type { GitHubState } from '../github-state.js';
+import type { SimCommitComment } from '../records.js';
 import { json, notFound, type Router } from '../router.js';
 import { runBody } from './routes-runs.js';
-
-/** A comment on a commit (`POST …/commits/{commit_sha}/comments`) and who reacted how. */
-export interface SimCommitComment {
-  id: number;
-  sha: string;
-  body: string;
-  login: string;
-  reactions: { login: string; content: string }[];
-}
 
 /**
  * What `baton doctor`'s probes ask beyond the rest of the simulator: commit
@@ -19,7 +11,7 @@ export interface SimCommitComment {
  * are switches on `gh` (`graphqlListsHiddenRefs`, `viewerHasReactedIsApp`,
  * `readOnlyTokenReadsPermissions`, `pushToHiddenRefsStartsWorkflows`).
  */
-export function registerProbeRoutes(router: Router, gh: FakeGitHub): void {
+export function registerProbeRoutes(router: Router, gh: GitHubState): void {
   const repoPath = '/repos/{owner}/{repo}';
   router
     .on('POST', `${repoPath}/commits/{commit_sha}/comments`, ({ commit_sha = '' }, request) => {
@@ -71,7 +63,7 @@ export function registerProbeRoutes(router: Router, gh: FakeGitHub): void {
 
 /** Answers the doctor's GraphQL documents; null for any other. */
 export function answerProbeQuery(
-  gh: FakeGitHub,
+  gh: GitHubState,
   query: string,
   variables: Record<string, unknown>,
 ): unknown | null {

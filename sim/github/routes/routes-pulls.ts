@@ -1,9 +1,10 @@
-import type { FakeGitHub, SimPull, SimReview } from '../fake-github.js';
+import type { GitHubState } from '../github-state.js';
+import type { SimPull, SimReview } from '../records.js';
 import { json, notFound, type Router, unprocessable } from '../router.js';
 import { page } from './routes-issues.js';
 
 /** Pull requests, reviews, merges and check runs. */
-export function registerPullRoutes(router: Router, gh: FakeGitHub): void {
+export function registerPullRoutes(router: Router, gh: GitHubState): void {
   const repoPath = '/repos/{owner}/{repo}';
   const pullOf = (number: string | undefined) => gh.pulls.get(Number(number));
   router
@@ -210,11 +211,11 @@ export function registerPullRoutes(router: Router, gh: FakeGitHub): void {
 }
 
 /** The repository a pull request's head is in (`owner/name`): a fork's, or this one. */
-export function headRepoOf(gh: FakeGitHub, pull: SimPull): string {
+export function headRepoOf(gh: GitHubState, pull: SimPull): string {
   return pull.fork?.fullName ?? gh.fullName;
 }
 
-export function pullBody(gh: FakeGitHub, pull: SimPull, { detail = false } = {}) {
+export function pullBody(gh: GitHubState, pull: SimPull, { detail = false } = {}) {
   const headSha = pull.fork?.sha ?? gh.git.resolve(pull.head) ?? '';
   const baseSha = gh.git.resolve(pull.base) ?? '';
   const issue = gh.issues.get(pull.number);
@@ -240,7 +241,7 @@ export function pullBody(gh: FakeGitHub, pull: SimPull, { detail = false } = {})
   };
 }
 
-function mergeableState(gh: FakeGitHub, pull: SimPull): string {
+function mergeableState(gh: GitHubState, pull: SimPull): string {
   if (pull.state !== 'open') return 'unknown';
   const head = gh.git.resolve(pull.head) ?? '';
   const base = gh.git.resolve(pull.base) ?? '';
@@ -249,7 +250,7 @@ function mergeableState(gh: FakeGitHub, pull: SimPull): string {
   return 'clean';
 }
 
-function reviewBody(gh: FakeGitHub, review: SimReview) {
+function reviewBody(gh: GitHubState, review: SimReview) {
   return {
     id: review.id,
     user: review.user,

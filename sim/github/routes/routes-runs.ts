@@ -1,4 +1,5 @@
-import type { FakeGitHub, SimRun } from '../fake-github.js';
+import type { GitHubState } from '../github-state.js';
+import type { SimRun } from '../records.js';
 import { json, notFound, type Router, unprocessable } from '../router.js';
 
 const SEARCH_PARAMS = [
@@ -43,7 +44,7 @@ export function createdRange(value: string | null): { from: string; to: string }
 }
 
 /** GitHub Actions: dispatches and runs of the workflows the repository has. */
-export function registerRunRoutes(router: Router, gh: FakeGitHub): void {
+export function registerRunRoutes(router: Router, gh: GitHubState): void {
   const repoPath = '/repos/{owner}/{repo}';
   const runOf = (id: string | undefined) => gh.runs.find((run) => run.id === Number(id));
   router
@@ -166,7 +167,7 @@ export function registerRunRoutes(router: Router, gh: FakeGitHub): void {
     });
 }
 
-export function runBody(gh: FakeGitHub, run: SimRun) {
+export function runBody(gh: GitHubState, run: SimRun) {
   return {
     id: run.id,
     name: 'Baton',

@@ -1,4 +1,5 @@
-import type { FakeGitHub, SimIssue } from '../fake-github.js';
+import type { GitHubState } from '../github-state.js';
+import type { SimIssue } from '../records.js';
 import { json, notFound, type Router } from '../router.js';
 import { issueBody, page } from './routes-issues.js';
 
@@ -7,7 +8,7 @@ import { issueBody, page } from './routes-issues.js';
  * GitHub's REST routes do them. An issue's `id` is its number here, so the
  * ids these routes take (`sub_issue_id`, `issue_id`) are issue numbers.
  */
-export function registerSubIssueRoutes(router: Router, gh: FakeGitHub): void {
+export function registerSubIssueRoutes(router: Router, gh: GitHubState): void {
   const issuePath = '/repos/{owner}/{repo}/issues/{issue_number}';
   const issueOf = (number: string | undefined) => {
     const issue = gh.issues.get(Number(number));
@@ -86,7 +87,7 @@ export function registerSubIssueRoutes(router: Router, gh: FakeGitHub): void {
     });
 }
 
-function listed(gh: FakeGitHub, numbers: number[]) {
+function listed(gh: GitHubState, numbers: number[]) {
   return numbers
     .map((n) => gh.issues.get(n))
     .filter((issue): issue is SimIssue => issue !== undefined)

@@ -1,5 +1,5 @@
 import { Kind, type OperationDefinitionNode, valueFromASTUntyped } from 'graphql';
-import type { FakeGitHub } from '../fake-github.js';
+import type { GitHubState } from '../github-state.js';
 import type { Grants } from '../permissions.js';
 import { isValidRefName } from './routes-git.js';
 
@@ -35,7 +35,7 @@ function refusal(type: string, message: string) {
  * none, as the simulator's REST ref deletion does not.
  */
 export function answerUpdateRefs(
-  gh: FakeGitHub,
+  gh: GitHubState,
   {
     operation,
     variables,
@@ -85,7 +85,7 @@ export function answerUpdateRefs(
 }
 
 /** Why GitHub would refuse this one update, or null. */
-function problemOf(gh: FakeGitHub, update: RefUpdate, grants: Grants | null): string | null {
+function problemOf(gh: GitHubState, update: RefUpdate, grants: Grants | null): string | null {
   const name = typeof update.name === 'string' ? update.name : '';
   const after = typeof update.afterOid === 'string' ? update.afterOid : '';
   const before = typeof update.beforeOid === 'string' ? update.beforeOid : null;

@@ -5,6 +5,13 @@ import type { StatusView } from '../status/status-view.js';
 import { loopSubject, workerBranch } from '../vocabulary/ids.js';
 
 /**
+ * A session a rule asks for: its role, and the worker, pull request and
+ * trigger that tell it from the build's other sessions. `decide` frames it
+ * with what every session of the build carries (`frameSessions`).
+ */
+export type SessionAsk = Pick<SessionRequest, 'role' | 'worker' | 'pr' | 'trigger'>;
+
+/**
  * What `decide()` asks the GitHub adapter to do. Every action is idempotent
  * and guarded where it runs (src/github/act/act.ts); the core never awaits one.
  */
@@ -88,6 +95,11 @@ export type Action =
   | { kind: 'render-status'; view: StatusView };
 
 export type ActionKind = Action['kind'];
+
+/** An action as a rule decides it: a session it starts is still a `SessionAsk`. */
+export type RuleAction =
+  | Exclude<Action, { kind: 'dispatch' }>
+  | { kind: 'dispatch'; request: SessionAsk };
 
 /**
  * What makes a dispatch happen at most once, whichever replica gets there

@@ -2,8 +2,8 @@
  * What every rule of `decide` reads, worked out once per call as numbered
  * steps: the snapshot in canonical order, the commands folded, each run judged
  * (`runs.ts`), the follow-up rounds, the spend against the budget and the
- * day's caps. The rules return `Action`s (`action.ts`) and ask for sessions
- * through `dispatch.ts`.
+ * day's caps. The rules return `RuleAction`s (`action.ts`): the sessions they
+ * ask for are framed once, at the end of `decide`.
  */
 import type { Config } from '../config/config.js';
 import { buildTypeOf } from '../plan/plan.js';
@@ -16,12 +16,13 @@ import { findOverdueRuns, type OverdueReason } from '../snapshot/overdue-runs.js
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
 import type { DailyCapHold, RepoLinks, StatusView } from '../status/status-view.js';
 import { integrationBranch } from '../vocabulary/ids.js';
-import type { Action } from './action.js';
+import type { RuleAction } from './action.js';
 import { type JudgedRun, judgeRuns } from './runs.js';
+import { type SynthesisState, synthesisState } from './synthesis-state.js';
 
 /** What one phase of `decide` returns: the actions, and the view for the status comment. */
-export interface Decision {
-  actions: Action[];
+export interface Decision<A extends RuleAction = RuleAction> {
+  actions: A[];
   view: StatusView;
 }
 
@@ -59,6 +60,8 @@ export interface DecideContext {
    * proposal is shown, never run.
    */
   followUps: FollowUps | null;
+  /** A research build's synthesis: its newest attempt and a retry not answered yet; null in other builds. */
+  synthesis: SynthesisState | null;
   /** Where the status links the build record and its branch. */
   links: RepoLinks;
   /**
@@ -85,8 +88,9 @@ export function makeContext({
   // 3. Every run judged once: those overdue are given up on.
   const overdue = findOverdueRuns({ runs: normal.runs, session: config.session, now });
   const runs = judgeRuns({ runs: normal.runs, overdue, now });
-  // 4. A research build's approved follow-up rounds join its plan.
+  // 4. A research build's approved follow-up rounds join its plan, and its synthesis is judged.
   const followUps = followUpsOf(normal.plan, runs, commands);
+  const synthesis = followUps ? synthesisState({ runs, followUps, commands }) : null;
   const plan = followUps ? effectivePlanRead(normal.plan, followUps.approvedRounds) : normal.plan;
   const truth: DecidedSnapshot = { ...normal, runs, plan };
   // 5. What the sessions cost, against the build's budget and the day's caps.
@@ -104,6 +108,7 @@ export function makeContext({
     overdue,
     ledger,
     followUps,
+    synthesis,
     spentUsd,
     budgetReached,
     dailyHolds,

@@ -1,6 +1,7 @@
+import type { CommandState } from '../snapshot/command-state.js';
+import type { FollowUps } from '../snapshot/follow-ups.js';
 import { compareTimes } from '../snapshot/normalize-snapshot.js';
 import type { CommandInfo } from '../snapshot/snapshot.js';
-import type { DecideContext } from './decide-context.js';
 import type { JudgedRun, RunOutcome } from './runs.js';
 
 /**
@@ -26,9 +27,17 @@ export interface SynthesisState {
  * follow-up questions was approved, the one after them (runs started after
  * that `/approve`).
  */
-export function synthesisState(ctx: DecideContext): SynthesisState {
-  const since = ctx.followUps?.since?.createdAt;
-  const runs = ctx.snapshot.runs.filter(
+export function synthesisState({
+  runs: all,
+  followUps,
+  commands,
+}: {
+  runs: JudgedRun[];
+  followUps: FollowUps | null;
+  commands: CommandState;
+}): SynthesisState {
+  const since = followUps?.since?.createdAt;
+  const runs = all.filter(
     (run) =>
       run.role === 'synthesis' &&
       run.worker === null &&
@@ -37,7 +46,7 @@ export function synthesisState(ctx: DecideContext): SynthesisState {
   const latest = runs.at(-1) ?? null;
   if (!latest) return { latest: null, outcome: null, attempts: 0, retry: null };
   const outcome = latest.outcome;
-  return { latest, outcome, attempts: runs.length, retry: pendingRetry(ctx, runs, latest) };
+  return { latest, outcome, attempts: runs.length, retry: pendingRetry(commands, runs, latest) };
 }
 
 /**
@@ -46,12 +55,12 @@ export function synthesisState(ctx: DecideContext): SynthesisState {
  * which Baton answered as too early, never starts one later.
  */
 function pendingRetry(
-  ctx: DecideContext,
+  commands: CommandState,
   runs: JudgedRun[],
   latest: JudgedRun,
 ): CommandInfo | null {
   if (latest.outcome !== 'failed') return null;
-  const retry = ctx.commands.synthesisRetries.at(-1);
+  const retry = commands.synthesisRetries.at(-1);
   if (!retry || compareTimes(retry.createdAt, latest.updatedAt) <= 0) return null;
   const answered = runs.some((run) => run.trigger === `comment-${retry.commentId}`);
   return answered ? null : retry;

@@ -1,8 +1,8 @@
-import type { Action } from '../context/action.js';
+import type { RuleAction, SessionAsk } from '../context/action.js';
 import type { DecideContext, Decision } from '../context/decide-context.js';
-import { dispatch } from '../context/dispatch.js';
 import { findRun, type JudgedRun, lookAgain, runLink } from '../context/runs.js';
 import type { Plan } from '../plan/plan.js';
+import { decideBuild, type PhaseDecision } from '../rules/decide-build.js';
 import { estimateBuild } from '../snapshot/estimate.js';
 import { compareTimes } from '../snapshot/normalize-snapshot.js';
 import type { CommandInfo, PlanRead } from '../snapshot/snapshot.js';
@@ -12,6 +12,14 @@ import type { StatusView } from '../status/status-view.js';
 export type PlanningOutcome =
   | { kind: 'decided'; decision: Decision }
   | { kind: 'build'; plan: Plan };
+
+/** A build planned once from its issue: its planning phases, then its plan's rules. */
+export function decideSingle(ctx: DecideContext): PhaseDecision {
+  const planning = decidePlanning(ctx);
+  return planning.kind === 'decided'
+    ? { ...planning.decision, workers: [] }
+    : decideBuild(ctx, planning.plan);
+}
 
 /**
  * The planning phases: dispatch the plan (or a replan), wait for it, report a
@@ -25,7 +33,7 @@ export function decidePlanning(ctx: DecideContext): PlanningOutcome {
   if (workStarted && plan.kind === 'valid') return { kind: 'build', plan: plan.plan };
   const replan = workStarted || !ctx.canDispatchSessions ? null : pendingReplan(ctx);
   if (replan) {
-    const action = dispatch(ctx, { role: 'plan', trigger: `comment-${replan.commentId}` });
+    const action = planSession(ctx, { role: 'plan', trigger: `comment-${replan.commentId}` });
     return decided([action], planningView(ctx, null, true));
   }
   const planRuns = runs.filter((run) => run.role === 'plan');
@@ -45,7 +53,7 @@ function settledPlan(ctx: DecideContext, plan: PlanRead, planRuns: JudgedRun[]):
       // it waits, like every session, while a daily cap is reached, and the status says so.
       if (!latest)
         return decided(
-          ctx.dailyHolds.length > 0 ? [] : [dispatch(ctx, { role: 'plan' })],
+          ctx.dailyHolds.length > 0 ? [] : [planSession(ctx, { role: 'plan' })],
           planningView(ctx, null, false),
         );
       return missingPlan(ctx, latest);
@@ -115,6 +123,12 @@ function planningView(ctx: DecideContext, run: JudgedRun | null, replan: boolean
   };
 }
 
-function decided(actions: Action[], view: StatusView): PlanningOutcome {
+/** A plan session; in an improvement loop's planning it carries the loop (`L2`) in the worker slot. */
+function planSession(ctx: DecideContext, ask: SessionAsk): RuleAction {
+  const request = ctx.subject ? { worker: ctx.subject, ...ask } : ask;
+  return { kind: 'dispatch', request };
+}
+
+function decided(actions: RuleAction[], view: StatusView): PlanningOutcome {
   return { kind: 'decided', decision: { actions, view } };
 }

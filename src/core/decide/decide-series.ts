@@ -1,9 +1,8 @@
-import type { Action } from '../context/action.js';
+import type { RuleAction } from '../context/action.js';
 import type { DecideContext, Decision } from '../context/decide-context.js';
-import { dispatch } from '../context/dispatch.js';
 import { type JudgedRun, runLink } from '../context/runs.js';
 import type { Plan } from '../plan/plan.js';
-import { decideBuild, withNotices } from '../rules/decide-build.js';
+import { decideBuild, type PhaseDecision } from '../rules/decide-build.js';
 import type { SessionRole } from '../sessions/session.js';
 import { compareTimes } from '../snapshot/normalize-snapshot.js';
 import type { PlanRead } from '../snapshot/snapshot.js';
@@ -56,15 +55,16 @@ export function findSeries(ctx: DecideContext): SeriesStart | null {
  * nothing worth doing, a failed summary or the last loop ends the series, and
  * the final PR (one for the series) opens once everything is merged.
  */
-export function decideSeries(ctx: DecideContext, start: SeriesStart): Decision {
+export function decideSeries(ctx: DecideContext, start: SeriesStart): PhaseDecision {
   const loop = currentLoop(ctx);
   const subject = loopSubject(loop);
   const plan = ctx.snapshot.plan.kind === 'valid' ? seriesPlan(ctx, ctx.snapshot.plan.plan) : null;
   const step = (stage: LoopStage, run: JudgedRun | null, ended: SeriesView['ended'] = null) =>
     seriesView({ ctx, start, plan, current: { loop, stage, run }, ended });
-  const research = lastRun(ctx, 'research', subject);
+  const runs = loopRunsOf(ctx, subject);
+  const { research } = runs;
   if (!research) {
-    const first = dispatch(ctx, researchRequest(start, loop));
+    const first = researchSession(start, loop);
     return improving(ctx, ctx.canDispatchWork ? [first] : [], step('researching', null));
   }
   const researched = research.outcome;
@@ -81,14 +81,14 @@ export function decideSeries(ctx: DecideContext, start: SeriesStart): Decision {
   const scoped = loopContext(ctx, { loop, since: research.createdAt });
   const planning = decidePlanning(scoped);
   if (planning.kind === 'decided' || !plan) {
-    const planRun = lastRun(ctx, 'plan', subject) ?? research;
+    const planRun = runs.plan ?? research;
     const decision: Decision =
       planning.kind === 'decided'
         ? held(ctx, planning.decision)
         : { actions: [], view: { phase: 'improving', build: ctx.snapshot.build } };
-    return attach(withNotices(scoped, decision, []), step('planning', planRun));
+    return attach({ ...decision, workers: [] }, step('planning', planRun));
   }
-  return decideLoopWork({ ctx, plan, loop, start, step });
+  return decideLoopWork({ ctx, plan, loop, runs, start, step });
 }
 
 /** The loop's workers run; once all are merged or skipped, its summary, then the next loop or the end. */
@@ -96,22 +96,26 @@ function decideLoopWork({
   ctx,
   plan,
   loop,
+  runs,
   start,
   step,
 }: {
   ctx: DecideContext;
   plan: Plan;
   loop: number;
+  runs: LoopRuns;
   start: SeriesStart;
   step: (stage: LoopStage, run: JudgedRun | null, ended?: SeriesView['ended']) => SeriesView;
-}): Decision {
+}): PhaseDecision {
   const subject = loopSubject(loop);
   const built = decideBuild(ctx, plan, { final: false });
-  const planRun = lastRun(ctx, 'plan', subject);
-  if (!built.workers.every(isDone)) return attach(built, step('working', planRun));
-  const summary = lastRun(ctx, 'summary', subject);
+  if (!built.workers.every(isDone)) return attach(built, step('working', runs.plan));
+  const { summary } = runs;
   if (!summary) {
-    const summarize = dispatch(ctx, { role: 'summary', worker: subject });
+    const summarize: RuleAction = {
+      kind: 'dispatch',
+      request: { role: 'summary', worker: subject },
+    };
     const actions = ctx.canDispatchWork ? [summarize] : [];
     return attach({ ...built, actions: [...built.actions, ...actions] }, step('summarizing', null));
   }
@@ -121,7 +125,7 @@ function decideLoopWork({
   if (summarized === 'failed')
     return finish(ctx, plan, step('summary-failed', summary, 'all-loops'));
   if (loop >= start.loops) return finish(ctx, plan, step('done', summary, 'all-loops'));
-  const next = dispatch(ctx, researchRequest(start, loop + 1));
+  const next = researchSession(start, loop + 1);
   const actions = ctx.canDispatchWork ? [next] : [];
   return attach({ ...built, actions: [...built.actions, ...actions] }, step('done', summary));
 }
@@ -150,29 +154,27 @@ function held(ctx: DecideContext, decision: Decision): Decision {
 }
 
 /** A loop's research answers the `/improve` comment (its focus); a label's, the issue. */
-function researchRequest(start: SeriesStart, loop: number) {
+function researchSession(start: SeriesStart, loop: number): RuleAction {
   const worker = loopSubject(loop);
-  return start.commentId === null
-    ? { role: 'research' as const, worker }
-    : { role: 'research' as const, worker, trigger: `comment-${start.commentId}` as const };
+  const request =
+    start.commentId === null
+      ? { role: 'research' as const, worker }
+      : { role: 'research' as const, worker, trigger: `comment-${start.commentId}` as const };
+  return { kind: 'dispatch', request };
 }
 
 /** The series is over: every merged worker goes out in one final PR with a section per loop. */
-function finish(ctx: DecideContext, plan: Plan, series: SeriesView): Decision {
+function finish(ctx: DecideContext, plan: Plan, series: SeriesView): PhaseDecision {
   const built = decideBuild(ctx, plan, { seriesReport: renderSeriesReport(series) });
   return attach(built, series);
 }
 
-function improving(ctx: DecideContext, actions: Action[], series: SeriesView): Decision {
-  return withNotices(
-    ctx,
-    { actions, view: { phase: 'improving', build: ctx.snapshot.build, series } },
-    [],
-  );
+function improving(ctx: DecideContext, actions: RuleAction[], series: SeriesView): PhaseDecision {
+  return { actions, view: { phase: 'improving', build: ctx.snapshot.build, series }, workers: [] };
 }
 
-function attach(decision: Decision, series: SeriesView): Decision {
-  return { actions: decision.actions, view: { ...decision.view, series } };
+function attach(decision: PhaseDecision, series: SeriesView): PhaseDecision {
+  return { ...decision, view: { ...decision.view, series } };
 }
 
 /** The newest loop with a research run; loop 1 before any. */
@@ -181,6 +183,21 @@ function currentLoop(ctx: DecideContext): number {
     .filter((run) => run.role === 'research')
     .map((run) => parseLoopSubject(run.worker) ?? 0);
   return Math.max(1, ...loops);
+}
+
+/** The newest research, plan and summary runs of one loop. */
+interface LoopRuns {
+  research: JudgedRun | null;
+  plan: JudgedRun | null;
+  summary: JudgedRun | null;
+}
+
+function loopRunsOf(ctx: DecideContext, subject: string): LoopRuns {
+  return {
+    research: lastRun(ctx, 'research', subject),
+    plan: lastRun(ctx, 'plan', subject),
+    summary: lastRun(ctx, 'summary', subject),
+  };
 }
 
 function lastRun(ctx: DecideContext, role: SessionRole, subject: string): JudgedRun | null {

@@ -3,16 +3,16 @@
  * running, an improvement series, cancelled, done) and asks the rules of that
  * phase; `check-commands.ts` answers the commands the rules cannot take.
  */
-import type { ParsedConfig } from '../config/config.js';
-import type { Action } from '../context/action.js';
+import { DEFAULT_SESSION_TIMEOUT_MINUTES, type ParsedConfig } from '../config/config.js';
+import type { Action, RuleAction } from '../context/action.js';
 import { type DecideContext, type Decision, makeContext } from '../context/decide-context.js';
-import { decideBuild, withNotices } from '../rules/decide-build.js';
+import { decideNotices } from '../rules/decide-notices.js';
+import { DEFAULT_RUNNER } from '../sessions/session.js';
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
 import type { StatusView } from '../status/status-view.js';
 import { CONFIG_FILE, WORKFLOW_PATH } from '../vocabulary/ids.js';
-import { decideCancelled, decideDone, isCancelled } from './decide-cancel.js';
-import { withCleanUp } from './decide-clean-up.js';
-import { decidePlanning } from './decide-planning.js';
+import { decideCancelled, decideDone, isCancelled, withCleanUp } from './decide-ended.js';
+import { decideSingle } from './decide-planning.js';
 import { decideSeries, findSeries } from './decide-series.js';
 
 /**
@@ -40,20 +40,26 @@ export function decide({
     const setupPull = setup ? { label: `#${setup.number}`, url: setup.url } : null;
     return [status({ phase: 'missing-workflow', build, workflowPath: WORKFLOW_PATH, setupPull })];
   }
-  const { actions, view } = decidePhase(makeContext({ snapshot, config: config.config, now }));
+  const ctx = makeContext({ snapshot, config: config.config, now });
+  const { actions, view } = decidePhase(ctx);
   const open = config.config.session.network === 'open';
-  return [...unique(actions), status(open ? { ...view, networkOpen: true } : view)];
+  return [
+    ...unique(frameSessions(ctx, actions)),
+    status(open ? { ...view, networkOpen: true } : view),
+  ];
 }
 
 function decidePhase(ctx: DecideContext): Decision {
   if (ctx.snapshot.finalPull?.state === 'merged') return withCleanUp(ctx, decideDone(ctx));
   if (isCancelled(ctx)) return withCleanUp(ctx, decideCancelled(ctx));
   const series = findSeries(ctx);
-  const decision = series ? decideSeries(ctx, series) : decideSingle(ctx);
-  const upkept = isAdapting(decision.view)
+  const phase = series ? decideSeries(ctx, series) : decideSingle(ctx);
+  const upkept = isAdapting(phase.view)
     ? upkeep(ctx).filter((action) => action.kind !== 'sync-build-branch')
     : upkeep(ctx);
-  const decided = { actions: [...upkept, ...decision.actions], view: decision.view };
+  // Notices are asked once, of the phase's final view and its workers.
+  const notices = decideNotices(ctx, phase);
+  const decided = { actions: [...upkept, ...phase.actions, ...notices], view: phase.view };
   // A final PR closed without merging waits for a person: the build is finished until then.
   return ctx.snapshot.finalPull?.state === 'closed' ? withCleanUp(ctx, decided) : decided;
 }
@@ -64,14 +70,6 @@ function isAdapting(view: StatusView): boolean {
   return (view.progress.adaptations ?? []).some((entry) => entry.state === 'revising');
 }
 
-/** A build planned once from its issue. */
-function decideSingle(ctx: DecideContext): Decision {
-  const planning = decidePlanning(ctx);
-  return planning.kind === 'decided'
-    ? withNotices(ctx, planning.decision, [])
-    : decideBuild(ctx, planning.plan);
-}
-
 /** Rules of every active phase: give up on overdue runs, and merge a moved default branch in. */
 function upkeep(ctx: DecideContext): Action[] {
   const cancels = ctx.snapshot.runs
@@ -79,6 +77,28 @@ function upkeep(ctx: DecideContext): Action[] {
     .map((run): Action => ({ kind: 'cancel-run', runId: run.id }));
   const stale = ctx.snapshot.integration?.containsDefault === false;
   return stale ? [...cancels, { kind: 'sync-build-branch' }] : cancels;
+}
+
+/**
+ * The rules' actions with every session they ask for framed as a `dispatch`
+ * of this build: its build, issue, runner and time, what every session of the
+ * build carries. Done once, at the end of `decide`.
+ */
+function frameSessions(ctx: DecideContext, actions: RuleAction[]): Action[] {
+  const { session } = ctx.config;
+  const frame = {
+    build: ctx.snapshot.build,
+    issue: ctx.snapshot.issue.number,
+    ...(session.runsOn === DEFAULT_RUNNER ? {} : { runner: session.runsOn }),
+    ...(session.timeoutMinutes === DEFAULT_SESSION_TIMEOUT_MINUTES
+      ? {}
+      : { timeoutMinutes: session.timeoutMinutes }),
+  };
+  return actions.map((action) =>
+    action.kind === 'dispatch'
+      ? { kind: 'dispatch', request: { ...action.request, ...frame } }
+      : action,
+  );
 }
 
 function status(view: StatusView): Action {

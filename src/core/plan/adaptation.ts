@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { WorkerId } from './plan.js';
+import { parseRecordMessage, renderRecordMessage } from './record-message.js';
 
 /** The first line of an adaptation record's commit message; the JSON follows after a blank line. */
 const ADAPTATION_HEADER = 'baton adaptation';
-/** A record is a few hundred bytes; anything far larger is not one. */
-const ADAPTATION_MAX_BYTES = 4096;
 
 /**
  * What an adapt session changed, written by its publish job (no model) after
@@ -38,18 +37,10 @@ export function adaptationRef(build: string, source: string): string {
 
 /** The commit message that carries a record. */
 export function renderAdaptationMessage(record: AdaptationRecord): string {
-  return `${ADAPTATION_HEADER}\n\n${JSON.stringify(record)}\n`;
+  return renderRecordMessage(ADAPTATION_HEADER, record);
 }
 
 /** A record from a commit message, or null when the message is not a valid one. */
 export function parseAdaptationMessage(message: string): AdaptationRecord | null {
-  if (message.length > ADAPTATION_MAX_BYTES) return null;
-  const [header, ...rest] = message.split('\n');
-  if (header?.trim() !== ADAPTATION_HEADER) return null;
-  try {
-    const parsed = AdaptationRecord.safeParse(JSON.parse(rest.join('\n')));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return parseRecordMessage(message, { header: ADAPTATION_HEADER, schema: AdaptationRecord });
 }

@@ -1,5 +1,5 @@
-import yaml from 'js-yaml';
 import { z } from 'zod';
+import { type ParsedFrontMatter, parseFrontMatter } from './front-matter.js';
 import { Complexity, WorkerId, waveOf } from './plan.js';
 
 /** The YAML front matter of a brief, `workers/<id>.md`. */
@@ -17,47 +17,24 @@ export const BriefFrontMatter = z.object({
 });
 export type BriefFrontMatter = z.infer<typeof BriefFrontMatter>;
 
-export type ParsedBrief =
-  | { ok: true; frontMatter: BriefFrontMatter; body: string }
-  | { ok: false; problems: string[] };
-
-/** `---` lines fence the front matter; `----` or `---x` do not close it. An editor's BOM is allowed. */
-const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
+export type ParsedBrief = ParsedFrontMatter<BriefFrontMatter>;
 
 /** Splits a brief into its checked front matter and its markdown body. */
 export function parseBrief(text: string): ParsedBrief {
-  const match = FRONT_MATTER.exec(text);
-  if (!match) {
-    return {
-      ok: false,
-      problems: ['the brief must start with YAML front matter between --- lines'],
-    };
-  }
-  let data: unknown;
-  try {
-    data = yaml.load(match[1] ?? '', { schema: yaml.CORE_SCHEMA });
-  } catch (error) {
-    const reason = error instanceof yaml.YAMLException ? error.reason : String(error);
-    return { ok: false, problems: [`front matter is not valid YAML: ${reason}`] };
-  }
-  const parsed = BriefFrontMatter.safeParse(data);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map(
-        (issue) => `front matter ${issue.path.join('.') || '(root)'}: ${issue.message}`,
-      ),
-    };
-  }
-  const { worker_id: id, wave } = parsed.data;
+  const parsed = parseFrontMatter(text, {
+    schema: BriefFrontMatter,
+    document: 'the brief',
+    label: 'front matter',
+  });
+  if (!parsed.ok) return parsed;
+  const { worker_id: id, wave } = parsed.frontMatter;
   if (wave !== waveOf(id)) {
     return {
       ok: false,
       problems: [`front matter wave: is ${wave}, but ${id} is in wave ${waveOf(id)}`],
     };
   }
-  const body = match[2] ?? '';
-  if (!body.trim())
+  if (!parsed.body.trim())
     return { ok: false, problems: ['the brief has no body after its front matter'] };
-  return { ok: true, frontMatter: parsed.data, body };
+  return parsed;
 }

@@ -1,5 +1,5 @@
-import yaml from 'js-yaml';
 import { z } from 'zod';
+import { type ParsedFrontMatter, parseFrontMatter } from './front-matter.js';
 import { WorkerId } from './plan.js';
 
 /** How far a research worker trusts what it found. */
@@ -61,49 +61,26 @@ export const FindingsFrontMatter = z.strictObject({
 });
 export type FindingsFrontMatter = z.infer<typeof FindingsFrontMatter>;
 
-export type ParsedFindings =
-  | { ok: true; frontMatter: FindingsFrontMatter; body: string }
-  | { ok: false; problems: string[] };
-
-const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
+export type ParsedFindings = ParsedFrontMatter<FindingsFrontMatter>;
 
 /** Checks a findings document: front matter with sources and confidence, then an answer. */
 export function parseFindings(text: string, worker: string): ParsedFindings {
-  const match = FRONT_MATTER.exec(text);
-  if (!match) {
-    return {
-      ok: false,
-      problems: ['the findings must start with YAML front matter between --- lines'],
-    };
-  }
-  let data: unknown;
-  try {
-    data = yaml.load(match[1] ?? '', { schema: yaml.CORE_SCHEMA });
-  } catch (error) {
-    const reason = error instanceof yaml.YAMLException ? error.reason : String(error);
-    return { ok: false, problems: [`the findings' front matter is not valid YAML: ${reason}`] };
-  }
-  const parsed = FindingsFrontMatter.safeParse(data);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map(
-        (issue) =>
-          `the findings' front matter ${issue.path.join('.') || '(root)'}: ${issue.message}`,
-      ),
-    };
-  }
-  if (parsed.data.worker_id !== worker) {
+  const parsed = parseFrontMatter(text, {
+    schema: FindingsFrontMatter,
+    document: 'the findings',
+    label: "the findings' front matter",
+  });
+  if (!parsed.ok) return parsed;
+  if (parsed.frontMatter.worker_id !== worker) {
     return {
       ok: false,
       problems: [
-        `the findings' front matter says worker_id ${parsed.data.worker_id}, not ${worker}`,
+        `the findings' front matter says worker_id ${parsed.frontMatter.worker_id}, not ${worker}`,
       ],
     };
   }
-  const body = match[2] ?? '';
-  if (!body.trim()) {
+  if (!parsed.body.trim()) {
     return { ok: false, problems: ['the findings have no answer after their front matter'] };
   }
-  return { ok: true, frontMatter: parsed.data, body };
+  return parsed;
 }

@@ -3,13 +3,12 @@ import { SESSION_ROLES } from '../sessions/session.js';
 import { LOOP_SUBJECT } from '../vocabulary/ids.js';
 import { Usage } from './completion.js';
 import { WorkerId } from './plan.js';
+import { parseRecordMessage, renderRecordMessage } from './record-message.js';
 
 /** The first line of a usage record's commit message; the JSON follows after a blank line. */
 const USAGE_HEADER = 'baton usage';
 /** The longest one-line reason a usage record carries. */
 export const REASON_MAX_CHARS = 240;
-/** A usage record is a few hundred bytes; anything far larger is not one. */
-const USAGE_MAX_BYTES = 4096;
 
 /**
  * What one session spent, written by its publish job (no model) whatever the
@@ -63,20 +62,12 @@ export function usageRefPrefix(build: string): string {
 
 /** The commit message that carries a record. */
 export function renderUsageMessage(record: UsageRecord): string {
-  return `${USAGE_HEADER}\n\n${JSON.stringify(record)}\n`;
+  return renderRecordMessage(USAGE_HEADER, record);
 }
 
 /** A record from a commit message, or null when the message is not a valid one. */
 export function parseUsageMessage(message: string): UsageRecord | null {
-  if (message.length > USAGE_MAX_BYTES) return null;
-  const [header, ...rest] = message.split('\n');
-  if (header?.trim() !== USAGE_HEADER) return null;
-  try {
-    const parsed = UsageRecord.safeParse(JSON.parse(rest.join('\n')));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return parseRecordMessage(message, { header: USAGE_HEADER, schema: UsageRecord });
 }
 
 function isControl(char: string): boolean {

@@ -1,6 +1,5 @@
-import type { Action } from '../context/action.js';
+import type { RuleAction } from '../context/action.js';
 import type { DecideContext } from '../context/decide-context.js';
-import { dispatch } from '../context/dispatch.js';
 import { findRun, type JudgedRun, runLink } from '../context/runs.js';
 import { compareTimes } from '../snapshot/normalize-snapshot.js';
 import type { AdaptationView } from '../status/status-view.js';
@@ -8,7 +7,7 @@ import type { WorkerState } from '../workers/worker-state.js';
 
 /** The adaptations of a running build, what they start, and which workers they hold back. */
 export interface AdaptDecision {
-  actions: Action[];
+  actions: RuleAction[];
   views: AdaptationView[];
   /** Workers that must not start yet, with the note their row shows. */
   holds: Map<string, string>;
@@ -61,7 +60,10 @@ function adaptOne({
   run: JudgedRun | null;
 }): void {
   if (!run && ctx.canDispatchSessions) {
-    decision.actions.push(dispatch(ctx, { role: 'plan', trigger: `adapt-${source}` }));
+    decision.actions.push({
+      kind: 'dispatch',
+      request: { role: 'plan', trigger: `adapt-${source}` },
+    });
   }
   const {
     state,

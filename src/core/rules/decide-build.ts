@@ -1,8 +1,8 @@
 /**
  * The rules of a planned build, one file a step: skips, reviews, merges,
  * dispatches, the final pull request, adaptations, sub-issue mirrors, and the
- * notices that call a person. `decideBuild` runs them in order over the
- * workers' states.
+ * notices that call a person (asked once by `decide`, after the phase).
+ * `decideBuild` runs them in order over the workers' states.
  */
 import type { DecideContext, Decision } from '../context/decide-context.js';
 import { lookAgain } from '../context/runs.js';
@@ -15,11 +15,14 @@ import type { WorkerState } from '../workers/worker-state.js';
 import { applyHolds, decideAdaptations } from './decide-adapt.js';
 import { decideFinal } from './decide-final.js';
 import { decideMerge } from './decide-merge.js';
-import { decideNotices } from './decide-notices.js';
 import { decideReviews } from './decide-review.js';
-import { decideSubIssues } from './decide-sub-issues.js';
 import { decideSkips, decideWorkers } from './decide-workers.js';
-import { decideMirror } from './mirror.js';
+import { decideMirror, decideSubIssues } from './sub-issues.js';
+
+/** A phase's decision, with the workers its notices read (none before a plan is approved). */
+export interface PhaseDecision extends Decision {
+  workers: WorkerState[];
+}
 
 /**
  * An approved plan's rules: skips, reviews, merges, dispatches and, unless
@@ -29,7 +32,7 @@ export function decideBuild(
   ctx: DecideContext,
   plan: Plan,
   { final = true, seriesReport }: { final?: boolean; seriesReport?: string } = {},
-): Decision & { workers: WorkerState[] } {
+): PhaseDecision {
   const derived = deriveWorkers(ctx, plan);
   const adapt = decideAdaptations(ctx, derived);
   const workers = applyHolds(derived, adapt.holds);
@@ -52,21 +55,9 @@ export function decideBuild(
     ...lookAgain(workers.map((state) => state.settlesInMs)),
   ];
   const view: StatusView = { phase: 'running', build: ctx.snapshot.build, progress };
-  return { ...withNotices(ctx, { actions, view }, workers), workers };
+  return { actions, view, workers };
 }
 
 function withAdaptations(progress: BuildProgress, views: AdaptationView[]): BuildProgress {
   return views.length > 0 ? { ...progress, adaptations: views } : progress;
-}
-
-/** A phase's decision, with the notices its view and workers call for after its actions. */
-export function withNotices(
-  ctx: DecideContext,
-  decision: Decision,
-  workers: WorkerState[],
-): Decision {
-  return {
-    actions: [...decision.actions, ...decideNotices(ctx, { view: decision.view, workers })],
-    view: decision.view,
-  };
 }

@@ -1,7 +1,5 @@
-import type { Action } from '../context/action.js';
+import type { RuleAction } from '../context/action.js';
 import type { DecideContext } from '../context/decide-context.js';
-import { dispatch } from '../context/dispatch.js';
-import { synthesisState } from '../context/synthesis-state.js';
 import type { Completion } from '../plan/completion.js';
 import { buildTypeOf, type Plan } from '../plan/plan.js';
 import { renderReport } from '../status/render-report.js';
@@ -29,24 +27,29 @@ export function decideFinal({
   progress: BuildProgress;
   /** An improvement series' section per loop, for the report. */
   seriesReport?: string;
-}): Action[] {
+}): RuleAction[] {
   if (!workers.every(isDone)) return [];
   const final = ctx.snapshot.finalPull;
-  if (!final && buildTypeOf(plan) === 'research') {
-    const synthesis = synthesisState(ctx);
+  const { synthesis } = ctx;
+  if (!final && buildTypeOf(plan) === 'research' && synthesis) {
     // A session costs like any other: a pause or a reached budget holds it, and every retry, too.
     if (!synthesis.latest) {
       // After approved follow-ups, the synthesis answers the `/approve` that started them.
       const since = ctx.followUps?.since;
-      const first = since
-        ? dispatch(ctx, { role: 'synthesis', trigger: `comment-${since.commentId}` })
-        : dispatch(ctx, { role: 'synthesis' });
+      const first: RuleAction = {
+        kind: 'dispatch',
+        request: since
+          ? { role: 'synthesis', trigger: `comment-${since.commentId}` }
+          : { role: 'synthesis' },
+      };
       return ctx.canDispatchWork ? [first] : [];
     }
     // A failed synthesis waits for a person's `/retry synthesis`: each attempt costs (docs/build-types.md).
     if (synthesis.retry) {
       const trigger = `comment-${synthesis.retry.commentId}` as const;
-      return ctx.canDispatchWork ? [dispatch(ctx, { role: 'synthesis', trigger })] : [];
+      return ctx.canDispatchWork
+        ? [{ kind: 'dispatch', request: { role: 'synthesis', trigger } }]
+        : [];
     }
     if (synthesis.outcome !== 'succeeded') return [];
     // Proposed follow-up questions wait for a person: `/approve` runs them, `/skip follow-ups` goes on.

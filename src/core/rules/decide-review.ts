@@ -1,7 +1,6 @@
 import { NEEDS_HUMAN_LABEL } from '../config/labels.js';
-import type { Action } from '../context/action.js';
+import type { Action, RuleAction } from '../context/action.js';
 import type { DecideContext } from '../context/decide-context.js';
-import { dispatch } from '../context/dispatch.js';
 import type { PullInfo, Verdict } from '../snapshot/snapshot.js';
 import type { PullAssessment } from '../workers/pull-state.js';
 import { needsHumanText } from '../workers/worker-note.js';
@@ -12,7 +11,7 @@ import type { WorkerState } from '../workers/worker-state.js';
  * `baton/review` check, re-run failed CI once, start the review or fix
  * session it needs, or hand it to a person with a label and one comment.
  */
-export function decideReviews(ctx: DecideContext, workers: WorkerState[]): Action[] {
+export function decideReviews(ctx: DecideContext, workers: WorkerState[]): RuleAction[] {
   return workers.flatMap((state) => {
     const { pull, assessment } = state;
     if (pull?.state !== 'open' || !assessment) return [];
@@ -77,9 +76,12 @@ function rerunActions({ need, rerun }: PullAssessment): Action[] {
   return rerun.map((runId) => ({ kind: 'rerun-failed-jobs', runId }));
 }
 
-function sessionActions(ctx: DecideContext, pull: PullInfo, { need }: PullAssessment): Action[] {
+function sessionActions(
+  ctx: DecideContext,
+  pull: PullInfo,
+  { need }: PullAssessment,
+): RuleAction[] {
   if (need.kind !== 'dispatch' || !ctx.canDispatchSessions) return [];
-  return [
-    dispatch(ctx, { role: need.role, worker: pull.worker, pr: pull.number, trigger: need.trigger }),
-  ];
+  const { role, trigger } = need;
+  return [{ kind: 'dispatch', request: { role, worker: pull.worker, pr: pull.number, trigger } }];
 }

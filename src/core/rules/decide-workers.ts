@@ -1,6 +1,5 @@
-import type { Action } from '../context/action.js';
+import type { Action, RuleAction, SessionAsk } from '../context/action.js';
 import type { DecideContext } from '../context/decide-context.js';
-import { dispatch } from '../context/dispatch.js';
 import { pickDispatches } from '../plan/schedule.js';
 import { isRunning, type WorkerState } from '../workers/worker-state.js';
 
@@ -17,7 +16,7 @@ export function decideWorkers({
   ctx: DecideContext;
   workers: WorkerState[];
   chains: Map<string, number>;
-}): Action[] {
+}): RuleAction[] {
   if (!ctx.canDispatchWork) return [];
   const ready = new Map(
     workers.filter((state) => state.state === 'ready').map((state) => [state.worker.id, state]),
@@ -28,11 +27,12 @@ export function decideWorkers({
     maxParallel: ctx.config.maxParallel,
     chains,
   });
-  return picked.map((id) => {
+  return picked.map((id): RuleAction => {
     const retry = ready.get(id)?.retry;
-    return retry
-      ? dispatch(ctx, { role: 'work', worker: id, trigger: `comment-${retry.commentId}` })
-      : dispatch(ctx, { role: 'work', worker: id });
+    const request: SessionAsk = retry
+      ? { role: 'work', worker: id, trigger: `comment-${retry.commentId}` }
+      : { role: 'work', worker: id };
+    return { kind: 'dispatch', request };
   });
 }
 

@@ -1,7 +1,6 @@
 import type { Command } from '../commands/command.js';
 import type { DecideContext } from '../context/decide-context.js';
 import { runLink } from '../context/runs.js';
-import { synthesisState } from '../context/synthesis-state.js';
 import { buildTypeOf, type Plan } from '../plan/plan.js';
 import type { CommandInfo, PullInfo } from '../snapshot/snapshot.js';
 import type { BuildProgress, CommandEntry, ReviewRound, WorkerRow } from '../status/status-view.js';
@@ -158,7 +157,8 @@ function followUpsOf(ctx: DecideContext): NonNullable<BuildProgress['followUps']
 
 /** The synthesis of a research build, as the status shows it: its newest attempt. */
 function synthesisOf(ctx: DecideContext): NonNullable<BuildProgress['synthesis']> | null {
-  const { latest, outcome, attempts, retry } = synthesisState(ctx);
+  if (!ctx.synthesis) return null;
+  const { latest, outcome, attempts, retry } = ctx.synthesis;
   if (!latest || !outcome) return null;
   const state = retry ? 'retrying' : outcome === 'active' ? 'running' : outcome;
   return { state, url: latest.url, attempts };

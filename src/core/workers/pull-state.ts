@@ -1,5 +1,5 @@
 import type { DecideContext } from '../context/decide-context.js';
-import { findRun, type JudgedRun, soonest } from '../context/runs.js';
+import { type JudgedRun, soonest } from '../context/runs.js';
 import type { SessionTrigger } from '../sessions/session.js';
 import { compareTimes } from '../snapshot/normalize-snapshot.js';
 import { type PullVerdict, pullVerdict } from '../snapshot/pull-verdict.js';
@@ -72,20 +72,25 @@ function nextNeed(facts: PullFacts): PullNeed {
 }
 
 /** The newest `/retry` given since the PR opened, unless a fix session answered it. */
-function pendingRetry({ ctx, pull }: PullFacts): CommandInfo | null {
+function pendingRetry(facts: PullFacts): CommandInfo | null {
+  const { ctx, pull } = facts;
   const retries = ctx.commands.retries.get(pull.worker) ?? [];
   const latest = retries.filter((info) => compareTimes(info.createdAt, pull.createdAt) >= 0).at(-1);
   if (!latest) return null;
-  const trigger: SessionTrigger = `comment-${latest.commentId}`;
-  return findRun(ctx.snapshot.runs, { role: 'fix', worker: pull.worker, trigger }) ? null : latest;
+  return fixRun(facts, `comment-${latest.commentId}`) ? null : latest;
+}
+
+/** The newest fix session of this PR's worker that `trigger` started. */
+function fixRun({ runs }: PullFacts, trigger: SessionTrigger): JudgedRun | null {
+  return runs.filter((run) => run.role === 'fix' && run.trigger === trigger).at(-1) ?? null;
 }
 
 /** A conflict with the build branch gets one fix session per build-branch head. */
-function conflictNeed({ ctx, pull }: PullFacts): PullNeed {
-  const sha = ctx.snapshot.integration?.sha;
+function conflictNeed(facts: PullFacts): PullNeed {
+  const sha = facts.ctx.snapshot.integration?.sha;
   if (!sha) return { kind: 'needs-human', reason: 'conflict' };
   const trigger: SessionTrigger = `conflict-${sha}`;
-  const fix = findRun(ctx.snapshot.runs, { role: 'fix', worker: pull.worker, trigger });
+  const fix = fixRun(facts, trigger);
   if (fix) return fixedOrNot(fix, 'conflict');
   return { kind: 'dispatch', role: 'fix', trigger };
 }
@@ -161,7 +166,7 @@ function checksNeed(facts: PullFacts): PullNeed {
  */
 function fixNeed(facts: PullFacts, trigger: SessionTrigger, failed: NeedsHumanReason): PullNeed {
   const { ctx, pull, runs } = facts;
-  const fix = findRun(ctx.snapshot.runs, { role: 'fix', worker: pull.worker, trigger });
+  const fix = fixRun(facts, trigger);
   if (fix) return fixedOrNot(fix, failed);
   const rounds = runs.filter(
     (run) =>

@@ -7,7 +7,7 @@ import { integrationBranch } from '../../core/vocabulary/ids.js';
 import { escapeText } from '../../core/vocabulary/markdown.js';
 import { noticeKey, noticeMarker } from '../../core/vocabulary/notice.js';
 import type { RepoContext } from '../client/types.js';
-import { buildKey, messageOf, statusOf } from '../client/types.js';
+import { buildKey, ignoreStatus, messageOf, statusOf } from '../client/types.js';
 import { SESSION_WRITES, type WriteBudget } from '../client/write-budget.js';
 import { cleanUpRefs } from './clean-up-refs.js';
 import { dispatchSession } from './dispatch-session.js';
@@ -16,6 +16,7 @@ import { type CreatedMirrors, ensureMirror } from './ensure-mirror.js';
 import { ensureNote } from './ensure-note.js';
 import { ensureNotice } from './ensure-notice.js';
 import type { HeldStatusEdit } from './held-status-edit.js';
+import { addLabel, closeSubIssue, removeLabel, reopenMirror, retitleIssue } from './issues.js';
 import { mergePull, syncBuildBranch } from './merge.js';
 import {
   closePull,
@@ -23,6 +24,7 @@ import {
   enableAutoMerge,
   openFinalPull,
   setReviewCheck,
+  updatePullBranch,
 } from './pulls.js';
 import { RefRefusedError } from './refs.js';
 import { ensureStatusComment } from './status-comment.js';
@@ -72,7 +74,7 @@ export async function act(
   },
 ): Promise<ActOutcome[]> {
   const outcomes: ActOutcome[] = [];
-  const created: CreatedMirrors = new Map();
+  const pass: ActPass = { outcomes, created: new Map(), statusEditWait, writeBudget, log };
   for (const action of actions) {
     // Merges of one pass go in order; after one that did not go (a conflict an earlier merge
     // made, a branch that must be up to date), the rest wait for the next look at the truth.
@@ -81,17 +83,7 @@ export async function act(
       continue;
     }
     try {
-      outcomes.push(
-        await actOne(ctx, {
-          snapshot,
-          action,
-          outcomes,
-          created,
-          statusEditWait,
-          writeBudget,
-          log,
-        }),
-      );
+      outcomes.push(await actOne(ctx, { snapshot, action, pass }));
     } catch (error) {
       log.error(
         { err: error, action: action.kind, buildId: snapshot.build },
@@ -134,27 +126,22 @@ async function noticeRefRefused(
 const isHeldMerge = (outcome: ActOutcome) =>
   outcome.action.kind === 'merge-pull' && outcome.result !== 'done';
 
+/** What the actions of one pass share: what the pass did so far, and how it paces its writes. */
+interface ActPass {
+  /** The outcomes of the pass's earlier actions, in order. */
+  outcomes: ActOutcome[];
+  created: CreatedMirrors;
+  statusEditWait: (() => number) | undefined;
+  writeBudget: WriteBudget | undefined;
+  log: ActLog;
+}
+
 async function actOne(
   ctx: RepoContext,
-  {
-    snapshot,
-    action,
-    outcomes,
-    created,
-    statusEditWait,
-    writeBudget,
-    log,
-  }: {
-    snapshot: BuildSnapshot;
-    action: Action;
-    outcomes: ActOutcome[];
-    created: CreatedMirrors;
-    statusEditWait: (() => number) | undefined;
-    writeBudget: WriteBudget | undefined;
-    log: ActLog;
-  },
+  { snapshot, action, pass }: { snapshot: BuildSnapshot; action: Action; pass: ActPass },
 ): Promise<ActOutcome> {
   const { owner, repo } = ctx;
+  const { outcomes, created, statusEditWait, writeBudget, log } = pass;
   switch (action.kind) {
     case 'dispatch': {
       const { role, trigger } = action.request;
@@ -199,14 +186,7 @@ async function actOne(
     case 'merge-pull':
       return { action, ...(await mergePull(ctx, action)) };
     case 'update-pull-branch':
-      await ignoreStatus([422], () =>
-        ctx.octokit.rest.pulls.updateBranch({
-          owner,
-          repo,
-          pull_number: action.pull,
-          expected_head_sha: action.expectedHeadSha,
-        }),
-      );
+      await updatePullBranch(ctx, action);
       return { action, result: 'done' };
     case 'rerun-failed-jobs':
       await ignoreStatus([403, 409], () =>
@@ -223,22 +203,10 @@ async function actOne(
       await setReviewCheck(ctx, action);
       return { action, result: 'done' };
     case 'add-label':
-      await ctx.octokit.rest.issues.addLabels({
-        owner,
-        repo,
-        issue_number: action.number,
-        labels: [action.label],
-      });
+      await addLabel(ctx, action);
       return { action, result: 'done' };
     case 'remove-label':
-      await ignoreStatus([404], () =>
-        ctx.octokit.rest.issues.removeLabel({
-          owner,
-          repo,
-          issue_number: action.number,
-          name: action.label,
-        }),
-      );
+      await removeLabel(ctx, action);
       return { action, result: 'done' };
     case 'comment':
       return { action, result: (await ensureNote(ctx, action)) ? 'done' : 'unchanged' };
@@ -275,21 +243,12 @@ async function actOne(
       return { action, result: made === 'created' ? 'done' : 'unchanged' };
     }
     case 'retitle-issue':
-      await ctx.octokit.rest.issues.update({
-        owner,
-        repo,
-        issue_number: action.number,
-        title: action.title,
-      });
+      await retitleIssue(ctx, action);
       return { action, result: 'done' };
-    case 'close-sub-issue': {
-      const closed = await closeSubIssue(ctx, { number: action.number, reason: action.reason });
-      return { action, result: closed ? 'done' : 'unchanged' };
-    }
-    case 'reopen-sub-issue': {
-      const reopened = await reopenMirror(ctx, { number: action.number, title: action.title });
-      return { action, result: reopened ? 'done' : 'unchanged' };
-    }
+    case 'close-sub-issue':
+      return { action, result: (await closeSubIssue(ctx, action)) ? 'done' : 'unchanged' };
+    case 'reopen-sub-issue':
+      return { action, result: (await reopenMirror(ctx, action)) ? 'done' : 'unchanged' };
     case 'clean-up-refs':
       return { action, ...(await cleanUp(ctx, { build: snapshot.build, action, log })) };
     case 'look-again':
@@ -300,51 +259,6 @@ async function actOne(
       return _exhaustive;
     }
   }
-}
-
-/**
- * Closes a sub-issue (as completed, or as not planned), unless it is closed
- * already (the snapshot may be a moment old, and another replica may have
- * closed it): one read guards the write, so closing twice is a no-op.
- */
-async function closeSubIssue(
-  ctx: RepoContext,
-  { number, reason }: { number: number; reason: 'completed' | 'not_planned' },
-): Promise<boolean> {
-  const { owner, repo } = ctx;
-  const { data } = await ctx.octokit.rest.issues.get({ owner, repo, issue_number: number });
-  if (data.state === 'closed') return false;
-  await ctx.octokit.rest.issues.update({
-    owner,
-    repo,
-    issue_number: number,
-    state: 'closed',
-    state_reason: reason,
-  });
-  return true;
-}
-
-/**
- * Reopens a mirror whose worker a later plan brought back, under its title
- * now: only while it is still closed as not planned (one read first), so a
- * second replica, or a person who has since closed it otherwise, is left be.
- */
-async function reopenMirror(
-  ctx: RepoContext,
-  { number, title }: { number: number; title: string },
-): Promise<boolean> {
-  const { owner, repo } = ctx;
-  const { data } = await ctx.octokit.rest.issues.get({ owner, repo, issue_number: number });
-  if (data.state !== 'closed' || data.state_reason !== 'not_planned') return false;
-  await ctx.octokit.rest.issues.update({
-    owner,
-    repo,
-    issue_number: number,
-    state: 'open',
-    state_reason: 'reopened',
-    title,
-  });
-  return true;
 }
 
 /**
@@ -389,19 +303,5 @@ async function cleanUp(
       const _exhaustive: never = outcome;
       return _exhaustive;
     }
-  }
-}
-
-/** Runs a write whose listed error statuses mean "already so" or "no longer needed". */
-export async function ignoreStatus<T>(
-  statuses: number[],
-  write: () => Promise<T>,
-): Promise<T | null> {
-  try {
-    return await write();
-  } catch (error) {
-    const status = statusOf(error);
-    if (status !== undefined && statuses.includes(status)) return null;
-    throw error;
   }
 }

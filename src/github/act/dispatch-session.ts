@@ -8,7 +8,7 @@ import {
   workerBranch,
 } from '../../core/vocabulary/ids.js';
 import { type RepoContext, statusOf } from '../client/types.js';
-import { createRef, deleteRef, moveBranch } from './refs.js';
+import { resetBranch, writeOnceByRef } from './refs.js';
 
 export type DispatchOutcome =
   | { result: 'dispatched'; run: { id: number; url: string } | null }
@@ -28,24 +28,21 @@ export async function dispatchSession(
 ): Promise<DispatchOutcome> {
   const lock = lockFor(request);
   const base = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
-  const lockRef = lockRefOf(lock, request.build);
-  if (lockRef && !(await createRef(ctx, { ref: lockRef, sha: base }))) {
-    return { result: 'stood-down' };
-  }
-  try {
+  const start = async () => {
+    // A new work attempt starts over from the build branch head.
     if (lock.kind === 'lock-ref' && lock.resetBranch) {
       await resetBranch(ctx, { branch: lock.resetBranch, sha: base });
     }
     const data = await dispatchWorkflow(ctx, request);
     const details = data as { workflow_run_id?: number; html_url?: string } | undefined;
-    const run = details?.workflow_run_id
+    return details?.workflow_run_id
       ? { id: Number(details.workflow_run_id), url: details.html_url ?? '' }
       : null;
-    return { result: 'dispatched', run };
-  } catch (error) {
-    if (lockRef) await deleteRef(ctx, lockRef).catch(() => undefined);
-    throw error;
-  }
+  };
+  const lockRef = lockRefOf(lock, request.build);
+  if (!lockRef) return { result: 'dispatched', run: await start() };
+  const held = await writeOnceByRef(ctx, { ref: lockRef, sha: base }, start);
+  return held.taken ? { result: 'stood-down' } : { result: 'dispatched', run: held.value };
 }
 
 /**
@@ -115,13 +112,4 @@ function sessionRef(request: SessionRequest): string {
   return request.worker && parseLoopSubject(request.worker) === null
     ? workerBranch(request.build, request.worker)
     : integrationBranch(request.build);
-}
-
-/** A new attempt starts from the build branch head: move the branch there, or create it. */
-async function resetBranch(
-  ctx: RepoContext,
-  { branch, sha }: { branch: string; sha: string },
-): Promise<void> {
-  if (await moveBranch(ctx, { branch, sha, force: true })) return;
-  await createRef(ctx, { ref: `refs/heads/${branch}`, sha });
 }

@@ -6,7 +6,7 @@ import {
   renderLedgerPart,
 } from '../../core/status/ledger-archive.js';
 import type { RepoContext } from '../client/types.js';
-import { createRef, deleteRef } from './refs.js';
+import { writeOnceByRef } from './refs.js';
 
 /** The lock for posting a build's ledger part `part`: a hidden ref, created once. */
 export function ledgerPartLockRef(build: string, part: number): string {
@@ -32,21 +32,17 @@ export async function ensureLedgerPart(
   const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
   for (let spill = ledgerSpill(own); spill.length > 0; spill = ledgerSpill(own)) {
     part += 1;
+    const body = renderLedgerPart({ build: snapshot.build, part, commands: spill });
     const lock = ledgerPartLockRef(snapshot.build, part);
-    if (!(await createRef(ctx, { ref: lock, sha }))) {
-      return renderCommandLedger(own).length <= LEDGER_PART_CHARS ? own : null;
-    }
-    try {
-      await ctx.octokit.rest.issues.createComment({
+    const posted = await writeOnceByRef(ctx, { ref: lock, sha }, () =>
+      ctx.octokit.rest.issues.createComment({
         owner: ctx.owner,
         repo: ctx.repo,
         issue_number: snapshot.issue.number,
-        body: renderLedgerPart({ build: snapshot.build, part, commands: spill }),
-      });
-    } catch (error) {
-      await deleteRef(ctx, lock).catch(() => undefined);
-      throw error;
-    }
+        body,
+      }),
+    );
+    if (posted.taken) return renderCommandLedger(own).length <= LEDGER_PART_CHARS ? own : null;
     own = own.slice(spill.length);
   }
   return own;

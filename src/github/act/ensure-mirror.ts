@@ -1,10 +1,9 @@
 import type { Action } from '../../core/context/action.js';
-import { mirrorsOf, renderMirrorBody } from '../../core/rules/mirror.js';
+import { mirrorsOf, renderMirrorBody } from '../../core/rules/sub-issues.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { briefPath } from '../../core/vocabulary/ids.js';
-import type { RepoContext } from '../client/types.js';
-import { statusOf } from '../client/types.js';
-import { createRef, deleteRef } from './refs.js';
+import { type RepoContext, statusOf } from '../client/types.js';
+import { writeOnceByRef } from './refs.js';
 
 /** The hidden ref that makes a worker's mirror be created at most once across replicas. */
 export function mirrorLockRef(build: string, worker: string): string {
@@ -37,9 +36,7 @@ export async function ensureMirror(
   const { owner, repo } = ctx;
   const ref = mirrorLockRef(snapshot.build, action.worker);
   const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
-  if (!(await createRef(ctx, { ref, sha }))) return 'taken';
-  let issue: { id: number; number: number };
-  try {
+  const opened = await writeOnceByRef(ctx, { ref, sha }, async () => {
     const { data } = await ctx.octokit.rest.issues.create({
       owner,
       repo,
@@ -50,11 +47,10 @@ export async function ensureMirror(
         briefPath: briefPath(snapshot.build, action.worker),
       }),
     });
-    issue = { id: data.id, number: data.number };
-  } catch (error) {
-    await deleteRef(ctx, ref);
-    throw error;
-  }
+    return { id: data.id, number: data.number };
+  });
+  if (opened.taken) return 'taken';
+  const issue = opened.value;
   created.set(action.worker, issue);
   await ctx.octokit.rest.issues.addSubIssue({
     owner,

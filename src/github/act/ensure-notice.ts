@@ -1,7 +1,6 @@
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
-import type { RepoContext } from '../client/types.js';
-import { statusOf } from '../client/types.js';
-import { createRef, deleteRef } from './refs.js';
+import { ignoreStatus, type RepoContext } from '../client/types.js';
+import { writeOnceByRef } from './refs.js';
 
 /** The hidden ref that makes a notice's post happen at most once across replicas. */
 export function noticeLockRef(build: string, key: string): string {
@@ -33,8 +32,7 @@ export async function ensureNotice(
 ): Promise<'posted' | 'taken'> {
   const ref = noticeLockRef(snapshot.build, key);
   const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
-  if (!(await createRef(ctx, { ref, sha }))) return 'taken';
-  try {
+  const posted = await writeOnceByRef(ctx, { ref, sha }, async () => {
     if (reviewers) await requestReviewers(ctx, reviewers);
     await ctx.octokit.rest.issues.createComment({
       owner: ctx.owner,
@@ -42,11 +40,8 @@ export async function ensureNotice(
       issue_number: snapshot.issue.number,
       body,
     });
-  } catch (error) {
-    await deleteRef(ctx, ref);
-    throw error;
-  }
-  return 'posted';
+  });
+  return posted.taken ? 'taken' : 'posted';
 }
 
 /** Asks for reviews on a PR; people GitHub cannot ask (not collaborators: 422) are left out. */
@@ -54,14 +49,12 @@ async function requestReviewers(
   ctx: RepoContext,
   { pull, logins }: { pull: number; logins: string[] },
 ): Promise<void> {
-  try {
-    await ctx.octokit.rest.pulls.requestReviewers({
+  await ignoreStatus([422], () =>
+    ctx.octokit.rest.pulls.requestReviewers({
       owner: ctx.owner,
       repo: ctx.repo,
       pull_number: pull,
       reviewers: logins,
-    });
-  } catch (error) {
-    if (statusOf(error) !== 422) throw error;
-  }
+    }),
+  );
 }

@@ -1,7 +1,7 @@
+import type { Action } from '../../core/context/action.js';
 import type { Verdict } from '../../core/snapshot/snapshot.js';
 import { REVIEW_CHECK_NAME } from '../../core/vocabulary/ids.js';
-import type { RepoContext } from '../client/types.js';
-import { statusOf } from '../client/types.js';
+import { ignoreStatus, type RepoContext, statusOf } from '../client/types.js';
 import { deleteRef } from './refs.js';
 
 /**
@@ -50,6 +50,21 @@ export async function openFinalPull(
     if (statusOf(error) === 422) return false;
     throw error;
   }
+}
+
+/** Brings a worker PR's branch up to date with its base; 422 (moved meanwhile, or no longer behind) is left to the next look. */
+export async function updatePullBranch(
+  ctx: RepoContext,
+  { pull, expectedHeadSha }: Extract<Action, { kind: 'update-pull-branch' }>,
+): Promise<void> {
+  await ignoreStatus([422], () =>
+    ctx.octokit.rest.pulls.updateBranch({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      pull_number: pull,
+      expected_head_sha: expectedHeadSha,
+    }),
+  );
 }
 
 /** Auto-merge exists only in GraphQL. */

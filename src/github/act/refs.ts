@@ -1,5 +1,4 @@
-import type { RepoContext } from '../client/types.js';
-import { messageOf, statusOf } from '../client/types.js';
+import { ignoreStatus, messageOf, type RepoContext, statusOf } from '../client/types.js';
 
 /**
  * GitHub's answer to creating a ref someone already holds: 422 "Reference
@@ -42,17 +41,38 @@ export async function createRef(
   }
 }
 
+/** What a write guarded by a ref came to: `taken` when another process holds the ref. */
+export type Guarded<T> = { taken: true } | { taken: false; value: T };
+
+/**
+ * Makes `write` happen at most once across replicas and reconciles: only the
+ * process that creates `ref` at `sha` writes; another that finds it created
+ * stands down (`taken`). A write that fails frees the ref for the next
+ * reconcile to try again, and its own error is thrown.
+ */
+export async function writeOnceByRef<T>(
+  ctx: RepoContext,
+  { ref, sha }: { ref: string; sha: string },
+  write: () => Promise<T>,
+): Promise<Guarded<T>> {
+  if (!(await createRef(ctx, { ref, sha }))) return { taken: true };
+  try {
+    return { taken: false, value: await write() };
+  } catch (error) {
+    await deleteRef(ctx, ref).catch(() => undefined);
+    throw error;
+  }
+}
+
 /** Deletes a ref; one that is gone already is fine. */
 export async function deleteRef(ctx: RepoContext, ref: string): Promise<void> {
-  try {
-    await ctx.octokit.rest.git.deleteRef({
+  await ignoreStatus([422, 404], () =>
+    ctx.octokit.rest.git.deleteRef({
       owner: ctx.owner,
       repo: ctx.repo,
       ref: ref.replace(/^refs\//, ''),
-    });
-  } catch (error) {
-    if (statusOf(error) !== 422 && statusOf(error) !== 404) throw error;
-  }
+    }),
+  );
 }
 
 /** Moves a branch to `sha`; false when GitHub refuses (422: not a fast-forward, or gone). */
@@ -60,17 +80,23 @@ export async function moveBranch(
   ctx: RepoContext,
   { branch, sha, force }: { branch: string; sha: string; force: boolean },
 ): Promise<boolean> {
-  try {
-    await ctx.octokit.rest.git.updateRef({
+  const moved = await ignoreStatus([422], () =>
+    ctx.octokit.rest.git.updateRef({
       owner: ctx.owner,
       repo: ctx.repo,
       ref: `heads/${branch}`,
       sha,
       force,
-    });
-    return true;
-  } catch (error) {
-    if (statusOf(error) === 422) return false;
-    throw error;
-  }
+    }),
+  );
+  return moved !== null;
+}
+
+/** Moves a branch to `sha` whatever it holds, or creates it where it is gone. */
+export async function resetBranch(
+  ctx: RepoContext,
+  { branch, sha }: { branch: string; sha: string },
+): Promise<void> {
+  if (await moveBranch(ctx, { branch, sha, force: true })) return;
+  await createRef(ctx, { ref: `refs/heads/${branch}`, sha });
 }

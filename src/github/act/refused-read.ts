@@ -1,7 +1,7 @@
 import { noticeKey, noticeMarker } from '../../core/vocabulary/notice.js';
 import { messageOf, type RepoContext, statusOf } from '../client/types.js';
 import { noticeLockRef } from './ensure-notice.js';
-import { createRef, deleteRef } from './refs.js';
+import { writeOnceByRef } from './refs.js';
 
 /**
  * GraphQL errors that say the document itself is refused (GitHub checks it
@@ -79,19 +79,15 @@ export async function noticeRefusedRead(
     repo: ctx.repo,
     ref: `heads/${defaultBranch}`,
   });
-  if (!(await createRef(ctx, { ref, sha: data.object.sha }))) return 'taken';
-  try {
-    await ctx.octokit.rest.issues.createComment({
+  const posted = await writeOnceByRef(ctx, { ref, sha: data.object.sha }, () =>
+    ctx.octokit.rest.issues.createComment({
       owner: ctx.owner,
       repo: ctx.repo,
       issue_number: issue,
       body: refusedReadBody(build, key, refusal),
-    });
-  } catch (error) {
-    await deleteRef(ctx, ref);
-    throw error;
-  }
-  return 'posted';
+    }),
+  );
+  return posted.taken ? 'taken' : 'posted';
 }
 
 function refusedReadBody(build: string, key: string, refusal: LastingRefusal): string {

@@ -1,8 +1,7 @@
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
-import type { RepoContext } from '../client/types.js';
-import { statusOf } from '../client/types.js';
+import { ignoreStatus, type RepoContext, statusOf } from '../client/types.js';
 import type { HeldStatusEdit } from './held-status-edit.js';
-import { createRef, deleteRef } from './refs.js';
+import { writeOnceByRef } from './refs.js';
 
 /**
  * The lock for creating a build's status comment: a hidden ref, created once.
@@ -67,23 +66,22 @@ export async function ensureStatusComment(
     }
   }
   if (!mayCreate) return { result: 'skipped' };
-  // The lock was taken when the deleted comment was first posted.
-  const lock = statusLockRef(snapshot.build);
-  const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
-  if (!deleted && !(await createRef(ctx, { ref: lock, sha }))) return { result: 'skipped' };
-  try {
-    await ctx.octokit.rest.issues.createComment({
+  const post = () =>
+    ctx.octokit.rest.issues.createComment({
       owner: ctx.owner,
       repo: ctx.repo,
       issue_number: snapshot.issue.number,
       body,
     });
-  } catch (error) {
-    // Not posted: let the next reconcile take the lock and try again.
-    if (!deleted) await deleteRef(ctx, lock).catch(() => undefined);
-    throw error;
+  if (deleted) {
+    // The lock was taken when the deleted comment was first posted.
+    await post();
+    return { result: 'created' };
   }
-  return { result: 'created' };
+  const lock = statusLockRef(snapshot.build);
+  const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
+  const posted = await writeOnceByRef(ctx, { ref: lock, sha }, post);
+  return { result: posted.taken ? 'skipped' : 'created' };
 }
 
 /** Removes status comments left twice by a race between replicas; the oldest stays. */
@@ -92,14 +90,8 @@ export async function removeDuplicateStatusComments(
   ids: number[],
 ): Promise<void> {
   for (const id of ids) {
-    try {
-      await ctx.octokit.rest.issues.deleteComment({
-        owner: ctx.owner,
-        repo: ctx.repo,
-        comment_id: id,
-      });
-    } catch (error) {
-      if (statusOf(error) !== 404) throw error;
-    }
+    await ignoreStatus([404], () =>
+      ctx.octokit.rest.issues.deleteComment({ owner: ctx.owner, repo: ctx.repo, comment_id: id }),
+    );
   }
 }

@@ -36,3 +36,17 @@ export function messageOf(error: unknown): string {
   }
   return error instanceof Error ? error.message : String(error);
 }
+
+/** Runs a write whose listed error statuses mean "already so" or "no longer needed"; null for those. */
+export async function ignoreStatus<T>(
+  statuses: number[],
+  write: () => Promise<T>,
+): Promise<T | null> {
+  try {
+    return await write();
+  } catch (error) {
+    const status = statusOf(error);
+    if (status !== undefined && statuses.includes(status)) return null;
+    throw error;
+  }
+}

@@ -9,8 +9,8 @@ import type { ListedReactionGroup } from './reactions.js';
  * Over REST that is a dozen requests and more per open PR; here it is one.
  * (Workflow runs are not in GraphQL; they stay a REST listing.)
  *
- * Lists whose whole matters page: the worker PRs come `PULLS_PAGE` at a time
- * (`BUILD_PULLS_QUERY` reads the pages after the first), the branch, usage and
+ * Lists whose whole matters page: the worker PRs come twenty at a time
+ * (`BatonBuildPulls` reads the pages after the first), the branch, usage and
  * adaptation refs 100 at a time (`BUILD_REFS_QUERY`); `readBuildGraph` follows
  * every `pageInfo`. Comments beyond a window are read over REST
  * (`commentLists` in observe-build.ts).
@@ -20,6 +20,12 @@ import type { ListedReactionGroup } from './reactions.js';
  * GraphQL API"). Twenty PRs a page keeps each of these documents at one
  * point and under 20,000 nodes; `test/app/graphql-limits.test.ts` computes it
  * for every document in src from GitHub's schema.
+ *
+ * The document holds two operations, and each call names the one it runs
+ * (`operationName`): `BatonBuild` for the first page of everything, and
+ * `BatonBuildPulls` for the worker PRs past it. They share the fragments, and
+ * the document stays one literal with nothing interpolated so that every tool
+ * reading the source measures both.
  *
  * The brief files are read for their size only: the app never reads a brief.
  * `test/app/build-query.test.ts` validates this text against GitHub's
@@ -87,60 +93,6 @@ export const BUILD_QUERY = /* GraphQL */ `
     }
   }
 
-  fragment Pull on PullRequest {
-    databaseId
-    number
-    state
-    merged
-    url
-    createdAt
-    updatedAt
-    headRefName
-    headRefOid
-    mergeStateStatus
-    headRepository { nameWithOwner }
-    labels(first: 20) { nodes { name } }
-    reviews(last: 100) {
-      nodes { databaseId author { login __typename } state body submittedAt commit { oid } }
-    }
-    comments(last: 100) { totalCount nodes { ...Comment } }
-    commits(last: 1) {
-      nodes {
-        commit {
-          oid
-          message
-          parents(first: 2) { nodes { oid } }
-          statusCheckRollup {
-            contexts(first: 100) {
-              pageInfo { hasNextPage endCursor }
-              nodes {
-                __typename
-                ... on CheckRun { name status conclusion detailsUrl }
-                ... on StatusContext { context state targetUrl }
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-
-  fragment Comment on IssueComment {
-    databaseId
-    body
-    createdAt
-    author { login __typename }
-    reactionGroups { content createdAt viewerHasReacted }
-  }
-
-  fragment Refs on RefConnection {
-    pageInfo { hasNextPage endCursor }
-    nodes { name target { oid ... on Commit { message } } }
-  }
-`;
-
-/** The worker PRs after the first page, twenty at a time. */
-export const BUILD_PULLS_QUERY = /* GraphQL */ `
   query BatonBuildPulls($owner: String!, $repo: String!, $integration: String!, $after: String!) {
     repository(owner: $owner, name: $repo) {
       pullRequests(
@@ -199,6 +151,11 @@ export const BUILD_PULLS_QUERY = /* GraphQL */ `
     createdAt
     author { login __typename }
     reactionGroups { content createdAt viewerHasReacted }
+  }
+
+  fragment Refs on RefConnection {
+    pageInfo { hasNextPage endCursor }
+    nodes { name target { oid ... on Commit { message } } }
   }
 `;
 

@@ -1,6 +1,5 @@
 import type { RepoContext } from '../client/types.js';
 import {
-  BUILD_PULLS_QUERY,
   BUILD_QUERY,
   BUILD_REFS_QUERY,
   type BuildPullsResult,
@@ -40,6 +39,7 @@ export async function readBuildGraph(
   variables: BuildGraphVariables,
 ): Promise<BuildQueryResult> {
   const { repository } = await ctx.octokit.graphql<BuildQueryResult>(BUILD_QUERY, {
+    operationName: 'BatonBuild',
     ...variables,
   });
   const [pulls, refs, usageRefs, adaptRefs] = await Promise.all([
@@ -69,7 +69,8 @@ async function restOfPulls(
   const nodes = [...first.nodes];
   let page = first.pageInfo;
   while (page?.hasNextPage && page.endCursor) {
-    const { repository } = await ctx.octokit.graphql<BuildPullsResult>(BUILD_PULLS_QUERY, {
+    const { repository } = await ctx.octokit.graphql<BuildPullsResult>(BUILD_QUERY, {
+      operationName: 'BatonBuildPulls',
       owner: variables.owner,
       repo: variables.repo,
       integration: variables.integration,

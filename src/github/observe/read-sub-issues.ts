@@ -1,4 +1,4 @@
-import { parseMirrorMarker } from '../../core/rules/mirror.js';
+import { parseMirrorMarker } from '../../core/rules/sub-issues.js';
 import type { PlanRead, SubIssueInfo } from '../../core/snapshot/snapshot.js';
 import type { RepoContext } from '../client/types.js';
 

@@ -220,12 +220,32 @@ export function scheduleResync(
   return true;
 }
 
+/** A reconcile a webhook delivery asks for: its repository's default branch, its log and its id. */
+function scheduleFromDelivery(
+  ctx: RepoContext,
+  delivery: { id: string; log: BuildLog; payload: { repository: { default_branch: string } } },
+  {
+    ref,
+    deps,
+    ...asked
+  }: { ref: BuildRef; deps: HandlerDeps; answer?: CommandAnswer; start?: boolean },
+): void {
+  scheduleReconcile(ctx, {
+    ref,
+    defaultBranch: delivery.payload.repository.default_branch,
+    deps,
+    log: delivery.log,
+    deliveryId: delivery.id,
+    ...asked,
+  });
+}
+
 /** `issues.labeled`: the build label from someone with write access starts (or re-checks) a build. */
 export async function onIssueLabeled(
   context: Context<'issues.labeled'>,
   deps: HandlerDeps,
 ): Promise<void> {
-  const { issue, label, sender, repository } = context.payload;
+  const { issue, label, sender } = context.payload;
   if (issue.pull_request || !label) return;
   const ctx = await repoContext(context, deps);
   const config = await loadConfig(ctx.octokit, { owner: ctx.owner, repo: ctx.repo });
@@ -246,14 +266,7 @@ export async function onIssueLabeled(
     build: buildIdFor(issue.number, issue.title),
     issue: issue.number,
   };
-  scheduleReconcile(ctx, {
-    ref,
-    defaultBranch: repository.default_branch,
-    deps,
-    log: context.log,
-    deliveryId: context.id,
-    start: true,
-  });
+  scheduleFromDelivery(ctx, context, { ref, deps, start: true });
 }
 
 /**
@@ -264,18 +277,11 @@ export async function onIssueStateChange(
   context: Context<'issues.closed' | 'issues.reopened'>,
   deps: HandlerDeps,
 ): Promise<void> {
-  const { issue, repository } = context.payload;
+  const { issue } = context.payload;
   if (issue.pull_request) return;
   const ctx = await repoContext(context, deps);
   const ref = await findBuildForIssue(ctx, issue.number);
-  if (ref)
-    scheduleReconcile(ctx, {
-      ref,
-      defaultBranch: repository.default_branch,
-      deps,
-      log: context.log,
-      deliveryId: context.id,
-    });
+  if (ref) scheduleFromDelivery(ctx, context, { ref, deps });
 }
 
 /** How many refused people a process remembers before it forgets them all (each costs one note read again). */
@@ -290,7 +296,7 @@ export async function onIssueComment(
   context: Context<'issue_comment.created'>,
   deps: HandlerDeps,
 ): Promise<void> {
-  const { comment, issue, sender, repository } = context.payload;
+  const { comment, issue, sender } = context.payload;
   const body = comment.body ?? '';
   if (sender.type === 'Bot' || isBatonComment(body)) return;
   // Nothing command-shaped costs no request (a worker stands in for the PR's own).
@@ -345,12 +351,9 @@ export async function onIssueComment(
     });
   }
   if (parsed.commands.length > 0) {
-    scheduleReconcile(ctx, {
+    scheduleFromDelivery(ctx, context, {
       ref,
-      defaultBranch: repository.default_branch,
       deps,
-      log: context.log,
-      deliveryId: context.id,
       answer: { commentId: comment.id, number: issue.number, commands: parsed.commands },
       start: !found && improves,
     });

@@ -2,7 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BUNDLE_FILE, RESULT_FILE, RESULT_MAX_BYTES, SessionResult } from '../result.js';
 import type { AgentContext } from './agent-context.js';
-import { type CommitSource, commitAll, git, gitSucceeds } from './git/git.js';
+import { type CommitSource, commitAll } from './git/commit-all.js';
+import { git, gitSucceeds } from './git/git.js';
 
 /** The head the session committed (null: nothing), or why its commits cannot be published. */
 export type SessionCommit = { ok: true; head: string | null } | { ok: false; reason: string };

@@ -1,12 +1,7 @@
 import { z } from 'zod';
 import { DOCTOR_ID } from '../../core/doctor/doctor-session.js';
-import { renderEnvProblem } from '../env-sources.js';
+import { optionalVar as optional, parseEnvWith } from '../env-sources.js';
 import { graphqlUrlOf } from '../reads/github-reads.js';
-
-const optional = z
-  .string()
-  .optional()
-  .transform((value) => (value ? value : undefined));
 
 /**
  * The environment of a doctor session (`BATON_ROLE=doctor`, docs/doctor.md):
@@ -36,15 +31,7 @@ export type DoctorEnv = z.infer<typeof DoctorEnv>;
 export function parseDoctorEnv(
   source: Record<string, string | undefined>,
 ): { ok: true; env: DoctorEnv } | { ok: false; problems: string[] } {
-  const parsed = DoctorEnv.safeParse(source);
-  if (parsed.success) return { ok: true, env: parsed.data };
-  return {
-    ok: false,
-    problems: parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? '');
-      return renderEnvProblem({ name, value: source[name], message: issue.message });
-    }),
-  };
+  return parseEnvWith(DoctorEnv, source);
 }
 
 /** Where GraphQL is: Actions' GITHUB_GRAPHQL_URL, else derived from the REST API's URL. */

@@ -29,6 +29,13 @@ export interface GitCall {
   token?: string;
 }
 
+/** The scratch repository with the remote it fetches from and pushes to, and the token for it. */
+export interface RemoteAccess {
+  repo: ScratchRepo;
+  remote: string;
+  token: string;
+}
+
 /** A bare repository of publish's own, away from the checked-out workspace. */
 export interface ScratchRepo {
   gitDir: string;

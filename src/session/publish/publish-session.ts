@@ -1,8 +1,6 @@
 import { join } from 'node:path';
-import type { Usage } from '../../core/plan/completion.js';
 import { integrationBranch } from '../../core/vocabulary/ids.js';
 import type { SessionEnv } from '../env.js';
-import type { SessionClientOptions, SessionLog } from '../octokit.js';
 import { BUNDLE_FILE } from '../result.js';
 import { type ChangedFile, checkChanges } from './checks/check-changes.js';
 import { checkFollowUps } from './checks/check-follow-ups.js';
@@ -16,6 +14,7 @@ import { checkFindings, type ReadScope, readWorkerScope } from './checks/read-wo
 import { describeHit, scanCommits, shortHit } from './checks/scan-secrets.js';
 import { fetchedBuildRef, verifyCommits } from './checks/verify-commits.js';
 import { createScratchRepo } from './git.js';
+import { type PublishOutcome, withSummaryLine } from './publish-outcome.js';
 import {
   checkAffects,
   findAdaptable,
@@ -26,32 +25,8 @@ import {
 import { getSessionToken, revokeSessionToken } from './write/get-session-token.js';
 import { createGitHubApi } from './write/github-api.js';
 import { renderBlocked } from './write/pull-body.js';
-import { type CheckedSession, writeSession } from './write/write-session.js';
-import { withUsageLine, writeUsageRecord } from './write/write-usage.js';
-
-/** How a publish ended; each kind maps to one exit code. */
-export type PublishOutcome =
-  | { kind: 'published'; lines: string[] }
-  | {
-      kind: 'session-failed';
-      status: 'blocked' | 'failed';
-      reason: string;
-      usage: Usage;
-      lines: string[];
-    }
-  | { kind: 'refused'; problems: string[] }
-  | { kind: 'error'; message: string };
-
-/** What publish reaches the world through; tests replace the parts. */
-export interface PublishIo {
-  fetch: typeof globalThis.fetch;
-  remote: string;
-  mask: (secret: string) => void;
-  /** Where the GitHub client logs the tries that failed. */
-  log?: SessionLog;
-  /** How hard the GitHub client tries; the defaults suit GitHub. */
-  github?: SessionClientOptions;
-}
+import { type PublishIo, type ReadSession, writeSession } from './write/write-session.js';
+import { writeUsageRecord } from './write/write-usage.js';
 
 /**
  * Reads, checks, then writes: every check runs before the first write, so a
@@ -77,14 +52,12 @@ export async function publishSession(env: SessionEnv, io: PublishIo): Promise<Pu
   }
 }
 
-async function publishWithToken({
-  env,
-  io,
-  target,
-  result,
-  token,
-}: Omit<CheckedSession, 'api' | 'pushed' | 'repo'>): Promise<PublishOutcome> {
-  const repo = await createScratchRepo(env.GITHUB_WORKSPACE);
+async function publishWithToken(read: Omit<ReadSession, 'repo'>): Promise<PublishOutcome> {
+  const session: ReadSession = {
+    ...read,
+    repo: await createScratchRepo(read.env.GITHUB_WORKSPACE),
+  };
+  const { env, io, target, result, repo, token } = session;
   try {
     // The checks only read; usage is recorded before anything is written, so a
     // refused or failed session is counted too, with the rule that refused it (a
@@ -94,27 +67,8 @@ async function publishWithToken({
     let commits: CheckedCommits;
     let refusal: string[];
     try {
-      commits = await checkCommits({ env, io, target, result, repo, token });
-      refusal =
-        commits.problems.length > 0
-          ? commits.problems
-          : target.role === 'plan' && result.head && hasCommits(result)
-            ? [
-                ...(await checkPlanRecord({ repo, head: result.head, build: target.build })),
-                // A failed plan writes nothing to the build branch: nothing to hold.
-                ...(target.adapt || result.status !== 'complete'
-                  ? []
-                  : await checkPlanText({
-                      env,
-                      repo,
-                      remote: io.remote,
-                      token,
-                      fetch: io.fetch,
-                      ...(io.log ? { log: io.log } : {}),
-                      ...(io.github ? { github: io.github } : {}),
-                    })),
-              ]
-            : [];
+      commits = await checkCommits(session);
+      refusal = commits.problems.length > 0 ? commits.problems : await checkPlan(session);
     } catch (error) {
       await record(null);
       throw error;
@@ -134,29 +88,15 @@ async function publishWithToken({
         ? await readDependencyChanges({ repo, base: result.base })
         : [];
     const written = await writeSession({
-      env,
-      io,
-      target,
-      result,
-      repo,
-      token,
+      ...session,
       api,
       pushed: commits.alreadyPushed,
       dependencies,
     });
-    const adapted = await recordAdaptation({
-      env,
-      io,
-      target,
-      result,
-      repo,
-      token,
-      written,
-      changes: commits.changes,
-    });
+    const adapted = await recordAdaptation(session, written, commits.changes);
     const network = renderBlocked(result.blocked);
-    const withUsage = withUsageLine(adapted, usageLine);
-    return network ? withUsageLine(withUsage, `Network: ${network}`) : withUsage;
+    const withUsage = withSummaryLine(adapted, usageLine);
+    return network ? withSummaryLine(withUsage, `Network: ${network}`) : withUsage;
   } finally {
     await repo.dispose();
   }
@@ -170,6 +110,11 @@ interface CheckedCommits {
   secret?: string;
 }
 
+/** Commits whose changes were not judged: there are none, or they were refused before. */
+function unjudgedCommits(problems: string[], secret?: string): CheckedCommits {
+  return { problems, alreadyPushed: false, changes: [], ...(secret ? { secret } : {}) };
+}
+
 async function checkCommits({
   env,
   io,
@@ -177,13 +122,9 @@ async function checkCommits({
   result,
   repo,
   token,
-}: Omit<CheckedSession, 'api' | 'pushed'>): Promise<{
-  problems: string[];
-  alreadyPushed: boolean;
-  changes: ChangedFile[];
-}> {
+}: ReadSession): Promise<CheckedCommits> {
   if (!hasCommits(result) || !target.branch || !result.base || !result.head) {
-    return { problems: [], alreadyPushed: false, changes: [] };
+    return unjudgedCommits([]);
   }
   const verified = await verifyCommits({
     repo,
@@ -196,18 +137,16 @@ async function checkCommits({
     head: result.head,
     bundlePath: join(env.BATON_OUT, BUNDLE_FILE),
   });
-  if (!verified.ok) return { problems: verified.problems, alreadyPushed: false, changes: [] };
+  if (!verified.ok) return unjudgedCommits(verified.problems);
   // Secrets first: a hit refuses the session whatever else its commits do.
   const secrets = await scanCommits({ repo, base: result.base });
   if (secrets.length > 0) {
     const [first] = secrets;
     const more = secrets.length > 1 ? ` and ${secrets.length - 1} more` : '';
-    return {
-      problems: secrets.map(describeHit),
-      alreadyPushed: false,
-      changes: [],
-      ...(first ? { secret: `${shortHit(first)}${more}` } : {}),
-    };
+    return unjudgedCommits(
+      secrets.map(describeHit),
+      first ? `${shortHit(first)}${more}` : undefined,
+    );
   }
   const touchesWorkflows = verified.changes.some((change) =>
     change.path.startsWith('.github/workflows/'),
@@ -216,7 +155,7 @@ async function checkCommits({
     ? await readDefaultBranchAllowWorkflowChanges({ repo, remote: io.remote, token })
     : { allowed: false, problem: null };
   const scoped = await readScope({ repo, target, base: result.base });
-  if (!scoped.ok) return { problems: [scoped.problem], alreadyPushed: false, changes: [] };
+  if (!scoped.ok) return unjudgedCommits([scoped.problem]);
   const adaptable = target.adapt
     ? await findAdaptable({
         repo,
@@ -258,20 +197,32 @@ async function checkCommits({
   return { problems, alreadyPushed: verified.alreadyPushed, changes: verified.changes };
 }
 
+/** A plan's record, and its text against the issue's; other roles have no plan to check. */
+async function checkPlan({ env, io, target, result, repo, token }: ReadSession): Promise<string[]> {
+  if (target.role !== 'plan' || !result.head || !hasCommits(result)) return [];
+  return [
+    ...(await checkPlanRecord({ repo, head: result.head, build: target.build })),
+    // A failed plan writes nothing to the build branch: nothing to hold.
+    ...(target.adapt || result.status !== 'complete'
+      ? []
+      : await checkPlanText({
+          env,
+          repo,
+          remote: io.remote,
+          token,
+          fetch: io.fetch,
+          ...(io.log ? { log: io.log } : {}),
+          ...(io.github ? { github: io.github } : {}),
+        })),
+  ];
+}
+
 /** After an adapt session's briefs are on the build branch, the record the app reads. */
-async function recordAdaptation({
-  env,
-  io,
-  target,
-  result,
-  repo,
-  token,
-  written,
-  changes,
-}: Omit<CheckedSession, 'api' | 'pushed'> & {
-  written: PublishOutcome;
-  changes: ChangedFile[];
-}): Promise<PublishOutcome> {
+async function recordAdaptation(
+  { env, io, target, result, repo, token }: ReadSession,
+  written: PublishOutcome,
+  changes: ChangedFile[],
+): Promise<PublishOutcome> {
   if (!target.adapt || written.kind !== 'published' || !result.base || !result.head) return written;
   if (!hasCommits(result)) return written;
   const line = await writeAdaptationRecord({
@@ -293,7 +244,7 @@ async function readScope({
   repo,
   target,
   base,
-}: Pick<CheckedSession, 'repo' | 'target'> & { base: string }): Promise<ReadScope> {
+}: Pick<ReadSession, 'repo' | 'target'> & { base: string }): Promise<ReadScope> {
   if ((target.role !== 'work' && target.role !== 'fix') || target.worker === null) {
     return { ok: true, scope: { type: 'code', outputs: [] } };
   }

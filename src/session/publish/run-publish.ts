@@ -1,7 +1,8 @@
 import type { SessionEnv } from '../env.js';
 import type { SessionClientOptions } from '../octokit.js';
 import { appendStepSummary } from '../step-summary.js';
-import { type PublishOutcome, publishSession } from './publish-session.js';
+import type { PublishOutcome } from './publish-outcome.js';
+import { publishSession } from './publish-session.js';
 import { renderUsage } from './write/pull-body.js';
 
 /** The exit codes of `baton session publish`. */

@@ -1,4 +1,3 @@
-import type Anthropic from '@anthropic-ai/sdk';
 import type {
   BetaContentBlockParam as ContentBlockParam,
   BetaMessage as Message,
@@ -9,9 +8,8 @@ import type {
 } from '@anthropic-ai/sdk/resources/beta/messages/messages';
 import type { AgentTool } from '../tools/agent-tool.js';
 import type { SubmitTool } from '../tools/submit-tool.js';
-import { type AgentLimits, findExceededLimit } from './limits.js';
-import type { ModelFeatures } from './model-features.js';
-import { requestTurn } from './model-request.js';
+import { findExceededLimit } from './limits.js';
+import { requestTurn, type TurnRequest } from './model-request.js';
 import { recordResponse, type UsageMeter } from './usage-meter.js';
 
 /**
@@ -28,23 +26,15 @@ import { recordResponse, type UsageMeter } from './usage-meter.js';
  * (model-features.ts): it clears old tool results server-side, while the
  * system prompt, the first message (the brief) and the newest results stay whole.
  */
-export interface LoopRequest<T> {
-  client: Anthropic;
-  model: string;
-  system: string;
+export interface LoopRequest<T> extends TurnRequest {
   prompt: string;
-  tools: readonly AgentTool[];
   submit: SubmitTool<T>;
   meter: UsageMeter;
-  limits: AgentLimits;
-  /** Thinking, server tools, context management. */
-  features: ModelFeatures;
   /**
    * Checks a valid submission before it is taken (the work role runs the
    * tests): a message sends it back to the model as an error to act on; null takes it.
    */
   verify?: (value: T) => Promise<string | null>;
-  now: () => number;
   log: (line: string) => void;
 }
 

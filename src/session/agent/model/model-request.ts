@@ -1,17 +1,33 @@
+import type Anthropic from '@anthropic-ai/sdk';
 import { APIError } from '@anthropic-ai/sdk';
 import type {
   BetaMessage,
   BetaMessageParam,
   BetaToolUnion,
 } from '@anthropic-ai/sdk/resources/beta/messages/messages';
-import { featureParams } from './model-features.js';
-import type { LoopRequest } from './model-loop.js';
+import type { AgentTool } from '../tools/agent-tool.js';
+import type { SubmitTool } from '../tools/submit-tool.js';
+import type { AgentLimits } from './limits.js';
+import { featureParams, type ModelFeatures } from './model-features.js';
 
 const EPHEMERAL = { type: 'ephemeral' } as const;
 
+/** What every request of a conversation is made with (the loop's `LoopRequest` carries it). */
+export interface TurnRequest {
+  client: Anthropic;
+  model: string;
+  system: string;
+  tools: readonly AgentTool[];
+  submit: Pick<SubmitTool<unknown>, 'definition'>;
+  limits: AgentLimits;
+  /** Thinking, server tools, context management. */
+  features: ModelFeatures;
+  now: () => number;
+}
+
 /** One request of the loop: the answer, or why the model could not be reached after the SDK's retries. */
-export async function requestTurn<T>(
-  request: LoopRequest<T>,
+export async function requestTurn(
+  request: TurnRequest,
   messages: readonly BetaMessageParam[],
 ): Promise<BetaMessage | { reason: string }> {
   const definitions: BetaToolUnion[] = [

@@ -61,3 +61,18 @@ export function renderSystemPrompt({
 export function pathLine(path: string, present: boolean): string {
   return present ? `\`${path}\`` : `\`${path}\` (absent in this checkout; go on without it)`;
 }
+
+/** The system prompt of a session whose tools only read, in the checkout `ctx` names. */
+export function renderReadOnlySystemPrompt(
+  ctx: { env: { GITHUB_REPOSITORY: string }; root: string },
+  { role, submit }: { role: SessionRole; submit: string },
+): string {
+  return renderSystemPrompt({
+    role,
+    repository: ctx.env.GITHUB_REPOSITORY,
+    root: ctx.root,
+    submit,
+    shell: false,
+    commandTimeoutSeconds: 0,
+  });
+}

@@ -12,7 +12,7 @@ import {
 import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
 import { renderAdaptPrompt } from '../prompts/adapt-prompt.js';
-import { renderSystemPrompt } from '../prompts/system-prompt.js';
+import { renderReadOnlySystemPrompt } from '../prompts/system-prompt.js';
 import { commitSession } from '../session-output.js';
 import { createReadOnlyTools } from '../tools/read-only-tools.js';
 import { createSubmitTool } from '../tools/submit-tool.js';
@@ -43,14 +43,7 @@ export async function runAdaptRole(ctx: AgentContext, source: string): Promise<R
   const outcome = await converse(ctx, {
     model: ctx.config.models.plan,
     features: { thinkingBudget: ctx.config.models.thinking.plan },
-    system: renderSystemPrompt({
-      role: 'plan',
-      repository: ctx.env.GITHUB_REPOSITORY,
-      root: ctx.root,
-      submit: 'submit_adaptation',
-      shell: false,
-      commandTimeoutSeconds: 0,
-    }),
+    system: renderReadOnlySystemPrompt(ctx, { role: 'plan', submit: 'submit_adaptation' }),
     prompt: renderAdaptPrompt({
       build,
       repository: ctx.env.GITHUB_REPOSITORY,

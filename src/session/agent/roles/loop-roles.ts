@@ -17,7 +17,7 @@ import { converse } from '../agent-context.js';
 import { webTools } from '../model/model-features.js';
 import { readIfPresent, readPlan, writeRecordFile } from '../plan/loop-files.js';
 import { renderResearchPrompt, renderSummaryPrompt } from '../prompts/loop-prompts.js';
-import { renderSystemPrompt } from '../prompts/system-prompt.js';
+import { renderReadOnlySystemPrompt } from '../prompts/system-prompt.js';
 import { commitSession } from '../session-output.js';
 import { createReadOnlyTools } from '../tools/read-only-tools.js';
 import { createSubmitTool } from '../tools/submit-tool.js';
@@ -92,7 +92,7 @@ export async function runResearchRole(ctx: AgentContext): Promise<RoleOutcome> {
       thinkingBudget: ctx.config.models.thinking.plan,
       serverTools: webTools(ctx.config),
     },
-    system: system(ctx, 'research', 'submit_research'),
+    system: renderReadOnlySystemPrompt(ctx, { role: 'research', submit: 'submit_research' }),
     prompt: renderResearchPrompt({
       build,
       repository: ctx.env.GITHUB_REPOSITORY,
@@ -156,7 +156,7 @@ export async function runSummaryRole(ctx: AgentContext): Promise<RoleOutcome> {
   const outcome = await converse(ctx, {
     model: ctx.config.models.plan,
     features: { thinkingBudget: ctx.config.models.thinking.plan },
-    system: system(ctx, 'summary', 'submit_summary'),
+    system: renderReadOnlySystemPrompt(ctx, { role: 'summary', submit: 'submit_summary' }),
     prompt: renderSummaryPrompt({
       build,
       repository: ctx.env.GITHUB_REPOSITORY,
@@ -194,17 +194,6 @@ async function readFocus(ctx: AgentContext): Promise<{ author: string; body: str
       body: `(the \`/improve\` comment ${id} has since been deleted: study the repository for the improvement most worth making)`,
     };
   return { author: comment.user?.login ?? 'someone', body: comment.body ?? '' };
-}
-
-function system(ctx: AgentContext, role: 'research' | 'summary', submit: string): string {
-  return renderSystemPrompt({
-    role,
-    repository: ctx.env.GITHUB_REPOSITORY,
-    root: ctx.root,
-    submit,
-    shell: false,
-    commandTimeoutSeconds: 0,
-  });
 }
 
 async function skill(ctx: AgentContext, role: 'research' | 'summary') {

@@ -23,7 +23,7 @@ import { renderPlanMarkdown } from '../plan/plan-files.js';
 import { checkPlanSubmission, type PlanFiles, PlanSubmission } from '../plan/plan-submission.js';
 import { readSubIssues, type SubIssueRead } from '../plan/sub-issue-plan.js';
 import { renderPlanPrompt } from '../prompts/plan-prompt.js';
-import { renderSystemPrompt } from '../prompts/system-prompt.js';
+import { renderReadOnlySystemPrompt } from '../prompts/system-prompt.js';
 import { commitSession } from '../session-output.js';
 import { createReadOnlyTools } from '../tools/read-only-tools.js';
 import { createSubmitTool } from '../tools/submit-tool.js';
@@ -88,14 +88,7 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
   const outcome = await converse(ctx, {
     model: ctx.config.models.plan,
     features: { thinkingBudget: ctx.config.models.thinking.plan },
-    system: renderSystemPrompt({
-      role: 'plan',
-      repository: ctx.env.GITHUB_REPOSITORY,
-      root: ctx.root,
-      submit: 'submit_plan',
-      shell: false,
-      commandTimeoutSeconds: 0,
-    }),
+    system: renderReadOnlySystemPrompt(ctx, { role: 'plan', submit: 'submit_plan' }),
     prompt: renderPlanPrompt({
       build,
       repository: ctx.env.GITHUB_REPOSITORY,

@@ -13,7 +13,7 @@ import { converse } from '../agent-context.js';
 import { readBuildScope, skillFor } from '../build-scope.js';
 import { placeReviewComments, renderReviewBody } from '../git/diff-hunks.js';
 import { findChangedFile, renderReviewPrompt, visibleName } from '../prompts/review-prompt.js';
-import { renderSystemPrompt } from '../prompts/system-prompt.js';
+import { renderReadOnlySystemPrompt } from '../prompts/system-prompt.js';
 import { type AgentTool, toInputSchema, toolError, toolOk } from '../tools/agent-tool.js';
 import { capOutput } from '../tools/cap-output.js';
 import { createReadOnlyTools } from '../tools/read-only-tools.js';
@@ -66,14 +66,7 @@ export async function runReviewRole(ctx: AgentContext): Promise<RoleOutcome> {
   const outcome = await converse(ctx, {
     model: ctx.config.models.review,
     features: { thinkingBudget: ctx.config.models.thinking.review },
-    system: renderSystemPrompt({
-      role: 'review',
-      repository: ctx.env.GITHUB_REPOSITORY,
-      root: ctx.root,
-      submit: 'submit_review',
-      shell: false,
-      commandTimeoutSeconds: 0,
-    }),
+    system: renderReadOnlySystemPrompt(ctx, { role: 'review', submit: 'submit_review' }),
     prompt: renderReviewPrompt({
       pr,
       head: pull.head.sha,

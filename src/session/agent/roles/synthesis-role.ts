@@ -14,7 +14,7 @@ import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
 import { amendWithFollowUps } from '../plan/follow-up-plan.js';
 import { readPlan, writeRecordFile } from '../plan/loop-files.js';
-import { pathLine, renderSystemPrompt } from '../prompts/system-prompt.js';
+import { pathLine, renderReadOnlySystemPrompt } from '../prompts/system-prompt.js';
 import { commitSession } from '../session-output.js';
 import { createReadOnlyTools } from '../tools/read-only-tools.js';
 import { createSubmitTool } from '../tools/submit-tool.js';
@@ -103,14 +103,7 @@ export async function runSynthesisRole(ctx: AgentContext): Promise<RoleOutcome> 
   const outcome = await converse(ctx, {
     model: ctx.config.models.plan,
     features: { thinkingBudget: ctx.config.models.thinking.plan },
-    system: renderSystemPrompt({
-      role: 'synthesis',
-      repository: ctx.env.GITHUB_REPOSITORY,
-      root: ctx.root,
-      submit: 'submit_synthesis',
-      shell: false,
-      commandTimeoutSeconds: 0,
-    }),
+    system: renderReadOnlySystemPrompt(ctx, { role: 'synthesis', submit: 'submit_synthesis' }),
     prompt: [
       `Write the report of research build \`${build}\` of ${ctx.env.GITHUB_REPOSITORY}.`,
       '',

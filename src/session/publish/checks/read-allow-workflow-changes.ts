@@ -1,6 +1,6 @@
 import yaml from 'js-yaml';
 import { parseConfig } from '../../../core/config/config.js';
-import type { ScratchRepo } from '../git.js';
+import type { RemoteAccess, ScratchRepo } from '../git.js';
 
 /** Where the remote's default branch is fetched to. */
 const DEFAULT_REF = 'refs/baton/default';
@@ -15,24 +15,12 @@ export async function readDefaultBranchAllowWorkflowChanges({
   repo,
   remote,
   token,
-}: {
-  repo: ScratchRepo;
-  remote: string;
-  token: string;
-}): Promise<{ allowed: boolean; problem: string | null }> {
+}: RemoteAccess): Promise<{ allowed: boolean; problem: string | null }> {
   return readAllowWorkflowChanges(repo, await fetchDefaultBranch({ repo, remote, token }));
 }
 
 /** Fetches the remote's default branch (its HEAD); answers where it is in the scratch repository. */
-export async function fetchDefaultBranch({
-  repo,
-  remote,
-  token,
-}: {
-  repo: ScratchRepo;
-  remote: string;
-  token: string;
-}): Promise<string> {
+export async function fetchDefaultBranch({ repo, remote, token }: RemoteAccess): Promise<string> {
   await repo.must({
     args: ['fetch', '--no-tags', '--quiet', remote, `+HEAD:${DEFAULT_REF}`],
     token,

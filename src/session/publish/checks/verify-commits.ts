@@ -1,4 +1,4 @@
-import type { ScratchRepo } from '../git.js';
+import type { RemoteAccess, ScratchRepo } from '../git.js';
 import type { ChangedFile } from './check-changes.js';
 import { BUNDLE_MAX_BYTES } from './limits.js';
 import { sizeOf } from './read-result.js';
@@ -38,10 +38,7 @@ export async function verifyCommits({
   base,
   head,
   bundlePath,
-}: {
-  repo: ScratchRepo;
-  remote: string;
-  token: string;
+}: RemoteAccess & {
   branch: string;
   buildBranch: string | null;
   base: string;
@@ -90,10 +87,7 @@ async function fetchRemoteBranch({
   token,
   branch,
   ref,
-}: {
-  repo: ScratchRepo;
-  remote: string;
-  token: string;
+}: RemoteAccess & {
   branch: string;
   ref: string;
 }): Promise<string | null> {

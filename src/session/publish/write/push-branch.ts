@@ -1,5 +1,5 @@
 import { HEAD_REF } from '../checks/verify-commits.js';
-import { GitError, type ScratchRepo } from '../git.js';
+import { GitError, type RemoteAccess } from '../git.js';
 
 /** Pushes tried at most this many times when the remote is still at `base`. */
 const PUSH_TRIES = 3;
@@ -22,10 +22,7 @@ export async function pushBranch({
   base,
   head,
   log = () => {},
-}: {
-  repo: ScratchRepo;
-  remote: string;
-  token: string;
+}: RemoteAccess & {
   branch: string;
   base: string;
   head: string;
@@ -54,10 +51,7 @@ async function readRemoteHead({
   remote,
   token,
   branch,
-}: {
-  repo: ScratchRepo;
-  remote: string;
-  token: string;
+}: RemoteAccess & {
   branch: string;
 }): Promise<string | null> {
   const listed = await repo.run({ args: ['ls-remote', remote, `refs/heads/${branch}`], token });

@@ -1,4 +1,4 @@
-import type { ScratchRepo } from '../git.js';
+import type { RemoteAccess } from '../git.js';
 
 /**
  * Pushes a record to a hidden ref under `refs/baton/`: a commit of the empty
@@ -13,10 +13,7 @@ export async function pushRecordRef({
   token,
   ref,
   message,
-}: {
-  repo: ScratchRepo;
-  remote: string;
-  token: string;
+}: RemoteAccess & {
   ref: string;
   message: string;
 }): Promise<string | null> {

@@ -1,11 +1,12 @@
 import type { DependencyChange } from '../../../core/sessions/dependencies.js';
 import { parseBuildId, workerBranch } from '../../../core/vocabulary/ids.js';
 import type { SessionEnv } from '../../env.js';
+import type { SessionClientOptions, SessionLog } from '../../octokit.js';
 import type { SessionResult } from '../../result.js';
 import { hasCommits, type SessionTarget } from '../checks/check-result.js';
 import { readWorkerTitle } from '../checks/read-worker-title.js';
 import type { ScratchRepo } from '../git.js';
-import type { PublishIo, PublishOutcome } from '../publish-session.js';
+import type { PublishOutcome } from '../publish-outcome.js';
 import type { GitHubApi } from './github-api.js';
 import { postReview } from './post-review.js';
 import { postSynthesisSummary } from './post-synthesis.js';
@@ -13,14 +14,29 @@ import { renderPullBody } from './pull-body.js';
 import { pushBranch } from './push-branch.js';
 import { ensureWorkerPull, renderPullTitle, updatePullBody } from './worker-pull.js';
 
-/** A session's output once it has passed every check, ready to be written. */
-export interface CheckedSession {
+/** What publish reaches the world through; tests replace the parts. */
+export interface PublishIo {
+  fetch: typeof globalThis.fetch;
+  remote: string;
+  mask: (secret: string) => void;
+  /** Where the GitHub client logs the tries that failed. */
+  log?: SessionLog;
+  /** How hard the GitHub client tries; the defaults suit GitHub. */
+  github?: SessionClientOptions;
+}
+
+/** A session's output as publish read it, with the scratch repository and the token it is checked and written with. */
+export interface ReadSession {
   env: SessionEnv;
   io: PublishIo;
   target: SessionTarget;
   result: SessionResult;
   repo: ScratchRepo;
   token: string;
+}
+
+/** A session's output once it has passed every check, ready to be written. */
+export interface CheckedSession extends ReadSession {
   api: GitHubApi;
   /** The remote branch is at the new head already; there is nothing to push. */
   pushed: boolean;

@@ -7,7 +7,6 @@ import {
 import type { SessionEnv } from '../../env.js';
 import type { SessionResult } from '../../result.js';
 import type { ScratchRepo } from '../git.js';
-import type { PublishOutcome } from '../publish-session.js';
 import { pushRecordRef } from './record-ref.js';
 
 /**
@@ -63,11 +62,4 @@ export async function writeUsageRecord({
   } catch (error) {
     return `Could not record usage: ${error instanceof Error ? error.message : String(error)}`;
   }
-}
-
-/** The outcome with the usage record's line in its job summary. */
-export function withUsageLine(outcome: PublishOutcome, line: string): PublishOutcome {
-  return outcome.kind === 'published' || outcome.kind === 'session-failed'
-    ? { ...outcome, lines: [...outcome.lines, line] }
-    : outcome;
 }

@@ -1,3 +1,8 @@
+/**
+ * A build's sub-issues: the mirrors Baton opens for a plan's workers (one a
+ * worker, found again by a hidden marker), and the closing of a sub-issue once
+ * its worker has merged.
+ */
 import type { Config } from '../config/config.js';
 import type { Action } from '../context/action.js';
 import type { Plan } from '../plan/plan.js';
@@ -145,4 +150,20 @@ export function mirrorsOf(subIssues: SubIssueInfo[]): Map<string, SubIssueInfo> 
     if (sub.mirrorOf && !mirrors.has(sub.mirrorOf)) mirrors.set(sub.mirrorOf, sub);
   }
   return mirrors;
+}
+
+/**
+ * A build of sub-issues closes each sub-issue once its worker's pull request
+ * has merged into the build branch, and so does a mirrored build its mirrors. Only sub-issues GitHub still lists under
+ * the build's issue, and still open, are closed: a closed one is left as it is.
+ */
+export function decideSubIssues(snapshot: BuildSnapshot, workers: WorkerState[]): Action[] {
+  const subIssues = snapshot.issue.subIssues ?? [];
+  const open = new Set(subIssues.filter((s) => s.state === 'open').map((s) => s.number));
+  const mirrors = mirrorsOf(subIssues);
+  return workers.flatMap(({ worker, state }): Action[] => {
+    const number = worker.sub_issue ?? mirrors.get(worker.id)?.number;
+    if (number === undefined || state !== 'merged' || !open.has(number)) return [];
+    return [{ kind: 'close-sub-issue', number, worker: worker.id, reason: 'completed' }];
+  });
 }

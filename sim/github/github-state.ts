@@ -1,0 +1,559 @@
+/**
+ * What the simulated GitHub holds for one repository (its git data, issues,
+ * pull requests, reviews, checks, Actions runs, installation tokens, and the
+ * switches that play GitHub behaviours no documentation settles) and the
+ * moves that change it, with the webhooks GitHub sends for them. No HTTP:
+ * the routes (routes/) read and change this; FakeGitHub (fake-github.ts)
+ * puts them behind GitHub's route templates.
+ */
+import { EventFactory, type SimEvent } from './events.js';
+import type { GitData } from './git/git-data.js';
+import { GraphqlBudget } from './graphql/graphql-budget.js';
+import {
+  type Access,
+  agentJobPermissions,
+  appManifestGrants,
+  exceeding,
+  type Grants,
+  type InstallationGrants,
+  workflowChanges,
+} from './permissions.js';
+import type {
+  BranchMove,
+  SimCheckRun,
+  SimComment,
+  SimCommitComment,
+  SimIssue,
+  SimLabel,
+  SimPull,
+  SimReview,
+  SimRun,
+  SimStatus,
+  SimUser,
+} from './records.js';
+import type { ApiRequest } from './router.js';
+import { GitStore } from './store.js';
+import { installationToken } from './tokens.js';
+
+/** The agent job's `GITHUB_TOKEN` in the simulator: `ghs_simreadonly_<run>` (sim/github/tokens.ts). */
+const READ_ONLY_TOKEN = /^ghs_simreadonly_\d+$/;
+
+/** How a simulated GitHub starts (`new FakeGitHub(options)`); every field has a default. */
+export interface FakeGitHubOptions {
+  owner?: string;
+  repo?: string;
+  defaultBranch?: string;
+  /** The app's bot login, `<slug>[bot]`. */
+  botLogin?: string;
+  /** The clock; tests move it. */
+  now?: () => string;
+  /** Where the git data lives; default in memory. The end-to-end simulator passes a real repository. */
+  git?: GitData;
+  /**
+   * The installation of the app on this repository, and the repository's id;
+   * default 1 and 1. A simulator serving several repositories gives each its own.
+   */
+  installationId?: number;
+  repositoryId?: number;
+  /**
+   * The installation's GraphQL points an hour (GitHub: 5,000); repositories of
+   * one installation share one budget, so a simulator serving several passes it.
+   */
+  graphqlBudget?: GraphqlBudget;
+}
+
+/**
+ * The state of a simulated GitHub for one repository, as its routes see it.
+ * Abstract only in its installation's other repositories, which FakeGitHub
+ * holds as FakeGitHubs, since a test serves them too.
+ */
+export abstract class GitHubState {
+  readonly owner: string;
+  readonly repo: string;
+  readonly defaultBranch: string;
+  readonly botLogin: string;
+  readonly git: GitData;
+  readonly installationId: number;
+  readonly repositoryId: number;
+  readonly issues = new Map<number, SimIssue>();
+  /**
+   * Sub-issues of another repository, by parent number, as GitHub lists them (their
+   * `repository_url` names that repository): GitHub lets an issue's sub-issues live elsewhere.
+   */
+  readonly foreignSubIssues = new Map<number, Record<string, unknown>[]>();
+  readonly comments: SimComment[] = [];
+  readonly pulls = new Map<number, SimPull>();
+  readonly reviews: SimReview[] = [];
+  readonly checkRuns: SimCheckRun[] = [];
+  /** The repository's labels by name, lower-cased (GitHub compares them so). */
+  readonly labels = new Map<string, SimLabel>();
+  /** Commit statuses, newest last; the newest per context and commit counts. */
+  readonly statuses: SimStatus[] = [];
+  readonly runs: SimRun[] = [];
+  readonly permissions = new Map<string, 'admin' | 'write' | 'read' | 'none'>();
+  /** Workflows GitHub knows (on the default branch), by file name. */
+  readonly workflows = new Set<string>();
+  /** Webhooks GitHub would have sent, oldest first; whoever delivers them takes them out. */
+  readonly outbox: SimEvent[] = [];
+  readonly events = new EventFactory(this);
+  /** Told of every run a dispatch queues (the end-to-end simulator runs its jobs). */
+  readonly runListeners = new Set<(run: SimRun) => void>();
+  /**
+   * Branch protection's "Require branches to be up to date before merging" on
+   * every base branch. GitHub calls a pull request that fell behind its base
+   * `behind` only under that rule; without it, one that merges cleanly is
+   * `clean`. On by default (the tests' scenarios play the update-branch path).
+   */
+  requireUpToDate = true;
+  /**
+   * Whether GraphQL's `refs(refPrefix:)` lists refs outside refs/heads and
+   * refs/tags (usage and adaptation records), and `nodes(ids:)` resolves their
+   * node ids. No documentation says; false plays a GitHub that does neither
+   * (`baton doctor`'s probe then answers no).
+   */
+  graphqlListsHiddenRefs = true;
+  /**
+   * Pages of `git/matching-refs`, with GitHub's `Link` header. GitHub is seen to answer
+   * every match at once and ignore `per_page`, though its description gives the listing a
+   * `Link` header: null (default) answers all at once; a number plays pages of that size.
+   */
+  matchingRefsPageSize: number | null = null;
+  /**
+   * Whether GraphQL's `viewerHasReacted` is the app's own reaction under its token. No
+   * documentation says; false plays a GitHub that answers false for the app's 👀 (in the
+   * build query and `baton doctor`'s probe), so Baton must read its reactions over REST.
+   */
+  viewerHasReactedIsApp = true;
+  /**
+   * Whether GraphQL's `updateRefs` may update refs outside refs/heads and
+   * refs/tags (a finished build's locks and exchange refs). No documentation
+   * says; false plays a GitHub that refuses them, with an error answer.
+   */
+  updateRefsTouchesHiddenRefs = true;
+  /** Whether the agent job's read-only GITHUB_TOKEN may read a collaborator's permission. */
+  readOnlyTokenReadsPermissions = true;
+  /** Whether a git push of a new refs/baton/* ref needs `workflows` (true: the simulator refuses it). */
+  hiddenRefPushNeedsWorkflows = false;
+  /** Whether a push to refs/baton/* starts the repository's `on: push` workflows (a run of `ci.yml`). */
+  pushToHiddenRefsStartsWorkflows = false;
+  /** Comments on commits (the doctor's reaction probe). */
+  readonly commitComments: SimCommitComment[] = [];
+  /**
+   * The other repositories of this repository's installation (same `installationId`),
+   * which `GET /installation/repositories` lists after this one (FakeGitHub's list).
+   */
+  abstract readonly installationPeers: readonly GitHubState[];
+  /** Whether the app is installed on the repository (`GET /repos/{owner}/{repo}/installation`). */
+  installed = true;
+  /** What the installation was granted; default exactly app.yml's permissions and events. */
+  installationGrants: InstallationGrants = appManifestGrants();
+  /** The repository's Actions variables by name (`vars.*` in workflows). */
+  readonly variables = new Map<string, string>();
+  /** The repository's Actions secrets by name (`secrets.*` in workflows); the API never shows them. */
+  readonly secrets = new Map<string, string>();
+  /**
+   * The app's permissions on this installation (what it was granted), which
+   * its own installation tokens carry and a narrower token may ask part of.
+   */
+  get appPermissions(): Grants {
+    return this.installationGrants.permissions as Grants;
+  }
+  /** The agent job's read-only `GITHUB_TOKEN`'s permissions (the workflow template's). */
+  agentJobPermissions: Grants = agentJobPermissions();
+  /**
+   * Whether every request made with an installation token is checked against
+   * the permissions it was minted with, as GitHub checks it. On by default.
+   */
+  checkPermissions = true;
+  /**
+   * Answer as GitHub Enterprise Server of this version (`'3.17'`): every
+   * answer carries `x-github-enterprise-version`, `GET /meta` has
+   * `installed_version`, and a dispatch with `return_run_details` is refused
+   * with 400, as on 3.20 and earlier. Null: github.com.
+   */
+  enterpriseVersion: string | null = null;
+  /** Narrowed installation tokens minted, with their permissions. */
+  readonly tokens = new Map<string, Grants>();
+  now: () => string;
+  /** The installation's hourly GraphQL points, charged per call (graphql-budget.ts). */
+  readonly graphqlBudget: GraphqlBudget;
+  #ids = 1000;
+  #narrowed = 0;
+
+  constructor(options: FakeGitHubOptions = {}) {
+    this.owner = options.owner ?? 'octo-org';
+    this.repo = options.repo ?? 'widgets';
+    this.defaultBranch = options.defaultBranch ?? 'main';
+    this.botLogin = options.botLogin ?? 'baton[bot]';
+    this.installationId = options.installationId ?? 1;
+    this.repositoryId = options.repositoryId ?? 1;
+    this.now = options.now ?? (() => new Date().toISOString());
+    this.graphqlBudget = options.graphqlBudget ?? new GraphqlBudget();
+    this.git = options.git ?? new GitStore();
+    this.git.commitOn(this.defaultBranch, { 'README.md': '# widgets\n' }, 'Initial commit');
+  }
+
+  nextId(): number {
+    return ++this.#ids;
+  }
+
+  /** The repository's GraphQL node id (`node_id`), which mutations such as `updateRefs` name it by. */
+  get nodeId(): string {
+    return `R_kgDO${String(this.repositoryId).padStart(6, '0')}`;
+  }
+
+  get fullName(): string {
+    return `${this.owner}/${this.repo}`;
+  }
+
+  get htmlUrl(): string {
+    return `https://github.com/${this.fullName}`;
+  }
+
+  user(login: string): SimUser {
+    return { login, type: login.endsWith('[bot]') ? 'Bot' : 'User' };
+  }
+
+  /**
+   * Mints an installation token, as `POST /app/installations/{id}/access_tokens`
+   * does: with the app's permissions when none are asked, else with those
+   * asked, which must be within the app's (GitHub answers 422 otherwise).
+   */
+  mintToken(asked?: Grants): { token: string; permissions: Grants } | { exceeding: string[] } {
+    if (asked === undefined) {
+      return { token: installationToken(this.installationId), permissions: this.appPermissions };
+    }
+    const over = exceeding(asked, this.appPermissions);
+    if (over.length > 0) return { exceeding: over };
+    const token = installationToken(this.installationId, ++this.#narrowed);
+    const permissions = { metadata: 'read' as Access, ...asked };
+    this.tokens.set(token, permissions);
+    return { token, permissions };
+  }
+
+  /**
+   * The permissions a credential carries: a narrowed token's, the app's
+   * token's, the agent job's read-only token's; null for anything else (the
+   * app's JWT, no credential), which the simulator does not check.
+   */
+  grantsOf(credential: string | null): Grants | null {
+    if (credential === null) return null;
+    const narrowed = this.tokens.get(credential);
+    if (narrowed) return narrowed;
+    if (credential === installationToken(this.installationId)) return this.appPermissions;
+    if (READ_ONLY_TOKEN.test(credential)) return this.agentJobPermissions;
+    return null;
+  }
+
+  /** The permissions of the token a request carries; null when none is checked. */
+  grantsOfRequest(request: ApiRequest): Grants | null {
+    return this.checkPermissions ? this.grantsOf(credentialIn(request.headers)) : null;
+  }
+
+  /**
+   * The first workflow file moving `ref` to `after` creates or updates,
+   * relative to the ref's old state; a new ref is compared with where it
+   * leaves the default branch (its merge base with it), so a branch cut from
+   * a commit the repository already holds changes nothing.
+   */
+  workflowChangeOf(ref: string, after: string): string | null {
+    const old = this.git.refs.get(ref);
+    const main = this.git.refs.get(`refs/heads/${this.defaultBranch}`);
+    const before = old ?? (main ? this.git.mergeBase(after, main) : null);
+    const changed = workflowChanges(
+      before ? this.git.filesOf(before) : new Map(),
+      this.git.filesOf(after),
+    );
+    return changed[0] ?? null;
+  }
+
+  /** Opens an issue; returns its number. */
+  openIssue({
+    title,
+    body = '',
+    user = 'octocat',
+    labels = [],
+  }: {
+    title: string;
+    body?: string;
+    user?: string;
+    labels?: string[];
+  }): number {
+    const number = this.nextIssueNumber();
+    this.issues.set(number, {
+      number,
+      title,
+      body,
+      state: 'open',
+      labels,
+      user: this.user(user),
+      createdAt: this.now(),
+      pull: false,
+    });
+    return number;
+  }
+
+  /** Makes `child` a sub-issue of `parent`, last in its list, as `POST …/sub_issues` does. */
+  addSubIssue(parent: number, child: number): void {
+    const parentIssue = this.issues.get(parent);
+    const childIssue = this.issues.get(child);
+    if (!parentIssue || !childIssue) throw new Error(`no issue #${parent} or #${child}`);
+    parentIssue.subIssues = [...(parentIssue.subIssues ?? []), child];
+    childIssue.parent = parent;
+  }
+
+  /** Records that `blocker` blocks `issue`, as `POST …/dependencies/blocked_by` does. */
+  addBlockedBy(issue: number, blocker: number): void {
+    const blocked = this.issues.get(issue);
+    if (!blocked || !this.issues.has(blocker)) throw new Error(`no issue #${issue} or #${blocker}`);
+    if (!blocked.blockedBy?.includes(blocker))
+      blocked.blockedBy = [...(blocked.blockedBy ?? []), blocker];
+  }
+
+  nextIssueNumber(): number {
+    return Math.max(0, ...this.issues.keys()) + 1;
+  }
+
+  addComment({ issue, body, user }: { issue: number; body: string; user: string }): SimComment {
+    const at = this.now();
+    const comment: SimComment = {
+      id: this.nextId(),
+      issue,
+      body,
+      user: this.user(user),
+      createdAt: at,
+      updatedAt: at,
+      reactions: [],
+    };
+    this.comments.push(comment);
+    this.events.comment(comment);
+    return comment;
+  }
+
+  /** Moves a branch as a push would, with the webhooks GitHub sends for it. */
+  setBranch(branch: string, sha: string, sender = this.botLogin): void {
+    const ref = `refs/heads/${branch}`;
+    const before = this.git.refs.get(ref) ?? null;
+    this.git.refs.set(ref, sha);
+    this.announcePush({ branch, before, after: sha, sender });
+  }
+
+  /** The webhooks of a branch that moved (`push`, and `synchronize` on its open PRs). */
+  announcePush({ branch, before, after, sender }: BranchMove): void {
+    this.events.push(branch, before, after ?? '0'.repeat(40), sender);
+    if (after === null || before === null) return;
+    for (const pull of this.pulls.values()) {
+      if (pull.state === 'open' && pull.head === branch) {
+        this.events.pull('synchronize', pull, sender);
+      }
+    }
+  }
+
+  /** Commits on a branch and pushes it. */
+  pushCommit({
+    branch,
+    changes,
+    message = 'change',
+    sender = this.botLogin,
+  }: {
+    branch: string;
+    changes: Record<string, string | null>;
+    message?: string;
+    sender?: string;
+  }): string {
+    const parent = this.git.refs.get(`refs/heads/${branch}`) ?? null;
+    const sha = this.git.commit({ parent, changes, message });
+    this.setBranch(branch, sha, sender);
+    return sha;
+  }
+
+  openPull({
+    title,
+    body,
+    head,
+    base,
+    user,
+  }: {
+    title: string;
+    body: string;
+    head: string;
+    base: string;
+    user: string;
+  }): SimPull {
+    const number = this.nextIssueNumber();
+    const at = this.now();
+    this.issues.set(number, {
+      number,
+      title,
+      body,
+      state: 'open',
+      labels: [],
+      user: this.user(user),
+      createdAt: at,
+      pull: true,
+    });
+    const pull: SimPull = {
+      number,
+      title,
+      body,
+      head,
+      base,
+      state: 'open',
+      mergedAt: null,
+      user: this.user(user),
+      createdAt: at,
+      autoMerge: false,
+    };
+    this.pulls.set(number, pull);
+    this.events.pull('opened', pull, user);
+    return pull;
+  }
+
+  /** An outsider's pull request from a fork: `head` is a branch of the fork, whatever its name. */
+  openForkPull({
+    head,
+    base,
+    user,
+    fork = `${user}/${this.repo}`,
+  }: {
+    head: string;
+    base: string;
+    user: string;
+    fork?: string;
+  }): SimPull {
+    const pull = this.openPull({ title: 'A change', body: '', head, base, user });
+    pull.fork = { fullName: fork, sha: 'f'.repeat(40) };
+    return pull;
+  }
+
+  addReview(review: Omit<SimReview, 'id' | 'submittedAt' | 'user'> & { user: string }): SimReview {
+    const stored: SimReview = {
+      ...review,
+      id: this.nextId(),
+      user: this.user(review.user),
+      submittedAt: this.now(),
+    };
+    this.reviews.push(stored);
+    const pull = this.pulls.get(review.pull);
+    if (pull) this.events.review(stored, pull);
+    return stored;
+  }
+
+  /** Records a dispatched run; its name follows the workflow's `run-name`. */
+  startRun({
+    workflow,
+    ref,
+    sha,
+    inputs,
+  }: {
+    workflow: string;
+    ref: string;
+    sha: string;
+    inputs: Record<string, string>;
+  }): SimRun {
+    const at = this.now();
+    const displayTitle = `baton ${inputs.role ?? ''} ${inputs.build ?? ''} ${inputs.worker || '-'} ${inputs.trigger || '-'}`;
+    const run: SimRun = {
+      id: this.nextId(),
+      workflow,
+      displayTitle,
+      event: 'workflow_dispatch',
+      headBranch: ref,
+      headSha: sha,
+      status: 'queued',
+      conclusion: null,
+      createdAt: at,
+      updatedAt: at,
+      runAttempt: 1,
+      inputs,
+    };
+    this.runs.push(run);
+    for (const listener of this.runListeners) listener(run);
+    return run;
+  }
+
+  finishRun(id: number, conclusion: string): void {
+    const run = this.runs.find((r) => r.id === id);
+    if (!run) throw new Error(`no run ${id}`);
+    run.status = 'completed';
+    run.conclusion = conclusion;
+    run.updatedAt = this.now();
+    this.events.run('completed', run);
+    this.events.checkSuite(run.headBranch, run.headSha, conclusion);
+  }
+
+  /** A CI check on a head, completed, with the check_suite webhook GitHub sends. */
+  addCheck({
+    sha,
+    name = 'ci',
+    conclusion = 'success',
+  }: {
+    sha: string;
+    name?: string;
+    conclusion?: string;
+  }): void {
+    // CI is a workflow run too, so its failed jobs can be re-run.
+    const at = this.now();
+    const branch =
+      [...this.git.refs].find(([, head]) => head === sha)?.[0].replace('refs/heads/', '') ?? '';
+    const run: SimRun = {
+      id: this.nextId(),
+      workflow: 'ci.yml',
+      displayTitle: `CI ${branch}`,
+      event: 'pull_request',
+      headBranch: branch,
+      headSha: sha,
+      status: 'completed',
+      conclusion,
+      createdAt: at,
+      updatedAt: at,
+      runAttempt: 1,
+      inputs: {},
+    };
+    this.runs.push(run);
+    this.completeCheck(run, { name, conclusion });
+  }
+
+  /** A commit status on a head, with the `status` webhook GitHub sends. */
+  addStatus({
+    sha,
+    context = 'ci/jenkins',
+    state,
+  }: {
+    sha: string;
+    context?: string;
+    state: SimStatus['state'];
+  }): void {
+    this.statuses.push({ sha, context, state, targetUrl: `https://ci.example/${context}/${sha}` });
+    this.events.status({ sha, context, state });
+  }
+
+  /** Completes a CI run's check on its head, replacing the check of an earlier attempt. */
+  completeCheck(
+    run: SimRun,
+    { name = 'ci', conclusion }: { name?: string; conclusion: string },
+  ): void {
+    Object.assign(run, { status: 'completed', conclusion, updatedAt: this.now() });
+    const stale = this.checkRuns.findIndex(
+      (check) => check.headSha === run.headSha && check.name === name,
+    );
+    if (stale >= 0) this.checkRuns.splice(stale, 1);
+    this.checkRuns.push({
+      id: this.nextId(),
+      headSha: run.headSha,
+      name,
+      status: 'completed',
+      conclusion,
+      detailsUrl: `${this.htmlUrl}/actions/runs/${run.id}/job/${this.nextId()}`,
+    });
+    // GitHub sends both for an Actions run: the run's completion and its check suite's.
+    this.events.run('completed', run);
+    this.events.checkSuite(run.headBranch, run.headSha, conclusion);
+  }
+}
+
+/** The credential of a request's `authorization` header (`token X`, `bearer X`); null when none. */
+function credentialIn(headers: Record<string, string>): string | null {
+  const [scheme = '', value = ''] = (headers.authorization ?? '').trim().split(/\s+/, 2);
+  return /^(token|bearer)$/i.test(scheme) && value ? value : null;
+}

@@ -1,0 +1,146 @@
+/**
+ * What the simulated repository holds, record by record: users, issues,
+ * comments, pull requests, reviews, check runs, labels, commit statuses,
+ * Actions runs and their jobs, commit comments, and how a push moved a branch.
+ * Plain shapes, read by the state (github-state.ts), its routes and webhooks.
+ */
+
+export interface SimUser {
+  login: string;
+  type: 'User' | 'Bot';
+}
+
+export interface SimIssue {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  labels: string[];
+  user: SimUser;
+  createdAt: string;
+  /** Set for pull requests, which are issues too. */
+  pull: boolean;
+  /** Who added which label, oldest first (`events.labeled` records them). */
+  labelEvents?: { label: string; actor: string; at?: string }[];
+  /** Why it was closed (`completed`, `not_planned`); null while open. */
+  stateReason?: string | null;
+  /** The issue this one is a sub-issue of. */
+  parent?: number;
+  /** Its sub-issues, in GitHub's order (the order they were added). */
+  subIssues?: number[];
+  /** The issues that block this one ("blocked by" links), in the order they were added. */
+  blockedBy?: number[];
+  /** The body's last edit (GitHub keeps its time and author), if any. */
+  lastEdit?: { at: string; editor: string };
+  /** Title changes, oldest first. */
+  renames?: { at: string; actor: string }[];
+}
+
+export interface SimComment {
+  id: number;
+  issue: number;
+  body: string;
+  user: SimUser;
+  createdAt: string;
+  updatedAt: string;
+  reactions: { login: string; content: string }[];
+}
+
+export interface SimPull {
+  number: number;
+  title: string;
+  body: string;
+  head: string;
+  base: string;
+  state: 'open' | 'closed';
+  mergedAt: string | null;
+  /** When it was closed (merged or not); tests that close one set it. */
+  closedAt?: string | null;
+  user: SimUser;
+  createdAt: string;
+  autoMerge: boolean;
+  /** Logins asked to review (`POST …/requested_reviewers`). */
+  requestedReviewers?: string[];
+  /** A fork's pull request: the fork (`owner/name`) and its head commit; `head` is its branch there. */
+  fork?: { fullName: string; sha: string };
+}
+
+export interface SimReview {
+  id: number;
+  pull: number;
+  user: SimUser;
+  body: string;
+  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED';
+  commitId: string;
+  submittedAt: string;
+  comments: { path: string; line: number; side: string; body: string }[];
+}
+
+export interface SimCheckRun {
+  id: number;
+  headSha: string;
+  name: string;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion: string | null;
+  detailsUrl: string;
+  output?: unknown;
+}
+
+/** A repository label (`POST /repos/{owner}/{repo}/labels`). */
+export interface SimLabel {
+  name: string;
+  color: string;
+  description: string;
+}
+
+/** A commit status (Jenkins, Vercel, older CircleCI report through these). */
+export interface SimStatus {
+  sha: string;
+  context: string;
+  state: 'error' | 'failure' | 'pending' | 'success';
+  targetUrl: string | null;
+}
+
+export interface SimRun {
+  id: number;
+  workflow: string;
+  displayTitle: string;
+  event: string;
+  headBranch: string;
+  headSha: string;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion: string | null;
+  createdAt: string;
+  updatedAt: string;
+  runAttempt: number;
+  inputs: Record<string, string>;
+  /** Who started the run; the app's bot when absent (every dispatch is the app's). */
+  triggeringActor?: string;
+  /** The current attempt's jobs, as the runner plays them. */
+  jobs?: SimJob[];
+}
+
+/** One job of a run attempt, as `GET …/runs/{run_id}/attempts/{attempt_number}/jobs` lists it. */
+export interface SimJob {
+  id: number;
+  name: string;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion?: 'success' | 'failure' | null;
+}
+
+/** A push's effect on one branch; `after` null for a deleted branch. */
+export interface BranchMove {
+  branch: string;
+  before: string | null;
+  after: string | null;
+  sender: string;
+}
+
+/** A comment on a commit (`POST …/commits/{commit_sha}/comments`) and who reacted how. */
+export interface SimCommitComment {
+  id: number;
+  sha: string;
+  body: string;
+  login: string;
+  reactions: { login: string; content: string }[];
+}

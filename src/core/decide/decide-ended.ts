@@ -1,0 +1,96 @@
+/**
+ * A build that has ended: delivered (its final PR merged) or cancelled, and,
+ * once it is over, the hidden refs that only guarded its writes cleaned up.
+ */
+import type { Action, RuleAction } from '../context/action.js';
+import type { DecideContext, Decision } from '../context/decide-context.js';
+import { decideCancelledMirrors } from '../rules/sub-issues.js';
+import { compareWorkerIds, workerBranch } from '../vocabulary/ids.js';
+import { snapshotProgress } from '../workers/build-progress.js';
+
+/** A build stops when its issue is closed or someone says `/cancel`; a delivered build is done instead. */
+export function isCancelled(ctx: DecideContext): boolean {
+  return ctx.snapshot.issue.state === 'closed' || ctx.commands.cancelled !== null;
+}
+
+/**
+ * A cancelled build dispatches nothing more: its open worker PRs are closed,
+ * its worker branches deleted, its unfinished runs cancelled and its mirror
+ * sub-issues closed. The build branch and its record stay, so the work done
+ * so far is not lost.
+ */
+export function decideCancelled(ctx: DecideContext): Decision {
+  const { snapshot, commands } = ctx;
+  const actions: Action[] = [
+    ...snapshot.pulls
+      .filter((pull) => pull.state === 'open')
+      .map((pull): Action => ({ kind: 'close-pull', pull: pull.number })),
+    ...Object.keys(snapshot.branches)
+      .sort(compareWorkerIds)
+      .map(
+        (worker): Action => ({
+          kind: 'delete-branch',
+          branch: workerBranch(snapshot.build, worker),
+        }),
+      ),
+    ...snapshot.runs
+      .filter((run) => run.status !== 'completed')
+      .map((run): Action => ({ kind: 'cancel-run', runId: run.id })),
+    ...decideCancelledMirrors(snapshot, ctx.config),
+  ];
+  const cancel = commands.cancelled;
+  return {
+    actions,
+    view: {
+      phase: 'cancelled',
+      build: snapshot.build,
+      progress: snapshotProgress(ctx),
+      cancelledBy: cancel ? { by: cancel.author, at: cancel.createdAt } : null,
+    },
+  };
+}
+
+/** The final PR merged: the build is delivered, and only its status remains to show. */
+export function decideDone(ctx: DecideContext): Decision {
+  return {
+    actions: [],
+    view: { phase: 'done', build: ctx.snapshot.build, progress: snapshotProgress(ctx) },
+  };
+}
+
+/**
+ * Once a build is finished, its hidden refs that only guarded its writes go:
+ * delivered (its final PR merged), cancelled (`/cancel` or its issue closed),
+ * or its final PR closed without merging while nothing is to start. Asked only
+ * while the status comment is in sight (its lock has done its work) and never
+ * beside a dispatch (whose lock must hold).
+ *
+ * - The token-exchange refs (`refs/baton-exchanges/<run>/<attempt>`) of its
+ *   completed runs, up to the attempt each reached: the token endpoint turns a
+ *   completed run away by itself, so the ref no longer keeps anything from
+ *   happening twice. A run queued or in progress keeps its ref: without it,
+ *   its attempt could trade its OIDC token again.
+ * - Its lock refs, once no run of it is queued or in progress. Until then they
+ *   stay, and their presence tells a later reconcile that there is more to
+ *   delete; once they are gone, a finished build's reconcile costs one listing.
+ *
+ * What stops twins once the locks are gone is what `decide` reads: the runs
+ * (no (role, worker, trigger) is dispatched twice), the notices' markers, the
+ * status comment and the mirrors found on the issue. The usage and adaptation
+ * records stay: every spend figure is counted from them.
+ */
+export function withCleanUp<A extends RuleAction>(
+  ctx: DecideContext,
+  decision: Decision<A>,
+): Decision<A | Action> {
+  const { snapshot } = ctx;
+  if (!snapshot.statusComment) return decision;
+  if (decision.actions.some((action) => action.kind === 'dispatch')) return decision;
+  const completed = snapshot.runs.filter((run) => run.status === 'completed');
+  const cleanUp: Action = {
+    kind: 'clean-up-refs',
+    runs: completed.map((run) => ({ id: run.id, attempt: run.attempt ?? 1 })),
+    locks: completed.length === snapshot.runs.length,
+  };
+  return { ...decision, actions: [...decision.actions, cleanUp] };
+}

@@ -1,0 +1,71 @@
+import type { Action } from '../../core/context/action.js';
+import { ignoreStatus, type RepoContext } from '../client/types.js';
+
+type IssueAction<K extends Action['kind']> = Extract<Action, { kind: K }>;
+
+/** An issue (or pull request) of the repository, as the issues API names it. */
+function issueOf(ctx: RepoContext, number: number) {
+  return { owner: ctx.owner, repo: ctx.repo, issue_number: number };
+}
+
+/** Adds a label to an issue or pull request. */
+export async function addLabel(
+  ctx: RepoContext,
+  { number, label }: IssueAction<'add-label'>,
+): Promise<void> {
+  await ctx.octokit.rest.issues.addLabels({ ...issueOf(ctx, number), labels: [label] });
+}
+
+/** Removes a label; one that is gone already (404) is fine. */
+export async function removeLabel(
+  ctx: RepoContext,
+  { number, label }: IssueAction<'remove-label'>,
+): Promise<void> {
+  await ignoreStatus([404], () =>
+    ctx.octokit.rest.issues.removeLabel({ ...issueOf(ctx, number), name: label }),
+  );
+}
+
+export async function retitleIssue(
+  ctx: RepoContext,
+  { number, title }: IssueAction<'retitle-issue'>,
+): Promise<void> {
+  await ctx.octokit.rest.issues.update({ ...issueOf(ctx, number), title });
+}
+
+/**
+ * Closes a sub-issue (as completed, or as not planned), unless it is closed
+ * already (the snapshot may be a moment old, and another replica may have
+ * closed it): one read guards the write, so closing twice is a no-op.
+ */
+export async function closeSubIssue(
+  ctx: RepoContext,
+  { number, reason }: IssueAction<'close-sub-issue'>,
+): Promise<boolean> {
+  const issue = issueOf(ctx, number);
+  const { data } = await ctx.octokit.rest.issues.get(issue);
+  if (data.state === 'closed') return false;
+  await ctx.octokit.rest.issues.update({ ...issue, state: 'closed', state_reason: reason });
+  return true;
+}
+
+/**
+ * Reopens a mirror whose worker a later plan brought back, under its title
+ * now: only while it is still closed as not planned (one read first), so a
+ * second replica, or a person who has since closed it otherwise, is left be.
+ */
+export async function reopenMirror(
+  ctx: RepoContext,
+  { number, title }: IssueAction<'reopen-sub-issue'>,
+): Promise<boolean> {
+  const issue = issueOf(ctx, number);
+  const { data } = await ctx.octokit.rest.issues.get(issue);
+  if (data.state !== 'closed' || data.state_reason !== 'not_planned') return false;
+  await ctx.octokit.rest.issues.update({
+    ...issue,
+    state: 'open',
+    state_reason: 'reopened',
+    title,
+  });
+  return true;
+}

@@ -1,0 +1,21 @@
+import type { Usage } from '../../core/plan/completion.js';
+
+/** How a publish ended; each kind maps to one exit code. */
+export type PublishOutcome =
+  | { kind: 'published'; lines: string[] }
+  | {
+      kind: 'session-failed';
+      status: 'blocked' | 'failed';
+      reason: string;
+      usage: Usage;
+      lines: string[];
+    }
+  | { kind: 'refused'; problems: string[] }
+  | { kind: 'error'; message: string };
+
+/** The outcome with one more line in its job summary; a refusal or an error has no summary lines. */
+export function withSummaryLine(outcome: PublishOutcome, line: string): PublishOutcome {
+  return outcome.kind === 'published' || outcome.kind === 'session-failed'
+    ? { ...outcome, lines: [...outcome.lines, line] }
+    : outcome;
+}
