@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { GitData, GitObject, PathEntry, TreeEntry } from './git/git-data.js';
+import type { CommitRequest, GitData, GitObject, PathEntry, TreeEntry } from './git/git-data.js';
 
 export type { GitObject, TreeEntry } from './git/git-data.js';
 
@@ -14,15 +14,7 @@ export class GitStore implements GitData {
   #clock = 0;
 
   /** Commits `changes` (null deletes a file) on top of `parent`, returning the new sha. */
-  commit({
-    parent,
-    changes,
-    message,
-  }: {
-    parent: string | null;
-    changes: Record<string, string | null>;
-    message: string;
-  }): string {
+  commit({ parent, changes, message }: CommitRequest): string {
     const files = new Map(parent ? this.filesOf(parent) : []);
     for (const [path, content] of Object.entries(changes)) {
       if (content === null) files.delete(path);

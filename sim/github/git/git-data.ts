@@ -45,16 +45,19 @@ export interface ObjectTable {
   get(sha: string): GitObject | undefined;
 }
 
+/** A commit to make: `changes` (null deletes a file) on top of `parent`. */
+export interface CommitRequest {
+  parent: string | null;
+  changes: Record<string, string | null>;
+  message: string;
+}
+
 /** What FakeGitHub needs of a git store. */
 export interface GitData {
   readonly objects: ObjectTable;
   readonly refs: RefTable;
   /** Commits `changes` (null deletes a file) on top of `parent`, returning the new sha. */
-  commit(request: {
-    parent: string | null;
-    changes: Record<string, string | null>;
-    message: string;
-  }): string;
+  commit(request: CommitRequest): string;
   /** Commits on a branch and moves it (creates it when missing); sends no webhook. */
   commitOn(branch: string, changes: Record<string, string | null>, message?: string): string;
   /** A merge commit of two heads (conflicts are the caller's to detect first). */

@@ -2,7 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BareRepo } from './bare-repo.js';
-import type { GitData, GitObject, PathEntry, RefTable, TreeEntry } from './git-data.js';
+import type {
+  CommitRequest,
+  GitData,
+  GitObject,
+  PathEntry,
+  RefTable,
+  TreeEntry,
+} from './git-data.js';
 
 export { gitEnv } from './bare-repo.js';
 
@@ -74,15 +81,7 @@ export class GitRepoStore implements GitData {
     if (this.#ownsDir) rmSync(join(this.gitDir, '..'), { recursive: true, force: true });
   }
 
-  commit({
-    parent,
-    changes,
-    message,
-  }: {
-    parent: string | null;
-    changes: Record<string, string | null>;
-    message: string;
-  }): string {
+  commit({ parent, changes, message }: CommitRequest): string {
     // A private index file builds the tree without a work tree.
     const env = { GIT_INDEX_FILE: join(this.gitDir, `sim-index-${process.pid}-${Date.now()}`) };
     try {

@@ -2,7 +2,7 @@ import type { Action } from '../context/action.js';
 import type { DecideContext } from '../context/decide-context.js';
 import { compareByPriority } from '../plan/schedule.js';
 import type { PullInfo } from '../snapshot/snapshot.js';
-import type { WorkerState } from '../workers/worker-state.js';
+import type { ScheduleInput } from './decide-workers.js';
 
 /**
  * Merges the approved, green PRs GitHub calls mergeable into the build
@@ -14,15 +14,7 @@ import type { WorkerState } from '../workers/worker-state.js';
  * the first one that fell behind is brought up to date; PRs are not updated
  * after every merge, which would cost a CI run each time.
  */
-export function decideMerge({
-  ctx,
-  workers,
-  chains,
-}: {
-  ctx: DecideContext;
-  workers: WorkerState[];
-  chains: Map<string, number>;
-}): Action[] {
+export function decideMerge({ ctx, workers, chains }: ScheduleInput): Action[] {
   const line = workers
     .filter((state) => state.state === 'approved' && state.pull?.state === 'open')
     .sort((a, b) => compareByPriority(chains)(a.worker.id, b.worker.id))

@@ -3,20 +3,19 @@ import type { DecideContext } from '../context/decide-context.js';
 import { pickDispatches } from '../plan/schedule.js';
 import { isRunning, type WorkerState } from '../workers/worker-state.js';
 
+/** What the rules that order workers read: the context, every worker's state, and each one's chain of dependents. */
+export interface ScheduleInput {
+  ctx: DecideContext;
+  workers: WorkerState[];
+  chains: Map<string, number>;
+}
+
 /**
  * Starts work sessions: every ready worker (first attempts, and failed ones a
  * `/retry` asked for again), most urgent first, while fewer than `maxParallel`
  * are running. Nothing starts while paused or over budget.
  */
-export function decideWorkers({
-  ctx,
-  workers,
-  chains,
-}: {
-  ctx: DecideContext;
-  workers: WorkerState[];
-  chains: Map<string, number>;
-}): RuleAction[] {
+export function decideWorkers({ ctx, workers, chains }: ScheduleInput): RuleAction[] {
   if (!ctx.canDispatchWork) return [];
   const ready = new Map(
     workers.filter((state) => state.state === 'ready').map((state) => [state.worker.id, state]),

@@ -1,6 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import Anthropic from '@anthropic-ai/sdk';
 import type { Config } from '../../core/config/config.js';
+import type { SessionRole } from '../../core/sessions/session.js';
 import { CONFIG_FILE, integrationBranch, workerBranch } from '../../core/vocabulary/ids.js';
 import type { SessionEnv } from '../env.js';
 import type { SessionClientOptions } from '../octokit.js';
@@ -19,6 +20,7 @@ import type { ModelFeatures } from './model/model-features.js';
 import { plainFeatures } from './model/model-features.js';
 import { type LoopOutcome, runModelLoop } from './model/model-loop.js';
 import type { UsageMeter } from './model/usage-meter.js';
+import { renderReadOnlySystemPrompt } from './prompts/system-prompt.js';
 import type { AgentTool } from './tools/agent-tool.js';
 import { scrubEnv } from './tools/scrub-env.js';
 import type { SubmitTool } from './tools/submit-tool.js';
@@ -208,4 +210,20 @@ export function converse<T>(
     now: ctx.now,
     log: ctx.log,
   });
+}
+
+/**
+ * What a read-only role's conversation is held with: the plan or the review
+ * model, its thinking budget, and the read-only system prompt that names the
+ * role's submit tool.
+ */
+export function readOnlyParts(
+  ctx: AgentContext,
+  { models, role, submit }: { models: 'plan' | 'review'; role: SessionRole; submit: string },
+): { model: string; features: Partial<ModelFeatures>; system: string } {
+  return {
+    model: ctx.config.models[models],
+    features: { thinkingBudget: ctx.config.models.thinking[models] },
+    system: renderReadOnlySystemPrompt(ctx, { role, submit }),
+  };
 }

@@ -10,9 +10,8 @@ import {
   workerBranch,
 } from '../../../core/vocabulary/ids.js';
 import type { AgentContext } from '../agent-context.js';
-import { converse } from '../agent-context.js';
+import { converse, readOnlyParts } from '../agent-context.js';
 import { renderAdaptPrompt } from '../prompts/adapt-prompt.js';
-import { renderReadOnlySystemPrompt } from '../prompts/system-prompt.js';
 import { commitSession } from '../session-output.js';
 import { createReadOnlyTools } from '../tools/read-only-tools.js';
 import { createSubmitTool } from '../tools/submit-tool.js';
@@ -41,9 +40,7 @@ export async function runAdaptRole(ctx: AgentContext, source: string): Promise<R
       head: null,
     };
   const outcome = await converse(ctx, {
-    model: ctx.config.models.plan,
-    features: { thinkingBudget: ctx.config.models.thinking.plan },
-    system: renderReadOnlySystemPrompt(ctx, { role: 'plan', submit: 'submit_adaptation' }),
+    ...readOnlyParts(ctx, { models: 'plan', role: 'plan', submit: 'submit_adaptation' }),
     prompt: renderAdaptPrompt({
       build,
       repository: ctx.env.GITHUB_REPOSITORY,

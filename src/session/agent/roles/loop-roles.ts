@@ -13,11 +13,10 @@ import {
 } from '../../../core/vocabulary/ids.js';
 import { issueTextProblem } from '../../reads/issue-text.js';
 import type { AgentContext } from '../agent-context.js';
-import { converse } from '../agent-context.js';
+import { converse, readOnlyParts } from '../agent-context.js';
 import { webTools } from '../model/model-features.js';
 import { readIfPresent, readPlan, writeRecordFile } from '../plan/loop-files.js';
 import { renderResearchPrompt, renderSummaryPrompt } from '../prompts/loop-prompts.js';
-import { renderReadOnlySystemPrompt } from '../prompts/system-prompt.js';
 import { commitSession } from '../session-output.js';
 import { createReadOnlyTools } from '../tools/read-only-tools.js';
 import { createSubmitTool } from '../tools/submit-tool.js';
@@ -86,13 +85,10 @@ export async function runResearchRole(ctx: AgentContext): Promise<RoleOutcome> {
   };
   const previousPath = loop > 1 ? summaryPath(build, loop - 1) : null;
   const previousText = previousPath ? await readIfPresent(ctx.root, previousPath) : null;
+  const parts = readOnlyParts(ctx, { models: 'plan', role: 'research', submit: 'submit_research' });
   const outcome = await converse(ctx, {
-    model: ctx.config.models.plan,
-    features: {
-      thinkingBudget: ctx.config.models.thinking.plan,
-      serverTools: webTools(ctx.config),
-    },
-    system: renderReadOnlySystemPrompt(ctx, { role: 'research', submit: 'submit_research' }),
+    ...parts,
+    features: { ...parts.features, serverTools: webTools(ctx.config) },
     prompt: renderResearchPrompt({
       build,
       repository: ctx.env.GITHUB_REPOSITORY,
@@ -154,9 +150,7 @@ export async function runSummaryRole(ctx: AgentContext): Promise<RoleOutcome> {
     }),
   );
   const outcome = await converse(ctx, {
-    model: ctx.config.models.plan,
-    features: { thinkingBudget: ctx.config.models.thinking.plan },
-    system: renderReadOnlySystemPrompt(ctx, { role: 'summary', submit: 'submit_summary' }),
+    ...readOnlyParts(ctx, { models: 'plan', role: 'summary', submit: 'submit_summary' }),
     prompt: renderSummaryPrompt({
       build,
       repository: ctx.env.GITHUB_REPOSITORY,

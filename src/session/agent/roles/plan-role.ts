@@ -17,13 +17,12 @@ import { labelNames, PermissionReadRefused } from '../../reads/github-reads.js';
 import { issueTextProblem } from '../../reads/issue-text.js';
 import { feedbackCommentId, planRequestOf } from '../../reads/plan-text.js';
 import type { AgentContext } from '../agent-context.js';
-import { converse } from '../agent-context.js';
+import { converse, readOnlyParts } from '../agent-context.js';
 import { appendLoopPlan, readPlan } from '../plan/loop-files.js';
 import { renderPlanMarkdown } from '../plan/plan-files.js';
 import { checkPlanSubmission, type PlanFiles, PlanSubmission } from '../plan/plan-submission.js';
 import { readSubIssues, type SubIssueRead } from '../plan/sub-issue-plan.js';
 import { renderPlanPrompt } from '../prompts/plan-prompt.js';
-import { renderReadOnlySystemPrompt } from '../prompts/system-prompt.js';
 import { commitSession } from '../session-output.js';
 import { createReadOnlyTools } from '../tools/read-only-tools.js';
 import { createSubmitTool } from '../tools/submit-tool.js';
@@ -86,9 +85,7 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
       checkPlanSubmission(submission, { build, issue: issueNumber, subIssues, labelled }),
   });
   const outcome = await converse(ctx, {
-    model: ctx.config.models.plan,
-    features: { thinkingBudget: ctx.config.models.thinking.plan },
-    system: renderReadOnlySystemPrompt(ctx, { role: 'plan', submit: 'submit_plan' }),
+    ...readOnlyParts(ctx, { models: 'plan', role: 'plan', submit: 'submit_plan' }),
     prompt: renderPlanPrompt({
       build,
       repository: ctx.env.GITHUB_REPOSITORY,

@@ -9,11 +9,10 @@ import { findBatonReviewOf } from '../../baton-review.js';
 import type { PullFile } from '../../reads/github-reads.js';
 import { ReviewComment, type ReviewResult } from '../../result.js';
 import type { AgentContext } from '../agent-context.js';
-import { converse } from '../agent-context.js';
+import { converse, readOnlyParts } from '../agent-context.js';
 import { readBuildScope, skillFor } from '../build-scope.js';
 import { placeReviewComments, renderReviewBody } from '../git/diff-hunks.js';
 import { findChangedFile, renderReviewPrompt, visibleName } from '../prompts/review-prompt.js';
-import { renderReadOnlySystemPrompt } from '../prompts/system-prompt.js';
 import { type AgentTool, toInputSchema, toolError, toolOk } from '../tools/agent-tool.js';
 import { capOutput } from '../tools/cap-output.js';
 import { createReadOnlyTools } from '../tools/read-only-tools.js';
@@ -64,9 +63,7 @@ export async function runReviewRole(ctx: AgentContext): Promise<RoleOutcome> {
   const skill = skillPath(skillFor('review', scope.type));
   const report = worker ? await readCompletion(ctx.root, build, worker) : null;
   const outcome = await converse(ctx, {
-    model: ctx.config.models.review,
-    features: { thinkingBudget: ctx.config.models.thinking.review },
-    system: renderReadOnlySystemPrompt(ctx, { role: 'review', submit: 'submit_review' }),
+    ...readOnlyParts(ctx, { models: 'review', role: 'review', submit: 'submit_review' }),
     prompt: renderReviewPrompt({
       pr,
       head: pull.head.sha,

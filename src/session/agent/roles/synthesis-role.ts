@@ -11,10 +11,10 @@ import {
 } from '../../../core/vocabulary/ids.js';
 import { FollowUpQuestion } from '../../result.js';
 import type { AgentContext } from '../agent-context.js';
-import { converse } from '../agent-context.js';
+import { converse, readOnlyParts } from '../agent-context.js';
 import { amendWithFollowUps } from '../plan/follow-up-plan.js';
 import { readPlan, writeRecordFile } from '../plan/loop-files.js';
-import { pathLine, renderReadOnlySystemPrompt } from '../prompts/system-prompt.js';
+import { pathLine } from '../prompts/system-prompt.js';
 import { commitSession } from '../session-output.js';
 import { createReadOnlyTools } from '../tools/read-only-tools.js';
 import { createSubmitTool } from '../tools/submit-tool.js';
@@ -101,9 +101,7 @@ export async function runSynthesisRole(ctx: AgentContext): Promise<RoleOutcome> 
   const skill = skillPath('synthesis');
   const followed = await followedUp(ctx, build);
   const outcome = await converse(ctx, {
-    model: ctx.config.models.plan,
-    features: { thinkingBudget: ctx.config.models.thinking.plan },
-    system: renderReadOnlySystemPrompt(ctx, { role: 'synthesis', submit: 'submit_synthesis' }),
+    ...readOnlyParts(ctx, { models: 'plan', role: 'synthesis', submit: 'submit_synthesis' }),
     prompt: [
       `Write the report of research build \`${build}\` of ${ctx.env.GITHUB_REPOSITORY}.`,
       '',
