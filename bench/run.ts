@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { type MeasuredBuild, measureBenchBuilds, renderRouteTable } from './api-calls.js';
 import type { ContextReport } from './context.js';
@@ -6,7 +6,7 @@ import { type EgressReport, egressUnmeasurable } from './egress.js';
 import { measureInChild } from './in-child.js';
 import { measureMemory } from './memory.js';
 import { measureScale, type ScaleReport } from './scale.js';
-import { renderScaleSection, scaleRows } from './scale-report.js';
+import { renderScaleSection, type ScaleBaseline, scaleRows } from './scale-report.js';
 import { measureScheduling } from './scheduling.js';
 import type { StartupReport } from './startup.js';
 import type { TokenReport } from './tokens.js';
@@ -317,6 +317,12 @@ const SCALE_NOTES = [
   'one installation and across ten.',
 ];
 
+/** The scale figures measured before this release's savings (bench/scale-baseline.json), if kept. */
+function readScaleBaseline(): ScaleBaseline | null {
+  const file = new URL('./scale-baseline.json', import.meta.url);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ScaleBaseline) : null;
+}
+
 function renderResults({
   table,
   ms,
@@ -350,7 +356,7 @@ function renderResults({
     '',
     ...SCALE_NOTES,
     '',
-    ...renderScaleSection(scale),
+    ...renderScaleSection(scale, readScaleBaseline()),
     '## Webhooks answered per second, each round (the apps in turn)',
     '',
     '| App | Rounds |',

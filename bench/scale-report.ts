@@ -1,4 +1,5 @@
 import type { ScaleReport, ScenarioFigures } from './scale.js';
+import type { BreakdownRow } from './scale-breakdown.js';
 
 /** One row of bench/results.md's table (bench/run.ts). */
 export interface ScaleRow {
@@ -51,12 +52,18 @@ export function scaleRows(report: ScaleReport, beforePerWorker: number): ScaleRo
       },
       {
         figure: `Through the app process: makespan ÷ critical path with the limits applied (the longest plan's critical path, or the least time 500 writes an hour allow the busiest installation's writes, if longer), simulated minutes (${s.name})`,
-        measured: `${n1(s.makespan.spanMinutes)} ÷ ${s.makespan.leastMinutes.toFixed(0)} = ${s.makespan.limitedRatio.toFixed(3)} (longest critical path ${s.makespan.longestCriticalPathMinutes}, the limits ≥ ${s.limitMinutes.toFixed(0)}${s.builds > 1 ? `; the worst build ÷ its own critical path ${n1(s.makespan.minutes)} ÷ ${s.makespan.criticalPathMinutes} = ${s.makespan.ratio.toFixed(3)}` : ''})`,
+        measured: `${n1(s.makespan.spanMinutes)} ÷ ${s.makespan.leastMinutes.toFixed(0)} = ${s.makespan.limitedRatio.toFixed(3)} (longest critical path ${s.makespan.longestCriticalPathMinutes}, the limits ≥ ${s.limitMinutes.toFixed(0)})`,
         target: '≤ 1.1',
         met: s.finished && s.makespan.limitedRatio <= 1.1,
       },
     );
     if (s.builds > 1) {
+      rows.push({
+        figure: `Through the app process: each build's makespan ÷ its own plan's critical path, /approve to final PR, in the order they started; the worst in minutes (${s.name})`,
+        measured: `${s.makespan.builds.map((b) => b.ratio.toFixed(2)).join(' · ')}; worst ${n1(s.makespan.minutes)} ÷ ${s.makespan.criticalPathMinutes} = ${s.makespan.ratio.toFixed(3)}`,
+        target: 'worst ≤ 1.5',
+        met: s.finished && s.makespan.ratio <= 1.5,
+      });
       rows.push({
         figure: `Through the app process: longest / p99 / median wait from a webhook's delivery to the end of its build's reconcile, simulated ms (real ms), ${s.webhookWait.count.toLocaleString('en')} deliveries (${s.name})`,
         measured: `${ms(s.webhookWait.maxMs)} (${ms(s.webhookWait.maxRealMs)}) / ${ms(s.webhookWait.p99Ms)} (${ms(s.webhookWait.p99RealMs)}) / ${ms(s.webhookWait.medianMs)} (${ms(s.webhookWait.medianRealMs)})`,
@@ -92,12 +99,14 @@ export function scaleRows(report: ScaleReport, beforePerWorker: number): ScaleRo
   return rows;
 }
 
-/** The section of bench/results.md on the scale run: how it ran, and requests by route. */
-export function renderScaleSection(report: ScaleReport): string[] {
+/**
+ * The section of bench/results.md on the scale run: how it ran, and requests
+ * per worker by route and by the app's reason, beside the same figures
+ * measured before this release's savings (`before`, bench/scale-baseline.json).
+ */
+export function renderScaleSection(report: ScaleReport, before: ScaleBaseline | null): string[] {
   const scenarios = report.scenarios;
-  const routes = [...new Set(scenarios.flatMap((s) => s.byRoute.map((r) => r.route)))];
-  const perWorker = (s: ScenarioFigures, route: string) =>
-    ((s.byRoute.find((r) => r.route === route)?.calls ?? 0) / s.workers).toFixed(2);
+  const earlier = (s: ScenarioFigures) => before?.report.scenarios.find((b) => b.name === s.name);
   return [
     '## At scale, through the app process (`bench/scale.ts`)',
     '',
@@ -110,23 +119,95 @@ export function renderScaleSection(report: ScaleReport): string[] {
     'lies between the two. The same stretch lengthens each link of a critical path a little and lets',
     'more events coalesce into one reconcile, so makespan ÷ critical path reads a little high and',
     'requests per worker a little low (see the top of bench/scale.ts for the same builds at K = 50',
-    'and 100). The write budget keeps every hour under 500: a first dispatch waits until the hour',
-    'can hold what the workers under way still owe, counted as if it all came at once, which holds',
-    'the busiest hour near 400 where the limit binds (ten builds in one installation), and status',
-    'edits wait first (a minute apart per build while the hour is strained, ten while a worker',
-    'waits to start). Each reconcile reads the build afresh (the build query and the runs list:',
-    'two requests); the second table says what started them.',
+    'and 100). Requests are what GitHub counts: an answer of 304 Not Modified to a conditional',
+    'read does not count against the primary rate limit, and is given apart. Each reason is what',
+    'the app says of its request (the header `x-baton-reason`, src/github/client/request-reason.ts).',
+    ...(before ? ['', `Each cell reads before → after: before is ${before.measured}.`] : []),
     '',
-    `| Route | ${scenarios.map((s) => s.name).join(' | ')} |`,
-    `| --- | ${scenarios.map(() => '---:').join(' | ')} |`,
-    ...routes.map(
-      (route) => `| \`${route}\` | ${scenarios.map((s) => perWorker(s, route)).join(' | ')} |`,
-    ),
-    `| all requests / writes | ${scenarios.map((s) => `${(s.requests / s.workers).toFixed(2)} / ${(s.writes / s.workers).toFixed(2)}`).join(' | ')} |`,
+    ...renderBreakdown({
+      title: 'Requests per worker, by route',
+      scenarios,
+      earlier,
+      rowsOf: (s) => s.byRoute,
+      label: (key) => `\`${key}\``,
+    }),
+    '',
+    ...renderBreakdown({
+      title: "Requests (writes) per worker, by Baton's reason",
+      scenarios,
+      earlier,
+      rowsOf: (s) => s.byReason,
+      label: (key) => key,
+      writes: true,
+    }),
+    `| answered 304 Not Modified (not counted) | ${scenarios.map((s) => pair(earlier(s)?.notModified, s.notModified, s.workers, earlier(s)?.workers)).join(' | ')} |`,
     `| the sessions' writes (pull requests, reviews) | ${scenarios.map((s) => (s.sessionWrites / s.workers).toFixed(2)).join(' | ')} |`,
     `| real seconds | ${scenarios.map((s) => Math.round(s.realSeconds)).join(' | ')} |`,
     '',
     ...renderReconcileCauses(scenarios),
+  ];
+}
+
+/** The scale report measured before a change, kept to show what the change did. */
+export interface ScaleBaseline {
+  /** When and on what it was measured, in words. */
+  measured: string;
+  report: ScaleReport;
+}
+
+/** A per-worker figure, `before → after` when there is a before. */
+function pair(
+  before: number | undefined,
+  after: number,
+  workers: number,
+  beforeWorkers = workers,
+): string {
+  const now = (after / workers).toFixed(2);
+  return before === undefined ? now : `${(before / beforeWorkers).toFixed(2)} → ${now}`;
+}
+
+function renderBreakdown({
+  title,
+  scenarios,
+  earlier,
+  rowsOf,
+  label,
+  writes = false,
+}: {
+  title: string;
+  scenarios: ScenarioFigures[];
+  earlier: (s: ScenarioFigures) => ScenarioFigures | undefined;
+  rowsOf: (s: ScenarioFigures) => BreakdownRow[];
+  label: (key: string) => string;
+  writes?: boolean;
+}): string[] {
+  const keys = [
+    ...new Set(
+      scenarios.flatMap((s) => [...rowsOf(s), ...rowsOf(earlier(s) ?? s)].map((r) => r.key)),
+    ),
+  ];
+  const cell = (s: ScenarioFigures, key: string) => {
+    const before = earlier(s);
+    const row = (of: ScenarioFigures | undefined) =>
+      of ? rowsOf(of).find((r) => r.key === key) : undefined;
+    const figure = (r: BreakdownRow | undefined, workers: number) => {
+      const requests = ((r?.requests ?? 0) / workers).toFixed(2);
+      return writes ? `${requests} (${((r?.writes ?? 0) / workers).toFixed(2)})` : requests;
+    };
+    const now = figure(row(s), s.workers);
+    return before ? `${figure(row(before), before.workers)} → ${now}` : now;
+  };
+  const total = (s: ScenarioFigures) => {
+    const figure = (of: ScenarioFigures) =>
+      `${(of.requests / of.workers).toFixed(2)} / ${(of.writes / of.workers).toFixed(2)}`;
+    const before = earlier(s);
+    return before ? `${figure(before)} → ${figure(s)}` : figure(s);
+  };
+  return [
+    `| ${title} | ${scenarios.map((s) => s.name).join(' | ')} |`,
+    `| --- | ${scenarios.map(() => '---:').join(' | ')} |`,
+    ...keys.map((key) => `| ${label(key)} | ${scenarios.map((s) => cell(s, key)).join(' | ')} |`),
+    `| all requests / writes | ${scenarios.map(total).join(' | ')} |`,
   ];
 }
 

@@ -14,6 +14,8 @@ import { playSession, type SessionScript } from '../test/support/scripted-sessio
 
 /** Minutes each session takes, on the simulated clock. */
 export const SESSION_MINUTES = { plan: 3, review: 3, workFrom: 8, workTo: 16 } as const;
+/** What each session's usage record says it cost, by role: round figures of a small session. */
+const SESSION_USD = { plan: 0.5, work: 1, review: 0.2, fix: 0.5 };
 /** How long after a plan lands the maintainer comments `/approve`. */
 const APPROVE_AFTER_MS = 60_000;
 /** A run is `queued` this long before it starts (`workflow_run.in_progress`). */
@@ -155,7 +157,8 @@ export function startBuild(
   const build: ScaleBuild = {
     repo,
     issue,
-    script: { build: buildIdFor(issue, title), issue, workers },
+    // Every publish job pushes its session's usage record, whatever the outcome (docs/design-notes.md).
+    script: { build: buildIdFor(issue, title), issue, workers, usageUsd: SESSION_USD },
     approvedAt: null,
     approvedLog: null,
     finalAt: null,

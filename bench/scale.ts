@@ -7,6 +7,7 @@ import { type GitHubServer, startGitHubServer } from '../sim/server/github-serve
 import { type AppProcess, freePort, startAppProcess } from '../sim/start-app.js';
 import type { PlanWorkerSpec } from '../test/support/builds.js';
 import { measureInChild } from './in-child.js';
+import { type Breakdown, breakdownOf, isWrite } from './scale-breakdown.js';
 import {
   createScaleRepo,
   criticalPathMinutes,
@@ -75,9 +76,13 @@ export interface ScenarioFigures {
   workers: number;
   /** Whether every build opened its final pull request within the real time limit. */
   finished: boolean;
+  /** Requests GitHub counts (a 304 is not), by route and by the app's reason (bench/scale-breakdown.ts). */
   requests: number;
   writes: number;
-  byRoute: { route: string; calls: number }[];
+  /** Answers of 304 Not Modified: conditional reads GitHub does not count. */
+  notModified: number;
+  byRoute: Breakdown['byRoute'];
+  byReason: Breakdown['byReason'];
   sessionWrites: number;
   cpuSecondsPerWorker: number;
   peakWrites: { perMinute: number; perHour: number };
@@ -97,6 +102,8 @@ export interface ScenarioFigures {
     minutes: number;
     criticalPathMinutes: number;
     ratio: number;
+    /** Each build: /approve to final PR ÷ its own plan's critical path, in the order they started. */
+    builds: { minutes: number; criticalPathMinutes: number; ratio: number }[];
     spanMinutes: number;
     /** The longest critical path of the scenario's plans. */
     longestCriticalPathMinutes: number;
@@ -340,19 +347,14 @@ async function runScenario({
       .slice(logFrom.get(r) ?? r.gh.log.length)
       .filter((e) => isWrite(e) && !e.route.includes('/access_tokens')).length + sessionWritesOf(r);
   const limitMinutes = (Math.max(...repos.map(writesOf)) / 500) * 60;
-  const counts = new Map<string, number>();
-  for (const entry of calls) counts.set(entry.route, (counts.get(entry.route) ?? 0) + 1);
+  const breakdown = breakdownOf(calls);
   return {
     name: scenario.name,
     builds: builds.length,
     installations: new Set(repos.map((r) => r.gh.installationId)).size,
     workers,
     finished,
-    requests: calls.length,
-    writes: calls.filter(isWrite).length,
-    byRoute: [...counts]
-      .map(([route, n]) => ({ route, calls: n }))
-      .sort((a, b) => b.calls - a.calls),
+    ...breakdown,
     sessionWrites: repos.reduce((sum, r) => sum + sessionWritesOf(r), 0),
     cpuSecondsPerWorker: cpu / workers,
     peakWrites: peakWrites(repos, { from: startedAt, to: endedAt }),
@@ -366,9 +368,6 @@ async function runScenario({
     heapMiB: { before: heapBefore, after: await heapMiB(app, k) },
   };
 }
-
-const isWrite = (entry: { method: string; route: string }) =>
-  !['GET', 'HEAD'].includes(entry.method) && entry.route !== 'POST /graphql';
 
 /** The worst installation's most writes in a minute and in an hour, the sessions' included. */
 function peakWrites(
@@ -435,6 +434,7 @@ function makespanOf(builds: ScaleBuild[], limitMinutes: number): ScenarioFigures
   const leastMinutes = Math.max(limitMinutes, longestCriticalPathMinutes);
   return {
     ...worst,
+    builds: each,
     spanMinutes,
     longestCriticalPathMinutes,
     leastMinutes,
@@ -584,18 +584,27 @@ function realNow(): number {
   return Number(process.hrtime.bigint() / 1_000_000n);
 }
 
+function row(r: Breakdown['byRoute'][number], workers: number): string {
+  const per = (n: number) => (n / workers).toFixed(2);
+  return `${per(r.requests).padStart(6)} (${per(r.writes)}) [${per(r.notModified)}]`;
+}
+
 function printScenario(s: ScenarioFigures): void {
   console.log(
     [
       `${s.name}: ${s.finished ? 'finished' : 'NOT FINISHED'} in ${s.realSeconds.toFixed(0)} real s`,
-      `  ${(s.requests / s.workers).toFixed(2)} requests, ${(s.writes / s.workers).toFixed(2)} writes per worker (+ ${(s.sessionWrites / s.workers).toFixed(2)} by sessions)`,
+      `  ${(s.requests / s.workers).toFixed(2)} requests, ${(s.writes / s.workers).toFixed(2)} writes per worker (+ ${(s.sessionWrites / s.workers).toFixed(2)} by sessions; ${(s.notModified / s.workers).toFixed(2)} answered 304, not counted)`,
       `  ${s.cpuSecondsPerWorker.toFixed(3)} app CPU s per worker`,
       `  peak writes: ${s.peakWrites.perMinute} a minute, ${s.peakWrites.perHour} an hour`,
       `  GraphQL points: ${s.graphqlPoints.total} (${s.graphqlPoints.perWorker.toFixed(1)} per worker), at most ${s.graphqlPoints.peakPerHour} in an hour of 5,000`,
       `  makespan ${s.makespan.spanMinutes.toFixed(1)} min ÷ the least the plans and limits allow ${s.makespan.leastMinutes.toFixed(0)} min = ${s.makespan.limitedRatio.toFixed(3)} (longest critical path ${s.makespan.longestCriticalPathMinutes} min, 500 writes an hour alone need ${s.limitMinutes.toFixed(0)} min; worst build ${s.makespan.minutes.toFixed(1)} ÷ ${s.makespan.criticalPathMinutes} = ${s.makespan.ratio.toFixed(3)})`,
       `  webhook to reconcile: max ${s.webhookWait.maxMs.toFixed(0)} ms (${s.webhookWait.maxRealMs.toFixed(1)} real), p99 ${s.webhookWait.p99Ms.toFixed(0)} ms (${s.webhookWait.p99RealMs.toFixed(1)} real), median ${s.webhookWait.medianMs.toFixed(0)} ms (${s.webhookWait.medianRealMs.toFixed(1)} real), ${s.webhookWait.count} deliveries`,
       `  app RSS ${s.rssMiB.before.toFixed(0)} → ${s.rssMiB.after.toFixed(0)} MiB, heap ${s.heapMiB.before.toFixed(1)} → ${s.heapMiB.after.toFixed(1)} MiB`,
-      ...s.byRoute.map((r) => `    ${(r.calls / s.workers).toFixed(2).padStart(6)}  ${r.route}`),
+      `  each build ÷ its own critical path: ${s.makespan.builds.map((b) => b.ratio.toFixed(2)).join(' ')}`,
+      '  by route: requests (writes) [304s] per worker',
+      ...s.byRoute.map((r) => `    ${row(r, s.workers)}  ${r.key}`),
+      '  by reason:',
+      ...s.byReason.map((r) => `    ${row(r, s.workers)}  ${r.key}`),
       `  reconciles per worker: ${(s.reconciles.reduce((sum, r) => sum + r.count, 0) / s.workers).toFixed(2)}, by what started them:`,
       ...s.reconciles.map((r) => `    ${(r.count / s.workers).toFixed(2).padStart(6)}  ${r.cause}`),
     ].join('\n'),

@@ -9,6 +9,7 @@ import {
   statusEditSecondsFrom,
 } from './github/act/status-pacer.js';
 import { BuildQueue } from './github/client/build-queue.js';
+import { withReason } from './github/client/request-reason.js';
 import type { RepoContext } from './github/client/types.js';
 import type { WriteBudget } from './github/client/write-budget.js';
 import {
@@ -88,16 +89,15 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
   return (app: Probot, setup?: ApplicationFunctionOptions) => {
     // The session token exchange and the probes live on the same server as the webhooks (DESIGN §9).
     if (options.serveTokenEndpoint !== false) {
-      setup?.addHandler(
-        createSessionTokenHandler({
-          ...readTokenEndpointSettings(process.env),
-          ...createSessionTokenDepsFromProbot(app),
-          log: {
-            info: (message) => app.log.info(message),
-            warn: (message) => app.log.warn(message),
-          },
-        }),
-      );
+      const tokenHandler = createSessionTokenHandler({
+        ...readTokenEndpointSettings(process.env),
+        ...createSessionTokenDepsFromProbot(app),
+        log: {
+          info: (message) => app.log.info(message),
+          warn: (message) => app.log.warn(message),
+        },
+      });
+      setup?.addHandler((req, res) => withReason('session-token', () => tokenHandler(req, res)));
       setup?.addHandler(
         createHealthHandler({
           checkAuth: async (signal) => {
@@ -173,16 +173,22 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
         : {}),
     };
     app.on(['installation.created', 'installation_repositories.added'], (context) =>
-      onInstallationLabels(context, { queue }),
+      withReason('setup', () => onInstallationLabels(context, { queue })),
     );
     if (templates) {
       app.on(['installation.created', 'installation_repositories.added'], (context) =>
-        onInstallation(context, { queue, botLogin: deps.botLogin, templates }),
+        withReason('setup', () =>
+          onInstallation(context, { queue, botLogin: deps.botLogin, templates }),
+        ),
       );
     }
-    app.on('issues.labeled', (context) => onIssueLabeled(context, deps));
-    app.on(['issues.closed', 'issues.reopened'], (context) => onIssueStateChange(context, deps));
-    app.on('issue_comment.created', (context) => onIssueComment(context, deps));
+    // What a handler reads to find the build or the person is an event's read; it tags its writes itself.
+    const reading = <T>(handle: () => Promise<T>) => withReason('event-read', handle);
+    app.on('issues.labeled', (context) => reading(() => onIssueLabeled(context, deps)));
+    app.on(['issues.closed', 'issues.reopened'], (context) =>
+      reading(() => onIssueStateChange(context, deps)),
+    );
+    app.on('issue_comment.created', (context) => reading(() => onIssueComment(context, deps)));
     // An event whose news another event carries is skipped (src/github/reconcile/echoes.ts).
     app.on(
       [
@@ -243,7 +249,7 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
     app.on('push', (context) => {
       const branch = context.payload.ref.replace(/^refs\/heads\//, '');
       if (branch === context.payload.repository.default_branch)
-        return onDefaultBranchPush(context, deps);
+        return reading(() => onDefaultBranchPush(context, deps));
       // A worker branch's push also arrives as its PR's `synchronize`: one hint is enough.
       if (parseBatonBranch(branch)?.kind === 'worker') return;
       return onBuildEvent(context, { hints: { branches: [branch] }, deps });
@@ -281,12 +287,14 @@ export function isFromFork(
 function resyncer(app: Probot, deps: HandlerDeps, minutes: number) {
   const passOverMs = minutes > 0 ? (minutes * 60_000) / 2 : 0;
   return (onRepository?: (ctx: RepoContext) => void) =>
-    resyncAll(
-      app,
-      (ctx, ref, defaultBranch) =>
-        scheduleResync(ctx, { ref, defaultBranch, deps, log: app.log, passOverMs }),
-      deps.botLogin,
-      onRepository,
+    withReason('resync', () =>
+      resyncAll(
+        app,
+        (ctx, ref, defaultBranch) =>
+          scheduleResync(ctx, { ref, defaultBranch, deps, log: app.log, passOverMs }),
+        deps.botLogin,
+        onRepository,
+      ),
     ).catch((err: unknown) =>
       app.log.warn({ err }, 'baton: resync failed; the next one tries again'),
     );
@@ -305,7 +313,10 @@ function startResync(
   // The first pass after start also brings every repository's templates up to date:
   // a new release of Baton reaches repositories as "Set up Baton" update PRs.
   const syncTemplates = templates
-    ? (ctx: RepoContext) => scheduleSetup(ctx, { queue: deps.queue, templates, log: app.log })
+    ? (ctx: RepoContext) =>
+        withReason('setup', () =>
+          scheduleSetup(ctx, { queue: deps.queue, templates, log: app.log }),
+        )
     : undefined;
   setTimeout(() => resync(syncTemplates), 5_000).unref();
   setInterval(() => resync(), minutes * 60_000).unref();

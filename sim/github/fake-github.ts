@@ -5,8 +5,9 @@
  * injected in its answers, and the log of every request.
  */
 import { refuseLongBody } from './body-limit.js';
-import { type FakeGitHubOptions, GitHubState } from './github-state.js';
+import { credentialIn, type FakeGitHubOptions, GitHubState } from './github-state.js';
 import { missingPermission, notAccessible, workflowRefusal } from './permissions.js';
+import { etagOf, matchesEtag, rateLimited } from './rest-limit.js';
 import { type ApiRequest, type ApiResponse, json, Router } from './router.js';
 import { registerContentRoutes } from './routes/routes-contents.js';
 import { registerGitRoutes } from './routes/routes-git.js';
@@ -17,6 +18,7 @@ import { registerProbeRoutes } from './routes/routes-probes.js';
 import { registerPullRoutes } from './routes/routes-pulls.js';
 import { registerRunRoutes } from './routes/routes-runs.js';
 import { registerSubIssueRoutes } from './routes/routes-sub-issues.js';
+import { installationOfToken } from './tokens.js';
 
 /** Something the app did, as a test wants to assert it. */
 export interface SimRequestLog {
@@ -26,6 +28,8 @@ export interface SimRequestLog {
   method: string;
   path: string;
   body: unknown;
+  /** Why the app says it made the request (its `x-baton-reason` header), if it said. */
+  reason?: string;
 }
 
 /**
@@ -63,12 +67,17 @@ export class FakeGitHub extends GitHubState {
   handle(request: ApiRequest): ApiResponse {
     const matched = this.#router.resolve(request);
     const route = matched?.template ?? `${request.method} ${request.path}`;
-    // GitHub's checks come first: the token's permissions, then a body over GitHub's cap.
-    // The route runs before a fault answers in its place: a fault is an answer lost on the way.
+    // GitHub's checks come first: the token's permissions, then a body over GitHub's cap, then
+    // the installation's hourly requests. The route runs before a fault answers in its place: a
+    // fault is an answer lost on the way.
+    const limited = matched && this.#countsAgainstLimit(request, route);
+    const admitted = limited ? this.restBudget.admits(Date.parse(this.now())) : null;
     const answered = matched
       ? (this.authorize(request, matched) ??
         refuseLongBody(matched.template, request.body) ??
-        matched.run())
+        (admitted && !admitted.allowed
+          ? { ...rateLimited(this.installationId), headers: admitted.headers }
+          : matched.run()))
       : null;
     const faultIndex = this.faults.findIndex((fault) => fault.route === route);
     const response =
@@ -95,14 +104,44 @@ export class FakeGitHub extends GitHubState {
         'x-github-enterprise-version': `${this.enterpriseVersion}.0`,
       };
     }
+    const answer = limited && admitted?.allowed ? this.#conditional(request, response) : response;
+    const reason = request.headers['x-baton-reason'];
     this.log.push({
       route,
-      status: response.status,
+      status: answer.status,
       method: request.method,
       path: request.path,
       body: request.body,
+      ...(reason ? { reason } : {}),
     });
-    return response;
+    return answer;
+  }
+
+  /**
+   * Whether a request counts against the installation's primary limit: a REST
+   * request made with one of its installation tokens (GraphQL has a budget of
+   * its own, the app's JWT and the agent's `GITHUB_TOKEN` limits of theirs).
+   */
+  #countsAgainstLimit(request: ApiRequest, route: string): boolean {
+    if (route === 'POST /graphql') return false;
+    return installationOfToken(credentialIn(request.headers)) === this.installationId;
+  }
+
+  /**
+   * A read's answer with its entity tag, or 304 Not Modified with no body when
+   * the request's `If-None-Match` names it; every answer but a 304 is counted.
+   */
+  #conditional(request: ApiRequest, response: ApiResponse): ApiResponse {
+    const now = Date.parse(this.now());
+    const read = (request.method === 'GET' || request.method === 'HEAD') && response.status === 200;
+    if (!read || response.body === undefined)
+      return { ...response, headers: { ...response.headers, ...this.restBudget.charge(now) } };
+    const etag = etagOf(response.body, response.headers?.link);
+    if (matchesEtag(request.headers['if-none-match'], etag)) {
+      const headers = this.restBudget.charge(now, { notModified: true });
+      return { status: 304, headers: { ...headers, etag } };
+    }
+    return { ...response, headers: { ...response.headers, ...this.restBudget.charge(now), etag } };
   }
 
   /**

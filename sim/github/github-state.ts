@@ -31,6 +31,7 @@ import type {
   SimStatus,
   SimUser,
 } from './records.js';
+import { RestBudget } from './rest-limit.js';
 import type { ApiRequest } from './router.js';
 import { GitStore } from './store.js';
 import { installationToken } from './tokens.js';
@@ -60,6 +61,11 @@ export interface FakeGitHubOptions {
    * one installation share one budget, so a simulator serving several passes it.
    */
   graphqlBudget?: GraphqlBudget;
+  /**
+   * The installation's REST requests an hour (GitHub: 5,000), counted for
+   * requests made with its tokens; repositories of one installation share it.
+   */
+  restBudget?: RestBudget;
 }
 
 /**
@@ -177,6 +183,8 @@ export abstract class GitHubState {
   now: () => string;
   /** The installation's hourly GraphQL points, charged per call (graphql-budget.ts). */
   readonly graphqlBudget: GraphqlBudget;
+  /** The installation's hourly REST requests, counted per request; a 304 is not (rest-limit.ts). */
+  readonly restBudget: RestBudget;
   #ids = 1000;
   #narrowed = 0;
 
@@ -189,6 +197,7 @@ export abstract class GitHubState {
     this.repositoryId = options.repositoryId ?? 1;
     this.now = options.now ?? (() => new Date().toISOString());
     this.graphqlBudget = options.graphqlBudget ?? new GraphqlBudget();
+    this.restBudget = options.restBudget ?? new RestBudget({ installationId: this.installationId });
     this.git = options.git ?? new GitStore();
     this.git.commitOn(this.defaultBranch, { 'README.md': '# widgets\n' }, 'Initial commit');
   }
@@ -553,7 +562,7 @@ export abstract class GitHubState {
 }
 
 /** The credential of a request's `authorization` header (`token X`, `bearer X`); null when none. */
-function credentialIn(headers: Record<string, string>): string | null {
+export function credentialIn(headers: Record<string, string>): string | null {
   const [scheme = '', value = ''] = (headers.authorization ?? '').trim().split(/\s+/, 2);
   return /^(token|bearer)$/i.test(scheme) && value ? value : null;
 }

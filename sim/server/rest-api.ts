@@ -53,13 +53,14 @@ export function answerRest({
     response: gh.authorize(request, found) ?? found.run(),
   };
   // The simulated GitHub logged its "no route" answer; the server's own route answered instead.
-  gh.log.pop();
+  const logged = gh.log.pop();
   gh.log.push({
     route: matched.template,
     status: matched.response.status,
     method: request.method,
     path: request.path,
     body: request.body,
+    ...(logged?.reason ? { reason: logged.reason } : {}),
   });
   return { response: matched.response };
 }

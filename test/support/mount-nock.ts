@@ -33,9 +33,11 @@ export function mountOnNock(
         headers,
       });
       const isText = typeof response.body === 'string';
+      // A 304 Not Modified has no body (fetch refuses one).
+      const empty = response.status === 304;
       return [
         response.status,
-        isText ? response.body : JSON.stringify(response.body ?? ''),
+        empty ? undefined : isText ? response.body : JSON.stringify(response.body ?? ''),
         {
           'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
           ...response.headers,

@@ -6,6 +6,7 @@ import { firstShowsFinalPull } from '../../core/status/status-view.js';
 import { integrationBranch } from '../../core/vocabulary/ids.js';
 import { escapeText } from '../../core/vocabulary/markdown.js';
 import { noticeKey, noticeMarker } from '../../core/vocabulary/notice.js';
+import { reasonOf, withReason } from '../client/request-reason.js';
 import type { RepoContext } from '../client/types.js';
 import { buildKey, ignoreStatus, messageOf, statusOf } from '../client/types.js';
 import { SESSION_WRITES, type WriteBudget } from '../client/write-budget.js';
@@ -83,7 +84,9 @@ export async function act(
       continue;
     }
     try {
-      outcomes.push(await actOne(ctx, { snapshot, action, pass }));
+      outcomes.push(
+        await withReason(reasonOf(action), () => actOne(ctx, { snapshot, action, pass })),
+      );
     } catch (error) {
       log.error(
         { err: error, action: action.kind, buildId: snapshot.build },
@@ -94,7 +97,8 @@ export async function act(
         result: 'failed',
         detail: `${statusOf(error) ?? ''} ${messageOf(error)}`.trim(),
       });
-      if (error instanceof RefRefusedError) await noticeRefRefused(ctx, { snapshot, error, log });
+      if (error instanceof RefRefusedError)
+        await withReason('notice', () => noticeRefRefused(ctx, { snapshot, error, log }));
     }
   }
   return outcomes;

@@ -20,6 +20,7 @@ import {
 } from '../act/status-pacer.js';
 import type { BuildQueue } from '../client/build-queue.js';
 import { writeBudgetOf } from '../client/pace-requests.js';
+import { withReason } from '../client/request-reason.js';
 import { buildKey, type RepoContext } from '../client/types.js';
 import type { WriteBudget } from '../client/write-budget.js';
 import { hasWriteAccess } from '../observe/permissions.js';
@@ -142,7 +143,7 @@ export function scheduleReconcile(
           return;
         }
         try {
-          if ((await held.make(ctx, key)) === 'moved-on') again();
+          if ((await withReason('status-edit', () => held.make(ctx, key))) === 'moved-on') again();
         } catch (err) {
           buildLog.warn({ err }, 'baton: held status edit failed; reconciling the build instead');
           again();
@@ -160,18 +161,21 @@ export function scheduleReconcile(
       // This reconcile renders the status afresh: an edit held before it is moot.
       held.drop(key);
       const readAt = deps.recent?.now();
-      const outcomes = await reconcileBuild(ctx, {
-        ...ref,
-        defaultBranch,
-        now: deps.now(),
-        log: buildLog,
-        answers,
-        start: starting,
-        ...(deps.setupPull ? { setupPull: deps.setupPull } : {}),
-        ...(pacer || budget ? { statusEditWait } : {}),
-        ...(budget ? { writeBudget: budget } : {}),
-        ...(deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}),
-      });
+      // What a reconcile reads is its read of the build; act tags each write by its action.
+      const outcomes = await withReason('reconcile-read', () =>
+        reconcileBuild(ctx, {
+          ...ref,
+          defaultBranch,
+          now: deps.now(),
+          log: buildLog,
+          answers,
+          start: starting,
+          ...(deps.setupPull ? { setupPull: deps.setupPull } : {}),
+          ...(pacer || budget ? { statusEditWait } : {}),
+          ...(budget ? { writeBudget: budget } : {}),
+          ...(deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}),
+        }),
+      );
       deps.onReconciled?.(key, outcomes);
       if (readAt !== undefined && !outcomes.some((outcome) => outcome.result === 'failed'))
         deps.recent?.note(key, readAt);
@@ -255,11 +259,13 @@ export async function onIssueLabeled(
   const improve = settings.improve.label;
   if (!isBuildLabel(settings, label.name) && label.name !== improve) return;
   if (!(await hasWriteAccess(ctx, sender.login))) {
-    await ensureNote(ctx, {
-      number: issue.number,
-      key: `label-refused-${sender.login}`,
-      body: renderLabelRefusal({ user: sender.login, label: label.name }),
-    });
+    await withReason('notice', () =>
+      ensureNote(ctx, {
+        number: issue.number,
+        key: `label-refused-${sender.login}`,
+        body: renderLabelRefusal({ user: sender.login, label: label.name }),
+      }),
+    );
     return;
   }
   const ref = (await findBuildForIssue(ctx, issue.number)) ?? {
@@ -326,29 +332,35 @@ export async function onIssueComment(
     deps.refused.add(refusedKey);
     const command = parsed.commands[0];
     const first = command ? commandWord(command) : (parsed.errors[0]?.line ?? '');
-    await ensureNote(ctx, {
-      number: issue.number,
-      key: `refused-${sender.login}`,
-      body: renderCommandRefusal({
-        user: sender.login,
-        command: first.startsWith('/') ? first : `/${first}`,
+    await withReason('notice', () =>
+      ensureNote(ctx, {
+        number: issue.number,
+        key: `refused-${sender.login}`,
+        body: renderCommandRefusal({
+          user: sender.login,
+          command: first.startsWith('/') ? first : `/${first}`,
+        }),
       }),
-    });
+    );
     return;
   }
-  const reaction = await ctx.octokit.rest.reactions.createForIssueComment({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    comment_id: comment.id,
-    content: 'eyes',
-  });
+  const reaction = await withReason('reaction', () =>
+    ctx.octokit.rest.reactions.createForIssueComment({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      comment_id: comment.id,
+      content: 'eyes',
+    }),
+  );
   if ((reaction.status as number) !== 201) return; // Another replica took this comment.
   if (parsed.errors.length > 0) {
-    await ensureNote(ctx, {
-      number: issue.number,
-      key: `reply-${comment.id}`,
-      body: renderCommandErrors(parsed.errors),
-    });
+    await withReason('notice', () =>
+      ensureNote(ctx, {
+        number: issue.number,
+        key: `reply-${comment.id}`,
+        body: renderCommandErrors(parsed.errors),
+      }),
+    );
   }
   if (parsed.commands.length > 0) {
     scheduleFromDelivery(ctx, context, {

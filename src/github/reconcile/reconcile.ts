@@ -11,6 +11,7 @@ import { type ActLog, type ActOutcome, act } from '../act/act.js';
 import { ensureNote } from '../act/ensure-note.js';
 import { lastingRefusal, noticeRefusedRead } from '../act/refused-read.js';
 import { removeDuplicateStatusComments } from '../act/status-comment.js';
+import { withReason } from '../client/request-reason.js';
 import { buildKey, type RepoContext } from '../client/types.js';
 import type { WriteBudget } from '../client/write-budget.js';
 import { readInstallationUsage } from '../observe/installation-usage.js';
@@ -81,7 +82,9 @@ async function observeOrSay(
       `baton: GitHub refuses to read the build (${refusal.code}); said so on the issue`,
     );
     try {
-      await noticeRefusedRead(ctx, { build, issue, defaultBranch, refusal });
+      await withReason('notice', () =>
+        noticeRefusedRead(ctx, { build, issue, defaultBranch, refusal }),
+      );
     } catch (noticeError) {
       log.warn({ err: noticeError, buildId: build }, 'baton: the notice of a refused read failed');
     }
@@ -128,29 +131,36 @@ export async function reconcileBuild(
     };
   }
   // Only a build whose workflow is missing pays for onboarding's reads.
+  const setupPull = request.setupPull;
   const snapshot =
-    observed.snapshot.workflowInstalled || !request.setupPull
+    observed.snapshot.workflowInstalled || !setupPull
       ? observed.snapshot
       : {
           ...observed.snapshot,
-          setupPull: await request.setupPull(
-            ctx,
-            defaultBranch,
-            await labelledAtByWriter(ctx, {
-              snapshot: observed.snapshot,
-              label: config.ok ? config.config.label : 'orchestrate',
-            }),
-            log,
+          setupPull: await withReason('setup', async () =>
+            setupPull(
+              ctx,
+              defaultBranch,
+              await labelledAtByWriter(ctx, {
+                snapshot: observed.snapshot,
+                label: config.ok ? config.config.label : 'orchestrate',
+              }),
+              log,
+            ),
           ),
         };
-  await removeDuplicateStatusComments(ctx, observed.duplicateStatusIds);
+  await withReason('status-edit', () =>
+    removeDuplicateStatusComments(ctx, observed.duplicateStatusIds),
+  );
   if (config.ok)
-    await answerCommands(ctx, {
-      snapshot,
-      config: config.config,
-      now,
-      answers: request.answers ?? [],
-    });
+    await withReason('notice', () =>
+      answerCommands(ctx, {
+        snapshot,
+        config: config.config,
+        now,
+        answers: request.answers ?? [],
+      }),
+    );
   const writes = decide({ snapshot, config, now }).filter(
     (action) => action.kind !== 'render-status',
   );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { BuildQueue } from '../client/build-queue.js';
+import { withReason } from '../client/request-reason.js';
 import type { Octokit, RepoContext } from '../client/types.js';
 import { ensureSetupPull, type SetupPullLink } from './ensure-setup-pull.js';
 import { loadSetupTemplates, type SetupTemplates } from './setup-templates.js';
@@ -111,7 +112,9 @@ export function scheduleSetup(
   }: { queue: BuildQueue; templates: SetupTemplates; log: OnboardingLog; askedAgain?: boolean },
 ): void {
   const key = `${ctx.owner}/${ctx.repo}#setup${askedAgain ? '-asked' : ''}`;
-  void queue.enqueue(key, () => setUpRepository(ctx, { templates, log, askedAgain }));
+  void queue.enqueue(key, () =>
+    withReason('setup', () => setUpRepository(ctx, { templates, log, askedAgain })),
+  );
 }
 
 async function setUpRepository(

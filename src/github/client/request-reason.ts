@@ -1,0 +1,117 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Action } from '../../core/context/action.js';
+
+/**
+ * Why Baton made a request to GitHub, told where it is made: a reconcile's
+ * read of the build, the status comment, a 👀 on a command, a session's
+ * dispatch, … The reason rides along with every request made while it holds
+ * (an async context, so an `await` keeps it), in the header
+ * `x-baton-reason`, which GitHub ignores and the simulator logs. It costs
+ * nothing but the header: the bench (bench/scale.ts) can then say which
+ * requests went where and why.
+ */
+export type RequestReason =
+  /** A reconcile's read of one build: the build query, the run listing, the config, records. */
+  | 'reconcile-read'
+  /** A webhook handler finding the build or the person an event concerns. */
+  | 'event-read'
+  /** The status comment: creating it, editing it, a held edit's read, a ledger part. */
+  | 'status-edit'
+  /** Baton's 👀 on a command it took. */
+  | 'reaction'
+  /** A session started or stopped: its lock ref, its dispatch, a cancel or a re-run. */
+  | 'session'
+  /** The `baton/review` check run on a reviewed head. */
+  | 'review-check'
+  /** A worker pull request merged into the build branch. */
+  | 'merge'
+  /** The default branch merged into the build branch, or a worker branch brought up to date. */
+  | 'sync'
+  /** A new comment: a notice that needs a person, a reply to a command. */
+  | 'notice'
+  /** The final pull request, its auto-merge. */
+  | 'final-pull'
+  /** Labels, sub-issues, closed pull requests, deleted branches and refs. */
+  | 'housekeeping'
+  /** The periodic resync's listings of installations, repositories and open builds. */
+  | 'resync'
+  /** Onboarding: the "Set up Baton" pull request, labels, templates. */
+  | 'setup'
+  /** A session's token exchange at the app. */
+  | 'session-token';
+
+/** Why an action's requests are made (`RequestReason`), as the bench counts them. */
+export function reasonOf(action: Action): RequestReason {
+  switch (action.kind) {
+    case 'dispatch':
+    case 'rerun-failed-jobs':
+    case 'cancel-run':
+      return 'session';
+    case 'render-status':
+      return 'status-edit';
+    case 'merge-pull':
+      return 'merge';
+    case 'update-pull-branch':
+    case 'sync-build-branch':
+      return 'sync';
+    case 'set-review-check':
+      return 'review-check';
+    case 'comment':
+    case 'notice':
+      return 'notice';
+    case 'open-final-pull':
+    case 'enable-auto-merge':
+      return 'final-pull';
+    case 'add-label':
+    case 'remove-label':
+    case 'close-pull':
+    case 'delete-branch':
+    case 'create-mirror':
+    case 'retitle-issue':
+    case 'close-sub-issue':
+    case 'reopen-sub-issue':
+    case 'clean-up-refs':
+    case 'look-again':
+      return 'housekeeping';
+    default: {
+      const _exhaustive: never = action;
+      return _exhaustive;
+    }
+  }
+}
+
+/** The header that carries the reason to GitHub (and to the simulator's log). */
+export const REASON_HEADER = 'x-baton-reason';
+
+const current = new AsyncLocalStorage<RequestReason>();
+
+/** Runs `work` with `reason` on every request it makes (an inner reason wins). */
+export function withReason<T>(reason: RequestReason, work: () => T): T {
+  return current.run(reason, work);
+}
+
+/** The reason of the requests made now, if one was given. */
+export function requestReason(): RequestReason | undefined {
+  return current.getStore();
+}
+
+interface TaggedOctokit {
+  hook: {
+    before(name: 'request', fn: (options: { headers?: Record<string, unknown> }) => void): void;
+  };
+}
+
+/**
+ * An Octokit plugin that puts the reason in force on each request's
+ * `x-baton-reason` header. Added after the throttle, so its hook runs in the
+ * caller's context, before a request waits in any queue.
+ */
+export function tagRequests() {
+  return (octokit: TaggedOctokit): Record<string, never> => {
+    octokit.hook.before('request', (options) => {
+      const reason = requestReason();
+      if (reason) options.headers = { ...options.headers, [REASON_HEADER]: reason };
+    });
+    return {};
+  };
+}
