@@ -14,8 +14,11 @@ import { playSession, type SessionScript } from '../test/support/scripted-sessio
 
 /** Minutes each session takes, on the simulated clock. */
 export const SESSION_MINUTES = { plan: 3, review: 3, workFrom: 8, workTo: 16 } as const;
-/** What each session's usage record says it cost, by role: round figures of a small session. */
-const SESSION_USD = { plan: 0.5, work: 1, review: 0.2, fix: 0.5 };
+/**
+ * What each session's usage record says it cost, by role: small round figures, so that a
+ * 60-worker build stays well within `budget.maxUsd`'s default of 50 USD (a spent budget pauses it).
+ */
+const SESSION_USD = { plan: 0.05, work: 0.1, review: 0.02, fix: 0.05 };
 /** How long after a plan lands the maintainer comments `/approve`. */
 const APPROVE_AFTER_MS = 60_000;
 /** A run is `queued` this long before it starts (`workflow_run.in_progress`). */
