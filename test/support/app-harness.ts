@@ -8,6 +8,7 @@ import { clearConfigCache } from '../../src/config.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import type { StatusPacer } from '../../src/github/act/status-pacer.js';
 import { BuildQueue } from '../../src/github/client/build-queue.js';
+import { conditionalReads } from '../../src/github/client/conditional-reads.js';
 import { BatonOctokit } from '../../src/github/client/octokit.js';
 import type { WriteBudget } from '../../src/github/client/write-budget.js';
 import { clearInstallationUsage } from '../../src/github/observe/installation-usage.js';
@@ -46,6 +47,7 @@ export async function startApp({
 } & StatusPacing): Promise<AppHarness> {
   nock.disableNetConnect();
   clearPermissionCache();
+  conditionalReads.clear();
   clearConfigCache();
   clearInstallationUsage();
   // The installation's other repositories (`gh.installationPeers`) answer requests under their path.

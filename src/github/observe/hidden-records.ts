@@ -1,5 +1,6 @@
 import { adaptationRefPrefix } from '../../core/plan/adaptation.js';
 import { usageRefPrefix } from '../../core/plan/usage.js';
+import { conditionalReads } from '../client/conditional-reads.js';
 import { ImmutableCache } from '../client/immutable-cache.js';
 import { LearnedReading, type Reading, readingFrom } from '../client/learned-reading.js';
 import { type RepoContext, statusOf } from '../client/types.js';
@@ -106,12 +107,25 @@ function messagesOf(nodes: ListedRecord[]): string[] {
 export function listMatchingRefs(
   ctx: Pick<RepoContext, 'octokit' | 'owner' | 'repo'>,
   prefix: string,
-): Promise<{ ref: string; node_id?: string; object: { sha: string } }[]> {
-  return ctx.octokit.paginate('GET /repos/{owner}/{repo}/git/matching-refs/{ref}', {
-    owner: ctx.owner,
-    repo: ctx.repo,
-    ref: prefix,
+): Promise<MatchingRef[]> {
+  // Asked conditionally: refs under a prefix seldom change between two reads (a 304 is not counted).
+  return conditionalReads.paginate(ctx.octokit, {
+    route: 'GET /repos/{owner}/{repo}/git/matching-refs/{ref}',
+    params: { owner: ctx.owner, repo: ctx.repo, ref: prefix },
+    pick: (data) =>
+      (Array.isArray(data) ? (data as MatchingRef[]) : []).map((ref) => ({
+        ref: ref.ref,
+        ...(ref.node_id ? { node_id: ref.node_id } : {}),
+        object: { sha: ref.object.sha },
+      })),
   });
+}
+
+/** A ref as `git/matching-refs` lists it, with what Baton reads of it. */
+export interface MatchingRef {
+  ref: string;
+  node_id?: string;
+  object: { sha: string };
 }
 
 /** A record's commit message and date; a commit never changes, so it is read once. */

@@ -41,7 +41,18 @@ export interface ObservedBuild {
  */
 export async function observeBuild(
   ctx: RepoContext,
-  { build, issue, defaultBranch }: { build: string; issue: number; defaultBranch: string },
+  {
+    build,
+    issue,
+    defaultBranch,
+    freshFrom,
+  }: {
+    build: string;
+    issue: number;
+    defaultBranch: string;
+    /** When the reconcile began (ms): a listing of the repository's runs begun since shows it all. */
+    freshFrom?: number;
+  },
 ): Promise<ObservedBuild> {
   const integration = integrationBranch(build);
   const { repository } = await readBuildGraph(ctx, {
@@ -65,7 +76,11 @@ export async function observeBuild(
   const defaultSha = repository.defaultRef?.target.oid ?? '';
   const containsDefault = (repository.integrationRef?.compare?.aheadBy ?? 0) === 0;
   const [runsRead, pulls] = await Promise.all([
-    readRuns(ctx, { build, since: issueNode.createdAt }),
+    readRuns(ctx, {
+      build,
+      since: issueNode.createdAt,
+      ...(freshFrom === undefined ? {} : { freshFrom }),
+    }),
     readPulls(ctx, { build, pulls: repository.pullRequests.nodes }),
   ]);
   const comments = await collectComments(ctx, {

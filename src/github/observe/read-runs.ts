@@ -1,7 +1,8 @@
 import { parseRunName } from '../../core/sessions/session.js';
 import type { RunConclusion, RunInfo, RunStatus } from '../../core/snapshot/snapshot.js';
 import { WORKFLOW_FILE } from '../../core/vocabulary/ids.js';
-import type { Octokit, RepoContext } from '../client/types.js';
+import { conditionalReads } from '../client/conditional-reads.js';
+import type { RepoContext } from '../client/types.js';
 import { statusOf } from '../client/types.js';
 
 export type RunsRead = { installed: false } | { installed: true; runs: RunInfo[] };
@@ -11,14 +12,19 @@ export type RunsRead = { installed: false } | { installed: true; runs: RunInfo[]
  * inputs are not in the REST listing). Listing from the day the issue was
  * opened bounds the pages. A 404 means the workflow is not on the default branch,
  * where GitHub needs it to be for `workflow_dispatch`.
+ *
+ * The listing is the repository's, not the build's: it is read conditionally
+ * (a page that did not change answers 304, which GitHub does not count), and
+ * builds of the repository whose reconciles began before a listing began share
+ * it (`freshFrom`, src/github/client/conditional-reads.ts).
  */
 export async function readRuns(
   ctx: RepoContext,
-  { build, since }: { build: string; since: string },
+  { build, since, freshFrom }: { build: string; since: string; freshFrom?: number },
 ): Promise<RunsRead> {
   try {
     const from = Date.parse(`${since.slice(0, 10)}T00:00:00Z`);
-    const runs = await listWindow(ctx, { from, to: null });
+    const runs = await listWindow(ctx, { from, to: null, freshFrom });
     const mine = [...new Map(runs.map((run) => [run.id, run])).values()].flatMap(
       (run): RunInfo[] => {
         const name = parseRunName(run.display_title);
@@ -48,9 +54,33 @@ export async function readRuns(
   }
 }
 
-type ListedRun = Awaited<
-  ReturnType<Octokit['rest']['actions']['listWorkflowRuns']>
->['data']['workflow_runs'][number];
+/** What Baton reads of a run in the REST listing: the rest of each is left, not kept. */
+interface ListedRun {
+  id: number;
+  display_title: string;
+  status: string | null;
+  conclusion: string | null;
+  created_at: string;
+  updated_at: string;
+  run_started_at?: string | undefined;
+  run_attempt?: number | undefined;
+  html_url: string;
+}
+
+function listedRuns(data: unknown): ListedRun[] {
+  const runs = (data as { workflow_runs?: ListedRun[] } | null)?.workflow_runs ?? [];
+  return runs.map((run) => ({
+    id: run.id,
+    display_title: run.display_title,
+    status: run.status,
+    conclusion: run.conclusion,
+    created_at: run.created_at,
+    updated_at: run.updated_at,
+    ...(run.run_started_at ? { run_started_at: run.run_started_at } : {}),
+    ...(run.run_attempt ? { run_attempt: run.run_attempt } : {}),
+    html_url: run.html_url,
+  }));
+}
 
 /**
  * GitHub returns at most 1,000 runs for a listing filtered by `created` or
@@ -61,15 +91,20 @@ type ListedRun = Awaited<
  */
 async function listWindow(
   ctx: RepoContext,
-  { from, to }: { from: number; to: number | null },
+  { from, to, freshFrom }: { from: number; to: number | null; freshFrom?: number | undefined },
 ): Promise<ListedRun[]> {
-  const runs = await ctx.octokit.paginate(ctx.octokit.rest.actions.listWorkflowRuns, {
-    owner: ctx.owner,
-    repo: ctx.repo,
-    workflow_id: WORKFLOW_FILE,
-    event: 'workflow_dispatch',
-    created: to === null ? `>=${isoSecond(from)}` : `${isoSecond(from)}..${isoSecond(to)}`,
-    per_page: 100,
+  const runs = await conditionalReads.paginate(ctx.octokit, {
+    route: 'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs',
+    params: {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      workflow_id: WORKFLOW_FILE,
+      event: 'workflow_dispatch',
+      created: to === null ? `>=${isoSecond(from)}` : `${isoSecond(from)}..${isoSecond(to)}`,
+      per_page: 100,
+    },
+    pick: listedRuns,
+    ...(freshFrom === undefined ? {} : { freshFrom }),
   });
   if (runs.length < RUNS_SEARCH_MAX) return runs;
   const end = to ?? Math.max(from, ...runs.map((run) => Date.parse(run.created_at)));

@@ -1,5 +1,6 @@
 import { issueBranchPrefix, parseBatonBranch, parseBuildId } from '../../core/vocabulary/ids.js';
 import type { RepoContext } from '../client/types.js';
+import { listMatchingRefs } from '../observe/hidden-records.js';
 
 /** A build found from an event: its id and its issue. */
 export interface BuildRef {
@@ -9,12 +10,8 @@ export interface BuildRef {
 
 /** The build of an issue, found by its build branch (the slug may differ from today's title). */
 export async function findBuildForIssue(ctx: RepoContext, issue: number): Promise<BuildRef | null> {
-  const { data } = await ctx.octokit.rest.git.listMatchingRefs({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    ref: `heads/${issueBranchPrefix(issue)}`,
-  });
-  for (const ref of data) {
+  const refs = await listMatchingRefs(ctx, `heads/${issueBranchPrefix(issue)}`);
+  for (const ref of refs) {
     const branch = parseBatonBranch(ref.ref);
     if (branch?.kind === 'integration' && parseBuildId(branch.build)?.issue === issue) {
       return { build: branch.build, issue };

@@ -72,8 +72,10 @@ async function observeOrSay(
     log,
   }: { build: string; issue: number; defaultBranch: string; log: ActLog },
 ): Promise<ObservedBuild> {
+  // Any read of the repository begun from now on shows every event this reconcile is for.
+  const freshFrom = Date.now();
   try {
-    return await observeBuild(ctx, { build, issue, defaultBranch });
+    return await observeBuild(ctx, { build, issue, defaultBranch, freshFrom });
   } catch (error) {
     const refusal = lastingRefusal(error);
     if (!refusal) throw error;

@@ -1,19 +1,24 @@
 import { parseBatonBranch, parseBuildId } from '../../core/vocabulary/ids.js';
+import { conditionalReads } from '../client/conditional-reads.js';
 import { graphqlAllowanceOf } from '../client/pace-requests.js';
 import type { RepoContext } from '../client/types.js';
+import { listMatchingRefs } from '../observe/hidden-records.js';
 import type { BuildRef } from './locate-build.js';
+
+/** What the resync reads of each repository the installation lists. */
+interface ListedRepository {
+  owner: { login: string };
+  name: string;
+  default_branch: string;
+}
 
 /** At most this many builds per repository are reconciled by one resync. */
 export const RESYNC_MAX_BUILDS = 20;
 
 /** The builds of a repository that have a build branch, newest issue first. */
 export async function findOpenBuilds(ctx: RepoContext): Promise<BuildRef[]> {
-  const { data } = await ctx.octokit.rest.git.listMatchingRefs({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    ref: 'heads/baton/',
-  });
-  const builds = data.flatMap((ref): BuildRef[] => {
+  const refs = await listMatchingRefs(ctx, 'heads/baton/');
+  const builds = refs.flatMap((ref): BuildRef[] => {
     const branch = parseBatonBranch(ref.ref);
     const issue = branch?.kind === 'integration' ? parseBuildId(branch.build)?.issue : undefined;
     return branch && issue ? [{ build: branch.build, issue }] : [];
@@ -71,8 +76,18 @@ export async function resyncAll(
       );
       continue;
     }
-    const repos = await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, {
-      per_page: 100,
+    // Asked conditionally: an installation's repositories seldom change between two resyncs.
+    const repos = await conditionalReads.paginate(octokit, {
+      route: 'GET /installation/repositories',
+      params: { per_page: 100 },
+      pick: (data) =>
+        ((data as { repositories?: ListedRepository[] } | null)?.repositories ?? []).map(
+          (repository) => ({
+            owner: { login: repository.owner.login },
+            name: repository.name,
+            default_branch: repository.default_branch,
+          }),
+        ),
     });
     for (const repository of repos) {
       const ctx: RepoContext = {
