@@ -112,6 +112,13 @@ export abstract class GitHubState {
    */
   requireUpToDate = true;
   /**
+   * Branch protection's "Require status checks to pass before merging", by
+   * check name, on every base branch but the default: a pull request whose head
+   * lacks a successful check run of each name is `blocked`, and its merge is
+   * refused with 405. None by default (GitHub's default: no rule).
+   */
+  readonly requiredChecks = new Set<string>();
+  /**
    * Whether GraphQL's `refs(refPrefix:)` lists refs outside refs/heads and
    * refs/tags (usage and adaptation records), and `nodes(ids:)` resolves their
    * node ids. No documentation says; false plays a GitHub that does neither
@@ -200,6 +207,17 @@ export abstract class GitHubState {
     this.restBudget = options.restBudget ?? new RestBudget({ installationId: this.installationId });
     this.git = options.git ?? new GitStore();
     this.git.commitOn(this.defaultBranch, { 'README.md': '# widgets\n' }, 'Initial commit');
+  }
+
+  /** The required checks (`requiredChecks`) a pull request's head lacks for a merge into `base`. */
+  missingChecks({ base, headSha }: { base: string; headSha: string }): string[] {
+    if (base === this.defaultBranch) return [];
+    return [...this.requiredChecks].filter(
+      (name) =>
+        !this.checkRuns.some(
+          (run) => run.headSha === headSha && run.name === name && run.conclusion === 'success',
+        ),
+    );
   }
 
   nextId(): number {

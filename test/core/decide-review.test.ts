@@ -126,7 +126,15 @@ describe('decide: reviewing worker pull requests', () => {
     const actions = decideFor({
       pull: { baseMergeOf: sha('old'), reviews: [review(1, { commitSha: sha('old') })] },
     });
-    expect(withoutStatusKinds(actions)).toEqual(['set-review-check', 'merge-pull']);
+    expect(withoutStatusKinds(actions)).toEqual(['merge-pull']);
+    const held = decideFor({
+      pull: {
+        baseMergeOf: sha('old'),
+        reviews: [review(1, { commitSha: sha('old') })],
+        mergeState: 'blocked',
+      },
+    });
+    expect(withoutStatusKinds(held)).toEqual(['set-review-check', 'merge-pull']);
   });
 
   it('does not dispatch reviews when review is disabled, and merges on a person’s approval', () => {
@@ -140,8 +148,14 @@ describe('decide: reviewing worker pull requests', () => {
 });
 
 describe('decide: merging', () => {
-  it('publishes the verdict as a check and merges the reviewed head', () => {
+  it('merges the reviewed head on the verdict, with no check where GitHub holds nothing back', () => {
     const actions = decideFor({ pull: { reviews: [review(1)] } });
+    expect(withoutStatusKinds(actions)).toEqual(['merge-pull']);
+    expect(actions[0]).toEqual(merge);
+  });
+
+  it('publishes the verdict as a check where GitHub holds the PR, and tries the merge once with it', () => {
+    const actions = decideFor({ pull: { reviews: [review(1)], mergeState: 'blocked' } });
     expect(actions.slice(0, 2)).toEqual([approveCheck, merge]);
   });
 
@@ -150,6 +164,13 @@ describe('decide: merging', () => {
       pull: { reviews: [review(1)], reviewCheck: { sha: HEAD, verdict: 'approve' } },
     });
     expect(withoutStatusKinds(actions)).toEqual(['merge-pull']);
+  });
+
+  it('brings a check already on the head in line with a new verdict', () => {
+    const actions = decideFor({
+      pull: { reviews: [changes(1)], reviewCheck: { sha: HEAD, verdict: 'approve' } },
+    });
+    expect(actions).toContainEqual({ ...approveCheck, verdict: 'changes-requested' });
   });
 
   it.each<[string, Partial<PullInfo>, string, string | null]>([
@@ -166,8 +187,8 @@ describe('decide: merging', () => {
       'waiting for GitHub to check mergeability',
     ],
     [
-      'branch protection blocks it',
-      { mergeState: 'blocked' },
+      'branch protection blocks it with the check on the head',
+      { mergeState: 'blocked', reviewCheck: { sha: HEAD, verdict: 'approve' } },
       'approved',
       'waiting for branch protection',
     ],
@@ -282,15 +303,10 @@ describe('decide: merging', () => {
 });
 
 describe('decide: the fix loop', () => {
-  it('dispatches a fix for a request for changes, by review id', () => {
+  it('dispatches a fix for a request for changes, by review id, with no check (no approval, no merge)', () => {
     const actions = decideFor({ pull: { reviews: [changes(9)] } });
     expect(dispatched(actions)).toEqual(['fix W1.1 review-9']);
-    expect(actions).toContainEqual({
-      kind: 'set-review-check',
-      pull: 101,
-      sha: HEAD,
-      verdict: 'changes-requested',
-    });
+    expect(kinds(actions)).not.toContain('set-review-check');
   });
 
   it('answers a person’s request for changes over Baton’s approval', () => {
@@ -354,7 +370,7 @@ describe('decide: the fix loop', () => {
       pull: { labels: ['baton:needs-human'], reviews: [changes(9)] },
       runs: [fixRun('review-9')],
     });
-    expect(kinds(actions)).toEqual(['set-review-check', 'notice', 'render-status']);
+    expect(kinds(actions)).toEqual(['notice', 'render-status']);
   });
 
   it('answers /retry on an open PR with a fix session, beyond the fix rounds', () => {

@@ -359,7 +359,9 @@ function pullNode(gh: GitHubState, pull: SimPull) {
     headRefName: pull.head,
     headRefOid: headSha,
     mergeStateStatus:
-      pull.state !== 'open' ? 'UNKNOWN' : mergeStateStatus(gh, { headSha, baseSha }),
+      pull.state !== 'open'
+        ? 'UNKNOWN'
+        : mergeStateStatus(gh, { headSha, baseSha, base: pull.base }),
     headRepository: { nameWithOwner: headRepoOf(gh, pull) },
     labels: { nodes: (issue?.labels ?? []).map((name) => ({ name })) },
     reviews: {
@@ -433,9 +435,10 @@ function rollupOn(gh: GitHubState, sha: string) {
 
 function mergeStateStatus(
   gh: GitHubState,
-  { headSha, baseSha }: { headSha: string; baseSha: string },
+  { headSha, baseSha, base }: { headSha: string; baseSha: string; base: string },
 ): string {
   if (gh.git.conflicts(baseSha, headSha).length > 0) return 'DIRTY';
+  if (gh.missingChecks({ base, headSha }).length > 0) return 'BLOCKED';
   if (gh.requireUpToDate && !gh.git.isAncestor(baseSha, headSha)) return 'BEHIND';
   return 'CLEAN';
 }

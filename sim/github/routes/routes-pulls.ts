@@ -92,6 +92,10 @@ export function registerPullRoutes(router: Router, gh: GitHubState): void {
       // A branch rule that asks for up-to-date PRs refuses one the base has moved past.
       if (gh.requireUpToDate && !gh.git.isAncestor(base, head))
         return json(405, { message: 'Pull Request is not mergeable' });
+      // One that asks for status checks refuses a head without a successful run of each.
+      const missing = gh.missingChecks({ base: pull.base, headSha: head });
+      if (missing.length > 0)
+        return json(405, { message: `Required status check "${missing[0]}" is expected.` });
       const merged = gh.git.merge({
         ours: base,
         theirs: head,
@@ -246,6 +250,7 @@ function mergeableState(gh: GitHubState, pull: SimPull): string {
   const head = gh.git.resolve(pull.head) ?? '';
   const base = gh.git.resolve(pull.base) ?? '';
   if (gh.git.conflicts(base, head).length > 0) return 'dirty';
+  if (gh.missingChecks({ base: pull.base, headSha: head }).length > 0) return 'blocked';
   if (gh.requireUpToDate && !gh.git.isAncestor(base, head)) return 'behind';
   return 'clean';
 }

@@ -2,6 +2,7 @@ import type { Action } from '../context/action.js';
 import type { DecideContext } from '../context/decide-context.js';
 import { compareByPriority } from '../plan/schedule.js';
 import type { PullInfo } from '../snapshot/snapshot.js';
+import { awaitsReviewCheck } from './decide-review.js';
 import type { ScheduleInput } from './decide-workers.js';
 
 /**
@@ -38,8 +39,13 @@ export function decideMerge({ ctx, workers, chains }: ScheduleInput): Action[] {
     : [];
 }
 
-/** `unstable` means a check that is not required failed; that only matters when checks are required. */
+/**
+ * `unstable` means a check that is not required failed; that only matters when
+ * checks are required. A PR GitHub holds (`blocked`) is tried once, as the
+ * approving `baton/review` check is published, which the rule may wait for.
+ */
 function canMergeNow(ctx: DecideContext, pull: PullInfo): boolean {
   if (pull.mergeState === 'clean') return true;
+  if (awaitsReviewCheck(pull)) return true;
   return pull.mergeState === 'unstable' && !ctx.config.merge.requireChecks;
 }

@@ -55,13 +55,34 @@ function labelActions(
   ];
 }
 
-/** The check run `baton/review` follows the verdict, so branch protection can require it. */
+/**
+ * The check run `baton/review` carries an approval where GitHub holds the PR
+ * (`blocked`: a rule of the build branch asks for something, maybe this
+ * check), so branch protection can require Baton's review like any other
+ * check; and a check already on the head follows a new verdict. Elsewhere it
+ * would be a write no merge waits for: Baton merges on the verdict it reads,
+ * and the review session's review shows it on the PR.
+ */
 function reviewCheckActions(pull: PullInfo, assessment: PullAssessment): Action[] {
   const verdict = checkVerdict(assessment);
   if (!verdict) return [];
-  const current = pull.reviewCheck;
-  if (current && current.sha === pull.headSha && current.verdict === verdict) return [];
+  const current = pull.reviewCheck?.sha === pull.headSha ? pull.reviewCheck : null;
+  if (current?.verdict === verdict) return [];
+  if (!current && !(verdict === 'approve' && awaitsReviewCheck(pull))) return [];
   return [{ kind: 'set-review-check', pull: pull.number, sha: pull.headSha, verdict }];
+}
+
+/**
+ * Whether GitHub holds an open PR that Baton's approval on its head might let
+ * through: `blocked`, and no approving `baton/review` on the head yet. The
+ * reconcile that publishes the check tries the merge at once (`decideMerge`),
+ * since no event follows Baton's own check (src/github/reconcile/echoes.ts);
+ * a rule that asks for more (a person's review) refuses it, once per head.
+ */
+export function awaitsReviewCheck(pull: PullInfo): boolean {
+  if (pull.state !== 'open' || pull.mergeState !== 'blocked') return false;
+  const check = pull.reviewCheck;
+  return !(check && check.sha === pull.headSha && check.verdict === 'approve');
 }
 
 function checkVerdict({ verdict, forced }: PullAssessment): Verdict | null {
