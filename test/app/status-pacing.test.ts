@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { findNotice } from '../../src/core/vocabulary/notice.js';
-import { createStatusPacer } from '../../src/github/act/status-pacer.js';
+import { createStatusPacer, PROGRESS_STATUS_EDIT_MS } from '../../src/github/act/status-pacer.js';
 import {
   type AppHarness,
   commentPayload,
@@ -124,6 +124,75 @@ describe('status comment edits, at most one per interval per build', () => {
   });
 });
 
+describe('progress alone, gathered into fewer edits', () => {
+  it('edits a change of progress alone ten minutes after the last edit, and one that answers a person at the pace of every edit', async () => {
+    const issue = await plannedBuild();
+    const approve = gh.addComment({ issue, body: '/approve', user: 'maintainer' });
+    await app.deliver('issue_comment', commentPayload(gh, { commentId: approve.id }));
+    // The build starts: a new phase, edited at the pace of every edit.
+    await advance(5000);
+    const started = edits();
+    const running = statusBody(gh, BUILD);
+    expect(running).toContain(`/actions/runs/${gh.runs.at(-1)?.id}`);
+    // W1.1's session opens its pull request and ends: progress only, held for ten minutes.
+    gh.openPull({
+      title: '[add-oauth-login] W1.1: Worker W1.1',
+      body: 'Work of W1.1.',
+      head: workerBranch(BUILD, 'W1.1'),
+      base: integrationBranch(BUILD),
+      user: gh.botLogin,
+    });
+    const work = gh.runs.find((run) => run.inputs.role === 'work' && run.inputs.worker === 'W1.1');
+    if (!work) throw new Error('no work run');
+    gh.finishRun(work.id, 'success');
+    await app.deliver('workflow_run', workflowRunPayload(gh, { runId: work.id }));
+    await advance(60_000);
+    expect(edits()).toBe(started);
+    expect(statusBody(gh, BUILD)).toBe(running);
+    // A /pause answers a person: it is shown at once, with the progress held so far.
+    const pause = gh.addComment({ issue, body: '/pause', user: 'maintainer' });
+    await app.deliver('issue_comment', commentPayload(gh, { commentId: pause.id }));
+    await advance(5000);
+    expect(edits()).toBe(started + 1);
+    expect(statusBody(gh, BUILD)).toContain('Paused');
+    expect(statusBody(gh, BUILD)).toContain('review run');
+    expect(app.errors).toEqual([]);
+  });
+
+  it('edits progress alone once its ten minutes are up', async () => {
+    const issue = await plannedBuild();
+    const approve = gh.addComment({ issue, body: '/approve', user: 'maintainer' });
+    await app.deliver('issue_comment', commentPayload(gh, { commentId: approve.id }));
+    await advance(5000);
+    const started = edits();
+    const work = gh.runs.find((run) => run.inputs.role === 'work' && run.inputs.worker === 'W1.2');
+    if (!work) throw new Error('no work run');
+    gh.finishRun(work.id, 'failure');
+    await app.deliver('workflow_run', workflowRunPayload(gh, { runId: work.id }));
+    // A failed worker asks a person: shown at the pace of every edit.
+    await advance(5000);
+    expect(edits()).toBe(started + 1);
+    const failed = edits();
+    const w11 = gh.runs.find((run) => run.inputs.role === 'work' && run.inputs.worker === 'W1.1');
+    if (!w11) throw new Error('no work run');
+    gh.openPull({
+      title: '[add-oauth-login] W1.1: Worker W1.1',
+      body: 'Work of W1.1.',
+      head: workerBranch(BUILD, 'W1.1'),
+      base: integrationBranch(BUILD),
+      user: gh.botLogin,
+    });
+    gh.finishRun(w11.id, 'success');
+    await app.deliver('workflow_run', workflowRunPayload(gh, { runId: w11.id }));
+    await advance(PROGRESS_STATUS_EDIT_MS - 10_000);
+    expect(edits()).toBe(failed);
+    await advance(10_000);
+    expect(edits()).toBe(failed + 1);
+    expect(statusBody(gh, BUILD)).toContain('review run');
+    expect(app.errors).toEqual([]);
+  });
+});
+
 describe('a session that succeeded before its result was read', () => {
   /** The keys of Baton's failure notices on the issue. */
   const failureNotices = () =>
@@ -147,7 +216,12 @@ describe('a session that succeeded before its result was read', () => {
     }
     expect(failureNotices()).toEqual([]);
     expect(gh.issues.get(issue)?.labels).not.toContain('baton:needs-human');
-    const looks = time.pending().filter((timer) => timer.at - time.now() > 5000);
+    // One look again within the settle time (a held progress edit may wait its ten minutes beside it).
+    const looks = time
+      .pending()
+      .filter(
+        (timer) => timer.at - time.now() > 5000 && timer.at - time.now() < PROGRESS_STATUS_EDIT_MS,
+      );
     expect(looks).toHaveLength(1);
     expect(looks[0]?.at).toBeLessThanOrEqual(time.now() + 30_000);
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createStatusPacer, statusEditSecondsFrom } from '../../src/github/act/status-pacer.js';
+import {
+  createStatusPacer,
+  PROGRESS_STATUS_EDIT_MS,
+  ShownAttention,
+  statusEditSecondsFrom,
+} from '../../src/github/act/status-pacer.js';
 
 /** A pacer on a clock the test moves, with timers the test fires. */
 function pacer(intervalMs = 5000) {
@@ -49,6 +54,30 @@ describe('the status pacer', () => {
     expect(status.admit('a')).toBe(0);
     // A shorter least interval than the pacer's own changes nothing.
     expect(status.admit('a', 1000)).toBe(5000);
+  });
+
+  it('holds an edit of progress alone for PROGRESS_STATUS_EDIT_MS, but not when it edits at once', () => {
+    const { status, advance } = pacer();
+    expect(status.admit('a', 0, 'progress')).toBe(0);
+    advance(5000);
+    expect(status.admit('a', 0, 'progress')).toBe(PROGRESS_STATUS_EDIT_MS - 5000);
+    // An edit that answers a person keeps the usual pace.
+    expect(status.admit('a', 0, 'prompt')).toBe(0);
+    const atOnce = pacer(0).status;
+    expect(atOnce.admit('a', 0, 'progress')).toBe(0);
+    expect(atOnce.admit('a', 0, 'progress')).toBe(0);
+  });
+
+  it('sets the sooner of two trailing timers for a build', () => {
+    const { status, timers, advance } = pacer();
+    const ran: string[] = [];
+    status.trail('a', PROGRESS_STATUS_EDIT_MS, () => ran.push('late'));
+    status.trail('a', 5000, () => ran.push('soon'));
+    // A later one stands on the sooner.
+    status.trail('a', 60_000, () => ran.push('later'));
+    expect(timers.filter((timer) => !timer.cancelled)).toHaveLength(1);
+    advance(PROGRESS_STATUS_EDIT_MS);
+    expect(ran).toEqual(['soon']);
   });
 
   it('paces each build on its own', () => {
@@ -101,5 +130,27 @@ describe('the status pacer', () => {
     expect(() => statusEditSecondsFrom({ BATON_STATUS_EDIT_SECONDS: 'soon' })).toThrow(
       /BATON_STATUS_EDIT_SECONDS must be a number of seconds/,
     );
+  });
+});
+
+describe('what the status bodies this process wrote show', () => {
+  it('calls an edit progress only from a body it wrote showing the same to people', () => {
+    const shown = new ShownAttention();
+    shown.note('body 1', '["paused"]');
+    expect(shown.kindOf('body 1', '["paused"]')).toBe('progress');
+    expect(shown.kindOf('body 1', '["running"]')).toBe('prompt');
+    // A body another replica wrote, or one from before a restart: not known, so prompt.
+    expect(shown.kindOf('body 2', '["paused"]')).toBe('prompt');
+    // A phase whose every change is someone's to see.
+    shown.note('body 3', null);
+    expect(shown.kindOf('body 3', null)).toBe('prompt');
+  });
+
+  it('forgets the oldest bodies past its limit', () => {
+    const shown = new ShownAttention(1);
+    shown.note('body 1', 'a');
+    shown.note('body 2', 'a');
+    expect(shown.kindOf('body 1', 'a')).toBe('prompt');
+    expect(shown.kindOf('body 2', 'a')).toBe('progress');
   });
 });

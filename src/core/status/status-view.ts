@@ -255,3 +255,33 @@ export function firstShowsFinalPull(view: StatusView, shownBody: string | undefi
   const final = view.progress.finalPull;
   return final !== null && !(shownBody ?? '').includes(final.url);
 }
+
+/**
+ * What a running build's status shows that asks something of a person or
+ * answers one: a pause, a spent budget or daily cap, a worker that needs a
+ * person or failed, the final pull request, the commands taken, the follow-ups
+ * and synthesis of research, briefs held for `/approve`, the loops of a
+ * series. A change of any of these is edited at the pace of every edit; the
+ * rest (a worker starting, in review, merged; runs, tokens, cost) is progress,
+ * gathered into fewer edits (`PROGRESS_STATUS_EDIT_MS`, src/github/act/status-pacer.ts).
+ * Null for every other phase: each of its changes is someone's to see at once.
+ */
+export function attentionOf(view: StatusView): string | null {
+  if (view.phase !== 'running') return null;
+  const { progress } = view;
+  return JSON.stringify([
+    progress.paused,
+    progress.budget.reached,
+    progress.budget.daily ?? [],
+    progress.workers
+      .filter((worker) => worker.state === 'needs-human' || worker.state === 'failed')
+      .map((worker) => [worker.id, worker.state, worker.note]),
+    progress.finalPull,
+    progress.history,
+    progress.followUps ?? null,
+    progress.synthesis?.state ?? null,
+    (progress.adaptations ?? []).map((adaptation) => [adaptation.source, adaptation.state]),
+    (view.series?.loops ?? []).map((loop) => [loop.loop, loop.stage]),
+    view.series?.ended ?? null,
+  ]);
+}

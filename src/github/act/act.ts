@@ -2,7 +2,7 @@ import type { Action } from '../../core/context/action.js';
 import { WRITES_OWED_PER_WORKER } from '../../core/snapshot/estimate.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { renderStatusComment } from '../../core/status/render-status.js';
-import { firstShowsFinalPull } from '../../core/status/status-view.js';
+import { attentionOf, firstShowsFinalPull } from '../../core/status/status-view.js';
 import { integrationBranch } from '../../core/vocabulary/ids.js';
 import { escapeText } from '../../core/vocabulary/markdown.js';
 import { noticeKey, noticeMarker } from '../../core/vocabulary/notice.js';
@@ -29,6 +29,7 @@ import {
 } from './pulls.js';
 import { RefRefusedError } from './refs.js';
 import { ensureStatusComment } from './status-comment.js';
+import type { StatusEditKind } from './status-pacer.js';
 
 export interface ActLog {
   info(details: object, message: string): void;
@@ -68,8 +69,8 @@ export async function act(
     snapshot: BuildSnapshot;
     actions: Action[];
     log: ActLog;
-    /** Paces status comment edits (`StatusPacer`); none: edit at once. */
-    statusEditWait?: () => number;
+    /** Paces status comment edits (`StatusPacer`), by kind; none: edit at once. */
+    statusEditWait?: (kind: StatusEditKind) => number;
     /** The installation's writes: near its budget, a worker's first dispatch waits. */
     writeBudget?: WriteBudget;
   },
@@ -135,7 +136,7 @@ interface ActPass {
   /** The outcomes of the pass's earlier actions, in order. */
   outcomes: ActOutcome[];
   created: CreatedMirrors;
-  statusEditWait: (() => number) | undefined;
+  statusEditWait: ((kind: StatusEditKind) => number) | undefined;
   writeBudget: WriteBudget | undefined;
   log: ActLog;
 }
@@ -179,6 +180,7 @@ async function actOne(
       const outcome = await ensureStatusComment(ctx, {
         snapshot,
         body,
+        attention: attentionOf(action.view),
         mayCreate,
         ...(paced ? { editWait: statusEditWait } : {}),
       });

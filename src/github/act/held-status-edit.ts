@@ -1,5 +1,6 @@
 import type { RepoContext } from '../client/types.js';
 import { statusOf } from '../client/types.js';
+import { type StatusEditKind, shownAttention } from './status-pacer.js';
 
 /**
  * A status comment edit the pacer or the write budget deferred: the body a
@@ -10,6 +11,10 @@ export interface HeldStatusEdit {
   body: string;
   /** What the comment said when the reconcile read it. */
   seen: string;
+  /** Whether the edit changes what asks or answers a person (`prompt`), or only progress. */
+  kind: StatusEditKind;
+  /** What `body` shows of `attentionOf`, noted once it is written. */
+  attention: string | null;
 }
 
 /** What became of a held edit when its time came. */
@@ -44,6 +49,11 @@ export class HeldStatusEdits {
     return this.#held.has(key);
   }
 
+  /** How build `key`'s held edit is paced; `prompt` when none is held. */
+  kindOf(key: string): StatusEditKind {
+    return this.#held.get(key)?.kind ?? 'prompt';
+  }
+
   /** Makes build `key`'s held edit, if it still holds one once the comment is read. */
   async make(ctx: RepoContext, key: string): Promise<HeldEditResult> {
     const edit = this.#held.get(key);
@@ -72,6 +82,7 @@ export class HeldStatusEdits {
       comment_id: edit.commentId,
       body: edit.body,
     });
+    shownAttention.note(edit.body, edit.attention);
     return 'edited';
   }
 

@@ -2,6 +2,7 @@ import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { ignoreStatus, type RepoContext, statusOf } from '../client/types.js';
 import type { HeldStatusEdit } from './held-status-edit.js';
 import { writeOnceByRef } from './refs.js';
+import { type StatusEditKind, shownAttention } from './status-pacer.js';
 
 /**
  * The lock for creating a build's status comment: a hidden ref, created once.
@@ -31,26 +32,31 @@ export async function ensureStatusComment(
   {
     snapshot,
     body,
+    attention = null,
     mayCreate,
     editWait = () => 0,
   }: {
     snapshot: BuildSnapshot;
     body: string;
+    /** What `body` shows of `attentionOf` (src/core/status/status-view.ts); null: every change is prompt. */
+    attention?: string | null;
     mayCreate: boolean;
-    /** 0 when the comment may be edited now; else the ms until it may. */
-    editWait?: () => number;
+    /** 0 when the comment may be edited now, for an edit of this kind; else the ms until it may. */
+    editWait?: (kind: StatusEditKind) => number;
   },
 ): Promise<StatusOutcome> {
   const existing = snapshot.statusComment;
   if (existing?.body === body) return { result: 'unchanged' };
   let deleted = false;
   if (existing) {
-    const wait = editWait();
+    // Only progress since the comment this process wrote: a longer pace (`PROGRESS_STATUS_EDIT_MS`).
+    const kind = shownAttention.kindOf(existing.body, attention);
+    const wait = editWait(kind);
     if (wait > 0)
       return {
         result: 'deferred',
         waitMs: wait,
-        held: { commentId: existing.id, body, seen: existing.body },
+        held: { commentId: existing.id, body, seen: existing.body, kind, attention },
       };
     try {
       await ctx.octokit.rest.issues.updateComment({
@@ -59,6 +65,7 @@ export async function ensureStatusComment(
         comment_id: existing.id,
         body,
       });
+      shownAttention.note(body, attention);
       return { result: 'updated' };
     } catch (error) {
       if (statusOf(error) !== 404) throw error; // Someone deleted it: post it again below.
@@ -76,11 +83,13 @@ export async function ensureStatusComment(
   if (deleted) {
     // The lock was taken when the deleted comment was first posted.
     await post();
+    shownAttention.note(body, attention);
     return { result: 'created' };
   }
   const lock = statusLockRef(snapshot.build);
   const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
   const posted = await writeOnceByRef(ctx, { ref: lock, sha }, post);
+  if (!posted.taken) shownAttention.note(body, attention);
   return { result: posted.taken ? 'skipped' : 'created' };
 }
 

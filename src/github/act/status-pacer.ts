@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * At most one edit of a build's status comment every `intervalMs`, with a
  * trailing edit guaranteed: an edit that comes too soon is deferred, and a
@@ -11,10 +13,15 @@
 export interface StatusPacer {
   /**
    * 0 if the status of `key` may be edited now (the edit is counted); else the
-   * ms to wait. `leastMs` lengthens the interval for this ask (a strained write budget).
+   * ms to wait. `leastMs` lengthens the interval for this ask (a strained write
+   * budget); a `progress` edit waits `PROGRESS_STATUS_EDIT_MS` at least, unless
+   * the pacer edits at once (an interval of 0).
    */
-  admit(key: string, leastMs?: number): number;
-  /** Schedules `run` once for `key` after `ms`; a timer already set for `key` stands for it. */
+  admit(key: string, leastMs?: number, kind?: StatusEditKind): number;
+  /**
+   * Schedules `run` once for `key` after `ms`; a timer already set for `key`
+   * stands for it, unless it would fire later (then the sooner one replaces it).
+   */
   trail(key: string, ms: number, run: () => void): void;
   /** Stops every trailing timer (shutdown, tests). */
   stop(): void;
@@ -38,6 +45,20 @@ export const STRAINED_STATUS_EDIT_MS = 60_000;
  * minutes of changes into one edit, and never stops following the build.
  */
 export const SATURATED_STATUS_EDIT_MS = 10 * 60_000;
+
+/**
+ * How often a running build's status comment may change for progress alone (a
+ * worker starting, in review, merged; runs, tokens, cost: `attentionOf` in
+ * src/core/status/status-view.ts tells it from what asks or answers a person,
+ * which is edited at the pace of every edit). GitHub notifies nobody of an
+ * edit, and every one is a content-creating write of the installation's 500 an
+ * hour: a worker's progress shows within this time, and a build's status costs
+ * a few edits an hour however many workers it has.
+ */
+export const PROGRESS_STATUS_EDIT_MS = 10 * 60_000;
+
+/** `prompt`: the edit changes what asks or answers a person; `progress`: only how far the build is. */
+export type StatusEditKind = 'prompt' | 'progress';
 
 export function statusEditSecondsFrom(env: Record<string, string | undefined>): number {
   const value = Number(env.BATON_STATUS_EDIT_SECONDS ?? STATUS_EDIT_SECONDS);
@@ -64,28 +85,35 @@ export function createStatusPacer({
   setTimer?: (run: () => void, ms: number) => () => void;
 }): StatusPacer {
   const lastEdit = new Map<string, number>();
-  const timers = new Map<string, () => void>();
+  const timers = new Map<string, { at: number; cancel: () => void }>();
   return {
-    admit(key, leastMs = 0) {
-      const interval = Math.max(intervalMs, leastMs);
+    admit(key, leastMs = 0, kind = 'prompt') {
+      const progress = kind === 'progress' && intervalMs > 0 ? PROGRESS_STATUS_EDIT_MS : 0;
+      const interval = Math.max(intervalMs, leastMs, progress);
       if (interval <= 0) return 0;
       const now = clock();
       const last = lastEdit.get(key);
       if (last !== undefined && now - last < interval) return last + interval - now;
       lastEdit.set(key, now);
-      forgetOld(lastEdit, now - Math.max(interval, SATURATED_STATUS_EDIT_MS));
+      forgetOld(
+        lastEdit,
+        now - Math.max(interval, SATURATED_STATUS_EDIT_MS, PROGRESS_STATUS_EDIT_MS),
+      );
       return 0;
     },
     trail(key, ms, run) {
-      if (timers.has(key)) return;
+      const at = clock() + ms;
+      const set = timers.get(key);
+      if (set && set.at <= at) return;
+      set?.cancel();
       const cancel = setTimer(() => {
         timers.delete(key);
         run();
       }, ms);
-      timers.set(key, cancel);
+      timers.set(key, { at, cancel });
     },
     stop() {
-      for (const cancel of timers.values()) cancel();
+      for (const { cancel } of timers.values()) cancel();
       timers.clear();
     },
   };
@@ -96,3 +124,45 @@ function forgetOld(lastEdit: Map<string, number>, before: number): void {
   if (lastEdit.size < 256) return;
   for (const [key, at] of lastEdit) if (at < before) lastEdit.delete(key);
 }
+
+/**
+ * What the status bodies this process wrote show of `attentionOf`
+ * (src/core/status/status-view.ts), by a hash of the body. An edit whose
+ * render shows the same as the comment it replaces is progress; a comment
+ * this process did not write (another replica's, or one from before a
+ * restart) is not known here, and its next edit is made at the pace of every
+ * edit. Pacing, not state: forgetting costs an edit made sooner.
+ */
+export class ShownAttention {
+  readonly #byBody = new Map<string, string | null>();
+  readonly limit: number;
+
+  constructor(limit = 2_000) {
+    this.limit = limit;
+  }
+
+  /** A body was written showing `attention`. */
+  note(body: string, attention: string | null): void {
+    const key = hashOf(body);
+    this.#byBody.delete(key);
+    this.#byBody.set(key, attention);
+    if (this.#byBody.size > this.limit) {
+      const oldest = this.#byBody.keys().next().value;
+      if (oldest !== undefined) this.#byBody.delete(oldest);
+    }
+  }
+
+  /** How an edit from `shown` to a render showing `attention` is paced. */
+  kindOf(shown: string | undefined, attention: string | null): StatusEditKind {
+    if (shown === undefined || attention === null) return 'prompt';
+    const key = hashOf(shown);
+    return this.#byBody.has(key) && this.#byBody.get(key) === attention ? 'progress' : 'prompt';
+  }
+}
+
+function hashOf(body: string): string {
+  return createHash('sha1').update(body).digest('base64');
+}
+
+/** This process's memory of the status bodies it wrote (replicas in one process share it). */
+export const shownAttention = new ShownAttention();

@@ -16,6 +16,7 @@ import type { HeldStatusEdits } from '../act/held-status-edit.js';
 import {
   SATURATED_STATUS_EDIT_MS,
   STRAINED_STATUS_EDIT_MS,
+  type StatusEditKind,
   type StatusPacer,
 } from '../act/status-pacer.js';
 import type { BuildQueue } from '../client/build-queue.js';
@@ -117,7 +118,7 @@ export function scheduleReconcile(
   // Near the installation's write budget a status edit waits first; else the pacer decides,
   // gathering a minute of changes into one edit while the hour is mostly made or owed, and ten
   // while a worker waits for room to start (each edit would take its room).
-  const statusEditWait = () => {
+  const statusEditWait = (kind: StatusEditKind) => {
     const wait = budget?.waitFor('status') ?? 0;
     if (wait > 0) return wait;
     const least = budget?.waiting()
@@ -125,7 +126,7 @@ export function scheduleReconcile(
       : budget?.strained()
         ? STRAINED_STATUS_EDIT_MS
         : 0;
-    return pacer?.admit(key, least) ?? 0;
+    return pacer?.admit(key, least, kind) ?? 0;
   };
   const again = (asStart = false) =>
     scheduleReconcile(ctx, { ref, defaultBranch, deps, log, deliveryId, start: asStart });
@@ -137,7 +138,7 @@ export function scheduleReconcile(
       `${key} status`,
       async () => {
         if (!held.has(key)) return;
-        const wait = statusEditWait();
+        const wait = statusEditWait(held.kindOf(key));
         if (wait > 0) {
           pacer?.trail(`${key} status`, wait, makeHeld);
           return;

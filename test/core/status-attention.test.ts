@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import {
+  attentionOf,
+  type BuildProgress,
+  type StatusView,
+  type WorkerRow,
+} from '../../src/core/status/status-view.js';
+import { BUILD, makeTotals } from './factories.js';
+
+function row(overrides: Partial<WorkerRow> & { id: string }): WorkerRow {
+  return {
+    title: `Work of ${overrides.id}`,
+    dependsOn: [],
+    state: 'working',
+    note: null,
+    hint: null,
+    run: { label: 'work run', url: 'https://github.com/acme/shop/actions/runs/7' },
+    pull: null,
+    attempts: 1,
+    tokens: null,
+    costUsd: null,
+    rounds: [],
+    ...overrides,
+  };
+}
+
+function running(overrides: Partial<BuildProgress> = {}): StatusView {
+  return {
+    phase: 'running',
+    build: BUILD,
+    progress: {
+      build: BUILD,
+      issue: 12,
+      title: 'Add login',
+      workers: [row({ id: 'W1.1' }), row({ id: 'W1.2' })],
+      totals: makeTotals({ merged: 0, skipped: 0, total: 2 }),
+      paused: null,
+      budget: { maxUsd: 50, reached: false },
+      finalPull: null,
+      history: [],
+      links: { repoUrl: 'https://github.com/acme/shop', branch: 'main' },
+      ...overrides,
+    },
+  };
+}
+
+const base = attentionOf(running());
+
+describe('attentionOf: what a running status shows that asks or answers a person', () => {
+  it.each<[string, Partial<BuildProgress>]>([
+    [
+      'a worker in review',
+      { workers: [row({ id: 'W1.1', state: 'reviewing' }), row({ id: 'W1.2' })] },
+    ],
+    ['a worker merged', { workers: [row({ id: 'W1.1', state: 'merged' }), row({ id: 'W1.2' })] }],
+    ['tokens and cost', { totals: makeTotals({ merged: 0, skipped: 0, total: 2, costUsd: 3 }) }],
+    ['a run link', { workers: [row({ id: 'W1.1', run: null }), row({ id: 'W1.2' })] }],
+  ])('is the same after progress alone: %s', (_name, change) => {
+    expect(attentionOf(running(change))).toBe(base);
+  });
+
+  it.each<[string, Partial<BuildProgress>]>([
+    ['a pause', { paused: { by: 'maintainer', at: '2026-11-23T10:00:00Z' } }],
+    ['a spent budget', { budget: { maxUsd: 50, reached: true } }],
+    [
+      'a worker that needs a person',
+      { workers: [row({ id: 'W1.1', state: 'needs-human' }), row({ id: 'W1.2' })] },
+    ],
+    ['a failed worker', { workers: [row({ id: 'W1.1', state: 'failed' }), row({ id: 'W1.2' })] }],
+    [
+      'the final pull request',
+      { finalPull: { number: 9, url: 'https://github.com/acme/shop/pull/9', state: 'open' } },
+    ],
+    [
+      'a command taken',
+      { history: [{ author: 'maintainer', text: '/retry W1.1', at: '2026-11-23T10:00:00Z' }] },
+    ],
+  ])('changes with %s', (_name, change) => {
+    expect(attentionOf(running(change))).not.toBe(base);
+  });
+
+  it('is null for every other phase: each of its changes is edited at the pace of every edit', () => {
+    expect(attentionOf({ phase: 'done', build: BUILD, progress: null })).toBeNull();
+    expect(attentionOf({ phase: 'planning', build: BUILD, run: null, replan: false })).toBeNull();
+  });
+});
