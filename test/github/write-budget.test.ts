@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WRITES_PER_STARTED_WORKER } from '../../src/core/snapshot/estimate.js';
-import { createWriteBudget, OWED_RETRY_MS } from '../../src/github/client/write-budget.js';
+import { createWriteBudget, OWED_RETRY_MS, TURN_MS } from '../../src/github/client/write-budget.js';
 import { manualTimers } from '../support/manual-timers.js';
 
 /** A budget on a clock the test moves. */
@@ -167,6 +167,63 @@ describe('the write budget of an installation', () => {
     // After the retry, one waiter looks again even without room (what is owed may be stale).
     advance(OWED_RETRY_MS);
     expect(woken).toEqual(['acme/shop#2-b']);
+  });
+
+  /** A budget with room in the hour for `workers` workers to start, no more. */
+  function roomFor(workers: number) {
+    const timed = timedBudget();
+    timed.writes.note(300);
+    timed.advance(120_000);
+    timed.writes.owe('acme/shop#1-a', 450 - 300 - workers * WRITES_PER_STARTED_WORKER - 1);
+    return timed;
+  }
+
+  it('once a build waits, takes no room for another build’s dispatch that the waiting one needs', () => {
+    const { writes } = roomFor(1);
+    writes.wake('acme/shop#2-b', () => {});
+    // Room for one worker, and one build waits before this one: this one waits its turn.
+    expect(writes.waitFor('dispatch', 'acme/shop#3-c')).toBeGreaterThan(0);
+    // Without a key (a status edit's question), room is room.
+    expect(writes.waitFor('dispatch')).toBe(0);
+  });
+
+  it('gives woken builds a turn each, one worker a turn, so no build waits behind another’s whole queue', () => {
+    const { writes } = roomFor(2);
+    const woken: string[] = [];
+    for (const key of ['acme/shop#2-b', 'acme/shop#3-c', 'acme/shop#4-d'])
+      writes.wake(key, () => woken.push(key));
+    // A build pays a little: room for two workers, so the two oldest waiters are woken with a turn.
+    writes.owe('acme/shop#1-a', writes.owed('acme/shop#1-a') - 0.5);
+    expect(woken).toEqual(['acme/shop#2-b', 'acme/shop#3-c']);
+    expect(writes.waitFor('dispatch', 'acme/shop#2-b')).toBe(0);
+    expect(writes.waitFor('dispatch', 'acme/shop#3-c')).toBe(0);
+    // The third waits: the room is held by the two turns.
+    expect(writes.waitFor('dispatch', 'acme/shop#4-d')).toBeGreaterThan(0);
+    // The first spends its turn on one worker; its next worker waits behind the build still waiting.
+    writes.dispatched('acme/shop#2-b');
+    writes.owe('acme/shop#2-b', WRITES_PER_STARTED_WORKER);
+    expect(writes.waitFor('dispatch', 'acme/shop#2-b')).toBeGreaterThan(0);
+  });
+
+  it('hands a turn a reconcile did not spend to the next build waiting', () => {
+    const { writes } = roomFor(1);
+    const woken: string[] = [];
+    for (const key of ['acme/shop#2-b', 'acme/shop#3-c']) writes.wake(key, () => woken.push(key));
+    writes.owe('acme/shop#1-a', writes.owed('acme/shop#1-a') - 0.5);
+    expect(woken).toEqual(['acme/shop#2-b']);
+    // Its reconcile found nothing to start: the turn goes on.
+    writes.settled('acme/shop#2-b');
+    expect(woken).toEqual(['acme/shop#2-b', 'acme/shop#3-c']);
+  });
+
+  it('lets a turn lapse after TURN_MS, waking the next build waiting by its timer', () => {
+    const { writes, advance } = roomFor(1);
+    const woken: string[] = [];
+    for (const key of ['acme/shop#2-b', 'acme/shop#3-c']) writes.wake(key, () => woken.push(key));
+    writes.owe('acme/shop#1-a', writes.owed('acme/shop#1-a') - 0.5);
+    expect(woken).toEqual(['acme/shop#2-b']);
+    advance(TURN_MS);
+    expect(woken).toEqual(['acme/shop#2-b', 'acme/shop#3-c']);
   });
 
   it('is strained once the writes made this hour and those owed reach 80% of it', () => {

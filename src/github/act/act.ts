@@ -152,7 +152,9 @@ async function actOne(
       const { role, trigger } = action.request;
       // A worker not started yet can wait for the budget; a PR's review or fix, a plan, cannot.
       const first = role === 'work' && !trigger;
-      const wait = first ? (writeBudget?.waitFor('dispatch') ?? 0) : 0;
+      const key = buildKey(ctx, snapshot.build);
+      // Builds take turns when the budget binds (`WriteBudget`, fair between builds).
+      const wait = first ? (writeBudget?.waitFor('dispatch', key) ?? 0) : 0;
       if (wait > 0) return { action, result: 'deferred', retryInMs: wait };
       const outcome = await dispatchSession(ctx, { snapshot, request: action.request });
       if (outcome.result === 'stood-down') return { action, result: 'stood-down' };
@@ -160,7 +162,7 @@ async function actOne(
       if (sessionWrites > 0) writeBudget?.note(sessionWrites);
       // What the new worker owes counts at once, before the next dispatch of this pass asks.
       if (first && writeBudget) {
-        const key = buildKey(ctx, snapshot.build);
+        writeBudget.dispatched(key);
         writeBudget.owe(key, writeBudget.owed(key) + WRITES_OWED_PER_WORKER);
       }
       return { action, result: 'done', ...(outcome.run ? { run: outcome.run } : {}) };

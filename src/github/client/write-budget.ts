@@ -27,6 +27,15 @@ import { WRITES_PER_STARTED_WORKER } from '../../core/snapshot/estimate.js';
  * made writes leave the hour: the waiting builds do not poll, each with its
  * own timer and its own read of GitHub, for the same room.
  *
+ * Fair between builds: once any build waits, room goes by turns. The builds
+ * that wait are woken oldest first, as many as the hour has room for a worker
+ * each, and each holds a turn (room for one worker, `TURN_MS` at most) until
+ * its reconcile dispatches or ends. Any other dispatch goes only on room
+ * beyond the turns held and the builds waiting before it, so a build whose own
+ * events keep it reconciling takes no room from those waiting, and waits at
+ * the back with one worker a turn. No build waits behind the others' whole
+ * queues of workers: each gets a worker a round.
+ *
  * The counts live in this process only: it is pacing, and after a restart
  * the writes made start from nothing (the resync sets the owed ones again),
  * which at worst lets GitHub's own 403 and `retry-after` (the throttle waits
@@ -68,6 +77,8 @@ const HOUR = 3_600_000;
  * wakes the oldest waiter after this long (the periodic resync's interval).
  */
 export const OWED_RETRY_MS = 10 * MINUTE;
+/** How long a woken build's turn holds room for its worker, if its reconcile never says it ended. */
+export const TURN_MS = 2 * MINUTE;
 
 export interface WriteBudget {
   /** Counts `count` content-creating requests made now. */
@@ -90,19 +101,24 @@ export interface WriteBudget {
    * writes leave the windows (one timer for every waiter; after
    * `OWED_RETRY_MS` at most, when what is owed alone fills the hour). One
    * call per key stands; waiters are woken oldest first, as many as the hour
-   * has room for a worker each (at least one).
+   * has room for a worker each (at least one), each with a turn.
    */
   wake(key: string, run: () => void): void;
   /** Whether a build's first dispatch waits for room (`wake`): status edits then wait ten minutes. */
   waiting(): boolean;
+  /** Build `key` made a first dispatch: its turn, if it held one, is spent. */
+  dispatched(key: string): void;
+  /** Build `key`'s reconcile ended: a turn it did not spend goes to the next waiter. */
+  settled(key: string): void;
   /** Stops the budget's timer (shutdown, tests). */
   stop(): void;
   /**
    * 0 if a write of this kind may go now; else the ms until both windows have
    * room for it. A dispatch needs room in the hour for the writes made, those
-   * owed and `WRITES_PER_STARTED_WORKER`.
+   * owed and `WRITES_PER_STARTED_WORKER`; build `key`'s, when builds wait,
+   * its turn or room beyond the turns held and the builds waiting before it.
    */
-  waitFor(kind: DeferrableWrite): number;
+  waitFor(kind: DeferrableWrite, key?: string): number;
 }
 
 export function createWriteBudget({
@@ -140,7 +156,9 @@ export function createWriteBudget({
     }
     return now;
   };
-  const waitFor = (kind: DeferrableWrite): number => {
+  // Woken builds' turns: room for one worker each, until they dispatch, settle or the turn expires.
+  const turns = new Map<string, number>();
+  const roomWait = (kind: DeferrableWrite): number => {
     const now = clock();
     prune(now);
     const share = DEFER_AT[kind];
@@ -155,23 +173,52 @@ export function createWriteBudget({
       ) - now
     );
   };
-  /** Wakes the oldest waiting builds, as many as the hour now has room for a worker each. */
-  const wakeWaiters = ({ atLeastOne = false } = {}) => {
-    if (waitFor('dispatch') > 0 && !atLeastOne) return;
+  /** Workers the hour has room to start, past the turns held. */
+  const freeWorkers = () => {
     const now = clock();
+    for (const [key, until] of turns) if (until <= now) turns.delete(key);
     const room = limits.perHour * DEFER_AT.dispatch - since(now - HOUR) - owedAll();
-    let count = Math.max(1, Math.floor(room / WRITES_PER_STARTED_WORKER));
+    return Math.floor(room / WRITES_PER_STARTED_WORKER) - turns.size;
+  };
+  /** Waiting builds before `key` in the queue: all of them when it is not waiting. */
+  const ahead = (key: string) => {
+    let count = 0;
+    for (const waiter of waiters.keys()) {
+      if (waiter === key) break;
+      count++;
+    }
+    return count;
+  };
+  const waitFor = (kind: DeferrableWrite, key?: string): number => {
+    const wait = roomWait(kind);
+    if (wait > 0 || kind !== 'dispatch' || key === undefined) return wait;
+    if (turns.has(key) || (waiters.size === 0 && turns.size === 0)) return 0;
+    // Builds take turns: room beyond the turns held and those waiting before this one, or its turn.
+    return freeWorkers() > ahead(key) ? 0 : Math.max(1, roomWait('dispatch'));
+  };
+  /** Wakes the oldest waiting builds, as many as the hour now has room for a worker each, each with a turn. */
+  const wakeWaiters = ({ atLeastOne = false } = {}) => {
+    if (roomWait('dispatch') > 0 && !atLeastOne) return;
+    let count = Math.max(atLeastOne ? 1 : 0, freeWorkers());
     for (const [key, run] of waiters) {
       if (count-- <= 0) break;
       waiters.delete(key);
+      turns.set(key, clock() + TURN_MS);
       run();
     }
   };
   // One timer for every waiter: when made writes leave the windows, the oldest waiters are woken.
   let cancelTimer: (() => void) | null = null;
+  /** When a waiter may be woken: room in the windows, then a turn that ends (or expires). */
+  const wakeWait = () => {
+    const wait = roomWait('dispatch');
+    if (wait > 0 || freeWorkers() > 0) return wait;
+    const ends = Math.min(...turns.values());
+    return Number.isFinite(ends) ? Math.max(1, ends - clock()) : OWED_RETRY_MS;
+  };
   const armTimer = () => {
     if (cancelTimer || waiters.size === 0) return;
-    const wait = waitFor('dispatch');
+    const wait = wakeWait();
     cancelTimer = setTimer(
       () => {
         cancelTimer = null;
@@ -219,6 +266,16 @@ export function createWriteBudget({
     },
     waiting() {
       return waiters.size > 0;
+    },
+    dispatched(key) {
+      turns.delete(key);
+    },
+    settled(key) {
+      if (!turns.delete(key) || waiters.size === 0) return;
+      wakeWaiters();
+      cancelTimer?.();
+      cancelTimer = null;
+      armTimer();
     },
     stop() {
       cancelTimer?.();

@@ -201,6 +201,8 @@ export function scheduleReconcile(
         (outcome) => outcome.result === 'deferred' && outcome.action.kind === 'dispatch',
       );
       if (budget && dispatchWaits) budget.wake(key, () => again(starting));
+      // A turn this reconcile held and did not spend goes to the next build that waits.
+      budget?.settled(key);
     },
     buildLog,
   );
