@@ -160,7 +160,7 @@ interface Scenario {
 }
 
 /** Runs the scale bench in a child process on the fast clock; resolves with its report. */
-export function measureScale({
+export async function measureScale({
   k = DEFAULT_K,
   only,
   timeoutMs = 600_000,
@@ -172,11 +172,22 @@ export function measureScale({
 } = {}): Promise<ScaleReport> {
   const clock = new URL('./fast-clock.mjs', import.meta.url).href;
   const env = { ...process.env, FAST_CLOCK_K: String(k), FAST_CLOCK_EPOCH: String(Date.now()) };
-  return measureInChild<ScaleReport>('scale.ts', timeoutMs, {
+  const report = await measureInChild<ScaleReport>('scale.ts', timeoutMs, {
     nodeArgs: ['--import', clock],
     args: ['--child', ...(only ? ['--only', only] : [])],
     env,
   });
+  // JSON carries an unfinished build's NaN minutes as null: read them back as NaN.
+  for (const s of report.scenarios) {
+    const m = s.makespan as unknown as Record<string, number | null>;
+    for (const field of ['minutes', 'ratio', 'spanMinutes', 'limitedRatio'])
+      m[field] ??= Number.NaN;
+    for (const b of s.makespan.builds) {
+      b.minutes ??= Number.NaN;
+      b.ratio ??= Number.NaN;
+    }
+  }
+  return report;
 }
 
 /** The run itself, on the fast clock (`--child`). */
