@@ -50,11 +50,14 @@ export interface ConditionalReads {
       params,
       pick,
       freshFrom,
+      scope,
     }: {
       route: string;
       params: Record<string, unknown>;
       pick: (data: unknown) => T[];
       freshFrom?: number;
+      /** Whose listing a URL that names no repository is (`installation 12`: its repositories). */
+      scope?: string;
     },
   ): Promise<T[]>;
   /** Forgets every page and listing (tests). */
@@ -80,10 +83,10 @@ export function createConditionalReads({
   };
   async function readPage<T>(
     octokit: Octokit,
-    url: string,
+    { url, key }: { url: string; key: string },
     pick: (data: unknown) => T[],
   ): Promise<KeptPage<T>> {
-    const kept = pages.get(url) as KeptPage<T> | undefined;
+    const kept = pages.get(key) as KeptPage<T> | undefined;
     try {
       const answer = await octokit.request({
         method: 'GET',
@@ -95,37 +98,38 @@ export function createConditionalReads({
         items: pick(answer.data),
         next: nextOf(answer.headers.link),
       };
-      if (page.etag) keep(url, page as KeptPage<unknown>);
-      else pages.delete(url);
+      if (page.etag) keep(key, page as KeptPage<unknown>);
+      else pages.delete(key);
       return page;
     } catch (error) {
       if (statusOf(error) !== 304 || !kept) throw error;
-      keep(url, kept as KeptPage<unknown>);
+      keep(key, kept as KeptPage<unknown>);
       return kept;
     }
   }
   async function readAll<T>(
     octokit: Octokit,
-    first: string,
+    { first, scope }: { first: string; scope: string },
     pick: (data: unknown) => T[],
   ): Promise<T[]> {
     const items: T[] = [];
     for (let url: string | null = first; url; ) {
-      const page: KeptPage<T> = await readPage(octokit, url, pick);
+      const page: KeptPage<T> = await readPage(octokit, { url, key: `${scope} ${url}` }, pick);
       items.push(...page.items);
       url = page.next;
     }
     return items;
   }
   return {
-    paginate(octokit, { route, params, pick, freshFrom }) {
-      const first = octokit.request.endpoint(route, params).url;
+    paginate(octokit, { route, params, pick, freshFrom, scope = '' }) {
+      const url = octokit.request.endpoint(route, params).url;
+      const first = `${scope} ${url}`;
       const shared = listings.get(first) as
         | SharedListing<ReturnType<typeof pick>[number]>
         | undefined;
       if (shared && freshFrom !== undefined && shared.startedAt >= freshFrom) return shared.items;
       const startedAt = now();
-      const listing = { startedAt, items: readAll(octokit, first, pick) };
+      const listing = { startedAt, items: readAll(octokit, { first: url, scope }, pick) };
       listings.delete(first);
       listings.set(first, listing as SharedListing<unknown>);
       // A failed read is shared by those waiting on it, never by a later one.
@@ -133,9 +137,9 @@ export function createConditionalReads({
         if (listings.get(first) === (listing as SharedListing<unknown>)) listings.delete(first);
       });
       // Oldest first: those past sharing are forgotten.
-      for (const [url, old] of listings) {
+      for (const [key, old] of listings) {
         if (old.startedAt >= startedAt - SHARE_MS) break;
-        listings.delete(url);
+        listings.delete(key);
       }
       return listing.items;
     },

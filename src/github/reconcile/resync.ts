@@ -80,6 +80,7 @@ export async function resyncAll(
     const repos = await conditionalReads.paginate(octokit, {
       route: 'GET /installation/repositories',
       params: { per_page: 100 },
+      scope: `installation ${installation.id}`,
       pick: (data) =>
         ((data as { repositories?: ListedRepository[] } | null)?.repositories ?? []).map(
           (repository) => ({
