@@ -7,7 +7,13 @@ import { type GitHubServer, startGitHubServer } from '../sim/server/github-serve
 import { type AppProcess, freePort, startAppProcess } from '../sim/start-app.js';
 import type { PlanWorkerSpec } from '../test/support/builds.js';
 import { measureInChild } from './in-child.js';
-import { type Breakdown, breakdownOf, isWrite } from './scale-breakdown.js';
+import {
+  type Breakdown,
+  breakdownOf,
+  isWrite,
+  reasonsBetween,
+  requestCounts,
+} from './scale-breakdown.js';
 import {
   createScaleRepo,
   criticalPathMinutes,
@@ -56,7 +62,10 @@ import {
  *
  * Counted: requests per worker by route (the simulator's log for the
  * scenario's repositories, first `/approve` to last final PR, token requests
- * left out); writes are REST requests but GET and HEAD. Peak writes add the
+ * left out); writes are REST requests but GET and HEAD. By reason: the app's
+ * own count (`baton_github_requests_total` on its `/metrics`, read at the
+ * first `/approve` and at the last final PR: every request the app made in
+ * between, whichever repository it concerned). Peak writes add the
  * sessions' pull requests and reviews (their API writes; pushes are git), in
  * any sliding minute and hour, per installation, the worst installation. App
  * CPU from /proc/<pid>/stat (the app process alone). The webhook wait is from
@@ -321,6 +330,7 @@ async function runScenario({
   // Each repository's requests count from its first /approve.
   const logFrom = new Map<ScaleRepo, number>();
   let cpuFrom: number | null = null;
+  let countsFrom: Map<string, number> | null = null;
   let finished = true;
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 5_000));
@@ -332,6 +342,7 @@ async function runScenario({
       );
       logFrom.set(build.repo, from);
       cpuFrom ??= cpuSeconds(app.pid);
+      countsFrom ??= await requestCountsOf(app);
       build.finalAt ??= finalPullAt(build);
     }
     if (builds.every((b) => b.finalAt !== null)) break;
@@ -358,7 +369,10 @@ async function runScenario({
       .slice(logFrom.get(r) ?? r.gh.log.length)
       .filter((e) => isWrite(e) && !e.route.includes('/access_tokens')).length + sessionWritesOf(r);
   const limitMinutes = (Math.max(...repos.map(writesOf)) / 500) * 60;
-  const breakdown = breakdownOf(calls);
+  const breakdown = {
+    ...breakdownOf(calls),
+    byReason: reasonsBetween(countsFrom ?? new Map(), await requestCountsOf(app)),
+  };
   return {
     name: scenario.name,
     builds: builds.length,
@@ -378,6 +392,12 @@ async function runScenario({
     rssMiB: { before: rssBefore, after: rssMiB(app.pid) },
     heapMiB: { before: heapBefore, after: await heapMiB(app, k) },
   };
+}
+
+/** The app's count of its requests to GitHub by route, status and reason, read from its `/metrics`. */
+async function requestCountsOf(app: AppProcess): Promise<Map<string, number>> {
+  const answer = await fetch(`${app.url}/metrics`);
+  return requestCounts(await answer.text());
 }
 
 /** The worst installation's most writes in a minute and in an hour, the sessions' included. */

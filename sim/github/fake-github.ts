@@ -28,8 +28,6 @@ export interface SimRequestLog {
   method: string;
   path: string;
   body: unknown;
-  /** Why the app says it made the request (its `x-baton-reason` header), if it said. */
-  reason?: string;
 }
 
 /**
@@ -105,14 +103,12 @@ export class FakeGitHub extends GitHubState {
       };
     }
     const answer = limited && admitted?.allowed ? this.#conditional(request, response) : response;
-    const reason = request.headers['x-baton-reason'];
     this.log.push({
       route,
       status: answer.status,
       method: request.method,
       path: request.path,
       body: request.body,
-      ...(reason ? { reason } : {}),
     });
     return answer;
   }

@@ -53,14 +53,13 @@ export function answerRest({
     response: gh.authorize(request, found) ?? found.run(),
   };
   // The simulated GitHub logged its "no route" answer; the server's own route answered instead.
-  const logged = gh.log.pop();
+  gh.log.pop();
   gh.log.push({
     route: matched.template,
     status: matched.response.status,
     method: request.method,
     path: request.path,
     body: request.body,
-    ...(logged?.reason ? { reason: logged.reason } : {}),
   });
   return { response: matched.response };
 }

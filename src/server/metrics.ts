@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Octokit } from '@octokit/core';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ActOutcome } from '../github/act/act.js';
+import { requestReason } from '../github/client/request-reason.js';
 import type { Handler } from './session-token.js';
 
 export const METRICS_ROUTE = '/metrics';
@@ -11,7 +12,7 @@ export interface BatonMetrics {
   registry: Registry;
   webhooks: Counter<'event' | 'outcome'>;
   reconciles: Histogram<'outcome'>;
-  githubRequests: Counter<'route' | 'status'>;
+  githubRequests: Counter<'route' | 'status' | 'reason'>;
   rateLimitRemaining: Gauge<'installation'>;
   actions: Counter<'kind' | 'result'>;
   sessionsDispatched: Counter<'role'>;
@@ -42,8 +43,8 @@ export function createMetrics(): BatonMetrics {
     }),
     githubRequests: new Counter({
       name: 'baton_github_requests_total',
-      help: 'Requests to GitHub, by route template and status.',
-      labelNames: ['route', 'status'],
+      help: 'Requests to GitHub, by route template, status (304: a conditional read GitHub does not count) and why Baton made it (reconcile-read, status-edit, session, merge, …; none when untold).',
+      labelNames: ['route', 'status', 'reason'],
       registers: [registry],
     }),
     rateLimitRemaining: new Gauge({
@@ -123,8 +124,11 @@ type RequestAnswer = { status?: number; headers?: Record<string, string | number
 
 /**
  * An Octokit plugin that counts every request by its route template (never
- * the expanded URL: no ids, no tokens) and status, and keeps the rate limit
- * GitHub reports per installation.
+ * the expanded URL: no ids, no tokens), status and reason, and keeps the rate
+ * limit GitHub reports per installation. The reason is the one in force where
+ * the request is made (`withReason`, src/github/client/request-reason.ts): the
+ * hook is the outermost, so it runs in the caller's context before any queue.
+ * It is read here and sent nowhere.
  */
 export function requestMetrics(metrics: BatonMetrics) {
   return (octokit: Octokit, options: { auth?: unknown }) => {
@@ -134,8 +138,9 @@ export function requestMetrics(metrics: BatonMetrics) {
     octokit.hook.wrap('request', async (request, endpoint) => {
       const { method = 'GET', url = '' } = endpoint as RequestOptions;
       const route = `${method} ${routeOf(url)}`;
+      const reason = requestReason() ?? 'none';
       const record = (answer: RequestAnswer | undefined, status: string) => {
-        metrics.githubRequests.inc({ route, status });
+        metrics.githubRequests.inc({ route, status, reason });
         const remaining = Number(answer?.headers?.['x-ratelimit-remaining']);
         if (Number.isFinite(remaining)) metrics.rateLimitRemaining.set({ installation }, remaining);
       };

@@ -91,7 +91,7 @@ describe('SIGTERM in the middle of a build, then /metrics', { timeout: 90_000 },
     // The status comment it wrote, counted by route template, never by expanded URL.
     expect(
       value(
-        /^baton_github_requests_total\{route="(?:PATCH|POST) \/repos\/\{owner\}\/\{repo\}\/issues\/[^"]*",status="20\d"\} (\d+)$/m,
+        /^baton_github_requests_total\{route="(?:PATCH|POST) \/repos\/\{owner\}\/\{repo\}\/issues\/[^"]*",status="20\d",reason="status-edit"\} (\d+)$/m,
       ),
     ).toBeGreaterThan(0);
     expect(text).not.toMatch(/route="[^"]*\/repos\/octo-org/);

@@ -45,8 +45,8 @@ describe('routeOf', () => {
 
 describe('requestMetrics', () => {
   it.each([
-    { status: 200, remaining: '4999', counted: 'status="200"' },
-    { status: 404, remaining: '4998', counted: 'status="404"' },
+    { status: 200, remaining: '4999', counted: 'status="200",reason="none"' },
+    { status: 404, remaining: '4998', counted: 'status="404",reason="none"' },
   ])('counts a $status by route template and keeps the rate limit', async (row) => {
     const metrics = createMetrics();
     const Counted = Octokit.plugin(requestMetrics(metrics));

@@ -1,7 +1,6 @@
 import { ProbotOctokit } from 'probot';
 import { DO_NOT_RETRY } from '../../core/vocabulary/retry-policy.js';
 import { createPacerRegistry, isOwnPacing, paceRequests, paceRulesFrom } from './pace-requests.js';
-import { tagRequests } from './request-reason.js';
 
 /** Retries after a rate limit, at most this many times, each wait at most this long. */
 const MAX_LIMIT_RETRIES = 2;
@@ -36,34 +35,33 @@ const UNPACED = {
  * config), with rate limits handled as DESIGN §3 asks. Probot's default only
  * logs a secondary rate limit; Baton waits `retry-after` and retries, bounded,
  * because content-creating writes (80/minute) are exactly what a build does.
- * Requests are paced by GitHub's rules for each kind (`paceRequests`), and
- * each carries why Baton made it (`tagRequests`, src/github/client/request-reason.ts).
+ * Requests are paced by GitHub's rules for each kind (`paceRequests`).
  */
-export const BatonOctokit = ProbotOctokit.plugin(
-  paceRequests({ registry: pacers }),
-  tagRequests(),
-).defaults((options: Record<string, unknown>) => {
-  const throttle = options.throttle as { enabled?: boolean; connection?: unknown } | undefined;
-  const installationId = (options.auth as { installationId?: number } | undefined)?.installationId;
-  const retry = options.retry as Record<string, unknown> | undefined;
-  return {
-    ...options,
-    // The default policy retries a 405 from a merge or a 409 from a guarded
-    // write about three times, though neither can succeed (DO_NOT_RETRY).
-    retry: { doNotRetry: [...DO_NOT_RETRY], ...retry },
-    throttle: {
-      ...throttle,
-      // Stated, because Probot's `app.auth(id)` drops throttling unless it is explicitly on.
-      enabled: throttle?.enabled ?? true,
-      // Paced per installation: a busy repository does not slow every other
-      // installation down. Writes, queries and reads each by GitHub's own rule.
-      ...(installationId ? { id: `installation-${installationId}` } : {}),
-      ...(isOwnPacing(throttle) ? { write: UNPACED } : {}),
-      onRateLimit: onLimit('rate limit'),
-      onSecondaryRateLimit: onLimit('secondary rate limit'),
-    },
-  };
-});
+export const BatonOctokit = ProbotOctokit.plugin(paceRequests({ registry: pacers })).defaults(
+  (options: Record<string, unknown>) => {
+    const throttle = options.throttle as { enabled?: boolean; connection?: unknown } | undefined;
+    const installationId = (options.auth as { installationId?: number } | undefined)
+      ?.installationId;
+    const retry = options.retry as Record<string, unknown> | undefined;
+    return {
+      ...options,
+      // The default policy retries a 405 from a merge or a 409 from a guarded
+      // write about three times, though neither can succeed (DO_NOT_RETRY).
+      retry: { doNotRetry: [...DO_NOT_RETRY], ...retry },
+      throttle: {
+        ...throttle,
+        // Stated, because Probot's `app.auth(id)` drops throttling unless it is explicitly on.
+        enabled: throttle?.enabled ?? true,
+        // Paced per installation: a busy repository does not slow every other
+        // installation down. Writes, queries and reads each by GitHub's own rule.
+        ...(installationId ? { id: `installation-${installationId}` } : {}),
+        ...(isOwnPacing(throttle) ? { write: UNPACED } : {}),
+        onRateLimit: onLimit('rate limit'),
+        onSecondaryRateLimit: onLimit('secondary rate limit'),
+      },
+    };
+  },
+);
 
 function onLimit(kind: string) {
   return (

@@ -4,11 +4,13 @@ import type { Action } from '../../core/context/action.js';
 /**
  * Why Baton made a request to GitHub, told where it is made: a reconcile's
  * read of the build, the status comment, a 👀 on a command, a session's
- * dispatch, … The reason rides along with every request made while it holds
- * (an async context, so an `await` keeps it), in the header
- * `x-baton-reason`, which GitHub ignores and the simulator logs. It costs
- * nothing but the header: the bench (bench/scale.ts) can then say which
- * requests went where and why.
+ * dispatch, … The reason holds for every request made while it is in force
+ * (an async context, so an `await` keeps it). It never leaves the process:
+ * the app's request counter (`requestMetrics`, src/server/metrics.ts) reads it
+ * in its request hook, which runs in the caller's context before any queue,
+ * and counts each request by route, status and reason
+ * (`baton_github_requests_total`); the bench (bench/scale.ts) reads that
+ * counter to say which requests went where and why.
  */
 export type RequestReason =
   /** A reconcile's read of one build: the build query, the run listing, the config, records. */
@@ -80,9 +82,6 @@ export function reasonOf(action: Action): RequestReason {
   }
 }
 
-/** The header that carries the reason to GitHub (and to the simulator's log). */
-export const REASON_HEADER = 'x-baton-reason';
-
 const current = new AsyncLocalStorage<RequestReason>();
 
 /** Runs `work` with `reason` on every request it makes (an inner reason wins). */
@@ -93,25 +92,4 @@ export function withReason<T>(reason: RequestReason, work: () => T): T {
 /** The reason of the requests made now, if one was given. */
 export function requestReason(): RequestReason | undefined {
   return current.getStore();
-}
-
-interface TaggedOctokit {
-  hook: {
-    before(name: 'request', fn: (options: { headers?: Record<string, unknown> }) => void): void;
-  };
-}
-
-/**
- * An Octokit plugin that puts the reason in force on each request's
- * `x-baton-reason` header. Added after the throttle, so its hook runs in the
- * caller's context, before a request waits in any queue.
- */
-export function tagRequests() {
-  return (octokit: TaggedOctokit): Record<string, never> => {
-    octokit.hook.before('request', (options) => {
-      const reason = requestReason();
-      if (reason) options.headers = { ...options.headers, [REASON_HEADER]: reason };
-    });
-    return {};
-  };
 }
