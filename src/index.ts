@@ -24,7 +24,12 @@ import {
   onIssueStateChange,
   scheduleResync,
 } from './github/reconcile/handlers.js';
-import { onBuildEvent, onDefaultBranchPush } from './github/reconcile/on-build-event.js';
+import { LastReads } from './github/reconcile/last-reads.js';
+import {
+  onBuildEvent,
+  onDefaultBranchPush,
+  runOfPayload,
+} from './github/reconcile/on-build-event.js';
 import {
   createRecentReconciles,
   type RecentReconciles,
@@ -156,6 +161,7 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       botLogin: botLoginOf(app),
       answers: new Map(),
       recent: options.recentReconciles ?? createRecentReconciles(),
+      lastReads: new LastReads(),
       heldEdits: new HeldStatusEdits(),
       ...(templates ? { setupPull: setupPullHook(templates, app.log) } : {}),
       statusPacer:
@@ -228,7 +234,11 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       // A fork's pull request runs carry its title and branch name: never a hint.
       if (isFromFork(run.head_repository, repository)) return;
       return onBuildEvent(context, {
-        hints: { runName: run.display_title, branches: [run.head_branch] },
+        hints: {
+          runName: run.display_title,
+          branches: [run.head_branch],
+          completed: runOfPayload(run),
+        },
         deps,
       });
     });

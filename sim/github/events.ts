@@ -106,15 +106,22 @@ export class EventFactory {
     this.#emit('workflow_run', {
       ...this.#base(this.#gh.botLogin),
       action,
+      // The run as GitHub's payload carries it: the fields of the REST run (routes-runs.ts `runBody`).
       workflow_run: {
         id: run.id,
         display_title: run.displayTitle,
+        path: `.github/workflows/${run.workflow}`,
         head_branch: run.headBranch,
         head_sha: run.headSha,
         head_repository: this.#repo(),
         status: run.status,
         conclusion: run.conclusion,
         event: run.event,
+        created_at: run.createdAt,
+        updated_at: run.updatedAt,
+        run_started_at: run.createdAt,
+        run_attempt: run.runAttempt,
+        html_url: `${this.#gh.htmlUrl}/actions/runs/${run.id}`,
       },
     });
   }

@@ -255,12 +255,18 @@ export function workflowRunPayload(gh: FakeGitHub, { runId }: { runId: number })
       ...(base.workflow_run as object),
       id: run.id,
       display_title: run.displayTitle,
+      path: `.github/workflows/${run.workflow}`,
       head_branch: run.headBranch,
       head_sha: run.headSha,
       // GitHub's example is a fork's run; the simulated repository's own runs are not.
       head_repository: base.repository,
       status: run.status,
       conclusion: run.conclusion,
+      created_at: run.createdAt,
+      updated_at: run.updatedAt,
+      run_started_at: run.createdAt,
+      run_attempt: run.runAttempt,
+      html_url: `${gh.htmlUrl}/actions/runs/${run.id}`,
     },
   };
 }

@@ -52,6 +52,11 @@ export class BuildQueue {
     return next;
   }
 
+  /** Whether a task for `key` runs or waits. */
+  busy(key: string): boolean {
+    return this.#running.has(key) || this.#waiting.has(key);
+  }
+
   /** Resolves once nothing is running or waiting. */
   async idle(): Promise<void> {
     while (this.#running.size > 0 || this.#waiting.size > 0) {

@@ -26,6 +26,7 @@ import { buildKey, type RepoContext } from '../client/types.js';
 import type { WriteBudget } from '../client/write-budget.js';
 import { hasWriteAccess } from '../observe/permissions.js';
 import type { SetupPullHook } from '../setup/onboarding.js';
+import type { LastReads } from './last-reads.js';
 import { type BuildRef, buildOfBranch, findBuildForIssue } from './locate-build.js';
 import type { RecentReconciles } from './recent-reconciles.js';
 import { type CommandAnswer, reconcileBuild } from './reconcile.js';
@@ -54,6 +55,8 @@ export interface HandlerDeps {
   writeBudget?: WriteBudget;
   /** When this process last read each build whole: the resync passes over one read lately. */
   recent?: RecentReconciles;
+  /** What this process last read of each build: a run's completion that changes nothing starts no reconcile. */
+  lastReads?: LastReads;
   /** The installation's daily cap (`BATON_INSTALLATION_DAILY_USD`); none: no such cap. */
   installationDailyUsd?: number | null;
   /** Hears what each reconcile did, keyed `owner/repo#build` (metrics). */
@@ -174,6 +177,7 @@ export function scheduleReconcile(
           ...(deps.setupPull ? { setupPull: deps.setupPull } : {}),
           ...(pacer || budget ? { statusEditWait } : {}),
           ...(budget ? { writeBudget: budget } : {}),
+          ...(deps.lastReads ? { lastReads: deps.lastReads } : {}),
           ...(deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}),
         }),
       );

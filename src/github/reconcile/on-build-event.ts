@@ -1,6 +1,8 @@
 import type { Context } from 'probot';
 import { parseRunName } from '../../core/sessions/session.js';
-import { parseBuildId } from '../../core/vocabulary/ids.js';
+import type { RunConclusion, RunInfo } from '../../core/snapshot/snapshot.js';
+import { parseBuildId, WORKFLOW_FILE } from '../../core/vocabulary/ids.js';
+import { buildKey } from '../client/types.js';
 import { type EventContext, type HandlerDeps, repoContext, scheduleReconcile } from './handlers.js';
 import { type BuildRef, buildOfBranch } from './locate-build.js';
 import { findOpenBuilds } from './resync.js';
@@ -11,6 +13,41 @@ export interface BuildEventHints {
   branches: (string | null | undefined)[];
   /** A workflow run's name, `baton <role> <build> …`. */
   runName?: string | null | undefined;
+  /** A session run of Baton's workflow that completed, as the payload carries it (`runOfPayload`). */
+  completed?: RunInfo | null;
+}
+
+/** What a `workflow_run` payload carries of the fields Baton lists about a run. */
+export interface PayloadRun {
+  id: number;
+  path?: string | null;
+  display_title?: string | null;
+  status: string | null;
+  conclusion: string | null;
+  created_at: string;
+  updated_at: string;
+  run_started_at?: string | null;
+  run_attempt?: number | null;
+  html_url: string;
+}
+
+/** A completed run of Baton's workflow, as a reconcile lists it; null for any other run. */
+export function runOfPayload(run: PayloadRun): RunInfo | null {
+  const name = parseRunName(run.display_title ?? '');
+  if (!name || run.status !== 'completed' || !run.path?.endsWith(`/${WORKFLOW_FILE}`)) return null;
+  return {
+    id: run.id,
+    role: name.role,
+    worker: name.worker,
+    trigger: name.trigger,
+    status: 'completed',
+    conclusion: (run.conclusion as RunConclusion | null) ?? null,
+    createdAt: run.created_at,
+    updatedAt: run.updated_at,
+    ...(run.run_started_at ? { startedAt: run.run_started_at } : {}),
+    ...(run.run_attempt ? { attempt: run.run_attempt } : {}),
+    url: run.html_url,
+  };
 }
 
 /** Finds the build from the hints, without a request. */
@@ -41,6 +78,23 @@ export async function onBuildEvent(
   const defaultBranch = context.payload.repository?.default_branch;
   if (!ref || !defaultBranch) return;
   const ctx = await repoContext(context, deps);
+  // A session run's completion that changes nothing of the build as last read is no news (`LastReads`).
+  const key = buildKey(ctx, ref.build);
+  if (
+    hints.completed &&
+    !deps.queue.busy(key) &&
+    deps.lastReads?.completionChangesNothing(key, hints.completed, deps.now())
+  ) {
+    context.log.info(
+      {
+        deliveryId: context.id,
+        build: `${ctx.owner}/${ctx.repo}#${ref.issue}`,
+        runId: hints.completed.id,
+      },
+      'baton: the run completed as the last read expected; no reconcile',
+    );
+    return;
+  }
   scheduleReconcile(ctx, { ref, defaultBranch, deps, log: context.log, deliveryId: context.id });
 }
 

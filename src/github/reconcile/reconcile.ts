@@ -21,6 +21,7 @@ import { hasWriteAccess } from '../observe/permissions.js';
 import { readRepoUsage } from '../observe/read-repo-usage.js';
 import { readSubIssues } from '../observe/read-sub-issues.js';
 import type { SetupPullHook } from '../setup/onboarding.js';
+import type { LastReads } from './last-reads.js';
 
 export interface ReconcileRequest {
   build: string;
@@ -43,6 +44,8 @@ export interface ReconcileRequest {
    * branch name or run name is only a hint, and a fork's is whatever its author typed.
    */
   start?: boolean;
+  /** What this process last read of each build: noted here, for run completions to be judged by (`LastReads`). */
+  lastReads?: LastReads;
   /**
    * The installation's daily cap in US dollars (`BATON_INSTALLATION_DAILY_USD`, set on
    * the app): when set, the reconcile reads what every repository of the installation
@@ -186,6 +189,13 @@ export async function reconcileBuild(
     ...(request.statusEditWait ? { statusEditWait: request.statusEditWait } : {}),
   });
   const all = [...outcomes, ...renderOutcomes];
+  // A read whose writes all went stands for the build, for a run's completion to be judged by.
+  const view = render.length === 1 && render[0]?.kind === 'render-status' ? render[0].view : null;
+  const clean = view && !all.some((outcome) => outcome.result === 'failed');
+  request.lastReads?.note(
+    key,
+    clean ? { snapshot: seen, config, view: JSON.stringify(view) } : null,
+  );
   log.info({ buildId: build, actions: summarize(all) }, 'baton: reconciled');
   return all;
 }

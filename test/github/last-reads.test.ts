@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { decide } from '../../src/core/decide/decide.js';
+import type { BuildSnapshot, RunInfo } from '../../src/core/snapshot/snapshot.js';
+import { LastReads, MAX_AGE_MS } from '../../src/github/reconcile/last-reads.js';
+import { runOfPayload } from '../../src/github/reconcile/on-build-event.js';
+import {
+  ago,
+  makeCommand,
+  makeConfig,
+  makePlan,
+  makePull,
+  makeRun,
+  makeSnapshot,
+  NOW,
+  planRun,
+  sha,
+  workers,
+} from '../core/factories.js';
+
+const KEY = 'acme/shop#12-add-login';
+const config = makeConfig();
+const running = { status: 'in_progress', conclusion: null } as const;
+
+/**
+ * W1.1's pull request is open and in review (its review run under way), W1.2
+ * still works: decide asks for nothing but the status. W1.1's work run is
+ * still listed as running, as a read made before its completion sees it.
+ */
+function inReview(): BuildSnapshot {
+  return makeSnapshot({
+    plan: { kind: 'valid', plan: makePlan({ workers: workers('W1.1', 'W1.2') }), sha: 'p' },
+    runs: [
+      planRun(),
+      makeRun({ id: 7011, worker: 'W1.1', ...running, createdAt: ago(30), updatedAt: ago(20) }),
+      makeRun({ id: 7012, worker: 'W1.2', ...running, createdAt: ago(30), updatedAt: ago(20) }),
+      makeRun({
+        id: 7013,
+        role: 'review',
+        worker: 'W1.1',
+        trigger: `head-${sha('a1')}`,
+        ...running,
+        createdAt: ago(5),
+        updatedAt: ago(4),
+      }),
+    ],
+    pulls: [
+      makePull({ number: 101, worker: 'W1.1', checks: { state: 'pending', failedRuns: [] } }),
+    ],
+    commands: [makeCommand({ name: 'approve' }, { createdAt: ago(100) })],
+  });
+}
+
+/** What build `snapshot` renders, as a reconcile notes it. */
+function readOf(snapshot: BuildSnapshot) {
+  const actions = decide({ snapshot, config, now: NOW });
+  const [only] = actions;
+  if (actions.length !== 1 || only?.kind !== 'render-status') throw new Error('not a quiet read');
+  return { snapshot, config, view: JSON.stringify(only.view) };
+}
+
+function completed(id: number, worker: string, overrides: Partial<RunInfo> = {}): RunInfo {
+  return makeRun({ id, worker, createdAt: ago(30), updatedAt: ago(1), ...overrides });
+}
+
+describe('LastReads: a run completion judged by the build as last read', () => {
+  it('changes nothing where its news was in sight: the work run of a pull request in review', () => {
+    const reads = new LastReads();
+    reads.note(KEY, readOf(inReview()));
+    expect(reads.completionChangesNothing(KEY, completed(7011, 'W1.1'), NOW)).toBe(true);
+    // The read took it in: the same completion delivered again is no news either.
+    expect(reads.completionChangesNothing(KEY, completed(7011, 'W1.1'), NOW)).toBe(true);
+  });
+
+  it('is news when the completion asks for something: a work run that ended with no pull request in sight', () => {
+    const reads = new LastReads();
+    reads.note(KEY, readOf(inReview()));
+    expect(reads.completionChangesNothing(KEY, completed(7012, 'W1.2'), NOW)).toBe(false);
+    expect(
+      reads.completionChangesNothing(KEY, completed(7012, 'W1.2', { conclusion: 'failure' }), NOW),
+    ).toBe(false);
+  });
+
+  it('is news for a run the read did not list, or listed for another worker', () => {
+    const reads = new LastReads();
+    reads.note(KEY, readOf(inReview()));
+    expect(reads.completionChangesNothing(KEY, completed(7099, 'W1.1'), NOW)).toBe(false);
+    expect(reads.completionChangesNothing(KEY, completed(7011, 'W1.2'), NOW)).toBe(false);
+  });
+
+  it('is news with no read, a read whose writes failed, or one older than MAX_AGE_MS', () => {
+    let now = 0;
+    const reads = new LastReads({ clock: () => now });
+    expect(reads.completionChangesNothing(KEY, completed(7011, 'W1.1'), NOW)).toBe(false);
+    reads.note(KEY, readOf(inReview()));
+    reads.note(KEY, null);
+    expect(reads.completionChangesNothing(KEY, completed(7011, 'W1.1'), NOW)).toBe(false);
+    reads.note(KEY, readOf(inReview()));
+    now = MAX_AGE_MS + 1;
+    expect(reads.completionChangesNothing(KEY, completed(7011, 'W1.1'), NOW)).toBe(false);
+  });
+
+  it('keeps at most `limit` builds, forgetting the oldest read', () => {
+    const reads = new LastReads({ limit: 1 });
+    reads.note(KEY, readOf(inReview()));
+    reads.note('acme/shop#13-other', readOf(inReview()));
+    expect(reads.completionChangesNothing(KEY, completed(7011, 'W1.1'), NOW)).toBe(false);
+  });
+});
+
+describe('runOfPayload', () => {
+  const payload = {
+    id: 7011,
+    path: '.github/workflows/baton.yml',
+    display_title: 'baton work 12-add-login W1.1 -',
+    status: 'completed',
+    conclusion: 'success',
+    created_at: ago(30),
+    updated_at: ago(1),
+    run_attempt: 1,
+    html_url: 'https://github.com/acme/shop/actions/runs/7011',
+  };
+
+  it("reads a completed run of Baton's workflow as a reconcile lists it", () => {
+    expect(runOfPayload(payload)).toMatchObject({
+      id: 7011,
+      role: 'work',
+      worker: 'W1.1',
+      status: 'completed',
+      conclusion: 'success',
+      attempt: 1,
+    });
+  });
+
+  it('is nothing for a run still going, of another workflow, or not named as Baton names runs', () => {
+    expect(runOfPayload({ ...payload, status: 'in_progress' })).toBeNull();
+    expect(runOfPayload({ ...payload, path: '.github/workflows/ci.yml' })).toBeNull();
+    expect(runOfPayload({ ...payload, display_title: 'Add login' })).toBeNull();
+  });
+});
