@@ -9,17 +9,20 @@ import type { ListedReactionGroup } from './reactions.js';
  * Over REST that is a dozen requests and more per open PR; here it is one.
  * (Workflow runs are not in GraphQL; they stay a REST listing.)
  *
- * Lists whose whole matters page: the worker PRs come twenty at a time
- * (`BatonBuildPulls` reads the pages after the first), the branch, usage and
+ * Lists whose whole matters page: the worker PRs come twenty on the first
+ * page and fifty on each after it (`BatonBuildPulls`), the branch, usage and
  * adaptation refs 100 at a time (`BUILD_REFS_QUERY`); `readBuildGraph` follows
  * every `pageInfo`. Comments beyond a window are read over REST
  * (`commentLists` in observe-build.ts).
  *
  * GitHub refuses a call over 500,000 possible nodes and charges points by the
  * connections it could fill (docs: "Rate limits and query limits for the
- * GraphQL API"). Twenty PRs a page keeps each of these documents at one
- * point and under 20,000 nodes; `test/app/graphql-limits.test.ts` computes it
- * for every document in src from GitHub's schema.
+ * GraphQL API"). Twenty PRs on the first page keep the build query of a build
+ * of twenty workers or fewer at one point and under 7,000 nodes; a later page
+ * of fifty is three points and about 16,000 nodes, one request instead of
+ * three for the PRs of a big build (a call is a request whatever its points).
+ * `test/app/graphql-limits.test.ts` computes it for every document in src
+ * from GitHub's schema.
  *
  * The document holds two operations, and each call names the one it runs
  * (`operationName`): `BatonBuild` for the first page of everything, and
@@ -97,7 +100,7 @@ export const BUILD_QUERY = /* GraphQL */ `
     repository(owner: $owner, name: $repo) {
       pullRequests(
         baseRefName: $integration
-        first: 20
+        first: 50
         after: $after
         orderBy: { field: CREATED_AT, direction: ASC }
       ) {
