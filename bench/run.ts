@@ -301,7 +301,8 @@ function renderTable(rows: Row[]): string {
 /** How to read the per-worker figures, and what the scale figures do not cover yet (issue #12). */
 const SCALE_NOTES = [
   'Baton writes per worker, dispatch to merge: its branch (the lock of its first dispatch), the work',
-  'and review dispatches, the `baton/review` check, the merge and under one status edit; the build',
+  'and review dispatches, the `baton/review` check where GitHub holds the PR (a rule of the build',
+  'branch), the merge and under one status edit; the build',
   'adds the final PR, its reviewers, a reaction and a comment (0.2 per worker at 20 workers). A',
   'review takes no lock ref, the PRs a round of reviews approves merge in one reconcile, and an',
   "event whose news another event carries (a session's pull request or review, Baton's own merge,",
