@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
 import { GraphqlBudget } from '../../sim/github/graphql/graphql-budget.js';
+import { conditionalReads } from '../../src/github/client/conditional-reads.js';
 import { createGraphqlAllowance } from '../../src/github/client/graphql-allowance.js';
 import { BatonOctokit } from '../../src/github/client/octokit.js';
 import { graphqlAllowanceOf } from '../../src/github/client/pace-requests.js';
@@ -84,20 +85,26 @@ describe('the resync when an installation is low on GraphQL points', () => {
     const octokitFor = (id: number) => {
       const allowance = createGraphqlAllowance();
       allowance.note(headers(lowInstallations.includes(id) ? 200 : 4000, { reset: 2e9 }), 0);
+      // The installation's repositories and its open builds are read conditionally (`conditionalReads`).
+      const answers: Record<string, unknown> = {
+        '/installation/repositories': {
+          repositories: [
+            { owner: { login: `org-${id}` }, name: 'widgets', default_branch: 'main' },
+          ],
+        },
+        '/repos/{owner}/{repo}/git/matching-refs/{ref}': [
+          { ref: 'refs/heads/baton/7-thing/integration', object: { sha: 'a'.repeat(40) } },
+        ],
+      };
+      const request = Object.assign(
+        async ({ url }: { url: string }) => ({ data: answers[url], headers: {} }),
+        { endpoint: (route: string) => ({ url: route.replace(/^GET /, '') }) },
+      );
       return {
         graphqlAllowance: allowance,
-        paginate: async (route: unknown) =>
-          route === 'installations'
-            ? [{ id: 1 }, { id: 2 }]
-            : [{ owner: { login: `org-${id}` }, name: 'widgets', default_branch: 'main' }],
-        rest: {
-          apps: { listInstallations: 'installations', listReposAccessibleToInstallation: 'repos' },
-          git: {
-            listMatchingRefs: async () => ({
-              data: [{ ref: 'refs/heads/baton/7-thing/integration' }],
-            }),
-          },
-        },
+        request,
+        paginate: async () => [{ id: 1 }, { id: 2 }],
+        rest: { apps: { listInstallations: 'installations' } },
       };
     };
     const app = {
@@ -109,6 +116,7 @@ describe('the resync when an installation is low on GraphQL points', () => {
 
   /** One resync pass at the clock's 1000: the builds it read, as `owner:build`, and how many. */
   async function resyncOf(app: ResyncApp) {
+    conditionalReads.clear();
     const seen: string[] = [];
     const scheduled = await resyncAll(
       app,
