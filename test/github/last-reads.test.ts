@@ -62,13 +62,45 @@ function completed(id: number, worker: string, overrides: Partial<RunInfo> = {})
   return makeRun({ id, worker, createdAt: ago(30), updatedAt: ago(1), ...overrides });
 }
 
+/** The build in review, read after W1.1's work run completed. */
+function readAfterW11() {
+  const seen = inReview();
+  const done = completed(7011, 'W1.1');
+  return readOf({ ...seen, runs: seen.runs.map((r) => (r.id === 7011 ? done : r)) });
+}
+
 describe('LastReads: a run completion judged by the build as last read', () => {
-  it('changes nothing where its news was in sight: the work run of a pull request in review', () => {
+  it('changes nothing where the read saw the run completed: the work run of a pull request in review', () => {
     const reads = new LastReads();
-    reads.note(KEY, readOf(inReview()));
-    expect(reads.completionChangesNothing(KEY, completed(7011, 'W1.1'), NOW)).toBe(true);
-    // The read took it in: the same completion delivered again is no news either.
-    expect(reads.completionChangesNothing(KEY, completed(7011, 'W1.1'), NOW)).toBe(true);
+    const seen = inReview();
+    const done = completed(7011, 'W1.1');
+    reads.note(KEY, readOf({ ...seen, runs: seen.runs.map((r) => (r.id === 7011 ? done : r)) }));
+    expect(reads.completionChangesNothing(KEY, done, NOW)).toBe(true);
+    // Delivered again: still no news.
+    expect(reads.completionChangesNothing(KEY, done, NOW)).toBe(true);
+  });
+
+  it('is news when the read saw the run unfinished, even where decide would ask for nothing', () => {
+    // What the session wrote before its run completed (a review, a pull request) may have
+    // come after the read, and its own event was left to this completion.
+    const reads = new LastReads();
+    const snapshot = inReview();
+    const done = completed(7011, 'W1.1');
+    const patched = { ...snapshot, runs: snapshot.runs.map((r) => (r.id === 7011 ? done : r)) };
+    expect(readOf(patched).view).toBe(readOf(snapshot).view);
+    reads.note(KEY, readOf(snapshot));
+    expect(reads.completionChangesNothing(KEY, done, NOW)).toBe(false);
+  });
+
+  it('is news when the read saw the run end otherwise, or an earlier attempt', () => {
+    const reads = new LastReads();
+    const seen = inReview();
+    const done = completed(7011, 'W1.1', { attempt: 1 });
+    reads.note(KEY, readOf({ ...seen, runs: seen.runs.map((r) => (r.id === 7011 ? done : r)) }));
+    expect(reads.completionChangesNothing(KEY, { ...done, conclusion: 'failure' }, NOW)).toBe(
+      false,
+    );
+    expect(reads.completionChangesNothing(KEY, { ...done, attempt: 2 }, NOW)).toBe(false);
   });
 
   it('is news when the completion asks for something: a work run that ended with no pull request in sight', () => {
@@ -90,20 +122,25 @@ describe('LastReads: a run completion judged by the build as last read', () => {
   it('is news with no read, a read whose writes failed, or one older than MAX_AGE_MS', () => {
     let now = 0;
     const reads = new LastReads({ clock: () => now });
-    expect(reads.completionChangesNothing(KEY, completed(7011, 'W1.1'), NOW)).toBe(false);
-    reads.note(KEY, readOf(inReview()));
+    const done = completed(7011, 'W1.1');
+    expect(reads.completionChangesNothing(KEY, done, NOW)).toBe(false);
+    reads.note(KEY, readAfterW11());
     reads.note(KEY, null);
-    expect(reads.completionChangesNothing(KEY, completed(7011, 'W1.1'), NOW)).toBe(false);
-    reads.note(KEY, readOf(inReview()));
+    expect(reads.completionChangesNothing(KEY, done, NOW)).toBe(false);
+    reads.note(KEY, readAfterW11());
+    expect(reads.completionChangesNothing(KEY, done, NOW)).toBe(true);
     now = MAX_AGE_MS + 1;
-    expect(reads.completionChangesNothing(KEY, completed(7011, 'W1.1'), NOW)).toBe(false);
+    expect(reads.completionChangesNothing(KEY, done, NOW)).toBe(false);
   });
 
   it('keeps at most `limit` builds, forgetting the oldest read', () => {
     const reads = new LastReads({ limit: 1 });
-    reads.note(KEY, readOf(inReview()));
-    reads.note('acme/shop#13-other', readOf(inReview()));
+    reads.note(KEY, readAfterW11());
+    reads.note('acme/shop#13-other', readAfterW11());
     expect(reads.completionChangesNothing(KEY, completed(7011, 'W1.1'), NOW)).toBe(false);
+    expect(reads.completionChangesNothing('acme/shop#13-other', completed(7011, 'W1.1'), NOW)).toBe(
+      true,
+    );
   });
 });
 

@@ -10,11 +10,15 @@ import type { BuildSnapshot, RunInfo } from '../../core/snapshot/snapshot.js';
  * A `workflow_run.completed` payload carries the run whole: its name (role,
  * worker, trigger), conclusion and times. Put into the last read in place of
  * what that read saw of the run, it asks `decide` what the completion alone
- * changes. When that is nothing (no write, no look again, the same status) the
- * event starts no reconcile: its news was already in sight (a work run whose
- * pull request a CI event's reconcile saw and had reviewed). Anything else
- * (a run that ended without its result, a failure, a status that changes) is
- * read afresh, as every event was before. Any other change since the last
+ * changes. Only a run the last read already saw completed, as the payload
+ * says (the same conclusion and attempt), can be no news: that read came
+ * after the run's session wrote what it wrote (publish writes before the run
+ * completes), so it saw it. A run the read saw unfinished is always news,
+ * since the events of its session's pull request or review are left to its
+ * completion (echoes.ts). When decide then asks for nothing (no write, no
+ * look again, the same status) the event starts no reconcile: a completion
+ * delivered after another event's reconcile read the run finished, or
+ * delivered twice. Anything else is read afresh, as every event was before. Any other change since the last
  * read comes with an event of its own, and a lost one is healed by the resync
  * as ever.
  *
@@ -64,6 +68,15 @@ export class LastReads {
     const seen = read.snapshot.runs.find((one) => one.id === run.id);
     // A run the read did not know (another replica dispatched it) is news.
     if (!seen || seen.role !== run.role || seen.worker !== run.worker) return false;
+    // So is a run the read saw unfinished: what its session wrote before it
+    // completed (a pull request, a review) may have come after the read, and
+    // that write's own event was left to this completion (echoes.ts).
+    if (
+      seen.status !== 'completed' ||
+      seen.conclusion !== run.conclusion ||
+      (seen.attempt ?? 1) !== (run.attempt ?? 1)
+    )
+      return false;
     const snapshot = {
       ...read.snapshot,
       runs: read.snapshot.runs.map((one) => (one.id === run.id ? { ...one, ...run } : one)),
