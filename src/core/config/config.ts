@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { MAX_IMPROVE_LOOPS } from '../commands/parse-commands.js';
 import { HOST_PATTERN, isIpLiteral } from '../sessions/egress.js';
+import { EngineSetting } from '../sessions/engines.js';
 import { findModelPrice } from '../vocabulary/pricing.js';
 
 /** A model's list price: US dollars per million input and output tokens (cache reads and writes follow input). */
@@ -43,7 +44,24 @@ const Thinking = z.strictObject({
   review: ThinkingBudget.default(0),
 });
 
-/** Model ids for each kind of session; any id the Messages API accepts. */
+/** The OpenAI model Codex runs on, for each kind of session (`session.engine: codex`). */
+const OpenAiModels = z.strictObject({
+  /** Plan, adapt, research, summary and synthesis sessions. */
+  plan: z.string().min(1).default('gpt-5.5'),
+  /** Workers whose brief says `complexity: easy`. */
+  easy: z.string().min(1).default('gpt-5.5'),
+  /** Workers whose brief says `complexity: normal`. */
+  normal: z.string().min(1).default('gpt-5.5'),
+  /** Workers whose brief says `complexity: complex`. */
+  complex: z.string().min(1).default('gpt-5.5'),
+  /** Reviews worker pull requests. */
+  review: z.string().min(1).default('gpt-5.5'),
+});
+
+/**
+ * Model ids for each kind of session; any id the Messages API accepts (Baton's
+ * own loop and Claude Code), and under `openai` the Responses API's (Codex).
+ */
 const Models = z.strictObject({
   /** Writes the plan. */
   plan: z.string().min(1).default('claude-opus-5-5'),
@@ -57,6 +75,8 @@ const Models = z.strictObject({
   review: z.string().min(1).default('claude-sonnet-5-5'),
   /** Extended thinking budgets per kind of session (0 = off): `models.thinking.complex: 12000`. */
   thinking: Thinking.prefault({}),
+  /** The OpenAI models of sessions on the `codex` engine: `models.openai.complex: gpt-5.5`. */
+  openai: OpenAiModels.prefault({}),
   /**
    * Prices of model ids the built-in table (src/core/vocabulary/pricing.ts: the opus,
    * sonnet and haiku families) does not know. A model named above with no
@@ -114,6 +134,14 @@ const Session = z.strictObject({
     .union([z.string().trim().min(1).max(500), z.literal(false)])
     .nullable()
     .default(null),
+  /**
+   * The coding engine of each kind of session (docs/sessions.md, "Engines"):
+   * `baton` (Baton's own loop, the default), `claude-code` or `codex`, for
+   * every role; or a table: `{ default: baton, work: claude-code, review: codex,
+   * allow: [baton, claude-code, codex] }`. A plan may name an allowed engine
+   * per worker, and `/retry W2.1 engine=codex` one for a worker's next attempt.
+   */
+  engine: EngineSetting,
   /**
    * What the model's commands may reach on the network (docs/security.md,
    * "Egress"). By default (`allow: []`) only the package registries of the
@@ -288,13 +316,23 @@ export const Config = z
     research: Research.prefault({}),
   })
   .superRefine((config, ctx) => {
-    for (const kind of MODEL_KINDS) {
-      const model = config.models[kind];
+    const codex = config.session.engine.allow.includes('codex');
+    const named = [
+      ...MODEL_KINDS.map((kind) => ({ model: config.models[kind], path: ['models', kind] })),
+      // OpenAI's models are priced only where Codex may run.
+      ...(codex
+        ? MODEL_KINDS.map((kind) => ({
+            model: config.models.openai[kind],
+            path: ['models', 'openai', kind],
+          }))
+        : []),
+    ];
+    for (const { model, path } of named) {
       if (findModelPrice(model, config.models.prices)) continue;
       ctx.addIssue({
         code: 'custom',
-        path: ['models', kind],
-        message: `${model} has no price, so its sessions would count as free and no budget would stop them: add its list price under models.prices (${model}: { input: <USD per million input tokens>, output: <USD per million output tokens> }), or use a model of the opus, sonnet or haiku family`,
+        path,
+        message: `${model} has no price, so its sessions would count as free and no budget would stop them: add its list price under models.prices (${model}: { input: <USD per million input tokens>, output: <USD per million output tokens> }), or use a model of the opus, sonnet or haiku family (gpt-5.5 for Codex)`,
       });
     }
   });

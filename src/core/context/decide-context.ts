@@ -83,8 +83,15 @@ export function makeContext({
 }): DecideContext {
   // 1. The truth in one canonical order, without repeats.
   const normal = normalizeSnapshot(snapshot);
-  // 2. What people asked for, folded in the order they asked.
-  const commands = foldCommands(normal.commands);
+  // 2. What people asked for, folded in the order they asked; a `/retry` that names an
+  //    engine the config does not allow is not taken (checkCommands answers it why).
+  const allowed = config.session.engine.allow;
+  const commands = foldCommands(
+    normal.commands.filter(
+      ({ command }) =>
+        command.name !== 'retry' || !command.engine || allowed.includes(command.engine),
+    ),
+  );
   // 3. Every run judged once: those overdue are given up on.
   const overdue = findOverdueRuns({ runs: normal.runs, session: config.session, now });
   const runs = judgeRuns({ runs: normal.runs, overdue, now });

@@ -6,6 +6,7 @@
 import { DEFAULT_SESSION_TIMEOUT_MINUTES, type ParsedConfig } from '../config/config.js';
 import type { Action, RuleAction } from '../context/action.js';
 import { type DecideContext, type Decision, makeContext } from '../context/decide-context.js';
+import { sessionEngine } from '../context/session-engine.js';
 import { decideNotices } from '../rules/decide-notices.js';
 import { DEFAULT_RUNNER } from '../sessions/session.js';
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
@@ -94,11 +95,15 @@ function frameSessions(ctx: DecideContext, actions: RuleAction[]): Action[] {
       ? {}
       : { timeoutMinutes: session.timeoutMinutes }),
   };
-  return actions.map((action) =>
-    action.kind === 'dispatch'
-      ? { kind: 'dispatch', request: { ...action.request, ...frame } }
-      : action,
-  );
+  return actions.map((action) => {
+    if (action.kind !== 'dispatch') return action;
+    const engine = sessionEngine(ctx, action.request);
+    // Baton's own loop is what a dispatch without an engine means.
+    return {
+      kind: 'dispatch',
+      request: { ...action.request, ...frame, ...(engine === 'baton' ? {} : { engine }) },
+    };
+  });
 }
 
 function status(view: StatusView): Action {

@@ -1,3 +1,4 @@
+import type { Engine } from '../vocabulary/engine-names.js';
 import type { Config, ConfigProblem } from '../config/config.js';
 import type { Plan } from '../plan/plan.js';
 import type { SessionRole } from '../sessions/session.js';
@@ -105,6 +106,8 @@ export interface WorkerRow {
   costUsd: number | null;
   /** Its PR's review history, oldest first. */
   rounds: ReviewRound[];
+  /** The engine of its latest work or fix session, or the one its next would run on. */
+  engine: Engine;
 }
 
 /** One step of a worker PR's review: a verdict, or a new head that answered a request. */
