@@ -2,6 +2,7 @@ import { renderTemplates } from '../src/templates.js';
 import type { CodeSource } from './actions/run-step.js';
 import { type ActionsRunner, startActionsRunner } from './actions/runner.js';
 import { type FakeAnthropic, type Respond, startFakeAnthropic } from './fake-anthropic.js';
+import { type FakeOpenAi, type RespondResponses, startFakeOpenAi } from './fake-openai.js';
 import { FakeGitHub } from './github/fake-github.js';
 import { GitRepoStore } from './github/git/git-repo-store.js';
 import type { SimComment } from './github/records.js';
@@ -12,8 +13,10 @@ import { type AppProcess, freePort, startAppProcess } from './start-app.js';
 
 /** How a simulation is set up. */
 export interface SimulationOptions {
-  /** The scripted model every agent job talks to (sim/fake-anthropic.ts). */
+  /** The scripted model every agent job talks to (sim/fake-anthropic.ts): Baton's loop and Claude Code. */
   respond: Respond;
+  /** The scripted OpenAI Responses API (sim/fake-openai.ts), for sessions on Codex; default: none scripted. */
+  openai?: RespondResponses;
   /** Prepares the repository before anything starts; default `installBaton`. */
   setup?: (gh: FakeGitHub) => void;
   faults?: Partial<FaultSettings>;
@@ -50,6 +53,7 @@ export interface Simulation {
   server: GitHubServer;
   issuer: OidcIssuer;
   model: FakeAnthropic;
+  openai: FakeOpenAi;
   app: AppProcess;
   /** Every app process, `app` first (more than one with `replicas`). */
   apps: AppProcess[];
@@ -83,6 +87,17 @@ export const MAINTAINER = 'maintainer';
 export const WEBHOOK_SECRET = 'simulated-webhook-secret';
 /** The ANTHROPIC_API_KEY every session's agent job gets. */
 export const SIM_ANTHROPIC_KEY = 'sk-ant-simulated-key';
+/** The OPENAI_API_KEY every session's agent job gets. */
+export const SIM_OPENAI_KEY = 'sk-proj-simulated-openai-key';
+
+/** The OpenAI script of a simulation that scripts none: every request is refused, saying so. */
+const NO_OPENAI_SCRIPT: RespondResponses = () => ({
+  error: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: 'this simulation scripts no OpenAI model',
+  },
+});
 
 /**
  * The Baton source the simulated repository's workflow pins, and the app is
@@ -117,6 +132,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
   const gh = new FakeGitHub({ git: store });
   // What the workflow reads as secrets.ANTHROPIC_API_KEY; a setup or test may change or delete it.
   gh.secrets.set('ANTHROPIC_API_KEY', SIM_ANTHROPIC_KEY);
+  gh.secrets.set('OPENAI_API_KEY', SIM_OPENAI_KEY);
   (options.setup ?? installBaton)(gh);
   const started: { stop(): Promise<void> | void }[] = [{ stop: () => store.dispose() }];
   const stopAll = async () => {
@@ -131,6 +147,8 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     started.push({ stop: () => issuer.close() });
     const model = await startFakeAnthropic({ respond: options.respond });
     started.push({ stop: () => model.close() });
+    const openai = await startFakeOpenAi({ respond: options.openai ?? NO_OPENAI_SCRIPT });
+    started.push({ stop: () => openai.close() });
     const server = await startGitHubServer({
       gh,
       appWebhookUrl: hookUrl(appPort),
@@ -178,6 +196,10 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
         get anthropicKey() {
           return gh.secrets.get('ANTHROPIC_API_KEY') ?? '';
         },
+        openaiUrl: openai.url,
+        get openaiKey() {
+          return gh.secrets.get('OPENAI_API_KEY') ?? '';
+        },
         ...(options.jobEnv ? { extraEnv: options.jobEnv } : {}),
       },
       ...(options.code ? { code: options.code } : {}),
@@ -185,7 +207,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
       ...(options.keepFolders ? { keepFolders: true } : {}),
     });
     started.push({ stop: () => runner.close() });
-    return simulation({ gh, server, issuer, model, app, apps, runner, stop: stopAll });
+    return simulation({ gh, server, issuer, model, openai, app, apps, runner, stop: stopAll });
   } catch (error) {
     await stopAll();
     throw error;

@@ -92,11 +92,13 @@ describe('renderTemplates', () => {
     expect(pins).toEqual([
       `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # v0.1.0`,
       `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # v0.1.0`,
+      `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # v0.1.0`,
     ]);
     const { agent, publish } = workflow().jobs;
-    expect(agent.steps.find((s) => s.uses?.includes('/action@'))?.with).toEqual({
-      command: 'agent',
-    });
+    expect(agent.steps.filter((s) => s.uses?.includes('/action@')).map((s) => s.with)).toEqual([
+      { command: 'engine' },
+      { command: 'agent' },
+    ]);
     expect(publish.steps.find((s) => s.uses?.includes('/action@'))?.with).toEqual({
       command: 'publish',
     });
@@ -126,7 +128,16 @@ describe('renderTemplates', () => {
     });
     expect(steps[fetch + 1]?.uses).toBe('./.baton-setup/.github/actions/baton-setup');
     expect(steps[fetch + 2]).toMatchObject({ if: 'always()', run: 'rm -rf .baton-setup' });
-    expect(steps[fetch + 3]?.with).toEqual({ command: 'agent' });
+    // The engine's cache is restored after the setup, so the setup cannot put anything where it goes.
+    expect(steps[fetch + 3]?.with).toEqual({ command: 'engine' });
+    expect(steps[fetch + 4]).toMatchObject({
+      if: "steps.engine.outputs.cache-key != ''",
+      with: {
+        path: expr('steps.engine.outputs.path'),
+        key: expr('steps.engine.outputs.cache-key'),
+      },
+    });
+    expect(steps[fetch + 5]?.with).toEqual({ command: 'agent' });
   });
 
   it('takes runs-on from the runner input, ubuntu-latest by default', () => {
@@ -171,6 +182,7 @@ describe('the session workflow', () => {
       'trigger',
       'runner',
       'timeout',
+      'engine',
     ]);
     expect(Object.values(inputs).every((input) => input.type === 'string')).toBe(true);
     expect(

@@ -24,6 +24,9 @@ export interface JobWorld {
   appUrl: string;
   anthropicUrl: string;
   anthropicKey: string;
+  /** The fake Responses API (`…/v1`) and the OPENAI_API_KEY secret, for sessions on Codex. */
+  openaiUrl?: string;
+  openaiKey?: string;
   audience: string;
   /** More variables for every job (a test's `env:` in the workflow). */
   extraEnv?: Record<string, string>;
@@ -85,6 +88,7 @@ export function jobEnv({
     BATON_WORKER: run.inputs.worker ?? '',
     BATON_PR: run.inputs.pr ?? '',
     BATON_TRIGGER: run.inputs.trigger ?? '',
+    BATON_ENGINE: run.inputs.engine ?? '',
     BATON_OUT: join(dirs.temp, 'baton-out'),
     ...world.extraEnv,
   };
@@ -94,6 +98,12 @@ export function jobEnv({
       GITHUB_TOKEN: readOnlyToken(run.id),
       ANTHROPIC_API_KEY: world.anthropicKey,
       ANTHROPIC_BASE_URL: world.anthropicUrl,
+      ...(world.openaiKey ? { OPENAI_API_KEY: world.openaiKey } : {}),
+      ...(world.openaiUrl ? { OPENAI_BASE_URL: world.openaiUrl } : {}),
+      // The engine cache a runner keeps between jobs (the workflow's cache step), warmed once per machine.
+      ...(process.env.BATON_ENGINE_CACHE
+        ? { BATON_ENGINE_CACHE: process.env.BATON_ENGINE_CACHE }
+        : {}),
     };
   }
   return {

@@ -1,11 +1,11 @@
 import { main } from './cli.js';
 
 /** What the action answers when its `command` input is missing or unknown. */
-const COMMANDS = ['agent', 'publish'] as const;
+const COMMANDS = ['agent', 'publish', 'engine'] as const;
 
 /**
  * The entry of Baton's session action (`action/action.yml`): the same `main`
- * as `baton session agent|publish`, with the command taken from the action's
+ * as `baton session agent|publish|engine`, with the command taken from the action's
  * `command` input (INPUT_COMMAND, as the runner passes inputs to a JavaScript
  * action). Answers the process exit code.
  */

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { DOCTOR_ROLE } from '../core/doctor/doctor-session.js';
+import { writeEngineCacheOutputs } from './agent/engines/engine-cache.js';
 import { runAgent } from './agent/run-agent.js';
 import { runDoctorAgent } from './doctor/doctor-agent.js';
 import { parseDoctorEnv } from './doctor/doctor-env.js';
@@ -7,7 +8,7 @@ import { runDoctorPublish } from './doctor/doctor-publish.js';
 import { parseSessionEnv } from './env.js';
 import { runPublish } from './publish/run-publish.js';
 
-const USAGE = `usage: baton session agent | baton session publish
+const USAGE = `usage: baton session agent | baton session publish | baton session engine
        baton doctor --repo owner/name [--json]
        baton --help | baton --version
 
@@ -17,6 +18,7 @@ GitHub Actions. Every setting comes from the environment the workflow sets.
 Commands:
   session agent     run one session's model, read-only; leaves its result in $BATON_OUT
   session publish   check the agent's result and write it to GitHub as the Baton app
+  session engine    the engine cache's folder and key for the session's engine (step outputs)
   doctor            check an installation before its first build (where the app runs;
                     see \`baton doctor --help\`)
 
@@ -26,20 +28,24 @@ Options:
 
 See \`baton session --help\` for the variables a session reads.`;
 
-const SESSION_USAGE = `usage: baton session agent | baton session publish
+const SESSION_USAGE = `usage: baton session agent | baton session publish | baton session engine
 
   agent     run the model for one session (plan, work, review, fix or research),
             with no write credential; the result goes to $BATON_OUT
   publish   check the result in $BATON_OUT and write it to GitHub as the app,
             with a token from $BATON_APP_URL/api/baton/session-token
+  engine    where the engine of $BATON_ENGINE (claude-code, codex) is cached,
+            as the step outputs cache-key and path for the workflow's cache step
 
 Variables (the Baton workflow sets them):
-  BATON_ROLE, BATON_BUILD, BATON_ISSUE, BATON_WORKER, BATON_PR, BATON_TRIGGER
-                    the dispatch inputs role, build, issue, worker, pr, trigger
+  BATON_ROLE, BATON_BUILD, BATON_ISSUE, BATON_WORKER, BATON_PR, BATON_TRIGGER,
+  BATON_ENGINE      the dispatch inputs role, build, issue, worker, pr, trigger, engine
                     (role doctor: \`baton doctor\`'s session, build doctor-<nonce>)
   BATON_OUT         the folder the agent job leaves for the publish job
   BATON_APP_URL     the repository variable BATON_APP_URL (publish)
-  ANTHROPIC_API_KEY the repository secret ANTHROPIC_API_KEY (agent)
+  ANTHROPIC_API_KEY the repository secret ANTHROPIC_API_KEY (agent; only its model proxy holds it)
+  OPENAI_API_KEY    the repository secret OPENAI_API_KEY (agent, codex engine)
+  BATON_ENGINE_CACHE where engines are installed (default: $RUNNER_TOOL_CACHE/baton-engines)
   GITHUB_*          GitHub Actions' own`;
 
 const HELP = new Set(['-h', '--help', 'help']);
@@ -59,6 +65,9 @@ export async function main(
   if (argv.length === 1 && group && VERSION.has(group)) return print(readVersion());
   if (group === 'session' && argv.length === 2 && command && HELP.has(command))
     return print(SESSION_USAGE);
+  if (group === 'session' && command === 'engine' && rest.length === 0) {
+    return writeEngineCacheOutputs(source);
+  }
   if (group !== 'session' || (command !== 'agent' && command !== 'publish') || rest.length > 0) {
     process.stderr.write(`${USAGE}\n`);
     return 2;

@@ -25,6 +25,7 @@ export type Program =
   | 'sh'
   | 'rm'
   | 'true'
+  | 'tar'
   | 'iptables'
   | 'ip6tables';
 

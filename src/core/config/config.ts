@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { MAX_IMPROVE_LOOPS } from '../commands/parse-commands.js';
 import { HOST_PATTERN, isIpLiteral } from '../sessions/egress.js';
-import { EngineSetting } from '../sessions/engines.js';
+import { EngineSetting, readEngineSettings } from '../sessions/engines.js';
 import { findModelPrice } from '../vocabulary/pricing.js';
 
 /** A model's list price: US dollars per million input and output tokens (cache reads and writes follow input). */
@@ -316,7 +316,7 @@ export const Config = z
     research: Research.prefault({}),
   })
   .superRefine((config, ctx) => {
-    const codex = config.session.engine.allow.includes('codex');
+    const codex = readEngineSettings(config.session.engine).allow.includes('codex');
     const named = [
       ...MODEL_KINDS.map((kind) => ({ model: config.models[kind], path: ['models', kind] })),
       // OpenAI's models are priced only where Codex may run.

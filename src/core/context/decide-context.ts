@@ -7,6 +7,7 @@
  */
 import type { Config } from '../config/config.js';
 import { buildTypeOf } from '../plan/plan.js';
+import { readEngineSettings } from '../sessions/engines.js';
 import { type CommandState, foldCommands } from '../snapshot/command-state.js';
 import { spentOnDay, utcDay } from '../snapshot/daily-spend.js';
 import { effectivePlanRead, type FollowUps, foldFollowUps } from '../snapshot/follow-ups.js';
@@ -85,7 +86,7 @@ export function makeContext({
   const normal = normalizeSnapshot(snapshot);
   // 2. What people asked for, folded in the order they asked; a `/retry` that names an
   //    engine the config does not allow is not taken (checkCommands answers it why).
-  const allowed = config.session.engine.allow;
+  const allowed = readEngineSettings(config.session.engine).allow;
   const commands = foldCommands(
     normal.commands.filter(
       ({ command }) =>

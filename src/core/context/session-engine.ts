@@ -1,4 +1,4 @@
-import { engineFor } from '../sessions/engines.js';
+import { engineFor, readEngineSettings } from '../sessions/engines.js';
 import type { SessionRole } from '../sessions/session.js';
 import type { Engine } from '../vocabulary/engine-names.js';
 import type { DecideContext } from './decide-context.js';
@@ -19,5 +19,10 @@ export function sessionEngine(
       : undefined;
   const latest = worker ? ctx.commands.retries.get(worker)?.at(-1)?.command : undefined;
   const retried = latest?.name === 'retry' ? latest.engine : undefined;
-  return engineFor({ settings: ctx.config.session.engine, role, planned, retried });
+  return engineFor({
+    settings: readEngineSettings(ctx.config.session.engine),
+    role,
+    planned,
+    retried,
+  });
 }

@@ -3,7 +3,7 @@ import type { Config } from '../config/config.js';
 import { type DecideContext, makeContext } from '../context/decide-context.js';
 import { buildTypeOf } from '../plan/plan.js';
 import { decideAdaptations } from '../rules/decide-adapt.js';
-import { engineProblem } from '../sessions/engines.js';
+import { engineProblem, readEngineSettings } from '../sessions/engines.js';
 import { compareTimes } from '../snapshot/normalize-snapshot.js';
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
 import { parseLoopSubject } from '../vocabulary/ids.js';
@@ -73,7 +73,7 @@ export function checkCommands({
     if (command.name === 'approve' && answersFollowUps(ctx, at)) return [];
     const engine = command.name === 'retry' && command.engine;
     const message =
-      (engine ? engineProblem(config.session.engine, engine) : null) ??
+      (engine ? engineProblem(readEngineSettings(config.session.engine), engine) : null) ??
       problemOf({
         command,
         workers: all,

@@ -61,20 +61,21 @@ const EngineTable = z.strictObject({
   allow: z.array(Engine).min(1).optional(),
 });
 
-/** `session.engine`: one engine for every role, or a table (EngineTable); read into EngineSettings. */
-export const EngineSetting = z
-  .union([Engine, EngineTable])
-  .default(DEFAULT_ENGINE)
-  .transform((setting): EngineSettings => {
-    if (typeof setting === 'string') return { default: setting, roles: {}, allow: [setting] };
-    const roles: Partial<Record<SessionRole, Engine>> = {};
-    for (const role of SESSION_ROLES) {
-      const engine = setting[role];
-      if (engine) roles[role] = engine;
-    }
-    const allow = named([setting.default, ...Object.values(roles), ...(setting.allow ?? [])]);
-    return { default: setting.default, roles, allow };
-  });
+/** `session.engine`: one engine for every role, or a table (EngineTable); `readEngineSettings` reads either. */
+export const EngineSetting = z.union([Engine, EngineTable]).default(DEFAULT_ENGINE);
+export type EngineSetting = z.infer<typeof EngineSetting>;
+
+/** `session.engine` as a default, an engine per role, and what is allowed. */
+export function readEngineSettings(setting: EngineSetting): EngineSettings {
+  if (typeof setting === 'string') return { default: setting, roles: {}, allow: [setting] };
+  const roles: Partial<Record<SessionRole, Engine>> = {};
+  for (const role of SESSION_ROLES) {
+    const engine = setting[role];
+    if (engine) roles[role] = engine;
+  }
+  const allow = named([setting.default, ...Object.values(roles), ...(setting.allow ?? [])]);
+  return { default: setting.default, roles, allow };
+}
 
 /** The engine settings when the config names none: Baton's loop for everything. */
 export function defaultEngineSettings(): EngineSettings {

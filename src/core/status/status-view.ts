@@ -1,9 +1,9 @@
-import type { Engine } from '../vocabulary/engine-names.js';
 import type { Config, ConfigProblem } from '../config/config.js';
 import type { Plan } from '../plan/plan.js';
 import type { SessionRole } from '../sessions/session.js';
 import type { BuildEstimate } from '../snapshot/estimate.js';
 import type { Tally } from '../snapshot/ledger.js';
+import type { Engine } from '../vocabulary/engine-names.js';
 
 /** A link to a run or PR, as the status comment shows it. */
 export interface Link {

@@ -72,7 +72,8 @@ function workerRow(ctx: DecideContext, state: WorkerState): WorkerRow {
     tokens: spent ? spent.tokens : null,
     costUsd: spent ? spent.costUsd : null,
     rounds: reviewRounds(pull),
-    engine: ctx.ledger.engines[worker.id] ?? sessionEngine(ctx, { role: 'work', worker: worker.id }),
+    engine:
+      ctx.ledger.engines[worker.id] ?? sessionEngine(ctx, { role: 'work', worker: worker.id }),
   };
 }
 

@@ -48,6 +48,8 @@ export async function runAgent(env: SessionEnv, options: RunAgentOptions = {}): 
     outcome = await runRole(ctx);
   } catch (error) {
     outcome = failedOutcome(describeFailure(error));
+  } finally {
+    await ctx?.modelProxy.close();
   }
   const result = sessionResult({ env, ctx, outcome, meter, seconds: (now() - startedAt) / 1000 });
   log(`${env.BATON_ROLE} session ${result.status}${result.reason ? `: ${result.reason}` : ''}`);
@@ -89,7 +91,7 @@ async function writeJobSummary({
     const files = changed === null ? null : changed.split('\0').filter(Boolean);
     await appendStepSummary(
       path ?? process.env.GITHUB_STEP_SUMMARY,
-      renderJobSummary({ result, meter, files }),
+      renderJobSummary({ result, meter, files, refused: ctx?.modelProxy.refused() ?? [] }),
     );
   } catch (error) {
     log(`could not write the job summary: ${describeFailure(error)}`);
@@ -147,6 +149,7 @@ function sessionResult({
     base: ctx?.base ?? null,
     head: outcome.head,
     usage: toUsage(meter, seconds),
+    engine: ctx?.engine ?? (env.BATON_ENGINE as SessionResult['engine'] | undefined) ?? 'baton',
     completion: outcome.completion ?? null,
     plan: outcome.plan ?? null,
     review: outcome.review ?? null,

@@ -205,6 +205,7 @@ export function makeResult(overrides: Partial<SessionResult> = {}): SessionResul
     base: null,
     head: null,
     usage: makeUsage(),
+    engine: 'baton',
     completion: null,
     plan: null,
     review: null,

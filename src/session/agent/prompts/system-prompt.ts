@@ -1,7 +1,8 @@
 import type { SessionRole } from '../../../core/sessions/session.js';
 import { QUOTED_TEXT_RULE } from './quote-untrusted.js';
 
-const ROLE_LINES: Record<SessionRole, string> = {
+/** What each role does, in one sentence (also the engines' prompt, engine-prompt.ts). */
+export const ROLE_LINES: Record<SessionRole, string> = {
   plan: 'You plan a build: you split one issue into workers, each with a self-contained brief, in waves.',
   work: 'You are one worker of a build: you deliver what your brief asks, in this repository.',
   fix: 'You are a worker revising your pull request: you answer the feedback named below, in this repository.',

@@ -139,6 +139,7 @@ async function converseAndCommit({
     command: scope.type === 'code' ? await findTestCommand(ctx.root, ctx.config) : null,
   });
   const outcome = await converse(ctx, {
+    kind: brief.complexity,
     model: ctx.config.models[brief.complexity],
     features: {
       thinkingBudget: ctx.config.models.thinking[brief.complexity],
@@ -163,6 +164,7 @@ async function converseAndCommit({
     tools: workTools(ctx, sandbox),
     submit: createCompletionTool(worker, await readPlanWorkers(ctx)),
     verify: tests.verify,
+    sandbox,
   });
   const usage = toUsage(ctx.meter, (ctx.now() - ctx.startedAt) / 1000);
   const completion = { ...completionOf({ worker, outcome, previous, usage }), tests: tests.last() };
