@@ -5,7 +5,7 @@ import type { Action } from '../../src/core/context/action.js';
 import { checkCommands } from '../../src/core/decide/check-commands.js';
 import { decide } from '../../src/core/decide/decide.js';
 import { validatePlan } from '../../src/core/plan/validate-plan.js';
-import { EngineSetting, engineFor } from '../../src/core/sessions/engines.js';
+import { EngineSetting, engineFor, readEngineSettings } from '../../src/core/sessions/engines.js';
 import { renderDispatchInputs } from '../../src/core/sessions/session.js';
 import type { CommandInfo, RunInfo } from '../../src/core/snapshot/snapshot.js';
 import type { Engine } from '../../src/core/vocabulary/engine-names.js';
@@ -24,7 +24,7 @@ import {
   planRun,
 } from './factories.js';
 
-const settings = (raw: unknown) => EngineSetting.parse(raw);
+const settings = (raw: unknown) => readEngineSettings(EngineSetting.parse(raw));
 
 function configWith(engine: unknown) {
   const parsed = makeConfig({ session: { engine } as never });

@@ -212,7 +212,7 @@ describe('config', () => {
         allowWorkflowChanges: false,
         runsOn: 'ubuntu-latest',
         test: null,
-        engine: { default: 'baton', roles: {}, allow: ['baton'] },
+        engine: 'baton',
         network: { allow: [] },
       },
       budget: { maxUsd: 50, dailyUsd: null },
