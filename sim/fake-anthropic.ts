@@ -98,6 +98,8 @@ export interface FakeAnthropic {
   unknownModels: Set<string>;
   /** The models `count_tokens` was asked about, in order (`baton doctor`'s agent job asks them). */
   counted: string[];
+  /** Requests to paths the fake does not serve (answered 404), as `METHOD /path`. */
+  unknown: string[];
   close(): Promise<void>;
 }
 
@@ -113,6 +115,7 @@ export async function startFakeAnthropic({
   const requests: CapturedRequest[] = [];
   const unknownModels = new Set<string>();
   const counted: string[] = [];
+  const unknown: string[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -131,6 +134,7 @@ export async function startFakeAnthropic({
         return;
       }
       if (req.method !== 'POST' || !req.url?.startsWith('/v1/messages')) {
+        unknown.push(`${req.method} ${req.url?.split('?')[0]}`);
         send(
           404,
           apiError(
@@ -184,6 +188,7 @@ export async function startFakeAnthropic({
     requests,
     unknownModels,
     counted,
+    unknown,
     close: () =>
       new Promise((resolve, reject) => {
         server.closeAllConnections();
