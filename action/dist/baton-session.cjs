@@ -2355,7 +2355,7 @@ function startApiCallSpan(client, name, options2, settings) {
     return void 0;
   }
   return guardTracing(client, () => {
-    const startTime = Date.now();
+    const startTime2 = Date.now();
     const threadID = settings?.attributes?.[ATTR_ANTHROPIC_SESSION_THREAD_ID];
     const conversationId = options2?.openTelemetry?.conversationId ?? (typeof threadID === "string" ? threadID : void 0);
     const span = tracer.startSpan(name, {
@@ -2374,7 +2374,7 @@ function startApiCallSpan(client, name, options2, settings) {
       return void 0;
     }
     const { request: _, ...kept } = settings ?? {};
-    return { ...kept, span, name, startTime };
+    return { ...kept, span, name, startTime: startTime2 };
   });
 }
 function setCreatedIDAttribute(call, data) {
@@ -2392,8 +2392,8 @@ function requestAttributes(client, name, request2) {
     return {};
   }
   const attributes = { ...table.constants };
-  for (const [attribute, path26, type2] of table.request ?? []) {
-    const value = guardTracing(client, () => attributeValue(dig(request2?.body, path26), type2));
+  for (const [attribute, path28, type2] of table.request ?? []) {
+    const value = guardTracing(client, () => attributeValue(dig(request2?.body, path28), type2));
     if (value !== void 0) {
       attributes[attribute] = value;
     }
@@ -2416,9 +2416,9 @@ function requestAttributes(client, name, request2) {
   return attributes;
 }
 function setResponseAttributes(span, name, data) {
-  for (const [attribute, path26, type2] of SPAN_ATTRIBUTES[name]?.response ?? []) {
+  for (const [attribute, path28, type2] of SPAN_ATTRIBUTES[name]?.response ?? []) {
     try {
-      const value = attributeValue(dig(data, path26), type2);
+      const value = attributeValue(dig(data, path28), type2);
       if (value !== void 0) {
         span.setAttribute(attribute, value);
       }
@@ -2426,9 +2426,9 @@ function setResponseAttributes(span, name, data) {
     }
   }
 }
-function dig(data, path26) {
+function dig(data, path28) {
   let value = data;
-  for (const name of path26) {
+  for (const name of path28) {
     if (typeof value !== "object" || value === null) {
       return void 0;
     }
@@ -3166,7 +3166,7 @@ var init_resource = __esm({
 
 // node_modules/@anthropic-ai/sdk/internal/parse.mjs
 async function defaultParseResponse(client, props) {
-  const { response, requestLogID, retryOfRequestLogID, startTime } = props;
+  const { response, requestLogID, retryOfRequestLogID, startTime: startTime2 } = props;
   const body = await (async () => {
     if (props.options.stream) {
       loggerFor(client).debug("response", response.status, response.url, response.headers, response.body);
@@ -3201,7 +3201,7 @@ async function defaultParseResponse(client, props) {
     url: response.url,
     status: response.status,
     body,
-    durationMs: Date.now() - startTime
+    durationMs: Date.now() - startTime2
   });
   return body;
 }
@@ -3794,7 +3794,7 @@ function endMessagesCreateSpanWhenStreamEnds(client, span, stream2, props) {
   span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, props.response.status);
   setResponseHeaderAttributes(span, props.response);
   const call = props.options.__span;
-  const startTime = call?.startTime;
+  const startTime2 = call?.startTime;
   let message;
   let usage;
   let sawDelta = false;
@@ -3841,8 +3841,8 @@ function endMessagesCreateSpanWhenStreamEnds(client, span, stream2, props) {
             sawStop = true;
             break;
           case "content_block_delta":
-            if (!sawDelta && startTime !== void 0) {
-              span.setAttribute(ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, (Date.now() - startTime) / 1e3);
+            if (!sawDelta && startTime2 !== void 0) {
+              span.setAttribute(ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, (Date.now() - startTime2) / 1e3);
             }
             sawDelta = true;
             break;
@@ -3861,8 +3861,8 @@ function endMessagesCreateSpanWhenStreamEnds(client, span, stream2, props) {
           const complete = sawMessageDelta || sawStop;
           let response = { ...message, usage };
           if (!complete) {
-            for (const path26 of FINAL_FROM_MESSAGE_DELTA) {
-              response = without(response, path26);
+            for (const path28 of FINAL_FROM_MESSAGE_DELTA) {
+              response = without(response, path28);
             }
           }
           setResponseAttributes(span, call.name, response);
@@ -3890,8 +3890,8 @@ function endMessagesCreateSpanWhenStreamEnds(client, span, stream2, props) {
     }
   });
 }
-function without(data, path26) {
-  const [name, ...rest] = path26;
+function without(data, path28) {
+  const [name, ...rest] = path28;
   if (name === void 0 || !(name in data)) {
     return data;
   }
@@ -4053,10 +4053,10 @@ function startToolRunnerSpan(client, params, conversationId) {
     }
   });
 }
-async function withToolUseSpan(client, tool, toolUse, options2, run5) {
+async function withToolUseSpan(client, tool, toolUse, options2, run2) {
   const tracer = client._tracer;
   if (!tracer)
-    return run5();
+    return run2();
   const { signal, conversationId, sessionID, parentContext = context.active() } = options2;
   const description = "description" in tool ? tool.description : void 0;
   const attributes = {
@@ -4076,10 +4076,10 @@ async function withToolUseSpan(client, tool, toolUse, options2, run5) {
   const operation = toolUse.type === "agent.tool_use" ? "anthropic.tool_use" : wasCreatedByStainlessHelper(tool) && tool[SDK_HELPER_SYMBOL] === "mcpTool" ? "anthropic.mcp_tool_use" : "anthropic.custom_tool_use";
   const span = guardTracing(client, () => tracer.startSpan(`${operation} ${toolUse.name}`, { kind: SpanKind.INTERNAL, attributes }, parentContext));
   if (!span)
-    return run5();
+    return run2();
   let result;
   try {
-    result = await context.with(trace.setSpan(parentContext, span), run5);
+    result = await context.with(trace.setSpan(parentContext, span), run2);
     return result;
   } finally {
     const succeeded = result !== void 0 && !result.isError;
@@ -4466,12 +4466,12 @@ var init_path = __esm({
   "node_modules/@anthropic-ai/sdk/internal/utils/path.mjs"() {
     init_error();
     EMPTY = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ Object.create(null));
-    createPathTagFunction = (pathEncoder = encodeURIPath) => function path26(statics, ...params) {
+    createPathTagFunction = (pathEncoder = encodeURIPath) => function path28(statics, ...params) {
       if (statics.length === 1)
         return statics[0];
       let postPath = false;
       const invalidSegments = [];
-      const path27 = statics.reduce((previousValue, currentValue, index2) => {
+      const path29 = statics.reduce((previousValue, currentValue, index2) => {
         if (/[?#]/.test(currentValue)) {
           postPath = true;
         }
@@ -4495,7 +4495,7 @@ var init_path = __esm({
         }
         return previousValue + currentValue + (index2 === params.length ? "" : encoded);
       }, "");
-      const pathOnly = path27.split(/[?#]/, 1)[0];
+      const pathOnly = path29.split(/[?#]/, 1)[0];
       const invalidSegmentPattern = /(?<=^|\/)(?:\.|%2e){1,2}(?:;[^/]*)?(?=\/|$)/gi;
       let match;
       while ((match = invalidSegmentPattern.exec(pathOnly)) !== null) {
@@ -4516,10 +4516,10 @@ var init_path = __esm({
         const underline = Array.from(marks, (mark) => mark ?? " ").join("");
         throw new AnthropicError(`Path parameters result in path with invalid segments:
 ${invalidSegments.map((e) => e.error).join("\n")}
-${path27}
+${path29}
 ${underline}`);
       }
-      return path27;
+      return path29;
     };
     path = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
   }
@@ -7829,7 +7829,7 @@ var init_utils3 = __esm({
 
 // node_modules/@anthropic-ai/sdk/helpers/beta/json-schema.mjs
 function betaTool(options2) {
-  const { name, inputSchema, description, run: run5, ...extraProps } = options2;
+  const { name, inputSchema, description, run: run2, ...extraProps } = options2;
   if (inputSchema.type !== "object") {
     throw new Error(`JSON schema for tool "${name}" must be an object, but got ${inputSchema.type}`);
   }
@@ -7839,7 +7839,7 @@ function betaTool(options2) {
     name,
     input_schema: inputSchema,
     description,
-    run: run5,
+    run: run2,
     parse: (content) => content
   };
 }
@@ -23256,15 +23256,15 @@ async function generateToolResponse(params, runnable, available, lastMessage, re
       const sequence = sequences.get(family) ?? { tail: Promise.resolve(), failed: false };
       sequences.set(family, sequence);
       const registered = params.tools.some((t) => isRunnableToolset(t) && toolsetFamily(t) === family);
-      const run5 = started ?? sequence.tail.then(() => sequence.failed ? toolsetResultBlock(toolUse, notExecutedText(family), true) : runToolsetCall(params, family, toolUse, requestOptions, client, toolOtelContext));
-      sequence.tail = run5.then(({ is_error }) => {
+      const run2 = started ?? sequence.tail.then(() => sequence.failed ? toolsetResultBlock(toolUse, notExecutedText(family), true) : runToolsetCall(params, family, toolUse, requestOptions, client, toolOtelContext));
+      sequence.tail = run2.then(({ is_error }) => {
         if (is_error && registered)
           sequence.failed = true;
       }, () => {
         sequence.failed = true;
       });
-      calls?.set(toolUse.id, { status: "started", result: run5 });
-      return run5;
+      calls?.set(toolUse.id, { status: "started", result: run2 });
+      return run2;
     }
     if (started) {
       return started;
@@ -29725,14 +29725,14 @@ function redactSensitive(body) {
   }
   return null;
 }
-async function checkCredentialsFileSafety(path26, onWarn = (m) => console.warn(`anthropic-sdk: ${m}`)) {
+async function checkCredentialsFileSafety(path28, onWarn = (m) => console.warn(`anthropic-sdk: ${m}`)) {
   if (typeof process === "undefined" || process.platform === "win32")
     return;
   const { fs: fs5 } = await Promise.resolve().then(() => (init_node(), node_exports));
-  let resolved2 = path26;
+  let resolved2 = path28;
   let st;
   try {
-    resolved2 = await fs5.promises.realpath(path26);
+    resolved2 = await fs5.promises.realpath(path28);
     st = await fs5.promises.stat(resolved2);
   } catch {
     return;
@@ -29749,8 +29749,8 @@ async function checkCredentialsFileSafety(path26, onWarn = (m) => console.warn(`
   }
 }
 async function writeCredentialsFileAtomic(targetPath, data) {
-  const { fs: fs5, path: path26 } = await Promise.resolve().then(() => (init_node(), node_exports));
-  const dir = path26.dirname(targetPath);
+  const { fs: fs5, path: path28 } = await Promise.resolve().then(() => (init_node(), node_exports));
+  const dir = path28.dirname(targetPath);
   await fs5.promises.mkdir(dir, { recursive: true, mode: 448 });
   const tmpPath = `${targetPath}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
@@ -30011,8 +30011,8 @@ var init_credentials2 = __esm({
         return null;
       }
       validateProfileName(profileName);
-      const { fs: fs5, path: path26 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      const configPath = path26.join(rootConfigPath, "configs", `${profileName}.json`);
+      const { fs: fs5, path: path28 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const configPath = path28.join(rootConfigPath, "configs", `${profileName}.json`);
       let configRaw;
       try {
         configRaw = await fs5.promises.readFile(configPath, "utf-8");
@@ -30072,14 +30072,14 @@ var init_credentials2 = __esm({
         return null;
       }
       validateProfileName(profileName);
-      const { path: path26 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      return path26.join(rootConfigPath, "credentials", `${profileName}.json`);
+      const { path: path28 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      return path28.join(rootConfigPath, "credentials", `${profileName}.json`);
     };
     getRootConfigPath = async () => {
       if (!supportsLocalConfigFiles()) {
         return null;
       }
-      const { path: path26 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const { path: path28 } = await Promise.resolve().then(() => (init_node(), node_exports));
       const configDir = readEnv("ANTHROPIC_CONFIG_DIR");
       if (configDir) {
         return configDir;
@@ -30088,21 +30088,21 @@ var init_credentials2 = __esm({
       if (os2 === "Windows") {
         const appData = readEnv("APPDATA");
         if (appData) {
-          return path26.join(appData, "Anthropic");
+          return path28.join(appData, "Anthropic");
         }
         const userProfile = readEnv("USERPROFILE");
         if (userProfile) {
-          return path26.join(userProfile, "AppData", "Roaming", "Anthropic");
+          return path28.join(userProfile, "AppData", "Roaming", "Anthropic");
         }
         return null;
       }
       const xdgConfigHome = readEnv("XDG_CONFIG_HOME");
       if (xdgConfigHome) {
-        return path26.join(xdgConfigHome, "anthropic");
+        return path28.join(xdgConfigHome, "anthropic");
       }
       const home = readEnv("HOME");
       if (home) {
-        return path26.join(home, ".config", "anthropic");
+        return path28.join(home, ".config", "anthropic");
       }
       return null;
     };
@@ -30119,8 +30119,8 @@ var init_credentials2 = __esm({
       if (profileName) {
         return profileName;
       }
-      const { fs: fs5, path: path26 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      const filePath = path26.join(rootConfigPath, "active_config");
+      const { fs: fs5, path: path28 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const filePath = path28.join(rootConfigPath, "active_config");
       try {
         return (await fs5.promises.readFile(filePath, "utf-8")).trim() || "default";
       } catch (err) {
@@ -30134,21 +30134,21 @@ var init_credentials2 = __esm({
 });
 
 // node_modules/@anthropic-ai/sdk/lib/credentials/identity-token.mjs
-function identityTokenFromFile(path26) {
-  if (!path26) {
+function identityTokenFromFile(path28) {
+  if (!path28) {
     throw new AnthropicError("Identity token file path is empty");
   }
   return async () => {
     const { fs: fs5 } = await Promise.resolve().then(() => (init_node(), node_exports));
     let content;
     try {
-      content = await fs5.promises.readFile(path26, "utf-8");
+      content = await fs5.promises.readFile(path28, "utf-8");
     } catch (err) {
-      throw new AnthropicError(`Failed to read identity token file at ${path26}: ${err}`);
+      throw new AnthropicError(`Failed to read identity token file at ${path28}: ${err}`);
     }
     const token = content.trim();
     if (!token) {
-      throw new AnthropicError(`Identity token file at ${path26} is empty`);
+      throw new AnthropicError(`Identity token file at ${path28} is empty`);
     }
     return token;
   };
@@ -31151,9 +31151,9 @@ var init_client = __esm({
           }
           return APIError.generate(status, error62, message, headers);
         }
-        buildURL(path26, query, defaultBaseURL) {
+        buildURL(path28, query, defaultBaseURL) {
           const baseURL = !__classPrivateFieldGet(this, _BaseAnthropic_instances, "m", _BaseAnthropic_baseURLOverridden).call(this) && defaultBaseURL || this.baseURL;
-          const url2 = isAbsoluteURL(path26) ? new URL(path26) : new URL(baseURL + (baseURL.endsWith("/") && path26.startsWith("/") ? path26.slice(1) : path26));
+          const url2 = isAbsoluteURL(path28) ? new URL(path28) : new URL(baseURL + (baseURL.endsWith("/") && path28.startsWith("/") ? path28.slice(1) : path28));
           const defaultQuery = this.defaultQuery();
           const pathQuery = Object.fromEntries(url2.searchParams);
           if (!isEmptyObj(defaultQuery) || !isEmptyObj(pathQuery)) {
@@ -31229,24 +31229,24 @@ var init_client = __esm({
         backendMiddleware() {
           return [];
         }
-        get(path26, opts) {
-          return this.methodRequest("get", path26, opts);
+        get(path28, opts) {
+          return this.methodRequest("get", path28, opts);
         }
-        post(path26, opts) {
-          return this.methodRequest("post", path26, opts);
+        post(path28, opts) {
+          return this.methodRequest("post", path28, opts);
         }
-        patch(path26, opts) {
-          return this.methodRequest("patch", path26, opts);
+        patch(path28, opts) {
+          return this.methodRequest("patch", path28, opts);
         }
-        put(path26, opts) {
-          return this.methodRequest("put", path26, opts);
+        put(path28, opts) {
+          return this.methodRequest("put", path28, opts);
         }
-        delete(path26, opts) {
-          return this.methodRequest("delete", path26, opts);
+        delete(path28, opts) {
+          return this.methodRequest("delete", path28, opts);
         }
-        methodRequest(method, path26, opts) {
+        methodRequest(method, path28, opts) {
           return this.request(Promise.resolve(opts).then((opts2) => {
-            return { method, path: path26, ...opts2 };
+            return { method, path: path28, ...opts2 };
           }));
         }
         request(options2, remainingRetries = null) {
@@ -31293,7 +31293,7 @@ var init_client = __esm({
           if (span && this.openTelemetry.propagation) {
             req.headers = guardTracing(this, () => injectTraceHeaders(span, req.headers)) ?? req.headers;
           }
-          const startTime = Date.now();
+          const startTime2 = Date.now();
           if (options2.signal?.aborted) {
             throw new APIUserAbortError();
           }
@@ -31316,7 +31316,7 @@ var init_client = __esm({
               debugLogRequestDetails(loggerFor(this), `[${requestLogID}] middleware error (not retryable)`, {
                 retryOfRequestLogID,
                 url: url2,
-                durationMs: headersTime - startTime,
+                durationMs: headersTime - startTime2,
                 message: response.message
               });
               throw response;
@@ -31326,7 +31326,7 @@ var init_client = __esm({
               debugLogRequestDetails(loggerFor(this), `[${requestLogID}] connection ${isTimeout ? "timed out" : "failed"} (${retryMessage})`, {
                 retryOfRequestLogID,
                 url: url2,
-                durationMs: headersTime - startTime,
+                durationMs: headersTime - startTime2,
                 message: response.message
               });
               return this.retryRequest(options2, retriesRemaining, retryOfRequestLogID ?? requestLogID, span);
@@ -31335,7 +31335,7 @@ var init_client = __esm({
             debugLogRequestDetails(loggerFor(this), `[${requestLogID}] connection ${isTimeout ? "timed out" : "failed"} (error; no more retries left)`, {
               retryOfRequestLogID,
               url: url2,
-              durationMs: headersTime - startTime,
+              durationMs: headersTime - startTime2,
               message: response.message
             });
             if (isTimeout) {
@@ -31347,7 +31347,7 @@ var init_client = __esm({
             throw new APIConnectionError({ cause: response });
           }
           const specialHeaders = [...response.headers.entries()].filter(([name]) => name === "request-id" || name === "anthropic-workspace-id").map(([name, value]) => ", " + name + ": " + JSON.stringify(value)).join("");
-          const responseInfo = `[${requestLogID}${retryLogStr}${specialHeaders}] ${req.method} ${url2} ${response.ok ? "succeeded" : "failed"} with status ${response.status} in ${headersTime - startTime}ms`;
+          const responseInfo = `[${requestLogID}${retryLogStr}${specialHeaders}] ${req.method} ${url2} ${response.ok ? "succeeded" : "failed"} with status ${response.status} in ${headersTime - startTime2}ms`;
           if (!response.ok) {
             const shouldRetry = await this.shouldRetry(response, options2);
             if (retriesRemaining && shouldRetry) {
@@ -31360,7 +31360,7 @@ var init_client = __esm({
                 url: response.url,
                 status: response.status,
                 headers: response.headers,
-                durationMs: headersTime - startTime
+                durationMs: headersTime - startTime2
               });
               return this.retryRequest(options2, retriesRemaining, retryOfRequestLogID ?? requestLogID, span, response.headers);
             }
@@ -31375,7 +31375,7 @@ var init_client = __esm({
               status: response.status,
               headers: response.headers,
               body: errJSON ?? errText,
-              durationMs: Date.now() - startTime
+              durationMs: Date.now() - startTime2
             });
             releaseRequestSignal(controller);
             const err = this.makeStatusError(response.status, errJSON, errMessage, response.headers);
@@ -31387,13 +31387,13 @@ var init_client = __esm({
             url: response.url,
             status: response.status,
             headers: response.headers,
-            durationMs: headersTime - startTime
+            durationMs: headersTime - startTime2
           });
           armAbandonmentBackstop(response.body ?? response, controller);
-          return { response, options: options2, controller, requestLogID, retryOfRequestLogID, startTime };
+          return { response, options: options2, controller, requestLogID, retryOfRequestLogID, startTime: startTime2 };
         }
-        getAPIList(path26, Page2, opts) {
-          return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path26, ...opts2 })) : { method: "get", path: path26, ...opts });
+        getAPIList(path28, Page2, opts) {
+          return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path28, ...opts2 })) : { method: "get", path: path28, ...opts });
         }
         requestAPIList(Page2, options2) {
           if (!this._tracer) {
@@ -31527,14 +31527,14 @@ var init_client = __esm({
         }
         async buildRequest(inputOptions, { retryCount = 0 } = {}) {
           const options2 = { ...inputOptions };
-          const { method, path: path26, query, defaultBaseURL } = options2;
+          const { method, path: path28, query, defaultBaseURL } = options2;
           if (this._authState.resolution) {
             await this._authState.resolution;
           }
           if (!this._baseURLIsExplicit && this._authState.baseURL && this.baseURL !== this._authState.baseURL) {
             this.baseURL = this._authState.baseURL;
           }
-          const url2 = this.buildURL(path26, query, defaultBaseURL);
+          const url2 = this.buildURL(path28, query, defaultBaseURL);
           if ("timeout" in options2)
             validatePositiveInteger("timeout", options2.timeout);
           options2.timeout = options2.timeout ?? this.timeout;
@@ -32210,7 +32210,7 @@ var require_light = __commonJS({
           }
           return this.Events.trigger("scheduled", { args: this.args, options: this.options });
         }
-        async doExecute(chained, clearGlobalState, run5, free) {
+        async doExecute(chained, clearGlobalState, run2, free) {
           var error62, eventInfo, passed;
           if (this.retryCount === 0) {
             this._assertStatus("RUNNING");
@@ -32230,10 +32230,10 @@ var require_light = __commonJS({
             }
           } catch (error1) {
             error62 = error1;
-            return this._onFailure(error62, eventInfo, clearGlobalState, run5, free);
+            return this._onFailure(error62, eventInfo, clearGlobalState, run2, free);
           }
         }
-        doExpire(clearGlobalState, run5, free) {
+        doExpire(clearGlobalState, run2, free) {
           var error62, eventInfo;
           if (this._states.jobStatus(this.options.id === "RUNNING")) {
             this._states.next(this.options.id);
@@ -32241,9 +32241,9 @@ var require_light = __commonJS({
           this._assertStatus("EXECUTING");
           eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
           error62 = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
-          return this._onFailure(error62, eventInfo, clearGlobalState, run5, free);
+          return this._onFailure(error62, eventInfo, clearGlobalState, run2, free);
         }
-        async _onFailure(error62, eventInfo, clearGlobalState, run5, free) {
+        async _onFailure(error62, eventInfo, clearGlobalState, run2, free) {
           var retry2, retryAfter;
           if (clearGlobalState()) {
             retry2 = await this.Events.trigger("failed", error62, eventInfo);
@@ -32251,7 +32251,7 @@ var require_light = __commonJS({
               retryAfter = ~~retry2;
               this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
               this.retryCount++;
-              return run5(retryAfter);
+              return run2(retryAfter);
             } else {
               this.doDone(eventInfo);
               await free(this.options, eventInfo);
@@ -32889,17 +32889,17 @@ var require_light = __commonJS({
             }
           }
           _run(index2, job, wait) {
-            var clearGlobalState, free, run5;
+            var clearGlobalState, free, run2;
             job.doRun();
             clearGlobalState = this._clearGlobalState.bind(this, index2);
-            run5 = this._run.bind(this, index2, job);
+            run2 = this._run.bind(this, index2, job);
             free = this._free.bind(this, index2, job);
             return this._scheduled[index2] = {
               timeout: setTimeout(() => {
-                return job.doExecute(this._limiter, clearGlobalState, run5, free);
+                return job.doExecute(this._limiter, clearGlobalState, run2, free);
               }, wait),
               expiration: job.options.expiration != null ? setTimeout(function() {
-                return job.doExpire(clearGlobalState, run5, free);
+                return job.doExpire(clearGlobalState, run2, free);
               }, wait + job.options.expiration) : void 0,
               job
             };
@@ -33649,7 +33649,7 @@ var require_Job = __commonJS({
           options: this.options
         });
       }
-      doExecute(chained, clearGlobalState, run5, free) {
+      doExecute(chained, clearGlobalState, run2, free) {
         var _this = this;
         return _asyncToGenerator2(function* () {
           var error62, eventInfo, passed;
@@ -33675,11 +33675,11 @@ var require_Job = __commonJS({
             }
           } catch (error1) {
             error62 = error1;
-            return _this._onFailure(error62, eventInfo, clearGlobalState, run5, free);
+            return _this._onFailure(error62, eventInfo, clearGlobalState, run2, free);
           }
         })();
       }
-      doExpire(clearGlobalState, run5, free) {
+      doExpire(clearGlobalState, run2, free) {
         var error62, eventInfo;
         if (this._states.jobStatus(this.options.id === "RUNNING")) {
           this._states.next(this.options.id);
@@ -33691,9 +33691,9 @@ var require_Job = __commonJS({
           retryCount: this.retryCount
         };
         error62 = new BottleneckError(`This job timed out after ${this.options.expiration} ms.`);
-        return this._onFailure(error62, eventInfo, clearGlobalState, run5, free);
+        return this._onFailure(error62, eventInfo, clearGlobalState, run2, free);
       }
-      _onFailure(error62, eventInfo, clearGlobalState, run5, free) {
+      _onFailure(error62, eventInfo, clearGlobalState, run2, free) {
         var _this2 = this;
         return _asyncToGenerator2(function* () {
           var retry2, retryAfter;
@@ -33703,7 +33703,7 @@ var require_Job = __commonJS({
               retryAfter = ~~retry2;
               _this2.Events.trigger("retry", `Retrying ${_this2.options.id} after ${retryAfter} ms`, eventInfo);
               _this2.retryCount++;
-              return run5(retryAfter);
+              return run2(retryAfter);
             } else {
               _this2.doDone(eventInfo);
               yield free(_this2.options, eventInfo);
@@ -35716,17 +35716,17 @@ var require_Bottleneck = __commonJS({
           })();
         }
         _run(index2, job, wait) {
-          var clearGlobalState, free, run5;
+          var clearGlobalState, free, run2;
           job.doRun();
           clearGlobalState = this._clearGlobalState.bind(this, index2);
-          run5 = this._run.bind(this, index2, job);
+          run2 = this._run.bind(this, index2, job);
           free = this._free.bind(this, index2, job);
           return this._scheduled[index2] = {
             timeout: setTimeout(() => {
-              return job.doExecute(this._limiter, clearGlobalState, run5, free);
+              return job.doExecute(this._limiter, clearGlobalState, run2, free);
             }, wait),
             expiration: job.options.expiration != null ? setTimeout(function() {
-              return job.doExpire(clearGlobalState, run5, free);
+              return job.doExpire(clearGlobalState, run2, free);
             }, wait + job.options.expiration) : void 0,
             job
           };
@@ -38374,13 +38374,13 @@ function requireUtil() {
       ip.push(hex3);
     }
     if (zeroGroups.length > 0) {
-      var group = zeroGroups[zeroMaxGroup];
-      if (group.end - group.start > 0) {
-        ip.splice(group.start, group.end - group.start + 1, "");
-        if (group.start === 0) {
+      var group2 = zeroGroups[zeroMaxGroup];
+      if (group2.end - group2.start > 0) {
+        ip.splice(group2.start, group2.end - group2.start + 1, "");
+        if (group2.start === 0) {
           ip.unshift("");
         }
-        if (group.end === 7) {
+        if (group2.end === 7) {
           ip.push("");
         }
       }
@@ -48533,13 +48533,13 @@ function requireX509() {
           }
         }
         if (parent) {
-          var parents = parent;
-          if (!forge2.util.isArray(parents)) {
-            parents = [parents];
+          var parents2 = parent;
+          if (!forge2.util.isArray(parents2)) {
+            parents2 = [parents2];
           }
           var verified = false;
-          while (!verified && parents.length > 0) {
-            parent = parents.shift();
+          while (!verified && parents2.length > 0) {
+            parent = parents2.shift();
             try {
               verified = parent.verify(cert);
             } catch (ex) {
@@ -55739,11 +55739,11 @@ function requireLodash_sortby() {
     function baseForOwn(object2, iteratee) {
       return object2 && baseFor(object2, iteratee, keys);
     }
-    function baseGet(object2, path26) {
-      path26 = isKey(path26, object2) ? [path26] : castPath(path26);
-      var index2 = 0, length = path26.length;
+    function baseGet(object2, path28) {
+      path28 = isKey(path28, object2) ? [path28] : castPath(path28);
+      var index2 = 0, length = path28.length;
       while (object2 != null && index2 < length) {
-        object2 = object2[toKey(path26[index2++])];
+        object2 = object2[toKey(path28[index2++])];
       }
       return index2 && index2 == length ? object2 : void 0;
     }
@@ -55870,13 +55870,13 @@ function requireLodash_sortby() {
         return object2 === source || baseIsMatch(object2, source, matchData);
       };
     }
-    function baseMatchesProperty(path26, srcValue) {
-      if (isKey(path26) && isStrictComparable(srcValue)) {
-        return matchesStrictComparable(toKey(path26), srcValue);
+    function baseMatchesProperty(path28, srcValue) {
+      if (isKey(path28) && isStrictComparable(srcValue)) {
+        return matchesStrictComparable(toKey(path28), srcValue);
       }
       return function(object2) {
-        var objValue = get(object2, path26);
-        return objValue === void 0 && objValue === srcValue ? hasIn(object2, path26) : baseIsEqual(srcValue, objValue, void 0, UNORDERED_COMPARE_FLAG | PARTIAL_COMPARE_FLAG);
+        var objValue = get(object2, path28);
+        return objValue === void 0 && objValue === srcValue ? hasIn(object2, path28) : baseIsEqual(srcValue, objValue, void 0, UNORDERED_COMPARE_FLAG | PARTIAL_COMPARE_FLAG);
       };
     }
     function baseOrderBy(collection, iteratees, orders) {
@@ -55892,9 +55892,9 @@ function requireLodash_sortby() {
         return compareMultiple(object2, other, orders);
       });
     }
-    function basePropertyDeep(path26) {
+    function basePropertyDeep(path28) {
       return function(object2) {
-        return baseGet(object2, path26);
+        return baseGet(object2, path28);
       };
     }
     function baseRest(func, start) {
@@ -56149,11 +56149,11 @@ function requireLodash_sortby() {
         return result;
       };
     }
-    function hasPath(object2, path26, hasFunc) {
-      path26 = isKey(path26, object2) ? [path26] : castPath(path26);
-      var result, index2 = -1, length = path26.length;
+    function hasPath(object2, path28, hasFunc) {
+      path28 = isKey(path28, object2) ? [path28] : castPath(path28);
+      var result, index2 = -1, length = path28.length;
       while (++index2 < length) {
-        var key = toKey(path26[index2]);
+        var key = toKey(path28[index2]);
         if (!(result = object2 != null && hasFunc(object2, key))) {
           break;
         }
@@ -56308,12 +56308,12 @@ function requireLodash_sortby() {
     function toString(value) {
       return value == null ? "" : baseToString(value);
     }
-    function get(object2, path26, defaultValue) {
-      var result = object2 == null ? void 0 : baseGet(object2, path26);
+    function get(object2, path28, defaultValue) {
+      var result = object2 == null ? void 0 : baseGet(object2, path28);
       return result === void 0 ? defaultValue : result;
     }
-    function hasIn(object2, path26) {
-      return object2 != null && hasPath(object2, path26, baseHasIn);
+    function hasIn(object2, path28) {
+      return object2 != null && hasPath(object2, path28, baseHasIn);
     }
     function keys(object2) {
       return isArrayLike(object2) ? arrayLikeKeys(object2) : baseKeys(object2);
@@ -56321,8 +56321,8 @@ function requireLodash_sortby() {
     function identity(value) {
       return value;
     }
-    function property(path26) {
-      return isKey(path26) ? baseProperty(toKey(path26)) : basePropertyDeep(path26);
+    function property(path28) {
+      return isKey(path28) ? baseProperty(toKey(path28)) : basePropertyDeep(path28);
     }
     module2.exports = sortBy;
   })(lodash_sortby, lodash_sortby.exports);
@@ -56437,7 +56437,7 @@ async function reportIfFoundPrivateKeyP12Format({ source, context: context2, t }
   }
   try {
     const fs5 = await import("node:fs");
-    const path26 = await import("node:path");
+    const path28 = await import("node:path");
     const p12String = fs5.readFileSync(source.filePath).toString("base64");
     const forge2 = (await Promise.resolve().then(() => (init_index_BDnqZat0(), index_BDnqZat0_exports)).then(function(n) {
       return n.i;
@@ -56447,7 +56447,7 @@ async function reportIfFoundPrivateKeyP12Format({ source, context: context2, t }
     forge2.pkcs12.pkcs12FromAsn1(p12Asn1, "notasecret");
     context2.report({
       message: t("PrivateKeyP12", {
-        FILE_NAME: source.filePath ? path26.basename(source.filePath) : ""
+        FILE_NAME: source.filePath ? path28.basename(source.filePath) : ""
       }),
       range: [0, source.content.length]
     });
@@ -56464,7 +56464,7 @@ function reportIfFoundPrivateKeyJSONFormat({ source, context: context2, t }) {
     }
     context2.report({
       message: t("PrivateKeyJSON", {
-        FILE_NAME: source.filePath ? import_node_path26.default.basename(source.filePath) : ""
+        FILE_NAME: source.filePath ? import_node_path28.default.basename(source.filePath) : ""
       }),
       range: [0, source.content.length]
     });
@@ -56844,10 +56844,10 @@ function parseComment(options2) {
   const ruleIdString = commentStart === -1 ? options2 : options2.slice(0, commentStart);
   return ruleIdString.split(/,/).map((arg) => arg.trim()).filter((arg) => arg !== "") ?? [];
 }
-var import_node_path26, commonjsGlobal, regexpStringMatcher, lodash_uniq, hasRequiredLodash_uniq, lodash_uniqwith, hasRequiredLodash_uniqwith, lodash_sortby, hasRequiredLodash_sortby, escapeStringRegexp, hasRequiredEscapeStringRegexp, regexpParse, hasRequiredRegexpParse, hasRequiredRegexpStringMatcher, regexpStringMatcherExports, BUILTIN_IGNORED, messages$e, reportAWSAccessKey, reportAWSSecretAccessKey, reportAWSAccountID, creator$f, messages$d, creator$e, messages$c, isPackageFile, isNpmrc, creator$d, messages$b, creator$c, messages$a, BUILTIN_IGNORED_PATTERNS$1, creator$b, messages$9, creator$a, messages$8, creator$9, messages$7, creator$8, messages$6, PEM_CONTENT_PATTERN, creator$7, messages$5, creator$6, messages$4, creator$5, messages$3, typeMap, creator$4, messages$2, is1PasswordServiceAccountToken, creator$3, messages$1, BUILTIN_IGNORED_PATTERNS, creator$2, HTML_COMMENT_REGEXP, parseComments, CommentState, messages, creator$1, rules, creator;
+var import_node_path28, commonjsGlobal, regexpStringMatcher, lodash_uniq, hasRequiredLodash_uniq, lodash_uniqwith, hasRequiredLodash_uniqwith, lodash_sortby, hasRequiredLodash_sortby, escapeStringRegexp, hasRequiredEscapeStringRegexp, regexpParse, hasRequiredRegexpParse, hasRequiredRegexpStringMatcher, regexpStringMatcherExports, BUILTIN_IGNORED, messages$e, reportAWSAccessKey, reportAWSSecretAccessKey, reportAWSAccountID, creator$f, messages$d, creator$e, messages$c, isPackageFile, isNpmrc, creator$d, messages$b, creator$c, messages$a, BUILTIN_IGNORED_PATTERNS$1, creator$b, messages$9, creator$a, messages$8, creator$9, messages$7, creator$8, messages$6, PEM_CONTENT_PATTERN, creator$7, messages$5, creator$6, messages$4, creator$5, messages$3, typeMap, creator$4, messages$2, is1PasswordServiceAccountToken, creator$3, messages$1, BUILTIN_IGNORED_PATTERNS, creator$2, HTML_COMMENT_REGEXP, parseComments, CommentState, messages, creator$1, rules, creator;
 var init_index_Cq_34xZU = __esm({
   "node_modules/@secretlint/secretlint-rule-preset-recommend/module/index-Cq-34xZU.js"() {
-    import_node_path26 = __toESM(require("node:path"), 1);
+    import_node_path28 = __toESM(require("node:path"), 1);
     commonjsGlobal = typeof globalThis !== "undefined" ? globalThis : typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
     regexpStringMatcher = {};
     lodash_sortby = { exports: {} };
@@ -57711,7 +57711,7 @@ var init_index_Cq_34xZU = __esm({
 });
 
 // src/session/cli.ts
-var import_node_fs4 = require("node:fs");
+var import_node_fs5 = require("node:fs");
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -58530,10 +58530,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema2) {
   return mergeDefs(schema2._zod.def);
 }
-function getElementAtPath(obj, path26) {
-  if (!path26)
+function getElementAtPath(obj, path28) {
+  if (!path28)
     return obj;
-  return path26.reduce((acc, key) => acc?.[key], obj);
+  return path28.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -58873,11 +58873,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path26, issues) {
+function prefixIssues(path28, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path26);
+    iss.path.unshift(path28);
     return iss;
   });
 }
@@ -59339,16 +59339,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path26 = []) => {
+  const processError = (error63, path28 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path26, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path28, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path26, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path28, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path26, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path28, ...issue2.path]);
       } else {
-        const fullpath = [...path26, ...issue2.path];
+        const fullpath = [...path28, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -59387,17 +59387,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error63, path26 = []) => {
+  const processError = (error63, path28 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path26, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path28, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path26, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path28, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path26, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path28, ...issue2.path]);
       } else {
-        const fullpath = [...path26, ...issue2.path];
+        const fullpath = [...path28, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -59436,8 +59436,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path26 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path26) {
+  const path28 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path28) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -76575,13 +76575,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path26 = ref.slice(1).split("/").filter(Boolean);
-  if (path26.length === 0) {
+  const path28 = ref.slice(1).split("/").filter(Boolean);
+  if (path28.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path26[0] === defsKey) {
-    const key = path26[1] === void 0 ? void 0 : decodeJSONPointerSegment(path26[1]);
+  if (path28[0] === defsKey) {
+    const key = path28[1] === void 0 ? void 0 : decodeJSONPointerSegment(path28[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -77216,7 +77216,7 @@ function visit(schema2, fnOrHandlers) {
     return h ? h(node3, rewritten) : node3;
   };
   const cache = /* @__PURE__ */ new Map();
-  function run5(s) {
+  function run2(s) {
     const cached2 = cache.get(s);
     if (cached2 === RESOLVING) {
       return new $ZodLazy({
@@ -77242,21 +77242,21 @@ function visit(schema2, fnOrHandlers) {
         let changed = false;
         const newShape = {};
         for (const k of keys) {
-          const mapped = run5(oldShape[k]);
+          const mapped = run2(oldShape[k]);
           if (mapped !== oldShape[k])
             changed = true;
           newShape[k] = mapped;
         }
         let newCatchall = def.catchall;
         if (def.catchall) {
-          newCatchall = run5(def.catchall);
+          newCatchall = run2(def.catchall);
           if (newCatchall !== def.catchall)
             changed = true;
         }
         return changed ? clone(s, { ...def, shape: newShape, catchall: newCatchall }) : s;
       }
       case "array": {
-        const mapped = run5(def.element);
+        const mapped = run2(def.element);
         return mapped === def.element ? s : clone(s, { ...def, element: mapped });
       }
       case "tuple": {
@@ -77264,14 +77264,14 @@ function visit(schema2, fnOrHandlers) {
         let changed = false;
         const newItems = [];
         for (const item of oldItems) {
-          const mapped = run5(item);
+          const mapped = run2(item);
           if (mapped !== item)
             changed = true;
           newItems.push(mapped);
         }
         let newRest = def.rest;
         if (def.rest) {
-          newRest = run5(def.rest);
+          newRest = run2(def.rest);
           if (newRest !== def.rest)
             changed = true;
         }
@@ -77279,12 +77279,12 @@ function visit(schema2, fnOrHandlers) {
       }
       case "record":
       case "map": {
-        const newKey = run5(def.keyType);
-        const newVal = run5(def.valueType);
+        const newKey = run2(def.keyType);
+        const newVal = run2(def.valueType);
         return newKey === def.keyType && newVal === def.valueType ? s : clone(s, { ...def, keyType: newKey, valueType: newVal });
       }
       case "set": {
-        const newVal = run5(def.valueType);
+        const newVal = run2(def.valueType);
         return newVal === def.valueType ? s : clone(s, { ...def, valueType: newVal });
       }
       case "union": {
@@ -77292,7 +77292,7 @@ function visit(schema2, fnOrHandlers) {
         let changed = false;
         const newOptions = [];
         for (const opt of oldOptions) {
-          const mapped = run5(opt);
+          const mapped = run2(opt);
           if (mapped !== opt)
             changed = true;
           newOptions.push(mapped);
@@ -77300,8 +77300,8 @@ function visit(schema2, fnOrHandlers) {
         return changed ? clone(s, { ...def, options: newOptions }) : s;
       }
       case "intersection": {
-        const newLeft = run5(def.left);
-        const newRight = run5(def.right);
+        const newLeft = run2(def.left);
+        const newRight = run2(def.right);
         return newLeft === def.left && newRight === def.right ? s : clone(s, { ...def, left: newLeft, right: newRight });
       }
       case "optional":
@@ -77313,23 +77313,23 @@ function visit(schema2, fnOrHandlers) {
       case "nonoptional":
       case "promise":
       case "success": {
-        const newInner = run5(def.innerType);
+        const newInner = run2(def.innerType);
         return newInner === def.innerType ? s : clone(s, { ...def, innerType: newInner });
       }
       case "pipe": {
-        const newIn = run5(def.in);
-        const newOut = run5(def.out);
+        const newIn = run2(def.in);
+        const newOut = run2(def.out);
         return newIn === def.in && newOut === def.out ? s : clone(s, { ...def, in: newIn, out: newOut });
       }
       case "function": {
-        const newInput = run5(def.input);
-        const newOutput = run5(def.output);
+        const newInput = run2(def.input);
+        const newOutput = run2(def.output);
         return newInput === def.input && newOutput === def.output ? s : clone(s, { ...def, input: newInput, output: newOutput });
       }
       case "lazy": {
         const original = def.getter;
         const { _cachedInner, ...rest } = def;
-        return clone(s, { ...rest, getter: () => run5(original()) });
+        return clone(s, { ...rest, getter: () => run2(original()) });
       }
       // A leaf by choice: `parts` are regex fragments, not data positions.
       case "template_literal":
@@ -77360,7 +77360,7 @@ function visit(schema2, fnOrHandlers) {
       }
     }
   }
-  return run5(schema2);
+  return run2(schema2);
 }
 
 // node_modules/zod/v4/classic/deep-partial.js
@@ -77465,7 +77465,7 @@ var DoctorReport = external_exports.object({
   /** The BATON_APP_URL the publish job traded its token at. */
   appUrl: external_exports.string().max(2e3),
   probes: external_exports.object(
-    Object.fromEntries(PUBLISH_PROBES.map((probe) => [probe, Probe]))
+    Object.fromEntries(PUBLISH_PROBES.map((probe2) => [probe2, Probe]))
   )
 });
 var MEANING = {
@@ -77537,18 +77537,18 @@ function renderDoctorReport(report) {
 function probeChecks(report) {
   const answers = [
     ...PUBLISH_PROBES.map(
-      (probe) => [probe, report.probes[probe]]
+      (probe2) => [probe2, report.probes[probe2]]
     ),
     ...report.agent ? [
       ["collaborator-permission", report.agent.collaboratorPermission]
     ] : []
   ];
-  return answers.map(([probe, { answer, detail }]) => {
-    const meaning = MEANING[probe];
+  return answers.map(([probe2, { answer, detail }]) => {
+    const meaning = MEANING[probe2];
     const said = `${meaning.question}: ${answer}`;
     if (answer === "unknown") {
       return {
-        id: `probe ${probe}`,
+        id: `probe ${probe2}`,
         ok: false,
         message: `${said} (${detail})`,
         fix: "run the doctor again; the run summary has the detail"
@@ -77556,17 +77556,17 @@ function probeChecks(report) {
     }
     const consequence = answer === "yes" ? meaning.yes : meaning.no;
     if (meaning.fails === answer) {
-      return { id: `probe ${probe}`, ok: false, message: `${said}: ${consequence}`, fix: detail };
+      return { id: `probe ${probe2}`, ok: false, message: `${said}: ${consequence}`, fix: detail };
     }
-    return { id: `probe ${probe}`, ok: true, message: `${said}: ${consequence}` };
+    return { id: `probe ${probe2}`, ok: true, message: `${said}: ${consequence}` };
   });
 }
 
 // src/session/step-summary.ts
 var import_promises = require("node:fs/promises");
-async function appendStepSummary(path26, markdown) {
-  if (!path26) return;
-  await (0, import_promises.appendFile)(path26, `${markdown.trimEnd()}
+async function appendStepSummary(path28, markdown) {
+  if (!path28) return;
+  await (0, import_promises.appendFile)(path28, `${markdown.trimEnd()}
 
 `);
 }
@@ -79099,7 +79099,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path26) => path26.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path28) => path28.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -79307,10 +79307,10 @@ function createSessionOctokit({
   });
 }
 function spacedWrites(minTime) {
-  const group = (id) => new import_bottleneck.default.Group({ id, maxConcurrent: 1, minTime });
+  const group2 = (id) => new import_bottleneck.default.Group({ id, maxConcurrent: 1, minTime });
   return {
-    write: group("baton-session-write"),
-    notifications: group("baton-session-notifications")
+    write: group2("baton-session-write"),
+    notifications: group2("baton-session-notifications")
   };
 }
 function loggingFetch(fetch2, log2, token) {
@@ -82694,7 +82694,7 @@ function neutralizeMentionsIn(text, joiner = "​") {
 }
 function code(text) {
   const flat = text.replace(NEWLINES, " ");
-  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run5) => run5.length));
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run2) => run2.length));
   const fence = "`".repeat(longest + 1);
   const pad = /^`|`$/.test(flat) ? " " : "";
   const inner = flat === "" ? " " : `${pad}${flat}${pad}`;
@@ -82793,6 +82793,17 @@ function hostAllowed(host, allow) {
     if (e.startsWith("*.")) return h.endsWith(e.slice(1)) && h.length > e.length - 1;
     return e === h;
   });
+}
+var SANDBOX_PROXY_PORT = 3128;
+var TUNNEL_PORT = 443;
+var PLAIN_HTTP_PORT = 80;
+function portAllowed({
+  host,
+  port,
+  tunnel
+}) {
+  if (tunnel) return port === TUNNEL_PORT;
+  return port === PLAIN_HTTP_PORT && hostAllowed(host, DISTRIBUTION_HOSTS);
 }
 var HOST_PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 function describeBlocked(blocked) {
@@ -82912,9 +82923,12 @@ var Session = external_exports.strictObject({
    * Maven Central, RubyGems) and the distribution's package archive, through
    * the session's proxy; every other connection is refused and counted in the
    * worker's pull request. `allow` adds host names (`*.example.com` for every
-   * subdomain of example.com) or IP addresses. `open`: any host (the status
-   * comment says so); also for runners where the session cannot set packet
-   * filter rules (no root, no passwordless sudo, no iptables).
+   * subdomain of example.com) or IP addresses; `ports` the ports of services
+   * on the runner's own loopback (a database the setup started) that the
+   * commands reach at `127.0.0.1:<port>`, which the sandbox's network
+   * otherwise hides. `open`: the runner's network, any host (the status
+   * comment says so); without a tools user (local runs) the only setting that
+   * lets the commands run unconfined.
    */
   network: external_exports.union([
     external_exports.literal("open"),
@@ -82924,9 +82938,15 @@ var Session = external_exports.strictObject({
           (host) => HOST_PATTERN.test(host) || isIpLiteral(host),
           "must be a host name, *.domain for its subdomains, or an IP address"
         )
-      ).max(200).default([])
+      ).max(200).default([]),
+      ports: external_exports.array(
+        external_exports.number().int().min(1).max(65535).refine(
+          (port) => port !== SANDBOX_PROXY_PORT,
+          `${SANDBOX_PROXY_PORT} is where the sandbox reaches the egress proxy`
+        )
+      ).max(20).default([])
     })
-  ]).default({ allow: [] })
+  ]).default({ allow: [], ports: [] })
 });
 var DEFAULT_MAX_USD = 50;
 var Budget = external_exports.strictObject({
@@ -83784,8 +83804,8 @@ function renderSystemPrompt({
     `- Finish by calling ${submit} exactly once. It is checked: if it is not accepted, correct every problem listed and call it again.`
   ].join("\n");
 }
-function pathLine(path26, present) {
-  return present ? `\`${path26}\`` : `\`${path26}\` (absent in this checkout; go on without it)`;
+function pathLine(path28, present) {
+  return present ? `\`${path28}\`` : `\`${path28}\` (absent in this checkout; go on without it)`;
 }
 function renderReadOnlySystemPrompt(ctx, { role, submit }) {
   return renderSystemPrompt({
@@ -83871,7 +83891,8 @@ async function openContext({
     now: options2.now ?? Date.now,
     log: options2.log ?? ((line) => process.stderr.write(`baton: ${line}
 `)),
-    ...options2.egressHosts ? { egressHosts: options2.egressHosts } : {}
+    ...options2.egressHosts ? { egressHosts: options2.egressHosts } : {},
+    ...options2.unconfined ? { unconfined: true } : {}
   };
 }
 async function openSteering(options2, eventPath) {
@@ -84004,7 +84025,7 @@ var MAX_FOLLOW_UP_ROUNDS = 5;
 var WorkerId = external_exports.string().regex(WORKER_ID, "a worker id is W<wave>.<seq>, like W1.2");
 var BuildType = external_exports.enum(["code", "research", "content"]);
 var OutputPath = external_exports.string().trim().min(1).max(300).refine(
-  (path26) => !path26.startsWith("/") && !path26.split("/").some((part) => part === ".." || part === "." || part === "") && !path26.startsWith(".baton/") && !path26.startsWith(".github/"),
+  (path28) => !path28.startsWith("/") && !path28.split("/").some((part) => part === ".." || part === "." || part === "") && !path28.startsWith(".baton/") && !path28.startsWith(".github/"),
   "an output is a file path relative to the repository root, without .., outside .baton/ and .github/"
 );
 var PlanWorker = external_exports.strictObject({
@@ -84268,17 +84289,17 @@ function planSchemaProblems(raw, issues) {
     return [`${place}: ${issue2.message}${got}.`];
   });
 }
-function renderPath(path26) {
-  return path26.map((key, i) => typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`).join("");
+function renderPath(path28) {
+  return path28.map((key, i) => typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`).join("");
 }
-function workerNameAt(raw, path26) {
-  if (path26[0] !== "workers" || typeof path26[1] !== "number" || path26[2] === "id") return "";
-  const id = valueAt(raw, ["workers", path26[1], "id"]);
+function workerNameAt(raw, path28) {
+  if (path28[0] !== "workers" || typeof path28[1] !== "number" || path28[2] === "id") return "";
+  const id = valueAt(raw, ["workers", path28[1], "id"]);
   return typeof id === "string" ? ` (worker ${id})` : "";
 }
-function valueAt(raw, path26) {
+function valueAt(raw, path28) {
   let value = raw;
-  for (const key of path26) {
+  for (const key of path28) {
     if (typeof value !== "object" || value === null) return void 0;
     value = value[key];
   }
@@ -84606,12 +84627,12 @@ function dependencyProblems(workers) {
 function briefProblems(workers, briefSizes) {
   const ids = [...new Set(workers.map((worker) => worker.id))];
   return ids.flatMap((id) => {
-    const path26 = `workers/${id}.md`;
-    const size = briefSizes[path26];
-    if (size === void 0) return [`${id} has no brief: commit ${path26} beside plan.json.`];
+    const path28 = `workers/${id}.md`;
+    const size = briefSizes[path28];
+    if (size === void 0) return [`${id} has no brief: commit ${path28} beside plan.json.`];
     if (size <= BRIEF_MAX_BYTES) return [];
     return [
-      `The brief of ${id} (${path26}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
+      `The brief of ${id} (${path28}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
     ];
   });
 }
@@ -85019,11 +85040,11 @@ async function commitAll(options2, message, source = { workDir: options2.root })
   const merging = await gitSucceeds(options2, ["rev-parse", "-q", "--verify", "MERGE_HEAD"]);
   const headTree = await git(options2, ["rev-parse", "HEAD^{tree}"]);
   if (tree === headTree && !merging) return false;
-  const parents = merging ? ["-p", head, "-p", await git(options2, ["rev-parse", "MERGE_HEAD"])] : ["-p", head];
+  const parents2 = merging ? ["-p", head, "-p", await git(options2, ["rev-parse", "MERGE_HEAD"])] : ["-p", head];
   const commit = await git({ ...options2, env: batonIdentity(options2.env) }, [
     "commit-tree",
     tree,
-    ...parents,
+    ...parents2,
     "-m",
     message
   ]);
@@ -85421,8 +85442,8 @@ async function runSummaryRole(ctx) {
   const workers = (plan?.workers ?? []).filter((worker) => worker.loop === loop);
   const completions = await Promise.all(
     workers.map(async ({ id }) => {
-      const path26 = completionPath(build, id);
-      return { worker: id, path: path26, present: await existsIn(ctx.root, path26) };
+      const path28 = completionPath(build, id);
+      return { worker: id, path: path28, present: await existsIn(ctx.root, path28) };
     })
   );
   const outcome = await converse(ctx, {
@@ -85462,8 +85483,8 @@ async function readFocus(ctx) {
   return { author: comment.user?.login ?? "someone", body: comment.body ?? "" };
 }
 async function skill(ctx, role) {
-  const path26 = skillPath(role);
-  return { path: path26, present: await existsIn(ctx.root, path26) };
+  const path28 = skillPath(role);
+  return { path: path28, present: await existsIn(ctx.root, path28) };
 }
 function readOnly(ctx) {
   return createReadOnlyTools({ root: ctx.root, maxOutputChars: ctx.limits.maxToolOutputChars });
@@ -86313,26 +86334,26 @@ var READERS = [
   [/(?:^|\/)pom\.xml$/, pom],
   [/(?:^|\/)build\.gradle(?:\.kts)?$/, gradle]
 ];
-function isDependencyFile(path26) {
-  return READERS.some(([pattern]) => pattern.test(path26));
+function isDependencyFile(path28) {
+  return READERS.some(([pattern]) => pattern.test(path28));
 }
 var NAMES_MAX = 50;
 function findAddedDependencies(files) {
   const changes = [];
-  for (const { path: path26, added } of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
-    const reader = READERS.find(([pattern]) => pattern.test(path26))?.[1];
+  for (const { path: path28, added } of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
+    const reader = READERS.find(([pattern]) => pattern.test(path28))?.[1];
     if (!reader) continue;
     const names = [...new Set(added.map(reader).filter((name) => name !== null))];
-    changes.push({ path: path26, names });
+    changes.push({ path: path28, names });
   }
   return changes;
 }
 function renderDependencyLines(changes) {
-  return changes.map(({ path: path26, names }) => {
-    if (names.length === 0) return `${path26}: changed, no new entry recognised`;
+  return changes.map(({ path: path28, names }) => {
+    if (names.length === 0) return `${path28}: changed, no new entry recognised`;
     const shown = names.slice(0, NAMES_MAX).join(", ");
     const more = names.length > NAMES_MAX ? ` and ${names.length - NAMES_MAX} more` : "";
-    return `${path26}: ${shown}${more}`;
+    return `${path28}: ${shown}${more}`;
   });
 }
 function addedLinesOf(patch) {
@@ -86350,10 +86371,10 @@ function visibleName(name) {
     (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`
   );
 }
-function findChangedFile(files, path26) {
+function findChangedFile(files, path28) {
   return files.find((f) => {
     const shown = visibleName(f.filename);
-    return path26 === f.filename || path26 === shown || path26 === shown.slice(1, -1);
+    return path28 === f.filename || path28 === shown || path28 === shown.slice(1, -1);
   });
 }
 function renderReviewPrompt({
@@ -86392,11 +86413,11 @@ function renderReviewPrompt({
     "Comments on lines outside the diff are moved into the body."
   ].join("\n");
 }
-function testsLine({ run: run5, report }) {
-  if (!run5)
+function testsLine({ run: run2, report }) {
+  if (!run2)
     return `Tests: the worker's report \`${report}\` says nothing of them; run none yourself, judge by reading.`;
-  const command = run5.command ? `\`${run5.command.replaceAll("`", "")}\`` : "no command";
-  switch (run5.status) {
+  const command = run2.command ? `\`${run2.command.replaceAll("`", "")}\`` : "no command";
+  switch (run2.status) {
     case "passed":
       return `Tests: the work session ran ${command} before handing in, and they passed.`;
     case "failed":
@@ -86404,7 +86425,7 @@ function testsLine({ run: run5, report }) {
     case "not-run":
       return `Tests: not run by the work session (the reason is under \`tests.detail\` in \`${report}\`).`;
     default: {
-      const _exhaustive = run5.status;
+      const _exhaustive = run2.status;
       return _exhaustive;
     }
   }
@@ -86680,8 +86701,8 @@ async function runSynthesisRole(ctx) {
 }
 
 // src/session/agent/roles/work-role.ts
-var import_promises22 = require("node:fs/promises");
-var import_node_path21 = __toESM(require("node:path"), 1);
+var import_promises25 = require("node:fs/promises");
+var import_node_path23 = __toESM(require("node:path"), 1);
 
 // src/session/agent/prompts/work-prompt.ts
 function renderWorkPrompt({
@@ -86735,175 +86756,515 @@ function renderWorkPrompt({
 }
 
 // src/session/agent/sandbox/sandbox.ts
-var import_node_child_process4 = require("node:child_process");
-var import_promises18 = require("node:fs/promises");
+var import_node_child_process6 = require("node:child_process");
+var import_node_fs2 = require("node:fs");
+var import_promises21 = require("node:fs/promises");
 var import_node_os = require("node:os");
-var import_node_path17 = __toESM(require("node:path"), 1);
-var import_node_util4 = require("node:util");
+var import_node_path19 = __toESM(require("node:path"), 1);
 
-// src/session/agent/sandbox/open-egress.ts
-var import_node_child_process3 = require("node:child_process");
-var import_node_util3 = require("node:util");
+// src/session/agent/sandbox/loopback-ports.ts
+var import_promises17 = require("node:fs/promises");
+var import_node_net = require("node:net");
+var import_node_path17 = __toESM(require("node:path"), 1);
+async function openLoopbackPorts({
+  ports,
+  dir
+}) {
+  const servers = [];
+  const sockets = /* @__PURE__ */ new Set();
+  const track2 = (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => socket.destroy());
+  };
+  const forwards = [];
+  for (const port of new Set(ports)) {
+    const socket = import_node_path17.default.join(dir, `port-${port}.sock`);
+    const server = (0, import_node_net.createServer)((client) => {
+      const service = (0, import_node_net.connect)({ host: "127.0.0.1", port });
+      track2(client);
+      track2(service);
+      client.on("close", () => service.destroy());
+      service.on("close", () => client.destroy());
+      client.pipe(service).pipe(client);
+    });
+    await (0, import_promises17.rm)(socket, { force: true });
+    await new Promise((resolve2, reject) => {
+      server.once("error", reject);
+      server.listen(socket, () => resolve2());
+    });
+    servers.push(server);
+    forwards.push({ port, socket });
+  }
+  return {
+    forwards,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await Promise.all(
+        servers.map((server) => new Promise((resolve2) => server.close(() => resolve2())))
+      );
+    }
+  };
+}
 
 // src/session/agent/sandbox/proxy.ts
-var import_promises17 = require("node:dns/promises");
+var import_promises18 = require("node:dns/promises");
+var import_promises19 = require("node:fs/promises");
 var import_node_http = __toESM(require("node:http"), 1);
-var import_node_net = require("node:net");
-function forbiddenAddress(address) {
-  const a = address.toLowerCase();
-  if ((0, import_node_net.isIP)(a) === 4) {
-    const [first = 0, second = 0] = a.split(".").map(Number);
-    return first === 127 || first === 0 || first === 169 && second === 254 || first >= 224;
-  }
-  if (a.startsWith("::ffff:")) return forbiddenAddress(a.slice(7));
-  return a === "::1" || a === "::" || a.startsWith("fe8") || a.startsWith("fe9") || a.startsWith("fea") || a.startsWith("feb") || a.startsWith("ff");
+var import_node_net3 = require("node:net");
+
+// src/session/agent/sandbox/addresses.ts
+var import_node_net2 = require("node:net");
+function refusedAddress(address, { resolved: resolved2 }) {
+  const bytes = addressBytes(address);
+  if (!bytes) return "not an IP address";
+  const v4 = bytes.length === 4 ? bytes : embeddedV4(bytes);
+  const range = v4 ? rangeV4(v4) : rangeV6(bytes);
+  if (range === null) return null;
+  if (range.always || resolved2) return range.name;
+  return null;
 }
-var defaultResolver = async (host) => (await (0, import_promises17.lookup)(host, { all: true, verbatim: true })).map((entry) => entry.address);
+function rangeV4([a = 0, b = 0, c = 0]) {
+  if (a === 0) return { name: "unspecified", always: true };
+  if (a === 127) return { name: "loopback", always: true };
+  if (a === 169 && b === 254) return { name: "link-local (metadata service)", always: true };
+  if (a >= 224) return { name: "multicast, reserved or broadcast", always: true };
+  if (a === 10 || a === 172 && b >= 16 && b <= 31 || a === 192 && b === 168)
+    return { name: "private", always: false };
+  if (a === 100 && b >= 64 && b <= 127)
+    return { name: "shared (carrier-grade NAT)", always: false };
+  if (a === 192 && b === 0 && c === 0 || a === 198 && (b === 18 || b === 19))
+    return { name: "special-purpose", always: false };
+  return null;
+}
+function rangeV6(bytes) {
+  const [first = 0, second = 0] = bytes;
+  if (bytes.every((byte, i) => byte === 0 || i === 15 && byte === 1))
+    return { name: bytes[15] === 1 ? "loopback" : "unspecified", always: true };
+  if (first === 254 && (second & 192) === 128)
+    return { name: "link-local (metadata service)", always: true };
+  if (first === 255) return { name: "multicast", always: true };
+  if (isAwsMetadataV6(bytes)) return { name: "link-local (metadata service)", always: true };
+  if ((first & 254) === 252) return { name: "private", always: false };
+  return null;
+}
+function isAwsMetadataV6(bytes) {
+  const expected = [253, 0, 14, 194, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 84];
+  return expected.every((byte, i) => bytes[i] === byte);
+}
+function embeddedV4(bytes) {
+  const zeros = (from, to) => bytes.slice(from, to).every((byte) => byte === 0);
+  if (zeros(0, 10) && bytes[10] === 255 && bytes[11] === 255) return bytes.slice(12);
+  if (zeros(0, 12) && !zeros(12, 15)) return bytes.slice(12);
+  const nat64 = [0, 100, 255, 155];
+  if (nat64.every((byte, i) => bytes[i] === byte) && zeros(4, 12)) return bytes.slice(12);
+  if (bytes[0] === 32 && bytes[1] === 2) return bytes.slice(2, 6);
+  return null;
+}
+function addressBytes(address) {
+  const text = address.toLowerCase().replace(/^\[(.*)\]$/, "$1").replace(/%.*$/, "");
+  const family = (0, import_node_net2.isIP)(text);
+  if (family === 4) return text.split(".").map(Number);
+  if (family !== 6) return null;
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  const hex3 = dotted ? `${text.slice(0, dotted.index)}${group(dotted[1], dotted[2])}:${group(dotted[3], dotted[4])}` : text;
+  const [left = "", right] = hex3.split("::");
+  const groups2 = (part) => part ? part.split(":") : [];
+  const leftGroups = groups2(left);
+  const rightGroups = right === void 0 ? [] : groups2(right);
+  const missing = 8 - leftGroups.length - rightGroups.length;
+  if (missing < 0 || right === void 0 && missing !== 0) return null;
+  const all = [...leftGroups, ...Array(missing).fill("0"), ...rightGroups];
+  return all.flatMap((part) => {
+    const value = Number.parseInt(part, 16);
+    return [value >> 8, value & 255];
+  });
+}
+function group(high = "0", low = "0") {
+  return (Number(high) << 8 | Number(low)).toString(16);
+}
+
+// src/session/agent/sandbox/client-hello.ts
+var RECORD_HANDSHAKE = 22;
+var HANDSHAKE_CLIENT_HELLO = 1;
+var EXTENSION_SERVER_NAME = 0;
+var NAME_TYPE_HOST_NAME = 0;
+var MAX_CLIENT_HELLO_BYTES = 64 * 1024;
+var HOST_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
+function parseClientHello(data) {
+  const message = handshakeMessage(data);
+  if (message.kind !== "whole") return message;
+  return readHello(message.bytes);
+}
+function handshakeMessage(data) {
+  const fragments = [];
+  let held = 0;
+  let offset = 0;
+  for (; ; ) {
+    if (held >= 4) {
+      const head = concat(fragments, held);
+      if (head[0] !== HANDSHAKE_CLIENT_HELLO)
+        return { kind: "invalid", why: "the first handshake message is not a ClientHello" };
+      const length2 = 4 + readUint(head, 1, 3);
+      if (length2 > MAX_CLIENT_HELLO_BYTES)
+        return { kind: "invalid", why: "the ClientHello is too large" };
+      if (held >= length2) return { kind: "whole", bytes: head.subarray(0, length2) };
+    }
+    if (data.length < offset + 5) return { kind: "incomplete" };
+    if (data[offset] !== RECORD_HANDSHAKE)
+      return { kind: "invalid", why: "not a TLS handshake record" };
+    if (data[offset + 1] !== 3) return { kind: "invalid", why: "not a TLS record version" };
+    const length = readUint(data, offset + 3, 2);
+    if (length === 0 || length > 16384)
+      return { kind: "invalid", why: "a TLS record of no or too many bytes" };
+    if (data.length < offset + 5 + length) return { kind: "incomplete" };
+    fragments.push(data.subarray(offset + 5, offset + 5 + length));
+    held += length;
+    offset += 5 + length;
+  }
+}
+function readHello(hello) {
+  const reader = new Reader(hello, 4);
+  reader.skip(2 + 32);
+  reader.skip(reader.uint(1));
+  reader.skip(reader.uint(2));
+  reader.skip(reader.uint(1));
+  if (reader.failed) return { kind: "invalid", why: "a truncated ClientHello" };
+  if (reader.atEnd()) return { kind: "hello", serverName: null };
+  const end = reader.offset + 2 + reader.uint(2);
+  if (end !== hello.length) return { kind: "invalid", why: "extensions of the wrong length" };
+  let serverName = null;
+  let seen = false;
+  while (!reader.failed && reader.offset < end) {
+    const type2 = reader.uint(2);
+    const length = reader.uint(2);
+    const body = reader.bytes(length);
+    if (type2 !== EXTENSION_SERVER_NAME || reader.failed) continue;
+    if (seen) return { kind: "invalid", why: "two server_name extensions" };
+    seen = true;
+    const name = readServerName(body);
+    if (typeof name !== "string") return name;
+    serverName = name;
+  }
+  if (reader.failed || reader.offset !== end)
+    return { kind: "invalid", why: "a truncated extension" };
+  return { kind: "hello", serverName };
+}
+function readServerName(body) {
+  const reader = new Reader(body, 0);
+  const listEnd = 2 + reader.uint(2);
+  if (listEnd !== body.length)
+    return { kind: "invalid", why: "a server_name list of the wrong length" };
+  const names = [];
+  while (!reader.failed && reader.offset < listEnd) {
+    const type2 = reader.uint(1);
+    const name2 = reader.bytes(reader.uint(2));
+    if (type2 !== NAME_TYPE_HOST_NAME)
+      return { kind: "invalid", why: "a server name of another type" };
+    names.push(String.fromCharCode(...name2).toLowerCase());
+  }
+  if (reader.failed) return { kind: "invalid", why: "a truncated server_name" };
+  const [name] = names;
+  if (names.length !== 1 || name === void 0)
+    return { kind: "invalid", why: "a server_name that names no or several hosts" };
+  if (!HOST_NAME.test(name) || name.length > 253)
+    return { kind: "invalid", why: "a server name that is not a host name" };
+  return name;
+}
+function readUint(data, offset, bytes) {
+  let value = 0;
+  for (let i = 0; i < bytes; i++) value = value * 256 + (data[offset + i] ?? 0);
+  return value;
+}
+function concat(parts, length) {
+  if (parts.length === 1 && parts[0]) return parts[0];
+  const whole = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    whole.set(part, at);
+    at += part.length;
+  }
+  return whole;
+}
+var Reader = class {
+  failed = false;
+  offset;
+  data;
+  constructor(data, offset) {
+    this.data = data;
+    this.offset = offset;
+  }
+  atEnd() {
+    return this.offset === this.data.length;
+  }
+  uint(bytes) {
+    if (this.offset + bytes > this.data.length) return this.fail(0);
+    const value = readUint(this.data, this.offset, bytes);
+    this.offset += bytes;
+    return value;
+  }
+  bytes(length) {
+    if (this.offset + length > this.data.length) return this.fail(new Uint8Array(0));
+    const value = this.data.subarray(this.offset, this.offset + length);
+    this.offset += length;
+    return value;
+  }
+  skip(length) {
+    this.bytes(length);
+  }
+  fail(value) {
+    this.failed = true;
+    this.offset = this.data.length;
+    return value;
+  }
+};
+
+// src/session/agent/sandbox/tunnel.ts
+var HELLO_TIMEOUT_MS = 1e4;
+function relayTunnel({
+  client,
+  upstream,
+  head,
+  host,
+  port,
+  refuse: refuse2
+}) {
+  let held = head;
+  const close = () => {
+    client.destroy();
+    upstream.destroy();
+  };
+  const refused = (why) => {
+    refuse2(host, port, why);
+    close();
+  };
+  const timer = setTimeout(() => refused("no TLS ClientHello"), HELLO_TIMEOUT_MS);
+  const judge = () => {
+    const hello = parseClientHello(held);
+    if (hello.kind === "incomplete") {
+      if (held.length > MAX_CLIENT_HELLO_BYTES + 1024) refused("not a TLS ClientHello");
+      return;
+    }
+    clearTimeout(timer);
+    client.off("data", onData);
+    if (hello.kind === "invalid") return refused(`not a TLS ClientHello: ${hello.why}`);
+    const expected = isIpLiteral(host) ? null : host;
+    if (hello.serverName !== expected) {
+      return refused(
+        hello.serverName === null ? "its TLS ClientHello names no server (SNI)" : "its TLS ClientHello names another server (SNI)"
+      );
+    }
+    upstream.write(held);
+    upstream.pipe(client);
+    client.pipe(upstream);
+  };
+  const onData = (chunk) => {
+    held = Buffer.concat([held, chunk]);
+    judge();
+  };
+  upstream.on("error", close);
+  upstream.on("close", () => client.destroy());
+  client.on("close", () => {
+    clearTimeout(timer);
+    upstream.destroy();
+  });
+  client.on("data", onData);
+  client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+  if (held.length > 0) judge();
+}
+
+// src/session/agent/sandbox/proxy.ts
+var defaultResolver = async (host) => (await (0, import_promises18.lookup)(host, { all: true, verbatim: true })).map((entry) => entry.address);
 async function startEgressProxy({
+  socket,
   allow,
   log: log2,
   hosts = {},
-  resolve: resolve2 = defaultResolver
+  resolve: resolve2 = defaultResolver,
+  connect = connectTo
 }) {
   const counts = /* @__PURE__ */ new Map();
   const sockets = /* @__PURE__ */ new Set();
-  const refuse2 = (host, port2, why) => {
+  const refuse2 = (host, port, why) => {
     const listed = counts.size < MAX_LISTED || counts.has(`${host}
-${port2}`);
+${port}`);
     const key = listed ? `${host}
-${port2}` : OTHER_HOSTS;
-    const entry = counts.get(key) ?? (listed ? { host, port: port2, count: 0 } : { host: OTHER_HOSTS, port: 0, count: 0 });
+${port}` : OTHER_HOSTS;
+    const entry = counts.get(key) ?? (listed ? { host, port, count: 0 } : { host: OTHER_HOSTS, port: 0, count: 0 });
     entry.count++;
     counts.set(key, entry);
-    log2(`egress: refused ${host.includes(":") ? `[${host}]` : host}:${port2} (${why})`);
+    log2(`egress: refused ${host.includes(":") ? `[${host}]` : host}:${port} (${why})`);
   };
-  const addressesOf = async (host) => {
-    const mapped = hosts[host];
-    if (mapped) return [mapped];
-    if (isIpLiteral(host)) return [host];
-    return resolve2(host);
-  };
-  const open2 = async (rawHost, port2) => {
-    const host = normalizeHost(rawHost);
-    if (!(port2 > 0 && port2 < 65536)) return "not a host and port";
-    if ((!HOST_PATTERN.test(host) || host.startsWith("*")) && (0, import_node_net.isIP)(host) === 0) {
-      refuse2("(not a host name)", port2, "not a host name");
-      return "not a host name";
-    }
-    if (!hostAllowed(host, allow)) {
-      const why = isIpLiteral(host) ? "an IP address not on the allowlist" : "not on the allowlist";
-      refuse2(host, port2, why);
-      return `${host}:${port2} is ${why}; add it to session.network.allow in .github/baton.yml if the build needs it`;
-    }
-    let addresses;
-    try {
-      addresses = await addressesOf(host);
-    } catch (error62) {
-      return `${host} could not be resolved: ${error62.message}`;
-    }
-    if (!hosts[host]) addresses = addresses.filter((address2) => !forbiddenAddress(address2));
-    if (addresses.length === 0) {
-      refuse2(host, port2, "resolves to a loopback, link-local or multicast address");
-      return `${host} resolves to no address the proxy may reach`;
-    }
-    for (const address2 of addresses) {
-      const socket = await connectTo(address2, port2).catch(() => null);
-      if (socket) return socket;
-    }
-    return `${host}:${port2} could not be reached`;
-  };
+  const to = upstreams({ allow, hosts, resolve: resolve2, connect, refuse: refuse2 });
   const server = import_node_http.default.createServer((request2, response) => {
-    let url2;
-    try {
-      url2 = new URL(request2.url ?? "");
-    } catch {
-      response.writeHead(400).end("the egress proxy takes absolute http:// URLs and CONNECT\n");
-      return;
-    }
-    if (url2.protocol !== "http:") {
-      response.writeHead(400).end("the egress proxy forwards http:// only; use CONNECT for TLS\n");
-      return;
-    }
-    const port2 = Number(url2.port || 80);
-    void open2(url2.hostname, port2).then((socket) => {
-      if (typeof socket === "string") {
-        response.writeHead(403, { "content-type": "text/plain" }).end(`${socket}
-`);
-        return;
-      }
-      const headers = { ...request2.headers };
-      delete headers["proxy-authorization"];
-      delete headers["proxy-connection"];
-      const upstream = import_node_http.default.request({
-        createConnection: () => socket,
-        method: request2.method,
-        path: `${url2.pathname}${url2.search}`,
-        headers
-      });
-      upstream.on("response", (answer) => {
-        response.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(response);
-      });
-      upstream.on("error", () => response.destroy());
-      request2.pipe(upstream);
-    });
+    void forwardPlain({ request: request2, response, to, refuse: refuse2 });
   });
   server.on("connect", (request2, client, head) => {
-    sockets.add(client);
-    client.on("close", () => sockets.delete(client));
+    track(sockets, client);
     client.on("error", () => client.destroy());
     const target = /^\[?([^\]]+?)\]?:(\d+)$/.exec(request2.url ?? "");
     if (!target?.[1] || !target[2]) {
       client.end("HTTP/1.1 400 Bad Request\r\n\r\n");
       return;
     }
-    void open2(target[1], Number(target[2])).then((socket) => {
-      if (typeof socket === "string") {
+    const host = normalizeHost(target[1]);
+    const port = Number(target[2]);
+    const refused = to.judge(host, port, true);
+    void (refused !== null ? Promise.resolve(refused) : to.reach(host, port)).then((upstream) => {
+      if (typeof upstream === "string") {
         client.end(
           `HTTP/1.1 403 Forbidden\r
 content-type: text/plain\r
-content-length: ${Buffer.byteLength(socket) + 1}\r
+content-length: ${Buffer.byteLength(upstream) + 1}\r
 \r
-${socket}
+${upstream}
 `
         );
         return;
       }
-      sockets.add(socket);
-      socket.on("close", () => sockets.delete(socket));
-      socket.on("error", () => client.destroy());
-      client.on("close", () => socket.destroy());
-      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-      if (head.length > 0) socket.write(head);
-      socket.pipe(client);
-      client.pipe(socket);
+      track(sockets, upstream);
+      relayTunnel({ client, upstream, head, host, port, refuse: refuse2 });
     });
   });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
+  server.on("connection", (connection) => track(sockets, connection));
+  await (0, import_promises19.rm)(socket, { force: true });
   await new Promise((resolve3, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve3());
+    server.listen(socket, () => resolve3());
   });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
   return {
-    port,
+    socket,
     blocked: () => [...counts.values()].map((entry) => ({ ...entry })),
     close: async () => {
-      for (const socket of sockets) socket.destroy();
+      for (const open2 of sockets) open2.destroy();
       await new Promise((resolve3) => server.close(() => resolve3()));
+      await (0, import_promises19.rm)(socket, { force: true });
     }
   };
+}
+function track(sockets, socket) {
+  sockets.add(socket);
+  socket.on("close", () => sockets.delete(socket));
+}
+function upstreams({
+  allow,
+  hosts,
+  resolve: resolve2,
+  connect,
+  refuse: refuse2
+}) {
+  return {
+    judge(host, port, tunnel) {
+      if (!(Number.isInteger(port) && port > 0 && port < 65536)) return "not a host and port";
+      if ((!HOST_PATTERN.test(host) || host.startsWith("*")) && (0, import_node_net3.isIP)(host) === 0) {
+        refuse2("(not a host name)", port, "not a host name");
+        return "not a host name";
+      }
+      if (!hostAllowed(host, allow)) {
+        const why = isIpLiteral(host) ? "an IP address not on the allowlist" : "not on the allowlist";
+        refuse2(host, port, why);
+        return `${host}:${port} is ${why}; add it to session.network.allow in .github/baton.yml if the build needs it`;
+      }
+      if (!portAllowed({ host, port, tunnel })) {
+        const ports = tunnel ? "tunnels (HTTPS) go to port 443 only" : "plain HTTP goes to port 80 of the distribution archives only";
+        refuse2(host, port, `port not allowed: ${ports}`);
+        return `${host}:${port} is refused: ${ports}`;
+      }
+      return null;
+    },
+    async reach(host, port) {
+      const literal2 = isIpLiteral(host);
+      let addresses;
+      try {
+        const fixed = hosts[host];
+        addresses = fixed ? [fixed] : literal2 ? [host] : await resolve2(host);
+      } catch (error62) {
+        return `${host} could not be resolved: ${error62.message}`;
+      }
+      const refusals = addresses.map((address) => refusedAddress(address, { resolved: !literal2 }));
+      const usable = addresses.filter((_, i) => refusals[i] === null);
+      if (usable.length === 0) {
+        const kind = refusals.find((why) => why !== null) ?? "no";
+        refuse2(host, port, `resolves to a ${kind} address`);
+        return `${host} resolves to a ${kind} address, which the proxy never reaches`;
+      }
+      for (const address of usable) {
+        const socket = await connect(address, port).catch(() => null);
+        if (socket) return socket;
+      }
+      return `${host}:${port} could not be reached`;
+    }
+  };
+}
+async function forwardPlain({
+  request: request2,
+  response,
+  to,
+  refuse: refuse2
+}) {
+  let url2;
+  try {
+    url2 = new URL(request2.url ?? "");
+  } catch {
+    response.writeHead(400).end("the egress proxy takes absolute http:// URLs and CONNECT\n");
+    return;
+  }
+  if (url2.protocol !== "http:" || url2.username || url2.password) {
+    response.writeHead(400).end(
+      "the egress proxy forwards http:// URLs without credentials only; use CONNECT for TLS\n"
+    );
+    return;
+  }
+  const host = normalizeHost(url2.hostname);
+  const port = Number(url2.port || 80);
+  const refused = to.judge(host, port, false);
+  if (refused !== null) {
+    response.writeHead(403, { "content-type": "text/plain" }).end(`${refused}
+`);
+    return;
+  }
+  const named = normalizeHost(request2.headers.host ?? "");
+  if (named !== host && named !== `${host}:${port}` && named !== `[${host}]:${port}`) {
+    refuse2(host, port, "its Host header names another host");
+    response.writeHead(403, { "content-type": "text/plain" }).end(`the Host header must name ${url2.host}, the host of the request line
+`);
+    return;
+  }
+  const upstream = await to.reach(host, port);
+  if (typeof upstream === "string") {
+    response.writeHead(403, { "content-type": "text/plain" }).end(`${upstream}
+`);
+    return;
+  }
+  const headers = { ...request2.headers, host: url2.host };
+  for (const hop of [
+    "proxy-authorization",
+    "proxy-connection",
+    "connection",
+    "upgrade",
+    "keep-alive"
+  ])
+    delete headers[hop];
+  const forwarded = import_node_http.default.request({
+    createConnection: () => upstream,
+    method: request2.method,
+    path: `${url2.pathname}${url2.search}`,
+    headers
+  });
+  forwarded.on("response", (answer) => {
+    response.writeHead(answer.statusCode ?? 502, answer.headers);
+    answer.pipe(response);
+  });
+  forwarded.on("upgrade", () => response.destroy());
+  forwarded.on("error", () => response.destroy());
+  request2.pipe(forwarded);
 }
 var CONNECT_TIMEOUT_MS = 1e4;
 var MAX_LISTED = 100;
 var OTHER_HOSTS = "(other hosts)";
 function connectTo(address, port) {
   return new Promise((resolve2, reject) => {
-    const socket = (0, import_node_net.connect)({ host: address, port });
+    const socket = (0, import_node_net3.connect)({ host: address, port });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new Error("timed out"));
@@ -86919,84 +87280,8 @@ function connectTo(address, port) {
   });
 }
 
-// src/session/agent/sandbox/rules.ts
-var import_node_child_process2 = require("node:child_process");
-var import_node_util2 = require("node:util");
-var run2 = (0, import_node_util2.promisify)(import_node_child_process2.execFile);
-var EgressSetupError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "EgressSetupError";
-  }
-};
-var defaultExec = async (program, args) => {
-  const file2 = programPath(program);
-  const [command, rest] = process.getuid?.() === 0 ? [file2, [...args]] : [programPath("sudo"), ["-n", "--", file2, ...args]];
-  return run2(command, rest).then(
-    () => true,
-    () => false
-  );
-};
-function chainName(uid) {
-  return `BATON-EGRESS-${uid}`;
-}
-function chainRules(family) {
-  const loopback = family === 4 ? "127.0.0.0/8" : "::1/128";
-  return [
-    ["-p", "udp", "--dport", "53", "-j", "REJECT"],
-    ["-p", "tcp", "--dport", "53", "-j", "REJECT", "--reject-with", "tcp-reset"],
-    ["-o", "lo", "-d", loopback, "-j", "ACCEPT"],
-    ["-p", "tcp", "-j", "REJECT", "--reject-with", "tcp-reset"],
-    ["-j", "REJECT"]
-  ];
-}
-function jumpRule(uid) {
-  return ["OUTPUT", "-m", "owner", "--uid-owner", String(uid), "-j", chainName(uid)];
-}
-async function applyEgressRules({
-  uid,
-  exec: execRule = defaultExec
-}) {
-  const chain = chainName(uid);
-  const exec2 = async (program, args) => {
-    try {
-      return await execRule(program, args);
-    } catch (error62) {
-      if (error62 instanceof MissingProgramError) throw new EgressSetupError(needs(error62.message));
-      throw error62;
-    }
-  };
-  for (const program of ["iptables", "ip6tables"]) {
-    const family = program === "iptables" ? 4 : 6;
-    const made = await exec2(program, ["-w", "-N", chain]) || await exec2(program, ["-w", "-F", chain]);
-    if (!made) throw new EgressSetupError(needs(`\`${program} -N ${chain}\` failed`));
-    for (const rule of chainRules(family)) {
-      if (!await exec2(program, ["-w", "-A", chain, ...rule])) {
-        throw new EgressSetupError(needs(`\`${program} -A ${chain} ${rule.join(" ")}\` failed`));
-      }
-    }
-    const jump = jumpRule(uid);
-    if (!await exec2(program, ["-w", "-C", ...jump])) {
-      if (!await exec2(program, ["-w", "-I", ...jump.slice(0, 1), "1", ...jump.slice(1)])) {
-        throw new EgressSetupError(needs(`\`${program} -I OUTPUT\` failed`));
-      }
-    }
-  }
-  return async () => {
-    for (const program of ["iptables", "ip6tables"]) {
-      for (let i = 0; i < 10 && await exec2(program, ["-w", "-D", ...jumpRule(uid)]); i++) {
-      }
-      await exec2(program, ["-w", "-F", chain]);
-      await exec2(program, ["-w", "-X", chain]);
-    }
-  };
-}
-function needs(what) {
-  return `the session limits the network of its tools user with packet filter rules and could not set them (${what}): the agent job needs iptables and ip6tables (Debian/Ubuntu package \`iptables\`) in /usr/sbin and root or passwordless sudo to run them (GitHub-hosted runners have all of it). On a runner that cannot allow it, set \`session.network: open\` in .github/baton.yml to let the model's commands reach any host.`;
-}
-
 // src/session/agent/sandbox/open-egress.ts
-var run3 = (0, import_node_util3.promisify)(import_node_child_process3.execFile);
+var EGRESS_PORT = SANDBOX_PROXY_PORT;
 function proxyEnv(port) {
   const url2 = `http://127.0.0.1:${port}`;
   const local = "localhost,127.0.0.1,::1";
@@ -87014,168 +87299,806 @@ function proxyEnv(port) {
   };
 }
 async function openEgress({
-  user,
+  socket,
   allow,
   log: log2,
-  hosts,
-  exec: exec2
+  hosts
 }) {
-  const started = performance.now();
-  const uid = await uidOf(user);
-  const proxy = await startEgressProxy({ allow, log: log2, ...hosts ? { hosts } : {} });
-  let removeRules;
-  try {
-    removeRules = await applyEgressRules({ uid, ...exec2 ? { exec: exec2 } : {} });
-  } catch (error62) {
-    await proxy.close();
-    throw error62;
-  }
-  const setupMs = Math.round(performance.now() - started);
-  log2(
-    `egress: ${user}'s commands reach ${allow.length} allowed host patterns through 127.0.0.1:${proxy.port}; everything else is refused (set up in ${setupMs} ms)`
-  );
+  const proxy = await startEgressProxy({
+    socket,
+    allow,
+    log: log2,
+    ...hosts ? { hosts } : {}
+  });
   return {
-    env: proxyEnv(proxy.port),
+    env: proxyEnv(EGRESS_PORT),
+    forward: { port: EGRESS_PORT, socket },
     blocked: proxy.blocked,
-    setupMs,
-    close: async () => {
-      await removeRules();
-      await proxy.close();
-    }
+    close: proxy.close
   };
 }
-async function uidOf(user) {
-  try {
-    const { stdout } = await run3(programPath("id"), ["-u", "--", user]);
-    const uid = Number(stdout.trim());
-    if (Number.isInteger(uid) && uid > 0) return uid;
-  } catch {
+
+// src/session/agent/sandbox/privileged.ts
+var import_node_child_process2 = require("node:child_process");
+function isRoot() {
+  return process.getuid?.() === 0;
+}
+function asRoot(file2, args) {
+  if (isRoot()) return { file: file2, args: [...args] };
+  return { file: programPath("sudo"), args: ["-n", "--", file2, ...args] };
+}
+var runAsRoot = (program, args) => {
+  const { file: file2, args: line } = asRoot(programPath(program), args);
+  return new Promise((resolve2) => {
+    (0, import_node_child_process2.execFile)(
+      file2,
+      line,
+      { encoding: "utf8" },
+      (error62, stdout, stderr) => resolve2({ ok: !error62, stdout, stderr })
+    );
+  });
+};
+
+// src/session/agent/sandbox/sandbox-run.ts
+var import_node_child_process4 = require("node:child_process");
+var import_promises20 = require("node:fs/promises");
+
+// src/session/agent/sandbox/sandbox-command.ts
+var import_node_path18 = __toESM(require("node:path"), 1);
+var HIDDEN_ROOTS = [
+  "/home",
+  "/root",
+  "/tmp",
+  "/var/tmp",
+  "/run",
+  "/mnt",
+  "/media",
+  "/var/spool",
+  "/var/mail"
+];
+var STICKY = /* @__PURE__ */ new Set(["/tmp", "/var/tmp"]);
+var MAX_PROCESSES = 8192;
+var OPEN_FILES = 'exec 3<"$1" 4>"$2" || exit 125; umask 000; shift 2; exec "$@"';
+function sandboxCommand(layout, run2) {
+  const enter = layout.network ? [programPath("nsenter"), `--net=${layout.network}`, "--"] : [];
+  return asRoot(programPath("sh"), [
+    "-c",
+    OPEN_FILES,
+    "sh",
+    layout.seccompFile,
+    layout.infoFile,
+    ...enter,
+    programPath("bwrap"),
+    ...bwrapArgs(layout, run2)
+  ]);
+}
+function bwrapArgs(layout, run2) {
+  const { user } = layout;
+  const home = `/home/${user.name}`;
+  const args = [
+    "--die-with-parent",
+    "--new-session",
+    "--unshare-pid",
+    "--unshare-ipc",
+    "--unshare-uts",
+    "--hostname",
+    "baton-sandbox",
+    "--unshare-cgroup-try",
+    "--ro-bind",
+    "/",
+    "/",
+    "--dev",
+    "/dev",
+    "--perms",
+    "1777",
+    "--tmpfs",
+    "/dev/shm",
+    "--proc",
+    "/proc"
+  ];
+  const roots = HIDDEN_ROOTS.filter((root) => layout.exists(root));
+  for (const root of roots)
+    args.push(...STICKY.has(root) ? ["--perms", "1777"] : [], "--tmpfs", root);
+  const covered = (dir) => roots.some((root) => isUnder(dir, root)) || layout.hide.some((other) => other !== dir && isUnder(dir, other));
+  for (const dir of layout.hide) {
+    if (!covered(dir) && layout.exists(dir)) args.push("--tmpfs", dir);
   }
-  throw new EgressSetupError(`could not read the uid of the tools user ${user}`);
+  const hidden = [...roots, ...layout.hide];
+  const mount = (kind, source, target) => args.push(...parents(target, hidden), kind, source, target);
+  for (const dir of layout.readOnly) {
+    if (hidden.some((root) => isUnder(dir, root)) && layout.exists(dir))
+      mount("--ro-bind", dir, dir);
+  }
+  mount("--bind", layout.home, home);
+  mount("--bind", layout.workDir, layout.workDir);
+  args.push("--chdir", layout.workDir, "--clearenv");
+  const env = { ...run2.env, HOME: home, USER: user.name, LOGNAME: user.name, TMPDIR: "/tmp" };
+  for (const [name, value] of Object.entries(env)) args.push("--setenv", name, value);
+  args.push(
+    // Root inside keeps only what setpriv needs to become the tools user.
+    "--cap-drop",
+    "ALL",
+    "--cap-add",
+    "CAP_SETUID",
+    "--cap-add",
+    "CAP_SETGID",
+    "--cap-add",
+    "CAP_SETPCAP",
+    "--seccomp",
+    "3",
+    "--info-fd",
+    "4",
+    "--",
+    programPath("timeout"),
+    "--signal=KILL",
+    String(Math.max(1, Math.ceil(run2.timeoutMs / 1e3))),
+    programPath("prlimit"),
+    `--nproc=${MAX_PROCESSES}:${MAX_PROCESSES}`,
+    "--",
+    programPath("setpriv"),
+    `--reuid=${user.uid}`,
+    `--regid=${user.gid}`,
+    "--clear-groups",
+    "--inh-caps=-all",
+    "--ambient-caps=-all",
+    "--bounding-set=-all",
+    "--no-new-privs",
+    "--",
+    ...run2.argv
+  );
+  return args;
+}
+function parents(target, hidden) {
+  const made = [];
+  for (let dir = import_node_path18.default.dirname(target); dir !== import_node_path18.default.dirname(dir); dir = import_node_path18.default.dirname(dir)) {
+    if (hidden.some((root) => dir !== root && isUnder(dir, root)))
+      made.unshift("--perms", "0755", "--dir", dir);
+  }
+  return made;
+}
+function isUnder(dir, root) {
+  const relative = import_node_path18.default.relative(root, dir);
+  return relative === "" || !relative.startsWith("..") && !import_node_path18.default.isAbsolute(relative);
 }
 
-// src/session/agent/sandbox/sandbox.ts
-var run4 = (0, import_node_util4.promisify)(import_node_child_process4.execFile);
+// src/session/agent/sandbox/sandbox-setup.ts
+var import_node_child_process3 = require("node:child_process");
 var SandboxSetupError = class extends Error {
   constructor(message) {
     super(message);
     this.name = "SandboxSetupError";
   }
 };
-var exec = (file2, args) => run4(programPath(file2), [...args]).then(
-  () => true,
-  () => false
-);
-async function openSandbox({
-  root,
-  user,
-  egress = null,
-  exec: run5 = exec
-}) {
-  if (!user) {
-    return {
-      user: null,
-      workDir: root,
-      home: null,
-      env: {},
-      blocked: () => [],
-      stopAll: async () => {
-      },
-      close: async () => {
-      }
-    };
+var exec = (program, args) => new Promise((resolve2) => {
+  (0, import_node_child_process3.execFile)(
+    programPath(program),
+    [...args],
+    { encoding: "utf8" },
+    (error62, stdout, stderr) => resolve2({ ok: !error62, stdout, stderr })
+  );
+});
+var PACKAGES = {
+  bwrap: "bubblewrap",
+  setpriv: "util-linux",
+  prlimit: "util-linux",
+  nsenter: "util-linux",
+  timeout: "coreutils",
+  ip: "iproute2",
+  sudo: "sudo",
+  useradd: "passwd"
+};
+var INSTALL = "sudo apt-get update && sudo apt-get install -y bubblewrap (GitHub-hosted Ubuntu runners lack only bubblewrap; the Baton workflow installs it)";
+async function ensureToolUser(user, {
+  network = "own",
+  run: run2 = exec,
+  root = runAsRoot,
+  installed = has2
+} = {}) {
+  const needed = ["bwrap", "setpriv", "prlimit", "timeout", "id", "sh"];
+  if (network === "own") needed.push("nsenter", "ip");
+  if (!isRoot()) needed.push("sudo");
+  const missing = needed.filter((program) => !installed(program));
+  if (missing.length > 0) {
+    const packages = [...new Set(missing.map((program) => PACKAGES[program] ?? program))];
+    throw new SandboxSetupError(
+      `the sandbox of the model's commands needs ${missing.join(", ")} in /usr/bin or /usr/sbin (Debian/Ubuntu packages: ${packages.join(", ")}): ${INSTALL}`
+    );
   }
-  await ensureToolUser(user, run5);
-  const stopAll = () => stopUserProcesses(user, run5);
-  await stopAll();
-  const base = await (0, import_promises18.mkdtemp)(import_node_path17.default.join((0, import_node_os.tmpdir)(), "baton-session-"));
-  await (0, import_promises18.chmod)(base, 457);
-  const workDir = import_node_path17.default.join(base, "work");
-  const home = import_node_path17.default.join(base, "home");
-  await (0, import_promises18.mkdir)(home, { mode: 511 });
-  await (0, import_promises18.chmod)(home, 511);
-  await (0, import_promises18.cp)(root, workDir, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
-  if (!await run5("chmod", ["-R", "a+rwX", "--", workDir])) {
-    throw new SandboxSetupError(`could not make the session's copy ${workDir} writable`);
+  if (!isRoot() && !(await root("true", [])).ok) {
+    throw new SandboxSetupError(
+      "the sandbox of the model's commands is opened as root: the agent job needs root or passwordless sudo (`sudo -n true`), as GitHub-hosted runners give it; on a self-hosted runner add a sudoers rule for the runner's user (`runner ALL=(ALL) NOPASSWD: ALL`)"
+    );
   }
-  const limits = egress ? await openEgress({
-    user,
-    allow: egress.allow,
-    log: egress.log,
-    ...egress.hosts ? { hosts: egress.hosts } : {}
-  }) : null;
-  return {
-    user,
-    workDir,
-    home,
-    env: limits?.env ?? {},
-    blocked: () => limits?.blocked() ?? [],
-    stopAll,
-    close: async () => {
-      await stopAll();
-      await run5("sudo", ["-n", "-u", user, "--", programPath("rm"), "-rf", "--", workDir, home]);
-      await (0, import_promises18.rm)(base, { recursive: true, force: true }).catch(() => {
-      });
-      await limits?.close();
-    }
-  };
-}
-async function ensureToolUser(user, run5 = exec) {
-  if (!await run5("id", ["-u", "--", user])) {
-    const created = await privileged(run5, [
-      "useradd",
+  let ids = await idsOf(user, run2);
+  if (!ids) {
+    const created = installed("useradd") ? await root("useradd", [
       "--system",
       "--user-group",
       "--no-create-home",
       "--shell",
       "/usr/sbin/nologin",
       user
-    ]);
-    if (!created && !await run5("id", ["-u", "--", user])) {
+    ]) : null;
+    ids = await idsOf(user, run2);
+    if (!ids) {
       throw new SandboxSetupError(
-        `BATON_TOOL_USER ${user} does not exist and could not be created: the agent job needs root or passwordless sudo to run \`useradd\` (GitHub-hosted runners have it); on a self-hosted runner create the user once (\`useradd --system --user-group ${user}\`) and let the runner's user run commands as it (\`sudo -n -u ${user}\`)`
+        `BATON_TOOL_USER ${user} does not exist and could not be created${created ? `: ${created.stderr.trim()}` : " (no useradd)"}; on a self-hosted runner create it once (\`useradd --system --user-group ${user}\`)`
       );
     }
   }
-  if (!await run5("sudo", ["-n", "-u", user, "--", programPath("true")])) {
-    throw new SandboxSetupError(
-      `the agent job cannot run commands as BATON_TOOL_USER ${user}: it needs passwordless \`sudo -n -u ${user}\` (a sudoers rule for the runner's user), or root with sudo installed`
-    );
-  }
-  const rootCheck = `test "$(${programPath("id")} -u)" -eq 0`;
-  if (await run5("sudo", ["-n", "-u", user, "--", programPath("sh"), "-c", rootCheck])) {
+  if (ids.uid === 0) {
     throw new SandboxSetupError(`BATON_TOOL_USER ${user} is root; name an unprivileged user`);
   }
-  if (await run5("sudo", ["-n", "-u", user, "--", programPath("sudo"), "-n", programPath("true")])) {
+  return { name: user, ...ids };
+}
+function has2(program) {
+  try {
+    programPath(program);
+    return true;
+  } catch (error62) {
+    if (error62 instanceof MissingProgramError) return false;
+    throw error62;
+  }
+}
+async function idsOf(user, run2) {
+  const [uid, gid] = await Promise.all([
+    run2("id", ["-u", "--", user]),
+    run2("id", ["-g", "--", user])
+  ]);
+  const numbers = [uid, gid].map(
+    (answer) => answer.ok ? Number(answer.stdout.trim()) : Number.NaN
+  );
+  const [u = Number.NaN, g = Number.NaN] = numbers;
+  return Number.isInteger(u) && Number.isInteger(g) && u >= 0 && g >= 0 ? { uid: u, gid: g } : null;
+}
+
+// src/session/agent/sandbox/sandbox-run.ts
+var POLL_MS = 10;
+var START_MS = 1e4;
+var END_MS = 3e4;
+function startRun(layout, run2) {
+  const { file: file2, args } = sandboxCommand(layout, run2);
+  const child = (0, import_node_child_process4.spawn)(file2, args, {
+    cwd: "/",
+    env: { PATH: SYSTEM_PATH },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"]
+  });
+  const exited = new Promise((resolve2) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve2();
+    child.once("exit", () => resolve2());
+    child.once("error", () => resolve2());
+  });
+  let ended = false;
+  void exited.then(() => {
+    ended = true;
+  });
+  return {
+    child,
+    stop: async () => {
+      if (ended) return;
+      const init = await initOf(layout.infoFile, () => ended);
+      const started = init === null ? null : await startTime(init);
+      child.kill("SIGKILL");
+      if (init !== null && started !== null) await gone(init, started);
+      await exited;
+    }
+  };
+}
+async function initOf(infoFile, ended) {
+  for (let waited = 0; waited < START_MS && !ended(); waited += POLL_MS) {
+    const info = await (0, import_promises20.readFile)(infoFile, "utf8").catch(() => "");
+    const pid = /"child-pid":\s*(\d+)/.exec(info)?.[1];
+    if (pid) return Number(pid);
+    await sleep2(POLL_MS);
+  }
+  return null;
+}
+async function startTime(pid) {
+  const fields = await statFields(pid);
+  return fields?.[19] ?? null;
+}
+async function gone(pid, started) {
+  for (let waited = 0; waited < END_MS; waited += POLL_MS) {
+    const fields = await statFields(pid);
+    if (!fields || fields[19] !== started || fields[0] === "Z" || fields[0] === "X") return;
+    await sleep2(POLL_MS);
+  }
+  throw new SandboxSetupError(
+    `a run of the sandbox (pid 1 ${pid}) did not end ${END_MS / 1e3} s after it was killed`
+  );
+}
+async function statFields(pid) {
+  const stat5 = await (0, import_promises20.readFile)(`/proc/${pid}/stat`, "utf8").catch(() => null);
+  if (!stat5) return null;
+  return stat5.slice(stat5.lastIndexOf(")") + 2).trim().split(" ");
+}
+function sleep2(ms) {
+  return new Promise((resolve2) => setTimeout(resolve2, ms));
+}
+
+// src/session/agent/sandbox/seccomp-filter.ts
+var ARCHES = {
+  x64: {
+    audit: 3221225534,
+    numbers: {
+      clone: 56,
+      unshare: 272,
+      clone3: 435,
+      keyctl: 250,
+      add_key: 248,
+      request_key: 249,
+      io_uring_setup: 425,
+      io_uring_enter: 426,
+      io_uring_register: 427,
+      ptrace: 101,
+      process_vm_readv: 310,
+      process_vm_writev: 311,
+      bpf: 321,
+      perf_event_open: 298,
+      userfaultfd: 323,
+      kexec_load: 246,
+      kexec_file_load: 320,
+      init_module: 175,
+      finit_module: 313,
+      delete_module: 176,
+      open_tree: 428,
+      move_mount: 429,
+      fsopen: 430,
+      fsconfig: 431,
+      fsmount: 432,
+      fspick: 433,
+      mount_setattr: 442
+    }
+  },
+  arm64: {
+    audit: 3221225655,
+    numbers: {
+      clone: 220,
+      unshare: 97,
+      clone3: 435,
+      keyctl: 219,
+      add_key: 217,
+      request_key: 218,
+      io_uring_setup: 425,
+      io_uring_enter: 426,
+      io_uring_register: 427,
+      ptrace: 117,
+      process_vm_readv: 270,
+      process_vm_writev: 271,
+      bpf: 280,
+      perf_event_open: 241,
+      userfaultfd: 282,
+      kexec_load: 104,
+      kexec_file_load: 294,
+      init_module: 105,
+      finit_module: 273,
+      delete_module: 106,
+      open_tree: 428,
+      move_mount: 429,
+      fsopen: 430,
+      fsconfig: 431,
+      fsmount: 432,
+      fspick: 433,
+      mount_setattr: 442
+    }
+  }
+};
+var REFUSED = [
+  "keyctl",
+  "add_key",
+  "request_key",
+  "io_uring_setup",
+  "io_uring_enter",
+  "io_uring_register",
+  "ptrace",
+  "process_vm_readv",
+  "process_vm_writev",
+  "bpf",
+  "perf_event_open",
+  "userfaultfd",
+  "kexec_load",
+  "kexec_file_load",
+  "init_module",
+  "finit_module",
+  "delete_module",
+  "open_tree",
+  "move_mount",
+  "fsopen",
+  "fsconfig",
+  "fsmount",
+  "fspick",
+  "mount_setattr"
+];
+var CLONE_NEWUSER = 268435456;
+var X32_BIT = 1073741824;
+var RET_ALLOW = 2147418112;
+var RET_KILL_PROCESS = 2147483648;
+var EPERM = 1;
+var ENOSYS = 38;
+var retErrno = (errno) => 327680 | errno;
+var LD_W_ABS = 32;
+var JEQ = 21;
+var JGE = 53;
+var JSET = 69;
+var RET = 6;
+var NR = 0;
+var ARCH = 4;
+var ARG0 = 16;
+function seccompProgram(arch) {
+  const { audit, numbers } = ARCHES[arch];
+  const nr = (name) => numbers[name] ?? Number.NaN;
+  const program = [];
+  const labels = /* @__PURE__ */ new Map();
+  const op = (code2, k, yes = null, no = null) => program.push({ code: code2, k, yes, no });
+  const label = (name) => labels.set(name, program.length);
+  op(LD_W_ABS, ARCH);
+  op(JEQ, audit, null, "kill");
+  op(LD_W_ABS, NR);
+  if (arch === "x64") op(JGE, X32_BIT, "eperm");
+  op(JEQ, nr("clone3"), "enosys");
+  op(JEQ, nr("unshare"), "flags");
+  op(JEQ, nr("clone"), "flags");
+  for (const name of REFUSED) op(JEQ, nr(name), "eperm");
+  op(RET, RET_ALLOW);
+  label("flags");
+  op(LD_W_ABS, ARG0);
+  op(JSET, CLONE_NEWUSER, "eperm");
+  op(RET, RET_ALLOW);
+  label("eperm");
+  op(RET, retErrno(EPERM));
+  label("enosys");
+  op(RET, retErrno(ENOSYS));
+  label("kill");
+  op(RET, RET_KILL_PROCESS);
+  return assemble(program, labels);
+}
+function assemble(program, labels) {
+  const buffer = Buffer.alloc(program.length * 8);
+  program.forEach(({ code: code2, k, yes, no }, index2) => {
+    const offset = (target) => {
+      if (target === null) return 0;
+      const jump = (labels.get(target) ?? -1) - (index2 + 1);
+      if (jump < 0 || jump > 255) throw new Error(`seccomp: no jump from ${index2} to ${target}`);
+      return jump;
+    };
+    if (Number.isNaN(k)) throw new Error(`seccomp: unknown system call at ${index2}`);
+    buffer.writeUInt16LE(code2, index2 * 8);
+    buffer.writeUInt8(offset(yes), index2 * 8 + 2);
+    buffer.writeUInt8(offset(no), index2 * 8 + 3);
+    buffer.writeUInt32LE(k >>> 0, index2 * 8 + 4);
+  });
+  return buffer;
+}
+function seccompArch(arch = process.arch) {
+  return arch === "x64" || arch === "arm64" ? arch : null;
+}
+
+// src/session/agent/sandbox/session-network.ts
+var import_node_child_process5 = require("node:child_process");
+
+// src/session/agent/sandbox/forwarder.ts
+var FORWARDER_SOURCE = `
+'use strict';
+const net = require('node:net');
+const forwards = process.argv.slice(1).map((spec) => {
+  const at = spec.indexOf('=');
+  return { port: Number(spec.slice(0, at)), socket: spec.slice(at + 1) };
+});
+let waiting = forwards.length;
+for (const { port, socket } of forwards) {
+  const server = net.createServer((client) => {
+    const upstream = net.connect({ path: socket });
+    const close = () => { client.destroy(); upstream.destroy(); };
+    client.on('error', close); upstream.on('error', close);
+    client.on('close', close); upstream.on('close', close);
+    client.pipe(upstream).pipe(client);
+  });
+  server.on('error', (error) => { process.stderr.write('forwarder: ' + error.message + '\\n'); process.exit(1); });
+  server.listen({ host: '127.0.0.1', port, backlog: 1024 }, () => {
+    if (--waiting === 0) process.stdout.write('ready\\n');
+  });
+}
+process.stdin.on('end', () => process.exit(0));
+process.stdin.on('error', () => process.exit(0));
+process.stdin.resume();
+`;
+function forwarderArgs(forwards) {
+  return forwards.map(({ port, socket }) => `${port}=${socket}`);
+}
+
+// src/session/agent/sandbox/session-network.ts
+var READY_TIMEOUT_MS = 15e3;
+async function openSessionNetwork({
+  name,
+  forwards,
+  root = runAsRoot
+}) {
+  const path28 = `/run/netns/${name}`;
+  const added = await root("ip", ["netns", "add", name]);
+  if (!added.ok)
+    throw new SandboxSetupError(`\`ip netns add ${name}\` failed: ${added.stderr.trim()}`);
+  const remove = async () => {
+    await root("ip", ["netns", "delete", name]);
+  };
+  try {
+    const up = await root("ip", ["-n", name, "link", "set", "lo", "up"]);
+    if (!up.ok) throw new SandboxSetupError(`loopback of ${name} stays down: ${up.stderr.trim()}`);
+    const forwarder = forwards.length > 0 ? await startForwarder(path28, forwards) : null;
+    return {
+      path: path28,
+      close: async () => {
+        if (forwarder) await stopForwarder(forwarder);
+        await remove();
+      }
+    };
+  } catch (error62) {
+    await remove();
+    throw error62;
+  }
+}
+async function startForwarder(path28, forwards) {
+  const { file: file2, args } = asRoot(programPath("nsenter"), [
+    `--net=${path28}`,
+    "--",
+    programPath("setpriv"),
+    `--reuid=${process.getuid?.() ?? 0}`,
+    `--regid=${process.getgid?.() ?? 0}`,
+    "--clear-groups",
+    "--inh-caps=-all",
+    "--ambient-caps=-all",
+    "--bounding-set=-all",
+    "--no-new-privs",
+    "--pdeathsig=KILL",
+    "--",
+    process.execPath,
+    "-e",
+    FORWARDER_SOURCE,
+    ...forwarderArgs(forwards)
+  ]);
+  const child = (0, import_node_child_process5.spawn)(file2, args, { stdio: ["pipe", "pipe", "pipe"], detached: true });
+  let output2 = "";
+  child.stderr?.setEncoding("utf8").on("data", (chunk) => {
+    output2 += chunk;
+  });
+  const ready = await new Promise((resolve2) => {
+    const timer = setTimeout(() => resolve2(false), READY_TIMEOUT_MS);
+    child.stdout?.setEncoding("utf8").on("data", (chunk) => {
+      if (chunk.includes("ready")) {
+        clearTimeout(timer);
+        resolve2(true);
+      }
+    });
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve2(false);
+    });
+  });
+  if (!ready) {
+    await stopForwarder(child);
     throw new SandboxSetupError(
-      `BATON_TOOL_USER ${user} can become root through sudo; remove its sudo rights or name another user`
+      `the sandbox's forwarder did not start: ${output2.trim() || "no output"}`
+    );
+  }
+  return child;
+}
+async function stopForwarder(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve2) => child.once("exit", () => resolve2()));
+  child.stdin?.end();
+  const timer = setTimeout(() => child.kill("SIGTERM"), 2e3);
+  await exited;
+  clearTimeout(timer);
+}
+
+// src/session/agent/sandbox/sandbox.ts
+var networksMade = 0;
+async function openSandbox({
+  root,
+  user,
+  egress = null,
+  forwards = [],
+  readOnly: readOnly2 = [],
+  env = process.env
+}) {
+  if (!user) return unconfined(root);
+  if (!egress && forwards.length > 0)
+    throw new SandboxSetupError("forwards need the sandbox’s own network (an allowlist)");
+  const arch = seccompArch();
+  if (!arch)
+    throw new SandboxSetupError(
+      `the sandbox has no seccomp filter for ${process.arch}; run on x64 or arm64`
+    );
+  const tools = await ensureToolUser(user, { network: egress ? "own" : "host" });
+  const base = await (0, import_promises21.mkdtemp)(import_node_path19.default.join((0, import_node_os.tmpdir)(), "baton-session-"));
+  const opened = [];
+  const removeAll = async () => {
+    for (const part of opened.splice(0).reverse()) await part.close().catch(() => {
+    });
+    await runAsRoot("rm", ["-rf", "--", base]);
+    await (0, import_promises21.rm)(base, { recursive: true, force: true }).catch(() => {
+    });
+  };
+  try {
+    const layout = await prepare({ root, base, tools, env, readOnly: readOnly2 });
+    let proxy = null;
+    let network = null;
+    if (egress) {
+      proxy = await openEgress({
+        socket: import_node_path19.default.join(base, "run", "egress.sock"),
+        allow: egress.allow,
+        log: egress.log,
+        ...egress.hosts ? { hosts: egress.hosts } : {}
+      });
+      opened.push(proxy);
+      const services = await openLoopbackPorts({
+        ports: egress.ports ?? [],
+        dir: import_node_path19.default.join(base, "run")
+      });
+      opened.push(services);
+      networksMade += 1;
+      network = await openSessionNetwork({
+        name: `baton-${process.pid}-${networksMade}`,
+        forwards: [proxy.forward, ...services.forwards, ...forwards]
+      });
+      opened.push(network);
+    }
+    const sandbox = confined({
+      tools,
+      layout: { ...layout, network: network?.path ?? null },
+      base,
+      proxy,
+      close: removeAll
+    });
+    await probe(sandbox);
+    return sandbox;
+  } catch (error62) {
+    await removeAll();
+    throw error62;
+  }
+}
+async function prepare({
+  root,
+  base,
+  tools,
+  env,
+  readOnly: readOnly2
+}) {
+  const workDir = import_node_path19.default.join(base, "work");
+  const home = import_node_path19.default.join(base, "home");
+  const run2 = import_node_path19.default.join(base, "run");
+  await (0, import_promises21.mkdir)(run2, { mode: 448 });
+  await (0, import_promises21.mkdir)(home, { mode: 511 });
+  await (0, import_promises21.chmod)(home, 511);
+  await (0, import_promises21.cp)(root, workDir, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+  await new Promise((resolve2, reject) => {
+    const child = (0, import_node_child_process6.spawn)(programPath("chmod"), ["-R", "a+rwX", "--", workDir], { stdio: "ignore" });
+    child.on("error", reject);
+    child.on(
+      "exit",
+      (code2) => code2 === 0 ? resolve2() : reject(new SandboxSetupError(`could not make the session's copy ${workDir} writable`))
+    );
+  });
+  const seccompFile = import_node_path19.default.join(run2, "seccomp.bpf");
+  await (0, import_promises21.writeFile)(seccompFile, seccompProgram(seccompArch() ?? "x64"), { mode: 384 });
+  const runnerWork = env.RUNNER_WORKSPACE ? import_node_path19.default.dirname(env.RUNNER_WORKSPACE) : void 0;
+  const present = (dirs) => dirs.filter((dir) => !!dir && import_node_path19.default.isAbsolute(dir));
+  return {
+    user: tools,
+    workDir,
+    home,
+    // The checkout, the runner's work folder and temp (file commands), and the session's own folder.
+    hide: present([base, root, env.RUNNER_TEMP, runnerWork, env.GITHUB_WORKSPACE]),
+    // The runner's tool cache (setup-node and the like install there) and the setup's
+    // virtualenv (docs/sessions.md keeps it in $RUNNER_TEMP) stay readable.
+    readOnly: present([
+      env.RUNNER_TOOL_CACHE,
+      env.AGENT_TOOLSDIRECTORY,
+      env.VIRTUAL_ENV,
+      ...readOnly2
+    ]),
+    seccompFile,
+    exists: import_node_fs2.existsSync
+  };
+}
+function confined({
+  tools,
+  layout,
+  base,
+  proxy,
+  close
+}) {
+  const live = /* @__PURE__ */ new Set();
+  let runs = 0;
+  const stopAll = async () => {
+    await Promise.all([...live].map((run2) => run2.stop()));
+  };
+  return {
+    user: tools.name,
+    workDir: layout.workDir,
+    home: layout.home,
+    env: proxy?.env ?? {},
+    spawn(run2) {
+      runs += 1;
+      const started = startRun(
+        { ...layout, infoFile: import_node_path19.default.join(base, "run", `run-${runs}.json`) },
+        run2
+      );
+      live.add(started);
+      started.child.once("exit", () => live.delete(started));
+      return started;
+    },
+    blocked: () => proxy?.blocked() ?? [],
+    stopAll,
+    close: async () => {
+      await stopAll();
+      await close();
+    }
+  };
+}
+async function probe(sandbox) {
+  const run2 = sandbox.spawn({ argv: [programPath("true")], env: {}, timeoutMs: 3e4 });
+  let output2 = "";
+  run2.child.stderr?.setEncoding("utf8").on("data", (chunk) => {
+    output2 += chunk;
+  });
+  run2.child.stdout?.resume();
+  const code2 = await new Promise((resolve2) => {
+    run2.child.once("exit", (exitCode) => resolve2(exitCode));
+    run2.child.once("error", () => resolve2(null));
+  });
+  if (code2 !== 0) {
+    throw new SandboxSetupError(
+      `the sandbox does not open on this runner (${output2.trim() || `exit code ${code2}`})`
     );
   }
 }
-async function privileged(run5, args) {
-  const [file2, ...rest] = args;
-  if (!file2) return false;
-  if (process.getuid?.() === 0) return run5(file2, rest);
-  return run5("sudo", ["-n", "--", programPath(file2), ...rest]);
-}
-var STOP_ATTEMPTS = 50;
-async function stopUserProcesses(user, run5) {
-  for (let attempt = 0; attempt < STOP_ATTEMPTS; attempt++) {
-    if (!await run5("pgrep", ["-u", user])) return;
-    await run5("sudo", ["-n", "-u", user, "--", programPath("pkill"), "-KILL", "-u", user]);
-  }
-  throw new SandboxSetupError(`processes of ${user} keep running; the session stops here`);
+function unconfined(root) {
+  return {
+    user: null,
+    workDir: root,
+    home: null,
+    env: {},
+    spawn({ argv, env }) {
+      const [file2 = programPath("true"), ...args] = argv;
+      const child = (0, import_node_child_process6.spawn)(file2, args, {
+        cwd: root,
+        env,
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"]
+      });
+      const exited = new Promise((resolve2) => {
+        child.once("exit", () => resolve2());
+        child.once("error", () => resolve2());
+      });
+      return {
+        child,
+        stop: async () => {
+          try {
+            if (child.pid !== void 0) process.kill(-child.pid, "SIGKILL");
+          } catch {
+          }
+          if (child.exitCode === null && child.signalCode === null) await exited;
+        }
+      };
+    },
+    blocked: () => [],
+    stopAll: async () => {
+    },
+    close: async () => {
+    }
+  };
 }
 
 // src/session/agent/test-command.ts
-var import_promises19 = require("node:fs/promises");
-var import_node_path18 = __toESM(require("node:path"), 1);
+var import_promises22 = require("node:fs/promises");
+var import_node_path20 = __toESM(require("node:path"), 1);
 var NPM_PLACEHOLDER = /no test specified/;
 async function findTestCommand(root, config2) {
   const configured = config2.session.test;
   if (configured === false) return { none: "session.test is false in .github/baton.yml" };
   if (configured) return { command: configured };
-  const read = (name) => (0, import_promises19.readFile)(import_node_path18.default.join(root, name), "utf8").catch(() => null);
+  const read = (name) => (0, import_promises22.readFile)(import_node_path20.default.join(root, name), "utf8").catch(() => null);
   const pkg = await read("package.json");
   if (pkg !== null && hasNpmTest(pkg)) return { command: "npm test" };
   if (await isPytestProject(read)) return { command: "pytest" };
@@ -87208,39 +88131,7 @@ async function isPytestProject(read) {
 }
 
 // src/session/agent/tools/bash-tool.ts
-var import_node_child_process5 = require("node:child_process");
-function bashCommandLine({
-  command,
-  env,
-  runAs,
-  home,
-  timeoutMs
-}) {
-  if (!runAs) return { file: programPath("bash"), args: ["-c", command] };
-  const seconds = String(Math.max(1, Math.ceil(timeoutMs / 1e3)));
-  const own2 = { ...env, HOME: home ?? `/home/${runAs}`, USER: runAs, LOGNAME: runAs };
-  const assignments = Object.entries(own2).map(([name, value]) => `${name}=${value}`);
-  return {
-    file: programPath("sudo"),
-    args: [
-      "-n",
-      "-u",
-      runAs,
-      "--",
-      programPath("env"),
-      "-i",
-      ...assignments,
-      programPath("timeout"),
-      "-s",
-      "KILL",
-      seconds,
-      programPath("bash"),
-      "-c",
-      `umask 000
-${command}`
-    ]
-  };
-}
+var BACKSTOP_MS = 5e3;
 var BashInput = external_exports.object({
   command: external_exports.string().optional(),
   restart: external_exports.boolean().optional()
@@ -87258,72 +88149,64 @@ function createBashTool(options2) {
       if (!command?.trim()) return toolError("Give a command to run.");
       const remaining = options2.remainingMs?.() ?? options2.timeoutMs;
       const timeoutMs = Math.min(options2.timeoutMs, Math.max(1e3, remaining));
-      const run5 = await runBashCommand({ ...options2, command, timeoutMs });
-      return renderRun(run5, timeoutMs);
+      const run2 = await runBashCommand({ ...options2, command, timeoutMs });
+      return renderRun(run2, timeoutMs);
     }
   };
 }
-function renderRun(run5, timeoutMs) {
-  const output2 = run5.output || "(no output)";
-  if (run5.timedOut) {
+function renderRun(run2, timeoutMs) {
+  const output2 = run2.output || "(no output)";
+  if (run2.timedOut) {
     return toolError(
       `${output2}
 
 [killed after ${Math.round(timeoutMs / 1e3)} s; run long jobs in smaller steps]`
     );
   }
-  return toolOk(run5.exitCode === 0 ? output2 : `${output2}
+  return toolOk(run2.exitCode === 0 ? output2 : `${output2}
 
-[exit code ${run5.exitCode ?? "none"}]`);
+[exit code ${run2.exitCode ?? "none"}]`);
 }
 function runBashCommand({
   command,
-  root,
+  sandbox,
   env,
   timeoutMs,
-  maxOutputChars,
-  runAs,
-  home,
-  stopAll
+  maxOutputChars
 }) {
   return new Promise((resolve2) => {
     const collector = createOutputCollector(maxOutputChars);
-    const { file: file2, args } = bashCommandLine({ command, env, runAs, home, timeoutMs });
-    const child = (0, import_node_child_process5.spawn)(file2, args, {
-      cwd: root,
+    const run2 = sandbox.spawn({
+      argv: [programPath("bash"), "-c", command],
       env,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"]
+      timeoutMs: timeoutMs + BACKSTOP_MS
     });
+    const { child } = run2;
     let timedOut = false;
     let exitCode = null;
     let settled = false;
-    const killGroup = () => {
-      try {
-        if (child.pid !== void 0) process.kill(-child.pid, "SIGKILL");
-      } catch {
-      }
-    };
     const finish = () => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      killGroup();
-      const result = { output: collector.text(), exitCode, timedOut };
-      if (!stopAll) return resolve2(result);
-      stopAll().then(
-        () => resolve2(result),
-        (error62) => resolve2({ ...result, output: `${result.output}
+      const result = () => ({ output: collector.text(), exitCode, timedOut });
+      run2.stop().then(
+        () => resolve2(result()),
+        (error62) => resolve2({
+          ...result(),
+          output: `${collector.text()}
 
-[${String(error62)}]`, exitCode: null })
+[${String(error62)}]`,
+          exitCode: null
+        })
       );
     };
     const timer = setTimeout(() => {
       timedOut = true;
       finish();
     }, timeoutMs);
-    child.stdout.setEncoding("utf8").on("data", (chunk) => collector.push(chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk) => collector.push(chunk));
+    child.stdout?.setEncoding("utf8").on("data", (chunk) => collector.push(chunk));
+    child.stderr?.setEncoding("utf8").on("data", (chunk) => collector.push(chunk));
     child.on("error", (error62) => {
       collector.push(`could not start bash: ${error62.message}`);
       finish();
@@ -87337,8 +88220,8 @@ function runBashCommand({
 }
 
 // src/session/agent/tools/text-editor-tool.ts
-var import_promises20 = require("node:fs/promises");
-var import_node_path19 = __toESM(require("node:path"), 1);
+var import_promises23 = require("node:fs/promises");
+var import_node_path21 = __toESM(require("node:path"), 1);
 var EditorInput = external_exports.discriminatedUnion("command", [
   external_exports.object({
     command: external_exports.literal("view"),
@@ -87384,7 +88267,7 @@ async function edit(input2, file2, options2) {
       return view(file2, input2.view_range, options2.root);
     case "create":
       await createFile(file2, input2.file_text, options2);
-      return toolOk(`Created ${import_node_path19.default.relative(options2.root, file2)}.`);
+      return toolOk(`Created ${import_node_path21.default.relative(options2.root, file2)}.`);
     case "str_replace":
       return replace(file2, input2.old_str, input2.new_str);
     case "insert":
@@ -87396,29 +88279,29 @@ async function edit(input2, file2, options2) {
   }
 }
 async function createFile(file2, text, options2) {
-  const made = await (0, import_promises20.mkdir)(import_node_path19.default.dirname(file2), { recursive: true });
-  await (0, import_promises20.writeFile)(file2, text);
+  const made = await (0, import_promises23.mkdir)(import_node_path21.default.dirname(file2), { recursive: true });
+  await (0, import_promises23.writeFile)(file2, text);
   if (!options2.shared) return;
-  await (0, import_promises20.chmod)(file2, 438);
-  for (let dir = import_node_path19.default.dirname(file2); made && dir.startsWith(made); dir = import_node_path19.default.dirname(dir))
-    await (0, import_promises20.chmod)(dir, 511);
+  await (0, import_promises23.chmod)(file2, 438);
+  for (let dir = import_node_path21.default.dirname(file2); made && dir.startsWith(made); dir = import_node_path21.default.dirname(dir))
+    await (0, import_promises23.chmod)(dir, 511);
 }
 async function view(file2, range, root) {
-  const info = await (0, import_promises20.stat)(file2).catch(() => null);
-  if (!info) return toolError(`${import_node_path19.default.relative(root, file2)} does not exist`);
+  const info = await (0, import_promises23.stat)(file2).catch(() => null);
+  if (!info) return toolError(`${import_node_path21.default.relative(root, file2)} does not exist`);
   if (info.isDirectory()) return toolOk(await listTree(root, file2, 2));
   if (info.size > MAX_FILE_BYTES2)
     return toolError("the file is too large for the editor; look into it with bash");
-  const lines = (await (0, import_promises20.readFile)(file2, "utf8")).replace(/\n$/, "").split("\n");
+  const lines = (await (0, import_promises23.readFile)(file2, "utf8")).replace(/\n$/, "").split("\n");
   const start = Math.max(1, range?.[0] ?? 1);
   const end = range && range[1] !== void 0 && range[1] !== -1 ? range[1] : lines.length;
   if (start > lines.length) return toolError(`the file has ${lines.length} lines`);
   return toolOk(numberLines(lines.slice(start - 1, end), start));
 }
 async function readText2(file2) {
-  const info = await (0, import_promises20.stat)(file2).catch(() => null);
+  const info = await (0, import_promises23.stat)(file2).catch(() => null);
   if (!info?.isFile() || info.size > MAX_FILE_BYTES2) return null;
-  return (0, import_promises20.readFile)(file2, "utf8");
+  return (0, import_promises23.readFile)(file2, "utf8");
 }
 async function replace(file2, oldStr, newStr) {
   const text = await readText2(file2);
@@ -87431,7 +88314,7 @@ async function replace(file2, oldStr, newStr) {
       "old_str occurs more than once; include more surrounding lines to make it unique"
     );
   }
-  await (0, import_promises20.writeFile)(file2, text.slice(0, first) + newStr + text.slice(first + oldStr.length));
+  await (0, import_promises23.writeFile)(file2, text.slice(0, first) + newStr + text.slice(first + oldStr.length));
   return toolOk("Replaced.");
 }
 async function insert(file2, line, insertText) {
@@ -87441,13 +88324,13 @@ async function insert(file2, line, insertText) {
   if (line > lines.length)
     return toolError(`insert_line is past the end: the file has ${lines.length} lines`);
   lines.splice(line, 0, ...insertText.replace(/\n$/, "").split("\n"));
-  await (0, import_promises20.writeFile)(file2, lines.join("\n"));
+  await (0, import_promises23.writeFile)(file2, lines.join("\n"));
   return toolOk(`Inserted after line ${line}.`);
 }
 
 // src/session/agent/roles/fix-feedback.ts
-var import_promises21 = require("node:fs/promises");
-var import_node_path20 = __toESM(require("node:path"), 1);
+var import_promises24 = require("node:fs/promises");
+var import_node_path22 = __toESM(require("node:path"), 1);
 var MAX_FEEDBACK = 24e3;
 var MAX_CHECK_SUMMARY = 2e3;
 var FAILED = /* @__PURE__ */ new Set(["failure", "timed_out", "cancelled", "action_required", "startup_failure"]);
@@ -87554,15 +88437,15 @@ async function mergeBuildBranch(ctx) {
 async function findConflictMarkers(root, files) {
   const left = [];
   for (const file2 of files) {
-    const stat5 = await (0, import_promises21.lstat)(import_node_path20.default.join(root, file2)).catch(() => null);
+    const stat5 = await (0, import_promises24.lstat)(import_node_path22.default.join(root, file2)).catch(() => null);
     if (!stat5?.isFile()) continue;
-    const text = await (0, import_promises21.readFile)(import_node_path20.default.join(root, file2), "utf8").catch(() => "");
+    const text = await (0, import_promises24.readFile)(import_node_path22.default.join(root, file2), "utf8").catch(() => "");
     if (/^(<{7}|>{7}) /m.test(text)) left.push(file2);
   }
   return left;
 }
 
-// src/session/agent/sandbox/sandbox-test.ts
+// src/session/agent/roles/test-run.ts
 var TAIL_LINES = 30;
 var TAIL_CHARS = 3e3;
 async function runTestCommand({
@@ -87571,19 +88454,16 @@ async function runTestCommand({
   env,
   timeoutMs
 }) {
-  const run5 = await runBashCommand({
+  const run2 = await runBashCommand({
     command,
-    root: sandbox.workDir,
-    env,
+    sandbox,
+    env: { ...env, ...sandbox.env },
     timeoutMs,
-    maxOutputChars: 2e4,
-    runAs: sandbox.user ?? void 0,
-    home: sandbox.home ?? void 0,
-    stopAll: sandbox.stopAll
+    maxOutputChars: 2e4
   });
-  if (run5.exitCode === 0 && !run5.timedOut) return { status: "passed", command, detail: "" };
-  const ending = run5.timedOut ? `[killed after ${Math.round(timeoutMs / 1e3)} s]` : `[exit code ${run5.exitCode ?? "none"}]`;
-  return { status: "failed", command, detail: tailOf(`${run5.output}
+  if (run2.exitCode === 0 && !run2.timedOut) return { status: "passed", command, detail: "" };
+  const ending = run2.timedOut ? `[killed after ${Math.round(timeoutMs / 1e3)} s]` : `[exit code ${run2.exitCode ?? "none"}]`;
+  return { status: "failed", command, detail: tailOf(`${run2.output}
 ${ending}`) };
 }
 function tailOf(output2) {
@@ -87654,7 +88534,7 @@ async function runWorkRole(ctx, kind) {
   if (!worker) return failedOutcome(`BATON_WORKER is required for the ${kind} role`);
   const pr = Number(ctx.env.BATON_PR);
   if (kind === "fix" && !(pr > 0)) return failedOutcome("BATON_PR is required for the fix role");
-  const text = await (0, import_promises22.readFile)(import_node_path21.default.join(ctx.root, briefPath(build, worker)), "utf8").catch(
+  const text = await (0, import_promises25.readFile)(import_node_path23.default.join(ctx.root, briefPath(build, worker)), "utf8").catch(
     () => ""
   );
   const brief = parseBrief(text);
@@ -87670,7 +88550,7 @@ async function runWorkRole(ctx, kind) {
   const retry2 = retryId ? await commentFeedback(ctx, retryId) : null;
   const sandbox = await openSandbox({
     root: ctx.root,
-    user: ctx.env.BATON_TOOL_USER ?? null,
+    user: toolsUser(ctx),
     egress: await egressOptions(ctx)
   });
   try {
@@ -87691,6 +88571,18 @@ async function runWorkRole(ctx, kind) {
     await sandbox.close();
   }
 }
+function toolsUser(ctx) {
+  if (ctx.env.BATON_TOOL_USER) return ctx.env.BATON_TOOL_USER;
+  if (ctx.config.session.network === "open" || ctx.unconfined) {
+    ctx.log(
+      "the model’s commands run unconfined, as the job’s own user: no BATON_TOOL_USER, and session.network is open"
+    );
+    return null;
+  }
+  throw new SandboxSetupError(
+    "session.network limits what the model’s commands reach, which needs the sandbox: set BATON_TOOL_USER on the session step (the Baton workflow sets baton-tools), or set `session.network: open` in .github/baton.yml to run them unconfined"
+  );
+}
 async function egressOptions(ctx) {
   const network = ctx.config.session.network;
   if (!ctx.env.BATON_TOOL_USER) return null;
@@ -87700,7 +88592,15 @@ async function egressOptions(ctx) {
   }
   const files = await git({ root: ctx.root, env: ctx.toolEnv }, ["ls-files", "-z"]);
   const allow = egressAllowlist(files.split("\0").filter(Boolean), network.allow);
-  return { allow, log: ctx.log, ...ctx.egressHosts ? { hosts: ctx.egressHosts } : {} };
+  ctx.log(
+    `egress: ${ctx.env.BATON_TOOL_USER}'s commands reach ${allow.length} allowed host patterns through the session's proxy; everything else is refused`
+  );
+  return {
+    allow,
+    ports: network.ports,
+    log: ctx.log,
+    ...ctx.egressHosts ? { hosts: ctx.egressHosts } : {}
+  };
 }
 async function converseAndCommit({
   ctx,
@@ -87762,14 +88662,11 @@ function workTools(ctx, sandbox) {
   const maxOutputChars = ctx.limits.maxToolOutputChars;
   return [
     createBashTool({
-      root: sandbox.workDir,
+      sandbox,
       env: { ...ctx.toolEnv, ...sandbox.env },
       timeoutMs: ctx.limits.commandTimeoutMs,
       remainingMs: () => ctx.limits.deadline - ctx.now(),
-      maxOutputChars,
-      runAs: sandbox.user ?? void 0,
-      home: sandbox.home ?? void 0,
-      stopAll: sandbox.stopAll
+      maxOutputChars
     }),
     createTextEditorTool({ root: sandbox.workDir, maxOutputChars, shared: sandbox.user !== null })
   ];
@@ -87805,7 +88702,7 @@ async function finishWork({
   return { status: completion.status, reason, head, completion };
 }
 async function readPlanWorkers(ctx) {
-  const text = await (0, import_promises22.readFile)(import_node_path21.default.join(ctx.root, planPath(ctx.env.BATON_BUILD)), "utf8").catch(
+  const text = await (0, import_promises25.readFile)(import_node_path23.default.join(ctx.root, planPath(ctx.env.BATON_BUILD)), "utf8").catch(
     () => null
   );
   try {
@@ -87865,7 +88762,8 @@ async function runAgent(env, options2 = {}) {
   let outcome;
   try {
     const commands = env.BATON_ROLE === "work" || env.BATON_ROLE === "fix";
-    if (commands && env.BATON_TOOL_USER) await ensureToolUser(env.BATON_TOOL_USER);
+    if (commands && env.BATON_TOOL_USER)
+      await ensureToolUser(env.BATON_TOOL_USER, { network: "host" });
     ctx = await openContext({ env, options: { ...options2, now, log: log2 }, meter, startedAt });
     outcome = await runRole(ctx);
   } catch (error62) {
@@ -87886,7 +88784,7 @@ async function writeJobSummary({
   ctx,
   result,
   meter,
-  path: path26,
+  path: path28,
   log: log2
 }) {
   try {
@@ -87899,7 +88797,7 @@ async function writeJobSummary({
     ]) : null;
     const files = changed === null ? null : changed.split("\0").filter(Boolean);
     await appendStepSummary(
-      path26 ?? process.env.GITHUB_STEP_SUMMARY,
+      path28 ?? process.env.GITHUB_STEP_SUMMARY,
       renderJobSummary({ result, meter, files })
     );
   } catch (error62) {
@@ -87965,9 +88863,9 @@ function describeFailure(error62) {
 }
 
 // src/session/doctor/doctor-agent.ts
-var import_node_fs2 = require("node:fs");
-var import_promises23 = require("node:fs/promises");
-var import_node_path22 = require("node:path");
+var import_node_fs3 = require("node:fs");
+var import_promises26 = require("node:fs/promises");
+var import_node_path24 = require("node:path");
 
 // src/session/env-sources.ts
 var DISPATCH_INPUTS = {
@@ -88060,16 +88958,16 @@ async function runDoctorAgent(env, {
     models: env.ANTHROPIC_API_KEY ? await askModels(env, fetch2) : [],
     collaboratorPermission: await askPermission(env, fetch2)
   };
-  await (0, import_promises23.mkdir)(env.BATON_OUT, { recursive: true });
-  await (0, import_promises23.writeFile)((0, import_node_path22.join)(env.BATON_OUT, DOCTOR_REPORT_FILE), JSON.stringify(report));
+  await (0, import_promises26.mkdir)(env.BATON_OUT, { recursive: true });
+  await (0, import_promises26.writeFile)((0, import_node_path24.join)(env.BATON_OUT, DOCTOR_REPORT_FILE), JSON.stringify(report));
   log2(
     `doctor: key ${report.key}; ${report.models.map((m) => `${m.model} ${m.ok ? "answers" : "does not answer"}`).join(", ") || "no model asked"}; collaborator permission ${report.collaboratorPermission.answer}`
   );
   return 0;
 }
 async function configuredModels(env) {
-  const path26 = (0, import_node_path22.join)(env.GITHUB_WORKSPACE, ".github", CONFIG_FILE);
-  const text = (0, import_node_fs2.existsSync)(path26) ? await (0, import_promises23.readFile)(path26, "utf8") : null;
+  const path28 = (0, import_node_path24.join)(env.GITHUB_WORKSPACE, ".github", CONFIG_FILE);
+  const text = (0, import_node_fs3.existsSync)(path28) ? await (0, import_promises26.readFile)(path28, "utf8") : null;
   const { models } = loadConfig(text).config;
   return [...new Set(MODEL_KINDS.map((kind) => models[kind]))];
 }
@@ -88147,8 +89045,8 @@ function messageOf(error62) {
 }
 
 // src/session/doctor/doctor-publish.ts
-var import_promises25 = require("node:fs/promises");
-var import_node_path24 = require("node:path");
+var import_promises28 = require("node:fs/promises");
+var import_node_path26 = require("node:path");
 
 // src/core/doctor/doctor.ts
 function renderDoctor(checks) {
@@ -88158,11 +89056,11 @@ function renderDoctor(checks) {
 }
 
 // src/session/publish/git.ts
-var import_node_child_process6 = require("node:child_process");
-var import_node_fs3 = require("node:fs");
-var import_promises24 = require("node:fs/promises");
+var import_node_child_process7 = require("node:child_process");
+var import_node_fs4 = require("node:fs");
+var import_promises27 = require("node:fs/promises");
 var import_node_os2 = require("node:os");
-var import_node_path23 = require("node:path");
+var import_node_path25 = require("node:path");
 var GitError2 = class extends Error {
   constructor(args, stderr) {
     super(`git ${args[0] ?? ""} failed: ${stderr.trim() || "no output"}`);
@@ -88178,27 +89076,27 @@ function gitAuthEnv(token) {
   };
 }
 async function createScratchRepo(workspace) {
-  const gitDir = await (0, import_promises24.mkdtemp)((0, import_node_path23.join)((0, import_node_os2.tmpdir)(), "baton-publish-"));
+  const gitDir = await (0, import_promises27.mkdtemp)((0, import_node_path25.join)((0, import_node_os2.tmpdir)(), "baton-publish-"));
   const repo = makeRepo(gitDir);
   await repo.must({ args: ["init", "--bare", "--quiet", gitDir] });
-  const objects = workspace ? (0, import_node_path23.join)(workspace, ".git", "objects") : null;
-  if (objects && (0, import_node_fs3.existsSync)(objects)) {
-    await (0, import_promises24.writeFile)((0, import_node_path23.join)(gitDir, "objects", "info", "alternates"), `${objects}
+  const objects = workspace ? (0, import_node_path25.join)(workspace, ".git", "objects") : null;
+  if (objects && (0, import_node_fs4.existsSync)(objects)) {
+    await (0, import_promises27.writeFile)((0, import_node_path25.join)(gitDir, "objects", "info", "alternates"), `${objects}
 `);
   }
   return repo;
 }
 function makeRepo(gitDir) {
-  const run5 = (call) => runGit(gitDir, call);
+  const run2 = (call) => runGit(gitDir, call);
   return {
     gitDir,
-    run: run5,
+    run: run2,
     async must(call) {
-      const output2 = await run5(call);
+      const output2 = await run2(call);
       if (output2.code !== 0) throw new GitError2(call.args, output2.stderr);
       return output2.stdout;
     },
-    dispose: () => (0, import_promises24.rm)(gitDir, { recursive: true, force: true })
+    dispose: () => (0, import_promises27.rm)(gitDir, { recursive: true, force: true })
   };
 }
 function runGit(gitDir, call) {
@@ -88211,7 +89109,7 @@ function runGit(gitDir, call) {
   Object.assign(env, call.token ? gitAuthEnv(call.token) : { GIT_CONFIG_COUNT: "0" });
   return new Promise((resolve2, reject) => {
     const stdin = call.input === void 0 ? "ignore" : "pipe";
-    const child = (0, import_node_child_process6.spawn)(programPath("git"), call.args, { env, stdio: [stdin, "pipe", "pipe"] });
+    const child = (0, import_node_child_process7.spawn)(programPath("git"), call.args, { env, stdio: [stdin, "pipe", "pipe"] });
     const stdout = [];
     const stderr = [];
     child.stdout?.on("data", (chunk) => stdout.push(chunk));
@@ -88463,7 +89361,7 @@ async function probeReaction(env, io, where) {
       content: "eyes"
     });
     const data = await graphql3(env, io, REACTION_QUERY, { id: comment.node_id });
-    const eyes = data.node?.reactionGroups?.find((group) => group.content === "EYES");
+    const eyes = data.node?.reactionGroups?.find((group2) => group2.content === "EYES");
     return eyes?.viewerHasReacted ? { answer: "yes", detail: "viewerHasReacted was true for the app's own 👀" } : { answer: "no", detail: "viewerHasReacted was false for the app's own 👀" };
   } catch (error62) {
     return { answer: "unknown", detail: messageOf2(error62) };
@@ -88568,7 +89466,7 @@ ${text}`
       agent,
       appUrl: env.BATON_APP_URL ?? "",
       probes: Object.fromEntries(
-        PUBLISH_PROBES.map((probe) => [probe, answers[probe]])
+        PUBLISH_PROBES.map((probe2) => [probe2, answers[probe2]])
       )
     };
     const refused = answers["hidden-ref-without-workflows"].answer === "no";
@@ -88597,7 +89495,7 @@ Could not leave the result at ${ref}: ${problem}` : ""}`
 async function readAgentReport(out) {
   try {
     const parsed = DoctorAgentReport.safeParse(
-      JSON.parse(await (0, import_promises25.readFile)((0, import_node_path24.join)(out, DOCTOR_REPORT_FILE), "utf8"))
+      JSON.parse(await (0, import_promises28.readFile)((0, import_node_path26.join)(out, DOCTOR_REPORT_FILE), "utf8"))
     );
     return parsed.success ? parsed.data : null;
   } catch {
@@ -88662,7 +89560,7 @@ function parseSessionEnv(source) {
 }
 
 // src/session/publish/publish-session.ts
-var import_node_path27 = require("node:path");
+var import_node_path29 = require("node:path");
 
 // src/session/publish/checks/limits.ts
 var BUNDLE_MAX_BYTES = 100 * 1024 * 1024;
@@ -88694,83 +89592,83 @@ function checkChanges({
   }
   return problems;
 }
-function checkOne({ path: path26, size }, target, allowWorkflowChanges, scope) {
+function checkOne({ path: path28, size }, target, allowWorkflowChanges, scope) {
   if (size !== null && size > FILE_MAX_BYTES) {
-    return `${path26} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
+    return `${path28} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
   }
-  if (path26 === CONFIG_PATH) {
-    return `${path26} holds Baton's settings; sessions never change it (a person does, on the default branch)`;
+  if (path28 === CONFIG_PATH) {
+    return `${path28} holds Baton's settings; sessions never change it (a person does, on the default branch)`;
   }
-  if (path26.startsWith(WORKFLOWS_DIR) && !allowWorkflowChanges) {
-    return `${path26} is under ${WORKFLOWS_DIR}; sessions may change workflows only when .github/baton.yml sets session.allowWorkflowChanges: true`;
+  if (path28.startsWith(WORKFLOWS_DIR) && !allowWorkflowChanges) {
+    return `${path28} is under ${WORKFLOWS_DIR}; sessions may change workflows only when .github/baton.yml sets session.allowWorkflowChanges: true`;
   }
   const record2 = `${buildDir(target.build)}/`;
   switch (target.role) {
     case "plan":
-      return isPlanFile(path26, record2) ? null : `${path26} is not one of the plan's files (${record2}plan.json, PLAN.md, sub-issues.json, workers/W<wave>.<n>.md); a plan session writes only those`;
+      return isPlanFile(path28, record2) ? null : `${path28} is not one of the plan's files (${record2}plan.json, PLAN.md, sub-issues.json, workers/W<wave>.<n>.md); a plan session writes only those`;
     case "synthesis":
-      return checkSynthesisFile(path26, size, target.build);
+      return checkSynthesisFile(path28, size, target.build);
     case "research":
     case "summary":
-      return checkLoopFile(path26, target);
+      return checkLoopFile(path28, target);
     case "work":
     case "fix":
-      return checkWorkerPath(path26, target, scope);
+      return checkWorkerPath(path28, target, scope);
     case "review":
-      return `${path26}: a review session must not commit`;
+      return `${path28}: a review session must not commit`;
     default: {
       const _exhaustive = target.role;
       return _exhaustive;
     }
   }
 }
-function checkAdapted({ path: path26, size }, target, adaptable) {
+function checkAdapted({ path: path28, size }, target, adaptable) {
   if (size !== null && size > FILE_MAX_BYTES) {
-    return `${path26} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
+    return `${path28} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
   }
   const allowed = adaptable.map((worker) => briefPath(target.build, worker));
   const list2 = allowed.join(", ") || "none: every worker named has started";
-  if (!allowed.includes(path26)) {
-    return `${path26} is not a brief this adapt session may revise (${list2}); an adapt session after ${target.adapt} changes only those`;
+  if (!allowed.includes(path28)) {
+    return `${path28} is not a brief this adapt session may revise (${list2}); an adapt session after ${target.adapt} changes only those`;
   }
-  return size === null ? `${path26} is deleted; an adapt session revises a brief, never removes it` : null;
+  return size === null ? `${path28} is deleted; an adapt session revises a brief, never removes it` : null;
 }
-function checkSynthesisFile(path26, size, build) {
+function checkSynthesisFile(path28, size, build) {
   const record2 = `${buildDir(build)}/`;
-  const rest = path26.startsWith(record2) ? path26.slice(record2.length) : "";
-  const allowed = path26 === reportPath(build) || rest === "plan.json" || SYNTHESIS_BRIEF.test(rest);
+  const rest = path28.startsWith(record2) ? path28.slice(record2.length) : "";
+  const allowed = path28 === reportPath(build) || rest === "plan.json" || SYNTHESIS_BRIEF.test(rest);
   if (!allowed)
-    return `${path26}: a synthesis session writes only the report, ${reportPath(build)}, and follow-up workers in ${record2}plan.json with their briefs`;
-  return size === null ? `${path26} is deleted; a synthesis session removes nothing` : null;
+    return `${path28}: a synthesis session writes only the report, ${reportPath(build)}, and follow-up workers in ${record2}plan.json with their briefs`;
+  return size === null ? `${path28} is deleted; a synthesis session removes nothing` : null;
 }
 var SYNTHESIS_BRIEF = /^workers\/W\d+\.\d+\.md$/;
-function isPlanFile(path26, record2) {
-  if (!path26.startsWith(record2)) return false;
-  const rest = path26.slice(record2.length);
+function isPlanFile(path28, record2) {
+  if (!path28.startsWith(record2)) return false;
+  const rest = path28.slice(record2.length);
   return rest === "plan.json" || rest === "PLAN.md" || rest === "sub-issues.json" || /^workers\/W\d+\.\d+\.md$/.test(rest);
 }
-function checkLoopFile(path26, target) {
+function checkLoopFile(path28, target) {
   const loop = parseLoopSubject(target.worker);
-  if (loop === null) return `${path26}: a ${target.role} session must name its loop (L1, L2 …)`;
+  if (loop === null) return `${path28}: a ${target.role} session must name its loop (L1, L2 …)`;
   const allowed = target.role === "research" ? [findingsPath(target.build, loop), researchResultPath(target.build, loop)] : [summaryPath(target.build, loop)];
-  return allowed.includes(path26) ? null : `${path26}: a ${target.role} session is read-only and may write only ${allowed.join(" and ")}`;
+  return allowed.includes(path28) ? null : `${path28}: a ${target.role} session is read-only and may write only ${allowed.join(" and ")}`;
 }
-function checkWorkerPath(path26, target, scope) {
+function checkWorkerPath(path28, target, scope) {
   const worker = target.worker ?? "-";
   const own2 = completionPath(target.build, worker);
-  if (path26 === own2) return null;
+  if (path28 === own2) return null;
   switch (scope.type) {
     case "code":
-      if (!path26.startsWith(BATON_DIR)) return null;
-      return `${path26} is under ${BATON_DIR} (build records and skills); a worker may write only its own completion (${own2})`;
+      if (!path28.startsWith(BATON_DIR)) return null;
+      return `${path28} is under ${BATON_DIR} (build records and skills); a worker may write only its own completion (${own2})`;
     case "research": {
       const findings = workerFindingsPath(target.build, worker);
-      if (path26 === findings) return null;
-      return `${path26}: a research worker writes only its findings (${findings}) and its completion (${own2}); code and other files are refused in a research build`;
+      if (path28 === findings) return null;
+      return `${path28}: a research worker writes only its findings (${findings}) and its completion (${own2}); code and other files are refused in a research build`;
     }
     case "content":
-      if (scope.outputs.includes(path26)) return null;
-      return `${path26} is not one of ${worker}'s outputs in the plan (${scope.outputs.join(", ") || "none declared"}); a content worker writes only those and its completion (${own2})`;
+      if (scope.outputs.includes(path28)) return null;
+      return `${path28} is not one of ${worker}'s outputs in the plan (${scope.outputs.join(", ") || "none declared"}); a content worker writes only those and its completion (${own2})`;
     default: {
       const _exhaustive = scope.type;
       return _exhaustive;
@@ -88851,7 +89749,7 @@ async function checkFollowUps({
 }) {
   const plan = planPath(build);
   const workersDir = `${buildDir(build)}/workers/`;
-  const briefs = changes.map((change) => change.path).filter((path26) => path26.startsWith(workersDir)).map((path26) => path26.slice(workersDir.length).replace(/\.md$/, "")).filter((id) => BRIEF.test(id) && changes.some((c) => c.path === briefPath(build, id)));
+  const briefs = changes.map((change) => change.path).filter((path28) => path28.startsWith(workersDir)).map((path28) => path28.slice(workersDir.length).replace(/\.md$/, "")).filter((id) => BRIEF.test(id) && changes.some((c) => c.path === briefPath(build, id)));
   const planChanged = changes.some((change) => change.path === plan);
   if (!planChanged && briefs.length === 0) return [];
   const before = await readJson(repo, `${base}:${plan}`);
@@ -89088,11 +89986,11 @@ function checkDeliverable(result, target) {
 }
 
 // src/session/publish/checks/read-result.ts
-var import_promises26 = require("node:fs/promises");
-var import_node_path25 = require("node:path");
+var import_promises29 = require("node:fs/promises");
+var import_node_path27 = require("node:path");
 async function readResult(outDir) {
-  const path26 = (0, import_node_path25.join)(outDir, RESULT_FILE);
-  const size = await sizeOf(path26);
+  const path28 = (0, import_node_path27.join)(outDir, RESULT_FILE);
+  const size = await sizeOf(path28);
   if (size === null) {
     return {
       ok: false,
@@ -89109,7 +90007,7 @@ async function readResult(outDir) {
   }
   let raw;
   try {
-    raw = JSON.parse(await (0, import_promises26.readFile)(path26, "utf8"));
+    raw = JSON.parse(await (0, import_promises29.readFile)(path28, "utf8"));
   } catch (error62) {
     const reason = error62 instanceof Error ? error62.message : String(error62);
     return { ok: false, problems: [`${RESULT_FILE} is not valid JSON: ${reason}`] };
@@ -89125,9 +90023,9 @@ async function readResult(outDir) {
   }
   return { ok: true, result: parsed.data };
 }
-async function sizeOf(path26) {
+async function sizeOf(path28) {
   try {
-    const info = await (0, import_promises26.stat)(path26);
+    const info = await (0, import_promises29.stat)(path28);
     return info.isFile() ? info.size : null;
   } catch (error62) {
     if (error62.code === "ENOENT") return null;
@@ -89223,9 +90121,9 @@ async function listCommitChanges(repo, base, exclude) {
   });
   const changes = [];
   for (const line of listed.split("\n").filter(Boolean)) {
-    const [commit = "", ...parents] = line.split(" ");
+    const [commit = "", ...parents2] = line.split(" ");
     const perParent = await Promise.all(
-      (parents.length > 0 ? parents : [EMPTY_TREE]).map(
+      (parents2.length > 0 ? parents2 : [EMPTY_TREE]).map(
         (parent) => listChanges(repo, parent, commit)
       )
     );
@@ -89283,14 +90181,14 @@ async function readDependencyChanges({
   const build = await fetchedBuildRef(repo);
   const range = build ? `${build}...${HEAD_REF}` : `${base}..${HEAD_REF}`;
   const names = await repo.must({ args: ["diff", "--name-only", "-z", "--no-renames", range] });
-  const paths = names.split("\0").filter((path26) => path26 && isDependencyFile(path26));
+  const paths = names.split("\0").filter((path28) => path28 && isDependencyFile(path28));
   const files = [];
-  for (const path26 of paths) {
+  for (const path28 of paths) {
     const diff = await repo.must({
-      args: ["diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", range, "--", path26]
+      args: ["diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", range, "--", path28]
     });
     const added = diff.split("\n").filter((line) => line.startsWith("+") && !line.startsWith("+++")).map((line) => line.slice(1));
-    files.push({ path: path26, added });
+    files.push({ path: path28, added });
   }
   return findAddedDependencies(files);
 }
@@ -89349,15 +90247,15 @@ async function checkFindings({
   build,
   worker
 }) {
-  const path26 = workerFindingsPath(build, worker);
-  const text = await readAt(repo, `${HEAD_REF}:${path26}`);
+  const path28 = workerFindingsPath(build, worker);
+  const text = await readAt(repo, `${HEAD_REF}:${path28}`);
   if (text === null) {
     return [
-      `a research worker delivers its findings in ${path26} (docs/build-types.md), and the commits leave none`
+      `a research worker delivers its findings in ${path28} (docs/build-types.md), and the commits leave none`
     ];
   }
   const parsed = parseFindings(text, worker);
-  return parsed.ok ? [] : parsed.problems.map((problem) => `${path26}: ${problem}`);
+  return parsed.ok ? [] : parsed.problems.map((problem) => `${path28}: ${problem}`);
 }
 
 // node_modules/@secretlint/core/module/SecretLintSourceCodeImpl.js
@@ -90169,9 +91067,9 @@ function isPlaceholder(value) {
   const body = value.replace(/^(?:gh[pousr]_|github_pat_|sk-ant-api\d\d-|AKIA|ASIA|AIza)/, "");
   return new Set(body.replace(/[^A-Za-z0-9]/g, "")).size < 5 || /\$\{|<[^>]*>|\{\{/.test(value);
 }
-async function findSecrets(path26, content) {
+async function findSecrets(path28, content) {
   const result = await lintSource({
-    source: { filePath: path26, content, contentType: "text", ext: extOf(path26) },
+    source: { filePath: path28, content, contentType: "text", ext: extOf(path28) },
     options: {
       config: {
         rules: [
@@ -90211,9 +91109,9 @@ function lineAt(content, index2) {
     line += 1;
   return line;
 }
-function extOf(path26) {
-  const dot = path26.lastIndexOf(".");
-  return dot > path26.lastIndexOf("/") ? path26.slice(dot) : "";
+function extOf(path28) {
+  const dot = path28.lastIndexOf(".");
+  return dot > path28.lastIndexOf("/") ? path28.slice(dot) : "";
 }
 
 // src/session/publish/checks/scan-secrets.ts
@@ -90230,13 +91128,13 @@ async function scanCommits({
   });
   const hits = [];
   for (const line of listed.split("\n").filter(Boolean)) {
-    const [commit = "", ...parents] = line.split(" ");
-    hits.push(...await scanCommit(repo, commit, parents.length > 0 ? parents : [EMPTY_TREE2]));
+    const [commit = "", ...parents2] = line.split(" ");
+    hits.push(...await scanCommit(repo, commit, parents2.length > 0 ? parents2 : [EMPTY_TREE2]));
   }
   return dedupe(hits);
 }
-async function scanCommit(repo, commit, parents) {
-  const perParent = await Promise.all(parents.map((parent) => changedBlobs(repo, parent, commit)));
+async function scanCommit(repo, commit, parents2) {
+  const perParent = await Promise.all(parents2.map((parent) => changedBlobs(repo, parent, commit)));
   const [first = [], ...others] = perParent;
   const inEvery = others.map((list2) => new Set(list2.map((change) => change.path)));
   const own2 = first.filter((change) => inEvery.every((paths) => paths.has(change.path)));
@@ -90245,9 +91143,9 @@ async function scanCommit(repo, commit, parents) {
   return hits;
 }
 async function scanChange(repo, commit, change) {
-  const { path: path26 } = change;
-  const at = { commit, path: path26 };
-  if (KEY_FILE.test(path26)) return [{ ...at, line: 0, rule: "key-file", masked: "(whole file)" }];
+  const { path: path28 } = change;
+  const at = { commit, path: path28 };
+  if (KEY_FILE.test(path28)) return [{ ...at, line: 0, rule: "key-file", masked: "(whole file)" }];
   const size = Number(await repo.must({ args: ["cat-file", "-s", change.newSha] }));
   const content = await repo.must({ args: ["cat-file", "blob", change.newSha] });
   const binary2 = content.slice(0, 8e3).includes("\0");
@@ -90256,7 +91154,7 @@ async function scanChange(repo, commit, change) {
   }
   const text = binary2 ? (content.match(/[\x20-\x7e]{8,}/g) ?? []).join("\n") : content;
   const added = binary2 || change.oldSha === null ? null : await addedLines(repo, change);
-  const findings = await findSecrets(path26, text);
+  const findings = await findSecrets(path28, text);
   return findings.filter((finding) => added === null || added.has(finding.line)).map((finding) => ({
     ...at,
     line: binary2 ? 0 : finding.line,
@@ -90431,11 +91329,11 @@ var GitHubApiError = class extends Error {
   status;
   constructor({
     method,
-    path: path26,
+    path: path28,
     status,
     message
   }) {
-    super(`GitHub answered ${status} to ${method} ${path26}: ${message}`);
+    super(`GitHub answered ${status} to ${method} ${path28}: ${message}`);
     this.name = "GitHubApiError";
     this.status = status;
   }
@@ -90457,9 +91355,9 @@ function createGitHubApi({
   });
   const retries = options2?.retries ?? DEFAULT_RETRIES;
   const baseMs = options2?.retryBaseMs ?? 1e3;
-  const send = async (method, path26, body, once2) => {
+  const send = async (method, path28, body, once2) => {
     try {
-      const response = await octokit.request(`${method} ${path26}`, {
+      const response = await octokit.request(`${method} ${path28}`, {
         ...body === void 0 ? {} : { data: body },
         // A request's own `retries: 0` turns the retry plugin off for it.
         ...once2 ? { request: { retries: 0 } } : {}
@@ -90470,13 +91368,13 @@ function createGitHubApi({
       if (status === null) throw error62;
       const tries = triesOf(error62);
       const message = `${messageOf3(error62)}${tries > 1 ? ` (after ${tries} tries)` : ""}`;
-      throw new GitHubApiError({ method, path: path26, status, message });
+      throw new GitHubApiError({ method, path: path28, status, message });
     }
   };
   return {
-    request: (method, path26, body) => send(method, path26, body, false),
+    request: (method, path28, body) => send(method, path28, body, false),
     async postOnce({
-      path: path26,
+      path: path28,
       body,
       find
     }) {
@@ -90487,7 +91385,7 @@ function createGitHubApi({
           if (found !== null) return { value: found, found: true };
         }
         try {
-          return { value: await send("POST", path26, body, true), found: false };
+          return { value: await send("POST", path28, body, true), found: false };
         } catch (error62) {
           const transient = error62 instanceof GitHubApiError && error62.status >= 500;
           if (!transient || attempt >= retries) throw error62;
@@ -90550,7 +91448,7 @@ function renderPullBody({
     list("Follow-ups", completion.follow_up),
     list(
       "Artifacts",
-      completion.artifacts.map((path26) => `\`${path26.replaceAll("`", "")}\``)
+      completion.artifacts.map((path28) => `\`${path28.replaceAll("`", "")}\``)
     ),
     renderTests(completion.tests),
     renderDependencies(dependencies),
@@ -90580,7 +91478,7 @@ function renderTests(tests) {
   if (tests.status !== "failed") return `### Tests
 
 ${head}`;
-  const longest = Math.max(2, ...(tests.detail.match(/`+/g) ?? []).map((run5) => run5.length));
+  const longest = Math.max(2, ...(tests.detail.match(/`+/g) ?? []).map((run2) => run2.length));
   const fence = "`".repeat(longest + 1);
   return `### Tests
 
@@ -90614,10 +91512,10 @@ function oneLine2(text) {
 }
 function longestRun(text, char) {
   let longest = 0;
-  let run5 = 0;
+  let run2 = 0;
   for (const c of text) {
-    run5 = c === char ? run5 + 1 : 0;
-    longest = Math.max(longest, run5);
+    run2 = c === char ? run2 + 1 : 0;
+    longest = Math.max(longest, run2);
   }
   return longest;
 }
@@ -91241,7 +92139,7 @@ async function checkCommits({
     buildBranch: target.role === "work" || target.role === "fix" ? integrationBranch(target.build) : null,
     base: result.base,
     head: result.head,
-    bundlePath: (0, import_node_path27.join)(env.BATON_OUT, BUNDLE_FILE)
+    bundlePath: (0, import_node_path29.join)(env.BATON_OUT, BUNDLE_FILE)
   });
   if (!verified.ok) return unjudgedCommits(verified.problems);
   const secrets = await scanCommits({ repo, base: result.base });
@@ -91456,12 +92354,12 @@ Variables (the Baton workflow sets them):
 var HELP = /* @__PURE__ */ new Set(["-h", "--help", "help"]);
 var VERSION10 = /* @__PURE__ */ new Set(["-V", "--version"]);
 async function main(argv, source) {
-  const [group, command, ...rest] = argv;
-  if (argv.length === 1 && group && HELP.has(group)) return print(USAGE);
-  if (argv.length === 1 && group && VERSION10.has(group)) return print(readVersion());
-  if (group === "session" && argv.length === 2 && command && HELP.has(command))
+  const [group2, command, ...rest] = argv;
+  if (argv.length === 1 && group2 && HELP.has(group2)) return print(USAGE);
+  if (argv.length === 1 && group2 && VERSION10.has(group2)) return print(readVersion());
+  if (group2 === "session" && argv.length === 2 && command && HELP.has(command))
     return print(SESSION_USAGE);
-  if (group !== "session" || command !== "agent" && command !== "publish" || rest.length > 0) {
+  if (group2 !== "session" || command !== "agent" && command !== "publish" || rest.length > 0) {
     process.stderr.write(`${USAGE}
 `);
     return 2;
@@ -91498,8 +92396,8 @@ function print(text) {
 function readVersion() {
   for (const relative of ["../../package.json", "../../../package.json"]) {
     const url2 = new URL(relative, import_meta.url);
-    if (!(0, import_node_fs4.existsSync)(url2)) continue;
-    const { name, version: version2 } = JSON.parse((0, import_node_fs4.readFileSync)(url2, "utf8"));
+    if (!(0, import_node_fs5.existsSync)(url2)) continue;
+    const { name, version: version2 } = JSON.parse((0, import_node_fs5.readFileSync)(url2, "utf8"));
     if (name === "baton" && version2) return version2;
   }
   return "unknown";

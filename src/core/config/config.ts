@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { MAX_IMPROVE_LOOPS } from '../commands/parse-commands.js';
-import { HOST_PATTERN, isIpLiteral } from '../sessions/egress.js';
+import { HOST_PATTERN, isIpLiteral, SANDBOX_PROXY_PORT } from '../sessions/egress.js';
 import { findModelPrice } from '../vocabulary/pricing.js';
 
 /** A model's list price: US dollars per million input and output tokens (cache reads and writes follow input). */
@@ -121,9 +121,12 @@ const Session = z.strictObject({
    * Maven Central, RubyGems) and the distribution's package archive, through
    * the session's proxy; every other connection is refused and counted in the
    * worker's pull request. `allow` adds host names (`*.example.com` for every
-   * subdomain of example.com) or IP addresses. `open`: any host (the status
-   * comment says so); also for runners where the session cannot set packet
-   * filter rules (no root, no passwordless sudo, no iptables).
+   * subdomain of example.com) or IP addresses; `ports` the ports of services
+   * on the runner's own loopback (a database the setup started) that the
+   * commands reach at `127.0.0.1:<port>`, which the sandbox's network
+   * otherwise hides. `open`: the runner's network, any host (the status
+   * comment says so); without a tools user (local runs) the only setting that
+   * lets the commands run unconfined.
    */
   network: z
     .union([
@@ -142,9 +145,23 @@ const Session = z.strictObject({
           )
           .max(200)
           .default([]),
+        ports: z
+          .array(
+            z
+              .number()
+              .int()
+              .min(1)
+              .max(65535)
+              .refine(
+                (port) => port !== SANDBOX_PROXY_PORT,
+                `${SANDBOX_PROXY_PORT} is where the sandbox reaches the egress proxy`,
+              ),
+          )
+          .max(20)
+          .default([]),
       }),
     ])
-    .default({ allow: [] }),
+    .default({ allow: [], ports: [] }),
 });
 
 /** What `budget.maxUsd` is when `.github/baton.yml` does not say: a cap worth a person's look. */

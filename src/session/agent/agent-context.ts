@@ -43,6 +43,11 @@ export interface RunAgentOptions {
   stepSummaryPath?: string;
   /** Fixed addresses for host names the egress proxy would resolve (tests, simulations). */
   egressHosts?: Readonly<Record<string, string>>;
+  /**
+   * Without BATON_TOOL_USER, run the model's commands unconfined whatever
+   * `session.network` says: tests of the agent's own logic. The CLI never sets it.
+   */
+  unconfined?: boolean;
 }
 
 /** Everything a role needs, opened once at the start of a session. */
@@ -68,6 +73,8 @@ export interface AgentContext {
   log: (line: string) => void;
   /** See RunAgentOptions. */
   egressHosts?: Readonly<Record<string, string>>;
+  /** See RunAgentOptions. */
+  unconfined?: boolean;
 }
 
 /** A session that cannot start: what to set or fix, for the result's reason. */
@@ -137,6 +144,7 @@ export async function openContext({
     now: options.now ?? Date.now,
     log: options.log ?? ((line) => process.stderr.write(`baton: ${line}\n`)),
     ...(options.egressHosts ? { egressHosts: options.egressHosts } : {}),
+    ...(options.unconfined ? { unconfined: true } : {}),
   };
 }
 
