@@ -2392,8 +2392,8 @@ function requestAttributes(client, name, request2) {
     return {};
   }
   const attributes = { ...table.constants };
-  for (const [attribute, path28, type2] of table.request ?? []) {
-    const value = guardTracing(client, () => attributeValue(dig(request2?.body, path28), type2));
+  for (const [attribute, path29, type2] of table.request ?? []) {
+    const value = guardTracing(client, () => attributeValue(dig(request2?.body, path29), type2));
     if (value !== void 0) {
       attributes[attribute] = value;
     }
@@ -2416,9 +2416,9 @@ function requestAttributes(client, name, request2) {
   return attributes;
 }
 function setResponseAttributes(span, name, data) {
-  for (const [attribute, path28, type2] of SPAN_ATTRIBUTES[name]?.response ?? []) {
+  for (const [attribute, path29, type2] of SPAN_ATTRIBUTES[name]?.response ?? []) {
     try {
-      const value = attributeValue(dig(data, path28), type2);
+      const value = attributeValue(dig(data, path29), type2);
       if (value !== void 0) {
         span.setAttribute(attribute, value);
       }
@@ -2426,9 +2426,9 @@ function setResponseAttributes(span, name, data) {
     }
   }
 }
-function dig(data, path28) {
+function dig(data, path29) {
   let value = data;
-  for (const name of path28) {
+  for (const name of path29) {
     if (typeof value !== "object" || value === null) {
       return void 0;
     }
@@ -3861,8 +3861,8 @@ function endMessagesCreateSpanWhenStreamEnds(client, span, stream2, props) {
           const complete = sawMessageDelta || sawStop;
           let response = { ...message, usage };
           if (!complete) {
-            for (const path28 of FINAL_FROM_MESSAGE_DELTA) {
-              response = without(response, path28);
+            for (const path29 of FINAL_FROM_MESSAGE_DELTA) {
+              response = without(response, path29);
             }
           }
           setResponseAttributes(span, call.name, response);
@@ -3890,8 +3890,8 @@ function endMessagesCreateSpanWhenStreamEnds(client, span, stream2, props) {
     }
   });
 }
-function without(data, path28) {
-  const [name, ...rest] = path28;
+function without(data, path29) {
+  const [name, ...rest] = path29;
   if (name === void 0 || !(name in data)) {
     return data;
   }
@@ -4466,12 +4466,12 @@ var init_path = __esm({
   "node_modules/@anthropic-ai/sdk/internal/utils/path.mjs"() {
     init_error();
     EMPTY = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ Object.create(null));
-    createPathTagFunction = (pathEncoder = encodeURIPath) => function path28(statics, ...params) {
+    createPathTagFunction = (pathEncoder = encodeURIPath) => function path29(statics, ...params) {
       if (statics.length === 1)
         return statics[0];
       let postPath = false;
       const invalidSegments = [];
-      const path29 = statics.reduce((previousValue, currentValue, index2) => {
+      const path30 = statics.reduce((previousValue, currentValue, index2) => {
         if (/[?#]/.test(currentValue)) {
           postPath = true;
         }
@@ -4495,7 +4495,7 @@ var init_path = __esm({
         }
         return previousValue + currentValue + (index2 === params.length ? "" : encoded);
       }, "");
-      const pathOnly = path29.split(/[?#]/, 1)[0];
+      const pathOnly = path30.split(/[?#]/, 1)[0];
       const invalidSegmentPattern = /(?<=^|\/)(?:\.|%2e){1,2}(?:;[^/]*)?(?=\/|$)/gi;
       let match;
       while ((match = invalidSegmentPattern.exec(pathOnly)) !== null) {
@@ -4516,10 +4516,10 @@ var init_path = __esm({
         const underline = Array.from(marks, (mark) => mark ?? " ").join("");
         throw new AnthropicError(`Path parameters result in path with invalid segments:
 ${invalidSegments.map((e) => e.error).join("\n")}
-${path29}
+${path30}
 ${underline}`);
       }
-      return path29;
+      return path30;
     };
     path = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
   }
@@ -29725,14 +29725,14 @@ function redactSensitive(body) {
   }
   return null;
 }
-async function checkCredentialsFileSafety(path28, onWarn = (m) => console.warn(`anthropic-sdk: ${m}`)) {
+async function checkCredentialsFileSafety(path29, onWarn = (m) => console.warn(`anthropic-sdk: ${m}`)) {
   if (typeof process === "undefined" || process.platform === "win32")
     return;
   const { fs: fs5 } = await Promise.resolve().then(() => (init_node(), node_exports));
-  let resolved2 = path28;
+  let resolved2 = path29;
   let st;
   try {
-    resolved2 = await fs5.promises.realpath(path28);
+    resolved2 = await fs5.promises.realpath(path29);
     st = await fs5.promises.stat(resolved2);
   } catch {
     return;
@@ -29749,8 +29749,8 @@ async function checkCredentialsFileSafety(path28, onWarn = (m) => console.warn(`
   }
 }
 async function writeCredentialsFileAtomic(targetPath, data) {
-  const { fs: fs5, path: path28 } = await Promise.resolve().then(() => (init_node(), node_exports));
-  const dir = path28.dirname(targetPath);
+  const { fs: fs5, path: path29 } = await Promise.resolve().then(() => (init_node(), node_exports));
+  const dir = path29.dirname(targetPath);
   await fs5.promises.mkdir(dir, { recursive: true, mode: 448 });
   const tmpPath = `${targetPath}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
@@ -30011,8 +30011,8 @@ var init_credentials2 = __esm({
         return null;
       }
       validateProfileName(profileName);
-      const { fs: fs5, path: path28 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      const configPath = path28.join(rootConfigPath, "configs", `${profileName}.json`);
+      const { fs: fs5, path: path29 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const configPath = path29.join(rootConfigPath, "configs", `${profileName}.json`);
       let configRaw;
       try {
         configRaw = await fs5.promises.readFile(configPath, "utf-8");
@@ -30072,14 +30072,14 @@ var init_credentials2 = __esm({
         return null;
       }
       validateProfileName(profileName);
-      const { path: path28 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      return path28.join(rootConfigPath, "credentials", `${profileName}.json`);
+      const { path: path29 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      return path29.join(rootConfigPath, "credentials", `${profileName}.json`);
     };
     getRootConfigPath = async () => {
       if (!supportsLocalConfigFiles()) {
         return null;
       }
-      const { path: path28 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const { path: path29 } = await Promise.resolve().then(() => (init_node(), node_exports));
       const configDir = readEnv("ANTHROPIC_CONFIG_DIR");
       if (configDir) {
         return configDir;
@@ -30088,21 +30088,21 @@ var init_credentials2 = __esm({
       if (os2 === "Windows") {
         const appData = readEnv("APPDATA");
         if (appData) {
-          return path28.join(appData, "Anthropic");
+          return path29.join(appData, "Anthropic");
         }
         const userProfile = readEnv("USERPROFILE");
         if (userProfile) {
-          return path28.join(userProfile, "AppData", "Roaming", "Anthropic");
+          return path29.join(userProfile, "AppData", "Roaming", "Anthropic");
         }
         return null;
       }
       const xdgConfigHome = readEnv("XDG_CONFIG_HOME");
       if (xdgConfigHome) {
-        return path28.join(xdgConfigHome, "anthropic");
+        return path29.join(xdgConfigHome, "anthropic");
       }
       const home = readEnv("HOME");
       if (home) {
-        return path28.join(home, ".config", "anthropic");
+        return path29.join(home, ".config", "anthropic");
       }
       return null;
     };
@@ -30119,8 +30119,8 @@ var init_credentials2 = __esm({
       if (profileName) {
         return profileName;
       }
-      const { fs: fs5, path: path28 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      const filePath = path28.join(rootConfigPath, "active_config");
+      const { fs: fs5, path: path29 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const filePath = path29.join(rootConfigPath, "active_config");
       try {
         return (await fs5.promises.readFile(filePath, "utf-8")).trim() || "default";
       } catch (err) {
@@ -30134,21 +30134,21 @@ var init_credentials2 = __esm({
 });
 
 // node_modules/@anthropic-ai/sdk/lib/credentials/identity-token.mjs
-function identityTokenFromFile(path28) {
-  if (!path28) {
+function identityTokenFromFile(path29) {
+  if (!path29) {
     throw new AnthropicError("Identity token file path is empty");
   }
   return async () => {
     const { fs: fs5 } = await Promise.resolve().then(() => (init_node(), node_exports));
     let content;
     try {
-      content = await fs5.promises.readFile(path28, "utf-8");
+      content = await fs5.promises.readFile(path29, "utf-8");
     } catch (err) {
-      throw new AnthropicError(`Failed to read identity token file at ${path28}: ${err}`);
+      throw new AnthropicError(`Failed to read identity token file at ${path29}: ${err}`);
     }
     const token = content.trim();
     if (!token) {
-      throw new AnthropicError(`Identity token file at ${path28} is empty`);
+      throw new AnthropicError(`Identity token file at ${path29} is empty`);
     }
     return token;
   };
@@ -31151,9 +31151,9 @@ var init_client = __esm({
           }
           return APIError.generate(status, error62, message, headers);
         }
-        buildURL(path28, query, defaultBaseURL) {
+        buildURL(path29, query, defaultBaseURL) {
           const baseURL = !__classPrivateFieldGet(this, _BaseAnthropic_instances, "m", _BaseAnthropic_baseURLOverridden).call(this) && defaultBaseURL || this.baseURL;
-          const url2 = isAbsoluteURL(path28) ? new URL(path28) : new URL(baseURL + (baseURL.endsWith("/") && path28.startsWith("/") ? path28.slice(1) : path28));
+          const url2 = isAbsoluteURL(path29) ? new URL(path29) : new URL(baseURL + (baseURL.endsWith("/") && path29.startsWith("/") ? path29.slice(1) : path29));
           const defaultQuery = this.defaultQuery();
           const pathQuery = Object.fromEntries(url2.searchParams);
           if (!isEmptyObj(defaultQuery) || !isEmptyObj(pathQuery)) {
@@ -31229,24 +31229,24 @@ var init_client = __esm({
         backendMiddleware() {
           return [];
         }
-        get(path28, opts) {
-          return this.methodRequest("get", path28, opts);
+        get(path29, opts) {
+          return this.methodRequest("get", path29, opts);
         }
-        post(path28, opts) {
-          return this.methodRequest("post", path28, opts);
+        post(path29, opts) {
+          return this.methodRequest("post", path29, opts);
         }
-        patch(path28, opts) {
-          return this.methodRequest("patch", path28, opts);
+        patch(path29, opts) {
+          return this.methodRequest("patch", path29, opts);
         }
-        put(path28, opts) {
-          return this.methodRequest("put", path28, opts);
+        put(path29, opts) {
+          return this.methodRequest("put", path29, opts);
         }
-        delete(path28, opts) {
-          return this.methodRequest("delete", path28, opts);
+        delete(path29, opts) {
+          return this.methodRequest("delete", path29, opts);
         }
-        methodRequest(method, path28, opts) {
+        methodRequest(method, path29, opts) {
           return this.request(Promise.resolve(opts).then((opts2) => {
-            return { method, path: path28, ...opts2 };
+            return { method, path: path29, ...opts2 };
           }));
         }
         request(options2, remainingRetries = null) {
@@ -31392,8 +31392,8 @@ var init_client = __esm({
           armAbandonmentBackstop(response.body ?? response, controller);
           return { response, options: options2, controller, requestLogID, retryOfRequestLogID, startTime: startTime2 };
         }
-        getAPIList(path28, Page2, opts) {
-          return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path28, ...opts2 })) : { method: "get", path: path28, ...opts });
+        getAPIList(path29, Page2, opts) {
+          return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path29, ...opts2 })) : { method: "get", path: path29, ...opts });
         }
         requestAPIList(Page2, options2) {
           if (!this._tracer) {
@@ -31527,14 +31527,14 @@ var init_client = __esm({
         }
         async buildRequest(inputOptions, { retryCount = 0 } = {}) {
           const options2 = { ...inputOptions };
-          const { method, path: path28, query, defaultBaseURL } = options2;
+          const { method, path: path29, query, defaultBaseURL } = options2;
           if (this._authState.resolution) {
             await this._authState.resolution;
           }
           if (!this._baseURLIsExplicit && this._authState.baseURL && this.baseURL !== this._authState.baseURL) {
             this.baseURL = this._authState.baseURL;
           }
-          const url2 = this.buildURL(path28, query, defaultBaseURL);
+          const url2 = this.buildURL(path29, query, defaultBaseURL);
           if ("timeout" in options2)
             validatePositiveInteger("timeout", options2.timeout);
           options2.timeout = options2.timeout ?? this.timeout;
@@ -55739,11 +55739,11 @@ function requireLodash_sortby() {
     function baseForOwn(object2, iteratee) {
       return object2 && baseFor(object2, iteratee, keys);
     }
-    function baseGet(object2, path28) {
-      path28 = isKey(path28, object2) ? [path28] : castPath(path28);
-      var index2 = 0, length = path28.length;
+    function baseGet(object2, path29) {
+      path29 = isKey(path29, object2) ? [path29] : castPath(path29);
+      var index2 = 0, length = path29.length;
       while (object2 != null && index2 < length) {
-        object2 = object2[toKey(path28[index2++])];
+        object2 = object2[toKey(path29[index2++])];
       }
       return index2 && index2 == length ? object2 : void 0;
     }
@@ -55870,13 +55870,13 @@ function requireLodash_sortby() {
         return object2 === source || baseIsMatch(object2, source, matchData);
       };
     }
-    function baseMatchesProperty(path28, srcValue) {
-      if (isKey(path28) && isStrictComparable(srcValue)) {
-        return matchesStrictComparable(toKey(path28), srcValue);
+    function baseMatchesProperty(path29, srcValue) {
+      if (isKey(path29) && isStrictComparable(srcValue)) {
+        return matchesStrictComparable(toKey(path29), srcValue);
       }
       return function(object2) {
-        var objValue = get(object2, path28);
-        return objValue === void 0 && objValue === srcValue ? hasIn(object2, path28) : baseIsEqual(srcValue, objValue, void 0, UNORDERED_COMPARE_FLAG | PARTIAL_COMPARE_FLAG);
+        var objValue = get(object2, path29);
+        return objValue === void 0 && objValue === srcValue ? hasIn(object2, path29) : baseIsEqual(srcValue, objValue, void 0, UNORDERED_COMPARE_FLAG | PARTIAL_COMPARE_FLAG);
       };
     }
     function baseOrderBy(collection, iteratees, orders) {
@@ -55892,9 +55892,9 @@ function requireLodash_sortby() {
         return compareMultiple(object2, other, orders);
       });
     }
-    function basePropertyDeep(path28) {
+    function basePropertyDeep(path29) {
       return function(object2) {
-        return baseGet(object2, path28);
+        return baseGet(object2, path29);
       };
     }
     function baseRest(func, start) {
@@ -56149,11 +56149,11 @@ function requireLodash_sortby() {
         return result;
       };
     }
-    function hasPath(object2, path28, hasFunc) {
-      path28 = isKey(path28, object2) ? [path28] : castPath(path28);
-      var result, index2 = -1, length = path28.length;
+    function hasPath(object2, path29, hasFunc) {
+      path29 = isKey(path29, object2) ? [path29] : castPath(path29);
+      var result, index2 = -1, length = path29.length;
       while (++index2 < length) {
-        var key = toKey(path28[index2]);
+        var key = toKey(path29[index2]);
         if (!(result = object2 != null && hasFunc(object2, key))) {
           break;
         }
@@ -56308,12 +56308,12 @@ function requireLodash_sortby() {
     function toString(value) {
       return value == null ? "" : baseToString(value);
     }
-    function get(object2, path28, defaultValue) {
-      var result = object2 == null ? void 0 : baseGet(object2, path28);
+    function get(object2, path29, defaultValue) {
+      var result = object2 == null ? void 0 : baseGet(object2, path29);
       return result === void 0 ? defaultValue : result;
     }
-    function hasIn(object2, path28) {
-      return object2 != null && hasPath(object2, path28, baseHasIn);
+    function hasIn(object2, path29) {
+      return object2 != null && hasPath(object2, path29, baseHasIn);
     }
     function keys(object2) {
       return isArrayLike(object2) ? arrayLikeKeys(object2) : baseKeys(object2);
@@ -56321,8 +56321,8 @@ function requireLodash_sortby() {
     function identity(value) {
       return value;
     }
-    function property(path28) {
-      return isKey(path28) ? baseProperty(toKey(path28)) : basePropertyDeep(path28);
+    function property(path29) {
+      return isKey(path29) ? baseProperty(toKey(path29)) : basePropertyDeep(path29);
     }
     module2.exports = sortBy;
   })(lodash_sortby, lodash_sortby.exports);
@@ -56437,7 +56437,7 @@ async function reportIfFoundPrivateKeyP12Format({ source, context: context2, t }
   }
   try {
     const fs5 = await import("node:fs");
-    const path28 = await import("node:path");
+    const path29 = await import("node:path");
     const p12String = fs5.readFileSync(source.filePath).toString("base64");
     const forge2 = (await Promise.resolve().then(() => (init_index_BDnqZat0(), index_BDnqZat0_exports)).then(function(n) {
       return n.i;
@@ -56447,7 +56447,7 @@ async function reportIfFoundPrivateKeyP12Format({ source, context: context2, t }
     forge2.pkcs12.pkcs12FromAsn1(p12Asn1, "notasecret");
     context2.report({
       message: t("PrivateKeyP12", {
-        FILE_NAME: source.filePath ? path28.basename(source.filePath) : ""
+        FILE_NAME: source.filePath ? path29.basename(source.filePath) : ""
       }),
       range: [0, source.content.length]
     });
@@ -56464,7 +56464,7 @@ function reportIfFoundPrivateKeyJSONFormat({ source, context: context2, t }) {
     }
     context2.report({
       message: t("PrivateKeyJSON", {
-        FILE_NAME: source.filePath ? import_node_path28.default.basename(source.filePath) : ""
+        FILE_NAME: source.filePath ? import_node_path29.default.basename(source.filePath) : ""
       }),
       range: [0, source.content.length]
     });
@@ -56844,10 +56844,10 @@ function parseComment(options2) {
   const ruleIdString = commentStart === -1 ? options2 : options2.slice(0, commentStart);
   return ruleIdString.split(/,/).map((arg) => arg.trim()).filter((arg) => arg !== "") ?? [];
 }
-var import_node_path28, commonjsGlobal, regexpStringMatcher, lodash_uniq, hasRequiredLodash_uniq, lodash_uniqwith, hasRequiredLodash_uniqwith, lodash_sortby, hasRequiredLodash_sortby, escapeStringRegexp, hasRequiredEscapeStringRegexp, regexpParse, hasRequiredRegexpParse, hasRequiredRegexpStringMatcher, regexpStringMatcherExports, BUILTIN_IGNORED, messages$e, reportAWSAccessKey, reportAWSSecretAccessKey, reportAWSAccountID, creator$f, messages$d, creator$e, messages$c, isPackageFile, isNpmrc, creator$d, messages$b, creator$c, messages$a, BUILTIN_IGNORED_PATTERNS$1, creator$b, messages$9, creator$a, messages$8, creator$9, messages$7, creator$8, messages$6, PEM_CONTENT_PATTERN, creator$7, messages$5, creator$6, messages$4, creator$5, messages$3, typeMap, creator$4, messages$2, is1PasswordServiceAccountToken, creator$3, messages$1, BUILTIN_IGNORED_PATTERNS, creator$2, HTML_COMMENT_REGEXP, parseComments, CommentState, messages, creator$1, rules, creator;
+var import_node_path29, commonjsGlobal, regexpStringMatcher, lodash_uniq, hasRequiredLodash_uniq, lodash_uniqwith, hasRequiredLodash_uniqwith, lodash_sortby, hasRequiredLodash_sortby, escapeStringRegexp, hasRequiredEscapeStringRegexp, regexpParse, hasRequiredRegexpParse, hasRequiredRegexpStringMatcher, regexpStringMatcherExports, BUILTIN_IGNORED, messages$e, reportAWSAccessKey, reportAWSSecretAccessKey, reportAWSAccountID, creator$f, messages$d, creator$e, messages$c, isPackageFile, isNpmrc, creator$d, messages$b, creator$c, messages$a, BUILTIN_IGNORED_PATTERNS$1, creator$b, messages$9, creator$a, messages$8, creator$9, messages$7, creator$8, messages$6, PEM_CONTENT_PATTERN, creator$7, messages$5, creator$6, messages$4, creator$5, messages$3, typeMap, creator$4, messages$2, is1PasswordServiceAccountToken, creator$3, messages$1, BUILTIN_IGNORED_PATTERNS, creator$2, HTML_COMMENT_REGEXP, parseComments, CommentState, messages, creator$1, rules, creator;
 var init_index_Cq_34xZU = __esm({
   "node_modules/@secretlint/secretlint-rule-preset-recommend/module/index-Cq-34xZU.js"() {
-    import_node_path28 = __toESM(require("node:path"), 1);
+    import_node_path29 = __toESM(require("node:path"), 1);
     commonjsGlobal = typeof globalThis !== "undefined" ? globalThis : typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
     regexpStringMatcher = {};
     lodash_sortby = { exports: {} };
@@ -58530,10 +58530,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema2) {
   return mergeDefs(schema2._zod.def);
 }
-function getElementAtPath(obj, path28) {
-  if (!path28)
+function getElementAtPath(obj, path29) {
+  if (!path29)
     return obj;
-  return path28.reduce((acc, key) => acc?.[key], obj);
+  return path29.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -58873,11 +58873,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path28, issues) {
+function prefixIssues(path29, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path28);
+    iss.path.unshift(path29);
     return iss;
   });
 }
@@ -59339,16 +59339,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path28 = []) => {
+  const processError = (error63, path29 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path28, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path29, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path28, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path29, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path28, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path29, ...issue2.path]);
       } else {
-        const fullpath = [...path28, ...issue2.path];
+        const fullpath = [...path29, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -59387,17 +59387,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error63, path28 = []) => {
+  const processError = (error63, path29 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path28, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path29, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path28, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path29, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path28, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path29, ...issue2.path]);
       } else {
-        const fullpath = [...path28, ...issue2.path];
+        const fullpath = [...path29, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -59436,8 +59436,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path28 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path28) {
+  const path29 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path29) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -76575,13 +76575,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path28 = ref.slice(1).split("/").filter(Boolean);
-  if (path28.length === 0) {
+  const path29 = ref.slice(1).split("/").filter(Boolean);
+  if (path29.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path28[0] === defsKey) {
-    const key = path28[1] === void 0 ? void 0 : decodeJSONPointerSegment(path28[1]);
+  if (path29[0] === defsKey) {
+    const key = path29[1] === void 0 ? void 0 : decodeJSONPointerSegment(path29[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -77450,7 +77450,9 @@ var DoctorAgentReport = external_exports.object({
   key: external_exports.enum(["present", "missing"]),
   models: external_exports.array(external_exports.object({ model: external_exports.string().max(200), ok: external_exports.boolean(), detail: external_exports.string().max(2e3) })).max(20),
   /** Whether the agent job's read-only GITHUB_TOKEN may read a collaborator's permission. */
-  collaboratorPermission: Probe
+  collaboratorPermission: Probe,
+  /** Whether work and fix sessions can run the model's commands here as configured (the sandbox). */
+  sandbox: Probe
 });
 var PUBLISH_PROBES = [
   "graphql-hidden-refs",
@@ -77494,6 +77496,12 @@ var MEANING = {
     question: "the agent job's read-only GITHUB_TOKEN may read a collaborator's permission",
     yes: "sessions tell writers from other commenters themselves",
     no: "publish checks who edited the issue before it writes a plan, with the app's token (a research session started by improve.label still needs the read)"
+  },
+  sandbox: {
+    question: "work and fix sessions can run the model's commands here as configured (the sandbox: bubblewrap as root, then the tools user with no capability)",
+    yes: "the model's commands run as configured",
+    no: "work and fix sessions fail before the model's first turn: install bubblewrap and allow passwordless sudo (docs/sessions.md, Runners), or see the detail",
+    fails: "no"
   }
 };
 function renderDoctorReport(report) {
@@ -77540,7 +77548,8 @@ function probeChecks(report) {
       (probe2) => [probe2, report.probes[probe2]]
     ),
     ...report.agent ? [
-      ["collaborator-permission", report.agent.collaboratorPermission]
+      ["collaborator-permission", report.agent.collaboratorPermission],
+      ["sandbox", report.agent.sandbox]
     ] : []
   ];
   return answers.map(([probe2, { answer, detail }]) => {
@@ -77564,9 +77573,9 @@ function probeChecks(report) {
 
 // src/session/step-summary.ts
 var import_promises = require("node:fs/promises");
-async function appendStepSummary(path28, markdown) {
-  if (!path28) return;
-  await (0, import_promises.appendFile)(path28, `${markdown.trimEnd()}
+async function appendStepSummary(path29, markdown) {
+  if (!path29) return;
+  await (0, import_promises.appendFile)(path29, `${markdown.trimEnd()}
 
 `);
 }
@@ -79099,7 +79108,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path28) => path28.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path29) => path29.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -83804,8 +83813,8 @@ function renderSystemPrompt({
     `- Finish by calling ${submit} exactly once. It is checked: if it is not accepted, correct every problem listed and call it again.`
   ].join("\n");
 }
-function pathLine(path28, present) {
-  return present ? `\`${path28}\`` : `\`${path28}\` (absent in this checkout; go on without it)`;
+function pathLine(path29, present) {
+  return present ? `\`${path29}\`` : `\`${path29}\` (absent in this checkout; go on without it)`;
 }
 function renderReadOnlySystemPrompt(ctx, { role, submit }) {
   return renderSystemPrompt({
@@ -84025,7 +84034,7 @@ var MAX_FOLLOW_UP_ROUNDS = 5;
 var WorkerId = external_exports.string().regex(WORKER_ID, "a worker id is W<wave>.<seq>, like W1.2");
 var BuildType = external_exports.enum(["code", "research", "content"]);
 var OutputPath = external_exports.string().trim().min(1).max(300).refine(
-  (path28) => !path28.startsWith("/") && !path28.split("/").some((part) => part === ".." || part === "." || part === "") && !path28.startsWith(".baton/") && !path28.startsWith(".github/"),
+  (path29) => !path29.startsWith("/") && !path29.split("/").some((part) => part === ".." || part === "." || part === "") && !path29.startsWith(".baton/") && !path29.startsWith(".github/"),
   "an output is a file path relative to the repository root, without .., outside .baton/ and .github/"
 );
 var PlanWorker = external_exports.strictObject({
@@ -84289,17 +84298,17 @@ function planSchemaProblems(raw, issues) {
     return [`${place}: ${issue2.message}${got}.`];
   });
 }
-function renderPath(path28) {
-  return path28.map((key, i) => typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`).join("");
+function renderPath(path29) {
+  return path29.map((key, i) => typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`).join("");
 }
-function workerNameAt(raw, path28) {
-  if (path28[0] !== "workers" || typeof path28[1] !== "number" || path28[2] === "id") return "";
-  const id = valueAt(raw, ["workers", path28[1], "id"]);
+function workerNameAt(raw, path29) {
+  if (path29[0] !== "workers" || typeof path29[1] !== "number" || path29[2] === "id") return "";
+  const id = valueAt(raw, ["workers", path29[1], "id"]);
   return typeof id === "string" ? ` (worker ${id})` : "";
 }
-function valueAt(raw, path28) {
+function valueAt(raw, path29) {
   let value = raw;
-  for (const key of path28) {
+  for (const key of path29) {
     if (typeof value !== "object" || value === null) return void 0;
     value = value[key];
   }
@@ -84627,12 +84636,12 @@ function dependencyProblems(workers) {
 function briefProblems(workers, briefSizes) {
   const ids = [...new Set(workers.map((worker) => worker.id))];
   return ids.flatMap((id) => {
-    const path28 = `workers/${id}.md`;
-    const size = briefSizes[path28];
-    if (size === void 0) return [`${id} has no brief: commit ${path28} beside plan.json.`];
+    const path29 = `workers/${id}.md`;
+    const size = briefSizes[path29];
+    if (size === void 0) return [`${id} has no brief: commit ${path29} beside plan.json.`];
     if (size <= BRIEF_MAX_BYTES) return [];
     return [
-      `The brief of ${id} (${path28}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
+      `The brief of ${id} (${path29}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
     ];
   });
 }
@@ -85442,8 +85451,8 @@ async function runSummaryRole(ctx) {
   const workers = (plan?.workers ?? []).filter((worker) => worker.loop === loop);
   const completions = await Promise.all(
     workers.map(async ({ id }) => {
-      const path28 = completionPath(build, id);
-      return { worker: id, path: path28, present: await existsIn(ctx.root, path28) };
+      const path29 = completionPath(build, id);
+      return { worker: id, path: path29, present: await existsIn(ctx.root, path29) };
     })
   );
   const outcome = await converse(ctx, {
@@ -85483,8 +85492,8 @@ async function readFocus(ctx) {
   return { author: comment.user?.login ?? "someone", body: comment.body ?? "" };
 }
 async function skill(ctx, role) {
-  const path28 = skillPath(role);
-  return { path: path28, present: await existsIn(ctx.root, path28) };
+  const path29 = skillPath(role);
+  return { path: path29, present: await existsIn(ctx.root, path29) };
 }
 function readOnly(ctx) {
   return createReadOnlyTools({ root: ctx.root, maxOutputChars: ctx.limits.maxToolOutputChars });
@@ -86334,26 +86343,26 @@ var READERS = [
   [/(?:^|\/)pom\.xml$/, pom],
   [/(?:^|\/)build\.gradle(?:\.kts)?$/, gradle]
 ];
-function isDependencyFile(path28) {
-  return READERS.some(([pattern]) => pattern.test(path28));
+function isDependencyFile(path29) {
+  return READERS.some(([pattern]) => pattern.test(path29));
 }
 var NAMES_MAX = 50;
 function findAddedDependencies(files) {
   const changes = [];
-  for (const { path: path28, added } of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
-    const reader = READERS.find(([pattern]) => pattern.test(path28))?.[1];
+  for (const { path: path29, added } of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
+    const reader = READERS.find(([pattern]) => pattern.test(path29))?.[1];
     if (!reader) continue;
     const names = [...new Set(added.map(reader).filter((name) => name !== null))];
-    changes.push({ path: path28, names });
+    changes.push({ path: path29, names });
   }
   return changes;
 }
 function renderDependencyLines(changes) {
-  return changes.map(({ path: path28, names }) => {
-    if (names.length === 0) return `${path28}: changed, no new entry recognised`;
+  return changes.map(({ path: path29, names }) => {
+    if (names.length === 0) return `${path29}: changed, no new entry recognised`;
     const shown = names.slice(0, NAMES_MAX).join(", ");
     const more = names.length > NAMES_MAX ? ` and ${names.length - NAMES_MAX} more` : "";
-    return `${path28}: ${shown}${more}`;
+    return `${path29}: ${shown}${more}`;
   });
 }
 function addedLinesOf(patch) {
@@ -86371,10 +86380,10 @@ function visibleName(name) {
     (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`
   );
 }
-function findChangedFile(files, path28) {
+function findChangedFile(files, path29) {
   return files.find((f) => {
     const shown = visibleName(f.filename);
-    return path28 === f.filename || path28 === shown || path28 === shown.slice(1, -1);
+    return path29 === f.filename || path29 === shown || path29 === shown.slice(1, -1);
   });
 }
 function renderReviewPrompt({
@@ -87814,7 +87823,7 @@ async function openSessionNetwork({
   forwards,
   root = runAsRoot
 }) {
-  const path28 = `/run/netns/${name}`;
+  const path29 = `/run/netns/${name}`;
   const added = await root("ip", ["netns", "add", name]);
   if (!added.ok)
     throw new SandboxSetupError(`\`ip netns add ${name}\` failed: ${added.stderr.trim()}`);
@@ -87824,9 +87833,9 @@ async function openSessionNetwork({
   try {
     const up = await root("ip", ["-n", name, "link", "set", "lo", "up"]);
     if (!up.ok) throw new SandboxSetupError(`loopback of ${name} stays down: ${up.stderr.trim()}`);
-    const forwarder = forwards.length > 0 ? await startForwarder(path28, forwards) : null;
+    const forwarder = forwards.length > 0 ? await startForwarder(path29, forwards) : null;
     return {
-      path: path28,
+      path: path29,
       close: async () => {
         if (forwarder) await stopForwarder(forwarder);
         await remove();
@@ -87837,9 +87846,9 @@ async function openSessionNetwork({
     throw error62;
   }
 }
-async function startForwarder(path28, forwards) {
+async function startForwarder(path29, forwards) {
   const { file: file2, args } = asRoot(programPath("nsenter"), [
-    `--net=${path28}`,
+    `--net=${path29}`,
     "--",
     programPath("setpriv"),
     `--reuid=${process.getuid?.() ?? 0}`,
@@ -88049,7 +88058,7 @@ async function probe(sandbox) {
   });
   if (code2 !== 0) {
     throw new SandboxSetupError(
-      `the sandbox does not open on this runner (${output2.trim() || `exit code ${code2}`})`
+      `the sandbox does not open on this runner (${output2.trim() || `exit code ${code2}`}); \`baton doctor\` checks it`
     );
   }
 }
@@ -88784,7 +88793,7 @@ async function writeJobSummary({
   ctx,
   result,
   meter,
-  path: path28,
+  path: path29,
   log: log2
 }) {
   try {
@@ -88797,7 +88806,7 @@ async function writeJobSummary({
     ]) : null;
     const files = changed === null ? null : changed.split("\0").filter(Boolean);
     await appendStepSummary(
-      path28 ?? process.env.GITHUB_STEP_SUMMARY,
+      path29 ?? process.env.GITHUB_STEP_SUMMARY,
       renderJobSummary({ result, meter, files })
     );
   } catch (error62) {
@@ -88864,8 +88873,8 @@ function describeFailure(error62) {
 
 // src/session/doctor/doctor-agent.ts
 var import_node_fs3 = require("node:fs");
-var import_promises26 = require("node:fs/promises");
-var import_node_path24 = require("node:path");
+var import_promises27 = require("node:fs/promises");
+var import_node_path25 = require("node:path");
 
 // src/session/env-sources.ts
 var DISPATCH_INPUTS = {
@@ -88935,7 +88944,12 @@ var DoctorEnv = external_exports.object({
   ACTIONS_ID_TOKEN_REQUEST_URL: optionalVar,
   ACTIONS_ID_TOKEN_REQUEST_TOKEN: optionalVar,
   ANTHROPIC_API_KEY: optionalVar,
-  ANTHROPIC_BASE_URL: optionalVar
+  ANTHROPIC_BASE_URL: optionalVar,
+  /** The tools user the sandbox runs the model's commands as; the doctor opens it once. */
+  BATON_TOOL_USER: optionalVar.refine(
+    (u) => u === void 0 || /^[a-z_][a-z0-9_-]*$/.test(u),
+    "BATON_TOOL_USER is a user name"
+  )
 });
 function parseDoctorEnv(source) {
   return parseEnvWith(DoctorEnv, source);
@@ -88944,6 +88958,72 @@ function doctorGraphqlUrl(env) {
   return env.GITHUB_GRAPHQL_URL || graphqlUrlOf(env.GITHUB_API_URL);
 }
 var DOCTOR_REPORT_FILE = "doctor.json";
+
+// src/session/doctor/sandbox-probe.ts
+var import_promises26 = require("node:fs/promises");
+var import_node_os2 = require("node:os");
+var import_node_path24 = __toESM(require("node:path"), 1);
+var INSIDE = /^uid (\d+)\nCapEff:\s+0+\nCapBnd:\s+0+\nNoNewPrivs:\s+1\n$/;
+async function probeSandbox({
+  user,
+  networkOpen
+}) {
+  if (!user) {
+    return networkOpen ? {
+      answer: "yes",
+      detail: "no BATON_TOOL_USER and session.network is open: the model’s commands run unconfined"
+    } : {
+      answer: "no",
+      detail: "the workflow sets no BATON_TOOL_USER on the session step (the Baton workflow sets baton-tools)"
+    };
+  }
+  const root = await (0, import_promises26.mkdtemp)(import_node_path24.default.join((0, import_node_os2.tmpdir)(), "baton-doctor-"));
+  try {
+    await (0, import_promises26.writeFile)(import_node_path24.default.join(root, "README.md"), "doctor\n");
+    const sandbox = await openSandbox({ root, user, egress: { allow: [], log: () => {
+    } } });
+    try {
+      const seen = await runInside(sandbox);
+      const uid = INSIDE.exec(seen)?.[1];
+      if (uid && Number(uid) > 0) {
+        return {
+          answer: "yes",
+          detail: `a run is ${user} (uid ${uid}) with no capability and no new privileges`
+        };
+      }
+      return {
+        answer: "no",
+        detail: `a run of the sandbox is not confined as it should be: ${seen.slice(0, 500)}`
+      };
+    } finally {
+      await sandbox.close();
+    }
+  } catch (error62) {
+    return {
+      answer: "no",
+      detail: (error62 instanceof Error ? error62.message : String(error62)).slice(0, 1500)
+    };
+  } finally {
+    await (0, import_promises26.rm)(root, { recursive: true, force: true });
+  }
+}
+async function runInside(sandbox) {
+  const script = 'echo "uid $(id -u)"; grep -E "^(CapEff|CapBnd|NoNewPrivs):" /proc/self/status';
+  const run2 = sandbox.spawn({
+    argv: [programPath("sh"), "-c", script],
+    env: { PATH: "/usr/bin:/bin" },
+    timeoutMs: 3e4
+  });
+  let output2 = "";
+  run2.child.stdout?.setEncoding("utf8").on("data", (chunk) => {
+    output2 += chunk;
+  });
+  run2.child.stderr?.setEncoding("utf8").on("data", (chunk) => {
+    output2 += chunk;
+  });
+  await new Promise((resolve2) => run2.child.once("close", resolve2));
+  return output2;
+}
 
 // src/session/doctor/doctor-agent.ts
 var ANTHROPIC_VERSION = "2023-06-01";
@@ -88956,19 +89036,26 @@ async function runDoctorAgent(env, {
     version: 1,
     key: env.ANTHROPIC_API_KEY ? "present" : "missing",
     models: env.ANTHROPIC_API_KEY ? await askModels(env, fetch2) : [],
-    collaboratorPermission: await askPermission(env, fetch2)
+    collaboratorPermission: await askPermission(env, fetch2),
+    sandbox: await probeSandbox({
+      user: env.BATON_TOOL_USER,
+      networkOpen: (await configOf(env)).session.network === "open"
+    })
   };
-  await (0, import_promises26.mkdir)(env.BATON_OUT, { recursive: true });
-  await (0, import_promises26.writeFile)((0, import_node_path24.join)(env.BATON_OUT, DOCTOR_REPORT_FILE), JSON.stringify(report));
+  await (0, import_promises27.mkdir)(env.BATON_OUT, { recursive: true });
+  await (0, import_promises27.writeFile)((0, import_node_path25.join)(env.BATON_OUT, DOCTOR_REPORT_FILE), JSON.stringify(report));
   log2(
-    `doctor: key ${report.key}; ${report.models.map((m) => `${m.model} ${m.ok ? "answers" : "does not answer"}`).join(", ") || "no model asked"}; collaborator permission ${report.collaboratorPermission.answer}`
+    `doctor: key ${report.key}; ${report.models.map((m) => `${m.model} ${m.ok ? "answers" : "does not answer"}`).join(", ") || "no model asked"}; collaborator permission ${report.collaboratorPermission.answer}; sandbox ${report.sandbox.answer}: ${report.sandbox.detail}`
   );
   return 0;
 }
+async function configOf(env) {
+  const path29 = (0, import_node_path25.join)(env.GITHUB_WORKSPACE, ".github", CONFIG_FILE);
+  const text = (0, import_node_fs3.existsSync)(path29) ? await (0, import_promises27.readFile)(path29, "utf8") : null;
+  return loadConfig(text).config;
+}
 async function configuredModels(env) {
-  const path28 = (0, import_node_path24.join)(env.GITHUB_WORKSPACE, ".github", CONFIG_FILE);
-  const text = (0, import_node_fs3.existsSync)(path28) ? await (0, import_promises26.readFile)(path28, "utf8") : null;
-  const { models } = loadConfig(text).config;
+  const { models } = await configOf(env);
   return [...new Set(MODEL_KINDS.map((kind) => models[kind]))];
 }
 async function askModels(env, fetch2) {
@@ -89045,8 +89132,8 @@ function messageOf(error62) {
 }
 
 // src/session/doctor/doctor-publish.ts
-var import_promises28 = require("node:fs/promises");
-var import_node_path26 = require("node:path");
+var import_promises29 = require("node:fs/promises");
+var import_node_path27 = require("node:path");
 
 // src/core/doctor/doctor.ts
 function renderDoctor(checks) {
@@ -89058,9 +89145,9 @@ function renderDoctor(checks) {
 // src/session/publish/git.ts
 var import_node_child_process7 = require("node:child_process");
 var import_node_fs4 = require("node:fs");
-var import_promises27 = require("node:fs/promises");
-var import_node_os2 = require("node:os");
-var import_node_path25 = require("node:path");
+var import_promises28 = require("node:fs/promises");
+var import_node_os3 = require("node:os");
+var import_node_path26 = require("node:path");
 var GitError2 = class extends Error {
   constructor(args, stderr) {
     super(`git ${args[0] ?? ""} failed: ${stderr.trim() || "no output"}`);
@@ -89076,12 +89163,12 @@ function gitAuthEnv(token) {
   };
 }
 async function createScratchRepo(workspace) {
-  const gitDir = await (0, import_promises27.mkdtemp)((0, import_node_path25.join)((0, import_node_os2.tmpdir)(), "baton-publish-"));
+  const gitDir = await (0, import_promises28.mkdtemp)((0, import_node_path26.join)((0, import_node_os3.tmpdir)(), "baton-publish-"));
   const repo = makeRepo(gitDir);
   await repo.must({ args: ["init", "--bare", "--quiet", gitDir] });
-  const objects = workspace ? (0, import_node_path25.join)(workspace, ".git", "objects") : null;
+  const objects = workspace ? (0, import_node_path26.join)(workspace, ".git", "objects") : null;
   if (objects && (0, import_node_fs4.existsSync)(objects)) {
-    await (0, import_promises27.writeFile)((0, import_node_path25.join)(gitDir, "objects", "info", "alternates"), `${objects}
+    await (0, import_promises28.writeFile)((0, import_node_path26.join)(gitDir, "objects", "info", "alternates"), `${objects}
 `);
   }
   return repo;
@@ -89096,7 +89183,7 @@ function makeRepo(gitDir) {
       if (output2.code !== 0) throw new GitError2(call.args, output2.stderr);
       return output2.stdout;
     },
-    dispose: () => (0, import_promises27.rm)(gitDir, { recursive: true, force: true })
+    dispose: () => (0, import_promises28.rm)(gitDir, { recursive: true, force: true })
   };
 }
 function runGit(gitDir, call) {
@@ -89495,7 +89582,7 @@ Could not leave the result at ${ref}: ${problem}` : ""}`
 async function readAgentReport(out) {
   try {
     const parsed = DoctorAgentReport.safeParse(
-      JSON.parse(await (0, import_promises28.readFile)((0, import_node_path26.join)(out, DOCTOR_REPORT_FILE), "utf8"))
+      JSON.parse(await (0, import_promises29.readFile)((0, import_node_path27.join)(out, DOCTOR_REPORT_FILE), "utf8"))
     );
     return parsed.success ? parsed.data : null;
   } catch {
@@ -89560,7 +89647,7 @@ function parseSessionEnv(source) {
 }
 
 // src/session/publish/publish-session.ts
-var import_node_path29 = require("node:path");
+var import_node_path30 = require("node:path");
 
 // src/session/publish/checks/limits.ts
 var BUNDLE_MAX_BYTES = 100 * 1024 * 1024;
@@ -89592,83 +89679,83 @@ function checkChanges({
   }
   return problems;
 }
-function checkOne({ path: path28, size }, target, allowWorkflowChanges, scope) {
+function checkOne({ path: path29, size }, target, allowWorkflowChanges, scope) {
   if (size !== null && size > FILE_MAX_BYTES) {
-    return `${path28} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
+    return `${path29} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
   }
-  if (path28 === CONFIG_PATH) {
-    return `${path28} holds Baton's settings; sessions never change it (a person does, on the default branch)`;
+  if (path29 === CONFIG_PATH) {
+    return `${path29} holds Baton's settings; sessions never change it (a person does, on the default branch)`;
   }
-  if (path28.startsWith(WORKFLOWS_DIR) && !allowWorkflowChanges) {
-    return `${path28} is under ${WORKFLOWS_DIR}; sessions may change workflows only when .github/baton.yml sets session.allowWorkflowChanges: true`;
+  if (path29.startsWith(WORKFLOWS_DIR) && !allowWorkflowChanges) {
+    return `${path29} is under ${WORKFLOWS_DIR}; sessions may change workflows only when .github/baton.yml sets session.allowWorkflowChanges: true`;
   }
   const record2 = `${buildDir(target.build)}/`;
   switch (target.role) {
     case "plan":
-      return isPlanFile(path28, record2) ? null : `${path28} is not one of the plan's files (${record2}plan.json, PLAN.md, sub-issues.json, workers/W<wave>.<n>.md); a plan session writes only those`;
+      return isPlanFile(path29, record2) ? null : `${path29} is not one of the plan's files (${record2}plan.json, PLAN.md, sub-issues.json, workers/W<wave>.<n>.md); a plan session writes only those`;
     case "synthesis":
-      return checkSynthesisFile(path28, size, target.build);
+      return checkSynthesisFile(path29, size, target.build);
     case "research":
     case "summary":
-      return checkLoopFile(path28, target);
+      return checkLoopFile(path29, target);
     case "work":
     case "fix":
-      return checkWorkerPath(path28, target, scope);
+      return checkWorkerPath(path29, target, scope);
     case "review":
-      return `${path28}: a review session must not commit`;
+      return `${path29}: a review session must not commit`;
     default: {
       const _exhaustive = target.role;
       return _exhaustive;
     }
   }
 }
-function checkAdapted({ path: path28, size }, target, adaptable) {
+function checkAdapted({ path: path29, size }, target, adaptable) {
   if (size !== null && size > FILE_MAX_BYTES) {
-    return `${path28} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
+    return `${path29} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
   }
   const allowed = adaptable.map((worker) => briefPath(target.build, worker));
   const list2 = allowed.join(", ") || "none: every worker named has started";
-  if (!allowed.includes(path28)) {
-    return `${path28} is not a brief this adapt session may revise (${list2}); an adapt session after ${target.adapt} changes only those`;
+  if (!allowed.includes(path29)) {
+    return `${path29} is not a brief this adapt session may revise (${list2}); an adapt session after ${target.adapt} changes only those`;
   }
-  return size === null ? `${path28} is deleted; an adapt session revises a brief, never removes it` : null;
+  return size === null ? `${path29} is deleted; an adapt session revises a brief, never removes it` : null;
 }
-function checkSynthesisFile(path28, size, build) {
+function checkSynthesisFile(path29, size, build) {
   const record2 = `${buildDir(build)}/`;
-  const rest = path28.startsWith(record2) ? path28.slice(record2.length) : "";
-  const allowed = path28 === reportPath(build) || rest === "plan.json" || SYNTHESIS_BRIEF.test(rest);
+  const rest = path29.startsWith(record2) ? path29.slice(record2.length) : "";
+  const allowed = path29 === reportPath(build) || rest === "plan.json" || SYNTHESIS_BRIEF.test(rest);
   if (!allowed)
-    return `${path28}: a synthesis session writes only the report, ${reportPath(build)}, and follow-up workers in ${record2}plan.json with their briefs`;
-  return size === null ? `${path28} is deleted; a synthesis session removes nothing` : null;
+    return `${path29}: a synthesis session writes only the report, ${reportPath(build)}, and follow-up workers in ${record2}plan.json with their briefs`;
+  return size === null ? `${path29} is deleted; a synthesis session removes nothing` : null;
 }
 var SYNTHESIS_BRIEF = /^workers\/W\d+\.\d+\.md$/;
-function isPlanFile(path28, record2) {
-  if (!path28.startsWith(record2)) return false;
-  const rest = path28.slice(record2.length);
+function isPlanFile(path29, record2) {
+  if (!path29.startsWith(record2)) return false;
+  const rest = path29.slice(record2.length);
   return rest === "plan.json" || rest === "PLAN.md" || rest === "sub-issues.json" || /^workers\/W\d+\.\d+\.md$/.test(rest);
 }
-function checkLoopFile(path28, target) {
+function checkLoopFile(path29, target) {
   const loop = parseLoopSubject(target.worker);
-  if (loop === null) return `${path28}: a ${target.role} session must name its loop (L1, L2 …)`;
+  if (loop === null) return `${path29}: a ${target.role} session must name its loop (L1, L2 …)`;
   const allowed = target.role === "research" ? [findingsPath(target.build, loop), researchResultPath(target.build, loop)] : [summaryPath(target.build, loop)];
-  return allowed.includes(path28) ? null : `${path28}: a ${target.role} session is read-only and may write only ${allowed.join(" and ")}`;
+  return allowed.includes(path29) ? null : `${path29}: a ${target.role} session is read-only and may write only ${allowed.join(" and ")}`;
 }
-function checkWorkerPath(path28, target, scope) {
+function checkWorkerPath(path29, target, scope) {
   const worker = target.worker ?? "-";
   const own2 = completionPath(target.build, worker);
-  if (path28 === own2) return null;
+  if (path29 === own2) return null;
   switch (scope.type) {
     case "code":
-      if (!path28.startsWith(BATON_DIR)) return null;
-      return `${path28} is under ${BATON_DIR} (build records and skills); a worker may write only its own completion (${own2})`;
+      if (!path29.startsWith(BATON_DIR)) return null;
+      return `${path29} is under ${BATON_DIR} (build records and skills); a worker may write only its own completion (${own2})`;
     case "research": {
       const findings = workerFindingsPath(target.build, worker);
-      if (path28 === findings) return null;
-      return `${path28}: a research worker writes only its findings (${findings}) and its completion (${own2}); code and other files are refused in a research build`;
+      if (path29 === findings) return null;
+      return `${path29}: a research worker writes only its findings (${findings}) and its completion (${own2}); code and other files are refused in a research build`;
     }
     case "content":
-      if (scope.outputs.includes(path28)) return null;
-      return `${path28} is not one of ${worker}'s outputs in the plan (${scope.outputs.join(", ") || "none declared"}); a content worker writes only those and its completion (${own2})`;
+      if (scope.outputs.includes(path29)) return null;
+      return `${path29} is not one of ${worker}'s outputs in the plan (${scope.outputs.join(", ") || "none declared"}); a content worker writes only those and its completion (${own2})`;
     default: {
       const _exhaustive = scope.type;
       return _exhaustive;
@@ -89749,7 +89836,7 @@ async function checkFollowUps({
 }) {
   const plan = planPath(build);
   const workersDir = `${buildDir(build)}/workers/`;
-  const briefs = changes.map((change) => change.path).filter((path28) => path28.startsWith(workersDir)).map((path28) => path28.slice(workersDir.length).replace(/\.md$/, "")).filter((id) => BRIEF.test(id) && changes.some((c) => c.path === briefPath(build, id)));
+  const briefs = changes.map((change) => change.path).filter((path29) => path29.startsWith(workersDir)).map((path29) => path29.slice(workersDir.length).replace(/\.md$/, "")).filter((id) => BRIEF.test(id) && changes.some((c) => c.path === briefPath(build, id)));
   const planChanged = changes.some((change) => change.path === plan);
   if (!planChanged && briefs.length === 0) return [];
   const before = await readJson(repo, `${base}:${plan}`);
@@ -89986,11 +90073,11 @@ function checkDeliverable(result, target) {
 }
 
 // src/session/publish/checks/read-result.ts
-var import_promises29 = require("node:fs/promises");
-var import_node_path27 = require("node:path");
+var import_promises30 = require("node:fs/promises");
+var import_node_path28 = require("node:path");
 async function readResult(outDir) {
-  const path28 = (0, import_node_path27.join)(outDir, RESULT_FILE);
-  const size = await sizeOf(path28);
+  const path29 = (0, import_node_path28.join)(outDir, RESULT_FILE);
+  const size = await sizeOf(path29);
   if (size === null) {
     return {
       ok: false,
@@ -90007,7 +90094,7 @@ async function readResult(outDir) {
   }
   let raw;
   try {
-    raw = JSON.parse(await (0, import_promises29.readFile)(path28, "utf8"));
+    raw = JSON.parse(await (0, import_promises30.readFile)(path29, "utf8"));
   } catch (error62) {
     const reason = error62 instanceof Error ? error62.message : String(error62);
     return { ok: false, problems: [`${RESULT_FILE} is not valid JSON: ${reason}`] };
@@ -90023,9 +90110,9 @@ async function readResult(outDir) {
   }
   return { ok: true, result: parsed.data };
 }
-async function sizeOf(path28) {
+async function sizeOf(path29) {
   try {
-    const info = await (0, import_promises29.stat)(path28);
+    const info = await (0, import_promises30.stat)(path29);
     return info.isFile() ? info.size : null;
   } catch (error62) {
     if (error62.code === "ENOENT") return null;
@@ -90181,14 +90268,14 @@ async function readDependencyChanges({
   const build = await fetchedBuildRef(repo);
   const range = build ? `${build}...${HEAD_REF}` : `${base}..${HEAD_REF}`;
   const names = await repo.must({ args: ["diff", "--name-only", "-z", "--no-renames", range] });
-  const paths = names.split("\0").filter((path28) => path28 && isDependencyFile(path28));
+  const paths = names.split("\0").filter((path29) => path29 && isDependencyFile(path29));
   const files = [];
-  for (const path28 of paths) {
+  for (const path29 of paths) {
     const diff = await repo.must({
-      args: ["diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", range, "--", path28]
+      args: ["diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", range, "--", path29]
     });
     const added = diff.split("\n").filter((line) => line.startsWith("+") && !line.startsWith("+++")).map((line) => line.slice(1));
-    files.push({ path: path28, added });
+    files.push({ path: path29, added });
   }
   return findAddedDependencies(files);
 }
@@ -90247,15 +90334,15 @@ async function checkFindings({
   build,
   worker
 }) {
-  const path28 = workerFindingsPath(build, worker);
-  const text = await readAt(repo, `${HEAD_REF}:${path28}`);
+  const path29 = workerFindingsPath(build, worker);
+  const text = await readAt(repo, `${HEAD_REF}:${path29}`);
   if (text === null) {
     return [
-      `a research worker delivers its findings in ${path28} (docs/build-types.md), and the commits leave none`
+      `a research worker delivers its findings in ${path29} (docs/build-types.md), and the commits leave none`
     ];
   }
   const parsed = parseFindings(text, worker);
-  return parsed.ok ? [] : parsed.problems.map((problem) => `${path28}: ${problem}`);
+  return parsed.ok ? [] : parsed.problems.map((problem) => `${path29}: ${problem}`);
 }
 
 // node_modules/@secretlint/core/module/SecretLintSourceCodeImpl.js
@@ -91067,9 +91154,9 @@ function isPlaceholder(value) {
   const body = value.replace(/^(?:gh[pousr]_|github_pat_|sk-ant-api\d\d-|AKIA|ASIA|AIza)/, "");
   return new Set(body.replace(/[^A-Za-z0-9]/g, "")).size < 5 || /\$\{|<[^>]*>|\{\{/.test(value);
 }
-async function findSecrets(path28, content) {
+async function findSecrets(path29, content) {
   const result = await lintSource({
-    source: { filePath: path28, content, contentType: "text", ext: extOf(path28) },
+    source: { filePath: path29, content, contentType: "text", ext: extOf(path29) },
     options: {
       config: {
         rules: [
@@ -91109,9 +91196,9 @@ function lineAt(content, index2) {
     line += 1;
   return line;
 }
-function extOf(path28) {
-  const dot = path28.lastIndexOf(".");
-  return dot > path28.lastIndexOf("/") ? path28.slice(dot) : "";
+function extOf(path29) {
+  const dot = path29.lastIndexOf(".");
+  return dot > path29.lastIndexOf("/") ? path29.slice(dot) : "";
 }
 
 // src/session/publish/checks/scan-secrets.ts
@@ -91143,9 +91230,9 @@ async function scanCommit(repo, commit, parents2) {
   return hits;
 }
 async function scanChange(repo, commit, change) {
-  const { path: path28 } = change;
-  const at = { commit, path: path28 };
-  if (KEY_FILE.test(path28)) return [{ ...at, line: 0, rule: "key-file", masked: "(whole file)" }];
+  const { path: path29 } = change;
+  const at = { commit, path: path29 };
+  if (KEY_FILE.test(path29)) return [{ ...at, line: 0, rule: "key-file", masked: "(whole file)" }];
   const size = Number(await repo.must({ args: ["cat-file", "-s", change.newSha] }));
   const content = await repo.must({ args: ["cat-file", "blob", change.newSha] });
   const binary2 = content.slice(0, 8e3).includes("\0");
@@ -91154,7 +91241,7 @@ async function scanChange(repo, commit, change) {
   }
   const text = binary2 ? (content.match(/[\x20-\x7e]{8,}/g) ?? []).join("\n") : content;
   const added = binary2 || change.oldSha === null ? null : await addedLines(repo, change);
-  const findings = await findSecrets(path28, text);
+  const findings = await findSecrets(path29, text);
   return findings.filter((finding) => added === null || added.has(finding.line)).map((finding) => ({
     ...at,
     line: binary2 ? 0 : finding.line,
@@ -91329,11 +91416,11 @@ var GitHubApiError = class extends Error {
   status;
   constructor({
     method,
-    path: path28,
+    path: path29,
     status,
     message
   }) {
-    super(`GitHub answered ${status} to ${method} ${path28}: ${message}`);
+    super(`GitHub answered ${status} to ${method} ${path29}: ${message}`);
     this.name = "GitHubApiError";
     this.status = status;
   }
@@ -91355,9 +91442,9 @@ function createGitHubApi({
   });
   const retries = options2?.retries ?? DEFAULT_RETRIES;
   const baseMs = options2?.retryBaseMs ?? 1e3;
-  const send = async (method, path28, body, once2) => {
+  const send = async (method, path29, body, once2) => {
     try {
-      const response = await octokit.request(`${method} ${path28}`, {
+      const response = await octokit.request(`${method} ${path29}`, {
         ...body === void 0 ? {} : { data: body },
         // A request's own `retries: 0` turns the retry plugin off for it.
         ...once2 ? { request: { retries: 0 } } : {}
@@ -91368,13 +91455,13 @@ function createGitHubApi({
       if (status === null) throw error62;
       const tries = triesOf(error62);
       const message = `${messageOf3(error62)}${tries > 1 ? ` (after ${tries} tries)` : ""}`;
-      throw new GitHubApiError({ method, path: path28, status, message });
+      throw new GitHubApiError({ method, path: path29, status, message });
     }
   };
   return {
-    request: (method, path28, body) => send(method, path28, body, false),
+    request: (method, path29, body) => send(method, path29, body, false),
     async postOnce({
-      path: path28,
+      path: path29,
       body,
       find
     }) {
@@ -91385,7 +91472,7 @@ function createGitHubApi({
           if (found !== null) return { value: found, found: true };
         }
         try {
-          return { value: await send("POST", path28, body, true), found: false };
+          return { value: await send("POST", path29, body, true), found: false };
         } catch (error62) {
           const transient = error62 instanceof GitHubApiError && error62.status >= 500;
           if (!transient || attempt >= retries) throw error62;
@@ -91448,7 +91535,7 @@ function renderPullBody({
     list("Follow-ups", completion.follow_up),
     list(
       "Artifacts",
-      completion.artifacts.map((path28) => `\`${path28.replaceAll("`", "")}\``)
+      completion.artifacts.map((path29) => `\`${path29.replaceAll("`", "")}\``)
     ),
     renderTests(completion.tests),
     renderDependencies(dependencies),
@@ -92139,7 +92226,7 @@ async function checkCommits({
     buildBranch: target.role === "work" || target.role === "fix" ? integrationBranch(target.build) : null,
     base: result.base,
     head: result.head,
-    bundlePath: (0, import_node_path29.join)(env.BATON_OUT, BUNDLE_FILE)
+    bundlePath: (0, import_node_path30.join)(env.BATON_OUT, BUNDLE_FILE)
   });
   if (!verified.ok) return unjudgedCommits(verified.problems);
   const secrets = await scanCommits({ repo, base: result.base });

@@ -253,7 +253,7 @@ async function probe(sandbox: Sandbox): Promise<void> {
   });
   if (code !== 0) {
     throw new SandboxSetupError(
-      `the sandbox does not open on this runner (${output.trim() || `exit code ${code}`})`,
+      `the sandbox does not open on this runner (${output.trim() || `exit code ${code}`}); \`baton doctor\` checks it`,
     );
   }
 }
