@@ -205,7 +205,7 @@ describe('config', () => {
         allowWorkflowChanges: false,
         runsOn: 'ubuntu-latest',
         test: null,
-        network: { allow: [] },
+        network: { allow: [], ports: [] },
       },
       budget: { maxUsd: 50, dailyUsd: null },
       final: { autoMerge: false, keepRecord: true },
