@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { SYSTEM_PATH } from '../../programs.js';
+import { programPath, SYSTEM_PATH } from '../../programs.js';
 import { type SandboxLayout, type SandboxRun, sandboxCommand } from './sandbox-command.js';
 import { SandboxSetupError } from './sandbox-setup.js';
 
@@ -50,6 +50,36 @@ export function startRun(layout: SandboxLayout, run: SandboxRun): SandboxProcess
       child.kill('SIGKILL');
       if (init !== null && started !== null) await gone(init, started);
       await exited;
+    },
+  };
+}
+
+/**
+ * `run.argv` as a plain process of the job's own user in `root` (no sandbox:
+ * local runs with `session.network: open`); stopping it kills its process
+ * group, which is all the reach a process of the same user has.
+ */
+export function startUnconfined(root: string, run: SandboxRun): SandboxProcess {
+  const [file = programPath('true'), ...args] = run.argv;
+  const child = spawn(file, args, {
+    cwd: root,
+    env: { ...run.env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', () => resolve());
+  });
+  return {
+    child,
+    stop: async () => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // The group is already gone.
+      }
+      if (child.exitCode === null && child.signalCode === null) await exited;
     },
   };
 }

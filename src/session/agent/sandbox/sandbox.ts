@@ -10,7 +10,7 @@ import { openLoopbackPorts } from './loopback-ports.js';
 import { type Egress, openEgress } from './open-egress.js';
 import { runAsRoot } from './privileged.js';
 import type { SandboxLayout, SandboxRun } from './sandbox-command.js';
-import { type SandboxProcess, startRun } from './sandbox-run.js';
+import { type SandboxProcess, startRun, startUnconfined } from './sandbox-run.js';
 import { ensureToolUser, SandboxSetupError } from './sandbox-setup.js';
 import { seccompArch, seccompProgram } from './seccomp-filter.js';
 import { openSessionNetwork, type SessionNetwork } from './session-network.js';
@@ -265,30 +265,7 @@ function unconfined(root: string): Sandbox {
     workDir: root,
     home: null,
     env: {},
-    spawn({ argv, env }) {
-      const [file = programPath('true'), ...args] = argv;
-      const child = spawn(file, args, {
-        cwd: root,
-        env,
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      const exited = new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.once('error', () => resolve());
-      });
-      return {
-        child,
-        stop: async () => {
-          try {
-            if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-          } catch {
-            // The group is already gone.
-          }
-          if (child.exitCode === null && child.signalCode === null) await exited;
-        },
-      };
-    },
+    spawn: (run) => startUnconfined(root, run),
     blocked: () => [],
     stopAll: async () => {},
     close: async () => {},
