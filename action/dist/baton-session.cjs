@@ -9765,15 +9765,15 @@ function betaEditTool(ctx) {
           throw e;
         throw new ToolError(`edit: ${fsErrorMessage(e, file_path)}`);
       }
-      const count2 = data.split(old_string).length - 1;
-      if (count2 === 0)
+      const count3 = data.split(old_string).length - 1;
+      if (count3 === 0)
         throw new ToolError(`edit: old_string not found in ${file_path}`);
       let updated;
       if (replace_all) {
         updated = data.split(old_string).join(new_string);
       } else {
-        if (count2 > 1)
-          throw new ToolError(`edit: old_string appears ${count2} times in ${file_path} (must be unique)`);
+        if (count3 > 1)
+          throw new ToolError(`edit: old_string appears ${count3} times in ${file_path} (must be unique)`);
         updated = data.replace(old_string, () => new_string);
       }
       try {
@@ -9781,7 +9781,7 @@ function betaEditTool(ctx) {
       } catch (e) {
         throw new ToolError(`edit: write: ${fsErrorMessage(e, file_path)}`);
       }
-      return `edited ${file_path} (${replace_all ? count2 : 1} replacement(s))`;
+      return `edited ${file_path} (${replace_all ? count3 : 1} replacement(s))`;
     }
   });
 }
@@ -37360,13 +37360,13 @@ function requireUtil() {
     }
     return x;
   };
-  util$1.ByteStringBuffer.prototype.getBytes = function(count2) {
+  util$1.ByteStringBuffer.prototype.getBytes = function(count3) {
     var rval;
-    if (count2) {
-      count2 = Math.min(this.length(), count2);
-      rval = this.data.slice(this.read, this.read + count2);
-      this.read += count2;
-    } else if (count2 === 0) {
+    if (count3) {
+      count3 = Math.min(this.length(), count3);
+      rval = this.data.slice(this.read, this.read + count3);
+      this.read += count3;
+    } else if (count3 === 0) {
       rval = "";
     } else {
       rval = this.read === 0 ? this.data : this.data.slice(this.read);
@@ -37374,8 +37374,8 @@ function requireUtil() {
     }
     return rval;
   };
-  util$1.ByteStringBuffer.prototype.bytes = function(count2) {
-    return typeof count2 === "undefined" ? this.data.slice(this.read) : this.data.slice(this.read, this.read + count2);
+  util$1.ByteStringBuffer.prototype.bytes = function(count3) {
+    return typeof count3 === "undefined" ? this.data.slice(this.read) : this.data.slice(this.read, this.read + count3);
   };
   util$1.ByteStringBuffer.prototype.at = function(i) {
     return this.data.charCodeAt(this.read + i);
@@ -37404,8 +37404,8 @@ function requireUtil() {
     this.read = 0;
     return this;
   };
-  util$1.ByteStringBuffer.prototype.truncate = function(count2) {
-    var len = Math.max(0, this.length() - count2);
+  util$1.ByteStringBuffer.prototype.truncate = function(count3) {
+    var len = Math.max(0, this.length() - count3);
     this.data = this.data.substr(this.read, len);
     this.read = 0;
     return this;
@@ -37660,13 +37660,13 @@ function requireUtil() {
     }
     return x;
   };
-  util$1.DataBuffer.prototype.getBytes = function(count2) {
+  util$1.DataBuffer.prototype.getBytes = function(count3) {
     var rval;
-    if (count2) {
-      count2 = Math.min(this.length(), count2);
-      rval = this.data.slice(this.read, this.read + count2);
-      this.read += count2;
-    } else if (count2 === 0) {
+    if (count3) {
+      count3 = Math.min(this.length(), count3);
+      rval = this.data.slice(this.read, this.read + count3);
+      this.read += count3;
+    } else if (count3 === 0) {
       rval = "";
     } else {
       rval = this.read === 0 ? this.data : this.data.slice(this.read);
@@ -37674,8 +37674,8 @@ function requireUtil() {
     }
     return rval;
   };
-  util$1.DataBuffer.prototype.bytes = function(count2) {
-    return typeof count2 === "undefined" ? this.data.slice(this.read) : this.data.slice(this.read, this.read + count2);
+  util$1.DataBuffer.prototype.bytes = function(count3) {
+    return typeof count3 === "undefined" ? this.data.slice(this.read) : this.data.slice(this.read, this.read + count3);
   };
   util$1.DataBuffer.prototype.at = function(i) {
     return this.data.getUint8(this.read + i);
@@ -37706,8 +37706,8 @@ function requireUtil() {
     this.read = this.write = 0;
     return this;
   };
-  util$1.DataBuffer.prototype.truncate = function(count2) {
-    this.write = Math.max(0, this.length() - count2);
+  util$1.DataBuffer.prototype.truncate = function(count3) {
+    this.write = Math.max(0, this.length() - count3);
     this.read = Math.min(this.read, this.write);
     return this;
   };
@@ -38644,11 +38644,11 @@ function requireCipherModes() {
       return false;
     }
     var len = output2.length();
-    var count2 = output2.at(len - 1);
-    if (count2 > this.blockSize << 2) {
+    var count3 = output2.at(len - 1);
+    if (count3 > this.blockSize << 2) {
       return false;
     }
-    output2.truncate(count2);
+    output2.truncate(count3);
     return true;
   };
   modes.cbc = function(options2) {
@@ -38709,11 +38709,11 @@ function requireCipherModes() {
       return false;
     }
     var len = output2.length();
-    var count2 = output2.at(len - 1);
-    if (count2 > this.blockSize << 2) {
+    var count3 = output2.at(len - 1);
+    if (count3 > this.blockSize << 2) {
       return false;
     }
-    output2.truncate(count2);
+    output2.truncate(count3);
     return true;
   };
   modes.cfb = function(options2) {
@@ -41619,9 +41619,9 @@ function requirePrng() {
     }
     ctx.pools = pools;
     ctx.pool = 0;
-    ctx.generate = function(count2, callback) {
+    ctx.generate = function(count3, callback) {
       if (!callback) {
-        return ctx.generateSync(count2);
+        return ctx.generateSync(count3);
       }
       var cipher2 = ctx.plugin.cipher;
       var increment = ctx.plugin.increment;
@@ -41634,8 +41634,8 @@ function requirePrng() {
         if (err) {
           return callback(err);
         }
-        if (b.length() >= count2) {
-          return callback(null, b.getBytes(count2));
+        if (b.length() >= count3) {
+          return callback(null, b.getBytes(count3));
         }
         if (ctx.generated > 1048575) {
           ctx.key = null;
@@ -41653,14 +41653,14 @@ function requirePrng() {
         forge2.util.setImmediate(generate2);
       }
     };
-    ctx.generateSync = function(count2) {
+    ctx.generateSync = function(count3) {
       var cipher2 = ctx.plugin.cipher;
       var increment = ctx.plugin.increment;
       var formatKey = ctx.plugin.formatKey;
       var formatSeed = ctx.plugin.formatSeed;
       ctx.key = null;
       var b = forge2.util.createBuffer();
-      while (b.length() < count2) {
+      while (b.length() < count3) {
         if (ctx.generated > 1048575) {
           ctx.key = null;
         }
@@ -41673,7 +41673,7 @@ function requirePrng() {
         ctx.key = formatKey(cipher2(ctx.key, increment(ctx.seed)));
         ctx.seed = formatSeed(cipher2(ctx.key, ctx.seed));
       }
-      return b.getBytes(count2);
+      return b.getBytes(count3);
     };
     function _reseed(callback) {
       if (ctx.pools[0].messageLength >= 32) {
@@ -41730,8 +41730,8 @@ function requirePrng() {
       var b = forge2.util.createBuffer();
       if (getRandomValues) {
         while (b.length() < needed) {
-          var count2 = Math.max(1, Math.min(needed - b.length(), 65536) / 4);
-          var entropy = new Uint32Array(Math.floor(count2));
+          var count3 = Math.max(1, Math.min(needed - b.length(), 65536) / 4);
+          var entropy = new Uint32Array(Math.floor(count3));
           try {
             getRandomValues(entropy);
             for (var i2 = 0; i2 < entropy.length; ++i2) {
@@ -41786,8 +41786,8 @@ function requirePrng() {
       ctx.seedFileSync = defaultSeedFile;
     }
     ctx.collect = function(bytes) {
-      var count2 = bytes.length;
-      for (var i2 = 0; i2 < count2; ++i2) {
+      var count3 = bytes.length;
+      for (var i2 = 0; i2 < count3; ++i2) {
         ctx.pools[ctx.pool].update(bytes.substr(i2, 1));
         ctx.pool = ctx.pool === 31 ? 0 : ctx.pool + 1;
       }
@@ -41878,11 +41878,11 @@ function requireRandom() {
       prng_aes.md = forge2.md.sha256;
       function spawnPrng() {
         var ctx = forge2.prng.create(prng_aes);
-        ctx.getBytes = function(count2, callback) {
-          return ctx.generate(count2, callback);
+        ctx.getBytes = function(count3, callback) {
+          return ctx.generate(count3, callback);
         };
-        ctx.getBytesSync = function(count2) {
-          return ctx.generate(count2);
+        ctx.getBytesSync = function(count3) {
+          return ctx.generate(count3);
         };
         return ctx;
       }
@@ -42361,11 +42361,11 @@ function requireRc2() {
               rval = pad(8, _output, !encrypt);
             } else {
               var len = _output.length();
-              var count2 = _output.at(len - 1);
-              if (count2 > len) {
+              var count3 = _output.at(len - 1);
+              if (count3 > len) {
                 rval = false;
               } else {
-                _output.truncate(count2);
+                _output.truncate(count3);
               }
             }
           }
@@ -43907,8 +43907,8 @@ function requirePkcs1() {
       hash2 = forge2.md.sha1.create();
     }
     var t = "";
-    var count2 = Math.ceil(maskLength / hash2.digestLength);
-    for (var i = 0; i < count2; ++i) {
+    var count3 = Math.ceil(maskLength / hash2.digestLength);
+    for (var i = 0; i < count3; ++i) {
       var c = String.fromCharCode(
         i >> 24 & 255,
         i >> 16 & 255,
@@ -45437,8 +45437,8 @@ function requirePbe() {
     options2.algorithm = options2.algorithm || "aes128";
     options2.prfAlgorithm = options2.prfAlgorithm || "sha1";
     var salt = forge2.random.getBytesSync(options2.saltSize);
-    var count2 = options2.count;
-    var countBytes = asn12.integerToDer(count2);
+    var count3 = options2.count;
+    var countBytes = asn12.integerToDer(count3);
     var dkLen;
     var encryptionAlgorithm;
     var encryptedData;
@@ -45476,7 +45476,7 @@ function requirePbe() {
       }
       var prfAlgorithm = "hmacWith" + options2.prfAlgorithm.toUpperCase();
       var md2 = prfAlgorithmToMessageDigest(prfAlgorithm);
-      var dk = forge2.pkcs5.pbkdf2(password, salt, count2, dkLen, md2);
+      var dk = forge2.pkcs5.pbkdf2(password, salt, count3, dkLen, md2);
       var iv = forge2.random.getBytesSync(ivLen);
       var cipher2 = cipherFn(dk);
       cipher2.start(iv);
@@ -45529,8 +45529,8 @@ function requirePbe() {
     } else if (options2.algorithm === "3des") {
       dkLen = 24;
       var saltBytes = new forge2.util.ByteBuffer(salt);
-      var dk = pki2.pbe.generatePkcs12Key(password, saltBytes, 1, count2, dkLen);
-      var iv = pki2.pbe.generatePkcs12Key(password, saltBytes, 2, count2, dkLen);
+      var dk = pki2.pbe.generatePkcs12Key(password, saltBytes, 1, count3, dkLen);
+      var iv = pki2.pbe.generatePkcs12Key(password, saltBytes, 2, count3, dkLen);
       var cipher2 = forge2.des.createEncryptionCipher(dk);
       cipher2.start(iv);
       cipher2.update(asn12.toDer(obj));
@@ -45873,8 +45873,8 @@ function requirePbe() {
       throw error62;
     }
     var salt = capture.kdfSalt;
-    var count2 = forge2.util.createBuffer(capture.kdfIterationCount);
-    count2 = count2.getInt(count2.length() << 3);
+    var count3 = forge2.util.createBuffer(capture.kdfIterationCount);
+    count3 = count3.getInt(count3.length() << 3);
     var dkLen;
     var cipherFn;
     switch (pki2.oids[oid]) {
@@ -45900,7 +45900,7 @@ function requirePbe() {
         break;
     }
     var md2 = prfOidToMessageDigest(capture.prfOid);
-    var dk = forge2.pkcs5.pbkdf2(password, salt, count2, dkLen, md2);
+    var dk = forge2.pkcs5.pbkdf2(password, salt, count3, dkLen, md2);
     var iv = capture.encIv;
     var cipher2 = cipherFn(dk);
     cipher2.start(iv);
@@ -45915,8 +45915,8 @@ function requirePbe() {
       throw error62;
     }
     var salt = forge2.util.createBuffer(capture.salt);
-    var count2 = forge2.util.createBuffer(capture.iterations);
-    count2 = count2.getInt(count2.length() << 3);
+    var count3 = forge2.util.createBuffer(capture.iterations);
+    count3 = count3.getInt(count3.length() << 3);
     var dkLen, dIvLen, cipherFn;
     switch (oid) {
       case pki2.oids["pbeWithSHAAnd3-KeyTripleDES-CBC"]:
@@ -45939,9 +45939,9 @@ function requirePbe() {
         throw error62;
     }
     var md2 = prfOidToMessageDigest(capture.prfOid);
-    var key = pki2.pbe.generatePkcs12Key(password, salt, 1, count2, dkLen, md2);
+    var key = pki2.pbe.generatePkcs12Key(password, salt, 1, count3, dkLen, md2);
     md2.start();
-    var iv = pki2.pbe.generatePkcs12Key(password, salt, 2, count2, dIvLen, md2);
+    var iv = pki2.pbe.generatePkcs12Key(password, salt, 2, count3, dIvLen, md2);
     return cipherFn(key, iv);
   };
   pki2.pbe.opensslDeriveBytes = function(password, salt, dkLen, md2) {
@@ -49428,8 +49428,8 @@ function requirePkcs12() {
       var macSalt = new forge2.util.ByteBuffer(
         forge2.random.getBytes(options2.saltSize)
       );
-      var count2 = options2.count;
-      var key = p12.generateKey(password, macSalt, 3, count2, 20);
+      var count3 = options2.count;
+      var key = p12.generateKey(password, macSalt, 3, count3, 20);
       var mac3 = forge2.hmac.create();
       mac3.start(sha12, key);
       mac3.update(asn12.toDer(safe).getBytes());
@@ -49469,7 +49469,7 @@ function requirePkcs12() {
           asn12.Class.UNIVERSAL,
           asn12.Type.INTEGER,
           false,
-          asn12.integerToDer(count2).getBytes()
+          asn12.integerToDer(count3).getBytes()
         )
       ]);
     }
@@ -58940,14 +58940,14 @@ function codePointLength(str2) {
   const units = str2.length;
   if (!highSurrogate.test(str2))
     return units;
-  let count2 = units;
+  let count3 = units;
   for (let i = 0; i < units - 1; i++) {
     if ((str2.charCodeAt(i) & 64512) === 55296 && (str2.charCodeAt(i + 1) & 64512) === 56320) {
-      count2--;
+      count3--;
       i++;
     }
   }
-  return count2;
+  return count3;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -63330,8 +63330,8 @@ function az_default() {
 }
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count2, one, few, many) {
-  const absCount = Math.abs(count2);
+function getBelarusianPlural(count3, one, few, many) {
+  const absCount = Math.abs(count3);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -65978,8 +65978,8 @@ function hu_default() {
 }
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count2, one, many) {
-  return Math.abs(count2) === 1 ? one : many;
+function getArmenianPlural(count3, one, many) {
+  return Math.abs(count3) === 1 ? one : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -68717,8 +68717,8 @@ function ro_default() {
 }
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count2, one, few, many) {
-  const absCount = Math.abs(count2);
+function getRussianPlural(count3, one, few, many) {
+  const absCount = Math.abs(count3);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -79280,8 +79280,8 @@ function createSessionOctokit({
 }) {
   const retries = options2.retries ?? DEFAULT_RETRIES;
   const maxWait = options2.maxRateLimitWaitSeconds ?? 120;
-  const onLimit = (kind) => (retryAfter, request2, _, count2) => {
-    const again = count2 < MAX_LIMIT_RETRIES && retryAfter <= maxWait;
+  const onLimit = (kind) => (retryAfter, request2, _, count3) => {
+    const again = count3 < MAX_LIMIT_RETRIES && retryAfter <= maxWait;
     log2(
       `GitHub ${kind} on ${request2.method} ${request2.url}: ${again ? `trying again in ${retryAfter}s` : "giving up"}`
     );
@@ -79651,9 +79651,9 @@ function requireCommon() {
     }
     return target;
   }
-  function repeat(string4, count2) {
+  function repeat(string4, count3) {
     let result = "";
-    for (let cycle = 0; cycle < count2; cycle += 1) {
+    for (let cycle = 0; cycle < count3; cycle += 1) {
       result += string4;
     }
     return result;
@@ -81021,11 +81021,11 @@ function requireLoader() {
     }
     return false;
   }
-  function writeFoldedLines(state, count2) {
-    if (count2 === 1) {
+  function writeFoldedLines(state, count3) {
+    if (count3 === 1) {
       state.result += " ";
-    } else if (count2 > 1) {
-      state.result += common2.repeat("\n", count2 - 1);
+    } else if (count3 > 1) {
+      state.result += common2.repeat("\n", count3 - 1);
     }
   }
   function readPlainScalar(state, nodeIndent, withinFlowCollection) {
@@ -82798,9 +82798,9 @@ var HOST_PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-
 function describeBlocked(blocked) {
   if (blocked.length === 0) return null;
   const sorted = [...blocked].sort((a, b) => b.count - a.count || a.host.localeCompare(b.host));
-  const parts = sorted.map(({ host, port, count: count2 }) => {
+  const parts = sorted.map(({ host, port, count: count3 }) => {
     const where = host === "(other hosts)" ? "other hosts" : `${host.includes(":") ? `[${host}]` : host}:${port}`;
-    return `${count2} connection${count2 === 1 ? "" : "s"} to ${where}`;
+    return `${count3} connection${count3 === 1 ? "" : "s"} to ${where}`;
   });
   return `blocked: ${parts.join(", ")}`;
 }
@@ -83723,12 +83723,104 @@ function createOutputCollector(maxChars) {
   };
 }
 
+// src/session/agent/prompts/link-definitions.ts
+var CONTINUED = String.raw`\n(?![ \t]*(?:\n|$))`;
+var LABEL = String.raw`\[((?!\^)(?:[^\[\]\\\n]|\\[\s\S]|${CONTINUED}){1,999})\]`;
+var DESTINATION = String.raw`(<[^<>\n]*>|[^\s<][^\s]*)`;
+var TITLE = String.raw`(?:"(?:[^"\\\n]|\\[\s\S]|${CONTINUED})*"|'(?:[^'\\\n]|\\[\s\S]|${CONTINUED})*'|\((?:[^()\\\n]|\\[\s\S]|${CONTINUED})*\))`;
+var CONTAINER = String.raw`[ \t]{0,3}(?:>[ \t]?[ \t]{0,3})*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?`;
+var DEFINITION = new RegExp(
+  String.raw`^(${CONTAINER})${LABEL}:[ \t]*\n?[ \t]*${DESTINATION}((?:[ \t]+|[ \t]*\n[ \t]*)${TITLE})?[ \t]*$`,
+  "gm"
+);
+var FENCE = /^ {0,3}(`{3,}|~{3,})/;
+function removeLinkDefinitions(text) {
+  const blocks = splitFences(text);
+  const prose = blocks.filter((block) => !block.code).map((block) => block.text);
+  const named = namedLabels(prose.map((block) => block.replace(DEFINITION, "")).join("\n"));
+  const removed = { definitions: 0, titles: 0 };
+  const strip2 = (block) => block.replace(
+    DEFINITION,
+    (_all, container, label, destination, title) => {
+      if (named.has(normalLabel(label)) && !destination.startsWith("<")) {
+        if (title) removed.titles += 1;
+        return `${container}[${label}]: ${destination}`;
+      }
+      removed.definitions += 1;
+      return container.trimEnd();
+    }
+  );
+  const out = blocks.map((block) => block.code ? block.text : strip2(block.text));
+  return { text: out.join("\n"), removed };
+}
+function namedLabels(text) {
+  const named = /* @__PURE__ */ new Set();
+  for (const match of text.matchAll(/\[((?:[^[\]\\]|\\[\s\S])+)\]/g)) {
+    named.add(normalLabel(match[1] ?? ""));
+  }
+  return named;
+}
+function normalLabel(label) {
+  return label.trim().replace(/\s+/g, " ").toLowerCase();
+}
+function splitFences(text) {
+  const blocks = [];
+  const push2 = (code2, line) => {
+    const last = blocks.at(-1);
+    if (last?.code === code2) last.lines.push(line);
+    else blocks.push({ code: code2, lines: [line] });
+  };
+  let fence = null;
+  for (const line of text.split("\n")) {
+    const opener = FENCE.exec(line)?.[1] ?? null;
+    if (fence !== null) {
+      push2(true, line);
+      const closes = opener !== null && opener[0] === fence[0] && opener.length >= fence.length;
+      if (closes && !line.trim().slice(opener.length).trim()) fence = null;
+    } else if (opener !== null) {
+      push2(true, line);
+      fence = opener;
+    } else {
+      push2(false, line);
+    }
+  }
+  return blocks.map((block) => ({ code: block.code, text: block.lines.join("\n") }));
+}
+
 // src/session/agent/prompts/quote-untrusted.ts
 var HTML_COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
-var HIDDEN = /[\p{Cf}\p{Cc}\u115F\u1160\u3164\uFFA0]/gu;
+var HIDDEN = /[\p{Cf}\p{Cc}\p{Default_Ignorable_Code_Point}\u115F\u1160\u3164\uFFA0\u2800]/gu;
 var KEPT = /* @__PURE__ */ new Set(["\n", "	"]);
+function revealText(text) {
+  let comments = 0;
+  let characters = 0;
+  const uncommented = text.replace(HTML_COMMENT, () => {
+    comments += 1;
+    return "";
+  });
+  const defined = removeLinkDefinitions(uncommented);
+  const visible = defined.text.replace(HIDDEN, (char) => {
+    if (KEPT.has(char)) return char;
+    characters += 1;
+    return "";
+  });
+  return { text: visible, removed: { comments, ...defined.removed, characters } };
+}
 function stripHidden(text) {
-  return text.replace(HTML_COMMENT, "").replace(HIDDEN, (char) => KEPT.has(char) ? char : "");
+  return revealText(text).text;
+}
+function describeRemoved(removed) {
+  const parts = [
+    count2(removed.comments, "HTML comment"),
+    count2(removed.definitions, "link reference definition"),
+    count2(removed.titles, "link title"),
+    count2(removed.characters, "invisible character")
+  ].filter((part) => part !== null);
+  if (parts.length === 0) return null;
+  return `(Removed from the quoted text above, as GitHub does not show it to readers: ${parts.join(", ")}.)`;
+}
+function count2(n, what) {
+  return n === 0 ? null : `${n} ${what}${n === 1 ? "" : "s"}`;
 }
 function quoteUntrusted({
   tag,
@@ -83736,13 +83828,16 @@ function quoteUntrusted({
   maxChars,
   nonce = () => (0, import_node_crypto.randomBytes)(6).toString("hex")
 }) {
-  const body = capOutput(stripHidden(text).trim() || "(empty)", maxChars);
+  const revealed = revealText(text);
+  const body = capOutput(revealed.text.trim() || "(empty)", maxChars);
+  const note = describeRemoved(revealed.removed);
   for (let tries = 0; tries < 10; tries++) {
     const name = `${tag}-${nonce()}`;
     if (body.includes(`${tag}-`) && body.toLowerCase().includes(name.toLowerCase())) continue;
     return `<${name}>
 ${body}
-</${name}>`;
+</${name}>${note ? `
+${note}` : ""}`;
   }
   throw new Error(`could not fence quoted ${tag} text: every nonce drawn occurs in it`);
 }
@@ -90159,8 +90254,8 @@ function entropyOf(value) {
   const counts = /* @__PURE__ */ new Map();
   for (const char of value) counts.set(char, (counts.get(char) ?? 0) + 1);
   let bits = 0;
-  for (const count2 of counts.values()) {
-    const p = count2 / value.length;
+  for (const count3 of counts.values()) {
+    const p = count3 / value.length;
     bits -= p * Math.log2(p);
   }
   return bits;
@@ -90296,8 +90391,8 @@ async function addedLines(repo, change) {
   const lines = /* @__PURE__ */ new Set();
   for (const hunk of diff.stdout.matchAll(/^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/gm)) {
     const start = Number(hunk[1]);
-    const count2 = hunk[2] === void 0 ? 1 : Number(hunk[2]);
-    for (let line = start; line < start + count2; line++) lines.add(line);
+    const count3 = hunk[2] === void 0 ? 1 : Number(hunk[2]);
+    for (let line = start; line < start + count3; line++) lines.add(line);
   }
   return lines;
 }
