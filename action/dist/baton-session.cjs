@@ -88313,10 +88313,12 @@ function runGit(gitDir, call) {
     child.stderr?.on("data", (chunk) => stderr.push(chunk));
     child.on("error", reject);
     child.on("close", (code2) => {
+      const bytes = Buffer.concat(stdout);
       resolve2({
         code: code2 ?? 1,
-        stdout: Buffer.concat(stdout).toString("utf8"),
-        stderr: Buffer.concat(stderr).toString("utf8")
+        stdout: bytes.toString("utf8"),
+        stderr: Buffer.concat(stderr).toString("utf8"),
+        bytes
       });
     });
     child.stdin?.on("error", () => {
@@ -90232,7 +90234,98 @@ var registerRule = ({ sourceCode, config: config2, descriptorRule, contextEvents
 // node_modules/@secretlint/secretlint-rule-preset-recommend/module/index.js
 init_index_Cq_34xZU();
 
-// src/session/publish/checks/secret-rules.ts
+// src/session/publish/checks/secrets/encoded-text.ts
+var import_node_zlib = require("node:zlib");
+var BASE64 = /[A-Za-z0-9+/_-]{24,}={0,2}/g;
+var HEX = /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){16,}(?![0-9A-Fa-f])/g;
+var RUNS_MAX = 2e3;
+var RUN_MAX_CHARS = 64 * 1024;
+function decodeRuns(text, depth = 2) {
+  const found = [];
+  for (const [how, pattern] of [
+    ["hex", HEX],
+    ["base64", BASE64]
+  ]) {
+    for (const match of text.matchAll(pattern)) {
+      if (found.length >= RUNS_MAX) return found;
+      const encoded = match[0];
+      if (encoded.length > RUN_MAX_CHARS) continue;
+      if (how === "base64" && /^[0-9A-Fa-f]+$/.test(encoded)) continue;
+      const decoded = printable(how === "hex" ? Buffer.from(encoded, "hex") : fromBase642(encoded));
+      if (decoded === null) continue;
+      const index2 = match.index ?? 0;
+      found.push({ how, encoded, index: index2, text: decoded });
+      if (depth > 1) {
+        for (const inner of decodeRuns(decoded, depth - 1))
+          found.push({ ...inner, how, encoded, index: index2 });
+      }
+    }
+  }
+  return found;
+}
+function fromBase642(encoded) {
+  return Buffer.from(encoded.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+}
+function printable(bytes) {
+  if (bytes.length < 12) return null;
+  const text = bytes.toString("utf8");
+  let good = 0;
+  for (const char of text) {
+    const point = char.codePointAt(0) ?? 0;
+    if (point >= 32 && point !== 127 && point !== 65533 || char === "\n" || char === "	")
+      good += 1;
+  }
+  return good >= text.length * 0.9 ? text : null;
+}
+var GUNZIP_MAX_BYTES = 16 * 1024 * 1024;
+var InflatedTooLarge = class extends Error {
+};
+function fileText(bytes) {
+  const how = [];
+  let content = bytes;
+  if (content[0] === 31 && content[1] === 139) {
+    try {
+      content = (0, import_node_zlib.gunzipSync)(content, { maxOutputLength: GUNZIP_MAX_BYTES });
+      how.push("gzip");
+    } catch (error62) {
+      if (error62 instanceof RangeError) throw new InflatedTooLarge("inflates past the limit");
+    }
+  }
+  const wide = utf16Of(content);
+  if (wide) return { text: wide, binary: false, how: [...how, "utf-16"] };
+  const head = content.subarray(0, 8e3);
+  if (!head.includes(0)) return { text: content.toString("utf8"), binary: false, how };
+  const latin = content.toString("latin1");
+  const runs = [
+    ...latin.match(/[\x20-\x7e]{8,}/g) ?? [],
+    ...(latin.match(/(?:[\x20-\x7e]\0){8,}/g) ?? []).map((run5) => run5.replace(/\0/g, ""))
+  ];
+  return { text: runs.join("\n"), binary: true, how };
+}
+function utf16Of(bytes) {
+  if (bytes.length < 2) return null;
+  const bom = bytes.readUInt16BE(0);
+  if (bom === 65534) return bytes.subarray(2).toString("utf16le");
+  if (bom === 65279) return swapped(bytes.subarray(2)).toString("utf16le");
+  const head = bytes.subarray(0, 8e3);
+  let evenZero = 0;
+  let oddZero = 0;
+  for (let i = 0; i + 1 < head.length; i += 2) {
+    if (head[i] === 0) evenZero += 1;
+    if (head[i + 1] === 0) oddZero += 1;
+  }
+  const pairs2 = Math.floor(head.length / 2);
+  if (pairs2 < 4) return null;
+  if (oddZero >= pairs2 * 0.6 && evenZero <= pairs2 * 0.05) return bytes.toString("utf16le");
+  if (evenZero >= pairs2 * 0.6 && oddZero <= pairs2 * 0.05) return swapped(bytes).toString("utf16le");
+  return null;
+}
+function swapped(bytes) {
+  const copy = Buffer.from(bytes.subarray(0, bytes.length - bytes.length % 2));
+  return copy.swap16();
+}
+
+// src/session/publish/checks/secrets/secret-rules.ts
 var CURATED = [
   { rule: "azure-storage-account-key", pattern: /AccountKey=([A-Za-z0-9+/]{86}==)/g },
   {
@@ -90296,6 +90389,32 @@ async function findSecrets(path26, content) {
   }
   return findings.filter((finding) => !isPlaceholder(finding.value));
 }
+async function findSecretsIn(path26, content) {
+  const direct = await findSecrets(path26, content);
+  const runs = decodeRuns(content);
+  if (runs.length === 0) return direct;
+  const starts = [];
+  let line = 1;
+  for (const run5 of runs) {
+    starts.push(line);
+    line += run5.text.split("\n").length;
+  }
+  const decoded = await findSecrets(path26, runs.map((run5) => run5.text).join("\n"));
+  const found = decoded.flatMap((finding) => {
+    const at = starts.findLastIndex((start) => start <= finding.line);
+    const run5 = runs[at];
+    if (!run5) return [];
+    return [
+      {
+        line: lineAt(content, run5.index),
+        rule: `${finding.rule} (${run5.how})`,
+        value: finding.value,
+        encoded: run5.encoded
+      }
+    ];
+  });
+  return [...direct, ...found];
+}
 function maskSecret(value) {
   const head = value.slice(0, Math.min(4, Math.floor(value.length / 4)));
   return `${head}${"*".repeat(Math.min(12, Math.max(4, value.length - head.length)))}`;
@@ -90311,9 +90430,46 @@ function extOf(path26) {
   return dot > path26.lastIndexOf("/") ? path26.slice(dot) : "";
 }
 
-// src/session/publish/checks/scan-secrets.ts
+// src/session/publish/checks/secrets/mask-texts.ts
+var SHORTEST_SECRET = 16;
+async function maskResultSecrets(result) {
+  const masked = [];
+  const walk4 = async (value, path26) => {
+    if (typeof value === "string") return maskText(value, path26, masked);
+    if (Array.isArray(value)) {
+      const out = [];
+      for (const [i, item] of value.entries()) out.push(await walk4(item, `${path26}[${i}]`));
+      return out;
+    }
+    if (value !== null && typeof value === "object") {
+      const out = {};
+      for (const [key, item] of Object.entries(value)) {
+        out[key] = await walk4(item, path26 ? `${path26}.${key}` : key);
+      }
+      return out;
+    }
+    return value;
+  };
+  const walked = await walk4(result, "");
+  return { result: masked.length > 0 ? walked : result, masked };
+}
+async function maskText(text, path26, masked) {
+  if (text.length < SHORTEST_SECRET) return text;
+  const findings = await findSecretsIn("result.md", text);
+  let out = text;
+  for (const finding of findings) {
+    const mask = maskSecret(finding.value);
+    out = out.split(finding.encoded ?? finding.value).join(mask);
+    masked.push(
+      `Masked a secret in the session's ${path26} (rule ${finding.rule}, ${mask}): it is not posted.`
+    );
+  }
+  return out;
+}
+
+// src/session/publish/checks/secrets/scan-secrets.ts
 var BINARY_SCAN_MAX_BYTES = 1024 * 1024;
-var KEY_FILE = /(?:^|\/)(?:id_(?:rsa|dsa|ecdsa|ed25519)|\.env(?:\.(?!example$|sample$|template$)[\w.-]+)?|[^/]+\.(?:p12|pfx|jks|keystore|pem|key|ppk|kdbx|asc|gpg))$/i;
+var KEY_FILE = /(?:^|\/)(?:id_(?:rsa|dsa|ecdsa|ed25519)|\.env(?:rc)?(?:[.\-_](?!(?:[\w.-]*[.\-_])?(?:example|sample|template)$)[\w.-]+)?|[^/]+\.(?:p12|pfx|jks|keystore|pem|key|ppk|kdbx|asc|gpg))$/i;
 var EMPTY_TREE2 = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 async function scanCommits({
   repo,
@@ -90335,27 +90491,60 @@ async function scanCommit(repo, commit, parents) {
   const [first = [], ...others] = perParent;
   const inEvery = others.map((list2) => new Set(list2.map((change) => change.path)));
   const own2 = first.filter((change) => inEvery.every((paths) => paths.has(change.path)));
-  const hits = [];
-  for (const change of own2) hits.push(...await scanChange(repo, commit, change));
+  const hits = await scanMessage(repo, commit);
+  for (const change of own2) {
+    hits.push(...await scanName(commit, change.path));
+    hits.push(...await scanChange(repo, commit, change));
+  }
   return hits;
+}
+async function scanMessage(repo, commit) {
+  const message = await repo.must({ args: ["log", "-1", "--format=%B", commit] });
+  const findings = await findSecretsIn("COMMIT_MSG", message);
+  return findings.map((finding) => ({
+    commit,
+    path: "(commit message)",
+    line: finding.line,
+    rule: finding.rule,
+    masked: maskSecret(finding.value)
+  }));
+}
+async function scanName(commit, path26) {
+  const findings = await findSecretsIn("name.txt", path26.split("/").join("\n"));
+  const folder = path26.includes("/") ? path26.slice(0, path26.lastIndexOf("/") + 1) : "";
+  return findings.map((finding) => ({
+    commit,
+    path: `${folder}(a file name)`,
+    line: 0,
+    rule: `${finding.rule} (name)`,
+    masked: maskSecret(finding.value)
+  }));
 }
 async function scanChange(repo, commit, change) {
   const { path: path26 } = change;
   const at = { commit, path: path26 };
   if (KEY_FILE.test(path26)) return [{ ...at, line: 0, rule: "key-file", masked: "(whole file)" }];
-  const size = Number(await repo.must({ args: ["cat-file", "-s", change.newSha] }));
-  const content = await repo.must({ args: ["cat-file", "blob", change.newSha] });
-  const binary2 = content.slice(0, 8e3).includes("\0");
-  if (binary2 && size > BINARY_SCAN_MAX_BYTES) {
+  const blob = await repo.run({ args: ["cat-file", "blob", change.newSha] });
+  if (blob.code !== 0) throw new Error(`git cat-file blob ${change.newSha} failed: ${blob.stderr}`);
+  const bytes = blob.bytes ?? Buffer.from(blob.stdout);
+  let read;
+  try {
+    read = fileText(bytes);
+  } catch (error62) {
+    if (!(error62 instanceof InflatedTooLarge)) throw error62;
+    return [{ ...at, line: 0, rule: "gzip-too-large-to-scan", masked: "(whole file)" }];
+  }
+  if (read.binary && bytes.length > BINARY_SCAN_MAX_BYTES) {
     return [{ ...at, line: 0, rule: "binary-too-large-to-scan", masked: "(whole file)" }];
   }
-  const text = binary2 ? (content.match(/[\x20-\x7e]{8,}/g) ?? []).join("\n") : content;
-  const added = binary2 || change.oldSha === null ? null : await addedLines(repo, change);
-  const findings = await findSecrets(path26, text);
+  const asIs = !read.binary && read.how.length === 0;
+  const added = !asIs || change.oldSha === null ? null : await addedLines(repo, change);
+  const findings = await findSecretsIn(path26, read.text);
+  const how = read.how.length > 0 ? ` (${read.how.join(", ")})` : "";
   return findings.filter((finding) => added === null || added.has(finding.line)).map((finding) => ({
     ...at,
-    line: binary2 ? 0 : finding.line,
-    rule: finding.rule,
+    line: asIs ? finding.line : 0,
+    rule: `${finding.rule}${how}`,
     masked: maskSecret(finding.value)
   }));
 }
@@ -91260,14 +91449,15 @@ async function publishSession(env, io) {
   const { target } = parsedTarget;
   const read = await readResult(env.BATON_OUT);
   if (!read.ok) return { kind: "refused", problems: read.problems };
-  const { result } = read;
-  const resultProblems = checkResult(result, target);
+  const resultProblems = checkResult(read.result, target);
   if (resultProblems.length > 0) return { kind: "refused", problems: resultProblems };
+  const { result, masked } = await maskResultSecrets(read.result);
   const session = await getSessionToken({ env, fetch: io.fetch, mask: io.mask });
   if (!session.ok) return { kind: "error", message: session.message };
   const token = session.token;
   try {
-    return await publishWithToken({ env, io, target, result, token });
+    const outcome = await publishWithToken({ env, io, target, result, token });
+    return masked.reduce(withSummaryLine, outcome);
   } finally {
     await revokeSessionToken({ apiUrl: env.GITHUB_API_URL, token, fetch: io.fetch });
   }
