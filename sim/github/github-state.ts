@@ -172,6 +172,8 @@ export abstract class GitHubState {
    * with 400, as on 3.20 and earlier. Null: github.com.
    */
   enterpriseVersion: string | null = null;
+  /** The repository's visibility, as a run's event payload carries it (`repository.visibility`). */
+  visibility: 'public' | 'private' | 'internal' = 'public';
   /** Narrowed installation tokens minted, with their permissions. */
   readonly tokens = new Map<string, Grants>();
   now: () => string;
