@@ -93,6 +93,19 @@ export interface IssueInfo {
    * for a build whose plan carries out sub-issues, else absent.
    */
   subIssues?: SubIssueInfo[];
+  /** Who closed it, from its latest close on GitHub's timeline; read only while it is closed. */
+  closed?: IssueClose;
+}
+
+/** The latest close of a build's issue, as its timeline shows it. */
+export interface IssueClose {
+  /** The account that closed it (REST login); null when GitHub shows no close event. */
+  by: string | null;
+  at: string | null;
+  /** The pull request whose merge closed it ("Closes #n"), when a merge did. */
+  byPull: number | null;
+  /** Whether `by` steers builds (write, maintain or admin, or Baton itself), asked when Baton read it. */
+  maySteer: boolean;
 }
 
 export interface SubIssueInfo {

@@ -4,7 +4,7 @@ import {
   parseAdaptationMessage,
 } from '../../core/plan/adaptation.js';
 import { parseUsageMessage, type UsageRecord, usageRefPrefix } from '../../core/plan/usage.js';
-import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
+import type { BuildSnapshot, IssueClose } from '../../core/snapshot/snapshot.js';
 import {
   buildDir,
   integrationBranch,
@@ -14,6 +14,7 @@ import {
 import type { RepoContext } from '../client/types.js';
 import { type BuildQueryResult, type GraphComment, loginOf } from './build-query.js';
 import { hiddenRefReadingFrom, readHiddenRecords } from './hidden-records.js';
+import { hasWriteAccess } from './permissions.js';
 import { hasBatonEyesInWindow, reactionReadingFrom } from './reactions.js';
 import { readBuildGraph } from './read-build-graph.js';
 import {
@@ -89,6 +90,7 @@ export async function observeBuild(
       state: issueNode.state === 'CLOSED' ? 'closed' : 'open',
       labels: issueNode.labels.nodes.map((label) => label.name),
       url: issueNode.url,
+      ...(issueNode.state === 'CLOSED' ? { closed: await readClose(ctx, issueNode) } : {}),
     },
     repo: { owner: ctx.owner, name: ctx.repo, defaultBranch, defaultSha },
     workflowInstalled: runsRead.installed,
@@ -121,6 +123,24 @@ function labelEventsOf(
       ? [{ label: node.label.name, login: loginOf(node.actor), at: node.createdAt }]
       : [],
   );
+}
+
+/**
+ * Who closed the issue, from its timeline's latest close, and whether they may
+ * steer: a close cancels only then (`isCancelled`). Read on every reconcile of
+ * a closed issue, never from a webhook's payload, so every replica and a
+ * reconcile after a lost event read the same; the permission answer is cached
+ * a minute, as for commands.
+ */
+async function readClose(
+  ctx: RepoContext,
+  issue: NonNullable<Repository['issue']>,
+): Promise<IssueClose> {
+  const event = issue.closedEvents?.nodes.at(-1) ?? null;
+  const by = event?.actor ? loginOf(event.actor) : null;
+  const byPull = event?.closer?.__typename === 'PullRequest' ? (event.closer.number ?? null) : null;
+  const maySteer = by === null ? false : by === ctx.botLogin || (await hasWriteAccess(ctx, by));
+  return { by, at: event?.createdAt ?? null, byPull, maySteer };
 }
 
 /** The usage records of the build's sessions; a ref whose message is not a record is ignored. */
