@@ -121,6 +121,8 @@ export interface SimRun {
   inputs: Record<string, string>;
   /** Who started the run; the app's bot when absent (every dispatch is the app's). */
   triggeringActor?: string;
+  /** Who dispatched the run (`actor`); the app's bot when absent. */
+  actor?: string;
   /** The current attempt's jobs, as the runner plays them. */
   jobs?: SimJob[];
 }

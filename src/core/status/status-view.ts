@@ -139,6 +139,8 @@ export interface BuildProgress {
     estimated: number;
     /** Spend by role: plan, work, review, fix. */
     byRole: Record<SessionRole, Tally>;
+    /** Records under the build's usage refs tied to no run of it Baton dispatched: not counted. */
+    uncounted?: number;
   };
   /** Set while `/pause` is in force. */
   paused: { by: string; at: string } | null;

@@ -3,8 +3,14 @@ import {
   adaptationRefPrefix,
   parseAdaptationMessage,
 } from '../../core/plan/adaptation.js';
-import { parseUsageMessage, type UsageRecord, usageRefPrefix } from '../../core/plan/usage.js';
-import type { BuildSnapshot, IssueClose } from '../../core/snapshot/snapshot.js';
+import { type UsageRecord, usageRefPrefix } from '../../core/plan/usage.js';
+import type { BuildSnapshot, IssueClose, RunInfo } from '../../core/snapshot/snapshot.js';
+import {
+  type ListedUsage,
+  tieUsage,
+  type UncountedUsage,
+  type UsageRun,
+} from '../../core/snapshot/usage-ties.js';
 import {
   buildDir,
   integrationBranch,
@@ -107,7 +113,7 @@ export async function observeBuild(
     ...(comments.ledgerParts ? { ledgerParts: comments.ledgerParts } : {}),
     notices: comments.notices,
     labelledBy: labelEventsOf(issueNode),
-    usage: usageOf(hidden.usage),
+    ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
     adaptations: adaptationsOf(hidden.adapt),
   };
   return { snapshot, duplicateStatusIds: comments.duplicateStatusIds };
@@ -143,12 +149,36 @@ async function readClose(
   return { by, at: event?.createdAt ?? null, byPull, maySteer };
 }
 
-/** The usage records of the build's sessions; a ref whose message is not a record is ignored. */
-function usageOf(messages: string[]): UsageRecord[] {
-  return messages.flatMap((message) => {
-    const record = parseUsageMessage(message);
-    return record ? [record] : [];
-  });
+/**
+ * The usage records of the build's sessions that are tied to its runs Baton
+ * dispatched (`tieUsage`), and the refs under its usage prefix that are not,
+ * with why: a writer's or a workflow's forged record moves no budget.
+ */
+function usageOf(
+  build: string,
+  listed: ListedUsage[],
+  runs: RunInfo[],
+): { usage: UsageRecord[]; uncountedUsage?: UncountedUsage[] } {
+  const byId = new Map(
+    runs
+      .filter((run) => run.byBaton !== false)
+      .map((run): [number, UsageRun] => [
+        run.id,
+        {
+          id: run.id,
+          build,
+          role: run.role,
+          worker: run.worker,
+          attempt: run.attempt ?? 1,
+          createdAt: run.createdAt,
+        },
+      ]),
+  );
+  const { counted, uncounted } = tieUsage(listed, byId);
+  return {
+    usage: counted.map((tie) => tie.record),
+    ...(uncounted.length > 0 ? { uncountedUsage: uncounted } : {}),
+  };
 }
 
 /** What adapt sessions changed; a ref whose message is not a record is ignored. */
