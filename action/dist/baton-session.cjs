@@ -86478,11 +86478,11 @@ function addedLinesOf(patch) {
 var MAX_DEPENDENCY_CHARS = 8e3;
 var MAX_LISTED_FILES = 300;
 var MAX_LISTED_CHARS = 6e4;
-var UNSEEN = /[\p{Cf}\p{Cc}\p{Zl}\p{Zp}\u115F\u1160\u3164\uFFA0<>]/gu;
+var UNSEEN = /[\p{Cf}\p{Cc}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\u115F\u1160\u3164\uFFA0\u2800<>]/gu;
 function visibleName(name) {
   return JSON.stringify(name).replace(
     UNSEEN,
-    (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`
+    (char) => [...Array(char.length).keys()].map((i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, "0")}`).join("")
   );
 }
 function findChangedFile(files, path26) {
