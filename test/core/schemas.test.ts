@@ -211,7 +211,7 @@ describe('config', () => {
       final: { autoMerge: false, keepRecord: true },
       plan: { mirrorSubIssues: false },
       improve: { label: null, loops: 3, approval: 'every-loop' },
-      research: { web: true, allowedDomains: [], blockedDomains: [], maxUses: 10 },
+      research: { web: 'auto', allowedDomains: [], blockedDomains: [], maxUses: 10 },
     });
   });
 

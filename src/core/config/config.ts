@@ -260,12 +260,18 @@ const Domain = z
 /**
  * Web search and web fetch (the model provider's server tools) for research
  * sessions: research-build workers and improvement-loop research. Each search
- * is billed by the provider on top of tokens (docs/sessions.md).
+ * is billed by the provider on top of tokens (docs/sessions.md). They are an
+ * egress route past the session's proxy: a query or a fetched address can
+ * carry what the model read (docs/security.md, "Egress").
  */
 const Research = z
   .strictObject({
-    /** Off: research sessions read only the repository. */
-    web: z.boolean().default(true),
+    /**
+     * `auto`: on where the repository is public (its code is no secret), off
+     * where it is private or internal, or where the session cannot tell;
+     * `true`: on; `false`: research sessions read only the repository.
+     */
+    web: z.union([z.literal('auto'), z.boolean()]).default('auto'),
     /** Only these domains are searched and fetched (empty: any). Not with `blockedDomains`. */
     allowedDomains: z.array(Domain).max(50).default([]),
     /** These domains are never searched or fetched. Not with `allowedDomains`. */
@@ -276,6 +282,20 @@ const Research = z
   .refine((r) => r.allowedDomains.length === 0 || r.blockedDomains.length === 0, {
     message: 'set allowedDomains or blockedDomains, not both (the API accepts one)',
   });
+
+/** A repository's visibility, as GitHub names it (`repository.visibility`). */
+export type RepositoryVisibility = 'public' | 'private' | 'internal';
+
+/**
+ * Whether research sessions get the web: `research.web`, with `auto` on only
+ * for a repository known to be public (null: not known).
+ */
+export function isWebResearchOn(
+  research: { web: boolean | 'auto' },
+  visibility: RepositoryVisibility | null,
+): boolean {
+  return research.web === 'auto' ? visibility === 'public' : research.web;
+}
 
 /** `.github/baton.yml`: every key is optional; the defaults are below. */
 export const Config = z

@@ -1,12 +1,13 @@
 import { realpath } from 'node:fs/promises';
 import Anthropic from '@anthropic-ai/sdk';
-import type { Config } from '../../core/config/config.js';
+import type { Config, RepositoryVisibility } from '../../core/config/config.js';
 import type { SessionRole } from '../../core/sessions/session.js';
 import { CONFIG_FILE, integrationBranch, workerBranch } from '../../core/vocabulary/ids.js';
 import type { SessionEnv } from '../env.js';
 import type { SessionClientOptions } from '../octokit.js';
 import { createGitHubReads, type GitHubReads } from '../reads/github-reads.js';
 import { loadConfig } from '../reads/load-config.js';
+import { readRepositoryVisibility } from '../reads/repository-visibility.js';
 import {
   findSteeringSource,
   installDefaultSkills,
@@ -75,6 +76,8 @@ export interface AgentContext {
   egressHosts?: Readonly<Record<string, string>>;
   /** See RunAgentOptions. */
   unconfined?: boolean;
+  /** The repository's visibility from the run's event payload; null when it does not say. */
+  visibility: RepositoryVisibility | null;
 }
 
 /** A session that cannot start: what to set or fix, for the result's reason. */
@@ -145,6 +148,7 @@ export async function openContext({
     log: options.log ?? ((line) => process.stderr.write(`baton: ${line}\n`)),
     ...(options.egressHosts ? { egressHosts: options.egressHosts } : {}),
     ...(options.unconfined ? { unconfined: true } : {}),
+    visibility: await readRepositoryVisibility(env.GITHUB_EVENT_PATH),
   };
 }
 

@@ -18,7 +18,7 @@ import { git } from '../git/git.js';
 import { webTools } from '../model/model-features.js';
 import type { LoopOutcome } from '../model/model-loop.js';
 import { toUsage } from '../model/usage-meter.js';
-import { renderSystemPrompt } from '../prompts/system-prompt.js';
+import { renderSystemPrompt, withWebRule } from '../prompts/system-prompt.js';
 import { renderWorkPrompt } from '../prompts/work-prompt.js';
 import {
   type EgressOptions,
@@ -172,21 +172,25 @@ async function converseAndCommit({
     // Read from the dispatched checkout, never from the model's copy.
     command: scope.type === 'code' ? await findTestCommand(ctx.root, ctx.config) : null,
   });
+  // Research workers answer questions with sources: the web is theirs to read, where it is on.
+  const serverTools = scope.type === 'research' ? webTools(ctx.config, ctx.visibility) : [];
   const outcome = await converse(ctx, {
     model: ctx.config.models[brief.complexity],
     features: {
       thinkingBudget: ctx.config.models.thinking[brief.complexity],
-      // Research workers answer questions with sources: the web is theirs to read.
-      serverTools: scope.type === 'research' ? webTools(ctx.config) : [],
+      serverTools,
     },
-    system: renderSystemPrompt({
-      role: kind,
-      repository: ctx.env.GITHUB_REPOSITORY,
-      root: sandbox.workDir,
-      submit: 'submit_completion',
-      shell: true,
-      commandTimeoutSeconds: Math.round(ctx.limits.commandTimeoutMs / 1000),
-    }),
+    system: withWebRule(
+      renderSystemPrompt({
+        role: kind,
+        repository: ctx.env.GITHUB_REPOSITORY,
+        root: sandbox.workDir,
+        submit: 'submit_completion',
+        shell: true,
+        commandTimeoutSeconds: Math.round(ctx.limits.commandTimeoutMs / 1000),
+      }),
+      serverTools,
+    ),
     prompt: await workPrompt({
       ctx,
       worker,
