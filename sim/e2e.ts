@@ -1,6 +1,8 @@
+import { CONFIG_FILE } from '../src/core/vocabulary/ids.js';
 import { renderTemplates } from '../src/templates.js';
 import type { CodeSource } from './actions/run-step.js';
 import { type ActionsRunner, startActionsRunner } from './actions/runner.js';
+import { canConfineSimJobs } from './actions/tool-user.js';
 import { type FakeAnthropic, type Respond, startFakeAnthropic } from './fake-anthropic.js';
 import { type FakeOpenAi, type RespondResponses, startFakeOpenAi } from './fake-openai.js';
 import { FakeGitHub } from './github/fake-github.js';
@@ -106,12 +108,20 @@ const NO_OPENAI_SCRIPT: RespondResponses = () => ({
  */
 export const SIM_BATON_SOURCE = { repository: 'baton-dev/baton', ref: 'ba7c0'.repeat(8) };
 
-/** A repository with Baton set up: the shipped workflow, skills and config on the default branch. */
+/**
+ * A repository with Baton set up: the shipped workflow, skills and config on the default branch.
+ * On a machine that cannot give the agent jobs the sandbox (not root), the config opts out of it
+ * with `session.network: open`, as a local run must (docs/simulator.md).
+ */
 export function installBaton(gh: FakeGitHub): void {
   const files = renderTemplates({
     batonRepository: SIM_BATON_SOURCE.repository,
     batonRef: SIM_BATON_SOURCE.ref,
-  });
+  }).map((file) =>
+    file.path === `.github/${CONFIG_FILE}` && !canConfineSimJobs()
+      ? { ...file, content: `${file.content}\nsession:\n  network: open\n` }
+      : file,
+  );
   gh.git.commitOn(
     gh.defaultBranch,
     Object.fromEntries(files.map((file) => [file.path, file.content])),

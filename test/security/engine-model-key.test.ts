@@ -14,16 +14,19 @@ import { engineSession, OPENAI_KEY } from './engine-fixtures.js';
  */
 const ENGINES = ['claude-code', 'codex'] as const;
 
+/** The prefixes travel reversed, so that only the key itself (never the command's text) matches. */
+const reversed = (text: string) => [...text].reverse().join('');
+
 /**
- * Every process's environment, and the readable memory of every process it
+ * Every process's environment (but the scanner's own), and the readable memory of every process it
  * may open (maps, then mem), searched for the two keys' prefixes: what a
  * command would do to find a key in the process that holds it.
  */
 const SCAN_PROCESSES = `node -e '
 const fs = require("node:fs");
-const wanted = [${JSON.stringify(API_KEY.slice(0, 14))}, ${JSON.stringify(OPENAI_KEY.slice(0, 14))}];
+const wanted = [${JSON.stringify(reversed(API_KEY.slice(0, 14)))}, ${JSON.stringify(reversed(OPENAI_KEY.slice(0, 14)))}].map((w) => [...w].reverse().join(""));
 let read = 0, found = [];
-for (const pid of fs.readdirSync("/proc").filter((name) => /^\\d+$/.test(name))) {
+for (const pid of fs.readdirSync("/proc").filter((name) => /^\\d+$/.test(name) && name !== String(process.pid))) {
   try { const env = fs.readFileSync("/proc/" + pid + "/environ", "latin1"); read++; for (const w of wanted) if (env.includes(w)) found.push(pid + " environ " + env.slice(env.indexOf(w), env.indexOf(w) + 40)); } catch {}
   let maps = ""; try { maps = fs.readFileSync("/proc/" + pid + "/maps", "latin1"); } catch { continue; }
   let fd; try { fd = fs.openSync("/proc/" + pid + "/mem", "r"); } catch { continue; }
@@ -63,7 +66,11 @@ describeAsRoot('an engine never holds the model key', () => {
       });
       expect(run.result.status).toBe('complete');
       // The commands ran and looked: the environment listed, processes scanned, files tried.
-      expect(run.seen).toContain('ANTHROPIC_BASE_URL=http://127.0.0.1:');
+      expect(run.seen).toContain(
+        engine === 'codex'
+          ? 'BATON_MODEL_TOKEN=baton-session-'
+          : 'ANTHROPIC_BASE_URL=http://127.0.0.1:3129',
+      );
       expect(run.seen).toMatch(/environ read: \d+; found: none/);
       expect(run.seen).toContain('searched');
       for (const key of [API_KEY, OPENAI_KEY]) expect(run.seen).not.toContain(key);

@@ -9,15 +9,16 @@ import type { Config, MODEL_KINDS } from '../../core/config/config.js';
 import { ENGINE_PROVIDER } from '../../core/sessions/engines.js';
 import type { Engine } from '../../core/vocabulary/engine-names.js';
 import type { SessionEnv } from '../env.js';
-import { confinementOf } from './engines/confinement.js';
+import { confinementOf, engineSandboxOptions } from './engines/confinement.js';
 import type { CodingEngine } from './engines/engine-commands.js';
-import { engineCacheDir, ensureEngine } from './engines/install-engine.js';
+import { engineCacheDir, ensureEngine, type InstalledEngine } from './engines/install-engine.js';
 import { runEngineConversation } from './engines/run-engine.js';
 import type { AgentLimits } from './model/limits.js';
 import type { ModelFeatures } from './model/model-features.js';
 import type { LoopOutcome } from './model/model-loop.js';
 import type { UsageMeter } from './model/usage-meter.js';
 import type { ModelProxy } from './model-proxy/model-proxy.js';
+import type { Forward } from './sandbox/forwarder.js';
 import { openSandbox, type Sandbox } from './sandbox/sandbox.js';
 import type { AgentTool } from './tools/agent-tool.js';
 import type { SubmitTool } from './tools/submit-tool.js';
@@ -66,14 +67,15 @@ export async function converseOnEngine<T>(
   parts: ConversationParts<T>,
 ): Promise<LoopOutcome<T>> {
   const engine = ctx.engine as CodingEngine;
-  const installed = await ensureEngine({ engine, cacheDir: engineCacheDir(), log: ctx.log }).catch(
-    (error: unknown) => error as Error,
-  );
+  const installed = await installEngine(ctx);
   if (installed instanceof Error) return { kind: 'failed', reason: installed.message };
   const writes = parts.sandbox !== undefined;
-  const sandbox = parts.sandbox ?? (await openReadOnlySandbox(ctx));
+  const sandbox = parts.sandbox ?? (await openReadOnlySandbox(ctx, installed));
   try {
-    const confinement = await confinementOf(sandbox);
+    const confinement = await confinementOf(sandbox, {
+      ownNetwork: ctx.config.session.network !== 'open',
+      proxyUrl: ctx.modelProxy.url,
+    });
     if (!confinement) {
       return {
         kind: 'failed',
@@ -118,13 +120,51 @@ export async function converseOnEngine<T>(
  * so it runs confined like a worker's, with no host but the model proxy
  * (`session.network: open` lets it reach any), and its changes are dropped.
  */
-function openReadOnlySandbox(ctx: EngineSessionContext): Promise<Sandbox> {
+function openReadOnlySandbox(
+  ctx: EngineSessionContext,
+  installed: InstalledEngine,
+): Promise<Sandbox> {
   const open = ctx.config.session.network === 'open';
+  const { forwards, readOnly } = engineSandboxOptions({
+    modelSocket: ctx.modelProxy.socket,
+    installRoot: installed.root,
+  });
   return openSandbox({
     root: ctx.root,
     user: ctx.env.BATON_TOOL_USER ?? null,
     egress: open
       ? null
       : { allow: [], log: ctx.log, ...(ctx.egressHosts ? { hosts: ctx.egressHosts } : {}) },
+    ...(open ? {} : { forwards }),
+    readOnly,
   });
+}
+
+/** The session's engine, installed or found in the tool cache; what kept it from it, as an error. */
+function installEngine(ctx: EngineSessionContext): Promise<InstalledEngine | Error> {
+  return ensureEngine({
+    engine: ctx.engine as CodingEngine,
+    cacheDir: engineCacheDir(),
+    log: ctx.log,
+  }).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+}
+
+/**
+ * What a work or fix session's sandbox needs when its engine is not Baton's
+ * loop: the model proxy forwarded into its network (none with
+ * `session.network: open`, where the runs share the runner's) and the
+ * engine's install readable. Nothing for Baton's loop, whose commands never
+ * reach the model; an engine that cannot be installed, as an error.
+ */
+export async function sandboxOptionsForEngine(
+  ctx: EngineSessionContext,
+): Promise<{ forwards?: Forward[]; readOnly?: string[] } | Error> {
+  if (ctx.engine === 'baton') return {};
+  const installed = await installEngine(ctx);
+  if (installed instanceof Error) return installed;
+  const { forwards, readOnly } = engineSandboxOptions({
+    modelSocket: ctx.modelProxy.socket,
+    installRoot: installed.root,
+  });
+  return ctx.config.session.network === 'open' ? { readOnly } : { forwards, readOnly };
 }

@@ -1,13 +1,18 @@
 /**
  * The one seam through which a whole engine runs confined (docs/security.md,
  * "Engines"): a program, its arguments and its whole environment, in the
- * session's work tree, with its own HOME, as the tools user, reaching this
- * process's model proxy and nothing of the job's. Built on the session's
- * sandbox (sandbox.ts); everything an engine runner needs of it is here.
+ * session's sandbox (sandbox/sandbox.ts) as the tools user, in the work tree,
+ * with the sandbox's home, reaching this process's model proxy through the
+ * sandbox's network (its unix socket forwarded to 127.0.0.1:SANDBOX_MODEL_PORT
+ * inside, as the egress proxy is) and nothing of the job's. Everything an
+ * engine runner needs of the sandbox is here.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { promisify } from 'node:util';
+import { SANDBOX_MODEL_PORT } from '../../../core/sessions/egress.js';
 import { programPath } from '../../programs.js';
+import type { Forward } from '../sandbox/forwarder.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 
 const run = promisify(execFile);
@@ -18,7 +23,6 @@ export interface ConfinedProgram {
   args: readonly string[];
   /** Its whole environment: nothing of the session's own is passed. */
   env: Record<string, string>;
-  cwd: string;
   timeoutMs: number;
 }
 
@@ -31,13 +35,15 @@ export interface ConfinedRun {
 }
 
 export interface Confinement {
-  /** The tree the program works in, and its HOME. */
+  /** The tree the program works in: the same path inside and out. */
   workDir: string;
+  /** The program's HOME as it sees it, and where that folder is for this process. */
   home: string;
+  homeOutside: string;
   /** The uid the program runs as (files it writes are owned by it). */
   uid: number;
-  /** The address a confined program reaches a service of this process at (the model proxy). */
-  reach(service: { url: string; socket: string }): string;
+  /** Where a confined program reaches the model proxy. */
+  modelUrl: string;
   run(program: ConfinedProgram, signal: AbortSignal): Promise<ConfinedRun>;
   /** Ends every process of the program's, and waits until none is left. */
   stop(): Promise<void>;
@@ -47,68 +53,78 @@ export interface Confinement {
 const KEEP_BYTES = 4 * 1024 * 1024;
 
 /**
- * The confinement of a sandbox with a tools user: the program runs through
- * `sudo -n -u <user> env -i …` (so it gets exactly `env`), under `timeout`,
- * with no input; the tools user reaches the proxy on 127.0.0.1, as its
- * egress rules leave loopback open. Null without a tools user: an engine is
+ * What a sandbox that will run an engine is opened with: the model proxy's
+ * socket forwarded into its network, and the engine's install shown
+ * read-only (the tool cache may lie under a hidden folder).
+ */
+export function engineSandboxOptions({
+  modelSocket,
+  installRoot,
+}: {
+  modelSocket: string;
+  installRoot: string;
+}): { forwards: Forward[]; readOnly: string[] } {
+  return {
+    forwards: [{ port: SANDBOX_MODEL_PORT, socket: modelSocket }],
+    readOnly: [installRoot],
+  };
+}
+
+/**
+ * The confinement of a sandbox with a tools user. With the sandbox's own
+ * network (an allowlist), the proxy is the forwarded port; with
+ * `session.network: open` the runs share the runner's network and reach the
+ * proxy's own port on 127.0.0.1. Null without a tools user: an engine is
  * never run unconfined.
  */
-export async function confinementOf(sandbox: Sandbox): Promise<Confinement | null> {
+export async function confinementOf(
+  sandbox: Sandbox,
+  { ownNetwork, proxyUrl }: { ownNetwork: boolean; proxyUrl: string },
+): Promise<Confinement | null> {
   const user = sandbox.user;
   if (!user || !sandbox.home) return null;
   const { stdout } = await run(programPath('id'), ['-u', '--', user]);
-  const home = sandbox.home;
   return {
     workDir: sandbox.workDir,
-    home,
+    home: path.posix.join('/home', user),
+    homeOutside: sandbox.home,
     uid: Number(stdout.trim()),
-    reach: (service) => service.url,
-    run: (program, signal) => runAs(user, program, signal),
+    modelUrl: ownNetwork ? `http://127.0.0.1:${SANDBOX_MODEL_PORT}` : proxyUrl,
+    run: (program, signal) => runIn(sandbox, program, signal),
     stop: sandbox.stopAll,
   };
 }
 
-function runAs(user: string, program: ConfinedProgram, signal: AbortSignal): Promise<ConfinedRun> {
-  const seconds = String(Math.max(1, Math.ceil(program.timeoutMs / 1000)));
-  const assignments = Object.entries(program.env).map(([name, value]) => `${name}=${value}`);
-  const args = [
-    '-n',
-    '-u',
-    user,
-    '--',
-    programPath('env'),
-    '-i',
-    ...assignments,
-    programPath('timeout'),
-    '-s',
-    'KILL',
-    seconds,
-    program.program,
-    ...program.args,
-  ];
+function runIn(
+  sandbox: Sandbox,
+  program: ConfinedProgram,
+  signal: AbortSignal,
+): Promise<ConfinedRun> {
+  const started = Date.now();
+  const running = sandbox.spawn({
+    argv: [program.program, ...program.args],
+    env: program.env,
+    timeoutMs: program.timeoutMs,
+  });
+  const stdout = tail();
+  const stderr = tail();
+  running.child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
+  running.child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
+  const abort = () => void running.stop();
+  signal.addEventListener('abort', abort, { once: true });
   return new Promise((resolve) => {
-    const child = spawn(programPath('sudo'), args, {
-      cwd: program.cwd,
-      env: { PATH: '/usr/bin:/bin' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const stdout = tail();
-    const stderr = tail();
-    const started = Date.now();
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    const abort = () => child.kill('SIGKILL');
-    signal.addEventListener('abort', abort, { once: true });
-    child.on('close', (code, killed) => {
+    const done = (code: number | null) => {
       signal.removeEventListener('abort', abort);
       resolve({
-        code: killed ? null : code,
+        code,
         stdout: stdout.text(),
         stderr: stderr.text(),
-        // `timeout -s KILL` ends the program with 137 once its time is up.
+        // The run's `timeout --signal=KILL` ends it with 137 once its time is up.
         timedOut: code === 137 && Date.now() - started >= program.timeoutMs - 1000,
       });
-    });
+    };
+    running.child.once('error', () => done(null));
+    running.child.once('close', (code) => done(code));
   });
 }
 

@@ -66,8 +66,9 @@ export async function runEngineConversation<T>(
 ): Promise<LoopOutcome<T>> {
   const { installed, confinement, proxy, limits, log } = seat;
   const engine = installed.engine;
+  // The engine writes its hand-in in its HOME; Baton reads it from outside.
   const handIn = path.join(confinement.home, HAND_IN);
-  const extra = await writeExtraFiles(confinement.home, conversation.extra ?? null);
+  const extra = await writeExtraFiles(confinement, conversation.extra ?? null);
   const system = renderEngineSystemPrompt({
     engine,
     role: conversation.role,
@@ -93,7 +94,14 @@ export async function runEngineConversation<T>(
       resume: run > 0,
     });
     if (ended.kind !== 'continue') return ended;
-    const next = await takeHandIn({ conversation, seat, handIn, counts, report: ended });
+    const next = await takeHandIn({
+      conversation,
+      seat,
+      handIn,
+      handInOutside: outside(confinement, handIn),
+      counts,
+      report: ended,
+    });
     if (next.kind !== 'continue') return next;
     log(`${engine}: ${next.why}; asking it again`);
     prompt = next.prompt;
@@ -132,7 +140,7 @@ async function runOnce<T>({
   const { installed, confinement, proxy, limits, log } = seat;
   const exceeded = proxy.stopped();
   if (exceeded) return { kind: 'failed', reason: exceeded };
-  await rm(handIn, { force: true });
+  await rm(outside(confinement, handIn), { force: true });
   const command = engineCommand(engine, {
     binary: installed.binary,
     pathDirs: installed.pathDirs,
@@ -142,13 +150,13 @@ async function runOnce<T>({
     system,
     workDir: confinement.workDir,
     home: confinement.home,
-    modelUrl: confinement.reach(proxy),
+    modelUrl: confinement.modelUrl,
     token: proxy.token,
     web: conversation.web,
     maxTurns: limits.maxTurns,
     resume,
   });
-  await prepareHome(confinement.home, command.files);
+  await prepareHome(confinement, command.files);
   const controller = new AbortController();
   proxy.onStop(() => controller.abort());
   const started = seat.now();
@@ -157,7 +165,6 @@ async function runOnce<T>({
       program: installed.binary,
       args: command.args,
       env: { ...conversation.env, ...command.env },
-      cwd: confinement.workDir,
       timeoutMs: Math.max(1_000, limits.deadline - started),
     },
     controller.signal,
@@ -187,18 +194,20 @@ async function takeHandIn<T>({
   conversation,
   seat,
   handIn,
+  handInOutside,
   counts,
   report,
 }: {
   conversation: EngineConversation<T>;
   seat: EngineSeat;
   handIn: string;
+  handInOutside: string;
   counts: { rejected: number; nudges: number };
   report: { finished: boolean; error: string | null; code: number | null };
 }): Promise<LoopOutcome<T> | { kind: 'continue'; prompt: string; why: string }> {
   const { limits, installed } = seat;
   const submit = conversation.submit.definition.name;
-  const read = await readHandIn(handIn, { owner: seat.confinement.uid });
+  const read = await readHandIn(handInOutside, { owner: seat.confinement.uid });
   if (read.kind === 'missing') {
     if (!report.finished) {
       return {
@@ -243,30 +252,40 @@ async function takeHandIn<T>({
   return { kind: 'continue', why: 'the tests failed', prompt: sentBack };
 }
 
+/** Where a path of the engine's HOME (as the engine sees it) is for this process. */
+function outside(confinement: Confinement, inside: string): string {
+  const relative = path.relative(confinement.home, inside);
+  if (relative.startsWith('..') || path.isAbsolute(relative))
+    throw new Error(`${inside} is not in the engine's HOME ${confinement.home}`);
+  return path.join(confinement.homeOutside, relative);
+}
+
 /** The engine's HOME: its temp folder and config folder, and the files its command needs first. */
 async function prepareHome(
-  home: string,
+  confinement: Confinement,
   files: { path: string; content: string }[],
 ): Promise<void> {
   for (const dir of ['tmp', '.codex', '.baton']) {
-    await mkdir(path.join(home, dir), { recursive: true, mode: 0o777 });
-    await chmod(path.join(home, dir), 0o777);
+    const made = path.join(confinement.homeOutside, dir);
+    await mkdir(made, { recursive: true, mode: 0o777 });
+    await chmod(made, 0o777);
   }
   for (const file of files) {
-    await mkdir(path.dirname(file.path), { recursive: true });
-    await writeFile(file.path, file.content, { mode: 0o644 });
+    const target = outside(confinement, file.path);
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, file.content, { mode: 0o644 });
   }
 }
 
 /** Writes the extra files into the engine's HOME; answers what the prompt says of them. */
 async function writeExtraFiles(
-  home: string,
+  confinement: Confinement,
   extra: EngineConversation<unknown>['extra'],
 ): Promise<string | null> {
   if (!extra) return null;
-  const dir = path.join(home, '.baton', 'files');
-  await mkdir(dir, { recursive: true, mode: 0o755 });
+  const dir = path.join(confinement.home, '.baton', 'files');
+  await mkdir(outside(confinement, dir), { recursive: true, mode: 0o755 });
   for (const file of extra.files)
-    await writeFile(path.join(dir, file.name), file.content, { mode: 0o644 });
+    await writeFile(outside(confinement, path.join(dir, file.name)), file.content, { mode: 0o644 });
   return extra.describe(dir);
 }
