@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import {
   type CapturedRequest,
   type FakeReply,
+  type FakeUsage,
   startFakeAnthropic,
 } from '../../sim/fake-anthropic.js';
 import { type CapturedResponsesRequest, startFakeOpenAi } from '../../sim/fake-openai.js';
@@ -43,16 +44,22 @@ export async function engineSession({
   prepare,
   handIn = { status: 'complete', summary: 'Done.', artifacts: [], decisions: [] },
   budgetUsd,
+  usage,
 }: {
   engine: Exclude<Engine, 'baton'>;
   user: string;
-  commands: readonly string[];
+  /** The model's commands, or what makes them from the fake providers' addresses (what an attacker would aim at). */
+  commands:
+    | readonly string[]
+    | ((providers: { anthropic: string; openai: string }) => readonly string[]);
   /** More of `.github/baton.yml` (the engine is set already). */
   config?: string;
   files?: Record<string, string>;
   prepare?: (root: string) => Promise<void> | void;
   handIn?: Record<string, unknown> | false;
   budgetUsd?: number;
+  /** What each model answer reports it used (the fakes' own count otherwise). */
+  usage?: Partial<FakeUsage>;
 }): Promise<EngineRun> {
   const { root } = await workerRepo({
     config: `session:\n  engine: ${engine}\n${config}${budgetUsd === undefined ? '' : `budget:\n  maxUsd: ${budgetUsd}\n`}`,
@@ -60,10 +67,16 @@ export async function engineSession({
   });
   await prepare?.(root);
   execFileSync('chmod', ['-R', 'a+rX,go-w', '--', root]);
-  const model = commandsModel(commands, handIn);
+  const lines: string[] = [];
+  const model = commandsModel(lines, handIn, usage);
   const engines = speakEngines(model);
   const anthropic = await startFakeAnthropic({ respond: engines.anthropic });
   const openai = await startFakeOpenAi({ respond: engines.openai });
+  lines.push(
+    ...(typeof commands === 'function'
+      ? commands({ anthropic: anthropic.url, openai: openai.url })
+      : commands),
+  );
   try {
     const { result, out } = await runSession({
       root,
@@ -98,6 +111,7 @@ export async function engineSession({
 function commandsModel(
   commands: readonly string[],
   handIn: Record<string, unknown> | false,
+  usage: Partial<FakeUsage> | undefined,
 ): ScriptedModel & { seen: string[] } {
   const seen: string[] = [];
   let nextId = 1;
@@ -116,10 +130,13 @@ function commandsModel(
       name,
       input,
     });
+    const used = usage ? { usage } : {};
     const command = commands[turn];
-    if (command !== undefined) return { message: { content: [call('bash', { command })] } };
-    if (!handIn) return { message: { content: [{ type: 'text', text: 'Nothing to hand in.' }] } };
-    return { message: { content: [call('submit_completion', handIn)] } };
+    if (command !== undefined)
+      return { message: { content: [call('bash', { command })], ...used } };
+    if (!handIn)
+      return { message: { content: [{ type: 'text', text: 'Nothing to hand in.' }], ...used } };
+    return { message: { content: [call('submit_completion', handIn)], ...used } };
   };
   return Object.assign(respond, { sessions: [], problems: [], errors: [], seen });
 }
