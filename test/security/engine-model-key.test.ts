@@ -1,6 +1,6 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { API_KEY, makeTempDir } from '../session/agent-fixtures.js';
 import { describeAsRoot, useThrowawayUser } from './confine-fixtures.js';
 import { engineSession, OPENAI_KEY } from './engine-fixtures.js';
@@ -42,6 +42,15 @@ console.log("environ read: " + read + "; found: " + (found.join(" | ") || "none"
 
 describeAsRoot('an engine never holds the model key', () => {
   const user = useThrowawayUser('ek');
+  // The session's own process has the keys in its environment, as the job's step gives them.
+  beforeAll(() => {
+    process.env.ANTHROPIC_API_KEY = API_KEY;
+    process.env.OPENAI_API_KEY = OPENAI_KEY;
+  });
+  afterAll(() => {
+    delete process.env.ANTHROPIC_API_KEY;
+    delete process.env.OPENAI_API_KEY;
+  });
 
   it.each(ENGINES)(
     '%s: its commands find the key neither in their environment, nor in any process’s environment or memory, nor in the job user’s files',
@@ -64,7 +73,6 @@ describeAsRoot('an engine never holds the model key', () => {
           `cat ${secrets}/credentials; ls ${secrets}/run; grep -rs ${API_KEY.slice(0, 14)} ${secrets} /tmp 2>&1 | head -5; echo searched`,
         ],
       });
-      expect(run.result.status).toBe('complete');
       // The commands ran and looked: the environment listed, processes scanned, files tried.
       expect(run.seen).toContain(
         engine === 'codex'
@@ -82,6 +90,7 @@ describeAsRoot('an engine never holds the model key', () => {
       ]);
       expect(sent).not.toContain('baton-session-');
       expect(sent).toContain(engine === 'codex' ? `Bearer ${OPENAI_KEY}` : API_KEY);
+      expect(run.result.status).toBe('complete');
     },
     60_000,
   );
