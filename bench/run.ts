@@ -3,6 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { type MeasuredBuild, measureBenchBuilds, renderRouteTable } from './api-calls.js';
 import type { ContextReport } from './context.js';
 import { type EgressReport, egressUnmeasurable } from './egress.js';
+import type { EngineReport } from './engines.js';
 import { measureInChild } from './in-child.js';
 import { measureMemory } from './memory.js';
 import { measureScale, type ScaleReport } from './scale.js';
@@ -121,6 +122,9 @@ async function main(): Promise<void> {
 
   const startup = await measureInChild<StartupReport>('startup.ts', 200_000);
   rows.push(...startupRows(startup));
+
+  const engines = await measureInChild<EngineReport>('engines.ts', 900_000);
+  rows.push(...engineRows(engines));
 
   const unmeasurable = egressUnmeasurable();
   const egress = unmeasurable
@@ -260,6 +264,16 @@ function startupRows(report: StartupReport): Row[] {
       met: action ? maxMs <= 3000 : null,
     };
   });
+}
+
+/** Each engine's start-up beside Baton's loop (bench/engines.ts), and what finding or installing it took. */
+function engineRows(report: EngineReport): Row[] {
+  return report.engines.map(({ engine, version, ensureMs, downloaded, medianMs, maxMs }) => ({
+    figure: `Engine ${engine} ${version}, spawn to its first model request, median / max of ${report.samples} (Baton's loop: the agent job row above); ${downloaded ? 'installed into' : 'found in'} the tool cache first in ${(ensureMs / 1000).toFixed(2)} s`,
+    measured: `${(medianMs / 1000).toFixed(2)} s / ${(maxMs / 1000).toFixed(2)} s`,
+    target: 'reported',
+    met: null,
+  }));
 }
 
 /** What the sandbox costs a session's start-up, each command and its end (bench/egress.ts), or why it was not measured. */
