@@ -22,12 +22,25 @@ export const DIAMOND: PlanWorkerSpec[] = [
 /** Two workers in a chain: W2.1 on W1.1. */
 export const CHAIN: PlanWorkerSpec[] = [{ id: 'W1.1' }, { id: 'W2.1', depends_on: ['W1.1'] }];
 
+/**
+ * The workflow's name and the dispatch inputs the app may send (the shipped
+ * template declares them all): the simulator refuses a dispatch with inputs
+ * the workflow does not declare, as GitHub does.
+ */
+const WORKFLOW_STUB = `name: Baton
+on:
+  workflow_dispatch:
+    inputs:
+${['role', 'build', 'issue', 'worker', 'pr', 'trigger', 'runner', 'timeout', 'engine']
+  .map((input) => `      ${input}:\n        type: string\n`)
+  .join('')}`;
+
 /** A repository with Baton set up: the workflow on the default branch, a maintainer and a reader. */
 export function installedRepo(now: () => string): FakeGitHub {
   const gh = new FakeGitHub({ now });
   gh.git.commitOn(
     gh.defaultBranch,
-    { '.github/workflows/baton.yml': 'name: Baton\n' },
+    { '.github/workflows/baton.yml': WORKFLOW_STUB },
     'Set up Baton',
   );
   gh.workflows.add('baton.yml');
