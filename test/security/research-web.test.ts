@@ -59,30 +59,7 @@ describe('research sessions get the web only where it is safe to', () => {
 
   it('offers a loop’s research no web where the session cannot tell the visibility', async () => {
     const { root } = await buildRepo();
-    const { requests } = await runSession({
-      root,
-      env: {
-        BATON_ROLE: 'research',
-        BATON_WORKER: 'L1',
-        BATON_ISSUE: '12',
-        BATON_TRIGGER: 'comment-777',
-      },
-      routes: loopRoutes('/improve 1 clearer errors'),
-      replies: [
-        {
-          message: {
-            content: [
-              toolUse('submit_research', {
-                findings: 'Clearer errors.',
-                nothing_worth_doing: false,
-                sources: ['README.md:1'],
-              }) as FakeBlock,
-            ],
-          },
-        },
-      ],
-    });
-    await removeTempDirs();
+    const requests = await researchRequests(root);
     const names = (requests[0]?.body.tools ?? []).map((tool) => tool.name);
     expect(names).not.toContain('web_search');
     expect(names).not.toContain('web_fetch');
@@ -94,33 +71,39 @@ describe('research sessions get the web only where it is safe to', () => {
       'README.md': '# demo\n',
       '.github/baton.yml': 'research:\n  web: true\n',
     });
-    const { requests } = await runSession({
-      root,
-      env: {
-        BATON_ROLE: 'research',
-        BATON_WORKER: 'L1',
-        BATON_ISSUE: '12',
-        BATON_TRIGGER: 'comment-777',
-      },
-      routes: loopRoutes('/improve 1 clearer errors'),
-      replies: [
-        {
-          message: {
-            content: [
-              toolUse('submit_research', {
-                findings: 'Clearer errors.',
-                nothing_worth_doing: false,
-                sources: ['README.md:1'],
-              }) as FakeBlock,
-            ],
-          },
-        },
-      ],
-    });
-    await removeTempDirs();
+    const requests = await researchRequests(root);
     expect((requests[0]?.body.tools ?? []).map((tool) => tool.name)).toContain('web_fetch');
     expect(JSON.stringify(requests[0]?.body.system)).toContain(
       JSON.stringify(WEB_TEXT_RULE).slice(1, -1),
     );
   });
 });
+
+/** The requests a loop's research session sends the model in `root`, submitting at once. */
+async function researchRequests(root: string) {
+  const { requests } = await runSession({
+    root,
+    env: {
+      BATON_ROLE: 'research',
+      BATON_WORKER: 'L1',
+      BATON_ISSUE: '12',
+      BATON_TRIGGER: 'comment-777',
+    },
+    routes: loopRoutes('/improve 1 clearer errors'),
+    replies: [
+      {
+        message: {
+          content: [
+            toolUse('submit_research', {
+              findings: 'Clearer errors.',
+              nothing_worth_doing: false,
+              sources: ['README.md:1'],
+            }) as FakeBlock,
+          ],
+        },
+      },
+    ],
+  });
+  await removeTempDirs();
+  return requests;
+}

@@ -5,7 +5,6 @@
 import type { Action, RuleAction } from '../context/action.js';
 import type { DecideContext, Decision } from '../context/decide-context.js';
 import { decideCancelledMirrors } from '../rules/sub-issues.js';
-import { closeCancels } from '../snapshot/issue-close.js';
 import type { IgnoredClose } from '../status/status-view.js';
 import { compareWorkerIds, workerBranch } from '../vocabulary/ids.js';
 import { snapshotProgress } from '../workers/build-progress.js';
@@ -18,12 +17,13 @@ import { snapshotProgress } from '../workers/build-progress.js';
  * author may close it too, and may not stop a writer's build.
  */
 export function isCancelled(ctx: DecideContext): boolean {
-  return ctx.commands.cancelled !== null || closeCancels(ctx.snapshot);
+  return ctx.commands.cancelled !== null || ctx.closeCancels;
 }
 
 /** The issue is closed, and the close cancels nothing: what the status says of it. */
-export function ignoredCloseOf(snapshot: DecideContext['snapshot']): IgnoredClose | null {
-  if (snapshot.issue.state !== 'closed' || closeCancels(snapshot)) return null;
+export function ignoredCloseOf(ctx: DecideContext): IgnoredClose | null {
+  const { snapshot } = ctx;
+  if (snapshot.issue.state !== 'closed' || ctx.closeCancels) return null;
   // A delivered build is done: whoever closes its issue afterwards changes nothing.
   if (snapshot.finalPull?.state === 'merged') return null;
   return { by: snapshot.issue.closed?.by ?? null, at: snapshot.issue.closed?.at ?? null };

@@ -50,7 +50,7 @@ export function decide({
   const ctx = makeContext({ snapshot, config: config.config, now });
   const { actions, view } = decidePhase(ctx);
   const open = config.config.session.network === 'open';
-  const ignoredClose = ignoredCloseOf(ctx.snapshot);
+  const ignoredClose = ignoredCloseOf(ctx);
   return [
     ...unique(frameSessions(ctx, actions)),
     status({
