@@ -78,7 +78,8 @@ describeAsRoot('an engine reaches a model only through the model proxy', () => {
       expect(run.seen).toMatch(/by address: [1-9]/);
       // Inside, 127.0.0.1 is the sandbox's own: the egress proxy and the model proxy, nothing of the runner's.
       expect(run.seen).toContain('open ports: 3128,3129\n');
-      for (const line of OTHER_PATHS) expect(run.seen).toMatch(new RegExp(`${escapeRegExp(line)} 404`));
+      for (const line of OTHER_PATHS)
+        expect(run.seen).toMatch(new RegExp(`${escapeRegExp(line)} 404`));
       // Every request a provider saw came through the proxy (its key), to a model endpoint.
       expect(run.unknown).toEqual([]);
       for (const request of run.anthropic) {
