@@ -77562,6 +77562,45 @@ function probeChecks(report) {
   });
 }
 
+// src/core/vocabulary/nearest.ts
+function findNearest(word, candidates) {
+  const limit2 = Math.max(1, Math.floor(word.length / 3));
+  let best = null;
+  for (const name of candidates) {
+    if (name === word) continue;
+    const distance = editDistance(word.toLowerCase(), name.toLowerCase());
+    if (distance <= limit2 && (best === null || distance < best.distance)) {
+      best = { name, distance };
+    }
+  }
+  return best?.name ?? null;
+}
+function renderDidYouMean(word, candidates) {
+  const nearest = findNearest(word, candidates);
+  return nearest ? `; did you mean \`${nearest}\`?` : "";
+}
+function editDistance(a, b) {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d = Array.from(
+    { length: rows },
+    (_, i) => Array.from({ length: cols }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
+  );
+  const at = (i, j) => d[i]?.[j] ?? Number.POSITIVE_INFINITY;
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        value = Math.min(value, at(i - 2, j - 2) + 1);
+      }
+      const row = d[i];
+      if (row) row[j] = value;
+    }
+  }
+  return at(a.length, b.length);
+}
+
 // src/session/step-summary.ts
 var import_promises = require("node:fs/promises");
 async function appendStepSummary(path26, markdown) {
@@ -83042,14 +83081,34 @@ function parseConfig(raw) {
   const problems = parsed.error.issues.flatMap((issue2) => {
     const base = issue2.path.map(String).join(".");
     if (issue2.code === "unrecognized_keys") {
+      const known = settingKeysAt(issue2.path.map(String));
       return issue2.keys.map((key) => ({
         field: base ? `${base}.${key}` : key,
-        message: "is not a Baton setting (check the spelling)"
+        message: `is not a Baton setting${renderDidYouMean(key, known) || " (check the spelling)"}`
       }));
     }
     return [{ field: base || "(file)", message: issue2.message }];
   });
   return { ok: false, problems };
+}
+function settingKeysAt(path26) {
+  let schema2 = Config;
+  for (const segment of [...path26, null]) {
+    let def = defOf(schema2);
+    while (def && def.type !== "object" && def.type !== "record") {
+      const inner = def.innerType ?? def.in;
+      if (inner === void 0) return [];
+      def = defOf(inner);
+    }
+    if (!def) return [];
+    if (segment === null) return def.type === "object" ? Object.keys(def.shape ?? {}) : [];
+    schema2 = def.type === "record" ? def.valueType : def.shape?.[segment];
+    if (schema2 === void 0) return [];
+  }
+  return [];
+}
+function defOf(schema2) {
+  return schema2?._zod?.def;
 }
 
 // src/session/reads/load-config.ts
@@ -91422,6 +91481,7 @@ function maskInLog2(secret) {
 var import_meta = {};
 var USAGE = `usage: baton session agent | baton session publish
        baton doctor --repo owner/name [--json]
+       baton check [FILE]
        baton --help | baton --version
 
 Baton's sessions, run by the Baton workflow (.github/workflows/baton.yml) in
@@ -91432,6 +91492,7 @@ Commands:
   session publish   check the agent's result and write it to GitHub as the Baton app
   doctor            check an installation before its first build (where the app runs;
                     see \`baton doctor --help\`)
+  check             check a .github/baton.yml offline (see \`baton check --help\`)
 
 Options:
   -h, --help        print this help
@@ -91462,7 +91523,7 @@ async function main(argv, source) {
   if (group === "session" && argv.length === 2 && command && HELP.has(command))
     return print(SESSION_USAGE);
   if (group !== "session" || command !== "agent" && command !== "publish" || rest.length > 0) {
-    process.stderr.write(`${USAGE}
+    process.stderr.write(`${describeUnknown(argv)}${USAGE}
 `);
     return 2;
   }
@@ -91490,6 +91551,28 @@ ${parsed.problems.map((p) => `  ${p}`).join("\n")}
   }
   return command === "agent" ? runDoctorAgent(parsed.env) : runDoctorPublish(parsed.env);
 }
+var COMMANDS = ["session", "doctor", "check"];
+var SESSION_COMMANDS = ["agent", "publish"];
+function describeUnknown(argv) {
+  const [group, command] = argv;
+  const unknown2 = (what, word, known) => {
+    const nearest = findNearest(word, known);
+    const hint = nearest ? `did you mean "${nearest}"?` : `the ${what}s are ${known.map((name) => `"${name}"`).join(", ")}`;
+    return `baton: unknown ${what} "${word}"; ${hint}
+
+`;
+  };
+  if (group === void 0) return "";
+  if (group !== "session") {
+    return group.startsWith("-") ? `baton: unknown option "${group}"
+
+` : unknown2("command", group, COMMANDS);
+  }
+  if (command !== void 0 && !SESSION_COMMANDS.includes(command)) {
+    return unknown2("session command", command, SESSION_COMMANDS);
+  }
+  return "";
+}
 function print(text) {
   process.stdout.write(`${text}
 `);
@@ -91506,12 +91589,12 @@ function readVersion() {
 }
 
 // src/session/action.ts
-var COMMANDS = ["agent", "publish"];
+var COMMANDS2 = ["agent", "publish"];
 async function runAction(source) {
   const command = source.INPUT_COMMAND?.trim() ?? "";
-  if (!COMMANDS.includes(command)) {
+  if (!COMMANDS2.includes(command)) {
     process.stderr.write(
-      `baton: the action's command input must be ${COMMANDS.join(" or ")}, not "${command}"
+      `baton: the action's command input must be ${COMMANDS2.join(" or ")}, not "${command}"
 `
     );
     return 2;

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { DOCTOR_ROLE } from '../core/doctor/doctor-session.js';
+import { findNearest } from '../core/vocabulary/nearest.js';
 import { runAgent } from './agent/run-agent.js';
 import { runDoctorAgent } from './doctor/doctor-agent.js';
 import { parseDoctorEnv } from './doctor/doctor-env.js';
@@ -9,6 +10,7 @@ import { runPublish } from './publish/run-publish.js';
 
 const USAGE = `usage: baton session agent | baton session publish
        baton doctor --repo owner/name [--json]
+       baton check [FILE]
        baton --help | baton --version
 
 Baton's sessions, run by the Baton workflow (.github/workflows/baton.yml) in
@@ -19,6 +21,7 @@ Commands:
   session publish   check the agent's result and write it to GitHub as the Baton app
   doctor            check an installation before its first build (where the app runs;
                     see \`baton doctor --help\`)
+  check             check a .github/baton.yml offline (see \`baton check --help\`)
 
 Options:
   -h, --help        print this help
@@ -60,7 +63,7 @@ export async function main(
   if (group === 'session' && argv.length === 2 && command && HELP.has(command))
     return print(SESSION_USAGE);
   if (group !== 'session' || (command !== 'agent' && command !== 'publish') || rest.length > 0) {
-    process.stderr.write(`${USAGE}\n`);
+    process.stderr.write(`${describeUnknown(argv)}${USAGE}\n`);
     return 2;
   }
   // A doctor session belongs to no build: its own environment and jobs (docs/doctor.md).
@@ -87,6 +90,33 @@ async function runDoctorSession(
     return 2;
   }
   return command === 'agent' ? runDoctorAgent(parsed.env) : runDoctorPublish(parsed.env);
+}
+
+/** The commands `baton` knows (bin/baton.js sends doctor and check to their own CLIs). */
+const COMMANDS = ['session', 'doctor', 'check'];
+const SESSION_COMMANDS = ['agent', 'publish'];
+
+/** The line that names an unknown command and the nearest known one, before the usage. */
+function describeUnknown(argv: readonly string[]): string {
+  const [group, command] = argv;
+  // A near miss is named; a word near none gets the list, rather than a guess that misleads.
+  const unknown = (what: string, word: string, known: string[]) => {
+    const nearest = findNearest(word, known);
+    const hint = nearest
+      ? `did you mean "${nearest}"?`
+      : `the ${what}s are ${known.map((name) => `"${name}"`).join(', ')}`;
+    return `baton: unknown ${what} "${word}"; ${hint}\n\n`;
+  };
+  if (group === undefined) return '';
+  if (group !== 'session') {
+    return group.startsWith('-')
+      ? `baton: unknown option "${group}"\n\n`
+      : unknown('command', group, COMMANDS);
+  }
+  if (command !== undefined && !SESSION_COMMANDS.includes(command)) {
+    return unknown('session command', command, SESSION_COMMANDS);
+  }
+  return '';
 }
 
 function print(text: string): number {
