@@ -3475,7 +3475,7 @@ function withoutLeftOutFields(value) {
     return { type: type2 };
   }
   const isImageOrDocumentView = type2 === "text_editor_code_execution_view_result" && (file_type === "image" || file_type === "pdf");
-  return Object.fromEntries(Object.entries(value).filter(([name]) => !name.startsWith("encrypted_") && !(name === "content" && isImageOrDocumentView)).map(([name, field]) => [name, withoutLeftOutFields(field)]));
+  return Object.fromEntries(Object.entries(value).filter(([name]) => !name.startsWith("encrypted_") && !(name === "content" && isImageOrDocumentView)).map(([name, field2]) => [name, withoutLeftOutFields(field2)]));
 }
 function setContentAttributes(span, attributes, limit2) {
   const { [ATTR_GEN_AI_REQUEST_STOP_SEQUENCES]: stopSequences, [ATTR_GEN_AI_SYSTEM_INSTRUCTIONS]: instructions, [ATTR_GEN_AI_INPUT_MESSAGES]: input2, [ATTR_GEN_AI_OUTPUT_MESSAGES]: output2, [ATTR_ANTHROPIC_TOOL_RESULT_CONTENT]: toolResult2, ...others } = attributes;
@@ -22882,9 +22882,9 @@ var init_ThreadState = __esm({
           rejectThreadField(fields);
           __classPrivateFieldSet(this, _ThreadState_fields, { ...__classPrivateFieldGet(this, _ThreadState_fields, "f"), ...definedEntries(fields) }, "f");
           this.options = { ...this.options, ...definedEntries(options2) };
-          for (const field of CREATE_ONLY_FIELDS) {
-            if (fields[field] !== void 0)
-              delete __classPrivateFieldGet(this, _ThreadState_turn, "f")?.ownCreateOnly[field];
+          for (const field2 of CREATE_ONLY_FIELDS) {
+            if (fields[field2] !== void 0)
+              delete __classPrivateFieldGet(this, _ThreadState_turn, "f")?.ownCreateOnly[field2];
           }
         }
         /**
@@ -23076,8 +23076,8 @@ var init_ThreadState = __esm({
             params.thread = { type: "create" };
           } else if (anchor2.type === "continue") {
             params.thread = { type: "continue", previous_message_id: anchor2.previousMessageId };
-            for (const field of CREATE_ONLY_FIELDS)
-              delete params[field];
+            for (const field2 of CREATE_ONLY_FIELDS)
+              delete params[field2];
           }
           return { params, options: __classPrivateFieldGet(this, _ThreadState_instances, "m", _ThreadState_requestOptions).call(this, options2, { stream: stream2 }) };
         }
@@ -23135,9 +23135,9 @@ var init_ThreadState = __esm({
         if (__classPrivateFieldGet(this, _ThreadState_anchor, "f").type !== "continue")
           return;
         const { createdWith } = __classPrivateFieldGet(this, _ThreadState_anchor, "f");
-        const changed = CREATE_ONLY_FIELDS.filter((field) => createOnly[field] !== createdWith[field]);
+        const changed = CREATE_ONLY_FIELDS.filter((field2) => createOnly[field2] !== createdWith[field2]);
         if (changed.length) {
-          const names = changed.map((field) => `\`${field}\``).join(" and ");
+          const names = changed.map((field2) => `\`${field2}\``).join(" and ");
           throw new AnthropicError(`Cannot change ${names} on a thread: the server keeps the \`system\` and \`tools\` the thread was created with. To change them, start a new thread from \`thread.params\`.` + (changed.includes("tools") ? " To add or remove tools on this thread, send `tool_addition` or `tool_removal` blocks in a `system` message." : ""));
         }
       }, _ThreadState_requestOptions = function _ThreadState_requestOptions2(overrides, { stream: stream2 }) {
@@ -61262,14 +61262,14 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     const shape = zod.def.shape;
     const propValues = {};
     for (const key in shape) {
-      const field = shape[key]._zod;
-      if (field.values) {
+      const field2 = shape[key]._zod;
+      if (field2.values) {
         if (!Object.prototype.hasOwnProperty.call(propValues, key)) {
           assignProp(propValues, key, /* @__PURE__ */ new Set());
         }
-        for (const v of field.values)
+        for (const v of field2.values)
           propValues[key].add(v);
-        if (field.optin !== void 0)
+        if (field2.optin !== void 0)
           propValues[key].add(void 0);
       }
     }
@@ -74207,8 +74207,8 @@ var objectProcessor = (schema2, ctx, _json, params) => {
   }
   const requiredKeys = [];
   for (const key of Object.keys(shape)) {
-    const field = def.shape[key];
-    if (ctx.io === "input" ? inputOptin(field) === void 0 : field._zod.optout === void 0) {
+    const field2 = def.shape[key];
+    if (ctx.io === "input" ? inputOptin(field2) === void 0 : field2._zod.optout === void 0) {
       requiredKeys.push(key);
     }
   }
@@ -79301,6 +79301,122 @@ throttling.triggersNotification = triggersNotification;
 // src/session/octokit.ts
 var import_bottleneck = __toESM(require_lib(), 1);
 
+// src/core/doctor/github-failure.ts
+var LAYERS = {
+  dns: ["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NODATA", "EAI_NONAME"],
+  tcp: [
+    "ECONNREFUSED",
+    "ECONNRESET",
+    "EHOSTUNREACH",
+    "ENETUNREACH",
+    "ENETDOWN",
+    "EPIPE",
+    "EADDRNOTAVAIL",
+    "UND_ERR_SOCKET",
+    "UND_ERR_CLOSED"
+  ],
+  tls: [
+    "CERT_HAS_EXPIRED",
+    "CERT_NOT_YET_VALID",
+    "DEPTH_ZERO_SELF_SIGNED_CERT",
+    "SELF_SIGNED_CERT_IN_CHAIN",
+    "UNABLE_TO_GET_ISSUER_CERT",
+    "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    "ERR_TLS_CERT_ALTNAME_INVALID",
+    "ERR_SSL_WRONG_VERSION_NUMBER",
+    "EPROTO"
+  ],
+  proxy: ["UND_ERR_PRX_TLS", "ERR_PROXY_TUNNEL", "ERR_PROXY_INVALID_CONFIG"],
+  timeout: [
+    "ETIMEDOUT",
+    "UND_ERR_CONNECT_TIMEOUT",
+    "UND_ERR_HEADERS_TIMEOUT",
+    "UND_ERR_BODY_TIMEOUT",
+    "ABORT_ERR"
+  ]
+};
+function classifyGitHubFailure(error62) {
+  const response = field(error62, "response");
+  const status = field(error62, "status");
+  if (response && typeof status === "number") {
+    return { kind: "refused", status, message: refusalMessage(error62, response) };
+  }
+  for (const link of causeChain(error62)) {
+    const code2 = String(field(link, "code") ?? "");
+    const detail = String(field(link, "message") ?? code2);
+    const layer = layerOf(code2, detail, String(field(link, "name") ?? ""));
+    if (layer) return { kind: "unreachable", layer, code: code2 || layer, detail };
+  }
+  if (typeof status === "number" && status !== 500) {
+    return { kind: "refused", status, message: String(field(error62, "message") ?? "") };
+  }
+  return { kind: "other", message: String(field(error62, "message") ?? error62) };
+}
+var LAYER_NAMES = {
+  dns: "DNS",
+  tcp: "TCP",
+  tls: "TLS",
+  proxy: "proxy",
+  timeout: "timed out"
+};
+var LAYER_FIXES = {
+  dns: "the host name and the DNS this machine uses",
+  tcp: "the network, a firewall, and that the host answers on its port",
+  tls: "the certificate the host presents and the CAs this machine trusts (NODE_EXTRA_CA_CERTS)",
+  proxy: "the proxy settings (HTTPS_PROXY, NO_PROXY) and the proxy itself",
+  timeout: "the network and the proxy; GitHub may also be slow right now"
+};
+function describeGitHubFailure(failure2, host = "GitHub") {
+  switch (failure2.kind) {
+    case "unreachable":
+      return `cannot reach ${host} (${LAYER_NAMES[failure2.layer]}: ${failure2.detail})`;
+    case "refused":
+      return `${host} refused (${failure2.status}${failure2.message ? ` ${failure2.message}` : ""})`;
+    case "other":
+      return failure2.message;
+    default: {
+      const _exhaustive = failure2;
+      return _exhaustive;
+    }
+  }
+}
+function reachFix(layer) {
+  return `check ${LAYER_FIXES[layer]}`;
+}
+function layerOf(code2, message, name) {
+  for (const [layer, codes] of Object.entries(LAYERS)) {
+    if (codes.includes(code2)) return layer;
+  }
+  if (/proxy/i.test(message)) return "proxy";
+  if (/certificate|ssl|tls/i.test(message)) return "tls";
+  if (name === "AbortError" || name === "TimeoutError") return "timeout";
+  return null;
+}
+function causeChain(error62) {
+  const chain = [];
+  const queue = [error62];
+  while (queue.length > 0 && chain.length < 10) {
+    const next = queue.shift();
+    if (next === void 0 || next === null || chain.includes(next)) continue;
+    chain.push(next);
+    queue.push(field(next, "cause"));
+    const errors = field(next, "errors");
+    if (Array.isArray(errors)) queue.push(...errors);
+  }
+  return chain;
+}
+function refusalMessage(error62, response) {
+  const data = field(response, "data");
+  const message = field(data, "message");
+  if (typeof message === "string") return message;
+  const own2 = field(error62, "message");
+  return typeof own2 === "string" ? own2 : "";
+}
+function field(value, key) {
+  return typeof value === "object" && value !== null ? value[key] : void 0;
+}
+
 // src/core/vocabulary/retry-policy.ts
 var DO_NOT_RETRY = [400, 401, 403, 404, 405, 409, 410, 422, 451];
 
@@ -79381,6 +79497,12 @@ function statusOfError(error62) {
   if (typeof error62 !== "object" || error62 === null || !("status" in error62)) return null;
   const { status } = error62;
   return typeof status === "number" ? status : null;
+}
+function unreachableMessage(error62, what) {
+  const failure2 = classifyGitHubFailure(error62);
+  if (failure2.kind !== "unreachable") return null;
+  const tries = triesOf(error62);
+  return `${what} ${describeGitHubFailure(failure2)}${tries > 1 ? ` after ${tries} tries` : ""}; ${reachFix(failure2.layer)} (the runner's network)`;
 }
 function triesOf(error62) {
   const request2 = error62?.request;
@@ -79539,6 +79661,8 @@ function createGitHubReads({
     } catch (error62) {
       const status = statusOfError(error62);
       if (status === null) throw error62;
+      const unreachable2 = unreachableMessage(error62, `GET ${route}`);
+      if (unreachable2) throw new GitHubReadError(unreachable2, { cause: error62 });
       const tries = triesOf(error62);
       throw new GitHubReadError(
         `GET ${route} answered ${status}${tries > 1 ? ` after ${tries} tries` : ""}; check the workflow's GITHUB_TOKEN permissions and the dispatch inputs`,
@@ -79621,9 +79745,8 @@ function createGitHubReads({
       } catch (error62) {
         const status = statusOfError(error62);
         if (status === null) throw error62;
-        throw new GitHubReadError(`the issue's history (GraphQL) answered ${status}`, {
-          cause: error62
-        });
+        const reason = unreachableMessage(error62, "the issue's history (GraphQL)") ?? `the issue's history (GraphQL) answered ${status}`;
+        throw new GitHubReadError(reason, { cause: error62 });
       }
       const parsed = IssueHistoryAnswer.safeParse(data);
       const found = parsed.success ? parsed.data.data.repository.issue : null;
@@ -84589,9 +84712,9 @@ function followUpProblems(raw) {
       problems.push(
         `${id} is a follow-up of round ${round} in wave ${waveOf(id)}, but workers planned before it reach wave ${last}; give it an id in wave ${last + 1} or later.`
       );
-    for (const field of ["outputs", "sub_issue", "loop"])
-      if (valueAt(item, [field]) !== void 0)
-        problems.push(`${id} is a follow-up question; remove "${field}" from it.`);
+    for (const field2 of ["outputs", "sub_issue", "loop"])
+      if (valueAt(item, [field2]) !== void 0)
+        problems.push(`${id} is a follow-up question; remove "${field2}" from it.`);
   }
   return problems;
 }
@@ -88323,7 +88446,12 @@ async function getSessionToken({
   }
   const url2 = new URL(requestUrl);
   url2.searchParams.set("audience", env.BATON_OIDC_AUDIENCE);
-  const idResponse = await fetch2(url2, { headers: { Authorization: `bearer ${requestToken}` } });
+  let idResponse;
+  try {
+    idResponse = await fetch2(url2, { headers: { Authorization: `bearer ${requestToken}` } });
+  } catch (error62) {
+    return { ok: false, message: unreachable(error62, "the Actions runtime", "the runner") };
+  }
   const idToken = IdToken.safeParse(await jsonOf(idResponse));
   if (!idResponse.ok || !idToken.success) {
     return {
@@ -88341,10 +88469,15 @@ async function exchange({
   mask
 }) {
   const endpoint2 = `${appUrl.replace(/\/+$/, "")}${SESSION_TOKEN_PATH}`;
-  const response = await fetch2(endpoint2, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${jwt2}` }
-  });
+  let response;
+  try {
+    response = await fetch2(endpoint2, { method: "POST", headers: { Authorization: `Bearer ${jwt2}` } });
+  } catch (error62) {
+    return {
+      ok: false,
+      message: `${unreachable(error62, `the app at ${appUrl}`, "the runner")}; BATON_APP_URL must be the app's public URL, and the app up`
+    };
+  }
   const body = await jsonOf(response);
   if (response.status === 200) {
     const issued = Issued.safeParse(body);
@@ -88357,6 +88490,13 @@ async function exchange({
   const refusal = Refusal.safeParse(body);
   const reason = refusal.success ? refusal.data.message : `HTTP ${response.status}`;
   return { ok: false, message: `The app refused this run a token (${response.status}): ${reason}` };
+}
+function unreachable(error62, host, from) {
+  const failure2 = classifyGitHubFailure(error62);
+  if (failure2.kind === "unreachable") {
+    return `${describeGitHubFailure(failure2, host)}; ${reachFix(failure2.layer)} (${from}'s network)`;
+  }
+  return `cannot reach ${host}: ${error62 instanceof Error ? error62.message : String(error62)}`;
 }
 async function jsonOf(response) {
   try {
@@ -89099,10 +89239,10 @@ function hasCommits(result) {
 }
 function checkResult(result, target) {
   const problems = [];
-  const expect = (field, actual, wanted) => {
+  const expect = (field2, actual, wanted) => {
     if (actual !== wanted) {
       problems.push(
-        `result.${field} is ${JSON.stringify(actual)}, but this run is for ${JSON.stringify(wanted)}`
+        `result.${field2} is ${JSON.stringify(actual)}, but this run is for ${JSON.stringify(wanted)}`
       );
     }
   };
@@ -90492,9 +90632,10 @@ var GitHubApiError = class extends Error {
     method,
     path: path26,
     status,
-    message
+    message,
+    unreachable: unreachable2
   }) {
-    super(`GitHub answered ${status} to ${method} ${path26}: ${message}`);
+    super(unreachable2 ?? `GitHub answered ${status} to ${method} ${path26}: ${message}`);
     this.name = "GitHubApiError";
     this.status = status;
   }
@@ -90529,7 +90670,8 @@ function createGitHubApi({
       if (status === null) throw error62;
       const tries = triesOf(error62);
       const message = `${messageOf3(error62)}${tries > 1 ? ` (after ${tries} tries)` : ""}`;
-      throw new GitHubApiError({ method, path: path26, status, message });
+      const unreachable2 = unreachableMessage(error62, `${method} ${path26}`);
+      throw new GitHubApiError({ method, path: path26, status, message, ...unreachable2 ? { unreachable: unreachable2 } : {} });
     }
   };
   return {

@@ -9,6 +9,7 @@ import {
   findMissingPermissions,
   installationSettingsUrl,
 } from '../core/doctor/doctor.js';
+import { classifyGitHubFailure, describeGitHubFailure, reachFix } from '../core/doctor/github-failure.js';
 import { WORKFLOW_PATH } from '../core/vocabulary/ids.js';
 import { messageOf, statusOf } from '../github/client/types.js';
 import { fingerprintTemplate, readShippedVersions } from '../github/setup/setup-templates.js';
@@ -44,6 +45,28 @@ interface InstallationView {
 }
 
 /**
+ * The auth line when `GET /app` failed: GitHub not reached (its name, a
+ * connection, TLS, a proxy) is told apart from GitHub refusing the credentials.
+ */
+function authFailure(error: unknown): DoctorCheck {
+  const failure = classifyGitHubFailure(error);
+  if (failure.kind === 'unreachable') {
+    return {
+      id: 'auth',
+      ok: false,
+      message: describeGitHubFailure(failure),
+      fix: `${reachFix(failure.layer)}; on GitHub Enterprise Server, GHE_HOST`,
+    };
+  }
+  return {
+    id: 'auth',
+    ok: false,
+    message: `GitHub refused the app's credentials (${failure.kind === 'refused' ? `${failure.status} ` : ''}${messageOf(error)})`,
+    fix: 'check APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH), and GHE_HOST on GitHub Enterprise Server, in .env or the environment',
+  };
+}
+
+/**
  * The checks that need no dispatch (docs/doctor.md), in order; a check the
  * later ones depend on (authentication, installation) ends the list when it fails.
  */
@@ -58,12 +81,7 @@ export async function runDoctor(
     slug = data?.slug ?? 'baton';
     checks.push({ id: 'auth', ok: true, message: `authenticated as the app ${slug}` });
   } catch (error) {
-    checks.push({
-      id: 'auth',
-      ok: false,
-      message: `GitHub refused the app's credentials (${messageOf(error)})`,
-      fix: 'check APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH), and GHE_HOST on GitHub Enterprise Server, in .env or the environment',
-    });
+    checks.push(authFailure(error));
     return checks;
   }
   const installation = await findInstallation(deps.app, { owner, repo });

@@ -280,4 +280,32 @@ describe('baton doctor', () => {
     );
     expect(code).toBe(1);
   });
+
+  it.each([
+    [
+      'ENOTFOUND',
+      'getaddrinfo ENOTFOUND api.github.com',
+      /^FAIL auth: cannot reach GitHub \(DNS: getaddrinfo ENOTFOUND api\.github\.com\) → check the host name and the DNS/,
+    ],
+    [
+      'ECONNREFUSED',
+      'connect ECONNREFUSED 127.0.0.1:443',
+      /^FAIL auth: cannot reach GitHub \(TCP: connect ECONNREFUSED/,
+    ],
+    [
+      'DEPTH_ZERO_SELF_SIGNED_CERT',
+      'self-signed certificate',
+      /^FAIL auth: cannot reach GitHub \(TLS: self-signed certificate\) → check the certificate/,
+    ],
+  ])(
+    'says GitHub cannot be reached (%s), not that it refused the credentials',
+    async (code, message, expected) => {
+      nock.cleanAll();
+      nock('https://api.github.com').get('/app').times(10).replyWithError({ code, message });
+      const { code: exit, out } = await doctor();
+      expect(out.trim()).toMatch(expected);
+      expect(out).not.toContain('refused');
+      expect(exit).toBe(1);
+    },
+  );
 });
