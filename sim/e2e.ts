@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { renderTemplates } from '../src/templates.js';
 import type { CodeSource } from './actions/run-step.js';
 import { type ActionsRunner, startActionsRunner } from './actions/runner.js';
@@ -53,6 +54,8 @@ export interface Simulation {
   app: AppProcess;
   /** Every app process, `app` first (more than one with `replicas`). */
   apps: AppProcess[];
+  /** The app's private key (PKCS#8 PEM): what its processes run with, and `baton doctor` signs with. */
+  appPrivateKey: string;
   runner: ActionsRunner;
   /** Opens an issue and labels it (the label webhook included); answers its number. */
   labelIssue(issue: {
@@ -140,6 +143,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
     });
     started.push({ stop: () => server.close() });
+    const appPrivateKey = options.appEnv?.PRIVATE_KEY ?? generateAppKey();
     const apps: AppProcess[] = [];
     for (const port of [appPort, ...replicaPorts]) {
       const started_ = await startAppProcess({
@@ -153,6 +157,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
           BATON_SOURCE_REPOSITORY: SIM_BATON_SOURCE.repository,
           BATON_SOURCE_REF: SIM_BATON_SOURCE.ref,
           ...options.appEnv,
+          PRIVATE_KEY: appPrivateKey,
         },
       });
       apps.push(started_);
@@ -185,7 +190,17 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
       ...(options.keepFolders ? { keepFolders: true } : {}),
     });
     started.push({ stop: () => runner.close() });
-    return simulation({ gh, server, issuer, model, app, apps, runner, stop: stopAll });
+    return simulation({
+      gh,
+      server,
+      issuer,
+      model,
+      app,
+      apps,
+      appPrivateKey,
+      runner,
+      stop: stopAll,
+    });
   } catch (error) {
     await stopAll();
     throw error;
@@ -236,4 +251,13 @@ function simulation(
     },
     diagnostics,
   };
+}
+
+/** A GitHub App's private key, as GitHub hands one out (an RSA key), in PKCS#8 PEM. */
+export function generateAppKey(): string {
+  return generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  }).privateKey;
 }
