@@ -10,6 +10,7 @@ import { runPublish } from './publish/run-publish.js';
 
 const USAGE = `usage: baton session agent | baton session publish
        baton doctor --repo owner/name [--json]
+       baton setup --repo owner/name [--serverless]
        baton check [FILE]
        baton --help | baton --version
 
@@ -21,6 +22,8 @@ Commands:
   session publish   check the agent's result and write it to GitHub as the Baton app
   doctor            check an installation before its first build (where the app runs;
                     see \`baton doctor --help\`)
+  setup             open the "Set up Baton" pull request on a repository (where the app
+                    was registered; --serverless: nothing hosted; see \`baton setup --help\`)
   check             check a .github/baton.yml offline (see \`baton check --help\`)
 
 Options:
@@ -55,8 +58,9 @@ const VERSION = new Set(['-V', '--version']);
  */
 export async function main(
   argv: readonly string[],
-  source: Record<string, string | undefined>,
+  given: Record<string, string | undefined>,
 ): Promise<number> {
+  const source = takeProcessSecrets(given);
   const [group, command, ...rest] = argv;
   if (argv.length === 1 && group && HELP.has(group)) return print(USAGE);
   if (argv.length === 1 && group && VERSION.has(group)) return print(readVersion());
@@ -92,8 +96,24 @@ async function runDoctorSession(
   return command === 'agent' ? runDoctorAgent(parsed.env) : runDoctorPublish(parsed.env);
 }
 
-/** The commands `baton` knows (bin/baton.js sends doctor and check to their own CLIs). */
-const COMMANDS = ['session', 'doctor', 'check'];
+/** Secrets a step may be given that no program it starts needs: read once, then gone from the process. */
+export const PROCESS_SECRETS = ['BATON_APP_PRIVATE_KEY'] as const;
+
+/**
+ * The environment to read, with the app's key taken out of the process's own
+ * (publish's git and every child inherit that), so it lives only in the value
+ * read here (docs/security.md, "Server-less mode").
+ */
+function takeProcessSecrets(
+  given: Record<string, string | undefined>,
+): Record<string, string | undefined> {
+  const source = { ...given };
+  for (const name of PROCESS_SECRETS) delete process.env[name];
+  return source;
+}
+
+/** The commands `baton` knows (bin/baton.js sends doctor, setup and check to their own CLIs). */
+const COMMANDS = ['session', 'doctor', 'setup', 'check'];
 const SESSION_COMMANDS = ['agent', 'publish'];
 
 /** The line that names an unknown command and the nearest known one, before the usage. */
