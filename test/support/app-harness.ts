@@ -142,7 +142,7 @@ export async function startReplica({
  * Retries and throttling off. Object defaults would be overridden by the
  * throttle options Probot passes each instance, so a function sets them last.
  */
-function testOctokit() {
+export function testOctokit() {
   return BatonOctokit.defaults((options: Record<string, unknown>) => ({
     ...options,
     retry: { enabled: false },
