@@ -64,7 +64,7 @@ describe('baton CLI help and version', () => {
   it.each([
     [
       ['frobnicate'],
-      'baton: unknown command "frobnicate"; the commands are "session", "doctor", "check"',
+      'baton: unknown command "frobnicate"; the commands are "session", "doctor", "setup", "check"',
     ],
     [['chek'], 'baton: unknown command "chek"; did you mean "check"?'],
     [['session', 'pubilsh'], 'baton: unknown session command "pubilsh"; did you mean "publish"?'],
