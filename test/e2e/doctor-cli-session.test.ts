@@ -15,18 +15,24 @@ import type { DoctorCheck } from '../../src/core/doctor/doctor.js';
  * The app is reached at a public https URL (a proxy in front of it, as a
  * deployment has), which the runner's jobs follow to the app process. Baton's
  * source repository is github.com's, outside the simulation: it answers the
- * pinned commit.
+ * pinned commit. With nothing hosted (docs/serverless.md), the same command
+ * checks the conductor and BATON_APP_ID, and the session's publish job mints
+ * its token from the app's key in the repository's secrets.
  */
 const APP_URL = 'https://baton.example.com';
 
-describe('baton doctor, the command and its session', () => {
+describe.each([
+  { mode: 'hosted', where: ['app-url'] },
+  { mode: 'serverless', where: ['conductor', 'app-id'] },
+] as const)('baton doctor, the command and its session ($mode)', ({ mode, where }) => {
   let sim: Simulation;
   let cwd: string;
 
   beforeAll(async () => {
     sim = await startSimulation({
       respond: scripted([]),
-      publicAppUrl: APP_URL,
+      mode,
+      ...(mode === 'hosted' ? { publicAppUrl: APP_URL } : {}),
       // The push probe waits this long for a push run (30 s on GitHub).
       jobEnv: { BATON_DOCTOR_PUSH_WAIT_SECONDS: '1' },
     });
@@ -67,7 +73,7 @@ describe('baton doctor, the command and its session', () => {
         'workflow',
         'pin',
         'config',
-        'app-url',
+        ...where,
         'session',
         'model-key',
         'events',
