@@ -88494,7 +88494,10 @@ async function exchange({
   const endpoint2 = `${appUrl.replace(/\/+$/, "")}${SESSION_TOKEN_PATH}`;
   let response;
   try {
-    response = await fetch2(endpoint2, { method: "POST", headers: { Authorization: `Bearer ${jwt2}` } });
+    response = await fetch2(endpoint2, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${jwt2}` }
+    });
   } catch (error62) {
     return {
       ok: false,
@@ -89220,7 +89223,11 @@ async function mintSessionToken({
 }
 function roleBasePermissions(role) {
   if (role === DOCTOR_ROLE) return { ...DOCTOR_TOKEN_PERMISSIONS };
-  return sessionTokenPermissions({ role, allowWorkflowChanges: false, mergeBringsWorkflows: false });
+  return sessionTokenPermissions({
+    role,
+    allowWorkflowChanges: false,
+    mergeBringsWorkflows: false
+  });
 }
 function checkRun(env, role) {
   if (env.GITHUB_EVENT_NAME !== "workflow_dispatch") {
@@ -89491,12 +89498,10 @@ ${text}`
     fetch: fetch2,
     mask: options2.mask ?? maskInLog,
     log: log2
-  }).catch(
-    (error62) => ({
-      ok: false,
-      message: `the app did not answer (${error62 instanceof Error ? error62.message : String(error62)}): is BATON_APP_URL reachable from this runner?`
-    })
-  );
+  }).catch((error62) => ({
+    ok: false,
+    message: `the app did not answer (${error62 instanceof Error ? error62.message : String(error62)}): is BATON_APP_URL reachable from this runner?`
+  }));
   if (!session.ok) {
     const text = env.BATON_APP_PRIVATE_KEY ? `Could not mint a token from the app's key: ${session.message}` : `Could not get a token from the app at ${env.BATON_APP_URL ?? "(BATON_APP_URL unset)"}: ${session.message}`;
     log2(text);
@@ -91452,7 +91457,13 @@ function createGitHubApi({
       const tries = triesOf(error62);
       const message2 = `${messageOf3(error62)}${tries > 1 ? ` (after ${tries} tries)` : ""}`;
       const unreachable2 = unreachableMessage(error62, `${method} ${path26}`);
-      throw new GitHubApiError({ method, path: path26, status, message: message2, ...unreachable2 ? { unreachable: unreachable2 } : {} });
+      throw new GitHubApiError({
+        method,
+        path: path26,
+        status,
+        message: message2,
+        ...unreachable2 ? { unreachable: unreachable2 } : {}
+      });
     }
   };
   return {

@@ -112,7 +112,7 @@ async function publishWithToken(read: Omit<ReadSession, 'repo'>): Promise<Publis
 
 /** Why `session.allowWorkflowChanges: true` is not honoured where publish holds the app's key. */
 export const KEY_IN_SECRETS =
-  "session.allowWorkflowChanges is true, but this repository runs Baton with nothing hosted: the app's key is an Actions secret here, which a workflow a session pushed could read, so sessions change no workflow (docs/security.md, \"Server-less mode\"); make workflow changes in a pull request of your own";
+  'session.allowWorkflowChanges is true, but this repository runs Baton with nothing hosted: the app\'s key is an Actions secret here, which a workflow a session pushed could read, so sessions change no workflow (docs/security.md, "Server-less mode"); make workflow changes in a pull request of your own';
 
 interface CheckedCommits {
   problems: string[];

@@ -5,8 +5,8 @@ import {
   type SessionClientOptions,
   type SessionLog,
   statusOfError,
-  unreachableMessage,
   triesOf,
+  unreachableMessage,
 } from '../octokit.js';
 
 /**

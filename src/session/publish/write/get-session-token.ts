@@ -87,7 +87,10 @@ async function exchange({
   const endpoint = `${appUrl.replace(/\/+$/, '')}${SESSION_TOKEN_PATH}`;
   let response: Response;
   try {
-    response = await fetch(endpoint, { method: 'POST', headers: { Authorization: `Bearer ${jwt}` } });
+    response = await fetch(endpoint, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${jwt}` },
+    });
   } catch (error) {
     return {
       ok: false,

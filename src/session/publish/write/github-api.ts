@@ -90,7 +90,13 @@ export function createGitHubApi({
       const tries = triesOf(error);
       const message = `${messageOf(error)}${tries > 1 ? ` (after ${tries} tries)` : ''}`;
       const unreachable = unreachableMessage(error, `${method} ${path}`);
-      throw new GitHubApiError({ method, path, status, message, ...(unreachable ? { unreachable } : {}) });
+      throw new GitHubApiError({
+        method,
+        path,
+        status,
+        message,
+        ...(unreachable ? { unreachable } : {}),
+      });
     }
   };
   return {

@@ -100,7 +100,9 @@ export async function mintSessionToken({
   const scope = {
     installationId,
     repository: env.GITHUB_REPOSITORY,
-    repositoryId: /^\d+$/.test(env.GITHUB_REPOSITORY_ID ?? '') ? Number(env.GITHUB_REPOSITORY_ID) : null,
+    repositoryId: /^\d+$/.test(env.GITHUB_REPOSITORY_ID ?? '')
+      ? Number(env.GITHUB_REPOSITORY_ID)
+      : null,
   };
   const base = roleBasePermissions(role);
   const minted = await app.mintToken({ ...scope, permissions: base });
@@ -130,7 +132,11 @@ export async function mintSessionToken({
 
 function roleBasePermissions(role: SessionRole | typeof DOCTOR_ROLE): SessionTokenPermissions {
   if (role === DOCTOR_ROLE) return { ...DOCTOR_TOKEN_PERMISSIONS };
-  return sessionTokenPermissions({ role, allowWorkflowChanges: false, mergeBringsWorkflows: false });
+  return sessionTokenPermissions({
+    role,
+    allowWorkflowChanges: false,
+    mergeBringsWorkflows: false,
+  });
 }
 
 /**
