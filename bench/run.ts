@@ -129,7 +129,7 @@ async function main(): Promise<void> {
   const unmeasurable = egressUnmeasurable();
   const egress = unmeasurable
     ? unmeasurable
-    : await measureInChild<EgressReport>('egress.ts', 120_000, { wrap: ['unshare', '-n', '--'] });
+    : await measureInChild<EgressReport>('egress.ts', 120_000);
   rows.push(...egressRows(egress));
 
   const table = renderTable(rows);
@@ -318,10 +318,10 @@ function serverlessRows(report: ServerlessReport): Row[] {
   ];
 }
 
-/** The firewall's share of a session's start-up and end (bench/egress.ts), or why it was not measured. */
+/** What the sandbox costs a session's start-up, each command and its end (bench/egress.ts), or why it was not measured. */
 function egressRows(report: EgressReport | string): Row[] {
   const figure = (what: string, samples: number | null) =>
-    `${what} of the agent's sandbox for its tools user, with the firewall (egress proxy and packet filter rules) / without, median / max ms${samples ? ` of ${samples}` : ''}`;
+    `${what} the agent's sandbox (bubblewrap, as its tools user), with the egress proxy (its network namespace and forwarder) / without, median / max ms${samples ? ` of ${samples}` : ''}`;
   if (typeof report === 'string') {
     return [
       {
@@ -334,11 +334,16 @@ function egressRows(report: EgressReport | string): Row[] {
   }
   const ms = ({ medianMs, maxMs }: { medianMs: number; maxMs: number }) =>
     `${medianMs.toFixed(0)} / ${maxMs.toFixed(0)}`;
-  return (['open', 'close'] as const).map((step) => {
+  const steps = [
+    ['open', 'Opening'],
+    ['run', 'One command (`true`) in'],
+    ['close', 'Closing'],
+  ] as const;
+  return steps.map(([step, what]) => {
     const { limited, open } = report[step];
     return {
-      figure: figure(step === 'open' ? 'Opening' : 'Closing', report.samples),
-      measured: `${ms(limited)} with, ${ms(open)} without: the firewall adds ${(limited.medianMs - open.medianMs).toFixed(0)} ms`,
+      figure: figure(what, report.samples),
+      measured: `${ms(limited)} with, ${ms(open)} without: the proxy adds ${(limited.medianMs - open.medianMs).toFixed(0)} ms`,
       target: 'reported',
       met: null,
     };

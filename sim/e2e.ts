@@ -1,9 +1,14 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { CONDUCTOR_WORKFLOW_FILE, CONDUCTOR_WORKFLOW_PATH } from '../src/core/vocabulary/ids.js';
+import {
+  CONDUCTOR_WORKFLOW_FILE,
+  CONDUCTOR_WORKFLOW_PATH,
+  CONFIG_FILE,
+} from '../src/core/vocabulary/ids.js';
 import { renderTemplates } from '../src/templates.js';
 import { type ConductorTrigger, startConductorTrigger } from './actions/conductor-trigger.js';
 import type { CodeSource } from './actions/run-step.js';
 import { type ActionsRunner, isConductorRun, startActionsRunner } from './actions/runner.js';
+import { canConfineSimJobs } from './actions/tool-user.js';
 import { type FakeAnthropic, type Respond, startFakeAnthropic } from './fake-anthropic.js';
 import { FakeGitHub } from './github/fake-github.js';
 import { GitRepoStore } from './github/git/git-repo-store.js';
@@ -110,12 +115,20 @@ export const SIM_ANTHROPIC_KEY = 'sk-ant-simulated-key';
  */
 export const SIM_BATON_SOURCE = { repository: 'baton-dev/baton', ref: 'ba7c0'.repeat(8) };
 
-/** A repository with Baton set up: the shipped workflow, skills and config on the default branch. */
+/**
+ * A repository with Baton set up: the shipped workflow, skills and config on the default branch.
+ * On a machine that cannot give the agent jobs the sandbox (not root), the config opts out of it
+ * with `session.network: open`, as a local run must (docs/simulator.md).
+ */
 export function installBaton(gh: FakeGitHub): void {
   const files = renderTemplates({
     batonRepository: SIM_BATON_SOURCE.repository,
     batonRef: SIM_BATON_SOURCE.ref,
-  });
+  }).map((file) =>
+    file.path === `.github/${CONFIG_FILE}` && !canConfineSimJobs()
+      ? { ...file, content: `${file.content}\nsession:\n  network: open\n` }
+      : file,
+  );
   gh.git.commitOn(
     gh.defaultBranch,
     Object.fromEntries(files.map((file) => [file.path, file.content])),

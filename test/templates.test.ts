@@ -34,6 +34,7 @@ function file(path: string): string {
 }
 
 interface Step {
+  name?: string;
   uses?: string;
   run?: string;
   if?: string;
@@ -127,6 +128,19 @@ describe('renderTemplates', () => {
     expect(steps[fetch + 1]?.uses).toBe('./.baton-setup/.github/actions/baton-setup');
     expect(steps[fetch + 2]).toMatchObject({ if: 'always()', run: 'rm -rf .baton-setup' });
     expect(steps[fetch + 3]?.with).toEqual({ command: 'agent' });
+  });
+
+  it('installs the sandbox where the runner lacks it, before the session, widening nothing', () => {
+    const steps = workflow().jobs.agent.steps;
+    const install = steps.findIndex((s) => s.name === 'Install the sandbox');
+    expect(install).toBeGreaterThanOrEqual(0);
+    expect(install).toBeLessThan(steps.findIndex((s) => s.with?.command === 'agent'));
+    expect(steps[install]?.run).toContain('if [ ! -x /usr/bin/bwrap ]');
+    expect(steps[install]?.run).toContain(
+      'apt-get install -y -qq --no-install-recommends bubblewrap',
+    );
+    // No sysctl that opens unprivileged user namespaces to every process of the runner.
+    expect(workflowText()).not.toMatch(/sysctl|userns/);
   });
 
   it('takes runs-on from the runner input, ubuntu-latest by default', () => {

@@ -43197,6 +43197,7 @@ function isIpLiteral(host) {
   if (h.includes(":")) return /^[0-9a-f:.]+(%[a-z0-9]+)?$/.test(h);
   return IPV4.test(h) || /^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+))*$/.test(h);
 }
+var SANDBOX_PROXY_PORT = 3128;
 var HOST_PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
 // src/core/vocabulary/nearest.ts
@@ -43345,9 +43346,12 @@ var Session = external_exports.strictObject({
    * Maven Central, RubyGems) and the distribution's package archive, through
    * the session's proxy; every other connection is refused and counted in the
    * worker's pull request. `allow` adds host names (`*.example.com` for every
-   * subdomain of example.com) or IP addresses. `open`: any host (the status
-   * comment says so); also for runners where the session cannot set packet
-   * filter rules (no root, no passwordless sudo, no iptables).
+   * subdomain of example.com) or IP addresses; `ports` the ports of services
+   * on the runner's own loopback (a database the setup started) that the
+   * commands reach at `127.0.0.1:<port>`, which the sandbox's network
+   * otherwise hides. `open`: the runner's network, any host (the status
+   * comment says so); without a tools user (local runs) the only setting that
+   * lets the commands run unconfined.
    */
   network: external_exports.union([
     external_exports.literal("open"),
@@ -43357,9 +43361,15 @@ var Session = external_exports.strictObject({
           (host) => HOST_PATTERN.test(host) || isIpLiteral(host),
           "must be a host name, *.domain for its subdomains, or an IP address"
         )
-      ).max(200).default([])
+      ).max(200).default([]),
+      ports: external_exports.array(
+        external_exports.number().int().min(1).max(65535).refine(
+          (port) => port !== SANDBOX_PROXY_PORT,
+          `${SANDBOX_PROXY_PORT} is where the sandbox reaches the egress proxy`
+        )
+      ).max(20).default([])
     })
-  ]).default({ allow: [] })
+  ]).default({ allow: [], ports: [] })
 });
 var DEFAULT_MAX_USD = 50;
 var Budget = external_exports.strictObject({
@@ -43420,8 +43430,12 @@ var Improve = external_exports.strictObject({
 });
 var Domain = external_exports.string().trim().regex(/^[A-Za-z0-9.-]+(?:\/[^\s]*)?$/, "must be a domain such as docs.python.org (no https://)");
 var Research = external_exports.strictObject({
-  /** Off: research sessions read only the repository. */
-  web: external_exports.boolean().default(true),
+  /**
+   * `auto`: on where the repository is public (its code is no secret), off
+   * where it is private or internal, or where the session cannot tell;
+   * `true`: on; `false`: research sessions read only the repository.
+   */
+  web: external_exports.union([external_exports.literal("auto"), external_exports.boolean()]).default("auto"),
   /** Only these domains are searched and fetched (empty: any). Not with `blockedDomains`. */
   allowedDomains: external_exports.array(Domain).max(50).default([]),
   /** These domains are never searched or fetched. Not with `allowedDomains`. */
@@ -51581,6 +51595,14 @@ function isAuthPath(method, path2) {
   return method === "POST" && /^\/app\/installations\/[^/]+\/access_tokens$/.test(path2) || method === "POST" && /^\/applications\/[^/]+\/token$/.test(path2) || method === "PATCH" && /^\/applications\/[^/]+\/token\/scoped$/.test(path2);
 }
 
+// src/core/snapshot/issue-close.ts
+function closeCancels(snapshot) {
+  const { issue: issue2, finalPull: finalPull2 } = snapshot;
+  if (issue2.state !== "closed" || !issue2.closed) return false;
+  const { maySteer, byPull } = issue2.closed;
+  return maySteer || byPull !== null && finalPull2 !== null && byPull === finalPull2.number;
+}
+
 // src/core/snapshot/estimate.ts
 var SESSION_SIZES = {
   work: {
@@ -51599,7 +51621,7 @@ var WRITES_AT_FIRST_DISPATCH = 3;
 var WRITES_OWED_PER_WORKER = WRITES_PER_WORKER - WRITES_AT_FIRST_DISPATCH + WRITES_PER_FIX_ROUND * EXPECTED_FIX_ROUNDS;
 var WRITES_PER_STARTED_WORKER = WRITES_AT_FIRST_DISPATCH + WRITES_OWED_PER_WORKER;
 function writesOwed(snapshot) {
-  if (snapshot.issue.state === "closed" || snapshot.plan.kind !== "valid") return 0;
+  if (closeCancels(snapshot) || snapshot.plan.kind !== "valid") return 0;
   let started = 0;
   let underWay = 0;
   for (const { id } of snapshot.plan.plan.workers) {
@@ -52213,188 +52235,25 @@ function push(map3, key, info) {
   map3.set(key, [...map3.get(key) ?? [], info]);
 }
 
-// src/core/sessions/session.ts
-var SESSION_ROLES = [
-  "plan",
-  "work",
-  "review",
-  "fix",
-  "research",
-  "summary",
-  "synthesis"
-];
-var TRIGGER = /^(?:(comment|review|checks|conflict|head)-([0-9a-f]{1,40}|\d+)|(adapt)-(W[1-9]\d?\.[1-9]\d?))$/;
-var DEFAULT_RUNNER = "ubuntu-latest";
-function isSessionTrigger(value) {
-  return TRIGGER.test(value);
-}
-function parseRunName(title) {
-  const [baton, role, build, worker, trigger, ...rest] = title.trim().split(/\s+/);
-  if (baton !== "baton" || rest.length > 0 || !build || !worker || !trigger) return null;
-  if (!SESSION_ROLES.includes(role)) return null;
-  if (trigger !== "-" && !isSessionTrigger(trigger)) return null;
-  return {
-    role,
-    build,
-    worker: worker === "-" ? null : worker,
-    trigger: trigger === "-" ? null : trigger
-  };
-}
-var AGENT_JOB_MARGIN_MINUTES = 5;
-function renderDispatchInputs(request2) {
-  return {
-    role: request2.role,
-    build: request2.build,
-    issue: String(request2.issue),
-    worker: request2.worker ?? "",
-    pr: request2.pr === void 0 ? "" : String(request2.pr),
-    trigger: request2.trigger ?? "",
-    // Only when set: a workflow from before the `runner` input refuses inputs it does not declare.
-    ...request2.runner ? { runner: request2.runner } : {},
-    // Likewise: the workflow's agent job times out AGENT_JOB_MARGIN_MINUTES after the app would cancel it.
-    ...request2.timeoutMinutes ? { timeout: String(request2.timeoutMinutes + AGENT_JOB_MARGIN_MINUTES) } : {}
-  };
-}
-
-// src/core/plan/completion.ts
-var COMPLETION_MAX_BYTES = 64 * 1024;
-var Line = external_exports.string().max(2e3);
-var Lines = external_exports.array(Line).max(50).default([]);
-var Usage = external_exports.strictObject({
-  /** Uncached input tokens. */
-  input_tokens: external_exports.number().int().nonnegative(),
-  /** Output tokens, thinking included. */
-  output_tokens: external_exports.number().int().nonnegative(),
-  /** Input tokens read from the prompt cache. */
-  cache_read_input_tokens: external_exports.number().int().nonnegative().default(0),
-  /** Input tokens written to the prompt cache. */
-  cache_creation_input_tokens: external_exports.number().int().nonnegative().default(0),
-  /** Estimated cost in US dollars at list prices. */
-  cost_usd: external_exports.number().nonnegative(),
-  /** Model requests made. */
-  turns: external_exports.number().int().nonnegative(),
-  /** Wall-clock seconds of the agent loop. */
-  seconds: external_exports.number().nonnegative(),
-  /** Of `output_tokens`, those the model spent thinking (billed as output). */
-  thinking_tokens: external_exports.number().int().nonnegative().optional(),
-  /** Web searches the provider ran for the session (billed per search). */
-  web_search_requests: external_exports.number().int().nonnegative().optional(),
-  /** Web pages the provider fetched for the session (billed as tokens only). */
-  web_fetch_requests: external_exports.number().int().nonnegative().optional(),
-  /** Input tokens the API's context management cleared from old tool results. */
-  cleared_input_tokens: external_exports.number().int().nonnegative().optional()
-});
-var TestRun = external_exports.strictObject({
-  status: external_exports.enum(["passed", "failed", "not-run"]),
-  /** The command, as configured (`session.test`) or found in the repository. */
-  command: external_exports.string().max(500).nullable(),
-  /** `failed`: the last lines of the output; `not-run`: why. */
-  detail: external_exports.string().max(4e3).default("")
-});
-var CompletionStatus = external_exports.enum(["complete", "blocked", "failed"]);
-var Completion = external_exports.strictObject({
-  /** The worker this report is for. */
-  worker_id: WorkerId,
-  /** `complete`, or `blocked`/`failed` with the reason in `summary`. */
-  status: CompletionStatus,
-  /** One paragraph: what was done, or why it could not be. */
-  summary: external_exports.string().trim().min(1).max(4e3),
-  /** Files created or changed, relative to the repository root. */
-  artifacts: external_exports.array(external_exports.string().max(300)).max(500).default([]),
-  /** What the worker found out that later workers should know. */
-  learnings: Lines,
-  /** Risks and doubts a reviewer should look at. */
-  concerns: Lines,
-  /** Choices made where the brief left room. */
-  decisions: Lines,
-  /** Work suggested for later. */
-  follow_up: Lines,
-  /**
-   * Workers of the plan, not started yet, whose briefs the learnings should
-   * change: once this worker merges, a plan session in adapt mode revises
-   * those briefs before they start. Ids only; Baton never reads the prose.
-   */
-  affects: external_exports.array(WorkerId).max(60).default([]),
-  /** What the session cost. */
-  usage: Usage,
-  /** The repository's tests as the session last ran them (work and fix sessions). */
-  tests: TestRun.optional()
-});
-
-// src/core/plan/record-message.ts
-var RECORD_MAX_BYTES = 4096;
-function parseRecordMessage(message2, { header: header2, schema: schema2 }) {
-  if (message2.length > RECORD_MAX_BYTES) return null;
-  const [first, ...rest] = message2.split("\n");
-  if (first?.trim() !== header2) return null;
-  try {
-    const parsed = schema2.safeParse(JSON.parse(rest.join("\n")));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-
-// src/core/plan/usage.ts
-var USAGE_HEADER = "baton usage";
-var REASON_MAX_CHARS = 240;
-var UsageRecord = external_exports.strictObject({
-  version: external_exports.literal(1),
-  /** The workflow run of the session. */
-  run_id: external_exports.number().int().positive(),
-  /** The run's attempt: a re-run is a session of its own. */
-  attempt: external_exports.number().int().positive().default(1),
-  role: external_exports.enum(SESSION_ROLES),
-  /** The worker, or an improvement loop (`L2`) for a loop's research, plan and summary. */
-  worker: external_exports.union([WorkerId, external_exports.string().regex(LOOP_SUBJECT)]).nullable(),
-  /** How the agent ended: its result's status, or `no-result` when it left none. */
-  outcome: external_exports.enum(["complete", "blocked", "failed", "no-result"]),
-  usage: Usage,
-  /**
-   * Why the session did not deliver, in one line (a model error with its
-   * status, a limit, the context window, failing tests, a publish refusal with
-   * its rule and path). May quote model text: the app shows it only inside a
-   * code span (`failureText`), never as markup.
-   */
-  reason: external_exports.string().max(REASON_MAX_CHARS).refine((text) => ![...text].some(isControl), "must be one line").nullable().optional()
-});
-function usageRefPrefix(build) {
-  return `refs/baton/${build}/usage/`;
-}
-function parseUsageMessage(message2) {
-  return parseRecordMessage(message2, { header: USAGE_HEADER, schema: UsageRecord });
-}
-function isControl(char) {
-  const point = char.codePointAt(0) ?? 0;
-  return point < 32 || point === 127;
-}
-function tokensOfUsage(usage) {
-  return usage.input_tokens + usage.output_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens;
-}
-
 // src/core/snapshot/daily-spend.ts
 function utcDay(iso) {
   return new Date(iso).toISOString().slice(0, 10);
+}
+function dayStart(now) {
+  return `${utcDay(now)}T00:00:00Z`;
 }
 function spentOnDay(records, now) {
   const day = utcDay(now);
   const seen = /* @__PURE__ */ new Set();
   let usd = 0;
-  for (const { record: record2, committedAt } of records) {
-    if (Number.isNaN(Date.parse(committedAt)) || utcDay(committedAt) !== day) continue;
-    const key = `${record2.run_id}-${record2.attempt}`;
+  for (const { repository, record: record2, at } of records) {
+    if (Number.isNaN(Date.parse(at)) || utcDay(at) !== day) continue;
+    const key = `${repository}#${record2.run_id}-${record2.attempt}`;
     if (seen.has(key)) continue;
     seen.add(key);
     usd += record2.usage.cost_usd;
   }
   return usd;
-}
-function datedUsageOf(nodes) {
-  return nodes.flatMap((node2) => {
-    if (!/^[^/]+\/usage\/[^/]+$/.test(node2.name) || !node2.target.committedDate) return [];
-    const record2 = parseUsageMessage(node2.target.message ?? "");
-    return record2 ? [{ ref: node2.name, committedAt: node2.target.committedDate, record: record2 }] : [];
-  });
 }
 
 // src/core/plan/plan-graph.ts
@@ -52885,6 +52744,165 @@ function effectivePlanRead(read, approvedRounds) {
   return read.kind === "valid" ? { ...read, plan: effectivePlan(read.plan, approvedRounds) } : read;
 }
 
+// src/core/sessions/session.ts
+var SESSION_ROLES = [
+  "plan",
+  "work",
+  "review",
+  "fix",
+  "research",
+  "summary",
+  "synthesis"
+];
+var TRIGGER = /^(?:(comment|review|checks|conflict|head)-([0-9a-f]{1,40}|\d+)|(adapt)-(W[1-9]\d?\.[1-9]\d?))$/;
+var DEFAULT_RUNNER = "ubuntu-latest";
+function isSessionTrigger(value) {
+  return TRIGGER.test(value);
+}
+function parseRunName(title) {
+  const [baton, role, build, worker, trigger, ...rest] = title.trim().split(/\s+/);
+  if (baton !== "baton" || rest.length > 0 || !build || !worker || !trigger) return null;
+  if (!SESSION_ROLES.includes(role)) return null;
+  if (trigger !== "-" && !isSessionTrigger(trigger)) return null;
+  return {
+    role,
+    build,
+    worker: worker === "-" ? null : worker,
+    trigger: trigger === "-" ? null : trigger
+  };
+}
+var AGENT_JOB_MARGIN_MINUTES = 5;
+function renderDispatchInputs(request2) {
+  return {
+    role: request2.role,
+    build: request2.build,
+    issue: String(request2.issue),
+    worker: request2.worker ?? "",
+    pr: request2.pr === void 0 ? "" : String(request2.pr),
+    trigger: request2.trigger ?? "",
+    // Only when set: a workflow from before the `runner` input refuses inputs it does not declare.
+    ...request2.runner ? { runner: request2.runner } : {},
+    // Likewise: the workflow's agent job times out AGENT_JOB_MARGIN_MINUTES after the app would cancel it.
+    ...request2.timeoutMinutes ? { timeout: String(request2.timeoutMinutes + AGENT_JOB_MARGIN_MINUTES) } : {}
+  };
+}
+
+// src/core/plan/completion.ts
+var COMPLETION_MAX_BYTES = 64 * 1024;
+var Line = external_exports.string().max(2e3);
+var Lines = external_exports.array(Line).max(50).default([]);
+var Usage = external_exports.strictObject({
+  /** Uncached input tokens. */
+  input_tokens: external_exports.number().int().nonnegative(),
+  /** Output tokens, thinking included. */
+  output_tokens: external_exports.number().int().nonnegative(),
+  /** Input tokens read from the prompt cache. */
+  cache_read_input_tokens: external_exports.number().int().nonnegative().default(0),
+  /** Input tokens written to the prompt cache. */
+  cache_creation_input_tokens: external_exports.number().int().nonnegative().default(0),
+  /** Estimated cost in US dollars at list prices. */
+  cost_usd: external_exports.number().nonnegative(),
+  /** Model requests made. */
+  turns: external_exports.number().int().nonnegative(),
+  /** Wall-clock seconds of the agent loop. */
+  seconds: external_exports.number().nonnegative(),
+  /** Of `output_tokens`, those the model spent thinking (billed as output). */
+  thinking_tokens: external_exports.number().int().nonnegative().optional(),
+  /** Web searches the provider ran for the session (billed per search). */
+  web_search_requests: external_exports.number().int().nonnegative().optional(),
+  /** Web pages the provider fetched for the session (billed as tokens only). */
+  web_fetch_requests: external_exports.number().int().nonnegative().optional(),
+  /** Input tokens the API's context management cleared from old tool results. */
+  cleared_input_tokens: external_exports.number().int().nonnegative().optional()
+});
+var TestRun = external_exports.strictObject({
+  status: external_exports.enum(["passed", "failed", "not-run"]),
+  /** The command, as configured (`session.test`) or found in the repository. */
+  command: external_exports.string().max(500).nullable(),
+  /** `failed`: the last lines of the output; `not-run`: why. */
+  detail: external_exports.string().max(4e3).default("")
+});
+var CompletionStatus = external_exports.enum(["complete", "blocked", "failed"]);
+var Completion = external_exports.strictObject({
+  /** The worker this report is for. */
+  worker_id: WorkerId,
+  /** `complete`, or `blocked`/`failed` with the reason in `summary`. */
+  status: CompletionStatus,
+  /** One paragraph: what was done, or why it could not be. */
+  summary: external_exports.string().trim().min(1).max(4e3),
+  /** Files created or changed, relative to the repository root. */
+  artifacts: external_exports.array(external_exports.string().max(300)).max(500).default([]),
+  /** What the worker found out that later workers should know. */
+  learnings: Lines,
+  /** Risks and doubts a reviewer should look at. */
+  concerns: Lines,
+  /** Choices made where the brief left room. */
+  decisions: Lines,
+  /** Work suggested for later. */
+  follow_up: Lines,
+  /**
+   * Workers of the plan, not started yet, whose briefs the learnings should
+   * change: once this worker merges, a plan session in adapt mode revises
+   * those briefs before they start. Ids only; Baton never reads the prose.
+   */
+  affects: external_exports.array(WorkerId).max(60).default([]),
+  /** What the session cost. */
+  usage: Usage,
+  /** The repository's tests as the session last ran them (work and fix sessions). */
+  tests: TestRun.optional()
+});
+
+// src/core/plan/record-message.ts
+var RECORD_MAX_BYTES = 4096;
+function parseRecordMessage(message2, { header: header2, schema: schema2 }) {
+  if (message2.length > RECORD_MAX_BYTES) return null;
+  const [first, ...rest] = message2.split("\n");
+  if (first?.trim() !== header2) return null;
+  try {
+    const parsed = schema2.safeParse(JSON.parse(rest.join("\n")));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+// src/core/plan/usage.ts
+var USAGE_HEADER = "baton usage";
+var REASON_MAX_CHARS = 240;
+var UsageRecord = external_exports.strictObject({
+  version: external_exports.literal(1),
+  /** The workflow run of the session. */
+  run_id: external_exports.number().int().positive(),
+  /** The run's attempt: a re-run is a session of its own. */
+  attempt: external_exports.number().int().positive().default(1),
+  role: external_exports.enum(SESSION_ROLES),
+  /** The worker, or an improvement loop (`L2`) for a loop's research, plan and summary. */
+  worker: external_exports.union([WorkerId, external_exports.string().regex(LOOP_SUBJECT)]).nullable(),
+  /** How the agent ended: its result's status, or `no-result` when it left none. */
+  outcome: external_exports.enum(["complete", "blocked", "failed", "no-result"]),
+  usage: Usage,
+  /**
+   * Why the session did not deliver, in one line (a model error with its
+   * status, a limit, the context window, failing tests, a publish refusal with
+   * its rule and path). May quote model text: the app shows it only inside a
+   * code span (`failureText`), never as markup.
+   */
+  reason: external_exports.string().max(REASON_MAX_CHARS).refine((text) => ![...text].some(isControl), "must be one line").nullable().optional()
+});
+function usageRefPrefix(build) {
+  return `refs/baton/${build}/usage/`;
+}
+function parseUsageMessage(message2) {
+  return parseRecordMessage(message2, { header: USAGE_HEADER, schema: UsageRecord });
+}
+function isControl(char) {
+  const point = char.codePointAt(0) ?? 0;
+  return point < 32 || point === 127;
+}
+function tokensOfUsage(usage) {
+  return usage.input_tokens + usage.output_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens;
+}
+
 // src/core/snapshot/ledger.ts
 var ESTIMATED_CONCLUSIONS = /* @__PURE__ */ new Set(["failure", "cancelled", "timed_out"]);
 function buildLedger(snapshot) {
@@ -53096,6 +53114,7 @@ function makeContext({
   const budgetReached = maxUsd !== null && spentUsd >= maxUsd;
   const dailyHolds = dailyCapsReached(config3, truth, now);
   const daily = dailyHolds.length > 0;
+  const cancelsByClose = closeCancels(truth);
   return {
     snapshot: truth,
     config: config3,
@@ -53110,6 +53129,7 @@ function makeContext({
     dailyHolds,
     canDispatchSessions: !budgetReached && !daily,
     canDispatchWork: !budgetReached && !daily && commands.paused === null,
+    closeCancels: cancelsByClose,
     links: repoLinks(truth)
   };
 }
@@ -53605,7 +53625,8 @@ function buildProgress({
       costUsd: ctx.spentUsd,
       sessions: ctx.ledger.total.sessions,
       estimated: ctx.ledger.total.estimated,
-      byRole: ctx.ledger.byRole
+      byRole: ctx.ledger.byRole,
+      ...snapshot.uncountedUsage?.length ? { uncounted: snapshot.uncountedUsage.length } : {}
     },
     paused: commands.paused ? { by: commands.paused.author, at: commands.paused.createdAt } : null,
     budget: {
@@ -53786,7 +53807,8 @@ function renderSpendByRole(totals) {
   ).map((role) => `${role} ${renderTally(totals.byRole[role])}`);
   const sessions = `${totals.sessions} ${totals.sessions === 1 ? "session" : "sessions"}`;
   const estimated = totals.estimated > 0 ? `; ${totals.estimated} without a usage record, estimated from ${totals.estimated === 1 ? "its run's" : "their runs'"} duration` : "";
-  return `By role: ${parts.join(" · ")} (${sessions}${estimated}).`;
+  const uncounted = totals.uncounted ? ` ${totals.uncounted} usage ${totals.uncounted === 1 ? "record" : "records"} under this build's refs ${totals.uncounted === 1 ? "is" : "are"} not counted: no run Baton dispatched for it matches (the app's log names them).` : "";
+  return `By role: ${parts.join(" · ")} (${sessions}${estimated}).${uncounted}`;
 }
 function renderTally(tally) {
   return `${formatUsd(tally.costUsd)} (${formatTokens(tally.tokens)} tokens)`;
@@ -54792,7 +54814,8 @@ function renderProgress(view, { maxChars = PROGRESS_MAX_CHARS } = {}) {
       return view.progress ? fitProgress(view.progress, [lead], limit) : lead;
     }
     case "cancelled": {
-      const who = view.cancelledBy ? `by ${escapeText(view.cancelledBy.by)} (${formatTime(view.cancelledBy.at)})` : "because the issue was closed";
+      const by = view.cancelledBy;
+      const who = !by ? "because the issue was closed" : by.closed ? `by ${escapeText(by.by)}, who closed the issue (${formatTime(by.at)})` : `by ${escapeText(by.by)} (${formatTime(by.at)})`;
       const lead = [
         `🛑 **Cancelled** ${who}.`,
         "",
@@ -55082,7 +55105,13 @@ function statusUrl(ctx) {
 
 // src/core/decide/decide-ended.ts
 function isCancelled(ctx) {
-  return ctx.snapshot.issue.state === "closed" || ctx.commands.cancelled !== null;
+  return ctx.commands.cancelled !== null || ctx.closeCancels;
+}
+function ignoredCloseOf(ctx) {
+  const { snapshot } = ctx;
+  if (snapshot.issue.state !== "closed" || ctx.closeCancels) return null;
+  if (snapshot.finalPull?.state === "merged") return null;
+  return { by: snapshot.issue.closed?.by ?? null, at: snapshot.issue.closed?.at ?? null };
 }
 function decideCancelled(ctx) {
   const { snapshot, commands } = ctx;
@@ -55098,13 +55127,14 @@ function decideCancelled(ctx) {
     ...decideCancelledMirrors(snapshot, ctx.config)
   ];
   const cancel = commands.cancelled;
+  const closed = snapshot.issue.closed;
   return {
     actions,
     view: {
       phase: "cancelled",
       build: snapshot.build,
       progress: snapshotProgress(ctx),
-      cancelledBy: cancel ? { by: cancel.author, at: cancel.createdAt } : null
+      cancelledBy: cancel ? { by: cancel.author, at: cancel.createdAt } : closed?.by && closed.at ? { by: closed.by, at: closed.at, closed: true } : null
     }
   };
 }
@@ -55146,9 +55176,14 @@ function decide({
   const ctx = makeContext({ snapshot, config: config3.config, now });
   const { actions, view } = decidePhase(ctx);
   const open2 = config3.config.session.network === "open";
+  const ignoredClose = ignoredCloseOf(ctx);
   return [
     ...unique(frameSessions(ctx, actions)),
-    status(open2 ? { ...view, networkOpen: true } : view)
+    status({
+      ...view,
+      ...open2 ? { networkOpen: true } : {},
+      ...ignoredClose ? { ignoredClose } : {}
+    })
   ];
 }
 function decidePhase(ctx) {
@@ -55196,7 +55231,8 @@ function unique(actions) {
 }
 
 // src/core/status/command-ledger.ts
-var LEDGER = /<!-- baton:commands (\[[\s\S]*?\]) -->/;
+var LEDGER_START = "<!-- baton:commands ";
+var LEDGER_AT_END = /^<!-- baton:commands (\[[\s\S]*\]) -->\s*$/;
 var FREE_TEXT_MAX = 80;
 var Worker = external_exports.string().regex(/^W\d+\.\d+$/);
 var LedgerCommand = external_exports.discriminatedUnion("name", [
@@ -55249,7 +55285,8 @@ function renderCommandLedger(commands) {
   return `<!-- baton:commands ${json3} -->`;
 }
 function parseCommandLedger(body) {
-  const match = LEDGER.exec(body);
+  const start = body.lastIndexOf(LEDGER_START);
+  const match = start < 0 ? null : LEDGER_AT_END.exec(body.slice(start));
   if (!match?.[1]) return [];
   const raw = parseJson(match[1]);
   return Array.isArray(raw) ? raw.flatMap(readEntry) : [];
@@ -55415,6 +55452,10 @@ function findStatusBuild(body) {
   return STATUS_MARKER.exec(body)?.[1] ?? null;
 }
 var NETWORK_OPEN = "🌐 The model's commands may reach any host: `session.network: open` in `.github/baton.yml` turns the egress allowlist off.";
+function renderIgnoredClose({ by, at }) {
+  const who = by ? `by ${escapeText(by)}${at ? ` (${formatTime(at)})` : ""}, who cannot steer this build (write, maintain or admin permission steers)` : "and GitHub does not show by whom";
+  return `🔓 The issue was closed ${who}, so the build goes on. A writer's \`/cancel\`, or a writer closing the issue, stops it.`;
+}
 function renderStatusComment({
   view,
   commands
@@ -55426,7 +55467,8 @@ function renderStatus(view, { maxChars = STATUS_MAX_CHARS } = {}) {
   const head = [statusMarker(view.build), `**Baton** · build ${code(view.build)}`].join("\n");
   const series = [
     ...view.series ? [renderSeries(view.series)] : [],
-    ...view.networkOpen ? [NETWORK_OPEN] : []
+    ...view.networkOpen ? [NETWORK_OPEN] : [],
+    ...view.ignoredClose ? [renderIgnoredClose(view.ignoredClose)] : []
   ].map((part) => `
 
 ${part}`).join("");
@@ -55623,6 +55665,7 @@ var LearnedReading = class {
 };
 
 // src/github/observe/hidden-records.ts
+var BATON_REFS = "refs/baton/";
 function hiddenRefReadingFrom(env) {
   return readingFrom(env.BATON_HIDDEN_REFS);
 }
@@ -55634,7 +55677,11 @@ async function readHiddenRecords(ctx, {
   adapt,
   reading = "auto"
 }) {
-  const listed = { usage: messagesOf(usage), adapt: messagesOf(adapt) };
+  const usageName = (name) => `${usageRefPrefix(build).slice(BATON_REFS.length)}${name}`;
+  const listed = {
+    usage: usage.map((node2) => ({ ref: usageName(node2.name), message: node2.target.message ?? "" })),
+    adapt: messagesOf(adapt)
+  };
   if (reading === "graphql") return listed;
   if (reading === "auto" && (usage.length > 0 || adapt.length > 0)) {
     graphqlLists.learn(ctx, true);
@@ -55658,7 +55705,7 @@ async function readHiddenRecords(ctx, {
     message: found.get(ref.object.sha)?.message ?? ""
   }));
   return {
-    usage: read.filter((r) => r.ref.startsWith(usagePrefix)).map((r) => r.message),
+    usage: read.filter((r) => r.ref.startsWith(usagePrefix)).map((r) => ({ ref: r.ref.slice(BATON_REFS.length), message: r.message })),
     adapt: read.filter((r) => r.ref.startsWith(adaptPrefix)).map((r) => r.message)
   };
 }
@@ -55694,10 +55741,10 @@ var RECORD_COMMITS_QUERY = (
 var IDS_PER_REQUEST = 100;
 var REST_READS_AT_ONCE = 8;
 async function recordCommits(ctx, refs) {
-  const keyOf = (sha) => `${ctx.owner}/${ctx.repo}@${sha}`;
+  const keyOf2 = (sha) => `${ctx.owner}/${ctx.repo}@${sha}`;
   const found = /* @__PURE__ */ new Map();
   for (const { sha } of refs) {
-    const hit = commits.peek(keyOf(sha));
+    const hit = commits.peek(keyOf2(sha));
     if (hit) found.set(sha, hit);
   }
   const unknown2 = refs.filter(({ sha, nodeId: nodeId3 }) => nodeId3 && !found.has(sha));
@@ -55712,7 +55759,7 @@ async function recordCommits(ctx, refs) {
       if (target?.oid !== sha || typeof target.message !== "string") return;
       const commit = { message: target.message, committedAt: target.committedDate ?? null };
       found.set(sha, commit);
-      commits.set(keyOf(sha), commit);
+      commits.set(keyOf2(sha), commit);
     });
   }
   const rest = [...new Set(refs.map(({ sha }) => sha).filter((sha) => !found.has(sha)))];
@@ -56594,27 +56641,163 @@ function refusedReadBody(build, key, refusal) {
   ].join("\n");
 }
 
+// src/core/snapshot/usage-ties.ts
+var NAME = /^([^/]+)\/usage\/(\d+)-(\d+)$/;
+function runOfUsageRef(ref, runs) {
+  const named = NAME.exec(ref);
+  if (!named) return { run: null, reason: "not named <build>/usage/<run>-<attempt>" };
+  const [, build, id, attempt] = named;
+  const run2 = runs.get(Number(id));
+  if (!run2) return { run: null, reason: `no run ${id} Baton dispatched here` };
+  if (run2.build !== build) return { run: null, reason: `run ${id} is of build ${run2.build}` };
+  if (Number(attempt) < 1 || Number(attempt) > run2.attempt)
+    return { run: null, reason: `run ${id} has no attempt ${attempt}` };
+  return { run: run2, attempt: Number(attempt) };
+}
+function usageRecordProblem(record2, run2, attempt) {
+  if (!record2) return "its message is not a usage record";
+  if (record2.run_id !== run2.id || record2.attempt !== attempt)
+    return `it names run ${record2.run_id} attempt ${record2.attempt}`;
+  if (record2.role !== run2.role || record2.worker !== run2.worker)
+    return `it names a ${record2.role} session of ${record2.worker ?? "no worker"}, not the run's`;
+  return null;
+}
+function tieUsage(listed, runs) {
+  const counted = [];
+  const uncounted = [];
+  for (const { ref, message: message2 } of listed) {
+    const named = runOfUsageRef(ref, runs);
+    if (named.run === null) {
+      uncounted.push({ ref, reason: named.reason });
+      continue;
+    }
+    const record2 = parseUsageMessage(message2);
+    const problem = usageRecordProblem(record2, named.run, named.attempt);
+    if (problem || !record2) uncounted.push({ ref, reason: problem ?? "unreadable" });
+    else counted.push({ ref, run: named.run, record: record2 });
+  }
+  return { counted, uncounted };
+}
+
+// src/github/observe/read-runs.ts
+async function readRuns(ctx, { build, since }) {
+  try {
+    const from = Date.parse(`${since.slice(0, 10)}T00:00:00Z`);
+    const runs = await listWindow(ctx, { from, to: null });
+    const mine = [...new Map(runs.map((run2) => [run2.id, run2])).values()].flatMap(
+      (run2) => {
+        const name = parseRunName(run2.display_title);
+        if (!name || name.build !== build) return [];
+        return [
+          {
+            id: run2.id,
+            role: name.role,
+            worker: name.worker,
+            trigger: name.trigger,
+            status: runStatus(run2.status),
+            conclusion: run2.conclusion ?? null,
+            createdAt: run2.created_at,
+            updatedAt: run2.updated_at,
+            ...run2.run_started_at ? { startedAt: run2.run_started_at } : {},
+            ...run2.run_attempt ? { attempt: run2.run_attempt } : {},
+            url: run2.html_url,
+            byBaton: run2.actor?.login === ctx.botLogin
+          }
+        ];
+      }
+    );
+    mine.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+    return { installed: true, runs: mine };
+  } catch (error62) {
+    if (statusOf(error62) === 404) return { installed: false };
+    throw error62;
+  }
+}
+async function readDispatchedRuns(ctx, since) {
+  let runs;
+  try {
+    runs = await listWindow(ctx, { from: Date.parse(since), to: null });
+  } catch (error62) {
+    if (statusOf(error62) === 404) return null;
+    throw error62;
+  }
+  const unique2 = [...new Map(runs.map((run2) => [run2.id, run2])).values()];
+  return unique2.flatMap((run2) => {
+    const name = parseRunName(run2.display_title);
+    if (!name || run2.actor?.login !== ctx.botLogin) return [];
+    return [
+      {
+        id: run2.id,
+        build: name.build,
+        role: name.role,
+        worker: name.worker,
+        attempt: run2.run_attempt ?? 1,
+        createdAt: run2.created_at
+      }
+    ];
+  });
+}
+async function listWindow(ctx, { from, to }) {
+  const runs = await ctx.octokit.paginate(ctx.octokit.rest.actions.listWorkflowRuns, {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    workflow_id: WORKFLOW_FILE,
+    event: "workflow_dispatch",
+    created: to === null ? `>=${isoSecond(from)}` : `${isoSecond(from)}..${isoSecond(to)}`,
+    per_page: 100
+  });
+  if (runs.length < RUNS_SEARCH_MAX) return runs;
+  const end = to ?? Math.max(from, ...runs.map((run2) => Date.parse(run2.created_at)));
+  if (end - from < 2e3) {
+    throw new Error(
+      `more than ${RUNS_SEARCH_MAX} runs of ${WORKFLOW_FILE} were created within two seconds; GitHub cannot list them all`
+    );
+  }
+  const middle = from + Math.floor((end - from) / 2e3) * 1e3;
+  const halves = await Promise.all([
+    listWindow(ctx, { from, to: middle }),
+    listWindow(ctx, { from: middle + 1e3, to: to === null ? null : end })
+  ]);
+  return halves.flat();
+}
+var RUNS_SEARCH_MAX = 1e3;
+function isoSecond(ms) {
+  return new Date(Math.floor(ms / 1e3) * 1e3).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+function runStatus(status2) {
+  if (status2 === "completed") return "completed";
+  if (status2 === "in_progress") return "in_progress";
+  return "queued";
+}
+
 // src/github/observe/read-repo-usage.ts
 var USAGE_REF = /^refs\/baton\/([^/]+\/usage\/[^/]+)$/;
-async function readRepoUsage(ctx) {
+async function readRepoUsage(ctx, now) {
+  const repository = `${ctx.owner}/${ctx.repo}`;
+  const runs = await readDispatchedRuns(ctx, dayStart(now));
+  if (!runs || runs.length === 0) return { records: [], forged: [] };
+  const byId = new Map(runs.map((run2) => [run2.id, run2]));
   const refs = await listMatchingRefs(ctx, "baton/");
-  const records = refs.flatMap((ref) => {
+  const read = { records: [], forged: [] };
+  const tied = [];
+  for (const ref of refs) {
     const name = USAGE_REF.exec(ref.ref)?.[1];
-    return name ? [{ name, sha: ref.object.sha, nodeId: ref.node_id }] : [];
-  });
-  const found = await recordCommits(ctx, records);
-  return datedUsageOf(
-    records.map(({ name, sha }) => {
-      const commit = found.get(sha);
-      return {
-        name,
-        target: {
-          ...commit ? { message: commit.message } : {},
-          ...commit?.committedAt ? { committedDate: commit.committedAt } : {}
-        }
-      };
-    })
-  );
+    if (!name || !byId.has(runIdOf(name))) continue;
+    const tie = runOfUsageRef(name, byId);
+    if (tie.run === null) read.forged.push({ repository, ref: name, reason: tie.reason });
+    else tied.push({ name, sha: ref.object.sha, nodeId: ref.node_id, ...tie });
+  }
+  const found = await recordCommits(ctx, tied);
+  for (const { name, sha, run: run2, attempt } of tied) {
+    const record2 = parseUsageMessage(found.get(sha)?.message ?? "");
+    const problem = usageRecordProblem(record2, run2, attempt);
+    if (problem || !record2) read.forged.push({ repository, ref: name, reason: problem ?? "" });
+    else read.records.push({ repository, ref: name, at: run2.createdAt, record: record2 });
+  }
+  return read;
+}
+function runIdOf(name) {
+  return Number(/\/usage\/(\d+)-\d+$/.exec(name)?.[1] ?? Number.NaN);
 }
 
 // src/github/observe/installation-usage.ts
@@ -56626,35 +56809,43 @@ function readInstallationUsage(ctx, now) {
   const at = Date.parse(now);
   const cached2 = reads.get(key);
   if (cached2 && at - cached2.at >= 0 && at - cached2.at < INSTALLATION_DAY_TTL_MS) {
-    return cached2.records;
+    return cached2.read;
   }
-  const records = readAll(ctx);
-  reads.set(key, { at, records });
-  records.catch(() => {
-    if (reads.get(key)?.records === records) reads.delete(key);
+  const read = readAll(ctx, now);
+  reads.set(key, { at, read });
+  read.catch(() => {
+    if (reads.get(key)?.read === read) reads.delete(key);
   });
-  return records;
+  return read;
 }
-async function readAll(ctx) {
+async function readAll(ctx, now) {
   const repositories = await ctx.octokit.paginate("GET /installation/repositories", {
     per_page: 100
   });
-  const all = [];
+  const all = { records: [], forged: [] };
   for (let i = 0; i < repositories.length; i += REPOS_AT_ONCE) {
     const batch = repositories.slice(i, i + REPOS_AT_ONCE);
     const read = await Promise.all(
       batch.map(
-        (repository) => readRepoUsage({
-          octokit: ctx.octokit,
-          owner: repository.owner.login,
-          repo: repository.name
-        }).catch((error62) => {
-          if (statusOf(error62) === 409 || statusOf(error62) === 404) return [];
+        (repository) => readRepoUsage(
+          {
+            octokit: ctx.octokit,
+            owner: repository.owner.login,
+            repo: repository.name,
+            botLogin: ctx.botLogin
+          },
+          now
+        ).catch((error62) => {
+          if (statusOf(error62) === 409 || statusOf(error62) === 404)
+            return { records: [], forged: [] };
           throw error62;
         })
       )
     );
-    for (const records of read) all.push(...records);
+    for (const one of read) {
+      all.records.push(...one.records);
+      all.forged.push(...one.forged);
+    }
   }
   return all;
 }
@@ -56688,6 +56879,15 @@ var BUILD_QUERY = (
         comments(last: 100) { totalCount nodes { ...Comment } }
         timelineItems(itemTypes: [LABELED_EVENT], last: 20) {
           nodes { ... on LabeledEvent { createdAt actor { login __typename } label { name } } }
+        }
+        closedEvents: timelineItems(itemTypes: [CLOSED_EVENT], last: 1) {
+          nodes {
+            ... on ClosedEvent {
+              createdAt
+              actor { login __typename }
+              closer { __typename ... on PullRequest { number } }
+            }
+          }
         }
       }
       defaultRef: ref(qualifiedName: $defaultBranch) { target { oid } }
@@ -57331,72 +57531,6 @@ function parseJson2(text) {
   }
 }
 
-// src/github/observe/read-runs.ts
-async function readRuns(ctx, { build, since }) {
-  try {
-    const from = Date.parse(`${since.slice(0, 10)}T00:00:00Z`);
-    const runs = await listWindow(ctx, { from, to: null });
-    const mine = [...new Map(runs.map((run2) => [run2.id, run2])).values()].flatMap(
-      (run2) => {
-        const name = parseRunName(run2.display_title);
-        if (!name || name.build !== build) return [];
-        return [
-          {
-            id: run2.id,
-            role: name.role,
-            worker: name.worker,
-            trigger: name.trigger,
-            status: runStatus(run2.status),
-            conclusion: run2.conclusion ?? null,
-            createdAt: run2.created_at,
-            updatedAt: run2.updated_at,
-            ...run2.run_started_at ? { startedAt: run2.run_started_at } : {},
-            ...run2.run_attempt ? { attempt: run2.run_attempt } : {},
-            url: run2.html_url
-          }
-        ];
-      }
-    );
-    mine.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
-    return { installed: true, runs: mine };
-  } catch (error62) {
-    if (statusOf(error62) === 404) return { installed: false };
-    throw error62;
-  }
-}
-async function listWindow(ctx, { from, to }) {
-  const runs = await ctx.octokit.paginate(ctx.octokit.rest.actions.listWorkflowRuns, {
-    owner: ctx.owner,
-    repo: ctx.repo,
-    workflow_id: WORKFLOW_FILE,
-    event: "workflow_dispatch",
-    created: to === null ? `>=${isoSecond(from)}` : `${isoSecond(from)}..${isoSecond(to)}`,
-    per_page: 100
-  });
-  if (runs.length < RUNS_SEARCH_MAX) return runs;
-  const end = to ?? Math.max(from, ...runs.map((run2) => Date.parse(run2.created_at)));
-  if (end - from < 2e3) {
-    throw new Error(
-      `more than ${RUNS_SEARCH_MAX} runs of ${WORKFLOW_FILE} were created within two seconds; GitHub cannot list them all`
-    );
-  }
-  const middle = from + Math.floor((end - from) / 2e3) * 1e3;
-  const halves = await Promise.all([
-    listWindow(ctx, { from, to: middle }),
-    listWindow(ctx, { from: middle + 1e3, to: to === null ? null : end })
-  ]);
-  return halves.flat();
-}
-var RUNS_SEARCH_MAX = 1e3;
-function isoSecond(ms) {
-  return new Date(Math.floor(ms / 1e3) * 1e3).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-function runStatus(status2) {
-  if (status2 === "completed") return "completed";
-  if (status2 === "in_progress") return "in_progress";
-  return "queued";
-}
-
 // src/github/observe/observe-build.ts
 async function observeBuild(ctx, { build, issue: issue2, defaultBranch }) {
   const integration = integrationBranch(build);
@@ -57442,7 +57576,8 @@ async function observeBuild(ctx, { build, issue: issue2, defaultBranch }) {
       title: issueNode.title,
       state: issueNode.state === "CLOSED" ? "closed" : "open",
       labels: issueNode.labels.nodes.map((label) => label.name),
-      url: issueNode.url
+      url: issueNode.url,
+      ...issueNode.state === "CLOSED" ? { closed: await readClose(ctx, issueNode) } : {}
     },
     repo: { owner: ctx.owner, name: ctx.repo, defaultBranch, defaultSha },
     workflowInstalled: runsRead.installed,
@@ -57459,7 +57594,7 @@ async function observeBuild(ctx, { build, issue: issue2, defaultBranch }) {
     ...comments.ledgerParts ? { ledgerParts: comments.ledgerParts } : {},
     notices: comments.notices,
     labelledBy: labelEventsOf(issueNode),
-    usage: usageOf(hidden.usage),
+    ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
     adaptations: adaptationsOf(hidden.adapt)
   };
   return { snapshot, duplicateStatusIds: comments.duplicateStatusIds };
@@ -57469,11 +57604,32 @@ function labelEventsOf(issue2) {
     (node2) => node2?.actor && node2.label ? [{ label: node2.label.name, login: loginOf(node2.actor), at: node2.createdAt }] : []
   );
 }
-function usageOf(messages) {
-  return messages.flatMap((message2) => {
-    const record2 = parseUsageMessage(message2);
-    return record2 ? [record2] : [];
-  });
+async function readClose(ctx, issue2) {
+  const event = issue2.closedEvents?.nodes.at(-1) ?? null;
+  const by = event?.actor ? loginOf(event.actor) : null;
+  const byPull = event?.closer?.__typename === "PullRequest" ? event.closer.number ?? null : null;
+  const maySteer = by === null ? false : by === ctx.botLogin || await hasWriteAccess(ctx, by);
+  return { by, at: event?.createdAt ?? null, byPull, maySteer };
+}
+function usageOf(build, listed, runs) {
+  const byId = new Map(
+    runs.filter((run2) => run2.byBaton !== false).map((run2) => [
+      run2.id,
+      {
+        id: run2.id,
+        build,
+        role: run2.role,
+        worker: run2.worker,
+        attempt: run2.attempt ?? 1,
+        createdAt: run2.createdAt
+      }
+    ])
+  );
+  const { counted, uncounted } = tieUsage(listed, byId);
+  return {
+    usage: counted.map((tie) => tie.record),
+    ...uncounted.length > 0 ? { uncountedUsage: uncounted } : {}
+  };
 }
 function adaptationsOf(messages) {
   return messages.flatMap((message2) => {
@@ -57621,6 +57777,31 @@ function stateReasonOf(reason) {
   return known ? { stateReason: known } : {};
 }
 
+// src/github/reconcile/uncounted-usage.ts
+var said = /* @__PURE__ */ new Set();
+var SAID_MAX = 1e4;
+var NAMED_MAX = 20;
+function sayUncountedUsage(log, uncounted) {
+  const fresh = uncounted.filter((one) => !said.has(keyOf(one)));
+  if (fresh.length === 0) return;
+  if (said.size + fresh.length > SAID_MAX) said.clear();
+  for (const one of fresh) said.add(keyOf(one));
+  log.warn(
+    {
+      count: fresh.length,
+      records: fresh.slice(0, NAMED_MAX).map((one) => ({
+        repository: one.repository,
+        ref: `refs/baton/${one.ref}`,
+        why: one.reason
+      }))
+    },
+    `baton: ${fresh.length} usage record${fresh.length === 1 ? "" : "s"} not counted: not tied to a run Baton dispatched in ${fresh.length === 1 ? "its" : "their"} repository (pushed by a writer or a workflow token?)`
+  );
+}
+function keyOf(one) {
+  return `${one.repository} ${one.ref}`;
+}
+
 // src/github/reconcile/reconcile.ts
 async function observeOrSay(ctx, {
   build,
@@ -57663,14 +57844,23 @@ async function reconcileBuild(ctx, request2) {
     mirror: config3.ok && config3.config.plan.mirrorSubIssues
   });
   if (subIssues) observed.snapshot.issue.subIssues = subIssues;
+  const repository = `${ctx.owner}/${ctx.repo}`;
+  sayUncountedUsage(
+    log,
+    (observed.snapshot.uncountedUsage ?? []).map((one) => ({ ...one, repository }))
+  );
   if (config3.ok && config3.config.budget.dailyUsd !== null) {
-    observed.snapshot.repoUsage = await readRepoUsage(ctx);
+    const day = await readRepoUsage(ctx, now);
+    observed.snapshot.repoUsage = day.records;
+    sayUncountedUsage(log, day.forged);
   }
   if (request2.installationDailyUsd) {
+    const day = await readInstallationUsage(ctx, now);
     observed.snapshot.installationUsage = {
       capUsd: request2.installationDailyUsd,
-      records: await readInstallationUsage(ctx, now)
+      records: day.records
     };
+    sayUncountedUsage(log, day.forged);
   }
   const snapshot = observed.snapshot.workflowInstalled || !request2.setupPull ? observed.snapshot : {
     ...observed.snapshot,

@@ -173,6 +173,8 @@ export abstract class GitHubState {
    * with 400, as on 3.20 and earlier. Null: github.com.
    */
   enterpriseVersion: string | null = null;
+  /** The repository's visibility, as a run's event payload carries it (`repository.visibility`). */
+  visibility: 'public' | 'private' | 'internal' = 'public';
   /** Narrowed installation tokens minted, with their permissions. */
   readonly tokens = new Map<string, Grants>();
   /**
@@ -316,6 +318,28 @@ export abstract class GitHubState {
     if (!blocked || !this.issues.has(blocker)) throw new Error(`no issue #${issue} or #${blocker}`);
     if (!blocked.blockedBy?.includes(blocker))
       blocked.blockedBy = [...(blocked.blockedBy ?? []), blocker];
+  }
+
+  /**
+   * Closes or reopens an issue as `by` does, and delivers `issues.closed` or `issues.reopened`.
+   * A close is a `closed` event on the issue's timeline with its actor and, when a merge closed
+   * it, the pull request (`pull`); that event, not the webhook, is what Baton reads of it.
+   */
+  setIssueState(
+    issue: number,
+    state: 'open' | 'closed',
+    { by, pull, reason = 'completed' }: { by: string; pull?: number; reason?: string },
+  ): void {
+    const found = this.issues.get(issue);
+    if (!found) throw new Error(`no issue #${issue}`);
+    if (found.state === state) return;
+    found.state = state;
+    found.stateReason = state === 'closed' ? reason : 'reopened';
+    if (state === 'closed') {
+      const event = { actor: by, at: this.now(), ...(pull !== undefined ? { pull } : {}) };
+      found.closedEvents = [...(found.closedEvents ?? []), event];
+    }
+    this.events.issueState(state === 'closed' ? 'closed' : 'reopened', issue, by);
   }
 
   nextIssueNumber(): number {

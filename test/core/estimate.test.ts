@@ -139,7 +139,11 @@ describe('writesOwed: what the work under way will still write, as the snapshot 
       'a cancelled build (its issue closed) with a worker still running',
       {
         runs: [planRun(), inFlight('W1.1', 1)],
-        issue: { ...makeSnapshot().issue, state: 'closed' },
+        issue: {
+          ...makeSnapshot().issue,
+          state: 'closed',
+          closed: { by: 'carol', at: null, byPull: null, maySteer: true },
+        },
       },
       0,
     ],

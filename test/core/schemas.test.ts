@@ -205,13 +205,13 @@ describe('config', () => {
         allowWorkflowChanges: false,
         runsOn: 'ubuntu-latest',
         test: null,
-        network: { allow: [] },
+        network: { allow: [], ports: [] },
       },
       budget: { maxUsd: 50, dailyUsd: null },
       final: { autoMerge: false, keepRecord: true },
       plan: { mirrorSubIssues: false },
       improve: { label: null, loops: 3, approval: 'every-loop' },
-      research: { web: true, allowedDomains: [], blockedDomains: [], maxUses: 10 },
+      research: { web: 'auto', allowedDomains: [], blockedDomains: [], maxUses: 10 },
     });
   });
 

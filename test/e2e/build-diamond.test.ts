@@ -281,7 +281,7 @@ describe.each(MODES)('no secret in any log ($mode)', ({ mode, run }) => {
   });
 
   it.skipIf(!canConfineSimJobs())(
-    'ran the work sessions as throwaway tools users behind the egress rules, as on GitHub’s runners (skipped: needs root, sudo and iptables)',
+    'ran the work sessions in the sandbox as throwaway tools users, behind the egress proxy, as on GitHub’s runners (skipped: needs root, sudo and bubblewrap)',
     () => {
       const { sim } = played;
       const work = sim.runner.jobs.filter(

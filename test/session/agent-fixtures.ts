@@ -186,7 +186,9 @@ export interface SessionSpec {
  * One agent session, as its job runs it: `runAgent` in the checkout at `root`, against a
  * fake model that answers with `replies` in turn (or `respond`, or the test's own `model`)
  * and, given `routes`, a fake GitHub that answers them; what it started is closed when it ends. `env` adds the role's variables
- * to `makeEnv`'s (undefined removes one), `options` to `quiet`.
+ * to `makeEnv`'s (undefined removes one), `options` to `quiet`. Without BATON_TOOL_USER the
+ * model's commands run unconfined (`unconfined`): these tests are of the agent, the sandbox's
+ * are in test/security/confine-*; `options: { unconfined: false }` plays the CLI's rule.
  */
 export async function runSession({
   root,
@@ -209,7 +211,7 @@ export async function runSession({
         ...(github ? { GITHUB_API_URL: github.url } : {}),
         ...env,
       }),
-      { ...quiet, ...options },
+      { ...quiet, unconfined: true, ...options },
     );
     return {
       code,

@@ -137,4 +137,21 @@ export function sessionSpent(
   const commit = gh.git.objects.get(sha);
   if (at && commit?.type === 'commit') commit.committedAt = at;
   gh.git.refs.set(usageRef({ build, runId, attempt: 1 }), sha);
+  // The run Baton dispatched that the record is of: a record counts only when tied to one.
+  gh.workflows.add('baton.yml');
+  const created = at ?? gh.now();
+  gh.runs.push({
+    id: runId,
+    workflow: 'baton.yml',
+    displayTitle: `baton work ${build} W1.1 -`,
+    event: 'workflow_dispatch',
+    headBranch: `baton/${build}/W1.1`,
+    headSha: sha,
+    status: 'completed',
+    conclusion: outcome === 'complete' ? 'success' : 'failure',
+    createdAt: created,
+    updatedAt: created,
+    runAttempt: 1,
+    inputs: { role: 'work', build, worker: 'W1.1', trigger: '' },
+  });
 }

@@ -183,7 +183,7 @@ export function runBody(gh: GitHubState, run: SimRun) {
     updated_at: run.updatedAt,
     run_started_at: run.createdAt,
     run_attempt: run.runAttempt,
-    actor: { login: gh.botLogin },
+    actor: { login: run.actor ?? gh.botLogin },
     triggering_actor: { login: run.triggeringActor ?? gh.botLogin },
     html_url: `${gh.htmlUrl}/actions/runs/${run.id}`,
     path: `.github/workflows/${run.workflow}`,

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { MAX_IMPROVE_LOOPS } from '../commands/parse-commands.js';
-import { HOST_PATTERN, isIpLiteral } from '../sessions/egress.js';
+import { HOST_PATTERN, isIpLiteral, SANDBOX_PROXY_PORT } from '../sessions/egress.js';
 import { renderDidYouMean } from '../vocabulary/nearest.js';
 import { findModelPrice } from '../vocabulary/pricing.js';
 
@@ -122,9 +122,12 @@ const Session = z.strictObject({
    * Maven Central, RubyGems) and the distribution's package archive, through
    * the session's proxy; every other connection is refused and counted in the
    * worker's pull request. `allow` adds host names (`*.example.com` for every
-   * subdomain of example.com) or IP addresses. `open`: any host (the status
-   * comment says so); also for runners where the session cannot set packet
-   * filter rules (no root, no passwordless sudo, no iptables).
+   * subdomain of example.com) or IP addresses; `ports` the ports of services
+   * on the runner's own loopback (a database the setup started) that the
+   * commands reach at `127.0.0.1:<port>`, which the sandbox's network
+   * otherwise hides. `open`: the runner's network, any host (the status
+   * comment says so); without a tools user (local runs) the only setting that
+   * lets the commands run unconfined.
    */
   network: z
     .union([
@@ -143,9 +146,23 @@ const Session = z.strictObject({
           )
           .max(200)
           .default([]),
+        ports: z
+          .array(
+            z
+              .number()
+              .int()
+              .min(1)
+              .max(65535)
+              .refine(
+                (port) => port !== SANDBOX_PROXY_PORT,
+                `${SANDBOX_PROXY_PORT} is where the sandbox reaches the egress proxy`,
+              ),
+          )
+          .max(20)
+          .default([]),
       }),
     ])
-    .default({ allow: [] }),
+    .default({ allow: [], ports: [] }),
 });
 
 /** What `budget.maxUsd` is when `.github/baton.yml` does not say: a cap worth a person's look. */
@@ -244,12 +261,18 @@ const Domain = z
 /**
  * Web search and web fetch (the model provider's server tools) for research
  * sessions: research-build workers and improvement-loop research. Each search
- * is billed by the provider on top of tokens (docs/sessions.md).
+ * is billed by the provider on top of tokens (docs/sessions.md). They are an
+ * egress route past the session's proxy: a query or a fetched address can
+ * carry what the model read (docs/security.md, "Egress").
  */
 const Research = z
   .strictObject({
-    /** Off: research sessions read only the repository. */
-    web: z.boolean().default(true),
+    /**
+     * `auto`: on where the repository is public (its code is no secret), off
+     * where it is private or internal, or where the session cannot tell;
+     * `true`: on; `false`: research sessions read only the repository.
+     */
+    web: z.union([z.literal('auto'), z.boolean()]).default('auto'),
     /** Only these domains are searched and fetched (empty: any). Not with `blockedDomains`. */
     allowedDomains: z.array(Domain).max(50).default([]),
     /** These domains are never searched or fetched. Not with `allowedDomains`. */
@@ -260,6 +283,20 @@ const Research = z
   .refine((r) => r.allowedDomains.length === 0 || r.blockedDomains.length === 0, {
     message: 'set allowedDomains or blockedDomains, not both (the API accepts one)',
   });
+
+/** A repository's visibility, as GitHub names it (`repository.visibility`). */
+export type RepositoryVisibility = 'public' | 'private' | 'internal';
+
+/**
+ * Whether research sessions get the web: `research.web`, with `auto` on only
+ * for a repository known to be public (null: not known).
+ */
+export function isWebResearchOn(
+  research: { web: boolean | 'auto' },
+  visibility: RepositoryVisibility | null,
+): boolean {
+  return research.web === 'auto' ? visibility === 'public' : research.web;
+}
 
 /** `.github/baton.yml`: every key is optional; the defaults are below. */
 export const Config = z

@@ -10,6 +10,7 @@ import { buildTypeOf } from '../plan/plan.js';
 import { type CommandState, foldCommands } from '../snapshot/command-state.js';
 import { spentOnDay, utcDay } from '../snapshot/daily-spend.js';
 import { effectivePlanRead, type FollowUps, foldFollowUps } from '../snapshot/follow-ups.js';
+import { closeCancels } from '../snapshot/issue-close.js';
 import { buildLedger, type Ledger } from '../snapshot/ledger.js';
 import { normalizeSnapshot } from '../snapshot/normalize-snapshot.js';
 import { findOverdueRuns, type OverdueReason } from '../snapshot/overdue-runs.js';
@@ -54,6 +55,8 @@ export interface DecideContext {
   canDispatchSessions: boolean;
   /** New work sessions may start (neither paused nor over budget). */
   canDispatchWork: boolean;
+  /** The issue is closed by someone whose close cancels the build (`closeCancels`). */
+  closeCancels: boolean;
   /**
    * A research build's follow-up rounds (docs/build-types.md); null in other
    * builds. `snapshot.plan` holds only the approved rounds' workers: a
@@ -100,6 +103,8 @@ export function makeContext({
   const budgetReached = maxUsd !== null && spentUsd >= maxUsd;
   const dailyHolds = dailyCapsReached(config, truth, now);
   const daily = dailyHolds.length > 0;
+  // 6. Whether the issue's close, if it is closed, cancels the build.
+  const cancelsByClose = closeCancels(truth);
   return {
     snapshot: truth,
     config,
@@ -114,6 +119,7 @@ export function makeContext({
     dailyHolds,
     canDispatchSessions: !budgetReached && !daily,
     canDispatchWork: !budgetReached && !daily && commands.paused === null,
+    closeCancels: cancelsByClose,
     links: repoLinks(truth),
   };
 }

@@ -26,6 +26,8 @@ export type StatusView = PhaseView & {
   series?: SeriesView;
   /** `session.network: open`: the model's commands may reach any host, and the comment says so. */
   networkOpen?: boolean;
+  /** The issue is closed, but not by anyone who steers the build: it goes on, and the comment says why. */
+  ignoredClose?: IgnoredClose;
 };
 
 /**
@@ -137,6 +139,8 @@ export interface BuildProgress {
     estimated: number;
     /** Spend by role: plan, work, review, fix. */
     byRole: Record<SessionRole, Tally>;
+    /** Records under the build's usage refs tied to no run of it Baton dispatched: not counted. */
+    uncounted?: number;
   };
   /** Set while `/pause` is in force. */
   paused: { by: string; at: string } | null;
@@ -191,6 +195,14 @@ export interface AdaptationView {
 export interface Cancellation {
   by: string;
   at: string;
+  /** Cancelled by closing the issue, not by `/cancel`. */
+  closed?: true;
+}
+
+/** The issue closed by someone who cannot steer the build (or by no one GitHub names): it goes on. */
+export interface IgnoredClose {
+  by: string | null;
+  at: string | null;
 }
 
 /** The phases `renderProgress` draws (src/core/status/render-progress.ts). */

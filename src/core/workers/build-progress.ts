@@ -36,6 +36,7 @@ export function buildProgress({
       sessions: ctx.ledger.total.sessions,
       estimated: ctx.ledger.total.estimated,
       byRole: ctx.ledger.byRole,
+      ...(snapshot.uncountedUsage?.length ? { uncounted: snapshot.uncountedUsage.length } : {}),
     },
     paused: commands.paused ? { by: commands.paused.author, at: commands.paused.createdAt } : null,
     budget: {

@@ -1,5 +1,6 @@
 import { parseRunName } from '../../core/sessions/session.js';
 import type { RunConclusion, RunInfo, RunStatus } from '../../core/snapshot/snapshot.js';
+import type { UsageRun } from '../../core/snapshot/usage-ties.js';
 import { WORKFLOW_FILE } from '../../core/vocabulary/ids.js';
 import type { Octokit, RepoContext } from '../client/types.js';
 import { statusOf } from '../client/types.js';
@@ -36,6 +37,7 @@ export async function readRuns(
             ...(run.run_started_at ? { startedAt: run.run_started_at } : {}),
             ...(run.run_attempt ? { attempt: run.run_attempt } : {}),
             url: run.html_url,
+            byBaton: run.actor?.login === ctx.botLogin,
           },
         ];
       },
@@ -46,6 +48,39 @@ export async function readRuns(
     if (statusOf(error) === 404) return { installed: false };
     throw error;
   }
+}
+
+/**
+ * The runs of the Baton workflow the app dispatched (its actor is Baton's bot,
+ * its name a Baton run name) that were created at or after `since`, as usage
+ * records are tied to them; null when the workflow is not on the default branch.
+ */
+export async function readDispatchedRuns(
+  ctx: Pick<RepoContext, 'octokit' | 'owner' | 'repo' | 'botLogin'>,
+  since: string,
+): Promise<UsageRun[] | null> {
+  let runs: ListedRun[];
+  try {
+    runs = await listWindow(ctx, { from: Date.parse(since), to: null });
+  } catch (error) {
+    if (statusOf(error) === 404) return null;
+    throw error;
+  }
+  const unique = [...new Map(runs.map((run) => [run.id, run])).values()];
+  return unique.flatMap((run): UsageRun[] => {
+    const name = parseRunName(run.display_title);
+    if (!name || run.actor?.login !== ctx.botLogin) return [];
+    return [
+      {
+        id: run.id,
+        build: name.build,
+        role: name.role,
+        worker: name.worker,
+        attempt: run.run_attempt ?? 1,
+        createdAt: run.created_at,
+      },
+    ];
+  });
 }
 
 type ListedRun = Awaited<
@@ -60,7 +95,7 @@ type ListedRun = Awaited<
  * in two by time and each half listed, down to one second.
  */
 async function listWindow(
-  ctx: RepoContext,
+  ctx: Pick<RepoContext, 'octokit' | 'owner' | 'repo'>,
   { from, to }: { from: number; to: number | null },
 ): Promise<ListedRun[]> {
   const runs = await ctx.octokit.paginate(ctx.octokit.rest.actions.listWorkflowRuns, {

@@ -292,8 +292,11 @@ export async function onIssueLabeled(
 }
 
 /**
- * `issues.closed` and `issues.reopened`: closing a build's issue cancels it
- * (its PRs are closed, the record kept); the build is looked at again.
+ * `issues.closed` and `issues.reopened`: the build is looked at again. Closing
+ * its issue cancels it (its PRs are closed, the record kept) only when the
+ * observe step finds, on the issue's timeline, that a writer closed it
+ * (`closeCancels`): the payload's `sender` is not trusted to be the last word,
+ * and a lost event changes nothing.
  */
 export async function onIssueStateChange(
   context: Context<'issues.closed' | 'issues.reopened'>,

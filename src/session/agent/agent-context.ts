@@ -1,12 +1,13 @@
 import { realpath } from 'node:fs/promises';
 import Anthropic from '@anthropic-ai/sdk';
-import type { Config } from '../../core/config/config.js';
+import type { Config, RepositoryVisibility } from '../../core/config/config.js';
 import type { SessionRole } from '../../core/sessions/session.js';
 import { CONFIG_FILE, integrationBranch, workerBranch } from '../../core/vocabulary/ids.js';
 import type { SessionEnv } from '../env.js';
 import type { SessionClientOptions } from '../octokit.js';
 import { createGitHubReads, type GitHubReads } from '../reads/github-reads.js';
 import { loadConfig } from '../reads/load-config.js';
+import { readRepositoryVisibility } from '../reads/repository-visibility.js';
 import {
   findSteeringSource,
   installDefaultSkills,
@@ -43,6 +44,11 @@ export interface RunAgentOptions {
   stepSummaryPath?: string;
   /** Fixed addresses for host names the egress proxy would resolve (tests, simulations). */
   egressHosts?: Readonly<Record<string, string>>;
+  /**
+   * Without BATON_TOOL_USER, run the model's commands unconfined whatever
+   * `session.network` says: tests of the agent's own logic. The CLI never sets it.
+   */
+  unconfined?: boolean;
 }
 
 /** Everything a role needs, opened once at the start of a session. */
@@ -68,6 +74,10 @@ export interface AgentContext {
   log: (line: string) => void;
   /** See RunAgentOptions. */
   egressHosts?: Readonly<Record<string, string>>;
+  /** See RunAgentOptions. */
+  unconfined?: boolean;
+  /** The repository's visibility from the run's event payload; null when it does not say. */
+  visibility: RepositoryVisibility | null;
 }
 
 /** A session that cannot start: what to set or fix, for the result's reason. */
@@ -137,6 +147,8 @@ export async function openContext({
     now: options.now ?? Date.now,
     log: options.log ?? ((line) => process.stderr.write(`baton: ${line}\n`)),
     ...(options.egressHosts ? { egressHosts: options.egressHosts } : {}),
+    ...(options.unconfined ? { unconfined: true } : {}),
+    visibility: await readRepositoryVisibility(env.GITHUB_EVENT_PATH),
   };
 }
 

@@ -16,7 +16,7 @@ import { runReviewRole } from './roles/review-role.js';
 import { failedOutcome, type RoleOutcome } from './roles/role-outcome.js';
 import { runSynthesisRole } from './roles/synthesis-role.js';
 import { runWorkRole } from './roles/work-role.js';
-import { ensureToolUser } from './sandbox/sandbox.js';
+import { ensureToolUser } from './sandbox/sandbox-setup.js';
 import { writeSessionResult } from './session-output.js';
 
 /** Options of runAgent (test and simulation seams). */
@@ -41,9 +41,10 @@ export async function runAgent(env: SessionEnv, options: RunAgentOptions = {}): 
   let ctx: AgentContext | null = null;
   let outcome: RoleOutcome;
   try {
-    // The roles that run commands confine them first, or fail saying what the runner needs.
+    // The roles that run commands check the sandbox first, or fail saying what the runner needs.
     const commands = env.BATON_ROLE === 'work' || env.BATON_ROLE === 'fix';
-    if (commands && env.BATON_TOOL_USER) await ensureToolUser(env.BATON_TOOL_USER);
+    if (commands && env.BATON_TOOL_USER)
+      await ensureToolUser(env.BATON_TOOL_USER, { network: 'host' });
     ctx = await openContext({ env, options: { ...options, now, log }, meter, startedAt });
     outcome = await runRole(ctx);
   } catch (error) {

@@ -11,7 +11,8 @@ import { readDefaultBranchAllowWorkflowChanges } from './checks/read-allow-workf
 import { readDependencyChanges } from './checks/read-dependencies.js';
 import { readResult } from './checks/read-result.js';
 import { checkFindings, type ReadScope, readWorkerScope } from './checks/read-worker-scope.js';
-import { describeHit, scanCommits, shortHit } from './checks/scan-secrets.js';
+import { maskResultSecrets } from './checks/secrets/mask-texts.js';
+import { describeHit, scanCommits, shortHit } from './checks/secrets/scan-secrets.js';
 import { fetchedBuildRef, verifyCommits } from './checks/verify-commits.js';
 import { createScratchRepo } from './git.js';
 import { type PublishOutcome, withSummaryLine } from './publish-outcome.js';
@@ -39,9 +40,10 @@ export async function publishSession(env: SessionEnv, io: PublishIo): Promise<Pu
   const { target } = parsedTarget;
   const read = await readResult(env.BATON_OUT);
   if (!read.ok) return { kind: 'refused', problems: read.problems };
-  const { result } = read;
-  const resultProblems = checkResult(result, target);
+  const resultProblems = checkResult(read.result, target);
   if (resultProblems.length > 0) return { kind: 'refused', problems: resultProblems };
+  // Every text publish posts comes from the result: a secret in it is masked before any of it is used.
+  const { result, masked } = await maskResultSecrets(read.result);
   const session = await getPublishToken({
     env: { ...env, BATON_BUILD: env.BATON_BUILD },
     role: env.BATON_ROLE,
@@ -53,7 +55,8 @@ export async function publishSession(env: SessionEnv, io: PublishIo): Promise<Pu
   if (!session.ok) return { kind: 'error', message: session.message };
   const token = session.token;
   try {
-    return await publishWithToken({ env, io, target, result, token });
+    const outcome = await publishWithToken({ env, io, target, result, token });
+    return masked.reduce(withSummaryLine, outcome);
   } finally {
     // The token dies with the job that needed it, whatever the outcome.
     await revokeSessionToken({ apiUrl: env.GITHUB_API_URL, token, fetch: io.fetch });
