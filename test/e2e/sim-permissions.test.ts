@@ -30,6 +30,12 @@ function call(
   });
 }
 
+/** A review's check run on main's head, as a session creates it. */
+function createCheckRun(gh: FakeGitHub, token: string): ApiResponse {
+  const body = { name: 'baton/review', head_sha: gh.git.resolve('main') };
+  return call(gh, { method: 'POST', path: `${REPO}/check-runs`, body, token });
+}
+
 function sessionToken(gh: FakeGitHub, extra: Record<string, 'read' | 'write'> = {}): string {
   const minted = gh.mintToken({ ...SESSION_TOKEN_PERMISSIONS, ...extra });
   if (!('token' in minted)) throw new Error(`not minted: ${minted.exceeding.join(', ')}`);
@@ -100,13 +106,7 @@ describe("the simulated GitHub checks each token's permissions (GitHub's endpoin
     });
     expect(dispatch).toMatchObject({ status: 403, body: { message: NOT_ACCESSIBLE } });
     expect(gh.runs).toEqual([]);
-    const check = call(gh, {
-      method: 'POST',
-      path: `${REPO}/check-runs`,
-      body: { name: 'baton/review', head_sha: gh.git.resolve('main') },
-      token,
-    });
-    expect(check.status).toBe(403);
+    expect(createCheckRun(gh, token).status).toBe(403);
     expect(call(gh, { method: 'GET', path: `${REPO}/git/ref/heads/main`, token }).status).toBe(200);
   });
 
@@ -123,13 +123,7 @@ describe("the simulated GitHub checks each token's permissions (GitHub's endpoin
     expect(closed.status).toBe(403);
     expect(gh.issues.get(issue)?.state).toBe('open');
     // Its block says checks: read, so no check run.
-    const check = call(gh, {
-      method: 'POST',
-      path: `${REPO}/check-runs`,
-      body: { name: 'baton/review', head_sha: gh.git.resolve('main') },
-      token,
-    });
-    expect(check.status).toBe(403);
+    expect(createCheckRun(gh, token).status).toBe(403);
   });
 
   it('mints no token with more than the installation has (422)', () => {
