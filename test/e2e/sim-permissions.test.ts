@@ -186,21 +186,16 @@ describe("the simulated GitHub checks each token's permissions (GitHub's endpoin
     it('refuses POST git/refs of a new branch that adds one, and takes a branch cut from main', () => {
       const { before, after } = workflowCommit();
       const token = sessionToken(gh);
-      const refused = call(gh, {
-        method: 'POST',
-        path: `${REPO}/git/refs`,
-        body: { ref: 'refs/heads/sneaky', sha: after },
-        token,
-      });
-      expect(refused.status).toBe(403);
+      const createBranch = (name: string, sha: string) =>
+        call(gh, {
+          method: 'POST',
+          path: `${REPO}/git/refs`,
+          body: { ref: `refs/heads/${name}`, sha },
+          token,
+        });
+      expect(createBranch('sneaky', after).status).toBe(403);
       expect(gh.git.resolve('sneaky')).toBeNull();
-      const cut = call(gh, {
-        method: 'POST',
-        path: `${REPO}/git/refs`,
-        body: { ref: 'refs/heads/cut', sha: before },
-        token,
-      });
-      expect(cut.status).toBe(201);
+      expect(createBranch('cut', before).status).toBe(201);
     });
   });
 });
