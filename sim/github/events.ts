@@ -108,6 +108,8 @@ export class EventFactory {
       action,
       workflow_run: {
         id: run.id,
+        name: workflowName(run.workflow),
+        path: `.github/workflows/${run.workflow}`,
         display_title: run.displayTitle,
         head_branch: run.headBranch,
         head_sha: run.headSha,
@@ -210,4 +212,11 @@ export class EventFactory {
       label: { name: label },
     });
   }
+}
+
+/** A workflow's `name:`, by its file: what a `workflow_run` trigger's `workflows:` names. */
+export function workflowName(file: string): string {
+  if (file === 'baton.yml') return 'Baton';
+  if (file === 'baton-conductor.yml') return 'Baton conductor';
+  return 'CI';
 }

@@ -6,6 +6,7 @@
  * the routes (routes/) read and change this; FakeGitHub (fake-github.ts)
  * puts them behind GitHub's route templates.
  */
+import type { KeyObject } from 'node:crypto';
 import { EventFactory, type SimEvent } from './events.js';
 import type { GitData } from './git/git-data.js';
 import { GraphqlBudget } from './graphql/graphql-budget.js';
@@ -176,6 +177,13 @@ export abstract class GitHubState {
   visibility: 'public' | 'private' | 'internal' = 'public';
   /** Narrowed installation tokens minted, with their permissions. */
   readonly tokens = new Map<string, Grants>();
+  /**
+   * The app's public key: set, the app's routes (`GET /app`, minting tokens, …)
+   * refuse any credential but a JWT signed with its private key (sim/github/app-jwt.ts).
+   */
+  appPublicKey: KeyObject | null = null;
+  /** The app's id, its JWT's issuer. */
+  readonly appId = 1;
   now: () => string;
   /** The installation's hourly GraphQL points, charged per call (graphql-budget.ts). */
   readonly graphqlBudget: GraphqlBudget;
@@ -490,6 +498,49 @@ export abstract class GitHubState {
       updatedAt: at,
       runAttempt: 1,
       inputs,
+    };
+    this.runs.push(run);
+    for (const listener of this.runListeners) listener(run);
+    return run;
+  }
+
+  /**
+   * Records a run an event started (a workflow on `issues`, `push`, …: the
+   * conductor), on the ref whose workflow file it runs, with the event's payload.
+   */
+  startEventRun({
+    workflow,
+    displayTitle,
+    event,
+    ref,
+    sha,
+    payload,
+    actor,
+  }: {
+    workflow: string;
+    displayTitle: string;
+    event: string;
+    ref: string;
+    sha: string;
+    payload: Record<string, unknown>;
+    actor: string;
+  }): SimRun {
+    const at = this.now();
+    const run: SimRun = {
+      id: this.nextId(),
+      workflow,
+      displayTitle,
+      event,
+      headBranch: ref,
+      headSha: sha,
+      status: 'queued',
+      conclusion: null,
+      createdAt: at,
+      updatedAt: at,
+      runAttempt: 1,
+      inputs: {},
+      triggeringActor: actor,
+      payload,
     };
     this.runs.push(run);
     for (const listener of this.runListeners) listener(run);

@@ -125,6 +125,8 @@ export interface SimRun {
   actor?: string;
   /** The current attempt's jobs, as the runner plays them. */
   jobs?: SimJob[];
+  /** The event that started a run of a workflow an event triggers (the conductor), as the runner reads it. */
+  payload?: Record<string, unknown>;
 }
 
 /** One job of a run attempt, as `GET …/runs/{run_id}/attempts/{attempt_number}/jobs` lists it. */
@@ -132,7 +134,7 @@ export interface SimJob {
   id: number;
   name: string;
   status: 'queued' | 'in_progress' | 'completed';
-  conclusion?: 'success' | 'failure' | null;
+  conclusion?: 'success' | 'failure' | 'skipped' | null;
 }
 
 /** A push's effect on one branch; `after` null for a deleted branch. */

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { DOCTOR_ROLE } from '../core/doctor/doctor-session.js';
+import { findNearest } from '../core/vocabulary/nearest.js';
 import { writeEngineCacheOutputs } from './agent/engines/engine-cache.js';
 import { runAgent } from './agent/run-agent.js';
 import { runDoctorAgent } from './doctor/doctor-agent.js';
@@ -10,6 +11,8 @@ import { runPublish } from './publish/run-publish.js';
 
 const USAGE = `usage: baton session agent | baton session publish | baton session engine
        baton doctor --repo owner/name [--json]
+       baton setup --repo owner/name [--serverless]
+       baton check [FILE]
        baton --help | baton --version
 
 Baton's sessions, run by the Baton workflow (.github/workflows/baton.yml) in
@@ -21,6 +24,9 @@ Commands:
   session engine    the engine cache's folder and key for the session's engine (step outputs)
   doctor            check an installation before its first build (where the app runs;
                     see \`baton doctor --help\`)
+  setup             open the "Set up Baton" pull request on a repository (where the app
+                    was registered; --serverless: nothing hosted; see \`baton setup --help\`)
+  check             check a .github/baton.yml offline (see \`baton check --help\`)
 
 Options:
   -h, --help        print this help
@@ -58,8 +64,9 @@ const VERSION = new Set(['-V', '--version']);
  */
 export async function main(
   argv: readonly string[],
-  source: Record<string, string | undefined>,
+  given: Record<string, string | undefined>,
 ): Promise<number> {
+  const source = takeProcessSecrets(given);
   const [group, command, ...rest] = argv;
   if (argv.length === 1 && group && HELP.has(group)) return print(USAGE);
   if (argv.length === 1 && group && VERSION.has(group)) return print(readVersion());
@@ -69,7 +76,7 @@ export async function main(
     return writeEngineCacheOutputs(source);
   }
   if (group !== 'session' || (command !== 'agent' && command !== 'publish') || rest.length > 0) {
-    process.stderr.write(`${USAGE}\n`);
+    process.stderr.write(`${describeUnknown(argv)}${USAGE}\n`);
     return 2;
   }
   // A doctor session belongs to no build: its own environment and jobs (docs/doctor.md).
@@ -96,6 +103,49 @@ async function runDoctorSession(
     return 2;
   }
   return command === 'agent' ? runDoctorAgent(parsed.env) : runDoctorPublish(parsed.env);
+}
+
+/** Secrets a step may be given that no program it starts needs: read once, then gone from the process. */
+export const PROCESS_SECRETS = ['BATON_APP_PRIVATE_KEY'] as const;
+
+/**
+ * The environment to read, with the app's key taken out of the process's own
+ * (publish's git and every child inherit that), so it lives only in the value
+ * read here (docs/security.md, "Server-less mode").
+ */
+function takeProcessSecrets(
+  given: Record<string, string | undefined>,
+): Record<string, string | undefined> {
+  const source = { ...given };
+  for (const name of PROCESS_SECRETS) delete process.env[name];
+  return source;
+}
+
+/** The commands `baton` knows (bin/baton.js sends doctor, setup and check to their own CLIs). */
+const COMMANDS = ['session', 'doctor', 'setup', 'check'];
+const SESSION_COMMANDS = ['agent', 'publish'];
+
+/** The line that names an unknown command and the nearest known one, before the usage. */
+function describeUnknown(argv: readonly string[]): string {
+  const [group, command] = argv;
+  // A near miss is named; a word near none gets the list, rather than a guess that misleads.
+  const unknown = (what: string, word: string, known: string[]) => {
+    const nearest = findNearest(word, known);
+    const hint = nearest
+      ? `did you mean "${nearest}"?`
+      : `the ${what}s are ${known.map((name) => `"${name}"`).join(', ')}`;
+    return `baton: unknown ${what} "${word}"; ${hint}\n\n`;
+  };
+  if (group === undefined) return '';
+  if (group !== 'session') {
+    return group.startsWith('-')
+      ? `baton: unknown option "${group}"\n\n`
+      : unknown('command', group, COMMANDS);
+  }
+  if (command !== undefined && !SESSION_COMMANDS.includes(command)) {
+    return unknown('session command', command, SESSION_COMMANDS);
+  }
+  return '';
 }
 
 function print(text: string): number {

@@ -27,6 +27,12 @@ export const SessionEnv = z.object({
   BATON_OUT: z.string().min(1),
   /** Where the app serves `POST /api/baton/session-token`. */
   BATON_APP_URL: optional,
+  /**
+   * Server-less mode (docs/serverless.md): the app's id and key, on the publish
+   * step only; publish then mints its own token instead of asking BATON_APP_URL.
+   */
+  BATON_APP_ID: optional,
+  BATON_APP_PRIVATE_KEY: optional,
   BATON_OIDC_AUDIENCE: z.string().min(1).default('baton'),
   /** The user the model's bash commands run as (see docs/sessions.md); unset: the job's own. */
   BATON_TOOL_USER: optional.refine(
@@ -41,6 +47,11 @@ export const SessionEnv = z.object({
   GITHUB_REPOSITORY: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'GITHUB_REPOSITORY is owner/name'),
   GITHUB_WORKSPACE: z.string().min(1),
   GITHUB_RUN_ID: optional,
+  GITHUB_REPOSITORY_ID: optional,
+  GITHUB_EVENT_NAME: optional,
+  GITHUB_REF: optional,
+  GITHUB_ACTOR: optional,
+  GITHUB_TRIGGERING_ACTOR: optional,
   /** The event that started the run (Actions writes it); gives the repository's default branch. */
   GITHUB_EVENT_PATH: optional,
   ACTIONS_ID_TOKEN_REQUEST_URL: optional,

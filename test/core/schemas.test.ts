@@ -268,14 +268,25 @@ describe('config', () => {
     [
       'a misspelt key',
       { labl: 'x' },
-      [{ field: 'labl', message: 'is not a Baton setting (check the spelling)' }],
+      [{ field: 'labl', message: 'is not a Baton setting; did you mean `label`?' }],
+    ],
+    [
+      'a key in the wrong case, and one near no setting',
+      { budget: { maxUSD: 5 }, colour: 'blue' },
+      [
+        { field: 'budget.maxUSD', message: 'is not a Baton setting; did you mean `maxUsd`?' },
+        { field: 'colour', message: 'is not a Baton setting (check the spelling)' },
+      ],
     ],
     [
       'misspelt nested keys',
       { review: { maxFixRound: 1, enable: true } },
       [
-        { field: 'review.maxFixRound', message: 'is not a Baton setting (check the spelling)' },
-        { field: 'review.enable', message: 'is not a Baton setting (check the spelling)' },
+        {
+          field: 'review.maxFixRound',
+          message: 'is not a Baton setting; did you mean `maxFixRounds`?',
+        },
+        { field: 'review.enable', message: 'is not a Baton setting; did you mean `enabled`?' },
       ],
     ],
     [

@@ -57,6 +57,15 @@ function accepted(body: string, id: number): CommandInfo[] {
   }));
 }
 
+/** A writer's `/replan` and `/retry` carrying any text, with a `/cancel` between them. */
+function steered(feedback: string, instructions: string): CommandInfo[] {
+  return [
+    ...accepted(`/replan ${feedback}`, 1),
+    ...accepted('/cancel', 2),
+    ...accepted(`/retry W1.1 ${instructions}`, 3),
+  ];
+}
+
 /** A running build's status whose history lists `commands` as people see them. */
 function runningView(commands: CommandInfo[]): StatusView {
   return {
@@ -88,12 +97,7 @@ describe('the command ledger survives any text a writer types', () => {
   it('reads back every accepted command, whatever the /replan and /retry say', () => {
     fc.assert(
       fc.property(writerText, writerText, (feedback, instructions) => {
-        const commands = [
-          ...accepted(`/replan ${feedback}`, 1),
-          ...accepted('/cancel', 2),
-          ...accepted(`/retry W1.1 ${instructions}`, 3),
-          ...accepted('/cancel', 4),
-        ];
+        const commands = [...steered(feedback, instructions), ...accepted('/cancel', 4)];
         const ledger = renderCommandLedger(commands);
         const read = parseCommandLedger(`Status\n\n${ledger}`);
         expect(read.map((info) => [info.commentId, info.command.name])).toEqual(
@@ -108,11 +112,7 @@ describe('the command ledger survives any text a writer types', () => {
   it('reads back the ledger whatever the history above it shows of the same commands', () => {
     fc.assert(
       fc.property(writerText, writerText, (feedback, instructions) => {
-        const commands = [
-          ...accepted(`/replan ${feedback}`, 1),
-          ...accepted('/cancel', 2),
-          ...accepted(`/retry W1.1 ${instructions}`, 3),
-        ];
+        const commands = steered(feedback, instructions);
         const body = renderStatusComment({ view: runningView(commands), commands });
         expect(parseCommandLedger(body).map((info) => info.commentId)).toEqual(
           commands.map((info) => info.commentId),

@@ -1,17 +1,11 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseUsageMessage } from '../../src/core/plan/usage.js';
-import { completionPath, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import type { ReviewResult } from '../../src/session/result.js';
-import {
-  BUILD,
-  makeCompletion,
-  makeResult,
-  WORKER,
-  workSession,
-} from '../session/publish/fixture.js';
+import { makeCompletion, makeResult, workSession } from '../session/publish/fixture.js';
 import { PULLS, usePublishHarness } from '../session/publish/harness.js';
+import { WORKER_BRANCH, WORKER_COMPLETION } from '../session/publish/worker-paths.js';
 
 /**
  * Secrets in what publish pushes and posts, past a pattern match on file
@@ -20,8 +14,6 @@ import { PULLS, usePublishHarness } from '../session/publish/harness.js';
  * request's body, a review, a usage record's reason). Secrets are built at run
  * time, so this file holds none a scanner would flag.
  */
-const BRANCH = workerBranch(BUILD, WORKER);
-const OWN_COMPLETION = completionPath(BUILD, WORKER);
 const completion = JSON.stringify(makeCompletion());
 
 /** A GitHub token of a random-looking alphabet (no real key). */
@@ -33,7 +25,7 @@ describe('publish refuses a secret a commit holds encoded, in a name or a messag
   const h = usePublishHarness();
 
   async function expectRefused(where: string, rule: string) {
-    const before = h.fixture.remoteSha(BRANCH);
+    const before = h.fixture.remoteSha(WORKER_BRANCH);
     expect(await h.publish()).toBe(PUBLISH_EXIT.refused);
     const summary = h.summary();
     expect(summary).toContain(where);
@@ -41,7 +33,7 @@ describe('publish refuses a secret a commit holds encoded, in a name or a messag
     for (const form of [TOKEN, base64(TOKEN), hex(TOKEN)]) {
       expect(summary).not.toContain(form.slice(4, 28));
     }
-    expect(h.fixture.remoteSha(BRANCH)).toBe(before);
+    expect(h.fixture.remoteSha(WORKER_BRANCH)).toBe(before);
     expect(h.writes()).toEqual([]);
   }
 
@@ -75,7 +67,7 @@ describe('publish refuses a secret a commit holds encoded, in a name or a messag
       'secretlint/github (base64)',
     ],
   ])('refuses a token as %s', async (_kind, path, content, where, rule) => {
-    workSession(h.fixture, [{ [path]: content, [OWN_COMPLETION]: completion }]);
+    workSession(h.fixture, [{ [path]: content, [WORKER_COMPLETION]: completion }]);
     await expectRefused(where, rule);
   });
 
@@ -111,25 +103,25 @@ describe('publish refuses a secret a commit holds encoded, in a name or a messag
       'secretlint/github',
     ],
   ])('refuses a token in a file saved as %s', async (_kind, bytes, rule) => {
-    workSession(h.fixture, [{ 'data/dump.bin': bytes, [OWN_COMPLETION]: completion }]);
+    workSession(h.fixture, [{ 'data/dump.bin': bytes, [WORKER_COMPLETION]: completion }]);
     await expectRefused('data/dump.bin (rule', rule);
   });
 
   it('refuses a token as a file name, reporting the folder, never the name', async () => {
-    workSession(h.fixture, [{ [`fixtures/${TOKEN}.txt`]: 'x\n', [OWN_COMPLETION]: completion }]);
+    workSession(h.fixture, [{ [`fixtures/${TOKEN}.txt`]: 'x\n', [WORKER_COMPLETION]: completion }]);
     await expectRefused('fixtures/(a file name)', 'secretlint/github (name)');
   });
 
   it.each(['.envrc', 'app/.env.production', '.env-staging'])(
     'refuses the env file %s by its name',
     async (path) => {
-      workSession(h.fixture, [{ [path]: 'export DEBUG=1\n', [OWN_COMPLETION]: completion }]);
+      workSession(h.fixture, [{ [path]: 'export DEBUG=1\n', [WORKER_COMPLETION]: completion }]);
       await expectRefused(`${path} (rule`, 'key-file');
     },
   );
 
   it('refuses a token in a commit message', async () => {
-    workSession(h.fixture, [{ 'src/a.ts': 'export {};\n', [OWN_COMPLETION]: completion }], {
+    workSession(h.fixture, [{ 'src/a.ts': 'export {};\n', [WORKER_COMPLETION]: completion }], {
       message: `Add the client\n\nUses ${TOKEN} for now.`,
     });
     await expectRefused('(commit message):3', 'secretlint/github');
@@ -145,7 +137,7 @@ describe('publish refuses a secret a commit holds encoded, in a name or a messag
         '.env.example': 'API_KEY=\n',
         '.envrc.example': 'export API_KEY=\n',
         'docs/notes.md': `The greeting, base64: ${base64('hello from the docs, nothing secret here')}\n`,
-        [OWN_COMPLETION]: completion,
+        [WORKER_COMPLETION]: completion,
       },
     ]);
     expect(await h.publish()).toBe(PUBLISH_EXIT.published);
@@ -157,7 +149,7 @@ describe('publish refuses a secret a commit holds encoded, in a name or a messag
   ])(
     'does not promise a token written %s on purpose (published: a scan is a guard against accidents)',
     async (_kind, text) => {
-      workSession(h.fixture, [{ 'src/t.ts': `${text}\n`, [OWN_COMPLETION]: completion }]);
+      workSession(h.fixture, [{ 'src/t.ts': `${text}\n`, [WORKER_COMPLETION]: completion }]);
       expect(await h.publish()).toBe(PUBLISH_EXIT.published);
     },
   );
@@ -168,7 +160,7 @@ describe('publish masks a secret in the text it posts', () => {
   const REVIEWED = 'a'.repeat(40);
 
   it('masks a token in the pull request body', async () => {
-    workSession(h.fixture, [{ 'src/a.ts': 'export {};\n', [OWN_COMPLETION]: completion }], {
+    workSession(h.fixture, [{ 'src/a.ts': 'export {};\n', [WORKER_COMPLETION]: completion }], {
       result: { completion: makeCompletion({ summary: `Wired the client to ${TOKEN}.` }) },
     });
     expect(await h.publish()).toBe(PUBLISH_EXIT.published);
@@ -181,7 +173,7 @@ describe('publish masks a secret in the text it posts', () => {
   it('masks a token, and its base64, in a review’s body and comments', async () => {
     h.github.routes.set(`GET ${PULLS}/7`, () => ({
       status: 200,
-      body: { number: 7, head: { sha: REVIEWED, ref: BRANCH } },
+      body: { number: 7, head: { sha: REVIEWED, ref: WORKER_BRANCH } },
     }));
     h.github.routes.set(`GET ${PULLS}/7/files`, () => ({
       status: 200,
@@ -210,15 +202,9 @@ describe('publish masks a secret in the text it posts', () => {
       makeResult({ status: 'failed', reason: `curl refused ${TOKEN} with 401` }),
     );
     expect(await h.publish({ GITHUB_RUN_ID: '4343' })).toBe(PUBLISH_EXIT.sessionFailed);
-    const message = h.fixture.git([
-      '--git-dir',
-      h.fixture.remoteDir,
-      'log',
-      '-1',
-      '--format=%B',
-      `refs/baton/${BUILD}/usage/4343-1`,
-    ]);
-    expect(parseUsageMessage(message.trim())?.reason).toMatch(/^curl refused ghp_\*+ with 401$/);
+    expect(parseUsageMessage(h.usageMessage('4343'))?.reason).toMatch(
+      /^curl refused ghp_\*+ with 401$/,
+    );
     expect(h.summary()).not.toContain(TOKEN.slice(4, 20));
   });
 });

@@ -7,7 +7,7 @@ import { webTools } from '../../src/session/agent/model/model-features.js';
 import { WEB_TEXT_RULE } from '../../src/session/agent/prompts/system-prompt.js';
 import { loadConfig } from '../../src/session/reads/load-config.js';
 import { readRepositoryVisibility } from '../../src/session/reads/repository-visibility.js';
-import { buildRepo, loopRoutes, removeTempDirs, runSession } from '../session/agent-fixtures.js';
+import { buildRepo, loopResearch, removeTempDirs, runSession } from '../session/agent-fixtures.js';
 
 /**
  * Web research is an egress route past the session's proxy: the provider runs
@@ -83,13 +83,7 @@ describe('research sessions get the web only where it is safe to', () => {
 async function researchRequests(root: string) {
   const { requests } = await runSession({
     root,
-    env: {
-      BATON_ROLE: 'research',
-      BATON_WORKER: 'L1',
-      BATON_ISSUE: '12',
-      BATON_TRIGGER: 'comment-777',
-    },
-    routes: loopRoutes('/improve 1 clearer errors'),
+    ...loopResearch('/improve 1 clearer errors'),
     replies: [
       {
         message: {

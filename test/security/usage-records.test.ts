@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
-import { renderUsageMessage, type UsageRecord } from '../../src/core/plan/usage.js';
+import type { UsageRecord } from '../../src/core/plan/usage.js';
 import { clearHiddenRefReading } from '../../src/github/observe/hidden-records.js';
 import { clearInstallationUsage } from '../../src/github/observe/installation-usage.js';
 import { clearUncountedUsage } from '../../src/github/reconcile/uncounted-usage.js';
@@ -9,6 +9,7 @@ import {
   BUILD,
   installedRepo,
   labelledIssue,
+  pushUsageRecord,
   sessionSpent,
   statusBody,
   tickingClock,
@@ -32,29 +33,7 @@ function pushRecord(
   fields: Partial<UsageRecord> & { usd: number },
   committedAt?: string,
 ): void {
-  const { usd, ...rest } = fields;
-  const record: UsageRecord = {
-    version: 1,
-    run_id: 1,
-    attempt: 1,
-    role: 'work',
-    worker: 'W1.1',
-    outcome: 'complete',
-    usage: {
-      input_tokens: 1,
-      output_tokens: 1,
-      cache_read_input_tokens: 0,
-      cache_creation_input_tokens: 0,
-      cost_usd: usd,
-      turns: 1,
-      seconds: 1,
-    },
-    ...rest,
-  };
-  const sha = gh.git.commit({ parent: null, changes: {}, message: renderUsageMessage(record) });
-  const commit = gh.git.objects.get(sha);
-  if (committedAt && commit?.type === 'commit') commit.committedAt = committedAt;
-  gh.git.refs.set(`refs/baton/${ref}`, sha);
+  pushUsageRecord(gh, { ref: `refs/baton/${ref}`, ...fields, at: committedAt });
 }
 
 describe('the installation’s daily cap counts only records tied to a run Baton dispatched there', () => {

@@ -144,6 +144,19 @@ export function loopRoutes(command: string) {
   };
 }
 
+/** Loop 1's research session, started by `command` in comment 777: its environment and GitHub's answers. */
+export function loopResearch(command: string) {
+  return {
+    env: {
+      BATON_ROLE: 'research',
+      BATON_WORKER: 'L1',
+      BATON_ISSUE: '12',
+      BATON_TRIGGER: 'comment-777',
+    },
+    routes: loopRoutes(command),
+  };
+}
+
 /** W1.1's pull request #5 at `head`, changing `files`, as GitHub answers its review session. */
 export function reviewedPullRoutes({ head, files }: { head: string; files: unknown[] }) {
   return {

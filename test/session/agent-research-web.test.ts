@@ -11,7 +11,7 @@ import {
   BUILD,
   buildRepo,
   gitIn,
-  loopRoutes,
+  loopResearch,
   planJson,
   removeTempDirs,
   runSession,
@@ -139,13 +139,7 @@ describe('the research of an improvement loop reads the web', () => {
     const findings = { findings: 'Clearer errors.', nothing_worth_doing: false };
     const { code, requests } = await runSession({
       root,
-      env: {
-        BATON_ROLE: 'research',
-        BATON_WORKER: 'L1',
-        BATON_ISSUE: '12',
-        BATON_TRIGGER: 'comment-777',
-      },
-      routes: loopRoutes('/improve 1 clearer errors'),
+      ...loopResearch('/improve 1 clearer errors'),
       replies: [
         { message: { content: [...search, toolUse('submit_research', findings) as FakeBlock] } },
         {

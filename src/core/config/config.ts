@@ -12,6 +12,7 @@ import {
   SANDBOX_PROXY_PORT,
 } from '../sessions/egress.js';
 import { EngineSetting, readEngineSettings } from '../sessions/engines.js';
+import { renderDidYouMean } from '../vocabulary/nearest.js';
 import { findModelPrice } from '../vocabulary/pricing.js';
 
 /** A model's list price: US dollars per million input and output tokens (cache reads and writes follow input). */
@@ -406,12 +407,49 @@ export function parseConfig(raw: unknown): ParsedConfig {
   const problems = parsed.error.issues.flatMap((issue): ConfigProblem[] => {
     const base = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
+      const known = settingKeysAt(issue.path.map(String));
       return issue.keys.map((key) => ({
         field: base ? `${base}.${key}` : key,
-        message: 'is not a Baton setting (check the spelling)',
+        message: `is not a Baton setting${renderDidYouMean(key, known) || ' (check the spelling)'}`,
       }));
     }
     return [{ field: base || '(file)', message: issue.message }];
   });
   return { ok: false, problems };
+}
+
+/** The internals of a zod 4 schema that `settingKeysAt` walks: a wrapper's inner schema, an object's keys. */
+interface SchemaDef {
+  type?: string;
+  shape?: Record<string, unknown>;
+  innerType?: unknown;
+  in?: unknown;
+  valueType?: unknown;
+}
+
+/**
+ * The settings Baton knows at a path of `.github/baton.yml` (`['budget']`:
+ * `maxUsd`, `dailyUsd`), read off the schema itself, so a "did you mean"
+ * can never suggest a key that is not there; [] where the path names no object.
+ */
+export function settingKeysAt(path: readonly string[]): string[] {
+  let schema: unknown = Config;
+  for (const segment of [...path, null]) {
+    let def = defOf(schema);
+    // Defaults, prefaults, optionals and transforms wrap the schema that has the keys.
+    while (def && def.type !== 'object' && def.type !== 'record') {
+      const inner = def.innerType ?? def.in;
+      if (inner === undefined) return [];
+      def = defOf(inner);
+    }
+    if (!def) return [];
+    if (segment === null) return def.type === 'object' ? Object.keys(def.shape ?? {}) : [];
+    schema = def.type === 'record' ? def.valueType : def.shape?.[segment];
+    if (schema === undefined) return [];
+  }
+  return [];
+}
+
+function defOf(schema: unknown): SchemaDef | undefined {
+  return (schema as { _zod?: { def?: SchemaDef } } | undefined)?._zod?.def;
 }

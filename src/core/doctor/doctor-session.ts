@@ -155,7 +155,10 @@ export function renderDoctorReport(report: DoctorReport): DoctorCheck[] {
     {
       id: 'session',
       ok: true,
-      message: `the publish job traded its OIDC token at ${report.appUrl}`,
+      // No app URL: a repository with nothing hosted, whose publish mints its token (docs/serverless.md).
+      message: report.appUrl
+        ? `the publish job traded its OIDC token at ${report.appUrl}`
+        : "the publish job minted its token from the app's key (BATON_APP_PRIVATE_KEY)",
     },
   ];
   const agent = report.agent;

@@ -56,6 +56,12 @@ export interface HandlerDeps {
   installationDailyUsd?: number | null;
   /** Hears what each reconcile did, keyed `owner/repo#build` (metrics). */
   onReconciled?: (key: string, outcomes: ActOutcome[]) => void;
+  /**
+   * Reconcile a build again at once after a pass that wrote, at most `limit` times in a
+   * row per build: for a door that hears none of the events its own writes cause (the
+   * conductor workflow's job, src/conductor/), where the hosted app waits for them.
+   */
+  againAfterWrites?: { limit: number; passes: Map<string, number> };
 }
 
 /** The little of a Probot context the adapter needs. */
@@ -173,6 +179,12 @@ export function scheduleReconcile(
         ...(deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}),
       });
       deps.onReconciled?.(key, outcomes);
+      const after = deps.againAfterWrites;
+      if (after && wroteSomething(outcomes)) {
+        const passes = after.passes.get(key) ?? 0;
+        after.passes.set(key, passes + 1);
+        if (passes < after.limit) again(starting);
+      }
       if (readAt !== undefined && !outcomes.some((outcome) => outcome.result === 'failed'))
         deps.recent?.note(key, readAt);
       // A deferred status edit is held and made when the pacing allows (HeldStatusEdits).
@@ -198,6 +210,16 @@ export function scheduleReconcile(
       if (budget && dispatchWaits) budget.wake(key, () => again(starting));
     },
     buildLog,
+  );
+}
+
+/** Whether a reconcile made a write of its own (not the status, not a wait): its events would follow. */
+export function wroteSomething(outcomes: ActOutcome[]): boolean {
+  return outcomes.some(
+    (outcome) =>
+      outcome.result === 'done' &&
+      outcome.action.kind !== 'render-status' &&
+      outcome.action.kind !== 'look-again',
   );
 }
 
