@@ -107,11 +107,11 @@ describe('the workflows Baton installs', () => {
     files.find((file) => file.path === '.github/workflows/baton.yml')?.content ?? '',
   ) as { jobs: Record<string, Job> };
 
-  it('give the agent job no secret but the model key, and the app’s key to the publish step alone', () => {
+  it('give the agent job no secret but the model keys, and the app’s key to the publish step alone', () => {
     const secretsOf = (value: unknown) =>
       [...JSON.stringify(value).matchAll(/secrets\.([A-Z_]+)/g)].map((match) => match[1]);
     const { agent, publish } = session.jobs;
-    expect(secretsOf(agent)).toEqual(['ANTHROPIC_API_KEY']);
+    expect(secretsOf(agent)).toEqual(['ANTHROPIC_API_KEY', 'OPENAI_API_KEY']);
     expect(secretsOf(publish?.env ?? {})).toEqual([]);
     const holders = (publish?.steps ?? []).filter((step) => secretsOf(step).length > 0);
     expect(holders.map((step) => [step.name, secretsOf(step)])).toEqual([
