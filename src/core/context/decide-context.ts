@@ -20,6 +20,7 @@ import type { DailyCapHold, RepoLinks, StatusView } from '../status/status-view.
 import { integrationBranch } from '../vocabulary/ids.js';
 import type { RuleAction } from './action.js';
 import { type JudgedRun, judgeRuns } from './runs.js';
+import { type EngineOf, sessionEngines } from './session-engine.js';
 import { type SynthesisState, synthesisState } from './synthesis-state.js';
 
 /** What one phase of `decide` returns: the actions, and the view for the status comment. */
@@ -58,6 +59,8 @@ export interface DecideContext {
   canDispatchWork: boolean;
   /** The issue is closed by someone whose close cancels the build (`closeCancels`). */
   closeCancels: boolean;
+  /** The engine each session of the build runs on (`sessionEngines`). */
+  engineOf: EngineOf;
   /**
    * A research build's follow-up rounds (docs/build-types.md); null in other
    * builds. `snapshot.plan` holds only the approved rounds' workers: a
@@ -113,6 +116,8 @@ export function makeContext({
   const daily = dailyHolds.length > 0;
   // 6. Whether the issue's close, if it is closed, cancels the build.
   const cancelsByClose = closeCancels(truth);
+  // 7. The engine each session runs on, from the settings read once.
+  const engineOf = sessionEngines({ snapshot: truth, commands, config });
   return {
     snapshot: truth,
     config,
@@ -128,6 +133,7 @@ export function makeContext({
     canDispatchSessions: !budgetReached && !daily,
     canDispatchWork: !budgetReached && !daily && commands.paused === null,
     closeCancels: cancelsByClose,
+    engineOf,
     links: repoLinks(truth),
   };
 }

@@ -6,7 +6,6 @@
 import { DEFAULT_SESSION_TIMEOUT_MINUTES, type ParsedConfig } from '../config/config.js';
 import type { Action, RuleAction } from '../context/action.js';
 import { type DecideContext, type Decision, makeContext } from '../context/decide-context.js';
-import { sessionEngine } from '../context/session-engine.js';
 import { decideNotices } from '../rules/decide-notices.js';
 import { DEFAULT_RUNNER } from '../sessions/session.js';
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
@@ -108,7 +107,7 @@ function frameSessions(ctx: DecideContext, actions: RuleAction[]): Action[] {
   };
   return actions.map((action) => {
     if (action.kind !== 'dispatch') return action;
-    const engine = sessionEngine(ctx, action.request);
+    const engine = ctx.engineOf(action.request);
     // Baton's own loop is what a dispatch without an engine means.
     return {
       kind: 'dispatch',

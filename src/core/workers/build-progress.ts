@@ -1,7 +1,6 @@
 import type { Command } from '../commands/command.js';
 import type { DecideContext } from '../context/decide-context.js';
 import { runLink } from '../context/runs.js';
-import { sessionEngine } from '../context/session-engine.js';
 import { buildTypeOf, type Plan } from '../plan/plan.js';
 import type { CommandInfo, PullInfo } from '../snapshot/snapshot.js';
 import type { BuildProgress, CommandEntry, ReviewRound, WorkerRow } from '../status/status-view.js';
@@ -73,8 +72,7 @@ function workerRow(ctx: DecideContext, state: WorkerState): WorkerRow {
     tokens: spent ? spent.tokens : null,
     costUsd: spent ? spent.costUsd : null,
     rounds: reviewRounds(pull),
-    engine:
-      ctx.ledger.engines[worker.id] ?? sessionEngine(ctx, { role: 'work', worker: worker.id }),
+    engine: ctx.ledger.engines[worker.id] ?? ctx.engineOf({ role: 'work', worker: worker.id }),
   };
 }
 
