@@ -1,24 +1,25 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSandbox } from '../src/session/agent/sandbox/sandbox.js';
+import { openSandbox, type Sandbox } from '../src/session/agent/sandbox/sandbox.js';
 import { findProgram, SYSTEM_PATH } from '../src/session/programs.js';
 
 /**
- * What the firewall adds to a session's start-up: the agent job opens its
- * sandbox for the tools user (a throwaway user, made on the first opening)
- * with the egress limits (`session.network` not `open`: the proxy and the
- * packet filter rules) and without, alternately, and closes it again. The
- * difference of the medians is the firewall's cost. Runs as root inside a
- * network namespace of its own (`unshare -n`), so the machine's own rules are
- * never touched; bench/run.ts starts it that way, or reports why it could not.
+ * What the sandbox costs a session: the agent job opens it for its tools user
+ * (a throwaway user, made on the first opening) with the egress limits
+ * (`session.network` not `open`: the proxy, the session's network namespace
+ * and its forwarder) and without, alternately, runs one command in it
+ * (`true`, the cost each bash call pays) and closes it. Runs as root;
+ * bench/run.ts starts it, or reports why it could not.
  */
 export interface EgressReport {
   samples: number;
-  /** Median and max ms to open the sandbox, with the firewall and without. */
+  /** Median and max ms to open the sandbox, with the proxies and without. */
   open: { limited: Timing; open: Timing };
-  /** Median and max ms to close it (the rules removed, the proxy stopped). */
+  /** Median and max ms of one run of `true` in it, start to end. */
+  run: { limited: Timing; open: Timing };
+  /** Median and max ms to close it (the runs ended, the network and the proxy gone, the copy removed). */
   close: { limited: Timing; open: Timing };
 }
 
@@ -30,9 +31,8 @@ export interface Timing {
 /** Why the measure cannot run on this machine, or null when it can. */
 export function egressUnmeasurable(): string | null {
   if (process.getuid?.() !== 0) return 'needs root';
-  for (const program of ['iptables', 'ip6tables', 'unshare', 'sudo', 'useradd'])
+  for (const program of ['bwrap', 'setpriv', 'nsenter', 'ip', 'sudo', 'useradd'])
     if (!findProgram(program, SYSTEM_PATH)) return `needs ${program}`;
-  if (spawnSync('unshare', ['-n', 'true']).status !== 0) return 'needs unshare -n';
   return null;
 }
 
@@ -44,14 +44,21 @@ function timing(values: number[]): Timing {
   };
 }
 
+async function runTrue(sandbox: Sandbox): Promise<void> {
+  const run = sandbox.spawn({ argv: ['/bin/true'], env: { PATH: SYSTEM_PATH }, timeoutMs: 30_000 });
+  run.child.stdout?.resume();
+  run.child.stderr?.resume();
+  await new Promise((resolve) => run.child.once('exit', resolve));
+}
+
 async function measureEgress(samples = 15): Promise<EgressReport> {
-  execFileSync('ip', ['link', 'set', 'lo', 'up']);
   const user = `baton-b${process.pid}`.slice(0, 31);
   const root = await mkdtemp(join(tmpdir(), 'baton-bench-egress-'));
   await writeFile(join(root, 'package.json'), '{"name":"bench","version":"1.0.0"}\n');
   await writeFile(join(root, 'index.js'), 'module.exports = 1;\n');
   const times = {
     open: { limited: [] as number[], open: [] as number[] },
+    run: { limited: [] as number[], open: [] as number[] },
     close: { limited: [] as number[], open: [] as number[] },
   };
   try {
@@ -69,9 +76,12 @@ async function measureEgress(samples = 15): Promise<EgressReport> {
               : null,
         });
         const opened = performance.now();
+        await runTrue(sandbox);
+        const ran = performance.now();
         await sandbox.close();
         times.open[kind].push(opened - started);
-        times.close[kind].push(performance.now() - opened);
+        times.run[kind].push(ran - opened);
+        times.close[kind].push(performance.now() - ran);
       }
     }
   } finally {
@@ -80,11 +90,11 @@ async function measureEgress(samples = 15): Promise<EgressReport> {
     spawnSync('groupdel', [user]);
     await rm(root, { recursive: true, force: true });
   }
-  return {
-    samples,
-    open: { limited: timing(times.open.limited), open: timing(times.open.open) },
-    close: { limited: timing(times.close.limited), open: timing(times.close.open) },
-  };
+  const both = (step: keyof typeof times) => ({
+    limited: timing(times[step].limited),
+    open: timing(times[step].open),
+  });
+  return { samples, open: both('open'), run: both('run'), close: both('close') };
 }
 
 if (process.argv.includes('--json')) {

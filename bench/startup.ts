@@ -1,4 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,13 +21,18 @@ import { batonCommand, type CodeSource, stepInputs } from '../sim/actions/run-st
 export interface StartupReport {
   samples: number;
   /** code → job → median and max ms from spawn to the first request. */
-  jobs: Array<{ code: CodeSource; job: 'agent' | 'publish'; medianMs: number; maxMs: number }>;
+  jobs: Array<{ code: CodeSource; job: BenchJob; medianMs: number; maxMs: number }>;
 }
+
+/** A session's two jobs, and the conductor's two steps (server-less mode; the action only). */
+type BenchJob = 'agent' | 'publish' | 'route' | 'conduct';
 
 export async function measureStartup({ samples = 5 } = {}): Promise<StartupReport> {
   const jobs: StartupReport['jobs'] = [];
   for (const code of ['action', 'source'] as const) {
-    for (const job of ['agent', 'publish'] as const) {
+    const measured: BenchJob[] =
+      code === 'action' ? ['agent', 'publish', 'route', 'conduct'] : ['agent', 'publish'];
+    for (const job of measured) {
       const times: number[] = [];
       for (let i = 0; i < samples; i += 1) times.push(await firstRequestMs(code, job));
       times.sort((a, b) => a - b);
@@ -41,7 +47,7 @@ export async function measureStartup({ samples = 5 } = {}): Promise<StartupRepor
   return { samples, jobs };
 }
 
-async function firstRequestMs(code: CodeSource, job: 'agent' | 'publish'): Promise<number> {
+async function firstRequestMs(code: CodeSource, job: BenchJob): Promise<number> {
   let first: number | null = null;
   // Until `timing`, requests are the preparing agent's, answered 400 so it stops at once.
   let timing = false;
@@ -96,13 +102,15 @@ async function firstRequestMs(code: CodeSource, job: 'agent' | 'publish'): Promi
       BATON_OUT: out,
       ...(job === 'agent'
         ? { GITHUB_TOKEN: 'bench', ANTHROPIC_API_KEY: 'bench', ANTHROPIC_BASE_URL: url }
-        : {
-            BATON_APP_URL: url,
-            BATON_OIDC_AUDIENCE: 'baton',
-            ACTIONS_ID_TOKEN_REQUEST_URL: `${url}/idtoken`,
-            ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'bench',
-          }),
-      ...stepInputs(job, code),
+        : job === 'publish'
+          ? {
+              BATON_APP_URL: url,
+              BATON_OIDC_AUDIENCE: 'baton',
+              ACTIONS_ID_TOKEN_REQUEST_URL: `${url}/idtoken`,
+              ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'bench',
+            }
+          : await conductorEnv(root, job)),
+      ...(job === 'route' || job === 'conduct' ? { INPUT_COMMAND: job } : stepInputs(job, code)),
     };
     if (job === 'publish') {
       // Publish needs the agent's output: a failed agent's result.json, as a session with a broken model leaves.
@@ -118,7 +126,10 @@ async function firstRequestMs(code: CodeSource, job: 'agent' | 'publish'): Promi
       await new Promise((resolve) => agent.on('close', resolve));
     }
     timing = true;
-    const [file = process.execPath, ...args] = batonCommand(job, code);
+    const [file = process.execPath, ...args] =
+      job === 'route' || job === 'conduct'
+        ? batonCommand('agent', 'action')
+        : batonCommand(job, code);
     const started = performance.now();
     const child = spawn(file, args, { cwd: workspace, env, stdio: 'ignore' });
     await new Promise<void>((resolve) => {
@@ -139,6 +150,39 @@ async function firstRequestMs(code: CodeSource, job: 'agent' | 'publish'): Promi
     server.close();
     await rm(root, { recursive: true, force: true });
   }
+}
+
+/**
+ * The conductor's step environment: a label event (the route reads the config, its first
+ * request) and, for `conduct`, the app's id and a key (its first request is `GET /app`).
+ */
+async function conductorEnv(
+  root: string,
+  job: 'route' | 'conduct',
+): Promise<Record<string, string>> {
+  const event = join(root, 'event.json');
+  await writeFile(
+    event,
+    JSON.stringify({
+      action: 'labeled',
+      issue: { number: 1 },
+      label: { name: 'orchestrate' },
+      sender: { type: 'User' },
+      repository: { id: 1, default_branch: 'main' },
+    }),
+  );
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  return {
+    GITHUB_EVENT_NAME: 'issues',
+    GITHUB_EVENT_PATH: event,
+    GITHUB_OUTPUT: join(root, 'output.txt'),
+    GITHUB_TOKEN: 'bench',
+    ...(job === 'conduct' ? { BATON_APP_ID: '1', BATON_APP_PRIVATE_KEY: privateKey } : {}),
+  };
 }
 
 if (process.argv.includes('--json')) {

@@ -1,8 +1,9 @@
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** What `npm run demo -- …` asked for. */
 export interface DemoArgs {
-  /** `code` (the default), `research` or `improve`. */
+  /** `code` (the default), `research`, `improve` or `doctor`. */
   kind: string;
   /** `--write-transcript`: write the committed transcript under docs/. */
   writeTranscript: boolean;
@@ -17,20 +18,34 @@ export function readDemoArgs(argv: string[]): DemoArgs {
 }
 
 /**
- * Where a run's transcript goes: the system's temporary folder, so that a
- * demo leaves the checkout as it was; docs/ (the committed transcripts) only
- * when asked.
+ * A folder of this run's own under `<temp>/baton-demo/`, named after the
+ * kind of demo (`code-3kT9aZ`), for its transcript and diagnostics: two demos
+ * run at once never write over each other, and a demo leaves the checkout as
+ * it was.
  */
+export async function makeRunFolder({
+  temp,
+  kind,
+}: {
+  temp: string;
+  kind: string;
+}): Promise<string> {
+  const parent = join(temp, 'baton-demo');
+  await mkdir(parent, { recursive: true });
+  return mkdtemp(join(parent, `${kind.replace(/[^a-z0-9-]/gi, '_')}-`));
+}
+
+/** Where a run's transcript goes: its run folder; docs/ (the committed transcripts) only when asked. */
 export function transcriptPath({
   name,
   write,
   docs,
-  temp,
+  runFolder,
 }: {
   name: string;
   write: boolean;
   docs: string;
-  temp: string;
+  runFolder: string;
 }): string {
-  return write ? join(docs, name) : join(temp, 'baton-demo', name);
+  return write ? join(docs, name) : join(runFolder, name);
 }

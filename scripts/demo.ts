@@ -4,7 +4,9 @@
 // (`--write-transcript`: to docs/demo-transcript.md, the committed one).
 // `npm run demo -- research` plays a research build instead
 // (docs/demo-research-transcript.md); `npm run demo -- improve` plays
-// improvement loops (`/improve 3`; docs/demo-improve-transcript.md).
+// improvement loops (`/improve 3`; docs/demo-improve-transcript.md);
+// `npm run demo -- doctor` runs `baton doctor` against the simulator.
+// Each run writes to a folder of its own under $TMPDIR/baton-demo/.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -30,7 +32,8 @@ import { type PlayedBuild, playBuild } from '../sim/scenario/play-build.js';
 import { playImprove } from '../sim/scenario/play-improve.js';
 import type { Scenario } from '../sim/scenario/scenario.js';
 import { createScriptedModel, type ScriptedModel } from '../sim/scenario/scripted-model.js';
-import { readDemoArgs, transcriptPath } from './demo-args.js';
+import { makeRunFolder, readDemoArgs, transcriptPath } from './demo-args.js';
+import { runDoctorDemo } from './demo-doctor.js';
 
 const TIME_LIMIT_MS = 180_000;
 
@@ -104,13 +107,6 @@ const DEMOS: Record<string, DemoBuild> = {
 const ARGS = readDemoArgs(process.argv.slice(2));
 const KIND = ARGS.kind;
 const DEMO = DEMOS[KIND];
-const TRANSCRIPT = transcriptPath({
-  name: DEMO?.transcript ?? 'demo-transcript.md',
-  write: ARGS.writeTranscript,
-  docs: fileURLToPath(new URL('../docs/', import.meta.url)),
-  temp: tmpdir(),
-});
-const DIAGNOSTICS = join(tmpdir(), 'baton-demo-diagnostics.txt');
 const MARKER = /^<!-- baton:status [^>]*-->\n/;
 const NOTICE_MARKER = /^<!-- baton:notice [^>]*-->\n/;
 
@@ -127,12 +123,23 @@ async function main(): Promise<number> {
     );
     return 2;
   }
+  if (KIND === 'doctor' && !ARGS.writeTranscript) {
+    return runDoctorDemo(await makeRunFolder({ temp: tmpdir(), kind: KIND }));
+  }
   if (!DEMO) {
     console.error(
-      `No demo called "${KIND}": run \`npm run demo\`, \`npm run demo -- research\` or \`npm run demo -- improve\`.`,
+      `No demo called "${KIND}"${KIND === 'doctor' ? ' with --write-transcript' : ''}: run \`npm run demo\`, \`npm run demo -- research\`, \`npm run demo -- improve\` or \`npm run demo -- doctor\`.`,
     );
     return 2;
   }
+  const runFolder = await makeRunFolder({ temp: tmpdir(), kind: KIND });
+  const TRANSCRIPT = transcriptPath({
+    name: DEMO.transcript,
+    write: ARGS.writeTranscript,
+    docs: fileURLToPath(new URL('../docs/', import.meta.url)),
+    runFolder,
+  });
+  const DIAGNOSTICS = join(runFolder, 'diagnostics.txt');
   const started = Date.now();
   const seconds = () => (Date.now() - started) / 1000;
   const entries: Entry[] = [];

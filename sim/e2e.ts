@@ -1,7 +1,16 @@
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import {
+  CONDUCTOR_WORKFLOW_FILE,
+  CONDUCTOR_WORKFLOW_PATH,
+  CONFIG_FILE,
+} from '../src/core/vocabulary/ids.js';
 import { renderTemplates } from '../src/templates.js';
+import { type ConductorTrigger, startConductorTrigger } from './actions/conductor-trigger.js';
 import type { CodeSource } from './actions/run-step.js';
-import { type ActionsRunner, startActionsRunner } from './actions/runner.js';
+import { type ActionsRunner, isConductorRun, startActionsRunner } from './actions/runner.js';
+import { canConfineSimJobs } from './actions/tool-user.js';
 import { type FakeAnthropic, type Respond, startFakeAnthropic } from './fake-anthropic.js';
+import { type FakeOpenAi, type RespondResponses, startFakeOpenAi } from './fake-openai.js';
 import { FakeGitHub } from './github/fake-github.js';
 import { GitRepoStore } from './github/git/git-repo-store.js';
 import type { SimComment } from './github/records.js';
@@ -10,10 +19,23 @@ import type { FaultSettings } from './server/faults.js';
 import { type GitHubServer, startGitHubServer } from './server/github-server.js';
 import { type AppProcess, freePort, startAppProcess } from './start-app.js';
 
+/**
+ * How the repository runs Baton: `hosted`, the app as a process GitHub sends
+ * webhooks to, and publish trading its OIDC token there; `serverless`, no app
+ * process at all: the events start the conductor workflow, which reconciles
+ * as the app with a token it mints from the app's key in the repository's
+ * secrets, as publish does (docs/serverless.md).
+ */
+export type SimulationMode = 'hosted' | 'serverless';
+
 /** How a simulation is set up. */
 export interface SimulationOptions {
-  /** The scripted model every agent job talks to (sim/fake-anthropic.ts). */
+  /** The scripted model every agent job talks to (sim/fake-anthropic.ts): Baton's loop and Claude Code. */
   respond: Respond;
+  /** The scripted OpenAI Responses API (sim/fake-openai.ts), for sessions on Codex; default: none scripted. */
+  openai?: RespondResponses;
+  /** Default `hosted`. */
+  mode?: SimulationMode;
   /** Prepares the repository before anything starts; default `installBaton`. */
   setup?: (gh: FakeGitHub) => void;
   faults?: Partial<FaultSettings>;
@@ -50,9 +72,15 @@ export interface Simulation {
   server: GitHubServer;
   issuer: OidcIssuer;
   model: FakeAnthropic;
+  openai: FakeOpenAi;
   app: AppProcess;
   /** Every app process, `app` first (more than one with `replicas`). */
   apps: AppProcess[];
+  /** The app's private key (PKCS#8 PEM): what its processes run with, and `baton doctor` signs with. */
+  appPrivateKey: string;
+  mode: SimulationMode;
+  /** What starts the conductor's runs from the events (server-less mode only). */
+  conductor: ConductorTrigger | null;
   runner: ActionsRunner;
   /** Opens an issue and labels it (the label webhook included); answers its number. */
   labelIssue(issue: {
@@ -83,6 +111,17 @@ export const MAINTAINER = 'maintainer';
 export const WEBHOOK_SECRET = 'simulated-webhook-secret';
 /** The ANTHROPIC_API_KEY every session's agent job gets. */
 export const SIM_ANTHROPIC_KEY = 'sk-ant-simulated-key';
+/** The OPENAI_API_KEY every session's agent job gets. */
+export const SIM_OPENAI_KEY = 'sk-proj-simulated-openai-key';
+
+/** The OpenAI script of a simulation that scripts none: every request is refused, saying so. */
+const NO_OPENAI_SCRIPT: RespondResponses = () => ({
+  error: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: 'this simulation scripts no OpenAI model',
+  },
+});
 
 /**
  * The Baton source the simulated repository's workflow pins, and the app is
@@ -91,12 +130,20 @@ export const SIM_ANTHROPIC_KEY = 'sk-ant-simulated-key';
  */
 export const SIM_BATON_SOURCE = { repository: 'baton-dev/baton', ref: 'ba7c0'.repeat(8) };
 
-/** A repository with Baton set up: the shipped workflow, skills and config on the default branch. */
+/**
+ * A repository with Baton set up: the shipped workflow, skills and config on the default branch.
+ * On a machine that cannot give the agent jobs the sandbox (not root), the config opts out of it
+ * with `session.network: open`, as a local run must (docs/simulator.md).
+ */
 export function installBaton(gh: FakeGitHub): void {
   const files = renderTemplates({
     batonRepository: SIM_BATON_SOURCE.repository,
     batonRef: SIM_BATON_SOURCE.ref,
-  });
+  }).map((file) =>
+    file.path === `.github/${CONFIG_FILE}` && !canConfineSimJobs()
+      ? { ...file, content: `${file.content}\nsession:\n  network: open\n` }
+      : file,
+  );
   gh.git.commitOn(
     gh.defaultBranch,
     Object.fromEntries(files.map((file) => [file.path, file.content])),
@@ -117,7 +164,13 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
   const gh = new FakeGitHub({ git: store });
   // What the workflow reads as secrets.ANTHROPIC_API_KEY; a setup or test may change or delete it.
   gh.secrets.set('ANTHROPIC_API_KEY', SIM_ANTHROPIC_KEY);
+  gh.secrets.set('OPENAI_API_KEY', SIM_OPENAI_KEY);
   (options.setup ?? installBaton)(gh);
+  const mode = options.mode ?? 'hosted';
+  const appPrivateKey = options.appEnv?.PRIVATE_KEY ?? generateAppKey();
+  // GitHub knows the app by its key: its JWT is checked on the app's own routes.
+  gh.appPublicKey = createPublicKey(appPrivateKey);
+  if (mode === 'serverless') installConductor(gh, appPrivateKey);
   const started: { stop(): Promise<void> | void }[] = [{ stop: () => store.dispose() }];
   const stopAll = async () => {
     for (const part of started.splice(0).reverse()) await part.stop();
@@ -131,9 +184,11 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     started.push({ stop: () => issuer.close() });
     const model = await startFakeAnthropic({ respond: options.respond });
     started.push({ stop: () => model.close() });
+    const openai = await startFakeOpenAi({ respond: options.openai ?? NO_OPENAI_SCRIPT });
+    started.push({ stop: () => openai.close() });
     const server = await startGitHubServer({
       gh,
-      appWebhookUrl: hookUrl(appPort),
+      appWebhookUrl: mode === 'serverless' ? null : hookUrl(appPort),
       replicaWebhookUrls: replicaPorts.map(hookUrl),
       webhookSecret: WEBHOOK_SECRET,
       ...(options.faults ? { faults: options.faults } : {}),
@@ -141,7 +196,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     });
     started.push({ stop: () => server.close() });
     const apps: AppProcess[] = [];
-    for (const port of [appPort, ...replicaPorts]) {
+    for (const port of mode === 'serverless' ? [] : [appPort, ...replicaPorts]) {
       const started_ = await startAppProcess({
         gheHost: server.host,
         webhookSecret: WEBHOOK_SECRET,
@@ -153,15 +208,16 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
           BATON_SOURCE_REPOSITORY: SIM_BATON_SOURCE.repository,
           BATON_SOURCE_REF: SIM_BATON_SOURCE.ref,
           ...options.appEnv,
+          PRIVATE_KEY: appPrivateKey,
         },
       });
       apps.push(started_);
       started.push({ stop: () => started_.stop() });
     }
-    const app = apps[0] as AppProcess;
-    // vars.BATON_APP_URL: the app's, unless the setup set it.
-    if (!gh.variables.has('BATON_APP_URL'))
-      gh.variables.set('BATON_APP_URL', options.publicAppUrl ?? app.url);
+    // vars.BATON_APP_URL: the app's, unless the setup set it (a repository with nothing hosted has none).
+    const hosted = apps[0];
+    if (hosted && !gh.variables.has('BATON_APP_URL'))
+      gh.variables.set('BATON_APP_URL', options.publicAppUrl ?? hosted.url);
     const runner = startActionsRunner({
       gh,
       issuer,
@@ -172,20 +228,47 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
         // Read per job, as the workflow reads vars.* and secrets.* when a run starts.
         get appUrl() {
           const url = gh.variables.get('BATON_APP_URL') ?? '';
-          return url && url === options.publicAppUrl ? app.url : url;
+          return url && url === options.publicAppUrl && hosted ? hosted.url : url;
+        },
+        get appId() {
+          return gh.variables.get('BATON_APP_ID') ?? '';
+        },
+        get appPrivateKey() {
+          return gh.secrets.get('BATON_APP_PRIVATE_KEY') ?? '';
         },
         anthropicUrl: model.url,
         get anthropicKey() {
           return gh.secrets.get('ANTHROPIC_API_KEY') ?? '';
+        },
+        openaiUrl: openai.url,
+        get openaiKey() {
+          return gh.secrets.get('OPENAI_API_KEY') ?? '';
         },
         ...(options.jobEnv ? { extraEnv: options.jobEnv } : {}),
       },
       ...(options.code ? { code: options.code } : {}),
       ...(options.parallel ? { parallel: options.parallel } : {}),
       ...(options.keepFolders ? { keepFolders: true } : {}),
+      ...(options.logLevel ? { conductorLogLevel: options.logLevel } : {}),
     });
     started.push({ stop: () => runner.close() });
-    return simulation({ gh, server, issuer, model, app, apps, runner, stop: stopAll });
+    const conductor = mode === 'serverless' ? startConductorTrigger({ gh }) : null;
+    if (conductor) started.push({ stop: () => conductor.close() });
+    const app = hosted ?? conductorAsApp(runner);
+    return simulation({
+      gh,
+      server,
+      issuer,
+      model,
+      openai,
+      app,
+      apps,
+      mode,
+      conductor,
+      appPrivateKey,
+      runner,
+      stop: stopAll,
+    });
   } catch (error) {
     await stopAll();
     throw error;
@@ -207,9 +290,16 @@ function simulation(
       ),
       '--- webhooks ---',
       ...server.deliveries.map((d) => `${d.event} ${d.status}`),
+      ...(parts.conductor
+        ? [
+            '--- events → conductor runs ---',
+            ...parts.conductor.taken.map((t) => `${t.event} → ${t.run ?? 'no run'}`),
+          ]
+        : []),
       '--- runs ---',
       ...gh.runs.map(
-        (run) => `${run.id} ${run.displayTitle} ${run.status} ${run.conclusion ?? ''}`,
+        (run) =>
+          `${run.id} ${isConductorRun(run) ? `conductor (${run.event})` : run.displayTitle} ${run.status} ${run.conclusion ?? ''}`,
       ),
     ].join('\n');
   return {
@@ -235,5 +325,51 @@ function simulation(
       }
     },
     diagnostics,
+  };
+}
+
+/** A GitHub App's private key, as GitHub hands one out (an RSA key), in PKCS#8 PEM. */
+export function generateAppKey(): string {
+  return generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  }).privateKey;
+}
+
+/**
+ * Sets a repository up for Baton with nothing hosted, as `baton setup --serverless` and
+ * the maintainer do: the conductor workflow on the default branch, the app's id as the
+ * variable BATON_APP_ID and its key as the secret BATON_APP_PRIVATE_KEY, no BATON_APP_URL.
+ */
+export function installConductor(gh: FakeGitHub, appPrivateKey: string): void {
+  const conductor = renderTemplates({
+    batonRepository: SIM_BATON_SOURCE.repository,
+    batonRef: SIM_BATON_SOURCE.ref,
+    serverless: true,
+  }).find((file) => file.path === CONDUCTOR_WORKFLOW_PATH);
+  if (!conductor) throw new Error('no conductor template');
+  gh.git.commitOn(gh.defaultBranch, { [conductor.path]: conductor.content }, 'Run Baton here');
+  gh.workflows.add(CONDUCTOR_WORKFLOW_FILE);
+  gh.variables.set('BATON_APP_ID', String(gh.appId));
+  gh.secrets.set('BATON_APP_PRIVATE_KEY', appPrivateKey);
+}
+
+/**
+ * What stands for the app in a simulation with nothing hosted: the conductor's jobs, whose
+ * output is the app's (the reconciles' log lines), and no process of its own.
+ */
+function conductorAsApp(runner: ActionsRunner): AppProcess {
+  return {
+    url: '',
+    webhookUrl: '',
+    pid: 0,
+    output: () =>
+      runner.jobs
+        .filter((job) => job.job === 'route' || job.job === 'conduct')
+        .map((job) => `${job.stdout}${job.stderr}`)
+        .join(''),
+    exited: new Promise(() => {}),
+    stop: async () => {},
   };
 }

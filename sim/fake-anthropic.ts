@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   type AppliedEdit,
@@ -9,12 +9,16 @@ import {
 
 /**
  * A stand-in for the Messages API on 127.0.0.1, for tests and simulations:
- * `POST /v1/messages` (non-streaming, also `?beta=true`) answered by a script,
- * every request kept so that a test can read what the model was sent and a
- * benchmark can count it. Before the script sees a request the fake applies
- * what the API would (sim/fake-api-rules.ts): beta headers, context editing,
- * the context window, the rules of thinking blocks; with thinking on, each
- * reply starts with a signed thinking block.
+ * `POST /v1/messages` (also `?beta=true`), answered by a script as JSON or,
+ * when the request asks to `stream`, as the documented server-sent events
+ * (https://docs.anthropic.com/en/api/messages-streaming: `message_start`,
+ * `content_block_start`/`_delta`/`_stop` per block, `message_delta` with the
+ * stop reason and usage, `message_stop`), which is how Claude Code calls it.
+ * Every request is kept with what was served for it, so that a test can read
+ * what the model was sent and what it billed. Before the script sees a request
+ * the fake applies what the API would (sim/fake-api-rules.ts): beta headers,
+ * context editing, the context window, the rules of thinking blocks; with a
+ * thinking budget on, each reply starts with a signed thinking block.
  */
 
 /** The body a client sent; only the fields a script usually reads are typed. */
@@ -39,6 +43,10 @@ export interface CapturedRequest {
   appliedEdits: AppliedEdit[];
   /** Input tokens of `seen`. */
   inputTokens: number;
+  /** The usage of the answer, once served (a 200); what the provider would bill. */
+  served?: FakeUsage;
+  /** The model the answer named. */
+  servedModel?: string;
 }
 
 /** A content block of a scripted reply. */
@@ -90,6 +98,8 @@ export interface FakeAnthropic {
   unknownModels: Set<string>;
   /** The models `count_tokens` was asked about, in order (`baton doctor`'s agent job asks them). */
   counted: string[];
+  /** Requests to paths the fake does not serve (answered 404), as `METHOD /path`. */
+  unknown: string[];
   close(): Promise<void>;
 }
 
@@ -105,6 +115,7 @@ export async function startFakeAnthropic({
   const requests: CapturedRequest[] = [];
   const unknownModels = new Set<string>();
   const counted: string[] = [];
+  const unknown: string[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -123,6 +134,7 @@ export async function startFakeAnthropic({
         return;
       }
       if (req.method !== 'POST' || !req.url?.startsWith('/v1/messages')) {
+        unknown.push(`${req.method} ${req.url?.split('?')[0]}`);
         send(
           404,
           apiError(
@@ -144,13 +156,6 @@ export async function startFakeAnthropic({
         inputTokens: seen?.inputTokens ?? 0,
       };
       requests.push(captured);
-      if (body.stream) {
-        send(
-          400,
-          apiError('invalid_request_error', 'the fake answers non-streaming requests only'),
-        );
-        return;
-      }
       if (typeof rules === 'string') {
         send(400, apiError('invalid_request_error', rules), { 'x-should-retry': 'false' });
         return;
@@ -162,7 +167,13 @@ export async function startFakeAnthropic({
           send(status, apiError(type, message ?? type), {
             'retry-after-ms': String(retryAfterMs ?? 1),
           });
-        } else send(200, renderMessage(rules, reply.message, captured.index));
+        } else {
+          const message = renderMessage(rules, reply.message, captured.index);
+          captured.served = message.usage;
+          captured.servedModel = message.model;
+          if (body.stream) streamMessage(res, message);
+          else send(200, message);
+        }
       } catch (error) {
         send(500, apiError('api_error', `the fake's script threw: ${String(error)}`), {
           'x-should-retry': 'false',
@@ -177,6 +188,7 @@ export async function startFakeAnthropic({
     requests,
     unknownModels,
     counted,
+    unknown,
     close: () =>
       new Promise((resolve, reject) => {
         server.closeAllConnections();
@@ -187,6 +199,84 @@ export async function startFakeAnthropic({
 
 function apiError(type: string, message: string) {
   return { type: 'error', error: { type, message } };
+}
+
+type RenderedMessage = ReturnType<typeof renderMessage>;
+
+/**
+ * A message as the streaming API sends it: the input and cache counts in
+ * `message_start` (output 1, as the API reports there), each block opened,
+ * its text or JSON in two deltas, closed; then `message_delta` with the stop
+ * reason and the whole usage, and `message_stop`.
+ */
+function streamMessage(res: ServerResponse, message: RenderedMessage): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  const event = (type: string, data: Record<string, unknown>) =>
+    res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+  const { content, usage, ...rest } = message;
+  event('message_start', {
+    message: {
+      ...rest,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { ...usage, output_tokens: 1 },
+    },
+  });
+  event('ping', {});
+  content.forEach((block, index) => {
+    for (const [type, data] of blockEvents(block as FakeBlock)) event(type, { index, ...data });
+  });
+  event('message_delta', {
+    delta: { stop_reason: message.stop_reason, stop_sequence: null },
+    usage,
+    ...(message.context_management ? { context_management: message.context_management } : {}),
+  });
+  event('message_stop', {});
+  res.end();
+}
+
+/** The events of one content block: its start with the block emptied, its deltas, its stop. */
+function blockEvents(block: FakeBlock): [string, Record<string, unknown>][] {
+  const halves = (text: string) => {
+    const mid = Math.ceil(text.length / 2);
+    return [text.slice(0, mid), text.slice(mid)].filter(Boolean);
+  };
+  const start = (value: unknown): [string, Record<string, unknown>] => [
+    'content_block_start',
+    { content_block: value },
+  ];
+  const delta = (value: Record<string, unknown>): [string, Record<string, unknown>] => [
+    'content_block_delta',
+    { delta: value },
+  ];
+  const stop: [string, Record<string, unknown>] = ['content_block_stop', {}];
+  switch (block.type) {
+    case 'text':
+      return [
+        start({ type: 'text', text: '' }),
+        ...halves(block.text).map((text) => delta({ type: 'text_delta', text })),
+        stop,
+      ];
+    case 'thinking':
+      return [
+        start({ type: 'thinking', thinking: '', signature: '' }),
+        ...halves(block.thinking).map((thinking) => delta({ type: 'thinking_delta', thinking })),
+        delta({ type: 'signature_delta', signature: block.signature }),
+        stop,
+      ];
+    case 'tool_use':
+    case 'server_tool_use':
+      return [
+        start({ ...block, input: {} }),
+        ...halves(JSON.stringify(block.input)).map((partial_json) =>
+          delta({ type: 'input_json_delta', partial_json }),
+        ),
+        stop,
+      ];
+    default:
+      return [start(block), stop];
+  }
 }
 
 function renderMessage(seen: SeenRequest, message: FakeMessage, index: number) {
@@ -211,7 +301,7 @@ function renderMessage(seen: SeenRequest, message: FakeMessage, index: number) {
     id: `msg_fake_${index}`,
     type: 'message',
     role: 'assistant',
-    model: seen.body.model,
+    model: String(seen.body.model),
     content,
     stop_reason: message.stop_reason ?? (usesTool ? 'tool_use' : 'end_turn'),
     stop_sequence: null,

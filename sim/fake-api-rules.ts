@@ -111,6 +111,8 @@ export function applyApiRules(
       return 'context_management: requires the beta header context-management-2025-06-27';
     }
     for (const edit of body.context_management.edits ?? []) {
+      // Clearing old thinking blocks (what Claude Code asks for) changes no count the fake keeps.
+      if (edit.type === 'clear_thinking_20251015') continue;
       if (edit.type !== 'clear_tool_uses_20250919') {
         return `context_management.edits: the fake plays clear_tool_uses_20250919 only, not ${edit.type}`;
       }
@@ -125,7 +127,13 @@ export function applyApiRules(
   if (inputTokens > contextWindow) {
     return `prompt is too long: ${inputTokens} tokens > ${contextWindow} maximum`;
   }
-  return { body: seen, inputTokens, appliedEdits, thinking: !!body.thinking, serverTools };
+  return {
+    body: seen,
+    inputTokens,
+    appliedEdits,
+    thinking: body.thinking?.type === 'enabled',
+    serverTools,
+  };
 }
 
 /**
@@ -182,7 +190,7 @@ function clearToolUses(
 }
 
 /**
- * Extended thinking: the budget is at least 1,024 and below `max_tokens`; a
+ * Extended thinking (`type: enabled`): the budget is at least 1,024 and below `max_tokens`; a
  * thinking block sent back must be the one the API gave (its signature), and
  * while thinking is on, an assistant turn that used a tool must still start
  * with its thinking block when its results are sent.
@@ -196,7 +204,10 @@ function checkThinking(body: RulesRequest): string | null {
       }
     }
   }
-  if (!body.thinking) return null;
+  // Adaptive thinking has no budget: the model decides whether to think (the fake does not).
+  if (!body.thinking || body.thinking.type === 'adaptive' || body.thinking.type === 'disabled') {
+    return null;
+  }
   const budget = body.thinking.budget_tokens ?? 0;
   if (body.thinking.type !== 'enabled' || budget < 1024 || budget >= body.max_tokens) {
     return 'thinking.budget_tokens: must be at least 1024 and less than max_tokens';

@@ -97,6 +97,35 @@ async function findFieldLines(
   } catch {
     return problems; // The field came from an `_extends` base: no line to show.
   }
+  return withLines(text, problems);
+}
+
+/**
+ * Checks a `.github/baton.yml` as text, offline (`baton check`): not valid
+ * YAML, or the problems `parseConfig` finds, each with its line in the text.
+ * An `_extends` base is not followed (it lives in another repository).
+ */
+export function checkConfigText(text: string): ConfigProblem[] {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  const [error] = doc.errors;
+  if (error) {
+    const line = error.linePos?.[0]?.line;
+    const reason = error.message.split('\n')[0] ?? '';
+    return [
+      { field: '(file)', message: `is not valid YAML: ${reason}`, ...(line ? { line } : {}) },
+    ];
+  }
+  const raw = doc.toJS() as unknown;
+  const own = isPlainObject(raw)
+    ? Object.fromEntries(Object.entries(raw).filter(([key]) => key !== '_extends'))
+    : raw;
+  const parsed = parseConfig(own);
+  return parsed.ok ? [] : withLines(text, parsed.problems);
+}
+
+/** Each problem with the line of its field in `text`, where the field is there. */
+function withLines(text: string, problems: ConfigProblem[]): ConfigProblem[] {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   return problems.map((problem) => {

@@ -1,6 +1,5 @@
 import { Octokit } from '@octokit/core';
 import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from 'probot';
-import { parseBatonBranch } from './core/vocabulary/ids.js';
 import type { ActOutcome } from './github/act/act.js';
 import { HeldStatusEdits } from './github/act/held-status-edit.js';
 import {
@@ -16,25 +15,14 @@ import {
   installationCapProblem,
   installationDailyUsdFrom,
 } from './github/observe/installation-usage.js';
-import { isPullEcho, isReviewEcho, isSuiteEcho } from './github/reconcile/echoes.js';
-import {
-  type HandlerDeps,
-  onIssueComment,
-  onIssueLabeled,
-  onIssueStateChange,
-  scheduleResync,
-} from './github/reconcile/handlers.js';
+import { type HandlerDeps, scheduleResync } from './github/reconcile/handlers.js';
 import { LastReads } from './github/reconcile/last-reads.js';
-import {
-  onBuildEvent,
-  onDefaultBranchPush,
-  runOfPayload,
-} from './github/reconcile/on-build-event.js';
 import {
   createRecentReconciles,
   type RecentReconciles,
 } from './github/reconcile/recent-reconciles.js';
 import { resyncAll } from './github/reconcile/resync.js';
+import { wireBuildEvents } from './github/reconcile/wire-events.js';
 import { onInstallationLabels } from './github/setup/ensure-labels.js';
 import {
   onInstallation,
@@ -188,82 +176,7 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
         ),
       );
     }
-    // What a handler reads to find the build or the person is an event's read; it tags its writes itself.
-    const reading = <T>(handle: () => Promise<T>) => withReason('event-read', handle);
-    app.on('issues.labeled', (context) => reading(() => onIssueLabeled(context, deps)));
-    app.on(['issues.closed', 'issues.reopened'], (context) =>
-      reading(() => onIssueStateChange(context, deps)),
-    );
-    app.on('issue_comment.created', (context) => reading(() => onIssueComment(context, deps)));
-    // An event whose news another event carries is skipped (src/github/reconcile/echoes.ts).
-    app.on(
-      [
-        'pull_request.opened',
-        'pull_request.closed',
-        'pull_request.reopened',
-        'pull_request.synchronize',
-      ],
-      async (context) => {
-        const { action, pull_request: pull, sender, repository } = context.payload;
-        // A fork's branch names are whatever its author typed: never a hint (docs/security.md).
-        if (isFromFork(pull.head.repo, repository)) return;
-        const event = {
-          action,
-          sender: sender.login,
-          merged: Boolean(pull.merged),
-          head: pull.head.ref,
-        };
-        if (isPullEcho(event, await deps.botLogin())) return;
-        return onBuildEvent(context, {
-          hints: { branches: [pull.head.ref, pull.base.ref] },
-          deps,
-        });
-      },
-    );
-    app.on(['pull_request_review.submitted', 'pull_request_review.dismissed'], async (context) => {
-      const { action, sender, pull_request: pull, repository } = context.payload;
-      if (isFromFork(pull.head.repo, repository)) return;
-      if (isReviewEcho({ action, sender: sender.login }, await deps.botLogin())) return;
-      return onBuildEvent(context, {
-        hints: { branches: [context.payload.pull_request.head.ref] },
-        deps,
-      });
-    });
-    app.on('workflow_run.completed', (context) => {
-      const { workflow_run: run, repository } = context.payload;
-      // A fork's pull request runs carry its title and branch name: never a hint.
-      if (isFromFork(run.head_repository, repository)) return;
-      return onBuildEvent(context, {
-        hints: {
-          runName: run.display_title,
-          branches: [run.head_branch],
-          completed: runOfPayload(run),
-        },
-        deps,
-      });
-    });
-    app.on('check_suite.completed', async (context) => {
-      if (isSuiteEcho(context.payload.check_suite.app?.slug, await deps.botLogin())) return;
-      return onBuildEvent(context, {
-        hints: { branches: [context.payload.check_suite.head_branch] },
-        deps,
-      });
-    });
-    // Commit statuses are CI too (Jenkins, Vercel, older CircleCI); GitHub lists the commit's branches.
-    app.on('status', (context) =>
-      onBuildEvent(context, {
-        hints: { branches: context.payload.branches.map((branch) => branch.name) },
-        deps,
-      }),
-    );
-    app.on('push', (context) => {
-      const branch = context.payload.ref.replace(/^refs\/heads\//, '');
-      if (branch === context.payload.repository.default_branch)
-        return reading(() => onDefaultBranchPush(context, deps));
-      // A worker branch's push also arrives as its PR's `synchronize`: one hint is enough.
-      if (parseBatonBranch(branch)?.kind === 'worker') return;
-      return onBuildEvent(context, { hints: { branches: [branch] }, deps });
-    });
+    wireBuildEvents(app, deps);
     const resyncMinutes = options.resyncMinutes ?? Number(process.env.BATON_RESYNC_MINUTES ?? 10);
     startResync(app, { deps, minutes: resyncMinutes, templates });
     // A scheduler can drive the resync too, where no timer survives between requests.
@@ -277,17 +190,6 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       );
     }
   };
-}
-
-/**
- * Whether an event's head lives in another repository (a fork), or GitHub no longer
- * knows where (a deleted fork): its branch name is then no hint of a build.
- */
-export function isFromFork(
-  head: { id: number } | null | undefined,
-  repository: { id: number },
-): boolean {
-  return head?.id !== repository.id;
 }
 
 /**

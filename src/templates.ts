@@ -1,7 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SETUP_ACTION_PATH, skillPath, WORKFLOW_PATH } from './core/vocabulary/ids.js';
+import {
+  CONDUCTOR_WORKFLOW_PATH,
+  SETUP_ACTION_PATH,
+  skillPath,
+  WORKFLOW_PATH,
+} from './core/vocabulary/ids.js';
 
 /** One file onboarding installs in a repository. */
 export interface TemplateFile {
@@ -13,8 +18,15 @@ export interface TemplateFile {
 }
 
 /** Shipped file (under templates/) → where it is installed. */
-const TEMPLATES: Array<{ source: string; path: string; createOnly?: boolean }> = [
+const TEMPLATES: Array<{
+  source: string;
+  path: string;
+  createOnly?: boolean;
+  /** Only in a repository that runs Baton with nothing hosted (docs/serverless.md). */
+  serverless?: boolean;
+}> = [
   { source: 'workflows/baton.yml', path: WORKFLOW_PATH },
+  { source: 'workflows/baton-conductor.yml', path: CONDUCTOR_WORKFLOW_PATH, serverless: true },
   { source: 'baton.yml', path: '.github/baton.yml' },
   { source: 'skills/plan.md', path: skillPath('plan') },
   { source: 'skills/worker.md', path: skillPath('worker') },
@@ -46,10 +58,13 @@ export function renderTemplates({
   batonRepository,
   batonRef,
   batonVersion = packageVersion(),
+  serverless = false,
 }: {
   batonRepository: string;
   batonRef: string;
   batonVersion?: string;
+  /** Add the conductor workflow: the repository runs Baton with nothing hosted. */
+  serverless?: boolean;
 }): TemplateFile[] {
   if (!REPOSITORY.test(batonRepository)) {
     throw new TypeError(`batonRepository must be owner/name, not "${batonRepository}"`);
@@ -61,14 +76,16 @@ export function renderTemplates({
     throw new TypeError(`batonVersion must be vX.Y.Z, not "${batonVersion}"`);
   }
   const root = findTemplatesDir();
-  return TEMPLATES.map(({ source, path, createOnly }) => ({
-    path,
-    content: readFileSync(join(root, source), 'utf8')
-      .replaceAll('{{BATON_REPOSITORY}}', batonRepository)
-      .replaceAll('{{BATON_REF}}', batonRef)
-      .replaceAll('{{BATON_VERSION}}', batonVersion),
-    ...(createOnly ? { createOnly } : {}),
-  }));
+  return TEMPLATES.filter((template) => serverless || !template.serverless).map(
+    ({ source, path, createOnly }) => ({
+      path,
+      content: readFileSync(join(root, source), 'utf8')
+        .replaceAll('{{BATON_REPOSITORY}}', batonRepository)
+        .replaceAll('{{BATON_REF}}', batonRef)
+        .replaceAll('{{BATON_VERSION}}', batonVersion),
+      ...(createOnly ? { createOnly } : {}),
+    }),
+  );
 }
 
 /** `v` and the Baton package's version, for the session action pin's comment. */

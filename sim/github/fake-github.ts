@@ -4,6 +4,7 @@
  * checks before a route runs (the token's permissions, the body cap), faults
  * injected in its answers, and the log of every request.
  */
+import { APP_JWT_ROUTES, refuseAppJwt } from './app-jwt.js';
 import { refuseLongBody } from './body-limit.js';
 import { credentialIn, type FakeGitHubOptions, GitHubState } from './github-state.js';
 import { missingPermission, notAccessible, workflowRefusal } from './permissions.js';
@@ -149,6 +150,15 @@ export class FakeGitHub extends GitHubState {
     request: ApiRequest,
     matched: { template: string; params: Record<string, string> },
   ): ApiResponse | null {
+    if (this.appPublicKey && APP_JWT_ROUTES.has(matched.template)) {
+      const refused = refuseAppJwt({
+        jwt: bearerOf(request.headers.authorization),
+        publicKey: this.appPublicKey,
+        appId: this.appId,
+      });
+      if (refused)
+        return json(401, { message: refused, documentation_url: 'https://docs.github.com/rest' });
+    }
     const grants = this.grantsOfRequest(request);
     if (!grants) return null;
     const missing = missingPermission({
@@ -201,4 +211,10 @@ export class FakeGitHub extends GitHubState {
       (route) => !allowed.has(route),
     );
   }
+}
+
+/** The token of an `authorization: Bearer X` (or `token X`) header; null for anything else. */
+function bearerOf(header: string | undefined): string | null {
+  const [scheme = '', value = ''] = (header ?? '').trim().split(/\s+/, 2);
+  return /^(bearer|token)$/i.test(scheme) && value ? value : null;
 }

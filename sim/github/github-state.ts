@@ -6,6 +6,7 @@
  * the routes (routes/) read and change this; FakeGitHub (fake-github.ts)
  * puts them behind GitHub's route templates.
  */
+import type { KeyObject } from 'node:crypto';
 import { EventFactory, type SimEvent } from './events.js';
 import type { GitData } from './git/git-data.js';
 import { GraphqlBudget } from './graphql/graphql-budget.js';
@@ -185,8 +186,17 @@ export abstract class GitHubState {
    * with 400, as on 3.20 and earlier. Null: github.com.
    */
   enterpriseVersion: string | null = null;
+  /** The repository's visibility, as a run's event payload carries it (`repository.visibility`). */
+  visibility: 'public' | 'private' | 'internal' = 'public';
   /** Narrowed installation tokens minted, with their permissions. */
   readonly tokens = new Map<string, Grants>();
+  /**
+   * The app's public key: set, the app's routes (`GET /app`, minting tokens, …)
+   * refuse any credential but a JWT signed with its private key (sim/github/app-jwt.ts).
+   */
+  appPublicKey: KeyObject | null = null;
+  /** The app's id, its JWT's issuer. */
+  readonly appId = 1;
   now: () => string;
   /** The installation's hourly GraphQL points, charged per call (graphql-budget.ts). */
   readonly graphqlBudget: GraphqlBudget;
@@ -335,6 +345,28 @@ export abstract class GitHubState {
     if (!blocked || !this.issues.has(blocker)) throw new Error(`no issue #${issue} or #${blocker}`);
     if (!blocked.blockedBy?.includes(blocker))
       blocked.blockedBy = [...(blocked.blockedBy ?? []), blocker];
+  }
+
+  /**
+   * Closes or reopens an issue as `by` does, and delivers `issues.closed` or `issues.reopened`.
+   * A close is a `closed` event on the issue's timeline with its actor and, when a merge closed
+   * it, the pull request (`pull`); that event, not the webhook, is what Baton reads of it.
+   */
+  setIssueState(
+    issue: number,
+    state: 'open' | 'closed',
+    { by, pull, reason = 'completed' }: { by: string; pull?: number; reason?: string },
+  ): void {
+    const found = this.issues.get(issue);
+    if (!found) throw new Error(`no issue #${issue}`);
+    if (found.state === state) return;
+    found.state = state;
+    found.stateReason = state === 'closed' ? reason : 'reopened';
+    if (state === 'closed') {
+      const event = { actor: by, at: this.now(), ...(pull !== undefined ? { pull } : {}) };
+      found.closedEvents = [...(found.closedEvents ?? []), event];
+    }
+    this.events.issueState(state === 'closed' ? 'closed' : 'reopened', issue, by);
   }
 
   nextIssueNumber(): number {
@@ -493,6 +525,49 @@ export abstract class GitHubState {
       updatedAt: at,
       runAttempt: 1,
       inputs,
+    };
+    this.runs.push(run);
+    for (const listener of this.runListeners) listener(run);
+    return run;
+  }
+
+  /**
+   * Records a run an event started (a workflow on `issues`, `push`, …: the
+   * conductor), on the ref whose workflow file it runs, with the event's payload.
+   */
+  startEventRun({
+    workflow,
+    displayTitle,
+    event,
+    ref,
+    sha,
+    payload,
+    actor,
+  }: {
+    workflow: string;
+    displayTitle: string;
+    event: string;
+    ref: string;
+    sha: string;
+    payload: Record<string, unknown>;
+    actor: string;
+  }): SimRun {
+    const at = this.now();
+    const run: SimRun = {
+      id: this.nextId(),
+      workflow,
+      displayTitle,
+      event,
+      headBranch: ref,
+      headSha: sha,
+      status: 'queued',
+      conclusion: null,
+      createdAt: at,
+      updatedAt: at,
+      runAttempt: 1,
+      inputs: {},
+      triggeringActor: actor,
+      payload,
     };
     this.runs.push(run);
     for (const listener of this.runListeners) listener(run);

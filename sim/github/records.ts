@@ -24,6 +24,11 @@ export interface SimIssue {
   labelEvents?: { label: string; actor: string; at?: string }[];
   /** Why it was closed (`completed`, `not_planned`); null while open. */
   stateReason?: string | null;
+  /**
+   * Its `closed` timeline events, oldest first: who closed it, and the pull request whose
+   * merge closed it ("Closes #n"), as GraphQL's `ClosedEvent` has them (`actor`, `closer`).
+   */
+  closedEvents?: { actor: string; at: string; pull?: number }[];
   /** The issue this one is a sub-issue of. */
   parent?: number;
   /** Its sub-issues, in GitHub's order (the order they were added). */
@@ -116,8 +121,12 @@ export interface SimRun {
   inputs: Record<string, string>;
   /** Who started the run; the app's bot when absent (every dispatch is the app's). */
   triggeringActor?: string;
+  /** Who dispatched the run (`actor`); the app's bot when absent. */
+  actor?: string;
   /** The current attempt's jobs, as the runner plays them. */
   jobs?: SimJob[];
+  /** The event that started a run of a workflow an event triggers (the conductor), as the runner reads it. */
+  payload?: Record<string, unknown>;
 }
 
 /** One job of a run attempt, as `GET …/runs/{run_id}/attempts/{attempt_number}/jobs` lists it. */
@@ -125,7 +134,7 @@ export interface SimJob {
   id: number;
   name: string;
   status: 'queued' | 'in_progress' | 'completed';
-  conclusion?: 'success' | 'failure' | null;
+  conclusion?: 'success' | 'failure' | 'skipped' | null;
 }
 
 /** A push's effect on one branch; `after` null for a deleted branch. */

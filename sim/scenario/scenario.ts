@@ -1,5 +1,6 @@
 import type { BuildType, Complexity } from '../../src/core/plan/plan.js';
 import type { SessionRole } from '../../src/core/sessions/session.js';
+import type { Engine } from '../../src/core/vocabulary/engine-names.js';
 
 /**
  * What a scripted build does, from the plan to the last review: the workers the
@@ -70,6 +71,8 @@ export interface ScenarioWorker {
   title: string;
   depends_on?: string[];
   complexity?: Complexity;
+  /** The coding engine the plan names for it (`engine` in plan.json); none: the role's. */
+  engine?: Engine;
   /** The brief's parts. */
   mission: string;
   context: string;

@@ -27,8 +27,12 @@ export interface GitHubServerOptions {
    * delivered as they come. Git over HTTP serves `gh` only.
    */
   repositories?: FakeGitHub[];
-  /** Where webhooks go: the app's `/api/github/webhooks`. */
-  appWebhookUrl: string;
+  /**
+   * Where webhooks go: the app's `/api/github/webhooks`; null for a repository with
+   * nothing hosted, whose events start the conductor workflow instead (the events stay
+   * in `gh.outbox` for `startConductorTrigger`).
+   */
+  appWebhookUrl: string | null;
   /** More replicas of the app, each at its own webhook URL; deliveries reach them too. */
   replicaWebhookUrls?: string[];
   /** The app's WEBHOOK_SECRET; every delivery is signed with it. */
@@ -70,11 +74,12 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
   const faults = new Faults({ settings: options.faults ?? {}, seed: options.seed ?? 1 });
   const served = [gh, ...(options.repositories ?? [])];
   const deliveries: WebhookRecord[] = [];
-  const senders = served.map(
+  const appWebhookUrl = options.appWebhookUrl;
+  const senders = (appWebhookUrl === null ? [] : served).map(
     (one) =>
       new WebhookSender({
         gh: one,
-        url: [options.appWebhookUrl, ...(options.replicaWebhookUrls ?? [])],
+        url: [appWebhookUrl ?? '', ...(options.replicaWebhookUrls ?? [])],
         secret: options.webhookSecret,
         faults,
         deliveries,
@@ -137,6 +142,7 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
       path: request.path,
       status: response.status,
       userAgent: request.headers['user-agent'] ?? '',
+      at: Date.now(),
       ...(fault ? { fault } : {}),
     });
     if (fault === 'reset') {

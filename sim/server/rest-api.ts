@@ -14,6 +14,8 @@ export interface ServedRequest {
   fault?: RestFault['kind'];
   /** The request's user agent, which tells the app from a session. */
   userAgent: string;
+  /** When it was served (`Date.now()`). */
+  at: number;
 }
 
 /**

@@ -1,15 +1,22 @@
 import type { ProbotOctokit } from 'probot';
 import { loadConfig } from '../config.js';
 import {
+  checkAppId,
   checkAppUrl,
   checkPin,
   checkWorkflow,
+  checkWorkflowChangesServerless,
   type DoctorCheck,
   findMissingEvents,
   findMissingPermissions,
   installationSettingsUrl,
 } from '../core/doctor/doctor.js';
-import { WORKFLOW_PATH } from '../core/vocabulary/ids.js';
+import {
+  classifyGitHubFailure,
+  describeGitHubFailure,
+  reachFix,
+} from '../core/doctor/github-failure.js';
+import { CONDUCTOR_WORKFLOW_PATH, WORKFLOW_PATH } from '../core/vocabulary/ids.js';
 import { messageOf, statusOf } from '../github/client/types.js';
 import { fingerprintTemplate, readShippedVersions } from '../github/setup/setup-templates.js';
 import { readPin, sourceHasCommit } from '../github/setup/source-pin.js';
@@ -44,6 +51,28 @@ interface InstallationView {
 }
 
 /**
+ * The auth line when `GET /app` failed: GitHub not reached (its name, a
+ * connection, TLS, a proxy) is told apart from GitHub refusing the credentials.
+ */
+function authFailure(error: unknown): DoctorCheck {
+  const failure = classifyGitHubFailure(error);
+  if (failure.kind === 'unreachable') {
+    return {
+      id: 'auth',
+      ok: false,
+      message: describeGitHubFailure(failure),
+      fix: `${reachFix(failure.layer)}; on GitHub Enterprise Server, GHE_HOST`,
+    };
+  }
+  return {
+    id: 'auth',
+    ok: false,
+    message: `GitHub refused the app's credentials (${failure.kind === 'refused' ? `${failure.status} ` : ''}${messageOf(error)})`,
+    fix: 'check APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH), and GHE_HOST on GitHub Enterprise Server, in .env or the environment',
+  };
+}
+
+/**
  * The checks that need no dispatch (docs/doctor.md), in order; a check the
  * later ones depend on (authentication, installation) ends the list when it fails.
  */
@@ -58,12 +87,7 @@ export async function runDoctor(
     slug = data?.slug ?? 'baton';
     checks.push({ id: 'auth', ok: true, message: `authenticated as the app ${slug}` });
   } catch (error) {
-    checks.push({
-      id: 'auth',
-      ok: false,
-      message: `GitHub refused the app's credentials (${messageOf(error)})`,
-      fix: 'check APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH), and GHE_HOST on GitHub Enterprise Server, in .env or the environment',
-    });
+    checks.push(authFailure(error));
     return checks;
   }
   const installation = await findInstallation(deps.app, { owner, repo });
@@ -173,27 +197,44 @@ async function checkRepository(
   const sourceRepository = found.ok
     ? found.source.repository
     : (deps.env.BATON_SOURCE_REPOSITORY ?? 'baton-dev/baton');
-  const text = await readWorkflow(octokit, { ...where, ref: repository.default_branch });
+  const ref = repository.default_branch;
+  const text = await readWorkflow(octokit, { ...where, ref, path: WORKFLOW_PATH });
   const pin = text === null ? null : readPin(text, sourceRepository);
-  const shipped =
-    text !== null &&
-    (readShippedVersions()[WORKFLOW_PATH] ?? []).includes(
-      fingerprintTemplate(text, { repository: sourceRepository }),
-    );
-  checks.push(
-    checkWorkflow({
-      workflow: text === null ? { kind: 'missing' } : { kind: 'present', shipped, pin },
-      path: WORKFLOW_PATH,
+  checks.push(workflowCheck({ text, path: WORKFLOW_PATH, pin, sourceRepository }));
+  // With the conductor workflow, the repository runs Baton with nothing hosted (docs/serverless.md).
+  const conductor = await readWorkflow(octokit, { ...where, ref, path: CONDUCTOR_WORKFLOW_PATH });
+  if (conductor !== null) {
+    const conductorPin = readPin(conductor, sourceRepository);
+    const check = workflowCheck({
+      text: conductor,
+      path: CONDUCTOR_WORKFLOW_PATH,
+      pin: conductorPin,
       sourceRepository,
-    }),
-  );
+    });
+    checks.push({ ...check, id: 'conductor' });
+  }
   if (text !== null) {
     const exists = pin ? await sourceHasCommit(octokit, { sourceRepository, sha: pin }) : null;
     checks.push(
       checkPin({ pin, sourceRepository, exists, appRef: found.ok ? found.source.ref : null }),
     );
   }
-  checks.push(await checkConfig(octokit, where));
+  const config = await loadConfig(octokit, where);
+  checks.push(checkConfig(config));
+  if (conductor !== null) {
+    checks.push(
+      checkAppId({
+        variable: await readVariable(octokit, { ...where, name: 'BATON_APP_ID' }),
+        appId: deps.env.APP_ID ?? '',
+        repository: `${where.owner}/${where.repo}`,
+      }),
+    );
+    const changes = checkWorkflowChangesServerless(
+      config.ok && config.config.session.allowWorkflowChanges,
+    );
+    if (changes) checks.push(changes);
+    return checks;
+  }
   checks.push(
     checkAppUrl({
       variable: await readVariable(octokit, { ...where, name: 'BATON_APP_URL' }),
@@ -204,14 +245,37 @@ async function checkRepository(
   return checks;
 }
 
+/** Whether a workflow Baton installs is one it shipped, or a customised one that pins its action. */
+function workflowCheck({
+  text,
+  path,
+  pin,
+  sourceRepository,
+}: {
+  text: string | null;
+  path: string;
+  pin: string | null;
+  sourceRepository: string;
+}): DoctorCheck {
+  const shipped =
+    text !== null &&
+    (readShippedVersions()[path] ?? []).includes(
+      fingerprintTemplate(text, { repository: sourceRepository }),
+    );
+  return checkWorkflow({
+    workflow: text === null ? { kind: 'missing' } : { kind: 'present', shipped, pin },
+    path,
+    sourceRepository,
+  });
+}
+
 async function readWorkflow(
   octokit: Octokit,
-  where: { owner: string; repo: string; ref: string },
+  where: { owner: string; repo: string; ref: string; path: string },
 ): Promise<string | null> {
   try {
     const { data } = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', {
       ...where,
-      path: WORKFLOW_PATH,
       mediaType: { format: 'raw' },
     });
     return String(data);
@@ -222,11 +286,7 @@ async function readWorkflow(
 }
 
 /** `.github/baton.yml` as a build reads it: the same file:line:field problems. */
-async function checkConfig(
-  octokit: Octokit,
-  where: { owner: string; repo: string },
-): Promise<DoctorCheck> {
-  const parsed = await loadConfig(octokit, where);
+function checkConfig(parsed: Awaited<ReturnType<typeof loadConfig>>): DoctorCheck {
   if (parsed.ok) return { id: 'config', ok: true, message: '.github/baton.yml parses' };
   const problems = parsed.problems.map(
     (p) => `.github/baton.yml${p.line === undefined ? '' : `:${p.line}`}: ${p.field} ${p.message}`,

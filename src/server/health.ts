@@ -1,4 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  classifyGitHubFailure,
+  describeGitHubFailure,
+  type GitHubFailure,
+} from '../core/doctor/github-failure.js';
 import type { Handler } from './session-token.js';
 
 /** Liveness: the process answers HTTP. */
@@ -47,8 +52,9 @@ export function createHealthHandler(deps: HealthDeps): Handler {
           deps.log.warn(`baton: not ready: ${reason} (GET /app)`);
           return { ready: false, reason };
         }
-        deps.log.warn(`baton: not ready: cannot authenticate as the app: ${describe(err)}`);
-        return { ready: false, reason: 'cannot authenticate as the app' };
+        const failure = classifyGitHubFailure(err);
+        deps.log.warn(`baton: not ready: ${describeNotReady(failure)}`);
+        return { ready: false, reason: readinessReason(failure) };
       },
     );
     cached = { at: deps.now(), answer };
@@ -106,11 +112,27 @@ function send(res: ServerResponse, status: number, body: object): void {
   res.end(JSON.stringify(body));
 }
 
-/** The error's status and message: never a request's headers, which hold the JWT. */
-function describe(err: unknown): string {
-  if (err && typeof err === 'object') {
-    const { status, message } = err as { status?: unknown; message?: unknown };
-    return [status, message].filter((part) => part !== undefined).join(' ');
+/**
+ * The 503's reason: GitHub not reached (by layer: DNS, TCP, TLS, proxy) told
+ * apart from GitHub refusing the app's credentials. Short and without the
+ * error's details; the log line has those.
+ */
+function readinessReason(failure: GitHubFailure): string {
+  switch (failure.kind) {
+    case 'unreachable':
+      return `cannot reach GitHub (${failure.layer === 'timeout' ? 'timed out' : failure.layer === 'proxy' ? 'proxy' : failure.layer.toUpperCase()})`;
+    case 'refused':
+      return `GitHub refused the app's credentials (${failure.status})`;
+    default:
+      return 'cannot authenticate as the app';
   }
-  return String(err);
+}
+
+/** The log line's detail: the failure in one line, never a stack or the request's headers (the JWT). */
+function describeNotReady(failure: GitHubFailure): string {
+  return failure.kind === 'refused'
+    ? `GitHub refused the app's credentials (${failure.status} ${failure.message})`
+    : failure.kind === 'unreachable'
+      ? describeGitHubFailure(failure)
+      : `cannot authenticate as the app: ${failure.message}`;
 }

@@ -79,12 +79,29 @@ export function createLogOn(
           const verdict = signatureVerdict(args[0], refused);
           if (verdict === 'drop') return;
           if (verdict) return this.warn(verdict.details, verdict.message);
-          return method.apply(this, args as Parameters<typeof method>);
+          const line = withoutStatusError(args[0]);
+          const rest = args.slice(1);
+          return method.apply(this, [line, ...rest] as Parameters<typeof method>);
         },
       },
     },
     stream,
   );
+}
+
+/**
+ * pino-http gives every 5xx access line an error of its own making, "failed
+ * with status code 503", stack and all: a readiness probe answered 503 every
+ * few seconds would log thirteen lines each time. The handler that answered
+ * has logged why in one line; the access line keeps its status without the stack.
+ */
+function withoutStatusError(first: unknown): unknown {
+  if (typeof first !== 'object' || first === null || !('res' in first) || !('err' in first))
+    return first;
+  const { err, ...line } = first as { err?: { message?: unknown } };
+  return typeof err?.message === 'string' && /^failed with status code \d+$/.test(err.message)
+    ? line
+    : first;
 }
 
 /**

@@ -2,15 +2,15 @@ import type { ServerResponse } from 'node:http';
 import type { ApplicationFunctionOptions } from 'probot';
 import { parseDoctorRunName } from '../core/doctor/doctor-session.js';
 import { parseRunName } from '../core/sessions/session.js';
-import { integrationBranch, parseBatonBranch } from '../core/vocabulary/ids.js';
-import { statusOf } from '../github/client/types.js';
-import { createKeyResolver } from './oidc-keys.js';
-import { checkRunFacts, type RunFacts } from './run-binding.js';
 import {
   DOCTOR_TOKEN_PERMISSIONS,
   type SessionTokenPermissions,
   sessionTokenPermissions,
-} from './session-permissions.js';
+} from '../core/sessions/token-permissions.js';
+import { integrationBranch, parseBatonBranch } from '../core/vocabulary/ids.js';
+import { statusOf } from '../github/client/types.js';
+import { createKeyResolver } from './oidc-keys.js';
+import { checkRunFacts, type RunFacts } from './run-binding.js';
 import {
   type ActionsClaims,
   notOnBatonBranch,
@@ -32,7 +32,7 @@ export {
   SESSION_TOKEN_PERMISSIONS,
   type SessionTokenPermissions,
   sessionTokenPermissions,
-} from './session-permissions.js';
+} from '../core/sessions/token-permissions.js';
 
 /** The endpoint's settings, from the app's environment (DESIGN §9). */
 export interface TokenEndpointSettings {

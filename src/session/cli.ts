@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { DOCTOR_ROLE } from '../core/doctor/doctor-session.js';
+import { findNearest } from '../core/vocabulary/nearest.js';
+import { writeEngineCacheOutputs } from './agent/engines/engine-cache.js';
 import { runAgent } from './agent/run-agent.js';
 import { runDoctorAgent } from './doctor/doctor-agent.js';
 import { parseDoctorEnv } from './doctor/doctor-env.js';
@@ -7,8 +9,10 @@ import { runDoctorPublish } from './doctor/doctor-publish.js';
 import { parseSessionEnv } from './env.js';
 import { runPublish } from './publish/run-publish.js';
 
-const USAGE = `usage: baton session agent | baton session publish
+const USAGE = `usage: baton session agent | baton session publish | baton session engine
        baton doctor --repo owner/name [--json]
+       baton setup --repo owner/name [--serverless]
+       baton check [FILE]
        baton --help | baton --version
 
 Baton's sessions, run by the Baton workflow (.github/workflows/baton.yml) in
@@ -17,8 +21,12 @@ GitHub Actions. Every setting comes from the environment the workflow sets.
 Commands:
   session agent     run one session's model, read-only; leaves its result in $BATON_OUT
   session publish   check the agent's result and write it to GitHub as the Baton app
+  session engine    the engine cache's folder and key for the session's engine (step outputs)
   doctor            check an installation before its first build (where the app runs;
                     see \`baton doctor --help\`)
+  setup             open the "Set up Baton" pull request on a repository (where the app
+                    was registered; --serverless: nothing hosted; see \`baton setup --help\`)
+  check             check a .github/baton.yml offline (see \`baton check --help\`)
 
 Options:
   -h, --help        print this help
@@ -26,20 +34,24 @@ Options:
 
 See \`baton session --help\` for the variables a session reads.`;
 
-const SESSION_USAGE = `usage: baton session agent | baton session publish
+const SESSION_USAGE = `usage: baton session agent | baton session publish | baton session engine
 
   agent     run the model for one session (plan, work, review, fix or research),
             with no write credential; the result goes to $BATON_OUT
   publish   check the result in $BATON_OUT and write it to GitHub as the app,
             with a token from $BATON_APP_URL/api/baton/session-token
+  engine    where the engine of $BATON_ENGINE (claude-code, codex) is cached,
+            as the step outputs cache-key and path for the workflow's cache step
 
 Variables (the Baton workflow sets them):
-  BATON_ROLE, BATON_BUILD, BATON_ISSUE, BATON_WORKER, BATON_PR, BATON_TRIGGER
-                    the dispatch inputs role, build, issue, worker, pr, trigger
+  BATON_ROLE, BATON_BUILD, BATON_ISSUE, BATON_WORKER, BATON_PR, BATON_TRIGGER,
+  BATON_ENGINE      the dispatch inputs role, build, issue, worker, pr, trigger, engine
                     (role doctor: \`baton doctor\`'s session, build doctor-<nonce>)
   BATON_OUT         the folder the agent job leaves for the publish job
   BATON_APP_URL     the repository variable BATON_APP_URL (publish)
-  ANTHROPIC_API_KEY the repository secret ANTHROPIC_API_KEY (agent)
+  ANTHROPIC_API_KEY the repository secret ANTHROPIC_API_KEY (agent; only its model proxy holds it)
+  OPENAI_API_KEY    the repository secret OPENAI_API_KEY (agent, codex engine)
+  BATON_ENGINE_CACHE where engines are installed (default: $RUNNER_TOOL_CACHE/baton-engines)
   GITHUB_*          GitHub Actions' own`;
 
 const HELP = new Set(['-h', '--help', 'help']);
@@ -52,15 +64,19 @@ const VERSION = new Set(['-V', '--version']);
  */
 export async function main(
   argv: readonly string[],
-  source: Record<string, string | undefined>,
+  given: Record<string, string | undefined>,
 ): Promise<number> {
+  const source = takeProcessSecrets(given);
   const [group, command, ...rest] = argv;
   if (argv.length === 1 && group && HELP.has(group)) return print(USAGE);
   if (argv.length === 1 && group && VERSION.has(group)) return print(readVersion());
   if (group === 'session' && argv.length === 2 && command && HELP.has(command))
     return print(SESSION_USAGE);
+  if (group === 'session' && command === 'engine' && rest.length === 0) {
+    return writeEngineCacheOutputs(source);
+  }
   if (group !== 'session' || (command !== 'agent' && command !== 'publish') || rest.length > 0) {
-    process.stderr.write(`${USAGE}\n`);
+    process.stderr.write(`${describeUnknown(argv)}${USAGE}\n`);
     return 2;
   }
   // A doctor session belongs to no build: its own environment and jobs (docs/doctor.md).
@@ -87,6 +103,49 @@ async function runDoctorSession(
     return 2;
   }
   return command === 'agent' ? runDoctorAgent(parsed.env) : runDoctorPublish(parsed.env);
+}
+
+/** Secrets a step may be given that no program it starts needs: read once, then gone from the process. */
+export const PROCESS_SECRETS = ['BATON_APP_PRIVATE_KEY'] as const;
+
+/**
+ * The environment to read, with the app's key taken out of the process's own
+ * (publish's git and every child inherit that), so it lives only in the value
+ * read here (docs/security.md, "Server-less mode").
+ */
+function takeProcessSecrets(
+  given: Record<string, string | undefined>,
+): Record<string, string | undefined> {
+  const source = { ...given };
+  for (const name of PROCESS_SECRETS) delete process.env[name];
+  return source;
+}
+
+/** The commands `baton` knows (bin/baton.js sends doctor, setup and check to their own CLIs). */
+const COMMANDS = ['session', 'doctor', 'setup', 'check'];
+const SESSION_COMMANDS = ['agent', 'publish'];
+
+/** The line that names an unknown command and the nearest known one, before the usage. */
+function describeUnknown(argv: readonly string[]): string {
+  const [group, command] = argv;
+  // A near miss is named; a word near none gets the list, rather than a guess that misleads.
+  const unknown = (what: string, word: string, known: string[]) => {
+    const nearest = findNearest(word, known);
+    const hint = nearest
+      ? `did you mean "${nearest}"?`
+      : `the ${what}s are ${known.map((name) => `"${name}"`).join(', ')}`;
+    return `baton: unknown ${what} "${word}"; ${hint}\n\n`;
+  };
+  if (group === undefined) return '';
+  if (group !== 'session') {
+    return group.startsWith('-')
+      ? `baton: unknown option "${group}"\n\n`
+      : unknown('command', group, COMMANDS);
+  }
+  if (command !== undefined && !SESSION_COMMANDS.includes(command)) {
+    return unknown('session command', command, SESSION_COMMANDS);
+  }
+  return '';
 }
 
 function print(text: string): number {

@@ -12,15 +12,19 @@ const DISPATCH_INPUTS: Record<string, string> = {
   BATON_WORKER: 'worker',
   BATON_PR: 'pr',
   BATON_TRIGGER: 'trigger',
+  BATON_ENGINE: 'engine',
 };
 
 const OTHER_SOURCES: Record<string, string> = {
   BATON_OUT: `the Baton workflow sets it on the "Run the session" and "Publish the session" steps (env: BATON_OUT: \${{ runner.temp }}/baton-out)`,
   BATON_APP_URL: `the Baton workflow sets it from the repository variable BATON_APP_URL (env: BATON_APP_URL: \${{ vars.BATON_APP_URL }}); set that variable under Settings → Secrets and variables → Actions → Variables`,
+  BATON_APP_ID: `the Baton workflow sets it on the "Publish the session" step from the repository variable BATON_APP_ID (env: BATON_APP_ID: \${{ vars.BATON_APP_ID }})`,
+  BATON_APP_PRIVATE_KEY: `the Baton workflow sets it on the "Publish the session" step from the repository secret BATON_APP_PRIVATE_KEY (env: BATON_APP_PRIVATE_KEY: \${{ secrets.BATON_APP_PRIVATE_KEY }})`,
   BATON_OIDC_AUDIENCE: `the Baton workflow sets it from the repository variable BATON_OIDC_AUDIENCE (env: BATON_OIDC_AUDIENCE: \${{ vars.BATON_OIDC_AUDIENCE || 'baton' }})`,
   BATON_TOOL_USER:
     'the Baton workflow sets it on the "Run the session" step (env: BATON_TOOL_USER: baton-tools)',
   ANTHROPIC_API_KEY: `the Baton workflow sets it from the repository secret ANTHROPIC_API_KEY (env: ANTHROPIC_API_KEY: \${{ secrets.ANTHROPIC_API_KEY }})`,
+  OPENAI_API_KEY: `the Baton workflow sets it from the repository secret OPENAI_API_KEY (env: OPENAI_API_KEY: \${{ secrets.OPENAI_API_KEY }}), for sessions on the codex engine`,
   GITHUB_TOKEN: `the Baton workflow sets it on the "Run the session" step (env: GITHUB_TOKEN: \${{ github.token }})`,
 };
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SESSION_ROLES } from '../core/sessions/session.js';
+import { isEngine } from '../core/vocabulary/engine-names.js';
 import { BUILD_ID, LOOP_SUBJECT, WORKER_ID } from '../core/vocabulary/ids.js';
 import { optionalVar as optional, parseEnvWith } from './env-sources.js';
 
@@ -17,10 +18,21 @@ export const SessionEnv = z.object({
   ),
   BATON_PR: optional.refine((p) => p === undefined || /^\d+$/.test(p), 'BATON_PR is a number'),
   BATON_TRIGGER: optional,
+  /** The coding engine the app chose (dispatch input `engine`); unset: the session works it out from the config. */
+  BATON_ENGINE: optional.refine(
+    (e) => e === undefined || isEngine(e),
+    'BATON_ENGINE is baton, claude-code or codex',
+  ),
   /** The folder the agent job leaves for the publish job. */
   BATON_OUT: z.string().min(1),
   /** Where the app serves `POST /api/baton/session-token`. */
   BATON_APP_URL: optional,
+  /**
+   * Server-less mode (docs/serverless.md): the app's id and key, on the publish
+   * step only; publish then mints its own token instead of asking BATON_APP_URL.
+   */
+  BATON_APP_ID: optional,
+  BATON_APP_PRIVATE_KEY: optional,
   BATON_OIDC_AUDIENCE: z.string().min(1).default('baton'),
   /** The user the model's bash commands run as (see docs/sessions.md); unset: the job's own. */
   BATON_TOOL_USER: optional.refine(
@@ -35,6 +47,11 @@ export const SessionEnv = z.object({
   GITHUB_REPOSITORY: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'GITHUB_REPOSITORY is owner/name'),
   GITHUB_WORKSPACE: z.string().min(1),
   GITHUB_RUN_ID: optional,
+  GITHUB_REPOSITORY_ID: optional,
+  GITHUB_EVENT_NAME: optional,
+  GITHUB_REF: optional,
+  GITHUB_ACTOR: optional,
+  GITHUB_TRIGGERING_ACTOR: optional,
   /** The event that started the run (Actions writes it); gives the repository's default branch. */
   GITHUB_EVENT_PATH: optional,
   ACTIONS_ID_TOKEN_REQUEST_URL: optional,
@@ -53,6 +70,12 @@ export const SessionEnv = z.object({
   ANTHROPIC_WORKSPACE_ID: optional,
   /** The audience of the OIDC token the federation rule expects. */
   ANTHROPIC_OIDC_AUDIENCE: z.string().min(1).default('https://api.anthropic.com'),
+  /** The OpenAI key, for sessions on the `codex` engine; only the model proxy uses it. */
+  OPENAI_API_KEY: optional,
+  /** Another Responses API endpoint than https://api.openai.com/v1. */
+  OPENAI_BASE_URL: optional,
+  /** Where pinned engines are installed and found again (the workflow caches it); default under RUNNER_TOOL_CACHE. */
+  BATON_ENGINE_CACHE: optional,
 });
 export type SessionEnv = z.infer<typeof SessionEnv>;
 

@@ -2,6 +2,11 @@ import { Octokit } from '@octokit/core';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck';
+import {
+  classifyGitHubFailure,
+  describeGitHubFailure,
+  reachFix,
+} from '../core/doctor/github-failure.js';
 import { DO_NOT_RETRY } from '../core/vocabulary/retry-policy.js';
 
 /** How hard a session's client tries; tests make the waits short. */
@@ -131,6 +136,19 @@ export function statusOfError(error: unknown): number | null {
   if (typeof error !== 'object' || error === null || !('status' in error)) return null;
   const { status } = error as { status: unknown };
   return typeof status === 'number' ? status : null;
+}
+
+/**
+ * The sentence for a request that never reached GitHub (its name, a
+ * connection, TLS, a proxy), which Octokit reports as status 500: `GET
+ * /issues/3 cannot reach GitHub (DNS: …) after 3 tries; check …`. Null for an
+ * answer GitHub gave, whose status then means what it says.
+ */
+export function unreachableMessage(error: unknown, what: string): string | null {
+  const failure = classifyGitHubFailure(error);
+  if (failure.kind !== 'unreachable') return null;
+  const tries = triesOf(error);
+  return `${what} ${describeGitHubFailure(failure)}${tries > 1 ? ` after ${tries} tries` : ''}; ${reachFix(failure.layer)} (the runner's network)`;
 }
 
 /** How many tries a failed request had, for the message that ends a session. */

@@ -14,19 +14,20 @@ export const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/s
 export type Program =
   | 'git'
   | 'sudo'
-  | 'pkill'
-  | 'pgrep'
   | 'id'
   | 'chmod'
   | 'useradd'
-  | 'env'
   | 'timeout'
   | 'bash'
   | 'sh'
   | 'rm'
   | 'true'
-  | 'iptables'
-  | 'ip6tables';
+  | 'tar'
+  | 'bwrap'
+  | 'setpriv'
+  | 'prlimit'
+  | 'nsenter'
+  | 'ip';
 
 /** A program the session needs is not in the system's directories. */
 export class MissingProgramError extends Error {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Completion, Usage } from '../core/plan/completion.js';
 import { Plan, WorkerId } from '../core/plan/plan.js';
+import { Engine } from '../core/sessions/engines.js';
 import { SESSION_ROLES } from '../core/sessions/session.js';
 
 /**
@@ -71,6 +72,8 @@ export const SessionResult = z.strictObject({
     .regex(/^[0-9a-f]{40}$/)
     .nullable(),
   usage: Usage,
+  /** The coding engine the session ran on (docs/sessions.md, "Engines"). */
+  engine: Engine.default('baton'),
   /** `work` and `fix`: the worker's report (also committed as completions/<id>.json). */
   completion: Completion.nullable().default(null),
   /** `plan`: the plan (also committed as plan.json). */

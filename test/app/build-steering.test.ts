@@ -150,9 +150,7 @@ describe('steering a build', () => {
       review: () => 'changes-requested',
     });
     await start(script);
-    const issue = gh.issues.get(1);
-    if (issue) issue.state = 'closed';
-    gh.events.issueState('closed', 1, 'maintainer');
+    gh.setIssueState(1, 'closed', { by: 'maintainer' });
     await drive(script);
 
     expect([...gh.pulls.values()].filter((p) => p.state === 'open')).toEqual([]);

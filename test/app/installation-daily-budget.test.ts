@@ -36,21 +36,25 @@ describe('BATON_INSTALLATION_DAILY_USD: a cap across the installation’s reposi
     app = await startApp({ gh: a, now, installationDailyUsd: 3 });
     await labelInA();
     expect(app.errors).toEqual([]);
-    expect(a.runs).toEqual([]);
+    expect(a.runs.filter((run) => run.inputs.build === BUILD)).toEqual([]);
     const said = a.comments.map((comment) => comment.body).join('\n');
     expect(said).toContain('$3.00 today');
     expect(said).toContain('daily cap of $3.00');
     expect(said).toContain('`BATON_INSTALLATION_DAILY_USD`');
     expect(said).toContain('00:00 UTC');
     expect(statusBody(a, BUILD)).toContain('Waiting for the daily cap');
-    // B's records were read where B is: its refs; their commits by GraphQL, in one request.
+    // B's records were read where B is: its runs of the day, its refs; their commits by GraphQL, in one request.
     // A later look at them is asked conditionally and answered 304 (not counted by GitHub).
     const counted = b.log.filter((entry) => entry.status !== 304);
     expect(counted.map((entry) => entry.route)).toEqual([
+      'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs',
       'GET /repos/{owner}/{repo}/git/matching-refs/{ref}',
     ]);
     expect(new Set(b.log.map((entry) => entry.route))).toEqual(
-      new Set(['GET /repos/{owner}/{repo}/git/matching-refs/{ref}']),
+      new Set([
+        'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs',
+        'GET /repos/{owner}/{repo}/git/matching-refs/{ref}',
+      ]),
     );
     const routes = await knownRestRoutes();
     expect([...a.callsOutside(routes), ...b.callsOutside(routes)]).toEqual([]);

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatonOctokit } from '../../src/github/client/octokit.js';
 import { createBaton } from '../../src/index.js';
 import { TEST_PRIVATE_KEY as privateKey } from '../support/app-key.js';
-import { captureLog } from '../support/captured-log.js';
+import { type CapturedLog, captureLog } from '../support/captured-log.js';
+import { closeServer, listenLocally } from '../support/local-server.js';
 
 /** The app's readiness probe against a GitHub that takes the connection and never answers. */
 describe('/readyz while GitHub hangs', () => {
@@ -61,4 +62,81 @@ describe('/readyz while GitHub hangs', () => {
     expect(elapsed).toBeLessThan(4_500);
     expect(requests).toBe(1);
   }, 15_000);
+});
+
+/** The app with its own logger against `githubUrl`; answers its base URL and how to stop it. */
+async function startApp(githubUrl: string, log: CapturedLog) {
+  const server = new Server({
+    host: '127.0.0.1',
+    port: 0,
+    log: log.log,
+    Probot: Probot.defaults({
+      appId: 1,
+      privateKey,
+      secret: 'test-secret',
+      baseUrl: githubUrl,
+      Octokit: BatonOctokit.defaults({ retry: { enabled: false } }),
+    }),
+  });
+  await server.load(createBaton({ resyncMinutes: 0 }));
+  const http = await server.start();
+  return {
+    base: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+    stop: () => server.stop(),
+  };
+}
+
+describe('/readyz tells a GitHub it cannot reach from one that refuses the app', () => {
+  it('answers "cannot reach GitHub (TCP)" where nothing listens, logging one line and no stack', async () => {
+    const closed = createServer();
+    const githubUrl = await listenLocally(closed);
+    await closeServer(closed);
+    const log = captureLog('info');
+    const app = await startApp(githubUrl, log);
+    try {
+      const response = await fetch(`${app.base}/readyz`);
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({
+        status: 'not ready',
+        reason: 'cannot reach GitHub (TCP)',
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const probeLines = log
+        .records()
+        .filter((record) => String(record.msg).startsWith('baton: not ready') || record.res);
+      expect(probeLines.map((record) => record.msg)).toEqual([
+        expect.stringMatching(
+          /^baton: not ready: cannot reach GitHub \(TCP: connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/,
+        ),
+        expect.stringMatching(/^GET \/readyz 503/),
+      ]);
+      expect(log.text()).not.toContain('"stack"');
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('answers "GitHub refused the app\'s credentials (401)" where GitHub answers 401', async () => {
+    const github = createServer((_req, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: 'A JSON web token could not be decoded' }));
+    });
+    const githubUrl = await listenLocally(github);
+    const log = captureLog('info');
+    const app = await startApp(githubUrl, log);
+    try {
+      const response = await fetch(`${app.base}/readyz`);
+      expect(await response.json()).toEqual({
+        status: 'not ready',
+        reason: "GitHub refused the app's credentials (401)",
+      });
+      expect(log.text()).toContain(
+        "baton: not ready: GitHub refused the app's credentials (401 A JSON web token could not be decoded)",
+      );
+      expect(log.text()).not.toContain('"stack"');
+    } finally {
+      await app.stop();
+      await closeServer(github);
+    }
+  });
 });

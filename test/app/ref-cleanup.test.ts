@@ -116,14 +116,16 @@ describe('the hidden refs of a finished build', () => {
     Object.assign(pull, { state: 'closed', mergedAt: now(), closedAt: now() });
     gh.events.pull('closed', pull, 'maintainer');
     gh.setBranch(gh.defaultBranch, merged, 'maintainer');
-    setIssue('closed');
+    setIssue('closed', pull.number);
     await driveBuild({ gh, apps, script });
   }
 
-  function setIssue(state: 'closed' | 'reopened'): void {
-    const issue = gh.issues.get(1);
-    if (issue) issue.state = state === 'closed' ? 'closed' : 'open';
-    gh.events.issueState(state, 1, 'maintainer');
+  /** The maintainer closes (or reopens) the issue; a merged final PR closes it through its "Closes #1". */
+  function setIssue(state: 'closed' | 'reopened', pull?: number): void {
+    gh.setIssueState(1, state === 'closed' ? 'closed' : 'open', {
+      by: 'maintainer',
+      ...(pull !== undefined ? { pull } : {}),
+    });
   }
 
   /** One reconcile of every build, as the periodic resync makes it. */

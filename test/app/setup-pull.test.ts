@@ -192,7 +192,9 @@ describe('onboarding', () => {
     const lines = (text: string) => text.split('\n');
     const changed = lines(after).filter((line, i) => line !== lines(workflow)[i]);
     expect(lines(after)).toHaveLength(lines(workflow).length);
+    // The agent job's engine step and session step, and the publish job's.
     expect(changed).toEqual([
+      `        uses: ${SOURCE.repository}/action@${SOURCE.ref} # v0.1.0`,
       `        uses: ${SOURCE.repository}/action@${SOURCE.ref} # v0.1.0`,
       `        uses: ${SOURCE.repository}/action@${SOURCE.ref} # v0.1.0`,
     ]);

@@ -2,43 +2,32 @@ import { describe, expect, it } from 'vitest';
 import type { Command } from '../../src/core/commands/command.js';
 import { checkCommands } from '../../src/core/decide/check-commands.js';
 import type { BuildSnapshot, CommandInfo, RunInfo } from '../../src/core/snapshot/snapshot.js';
-import {
-  ago,
-  makeCommand,
-  makeConfig,
-  makePlan,
-  makePull,
-  makeRun,
-  makeSnapshot,
-  makeWorker,
-  NOW,
-  sha,
-} from './factories.js';
+import { ago, make, NOW, sha } from './factories.js';
 
 const config = (() => {
-  const parsed = makeConfig();
+  const parsed = make.config();
   if (!parsed.ok) throw new Error('config');
   return parsed.config;
 })();
 
-function check(command: Command, snapshot: BuildSnapshot = makeSnapshot()) {
+function check(command: Command, snapshot: BuildSnapshot = make.snapshot()) {
   return checkCommands({ commands: [command], snapshot, config, now: NOW }).map((p) => p.message);
 }
 
-const started = makeSnapshot({
+const started = make.snapshot({
   runs: [
-    makeRun({ id: 7000, role: 'plan', worker: null }),
-    makeRun({ id: 7002, worker: 'W1.1', status: 'in_progress', conclusion: null }),
+    make.run({ id: 7000, role: 'plan', worker: null }),
+    make.run({ id: 7002, worker: 'W1.1', status: 'in_progress', conclusion: null }),
   ],
 });
 
 describe('checkCommands', () => {
   it.each<[string, Command, BuildSnapshot, RegExp | null]>([
-    ['takes /approve of a valid plan', { name: 'approve' }, makeSnapshot(), null],
+    ['takes /approve of a valid plan', { name: 'approve' }, make.snapshot(), null],
     [
       'refuses /approve without a plan',
       { name: 'approve' },
-      makeSnapshot({ plan: { kind: 'missing' } }),
+      make.snapshot({ plan: { kind: 'missing' } }),
       /no valid plan/,
     ],
     ['refuses /approve of a running build', { name: 'approve' }, started, /already running/],
@@ -46,13 +35,13 @@ describe('checkCommands', () => {
     [
       'names the workers when the id is unknown',
       { name: 'skip', worker: 'W9.9' },
-      makeSnapshot(),
+      make.snapshot(),
       /W9\.9 is not a worker of this build; its workers are W1\.1/,
     ],
     [
       'refuses worker commands without a plan',
       { name: 'retry', worker: 'W1.1', instructions: '' },
-      makeSnapshot({ plan: { kind: 'missing' } }),
+      make.snapshot({ plan: { kind: 'missing' } }),
       /no valid plan/,
     ],
     [
@@ -70,9 +59,9 @@ describe('checkCommands', () => {
     [
       'takes /retry on an open PR',
       { name: 'retry', worker: 'W1.1', instructions: 'again' },
-      makeSnapshot({
+      make.snapshot({
         runs: started.runs,
-        pulls: [makePull({ worker: 'W1.1', headSha: sha('h1') })],
+        pulls: [make.pull({ worker: 'W1.1', headSha: sha('h1') })],
       }),
       null,
     ],
@@ -86,7 +75,7 @@ describe('checkCommands', () => {
 
 describe('checkCommands judges a command as the build stood when it was written', () => {
   const workAt = (createdAt: string) =>
-    makeSnapshot({ runs: [makeRun({ id: 7002, worker: 'W1.1', createdAt })] });
+    make.snapshot({ runs: [make.run({ id: 7002, worker: 'W1.1', createdAt })] });
 
   it.each<[string, string, RegExp | null]>([
     ['takes the /approve that work started after', '2026-11-22T09:00:00.000Z', null],
@@ -111,16 +100,16 @@ describe('checkCommands: /retry synthesis', () => {
   const research = (runs: RunInfo[], at = NOW) =>
     checkCommands({
       commands: [{ name: 'retry-synthesis' }],
-      snapshot: makeSnapshot({
-        plan: { kind: 'valid', plan: makePlan({ type: 'research' }), sha: sha('p1') },
-        runs: [makeRun({ id: 7000, role: 'plan', worker: null }), ...runs],
+      snapshot: make.snapshot({
+        plan: { kind: 'valid', plan: make.plan({ type: 'research' }), sha: sha('p1') },
+        runs: [make.run({ id: 7000, role: 'plan', worker: null }), ...runs],
       }),
       config,
       now: NOW,
       at,
     }).map((p) => p.message);
   const synthesis = (overrides: Partial<RunInfo> = {}) =>
-    makeRun({ id: 7100, role: 'synthesis', worker: null, conclusion: 'failure', ...overrides });
+    make.run({ id: 7100, role: 'synthesis', worker: null, conclusion: 'failure', ...overrides });
 
   it('takes it once the synthesis has failed', () => {
     expect(research([synthesis()])).toEqual([]);
@@ -153,18 +142,18 @@ describe('checkCommands: /retry synthesis', () => {
 });
 
 describe('checkCommands: answers to follow-up questions', () => {
-  const followUp = makeWorker({ id: 'W3.1', follow_up: 1 });
+  const followUp = make.worker({ id: 'W3.1', follow_up: 1 });
   const snapshot = (commands: CommandInfo[] = []) =>
-    makeSnapshot({
+    make.snapshot({
       plan: {
         kind: 'valid',
-        plan: makePlan({ type: 'research', workers: [...makePlan().workers, followUp] }),
+        plan: make.plan({ type: 'research', workers: [...make.plan().workers, followUp] }),
         sha: sha('p1'),
       },
       runs: [
-        makeRun({ id: 7000, role: 'plan', worker: null }),
-        makeRun({ id: 7001, worker: 'W1.1', createdAt: ago(90) }),
-        makeRun({
+        make.run({ id: 7000, role: 'plan', worker: null }),
+        make.run({ id: 7001, worker: 'W1.1', createdAt: ago(90) }),
+        make.run({
           id: 7100,
           role: 'synthesis',
           worker: null,
@@ -185,7 +174,7 @@ describe('checkCommands: answers to follow-up questions', () => {
   });
 
   it('takes the /approve that started them, and refuses a later one as the build runs', () => {
-    const approve = makeCommand({ name: 'approve' }, { commentId: 960, createdAt: ago(40) });
+    const approve = make.command({ name: 'approve' }, { commentId: 960, createdAt: ago(40) });
     expect(problems({ name: 'approve' }, [approve], ago(40))).toEqual([]);
     expect(problems({ name: 'approve' }, [approve], ago(30))).toEqual([
       expect.stringMatching(/already running/),
@@ -193,7 +182,7 @@ describe('checkCommands: answers to follow-up questions', () => {
   });
 
   it('refuses /skip follow-ups with none proposed, or skipped already', () => {
-    const skipped = makeCommand(
+    const skipped = make.command(
       { name: 'skip-follow-ups' },
       { commentId: 961, createdAt: ago(40) },
     );

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/core/config/config.js';
 import { decide } from '../../src/core/decide/decide.js';
-import { renderUsageMessage } from '../../src/core/plan/usage.js';
-import { datedUsageOf, spentOnDay } from '../../src/core/snapshot/daily-spend.js';
+import { spentOnDay } from '../../src/core/snapshot/daily-spend.js';
 import { renderStatus } from '../../src/core/status/render-status.js';
 import { makeConfig, makeSnapshot, makeUsageRecord, NOW, validPlan } from './factories.js';
 
 const today = (hour: number) => `2026-03-01T${String(hour).padStart(2, '0')}:00:00Z`;
-const dated = (runId: number, cost: number, committedAt: string) => ({
+const dated = (runId: number, cost: number, at: string, repository = 'acme/shop') => ({
+  repository,
   ref: `9-other/usage/${runId}-1`,
-  committedAt,
+  at,
   record: makeUsageRecord({ run_id: runId, cost }),
 });
 
@@ -35,22 +35,14 @@ describe('spentOnDay', () => {
       records: [dated(1, 1, today(1)), dated(1, 1, today(2))],
       usd: 1,
     },
+    {
+      name: 'the same run id in two repositories counted in each (each tied to its own run)',
+      records: [dated(1, 1, today(1)), dated(1, 1, today(1), 'acme/other')],
+      usd: 2,
+    },
     { name: 'a date that is not one', records: [dated(1, 1, 'soon')], usd: 0 },
   ])('$name', ({ records, usd }) => {
     expect(spentOnDay(records, NOW)).toBeCloseTo(usd, 9);
-  });
-});
-
-describe('datedUsageOf', () => {
-  it('keeps usage records of any build and passes over other refs and bad messages', () => {
-    const message = renderUsageMessage(makeUsageRecord({ run_id: 5, cost: 2 }));
-    const nodes = [
-      { name: '3-a/usage/5-1', target: { message, committedDate: today(3) } },
-      { name: '3-a/lock/W1.1', target: { message, committedDate: today(3) } },
-      { name: '3-a/usage/6-1', target: { message: 'not a record', committedDate: today(3) } },
-      { name: '3-a/usage/7-1', target: { message } },
-    ];
-    expect(datedUsageOf(nodes).map((entry) => entry.ref)).toEqual(['3-a/usage/5-1']);
   });
 });
 

@@ -7,22 +7,7 @@ import { isSessionTrigger, parseRunName, renderRunName } from '../../src/core/se
 import type { CommandInfo, RunInfo } from '../../src/core/snapshot/snapshot.js';
 import { renderStatus } from '../../src/core/status/render-status.js';
 import { dispatched, noticeKeys, rowsOf, viewOf } from './decide-helpers.js';
-import {
-  ago,
-  BUILD,
-  makeCommand,
-  makeCompletion,
-  makeConfig,
-  makePlan,
-  makePull,
-  makeReview,
-  makeRun,
-  makeSnapshot,
-  NOW,
-  planRun,
-  sha,
-  workers,
-} from './factories.js';
+import { ago, BUILD, make, NOW, planRun, sha, workers } from './factories.js';
 
 /** W1.1 merged, its completion naming `affects`; W1.2 and W2.1 (on W1.1) not started. */
 function snapshot({
@@ -38,16 +23,16 @@ function snapshot({
   adaptations?: AdaptationRecord[];
   branches?: Record<string, string>;
 }) {
-  return makeSnapshot({
+  return make.snapshot({
     plan: {
       kind: 'valid',
-      plan: makePlan({ workers: workers('W1.1', 'W1.2<W1.1', 'W2.1<W1.1') }),
+      plan: make.plan({ workers: workers('W1.1', 'W1.2<W1.1', 'W2.1<W1.1') }),
       sha: sha('p1'),
     },
-    runs: [planRun(), makeRun({ id: 7101, worker: 'W1.1', createdAt: ago(90) }), ...runs],
-    pulls: [makePull({ number: 101, worker: 'W1.1', state: 'merged' })],
+    runs: [planRun(), make.run({ id: 7101, worker: 'W1.1', createdAt: ago(90) }), ...runs],
+    pulls: [make.pull({ number: 101, worker: 'W1.1', state: 'merged' })],
     completions: {
-      'W1.1': { kind: 'valid', completion: makeCompletion({ worker_id: 'W1.1', affects }) },
+      'W1.1': { kind: 'valid', completion: make.completion({ worker_id: 'W1.1', affects }) },
     },
     branches: { 'W1.1': sha('b1'), ...branches },
     commands,
@@ -56,7 +41,7 @@ function snapshot({
 }
 
 function adaptRun(overrides: Partial<RunInfo> = {}): RunInfo {
-  return makeRun({
+  return make.run({
     id: 7200,
     role: 'plan',
     worker: null,
@@ -77,7 +62,7 @@ const record: AdaptationRecord = {
 };
 
 function run(truth: ReturnType<typeof snapshot>, approval: Config['approval'] = 'none') {
-  return decide({ snapshot: truth, config: makeConfig({ approval }), now: NOW });
+  return decide({ snapshot: truth, config: make.config({ approval }), now: NOW });
 }
 
 function adaptationsOf(actions: ReturnType<typeof decide>) {
@@ -118,7 +103,7 @@ describe('decide: briefs that adapt', () => {
     const started = snapshot({
       affects: ['W1.2', 'W2.1'],
       branches: { 'W1.2': sha('b2') },
-      runs: [makeRun({ id: 7102, worker: 'W1.2', status: 'in_progress', conclusion: null })],
+      runs: [make.run({ id: 7102, worker: 'W1.2', status: 'in_progress', conclusion: null })],
     });
     const actions = run(started);
     expect(adaptationsOf(actions)[0]?.workers).toEqual(['W2.1']);
@@ -150,7 +135,7 @@ describe('decide: briefs that adapt', () => {
   });
 
   it('with approval: plan, holds the revised workers until an /approve after the adapt run', () => {
-    const before = makeCommand({ name: 'approve' }, { commentId: 1, createdAt: ago(100) });
+    const before = make.command({ name: 'approve' }, { commentId: 1, createdAt: ago(100) });
     const held = run(
       snapshot({ runs: [adaptRun()], adaptations: [record], commands: [before] }),
       'plan',
@@ -163,7 +148,7 @@ describe('decide: briefs that adapt', () => {
     expect(adaptationsOf(held)[0]?.state).toBe('awaiting-approval');
     expect(noticeKeys(held)).toEqual(['adapted/W1.1']);
 
-    const after = makeCommand({ name: 'approve' }, { commentId: 2, createdAt: ago(10) });
+    const after = make.command({ name: 'approve' }, { commentId: 2, createdAt: ago(10) });
     const approved = run(
       snapshot({ runs: [adaptRun()], adaptations: [record], commands: [before, after] }),
       'plan',
@@ -179,8 +164,8 @@ describe('decide: briefs that adapt', () => {
   });
 
   it('accepts /approve on a running build only while a revised brief waits for it', () => {
-    const work = makeRun({ id: 7101, worker: 'W1.1', createdAt: ago(90) });
-    const config = makeConfig({ approval: 'plan' });
+    const work = make.run({ id: 7101, worker: 'W1.1', createdAt: ago(90) });
+    const config = make.config({ approval: 'plan' });
     if (!config.ok) throw new Error('config');
     const check = (truth: ReturnType<typeof snapshot>) =>
       checkCommands({
@@ -198,15 +183,15 @@ describe('decide: briefs that adapt', () => {
   it('merges nothing into the build branch while the adapt session runs, so its commit fast-forwards', () => {
     const approvedW12 = (truth: ReturnType<typeof snapshot>) => ({
       ...truth,
-      runs: [...truth.runs, makeRun({ id: 7102, worker: 'W1.2', createdAt: ago(80) })],
+      runs: [...truth.runs, make.run({ id: 7102, worker: 'W1.2', createdAt: ago(80) })],
       branches: { ...truth.branches, 'W1.2': sha('a2') },
       pulls: [
         ...truth.pulls,
-        makePull({
+        make.pull({
           number: 102,
           worker: 'W1.2',
           headSha: sha('a2'),
-          reviews: [makeReview({ commitSha: sha('a2') })],
+          reviews: [make.review({ commitSha: sha('a2') })],
         }),
       ],
       integration: { sha: sha('1'), containsDefault: false },

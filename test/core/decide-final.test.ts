@@ -117,7 +117,17 @@ describe('decide: cancelling', () => {
       { commands: [makeCommand({ name: 'cancel' }, { author: 'carol' })] },
       { by: 'carol', at: ago(10) },
     ],
-    ['a closed issue', { issue: { ...running.issue, state: 'closed' as const } }, null],
+    [
+      'its issue closed by a writer',
+      {
+        issue: {
+          ...running.issue,
+          state: 'closed' as const,
+          closed: { by: 'carol', at: ago(5), byPull: null, maySteer: true },
+        },
+      },
+      { by: 'carol', at: ago(5), closed: true },
+    ],
   ])(
     'stops the build on %s: closes PRs, deletes worker branches, cancels runs, dispatches nothing',
     (_name, overrides, cancelledBy) => {

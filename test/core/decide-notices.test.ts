@@ -10,26 +10,18 @@ import {
   BUILD,
   deliveredSnapshot,
   fixRun,
-  makeCommand,
-  makeConfig,
-  makePlan,
-  makePull,
-  makeReview,
-  makeRun,
-  makeSnapshot,
-  makeUsageRecord,
+  make,
   NOW,
+  planOf,
   planRun,
   sha,
-  validPlan,
-  workers,
 } from './factories.js';
 
 const HEAD = sha('a1');
 const LABELLED = { labelledBy: [{ label: 'orchestrate', login: 'maintainer' }] };
-const oneWorker = validPlan(makePlan({ workers: workers('W1.1') }));
-const workRun = makeRun({ id: 7011, worker: 'W1.1', createdAt: ago(60) });
-const usage = (cost: number) => makeUsageRecord({ run_id: 9001, cost });
+const oneWorker = planOf('W1.1');
+const workRun = make.run({ id: 7011, worker: 'W1.1', createdAt: ago(60) });
+const usage = (cost: number) => make.usageRecord({ run_id: 9001, cost });
 
 const delivered = deliveredSnapshot;
 
@@ -41,7 +33,7 @@ const finalPull = {
 const running = { approval: 'none' } as const;
 
 function notices(snapshot: BuildSnapshot, config: Partial<Config> | object = {}): Action[] {
-  const actions = decide({ snapshot, config: makeConfig(config as Partial<Config>), now: NOW });
+  const actions = decide({ snapshot, config: make.config(config as Partial<Config>), now: NOW });
   return actions.filter((action) => action.kind === 'notice');
 }
 
@@ -49,19 +41,19 @@ describe('decide: notices, when a person is needed and only then', () => {
   it.each<[string, BuildSnapshot, object, string[]]>([
     [
       'a plan waiting for /approve',
-      makeSnapshot(LABELLED),
+      make.snapshot(LABELLED),
       {},
       [`plan-ready/${sha('p1').slice(0, 12)}`],
     ],
     [
       'a plan that starts at once (approval: none)',
-      makeSnapshot({ ...LABELLED, runs: [planRun()] }),
+      make.snapshot({ ...LABELLED, runs: [planRun()] }),
       running,
       [],
     ],
     [
       'a plan still being written',
-      makeSnapshot({
+      make.snapshot({
         plan: { kind: 'missing' },
         runs: [planRun({ status: 'in_progress', conclusion: null, createdAt: ago(1) })],
       }),
@@ -70,10 +62,10 @@ describe('decide: notices, when a person is needed and only then', () => {
     ],
     [
       'workers at work',
-      makeSnapshot({
+      make.snapshot({
         runs: [
           planRun(),
-          makeRun({
+          make.run({
             id: 7011,
             worker: 'W1.1',
             status: 'in_progress',
@@ -87,7 +79,7 @@ describe('decide: notices, when a person is needed and only then', () => {
     ],
     [
       'a worker whose fix rounds are spent',
-      makeSnapshot({
+      make.snapshot({
         plan: oneWorker,
         runs: [
           planRun(),
@@ -96,8 +88,8 @@ describe('decide: notices, when a person is needed and only then', () => {
           fixRun('checks-abc', { id: 7202 }),
         ],
         pulls: [
-          makePull({
-            reviews: [makeReview({ id: 9, commitSha: HEAD, verdict: 'changes-requested' })],
+          make.pull({
+            reviews: [make.review({ id: 9, commitSha: HEAD, verdict: 'changes-requested' })],
           }),
         ],
       }),
@@ -106,22 +98,22 @@ describe('decide: notices, when a person is needed and only then', () => {
     ],
     [
       'a worker whose attempt failed',
-      makeSnapshot({
+      make.snapshot({
         plan: oneWorker,
-        runs: [planRun(), makeRun({ id: 7011, worker: 'W1.1', conclusion: 'failure' })],
+        runs: [planRun(), make.run({ id: 7011, worker: 'W1.1', conclusion: 'failure' })],
       }),
       running,
       ['failed/W1.1/1'],
     ],
     [
       'a build whose sessions reached budget.maxUsd',
-      makeSnapshot({ plan: oneWorker, usage: [usage(12)] }),
+      make.snapshot({ plan: oneWorker, usage: [usage(12)] }),
       { ...running, budget: { maxUsd: 10 } },
       ['budget/10'],
     ],
     [
       'a build under its budget',
-      makeSnapshot({ plan: oneWorker, usage: [usage(2)] }),
+      make.snapshot({ plan: oneWorker, usage: [usage(2)] }),
       { ...running, budget: { maxUsd: 10 } },
       [],
     ],
@@ -132,7 +124,7 @@ describe('decide: notices, when a person is needed and only then', () => {
   });
 
   it.each<[string, BuildSnapshot, object]>([
-    ['the plan', makeSnapshot(), {}],
+    ['the plan', make.snapshot(), {}],
     ['the final pull request', delivered({ finalPull }), running],
   ])('posts the notice for %s once: not when its marker is seen', (_name, snapshot, config) => {
     const [first] = noticeKeys(notices(snapshot, config));
@@ -176,7 +168,7 @@ describe('decide: notices, when a person is needed and only then', () => {
     ],
     ['no bot', { labelledBy: [{ label: 'orchestrate', login: 'ci[bot]' }] }, {}, [], '📋'],
   ])('mentions %s', (_name, overrides, config, _logins, start) => {
-    const [notice] = notices(makeSnapshot(overrides), config);
+    const [notice] = notices(make.snapshot(overrides), config);
     const body = notice?.kind === 'notice' ? notice.body : '';
     expect(body.split('\n')[1]?.startsWith(start)).toBe(true);
   });
@@ -190,39 +182,32 @@ describe('decide: notices, when a person is needed and only then', () => {
 describe('decide: the plan-ready notice counts its workers', () => {
   it.each([
     { plan: oneWorker, text: 'The plan is ready: 1 worker, estimated' },
-    {
-      plan: {
-        kind: 'valid',
-        plan: makePlan({ workers: workers('W1.1', 'W1.2') }),
-        sha: 'p',
-      } as const,
-      text: 'The plan is ready: 2 workers, estimated',
-    },
+    { plan: planOf('W1.1', 'W1.2'), text: 'The plan is ready: 2 workers, estimated' },
   ])('$text', ({ plan, text }) => {
-    const [notice] = notices(makeSnapshot({ ...LABELLED, plan }));
+    const [notice] = notices(make.snapshot({ ...LABELLED, plan }));
     expect(notice?.kind === 'notice' ? notice.body : '').toContain(text);
   });
 });
 
 describe('decide: a worker whose change publish refused', () => {
-  const failedRun = makeRun({
+  const failedRun = make.run({
     id: 7011,
     worker: 'W1.1',
     conclusion: 'failure',
     createdAt: ago(60),
   });
-  const approved = makeCommand({ name: 'approve' });
+  const approved = make.command({ name: 'approve' });
   it.each([
     { outcome: 'complete' as const, text: "W1.1 failed: publish refused the session's changes" },
     { outcome: 'failed' as const, text: 'W1.1 failed: the session failed' },
   ])('agent $outcome, run failed: "$text"', ({ outcome, text }) => {
-    const snapshot = makeSnapshot({
+    const snapshot = make.snapshot({
       plan: oneWorker,
       runs: [planRun(), failedRun],
       pulls: [],
       commands: [approved],
       completions: {},
-      usage: [makeUsageRecord({ run_id: 7011, role: 'work', worker: 'W1.1', outcome })],
+      usage: [make.usageRecord({ run_id: 7011, role: 'work', worker: 'W1.1', outcome })],
     });
     const bodies = notices(snapshot).map((action) => (action.kind === 'notice' ? action.body : ''));
     expect(bodies.join('\n')).toContain(text);

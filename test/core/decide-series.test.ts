@@ -8,29 +8,15 @@ import { parseUsageMessage, renderUsageMessage } from '../../src/core/plan/usage
 import type { BuildSnapshot, CommandInfo, RunInfo } from '../../src/core/snapshot/snapshot.js';
 import { renderStatus } from '../../src/core/status/render-status.js';
 import { dispatched, viewOf } from './decide-helpers.js';
-import {
-  ago,
-  BUILD,
-  INTEGRATION_SHA,
-  makeCommand,
-  makeConfig,
-  makePlan,
-  makePull,
-  makeReview,
-  makeRun,
-  makeSnapshot,
-  makeUsageRecord,
-  NOW,
-  sha,
-} from './factories.js';
+import { ago, BUILD, INTEGRATION_SHA, make, NOW, sha } from './factories.js';
 
-type Raw = Parameters<typeof makeConfig>[0];
+type Raw = Parameters<typeof make.config>[0];
 
-const IMPROVE = makeCommand({ name: 'improve', loops: 3 }, { commentId: 77, createdAt: ago(300) });
+const IMPROVE = make.command({ name: 'improve', loops: 3 }, { commentId: 77, createdAt: ago(300) });
 
 /** A run of a loop session (`research`, `plan`, `summary`) of loop `loop`. */
 function loopRun(role: RunInfo['role'], loop: number, overrides: Partial<RunInfo> = {}): RunInfo {
-  return makeRun({
+  return make.run({
     id: 8000 + loop * 10 + ['research', 'plan', 'summary'].indexOf(role),
     role,
     worker: `L${loop}`,
@@ -46,20 +32,20 @@ function seriesPlan(loops: number): Plan {
     { id: 'W1.1', title: 'Clearer errors', depends_on: [], complexity: 'normal' as const, loop: 1 },
     { id: 'W2.1', title: 'Faster start', depends_on: [], complexity: 'normal' as const, loop: 2 },
   ];
-  return makePlan({ workers: all.filter((w) => w.loop <= loops) });
+  return make.plan({ workers: all.filter((w) => w.loop <= loops) });
 }
 
 function mergedPull(worker: string, number: number) {
-  return makePull({
+  return make.pull({
     number,
     worker,
     state: 'merged',
-    reviews: [makeReview({ id: number * 10 })],
+    reviews: [make.review({ id: number * 10 })],
   });
 }
 
 function series(overrides: Partial<BuildSnapshot> = {}): BuildSnapshot {
-  return makeSnapshot({
+  return make.snapshot({
     issue: {
       number: 12,
       title: 'Add login',
@@ -75,7 +61,7 @@ function series(overrides: Partial<BuildSnapshot> = {}): BuildSnapshot {
 }
 
 function run(snapshot: BuildSnapshot, raw: Raw = {}) {
-  const actions = decide({ snapshot, config: makeConfig(raw), now: NOW });
+  const actions = decide({ snapshot, config: make.config(raw), now: NOW });
   return { actions, view: viewOf(actions), dispatches: dispatched(actions) };
 }
 
@@ -85,11 +71,11 @@ const loopOneDone = {
   runs: [
     loopRun('research', 1),
     loopRun('plan', 1),
-    makeRun({ id: 8100, worker: 'W1.1', createdAt: ago(200) }),
+    make.run({ id: 8100, worker: 'W1.1', createdAt: ago(200) }),
   ],
   research: { 1: { kind: 'valid' as const, result: { loop: 1, nothing_worth_doing: false } } },
   pulls: [mergedPull('W1.1', 101)],
-  commands: [IMPROVE, makeCommand({ name: 'approve' }, { commentId: 78, createdAt: ago(205) })],
+  commands: [IMPROVE, make.command({ name: 'approve' }, { commentId: 78, createdAt: ago(205) })],
 };
 
 /** Loop 1 done and summarised; loop 2 researched (work to do) and planned: W2.1. `runs` come after. */
@@ -129,7 +115,7 @@ describe('an improvement series (/improve)', () => {
   });
 
   it('does not treat a /improve written after a build started as a series', () => {
-    const snapshot = makeSnapshot({ commands: [makeCommand({ name: 'improve', loops: 2 })] });
+    const snapshot = make.snapshot({ commands: [make.command({ name: 'improve', loops: 2 })] });
     const { dispatches, view } = run(snapshot);
     expect(dispatches).toEqual([]);
     expect(view.series).toBeUndefined();
@@ -182,7 +168,7 @@ describe('an improvement series (/improve)', () => {
       runs: [...loopOneDone.runs, loopRun('summary', 1)],
       commands: [
         ...loopOneDone.commands,
-        makeCommand({ name: 'pause' }, { commentId: 79, createdAt: ago(20) }),
+        make.command({ name: 'pause' }, { commentId: 79, createdAt: ago(20) }),
       ],
     });
     const { dispatches, view } = run(paused);
@@ -197,15 +183,15 @@ describe('an improvement series (/improve)', () => {
       runs: [loopRun('research', 1)],
       research: { 1: { kind: 'valid' as const, result: { loop: 1, nothing_worth_doing: false } } },
     };
-    const pause = makeCommand({ name: 'pause' }, { commentId: 79, createdAt: ago(100) });
+    const pause = make.command({ name: 'pause' }, { commentId: 79, createdAt: ago(100) });
     const paused = run(series({ ...researched, commands: [IMPROVE, pause] }));
     expect(paused.dispatches).toEqual([]);
     expect(paused.view.series?.paused).toBe(true);
-    const resume = makeCommand({ name: 'resume' }, { commentId: 80, createdAt: ago(50) });
+    const resume = make.command({ name: 'resume' }, { commentId: 80, createdAt: ago(50) });
     expect(run(series({ ...researched, commands: [IMPROVE, pause, resume] })).dispatches).toEqual([
       'plan L1 -',
     ]);
-    const spent = makeUsageRecord({ run_id: 8010, role: 'research', worker: 'L1', cost: 60 });
+    const spent = make.usageRecord({ run_id: 8010, role: 'research', worker: 'L1', cost: 60 });
     const usage = [parseUsageMessage(renderUsageMessage(spent))].flatMap((r) => (r ? [r] : []));
     const over = run(series({ ...researched, usage }));
     expect(over.view.series?.budgetReached).toBe(true);
@@ -300,12 +286,12 @@ describe('an improvement series (/improve)', () => {
   });
 
   it('answers a /improve on a build that already ran sessions, and a second /improve', () => {
-    const config = makeConfig().ok ? (makeConfig() as { ok: true; config: Config }).config : null;
+    const config = make.config().ok ? (make.config() as { ok: true; config: Config }).config : null;
     if (!config) throw new Error('config');
     const command = { name: 'improve' as const, loops: 2 };
     const onBuild = checkCommands({
       commands: [command],
-      snapshot: makeSnapshot(),
+      snapshot: make.snapshot(),
       config,
       now: NOW,
     });
@@ -345,7 +331,7 @@ describe('an improvement series (/improve)', () => {
   });
 
   it('judges /approve and /replan against the loop under way, not the loops before it', () => {
-    const config = (makeConfig() as { ok: true; config: Config }).config;
+    const config = (make.config() as { ok: true; config: Config }).config;
     const loopTwo = (overrides: Partial<BuildSnapshot>) =>
       series({
         ...loopOneDone,
@@ -371,7 +357,7 @@ describe('the improvement loops in the status comment', () => {
       decide({
         snapshot: loopTwoPlanned({
           runs: [
-            makeRun({
+            make.run({
               id: 8200,
               worker: 'W2.1',
               status: 'in_progress',
@@ -381,10 +367,10 @@ describe('the improvement loops in the status comment', () => {
           ],
           commands: [
             ...loopOneDone.commands,
-            makeCommand({ name: 'approve' }, { commentId: 80, createdAt: ago(25) }),
+            make.command({ name: 'approve' }, { commentId: 80, createdAt: ago(25) }),
           ],
         }),
-        config: makeConfig(),
+        config: make.config(),
         now: NOW,
       }),
     );
@@ -403,7 +389,7 @@ describe('the improvement loops in the status comment', () => {
   it('counts loop sessions (research, plan, summary) in the one budget of the series', () => {
     const records = (['research', 'plan', 'summary'] as const).map((role, i) =>
       parseUsageMessage(
-        renderUsageMessage(makeUsageRecord({ run_id: 9000 + i, role, worker: 'L1', cost: 20 })),
+        renderUsageMessage(make.usageRecord({ run_id: 9000 + i, role, worker: 'L1', cost: 20 })),
       ),
     );
     expect(records.map((r) => r?.worker)).toEqual(['L1', 'L1', 'L1']);

@@ -7,25 +7,13 @@ import type {
   PullInfo,
   SubIssueInfo,
 } from '../../src/core/snapshot/snapshot.js';
-import {
-  ago,
-  makeCommand,
-  makeConfig,
-  makePlan,
-  makePull,
-  makeRun,
-  makeSnapshot,
-  makeWorker,
-  NOW,
-  planRun,
-  validPlan,
-} from './factories.js';
+import { ago, make, NOW, planRun, validPlan } from './factories.js';
 
-const plan = makePlan({
+const plan = make.plan({
   workers: [
-    makeWorker({ id: 'W1.1', sub_issue: 21 }),
-    makeWorker({ id: 'W1.2', sub_issue: 22 }),
-    makeWorker({ id: 'W2.1', sub_issue: 20, depends_on: ['W1.1'] }),
+    make.worker({ id: 'W1.1', sub_issue: 21 }),
+    make.worker({ id: 'W1.2', sub_issue: 22 }),
+    make.worker({ id: 'W2.1', sub_issue: 20, depends_on: ['W1.1'] }),
   ],
 });
 
@@ -44,13 +32,13 @@ function withPulls({
   subIssues: SubIssueInfo[] | undefined;
   commands?: CommandInfo[];
 }): BuildSnapshot {
-  const snapshot = makeSnapshot({
+  const snapshot = make.snapshot({
     plan: validPlan(plan),
     commands,
     runs: [
       planRun(),
       ...pulls.map((pull, i) =>
-        makeRun({ id: 7000 + i, worker: pull.worker, status: 'completed', createdAt: ago(20) }),
+        make.run({ id: 7000 + i, worker: pull.worker, status: 'completed', createdAt: ago(20) }),
       ),
     ],
     pulls,
@@ -61,7 +49,7 @@ function withPulls({
 
 function closes(pulls: PullInfo[], subIssues: SubIssueInfo[] | undefined) {
   const snapshot = withPulls({ plan, pulls, subIssues });
-  const actions = decide({ snapshot, config: makeConfig({ approval: 'none' }), now: NOW });
+  const actions = decide({ snapshot, config: make.config({ approval: 'none' }), now: NOW });
   return actions.filter((action) => action.kind === 'close-sub-issue');
 }
 
@@ -70,8 +58,8 @@ const open = (number: number): SubIssueInfo => ({ number, state: 'open' });
 describe('decide: a build of sub-issues', () => {
   it('closes the sub-issue of a worker whose pull request merged, and no other', () => {
     const pulls = [
-      makePull({ number: 101, worker: 'W1.1', state: 'merged' }),
-      makePull({ number: 102, worker: 'W1.2' }),
+      make.pull({ number: 101, worker: 'W1.1', state: 'merged' }),
+      make.pull({ number: 102, worker: 'W1.2' }),
     ];
     expect(closes(pulls, [open(20), open(21), open(22)])).toEqual([
       { kind: 'close-sub-issue', number: 21, worker: 'W1.1', reason: 'completed' },
@@ -80,20 +68,20 @@ describe('decide: a build of sub-issues', () => {
 
   it('leaves a sub-issue that is closed already, or no longer under the issue', () => {
     const pulls = [
-      makePull({ number: 101, worker: 'W1.1', state: 'merged' }),
-      makePull({ number: 102, worker: 'W1.2', state: 'merged' }),
+      make.pull({ number: 101, worker: 'W1.1', state: 'merged' }),
+      make.pull({ number: 102, worker: 'W1.2', state: 'merged' }),
     ];
     expect(closes(pulls, [{ number: 21, state: 'closed' }, open(20)])).toEqual([]);
   });
 
   it('closes nothing when the sub-issues were not read', () => {
-    const pulls = [makePull({ number: 101, worker: 'W1.1', state: 'merged' })];
+    const pulls = [make.pull({ number: 101, worker: 'W1.1', state: 'merged' })];
     expect(closes(pulls, undefined)).toEqual([]);
   });
 });
 
 describe('decide: a build mirrored as sub-issues', () => {
-  const diamond = makePlan();
+  const diamond = make.plan();
 
   function mirrorActions(
     subIssues: SubIssueInfo[] | undefined,
@@ -102,7 +90,7 @@ describe('decide: a build mirrored as sub-issues', () => {
     { plan = diamond, commands = [] }: { plan?: Plan; commands?: CommandInfo[] } = {},
   ) {
     const snapshot = withPulls({ plan, pulls, subIssues, commands });
-    const config = makeConfig({ approval: 'none', plan: { mirrorSubIssues: mirror } });
+    const config = make.config({ approval: 'none', plan: { mirrorSubIssues: mirror } });
     return decide({ snapshot, config, now: NOW }).filter((a) =>
       ['create-mirror', 'retitle-issue', 'close-sub-issue', 'reopen-sub-issue'].includes(a.kind),
     );
@@ -127,10 +115,10 @@ describe('decide: a build mirrored as sub-issues', () => {
     mirrorOf(33, 'W2.1', 'W2.1: Login API'),
   ];
   /** A `/replan` dropped W1.2 and renamed W1.1; W2.1 now needs only W1.1. */
-  const replanned = makePlan({
+  const replanned = make.plan({
     workers: [
-      makeWorker({ id: 'W1.1', title: 'Session store v2' }),
-      makeWorker({ id: 'W2.1', title: 'Login API', depends_on: ['W1.1'] }),
+      make.worker({ id: 'W1.1', title: 'Session store v2' }),
+      make.worker({ id: 'W2.1', title: 'Login API', depends_on: ['W1.1'] }),
     ],
   });
 
@@ -152,7 +140,7 @@ describe('decide: a build mirrored as sub-issues', () => {
       mirrorOf(32, 'W1.2', 'W1.2: Login form'),
       mirrorOf(33, 'W2.1', 'W2.1: Login API'),
     ];
-    const pulls = [makePull({ number: 102, worker: 'W1.2', state: 'merged' })];
+    const pulls = [make.pull({ number: 102, worker: 'W1.2', state: 'merged' })];
     expect(mirrorActions(subs, true, pulls)).toEqual([
       { kind: 'retitle-issue', number: 31, title: 'W1.1: Session store' },
       { kind: 'close-sub-issue', number: 32, worker: 'W1.2', reason: 'completed' },
@@ -204,7 +192,7 @@ describe('decide: a build mirrored as sub-issues', () => {
 
   it('closes a skipped worker’s mirror as not planned, and opens none for a worker skipped before', () => {
     const skip = (worker: string, commentId: number) =>
-      makeCommand({ name: 'skip', worker }, { commentId });
+      make.command({ name: 'skip', worker }, { commentId });
     const commands = [skip('W1.2', 901), skip('W2.1', 902)];
     const subs = [
       mirrorOf(31, 'W1.1', 'W1.1: Session store'),
@@ -218,7 +206,7 @@ describe('decide: a build mirrored as sub-issues', () => {
   });
 
   it('closes dropped mirrors in worker order, whatever order GitHub lists them in', () => {
-    const one = makePlan({ workers: [makeWorker({ id: 'W1.1', title: 'Session store' })] });
+    const one = make.plan({ workers: [make.worker({ id: 'W1.1', title: 'Session store' })] });
     const subs = mirrorsOfDiamond();
     const forward = mirrorActions(subs, true, [], { plan: one });
     expect(forward.map((a) => a.kind === 'close-sub-issue' && a.number)).toEqual([32, 33]);
@@ -228,8 +216,8 @@ describe('decide: a build mirrored as sub-issues', () => {
   it('closes a cancelled build’s open mirrors: a merged worker’s as completed, the rest as not planned', () => {
     const subs = mirrorsOfDiamond();
     subs[2] = mirrorOf(33, 'W2.1', 'W2.1: Login API', 'not_planned');
-    const pulls = [makePull({ number: 101, worker: 'W1.1', state: 'merged' })];
-    const cancel = makeCommand({ name: 'cancel' }, { commentId: 903 });
+    const pulls = [make.pull({ number: 101, worker: 'W1.1', state: 'merged' })];
+    const cancel = make.command({ name: 'cancel' }, { commentId: 903 });
     expect(mirrorActions(subs, true, pulls, { commands: [cancel] })).toEqual([
       { kind: 'close-sub-issue', number: 31, worker: 'W1.1', reason: 'completed' },
       { kind: 'close-sub-issue', number: 32, worker: 'W1.2', reason: 'not_planned' },

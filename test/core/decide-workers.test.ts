@@ -8,29 +8,13 @@ import type {
   RunInfo,
 } from '../../src/core/snapshot/snapshot.js';
 import { dispatched, kinds, rowsOf, viewOf } from './decide-helpers.js';
-import {
-  ago,
-  makeCommand,
-  makeCompletion,
-  makeConfig,
-  makePlan,
-  makePull,
-  makeReview,
-  makeRun,
-  makeSnapshot,
-  makeUsageRecord,
-  NOW,
-  planRun,
-  sha,
-  validPlan,
-  workers,
-} from './factories.js';
+import { ago, make, NOW, planOf, planRun, sha, validPlan } from './factories.js';
 
-const config = makeConfig({ approval: 'none' });
+const config = make.config({ approval: 'none' });
 
 function work(worker: string, overrides: Partial<RunInfo> = {}): RunInfo {
   const id = 7000 + Number(worker.replace(/\D/g, ''));
-  return makeRun({
+  return make.run({
     id,
     worker,
     status: 'in_progress',
@@ -41,7 +25,7 @@ function work(worker: string, overrides: Partial<RunInfo> = {}): RunInfo {
 }
 
 function merged(worker: string, number: number): PullInfo {
-  return makePull({ number, worker, state: 'merged' });
+  return make.pull({ number, worker, state: 'merged' });
 }
 
 function run(overrides: {
@@ -54,17 +38,16 @@ function run(overrides: {
   now?: string;
   usage?: UsageRecord[];
 }) {
-  const plan = overrides.plan ? makePlan({ workers: workers(...overrides.plan) }) : makePlan();
   return decide({
-    snapshot: makeSnapshot({
-      plan: { kind: 'valid', plan, sha: 'p' },
+    snapshot: make.snapshot({
+      plan: overrides.plan ? planOf(...overrides.plan) : validPlan(),
       runs: [planRun(), ...(overrides.runs ?? [])],
       pulls: overrides.pulls ?? [],
       commands: overrides.commands ?? [],
       completions: {},
       ...(overrides.usage ? { usage: overrides.usage } : {}),
     }),
-    config: makeConfig({
+    config: make.config({
       approval: 'none',
       maxParallel: overrides.maxParallel ?? 4,
       budget: { maxUsd: overrides.maxUsd ?? null },
@@ -96,7 +79,7 @@ describe('decide: scheduling workers', () => {
     const actions = run({
       runs: [work('W1.1', { status: 'completed', conclusion: 'success' }), work('W1.2')],
       pulls: [merged('W1.1', 101)],
-      commands: [makeCommand({ name: 'skip', worker: 'W1.2' })],
+      commands: [make.command({ name: 'skip', worker: 'W1.2' })],
     });
     expect(dispatched(actions)).toEqual(['work W2.1 -']);
     expect(actions).toContainEqual({ kind: 'cancel-run', runId: 7012 });
@@ -105,8 +88,8 @@ describe('decide: scheduling workers', () => {
   it('closes the open pull request of a skipped worker', () => {
     const actions = run({
       runs: [work('W1.1', { status: 'completed', conclusion: 'success' })],
-      pulls: [makePull({ number: 101, worker: 'W1.1' })],
-      commands: [makeCommand({ name: 'skip', worker: 'W1.1' })],
+      pulls: [make.pull({ number: 101, worker: 'W1.1' })],
+      commands: [make.command({ name: 'skip', worker: 'W1.1' })],
     });
     expect(actions).toContainEqual({ kind: 'close-pull', pull: 101 });
     expect(actions.some((action) => action.kind === 'merge-pull')).toBe(false);
@@ -125,7 +108,7 @@ describe('decide: scheduling workers', () => {
     [
       'an open pull request',
       [work('W1.1', { status: 'completed', conclusion: 'success' })],
-      [makePull({ worker: 'W1.1' })],
+      [make.pull({ worker: 'W1.1' })],
       ['work W1.2 -'],
     ],
     [
@@ -162,10 +145,10 @@ describe('decide: scheduling workers', () => {
         work('W1.2', { status: 'completed', conclusion: 'success' }),
       ],
       pulls: [
-        makePull({ number: 101, worker: 'W1.1', reviews: [makeReview()] }),
-        makePull({ number: 102, worker: 'W1.2', headSha: sha('b2') }),
+        make.pull({ number: 101, worker: 'W1.1', reviews: [make.review()] }),
+        make.pull({ number: 102, worker: 'W1.2', headSha: sha('b2') }),
       ],
-      commands: [makeCommand({ name: 'pause' }, { commentId: 1 })],
+      commands: [make.command({ name: 'pause' }, { commentId: 1 })],
     });
     expect(dispatched(actions)).toEqual([`review W1.2 head-${sha('b2')}`]);
     expect(actions).toContainEqual(expect.objectContaining({ kind: 'merge-pull', pull: 101 }));
@@ -175,29 +158,29 @@ describe('decide: scheduling workers', () => {
 
   it('goes on after /resume', () => {
     const commands = [
-      makeCommand({ name: 'pause' }, { commentId: 1, createdAt: ago(9) }),
-      makeCommand({ name: 'resume' }, { commentId: 2, createdAt: ago(8) }),
+      make.command({ name: 'pause' }, { commentId: 1, createdAt: ago(9) }),
+      make.command({ name: 'resume' }, { commentId: 2, createdAt: ago(8) }),
     ];
     expect(dispatched(run({ commands }))).toEqual(['work W1.1 -', 'work W1.2 -']);
   });
 
   it('pauses every new session once the budget is spent, and says so', () => {
     const actions = decide({
-      snapshot: makeSnapshot({
+      snapshot: make.snapshot({
         runs: [
           planRun(),
           work('W1.1', { status: 'completed', conclusion: 'success' }),
           work('W1.2', { status: 'completed', conclusion: 'success' }),
         ],
-        pulls: [merged('W1.1', 101), makePull({ number: 102, worker: 'W1.2' })],
+        pulls: [merged('W1.1', 101), make.pull({ number: 102, worker: 'W1.2' })],
         completions: {
           'W1.1': {
             kind: 'valid',
-            completion: makeCompletion({ usage: { ...makeCompletion().usage, cost_usd: 2 } }),
+            completion: make.completion({ usage: { ...make.completion().usage, cost_usd: 2 } }),
           },
         },
       }),
-      config: makeConfig({ approval: 'none', budget: { maxUsd: 2 } }),
+      config: make.config({ approval: 'none', budget: { maxUsd: 2 } }),
       now: NOW,
     });
     expect(dispatched(actions)).toEqual([]);
@@ -216,7 +199,7 @@ describe('decide: scheduling workers', () => {
       costUsd: 1.5,
     };
     const actions = run({
-      pulls: [makePull({ worker: 'W1.1', state: 'closed', reviews: [review] })],
+      pulls: [make.pull({ worker: 'W1.1', state: 'closed', reviews: [review] })],
       maxUsd: 1,
     });
     expect(dispatched(actions)).toEqual([]);
@@ -248,7 +231,7 @@ describe('decide: failed attempts and retries', () => {
   it("shows the failed session's own reason from its usage record, as a code span", () => {
     const failed = work('W1.1', { status: 'completed', conclusion: 'failure' });
     const record = (attempt: number, reason: string) =>
-      makeUsageRecord({
+      make.usageRecord({
         run_id: failed.id,
         attempt,
         role: 'work',
@@ -281,7 +264,7 @@ describe('decide: failed attempts and retries', () => {
       runs: [failed],
       plan: ['W1.1'],
       usage: [
-        makeUsageRecord({
+        make.usageRecord({
           run_id: failed.id,
           role: 'work',
           worker: 'W1.1',
@@ -322,7 +305,7 @@ describe('decide: failed attempts and retries', () => {
   it('marks a worker whose PR was closed without merging as failed', () => {
     const actions = run({
       runs: [work('W1.1', { status: 'completed', conclusion: 'success' })],
-      pulls: [makePull({ worker: 'W1.1', state: 'closed', createdAt: ago(15) })],
+      pulls: [make.pull({ worker: 'W1.1', state: 'closed', createdAt: ago(15) })],
       plan: ['W1.1'],
     });
     expect(rowsOf(actions)['W1.1']).toEqual({
@@ -333,7 +316,7 @@ describe('decide: failed attempts and retries', () => {
 
   it('starts a new attempt for /retry on a failed worker, by comment id, and counts attempts', () => {
     const failed = work('W1.1', { status: 'completed', conclusion: 'failure', createdAt: ago(30) });
-    const retry = makeCommand(
+    const retry = make.command(
       { name: 'retry', worker: 'W1.1', instructions: '' },
       { commentId: 77, createdAt: ago(5) },
     );
@@ -350,7 +333,7 @@ describe('decide: failed attempts and retries', () => {
   });
 
   it('ignores a /retry given before the attempt that then failed', () => {
-    const retry = makeCommand(
+    const retry = make.command(
       { name: 'retry', worker: 'W1.1', instructions: '' },
       { createdAt: ago(40) },
     );
@@ -360,8 +343,8 @@ describe('decide: failed attempts and retries', () => {
 
   it('holds a /retry while paused', () => {
     const commands = [
-      makeCommand({ name: 'pause' }, { commentId: 1, createdAt: ago(6) }),
-      makeCommand(
+      make.command({ name: 'pause' }, { commentId: 1, createdAt: ago(6) }),
+      make.command(
         { name: 'retry', worker: 'W1.1', instructions: '' },
         { commentId: 2, createdAt: ago(5) },
       ),
@@ -409,7 +392,7 @@ describe('decide: a work session that succeeded moments ago without a PR in sigh
     const actions = run({ runs: [failed], plan: ['W1.1'] });
     expect(rowsOf(actions)['W1.1']?.state).toBe('failed');
     expect(kinds(actions)).not.toContain('look-again');
-    const opened = run({ runs: [ended], plan: ['W1.1'], pulls: [makePull({ worker: 'W1.1' })] });
+    const opened = run({ runs: [ended], plan: ['W1.1'], pulls: [make.pull({ worker: 'W1.1' })] });
     expect(kinds(opened)).not.toContain('look-again');
   });
 });
@@ -417,7 +400,7 @@ describe('decide: a work session that succeeded moments ago without a PR in sigh
 describe('decide: base sync', () => {
   it('merges a moved default branch into the build branch once', () => {
     const actions = decide({
-      snapshot: makeSnapshot({ integration: { sha: 'i', containsDefault: false } }),
+      snapshot: make.snapshot({ integration: { sha: 'i', containsDefault: false } }),
       config,
       now: NOW,
     });
@@ -425,7 +408,7 @@ describe('decide: base sync', () => {
   });
 
   it('does not sync a build branch that already contains the default branch', () => {
-    const actions = decide({ snapshot: makeSnapshot(), config, now: NOW });
+    const actions = decide({ snapshot: make.snapshot(), config, now: NOW });
     expect(actions.some((action) => action.kind === 'sync-build-branch')).toBe(false);
   });
 });
@@ -433,8 +416,8 @@ describe('decide: base sync', () => {
 /** The requests a fresh build dispatches with `session` in its config (there is at least one). */
 function firstRequests(session: { timeoutMinutes?: number; runsOn?: string }) {
   const actions = decide({
-    snapshot: makeSnapshot({ plan: validPlan() }),
-    config: makeConfig({ approval: 'none', session }),
+    snapshot: make.snapshot({ plan: validPlan() }),
+    config: make.config({ approval: 'none', session }),
     now: NOW,
   });
   const requests = actions.flatMap((action) =>

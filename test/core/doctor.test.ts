@@ -76,6 +76,7 @@ const REPORT: DoctorReport = {
     key: 'present',
     models: [{ model: 'claude-opus-5-5', ok: true, detail: 'answered' }],
     collaboratorPermission: PROBE,
+    sandbox: PROBE,
   },
   appUrl: 'https://baton.example.com',
   probes: {
@@ -114,6 +115,21 @@ describe('the doctor report', () => {
     );
     expect(text).toMatch(
       /^ok {3}probe viewer-has-reacted: .*: no: Baton reads its 👀 on commands over REST/m,
+    );
+  });
+
+  it('fails the sandbox probe on a runner where it does not open, saying what to do', () => {
+    const text = renderDoctor(
+      renderDoctorReport({
+        ...REPORT,
+        agent: {
+          ...REPORT.agent!,
+          sandbox: { answer: 'no', detail: 'bwrap: setting up uid map: Permission denied' },
+        },
+      }),
+    );
+    expect(text).toMatch(
+      /^FAIL probe sandbox: .*: no: work and fix sessions fail before the model's first turn: install bubblewrap .* → bwrap: setting up uid map: Permission denied$/m,
     );
   });
 

@@ -7,6 +7,7 @@ import {
   egressAllowlist,
   hostAllowed,
   isIpLiteral,
+  portAllowed,
 } from '../../src/core/sessions/egress.js';
 import { NETWORK_OPEN, renderStatus } from '../../src/core/status/render-status.js';
 import { makeConfig, makeSnapshot } from './factories.js';
@@ -92,12 +93,13 @@ describe('describeBlocked', () => {
 
 describe('session.network in .github/baton.yml', () => {
   it.each([
-    { network: undefined, expected: { allow: [] } },
+    { network: undefined, expected: { allow: [], ports: [] } },
     { network: 'open', expected: 'open' },
     {
       network: { allow: ['Git.Example.com', '*.corp.test', '10.1.2.3'] },
-      expected: { allow: ['git.example.com', '*.corp.test', '10.1.2.3'] },
+      expected: { allow: ['git.example.com', '*.corp.test', '10.1.2.3'], ports: [] },
     },
+    { network: { ports: [5432, 6379] }, expected: { allow: [], ports: [5432, 6379] } },
   ])('$network', ({ network, expected }) => {
     const parsed = parseConfig({ session: network === undefined ? {} : { network } });
     expect(parsed.ok && parsed.config.session.network).toEqual(expected);
@@ -109,6 +111,9 @@ describe('session.network in .github/baton.yml', () => {
     { network: { allow: ['*'] } },
     { network: { allow: ['exa mple.com'] } },
     { network: { allow: ['example.com'], extra: true } },
+    { network: { ports: [3128] } },
+    { network: { ports: [0] } },
+    { network: { ports: ['5432'] } },
   ])('refuses $network, naming the field', ({ network }) => {
     const parsed = parseConfig({ session: { network } });
     expect(parsed.ok).toBe(false);
@@ -127,14 +132,30 @@ describe('the status comment with session.network: open', () => {
     };
     expect(statusOf(makeConfig({ session: { network: 'open' } }))).toContain(NETWORK_OPEN);
     expect(statusOf(makeConfig({}))).not.toContain(NETWORK_OPEN);
-    expect(statusOf(makeConfig({ session: { network: { allow: ['x.test'] } } }))).not.toContain(
-      NETWORK_OPEN,
-    );
+    expect(
+      statusOf(makeConfig({ session: { network: { allow: ['x.test'], ports: [] } } })),
+    ).not.toContain(NETWORK_OPEN);
   });
 
   it('says the model’s commands may reach any host', () => {
     const view = { phase: 'improving' as const, build: '1-x' };
     expect(renderStatus({ ...view, networkOpen: true })).toContain(NETWORK_OPEN);
     expect(renderStatus(view)).not.toContain(NETWORK_OPEN);
+  });
+});
+
+describe('portAllowed', () => {
+  it.each([
+    { host: 'registry.npmjs.org', port: 443, tunnel: true, allowed: true },
+    { host: 'registry.npmjs.org', port: 8443, tunnel: true, allowed: false },
+    { host: 'registry.npmjs.org', port: 80, tunnel: true, allowed: false },
+    { host: 'registry.npmjs.org', port: 80, tunnel: false, allowed: false },
+    { host: 'archive.ubuntu.com', port: 80, tunnel: false, allowed: true },
+    { host: 'us.archive.ubuntu.com', port: 80, tunnel: false, allowed: true },
+    { host: 'deb.debian.org', port: 80, tunnel: false, allowed: true },
+    { host: 'deb.debian.org', port: 8080, tunnel: false, allowed: false },
+    { host: 'deb.debian.org', port: 443, tunnel: true, allowed: true },
+  ])('$host:$port (tunnel: $tunnel) → $allowed', ({ host, port, tunnel, allowed }) => {
+    expect(portAllowed({ host, port, tunnel })).toBe(allowed);
   });
 });

@@ -10,19 +10,10 @@ import {
   writesOwed,
 } from '../../src/core/snapshot/estimate.js';
 import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
-import {
-  makeConfig,
-  makePlan,
-  makePull,
-  makeRun,
-  makeSnapshot,
-  makeWorker,
-  planRun,
-  sha,
-} from './factories.js';
+import { make, planRun, sha } from './factories.js';
 
 function normal(count: number): PlanWorker[] {
-  return Array.from({ length: count }, (_, i) => makeWorker({ id: `W1.${i + 1}` }));
+  return Array.from({ length: count }, (_, i) => make.worker({ id: `W1.${i + 1}` }));
 }
 
 describe('estimateBuild: what the plan will likely cost, before /approve', () => {
@@ -39,7 +30,7 @@ describe('estimateBuild: what the plan will likely cost, before /approve', () =>
     ],
     [
       'an easy worker on haiku',
-      [makeWorker({ id: 'W1.1', complexity: 'easy' })],
+      [make.worker({ id: 'W1.1', complexity: 'easy' })],
       { review: { enabled: false } },
       (200_000 * 1 + 8_000 * 5) / 1e6,
     ],
@@ -53,9 +44,9 @@ describe('estimateBuild: what the plan will likely cost, before /approve', () =>
       (500_000 * 2 + 20_000 * 10) / 1e6,
     ],
   ])('%s', (_name, workers, raw, usd) => {
-    const parsed = makeConfig(raw);
+    const parsed = make.config(raw);
     if (!parsed.ok) throw new Error('bad config');
-    expect(estimateBuild({ plan: makePlan({ workers }), config: parsed.config }).usd).toBeCloseTo(
+    expect(estimateBuild({ plan: make.plan({ workers }), config: parsed.config }).usd).toBeCloseTo(
       usd,
       6,
     );
@@ -69,9 +60,9 @@ describe('estimateBuild: the GitHub writes a build needs and the least time the 
     ['20 normal workers', normal(20), {}, 5 + 20 * 11.5],
     ['60 workers without reviews', normal(60), { review: { enabled: false } }, 5 + 60 * 8],
   ])('%s', (_name, workers, raw, writes) => {
-    const parsed = makeConfig(raw);
+    const parsed = make.config(raw);
     if (!parsed.ok) throw new Error('bad config');
-    expect(estimateBuild({ plan: makePlan({ workers }), config: parsed.config }).writes).toBe(
+    expect(estimateBuild({ plan: make.plan({ workers }), config: parsed.config }).writes).toBe(
       writes,
     );
   });
@@ -92,7 +83,7 @@ describe('estimateBuild: the GitHub writes a build needs and the least time the 
 describe('writesOwed: what the work under way will still write, as the snapshot shows it', () => {
   // The plan: W1.1, W1.2, and W2.1 on both.
   const inFlight = (worker: string, id: number) =>
-    makeRun({ id, worker, status: 'in_progress', conclusion: null });
+    make.run({ id, worker, status: 'in_progress', conclusion: null });
   it.each<[string, Partial<BuildSnapshot>, number]>([
     ['a plan not started', {}, 0],
     [
@@ -110,8 +101,8 @@ describe('writesOwed: what the work under way will still write, as the snapshot 
       {
         branches: { 'W1.1': sha('a1'), 'W1.2': sha('b2') },
         pulls: [
-          makePull({ worker: 'W1.1', state: 'merged' }),
-          makePull({ number: 102, worker: 'W1.2' }),
+          make.pull({ worker: 'W1.1', state: 'merged' }),
+          make.pull({ number: 102, worker: 'W1.2' }),
         ],
       },
       WRITES_OWED_PER_WORKER + WRITES_PER_BUILD,
@@ -121,7 +112,7 @@ describe('writesOwed: what the work under way will still write, as the snapshot 
       {
         branches: { 'W1.1': sha('a1'), 'W1.2': sha('b2'), 'W2.1': sha('c3') },
         pulls: ['W1.1', 'W1.2', 'W2.1'].map((worker, i) =>
-          makePull({ number: 101 + i, worker, state: 'merged' }),
+          make.pull({ number: 101 + i, worker, state: 'merged' }),
         ),
       },
       WRITES_PER_BUILD,
@@ -130,7 +121,7 @@ describe('writesOwed: what the work under way will still write, as the snapshot 
       'the final pull request open',
       {
         branches: { 'W1.1': sha('a1') },
-        pulls: [makePull({ worker: 'W1.1', state: 'merged' })],
+        pulls: [make.pull({ worker: 'W1.1', state: 'merged' })],
         finalPull: { number: 200, state: 'open', url: 'https://github.com/acme/shop/pull/200' },
       },
       0,
@@ -139,12 +130,16 @@ describe('writesOwed: what the work under way will still write, as the snapshot 
       'a cancelled build (its issue closed) with a worker still running',
       {
         runs: [planRun(), inFlight('W1.1', 1)],
-        issue: { ...makeSnapshot().issue, state: 'closed' },
+        issue: {
+          ...make.snapshot().issue,
+          state: 'closed',
+          closed: { by: 'carol', at: null, byPull: null, maySteer: true },
+        },
       },
       0,
     ],
   ])('%s', (_name, overrides, owed) => {
-    expect(writesOwed(makeSnapshot(overrides))).toBe(owed);
+    expect(writesOwed(make.snapshot(overrides))).toBe(owed);
   });
 
   it('counts a started worker whole: what it makes at its dispatch and what it owes after', () => {

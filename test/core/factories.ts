@@ -193,6 +193,11 @@ export function validPlan(plan: Plan = makePlan()): BuildSnapshot['plan'] {
   return { kind: 'valid', plan, sha: 'p' };
 }
 
+/** A valid plan of the workers given as `workers` takes them: `planOf('W1.1', 'W2.1<W1.1')`. */
+export function planOf(...specs: string[]): BuildSnapshot['plan'] {
+  return validPlan(makePlan({ workers: workers(...specs) }));
+}
+
 /** The runs of a delivered build: the plan session's, then W1.1's and W2.1's work, long done. */
 export function deliveredRuns(): RunInfo[] {
   return [planRun(), makeRun({ id: 7011, worker: 'W1.1' }), makeRun({ id: 7021, worker: 'W2.1' })];
@@ -263,3 +268,20 @@ export function makeUsageRecord(
     ...rest,
   };
 }
+
+/**
+ * The builders by what they make, for tests that build whole snapshots and would otherwise import
+ * a dozen of them: `make.snapshot({ runs: [make.run({ … })], pulls: [make.pull({ … })] })`.
+ */
+export const make = {
+  command: makeCommand,
+  completion: makeCompletion,
+  config: makeConfig,
+  plan: makePlan,
+  pull: makePull,
+  review: makeReview,
+  run: makeRun,
+  snapshot: makeSnapshot,
+  usageRecord: makeUsageRecord,
+  worker: makeWorker,
+};

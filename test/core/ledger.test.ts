@@ -4,33 +4,19 @@ import { decide } from '../../src/core/decide/decide.js';
 import { buildLedger } from '../../src/core/snapshot/ledger.js';
 import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
 import { viewOf } from './decide-helpers.js';
-import {
-  ago,
-  makeCompletion,
-  makeConfig,
-  makePlan,
-  makePull,
-  makeReview,
-  makeRun,
-  makeSnapshot,
-  makeUsageRecord,
-  NOW,
-  planRun,
-  validPlan,
-  workers,
-} from './factories.js';
+import { ago, make, NOW, planOf, planRun } from './factories.js';
 
-const plan = validPlan(makePlan({ workers: workers('W1.1') }));
-const work = (id: number, overrides = {}) => makeRun({ id, worker: 'W1.1', ...overrides });
+const plan = planOf('W1.1');
+const work = (id: number, overrides = {}) => make.run({ id, worker: 'W1.1', ...overrides });
 const record = (run_id: number, overrides = {}) =>
-  makeUsageRecord({ run_id, role: 'work', worker: 'W1.1', ...overrides });
+  make.usageRecord({ run_id, role: 'work', worker: 'W1.1', ...overrides });
 
 describe('buildLedger: every session counted once, where it happened', () => {
   it.each<[string, Partial<BuildSnapshot>, { total: number; work: number; estimated: number }]>([
     ['nothing yet', { runs: [] }, { total: 0, work: 0, estimated: 0 }],
     [
       'the plan session',
-      { usage: [makeUsageRecord({ cost: 1.5 })] },
+      { usage: [make.usageRecord({ cost: 1.5 })] },
       { total: 1.5, work: 0, estimated: 0 },
     ],
     [
@@ -74,33 +60,33 @@ describe('buildLedger: every session counted once, where it happened', () => {
     ],
     [
       'a completion report from before usage records',
-      { completions: { 'W1.1': { kind: 'valid', completion: makeCompletion() } } },
+      { completions: { 'W1.1': { kind: 'valid', completion: make.completion() } } },
       {
-        total: makeCompletion().usage.cost_usd,
-        work: makeCompletion().usage.cost_usd,
+        total: make.completion().usage.cost_usd,
+        work: make.completion().usage.cost_usd,
         estimated: 0,
       },
     ],
     [
       'a completion report beside the record of the same session',
       {
-        completions: { 'W1.1': { kind: 'valid', completion: makeCompletion() } },
+        completions: { 'W1.1': { kind: 'valid', completion: make.completion() } },
         usage: [record(7011, { cost: 0.5 })],
       },
       { total: 0.5, work: 0.5, estimated: 0 },
     ],
   ])('counts %s', (_name, overrides, expected) => {
-    const ledger = buildLedger(makeSnapshot({ runs: [], ...overrides }));
+    const ledger = buildLedger(make.snapshot({ runs: [], ...overrides }));
     expect(ledger.total.costUsd).toBeCloseTo(expected.total, 10);
     expect(ledger.byRole.work.costUsd).toBeCloseTo(expected.work, 10);
     expect(ledger.total.estimated).toBe(expected.estimated);
   });
 
   it('adds a legacy review marker only for workers without review records', () => {
-    const pulls = [makePull({ reviews: [makeReview({ id: 1, costUsd: 0.3 })] })];
-    expect(buildLedger(makeSnapshot({ pulls })).byRole.review.costUsd).toBeCloseTo(0.3);
+    const pulls = [make.pull({ reviews: [make.review({ id: 1, costUsd: 0.3 })] })];
+    expect(buildLedger(make.snapshot({ pulls })).byRole.review.costUsd).toBeCloseTo(0.3);
     const usage = [record(7100, { role: 'review', cost: 0.2 })];
-    expect(buildLedger(makeSnapshot({ pulls, usage })).byRole.review.costUsd).toBeCloseTo(0.2);
+    expect(buildLedger(make.snapshot({ pulls, usage })).byRole.review.costUsd).toBeCloseTo(0.2);
   });
 });
 
@@ -109,19 +95,19 @@ describe('buildLedger: every session counted once, where it happened', () => {
  * and a good one, plus its review; the plan session counted too.
  */
 function spentBuild(): BuildSnapshot {
-  return makeSnapshot({
+  return make.snapshot({
     plan,
     runs: [
       planRun(),
       work(7011, { conclusion: 'failure' }),
       work(7012, { conclusion: 'cancelled', startedAt: ago(10), updatedAt: ago(8) }),
       work(7013),
-      makeRun({ id: 7100, role: 'review', worker: 'W1.1', trigger: null }),
+      make.run({ id: 7100, role: 'review', worker: 'W1.1', trigger: null }),
     ],
-    pulls: [makePull({ number: 101, worker: 'W1.1', state: 'merged' })],
-    completions: { 'W1.1': { kind: 'valid', completion: makeCompletion() } },
+    pulls: [make.pull({ number: 101, worker: 'W1.1', state: 'merged' })],
+    completions: { 'W1.1': { kind: 'valid', completion: make.completion() } },
     usage: [
-      makeUsageRecord({ cost: 1 }),
+      make.usageRecord({ cost: 1 }),
       record(7011, { cost: 0.5, seconds: 100, outcome: 'failed' }),
       record(7013, { cost: 0.7, seconds: 140 }),
       record(7100, { role: 'review', cost: 0.2 }),
@@ -132,7 +118,7 @@ function spentBuild(): BuildSnapshot {
 function decideSpent(maxUsd: number | null): Action[] {
   return decide({
     snapshot: spentBuild(),
-    config: makeConfig({ approval: 'none', budget: { maxUsd } }),
+    config: make.config({ approval: 'none', budget: { maxUsd } }),
     now: NOW,
   });
 }

@@ -138,11 +138,11 @@ describe('parseCommands', () => {
     ['/merge foo', '`foo` is not a worker id: worker ids look like W2.1, e.g. `/merge W2.1`.'],
     [
       '/retry W0.1',
-      '`W0.1` is not a worker id: worker ids look like W2.1, e.g. `/retry W2.1 [instructions]`.',
+      '`W0.1` is not a worker id: worker ids look like W2.1, e.g. `/retry W2.1 [engine=codex] [instructions]`.',
     ],
     [
       '/retry 2.1 again',
-      '`2.1` is not a worker id: worker ids look like W2.1, e.g. `/retry W2.1 [instructions]`.',
+      '`2.1` is not a worker id: worker ids look like W2.1, e.g. `/retry W2.1 [engine=codex] [instructions]`.',
     ],
     [
       '/retry synthesis with more sources',
@@ -199,7 +199,7 @@ describe('parseCommands', () => {
       `\`/aprove\` is not a Baton command. The commands are: ${listCommands()}.`,
     );
     expect(listCommands()).toBe(
-      '`/approve`, `/replan <what to change>`, `/retry W2.1 [instructions]`, `/retry synthesis`, `/skip W2.1`, `/skip follow-ups`, `/merge W2.1`, `/pause`, `/resume`, `/cancel`, `/status`, `/improve [N] [focus]`.'.slice(
+      '`/approve`, `/replan <what to change>`, `/retry W2.1 [engine=codex] [instructions]`, `/retry synthesis`, `/skip W2.1`, `/skip follow-ups`, `/merge W2.1`, `/pause`, `/resume`, `/cancel`, `/status`, `/improve [N] [focus]`.'.slice(
         0,
         -1,
       ),

@@ -32,6 +32,19 @@ describe('costOf', () => {
     expect(costOf('gpt-something', tokens(1e6, 1e6))).toBeNull();
   });
 
+  it.each([
+    ['gpt-5.5', tokens(1e6, 1e6), 35],
+    ['gpt-5.5', tokens(0, 0, 1e6), 0.5],
+    ['gpt-5.5-2026-04-23', tokens(1e6, 0), 5],
+  ])('prices the OpenAI model %s by its exact id: %j → $%d', (model, counts, usd) => {
+    expect(costOf(model, counts)).toBeCloseTo(usd, 9);
+  });
+
+  it('leaves another model whose id begins like a priced OpenAI one unpriced', () => {
+    expect(costOf('gpt-5.5-pro', tokens(1e6, 1e6))).toBeNull();
+    expect(costOf('constructor', tokens(1e6, 1e6))).toBeNull();
+  });
+
   it('prices a model the config prices (models.prices), before the table, by exact id', () => {
     const prices = {
       'gpt-something': { input: 2, output: 8 },

@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/core/decide/decide.js';
 import { rowsOf } from './decide-helpers.js';
-import {
-  ago,
-  makeConfig,
-  makePlan,
-  makeRun,
-  makeSnapshot,
-  makeUsageRecord,
-  NOW,
-  planRun,
-  validPlan,
-  workers,
-} from './factories.js';
+import { ago, make, NOW, planOf, planRun } from './factories.js';
 
-const failedWork = makeRun({
+const failedWork = make.run({
   id: 7011,
   worker: 'W1.1',
   status: 'completed',
@@ -23,7 +12,7 @@ const failedWork = makeRun({
 });
 
 function rowAfter(reason: string | undefined, runId = 7011) {
-  const usage = makeUsageRecord({
+  const usage = make.usageRecord({
     run_id: runId,
     role: 'work',
     worker: 'W1.1',
@@ -31,12 +20,12 @@ function rowAfter(reason: string | undefined, runId = 7011) {
     ...(reason ? { reason } : {}),
   });
   const actions = decide({
-    snapshot: makeSnapshot({
-      plan: validPlan(makePlan({ workers: workers('W1.1') })),
+    snapshot: make.snapshot({
+      plan: planOf('W1.1'),
       runs: [planRun(), failedWork],
       usage: [usage],
     }),
-    config: makeConfig({ approval: 'none' }),
+    config: make.config({ approval: 'none' }),
     now: NOW,
   });
   return rowsOf(actions)['W1.1'];

@@ -16,6 +16,7 @@ function row(overrides: Partial<WorkerRow> & { id: string }): WorkerRow {
     tokens: null,
     costUsd: null,
     rounds: [],
+    engine: 'baton',
     ...overrides,
   };
 }
@@ -142,6 +143,23 @@ describe('renderProgress', () => {
 
       </details>"
     `);
+  });
+
+  it('adds an Engine column once any worker runs on another engine than Baton’s loop', () => {
+    const progress = makeProgress();
+    const workers = progress.workers.map((worker, i) =>
+      i === 1 ? { ...worker, engine: 'codex' as const } : worker,
+    );
+    const text = renderProgress({
+      phase: 'running',
+      build: BUILD,
+      progress: { ...progress, workers },
+    });
+    const table = text.split('\n').filter((line) => line.startsWith('|'));
+    expect(table[0]).toBe('| | Worker | State | Run | PR | Attempts | Tokens | Cost | Engine |');
+    expect(table.find((line) => line.includes('W1.2 ·'))).toMatch(/\| codex \|$/);
+    expect(table.find((line) => line.includes('W2.1 ·'))).toMatch(/\| baton \|$/);
+    expect(renderProgress({ phase: 'running', build: BUILD, progress })).not.toContain('Engine');
   });
 
   it('says when the build is paused, over budget, or waiting on its final PR', () => {

@@ -17,6 +17,7 @@ function row(overrides: Partial<WorkerRow> & { id: string }): WorkerRow {
     tokens: 1200,
     costUsd: 0.5,
     rounds: [],
+    engine: 'baton',
     ...overrides,
   };
 }
@@ -102,6 +103,25 @@ describe('renderReport', () => {
       ---
       The build record — plan, briefs and every completion report — is in [.baton/builds/12-add-login/](https://github.com/acme/shop/tree/baton/12-add-login/integration/.baton/builds/12-add-login)."
     `);
+  });
+
+  it('says which engine did each worker once any worker ran on another than Baton’s loop', () => {
+    const progress = makeProgress([
+      row({ id: 'W1.1', title: 'Session store', engine: 'claude-code' }),
+      row({ id: 'W1.2', title: 'Login form', engine: 'codex' }),
+      row({ id: 'W2.1', title: 'Login API' }),
+    ]);
+    const table = renderReport({ plan: makePlan(), progress, completions: {} })
+      .split('\n')
+      .filter((line) => line.startsWith('|'));
+    expect(table).toEqual([
+      '| Worker | Title | Result | PR | Engine | Tokens | Cost |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+      '| W1.1 | Session store | ✅ merged | [#101](https://github.com/acme/shop/pull/101) | claude-code | 1,200 | $0.50 |',
+      '| W1.2 | Login form | ✅ merged | [#101](https://github.com/acme/shop/pull/101) | codex | 1,200 | $0.50 |',
+      '| W2.1 | Login API | ✅ merged | [#101](https://github.com/acme/shop/pull/101) | baton | 1,200 | $0.50 |',
+      '| **Total** | | 3 merged, 0 skipped | | | 3,600 | $1.50 |',
+    ]);
   });
 
   it('makes closing keywords, mentions and HTML in completions inert', () => {

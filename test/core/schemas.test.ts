@@ -194,6 +194,13 @@ describe('config', () => {
         complex: 'claude-opus-5-5',
         review: 'claude-sonnet-5-5',
         thinking: { plan: 8000, easy: 0, normal: 0, complex: 8000, review: 0 },
+        openai: {
+          plan: 'gpt-5.5',
+          easy: 'gpt-5.5',
+          normal: 'gpt-5.5',
+          complex: 'gpt-5.5',
+          review: 'gpt-5.5',
+        },
         prices: {},
       },
       review: { enabled: true, maxFixRounds: 2, requireHuman: false },
@@ -205,13 +212,14 @@ describe('config', () => {
         allowWorkflowChanges: false,
         runsOn: 'ubuntu-latest',
         test: null,
-        network: { allow: [] },
+        engine: 'baton',
+        network: { allow: [], ports: [] },
       },
       budget: { maxUsd: 50, dailyUsd: null },
       final: { autoMerge: false, keepRecord: true },
       plan: { mirrorSubIssues: false },
       improve: { label: null, loops: 3, approval: 'every-loop' },
-      research: { web: true, allowedDomains: [], blockedDomains: [], maxUses: 10 },
+      research: { web: 'auto', allowedDomains: [], blockedDomains: [], maxUses: 10 },
     });
   });
 
@@ -260,14 +268,25 @@ describe('config', () => {
     [
       'a misspelt key',
       { labl: 'x' },
-      [{ field: 'labl', message: 'is not a Baton setting (check the spelling)' }],
+      [{ field: 'labl', message: 'is not a Baton setting; did you mean `label`?' }],
+    ],
+    [
+      'a key in the wrong case, and one near no setting',
+      { budget: { maxUSD: 5 }, colour: 'blue' },
+      [
+        { field: 'budget.maxUSD', message: 'is not a Baton setting; did you mean `maxUsd`?' },
+        { field: 'colour', message: 'is not a Baton setting (check the spelling)' },
+      ],
     ],
     [
       'misspelt nested keys',
       { review: { maxFixRound: 1, enable: true } },
       [
-        { field: 'review.maxFixRound', message: 'is not a Baton setting (check the spelling)' },
-        { field: 'review.enable', message: 'is not a Baton setting (check the spelling)' },
+        {
+          field: 'review.maxFixRound',
+          message: 'is not a Baton setting; did you mean `maxFixRounds`?',
+        },
+        { field: 'review.enable', message: 'is not a Baton setting; did you mean `enabled`?' },
       ],
     ],
     [

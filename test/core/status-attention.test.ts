@@ -20,6 +20,7 @@ function row(overrides: Partial<WorkerRow> & { id: string }): WorkerRow {
     tokens: null,
     costUsd: null,
     rounds: [],
+    engine: 'baton',
     ...overrides,
   };
 }

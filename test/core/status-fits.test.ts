@@ -71,6 +71,7 @@ function runningView(commands: CommandInfo[]): StatusView {
     tokens: 1_000_000,
     costUsd: 12,
     rounds: ['changes-requested', 'fixed', 'changes-requested', 'fixed', 'approved'],
+    engine: 'baton',
   }));
   return {
     phase: 'running',

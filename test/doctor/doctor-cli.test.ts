@@ -280,4 +280,95 @@ describe('baton doctor', () => {
     );
     expect(code).toBe(1);
   });
+
+  it.each([
+    [
+      'ENOTFOUND',
+      'getaddrinfo ENOTFOUND api.github.com',
+      /^FAIL auth: cannot reach GitHub \(DNS: getaddrinfo ENOTFOUND api\.github\.com\) → check the host name and the DNS/,
+    ],
+    [
+      'ECONNREFUSED',
+      'connect ECONNREFUSED 127.0.0.1:443',
+      /^FAIL auth: cannot reach GitHub \(TCP: connect ECONNREFUSED/,
+    ],
+    [
+      'DEPTH_ZERO_SELF_SIGNED_CERT',
+      'self-signed certificate',
+      /^FAIL auth: cannot reach GitHub \(TLS: self-signed certificate\) → check the certificate/,
+    ],
+  ])(
+    'says GitHub cannot be reached (%s), not that it refused the credentials',
+    async (code, message, expected) => {
+      nock.cleanAll();
+      nock('https://api.github.com').get('/app').times(10).replyWithError({ code, message });
+      const { code: exit, out } = await doctor();
+      expect(out.trim()).toMatch(expected);
+      expect(out).not.toContain('refused');
+      expect(exit).toBe(1);
+    },
+  );
+});
+
+describe('baton doctor on a repository with nothing hosted', () => {
+  /** The conductor installed as `baton setup --serverless` installs it, and BATON_APP_ID set. */
+  function serverless(appIdVariable = '1', config?: string): void {
+    const files = renderTemplates({
+      batonRepository: 'baton-dev/baton',
+      batonRef: world.pin,
+      serverless: true,
+    });
+    const conductor = files.find((file) => file.path === '.github/workflows/baton-conductor.yml');
+    world.gh.git.commitOn(
+      world.gh.defaultBranch,
+      {
+        [conductor?.path ?? '']: conductor?.content ?? '',
+        ...(config ? { '.github/baton.yml': config } : {}),
+      },
+      'Run Baton with nothing hosted',
+    );
+    world.gh.variables.delete('BATON_APP_URL');
+    world.gh.variables.set('BATON_APP_ID', appIdVariable);
+  }
+
+  it('checks the conductor and BATON_APP_ID instead of BATON_APP_URL, and passes', async () => {
+    serverless();
+    const { code, out } = await doctor();
+    expect(
+      out
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split(':')[0]),
+    ).toEqual([
+      'ok   auth',
+      'ok   installed',
+      'ok   permissions',
+      'ok   events',
+      'ok   workflow',
+      'ok   conductor',
+      'ok   pin',
+      'ok   config',
+      'ok   app-id',
+    ]);
+    expect(code).toBe(0);
+  });
+
+  it('names the variable to set when BATON_APP_ID is another app’s', async () => {
+    serverless('999');
+    const { code, out } = await doctor();
+    expect(failures(out)).toEqual([
+      "FAIL app-id: BATON_APP_ID is 999, but this app's id is 1 → gh variable set BATON_APP_ID --body 1 --repo octo-org/widgets (and the secret BATON_APP_PRIVATE_KEY must be this app's key)",
+    ]);
+    expect(code).toBe(1);
+  });
+
+  it('says allowWorkflowChanges is not honoured there', async () => {
+    serverless('1', 'session:\n  allowWorkflowChanges: true\n');
+    const { out } = await doctor();
+    expect(failures(out)).toEqual([
+      expect.stringMatching(
+        /^FAIL workflow-changes: session\.allowWorkflowChanges is true, but with nothing hosted/,
+      ),
+    ]);
+  });
 });

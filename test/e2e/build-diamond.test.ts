@@ -1,18 +1,22 @@
-// End-to-end (slow, about two minutes): two whole builds through real
+// End-to-end (slow, about two minutes): three whole builds through real
 // processes, from the label to the final pull request, played at the same
-// time: the diamond W1.1, W1.2 → W2.1 on a clean simulator, and the same
-// build with every fault knob on. In both, W1.1's first review asks for a
+// time: the diamond W1.1, W1.2 → W2.1 on a clean simulator, in both modes
+// (the app hosted; and nothing hosted, the conductor workflow reconciling
+// from the events, docs/serverless.md), and the hosted build with every fault
+// knob on. In both, W1.1's first review asks for a
 // change that a fix session makes; W1.1 and W1.2 both write src/index.js, so
 // the second to merge conflicts and a fix session resolves it; W2.1's first
 // attempt fails and the maintainer's `/retry W2.1` brings it back.
-// The clean build's app logs at debug, and no secret it or its sessions hold
-// shows in any output.
+// The clean builds' app (or conductor) logs at debug, and no secret it or its
+// sessions hold shows in any output.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sessionRuns } from '../../sim/actions/runner.js';
 import { canConfineSimJobs } from '../../sim/actions/tool-user.js';
 import {
   SIM_ANTHROPIC_KEY,
   type Simulation,
+  type SimulationMode,
   startSimulation,
   WEBHOOK_SECRET,
 } from '../../sim/e2e.js';
@@ -50,7 +54,7 @@ interface Played {
 const started: Simulation[] = [];
 
 /** Starts a simulation and plays the build on it; `faults` turns every knob on. */
-async function play(faults: boolean): Promise<Played> {
+async function play(faults: boolean, mode: SimulationMode = 'hosted'): Promise<Played> {
   const scenario = diamondScenario({
     reviewChanges: true,
     sharedIndex: true,
@@ -61,6 +65,7 @@ async function play(faults: boolean): Promise<Played> {
   const sim = await startSimulation({
     respond: model,
     setup: setUpWidgets,
+    mode,
     parallel: 2,
     ...(faults
       ? { faults: { duplicateWebhooks: true, reorderWindow: 4, restFailureRate: 0.1 }, seed: 11 }
@@ -85,15 +90,15 @@ async function play(faults: boolean): Promise<Played> {
   return { sim, model, build };
 }
 
-let runs: { clean: Promise<Played>; faulted: Promise<Played> };
+let runs: { clean: Promise<Played>; faulted: Promise<Played>; serverless: Promise<Played> };
 
 beforeAll(() => {
-  runs = { clean: play(false), faulted: play(true) };
+  runs = { clean: play(false), faulted: play(true), serverless: play(false, 'serverless') };
   // Each describe awaits its own; neither failure may go unhandled meanwhile.
   for (const run of Object.values(runs)) run.catch(() => undefined);
 });
 afterAll(async () => {
-  await Promise.allSettled([runs.clean, runs.faulted]);
+  await Promise.allSettled([runs.clean, runs.faulted, runs.serverless]);
   await Promise.all(started.map((sim) => sim.stop()));
 }, 30_000);
 
@@ -123,117 +128,128 @@ const builtCode = (played: Played) =>
 
 const CONFLICT_NOTE = conflictNote(['src/index.js']);
 
-describe('a diamond build from the label to the final pull request', () => {
-  let played: Played;
-  beforeAll(async () => {
-    played = await runs.clean;
-  }, BUILD_TIMEOUT + 30_000);
+/** Each clean build, by mode: the same assertions hold for both. */
+const MODES = [
+  { mode: 'hosted', run: () => runs.clean },
+  { mode: 'serverless', run: () => runs.serverless },
+] as const;
 
-  it('merges every worker into the build branch, with no turn the scenario did not expect', () => {
-    expect(played.model.problems).toEqual([]);
-    expect(mergedHeads(played)).toEqual(WORKERS.map((w) => workerBranch(played.build.build, w)));
-    expect(played.model.sessions).toHaveLength(played.sim.gh.runs.length);
-  });
+describe.each(MODES)(
+  'a diamond build from the label to the final pull request ($mode)',
+  ({ run }) => {
+    let played: Played;
+    beforeAll(async () => {
+      played = await run();
+    }, BUILD_TIMEOUT + 30_000);
 
-  it('answers a review that asks for changes with a fix session, and merges once approved', () => {
-    const [first, ...later] = verdicts(played, 'W1.1');
-    expect(first).toBe('changes-requested');
-    expect(later.length).toBeGreaterThan(0);
-    expect(later.every((verdict) => verdict === 'approve')).toBe(true);
-    const review = played.sim.gh.reviews.find((r) => r.pull === pullOf(played, 'W1.1')?.number);
-    // The one inline comment sits on the diff line it is about: `return` in greeting().
-    expect(review?.comments).toEqual([
-      expect.objectContaining({ path: 'src/greeting.js', line: 3, side: 'RIGHT' }),
-    ]);
-    expect(runsOf(played, 'fix', 'W1.1').map((run) => run.inputs.trigger)).toContain(
-      `review-${review?.id}`,
-    );
-    expect(builtFiles(played).get('src/greeting.js')).toContain("name.trim() || 'there'");
-  });
+    it('merges every worker into the build branch, with no turn the scenario did not expect', () => {
+      expect(played.model.problems).toEqual([]);
+      expect(mergedHeads(played)).toEqual(WORKERS.map((w) => workerBranch(played.build.build, w)));
+      expect(played.model.sessions).toHaveLength(sessionRuns(played.sim.gh.runs).length);
+    });
 
-  it('shows a failed worker with /retry, and the retry is a fresh attempt that delivers', () => {
-    const attempts = runsOf(played, 'work', 'W2.1');
-    expect(attempts.map((run) => run.conclusion)).toEqual(['failure', 'success']);
-    const retry = played.sim.gh.comments.find((c) => c.body === '/retry W2.1');
-    expect(attempts[1]?.inputs.trigger).toBe(`comment-${retry?.id}`);
-    expect(played.build.statuses.some((body) => body.includes('`/retry W2.1`'))).toBe(true);
-    const failed = played.model.sessions.find((s) => s.role === 'work' && s.worker === 'W2.1');
-    expect(failed?.submitted).toMatchObject({ status: 'failed' });
-    // The session's own reason, from the usage record publish pushed, reaches the worker's row.
-    expect(
-      played.build.statuses.some((body) =>
-        /W2\.1.*the session failed: `+Stopped after writing /.test(body),
-      ),
-    ).toBe(true);
-  });
-
-  it('sends a fix session to the PR that conflicts after its sibling merged, and it resolves the markers', () => {
-    const fixes = runsOf(played, 'fix').filter((run) =>
-      run.inputs.trigger?.startsWith('conflict-'),
-    );
-    expect(fixes).toHaveLength(1);
-    const session = played.model.sessions.find((s) => s.trigger === 'conflict');
-    expect(session?.conflicts).toEqual(['src/index.js']);
-    const index = builtFiles(played).get('src/index.js') ?? '';
-    expect(index).toContain("export { greeting } from './greeting.js';");
-    expect(index).toContain("export { farewell } from './farewell.js';");
-    expect(index).not.toMatch(/^(<{7}|={7}|>{7})/m);
-  });
-
-  it('opens the final pull request to the default branch with every worker’s summary and cost', () => {
-    const { finalPull, issue } = played.build;
-    expect(finalPull.base).toBe(played.sim.gh.defaultBranch);
-    expect(finalPull.body).toMatch(new RegExp(`^Closes #${issue}\\n`));
-    for (const worker of diamondScenario().workers) {
-      expect(finalPull.body).toContain(`### ${worker.id}: ${worker.title}\n\n${worker.summary}`);
-      const row = finalPull.body.split('\n').find((line) => line.startsWith(`| ${worker.id} |`));
-      expect(row).toMatch(/\| ✅ merged \| .* \| [1-9][\d,]* \| \$\d+\.\d\d \|$/);
-    }
-    // The review's fix is W1.1's; the conflict falls on whichever sibling merges second.
-    expect(finalPull.body).toMatch(
-      /### W1\.1: [^\n]*\n\n[^\n]* After review, a blank name is greeted as `there`\./,
-    );
-    expect(finalPull.body.split(CONFLICT_NOTE)).toHaveLength(2);
-    const total =
-      /\| \*\*Total\*\* \| \| 3 merged, 0 skipped \| \| [1-9][\d,]* \| \$(\d+\.\d\d) \|/.exec(
-        finalPull.body,
+    it('answers a review that asks for changes with a fix session, and merges once approved', () => {
+      const [first, ...later] = verdicts(played, 'W1.1');
+      expect(first).toBe('changes-requested');
+      expect(later.length).toBeGreaterThan(0);
+      expect(later.every((verdict) => verdict === 'approve')).toBe(true);
+      const review = played.sim.gh.reviews.find((r) => r.pull === pullOf(played, 'W1.1')?.number);
+      // The one inline comment sits on the diff line it is about: `return` in greeting().
+      expect(review?.comments).toEqual([
+        expect.objectContaining({ path: 'src/greeting.js', line: 3, side: 'RIGHT' }),
+      ]);
+      expect(runsOf(played, 'fix', 'W1.1').map((run) => run.inputs.trigger)).toContain(
+        `review-${review?.id}`,
       );
-    expect(Number(total?.[1])).toBeGreaterThan(0);
-  });
+      expect(builtFiles(played).get('src/greeting.js')).toContain("name.trim() || 'there'");
+    });
 
-  it('calls only REST routes that GitHub publishes, from the app and from every session', async () => {
-    expect(played.sim.gh.callsOutside(await knownRestRoutes())).toEqual([]);
-  });
+    it('shows a failed worker with /retry, and the retry is a fresh attempt that delivers', () => {
+      const attempts = runsOf(played, 'work', 'W2.1');
+      expect(attempts.map((run) => run.conclusion)).toEqual(['failure', 'success']);
+      const retry = played.sim.gh.comments.find((c) => c.body === '/retry W2.1');
+      expect(attempts[1]?.inputs.trigger).toBe(`comment-${retry?.id}`);
+      expect(played.build.statuses.some((body) => body.includes('`/retry W2.1`'))).toBe(true);
+      const failed = played.model.sessions.find((s) => s.role === 'work' && s.worker === 'W2.1');
+      expect(failed?.submitted).toMatchObject({ status: 'failed' });
+      // The session's own reason, from the usage record publish pushed, reaches the worker's row.
+      expect(
+        played.build.statuses.some((body) =>
+          /W2\.1.*the session failed: `+Stopped after writing /.test(body),
+        ),
+      ).toBe(true);
+    });
 
-  it('keeps one status comment, which ends pointing at the final pull request', () => {
-    const statuses = played.sim.gh.comments.filter((c) => c.body.includes('<!-- baton:status'));
-    expect(statuses).toHaveLength(1);
-    expect(statuses[0]?.body).toContain('**3 of 3** workers done (3 merged)');
-    expect(statuses[0]?.body).toContain(
-      `**Final pull request:** [#${played.build.finalPull.number}]`,
-    );
-  });
-});
+    it('sends a fix session to the PR that conflicts after its sibling merged, and it resolves the markers', () => {
+      const fixes = runsOf(played, 'fix').filter((run) =>
+        run.inputs.trigger?.startsWith('conflict-'),
+      );
+      expect(fixes).toHaveLength(1);
+      const session = played.model.sessions.find((s) => s.trigger === 'conflict');
+      expect(session?.conflicts).toEqual(['src/index.js']);
+      const index = builtFiles(played).get('src/index.js') ?? '';
+      expect(index).toContain("export { greeting } from './greeting.js';");
+      expect(index).toContain("export { farewell } from './farewell.js';");
+      expect(index).not.toMatch(/^(<{7}|={7}|>{7})/m);
+    });
 
-describe('no secret in any log', () => {
+    it('opens the final pull request to the default branch with every worker’s summary and cost', () => {
+      const { finalPull, issue } = played.build;
+      expect(finalPull.base).toBe(played.sim.gh.defaultBranch);
+      expect(finalPull.body).toMatch(new RegExp(`^Closes #${issue}\\n`));
+      for (const worker of diamondScenario().workers) {
+        expect(finalPull.body).toContain(`### ${worker.id}: ${worker.title}\n\n${worker.summary}`);
+        const row = finalPull.body.split('\n').find((line) => line.startsWith(`| ${worker.id} |`));
+        expect(row).toMatch(/\| ✅ merged \| .* \| [1-9][\d,]* \| \$\d+\.\d\d \|$/);
+      }
+      // The review's fix is W1.1's; the conflict falls on whichever sibling merges second.
+      expect(finalPull.body).toMatch(
+        /### W1\.1: [^\n]*\n\n[^\n]* After review, a blank name is greeted as `there`\./,
+      );
+      expect(finalPull.body.split(CONFLICT_NOTE)).toHaveLength(2);
+      const total =
+        /\| \*\*Total\*\* \| \| 3 merged, 0 skipped \| \| [1-9][\d,]* \| \$(\d+\.\d\d) \|/.exec(
+          finalPull.body,
+        );
+      expect(Number(total?.[1])).toBeGreaterThan(0);
+    });
+
+    it('calls only REST routes that GitHub publishes, from the app and from every session', async () => {
+      expect(played.sim.gh.callsOutside(await knownRestRoutes())).toEqual([]);
+    });
+
+    it('keeps one status comment, which ends pointing at the final pull request', () => {
+      const statuses = played.sim.gh.comments.filter((c) => c.body.includes('<!-- baton:status'));
+      expect(statuses).toHaveLength(1);
+      expect(statuses[0]?.body).toContain('**3 of 3** workers done (3 merged)');
+      expect(statuses[0]?.body).toContain(
+        `**Final pull request:** [#${played.build.finalPull.number}]`,
+      );
+    });
+  },
+);
+
+describe.each(MODES)('no secret in any log ($mode)', ({ mode, run }) => {
   let played: Played;
   beforeAll(async () => {
-    played = await runs.clean;
+    played = await run();
   }, BUILD_TIMEOUT + 30_000);
 
   it('shows none of the app’s, GitHub’s, Actions’ or Anthropic’s secrets in the app’s or the sessions’ output', async () => {
     const { sim } = played;
-    // A scheduler's resync, so the bearer secret passes through the request log too.
-    const resync = await fetch(`${sim.app.url}/api/baton/resync`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${RESYNC_TOKEN}` },
-    });
-    expect(resync.status).toBe(202);
-    await sim.waitFor('the resync in the log', () =>
-      sim.app.output().includes('/api/baton/resync 202'),
-    );
+    if (mode === 'hosted') {
+      // A scheduler's resync, so the bearer secret passes through the request log too.
+      const resync = await fetch(`${sim.app.url}/api/baton/resync`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${RESYNC_TOKEN}` },
+      });
+      expect(resync.status).toBe(202);
+      await sim.waitFor('the resync in the log', () =>
+        sim.app.output().includes('/api/baton/resync 202'),
+      );
+    }
     const secrets: KnownSecret[] = [
-      { name: 'the app private key', value: APP_PRIVATE_KEY },
+      { name: 'the app private key', value: sim.appPrivateKey },
       { name: 'the webhook secret', value: WEBHOOK_SECRET },
       { name: 'the resync token', value: RESYNC_TOKEN },
       { name: 'an installation token', value: INSTALLATION_TOKEN },
@@ -244,22 +260,28 @@ describe('no secret in any log', () => {
       })),
       ...sim.issuer.secrets.map((value, index) => ({ name: `OIDC secret ${index + 1}`, value })),
     ];
-    expect(sim.issuer.secrets.length).toBeGreaterThan(sim.gh.runs.length);
+    // Every session's publish asks for an OIDC token where the app is hosted; none mints one without it.
+    if (mode === 'hosted')
+      expect(sim.issuer.secrets.length).toBeGreaterThan(sessionRuns(sim.gh.runs).length);
     // Each job's log as GitHub shows it (values it masked hidden); its summary as written.
+    // The conductor's jobs are Actions jobs too: their log as GitHub shows it (no app process masks).
     const output = [
-      sim.app.output(),
+      maskedAsActions(sim.app.output()),
       ...sim.runner.jobs.map(
         (job) => `${maskedAsActions(job.stdout)}\n${maskedAsActions(job.stderr)}\n${job.summary}`,
       ),
     ].join('\n');
     // The output is there to search: the app logged at debug, every job printed.
     expect(output).toMatch(/"level":20/);
-    expect(sim.runner.jobs.length).toBe(2 * sim.gh.runs.length);
+    const sessionJobs = sim.runner.jobs.filter(
+      (job) => job.job === 'agent' || job.job === 'publish',
+    );
+    expect(sessionJobs.length).toBe(2 * sessionRuns(sim.gh.runs).length);
     expect(secretsIn(output, secrets)).toEqual([]);
   });
 
   it.skipIf(!canConfineSimJobs())(
-    'ran the work sessions as throwaway tools users behind the egress rules, as on GitHub’s runners (skipped: needs root, sudo and iptables)',
+    'ran the work sessions in the sandbox as throwaway tools users, behind the egress proxy, as on GitHub’s runners (skipped: needs root, sudo and bubblewrap)',
     () => {
       const { sim } = played;
       const work = sim.runner.jobs.filter(

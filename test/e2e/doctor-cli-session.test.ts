@@ -2,12 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SIM_BATON_SOURCE, type Simulation, startSimulation } from '../../sim/e2e.js';
+import { type Simulation, startSimulation } from '../../sim/e2e.js';
 import { scripted } from '../../sim/fake-anthropic.js';
+import { runDoctorOnSimulation } from '../../sim/run-doctor.js';
 import type { DoctorCheck } from '../../src/core/doctor/doctor.js';
-import { main } from '../../src/doctor/cli.js';
-import { BatonOctokit } from '../../src/github/client/octokit.js';
-import { TEST_PRIVATE_KEY as privateKey } from '../support/app-key.js';
 
 /**
  * `baton doctor` as a maintainer runs it, from its command line to the doctor
@@ -17,37 +15,24 @@ import { TEST_PRIVATE_KEY as privateKey } from '../support/app-key.js';
  * The app is reached at a public https URL (a proxy in front of it, as a
  * deployment has), which the runner's jobs follow to the app process. Baton's
  * source repository is github.com's, outside the simulation: it answers the
- * pinned commit.
+ * pinned commit. With nothing hosted (docs/serverless.md), the same command
+ * checks the conductor and BATON_APP_ID, and the session's publish job mints
+ * its token from the app's key in the repository's secrets.
  */
 const APP_URL = 'https://baton.example.com';
 
-/** github.com, for the one request the simulation cannot answer: the pin in Baton's source. */
-const sourceFetch: typeof fetch = async (input, init) => {
-  const url = String(input instanceof Request ? input.url : input);
-  const pinned = `/repos/${SIM_BATON_SOURCE.repository}/git/commits/${SIM_BATON_SOURCE.ref}`;
-  if (url.endsWith(pinned))
-    return new Response(JSON.stringify({ sha: SIM_BATON_SOURCE.ref }), {
-      status: 200,
-      headers: { 'content-type': 'application/json' },
-    });
-  return fetch(input, init);
-};
-
-const TestOctokit = BatonOctokit.defaults((options: Record<string, unknown>) => ({
-  ...options,
-  request: { ...(options.request as object), fetch: sourceFetch },
-  retry: { enabled: false },
-  throttle: { ...(options.throttle as object), enabled: false },
-}));
-
-describe('baton doctor, the command and its session', () => {
+describe.each([
+  { mode: 'hosted', where: ['app-url'] },
+  { mode: 'serverless', where: ['conductor', 'app-id'] },
+] as const)('baton doctor, the command and its session ($mode)', ({ mode, where }) => {
   let sim: Simulation;
   let cwd: string;
 
   beforeAll(async () => {
     sim = await startSimulation({
       respond: scripted([]),
-      publicAppUrl: APP_URL,
+      mode,
+      ...(mode === 'hosted' ? { publicAppUrl: APP_URL } : {}),
       // The push probe waits this long for a push run (30 s on GitHub).
       jobEnv: { BATON_DOCTOR_PUSH_WAIT_SECONDS: '1' },
     });
@@ -59,33 +44,21 @@ describe('baton doctor, the command and its session', () => {
   });
 
   it('passes every check, the session and its probes included, and exits 0; --json for scripts', async () => {
-    const api = new URL(sim.server.apiUrl);
-    const env = {
-      APP_ID: '1',
-      PRIVATE_KEY: privateKey,
-      GHE_HOST: api.host,
-      GHE_PROTOCOL: 'http',
-      BATON_APP_URL: APP_URL,
-      BATON_SOURCE_REPOSITORY: SIM_BATON_SOURCE.repository,
-      BATON_SOURCE_REF: SIM_BATON_SOURCE.ref,
-    };
     let out = '';
     let err = '';
-    const code = await main(
-      ['--repo', `${sim.gh.owner}/${sim.gh.repo}`, '--json', '--timeout', '90'],
-      env,
-      {
-        Octokit: TestOctokit,
-        out: (text) => {
-          out += text;
-        },
-        err: (text) => {
-          err += text;
-        },
-        cwd,
-        pollMs: 200,
+    const code = await runDoctorOnSimulation({
+      sim,
+      privateKey: sim.appPrivateKey,
+      appUrl: APP_URL,
+      args: ['--json', '--timeout', '90'],
+      out: (text) => {
+        out += text;
       },
-    );
+      err: (text) => {
+        err += text;
+      },
+      cwd,
+    });
     const report = JSON.parse(out || '{}') as { ok?: boolean; checks?: DoctorCheck[] };
     const failed = (report.checks ?? []).filter((check) => !check.ok);
     expect(failed, `${err}\n${out}\n${sim.diagnostics()}`).toEqual([]);
@@ -100,7 +73,7 @@ describe('baton doctor, the command and its session', () => {
         'workflow',
         'pin',
         'config',
-        'app-url',
+        ...where,
         'session',
         'model-key',
         'events',

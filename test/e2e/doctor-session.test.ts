@@ -74,6 +74,8 @@ describe('the doctor session', () => {
     expect(lineOf(text, 'probe hidden-ref-without-workflows')).toContain(': yes');
     expect(lineOf(text, 'probe viewer-has-reacted')).toContain(': yes');
     expect(lineOf(text, 'probe collaborator-permission')).toContain(': yes');
+    // Where the simulator's jobs get the sandbox (root) it opened for real; elsewhere the config opts out.
+    expect(lineOf(text, 'probe sandbox')).toContain(': yes');
     expect([...sim.gh.git.refs.keys()].filter((ref) => ref.includes('doctor-'))).toEqual([]);
     expect(sim.gh.commitComments).toEqual([]);
     // The key went to the model's API only: never into a job's output or summary.

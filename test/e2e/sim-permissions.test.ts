@@ -30,6 +30,12 @@ function call(
   });
 }
 
+/** A review's check run on main's head, as a session creates it. */
+function createCheckRun(gh: FakeGitHub, token: string): ApiResponse {
+  const body = { name: 'baton/review', head_sha: gh.git.resolve('main') };
+  return call(gh, { method: 'POST', path: `${REPO}/check-runs`, body, token });
+}
+
 function sessionToken(gh: FakeGitHub, extra: Record<string, 'read' | 'write'> = {}): string {
   const minted = gh.mintToken({ ...SESSION_TOKEN_PERMISSIONS, ...extra });
   if (!('token' in minted)) throw new Error(`not minted: ${minted.exceeding.join(', ')}`);
@@ -100,13 +106,7 @@ describe("the simulated GitHub checks each token's permissions (GitHub's endpoin
     });
     expect(dispatch).toMatchObject({ status: 403, body: { message: NOT_ACCESSIBLE } });
     expect(gh.runs).toEqual([]);
-    const check = call(gh, {
-      method: 'POST',
-      path: `${REPO}/check-runs`,
-      body: { name: 'baton/review', head_sha: gh.git.resolve('main') },
-      token,
-    });
-    expect(check.status).toBe(403);
+    expect(createCheckRun(gh, token).status).toBe(403);
     expect(call(gh, { method: 'GET', path: `${REPO}/git/ref/heads/main`, token }).status).toBe(200);
   });
 
@@ -123,13 +123,7 @@ describe("the simulated GitHub checks each token's permissions (GitHub's endpoin
     expect(closed.status).toBe(403);
     expect(gh.issues.get(issue)?.state).toBe('open');
     // Its block says checks: read, so no check run.
-    const check = call(gh, {
-      method: 'POST',
-      path: `${REPO}/check-runs`,
-      body: { name: 'baton/review', head_sha: gh.git.resolve('main') },
-      token,
-    });
-    expect(check.status).toBe(403);
+    expect(createCheckRun(gh, token).status).toBe(403);
   });
 
   it('mints no token with more than the installation has (422)', () => {
@@ -192,21 +186,16 @@ describe("the simulated GitHub checks each token's permissions (GitHub's endpoin
     it('refuses POST git/refs of a new branch that adds one, and takes a branch cut from main', () => {
       const { before, after } = workflowCommit();
       const token = sessionToken(gh);
-      const refused = call(gh, {
-        method: 'POST',
-        path: `${REPO}/git/refs`,
-        body: { ref: 'refs/heads/sneaky', sha: after },
-        token,
-      });
-      expect(refused.status).toBe(403);
+      const createBranch = (name: string, sha: string) =>
+        call(gh, {
+          method: 'POST',
+          path: `${REPO}/git/refs`,
+          body: { ref: `refs/heads/${name}`, sha },
+          token,
+        });
+      expect(createBranch('sneaky', after).status).toBe(403);
       expect(gh.git.resolve('sneaky')).toBeNull();
-      const cut = call(gh, {
-        method: 'POST',
-        path: `${REPO}/git/refs`,
-        body: { ref: 'refs/heads/cut', sha: before },
-        token,
-      });
-      expect(cut.status).toBe(201);
+      expect(createBranch('cut', before).status).toBe(201);
     });
   });
 });

@@ -62,11 +62,11 @@ describe('readInstallationUsage: the installation’s day, a minute per read', (
     sessionSpent(a, { usd: 1, at: at(0), runId: 1 });
     sessionSpent(b, { usd: 2, at: at(0), runId: 2 });
     const first = await readInstallationUsage(ctx, at(1));
-    expect(first.map((one) => one.record.run_id).sort()).toEqual([1, 2]);
+    expect(first.records.map((one) => one.record.run_id).sort()).toEqual([1, 2]);
     sessionSpent(b, { usd: 4, at: at(30), runId: 3 });
     expect(await readInstallationUsage(ctx, at(59))).toBe(first);
     const again = await readInstallationUsage(ctx, at(61));
-    expect(again.map((one) => one.record.run_id).sort()).toEqual([1, 2, 3]);
+    expect(again.records.map((one) => one.record.run_id).sort()).toEqual([1, 2, 3]);
     // Each record's commit was read once, by GraphQL (a request per repository and read): the
     // second read listed refs and read only the new record.
     const log = [...a.log, ...b.log];
@@ -92,7 +92,7 @@ describe('readInstallationUsage: the installation’s day, a minute per read', (
     sessionSpent(b, { usd: 2, at: at(0), runId: 12 });
     sessionSpent(b, { usd: 4, at: at(0), runId: 13 });
     const read = await readInstallationUsage(ctx, at(1));
-    expect(read.map((one) => one.record.usage.cost_usd).sort()).toEqual([1, 2, 4]);
+    expect(read.records.map((one) => one.record.usage.cost_usd).sort()).toEqual([1, 2, 4]);
     const restReads = (gh: FakeGitHub) =>
       gh.log.filter((entry) => entry.route === 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}')
         .length;

@@ -8,8 +8,13 @@ import { renderTemplates } from '../../src/templates.js';
 
 const SOURCE = { repository: 'baton-dev/baton', ref: '0123456789abcdef0123456789abcdef01234567' };
 
+/** Every template, the server-less conductor's included. */
 function render(source = SOURCE) {
-  return renderTemplates({ batonRepository: source.repository, batonRef: source.ref });
+  return renderTemplates({
+    batonRepository: source.repository,
+    batonRef: source.ref,
+    serverless: true,
+  });
 }
 
 describe(`templates/${SHIPPED_VERSIONS_FILE}`, () => {

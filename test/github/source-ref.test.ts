@@ -1,13 +1,19 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   type BatonSourceRead,
   findBatonSource,
   parsePackageRepository,
+  readReleaseCommit,
   resolveBatonSource,
 } from '../../src/github/setup/source-ref.js';
 
 const REF = '0123456789abcdef0123456789abcdef01234567';
-const GIT_HEAD = 'fedcba9876543210fedcba9876543210fedcba98';
+const TAGGED = 'fedcba9876543210fedcba9876543210fedcba98';
+const RELEASE = { tag: 'v0.1.0', commit: TAGGED };
 
 describe('resolveBatonSource', () => {
   it.each<[string, Parameters<typeof resolveBatonSource>[0], BatonSourceRead]>([
@@ -16,21 +22,21 @@ describe('resolveBatonSource', () => {
       {
         env: { BATON_SOURCE_REPOSITORY: 'baton-dev/baton', BATON_SOURCE_REF: REF },
         packageRepository: 'other/pkg',
-        gitHead: GIT_HEAD,
+        release: RELEASE,
       },
       { ok: true, source: { repository: 'baton-dev/baton', ref: REF } },
     ],
     [
-      "falls back to the package's repository and the checkout's commit",
-      { env: {}, packageRepository: 'baton-dev/baton', gitHead: GIT_HEAD },
-      { ok: true, source: { repository: 'baton-dev/baton', ref: GIT_HEAD } },
+      "falls back to the package's repository and the commit of its release's tag",
+      { env: {}, packageRepository: 'baton-dev/baton', release: RELEASE },
+      { ok: true, source: { repository: 'baton-dev/baton', ref: TAGGED } },
     ],
     [
       'accepts an upper-case commit SHA',
       {
         env: { BATON_SOURCE_REPOSITORY: 'baton-dev/baton', BATON_SOURCE_REF: REF.toUpperCase() },
         packageRepository: null,
-        gitHead: null,
+        release: null,
       },
       { ok: true, source: { repository: 'baton-dev/baton', ref: REF } },
     ],
@@ -41,7 +47,7 @@ describe('resolveBatonSource', () => {
   it.each<[string, Parameters<typeof resolveBatonSource>[0], RegExp]>([
     [
       'names both variables when neither they nor a fallback exist',
-      { env: {}, packageRepository: null, gitHead: null },
+      { env: {}, packageRepository: null, release: null },
       /BATON_SOURCE_REPOSITORY is not set.*BATON_SOURCE_REF is not set/,
     ],
     [
@@ -49,7 +55,7 @@ describe('resolveBatonSource', () => {
       {
         env: { BATON_SOURCE_REPOSITORY: 'baton-dev/baton', BATON_SOURCE_REF: 'main' },
         packageRepository: null,
-        gitHead: GIT_HEAD,
+        release: RELEASE,
       },
       /BATON_SOURCE_REF must be a full 40-character commit SHA, not "main"/,
     ],
@@ -58,16 +64,21 @@ describe('resolveBatonSource', () => {
       {
         env: { BATON_SOURCE_REPOSITORY: 'baton-dev/baton', BATON_SOURCE_REF: '0'.repeat(40) },
         packageRepository: null,
-        gitHead: GIT_HEAD,
+        release: RELEASE,
       },
       /BATON_SOURCE_REF is the all-zero placeholder, which no runner can fetch: set it to the commit of baton-dev\/baton/,
+    ],
+    [
+      'says how to get the tag when the checkout lacks its release',
+      { env: {}, packageRepository: 'baton-dev/baton', release: { tag: 'v0.1.0', commit: null } },
+      /the checkout has no tag v0\.1\.0 \(the release this app is\): fetch the tags \(git fetch --tags\)/,
     ],
     [
       'refuses a repository that is not owner/name',
       {
         env: { BATON_SOURCE_REPOSITORY: 'https://github.com' },
         packageRepository: null,
-        gitHead: REF,
+        release: { tag: 'v0.1.0', commit: REF },
       },
       /BATON_SOURCE_REPOSITORY must be owner\/name/,
     ],
@@ -101,5 +112,46 @@ describe('parsePackageRepository', () => {
     ['baton', null],
   ])('reads %j as %s', (field, expected) => {
     expect(parsePackageRepository(field)).toBe(expected);
+  });
+});
+
+describe('readReleaseCommit', () => {
+  /** A checkout with a commit tagged v1.2.0 and one more commit after it. */
+  function checkout(): { dir: string; tagged: string; head: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-release-'));
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', HOME: dir, GIT_CONFIG_NOSYSTEM: '1' },
+      }).trim();
+    git('init', '--quiet');
+    writeFileSync(join(dir, 'package.json'), '{"version":"1.2.0"}');
+    git('add', '.');
+    git('commit', '--quiet', '-m', 'Release 1.2.0');
+    git('tag', '-a', 'v1.2.0', '-m', 'v1.2.0');
+    const tagged = git('rev-parse', 'HEAD');
+    git('commit', '--quiet', '--allow-empty', '-m', 'A local change');
+    return { dir, tagged, head: git('rev-parse', 'HEAD') };
+  }
+
+  it("pins the release tag's commit, not the checkout's HEAD past it", () => {
+    const { dir, tagged, head } = checkout();
+    try {
+      expect(readReleaseCommit(dir, '1.2.0')).toEqual({ tag: 'v1.2.0', commit: tagged });
+      expect(tagged).not.toBe(head);
+      expect(readReleaseCommit(dir, '9.9.9')).toEqual({ tag: 'v9.9.9', commit: null });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads nothing outside a checkout of its own', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-no-git-'));
+    try {
+      expect(readReleaseCommit(dir, '1.2.0')).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

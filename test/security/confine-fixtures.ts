@@ -3,6 +3,7 @@ import { chmod, readdir } from 'node:fs/promises';
 import { afterAll, afterEach, describe } from 'vitest';
 import { reply, toolUse } from '../../sim/fake-anthropic.js';
 import { completionPath } from '../../src/core/vocabulary/ids.js';
+import type { RunAgentOptions } from '../../src/session/agent/run-agent.js';
 import type { SessionResult } from '../../src/session/result.js';
 import {
   BUILD,
@@ -16,13 +17,14 @@ import {
 } from '../session/agent-fixtures.js';
 
 /**
- * Real users need root, and sudo to run as them (as on GitHub's runners): CI
- * runs as root and `.ci/run` installs sudo where it is missing; a developer's
+ * The sandbox needs root, or sudo (as on GitHub's runners), and a real second
+ * user: CI runs as root and `.ci/run` installs sudo, bubblewrap and the rest
+ * (a test then fails, never skips, when one is missing); a developer's
  * machine usually is not root.
  */
 export const NOT_ROOT = process.getuid?.() !== 0 || spawnSync('sudo', ['-n', 'true']).status !== 0;
 export const NOT_ROOT_REASON =
-  'needs root and sudo to create a throwaway user (CI runs as root; .ci/run installs sudo)';
+  'needs root and sudo to open the sandbox as a throwaway user (CI runs as root; .ci/run installs sudo and bubblewrap)';
 
 /** Tests that need a real second user: skipped where they cannot run, saying why. */
 export function describeAsRoot(title: string, body: () => void): void {
@@ -89,7 +91,9 @@ export async function confinedSession({
   prepare,
   sessionPath,
   egressHosts,
+  limits,
 }: {
+  /** The tools user; none: the commands run unconfined (what the planted-programs test needs). */
   user: string | undefined;
   /** A bash command, or an input of the text editor. */
   commands: readonly (string | Record<string, unknown>)[];
@@ -100,6 +104,8 @@ export async function confinedSession({
   sessionPath?: string;
   /** Fixed addresses for names the session's egress proxy would resolve. */
   egressHosts?: Record<string, string>;
+  /** The session's limits (a short command timeout). */
+  limits?: RunAgentOptions['limits'];
 }): Promise<ConfinedRun> {
   const { root, base } = await workerRepo({ files: { 'README.md': '# demo\n', ...files } });
   await prepare?.(root);
@@ -120,7 +126,10 @@ export async function confinedSession({
         ),
         completes({ artifacts: [], decisions: [] }),
       ],
-      options: egressHosts ? { egressHosts } : {},
+      options: {
+        ...(egressHosts ? { egressHosts } : {}),
+        ...(limits ? { limits } : {}),
+      },
     });
     return { root, base, result, seen: toolResultsSeen(requests) };
   } finally {

@@ -38,8 +38,9 @@ describeAsRoot(`the model's commands and git`, () => {
         hooksBefore = await readdir(path.join(root, '.git/hooks'));
       },
       commands: [
-        // The checkout is the job's; the model may guess where it is (here: every test repository).
-        `for ws in /tmp/baton-repo-*; do
+        // The checkout is the job's; the model may guess where it is (here: every test
+        // repository). It is not there in the sandbox, and its .git is the job user's.
+        `ls -d /tmp/baton-repo-* 2>&1 | head -1; for ws in /tmp/baton-repo-*; do
            git -C "$ws" config filter.x.clean '${payload(marker)}';
            git -C "$ws" config core.fsmonitor '${payload(marker)}';
            git -C "$ws" config core.pager '${payload(marker)}';
@@ -54,6 +55,7 @@ describeAsRoot(`the model's commands and git`, () => {
       ],
     });
     expect(run.seen).toContain('tried');
+    expect(run.seen).toContain('No such file or directory');
     expect(run.result.status).toBe('complete');
     expect(await sha(path.join(run.root, '.git/config'))).toBe(before);
     expect(await readdir(path.join(run.root, '.git/hooks'))).toEqual(hooksBefore);
@@ -94,7 +96,7 @@ describeAsRoot(`the model's commands and git`, () => {
     expect(gitIn(run.root, 'cat-file', 'blob', 'HEAD:notes.txt')).toBe('line one\nline two');
   });
 
-  it('ignores a .git, .gitmodules and include.path the model writes in its own copy', async () => {
+  it('ignores a .git, .git/commondir, .gitmodules and include.path the model writes in its own copy', async () => {
     const proof = await rootOnlyDir();
     const marker = path.join(proof, 'ran');
     const run = await confinedSession({
@@ -104,6 +106,8 @@ describeAsRoot(`the model's commands and git`, () => {
          git config include.path "$PWD/evil.gitconfig";
          printf '[core]\\n\\tfsmonitor = ${payload(marker)}\\n[filter "x"]\\n\\tclean = ${payload(marker)}\\n' > evil.gitconfig;
          printf '#!/bin/sh\\n${payload(marker)}\\n' > .git/hooks/pre-commit; chmod +x .git/hooks/pre-commit;
+         mkdir -p evil-common/hooks && printf '[core]\\n\\tfsmonitor = ${payload(marker)}\\n' > evil-common/config;
+         cp .git/hooks/pre-commit evil-common/hooks/post-commit; echo "$PWD/evil-common" > .git/commondir;
          echo '* filter=x' > .gitattributes; echo tried`,
         `printf '[submodule "s"]\\n\\tpath = s\\n\\turl = ext::sh -c ${payload(marker).replace(/ /g, '% ')}\\n\\tupdate = !${payload(marker)}\\n' > .gitmodules;
          mkdir -p sub && (cd sub && git init -q && git config core.fsmonitor '${payload(marker)}')`,

@@ -31,7 +31,8 @@ describeAsRoot(`the model's commands and the job's secrets`, () => {
         `for f in /proc/[0-9]*/environ; do tr '\\0' '\\n' < "$f" 2>/dev/null; done | grep -c ANTHROPIC_API_KEY=; cat /proc/${holder.pid}/environ`,
       ],
     });
-    expect(run.seen).toContain('Permission denied');
+    // The job's processes are in another pid namespace: not there at all.
+    expect(run.seen).toContain(`/proc/${holder.pid}/environ: No such file or directory`);
     expect(run.seen).not.toContain(FAKE_KEY);
   });
 
@@ -41,7 +42,8 @@ describeAsRoot(`the model's commands and the job's secrets`, () => {
     await writeFile(token, 'ghs_fake_token_file_0123456789\n');
     await chmod(token, 0o600);
     const run = await confinedSession({ user: USER, commands: [`cat ${token}`] });
-    expect(run.seen).toContain('Permission denied');
+    // The job's temp folders are not there at all (and the file is the job user's only).
+    expect(run.seen).toContain('No such file or directory');
     expect(run.seen).not.toContain('ghs_fake_token_file');
   });
 

@@ -1,16 +1,26 @@
 /**
  * Runs inside a network namespace of its own (`unshare -n`, as root): sets up
- * a pretend internet on a dummy interface, opens a real sandbox with egress
- * limits for the tools user, has that user try each way out, and prints what
- * happened as JSON. test/security/egress.test.ts runs it and judges.
+ * a pretend internet on a veth pair (documentation addresses, which the proxy
+ * does not refuse), opens a real sandbox with egress limits for the tools
+ * user, has its commands try each way out, and prints what reached where as
+ * JSON. test/security/egress.test.ts runs it and judges.
  */
 import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import http from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parseClientHello } from '../../src/session/agent/sandbox/client-hello.js';
 import { openSandbox } from '../../src/session/agent/sandbox/sandbox.js';
 import { runBashCommand } from '../../src/session/agent/tools/bash-tool.js';
 import { SYSTEM_PATH } from '../../src/session/programs.js';
@@ -25,67 +35,87 @@ function sh(...args: string[]) {
 sh('ip', 'link', 'set', 'lo', 'up');
 // A pretend internet: addresses on an interface of their own (a veth pair; no dummy module needed).
 sh('ip', 'link', 'add', 'eg0', 'type', 'veth', 'peer', 'name', 'eg1');
-for (const address of ['10.77.0.1/24', '10.77.0.2/24', '10.77.0.3/24'])
+for (const address of ['198.51.100.1/24', '198.51.100.2/24', '198.51.100.3/24'])
   sh('ip', 'addr', 'add', address, 'dev', 'eg0');
-sh('ip', '-6', 'addr', 'add', 'fd77::1/64', 'dev', 'eg0', 'nodad');
+sh('ip', '-6', 'addr', 'add', '2001:db8::1/64', 'dev', 'eg0', 'nodad');
 sh('ip', 'link', 'set', 'eg0', 'up');
 sh('ip', 'link', 'set', 'eg1', 'up');
 
+/** What reached the pretend internet: ClientHellos by address and server name, Host headers, datagrams. */
+const reached: Record<string, number> = {};
+const count = (key: string) => {
+  reached[key] = (reached[key] ?? 0) + 1;
+};
+
+/** A stand-in TLS server: counts each ClientHello by its server name, answers plain text. */
+async function helloServer(host: string): Promise<void> {
+  const server = createTcpServer((socket) => {
+    let held = Buffer.alloc(0);
+    socket.on('data', (chunk) => {
+      held = Buffer.concat([held, chunk]);
+      const hello = parseClientHello(held);
+      if (hello.kind === 'incomplete') return;
+      count(`tls ${host} ${hello.kind === 'hello' ? (hello.serverName ?? '(none)') : 'not tls'}`);
+      socket.end('answer');
+    });
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(443, host, resolve));
+}
 async function httpServer(host: string, port: number, answer: string): Promise<number> {
-  const server = http.createServer((_request, response) => response.end(answer));
+  const server = http.createServer((request, response) => {
+    count(`http ${host}:${port} Host: ${request.headers.host}`);
+    response.end(answer);
+  });
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
   const address = server.address();
   return typeof address === 'object' && address ? address.port : 0;
 }
-const udpHits: Record<string, number> = {};
 async function udpServer(host: string, port: number): Promise<void> {
-  const key = `${host}:${port}`;
-  udpHits[key] = 0;
   const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
-  socket.on('message', () => {
-    udpHits[key] = (udpHits[key] ?? 0) + 1;
-  });
+  socket.on('message', () => count(`udp ${host}:${port}`));
   await new Promise<void>((resolve) => socket.bind(port, host, resolve));
 }
-let tcpDnsHits = 0;
 async function tcpDnsServer(host: string): Promise<void> {
   const server = createTcpServer((socket) => {
-    tcpDnsHits++;
+    count(`tcp ${host}:53`);
     socket.destroy();
   });
   await new Promise<void>((resolve) => server.listen(53, host, resolve));
 }
 
-await httpServer('10.77.0.1', 8080, 'allowed');
-await httpServer('10.77.0.2', 8080, 'denied');
-await httpServer('fd77::1', 8080, 'v6');
-await httpServer('10.77.0.3', 8080, 'model');
+await helloServer('198.51.100.1');
+await helloServer('198.51.100.2');
+await httpServer('198.51.100.1', 80, 'archive');
+await httpServer('198.51.100.1', 8080, 'allowed');
+await httpServer('198.51.100.2', 8080, 'denied');
+await httpServer('2001:db8::1', 8080, 'v6');
+await httpServer('198.51.100.3', 8080, 'model');
 const localPort = await httpServer('127.0.0.1', 0, 'local');
-await udpServer('10.77.0.1', 53);
-await udpServer('10.77.0.1', 5353);
+// A service the setup started, listed in session.network.ports.
+const listedPort = await httpServer('127.0.0.1', 0, 'listed');
+await udpServer('198.51.100.1', 53);
+await udpServer('198.51.100.1', 5353);
 await udpServer('127.0.0.53', 53);
-await udpServer('fd77::1', 53);
+await udpServer('2001:db8::1', 53);
 await tcpDnsServer('127.0.0.53');
 
 if (mode === 'session') {
   // A whole work session: the allowlist comes from the checkout (package.json: npm's registry).
-  const probeDir = mkdtempSync(path.join(tmpdir(), 'baton-egress-probe-'));
-  chmodSync(probeDir, 0o755);
-  const sessionProbe = path.join(probeDir, 'probe.cjs');
-  copyFileSync(new URL('./egress-probe.cjs', import.meta.url), sessionProbe);
-  chmodSync(sessionProbe, 0o644);
-  const attemptIn = (args: string) => `echo "$(${process.execPath} ${sessionProbe} ${args})"`;
+  const probe = readFileSync(new URL('./egress-probe.cjs', import.meta.url), 'utf8');
   const run = await confinedSession({
     user,
-    files: { 'package.json': '{"name":"demo","version":"1.0.0"}\n' },
-    egressHosts: { 'registry.npmjs.org': '10.77.0.1', 'pypi.org': '10.77.0.2' },
+    files: {
+      'package.json': '{"name":"demo","version":"1.0.0"}\n',
+      'probe.cjs': probe,
+    },
+    egressHosts: { 'registry.npmjs.org': '198.51.100.1', 'pypi.org': '198.51.100.2' },
     commands: [
-      `${attemptIn('proxy-connect registry.npmjs.org 8080')}; ${attemptIn('proxy-connect pypi.org 8080')}; ${attemptIn('direct 10.77.0.2 8080')}`,
+      'node probe.cjs proxy-tls registry.npmjs.org 443 registry.npmjs.org; node probe.cjs proxy-tls pypi.org 443 pypi.org; node probe.cjs direct 198.51.100.2 8080',
     ],
   });
-  rmSync(probeDir, { recursive: true, force: true });
   process.stdout.write(
-    `${JSON.stringify({ seen: run.seen, status: run.result.status, reason: run.result.reason, blocked: run.result.blocked })}\n`,
+    `${JSON.stringify({ seen: run.seen, status: run.result.status, reason: run.result.reason, blocked: run.result.blocked, reached })}\n`,
   );
   process.exit(0);
 }
@@ -95,12 +125,9 @@ chmodSync(base, 0o755);
 const root = path.join(base, 'checkout');
 mkdirSync(root);
 writeFileSync(path.join(root, 'README.md'), '# demo\n');
-const probe = path.join(base, 'probe.cjs');
-copyFileSync(new URL('./egress-probe.cjs', import.meta.url), probe);
-chmodSync(probe, 0o644);
+copyFileSync(new URL('./egress-probe.cjs', import.meta.url), path.join(root, 'probe.cjs'));
 
 const log: string[] = [];
-const started = performance.now();
 const sandbox = await openSandbox({
   root,
   user,
@@ -108,63 +135,64 @@ const sandbox = await openSandbox({
     mode === 'open'
       ? null
       : {
-          allow: ['allowed.test', '*.wild.test'],
+          allow: ['allowed.test', '*.wild.test', 'archive.ubuntu.com'],
+          ports: [listedPort],
           log: (line) => log.push(line),
           hosts: {
-            'allowed.test': '10.77.0.1',
-            'denied.test': '10.77.0.2',
-            'a.wild.test': '10.77.0.1',
+            'allowed.test': '198.51.100.1',
+            'denied.test': '198.51.100.2',
+            'a.wild.test': '198.51.100.1',
+            'archive.ubuntu.com': '198.51.100.1',
           },
         },
 });
-const openMs = Math.round(performance.now() - started);
 const env = { PATH: SYSTEM_PATH, ...sandbox.env };
 
-async function asTools(command: string): Promise<string> {
+async function attempt(args: string, prefix = ''): Promise<string> {
   const run = await runBashCommand({
-    command,
-    root: sandbox.workDir,
+    command: `${prefix}node probe.cjs ${args}`,
+    sandbox,
     env,
     timeoutMs: 15_000,
     maxOutputChars: 4000,
-    runAs: user,
-    home: sandbox.home ?? undefined,
-    stopAll: sandbox.stopAll,
   });
   return run.output.trim();
 }
-const node = process.execPath;
-const attempt = (args: string) => asTools(`${node} ${probe} ${args}`);
 const results: Record<string, string> = {
-  proxyConnectAllowed: await attempt('proxy-connect allowed.test 8080'),
-  proxyGetAllowed: await attempt('proxy-get http://allowed.test:8080/'),
-  proxyConnectWildcard: await attempt('proxy-connect a.wild.test 8080'),
-  proxyConnectDenied: await attempt('proxy-connect denied.test 8080'),
-  proxyGetDenied: await attempt('proxy-get http://denied.test:8080/'),
-  proxyConnectAllowedHostsIp: await attempt('proxy-connect 10.77.0.1 8080'),
-  proxyConnectDeniedIp: await attempt('proxy-connect 10.77.0.2 8080'),
-  directAllowedIp: await attempt('direct 10.77.0.1 8080'),
-  directDeniedIp: await attempt('direct 10.77.0.2 8080'),
-  directV6: await attempt('direct fd77::1 8080'),
-  directNoProxyVariables: await asTools(
-    `unset HTTPS_PROXY HTTP_PROXY https_proxy http_proxy; ${node} ${probe} direct 10.77.0.2 8080`,
+  tlsAllowed: await attempt('proxy-tls allowed.test 443 allowed.test'),
+  tlsWildcard: await attempt('proxy-tls a.wild.test 443 a.wild.test'),
+  tlsOtherName: await attempt('proxy-tls allowed.test 443 denied.test'),
+  tlsNoName: await attempt('proxy-tls allowed.test 443 -'),
+  tlsOtherPort: await attempt('proxy-tls allowed.test 8080 allowed.test'),
+  tlsDenied: await attempt('proxy-tls denied.test 443 denied.test'),
+  tlsAllowedHostsIp: await attempt('proxy-tls 198.51.100.1 443 -'),
+  plainArchive: await attempt('proxy-get http://archive.ubuntu.com/ubuntu/ archive.ubuntu.com'),
+  plainOtherHost: await attempt('proxy-get http://archive.ubuntu.com/ubuntu/ denied.test'),
+  plainAllowed: await attempt('proxy-get http://allowed.test:8080/ allowed.test:8080'),
+  directAllowedIp: await attempt('direct 198.51.100.1 8080'),
+  directDeniedIp: await attempt('direct 198.51.100.2 8080'),
+  directV6: await attempt('direct 2001:db8::1 8080'),
+  directNoProxyVariables: await attempt(
+    'direct 198.51.100.2 8080',
+    'unset HTTPS_PROXY HTTP_PROXY https_proxy http_proxy; ',
   ),
   directLocalService: await attempt(`direct 127.0.0.1 ${localPort}`),
-  udpDns: await attempt('udp 10.77.0.1 53'),
-  udpOther: await attempt('udp 10.77.0.1 5353'),
+  listedLocalService: await attempt(`direct 127.0.0.1 ${listedPort}`),
+  udpDns: await attempt('udp 198.51.100.1 53'),
+  udpOther: await attempt('udp 198.51.100.1 5353'),
   udpLocalResolver: await attempt('udp 127.0.0.53 53'),
-  udpV6Dns: await attempt('udp fd77::1 53'),
+  udpV6Dns: await attempt('udp 2001:db8::1 53'),
   tcpLocalResolver: await attempt('direct 127.0.0.53 53'),
 };
 // The job's own process: the model's API is not behind the proxy.
-const model = await fetch('http://10.77.0.3:8080/v1/messages')
+const model = await fetch('http://198.51.100.3:8080/v1/messages')
   .then((r) => r.text())
   .catch((e) => `error ${e}`);
 const blocked = sandbox.blocked();
 await sandbox.close();
-const rulesLeft = execFileSync('iptables', ['-S'], { encoding: 'utf8' }).includes('BATON-EGRESS');
-rmSync(base, { recursive: true, force: true });
-process.stdout.write(
-  `${JSON.stringify({ results, udpHits, tcpDnsHits, model, blocked, log, openMs, rulesLeft })}\n`,
+const netnsLeft = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).includes(
+  `baton-${process.pid}-`,
 );
+rmSync(base, { recursive: true, force: true });
+process.stdout.write(`${JSON.stringify({ results, reached, model, blocked, log, netnsLeft })}\n`);
 process.exit(0);

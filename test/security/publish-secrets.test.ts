@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseUsageMessage } from '../../src/core/plan/usage.js';
-import { completionPath, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
-import { BUILD, makeCompletion, WORKER, workSession } from '../session/publish/fixture.js';
+import { makeCompletion, workSession } from '../session/publish/fixture.js';
 import { usePublishHarness } from '../session/publish/harness.js';
+import { WORKER_BRANCH, WORKER_COMPLETION } from '../session/publish/worker-paths.js';
 
 /**
  * A worker's commits carry a secret, openly or hidden in its history: publish
@@ -11,8 +11,6 @@ import { usePublishHarness } from '../session/publish/harness.js';
  * rule) without the value. Secrets are built at run time, so this file holds
  * none a scanner would flag.
  */
-const BRANCH = workerBranch(BUILD, WORKER);
-const OWN_COMPLETION = completionPath(BUILD, WORKER);
 const completion = JSON.stringify(makeCompletion());
 
 /** `n` characters of a random-looking alphabet (no real key). */
@@ -54,19 +52,21 @@ describe('publish refuses a session whose commits carry a secret', () => {
   const h = usePublishHarness();
 
   async function expectRefused(rule: string, where: RegExp, value: string) {
-    const before = h.fixture.remoteSha(BRANCH);
+    const before = h.fixture.remoteSha(WORKER_BRANCH);
     expect(await h.publish()).toBe(PUBLISH_EXIT.refused);
     const summary = h.summary();
     expect(summary).toMatch(where);
     expect(summary).toContain(`rule ${rule}`);
     // The value never reaches the summary: at most its first four characters.
     expect(summary).not.toContain(value.slice(0, 24));
-    expect(h.fixture.remoteSha(BRANCH)).toBe(before);
+    expect(h.fixture.remoteSha(WORKER_BRANCH)).toBe(before);
     expect(h.writes()).toEqual([]);
   }
 
   it.each(Object.entries(SECRETS))('refuses %s in a new file', async (_kind, [text, rule]) => {
-    workSession(h.fixture, [{ 'src/settings.ts': fileWith(text), [OWN_COMPLETION]: completion }]);
+    workSession(h.fixture, [
+      { 'src/settings.ts': fileWith(text), [WORKER_COMPLETION]: completion },
+    ]);
     await expectRefused(rule, /src\/settings\.ts:3 \(rule /, text);
   });
 
@@ -74,7 +74,7 @@ describe('publish refuses a session whose commits carry a secret', () => {
     workSession(h.fixture, [
       {
         'src/app.ts': `export const app = 1;\nconst token = "ghp_${noise(36)}";\n`,
-        [OWN_COMPLETION]: completion,
+        [WORKER_COMPLETION]: completion,
       },
     ]);
     await expectRefused('secretlint/github', /src\/app\.ts:2 \(rule /, `ghp_${noise(36)}`);
@@ -85,7 +85,7 @@ describe('publish refuses a session whose commits carry a secret', () => {
     workSession(h.fixture, [
       { 'src/settings.ts': fileWith(text) },
       { 'src/settings.ts': fileWith('nothing here') },
-      { [OWN_COMPLETION]: completion },
+      { [WORKER_COMPLETION]: completion },
     ]);
     await expectRefused('secretlint/anthropic', /src\/settings\.ts:3 \(rule /, text);
   });
@@ -97,10 +97,15 @@ describe('publish refuses a session whose commits carry a secret', () => {
       branch: 'earlier',
       files: { 'src/keys.ts': fileWith(text) },
     });
-    h.fixture.git(['push', '--quiet', h.fixture.remoteDir, `${earlier}:refs/heads/${BRANCH}`]);
+    h.fixture.git([
+      'push',
+      '--quiet',
+      h.fixture.remoteDir,
+      `${earlier}:refs/heads/${WORKER_BRANCH}`,
+    ]);
     workSession(
       h.fixture,
-      [{ 'src/keys.ts': null, 'lib/moved.ts': fileWith(text), [OWN_COMPLETION]: completion }],
+      [{ 'src/keys.ts': null, 'lib/moved.ts': fileWith(text), [WORKER_COMPLETION]: completion }],
       { from: earlier },
     );
     await expectRefused('secretlint/github', /lib\/moved\.ts:3 \(rule /, text);
@@ -111,7 +116,7 @@ describe('publish refuses a session whose commits carry a secret', () => {
     ['a key store by its kind', 'certs/server.p12', '\0\x01binary', 'key-file'],
     ['an env file by its kind', '.env', 'DEBUG=1\n', 'key-file'],
   ])('refuses %s', async (_kind, path, content, rule) => {
-    workSession(h.fixture, [{ [path]: content, [OWN_COMPLETION]: completion }]);
+    workSession(h.fixture, [{ [path]: content, [WORKER_COMPLETION]: completion }]);
     await expectRefused(
       rule,
       new RegExp(`${path.replace(/\./g, '\\.')} \\(rule `),
@@ -122,25 +127,19 @@ describe('publish refuses a session whose commits carry a secret', () => {
   it('refuses a token inside a small binary file', async () => {
     const text = `ghp_${noise(36)}`;
     workSession(h.fixture, [
-      { 'assets/blob.bin': `\0\x01\x02${text}\x03\0`, [OWN_COMPLETION]: completion },
+      { 'assets/blob.bin': `\0\x01\x02${text}\x03\0`, [WORKER_COMPLETION]: completion },
     ]);
     await expectRefused('secretlint/github', /assets\/blob\.bin \(rule /, text);
   });
 
   it('records the refusal with its usage, for the worker’s row, the value masked', async () => {
     const text = `ghp_${noise(36)}`;
-    workSession(h.fixture, [{ 'src/settings.ts': fileWith(text), [OWN_COMPLETION]: completion }]);
-    expect(await h.publish({ GITHUB_RUN_ID: '4242' })).toBe(PUBLISH_EXIT.refused);
-    const ref = `refs/baton/${BUILD}/usage/4242-1`;
-    const message = h.fixture.git([
-      '--git-dir',
-      h.fixture.remoteDir,
-      'log',
-      '-1',
-      '--format=%B',
-      ref,
+    workSession(h.fixture, [
+      { 'src/settings.ts': fileWith(text), [WORKER_COMPLETION]: completion },
     ]);
-    const record = parseUsageMessage(message.trim());
+    expect(await h.publish({ GITHUB_RUN_ID: '4242' })).toBe(PUBLISH_EXIT.refused);
+    const message = h.usageMessage('4242');
+    const record = parseUsageMessage(message);
     expect(record?.reason).toBe(
       'publish refused: a secret in src/settings.ts:3 (rule secretlint/github, ghp_************)',
     );
@@ -164,7 +163,7 @@ describe('publish refuses a session whose commits carry a secret', () => {
       {
         'docs/setup.md': `${nearMisses}\n`,
         '.env.example': 'API_KEY=\n',
-        [OWN_COMPLETION]: completion,
+        [WORKER_COMPLETION]: completion,
       },
     ]);
     expect(await h.publish()).toBe(PUBLISH_EXIT.published);

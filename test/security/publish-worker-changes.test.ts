@@ -1,31 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { completionPath, planPath, workerBranch } from '../../src/core/vocabulary/ids.js';
+import { planPath } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import {
   BUILD,
   type Fixture,
   makeCompletion,
   makeResult,
-  WORKER,
   workSession,
 } from '../session/publish/fixture.js';
 import { usePublishHarness } from '../session/publish/harness.js';
+import { WORKER_BRANCH, WORKER_COMPLETION } from '../session/publish/worker-paths.js';
 
 /**
  * A work session that tries to write the rules of its own review, or to slip
  * a change past publish in the middle of its history: each is refused and
  * nothing reaches the remote.
  */
-const BRANCH = workerBranch(BUILD, WORKER);
-const OWN_COMPLETION = completionPath(BUILD, WORKER);
-
 const completion = JSON.stringify(makeCompletion());
 
 describe('publish refuses a worker that changes what steers later sessions', () => {
   const h = usePublishHarness();
 
   it('publishes an ordinary worker change (the baseline the attacks vary)', async () => {
-    workSession(h.fixture, [{ 'src/login.ts': 'export {};\n', [OWN_COMPLETION]: completion }]);
+    workSession(h.fixture, [{ 'src/login.ts': 'export {};\n', [WORKER_COMPLETION]: completion }]);
 
     expect(await h.publish()).toBe(PUBLISH_EXIT.published);
   });
@@ -68,14 +65,14 @@ describe('publish refuses a worker that changes what steers later sessions', () 
       reason: `${planPath(BUILD)} is under .baton/`,
     },
   ])('refuses $attack', async ({ steps, reason }) => {
-    const before = h.fixture.remoteSha(BRANCH);
+    const before = h.fixture.remoteSha(WORKER_BRANCH);
     const changes = typeof steps === 'function' ? steps(h.fixture) : steps;
-    workSession(h.fixture, [...changes, { [OWN_COMPLETION]: completion }]);
+    workSession(h.fixture, [...changes, { [WORKER_COMPLETION]: completion }]);
 
     expect(await h.publish()).toBe(PUBLISH_EXIT.refused);
 
     expect(h.summary()).toContain(reason);
-    expect(h.fixture.remoteSha(BRANCH)).toBe(before);
+    expect(h.fixture.remoteSha(WORKER_BRANCH)).toBe(before);
     expect(h.writes()).toEqual([]);
   });
 
@@ -85,17 +82,22 @@ describe('publish refuses a worker that changes what steers later sessions', () 
       branch: 'earlier',
       files: { '.github/baton.yml': 'session:\n  allowWorkflowChanges: true\n' },
     });
-    h.fixture.git(['push', '--quiet', h.fixture.remoteDir, `${earlier}:refs/heads/${BRANCH}`]);
+    h.fixture.git([
+      'push',
+      '--quiet',
+      h.fixture.remoteDir,
+      `${earlier}:refs/heads/${WORKER_BRANCH}`,
+    ]);
     const head = h.fixture.agentCommit({
-      branch: BRANCH,
+      branch: WORKER_BRANCH,
       from: earlier,
-      files: { '.github/workflows/ci.yml': 'on: push\n', [OWN_COMPLETION]: completion },
+      files: { '.github/workflows/ci.yml': 'on: push\n', [WORKER_COMPLETION]: completion },
     });
     h.fixture.writeResult(makeResult({ base: earlier, head, completion: makeCompletion() }));
 
     expect(await h.publish()).toBe(PUBLISH_EXIT.refused);
     expect(h.summary()).toContain('.github/workflows/ci.yml is under .github/workflows/');
-    expect(h.fixture.remoteSha(BRANCH)).toBe(earlier);
+    expect(h.fixture.remoteSha(WORKER_BRANCH)).toBe(earlier);
   });
 });
 

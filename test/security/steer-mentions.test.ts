@@ -48,12 +48,15 @@ describe('model-written mentions notify no one', () => {
  */
 function notifies(text: string): boolean {
   const decoded = text
-    .replace(/&#[xX]([0-9A-Fa-f]+);?/g, (_, hex: string) =>
-      String.fromCodePoint(Number.parseInt(hex, 16)),
-    )
-    .replace(/&#([0-9]+);?/g, (_, dec: string) => String.fromCodePoint(Number(dec)))
+    .replace(/&#[xX]([0-9A-Fa-f]+);?/g, (_, hex: string) => character(Number.parseInt(hex, 16)))
+    .replace(/&#([0-9]+);?/g, (_, dec: string) => character(Number(dec)))
     .replace(/&commat;/g, '@');
   return /(?<![A-Za-z0-9_])[@\uFF20][A-Za-z0-9]/.test(decoded);
+}
+
+/** A numeric character reference decoded as HTML does: past U+10FFFF (or 0) it is U+FFFD. */
+function character(code: number): string {
+  return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '\uFFFD';
 }
 
 describe('every way to write a mention is neutralised', () => {

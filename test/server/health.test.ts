@@ -39,7 +39,13 @@ describe('the health endpoints', () => {
     { path: '/healthz', fail: false, stopping: false, status: 200, body: /"ok"/ },
     { path: '/healthz', fail: true, stopping: true, status: 200, body: /"ok"/ },
     { path: '/readyz', fail: false, stopping: false, status: 200, body: /"ready"/ },
-    { path: '/readyz', fail: true, stopping: false, status: 503, body: /cannot authenticate/ },
+    {
+      path: '/readyz',
+      fail: true,
+      stopping: false,
+      status: 503,
+      body: /GitHub refused the app's credentials \(401\)/,
+    },
     { path: '/readyz', fail: false, stopping: true, status: 503, body: /stopping/ },
     { path: '/readyz?verbose', fail: false, stopping: false, status: 200, body: /"ready"/ },
     { path: '/health', fail: false, stopping: false, status: 404, body: /^$/ },
@@ -72,7 +78,7 @@ describe('the health endpoints', () => {
     state.fail = true;
     await get('/readyz');
     expect(state.warnings).toEqual([
-      'baton: not ready: cannot authenticate as the app: 401 Bad credentials',
+      "baton: not ready: GitHub refused the app's credentials (401 Bad credentials)",
     ]);
   });
 

@@ -144,6 +144,19 @@ export function loopRoutes(command: string) {
   };
 }
 
+/** Loop 1's research session, started by `command` in comment 777: its environment and GitHub's answers. */
+export function loopResearch(command: string) {
+  return {
+    env: {
+      BATON_ROLE: 'research',
+      BATON_WORKER: 'L1',
+      BATON_ISSUE: '12',
+      BATON_TRIGGER: 'comment-777',
+    },
+    routes: loopRoutes(command),
+  };
+}
+
 /** W1.1's pull request #5 at `head`, changing `files`, as GitHub answers its review session. */
 export function reviewedPullRoutes({ head, files }: { head: string; files: unknown[] }) {
   return {
@@ -186,7 +199,9 @@ export interface SessionSpec {
  * One agent session, as its job runs it: `runAgent` in the checkout at `root`, against a
  * fake model that answers with `replies` in turn (or `respond`, or the test's own `model`)
  * and, given `routes`, a fake GitHub that answers them; what it started is closed when it ends. `env` adds the role's variables
- * to `makeEnv`'s (undefined removes one), `options` to `quiet`.
+ * to `makeEnv`'s (undefined removes one), `options` to `quiet`. Without BATON_TOOL_USER the
+ * model's commands run unconfined (`unconfined`): these tests are of the agent, the sandbox's
+ * are in test/security/confine-*; `options: { unconfined: false }` plays the CLI's rule.
  */
 export async function runSession({
   root,
@@ -209,7 +224,7 @@ export async function runSession({
         ...(github ? { GITHUB_API_URL: github.url } : {}),
         ...env,
       }),
-      { ...quiet, ...options },
+      { ...quiet, unconfined: true, ...options },
     );
     return {
       code,

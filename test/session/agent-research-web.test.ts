@@ -11,7 +11,7 @@ import {
   BUILD,
   buildRepo,
   gitIn,
-  loopRoutes,
+  loopResearch,
   planJson,
   removeTempDirs,
   runSession,
@@ -90,7 +90,7 @@ async function runResearch(config = '') {
 describe('research sessions read the web', () => {
   it('get web search and fetch, cite the page with the day read, and count and price the searches', async () => {
     const { result, requests, root, read } = await runResearch(
-      'research:\n  allowedDomains: [docs.github.com]\n  maxUses: 4\n',
+      'research:\n  web: true\n  allowedDomains: [docs.github.com]\n  maxUses: 4\n',
     );
     expect(result.reason).toBeNull();
     expect(result.status).toBe('complete');
@@ -129,19 +129,17 @@ describe('research sessions read the web', () => {
 
 describe('the research of an improvement loop reads the web', () => {
   it('must cite the pages it read, with the day, and Baton writes them under Sources', async () => {
-    const { root } = await buildRepo();
+    // A checkout outside Actions says nothing of its visibility: the web is on only when asked.
+    const { root } = await buildRepo({
+      'README.md': '# demo\n',
+      '.github/baton.yml': 'research:\n  web: true\n',
+    });
     const read = new Date().toISOString().slice(0, 10);
     const search = webSearch({ id: 'srvtoolu_9', query: 'cli errors', title: 'Errors' });
     const findings = { findings: 'Clearer errors.', nothing_worth_doing: false };
     const { code, requests } = await runSession({
       root,
-      env: {
-        BATON_ROLE: 'research',
-        BATON_WORKER: 'L1',
-        BATON_ISSUE: '12',
-        BATON_TRIGGER: 'comment-777',
-      },
-      routes: loopRoutes('/improve 1 clearer errors'),
+      ...loopResearch('/improve 1 clearer errors'),
       replies: [
         { message: { content: [...search, toolUse('submit_research', findings) as FakeBlock] } },
         {

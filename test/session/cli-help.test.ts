@@ -53,11 +53,26 @@ describe('baton CLI help and version', () => {
     expect(stdout).toBe(`${version}\n`);
   });
 
-  it('still answers an unknown command on stderr with exit 2', async () => {
+  it('still answers an unknown command on stderr with exit 2, naming the one it meant', async () => {
     const { code, stdout, stderr } = await run(['sesion', 'agent']);
     expect(code).toBe(2);
     expect(stdout).toBe('');
+    expect(stderr).toMatch(/^baton: unknown command "sesion"; did you mean "session"\?\n/);
     expect(stderr).toContain('usage: baton session agent');
+  });
+
+  it.each([
+    [
+      ['frobnicate'],
+      'baton: unknown command "frobnicate"; the commands are "session", "doctor", "setup", "check"',
+    ],
+    [['chek'], 'baton: unknown command "chek"; did you mean "check"?'],
+    [['session', 'pubilsh'], 'baton: unknown session command "pubilsh"; did you mean "publish"?'],
+    [['--frob'], 'baton: unknown option "--frob"'],
+  ])('names the unknown word of %j first', async (argv, line) => {
+    const { code, stderr } = await run(argv);
+    expect(code).toBe(2);
+    expect(stderr.split('\n')[0]).toBe(line);
   });
 });
 

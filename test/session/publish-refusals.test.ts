@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildDir,
-  completionPath,
-  integrationBranch,
-  planPath,
-  workerBranch,
-} from '../../src/core/vocabulary/ids.js';
+import { buildDir, integrationBranch, planPath } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import type { SessionResult } from '../../src/session/result.js';
-import {
-  BUILD,
-  type Fixture,
-  makeCompletion,
-  makeResult,
-  planSession,
-  WORKER,
-} from './publish/fixture.js';
+import { BUILD, type Fixture, makeCompletion, makeResult, planSession } from './publish/fixture.js';
 import { PULLS, usePublishHarness } from './publish/harness.js';
+import { WORKER_BRANCH, WORKER_COMPLETION } from './publish/worker-paths.js';
 
-const BRANCH = workerBranch(BUILD, WORKER);
 const INTEGRATION = integrationBranch(BUILD);
 
 interface Case {
@@ -35,7 +22,7 @@ function workResult(fixture: Fixture, head: string, overrides: Partial<SessionRe
 
 function commitAndResult(files: Record<string, string | null>, from?: string) {
   return (fixture: Fixture) => {
-    const head = fixture.agentCommit({ branch: BRANCH, files, ...(from ? { from } : {}) });
+    const head = fixture.agentCommit({ branch: WORKER_BRANCH, files, ...(from ? { from } : {}) });
     fixture.writeResult(workResult(fixture, head));
   };
 }
@@ -50,7 +37,7 @@ const cases: Case[] = [
     rule: 'refuses when the remote branch has moved since the session started',
     arrange(fixture) {
       const moved = fixture.agentCommit({ branch: 'elsewhere', files: { 'other.txt': 'y\n' } });
-      fixture.git(['push', '--quiet', fixture.remoteDir, `${moved}:refs/heads/${BRANCH}`]);
+      fixture.git(['push', '--quiet', fixture.remoteDir, `${moved}:refs/heads/${WORKER_BRANCH}`]);
       commitAndResult({ 'src/login.ts': 'x\n' })(fixture);
     },
     reason: 'has moved since the session started',
@@ -89,7 +76,7 @@ const cases: Case[] = [
   {
     rule: 'refuses a result for another worker than the run was dispatched for',
     arrange(fixture) {
-      const head = fixture.agentCommit({ branch: BRANCH, files: { 'src/login.ts': 'x\n' } });
+      const head = fixture.agentCommit({ branch: WORKER_BRANCH, files: { 'src/login.ts': 'x\n' } });
       fixture.writeResult(workResult(fixture, head, { worker: 'W1.2' }));
     },
     reason: 'result.worker is "W1.2"',
@@ -104,7 +91,7 @@ const cases: Case[] = [
   {
     rule: 'refuses a bundle that carries refs besides the session’s head',
     arrange(fixture) {
-      const head = fixture.agentCommit({ branch: BRANCH, files: { 'src/login.ts': 'x\n' } });
+      const head = fixture.agentCommit({ branch: WORKER_BRANCH, files: { 'src/login.ts': 'x\n' } });
       fixture.git(['branch', '-f', 'extra', fixture.base]);
       fixture.git([
         'bundle',
@@ -122,7 +109,7 @@ const cases: Case[] = [
   {
     rule: 'refuses a work result without a completion',
     arrange(fixture) {
-      const head = fixture.agentCommit({ branch: BRANCH, files: { 'src/login.ts': 'x\n' } });
+      const head = fixture.agentCommit({ branch: WORKER_BRANCH, files: { 'src/login.ts': 'x\n' } });
       fixture.writeResult(workResult(fixture, head, { completion: null }));
     },
     reason: 'needs its completion',
@@ -134,11 +121,11 @@ describe('publish refuses output that breaks a rule', () => {
 
   it.each(cases)('$rule', async ({ arrange, env, reason }) => {
     arrange(h.fixture);
-    const before = h.fixture.remoteSha(BRANCH);
+    const before = h.fixture.remoteSha(WORKER_BRANCH);
 
     expect(await h.publish(env)).toBe(PUBLISH_EXIT.refused);
 
-    expect(h.fixture.remoteSha(BRANCH)).toBe(before);
+    expect(h.fixture.remoteSha(WORKER_BRANCH)).toBe(before);
     expect(h.fixture.remoteSha(INTEGRATION)).toBe(h.fixture.base);
     expect(h.writes()).toEqual([]);
     expect(h.summary()).toContain('nothing was pushed');
@@ -152,24 +139,24 @@ describe('publish where the config allows workflow changes', () => {
   it('accepts a change under .github/workflows/ when .github/baton.yml at the base allows it', async () => {
     const files = {
       '.github/workflows/ci.yml': 'on: push\n',
-      [completionPath(BUILD, WORKER)]: JSON.stringify(makeCompletion()),
+      [WORKER_COMPLETION]: JSON.stringify(makeCompletion()),
     };
-    const head = h.fixture.agentCommit({ branch: BRANCH, files });
+    const head = h.fixture.agentCommit({ branch: WORKER_BRANCH, files });
     h.fixture.writeResult(workResult(h.fixture, head));
 
     expect(await h.publish()).toBe(PUBLISH_EXIT.published);
 
-    expect(h.fixture.remoteSha(BRANCH)).toBe(head);
+    expect(h.fixture.remoteSha(WORKER_BRANCH)).toBe(head);
     expect(h.writes()).toEqual([`POST ${PULLS}`]);
   });
 
   it('does not let a session change the config, even where workflow changes are allowed', async () => {
     const files = { '.github/baton.yml': 'session:\n  allowWorkflowChanges: false\n' };
     h.fixture.agentCommit({ branch: 'tighten', files });
-    h.fixture.git(['push', '--quiet', h.fixture.remoteDir, `tighten:refs/heads/${BRANCH}`]);
+    h.fixture.git(['push', '--quiet', h.fixture.remoteDir, `tighten:refs/heads/${WORKER_BRANCH}`]);
     const base = h.fixture.git(['rev-parse', 'tighten']);
     const head = h.fixture.agentCommit({
-      branch: BRANCH,
+      branch: WORKER_BRANCH,
       from: base,
       files: {
         '.github/workflows/ci.yml': 'on: push\n',
@@ -188,14 +175,14 @@ describe('publish with a remote given in its options', () => {
 
   it('pushes to that remote instead of the one derived from GITHUB_SERVER_URL', async () => {
     const head = h.fixture.agentCommit({
-      branch: BRANCH,
-      files: { [completionPath(BUILD, WORKER)]: JSON.stringify(makeCompletion()) },
+      branch: WORKER_BRANCH,
+      files: { [WORKER_COMPLETION]: JSON.stringify(makeCompletion()) },
     });
     h.fixture.writeResult(workResult(h.fixture, head));
 
     expect(await h.publish({}, { gitRemote: `file://${h.fixture.remoteDir}` })).toBe(0);
 
-    expect(h.fixture.remoteSha(BRANCH)).toBe(head);
+    expect(h.fixture.remoteSha(WORKER_BRANCH)).toBe(head);
     expect(h.github.gitAuth).toEqual([]);
   });
 });

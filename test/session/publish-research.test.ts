@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {
-  completionPath,
-  integrationBranch,
-  workerBranch,
-  workerFindingsPath,
-} from '../../src/core/vocabulary/ids.js';
+import { integrationBranch, workerFindingsPath } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import { BUILD, makeCompletion, WORKER, workSession } from './publish/fixture.js';
 import { PULLS, usePublishHarness } from './publish/harness.js';
+import { WORKER_BRANCH, WORKER_COMPLETION } from './publish/worker-paths.js';
 
-const BRANCH = workerBranch(BUILD, WORKER);
 const FINDINGS = workerFindingsPath(BUILD, WORKER);
-const COMPLETION = completionPath(BUILD, WORKER);
 
 const findings = `---
 worker_id: ${WORKER}
@@ -34,12 +28,12 @@ describe('publish in a research build', () => {
   it('opens the worker PR for findings and a completion', async () => {
     const head = commit(h.fixture, {
       [FINDINGS]: findings,
-      [COMPLETION]: JSON.stringify(makeCompletion()),
+      [WORKER_COMPLETION]: JSON.stringify(makeCompletion()),
     });
 
     expect(await h.publish()).toBe(PUBLISH_EXIT.published);
 
-    expect(h.fixture.remoteSha(BRANCH)).toBe(head);
+    expect(h.fixture.remoteSha(WORKER_BRANCH)).toBe(head);
     expect(h.writes()).toEqual([`POST ${PULLS}`]);
   });
 
@@ -47,12 +41,12 @@ describe('publish in a research build', () => {
     commit(h.fixture, {
       [FINDINGS]: findings,
       'src/app.ts': 'export const app = 2;\n',
-      [COMPLETION]: JSON.stringify(makeCompletion()),
+      [WORKER_COMPLETION]: JSON.stringify(makeCompletion()),
     });
 
     expect(await h.publish()).toBe(PUBLISH_EXIT.refused);
 
-    expect(h.fixture.remoteSha(BRANCH)).toBe(h.fixture.base);
+    expect(h.fixture.remoteSha(WORKER_BRANCH)).toBe(h.fixture.base);
     expect(h.fixture.remoteSha(integrationBranch(BUILD))).toBe(h.fixture.base);
     expect(h.writes()).toEqual([]);
     expect(h.summary()).toContain('src/app.ts: a research worker writes only its findings');
@@ -61,7 +55,7 @@ describe('publish in a research build', () => {
   it('refuses findings without sources', async () => {
     commit(h.fixture, {
       [FINDINGS]: findings.replace(/sources:\n {2}- .*\n {4}.*\n/, 'sources: []\n'),
-      [COMPLETION]: JSON.stringify(makeCompletion()),
+      [WORKER_COMPLETION]: JSON.stringify(makeCompletion()),
     });
 
     expect(await h.publish()).toBe(PUBLISH_EXIT.refused);
@@ -69,7 +63,7 @@ describe('publish in a research build', () => {
   });
 
   it('refuses a complete research worker that wrote no findings', async () => {
-    commit(h.fixture, { [COMPLETION]: JSON.stringify(makeCompletion()) });
+    commit(h.fixture, { [WORKER_COMPLETION]: JSON.stringify(makeCompletion()) });
 
     expect(await h.publish()).toBe(PUBLISH_EXIT.refused);
     expect(h.summary()).toContain(`delivers its findings in ${FINDINGS}`);
@@ -88,7 +82,7 @@ describe('publish in a content build', () => {
     commit(h.fixture, {
       'docs/guide.md': '# Guide\n',
       'docs/extra.md': '# Not planned\n',
-      [COMPLETION]: JSON.stringify(makeCompletion()),
+      [WORKER_COMPLETION]: JSON.stringify(makeCompletion()),
     });
 
     expect(await h.publish()).toBe(PUBLISH_EXIT.refused);
@@ -99,10 +93,10 @@ describe('publish in a content build', () => {
   it('opens the worker PR for its declared output', async () => {
     const head = commit(h.fixture, {
       'docs/guide.md': '# Guide\n',
-      [COMPLETION]: JSON.stringify(makeCompletion()),
+      [WORKER_COMPLETION]: JSON.stringify(makeCompletion()),
     });
 
     expect(await h.publish()).toBe(PUBLISH_EXIT.published);
-    expect(h.fixture.remoteSha(BRANCH)).toBe(head);
+    expect(h.fixture.remoteSha(WORKER_BRANCH)).toBe(head);
   });
 });

@@ -1,20 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildDir,
-  completionPath,
-  integrationBranch,
-  workerBranch,
-} from '../../src/core/vocabulary/ids.js';
+import { buildDir, completionPath, integrationBranch } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import {
   parseVerdictMarker,
   renderVerdictMarker,
 } from '../../src/session/publish/write/verdict-marker.js';
 import type { ReviewResult } from '../../src/session/result.js';
-import { BUILD, makeCompletion, makeResult, planSession, WORKER } from './publish/fixture.js';
+import { BUILD, makeCompletion, makeResult, planSession } from './publish/fixture.js';
 import { PULLS, usePublishHarness } from './publish/harness.js';
+import { WORKER_BRANCH, WORKER_COMPLETION } from './publish/worker-paths.js';
 
-const BRANCH = workerBranch(BUILD, WORKER);
 const REVIEWED = 'a'.repeat(40);
 const h = usePublishHarness();
 
@@ -34,7 +29,7 @@ function makeReview(overrides: Partial<ReviewResult> = {}): ReviewResult {
 function servePull({ head = REVIEWED }: { head?: string } = {}) {
   h.github.routes.set(`GET ${PULLS}/7`, () => ({
     status: 200,
-    body: { number: 7, head: { sha: head, ref: BRANCH } },
+    body: { number: 7, head: { sha: head, ref: WORKER_BRANCH } },
   }));
   h.github.routes.set(`GET ${PULLS}/7/files`, () => ({
     status: 200,
@@ -190,10 +185,10 @@ describe('publish of a fix session', () => {
   it('pushes to the same worker branch and updates the PR body from the new completion', async () => {
     const completion = makeCompletion({ summary: 'Checked the password length.' });
     const head = h.fixture.agentCommit({
-      branch: BRANCH,
+      branch: WORKER_BRANCH,
       files: {
         'src/login.ts': 'fixed\n',
-        [completionPath(BUILD, WORKER)]: JSON.stringify(completion),
+        [WORKER_COMPLETION]: JSON.stringify(completion),
       },
     });
     h.fixture.writeResult(
@@ -202,7 +197,7 @@ describe('publish of a fix session', () => {
 
     expect(await h.publish({ BATON_ROLE: 'fix', BATON_PR: '7' })).toBe(PUBLISH_EXIT.published);
 
-    expect(h.fixture.remoteSha(BRANCH)).toBe(head);
+    expect(h.fixture.remoteSha(WORKER_BRANCH)).toBe(head);
     expect(h.writes()).toEqual([`PATCH ${PULLS}/7`]);
     const patch = h.github.api.find((call) => call.method === 'PATCH');
     expect((patch!.body as { body: string }).body).toContain('Checked the password length.');
@@ -223,13 +218,13 @@ describe('publish of a fix session that merged the build branch', () => {
       fixture.remoteDir,
       `${buildHead}:refs/heads/${integrationBranch(BUILD)}`,
     ]);
-    fixture.git(['checkout', '--quiet', '-B', BRANCH, fixture.base]);
+    fixture.git(['checkout', '--quiet', '-B', WORKER_BRANCH, fixture.base]);
     fixture.git(['merge', '--quiet', '--no-ff', '-m', 'Merge the build branch', buildHead]);
     const completion = makeCompletion({ summary: 'Resolved the conflict.' });
     const head = fixture.agentCommit({
-      branch: BRANCH,
+      branch: WORKER_BRANCH,
       from: fixture.git(['rev-parse', 'HEAD']),
-      files: { [completionPath(BUILD, WORKER)]: JSON.stringify(completion) },
+      files: { [WORKER_COMPLETION]: JSON.stringify(completion) },
     });
     fixture.git([
       'bundle',
@@ -242,7 +237,7 @@ describe('publish of a fix session that merged the build branch', () => {
 
     expect(await h.publish({ BATON_ROLE: 'fix', BATON_PR: '7' })).toBe(PUBLISH_EXIT.published);
 
-    expect(fixture.remoteSha(BRANCH)).toBe(head);
+    expect(fixture.remoteSha(WORKER_BRANCH)).toBe(head);
   });
 });
 

@@ -56,6 +56,7 @@ describe('publish records what the session spent', () => {
           worker: WORKER,
           outcome: 'failed',
           usage,
+          engine: 'baton',
           reason: 'Tests failed.',
         },
       },

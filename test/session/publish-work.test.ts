@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { completionPath, integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
+import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import type { SessionResult } from '../../src/session/result.js';
 import { INSTALLATION_TOKEN } from './publish/fake-github.js';
-import { BUILD, makeCompletion, makeResult, WORKER, workSession } from './publish/fixture.js';
+import { BUILD, makeCompletion, makeResult, workSession } from './publish/fixture.js';
 import { PULL_URL, PULLS, usePublishHarness } from './publish/harness.js';
+import { WORKER_BRANCH, WORKER_COMPLETION } from './publish/worker-paths.js';
 
-const BRANCH = workerBranch(BUILD, WORKER);
 const h = usePublishHarness();
 
 /** W1.1's work session with its completion; `result` changes what its result says. */
@@ -15,7 +15,7 @@ function commitWork(result: Partial<SessionResult> = {}): string {
     h.fixture,
     {
       'src/login.ts': 'export const login = true;\n',
-      [completionPath(BUILD, WORKER)]: JSON.stringify(makeCompletion()),
+      [WORKER_COMPLETION]: JSON.stringify(makeCompletion()),
     },
     { result },
   );
@@ -27,7 +27,7 @@ describe('publish of a work session', () => {
 
     expect(await h.publish()).toBe(PUBLISH_EXIT.published);
 
-    expect(h.fixture.remoteSha(BRANCH)).toBe(head);
+    expect(h.fixture.remoteSha(WORKER_BRANCH)).toBe(head);
     const basic = Buffer.from(`x-access-token:${INSTALLATION_TOKEN}`).toString('base64');
     expect(h.github.gitAuth).toContain(`basic ${basic}`);
     expect(h.writes()).toEqual([`POST ${PULLS}`]);
@@ -35,7 +35,7 @@ describe('publish of a work session', () => {
     expect(opened?.authorization).toBe(`Bearer ${INSTALLATION_TOKEN}`);
     expect(opened?.body).toMatchObject({
       title: '[add-login] W1.1: Add the login form',
-      head: BRANCH,
+      head: WORKER_BRANCH,
       base: integrationBranch(BUILD),
     });
     const body = (opened!.body as { body: string }).body;
@@ -82,7 +82,10 @@ describe('publish of a work session', () => {
   it('updates the body of the PR already open instead of opening a second one', async () => {
     h.github.routes.set(`GET ${PULLS}`, (call) => ({
       status: 200,
-      body: call.query.get('head') === `acme:${BRANCH}` ? [{ number: 7, html_url: PULL_URL }] : [],
+      body:
+        call.query.get('head') === `acme:${WORKER_BRANCH}`
+          ? [{ number: 7, html_url: PULL_URL }]
+          : [],
     }));
     commitWork();
 
@@ -95,7 +98,7 @@ describe('publish of a work session', () => {
     const head = commitWork();
     h.github.routes.set(`POST ${PULLS}`, () => ({ status: 502, body: { message: 'Bad gateway' } }));
     expect(await h.publish()).toBe(PUBLISH_EXIT.error);
-    expect(h.fixture.remoteSha(BRANCH)).toBe(head);
+    expect(h.fixture.remoteSha(WORKER_BRANCH)).toBe(head);
     // Bounded: the first try and four more, each logged.
     expect(h.writes()).toEqual(Array(5).fill(`POST ${PULLS}`));
     expect(h.logs.filter((line) => line.startsWith('GitHub answered 502 to POST'))).toHaveLength(5);
@@ -120,7 +123,7 @@ describe('publish of a work session', () => {
 
     expect(await h.publish()).toBe(PUBLISH_EXIT.published);
 
-    expect(h.fixture.remoteSha(BRANCH)).toBe(head);
+    expect(h.fixture.remoteSha(WORKER_BRANCH)).toBe(head);
     expect(h.writes()).toEqual([`POST ${PULLS}`, `POST ${PULLS}`]);
     expect(h.summary()).toContain('Opened pull request #7');
   });
@@ -153,12 +156,15 @@ describe('publish of a work session', () => {
     expect(await h.publish()).toBe(PUBLISH_EXIT.error);
 
     expect(h.logs.join('\n')).toContain('the run is not on a Baton branch');
-    expect(h.fixture.remoteSha(BRANCH)).toBe(h.fixture.base);
+    expect(h.fixture.remoteSha(WORKER_BRANCH)).toBe(h.fixture.base);
     expect(h.github.api).toEqual([]);
   });
 
   it('keeps a failed session’s commits on its branch, opens no PR and exits 1', async () => {
-    const head = h.fixture.agentCommit({ branch: BRANCH, files: { 'src/login.ts': 'half\n' } });
+    const head = h.fixture.agentCommit({
+      branch: WORKER_BRANCH,
+      files: { 'src/login.ts': 'half\n' },
+    });
     h.fixture.writeResult(
       makeResult({
         status: 'failed',
@@ -170,7 +176,7 @@ describe('publish of a work session', () => {
 
     expect(await h.publish()).toBe(PUBLISH_EXIT.sessionFailed);
 
-    expect(h.fixture.remoteSha(BRANCH)).toBe(head);
+    expect(h.fixture.remoteSha(WORKER_BRANCH)).toBe(head);
     expect(h.github.api).toEqual([]);
     expect(h.summary()).toContain('The session ended failed: The tests kept failing.');
     expect(h.summary()).toContain('$0.1234');

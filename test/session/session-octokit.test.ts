@@ -92,4 +92,36 @@ describe("a session's GitHub client", () => {
     expect(await reads.getPull(7)).toMatchObject({ number: 7, head: { sha: 'abc' } });
     expect(scope.isDone()).toBe(true);
   });
+
+  it('says a read never reached GitHub, rather than blame the token, when the name does not resolve', async () => {
+    nock(API)
+      .get(`${PULLS}/7`)
+      .times(2)
+      .replyWithError({ code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND api.github.com' });
+    const reads = createGitHubReads({
+      apiUrl: API,
+      repository: 'acme/app',
+      token: 'ghs_read',
+      log: () => {},
+      options: { ...FAST, retries: 1 },
+    });
+    const failure = (await reads.getPull(7).then(
+      () => new Error('read'),
+      (error: unknown) => error,
+    )) as Error;
+    expect(failure.message).toBe(
+      "GET /pulls/7 cannot reach GitHub (DNS: getaddrinfo ENOTFOUND api.github.com) after 2 tries; check the host name and the DNS this machine uses (the runner's network)",
+    );
+    expect(failure.message).not.toMatch(/answered 500|GITHUB_TOKEN/);
+  });
+
+  it('says a write never reached GitHub when the connection is refused, after its tries', async () => {
+    nock(API)
+      .post(PULLS)
+      .times(5)
+      .replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 140.82.112.6:443' });
+    await expect(api().request('POST', PULLS, {})).rejects.toThrow(
+      `POST ${PULLS} cannot reach GitHub (TCP: connect ECONNREFUSED 140.82.112.6:443) after 5 tries; check the network, a firewall, and that the host answers on its port (the runner's network)`,
+    );
+  });
 });

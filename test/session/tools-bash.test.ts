@@ -1,6 +1,7 @@
 import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openSandbox } from '../../src/session/agent/sandbox/sandbox.js';
 import { createBashTool, runBashCommand } from '../../src/session/agent/tools/bash-tool.js';
 import { scrubEnv } from '../../src/session/agent/tools/scrub-env.js';
 import { makeTempDir, removeTempDirs } from './agent-fixtures.js';
@@ -20,8 +21,9 @@ async function setup(
   overrides: { timeoutMs?: number; maxOutputChars?: number; env?: Record<string, string> } = {},
 ) {
   const root = await realpath(await makeTempDir('baton-bash-'));
+  // The tool's own behaviour, on plain processes (the sandbox's runs: test/security/confine-*).
   const options = {
-    root,
+    sandbox: await openSandbox({ root, user: null }),
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
     timeoutMs: 5_000,
     maxOutputChars: 1_000,

@@ -1,68 +1,101 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureToolUser, SandboxSetupError } from '../../src/session/agent/sandbox/sandbox.js';
-import { findProgram, SYSTEM_PATH } from '../../src/session/programs.js';
+import type { Ran } from '../../src/session/agent/sandbox/privileged.js';
+import {
+  ensureToolUser,
+  SandboxSetupError,
+} from '../../src/session/agent/sandbox/sandbox-setup.js';
+import type { Program } from '../../src/session/programs.js';
 import { describeAsRoot, removeUser, throwawayUser } from '../security/confine-fixtures.js';
 
-/** The system's program, by the absolute path the session names it by as another user. */
-function at(name: string): string {
-  return findProgram(name, SYSTEM_PATH) ?? name;
-}
+const ok = (stdout = ''): Ran => ({ ok: true, stdout, stderr: '' });
+const no = (stderr = ''): Ran => ({ ok: false, stdout: '', stderr });
 
-/** A runner where only the listed commands succeed (by program and first arguments). */
-function runner(succeeds: readonly string[]) {
+/** A runner with the listed programs installed, a tools user of `uid` (or none), and root as `root` answers. */
+function runner({
+  missing = [],
+  uid,
+  root = () => ok(),
+}: {
+  missing?: Program[];
+  uid?: number;
+  root?: (program: Program, args: readonly string[]) => Ran;
+}) {
   const calls: string[] = [];
-  const exec = async (file: string, args: readonly string[]) => {
-    const line = [file, ...args].join(' ');
-    calls.push(line);
-    return succeeds.some((prefix) => line.startsWith(prefix));
+  return {
+    calls,
+    options: {
+      installed: (program: Program) => !missing.includes(program),
+      run: async (program: Program) =>
+        program === 'id' && uid !== undefined ? ok(`${uid}\n`) : no('no such user'),
+      root: async (program: Program, args: readonly string[]) => {
+        calls.push([program, ...args].join(' '));
+        return root(program, args);
+      },
+    },
   };
-  return { exec, calls };
 }
 
 describe('ensureToolUser', () => {
   it.each([
     {
-      name: 'a missing user it cannot create (no root, no passwordless sudo)',
-      succeeds: [],
+      name: 'no bubblewrap',
+      spec: { missing: ['bwrap'] as Program[], uid: 1001 },
       message:
-        /does not exist and could not be created: the agent job needs root or passwordless sudo/,
+        /needs bwrap in \/usr\/bin or \/usr\/sbin \(Debian\/Ubuntu packages: bubblewrap\): sudo apt-get update && sudo apt-get install -y bubblewrap/,
     },
     {
-      name: 'a user it cannot run commands as',
-      succeeds: ['id -u'],
-      message:
-        /cannot run commands as BATON_TOOL_USER baton-tools: it needs passwordless `sudo -n -u baton-tools`/,
+      name: 'no setpriv, nsenter or ip',
+      spec: { missing: ['setpriv', 'nsenter', 'ip'] as Program[], uid: 1001 },
+      message: /needs setpriv, nsenter, ip .*packages: util-linux, iproute2/,
+    },
+    {
+      name: 'a missing user it cannot create',
+      spec: {
+        root: (program: Program) =>
+          program === 'useradd' ? no('useradd: Permission denied.') : ok(),
+      },
+      message: /does not exist and could not be created: useradd: Permission denied/,
     },
     {
       name: 'a user that is root',
-      succeeds: [
-        'id -u',
-        `sudo -n -u baton-tools -- ${at('true')}`,
-        `sudo -n -u baton-tools -- ${at('sh')}`,
-      ],
-      message: /is root/,
+      spec: { uid: 0 },
+      message: /is root; name an unprivileged user/,
     },
-    {
-      name: 'a user that can become root',
-      succeeds: [
-        'id -u',
-        `sudo -n -u baton-tools -- ${at('true')}`,
-        `sudo -n -u baton-tools -- ${at('sudo')}`,
-      ],
-      message: /can become root through sudo/,
-    },
-  ])('fails at once, saying what the runner needs, on $name', async ({ succeeds, message }) => {
-    const { exec } = runner(succeeds);
-    const setup = ensureToolUser('baton-tools', exec);
+  ])('fails at once, saying what the runner needs, on $name', async ({ spec, message }) => {
+    const { options } = runner(spec);
+    const setup = ensureToolUser('baton-tools', options);
     await expect(setup).rejects.toThrow(SandboxSetupError);
     await expect(setup).rejects.toThrow(message);
   });
 
-  it('uses a user that is already there, without creating it or changing the machine', async () => {
-    const { exec, calls } = runner(['id -u', `sudo -n -u baton-tools -- ${at('true')}`]);
-    await ensureToolUser('baton-tools', exec);
-    expect(calls.some((call) => /useradd|git config|chmod/.test(call))).toBe(false);
+  it.skipIf(process.getuid?.() === 0)(
+    'fails without root or passwordless sudo (skipped as root)',
+    async () => {
+      const { options } = runner({ uid: 1001, root: () => no('a password is required') });
+      await expect(ensureToolUser('baton-tools', options)).rejects.toThrow(
+        /needs root or passwordless sudo/,
+      );
+    },
+  );
+
+  it('uses a user that is already there, without creating it', async () => {
+    const { options, calls } = runner({ uid: 1001 });
+    expect(await ensureToolUser('baton-tools', options)).toEqual({
+      name: 'baton-tools',
+      uid: 1001,
+      gid: 1001,
+    });
+    expect(calls.some((call) => call.startsWith('useradd'))).toBe(false);
+  });
+
+  it('needs no network namespace (nsenter, ip) when the network is open', async () => {
+    const { options } = runner({ missing: ['nsenter', 'ip'], uid: 1001 });
+    await expect(
+      ensureToolUser('baton-tools', { ...options, network: 'host' }),
+    ).resolves.toMatchObject({
+      uid: 1001,
+    });
   });
 });
 
@@ -72,10 +105,9 @@ afterAll(() => removeUser(USER));
 describeAsRoot(`ensureToolUser on this machine`, () => {
   it('creates a missing user, and finds it on the next run (a persistent runner)', async () => {
     expect(spawnSync('id', ['-u', USER]).status).not.toBe(0);
-    await ensureToolUser(USER);
+    const made = await ensureToolUser(USER);
     expect(spawnSync('id', ['-u', USER]).status).toBe(0);
-    await ensureToolUser(USER);
-    const uid = Number(spawnSync('id', ['-u', USER], { encoding: 'utf8' }).stdout);
-    expect(uid).toBeGreaterThan(0);
+    expect(await ensureToolUser(USER)).toEqual(made);
+    expect(made.uid).toBeGreaterThan(0);
   });
 });

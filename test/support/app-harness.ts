@@ -2,6 +2,7 @@ import examples from '@octokit/webhooks-examples';
 import nock from 'nock';
 import type { Logger } from 'pino';
 import { Probot } from 'probot';
+import { vi } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import type { SimRun } from '../../sim/github/records.js';
 import { clearConfigCache } from '../../src/config.js';
@@ -17,6 +18,9 @@ import type { RecentReconciles } from '../../src/github/reconcile/recent-reconci
 import { createBaton } from '../../src/index.js';
 import { TEST_PRIVATE_KEY as privateKey } from './app-key.js';
 import { mountOnNock } from './mount-nock.js';
+
+/** The commit of the release an app under test runs, unless a test sets `BATON_SOURCE_REF`. */
+const TEST_RELEASE_COMMIT = 'ba7c0'.repeat(8);
 
 export interface AppHarness {
   probot: Probot;
@@ -98,6 +102,9 @@ export async function startReplica({
 } & StatusPacing): Promise<AppHarness> {
   const errors: unknown[] = [];
   const queue = new BuildQueue((error) => errors.push(error));
+  // The app pins its release tag's commit, which a clone without tags lacks: an app under
+  // test runs a release, so it is given one unless the test sets its own (onboarding tests).
+  if (!process.env.BATON_SOURCE_REF) vi.stubEnv('BATON_SOURCE_REF', TEST_RELEASE_COMMIT);
   const probot = new Probot({
     appId: 1,
     privateKey,
@@ -144,7 +151,7 @@ export async function startReplica({
  * Retries and throttling off. Object defaults would be overridden by the
  * throttle options Probot passes each instance, so a function sets them last.
  */
-function testOctokit() {
+export function testOctokit() {
   return BatonOctokit.defaults((options: Record<string, unknown>) => ({
     ...options,
     retry: { enabled: false },

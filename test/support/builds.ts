@@ -22,12 +22,25 @@ export const DIAMOND: PlanWorkerSpec[] = [
 /** Two workers in a chain: W2.1 on W1.1. */
 export const CHAIN: PlanWorkerSpec[] = [{ id: 'W1.1' }, { id: 'W2.1', depends_on: ['W1.1'] }];
 
+/**
+ * The workflow's name and the dispatch inputs the app may send (the shipped
+ * template declares them all): the simulator refuses a dispatch with inputs
+ * the workflow does not declare, as GitHub does.
+ */
+const WORKFLOW_STUB = `name: Baton
+on:
+  workflow_dispatch:
+    inputs:
+${['role', 'build', 'issue', 'worker', 'pr', 'trigger', 'runner', 'timeout', 'engine']
+  .map((input) => `      ${input}:\n        type: string\n`)
+  .join('')}`;
+
 /** A repository with Baton set up: the workflow on the default branch, a maintainer and a reader. */
 export function installedRepo(now: () => string): FakeGitHub {
   const gh = new FakeGitHub({ now });
   gh.git.commitOn(
     gh.defaultBranch,
-    { '.github/workflows/baton.yml': 'name: Baton\n' },
+    { '.github/workflows/baton.yml': WORKFLOW_STUB },
     'Set up Baton',
   );
   gh.workflows.add('baton.yml');
@@ -102,6 +115,44 @@ export function tickingClock(start = '2026-11-22T10:00:00.000Z'): () => string {
 }
 
 /**
+ * A usage record at `ref`, as publish or any writer pushes it: a work session of W1.1 that spent
+ * `usd`, unless `fields` say otherwise, committed at `at` when given. Returns its commit.
+ */
+export function pushUsageRecord(
+  gh: FakeGitHub,
+  {
+    ref,
+    usd,
+    at,
+    ...fields
+  }: Partial<UsageRecord> & { ref: string; usd: number; at?: string | undefined },
+): string {
+  const record: UsageRecord = {
+    version: 1,
+    run_id: 1,
+    attempt: 1,
+    role: 'work',
+    worker: 'W1.1',
+    outcome: 'complete',
+    usage: {
+      input_tokens: 1,
+      output_tokens: 1,
+      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: 0,
+      cost_usd: usd,
+      turns: 1,
+      seconds: 1,
+    },
+    ...fields,
+  };
+  const sha = gh.git.commit({ parent: null, changes: {}, message: renderUsageMessage(record) });
+  const commit = gh.git.objects.get(sha);
+  if (at && commit?.type === 'commit') commit.committedAt = at;
+  gh.git.refs.set(ref, sha);
+  return sha;
+}
+
+/**
  * A work session of W1.1 in a build of the repository (by default another than the test's)
  * that spent `usd` and ended with `outcome`: its usage record, as publish writes it, committed
  * at `at` (when given).
@@ -116,25 +167,28 @@ export function sessionSpent(
     outcome = 'complete',
   }: { usd: number; at?: string; runId: number; build?: string; outcome?: UsageRecord['outcome'] },
 ) {
-  const record: UsageRecord = {
-    version: 1,
+  const sha = pushUsageRecord(gh, {
+    ref: usageRef({ build, runId, attempt: 1 }),
+    usd,
+    at,
     run_id: runId,
-    attempt: 1,
-    role: 'work',
-    worker: 'W1.1',
     outcome,
-    usage: {
-      input_tokens: 1,
-      output_tokens: 1,
-      cache_read_input_tokens: 0,
-      cache_creation_input_tokens: 0,
-      cost_usd: usd,
-      turns: 1,
-      seconds: 1,
-    },
-  };
-  const sha = gh.git.commit({ parent: null, changes: {}, message: renderUsageMessage(record) });
-  const commit = gh.git.objects.get(sha);
-  if (at && commit?.type === 'commit') commit.committedAt = at;
-  gh.git.refs.set(usageRef({ build, runId, attempt: 1 }), sha);
+  });
+  // The run Baton dispatched that the record is of: a record counts only when tied to one.
+  gh.workflows.add('baton.yml');
+  const created = at ?? gh.now();
+  gh.runs.push({
+    id: runId,
+    workflow: 'baton.yml',
+    displayTitle: `baton work ${build} W1.1 -`,
+    event: 'workflow_dispatch',
+    headBranch: `baton/${build}/W1.1`,
+    headSha: sha,
+    status: 'completed',
+    conclusion: outcome === 'complete' ? 'success' : 'failure',
+    createdAt: created,
+    updatedAt: created,
+    runAttempt: 1,
+    inputs: { role: 'work', build, worker: 'W1.1', trigger: '' },
+  });
 }

@@ -255,6 +255,15 @@ function buildRepository(gh: GitHubState, variables: Record<string, unknown>) {
               label: { name: event.label },
             })),
           },
+          closedEvents: {
+            nodes: (issue.closedEvents ?? []).map((event) => ({
+              __typename: 'ClosedEvent',
+              createdAt: event.at,
+              actor: actorNode(event.actor),
+              closer:
+                event.pull === undefined ? null : { __typename: 'PullRequest', number: event.pull },
+            })),
+          },
         }
       : null,
     defaultRef: refNode(gh, defaultBranch),

@@ -106,6 +106,7 @@ export function registerPullRoutes(router: Router, gh: GitHubState): void {
       pull.closedAt = pull.mergedAt;
       gh.events.pull('closed', pull, gh.botLogin);
       gh.setBranch(pull.base, merged);
+      if (pull.base === gh.defaultBranch) closeLinkedIssues(gh, pull, gh.botLogin);
       return json(200, { sha: merged, merged: true, message: 'Pull Request successfully merged' });
     })
     .on('PUT', `${repoPath}/pulls/{pull_number}/update-branch`, ({ pull_number }, request) => {
@@ -265,4 +266,19 @@ function reviewBody(gh: GitHubState, review: SimReview) {
     submitted_at: review.submittedAt,
     html_url: `${gh.htmlUrl}/pull/${review.pull}#pullrequestreview-${review.id}`,
   };
+}
+
+/**
+ * What GitHub does when a pull request merges into the default branch: each
+ * issue its body links with a closing keyword ("Closes #12", docs: "Linking a
+ * pull request to an issue") is closed, in the name of whoever merged it, with
+ * the pull request as the close event's `closer`.
+ */
+export function closeLinkedIssues(gh: GitHubState, pull: SimPull, mergedBy: string): void {
+  const keyword = /\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?):?\s+#(\d+)\b/gi;
+  for (const match of pull.body.matchAll(keyword)) {
+    const issue = gh.issues.get(Number(match[1]));
+    if (issue && !issue.pull && issue.state === 'open')
+      gh.setIssueState(issue.number, 'closed', { by: mergedBy, pull: pull.number });
+  }
 }

@@ -1,3 +1,4 @@
+import { parse } from 'yaml';
 import type { GitHubState } from '../github-state.js';
 import type { SimRun } from '../records.js';
 import { json, notFound, type Router, unprocessable } from '../router.js';
@@ -103,6 +104,10 @@ export function registerRunRoutes(router: Router, gh: GitHubState): void {
         }
         const sha = gh.git.resolve(ref);
         if (!sha) return unprocessable(`No ref found for: ${ref}`);
+        const unexpected = undeclaredInputs(gh, { workflow: workflow_id, sha, inputs });
+        if (unexpected.length > 0) {
+          return unprocessable(`Unexpected inputs provided: ${JSON.stringify(unexpected)}`);
+        }
         const run = gh.startRun({ workflow: workflow_id, ref, sha, inputs });
         if (!return_run_details) return json(204);
         return json(200, {
@@ -183,9 +188,26 @@ export function runBody(gh: GitHubState, run: SimRun) {
     updated_at: run.updatedAt,
     run_started_at: run.createdAt,
     run_attempt: run.runAttempt,
-    actor: { login: gh.botLogin },
+    actor: { login: run.actor ?? gh.botLogin },
     triggering_actor: { login: run.triggeringActor ?? gh.botLogin },
     html_url: `${gh.htmlUrl}/actions/runs/${run.id}`,
     path: `.github/workflows/${run.workflow}`,
   };
+}
+
+/**
+ * Inputs a dispatch names that the workflow at that commit does not declare
+ * under `on.workflow_dispatch.inputs`: GitHub refuses the dispatch (422,
+ * "Unexpected inputs provided"). A workflow the simulated repository does not
+ * hold as a file (a test that only registers its name) declares whatever is sent.
+ */
+function undeclaredInputs(
+  gh: GitHubState,
+  { workflow, sha, inputs }: { workflow: string; sha: string; inputs: Record<string, string> },
+): string[] {
+  const text = gh.git.filesOf(sha).get(`.github/workflows/${workflow}`);
+  if (text === undefined) return [];
+  const declared = (parse(text) as { on?: { workflow_dispatch?: { inputs?: object } } } | null)?.on
+    ?.workflow_dispatch?.inputs;
+  return Object.keys(inputs).filter((name) => !declared || !Object.hasOwn(declared, name));
 }

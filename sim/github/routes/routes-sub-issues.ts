@@ -32,9 +32,8 @@ export function registerSubIssueRoutes(router: Router, gh: GitHubState): void {
       };
       if (title !== undefined) issue.title = title;
       if (state !== undefined && state !== issue.state) {
-        issue.state = state;
-        issue.stateReason = state === 'closed' ? (state_reason ?? 'completed') : 'reopened';
-        gh.events.issueState(state === 'closed' ? 'closed' : 'reopened', issue.number, gh.botLogin);
+        const reason = state_reason ?? 'completed';
+        gh.setIssueState(issue.number, state, { by: gh.botLogin, reason });
       }
       return json(200, issueBody(gh, issue));
     })

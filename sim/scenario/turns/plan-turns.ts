@@ -43,6 +43,7 @@ export function planTurn(input: TurnInput): TurnAnswer {
             title: worker.title,
             depends_on: (worker.depends_on ?? []).map(local),
             complexity: worker.complexity ?? 'normal',
+            ...(worker.engine ? { engine: worker.engine } : {}),
             ...(request.subIssues[worker.id] ? { sub_issue: request.subIssues[worker.id] } : {}),
             brief: renderBriefBody(worker, request.build),
             ...(scenario.plan.type === 'content' ? { outputs: Object.keys(worker.files) } : {}),

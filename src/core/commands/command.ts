@@ -1,8 +1,11 @@
+import type { Engine } from '../vocabulary/engine-names.js';
+
 /** A steering command from a comment (DESIGN §5). */
 export type Command =
   | { name: 'approve' }
   | { name: 'replan'; feedback: string }
-  | { name: 'retry'; worker: string; instructions: string }
+  /** `engine`: the coding engine of the worker's sessions from this retry on (`/retry W2.1 engine=codex`). */
+  | { name: 'retry'; worker: string; instructions: string; engine?: Engine }
   /** `/retry synthesis`: a research build's failed synthesis runs again (docs/build-types.md). */
   | { name: 'retry-synthesis' }
   | { name: 'skip'; worker: string }

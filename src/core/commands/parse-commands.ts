@@ -4,6 +4,7 @@
  * to a bad one are in `render-replies.ts`. Who may give a command and whether it
  * counts is decided later, from the snapshot.
  */
+import { ENGINES, parseEngine } from '../vocabulary/engine-names.js';
 import { WORKER_ID } from '../vocabulary/ids.js';
 import { code } from '../vocabulary/markdown.js';
 import type { Command, CommandName, ParsedCommands } from './command.js';
@@ -12,7 +13,7 @@ import type { Command, CommandName, ParsedCommands } from './command.js';
 export const COMMAND_USAGE: Record<CommandName, string> = {
   approve: '/approve',
   replan: '/replan <what to change>',
-  retry: '/retry W2.1 [instructions]',
+  retry: '/retry W2.1 [engine=codex] [instructions]',
   'retry-synthesis': '/retry synthesis',
   skip: '/skip W2.1',
   'skip-follow-ups': '/skip follow-ups',
@@ -156,10 +157,24 @@ function readRetry(rest: string, worker: string | undefined): Command | string {
       : `/retry synthesis takes nothing after it: write ${code('/retry synthesis')} alone on its line (the synthesis reads the plan and the findings again). To retry a worker with instructions, name it: ${code('/retry W2.1 <instructions>')}.`;
   }
   const read = readWorkerId(token);
-  if ('id' in read) return { name: 'retry', worker: read.id, instructions: words.join(' ') };
+  if ('id' in read) return withEngine(read.id, words);
   if (read.attempt) return badWorkerId('retry', token);
-  if (worker) return { name: 'retry', worker, instructions: rest };
+  if (worker) return withEngine(worker, rest.split(/\s+/).filter(Boolean));
   return `/retry needs a worker id: ${code('/retry W2.1')}, optionally followed by instructions.`;
+}
+
+const ENGINE_WORD = /^engine=(.*)$/i;
+
+/** A worker's retry, with the engine its first word names (`engine=codex`), if any. */
+function withEngine(worker: string, words: string[]): Command | string {
+  const [first = '', ...others] = words;
+  const named = ENGINE_WORD.exec(first);
+  if (!named) return { name: 'retry', worker, instructions: words.join(' ') };
+  const engine = parseEngine(named[1] ?? '');
+  if (!engine) {
+    return `${code(first)} names no engine: the engines are ${ENGINES.map((e) => code(e)).join(', ')}, e.g. ${code(`/retry ${worker} engine=codex`)}.`;
+  }
+  return { name: 'retry', worker, instructions: others.join(' '), engine };
 }
 
 function readWorkerOnly(

@@ -5,7 +5,14 @@
  */
 import { z } from 'zod';
 import { MAX_IMPROVE_LOOPS } from '../commands/parse-commands.js';
-import { HOST_PATTERN, isIpLiteral } from '../sessions/egress.js';
+import {
+  HOST_PATTERN,
+  isIpLiteral,
+  SANDBOX_MODEL_PORT,
+  SANDBOX_PROXY_PORT,
+} from '../sessions/egress.js';
+import { EngineSetting, readEngineSettings } from '../sessions/engines.js';
+import { renderDidYouMean } from '../vocabulary/nearest.js';
 import { findModelPrice } from '../vocabulary/pricing.js';
 
 /** A model's list price: US dollars per million input and output tokens (cache reads and writes follow input). */
@@ -43,7 +50,24 @@ const Thinking = z.strictObject({
   review: ThinkingBudget.default(0),
 });
 
-/** Model ids for each kind of session; any id the Messages API accepts. */
+/** The OpenAI model Codex runs on, for each kind of session (`session.engine: codex`). */
+const OpenAiModels = z.strictObject({
+  /** Plan, adapt, research, summary and synthesis sessions. */
+  plan: z.string().min(1).default('gpt-5.5'),
+  /** Workers whose brief says `complexity: easy`. */
+  easy: z.string().min(1).default('gpt-5.5'),
+  /** Workers whose brief says `complexity: normal`. */
+  normal: z.string().min(1).default('gpt-5.5'),
+  /** Workers whose brief says `complexity: complex`. */
+  complex: z.string().min(1).default('gpt-5.5'),
+  /** Reviews worker pull requests. */
+  review: z.string().min(1).default('gpt-5.5'),
+});
+
+/**
+ * Model ids for each kind of session; any id the Messages API accepts (Baton's
+ * own loop and Claude Code), and under `openai` the Responses API's (Codex).
+ */
 const Models = z.strictObject({
   /** Writes the plan. */
   plan: z.string().min(1).default('claude-opus-5-5'),
@@ -57,6 +81,8 @@ const Models = z.strictObject({
   review: z.string().min(1).default('claude-sonnet-5-5'),
   /** Extended thinking budgets per kind of session (0 = off): `models.thinking.complex: 12000`. */
   thinking: Thinking.prefault({}),
+  /** The OpenAI models of sessions on the `codex` engine: `models.openai.complex: gpt-5.5`. */
+  openai: OpenAiModels.prefault({}),
   /**
    * Prices of model ids the built-in table (src/core/vocabulary/pricing.ts: the opus,
    * sonnet and haiku families) does not know. A model named above with no
@@ -115,15 +141,26 @@ const Session = z.strictObject({
     .nullable()
     .default(null),
   /**
+   * The coding engine of each kind of session (docs/sessions.md, "Engines"):
+   * `baton` (Baton's own loop, the default), `claude-code` or `codex`, for
+   * every role; or a table: `{ default: baton, work: claude-code, review: codex,
+   * allow: [baton, claude-code, codex] }`. A plan may name an allowed engine
+   * per worker, and `/retry W2.1 engine=codex` one for a worker's next attempt.
+   */
+  engine: EngineSetting,
+  /**
    * What the model's commands may reach on the network (docs/security.md,
    * "Egress"). By default (`allow: []`) only the package registries of the
    * ecosystems the repository uses (npm, PyPI, crates.io, the Go module proxy,
    * Maven Central, RubyGems) and the distribution's package archive, through
    * the session's proxy; every other connection is refused and counted in the
    * worker's pull request. `allow` adds host names (`*.example.com` for every
-   * subdomain of example.com) or IP addresses. `open`: any host (the status
-   * comment says so); also for runners where the session cannot set packet
-   * filter rules (no root, no passwordless sudo, no iptables).
+   * subdomain of example.com) or IP addresses; `ports` the ports of services
+   * on the runner's own loopback (a database the setup started) that the
+   * commands reach at `127.0.0.1:<port>`, which the sandbox's network
+   * otherwise hides. `open`: the runner's network, any host (the status
+   * comment says so); without a tools user (local runs) the only setting that
+   * lets the commands run unconfined.
    */
   network: z
     .union([
@@ -142,9 +179,27 @@ const Session = z.strictObject({
           )
           .max(200)
           .default([]),
+        ports: z
+          .array(
+            z
+              .number()
+              .int()
+              .min(1)
+              .max(65535)
+              .refine(
+                (port) => port !== SANDBOX_PROXY_PORT,
+                `${SANDBOX_PROXY_PORT} is where the sandbox reaches the egress proxy`,
+              )
+              .refine(
+                (port) => port !== SANDBOX_MODEL_PORT,
+                `${SANDBOX_MODEL_PORT} is where an engine in the sandbox reaches the model proxy`,
+              ),
+          )
+          .max(20)
+          .default([]),
       }),
     ])
-    .default({ allow: [] }),
+    .default({ allow: [], ports: [] }),
 });
 
 /** What `budget.maxUsd` is when `.github/baton.yml` does not say: a cap worth a person's look. */
@@ -243,12 +298,18 @@ const Domain = z
 /**
  * Web search and web fetch (the model provider's server tools) for research
  * sessions: research-build workers and improvement-loop research. Each search
- * is billed by the provider on top of tokens (docs/sessions.md).
+ * is billed by the provider on top of tokens (docs/sessions.md). They are an
+ * egress route past the session's proxy: a query or a fetched address can
+ * carry what the model read (docs/security.md, "Egress").
  */
 const Research = z
   .strictObject({
-    /** Off: research sessions read only the repository. */
-    web: z.boolean().default(true),
+    /**
+     * `auto`: on where the repository is public (its code is no secret), off
+     * where it is private or internal, or where the session cannot tell;
+     * `true`: on; `false`: research sessions read only the repository.
+     */
+    web: z.union([z.literal('auto'), z.boolean()]).default('auto'),
     /** Only these domains are searched and fetched (empty: any). Not with `blockedDomains`. */
     allowedDomains: z.array(Domain).max(50).default([]),
     /** These domains are never searched or fetched. Not with `allowedDomains`. */
@@ -259,6 +320,20 @@ const Research = z
   .refine((r) => r.allowedDomains.length === 0 || r.blockedDomains.length === 0, {
     message: 'set allowedDomains or blockedDomains, not both (the API accepts one)',
   });
+
+/** A repository's visibility, as GitHub names it (`repository.visibility`). */
+export type RepositoryVisibility = 'public' | 'private' | 'internal';
+
+/**
+ * Whether research sessions get the web: `research.web`, with `auto` on only
+ * for a repository known to be public (null: not known).
+ */
+export function isWebResearchOn(
+  research: { web: boolean | 'auto' },
+  visibility: RepositoryVisibility | null,
+): boolean {
+  return research.web === 'auto' ? visibility === 'public' : research.web;
+}
 
 /** `.github/baton.yml`: every key is optional; the defaults are below. */
 export const Config = z
@@ -288,13 +363,23 @@ export const Config = z
     research: Research.prefault({}),
   })
   .superRefine((config, ctx) => {
-    for (const kind of MODEL_KINDS) {
-      const model = config.models[kind];
+    const codex = readEngineSettings(config.session.engine).allow.includes('codex');
+    const named = [
+      ...MODEL_KINDS.map((kind) => ({ model: config.models[kind], path: ['models', kind] })),
+      // OpenAI's models are priced only where Codex may run.
+      ...(codex
+        ? MODEL_KINDS.map((kind) => ({
+            model: config.models.openai[kind],
+            path: ['models', 'openai', kind],
+          }))
+        : []),
+    ];
+    for (const { model, path } of named) {
       if (findModelPrice(model, config.models.prices)) continue;
       ctx.addIssue({
         code: 'custom',
-        path: ['models', kind],
-        message: `${model} has no price, so its sessions would count as free and no budget would stop them: add its list price under models.prices (${model}: { input: <USD per million input tokens>, output: <USD per million output tokens> }), or use a model of the opus, sonnet or haiku family`,
+        path,
+        message: `${model} has no price, so its sessions would count as free and no budget would stop them: add its list price under models.prices (${model}: { input: <USD per million input tokens>, output: <USD per million output tokens> }), or use a model of the opus, sonnet or haiku family (gpt-5.5 for Codex)`,
       });
     }
   });
@@ -322,12 +407,49 @@ export function parseConfig(raw: unknown): ParsedConfig {
   const problems = parsed.error.issues.flatMap((issue): ConfigProblem[] => {
     const base = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
+      const known = settingKeysAt(issue.path.map(String));
       return issue.keys.map((key) => ({
         field: base ? `${base}.${key}` : key,
-        message: 'is not a Baton setting (check the spelling)',
+        message: `is not a Baton setting${renderDidYouMean(key, known) || ' (check the spelling)'}`,
       }));
     }
     return [{ field: base || '(file)', message: issue.message }];
   });
   return { ok: false, problems };
+}
+
+/** The internals of a zod 4 schema that `settingKeysAt` walks: a wrapper's inner schema, an object's keys. */
+interface SchemaDef {
+  type?: string;
+  shape?: Record<string, unknown>;
+  innerType?: unknown;
+  in?: unknown;
+  valueType?: unknown;
+}
+
+/**
+ * The settings Baton knows at a path of `.github/baton.yml` (`['budget']`:
+ * `maxUsd`, `dailyUsd`), read off the schema itself, so a "did you mean"
+ * can never suggest a key that is not there; [] where the path names no object.
+ */
+export function settingKeysAt(path: readonly string[]): string[] {
+  let schema: unknown = Config;
+  for (const segment of [...path, null]) {
+    let def = defOf(schema);
+    // Defaults, prefaults, optionals and transforms wrap the schema that has the keys.
+    while (def && def.type !== 'object' && def.type !== 'record') {
+      const inner = def.innerType ?? def.in;
+      if (inner === undefined) return [];
+      def = defOf(inner);
+    }
+    if (!def) return [];
+    if (segment === null) return def.type === 'object' ? Object.keys(def.shape ?? {}) : [];
+    schema = def.type === 'record' ? def.valueType : def.shape?.[segment];
+    if (schema === undefined) return [];
+  }
+  return [];
+}
+
+function defOf(schema: unknown): SchemaDef | undefined {
+  return (schema as { _zod?: { def?: SchemaDef } } | undefined)?._zod?.def;
 }

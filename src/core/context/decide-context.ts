@@ -7,9 +7,11 @@
  */
 import type { Config } from '../config/config.js';
 import { buildTypeOf } from '../plan/plan.js';
+import { readEngineSettings } from '../sessions/engines.js';
 import { type CommandState, foldCommands } from '../snapshot/command-state.js';
 import { spentOnDay, utcDay } from '../snapshot/daily-spend.js';
 import { effectivePlanRead, type FollowUps, foldFollowUps } from '../snapshot/follow-ups.js';
+import { closeCancels } from '../snapshot/issue-close.js';
 import { buildLedger, type Ledger } from '../snapshot/ledger.js';
 import { normalizeSnapshot } from '../snapshot/normalize-snapshot.js';
 import { findOverdueRuns, type OverdueReason } from '../snapshot/overdue-runs.js';
@@ -18,6 +20,7 @@ import type { DailyCapHold, RepoLinks, StatusView } from '../status/status-view.
 import { integrationBranch } from '../vocabulary/ids.js';
 import type { RuleAction } from './action.js';
 import { type JudgedRun, judgeRuns } from './runs.js';
+import { type EngineOf, sessionEngines } from './session-engine.js';
 import { type SynthesisState, synthesisState } from './synthesis-state.js';
 
 /** What one phase of `decide` returns: the actions, and the view for the status comment. */
@@ -54,6 +57,10 @@ export interface DecideContext {
   canDispatchSessions: boolean;
   /** New work sessions may start (neither paused nor over budget). */
   canDispatchWork: boolean;
+  /** The issue is closed by someone whose close cancels the build (`closeCancels`). */
+  closeCancels: boolean;
+  /** The engine each session of the build runs on (`sessionEngines`). */
+  engineOf: EngineOf;
   /**
    * A research build's follow-up rounds (docs/build-types.md); null in other
    * builds. `snapshot.plan` holds only the approved rounds' workers: a
@@ -83,8 +90,15 @@ export function makeContext({
 }): DecideContext {
   // 1. The truth in one canonical order, without repeats.
   const normal = normalizeSnapshot(snapshot);
-  // 2. What people asked for, folded in the order they asked.
-  const commands = foldCommands(normal.commands);
+  // 2. What people asked for, folded in the order they asked; a `/retry` that names an
+  //    engine the config does not allow is not taken (checkCommands answers it why).
+  const allowed = readEngineSettings(config.session.engine).allow;
+  const commands = foldCommands(
+    normal.commands.filter(
+      ({ command }) =>
+        command.name !== 'retry' || !command.engine || allowed.includes(command.engine),
+    ),
+  );
   // 3. Every run judged once: those overdue are given up on.
   const overdue = findOverdueRuns({ runs: normal.runs, session: config.session, now });
   const runs = judgeRuns({ runs: normal.runs, overdue, now });
@@ -100,6 +114,10 @@ export function makeContext({
   const budgetReached = maxUsd !== null && spentUsd >= maxUsd;
   const dailyHolds = dailyCapsReached(config, truth, now);
   const daily = dailyHolds.length > 0;
+  // 6. Whether the issue's close, if it is closed, cancels the build.
+  const cancelsByClose = closeCancels(truth);
+  // 7. The engine each session runs on, from the settings read once.
+  const engineOf = sessionEngines({ snapshot: truth, commands, config });
   return {
     snapshot: truth,
     config,
@@ -114,6 +132,8 @@ export function makeContext({
     dailyHolds,
     canDispatchSessions: !budgetReached && !daily,
     canDispatchWork: !budgetReached && !daily && commands.paused === null,
+    closeCancels: cancelsByClose,
+    engineOf,
     links: repoLinks(truth),
   };
 }

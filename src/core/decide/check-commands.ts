@@ -3,6 +3,7 @@ import type { Config } from '../config/config.js';
 import { type DecideContext, makeContext } from '../context/decide-context.js';
 import { buildTypeOf } from '../plan/plan.js';
 import { decideAdaptations } from '../rules/decide-adapt.js';
+import { engineProblem, readEngineSettings } from '../sessions/engines.js';
 import { compareTimes } from '../snapshot/normalize-snapshot.js';
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
 import { parseLoopSubject } from '../vocabulary/ids.js';
@@ -70,12 +71,15 @@ export function checkCommands({
     }
     // An `/approve` of proposed follow-up questions, or the one that started them, applies.
     if (command.name === 'approve' && answersFollowUps(ctx, at)) return [];
-    const message = problemOf({
-      command,
-      workers: all,
-      planned,
-      workStarted: workStarted && !adaptWaits,
-    });
+    const engine = command.name === 'retry' && command.engine;
+    const message =
+      (engine ? engineProblem(readEngineSettings(config.session.engine), engine) : null) ??
+      problemOf({
+        command,
+        workers: all,
+        planned,
+        workStarted: workStarted && !adaptWaits,
+      });
     return message ? [{ line: commandText(command), message }] : [];
   });
 }

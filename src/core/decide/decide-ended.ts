@@ -5,12 +5,28 @@
 import type { Action, RuleAction } from '../context/action.js';
 import type { DecideContext, Decision } from '../context/decide-context.js';
 import { decideCancelledMirrors } from '../rules/sub-issues.js';
+import type { IgnoredClose } from '../status/status-view.js';
 import { compareWorkerIds, workerBranch } from '../vocabulary/ids.js';
 import { snapshotProgress } from '../workers/build-progress.js';
 
-/** A build stops when its issue is closed or someone says `/cancel`; a delivered build is done instead. */
+/**
+ * A build stops when a writer says `/cancel` or closes its issue; a delivered
+ * build is done instead. A close counts only when whoever closed it steers
+ * builds (write, maintain or admin, or Baton), or when GitHub closed it
+ * through the build's final pull request: on a public repository the issue's
+ * author may close it too, and may not stop a writer's build.
+ */
 export function isCancelled(ctx: DecideContext): boolean {
-  return ctx.snapshot.issue.state === 'closed' || ctx.commands.cancelled !== null;
+  return ctx.commands.cancelled !== null || ctx.closeCancels;
+}
+
+/** The issue is closed, and the close cancels nothing: what the status says of it. */
+export function ignoredCloseOf(ctx: DecideContext): IgnoredClose | null {
+  const { snapshot } = ctx;
+  if (snapshot.issue.state !== 'closed' || ctx.closeCancels) return null;
+  // A delivered build is done: whoever closes its issue afterwards changes nothing.
+  if (snapshot.finalPull?.state === 'merged') return null;
+  return { by: snapshot.issue.closed?.by ?? null, at: snapshot.issue.closed?.at ?? null };
 }
 
 /**
@@ -39,13 +55,18 @@ export function decideCancelled(ctx: DecideContext): Decision {
     ...decideCancelledMirrors(snapshot, ctx.config),
   ];
   const cancel = commands.cancelled;
+  const closed = snapshot.issue.closed;
   return {
     actions,
     view: {
       phase: 'cancelled',
       build: snapshot.build,
       progress: snapshotProgress(ctx),
-      cancelledBy: cancel ? { by: cancel.author, at: cancel.createdAt } : null,
+      cancelledBy: cancel
+        ? { by: cancel.author, at: cancel.createdAt }
+        : closed?.by && closed.at
+          ? { by: closed.by, at: closed.at, closed: true }
+          : null,
     },
   };
 }
@@ -60,7 +81,7 @@ export function decideDone(ctx: DecideContext): Decision {
 
 /**
  * Once a build is finished, its hidden refs that only guarded its writes go:
- * delivered (its final PR merged), cancelled (`/cancel` or its issue closed),
+ * delivered (its final PR merged), cancelled (`/cancel` or a writer closing its issue),
  * or its final PR closed without merging while nothing is to start. Asked only
  * while the status comment is in sight (its lock has done its work) and never
  * beside a dispatch (whose lock must hold).

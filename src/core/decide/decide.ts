@@ -11,7 +11,13 @@ import { DEFAULT_RUNNER } from '../sessions/session.js';
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
 import type { StatusView } from '../status/status-view.js';
 import { CONFIG_FILE, WORKFLOW_PATH } from '../vocabulary/ids.js';
-import { decideCancelled, decideDone, isCancelled, withCleanUp } from './decide-ended.js';
+import {
+  decideCancelled,
+  decideDone,
+  ignoredCloseOf,
+  isCancelled,
+  withCleanUp,
+} from './decide-ended.js';
 import { decideSingle } from './decide-planning.js';
 import { decideSeries, findSeries } from './decide-series.js';
 
@@ -43,9 +49,14 @@ export function decide({
   const ctx = makeContext({ snapshot, config: config.config, now });
   const { actions, view } = decidePhase(ctx);
   const open = config.config.session.network === 'open';
+  const ignoredClose = ignoredCloseOf(ctx);
   return [
     ...unique(frameSessions(ctx, actions)),
-    status(open ? { ...view, networkOpen: true } : view),
+    status({
+      ...view,
+      ...(open ? { networkOpen: true } : {}),
+      ...(ignoredClose ? { ignoredClose } : {}),
+    }),
   ];
 }
 
@@ -94,11 +105,15 @@ function frameSessions(ctx: DecideContext, actions: RuleAction[]): Action[] {
       ? {}
       : { timeoutMinutes: session.timeoutMinutes }),
   };
-  return actions.map((action) =>
-    action.kind === 'dispatch'
-      ? { kind: 'dispatch', request: { ...action.request, ...frame } }
-      : action,
-  );
+  return actions.map((action) => {
+    if (action.kind !== 'dispatch') return action;
+    const engine = ctx.engineOf(action.request);
+    // Baton's own loop is what a dispatch without an engine means.
+    return {
+      kind: 'dispatch',
+      request: { ...action.request, ...frame, ...(engine === 'baton' ? {} : { engine }) },
+    };
+  });
 }
 
 function status(view: StatusView): Action {

@@ -64,6 +64,8 @@ export const DoctorAgentReport = z.object({
     .max(20),
   /** Whether the agent job's read-only GITHUB_TOKEN may read a collaborator's permission. */
   collaboratorPermission: Probe,
+  /** Whether work and fix sessions can run the model's commands here as configured (the sandbox). */
+  sandbox: Probe,
 });
 export type DoctorAgentReport = z.infer<typeof DoctorAgentReport>;
 
@@ -106,8 +108,10 @@ export function parseDoctorReport(message: string): DoctorReport | null {
  * What each probe's answer means for Baton, and the fallback it uses on "no"
  * (docs/doctor.md). `fails`: the answer that stops Baton from working at all.
  */
+type AgentProbe = 'collaborator-permission' | 'sandbox';
+
 const MEANING: Record<
-  PublishProbe | 'collaborator-permission',
+  PublishProbe | AgentProbe,
   { question: string; yes: string; no: string; fails?: Answer }
 > = {
   'graphql-hidden-refs': {
@@ -136,6 +140,13 @@ const MEANING: Record<
     yes: 'sessions tell writers from other commenters themselves',
     no: "publish checks who edited the issue before it writes a plan, with the app's token (a research session started by improve.label still needs the read)",
   },
+  sandbox: {
+    question:
+      "work and fix sessions can run the model's commands here as configured (the sandbox: bubblewrap as root, then the tools user with no capability)",
+    yes: "the model's commands run as configured",
+    no: "work and fix sessions fail before the model's first turn: install bubblewrap and allow passwordless sudo (docs/sessions.md, Runners), or see the detail",
+    fails: 'no',
+  },
 };
 
 /** The doctor session's findings as check lines: the session, the model key, the models, each probe. */
@@ -144,7 +155,10 @@ export function renderDoctorReport(report: DoctorReport): DoctorCheck[] {
     {
       id: 'session',
       ok: true,
-      message: `the publish job traded its OIDC token at ${report.appUrl}`,
+      // No app URL: a repository with nothing hosted, whose publish mints its token (docs/serverless.md).
+      message: report.appUrl
+        ? `the publish job traded its OIDC token at ${report.appUrl}`
+        : "the publish job minted its token from the app's key (BATON_APP_PRIVATE_KEY)",
     },
   ];
   const agent = report.agent;
@@ -183,17 +197,15 @@ export function renderDoctorReport(report: DoctorReport): DoctorCheck[] {
 }
 
 function probeChecks(report: DoctorReport): DoctorCheck[] {
-  const answers: [PublishProbe | 'collaborator-permission', z.infer<typeof Probe>][] = [
+  const answers: [PublishProbe | AgentProbe, z.infer<typeof Probe>][] = [
     ...PUBLISH_PROBES.map(
       (probe) => [probe, report.probes[probe]] as [PublishProbe, z.infer<typeof Probe>],
     ),
     ...(report.agent
-      ? [
-          ['collaborator-permission', report.agent.collaboratorPermission] as [
-            'collaborator-permission',
-            z.infer<typeof Probe>,
-          ],
-        ]
+      ? ([
+          ['collaborator-permission', report.agent.collaboratorPermission],
+          ['sandbox', report.agent.sandbox],
+        ] as [AgentProbe, z.infer<typeof Probe>][])
       : []),
   ];
   return answers.map(([probe, { answer, detail }]) => {

@@ -236,3 +236,64 @@ export function renderDoctor(checks: readonly DoctorCheck[]): string {
     )
     .join('\n');
 }
+
+/**
+ * Server-less mode (docs/serverless.md): the repository variable BATON_APP_ID
+ * names this app, so the conductor and publish mint with the right app's key.
+ * The secret BATON_APP_PRIVATE_KEY cannot be read back; the doctor session's
+ * publish job proves it by minting its token with it.
+ */
+export function checkAppId({
+  variable,
+  appId,
+  repository,
+}: {
+  /** The variable's value; null when unset; undefined when it could not be read. */
+  variable: string | null | undefined;
+  appId: string;
+  repository: string;
+}): DoctorCheck {
+  const set = `gh variable set BATON_APP_ID --body ${appId} --repo ${repository}`;
+  if (variable === undefined) {
+    return {
+      id: 'app-id',
+      ok: false,
+      message: 'could not read the repository variable BATON_APP_ID',
+      fix: `check it is ${appId}: ${set}`,
+    };
+  }
+  if (!variable?.trim()) {
+    return {
+      id: 'app-id',
+      ok: false,
+      message:
+        'the repository variable BATON_APP_ID is not set: the conductor and publish cannot act as the app',
+      fix: set,
+    };
+  }
+  if (variable.trim() !== appId) {
+    return {
+      id: 'app-id',
+      ok: false,
+      message: `BATON_APP_ID is ${variable.trim()}, but this app's id is ${appId}`,
+      fix: `${set} (and the secret BATON_APP_PRIVATE_KEY must be this app's key)`,
+    };
+  }
+  return {
+    id: 'app-id',
+    ok: true,
+    message: `BATON_APP_ID is this app's id (${appId}); the doctor session proves the key in BATON_APP_PRIVATE_KEY`,
+  };
+}
+
+/** Server-less mode: `session.allowWorkflowChanges: true` is not honoured there (docs/security.md). */
+export function checkWorkflowChangesServerless(allowWorkflowChanges: boolean): DoctorCheck | null {
+  if (!allowWorkflowChanges) return null;
+  return {
+    id: 'workflow-changes',
+    ok: false,
+    message:
+      "session.allowWorkflowChanges is true, but with nothing hosted the app's key is an Actions secret a pushed workflow could read: publish refuses every workflow change",
+    fix: 'remove session.allowWorkflowChanges from .github/baton.yml, or run the app hosted (docs/security.md, "Server-less mode")',
+  };
+}

@@ -6,6 +6,7 @@
  * brief's body or a diff.
  */
 import { z } from 'zod';
+import { Engine } from '../sessions/engines.js';
 import { WORKER_ID } from '../vocabulary/ids.js';
 
 /** How hard a worker's task is; it picks the model from `models` in the config. */
@@ -56,6 +57,11 @@ export const PlanWorker = z.strictObject({
   depends_on: z.array(WorkerId).max(60).default([]),
   /** Picks the model: `easy`, `normal` or `complex`. */
   complexity: Complexity.default('normal'),
+  /**
+   * The coding engine of this worker's work and fix sessions, when not the
+   * one `session.engine` gives the role: one the configuration allows.
+   */
+  engine: Engine.optional(),
   /** For a `content` build: the files this worker writes, and the only ones publish lets it change. */
   outputs: z.array(OutputPath).max(50).optional(),
   /** In a build of sub-issues: the sub-issue this worker carries out (see sub-issue-graph.ts). */

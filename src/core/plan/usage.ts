@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Engine } from '../sessions/engines.js';
 import { SESSION_ROLES } from '../sessions/session.js';
 import { LOOP_SUBJECT } from '../vocabulary/ids.js';
 import { Usage } from './completion.js';
@@ -28,6 +29,8 @@ export const UsageRecord = z.strictObject({
   /** How the agent ended: its result's status, or `no-result` when it left none. */
   outcome: z.enum(['complete', 'blocked', 'failed', 'no-result']),
   usage: Usage,
+  /** The coding engine the session ran on; absent in records from before engines (Baton's own loop). */
+  engine: Engine.optional(),
   /**
    * Why the session did not deliver, in one line (a model error with its
    * status, a limit, the context window, failing tests, a publish refusal with

@@ -1,3 +1,4 @@
+import type { Engine } from '../sessions/engines.js';
 import { parseBuildId, WORKER_ID } from '../vocabulary/ids.js';
 import { MAX_WORKERS, Plan, waveOf } from './plan.js';
 import { findCycles } from './plan-graph.js';
@@ -22,6 +23,12 @@ export interface ValidatePlanInput {
    * sub-issue, with the dependencies GitHub's "blocked by" links give.
    */
   subIssues?: unknown;
+  /**
+   * The engines `session.engine` allows: a worker's `engine` must be one of
+   * them. Absent where the config is not at hand (the app's read of a plan):
+   * the session then refuses an engine it may not run, saying why.
+   */
+  engines?: readonly Engine[];
 }
 
 /** A usable plan, or every reason it is not one. */
@@ -44,6 +51,7 @@ export function validatePlan({
   build,
   briefSizes,
   subIssues,
+  engines,
 }: ValidatePlanInput): PlanValidation {
   const parsed = Plan.safeParse(raw);
   const problems = parsed.success ? [] : planSchemaProblems(raw, parsed.error.issues);
@@ -59,6 +67,7 @@ export function validatePlan({
     ),
     ...briefProblems(workers, briefSizes),
     ...followUpProblems(raw),
+    ...(engines ? engineProblems(raw, engines) : []),
     ...(subIssues === undefined ? strayProblems(raw) : subIssueProblems(raw, build, subIssues)),
   );
   if (parsed.success && problems.length === 0) return { ok: true, plan: parsed.data };
@@ -95,6 +104,19 @@ export function subIssueRecordProblems({
   if (plan === undefined) return [];
   if (subIssues === undefined) return strayProblems(plan);
   return subIssueProblems(plan, build, subIssues);
+}
+
+/** A worker's `engine` must be one `session.engine` allows. */
+function engineProblems(raw: unknown, engines: readonly Engine[]): string[] {
+  const list = valueAt(raw, ['workers']);
+  return (Array.isArray(list) ? list : []).flatMap((item: unknown) => {
+    const engine = valueAt(item, ['engine']);
+    if (typeof engine !== 'string' || engines.includes(engine as Engine)) return [];
+    const id = String(valueAt(item, ['id']));
+    return [
+      `${id} asks for the engine ${engine}, which session.engine in .github/baton.yml does not allow (allowed: ${engines.join(', ')}); choose one of those or leave "engine" out.`,
+    ];
+  });
 }
 
 /** A worker may name a sub-issue only in a plan of sub-issues, which has `sub-issues.json`. */

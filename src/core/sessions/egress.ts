@@ -129,6 +129,38 @@ export function hostAllowed(host: string, allow: readonly string[]): boolean {
   });
 }
 
+/** Where the model's commands find the egress proxy: `127.0.0.1:3128` in the sandbox's own network. */
+export const SANDBOX_PROXY_PORT = 3128;
+
+/** Where an engine in the sandbox reaches the session's model proxy: `127.0.0.1:3129` (docs/security.md, "Engines"). */
+export const SANDBOX_MODEL_PORT = 3129;
+
+/** The port of TLS tunnels (HTTP CONNECT): the only one the egress proxy opens to a host by tunnel. */
+export const TUNNEL_PORT = 443;
+/** The port of plain HTTP requests, taken only for the distribution's archives. */
+export const PLAIN_HTTP_PORT = 80;
+
+/**
+ * Whether the egress proxy takes a connection to `host` (already on the
+ * allowlist) on `port`: a TLS tunnel to 443, or plain HTTP to 80 for the
+ * distribution's archives only (apt fetches them over http and checks their
+ * signatures; every registry of `ECOSYSTEMS` serves https). Any other port of
+ * an allowed name is refused: a CDN in front of a registry may answer on
+ * others too.
+ */
+export function portAllowed({
+  host,
+  port,
+  tunnel,
+}: {
+  host: string;
+  port: number;
+  tunnel: boolean;
+}): boolean {
+  if (tunnel) return port === TUNNEL_PORT;
+  return port === PLAIN_HTTP_PORT && hostAllowed(host, DISTRIBUTION_HOSTS);
+}
+
 /** A host name or wildcard the config may add: `example.com`, `*.example.com`, or an IP address. */
 export const HOST_PATTERN =
   /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;

@@ -3,6 +3,7 @@
  * for, and how a run says what it is. Every value is a short id; a session
  * reads everything else by path or id.
  */
+import type { Engine } from '../vocabulary/engine-names.js';
 
 /**
  * `research` and `summary` run only in improvement loops (docs/improve.md); there,
@@ -51,6 +52,8 @@ export interface SessionRequest {
   runner?: string;
   /** `session.timeoutMinutes`, when not the default: the agent job's `timeout-minutes` follows it. */
   timeoutMinutes?: number;
+  /** The coding engine (`engineFor`), when not Baton's own loop. */
+  engine?: Engine;
 }
 
 export function isSessionTrigger(value: string): value is SessionTrigger {
@@ -113,5 +116,7 @@ export function renderDispatchInputs(request: SessionRequest): Record<string, st
     ...(request.timeoutMinutes
       ? { timeout: String(request.timeoutMinutes + AGENT_JOB_MARGIN_MINUTES) }
       : {}),
+    // Likewise: Baton's own loop needs no input, so a workflow from before engines runs it.
+    ...(request.engine && request.engine !== 'baton' ? { engine: request.engine } : {}),
   };
 }

@@ -1,4 +1,10 @@
-import { CONFIG_FILE, SETUP_ACTION_PATH, skillPath, WORKFLOW_PATH } from '../vocabulary/ids.js';
+import {
+  CONDUCTOR_WORKFLOW_PATH,
+  CONFIG_FILE,
+  SETUP_ACTION_PATH,
+  skillPath,
+  WORKFLOW_PATH,
+} from '../vocabulary/ids.js';
 import { code, escapeCell } from '../vocabulary/markdown.js';
 import { isSetupChange, type SetupFile, type SetupFileState } from './plan-setup.js';
 
@@ -16,6 +22,8 @@ export interface BatonSource {
 const PURPOSES: Record<string, string> = {
   [WORKFLOW_PATH]:
     "The session workflow. Every plan, work, review and fix session runs through it in this repository's GitHub Actions, with this repository's own secret.",
+  [CONDUCTOR_WORKFLOW_PATH]:
+    "The conductor, for a repository with nothing hosted: Baton's reconcile, run here on this repository's events and hourly, acting as the app with a token it mints from the app's key.",
   [`.github/${CONFIG_FILE}`]:
     "Baton's settings for this repository: every key listed at its default, commented out.",
   [skillPath('plan')]: 'How a plan session breaks an issue into workers and writes their briefs.',
@@ -71,7 +79,9 @@ export function renderSetupPullBody({
     '### Next steps',
     '',
     '1. Add the repository secret `ANTHROPIC_API_KEY` (Settings → Secrets and variables → Actions → Secrets). Sessions use it; the Baton app never sees it.',
-    "2. Set the repository variable `BATON_APP_URL` (same page → Variables) to the Baton app's public URL: where its webhooks go, without `/api/github/webhooks`. A session's publish job gets its token there.",
+    files.some((file) => file.path === CONDUCTOR_WORKFLOW_PATH)
+      ? '2. Add the app\'s private key as the repository secret `BATON_APP_PRIVATE_KEY` (`npx baton setup --private-key | gh secret set BATON_APP_PRIVATE_KEY`) and its id as the variable `BATON_APP_ID`. The conductor and each publish job mint their tokens from it; anyone who can push a workflow here can read it (Baton\'s docs/security.md, "Server-less mode").'
+      : "2. Set the repository variable `BATON_APP_URL` (same page → Variables) to the Baton app's public URL: where its webhooks go, without `/api/github/webhooks`. A session's publish job gets its token there.",
     '3. Merge this pull request.',
     '4. Label an issue `orchestrate` (or the label your `.github/baton.yml` sets). Baton answers with a plan.',
     '',

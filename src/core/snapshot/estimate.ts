@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.js';
 import type { Plan } from '../plan/plan.js';
 import { costOf, type ModelPrices } from '../vocabulary/pricing.js';
+import { closeCancels } from './issue-close.js';
 import type { BuildSnapshot } from './snapshot.js';
 
 /** Tokens one session is assumed to read and write: the basis of every estimate. */
@@ -78,11 +79,11 @@ export const WRITES_PER_STARTED_WORKER = WRITES_AT_FIRST_DISPATCH + WRITES_OWED_
  * `WRITES_OWED_PER_WORKER` for each worker started (its branch or a work run
  * exists) whose pull request is neither merged nor closed, and
  * `WRITES_PER_BUILD` while any worker is started and the final pull request
- * is not open yet. A build whose issue is closed (cancelled) owes nothing.
+ * is not open yet. A build whose issue a writer closed (cancelled) owes nothing.
  * The write budget holds this much of the hour back before a new dispatch.
  */
 export function writesOwed(snapshot: BuildSnapshot): number {
-  if (snapshot.issue.state === 'closed' || snapshot.plan.kind !== 'valid') return 0;
+  if (closeCancels(snapshot) || snapshot.plan.kind !== 'valid') return 0;
   let started = 0;
   let underWay = 0;
   for (const { id } of snapshot.plan.plan.workers) {

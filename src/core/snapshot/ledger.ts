@@ -1,6 +1,7 @@
 import type { Usage } from '../plan/completion.js';
 import { tokensOfUsage } from '../plan/usage.js';
 import { SESSION_ROLES, type SessionRole } from '../sessions/session.js';
+import type { Engine } from '../vocabulary/engine-names.js';
 import { compareWorkerIds } from '../vocabulary/ids.js';
 import { compareTimes } from './normalize-snapshot.js';
 import type { BuildSnapshot, RunInfo } from './snapshot.js';
@@ -24,6 +25,8 @@ export interface Ledger {
   byRole: Record<SessionRole, Tally>;
   /** By worker id; the plan's sessions belong to no worker. */
   byWorker: Record<string, Tally>;
+  /** The engine of each worker's latest work or fix session that recorded one. */
+  engines: Record<string, Engine>;
 }
 
 /** Conclusions of runs that may have spent tokens and left no record (no publish, or it failed). */
@@ -50,6 +53,9 @@ export function buildLedger(snapshot: BuildSnapshot): Ledger {
     attempts.add(attempt);
     seen.add(record.run_id);
     add(ledger, { role: record.role, worker: record.worker, ...spendOf(record.usage) });
+    if (record.engine && record.worker && (record.role === 'work' || record.role === 'fix')) {
+      ledger.engines[record.worker] = record.engine;
+    }
   }
   addLegacy(ledger, snapshot, records);
   const rates = ratesOf(records);
@@ -74,7 +80,12 @@ export function emptyTally(): Tally {
 
 function emptyLedger(): Ledger {
   const byRole = Object.fromEntries(SESSION_ROLES.map((role) => [role, emptyTally()]));
-  return { total: emptyTally(), byRole: byRole as Record<SessionRole, Tally>, byWorker: {} };
+  return {
+    total: emptyTally(),
+    byRole: byRole as Record<SessionRole, Tally>,
+    byWorker: {},
+    engines: {},
+  };
 }
 
 interface Spend {

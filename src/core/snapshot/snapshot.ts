@@ -13,6 +13,7 @@ import type { ResearchRead } from '../plan/research.js';
 import type { UsageRecord } from '../plan/usage.js';
 import type { SessionRole, SessionTrigger } from '../sessions/session.js';
 import type { DatedUsage } from './daily-spend.js';
+import type { UncountedUsage } from './usage-ties.js';
 
 /**
  * One build as GitHub shows it at one moment: everything `decide()` may look
@@ -62,9 +63,12 @@ export interface BuildSnapshot {
   labelledBy?: { label: string; login: string; at?: string }[];
   /**
    * The usage records sessions' publish jobs left (`refs/baton/<build>/usage/<run>`),
-   * one per run: what each session spent, failed ones included.
+   * one per run: what each session spent, failed ones included. Only records tied to
+   * a run of the build that Baton dispatched (src/core/snapshot/usage-ties.ts).
    */
   usage?: UsageRecord[];
+  /** Records under the build's usage refs that are not counted, and why (none: absent). */
+  uncountedUsage?: UncountedUsage[];
   /**
    * With `budget.dailyUsd` set: every usage record of every build of the
    * repository, dated (src/core/snapshot/daily-spend.ts), for the day's spend.
@@ -93,6 +97,19 @@ export interface IssueInfo {
    * for a build whose plan carries out sub-issues, else absent.
    */
   subIssues?: SubIssueInfo[];
+  /** Who closed it, from its latest close on GitHub's timeline; read only while it is closed. */
+  closed?: IssueClose;
+}
+
+/** The latest close of a build's issue, as its timeline shows it. */
+export interface IssueClose {
+  /** The account that closed it (REST login); null when GitHub shows no close event. */
+  by: string | null;
+  at: string | null;
+  /** The pull request whose merge closed it ("Closes #n"), when a merge did. */
+  byPull: number | null;
+  /** Whether `by` steers builds (write, maintain or admin, or Baton itself), asked when Baton read it. */
+  maySteer: boolean;
 }
 
 export interface SubIssueInfo {
@@ -144,6 +161,11 @@ export interface RunInfo {
   /** The run's latest attempt (`run_attempt`), which `status` is of; absent: 1. */
   attempt?: number;
   url: string;
+  /**
+   * Dispatched by the app (the run's `actor` is Baton's bot); false for a run a
+   * person or another token started with a Baton run name. Absent: not known (taken as Baton's).
+   */
+  byBaton?: boolean;
 }
 
 export type Verdict = 'approve' | 'changes-requested' | 'comment';

@@ -19,7 +19,9 @@ import type { CommandInfo } from '../snapshot/snapshot.js';
  * still read. (Not base64: GitHub counts characters, and base64 of the UTF-8
  * of accented or CJK text takes up to three times as many.)
  */
-const LEDGER = /<!-- baton:commands (\[[\s\S]*?\]) -->/;
+const LEDGER_START = '<!-- baton:commands ';
+/** The ledger that ends a body: its JSON, then the comment's end and nothing but space. */
+const LEDGER_AT_END = /^<!-- baton:commands (\[[\s\S]*\]) -->\s*$/;
 const FREE_TEXT_MAX = 80;
 
 const Worker = z.string().regex(/^W\d+\.\d+$/);
@@ -85,9 +87,16 @@ export function renderCommandLedger(commands: CommandInfo[]): string {
   return `<!-- baton:commands ${json} -->`;
 }
 
-/** The accepted commands a status comment carries; a missing ledger is empty. */
+/**
+ * The accepted commands a status comment (or a ledger part) carries; a missing
+ * ledger is empty. Only the ledger that ends the body counts: Baton writes it
+ * last, and its JSON holds no `<`, so the last marker in the body is always
+ * Baton's own. Text rendered above it (a command in the history, joined onto
+ * one line) may spell a marker of its own; it is never read.
+ */
 export function parseCommandLedger(body: string): CommandInfo[] {
-  const match = LEDGER.exec(body);
+  const start = body.lastIndexOf(LEDGER_START);
+  const match = start < 0 ? null : LEDGER_AT_END.exec(body.slice(start));
   if (!match?.[1]) return [];
   const raw = parseJson(match[1]);
   return Array.isArray(raw) ? raw.flatMap(readEntry) : [];

@@ -6,7 +6,12 @@ import type { CommandEntry, Link, WorkerRow } from './status-view.js';
 /** The plan comment shows full titles; the table keeps rows short. */
 const TITLE_MAX = 60;
 
-/** One row per worker: state with its note and hint, run, PR, attempts, tokens, cost. */
+/** Whether a build's rows name their engine: only once one is not Baton's own loop. */
+export function showsEngines(rows: readonly WorkerRow[]): boolean {
+  return rows.some((row) => row.engine !== 'baton');
+}
+
+/** One row per worker: state with its note and hint, run, PR, attempts, tokens, cost (and the engine, when any is not Baton's). */
 export function renderWorkerTable(
   rows: WorkerRow[],
   { finishedRows }: { finishedRows: boolean },
@@ -15,11 +20,13 @@ export function renderWorkerTable(
     ? rows
     : rows.filter((row) => row.state !== 'merged' && row.state !== 'skipped');
   const hidden = rows.length - shown.length;
+  const engines = showsEngines(rows);
+  const more = engines ? ' |' : '';
   return [
-    '| | Worker | State | Run | PR | Attempts | Tokens | Cost |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...shown.map(workerLine),
-    ...(hidden > 0 ? [`| | ${hidden} finished workers not listed | | | | | | |`] : []),
+    `| | Worker | State | Run | PR | Attempts | Tokens | Cost |${engines ? ' Engine |' : ''}`,
+    `| --- | --- | --- | --- | --- | --- | --- | --- |${engines ? ' --- |' : ''}`,
+    ...shown.map((row) => `${workerLine(row)}${engines ? ` ${row.engine} |` : ''}`),
+    ...(hidden > 0 ? [`| | ${hidden} finished workers not listed | | | | | | |${more}`] : []),
   ].join('\n');
 }
 

@@ -35,9 +35,12 @@ export function renderProgress(
       return view.progress ? fitProgress(view.progress, [lead], limit) : lead;
     }
     case 'cancelled': {
-      const who = view.cancelledBy
-        ? `by ${escapeText(view.cancelledBy.by)} (${formatTime(view.cancelledBy.at)})`
-        : 'because the issue was closed';
+      const by = view.cancelledBy;
+      const who = !by
+        ? 'because the issue was closed'
+        : by.closed
+          ? `by ${escapeText(by.by)}, who closed the issue (${formatTime(by.at)})`
+          : `by ${escapeText(by.by)} (${formatTime(by.at)})`;
       const lead = [
         `🛑 **Cancelled** ${who}.`,
         '',

@@ -3,6 +3,7 @@ import type { Plan } from '../plan/plan.js';
 import { buildDir } from '../vocabulary/ids.js';
 import { code, escapeLinkText, escapeText } from '../vocabulary/markdown.js';
 import { formatTokens, formatUsd, stateLabel } from './progress-format.js';
+import { showsEngines } from './render-progress-table.js';
 import { renderSpendByRole } from './render-spend.js';
 import type { BuildProgress, WorkerRow } from './status-view.js';
 
@@ -54,18 +55,21 @@ function header(plan: Plan, progress: BuildProgress): string {
   ].join('\n');
 }
 
+/** Per worker its result, PR and spend; and which engine did it, when any worker's was not Baton's own loop. */
 function usageTable(progress: BuildProgress): string {
+  const engines = showsEngines(progress.workers);
   const rows = progress.workers.map((row) => {
     const pull = row.pull ? `[${escapeLinkText(row.pull.label)}](${row.pull.url})` : '—';
     const title = reportText(row.title).replace(/\|/g, '\\|');
-    return `| ${row.id} | ${title} | ${stateLabel(row.state)} | ${pull} | ${row.tokens === null ? '—' : formatTokens(row.tokens)} | ${row.costUsd === null ? '—' : formatUsd(row.costUsd)} |`;
+    const engine = engines ? ` ${row.engine} |` : '';
+    return `| ${row.id} | ${title} | ${stateLabel(row.state)} | ${pull} |${engine} ${row.tokens === null ? '—' : formatTokens(row.tokens)} | ${row.costUsd === null ? '—' : formatUsd(row.costUsd)} |`;
   });
   const { merged, skipped, tokens, costUsd } = progress.totals;
   return [
-    '| Worker | Title | Result | PR | Tokens | Cost |',
-    '| --- | --- | --- | --- | --- | --- |',
+    `| Worker | Title | Result | PR |${engines ? ' Engine |' : ''} Tokens | Cost |`,
+    `| --- | --- | --- | --- |${engines ? ' --- |' : ''} --- | --- |`,
     ...rows,
-    `| **Total** | | ${merged} merged, ${skipped} skipped | | ${formatTokens(tokens)} | ${formatUsd(costUsd)} |`,
+    `| **Total** | | ${merged} merged, ${skipped} skipped | |${engines ? ' |' : ''} ${formatTokens(tokens)} | ${formatUsd(costUsd)} |`,
     '',
     renderSpendByRole(progress.totals),
   ].join('\n');

@@ -24,7 +24,10 @@ export function renderSpendByRole(totals: BuildProgress['totals']): string {
     totals.estimated > 0
       ? `; ${totals.estimated} without a usage record, estimated from ${totals.estimated === 1 ? "its run's" : "their runs'"} duration`
       : '';
-  return `By role: ${parts.join(' · ')} (${sessions}${estimated}).`;
+  const uncounted = totals.uncounted
+    ? ` ${totals.uncounted} usage ${totals.uncounted === 1 ? 'record' : 'records'} under this build's refs ${totals.uncounted === 1 ? 'is' : 'are'} not counted: no run Baton dispatched for it matches (the app's log names them).`
+    : '';
+  return `By role: ${parts.join(' · ')} (${sessions}${estimated}).${uncounted}`;
 }
 
 function renderTally(tally: Tally): string {

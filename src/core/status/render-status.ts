@@ -8,6 +8,7 @@ import type { CommandInfo } from '../snapshot/snapshot.js';
 import { buildDir, planPath } from '../vocabulary/ids.js';
 import { blobUrl, code, escapeLinkText, escapeText } from '../vocabulary/markdown.js';
 import { renderCommandLedger } from './command-ledger.js';
+import { formatTime } from './progress-format.js';
 import {
   renderPlanEstimate,
   renderPlanGraph,
@@ -17,7 +18,7 @@ import {
 import { dailyCapLine, renderProgress } from './render-progress.js';
 import { fitBlocks } from './render-report.js';
 import { renderSeries } from './render-series.js';
-import type { Link, StatusView } from './status-view.js';
+import type { IgnoredClose, Link, StatusView } from './status-view.js';
 
 /** GitHub refuses a comment body over 65,536 characters (422 "Body is too long"). */
 export const STATUS_MAX_CHARS = 65_536;
@@ -38,6 +39,14 @@ export function findStatusBuild(body: string): string | null {
 /** What the status comment says while `session.network: open` is set. */
 export const NETWORK_OPEN =
   "🌐 The model's commands may reach any host: `session.network: open` in `.github/baton.yml` turns the egress allowlist off.";
+
+/** Why a closed issue's build goes on: whoever closed it does not steer it. */
+export function renderIgnoredClose({ by, at }: IgnoredClose): string {
+  const who = by
+    ? `by ${escapeText(by)}${at ? ` (${formatTime(at)})` : ''}, who cannot steer this build (write, maintain or admin permission steers)`
+    : 'and GitHub does not show by whom';
+  return `🔓 The issue was closed ${who}, so the build goes on. A writer's \`/cancel\`, or a writer closing the issue, stops it.`;
+}
 
 /**
  * The whole status comment: the status for people, then the hidden ledger of
@@ -67,6 +76,7 @@ export function renderStatus(
   const series = [
     ...(view.series ? [renderSeries(view.series)] : []),
     ...(view.networkOpen ? [NETWORK_OPEN] : []),
+    ...(view.ignoredClose ? [renderIgnoredClose(view.ignoredClose)] : []),
   ]
     .map((part) => `\n\n${part}`)
     .join('');

@@ -3,6 +3,7 @@ import type { Plan } from '../plan/plan.js';
 import type { SessionRole } from '../sessions/session.js';
 import type { BuildEstimate } from '../snapshot/estimate.js';
 import type { Tally } from '../snapshot/ledger.js';
+import type { Engine } from '../vocabulary/engine-names.js';
 
 /** A link to a run or PR, as the status comment shows it. */
 export interface Link {
@@ -26,6 +27,8 @@ export type StatusView = PhaseView & {
   series?: SeriesView;
   /** `session.network: open`: the model's commands may reach any host, and the comment says so. */
   networkOpen?: boolean;
+  /** The issue is closed, but not by anyone who steers the build: it goes on, and the comment says why. */
+  ignoredClose?: IgnoredClose;
 };
 
 /**
@@ -105,6 +108,8 @@ export interface WorkerRow {
   costUsd: number | null;
   /** Its PR's review history, oldest first. */
   rounds: ReviewRound[];
+  /** The engine of its latest work or fix session, or the one its next would run on. */
+  engine: Engine;
 }
 
 /** One step of a worker PR's review: a verdict, or a new head that answered a request. */
@@ -137,6 +142,8 @@ export interface BuildProgress {
     estimated: number;
     /** Spend by role: plan, work, review, fix. */
     byRole: Record<SessionRole, Tally>;
+    /** Records under the build's usage refs tied to no run of it Baton dispatched: not counted. */
+    uncounted?: number;
   };
   /** Set while `/pause` is in force. */
   paused: { by: string; at: string } | null;
@@ -191,6 +198,14 @@ export interface AdaptationView {
 export interface Cancellation {
   by: string;
   at: string;
+  /** Cancelled by closing the issue, not by `/cancel`. */
+  closed?: true;
+}
+
+/** The issue closed by someone who cannot steer the build (or by no one GitHub names): it goes on. */
+export interface IgnoredClose {
+  by: string | null;
+  at: string | null;
 }
 
 /** The phases `renderProgress` draws (src/core/status/render-progress.ts). */

@@ -183,6 +183,16 @@ export const WORKFLOW_PATH = '.github/workflows/baton.yml';
 export const WORKFLOW_FILE = 'baton.yml';
 export const CONFIG_FILE = 'baton.yml';
 
+/**
+ * The conductor of a repository that runs Baton with nothing hosted
+ * (docs/serverless.md): the app's reconcile as a workflow, run on the events
+ * the app would get as webhooks.
+ */
+export const CONDUCTOR_WORKFLOW_PATH = '.github/workflows/baton-conductor.yml';
+export const CONDUCTOR_WORKFLOW_FILE = 'baton-conductor.yml';
+/** The session workflow's `name:`, which the conductor's `workflow_run` trigger names. */
+export const SESSION_WORKFLOW_NAME = 'Baton';
+
 /** Where a repository's own setup for sessions lives: installed once, never updated. */
 export const SETUP_ACTION_PATH = '.github/actions/baton-setup/action.yml';
 

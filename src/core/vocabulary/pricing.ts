@@ -24,6 +24,24 @@ const PRICES: readonly ModelPrice[] = [
   { family: 'haiku', inputPerMillion: 1, outputPerMillion: 5 },
 ];
 
+/** Where the OpenAI prices below come from (the models Codex calls), and when. */
+export const OPENAI_PRICE_SOURCE = {
+  url: 'https://developers.openai.com/api/docs/pricing',
+  checked: '2026-11-24',
+} as const;
+
+/**
+ * OpenAI models by exact id (or the id with a release date, `gpt-5.5-2026-04-23`):
+ * unlike the Claude families, a suffix there is another model at another price
+ * (`gpt-5.5-pro`). Cached input costs a tenth of input, as Anthropic's cache
+ * reads; there is no charge for writing the cache. Reasoning tokens are output.
+ */
+const OPENAI_PRICES: Readonly<
+  Record<string, { inputPerMillion: number; outputPerMillion: number }>
+> = {
+  'gpt-5.5': { inputPerMillion: 5, outputPerMillion: 30 },
+};
+
 /** Cache reads cost a tenth of input; cache writes (5-minute) a quarter more. */
 const CACHE_READ_FACTOR = 0.1;
 const CACHE_WRITE_FACTOR = 1.25;
@@ -57,6 +75,8 @@ export function findModelPrice(
   const own = Object.hasOwn(prices, model) ? prices[model] : undefined;
   if (own) return { inputPerMillion: own.input, outputPerMillion: own.output };
   const id = model.toLowerCase();
+  const undated = id.replace(/-\d{4}-\d{2}-\d{2}$/, '');
+  if (Object.hasOwn(OPENAI_PRICES, undated)) return OPENAI_PRICES[undated] ?? null;
   return PRICES.find((price) => id.includes(price.family)) ?? null;
 }
 

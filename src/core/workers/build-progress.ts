@@ -36,6 +36,7 @@ export function buildProgress({
       sessions: ctx.ledger.total.sessions,
       estimated: ctx.ledger.total.estimated,
       byRole: ctx.ledger.byRole,
+      ...(snapshot.uncountedUsage?.length ? { uncounted: snapshot.uncountedUsage.length } : {}),
     },
     paused: commands.paused ? { by: commands.paused.author, at: commands.paused.createdAt } : null,
     budget: {
@@ -71,6 +72,7 @@ function workerRow(ctx: DecideContext, state: WorkerState): WorkerRow {
     tokens: spent ? spent.tokens : null,
     costUsd: spent ? spent.costUsd : null,
     rounds: reviewRounds(pull),
+    engine: ctx.ledger.engines[worker.id] ?? ctx.engineOf({ role: 'work', worker: worker.id }),
   };
 }
 

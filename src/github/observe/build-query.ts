@@ -61,6 +61,15 @@ export const BUILD_QUERY = /* GraphQL */ `
         timelineItems(itemTypes: [LABELED_EVENT], last: 20) {
           nodes { ... on LabeledEvent { createdAt actor { login __typename } label { name } } }
         }
+        closedEvents: timelineItems(itemTypes: [CLOSED_EVENT], last: 1) {
+          nodes {
+            ... on ClosedEvent {
+              createdAt
+              actor { login __typename }
+              closer { __typename ... on PullRequest { number } }
+            }
+          }
+        }
       }
       defaultRef: ref(qualifiedName: $defaultBranch) { target { oid } }
       integrationRef: ref(qualifiedName: $integration) { compare(headRef: $defaultBranch) { aheadBy } }
@@ -330,6 +339,17 @@ export interface BuildQueryResult {
           createdAt: string;
           actor: { login: string; __typename: string } | null;
           label: { name: string };
+        } | null)[];
+      };
+      /**
+       * The issue's latest close: who closed it, and the pull request whose merge
+       * closed it ("Closes #n") when one did. Read while it is open too (it costs a node).
+       */
+      closedEvents?: {
+        nodes: ({
+          createdAt: string;
+          actor: { login: string; __typename: string } | null;
+          closer: { __typename: string; number?: number } | null;
         } | null)[];
       };
     } | null;

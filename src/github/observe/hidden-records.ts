@@ -1,9 +1,12 @@
 import { adaptationRefPrefix } from '../../core/plan/adaptation.js';
 import { usageRefPrefix } from '../../core/plan/usage.js';
+import type { ListedUsage } from '../../core/snapshot/usage-ties.js';
 import { conditionalReads } from '../client/conditional-reads.js';
 import { ImmutableCache } from '../client/immutable-cache.js';
 import { LearnedReading, type Reading, readingFrom } from '../client/learned-reading.js';
 import { type RepoContext, statusOf } from '../client/types.js';
+
+const BATON_REFS = 'refs/baton/';
 
 /** A hidden ref as the build query lists it: its name under the prefix and its commit's message. */
 export interface ListedRecord {
@@ -52,10 +55,11 @@ export function hiddenRefReadingOf(ctx: { owner: string; repo: string }) {
 }
 
 /**
- * The messages of a build's usage and adaptation records. GraphQL's lists come
- * from the build query; when they are empty and GraphQL is not known to list
- * hidden refs here, one REST listing tells: records there that GraphQL did not
- * list mean it does not, and they are read over REST from then on.
+ * A build's usage records (each with its ref's name under `refs/baton/`, which
+ * ties it to a run) and the messages of its adaptation records. GraphQL's
+ * lists come from the build query; when they are empty and GraphQL is not
+ * known to list hidden refs here, one REST listing tells: records there that
+ * GraphQL did not list mean it does not, and they are read over REST from then on.
  */
 export async function readHiddenRecords(
   ctx: RepoContext,
@@ -65,8 +69,12 @@ export async function readHiddenRecords(
     adapt,
     reading = 'auto',
   }: { build: string; usage: ListedRecord[]; adapt: ListedRecord[]; reading?: HiddenRefReading },
-): Promise<{ usage: string[]; adapt: string[] }> {
-  const listed = { usage: messagesOf(usage), adapt: messagesOf(adapt) };
+): Promise<{ usage: ListedUsage[]; adapt: string[] }> {
+  const usageName = (name: string) => `${usageRefPrefix(build).slice(BATON_REFS.length)}${name}`;
+  const listed = {
+    usage: usage.map((node) => ({ ref: usageName(node.name), message: node.target.message ?? '' })),
+    adapt: messagesOf(adapt),
+  };
   if (reading === 'graphql') return listed;
   if (reading === 'auto' && (usage.length > 0 || adapt.length > 0)) {
     graphqlLists.learn(ctx, true);
@@ -90,7 +98,9 @@ export async function readHiddenRecords(
     message: found.get(ref.object.sha)?.message ?? '',
   }));
   return {
-    usage: read.filter((r) => r.ref.startsWith(usagePrefix)).map((r) => r.message),
+    usage: read
+      .filter((r) => r.ref.startsWith(usagePrefix))
+      .map((r) => ({ ref: r.ref.slice(BATON_REFS.length), message: r.message })),
     adapt: read.filter((r) => r.ref.startsWith(adaptPrefix)).map((r) => r.message),
   };
 }

@@ -1,6 +1,5 @@
-import type { DatedUsage } from '../../core/snapshot/daily-spend.js';
 import { type RepoContext, statusOf } from '../client/types.js';
-import { readRepoUsage } from './read-repo-usage.js';
+import { type RepoUsageRead, readRepoUsage } from './read-repo-usage.js';
 
 /**
  * The installation's daily cap in US dollars, set on the app by its operator
@@ -32,7 +31,7 @@ const REPOS_AT_ONCE = 4;
  * each record's commit is kept apart (`recordCommit`). While a read is under
  * way its reconciles share it.
  */
-const reads = new Map<string, { at: number; records: Promise<DatedUsage[]> }>();
+const reads = new Map<string, { at: number; read: Promise<RepoUsageRead> }>();
 
 /** Forgets every installation's read (tests). */
 export function clearInstallationUsage(): void {
@@ -40,48 +39,60 @@ export function clearInstallationUsage(): void {
 }
 
 /**
- * Every usage record of every repository the installation can reach, dated:
- * `GET /installation/repositories` read whole, then each repository's records
- * as `readRepoUsage` reads them (one listing, plus a read of each record's
- * commit this process has not read). Read again once the last read is
- * `INSTALLATION_DAY_TTL_MS` old on `now` (the reconcile's clock).
+ * Every usage record of every repository the installation can reach for
+ * `now`'s UTC day, each tied to the run Baton dispatched there that it names:
+ * `GET /installation/repositories` read whole, then each repository's day as
+ * `readRepoUsage` reads it (its runs of the day; for a repository with any,
+ * one listing of its hidden refs and a read of each record's commit this
+ * process has not read). A record in one repository that names another's run
+ * ties to nothing: one repository's writers cannot hide another's spend. Read
+ * again once the last read is `INSTALLATION_DAY_TTL_MS` old on `now` (the
+ * reconcile's clock).
  */
-export function readInstallationUsage(ctx: RepoContext, now: string): Promise<DatedUsage[]> {
+export function readInstallationUsage(ctx: RepoContext, now: string): Promise<RepoUsageRead> {
   const key = ctx.owner.toLowerCase();
   const at = Date.parse(now);
   const cached = reads.get(key);
   if (cached && at - cached.at >= 0 && at - cached.at < INSTALLATION_DAY_TTL_MS) {
-    return cached.records;
+    return cached.read;
   }
-  const records = readAll(ctx);
-  reads.set(key, { at, records });
-  records.catch(() => {
-    if (reads.get(key)?.records === records) reads.delete(key);
+  const read = readAll(ctx, now);
+  reads.set(key, { at, read });
+  read.catch(() => {
+    if (reads.get(key)?.read === read) reads.delete(key);
   });
-  return records;
+  return read;
 }
 
-async function readAll(ctx: RepoContext): Promise<DatedUsage[]> {
+async function readAll(ctx: RepoContext, now: string): Promise<RepoUsageRead> {
   const repositories = await ctx.octokit.paginate('GET /installation/repositories', {
     per_page: 100,
   });
-  const all: DatedUsage[] = [];
+  const all: RepoUsageRead = { records: [], forged: [] };
   for (let i = 0; i < repositories.length; i += REPOS_AT_ONCE) {
     const batch = repositories.slice(i, i + REPOS_AT_ONCE);
     const read = await Promise.all(
       batch.map((repository) =>
-        readRepoUsage({
-          octokit: ctx.octokit,
-          owner: repository.owner.login,
-          repo: repository.name,
-        }).catch((error: unknown) => {
+        readRepoUsage(
+          {
+            octokit: ctx.octokit,
+            owner: repository.owner.login,
+            repo: repository.name,
+            botLogin: ctx.botLogin,
+          },
+          now,
+        ).catch((error: unknown): RepoUsageRead => {
           // An empty repository has no refs to list (GitHub answers 409), one gone since has none.
-          if (statusOf(error) === 409 || statusOf(error) === 404) return [];
+          if (statusOf(error) === 409 || statusOf(error) === 404)
+            return { records: [], forged: [] };
           throw error;
         }),
       ),
     );
-    for (const records of read) all.push(...records);
+    for (const one of read) {
+      all.records.push(...one.records);
+      all.forged.push(...one.forged);
+    }
   }
   return all;
 }

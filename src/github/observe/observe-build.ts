@@ -3,8 +3,14 @@ import {
   adaptationRefPrefix,
   parseAdaptationMessage,
 } from '../../core/plan/adaptation.js';
-import { parseUsageMessage, type UsageRecord, usageRefPrefix } from '../../core/plan/usage.js';
-import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
+import { type UsageRecord, usageRefPrefix } from '../../core/plan/usage.js';
+import type { BuildSnapshot, IssueClose, RunInfo } from '../../core/snapshot/snapshot.js';
+import {
+  type ListedUsage,
+  tieUsage,
+  type UncountedUsage,
+  type UsageRun,
+} from '../../core/snapshot/usage-ties.js';
 import {
   buildDir,
   integrationBranch,
@@ -14,6 +20,7 @@ import {
 import type { RepoContext } from '../client/types.js';
 import { type BuildQueryResult, type GraphComment, loginOf } from './build-query.js';
 import { hiddenRefReadingFrom, readHiddenRecords } from './hidden-records.js';
+import { hasWriteAccess } from './permissions.js';
 import { hasBatonEyesInWindow, reactionReadingFrom } from './reactions.js';
 import { readBuildGraph } from './read-build-graph.js';
 import {
@@ -104,6 +111,7 @@ export async function observeBuild(
       state: issueNode.state === 'CLOSED' ? 'closed' : 'open',
       labels: issueNode.labels.nodes.map((label) => label.name),
       url: issueNode.url,
+      ...(issueNode.state === 'CLOSED' ? { closed: await readClose(ctx, issueNode) } : {}),
     },
     repo: { owner: ctx.owner, name: ctx.repo, defaultBranch, defaultSha },
     workflowInstalled: runsRead.installed,
@@ -120,7 +128,7 @@ export async function observeBuild(
     ...(comments.ledgerParts ? { ledgerParts: comments.ledgerParts } : {}),
     notices: comments.notices,
     labelledBy: labelEventsOf(issueNode),
-    usage: usageOf(hidden.usage),
+    ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
     adaptations: adaptationsOf(hidden.adapt),
   };
   return { snapshot, duplicateStatusIds: comments.duplicateStatusIds };
@@ -138,12 +146,54 @@ function labelEventsOf(
   );
 }
 
-/** The usage records of the build's sessions; a ref whose message is not a record is ignored. */
-function usageOf(messages: string[]): UsageRecord[] {
-  return messages.flatMap((message) => {
-    const record = parseUsageMessage(message);
-    return record ? [record] : [];
-  });
+/**
+ * Who closed the issue, from its timeline's latest close, and whether they may
+ * steer: a close cancels only then (`isCancelled`). Read on every reconcile of
+ * a closed issue, never from a webhook's payload, so every replica and a
+ * reconcile after a lost event read the same; the permission answer is cached
+ * a minute, as for commands.
+ */
+async function readClose(
+  ctx: RepoContext,
+  issue: NonNullable<Repository['issue']>,
+): Promise<IssueClose> {
+  const event = issue.closedEvents?.nodes.at(-1) ?? null;
+  const by = event?.actor ? loginOf(event.actor) : null;
+  const byPull = event?.closer?.__typename === 'PullRequest' ? (event.closer.number ?? null) : null;
+  const maySteer = by === null ? false : by === ctx.botLogin || (await hasWriteAccess(ctx, by));
+  return { by, at: event?.createdAt ?? null, byPull, maySteer };
+}
+
+/**
+ * The usage records of the build's sessions that are tied to its runs Baton
+ * dispatched (`tieUsage`), and the refs under its usage prefix that are not,
+ * with why: a writer's or a workflow's forged record moves no budget.
+ */
+function usageOf(
+  build: string,
+  listed: ListedUsage[],
+  runs: RunInfo[],
+): { usage: UsageRecord[]; uncountedUsage?: UncountedUsage[] } {
+  const byId = new Map(
+    runs
+      .filter((run) => run.byBaton !== false)
+      .map((run): [number, UsageRun] => [
+        run.id,
+        {
+          id: run.id,
+          build,
+          role: run.role,
+          worker: run.worker,
+          attempt: run.attempt ?? 1,
+          createdAt: run.createdAt,
+        },
+      ]),
+  );
+  const { counted, uncounted } = tieUsage(listed, byId);
+  return {
+    usage: counted.map((tie) => tie.record),
+    ...(uncounted.length > 0 ? { uncountedUsage: uncounted } : {}),
+  };
 }
 
 /** What adapt sessions changed; a ref whose message is not a record is ignored. */

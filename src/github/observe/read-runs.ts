@@ -1,5 +1,6 @@
 import { parseRunName } from '../../core/sessions/session.js';
 import type { RunConclusion, RunInfo, RunStatus } from '../../core/snapshot/snapshot.js';
+import type { UsageRun } from '../../core/snapshot/usage-ties.js';
 import { WORKFLOW_FILE } from '../../core/vocabulary/ids.js';
 import { conditionalReads } from '../client/conditional-reads.js';
 import type { RepoContext } from '../client/types.js';
@@ -42,6 +43,7 @@ export async function readRuns(
             ...(run.run_started_at ? { startedAt: run.run_started_at } : {}),
             ...(run.run_attempt ? { attempt: run.run_attempt } : {}),
             url: run.html_url,
+            byBaton: run.actor?.login === ctx.botLogin,
           },
         ];
       },
@@ -52,6 +54,39 @@ export async function readRuns(
     if (statusOf(error) === 404) return { installed: false };
     throw error;
   }
+}
+
+/**
+ * The runs of the Baton workflow the app dispatched (its actor is Baton's bot,
+ * its name a Baton run name) that were created at or after `since`, as usage
+ * records are tied to them; null when the workflow is not on the default branch.
+ */
+export async function readDispatchedRuns(
+  ctx: Pick<RepoContext, 'octokit' | 'owner' | 'repo' | 'botLogin'>,
+  since: string,
+): Promise<UsageRun[] | null> {
+  let runs: ListedRun[];
+  try {
+    runs = await listWindow(ctx, { from: Date.parse(since), to: null });
+  } catch (error) {
+    if (statusOf(error) === 404) return null;
+    throw error;
+  }
+  const unique = [...new Map(runs.map((run) => [run.id, run])).values()];
+  return unique.flatMap((run): UsageRun[] => {
+    const name = parseRunName(run.display_title);
+    if (!name || run.actor?.login !== ctx.botLogin) return [];
+    return [
+      {
+        id: run.id,
+        build: name.build,
+        role: name.role,
+        worker: name.worker,
+        attempt: run.run_attempt ?? 1,
+        createdAt: run.created_at,
+      },
+    ];
+  });
 }
 
 /** What Baton reads of a run in the REST listing: the rest of each is left, not kept. */
@@ -65,6 +100,7 @@ interface ListedRun {
   run_started_at?: string | undefined;
   run_attempt?: number | undefined;
   html_url: string;
+  actor?: { login: string } | null | undefined;
 }
 
 function listedRuns(data: unknown): ListedRun[] {
@@ -79,6 +115,7 @@ function listedRuns(data: unknown): ListedRun[] {
     ...(run.run_started_at ? { run_started_at: run.run_started_at } : {}),
     ...(run.run_attempt ? { run_attempt: run.run_attempt } : {}),
     html_url: run.html_url,
+    ...(run.actor ? { actor: { login: run.actor.login } } : {}),
   }));
 }
 
@@ -90,7 +127,7 @@ function listedRuns(data: unknown): ListedRun[] {
  * in two by time and each half listed, down to one second.
  */
 async function listWindow(
-  ctx: RepoContext,
+  ctx: Pick<RepoContext, 'octokit' | 'owner' | 'repo'>,
   { from, to, freshFrom }: { from: number; to: number | null; freshFrom?: number | undefined },
 ): Promise<ListedRun[]> {
   const runs = await conditionalReads.paginate(ctx.octokit, {

@@ -61,6 +61,12 @@ export interface HandlerDeps {
   installationDailyUsd?: number | null;
   /** Hears what each reconcile did, keyed `owner/repo#build` (metrics). */
   onReconciled?: (key: string, outcomes: ActOutcome[]) => void;
+  /**
+   * Reconcile a build again at once after a pass that wrote, at most `limit` times in a
+   * row per build: for a door that hears none of the events its own writes cause (the
+   * conductor workflow's job, src/conductor/), where the hosted app waits for them.
+   */
+  againAfterWrites?: { limit: number; passes: Map<string, number> };
 }
 
 /** The little of a Probot context the adapter needs. */
@@ -182,6 +188,12 @@ export function scheduleReconcile(
         }),
       );
       deps.onReconciled?.(key, outcomes);
+      const after = deps.againAfterWrites;
+      if (after && wroteSomething(outcomes)) {
+        const passes = after.passes.get(key) ?? 0;
+        after.passes.set(key, passes + 1);
+        if (passes < after.limit) again(starting);
+      }
       if (readAt !== undefined && !outcomes.some((outcome) => outcome.result === 'failed'))
         deps.recent?.note(key, readAt);
       // A deferred status edit is held and made when the pacing allows (HeldStatusEdits).
@@ -209,6 +221,16 @@ export function scheduleReconcile(
       budget?.settled(key);
     },
     buildLog,
+  );
+}
+
+/** Whether a reconcile made a write of its own (not the status, not a wait): its events would follow. */
+export function wroteSomething(outcomes: ActOutcome[]): boolean {
+  return outcomes.some(
+    (outcome) =>
+      outcome.result === 'done' &&
+      outcome.action.kind !== 'render-status' &&
+      outcome.action.kind !== 'look-again',
   );
 }
 
@@ -283,8 +305,11 @@ export async function onIssueLabeled(
 }
 
 /**
- * `issues.closed` and `issues.reopened`: closing a build's issue cancels it
- * (its PRs are closed, the record kept); the build is looked at again.
+ * `issues.closed` and `issues.reopened`: the build is looked at again. Closing
+ * its issue cancels it (its PRs are closed, the record kept) only when the
+ * observe step finds, on the issue's timeline, that a writer closed it
+ * (`closeCancels`): the payload's `sender` is not trusted to be the last word,
+ * and a lost event changes nothing.
  */
 export async function onIssueStateChange(
   context: Context<'issues.closed' | 'issues.reopened'>,

@@ -22,6 +22,7 @@ import { readRepoUsage } from '../observe/read-repo-usage.js';
 import { readSubIssues } from '../observe/read-sub-issues.js';
 import type { SetupPullHook } from '../setup/onboarding.js';
 import type { LastReads } from './last-reads.js';
+import { sayUncountedUsage } from './uncounted-usage.js';
 
 export interface ReconcileRequest {
   build: string;
@@ -125,16 +126,26 @@ export async function reconcileBuild(
     mirror: config.ok && config.config.plan.mirrorSubIssues,
   });
   if (subIssues) observed.snapshot.issue.subIssues = subIssues;
+  // Records under the build's usage refs that no run of it accounts for: said once, never counted.
+  const repository = `${ctx.owner}/${ctx.repo}`;
+  sayUncountedUsage(
+    log,
+    (observed.snapshot.uncountedUsage ?? []).map((one) => ({ ...one, repository })),
+  );
   // The day's spend across the repository's builds, only when a daily cap asks for it.
   if (config.ok && config.config.budget.dailyUsd !== null) {
-    observed.snapshot.repoUsage = await readRepoUsage(ctx);
+    const day = await readRepoUsage(ctx, now);
+    observed.snapshot.repoUsage = day.records;
+    sayUncountedUsage(log, day.forged);
   }
   // The day's spend across the installation's repositories, only when the app sets a cap for it.
   if (request.installationDailyUsd) {
+    const day = await readInstallationUsage(ctx, now);
     observed.snapshot.installationUsage = {
       capUsd: request.installationDailyUsd,
-      records: await readInstallationUsage(ctx, now),
+      records: day.records,
     };
+    sayUncountedUsage(log, day.forged);
   }
   // Only a build whose workflow is missing pays for onboarding's reads.
   const setupPull = request.setupPull;

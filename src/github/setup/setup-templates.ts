@@ -20,9 +20,19 @@ export interface SetupTemplates {
   shipped: ShippedVersions;
 }
 
-/** Renders the templates for `source` and reads the shipped versions beside them. */
-export function loadSetupTemplates(source: BatonSource): SetupTemplates {
-  const files = renderTemplates({ batonRepository: source.repository, batonRef: source.ref });
+/**
+ * Renders the templates for `source` and reads the shipped versions beside them; with
+ * `serverless`, the conductor workflow too (a repository with nothing hosted).
+ */
+export function loadSetupTemplates(
+  source: BatonSource,
+  { serverless = false }: { serverless?: boolean } = {},
+): SetupTemplates {
+  const files = renderTemplates({
+    batonRepository: source.repository,
+    batonRef: source.ref,
+    serverless,
+  });
   return { source, files, shipped: readShippedVersions() };
 }
 

@@ -14,20 +14,24 @@ const COMMIT = /^[0-9a-f]{40}$/;
 /**
  * The Baton source the session workflow pins: `BATON_SOURCE_REPOSITORY`
  * (`owner/name`) and `BATON_SOURCE_REF` (a full commit SHA) when set; else the
- * package's own `repository` and the commit its checkout is at. A variable
- * that is set but malformed is an error, never silently replaced.
+ * package's own `repository` and the commit of the release it is (its
+ * version's tag, `v<version>`), never the checkout's HEAD: a clone moved past
+ * its release, or with commits of its own, would pin a commit its source may
+ * not have. A variable that is set but malformed is an error, never silently
+ * replaced.
  */
 export function resolveBatonSource({
   env,
   packageRepository,
-  gitHead,
+  release,
 }: {
   env: Record<string, string | undefined>;
   packageRepository: string | null;
-  gitHead: string | null;
+  /** The release tag (`v0.1.0`) and the commit it names in the checkout; null where there is no checkout. */
+  release: { tag: string; commit: string | null } | null;
 }): BatonSourceRead {
   const repository = env.BATON_SOURCE_REPOSITORY?.trim() || packageRepository;
-  const ref = env.BATON_SOURCE_REF?.trim().toLowerCase() || gitHead;
+  const ref = env.BATON_SOURCE_REF?.trim().toLowerCase() || release?.commit;
   const problems: string[] = [];
   if (!repository)
     problems.push(
@@ -35,7 +39,11 @@ export function resolveBatonSource({
     );
   else if (!REPOSITORY.test(repository))
     problems.push(`BATON_SOURCE_REPOSITORY must be owner/name, not "${repository}"`);
-  if (!ref)
+  if (!ref && release)
+    problems.push(
+      `BATON_SOURCE_REF is not set and the checkout has no tag ${release.tag} (the release this app is): fetch the tags (git fetch --tags) and check out ${release.tag}, or set BATON_SOURCE_REF to the full commit SHA sessions run`,
+    );
+  else if (!ref)
     problems.push(
       'BATON_SOURCE_REF is not set and the app does not run from a git checkout (the full commit SHA sessions run)',
     );
@@ -70,43 +78,58 @@ export function parsePackageRepository(field: unknown): string | null {
   return url ? `${url[1]}/${url[2]}` : null;
 }
 
-/** Reads the environment, the package's `repository`, and its checkout's commit, once at start. */
+/** Reads the environment, the package's `repository`, and its release's commit, once at start. */
 export function findBatonSource(env: Record<string, string | undefined>): BatonSourceRead {
   const root = packageRoot();
+  const pkg = root ? readPackage(root) : null;
   return resolveBatonSource({
     env,
-    packageRepository: root ? readPackageRepository(root) : null,
-    gitHead: root && !env.BATON_SOURCE_REF ? readGitHead(root) : null,
+    packageRepository: parsePackageRepository(pkg?.repository),
+    release: root && !env.BATON_SOURCE_REF ? readReleaseCommit(root, pkg?.version) : null,
   });
 }
 
-function readPackageRepository(root: string): string | null {
+function readPackage(root: string): { repository?: unknown; version?: unknown } | null {
   try {
-    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    return JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
       repository?: unknown;
+      version?: unknown;
     };
-    return parsePackageRepository(pkg.repository);
   } catch {
     return null;
   }
 }
 
-/** The commit of the package's own checkout; null outside one (an installed copy, no git). */
-function readGitHead(root: string): string | null {
-  try {
-    const [top, head] = execFileSync('git', ['rev-parse', '--show-toplevel', 'HEAD'], {
+/**
+ * The commit the package's release tag (`v<version>`) names in its own
+ * checkout; `commit` null when the checkout lacks the tag; null outside a
+ * checkout (an installed copy, no git) or inside someone else's.
+ */
+export function readReleaseCommit(
+  root: string,
+  version: unknown,
+): { tag: string; commit: string | null } | null {
+  if (typeof version !== 'string' || !version) return null;
+  const tag = `v${version}`;
+  const git = (args: string[]) =>
+    execFileSync('git', args, {
       cwd: root,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
       timeout: 5_000,
-    })
-      .trim()
-      .split('\n');
-    // A package installed inside someone else's checkout must not pin that checkout's commit.
+    }).trim();
+  try {
+    const top = git(['rev-parse', '--show-toplevel']);
+    // A package installed inside someone else's checkout must not pin that checkout's commits.
     if (!top || realpathSync(top) !== realpathSync(root)) return null;
-    return head && COMMIT.test(head) ? head : null;
   } catch {
     return null;
+  }
+  try {
+    const commit = git(['rev-parse', '--verify', '--quiet', `refs/tags/${tag}^{commit}`]);
+    return { tag, commit: COMMIT.test(commit) ? commit : null };
+  } catch {
+    return { tag, commit: null };
   }
 }
 

@@ -1,12 +1,28 @@
-import { realpath } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
+import path from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
-import type { Config } from '../../core/config/config.js';
+import type { Config, RepositoryVisibility } from '../../core/config/config.js';
+import { Plan } from '../../core/plan/plan.js';
+import {
+  ENGINE_PROVIDER,
+  engineFor,
+  engineProblem,
+  readEngineSettings,
+} from '../../core/sessions/engines.js';
 import type { SessionRole } from '../../core/sessions/session.js';
-import { CONFIG_FILE, integrationBranch, workerBranch } from '../../core/vocabulary/ids.js';
+import type { Engine } from '../../core/vocabulary/engine-names.js';
+import {
+  CONFIG_FILE,
+  integrationBranch,
+  planPath,
+  workerBranch,
+} from '../../core/vocabulary/ids.js';
 import type { SessionEnv } from '../env.js';
 import type { SessionClientOptions } from '../octokit.js';
 import { createGitHubReads, type GitHubReads } from '../reads/github-reads.js';
 import { loadConfig } from '../reads/load-config.js';
+import { readRepositoryVisibility } from '../reads/repository-visibility.js';
+import { type ConversationParts, converseOnEngine, type ModelKind } from './engine-session.js';
 import {
   findSteeringSource,
   installDefaultSkills,
@@ -15,15 +31,15 @@ import {
 } from './git/default-branch.js';
 import { git } from './git/git.js';
 import { type AgentLimits, resolveLimits } from './model/limits.js';
-import { modelAuth } from './model/model-credentials.js';
+import { ModelAuthError, modelAuth } from './model/model-credentials.js';
 import type { ModelFeatures } from './model/model-features.js';
 import { plainFeatures } from './model/model-features.js';
 import { type LoopOutcome, runModelLoop } from './model/model-loop.js';
 import type { UsageMeter } from './model/usage-meter.js';
+import { type ModelProxy, startModelProxy } from './model-proxy/model-proxy.js';
+import { missingCredential, sessionUpstreams } from './model-proxy/upstreams.js';
 import { renderReadOnlySystemPrompt } from './prompts/system-prompt.js';
-import type { AgentTool } from './tools/agent-tool.js';
 import { scrubEnv } from './tools/scrub-env.js';
-import type { SubmitTool } from './tools/submit-tool.js';
 
 /** Options of runAgent, for tests and simulations. */
 export interface RunAgentOptions {
@@ -43,6 +59,11 @@ export interface RunAgentOptions {
   stepSummaryPath?: string;
   /** Fixed addresses for host names the egress proxy would resolve (tests, simulations). */
   egressHosts?: Readonly<Record<string, string>>;
+  /**
+   * Without BATON_TOOL_USER, run the model's commands unconfined whatever
+   * `session.network` says: tests of the agent's own logic. The CLI never sets it.
+   */
+  unconfined?: boolean;
 }
 
 /** Everything a role needs, opened once at the start of a session. */
@@ -59,6 +80,11 @@ export interface AgentContext {
   configProblems: string[];
   limits: AgentLimits;
   meter: UsageMeter;
+  /** The engine the session runs on (docs/sessions.md, "Engines"). */
+  engine: Engine;
+  /** Holds the model credentials; every model request of the session goes through it. */
+  modelProxy: ModelProxy;
+  /** Baton's own loop's client: it reaches the model through the proxy, with the proxy's token. */
   client: Anthropic;
   github: GitHubReads;
   /** The environment for bash and git: the process's own, scrubbed of credentials. */
@@ -68,6 +94,10 @@ export interface AgentContext {
   log: (line: string) => void;
   /** See RunAgentOptions. */
   egressHosts?: Readonly<Record<string, string>>;
+  /** See RunAgentOptions. */
+  unconfined?: boolean;
+  /** The repository's visibility from the run's event payload; null when it does not say. */
+  visibility: RepositoryVisibility | null;
 }
 
 /** A session that cannot start: what to set or fix, for the result's reason. */
@@ -95,7 +125,12 @@ export async function openContext({
       `GITHUB_WORKSPACE ${env.GITHUB_WORKSPACE} does not exist; check out the repository first`,
     );
   });
-  const secrets = [env.ANTHROPIC_API_KEY, env.GITHUB_TOKEN, env.ACTIONS_ID_TOKEN_REQUEST_TOKEN];
+  const secrets = [
+    env.ANTHROPIC_API_KEY,
+    env.OPENAI_API_KEY,
+    env.GITHUB_TOKEN,
+    env.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
+  ];
   const toolEnv = scrubEnv(process.env, secrets);
   const base = await git({ root, env: toolEnv }, ['rev-parse', 'HEAD']);
   const steering = await openSteering({ root, env: toolEnv }, env.GITHUB_EVENT_PATH);
@@ -104,9 +139,21 @@ export async function openContext({
   );
   // Models the config prices itself (models.prices) count at those prices, not as free.
   meter.prices = config.models.prices;
+  const now = options.now ?? Date.now;
+  const log = options.log ?? ((line: string) => process.stderr.write(`baton: ${line}\n`));
+  const limits = resolveLimits({ config, startedAt, overrides: options.limits ?? {} });
+  const engine = await sessionEngine({ env, config, root });
+  const upstreams = sessionUpstreams(env);
+  const provider = ENGINE_PROVIDER[engine];
+  if (!upstreams[provider]) {
+    // The same words as the key's own check, before any model call.
+    if (provider === 'anthropic') modelAuth(env);
+    throw new ModelAuthError(missingCredential(provider));
+  }
+  const modelProxy = await startModelProxy({ upstreams, meter, limits, now, log });
   const client = new Anthropic({
-    ...modelAuth(env),
-    ...(env.ANTHROPIC_BASE_URL ? { baseURL: env.ANTHROPIC_BASE_URL } : {}),
+    apiKey: modelProxy.token,
+    baseURL: modelProxy.url,
     ...(options.anthropic?.maxRetries !== undefined
       ? { maxRetries: options.anthropic.maxRetries }
       : {}),
@@ -128,16 +175,66 @@ export async function openContext({
     branch: sessionBranch(env),
     config,
     configProblems: problems,
-    limits: resolveLimits({ config, startedAt, overrides: options.limits ?? {} }),
+    limits,
     meter,
+    engine,
+    modelProxy,
     client,
     github,
     toolEnv,
     startedAt,
-    now: options.now ?? Date.now,
-    log: options.log ?? ((line) => process.stderr.write(`baton: ${line}\n`)),
+    now,
+    log,
     ...(options.egressHosts ? { egressHosts: options.egressHosts } : {}),
+    ...(options.unconfined ? { unconfined: true } : {}),
+    visibility: await readRepositoryVisibility(env.GITHUB_EVENT_PATH),
   };
+}
+
+/**
+ * The session's engine: the one the app chose (`engine` dispatch input), or,
+ * from a workflow that passes none, the one `session.engine` and the plan give
+ * the role, as the app works it out; refused with what to do when the
+ * configuration does not allow it.
+ */
+async function sessionEngine({
+  env,
+  config,
+  root,
+}: {
+  env: SessionEnv;
+  config: Config;
+  root: string;
+}): Promise<Engine> {
+  const settings = readEngineSettings(config.session.engine);
+  const engine =
+    (env.BATON_ENGINE as Engine | undefined) ??
+    engineFor({
+      settings,
+      role: env.BATON_ROLE,
+      planned: await plannedEngine(root, env.BATON_BUILD, env.BATON_WORKER),
+    });
+  const problem = engineProblem(settings, engine);
+  if (problem) throw new SessionSetupError(problem);
+  return engine;
+}
+
+/** The plan's `engine` for a worker, from `plan.json` in the checkout, when it names one. */
+async function plannedEngine(
+  root: string,
+  build: string,
+  worker: string | undefined,
+): Promise<Engine | undefined> {
+  if (!worker) return undefined;
+  const text = await readFile(path.join(root, planPath(build)), 'utf8').catch(() => null);
+  try {
+    const plan = Plan.safeParse(JSON.parse(text ?? ''));
+    return plan.success
+      ? plan.data.workers.find((entry) => entry.id === worker)?.engine
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -179,23 +276,19 @@ export function sessionBranch(env: SessionEnv): string | null {
   }
 }
 
-/** One model conversation with the session's client, meter and limits. */
+/**
+ * One model conversation with the session's client, meter and limits: Baton's
+ * own loop, or the session's engine (engine-session.ts) under the same contract.
+ */
 export function converse<T>(
   ctx: AgentContext,
-  parts: {
-    model: string;
-    system: string;
-    prompt: string;
-    tools: readonly AgentTool[];
-    submit: SubmitTool<T>;
-    /** Thinking budget and server tools; context management is on for every session. */
-    features?: Partial<ModelFeatures>;
-    /** Checks a valid submission before it is taken (see LoopRequest). */
-    verify?: (value: T) => Promise<string | null>;
-  },
+  parts: ConversationParts<T>,
 ): Promise<LoopOutcome<T>> {
-  const { features: asked, ...rest } = parts;
+  if (ctx.engine !== 'baton') return converseOnEngine(ctx, parts);
+  const { features: asked, kind: _kind, sandbox: _sandbox, engineFiles: _files, ...rest } = parts;
   const features: ModelFeatures = { ...plainFeatures(), ...asked };
+  // The provider's web tools pass the model proxy only for a conversation that declares them (research).
+  ctx.modelProxy.allowWeb(features.serverTools.length > 0);
   const thinking = features.thinkingBudget > 0 ? `, thinking ${features.thinkingBudget}` : '';
   const web = features.serverTools.length > 0 ? ', web search and fetch' : '';
   ctx.log(
@@ -220,8 +313,9 @@ export function converse<T>(
 export function readOnlyParts(
   ctx: AgentContext,
   { models, role, submit }: { models: 'plan' | 'review'; role: SessionRole; submit: string },
-): { model: string; features: Partial<ModelFeatures>; system: string } {
+): { kind: ModelKind; model: string; features: Partial<ModelFeatures>; system: string } {
   return {
+    kind: models,
     model: ctx.config.models[models],
     features: { thinkingBudget: ctx.config.models.thinking[models] },
     system: renderReadOnlySystemPrompt(ctx, { role, submit }),

@@ -13,11 +13,14 @@ export function renderJobSummary({
   result,
   meter,
   files,
+  refused = [],
 }: {
   result: SessionResult;
   meter: UsageMeter;
   /** Files the session's commits changed; null when it committed nothing. */
   files: readonly string[] | null;
+  /** Requests the model proxy did not pass on (a path it does not serve, a limit reached). */
+  refused?: readonly { method: string; path: string; status: number; reason: string }[];
 }): string {
   const { usage } = result;
   const subject = [result.role, result.build, result.worker].filter(Boolean).join(' ');
@@ -35,6 +38,7 @@ export function renderJobSummary({
     '| --- | --- |',
     `| Outcome | ${outcome} |`,
     ...(result.reason ? [`| Reason | ${cell(result.reason)} |`] : []),
+    `| Engine | ${result.engine === 'baton' ? "baton (Baton's own loop)" : result.engine} |`,
     `| Turns | ${usage.turns} |`,
     `| Tokens | ${usage.input_tokens} input, ${usage.cache_read_input_tokens} read from cache, ${usage.cache_creation_input_tokens} written to cache, ${usage.output_tokens} output (${usage.thinking_tokens ?? 0} thinking) |`,
     `| Context | ${meter.context_edits} clearings of old tool results, ${usage.cleared_input_tokens ?? 0} tokens cleared |`,
@@ -43,6 +47,14 @@ export function renderJobSummary({
     `| Server tools | ${web} |`,
     `| Files changed | ${files === null ? 'none committed' : files.length === 0 ? 'none' : files.slice(0, 30).map(cell).join(', ') + (files.length > 30 ? ` and ${files.length - 30} more` : '')} |`,
     `| Tests | ${tests ? testsCell(tests) : 'not run by this session'} |`,
+    ...(refused.length > 0
+      ? [
+          `| Refused by the model proxy | ${refused
+            .slice(0, 10)
+            .map((r) => cell(`${r.method} ${r.path} → ${r.status}: ${r.reason}`))
+            .join('<br>')}${refused.length > 10 ? ` and ${refused.length - 10} more` : ''} |`,
+        ]
+      : []),
   ];
   return lines.join('\n');
 }

@@ -16,7 +16,7 @@ import { runReviewRole } from './roles/review-role.js';
 import { failedOutcome, type RoleOutcome } from './roles/role-outcome.js';
 import { runSynthesisRole } from './roles/synthesis-role.js';
 import { runWorkRole } from './roles/work-role.js';
-import { ensureToolUser } from './sandbox/sandbox.js';
+import { ensureToolUser } from './sandbox/sandbox-setup.js';
 import { writeSessionResult } from './session-output.js';
 
 /** Options of runAgent (test and simulation seams). */
@@ -41,13 +41,16 @@ export async function runAgent(env: SessionEnv, options: RunAgentOptions = {}): 
   let ctx: AgentContext | null = null;
   let outcome: RoleOutcome;
   try {
-    // The roles that run commands confine them first, or fail saying what the runner needs.
+    // The roles that run commands check the sandbox first, or fail saying what the runner needs.
     const commands = env.BATON_ROLE === 'work' || env.BATON_ROLE === 'fix';
-    if (commands && env.BATON_TOOL_USER) await ensureToolUser(env.BATON_TOOL_USER);
+    if (commands && env.BATON_TOOL_USER)
+      await ensureToolUser(env.BATON_TOOL_USER, { network: 'host' });
     ctx = await openContext({ env, options: { ...options, now, log }, meter, startedAt });
     outcome = await runRole(ctx);
   } catch (error) {
     outcome = failedOutcome(describeFailure(error));
+  } finally {
+    await ctx?.modelProxy.close();
   }
   const result = sessionResult({ env, ctx, outcome, meter, seconds: (now() - startedAt) / 1000 });
   log(`${env.BATON_ROLE} session ${result.status}${result.reason ? `: ${result.reason}` : ''}`);
@@ -89,7 +92,7 @@ async function writeJobSummary({
     const files = changed === null ? null : changed.split('\0').filter(Boolean);
     await appendStepSummary(
       path ?? process.env.GITHUB_STEP_SUMMARY,
-      renderJobSummary({ result, meter, files }),
+      renderJobSummary({ result, meter, files, refused: ctx?.modelProxy.refused() ?? [] }),
     );
   } catch (error) {
     log(`could not write the job summary: ${describeFailure(error)}`);
@@ -147,6 +150,7 @@ function sessionResult({
     base: ctx?.base ?? null,
     head: outcome.head,
     usage: toUsage(meter, seconds),
+    engine: ctx?.engine ?? (env.BATON_ENGINE as SessionResult['engine'] | undefined) ?? 'baton',
     completion: outcome.completion ?? null,
     plan: outcome.plan ?? null,
     review: outcome.review ?? null,

@@ -6,6 +6,7 @@ import type { DoctorAgentReport } from '../../core/doctor/doctor-session.js';
 import { CONFIG_FILE } from '../../core/vocabulary/ids.js';
 import { loadConfig } from '../reads/load-config.js';
 import { DOCTOR_REPORT_FILE, type DoctorEnv } from './doctor-env.js';
+import { probeSandbox } from './sandbox-probe.js';
 
 /** Anthropic's API version header, as the SDK sends it. */
 const ANTHROPIC_VERSION = '2023-06-01';
@@ -15,7 +16,7 @@ const ANTHROPIC_VERSION = '2023-06-01';
  * set, whether each model `.github/baton.yml` names answers (Anthropic's
  * token-count endpoint: one small request each, no tokens generated), and
  * whether this job's read-only GITHUB_TOKEN may read a collaborator's
- * permission. The key is sent only to the model's API and never printed.
+ * permission, and whether the sandbox opens here (sandbox-probe.ts). The key is sent only to the model's API and never printed.
  * Leaves `doctor.json` in BATON_OUT for the publish job; answers 0 once written.
  */
 export async function runDoctorAgent(
@@ -30,19 +31,27 @@ export async function runDoctorAgent(
     key: env.ANTHROPIC_API_KEY ? 'present' : 'missing',
     models: env.ANTHROPIC_API_KEY ? await askModels(env, fetch) : [],
     collaboratorPermission: await askPermission(env, fetch),
+    sandbox: await probeSandbox({
+      user: env.BATON_TOOL_USER,
+      networkOpen: (await configOf(env)).session.network === 'open',
+    }),
   };
   await mkdir(env.BATON_OUT, { recursive: true });
   await writeFile(join(env.BATON_OUT, DOCTOR_REPORT_FILE), JSON.stringify(report));
   log(
-    `doctor: key ${report.key}; ${report.models.map((m) => `${m.model} ${m.ok ? 'answers' : 'does not answer'}`).join(', ') || 'no model asked'}; collaborator permission ${report.collaboratorPermission.answer}`,
+    `doctor: key ${report.key}; ${report.models.map((m) => `${m.model} ${m.ok ? 'answers' : 'does not answer'}`).join(', ') || 'no model asked'}; collaborator permission ${report.collaboratorPermission.answer}; sandbox ${report.sandbox.answer}: ${report.sandbox.detail}`,
   );
   return 0;
 }
 
-async function configuredModels(env: DoctorEnv): Promise<string[]> {
+async function configOf(env: DoctorEnv) {
   const path = join(env.GITHUB_WORKSPACE, '.github', CONFIG_FILE);
   const text = existsSync(path) ? await readFile(path, 'utf8') : null;
-  const { models } = loadConfig(text).config;
+  return loadConfig(text).config;
+}
+
+async function configuredModels(env: DoctorEnv): Promise<string[]> {
+  const { models } = await configOf(env);
   return [...new Set(MODEL_KINDS.map((kind) => models[kind]))];
 }
 

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderDoctor } from '../../core/doctor/doctor.js';
 import {
+  DOCTOR_ROLE,
   DoctorAgentReport,
   type DoctorReport,
   doctorResultBranch,
@@ -11,7 +12,8 @@ import {
 } from '../../core/doctor/doctor-session.js';
 import { createSessionOctokit } from '../octokit.js';
 import { createScratchRepo } from '../publish/git.js';
-import { getSessionToken, revokeSessionToken } from '../publish/write/get-session-token.js';
+import { revokeSessionToken } from '../publish/write/get-session-token.js';
+import { getPublishToken } from '../publish/write/publish-token.js';
 import { pushRecordRef } from '../publish/write/record-ref.js';
 import { appendStepSummary } from '../step-summary.js';
 import { DOCTOR_REPORT_FILE, type DoctorEnv } from './doctor-env.js';
@@ -48,14 +50,20 @@ export async function runDoctorPublish(
       `### Baton doctor\n\n${text}`,
     );
   const agent = await readAgentReport(env.BATON_OUT);
-  const session = await getSessionToken({ env, fetch, mask: options.mask ?? maskInLog }).catch(
-    (error: unknown) => ({
-      ok: false as const,
-      message: `the app did not answer (${error instanceof Error ? error.message : String(error)}): is BATON_APP_URL reachable from this runner?`,
-    }),
-  );
+  const session = await getPublishToken({
+    env,
+    role: DOCTOR_ROLE,
+    fetch,
+    mask: options.mask ?? maskInLog,
+    log,
+  }).catch((error: unknown) => ({
+    ok: false as const,
+    message: `the app did not answer (${error instanceof Error ? error.message : String(error)}): is BATON_APP_URL reachable from this runner?`,
+  }));
   if (!session.ok) {
-    const text = `Could not get a token from the app at ${env.BATON_APP_URL ?? '(BATON_APP_URL unset)'}: ${session.message}`;
+    const text = env.BATON_APP_PRIVATE_KEY
+      ? `Could not mint a token from the app's key: ${session.message}`
+      : `Could not get a token from the app at ${env.BATON_APP_URL ?? '(BATON_APP_URL unset)'}: ${session.message}`;
     log(text);
     await summary(text);
     return 3;
@@ -97,7 +105,7 @@ export async function runDoctorPublish(
     const report: DoctorReport = {
       version: 1,
       agent,
-      appUrl: env.BATON_APP_URL ?? '',
+      appUrl: env.BATON_APP_PRIVATE_KEY ? '' : (env.BATON_APP_URL ?? ''),
       probes: Object.fromEntries(
         PUBLISH_PROBES.map((probe) => [probe, answers[probe]]),
       ) as DoctorReport['probes'],

@@ -18,6 +18,8 @@ export interface GitOutput {
   code: number;
   stdout: string;
   stderr: string;
+  /** stdout as bytes, for content that may not be UTF-8 (a blob). */
+  bytes?: Buffer;
 }
 
 /** One git command in the scratch repository. */
@@ -107,10 +109,12 @@ function runGit(gitDir: string, call: GitCall): Promise<GitOutput> {
     child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.on('error', reject);
     child.on('close', (code) => {
+      const bytes = Buffer.concat(stdout);
       resolve({
         code: code ?? 1,
-        stdout: Buffer.concat(stdout).toString('utf8'),
+        stdout: bytes.toString('utf8'),
         stderr: Buffer.concat(stderr).toString('utf8'),
+        bytes,
       });
     });
     // A git that exits before reading all of its input reports that itself.

@@ -11,7 +11,8 @@ import { readDefaultBranchAllowWorkflowChanges } from './checks/read-allow-workf
 import { readDependencyChanges } from './checks/read-dependencies.js';
 import { readResult } from './checks/read-result.js';
 import { checkFindings, type ReadScope, readWorkerScope } from './checks/read-worker-scope.js';
-import { describeHit, scanCommits, shortHit } from './checks/scan-secrets.js';
+import { maskResultSecrets } from './checks/secrets/mask-texts.js';
+import { describeHit, scanCommits, shortHit } from './checks/secrets/scan-secrets.js';
 import { fetchedBuildRef, verifyCommits } from './checks/verify-commits.js';
 import { createScratchRepo } from './git.js';
 import { type PublishOutcome, withSummaryLine } from './publish-outcome.js';
@@ -22,8 +23,9 @@ import {
   revisedWorkers,
   writeAdaptationRecord,
 } from './write/adapt-publish.js';
-import { getSessionToken, revokeSessionToken } from './write/get-session-token.js';
+import { revokeSessionToken } from './write/get-session-token.js';
 import { createGitHubApi } from './write/github-api.js';
+import { getPublishToken } from './write/publish-token.js';
 import { renderBlocked } from './write/pull-body.js';
 import { type PublishIo, type ReadSession, writeSession } from './write/write-session.js';
 import { writeUsageRecord } from './write/write-usage.js';
@@ -38,14 +40,23 @@ export async function publishSession(env: SessionEnv, io: PublishIo): Promise<Pu
   const { target } = parsedTarget;
   const read = await readResult(env.BATON_OUT);
   if (!read.ok) return { kind: 'refused', problems: read.problems };
-  const { result } = read;
-  const resultProblems = checkResult(result, target);
+  const resultProblems = checkResult(read.result, target);
   if (resultProblems.length > 0) return { kind: 'refused', problems: resultProblems };
-  const session = await getSessionToken({ env, fetch: io.fetch, mask: io.mask });
+  // Every text publish posts comes from the result: a secret in it is masked before any of it is used.
+  const { result, masked } = await maskResultSecrets(read.result);
+  const session = await getPublishToken({
+    env: { ...env, BATON_BUILD: env.BATON_BUILD },
+    role: env.BATON_ROLE,
+    fetch: io.fetch,
+    mask: io.mask,
+    ...(io.log ? { log: io.log } : {}),
+    ...(io.github ? { options: io.github } : {}),
+  });
   if (!session.ok) return { kind: 'error', message: session.message };
   const token = session.token;
   try {
-    return await publishWithToken({ env, io, target, result, token });
+    const outcome = await publishWithToken({ env, io, target, result, token });
+    return masked.reduce(withSummaryLine, outcome);
   } finally {
     // The token dies with the job that needed it, whatever the outcome.
     await revokeSessionToken({ apiUrl: env.GITHUB_API_URL, token, fetch: io.fetch });
@@ -101,6 +112,10 @@ async function publishWithToken(read: Omit<ReadSession, 'repo'>): Promise<Publis
     await repo.dispose();
   }
 }
+
+/** Why `session.allowWorkflowChanges: true` is not honoured where publish holds the app's key. */
+export const KEY_IN_SECRETS =
+  'session.allowWorkflowChanges is true, but this repository runs Baton with nothing hosted: the app\'s key is an Actions secret here, which a workflow a session pushed could read, so sessions change no workflow (docs/security.md, "Server-less mode"); make workflow changes in a pull request of your own';
 
 interface CheckedCommits {
   problems: string[];
@@ -166,14 +181,18 @@ async function checkCommits({
         base: result.base,
       })
     : null;
+  // With nothing hosted the app's key is an Actions secret of the repository, which any
+  // workflow can read: a session that may change workflows could take it (docs/security.md).
+  const keyInSecrets = Boolean(env.BATON_APP_PRIVATE_KEY);
   const problems = checkChanges({
     target,
     changes: verified.changes,
-    allowWorkflowChanges: config.allowed,
+    allowWorkflowChanges: config.allowed && !keyInSecrets,
     scope: scoped.scope,
     adaptable,
   });
   if (config.problem && problems.length > 0) problems.push(config.problem);
+  if (keyInSecrets && config.allowed && problems.length > 0) problems.push(KEY_IN_SECRETS);
   if (target.role === 'synthesis') {
     problems.push(
       ...(await checkFollowUps({

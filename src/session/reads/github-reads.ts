@@ -6,6 +6,7 @@ import {
   type SessionLog,
   statusOfError,
   triesOf,
+  unreachableMessage,
 } from '../octokit.js';
 
 /**
@@ -257,6 +258,8 @@ export function createGitHubReads({
     } catch (error) {
       const status = statusOfError(error);
       if (status === null) throw error;
+      const unreachable = unreachableMessage(error, `GET ${route}`);
+      if (unreachable) throw new GitHubReadError(unreachable, { cause: error });
       const tries = triesOf(error);
       throw new GitHubReadError(
         `GET ${route} answered ${status}${tries > 1 ? ` after ${tries} tries` : ''}; check the workflow's GITHUB_TOKEN permissions and the dispatch inputs`,
@@ -345,9 +348,10 @@ export function createGitHubReads({
       } catch (error) {
         const status = statusOfError(error);
         if (status === null) throw error;
-        throw new GitHubReadError(`the issue's history (GraphQL) answered ${status}`, {
-          cause: error,
-        });
+        const reason =
+          unreachableMessage(error, "the issue's history (GraphQL)") ??
+          `the issue's history (GraphQL) answered ${status}`;
+        throw new GitHubReadError(reason, { cause: error });
       }
       const parsed = IssueHistoryAnswer.safeParse(data);
       const found = parsed.success ? parsed.data.data.repository.issue : null;

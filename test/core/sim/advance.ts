@@ -11,7 +11,14 @@ export function advance(world: World): void {
   const final = world.snap.finalPull;
   if (final?.state === 'open' && world.rng() < 0.5) {
     final.state = 'merged';
+    // GitHub closes the issue through the final PR's "Closes #n", in the name of who merged it.
     world.snap.issue.state = 'closed';
+    world.snap.issue.closed = {
+      by: 'maintainer',
+      at: nowOf(world),
+      byPull: final.number,
+      maySteer: true,
+    };
   }
 }
 

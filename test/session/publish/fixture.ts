@@ -36,8 +36,10 @@ export interface Fixture {
   /** Commits as the agent would, on top of `from`, and bundles the result. */
   agentCommit(options: {
     branch: string;
-    files: Record<string, string | null>;
+    files: Record<string, string | Uint8Array | null>;
     from?: string;
+    /** The commit's message; default `session work`. */
+    message?: string;
   }): string;
   writeResult(result: SessionResult | string): void;
   cleanup(): void;
@@ -64,7 +66,7 @@ export function createFixture({ config, plan }: FixtureOptions = {}): Fixture {
   const git = (args: string[]) => run(work, args);
   run(remote, ['init', '--bare', '--quiet', '-b', 'main']);
   run(root, ['init', '--quiet', '-b', 'main', work]);
-  const write = (path: string, content: string) => {
+  const write = (path: string, content: string | Uint8Array) => {
     mkdirSync(dirname(join(work, path)), { recursive: true });
     writeFileSync(join(work, path), content);
   };
@@ -93,14 +95,14 @@ export function createFixture({ config, plan }: FixtureOptions = {}): Fixture {
       const listed = run(root, ['ls-remote', remote, `refs/heads/${branch}`]);
       return listed ? (listed.split('\t')[0] ?? null) : null;
     },
-    agentCommit({ branch, files, from = base }) {
+    agentCommit({ branch, files, from = base, message = 'session work' }) {
       git(['checkout', '--quiet', '-B', branch, from]);
       for (const [path, content] of Object.entries(files)) {
         if (content === null) git(['rm', '--quiet', path]);
         else write(path, content);
       }
       git(['add', '-A']);
-      git(['commit', '--quiet', '-m', 'session work']);
+      git(['commit', '--quiet', '-m', message]);
       // As the agent job does: the commits on top of the base, under HEAD.
       git(['bundle', 'create', '--quiet', join(out, BUNDLE_FILE), `${from}..HEAD`]);
       return git(['rev-parse', 'HEAD']);
@@ -124,7 +126,7 @@ function makePlan() {
   };
 }
 
-type Files = Record<string, string | null>;
+type Files = Record<string, string | Uint8Array | null>;
 
 /**
  * What W1.1's work session leaves for publish: `files` committed on its branch (or each of
@@ -134,11 +136,16 @@ type Files = Record<string, string | null>;
 export function workSession(
   fixture: Fixture,
   steps: Files | Files[],
-  { from = fixture.base, result = {} }: { from?: string; result?: Partial<SessionResult> } = {},
+  {
+    from = fixture.base,
+    result = {},
+    message,
+  }: { from?: string; result?: Partial<SessionResult>; message?: string } = {},
 ): string {
   let head = from;
   for (const files of Array.isArray(steps) ? steps : [steps]) {
-    head = fixture.agentCommit({ branch: workerBranch(BUILD, WORKER), from: head, files });
+    const branch = workerBranch(BUILD, WORKER);
+    head = fixture.agentCommit({ branch, from: head, files, ...(message ? { message } : {}) });
   }
   // Every commit since `from`, as the agent job bundles them (each agentCommit bundled its own).
   fixture.git(['bundle', 'create', '--quiet', join(fixture.out, BUNDLE_FILE), `${from}..HEAD`]);
@@ -205,6 +212,7 @@ export function makeResult(overrides: Partial<SessionResult> = {}): SessionResul
     base: null,
     head: null,
     usage: makeUsage(),
+    engine: 'baton',
     completion: null,
     plan: null,
     review: null,

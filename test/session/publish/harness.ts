@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { type PublishOptions, runPublish } from '../../../src/session/publish/run-publish.js';
 import { type FakeGitHub, startFakeGitHub } from './fake-github.js';
-import { createFixture, type Fixture, type FixtureOptions, makeEnv } from './fixture.js';
+import { BUILD, createFixture, type Fixture, type FixtureOptions, makeEnv } from './fixture.js';
 
 export const PULLS = '/repos/acme/app/pulls';
 export const PULL_URL = 'https://github.example/acme/app/pull/7';
@@ -18,8 +18,14 @@ export interface Harness {
     options?: PublishOptions,
   ): Promise<number>;
   summary(): string;
+  /** The message of the usage record publish pushed for the first attempt of run `runId`. */
+  usageMessage(runId: string): string;
   /** REST calls that write (anything but GET). */
   writes(): string[];
+}
+
+function usageRef(runId: string): string {
+  return `refs/baton/${BUILD}/usage/${runId}-1`;
 }
 
 /**
@@ -54,6 +60,10 @@ export function usePublishHarness(options: FixtureOptions = {}): Harness {
           ...options,
         }),
       summary: () => readFileSync(summaryPath, 'utf8'),
+      usageMessage: (runId: string) =>
+        fixture
+          .git(['--git-dir', fixture.remoteDir, 'log', '-1', '--format=%B', usageRef(runId)])
+          .trim(),
       writes: () =>
         github.api
           .filter((call) => call.method !== 'GET')

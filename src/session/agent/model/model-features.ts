@@ -3,7 +3,11 @@ import type {
   BetaThinkingConfigParam,
   BetaToolUnion,
 } from '@anthropic-ai/sdk/resources/beta/messages/messages';
-import type { Config } from '../../../core/config/config.js';
+import {
+  type Config,
+  isWebResearchOn,
+  type RepositoryVisibility,
+} from '../../../core/config/config.js';
 
 /**
  * What a session asks of the Messages API beyond plain turns: extended
@@ -44,10 +48,13 @@ export function thinkingBudgetOf(config: Config, kind: keyof Config['models']['t
   return config.models.thinking[kind];
 }
 
-/** `research.*` as the web search and web fetch tool definitions, or none when `research.web` is off. */
-export function webTools(config: Config): BetaToolUnion[] {
-  const { web, allowedDomains, blockedDomains, maxUses } = config.research;
-  if (!web) return [];
+/**
+ * `research.*` as the web search and web fetch tool definitions, or none when
+ * `research.web` is off for this repository (`auto`: on only where it is public).
+ */
+export function webTools(config: Config, visibility: RepositoryVisibility | null): BetaToolUnion[] {
+  const { allowedDomains, blockedDomains, maxUses } = config.research;
+  if (!isWebResearchOn(config.research, visibility)) return [];
   const domains = {
     ...(allowedDomains.length > 0 ? { allowed_domains: allowedDomains } : {}),
     ...(blockedDomains.length > 0 ? { blocked_domains: blockedDomains } : {}),

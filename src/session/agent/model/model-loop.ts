@@ -10,14 +10,15 @@ import type { AgentTool } from '../tools/agent-tool.js';
 import type { SubmitTool } from '../tools/submit-tool.js';
 import { findExceededLimit } from './limits.js';
 import { requestTurn, type TurnRequest } from './model-request.js';
-import { recordResponse, type UsageMeter } from './usage-meter.js';
+import type { UsageMeter } from './usage-meter.js';
 
 /**
  * One model conversation, driven by an explicit loop over `messages.create`
  * rather than the SDK's tool runner: the loop checks every limit before each
- * request, meters every response (also the last one, and one that ends in an
- * error), and stops the moment a valid `submit_*` arrives, none of which the
- * runner lets us do cleanly. The SDK still retries 429, 5xx and 529 itself.
+ * request and stops the moment a valid `submit_*` arrives, neither of which
+ * the runner lets us do cleanly. Every response (also the last one) is metered
+ * by the model proxy it passes through (model-proxy/), as every engine's is.
+ * The SDK still retries 429, 5xx and 529 itself.
  *
  * The history is sent back as the API returned it, block for block: thinking
  * blocks keep their signatures (the API refuses a tool-use turn whose thinking
@@ -61,7 +62,6 @@ export async function runModelLoop<T>(request: LoopRequest<T>): Promise<LoopOutc
     if (exceeded) return { kind: 'failed', reason: exceeded };
     const response = await requestTurn(request, messages);
     if ('reason' in response) return { kind: 'failed', reason: response.reason };
-    recordResponse(request.meter, request.model, response.usage, response.context_management);
     // The API refuses an empty assistant turn in the history; an empty reply becomes a placeholder.
     const content =
       response.content.length > 0 ? (response.content as ContentBlockParam[]) : [EMPTY_REPLY];

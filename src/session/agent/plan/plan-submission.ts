@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseBrief } from '../../../core/plan/brief.js';
 import { BuildType, Complexity, OutputPath, type Plan, WorkerId } from '../../../core/plan/plan.js';
 import { validatePlan } from '../../../core/plan/validate-plan.js';
+import { Engine } from '../../../core/sessions/engines.js';
 import { compareWorkerIds } from '../../../core/vocabulary/ids.js';
 import type { Accepted } from '../tools/submit-tool.js';
 import { renderBriefFile } from './plan-files.js';
@@ -20,6 +21,9 @@ const SubmittedWorker = z.strictObject({
     .default([])
     .describe('Workers of earlier waves whose merged work this one needs.'),
   complexity: Complexity.default('normal').describe('Picks the model: easy, normal or complex.'),
+  engine: Engine.optional().describe(
+    'Only when the prompt lists more than one engine: the coding engine of this worker (baton, claude-code or codex), one the prompt allows; left out, the configured default.',
+  ),
   outputs: z
     .array(OutputPath)
     .max(50)
@@ -77,10 +81,13 @@ export function checkPlanSubmission(
     issue,
     subIssues,
     labelled = 'code',
+    engines,
   }: {
     build: string;
     issue: number;
     subIssues?: SubIssueRead | null;
+    /** The engines `session.engine` allows a worker to name. */
+    engines?: readonly Engine[];
     /** The type the issue's label asks for; `code` (the plain label) leaves it to the plan. */
     labelled?: BuildType;
   },
@@ -111,11 +118,12 @@ export function checkPlanSubmission(
     summary: submission.summary,
     // Only a build that is not code says its type: a code build's plan.json stays as it was.
     ...(type === 'code' ? {} : { type }),
-    workers: workers.map(({ id, title, depends_on, complexity, outputs, sub_issue }) => ({
+    workers: workers.map(({ id, title, depends_on, complexity, engine, outputs, sub_issue }) => ({
       id,
       title,
       depends_on,
       complexity,
+      ...(engine ? { engine } : {}),
       ...(outputs && outputs.length > 0 ? { outputs } : {}),
       ...(sub_issue === undefined ? {} : { sub_issue }),
     })),
@@ -125,6 +133,7 @@ export function checkPlanSubmission(
     build,
     briefSizes,
     ...(subIssues ? { subIssues: subIssues.graph } : {}),
+    ...(engines ? { engines } : {}),
   });
   if (!validation.ok) problems.unshift(...validation.problems);
   if (type === 'content') problems.push(...missingOutputs(workers));

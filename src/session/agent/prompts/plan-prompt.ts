@@ -51,6 +51,7 @@ export function renderPlanPrompt({
   labelled = 'code',
   subIssues = null,
   loop = null,
+  engines = null,
 }: {
   build: string;
   repository: string;
@@ -65,6 +66,8 @@ export function renderPlanPrompt({
   subIssues?: SubIssuePromptWorker[] | null;
   /** An improvement loop: its findings are what to plan, by path. */
   loop?: { loop: number; findings: string; earlier: boolean } | null;
+  /** When the configuration allows more than one engine: the workers' default, and what a worker may ask for. */
+  engines?: { work: string; allow: readonly string[] } | null;
 }): string {
   const lines = [
     `Plan build \`${build}\` of ${repository}, for issue #${issue.number}.`,
@@ -101,6 +104,11 @@ export function renderPlanPrompt({
     'Then call submit_plan with the title, a summary, and every worker with its brief body.',
     `Baton writes \`${buildDir}/plan.json\`, \`${buildDir}/PLAN.md\` and one \`${buildDir}/workers/<id>.md\` per worker (front matter from your fields, body from your brief), and commits them.`,
     'Each worker sees only its brief and the repository: put in the brief what it must know, and point to files by path instead of copying them.',
+    ...(engines && engines.allow.length > 1
+      ? [
+          `Workers run on the coding engine ${engines.work} unless you give one an \`engine\`: one of ${engines.allow.join(', ')}.`,
+        ]
+      : []),
     '',
     ...typeLines(build, labelled),
   );

@@ -15,7 +15,8 @@ const MAX_LISTED_FILES = 300;
 const MAX_LISTED_CHARS = 60_000;
 
 /** Characters a reader of a name cannot see, or that turn the text around it (bidi), or open a comment. */
-const UNSEEN = /[\p{Cf}\p{Cc}\p{Zl}\p{Zp}\u115F\u1160\u3164\uFFA0<>]/gu;
+const UNSEEN =
+  /[\p{Cf}\p{Cc}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\u115F\u1160\u3164\uFFA0\u2800<>]/gu;
 
 /**
  * A file name as the model reads it: JSON-quoted, every invisible, control, bidi or line
@@ -23,9 +24,11 @@ const UNSEEN = /[\p{Cf}\p{Cc}\p{Zl}\p{Zp}\u115F\u1160\u3164\uFFA0<>]/gu;
  * cannot hide text, turn the list around or open an HTML comment. `get_diff` takes it back.
  */
 export function visibleName(name: string): string {
-  return JSON.stringify(name).replace(
-    UNSEEN,
-    (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
+  // Each UTF-16 unit as JSON spells it: a variation selector past U+FFFF is two of them.
+  return JSON.stringify(name).replace(UNSEEN, (char) =>
+    [...Array(char.length).keys()]
+      .map((i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`)
+      .join(''),
   );
 }
 

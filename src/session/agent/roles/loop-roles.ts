@@ -17,6 +17,7 @@ import { converse, readOnlyParts } from '../agent-context.js';
 import { webTools } from '../model/model-features.js';
 import { readIfPresent, readPlan, writeRecordFile } from '../plan/loop-files.js';
 import { renderResearchPrompt, renderSummaryPrompt } from '../prompts/loop-prompts.js';
+import { withWebRule } from '../prompts/system-prompt.js';
 import { commitSession } from '../session-output.js';
 import { createReadOnlyTools } from '../tools/read-only-tools.js';
 import { createSubmitTool } from '../tools/submit-tool.js';
@@ -86,9 +87,11 @@ export async function runResearchRole(ctx: AgentContext): Promise<RoleOutcome> {
   const previousPath = loop > 1 ? summaryPath(build, loop - 1) : null;
   const previousText = previousPath ? await readIfPresent(ctx.root, previousPath) : null;
   const parts = readOnlyParts(ctx, { models: 'plan', role: 'research', submit: 'submit_research' });
+  const serverTools = webTools(ctx.config, ctx.visibility);
   const outcome = await converse(ctx, {
     ...parts,
-    features: { ...parts.features, serverTools: webTools(ctx.config) },
+    system: withWebRule(parts.system, serverTools),
+    features: { ...parts.features, serverTools },
     prompt: renderResearchPrompt({
       build,
       repository: ctx.env.GITHUB_REPOSITORY,

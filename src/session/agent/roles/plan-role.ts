@@ -2,6 +2,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildTypeOfLabels } from '../../../core/config/build-labels.js';
 import { planFromSubIssues } from '../../../core/plan/sub-issue-graph.js';
+import { type EngineSettings, readEngineSettings } from '../../../core/sessions/engines.js';
 import { isSessionTrigger, parseTrigger } from '../../../core/sessions/session.js';
 import {
   briefPath,
@@ -82,7 +83,13 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
       'Hand in the plan: title, summary, and every worker with its brief body. Checked before it is accepted.',
     schema: PlanSubmission,
     check: (submission) =>
-      checkPlanSubmission(submission, { build, issue: issueNumber, subIssues, labelled }),
+      checkPlanSubmission(submission, {
+        build,
+        issue: issueNumber,
+        subIssues,
+        labelled,
+        engines: readEngineSettings(ctx.config.session.engine).allow,
+      }),
   });
   const outcome = await converse(ctx, {
     ...readOnlyParts(ctx, { models: 'plan', role: 'plan', submit: 'submit_plan' }),
@@ -99,6 +106,7 @@ export async function runPlanRole(ctx: AgentContext): Promise<RoleOutcome> {
       previousPlan: previous,
       buildDir: buildDir(build),
       labelled,
+      engines: workerEngines(readEngineSettings(ctx.config.session.engine)),
       subIssues:
         subIssues && skeleton?.ok
           ? skeleton.workers.map((worker) => ({
@@ -204,4 +212,9 @@ async function writePlanFiles(
   await writeFile(path.join(dir, 'PLAN.md'), renderPlanMarkdown(files.plan));
   for (const [id, text] of files.briefs)
     await writeFile(path.join(root, briefPath(build, id)), text);
+}
+
+/** The engine workers run on by default, and those a plan may give one. */
+function workerEngines(settings: EngineSettings): { work: string; allow: readonly string[] } {
+  return { work: settings.roles.work ?? settings.default, allow: settings.allow };
 }

@@ -95,6 +95,7 @@ export async function runReviewRole(ctx: AgentContext): Promise<RoleOutcome> {
         'Hand in the review: verdict, body, and inline comments on diff lines (path, line, side, body).',
       schema: ReviewSubmission,
     }),
+    engineFiles: pullPatchFiles(files),
   });
   if (outcome.kind === 'failed') return failedOutcome(outcome.reason);
   const placed = placeReviewComments({
@@ -109,6 +110,33 @@ export async function runReviewRole(ctx: AgentContext): Promise<RoleOutcome> {
     commit_sha: pull.head.sha,
   };
   return { status: 'complete', reason: null, head: null, review };
+}
+
+/**
+ * What `get_diff` answers, as files an engine reads instead (it has no such
+ * tool): `FILES`, the list of changed files, and each file's patch from the
+ * API answer already read, named by its path with every `/` as `%2F`.
+ */
+export function pullPatchFiles(files: readonly PullFile[]): {
+  files: { name: string; content: string }[];
+  describe: (dir: string) => string;
+} {
+  return {
+    files: [
+      {
+        name: 'FILES',
+        content: `${files.map((f) => `${f.status} ${visibleName(f.filename)} (+${f.additions} -${f.deletions})`).join('\n')}\n`,
+      },
+      ...files.map((f) => ({
+        name: `${encodeURIComponent(f.filename)}.patch`,
+        content:
+          f.patch ??
+          `No textual patch for ${visibleName(f.filename)} (binary, or too large for the API); read the file instead.\n`,
+      })),
+    ],
+    describe: (dir) =>
+      `The pull request's diff, which get_diff would give: \`${dir}/FILES\` lists the changed files, and the patch of each is \`${dir}/<its path, URL-encoded: every / as %2F>.patch\`. Comment only on lines inside its hunks.`,
+  };
 }
 
 const DiffInput = z.object({

@@ -2,9 +2,9 @@ import type { TestRun } from '../../../core/plan/completion.js';
 import { code } from '../../../core/vocabulary/markdown.js';
 import type { AgentContext } from '../agent-context.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
-import { runTestCommand } from '../sandbox/sandbox-test.js';
 import type { TestCommand } from '../test-command.js';
 import type { CompletionSubmission } from './completion-submission.js';
+import { runTestCommand } from './test-run.js';
 
 /** Runs of the tests per session: the first, and two more after fixes. */
 export const MAX_TEST_RUNS = 3;

@@ -14,13 +14,19 @@ import {
 import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
 import { readBuildScope, scopeLines, skillFor } from '../build-scope.js';
+import { sandboxOptionsForEngine } from '../engine-session.js';
 import { git } from '../git/git.js';
 import { webTools } from '../model/model-features.js';
 import type { LoopOutcome } from '../model/model-loop.js';
 import { toUsage } from '../model/usage-meter.js';
-import { renderSystemPrompt } from '../prompts/system-prompt.js';
+import { renderSystemPrompt, withWebRule } from '../prompts/system-prompt.js';
 import { renderWorkPrompt } from '../prompts/work-prompt.js';
-import { type EgressOptions, openSandbox, type Sandbox } from '../sandbox/sandbox.js';
+import {
+  type EgressOptions,
+  openSandbox,
+  type Sandbox,
+  SandboxSetupError,
+} from '../sandbox/sandbox.js';
 import { commitSession } from '../session-output.js';
 import { findTestCommand } from '../test-command.js';
 import type { AgentTool } from '../tools/agent-tool.js';
@@ -68,11 +74,14 @@ export async function runWorkRole(ctx: AgentContext, kind: 'work' | 'fix'): Prom
   const retryId =
     kind === 'work' ? /^comment-(\d+)$/.exec(ctx.env.BATON_TRIGGER ?? '')?.[1] : undefined;
   const retry = retryId ? await commentFeedback(ctx, retryId) : null;
-  // The model works in a copy its user may write; the repository and its .git stay the job's.
+  // The model works in a copy in the sandbox; the repository and its .git stay the job's.
+  const forEngine = await sandboxOptionsForEngine(ctx);
+  if (forEngine instanceof Error) return failedOutcome(forEngine.message);
   const sandbox = await openSandbox({
     root: ctx.root,
-    user: ctx.env.BATON_TOOL_USER ?? null,
+    user: toolsUser(ctx),
     egress: await egressOptions(ctx),
+    ...forEngine,
   });
   try {
     const outcome = await converseAndCommit({
@@ -94,9 +103,30 @@ export async function runWorkRole(ctx: AgentContext, kind: 'work' | 'fix'): Prom
 }
 
 /**
- * The tools user's allowlist: the registries of the ecosystems the checkout
- * uses, the distribution's archive, and `session.network.allow`; null with
- * `session.network: open` (or without a tools user, where nothing can be limited).
+ * The tools user the sandbox runs the model's commands as (BATON_TOOL_USER),
+ * or null where no sandbox is asked for and the config lets the commands run
+ * unconfined: only with `session.network: open`, which then reaches any
+ * host anyway (local runs). A limited network without a sandbox would be a
+ * promise nothing keeps: the session stops, saying what to set.
+ */
+function toolsUser(ctx: AgentContext): string | null {
+  if (ctx.env.BATON_TOOL_USER) return ctx.env.BATON_TOOL_USER;
+  if (ctx.config.session.network === 'open' || ctx.unconfined) {
+    ctx.log(
+      'the model’s commands run unconfined, as the job’s own user: no BATON_TOOL_USER, and session.network is open',
+    );
+    return null;
+  }
+  throw new SandboxSetupError(
+    'session.network limits what the model’s commands reach, which needs the sandbox: set BATON_TOOL_USER on the session step (the Baton workflow sets baton-tools), or set `session.network: open` in .github/baton.yml to run them unconfined',
+  );
+}
+
+/**
+ * The sandbox's allowlist: the registries of the ecosystems the checkout
+ * uses, the distribution's archive, and `session.network.allow`; with the
+ * loopback ports of `session.network.ports`. Null with
+ * `session.network: open` (or without a tools user, where nothing is limited).
  */
 async function egressOptions(ctx: AgentContext): Promise<EgressOptions | null> {
   const network = ctx.config.session.network;
@@ -107,7 +137,15 @@ async function egressOptions(ctx: AgentContext): Promise<EgressOptions | null> {
   }
   const files = await git({ root: ctx.root, env: ctx.toolEnv }, ['ls-files', '-z']);
   const allow = egressAllowlist(files.split('\0').filter(Boolean), network.allow);
-  return { allow, log: ctx.log, ...(ctx.egressHosts ? { hosts: ctx.egressHosts } : {}) };
+  ctx.log(
+    `egress: ${ctx.env.BATON_TOOL_USER}'s commands reach ${allow.length} allowed host patterns through the session's proxy; everything else is refused`,
+  );
+  return {
+    allow,
+    ports: network.ports,
+    log: ctx.log,
+    ...(ctx.egressHosts ? { hosts: ctx.egressHosts } : {}),
+  };
 }
 
 async function converseAndCommit({
@@ -138,21 +176,26 @@ async function converseAndCommit({
     // Read from the dispatched checkout, never from the model's copy.
     command: scope.type === 'code' ? await findTestCommand(ctx.root, ctx.config) : null,
   });
+  // Research workers answer questions with sources: the web is theirs to read, where it is on.
+  const serverTools = scope.type === 'research' ? webTools(ctx.config, ctx.visibility) : [];
   const outcome = await converse(ctx, {
+    kind: brief.complexity,
     model: ctx.config.models[brief.complexity],
     features: {
       thinkingBudget: ctx.config.models.thinking[brief.complexity],
-      // Research workers answer questions with sources: the web is theirs to read.
-      serverTools: scope.type === 'research' ? webTools(ctx.config) : [],
+      serverTools,
     },
-    system: renderSystemPrompt({
-      role: kind,
-      repository: ctx.env.GITHUB_REPOSITORY,
-      root: sandbox.workDir,
-      submit: 'submit_completion',
-      shell: true,
-      commandTimeoutSeconds: Math.round(ctx.limits.commandTimeoutMs / 1000),
-    }),
+    system: withWebRule(
+      renderSystemPrompt({
+        role: kind,
+        repository: ctx.env.GITHUB_REPOSITORY,
+        root: sandbox.workDir,
+        submit: 'submit_completion',
+        shell: true,
+        commandTimeoutSeconds: Math.round(ctx.limits.commandTimeoutMs / 1000),
+      }),
+      serverTools,
+    ),
     prompt: await workPrompt({
       ctx,
       worker,
@@ -163,6 +206,7 @@ async function converseAndCommit({
     tools: workTools(ctx, sandbox),
     submit: createCompletionTool(worker, await readPlanWorkers(ctx)),
     verify: tests.verify,
+    sandbox,
   });
   const usage = toUsage(ctx.meter, (ctx.now() - ctx.startedAt) / 1000);
   const completion = { ...completionOf({ worker, outcome, previous, usage }), tests: tests.last() };
@@ -184,14 +228,11 @@ function workTools(ctx: AgentContext, sandbox: Sandbox): AgentTool[] {
   const maxOutputChars = ctx.limits.maxToolOutputChars;
   return [
     createBashTool({
-      root: sandbox.workDir,
+      sandbox,
       env: { ...ctx.toolEnv, ...sandbox.env },
       timeoutMs: ctx.limits.commandTimeoutMs,
       remainingMs: () => ctx.limits.deadline - ctx.now(),
       maxOutputChars,
-      runAs: sandbox.user ?? undefined,
-      home: sandbox.home ?? undefined,
-      stopAll: sandbox.stopAll,
     }),
     createTextEditorTool({ root: sandbox.workDir, maxOutputChars, shared: sandbox.user !== null }),
   ];
@@ -214,8 +255,9 @@ async function finishWork({
   /** Files a merge left in conflict before the model started. */
   conflicts: readonly string[];
 }): Promise<RoleOutcome> {
-  // Nothing of the model's runs while Baton reads its tree; Baton's own file is
-  // committed from memory, never written where the model could plant a link.
+  // Nothing of the model's runs while Baton reads its tree (every run has ended
+  // with all it started); Baton's own file is committed from memory, never
+  // written where the model could plant a link.
   await sandbox.stopAll();
   const unresolved = await findConflictMarkers(sandbox.workDir, conflicts);
   const commit = await commitSession(ctx, message, {

@@ -1,23 +1,20 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import type { BlockedConnections } from '../../../core/sessions/egress.js';
-import { programPath } from '../../programs.js';
+import { type BlockedConnections, SANDBOX_PROXY_PORT } from '../../../core/sessions/egress.js';
+import type { Forward } from './forwarder.js';
 import { type EgressProxy, startEgressProxy } from './proxy.js';
-import { applyEgressRules, EgressSetupError, type FilterExec } from './rules.js';
 
-const run = promisify(execFile);
+/** The port inside the sandbox where the egress proxy answers (the namespace is the sandbox's own). */
+export const EGRESS_PORT = SANDBOX_PROXY_PORT;
 
-/** The tools user's network while a session runs: the proxy, the rules, and what its commands are told. */
+/** The sandbox's way out while a session runs: the proxy, where it is forwarded, and what commands are told. */
 export interface Egress {
-  /** Variables that point the tools user's programs at the proxy. */
+  /** Variables that point the model's programs at the proxy. */
   env: Record<string, string>;
+  forward: Forward;
   blocked: () => BlockedConnections[];
-  /** How long the proxy and the rules took to set up. */
-  setupMs: number;
   close: () => Promise<void>;
 }
 
-/** The variables common programs read for a proxy (curl, git, pip, npm, cargo, go, gem; Node's fetch; Java). */
+/** The variables common programs read for a proxy (curl, git, pip, npm, cargo, go, gem, apt; Node's fetch; Java). */
 export function proxyEnv(port: number): Record<string, string> {
   const url = `http://127.0.0.1:${port}`;
   const local = 'localhost,127.0.0.1,::1';
@@ -36,57 +33,33 @@ export function proxyEnv(port: number): Record<string, string> {
 }
 
 /**
- * Limits `user`'s network to `allow` for the session: starts the proxy in
- * this process, then sets the packet filter rules that leave that user
- * loopback only. Throws EgressSetupError (what the runner needs) when the
- * rules cannot be set; nothing of the user's runs before they are.
+ * Starts the egress proxy for the session on the unix socket `socket` (in the
+ * session's own folder, hidden inside the sandbox), for the sandbox to reach
+ * at `127.0.0.1:EGRESS_PORT` through its forwarder, which is the sandbox's
+ * only way out.
  */
 export async function openEgress({
-  user,
+  socket,
   allow,
   log,
   hosts,
-  exec,
 }: {
-  user: string;
+  socket: string;
   allow: readonly string[];
   log: (line: string) => void;
   /** Fixed addresses for names (tests, simulations); the rest is resolved by the proxy. */
   hosts?: Readonly<Record<string, string>>;
-  exec?: FilterExec;
 }): Promise<Egress> {
-  const started = performance.now();
-  const uid = await uidOf(user);
-  const proxy: EgressProxy = await startEgressProxy({ allow, log, ...(hosts ? { hosts } : {}) });
-  let removeRules: () => Promise<void>;
-  try {
-    removeRules = await applyEgressRules({ uid, ...(exec ? { exec } : {}) });
-  } catch (error) {
-    await proxy.close();
-    throw error;
-  }
-  const setupMs = Math.round(performance.now() - started);
-  log(
-    `egress: ${user}'s commands reach ${allow.length} allowed host patterns through 127.0.0.1:${proxy.port}; everything else is refused (set up in ${setupMs} ms)`,
-  );
+  const proxy: EgressProxy = await startEgressProxy({
+    socket,
+    allow,
+    log,
+    ...(hosts ? { hosts } : {}),
+  });
   return {
-    env: proxyEnv(proxy.port),
+    env: proxyEnv(EGRESS_PORT),
+    forward: { port: EGRESS_PORT, socket },
     blocked: proxy.blocked,
-    setupMs,
-    close: async () => {
-      await removeRules();
-      await proxy.close();
-    },
+    close: proxy.close,
   };
-}
-
-async function uidOf(user: string): Promise<number> {
-  try {
-    const { stdout } = await run(programPath('id'), ['-u', '--', user]);
-    const uid = Number(stdout.trim());
-    if (Number.isInteger(uid) && uid > 0) return uid;
-  } catch {
-    // Said below.
-  }
-  throw new EgressSetupError(`could not read the uid of the tools user ${user}`);
 }

@@ -1,185 +1,273 @@
-import { execFile } from 'node:child_process';
-import { chmod, cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { BlockedConnections } from '../../../core/sessions/egress.js';
-import { type Program, programPath } from '../../programs.js';
+import { programPath } from '../../programs.js';
+import type { Forward } from './forwarder.js';
+import { openLoopbackPorts } from './loopback-ports.js';
 import { type Egress, openEgress } from './open-egress.js';
+import { runAsRoot } from './privileged.js';
+import type { SandboxLayout, SandboxRun } from './sandbox-command.js';
+import { type SandboxProcess, startRun, startUnconfined } from './sandbox-run.js';
+import { ensureToolUser, SandboxSetupError } from './sandbox-setup.js';
+import { seccompArch, seccompProgram } from './seccomp-filter.js';
+import { openSessionNetwork, type SessionNetwork } from './session-network.js';
 
-const run = promisify(execFile);
+export type { SandboxRun } from './sandbox-command.js';
+export type { SandboxProcess } from './sandbox-run.js';
+export { SandboxSetupError } from './sandbox-setup.js';
 
 /**
- * Where the model's commands run. With a tools user: a copy of the checkout
- * that the user may write, apart from the repository (whose `.git` only the
- * job's user can write), and a fresh home; Baton commits from the copy without
- * running anything in it. Without one (local runs, simulations): the checkout.
+ * Where the model's commands run (docs/security.md, "Confinement of the
+ * model's commands"). With a tools user: each run is a bubblewrap sandbox of
+ * its own (sandbox-command.ts), as that user, over a copy of the checkout and
+ * a fresh home that live as long as the session; with an allowlist, in the
+ * session's network namespace, whose only way out is the egress proxy. A run
+ * may be one command or a whole long-running program; when it ends, all it
+ * started has ended. Without a tools user (local runs with
+ * `session.network: open`): plain processes in the checkout.
  */
 export interface Sandbox {
-  /** The user the model's commands run as, or null: the job's own. */
+  /** The user the model's commands run as, or null: the job's own, unconfined. */
   user: string | null;
-  /** The tree the model reads and writes. */
+  /** The tree the model reads and writes: the same path inside and out. */
   workDir: string;
-  /** The HOME of the model's commands. */
+  /** The session's home of the tools user (outside; `/home/<user>` inside), or null. */
   home: string | null;
-  /** Variables the model's commands get on top of the scrubbed environment (the egress proxy). */
+  /** Variables for the runs on top of the scrubbed environment (the egress proxy). */
   env: Record<string, string>;
+  /** Starts `argv` in a fresh sandbox: the environment is `run.env` only. */
+  spawn: (run: SandboxRun) => SandboxProcess;
   /** Connections the egress proxy refused so far. */
   blocked: () => BlockedConnections[];
-  /** Ends every process of the tools user and waits until none is left. */
+  /** Ends every run still going and answers once none of their processes is left. */
   stopAll: () => Promise<void>;
-  /** Removes the copy and the home, and the egress rules. */
+  /** Ends the runs, the network and the proxy, and removes the copy and the home. */
   close: () => Promise<void>;
 }
 
-/** How the tools user's network is limited; null: it is not (`session.network: open`). */
+/** How the sandbox's network is limited; null: it is not (`session.network: open`). */
 export interface EgressOptions {
   allow: readonly string[];
+  /** Ports of the runner's loopback the commands reach at 127.0.0.1:<port> (`session.network.ports`). */
+  ports?: readonly number[];
   log: (line: string) => void;
   /** Fixed addresses for names (tests, simulations). */
   hosts?: Readonly<Record<string, string>>;
 }
 
-/** A runner that cannot confine the model's commands: what it needs. */
-export class SandboxSetupError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SandboxSetupError';
-  }
-}
-
-/** Runs one of the session's programs (by its absolute path, see programs.ts); true when it exited 0. */
-type Exec = (file: Program, args: readonly string[]) => Promise<boolean>;
-
-const exec: Exec = (file, args) =>
-  run(programPath(file), [...args]).then(
-    () => true,
-    () => false,
-  );
+let networksMade = 0;
 
 /**
- * Opens the sandbox for `root`. With `user`, makes sure the user exists
- * (creating it with `useradd` as root or through passwordless sudo, only when
- * missing), that this process can run commands as it (`sudo -n -u`), that it
- * is not root and cannot become root, and that none of its processes is left
- * from an earlier session; then copies the checkout for it. Changes nothing
- * else on the machine: no global git config, no permission of the checkout.
+ * Opens the session's sandbox for the checkout at `root`. With `user`:
+ * checks the runner (sandbox-setup.ts), copies the checkout, starts the egress
+ * proxy and the network, and opens one run to see the sandbox work here;
+ * throws SandboxSetupError with what the runner needs when any of it fails.
+ * Changes nothing of the checkout and leaves nothing on the machine but the
+ * tools user.
  */
 export async function openSandbox({
   root,
   user,
   egress = null,
-  exec: run = exec,
+  forwards = [],
+  readOnly = [],
+  env = process.env,
 }: {
   root: string;
   user: string | null;
   egress?: EgressOptions | null;
-  exec?: Exec;
+  /** More of the session's unix sockets to reach inside as 127.0.0.1:<port> (needs `egress`). */
+  forwards?: readonly Forward[];
+  /** Folders to show read-only inside where a hidden one covers them. */
+  readOnly?: readonly string[];
+  /** The job's environment: where the runner keeps its folders. */
+  env?: Readonly<Record<string, string | undefined>>;
 }): Promise<Sandbox> {
-  if (!user) {
-    return {
-      user: null,
-      workDir: root,
-      home: null,
-      env: {},
-      blocked: () => [],
-      stopAll: async () => {},
-      close: async () => {},
-    };
-  }
-  await ensureToolUser(user, run);
-  const stopAll = () => stopUserProcesses(user, run);
-  await stopAll();
+  if (!user) return unconfined(root);
+  if (!egress && forwards.length > 0)
+    throw new SandboxSetupError('forwards need the sandbox’s own network (an allowlist)');
+  const arch = seccompArch();
+  if (!arch)
+    throw new SandboxSetupError(
+      `the sandbox has no seccomp filter for ${process.arch}; run on x64 or arm64`,
+    );
+  const tools = await ensureToolUser(user, { network: egress ? 'own' : 'host' });
   const base = await mkdtemp(path.join(tmpdir(), 'baton-session-'));
-  // Others may pass through (to reach the copy and the home), not list it.
-  await chmod(base, 0o711);
+  const opened: { close: () => Promise<void> }[] = [];
+  const removeAll = async () => {
+    for (const part of opened.splice(0).reverse()) await part.close().catch(() => {});
+    // What the tools user made (and perhaps made unwritable) goes as root.
+    await runAsRoot('rm', ['-rf', '--', base]);
+    await rm(base, { recursive: true, force: true }).catch(() => {});
+  };
+  try {
+    const layout = await prepare({ root, base, tools, env, readOnly });
+    let proxy: Egress | null = null;
+    let network: SessionNetwork | null = null;
+    if (egress) {
+      proxy = await openEgress({
+        socket: path.join(base, 'run', 'egress.sock'),
+        allow: egress.allow,
+        log: egress.log,
+        ...(egress.hosts ? { hosts: egress.hosts } : {}),
+      });
+      opened.push(proxy);
+      const services = await openLoopbackPorts({
+        ports: egress.ports ?? [],
+        dir: path.join(base, 'run'),
+      });
+      opened.push(services);
+      networksMade += 1;
+      network = await openSessionNetwork({
+        name: `baton-${process.pid}-${networksMade}`,
+        forwards: [proxy.forward, ...services.forwards, ...forwards],
+      });
+      opened.push(network);
+    }
+    const sandbox = confined({
+      tools,
+      layout: { ...layout, network: network?.path ?? null },
+      base,
+      proxy,
+      close: removeAll,
+    });
+    await probe(sandbox);
+    return sandbox;
+  } catch (error) {
+    await removeAll();
+    throw error;
+  }
+}
+
+/** The copy, the home, the seccomp program, and the layout of every run. */
+async function prepare({
+  root,
+  base,
+  tools,
+  env,
+  readOnly,
+}: {
+  root: string;
+  base: string;
+  tools: SandboxLayout['user'];
+  env: Readonly<Record<string, string | undefined>>;
+  readOnly: readonly string[];
+}): Promise<Omit<SandboxLayout, 'infoFile' | 'network'>> {
   const workDir = path.join(base, 'work');
   const home = path.join(base, 'home');
+  const run = path.join(base, 'run');
+  await mkdir(run, { mode: 0o700 });
   await mkdir(home, { mode: 0o777 });
   await chmod(home, 0o777);
   await cp(root, workDir, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
   // The copy is the model's to change, and Baton's to read; nothing in it is trusted.
-  if (!(await run('chmod', ['-R', 'a+rwX', '--', workDir]))) {
-    throw new SandboxSetupError(`could not make the session's copy ${workDir} writable`);
-  }
-  // The rules are in place before any command of the user's runs.
-  const limits: Egress | null = egress
-    ? await openEgress({
-        user,
-        allow: egress.allow,
-        log: egress.log,
-        ...(egress.hosts ? { hosts: egress.hosts } : {}),
-      })
-    : null;
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(programPath('chmod'), ['-R', 'a+rwX', '--', workDir], { stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new SandboxSetupError(`could not make the session's copy ${workDir} writable`)),
+    );
+  });
+  const seccompFile = path.join(run, 'seccomp.bpf');
+  await writeFile(seccompFile, seccompProgram(seccompArch() ?? 'x64'), { mode: 0o600 });
+  const runnerWork = env.RUNNER_WORKSPACE ? path.dirname(env.RUNNER_WORKSPACE) : undefined;
+  const present = (dirs: (string | undefined)[]) =>
+    dirs.filter((dir): dir is string => !!dir && path.isAbsolute(dir));
   return {
-    user,
+    user: tools,
     workDir,
     home,
-    env: limits?.env ?? {},
-    blocked: () => limits?.blocked() ?? [],
+    // The checkout, the runner's work folder and temp (file commands), and the session's own folder.
+    hide: present([base, root, env.RUNNER_TEMP, runnerWork, env.GITHUB_WORKSPACE]),
+    // The runner's tool cache (setup-node and the like install there) and the setup's
+    // virtualenv (docs/sessions.md keeps it in $RUNNER_TEMP) stay readable.
+    readOnly: present([
+      env.RUNNER_TOOL_CACHE,
+      env.AGENT_TOOLSDIRECTORY,
+      env.VIRTUAL_ENV,
+      ...readOnly,
+    ]),
+    seccompFile,
+    exists: existsSync,
+  };
+}
+
+function confined({
+  tools,
+  layout,
+  base,
+  proxy,
+  close,
+}: {
+  tools: SandboxLayout['user'];
+  layout: Omit<SandboxLayout, 'infoFile'>;
+  base: string;
+  proxy: Egress | null;
+  close: () => Promise<void>;
+}): Sandbox {
+  const live = new Set<SandboxProcess>();
+  let runs = 0;
+  const stopAll = async () => {
+    await Promise.all([...live].map((run) => run.stop()));
+  };
+  return {
+    user: tools.name,
+    workDir: layout.workDir,
+    home: layout.home,
+    env: proxy?.env ?? {},
+    spawn(run) {
+      runs += 1;
+      const started = startRun(
+        { ...layout, infoFile: path.join(base, 'run', `run-${runs}.json`) },
+        run,
+      );
+      live.add(started);
+      started.child.once('exit', () => live.delete(started));
+      return started;
+    },
+    blocked: () => proxy?.blocked() ?? [],
     stopAll,
     close: async () => {
       await stopAll();
-      // Files the user made unwritable are removed as that user first.
-      await run('sudo', ['-n', '-u', user, '--', programPath('rm'), '-rf', '--', workDir, home]);
-      await rm(base, { recursive: true, force: true }).catch(() => {});
-      await limits?.close();
+      await close();
     },
   };
 }
 
-/**
- * Makes sure the session can confine the model's commands to `user`, before
- * anything else happens; throws what the runner needs when it cannot.
- */
-export async function ensureToolUser(user: string, run: Exec = exec): Promise<void> {
-  if (!(await run('id', ['-u', '--', user]))) {
-    const created = await privileged(run, [
-      'useradd',
-      '--system',
-      '--user-group',
-      '--no-create-home',
-      '--shell',
-      '/usr/sbin/nologin',
-      user,
-    ]);
-    // Another job on the same machine may have made it meanwhile.
-    if (!created && !(await run('id', ['-u', '--', user]))) {
-      throw new SandboxSetupError(
-        `BATON_TOOL_USER ${user} does not exist and could not be created: the agent job needs root or passwordless sudo to run \`useradd\` (GitHub-hosted runners have it); on a self-hosted runner create the user once (\`useradd --system --user-group ${user}\`) and let the runner's user run commands as it (\`sudo -n -u ${user}\`)`,
-      );
-    }
-  }
-  if (!(await run('sudo', ['-n', '-u', user, '--', programPath('true')]))) {
+/** One run of `true`: the sandbox opens on this runner, or the session stops here saying why. */
+async function probe(sandbox: Sandbox): Promise<void> {
+  const run = sandbox.spawn({ argv: [programPath('true')], env: {}, timeoutMs: 30_000 });
+  let output = '';
+  run.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+  });
+  run.child.stdout?.resume();
+  const code = await new Promise<number | null>((resolve) => {
+    run.child.once('exit', (exitCode) => resolve(exitCode));
+    run.child.once('error', () => resolve(null));
+  });
+  if (code !== 0) {
     throw new SandboxSetupError(
-      `the agent job cannot run commands as BATON_TOOL_USER ${user}: it needs passwordless \`sudo -n -u ${user}\` (a sudoers rule for the runner's user), or root with sudo installed`,
-    );
-  }
-  const rootCheck = `test "$(${programPath('id')} -u)" -eq 0`;
-  if (await run('sudo', ['-n', '-u', user, '--', programPath('sh'), '-c', rootCheck])) {
-    throw new SandboxSetupError(`BATON_TOOL_USER ${user} is root; name an unprivileged user`);
-  }
-  if (await run('sudo', ['-n', '-u', user, '--', programPath('sudo'), '-n', programPath('true')])) {
-    throw new SandboxSetupError(
-      `BATON_TOOL_USER ${user} can become root through sudo; remove its sudo rights or name another user`,
+      `the sandbox does not open on this runner (${output.trim() || `exit code ${code}`}); \`baton doctor\` checks it`,
     );
   }
 }
 
-async function privileged(run: Exec, args: readonly [Program, ...string[]]): Promise<boolean> {
-  const [file, ...rest] = args;
-  if (!file) return false;
-  if (process.getuid?.() === 0) return run(file, rest);
-  return run('sudo', ['-n', '--', programPath(file), ...rest]);
-}
-
-const STOP_ATTEMPTS = 50;
-
-/** Kills every process of `user` (as that user) until none is left. */
-async function stopUserProcesses(user: string, run: Exec): Promise<void> {
-  for (let attempt = 0; attempt < STOP_ATTEMPTS; attempt++) {
-    if (!(await run('pgrep', ['-u', user]))) return;
-    await run('sudo', ['-n', '-u', user, '--', programPath('pkill'), '-KILL', '-u', user]);
-  }
-  throw new SandboxSetupError(`processes of ${user} keep running; the session stops here`);
+/** The checkout itself, as the job's own user: local runs with the network open. */
+function unconfined(root: string): Sandbox {
+  return {
+    user: null,
+    workDir: root,
+    home: null,
+    env: {},
+    spawn: (run) => startUnconfined(root, run),
+    blocked: () => [],
+    stopAll: async () => {},
+    close: async () => {},
+  };
 }

@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import {
+  classifyGitHubFailure,
+  describeGitHubFailure,
+  reachFix,
+} from '../../../core/doctor/github-failure.js';
 import type { SessionEnv } from '../../env.js';
 
 /** The installation token the app minted for this run, or why there is none. */
@@ -51,7 +56,12 @@ export async function getSessionToken({
   }
   const url = new URL(requestUrl);
   url.searchParams.set('audience', env.BATON_OIDC_AUDIENCE);
-  const idResponse = await fetch(url, { headers: { Authorization: `bearer ${requestToken}` } });
+  let idResponse: Response;
+  try {
+    idResponse = await fetch(url, { headers: { Authorization: `bearer ${requestToken}` } });
+  } catch (error) {
+    return { ok: false, message: unreachable(error, 'the Actions runtime', 'the runner') };
+  }
   const idToken = IdToken.safeParse(await jsonOf(idResponse));
   if (!idResponse.ok || !idToken.success) {
     return {
@@ -75,10 +85,18 @@ async function exchange({
   mask: (secret: string) => void;
 }): Promise<SessionToken> {
   const endpoint = `${appUrl.replace(/\/+$/, '')}${SESSION_TOKEN_PATH}`;
-  const response = await fetch(endpoint, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${jwt}` },
-  });
+  let response: Response;
+  try {
+    response = await fetch(endpoint, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${jwt}` },
+    });
+  } catch (error) {
+    return {
+      ok: false,
+      message: `${unreachable(error, `the app at ${appUrl}`, 'the runner')}; BATON_APP_URL must be the app's public URL, and the app up`,
+    };
+  }
   const body = await jsonOf(response);
   if (response.status === 200) {
     const issued = Issued.safeParse(body);
@@ -91,6 +109,15 @@ async function exchange({
   const refusal = Refusal.safeParse(body);
   const reason = refusal.success ? refusal.data.message : `HTTP ${response.status}`;
   return { ok: false, message: `The app refused this run a token (${response.status}): ${reason}` };
+}
+
+/** `cannot reach <host> (DNS: …); check … (the runner's network)`: a request that got no answer at all. */
+function unreachable(error: unknown, host: string, from: string): string {
+  const failure = classifyGitHubFailure(error);
+  if (failure.kind === 'unreachable') {
+    return `${describeGitHubFailure(failure, host)}; ${reachFix(failure.layer)} (${from}'s network)`;
+  }
+  return `cannot reach ${host}: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 async function jsonOf(response: Response): Promise<unknown> {

@@ -5,9 +5,13 @@ import {
   type SessionLog,
   statusOfError,
   triesOf,
+  unreachableMessage,
 } from '../../octokit.js';
 
-/** A REST call GitHub answered with an error status. */
+/**
+ * A REST call GitHub answered with an error status, or that never reached
+ * GitHub (`unreachable`: the sentence that says why; its status is Octokit's 500).
+ */
 export class GitHubApiError extends Error {
   readonly status: number;
   constructor({
@@ -15,8 +19,9 @@ export class GitHubApiError extends Error {
     path,
     status,
     message,
-  }: { method: string; path: string; status: number; message: string }) {
-    super(`GitHub answered ${status} to ${method} ${path}: ${message}`);
+    unreachable,
+  }: { method: string; path: string; status: number; message: string; unreachable?: string }) {
+    super(unreachable ?? `GitHub answered ${status} to ${method} ${path}: ${message}`);
     this.name = 'GitHubApiError';
     this.status = status;
   }
@@ -84,7 +89,14 @@ export function createGitHubApi({
       if (status === null) throw error;
       const tries = triesOf(error);
       const message = `${messageOf(error)}${tries > 1 ? ` (after ${tries} tries)` : ''}`;
-      throw new GitHubApiError({ method, path, status, message });
+      const unreachable = unreachableMessage(error, `${method} ${path}`);
+      throw new GitHubApiError({
+        method,
+        path,
+        status,
+        message,
+        ...(unreachable ? { unreachable } : {}),
+      });
     }
   };
   return {

@@ -46,6 +46,7 @@ export async function writeUsageRecord({
     worker: env.BATON_WORKER ?? null,
     outcome: result.status,
     usage: result.usage,
+    engine: result.engine,
   };
   const reason = refusal
     ? oneLineReason(`publish refused: ${refusal}`)

@@ -1,5 +1,6 @@
 import { lintSource } from '@secretlint/core';
 import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
+import { decodeRuns } from './encoded-text.js';
 
 /** One secret found in a text: where, by which rule, and the value (never shown unmasked). */
 export interface SecretFinding {
@@ -7,6 +8,8 @@ export interface SecretFinding {
   line: number;
   rule: string;
   value: string;
+  /** Found decoded: the run as the text has it (base64, hex), which is what a mask must cover. */
+  encoded?: string;
 }
 
 /**
@@ -89,6 +92,39 @@ export async function findSecrets(path: string, content: string): Promise<Secret
     }
   }
   return findings.filter((finding) => !isPlaceholder(finding.value));
+}
+
+/**
+ * The secrets in a text as it is and in its base64 and hex runs that decode to
+ * text (`decodeRuns`): a decoded hit is reported at the line its run starts,
+ * its rule marked with the encoding (`secretlint/github (base64)`).
+ */
+export async function findSecretsIn(path: string, content: string): Promise<SecretFinding[]> {
+  const direct = await findSecrets(path, content);
+  const runs = decodeRuns(content);
+  if (runs.length === 0) return direct;
+  // Every decoded run in one text, one lint: each starts on a line of its own.
+  const starts: number[] = [];
+  let line = 1;
+  for (const run of runs) {
+    starts.push(line);
+    line += run.text.split('\n').length;
+  }
+  const decoded = await findSecrets(path, runs.map((run) => run.text).join('\n'));
+  const found = decoded.flatMap((finding) => {
+    const at = starts.findLastIndex((start) => start <= finding.line);
+    const run = runs[at];
+    if (!run) return [];
+    return [
+      {
+        line: lineAt(content, run.index),
+        rule: `${finding.rule} (${run.how})`,
+        value: finding.value,
+        encoded: run.encoded,
+      },
+    ];
+  });
+  return [...direct, ...found];
 }
 
 /** The value masked for a report: its first four characters, then stars. */

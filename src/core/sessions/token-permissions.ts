@@ -1,4 +1,4 @@
-import type { SessionRole } from '../core/sessions/session.js';
+import type { SessionRole } from './session.js';
 
 /** Installation permissions by name, as `POST /app/installations/{id}/access_tokens` takes them. */
 export type SessionTokenPermissions = Record<string, 'read' | 'write'>;

@@ -1,17 +1,16 @@
 import type { TestRun } from '../../../core/plan/completion.js';
+import type { Sandbox } from '../sandbox/sandbox.js';
 import { runBashCommand } from '../tools/bash-tool.js';
-import type { Sandbox } from './sandbox.js';
 
 /** Lines of a failing run's output kept for the completion, the PR and the review. */
 const TAIL_LINES = 30;
 const TAIL_CHARS = 3000;
 
 /**
- * Runs the repository's test command in the session's copy, as the tools user
- * (the sandbox's), exactly as the model's own commands run: scrubbed
- * environment, its own process group, a time limit, capped output. Answers
- * `passed` or `failed` with the output's tail; every process of the tools
- * user is stopped before it answers.
+ * Runs the repository's test command in the session's copy, in the sandbox,
+ * exactly as the model's own commands run: scrubbed environment, a run of its
+ * own, a time limit, capped output. Answers `passed` or `failed` with the
+ * output's tail once nothing the tests started is left running.
  */
 export async function runTestCommand({
   sandbox,
@@ -26,13 +25,10 @@ export async function runTestCommand({
 }): Promise<TestRun> {
   const run = await runBashCommand({
     command,
-    root: sandbox.workDir,
-    env,
+    sandbox,
+    env: { ...env, ...sandbox.env },
     timeoutMs,
     maxOutputChars: 20_000,
-    runAs: sandbox.user ?? undefined,
-    home: sandbox.home ?? undefined,
-    stopAll: sandbox.stopAll,
   });
   if (run.exitCode === 0 && !run.timedOut) return { status: 'passed', command, detail: '' };
   const ending = run.timedOut

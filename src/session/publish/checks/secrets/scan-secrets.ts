@@ -1,16 +1,18 @@
-import type { ScratchRepo } from '../git.js';
-import { findSecrets, maskSecret } from './secret-rules.js';
-import { fetchedBuildRef, HEAD_REF } from './verify-commits.js';
+import type { ScratchRepo } from '../../git.js';
+import { fetchedBuildRef, HEAD_REF } from '../verify-commits.js';
+import { fileText, InflatedTooLarge } from './encoded-text.js';
+import { findSecretsIn, maskSecret } from './secret-rules.js';
 
 /** A binary file larger than this cannot be looked through for secrets, so it is refused. */
 export const BINARY_SCAN_MAX_BYTES = 1024 * 1024;
 
 /**
  * Files that hold keys by their kind, whatever is in them: key stores,
- * certificates with keys, SSH private keys, password databases, env files.
+ * certificates with keys, SSH private keys, password databases, env files
+ * (`.env`, `.env.local`, `.env-prod`, direnv's `.envrc`; not the examples).
  */
 const KEY_FILE =
-  /(?:^|\/)(?:id_(?:rsa|dsa|ecdsa|ed25519)|\.env(?:\.(?!example$|sample$|template$)[\w.-]+)?|[^/]+\.(?:p12|pfx|jks|keystore|pem|key|ppk|kdbx|asc|gpg))$/i;
+  /(?:^|\/)(?:id_(?:rsa|dsa|ecdsa|ed25519)|\.env(?:rc)?(?:[.\-_](?!(?:[\w.-]*[.\-_])?(?:example|sample|template)$)[\w.-]+)?|[^/]+\.(?:p12|pfx|jks|keystore|pem|key|ppk|kdbx|asc|gpg))$/i;
 
 /** One refusal: where a secret is, which rule, and the value masked. */
 export interface SecretHit {
@@ -26,12 +28,14 @@ const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
 /**
  * Looks through every commit publish would push (the bundle's head back to the
- * dispatched base, the build branch's own commits left out) for secrets: the
- * lines each commit adds, and every file it adds, under any name (a rename is
- * an added file). A commit that a later commit reverts still counts: it is
- * pushed, and its history is readable. A merge is looked at for what it
- * brought itself (paths that differ from every parent). Binary files are
- * refused by kind and by size, and looked through as text below that.
+ * dispatched base, the build branch's own commits left out) for secrets: its
+ * message, the names of the files it changes, the lines it adds, and every
+ * file it adds, under any name (a rename is an added file), with what they
+ * hold in base64, hex, UTF-16 or gzip (`encoded-text.ts`). A commit that a
+ * later commit reverts still counts: it is pushed, and its history is
+ * readable. A merge is looked at for what it brought itself (paths that differ
+ * from every parent). Binary files are refused by kind and by size, and looked
+ * through as text below that.
  */
 export async function scanCommits({
   repo,
@@ -67,9 +71,38 @@ async function scanCommit(
   const [first = [], ...others] = perParent;
   const inEvery = others.map((list) => new Set(list.map((change) => change.path)));
   const own = first.filter((change) => inEvery.every((paths) => paths.has(change.path)));
-  const hits: SecretHit[] = [];
-  for (const change of own) hits.push(...(await scanChange(repo, commit, change)));
+  const hits: SecretHit[] = await scanMessage(repo, commit);
+  for (const change of own) {
+    hits.push(...(await scanName(commit, change.path)));
+    hits.push(...(await scanChange(repo, commit, change)));
+  }
   return hits;
+}
+
+/** A commit's message is pushed with it: a secret there is refused like one in a file. */
+async function scanMessage(repo: ScratchRepo, commit: string): Promise<SecretHit[]> {
+  const message = await repo.must({ args: ['log', '-1', '--format=%B', commit] });
+  const findings = await findSecretsIn('COMMIT_MSG', message);
+  return findings.map((finding) => ({
+    commit,
+    path: '(commit message)',
+    line: finding.line,
+    rule: finding.rule,
+    masked: maskSecret(finding.value),
+  }));
+}
+
+/** A file's name is text on GitHub too: a token as a name is refused, reported by its folder. */
+async function scanName(commit: string, path: string): Promise<SecretHit[]> {
+  const findings = await findSecretsIn('name.txt', path.split('/').join('\n'));
+  const folder = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
+  return findings.map((finding) => ({
+    commit,
+    path: `${folder}(a file name)`,
+    line: 0,
+    rule: `${finding.rule} (name)`,
+    masked: maskSecret(finding.value),
+  }));
 }
 
 async function scanChange(
@@ -80,22 +113,30 @@ async function scanChange(
   const { path } = change;
   const at = { commit, path };
   if (KEY_FILE.test(path)) return [{ ...at, line: 0, rule: 'key-file', masked: '(whole file)' }];
-  const size = Number(await repo.must({ args: ['cat-file', '-s', change.newSha] }));
-  const content = await repo.must({ args: ['cat-file', 'blob', change.newSha] });
-  const binary = content.slice(0, 8000).includes('\0');
-  if (binary && size > BINARY_SCAN_MAX_BYTES) {
+  const blob = await repo.run({ args: ['cat-file', 'blob', change.newSha] });
+  if (blob.code !== 0) throw new Error(`git cat-file blob ${change.newSha} failed: ${blob.stderr}`);
+  const bytes = blob.bytes ?? Buffer.from(blob.stdout);
+  let read: ReturnType<typeof fileText>;
+  try {
+    read = fileText(bytes);
+  } catch (error) {
+    if (!(error instanceof InflatedTooLarge)) throw error;
+    return [{ ...at, line: 0, rule: 'gzip-too-large-to-scan', masked: '(whole file)' }];
+  }
+  if (read.binary && bytes.length > BINARY_SCAN_MAX_BYTES) {
     return [{ ...at, line: 0, rule: 'binary-too-large-to-scan', masked: '(whole file)' }];
   }
-  // A binary's printable runs, one a line, as `strings` shows them.
-  const text = binary ? (content.match(/[\x20-\x7e]{8,}/g) ?? []).join('\n') : content;
-  const added = binary || change.oldSha === null ? null : await addedLines(repo, change);
-  const findings = await findSecrets(path, text);
+  // Lines are the file's own only when it was read as it is: a zero-context diff tells added ones.
+  const asIs = !read.binary && read.how.length === 0;
+  const added = !asIs || change.oldSha === null ? null : await addedLines(repo, change);
+  const findings = await findSecretsIn(path, read.text);
+  const how = read.how.length > 0 ? ` (${read.how.join(', ')})` : '';
   return findings
     .filter((finding) => added === null || added.has(finding.line))
     .map((finding) => ({
       ...at,
-      line: binary ? 0 : finding.line,
-      rule: finding.rule,
+      line: asIs ? finding.line : 0,
+      rule: `${finding.rule}${how}`,
       masked: maskSecret(finding.value),
     }));
 }

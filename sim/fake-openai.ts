@@ -1,0 +1,270 @@
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A stand-in for OpenAI's Responses API on 127.0.0.1, for tests and
+ * simulations: `POST /v1/responses`, answered by a script as JSON or, when
+ * the request asks to `stream`, as the documented server-sent events
+ * (https://platform.openai.com/docs/api-reference/responses-streaming:
+ * `response.created`, `response.in_progress`, per output item
+ * `response.output_item.added`, its deltas and `.done`, then
+ * `response.completed` with the usage), which is how Codex calls it. Every
+ * other path is answered 404 as the API answers an unknown URL. Each request
+ * is kept with the usage served for it.
+ */
+
+/** The body a client sent; only the fields a script usually reads are typed. */
+export interface ResponsesRequest {
+  model: string;
+  input: unknown[];
+  instructions?: string | null;
+  tools?: { type?: string; name?: string; [key: string]: unknown }[];
+  stream?: boolean;
+  [key: string]: unknown;
+}
+
+/** One request as the fake received it. */
+export interface CapturedResponsesRequest {
+  index: number;
+  body: ResponsesRequest;
+  headers: IncomingHttpHeaders;
+  /** The usage of the answer, once served (a 200). */
+  served?: ResponsesUsage;
+  servedModel?: string;
+}
+
+/** An output item of a scripted answer. */
+export type ResponsesItem =
+  | { type: 'message'; text: string }
+  | { type: 'function_call'; call_id: string; name: string; arguments: string }
+  | { type: 'custom_tool_call'; call_id: string; name: string; input: string }
+  | { type: 'reasoning'; summary: string[] };
+
+/** The usage an answer reports, as the API does: input includes the cached tokens, output the reasoning. */
+export interface ResponsesUsage {
+  input_tokens: number;
+  input_tokens_details: { cached_tokens: number };
+  output_tokens: number;
+  output_tokens_details: { reasoning_tokens: number };
+  total_tokens: number;
+}
+
+/** What the fake answers one request with: output items (and their usage), or an API error. */
+export type ResponsesReply =
+  | {
+      output: ResponsesItem[];
+      usage?: {
+        input_tokens: number;
+        cached_tokens?: number;
+        output_tokens: number;
+        reasoning_tokens?: number;
+      };
+    }
+  | { error: { status: number; type: string; message: string } };
+
+export type RespondResponses = (
+  request: CapturedResponsesRequest,
+  index: number,
+) => ResponsesReply | Promise<ResponsesReply>;
+
+export interface FakeOpenAi {
+  /** The base URL a client is given (`…/v1`, as OpenAI's is `https://api.openai.com/v1`). */
+  url: string;
+  requests: CapturedResponsesRequest[];
+  /** Requests to paths the API does not serve (404), in order. */
+  unknown: string[];
+  close(): Promise<void>;
+}
+
+/** Starts a fake on 127.0.0.1, port 0; close it when done. */
+export async function startFakeOpenAi({
+  respond,
+}: {
+  respond: RespondResponses;
+}): Promise<FakeOpenAi> {
+  const requests: CapturedResponsesRequest[] = [];
+  const unknown: string[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', async () => {
+      const path = (req.url ?? '').split('?')[0];
+      if (req.method !== 'POST' || path !== '/v1/responses') {
+        unknown.push(`${req.method} ${path}`);
+        return sendError(res, 404, 'invalid_request_error', `Invalid URL (${req.method} ${path})`);
+      }
+      let body: ResponsesRequest;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ResponsesRequest;
+      } catch {
+        return sendError(
+          res,
+          400,
+          'invalid_request_error',
+          'We could not parse the JSON body of your request.',
+        );
+      }
+      if (typeof body.model !== 'string' || !body.model) {
+        return sendError(res, 400, 'invalid_request_error', "Missing required parameter: 'model'.");
+      }
+      if (!Array.isArray(body.input) && typeof body.input !== 'string') {
+        return sendError(res, 400, 'invalid_request_error', "Missing required parameter: 'input'.");
+      }
+      const captured: CapturedResponsesRequest = {
+        index: requests.length,
+        body,
+        headers: req.headers,
+      };
+      requests.push(captured);
+      try {
+        const reply = await respond(captured, captured.index);
+        if ('error' in reply)
+          return sendError(res, reply.error.status, reply.error.type, reply.error.message);
+        const response = renderResponse(body, reply, captured.index);
+        captured.served = response.usage;
+        captured.servedModel = response.model;
+        if (body.stream) streamResponse(res, response);
+        else {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(response));
+        }
+      } catch (error) {
+        sendError(res, 500, 'server_error', `the fake's script threw: ${String(error)}`);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    requests,
+    unknown,
+    close: () =>
+      new Promise((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+function sendError(res: ServerResponse, status: number, type: string, message: string): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ error: { message, type, param: null, code: null } }));
+}
+
+type Rendered = ReturnType<typeof renderResponse>;
+
+/** The response object: output items with ids, and usage (about a token per four characters unless scripted). */
+function renderResponse(
+  body: ResponsesRequest,
+  reply: Extract<ResponsesReply, { output: ResponsesItem[] }>,
+  index: number,
+) {
+  const output = reply.output.map((item, n) => renderItem(item, `${index}_${n}`));
+  const input = reply.usage?.input_tokens ?? Math.ceil(JSON.stringify(body.input).length / 4);
+  const cached = reply.usage?.cached_tokens ?? 0;
+  const out = reply.usage?.output_tokens ?? Math.ceil(JSON.stringify(output).length / 4);
+  const usage: ResponsesUsage = {
+    input_tokens: input,
+    input_tokens_details: { cached_tokens: cached },
+    output_tokens: out,
+    output_tokens_details: { reasoning_tokens: reply.usage?.reasoning_tokens ?? 0 },
+    total_tokens: input + out,
+  };
+  return {
+    id: `resp_fake_${index}`,
+    object: 'response' as const,
+    created_at: 1_795_000_000 + index,
+    model: body.model,
+    status: 'completed',
+    output,
+    usage,
+    error: null,
+    incomplete_details: null,
+    parallel_tool_calls: body.parallel_tool_calls ?? true,
+    tool_choice: body.tool_choice ?? 'auto',
+    tools: [],
+  };
+}
+
+function renderItem(item: ResponsesItem, id: string): Record<string, unknown> {
+  switch (item.type) {
+    case 'message':
+      return {
+        id: `msg_${id}`,
+        type: 'message',
+        status: 'completed',
+        role: 'assistant',
+        content: [{ type: 'output_text', text: item.text, annotations: [] }],
+      };
+    case 'function_call':
+      return { id: `fc_${id}`, status: 'completed', ...item };
+    case 'custom_tool_call':
+      return { id: `ctc_${id}`, status: 'completed', ...item };
+    case 'reasoning':
+      return {
+        id: `rs_${id}`,
+        type: 'reasoning',
+        summary: item.summary.map((text) => ({ type: 'summary_text', text })),
+      };
+    default: {
+      const _exhaustive: never = item;
+      return _exhaustive;
+    }
+  }
+}
+
+/** The response as events: created, in progress, each item added with its deltas and done, completed. */
+function streamResponse(res: ServerResponse, response: Rendered): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  let sequence = 0;
+  const event = (type: string, data: Record<string, unknown>) =>
+    res.write(
+      `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...data })}\n\n`,
+    );
+  const pending = { ...response, status: 'in_progress', output: [], usage: null };
+  event('response.created', { response: pending });
+  event('response.in_progress', { response: pending });
+  response.output.forEach((item, output_index) => {
+    for (const [type, data] of itemEvents(item)) event(type, { output_index, ...data });
+  });
+  event('response.completed', { response });
+  res.end();
+}
+
+function itemEvents(item: Record<string, unknown>): [string, Record<string, unknown>][] {
+  const id = item.id;
+  const done: [string, Record<string, unknown>] = ['response.output_item.done', { item }];
+  switch (item.type) {
+    case 'message': {
+      const part = (item.content as { text: string }[])[0] ?? { text: '' };
+      return [
+        ['response.output_item.added', { item: { ...item, status: 'in_progress', content: [] } }],
+        [
+          'response.content_part.added',
+          { item_id: id, content_index: 0, part: { ...part, text: '' } },
+        ],
+        ['response.output_text.delta', { item_id: id, content_index: 0, delta: part.text }],
+        ['response.output_text.done', { item_id: id, content_index: 0, text: part.text }],
+        ['response.content_part.done', { item_id: id, content_index: 0, part }],
+        done,
+      ];
+    }
+    case 'function_call':
+      return [
+        ['response.output_item.added', { item: { ...item, status: 'in_progress', arguments: '' } }],
+        ['response.function_call_arguments.delta', { item_id: id, delta: item.arguments }],
+        ['response.function_call_arguments.done', { item_id: id, arguments: item.arguments }],
+        done,
+      ];
+    case 'custom_tool_call':
+      return [
+        ['response.output_item.added', { item: { ...item, status: 'in_progress', input: '' } }],
+        ['response.custom_tool_call_input.delta', { item_id: id, delta: item.input }],
+        ['response.custom_tool_call_input.done', { item_id: id, input: item.input }],
+        done,
+      ];
+    default:
+      return [['response.output_item.added', { item }], done];
+  }
+}

@@ -1,0 +1,163 @@
+import type { FakeBlock, MessagesRequest } from '../../fake-anthropic.js';
+import {
+  absolute,
+  type BatonCall,
+  type CallBook,
+  type EnginePaths,
+  isSubmit,
+  listCommand,
+  patchFile,
+  readEnginePaths,
+  unnumbered,
+} from './engine-calls.js';
+
+/**
+ * Claude Code's side of the Messages API, as the scripted model plays it: a
+ * request Claude Code sent (its tools `Bash`, `Read`, `Write`, `Edit`,
+ * `Grep`; a `role: system` message in the history; its tool results) read as
+ * the one Baton's loop would have sent, and the turn the scenario answers
+ * with written in Claude Code's tools (the input shapes of its published
+ * tool schemas, as it sends them).
+ */
+
+/** Whether a request is Claude Code's: it declares its `Bash` tool (Baton's loop declares `bash_20250124`). */
+export function isClaudeCodeRequest(body: MessagesRequest): boolean {
+  return (body.tools ?? []).some((tool) => tool.name === 'Bash' && tool.type === undefined);
+}
+
+interface Block {
+  type?: string;
+  id?: string;
+  name?: string;
+  input?: unknown;
+  tool_use_id?: string;
+  content?: unknown;
+  is_error?: boolean;
+  text?: string;
+}
+
+/**
+ * The request as Baton's loop would have sent it: no system messages, every
+ * tool call named as the turn wrote it, a failed command's result as Baton's
+ * bash tool words it. `handedIn`: the newest turn wrote the hand-in.
+ */
+export function readClaudeCodeRequest(
+  body: MessagesRequest,
+  book: CallBook,
+): { baton: MessagesRequest; paths: EnginePaths; handedIn: boolean } | string {
+  const paths = readEnginePaths(textOf(body.system));
+  if (!paths) return 'a Claude Code request whose system prompt is not a Baton session’s';
+  const messages = body.messages
+    .filter((message) => message.role !== 'system')
+    .map((message) => ({
+      role: message.role,
+      content: Array.isArray(message.content)
+        ? (message.content as Block[]).map((block) => batonBlock(block, book))
+        : message.content,
+    }));
+  const lastAssistant = messages.findLast((message) => message.role === 'assistant');
+  const handedIn = ((lastAssistant?.content ?? []) as Block[]).some(
+    (block) => block.type === 'tool_use' && isSubmit({ name: block.name ?? '', input: {} }),
+  );
+  return { baton: { ...body, messages }, paths, handedIn };
+}
+
+function batonBlock(block: Block, book: CallBook): Block {
+  if (block.type === 'tool_use' && block.id) {
+    const call = book.get(block.id);
+    return call ? { ...block, name: call.name, input: call.input } : block;
+  }
+  if (block.type !== 'tool_result' || !block.tool_use_id) return block;
+  const call = book.get(block.tool_use_id);
+  const text = textOf(block.content);
+  if (call?.name === 'get_diff') return { ...block, content: unnumbered(text) };
+  const failed = /^Exit code (\d+)\n?([\s\S]*)$/.exec(text);
+  if (call && ['bash', 'list_files', 'search'].includes(call.name) && block.is_error && failed) {
+    const { is_error: _error, ...rest } = block;
+    return { ...rest, content: `${failed[2] ?? ''}\n\n[exit code ${failed[1]}]` };
+  }
+  return { ...block, content: text };
+}
+
+let nextId = 1;
+
+/** A turn of Baton's tools written in Claude Code's, each call kept in the book. */
+export function toClaudeCodeBlocks(
+  blocks: FakeBlock[],
+  paths: EnginePaths,
+  book: CallBook,
+): FakeBlock[] {
+  return blocks.map((block) => {
+    if (block.type !== 'tool_use') return block;
+    const call: BatonCall = { name: block.name, input: block.input as Record<string, unknown> };
+    const id = `toolu_engine_${String(nextId++).padStart(5, '0')}`;
+    book.set(id, call);
+    const [name, input] = claudeCall(call, paths);
+    return { type: 'tool_use', id, name, input };
+  });
+}
+
+function claudeCall(call: BatonCall, paths: EnginePaths): [string, Record<string, unknown>] {
+  const { name, input } = call;
+  if (name.startsWith('submit_')) {
+    return ['Write', { file_path: paths.handIn, content: JSON.stringify(input, null, 2) }];
+  }
+  switch (name) {
+    case 'bash':
+      return ['Bash', { command: String(input.command ?? ''), description: 'Run a command' }];
+    case 'read_file':
+      return ['Read', { file_path: absolute(paths, input.path) }];
+    case 'list_files':
+      return ['Bash', { command: listCommand(input), description: 'List files' }];
+    case 'search':
+      return [
+        'Grep',
+        {
+          pattern: String(input.pattern ?? ''),
+          path: absolute(paths, input.path),
+          output_mode: 'content',
+          '-n': true,
+        },
+      ];
+    case 'get_diff':
+      return ['Read', { file_path: patchFile(paths, input.path) }];
+    case 'str_replace_based_edit_tool':
+      return editorCall(input, paths);
+    default:
+      return [name, input];
+  }
+}
+
+function editorCall(
+  input: Record<string, unknown>,
+  paths: EnginePaths,
+): [string, Record<string, unknown>] {
+  const file_path = absolute(paths, input.path);
+  switch (input.command) {
+    case 'view':
+      return ['Read', { file_path }];
+    case 'create':
+      return ['Write', { file_path, content: String(input.file_text ?? '') }];
+    case 'str_replace':
+      return [
+        'Edit',
+        {
+          file_path,
+          old_string: String(input.old_str ?? ''),
+          new_string: String(input.new_str ?? ''),
+        },
+      ];
+    default:
+      return ['Read', { file_path }];
+  }
+}
+
+/** A system prompt, message or tool result as text: a string, or its text blocks joined. */
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return (content as Block[])
+    .filter((block) => block.type === 'text')
+    .map((block) => block.text ?? '')
+    .join('\n');
+}

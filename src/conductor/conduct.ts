@@ -1,0 +1,242 @@
+/**
+ * The conductor workflow's second job (`conduct`): the Baton app's reconcile
+ * of one event, run in the repository's own Actions (docs/serverless.md).
+ * It mints an installation token for this repository from the app's key,
+ * hands the event to the same handlers the hosted app wires to its webhooks
+ * (`wireBuildEvents`), and waits for the reconciles they queue. Being a job
+ * and not a process that lives on, it hears none of the events its own
+ * writes cause (a merge's push, the final pull request it opened): a build
+ * whose reconcile wrote is reconciled again at once, a few times at most, and
+ * a `look-again` a reconcile asks for within the job's patience is waited for.
+ */
+import type { Logger } from 'pino';
+import { Probot } from 'probot';
+import { HeldStatusEdits } from '../github/act/held-status-edit.js';
+import { createStatusPacer } from '../github/act/status-pacer.js';
+import { BuildQueue } from '../github/client/build-queue.js';
+import { BatonOctokit } from '../github/client/octokit.js';
+import type { RepoContext } from '../github/client/types.js';
+import { type HandlerDeps, scheduleReconcile } from '../github/reconcile/handlers.js';
+import { findBuildForIssue } from '../github/reconcile/locate-build.js';
+import { findOpenBuilds } from '../github/reconcile/resync.js';
+import { wireBuildEvents } from '../github/reconcile/wire-events.js';
+import { createAppClient } from '../session/app-client.js';
+
+/** What the conduct job reads: Actions' own variables, and the app's id and key. */
+export interface ConductEnv {
+  BATON_APP_ID?: string | undefined;
+  BATON_APP_PRIVATE_KEY?: string | undefined;
+  GITHUB_API_URL?: string | undefined;
+  GITHUB_REPOSITORY?: string | undefined;
+  GITHUB_REPOSITORY_ID?: string | undefined;
+  GITHUB_RUN_ID?: string | undefined;
+}
+
+/** Reconciles in a row after passes that wrote, per build, before the job leaves it to the next event. */
+const PASSES_AFTER_WRITES = 5;
+/** How long the job waits for a reconcile it has scheduled (a look-again, a paced edit). */
+const PATIENCE_MS = 90_000;
+
+/**
+ * Runs the reconcile one event asks for; answers the job's exit code: 0, 1
+ * when a reconcile failed (the next event or the hourly run tries again), 2
+ * when the app's id or key is missing or wrong.
+ */
+export async function conduct({
+  env,
+  event,
+  log,
+  fetch = globalThis.fetch,
+  mask,
+  Octokit = BatonOctokit,
+}: {
+  env: ConductEnv;
+  event: { name: string; payload: Record<string, unknown> };
+  log: Logger;
+  fetch?: typeof globalThis.fetch;
+  mask: (secret: string) => void;
+  /** The app's Octokit class (tests turn its retries and pacing off). */
+  Octokit?: typeof BatonOctokit;
+}): Promise<number> {
+  const apiUrl = env.GITHUB_API_URL || 'https://api.github.com';
+  const repository = env.GITHUB_REPOSITORY ?? '';
+  const credentials = await mintConductorToken({ env, apiUrl, repository, fetch, mask });
+  if (!credentials.ok) {
+    log.error(`baton: ${credentials.message}`);
+    return 2;
+  }
+  let failed = false;
+  const queue = new BuildQueue((err, key, taskLog = log) => {
+    failed = true;
+    taskLog.error(
+      { err, key },
+      'baton: reconcile failed; the next event or the hourly run tries again',
+    );
+  });
+  const timers = new Set<Promise<void>>();
+  const deps: HandlerDeps = {
+    queue,
+    now: () => new Date().toISOString(),
+    botLogin: () => Promise.resolve(credentials.botLogin),
+    answers: new Map(),
+    heldEdits: new HeldStatusEdits(),
+    statusPacer: createStatusPacer({
+      intervalMs: 0,
+      // The job waits for what it scheduled, as a process that lives on would let it run.
+      setTimer: (run, ms) => trackTimer(timers, run, Math.min(ms, PATIENCE_MS)),
+    }),
+    againAfterWrites: { limit: PASSES_AFTER_WRITES, passes: new Map() },
+  };
+  const probot = new Probot({
+    githubToken: credentials.token,
+    Octokit,
+    baseUrl: apiUrl,
+    log,
+  });
+  wireBuildEvents(probot, deps);
+  await dispatch({ probot, deps, event, repository, runId: env.GITHUB_RUN_ID, log });
+  await drain(queue, timers);
+  return failed ? 1 : 0;
+}
+
+/** Hands the event to the handlers; the hourly run and a dispatch are the resync's or one build's. */
+async function dispatch({
+  probot,
+  deps,
+  event,
+  repository,
+  runId,
+  log,
+}: {
+  probot: Probot;
+  deps: HandlerDeps;
+  event: { name: string; payload: Record<string, unknown> };
+  repository: string;
+  runId: string | undefined;
+  log: Logger;
+}): Promise<void> {
+  if (event.name === 'schedule' || event.name === 'workflow_dispatch') {
+    const [owner = '', repo = ''] = repository.split('/');
+    const ctx: RepoContext = {
+      octokit: await probot.auth(),
+      owner,
+      repo,
+      botLogin: await deps.botLogin(),
+    };
+    const { data } = await ctx.octokit.rest.repos.get({ owner, repo });
+    const issue = Number((event.payload.inputs as { issue?: unknown } | undefined)?.issue);
+    const one =
+      event.name === 'workflow_dispatch' && Number.isInteger(issue) && issue > 0
+        ? await findBuildForIssue(ctx, issue)
+        : null;
+    const refs = one ? [one] : await findOpenBuilds(ctx);
+    for (const ref of refs) {
+      scheduleReconcile(ctx, {
+        ref,
+        defaultBranch: data.default_branch,
+        deps,
+        log,
+        deliveryId: null,
+      });
+    }
+    log.info({ builds: refs.map((ref) => ref.build) }, 'baton: looking again at open builds');
+    return;
+  }
+  // `pull_request_target` carries the `pull_request` payload, run as the base branch's workflow.
+  const name = event.name === 'pull_request_target' ? 'pull_request' : event.name;
+  await probot.receive({
+    id: runId ?? 'conductor',
+    name,
+    payload: event.payload,
+  } as Parameters<Probot['receive']>[0]);
+}
+
+/** Waits until no reconcile is queued and no timer the job keeps is pending. */
+async function drain(queue: BuildQueue, timers: Set<Promise<void>>): Promise<void> {
+  for (;;) {
+    await queue.idle();
+    if (timers.size === 0) return;
+    await Promise.race(timers);
+  }
+}
+
+function trackTimer(timers: Set<Promise<void>>, run: () => void, ms: number): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let settle: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    settle = resolve;
+    timer = setTimeout(() => {
+      timers.delete(done);
+      run();
+      resolve();
+    }, ms);
+  });
+  timers.add(done);
+  return () => {
+    clearTimeout(timer);
+    timers.delete(done);
+    settle();
+  };
+}
+
+type Credentials = { ok: true; token: string; botLogin: string } | { ok: false; message: string };
+
+/**
+ * The installation token the conductor writes with: the app's own
+ * permissions, for this one repository, minted with the app's JWT.
+ */
+async function mintConductorToken({
+  env,
+  apiUrl,
+  repository,
+  fetch,
+  mask,
+}: {
+  env: ConductEnv;
+  apiUrl: string;
+  repository: string;
+  fetch: typeof globalThis.fetch;
+  mask: (secret: string) => void;
+}): Promise<Credentials> {
+  if (!env.BATON_APP_PRIVATE_KEY) {
+    return {
+      ok: false,
+      message:
+        "BATON_APP_PRIVATE_KEY is empty: add the app's private key as the repository secret BATON_APP_PRIVATE_KEY (Settings → Secrets and variables → Actions; `npx baton setup --private-key | gh secret set BATON_APP_PRIVATE_KEY`)",
+    };
+  }
+  if (!env.BATON_APP_ID) {
+    return {
+      ok: false,
+      message:
+        'BATON_APP_ID is empty: set the repository variable BATON_APP_ID to the app\'s id (its settings, "App ID")',
+    };
+  }
+  try {
+    const app = await createAppClient({
+      apiUrl,
+      appId: env.BATON_APP_ID,
+      privateKey: env.BATON_APP_PRIVATE_KEY,
+      fetch,
+      mask,
+      userAgent: 'baton-conductor',
+    });
+    const installationId = await app.installationOf(repository);
+    if (installationId === null) {
+      return {
+        ok: false,
+        message: `the app with id ${env.BATON_APP_ID} is not installed on ${repository}: install it there, or set BATON_APP_ID to the id of the app whose key BATON_APP_PRIVATE_KEY holds`,
+      };
+    }
+    const repositoryId = /^\d+$/.test(env.GITHUB_REPOSITORY_ID ?? '')
+      ? Number(env.GITHUB_REPOSITORY_ID)
+      : null;
+    const minted = await app.mintToken({ installationId, repositoryId, repository });
+    return { ok: true, token: minted.token, botLogin: await app.botLogin() };
+  } catch (error) {
+    return {
+      ok: false,
+      message: `could not act as the app: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * The conductor workflow's first job (`route`): which build an event may
+ * concern, read from the event alone (and, for a comment on a pull request or
+ * a label, one read with the job's read-only token), so that the second job,
+ * which holds the app's key, runs only for an event a build may care about,
+ * in that build's concurrency group: one reconcile of a build at a time.
+ * The same cheap tests the app's handlers make before they spend a request;
+ * anything subtler (echoes of the app's own writes, who may steer) is the
+ * reconcile job's, through those same handlers.
+ */
+import { parseCommands } from '../core/commands/parse-commands.js';
+import { isBatonComment } from '../core/commands/render-replies.js';
+import { isBuildLabel } from '../core/config/build-labels.js';
+import type { Config } from '../core/config/config.js';
+import { buildOfBranch } from '../github/reconcile/locate-build.js';
+import { buildOfHints } from '../github/reconcile/on-build-event.js';
+import { isFromFork } from '../github/reconcile/wire-events.js';
+
+/** The concurrency group of the reconcile job, or why no reconcile runs. */
+export type Route = { group: string; reason: string } | { group: null; reason: string };
+
+/** The group of every open build's reconcile at once (the hourly run, a dispatch without an issue). */
+export const RESYNC_GROUP = 'baton-conductor-resync';
+
+/** The group of one build's reconciles, by its issue: the same for every event of the build. */
+export function buildGroup(issue: number): string {
+  return `baton-conductor-${issue}`;
+}
+
+/** What the route may read beyond the event, with the job's read-only token. */
+export interface RouteReads {
+  /** A pull request's head and base branches, and whether its head is a fork's. */
+  pull(number: number): Promise<{ head: string; base: string; fork: boolean }>;
+  /** `.github/baton.yml` on the default branch; null when it is broken (the reconcile says so). */
+  config(): Promise<Config | null>;
+  /** Whether the issue has a build (its build branch exists). */
+  hasBuild(issue: number): Promise<boolean>;
+}
+
+interface Repository {
+  id: number;
+  default_branch?: string;
+}
+
+type Payload = Record<string, unknown> & { repository?: Repository; action?: string };
+
+/** Routes one event of the conductor workflow (`GITHUB_EVENT_NAME` and its payload). */
+export async function routeEvent(
+  { name, payload }: { name: string; payload: Payload },
+  reads: RouteReads,
+): Promise<Route> {
+  const repository = payload.repository ?? { id: -1 };
+  const none = (reason: string): Route => ({ group: null, reason });
+  const build = (issue: number, reason: string): Route => ({ group: buildGroup(issue), reason });
+  switch (name) {
+    case 'schedule':
+      return { group: RESYNC_GROUP, reason: 'the hourly look at every open build' };
+    case 'workflow_dispatch': {
+      const issue = Number((payload.inputs as { issue?: unknown } | undefined)?.issue);
+      return Number.isInteger(issue) && issue > 0
+        ? build(issue, `a look at issue #${issue}'s build, asked by hand`)
+        : { group: RESYNC_GROUP, reason: 'a look at every open build, asked by hand' };
+    }
+    case 'issues':
+      return routeIssue(payload, reads);
+    case 'issue_comment':
+      return routeComment(payload, reads);
+    case 'pull_request_target':
+    case 'pull_request_review': {
+      const pull = payload.pull_request as {
+        head: { ref: string; repo: { id: number } | null };
+        base: { ref: string };
+      };
+      if (isFromFork(pull.head.repo, repository)) return none("a fork's pull request");
+      const ref = buildOfHints({ branches: [pull.head.ref, pull.base.ref] });
+      return ref ? build(ref.issue, `build ${ref.build}'s pull request`) : none('no Baton branch');
+    }
+    case 'workflow_run': {
+      const run = payload.workflow_run as {
+        display_title?: string;
+        head_branch?: string | null;
+        head_repository?: { id: number } | null;
+      };
+      if (isFromFork(run.head_repository, repository)) return none("a fork's run");
+      const ref = buildOfHints({ runName: run.display_title, branches: [run.head_branch] });
+      return ref ? build(ref.issue, `a run of build ${ref.build}`) : none('no build run');
+    }
+    case 'check_suite': {
+      const suite = payload.check_suite as { head_branch?: string | null };
+      const ref = buildOfBranch(suite.head_branch);
+      return ref ? build(ref.issue, `CI of build ${ref.build}`) : none('no Baton branch');
+    }
+    case 'status': {
+      const branches = (payload.branches as { name: string }[] | undefined) ?? [];
+      const ref = buildOfHints({ branches: branches.map((branch) => branch.name) });
+      return ref ? build(ref.issue, `CI of build ${ref.build}`) : none('no Baton branch');
+    }
+    case 'push': {
+      const branch = String(payload.ref ?? '').replace(/^refs\/heads\//, '');
+      if (branch === repository.default_branch) {
+        return { group: RESYNC_GROUP, reason: 'the default branch moved: every open build' };
+      }
+      const ref = buildOfBranch(branch);
+      return ref && !/\/W\d+\.\d+$/.test(branch)
+        ? build(ref.issue, `build ${ref.build}'s branch moved`)
+        : none('no build branch');
+    }
+    default:
+      return none(`the conductor does not handle ${name}`);
+  }
+}
+
+async function routeIssue(payload: Payload, reads: RouteReads): Promise<Route> {
+  const issue = payload.issue as { number: number; pull_request?: unknown };
+  if (issue.pull_request) return { group: null, reason: 'a pull request, not an issue' };
+  if (payload.action === 'labeled') {
+    const label = (payload.label as { name?: string } | undefined)?.name ?? '';
+    const config = await reads.config();
+    // A broken config cannot name its label: the reconcile reports it, as the app does.
+    const known = config
+      ? isBuildLabel(config, label) || label === config.improve.label
+      : label.startsWith('orchestrate');
+    if (!known) return { group: null, reason: `the label ${label} starts no build` };
+  } else if (!(await reads.hasBuild(issue.number))) {
+    return { group: null, reason: `issue #${issue.number} has no build` };
+  }
+  return { group: buildGroup(issue.number), reason: `issue #${issue.number} ${payload.action}` };
+}
+
+async function routeComment(payload: Payload, reads: RouteReads): Promise<Route> {
+  const comment = payload.comment as { body?: string | null };
+  const issue = payload.issue as { number: number; pull_request?: unknown };
+  const sender = payload.sender as { type?: string } | undefined;
+  const body = comment.body ?? '';
+  if (sender?.type === 'Bot' || isBatonComment(body)) {
+    return { group: null, reason: "a bot's comment" };
+  }
+  const shaped = parseCommands(body, { worker: 'W1.1' });
+  if (shaped.commands.length === 0 && shaped.errors.length === 0) {
+    return { group: null, reason: 'no command in the comment' };
+  }
+  if (!issue.pull_request) {
+    // `/improve` on an issue with no build starts one; any other command needs the build.
+    const improves = shaped.commands.some((command) => command.name === 'improve');
+    if (!improves && !(await reads.hasBuild(issue.number))) {
+      return { group: null, reason: `a command on issue #${issue.number}, which has no build` };
+    }
+    return { group: buildGroup(issue.number), reason: `a command on issue #${issue.number}` };
+  }
+  const pull = await reads.pull(issue.number);
+  if (pull.fork) return { group: null, reason: "a command on a fork's pull request" };
+  const ref = buildOfBranch(pull.head) ?? buildOfBranch(pull.base);
+  return ref
+    ? { group: buildGroup(ref.issue), reason: `a command on build ${ref.build}'s pull request` }
+    : { group: null, reason: 'a command on a pull request of no build' };
+}

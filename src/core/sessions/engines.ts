@@ -1,0 +1,114 @@
+/**
+ * Which coding engine runs a session (docs/sessions.md, "Engines"): Baton's
+ * own model loop, Claude Code or Codex. The default per role comes from
+ * `session.engine` in `.github/baton.yml`; a plan may name one per worker, a
+ * `/retry W2.1 engine=codex` one for a worker's next attempt; each only among
+ * the engines the configuration allows. Pure: the app frames every dispatch
+ * with the engine (`engineFor`), the session checks it against the same rules.
+ */
+import { z } from 'zod';
+import { DEFAULT_ENGINE, ENGINES, type Engine as EngineName } from '../vocabulary/engine-names.js';
+import { SESSION_ROLES, type SessionRole } from './session.js';
+
+/** An engine's name, checked: `baton`, `claude-code` or `codex`. */
+export const Engine = z.enum(ENGINES);
+export type Engine = EngineName;
+
+/** Whose models an engine calls, and so which credential the model proxy holds for it. */
+export type Provider = 'anthropic' | 'openai';
+
+export const ENGINE_PROVIDER: Readonly<Record<Engine, Provider>> = {
+  baton: 'anthropic',
+  'claude-code': 'anthropic',
+  codex: 'openai',
+};
+
+/** What `session.engine` says, read into one shape. */
+export interface EngineSettings {
+  /** The engine of every role not named in `roles`. */
+  default: Engine;
+  /** A role's own engine. */
+  roles: Partial<Record<SessionRole, Engine>>;
+  /** The engines a plan's worker or a `/retry` may choose; always holds the ones above. */
+  allow: Engine[];
+}
+
+/** The engines a setting names, each once, in the order of ENGINES. */
+function named(engines: Iterable<Engine>): Engine[] {
+  const set = new Set(engines);
+  return ENGINES.filter((engine) => set.has(engine));
+}
+
+/** `session.engine` written as a table: an engine per role, the default for the rest, and what else is allowed. */
+const EngineTable = z.strictObject({
+  /** Roles not named below. */
+  default: Engine.default(DEFAULT_ENGINE),
+  /** Plan sessions (adapt mode included). */
+  plan: Engine.optional(),
+  /** A worker's work sessions, unless its plan entry or a `/retry` names another engine. */
+  work: Engine.optional(),
+  /** Reviews of worker pull requests. */
+  review: Engine.optional(),
+  /** Fix sessions, unless the worker's plan entry or a `/retry` names another engine. */
+  fix: Engine.optional(),
+  /** An improvement loop's research. */
+  research: Engine.optional(),
+  /** An improvement loop's summary. */
+  summary: Engine.optional(),
+  /** A research build's synthesis. */
+  synthesis: Engine.optional(),
+  /** What a plan's worker (`engine` in plan.json) or `/retry W2.1 engine=…` may choose besides the engines named here. */
+  allow: z.array(Engine).min(1).optional(),
+});
+
+/** `session.engine`: one engine for every role, or a table (EngineTable); `readEngineSettings` reads either. */
+export const EngineSetting = z.union([Engine, EngineTable]).default(DEFAULT_ENGINE);
+export type EngineSetting = z.infer<typeof EngineSetting>;
+
+/** `session.engine` as a default, an engine per role, and what is allowed. */
+export function readEngineSettings(setting: EngineSetting): EngineSettings {
+  if (typeof setting === 'string') return { default: setting, roles: {}, allow: [setting] };
+  const roles: Partial<Record<SessionRole, Engine>> = {};
+  for (const role of SESSION_ROLES) {
+    const engine = setting[role];
+    if (engine) roles[role] = engine;
+  }
+  const allow = named([setting.default, ...Object.values(roles), ...(setting.allow ?? [])]);
+  return { default: setting.default, roles, allow };
+}
+
+/** The engine settings when the config names none: Baton's loop for everything. */
+export function defaultEngineSettings(): EngineSettings {
+  return { default: DEFAULT_ENGINE, roles: {}, allow: [DEFAULT_ENGINE] };
+}
+
+/**
+ * The engine of a session: a worker's `/retry … engine=` (its latest retry
+ * decides, for its work and fix sessions), then the plan's `engine` for the
+ * worker (work and fix), then the role's own, then the default. Reviews and
+ * every session that is not a worker's own follow the role.
+ */
+export function engineFor({
+  settings,
+  role,
+  planned,
+  retried,
+}: {
+  settings: EngineSettings;
+  role: SessionRole;
+  /** The plan's `engine` for the session's worker. */
+  planned?: Engine | undefined;
+  /** The engine the worker's latest accepted `/retry` named. */
+  retried?: Engine | undefined;
+}): Engine {
+  const own = role === 'work' || role === 'fix';
+  if (own && retried) return retried;
+  if (own && planned) return planned;
+  return settings.roles[role] ?? settings.default;
+}
+
+/** Why an engine may not run here, or null when the configuration allows it. */
+export function engineProblem(settings: EngineSettings, engine: Engine): string | null {
+  if (settings.allow.includes(engine)) return null;
+  return `the engine ${engine} is not allowed by session.engine in .github/baton.yml (allowed: ${settings.allow.join(', ')}); add it to session.engine.allow, or choose one of those`;
+}

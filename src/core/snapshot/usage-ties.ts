@@ -1,0 +1,95 @@
+import { parseUsageMessage, type UsageRecord } from '../plan/usage.js';
+import type { SessionRole } from '../sessions/session.js';
+
+/**
+ * Usage records are hidden refs any writer of a repository can push, and
+ * a workflow token with `contents: write` too: only a record tied to a run
+ * Baton dispatched in that repository counts, dated by that run. The tie:
+ * the ref's name is `<build>/usage/<run>-<attempt>` for a run of that build
+ * the app dispatched (its run name; its actor the app), at an attempt the run
+ * reached, and the record's message names that same run, attempt, role and
+ * worker. A run id is GitHub's across every repository, so a record in one
+ * repository naming another's run ties to nothing there.
+ */
+
+/** A run of the Baton workflow, as far as a usage record is tied to it. */
+export interface UsageRun {
+  id: number;
+  build: string;
+  role: SessionRole;
+  worker: string | null;
+  /** The attempts the run reached. */
+  attempt: number;
+  createdAt: string;
+}
+
+/** A record's ref (its name under `refs/baton/`) and its commit's message. */
+export interface ListedUsage {
+  ref: string;
+  message: string;
+}
+
+/** A usage record that does not count, and why. */
+export interface UncountedUsage {
+  ref: string;
+  reason: string;
+}
+
+const NAME = /^([^/]+)\/usage\/(\d+)-(\d+)$/;
+
+/**
+ * The run a record's ref names, or why it names none: `null` run when the ref
+ * names a run the list does not hold (an older day's, or none at all).
+ */
+export function runOfUsageRef(
+  ref: string,
+  runs: ReadonlyMap<number, UsageRun>,
+): { run: UsageRun; attempt: number } | { run: null; reason: string } {
+  const named = NAME.exec(ref);
+  if (!named) return { run: null, reason: 'not named <build>/usage/<run>-<attempt>' };
+  const [, build, id, attempt] = named;
+  const run = runs.get(Number(id));
+  if (!run) return { run: null, reason: `no run ${id} Baton dispatched here` };
+  if (run.build !== build) return { run: null, reason: `run ${id} is of build ${run.build}` };
+  if (Number(attempt) < 1 || Number(attempt) > run.attempt)
+    return { run: null, reason: `run ${id} has no attempt ${attempt}` };
+  return { run, attempt: Number(attempt) };
+}
+
+/** Why a record's message is not the record of that run's attempt; null when it is. */
+export function usageRecordProblem(
+  record: UsageRecord | null,
+  run: UsageRun,
+  attempt: number,
+): string | null {
+  if (!record) return 'its message is not a usage record';
+  if (record.run_id !== run.id || record.attempt !== attempt)
+    return `it names run ${record.run_id} attempt ${record.attempt}`;
+  if (record.role !== run.role || record.worker !== run.worker)
+    return `it names a ${record.role} session of ${record.worker ?? 'no worker'}, not the run's`;
+  return null;
+}
+
+/**
+ * The records of one build tied to its runs (`runs`: every run of the build):
+ * those that count, with their run, and those that do not, with why.
+ */
+export function tieUsage(
+  listed: readonly ListedUsage[],
+  runs: ReadonlyMap<number, UsageRun>,
+): { counted: { ref: string; run: UsageRun; record: UsageRecord }[]; uncounted: UncountedUsage[] } {
+  const counted: { ref: string; run: UsageRun; record: UsageRecord }[] = [];
+  const uncounted: UncountedUsage[] = [];
+  for (const { ref, message } of listed) {
+    const named = runOfUsageRef(ref, runs);
+    if (named.run === null) {
+      uncounted.push({ ref, reason: named.reason });
+      continue;
+    }
+    const record = parseUsageMessage(message);
+    const problem = usageRecordProblem(record, named.run, named.attempt);
+    if (problem || !record) uncounted.push({ ref, reason: problem ?? 'unreadable' });
+    else counted.push({ ref, run: named.run, record });
+  }
+  return { counted, uncounted };
+}

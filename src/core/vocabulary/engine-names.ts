@@ -1,0 +1,21 @@
+/**
+ * The coding engines a session can run on, by name (docs/sessions.md,
+ * "Engines"): `baton`, Baton's own loop (the default); `claude-code`,
+ * Anthropic's Claude Code; `codex`, OpenAI's Codex CLI. Which one runs a
+ * session is `engineFor`'s (src/core/sessions/engines.ts).
+ */
+export const ENGINES = ['baton', 'claude-code', 'codex'] as const;
+export type Engine = (typeof ENGINES)[number];
+
+/** The engine a session runs on when nothing names one. */
+export const DEFAULT_ENGINE: Engine = 'baton';
+
+export function isEngine(value: string): value is Engine {
+  return (ENGINES as readonly string[]).includes(value);
+}
+
+/** An engine's name as a person writes it (`/retry … engine=Codex`), or null when it names none. */
+export function parseEngine(word: string): Engine | null {
+  const name = word.trim().toLowerCase();
+  return isEngine(name) ? name : null;
+}

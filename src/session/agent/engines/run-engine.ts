@@ -1,0 +1,291 @@
+/**
+ * One conversation of a session on another engine (Claude Code, Codex),
+ * under the same contract as Baton's own loop (model-loop.ts): the engine
+ * runs whole in the sandbox as the tools user, in the session's work tree,
+ * reaching a model only through the model proxy; it hands in by writing a
+ * JSON file, which Baton checks with the role's own `submit_*` schema and
+ * checks, and (work, fix) with the tests. What is not accepted goes back to
+ * the engine as the next run of the same conversation, as the loop sends a
+ * rejected submission back; a limit reached at the proxy, a run that ends
+ * without a hand-in, or too many rejections end the session `failed`, with
+ * the reason.
+ */
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { SessionRole } from '../../../core/sessions/session.js';
+import type { AgentLimits } from '../model/limits.js';
+import type { LoopOutcome } from '../model/model-loop.js';
+import type { UsageMeter } from '../model/usage-meter.js';
+import type { ModelProxy } from '../model-proxy/model-proxy.js';
+import { renderEngineSystemPrompt } from '../prompts/engine-prompt.js';
+import type { SubmitTool } from '../tools/submit-tool.js';
+import type { Confinement } from './confinement.js';
+import { type CodingEngine, engineCommand, readEngineOutput } from './engine-commands.js';
+import { readHandIn } from './hand-in.js';
+import type { InstalledEngine } from './install-engine.js';
+
+/** What the role asks of the engine: the same parts as a conversation of Baton's loop. */
+export interface EngineConversation<T> {
+  role: SessionRole;
+  repository: string;
+  model: string;
+  prompt: string;
+  submit: SubmitTool<T>;
+  verify?: ((value: T) => Promise<string | null>) | undefined;
+  /** Work and fix: the engine's changes to the work tree are what the session delivers. */
+  writes: boolean;
+  /** The providers' web tools (research). */
+  web: boolean;
+  /** Files the session reads that Baton's loop gets through a tool (a review's patches), and what to say of them. */
+  extra?: { files: { name: string; content: string }[]; describe: (dir: string) => string } | null;
+  /**
+   * The environment of the session's commands, scrubbed of every credential
+   * (what Baton's loop gives its bash tool), with the egress proxy's variables;
+   * the engine's own variables go on top.
+   */
+  env: Record<string, string>;
+}
+
+/** Where and with what the conversation runs. */
+export interface EngineSeat {
+  installed: InstalledEngine;
+  confinement: Confinement;
+  proxy: ModelProxy;
+  limits: AgentLimits;
+  meter: UsageMeter;
+  now: () => number;
+  log: (line: string) => void;
+}
+
+const HAND_IN = 'baton-hand-in.json';
+
+/** Runs the engine until its hand-in is taken, a limit or a failure; never throws for those. */
+export async function runEngineConversation<T>(
+  conversation: EngineConversation<T>,
+  seat: EngineSeat,
+): Promise<LoopOutcome<T>> {
+  const { installed, confinement, proxy, limits, log } = seat;
+  const engine = installed.engine;
+  // The engine writes its hand-in in its HOME; Baton reads it from outside.
+  const handIn = path.join(confinement.home, HAND_IN);
+  const extra = await writeExtraFiles(confinement, conversation.extra ?? null);
+  const system = renderEngineSystemPrompt({
+    engine,
+    role: conversation.role,
+    repository: conversation.repository,
+    workDir: confinement.workDir,
+    writes: conversation.writes,
+    submit: conversation.submit.definition.name,
+    schema: conversation.submit.definition.input_schema,
+    handIn,
+    extra,
+  });
+  proxy.allowWeb(conversation.web);
+  const counts = { rejected: 0, nudges: 0 };
+  let prompt = conversation.prompt;
+  for (let run = 0; ; run++) {
+    const ended = await runOnce({
+      conversation,
+      seat,
+      engine,
+      system,
+      prompt,
+      handIn,
+      resume: run > 0,
+    });
+    if (ended.kind !== 'continue') return ended;
+    const next = await takeHandIn({
+      conversation,
+      seat,
+      handIn,
+      handInOutside: outside(confinement, handIn),
+      counts,
+      report: ended,
+    });
+    if (next.kind !== 'continue') return next;
+    log(`${engine}: ${next.why}; asking it again`);
+    prompt = next.prompt;
+    if (limits.deadline - seat.now() <= 0) {
+      return {
+        kind: 'failed',
+        reason:
+          'ran out of time (session.timeoutMinutes in .github/baton.yml, less a margin for publishing)',
+      };
+    }
+  }
+}
+
+type RunEnd<T> =
+  | LoopOutcome<T>
+  | { kind: 'continue'; finished: boolean; error: string | null; code: number | null };
+
+/** One run of the engine, to its end; a limit the proxy reached ends it at once. */
+async function runOnce<T>({
+  conversation,
+  seat,
+  engine,
+  system,
+  prompt,
+  handIn,
+  resume,
+}: {
+  conversation: EngineConversation<T>;
+  seat: EngineSeat;
+  engine: CodingEngine;
+  system: string;
+  prompt: string;
+  handIn: string;
+  resume: boolean;
+}): Promise<RunEnd<T>> {
+  const { installed, confinement, proxy, limits, log } = seat;
+  const exceeded = proxy.stopped();
+  if (exceeded) return { kind: 'failed', reason: exceeded };
+  await rm(outside(confinement, handIn), { force: true });
+  const command = engineCommand(engine, {
+    binary: installed.binary,
+    pathDirs: installed.pathDirs,
+    basePath: conversation.env.PATH ?? '',
+    prompt,
+    model: conversation.model,
+    system,
+    workDir: confinement.workDir,
+    home: confinement.home,
+    modelUrl: confinement.modelUrl,
+    token: proxy.token,
+    web: conversation.web,
+    maxTurns: limits.maxTurns,
+    resume,
+  });
+  await prepareHome(confinement, command.files);
+  const controller = new AbortController();
+  proxy.onStop(() => controller.abort());
+  const started = seat.now();
+  const run = await confinement.run(
+    {
+      program: installed.binary,
+      args: command.args,
+      env: { ...conversation.env, ...command.env },
+      timeoutMs: Math.max(1_000, limits.deadline - started),
+    },
+    controller.signal,
+  );
+  // Nothing of the engine's runs while Baton reads what it left.
+  await confinement.stop();
+  const report = readEngineOutput(engine, run.stdout);
+  for (const [tool, count] of report.tools)
+    seat.meter.tools.set(tool, (seat.meter.tools.get(tool) ?? 0) + count);
+  log(
+    `${engine} ${installed.version} ${resume ? 'went on' : 'ran'} for ${Math.round((seat.now() - started) / 1000)} s: exit code ${run.code ?? 'none (stopped)'}${report.error ? `, ${report.error}` : ''}`,
+  );
+  const stopped = proxy.stopped();
+  if (stopped) return { kind: 'failed', reason: stopped };
+  if (run.timedOut) {
+    return {
+      kind: 'failed',
+      reason:
+        'ran out of time (session.timeoutMinutes in .github/baton.yml, less a margin for publishing)',
+    };
+  }
+  return { kind: 'continue', finished: report.finished, error: report.error, code: run.code };
+}
+
+/** What the hand-in says: taken, or what to ask the engine next, or a failure. */
+async function takeHandIn<T>({
+  conversation,
+  seat,
+  handIn,
+  handInOutside,
+  counts,
+  report,
+}: {
+  conversation: EngineConversation<T>;
+  seat: EngineSeat;
+  handIn: string;
+  handInOutside: string;
+  counts: { rejected: number; nudges: number };
+  report: { finished: boolean; error: string | null; code: number | null };
+}): Promise<LoopOutcome<T> | { kind: 'continue'; prompt: string; why: string }> {
+  const { limits, installed } = seat;
+  const submit = conversation.submit.definition.name;
+  const read = await readHandIn(handInOutside, { owner: seat.confinement.uid });
+  if (read.kind === 'missing') {
+    if (!report.finished) {
+      return {
+        kind: 'failed',
+        reason: `${installed.engine} ended without a usable result (exit code ${report.code ?? 'none'}): ${report.error ?? 'no reason given'}`,
+      };
+    }
+    if (counts.nudges >= limits.maxNudges) {
+      return {
+        kind: 'failed',
+        reason: `${installed.engine} ended without writing its hand-in (${submit})`,
+      };
+    }
+    counts.nudges += 1;
+    return {
+      kind: 'continue',
+      why: 'it ended without a hand-in',
+      prompt: `You ended without writing your hand-in to \`${handIn}\`. Finish the task if anything is left, then write it: it is the only way to hand in your work.`,
+    };
+  }
+  const accepted =
+    read.kind === 'refused'
+      ? { ok: false as const, problems: [read.problem] }
+      : conversation.submit.accept(read.value);
+  if (!accepted.ok) {
+    counts.rejected += 1;
+    const problems = accepted.problems.map((p) => `- ${p}`).join('\n');
+    if (counts.rejected >= limits.maxInvalidSubmissions) {
+      return {
+        kind: 'failed',
+        reason: `the hand-in (${submit}) was rejected ${counts.rejected} times; last problems:\n${problems}`,
+      };
+    }
+    return {
+      kind: 'continue',
+      why: 'its hand-in was not accepted',
+      prompt: `Your hand-in was not accepted:\n${problems}\nCorrect all of these and write \`${handIn}\` again.`,
+    };
+  }
+  const sentBack = conversation.verify ? await conversation.verify(accepted.value) : null;
+  if (sentBack === null) return { kind: 'submitted', value: accepted.value };
+  return { kind: 'continue', why: 'the tests failed', prompt: sentBack };
+}
+
+/** Where a path of the engine's HOME (as the engine sees it) is for this process. */
+function outside(confinement: Confinement, inside: string): string {
+  const relative = path.relative(confinement.home, inside);
+  if (relative.startsWith('..') || path.isAbsolute(relative))
+    throw new Error(`${inside} is not in the engine's HOME ${confinement.home}`);
+  return path.join(confinement.homeOutside, relative);
+}
+
+/** The engine's HOME: its temp folder and config folder, and the files its command needs first. */
+async function prepareHome(
+  confinement: Confinement,
+  files: { path: string; content: string }[],
+): Promise<void> {
+  for (const dir of ['tmp', '.codex', '.baton']) {
+    const made = path.join(confinement.homeOutside, dir);
+    await mkdir(made, { recursive: true, mode: 0o777 });
+    await chmod(made, 0o777);
+  }
+  for (const file of files) {
+    const target = outside(confinement, file.path);
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, file.content, { mode: 0o644 });
+  }
+}
+
+/** Writes the extra files into the engine's HOME; answers what the prompt says of them. */
+async function writeExtraFiles(
+  confinement: Confinement,
+  extra: EngineConversation<unknown>['extra'],
+): Promise<string | null> {
+  if (!extra) return null;
+  const dir = path.join(confinement.home, '.baton', 'files');
+  await mkdir(outside(confinement, dir), { recursive: true, mode: 0o755 });
+  for (const file of extra.files)
+    await writeFile(outside(confinement, path.join(dir, file.name)), file.content, { mode: 0o644 });
+  return extra.describe(dir);
+}

@@ -1,0 +1,187 @@
+import path from 'node:path';
+import { programPath } from '../../programs.js';
+import { asRoot, type CommandLine } from './privileged.js';
+import type { ToolsUser } from './sandbox-setup.js';
+
+/**
+ * Folders that are empty inside the sandbox (a tmpfs each): every user's
+ * home (the job's, with the runner's work folder and `$RUNNER_TEMP` on
+ * GitHub's runners), temp folders, `/run` (the D-Bus and systemd-resolved
+ * varlink sockets, docker's, sudo's timestamps, the session's own sockets),
+ * cron and at spools, mail, mounts.
+ */
+export const HIDDEN_ROOTS = [
+  '/home',
+  '/root',
+  '/tmp',
+  '/var/tmp',
+  '/run',
+  '/mnt',
+  '/media',
+  '/var/spool',
+  '/var/mail',
+] as const;
+const STICKY = new Set(['/tmp', '/var/tmp']);
+/** RLIMIT_NPROC of the tools user while a run lasts: a fork bomb stops there. */
+const MAX_PROCESSES = 8192;
+
+/** Everything one run of the sandbox is made of. */
+export interface SandboxLayout {
+  user: ToolsUser;
+  /** The session's copy of the checkout: read-write, at the same path, and the working directory. */
+  workDir: string;
+  /** The session's home for the tools user: read-write at `/home/<user>`. */
+  home: string;
+  /** More folders to hide (the runner's work folder, the session's own). */
+  hide: readonly string[];
+  /** Folders to show read-only again where a hidden one covers them (the tool cache). */
+  readOnly: readonly string[];
+  /** The seccomp program (seccomp-filter.ts) and where bwrap writes the run's pid 1 (`--info-fd`). */
+  seccompFile: string;
+  infoFile: string;
+  /** The session's network namespace to join, or null: the host's (`session.network: open`). */
+  network: string | null;
+  /** Whether a path exists on the host (bwrap cannot make a mount point in a read-only /). */
+  exists: (path: string) => boolean;
+}
+
+/** What one run executes. */
+export interface SandboxRun {
+  argv: readonly string[];
+  /** The whole environment inside; nothing else passes. */
+  env: Readonly<Record<string, string>>;
+  /** After this long the run's pid 1 kills everything in it, whatever happened outside. */
+  timeoutMs: number;
+}
+
+/**
+ * A shell run as root opens the files bwrap reads and writes by descriptor
+ * (sudo passes only 0, 1 and 2), sets the umask the tools user's files are
+ * made with (writable for the job's user, who commits them), then becomes the
+ * rest of its arguments.
+ */
+const OPEN_FILES = 'exec 3<"$1" 4>"$2" || exit 125; umask 000; shift 2; exec "$@"';
+
+/**
+ * The command line of one run (docs/security.md, "Confinement of the model's
+ * commands"): bubblewrap as root, without a user namespace (so Ubuntu's
+ * restriction of unprivileged user namespaces does not apply), in new pid,
+ * ipc, uts and cgroup namespaces and the session's network namespace; the
+ * system read-only, HIDDEN_ROOTS empty, the copy and the home writable;
+ * then `timeout`, `prlimit` and `setpriv` to the tools user with no
+ * capability (bounding set included), no new privileges and the seccomp
+ * filter. When pid 1 ends, the kernel ends every process of the run.
+ */
+export function sandboxCommand(layout: SandboxLayout, run: SandboxRun): CommandLine {
+  const enter = layout.network ? [programPath('nsenter'), `--net=${layout.network}`, '--'] : [];
+  return asRoot(programPath('sh'), [
+    '-c',
+    OPEN_FILES,
+    'sh',
+    layout.seccompFile,
+    layout.infoFile,
+    ...enter,
+    programPath('bwrap'),
+    ...bwrapArgs(layout, run),
+  ]);
+}
+
+function bwrapArgs(layout: SandboxLayout, run: SandboxRun): string[] {
+  const { user } = layout;
+  const home = `/home/${user.name}`;
+  const args = [
+    '--die-with-parent',
+    '--new-session',
+    '--unshare-pid',
+    '--unshare-ipc',
+    '--unshare-uts',
+    '--hostname',
+    'baton-sandbox',
+    '--unshare-cgroup-try',
+    '--ro-bind',
+    '/',
+    '/',
+    '--dev',
+    '/dev',
+    '--perms',
+    '1777',
+    '--tmpfs',
+    '/dev/shm',
+    '--proc',
+    '/proc',
+  ];
+  const roots = HIDDEN_ROOTS.filter((root) => layout.exists(root));
+  for (const root of roots)
+    args.push(...(STICKY.has(root) ? ['--perms', '1777'] : []), '--tmpfs', root);
+  // A folder under another hidden one is hidden already.
+  const covered = (dir: string) =>
+    roots.some((root) => isUnder(dir, root)) ||
+    layout.hide.some((other) => other !== dir && isUnder(dir, other));
+  for (const dir of layout.hide) {
+    if (!covered(dir) && layout.exists(dir)) args.push('--tmpfs', dir);
+  }
+  const hidden = [...roots, ...layout.hide];
+  const mount = (kind: '--bind' | '--ro-bind', source: string, target: string) =>
+    args.push(...parents(target, hidden), kind, source, target);
+  for (const dir of layout.readOnly) {
+    if (hidden.some((root) => isUnder(dir, root)) && layout.exists(dir))
+      mount('--ro-bind', dir, dir);
+  }
+  mount('--bind', layout.home, home);
+  mount('--bind', layout.workDir, layout.workDir);
+  args.push('--chdir', layout.workDir, '--clearenv');
+  const env = { ...run.env, HOME: home, USER: user.name, LOGNAME: user.name, TMPDIR: '/tmp' };
+  for (const [name, value] of Object.entries(env)) args.push('--setenv', name, value);
+  args.push(
+    // Root inside keeps only what setpriv needs to become the tools user.
+    '--cap-drop',
+    'ALL',
+    '--cap-add',
+    'CAP_SETUID',
+    '--cap-add',
+    'CAP_SETGID',
+    '--cap-add',
+    'CAP_SETPCAP',
+    '--seccomp',
+    '3',
+    '--info-fd',
+    '4',
+    '--',
+    programPath('timeout'),
+    '--signal=KILL',
+    String(Math.max(1, Math.ceil(run.timeoutMs / 1000))),
+    programPath('prlimit'),
+    `--nproc=${MAX_PROCESSES}:${MAX_PROCESSES}`,
+    '--',
+    programPath('setpriv'),
+    `--reuid=${user.uid}`,
+    `--regid=${user.gid}`,
+    '--clear-groups',
+    '--inh-caps=-all',
+    '--ambient-caps=-all',
+    '--bounding-set=-all',
+    '--no-new-privs',
+    '--',
+    ...run.argv,
+  );
+  return args;
+}
+
+/**
+ * `--perms 0755 --dir` for each folder between a hidden root and `target`:
+ * bwrap would make them 0700 root, and the tools user could not reach the
+ * mount below.
+ */
+function parents(target: string, hidden: readonly string[]): string[] {
+  const made: string[] = [];
+  for (let dir = path.dirname(target); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (hidden.some((root) => dir !== root && isUnder(dir, root)))
+      made.unshift('--perms', '0755', '--dir', dir);
+  }
+  return made;
+}
+
+function isUnder(dir: string, root: string): boolean {
+  const relative = path.relative(root, dir);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}

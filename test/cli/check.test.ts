@@ -1,0 +1,83 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/check.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'baton-check-'));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+/** Runs `baton check` in `dir`, output gathered. */
+async function check(argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, {}, { cwd: dir, out: (t) => out.push(t), err: (t) => err.push(t) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+async function config(text: string, path = '.github/baton.yml'): Promise<void> {
+  await mkdir(join(dir, '.github'), { recursive: true });
+  await writeFile(join(dir, path), text);
+}
+
+describe('baton check', () => {
+  it('says a valid config is valid, and exits 0', async () => {
+    await config('budget:\n  maxUsd: 20\nmaxParallel: 2\n');
+    expect(await check([])).toEqual({
+      code: 0,
+      out: '.github/baton.yml: a valid Baton config',
+      err: '',
+    });
+  });
+
+  it('names a misspelt key with its line and the setting it meant, and exits 1', async () => {
+    await config(
+      'label: orchestrate\nbudget:\n  maxUSD: 20\nmodels:\n  thinking:\n    complx: 0\n',
+    );
+    const { code, out } = await check([]);
+    expect(code).toBe(1);
+    expect(out.split('\n')).toEqual([
+      '.github/baton.yml: 2 problems',
+      '  line 6: models.thinking.complx is not a Baton setting; did you mean `complex`?',
+      '  line 3: budget.maxUSD is not a Baton setting; did you mean `maxUsd`?',
+    ]);
+  });
+
+  it('checks the file it is given, and says where invalid YAML breaks', async () => {
+    await config('budget: [1, 2\n', '.github/other.yml');
+    const { code, out } = await check(['.github/other.yml']);
+    expect(code).toBe(1);
+    expect(out).toMatch(
+      /^\.github\/other\.yml: 1 problem\n {2}line \d+: the file is not valid YAML: /,
+    );
+  });
+
+  it('reads the settings under _extends alone, since the base is elsewhere', async () => {
+    await config('_extends: .github\nmaxParallel: 3\n');
+    expect((await check([])).code).toBe(0);
+  });
+
+  it('says what to do when there is no file, and exits 2', async () => {
+    const { code, err } = await check([]);
+    expect(code).toBe(2);
+    expect(err).toContain('.github/baton.yml does not exist: run it at the root of a repository');
+  });
+});
+
+describe('the baton command', () => {
+  it('sends check to it', async () => {
+    const { execFile } = await import('node:child_process');
+    await config('budget:\n  mxaUsd: 3\n');
+    const bin = new URL('../../bin/baton.js', import.meta.url).pathname;
+    const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = execFile(process.execPath, [bin, 'check'], { cwd: dir }, (_error, stdout) =>
+        resolve({ code: child.exitCode, stdout }),
+      );
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('did you mean `maxUsd`?');
+  }, 20_000);
+});

@@ -1,0 +1,106 @@
+import { createPublicKey } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { generateAppKey } from '../../sim/e2e.js';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { conduct } from '../../src/conductor/conduct.js';
+import { testOctokit } from '../support/app-harness.js';
+import { mountEachTest } from '../support/app-tests.js';
+import { installedRepo, tickingClock } from '../support/builds.js';
+import { captureLog } from '../support/captured-log.js';
+
+const KEY = generateAppKey();
+
+/** A repository with Baton set up, whose GitHub knows the app by KEY. */
+function repo(): FakeGitHub {
+  const gh = installedRepo(tickingClock());
+  gh.appPublicKey = createPublicKey(KEY);
+  return gh;
+}
+
+let gh: FakeGitHub;
+mountEachTest((mounted) => {
+  gh = mounted;
+}, repo);
+
+/** Runs the conduct job for one event, as the conductor workflow does; answers its exit code and log. */
+async function run(
+  event: { name: string; payload: Record<string, unknown> },
+  key = KEY,
+): Promise<{ code: number; log: string }> {
+  const log = captureLog('info');
+  const code = await conduct({
+    env: {
+      BATON_APP_ID: '1',
+      BATON_APP_PRIVATE_KEY: key,
+      GITHUB_API_URL: 'https://api.github.com',
+      GITHUB_REPOSITORY: gh.fullName,
+      GITHUB_REPOSITORY_ID: String(gh.repositoryId),
+      GITHUB_RUN_ID: '7001',
+    },
+    event,
+    log: log.log,
+    mask: () => {},
+    Octokit: testOctokit(),
+  });
+  return { code, log: log.text() };
+}
+
+/** `issues.labeled` as a workflow reads it: no `installation`, a repository's event. */
+function labelled(issue: number) {
+  const payload = {
+    action: 'labeled',
+    issue: { number: issue, title: 'Add a login page', labels: [{ name: 'orchestrate' }] },
+    label: { name: 'orchestrate' },
+    sender: { login: 'maintainer', type: 'User' },
+    repository: {
+      id: gh.repositoryId,
+      name: gh.repo,
+      full_name: gh.fullName,
+      default_branch: gh.defaultBranch,
+      owner: { login: gh.owner },
+    },
+  };
+  return { name: 'issues', payload };
+}
+
+describe('the conduct job', () => {
+  it("starts a build from a writer's label as the app, with a token it minted for this repository", async () => {
+    const issue = gh.openIssue({ title: 'Add a login page', user: 'maintainer' });
+
+    const { code } = await run(labelled(issue));
+
+    expect(code).toBe(0);
+    expect(gh.runs.map((r) => r.displayTitle)).toEqual([
+      `baton plan ${issue}-add-a-login-page - -`,
+    ]);
+    expect(gh.comments.filter((c) => c.body.includes('<!-- baton:status'))).toHaveLength(1);
+    const minted = gh.log.filter((entry) => entry.route.endsWith('/access_tokens'));
+    expect(minted.map((entry) => entry.body)).toEqual([{ repository_ids: [gh.repositoryId] }]);
+    expect(minted.map((entry) => entry.status)).toEqual([201]);
+  });
+
+  it('says which secret to fix when GitHub refuses the key, and writes nothing', async () => {
+    const issue = gh.openIssue({ title: 'Add a login page', user: 'maintainer' });
+
+    const { code, log } = await run(labelled(issue), generateAppKey());
+
+    expect(code).toBe(2);
+    expect(log).toContain('could not act as the app');
+    expect(log).toContain('A JSON web token could not be decoded');
+    expect(gh.runs).toEqual([]);
+    expect(gh.comments).toEqual([]);
+  });
+
+  it('looks at every open build on the hourly run', async () => {
+    const issue = gh.openIssue({ title: 'Add a login page', user: 'maintainer' });
+    await run(labelled(issue));
+    const before = gh.log.length;
+
+    const { code, log } = await run({ name: 'schedule', payload: { schedule: '17 * * * *' } });
+
+    expect(code).toBe(0);
+    expect(log).toContain(`"builds":["${issue}-add-a-login-page"]`);
+    // The build was read again: its one GraphQL query, at least.
+    expect(gh.log.slice(before).some((entry) => entry.route === 'POST /graphql')).toBe(true);
+  });
+});

@@ -1,0 +1,238 @@
+// End-to-end (slow, about two minutes): the diamond W1.1, W1.2 → W2.1 from the
+// label to the final pull request on the real engine binaries, pinned and
+// installed as sessions install them: every session on Claude Code, every
+// session on Codex, and a mixed build (W1.1 on Claude Code, W1.2 on Codex,
+// W2.1 on Baton's own loop, every review on Codex, so W1.1's review, which
+// asks for a change, is by another engine than its work and its fix). The
+// scripted model plays each engine's side in its own protocol (streamed
+// Messages for Claude Code, the Responses API for Codex) through the model
+// proxy of each session; the three builds run at the same time.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Simulation, startSimulation } from '../../sim/e2e.js';
+import type { CapturedRequest } from '../../sim/fake-anthropic.js';
+import type { CapturedResponsesRequest } from '../../sim/fake-openai.js';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import {
+  diamondScenario,
+  GREETING_ISSUE,
+  setUpWidgets,
+} from '../../sim/scenario/builds/greeting-scenario.js';
+import { speakEngines } from '../../sim/scenario/dialects/speak-engines.js';
+import { type PlayedBuild, playBuild } from '../../sim/scenario/play-build.js';
+import type { Scenario } from '../../sim/scenario/scenario.js';
+import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
+import { parseUsageMessage, tokensOfUsage, type UsageRecord } from '../../src/core/plan/usage.js';
+import type { Engine } from '../../src/core/vocabulary/engine-names.js';
+import { costOf } from '../../src/core/vocabulary/pricing.js';
+
+const BUILD_TIMEOUT = 240_000;
+
+interface Played {
+  sim: Simulation;
+  model: ScriptedModel;
+  build: PlayedBuild;
+}
+
+/** The mixed build: each worker on another engine, reviews on Codex. */
+function mixedScenario(): Scenario {
+  const scenario = diamondScenario({ reviewChanges: true });
+  const engines: Record<string, Engine | undefined> = { 'W1.2': 'codex', 'W2.1': 'baton' };
+  return {
+    ...scenario,
+    workers: scenario.workers.map((worker) => {
+      const engine = engines[worker.id];
+      return engine ? { ...worker, engine } : worker;
+    }),
+  };
+}
+
+const BUILDS = {
+  'claude-code': { config: 'session:\n  engine: claude-code\n', scenario: diamondScenario() },
+  codex: { config: 'session:\n  engine: codex\n', scenario: diamondScenario() },
+  mixed: {
+    config:
+      'session:\n  engine:\n    default: baton\n    work: claude-code\n    fix: claude-code\n    review: codex\n    allow: [baton, claude-code, codex]\n',
+    scenario: mixedScenario(),
+  },
+} as const;
+
+type BuildName = keyof typeof BUILDS;
+
+const started: Simulation[] = [];
+
+async function play(name: BuildName): Promise<Played> {
+  const { config, scenario } = BUILDS[name];
+  const model = createScriptedModel(scenario);
+  const engines = speakEngines(model);
+  const sim = await startSimulation({
+    respond: engines.anthropic,
+    openai: engines.openai,
+    setup: (gh: FakeGitHub) => {
+      setUpWidgets(gh);
+      gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': config }, 'Choose the engines');
+    },
+    parallel: 3,
+  });
+  started.push(sim);
+  const build = await playBuild({
+    sim,
+    issue: GREETING_ISSUE,
+    retries: 1,
+    timeoutMs: BUILD_TIMEOUT,
+  });
+  return { sim, model, build };
+}
+
+let runs: Record<BuildName, Promise<Played>>;
+
+beforeAll(() => {
+  runs = { 'claude-code': play('claude-code'), codex: play('codex'), mixed: play('mixed') };
+  for (const run of Object.values(runs)) run.catch(() => undefined);
+});
+afterAll(async () => {
+  await Promise.allSettled(Object.values(runs));
+  await Promise.all(started.map((sim) => sim.stop()));
+}, 30_000);
+
+/** The usage records the build's publish jobs pushed to its hidden refs. */
+function usageRecords({ sim, build }: Played): UsageRecord[] {
+  const prefix = `refs/baton/${build.build}/usage/`;
+  return [...sim.gh.git.refs]
+    .filter(([ref]) => ref.startsWith(prefix))
+    .flatMap(([, sha]) => {
+      const commit = sim.gh.git.objects.get(sha);
+      const record = commit?.type === 'commit' ? parseUsageMessage(commit.message) : null;
+      return record ? [record] : [];
+    });
+}
+
+/** The engine each session of a role recorded, by worker. */
+function enginesOf(played: Played, role: string): Record<string, Engine | undefined> {
+  return Object.fromEntries(
+    usageRecords(played)
+      .filter((record) => record.role === role)
+      .map((record) => [record.worker ?? '-', record.engine]),
+  );
+}
+
+/** What the fake providers served: tokens of every kind, and their cost at Baton's list prices. */
+function served(played: Played): { tokens: number; costUsd: number; requests: number } {
+  const anthropic = played.sim.model.requests.filter((r: CapturedRequest) => r.served);
+  const openai = played.sim.openai.requests.filter((r: CapturedResponsesRequest) => r.served);
+  let tokens = 0;
+  let costUsd = 0;
+  for (const { served: usage, servedModel } of anthropic) {
+    if (!usage) continue;
+    const counts = {
+      input_tokens: usage.input_tokens,
+      output_tokens: usage.output_tokens,
+      cache_read_input_tokens: usage.cache_read_input_tokens,
+      cache_creation_input_tokens: usage.cache_creation_input_tokens,
+    };
+    tokens +=
+      counts.input_tokens +
+      counts.output_tokens +
+      counts.cache_read_input_tokens +
+      counts.cache_creation_input_tokens;
+    costUsd += costOf(servedModel ?? '', counts) ?? Number.NaN;
+  }
+  for (const { served: usage, servedModel } of openai) {
+    if (!usage) continue;
+    const cached = usage.input_tokens_details.cached_tokens;
+    tokens += usage.input_tokens + usage.output_tokens;
+    costUsd +=
+      costOf(servedModel ?? '', {
+        input_tokens: usage.input_tokens - cached,
+        output_tokens: usage.output_tokens,
+        cache_read_input_tokens: cached,
+        cache_creation_input_tokens: 0,
+      }) ?? Number.NaN;
+  }
+  return { tokens, costUsd, requests: anthropic.length + openai.length };
+}
+
+describe.each([
+  ['claude-code', { work: 'claude-code', review: 'claude-code' }],
+  ['codex', { work: 'codex', review: 'codex' }],
+] as const)('the diamond with every session on %s', (name, expected) => {
+  let played: Played;
+  beforeAll(async () => {
+    played = await runs[name];
+  }, BUILD_TIMEOUT + 30_000);
+
+  it('merges every worker with no turn the scenario did not expect, every session on that engine', () => {
+    expect(played.model.problems).toEqual([]);
+    expect(played.build.finalPull.body).toContain(
+      '**greet and bye commands**: 3 merged, 0 skipped',
+    );
+    const all = usageRecords(played);
+    expect(all.length).toBe(played.sim.gh.runs.length);
+    expect(new Set(all.map((record) => record.engine))).toEqual(new Set([expected.work]));
+    expect(Object.keys(enginesOf(played, 'review')).sort()).toEqual(['W1.1', 'W1.2', 'W2.1']);
+  });
+
+  it('says which engine did each worker, in the status comment and the final pull request', () => {
+    const { finalPull } = played.build;
+    for (const worker of ['W1.1', 'W1.2', 'W2.1']) {
+      const row = finalPull.body.split('\n').find((line) => line.startsWith(`| ${worker} |`));
+      expect(row).toMatch(
+        new RegExp(`\\| ${expected.work} \\| [1-9][\\d,]* \\| \\$\\d+\\.\\d\\d \\|$`),
+      );
+    }
+    expect(played.build.statuses.at(-1)).toMatch(/\| Cost \| Engine \|/);
+  });
+
+  it('records exactly the tokens and dollars the provider served, and nothing reached a provider but the model endpoints', () => {
+    const records = usageRecords(played);
+    const fromProvider = served(played);
+    expect(fromProvider.requests).toBeGreaterThan(records.length);
+    expect(records.reduce((sum, record) => sum + tokensOfUsage(record.usage), 0)).toBe(
+      fromProvider.tokens,
+    );
+    expect(records.reduce((sum, record) => sum + record.usage.cost_usd, 0)).toBeCloseTo(
+      fromProvider.costUsd,
+      4,
+    );
+    expect(played.sim.openai.unknown).toEqual([]);
+    for (const job of played.sim.runner.jobs)
+      expect(job.summary).not.toContain('Refused by the model proxy');
+  });
+});
+
+describe('a mixed build: one worker per engine, reviewed on Codex', () => {
+  let played: Played;
+  beforeAll(async () => {
+    played = await runs.mixed;
+  }, BUILD_TIMEOUT + 30_000);
+
+  it('runs each worker on its own engine and every review on Codex, and merges them all', () => {
+    expect(played.model.problems).toEqual([]);
+    expect(enginesOf(played, 'work')).toEqual({
+      'W1.1': 'claude-code',
+      'W1.2': 'codex',
+      'W2.1': 'baton',
+    });
+    expect(enginesOf(played, 'review')).toEqual({
+      'W1.1': 'codex',
+      'W1.2': 'codex',
+      'W2.1': 'codex',
+    });
+    // Codex's review asked for a change; Claude Code's fix session made it, and Codex approved.
+    expect(enginesOf(played, 'fix')).toEqual({ 'W1.1': 'claude-code' });
+    expect(played.build.finalPull.body).toMatch(/\| W1\.1 \| [^\n]* \| claude-code \| /);
+    expect(played.build.finalPull.body).toMatch(/\| W1\.2 \| [^\n]* \| codex \| /);
+    expect(played.build.finalPull.body).toMatch(/\| W2\.1 \| [^\n]* \| baton \| /);
+  });
+
+  it('records exactly the tokens and dollars the providers served, over both of them', () => {
+    const records = usageRecords(played);
+    const fromProvider = served(played);
+    expect(records.reduce((sum, record) => sum + tokensOfUsage(record.usage), 0)).toBe(
+      fromProvider.tokens,
+    );
+    expect(records.reduce((sum, record) => sum + record.usage.cost_usd, 0)).toBeCloseTo(
+      fromProvider.costUsd,
+      4,
+    );
+  });
+});

@@ -1,0 +1,91 @@
+// The conductor workflow runs on `pull_request_target`, whose runs get the
+// repository's secrets even for a fork's pull request (GitHub runs the base
+// branch's workflow there), and on `pull_request_review`. A fork's branch name
+// is whatever its author typed, and no fork code may run beside the app's key:
+// these attacks check that a fork's events never reach the job that holds it.
+import yaml from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { evaluateCondition } from '../../sim/actions/expressions.js';
+import { type RouteReads, routeEvent } from '../../src/conductor/route.js';
+import { renderTemplates } from '../../src/templates.js';
+
+const REPOSITORY = { id: 1, full_name: 'octo-org/widgets', default_branch: 'main' };
+const FORK = { id: 666, full_name: 'mallory/widgets' };
+
+const routeCondition = (() => {
+  const file = renderTemplates({
+    batonRepository: 'baton-dev/baton',
+    batonRef: '0123456789abcdef0123456789abcdef01234567',
+    serverless: true,
+  }).find((entry) => entry.path === '.github/workflows/baton-conductor.yml');
+  const workflow = yaml.load(file?.content ?? '') as { jobs: { route: { if: string } } };
+  return workflow.jobs.route.if;
+})();
+
+const reads: RouteReads = {
+  pull: async () => ({ head: 'baton/12-add-login/W1.1', base: 'main', fork: true }),
+  config: async () => null,
+  hasBuild: async () => true,
+};
+
+/** A fork's pull request whose branch is named like a build's worker branch. */
+function forkPull(head: { id: number; full_name: string } | null) {
+  return {
+    action: 'opened',
+    sender: { login: 'mallory', type: 'User' },
+    repository: REPOSITORY,
+    pull_request: {
+      number: 9,
+      head: { ref: 'baton/12-add-login/W1.1', repo: head },
+      base: { ref: 'baton/12-add-login/integration', repo: REPOSITORY },
+    },
+  };
+}
+
+describe("a fork's events and the conductor", () => {
+  it.each([
+    ['pull_request_target', FORK],
+    ['pull_request_review', FORK],
+    ['pull_request_target', null],
+  ])("start no job for a fork's %s (head %j): the route's condition is false", (event, head) => {
+    const contexts = { github: { event_name: event, event: forkPull(head) }, vars: {} };
+    expect(evaluateCondition(routeCondition, contexts)).toBe(false);
+  });
+
+  it("would run the route for the same pull request from the repository's own branch", () => {
+    const contexts = {
+      github: { event_name: 'pull_request_target', event: forkPull(REPOSITORY) },
+      vars: {},
+    };
+    expect(evaluateCondition(routeCondition, contexts)).toBe(true);
+  });
+
+  it.each(['pull_request_target', 'pull_request_review'])(
+    "route no fork's %s to a build, whatever its branch is named",
+    async (name) => {
+      expect(await routeEvent({ name, payload: forkPull(FORK) }, reads)).toEqual({
+        group: null,
+        reason: "a fork's pull request",
+      });
+    },
+  );
+
+  it("routes no fork's run, nor a command on a fork's pull request, to a build", async () => {
+    const run = {
+      repository: REPOSITORY,
+      workflow_run: {
+        display_title: 'baton work 12-add-login W1.1 -',
+        head_branch: 'baton/12-add-login/W1.1',
+        head_repository: FORK,
+      },
+    };
+    expect((await routeEvent({ name: 'workflow_run', payload: run }, reads)).group).toBeNull();
+    const comment = {
+      repository: REPOSITORY,
+      sender: { type: 'User' },
+      issue: { number: 9, pull_request: { url: '' } },
+      comment: { body: '/approve' },
+    };
+    expect((await routeEvent({ name: 'issue_comment', payload: comment }, reads)).group).toBeNull();
+  });
+});

@@ -1,0 +1,120 @@
+import { expect, it } from 'vitest';
+import { API_KEY } from '../session/agent-fixtures.js';
+import { describeAsRoot, useThrowawayUser } from './confine-fixtures.js';
+import { engineSession, OPENAI_KEY } from './engine-fixtures.js';
+
+/**
+ * A whole engine (Claude Code, Codex) runs the model's commands, so they can
+ * do whatever the engine's process could: here they try to reach a model
+ * without the model proxy (the provider directly, by name, by address, on
+ * any port), to use the proxy for more than the model endpoints, and to
+ * spend past the session's budget through it.
+ */
+const ENGINES = ['claude-code', 'codex'] as const;
+
+/** Every TCP port of 127.0.0.1 that answers, as the sandbox sees it (a socket that met itself does not count). */
+const OPEN_PORTS = `node -e '
+const net = require("node:net");
+const open = [];
+let port = 1, live = 0;
+const next = () => {
+  while (live < 512 && port <= 65535) {
+    const p = port++; live++;
+    const s = net.connect({ host: "127.0.0.1", port: p });
+    s.setTimeout(2000);
+    const done = (ok) => { if (ok) open.push(p); s.destroy(); live--; if (port > 65535 && live === 0) console.log("open ports: " + open.sort((a, b) => a - b).join(",")); else next(); };
+    s.once("connect", () => done(s.localPort !== p)); s.once("error", () => done(false)); s.once("timeout", () => done(false));
+  }
+};
+next();
+'`;
+
+/** Each path with the session's token, as `<path> <status>`: the provider's other APIs and path tricks. */
+const OTHER_PATHS = [
+  'GET /v1/models',
+  'GET /v1/files',
+  'POST /v1/files',
+  'POST /v1/messages/batches',
+  'GET /v1/organizations/me',
+  'POST /v1/complete',
+  'POST /v1/chat/completions',
+  'POST /v1/embeddings',
+  'GET /v1/responses/resp_1',
+  'POST /v1/responses/resp_1/cancel',
+  'POST /v1/messages/../models',
+  'POST //v1/messages',
+  'POST /v1/messages%2F..%2Fbatches',
+  'POST /v1/messages?beta=true&x=1',
+  'GET /v1/messages',
+];
+const TRY_PATHS = OTHER_PATHS.map((line) => {
+  const [method, target] = line.split(' ');
+  return `printf '%s ' '${line}'; curl -s --path-as-is -o /dev/null -w '%{http_code}\\n' -X ${method} -H "x-api-key: $ANTHROPIC_API_KEY" -H "authorization: Bearer $BATON_MODEL_TOKEN" -H 'content-type: application/json' -d '{}' 'http://127.0.0.1:3129${target}'`;
+}).join('; ');
+
+describeAsRoot('an engine reaches a model only through the model proxy', () => {
+  const user = useThrowawayUser('ep');
+
+  it.each(ENGINES)(
+    '%s: its commands reach no provider directly, by name, address or port, and nothing but the model endpoints through the proxy',
+    async (engine) => {
+      const run = await engineSession({
+        engine,
+        user,
+        commands: ({ anthropic, openai }) => [
+          // The fake providers where they listen on the runner, with a key of their own.
+          `curl -sS -m 5 -X POST -H 'x-api-key: sk-ant-stolen' -d '{}' ${anthropic}/v1/messages; echo " direct anthropic: $?"; curl -sS -m 5 -X POST -d '{}' ${openai}/responses; echo " direct openai: $?"`,
+          // By name through the egress proxy, and without it.
+          `curl -sS -m 5 -o /dev/null -X POST https://api.anthropic.com/v1/messages; echo " by name: $?"; curl -sS -m 5 --noproxy '*' -o /dev/null https://api.openai.com/v1/responses; echo " by name, no proxy: $?"; curl -sS -m 5 --noproxy '*' -o /dev/null https://160.79.104.10/v1/messages; echo " by address: $?"`,
+          OPEN_PORTS,
+          TRY_PATHS,
+        ],
+      });
+      expect(run.result.status).toBe('complete');
+      expect(run.seen).toMatch(/direct anthropic: [1-9]/);
+      expect(run.seen).toMatch(/direct openai: [1-9]/);
+      expect(run.seen).toMatch(/ by name: [1-9]/);
+      expect(run.seen).toMatch(/by name, no proxy: [1-9]/);
+      expect(run.seen).toMatch(/by address: [1-9]/);
+      // Inside, 127.0.0.1 is the sandbox's own: the egress proxy and the model proxy, nothing of the runner's.
+      expect(run.seen).toContain('open ports: 3128,3129\n');
+      for (const line of OTHER_PATHS)
+        expect(run.seen).toMatch(new RegExp(`${escapeRegExp(line)} 404`));
+      // Every request a provider saw came through the proxy (its key), to a model endpoint.
+      expect(run.unknown).toEqual([]);
+      for (const request of run.anthropic) {
+        expect(request.headers['x-api-key']).toBe(API_KEY);
+      }
+      for (const request of run.openai) {
+        expect(request.headers.authorization).toBe(`Bearer ${OPENAI_KEY}`);
+      }
+      expect(run.anthropic.length + run.openai.length).toBeGreaterThanOrEqual(5);
+    },
+    90_000,
+  );
+
+  it.each(ENGINES)(
+    '%s: once the session has spent its budget, neither the engine nor its commands get another answer',
+    async (engine) => {
+      const tryAgain = `for i in 1 2 3 4 5; do curl -s -o /dev/null -w '%{http_code} ' -X POST -H "x-api-key: $ANTHROPIC_API_KEY" -H "authorization: Bearer $BATON_MODEL_TOKEN" -H 'content-type: application/json' -H 'anthropic-version: 2023-06-01' -d '{"model":"claude-sonnet-5-5","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}' http://127.0.0.1:3129/v1/messages; curl -s -o /dev/null -w '%{http_code} ' -X POST -H "authorization: Bearer $BATON_MODEL_TOKEN" -H 'content-type: application/json' -d '{"model":"gpt-5.5","input":"hi"}' http://127.0.0.1:3129/v1/responses; done`;
+      const run = await engineSession({
+        engine,
+        user,
+        // Each answer reports a million input tokens: more than the budget of $2 on either provider.
+        usage: { input_tokens: 1_000_000 },
+        budgetUsd: 2,
+        commands: [tryAgain, tryAgain, 'echo still going'],
+      });
+      expect(run.result.status).toBe('failed');
+      expect(run.result.reason).toMatch(/budget/);
+      // The provider served the engine's first request only.
+      expect(run.anthropic.length + run.openai.length).toBe(1);
+      expect(run.seen).not.toContain('still going');
+    },
+    90_000,
+  );
+});
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import {
+  HIDDEN_ROOTS,
+  type SandboxLayout,
+  sandboxCommand,
+} from '../../src/session/agent/sandbox/sandbox-command.js';
+import { findProgram, SYSTEM_PATH } from '../../src/session/programs.js';
+
+/** Where the system has it (the line names every program by its absolute path). */
+function at(name: string): string {
+  return findProgram(name, SYSTEM_PATH) ?? `(${name} is not installed)`;
+}
+const INSTALLED = ['sh', 'bwrap', 'nsenter', 'timeout', 'prlimit', 'setpriv', 'sudo'].every(
+  (name) => findProgram(name, SYSTEM_PATH),
+);
+
+const layout: SandboxLayout = {
+  user: { name: 'baton-tools', uid: 1001, gid: 1002 },
+  workDir: '/tmp/baton-session-x/work',
+  home: '/tmp/baton-session-x/home',
+  hide: ['/tmp/baton-session-x', '/srv/runner/_work', '/srv/runner/_work/_temp'],
+  readOnly: ['/srv/runner/_work/_tool', '/opt/hostedtoolcache'],
+  seccompFile: '/tmp/baton-session-x/run/seccomp.bpf',
+  infoFile: '/tmp/baton-session-x/run/run-1.json',
+  network: '/run/netns/baton-1-1',
+  exists: (path) => path !== '/media',
+};
+const run = {
+  argv: ['/usr/bin/bash', '-c', 'npm test'],
+  env: { PATH: '/usr/bin', CI: 'true' },
+  timeoutMs: 90_500,
+};
+
+/** bwrap's arguments in the line, and what comes before them. */
+function split(line: { file: string; args: string[] }) {
+  const all = [line.file, ...line.args];
+  const bwrap = all.indexOf(at('bwrap'));
+  return { before: all.slice(0, bwrap), bwrap: all.slice(bwrap + 1) };
+}
+
+/** The pairs of `--flag value` (or value pairs) in the arguments. */
+function pairs(args: string[], flag: string): string[] {
+  return args.flatMap((arg, i) => (arg === flag ? [args[i + 1] ?? ''] : []));
+}
+
+describe.skipIf(!INSTALLED)(
+  'sandboxCommand (skipped: needs bubblewrap, util-linux and sudo installed)',
+  () => {
+    it('runs bwrap as root, in the session’s network namespace, with its files opened by a shell', () => {
+      const { before } = split(sandboxCommand(layout, run));
+      const root = process.getuid?.() === 0 ? [] : [at('sudo'), '-n', '--'];
+      expect(before).toEqual([
+        ...root,
+        at('sh'),
+        '-c',
+        expect.stringContaining('exec 3<"$1" 4>"$2"'),
+        'sh',
+        layout.seccompFile,
+        layout.infoFile,
+        at('nsenter'),
+        '--net=/run/netns/baton-1-1',
+        '--',
+      ]);
+      expect(split(sandboxCommand({ ...layout, network: null }, run)).before).not.toContain(
+        at('nsenter'),
+      );
+    });
+
+    it('hides every user’s files, temp folders and /run, the runner’s folders, and shows the tool cache again', () => {
+      const { bwrap } = split(sandboxCommand(layout, run));
+      expect(pairs(bwrap, '--tmpfs')).toEqual([
+        '/dev/shm',
+        ...HIDDEN_ROOTS.filter((root) => root !== '/media'),
+        // Folders under a hidden root are hidden already.
+        '/srv/runner/_work',
+      ]);
+      expect(pairs(bwrap, '--ro-bind')).toEqual(['/', '/srv/runner/_work/_tool']);
+      expect(bwrap).toEqual(
+        expect.arrayContaining([
+          '--unshare-pid',
+          '--unshare-ipc',
+          '--die-with-parent',
+          '--new-session',
+        ]),
+      );
+      expect(bwrap).not.toContain('--unshare-user');
+    });
+
+    it('binds the copy and the home writable, reachable through folders the tools user may enter', () => {
+      const { bwrap } = split(sandboxCommand(layout, run));
+      const text = bwrap.join(' ');
+      expect(text).toContain(
+        '--perms 0755 --dir /tmp/baton-session-x --bind /tmp/baton-session-x/work /tmp/baton-session-x/work',
+      );
+      expect(text).toContain('--bind /tmp/baton-session-x/home /home/baton-tools');
+      expect(pairs(bwrap, '--chdir')).toEqual([layout.workDir]);
+    });
+
+    it('passes the run’s environment and nothing else', () => {
+      const { bwrap } = split(sandboxCommand(layout, run));
+      expect(bwrap).toContain('--clearenv');
+      expect(pairs(bwrap, '--setenv')).toEqual(['PATH', 'CI', 'HOME', 'USER', 'LOGNAME', 'TMPDIR']);
+      expect(bwrap.join(' ')).toContain(
+        '--setenv HOME /home/baton-tools --setenv USER baton-tools',
+      );
+    });
+
+    it('ends in the tools user with no capability, no new privileges, the filter, a timer and a process limit', () => {
+      const { bwrap } = split(sandboxCommand(layout, run));
+      const command = bwrap.slice(bwrap.indexOf('--') + 1);
+      expect(command).toEqual([
+        at('timeout'),
+        '--signal=KILL',
+        '91',
+        at('prlimit'),
+        '--nproc=8192:8192',
+        '--',
+        at('setpriv'),
+        '--reuid=1001',
+        '--regid=1002',
+        '--clear-groups',
+        '--inh-caps=-all',
+        '--ambient-caps=-all',
+        '--bounding-set=-all',
+        '--no-new-privs',
+        '--',
+        ...run.argv,
+      ]);
+      expect(pairs(bwrap, '--seccomp')).toEqual(['3']);
+      expect(pairs(bwrap, '--cap-add')).toEqual(['CAP_SETUID', 'CAP_SETGID', 'CAP_SETPCAP']);
+    });
+  },
+);
