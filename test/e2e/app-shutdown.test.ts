@@ -60,6 +60,8 @@ describe('SIGTERM in the middle of a build, then /metrics', { timeout: 90_000 },
       webhookSecret: WEBHOOK_SECRET,
       oidcIssuer: sim.issuer.url,
       port,
+      // The same app as the first process: GitHub checks its JWTs against the app's key.
+      env: { PRIVATE_KEY: sim.appPrivateKey },
     });
     openGate();
     const status = await sim.waitFor(
