@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CONFIG_PATH, checkConfigText } from '../config.js';
+import { cliOutput } from './io.js';
 
 const USAGE = `usage: baton check [FILE]
 
@@ -23,8 +24,7 @@ export async function main(
   _source: Record<string, string | undefined>,
   options: CheckCliOptions = {},
 ): Promise<number> {
-  const out = options.out ?? ((text: string) => process.stdout.write(`${text}\n`));
-  const err = options.err ?? ((text: string) => process.stderr.write(`${text}\n`));
+  const { out, err } = cliOutput(options);
   if (argv.some((arg) => arg === '-h' || arg === '--help')) {
     out(USAGE);
     return 0;

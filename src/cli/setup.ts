@@ -9,6 +9,7 @@ import { ensureSetupPull } from '../github/setup/ensure-setup-pull.js';
 import { loadSetupTemplates } from '../github/setup/setup-templates.js';
 import { findBatonSource } from '../github/setup/source-ref.js';
 import { readStartEnv } from '../server/start-env.js';
+import { argsOrExit, cliOutput } from './io.js';
 
 const USAGE = `usage: baton setup --repo owner/name [--serverless]
        baton setup --private-key
@@ -43,17 +44,10 @@ export async function main(
   source: Record<string, string | undefined>,
   options: SetupCliOptions = {},
 ): Promise<number> {
-  const out = options.out ?? ((text: string) => process.stdout.write(`${text}\n`));
-  const err = options.err ?? ((text: string) => process.stderr.write(`${text}\n`));
-  const args = parseArgs(argv);
-  if (args === 'help') {
-    out(USAGE);
-    return 0;
-  }
-  if (typeof args === 'string') {
-    err(`baton setup: ${args}\n\n${USAGE}`);
-    return 2;
-  }
+  const io = cliOutput(options);
+  const { out, err } = io;
+  const args = argsOrExit('baton setup', USAGE, parseArgs(argv), io);
+  if (typeof args === 'number') return args;
   const { env } = readStartEnv(source, options.cwd ?? process.cwd());
   if (!env.APP_ID || !env.PRIVATE_KEY) {
     err(

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { createProbot, type ProbotOctokit } from 'probot';
+import { argsOrExit, cliOutput } from '../cli/io.js';
 import { doctorExitCode, renderDoctor } from '../core/doctor/doctor.js';
 import { BatonOctokit } from '../github/client/octokit.js';
 import { messageOf } from '../github/client/types.js';
@@ -48,17 +49,10 @@ export async function main(
   source: Record<string, string | undefined>,
   options: DoctorCliOptions = {},
 ): Promise<number> {
-  const out = options.out ?? ((text: string) => process.stdout.write(`${text}\n`));
-  const err = options.err ?? ((text: string) => process.stderr.write(`${text}\n`));
-  const args = parseArgs(argv);
-  if (args === 'help') {
-    out(USAGE);
-    return 0;
-  }
-  if (typeof args === 'string') {
-    err(`baton doctor: ${args}\n\n${USAGE}`);
-    return 2;
-  }
+  const io = cliOutput(options);
+  const { out, err } = io;
+  const args = argsOrExit('baton doctor', USAGE, parseArgs(argv), io);
+  if (typeof args === 'number') return args;
   const env = withDotEnv(source, options.cwd ?? process.cwd());
   if (!env.APP_ID || !(env.PRIVATE_KEY || env.PRIVATE_KEY_PATH)) {
     err(

@@ -1,0 +1,34 @@
+/** Where a command's output goes: the process's streams, or a test's own. */
+export interface CliOutput {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+export function cliOutput(options: Partial<CliOutput>): CliOutput {
+  return {
+    out: options.out ?? ((text: string) => process.stdout.write(`${text}\n`)),
+    err: options.err ?? ((text: string) => process.stderr.write(`${text}\n`)),
+  };
+}
+
+/**
+ * The arguments a command parsed, or the exit code it ends with: `--help`
+ * prints the usage (0); a problem with the arguments is printed above the
+ * usage (2).
+ */
+export function argsOrExit<T extends object>(
+  command: string,
+  usage: string,
+  args: T | 'help' | string,
+  { out, err }: CliOutput,
+): T | number {
+  if (args === 'help') {
+    out(usage);
+    return 0;
+  }
+  if (typeof args === 'string') {
+    err(`${command}: ${args}\n\n${usage}`);
+    return 2;
+  }
+  return args;
+}
