@@ -94,12 +94,7 @@ describe('baton doctor', () => {
   it('passes every check on a healthy installation and exits 0', async () => {
     const { code, out } = await doctor();
     expect(failures(out)).toEqual([]);
-    expect(
-      out
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => line.split(':')[0]),
-    ).toEqual([
+    expect(verdicts(out)).toEqual([
       'ok   auth',
       'ok   installed',
       'ok   permissions',
@@ -334,12 +329,7 @@ describe('baton doctor on a repository with nothing hosted', () => {
   it('checks the conductor and BATON_APP_ID instead of BATON_APP_URL, and passes', async () => {
     serverless();
     const { code, out } = await doctor();
-    expect(
-      out
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => line.split(':')[0]),
-    ).toEqual([
+    expect(verdicts(out)).toEqual([
       'ok   auth',
       'ok   installed',
       'ok   permissions',
@@ -372,3 +362,11 @@ describe('baton doctor on a repository with nothing hosted', () => {
     ]);
   });
 });
+
+/** Each line's verdict and check, without what it says: `ok   auth`. */
+function verdicts(out: string): string[] {
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split(':')[0] ?? '');
+}
