@@ -59,8 +59,7 @@ describe('status comment edits, at most one per interval per build', () => {
     const issue = await plannedBuild();
     expect(statusBody(gh, BUILD)).toContain('/approve');
     const before = edits();
-    const approve = gh.addComment({ issue, body: '/approve', user: 'maintainer' });
-    await app.deliver('issue_comment', commentPayload(gh, { commentId: approve.id }));
+    await maintainerSays(issue, '/approve');
     // The workers were dispatched, but the status still shows the plan: its edit waits.
     expect(gh.runs.filter((run) => run.inputs.role === 'work')).toHaveLength(2);
     expect(edits()).toBe(before);
@@ -83,8 +82,7 @@ describe('status comment edits, at most one per interval per build', () => {
 
   it('reconciles instead of a held edit when the comment changed meanwhile (another replica)', async () => {
     const issue = await plannedBuild();
-    const approve = gh.addComment({ issue, body: '/approve', user: 'maintainer' });
-    await app.deliver('issue_comment', commentPayload(gh, { commentId: approve.id }));
+    await maintainerSays(issue, '/approve');
     const comment = gh.comments.find((c) => c.body === statusBody(gh, BUILD));
     if (!comment) throw new Error('no status comment');
     comment.body = `${comment.body}\n<!-- edited by another replica -->`;
@@ -100,8 +98,7 @@ describe('status comment edits, at most one per interval per build', () => {
 
   it('drops a held edit that a later reconcile rendered afresh', async () => {
     const issue = await plannedBuild();
-    const approve = gh.addComment({ issue, body: '/approve', user: 'maintainer' });
-    await app.deliver('issue_comment', commentPayload(gh, { commentId: approve.id }));
+    await maintainerSays(issue, '/approve');
     await advance(4000);
     // A push reconciles the build before the held edit's time: its render is held in its place.
     await app.deliver('push', pushPayload(gh, { branch: integrationBranch(BUILD) }));
@@ -127,8 +124,7 @@ describe('status comment edits, at most one per interval per build', () => {
 describe('progress alone, gathered into fewer edits', () => {
   it('edits a change of progress alone ten minutes after the last edit, and one that answers a person at the pace of every edit', async () => {
     const issue = await plannedBuild();
-    const approve = gh.addComment({ issue, body: '/approve', user: 'maintainer' });
-    await app.deliver('issue_comment', commentPayload(gh, { commentId: approve.id }));
+    await maintainerSays(issue, '/approve');
     // The build starts: a new phase, edited at the pace of every edit.
     await advance(5000);
     const started = edits();
@@ -150,8 +146,7 @@ describe('progress alone, gathered into fewer edits', () => {
     expect(edits()).toBe(started);
     expect(statusBody(gh, BUILD)).toBe(running);
     // A /pause answers a person: it is shown at once, with the progress held so far.
-    const pause = gh.addComment({ issue, body: '/pause', user: 'maintainer' });
-    await app.deliver('issue_comment', commentPayload(gh, { commentId: pause.id }));
+    await maintainerSays(issue, '/pause');
     await advance(5000);
     expect(edits()).toBe(started + 1);
     expect(statusBody(gh, BUILD)).toContain('Paused');
@@ -161,8 +156,7 @@ describe('progress alone, gathered into fewer edits', () => {
 
   it('edits progress alone once its ten minutes are up', async () => {
     const issue = await plannedBuild();
-    const approve = gh.addComment({ issue, body: '/approve', user: 'maintainer' });
-    await app.deliver('issue_comment', commentPayload(gh, { commentId: approve.id }));
+    await maintainerSays(issue, '/approve');
     await advance(5000);
     const started = edits();
     const work = gh.runs.find((run) => run.inputs.role === 'work' && run.inputs.worker === 'W1.2');
@@ -203,8 +197,7 @@ describe('a session that succeeded before its result was read', () => {
 
   it('is not reported failed while it settles, and is looked at again when it has', async () => {
     const issue = await plannedBuild();
-    const approve = gh.addComment({ issue, body: '/approve', user: 'maintainer' });
-    await app.deliver('issue_comment', commentPayload(gh, { commentId: approve.id }));
+    await maintainerSays(issue, '/approve');
     await advance(5000);
     const works = gh.runs.filter((run) => run.inputs.role === 'work');
     expect(works.map((run) => run.inputs.worker)).toEqual(['W1.1', 'W1.2']);
@@ -240,3 +233,9 @@ describe('a session that succeeded before its result was read', () => {
     expect(app.errors).toEqual([]);
   });
 });
+
+/** A maintainer's comment on the build's issue, delivered to the app. */
+async function maintainerSays(issue: number, body: string): Promise<void> {
+  const comment = gh.addComment({ issue, body, user: 'maintainer' });
+  await app.deliver('issue_comment', commentPayload(gh, { commentId: comment.id }));
+}
