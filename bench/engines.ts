@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { type CodingEngine, engineCommand } from '../src/session/agent/engines/engine-commands.js';
 import { engineCacheDir, ensureEngine } from '../src/session/agent/engines/install-engine.js';
 import { SYSTEM_PATH } from '../src/session/programs.js';
+import { stopAtFirstRequest } from './first-request.js';
 
 /**
  * Each engine's own start-up, beside Baton's loop (bench/startup.ts): from
@@ -101,17 +102,7 @@ async function firstRequestMs(
       env,
       stdio: process.env.BENCH_DEBUG ? 'inherit' : 'ignore',
     });
-    await new Promise<void>((resolve) => {
-      const stop = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      const poll = setInterval(() => {
-        if (first !== null) child.kill('SIGKILL');
-      }, 5);
-      child.on('close', () => {
-        clearTimeout(stop);
-        clearInterval(poll);
-        resolve();
-      });
-    });
+    await stopAtFirstRequest(child, () => first !== null);
     if (first === null) throw new Error(`${engine} made no request`);
     return (first as number) - started;
   } finally {

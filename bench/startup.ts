@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { batonCommand, type CodeSource, stepInputs } from '../sim/actions/run-step.js';
+import { stopAtFirstRequest } from './first-request.js';
 
 /**
  * Baton's own part of a session job's start-up: from the moment the job's
@@ -132,17 +133,7 @@ async function firstRequestMs(code: CodeSource, job: BenchJob): Promise<number> 
         : batonCommand(job, code);
     const started = performance.now();
     const child = spawn(file, args, { cwd: workspace, env, stdio: 'ignore' });
-    await new Promise<void>((resolve) => {
-      const stop = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      const poll = setInterval(() => {
-        if (first !== null) child.kill('SIGKILL');
-      }, 5);
-      child.on('close', () => {
-        clearTimeout(stop);
-        clearInterval(poll);
-        resolve();
-      });
-    });
+    await stopAtFirstRequest(child, () => first !== null);
     if (first === null) throw new Error(`${code} ${job} made no request`);
     return (first as number) - started;
   } finally {
