@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CONFIG_PATH, checkConfigText } from '../config.js';
-import { cliOutput } from './io.js';
+import { type CliOptions, cliOutput } from './io.js';
 
 const USAGE = `usage: baton check [FILE]
 
@@ -11,12 +11,8 @@ allowed. FILE defaults to ${CONFIG_PATH} in the current folder. An _extends
 base is not followed (it lives in another repository). Exit 0 when it is
 valid, 1 when it is not, 2 when it cannot be read.`;
 
-/** Where `baton check` writes; tests pass their own. */
-export interface CheckCliOptions {
-  out?: (text: string) => void;
-  err?: (text: string) => void;
-  cwd?: string;
-}
+/** Where `baton check` writes, and the folder FILE is read from; tests pass their own. */
+export type CheckCliOptions = CliOptions;
 
 /** `baton check [FILE]`: answers the process exit code. */
 export async function main(

@@ -4,6 +4,12 @@ export interface CliOutput {
   err: (text: string) => void;
 }
 
+/** What tests may override of a command: where output goes, and the folder whose .env is read. */
+export interface CliOptions extends Partial<CliOutput> {
+  /** The folder whose .env is read; default the current one. */
+  cwd?: string;
+}
+
 export function cliOutput(options: Partial<CliOutput>): CliOutput {
   return {
     out: options.out ?? ((text: string) => process.stdout.write(`${text}\n`)),

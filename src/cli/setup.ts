@@ -9,7 +9,7 @@ import { ensureSetupPull } from '../github/setup/ensure-setup-pull.js';
 import { loadSetupTemplates } from '../github/setup/setup-templates.js';
 import { findBatonSource } from '../github/setup/source-ref.js';
 import { readStartEnv } from '../server/start-env.js';
-import { argsOrExit, cliOutput } from './io.js';
+import { argsOrExit, type CliOptions, cliOutput } from './io.js';
 
 const USAGE = `usage: baton setup --repo owner/name [--serverless]
        baton setup --private-key
@@ -29,13 +29,9 @@ Options:
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
-/** Overrides for tests: the Octokit class and where output goes. */
-export interface SetupCliOptions {
+/** Overrides for tests: the Octokit class, where output goes, the folder of .env. */
+export interface SetupCliOptions extends CliOptions {
   Octokit?: typeof ProbotOctokit;
-  out?: (text: string) => void;
-  err?: (text: string) => void;
-  /** The folder whose .env is read; default the current one. */
-  cwd?: string;
 }
 
 /** `baton setup`: answers the process exit code (0 done, 1 GitHub refused, 2 bad usage). */

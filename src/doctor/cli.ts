@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { createProbot, type ProbotOctokit } from 'probot';
-import { argsOrExit, cliOutput } from '../cli/io.js';
+import { argsOrExit, type CliOptions, cliOutput } from '../cli/io.js';
 import { doctorExitCode, renderDoctor } from '../core/doctor/doctor.js';
 import { BatonOctokit } from '../github/client/octokit.js';
 import { messageOf } from '../github/client/types.js';
@@ -32,13 +32,9 @@ See docs/doctor.md.`;
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
-/** Overrides for tests: the Octokit class (retries off) and where output goes. */
-export interface DoctorCliOptions {
+/** Overrides for tests: the Octokit class (retries off), where output goes, the folder of .env. */
+export interface DoctorCliOptions extends CliOptions {
   Octokit?: typeof ProbotOctokit;
-  out?: (text: string) => void;
-  err?: (text: string) => void;
-  /** The folder whose .env is read; default the current one. */
-  cwd?: string;
   /** Between two looks at the doctor session's run (tests shorten it). */
   pollMs?: number;
 }
