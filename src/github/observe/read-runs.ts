@@ -1,4 +1,4 @@
-import { parseRunName } from '../../core/sessions/session.js';
+import { parseRunName, type RunName } from '../../core/sessions/session.js';
 import type { RunConclusion, RunInfo, RunStatus } from '../../core/snapshot/snapshot.js';
 import type { UsageRun } from '../../core/snapshot/usage-ties.js';
 import { WORKFLOW_FILE } from '../../core/vocabulary/ids.js';
@@ -30,22 +30,7 @@ export async function readRuns(
       (run): RunInfo[] => {
         const name = parseRunName(run.display_title);
         if (!name || name.build !== build) return [];
-        return [
-          {
-            id: run.id,
-            role: name.role,
-            worker: name.worker,
-            trigger: name.trigger,
-            status: runStatus(run.status),
-            conclusion: (run.conclusion as RunConclusion | null) ?? null,
-            createdAt: run.created_at,
-            updatedAt: run.updated_at,
-            ...(run.run_started_at ? { startedAt: run.run_started_at } : {}),
-            ...(run.run_attempt ? { attempt: run.run_attempt } : {}),
-            url: run.html_url,
-            byBaton: run.actor?.login === ctx.botLogin,
-          },
-        ];
+        return [{ ...runInfoOf(run, name), byBaton: run.actor?.login === ctx.botLogin }];
       },
     );
     mine.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
@@ -54,6 +39,35 @@ export async function readRuns(
     if (statusOf(error) === 404) return { installed: false };
     throw error;
   }
+}
+
+/** The fields of a run Baton reads, in the REST listing and in a `workflow_run` payload alike. */
+export interface RunFields {
+  id: number;
+  status: string | null;
+  conclusion: string | null;
+  created_at: string;
+  updated_at: string;
+  run_started_at?: string | null | undefined;
+  run_attempt?: number | null | undefined;
+  html_url: string;
+}
+
+/** A run of Baton's workflow, named `name`, as a reconcile lists it. */
+export function runInfoOf(run: RunFields, name: RunName): RunInfo {
+  return {
+    id: run.id,
+    role: name.role,
+    worker: name.worker,
+    trigger: name.trigger,
+    status: runStatus(run.status),
+    conclusion: (run.conclusion as RunConclusion | null) ?? null,
+    createdAt: run.created_at,
+    updatedAt: run.updated_at,
+    ...(run.run_started_at ? { startedAt: run.run_started_at } : {}),
+    ...(run.run_attempt ? { attempt: run.run_attempt } : {}),
+    url: run.html_url,
+  };
 }
 
 /**

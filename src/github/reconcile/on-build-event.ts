@@ -1,8 +1,9 @@
 import type { Context } from 'probot';
 import { parseRunName } from '../../core/sessions/session.js';
-import type { RunConclusion, RunInfo } from '../../core/snapshot/snapshot.js';
+import type { RunInfo } from '../../core/snapshot/snapshot.js';
 import { parseBuildId, WORKFLOW_FILE } from '../../core/vocabulary/ids.js';
 import { buildKey } from '../client/types.js';
+import { type RunFields, runInfoOf } from '../observe/read-runs.js';
 import { type EventContext, type HandlerDeps, repoContext, scheduleReconcile } from './handlers.js';
 import { type BuildRef, buildOfBranch } from './locate-build.js';
 import { findOpenBuilds } from './resync.js';
@@ -18,36 +19,16 @@ export interface BuildEventHints {
 }
 
 /** What a `workflow_run` payload carries of the fields Baton lists about a run. */
-export interface PayloadRun {
-  id: number;
+export interface PayloadRun extends RunFields {
   path?: string | null;
   display_title?: string | null;
-  status: string | null;
-  conclusion: string | null;
-  created_at: string;
-  updated_at: string;
-  run_started_at?: string | null;
-  run_attempt?: number | null;
-  html_url: string;
 }
 
 /** A completed run of Baton's workflow, as a reconcile lists it; null for any other run. */
 export function runOfPayload(run: PayloadRun): RunInfo | null {
   const name = parseRunName(run.display_title ?? '');
   if (!name || run.status !== 'completed' || !run.path?.endsWith(`/${WORKFLOW_FILE}`)) return null;
-  return {
-    id: run.id,
-    role: name.role,
-    worker: name.worker,
-    trigger: name.trigger,
-    status: 'completed',
-    conclusion: (run.conclusion as RunConclusion | null) ?? null,
-    createdAt: run.created_at,
-    updatedAt: run.updated_at,
-    ...(run.run_started_at ? { startedAt: run.run_started_at } : {}),
-    ...(run.run_attempt ? { attempt: run.run_attempt } : {}),
-    url: run.html_url,
-  };
+  return runInfoOf(run, name);
 }
 
 /** Finds the build from the hints, without a request. */
