@@ -131,17 +131,8 @@ describe('progress alone, gathered into fewer edits', () => {
     const running = statusBody(gh, BUILD);
     expect(running).toContain(`/actions/runs/${gh.runs.at(-1)?.id}`);
     // W1.1's session opens its pull request and ends: progress only, held for ten minutes.
-    gh.openPull({
-      title: '[add-oauth-login] W1.1: Worker W1.1',
-      body: 'Work of W1.1.',
-      head: workerBranch(BUILD, 'W1.1'),
-      base: integrationBranch(BUILD),
-      user: gh.botLogin,
-    });
-    const work = gh.runs.find((run) => run.inputs.role === 'work' && run.inputs.worker === 'W1.1');
-    if (!work) throw new Error('no work run');
-    gh.finishRun(work.id, 'success');
-    await app.deliver('workflow_run', workflowRunPayload(gh, { runId: work.id }));
+    openWorkerPull('W1.1');
+    await finishWork('W1.1', 'success');
     await advance(60_000);
     expect(edits()).toBe(started);
     expect(statusBody(gh, BUILD)).toBe(running);
@@ -159,25 +150,13 @@ describe('progress alone, gathered into fewer edits', () => {
     await maintainerSays(issue, '/approve');
     await advance(5000);
     const started = edits();
-    const work = gh.runs.find((run) => run.inputs.role === 'work' && run.inputs.worker === 'W1.2');
-    if (!work) throw new Error('no work run');
-    gh.finishRun(work.id, 'failure');
-    await app.deliver('workflow_run', workflowRunPayload(gh, { runId: work.id }));
+    await finishWork('W1.2', 'failure');
     // A failed worker asks a person: shown at the pace of every edit.
     await advance(5000);
     expect(edits()).toBe(started + 1);
     const failed = edits();
-    const w11 = gh.runs.find((run) => run.inputs.role === 'work' && run.inputs.worker === 'W1.1');
-    if (!w11) throw new Error('no work run');
-    gh.openPull({
-      title: '[add-oauth-login] W1.1: Worker W1.1',
-      body: 'Work of W1.1.',
-      head: workerBranch(BUILD, 'W1.1'),
-      base: integrationBranch(BUILD),
-      user: gh.botLogin,
-    });
-    gh.finishRun(w11.id, 'success');
-    await app.deliver('workflow_run', workflowRunPayload(gh, { runId: w11.id }));
+    openWorkerPull('W1.1');
+    await finishWork('W1.1', 'success');
     await advance(PROGRESS_STATUS_EDIT_MS - 10_000);
     expect(edits()).toBe(failed);
     await advance(10_000);
@@ -218,13 +197,7 @@ describe('a session that succeeded before its result was read', () => {
     expect(looks).toHaveLength(1);
     expect(looks[0]?.at).toBeLessThanOrEqual(time.now() + 30_000);
 
-    gh.openPull({
-      title: '[add-oauth-login] W1.1: Worker W1.1',
-      body: 'Work of W1.1.',
-      head: workerBranch(BUILD, 'W1.1'),
-      base: integrationBranch(BUILD),
-      user: gh.botLogin,
-    });
+    openWorkerPull('W1.1');
     await advance(30_000);
     // The look again sees W1.1's PR and reviews it; W1.2 settled without one and failed.
     const reviews = gh.runs.filter((run) => run.inputs.role === 'review');
@@ -238,4 +211,23 @@ describe('a session that succeeded before its result was read', () => {
 async function maintainerSays(issue: number, body: string): Promise<void> {
   const comment = gh.addComment({ issue, body, user: 'maintainer' });
   await app.deliver('issue_comment', commentPayload(gh, { commentId: comment.id }));
+}
+
+/** The work session of `worker` ends with `conclusion`, and GitHub says so. */
+async function finishWork(worker: string, conclusion: 'success' | 'failure'): Promise<void> {
+  const work = gh.runs.find((run) => run.inputs.role === 'work' && run.inputs.worker === worker);
+  if (!work) throw new Error(`no work run of ${worker}`);
+  gh.finishRun(work.id, conclusion);
+  await app.deliver('workflow_run', workflowRunPayload(gh, { runId: work.id }));
+}
+
+/** The pull request a work session of `worker` opens, as the app. */
+function openWorkerPull(worker: string): void {
+  gh.openPull({
+    title: `[add-oauth-login] ${worker}: Worker ${worker}`,
+    body: `Work of ${worker}.`,
+    head: workerBranch(BUILD, worker),
+    base: integrationBranch(BUILD),
+    user: gh.botLogin,
+  });
 }
