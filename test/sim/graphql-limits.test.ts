@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
 import { GraphqlBudget } from '../../sim/github/graphql/graphql-budget.js';
+import { manualClock } from '../support/builds.js';
 
 /**
  * The simulator's GraphQL refuses what GitHub refuses ("Rate limits and query
@@ -16,16 +17,6 @@ function post(gh: FakeGitHub, query: string, variables: Record<string, unknown> 
     body: { query, variables },
     headers: {},
   });
-}
-
-function clock(start = Date.parse('2026-01-01T00:00:00Z')) {
-  let at = start;
-  return {
-    now: () => new Date(at).toISOString(),
-    advance: (ms: number) => {
-      at += ms;
-    },
-  };
 }
 
 const OLD_BUILD_SHAPE = /* GraphQL */ `
@@ -198,7 +189,7 @@ describe('the simulated GraphQL endpoint', () => {
   });
 
   it('charges each call its points with the graphql resource’s headers, and refuses calls past the hour’s budget', () => {
-    const time = clock();
+    const time = manualClock();
     const gh = new FakeGitHub({ now: time.now, graphqlBudget: new GraphqlBudget(3) });
     const issue = gh.openIssue({ title: 'x' });
     const variables = { owner: gh.owner, repo: gh.repo, issue, n: 10 };

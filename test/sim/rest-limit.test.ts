@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
 import { RestBudget } from '../../sim/github/rest-limit.js';
 import { installationToken } from '../../sim/github/tokens.js';
+import { manualClock } from '../support/builds.js';
 
 /**
  * The simulator's primary REST limit and conditional requests, held to what
@@ -9,15 +10,6 @@ import { installationToken } from '../../sim/github/tokens.js';
  * the REST API", Use conditional requests if appropriate): each statement
  * quoted is one test.
  */
-function clock(start = Date.parse('2026-01-01T00:00:00Z')) {
-  let at = start;
-  return {
-    now: () => new Date(at).toISOString(),
-    advance: (ms: number) => {
-      at += ms;
-    },
-  };
-}
 
 function request(
   gh: FakeGitHub,
@@ -45,7 +37,7 @@ function request(
 }
 
 function world(limit?: number) {
-  const time = clock();
+  const time = manualClock();
   const gh = new FakeGitHub({
     now: time.now,
     ...(limit ? { restBudget: new RestBudget({ installationId: 1, limit }) } : {}),

@@ -114,6 +114,17 @@ export function tickingClock(start = '2026-11-22T10:00:00.000Z'): () => string {
   };
 }
 
+/** A test clock that moves only when told: `now()` for the simulator, `advance(ms)` for the test. */
+export function manualClock(start = Date.parse('2026-01-01T00:00:00Z')) {
+  let at = start;
+  return {
+    now: () => new Date(at).toISOString(),
+    advance: (ms: number) => {
+      at += ms;
+    },
+  };
+}
+
 /**
  * A usage record at `ref`, as publish or any writer pushes it: a work session of W1.1 that spent
  * `usd`, unless `fields` say otherwise, committed at `at` when given. Returns its commit.
