@@ -7,7 +7,8 @@
  */
 import type { Config } from '../config/config.js';
 import { buildTypeOf } from '../plan/plan.js';
-import { readEngineSettings } from '../sessions/engines.js';
+import { type EngineSettings, engineFor, readEngineSettings } from '../sessions/engines.js';
+import type { SessionRole } from '../sessions/session.js';
 import { type CommandState, foldCommands } from '../snapshot/command-state.js';
 import { spentOnDay, utcDay } from '../snapshot/daily-spend.js';
 import { effectivePlanRead, type FollowUps, foldFollowUps } from '../snapshot/follow-ups.js';
@@ -17,10 +18,10 @@ import { normalizeSnapshot } from '../snapshot/normalize-snapshot.js';
 import { findOverdueRuns, type OverdueReason } from '../snapshot/overdue-runs.js';
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
 import type { DailyCapHold, RepoLinks, StatusView } from '../status/status-view.js';
+import type { Engine } from '../vocabulary/engine-names.js';
 import { integrationBranch } from '../vocabulary/ids.js';
 import type { RuleAction } from './action.js';
 import { type JudgedRun, judgeRuns } from './runs.js';
-import { type EngineOf, sessionEngines } from './session-engine.js';
 import { type SynthesisState, synthesisState } from './synthesis-state.js';
 
 /** What one phase of `decide` returns: the actions, and the view for the status comment. */
@@ -92,7 +93,8 @@ export function makeContext({
   const normal = normalizeSnapshot(snapshot);
   // 2. What people asked for, folded in the order they asked; a `/retry` that names an
   //    engine the config does not allow is not taken (checkCommands answers it why).
-  const allowed = readEngineSettings(config.session.engine).allow;
+  const engines = readEngineSettings(config.session.engine);
+  const allowed = engines.allow;
   const commands = foldCommands(
     normal.commands.filter(
       ({ command }) =>
@@ -116,8 +118,9 @@ export function makeContext({
   const daily = dailyHolds.length > 0;
   // 6. Whether the issue's close, if it is closed, cancels the build.
   const cancelsByClose = closeCancels(truth);
+  const links = repoLinks(truth);
   // 7. The engine each session runs on, from the settings read once.
-  const engineOf = sessionEngines({ snapshot: truth, commands, config });
+  const engineOf = sessionEngines({ snapshot: truth, commands, settings: engines });
   return {
     snapshot: truth,
     config,
@@ -134,7 +137,7 @@ export function makeContext({
     canDispatchWork: !budgetReached && !daily && commands.paused === null,
     closeCancels: cancelsByClose,
     engineOf,
-    links: repoLinks(truth),
+    links,
   };
 }
 
@@ -189,4 +192,34 @@ function repoLinks(snapshot: BuildSnapshot): RepoLinks {
   const fromIssue = /^(https?:\/\/.+?)\/issues\/\d+\/?$/.exec(snapshot.issue.url)?.[1];
   const repoUrl = fromIssue ?? `https://github.com/${snapshot.repo.owner}/${snapshot.repo.name}`;
   return { repoUrl, branch: snapshot.integration?.sha ?? integrationBranch(snapshot.build) };
+}
+
+/** Which engine a session of this build runs on, given its role and worker. */
+export type EngineOf = (session: {
+  role: SessionRole;
+  worker?: string | null | undefined;
+}) => Engine;
+
+/**
+ * The engine a session of this build runs on (`engineFor`): the worker's
+ * latest `/retry` that named one, the plan's `engine` for the worker, the
+ * role's, the default. The settings are read once, when the context is made;
+ * the same answer serves the dispatch and the status row.
+ */
+export function sessionEngines(read: {
+  snapshot: Pick<BuildSnapshot, 'plan'>;
+  commands: CommandState;
+  settings: EngineSettings;
+}): EngineOf {
+  const { settings } = read;
+  const { plan } = read.snapshot;
+  return ({ role, worker }) => {
+    const planned =
+      worker && plan.kind === 'valid'
+        ? plan.plan.workers.find((entry) => entry.id === worker)?.engine
+        : undefined;
+    const latest = worker ? read.commands.retries.get(worker)?.at(-1)?.command : undefined;
+    const retried = latest?.name === 'retry' ? latest.engine : undefined;
+    return engineFor({ settings, role, planned, retried });
+  };
 }
