@@ -62,24 +62,17 @@ export async function ensureMirror(
   for (const dep of action.dependsOn) {
     const blocker = created.get(dep) ?? known.get(dep);
     if (blocker?.id === undefined) continue;
-    await linkBlockedBy(ctx, { number: issue.number, blockerId: blocker.id });
+    try {
+      await ctx.octokit.rest.issues.addBlockedByDependency({
+        owner,
+        repo,
+        issue_number: issue.number,
+        issue_id: blocker.id,
+      });
+    } catch (error) {
+      // A link that exists already (422) is as good as a new one.
+      if (statusOf(error) !== 422) throw error;
+    }
   }
   return 'created';
-}
-
-/** A link that exists already (422) is as good as a new one. */
-async function linkBlockedBy(
-  ctx: RepoContext,
-  { number, blockerId }: { number: number; blockerId: number },
-): Promise<void> {
-  try {
-    await ctx.octokit.rest.issues.addBlockedByDependency({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      issue_number: number,
-      issue_id: blockerId,
-    });
-  } catch (error) {
-    if (statusOf(error) !== 422) throw error;
-  }
 }
