@@ -53619,18 +53619,6 @@ function lookAgain(times) {
   return inMs === null ? [] : [{ kind: "look-again", inMs }];
 }
 
-// src/core/context/session-engine.ts
-function sessionEngines(read) {
-  const settings = readEngineSettings(read.config.session.engine);
-  const { plan } = read.snapshot;
-  return ({ role, worker }) => {
-    const planned = worker && plan.kind === "valid" ? plan.plan.workers.find((entry) => entry.id === worker)?.engine : void 0;
-    const latest = worker ? read.commands.retries.get(worker)?.at(-1)?.command : void 0;
-    const retried = latest?.name === "retry" ? latest.engine : void 0;
-    return engineFor({ settings, role, planned, retried });
-  };
-}
-
 // src/core/context/synthesis-state.ts
 function synthesisState({
   runs: all,
@@ -53661,7 +53649,8 @@ function makeContext({
   now
 }) {
   const normal = normalizeSnapshot(snapshot);
-  const allowed = readEngineSettings(config3.session.engine).allow;
+  const engines = readEngineSettings(config3.session.engine);
+  const allowed = engines.allow;
   const commands = foldCommands(
     normal.commands.filter(
       ({ command }) => command.name !== "retry" || !command.engine || allowed.includes(command.engine)
@@ -53680,7 +53669,8 @@ function makeContext({
   const dailyHolds = dailyCapsReached(config3, truth, now);
   const daily = dailyHolds.length > 0;
   const cancelsByClose = closeCancels(truth);
-  const engineOf = sessionEngines({ snapshot: truth, commands, config: config3 });
+  const links = repoLinks(truth);
+  const engineOf = sessionEngines({ snapshot: truth, commands, settings: engines });
   return {
     snapshot: truth,
     config: config3,
@@ -53697,7 +53687,7 @@ function makeContext({
     canDispatchWork: !budgetReached && !daily && commands.paused === null,
     closeCancels: cancelsByClose,
     engineOf,
-    links: repoLinks(truth)
+    links
   };
 }
 function dailyCapsReached(config3, snapshot, now) {
@@ -53733,6 +53723,16 @@ function repoLinks(snapshot) {
   const fromIssue = /^(https?:\/\/.+?)\/issues\/\d+\/?$/.exec(snapshot.issue.url)?.[1];
   const repoUrl = fromIssue ?? `https://github.com/${snapshot.repo.owner}/${snapshot.repo.name}`;
   return { repoUrl, branch: snapshot.integration?.sha ?? integrationBranch(snapshot.build) };
+}
+function sessionEngines(read) {
+  const { settings } = read;
+  const { plan } = read.snapshot;
+  return ({ role, worker }) => {
+    const planned = worker && plan.kind === "valid" ? plan.plan.workers.find((entry) => entry.id === worker)?.engine : void 0;
+    const latest = worker ? read.commands.retries.get(worker)?.at(-1)?.command : void 0;
+    const retried = latest?.name === "retry" ? latest.engine : void 0;
+    return engineFor({ settings, role, planned, retried });
+  };
 }
 
 // src/core/rules/decide-adapt.ts
@@ -56520,21 +56520,18 @@ async function ensureMirror(ctx, {
   for (const dep of action.dependsOn) {
     const blocker = created.get(dep) ?? known.get(dep);
     if (blocker?.id === void 0) continue;
-    await linkBlockedBy(ctx, { number: issue2.number, blockerId: blocker.id });
+    try {
+      await ctx.octokit.rest.issues.addBlockedByDependency({
+        owner,
+        repo,
+        issue_number: issue2.number,
+        issue_id: blocker.id
+      });
+    } catch (error62) {
+      if (statusOf(error62) !== 422) throw error62;
+    }
   }
   return "created";
-}
-async function linkBlockedBy(ctx, { number: number4, blockerId }) {
-  try {
-    await ctx.octokit.rest.issues.addBlockedByDependency({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      issue_number: number4,
-      issue_id: blockerId
-    });
-  } catch (error62) {
-    if (statusOf(error62) !== 422) throw error62;
-  }
 }
 
 // src/github/act/ensure-notice.ts
@@ -57105,22 +57102,7 @@ async function readRuns(ctx, { build, since, freshFrom }) {
       (run2) => {
         const name = parseRunName(run2.display_title);
         if (!name || name.build !== build) return [];
-        return [
-          {
-            id: run2.id,
-            role: name.role,
-            worker: name.worker,
-            trigger: name.trigger,
-            status: runStatus(run2.status),
-            conclusion: run2.conclusion ?? null,
-            createdAt: run2.created_at,
-            updatedAt: run2.updated_at,
-            ...run2.run_started_at ? { startedAt: run2.run_started_at } : {},
-            ...run2.run_attempt ? { attempt: run2.run_attempt } : {},
-            url: run2.html_url,
-            byBaton: run2.actor?.login === ctx.botLogin
-          }
-        ];
+        return [{ ...runInfoOf(run2, name), byBaton: run2.actor?.login === ctx.botLogin }];
       }
     );
     mine.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
@@ -57129,6 +57111,21 @@ async function readRuns(ctx, { build, since, freshFrom }) {
     if (statusOf(error62) === 404) return { installed: false };
     throw error62;
   }
+}
+function runInfoOf(run2, name) {
+  return {
+    id: run2.id,
+    role: name.role,
+    worker: name.worker,
+    trigger: name.trigger,
+    status: runStatus(run2.status),
+    conclusion: run2.conclusion ?? null,
+    createdAt: run2.created_at,
+    updatedAt: run2.updated_at,
+    ...run2.run_started_at ? { startedAt: run2.run_started_at } : {},
+    ...run2.run_attempt ? { attempt: run2.run_attempt } : {},
+    url: run2.html_url
+  };
 }
 async function readDispatchedRuns(ctx, since) {
   let runs;
@@ -58703,19 +58700,7 @@ function isSuiteEcho(appSlug, botLogin) {
 function runOfPayload(run2) {
   const name = parseRunName(run2.display_title ?? "");
   if (!name || run2.status !== "completed" || !run2.path?.endsWith(`/${WORKFLOW_FILE}`)) return null;
-  return {
-    id: run2.id,
-    role: name.role,
-    worker: name.worker,
-    trigger: name.trigger,
-    status: "completed",
-    conclusion: run2.conclusion ?? null,
-    createdAt: run2.created_at,
-    updatedAt: run2.updated_at,
-    ...run2.run_started_at ? { startedAt: run2.run_started_at } : {},
-    ...run2.run_attempt ? { attempt: run2.run_attempt } : {},
-    url: run2.html_url
-  };
+  return runInfoOf(run2, name);
 }
 function buildOfHints({ branches, runName }) {
   const fromRun = runName ? parseRunName(runName) : null;
