@@ -41,32 +41,20 @@ export async function playRun({
   const agentJob: SimJob = { id: gh.nextId(), name: 'baton agent', status: 'in_progress' };
   const publishJob: SimJob = { id: gh.nextId(), name: 'baton publish', status: 'queued' };
   run.jobs = [agentJob, publishJob];
+  // Plays one job to its end, and lists it as the API would.
+  const play = async (job: 'agent' | 'publish', listed: SimJob) => {
+    listed.status = 'in_progress';
+    const record = await playJob({ options, run, job, root, cancelled, checkRunId: listed.id });
+    listed.status = 'completed';
+    listed.conclusion = record.code === 0 ? 'success' : 'failure';
+    jobs.push(record);
+    return record;
+  };
   try {
-    const agent = await playJob({
-      options,
-      run,
-      job: 'agent',
-      root,
-      cancelled,
-      checkRunId: agentJob.id,
-    });
-    agentJob.status = 'completed';
-    agentJob.conclusion = agent.code === 0 ? 'success' : 'failure';
-    jobs.push(agent);
+    const agent = await play('agent', agentJob);
     if (cancelled()) return;
     await handOver(root);
-    publishJob.status = 'in_progress';
-    const publish = await playJob({
-      options,
-      run,
-      job: 'publish',
-      root,
-      cancelled,
-      checkRunId: publishJob.id,
-    });
-    publishJob.status = 'completed';
-    publishJob.conclusion = publish.code === 0 ? 'success' : 'failure';
-    jobs.push(publish);
+    const publish = await play('publish', publishJob);
     if (cancelled()) return;
     gh.finishRun(run.id, agent.code === 0 && publish.code === 0 ? 'success' : 'failure');
   } finally {
