@@ -510,25 +510,8 @@ export abstract class GitHubState {
     sha: string;
     inputs: Record<string, string>;
   }): SimRun {
-    const at = this.now();
     const displayTitle = `baton ${inputs.role ?? ''} ${inputs.build ?? ''} ${inputs.worker || '-'} ${inputs.trigger || '-'}`;
-    const run: SimRun = {
-      id: this.nextId(),
-      workflow,
-      displayTitle,
-      event: 'workflow_dispatch',
-      headBranch: ref,
-      headSha: sha,
-      status: 'queued',
-      conclusion: null,
-      createdAt: at,
-      updatedAt: at,
-      runAttempt: 1,
-      inputs,
-    };
-    this.runs.push(run);
-    for (const listener of this.runListeners) listener(run);
-    return run;
+    return this.#queueRun({ workflow, displayTitle, event: 'workflow_dispatch', ref, sha, inputs });
   }
 
   /**
@@ -552,12 +535,29 @@ export abstract class GitHubState {
     payload: Record<string, unknown>;
     actor: string;
   }): SimRun {
-    const at = this.now();
-    const run: SimRun = {
-      id: this.nextId(),
+    return this.#queueRun({
       workflow,
       displayTitle,
       event,
+      ref,
+      sha,
+      inputs: {},
+      triggeringActor: actor,
+      payload,
+    });
+  }
+
+  /** A new run, queued, told to whoever listens for runs. */
+  #queueRun({
+    ref,
+    sha,
+    ...rest
+  }: Pick<SimRun, 'workflow' | 'displayTitle' | 'event' | 'inputs'> &
+    Partial<Pick<SimRun, 'triggeringActor' | 'payload'>> & { ref: string; sha: string }): SimRun {
+    const at = this.now();
+    const run: SimRun = {
+      id: this.nextId(),
+      ...rest,
       headBranch: ref,
       headSha: sha,
       status: 'queued',
@@ -565,9 +565,6 @@ export abstract class GitHubState {
       createdAt: at,
       updatedAt: at,
       runAttempt: 1,
-      inputs: {},
-      triggeringActor: actor,
-      payload,
     };
     this.runs.push(run);
     for (const listener of this.runListeners) listener(run);
