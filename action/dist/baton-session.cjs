@@ -91895,24 +91895,9 @@ async function revoke(apiUrl, token, fetch2) {
 }
 
 // src/session/publish/write/publish-token.ts
-function getPublishToken({
-  env,
-  role,
-  fetch: fetch2,
-  mask,
-  log: log2,
-  options: options2
-}) {
-  if (env.BATON_APP_PRIVATE_KEY) {
-    return mintSessionToken({
-      env,
-      role,
-      fetch: fetch2,
-      mask,
-      ...log2 ? { log: log2 } : {},
-      ...options2 ? { options: options2 } : {}
-    });
-  }
+function getPublishToken(request2) {
+  const { env, fetch: fetch2, mask } = request2;
+  if (env.BATON_APP_PRIVATE_KEY) return mintSessionToken(request2);
   return getSessionToken({ env, fetch: fetch2, mask });
 }
 

@@ -41,6 +41,17 @@ const KEY_SOURCE =
  * publish pushes only the build branch's content there. `role` is the
  * session's (`doctor` for `baton doctor`'s session: its own permissions).
  */
+/** What minting publish's token takes: the run's variables, the session's role, and the client's ways out. */
+export interface MintRequest<E extends MintEnv = MintEnv> {
+  env: E;
+  role: SessionRole | typeof DOCTOR_ROLE;
+  fetch: typeof globalThis.fetch;
+  mask: (secret: string) => void;
+  log?: SessionLog;
+  /** How hard the app's client tries (tests make its waits short). */
+  options?: SessionClientOptions;
+}
+
 export async function mintSessionToken({
   env,
   role,
@@ -48,14 +59,7 @@ export async function mintSessionToken({
   mask,
   log,
   options,
-}: {
-  env: MintEnv;
-  role: SessionRole | typeof DOCTOR_ROLE;
-  fetch: typeof globalThis.fetch;
-  mask: (secret: string) => void;
-  log?: SessionLog;
-  options?: SessionClientOptions;
-}): Promise<SessionToken> {
+}: MintRequest): Promise<SessionToken> {
   const key = env.BATON_APP_PRIVATE_KEY;
   if (!key) return { ok: false, message: `BATON_APP_PRIVATE_KEY is not set: ${KEY_SOURCE}.` };
   if (!env.BATON_APP_ID) {
