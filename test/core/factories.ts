@@ -10,7 +10,7 @@ import type {
   ReviewInfo,
   RunInfo,
 } from '../../src/core/snapshot/snapshot.js';
-import type { BuildProgress } from '../../src/core/status/status-view.js';
+import type { BuildProgress, WorkerRow } from '../../src/core/status/status-view.js';
 
 export const BUILD = '12-add-login';
 export const ISSUE = 12;
@@ -218,6 +218,25 @@ export function deliveredSnapshot(overrides: Partial<BuildSnapshot> = {}): Build
     },
     ...overrides,
   });
+}
+
+/** A worker's row in the status table: waiting, nothing run or spent, unless told. */
+export function makeWorkerRow(overrides: Partial<WorkerRow> & { id: string }): WorkerRow {
+  return {
+    title: `Work of ${overrides.id}`,
+    dependsOn: [],
+    state: 'waiting',
+    note: null,
+    hint: null,
+    run: null,
+    pull: null,
+    attempts: 0,
+    tokens: null,
+    costUsd: null,
+    rounds: [],
+    engine: 'baton',
+    ...overrides,
+  };
 }
 
 /** A progress's totals: worker counts and the build's spend, nothing spent by any role unless told. */

@@ -1,25 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PROGRESS_MAX_CHARS, renderProgress } from '../../src/core/status/render-progress.js';
-import type { BuildProgress, WorkerRow } from '../../src/core/status/status-view.js';
-import { BUILD, makeTotals } from './factories.js';
+import type { BuildProgress } from '../../src/core/status/status-view.js';
+import { BUILD, makeTotals, makeWorkerRow } from './factories.js';
 
-function row(overrides: Partial<WorkerRow> & { id: string }): WorkerRow {
-  return {
-    title: `Work of ${overrides.id}`,
-    dependsOn: [],
-    state: 'waiting',
-    note: null,
-    hint: null,
-    run: null,
-    pull: null,
-    attempts: 0,
-    tokens: null,
-    costUsd: null,
-    rounds: [],
-    engine: 'baton',
-    ...overrides,
-  };
-}
+const row = makeWorkerRow;
 
 const run = (id: number, role = 'work') => ({
   label: `${role} run`,

@@ -5,24 +5,11 @@ import {
   type StatusView,
   type WorkerRow,
 } from '../../src/core/status/status-view.js';
-import { BUILD, makeTotals } from './factories.js';
+import { BUILD, makeTotals, makeWorkerRow } from './factories.js';
 
 function row(overrides: Partial<WorkerRow> & { id: string }): WorkerRow {
-  return {
-    title: `Work of ${overrides.id}`,
-    dependsOn: [],
-    state: 'working',
-    note: null,
-    hint: null,
-    run: { label: 'work run', url: 'https://github.com/acme/shop/actions/runs/7' },
-    pull: null,
-    attempts: 1,
-    tokens: null,
-    costUsd: null,
-    rounds: [],
-    engine: 'baton',
-    ...overrides,
-  };
+  const run = { label: 'work run', url: 'https://github.com/acme/shop/actions/runs/7' };
+  return makeWorkerRow({ state: 'working', run, attempts: 1, ...overrides });
 }
 
 function running(overrides: Partial<BuildProgress> = {}): StatusView {
