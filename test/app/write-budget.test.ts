@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { WRITES_OWED_PER_WORKER, WRITES_PER_BUILD } from '../../src/core/snapshot/estimate.js';
+import {
+  WRITES_OF_A_REVIEW,
+  WRITES_OWED_PER_WORKER,
+  WRITES_PER_BUILD,
+} from '../../src/core/snapshot/estimate.js';
 import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { createStatusPacer, type StatusPacer } from '../../src/github/act/status-pacer.js';
 import { createWriteBudget, type WriteBudget } from '../../src/github/client/write-budget.js';
@@ -66,8 +70,8 @@ describe('the write budget: near a window its budget, what can wait waits', () =
       },
     });
     expect(filled).toBe(true);
-    // W1.1 was under way then: the budget held back what it and the build still owed.
-    expect(owedWhenFilled).toBe(WRITES_OWED_PER_WORKER + WRITES_PER_BUILD);
+    // W1.1 was under way then, its review made: the budget held back what it and the build still owed.
+    expect(owedWhenFilled).toBe(WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW + WRITES_PER_BUILD);
     // The merge is owed: made at once.
     expect(pullOf('W1.1')?.mergedAt).toBeTruthy();
     // W2.1, ready now, waits for the window; so does the status, which still shows the review.

@@ -4,6 +4,7 @@ import {
   estimateBuild,
   leastMinutesFor,
   WRITES_AT_FIRST_DISPATCH,
+  WRITES_OF_A_REVIEW,
   WRITES_OWED_PER_WORKER,
   WRITES_PER_BUILD,
   WRITES_PER_STARTED_WORKER,
@@ -106,6 +107,24 @@ describe('writesOwed: what the work under way will still write, as the snapshot 
         ],
       },
       WRITES_OWED_PER_WORKER + WRITES_PER_BUILD,
+    ],
+    [
+      'a worker in review: its review run listed, whose dispatch and review the budget counted as made',
+      {
+        branches: { 'W1.1': sha('a1'), 'W1.2': sha('b2') },
+        runs: [
+          planRun(),
+          make.run({
+            id: 3,
+            role: 'review',
+            worker: 'W1.1',
+            status: 'in_progress',
+            conclusion: null,
+          }),
+        ],
+        pulls: [make.pull({ worker: 'W1.1' })],
+      },
+      2 * WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW + WRITES_PER_BUILD,
     ],
     [
       'every worker merged, the final pull request still to open',

@@ -71,13 +71,22 @@ export const WRITES_AT_FIRST_DISPATCH = 3;
 export const WRITES_OWED_PER_WORKER =
   WRITES_PER_WORKER - WRITES_AT_FIRST_DISPATCH + WRITES_PER_FIX_ROUND * EXPECTED_FIX_ROUNDS;
 
+/**
+ * Of what a worker owes, the writes its first review sets in motion: the review's
+ * dispatch and its session's review. Once the review run is listed, the write
+ * budget has counted both among the writes made (at the dispatch), so the worker
+ * no longer owes them: held as owed as well, they would be counted twice.
+ */
+export const WRITES_OF_A_REVIEW = 2;
+
 /** Everything a worker's first dispatch sets in motion, dispatch to merge. */
 export const WRITES_PER_STARTED_WORKER = WRITES_AT_FIRST_DISPATCH + WRITES_OWED_PER_WORKER;
 
 /**
  * The writes a build's work under way still owes, as its snapshot shows it:
  * `WRITES_OWED_PER_WORKER` for each worker started (its branch or a work run
- * exists) whose pull request is neither merged nor closed, and
+ * exists) whose pull request is neither merged nor closed, less
+ * `WRITES_OF_A_REVIEW` once its review run is listed (made, so counted), and
  * `WRITES_PER_BUILD` while any worker is started and the final pull request
  * is not open yet. A build whose issue a writer closed (cancelled) owes nothing.
  * The write budget holds this much of the hour back before a new dispatch.
@@ -86,6 +95,7 @@ export function writesOwed(snapshot: BuildSnapshot): number {
   if (closeCancels(snapshot) || snapshot.plan.kind !== 'valid') return 0;
   let started = 0;
   let underWay = 0;
+  let reviewed = 0;
   for (const { id } of snapshot.plan.plan.workers) {
     const began =
       snapshot.branches[id] !== undefined ||
@@ -95,10 +105,12 @@ export function writesOwed(snapshot: BuildSnapshot): number {
     const ended = snapshot.pulls.some(
       (pull) => pull.worker === id && (pull.state === 'merged' || pull.state === 'closed'),
     );
-    if (!ended) underWay += 1;
+    if (ended) continue;
+    underWay += 1;
+    if (snapshot.runs.some((run) => run.role === 'review' && run.worker === id)) reviewed += 1;
   }
   const build = started > 0 && !snapshot.finalPull ? WRITES_PER_BUILD : 0;
-  return underWay * WRITES_OWED_PER_WORKER + build;
+  return underWay * WRITES_OWED_PER_WORKER - reviewed * WRITES_OF_A_REVIEW + build;
 }
 
 /** GitHub's secondary limits on content-creating requests, per installation. */
