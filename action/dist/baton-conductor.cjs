@@ -51823,11 +51823,13 @@ var WRITES_PER_FIX_ROUND = 7;
 var WRITES_PER_BUILD = 5;
 var WRITES_AT_FIRST_DISPATCH = 3;
 var WRITES_OWED_PER_WORKER = WRITES_PER_WORKER - WRITES_AT_FIRST_DISPATCH + WRITES_PER_FIX_ROUND * EXPECTED_FIX_ROUNDS;
+var WRITES_OF_A_REVIEW = 2;
 var WRITES_PER_STARTED_WORKER = WRITES_AT_FIRST_DISPATCH + WRITES_OWED_PER_WORKER;
 function writesOwed(snapshot) {
   if (closeCancels(snapshot) || snapshot.plan.kind !== "valid") return 0;
   let started = 0;
   let underWay = 0;
+  let reviewed = 0;
   for (const { id } of snapshot.plan.plan.workers) {
     const began = snapshot.branches[id] !== void 0 || snapshot.runs.some((run2) => run2.role === "work" && run2.worker === id);
     if (!began) continue;
@@ -51835,10 +51837,12 @@ function writesOwed(snapshot) {
     const ended = snapshot.pulls.some(
       (pull) => pull.worker === id && (pull.state === "merged" || pull.state === "closed")
     );
-    if (!ended) underWay += 1;
+    if (ended) continue;
+    underWay += 1;
+    if (snapshot.runs.some((run2) => run2.role === "review" && run2.worker === id)) reviewed += 1;
   }
   const build = started > 0 && !snapshot.finalPull ? WRITES_PER_BUILD : 0;
-  return underWay * WRITES_OWED_PER_WORKER + build;
+  return underWay * WRITES_OWED_PER_WORKER - reviewed * WRITES_OF_A_REVIEW + build;
 }
 var WRITE_LIMITS = { perMinute: 80, perHour: 500 };
 function leastMinutesFor(writes) {
