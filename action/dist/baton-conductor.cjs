@@ -43407,29 +43407,37 @@ var Thinking = external_exports.strictObject({
   /** Review sessions. */
   review: ThinkingBudget.default(0)
 });
-var OpenAiModels = external_exports.strictObject({
-  /** Plan, adapt, research, summary and synthesis sessions. */
-  plan: external_exports.string().min(1).default("gpt-5.5"),
-  /** Workers whose brief says `complexity: easy`. */
-  easy: external_exports.string().min(1).default("gpt-5.5"),
-  /** Workers whose brief says `complexity: normal`. */
-  normal: external_exports.string().min(1).default("gpt-5.5"),
-  /** Workers whose brief says `complexity: complex`. */
-  complex: external_exports.string().min(1).default("gpt-5.5"),
-  /** Reviews worker pull requests. */
-  review: external_exports.string().min(1).default("gpt-5.5")
-});
+function modelIds(defaults2) {
+  return {
+    /** Writes the plan (and adapt, research, summary and synthesis sessions). */
+    plan: external_exports.string().min(1).default(defaults2.plan),
+    /** Workers whose brief says `complexity: easy`. */
+    easy: external_exports.string().min(1).default(defaults2.easy),
+    /** Workers whose brief says `complexity: normal`. */
+    normal: external_exports.string().min(1).default(defaults2.normal),
+    /** Workers whose brief says `complexity: complex`. */
+    complex: external_exports.string().min(1).default(defaults2.complex),
+    /** Reviews worker pull requests. */
+    review: external_exports.string().min(1).default(defaults2.review)
+  };
+}
+var OpenAiModels = external_exports.strictObject(
+  modelIds({
+    plan: "gpt-5.5",
+    easy: "gpt-5.5",
+    normal: "gpt-5.5",
+    complex: "gpt-5.5",
+    review: "gpt-5.5"
+  })
+);
 var Models = external_exports.strictObject({
-  /** Writes the plan. */
-  plan: external_exports.string().min(1).default("claude-opus-5-5"),
-  /** Workers whose brief says `complexity: easy`. */
-  easy: external_exports.string().min(1).default("claude-haiku-5-5"),
-  /** Workers whose brief says `complexity: normal`. */
-  normal: external_exports.string().min(1).default("claude-sonnet-5-5"),
-  /** Workers whose brief says `complexity: complex`. */
-  complex: external_exports.string().min(1).default("claude-opus-5-5"),
-  /** Reviews worker pull requests. */
-  review: external_exports.string().min(1).default("claude-sonnet-5-5"),
+  ...modelIds({
+    plan: "claude-opus-5-5",
+    easy: "claude-haiku-5-5",
+    normal: "claude-sonnet-5-5",
+    complex: "claude-opus-5-5",
+    review: "claude-sonnet-5-5"
+  }),
   /** Extended thinking budgets per kind of session (0 = off): `models.thinking.complex: 12000`. */
   thinking: Thinking.prefault({}),
   /** The OpenAI models of sessions on the `codex` engine: `models.openai.complex: gpt-5.5`. */

@@ -2,6 +2,7 @@ import { createProbot, type ProbotOctokit } from 'probot';
 import { loadConfig } from '../config.js';
 import { defaultConfig } from '../core/config/config.js';
 import { batonLabels } from '../core/config/labels.js';
+import { repositoryInstallationId } from '../github/client/installation.js';
 import { BatonOctokit } from '../github/client/octokit.js';
 import { messageOf, type RepoContext, statusOf } from '../github/client/types.js';
 import { ensureLabels } from '../github/setup/ensure-labels.js';
@@ -68,7 +69,7 @@ export async function main(
   try {
     const app = (await probot.auth()) as Octokit;
     const { data: self } = await app.request('GET /app');
-    const installationId = await findInstallation(app, { owner, repo });
+    const installationId = await repositoryInstallationId(app, { owner, repo });
     if (installationId === null) {
       err(
         `baton setup: the app is not installed on ${args.repo}: install it there (${self?.html_url ?? "the app's page"}/installations/new), then run this again`,
@@ -98,19 +99,6 @@ export async function main(
       `baton setup: GitHub did not answer as expected (${statusOf(error) ?? 'no status'}): ${messageOf(error)}`,
     );
     return 1;
-  }
-}
-
-async function findInstallation(
-  app: Octokit,
-  { owner, repo }: { owner: string; repo: string },
-): Promise<number | null> {
-  try {
-    const { data } = await app.request('GET /repos/{owner}/{repo}/installation', { owner, repo });
-    return data.id;
-  } catch (error) {
-    if (statusOf(error) === 404) return null;
-    throw error;
   }
 }
 

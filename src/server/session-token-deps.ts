@@ -4,6 +4,7 @@ import type { Probot } from 'probot';
 import { parseConfig } from '../core/config/config.js';
 import { WORKFLOW_PATH } from '../core/vocabulary/ids.js';
 import { isRefTaken } from '../github/act/refs.js';
+import { repositoryInstallationId } from '../github/client/installation.js';
 import { statusOf } from '../github/client/types.js';
 import {
   fingerprintTemplate,
@@ -139,14 +140,7 @@ export function createSessionTokenDepsFromProbot(
       }
     },
     async getRepositoryInstallation(owner: string, repo: string): Promise<number | null> {
-      const octokit = await app.auth();
-      try {
-        const { data } = await octokit.rest.apps.getRepoInstallation({ owner, repo });
-        return data.id;
-      } catch (error) {
-        if (statusOf(error) === 404) return null;
-        throw error;
-      }
+      return repositoryInstallationId(await app.auth(), { owner, repo });
     },
     async createInstallationToken({
       installationId,

@@ -50,35 +50,45 @@ const Thinking = z.strictObject({
   review: ThinkingBudget.default(0),
 });
 
+/** A model id for each kind of session, each with its default. */
+function modelIds(defaults: Record<'plan' | 'easy' | 'normal' | 'complex' | 'review', string>) {
+  return {
+    /** Writes the plan (and adapt, research, summary and synthesis sessions). */
+    plan: z.string().min(1).default(defaults.plan),
+    /** Workers whose brief says `complexity: easy`. */
+    easy: z.string().min(1).default(defaults.easy),
+    /** Workers whose brief says `complexity: normal`. */
+    normal: z.string().min(1).default(defaults.normal),
+    /** Workers whose brief says `complexity: complex`. */
+    complex: z.string().min(1).default(defaults.complex),
+    /** Reviews worker pull requests. */
+    review: z.string().min(1).default(defaults.review),
+  };
+}
+
 /** The OpenAI model Codex runs on, for each kind of session (`session.engine: codex`). */
-const OpenAiModels = z.strictObject({
-  /** Plan, adapt, research, summary and synthesis sessions. */
-  plan: z.string().min(1).default('gpt-5.5'),
-  /** Workers whose brief says `complexity: easy`. */
-  easy: z.string().min(1).default('gpt-5.5'),
-  /** Workers whose brief says `complexity: normal`. */
-  normal: z.string().min(1).default('gpt-5.5'),
-  /** Workers whose brief says `complexity: complex`. */
-  complex: z.string().min(1).default('gpt-5.5'),
-  /** Reviews worker pull requests. */
-  review: z.string().min(1).default('gpt-5.5'),
-});
+const OpenAiModels = z.strictObject(
+  modelIds({
+    plan: 'gpt-5.5',
+    easy: 'gpt-5.5',
+    normal: 'gpt-5.5',
+    complex: 'gpt-5.5',
+    review: 'gpt-5.5',
+  }),
+);
 
 /**
  * Model ids for each kind of session; any id the Messages API accepts (Baton's
  * own loop and Claude Code), and under `openai` the Responses API's (Codex).
  */
 const Models = z.strictObject({
-  /** Writes the plan. */
-  plan: z.string().min(1).default('claude-opus-5-5'),
-  /** Workers whose brief says `complexity: easy`. */
-  easy: z.string().min(1).default('claude-haiku-5-5'),
-  /** Workers whose brief says `complexity: normal`. */
-  normal: z.string().min(1).default('claude-sonnet-5-5'),
-  /** Workers whose brief says `complexity: complex`. */
-  complex: z.string().min(1).default('claude-opus-5-5'),
-  /** Reviews worker pull requests. */
-  review: z.string().min(1).default('claude-sonnet-5-5'),
+  ...modelIds({
+    plan: 'claude-opus-5-5',
+    easy: 'claude-haiku-5-5',
+    normal: 'claude-sonnet-5-5',
+    complex: 'claude-opus-5-5',
+    review: 'claude-sonnet-5-5',
+  }),
   /** Extended thinking budgets per kind of session (0 = off): `models.thinking.complex: 12000`. */
   thinking: Thinking.prefault({}),
   /** The OpenAI models of sessions on the `codex` engine: `models.openai.complex: gpt-5.5`. */
