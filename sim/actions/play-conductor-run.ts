@@ -83,6 +83,14 @@ export async function playConductorRun({
     secrets: Object.fromEntries(gh.secrets),
   };
   const skip = (job: SimJob) => Object.assign(job, { status: 'completed', conclusion: 'skipped' });
+  // A job that ran: listed as the API would, its record kept.
+  const ended = (job: SimJob, record: JobRecord) => {
+    Object.assign(job, {
+      status: 'completed',
+      conclusion: record.code === 0 ? 'success' : 'failure',
+    });
+    jobs.push(record);
+  };
   try {
     if (!evaluateCondition(workflow.jobs.route.if ?? 'true', contexts)) {
       skip(routeJob);
@@ -99,11 +107,7 @@ export async function playConductorRun({
       root,
       contexts,
     });
-    Object.assign(routeJob, {
-      status: 'completed',
-      conclusion: routed.record.code === 0 ? 'success' : 'failure',
-    });
-    jobs.push(routed.record);
+    ended(routeJob, routed.record);
     const needs = { route: { outputs: routed.outputs, result: routeJob.conclusion } };
     const withNeeds = { ...contexts, needs };
     const conduct = workflow.jobs.conduct;
@@ -125,11 +129,7 @@ export async function playConductorRun({
         root,
         contexts: withNeeds,
       });
-      Object.assign(conductJob, {
-        status: 'completed',
-        conclusion: conducted.record.code === 0 ? 'success' : 'failure',
-      });
-      jobs.push(conducted.record);
+      ended(conductJob, conducted.record);
       if (!closing()) gh.finishRun(run.id, conducted.record.code === 0 ? 'success' : 'failure');
     } finally {
       release();

@@ -161,8 +161,8 @@ function numberOf(text: string | undefined): number | null {
   return text === undefined ? null : Number(text);
 }
 
-/** The text of a system prompt or a message: a string, or its text blocks joined. */
-function textOf(content: unknown): string {
+/** The text of a system prompt, a message or a tool result: a string, or its text blocks joined. */
+export function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   return (content as Block[])

@@ -1,4 +1,5 @@
 import type { FakeBlock, MessagesRequest } from '../../fake-anthropic.js';
+import { textOf } from '../read-request.js';
 import {
   absolute,
   type BatonCall,
@@ -150,14 +151,4 @@ function editorCall(
     default:
       return ['Read', { file_path }];
   }
-}
-
-/** A system prompt, message or tool result as text: a string, or its text blocks joined. */
-function textOf(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  return (content as Block[])
-    .filter((block) => block.type === 'text')
-    .map((block) => block.text ?? '')
-    .join('\n');
 }
