@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SIM_BATON_SOURCE } from '../sim/e2e.js';
 import { FakeGitHub } from '../sim/github/fake-github.js';
@@ -76,7 +76,8 @@ import {
  * (bench/heap-probe.mjs, asked by SIGUSR2), before and after each scenario.
  *
  * `npx tsx bench/scale.ts [--k 100] [--only 0,1]` prints the figures (of some
- * scenarios, by index); `--json` one line.
+ * scenarios, by index); `--json` one line; `BENCH_APP_LOG=file` keeps the
+ * app's log (each reconcile's actions) in `file`.
  */
 export interface ScenarioFigures {
   name: string;
@@ -304,6 +305,8 @@ async function runScale(): Promise<ScaleReport> {
   } finally {
     await app.stop();
     await server.close();
+    // `BENCH_APP_LOG=file`: the app's log lines, to see what each reconcile did.
+    if (process.env.BENCH_APP_LOG) writeFileSync(process.env.BENCH_APP_LOG, app.output());
   }
 }
 

@@ -9,6 +9,7 @@ import {
   makeConfig,
   makePlan,
   makePull,
+  makeReview,
   makeRun,
   makeSnapshot,
   NOW,
@@ -80,9 +81,10 @@ describe('LastReads: a run completion judged by the build as last read', () => {
     expect(reads.completionChangesNothing(KEY, done, NOW)).toBe(true);
   });
 
-  it('is news when the read saw the run unfinished, even where decide would ask for nothing', () => {
+  it('is news when the read saw the run unfinished and not its last write, even where decide would ask for nothing', () => {
     // What the session wrote before its run completed (a review, a pull request) may have
-    // come after the read, and its own event was left to this completion.
+    // come after the read, and its own event was left to this completion: W1.1's pull
+    // request is older than the run, so the read did not see this session's own.
     const reads = new LastReads();
     const snapshot = inReview();
     const done = completed(7011, 'W1.1');
@@ -90,6 +92,56 @@ describe('LastReads: a run completion judged by the build as last read', () => {
     expect(readOf(patched).view).toBe(readOf(snapshot).view);
     reads.note(KEY, readOf(snapshot));
     expect(reads.completionChangesNothing(KEY, done, NOW)).toBe(false);
+  });
+
+  it("changes nothing where the read saw the run unfinished but its session's last write: a work run's pull request, a review run's review", () => {
+    const reads = new LastReads();
+    const snapshot = inReview();
+    // The read (CI's completion on the new pull request) saw W1.1's PR, opened after its work run began.
+    const pull = makePull({ number: 101, worker: 'W1.1', createdAt: ago(21) });
+    const seen = { ...snapshot, pulls: [pull] };
+    reads.note(KEY, readOf(seen));
+    const done = completed(7011, 'W1.1');
+    expect(reads.completionChangesNothing(KEY, done, NOW)).toBe(true);
+    // A failed run, a second attempt, or a PR older than the run: the read may not hold it all.
+    const again = new LastReads();
+    again.note(KEY, readOf(seen));
+    expect(again.completionChangesNothing(KEY, { ...done, conclusion: 'failure' }, NOW)).toBe(
+      false,
+    );
+    expect(again.completionChangesNothing(KEY, { ...done, attempt: 2 }, NOW)).toBe(false);
+    const older = new LastReads();
+    older.note(KEY, readOf({ ...snapshot, pulls: [{ ...pull, createdAt: ago(31) }] }));
+    expect(older.completionChangesNothing(KEY, done, NOW)).toBe(false);
+  });
+
+  it("is news for a review run unless the read saw Baton's review posted since the run began", () => {
+    const review = completed(7013, 'W1.1', {
+      role: 'review',
+      trigger: `head-${sha('a1')}`,
+      createdAt: ago(5),
+    });
+    const quiet = inReview();
+    const without = new LastReads();
+    without.note(KEY, readOf(quiet));
+    // No review in sight: its completion is news (a verdict to act on may have come).
+    expect(without.completionChangesNothing(KEY, review, NOW)).toBe(false);
+    // A person's review, or Baton's older one, is not the session's.
+    const person = makeReview({ byBaton: false, verdict: 'comment', submittedAt: ago(2) });
+    const older = makeReview({ verdict: 'comment', submittedAt: ago(6) });
+    for (const reviews of [[person], [older]]) {
+      const reads = new LastReads();
+      reads.note(KEY, readOf({ ...quiet, pulls: quiet.pulls.map((p) => ({ ...p, reviews })) }));
+      expect(reads.completionChangesNothing(KEY, review, NOW)).toBe(false);
+    }
+    // Its own approval in sight (the PR waits for CI): the completion brings nothing more.
+    const approval = makeReview({ submittedAt: ago(2) });
+    const reads = new LastReads();
+    reads.note(
+      KEY,
+      readOf({ ...quiet, pulls: quiet.pulls.map((p) => ({ ...p, reviews: [approval] })) }),
+    );
+    expect(reads.completionChangesNothing(KEY, review, NOW)).toBe(true);
   });
 
   it('is news when the read saw the run end otherwise, or an earlier attempt', () => {

@@ -10,17 +10,21 @@ import type { BuildSnapshot, RunInfo } from '../../core/snapshot/snapshot.js';
  * A `workflow_run.completed` payload carries the run whole: its name (role,
  * worker, trigger), conclusion and times. Put into the last read in place of
  * what that read saw of the run, it asks `decide` what the completion alone
- * changes. Only a run the last read already saw completed, as the payload
- * says (the same conclusion and attempt), can be no news: that read came
- * after the run's session wrote what it wrote (publish writes before the run
- * completes), so it saw it. A run the read saw unfinished is always news,
- * since the events of its session's pull request or review are left to its
- * completion (echoes.ts). When decide then asks for nothing (no write, no
- * look again, the same status) the event starts no reconcile: a completion
- * delivered after another event's reconcile read the run finished, or
- * delivered twice. Anything else is read afresh, as every event was before. Any other change since the last
- * read comes with an event of its own, and a lost one is healed by the resync
- * as ever.
+ * changes. Only a run whose session's writes the last read saw whole can be
+ * no news: a run the read saw completed, as the payload says (the same
+ * conclusion and attempt), since publish writes before the run completes; or
+ * a run the read saw unfinished whose session's last write it saw already
+ * (`sawSessionOutput`: a work session's pull request, a review session's
+ * review), as when CI's completion on the pull request was read first. Any
+ * other run the read saw unfinished is news, since the events of its
+ * session's pull request or review are left to its completion (echoes.ts).
+ * When decide then asks for nothing (no write, no look again, the same
+ * status) the event starts no reconcile: a completion delivered after another
+ * event's reconcile read what it brings, or delivered twice. Anything else is
+ * read afresh, as every event was before. Any other change since the last read
+ * comes with an event of its own, and a lost one is healed by the resync as
+ * ever. What the read saw is what every replica would read: the judgement
+ * holds however deliveries are shared between processes.
  *
  * Pacing, not state: a restart, a build read more than `MAX_AGE_MS` ago, or a
  * build this process never read costs the usual reconcile.
@@ -32,6 +36,30 @@ export interface LastRead {
   view: string;
   /** When it was read (ms). */
   at: number;
+}
+
+/**
+ * Whether `snapshot` holds the last write of the session `run` ran, so that
+ * everything `decide` reads of what the session wrote was in sight: a first
+ * attempt that succeeded (a re-run's writes may follow the read), and
+ *
+ * - a work session opens its worker's pull request last, after its push: an
+ *   open pull request of the worker created since the run was;
+ * - a review session posts its review last: a review of Baton's on the
+ *   worker's open pull request submitted since the run was created.
+ *
+ * Other roles write on (a fix updates its pull request's body after its push,
+ * a plan session's record is its push): their completion is news.
+ */
+export function sawSessionOutput(snapshot: BuildSnapshot, run: RunInfo): boolean {
+  if (run.conclusion !== 'success' || (run.attempt ?? 1) !== 1 || !run.worker) return false;
+  const since = Date.parse(run.createdAt);
+  const pull = snapshot.pulls.find((one) => one.worker === run.worker && one.state === 'open');
+  if (!pull) return false;
+  if (run.role === 'work') return Date.parse(pull.createdAt) >= since;
+  if (run.role === 'review')
+    return pull.reviews.some((review) => review.byBaton && Date.parse(review.submittedAt) >= since);
+  return false;
 }
 
 /** A read older than this stands for nothing: a reconcile reads the build afresh. */
@@ -70,13 +98,13 @@ export class LastReads {
     if (!seen || seen.role !== run.role || seen.worker !== run.worker) return false;
     // So is a run the read saw unfinished: what its session wrote before it
     // completed (a pull request, a review) may have come after the read, and
-    // that write's own event was left to this completion (echoes.ts).
-    if (
-      seen.status !== 'completed' ||
-      seen.conclusion !== run.conclusion ||
-      (seen.attempt ?? 1) !== (run.attempt ?? 1)
-    )
-      return false;
+    // that write's own event was left to this completion (echoes.ts); unless
+    // the read saw its session's last write, and so all it wrote.
+    const sawItEnd =
+      seen.status === 'completed' &&
+      seen.conclusion === run.conclusion &&
+      (seen.attempt ?? 1) === (run.attempt ?? 1);
+    if (!sawItEnd && !sawSessionOutput(read.snapshot, run)) return false;
     const snapshot = {
       ...read.snapshot,
       runs: read.snapshot.runs.map((one) => (one.id === run.id ? { ...one, ...run } : one)),
