@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SIM_BATON_SOURCE } from '../sim/e2e.js';
 import { FakeGitHub } from '../sim/github/fake-github.js';
@@ -363,6 +363,12 @@ async function runScenario({
       .slice(logFrom.get(r) ?? r.gh.log.length)
       .filter((e) => !e.route.includes('/access_tokens')),
   );
+  // `BENCH_SIM_LOG=file`: the requests counted, in order, to see where they go.
+  if (process.env.BENCH_SIM_LOG)
+    appendFileSync(
+      process.env.BENCH_SIM_LOG,
+      calls.map((e) => `${e.status} ${e.method} ${e.path}`).join('\n') + '\n',
+    );
   const sessionWritesOf = (r: ScaleRepo) =>
     r.sessionWrites
       .filter((w) => w.at >= approvedFrom && w.at <= endedAt)

@@ -5,6 +5,9 @@
 import type { GitData } from './git/git-data.js';
 import type { SimComment, SimIssue, SimPull, SimReview, SimRun, SimUser } from './records.js';
 
+/** What GitHub sends as a push's `before` when it created the branch, or `after` when it deleted it. */
+const NO_COMMIT = '0'.repeat(40);
+
 /** A webhook the simulated GitHub would deliver: event name and payload. */
 export interface SimEvent {
   name: string;
@@ -127,12 +130,15 @@ export class EventFactory {
     });
   }
 
+  /** `before` null: the push created the branch; `after` all zeros: it deleted it (as GitHub sends them). */
   push(branch: string, before: string | null, after: string, sender: string): void {
     this.#emit('push', {
       ...this.#base(sender),
       ref: `refs/heads/${branch}`,
-      before: before ?? '0000000000000000000000000000000000000000',
+      before: before ?? NO_COMMIT,
       after,
+      created: before === null,
+      deleted: after === NO_COMMIT,
     });
   }
 

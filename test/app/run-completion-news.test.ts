@@ -3,6 +3,7 @@ import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import {
   type AppHarness,
+  examplePayload,
   labeledPayload,
   pushPayload,
   workflowRunPayload,
@@ -20,8 +21,10 @@ describe("a session run's completion, judged by the last read", () => {
 
   /**
    * The plan lands and its push is reconciled (the run already completed): the
-   * plan awaits /approve. A second push (another event) reads it again: a read
-   * with nothing left to write, which is the last read a completion is judged by.
+   * plan awaits /approve. The same push delivered again is no news (the read
+   * saw the build branch there). A commit status on the build branch (another
+   * event) reads it again: a read with nothing left to write, which is the
+   * last read a completion is judged by.
    */
   async function planReadByItsPush() {
     const issue = gh.openIssue({ title: 'Add OAuth login', labels: ['orchestrate'] });
@@ -30,8 +33,18 @@ describe("a session run's completion, judged by the last read", () => {
     const run = gh.runs.at(-1);
     if (!run) throw new Error('no plan run');
     gh.finishRun(run.id, 'success');
-    await app.deliver('push', pushPayload(gh, { branch: integrationBranch(BUILD) }));
-    await app.deliver('push', pushPayload(gh, { branch: integrationBranch(BUILD) }));
+    const push = pushPayload(gh, { branch: integrationBranch(BUILD) });
+    await app.deliver('push', push);
+    const read = reads();
+    await app.deliver('push', push);
+    expect(reads()).toBe(read);
+    const status = examplePayload(gh, {
+      event: 'status',
+      action: '',
+      overrides: { branches: [{ name: integrationBranch(BUILD) }] },
+    });
+    await app.deliver('status', status);
+    expect(reads()).toBe(read + 1);
     expect(statusBody(gh, BUILD)).toContain('/approve');
     return run;
   }

@@ -196,6 +196,32 @@ describe('LastReads: a run completion judged by the build as last read', () => {
   });
 });
 
+describe('LastReads: a push of the build branch judged by the build as last read', () => {
+  const at = (read: ReturnType<typeof readAfterW11>, sha: string) => ({
+    ...read,
+    snapshot: { ...read.snapshot, integration: { sha, containsDefault: true } },
+  });
+
+  it('is no news where the read saw the branch there, or its reconcile made and settled that merge', () => {
+    const reads = new LastReads();
+    reads.note(KEY, { ...at(readAfterW11(), sha('b2')), settled: [sha('b1'), sha('b2')] });
+    expect(reads.pushChangesNothing(KEY, sha('b2'))).toBe(true);
+    // The first of two merges in one reconcile: its push lands before the second's.
+    expect(reads.pushChangesNothing(KEY, sha('b1'))).toBe(true);
+  });
+
+  it('is news for a commit the read did not see, with no read, or with one too old', () => {
+    let now = 0;
+    const reads = new LastReads({ clock: () => now });
+    expect(reads.pushChangesNothing(KEY, sha('b2'))).toBe(false);
+    reads.note(KEY, at(readAfterW11(), sha('b1')));
+    expect(reads.pushChangesNothing(KEY, sha('b2'))).toBe(false);
+    expect(reads.pushChangesNothing(KEY, sha('b1'))).toBe(true);
+    now = MAX_AGE_MS + 1;
+    expect(reads.pushChangesNothing(KEY, sha('b1'))).toBe(false);
+  });
+});
+
 describe('runOfPayload', () => {
   const payload = {
     id: 7011,

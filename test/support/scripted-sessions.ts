@@ -32,6 +32,8 @@ export interface SessionScript {
   files?: (worker: string) => Record<string, string>;
   /** Cost in USD each work session reports. */
   costUsd?: number;
+  /** The workers a worker's report says its work affects (`affects`); default none. */
+  affects?: (worker: string) => string[];
   /**
    * Leave a usage record per session, as the publish job does (failed sessions
    * included), costing this many USD by role; absent: none, as before records.
@@ -242,6 +244,7 @@ function completion(script: SessionScript, worker: string): Record<string, strin
     concerns: [],
     learnings: [],
     follow_up: [],
+    affects: script.affects?.(worker) ?? [],
     usage: {
       input_tokens: 1000,
       output_tokens: 200,

@@ -50,6 +50,8 @@ export interface ActOutcome {
   run?: { id: number; url: string };
   /** A deferred status edit, to make when its time comes (`HeldStatusEdits`). */
   held?: HeldStatusEdit;
+  /** The commit a merge made on the build branch. */
+  merged?: string;
 }
 
 /**

@@ -18,17 +18,17 @@ type Result = { result: 'done' | 'unchanged' | 'failed'; detail?: string };
 export async function mergePull(
   ctx: RepoContext,
   { pull, sha, method }: { pull: number; sha: string; method: 'squash' | 'merge' | 'rebase' },
-): Promise<Result> {
+): Promise<Result & { merged?: string }> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await ctx.octokit.rest.pulls.merge({
+      const { data } = await ctx.octokit.rest.pulls.merge({
         owner: ctx.owner,
         repo: ctx.repo,
         pull_number: pull,
         sha,
         merge_method: method,
       });
-      return { result: 'done' };
+      return { result: 'done', merged: data.sha };
     } catch (error) {
       const status = statusOf(error);
       if (status === 409)

@@ -113,7 +113,7 @@ function completionsOf({ completions }: Repository): Record<string, CompletionRe
   return reads;
 }
 
-function completionOf(
+export function completionOf(
   name: string,
   blob: { byteSize: number; text: string | null },
 ): CompletionRead {

@@ -11,7 +11,8 @@
  *   news, and so is the final pull request the conductor opens (the reconcile
  *   that opened it could not see it yet; the next one tells the labeller).
  * - A pull request merged by Baton's bot: the merge moved the base branch, and
- *   that branch's `push` follows.
+ *   that branch's `push` follows (itself no news when the merging reconcile
+ *   decided what the merge unlocks: `actOnMerges`, `LastReads`).
  * - A check suite of GitHub Actions: every Actions suite is one workflow run,
  *   whose `workflow_run.completed` arrives beside it. Other CI apps' suites are
  *   news; so are commit statuses.

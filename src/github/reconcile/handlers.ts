@@ -57,6 +57,12 @@ export interface HandlerDeps {
   recent?: RecentReconciles;
   /** What this process last read of each build: a run's completion that changes nothing starts no reconcile. */
   lastReads?: LastReads;
+  /**
+   * Why each reconcile waiting in the queue was asked for, by queue key: an event the
+   * last read may hold already (`NoNews`), or null for any other. Taken by the reconcile
+   * when it starts: it reads the build only if one of them may bring news.
+   */
+  asked?: Map<string, (NoNews | null)[]>;
   /** The installation's daily cap (`BATON_INSTALLATION_DAILY_USD`); none: no such cap. */
   installationDailyUsd?: number | null;
   /** Hears what each reconcile did, keyed `owner/repo#build` (metrics). */
@@ -67,6 +73,15 @@ export interface HandlerDeps {
    * conductor workflow's job, src/conductor/), where the hosted app waits for them.
    */
   againAfterWrites?: { limit: number; passes: Map<string, number> };
+}
+
+/**
+ * An event that may bring nothing the build's last read lacks (`LastReads`): `judge`
+ * says so, when the reconcile it asks for would start; `why` is logged when it does.
+ */
+export interface NoNews {
+  judge: () => boolean;
+  why: string;
 }
 
 /** The little of a Probot context the adapter needs. */
@@ -102,6 +117,7 @@ export function scheduleReconcile(
     deliveryId,
     answer,
     start,
+    noNews,
   }: {
     ref: BuildRef;
     defaultBranch: string;
@@ -112,10 +128,14 @@ export function scheduleReconcile(
     answer?: CommandAnswer;
     /** A writer asked for this build (label, `/improve`): the reconcile may create it. */
     start?: boolean;
+    /** The event may bring nothing the last read lacks: judged when the reconcile would start. */
+    noNews?: NoNews;
   },
 ): void {
   const key = buildKey(ctx, ref.build);
   const buildLog = log.child({ deliveryId, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` });
+  deps.asked ??= new Map();
+  deps.asked.set(key, [...(deps.asked.get(key) ?? []), noNews ?? null]);
   // The queue coalesces reconciles, so answers wait beside it and the next reconcile takes them all.
   if (answer) deps.answers.set(key, [...(deps.answers.get(key) ?? []), answer]);
   if (start) {
@@ -165,6 +185,16 @@ export function scheduleReconcile(
   void deps.queue.enqueue(
     key,
     async () => {
+      // Every event this reconcile stands for is news the last read holds: nothing to read.
+      const asked = deps.asked?.get(key) ?? [null];
+      deps.asked?.delete(key);
+      if (asked.every((one) => one?.judge() === true)) {
+        buildLog.info(
+          { ...(asked.length === 1 ? {} : { events: asked.length }) },
+          `baton: ${asked.map((one) => one?.why).join('; ')}; no reconcile`,
+        );
+        return;
+      }
       const answers = deps.answers.get(key) ?? [];
       deps.answers.delete(key);
       const starting = deps.starts?.delete(key) ?? false;

@@ -36,6 +36,11 @@ export interface LastRead {
   view: string;
   /** When it was read (ms). */
   at: number;
+  /**
+   * Build-branch heads this process's merges made in the read's reconcile, whose
+   * consequences it decided there (`actOnMerges`): their pushes are no news.
+   */
+  settled?: string[];
 }
 
 /**
@@ -87,12 +92,33 @@ export class LastReads {
   }
 
   /**
+   * Whether a push that moved build `key`'s build branch to `after` is no
+   * news: the last read saw the branch there already, or the read's reconcile
+   * made that commit by a merge and decided what it unlocks. The read was of
+   * the tree the push made, so a reconcile would read what it read; what
+   * GitHub works out after a push (whether other pull requests now conflict)
+   * comes with their own events, as before.
+   */
+  pushChangesNothing(key: string, after: string): boolean {
+    const read = this.#fresh(key);
+    if (!read) return false;
+    return read.snapshot.integration?.sha === after || (read.settled ?? []).includes(after);
+  }
+
+  /** The last read of build `key`, unless it is too old to stand for the build or its config failed. */
+  #fresh(key: string): LastRead | null {
+    const read = this.#reads.get(key);
+    if (!read || this.#clock() - read.at > MAX_AGE_MS || !read.config.ok) return null;
+    return read;
+  }
+
+  /**
    * Whether the completion of `run`, as its webhook carries it, changes nothing
    * of build `key` as this process last read it; if so, the read takes it in.
    */
   completionChangesNothing(key: string, run: RunInfo, now: string): boolean {
-    const read = this.#reads.get(key);
-    if (!read || this.#clock() - read.at > MAX_AGE_MS || !read.config.ok) return false;
+    const read = this.#fresh(key);
+    if (!read) return false;
     const seen = read.snapshot.runs.find((one) => one.id === run.id);
     // A run the read did not know (another replica dispatched it) is news.
     if (!seen || seen.role !== run.role || seen.worker !== run.worker) return false;

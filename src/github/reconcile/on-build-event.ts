@@ -16,6 +16,8 @@ export interface BuildEventHints {
   runName?: string | null | undefined;
   /** A session run of Baton's workflow that completed, as the payload carries it (`runOfPayload`). */
   completed?: RunInfo | null;
+  /** The commit a push moved the build's build branch to. */
+  pushed?: string;
 }
 
 /** What a `workflow_run` payload carries of the fields Baton lists about a run. */
@@ -59,24 +61,31 @@ export async function onBuildEvent(
   const defaultBranch = context.payload.repository?.default_branch;
   if (!ref || !defaultBranch) return;
   const ctx = await repoContext(context, deps);
-  // A session run's completion that changes nothing of the build as last read is no news (`LastReads`).
+  // An event whose news the last read holds already starts no read (`LastReads`): judged
+  // when its reconcile would start, after any reconcile of the build under way.
   const key = buildKey(ctx, ref.build);
-  if (
-    hints.completed &&
-    !deps.queue.busy(key) &&
-    deps.lastReads?.completionChangesNothing(key, hints.completed, deps.now())
-  ) {
-    context.log.info(
-      {
-        deliveryId: context.id,
-        build: `${ctx.owner}/${ctx.repo}#${ref.issue}`,
-        runId: hints.completed.id,
-      },
-      'baton: the run completed as the last read expected; no reconcile',
-    );
-    return;
-  }
-  scheduleReconcile(ctx, { ref, defaultBranch, deps, log: context.log, deliveryId: context.id });
+  const { completed, pushed } = hints;
+  const reads = deps.lastReads;
+  const noNews =
+    reads && completed
+      ? {
+          judge: () => reads.completionChangesNothing(key, completed, deps.now()),
+          why: 'the run completed as the last read expected',
+        }
+      : reads && pushed
+        ? {
+            judge: () => reads.pushChangesNothing(key, pushed),
+            why: 'the build branch is where the last read saw it',
+          }
+        : undefined;
+  scheduleReconcile(ctx, {
+    ref,
+    defaultBranch,
+    deps,
+    log: context.log,
+    deliveryId: context.id,
+    ...(noNews ? { noNews } : {}),
+  });
 }
 
 /** A push to the default branch: every open build of the repository merges it in. */

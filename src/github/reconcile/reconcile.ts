@@ -2,7 +2,7 @@ import { loadConfigAt } from '../../config.js';
 import type { Command } from '../../core/commands/command.js';
 import { renderCommandErrors } from '../../core/commands/render-replies.js';
 import type { Config } from '../../core/config/config.js';
-import type { Action } from '../../core/context/action.js';
+import { type Action, lockFor } from '../../core/context/action.js';
 import { checkCommands } from '../../core/decide/check-commands.js';
 import { decide } from '../../core/decide/decide.js';
 import { writesOwed } from '../../core/snapshot/estimate.js';
@@ -21,6 +21,7 @@ import { hasWriteAccess } from '../observe/permissions.js';
 import { readRepoUsage } from '../observe/read-repo-usage.js';
 import { readSubIssues } from '../observe/read-sub-issues.js';
 import type { SetupPullHook } from '../setup/onboarding.js';
+import { actOnMerges } from './after-merges.js';
 import type { LastReads } from './last-reads.js';
 import { sayUncountedUsage } from './uncounted-usage.js';
 
@@ -185,8 +186,18 @@ export async function reconcileBuild(
   // What this build's work under way owes, as GitHub shows it, holds room back before a dispatch.
   const key = buildKey(ctx, build);
   request.writeBudget?.owe(key, writesOwed(snapshot));
-  const outcomes = await act(ctx, { snapshot, actions: writes, log, ...budget });
-  const seen = withDispatchedRuns(snapshot, outcomes, now);
+  const first = await act(ctx, { snapshot, actions: writes, log, ...budget });
+  // What merges unlock is decided now, with the merged workers' reports (`actOnMerges`).
+  const merges = await actOnMerges(ctx, {
+    snapshot: withDispatchedRuns(snapshot, first, now),
+    outcomes: first,
+    config,
+    now,
+    log,
+    ...budget,
+  });
+  const outcomes = [...first, ...merges.outcomes];
+  const seen = withDispatchedRuns(merges.snapshot, merges.outcomes, now);
   request.writeBudget?.owe(key, writesOwed(seen));
   const render = decide({ snapshot: seen, config, now }).filter(
     (action) => action.kind === 'render-status',
@@ -205,7 +216,7 @@ export async function reconcileBuild(
   const clean = view && !all.some((outcome) => outcome.result === 'failed');
   request.lastReads?.note(
     key,
-    clean ? { snapshot: seen, config, view: JSON.stringify(view) } : null,
+    clean ? { snapshot: seen, config, view: JSON.stringify(view), settled: merges.settled } : null,
   );
   log.info({ buildId: build, actions: summarize(all) }, 'baton: reconciled');
   return all;
@@ -255,7 +266,7 @@ function withDispatchedRuns(
   now: string,
 ): BuildSnapshot {
   // A run GitHub did not give an id for yet gets a distinct negative one.
-  let unknownId = 0;
+  let unknownId = Math.min(0, ...snapshot.runs.map((run) => run.id));
   const runs: RunInfo[] = outcomes.flatMap(({ action, result, run }) => {
     if (action.kind !== 'dispatch' || result !== 'done') return [];
     const { role, worker, trigger } = action.request;
@@ -275,7 +286,20 @@ function withDispatchedRuns(
       },
     ];
   });
-  return runs.length === 0 ? snapshot : { ...snapshot, runs: [...snapshot.runs, ...runs] };
+  // A build's first session took the build branch as its lock, at the default branch's head.
+  const created = outcomes.some(
+    ({ action, result }) =>
+      action.kind === 'dispatch' &&
+      result === 'done' &&
+      lockFor(action.request).kind === 'build-branch',
+  );
+  const integration =
+    created && !snapshot.integration
+      ? { integration: { sha: snapshot.repo.defaultSha, containsDefault: true } }
+      : {};
+  return runs.length === 0 && !created
+    ? snapshot
+    : { ...snapshot, ...integration, runs: [...snapshot.runs, ...runs] };
 }
 
 function summarize(outcomes: ActOutcome[]): string[] {

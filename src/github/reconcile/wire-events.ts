@@ -90,8 +90,11 @@ export function wireBuildEvents(app: Pick<Probot, 'on'>, deps: HandlerDeps): voi
     if (branch === context.payload.repository.default_branch)
       return reading(() => onDefaultBranchPush(context, deps));
     // A worker branch's push also arrives as its PR's `synchronize`: one hint is enough.
-    if (parseBatonBranch(branch)?.kind === 'worker') return;
-    return onBuildEvent(context, { hints: { branches: [branch] }, deps });
+    const baton = parseBatonBranch(branch);
+    if (baton?.kind === 'worker') return;
+    const { after, deleted } = context.payload;
+    const pushed = baton?.kind === 'integration' && !deleted ? { pushed: after } : {};
+    return onBuildEvent(context, { hints: { branches: [branch], ...pushed }, deps });
   });
 }
 
