@@ -21,9 +21,18 @@ export async function loadConfig(
   octokit: ProbotOctokit,
   { owner, repo }: RepoRef,
 ): Promise<ParsedConfig> {
+  return (await readConfig(octokit, { owner, repo })).config;
+}
+
+/** `loadConfig`, and whether the repository's own file alone made it (no `_extends`, no org fallback). */
+async function readConfig(
+  octokit: ProbotOctokit,
+  { owner, repo }: RepoRef,
+): Promise<{ config: ParsedConfig; ownFileOnly: boolean }> {
   let merged: unknown;
+  let ownFileOnly = false;
   try {
-    const { config } = await octokit.config.get({
+    const { config, files } = await octokit.config.get({
       owner,
       repo,
       path: CONFIG_PATH,
@@ -31,39 +40,47 @@ export async function loadConfig(
         configs.reduce<Record<string, unknown>>((acc, next) => deepMerge(acc, next), {}),
     });
     merged = config;
+    ownFileOnly =
+      files.length > 0 && files.every((file) => file.owner === owner && file.repo === repo);
   } catch (error) {
     const problem = yamlProblem(error);
     if (!problem) throw error;
-    return { ok: false, problems: [problem] };
+    return { config: { ok: false, problems: [problem] }, ownFileOnly: false };
   }
   const parsed = parseConfig(merged);
-  if (parsed.ok) return parsed;
+  if (parsed.ok) return { config: parsed, ownFileOnly };
   const lines = await findFieldLines(octokit, { owner, repo }, parsed.problems);
-  return { ok: false, problems: lines };
+  return { config: { ok: false, problems: lines }, ownFileOnly };
 }
 
 const CONFIG_TTL_MS = 10 * 60_000;
-const configs = new Map<string, { at: number; config: Promise<ParsedConfig> }>();
+const configs = new Map<
+  string,
+  { at: number; read: Promise<{ config: ParsedConfig; ownFileOnly: boolean }> }
+>();
 
 /**
- * The config as of a default-branch head: read once per head, and again after
- * ten minutes (an `_extends` base in another repository may change on its own).
+ * The config as of a default-branch head: read once per head. One that came
+ * from the repository's own file alone is that head's for good; one with an
+ * `_extends` base or the organisation's `.github` fallback is read again after
+ * ten minutes (those live in another repository and change on their own).
  * A cache, not state: losing it costs a read.
  */
-export function loadConfigAt(
+export async function loadConfigAt(
   ctx: RepoRef & { octokit: ProbotOctokit },
   defaultSha: string,
   now = Date.now(),
 ): Promise<ParsedConfig> {
   const key = `${ctx.owner}/${ctx.repo}@${defaultSha}`;
   const hit = configs.get(key);
-  if (hit && now - hit.at < CONFIG_TTL_MS) return hit.config;
-  const config = loadConfig(ctx.octokit, ctx);
-  configs.set(key, { at: now, config });
+  if (hit && (now - hit.at < CONFIG_TTL_MS || (await hit.read).ownFileOnly))
+    return (await hit.read).config;
+  const read = readConfig(ctx.octokit, ctx);
+  configs.set(key, { at: now, read });
   // A failed read is not remembered.
-  config.catch(() => configs.delete(key));
+  read.catch(() => configs.delete(key));
   if (configs.size > 500) configs.delete(configs.keys().next().value ?? key);
-  return config;
+  return (await read).config;
 }
 
 /** Forgets every cached config; tests start from a clean slate. */

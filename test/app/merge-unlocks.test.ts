@@ -100,6 +100,18 @@ describe('a merge and what it unlocks, in one reconcile', () => {
     const final = [...gh.pulls.values()].find((pull) => pull.head === integrationBranch(BUILD));
     expect(final?.body).toContain('W1.1 is done.');
     expect(final?.body).toContain('W2.1 is done.');
+    // The reconcile that opened it told the labeller at once: its opening reads nothing.
+    const opening = delivered.find(
+      (one) =>
+        one.name === 'pull_request' &&
+        one.payload.action === 'opened' &&
+        (one.payload.pull_request as { number: number }).number === final?.number,
+    );
+    expect(opening?.reads).toBe(0);
+    const notices = [...gh.comments.values()].filter((comment) =>
+      comment.body.includes('Every worker is done: the final pull request'),
+    );
+    expect(notices).toHaveLength(1);
   });
 
   it("runs the adaptation W1.1's report asks for before the worker it names", async () => {

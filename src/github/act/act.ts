@@ -52,6 +52,8 @@ export interface ActOutcome {
   held?: HeldStatusEdit;
   /** The commit a merge made on the build branch. */
   merged?: string;
+  /** The final pull request just opened. */
+  opened?: { number: number; url: string };
 }
 
 /**
@@ -227,18 +229,15 @@ async function actOne(
     }
     case 'sync-build-branch':
       return { action, ...(await syncBuildBranch(ctx, { snapshot })) };
-    case 'open-final-pull':
-      return {
-        action,
-        result: (await openFinalPull(ctx, {
-          title: action.title,
-          body: action.body,
-          head: integrationBranch(snapshot.build),
-          base: snapshot.repo.defaultBranch,
-        }))
-          ? 'done'
-          : 'unchanged',
-      };
+    case 'open-final-pull': {
+      const opened = await openFinalPull(ctx, {
+        title: action.title,
+        body: action.body,
+        head: integrationBranch(snapshot.build),
+        base: snapshot.repo.defaultBranch,
+      });
+      return opened ? { action, result: 'done', opened } : { action, result: 'unchanged' };
+    }
     case 'enable-auto-merge':
       await enableAutoMerge(ctx, action.pull);
       return { action, result: 'done' };

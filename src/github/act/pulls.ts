@@ -35,9 +35,9 @@ export async function setReviewCheck(
 export async function openFinalPull(
   ctx: RepoContext,
   { title, body, head, base }: { title: string; body: string; head: string; base: string },
-): Promise<boolean> {
+): Promise<{ number: number; url: string } | null> {
   try {
-    await ctx.octokit.rest.pulls.create({
+    const { data } = await ctx.octokit.rest.pulls.create({
       owner: ctx.owner,
       repo: ctx.repo,
       title,
@@ -45,9 +45,9 @@ export async function openFinalPull(
       head,
       base,
     });
-    return true;
+    return { number: data.number, url: data.html_url };
   } catch (error) {
-    if (statusOf(error) === 422) return false;
+    if (statusOf(error) === 422) return null;
     throw error;
   }
 }

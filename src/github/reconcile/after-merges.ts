@@ -34,7 +34,7 @@ export interface AfterMerges {
  * pull requests are merged, the build branch is at the last merge's commit,
  * and each merged worker's completion report is the one its head carries
  * (`readCompletionAt`, one request a merge, when a report can matter:
- * `reportsMatter`). `decide` on that build says what
+ * `startsWork`). `decide` on that build says what
  * the merges unlock; when that is all of `UNLOCKED` it is done now, from the
  * merge's commit, and the merges' pushes bring no news (`LastReads`): a push
  * reconcile saved per merge, and a dependent started a push's delivery
@@ -78,26 +78,35 @@ export async function actOnMerges(
       pullVerdict({ pull, requireHuman: config.config.review.requireHuman }).kind === 'approve',
   );
   if (waiting || !snapshot.integration) return unsettled;
-  const reads = await Promise.all(
-    (reportsMatter(snapshot, numbers) ? merges : []).map(async ({ worker, sha }) => {
-      const read = await readCompletionAt(ctx, { build: snapshot.build, worker, sha });
-      return read ? ([[worker, read]] as [string, CompletionRead][]) : [];
-    }),
-  );
-  const head = merges.at(-1)?.merged ?? snapshot.integration.sha;
-  const merged: BuildSnapshot = {
-    ...snapshot,
-    pulls: snapshot.pulls.map((pull) =>
-      numbers.has(pull.number) ? { ...pull, state: 'merged' } : pull,
-    ),
-    completions: { ...snapshot.completions, ...Object.fromEntries(reads.flat()) },
-    integration: { ...snapshot.integration, sha: head },
-  };
+  const integration = snapshot.integration;
+  const head = merges.at(-1)?.merged ?? integration.sha;
   // What the first pass asked for already (a notice, a label) is not asked twice.
   const asked = new Set(outcomes.map((outcome) => JSON.stringify(outcome.action)));
-  const next = decide({ snapshot: merged, config, now }).filter(
-    (action) => action.kind !== 'render-status' && !asked.has(JSON.stringify(action)),
-  );
+  const decideOn = (reads: [string, CompletionRead][]) => {
+    const build: BuildSnapshot = {
+      ...snapshot,
+      pulls: snapshot.pulls.map((pull) =>
+        numbers.has(pull.number) ? { ...pull, state: 'merged' } : pull,
+      ),
+      completions: { ...snapshot.completions, ...Object.fromEntries(reads) },
+      integration: { ...integration, sha: head },
+    };
+    const actions = decide({ snapshot: build, config, now }).filter(
+      (action) => action.kind !== 'render-status' && !asked.has(JSON.stringify(action)),
+    );
+    return { build, actions };
+  };
+  let { build: merged, actions: next } = decideOn([]);
+  // The reports matter when a worker would start (an adaptation they ask for comes first) or the build ends.
+  if (next.some(startsWork)) {
+    const reads = await Promise.all(
+      merges.map(async ({ worker, sha }) => {
+        const read = await readCompletionAt(ctx, { build: snapshot.build, worker, sha });
+        return read ? ([[worker, read]] as [string, CompletionRead][]) : [];
+      }),
+    );
+    ({ build: merged, actions: next } = decideOn(reads.flat()));
+  }
   if (next.some((action) => !UNLOCKED.has(action.kind))) return unsettled;
   const done =
     next.length === 0
@@ -117,22 +126,72 @@ export async function actOnMerges(
 }
 
 /**
- * Whether the merged workers' reports can change what `decide` asks for now:
- * a report may name workers that have not started (an adaptation first), and
- * the final pull request carries every report. Neither while no worker of the
- * plan is unstarted and another is still under way (an open pull request, a
- * work run not finished): the reads can wait for the reconcile that reads the
- * build branch, which holds the reports by then.
+ * Whether `action` starts a worker's first session, or the final pull request:
+ * what the merged workers' reports can hold back (an adaptation a report asks
+ * for runs before the workers it names) or fill (the final pull request
+ * carries every report). Otherwise no report is read: an adaptation a report
+ * asks for, for workers that cannot start yet, is decided by the next
+ * reconcile, which reads the reports from the build branch, before any of
+ * them starts.
  */
-function reportsMatter(snapshot: BuildSnapshot, merging: Set<number>): boolean {
-  if (snapshot.plan.kind !== 'valid') return true;
-  const unstarted = snapshot.plan.plan.workers.some(
-    ({ id }) =>
-      snapshot.branches[id] === undefined &&
-      !snapshot.runs.some((run) => run.role === 'work' && run.worker === id),
+function startsWork(action: Action): boolean {
+  if (action.kind === 'open-final-pull') return true;
+  if (action.kind !== 'dispatch') return false;
+  const { role, worker, trigger } = action.request;
+  return worker !== null && worker !== undefined && role !== 'review' && !trigger;
+}
+
+/** What follows the final pull request a pass opened: the labeller's notice (its reviewers asked) and auto-merge. */
+const FOLLOWS_FINAL: ReadonlySet<Action['kind']> = new Set(['notice', 'enable-auto-merge']);
+
+/**
+ * The pass after one that opened the final pull request: the build with that
+ * pull request open, as GitHub's answer gave it, asks for the notice that
+ * tells the labeller (and asks its reviewers) and auto-merge when the config
+ * wants it; done now, the pull request's `pull_request.opened` is no news
+ * (`LastReads.finalPullSeen`). Anything else leaves the build as it was, and
+ * the event is read as before.
+ */
+export async function actOnOpenedFinal(
+  ctx: RepoContext,
+  {
+    snapshot,
+    outcomes,
+    config,
+    now,
+    log,
+    writeBudget,
+  }: {
+    snapshot: BuildSnapshot;
+    outcomes: ActOutcome[];
+    config: ParsedConfig;
+    now: string;
+    log: ActLog;
+    writeBudget?: WriteBudget;
+  },
+): Promise<{ snapshot: BuildSnapshot; outcomes: ActOutcome[] }> {
+  const unchanged = { snapshot, outcomes: [] };
+  const opened = outcomes.find(
+    (outcome) => outcome.action.kind === 'open-final-pull' && outcome.result === 'done',
+  )?.opened;
+  if (!opened || !config.ok || snapshot.finalPull) return unchanged;
+  const build: BuildSnapshot = {
+    ...snapshot,
+    finalPull: { number: opened.number, state: 'open', url: opened.url, autoMerge: false },
+  };
+  const asked = new Set(outcomes.map((outcome) => JSON.stringify(outcome.action)));
+  const next = decide({ snapshot: build, config, now }).filter(
+    (action) => action.kind !== 'render-status' && !asked.has(JSON.stringify(action)),
   );
-  const underWay =
-    snapshot.pulls.some((pull) => pull.state === 'open' && !merging.has(pull.number)) ||
-    snapshot.runs.some((run) => run.role === 'work' && run.status !== 'completed');
-  return unstarted || !underWay;
+  if (next.some((action) => !FOLLOWS_FINAL.has(action.kind))) return unchanged;
+  const done =
+    next.length === 0
+      ? []
+      : await act(ctx, {
+          snapshot: build,
+          actions: next,
+          log,
+          ...(writeBudget ? { writeBudget } : {}),
+        });
+  return { snapshot: build, outcomes: done };
 }

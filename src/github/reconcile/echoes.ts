@@ -8,8 +8,9 @@
  * - A worker's pull request opened, or a review submitted, by Baton's bot:
  *   only a session's publish job writes those as the app, inside a run whose
  *   `workflow_run.completed` follows. A person's pull request or review is
- *   news, and so is the final pull request the conductor opens (the reconcile
- *   that opened it could not see it yet; the next one tells the labeller).
+ *   news, and so is the final pull request Baton opens, unless the reconcile
+ *   that opened it told the labeller already (`actOnOpenedFinal`, judged by
+ *   `LastReads.finalPullSeen`).
  * - A pull request merged by Baton's bot: the merge moved the base branch, and
  *   that branch's `push` follows (itself no news when the merging reconcile
  *   decided what the merge unlocks: `actOnMerges`, `LastReads`).

@@ -105,6 +105,11 @@ export class LastReads {
     return read.snapshot.integration?.sha === after || (read.settled ?? []).includes(after);
   }
 
+  /** Whether the last read of build `key` saw its final pull request `number` (its `pull_request.opened` is then no news). */
+  finalPullSeen(key: string, number: number): boolean {
+    return this.#fresh(key)?.snapshot.finalPull?.number === number;
+  }
+
   /** The last read of build `key`, unless it is too old to stand for the build or its config failed. */
   #fresh(key: string): LastRead | null {
     const read = this.#reads.get(key);

@@ -18,6 +18,8 @@ export interface BuildEventHints {
   completed?: RunInfo | null;
   /** The commit a push moved the build's build branch to. */
   pushed?: string;
+  /** The build's final pull request, just opened. */
+  finalOpened?: number;
 }
 
 /** What a `workflow_run` payload carries of the fields Baton lists about a run. */
@@ -64,7 +66,7 @@ export async function onBuildEvent(
   // An event whose news the last read holds already starts no read (`LastReads`): judged
   // when its reconcile would start, after any reconcile of the build under way.
   const key = buildKey(ctx, ref.build);
-  const { completed, pushed } = hints;
+  const { completed, pushed, finalOpened } = hints;
   const reads = deps.lastReads;
   const noNews =
     reads && completed
@@ -77,7 +79,12 @@ export async function onBuildEvent(
             judge: () => reads.pushChangesNothing(key, pushed),
             why: 'the build branch is where the last read saw it',
           }
-        : undefined;
+        : reads && finalOpened
+          ? {
+              judge: () => reads.finalPullSeen(key, finalOpened),
+              why: 'the last read saw the final pull request open',
+            }
+          : undefined;
   scheduleReconcile(ctx, {
     ref,
     defaultBranch,

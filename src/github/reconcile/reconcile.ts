@@ -21,7 +21,7 @@ import { hasWriteAccess } from '../observe/permissions.js';
 import { readRepoUsage } from '../observe/read-repo-usage.js';
 import { readSubIssues } from '../observe/read-sub-issues.js';
 import type { SetupPullHook } from '../setup/onboarding.js';
-import { actOnMerges } from './after-merges.js';
+import { actOnMerges, actOnOpenedFinal } from './after-merges.js';
 import type { LastReads } from './last-reads.js';
 import { sayUncountedUsage } from './uncounted-usage.js';
 
@@ -196,8 +196,17 @@ export async function reconcileBuild(
     log,
     ...budget,
   });
-  const outcomes = [...first, ...merges.outcomes];
-  const seen = withDispatchedRuns(merges.snapshot, merges.outcomes, now);
+  // And what follows a final pull request it opened (`actOnOpenedFinal`).
+  const final = await actOnOpenedFinal(ctx, {
+    snapshot: withDispatchedRuns(merges.snapshot, merges.outcomes, now),
+    outcomes: [...first, ...merges.outcomes],
+    config,
+    now,
+    log,
+    ...budget,
+  });
+  const outcomes = [...first, ...merges.outcomes, ...final.outcomes];
+  const seen = final.snapshot;
   request.writeBudget?.owe(key, writesOwed(seen));
   const render = decide({ snapshot: seen, config, now }).filter(
     (action) => action.kind === 'render-status',

@@ -43,8 +43,16 @@ export function wireBuildEvents(app: Pick<Probot, 'on'>, deps: HandlerDeps): voi
         head: pull.head.ref,
       };
       if (isPullEcho(event, await deps.botLogin())) return;
+      // The final pull request opening is no news to a reconcile that opened it and saw it open.
+      const final =
+        action === 'opened' &&
+        parseBatonBranch(pull.head.ref)?.kind === 'integration' &&
+        pull.base.ref === repository.default_branch;
       return onBuildEvent(context, {
-        hints: { branches: [pull.head.ref, pull.base.ref] },
+        hints: {
+          branches: [pull.head.ref, pull.base.ref],
+          ...(final ? { finalOpened: pull.number } : {}),
+        },
         deps,
       });
     },
