@@ -67,6 +67,8 @@ export interface BatonOptions {
   writeBudget?: WriteBudget;
   /** When builds were last read whole, instead of a memo on the wall clock (tests). */
   recentReconciles?: RecentReconciles;
+  /** What this process last read of each build, instead of its own (tests look at it). */
+  lastReads?: LastReads;
   /**
    * The installation's daily cap in US dollars, instead of `BATON_INSTALLATION_DAILY_USD`
    * (tests); null: none.
@@ -149,7 +151,7 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       botLogin: botLoginOf(app),
       answers: new Map(),
       recent: options.recentReconciles ?? createRecentReconciles(),
-      lastReads: new LastReads(),
+      lastReads: options.lastReads ?? new LastReads(),
       heldEdits: new HeldStatusEdits(),
       ...(templates ? { setupPull: setupPullHook(templates, app.log) } : {}),
       statusPacer:
@@ -198,12 +200,21 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
  */
 function resyncer(app: Probot, deps: HandlerDeps, minutes: number) {
   const passOverMs = minutes > 0 ? (minutes * 60_000) / 2 : 0;
+  // A build read whole within two intervals is looked at through its runs first.
+  const probeWithinMs = minutes * 60_000 * 2;
   return (onRepository?: (ctx: RepoContext) => void) =>
     withReason('resync', () =>
       resyncAll(
         app,
         (ctx, ref, defaultBranch) =>
-          scheduleResync(ctx, { ref, defaultBranch, deps, log: app.log, passOverMs }),
+          scheduleResync(ctx, {
+            ref,
+            defaultBranch,
+            deps,
+            log: app.log,
+            passOverMs,
+            probeWithinMs,
+          }),
         deps.botLogin,
         onRepository,
       ),

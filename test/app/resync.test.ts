@@ -3,6 +3,7 @@ import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { HeldStatusEdits } from '../../src/github/act/held-status-edit.js';
 import { BuildQueue } from '../../src/github/client/build-queue.js';
 import { type HandlerDeps, scheduleResync } from '../../src/github/reconcile/handlers.js';
+import { LastReads } from '../../src/github/reconcile/last-reads.js';
 import { createRecentReconciles } from '../../src/github/reconcile/recent-reconciles.js';
 import { reconcileBuild } from '../../src/github/reconcile/reconcile.js';
 import { resyncAll } from '../../src/github/reconcile/resync.js';
@@ -65,7 +66,7 @@ describe('resync', () => {
     afterEach(() => app.stop());
 
     /** One periodic resync as src/index.ts runs it: how many builds it queued. */
-    async function resync(): Promise<number> {
+    async function resync(lastReads?: LastReads): Promise<number> {
       const deps: HandlerDeps = {
         queue: new BuildQueue((error) => app.errors.push(error)),
         now,
@@ -73,12 +74,21 @@ describe('resync', () => {
         answers: new Map(),
         heldEdits: new HeldStatusEdits(),
         recent,
+        ...(lastReads ? { lastReads } : {}),
       };
       const log = app.probot.log;
+      const probeWithinMs = 4 * PASS_OVER; // two intervals
       const scheduled = await resyncAll(
         app.probot,
         (ctx, ref, defaultBranch) =>
-          scheduleResync(ctx, { ref, defaultBranch, deps, log, passOverMs: PASS_OVER }),
+          scheduleResync(ctx, {
+            ref,
+            defaultBranch,
+            deps,
+            log,
+            passOverMs: PASS_OVER,
+            probeWithinMs,
+          }),
         deps.botLogin,
       );
       await deps.queue.idle();
@@ -103,6 +113,32 @@ describe('resync', () => {
       // The resync's own read counts: the next resync soon after passes over the build.
       clock += MINUTE;
       expect(await resync()).toBe(0);
+      expect(app.errors).toEqual([]);
+    });
+
+    it('looks at a build read within two intervals through its runs: reads it whole only when they changed what it needs', async () => {
+      const reads = new LastReads();
+      app.stop();
+      app = await startApp({ gh, now, recentReconciles: recent, lastReads: reads });
+      await labelledBuild();
+      const read = queries();
+      const listings = () =>
+        gh.log.filter((entry) => entry.route.endsWith('/actions/workflows/{workflow_id}/runs'))
+          .length;
+      const listed = listings();
+      // The plan session is still under way: its run as the read saw it, nothing to read.
+      clock += 6 * MINUTE;
+      expect(await resync(reads)).toBe(1);
+      expect(listings()).toBe(listed + 1);
+      expect(queries()).toBe(read);
+      // Its run completes and GitHub loses the webhook: the runs show it, the build is read.
+      const run = gh.runs.at(-1);
+      if (!run) throw new Error('no plan run');
+      gh.finishRun(run.id, 'failure');
+      gh.outbox.splice(0);
+      clock += 6 * MINUTE;
+      expect(await resync(reads)).toBe(1);
+      expect(queries()).toBe(read + 1);
       expect(app.errors).toEqual([]);
     });
 

@@ -14,6 +14,7 @@ import { BatonOctokit } from '../../src/github/client/octokit.js';
 import type { WriteBudget } from '../../src/github/client/write-budget.js';
 import { clearInstallationUsage } from '../../src/github/observe/installation-usage.js';
 import { clearPermissionCache } from '../../src/github/observe/permissions.js';
+import type { LastReads } from '../../src/github/reconcile/last-reads.js';
 import type { RecentReconciles } from '../../src/github/reconcile/recent-reconciles.js';
 import { createBaton } from '../../src/index.js';
 import { TEST_PRIVATE_KEY as privateKey } from './app-key.js';
@@ -84,6 +85,8 @@ interface StatusPacing {
   writeBudget?: WriteBudget;
   /** When builds were last read whole, on the test's clock (the resync's pass-over). */
   recentReconciles?: RecentReconciles;
+  /** What the app last read of each build (the resync's look at the runs). */
+  lastReads?: LastReads;
   /** The installation's daily cap, as `BATON_INSTALLATION_DAILY_USD` sets it (none unless given). */
   installationDailyUsd?: number;
 }
@@ -95,6 +98,7 @@ export async function startReplica({
   statusPacer,
   writeBudget,
   recentReconciles,
+  lastReads,
   installationDailyUsd,
 }: {
   now: () => string;
@@ -123,6 +127,7 @@ export async function startReplica({
       ...(statusPacer ? { statusPacer } : {}),
       ...(writeBudget ? { writeBudget } : {}),
       ...(recentReconciles ? { recentReconciles } : {}),
+      ...(lastReads ? { lastReads } : {}),
       installationDailyUsd: installationDailyUsd ?? null,
     }),
   );

@@ -35,6 +35,8 @@ import { readRuns } from './read-runs.js';
 
 export interface ObservedBuild {
   snapshot: BuildSnapshot;
+  /** When the build's issue was opened: its runs are listed from that day (`readRuns`). */
+  runsSince: string;
   /** Status comments of this build beyond the oldest, left by a race between replicas. */
   duplicateStatusIds: number[];
 }
@@ -131,7 +133,11 @@ export async function observeBuild(
     ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
     adaptations: adaptationsOf(hidden.adapt),
   };
-  return { snapshot, duplicateStatusIds: comments.duplicateStatusIds };
+  return {
+    snapshot,
+    runsSince: issueNode.createdAt,
+    duplicateStatusIds: comments.duplicateStatusIds,
+  };
 }
 
 type Repository = BuildQueryResult['repository'];

@@ -25,6 +25,7 @@ import { withReason } from '../client/request-reason.js';
 import { buildKey, type RepoContext } from '../client/types.js';
 import type { WriteBudget } from '../client/write-budget.js';
 import { hasWriteAccess } from '../observe/permissions.js';
+import { readRuns } from '../observe/read-runs.js';
 import type { SetupPullHook } from '../setup/onboarding.js';
 import type { LastReads } from './last-reads.js';
 import { type BuildRef, buildOfBranch, findBuildForIssue } from './locate-build.js';
@@ -80,7 +81,7 @@ export interface HandlerDeps {
  * says so, when the reconcile it asks for would start; `why` is logged when it does.
  */
 export interface NoNews {
-  judge: () => boolean;
+  judge: () => boolean | Promise<boolean>;
   why: string;
 }
 
@@ -188,7 +189,7 @@ export function scheduleReconcile(
       // Every event this reconcile stands for is news the last read holds: nothing to read.
       const asked = deps.asked?.get(key) ?? [null];
       deps.asked?.delete(key);
-      if (asked.every((one) => one?.judge() === true)) {
+      if (await noNewsIn(asked)) {
         buildLog.info(
           { ...(asked.length === 1 ? {} : { events: asked.length }) },
           `baton: ${asked.map((one) => one?.why).join('; ')}; no reconcile`,
@@ -264,9 +265,22 @@ export function wroteSomething(outcomes: ActOutcome[]): boolean {
   );
 }
 
+/** Whether every event a reconcile stands for is no news (each judged in turn, until one is news). */
+async function noNewsIn(asked: (NoNews | null)[]): Promise<boolean> {
+  for (const one of asked) if (!one || !(await one.judge())) return false;
+  return true;
+}
+
 /**
  * The periodic resync's reconcile of one open build, unless this process read
  * the build whole within `passOverMs` (`RecentReconciles`). Whether it queued one.
+ *
+ * A build this process read whole within `probeWithinMs` is first looked at
+ * through its runs alone (the repository's run listing, asked conditionally
+ * and shared by its builds): when they change nothing of the last read
+ * (`LastReads.runsChangeNothing`), the build is not read again. A lost event of
+ * a run then heals at this resync; any other lost event (a comment, a person's
+ * review or push) at the first resync past `probeWithinMs` since the last read.
  */
 export function scheduleResync(
   ctx: RepoContext,
@@ -276,10 +290,41 @@ export function scheduleResync(
     deps,
     log,
     passOverMs,
-  }: { ref: BuildRef; defaultBranch: string; deps: HandlerDeps; log: BuildLog; passOverMs: number },
+    probeWithinMs = 0,
+  }: {
+    ref: BuildRef;
+    defaultBranch: string;
+    deps: HandlerDeps;
+    log: BuildLog;
+    passOverMs: number;
+    probeWithinMs?: number;
+  },
 ): boolean {
-  if (deps.recent?.readWithin(buildKey(ctx, ref.build), passOverMs)) return false;
-  scheduleReconcile(ctx, { ref, defaultBranch, deps, log, deliveryId: null });
+  const key = buildKey(ctx, ref.build);
+  if (deps.recent?.readWithin(key, passOverMs)) return false;
+  const reads = deps.lastReads;
+  const since = reads?.runsSince(key, probeWithinMs);
+  const noNews =
+    reads && since
+      ? {
+          judge: async () => {
+            const listed = await readRuns(ctx, { build: ref.build, since, freshFrom: Date.now() });
+            return (
+              listed.installed &&
+              reads.runsChangeNothing(key, listed.runs, deps.now(), probeWithinMs)
+            );
+          },
+          why: 'the runs are as the last read saw them',
+        }
+      : undefined;
+  scheduleReconcile(ctx, {
+    ref,
+    defaultBranch,
+    deps,
+    log,
+    deliveryId: null,
+    ...(noNews ? { noNews } : {}),
+  });
   return true;
 }
 

@@ -41,6 +41,8 @@ export interface LastRead {
    * consequences it decided there (`actOnMerges`): their pushes are no news.
    */
   settled?: string[];
+  /** When the build's issue was opened: where a listing of its runs starts (`readRuns`). */
+  runsSince?: string;
 }
 
 /**
@@ -105,15 +107,42 @@ export class LastReads {
     return read.snapshot.integration?.sha === after || (read.settled ?? []).includes(after);
   }
 
+  /**
+   * When the runs of build `key` are listed from, if this process read it whole
+   * within `withinMs`: what the resync's look at the runs needs (`runsChangeNothing`).
+   */
+  runsSince(key: string, withinMs: number): string | null {
+    return this.#fresh(key, withinMs)?.runsSince ?? null;
+  }
+
+  /**
+   * Whether the build's runs as GitHub lists them now change nothing of build
+   * `key` as last read (within `withinMs`): `decide` on the read with these
+   * runs asks for no write and renders the same status. If so, the read takes
+   * them in. The periodic resync asks this before reading a build whole: a
+   * lost event of a run (its completion, a retry) shows in the listing.
+   */
+  runsChangeNothing(key: string, runs: RunInfo[], now: string, withinMs: number): boolean {
+    const read = this.#fresh(key, withinMs);
+    if (!read) return false;
+    const snapshot = { ...read.snapshot, runs };
+    const actions = decide({ snapshot, config: read.config, now });
+    const nothing = actions.every(
+      (action) => action.kind === 'render-status' && JSON.stringify(action.view) === read.view,
+    );
+    if (nothing) this.#reads.set(key, { ...read, snapshot });
+    return nothing;
+  }
+
   /** Whether the last read of build `key` saw its final pull request `number` (its `pull_request.opened` is then no news). */
   finalPullSeen(key: string, number: number): boolean {
     return this.#fresh(key)?.snapshot.finalPull?.number === number;
   }
 
   /** The last read of build `key`, unless it is too old to stand for the build or its config failed. */
-  #fresh(key: string): LastRead | null {
+  #fresh(key: string, withinMs = MAX_AGE_MS): LastRead | null {
     const read = this.#reads.get(key);
-    if (!read || this.#clock() - read.at > MAX_AGE_MS || !read.config.ok) return null;
+    if (!read || this.#clock() - read.at > withinMs || !read.config.ok) return null;
     return read;
   }
 

@@ -1,7 +1,8 @@
 /**
  * When this process last read each build whole, in a reconcile that left no
  * write failed. Any event lost before that reconcile began was read by it, so
- * the periodic resync passes over a build read within half its interval: a
+ * the periodic resync passes over a build read within half its interval (and
+ * looks at one read within two through its runs first: `scheduleResync`): a
  * lost event then heals within one and a half intervals instead of one, and
  * a build that events keep reading costs the resync nothing.
  *

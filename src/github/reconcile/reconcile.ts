@@ -225,7 +225,15 @@ export async function reconcileBuild(
   const clean = view && !all.some((outcome) => outcome.result === 'failed');
   request.lastReads?.note(
     key,
-    clean ? { snapshot: seen, config, view: JSON.stringify(view), settled: merges.settled } : null,
+    clean
+      ? {
+          snapshot: seen,
+          config,
+          view: JSON.stringify(view),
+          settled: merges.settled,
+          runsSince: observed.runsSince,
+        }
+      : null,
   );
   log.info({ buildId: build, actions: summarize(all) }, 'baton: reconciled');
   return all;
