@@ -144,6 +144,29 @@ describe('LastReads: a run completion judged by the build as last read', () => {
     expect(reads.completionChangesNothing(KEY, review, NOW)).toBe(true);
   });
 
+  it('changes nothing where decide asks again only for what the read asked for: a first dispatch the write budget deferred', () => {
+    // W1.2 has not started: every decide asks for its first dispatch, which the budget deferred.
+    const snapshot = inReview();
+    const done = completed(7011, 'W1.1');
+    const seen = {
+      ...snapshot,
+      runs: snapshot.runs.flatMap((r) => (r.id === 7012 ? [] : [r.id === 7011 ? done : r])),
+    };
+    const actions = decide({ snapshot: seen, config, now: NOW });
+    const render = actions.find((action) => action.kind === 'render-status');
+    const asked = actions.filter((action) => action.kind !== 'render-status');
+    expect(asked.map((action) => action.kind)).toEqual(['dispatch']);
+    if (render?.kind !== 'render-status') throw new Error('no status');
+    const read = { snapshot: seen, config, view: JSON.stringify(render.view) };
+    const reads = new LastReads();
+    reads.note(KEY, { ...read, asked: asked.map((action) => JSON.stringify(action)) });
+    expect(reads.completionChangesNothing(KEY, done, NOW)).toBe(true);
+    // Without it among what the read asked for, the dispatch is news.
+    const unasked = new LastReads();
+    unasked.note(KEY, read);
+    expect(unasked.completionChangesNothing(KEY, done, NOW)).toBe(false);
+  });
+
   it('is news when the read saw the run end otherwise, or an earlier attempt', () => {
     const reads = new LastReads();
     const seen = inReview();

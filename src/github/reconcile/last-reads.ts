@@ -1,4 +1,5 @@
 import type { ParsedConfig } from '../../core/config/config.js';
+import type { Action } from '../../core/context/action.js';
 import { decide } from '../../core/decide/decide.js';
 import type { BuildSnapshot, RunInfo } from '../../core/snapshot/snapshot.js';
 
@@ -37,6 +38,12 @@ export interface LastRead {
   /** When it was read (ms). */
   at: number;
   /**
+   * What `decide` still asked for after the read's reconcile acted (JSON): writes
+   * it deferred (a first dispatch waiting for the write budget, which wakes it) or
+   * made without their result in sight yet. Asked again, they are no news.
+   */
+  asked?: string[];
+  /**
    * Build-branch heads this process's merges made in the read's reconcile, whose
    * consequences it decided there (`actOnMerges`): their pushes are no news.
    */
@@ -67,6 +74,20 @@ export function sawSessionOutput(snapshot: BuildSnapshot, run: RunInfo): boolean
   if (run.role === 'review')
     return pull.reviews.some((review) => review.byBaton && Date.parse(review.submittedAt) >= since);
   return false;
+}
+
+/**
+ * Whether `actions`, asked of a build as last read with one event's news in
+ * it, ask for nothing the read's reconcile did not: the same status, and no
+ * write but those it deferred or made already (`LastRead.asked`).
+ */
+function asksNothingNew(read: LastRead, actions: Action[]): boolean {
+  const asked = new Set(read.asked ?? []);
+  return actions.every((action) =>
+    action.kind === 'render-status'
+      ? JSON.stringify(action.view) === read.view
+      : asked.has(JSON.stringify(action)),
+  );
 }
 
 /** A read older than this stands for nothing: a reconcile reads the build afresh. */
@@ -126,10 +147,7 @@ export class LastReads {
     const read = this.#fresh(key, withinMs);
     if (!read) return false;
     const snapshot = { ...read.snapshot, runs };
-    const actions = decide({ snapshot, config: read.config, now });
-    const nothing = actions.every(
-      (action) => action.kind === 'render-status' && JSON.stringify(action.view) === read.view,
-    );
+    const nothing = asksNothingNew(read, decide({ snapshot, config: read.config, now }));
     if (nothing) this.#reads.set(key, { ...read, snapshot });
     return nothing;
   }
@@ -169,10 +187,7 @@ export class LastReads {
       ...read.snapshot,
       runs: read.snapshot.runs.map((one) => (one.id === run.id ? { ...one, ...run } : one)),
     };
-    const actions = decide({ snapshot, config: read.config, now });
-    const nothing = actions.every(
-      (action) => action.kind === 'render-status' && JSON.stringify(action.view) === read.view,
-    );
+    const nothing = asksNothingNew(read, decide({ snapshot, config: read.config, now }));
     if (nothing) this.#reads.set(key, { ...read, snapshot });
     return nothing;
   }

@@ -208,9 +208,8 @@ export async function reconcileBuild(
   const outcomes = [...first, ...merges.outcomes, ...final.outcomes];
   const seen = final.snapshot;
   request.writeBudget?.owe(key, writesOwed(seen));
-  const render = decide({ snapshot: seen, config, now }).filter(
-    (action) => action.kind === 'render-status',
-  );
+  const after = decide({ snapshot: seen, config, now });
+  const render = after.filter((action) => action.kind === 'render-status');
   const lostRace = outcomes.some((outcome) => outcome.result === 'stood-down');
   // A replica that lost a dispatch race must not create a second status comment.
   const renderOutcomes = await act(ctx, {
@@ -232,6 +231,10 @@ export async function reconcileBuild(
           view: JSON.stringify(view),
           settled: merges.settled,
           runsSince: observed.runsSince,
+          // What the build still asks for once this pass is done: deferred, or done but not yet in sight.
+          asked: after.flatMap((action) =>
+            action.kind === 'render-status' ? [] : [JSON.stringify(action)],
+          ),
         }
       : null,
   );
