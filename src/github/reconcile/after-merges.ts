@@ -20,6 +20,27 @@ const UNLOCKED: ReadonlySet<Action['kind']> = new Set([
   'look-again',
 ]);
 
+/** What a later pass of a reconcile starts from: the build after the passes before, and what they did. */
+export interface LaterPass {
+  snapshot: BuildSnapshot;
+  outcomes: ActOutcome[];
+  config: ParsedConfig;
+  now: string;
+  log: ActLog;
+  writeBudget?: WriteBudget;
+}
+
+/** Carries out a later pass's actions on the build as it now stands. */
+async function actLater(
+  ctx: RepoContext,
+  { log, writeBudget }: LaterPass,
+  snapshot: BuildSnapshot,
+  actions: Action[],
+): Promise<ActOutcome[]> {
+  if (actions.length === 0) return [];
+  return act(ctx, { snapshot, actions, log, ...(writeBudget ? { writeBudget } : {}) });
+}
+
 export interface AfterMerges {
   /** The build as it stands after the merges, when they were settled here; else as read. */
   snapshot: BuildSnapshot;
@@ -46,24 +67,8 @@ export interface AfterMerges {
  * merge that did not go is left to the next read. Otherwise the build is
  * left as read, and the pushes are news as before.
  */
-export async function actOnMerges(
-  ctx: RepoContext,
-  {
-    snapshot,
-    outcomes,
-    config,
-    now,
-    log,
-    writeBudget,
-  }: {
-    snapshot: BuildSnapshot;
-    outcomes: ActOutcome[];
-    config: ParsedConfig;
-    now: string;
-    log: ActLog;
-    writeBudget?: WriteBudget;
-  },
-): Promise<AfterMerges> {
+export async function actOnMerges(ctx: RepoContext, pass: LaterPass): Promise<AfterMerges> {
+  const { snapshot, outcomes, config, now } = pass;
   const unsettled: AfterMerges = { snapshot, outcomes: [], settled: [] };
   const tried = outcomes.filter((outcome) => outcome.action.kind === 'merge-pull');
   const merges = tried.flatMap(({ action, result, merged }) =>
@@ -108,15 +113,7 @@ export async function actOnMerges(
     ({ build: merged, actions: next } = decideOn(reads.flat()));
   }
   if (next.some((action) => !UNLOCKED.has(action.kind))) return unsettled;
-  const done =
-    next.length === 0
-      ? []
-      : await act(ctx, {
-          snapshot: merged,
-          actions: next,
-          log,
-          ...(writeBudget ? { writeBudget } : {}),
-        });
+  const done = await actLater(ctx, pass, merged, next);
   const failed = done.some((outcome) => outcome.result === 'failed');
   return {
     snapshot: merged,
@@ -154,22 +151,9 @@ const FOLLOWS_FINAL: ReadonlySet<Action['kind']> = new Set(['notice', 'enable-au
  */
 export async function actOnOpenedFinal(
   ctx: RepoContext,
-  {
-    snapshot,
-    outcomes,
-    config,
-    now,
-    log,
-    writeBudget,
-  }: {
-    snapshot: BuildSnapshot;
-    outcomes: ActOutcome[];
-    config: ParsedConfig;
-    now: string;
-    log: ActLog;
-    writeBudget?: WriteBudget;
-  },
+  pass: LaterPass,
 ): Promise<{ snapshot: BuildSnapshot; outcomes: ActOutcome[] }> {
+  const { snapshot, outcomes, config, now } = pass;
   const unchanged = { snapshot, outcomes: [] };
   const opened = outcomes.find(
     (outcome) => outcome.action.kind === 'open-final-pull' && outcome.result === 'done',
@@ -184,14 +168,6 @@ export async function actOnOpenedFinal(
     (action) => action.kind !== 'render-status' && !asked.has(JSON.stringify(action)),
   );
   if (next.some((action) => !FOLLOWS_FINAL.has(action.kind))) return unchanged;
-  const done =
-    next.length === 0
-      ? []
-      : await act(ctx, {
-          snapshot: build,
-          actions: next,
-          log,
-          ...(writeBudget ? { writeBudget } : {}),
-        });
+  const done = await actLater(ctx, pass, build, next);
   return { snapshot: build, outcomes: done };
 }
