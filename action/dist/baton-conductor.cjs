@@ -42999,6 +42999,9 @@ function subIssueGraphPath(build) {
 function briefPath(build, worker) {
   return `${buildDir(build)}/workers/${worker}.md`;
 }
+function completionPath(build, worker) {
+  return `${buildDir(build)}/completions/${worker}.json`;
+}
 function reportPath(build) {
   return `${buildDir(build)}/REPORT.md`;
 }
@@ -52164,36 +52167,42 @@ function onLimit(kind) {
 var import_yaml3 = __toESM(require_dist2(), 1);
 var CONFIG_PATH = `.github/${CONFIG_FILE}`;
 async function loadConfig(octokit, { owner, repo }) {
+  return (await readConfig(octokit, { owner, repo })).config;
+}
+async function readConfig(octokit, { owner, repo }) {
   let merged;
+  let ownFileOnly = false;
   try {
-    const { config: config3 } = await octokit.config.get({
+    const { config: config3, files } = await octokit.config.get({
       owner,
       repo,
       path: CONFIG_PATH,
       defaults: (configs2) => configs2.reduce((acc, next) => deepMerge(acc, next), {})
     });
     merged = config3;
+    ownFileOnly = files.length > 0 && files.every((file2) => file2.owner === owner && file2.repo === repo);
   } catch (error62) {
     const problem = yamlProblem(error62);
     if (!problem) throw error62;
-    return { ok: false, problems: [problem] };
+    return { config: { ok: false, problems: [problem] }, ownFileOnly: false };
   }
   const parsed = parseConfig(merged);
-  if (parsed.ok) return parsed;
+  if (parsed.ok) return { config: parsed, ownFileOnly };
   const lines = await findFieldLines(octokit, { owner, repo }, parsed.problems);
-  return { ok: false, problems: lines };
+  return { config: { ok: false, problems: lines }, ownFileOnly };
 }
 var CONFIG_TTL_MS = 10 * 6e4;
 var configs = /* @__PURE__ */ new Map();
-function loadConfigAt(ctx, defaultSha, now = Date.now()) {
+async function loadConfigAt(ctx, defaultSha, now = Date.now()) {
   const key = `${ctx.owner}/${ctx.repo}@${defaultSha}`;
   const hit = configs.get(key);
-  if (hit && now - hit.at < CONFIG_TTL_MS) return hit.config;
-  const config3 = loadConfig(ctx.octokit, ctx);
-  configs.set(key, { at: now, config: config3 });
-  config3.catch(() => configs.delete(key));
+  if (hit && (now - hit.at < CONFIG_TTL_MS || (await hit.read).ownFileOnly))
+    return (await hit.read).config;
+  const read = readConfig(ctx.octokit, ctx);
+  configs.set(key, { at: now, read });
+  read.catch(() => configs.delete(key));
   if (configs.size > 500) configs.delete(configs.keys().next().value ?? key);
-  return config3;
+  return (await read).config;
 }
 function yamlProblem(error62) {
   if (!(error62 instanceof Error) || !error62.message.includes("invalid YAML")) return null;
@@ -52384,6 +52393,196 @@ async function hasWriteAccess({ octokit, owner, repo }, login, now = Date.now())
   }
   cache.set(key, { allowed, at: now });
   return allowed;
+}
+
+// src/github/client/conditional-reads.ts
+var PAGES_KEPT = 500;
+var SHARE_MS = 6e4;
+function createConditionalReads({
+  now = Date.now,
+  limit = PAGES_KEPT
+} = {}) {
+  const pages = /* @__PURE__ */ new Map();
+  const listings = /* @__PURE__ */ new Map();
+  const keep = (url2, page) => {
+    pages.delete(url2);
+    pages.set(url2, page);
+    if (pages.size > limit) {
+      const oldest = pages.keys().next().value;
+      if (oldest !== void 0) pages.delete(oldest);
+    }
+  };
+  async function readPage(octokit, { url: url2, key }, pick2) {
+    const kept = pages.get(key);
+    try {
+      const answer = await octokit.request({
+        method: "GET",
+        url: url2,
+        ...kept ? { headers: { "if-none-match": kept.etag } } : {}
+      });
+      const page = {
+        etag: String(answer.headers.etag ?? ""),
+        items: pick2(answer.data),
+        next: nextOf(answer.headers.link)
+      };
+      if (page.etag) keep(key, page);
+      else pages.delete(key);
+      return page;
+    } catch (error62) {
+      if (statusOf(error62) !== 304 || !kept) throw error62;
+      keep(key, kept);
+      return kept;
+    }
+  }
+  async function readAll2(octokit, { first, scope }, pick2) {
+    const items = [];
+    for (let url2 = first; url2; ) {
+      const page = await readPage(octokit, { url: url2, key: `${scope} ${url2}` }, pick2);
+      items.push(...page.items);
+      url2 = page.next;
+    }
+    return items;
+  }
+  return {
+    paginate(octokit, { route: route2, params, pick: pick2, freshFrom, scope = "" }) {
+      const url2 = octokit.request.endpoint(route2, params).url;
+      const first = `${scope} ${url2}`;
+      const shared = listings.get(first);
+      if (shared && freshFrom !== void 0 && shared.startedAt >= freshFrom) return shared.items;
+      const startedAt = now();
+      const listing = { startedAt, items: readAll2(octokit, { first: url2, scope }, pick2) };
+      listings.delete(first);
+      listings.set(first, listing);
+      listing.items.catch(() => {
+        if (listings.get(first) === listing) listings.delete(first);
+      });
+      for (const [key, old] of listings) {
+        if (old.startedAt >= startedAt - SHARE_MS) break;
+        listings.delete(key);
+      }
+      return listing.items;
+    },
+    clear() {
+      pages.clear();
+      listings.clear();
+    }
+  };
+}
+function nextOf(link2) {
+  if (typeof link2 !== "string") return null;
+  return /<([^>]+)>;\s*rel="next"/.exec(link2)?.[1] ?? null;
+}
+var conditionalReads = createConditionalReads();
+
+// src/github/observe/read-runs.ts
+async function readRuns(ctx, { build, since, freshFrom }) {
+  try {
+    const from = Date.parse(`${since.slice(0, 10)}T00:00:00Z`);
+    const runs = await listWindow(ctx, { from, to: null, freshFrom });
+    const mine = [...new Map(runs.map((run2) => [run2.id, run2])).values()].flatMap(
+      (run2) => {
+        const name = parseRunName(run2.display_title);
+        if (!name || name.build !== build) return [];
+        return [{ ...runInfoOf(run2, name), byBaton: run2.actor?.login === ctx.botLogin }];
+      }
+    );
+    mine.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+    return { installed: true, runs: mine };
+  } catch (error62) {
+    if (statusOf(error62) === 404) return { installed: false };
+    throw error62;
+  }
+}
+function runInfoOf(run2, name) {
+  return {
+    id: run2.id,
+    role: name.role,
+    worker: name.worker,
+    trigger: name.trigger,
+    status: runStatus(run2.status),
+    conclusion: run2.conclusion ?? null,
+    createdAt: run2.created_at,
+    updatedAt: run2.updated_at,
+    ...run2.run_started_at ? { startedAt: run2.run_started_at } : {},
+    ...run2.run_attempt ? { attempt: run2.run_attempt } : {},
+    url: run2.html_url
+  };
+}
+async function readDispatchedRuns(ctx, since) {
+  let runs;
+  try {
+    runs = await listWindow(ctx, { from: Date.parse(since), to: null });
+  } catch (error62) {
+    if (statusOf(error62) === 404) return null;
+    throw error62;
+  }
+  const unique2 = [...new Map(runs.map((run2) => [run2.id, run2])).values()];
+  return unique2.flatMap((run2) => {
+    const name = parseRunName(run2.display_title);
+    if (!name || run2.actor?.login !== ctx.botLogin) return [];
+    return [
+      {
+        id: run2.id,
+        build: name.build,
+        role: name.role,
+        worker: name.worker,
+        attempt: run2.run_attempt ?? 1,
+        createdAt: run2.created_at
+      }
+    ];
+  });
+}
+function listedRuns(data) {
+  const runs = data?.workflow_runs ?? [];
+  return runs.map((run2) => ({
+    id: run2.id,
+    display_title: run2.display_title,
+    status: run2.status,
+    conclusion: run2.conclusion,
+    created_at: run2.created_at,
+    updated_at: run2.updated_at,
+    ...run2.run_started_at ? { run_started_at: run2.run_started_at } : {},
+    ...run2.run_attempt ? { run_attempt: run2.run_attempt } : {},
+    html_url: run2.html_url,
+    ...run2.actor ? { actor: { login: run2.actor.login } } : {}
+  }));
+}
+async function listWindow(ctx, { from, to, freshFrom }) {
+  const runs = await conditionalReads.paginate(ctx.octokit, {
+    route: "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
+    params: {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      workflow_id: WORKFLOW_FILE,
+      event: "workflow_dispatch",
+      created: to === null ? `>=${isoSecond(from)}` : `${isoSecond(from)}..${isoSecond(to)}`,
+      per_page: 100
+    },
+    pick: listedRuns,
+    ...freshFrom === void 0 ? {} : { freshFrom }
+  });
+  if (runs.length < RUNS_SEARCH_MAX) return runs;
+  const end = to ?? Math.max(from, ...runs.map((run2) => Date.parse(run2.created_at)));
+  if (end - from < 2e3) {
+    throw new Error(
+      `more than ${RUNS_SEARCH_MAX} runs of ${WORKFLOW_FILE} were created within two seconds; GitHub cannot list them all`
+    );
+  }
+  const middle = from + Math.floor((end - from) / 2e3) * 1e3;
+  const halves = await Promise.all([
+    listWindow(ctx, { from, to: middle }),
+    listWindow(ctx, { from: middle + 1e3, to: to === null ? null : end })
+  ]);
+  return halves.flat();
+}
+var RUNS_SEARCH_MAX = 1e3;
+function isoSecond(ms) {
+  return new Date(Math.floor(ms / 1e3) * 1e3).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+function runStatus(status2) {
+  if (status2 === "completed") return "completed";
+  if (status2 === "in_progress") return "in_progress";
+  return "queued";
 }
 
 // src/core/plan/plan.ts
@@ -52589,85 +52788,6 @@ function tokensOfUsage(usage) {
   return usage.input_tokens + usage.output_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens;
 }
 
-// src/github/client/conditional-reads.ts
-var PAGES_KEPT = 500;
-var SHARE_MS = 6e4;
-function createConditionalReads({
-  now = Date.now,
-  limit = PAGES_KEPT
-} = {}) {
-  const pages = /* @__PURE__ */ new Map();
-  const listings = /* @__PURE__ */ new Map();
-  const keep = (url2, page) => {
-    pages.delete(url2);
-    pages.set(url2, page);
-    if (pages.size > limit) {
-      const oldest = pages.keys().next().value;
-      if (oldest !== void 0) pages.delete(oldest);
-    }
-  };
-  async function readPage(octokit, { url: url2, key }, pick2) {
-    const kept = pages.get(key);
-    try {
-      const answer = await octokit.request({
-        method: "GET",
-        url: url2,
-        ...kept ? { headers: { "if-none-match": kept.etag } } : {}
-      });
-      const page = {
-        etag: String(answer.headers.etag ?? ""),
-        items: pick2(answer.data),
-        next: nextOf(answer.headers.link)
-      };
-      if (page.etag) keep(key, page);
-      else pages.delete(key);
-      return page;
-    } catch (error62) {
-      if (statusOf(error62) !== 304 || !kept) throw error62;
-      keep(key, kept);
-      return kept;
-    }
-  }
-  async function readAll2(octokit, { first, scope }, pick2) {
-    const items = [];
-    for (let url2 = first; url2; ) {
-      const page = await readPage(octokit, { url: url2, key: `${scope} ${url2}` }, pick2);
-      items.push(...page.items);
-      url2 = page.next;
-    }
-    return items;
-  }
-  return {
-    paginate(octokit, { route: route2, params, pick: pick2, freshFrom, scope = "" }) {
-      const url2 = octokit.request.endpoint(route2, params).url;
-      const first = `${scope} ${url2}`;
-      const shared = listings.get(first);
-      if (shared && freshFrom !== void 0 && shared.startedAt >= freshFrom) return shared.items;
-      const startedAt = now();
-      const listing = { startedAt, items: readAll2(octokit, { first: url2, scope }, pick2) };
-      listings.delete(first);
-      listings.set(first, listing);
-      listing.items.catch(() => {
-        if (listings.get(first) === listing) listings.delete(first);
-      });
-      for (const [key, old] of listings) {
-        if (old.startedAt >= startedAt - SHARE_MS) break;
-        listings.delete(key);
-      }
-      return listing.items;
-    },
-    clear() {
-      pages.clear();
-      listings.clear();
-    }
-  };
-}
-function nextOf(link2) {
-  if (typeof link2 !== "string") return null;
-  return /<([^>]+)>;\s*rel="next"/.exec(link2)?.[1] ?? null;
-}
-var conditionalReads = createConditionalReads();
-
 // src/github/client/immutable-cache.ts
 var ImmutableCache = class {
   #entries = /* @__PURE__ */ new Map();
@@ -52864,6 +52984,20 @@ function buildOfBranch(ref) {
   if (!branch) return null;
   const parsed = parseBuildId(branch.build);
   return parsed ? { build: branch.build, issue: parsed.issue } : null;
+}
+
+// src/core/context/action.ts
+function lockFor(request2) {
+  const { role, build, worker, trigger } = request2;
+  if (role === "plan" && !trigger && !worker) return { kind: "build-branch" };
+  if (role === "research" && worker === loopSubject(1)) return { kind: "build-branch" };
+  if (role === "work" && worker && !trigger) {
+    return { kind: "worker-branch", branch: workerBranch(build, worker) };
+  }
+  if (role === "review") return { kind: "review-run" };
+  const ref = `refs/baton/${build}/${worker ?? "build"}/${role}-${trigger ?? "first"}`;
+  const resetBranch2 = role === "work" && worker ? workerBranch(build, worker) : null;
+  return { kind: "lock-ref", ref, resetBranch: resetBranch2 };
 }
 
 // src/core/snapshot/command-state.ts
@@ -56288,20 +56422,6 @@ async function anyMoved(ctx, { build, batch }) {
   return batch.some((ref) => now.get(ref.ref) !== ref.object.sha);
 }
 
-// src/core/context/action.ts
-function lockFor(request2) {
-  const { role, build, worker, trigger } = request2;
-  if (role === "plan" && !trigger && !worker) return { kind: "build-branch" };
-  if (role === "research" && worker === loopSubject(1)) return { kind: "build-branch" };
-  if (role === "work" && worker && !trigger) {
-    return { kind: "worker-branch", branch: workerBranch(build, worker) };
-  }
-  if (role === "review") return { kind: "review-run" };
-  const ref = `refs/baton/${build}/${worker ?? "build"}/${role}-${trigger ?? "first"}`;
-  const resetBranch2 = role === "work" && worker ? workerBranch(build, worker) : null;
-  return { kind: "lock-ref", ref, resetBranch: resetBranch2 };
-}
-
 // src/github/act/refs.ts
 function isRefTaken(error62) {
   return statusOf(error62) === 422 && /reference already exists/i.test(messageOf(error62));
@@ -56623,14 +56743,14 @@ var MERGE_ATTEMPTS = 3;
 async function mergePull(ctx, { pull, sha, method }) {
   for (let attempt = 1; ; attempt++) {
     try {
-      await ctx.octokit.rest.pulls.merge({
+      const { data } = await ctx.octokit.rest.pulls.merge({
         owner: ctx.owner,
         repo: ctx.repo,
         pull_number: pull,
         sha,
         merge_method: method
       });
-      return { result: "done" };
+      return { result: "done", merged: data.sha };
     } catch (error62) {
       const status2 = statusOf(error62);
       if (status2 === 409)
@@ -56686,7 +56806,7 @@ async function setReviewCheck(ctx, { sha, verdict }) {
 }
 async function openFinalPull(ctx, { title, body, head, base }) {
   try {
-    await ctx.octokit.rest.pulls.create({
+    const { data } = await ctx.octokit.rest.pulls.create({
       owner: ctx.owner,
       repo: ctx.repo,
       title,
@@ -56694,9 +56814,9 @@ async function openFinalPull(ctx, { title, body, head, base }) {
       head,
       base
     });
-    return true;
+    return { number: data.number, url: data.html_url };
   } catch (error62) {
-    if (statusOf(error62) === 422) return false;
+    if (statusOf(error62) === 422) return null;
     throw error62;
   }
 }
@@ -56927,16 +57047,15 @@ async function actOne(ctx, { snapshot, action, pass }) {
     }
     case "sync-build-branch":
       return { action, ...await syncBuildBranch(ctx, { snapshot }) };
-    case "open-final-pull":
-      return {
-        action,
-        result: await openFinalPull(ctx, {
-          title: action.title,
-          body: action.body,
-          head: integrationBranch(snapshot.build),
-          base: snapshot.repo.defaultBranch
-        }) ? "done" : "unchanged"
-      };
+    case "open-final-pull": {
+      const opened = await openFinalPull(ctx, {
+        title: action.title,
+        body: action.body,
+        head: integrationBranch(snapshot.build),
+        base: snapshot.repo.defaultBranch
+      });
+      return opened ? { action, result: "done", opened } : { action, result: "unchanged" };
+    }
     case "enable-auto-merge":
       await enableAutoMerge(ctx, action.pull);
       return { action, result: "done" };
@@ -57103,117 +57222,6 @@ function tieUsage(listed, runs) {
     else counted.push({ ref, run: named2.run, record: record2 });
   }
   return { counted, uncounted };
-}
-
-// src/github/observe/read-runs.ts
-async function readRuns(ctx, { build, since, freshFrom }) {
-  try {
-    const from = Date.parse(`${since.slice(0, 10)}T00:00:00Z`);
-    const runs = await listWindow(ctx, { from, to: null, freshFrom });
-    const mine = [...new Map(runs.map((run2) => [run2.id, run2])).values()].flatMap(
-      (run2) => {
-        const name = parseRunName(run2.display_title);
-        if (!name || name.build !== build) return [];
-        return [{ ...runInfoOf(run2, name), byBaton: run2.actor?.login === ctx.botLogin }];
-      }
-    );
-    mine.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
-    return { installed: true, runs: mine };
-  } catch (error62) {
-    if (statusOf(error62) === 404) return { installed: false };
-    throw error62;
-  }
-}
-function runInfoOf(run2, name) {
-  return {
-    id: run2.id,
-    role: name.role,
-    worker: name.worker,
-    trigger: name.trigger,
-    status: runStatus(run2.status),
-    conclusion: run2.conclusion ?? null,
-    createdAt: run2.created_at,
-    updatedAt: run2.updated_at,
-    ...run2.run_started_at ? { startedAt: run2.run_started_at } : {},
-    ...run2.run_attempt ? { attempt: run2.run_attempt } : {},
-    url: run2.html_url
-  };
-}
-async function readDispatchedRuns(ctx, since) {
-  let runs;
-  try {
-    runs = await listWindow(ctx, { from: Date.parse(since), to: null });
-  } catch (error62) {
-    if (statusOf(error62) === 404) return null;
-    throw error62;
-  }
-  const unique2 = [...new Map(runs.map((run2) => [run2.id, run2])).values()];
-  return unique2.flatMap((run2) => {
-    const name = parseRunName(run2.display_title);
-    if (!name || run2.actor?.login !== ctx.botLogin) return [];
-    return [
-      {
-        id: run2.id,
-        build: name.build,
-        role: name.role,
-        worker: name.worker,
-        attempt: run2.run_attempt ?? 1,
-        createdAt: run2.created_at
-      }
-    ];
-  });
-}
-function listedRuns(data) {
-  const runs = data?.workflow_runs ?? [];
-  return runs.map((run2) => ({
-    id: run2.id,
-    display_title: run2.display_title,
-    status: run2.status,
-    conclusion: run2.conclusion,
-    created_at: run2.created_at,
-    updated_at: run2.updated_at,
-    ...run2.run_started_at ? { run_started_at: run2.run_started_at } : {},
-    ...run2.run_attempt ? { run_attempt: run2.run_attempt } : {},
-    html_url: run2.html_url,
-    ...run2.actor ? { actor: { login: run2.actor.login } } : {}
-  }));
-}
-async function listWindow(ctx, { from, to, freshFrom }) {
-  const runs = await conditionalReads.paginate(ctx.octokit, {
-    route: "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
-    params: {
-      owner: ctx.owner,
-      repo: ctx.repo,
-      workflow_id: WORKFLOW_FILE,
-      event: "workflow_dispatch",
-      created: to === null ? `>=${isoSecond(from)}` : `${isoSecond(from)}..${isoSecond(to)}`,
-      per_page: 100
-    },
-    pick: listedRuns,
-    ...freshFrom === void 0 ? {} : { freshFrom }
-  });
-  if (runs.length < RUNS_SEARCH_MAX) return runs;
-  const end = to ?? Math.max(from, ...runs.map((run2) => Date.parse(run2.created_at)));
-  if (end - from < 2e3) {
-    throw new Error(
-      `more than ${RUNS_SEARCH_MAX} runs of ${WORKFLOW_FILE} were created within two seconds; GitHub cannot list them all`
-    );
-  }
-  const middle = from + Math.floor((end - from) / 2e3) * 1e3;
-  const halves = await Promise.all([
-    listWindow(ctx, { from, to: middle }),
-    listWindow(ctx, { from: middle + 1e3, to: to === null ? null : end })
-  ]);
-  return halves.flat();
-}
-var RUNS_SEARCH_MAX = 1e3;
-function isoSecond(ms) {
-  return new Date(Math.floor(ms / 1e3) * 1e3).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-function runStatus(status2) {
-  if (status2 === "completed") return "completed";
-  if (status2 === "in_progress") return "in_progress";
-  return "queued";
 }
 
 // src/github/observe/read-repo-usage.ts
@@ -58052,7 +58060,11 @@ async function observeBuild(ctx, {
     ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
     adaptations: adaptationsOf(hidden.adapt)
   };
-  return { snapshot, duplicateStatusIds: comments.duplicateStatusIds };
+  return {
+    snapshot,
+    runsSince: issueNode.createdAt,
+    duplicateStatusIds: comments.duplicateStatusIds
+  };
 }
 function labelEventsOf(issue2) {
   return (issue2.timelineItems?.nodes ?? []).flatMap(
@@ -58232,6 +58244,112 @@ function stateReasonOf(reason) {
   return known ? { stateReason: known } : {};
 }
 
+// src/github/observe/read-completion.ts
+async function readCompletionAt(ctx, { build, worker, sha }) {
+  const path2 = completionPath(build, worker);
+  try {
+    const { data } = await ctx.octokit.rest.repos.getContent({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      path: path2,
+      ref: sha
+    });
+    if (Array.isArray(data) || data.type !== "file") return void 0;
+    const text = "content" in data && data.encoding === "base64" ? Buffer.from(data.content, "base64").toString("utf8") : null;
+    return completionOf(`${worker}.json`, { byteSize: data.size, text });
+  } catch (error62) {
+    if (statusOf(error62) === 404) return void 0;
+    throw error62;
+  }
+}
+
+// src/github/reconcile/after-merges.ts
+var UNLOCKED = /* @__PURE__ */ new Set([
+  "dispatch",
+  "open-final-pull",
+  "close-sub-issue",
+  "look-again"
+]);
+async function actLater(ctx, { log, writeBudget }, snapshot, actions) {
+  if (actions.length === 0) return [];
+  return act(ctx, { snapshot, actions, log, ...writeBudget ? { writeBudget } : {} });
+}
+async function actOnMerges(ctx, pass) {
+  const { snapshot, outcomes, config: config3, now } = pass;
+  const unsettled = { snapshot, outcomes: [], settled: [] };
+  const tried = outcomes.filter((outcome) => outcome.action.kind === "merge-pull");
+  const merges = tried.flatMap(
+    ({ action, result, merged: merged2 }) => action.kind === "merge-pull" && result === "done" && merged2 ? [{ ...action, merged: merged2 }] : []
+  );
+  if (merges.length === 0 || merges.length < tried.length || !config3.ok) return unsettled;
+  const numbers = new Set(merges.map((merge5) => merge5.pull));
+  const waiting = snapshot.pulls.some(
+    (pull) => pull.state === "open" && !numbers.has(pull.number) && pullVerdict({ pull, requireHuman: config3.config.review.requireHuman }).kind === "approve"
+  );
+  if (waiting || !snapshot.integration) return unsettled;
+  const integration = snapshot.integration;
+  const head = merges.at(-1)?.merged ?? integration.sha;
+  const asked = new Set(outcomes.map((outcome) => JSON.stringify(outcome.action)));
+  const decideOn = (reads2) => {
+    const build = {
+      ...snapshot,
+      pulls: snapshot.pulls.map(
+        (pull) => numbers.has(pull.number) ? { ...pull, state: "merged" } : pull
+      ),
+      completions: { ...snapshot.completions, ...Object.fromEntries(reads2) },
+      integration: { ...integration, sha: head }
+    };
+    const actions = decide({ snapshot: build, config: config3, now }).filter(
+      (action) => action.kind !== "render-status" && !asked.has(JSON.stringify(action))
+    );
+    return { build, actions };
+  };
+  let { build: merged, actions: next } = decideOn([]);
+  if (next.some(startsWork)) {
+    const reads2 = await Promise.all(
+      merges.map(async ({ worker, sha }) => {
+        const read = await readCompletionAt(ctx, { build: snapshot.build, worker, sha });
+        return read ? [[worker, read]] : [];
+      })
+    );
+    ({ build: merged, actions: next } = decideOn(reads2.flat()));
+  }
+  if (next.some((action) => !UNLOCKED.has(action.kind))) return unsettled;
+  const done = await actLater(ctx, pass, merged, next);
+  const failed = done.some((outcome) => outcome.result === "failed");
+  return {
+    snapshot: merged,
+    outcomes: done,
+    settled: failed ? [] : merges.map((merge5) => merge5.merged)
+  };
+}
+function startsWork(action) {
+  if (action.kind === "open-final-pull") return true;
+  if (action.kind !== "dispatch") return false;
+  const { role, worker, trigger } = action.request;
+  return worker !== null && worker !== void 0 && role !== "review" && !trigger;
+}
+var FOLLOWS_FINAL = /* @__PURE__ */ new Set(["notice", "enable-auto-merge"]);
+async function actOnOpenedFinal(ctx, pass) {
+  const { snapshot, outcomes, config: config3, now } = pass;
+  const unchanged = { snapshot, outcomes: [] };
+  const opened = outcomes.find(
+    (outcome) => outcome.action.kind === "open-final-pull" && outcome.result === "done"
+  )?.opened;
+  if (!opened || !config3.ok || snapshot.finalPull) return unchanged;
+  const build = {
+    ...snapshot,
+    finalPull: { number: opened.number, state: "open", url: opened.url, autoMerge: false }
+  };
+  const asked = new Set(outcomes.map((outcome) => JSON.stringify(outcome.action)));
+  const next = decide({ snapshot: build, config: config3, now }).filter(
+    (action) => action.kind !== "render-status" && !asked.has(JSON.stringify(action))
+  );
+  if (next.some((action) => !FOLLOWS_FINAL.has(action.kind))) return unchanged;
+  const done = await actLater(ctx, pass, build, next);
+  return { snapshot: build, outcomes: done };
+}
+
 // src/github/reconcile/uncounted-usage.ts
 var said = /* @__PURE__ */ new Set();
 var SAID_MAX = 1e4;
@@ -58357,12 +58475,28 @@ async function reconcileBuild(ctx, request2) {
   const budget = request2.writeBudget ? { writeBudget: request2.writeBudget } : {};
   const key = buildKey(ctx, build);
   request2.writeBudget?.owe(key, writesOwed(snapshot));
-  const outcomes = await act(ctx, { snapshot, actions: writes, log, ...budget });
-  const seen = withDispatchedRuns(snapshot, outcomes, now);
+  const first = await act(ctx, { snapshot, actions: writes, log, ...budget });
+  const merges = await actOnMerges(ctx, {
+    snapshot: withDispatchedRuns(snapshot, first, now),
+    outcomes: first,
+    config: config3,
+    now,
+    log,
+    ...budget
+  });
+  const final = await actOnOpenedFinal(ctx, {
+    snapshot: withDispatchedRuns(merges.snapshot, merges.outcomes, now),
+    outcomes: [...first, ...merges.outcomes],
+    config: config3,
+    now,
+    log,
+    ...budget
+  });
+  const outcomes = [...first, ...merges.outcomes, ...final.outcomes];
+  const seen = final.snapshot;
   request2.writeBudget?.owe(key, writesOwed(seen));
-  const render = decide({ snapshot: seen, config: config3, now }).filter(
-    (action) => action.kind === "render-status"
-  );
+  const after2 = decide({ snapshot: seen, config: config3, now });
+  const render = after2.filter((action) => action.kind === "render-status");
   const lostRace = outcomes.some((outcome) => outcome.result === "stood-down");
   const renderOutcomes = await act(ctx, {
     snapshot: seen,
@@ -58375,7 +58509,17 @@ async function reconcileBuild(ctx, request2) {
   const clean = view && !all.some((outcome) => outcome.result === "failed");
   request2.lastReads?.note(
     key,
-    clean ? { snapshot: seen, config: config3, view: JSON.stringify(view) } : null
+    clean ? {
+      snapshot: seen,
+      config: config3,
+      view: JSON.stringify(view),
+      settled: merges.settled,
+      runsSince: observed.runsSince,
+      // What the build still asks for once this pass is done: deferred, or done but not yet in sight.
+      asked: after2.flatMap(
+        (action) => action.kind === "render-status" ? [] : [JSON.stringify(action)]
+      )
+    } : null
   );
   log.info({ buildId: build, actions: summarize(all) }, "baton: reconciled");
   return all;
@@ -58407,7 +58551,7 @@ async function answerCommands(ctx, {
   }
 }
 function withDispatchedRuns(snapshot, outcomes, now) {
-  let unknownId = 0;
+  let unknownId = Math.min(0, ...snapshot.runs.map((run2) => run2.id));
   const runs = outcomes.flatMap(({ action, result, run: run2 }) => {
     if (action.kind !== "dispatch" || result !== "done") return [];
     const { role, worker, trigger } = action.request;
@@ -58427,7 +58571,11 @@ function withDispatchedRuns(snapshot, outcomes, now) {
       }
     ];
   });
-  return runs.length === 0 ? snapshot : { ...snapshot, runs: [...snapshot.runs, ...runs] };
+  const created = outcomes.some(
+    ({ action, result }) => action.kind === "dispatch" && result === "done" && lockFor(action.request).kind === "build-branch"
+  );
+  const integration = created && !snapshot.integration ? { integration: { sha: snapshot.repo.defaultSha, containsDefault: true } } : {};
+  return runs.length === 0 && !created ? snapshot : { ...snapshot, ...integration, runs: [...snapshot.runs, ...runs] };
 }
 function summarize(outcomes) {
   return outcomes.map(({ action, result }) => `${describe3(action)}: ${result}`);
@@ -58459,10 +58607,13 @@ function scheduleReconcile(ctx, {
   log,
   deliveryId,
   answer,
-  start
+  start,
+  noNews
 }) {
   const key = buildKey(ctx, ref.build);
   const buildLog = log.child({ deliveryId, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` });
+  deps.asked ??= /* @__PURE__ */ new Map();
+  deps.asked.set(key, [...deps.asked.get(key) ?? [], noNews ?? null]);
   if (answer) deps.answers.set(key, [...deps.answers.get(key) ?? [], answer]);
   if (start) {
     deps.starts ??= /* @__PURE__ */ new Set();
@@ -58501,6 +58652,15 @@ function scheduleReconcile(ctx, {
   void deps.queue.enqueue(
     key,
     async () => {
+      const asked = deps.asked?.get(key) ?? [null];
+      deps.asked?.delete(key);
+      if (await noNewsIn(asked)) {
+        buildLog.info(
+          { ...asked.length === 1 ? {} : { events: asked.length } },
+          `baton: ${asked.map((one) => one?.why).join("; ")}; no reconcile`
+        );
+        return;
+      }
       const answers = deps.answers.get(key) ?? [];
       deps.answers.delete(key);
       const starting = deps.starts?.delete(key) ?? false;
@@ -58554,6 +58714,10 @@ function wroteSomething(outcomes) {
   return outcomes.some(
     (outcome) => outcome.result === "done" && outcome.action.kind !== "render-status" && outcome.action.kind !== "look-again"
   );
+}
+async function noNewsIn(asked) {
+  for (const one of asked) if (!one || !await one.judge()) return false;
+  return true;
 }
 function scheduleFromDelivery(ctx, delivery, {
   ref,
@@ -58730,18 +58894,26 @@ async function onBuildEvent(context, { hints, deps }) {
   if (!ref || !defaultBranch) return;
   const ctx = await repoContext(context, deps);
   const key = buildKey(ctx, ref.build);
-  if (hints.completed && !deps.queue.busy(key) && deps.lastReads?.completionChangesNothing(key, hints.completed, deps.now())) {
-    context.log.info(
-      {
-        deliveryId: context.id,
-        build: `${ctx.owner}/${ctx.repo}#${ref.issue}`,
-        runId: hints.completed.id
-      },
-      "baton: the run completed as the last read expected; no reconcile"
-    );
-    return;
-  }
-  scheduleReconcile(ctx, { ref, defaultBranch, deps, log: context.log, deliveryId: context.id });
+  const { completed, pushed, finalOpened } = hints;
+  const reads2 = deps.lastReads;
+  const noNews = reads2 && completed ? {
+    judge: () => reads2.completionChangesNothing(key, completed, deps.now()),
+    why: "the run completed as the last read expected"
+  } : reads2 && pushed ? {
+    judge: () => reads2.pushChangesNothing(key, pushed),
+    why: "the build branch is where the last read saw it"
+  } : reads2 && finalOpened ? {
+    judge: () => reads2.finalPullSeen(key, finalOpened),
+    why: "the last read saw the final pull request open"
+  } : void 0;
+  scheduleReconcile(ctx, {
+    ref,
+    defaultBranch,
+    deps,
+    log: context.log,
+    deliveryId: context.id,
+    ...noNews ? { noNews } : {}
+  });
 }
 async function onDefaultBranchPush(context, deps) {
   const ctx = await repoContext(context, deps);
@@ -58777,8 +58949,12 @@ function wireBuildEvents(app, deps) {
         head: pull.head.ref
       };
       if (isPullEcho(event, await deps.botLogin())) return;
+      const final = action === "opened" && parseBatonBranch(pull.head.ref)?.kind === "integration" && pull.base.ref === repository.default_branch;
       return onBuildEvent(context, {
-        hints: { branches: [pull.head.ref, pull.base.ref] },
+        hints: {
+          branches: [pull.head.ref, pull.base.ref],
+          ...final ? { finalOpened: pull.number } : {}
+        },
         deps
       });
     }
@@ -58822,8 +58998,11 @@ function wireBuildEvents(app, deps) {
     const branch = context.payload.ref.replace(/^refs\/heads\//, "");
     if (branch === context.payload.repository.default_branch)
       return reading(() => onDefaultBranchPush(context, deps));
-    if (parseBatonBranch(branch)?.kind === "worker") return;
-    return onBuildEvent(context, { hints: { branches: [branch] }, deps });
+    const baton = parseBatonBranch(branch);
+    if (baton?.kind === "worker") return;
+    const { after: after2, deleted } = context.payload;
+    const pushed = baton?.kind === "integration" && !deleted ? { pushed: after2 } : {};
+    return onBuildEvent(context, { hints: { branches: [branch], ...pushed }, deps });
   });
 }
 function isFromFork(head, repository) {
