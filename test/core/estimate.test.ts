@@ -4,14 +4,17 @@ import {
   estimateBuild,
   leastMinutesFor,
   WRITES_AT_FIRST_DISPATCH,
+  WRITES_AT_FIX_DISPATCH,
   WRITES_OF_A_REVIEW,
+  WRITES_OF_A_REVIEW_CHECK,
   WRITES_OWED_PER_WORKER,
   WRITES_PER_BUILD,
+  WRITES_PER_FIX_ROUND,
   WRITES_PER_STARTED_WORKER,
   writesOwed,
 } from '../../src/core/snapshot/estimate.js';
 import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
-import { make, planRun, sha } from './factories.js';
+import { fixRun, make, planRun, sha } from './factories.js';
 
 function normal(count: number): PlanWorker[] {
   return Array.from({ length: count }, (_, i) => make.worker({ id: `W1.${i + 1}` }));
@@ -56,10 +59,10 @@ describe('estimateBuild: what the plan will likely cost, before /approve', () =>
 
 describe('estimateBuild: the GitHub writes a build needs and the least time the limits allow', () => {
   it.each<[string, PlanWorker[], object, number]>([
-    // 5 for the build, 8 per worker, 7 per fix round, half a round per worker.
-    ['a normal worker', normal(1), {}, Math.round(5 + 8 + 3.5)],
-    ['20 normal workers', normal(20), {}, 5 + 20 * 11.5],
-    ['60 workers without reviews', normal(60), { review: { enabled: false } }, 5 + 60 * 8],
+    // 5 for the build, 7 per worker, 7 per fix round, half a round per worker.
+    ['a normal worker', normal(1), {}, Math.round(5 + 7 + 3.5)],
+    ['20 normal workers', normal(20), {}, 5 + 20 * 10.5],
+    ['60 workers without reviews', normal(60), { review: { enabled: false } }, 5 + 60 * 7],
   ])('%s', (_name, workers, raw, writes) => {
     const parsed = make.config(raw);
     if (!parsed.ok) throw new Error('bad config');
@@ -85,6 +88,17 @@ describe('writesOwed: what the work under way will still write, as the snapshot 
   // The plan: W1.1, W1.2, and W2.1 on both.
   const inFlight = (worker: string, id: number) =>
     make.run({ id, worker, status: 'in_progress', conclusion: null });
+  /** W1.1's review run of the head `head`. */
+  const reviewOf = (head: string) =>
+    make.run({
+      id: 3,
+      role: 'review',
+      worker: 'W1.1',
+      trigger: `head-${sha(head)}`,
+      status: 'in_progress',
+      conclusion: null,
+    });
+  const changes = make.review({ verdict: 'changes-requested' });
   it.each<[string, Partial<BuildSnapshot>, number]>([
     ['a plan not started', {}, 0],
     [
@@ -112,19 +126,87 @@ describe('writesOwed: what the work under way will still write, as the snapshot 
       'a worker in review: its review run listed, whose dispatch and review the budget counted as made',
       {
         branches: { 'W1.1': sha('a1'), 'W1.2': sha('b2') },
-        runs: [
-          planRun(),
-          make.run({
-            id: 3,
-            role: 'review',
-            worker: 'W1.1',
-            status: 'in_progress',
-            conclusion: null,
-          }),
-        ],
+        runs: [planRun(), reviewOf('a1')],
         pulls: [make.pull({ worker: 'W1.1' })],
       },
       2 * WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW + WRITES_PER_BUILD,
+    ],
+    [
+      'a review of an earlier head: the new head owes its own review',
+      {
+        branches: { 'W1.1': sha('a1') },
+        runs: [planRun(), reviewOf('a0')],
+        pulls: [make.pull({ worker: 'W1.1' })],
+      },
+      WRITES_OWED_PER_WORKER + WRITES_PER_BUILD,
+    ],
+    [
+      'a review that requested changes: a fix round is owed',
+      {
+        branches: { 'W1.1': sha('a1') },
+        runs: [planRun(), reviewOf('a1')],
+        pulls: [make.pull({ worker: 'W1.1', reviews: [changes] })],
+      },
+      WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW + WRITES_PER_FIX_ROUND + WRITES_PER_BUILD,
+    ],
+    [
+      'its fix under way: the fix made what its dispatch makes',
+      {
+        branches: { 'W1.1': sha('a1') },
+        runs: [
+          planRun(),
+          reviewOf('a1'),
+          fixRun('review-501', { status: 'in_progress', conclusion: null }),
+        ],
+        pulls: [make.pull({ worker: 'W1.1', reviews: [changes] })],
+      },
+      WRITES_OWED_PER_WORKER -
+        WRITES_OF_A_REVIEW +
+        WRITES_PER_FIX_ROUND -
+        WRITES_AT_FIX_DISPATCH +
+        WRITES_PER_BUILD,
+    ],
+    [
+      'its fix ended and the changes still requested: a person is asked, no round is owed',
+      {
+        branches: { 'W1.1': sha('a1') },
+        runs: [planRun(), reviewOf('a1'), fixRun('review-501')],
+        pulls: [make.pull({ worker: 'W1.1', reviews: [changes] })],
+      },
+      WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW + WRITES_PER_BUILD,
+    ],
+    [
+      'a pull request a rule of the build branch holds: its baton/review check is owed',
+      {
+        branches: { 'W1.1': sha('a1') },
+        runs: [planRun(), reviewOf('a1')],
+        pulls: [make.pull({ worker: 'W1.1', mergeState: 'blocked' })],
+      },
+      WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW + WRITES_OF_A_REVIEW_CHECK + WRITES_PER_BUILD,
+    ],
+    [
+      'held, with the approving check on its head already',
+      {
+        branches: { 'W1.1': sha('a1') },
+        runs: [planRun(), reviewOf('a1')],
+        pulls: [
+          make.pull({
+            worker: 'W1.1',
+            mergeState: 'blocked',
+            reviewCheck: { sha: sha('a1'), verdict: 'approve' },
+          }),
+        ],
+      },
+      WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW + WRITES_PER_BUILD,
+    ],
+    [
+      'red checks: a fix round is owed',
+      {
+        branches: { 'W1.1': sha('a1') },
+        runs: [planRun(), reviewOf('a1')],
+        pulls: [make.pull({ worker: 'W1.1', checks: { state: 'failure', failedRuns: [] } })],
+      },
+      WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW + WRITES_PER_FIX_ROUND + WRITES_PER_BUILD,
     ],
     [
       'every worker merged, the final pull request still to open',
@@ -163,7 +245,7 @@ describe('writesOwed: what the work under way will still write, as the snapshot 
 
   it('counts a started worker whole: what it makes at its dispatch and what it owes after', () => {
     expect(WRITES_PER_STARTED_WORKER).toBe(WRITES_AT_FIRST_DISPATCH + WRITES_OWED_PER_WORKER);
-    // The estimate's per-worker writes, its expected fix rounds included (8 + 0.5 × 7).
-    expect(WRITES_PER_STARTED_WORKER).toBe(11.5);
+    // The estimate's per-worker writes without a fix round: a round is reserved once it is certain.
+    expect(WRITES_PER_STARTED_WORKER).toBe(7);
   });
 });
