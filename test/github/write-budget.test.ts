@@ -205,6 +205,24 @@ describe('the write budget of an installation', () => {
     expect(writes.waitFor('dispatch', 'acme/shop#2-b')).toBeGreaterThan(0);
   });
 
+  it('gives the turn to the waiting worker with the longest chain after it, then to the oldest', () => {
+    const { writes } = roomFor(1);
+    const woken: string[] = [];
+    // b waits with a last worker, c and d (later) with the head of a chain of 3.
+    writes.wake('acme/shop#2-b', () => woken.push('acme/shop#2-b'), 1);
+    writes.wake('acme/shop#3-c', () => woken.push('acme/shop#3-c'), 3);
+    writes.wake('acme/shop#4-d', () => woken.push('acme/shop#4-d'), 3);
+    // Before any turn is given, a dispatch of d's own goes only after c's: c is ahead of it.
+    expect(writes.waitFor('dispatch', 'acme/shop#4-d')).toBeGreaterThan(0);
+    writes.owe('acme/shop#1-a', writes.owed('acme/shop#1-a') - 0.5);
+    expect(woken).toEqual(['acme/shop#3-c']);
+    writes.settled('acme/shop#3-c');
+    expect(woken).toEqual(['acme/shop#3-c', 'acme/shop#4-d']);
+    // Then b, whose worker can wait longest.
+    writes.settled('acme/shop#4-d');
+    expect(woken).toEqual(['acme/shop#3-c', 'acme/shop#4-d', 'acme/shop#2-b']);
+  });
+
   it('hands a turn a reconcile did not spend to the next build waiting', () => {
     const { writes } = roomFor(1);
     const woken: string[] = [];

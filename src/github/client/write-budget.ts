@@ -100,10 +100,12 @@ export interface WriteBudget {
    * dispatch waiting. Woken when builds pay what they owed, or when made
    * writes leave the windows (one timer for every waiter; after
    * `OWED_RETRY_MS` at most, when what is owed alone fills the hour). One
-   * call per key stands; waiters are woken oldest first, as many as the hour
-   * has room for a worker each (at least one), each with a turn.
+   * call per key stands (a later one sets its `chain`); waiters are woken
+   * the longest `chain` first (the most urgent waiting worker: the longest
+   * chain of workers waiting on it, itself included), then oldest first, as
+   * many as the hour has room for a worker each (at least one), each with a turn.
    */
-  wake(key: string, run: () => void): void;
+  wake(key: string, run: () => void, chain?: number): void;
   /** Whether a build's first dispatch waits for room (`wake`): status edits then wait ten minutes. */
   waiting(): boolean;
   /** Build `key` made a first dispatch: its turn, if it held one, is spent. */
@@ -139,7 +141,10 @@ export function createWriteBudget({
   const log: Array<[number, number]> = [];
   const owedBy = new Map<string, number>();
   const owedAll = () => [...owedBy.values()].reduce((sum, writes) => sum + writes, 0);
-  const waiters = new Map<string, () => void>();
+  // Waiting builds: what wakes each, its most urgent waiting worker's chain, and since when it waits.
+  const waiters = new Map<string, { run: () => void; chain: number; since: number }>();
+  /** The waiting builds in the order they get room: the longest chain first, then the oldest. */
+  const queue = () => [...waiters].sort(([, a], [, b]) => b.chain - a.chain || a.since - b.since);
   const prune = (now: number) => {
     while (log.length > 0 && (log[0]?.[0] ?? 0) <= now - HOUR) log.shift();
   };
@@ -183,7 +188,7 @@ export function createWriteBudget({
   /** Waiting builds before `key` in the queue: all of them when it is not waiting. */
   const ahead = (key: string) => {
     let count = 0;
-    for (const waiter of waiters.keys()) {
+    for (const [waiter] of queue()) {
       if (waiter === key) break;
       count++;
     }
@@ -200,7 +205,7 @@ export function createWriteBudget({
   const wakeWaiters = ({ atLeastOne = false } = {}) => {
     if (roomWait('dispatch') > 0 && !atLeastOne) return;
     let count = Math.max(atLeastOne ? 1 : 0, freeWorkers());
-    for (const [key, run] of waiters) {
+    for (const [key, { run }] of queue()) {
       if (count-- <= 0) break;
       waiters.delete(key);
       turns.set(key, clock() + TURN_MS);
@@ -260,8 +265,10 @@ export function createWriteBudget({
       prune(now);
       return since(now - HOUR) + owedAll() >= limits.perHour * DEFER_AT.status;
     },
-    wake(key, run) {
-      if (!waiters.has(key)) waiters.set(key, run);
+    wake(key, run, chain = 1) {
+      const waiting = waiters.get(key);
+      // A build keeps its place in time; its chain is its most urgent worker's now.
+      waiters.set(key, { run: waiting?.run ?? run, chain, since: waiting?.since ?? clock() });
       armTimer();
     },
     waiting() {
