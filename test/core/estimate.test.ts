@@ -14,7 +14,7 @@ import {
   writesOwed,
 } from '../../src/core/snapshot/estimate.js';
 import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
-import { fixRun, make, planRun, sha } from './factories.js';
+import { fixRun, make, planOf, planRun, sha } from './factories.js';
 
 function normal(count: number): PlanWorker[] {
   return Array.from({ length: count }, (_, i) => make.worker({ id: `W1.${i + 1}` }));
@@ -104,12 +104,12 @@ describe('writesOwed: what the work under way will still write, as the snapshot 
     [
       'one worker dispatched (its run listed)',
       { runs: [planRun(), inFlight('W1.1', 1)] },
-      WRITES_OWED_PER_WORKER + WRITES_PER_BUILD,
+      WRITES_OWED_PER_WORKER,
     ],
     [
       'two workers under way, one seen by its branch only (its run not listed yet)',
       { runs: [planRun(), inFlight('W1.1', 1)], branches: { 'W1.2': sha('b2') } },
-      2 * WRITES_OWED_PER_WORKER + WRITES_PER_BUILD,
+      2 * WRITES_OWED_PER_WORKER,
     ],
     [
       'a worker merged, one with an open pull request',
@@ -120,7 +120,7 @@ describe('writesOwed: what the work under way will still write, as the snapshot 
           make.pull({ number: 102, worker: 'W1.2' }),
         ],
       },
-      WRITES_OWED_PER_WORKER + WRITES_PER_BUILD,
+      WRITES_OWED_PER_WORKER,
     ],
     [
       'a worker in review: its review run listed, whose dispatch and review the budget counted as made',
@@ -129,7 +129,7 @@ describe('writesOwed: what the work under way will still write, as the snapshot 
         runs: [planRun(), reviewOf('a1')],
         pulls: [make.pull({ worker: 'W1.1' })],
       },
-      2 * WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW + WRITES_PER_BUILD,
+      2 * WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW,
     ],
     [
       'a review of an earlier head: the new head owes its own review',
@@ -138,7 +138,7 @@ describe('writesOwed: what the work under way will still write, as the snapshot 
         runs: [planRun(), reviewOf('a0')],
         pulls: [make.pull({ worker: 'W1.1' })],
       },
-      WRITES_OWED_PER_WORKER + WRITES_PER_BUILD,
+      WRITES_OWED_PER_WORKER,
     ],
     [
       'a review that requested changes: a fix round is owed',
@@ -147,7 +147,7 @@ describe('writesOwed: what the work under way will still write, as the snapshot 
         runs: [planRun(), reviewOf('a1')],
         pulls: [make.pull({ worker: 'W1.1', reviews: [changes] })],
       },
-      WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW + WRITES_PER_FIX_ROUND + WRITES_PER_BUILD,
+      WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW + WRITES_PER_FIX_ROUND,
     ],
     [
       'its fix under way: the fix made what its dispatch makes',
@@ -160,11 +160,7 @@ describe('writesOwed: what the work under way will still write, as the snapshot 
         ],
         pulls: [make.pull({ worker: 'W1.1', reviews: [changes] })],
       },
-      WRITES_OWED_PER_WORKER -
-        WRITES_OF_A_REVIEW +
-        WRITES_PER_FIX_ROUND -
-        WRITES_AT_FIX_DISPATCH +
-        WRITES_PER_BUILD,
+      WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW + WRITES_PER_FIX_ROUND - WRITES_AT_FIX_DISPATCH,
     ],
     [
       'its fix ended and the changes still requested: a person is asked, no round is owed',
@@ -173,7 +169,7 @@ describe('writesOwed: what the work under way will still write, as the snapshot 
         runs: [planRun(), reviewOf('a1'), fixRun('review-501')],
         pulls: [make.pull({ worker: 'W1.1', reviews: [changes] })],
       },
-      WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW + WRITES_PER_BUILD,
+      WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW,
     ],
     [
       'a pull request a rule of the build branch holds: its baton/review check is owed',
@@ -182,7 +178,7 @@ describe('writesOwed: what the work under way will still write, as the snapshot 
         runs: [planRun(), reviewOf('a1')],
         pulls: [make.pull({ worker: 'W1.1', mergeState: 'blocked' })],
       },
-      WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW + WRITES_OF_A_REVIEW_CHECK + WRITES_PER_BUILD,
+      WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW + WRITES_OF_A_REVIEW_CHECK,
     ],
     [
       'held, with the approving check on its head already',
@@ -197,7 +193,7 @@ describe('writesOwed: what the work under way will still write, as the snapshot 
           }),
         ],
       },
-      WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW + WRITES_PER_BUILD,
+      WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW,
     ],
     [
       'red checks: a fix round is owed',
@@ -206,7 +202,28 @@ describe('writesOwed: what the work under way will still write, as the snapshot 
         runs: [planRun(), reviewOf('a1')],
         pulls: [make.pull({ worker: 'W1.1', checks: { state: 'failure', failedRuns: [] } })],
       },
-      WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW + WRITES_PER_FIX_ROUND + WRITES_PER_BUILD,
+      WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW + WRITES_PER_FIX_ROUND,
+    ],
+    [
+      'every worker started, the last one under way: the final pull request after it is owed',
+      {
+        branches: { 'W1.1': sha('a1'), 'W1.2': sha('b2'), 'W2.1': sha('c3') },
+        pulls: ['W1.1', 'W1.2'].map((worker, i) =>
+          make.pull({ number: 101 + i, worker, state: 'merged' }),
+        ),
+      },
+      WRITES_OWED_PER_WORKER + WRITES_PER_BUILD,
+    ],
+    [
+      'the others merged, and W2.1 skipped before it started',
+      {
+        branches: { 'W1.1': sha('a1'), 'W1.2': sha('b2') },
+        pulls: ['W1.1', 'W1.2'].map((worker, i) =>
+          make.pull({ number: 101 + i, worker, state: 'merged' }),
+        ),
+        commands: [make.command({ name: 'skip', worker: 'W2.1' })],
+      },
+      WRITES_PER_BUILD,
     ],
     [
       'every worker merged, the final pull request still to open',
@@ -243,9 +260,34 @@ describe('writesOwed: what the work under way will still write, as the snapshot 
     expect(writesOwed(make.snapshot(overrides))).toBe(owed);
   });
 
+  describe('holds room for the next worker of each chain under way', () => {
+    // W1.1 heads a chain (W2.1, then W3.1); W2.2 waits on it too, and nothing on W2.2.
+    const plan = planOf('W1.1', 'W2.1<W1.1', 'W3.1<W2.1', 'W2.2<W1.1');
+    it.each<[string, Partial<BuildSnapshot>, number]>([
+      ['nothing started: no chain under way', { plan }, 0],
+      [
+        'W1.1 under way: room for W2.1, which W3.1 waits on; none for W2.2, the end of its chain',
+        { plan, runs: [planRun(), inFlight('W1.1', 1)] },
+        WRITES_OWED_PER_WORKER + WRITES_PER_STARTED_WORKER,
+      ],
+      [
+        'W1.1 merged: W2.1 is ready and asks for its room itself',
+        {
+          plan,
+          branches: { 'W1.1': sha('a1') },
+          pulls: [make.pull({ worker: 'W1.1', state: 'merged' })],
+        },
+        0,
+      ],
+    ])('%s', (_name, overrides, owed) => {
+      expect(writesOwed(make.snapshot(overrides))).toBe(owed);
+    });
+  });
+
   it('counts a started worker whole: what it makes at its dispatch and what it owes after', () => {
     expect(WRITES_PER_STARTED_WORKER).toBe(WRITES_AT_FIRST_DISPATCH + WRITES_OWED_PER_WORKER);
-    // The estimate's per-worker writes without a fix round: a round is reserved once it is certain.
-    expect(WRITES_PER_STARTED_WORKER).toBe(7);
+    // The estimate's per-worker writes without a fix round (a round is reserved once it is
+    // certain) nor the status edit (status edits wait for the budget themselves).
+    expect(WRITES_PER_STARTED_WORKER).toBe(6);
   });
 });

@@ -1,6 +1,8 @@
 import type { Config } from '../config/config.js';
 import type { Plan } from '../plan/plan.js';
+import { dependentChainLengths } from '../plan/schedule.js';
 import { costOf, type ModelPrices } from '../vocabulary/pricing.js';
+import { foldCommands } from './command-state.js';
 import { closeCancels } from './issue-close.js';
 import { pullVerdict } from './pull-verdict.js';
 import type { BuildSnapshot, PullInfo, RunInfo } from './snapshot.js';
@@ -68,15 +70,22 @@ export const WRITES_PER_BUILD = 5;
 export const WRITES_AT_FIRST_DISPATCH = 3;
 
 /**
- * What one worker under way still owes after its first dispatch, once its
- * pull request is on its way: the rest of `WRITES_PER_WORKER` (its review's
- * dispatch and review, the merge, a status edit). A fix round is
- * owed only once one is certain (`WRITES_PER_FIX_ROUND` while a review
- * requests changes or checks fail, `writesOwed`): reserving the expected
- * half round for every worker before any review asked for one held a sixth
- * of the hour back for writes that, in most builds, never come.
+ * Of a worker's writes, its status edit: status edits wait for the write
+ * budget themselves (they are the first writes deferred), so none is owed.
  */
-export const WRITES_OWED_PER_WORKER = WRITES_PER_WORKER - WRITES_AT_FIRST_DISPATCH;
+export const WRITES_OF_A_STATUS_EDIT = 1;
+
+/**
+ * What one worker under way still owes after its first dispatch, once its
+ * pull request is on its way: the rest of `WRITES_PER_WORKER` but its status
+ * edit (its review's dispatch and review, the merge). A fix round is owed
+ * only once one is certain (`WRITES_PER_FIX_ROUND` while a review requests
+ * changes or checks fail, `writesOwed`): reserving the expected half round
+ * for every worker before any review asked for one held a sixth of the hour
+ * back for writes that, in most builds, never come.
+ */
+export const WRITES_OWED_PER_WORKER =
+  WRITES_PER_WORKER - WRITES_AT_FIRST_DISPATCH - WRITES_OF_A_STATUS_EDIT;
 
 /**
  * Of what a worker owes, the writes its review of a head sets in motion: the
@@ -97,33 +106,65 @@ export const WRITES_AT_FIX_DISPATCH = 3;
 export const WRITES_PER_STARTED_WORKER = WRITES_AT_FIRST_DISPATCH + WRITES_OWED_PER_WORKER;
 
 /**
- * The writes a build's work under way still owes, as its snapshot shows it:
- * for each worker started (its branch or a work run exists) whose pull
- * request is neither merged nor closed, `WRITES_OWED_PER_WORKER`, less
+ * What the write budget holds back of the hour for a build before a new first
+ * dispatch, as its snapshot shows it: the writes its work under way still owes,
+ * which never wait, and room for the next worker of each of its chains.
+ *
+ * Owed, for each worker started (its branch or a work run exists) whose pull
+ * request is neither merged nor closed: `WRITES_OWED_PER_WORKER`, less
  * `WRITES_OF_A_REVIEW` once the review run of its pull request's head is
- * listed (made, so counted); plus a fix round (`WRITES_PER_FIX_ROUND`) while
- * a review requests changes on its head or its checks fail, less
+ * listed (made, so counted); plus a fix round (`WRITES_PER_FIX_ROUND`) while a
+ * review requests changes on its head or its checks fail, less
  * `WRITES_AT_FIX_DISPATCH` once that fix runs, and the `baton/review` check
- * while a rule of the build branch holds it; and `WRITES_PER_BUILD` while
- * any worker is started and the final pull request is not open yet. A build
- * whose issue a writer closed (cancelled) owes nothing. The write budget holds
- * this much of the hour back before a new dispatch.
+ * while a rule of the build branch holds it. And `WRITES_PER_BUILD` once every
+ * worker has started or been skipped, and the final pull request is not open
+ * yet: it comes after the last worker, whose own dispatch waits for room until
+ * then.
+ *
+ * Held for the next worker of a chain (`WRITES_PER_STARTED_WORKER` each): a
+ * worker not started that others wait on (its `dependentChainLengths` is 2 or
+ * more) and whose dependencies have all started, not all ended. It starts when
+ * they merge; without the room held, what they free would go to work with
+ * slack (a chain's last worker, another build's), and the chain, which is what
+ * the build's length is made of, would wait for the hour to turn.
+ *
+ * A build whose issue a writer closed (cancelled) holds nothing.
  */
 export function writesOwed(snapshot: BuildSnapshot): number {
   if (closeCancels(snapshot) || snapshot.plan.kind !== 'valid') return 0;
-  let started = false;
+  const { workers } = snapshot.plan.plan;
+  const { skips } = foldCommands(snapshot.commands);
+  const started = (id: string) =>
+    snapshot.branches[id] !== undefined ||
+    snapshot.runs.some((run) => run.role === 'work' && run.worker === id);
+  const ended = (id: string) =>
+    snapshot.pulls.some(
+      (pull) => pull.worker === id && (pull.state === 'merged' || pull.state === 'closed'),
+    );
+  const chains = dependentChainLengths(workers);
+  let waiting = false;
   let owed = 0;
-  for (const { id } of snapshot.plan.plan.workers) {
-    const runs = snapshot.runs.filter((run) => run.worker === id);
-    if (snapshot.branches[id] === undefined && !runs.some((run) => run.role === 'work')) continue;
-    started = true;
-    const pulls = snapshot.pulls.filter((pull) => pull.worker === id);
-    if (pulls.some((pull) => pull.state === 'merged' || pull.state === 'closed')) continue;
+  for (const { id, depends_on } of workers) {
+    if (!started(id)) {
+      // A worker skipped before it started is done without starting.
+      if (!skips.has(id)) waiting = true;
+      const next =
+        (chains.get(id) ?? 1) >= 2 &&
+        depends_on.length > 0 &&
+        depends_on.every(started) &&
+        !depends_on.every(ended);
+      if (next) owed += WRITES_PER_STARTED_WORKER;
+      continue;
+    }
+    if (ended(id)) continue;
     owed += WRITES_OWED_PER_WORKER;
-    const pull = pulls.find((candidate) => candidate.state === 'open');
+    const runs = snapshot.runs.filter((run) => run.worker === id);
+    const pull = snapshot.pulls.find(
+      (candidate) => candidate.worker === id && candidate.state === 'open',
+    );
     if (pull) owed += owedByPull(pull, runs);
   }
-  return owed + (started && !snapshot.finalPull ? WRITES_PER_BUILD : 0);
+  return owed + (!waiting && !snapshot.finalPull ? WRITES_PER_BUILD : 0);
 }
 
 /** What an open worker pull request changes in its worker's share: a review made, a fix round or a check due. */
