@@ -16,9 +16,11 @@ import { WRITES_PER_STARTED_WORKER } from '../../core/snapshot/estimate.js';
  * secondary limits, so the sessions' share is the expected one.
  *
  * Owed: a worker under way still owes writes that will not wait (its review,
- * check and merge, its sessions' pull request and review), so a first
- * dispatch goes only when the hour can hold what is made, what is owed and
- * everything the new worker sets in motion (`WRITES_PER_STARTED_WORKER`).
+ * merge, its sessions' pull request and review; a fix round once one is
+ * certain), so a first dispatch goes only when the hour can hold what is
+ * made, what is owed and everything the new worker sets in motion
+ * (`WRITES_PER_STARTED_WORKER`); a build also holds room for the next worker
+ * of each of its chains under way (`writesOwed`).
  * What is owed is derived from GitHub, not kept: each reconcile sets its
  * build's figure from the snapshot (`writesOwed`, src/core/snapshot/estimate.ts), and
  * a dispatch adds its worker's share until the next reconcile sees the run.
@@ -28,9 +30,10 @@ import { WRITES_PER_STARTED_WORKER } from '../../core/snapshot/estimate.js';
  * own timer and its own read of GitHub, for the same room.
  *
  * Fair between builds: once any build waits, room goes by turns. The builds
- * that wait are woken oldest first, as many as the hour has room for a worker
- * each, and each holds a turn (room for one worker, `TURN_MS` at most) until
- * its reconcile dispatches or ends. Any other dispatch goes only on room
+ * that wait are woken by their most urgent waiting worker (the longest chain
+ * of workers waiting on it first, then the build that has waited longest), as
+ * many as the hour has room for a worker each, and each holds a turn (room for
+ * one worker, `TURN_MS` at most) until its reconcile dispatches or ends. Any other dispatch goes only on room
  * beyond the turns held and the builds waiting before it, so a build whose own
  * events keep it reconciling takes no room from those waiting, and waits at
  * the back with one worker a turn. No build waits behind the others' whole
@@ -74,7 +77,7 @@ const HOUR = 3_600_000;
 /**
  * A dispatch that waits while what is owed alone fills the hour's share is
  * made when builds pay some of it (`wake`); if none does, the budget's timer
- * wakes the oldest waiter after this long (the periodic resync's interval).
+ * wakes the first waiter after this long (the periodic resync's interval).
  */
 export const OWED_RETRY_MS = 10 * MINUTE;
 /** How long a woken build's turn holds room for its worker, if its reconcile never says it ended. */
@@ -201,7 +204,7 @@ export function createWriteBudget({
     // Builds take turns: room beyond the turns held and those waiting before this one, or its turn.
     return freeWorkers() > ahead(key) ? 0 : Math.max(1, roomWait('dispatch'));
   };
-  /** Wakes the oldest waiting builds, as many as the hour now has room for a worker each, each with a turn. */
+  /** Wakes the first waiting builds (`queue`), as many as the hour now has room for a worker each, each with a turn. */
   const wakeWaiters = ({ atLeastOne = false } = {}) => {
     if (roomWait('dispatch') > 0 && !atLeastOne) return;
     let count = Math.max(atLeastOne ? 1 : 0, freeWorkers());
@@ -212,7 +215,7 @@ export function createWriteBudget({
       run();
     }
   };
-  // One timer for every waiter: when made writes leave the windows, the oldest waiters are woken.
+  // One timer for every waiter: when made writes leave the windows, the first waiters are woken.
   let cancelTimer: (() => void) | null = null;
   /** When a waiter may be woken: room in the windows, then a turn that ends (or expires). */
   const wakeWait = () => {
