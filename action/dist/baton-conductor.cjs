@@ -52056,6 +52056,7 @@ var MINUTE = 6e4;
 var HOUR = 36e5;
 var OWED_RETRY_MS = 10 * MINUTE;
 var TURN_MS = 2 * MINUTE;
+var PASSED_OVER_MS = 30 * MINUTE;
 function createWriteBudget({
   limits = GITHUB_WRITE_LIMITS,
   clock = Date.now,
@@ -52069,7 +52070,12 @@ function createWriteBudget({
   const owedBy = /* @__PURE__ */ new Map();
   const owedAll = () => [...owedBy.values()].reduce((sum, writes) => sum + writes, 0);
   const waiters = /* @__PURE__ */ new Map();
-  const queue = () => [...waiters].sort(([, a], [, b]) => b.chain - a.chain || a.since - b.since);
+  const queue = () => {
+    const overdue = clock() - PASSED_OVER_MS;
+    return [...waiters].sort(
+      ([, a], [, b]) => Number(b.since <= overdue) - Number(a.since <= overdue) || (a.since <= overdue ? 0 : b.chain - a.chain) || a.since - b.since
+    );
+  };
   const prune = (now) => {
     while (log.length > 0 && (log[0]?.[0] ?? 0) <= now - HOUR) log.shift();
   };

@@ -31,9 +31,11 @@ import { WRITES_PER_STARTED_WORKER } from '../../core/snapshot/estimate.js';
  *
  * Fair between builds: once any build waits, room goes by turns. The builds
  * that wait are woken by their most urgent waiting worker (the longest chain
- * of workers waiting on it first, then the build that has waited longest), as
- * many as the hour has room for a worker each, and each holds a turn (room for
- * one worker, `TURN_MS` at most) until its reconcile dispatches or ends. Any other dispatch goes only on room
+ * of workers waiting on it first, then the build that has waited longest; a
+ * build passed over for `PASSED_OVER_MS` goes first), as many as the hour has
+ * room for a worker each, and each holds a turn (room for one worker,
+ * `TURN_MS` at most) until its reconcile dispatches or ends. Any other
+ * dispatch goes only on room
  * beyond the turns held and the builds waiting before it, so a build whose own
  * events keep it reconciling takes no room from those waiting, and waits at
  * the back with one worker a turn. No build waits behind the others' whole
@@ -82,6 +84,14 @@ const HOUR = 3_600_000;
 export const OWED_RETRY_MS = 10 * MINUTE;
 /** How long a woken build's turn holds room for its worker, if its reconcile never says it ended. */
 export const TURN_MS = 2 * MINUTE;
+/**
+ * How long a waiting build may be passed over by builds whose waiting worker
+ * heads a longer chain: past it, the builds that have waited so long go
+ * first, oldest first. A plan is the model's text, approved in one
+ * repository: its chains must not keep another repository's builds of the
+ * installation waiting for good.
+ */
+export const PASSED_OVER_MS = 30 * MINUTE;
 
 export interface WriteBudget {
   /** Counts `count` content-creating requests made now. */
@@ -106,7 +116,8 @@ export interface WriteBudget {
    * call per key stands (a later one sets its `chain`); waiters are woken
    * the longest `chain` first (the most urgent waiting worker: the longest
    * chain of workers waiting on it, itself included), then oldest first, as
-   * many as the hour has room for a worker each (at least one), each with a turn.
+   * many as the hour has room for a worker each (at least one), each with a
+   * turn; a build waiting `PASSED_OVER_MS` or more goes before them all.
    */
   wake(key: string, run: () => void, chain?: number): void;
   /** Whether a build's first dispatch waits for room (`wake`): status edits then wait ten minutes. */
@@ -146,8 +157,19 @@ export function createWriteBudget({
   const owedAll = () => [...owedBy.values()].reduce((sum, writes) => sum + writes, 0);
   // Waiting builds: what wakes each, its most urgent waiting worker's chain, and since when it waits.
   const waiters = new Map<string, { run: () => void; chain: number; since: number }>();
-  /** The waiting builds in the order they get room: the longest chain first, then the oldest. */
-  const queue = () => [...waiters].sort(([, a], [, b]) => b.chain - a.chain || a.since - b.since);
+  /**
+   * The waiting builds in the order they get room: those waiting `PASSED_OVER_MS` or
+   * more first, oldest first; then the longest chain first, then the oldest.
+   */
+  const queue = () => {
+    const overdue = clock() - PASSED_OVER_MS;
+    return [...waiters].sort(
+      ([, a], [, b]) =>
+        Number(b.since <= overdue) - Number(a.since <= overdue) ||
+        (a.since <= overdue ? 0 : b.chain - a.chain) ||
+        a.since - b.since,
+    );
+  };
   const prune = (now: number) => {
     while (log.length > 0 && (log[0]?.[0] ?? 0) <= now - HOUR) log.shift();
   };
