@@ -51810,12 +51810,141 @@ function isAuthPath(method, path2) {
   return method === "POST" && /^\/app\/installations\/[^/]+\/access_tokens$/.test(path2) || method === "POST" && /^\/applications\/[^/]+\/token$/.test(path2) || method === "PATCH" && /^\/applications\/[^/]+\/token\/scoped$/.test(path2);
 }
 
+// src/core/plan/schedule.ts
+function dependentChainLengths(workers) {
+  const dependents = /* @__PURE__ */ new Map();
+  for (const worker of workers) {
+    for (const dep of worker.depends_on)
+      dependents.set(dep, [...dependents.get(dep) ?? [], worker.id]);
+  }
+  const lengths = /* @__PURE__ */ new Map();
+  const visiting = /* @__PURE__ */ new Set();
+  function lengthOf(id) {
+    const known = lengths.get(id);
+    if (known !== void 0) return known;
+    if (visiting.has(id)) return 0;
+    visiting.add(id);
+    const longest = Math.max(0, ...(dependents.get(id) ?? []).map(lengthOf));
+    visiting.delete(id);
+    lengths.set(id, longest + 1);
+    return longest + 1;
+  }
+  for (const worker of workers) lengthOf(worker.id);
+  return lengths;
+}
+function compareByPriority(chains) {
+  return (a, b) => (chains.get(b) ?? 0) - (chains.get(a) ?? 0) || compareWorkerIds(a, b);
+}
+function pickDispatches({
+  ready,
+  running,
+  maxParallel,
+  chains
+}) {
+  const slots = Math.max(0, maxParallel - running);
+  return [...ready].sort(compareByPriority(chains)).slice(0, slots);
+}
+
+// src/core/snapshot/command-state.ts
+var HISTORY_LENGTH = 10;
+function foldCommands(commands) {
+  const state = {
+    approvals: [],
+    replans: [],
+    retries: /* @__PURE__ */ new Map(),
+    synthesisRetries: [],
+    followUpSkips: [],
+    skips: /* @__PURE__ */ new Map(),
+    merges: /* @__PURE__ */ new Map(),
+    paused: null,
+    cancelled: null,
+    improves: [],
+    history: commands.slice(-HISTORY_LENGTH)
+  };
+  for (const info of commands) applyCommand(state, info);
+  return state;
+}
+function applyCommand(state, info) {
+  const command = info.command;
+  switch (command.name) {
+    case "approve":
+      state.approvals.push(info);
+      return;
+    case "replan":
+      state.replans.push(info);
+      return;
+    case "retry":
+      push(state.retries, command.worker, info);
+      return;
+    case "retry-synthesis":
+      state.synthesisRetries.push(info);
+      return;
+    case "skip-follow-ups":
+      state.followUpSkips.push(info);
+      return;
+    case "skip":
+      if (!state.skips.has(command.worker)) state.skips.set(command.worker, info);
+      return;
+    case "merge":
+      push(state.merges, command.worker, info);
+      return;
+    case "pause":
+      state.paused ??= info;
+      return;
+    case "resume":
+      state.paused = null;
+      return;
+    case "cancel":
+      state.cancelled ??= info;
+      return;
+    case "improve":
+      state.improves.push(info);
+      return;
+    case "status":
+      return;
+    default: {
+      const _exhaustive = command;
+      throw new Error(`unknown command ${String(_exhaustive)}`);
+    }
+  }
+}
+function push(map3, key, info) {
+  map3.set(key, [...map3.get(key) ?? [], info]);
+}
+
 // src/core/snapshot/issue-close.ts
 function closeCancels(snapshot) {
   const { issue: issue2, finalPull: finalPull2 } = snapshot;
   if (issue2.state !== "closed" || !issue2.closed) return false;
   const { maySteer, byPull } = issue2.closed;
   return maySteer || byPull !== null && finalPull2 !== null && byPull === finalPull2.number;
+}
+
+// src/core/snapshot/pull-verdict.ts
+function pullVerdict({
+  pull,
+  requireHuman
+}) {
+  const heads = /* @__PURE__ */ new Set([pull.headSha, pull.baseMergeOf ?? pull.headSha]);
+  const decisive = pull.reviews.filter(
+    (review) => heads.has(review.commitSha) && review.verdict !== "comment"
+  );
+  const human = latestByAuthor(decisive.filter((review) => !review.byBaton));
+  const humanChanges = human.filter((review) => review.verdict === "changes-requested").at(-1);
+  if (humanChanges) return { kind: "changes-requested", review: humanChanges };
+  if (human.some((review) => review.verdict === "approve")) return { kind: "approve", by: "human" };
+  const baton = decisive.filter((review) => review.byBaton).at(-1);
+  if (!baton) return { kind: "none" };
+  if (baton.verdict === "changes-requested") return { kind: "changes-requested", review: baton };
+  return requireHuman ? { kind: "awaiting-human" } : { kind: "approve", by: "baton" };
+}
+function latestByAuthor(reviews) {
+  const latest = /* @__PURE__ */ new Map();
+  for (const review of reviews) {
+    latest.delete(review.author);
+    latest.set(review.author, review);
+  }
+  return [...latest.values()];
 }
 
 // src/core/snapshot/estimate.ts
@@ -51829,31 +51958,53 @@ var SESSION_SIZES = {
 };
 var EXPECTED_FIX_ROUNDS = 0.5;
 var FIX_SHARE = 0.5;
-var WRITES_PER_WORKER = 8;
+var WRITES_PER_WORKER = 7;
+var WRITES_OF_A_REVIEW_CHECK = 1;
 var WRITES_PER_FIX_ROUND = 7;
 var WRITES_PER_BUILD = 5;
 var WRITES_AT_FIRST_DISPATCH = 3;
-var WRITES_OWED_PER_WORKER = WRITES_PER_WORKER - WRITES_AT_FIRST_DISPATCH + WRITES_PER_FIX_ROUND * EXPECTED_FIX_ROUNDS;
+var WRITES_OF_A_STATUS_EDIT = 1;
+var WRITES_OWED_PER_WORKER = WRITES_PER_WORKER - WRITES_AT_FIRST_DISPATCH - WRITES_OF_A_STATUS_EDIT;
 var WRITES_OF_A_REVIEW = 2;
+var WRITES_AT_FIX_DISPATCH = 3;
 var WRITES_PER_STARTED_WORKER = WRITES_AT_FIRST_DISPATCH + WRITES_OWED_PER_WORKER;
 function writesOwed(snapshot) {
   if (closeCancels(snapshot) || snapshot.plan.kind !== "valid") return 0;
-  let started = 0;
-  let underWay = 0;
-  let reviewed = 0;
-  for (const { id } of snapshot.plan.plan.workers) {
-    const began = snapshot.branches[id] !== void 0 || snapshot.runs.some((run2) => run2.role === "work" && run2.worker === id);
-    if (!began) continue;
-    started += 1;
-    const ended = snapshot.pulls.some(
-      (pull) => pull.worker === id && (pull.state === "merged" || pull.state === "closed")
+  const { workers } = snapshot.plan.plan;
+  const { skips } = foldCommands(snapshot.commands);
+  const started = (id) => snapshot.branches[id] !== void 0 || snapshot.runs.some((run2) => run2.role === "work" && run2.worker === id);
+  const ended = (id) => snapshot.pulls.some(
+    (pull) => pull.worker === id && (pull.state === "merged" || pull.state === "closed")
+  );
+  const chains = dependentChainLengths(workers);
+  let waiting = false;
+  let owed = 0;
+  for (const { id, depends_on } of workers) {
+    if (!started(id)) {
+      if (!skips.has(id)) waiting = true;
+      const next = (chains.get(id) ?? 1) >= 2 && depends_on.length > 0 && depends_on.every(started) && !depends_on.every(ended);
+      if (next) owed += WRITES_PER_STARTED_WORKER;
+      continue;
+    }
+    if (ended(id)) continue;
+    owed += WRITES_OWED_PER_WORKER;
+    const runs = snapshot.runs.filter((run2) => run2.worker === id);
+    const pull = snapshot.pulls.find(
+      (candidate) => candidate.worker === id && candidate.state === "open"
     );
-    if (ended) continue;
-    underWay += 1;
-    if (snapshot.runs.some((run2) => run2.role === "review" && run2.worker === id)) reviewed += 1;
+    if (pull) owed += owedByPull(pull, runs);
   }
-  const build = started > 0 && !snapshot.finalPull ? WRITES_PER_BUILD : 0;
-  return underWay * WRITES_OWED_PER_WORKER - reviewed * WRITES_OF_A_REVIEW + build;
+  return owed + (!waiting && !snapshot.finalPull ? WRITES_PER_BUILD : 0);
+}
+function owedByPull(pull, runs) {
+  const heads = /* @__PURE__ */ new Set([`head-${pull.headSha}`, `head-${pull.baseMergeOf ?? pull.headSha}`]);
+  const reviewed = runs.some((run2) => run2.role === "review" && heads.has(run2.trigger ?? ""));
+  const verdict = pullVerdict({ pull, requireHuman: false });
+  const fixFor = verdict.kind === "changes-requested" ? `review-${verdict.review.id}` : pull.checks.state === "failure" ? `checks-${pull.headSha}` : null;
+  const fix = runs.find((run2) => run2.role === "fix" && run2.trigger === fixFor);
+  const round = fixFor === null ? 0 : !fix ? WRITES_PER_FIX_ROUND : fix.status !== "completed" ? WRITES_PER_FIX_ROUND - WRITES_AT_FIX_DISPATCH : 0;
+  const check2 = pull.mergeState === "blocked" && !(pull.reviewCheck?.sha === pull.headSha && pull.reviewCheck.verdict === "approve") ? WRITES_OF_A_REVIEW_CHECK : 0;
+  return round + check2 - (reviewed ? WRITES_OF_A_REVIEW : 0);
 }
 var WRITE_LIMITS = { perMinute: 80, perHour: 500 };
 function leastMinutesFor(writes) {
@@ -51908,6 +52059,7 @@ var MINUTE = 6e4;
 var HOUR = 36e5;
 var OWED_RETRY_MS = 10 * MINUTE;
 var TURN_MS = 2 * MINUTE;
+var PASSED_OVER_MS = 30 * MINUTE;
 function createWriteBudget({
   limits = GITHUB_WRITE_LIMITS,
   clock = Date.now,
@@ -51921,6 +52073,12 @@ function createWriteBudget({
   const owedBy = /* @__PURE__ */ new Map();
   const owedAll = () => [...owedBy.values()].reduce((sum, writes) => sum + writes, 0);
   const waiters = /* @__PURE__ */ new Map();
+  const queue = () => {
+    const overdue = clock() - PASSED_OVER_MS;
+    return [...waiters].sort(
+      ([, a], [, b]) => Number(b.since <= overdue) - Number(a.since <= overdue) || (a.since <= overdue ? 0 : b.chain - a.chain) || a.since - b.since
+    );
+  };
   const prune = (now) => {
     while (log.length > 0 && (log[0]?.[0] ?? 0) <= now - HOUR) log.shift();
   };
@@ -51956,7 +52114,7 @@ function createWriteBudget({
   };
   const ahead = (key) => {
     let count = 0;
-    for (const waiter of waiters.keys()) {
+    for (const [waiter] of queue()) {
       if (waiter === key) break;
       count++;
     }
@@ -51971,7 +52129,7 @@ function createWriteBudget({
   const wakeWaiters = ({ atLeastOne = false } = {}) => {
     if (roomWait("dispatch") > 0 && !atLeastOne) return;
     let count = Math.max(atLeastOne ? 1 : 0, freeWorkers());
-    for (const [key, run2] of waiters) {
+    for (const [key, { run: run2 }] of queue()) {
       if (count-- <= 0) break;
       waiters.delete(key);
       turns.set(key, clock() + TURN_MS);
@@ -52027,8 +52185,9 @@ function createWriteBudget({
       prune(now);
       return since(now - HOUR) + owedAll() >= limits.perHour * DEFER_AT.status;
     },
-    wake(key, run2) {
-      if (!waiters.has(key)) waiters.set(key, run2);
+    wake(key, run2, chain = 1) {
+      const waiting = waiters.get(key);
+      waiters.set(key, { run: waiting?.run ?? run2, chain, since: waiting?.since ?? clock() });
       armTimer();
     },
     waiting() {
@@ -53000,73 +53159,6 @@ function lockFor(request2) {
   return { kind: "lock-ref", ref, resetBranch: resetBranch2 };
 }
 
-// src/core/snapshot/command-state.ts
-var HISTORY_LENGTH = 10;
-function foldCommands(commands) {
-  const state = {
-    approvals: [],
-    replans: [],
-    retries: /* @__PURE__ */ new Map(),
-    synthesisRetries: [],
-    followUpSkips: [],
-    skips: /* @__PURE__ */ new Map(),
-    merges: /* @__PURE__ */ new Map(),
-    paused: null,
-    cancelled: null,
-    improves: [],
-    history: commands.slice(-HISTORY_LENGTH)
-  };
-  for (const info of commands) applyCommand(state, info);
-  return state;
-}
-function applyCommand(state, info) {
-  const command = info.command;
-  switch (command.name) {
-    case "approve":
-      state.approvals.push(info);
-      return;
-    case "replan":
-      state.replans.push(info);
-      return;
-    case "retry":
-      push(state.retries, command.worker, info);
-      return;
-    case "retry-synthesis":
-      state.synthesisRetries.push(info);
-      return;
-    case "skip-follow-ups":
-      state.followUpSkips.push(info);
-      return;
-    case "skip":
-      if (!state.skips.has(command.worker)) state.skips.set(command.worker, info);
-      return;
-    case "merge":
-      push(state.merges, command.worker, info);
-      return;
-    case "pause":
-      state.paused ??= info;
-      return;
-    case "resume":
-      state.paused = null;
-      return;
-    case "cancel":
-      state.cancelled ??= info;
-      return;
-    case "improve":
-      state.improves.push(info);
-      return;
-    case "status":
-      return;
-    default: {
-      const _exhaustive = command;
-      throw new Error(`unknown command ${String(_exhaustive)}`);
-    }
-  }
-}
-function push(map3, key, info) {
-  map3.set(key, [...map3.get(key) ?? [], info]);
-}
-
 // src/core/snapshot/daily-spend.ts
 function utcDay(iso) {
   return new Date(iso).toISOString().slice(0, 10);
@@ -53961,33 +54053,6 @@ function applyHolds(workers, holds) {
   });
 }
 
-// src/core/snapshot/pull-verdict.ts
-function pullVerdict({
-  pull,
-  requireHuman
-}) {
-  const heads = /* @__PURE__ */ new Set([pull.headSha, pull.baseMergeOf ?? pull.headSha]);
-  const decisive = pull.reviews.filter(
-    (review) => heads.has(review.commitSha) && review.verdict !== "comment"
-  );
-  const human = latestByAuthor(decisive.filter((review) => !review.byBaton));
-  const humanChanges = human.filter((review) => review.verdict === "changes-requested").at(-1);
-  if (humanChanges) return { kind: "changes-requested", review: humanChanges };
-  if (human.some((review) => review.verdict === "approve")) return { kind: "approve", by: "human" };
-  const baton = decisive.filter((review) => review.byBaton).at(-1);
-  if (!baton) return { kind: "none" };
-  if (baton.verdict === "changes-requested") return { kind: "changes-requested", review: baton };
-  return requireHuman ? { kind: "awaiting-human" } : { kind: "approve", by: "baton" };
-}
-function latestByAuthor(reviews) {
-  const latest = /* @__PURE__ */ new Map();
-  for (const review of reviews) {
-    latest.delete(review.author);
-    latest.set(review.author, review);
-  }
-  return [...latest.values()];
-}
-
 // src/core/workers/pull-state.ts
 function assessPull({ ctx, pull }) {
   const runs = ctx.snapshot.runs.filter((run2) => run2.worker === pull.worker);
@@ -54447,41 +54512,6 @@ function synthesisOf(ctx) {
   return { state, url: latest.url, attempts };
 }
 
-// src/core/plan/schedule.ts
-function dependentChainLengths(workers) {
-  const dependents = /* @__PURE__ */ new Map();
-  for (const worker of workers) {
-    for (const dep of worker.depends_on)
-      dependents.set(dep, [...dependents.get(dep) ?? [], worker.id]);
-  }
-  const lengths = /* @__PURE__ */ new Map();
-  const visiting = /* @__PURE__ */ new Set();
-  function lengthOf(id) {
-    const known = lengths.get(id);
-    if (known !== void 0) return known;
-    if (visiting.has(id)) return 0;
-    visiting.add(id);
-    const longest = Math.max(0, ...(dependents.get(id) ?? []).map(lengthOf));
-    visiting.delete(id);
-    lengths.set(id, longest + 1);
-    return longest + 1;
-  }
-  for (const worker of workers) lengthOf(worker.id);
-  return lengths;
-}
-function compareByPriority(chains) {
-  return (a, b) => (chains.get(b) ?? 0) - (chains.get(a) ?? 0) || compareWorkerIds(a, b);
-}
-function pickDispatches({
-  ready,
-  running,
-  maxParallel,
-  chains
-}) {
-  const slots = Math.max(0, maxParallel - running);
-  return [...ready].sort(compareByPriority(chains)).slice(0, slots);
-}
-
 // src/core/status/progress-format.ts
 var STATE_LABELS = {
   waiting: { emoji: "⏳", text: "waiting" },
@@ -54862,7 +54892,7 @@ function decideWorkers({ ctx, workers, chains }) {
   return picked.map((id) => {
     const retry2 = ready.get(id)?.retry;
     const request2 = retry2 ? { role: "work", worker: id, trigger: `comment-${retry2.commentId}` } : { role: "work", worker: id };
-    return { kind: "dispatch", request: request2 };
+    return { kind: "dispatch", request: request2, chain: chains.get(id) ?? 1 };
   });
 }
 function decideSkips(ctx, workers) {
@@ -55947,7 +55977,8 @@ function frameSessions(ctx, actions) {
     const engine = ctx.engineOf(action.request);
     return {
       kind: "dispatch",
-      request: { ...action.request, ...frame, ...engine === "baton" ? {} : { engine } }
+      request: { ...action.request, ...frame, ...engine === "baton" ? {} : { engine } },
+      ...action.chain === void 0 ? {} : { chain: action.chain }
     };
   });
 }
@@ -58701,10 +58732,11 @@ function scheduleReconcile(ctx, {
       );
       if (pacer && looks.length > 0)
         pacer.trail(`${key} look-again`, Math.min(...looks), () => again(starting));
-      const dispatchWaits = outcomes.some(
-        (outcome) => outcome.result === "deferred" && outcome.action.kind === "dispatch"
+      const waitingChains = outcomes.flatMap(
+        (outcome) => outcome.result === "deferred" && outcome.action.kind === "dispatch" ? [outcome.action.chain ?? 1] : []
       );
-      if (budget && dispatchWaits) budget.wake(key, () => again(starting));
+      if (budget && waitingChains.length > 0)
+        budget.wake(key, () => again(starting), Math.max(...waitingChains));
       budget?.settled(key);
     },
     buildLog

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import {
-  WRITES_OF_A_REVIEW,
-  WRITES_OWED_PER_WORKER,
-  WRITES_PER_BUILD,
-} from '../../src/core/snapshot/estimate.js';
+import { WRITES_OF_A_REVIEW, WRITES_OWED_PER_WORKER } from '../../src/core/snapshot/estimate.js';
 import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { createStatusPacer, type StatusPacer } from '../../src/github/act/status-pacer.js';
 import { createWriteBudget, type WriteBudget } from '../../src/github/client/write-budget.js';
@@ -24,12 +20,20 @@ describe('the write budget: near a window its budget, what can wait waits', () =
   let statusPacer: StatusPacer;
   let budget: WriteBudget;
   let now: () => string;
+  /** The chain each waiting build was queued with (`WriteBudget.wake`). */
+  let wakes: Array<number | undefined>;
 
   startAppEachTest(
     (started) => ({ gh, app, now } = started),
     () => {
       time = manualTimers();
       budget = createWriteBudget({ clock: time.now, setTimer: time.setTimer });
+      wakes = [];
+      const wake = budget.wake;
+      budget.wake = (key, run, chain) => {
+        wakes.push(chain);
+        wake(key, run, chain);
+      };
       statusPacer = createStatusPacer({ intervalMs: 0, clock: time.now, setTimer: time.setTimer });
       return { statusPacer, writeBudget: budget };
     },
@@ -70,8 +74,9 @@ describe('the write budget: near a window its budget, what can wait waits', () =
       },
     });
     expect(filled).toBe(true);
-    // W1.1 was under way then, its review made: the budget held back what it and the build still owed.
-    expect(owedWhenFilled).toBe(WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW + WRITES_PER_BUILD);
+    // W1.1 was under way then, its review made: the budget held back what it still owed (the final
+    // pull request's writes are owed once W2.1, the last worker, has started).
+    expect(owedWhenFilled).toBe(WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW);
     // The merge is owed: made at once.
     expect(pullOf('W1.1')?.mergedAt).toBeTruthy();
     // W2.1, ready now, waits for the window; so does the status, which still shows the review.
@@ -94,24 +99,27 @@ describe('the write budget: near a window its budget, what can wait waits', () =
   });
 
   it("defers a first dispatch while the hour's writes made and owed leave no room for it, and makes it once they are paid", async () => {
-    // 340 writes made earlier this hour (none this minute), and another build's workers owe 100.
+    // 340 writes made earlier this hour (none this minute), and another build's workers owe 105.
     budget.note(340);
     time.advance(5 * 60_000);
-    budget.owe('acme/other#9-other-build', 100);
+    budget.owe('acme/other#9-other-build', 105);
     const issue = labelledIssue(gh);
     await driveBuild({ gh, apps: [app], script: SCRIPT });
     gh.addComment({ issue, body: '/approve', user: 'maintainer' });
     await driveBuild({ gh, apps: [app], script: SCRIPT });
-    // 340 + 100 + W1.1's own share is over 90% of 500: W1.1 waits, though the writes made alone leave room.
+    // 340 + 105 + W1.1's own share is over 90% of 500: W1.1 waits, though the writes made alone leave room.
     expect(workRuns('W1.1')).toHaveLength(0);
-    // 440 made and owed strain the budget: the status, created once, gathers a minute of changes per edit.
+    // It waits as the head of a chain of two (W2.1 waits on it), ahead of any build's last worker.
+    expect(wakes).toContain(2);
+    // 445 made and owed strain the budget: the status, created once, gathers a minute of changes per edit.
     expect(edits()).toBe(1);
     expect(time.pending().length).toBeGreaterThan(0);
     // The other build's workers merge: what it owed is paid, which wakes the build (no timer).
     budget.owe('acme/other#9-other-build', 0);
     await app.idle();
     expect(workRuns('W1.1')).toHaveLength(1);
-    expect(budget.owed()).toBe(WRITES_OWED_PER_WORKER + WRITES_PER_BUILD);
+    // W2.1, the end of the chain, is not held room for; the final pull request is owed once it starts.
+    expect(budget.owed()).toBe(WRITES_OWED_PER_WORKER);
     expect(app.errors).toEqual([]);
   });
 

@@ -101,6 +101,10 @@ describe('decide: scheduling workers', () => {
       maxParallel: 2,
     });
     expect(dispatched(actions)).toEqual(['work W1.3 -', 'work W1.1 -']);
+    // Each says its chain, by which the write budget lets the most urgent waiting worker go first.
+    expect(actions.flatMap((action) => (action.kind === 'dispatch' ? [action.chain] : []))).toEqual(
+      [3, 1],
+    );
   });
 
   it.each<[string, RunInfo[], PullInfo[], string[]]>([

@@ -4,14 +4,17 @@ import {
   estimateBuild,
   leastMinutesFor,
   WRITES_AT_FIRST_DISPATCH,
+  WRITES_AT_FIX_DISPATCH,
   WRITES_OF_A_REVIEW,
+  WRITES_OF_A_REVIEW_CHECK,
   WRITES_OWED_PER_WORKER,
   WRITES_PER_BUILD,
+  WRITES_PER_FIX_ROUND,
   WRITES_PER_STARTED_WORKER,
   writesOwed,
 } from '../../src/core/snapshot/estimate.js';
 import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
-import { make, planRun, sha } from './factories.js';
+import { fixRun, make, planOf, planRun, sha } from './factories.js';
 
 function normal(count: number): PlanWorker[] {
   return Array.from({ length: count }, (_, i) => make.worker({ id: `W1.${i + 1}` }));
@@ -56,10 +59,10 @@ describe('estimateBuild: what the plan will likely cost, before /approve', () =>
 
 describe('estimateBuild: the GitHub writes a build needs and the least time the limits allow', () => {
   it.each<[string, PlanWorker[], object, number]>([
-    // 5 for the build, 8 per worker, 7 per fix round, half a round per worker.
-    ['a normal worker', normal(1), {}, Math.round(5 + 8 + 3.5)],
-    ['20 normal workers', normal(20), {}, 5 + 20 * 11.5],
-    ['60 workers without reviews', normal(60), { review: { enabled: false } }, 5 + 60 * 8],
+    // 5 for the build, 7 per worker, 7 per fix round, half a round per worker.
+    ['a normal worker', normal(1), {}, Math.round(5 + 7 + 3.5)],
+    ['20 normal workers', normal(20), {}, 5 + 20 * 10.5],
+    ['60 workers without reviews', normal(60), { review: { enabled: false } }, 5 + 60 * 7],
   ])('%s', (_name, workers, raw, writes) => {
     const parsed = make.config(raw);
     if (!parsed.ok) throw new Error('bad config');
@@ -85,17 +88,28 @@ describe('writesOwed: what the work under way will still write, as the snapshot 
   // The plan: W1.1, W1.2, and W2.1 on both.
   const inFlight = (worker: string, id: number) =>
     make.run({ id, worker, status: 'in_progress', conclusion: null });
+  /** W1.1's review run of the head `head`. */
+  const reviewOf = (head: string) =>
+    make.run({
+      id: 3,
+      role: 'review',
+      worker: 'W1.1',
+      trigger: `head-${sha(head)}`,
+      status: 'in_progress',
+      conclusion: null,
+    });
+  const changes = make.review({ verdict: 'changes-requested' });
   it.each<[string, Partial<BuildSnapshot>, number]>([
     ['a plan not started', {}, 0],
     [
       'one worker dispatched (its run listed)',
       { runs: [planRun(), inFlight('W1.1', 1)] },
-      WRITES_OWED_PER_WORKER + WRITES_PER_BUILD,
+      WRITES_OWED_PER_WORKER,
     ],
     [
       'two workers under way, one seen by its branch only (its run not listed yet)',
       { runs: [planRun(), inFlight('W1.1', 1)], branches: { 'W1.2': sha('b2') } },
-      2 * WRITES_OWED_PER_WORKER + WRITES_PER_BUILD,
+      2 * WRITES_OWED_PER_WORKER,
     ],
     [
       'a worker merged, one with an open pull request',
@@ -106,25 +120,110 @@ describe('writesOwed: what the work under way will still write, as the snapshot 
           make.pull({ number: 102, worker: 'W1.2' }),
         ],
       },
-      WRITES_OWED_PER_WORKER + WRITES_PER_BUILD,
+      WRITES_OWED_PER_WORKER,
     ],
     [
       'a worker in review: its review run listed, whose dispatch and review the budget counted as made',
       {
         branches: { 'W1.1': sha('a1'), 'W1.2': sha('b2') },
-        runs: [
-          planRun(),
-          make.run({
-            id: 3,
-            role: 'review',
-            worker: 'W1.1',
-            status: 'in_progress',
-            conclusion: null,
-          }),
-        ],
+        runs: [planRun(), reviewOf('a1')],
         pulls: [make.pull({ worker: 'W1.1' })],
       },
-      2 * WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW + WRITES_PER_BUILD,
+      2 * WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW,
+    ],
+    [
+      'a review of an earlier head: the new head owes its own review',
+      {
+        branches: { 'W1.1': sha('a1') },
+        runs: [planRun(), reviewOf('a0')],
+        pulls: [make.pull({ worker: 'W1.1' })],
+      },
+      WRITES_OWED_PER_WORKER,
+    ],
+    [
+      'a review that requested changes: a fix round is owed',
+      {
+        branches: { 'W1.1': sha('a1') },
+        runs: [planRun(), reviewOf('a1')],
+        pulls: [make.pull({ worker: 'W1.1', reviews: [changes] })],
+      },
+      WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW + WRITES_PER_FIX_ROUND,
+    ],
+    [
+      'its fix under way: the fix made what its dispatch makes',
+      {
+        branches: { 'W1.1': sha('a1') },
+        runs: [
+          planRun(),
+          reviewOf('a1'),
+          fixRun('review-501', { status: 'in_progress', conclusion: null }),
+        ],
+        pulls: [make.pull({ worker: 'W1.1', reviews: [changes] })],
+      },
+      WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW + WRITES_PER_FIX_ROUND - WRITES_AT_FIX_DISPATCH,
+    ],
+    [
+      'its fix ended and the changes still requested: a person is asked, no round is owed',
+      {
+        branches: { 'W1.1': sha('a1') },
+        runs: [planRun(), reviewOf('a1'), fixRun('review-501')],
+        pulls: [make.pull({ worker: 'W1.1', reviews: [changes] })],
+      },
+      WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW,
+    ],
+    [
+      'a pull request a rule of the build branch holds: its baton/review check is owed',
+      {
+        branches: { 'W1.1': sha('a1') },
+        runs: [planRun(), reviewOf('a1')],
+        pulls: [make.pull({ worker: 'W1.1', mergeState: 'blocked' })],
+      },
+      WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW + WRITES_OF_A_REVIEW_CHECK,
+    ],
+    [
+      'held, with the approving check on its head already',
+      {
+        branches: { 'W1.1': sha('a1') },
+        runs: [planRun(), reviewOf('a1')],
+        pulls: [
+          make.pull({
+            worker: 'W1.1',
+            mergeState: 'blocked',
+            reviewCheck: { sha: sha('a1'), verdict: 'approve' },
+          }),
+        ],
+      },
+      WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW,
+    ],
+    [
+      'red checks: a fix round is owed',
+      {
+        branches: { 'W1.1': sha('a1') },
+        runs: [planRun(), reviewOf('a1')],
+        pulls: [make.pull({ worker: 'W1.1', checks: { state: 'failure', failedRuns: [] } })],
+      },
+      WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW + WRITES_PER_FIX_ROUND,
+    ],
+    [
+      'every worker started, the last one under way: the final pull request after it is owed',
+      {
+        branches: { 'W1.1': sha('a1'), 'W1.2': sha('b2'), 'W2.1': sha('c3') },
+        pulls: ['W1.1', 'W1.2'].map((worker, i) =>
+          make.pull({ number: 101 + i, worker, state: 'merged' }),
+        ),
+      },
+      WRITES_OWED_PER_WORKER + WRITES_PER_BUILD,
+    ],
+    [
+      'the others merged, and W2.1 skipped before it started',
+      {
+        branches: { 'W1.1': sha('a1'), 'W1.2': sha('b2') },
+        pulls: ['W1.1', 'W1.2'].map((worker, i) =>
+          make.pull({ number: 101 + i, worker, state: 'merged' }),
+        ),
+        commands: [make.command({ name: 'skip', worker: 'W2.1' })],
+      },
+      WRITES_PER_BUILD,
     ],
     [
       'every worker merged, the final pull request still to open',
@@ -161,9 +260,34 @@ describe('writesOwed: what the work under way will still write, as the snapshot 
     expect(writesOwed(make.snapshot(overrides))).toBe(owed);
   });
 
+  describe('holds room for the next worker of each chain under way', () => {
+    // W1.1 heads a chain (W2.1, then W3.1); W2.2 waits on it too, and nothing on W2.2.
+    const plan = planOf('W1.1', 'W2.1<W1.1', 'W3.1<W2.1', 'W2.2<W1.1');
+    it.each<[string, Partial<BuildSnapshot>, number]>([
+      ['nothing started: no chain under way', { plan }, 0],
+      [
+        'W1.1 under way: room for W2.1, which W3.1 waits on; none for W2.2, the end of its chain',
+        { plan, runs: [planRun(), inFlight('W1.1', 1)] },
+        WRITES_OWED_PER_WORKER + WRITES_PER_STARTED_WORKER,
+      ],
+      [
+        'W1.1 merged: W2.1 is ready and asks for its room itself',
+        {
+          plan,
+          branches: { 'W1.1': sha('a1') },
+          pulls: [make.pull({ worker: 'W1.1', state: 'merged' })],
+        },
+        0,
+      ],
+    ])('%s', (_name, overrides, owed) => {
+      expect(writesOwed(make.snapshot(overrides))).toBe(owed);
+    });
+  });
+
   it('counts a started worker whole: what it makes at its dispatch and what it owes after', () => {
     expect(WRITES_PER_STARTED_WORKER).toBe(WRITES_AT_FIRST_DISPATCH + WRITES_OWED_PER_WORKER);
-    // The estimate's per-worker writes, its expected fix rounds included (8 + 0.5 × 7).
-    expect(WRITES_PER_STARTED_WORKER).toBe(11.5);
+    // The estimate's per-worker writes without a fix round (a round is reserved once it is
+    // certain) nor the status edit (status edits wait for the budget themselves).
+    expect(WRITES_PER_STARTED_WORKER).toBe(6);
   });
 });

@@ -74,14 +74,14 @@ describe('the write budget of an installation', () => {
     }
     // 350 made: alone they leave room for a dispatch (under 90% of 500).
     expect(writes.waitFor('dispatch')).toBe(0);
-    // Two builds' workers under way owe 90 more: 350 + 90 + a new worker's 11.5 is over 450.
+    // Two builds' workers under way owe 95 more: 350 + 95 + a new worker's 7 is over 450.
     writes.owe('acme/shop#1-a', 60);
-    writes.owe('acme/shop#2-b', 30);
-    expect(writes.owed()).toBe(90);
+    writes.owe('acme/shop#2-b', 35);
+    expect(writes.owed()).toBe(95);
     expect(writes.owed('acme/shop#1-a')).toBe(60);
-    // 350 + 90 + a new worker's 11.5 is over 450: the dispatch waits until the oldest 10 made
+    // 350 + 95 + a new worker's 7 is over 450: the dispatch waits until the oldest 10 made
     // writes leave the hour, 25 minutes on (unless owed ones are paid first: `wake`).
-    expect(350 + 90 + WRITES_PER_STARTED_WORKER).toBeGreaterThan(450);
+    expect(350 + 95 + WRITES_PER_STARTED_WORKER).toBeGreaterThan(450);
     const wait = writes.waitFor('dispatch');
     expect(wait).toBe(25 * 60_000);
     // A status edit waits for the writes made only (80%: 400), and 350 is under it.
@@ -96,7 +96,7 @@ describe('the write budget of an installation', () => {
     writes.note(300);
     advance(120_000);
     writes.owe('acme/shop#1-a', 150);
-    // 300 + 150 + 11.5 is over 450: by the made writes alone, the dispatch waits for them to leave the hour.
+    // 300 + 150 + 7 is over 450: by the made writes alone, the dispatch waits for them to leave the hour.
     expect(writes.waitFor('dispatch')).toBe(58 * 60_000);
     // The build's workers merge, paying 50: now there is room.
     writes.owe('acme/shop#1-a', 100);
@@ -116,18 +116,18 @@ describe('the write budget of an installation', () => {
     const { writes, advance } = budget();
     writes.note(300);
     advance(120_000);
-    writes.owe('acme/shop#1-a', 135);
+    writes.owe('acme/shop#1-a', 146);
     const woken: string[] = [];
     for (const key of ['acme/shop#2-b', 'acme/shop#3-c', 'acme/shop#4-d'])
       writes.wake(key, () => woken.push(key));
     // A second wish of the same build stands on the first.
     writes.wake('acme/shop#2-b', () => woken.push('again'));
     // More owed, or paid but still no room: nobody is woken.
-    writes.owe('acme/shop#1-a', 145);
-    writes.owe('acme/shop#1-a', 140);
+    writes.owe('acme/shop#1-a', 148);
+    writes.owe('acme/shop#1-a', 144);
     expect(woken).toEqual([]);
-    // 300 made + 110 owed leaves 40 of 450: room for three workers of 11.5, and three wait.
-    writes.owe('acme/shop#1-a', 110);
+    // 300 made + 125 owed leaves 25 of 450: room for three workers of 7, and three wait.
+    writes.owe('acme/shop#1-a', 125);
     expect(woken).toEqual(['acme/shop#2-b', 'acme/shop#3-c', 'acme/shop#4-d']);
     // Each is woken once.
     writes.owe('acme/shop#1-a', 0);
@@ -143,12 +143,12 @@ describe('the write budget of an installation', () => {
 
   it('wakes waiting builds by one timer of its own when made writes leave the hour', () => {
     const { writes, timers, advance } = timedBudget();
-    writes.note(440);
+    writes.note(445);
     advance(120_000);
     const woken: string[] = [];
     writes.wake('acme/shop#2-b', () => woken.push('acme/shop#2-b'));
     writes.wake('acme/shop#3-c', () => woken.push('acme/shop#3-c'));
-    // One timer for both, set for when the 440 writes leave the hour.
+    // One timer for both, set for when the 445 writes leave the hour.
     expect(timers()).toHaveLength(1);
     advance(58 * 60_000 - 1);
     expect(woken).toEqual([]);
@@ -203,6 +203,24 @@ describe('the write budget of an installation', () => {
     writes.dispatched('acme/shop#2-b');
     writes.owe('acme/shop#2-b', WRITES_PER_STARTED_WORKER);
     expect(writes.waitFor('dispatch', 'acme/shop#2-b')).toBeGreaterThan(0);
+  });
+
+  it('gives the turn to the waiting worker with the longest chain after it, then to the oldest', () => {
+    const { writes } = roomFor(1);
+    const woken: string[] = [];
+    // b waits with a last worker, c and d (later) with the head of a chain of 3.
+    writes.wake('acme/shop#2-b', () => woken.push('acme/shop#2-b'), 1);
+    writes.wake('acme/shop#3-c', () => woken.push('acme/shop#3-c'), 3);
+    writes.wake('acme/shop#4-d', () => woken.push('acme/shop#4-d'), 3);
+    // Before any turn is given, a dispatch of d's own goes only after c's: c is ahead of it.
+    expect(writes.waitFor('dispatch', 'acme/shop#4-d')).toBeGreaterThan(0);
+    writes.owe('acme/shop#1-a', writes.owed('acme/shop#1-a') - 0.5);
+    expect(woken).toEqual(['acme/shop#3-c']);
+    writes.settled('acme/shop#3-c');
+    expect(woken).toEqual(['acme/shop#3-c', 'acme/shop#4-d']);
+    // Then b, whose worker can wait longest.
+    writes.settled('acme/shop#4-d');
+    expect(woken).toEqual(['acme/shop#3-c', 'acme/shop#4-d', 'acme/shop#2-b']);
   });
 
   it('hands a turn a reconcile did not spend to the next build waiting', () => {

@@ -16,8 +16,13 @@ export type SessionAsk = Pick<SessionRequest, 'role' | 'worker' | 'pr' | 'trigge
  * and guarded where it runs (src/github/act/act.ts); the core never awaits one.
  */
 export type Action =
-  /** Start a session. `lockFor(request)` says what guards it against a twin. */
-  | { kind: 'dispatch'; request: SessionRequest }
+  /**
+   * Start a session. `lockFor(request)` says what guards it against a twin.
+   * `chain`, on a worker's work session: the longest chain of workers waiting
+   * on it, itself included (`dependentChainLengths`), which the write budget
+   * reads to let the most urgent waiting worker start first.
+   */
+  | { kind: 'dispatch'; request: SessionRequest; chain?: number }
   /** Merge a worker PR with exactly the reviewed head. */
   | {
       kind: 'merge-pull';
@@ -99,7 +104,7 @@ export type ActionKind = Action['kind'];
 /** An action as a rule decides it: a session it starts is still a `SessionAsk`. */
 export type RuleAction =
   | Exclude<Action, { kind: 'dispatch' }>
-  | { kind: 'dispatch'; request: SessionAsk };
+  | { kind: 'dispatch'; request: SessionAsk; chain?: number };
 
 /**
  * What makes a dispatch happen at most once, whichever replica gets there

@@ -112,6 +112,7 @@ function frameSessions(ctx: DecideContext, actions: RuleAction[]): Action[] {
     return {
       kind: 'dispatch',
       request: { ...action.request, ...frame, ...(engine === 'baton' ? {} : { engine }) },
+      ...(action.chain === undefined ? {} : { chain: action.chain }),
     };
   });
 }

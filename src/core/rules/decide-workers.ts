@@ -31,7 +31,7 @@ export function decideWorkers({ ctx, workers, chains }: ScheduleInput): RuleActi
     const request: SessionAsk = retry
       ? { role: 'work', worker: id, trigger: `comment-${retry.commentId}` }
       : { role: 'work', worker: id };
-    return { kind: 'dispatch', request };
+    return { kind: 'dispatch', request, chain: chains.get(id) ?? 1 };
   });
 }
 

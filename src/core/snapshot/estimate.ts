@@ -1,8 +1,11 @@
 import type { Config } from '../config/config.js';
 import type { Plan } from '../plan/plan.js';
+import { dependentChainLengths } from '../plan/schedule.js';
 import { costOf, type ModelPrices } from '../vocabulary/pricing.js';
+import { foldCommands } from './command-state.js';
 import { closeCancels } from './issue-close.js';
-import type { BuildSnapshot } from './snapshot.js';
+import { pullVerdict } from './pull-verdict.js';
+import type { BuildSnapshot, PullInfo, RunInfo } from './snapshot.js';
 
 /** Tokens one session is assumed to read and write: the basis of every estimate. */
 export interface SessionSize {
@@ -42,16 +45,20 @@ export interface BuildEstimate {
 }
 
 /**
- * Writes per worker, dispatch to merge, of the order `npm run bench` measures
- * (bench/results.md, a build branch without the up-to-date rule): Baton's
- * worker branch and dispatch, review dispatch (a review takes no lock ref),
- * `baton/review` check, merge and a status edit, about 6; its sessions' pull
- * request and review, 2. A fix round adds a fix (its lock ref and dispatch)
- * and a second review: about 5 of Baton's and 2 of its sessions'. The build
- * adds about 5: the final pull request, its notices and reviewers. Pushes are
- * git, not API requests, and do not count.
+ * Writes per worker, dispatch to merge, as the scale bench measures them
+ * (`npx tsx bench/scale.ts`, ten 10-worker builds in one installation, a build
+ * branch with GitHub's default rules): Baton's worker branch and dispatch,
+ * review dispatch (a review takes no lock ref), merge and about one status
+ * edit, 5; its sessions' pull request and review, 2. Where a rule of the build
+ * branch holds the pull request, the `baton/review` check adds one
+ * (`WRITES_OF_A_REVIEW_CHECK`). A fix round adds a fix (its lock ref and
+ * dispatch) and a second review: about 5 of Baton's and 2 of its sessions'.
+ * The build adds about 5: the final pull request, its notice and reviewers,
+ * the status edit that shows it. Pushes are git, not API requests, and do not
+ * count.
  */
-export const WRITES_PER_WORKER = 8;
+export const WRITES_PER_WORKER = 7;
+export const WRITES_OF_A_REVIEW_CHECK = 1;
 export const WRITES_PER_FIX_ROUND = 7;
 export const WRITES_PER_BUILD = 5;
 
@@ -63,54 +70,130 @@ export const WRITES_PER_BUILD = 5;
 export const WRITES_AT_FIRST_DISPATCH = 3;
 
 /**
- * What one worker under way still owes after its first dispatch: the rest of
- * `WRITES_PER_WORKER` (its review's dispatch and review, the check, the merge,
- * a status edit) and its expected fix rounds. An upper side for a worker just
- * dispatched, and kept until it merges, so it errs towards waiting.
+ * Of a worker's writes, its status edit: status edits wait for the write
+ * budget themselves (they are the first writes deferred), so none is owed.
  */
-export const WRITES_OWED_PER_WORKER =
-  WRITES_PER_WORKER - WRITES_AT_FIRST_DISPATCH + WRITES_PER_FIX_ROUND * EXPECTED_FIX_ROUNDS;
+export const WRITES_OF_A_STATUS_EDIT = 1;
 
 /**
- * Of what a worker owes, the writes its first review sets in motion: the review's
- * dispatch and its session's review. Once the review run is listed, the write
- * budget has counted both among the writes made (at the dispatch), so the worker
- * no longer owes them: held as owed as well, they would be counted twice.
+ * What one worker under way still owes after its first dispatch, once its
+ * pull request is on its way: the rest of `WRITES_PER_WORKER` but its status
+ * edit (its review's dispatch and review, the merge). A fix round is owed
+ * only once one is certain (`WRITES_PER_FIX_ROUND` while a review requests
+ * changes or checks fail, `writesOwed`): reserving the expected half round
+ * for every worker before any review asked for one held a sixth of the hour
+ * back for writes that, in most builds, never come.
+ */
+export const WRITES_OWED_PER_WORKER =
+  WRITES_PER_WORKER - WRITES_AT_FIRST_DISPATCH - WRITES_OF_A_STATUS_EDIT;
+
+/**
+ * Of what a worker owes, the writes its review of a head sets in motion: the
+ * review's dispatch and its session's review. Once the review run of the pull
+ * request's head is listed, the write budget has counted both among the writes
+ * made (at the dispatch), so the worker no longer owes them: held as owed as
+ * well, they would be counted twice.
  */
 export const WRITES_OF_A_REVIEW = 2;
 
-/** Everything a worker's first dispatch sets in motion, dispatch to merge. */
+/**
+ * Of a fix round, the writes made by the time its fix is dispatched: the fix's
+ * lock ref, its dispatch, and its session's write (counted at the dispatch).
+ */
+export const WRITES_AT_FIX_DISPATCH = 3;
+
+/** Everything a worker's first dispatch sets in motion, dispatch to merge, without a fix round. */
 export const WRITES_PER_STARTED_WORKER = WRITES_AT_FIRST_DISPATCH + WRITES_OWED_PER_WORKER;
 
 /**
- * The writes a build's work under way still owes, as its snapshot shows it:
- * `WRITES_OWED_PER_WORKER` for each worker started (its branch or a work run
- * exists) whose pull request is neither merged nor closed, less
- * `WRITES_OF_A_REVIEW` once its review run is listed (made, so counted), and
- * `WRITES_PER_BUILD` while any worker is started and the final pull request
- * is not open yet. A build whose issue a writer closed (cancelled) owes nothing.
- * The write budget holds this much of the hour back before a new dispatch.
+ * What the write budget holds back of the hour for a build before a new first
+ * dispatch, as its snapshot shows it: the writes its work under way still owes,
+ * which never wait, and room for the next worker of each of its chains.
+ *
+ * Owed, for each worker started (its branch or a work run exists) whose pull
+ * request is neither merged nor closed: `WRITES_OWED_PER_WORKER`, less
+ * `WRITES_OF_A_REVIEW` once the review run of its pull request's head is
+ * listed (made, so counted); plus a fix round (`WRITES_PER_FIX_ROUND`) while a
+ * review requests changes on its head or its checks fail, less
+ * `WRITES_AT_FIX_DISPATCH` once that fix runs, and the `baton/review` check
+ * while a rule of the build branch holds it. And `WRITES_PER_BUILD` once every
+ * worker has started or been skipped, and the final pull request is not open
+ * yet: it comes after the last worker, whose own dispatch waits for room until
+ * then.
+ *
+ * Held for the next worker of a chain (`WRITES_PER_STARTED_WORKER` each): a
+ * worker not started that others wait on (its `dependentChainLengths` is 2 or
+ * more) and whose dependencies have all started, not all ended. It starts when
+ * they merge; without the room held, what they free would go to work with
+ * slack (a chain's last worker, another build's), and the chain, which is what
+ * the build's length is made of, would wait for the hour to turn.
+ *
+ * A build whose issue a writer closed (cancelled) holds nothing.
  */
 export function writesOwed(snapshot: BuildSnapshot): number {
   if (closeCancels(snapshot) || snapshot.plan.kind !== 'valid') return 0;
-  let started = 0;
-  let underWay = 0;
-  let reviewed = 0;
-  for (const { id } of snapshot.plan.plan.workers) {
-    const began =
-      snapshot.branches[id] !== undefined ||
-      snapshot.runs.some((run) => run.role === 'work' && run.worker === id);
-    if (!began) continue;
-    started += 1;
-    const ended = snapshot.pulls.some(
+  const { workers } = snapshot.plan.plan;
+  const { skips } = foldCommands(snapshot.commands);
+  const started = (id: string) =>
+    snapshot.branches[id] !== undefined ||
+    snapshot.runs.some((run) => run.role === 'work' && run.worker === id);
+  const ended = (id: string) =>
+    snapshot.pulls.some(
       (pull) => pull.worker === id && (pull.state === 'merged' || pull.state === 'closed'),
     );
-    if (ended) continue;
-    underWay += 1;
-    if (snapshot.runs.some((run) => run.role === 'review' && run.worker === id)) reviewed += 1;
+  const chains = dependentChainLengths(workers);
+  let waiting = false;
+  let owed = 0;
+  for (const { id, depends_on } of workers) {
+    if (!started(id)) {
+      // A worker skipped before it started is done without starting.
+      if (!skips.has(id)) waiting = true;
+      const next =
+        (chains.get(id) ?? 1) >= 2 &&
+        depends_on.length > 0 &&
+        depends_on.every(started) &&
+        !depends_on.every(ended);
+      if (next) owed += WRITES_PER_STARTED_WORKER;
+      continue;
+    }
+    if (ended(id)) continue;
+    owed += WRITES_OWED_PER_WORKER;
+    const runs = snapshot.runs.filter((run) => run.worker === id);
+    const pull = snapshot.pulls.find(
+      (candidate) => candidate.worker === id && candidate.state === 'open',
+    );
+    if (pull) owed += owedByPull(pull, runs);
   }
-  const build = started > 0 && !snapshot.finalPull ? WRITES_PER_BUILD : 0;
-  return underWay * WRITES_OWED_PER_WORKER - reviewed * WRITES_OF_A_REVIEW + build;
+  return owed + (!waiting && !snapshot.finalPull ? WRITES_PER_BUILD : 0);
+}
+
+/** What an open worker pull request changes in its worker's share: a review made, a fix round or a check due. */
+function owedByPull(pull: PullInfo, runs: RunInfo[]): number {
+  const heads = new Set([`head-${pull.headSha}`, `head-${pull.baseMergeOf ?? pull.headSha}`]);
+  const reviewed = runs.some((run) => run.role === 'review' && heads.has(run.trigger ?? ''));
+  const verdict = pullVerdict({ pull, requireHuman: false });
+  const fixFor =
+    verdict.kind === 'changes-requested'
+      ? `review-${verdict.review.id}`
+      : pull.checks.state === 'failure'
+        ? `checks-${pull.headSha}`
+        : null;
+  const fix = runs.find((run) => run.role === 'fix' && run.trigger === fixFor);
+  const round =
+    fixFor === null
+      ? 0
+      : !fix
+        ? WRITES_PER_FIX_ROUND
+        : fix.status !== 'completed'
+          ? WRITES_PER_FIX_ROUND - WRITES_AT_FIX_DISPATCH
+          : 0;
+  // GitHub holds it (`blocked`) without Baton's approving check on its head: the check is owed.
+  const check =
+    pull.mergeState === 'blocked' &&
+    !(pull.reviewCheck?.sha === pull.headSha && pull.reviewCheck.verdict === 'approve')
+      ? WRITES_OF_A_REVIEW_CHECK
+      : 0;
+  return round + check - (reviewed ? WRITES_OF_A_REVIEW : 0);
 }
 
 /** GitHub's secondary limits on content-creating requests, per installation. */

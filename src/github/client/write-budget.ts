@@ -16,9 +16,11 @@ import { WRITES_PER_STARTED_WORKER } from '../../core/snapshot/estimate.js';
  * secondary limits, so the sessions' share is the expected one.
  *
  * Owed: a worker under way still owes writes that will not wait (its review,
- * check and merge, its sessions' pull request and review), so a first
- * dispatch goes only when the hour can hold what is made, what is owed and
- * everything the new worker sets in motion (`WRITES_PER_STARTED_WORKER`).
+ * merge, its sessions' pull request and review; a fix round once one is
+ * certain), so a first dispatch goes only when the hour can hold what is
+ * made, what is owed and everything the new worker sets in motion
+ * (`WRITES_PER_STARTED_WORKER`); a build also holds room for the next worker
+ * of each of its chains under way (`writesOwed`).
  * What is owed is derived from GitHub, not kept: each reconcile sets its
  * build's figure from the snapshot (`writesOwed`, src/core/snapshot/estimate.ts), and
  * a dispatch adds its worker's share until the next reconcile sees the run.
@@ -28,9 +30,12 @@ import { WRITES_PER_STARTED_WORKER } from '../../core/snapshot/estimate.js';
  * own timer and its own read of GitHub, for the same room.
  *
  * Fair between builds: once any build waits, room goes by turns. The builds
- * that wait are woken oldest first, as many as the hour has room for a worker
- * each, and each holds a turn (room for one worker, `TURN_MS` at most) until
- * its reconcile dispatches or ends. Any other dispatch goes only on room
+ * that wait are woken by their most urgent waiting worker (the longest chain
+ * of workers waiting on it first, then the build that has waited longest; a
+ * build passed over for `PASSED_OVER_MS` goes first), as many as the hour has
+ * room for a worker each, and each holds a turn (room for one worker,
+ * `TURN_MS` at most) until its reconcile dispatches or ends. Any other
+ * dispatch goes only on room
  * beyond the turns held and the builds waiting before it, so a build whose own
  * events keep it reconciling takes no room from those waiting, and waits at
  * the back with one worker a turn. No build waits behind the others' whole
@@ -74,11 +79,19 @@ const HOUR = 3_600_000;
 /**
  * A dispatch that waits while what is owed alone fills the hour's share is
  * made when builds pay some of it (`wake`); if none does, the budget's timer
- * wakes the oldest waiter after this long (the periodic resync's interval).
+ * wakes the first waiter after this long (the periodic resync's interval).
  */
 export const OWED_RETRY_MS = 10 * MINUTE;
 /** How long a woken build's turn holds room for its worker, if its reconcile never says it ended. */
 export const TURN_MS = 2 * MINUTE;
+/**
+ * How long a waiting build may be passed over by builds whose waiting worker
+ * heads a longer chain: past it, the builds that have waited so long go
+ * first, oldest first. A plan is the model's text, approved in one
+ * repository: its chains must not keep another repository's builds of the
+ * installation waiting for good.
+ */
+export const PASSED_OVER_MS = 30 * MINUTE;
 
 export interface WriteBudget {
   /** Counts `count` content-creating requests made now. */
@@ -100,10 +113,13 @@ export interface WriteBudget {
    * dispatch waiting. Woken when builds pay what they owed, or when made
    * writes leave the windows (one timer for every waiter; after
    * `OWED_RETRY_MS` at most, when what is owed alone fills the hour). One
-   * call per key stands; waiters are woken oldest first, as many as the hour
-   * has room for a worker each (at least one), each with a turn.
+   * call per key stands (a later one sets its `chain`); waiters are woken
+   * the longest `chain` first (the most urgent waiting worker: the longest
+   * chain of workers waiting on it, itself included), then oldest first, as
+   * many as the hour has room for a worker each (at least one), each with a
+   * turn; a build waiting `PASSED_OVER_MS` or more goes before them all.
    */
-  wake(key: string, run: () => void): void;
+  wake(key: string, run: () => void, chain?: number): void;
   /** Whether a build's first dispatch waits for room (`wake`): status edits then wait ten minutes. */
   waiting(): boolean;
   /** Build `key` made a first dispatch: its turn, if it held one, is spent. */
@@ -139,7 +155,21 @@ export function createWriteBudget({
   const log: Array<[number, number]> = [];
   const owedBy = new Map<string, number>();
   const owedAll = () => [...owedBy.values()].reduce((sum, writes) => sum + writes, 0);
-  const waiters = new Map<string, () => void>();
+  // Waiting builds: what wakes each, its most urgent waiting worker's chain, and since when it waits.
+  const waiters = new Map<string, { run: () => void; chain: number; since: number }>();
+  /**
+   * The waiting builds in the order they get room: those waiting `PASSED_OVER_MS` or
+   * more first, oldest first; then the longest chain first, then the oldest.
+   */
+  const queue = () => {
+    const overdue = clock() - PASSED_OVER_MS;
+    return [...waiters].sort(
+      ([, a], [, b]) =>
+        Number(b.since <= overdue) - Number(a.since <= overdue) ||
+        (a.since <= overdue ? 0 : b.chain - a.chain) ||
+        a.since - b.since,
+    );
+  };
   const prune = (now: number) => {
     while (log.length > 0 && (log[0]?.[0] ?? 0) <= now - HOUR) log.shift();
   };
@@ -183,7 +213,7 @@ export function createWriteBudget({
   /** Waiting builds before `key` in the queue: all of them when it is not waiting. */
   const ahead = (key: string) => {
     let count = 0;
-    for (const waiter of waiters.keys()) {
+    for (const [waiter] of queue()) {
       if (waiter === key) break;
       count++;
     }
@@ -196,18 +226,18 @@ export function createWriteBudget({
     // Builds take turns: room beyond the turns held and those waiting before this one, or its turn.
     return freeWorkers() > ahead(key) ? 0 : Math.max(1, roomWait('dispatch'));
   };
-  /** Wakes the oldest waiting builds, as many as the hour now has room for a worker each, each with a turn. */
+  /** Wakes the first waiting builds (`queue`), as many as the hour now has room for a worker each, each with a turn. */
   const wakeWaiters = ({ atLeastOne = false } = {}) => {
     if (roomWait('dispatch') > 0 && !atLeastOne) return;
     let count = Math.max(atLeastOne ? 1 : 0, freeWorkers());
-    for (const [key, run] of waiters) {
+    for (const [key, { run }] of queue()) {
       if (count-- <= 0) break;
       waiters.delete(key);
       turns.set(key, clock() + TURN_MS);
       run();
     }
   };
-  // One timer for every waiter: when made writes leave the windows, the oldest waiters are woken.
+  // One timer for every waiter: when made writes leave the windows, the first waiters are woken.
   let cancelTimer: (() => void) | null = null;
   /** When a waiter may be woken: room in the windows, then a turn that ends (or expires). */
   const wakeWait = () => {
@@ -260,8 +290,10 @@ export function createWriteBudget({
       prune(now);
       return since(now - HOUR) + owedAll() >= limits.perHour * DEFER_AT.status;
     },
-    wake(key, run) {
-      if (!waiters.has(key)) waiters.set(key, run);
+    wake(key, run, chain = 1) {
+      const waiting = waiters.get(key);
+      // A build keeps its place in time; its chain is its most urgent worker's now.
+      waiters.set(key, { run: waiting?.run ?? run, chain, since: waiting?.since ?? clock() });
       armTimer();
     },
     waiting() {

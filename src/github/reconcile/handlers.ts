@@ -244,10 +244,14 @@ export function scheduleReconcile(
         pacer.trail(`${key} look-again`, Math.min(...looks), () => again(starting));
       // A first dispatch that waits is woken by the budget when there is room: when builds pay
       // what they owe, or made writes leave the hour (one timer for all the waiting builds).
-      const dispatchWaits = outcomes.some(
-        (outcome) => outcome.result === 'deferred' && outcome.action.kind === 'dispatch',
+      // The build's place among those waiting is its most urgent waiting worker's (`chain`).
+      const waitingChains = outcomes.flatMap((outcome) =>
+        outcome.result === 'deferred' && outcome.action.kind === 'dispatch'
+          ? [outcome.action.chain ?? 1]
+          : [],
       );
-      if (budget && dispatchWaits) budget.wake(key, () => again(starting));
+      if (budget && waitingChains.length > 0)
+        budget.wake(key, () => again(starting), Math.max(...waitingChains));
       // A turn this reconcile held and did not spend goes to the next build that waits.
       budget?.settled(key);
     },
