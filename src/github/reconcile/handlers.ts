@@ -308,11 +308,13 @@ export function scheduleResync(
   if (deps.recent?.readWithin(key, passOverMs)) return false;
   const reads = deps.lastReads;
   const since = reads?.runsSince(key, probeWithinMs);
+  // A listing begun since this resync began shows every run event it heals: its builds share one.
+  const resyncFrom = Date.now();
   const noNews =
     reads && since
       ? {
           judge: async () => {
-            const listed = await readRuns(ctx, { build: ref.build, since, freshFrom: Date.now() });
+            const listed = await readRuns(ctx, { build: ref.build, since, freshFrom: resyncFrom });
             return (
               listed.installed &&
               reads.runsChangeNothing(key, listed.runs, deps.now(), probeWithinMs)
