@@ -108,7 +108,11 @@ export async function startReplica({
   const queue = new BuildQueue((error) => errors.push(error));
   // The app pins its release tag's commit, which a clone without tags lacks: an app under
   // test runs a release, so it is given one unless the test sets its own (onboarding tests).
-  if (!process.env.BATON_SOURCE_REF) vi.stubEnv('BATON_SOURCE_REF', TEST_RELEASE_COMMIT);
+  // The bench (`npm run bench`) runs this harness outside vitest, where only the process's own env exists.
+  if (!process.env.BATON_SOURCE_REF) {
+    if (process.env.VITEST) vi.stubEnv('BATON_SOURCE_REF', TEST_RELEASE_COMMIT);
+    else process.env.BATON_SOURCE_REF = TEST_RELEASE_COMMIT;
+  }
   const probot = new Probot({
     appId: 1,
     privateKey,
