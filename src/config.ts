@@ -73,8 +73,10 @@ export async function loadConfigAt(
 ): Promise<ParsedConfig> {
   const key = `${ctx.owner}/${ctx.repo}@${defaultSha}`;
   const hit = configs.get(key);
-  if (hit && (now - hit.at < CONFIG_TTL_MS || (await hit.read).ownFileOnly))
-    return (await hit.read).config;
+  if (hit) {
+    const { config, ownFileOnly } = await hit.read;
+    if (ownFileOnly || now - hit.at < CONFIG_TTL_MS) return config;
+  }
   const read = readConfig(ctx.octokit, ctx);
   configs.set(key, { at: now, read });
   // A failed read is not remembered.

@@ -52355,8 +52355,10 @@ var configs = /* @__PURE__ */ new Map();
 async function loadConfigAt(ctx, defaultSha, now = Date.now()) {
   const key = `${ctx.owner}/${ctx.repo}@${defaultSha}`;
   const hit = configs.get(key);
-  if (hit && (now - hit.at < CONFIG_TTL_MS || (await hit.read).ownFileOnly))
-    return (await hit.read).config;
+  if (hit) {
+    const { config: config3, ownFileOnly } = await hit.read;
+    if (ownFileOnly || now - hit.at < CONFIG_TTL_MS) return config3;
+  }
   const read = readConfig(ctx.octokit, ctx);
   configs.set(key, { at: now, read });
   read.catch(() => configs.delete(key));
@@ -58507,21 +58509,16 @@ async function reconcileBuild(ctx, request2) {
   const key = buildKey(ctx, build);
   request2.writeBudget?.owe(key, writesOwed(snapshot));
   const first = await act(ctx, { snapshot, actions: writes, log, ...budget });
+  const later = { config: config3, now, log, ...budget };
   const merges = await actOnMerges(ctx, {
+    ...later,
     snapshot: withDispatchedRuns(snapshot, first, now),
-    outcomes: first,
-    config: config3,
-    now,
-    log,
-    ...budget
+    outcomes: first
   });
   const final = await actOnOpenedFinal(ctx, {
+    ...later,
     snapshot: withDispatchedRuns(merges.snapshot, merges.outcomes, now),
-    outcomes: [...first, ...merges.outcomes],
-    config: config3,
-    now,
-    log,
-    ...budget
+    outcomes: [...first, ...merges.outcomes]
   });
   const outcomes = [...first, ...merges.outcomes, ...final.outcomes];
   const seen = final.snapshot;
@@ -58926,18 +58923,7 @@ async function onBuildEvent(context, { hints, deps }) {
   if (!ref || !defaultBranch) return;
   const ctx = await repoContext(context, deps);
   const key = buildKey(ctx, ref.build);
-  const { completed, pushed, finalOpened } = hints;
-  const reads2 = deps.lastReads;
-  const noNews = reads2 && completed ? {
-    judge: () => reads2.completionChangesNothing(key, completed, deps.now()),
-    why: "the run completed as the last read expected"
-  } : reads2 && pushed ? {
-    judge: () => reads2.pushChangesNothing(key, pushed),
-    why: "the build branch is where the last read saw it"
-  } : reads2 && finalOpened ? {
-    judge: () => reads2.finalPullSeen(key, finalOpened),
-    why: "the last read saw the final pull request open"
-  } : void 0;
+  const noNews = deps.lastReads && noNewsOf(hints, deps.lastReads, key, deps.now);
   scheduleReconcile(ctx, {
     ref,
     defaultBranch,
@@ -58953,6 +58939,24 @@ async function onDefaultBranchPush(context, deps) {
   for (const ref of await findOpenBuilds(ctx)) {
     scheduleReconcile(ctx, { ref, defaultBranch, deps, log: context.log, deliveryId: context.id });
   }
+}
+function noNewsOf({ completed, pushed, finalOpened }, reads2, key, now) {
+  if (completed)
+    return {
+      judge: () => reads2.completionChangesNothing(key, completed, now()),
+      why: "the run completed as the last read expected"
+    };
+  if (pushed)
+    return {
+      judge: () => reads2.pushChangesNothing(key, pushed),
+      why: "the build branch is where the last read saw it"
+    };
+  if (finalOpened)
+    return {
+      judge: () => reads2.finalPullSeen(key, finalOpened),
+      why: "the last read saw the final pull request open"
+    };
+  return void 0;
 }
 
 // src/github/reconcile/wire-events.ts

@@ -145,11 +145,7 @@ export class LastReads {
    */
   runsChangeNothing(key: string, runs: RunInfo[], now: string, withinMs: number): boolean {
     const read = this.#fresh(key, withinMs);
-    if (!read) return false;
-    const snapshot = { ...read.snapshot, runs };
-    const nothing = asksNothingNew(read, decide({ snapshot, config: read.config, now }));
-    if (nothing) this.#reads.set(key, { ...read, snapshot });
-    return nothing;
+    return read !== null && this.#takesIn(key, read, runs, now);
   }
 
   /** Whether the last read of build `key` saw its final pull request `number` (its `pull_request.opened` is then no news). */
@@ -183,10 +179,16 @@ export class LastReads {
       seen.conclusion === run.conclusion &&
       (seen.attempt ?? 1) === (run.attempt ?? 1);
     if (!sawItEnd && !sawSessionOutput(read.snapshot, run)) return false;
-    const snapshot = {
-      ...read.snapshot,
-      runs: read.snapshot.runs.map((one) => (one.id === run.id ? { ...one, ...run } : one)),
-    };
+    const runs = read.snapshot.runs.map((one) => (one.id === run.id ? { ...one, ...run } : one));
+    return this.#takesIn(key, read, runs, now);
+  }
+
+  /**
+   * Whether `read` with `runs` in place of its own asks for nothing new
+   * (`asksNothingNew`); if so, the read of build `key` takes them in.
+   */
+  #takesIn(key: string, read: LastRead, runs: RunInfo[], now: string): boolean {
+    const snapshot = { ...read.snapshot, runs };
     const nothing = asksNothingNew(read, decide({ snapshot, config: read.config, now }));
     if (nothing) this.#reads.set(key, { ...read, snapshot });
     return nothing;

@@ -4,7 +4,14 @@ import type { RunInfo } from '../../core/snapshot/snapshot.js';
 import { parseBuildId, WORKFLOW_FILE } from '../../core/vocabulary/ids.js';
 import { buildKey } from '../client/types.js';
 import { type RunFields, runInfoOf } from '../observe/read-runs.js';
-import { type EventContext, type HandlerDeps, repoContext, scheduleReconcile } from './handlers.js';
+import {
+  type EventContext,
+  type HandlerDeps,
+  type NoNews,
+  repoContext,
+  scheduleReconcile,
+} from './handlers.js';
+import type { LastReads } from './last-reads.js';
 import { type BuildRef, buildOfBranch } from './locate-build.js';
 import { findOpenBuilds } from './resync.js';
 
@@ -66,25 +73,7 @@ export async function onBuildEvent(
   // An event whose news the last read holds already starts no read (`LastReads`): judged
   // when its reconcile would start, after any reconcile of the build under way.
   const key = buildKey(ctx, ref.build);
-  const { completed, pushed, finalOpened } = hints;
-  const reads = deps.lastReads;
-  const noNews =
-    reads && completed
-      ? {
-          judge: () => reads.completionChangesNothing(key, completed, deps.now()),
-          why: 'the run completed as the last read expected',
-        }
-      : reads && pushed
-        ? {
-            judge: () => reads.pushChangesNothing(key, pushed),
-            why: 'the build branch is where the last read saw it',
-          }
-        : reads && finalOpened
-          ? {
-              judge: () => reads.finalPullSeen(key, finalOpened),
-              why: 'the last read saw the final pull request open',
-            }
-          : undefined;
+  const noNews = deps.lastReads && noNewsOf(hints, deps.lastReads, key, deps.now);
   scheduleReconcile(ctx, {
     ref,
     defaultBranch,
@@ -108,4 +97,29 @@ export async function onDefaultBranchPush(
   for (const ref of await findOpenBuilds(ctx)) {
     scheduleReconcile(ctx, { ref, defaultBranch, deps, log: context.log, deliveryId: context.id });
   }
+}
+
+/** How an event's hints may be judged no news against the build's last read (`LastReads`); none: it is news. */
+function noNewsOf(
+  { completed, pushed, finalOpened }: BuildEventHints,
+  reads: LastReads,
+  key: string,
+  now: () => string,
+): NoNews | undefined {
+  if (completed)
+    return {
+      judge: () => reads.completionChangesNothing(key, completed, now()),
+      why: 'the run completed as the last read expected',
+    };
+  if (pushed)
+    return {
+      judge: () => reads.pushChangesNothing(key, pushed),
+      why: 'the build branch is where the last read saw it',
+    };
+  if (finalOpened)
+    return {
+      judge: () => reads.finalPullSeen(key, finalOpened),
+      why: 'the last read saw the final pull request open',
+    };
+  return undefined;
 }

@@ -187,23 +187,18 @@ export async function reconcileBuild(
   const key = buildKey(ctx, build);
   request.writeBudget?.owe(key, writesOwed(snapshot));
   const first = await act(ctx, { snapshot, actions: writes, log, ...budget });
+  const later = { config, now, log, ...budget };
   // What merges unlock is decided now, with the merged workers' reports (`actOnMerges`).
   const merges = await actOnMerges(ctx, {
+    ...later,
     snapshot: withDispatchedRuns(snapshot, first, now),
     outcomes: first,
-    config,
-    now,
-    log,
-    ...budget,
   });
   // And what follows a final pull request it opened (`actOnOpenedFinal`).
   const final = await actOnOpenedFinal(ctx, {
+    ...later,
     snapshot: withDispatchedRuns(merges.snapshot, merges.outcomes, now),
     outcomes: [...first, ...merges.outcomes],
-    config,
-    now,
-    log,
-    ...budget,
   });
   const outcomes = [...first, ...merges.outcomes, ...final.outcomes];
   const seen = final.snapshot;
