@@ -51528,6 +51528,34 @@ async function ignoreStatus(statuses, write) {
   }
 }
 
+// src/github/act/comment-tags.ts
+var CommentTags = class {
+  #tags = /* @__PURE__ */ new Map();
+  limit;
+  constructor(limit = 2e3) {
+    this.limit = limit;
+  }
+  /** GitHub answered a write or read of comment `id` with `etag`, the comment then saying `body`. */
+  note(ctx, id, etag, body) {
+    const key = keyOf(ctx, id);
+    this.#tags.delete(key);
+    if (typeof etag !== "string" || etag === "") return;
+    this.#tags.set(key, { etag, body });
+    if (this.#tags.size > this.limit) {
+      const oldest = this.#tags.keys().next().value;
+      if (oldest !== void 0) this.#tags.delete(oldest);
+    }
+  }
+  /** The tag kept for comment `id`, and the body it stands for; undefined when none is kept. */
+  of(ctx, id) {
+    return this.#tags.get(keyOf(ctx, id));
+  }
+};
+function keyOf(ctx, id) {
+  return `${ctx.owner}/${ctx.repo}#${id}`;
+}
+var commentTags = new CommentTags();
+
 // src/github/act/status-pacer.ts
 var import_node_crypto5 = require("node:crypto");
 var STRAINED_STATUS_EDIT_MS = 6e4;
@@ -51632,12 +51660,7 @@ var HeldStatusEdits = class {
     if (!edit) return "superseded";
     let current2;
     try {
-      const { data } = await ctx.octokit.rest.issues.getComment({
-        owner: ctx.owner,
-        repo: ctx.repo,
-        comment_id: edit.commentId
-      });
-      current2 = data.body ?? "";
+      current2 = await readComment(ctx, edit.commentId);
     } catch (error62) {
       if (statusOf(error62) !== 404) throw error62;
       this.#forget(key, edit);
@@ -51647,12 +51670,13 @@ var HeldStatusEdits = class {
     this.#forget(key, edit);
     if (current2 === edit.body) return "unchanged";
     if (current2 !== edit.seen) return "moved-on";
-    await ctx.octokit.rest.issues.updateComment({
+    const written = await ctx.octokit.rest.issues.updateComment({
       owner: ctx.owner,
       repo: ctx.repo,
       comment_id: edit.commentId,
       body: edit.body
     });
+    commentTags.note(ctx, edit.commentId, written.headers.etag, edit.body);
     shownAttention.note(edit.body, edit.attention);
     return "edited";
   }
@@ -51660,6 +51684,23 @@ var HeldStatusEdits = class {
     if (this.#held.get(key) === edit) this.#held.delete(key);
   }
 };
+async function readComment(ctx, id) {
+  const kept = commentTags.of(ctx, id);
+  try {
+    const { data, headers } = await ctx.octokit.rest.issues.getComment({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      comment_id: id,
+      ...kept ? { headers: { "if-none-match": kept.etag } } : {}
+    });
+    const body = data.body ?? "";
+    commentTags.note(ctx, id, headers.etag, body);
+    return body;
+  } catch (error62) {
+    if (statusOf(error62) === 304 && kept) return kept.body;
+    throw error62;
+  }
+}
 
 // src/github/client/build-queue.ts
 var BuildQueue = class {
@@ -53088,10 +53129,10 @@ var RECORD_COMMITS_QUERY = (
 var IDS_PER_REQUEST = 100;
 var REST_READS_AT_ONCE = 8;
 async function recordCommits(ctx, refs) {
-  const keyOf2 = (sha) => `${ctx.owner}/${ctx.repo}@${sha}`;
+  const keyOf3 = (sha) => `${ctx.owner}/${ctx.repo}@${sha}`;
   const found = /* @__PURE__ */ new Map();
   for (const { sha } of refs) {
-    const hit = commits.peek(keyOf2(sha));
+    const hit = commits.peek(keyOf3(sha));
     if (hit) found.set(sha, hit);
   }
   const unknown2 = refs.filter(({ sha, nodeId: nodeId3 }) => nodeId3 && !found.has(sha));
@@ -53106,7 +53147,7 @@ async function recordCommits(ctx, refs) {
       if (target?.oid !== sha || typeof target.message !== "string") return;
       const commit = { message: target.message, committedAt: target.committedDate ?? null };
       found.set(sha, commit);
-      commits.set(keyOf2(sha), commit);
+      commits.set(keyOf3(sha), commit);
     });
   }
   const rest = [...new Set(refs.map(({ sha }) => sha).filter((sha) => !found.has(sha)))];
@@ -56916,12 +56957,13 @@ async function ensureStatusComment(ctx, {
         held: { commentId: existing.id, body, seen: existing.body, kind, attention }
       };
     try {
-      await ctx.octokit.rest.issues.updateComment({
+      const written = await ctx.octokit.rest.issues.updateComment({
         owner: ctx.owner,
         repo: ctx.repo,
         comment_id: existing.id,
         body
       });
+      commentTags.note(ctx, existing.id, written.headers.etag, body);
       shownAttention.note(body, attention);
       return { result: "updated" };
     } catch (error62) {
@@ -56930,12 +56972,16 @@ async function ensureStatusComment(ctx, {
     }
   }
   if (!mayCreate) return { result: "skipped" };
-  const post = () => ctx.octokit.rest.issues.createComment({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    issue_number: snapshot.issue.number,
-    body
-  });
+  const post = async () => {
+    const posted2 = await ctx.octokit.rest.issues.createComment({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      issue_number: snapshot.issue.number,
+      body
+    });
+    commentTags.note(ctx, posted2.data.id, posted2.headers.etag, body);
+    return posted2;
+  };
   if (deleted) {
     await post();
     shownAttention.note(body, attention);
@@ -58388,10 +58434,10 @@ var said = /* @__PURE__ */ new Set();
 var SAID_MAX = 1e4;
 var NAMED_MAX = 20;
 function sayUncountedUsage(log, uncounted) {
-  const fresh = uncounted.filter((one) => !said.has(keyOf(one)));
+  const fresh = uncounted.filter((one) => !said.has(keyOf2(one)));
   if (fresh.length === 0) return;
   if (said.size + fresh.length > SAID_MAX) said.clear();
-  for (const one of fresh) said.add(keyOf(one));
+  for (const one of fresh) said.add(keyOf2(one));
   log.warn(
     {
       count: fresh.length,
@@ -58404,7 +58450,7 @@ function sayUncountedUsage(log, uncounted) {
     `baton: ${fresh.length} usage record${fresh.length === 1 ? "" : "s"} not counted: not tied to a run Baton dispatched in ${fresh.length === 1 ? "its" : "their"} repository (pushed by a writer or a workflow token?)`
   );
 }
-function keyOf(one) {
+function keyOf2(one) {
   return `${one.repository} ${one.ref}`;
 }
 

@@ -77462,7 +77462,8 @@ var PUBLISH_PROBES = [
   "graphql-hidden-refs",
   "push-starts-workflows",
   "hidden-ref-without-workflows",
-  "viewer-has-reacted"
+  "viewer-has-reacted",
+  "edit-tag-answers-read"
 ];
 var DoctorReport = external_exports.object({
   version: external_exports.literal(1),
@@ -77495,6 +77496,11 @@ var MEANING = {
     question: "viewerHasReacted is the app's own reaction under an installation token",
     yes: "a command counts once Baton reacted 👀 to it",
     no: "Baton reads its 👀 on commands over REST (the comment's reactions), found at run time"
+  },
+  "edit-tag-answers-read": {
+    question: "an edit's answer carries the entity tag a read of the comment then gives (the read asked with it answers 304)",
+    yes: "a held status edit's read of its comment is answered 304 Not Modified, not counted against the hour's requests",
+    no: "each held status edit's read of its comment is counted (one request an edit); nothing to set"
   },
   "collaborator-permission": {
     question: "the agent job's read-only GITHUB_TOKEN may read a collaborator's permission",
@@ -91962,7 +91968,8 @@ async function runProbes(env, io) {
         },
         "graphql-hidden-refs": unknown2(why),
         "push-starts-workflows": unknown2(why),
-        "viewer-has-reacted": unknown2(why)
+        "viewer-has-reacted": unknown2(why),
+        "edit-tag-answers-read": unknown2(why)
       },
       made
     };
@@ -91974,7 +91981,8 @@ async function runProbes(env, io) {
       "hidden-ref-without-workflows": { answer: "yes", detail: `pushed ${ref} without workflows` },
       "graphql-hidden-refs": await probeGraphqlRefs(env, io, { prefix, owner, name }),
       "viewer-has-reacted": await probeReaction(env, io, { ...where, sha }),
-      "push-starts-workflows": await probePushRuns(io, { ...where, sha })
+      "push-starts-workflows": await probePushRuns(io, { ...where, sha }),
+      "edit-tag-answers-read": await probeEditTag(io, { ...where, sha })
     },
     made
   };
@@ -92027,6 +92035,39 @@ var REACTION_QUERY = `query BatonDoctorReaction($id: ID!) {
   node(id: $id) { ... on CommitComment { reactionGroups { content viewerHasReacted } } }
 }`;
 async function probeReaction(env, io, where) {
+  return withThrowawayComment(io, where, async (comment) => {
+    await io.octokit.request("POST /repos/{owner}/{repo}/comments/{comment_id}/reactions", {
+      owner: where.owner,
+      repo: where.repo,
+      comment_id: comment.id,
+      content: "eyes"
+    });
+    const data = await graphql3(env, io, REACTION_QUERY, { id: comment.node_id });
+    const eyes = data.node?.reactionGroups?.find((group2) => group2.content === "EYES");
+    return eyes?.viewerHasReacted ? { answer: "yes", detail: "viewerHasReacted was true for the app's own 👀" } : { answer: "no", detail: "viewerHasReacted was false for the app's own 👀" };
+  });
+}
+async function probeEditTag(io, where) {
+  return withThrowawayComment(io, where, async (comment) => {
+    const route = "/repos/{owner}/{repo}/comments/{comment_id}";
+    const params = { owner: where.owner, repo: where.repo, comment_id: comment.id };
+    const edited = await io.octokit.request(`PATCH ${route}`, {
+      ...params,
+      body: "baton doctor: a throwaway probe, edited"
+    });
+    const etag = edited.headers.etag;
+    if (!etag) return { answer: "no", detail: "the edit was answered without an etag" };
+    try {
+      await io.octokit.request(`GET ${route}`, { ...params, headers: { "if-none-match": etag } });
+    } catch (error62) {
+      if (error62.status === 304)
+        return { answer: "yes", detail: `a read with the edit's tag ${etag} was answered 304` };
+      throw error62;
+    }
+    return { answer: "no", detail: `a read with the edit's tag ${etag} was answered 200` };
+  });
+}
+async function withThrowawayComment(io, where, probe2) {
   let commentId = null;
   try {
     const { data: comment } = await io.octokit.request(
@@ -92039,15 +92080,7 @@ async function probeReaction(env, io, where) {
       }
     );
     commentId = comment.id;
-    await io.octokit.request("POST /repos/{owner}/{repo}/comments/{comment_id}/reactions", {
-      owner: where.owner,
-      repo: where.repo,
-      comment_id: comment.id,
-      content: "eyes"
-    });
-    const data = await graphql3(env, io, REACTION_QUERY, { id: comment.node_id });
-    const eyes = data.node?.reactionGroups?.find((group2) => group2.content === "EYES");
-    return eyes?.viewerHasReacted ? { answer: "yes", detail: "viewerHasReacted was true for the app's own 👀" } : { answer: "no", detail: "viewerHasReacted was false for the app's own 👀" };
+    return await probe2(comment);
   } catch (error62) {
     return { answer: "unknown", detail: messageOf2(error62) };
   } finally {

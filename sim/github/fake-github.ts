@@ -125,16 +125,22 @@ export class FakeGitHub extends GitHubState {
   }
 
   /**
-   * A read's answer with its entity tag, or 304 Not Modified with no body when
-   * the request's `If-None-Match` names it; every answer but a 304 is counted.
+   * An answer with its entity tag, or, for a read whose `If-None-Match` names
+   * it, 304 Not Modified with no body; every answer but a 304 is counted. A
+   * write's answer (200 or 201 with a body) is tagged as a read of the same
+   * representation would be (`editTagAnswersRead`): what `baton doctor` asks
+   * of GitHub (`edit-tag-answers-read`), which no documentation settles.
    */
   #conditional(request: ApiRequest, response: ApiResponse): ApiResponse {
     const now = Date.parse(this.now());
-    const read = (request.method === 'GET' || request.method === 'HEAD') && response.status === 200;
-    if (!read || response.body === undefined)
+    const read = request.method === 'GET' || request.method === 'HEAD';
+    const tagged = read
+      ? response.status === 200
+      : this.editTagAnswersRead && (response.status === 200 || response.status === 201);
+    if (!tagged || response.body === undefined)
       return { ...response, headers: { ...response.headers, ...this.restBudget.charge(now) } };
     const etag = etagOf(response.body, response.headers?.link);
-    if (matchesEtag(request.headers['if-none-match'], etag)) {
+    if (read && matchesEtag(request.headers['if-none-match'], etag)) {
       const headers = this.restBudget.charge(now, { notModified: true });
       return { status: 304, headers: { ...headers, etag } };
     }

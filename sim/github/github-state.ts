@@ -139,6 +139,13 @@ export abstract class GitHubState {
    */
   viewerHasReactedIsApp = true;
   /**
+   * Whether an edit's answer carries the entity tag a read of the resource then gives, so that
+   * the read asked with it answers 304. No documentation says; false plays a GitHub whose write
+   * answers carry no tag (a held status edit's guard read is then counted, and `baton doctor`'s
+   * probe answers no).
+   */
+  editTagAnswersRead = true;
+  /**
    * Whether GraphQL's `updateRefs` may update refs outside refs/heads and
    * refs/tags (a finished build's locks and exchange refs). No documentation
    * says; false plays a GitHub that refuses them, with an error answer.

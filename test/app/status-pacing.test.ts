@@ -71,10 +71,11 @@ describe('status comment edits, at most one per interval per build', () => {
     const reads = queries();
     await advance(1);
     // The trailing edit: one edit, the dispatched workers in it, made without reading the build
-    // again (the reconcile that deferred it rendered it), only the comment, to see it unchanged.
+    // again (the reconcile that deferred it rendered it), only the comment, to see it unchanged:
+    // asked with the tag of the body this process posted, and answered 304 (not counted).
     expect(edits()).toBe(before + 1);
     expect(queries()).toBe(reads);
-    expect(gh.log.at(-2)?.route).toBe(GET_COMMENT);
+    expect(gh.log.at(-2)).toMatchObject({ route: GET_COMMENT, status: 304 });
     expect(statusBody(gh, BUILD)).not.toEqual(planned);
     expect(statusBody(gh, BUILD)).toContain(`/actions/runs/${gh.runs.at(-1)?.id}`);
     expect(app.errors).toEqual([]);
@@ -88,7 +89,9 @@ describe('status comment edits, at most one per interval per build', () => {
     comment.body = `${comment.body}\n<!-- edited by another replica -->`;
     const reads = queries();
     await advance(5000);
-    // Its read of the comment found another body: the build is read afresh, and its status rendered.
+    // Its read of the comment found another body (not the one its tag stands for): the build is
+    // read afresh, and its status rendered.
+    expect(gh.log.filter((entry) => entry.route === GET_COMMENT).at(-1)?.status).toBe(200);
     expect(queries()).toBe(reads + 1);
     await advance(5000);
     expect(statusBody(gh, BUILD)).not.toContain('another replica');

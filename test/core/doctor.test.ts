@@ -84,6 +84,7 @@ const REPORT: DoctorReport = {
     'push-starts-workflows': { answer: 'no', detail: 'no run' },
     'hidden-ref-without-workflows': PROBE,
     'viewer-has-reacted': { answer: 'unknown', detail: 'GraphQL answered 502' },
+    'edit-tag-answers-read': { answer: 'no', detail: 'answered 200' },
   },
 };
 

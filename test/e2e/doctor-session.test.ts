@@ -73,6 +73,7 @@ describe('the doctor session', () => {
     );
     expect(lineOf(text, 'probe hidden-ref-without-workflows')).toContain(': yes');
     expect(lineOf(text, 'probe viewer-has-reacted')).toContain(': yes');
+    expect(lineOf(text, 'probe edit-tag-answers-read')).toContain(': yes');
     expect(lineOf(text, 'probe collaborator-permission')).toContain(': yes');
     // Where the simulator's jobs get the sandbox (root) it opened for real; elsewhere the config opts out.
     expect(lineOf(text, 'probe sandbox')).toContain(': yes');
@@ -122,6 +123,17 @@ describe('the doctor session', () => {
       },
       'probe viewer-has-reacted',
       /^ok {3}probe viewer-has-reacted: .*: no: Baton reads its 👀 on commands over REST \(the comment's reactions\), found at run time$/,
+    ],
+    [
+      "an edit's answer carries no tag a read gives",
+      () => {
+        sim.gh.editTagAnswersRead = false;
+        return () => {
+          sim.gh.editTagAnswersRead = true;
+        };
+      },
+      'probe edit-tag-answers-read',
+      /^ok {3}probe edit-tag-answers-read: .*: no: each held status edit's read of its comment is counted \(one request an edit\); nothing to set$/,
     ],
     [
       "the agent job's token may not read a collaborator's permission",

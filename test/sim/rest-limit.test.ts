@@ -139,6 +139,17 @@ describe('the simulated conditional requests', () => {
     expect(gh.restBudget.charges).toHaveLength(2);
   });
 
+  it('tags an edit’s answer as a read of the resource would be, so the read that follows answers 304 (undocumented: what baton doctor asks)', () => {
+    const { gh, path } = world();
+    const edited = request(gh, { method: 'PATCH', path, body: { body: 'edited' } });
+    const etag = String(edited.headers?.etag);
+    expect(etag).toMatch(/^W\/"/);
+    expect(request(gh, { path, headers: { 'if-none-match': etag } }).status).toBe(304);
+    // Someone else's edit moves the tag on.
+    request(gh, { method: 'PATCH', path, body: { body: 'edited again' } });
+    expect(request(gh, { path, headers: { 'if-none-match': etag } }).status).toBe(200);
+  });
+
   it('tags each page of a listing apart, so a page that did not change answers 304', () => {
     const { gh } = world();
     const issue = gh.openIssue({ title: 'A long thread' });

@@ -5,11 +5,12 @@ import { runBody } from './routes-runs.js';
 
 /**
  * What `baton doctor`'s probes ask beyond the rest of the simulator: commit
- * comments and their reactions, the repository's run listing (by `head_sha`
+ * comments (made, read, edited) and their reactions, the repository's run listing (by `head_sha`
  * and `event`) and a run's jobs (the agent job's read-only token asking a
  * collaborator's permission is in routes-issues.ts). GitHub behaviours no documentation settles
  * are switches on `gh` (`graphqlListsHiddenRefs`, `viewerHasReactedIsApp`,
- * `readOnlyTokenReadsPermissions`, `pushToHiddenRefsStartsWorkflows`).
+ * `readOnlyTokenReadsPermissions`, `pushToHiddenRefsStartsWorkflows`,
+ * `editTagAnswersRead`).
  */
 export function registerProbeRoutes(router: Router, gh: GitHubState): void {
   const repoPath = '/repos/{owner}/{repo}';
@@ -25,6 +26,16 @@ export function registerProbeRoutes(router: Router, gh: GitHubState): void {
       };
       gh.commitComments.push(comment);
       return json(201, commitCommentBody(comment));
+    })
+    .on('GET', `${repoPath}/comments/{comment_id}`, ({ comment_id }) => {
+      const comment = gh.commitComments.find((c) => c.id === Number(comment_id));
+      return comment ? json(200, commitCommentBody(comment)) : notFound();
+    })
+    .on('PATCH', `${repoPath}/comments/{comment_id}`, ({ comment_id }, request) => {
+      const comment = gh.commitComments.find((c) => c.id === Number(comment_id));
+      if (!comment) return notFound();
+      comment.body = String((request.body as { body?: string }).body ?? '');
+      return json(200, commitCommentBody(comment));
     })
     .on('DELETE', `${repoPath}/comments/{comment_id}`, ({ comment_id }) => {
       const index = gh.commitComments.findIndex((c) => c.id === Number(comment_id));

@@ -75,6 +75,7 @@ export const PUBLISH_PROBES = [
   'push-starts-workflows',
   'hidden-ref-without-workflows',
   'viewer-has-reacted',
+  'edit-tag-answers-read',
 ] as const;
 export type PublishProbe = (typeof PUBLISH_PROBES)[number];
 
@@ -134,6 +135,12 @@ const MEANING: Record<
     question: "viewerHasReacted is the app's own reaction under an installation token",
     yes: 'a command counts once Baton reacted 👀 to it',
     no: "Baton reads its 👀 on commands over REST (the comment's reactions), found at run time",
+  },
+  'edit-tag-answers-read': {
+    question:
+      "an edit's answer carries the entity tag a read of the comment then gives (the read asked with it answers 304)",
+    yes: "a held status edit's read of its comment is answered 304 Not Modified, not counted against the hour's requests",
+    no: "each held status edit's read of its comment is counted (one request an edit); nothing to set",
   },
   'collaborator-permission': {
     question: "the agent job's read-only GITHUB_TOKEN may read a collaborator's permission",

@@ -1,5 +1,6 @@
 import type { RepoContext } from '../client/types.js';
 import { statusOf } from '../client/types.js';
+import { commentTags } from './comment-tags.js';
 import { type StatusEditKind, shownAttention } from './status-pacer.js';
 
 /**
@@ -28,6 +29,8 @@ export type HeldEditResult = 'edited' | 'superseded' | 'unchanged' | 'moved-on';
  * the comment is read first and edited only if it still says what the render
  * saw; if it says something else (another replica edited it, a person deleted
  * it), the result is `moved-on` and the caller reconciles the build instead.
+ * The read is asked conditionally with the tag of the body this process last
+ * wrote or read there (`CommentTags`): a 304 stands for that body, uncounted.
  *
  * Pacing, not state: a held edit lost with the process leaves the status a
  * little behind until the build's next event or the resync.
@@ -60,12 +63,7 @@ export class HeldStatusEdits {
     if (!edit) return 'superseded';
     let current: string;
     try {
-      const { data } = await ctx.octokit.rest.issues.getComment({
-        owner: ctx.owner,
-        repo: ctx.repo,
-        comment_id: edit.commentId,
-      });
-      current = data.body ?? '';
+      current = await readComment(ctx, edit.commentId);
     } catch (error) {
       if (statusOf(error) !== 404) throw error;
       this.#forget(key, edit);
@@ -76,17 +74,37 @@ export class HeldStatusEdits {
     this.#forget(key, edit);
     if (current === edit.body) return 'unchanged';
     if (current !== edit.seen) return 'moved-on';
-    await ctx.octokit.rest.issues.updateComment({
+    const written = await ctx.octokit.rest.issues.updateComment({
       owner: ctx.owner,
       repo: ctx.repo,
       comment_id: edit.commentId,
       body: edit.body,
     });
+    commentTags.note(ctx, edit.commentId, written.headers.etag, edit.body);
     shownAttention.note(edit.body, edit.attention);
     return 'edited';
   }
 
   #forget(key: string, edit: HeldStatusEdit): void {
     if (this.#held.get(key) === edit) this.#held.delete(key);
+  }
+}
+
+/** What comment `id` says now, asked with the tag of what this process last saw there. */
+async function readComment(ctx: RepoContext, id: number): Promise<string> {
+  const kept = commentTags.of(ctx, id);
+  try {
+    const { data, headers } = await ctx.octokit.rest.issues.getComment({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      comment_id: id,
+      ...(kept ? { headers: { 'if-none-match': kept.etag } } : {}),
+    });
+    const body = data.body ?? '';
+    commentTags.note(ctx, id, headers.etag, body);
+    return body;
+  } catch (error) {
+    if (statusOf(error) === 304 && kept) return kept.body;
+    throw error;
   }
 }

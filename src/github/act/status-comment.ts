@@ -1,5 +1,6 @@
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { ignoreStatus, type RepoContext, statusOf } from '../client/types.js';
+import { commentTags } from './comment-tags.js';
 import type { HeldStatusEdit } from './held-status-edit.js';
 import { writeOnceByRef } from './refs.js';
 import { type StatusEditKind, shownAttention } from './status-pacer.js';
@@ -59,12 +60,13 @@ export async function ensureStatusComment(
         held: { commentId: existing.id, body, seen: existing.body, kind, attention },
       };
     try {
-      await ctx.octokit.rest.issues.updateComment({
+      const written = await ctx.octokit.rest.issues.updateComment({
         owner: ctx.owner,
         repo: ctx.repo,
         comment_id: existing.id,
         body,
       });
+      commentTags.note(ctx, existing.id, written.headers.etag, body);
       shownAttention.note(body, attention);
       return { result: 'updated' };
     } catch (error) {
@@ -73,13 +75,16 @@ export async function ensureStatusComment(
     }
   }
   if (!mayCreate) return { result: 'skipped' };
-  const post = () =>
-    ctx.octokit.rest.issues.createComment({
+  const post = async () => {
+    const posted = await ctx.octokit.rest.issues.createComment({
       owner: ctx.owner,
       repo: ctx.repo,
       issue_number: snapshot.issue.number,
       body,
     });
+    commentTags.note(ctx, posted.data.id, posted.headers.etag, body);
+    return posted;
+  };
   if (deleted) {
     // The lock was taken when the deleted comment was first posted.
     await post();

@@ -53,6 +53,7 @@ export async function runProbes(
         'graphql-hidden-refs': unknown(why),
         'push-starts-workflows': unknown(why),
         'viewer-has-reacted': unknown(why),
+        'edit-tag-answers-read': unknown(why),
       },
       made,
     };
@@ -65,6 +66,7 @@ export async function runProbes(
       'graphql-hidden-refs': await probeGraphqlRefs(env, io, { prefix, owner, name }),
       'viewer-has-reacted': await probeReaction(env, io, { ...where, sha }),
       'push-starts-workflows': await probePushRuns(io, { ...where, sha }),
+      'edit-tag-answers-read': await probeEditTag(io, { ...where, sha }),
     },
     made,
   };
@@ -142,18 +144,7 @@ async function probeReaction(
   io: ProbeIo,
   where: { owner: string; repo: string; sha: string },
 ): Promise<{ answer: Answer; detail: string }> {
-  let commentId: number | null = null;
-  try {
-    const { data: comment } = await io.octokit.request(
-      'POST /repos/{owner}/{repo}/commits/{commit_sha}/comments',
-      {
-        owner: where.owner,
-        repo: where.repo,
-        commit_sha: where.sha,
-        body: 'baton doctor: a throwaway probe',
-      },
-    );
-    commentId = comment.id;
+  return withThrowawayComment(io, where, async (comment) => {
     await io.octokit.request('POST /repos/{owner}/{repo}/comments/{comment_id}/reactions', {
       owner: where.owner,
       repo: where.repo,
@@ -167,6 +158,57 @@ async function probeReaction(
     return eyes?.viewerHasReacted
       ? { answer: 'yes', detail: "viewerHasReacted was true for the app's own 👀" }
       : { answer: 'no', detail: "viewerHasReacted was false for the app's own 👀" };
+  });
+}
+
+/**
+ * Edits a throwaway commit comment as the app, then reads it with the tag the
+ * edit's answer gave (`If-None-Match`): a 304 says an edit's tag is a read's,
+ * as a held status edit's guard read relies on to go uncounted.
+ */
+async function probeEditTag(
+  io: ProbeIo,
+  where: { owner: string; repo: string; sha: string },
+): Promise<{ answer: Answer; detail: string }> {
+  return withThrowawayComment(io, where, async (comment) => {
+    const route = '/repos/{owner}/{repo}/comments/{comment_id}';
+    const params = { owner: where.owner, repo: where.repo, comment_id: comment.id };
+    const edited = await io.octokit.request(`PATCH ${route}`, {
+      ...params,
+      body: 'baton doctor: a throwaway probe, edited',
+    });
+    const etag = edited.headers.etag;
+    if (!etag) return { answer: 'no', detail: 'the edit was answered without an etag' };
+    try {
+      await io.octokit.request(`GET ${route}`, { ...params, headers: { 'if-none-match': etag } });
+    } catch (error) {
+      if ((error as { status?: number }).status === 304)
+        return { answer: 'yes', detail: `a read with the edit's tag ${etag} was answered 304` };
+      throw error;
+    }
+    return { answer: 'no', detail: `a read with the edit's tag ${etag} was answered 200` };
+  });
+}
+
+/** Runs `probe` on a throwaway commit comment of the app's on `sha`, deleted after; unknown if it throws. */
+async function withThrowawayComment(
+  io: ProbeIo,
+  where: { owner: string; repo: string; sha: string },
+  probe: (comment: { id: number; node_id: string }) => Promise<{ answer: Answer; detail: string }>,
+): Promise<{ answer: Answer; detail: string }> {
+  let commentId: number | null = null;
+  try {
+    const { data: comment } = await io.octokit.request(
+      'POST /repos/{owner}/{repo}/commits/{commit_sha}/comments',
+      {
+        owner: where.owner,
+        repo: where.repo,
+        commit_sha: where.sha,
+        body: 'baton doctor: a throwaway probe',
+      },
+    );
+    commentId = comment.id;
+    return await probe(comment);
   } catch (error) {
     return { answer: 'unknown', detail: messageOf(error) };
   } finally {

@@ -1,0 +1,49 @@
+import type { RepoContext } from '../client/types.js';
+
+/**
+ * The entity tag GitHub gave with the last body this process wrote to, or read
+ * of, each status comment, so that a held edit's guard read is asked
+ * conditionally (`If-None-Match`): an answer of 304 Not Modified is not
+ * counted against the primary rate limit, and stands for that body.
+ *
+ * Safe whatever GitHub's tags are: a 304 says the comment is what the tag
+ * stands for, and any other answer carries the body. Whether an edit's answer
+ * carries the tag a later read gives is what no documentation settles (`baton
+ * doctor` asks it: `edit-tag-answers-read`); if it does not, the guard's read
+ * is counted, as every read was before.
+ *
+ * Pacing, not state: kept in this process only, at most `limit` comments, the
+ * least recently written forgotten first.
+ */
+export class CommentTags {
+  readonly #tags = new Map<string, { etag: string; body: string }>();
+  readonly limit: number;
+
+  constructor(limit = 2_000) {
+    this.limit = limit;
+  }
+
+  /** GitHub answered a write or read of comment `id` with `etag`, the comment then saying `body`. */
+  note(ctx: Pick<RepoContext, 'owner' | 'repo'>, id: number, etag: unknown, body: string): void {
+    const key = keyOf(ctx, id);
+    this.#tags.delete(key);
+    if (typeof etag !== 'string' || etag === '') return;
+    this.#tags.set(key, { etag, body });
+    if (this.#tags.size > this.limit) {
+      const oldest = this.#tags.keys().next().value;
+      if (oldest !== undefined) this.#tags.delete(oldest);
+    }
+  }
+
+  /** The tag kept for comment `id`, and the body it stands for; undefined when none is kept. */
+  of(ctx: Pick<RepoContext, 'owner' | 'repo'>, id: number): { etag: string; body: string } | undefined {
+    return this.#tags.get(keyOf(ctx, id));
+  }
+}
+
+function keyOf(ctx: Pick<RepoContext, 'owner' | 'repo'>, id: number): string {
+  return `${ctx.owner}/${ctx.repo}#${id}`;
+}
+
+/** This process's tags of the status comments it wrote (replicas in one process share it). */
+export const commentTags = new CommentTags();
