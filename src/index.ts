@@ -21,6 +21,7 @@ import {
   createRecentReconciles,
   type RecentReconciles,
 } from './github/reconcile/recent-reconciles.js';
+import { KnownBuilds } from './github/reconcile/known-builds.js';
 import { resyncAll } from './github/reconcile/resync.js';
 import { wireBuildEvents } from './github/reconcile/wire-events.js';
 import { onInstallationLabels } from './github/setup/ensure-labels.js';
@@ -151,6 +152,7 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       botLogin: botLoginOf(app),
       answers: new Map(),
       recent: options.recentReconciles ?? createRecentReconciles(),
+      known: new KnownBuilds(),
       lastReads: options.lastReads ?? new LastReads(),
       heldEdits: new HeldStatusEdits(),
       ...(templates ? { setupPull: setupPullHook(templates, app.log) } : {}),
@@ -187,7 +189,8 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       setup?.addHandler(
         createResyncHandler({
           token: process.env.BATON_RESYNC_TOKEN,
-          resync: () => void resync(),
+          // Asked for by an operator: every repository's build branches are listed.
+          resync: () => void resync({ relist: true }),
         }),
       );
     }
@@ -197,12 +200,16 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
 /**
  * One resync of every open build of every installation, passing over the builds
  * read within half of `minutes` (none when 0); a failure is logged, never thrown.
+ * A repository's build branches are listed hourly (`KnownBuilds`), or when `relist`.
  */
 function resyncer(app: Probot, deps: HandlerDeps, minutes: number) {
   const passOverMs = minutes > 0 ? (minutes * 60_000) / 2 : 0;
   // A build read whole within two intervals is looked at through its runs first.
   const probeWithinMs = minutes * 60_000 * 2;
-  return (onRepository?: (ctx: RepoContext) => void) =>
+  return ({
+    onRepository,
+    relist = false,
+  }: { onRepository?: (ctx: RepoContext) => void; relist?: boolean } = {}) =>
     withReason('resync', () =>
       resyncAll(
         app,
@@ -216,7 +223,10 @@ function resyncer(app: Probot, deps: HandlerDeps, minutes: number) {
             probeWithinMs,
           }),
         deps.botLogin,
-        onRepository,
+        {
+          ...(onRepository ? { onRepository } : {}),
+          ...(deps.known && !relist ? { known: deps.known } : {}),
+        },
       ),
     ).catch((err: unknown) =>
       app.log.warn({ err }, 'baton: resync failed; the next one tries again'),
@@ -241,7 +251,7 @@ function startResync(
           scheduleSetup(ctx, { queue: deps.queue, templates, log: app.log }),
         )
     : undefined;
-  setTimeout(() => resync(syncTemplates), 5_000).unref();
+  setTimeout(() => resync(syncTemplates ? { onRepository: syncTemplates } : {}), 5_000).unref();
   setInterval(() => resync(), minutes * 60_000).unref();
 }
 

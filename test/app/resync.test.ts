@@ -3,13 +3,14 @@ import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { HeldStatusEdits } from '../../src/github/act/held-status-edit.js';
 import { BuildQueue } from '../../src/github/client/build-queue.js';
 import { type HandlerDeps, scheduleResync } from '../../src/github/reconcile/handlers.js';
+import { KnownBuilds, RELIST_MS } from '../../src/github/reconcile/known-builds.js';
 import { LastReads } from '../../src/github/reconcile/last-reads.js';
 import { createRecentReconciles } from '../../src/github/reconcile/recent-reconciles.js';
 import { reconcileBuild } from '../../src/github/reconcile/reconcile.js';
 import { resyncAll } from '../../src/github/reconcile/resync.js';
 import { type AppHarness, labeledPayload, startApp } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
-import { BUILD, CHAIN, labelledIssue, statusBody } from '../support/builds.js';
+import { BUILD, CHAIN, labelledIssue, landPlan, statusBody } from '../support/builds.js';
 import { driveBuild, makeScript, runQueuedSessions } from '../support/scripted-sessions.js';
 
 describe('resync', () => {
@@ -66,7 +67,7 @@ describe('resync', () => {
     afterEach(() => app.stop());
 
     /** One periodic resync as src/index.ts runs it: how many builds it queued. */
-    async function resync(lastReads?: LastReads): Promise<number> {
+    async function resync(lastReads?: LastReads, known?: KnownBuilds): Promise<number> {
       const deps: HandlerDeps = {
         queue: new BuildQueue((error) => app.errors.push(error)),
         now,
@@ -75,6 +76,7 @@ describe('resync', () => {
         heldEdits: new HeldStatusEdits(),
         recent,
         ...(lastReads ? { lastReads } : {}),
+        ...(known ? { known } : {}),
       };
       const log = app.probot.log;
       const probeWithinMs = 4 * PASS_OVER; // two intervals
@@ -90,6 +92,7 @@ describe('resync', () => {
             probeWithinMs,
           }),
         deps.botLogin,
+        known ? { known } : {},
       );
       await deps.queue.idle();
       return scheduled;
@@ -139,6 +142,37 @@ describe('resync', () => {
       clock += 6 * MINUTE;
       expect(await resync(reads)).toBe(1);
       expect(queries()).toBe(read + 1);
+      expect(app.errors).toEqual([]);
+    });
+
+    it('lists the build branches hourly and resyncs the builds it knows between listings', async () => {
+      const known = new KnownBuilds({ clock: () => clock });
+      const listings = () =>
+        gh.log.filter(
+          (entry) =>
+            entry.route === 'GET /repos/{owner}/{repo}/git/matching-refs/{ref}' &&
+            entry.path.includes('heads%2Fbaton%2F'),
+        ).length;
+      await labelledBuild();
+      const listed = listings();
+      clock += 6 * MINUTE;
+      expect(await resync(undefined, known)).toBe(1);
+      expect(listings()).toBe(listed + 1);
+      // Ten minutes on the build is resynced as known, without a listing.
+      const read = queries();
+      clock += 10 * MINUTE;
+      expect(await resync(undefined, known)).toBe(1);
+      expect(listings()).toBe(listed + 1);
+      expect(queries()).toBe(read + 1);
+      // A build no event told this process of (its label went to another replica) is found
+      // once the listing is an hour old.
+      const other = gh.openIssue({ title: 'Add SAML login', labels: ['orchestrate'] });
+      landPlan(gh, { build: `${other}-add-saml-login`, issue: other, workers: [{ id: 'W1.1' }] });
+      clock += 10 * MINUTE;
+      expect(await resync(undefined, known)).toBe(1);
+      clock = RELIST_MS + 6 * MINUTE + 1;
+      expect(await resync(undefined, known)).toBe(2);
+      expect(listings()).toBe(listed + 2);
       expect(app.errors).toEqual([]);
     });
 

@@ -125,8 +125,7 @@ describe('the resync when an installation is low on GraphQL points', () => {
         return true;
       },
       async () => 'baton[bot]',
-      undefined,
-      () => 1000,
+      { now: () => 1000 },
     );
     return { seen, scheduled };
   }

@@ -121,7 +121,7 @@ export async function startAndResync({
     app.probot,
     () => undefined,
     async () => gh.botLogin,
-    (ctx) => scheduleSetup(ctx, { queue, templates, log: app.probot.log }),
+    { onRepository: (ctx) => scheduleSetup(ctx, { queue, templates, log: app.probot.log }) },
   );
   await queue.idle();
   return app;

@@ -29,6 +29,7 @@ import { readRuns } from '../observe/read-runs.js';
 import type { SetupPullHook } from '../setup/onboarding.js';
 import type { LastReads } from './last-reads.js';
 import { type BuildRef, buildOfBranch, findBuildForIssue } from './locate-build.js';
+import type { KnownBuilds } from './known-builds.js';
 import type { RecentReconciles } from './recent-reconciles.js';
 import { type CommandAnswer, reconcileBuild } from './reconcile.js';
 
@@ -56,6 +57,8 @@ export interface HandlerDeps {
   writeBudget?: WriteBudget;
   /** When this process last read each build whole: the resync passes over one read lately. */
   recent?: RecentReconciles;
+  /** The builds of each repository this process knows, which the resync goes by between listings. */
+  known?: KnownBuilds;
   /** What this process last read of each build: a run's completion that changes nothing starts no reconcile. */
   lastReads?: LastReads;
   /**
@@ -134,6 +137,7 @@ export function scheduleReconcile(
   },
 ): void {
   const key = buildKey(ctx, ref.build);
+  deps.known?.saw(ctx, ref);
   const buildLog = log.child({ deliveryId, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` });
   deps.asked ??= new Map();
   deps.asked.set(key, [...(deps.asked.get(key) ?? []), noNews ?? null]);

@@ -3,6 +3,7 @@ import { conditionalReads } from '../client/conditional-reads.js';
 import { graphqlAllowanceOf } from '../client/pace-requests.js';
 import type { RepoContext } from '../client/types.js';
 import { listMatchingRefs } from '../observe/hidden-records.js';
+import type { KnownBuilds } from './known-builds.js';
 import type { BuildRef } from './locate-build.js';
 
 /** What the resync reads of each repository the installation lists. */
@@ -18,11 +19,17 @@ export const RESYNC_MAX_BUILDS = 20;
 /** The builds of a repository that have a build branch, newest issue first. */
 export async function findOpenBuilds(ctx: RepoContext): Promise<BuildRef[]> {
   const refs = await listMatchingRefs(ctx, 'heads/baton/');
-  const builds = refs.flatMap((ref): BuildRef[] => {
-    const branch = parseBatonBranch(ref.ref);
-    const issue = branch?.kind === 'integration' ? parseBuildId(branch.build)?.issue : undefined;
-    return branch && issue ? [{ build: branch.build, issue }] : [];
-  });
+  return newestFirst(
+    refs.flatMap((ref): BuildRef[] => {
+      const branch = parseBatonBranch(ref.ref);
+      const issue = branch?.kind === 'integration' ? parseBuildId(branch.build)?.issue : undefined;
+      return branch && issue ? [{ build: branch.build, issue }] : [];
+    }),
+  );
+}
+
+/** At most `RESYNC_MAX_BUILDS` builds, newest issue first. */
+function newestFirst(builds: BuildRef[]): BuildRef[] {
   return builds.sort((a, b) => b.issue - a.issue).slice(0, RESYNC_MAX_BUILDS);
 }
 
@@ -32,6 +39,15 @@ export interface ResyncApp {
     info(details: object, message: string): void;
     warn(details: object, message: string): void;
   };
+}
+
+/** What a resync may be given beyond its app, its scheduling and the bot's login. */
+export interface ResyncOptions {
+  /** Called once per repository of every installation (the start-up template sync). */
+  onRepository?: (ctx: RepoContext) => void;
+  now?: () => number;
+  /** The builds this process knows: a repository's build branches are then listed hourly (`KnownBuilds`). */
+  known?: KnownBuilds;
 }
 
 /**
@@ -50,9 +66,7 @@ export async function resyncAll(
   /** Queues a build's reconcile; `false` when it passed over the build (read lately). */
   schedule: (ctx: RepoContext, ref: BuildRef, defaultBranch: string) => boolean | undefined,
   botLogin: () => Promise<string>,
-  /** Called once per repository of every installation (the start-up template sync). */
-  onRepository?: (ctx: RepoContext) => void,
-  now: () => number = Date.now,
+  { onRepository, now = Date.now, known }: ResyncOptions = {},
 ): Promise<number> {
   const appOctokit = await app.auth();
   const installations = await appOctokit.paginate(appOctokit.rest.apps.listInstallations, {
@@ -98,7 +112,10 @@ export async function resyncAll(
         botLogin: await botLogin(),
       };
       onRepository?.(ctx);
-      for (const ref of await findOpenBuilds(ctx)) {
+      const builds = known
+        ? newestFirst(await known.of(ctx, () => findOpenBuilds(ctx)))
+        : await findOpenBuilds(ctx);
+      for (const ref of builds) {
         if (schedule(ctx, ref, repository.default_branch) === false) passedOver++;
         else scheduled++;
       }
