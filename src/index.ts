@@ -16,12 +16,12 @@ import {
   installationDailyUsdFrom,
 } from './github/observe/installation-usage.js';
 import { type HandlerDeps, scheduleResync } from './github/reconcile/handlers.js';
+import { KnownBuilds } from './github/reconcile/known-builds.js';
 import { LastReads } from './github/reconcile/last-reads.js';
 import {
   createRecentReconciles,
   type RecentReconciles,
 } from './github/reconcile/recent-reconciles.js';
-import { KnownBuilds } from './github/reconcile/known-builds.js';
 import { resyncAll } from './github/reconcile/resync.js';
 import { wireBuildEvents } from './github/reconcile/wire-events.js';
 import { onInstallationLabels } from './github/setup/ensure-labels.js';
@@ -209,7 +209,10 @@ function resyncer(app: Probot, deps: HandlerDeps, minutes: number) {
   return ({
     onRepository,
     relist = false,
-  }: { onRepository?: (ctx: RepoContext) => void; relist?: boolean } = {}) =>
+  }: {
+    onRepository?: (ctx: RepoContext) => void;
+    relist?: boolean;
+  } = {}) =>
     withReason('resync', () =>
       resyncAll(
         app,

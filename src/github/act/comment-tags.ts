@@ -36,7 +36,10 @@ export class CommentTags {
   }
 
   /** The tag kept for comment `id`, and the body it stands for; undefined when none is kept. */
-  of(ctx: Pick<RepoContext, 'owner' | 'repo'>, id: number): { etag: string; body: string } | undefined {
+  of(
+    ctx: Pick<RepoContext, 'owner' | 'repo'>,
+    id: number,
+  ): { etag: string; body: string } | undefined {
     return this.#tags.get(keyOf(ctx, id));
   }
 }

@@ -27,9 +27,9 @@ import type { WriteBudget } from '../client/write-budget.js';
 import { hasWriteAccess } from '../observe/permissions.js';
 import { readRuns } from '../observe/read-runs.js';
 import type { SetupPullHook } from '../setup/onboarding.js';
+import type { KnownBuilds } from './known-builds.js';
 import type { LastReads } from './last-reads.js';
 import { type BuildRef, buildOfBranch, findBuildForIssue } from './locate-build.js';
-import type { KnownBuilds } from './known-builds.js';
 import type { RecentReconciles } from './recent-reconciles.js';
 import { type CommandAnswer, reconcileBuild } from './reconcile.js';
 
