@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   if (!first) throw new Error('bench/api-calls.ts names no builds');
   const api = first.report;
   rows.push({
-    figure: `GitHub requests per worker, /approve to final PR (${api.workers} workers)`,
+    figure: `GitHub requests per worker, /approve to final PR (${first.name})`,
     measured: api.perWorker.toFixed(1),
     target: '≤ 12',
     met: api.perWorker <= 12,
