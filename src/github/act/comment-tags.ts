@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RepoContext } from '../client/types.js';
 
 /**
@@ -13,10 +14,10 @@ import type { RepoContext } from '../client/types.js';
  * is counted, as every read was before.
  *
  * Pacing, not state: kept in this process only, at most `limit` comments, the
- * least recently written forgotten first.
+ * least recently written forgotten first; a body is kept as its hash.
  */
 export class CommentTags {
-  readonly #tags = new Map<string, { etag: string; body: string }>();
+  readonly #tags = new Map<string, { etag: string; hash: string }>();
   readonly limit: number;
 
   constructor(limit = 2_000) {
@@ -28,20 +29,25 @@ export class CommentTags {
     const key = keyOf(ctx, id);
     this.#tags.delete(key);
     if (typeof etag !== 'string' || etag === '') return;
-    this.#tags.set(key, { etag, body });
+    this.#tags.set(key, { etag, hash: bodyHash(body) });
     if (this.#tags.size > this.limit) {
       const oldest = this.#tags.keys().next().value;
       if (oldest !== undefined) this.#tags.delete(oldest);
     }
   }
 
-  /** The tag kept for comment `id`, and the body it stands for; undefined when none is kept. */
+  /** The tag kept for comment `id`, and the hash of the body it stands for (`bodyHash`); undefined when none is kept. */
   of(
     ctx: Pick<RepoContext, 'owner' | 'repo'>,
     id: number,
-  ): { etag: string; body: string } | undefined {
+  ): { etag: string; hash: string } | undefined {
     return this.#tags.get(keyOf(ctx, id));
   }
+}
+
+/** What a kept tag's body is compared by. */
+export function bodyHash(body: string): string {
+  return createHash('sha256').update(body).digest('base64');
 }
 
 function keyOf(ctx: Pick<RepoContext, 'owner' | 'repo'>, id: number): string {

@@ -1,6 +1,6 @@
 import type { RepoContext } from '../client/types.js';
 import { statusOf } from '../client/types.js';
-import { commentTags } from './comment-tags.js';
+import { bodyHash, commentTags } from './comment-tags.js';
 import { type StatusEditKind, shownAttention } from './status-pacer.js';
 
 /**
@@ -61,7 +61,7 @@ export class HeldStatusEdits {
   async make(ctx: RepoContext, key: string): Promise<HeldEditResult> {
     const edit = this.#held.get(key);
     if (!edit) return 'superseded';
-    let current: string;
+    let current: string; // the hash of what the comment says now
     try {
       current = await readComment(ctx, edit.commentId);
     } catch (error) {
@@ -72,8 +72,8 @@ export class HeldStatusEdits {
     // A reconcile that began while the comment was read renders it itself.
     if (this.#held.get(key) !== edit) return 'superseded';
     this.#forget(key, edit);
-    if (current === edit.body) return 'unchanged';
-    if (current !== edit.seen) return 'moved-on';
+    if (current === bodyHash(edit.body)) return 'unchanged';
+    if (current !== bodyHash(edit.seen)) return 'moved-on';
     const written = await ctx.octokit.rest.issues.updateComment({
       owner: ctx.owner,
       repo: ctx.repo,
@@ -90,7 +90,7 @@ export class HeldStatusEdits {
   }
 }
 
-/** What comment `id` says now, asked with the tag of what this process last saw there. */
+/** The hash (`bodyHash`) of what comment `id` says now, asked with the tag of what this process last saw there. */
 async function readComment(ctx: RepoContext, id: number): Promise<string> {
   const kept = commentTags.of(ctx, id);
   try {
@@ -102,9 +102,9 @@ async function readComment(ctx: RepoContext, id: number): Promise<string> {
     });
     const body = data.body ?? '';
     commentTags.note(ctx, id, headers.etag, body);
-    return body;
+    return bodyHash(body);
   } catch (error) {
-    if (statusOf(error) === 304 && kept) return kept.body;
+    if (statusOf(error) === 304 && kept) return kept.hash;
     throw error;
   }
 }
