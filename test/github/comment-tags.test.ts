@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bodyHash, CommentTags } from '../../src/github/act/comment-tags.js';
+import { bodyHash, CommentTags } from '../../src/github/client/comment-tags.js';
 
 const REPO = { owner: 'octo-org', repo: 'widgets' };
 

@@ -1,6 +1,6 @@
+import { bodyHash, commentTags } from '../client/comment-tags.js';
 import type { RepoContext } from '../client/types.js';
 import { statusOf } from '../client/types.js';
-import { bodyHash, commentTags } from './comment-tags.js';
 import { type StatusEditKind, shownAttention } from './status-pacer.js';
 
 /**

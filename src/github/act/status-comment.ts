@@ -1,6 +1,6 @@
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
+import { commentTags } from '../client/comment-tags.js';
 import { ignoreStatus, type RepoContext, statusOf } from '../client/types.js';
-import { commentTags } from './comment-tags.js';
 import type { HeldStatusEdit } from './held-status-edit.js';
 import { writeOnceByRef } from './refs.js';
 import { type StatusEditKind, shownAttention } from './status-pacer.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RepoContext } from '../client/types.js';
+import type { RepoContext } from './types.js';
 
 /**
  * The entity tag GitHub gave with the last body this process wrote to, or read
