@@ -51500,6 +51500,38 @@ var import_yaml2 = __toESM(require_dist2(), 1);
 var textDecoder2 = new TextDecoder("utf-8", { fatal: false });
 var decode4 = textDecoder2.decode.bind(textDecoder2);
 
+// src/github/client/comment-tags.ts
+var import_node_crypto5 = require("node:crypto");
+var CommentTags = class {
+  #tags = /* @__PURE__ */ new Map();
+  limit;
+  constructor(limit = 2e3) {
+    this.limit = limit;
+  }
+  /** GitHub answered a write or read of comment `id` with `etag`, the comment then saying `body`. */
+  note(ctx, id, etag, body) {
+    const key = keyOf(ctx, id);
+    this.#tags.delete(key);
+    if (typeof etag !== "string" || etag === "") return;
+    this.#tags.set(key, { etag, hash: bodyHash(body) });
+    if (this.#tags.size > this.limit) {
+      const oldest = this.#tags.keys().next().value;
+      if (oldest !== void 0) this.#tags.delete(oldest);
+    }
+  }
+  /** The tag kept for comment `id`, and the hash of the body it stands for (`bodyHash`); undefined when none is kept. */
+  of(ctx, id) {
+    return this.#tags.get(keyOf(ctx, id));
+  }
+};
+function bodyHash(body) {
+  return (0, import_node_crypto5.createHash)("sha256").update(body).digest("base64");
+}
+function keyOf(ctx, id) {
+  return `${ctx.owner}/${ctx.repo}#${id}`;
+}
+var commentTags = new CommentTags();
+
 // src/github/client/types.ts
 function buildKey(ctx, build) {
   return `${ctx.owner}/${ctx.repo}#${build}`;
@@ -51528,36 +51560,8 @@ async function ignoreStatus(statuses, write) {
   }
 }
 
-// src/github/act/comment-tags.ts
-var CommentTags = class {
-  #tags = /* @__PURE__ */ new Map();
-  limit;
-  constructor(limit = 2e3) {
-    this.limit = limit;
-  }
-  /** GitHub answered a write or read of comment `id` with `etag`, the comment then saying `body`. */
-  note(ctx, id, etag, body) {
-    const key = keyOf(ctx, id);
-    this.#tags.delete(key);
-    if (typeof etag !== "string" || etag === "") return;
-    this.#tags.set(key, { etag, body });
-    if (this.#tags.size > this.limit) {
-      const oldest = this.#tags.keys().next().value;
-      if (oldest !== void 0) this.#tags.delete(oldest);
-    }
-  }
-  /** The tag kept for comment `id`, and the body it stands for; undefined when none is kept. */
-  of(ctx, id) {
-    return this.#tags.get(keyOf(ctx, id));
-  }
-};
-function keyOf(ctx, id) {
-  return `${ctx.owner}/${ctx.repo}#${id}`;
-}
-var commentTags = new CommentTags();
-
 // src/github/act/status-pacer.ts
-var import_node_crypto5 = require("node:crypto");
+var import_node_crypto6 = require("node:crypto");
 var STRAINED_STATUS_EDIT_MS = 6e4;
 var SATURATED_STATUS_EDIT_MS = 10 * 6e4;
 var PROGRESS_STATUS_EDIT_MS = 10 * 6e4;
@@ -51632,7 +51636,7 @@ var ShownAttention = class {
   }
 };
 function hashOf(body) {
-  return (0, import_node_crypto5.createHash)("sha1").update(body).digest("base64");
+  return (0, import_node_crypto6.createHash)("sha1").update(body).digest("base64");
 }
 var shownAttention = new ShownAttention();
 
@@ -51668,8 +51672,8 @@ var HeldStatusEdits = class {
     }
     if (this.#held.get(key) !== edit) return "superseded";
     this.#forget(key, edit);
-    if (current2 === edit.body) return "unchanged";
-    if (current2 !== edit.seen) return "moved-on";
+    if (current2 === bodyHash(edit.body)) return "unchanged";
+    if (current2 !== bodyHash(edit.seen)) return "moved-on";
     const written = await ctx.octokit.rest.issues.updateComment({
       owner: ctx.owner,
       repo: ctx.repo,
@@ -51695,9 +51699,9 @@ async function readComment(ctx, id) {
     });
     const body = data.body ?? "";
     commentTags.note(ctx, id, headers.etag, body);
-    return body;
+    return bodyHash(body);
   } catch (error62) {
-    if (statusOf(error62) === 304 && kept) return kept.body;
+    if (statusOf(error62) === 304 && kept) return kept.hash;
     throw error62;
   }
 }
@@ -58685,6 +58689,7 @@ function scheduleReconcile(ctx, {
   noNews
 }) {
   const key = buildKey(ctx, ref.build);
+  deps.known?.saw(ctx, ref);
   const buildLog = log.child({ deliveryId, build: `${ctx.owner}/${ctx.repo}#${ref.issue}` });
   deps.asked ??= /* @__PURE__ */ new Map();
   deps.asked.set(key, [...deps.asked.get(key) ?? [], noNews ?? null]);
@@ -58924,11 +58929,15 @@ async function readPullHead(ctx, number4) {
 var RESYNC_MAX_BUILDS = 20;
 async function findOpenBuilds(ctx) {
   const refs = await listMatchingRefs(ctx, "heads/baton/");
-  const builds = refs.flatMap((ref) => {
-    const branch = parseBatonBranch(ref.ref);
-    const issue2 = branch?.kind === "integration" ? parseBuildId(branch.build)?.issue : void 0;
-    return branch && issue2 ? [{ build: branch.build, issue: issue2 }] : [];
-  });
+  return newestFirst(
+    refs.flatMap((ref) => {
+      const branch = parseBatonBranch(ref.ref);
+      const issue2 = branch?.kind === "integration" ? parseBuildId(branch.build)?.issue : void 0;
+      return branch && issue2 ? [{ build: branch.build, issue: issue2 }] : [];
+    })
+  );
+}
+function newestFirst(builds) {
   return builds.sort((a, b) => b.issue - a.issue).slice(0, RESYNC_MAX_BUILDS);
 }
 
@@ -59092,7 +59101,7 @@ function isFromFork(head, repository) {
 }
 
 // src/session/app-client.ts
-var import_node_crypto6 = require("node:crypto");
+var import_node_crypto7 = require("node:crypto");
 
 // node_modules/jose/dist/webapi/lib/buffer_utils.js
 var encoder = new TextEncoder();
@@ -59592,7 +59601,7 @@ var JWT_SECONDS = 9 * 60;
 function readAppKey(pem) {
   const text = pem.trim().replace(/^"|"$/g, "").replace(/\\n/g, "\n");
   try {
-    return (0, import_node_crypto6.createPrivateKey)(text);
+    return (0, import_node_crypto7.createPrivateKey)(text);
   } catch (error62) {
     throw new Error(
       `BATON_APP_PRIVATE_KEY is not a private key in PEM (-----BEGIN RSA PRIVATE KEY----- … from the app's settings): ${error62 instanceof Error ? error62.message : String(error62)}`
