@@ -58355,6 +58355,7 @@ var UNLOCKED = /* @__PURE__ */ new Set([
 ]);
 async function actLater(ctx, { log, writeBudget }, snapshot, actions) {
   if (actions.length === 0) return [];
+  writeBudget?.owe(buildKey(ctx, snapshot.build), writesOwed(snapshot));
   return act(ctx, { snapshot, actions, log, ...writeBudget ? { writeBudget } : {} });
 }
 async function actOnMerges(ctx, pass) {

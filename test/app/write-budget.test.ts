@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { WRITES_OF_A_REVIEW, WRITES_OWED_PER_WORKER } from '../../src/core/snapshot/estimate.js';
+import {
+  WRITES_OF_A_REVIEW,
+  WRITES_OWED_PER_WORKER,
+  WRITES_PER_STARTED_WORKER,
+} from '../../src/core/snapshot/estimate.js';
 import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { createStatusPacer, type StatusPacer } from '../../src/github/act/status-pacer.js';
 import { createWriteBudget, type WriteBudget } from '../../src/github/client/write-budget.js';
@@ -95,6 +99,40 @@ describe('the write budget: near a window its budget, what can wait waits', () =
     expect(final?.base).toBe('main');
     // With the final pull request open the build owes nothing, and the budget forgets it.
     expect(budget.owed()).toBe(0);
+    expect(app.errors).toEqual([]);
+  });
+
+  it('starts the worker a merge unlocks in the same reconcile when the hour has room for it, not counting the room held for it', async () => {
+    const chainOfThree = makeScript({
+      workers: [...CHAIN, { id: 'W3.1', depends_on: ['W2.1'] }],
+    });
+    const issue = labelledIssue(gh);
+    await driveBuild({ gh, apps: [app], script: chainOfThree });
+    gh.addComment({ issue, body: '/approve', user: 'maintainer' });
+    let filled = false;
+    await driveBuild({
+      gh,
+      apps: [app],
+      script: chainOfThree,
+      // Once W1.1's review is in, the next round merges it. The hour holds 440 writes by then
+      // (none in the last minute), and W1.1 owes 1, room held for W2.1 (next of its chain) 6:
+      // 440 + 7 + W2.1's own 6 would pass 450, but once W1.1 is merged neither is owed.
+      afterRound: async () => {
+        const pull = pullOf('W1.1');
+        if (filled || !pull || !gh.reviews.some((review) => review.pull === pull.number)) return;
+        budget.note(440 - budget.used().hour);
+        time.advance(2 * 60_000);
+        filled = true;
+        expect(budget.owed()).toBe(
+          WRITES_OWED_PER_WORKER - WRITES_OF_A_REVIEW + WRITES_PER_STARTED_WORKER,
+        );
+      },
+    });
+    expect(filled).toBe(true);
+    expect(pullOf('W1.1')?.mergedAt).toBeTruthy();
+    // W2.1 started from the merge's reconcile: the hour's 440 have not left it.
+    expect(workRuns('W2.1')).toHaveLength(1);
+    expect(budget.used().hour).toBeGreaterThanOrEqual(440);
     expect(app.errors).toEqual([]);
   });
 
