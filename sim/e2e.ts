@@ -17,7 +17,7 @@ import type { SimComment } from './github/records.js';
 import { type OidcIssuer, startOidcIssuer } from './oidc/issuer.js';
 import type { FaultSettings } from './server/faults.js';
 import { type GitHubServer, startGitHubServer } from './server/github-server.js';
-import { type AppProcess, freePort, startAppProcess } from './start-app.js';
+import { type AppProcess, freePort, startAppProcessOnFreePort } from './start-app.js';
 
 /**
  * How the repository runs Baton: `hosted`, the app as a process GitHub sends
@@ -196,21 +196,27 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     });
     started.push({ stop: () => server.close() });
     const apps: AppProcess[] = [];
-    for (const port of mode === 'serverless' ? [] : [appPort, ...replicaPorts]) {
-      const started_ = await startAppProcess({
-        gheHost: server.host,
-        webhookSecret: WEBHOOK_SECRET,
-        oidcIssuer: issuer.url,
-        port,
-        ...(options.logLevel ? { logLevel: options.logLevel } : {}),
-        ...(options.code ? { code: options.code } : {}),
-        env: {
-          BATON_SOURCE_REPOSITORY: SIM_BATON_SOURCE.repository,
-          BATON_SOURCE_REF: SIM_BATON_SOURCE.ref,
-          ...options.appEnv,
-          PRIVATE_KEY: appPrivateKey,
+    for (const [index, port] of (mode === 'serverless'
+      ? []
+      : [appPort, ...replicaPorts]
+    ).entries()) {
+      // Another free port, and the server told, if this one was taken meanwhile.
+      const started_ = await startAppProcessOnFreePort(
+        {
+          gheHost: server.host,
+          webhookSecret: WEBHOOK_SECRET,
+          oidcIssuer: issuer.url,
+          ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+          ...(options.code ? { code: options.code } : {}),
+          env: {
+            BATON_SOURCE_REPOSITORY: SIM_BATON_SOURCE.repository,
+            BATON_SOURCE_REF: SIM_BATON_SOURCE.ref,
+            ...options.appEnv,
+            PRIVATE_KEY: appPrivateKey,
+          },
         },
-      });
+        { first: port, onPort: (moved) => server.setWebhookUrl(index, hookUrl(moved)) },
+      );
       apps.push(started_);
       started.push({ stop: () => started_.stop() });
     }

@@ -50,6 +50,28 @@ export async function freePort(): Promise<number> {
 }
 
 /**
+ * `startAppProcess` on `first`, a port found free earlier. A port found free
+ * may be taken before the app listens (tests in parallel open connections and
+ * servers all the time): then the app is started again on another free port,
+ * at most three times in all, each told to `onPort` first (where webhooks go).
+ */
+export async function startAppProcessOnFreePort(
+  options: Omit<AppProcessOptions, 'port'>,
+  { first, onPort }: { first: number; onPort: (port: number) => void },
+): Promise<AppProcess> {
+  for (let attempt = 1; ; attempt++) {
+    const port = attempt === 1 ? first : await freePort();
+    if (attempt > 1) onPort(port);
+    try {
+      return await startAppProcess({ ...options, port });
+    } catch (error) {
+      const taken = (error as Error).message.includes('EADDRINUSE');
+      if (!taken || attempt >= 3) throw error;
+    }
+  }
+}
+
+/**
  * Starts the real Baton app as its own process with Probot's standard
  * variables (DESIGN §9): a freshly generated private key, APP_ID 1, the
  * simulator as GitHub Enterprise Server, and the simulated OIDC issuer.
@@ -124,7 +146,8 @@ async function waitForPing({
   while (Date.now() < deadline) {
     if (child.exitCode !== null)
       throw new Error(`the app exited with code ${child.exitCode} before it listened`);
-    const pong = await fetch(`${url}/ping`).then(
+    // Bounded: whatever else holds the port may never answer.
+    const pong = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(1_000) }).then(
       (response) => response.ok,
       () => false,
     );

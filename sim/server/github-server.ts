@@ -57,6 +57,11 @@ export interface GitHubServer {
   /** Every REST request served, faults included. */
   requests: ServedRequest[];
   deliveries: WebhookRecord[];
+  /**
+   * Points deliveries at another URL for the app (`index` 0) or a replica
+   * (1 on): an app that had to listen on another port than first chosen.
+   */
+  setWebhookUrl(index: number, url: string): void;
   /** Resolves once every webhook waiting has been delivered. */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -75,11 +80,13 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
   const served = [gh, ...(options.repositories ?? [])];
   const deliveries: WebhookRecord[] = [];
   const appWebhookUrl = options.appWebhookUrl;
+  // One list for every sender, so that a URL set later reaches them all.
+  const webhookUrls = [appWebhookUrl ?? '', ...(options.replicaWebhookUrls ?? [])];
   const senders = (appWebhookUrl === null ? [] : served).map(
     (one) =>
       new WebhookSender({
         gh: one,
-        url: [appWebhookUrl ?? '', ...(options.replicaWebhookUrls ?? [])],
+        url: webhookUrls,
         secret: options.webhookSecret,
         faults,
         deliveries,
@@ -202,6 +209,9 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     faults,
     requests,
     deliveries,
+    setWebhookUrl(index, webhookUrl) {
+      webhookUrls[index] = webhookUrl;
+    },
     idle: async () => {
       await Promise.all(senders.map((sender) => sender.idle()));
     },

@@ -3,7 +3,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, startAppProcess } from '../../sim/start-app.js';
+import {
+  type AppProcess,
+  startAppProcess,
+  startAppProcessOnFreePort,
+} from '../../sim/start-app.js';
 
 /** A stand-in for GitHub's `GET /app`: 200 or 401, and what it was sent. */
 async function fakeGitHub(status: number) {
@@ -52,3 +56,28 @@ describe.each([
     });
   },
 );
+
+describe('the app process on a port taken before it listened', { timeout: 60_000 }, () => {
+  it('is started again on another free port, which the caller is told', async () => {
+    const gh = await fakeGitHub(200);
+    // Something else listens on the port the app was first given.
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const taken = (squatter.address() as AddressInfo).port;
+    const told: number[] = [];
+    const app = await startAppProcessOnFreePort(
+      { gheHost: gh.host, webhookSecret: 'health-secret', oidcIssuer: 'http://127.0.0.1:1' },
+      { first: taken, onPort: (port) => told.push(port) },
+    );
+    try {
+      expect(told).toHaveLength(1);
+      expect(told[0]).not.toBe(taken);
+      expect(app.url).toBe(`http://127.0.0.1:${told[0]}`);
+      expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+    } finally {
+      await app.stop();
+      await new Promise<void>((resolve) => squatter.close(() => resolve()));
+      await new Promise<void>((resolve) => gh.server.close(() => resolve()));
+    }
+  });
+});
