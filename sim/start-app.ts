@@ -75,10 +75,14 @@ export async function startAppProcessOnFreePort(
  * Starts the real Baton app as its own process with Probot's standard
  * variables (DESIGN §9): a freshly generated private key, APP_ID 1, the
  * simulator as GitHub Enterprise Server, and the simulated OIDC issuer.
- * Resolves once it answers `GET /ping`.
+ * Resolves once it answers `GET /ping`. Without `port`, on a free one
+ * (`startAppProcessOnFreePort`).
  */
 export async function startAppProcess(options: AppProcessOptions): Promise<AppProcess> {
-  const port = options.port ?? (await freePort());
+  // No port asked for: any free one will do, found again if it is taken before the app listens.
+  if (options.port === undefined)
+    return startAppProcessOnFreePort(options, { first: await freePort(), onPort: () => {} });
+  const { port } = options;
   const { privateKey } = generateKeyPairSync('rsa', {
     modulusLength: 2048,
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
