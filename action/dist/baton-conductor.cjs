@@ -57014,6 +57014,7 @@ async function act(ctx, {
   statusEditWait,
   writeBudget
 }) {
+  writeBudget?.owe(buildKey(ctx, snapshot.build), writesOwed(snapshot));
   const outcomes = [];
   const pass = { outcomes, created: /* @__PURE__ */ new Map(), statusEditWait, writeBudget, log };
   for (const action of actions) {
@@ -58355,7 +58356,6 @@ var UNLOCKED = /* @__PURE__ */ new Set([
 ]);
 async function actLater(ctx, { log, writeBudget }, snapshot, actions) {
   if (actions.length === 0) return [];
-  writeBudget?.owe(buildKey(ctx, snapshot.build), writesOwed(snapshot));
   return act(ctx, { snapshot, actions, log, ...writeBudget ? { writeBudget } : {} });
 }
 async function actOnMerges(ctx, pass) {
@@ -58558,7 +58558,6 @@ async function reconcileBuild(ctx, request2) {
   );
   const budget = request2.writeBudget ? { writeBudget: request2.writeBudget } : {};
   const key = buildKey(ctx, build);
-  request2.writeBudget?.owe(key, writesOwed(snapshot));
   const first = await act(ctx, { snapshot, actions: writes, log, ...budget });
   const later = { config: config3, now, log, ...budget };
   const merges = await actOnMerges(ctx, {
@@ -58573,7 +58572,6 @@ async function reconcileBuild(ctx, request2) {
   });
   const outcomes = [...first, ...merges.outcomes, ...final.outcomes];
   const seen = final.snapshot;
-  request2.writeBudget?.owe(key, writesOwed(seen));
   const after2 = decide({ snapshot: seen, config: config3, now });
   const render = after2.filter((action) => action.kind === "render-status");
   const lostRace = outcomes.some((outcome) => outcome.result === "stood-down");
@@ -58581,6 +58579,8 @@ async function reconcileBuild(ctx, request2) {
     snapshot: seen,
     actions: lostRace && !seen.statusComment ? [] : render,
     log,
+    // What the build owes once every pass is done, for the builds waiting on the budget.
+    ...budget,
     ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {}
   });
   const all = [...outcomes, ...renderOutcomes];

@@ -1,5 +1,5 @@
 import type { Action } from '../../core/context/action.js';
-import { WRITES_OWED_PER_WORKER } from '../../core/snapshot/estimate.js';
+import { WRITES_OWED_PER_WORKER, writesOwed } from '../../core/snapshot/estimate.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { renderStatusComment } from '../../core/status/render-status.js';
 import { attentionOf, firstShowsFinalPull } from '../../core/status/status-view.js';
@@ -75,10 +75,15 @@ export async function act(
     log: ActLog;
     /** Paces status comment edits (`StatusPacer`), by kind; none: edit at once. */
     statusEditWait?: (kind: StatusEditKind) => number;
-    /** The installation's writes: near its budget, a worker's first dispatch waits. */
+    /**
+     * The installation's writes: near its budget, a worker's first dispatch waits. It is told
+     * first what the build owes as `snapshot` shows it (`writesOwed`): each pass of a reconcile
+     * acts on the build as the passes before left it.
+     */
     writeBudget?: WriteBudget;
   },
 ): Promise<ActOutcome[]> {
+  writeBudget?.owe(buildKey(ctx, snapshot.build), writesOwed(snapshot));
   const outcomes: ActOutcome[] = [];
   const pass: ActPass = { outcomes, created: new Map(), statusEditWait, writeBudget, log };
   for (const action of actions) {

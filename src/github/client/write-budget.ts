@@ -21,8 +21,9 @@ import { WRITES_PER_STARTED_WORKER } from '../../core/snapshot/estimate.js';
  * made, what is owed and everything the new worker sets in motion
  * (`WRITES_PER_STARTED_WORKER`); a build also holds room for the next worker
  * of each of its chains under way (`writesOwed`).
- * What is owed is derived from GitHub, not kept: each reconcile sets its
- * build's figure from the snapshot (`writesOwed`, src/core/snapshot/estimate.ts), and
+ * What is owed is derived from GitHub, not kept: each pass of a reconcile
+ * (`act`) sets its build's figure from the build it acts on (`writesOwed`,
+ * src/core/snapshot/estimate.ts), and
  * a dispatch adds its worker's share until the next reconcile sees the run.
  * A build whose first dispatch waits is woken (`wake`) when a reconcile of
  * any build sees owed writes paid, or, by one timer of the budget's, when

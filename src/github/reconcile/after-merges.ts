@@ -1,11 +1,10 @@
 import type { ParsedConfig } from '../../core/config/config.js';
 import type { Action } from '../../core/context/action.js';
 import { decide } from '../../core/decide/decide.js';
-import { writesOwed } from '../../core/snapshot/estimate.js';
 import { pullVerdict } from '../../core/snapshot/pull-verdict.js';
 import type { BuildSnapshot, CompletionRead } from '../../core/snapshot/snapshot.js';
 import { type ActLog, type ActOutcome, act } from '../act/act.js';
-import { buildKey, type RepoContext } from '../client/types.js';
+import type { RepoContext } from '../client/types.js';
 import type { WriteBudget } from '../client/write-budget.js';
 import { readCompletionAt } from '../observe/read-completion.js';
 
@@ -39,8 +38,8 @@ async function actLater(
   actions: Action[],
 ): Promise<ActOutcome[]> {
   if (actions.length === 0) return [];
-  // What the build owes as it now stands: a worker the merges unlocked holds no room for itself.
-  writeBudget?.owe(buildKey(ctx, snapshot.build), writesOwed(snapshot));
+  // `act` tells the budget what the build owes as it now stands: a worker the merges unlocked
+  // holds no room for itself.
   return act(ctx, { snapshot, actions, log, ...(writeBudget ? { writeBudget } : {}) });
 }
 

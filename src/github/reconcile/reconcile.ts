@@ -5,7 +5,6 @@ import type { Config } from '../../core/config/config.js';
 import { type Action, lockFor } from '../../core/context/action.js';
 import { checkCommands } from '../../core/decide/check-commands.js';
 import { decide } from '../../core/decide/decide.js';
-import { writesOwed } from '../../core/snapshot/estimate.js';
 import type { BuildSnapshot, RunInfo } from '../../core/snapshot/snapshot.js';
 import { type ActLog, type ActOutcome, act } from '../act/act.js';
 import { ensureNote } from '../act/ensure-note.js';
@@ -182,10 +181,10 @@ export async function reconcileBuild(
   const writes = decide({ snapshot, config, now }).filter(
     (action) => action.kind !== 'render-status',
   );
+  // What this build's work under way owes, as GitHub shows it, holds room back before a dispatch:
+  // each `act` tells the budget, from the build it acts on.
   const budget = request.writeBudget ? { writeBudget: request.writeBudget } : {};
-  // What this build's work under way owes, as GitHub shows it, holds room back before a dispatch.
   const key = buildKey(ctx, build);
-  request.writeBudget?.owe(key, writesOwed(snapshot));
   const first = await act(ctx, { snapshot, actions: writes, log, ...budget });
   const later = { config, now, log, ...budget };
   // What merges unlock is decided now, with the merged workers' reports (`actOnMerges`).
@@ -202,7 +201,6 @@ export async function reconcileBuild(
   });
   const outcomes = [...first, ...merges.outcomes, ...final.outcomes];
   const seen = final.snapshot;
-  request.writeBudget?.owe(key, writesOwed(seen));
   const after = decide({ snapshot: seen, config, now });
   const render = after.filter((action) => action.kind === 'render-status');
   const lostRace = outcomes.some((outcome) => outcome.result === 'stood-down');
@@ -211,6 +209,8 @@ export async function reconcileBuild(
     snapshot: seen,
     actions: lostRace && !seen.statusComment ? [] : render,
     log,
+    // What the build owes once every pass is done, for the builds waiting on the budget.
+    ...budget,
     ...(request.statusEditWait ? { statusEditWait: request.statusEditWait } : {}),
   });
   const all = [...outcomes, ...renderOutcomes];
