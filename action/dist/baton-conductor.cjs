@@ -51561,7 +51561,6 @@ async function ignoreStatus(statuses, write) {
 }
 
 // src/github/act/status-pacer.ts
-var import_node_crypto6 = require("node:crypto");
 var STRAINED_STATUS_EDIT_MS = 6e4;
 var SATURATED_STATUS_EDIT_MS = 10 * 6e4;
 var PROGRESS_STATUS_EDIT_MS = 10 * 6e4;
@@ -51620,7 +51619,7 @@ var ShownAttention = class {
   }
   /** A body was written showing `attention`. */
   note(body, attention) {
-    const key = hashOf(body);
+    const key = bodyHash(body);
     this.#byBody.delete(key);
     this.#byBody.set(key, attention);
     if (this.#byBody.size > this.limit) {
@@ -51631,14 +51630,20 @@ var ShownAttention = class {
   /** How an edit from `shown` to a render showing `attention` is paced. */
   kindOf(shown, attention) {
     if (shown === void 0 || attention === null) return "prompt";
-    const key = hashOf(shown);
+    const key = bodyHash(shown);
     return this.#byBody.has(key) && this.#byBody.get(key) === attention ? "progress" : "prompt";
   }
 };
-function hashOf(body) {
-  return (0, import_node_crypto6.createHash)("sha1").update(body).digest("base64");
-}
 var shownAttention = new ShownAttention();
+function noteStatusWritten(ctx, {
+  id,
+  etag,
+  body,
+  attention
+}) {
+  commentTags.note(ctx, id, etag, body);
+  shownAttention.note(body, attention);
+}
 
 // src/github/act/held-status-edit.ts
 var HeldStatusEdits = class {
@@ -51680,8 +51685,12 @@ var HeldStatusEdits = class {
       comment_id: edit.commentId,
       body: edit.body
     });
-    commentTags.note(ctx, edit.commentId, written.headers.etag, edit.body);
-    shownAttention.note(edit.body, edit.attention);
+    noteStatusWritten(ctx, {
+      id: edit.commentId,
+      etag: written.headers.etag,
+      body: edit.body,
+      attention: edit.attention
+    });
     return "edited";
   }
   #forget(key, edit) {
@@ -56967,8 +56976,7 @@ async function ensureStatusComment(ctx, {
         comment_id: existing.id,
         body
       });
-      commentTags.note(ctx, existing.id, written.headers.etag, body);
-      shownAttention.note(body, attention);
+      noteStatusWritten(ctx, { id: existing.id, etag: written.headers.etag, body, attention });
       return { result: "updated" };
     } catch (error62) {
       if (statusOf(error62) !== 404) throw error62;
@@ -56983,18 +56991,16 @@ async function ensureStatusComment(ctx, {
       issue_number: snapshot.issue.number,
       body
     });
-    commentTags.note(ctx, posted2.data.id, posted2.headers.etag, body);
+    noteStatusWritten(ctx, { id: posted2.data.id, etag: posted2.headers.etag, body, attention });
     return posted2;
   };
   if (deleted) {
     await post();
-    shownAttention.note(body, attention);
     return { result: "created" };
   }
   const lock = statusLockRef(snapshot.build);
   const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
   const posted = await writeOnceByRef(ctx, { ref: lock, sha }, post);
-  if (!posted.taken) shownAttention.note(body, attention);
   return { result: posted.taken ? "skipped" : "created" };
 }
 async function removeDuplicateStatusComments(ctx, ids) {
@@ -59102,7 +59108,7 @@ function isFromFork(head, repository) {
 }
 
 // src/session/app-client.ts
-var import_node_crypto7 = require("node:crypto");
+var import_node_crypto6 = require("node:crypto");
 
 // node_modules/jose/dist/webapi/lib/buffer_utils.js
 var encoder = new TextEncoder();
@@ -59602,7 +59608,7 @@ var JWT_SECONDS = 9 * 60;
 function readAppKey(pem) {
   const text = pem.trim().replace(/^"|"$/g, "").replace(/\\n/g, "\n");
   try {
-    return (0, import_node_crypto7.createPrivateKey)(text);
+    return (0, import_node_crypto6.createPrivateKey)(text);
   } catch (error62) {
     throw new Error(
       `BATON_APP_PRIVATE_KEY is not a private key in PEM (-----BEGIN RSA PRIVATE KEY----- … from the app's settings): ${error62 instanceof Error ? error62.message : String(error62)}`

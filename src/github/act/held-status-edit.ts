@@ -1,7 +1,7 @@
 import { bodyHash, commentTags } from '../client/comment-tags.js';
 import type { RepoContext } from '../client/types.js';
 import { statusOf } from '../client/types.js';
-import { type StatusEditKind, shownAttention } from './status-pacer.js';
+import { noteStatusWritten, type StatusEditKind } from './status-pacer.js';
 
 /**
  * A status comment edit the pacer or the write budget deferred: the body a
@@ -80,8 +80,12 @@ export class HeldStatusEdits {
       comment_id: edit.commentId,
       body: edit.body,
     });
-    commentTags.note(ctx, edit.commentId, written.headers.etag, edit.body);
-    shownAttention.note(edit.body, edit.attention);
+    noteStatusWritten(ctx, {
+      id: edit.commentId,
+      etag: written.headers.etag,
+      body: edit.body,
+      attention: edit.attention,
+    });
     return 'edited';
   }
 

@@ -1,9 +1,8 @@
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
-import { commentTags } from '../client/comment-tags.js';
 import { ignoreStatus, type RepoContext, statusOf } from '../client/types.js';
 import type { HeldStatusEdit } from './held-status-edit.js';
 import { writeOnceByRef } from './refs.js';
-import { type StatusEditKind, shownAttention } from './status-pacer.js';
+import { noteStatusWritten, type StatusEditKind, shownAttention } from './status-pacer.js';
 
 /**
  * The lock for creating a build's status comment: a hidden ref, created once.
@@ -66,8 +65,7 @@ export async function ensureStatusComment(
         comment_id: existing.id,
         body,
       });
-      commentTags.note(ctx, existing.id, written.headers.etag, body);
-      shownAttention.note(body, attention);
+      noteStatusWritten(ctx, { id: existing.id, etag: written.headers.etag, body, attention });
       return { result: 'updated' };
     } catch (error) {
       if (statusOf(error) !== 404) throw error; // Someone deleted it: post it again below.
@@ -82,19 +80,17 @@ export async function ensureStatusComment(
       issue_number: snapshot.issue.number,
       body,
     });
-    commentTags.note(ctx, posted.data.id, posted.headers.etag, body);
+    noteStatusWritten(ctx, { id: posted.data.id, etag: posted.headers.etag, body, attention });
     return posted;
   };
   if (deleted) {
     // The lock was taken when the deleted comment was first posted.
     await post();
-    shownAttention.note(body, attention);
     return { result: 'created' };
   }
   const lock = statusLockRef(snapshot.build);
   const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
   const posted = await writeOnceByRef(ctx, { ref: lock, sha }, post);
-  if (!posted.taken) shownAttention.note(body, attention);
   return { result: posted.taken ? 'skipped' : 'created' };
 }
 

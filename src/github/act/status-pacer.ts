@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { bodyHash, commentTags } from '../client/comment-tags.js';
 
 /**
  * At most one edit of a build's status comment every `intervalMs`, with a
@@ -143,7 +143,7 @@ export class ShownAttention {
 
   /** A body was written showing `attention`. */
   note(body: string, attention: string | null): void {
-    const key = hashOf(body);
+    const key = bodyHash(body);
     this.#byBody.delete(key);
     this.#byBody.set(key, attention);
     if (this.#byBody.size > this.limit) {
@@ -155,14 +155,28 @@ export class ShownAttention {
   /** How an edit from `shown` to a render showing `attention` is paced. */
   kindOf(shown: string | undefined, attention: string | null): StatusEditKind {
     if (shown === undefined || attention === null) return 'prompt';
-    const key = hashOf(shown);
+    const key = bodyHash(shown);
     return this.#byBody.has(key) && this.#byBody.get(key) === attention ? 'progress' : 'prompt';
   }
 }
 
-function hashOf(body: string): string {
-  return createHash('sha1').update(body).digest('base64');
-}
-
 /** This process's memory of the status bodies it wrote (replicas in one process share it). */
 export const shownAttention = new ShownAttention();
+
+/**
+ * What this process remembers of a status body it wrote: what it shows of
+ * `attentionOf` (`shownAttention`, the pace of the next edit) and the tag
+ * GitHub answered with (`commentTags`, the next held edit's conditional read).
+ */
+export function noteStatusWritten(
+  ctx: { owner: string; repo: string },
+  {
+    id,
+    etag,
+    body,
+    attention,
+  }: { id: number; etag: unknown; body: string; attention: string | null },
+): void {
+  commentTags.note(ctx, id, etag, body);
+  shownAttention.note(body, attention);
+}
