@@ -6,6 +6,7 @@ import type { ApplicationFunction, Probot } from 'probot';
 import { tsxArgs } from '../sim/actions/run-step.js';
 import { installBaton, MAINTAINER, SIM_BATON_SOURCE } from '../sim/e2e.js';
 import { FakeGitHub } from '../sim/github/fake-github.js';
+import { REST_REQUESTS_PER_HOUR, RestBudget } from '../sim/github/rest-limit.js';
 import { type GitHubServer, startGitHubServer } from '../sim/server/github-server.js';
 import { signBody } from '../sim/server/webhooks.js';
 import { freePort, startAppProcess } from '../sim/start-app.js';
@@ -100,7 +101,12 @@ export async function measureWebhooks({
   concurrency = 20,
   throttledSamples = 10,
 } = {}): Promise<WebhookReport> {
-  const gh = new FakeGitHub();
+  // On GitHub each app is its own installation with its own 5,000 requests an hour; here the
+  // three share the simulator's one, so it gets the three's: the no-op app's one request a
+  // delivery must not spend Baton's hour (which it did, refusing Baton's reads).
+  const gh = new FakeGitHub({
+    restBudget: new RestBudget({ limit: APPS.length * REST_REQUESTS_PER_HOUR }),
+  });
   installBaton(gh);
   const probe = stampRequests(gh);
   const port = await freePort();
