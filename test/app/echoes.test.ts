@@ -38,12 +38,17 @@ describe('webhooks whose news another event carries start no reconcile', () => {
 
   function pullEvent(
     action: string,
-    { sender, head, merged = false }: { sender: string; head: string; merged?: boolean },
+    {
+      sender,
+      head,
+      merged = false,
+      base = integrationBranch(BUILD),
+    }: { sender: string; head: string; merged?: boolean; base?: string },
   ) {
     return pullRequestEvent('pull_request', action, sender, (pull) => ({
       merged,
       head: { ...(pull.head as object), ref: head },
-      base: { ...(pull.base as object), ref: integrationBranch(BUILD) },
+      base: { ...(pull.base as object), ref: base },
     }));
   }
 
@@ -95,12 +100,25 @@ describe('webhooks whose news another event carries start no reconcile', () => {
       reconciles: 1,
     },
     {
-      what: "a pull request merged by Baton's bot (the base branch's push follows)",
+      what: "a worker's pull request merged by Baton's bot (the build branch's push follows)",
       event: () => [
         'pull_request',
         pullEvent('closed', { sender: bot(), head: worker, merged: true }),
       ],
       reconciles: 0,
+    },
+    {
+      what: "the final pull request merged by Baton's bot (auto-merge merges as whoever enabled it; the build branch may be gone)",
+      event: () => [
+        'pull_request',
+        pullEvent('closed', {
+          sender: bot(),
+          head: integrationBranch(BUILD),
+          base: gh.defaultBranch,
+          merged: true,
+        }),
+      ],
+      reconciles: 1,
     },
     {
       what: "a pull request closed unmerged by Baton's bot",

@@ -11,9 +11,13 @@
  *   news, and so is the final pull request Baton opens, unless the reconcile
  *   that opened it told the labeller already (`actOnOpenedFinal`, judged by
  *   `LastReads.finalPullSeen`).
- * - A pull request merged by Baton's bot: the merge moved the base branch, and
- *   that branch's `push` follows (itself no news when the merging reconcile
- *   decided what the merge unlocks: `actOnMerges`, `LastReads`).
+ * - A worker's pull request merged by Baton's bot: the merge moved the build
+ *   branch, and that branch's `push` follows (itself no news when the merging
+ *   reconcile decided what the merge unlocks: `actOnMerges`, `LastReads`).
+ *   The final pull request merged is news even from the bot (auto-merge merges
+ *   as whoever enabled it): the default branch's push that follows finds the
+ *   build by its build branch, which a repository that deletes head branches
+ *   on merge has just deleted.
  * - A check suite of GitHub Actions: every Actions suite is one workflow run,
  *   whose `workflow_run.completed` arrives beside it. Other CI apps' suites are
  *   news; so are commit statuses.
@@ -37,8 +41,9 @@ export interface PullEventSummary {
 /** Whether a `pull_request` event is one of Baton's own writes whose news comes with a later event. */
 export function isPullEcho(event: PullEventSummary, botLogin: string): boolean {
   if (event.sender !== botLogin) return false;
-  if (event.action === 'opened') return parseBatonBranch(event.head)?.kind === 'worker';
-  return event.action === 'closed' && event.merged;
+  const worker = parseBatonBranch(event.head)?.kind === 'worker';
+  if (event.action === 'opened') return worker;
+  return event.action === 'closed' && event.merged && worker;
 }
 
 /** Whether a `pull_request_review` event is a review session's, whose run's completion follows. */
