@@ -229,6 +229,7 @@ function resyncer(app: Probot, deps: HandlerDeps, minutes: number) {
         {
           ...(onRepository ? { onRepository } : {}),
           ...(deps.known && !relist ? { known: deps.known } : {}),
+          ...(deps.recent ? { recent: deps.recent } : {}),
         },
       ),
     ).catch((err: unknown) =>

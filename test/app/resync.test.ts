@@ -2,12 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { HeldStatusEdits } from '../../src/github/act/held-status-edit.js';
 import { BuildQueue } from '../../src/github/client/build-queue.js';
+import { buildKey } from '../../src/github/client/types.js';
 import { type HandlerDeps, scheduleResync } from '../../src/github/reconcile/handlers.js';
 import { KnownBuilds, RELIST_MS } from '../../src/github/reconcile/known-builds.js';
 import { LastReads } from '../../src/github/reconcile/last-reads.js';
 import { createRecentReconciles } from '../../src/github/reconcile/recent-reconciles.js';
 import { reconcileBuild } from '../../src/github/reconcile/reconcile.js';
-import { resyncAll } from '../../src/github/reconcile/resync.js';
+import { RESYNC_MAX_BUILDS, resyncAll } from '../../src/github/reconcile/resync.js';
 import { type AppHarness, labeledPayload, startApp } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
 import { BUILD, CHAIN, labelledIssue, landPlan, statusBody } from '../support/builds.js';
@@ -92,7 +93,7 @@ describe('resync', () => {
             probeWithinMs,
           }),
         deps.botLogin,
-        known ? { known } : {},
+        { recent, ...(known ? { known } : {}) },
       );
       await deps.queue.idle();
       return scheduled;
@@ -173,6 +174,24 @@ describe('resync', () => {
       clock = RELIST_MS + 6 * MINUTE + 1;
       expect(await resync(undefined, known)).toBe(2);
       expect(listings()).toBe(listed + 2);
+      expect(app.errors).toEqual([]);
+    });
+
+    it('reads the builds of a repository in turn when it has more than one resync reads', async () => {
+      // Ended builds keep their build branch: a repository gathers more than RESYNC_MAX_BUILDS.
+      const builds = Array.from({ length: RESYNC_MAX_BUILDS + 1 }, (_, n) => {
+        const issue = gh.openIssue({ title: `Build ${n + 1}`, labels: ['orchestrate'] });
+        const build = `${issue}-build-${n + 1}`;
+        landPlan(gh, { build, issue, workers: [{ id: 'W1.1' }] });
+        return build;
+      });
+      const oldest = buildKey({ owner: gh.owner, repo: gh.repo }, builds[0] ?? '');
+      expect(await resync()).toBe(RESYNC_MAX_BUILDS);
+      expect(recent.readAt(oldest)).toBeUndefined();
+      // The next resync reads the one never read first, not the newest twenty again.
+      clock += 10 * MINUTE;
+      expect(await resync()).toBe(RESYNC_MAX_BUILDS);
+      expect(recent.readAt(oldest)).toBe(clock);
       expect(app.errors).toEqual([]);
     });
 

@@ -16,6 +16,8 @@ export interface RecentReconciles {
   note(key: string, at: number): void;
   /** Whether build `key` was read whole within the last `ms`. */
   readWithin(key: string, ms: number): boolean;
+  /** When build `key` was last read whole, if within the hour this remembers. */
+  readAt(key: string): number | undefined;
 }
 
 /** Builds unread for this long are forgotten, so memory stays flat over many builds. */
@@ -41,6 +43,10 @@ export function createRecentReconciles({
     readWithin(key, ms) {
       const at = readAt.get(key);
       return ms > 0 && at !== undefined && clock() - at < ms;
+    },
+    readAt(key) {
+      const at = readAt.get(key);
+      return at !== undefined && at >= clock() - FORGET_AFTER_MS ? at : undefined;
     },
   };
 }

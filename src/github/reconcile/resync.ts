@@ -1,10 +1,11 @@
 import { parseBatonBranch, parseBuildId } from '../../core/vocabulary/ids.js';
 import { conditionalReads } from '../client/conditional-reads.js';
 import { graphqlAllowanceOf } from '../client/pace-requests.js';
-import type { RepoContext } from '../client/types.js';
+import { buildKey, type RepoContext } from '../client/types.js';
 import { listMatchingRefs } from '../observe/hidden-records.js';
 import type { KnownBuilds } from './known-builds.js';
 import type { BuildRef } from './locate-build.js';
+import type { RecentReconciles } from './recent-reconciles.js';
 
 /** What the resync reads of each repository the installation lists. */
 interface ListedRepository {
@@ -19,18 +20,31 @@ export const RESYNC_MAX_BUILDS = 20;
 /** The builds of a repository that have a build branch, newest issue first. */
 export async function findOpenBuilds(ctx: RepoContext): Promise<BuildRef[]> {
   const refs = await listMatchingRefs(ctx, 'heads/baton/');
-  return newestFirst(
-    refs.flatMap((ref): BuildRef[] => {
+  return refs
+    .flatMap((ref): BuildRef[] => {
       const branch = parseBatonBranch(ref.ref);
       const issue = branch?.kind === 'integration' ? parseBuildId(branch.build)?.issue : undefined;
       return branch && issue ? [{ build: branch.build, issue }] : [];
-    }),
-  );
+    })
+    .sort((a, b) => b.issue - a.issue);
 }
 
-/** At most `RESYNC_MAX_BUILDS` builds, newest issue first. */
-function newestFirst(builds: BuildRef[]): BuildRef[] {
-  return builds.sort((a, b) => b.issue - a.issue).slice(0, RESYNC_MAX_BUILDS);
+/**
+ * The `RESYNC_MAX_BUILDS` builds a resync reconciles: those this process read
+ * longest ago first (never read: first of all), then the newest issue. A
+ * build keeps its branch when it ends, so a repository gathers more builds
+ * than one resync reads; going by the last read, each is read in turn, and a
+ * live build on an old issue is not passed over for good by ended ones.
+ */
+export function dueFirst(
+  builds: BuildRef[],
+  readAt: (ref: BuildRef) => number | undefined = () => undefined,
+): BuildRef[] {
+  return builds
+    .map((ref) => ({ ref, at: readAt(ref) ?? Number.NEGATIVE_INFINITY }))
+    .sort((a, b) => (a.at === b.at ? b.ref.issue - a.ref.issue : a.at - b.at))
+    .slice(0, RESYNC_MAX_BUILDS)
+    .map(({ ref }) => ref);
 }
 
 export interface ResyncApp {
@@ -48,12 +62,15 @@ export interface ResyncOptions {
   now?: () => number;
   /** The builds this process knows: a repository's build branches are then listed hourly (`KnownBuilds`). */
   known?: KnownBuilds;
+  /** When this process last read each build whole (`RecentReconciles`): the longest ago go first (`dueFirst`). */
+  recent?: Pick<RecentReconciles, 'readAt'>;
 }
 
 /**
  * Reconciles every open build of every installation: run at start and then
  * periodically, so a lost webhook heals without anyone typing `/status`.
- * Bounded: at most `RESYNC_MAX_BUILDS` per repository; the queue coalesces
+ * Bounded: at most `RESYNC_MAX_BUILDS` per repository, the builds read
+ * longest ago first (`dueFirst`); the queue coalesces
  * with webhook-driven reconciles, and `schedule` may pass over a build this
  * process read lately (`scheduleResync`). An installation whose hourly
  * GraphQL points are low (`GraphqlAllowance.low`, from GitHub's `x-ratelimit-*`
@@ -66,7 +83,7 @@ export async function resyncAll(
   /** Queues a build's reconcile; `false` when it passed over the build (read lately). */
   schedule: (ctx: RepoContext, ref: BuildRef, defaultBranch: string) => boolean | undefined,
   botLogin: () => Promise<string>,
-  { onRepository, now = Date.now, known }: ResyncOptions = {},
+  { onRepository, now = Date.now, known, recent }: ResyncOptions = {},
 ): Promise<number> {
   const appOctokit = await app.auth();
   const installations = await appOctokit.paginate(appOctokit.rest.apps.listInstallations, {
@@ -112,9 +129,10 @@ export async function resyncAll(
         botLogin: await botLogin(),
       };
       onRepository?.(ctx);
-      const builds = known
-        ? newestFirst(await known.of(ctx, () => findOpenBuilds(ctx)))
+      const listed = known
+        ? await known.of(ctx, () => findOpenBuilds(ctx))
         : await findOpenBuilds(ctx);
+      const builds = dueFirst(listed, (ref) => recent?.readAt(buildKey(ctx, ref.build)));
       for (const ref of builds) {
         if (schedule(ctx, ref, repository.default_branch) === false) passedOver++;
         else scheduled++;
