@@ -85,6 +85,20 @@ describe('decide: scheduling workers', () => {
     expect(actions).toContainEqual({ kind: 'cancel-run', runId: 7012 });
   });
 
+  it('counts every command of one comment, not only its first', () => {
+    const actions = run({
+      runs: [work('W1.1', { status: 'completed', conclusion: 'success' }), work('W1.2')],
+      pulls: [merged('W1.1', 101)],
+      // One comment: `/skip W1.2`, then `/pause`.
+      commands: [
+        make.command({ name: 'skip', worker: 'W1.2' }, { commentId: 7 }),
+        make.command({ name: 'pause' }, { commentId: 7 }),
+      ],
+    });
+    expect(actions).toContainEqual({ kind: 'cancel-run', runId: 7012 });
+    expect(dispatched(actions)).toEqual([]);
+  });
+
   it('closes the open pull request of a skipped worker', () => {
     const actions = run({
       runs: [work('W1.1', { status: 'completed', conclusion: 'success' })],

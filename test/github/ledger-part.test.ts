@@ -12,18 +12,26 @@ import { repoContextOn } from '../support/mount-nock.js';
 
 const quiet: ActLog = { info: () => {}, warn: () => {}, error: () => {} };
 
-/** `count` accepted commands with words, oldest first. */
-function accepted(count: number): CommandInfo[] {
-  return Array.from({ length: count }, (_, i) =>
-    makeCommand(
-      { name: 'retry', worker: 'W1.1', instructions: 'w'.repeat(300) },
+/** `count` accepted commands with words, oldest first, `perComment` to a comment. */
+function accepted(count: number, perComment = 1): CommandInfo[] {
+  return Array.from({ length: count }, (_, i) => {
+    const comment = Math.floor(i / perComment);
+    return makeCommand(
+      { name: 'retry', worker: `W1.${(i % perComment) + 1}`, instructions: 'w'.repeat(300) },
       {
-        commentId: 5_000_000 + i,
-        createdAt: new Date(Date.UTC(2026, 10, 1, 0, 0, i)).toISOString(),
+        commentId: 5_000_000 + comment,
+        createdAt: new Date(Date.UTC(2026, 10, 1, 0, 0, comment)).toISOString(),
       },
-    ),
-  );
+    );
+  });
 }
+
+/** Each command as the next reconcile counts it: its comment, and what it asks of which worker. */
+const entries = (commands: CommandInfo[]) =>
+  commands.map(
+    ({ commentId, command }) =>
+      `${commentId} ${command.name} ${'worker' in command ? command.worker : ''}`,
+  );
 
 /** What the next reconcile reads back from the issue's comments (Baton's own only). */
 async function readBack(gh: FakeGitHub, ctx: RepoContext, issue: number) {
@@ -97,6 +105,31 @@ describe('a ledger that outgrows the status comment moves into ledger parts, nev
     expect(snapshot.commands.map((info) => info.commentId)).toEqual(
       commands.map((info) => info.commentId),
     );
+  });
+
+  it('keeps every command of a comment that carries several, a comment never split between two parts', async () => {
+    const ctx = repoContextOn(gh);
+    const issue = gh.openIssue({ title: 'Add login' });
+    const sha = gh.git.resolve('main') ?? '';
+    const commands = accepted(600, 3);
+    let snapshot = makeSnapshot({
+      issue: { ...makeSnapshot().issue, number: issue },
+      integration: { sha, containsDefault: true },
+      commands,
+    });
+    for (let pass = 0; pass < 6; pass++) {
+      await renderOnce(ctx, snapshot);
+      const read = await readBack(gh, ctx, issue);
+      snapshot = {
+        ...snapshot,
+        statusComment: read.statusComment,
+        ...(read.ledgerParts ? { ledgerParts: read.ledgerParts } : {}),
+        commands: read.commands,
+      };
+      expect(entries(read.commands)).toEqual(entries(commands));
+    }
+    const bodies = gh.comments.filter((comment) => comment.issue === issue).map((c) => c.body);
+    expect(bodies.map(findLedgerPart).filter((part) => part !== null).length).toBeGreaterThan(0);
   });
 
   it('a replica that loses a part’s lock posts no part and keeps every entry in the status comment', async () => {

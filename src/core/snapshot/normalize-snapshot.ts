@@ -9,7 +9,8 @@ export function normalizeSnapshot(snapshot: BuildSnapshot): BuildSnapshot {
   return {
     ...snapshot,
     runs: uniqueSorted(snapshot.runs, (run) => run.id, compareRuns),
-    commands: uniqueSorted(snapshot.commands, (info) => info.commentId, compareCommands),
+    // A comment may carry several commands: each counts, a comment listed twice once.
+    commands: uniqueSorted(snapshot.commands, commandKey, compareCommands),
     pulls: uniqueSorted(
       snapshot.pulls,
       (pull) => pull.number,
@@ -60,12 +61,17 @@ export function timeOf(iso: string): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
+/** One command of one comment: the comment, and what the command says. */
+function commandKey(info: CommandInfo): string {
+  return `${info.commentId} ${JSON.stringify(info.command)}`;
+}
+
 function uniqueSorted<T>(
   items: T[],
-  key: (item: T) => number,
+  key: (item: T) => number | string,
   compare: (a: T, b: T) => number,
 ): T[] {
-  const seen = new Set<number>();
+  const seen = new Set<number | string>();
   const unique: T[] = [];
   for (const item of [...items].sort(compare)) {
     if (seen.has(key(item))) continue;

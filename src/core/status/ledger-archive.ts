@@ -57,5 +57,13 @@ export function ledgerSpill(commands: CommandInfo[]): CommandInfo[] {
     size += entry;
     count += 1;
   }
+  // A comment's commands move together: the ledgers are read a comment at a time (its entries
+  // from the first ledger that holds any of them), so a comment split between two would lose some.
+  const first = count;
+  while (count > 0 && commands[count]?.commentId === commands[count - 1]?.commentId) count--;
+  if (count > 0) return commands.slice(0, count);
+  // One comment whose commands fill more than a part on their own: all of it, in one part.
+  count = first;
+  while (commands[count]?.commentId === commands[0]?.commentId && count < commands.length) count++;
   return commands.slice(0, count);
 }

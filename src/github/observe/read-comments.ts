@@ -155,7 +155,8 @@ export async function collectComments(
   statuses.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
   const [oldest, ...rest] = statuses;
   const archived = parts.flatMap((part) => part.commands);
-  const commands = mergeLedger([...archived, ...parseCommandLedger(oldest?.body ?? '')], live);
+  const ledgers = [...parts.map((part) => part.commands), parseCommandLedger(oldest?.body ?? '')];
+  const commands = mergeLedger(ledgers, live);
   commands.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.commentId - b.commentId);
   return {
     statusComment: oldest ? { id: oldest.id, body: oldest.body } : null,
@@ -178,11 +179,14 @@ export async function collectComments(
  * acceptance changes nothing, a deleted comment still counts); an accepted
  * comment the ledger does not hold yet counts as its body reads now.
  */
-function mergeLedger(ledger: CommandInfo[], live: CommandInfo[]): CommandInfo[] {
-  // A part and the status comment both hold an entry while a part is being posted: once is enough.
+function mergeLedger(ledgers: CommandInfo[][], live: CommandInfo[]): CommandInfo[] {
+  // A part and the status comment both hold a comment's entries while a part is being posted:
+  // once is enough. A comment may carry several commands, all in one ledger (`ledgerSpill`).
   const recorded = new Set<number>();
-  const kept = ledger.filter(
-    (info) => !recorded.has(info.commentId) && recorded.add(info.commentId),
-  );
+  const kept: CommandInfo[] = [];
+  for (const ledger of ledgers) {
+    kept.push(...ledger.filter((info) => !recorded.has(info.commentId)));
+    for (const info of ledger) recorded.add(info.commentId);
+  }
   return [...kept, ...live.filter((info) => !recorded.has(info.commentId))];
 }
