@@ -73,6 +73,9 @@ describe('parseCommands', () => {
     ['an indented quote', '  > /approve'],
     ['a quoted fence', '> ```\n> /x\n> ```\n> /approve'],
     ['an HTML comment', '<!--\n/approve\n-->'],
+    ['an HTML comment opened after some text', 'note <!--\n/cancel\n-->'],
+    ['an HTML comment opened after one that closed', '<!-- a --> <!--\n/cancel\n-->'],
+    ['an HTML comment that closes and opens again', '<!--\nx --> y <!--\n/cancel\n-->'],
   ])('ignores a command inside %s', (_name, body) => {
     expect(parseCommands(body)).toEqual({ commands: [], errors: [] });
   });
@@ -82,6 +85,7 @@ describe('parseCommands', () => {
     ['after a tilde fence closes', '~~~~\n```\n~~~~\n/approve'],
     ['after an HTML comment closes', '<!--\nnote\n-->\n/approve'],
     ['after a one-line HTML comment', '<!-- note -->\n/approve'],
+    ['after text with a one-line HTML comment', 'note <!-- aside -->\n/approve'],
     ['after inline code with backticks', '``` not a fence ` here\n/approve'],
   ])('reads a command %s', (_name, body) => {
     expect(commandsOf(body)).toEqual([{ name: 'approve' }]);

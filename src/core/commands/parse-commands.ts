@@ -32,6 +32,11 @@ export const MAX_IMPROVE_LOOPS = 10;
 const COMMAND_LINE = /^ {0,3}\/([A-Za-z]+)(?:[ \t]+(.*))?$/;
 const FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 
+/** Whether an HTML comment is open at the end of `line`: its last `<!--` comes after its last `-->`. */
+function leavesCommentOpen(line: string): boolean {
+  return line.lastIndexOf('<!--') > line.lastIndexOf('-->');
+}
+
 /** Lines of a comment that are prose, not code, quotes or HTML comments, with their index. */
 function proseLines(lines: string[]): Set<number> {
   const prose = new Set<number>();
@@ -42,16 +47,19 @@ function proseLines(lines: string[]): Set<number> {
     if (fence !== null) {
       if (opener?.[1]?.startsWith(fence) && !opener[2]?.trim()) fence = null;
     } else if (inHtmlComment) {
-      inHtmlComment = !line.includes('-->');
+      const end = line.indexOf('-->');
+      inHtmlComment = end < 0 || leavesCommentOpen(line.slice(end + 3));
     } else if (/^\s*>/.test(line) || /^( {4}|\t)/.test(line)) {
       // Quoted and indented-code lines are never commands.
     } else if (opener && !(opener[1]?.startsWith('`') && opener[2]?.includes('`'))) {
       fence = opener[1] ?? null;
-    } else if (/^\s*<!--/.test(line) && !line.includes('-->')) {
+    } else if (/^\s*<!--/.test(line) && leavesCommentOpen(line)) {
       // A command hidden in an HTML comment is invisible to readers: it must not run.
       inHtmlComment = true;
     } else {
       prose.add(i);
+      // An HTML comment opened after some text hides the lines below it just the same.
+      inHtmlComment = leavesCommentOpen(line);
     }
   }
   return prose;
