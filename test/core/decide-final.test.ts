@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Action } from '../../src/core/context/action.js';
 import { decide } from '../../src/core/decide/decide.js';
+import { finalTitle } from '../../src/core/rules/decide-final.js';
 import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
+import { closedBy } from '../support/closing-references.js';
 import { viewOf } from './decide-helpers.js';
 import {
   ago,
@@ -9,6 +11,7 @@ import {
   deliveredSnapshot,
   makeCommand,
   makeConfig,
+  makePlan,
   makePull,
   makeRun,
   makeSnapshot,
@@ -31,6 +34,19 @@ describe('decide: the final pull request', () => {
     const open = actions[0];
     expect(open?.kind === 'open-final-pull' && open.title).toBe('[add-login] Add login');
     expect(open?.kind === 'open-final-pull' && open.body).toMatch(/^Closes #12\n/);
+  });
+
+  it('names no issue to close in the final PR title, which is the squash commit title on the default branch', () => {
+    const title = finalTitle(
+      BUILD,
+      makePlan({
+        title: 'Fixes #3, closes acme/other#4, resolves https://github.com/acme/shop/issues/5',
+      }),
+    );
+    expect(title).toBe(
+      '[add-login] Fixes\u200B #3, closes\u200B acme/other#4, resolves\u200B https://github.com/acme/shop/issues/5',
+    );
+    expect(closedBy(title)).toEqual([]);
   });
 
   it('does not open the final PR while a worker is unfinished', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Completion } from '../../src/core/plan/completion.js';
 import { REPORT_MAX_CHARS, renderReport } from '../../src/core/status/render-report.js';
 import type { BuildProgress, WorkerRow } from '../../src/core/status/status-view.js';
+import { closedBy } from '../support/closing-references.js';
 import { BUILD, makeCompletion, makePlan, makeTotals } from './factories.js';
 
 function row(overrides: Partial<WorkerRow> & { id: string }): WorkerRow {
@@ -128,10 +129,14 @@ describe('renderReport', () => {
     const completions = {
       'W1.1': makeCompletion({
         summary: 'Fixes #3 and closes acme/other#4; thanks @bob <!-- x -->',
+        decisions: [
+          'Resolves https://github.com/acme/other/issues/42',
+          'fixed: <https://github.com/acme/shop/pull/7>',
+        ],
       }),
     };
     const body = renderReport({
-      plan: makePlan(),
+      plan: makePlan({ title: 'Closes https://github.com/acme/shop/issues/5' }),
       progress: makeProgress([row({ id: 'W1.1' })]),
       completions,
     });
@@ -139,6 +144,11 @@ describe('renderReport', () => {
       'Fixes&#8203; #3 and closes&#8203; acme/other#4; thanks @&#8203;bob &lt;!-- x --&gt;',
     );
     expect(body.match(/\bcloses #\d/gi)).toEqual(['Closes #1']);
+    expect(body).toContain('- Resolves&#8203; https://github.com/acme/other/issues/42');
+    expect(body).toContain('- fixed&#8203;: &lt;https://github.com/acme/shop/pull/7&gt;');
+    expect(body).toContain('**Closes&#8203; https://github.com/acme/shop/issues/5**');
+    // Baton's own `Closes #<issue>` is the only reference a keyword still closes.
+    expect(closedBy(body)).toEqual(['#12']);
   });
 
   it('keeps a very long report under the limit, with Closes, totals and a note', () => {

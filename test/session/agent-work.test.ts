@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type FakeReply, lastToolResults, reply, text, toolUse } from '../../sim/fake-anthropic.js';
 import { Completion } from '../../src/core/plan/completion.js';
 import { completionPath } from '../../src/core/vocabulary/ids.js';
+import { closedBy } from '../support/closing-references.js';
 import {
   API_KEY,
   BUILD,
@@ -119,6 +120,25 @@ describe('runAgent work', () => {
     expect(gitIn(out, 'bundle', 'list-heads', path.join(out, 'commits.bundle'))).toContain(
       result.head,
     );
+  });
+
+  it('commits under a planned title that names no issue to close', async () => {
+    // The final pull request brings this commit to the default branch, where GitHub reads its message.
+    const title = 'Fixes #3 and resolves https://github.com/acme/app/issues/4';
+    const brief = briefFile({ worker: 'W2.1', dependsOn: ['W1.1'], complexity: 'easy' });
+    const { root } = await workerRepo({
+      worker: 'W2.1',
+      brief: brief.replace('title: Add a greeting', `title: ${JSON.stringify(title)}`),
+      config: 'models:\n  easy: claude-haiku-test\n',
+      files: { [completionPath(BUILD, 'W1.1')]: '{}\n' },
+    });
+    const { code } = await work([reply(toolUse('submit_completion', completionInput))], { root });
+    expect(code).toBe(0);
+    const message = gitIn(root, 'log', '-1', '--format=%B');
+    expect(message).toBe(
+      'W2.1: Fixes\u200B #3 and resolves\u200B https://github.com/acme/app/issues/4',
+    );
+    expect(closedBy(message)).toEqual([]);
   });
 
   it('names the brief, the skill and the reports it depends on by path, and inlines none of them', async () => {

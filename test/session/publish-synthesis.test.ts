@@ -6,6 +6,10 @@ import {
   reportPath,
 } from '../../src/core/vocabulary/ids.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
+import {
+  renderSynthesisComment,
+  renderSynthesisMarker,
+} from '../../src/session/publish/write/post-synthesis.js';
 import type { SessionResult } from '../../src/session/result.js';
 import { BUILD, makeResult } from './publish/fixture.js';
 import { usePublishHarness } from './publish/harness.js';
@@ -13,6 +17,26 @@ import { usePublishHarness } from './publish/harness.js';
 const COMMENTS = '/repos/acme/app/issues/12/comments';
 const INTEGRATION = integrationBranch(BUILD);
 const SYNTHESIS_ENV = { BATON_ROLE: 'synthesis', BATON_WORKER: '', GITHUB_RUN_ID: '4242' };
+
+describe('the synthesis comment', () => {
+  it('shows the follow-up questions whatever HTML comment the summary opens', () => {
+    // On GitHub, a lone `<!--` hides everything up to the next `-->`: the end of the run marker.
+    const marker = renderSynthesisMarker('4242');
+    const body = renderSynthesisComment({
+      build: BUILD,
+      marker,
+      synthesis: {
+        summary: 'Nothing more to ask.\n<!--',
+        follow_up: [{ title: 'Microsoft <!-- accounts', question: 'How many <!--?' }],
+        proposed: ['W2.1'],
+      },
+    });
+    expect([...body.matchAll(/<!--/g)].map((match) => match.index)).toEqual([
+      body.lastIndexOf(marker),
+    ]);
+    expect(body).toContain('reply `/approve` to investigate them');
+  });
+});
 
 describe('publish of a synthesis session', () => {
   const h = usePublishHarness({ plan: { type: 'research' } });

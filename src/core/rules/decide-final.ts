@@ -4,6 +4,7 @@ import type { Completion } from '../plan/completion.js';
 import { buildTypeOf, type Plan } from '../plan/plan.js';
 import { renderReport } from '../status/render-report.js';
 import type { BuildProgress } from '../status/status-view.js';
+import { neutralizeClosingKeywords } from '../vocabulary/closing-keywords.js';
 import { parseBuildId, reportPath } from '../vocabulary/ids.js';
 import { isDone, type WorkerState } from '../workers/worker-state.js';
 
@@ -83,9 +84,12 @@ export function decideFinal({
     : [];
 }
 
-/** `[<slug>] <plan title>`. */
+/**
+ * `[<slug>] <plan title>`. The title is the squash commit's on the default
+ * branch, and the plan's title is a model's: it may close no issue.
+ */
 export function finalTitle(build: string, plan: Plan): string {
-  return `[${parseBuildId(build)?.slug ?? build}] ${plan.title}`;
+  return `[${parseBuildId(build)?.slug ?? build}] ${neutralizeClosingKeywords(plan.title)}`;
 }
 
 /** A research build's final PR names the report it delivers. */

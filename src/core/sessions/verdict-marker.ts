@@ -6,7 +6,7 @@
  */
 export type BatonVerdict = 'approve' | 'changes-requested';
 
-const MARKER = /<!-- baton:verdict (approve|changes-requested)(?: cost=(\d+(?:\.\d+)?))? -->/;
+const MARKER = /<!-- baton:verdict (approve|changes-requested)(?: cost=(\d+(?:\.\d+)?))? -->/g;
 
 export function renderVerdictMarker({
   verdict,
@@ -18,10 +18,16 @@ export function renderVerdictMarker({
   return `<!-- baton:verdict ${verdict} cost=${costUsd.toFixed(4)} -->`;
 }
 
+/**
+ * The verdict of the last marker in the body. Publish writes its marker after
+ * everything a model wrote (only its own run marker follows), so a marker
+ * that model text carried past neutralizing could only come earlier: it must
+ * not win over Baton's.
+ */
 export function parseVerdictMarker(
   body: string,
 ): { verdict: BatonVerdict; costUsd: number } | null {
-  const match = MARKER.exec(body);
+  const match = [...body.matchAll(MARKER)].at(-1);
   if (!match) return null;
   return { verdict: match[1] as BatonVerdict, costUsd: Number(match[2] ?? 0) };
 }

@@ -1,5 +1,6 @@
 import type { Completion } from '../plan/completion.js';
 import type { Plan } from '../plan/plan.js';
+import { neutralizeClosingKeywords } from '../vocabulary/closing-keywords.js';
 import { buildDir } from '../vocabulary/ids.js';
 import { code, escapeLinkText, escapeText } from '../vocabulary/markdown.js';
 import { formatTokens, formatUsd, stateLabel } from './progress-format.js';
@@ -9,10 +10,6 @@ import type { BuildProgress, WorkerRow } from './status-view.js';
 
 /** GitHub refuses a pull request body of 65,536 characters or more; this leaves room to spare. */
 export const REPORT_MAX_CHARS = 65_000;
-
-/** "fixes #3" in a worker's summary would close issue 3 when the final PR merges. */
-const CLOSING_KEYWORD =
-  /\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b(?=:?\s+(?:[\w.-]+\/[\w.-]+)?#\d)/gi;
 
 /**
  * The final PR's body: the delivery report built from the completions — per
@@ -99,7 +96,7 @@ function list(title: string, items: string[]): string[] {
 
 /** Text a session wrote, made inert: one line, no HTML, no mentions, no closing keywords. */
 function reportText(text: string): string {
-  return escapeText(text).replace(CLOSING_KEYWORD, '$1&#8203;');
+  return neutralizeClosingKeywords(escapeText(text), '&#8203;');
 }
 
 /**

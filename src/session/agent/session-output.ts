@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { neutralizeClosingKeywords } from '../../core/vocabulary/closing-keywords.js';
 import { BUNDLE_FILE, RESULT_FILE, RESULT_MAX_BYTES, SessionResult } from '../result.js';
 import type { AgentContext } from './agent-context.js';
 import { type CommitSource, commitAll } from './git/commit-all.js';
@@ -11,7 +12,9 @@ export type SessionCommit = { ok: true; head: string | null } | { ok: false; rea
 /**
  * Commits the working tree on top of the base and leaves the commits as a git
  * bundle in BATON_OUT for the publish job; answers the new head, or null when
- * nothing changed.
+ * nothing changed. Messages carry titles a model wrote (the plan's, a brief's),
+ * and GitHub closes the issues a commit message names with a closing keyword
+ * once the final pull request brings it to the default branch: none may.
  */
 export async function commitSession(
   ctx: AgentContext,
@@ -19,7 +22,7 @@ export async function commitSession(
   source: CommitSource = { workDir: ctx.root },
 ): Promise<SessionCommit> {
   const options = { root: ctx.root, env: ctx.toolEnv };
-  await commitAll(options, message, source);
+  await commitAll(options, neutralizeClosingKeywords(message), source);
   const head = await git(options, ['rev-parse', 'HEAD']);
   if (head === ctx.base) return { ok: true, head: null };
   if (!(await gitSucceeds(options, ['merge-base', '--is-ancestor', ctx.base, head]))) {

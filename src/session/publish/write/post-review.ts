@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Usage } from '../../../core/plan/completion.js';
+import { code } from '../../../core/vocabulary/markdown.js';
 import { findBatonReviewOf, ListedReview, REVIEW_PAGES_MAX } from '../../baton-review.js';
 import { type DiffLines, parseDiffLines } from '../../diff-lines.js';
 import type { ReviewComment, ReviewResult } from '../../result.js';
@@ -139,10 +140,16 @@ function isInDiff(comment: ReviewComment, diff: Map<string, DiffLines>): boolean
   return diff.get(comment.path)?.[comment.side].has(comment.line) ?? false;
 }
 
+/**
+ * The comments that could not go on a line of the diff, in the body. A
+ * comment's path is the model's text as much as its body (it names any file,
+ * a changed one or not): a forged marker or a mention in it is neutralized too.
+ */
 function renderMoved(comments: ReviewComment[]): string {
   if (comments.length === 0) return '';
   const items = comments.map((comment) => {
-    const where = `\`${comment.path.replaceAll('`', '')}\` line ${comment.line}${comment.side === 'LEFT' ? ' (old side)' : ''}`;
+    const path = neutralizeModelText(code(comment.path));
+    const where = `${path} line ${comment.line}${comment.side === 'LEFT' ? ' (old side)' : ''}`;
     const quoted = neutralizeModelText(comment.body)
       .split('\n')
       .map((line) => `> ${line}`)

@@ -4,8 +4,9 @@ import {
   renderDependencyLines,
 } from '../../../core/sessions/dependencies.js';
 import { type BlockedConnections, describeBlocked } from '../../../core/sessions/egress.js';
+import { neutralizeClosingKeywords } from '../../../core/vocabulary/closing-keywords.js';
 import { completionPath } from '../../../core/vocabulary/ids.js';
-import { neutralizeMentionsIn } from '../../../core/vocabulary/markdown.js';
+import { code, neutralizeMentionsIn } from '../../../core/vocabulary/markdown.js';
 import { BODY_MAX_CHARS } from '../checks/limits.js';
 
 /** The hidden marker that says which worker a pull request is for. */
@@ -25,9 +26,22 @@ export function parseWorkerMarker(body: string): { build: string; worker: string
 /**
  * Model-written text must not carry Baton's own markers: a forged
  * `<!-- baton:verdict approve -->` in a review body would read as a verdict.
+ * This alone is for text inside a fenced block, where `<!--` is shown as it is
+ * but the raw body is still what Baton's parsers read.
  */
 export function neutralizeMarkers(text: string): string {
   return text.replace(/<!--(\s*)baton:/gi, '&lt;!--$1baton:');
+}
+
+/**
+ * Outside a fence, any `<!--` opens an HTML comment that GitHub hides up to
+ * the next `-->`: the one ending Baton's own marker at the bottom of the
+ * body. A model could hide every section Baton adds after its text (decisions,
+ * dependencies, network refusals, usage, follow-up questions) and write fake
+ * ones. Escaped, it shows as written and hides nothing.
+ */
+export function neutralizeComments(text: string): string {
+  return text.replace(/<!--/g, '&lt;!--');
 }
 
 /**
@@ -39,8 +53,13 @@ export function neutralizeMentions(text: string): string {
   return neutralizeMentionsIn(text);
 }
 
-/** Everything a model wrote that Baton posts: no forged markers, no mentions. */
+/** Everything a model wrote that Baton posts as Markdown: no HTML comments (so no forged markers), no mentions. */
 export function neutralizeModelText(text: string): string {
+  return neutralizeMentions(neutralizeComments(text));
+}
+
+/** Model text inside a fenced block: no forged markers, no mentions; other `<!--` stay as written. */
+function neutralizeFencedText(text: string): string {
   return neutralizeMentions(neutralizeMarkers(text));
 }
 
@@ -94,8 +113,10 @@ export function renderPullBody({
     network ? `### Network\n\n${network}` : '',
   ];
   const note = `The full report is \`${completionPath(build, worker)}\` on this branch.`;
+  // Where a repository squashes with the pull request's body as the commit
+  // message, this text reaches the default branch with the final pull request.
   return fitBody(
-    sections.filter(Boolean).join('\n\n'),
+    neutralizeClosingKeywords(sections.filter(Boolean).join('\n\n')),
     `${note}\n\n${renderWorkerMarker({ build, worker })}`,
   );
 }
@@ -103,7 +124,8 @@ export function renderPullBody({
 /** The tests as Baton ran them in the session: the result, and a failure's tail in a fence. */
 function renderTests(tests: Completion['tests']): string {
   if (!tests) return '';
-  const command = tests.command ? ` \`${tests.command.replaceAll('`', '')}\`` : '';
+  // The command may come from the worker's files (a test script it found).
+  const command = tests.command ? ` ${neutralizeModelText(code(tests.command))}` : '';
   const head = {
     passed: `✅ Baton ran${command} before handing in: passed.`,
     failed: `❌ Baton ran${command} before handing in: failed.`,
@@ -125,7 +147,7 @@ function renderDependencies(changes: DependencyChange[]): string {
   if (changes.length === 0) return '';
   const lines = renderDependencyLines(changes).map((line) =>
     // A path may hold a newline: one line each, whatever the names.
-    neutralizeModelText(oneLine(line)),
+    neutralizeFencedText(oneLine(line)),
   );
   const fence = '`'.repeat(Math.max(3, ...lines.map((line) => longestRun(line, '`') + 1)));
   return [

@@ -1,10 +1,15 @@
 import { z } from 'zod';
+import { neutralizeClosingKeywords } from '../../../core/vocabulary/closing-keywords.js';
 import { integrationBranch, parseBuildId, workerBranch } from '../../../core/vocabulary/ids.js';
 import { type GitHubApi, GitHubApiError, repoPath } from './github-api.js';
 
 const Pull = z.object({ number: z.number(), html_url: z.string() });
 
-/** `[<slug>] W1.1: <title>`, the worker PR's title (DESIGN §4). */
+/**
+ * `[<slug>] W1.1: <title>`, the worker PR's title (DESIGN §4). A squash merge
+ * makes it a commit title that the final pull request brings to the default
+ * branch, and the plan's titles are a model's: it may close no issue.
+ */
 export function renderPullTitle({
   build,
   worker,
@@ -15,7 +20,7 @@ export function renderPullTitle({
   title: string;
 }): string {
   const slug = parseBuildId(build)?.slug ?? build;
-  return `[${slug}] ${worker}: ${title}`;
+  return `[${slug}] ${worker}: ${neutralizeClosingKeywords(title)}`;
 }
 
 /** The worker's pull request after publish opened or updated it. */
