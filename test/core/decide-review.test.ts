@@ -294,6 +294,19 @@ describe('decide: merging', () => {
     expect(kinds(pending)).not.toContain('merge-pull');
   });
 
+  it('reviews the head a fix session pushed after /merge instead of merging it', () => {
+    const merges = [makeCommand({ name: 'merge', worker: 'W1.1' }, { createdAt: ago(10) })];
+    const fixed = sha('f1');
+    const actions = decideFor({
+      commands: merges,
+      // The PR had conflicts under /merge; a fix session resolved them with new code.
+      pull: { headSha: fixed, reviews: [changes(1)] },
+      runs: [fixRun(`conflict-${sha('b1')}`, { createdAt: ago(5) })],
+    });
+    expect(dispatched(actions)).toEqual([`review W1.1 head-${fixed}`]);
+    expect(kinds(actions)).not.toContain('merge-pull');
+  });
+
   it('ignores a /merge given before the pull request opened', () => {
     const merges = [makeCommand({ name: 'merge', worker: 'W1.1' }, { createdAt: ago(70) })];
     expect(kinds(decideFor({ commands: merges, pull: { reviews: [changes(1)] } }))).not.toContain(

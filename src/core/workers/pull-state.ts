@@ -45,8 +45,12 @@ interface PullFacts {
 /** Works out what an open worker PR needs next: a session, a person, or nothing yet. */
 export function assessPull({ ctx, pull }: { ctx: DecideContext; pull: PullInfo }): PullAssessment {
   const runs = ctx.snapshot.runs.filter((run) => run.worker === pull.worker);
+  // `/merge` takes the pull request as it stands: code a fix session pushes after it (a conflict
+  // or red checks fixed) is a head no one has seen, and is reviewed again.
   const forced = (ctx.commands.merges.get(pull.worker) ?? []).some(
-    (info) => compareTimes(info.createdAt, pull.createdAt) >= 0,
+    (info) =>
+      compareTimes(info.createdAt, pull.createdAt) >= 0 &&
+      !runs.some((run) => run.role === 'fix' && compareTimes(run.createdAt, info.createdAt) > 0),
   );
   const verdict = pullVerdict({ pull, requireHuman: ctx.config.review.requireHuman });
   const rerun =
