@@ -84,6 +84,33 @@ describe('decide: briefs that adapt', () => {
     ]);
   });
 
+  it('goes on merging when the budget keeps the adapt session from starting, and still holds its workers', () => {
+    const truth = snapshot({ runs: [make.run({ id: 7102, worker: 'W1.2', createdAt: ago(60) })] });
+    const spent = make.completion({ usage: { ...make.completion().usage, cost_usd: 5 } });
+    const actions = decide({
+      snapshot: {
+        ...truth,
+        // W1.2's pull request is approved and green; the budget is spent.
+        pulls: [
+          ...truth.pulls,
+          make.pull({ number: 102, worker: 'W1.2', reviews: [make.review()] }),
+        ],
+        completions: { 'W1.1': { kind: 'valid', completion: { ...spent, affects: ['W2.1'] } } },
+      },
+      config: make.config({ approval: 'none', budget: { maxUsd: 1 } }),
+      now: NOW,
+    });
+    expect(dispatched(actions)).toEqual([]);
+    expect(actions).toContainEqual(expect.objectContaining({ kind: 'merge-pull', pull: 102 }));
+    expect(rowsOf(actions)['W2.1']?.state).toBe('waiting');
+    expect(adaptationsOf(actions)).toEqual([
+      { source: 'W1.1', state: 'pending', workers: ['W2.1'], run: null, diff: null },
+    ]);
+    expect(renderStatus(viewOf(actions))).toContain(
+      "✏️ The brief of W2.1 will be revised after W1.1's learnings once sessions may start again; W2.1 waits for it.",
+    );
+  });
+
   it('dispatches nothing again while the adapt run is queued or running, and keeps the hold', () => {
     for (const status of ['queued', 'in_progress'] as const) {
       const actions = run(snapshot({ runs: [adaptRun({ status, conclusion: null })] }));

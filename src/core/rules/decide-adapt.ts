@@ -81,6 +81,11 @@ function stateOf(
   source: string,
   run: JudgedRun | null,
 ): { state: AdaptationView['state']; workers?: string[]; diff?: string; hold?: string } {
+  // Not started, and no session may start (the budget or a daily cap is reached): the workers
+  // wait for it, but nothing holds the build branch still for a session that is not running.
+  if (!run && !ctx.canDispatchSessions) {
+    return { state: 'pending', hold: `its brief will be revised after ${source}'s learnings` };
+  }
   const outcome = run ? run.outcome : 'active';
   if (outcome === 'active') {
     return { state: 'revising', hold: `its brief is being revised after ${source}'s learnings` };

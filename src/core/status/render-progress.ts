@@ -181,6 +181,8 @@ function adaptationLine(view: AdaptationView): string {
   const run = view.run ? ` (${link(view.run.url, view.run.label)})` : '';
   const after = `after ${view.source}'s learnings`;
   switch (view.state) {
+    case 'pending':
+      return `✏️ The ${briefs} will be revised ${after} once sessions may start again; ${names} ${view.workers.length === 1 ? 'waits' : 'wait'} for it.`;
     case 'revising':
       return `✏️ **Adapting** the ${briefs} ${after}${run}; ${names} ${view.workers.length === 1 ? 'waits' : 'wait'} for it.`;
     case 'awaiting-approval':

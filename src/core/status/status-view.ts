@@ -180,13 +180,14 @@ export interface BuildProgress {
 /**
  * One adaptation: a merged worker's completion named workers not started yet,
  * and a plan session in adapt mode revises their briefs before they start.
+ * `pending`: no session may start yet (the budget or a daily cap is reached);
  * `revising`: the session is running; `awaiting-approval`: revised, held for
  * `/approve`; `applied`: revised and released; `unchanged`: the session
  * changed no brief; `failed`: the workers start with their old briefs.
  */
 export interface AdaptationView {
   source: string;
-  state: 'revising' | 'awaiting-approval' | 'applied' | 'unchanged' | 'failed';
+  state: 'pending' | 'revising' | 'awaiting-approval' | 'applied' | 'unchanged' | 'failed';
   /** The workers it is for: the briefs changed once recorded, else the ones named. */
   workers: string[];
   run: Link | null;
