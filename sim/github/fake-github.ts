@@ -39,8 +39,11 @@ export interface SimRequestLog {
  */
 export class FakeGitHub extends GitHubState {
   readonly log: SimRequestLog[] = [];
-  /** Answers to give once, before routing: `{ route, status, body }` (fault injection). */
-  readonly faults: { route: string; response: ApiResponse }[] = [];
+  /**
+   * Answers to give once in place of GitHub's (fault injection): the route runs first (an answer
+   * lost on the way), unless `unrouted` (the request never reached GitHub).
+   */
+  readonly faults: { route: string; response: ApiResponse; unrouted?: boolean }[] = [];
   /**
    * The other repositories of this repository's installation (same `installationId`),
    * which `GET /installation/repositories` lists after this one. Tests that serve several
@@ -68,24 +71,25 @@ export class FakeGitHub extends GitHubState {
     const route = matched?.template ?? `${request.method} ${request.path}`;
     // GitHub's checks come first: the token's permissions, then a body over GitHub's cap, then
     // the installation's hourly requests. The route runs before a fault answers in its place: a
-    // fault is an answer lost on the way.
-    const limited = matched && this.#countsAgainstLimit(request, route);
-    const admitted = limited ? this.restBudget.admits(Date.parse(this.now())) : null;
-    const answered = matched
-      ? (this.authorize(request, matched) ??
-        refuseLongBody(matched.template, request.body) ??
-        (admitted && !admitted.allowed
-          ? { ...rateLimited(this.installationId), headers: admitted.headers }
-          : matched.run()))
-      : null;
+    // fault is an answer lost on the way (or, `unrouted`, a request that never reached GitHub).
     const faultIndex = this.faults.findIndex((fault) => fault.route === route);
-    const response =
-      faultIndex >= 0
-        ? (this.faults.splice(faultIndex, 1)[0] as { response: ApiResponse }).response
-        : (answered ?? {
-            status: 501,
-            body: { message: `the simulator has no route for ${route}` },
-          });
+    const fault = faultIndex >= 0 ? this.faults.splice(faultIndex, 1)[0] : undefined;
+    const limited = matched && !fault?.unrouted && this.#countsAgainstLimit(request, route);
+    const admitted = limited ? this.restBudget.admits(Date.parse(this.now())) : null;
+    const answered =
+      matched && !fault?.unrouted
+        ? (this.authorize(request, matched) ??
+          refuseLongBody(matched.template, request.body) ??
+          (admitted && !admitted.allowed
+            ? { ...rateLimited(this.installationId), headers: admitted.headers }
+            : matched.run()))
+        : null;
+    const response = fault
+      ? fault.response
+      : (answered ?? {
+          status: 501,
+          body: { message: `the simulator has no route for ${route}` },
+        });
     // Listings build their `link` without knowing their path: point it back at this route.
     const link = response.headers?.link;
     if (link?.includes('https://api.github.com/next?')) {

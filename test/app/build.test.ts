@@ -73,6 +73,23 @@ describe('a whole build through the app', () => {
     for (const worker of ['W1.1', 'W1.2', 'W2.1']) expect(workRuns(worker)).toHaveLength(1);
   });
 
+  it('starts each session once when GitHub makes a dispatch but its answer is lost, with retries on', async () => {
+    // The app's retry policy as in production; the first four dispatches answer 502 after
+    // GitHub made their runs (the plan's, then the workers' and reviews' as they come).
+    apps[0] = await startReplica({ now, retries: true });
+    const route = 'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches';
+    for (let n = 0; n < 4; n++)
+      gh.faults.push({ route, response: { status: 502, body: { message: 'Server Error' } } });
+    await runBuild(makeScript());
+
+    expect(gh.faults).toEqual([]);
+    expectDelivered(['W1.1', 'W1.2', 'W2.1']);
+    expect(gh.runs.filter((run) => run.inputs.role === 'plan')).toHaveLength(1);
+    for (const worker of ['W1.1', 'W1.2', 'W2.1']) expect(workRuns(worker)).toHaveLength(1);
+    const sessions = gh.runs.filter((run) => run.inputs.role).map((r) => JSON.stringify(r.inputs));
+    expect(new Set(sessions).size).toBe(sessions.length);
+  });
+
   it('ends the same with two app processes sharing the events', async () => {
     apps.push(await startReplica({ now }));
     await runBuild(makeScript(), doubledAndShuffled(7));

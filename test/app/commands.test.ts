@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { workerBranch } from '../../src/core/vocabulary/ids.js';
+import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import type { AppHarness } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
 import { BUILD, labelledIssue } from '../support/builds.js';
@@ -87,6 +87,20 @@ describe('commands in comments', () => {
       (run) => run.inputs.role === 'fix' && run.inputs.trigger?.startsWith('comment-'),
     );
     expect(fixes.map((run) => run.inputs.worker)).toEqual(['W1.2']);
+  });
+
+  it('starts with /retry a worker whose branch exists but whose first dispatch never ran', async () => {
+    // The first dispatch's lock (the worker's branch) was taken and no run followed:
+    // the process died between the two, or the dispatch's answer was lost.
+    const branch = workerBranch(BUILD, 'W1.1');
+    gh.git.refs.set(`refs/heads/${branch}`, gh.git.resolve(integrationBranch(BUILD)) ?? '');
+    await say('/approve');
+    const workRuns = () =>
+      gh.runs.filter((run) => run.inputs.role === 'work' && run.inputs.worker === 'W1.1');
+    // Every reconcile decides the first dispatch and stands down on the branch.
+    expect(workRuns()).toEqual([]);
+    const { comment } = await say('/retry W1.1');
+    expect(workRuns().map((run) => run.inputs.trigger)).toEqual([`comment-${comment.id}`]);
   });
 
   it('says a merged worker cannot be merged again', async () => {

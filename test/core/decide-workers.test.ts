@@ -37,6 +37,8 @@ function run(overrides: {
   maxUsd?: number;
   now?: string;
   usage?: UsageRecord[];
+  /** Worker branches that exist, by worker id. */
+  branches?: Record<string, string>;
 }) {
   return decide({
     snapshot: make.snapshot({
@@ -46,6 +48,7 @@ function run(overrides: {
       commands: overrides.commands ?? [],
       completions: {},
       ...(overrides.usage ? { usage: overrides.usage } : {}),
+      ...(overrides.branches ? { branches: overrides.branches } : {}),
     }),
     config: make.config({
       approval: 'none',
@@ -357,6 +360,27 @@ describe('decide: failed attempts and retries', () => {
     );
     const failed = work('W1.1', { status: 'completed', conclusion: 'failure', createdAt: ago(30) });
     expect(dispatched(run({ runs: [failed], commands: [retry], plan: ['W1.1'] }))).toEqual([]);
+  });
+
+  it('starts a worker whose branch (its first lock) exists with no run again on /retry, under a lock of its own', () => {
+    // The first dispatch took the branch and no run followed (the process died, or the
+    // dispatch's answer was lost): every first dispatch stands down on the branch for good.
+    const branches = { 'W1.1': sha('w11') };
+    expect(dispatched(run({ plan: ['W1.1'], branches }))).toEqual(['work W1.1 -']);
+    const retry = make.command(
+      { name: 'retry', worker: 'W1.1', instructions: '' },
+      { commentId: 78, createdAt: ago(5) },
+    );
+    const actions = run({ plan: ['W1.1'], branches, commands: [retry] });
+    expect(dispatched(actions)).toEqual(['work W1.1 comment-78']);
+    expect(rowsOf(actions)['W1.1']).toEqual({ state: 'ready', note: 'retry asked by alice' });
+    // Answered: its run is the worker's attempt, and nothing is dispatched again.
+    const answered = work('W1.1', { trigger: 'comment-78', createdAt: ago(4) });
+    expect(
+      dispatched(run({ plan: ['W1.1'], branches, commands: [retry], runs: [answered] })),
+    ).toEqual([]);
+    // A worker with no branch yet starts as usual: its first dispatch takes the branch.
+    expect(dispatched(run({ plan: ['W1.1'], commands: [retry] }))).toEqual(['work W1.1 -']);
   });
 
   it('holds a /retry while paused', () => {

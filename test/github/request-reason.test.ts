@@ -112,7 +112,13 @@ describe('why each request is made (requestReason, counted by requestMetrics)', 
     const { ctx, counted } = countedContext(gh);
     const issue = gh.openIssue({ title: 'Add login' });
     const base = makeSnapshot();
-    const snapshot = { ...base, issue: { ...base.issue, number: issue } };
+    // A real commit for the note's lock ref (`refs/baton/<build>/note/<key>`).
+    const sha = gh.git.resolve(gh.defaultBranch) ?? '';
+    const snapshot = {
+      ...base,
+      issue: { ...base.issue, number: issue },
+      integration: { sha, containsDefault: true },
+    };
     await act(ctx, {
       snapshot,
       actions: [

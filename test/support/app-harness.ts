@@ -89,6 +89,8 @@ interface StatusPacing {
   lastReads?: LastReads;
   /** The installation's daily cap, as `BATON_INSTALLATION_DAILY_USD` sets it (none unless given). */
   installationDailyUsd?: number;
+  /** The app's retry policy on, as in production (its waits of a millisecond); off unless given. */
+  retries?: boolean;
 }
 
 export async function startReplica({
@@ -100,6 +102,7 @@ export async function startReplica({
   recentReconciles,
   lastReads,
   installationDailyUsd,
+  retries = false,
 }: {
   now: () => string;
   log?: Logger;
@@ -116,7 +119,7 @@ export async function startReplica({
   const probot = new Probot({
     appId: 1,
     privateKey,
-    Octokit: testOctokit(),
+    Octokit: testOctokit({ retries }),
     ...(log
       ? { log }
       : { logLevel: (process.env.TEST_LOG_LEVEL as 'info' | undefined) ?? 'fatal' }),
@@ -157,13 +160,14 @@ export async function startReplica({
 }
 
 /**
- * Retries and throttling off. Object defaults would be overridden by the
- * throttle options Probot passes each instance, so a function sets them last.
+ * Throttling off, and retries unless `retries` (the app's policy, waits of a millisecond).
+ * Object defaults would be overridden by the throttle options Probot passes each
+ * instance, so a function sets them last.
  */
-export function testOctokit() {
+export function testOctokit({ retries = false }: { retries?: boolean } = {}) {
   return BatonOctokit.defaults((options: Record<string, unknown>) => ({
     ...options,
-    retry: { enabled: false },
+    retry: retries ? { retryAfterBaseValue: 1 } : { enabled: false },
     throttle: { ...(options.throttle as object), enabled: false },
   }));
 }

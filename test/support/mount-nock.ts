@@ -56,11 +56,14 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** The app's view of the simulated repository: an installation token's Octokit, retries and throttling off. */
-export function repoContextOn(gh: FakeGitHub): RepoContext {
+/**
+ * The app's view of the simulated repository: an installation token's Octokit, throttling off,
+ * retries off unless `retries` (then the app's own retry policy, as in production, its waits of a millisecond).
+ */
+export function repoContextOn(gh: FakeGitHub, { retries = false } = {}): RepoContext {
   const octokit = new BatonOctokit({
     auth: 'ghs_test',
-    retry: { enabled: false },
+    retry: retries ? { retryAfterBaseValue: 1 } : { enabled: false },
     throttle: { enabled: false },
   } as never) as unknown as Octokit;
   return { octokit, owner: gh.owner, repo: gh.repo, botLogin: gh.botLogin };

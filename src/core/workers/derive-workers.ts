@@ -55,7 +55,7 @@ function classify(ctx: DecideContext, base: WorkerState): WorkerState {
     const settles = assessment.need.kind === 'wait' ? (assessment.need.settlesInMs ?? null) : null;
     return { ...base, state: stateOfPull(assessment), assessment, settlesInMs: settles };
   }
-  if (!latestWork) return base;
+  if (!latestWork) return { ...base, retry: retryOfLockedFirst(ctx, base.worker.id) };
   const outcome = latestWork.outcome;
   if (outcome === 'active') {
     return { ...base, state: latestWork.status === 'queued' ? 'queued' : 'working' };
@@ -140,6 +140,19 @@ function pendingWorkRetry(
     trigger: `comment-${retry.commentId}`,
   });
   return answered ? null : retry;
+}
+
+/**
+ * The newest `/retry` of a worker whose branch exists though no work session
+ * of it ever ran. Its branch is its first dispatch's lock: taken, and the run
+ * never started (the process died between the two, or GitHub's answer to the
+ * dispatch was lost), every first dispatch stands down on it for good. The
+ * retry's dispatch takes a lock of its own and resets the branch, as for a
+ * failed attempt. A worker with no branch yet starts as usual.
+ */
+function retryOfLockedFirst(ctx: DecideContext, worker: string): CommandInfo | null {
+  if (ctx.snapshot.branches[worker] === undefined) return null;
+  return (ctx.commands.retries.get(worker) ?? []).at(-1) ?? null;
 }
 
 /** The PR that speaks for a worker: merged, else open, else the newest. */

@@ -225,8 +225,15 @@ async function actOne(
     case 'remove-label':
       await removeLabel(ctx, action);
       return { action, result: 'done' };
-    case 'comment':
-      return { action, result: (await ensureNote(ctx, action)) ? 'done' : 'unchanged' };
+    case 'comment': {
+      // Guarded like a notice: two replicas acting on one truth post it once.
+      const guard = {
+        build: snapshot.build,
+        sha: snapshot.integration?.sha ?? snapshot.repo.defaultSha,
+      };
+      const posted = await ensureNote(ctx, { ...action, guard });
+      return { action, result: posted ? 'done' : 'unchanged' };
+    }
     case 'notice': {
       // A notice another replica posts is not a lost dispatch race: `unchanged`, not `stood-down`.
       const posted = await ensureNotice(ctx, { snapshot, ...action });

@@ -1,5 +1,9 @@
 import { type DispatchLock, lockFor } from '../../core/context/action.js';
-import { renderDispatchInputs, type SessionRequest } from '../../core/sessions/session.js';
+import {
+  renderDispatchInputs,
+  renderRunName,
+  type SessionRequest,
+} from '../../core/sessions/session.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import {
   integrationBranch,
@@ -7,8 +11,8 @@ import {
   WORKFLOW_FILE,
   workerBranch,
 } from '../../core/vocabulary/ids.js';
-import { type RepoContext, statusOf } from '../client/types.js';
-import { resetBranch, writeOnceByRef } from './refs.js';
+import { messageOf, type RepoContext, statusOf } from '../client/types.js';
+import { AnswerLostError, resetBranch, sendOnce, writeOnceByRef } from './refs.js';
 
 export type DispatchOutcome =
   | { result: 'dispatched'; run: { id: number; url: string } | null }
@@ -18,9 +22,12 @@ export type DispatchOutcome =
 /**
  * Starts one session, at most once across replicas: first take the lock (a
  * ref that must not exist yet; 422 means another process has it), then
- * dispatch the workflow on the session's branch. If the dispatch itself fails
- * the lock is released, so the next reconcile can try again. A review takes
- * no lock: the run guards itself (`lockFor`).
+ * dispatch the workflow on the session's branch. If GitHub refuses the
+ * dispatch the lock is released, so the next reconcile can try again; if its
+ * answer is lost (a 5xx), the run may exist: the dispatch is not sent again,
+ * and the run is looked for by its name (`runOfLostAnswer`). Found, it is the
+ * dispatch's; not found, the lock is released as for a refusal. A review
+ * takes no lock: the run guards itself (`lockFor`).
  */
 export async function dispatchSession(
   ctx: RepoContext,
@@ -33,16 +40,65 @@ export async function dispatchSession(
     if (lock.kind === 'lock-ref' && lock.resetBranch) {
       await resetBranch(ctx, { branch: lock.resetBranch, sha: base });
     }
-    const data = await dispatchWorkflow(ctx, request);
-    const details = data as { workflow_run_id?: number; html_url?: string } | undefined;
-    return details?.workflow_run_id
-      ? { id: Number(details.workflow_run_id), url: details.html_url ?? '' }
-      : null;
+    try {
+      const data = await sendOnce(() => dispatchWorkflow(ctx, request));
+      const details = data as { workflow_run_id?: number; html_url?: string } | undefined;
+      return details?.workflow_run_id
+        ? { id: Number(details.workflow_run_id), url: details.html_url ?? '' }
+        : null;
+    } catch (error) {
+      if (!(error instanceof AnswerLostError)) throw error;
+      return await runOfLostAnswer(ctx, request, error);
+    }
   };
   const lockRef = lockRefOf(lock, request.build);
   if (!lockRef) return { result: 'dispatched', run: await start() };
   const held = await writeOnceByRef(ctx, { ref: lockRef, sha: base }, start);
   return held.taken ? { result: 'stood-down' } : { result: 'dispatched', run: held.value };
+}
+
+/** How long a dispatch whose answer was lost waits before it looks for its run a second time. */
+export const LOST_ANSWER_LOOK_AGAIN_MS = 2_000;
+
+/**
+ * The run of a dispatch whose answer was lost, found by its name among the
+ * workflow's newest dispatched runs: GitHub makes the run before it answers
+ * (its answer can carry the run's id), so a run it made is listed at once or
+ * within moments; looked for twice, `LOST_ANSWER_LOOK_AGAIN_MS` apart. Not
+ * found, the dispatch never reached GitHub: a plain error, so its lock is
+ * released and the next reconcile dispatches again. The listing itself
+ * failing leaves the answer lost, and the lock held (`/retry` heals a worker's).
+ */
+async function runOfLostAnswer(
+  ctx: RepoContext,
+  request: SessionRequest,
+  lost: AnswerLostError,
+): Promise<{ id: number; url: string }> {
+  const name = renderRunName(request);
+  const look = async () => {
+    const { data } = await ctx.octokit.rest.actions
+      .listWorkflowRuns({
+        owner: ctx.owner,
+        repo: ctx.repo,
+        workflow_id: WORKFLOW_FILE,
+        branch: sessionRef(request),
+        event: 'workflow_dispatch',
+        per_page: 20,
+      })
+      .catch(() => {
+        throw lost;
+      });
+    const run = data.workflow_runs.find((listed) => listed.display_title === name);
+    return run ? { id: run.id, url: run.html_url } : null;
+  };
+  const found =
+    (await look()) ??
+    (await new Promise((resolve) => setTimeout(resolve, LOST_ANSWER_LOOK_AGAIN_MS)).then(look));
+  if (found) return found;
+  throw new Error(
+    `${messageOf(lost.cause)} (the answer was lost, and no run of it is listed: the next reconcile dispatches again)`,
+    { cause: lost.cause },
+  );
 }
 
 /**

@@ -3,7 +3,7 @@ import { mirrorsOf, renderMirrorBody } from '../../core/rules/sub-issues.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { briefPath } from '../../core/vocabulary/ids.js';
 import { type RepoContext, statusOf } from '../client/types.js';
-import { writeOnceByRef } from './refs.js';
+import { sendOnce, writeOnceByRef } from './refs.js';
 
 /** The hidden ref that makes a worker's mirror be created at most once across replicas. */
 export function mirrorLockRef(build: string, worker: string): string {
@@ -18,7 +18,9 @@ export type CreatedMirrors = Map<string, { id: number; number: number }>;
  * mirrors of its dependencies. `decide` leaves out a worker whose mirror it
  * saw (by its marker); two replicas that saw none would both create one, so
  * the creation is guarded by the ref `refs/baton/<build>/mirror/<worker>`,
- * as a notice is. A creation that fails before the issue exists frees the ref.
+ * as a notice is. A creation that fails before the issue exists frees the ref;
+ * one whose answer is lost keeps it (`sendOnce`): another try would open a
+ * second issue beside one that nothing links or finds.
  * Requests: the ref, the issue, the sub-issue link, one per dependency.
  */
 export async function ensureMirror(
@@ -37,16 +39,18 @@ export async function ensureMirror(
   const ref = mirrorLockRef(snapshot.build, action.worker);
   const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
   const opened = await writeOnceByRef(ctx, { ref, sha }, async () => {
-    const { data } = await ctx.octokit.rest.issues.create({
-      owner,
-      repo,
-      title: action.title,
-      body: renderMirrorBody({
-        build: snapshot.build,
-        worker: action.worker,
-        briefPath: briefPath(snapshot.build, action.worker),
+    const { data } = await sendOnce(() =>
+      ctx.octokit.rest.issues.create({
+        owner,
+        repo,
+        title: action.title,
+        body: renderMirrorBody({
+          build: snapshot.build,
+          worker: action.worker,
+          briefPath: briefPath(snapshot.build, action.worker),
+        }),
       }),
-    });
+    );
     return { id: data.id, number: data.number };
   });
   if (opened.taken) return 'taken';

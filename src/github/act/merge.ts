@@ -67,6 +67,7 @@ export async function syncBuildBranch(
     await ensureNote(ctx, {
       number: snapshot.issue.number,
       key: `base-conflict-${defaultSha}`,
+      guard: { build: snapshot.build, sha: snapshot.integration?.sha ?? defaultSha },
       body: [
         `⚠️ \`${defaultBranch}\` moved on and now conflicts with the build branch \`${integrationBranch(snapshot.build)}\`.`,
         '',

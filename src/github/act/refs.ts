@@ -25,7 +25,8 @@ export class RefRefusedError extends Error {
 /**
  * Creates a ref; false when it exists already (someone holds the lock). Any
  * other refusal throws `RefRefusedError`, so a bad ref never reads as "taken"
- * and silently stops a build.
+ * and silently stops a build. Sent once (`ONE_SHOT_ROUTES`): a retry after a
+ * lost answer would read this process's own new ref as someone else's lock.
  */
 export async function createRef(
   ctx: RepoContext,
@@ -41,6 +42,42 @@ export async function createRef(
   }
 }
 
+/**
+ * A one-shot write whose answer was lost on the way: a 5xx, or no answer (a
+ * dropped connection reads as 500). GitHub may have made it all the same.
+ */
+function isAnswerLost(error: unknown): boolean {
+  const status = statusOf(error);
+  return status === undefined || status >= 500;
+}
+
+/**
+ * A write that must not happen twice was sent and its answer lost
+ * (`isAnswerLost`): it may have happened. `writeOnceByRef` keeps its ref, so
+ * no pass sends it again; what GitHub made shows at the next look (the run
+ * listing, the issue's sub-issues). If it was never made, the ref is a lock
+ * nobody holds (a worker's is healed by `/retry`, docs/design-notes.md).
+ */
+export class AnswerLostError extends Error {
+  readonly status: number | undefined;
+  constructor(cause: unknown) {
+    super(`${messageOf(cause)} (the answer was lost: GitHub may have made it, so its lock stays)`, {
+      cause,
+    });
+    this.name = 'AnswerLostError';
+    this.status = statusOf(cause);
+  }
+}
+
+/** Sends a write that must not happen twice (a dispatch, an issue): a lost answer throws `AnswerLostError`. */
+export async function sendOnce<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    throw isAnswerLost(error) ? new AnswerLostError(error) : error;
+  }
+}
+
 /** What a write guarded by a ref came to: `taken` when another process holds the ref. */
 export type Guarded<T> = { taken: true } | { taken: false; value: T };
 
@@ -48,7 +85,10 @@ export type Guarded<T> = { taken: true } | { taken: false; value: T };
  * Makes `write` happen at most once across replicas and reconciles: only the
  * process that creates `ref` at `sha` writes; another that finds it created
  * stands down (`taken`). A write that fails frees the ref for the next
- * reconcile to try again, and its own error is thrown.
+ * reconcile to try again, and its own error is thrown; but one whose answer
+ * was lost (`AnswerLostError`, from `sendOnce`) keeps it, as it may have been
+ * made. (A comment's post frees it: the next reconcile finds a comment that
+ * was made by its marker before it posts.)
  */
 export async function writeOnceByRef<T>(
   ctx: RepoContext,
@@ -59,7 +99,7 @@ export async function writeOnceByRef<T>(
   try {
     return { taken: false, value: await write() };
   } catch (error) {
-    await deleteRef(ctx, ref).catch(() => undefined);
+    if (!(error instanceof AnswerLostError)) await deleteRef(ctx, ref).catch(() => undefined);
     throw error;
   }
 }

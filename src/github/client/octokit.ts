@@ -31,37 +31,71 @@ const UNPACED = {
 };
 
 /**
+ * Writes that make something new each time they are sent. Their answer lost
+ * on the way (a 5xx; a dropped connection reads as 500) says nothing of
+ * whether GitHub made it, and a second try would make it twice: a second
+ * session run, paid twice; a second comment or issue; a lock ref created,
+ * then read back as "Reference already exists", another process's lock, so
+ * the replica stands down on its own. They are sent once (`retries: 0`);
+ * a failure is left to the next reconcile, which reads GitHub first, and a
+ * guarded one-shot write keeps its lock when its answer is lost (`sendOnce`,
+ * src/github/act/refs.ts). Secondary rate limits (nothing written) are still waited out.
+ */
+export const ONE_SHOT_ROUTES: ReadonlySet<string> = new Set([
+  'POST /repos/{owner}/{repo}/git/refs',
+  'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches',
+  'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+  'POST /repos/{owner}/{repo}/issues',
+  'POST /repos/{owner}/{repo}/pulls',
+]);
+
+interface HookedOctokit {
+  hook: {
+    before(name: 'request', fn: (options: Record<string, unknown>) => void): void;
+  };
+}
+
+/** Sends the `ONE_SHOT_ROUTES` with no retry (plugin-retry reads `request.retries` per request). */
+function sendOneShotWritesOnce(octokit: HookedOctokit): void {
+  octokit.hook.before('request', (options) => {
+    if (!ONE_SHOT_ROUTES.has(`${String(options.method)} ${String(options.url)}`)) return;
+    options.request = { ...(options.request as object | undefined), retries: 0 };
+  });
+}
+
+/**
  * The one Octokit class of the app: Probot's (retries 5xx, paginates, reads
- * config), with rate limits handled as DESIGN §3 asks. Probot's default only
+ * config), with rate limits handled as DESIGN §3 asks. One-shot writes are
+ * never retried (`ONE_SHOT_ROUTES`). Probot's default only
  * logs a secondary rate limit; Baton waits `retry-after` and retries, bounded,
  * because content-creating writes (80/minute) are exactly what a build does.
  * Requests are paced by GitHub's rules for each kind (`paceRequests`).
  */
-export const BatonOctokit = ProbotOctokit.plugin(paceRequests({ registry: pacers })).defaults(
-  (options: Record<string, unknown>) => {
-    const throttle = options.throttle as { enabled?: boolean; connection?: unknown } | undefined;
-    const installationId = (options.auth as { installationId?: number } | undefined)
-      ?.installationId;
-    const retry = options.retry as Record<string, unknown> | undefined;
-    return {
-      ...options,
-      // The default policy retries a 405 from a merge or a 409 from a guarded
-      // write about three times, though neither can succeed (DO_NOT_RETRY).
-      retry: { doNotRetry: [...DO_NOT_RETRY], ...retry },
-      throttle: {
-        ...throttle,
-        // Stated, because Probot's `app.auth(id)` drops throttling unless it is explicitly on.
-        enabled: throttle?.enabled ?? true,
-        // Paced per installation: a busy repository does not slow every other
-        // installation down. Writes, queries and reads each by GitHub's own rule.
-        ...(installationId ? { id: `installation-${installationId}` } : {}),
-        ...(isOwnPacing(throttle) ? { write: UNPACED } : {}),
-        onRateLimit: onLimit('rate limit'),
-        onSecondaryRateLimit: onLimit('secondary rate limit'),
-      },
-    };
-  },
-);
+export const BatonOctokit = ProbotOctokit.plugin(
+  paceRequests({ registry: pacers }),
+  sendOneShotWritesOnce,
+).defaults((options: Record<string, unknown>) => {
+  const throttle = options.throttle as { enabled?: boolean; connection?: unknown } | undefined;
+  const installationId = (options.auth as { installationId?: number } | undefined)?.installationId;
+  const retry = options.retry as Record<string, unknown> | undefined;
+  return {
+    ...options,
+    // The default policy retries a 405 from a merge or a 409 from a guarded
+    // write about three times, though neither can succeed (DO_NOT_RETRY).
+    retry: { doNotRetry: [...DO_NOT_RETRY], ...retry },
+    throttle: {
+      ...throttle,
+      // Stated, because Probot's `app.auth(id)` drops throttling unless it is explicitly on.
+      enabled: throttle?.enabled ?? true,
+      // Paced per installation: a busy repository does not slow every other
+      // installation down. Writes, queries and reads each by GitHub's own rule.
+      ...(installationId ? { id: `installation-${installationId}` } : {}),
+      ...(isOwnPacing(throttle) ? { write: UNPACED } : {}),
+      onRateLimit: onLimit('rate limit'),
+      onSecondaryRateLimit: onLimit('secondary rate limit'),
+    },
+  };
+});
 
 function onLimit(kind: string) {
   return (

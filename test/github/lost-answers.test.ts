@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import type { Action } from '../../src/core/context/action.js';
+import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
+import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
+import { findNotice, noticeKey, noticeMarker } from '../../src/core/vocabulary/notice.js';
+import { type ActLog, act } from '../../src/github/act/act.js';
+import { mirrorLockRef } from '../../src/github/act/ensure-mirror.js';
+import { noticeLockRef } from '../../src/github/act/ensure-notice.js';
+import { BUILD, makeSnapshot } from '../core/factories.js';
+import { mountEachTest } from '../support/app-tests.js';
+import { installedRepo, tickingClock } from '../support/builds.js';
+import { repoContextOn } from '../support/mount-nock.js';
+
+const DISPATCH = 'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches';
+const CREATE_REF = 'POST /repos/{owner}/{repo}/git/refs';
+const COMMENT = 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments';
+const CREATE_ISSUE = 'POST /repos/{owner}/{repo}/issues';
+
+/**
+ * The app's retry policy on, as in production: GitHub makes the write, and its
+ * answer is lost on the way (a fault answers after the route ran).
+ */
+describe('a one-shot write whose answer is lost is not sent again', () => {
+  let gh: FakeGitHub;
+  mountEachTest(
+    (repo) => {
+      gh = repo;
+    },
+    () => installedRepo(tickingClock()),
+  );
+
+  const errors: string[] = [];
+  const log: ActLog = { info: () => {}, warn: () => {}, error: (_obj, msg) => errors.push(msg) };
+  const loseNextAnswer = (route: string, { unrouted = false } = {}) =>
+    gh.faults.push({
+      route,
+      response: { status: 502, body: { message: 'Server Error' } },
+      ...(unrouted ? { unrouted } : {}),
+    });
+
+  /** A planned build on the simulated repository: its issue and its build branch. */
+  function planned(): BuildSnapshot {
+    errors.length = 0;
+    const issue = gh.openIssue({ title: 'Add login', labels: ['orchestrate'] });
+    const sha = gh.git.commitOn(integrationBranch(BUILD), { 'plan.json': '{}' }, 'Plan');
+    const base = makeSnapshot();
+    return makeSnapshot({
+      issue: { ...base.issue, number: issue, subIssues: [] },
+      repo: { ...base.repo, defaultSha: gh.git.resolve(gh.defaultBranch) ?? '' },
+      integration: { sha, containsDefault: true },
+    });
+  }
+
+  const actOnce = async (snapshot: BuildSnapshot, action: Action) => {
+    const [outcome] = await act(repoContextOn(gh, { retries: true }), {
+      snapshot,
+      actions: [action],
+      log,
+    });
+    return outcome;
+  };
+
+  const firstDispatch = (snapshot: BuildSnapshot): Action => ({
+    kind: 'dispatch',
+    request: { role: 'work', build: BUILD, issue: snapshot.issue.number, worker: 'W1.1' },
+    chain: 1,
+  });
+  const runs = () => gh.runs.filter((run) => run.inputs.worker === 'W1.1');
+
+  it('dispatches a session once: the run GitHub made is found by its name, keeps its lock, and the next pass stands down', async () => {
+    const snapshot = planned();
+    const dispatch = firstDispatch(snapshot);
+    loseNextAnswer(DISPATCH);
+    const first = await actOnce(snapshot, dispatch);
+    expect(first?.result).toBe('done');
+    expect(runs()).toHaveLength(1);
+    expect(first?.run?.id).toBe(runs()[0]?.id);
+    // The lock (the worker's branch, which the run checks out) stays.
+    expect(gh.git.resolve(workerBranch(BUILD, 'W1.1'))).toBe(snapshot.integration?.sha);
+    // A pass that does not list the run yet decides the dispatch again: the lock holds it.
+    const again = await actOnce(snapshot, dispatch);
+    expect(again?.result).toBe('stood-down');
+    expect(runs()).toHaveLength(1);
+  });
+
+  it('dispatches again when a lost answer left no run: the request never reached GitHub', async () => {
+    const snapshot = planned();
+    const dispatch = firstDispatch(snapshot);
+    loseNextAnswer(DISPATCH, { unrouted: true });
+    const first = await actOnce(snapshot, dispatch);
+    expect(first?.result).toBe('failed');
+    expect(first?.detail).toMatch(/no run of it is listed/);
+    expect(runs()).toHaveLength(0);
+    // The lock is given up, so the worker is not stuck behind it: the next pass starts it, once.
+    expect(gh.git.resolve(workerBranch(BUILD, 'W1.1'))).toBeNull();
+    expect((await actOnce(snapshot, dispatch))?.result).toBe('done');
+    expect(runs()).toHaveLength(1);
+  });
+
+  it("fails a lock ref whose answer is lost, rather than reading its own ref as another's lock", async () => {
+    const snapshot = planned();
+    const dispatch: Action = {
+      kind: 'dispatch',
+      request: { role: 'work', build: BUILD, issue: snapshot.issue.number, worker: 'W1.1' },
+      chain: 1,
+    };
+    loseNextAnswer(CREATE_REF);
+    const outcome = await actOnce(snapshot, dispatch);
+    // Not a quiet stand-down: the log says what happened (`/retry W1.1` heals the lock).
+    expect(outcome?.result).toBe('failed');
+    expect(outcome?.detail).toMatch(/^502 /);
+    expect(errors).toEqual(['baton: dispatch failed']);
+    expect(gh.runs).toEqual([]);
+  });
+
+  it('posts a notice once; its lock is freed, as the next look finds the notice by its marker', async () => {
+    const snapshot = planned();
+    const key = noticeKey('failed', 'W1.1', 1);
+    const notice: Action = {
+      kind: 'notice',
+      key,
+      body: `${noticeMarker(BUILD, key)}\nW1.1 failed.`,
+      reviewers: null,
+    };
+    loseNextAnswer(COMMENT);
+    expect((await actOnce(snapshot, notice))?.result).toBe('failed');
+    const notices = gh.comments.filter((comment) => findNotice(comment.body)?.key === key);
+    expect(notices).toHaveLength(1);
+    expect(gh.git.resolve(noticeLockRef(BUILD, key))).toBeNull();
+  });
+
+  it('opens a mirror once: its lock stays, as the issue it made is linked nowhere', async () => {
+    const snapshot = planned();
+    const mirror: Action = {
+      kind: 'create-mirror',
+      worker: 'W1.1',
+      title: 'W1.1: Login',
+      dependsOn: [],
+    };
+    const mirrors = () => [...gh.issues.values()].filter((issue) => issue.title === 'W1.1: Login');
+    loseNextAnswer(CREATE_ISSUE);
+    expect((await actOnce(snapshot, mirror))?.result).toBe('failed');
+    expect(mirrors()).toHaveLength(1);
+    expect(gh.git.resolve(mirrorLockRef(BUILD, 'W1.1'))).not.toBeNull();
+    // The next pass sees no mirror among the sub-issues and asks again: the lock holds it.
+    expect((await actOnce(snapshot, mirror))?.result).toBe('unchanged');
+    expect(mirrors()).toHaveLength(1);
+  });
+});
