@@ -357,7 +357,8 @@ export abstract class GitHubState {
   /**
    * Closes or reopens an issue as `by` does, and delivers `issues.closed` or `issues.reopened`.
    * A close is a `closed` event on the issue's timeline with its actor and, when a merge closed
-   * it, the pull request (`pull`); that event, not the webhook, is what Baton reads of it.
+   * it, the pull request (`pull`); a reopen a `reopened` event with its actor. Those events,
+   * not the webhook, are what Baton reads of it.
    */
   setIssueState(
     issue: number,
@@ -372,6 +373,8 @@ export abstract class GitHubState {
     if (state === 'closed') {
       const event = { actor: by, at: this.now(), ...(pull !== undefined ? { pull } : {}) };
       found.closedEvents = [...(found.closedEvents ?? []), event];
+    } else {
+      found.reopenedEvents = [...(found.reopenedEvents ?? []), { actor: by, at: this.now() }];
     }
     this.events.issueState(state === 'closed' ? 'closed' : 'reopened', issue, by);
   }

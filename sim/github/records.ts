@@ -29,6 +29,8 @@ export interface SimIssue {
    * merge closed it ("Closes #n"), as GraphQL's `ClosedEvent` has them (`actor`, `closer`).
    */
   closedEvents?: { actor: string; at: string; pull?: number }[];
+  /** Its `reopened` timeline events, oldest first: who reopened it (GraphQL's `ReopenedEvent`). */
+  reopenedEvents?: { actor: string; at: string }[];
   /** The issue this one is a sub-issue of. */
   parent?: number;
   /** Its sub-issues, in GitHub's order (the order they were added). */

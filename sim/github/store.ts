@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { CommitRequest, GitData, GitObject, PathEntry, TreeEntry } from './git/git-data.js';
+import type {
+  CommitRequest,
+  GitData,
+  GitObject,
+  MergeRequest,
+  PathEntry,
+  TreeEntry,
+} from './git/git-data.js';
 
 export type { GitObject, TreeEntry } from './git/git-data.js';
 
@@ -34,7 +41,7 @@ export class GitStore implements GitData {
   }
 
   /** A merge commit of two heads: files of `theirs` over `ours` (conflicts are the caller's to detect). */
-  merge({ ours, theirs, message }: { ours: string; theirs: string; message: string }): string {
+  merge({ ours, theirs, message, author, signed }: MergeRequest): string {
     const files = new Map(this.filesOf(ours));
     const base = this.mergeBase(ours, theirs);
     const baseFiles = base ? this.filesOf(base) : new Map<string, string>();
@@ -42,7 +49,14 @@ export class GitStore implements GitData {
       if (baseFiles.get(path) !== content) files.set(path, content);
     }
     const sha = hash(`merge ${this.#clock++} ${ours} ${theirs}`);
-    this.objects.set(sha, { type: 'commit', files, parents: [ours, theirs], message });
+    this.objects.set(sha, {
+      type: 'commit',
+      files,
+      parents: [ours, theirs],
+      message,
+      ...(author ? { author } : {}),
+      ...(signed ? { signedByGitHub: true } : {}),
+    });
     return sha;
   }
 

@@ -5,6 +5,7 @@ import { ENABLE_AUTO_MERGE } from '../../src/github/act/pulls.js';
 import {
   BUILD_QUERY,
   BUILD_REFS_QUERY,
+  ISSUE_STATES_QUERY,
   PULL_CHECKS_QUERY,
 } from '../../src/github/observe/build-query.js';
 
@@ -16,6 +17,7 @@ describe("the app's GraphQL documents", () => {
     ],
     ['the build query’s further pages of refs', BUILD_REFS_QUERY],
     ['a head’s further check runs and statuses', PULL_CHECKS_QUERY],
+    ['an issue’s older closes and reopens', ISSUE_STATES_QUERY],
     ['the auto-merge mutation', ENABLE_AUTO_MERGE],
     ["a finished build's refs deleted (updateRefs)", DELETE_REFS],
   ])('%s is valid against GitHub’s published schema', (_, document) => {

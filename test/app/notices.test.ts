@@ -70,6 +70,36 @@ describe('notices: a new comment when a person is needed, once per need', () => 
     },
   );
 
+  it('tells the writer who labelled the issue, not a triager who labelled it again', async () => {
+    const issue = labelledIssue(gh);
+    // Triage permission adds and removes labels: the build label again, in their name, last.
+    gh.events.labeled(issue, 'orchestrate', 'triager');
+    await driveBuild({
+      gh,
+      apps,
+      script: makeScript(),
+      delivery: doubledAndShuffled(7),
+      burst: true,
+    });
+    gh.addComment({ issue, body: '/approve', user: 'maintainer' });
+    await driveBuild({
+      gh,
+      apps,
+      script: makeScript(),
+      delivery: doubledAndShuffled(7),
+      burst: true,
+    });
+
+    const bodies = gh.comments.filter((c) => findNotice(c.body)).map((c) => c.body);
+    expect(bodies).toHaveLength(2);
+    for (const body of bodies) {
+      expect(body).toContain('@maintainer');
+      expect(body).not.toContain('@triager');
+    }
+    expect(finalPull()?.requestedReviewers).toEqual(['maintainer']);
+    for (const app of apps) expect(app.errors).toEqual([]);
+  });
+
   it('says nothing more while the workers need nobody', async () => {
     await runBuild(makeScript());
 

@@ -6,6 +6,7 @@ import type { UsageRecord } from '../../src/core/plan/usage.js';
 import type {
   BuildSnapshot,
   CommandInfo,
+  IssueStateChange,
   PullInfo,
   ReviewInfo,
   RunInfo,
@@ -188,6 +189,18 @@ export function makeSnapshot(overrides: Partial<BuildSnapshot> = {}): BuildSnaps
   };
 }
 
+/**
+ * A close or reopen of the build's issue, `minutes` ago, as observe reads it off the timeline:
+ * by a writer (`maySteer`) unless told.
+ */
+export function makeStateChange(
+  kind: IssueStateChange['kind'],
+  overrides: Partial<IssueStateChange> & { minutes?: number } = {},
+): IssueStateChange {
+  const { minutes = 10, ...rest } = overrides;
+  return { kind, by: 'carol', at: ago(minutes), byPull: null, maySteer: true, ...rest };
+}
+
 /** A valid plan as a snapshot reads it: `plan` (W1.1, W1.2 and W2.1 unless given) at sha `p`. */
 export function validPlan(plan: Plan = makePlan()): BuildSnapshot['plan'] {
   return { kind: 'valid', plan, sha: 'p' };
@@ -301,6 +314,7 @@ export const make = {
   review: makeReview,
   run: makeRun,
   snapshot: makeSnapshot,
+  stateChange: makeStateChange,
   usageRecord: makeUsageRecord,
   worker: makeWorker,
 };

@@ -4,7 +4,7 @@ import { closeLinkedIssues } from '../../sim/github/routes/routes-pulls.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import type { AppHarness } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
-import { BUILD, statusBody } from '../support/builds.js';
+import { BUILD, labelledIssue, statusBody } from '../support/builds.js';
 import { driveBuild, makeScript, runApprovedBuild } from '../support/scripted-sessions.js';
 
 /**
@@ -118,5 +118,101 @@ describe('who may stop a build by closing its issue', () => {
     const status = statusBody(gh, BUILD) ?? '';
     expect(status).toContain('Delivered');
     expect(status).not.toContain('The issue was closed');
+  });
+});
+
+/**
+ * A writer's close is undone only by a writer's reopen. Someone with triage
+ * permission (or an app's or a workflow's token with `issues: write`) may
+ * reopen the issue, or reopen and close it again, as often as they like: the
+ * build stays cancelled, and nothing is dispatched (docs/security.md, "Who
+ * steers a build").
+ */
+describe('who may undo a cancel by reopening the issue', () => {
+  let gh: FakeGitHub;
+  let app: AppHarness;
+  // One worker at a time: W1.2 waits for W1.1's slot, and goes once W1.1's run is cancelled.
+  startAppEachTest((started) => ({ gh, app } = started), { config: 'maxParallel: 1\n' });
+
+  const script = makeScript();
+  const deliver = () => app.deliverAll(gh.outbox.splice(0));
+  const workRuns = () => gh.runs.filter((run) => run.inputs.role === 'work');
+  const status = () => statusBody(gh, BUILD) ?? '';
+
+  /** Approved, W1.1's work dispatched (not run), W1.2 waiting; then the maintainer closes the issue. */
+  async function cancelledByWriter(): Promise<void> {
+    labelledIssue(gh);
+    await driveBuild({ gh, apps: [app], script });
+    gh.addComment({ issue: 1, body: '/approve', user: 'maintainer' });
+    await deliver();
+    expect(workRuns().map((run) => run.inputs.worker)).toEqual(['W1.1']);
+    gh.setIssueState(1, 'closed', { by: 'maintainer' });
+    await deliver();
+    expect(status()).toMatch(/Cancelled\*\* by maintainer, who closed the issue/);
+    expect(workRuns().map((run) => run.conclusion)).toEqual(['cancelled']);
+  }
+
+  it('stays cancelled when a triager reopens it, or reopens and closes it again; a writer’s reopen lifts it', async () => {
+    await cancelledByWriter();
+
+    gh.setIssueState(1, 'open', { by: 'triager' });
+    await deliver();
+    expect(workRuns()).toHaveLength(1);
+    expect(status()).toMatch(/Cancelled\*\* by maintainer, who closed the issue/);
+
+    // Closed again by them: the close that counts is still the writer's, not "closed by someone who cannot steer".
+    gh.setIssueState(1, 'closed', { by: 'triager' });
+    await deliver();
+    expect(workRuns()).toHaveLength(1);
+    expect(status()).toMatch(/Cancelled\*\* by maintainer, who closed the issue/);
+    expect(status()).not.toContain('so the build goes on');
+
+    gh.setIssueState(1, 'open', { by: 'maintainer' });
+    await deliver();
+    expect(workRuns().map((run) => run.inputs.worker)).toEqual(['W1.1', 'W1.2']);
+    expect(status()).not.toMatch(/Cancelled/);
+    expect(app.errors).toEqual([]);
+  });
+
+  it('stays cancelled when a triager buries the writer’s close under more reopens and closes than one page', async () => {
+    await cancelledByWriter();
+    for (let round = 0; round < 15; round++) {
+      gh.setIssueState(1, 'open', { by: 'triager' });
+      gh.setIssueState(1, 'closed', { by: 'triager' });
+    }
+    gh.setIssueState(1, 'open', { by: 'triager' });
+    await deliver();
+
+    expect(gh.issues.get(1)?.reopenedEvents).toHaveLength(16);
+    expect(workRuns()).toHaveLength(1);
+    expect(status()).toMatch(/Cancelled\*\* by maintainer, who closed the issue/);
+    // The build query's window (twenty) shows only theirs: Baton read the page before it.
+    const pages = gh.log.filter((entry) =>
+      String((entry.body as { query?: string } | undefined)?.query ?? '').includes(
+        'query BatonIssueStates',
+      ),
+    );
+    expect(pages.length).toBeGreaterThan(0);
+    expect(app.errors).toEqual([]);
+  });
+
+  it('starts a build on an issue a writer closed and a triager reopened before it was labelled', async () => {
+    const issue = gh.openIssue({ title: 'Add OAuth login' });
+    gh.setIssueState(issue, 'closed', { by: 'maintainer', reason: 'not_planned' });
+    gh.setIssueState(issue, 'open', { by: 'triager' });
+    await deliver();
+    gh.issues.get(issue)?.labels.push('orchestrate');
+    gh.events.labeled(issue, 'orchestrate', 'maintainer');
+    await driveBuild({ gh, apps: [app], script });
+    gh.addComment({ issue, body: '/approve', user: 'maintainer' });
+    await driveBuild({ gh, apps: [app], script });
+
+    expect(status()).not.toMatch(/Cancelled/);
+    expect(
+      workRuns()
+        .map((run) => run.inputs.worker)
+        .sort(),
+    ).toEqual(['W1.1', 'W1.2', 'W2.1']);
+    expect(app.errors).toEqual([]);
   });
 });

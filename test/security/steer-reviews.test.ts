@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import type { GitAuthor } from '../../sim/github/git/git-data.js';
+import { botNoReplyEmail } from '../../sim/github/routes/routes-pulls.js';
 import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import type { AppHarness } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
@@ -63,5 +65,94 @@ describe('who steers a build: reviews', () => {
     expect(gh.runs.filter((run) => run.inputs.role === 'fix').map((r) => r.inputs.trigger)).toEqual(
       [`review-${asked.id}`],
     );
+  });
+});
+
+/**
+ * A verdict given on a worker PR's head holds for the next head only when that
+ * head is the merge Baton's `update-branch` had GitHub make (authored by the
+ * app's bot, signed by GitHub). A merge of the build branch a person makes
+ * (resolving a conflict in GitHub's editor, or on their machine, with GitHub's
+ * default message) may change anything: it is reviewed like any new head, as
+ * the needs-a-person note promises ("push a fix; Baton reviews the new head").
+ */
+describe('who steers a build: a merge of the build branch into a worker’s branch', () => {
+  let gh: FakeGitHub;
+  let app: AppHarness;
+  startAppEachTest((started) => ({ gh, app } = started));
+
+  const integration = integrationBranch(BUILD);
+  const reviewRuns = (worker?: string) =>
+    gh.runs.filter(
+      (run) =>
+        run.inputs.role === 'review' && (worker === undefined || run.inputs.worker === worker),
+    );
+
+  it.each<[string, GitAuthor, boolean]>([
+    [
+      'in GitHub’s “Resolve conflicts” editor',
+      { name: 'maintainer', email: 'm@example.com' },
+      true,
+    ],
+    ['on their machine, pushed', { name: 'maintainer', email: 'm@example.com' }, false],
+    [
+      'on their machine, naming Baton’s bot as its author',
+      { name: 'baton[bot]', email: botNoReplyEmail('baton[bot]') },
+      false,
+    ],
+  ])('reviews a conflict a person resolved %s before it merges', async (_how, author, signed) => {
+    // W1.1 and W1.2 both write src/shared.ts: the second to be approved conflicts once the
+    // first merges, and its conflict fix fails: it waits for a person.
+    const script = makeScript({
+      files: (w) => ({ 'src/shared.ts': `export const owner = '${w}';\n`, [`src/${w}.ts`]: '' }),
+      fix: () => 'fail',
+    });
+    await runApprovedBuild({ gh, apps: [app], script });
+    const waiting = [...gh.pulls.values()].find(
+      (p) => p.state === 'open' && p.base === integration,
+    );
+    if (!waiting) throw new Error('no worker PR waits');
+    const approved = gh.git.resolve(waiting.head) ?? '';
+    expect(
+      gh.comments.some(
+        (c) => c.issue === waiting.number && c.body.includes('Baton reviews the new head'),
+      ),
+    ).toBe(true);
+    const worker = waiting.head.split('/').at(-1) ?? '';
+    expect(reviewRuns(worker)).toHaveLength(1);
+
+    // The person merges the build branch in, GitHub's default message and all, and edits what they like.
+    const merged = gh.git.merge({
+      ours: approved,
+      theirs: gh.git.resolve(integration) ?? '',
+      message: `Merge branch '${integration}' into ${waiting.head}`,
+      author,
+      signed,
+    });
+    gh.setBranch(waiting.head, merged, 'maintainer');
+    gh.addCheck({ sha: merged });
+    await app.deliverAll(gh.outbox.splice(0));
+
+    expect(waiting.mergedAt).toBeNull();
+    expect(reviewRuns(worker).map((run) => run.inputs.trigger)).toEqual([
+      `head-${approved}`,
+      `head-${merged}`,
+    ]);
+    // Reviewed and approved: it merges, and the build goes on.
+    await driveBuild({ gh, apps: [app], script });
+    expect(waiting.mergedAt).not.toBeNull();
+    expect(app.errors).toEqual([]);
+  });
+
+  it('keeps the approval of a head Baton brought up to date with update-branch', async () => {
+    await runApprovedBuild({ gh, apps: [app], script: makeScript() });
+    const updates = gh.log.filter((entry) => entry.route.endsWith('/update-branch'));
+    expect(updates.length).toBeGreaterThan(0);
+    // One review per worker: the merge GitHub made for Baton is no new work.
+    for (const worker of ['W1.1', 'W1.2', 'W2.1']) expect(reviewRuns(worker)).toHaveLength(1);
+    expect([...gh.pulls.values()].filter((p) => p.base === integration && p.mergedAt)).toHaveLength(
+      3,
+    );
+    expect(app.errors).toEqual([]);
   });
 });

@@ -35,7 +35,11 @@ ${['role', 'build', 'issue', 'worker', 'pr', 'trigger', 'runner', 'timeout', 'en
   .map((input) => `      ${input}:\n        type: string\n`)
   .join('')}`;
 
-/** A repository with Baton set up: the workflow on the default branch, a maintainer and a reader. */
+/**
+ * A repository with Baton set up: the workflow on the default branch, a maintainer, a reader
+ * and a triager (triage permission: it labels, closes and reopens issues; REST's `permission`
+ * reads it as `read`).
+ */
 export function installedRepo(now: () => string): FakeGitHub {
   const gh = new FakeGitHub({ now });
   gh.git.commitOn(
@@ -47,6 +51,7 @@ export function installedRepo(now: () => string): FakeGitHub {
   gh.permissions.set('maintainer', 'write');
   gh.permissions.set('admin', 'admin');
   gh.permissions.set('reader', 'read');
+  gh.permissions.set('triager', 'read');
   return gh;
 }
 

@@ -19,6 +19,8 @@ export interface SessionScript {
   workers: PlanWorkerSpec[];
   /** How a work attempt ends; default: it delivers. */
   work?: (worker: string, attempt: number) => 'deliver' | 'fail';
+  /** How a worker's fix session number `round` (from 1) ends; default: it pushes its fix. */
+  fix?: (worker: string, round: number) => 'deliver' | 'fail';
   /** The verdict of Baton's review number `round` (from 1) of a worker's PR; default approve. */
   review?: (worker: string, round: number) => 'approve' | 'changes-requested';
   /** CI on a worker PR's head after `pushes` pushes (from 1), in run attempt `attempt`; default success. */
@@ -49,6 +51,7 @@ export interface SessionScript {
 interface Counters {
   attempts: Map<string, number>;
   reviews: Map<string, number>;
+  fixes: Map<string, number>;
   pushes: Map<string, number>;
 }
 
@@ -81,7 +84,7 @@ function rerunCi(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
 function countersOf(gh: FakeGitHub): Counters {
   let found = counters.get(gh);
   if (!found) {
-    found = { attempts: new Map(), reviews: new Map(), pushes: new Map() };
+    found = { attempts: new Map(), reviews: new Map(), fixes: new Map(), pushes: new Map() };
     counters.set(gh, found);
   }
   return found;
@@ -188,6 +191,10 @@ function playRun(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
       return;
     }
     case 'fix': {
+      if ((script.fix?.(worker, bump(count.fixes, worker)) ?? 'deliver') === 'fail') {
+        gh.finishRun(run.id, 'failure');
+        return;
+      }
       const head = gh.git.resolve(workerBranch(script.build, worker)) ?? '';
       const base = gh.git.resolve(integrationBranch(script.build)) ?? '';
       if (run.inputs.trigger?.startsWith('conflict-')) {

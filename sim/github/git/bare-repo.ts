@@ -113,34 +113,54 @@ export class BareRepo {
     return contents;
   }
 
-  /** A commit's parents, message and committer date. */
-  readCommit(sha: string): { parents: string[]; message: string; committedAt?: string } {
+  /** A commit's parents, message, author and committer date. */
+  readCommit(sha: string): {
+    parents: string[];
+    message: string;
+    committedAt?: string;
+    author?: { name: string; email: string };
+  } {
     const text = this.run(['cat-file', 'commit', sha]);
     const split = text.indexOf('\n\n');
     const headers = text.slice(0, split < 0 ? text.length : split).split('\n');
     const seconds = /^committer .* (\d+) [+-]\d{4}$/.exec(
       headers.find((h) => h.startsWith('committer ')) ?? '',
     )?.[1];
+    const author = /^author (.*) <([^>]*)> \d+ [+-]\d{4}$/.exec(
+      headers.find((h) => h.startsWith('author ')) ?? '',
+    );
     return {
       parents: headers.filter((h) => h.startsWith('parent ')).map((h) => h.slice(7)),
       message: split < 0 ? '' : text.slice(split + 2).replace(/\n$/, ''),
       ...(seconds ? { committedAt: new Date(Number(seconds) * 1000).toISOString() } : {}),
+      ...(author ? { author: { name: author[1] ?? '', email: author[2] ?? '' } } : {}),
     };
   }
 
   /**
-   * Commits a tree as GitHub would (committer GitHub). Dates only move
-   * forward, so equal trees and messages on one parent still get new shas, as
-   * the in-memory store's do.
+   * Commits a tree as GitHub would (committer GitHub; the author GitHub, or
+   * whom GitHub names, as for `update-branch`). Dates only move forward, so
+   * equal trees and messages on one parent still get new shas, as the
+   * in-memory store's do.
    */
-  commitTree({ tree, parents, message }: { tree: string; parents: string[]; message: string }) {
+  commitTree({
+    tree,
+    parents,
+    message,
+    author = { name: 'GitHub', email: 'noreply@github.com' },
+  }: {
+    tree: string;
+    parents: string[];
+    message: string;
+    author?: { name: string; email: string };
+  }) {
     this.#lastCommitSeconds = Math.max(Math.floor(Date.now() / 1000), this.#lastCommitSeconds + 1);
     const date = `${this.#lastCommitSeconds} +0000`;
     return this.run(['commit-tree', tree, ...parents.flatMap((p) => ['-p', p])], {
       input: message,
       env: {
-        GIT_AUTHOR_NAME: 'GitHub',
-        GIT_AUTHOR_EMAIL: 'noreply@github.com',
+        GIT_AUTHOR_NAME: author.name,
+        GIT_AUTHOR_EMAIL: author.email,
         GIT_COMMITTER_NAME: 'GitHub',
         GIT_COMMITTER_EMAIL: 'noreply@github.com',
         GIT_AUTHOR_DATE: date,

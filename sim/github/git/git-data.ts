@@ -13,7 +13,31 @@ export type GitObject =
       parents: string[];
       message: string;
       committedAt?: string;
+      /** Its author, where the store records one (merges GitHub makes for a caller, pushed commits). */
+      author?: GitAuthor;
+      /** Signed with GitHub's key: a commit GitHub made itself (`update-branch`'s merge). */
+      signedByGitHub?: boolean;
     };
+
+/** A commit's author as git records it. */
+export interface GitAuthor {
+  name: string;
+  email: string;
+}
+
+/**
+ * A merge commit to make: `theirs` into `ours`. GitHub makes some for a caller
+ * (`update-branch`: authored by the app's bot, signed with GitHub's key); a
+ * test plays a person's with their `author`, signed when made in GitHub's web
+ * editor ("Resolve conflicts") and not when pushed from their machine.
+ */
+export interface MergeRequest {
+  ours: string;
+  theirs: string;
+  message: string;
+  author?: GitAuthor;
+  signed?: boolean;
+}
 
 /** One entry of a folder. */
 export interface TreeEntry {
@@ -61,7 +85,7 @@ export interface GitData {
   /** Commits on a branch and moves it (creates it when missing); sends no webhook. */
   commitOn(branch: string, changes: Record<string, string | null>, message?: string): string;
   /** A merge commit of two heads (conflicts are the caller's to detect first). */
-  merge(request: { ours: string; theirs: string; message: string }): string;
+  merge(request: MergeRequest): string;
   /** Paths that conflict when `theirs` is merged into `ours`. */
   conflicts(ours: string, theirs: string): string[];
   isAncestor(ancestor: string, of: string): boolean;

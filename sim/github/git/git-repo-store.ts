@@ -6,6 +6,7 @@ import type {
   CommitRequest,
   GitData,
   GitObject,
+  MergeRequest,
   PathEntry,
   RefTable,
   TreeEntry,
@@ -46,6 +47,8 @@ export class GitRepoStore implements GitData {
   readonly #objects = new Map<string, GitObject>();
   readonly #files = new Map<string, Map<string, string>>();
   readonly #ancestors = new Map<string, Set<string>>();
+  /** Commits made signed with GitHub's key (`MergeRequest.signed`). */
+  readonly #signed = new Set<string>();
   readonly #ownsDir: boolean;
 
   constructor({ gitDir, defaultBranch = 'main' }: GitRepoStoreOptions = {}) {
@@ -108,12 +111,20 @@ export class GitRepoStore implements GitData {
     return sha;
   }
 
-  merge({ ours, theirs, message }: { ours: string; theirs: string; message: string }): string {
+  merge({ ours, theirs, message, author, signed }: MergeRequest): string {
     const merged = this.#mergeTree(ours, theirs, []);
     const tree = merged.stdout.split('\n')[0] ?? '';
     if (merged.code > 1 || !SHA.test(tree))
       throw new Error(`git merge-tree failed: ${ours} ${theirs}`);
-    return this.repo.commitTree({ tree, parents: [ours, theirs], message });
+    const sha = this.repo.commitTree({
+      tree,
+      parents: [ours, theirs],
+      message,
+      ...(author ? { author } : {}),
+    });
+    // A real signature would need GitHub's key: the store remembers which commits it signed.
+    if (signed) this.#signed.add(sha);
+    return sha;
   }
 
   conflicts(ours: string, theirs: string): string[] {
@@ -217,6 +228,7 @@ export class GitRepoStore implements GitData {
         return {
           type: 'commit',
           ...this.repo.readCommit(sha),
+          ...(this.#signed.has(sha) ? { signedByGitHub: true } : {}),
           get files() {
             return files();
           },

@@ -2,7 +2,7 @@ import { type DocumentNode, Kind, type OperationDefinitionNode, parse } from 'gr
 import type { GitHubState } from '../github-state.js';
 import { graphqlCost, graphqlRefusals } from '../graphql/graphql-cost.js';
 import { applyWindows } from '../graphql/graphql-windows.js';
-import type { SimComment, SimPull } from '../records.js';
+import type { SimComment, SimIssue, SimPull } from '../records.js';
 import { type ApiResponse, json, type Router } from '../router.js';
 import { refOfNodeId } from './routes-git.js';
 import { answerProbeQuery } from './routes-probes.js';
@@ -127,6 +127,10 @@ function answer(
     case 'BatonPullChecks': {
       const pull = gh.pulls.get(Number(variables.number));
       return { repository: { pullRequest: pull ? pullNode(gh, pull) : null } };
+    }
+    case 'BatonIssueStates': {
+      const issue = gh.issues.get(Number(variables.issue));
+      return { repository: { issue: issue ? { timelineItems: stateEventsNode(issue) } : null } };
     }
     case 'BatonBuildRefs':
       return { repository: { refs: refsNode(gh, String(variables.prefix)) } };
@@ -255,15 +259,7 @@ function buildRepository(gh: GitHubState, variables: Record<string, unknown>) {
               label: { name: event.label },
             })),
           },
-          closedEvents: {
-            nodes: (issue.closedEvents ?? []).map((event) => ({
-              __typename: 'ClosedEvent',
-              createdAt: event.at,
-              actor: actorNode(event.actor),
-              closer:
-                event.pull === undefined ? null : { __typename: 'PullRequest', number: event.pull },
-            })),
-          },
+          stateEvents: stateEventsNode(issue),
         }
       : null,
     defaultRef: refNode(gh, defaultBranch),
@@ -290,6 +286,25 @@ function buildRepository(gh: GitHubState, variables: Record<string, unknown>) {
     completions: treeAt(gh, String(variables.completionsPath), true),
     subIssueGraph: variables.subIssuesPath ? blobAt(gh, String(variables.subIssuesPath)) : null,
     loops: variables.loopsPath ? treeAt(gh, String(variables.loopsPath), true) : null,
+  };
+}
+
+/** An issue's `closed` and `reopened` timeline events, oldest first, as the build query reads them. */
+function stateEventsNode(issue: SimIssue) {
+  const closes = (issue.closedEvents ?? []).map((event) => ({
+    __typename: 'ClosedEvent',
+    createdAt: event.at,
+    actor: actorNode(event.actor),
+    closer: event.pull === undefined ? null : { __typename: 'PullRequest', number: event.pull },
+  }));
+  const reopens = (issue.reopenedEvents ?? []).map((event) => ({
+    __typename: 'ReopenedEvent',
+    createdAt: event.at,
+    actor: actorNode(event.actor),
+  }));
+  // By time (the simulated clocks move per reading); of one instant, the close first.
+  return {
+    nodes: [...closes, ...reopens].sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
   };
 }
 
@@ -400,6 +415,11 @@ function pullNode(gh: GitHubState, pull: SimPull) {
                   oid: headSha,
                   message: commit.message,
                   parents: { nodes: commit.parents.map((oid) => ({ oid })) },
+                  author: commit.author ? { email: commit.author.email } : null,
+                  // GitHub's signature of a commit it made itself; null for an unsigned one.
+                  signature: commit.signedByGitHub
+                    ? { __typename: 'GpgSignature', wasSignedByGitHub: true }
+                    : null,
                   statusCheckRollup: rollupOn(gh, headSha),
                 },
               },

@@ -119,9 +119,13 @@ export function registerPullRoutes(router: Router, gh: GitHubState): void {
       const base = gh.git.resolve(pull.base) ?? '';
       if (gh.git.conflicts(head, base).length > 0)
         return unprocessable('merge conflict between base and head');
-      // GitHub's message names the base branch; Baton reads it to carry a verdict over.
+      // GitHub makes the merge for the caller (the app: the simulator's only one), authored by
+      // its bot and signed with GitHub's key, its message naming the base branch: Baton reads
+      // all three to carry a verdict over (`baseMergeOf` in src/github/observe/read-pulls.ts).
       const message = `Merge branch '${pull.base}' into ${pull.head}`;
-      gh.setBranch(pull.head, gh.git.merge({ ours: head, theirs: base, message }));
+      const author = { name: gh.botLogin, email: botNoReplyEmail(gh.botLogin) };
+      const merged = gh.git.merge({ ours: head, theirs: base, message, author, signed: true });
+      gh.setBranch(pull.head, merged);
       return json(202, { message: 'Updating pull request branch.' });
     })
     .on('GET', `${repoPath}/pulls/{pull_number}/reviews`, ({ pull_number }, request) =>
@@ -281,4 +285,12 @@ export function closeLinkedIssues(gh: GitHubState, pull: SimPull, mergedBy: stri
     if (issue && !issue.pull && issue.state === 'open')
       gh.setIssueState(issue.number, 'closed', { by: mergedBy, pull: pull.number });
   }
+}
+
+/** The simulated app's bot's user id: GitHub numbers every account, bots too. */
+const BOT_USER_ID = 149_000_001;
+
+/** The no-reply address GitHub gives an app's bot as a commit author: `<id>+<login>@users.noreply.github.com`. */
+export function botNoReplyEmail(botLogin: string): string {
+  return `${BOT_USER_ID}+${botLogin}@users.noreply.github.com`;
 }

@@ -117,7 +117,7 @@ export function makeContext({
   const dailyHolds = dailyCapsReached(config, truth, now);
   const daily = dailyHolds.length > 0;
   // 6. Whether the close, if it is closed, cancels the build.
-  const cancelsByClose = closeCancels(truth);
+  const cancelsByClose = closeCancels(truth, config);
   const links = repoLinks(truth);
   // 7. The engine each session runs on, from the settings read once.
   const engineOf = sessionEngines({ snapshot: truth, commands, settings: engines });

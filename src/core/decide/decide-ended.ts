@@ -5,6 +5,7 @@
 import type { Action, RuleAction } from '../context/action.js';
 import type { DecideContext, Decision } from '../context/decide-context.js';
 import { decideCancelledMirrors } from '../rules/sub-issues.js';
+import { cancellingClose } from '../snapshot/issue-close.js';
 import type { IgnoredClose } from '../status/status-view.js';
 import { compareWorkerIds, workerBranch } from '../vocabulary/ids.js';
 import { snapshotProgress } from '../workers/build-progress.js';
@@ -14,7 +15,8 @@ import { snapshotProgress } from '../workers/build-progress.js';
  * build is done instead. A close counts only when whoever closed it steers
  * builds (write, maintain or admin, or Baton), or when GitHub closed it
  * through the build's final pull request: on a public repository the issue's
- * author may close it too, and may not stop a writer's build.
+ * author may close it too, and may not stop a writer's build. Only a writer's
+ * reopen undoes a writer's close (`cancellingClose`).
  */
 export function isCancelled(ctx: DecideContext): boolean {
   return ctx.commands.cancelled !== null || ctx.closeCancels;
@@ -55,7 +57,8 @@ export function decideCancelled(ctx: DecideContext): Decision {
     ...decideCancelledMirrors(snapshot, ctx.config),
   ];
   const cancel = commands.cancelled;
-  const closed = snapshot.issue.closed;
+  // The close that cancels: not always the latest (someone else may have closed it since).
+  const closed = cancellingClose(snapshot, ctx.config);
   return {
     actions,
     view: {

@@ -99,6 +99,18 @@ export interface IssueInfo {
   subIssues?: SubIssueInfo[];
   /** Who closed it, from its latest close on GitHub's timeline; read only while it is closed. */
   closed?: IssueClose;
+  /**
+   * Its closes and reopens on GitHub's timeline, oldest first, from the newest one
+   * by an account that steers builds (or GitHub's close through a pull request) on;
+   * every one read when none is (`closeCancels`). Absent: only `closed` is known.
+   */
+  stateChanges?: IssueStateChange[];
+  /**
+   * Closes and reopens older than `stateChanges` were left unread (more than Baton
+   * reads, none of them by an account that steers builds): `closeCancels` holds the
+   * build as cancelled.
+   */
+  stateChangesCut?: boolean;
 }
 
 /** The latest close of a build's issue, as its timeline shows it. */
@@ -110,6 +122,11 @@ export interface IssueClose {
   byPull: number | null;
   /** Whether `by` steers builds (write, maintain or admin, or Baton itself), asked when Baton read it. */
   maySteer: boolean;
+}
+
+/** A close or a reopen of a build's issue, as its timeline shows it (a reopen has no `byPull`). */
+export interface IssueStateChange extends IssueClose {
+  kind: 'closed' | 'reopened';
 }
 
 export interface SubIssueInfo {

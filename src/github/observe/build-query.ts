@@ -61,14 +61,8 @@ export const BUILD_QUERY = /* GraphQL */ `
         timelineItems(itemTypes: [LABELED_EVENT], last: 20) {
           nodes { ... on LabeledEvent { createdAt actor { login __typename } label { name } } }
         }
-        closedEvents: timelineItems(itemTypes: [CLOSED_EVENT], last: 1) {
-          nodes {
-            ... on ClosedEvent {
-              createdAt
-              actor { login __typename }
-              closer { __typename ... on PullRequest { number } }
-            }
-          }
+        stateEvents: timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 20) {
+          ...StateEvents
         }
       }
       defaultRef: ref(qualifiedName: $defaultBranch) { target { oid } }
@@ -142,6 +136,8 @@ export const BUILD_QUERY = /* GraphQL */ `
           oid
           message
           parents(first: 2) { nodes { oid } }
+          author { email }
+          signature { wasSignedByGitHub }
           statusCheckRollup {
             contexts(first: 100) {
               pageInfo { hasNextPage endCursor }
@@ -168,6 +164,48 @@ export const BUILD_QUERY = /* GraphQL */ `
   fragment Refs on RefConnection {
     pageInfo { hasNextPage endCursor }
     nodes { name target { oid ... on Commit { message } } }
+  }
+
+  fragment StateEvents on IssueTimelineItemsConnection {
+    pageInfo { hasPreviousPage startCursor }
+    nodes {
+      __typename
+      ... on ClosedEvent {
+        createdAt
+        actor { login __typename }
+        closer { __typename ... on PullRequest { number } }
+      }
+      ... on ReopenedEvent { createdAt actor { login __typename } }
+    }
+  }
+`;
+
+/**
+ * An issue's closes and reopens before the build query's window, a hundred at
+ * a time, newest page first: read only while none in sight is by an account
+ * that steers builds (`readStateChanges` in observe-build.ts).
+ */
+export const ISSUE_STATES_QUERY = /* GraphQL */ `
+  query BatonIssueStates($owner: String!, $repo: String!, $issue: Int!, $before: String!) {
+    repository(owner: $owner, name: $repo) {
+      issue(number: $issue) {
+        timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 100, before: $before) {
+          ...StateEvents
+        }
+      }
+    }
+  }
+  fragment StateEvents on IssueTimelineItemsConnection {
+    pageInfo { hasPreviousPage startCursor }
+    nodes {
+      __typename
+      ... on ClosedEvent {
+        createdAt
+        actor { login __typename }
+        closer { __typename ... on PullRequest { number } }
+      }
+      ... on ReopenedEvent { createdAt actor { login __typename } }
+    }
   }
 `;
 
@@ -275,6 +313,21 @@ export interface PullChecksResult {
   };
 }
 
+/** Closes and reopens of an issue, newest last, with the cursor to read older ones. */
+export interface GraphStateEvents {
+  pageInfo?: { hasPreviousPage: boolean; startCursor: string | null };
+  nodes: ({
+    __typename: string;
+    createdAt: string;
+    actor: { login: string; __typename: string } | null;
+    closer?: { __typename: string; number?: number } | null;
+  } | null)[];
+}
+
+export interface IssueStatesResult {
+  repository: { issue: { timelineItems: GraphStateEvents } | null };
+}
+
 export interface BuildRefsResult {
   repository: { refs: GraphRefs };
 }
@@ -310,6 +363,13 @@ export interface GraphPull {
         message: string;
         parents: { nodes: { oid: string }[] };
         /**
+         * Who the commit names as its author, and whether GitHub signed it with its
+         * own key (a commit GitHub made, as `update-branch`'s merge): absent or null
+         * for none. A pushed commit may name any author; only GitHub signs as GitHub.
+         */
+        author?: { email: string | null } | null;
+        signature?: { wasSignedByGitHub: boolean } | null;
+        /**
          * The head's CI: its latest check runs and the newest status per
          * context. Null when the commit has neither.
          */
@@ -342,16 +402,11 @@ export interface BuildQueryResult {
         } | null)[];
       };
       /**
-       * The issue's latest close: who closed it, and the pull request whose merge
-       * closed it ("Closes #n") when one did. Read while it is open too (it costs a node).
+       * The issue's latest closes and reopens, newest last: who closed it (and the
+       * pull request whose merge closed it, "Closes #n", when one did), who reopened
+       * it. Read while it is open too: a writer's close outlasts another's reopen.
        */
-      closedEvents?: {
-        nodes: ({
-          createdAt: string;
-          actor: { login: string; __typename: string } | null;
-          closer: { __typename: string; number?: number } | null;
-        } | null)[];
-      };
+      stateEvents?: GraphStateEvents;
     } | null;
     defaultRef: { target: { oid: string } } | null;
     /** `aheadBy`: commits of the default branch the build branch does not have yet. */

@@ -4,7 +4,12 @@ import {
   parseAdaptationMessage,
 } from '../../core/plan/adaptation.js';
 import { type UsageRecord, usageRefPrefix } from '../../core/plan/usage.js';
-import type { BuildSnapshot, IssueClose, RunInfo } from '../../core/snapshot/snapshot.js';
+import type {
+  BuildSnapshot,
+  IssueClose,
+  IssueStateChange,
+  RunInfo,
+} from '../../core/snapshot/snapshot.js';
 import {
   type ListedUsage,
   tieUsage,
@@ -18,7 +23,14 @@ import {
   subIssueGraphPath,
 } from '../../core/vocabulary/ids.js';
 import type { RepoContext } from '../client/types.js';
-import { type BuildQueryResult, type GraphComment, loginOf } from './build-query.js';
+import {
+  type BuildQueryResult,
+  type GraphComment,
+  type GraphStateEvents,
+  ISSUE_STATES_QUERY,
+  type IssueStatesResult,
+  loginOf,
+} from './build-query.js';
 import { hiddenRefReadingFrom, readHiddenRecords } from './hidden-records.js';
 import { hasWriteAccess } from './permissions.js';
 import { hasBatonEyesInWindow, reactionReadingFrom } from './reactions.js';
@@ -105,6 +117,12 @@ export async function observeBuild(
   const record = branches.integration
     ? readRecord({ build, repository })
     : { plan: { kind: 'missing' as const }, completions: {}, research: {} };
+  const finalPull = await finalPullOf(ctx, { build, defaultBranch, repository });
+  const states = await readStateChanges(ctx, {
+    issue,
+    events: issueNode.stateEvents,
+    finalPull: finalPull?.number ?? null,
+  });
   const snapshot: BuildSnapshot = {
     build,
     issue: {
@@ -113,7 +131,9 @@ export async function observeBuild(
       state: issueNode.state === 'CLOSED' ? 'closed' : 'open',
       labels: issueNode.labels.nodes.map((label) => label.name),
       url: issueNode.url,
-      ...(issueNode.state === 'CLOSED' ? { closed: await readClose(ctx, issueNode) } : {}),
+      ...(issueNode.state === 'CLOSED' ? { closed: latestClose(states.changes) } : {}),
+      ...(states.changes.length > 0 ? { stateChanges: states.changes } : {}),
+      ...(states.cut ? { stateChangesCut: true } : {}),
     },
     repo: { owner: ctx.owner, name: ctx.repo, defaultBranch, defaultSha },
     workflowInstalled: runsRead.installed,
@@ -125,11 +145,11 @@ export async function observeBuild(
     pulls,
     runs: runsRead.installed ? runsRead.runs : [],
     commands: comments.commands,
-    finalPull: await finalPullOf(ctx, { build, defaultBranch, repository }),
+    finalPull,
     statusComment: comments.statusComment,
     ...(comments.ledgerParts ? { ledgerParts: comments.ledgerParts } : {}),
     notices: comments.notices,
-    labelledBy: labelEventsOf(issueNode),
+    labelledBy: await labelEventsOf(ctx, issueNode),
     ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
     adaptations: adaptationsOf(hidden.adapt),
   };
@@ -142,32 +162,94 @@ export async function observeBuild(
 
 type Repository = BuildQueryResult['repository'];
 
-function labelEventsOf(
+/**
+ * Who added which label, oldest first: only accounts that steer builds (write,
+ * maintain or admin; the answer cached a minute, as for commands). Anyone with
+ * triage permission may add and remove labels: a label they add again names
+ * no one to notify, asks for no review and starts no series.
+ */
+async function labelEventsOf(
+  ctx: RepoContext,
   issue: NonNullable<Repository['issue']>,
-): { label: string; login: string; at: string }[] {
-  return (issue.timelineItems?.nodes ?? []).flatMap((node) =>
+): Promise<{ label: string; login: string; at: string }[]> {
+  const events = (issue.timelineItems?.nodes ?? []).flatMap((node) =>
     node?.actor && node.label
       ? [{ label: node.label.name, login: loginOf(node.actor), at: node.createdAt }]
       : [],
   );
+  const kept: { label: string; login: string; at: string }[] = [];
+  for (const event of events) {
+    if (event.login !== ctx.botLogin && (await hasWriteAccess(ctx, event.login))) kept.push(event);
+  }
+  return kept;
 }
 
+/** Pages of closes and reopens read before the build query's window, at most (a hundred each). */
+const MAX_STATE_PAGES = 5;
+
 /**
- * Who closed the issue, from its timeline's latest close, and whether they may
- * steer: a close cancels only then (`isCancelled`). Read on every reconcile of
- * a closed issue, never from a webhook's payload, so every replica and a
- * reconcile after a lost event read the same; the permission answer is cached
- * a minute, as for commands.
+ * The issue's closes and reopens, oldest first, from the newest that steers
+ * (a close or reopen by a writer or Baton, or GitHub's close through the
+ * final pull request) on, and whether older ones were left unread with none
+ * of those found (`cut`). Read on every reconcile from the timeline, never from
+ * a webhook's payload, so every replica and a reconcile after a lost event
+ * read the same; each account's permission is asked once a minute, as for
+ * commands. Pages past the build query's twenty are read only while none in
+ * sight steers: someone with triage permission reopening and closing the
+ * issue over and over cannot hide a writer's close.
  */
-async function readClose(
+async function readStateChanges(
   ctx: RepoContext,
-  issue: NonNullable<Repository['issue']>,
-): Promise<IssueClose> {
-  const event = issue.closedEvents?.nodes.at(-1) ?? null;
-  const by = event?.actor ? loginOf(event.actor) : null;
-  const byPull = event?.closer?.__typename === 'PullRequest' ? (event.closer.number ?? null) : null;
+  {
+    issue,
+    events,
+    finalPull,
+  }: { issue: number; events: GraphStateEvents | undefined; finalPull: number | null },
+): Promise<{ changes: IssueStateChange[]; cut: boolean }> {
+  const newestFirst: IssueStateChange[] = [];
+  let window = events;
+  for (let pages = 0; window; pages++) {
+    for (const node of [...window.nodes].reverse()) {
+      if (!node) continue;
+      const change = await stateChangeOf(ctx, node);
+      newestFirst.push(change);
+      const steers =
+        change.maySteer ||
+        (change.kind === 'closed' && change.byPull !== null && change.byPull === finalPull);
+      if (steers) return { changes: newestFirst.reverse(), cut: false };
+    }
+    const before = window.pageInfo?.hasPreviousPage ? window.pageInfo.startCursor : null;
+    if (!before) break;
+    if (pages >= MAX_STATE_PAGES) return { changes: newestFirst.reverse(), cut: true };
+    const { repository } = await ctx.octokit.graphql<IssueStatesResult>(ISSUE_STATES_QUERY, {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      issue,
+      before,
+    });
+    window = repository.issue?.timelineItems;
+  }
+  return { changes: newestFirst.reverse(), cut: false };
+}
+
+async function stateChangeOf(
+  ctx: RepoContext,
+  node: NonNullable<GraphStateEvents['nodes'][number]>,
+): Promise<IssueStateChange> {
+  const by = node.actor ? loginOf(node.actor) : null;
+  const closing = node.__typename === 'ClosedEvent';
+  const byPull =
+    closing && node.closer?.__typename === 'PullRequest' ? (node.closer.number ?? null) : null;
   const maySteer = by === null ? false : by === ctx.botLogin || (await hasWriteAccess(ctx, by));
-  return { by, at: event?.createdAt ?? null, byPull, maySteer };
+  return { kind: closing ? 'closed' : 'reopened', by, at: node.createdAt, byPull, maySteer };
+}
+
+/** The issue's latest close as the status shows it; GitHub may show none (`by` null). */
+function latestClose(changes: IssueStateChange[]): IssueClose {
+  const close = changes.filter((change) => change.kind === 'closed').at(-1);
+  if (!close) return { by: null, at: null, byPull: null, maySteer: false };
+  const { kind: _kind, ...rest } = close;
+  return rest;
 }
 
 /**

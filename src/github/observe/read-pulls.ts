@@ -71,7 +71,7 @@ async function toPullInfo(
     reviewCheck: review
       ? { sha: pull.headRefOid, verdict: verdictOfCheck(review.conclusion) }
       : null,
-    baseMergeOf: head ? baseMergeOf(build, head) : null,
+    baseMergeOf: head ? baseMergeOf({ build, botLogin: ctx.botLogin }, head) : null,
   };
 }
 
@@ -230,15 +230,42 @@ function actionsRun(
 }
 
 /**
- * A head made by `update-branch` is a merge of the build branch into the
- * earlier head: its first parent is that head. Anything else is new work.
+ * A head made by Baton's `update-branch` (`update-pull-branch`) merges the
+ * build branch into the earlier head, its first parent, and keeps the verdicts
+ * given on it. Only a merge GitHub made for Baton counts: two parents, GitHub's
+ * message naming the build branch, authored by the app's bot (GitHub names the
+ * caller of `update-branch` as the author) and signed with GitHub's own key, so
+ * that author and parents are GitHub's record and not what a push claims.
+ * A merge a person made, in GitHub's "Resolve conflicts" editor (signed by
+ * GitHub, authored by them) or on their machine, is new work whatever its
+ * message, as is a session's: Baton reviews it.
+ *
+ * The second parent is not compared with the build branch's head: that moves
+ * on as siblings merge, and the merge was made of the head it had then.
  */
 function baseMergeOf(
-  build: string,
-  head: { message: string; parents: { nodes: { oid: string }[] } },
+  { build, botLogin }: { build: string; botLogin: string },
+  head: GraphPull['commits']['nodes'][number]['commit'],
 ): string | null {
   const [first, second] = head.parents.nodes;
-  return first && second && head.message.includes(integrationBranch(build)) ? first.oid : null;
+  if (!first || !second || !head.message.includes(integrationBranch(build))) return null;
+  if (head.signature?.wasSignedByGitHub !== true) return null;
+  return isAppAuthor(head.author?.email ?? null, botLogin) ? first.oid : null;
+}
+
+/**
+ * Whether a commit's author address is the app's bot's: GitHub's no-reply
+ * address for it, `<id>+<login>@users.noreply.github.com` (the id-less form too).
+ */
+function isAppAuthor(email: string | null, botLogin: string): boolean {
+  if (!email) return false;
+  const address = email.toLowerCase();
+  const own = `${botLogin.toLowerCase()}@users.noreply.github.com`;
+  const plus = address.indexOf('+');
+  return (
+    address === own ||
+    (plus > 0 && /^\d+$/.test(address.slice(0, plus)) && address.slice(plus + 1) === own)
+  );
 }
 
 /** GitHub Actions check runs link to `…/actions/runs/<run id>/job/<job id>`. */
