@@ -4,6 +4,7 @@ import type { SessionEnv } from '../env.js';
 import { BUNDLE_FILE } from '../result.js';
 import { type ChangedFile, checkChanges } from './checks/check-changes.js';
 import { checkFollowUps } from './checks/check-follow-ups.js';
+import { checkLinks } from './checks/check-links.js';
 import { checkPlanRecord } from './checks/check-plan-record.js';
 import { checkPlanText } from './checks/check-plan-text.js';
 import { checkResult, getSessionTarget, hasCommits } from './checks/check-result.js';
@@ -193,6 +194,8 @@ async function checkCommits({
   });
   if (config.problem && problems.length > 0) problems.push(config.problem);
   if (keyInSecrets && config.allowed && problems.length > 0) problems.push(KEY_IN_SECRETS);
+  // Submodules and unsafe links, in every commit: what they fetch or reach is not in the diff.
+  problems.push(...(await checkLinks({ repo, base: result.base })));
   if (target.role === 'synthesis') {
     problems.push(
       ...(await checkFollowUps({

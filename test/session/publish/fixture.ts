@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Completion, Usage } from '../../../src/core/plan/completion.js';
@@ -20,6 +20,22 @@ const GIT_ENV = {
   GIT_COMMITTER_EMAIL: 'test@example.com',
 };
 
+/** A path committed as something other than a file: a symbolic link, or a submodule's commit. */
+export type TreeEntry = { symlink: string } | { gitlink: string };
+
+/** What a test commits at a path: a file's content, a link or submodule, or null to delete it. */
+export type FileContent = string | Uint8Array | null | TreeEntry;
+
+/** A symbolic link to `target`, committed as a link (as `commitAll` keeps the model's links). */
+export function symlink(target: string): TreeEntry {
+  return { symlink: target };
+}
+
+/** A submodule entry (mode 160000) pointing at `commit`, which need not exist anywhere. */
+export function gitlink(commit: string): TreeEntry {
+  return { gitlink: commit };
+}
+
 export interface Fixture {
   root: string;
   /** Served over HTTP; holds `acme/app.git`. */
@@ -36,7 +52,7 @@ export interface Fixture {
   /** Commits as the agent would, on top of `from`, and bundles the result. */
   agentCommit(options: {
     branch: string;
-    files: Record<string, string | Uint8Array | null>;
+    files: Record<string, FileContent>;
     from?: string;
     /** The commit's message; default `session work`. */
     message?: string;
@@ -66,9 +82,15 @@ export function createFixture({ config, plan }: FixtureOptions = {}): Fixture {
   const git = (args: string[]) => run(work, args);
   run(remote, ['init', '--bare', '--quiet', '-b', 'main']);
   run(root, ['init', '--quiet', '-b', 'main', work]);
-  const write = (path: string, content: string | Uint8Array) => {
+  const write = (path: string, content: string | Uint8Array | { symlink: string }) => {
     mkdirSync(dirname(join(work, path)), { recursive: true });
-    writeFileSync(join(work, path), content);
+    // Never through a link an earlier commit left at the path.
+    if (lstatSync(join(work, path), { throwIfNoEntry: false })?.isSymbolicLink()) {
+      rmSync(join(work, path));
+    }
+    if (typeof content === 'object' && 'symlink' in content) {
+      symlinkSync(content.symlink, join(work, path));
+    } else writeFileSync(join(work, path), content);
   };
   write('README.md', '# app\n');
   git(['add', '-A']);
@@ -97,12 +119,20 @@ export function createFixture({ config, plan }: FixtureOptions = {}): Fixture {
     },
     agentCommit({ branch, files, from = base, message = 'session work' }) {
       git(['checkout', '--quiet', '-B', branch, from]);
+      const gitlinks: Array<[string, string]> = [];
       for (const [path, content] of Object.entries(files)) {
         if (content === null) git(['rm', '--quiet', path]);
-        else write(path, content);
+        else if (typeof content === 'object' && 'gitlink' in content) {
+          gitlinks.push([path, content.gitlink]);
+        } else write(path, content);
       }
       git(['add', '-A']);
+      for (const [path, commit] of gitlinks) {
+        git(['update-index', '--add', '--cacheinfo', `160000,${commit},${path}`]);
+      }
       git(['commit', '--quiet', '-m', message]);
+      // An empty folder is how a checkout leaves a submodule it did not clone.
+      for (const [path] of gitlinks) mkdirSync(join(work, path), { recursive: true });
       // As the agent job does: the commits on top of the base, under HEAD.
       git(['bundle', 'create', '--quiet', join(out, BUNDLE_FILE), `${from}..HEAD`]);
       return git(['rev-parse', 'HEAD']);
@@ -126,7 +156,7 @@ function makePlan() {
   };
 }
 
-type Files = Record<string, string | Uint8Array | null>;
+type Files = Record<string, FileContent>;
 
 /**
  * What W1.1's work session leaves for publish: `files` committed on its branch (or each of
