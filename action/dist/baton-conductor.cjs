@@ -43090,6 +43090,9 @@ var COMMAND_USAGE = {
 var MAX_IMPROVE_LOOPS = 10;
 var COMMAND_LINE = /^ {0,3}\/([A-Za-z]+)(?:[ \t]+(.*))?$/;
 var FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+function leavesCommentOpen(line) {
+  return line.lastIndexOf("<!--") > line.lastIndexOf("-->");
+}
 function proseLines(lines) {
   const prose = /* @__PURE__ */ new Set();
   let fence = null;
@@ -43099,14 +43102,16 @@ function proseLines(lines) {
     if (fence !== null) {
       if (opener?.[1]?.startsWith(fence) && !opener[2]?.trim()) fence = null;
     } else if (inHtmlComment) {
-      inHtmlComment = !line.includes("-->");
+      const end = line.indexOf("-->");
+      inHtmlComment = end < 0 || leavesCommentOpen(line.slice(end + 3));
     } else if (/^\s*>/.test(line) || /^( {4}|\t)/.test(line)) {
     } else if (opener && !(opener[1]?.startsWith("`") && opener[2]?.includes("`"))) {
       fence = opener[1] ?? null;
-    } else if (/^\s*<!--/.test(line) && !line.includes("-->")) {
+    } else if (/^\s*<!--/.test(line) && leavesCommentOpen(line)) {
       inHtmlComment = true;
     } else {
       prose.add(i);
+      inHtmlComment = leavesCommentOpen(line);
     }
   }
   return prose;
@@ -43240,6 +43245,9 @@ var TRIGGER = /^(?:(comment|review|checks|conflict|head)-([0-9a-f]{1,40}|\d+)|(a
 var DEFAULT_RUNNER = "ubuntu-latest";
 function isSessionTrigger(value) {
   return TRIGGER.test(value);
+}
+function renderRunName(request2) {
+  return `baton ${request2.role} ${request2.build} ${request2.worker ?? "-"} ${request2.trigger ?? "-"}`;
 }
 function parseRunName(title) {
   const [baton, role, build, worker, trigger, ...rest] = title.trim().split(/\s+/);
@@ -51966,12 +51974,100 @@ function push(map3, key, info) {
   map3.set(key, [...map3.get(key) ?? [], info]);
 }
 
+// src/core/config/build-labels.ts
+function buildLabels(config3) {
+  return [config3.label, config3.types.research, config3.types.content];
+}
+function isBuildLabel(config3, label) {
+  return buildLabels(config3).includes(label);
+}
+
+// src/core/snapshot/normalize-snapshot.ts
+function normalizeSnapshot(snapshot) {
+  return {
+    ...snapshot,
+    runs: uniqueSorted(snapshot.runs, (run2) => run2.id, compareRuns),
+    // A comment may carry several commands: each counts, a comment listed twice once.
+    commands: uniqueSorted(snapshot.commands, commandKey, compareCommands),
+    pulls: uniqueSorted(
+      snapshot.pulls,
+      (pull) => pull.number,
+      (a, b) => a.number - b.number
+    ).map(normalizePull)
+  };
+}
+function normalizePull(pull) {
+  return {
+    ...pull,
+    reviews: uniqueSorted(pull.reviews, (review) => review.id, compareReviews),
+    checks: {
+      ...pull.checks,
+      failedRuns: uniqueSorted(
+        pull.checks.failedRuns,
+        (run2) => run2.id,
+        (a, b) => a.id - b.id
+      )
+    },
+    labels: [...new Set(pull.labels)].sort()
+  };
+}
+function compareRuns(a, b) {
+  return compareTimes(a.createdAt, b.createdAt) || a.id - b.id;
+}
+function compareCommands(a, b) {
+  return compareTimes(a.createdAt, b.createdAt) || a.commentId - b.commentId;
+}
+function compareReviews(a, b) {
+  return compareTimes(a.submittedAt, b.submittedAt) || a.id - b.id;
+}
+function compareTimes(a, b) {
+  const diff = (timeOf(a) ?? Number.NEGATIVE_INFINITY) - (timeOf(b) ?? Number.NEGATIVE_INFINITY);
+  if (diff !== 0 && !Number.isNaN(diff)) return diff < 0 ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function timeOf(iso) {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? null : ms;
+}
+function commandKey(info) {
+  return `${info.commentId} ${JSON.stringify(info.command)}`;
+}
+function uniqueSorted(items, key, compare) {
+  const seen = /* @__PURE__ */ new Set();
+  const unique2 = [];
+  for (const item of [...items].sort(compare)) {
+    if (seen.has(key(item))) continue;
+    seen.add(key(item));
+    unique2.push(item);
+  }
+  return unique2;
+}
+
 // src/core/snapshot/issue-close.ts
-function closeCancels(snapshot) {
+function closeCancels(snapshot, config3) {
+  return cancellingClose(snapshot, config3) !== null;
+}
+function cancellingClose(snapshot, config3) {
   const { issue: issue2, finalPull: finalPull2 } = snapshot;
-  if (issue2.state !== "closed" || !issue2.closed) return false;
-  const { maySteer, byPull } = issue2.closed;
-  return maySteer || byPull !== null && finalPull2 !== null && byPull === finalPull2.number;
+  const changes = issue2.stateChanges ?? (issue2.state === "closed" && issue2.closed ? [{ kind: "closed", ...issue2.closed }] : []);
+  const steers = (change) => change.maySteer || change.kind === "closed" && change.byPull !== null && change.byPull === finalPull2?.number;
+  const last = changes.filter(steers).at(-1);
+  if (!last) {
+    return issue2.stateChangesCut ? { by: null, at: null, byPull: null, maySteer: false } : null;
+  }
+  if (last.kind === "reopened") return null;
+  const { kind: _kind, ...close } = last;
+  if (issue2.state === "closed") return close;
+  const began = buildBegan(snapshot, config3);
+  return began === null || close.at === null || compareTimes(close.at, began) >= 0 ? close : null;
+}
+function buildBegan(snapshot, config3) {
+  const first = snapshot.runs.filter((run2) => run2.byBaton !== false).map((run2) => run2.createdAt).sort(compareTimes)[0];
+  if (first !== void 0) return first;
+  if (!config3) return null;
+  const starts = (label) => isBuildLabel(config3, label) || config3.improve.label !== null && label === config3.improve.label;
+  const labelled = (snapshot.labelledBy ?? []).filter((event) => starts(event.label) && event.at !== void 0).map((event) => event.at).sort(compareTimes);
+  return labelled.at(-1) ?? null;
 }
 
 // src/core/snapshot/pull-verdict.ts
@@ -52342,30 +52438,44 @@ var UNPACED = {
     schedule: (_options, job, ...args) => job(...args)
   })
 };
-var BatonOctokit = ProbotOctokit.plugin(paceRequests({ registry: pacers })).defaults(
-  (options2) => {
-    const throttle = options2.throttle;
-    const installationId = options2.auth?.installationId;
-    const retry2 = options2.retry;
-    return {
-      ...options2,
-      // The default policy retries a 405 from a merge or a 409 from a guarded
-      // write about three times, though neither can succeed (DO_NOT_RETRY).
-      retry: { doNotRetry: [...DO_NOT_RETRY], ...retry2 },
-      throttle: {
-        ...throttle,
-        // Stated, because Probot's `app.auth(id)` drops throttling unless it is explicitly on.
-        enabled: throttle?.enabled ?? true,
-        // Paced per installation: a busy repository does not slow every other
-        // installation down. Writes, queries and reads each by GitHub's own rule.
-        ...installationId ? { id: `installation-${installationId}` } : {},
-        ...isOwnPacing(throttle) ? { write: UNPACED } : {},
-        onRateLimit: onLimit("rate limit"),
-        onSecondaryRateLimit: onLimit("secondary rate limit")
-      }
-    };
-  }
-);
+var ONE_SHOT_ROUTES = /* @__PURE__ */ new Set([
+  "POST /repos/{owner}/{repo}/git/refs",
+  "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
+  "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "POST /repos/{owner}/{repo}/issues",
+  "POST /repos/{owner}/{repo}/pulls"
+]);
+function sendOneShotWritesOnce(octokit) {
+  octokit.hook.before("request", (options2) => {
+    if (!ONE_SHOT_ROUTES.has(`${String(options2.method)} ${String(options2.url)}`)) return;
+    options2.request = { ...options2.request, retries: 0 };
+  });
+}
+var BatonOctokit = ProbotOctokit.plugin(
+  paceRequests({ registry: pacers }),
+  sendOneShotWritesOnce
+).defaults((options2) => {
+  const throttle = options2.throttle;
+  const installationId = options2.auth?.installationId;
+  const retry2 = options2.retry;
+  return {
+    ...options2,
+    // The default policy retries a 405 from a merge or a 409 from a guarded
+    // write about three times, though neither can succeed (DO_NOT_RETRY).
+    retry: { doNotRetry: [...DO_NOT_RETRY], ...retry2 },
+    throttle: {
+      ...throttle,
+      // Stated, because Probot's `app.auth(id)` drops throttling unless it is explicitly on.
+      enabled: throttle?.enabled ?? true,
+      // Paced per installation: a busy repository does not slow every other
+      // installation down. Writes, queries and reads each by GitHub's own rule.
+      ...installationId ? { id: `installation-${installationId}` } : {},
+      ...isOwnPacing(throttle) ? { write: UNPACED } : {},
+      onRateLimit: onLimit("rate limit"),
+      onSecondaryRateLimit: onLimit("secondary rate limit")
+    }
+  };
+});
 function onLimit(kind) {
   return (retryAfter, request2, octokit, retryCount) => {
     const retry2 = retryCount < MAX_LIMIT_RETRIES2 && retryAfter <= MAX_WAIT_SECONDS;
@@ -52511,19 +52621,120 @@ function truncate(line) {
   return line.length > QUOTE_MAX ? `${line.slice(0, QUOTE_MAX - 1)}…` : line;
 }
 
-// src/core/config/build-labels.ts
-function buildLabels(config3) {
-  return [config3.label, config3.types.research, config3.types.content];
+// src/core/vocabulary/notice.ts
+var NOTICE_MARKER = /^\s*<!-- baton:notice ([\w.-]+) ([\w./-]+) -->/;
+function noticeMarker(build, key) {
+  return `<!-- baton:notice ${build} ${key} -->`;
 }
-function isBuildLabel(config3, label) {
-  return buildLabels(config3).includes(label);
+function findNotice(body) {
+  const match = NOTICE_MARKER.exec(body);
+  return match?.[1] && match[2] ? { build: match[1], key: match[2] } : null;
+}
+function noticeKey(...parts) {
+  return parts.map(
+    (part) => String(part).replace(/[^\w.-]+/g, "-").replace(/\.{2,}/g, ".")
+  ).join("/");
+}
+function mentions(logins) {
+  return logins.map((login) => `@${login} `).join("");
+}
+
+// src/github/act/refs.ts
+function isRefTaken(error62) {
+  return statusOf(error62) === 422 && /reference already exists/i.test(messageOf(error62));
+}
+var RefRefusedError = class extends Error {
+  ref;
+  constructor(ref, cause) {
+    super(
+      `GitHub refused to create ${ref}: ${messageOf(cause)}. This will not pass by itself: check the build id and that the commit exists, then reply /status on the issue.`,
+      { cause }
+    );
+    this.name = "RefRefusedError";
+    this.ref = ref;
+  }
+};
+async function createRef(ctx, { ref, sha }) {
+  try {
+    await ctx.octokit.rest.git.createRef({ owner: ctx.owner, repo: ctx.repo, ref, sha });
+    return true;
+  } catch (error62) {
+    if (isRefTaken(error62)) return false;
+    if (statusOf(error62) === 422) throw new RefRefusedError(ref, error62);
+    throw error62;
+  }
+}
+function isAnswerLost(error62) {
+  const status2 = statusOf(error62);
+  return status2 === void 0 || status2 >= 500;
+}
+var AnswerLostError = class extends Error {
+  status;
+  constructor(cause) {
+    super(`${messageOf(cause)} (the answer was lost: GitHub may have made it, so its lock stays)`, {
+      cause
+    });
+    this.name = "AnswerLostError";
+    this.status = statusOf(cause);
+  }
+};
+async function sendOnce(write) {
+  try {
+    return await write();
+  } catch (error62) {
+    throw isAnswerLost(error62) ? new AnswerLostError(error62) : error62;
+  }
+}
+async function writeOnceByRef(ctx, { ref, sha }, write) {
+  if (!await createRef(ctx, { ref, sha })) return { taken: true };
+  try {
+    return { taken: false, value: await write() };
+  } catch (error62) {
+    if (!(error62 instanceof AnswerLostError)) await deleteRef(ctx, ref).catch(() => void 0);
+    throw error62;
+  }
+}
+async function deleteRef(ctx, ref) {
+  await ignoreStatus(
+    [422, 404],
+    () => ctx.octokit.rest.git.deleteRef({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      ref: ref.replace(/^refs\//, "")
+    })
+  );
+}
+async function moveBranch(ctx, { branch, sha, force }) {
+  const moved = await ignoreStatus(
+    [422],
+    () => ctx.octokit.rest.git.updateRef({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      ref: `heads/${branch}`,
+      sha,
+      force
+    })
+  );
+  return moved !== null;
+}
+async function resetBranch(ctx, { branch, sha }) {
+  if (await moveBranch(ctx, { branch, sha, force: true })) return;
+  await createRef(ctx, { ref: `refs/heads/${branch}`, sha });
 }
 
 // src/github/act/ensure-note.ts
 function noteMarker(key) {
   return `<!-- baton:note key=${key} -->`;
 }
-async function ensureNote(ctx, { number: number4, key, body }) {
+function noteLockRef(build, key) {
+  return `refs/baton/${build}/note/${noticeKey(key)}`;
+}
+async function ensureNote(ctx, {
+  number: number4,
+  key,
+  body,
+  guard
+}) {
   const marker = noteMarker(key);
   const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
     owner: ctx.owner,
@@ -52531,16 +52742,22 @@ async function ensureNote(ctx, { number: number4, key, body }) {
     issue_number: number4,
     per_page: 100
   });
-  if (comments.some((c) => c.user?.login === ctx.botLogin && c.body?.includes(marker)))
+  if (comments.some((c) => c.user?.login === ctx.botLogin && c.body?.startsWith(marker)))
     return false;
-  await ctx.octokit.rest.issues.createComment({
+  const post = () => ctx.octokit.rest.issues.createComment({
     owner: ctx.owner,
     repo: ctx.repo,
     issue_number: number4,
     body: `${marker}
 ${body}`
   });
-  return true;
+  if (!guard) {
+    await post();
+    return true;
+  }
+  const ref = noteLockRef(guard.build, key);
+  const posted = await writeOnceByRef(ctx, { ref, sha: guard.sha }, post);
+  return !posted.taken;
 }
 
 // src/github/client/request-reason.ts
@@ -53647,63 +53864,6 @@ function briefProblems(workers, briefSizes) {
   });
 }
 
-// src/core/snapshot/normalize-snapshot.ts
-function normalizeSnapshot(snapshot) {
-  return {
-    ...snapshot,
-    runs: uniqueSorted(snapshot.runs, (run2) => run2.id, compareRuns),
-    commands: uniqueSorted(snapshot.commands, (info) => info.commentId, compareCommands),
-    pulls: uniqueSorted(
-      snapshot.pulls,
-      (pull) => pull.number,
-      (a, b) => a.number - b.number
-    ).map(normalizePull)
-  };
-}
-function normalizePull(pull) {
-  return {
-    ...pull,
-    reviews: uniqueSorted(pull.reviews, (review) => review.id, compareReviews),
-    checks: {
-      ...pull.checks,
-      failedRuns: uniqueSorted(
-        pull.checks.failedRuns,
-        (run2) => run2.id,
-        (a, b) => a.id - b.id
-      )
-    },
-    labels: [...new Set(pull.labels)].sort()
-  };
-}
-function compareRuns(a, b) {
-  return compareTimes(a.createdAt, b.createdAt) || a.id - b.id;
-}
-function compareCommands(a, b) {
-  return compareTimes(a.createdAt, b.createdAt) || a.commentId - b.commentId;
-}
-function compareReviews(a, b) {
-  return compareTimes(a.submittedAt, b.submittedAt) || a.id - b.id;
-}
-function compareTimes(a, b) {
-  const diff = (timeOf(a) ?? Number.NEGATIVE_INFINITY) - (timeOf(b) ?? Number.NEGATIVE_INFINITY);
-  if (diff !== 0 && !Number.isNaN(diff)) return diff < 0 ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-function timeOf(iso) {
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? null : ms;
-}
-function uniqueSorted(items, key, compare) {
-  const seen = /* @__PURE__ */ new Set();
-  const unique2 = [];
-  for (const item of [...items].sort(compare)) {
-    if (seen.has(key(item))) continue;
-    seen.add(key(item));
-    unique2.push(item);
-  }
-  return unique2;
-}
-
 // src/core/snapshot/follow-ups.ts
 function foldFollowUps({
   plan,
@@ -53962,7 +54122,7 @@ function makeContext({
   const budgetReached = maxUsd !== null && spentUsd >= maxUsd;
   const dailyHolds = dailyCapsReached(config3, truth, now);
   const daily = dailyHolds.length > 0;
-  const cancelsByClose = closeCancels(truth);
+  const cancelsByClose = closeCancels(truth, config3);
   const links = repoLinks(truth);
   const engineOf = sessionEngines({ snapshot: truth, commands, settings: engines });
   return {
@@ -54076,6 +54236,9 @@ function adaptOne({
   decision.views.push({ source, state, workers, run: run2 ? runLink(run2) : null, diff });
 }
 function stateOf(ctx, source, run2) {
+  if (!run2 && !ctx.canDispatchSessions) {
+    return { state: "pending", hold: `its brief will be revised after ${source}'s learnings` };
+  }
   const outcome = run2 ? run2.outcome : "active";
   if (outcome === "active") {
     return { state: "revising", hold: `its brief is being revised after ${source}'s learnings` };
@@ -54113,7 +54276,7 @@ function applyHolds(workers, holds) {
 function assessPull({ ctx, pull }) {
   const runs = ctx.snapshot.runs.filter((run2) => run2.worker === pull.worker);
   const forced = (ctx.commands.merges.get(pull.worker) ?? []).some(
-    (info) => compareTimes(info.createdAt, pull.createdAt) >= 0
+    (info) => compareTimes(info.createdAt, pull.createdAt) >= 0 && !runs.some((run2) => run2.role === "fix" && compareTimes(run2.createdAt, info.createdAt) > 0)
   );
   const verdict = pullVerdict({ pull, requireHuman: ctx.config.review.requireHuman });
   const rerun = pull.checks.state === "failure" ? pull.checks.failedRuns.filter((run2) => run2.attempt <= 1).map((run2) => run2.id) : [];
@@ -54359,7 +54522,7 @@ function classify(ctx, base) {
     const settles2 = assessment.need.kind === "wait" ? assessment.need.settlesInMs ?? null : null;
     return { ...base, state: stateOfPull(assessment), assessment, settlesInMs: settles2 };
   }
-  if (!latestWork) return base;
+  if (!latestWork) return { ...base, retry: retryOfLockedFirst(ctx, base.worker.id) };
   const outcome = latestWork.outcome;
   if (outcome === "active") {
     return { ...base, state: latestWork.status === "queued" ? "queued" : "working" };
@@ -54431,6 +54594,10 @@ function pendingWorkRetry(ctx, worker, latest) {
     trigger: `comment-${retry2.commentId}`
   });
   return answered ? null : retry2;
+}
+function retryOfLockedFirst(ctx, worker) {
+  if (ctx.snapshot.branches[worker] === void 0) return null;
+  return (ctx.commands.retries.get(worker) ?? []).at(-1) ?? null;
 }
 function pickPull(pulls) {
   return pulls.find((pull) => pull.state === "merged") ?? pulls.filter((pull) => pull.state === "open").at(-1) ?? pulls.at(-1) ?? null;
@@ -54568,6 +54735,16 @@ function synthesisOf(ctx) {
   return { state, url: latest.url, attempts };
 }
 
+// src/core/vocabulary/closing-keywords.ts
+var REFERENCE = String.raw`(?:[\w.-]+\/[\w.-]+)?#\d|https?:\/\/[^\s<>()[\]]+\/(?:issues|pull)\/\d`;
+var CLOSING_KEYWORD = new RegExp(
+  String.raw`\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b(?=:?\s*(?:[[(<]|&lt;)?(?:${REFERENCE}))`,
+  "gi"
+);
+function neutralizeClosingKeywords(text, joiner = "​") {
+  return text.replace(CLOSING_KEYWORD, `$1${joiner}`);
+}
+
 // src/core/status/progress-format.ts
 var STATE_LABELS = {
   waiting: { emoji: "⏳", text: "waiting" },
@@ -54689,7 +54866,6 @@ function link(url2, label) {
 
 // src/core/status/render-report.ts
 var REPORT_MAX_CHARS = 65e3;
-var CLOSING_KEYWORD = /\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b(?=:?\s+(?:[\w.-]+\/[\w.-]+)?#\d)/gi;
 function renderReport({
   plan,
   progress,
@@ -54758,7 +54934,7 @@ function list(title, items) {
   return ["", `**${title}**`, "", ...items.map((item) => `- ${reportText(item)}`)];
 }
 function reportText(text) {
-  return escapeText(text).replace(CLOSING_KEYWORD, "$1&#8203;");
+  return neutralizeClosingKeywords(escapeText(text), "&#8203;");
 }
 function fitBlocks({
   blocks,
@@ -54833,7 +55009,7 @@ function decideFinal({
   return final.state === "open" && wantsAutoMerge ? [{ kind: "enable-auto-merge", pull: final.number }] : [];
 }
 function finalTitle(build, plan) {
-  return `[${parseBuildId(build)?.slug ?? build}] ${plan.title}`;
+  return `[${parseBuildId(build)?.slug ?? build}] ${neutralizeClosingKeywords(plan.title)}`;
 }
 function withReportLine(body, ctx, plan) {
   if (buildTypeOf(plan) !== "research") return body;
@@ -55743,6 +55919,8 @@ function adaptationLine(view) {
   const run2 = view.run ? ` (${link(view.run.url, view.run.label)})` : "";
   const after2 = `after ${view.source}'s learnings`;
   switch (view.state) {
+    case "pending":
+      return `✏️ The ${briefs} will be revised ${after2} once sessions may start again; ${names} ${view.workers.length === 1 ? "waits" : "wait"} for it.`;
     case "revising":
       return `✏️ **Adapting** the ${briefs} ${after2}${run2}; ${names} ${view.workers.length === 1 ? "waits" : "wait"} for it.`;
     case "awaiting-approval":
@@ -55765,24 +55943,6 @@ function totalsLine({ totals, budget }) {
     `**Total:** ${formatTokens(totals.tokens)} tokens · ${formatUsd(totals.costUsd)}${cap}`,
     renderSpendByRole(totals)
   ].join("\n\n");
-}
-
-// src/core/vocabulary/notice.ts
-var NOTICE_MARKER = /^\s*<!-- baton:notice ([\w.-]+) ([\w./-]+) -->/;
-function noticeMarker(build, key) {
-  return `<!-- baton:notice ${build} ${key} -->`;
-}
-function findNotice(body) {
-  const match = NOTICE_MARKER.exec(body);
-  return match?.[1] && match[2] ? { build: match[1], key: match[2] } : null;
-}
-function noticeKey(...parts) {
-  return parts.map(
-    (part) => String(part).replace(/[^\w.-]+/g, "-").replace(/\.{2,}/g, ".")
-  ).join("/");
-}
-function mentions(logins) {
-  return logins.map((login) => `@${login} `).join("");
 }
 
 // src/core/rules/decide-notices.ts
@@ -55942,7 +56102,7 @@ function decideCancelled(ctx) {
     ...decideCancelledMirrors(snapshot, ctx.config)
   ];
   const cancel = commands.cancelled;
-  const closed = snapshot.issue.closed;
+  const closed = cancellingClose(snapshot, ctx.config);
   return {
     actions,
     view: {
@@ -56509,68 +56669,6 @@ async function anyMoved(ctx, { build, batch }) {
   return batch.some((ref) => now.get(ref.ref) !== ref.object.sha);
 }
 
-// src/github/act/refs.ts
-function isRefTaken(error62) {
-  return statusOf(error62) === 422 && /reference already exists/i.test(messageOf(error62));
-}
-var RefRefusedError = class extends Error {
-  ref;
-  constructor(ref, cause) {
-    super(
-      `GitHub refused to create ${ref}: ${messageOf(cause)}. This will not pass by itself: check the build id and that the commit exists, then reply /status on the issue.`,
-      { cause }
-    );
-    this.name = "RefRefusedError";
-    this.ref = ref;
-  }
-};
-async function createRef(ctx, { ref, sha }) {
-  try {
-    await ctx.octokit.rest.git.createRef({ owner: ctx.owner, repo: ctx.repo, ref, sha });
-    return true;
-  } catch (error62) {
-    if (isRefTaken(error62)) return false;
-    if (statusOf(error62) === 422) throw new RefRefusedError(ref, error62);
-    throw error62;
-  }
-}
-async function writeOnceByRef(ctx, { ref, sha }, write) {
-  if (!await createRef(ctx, { ref, sha })) return { taken: true };
-  try {
-    return { taken: false, value: await write() };
-  } catch (error62) {
-    await deleteRef(ctx, ref).catch(() => void 0);
-    throw error62;
-  }
-}
-async function deleteRef(ctx, ref) {
-  await ignoreStatus(
-    [422, 404],
-    () => ctx.octokit.rest.git.deleteRef({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      ref: ref.replace(/^refs\//, "")
-    })
-  );
-}
-async function moveBranch(ctx, { branch, sha, force }) {
-  const moved = await ignoreStatus(
-    [422],
-    () => ctx.octokit.rest.git.updateRef({
-      owner: ctx.owner,
-      repo: ctx.repo,
-      ref: `heads/${branch}`,
-      sha,
-      force
-    })
-  );
-  return moved !== null;
-}
-async function resetBranch(ctx, { branch, sha }) {
-  if (await moveBranch(ctx, { branch, sha, force: true })) return;
-  await createRef(ctx, { ref: `refs/heads/${branch}`, sha });
-}
-
 // src/github/act/dispatch-session.ts
 async function dispatchSession(ctx, { snapshot, request: request2 }) {
   const lock = lockFor(request2);
@@ -56579,14 +56677,43 @@ async function dispatchSession(ctx, { snapshot, request: request2 }) {
     if (lock.kind === "lock-ref" && lock.resetBranch) {
       await resetBranch(ctx, { branch: lock.resetBranch, sha: base });
     }
-    const data = await dispatchWorkflow(ctx, request2);
-    const details = data;
-    return details?.workflow_run_id ? { id: Number(details.workflow_run_id), url: details.html_url ?? "" } : null;
+    try {
+      const data = await sendOnce(() => dispatchWorkflow(ctx, request2));
+      const details = data;
+      return details?.workflow_run_id ? { id: Number(details.workflow_run_id), url: details.html_url ?? "" } : null;
+    } catch (error62) {
+      if (!(error62 instanceof AnswerLostError)) throw error62;
+      return await runOfLostAnswer(ctx, request2, error62);
+    }
   };
   const lockRef = lockRefOf(lock, request2.build);
   if (!lockRef) return { result: "dispatched", run: await start() };
   const held2 = await writeOnceByRef(ctx, { ref: lockRef, sha: base }, start);
   return held2.taken ? { result: "stood-down" } : { result: "dispatched", run: held2.value };
+}
+var LOST_ANSWER_LOOK_AGAIN_MS = 2e3;
+async function runOfLostAnswer(ctx, request2, lost) {
+  const name = renderRunName(request2);
+  const look = async () => {
+    const { data } = await ctx.octokit.rest.actions.listWorkflowRuns({
+      owner: ctx.owner,
+      repo: ctx.repo,
+      workflow_id: WORKFLOW_FILE,
+      branch: sessionRef(request2),
+      event: "workflow_dispatch",
+      per_page: 20
+    }).catch(() => {
+      throw lost;
+    });
+    const run2 = data.workflow_runs.find((listed) => listed.display_title === name);
+    return run2 ? { id: run2.id, url: run2.html_url } : null;
+  };
+  const found = await look() ?? await new Promise((resolve) => setTimeout(resolve, LOST_ANSWER_LOOK_AGAIN_MS)).then(look);
+  if (found) return found;
+  throw new Error(
+    `${messageOf(lost.cause)} (the answer was lost, and no run of it is listed: the next reconcile dispatches again)`,
+    { cause: lost.cause }
+  );
 }
 var withoutRunDetails = /* @__PURE__ */ new Set();
 async function dispatchWorkflow(ctx, request2) {
@@ -56669,6 +56796,11 @@ function ledgerSpill(commands) {
     size += entry;
     count += 1;
   }
+  const first = count;
+  while (count > 0 && commands[count]?.commentId === commands[count - 1]?.commentId) count--;
+  if (count > 0) return commands.slice(0, count);
+  count = first;
+  while (commands[count]?.commentId === commands[0]?.commentId && count < commands.length) count++;
   return commands.slice(0, count);
 }
 
@@ -56714,16 +56846,18 @@ async function ensureMirror(ctx, {
   const ref = mirrorLockRef(snapshot.build, action.worker);
   const sha = snapshot.integration?.sha ?? snapshot.repo.defaultSha;
   const opened = await writeOnceByRef(ctx, { ref, sha }, async () => {
-    const { data } = await ctx.octokit.rest.issues.create({
-      owner,
-      repo,
-      title: action.title,
-      body: renderMirrorBody({
-        build: snapshot.build,
-        worker: action.worker,
-        briefPath: briefPath(snapshot.build, action.worker)
+    const { data } = await sendOnce(
+      () => ctx.octokit.rest.issues.create({
+        owner,
+        repo,
+        title: action.title,
+        body: renderMirrorBody({
+          build: snapshot.build,
+          worker: action.worker,
+          briefPath: briefPath(snapshot.build, action.worker)
+        })
       })
-    });
+    );
     return { id: data.id, number: data.number };
   });
   if (opened.taken) return "taken";
@@ -56866,6 +57000,7 @@ async function syncBuildBranch(ctx, { snapshot }) {
     await ensureNote(ctx, {
       number: snapshot.issue.number,
       key: `base-conflict-${defaultSha}`,
+      guard: { build: snapshot.build, sha: snapshot.integration?.sha ?? defaultSha },
       body: [
         `⚠️ \`${defaultBranch}\` moved on and now conflicts with the build branch \`${integrationBranch(snapshot.build)}\`.`,
         "",
@@ -57129,8 +57264,14 @@ async function actOne(ctx, { snapshot, action, pass }) {
     case "remove-label":
       await removeLabel(ctx, action);
       return { action, result: "done" };
-    case "comment":
-      return { action, result: await ensureNote(ctx, action) ? "done" : "unchanged" };
+    case "comment": {
+      const guard = {
+        build: snapshot.build,
+        sha: snapshot.integration?.sha ?? snapshot.repo.defaultSha
+      };
+      const posted = await ensureNote(ctx, { ...action, guard });
+      return { action, result: posted ? "done" : "unchanged" };
+    }
     case "notice": {
       const posted = await ensureNotice(ctx, { snapshot, ...action });
       return { action, result: posted === "posted" ? "done" : "unchanged" };
@@ -57424,14 +57565,8 @@ var BUILD_QUERY = (
         timelineItems(itemTypes: [LABELED_EVENT], last: 20) {
           nodes { ... on LabeledEvent { createdAt actor { login __typename } label { name } } }
         }
-        closedEvents: timelineItems(itemTypes: [CLOSED_EVENT], last: 1) {
-          nodes {
-            ... on ClosedEvent {
-              createdAt
-              actor { login __typename }
-              closer { __typename ... on PullRequest { number } }
-            }
-          }
+        stateEvents: timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 20) {
+          ...StateEvents
         }
       }
       defaultRef: ref(qualifiedName: $defaultBranch) { target { oid } }
@@ -57505,6 +57640,8 @@ var BUILD_QUERY = (
           oid
           message
           parents(first: 2) { nodes { oid } }
+          author { email }
+          signature { wasSignedByGitHub }
           statusCheckRollup {
             contexts(first: 100) {
               pageInfo { hasNextPage endCursor }
@@ -57531,6 +57668,45 @@ var BUILD_QUERY = (
   fragment Refs on RefConnection {
     pageInfo { hasNextPage endCursor }
     nodes { name target { oid ... on Commit { message } } }
+  }
+
+  fragment StateEvents on IssueTimelineItemsConnection {
+    pageInfo { hasPreviousPage startCursor }
+    nodes {
+      __typename
+      ... on ClosedEvent {
+        createdAt
+        actor { login __typename }
+        closer { __typename ... on PullRequest { number } }
+      }
+      ... on ReopenedEvent { createdAt actor { login __typename } }
+    }
+  }
+`
+);
+var ISSUE_STATES_QUERY = (
+  /* GraphQL */
+  `
+  query BatonIssueStates($owner: String!, $repo: String!, $issue: Int!, $before: String!) {
+    repository(owner: $owner, name: $repo) {
+      issue(number: $issue) {
+        timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 100, before: $before) {
+          ...StateEvents
+        }
+      }
+    }
+  }
+  fragment StateEvents on IssueTimelineItemsConnection {
+    pageInfo { hasPreviousPage startCursor }
+    nodes {
+      __typename
+      ... on ClosedEvent {
+        createdAt
+        actor { login __typename }
+        closer { __typename ... on PullRequest { number } }
+      }
+      ... on ReopenedEvent { createdAt actor { login __typename } }
+    }
   }
 `
 );
@@ -57660,7 +57836,8 @@ async function collectComments(ctx, { build, lists }) {
   statuses.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
   const [oldest, ...rest] = statuses;
   const archived = parts.flatMap((part) => part.commands);
-  const commands = mergeLedger([...archived, ...parseCommandLedger(oldest?.body ?? "")], live);
+  const ledgers = [...parts.map((part) => part.commands), parseCommandLedger(oldest?.body ?? "")];
+  const commands = mergeLedger(ledgers, live);
   commands.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.commentId - b.commentId);
   return {
     statusComment: oldest ? { id: oldest.id, body: oldest.body } : null,
@@ -57675,11 +57852,13 @@ async function collectComments(ctx, { build, lists }) {
     notices: [...new Set(notices2)].sort()
   };
 }
-function mergeLedger(ledger, live) {
+function mergeLedger(ledgers, live) {
   const recorded = /* @__PURE__ */ new Set();
-  const kept = ledger.filter(
-    (info) => !recorded.has(info.commentId) && recorded.add(info.commentId)
-  );
+  const kept = [];
+  for (const ledger of ledgers) {
+    kept.push(...ledger.filter((info) => !recorded.has(info.commentId)));
+    for (const info of ledger) recorded.add(info.commentId);
+  }
   return [...kept, ...live.filter((info) => !recorded.has(info.commentId))];
 }
 
@@ -57791,9 +57970,9 @@ async function restOfRefs(ctx, prefix, first) {
 }
 
 // src/core/sessions/verdict-marker.ts
-var MARKER = /<!-- baton:verdict (approve|changes-requested)(?: cost=(\d+(?:\.\d+)?))? -->/;
+var MARKER = /<!-- baton:verdict (approve|changes-requested)(?: cost=(\d+(?:\.\d+)?))? -->/g;
 function parseVerdictMarker(body) {
-  const match = MARKER.exec(body);
+  const match = [...body.matchAll(MARKER)].at(-1);
   if (!match) return null;
   return { verdict: match[1], costUsd: Number(match[2] ?? 0) };
 }
@@ -57836,7 +58015,7 @@ async function toPullInfo(ctx, { build, pull, worker }) {
     url: pull.url,
     createdAt: pull.createdAt,
     reviewCheck: review ? { sha: pull.headRefOid, verdict: verdictOfCheck(review.conclusion) } : null,
-    baseMergeOf: head ? baseMergeOf(build, head) : null
+    baseMergeOf: head ? baseMergeOf({ build, botLogin: ctx.botLogin }, head) : null
   };
 }
 function mergeStateOf(status2) {
@@ -57942,9 +58121,18 @@ function actionsRun(ctx, { id, job }) {
     };
   });
 }
-function baseMergeOf(build, head) {
+function baseMergeOf({ build, botLogin }, head) {
   const [first, second] = head.parents.nodes;
-  return first && second && head.message.includes(integrationBranch(build)) ? first.oid : null;
+  if (!first || !second || !head.message.includes(integrationBranch(build))) return null;
+  if (head.signature?.wasSignedByGitHub !== true) return null;
+  return isAppAuthor(head.author?.email ?? null, botLogin) ? first.oid : null;
+}
+function isAppAuthor(email3, botLogin) {
+  if (!email3) return false;
+  const address = email3.toLowerCase();
+  const own2 = `${botLogin.toLowerCase()}@users.noreply.github.com`;
+  const plus = address.indexOf("+");
+  return address === own2 || plus > 0 && /^\d+$/.test(address.slice(0, plus)) && address.slice(plus + 1) === own2;
 }
 function actionsRunId(detailsUrl) {
   const match = /\/actions\/runs\/(\d+)/.exec(detailsUrl ?? "");
@@ -58122,6 +58310,12 @@ async function observeBuild(ctx, {
     reading: hiddenRefReadingFrom(process.env)
   });
   const record2 = branches.integration ? readRecord({ build, repository }) : { plan: { kind: "missing" }, completions: {}, research: {} };
+  const finalPull2 = await finalPullOf(ctx, { build, defaultBranch, repository });
+  const states = await readStateChanges(ctx, {
+    issue: issue2,
+    events: issueNode.stateEvents,
+    finalPull: finalPull2?.number ?? null
+  });
   const snapshot = {
     build,
     issue: {
@@ -58130,7 +58324,9 @@ async function observeBuild(ctx, {
       state: issueNode.state === "CLOSED" ? "closed" : "open",
       labels: issueNode.labels.nodes.map((label) => label.name),
       url: issueNode.url,
-      ...issueNode.state === "CLOSED" ? { closed: await readClose(ctx, issueNode) } : {}
+      ...issueNode.state === "CLOSED" ? { closed: latestClose(states.changes) } : {},
+      ...states.changes.length > 0 ? { stateChanges: states.changes } : {},
+      ...states.cut ? { stateChangesCut: true } : {}
     },
     repo: { owner: ctx.owner, name: ctx.repo, defaultBranch, defaultSha },
     workflowInstalled: runsRead.installed,
@@ -58142,11 +58338,11 @@ async function observeBuild(ctx, {
     pulls,
     runs: runsRead.installed ? runsRead.runs : [],
     commands: comments.commands,
-    finalPull: await finalPullOf(ctx, { build, defaultBranch, repository }),
+    finalPull: finalPull2,
     statusComment: comments.statusComment,
     ...comments.ledgerParts ? { ledgerParts: comments.ledgerParts } : {},
     notices: comments.notices,
-    labelledBy: labelEventsOf(issueNode),
+    labelledBy: await labelEventsOf(ctx, issueNode),
     ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
     adaptations: adaptationsOf(hidden.adapt)
   };
@@ -58156,17 +58352,57 @@ async function observeBuild(ctx, {
     duplicateStatusIds: comments.duplicateStatusIds
   };
 }
-function labelEventsOf(issue2) {
-  return (issue2.timelineItems?.nodes ?? []).flatMap(
+async function labelEventsOf(ctx, issue2) {
+  const events = (issue2.timelineItems?.nodes ?? []).flatMap(
     (node2) => node2?.actor && node2.label ? [{ label: node2.label.name, login: loginOf(node2.actor), at: node2.createdAt }] : []
   );
+  const kept = [];
+  for (const event of events) {
+    if (event.login !== ctx.botLogin && await hasWriteAccess(ctx, event.login)) kept.push(event);
+  }
+  return kept;
 }
-async function readClose(ctx, issue2) {
-  const event = issue2.closedEvents?.nodes.at(-1) ?? null;
-  const by = event?.actor ? loginOf(event.actor) : null;
-  const byPull = event?.closer?.__typename === "PullRequest" ? event.closer.number ?? null : null;
+var MAX_STATE_PAGES = 5;
+async function readStateChanges(ctx, {
+  issue: issue2,
+  events,
+  finalPull: finalPull2
+}) {
+  const newestFirst = [];
+  let window2 = events;
+  for (let pages = 0; window2; pages++) {
+    for (const node2 of [...window2.nodes].reverse()) {
+      if (!node2) continue;
+      const change = await stateChangeOf(ctx, node2);
+      newestFirst.push(change);
+      const steers = change.maySteer || change.kind === "closed" && change.byPull !== null && change.byPull === finalPull2;
+      if (steers) return { changes: newestFirst.reverse(), cut: false };
+    }
+    const before = window2.pageInfo?.hasPreviousPage ? window2.pageInfo.startCursor : null;
+    if (!before) break;
+    if (pages >= MAX_STATE_PAGES) return { changes: newestFirst.reverse(), cut: true };
+    const { repository } = await ctx.octokit.graphql(ISSUE_STATES_QUERY, {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      issue: issue2,
+      before
+    });
+    window2 = repository.issue?.timelineItems;
+  }
+  return { changes: newestFirst.reverse(), cut: false };
+}
+async function stateChangeOf(ctx, node2) {
+  const by = node2.actor ? loginOf(node2.actor) : null;
+  const closing = node2.__typename === "ClosedEvent";
+  const byPull = closing && node2.closer?.__typename === "PullRequest" ? node2.closer.number ?? null : null;
   const maySteer = by === null ? false : by === ctx.botLogin || await hasWriteAccess(ctx, by);
-  return { by, at: event?.createdAt ?? null, byPull, maySteer };
+  return { kind: closing ? "closed" : "reopened", by, at: node2.createdAt, byPull, maySteer };
+}
+function latestClose(changes) {
+  const close = changes.filter((change) => change.kind === "closed").at(-1);
+  if (!close) return { by: null, at: null, byPull: null, maySteer: false };
+  const { kind: _kind, ...rest } = close;
+  return rest;
 }
 function usageOf(build, listed, runs) {
   const byId = new Map(
@@ -58933,27 +59169,22 @@ async function readPullHead(ctx, number4) {
 }
 
 // src/github/reconcile/resync.ts
-var RESYNC_MAX_BUILDS = 20;
 async function findOpenBuilds(ctx) {
   const refs = await listMatchingRefs(ctx, "heads/baton/");
-  return newestFirst(
-    refs.flatMap((ref) => {
-      const branch = parseBatonBranch(ref.ref);
-      const issue2 = branch?.kind === "integration" ? parseBuildId(branch.build)?.issue : void 0;
-      return branch && issue2 ? [{ build: branch.build, issue: issue2 }] : [];
-    })
-  );
-}
-function newestFirst(builds) {
-  return builds.sort((a, b) => b.issue - a.issue).slice(0, RESYNC_MAX_BUILDS);
+  return refs.flatMap((ref) => {
+    const branch = parseBatonBranch(ref.ref);
+    const issue2 = branch?.kind === "integration" ? parseBuildId(branch.build)?.issue : void 0;
+    return branch && issue2 ? [{ build: branch.build, issue: issue2 }] : [];
+  }).sort((a, b) => b.issue - a.issue);
 }
 
 // src/github/reconcile/echoes.ts
 var ACTIONS_APP_SLUG = "github-actions";
 function isPullEcho(event, botLogin) {
   if (event.sender !== botLogin) return false;
-  if (event.action === "opened") return parseBatonBranch(event.head)?.kind === "worker";
-  return event.action === "closed" && event.merged;
+  const worker = parseBatonBranch(event.head)?.kind === "worker";
+  if (event.action === "opened") return worker;
+  return event.action === "closed" && event.merged && worker;
 }
 function isReviewEcho(event, botLogin) {
   return event.action === "submitted" && event.sender === botLogin;

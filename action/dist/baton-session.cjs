@@ -78124,7 +78124,7 @@ function buildTypeOf(plan) {
 }
 
 // src/core/sessions/verdict-marker.ts
-var MARKER2 = /<!-- baton:verdict (approve|changes-requested)(?: cost=(\d+(?:\.\d+)?))? -->/;
+var MARKER2 = /<!-- baton:verdict (approve|changes-requested)(?: cost=(\d+(?:\.\d+)?))? -->/g;
 function renderVerdictMarker({
   verdict,
   costUsd
@@ -78132,7 +78132,7 @@ function renderVerdictMarker({
   return `<!-- baton:verdict ${verdict} cost=${costUsd.toFixed(4)} -->`;
 }
 function parseVerdictMarker(body) {
-  const match = MARKER2.exec(body);
+  const match = [...body.matchAll(MARKER2)].at(-1);
   if (!match) return null;
   return { verdict: match[1], costUsd: Number(match[2] ?? 0) };
 }
@@ -87936,6 +87936,16 @@ function renderSummaryPrompt({
 var import_promises19 = require("node:fs/promises");
 var import_node_path17 = __toESM(require("node:path"), 1);
 
+// src/core/vocabulary/closing-keywords.ts
+var REFERENCE = String.raw`(?:[\w.-]+\/[\w.-]+)?#\d|https?:\/\/[^\s<>()[\]]+\/(?:issues|pull)\/\d`;
+var CLOSING_KEYWORD = new RegExp(
+  String.raw`\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b(?=:?\s*(?:[[(<]|&lt;)?(?:${REFERENCE}))`,
+  "gi"
+);
+function neutralizeClosingKeywords(text, joiner = "​") {
+  return text.replace(CLOSING_KEYWORD, `$1${joiner}`);
+}
+
 // src/core/plan/completion.ts
 var COMPLETION_MAX_BYTES = 64 * 1024;
 var Line = external_exports.string().max(2e3);
@@ -88202,7 +88212,7 @@ async function writeTree(options2, entries) {
 // src/session/agent/session-output.ts
 async function commitSession(ctx, message2, source = { workDir: ctx.root }) {
   const options2 = { root: ctx.root, env: ctx.toolEnv };
-  await commitAll(options2, message2, source);
+  await commitAll(options2, neutralizeClosingKeywords(message2), source);
   const head = await git(options2, ["rev-parse", "HEAD"]);
   if (head === ctx.base) return { ok: true, head: null };
   if (!await gitSucceeds(options2, ["merge-base", "--is-ancestor", ctx.base, head])) {
@@ -89459,10 +89469,10 @@ var requirements = (line) => {
   return /^\s*([A-Za-z0-9][\w.-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@]|$)/.exec(line)?.[1] ?? null;
 };
 var tomlTable = (line) => {
-  const quoted = /^\s*"([A-Za-z0-9][\w.-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@][^"]*)?",?\s*$/.exec(
+  const quoted2 = /^\s*"([A-Za-z0-9][\w.-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@][^"]*)?",?\s*$/.exec(
     line
   );
-  if (quoted?.[1]) return quoted[1];
+  if (quoted2?.[1]) return quoted2[1];
   const key = /^\s*([A-Za-z0-9][\w-]*)\s*=\s*(?:"|\{)/.exec(line)?.[1];
   return key && !TOML_FIELDS.has(key) ? key : null;
 };
@@ -92539,6 +92549,422 @@ async function sizesUnder(repo, commit, dir) {
   return sizes;
 }
 
+// src/session/publish/checks/read-result.ts
+var import_promises37 = require("node:fs/promises");
+var import_node_path35 = require("node:path");
+async function readResult(outDir) {
+  const path36 = (0, import_node_path35.join)(outDir, RESULT_FILE);
+  const size = await sizeOf(path36);
+  if (size === null) {
+    return {
+      ok: false,
+      problems: [
+        `${RESULT_FILE} is missing from BATON_OUT: the agent job ended without a result (read its log)`
+      ]
+    };
+  }
+  if (size > RESULT_MAX_BYTES) {
+    return {
+      ok: false,
+      problems: [`${RESULT_FILE} is ${size} bytes; at most ${RESULT_MAX_BYTES} are accepted`]
+    };
+  }
+  let raw;
+  try {
+    raw = JSON.parse(await (0, import_promises37.readFile)(path36, "utf8"));
+  } catch (error62) {
+    const reason = error62 instanceof Error ? error62.message : String(error62);
+    return { ok: false, problems: [`${RESULT_FILE} is not valid JSON: ${reason}`] };
+  }
+  const parsed = SessionResult.safeParse(raw);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map(
+        (issue2) => `${RESULT_FILE} ${issue2.path.join(".") || "(root)"}: ${issue2.message}`
+      )
+    };
+  }
+  return { ok: true, result: parsed.data };
+}
+async function sizeOf(path36) {
+  try {
+    const info = await (0, import_promises37.stat)(path36);
+    return info.isFile() ? info.size : null;
+  } catch (error62) {
+    if (error62.code === "ENOENT") return null;
+    throw error62;
+  }
+}
+
+// src/session/publish/checks/verify-commits.ts
+var HEAD_REF = "refs/baton/head";
+var REMOTE_REF = "refs/baton/remote";
+var BUILD_REF = "refs/baton/build";
+async function fetchedBuildRef(repo) {
+  const found = await repo.run({ args: ["rev-parse", "--verify", "--quiet", BUILD_REF] });
+  return found.code === 0 ? BUILD_REF : null;
+}
+async function verifyCommits({
+  repo,
+  remote,
+  token,
+  branch,
+  buildBranch,
+  base,
+  head,
+  bundlePath
+}) {
+  const size = await sizeOf(bundlePath);
+  if (size === null) return refuse("the result names a new head, but commits.bundle is missing");
+  if (size > BUNDLE_MAX_BYTES) {
+    return refuse(`commits.bundle is ${size} bytes; at most ${BUNDLE_MAX_BYTES} are accepted`);
+  }
+  const remoteHead = await fetchRemoteBranch({ repo, remote, token, branch, ref: REMOTE_REF });
+  if (remoteHead === null) return refuse(`${branch} does not exist on the remote`);
+  const alreadyPushed = remoteHead === head;
+  if (remoteHead !== base && !alreadyPushed) {
+    return refuse(
+      `${branch} has moved since the session started (it was at ${base}, it is at ${remoteHead}); the work must be redone on the new head`
+    );
+  }
+  const loaded = await loadBundle({ repo, bundlePath, head });
+  if (loaded) return refuse(loaded);
+  const ancestor = await repo.run({ args: ["merge-base", "--is-ancestor", base, HEAD_REF] });
+  if (ancestor.code !== 0) {
+    return refuse(`the bundle's head ${head} does not fast-forward ${branch} from ${base}`);
+  }
+  const build = buildBranch ? await fetchRemoteBranch({ repo, remote, token, branch: buildBranch, ref: BUILD_REF }) : null;
+  const endState = await listChanges(repo, base);
+  const ownEndState = build === null ? endState : await keepDifferentFrom(repo, BUILD_REF, endState);
+  const everyCommit = await listCommitChanges(repo, base, build === null ? null : BUILD_REF);
+  return { ok: true, changes: mergeChanges([...ownEndState, ...everyCommit]), alreadyPushed };
+}
+function refuse(problem) {
+  return { ok: false, problems: [problem] };
+}
+async function fetchRemoteBranch({
+  repo,
+  remote,
+  token,
+  branch,
+  ref
+}) {
+  const listed = await repo.must({ args: ["ls-remote", remote, `refs/heads/${branch}`], token });
+  if (!listed.trim()) return null;
+  await repo.must({
+    args: ["fetch", "--no-tags", "--quiet", remote, `+refs/heads/${branch}:${ref}`],
+    token
+  });
+  return (await repo.must({ args: ["rev-parse", ref] })).trim();
+}
+async function loadBundle({
+  repo,
+  bundlePath,
+  head
+}) {
+  const verified = await repo.run({ args: ["bundle", "verify", "--quiet", bundlePath] });
+  if (verified.code !== 0) return `commits.bundle does not verify: ${verified.stderr.trim()}`;
+  const heads = (await repo.must({ args: ["bundle", "list-heads", bundlePath] })).split("\n").filter(Boolean).map((line) => line.split(" "));
+  const others = heads.filter(([sha]) => sha !== head).map(([, ref2]) => ref2);
+  if (others.length > 0)
+    return `commits.bundle carries refs other than the session's head: ${others.join(", ")}`;
+  const ref = heads[0]?.[1];
+  if (!ref) return `commits.bundle has no ref at the result's head ${head}`;
+  await repo.must({ args: ["fetch", "--no-tags", "--quiet", bundlePath, `+${ref}:${HEAD_REF}`] });
+  return null;
+}
+async function keepDifferentFrom(repo, ref, changes) {
+  const differ = new Set((await listChanges(repo, ref)).map((change) => change.path));
+  return changes.filter((change) => differ.has(change.path));
+}
+var EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+async function listCommitChanges(repo, base, exclude) {
+  const listed = await repo.must({
+    args: ["rev-list", "--parents", HEAD_REF, `^${base}`, ...exclude ? [`^${exclude}`] : []]
+  });
+  const changes = [];
+  for (const line of listed.split("\n").filter(Boolean)) {
+    const [commit = "", ...parents2] = line.split(" ");
+    const perParent = await Promise.all(
+      (parents2.length > 0 ? parents2 : [EMPTY_TREE]).map(
+        (parent) => listChanges(repo, parent, commit)
+      )
+    );
+    const [first = [], ...others] = perParent;
+    const inEvery = others.map((list2) => new Set(list2.map((change) => change.path)));
+    changes.push(...first.filter((change) => inEvery.every((paths) => paths.has(change.path))));
+  }
+  return changes;
+}
+function mergeChanges(changes) {
+  const byPath = /* @__PURE__ */ new Map();
+  for (const change of changes) {
+    const seen = byPath.get(change.path);
+    if (!seen || (change.size ?? -1) > (seen.size ?? -1)) byPath.set(change.path, change);
+  }
+  return [...byPath.values()];
+}
+async function listChanges(repo, from, to = HEAD_REF) {
+  const raw = await repo.must({
+    args: ["diff", "--raw", "-z", "--no-renames", "--no-abbrev", from, to]
+  });
+  const fields = raw.split("\0");
+  const entries = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const [, mode = "", , sha = ""] = (fields[i] ?? "").slice(1).split(" ");
+    entries.push({ path: fields[i + 1] ?? "", mode, sha });
+  }
+  const blobs = entries.filter((entry) => entry.mode !== "000000" && entry.mode !== "160000");
+  const sizes = await blobSizes(
+    repo,
+    blobs.map((entry) => entry.sha)
+  );
+  return entries.map((entry) => ({ path: entry.path, size: sizes.get(entry.sha) ?? null }));
+}
+async function blobSizes(repo, shas) {
+  if (shas.length === 0) return /* @__PURE__ */ new Map();
+  const out = await repo.must({
+    args: ["cat-file", "--batch-check=%(objectname) %(objectsize)"],
+    input: `${shas.join("\n")}
+`
+  });
+  const sizes = /* @__PURE__ */ new Map();
+  for (const line of out.split("\n")) {
+    const [sha, size] = line.split(" ");
+    if (sha && size && /^\d+$/.test(size)) sizes.set(sha, Number(size));
+  }
+  return sizes;
+}
+
+// src/session/publish/checks/check-links.ts
+var SYMLINK = "120000";
+var GITLINK = "160000";
+var EMPTY_TREE2 = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+var HOPS_MAX = 40;
+var TARGET_MAX_BYTES = 4095;
+var STEPS_MAX = 1e4;
+async function checkLinks({
+  repo,
+  base
+}) {
+  const build = await fetchedBuildRef(repo);
+  const listed = await repo.must({
+    args: ["rev-list", "--parents", HEAD_REF, `^${base}`, ...build ? [`^${build}`] : []]
+  });
+  const trees = treeLinks(repo);
+  const problems = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const line of listed.split("\n").filter(Boolean)) {
+    const [commit = "", ...parents2] = line.split(" ");
+    for (const found of await checkCommit(repo, trees, commit, parents2)) {
+      if (!seen.has(found.key)) problems.push(found.problem);
+      seen.add(found.key);
+    }
+  }
+  return problems;
+}
+async function checkCommit(repo, trees, commit, parents2) {
+  const sides = parents2.length > 0 ? parents2 : [EMPTY_TREE2];
+  const perParent = await Promise.all(sides.map((parent) => rawDiff(repo, parent, commit)));
+  const [first = [], ...others] = perParent;
+  const inEvery = others.map((list2) => new Set(list2.map((entry) => entry.path)));
+  const found = first.filter((entry) => entry.newMode === GITLINK).filter((entry) => inEvery.every((paths) => paths.has(entry.path))).map((entry) => ({
+    key: `gitlink ${entry.path} ${entry.newSha}`,
+    problem: gitlinkProblem(entry.path, entry.newSha, commit)
+  }));
+  const linksMoved = perParent.some(
+    (list2) => list2.some((entry) => entry.oldMode === SYMLINK || entry.newMode === SYMLINK)
+  );
+  if (!linksMoved) return found;
+  const links = await trees.read(commit);
+  for (const [path36, link] of links.byPath) {
+    const unsafe = judgeLink(path36, links);
+    if (unsafe === null) continue;
+    let inherited = false;
+    for (const parent of sides) {
+      const before = await trees.read(parent);
+      if (before.byPath.get(path36)?.sha !== link.sha) continue;
+      if (judgeLink(path36, before) !== null) inherited = true;
+    }
+    if (inherited) continue;
+    found.push({
+      key: `symlink ${path36} ${link.sha} ${unsafe.why} ${unsafe.via.join(" ")}`,
+      problem: symlinkProblem(path36, link.target, unsafe, commit)
+    });
+  }
+  return found;
+}
+function gitlinkProblem(path36, sha, commit) {
+  return `${path36} is a submodule (a gitlink to commit ${sha.slice(0, 12)}), commit ${commit.slice(0, 12)}: reviewers see only a commit id, and CI that checks out submodules would fetch code no one reviewed. Sessions never add or change submodules: remove it from every commit of the session (a later commit that removes it is not enough) and commit the code itself, or leave the submodule to a person's own pull request, and run the session again`;
+}
+function symlinkProblem(path36, target, unsafe, commit) {
+  const shown = target === null ? `a target over ${TARGET_MAX_BYTES} bytes` : quoted(target);
+  return `${path36} is a symbolic link to ${shown}, commit ${commit.slice(0, 12)}: ${describeUnsafe(unsafe)}; a workflow that follows links (a docs upload, an artifact, Pages) would publish what it points at, and reviewers see only one line. Sessions commit only relative links that stay inside the repository and out of .git: replace it in every commit of the session (a later commit that changes it is not enough) with the file itself or such a link, and run the session again`;
+}
+function describeUnsafe({ why, via }) {
+  const through = via.length > 0 ? ` through ${via.join(", ")}` : "";
+  switch (why) {
+    case "absolute":
+      return via.length > 0 ? `it resolves outside the repository${through}, a link to an absolute path` : "its target is an absolute path, outside the repository";
+    case "outside":
+      return `it resolves outside the repository${through}`;
+    case "git":
+      return `it goes through .git${through}, where the checkout keeps the repository's credentials`;
+    case "root":
+      return `it resolves to the repository's root${through}, whose .git holds the checkout's credentials`;
+    case "loop":
+      return `it follows more than ${HOPS_MAX} links${through}, or a loop of them`;
+    case "long":
+      return via.length > 0 ? `it resolves${through}, a link longer than any path` : "its target is longer than any path";
+    default: {
+      const _exhaustive = why;
+      return _exhaustive;
+    }
+  }
+}
+function quoted(target) {
+  return JSON.stringify(target.length > 100 ? `${target.slice(0, 100)}…` : target);
+}
+async function rawDiff(repo, from, to) {
+  const raw = await repo.must({
+    args: ["diff", "--raw", "-z", "--no-renames", "--no-abbrev", from, to]
+  });
+  const fields = raw.split("\0");
+  const entries = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const [oldMode = "", newMode = "", , newSha = ""] = (fields[i] ?? "").slice(1).split(" ");
+    entries.push({ path: fields[i + 1] ?? "", oldMode, newMode, newSha });
+  }
+  return entries;
+}
+function treeLinks(repo) {
+  const trees = /* @__PURE__ */ new Map();
+  const targets = /* @__PURE__ */ new Map();
+  const load2 = async (commit) => {
+    const links = { byPath: /* @__PURE__ */ new Map(), byFoldedPath: /* @__PURE__ */ new Map() };
+    if (commit === EMPTY_TREE2) return links;
+    const listed = await repo.must({ args: ["ls-tree", "-r", "-z", "--full-tree", commit] });
+    const found = [];
+    for (const entry of listed.split("\0").filter(Boolean)) {
+      const tab = entry.indexOf("	");
+      const [mode, , sha = ""] = entry.slice(0, tab).split(" ");
+      if (mode === SYMLINK) found.push({ path: entry.slice(tab + 1), sha });
+    }
+    await readTargets(
+      repo,
+      found.map((link) => link.sha).filter((sha) => !targets.has(sha)),
+      targets
+    );
+    for (const { path: path36, sha } of found) {
+      links.byPath.set(path36, { sha, target: targets.get(sha) ?? null });
+      const folded = fold(path36);
+      links.byFoldedPath.set(folded, [...links.byFoldedPath.get(folded) ?? [], path36]);
+    }
+    return links;
+  };
+  return {
+    read(commit) {
+      const known = trees.get(commit) ?? load2(commit);
+      trees.set(commit, known);
+      return known;
+    }
+  };
+}
+async function readTargets(repo, shas, targets) {
+  const unique = [...new Set(shas)];
+  if (unique.length === 0) return;
+  const checked = await repo.must({
+    args: ["cat-file", "--batch-check=%(objectname) %(objectsize)"],
+    input: `${unique.join("\n")}
+`
+  });
+  const short = [];
+  for (const line of checked.split("\n").filter(Boolean)) {
+    const [sha = "", size = ""] = line.split(" ");
+    if (!/^\d+$/.test(size)) throw new Error(`git cat-file: no blob ${sha} for a link`);
+    if (Number(size) > TARGET_MAX_BYTES) targets.set(sha, null);
+    else short.push(sha);
+  }
+  if (short.length === 0) return;
+  const read = await repo.run({ args: ["cat-file", "--batch"], input: `${short.join("\n")}
+` });
+  if (read.code !== 0) throw new Error(`git cat-file --batch failed: ${read.stderr.trim()}`);
+  const bytes = read.bytes ?? Buffer.from(read.stdout);
+  let at = 0;
+  while (at < bytes.length) {
+    const end = bytes.indexOf(10, at);
+    if (end < 0) break;
+    const [sha = "", , size = ""] = bytes.subarray(at, end).toString("latin1").split(" ");
+    const content = bytes.subarray(end + 1, end + 1 + Number(size));
+    const nul = content.indexOf(0);
+    targets.set(sha, (nul < 0 ? content : content.subarray(0, nul)).toString("utf8"));
+    at = end + 1 + Number(size) + 1;
+  }
+}
+function judgeLink(path36, links) {
+  const start = { dir: path36.split("/").slice(0, -1), pending: [], hops: 0, via: [] };
+  const begun = follow(path36, start, links);
+  if ("why" in begun) return { ...begun, via: [] };
+  const todo = [begun];
+  let steps = 0;
+  for (let walk4 = todo.pop(); walk4; walk4 = todo.pop()) {
+    const via = walk4.via.slice(1);
+    for (; ; ) {
+      const name = walk4.pending.shift();
+      if (name === void 0) {
+        if (walk4.dir.length === 0) return { why: "root", via };
+        break;
+      }
+      steps += 1;
+      if (steps > STEPS_MAX) return { why: "loop", via };
+      if (name === "" || name === ".") continue;
+      if (isGitName(name)) return { why: "git", via };
+      if (name === "..") {
+        if (walk4.dir.length === 0) return { why: "outside", via };
+        walk4.dir.pop();
+        continue;
+      }
+      const at = [...walk4.dir, name].join("/");
+      const exact = links.byPath.has(at) && !at.includes("�");
+      const matches = links.byFoldedPath.get(fold(at)) ?? [];
+      if (matches.length === 0) {
+        walk4.dir.push(name);
+        continue;
+      }
+      for (const match of matches) {
+        const next = follow(match, walk4, links);
+        if ("why" in next) return { ...next, via: next.via.slice(1) };
+        todo.push(next);
+      }
+      if (!exact) todo.push({ ...walk4, dir: [...walk4.dir, name], pending: [...walk4.pending] });
+      break;
+    }
+  }
+  return null;
+}
+function follow(path36, walk4, links) {
+  const via = [...walk4.via, path36];
+  const target = links.byPath.get(path36)?.target ?? null;
+  if (walk4.hops + 1 > HOPS_MAX) return { why: "loop", via };
+  if (target === null) return { why: "long", via };
+  if (/^(?:[\\/]|[A-Za-z]:)/.test(target)) return { why: "absolute", via };
+  return {
+    dir: [...walk4.dir],
+    pending: [...target.split(/[\\/]/), ...walk4.pending],
+    hops: walk4.hops + 1,
+    via
+  };
+}
+function isGitName(name) {
+  const plain = fold(name).replace(/[. ]+$/, "");
+  return plain === ".git" || plain === "git~1";
+}
+var IGNORED = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g;
+function fold(name) {
+  return name.replace(IGNORED, "").normalize("NFKC").toLowerCase();
+}
+
 // src/session/publish/checks/check-plan-record.ts
 var RECORD_MAX_BYTES = 256 * 1024;
 async function checkPlanRecord({
@@ -92727,194 +93153,6 @@ function checkDeliverable(result, target) {
     problems.push("a complete review result needs its review");
   }
   return problems;
-}
-
-// src/session/publish/checks/read-result.ts
-var import_promises37 = require("node:fs/promises");
-var import_node_path35 = require("node:path");
-async function readResult(outDir) {
-  const path36 = (0, import_node_path35.join)(outDir, RESULT_FILE);
-  const size = await sizeOf(path36);
-  if (size === null) {
-    return {
-      ok: false,
-      problems: [
-        `${RESULT_FILE} is missing from BATON_OUT: the agent job ended without a result (read its log)`
-      ]
-    };
-  }
-  if (size > RESULT_MAX_BYTES) {
-    return {
-      ok: false,
-      problems: [`${RESULT_FILE} is ${size} bytes; at most ${RESULT_MAX_BYTES} are accepted`]
-    };
-  }
-  let raw;
-  try {
-    raw = JSON.parse(await (0, import_promises37.readFile)(path36, "utf8"));
-  } catch (error62) {
-    const reason = error62 instanceof Error ? error62.message : String(error62);
-    return { ok: false, problems: [`${RESULT_FILE} is not valid JSON: ${reason}`] };
-  }
-  const parsed = SessionResult.safeParse(raw);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map(
-        (issue2) => `${RESULT_FILE} ${issue2.path.join(".") || "(root)"}: ${issue2.message}`
-      )
-    };
-  }
-  return { ok: true, result: parsed.data };
-}
-async function sizeOf(path36) {
-  try {
-    const info = await (0, import_promises37.stat)(path36);
-    return info.isFile() ? info.size : null;
-  } catch (error62) {
-    if (error62.code === "ENOENT") return null;
-    throw error62;
-  }
-}
-
-// src/session/publish/checks/verify-commits.ts
-var HEAD_REF = "refs/baton/head";
-var REMOTE_REF = "refs/baton/remote";
-var BUILD_REF = "refs/baton/build";
-async function fetchedBuildRef(repo) {
-  const found = await repo.run({ args: ["rev-parse", "--verify", "--quiet", BUILD_REF] });
-  return found.code === 0 ? BUILD_REF : null;
-}
-async function verifyCommits({
-  repo,
-  remote,
-  token,
-  branch,
-  buildBranch,
-  base,
-  head,
-  bundlePath
-}) {
-  const size = await sizeOf(bundlePath);
-  if (size === null) return refuse("the result names a new head, but commits.bundle is missing");
-  if (size > BUNDLE_MAX_BYTES) {
-    return refuse(`commits.bundle is ${size} bytes; at most ${BUNDLE_MAX_BYTES} are accepted`);
-  }
-  const remoteHead = await fetchRemoteBranch({ repo, remote, token, branch, ref: REMOTE_REF });
-  if (remoteHead === null) return refuse(`${branch} does not exist on the remote`);
-  const alreadyPushed = remoteHead === head;
-  if (remoteHead !== base && !alreadyPushed) {
-    return refuse(
-      `${branch} has moved since the session started (it was at ${base}, it is at ${remoteHead}); the work must be redone on the new head`
-    );
-  }
-  const loaded = await loadBundle({ repo, bundlePath, head });
-  if (loaded) return refuse(loaded);
-  const ancestor = await repo.run({ args: ["merge-base", "--is-ancestor", base, HEAD_REF] });
-  if (ancestor.code !== 0) {
-    return refuse(`the bundle's head ${head} does not fast-forward ${branch} from ${base}`);
-  }
-  const build = buildBranch ? await fetchRemoteBranch({ repo, remote, token, branch: buildBranch, ref: BUILD_REF }) : null;
-  const endState = await listChanges(repo, base);
-  const ownEndState = build === null ? endState : await keepDifferentFrom(repo, BUILD_REF, endState);
-  const everyCommit = await listCommitChanges(repo, base, build === null ? null : BUILD_REF);
-  return { ok: true, changes: mergeChanges([...ownEndState, ...everyCommit]), alreadyPushed };
-}
-function refuse(problem) {
-  return { ok: false, problems: [problem] };
-}
-async function fetchRemoteBranch({
-  repo,
-  remote,
-  token,
-  branch,
-  ref
-}) {
-  const listed = await repo.must({ args: ["ls-remote", remote, `refs/heads/${branch}`], token });
-  if (!listed.trim()) return null;
-  await repo.must({
-    args: ["fetch", "--no-tags", "--quiet", remote, `+refs/heads/${branch}:${ref}`],
-    token
-  });
-  return (await repo.must({ args: ["rev-parse", ref] })).trim();
-}
-async function loadBundle({
-  repo,
-  bundlePath,
-  head
-}) {
-  const verified = await repo.run({ args: ["bundle", "verify", "--quiet", bundlePath] });
-  if (verified.code !== 0) return `commits.bundle does not verify: ${verified.stderr.trim()}`;
-  const heads = (await repo.must({ args: ["bundle", "list-heads", bundlePath] })).split("\n").filter(Boolean).map((line) => line.split(" "));
-  const others = heads.filter(([sha]) => sha !== head).map(([, ref2]) => ref2);
-  if (others.length > 0)
-    return `commits.bundle carries refs other than the session's head: ${others.join(", ")}`;
-  const ref = heads[0]?.[1];
-  if (!ref) return `commits.bundle has no ref at the result's head ${head}`;
-  await repo.must({ args: ["fetch", "--no-tags", "--quiet", bundlePath, `+${ref}:${HEAD_REF}`] });
-  return null;
-}
-async function keepDifferentFrom(repo, ref, changes) {
-  const differ = new Set((await listChanges(repo, ref)).map((change) => change.path));
-  return changes.filter((change) => differ.has(change.path));
-}
-var EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
-async function listCommitChanges(repo, base, exclude) {
-  const listed = await repo.must({
-    args: ["rev-list", "--parents", HEAD_REF, `^${base}`, ...exclude ? [`^${exclude}`] : []]
-  });
-  const changes = [];
-  for (const line of listed.split("\n").filter(Boolean)) {
-    const [commit = "", ...parents2] = line.split(" ");
-    const perParent = await Promise.all(
-      (parents2.length > 0 ? parents2 : [EMPTY_TREE]).map(
-        (parent) => listChanges(repo, parent, commit)
-      )
-    );
-    const [first = [], ...others] = perParent;
-    const inEvery = others.map((list2) => new Set(list2.map((change) => change.path)));
-    changes.push(...first.filter((change) => inEvery.every((paths) => paths.has(change.path))));
-  }
-  return changes;
-}
-function mergeChanges(changes) {
-  const byPath = /* @__PURE__ */ new Map();
-  for (const change of changes) {
-    const seen = byPath.get(change.path);
-    if (!seen || (change.size ?? -1) > (seen.size ?? -1)) byPath.set(change.path, change);
-  }
-  return [...byPath.values()];
-}
-async function listChanges(repo, from, to = HEAD_REF) {
-  const raw = await repo.must({
-    args: ["diff", "--raw", "-z", "--no-renames", "--no-abbrev", from, to]
-  });
-  const fields = raw.split("\0");
-  const entries = [];
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    const [, mode = "", , sha = ""] = (fields[i] ?? "").slice(1).split(" ");
-    entries.push({ path: fields[i + 1] ?? "", mode, sha });
-  }
-  const blobs = entries.filter((entry) => entry.mode !== "000000" && entry.mode !== "160000");
-  const sizes = await blobSizes(
-    repo,
-    blobs.map((entry) => entry.sha)
-  );
-  return entries.map((entry) => ({ path: entry.path, size: sizes.get(entry.sha) ?? null }));
-}
-async function blobSizes(repo, shas) {
-  if (shas.length === 0) return /* @__PURE__ */ new Map();
-  const out = await repo.must({
-    args: ["cat-file", "--batch-check=%(objectname) %(objectsize)"],
-    input: `${shas.join("\n")}
-`
-  });
-  const sizes = /* @__PURE__ */ new Map();
-  for (const line of out.split("\n")) {
-    const [sha, size] = line.split(" ");
-    if (sha && size && /^\d+$/.test(size)) sizes.set(sha, Number(size));
-  }
-  return sizes;
 }
 
 // src/session/publish/checks/read-dependencies.ts
@@ -94015,7 +94253,7 @@ async function maskText(text, path36, masked) {
 // src/session/publish/checks/secrets/scan-secrets.ts
 var BINARY_SCAN_MAX_BYTES = 1024 * 1024;
 var KEY_FILE = /(?:^|\/)(?:id_(?:rsa|dsa|ecdsa|ed25519)|\.env(?:rc)?(?:[.\-_](?!(?:[\w.-]*[.\-_])?(?:example|sample|template)$)[\w.-]+)?|[^/]+\.(?:p12|pfx|jks|keystore|pem|key|ppk|kdbx|asc|gpg))$/i;
-var EMPTY_TREE2 = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+var EMPTY_TREE3 = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 async function scanCommits({
   repo,
   base
@@ -94027,7 +94265,7 @@ async function scanCommits({
   const hits = [];
   for (const line of listed.split("\n").filter(Boolean)) {
     const [commit = "", ...parents2] = line.split(" ");
-    hits.push(...await scanCommit(repo, commit, parents2.length > 0 ? parents2 : [EMPTY_TREE2]));
+    hits.push(...await scanCommit(repo, commit, parents2.length > 0 ? parents2 : [EMPTY_TREE3]));
   }
   return dedupe(hits);
 }
@@ -94353,10 +94591,16 @@ function renderWorkerMarker({ build, worker }) {
 function neutralizeMarkers(text) {
   return text.replace(/<!--(\s*)baton:/gi, "&lt;!--$1baton:");
 }
+function neutralizeComments(text) {
+  return text.replace(/<!--/g, "&lt;!--");
+}
 function neutralizeMentions(text) {
   return neutralizeMentionsIn(text);
 }
 function neutralizeModelText(text) {
+  return neutralizeMentions(neutralizeComments(text));
+}
+function neutralizeFencedText(text) {
   return neutralizeMentions(neutralizeMarkers(text));
 }
 function renderUsage(usage) {
@@ -94400,7 +94644,7 @@ ${network}` : ""
   ];
   const note = `The full report is \`${completionPath(build, worker)}\` on this branch.`;
   return fitBody(
-    sections.filter(Boolean).join("\n\n"),
+    neutralizeClosingKeywords(sections.filter(Boolean).join("\n\n")),
     `${note}
 
 ${renderWorkerMarker({ build, worker })}`
@@ -94408,7 +94652,7 @@ ${renderWorkerMarker({ build, worker })}`
 }
 function renderTests(tests) {
   if (!tests) return "";
-  const command = tests.command ? ` \`${tests.command.replaceAll("`", "")}\`` : "";
+  const command = tests.command ? ` ${neutralizeModelText(code(tests.command))}` : "";
   const head = {
     passed: `✅ Baton ran${command} before handing in: passed.`,
     failed: `❌ Baton ran${command} before handing in: failed.`,
@@ -94432,7 +94676,7 @@ function renderDependencies(changes) {
   const lines = renderDependencyLines(changes).map(
     (line) => (
       // A path may hold a newline: one line each, whatever the names.
-      neutralizeModelText(oneLine3(line))
+      neutralizeFencedText(oneLine3(line))
     )
   );
   const fence = "`".repeat(Math.max(3, ...lines.map((line) => longestRun(line, "`") + 1)));
@@ -94566,11 +94810,12 @@ function isInDiff(comment, diff) {
 function renderMoved(comments) {
   if (comments.length === 0) return "";
   const items = comments.map((comment) => {
-    const where = `\`${comment.path.replaceAll("`", "")}\` line ${comment.line}${comment.side === "LEFT" ? " (old side)" : ""}`;
-    const quoted = neutralizeModelText(comment.body).split("\n").map((line) => `> ${line}`).join("\n");
+    const path36 = neutralizeModelText(code(comment.path));
+    const where = `${path36} line ${comment.line}${comment.side === "LEFT" ? " (old side)" : ""}`;
+    const quoted2 = neutralizeModelText(comment.body).split("\n").map((line) => `> ${line}`).join("\n");
     return `**${where}**
 
-${quoted}`;
+${quoted2}`;
   });
   return `### Comments outside the diff
 
@@ -94695,7 +94940,7 @@ function renderPullTitle({
   title
 }) {
   const slug = parseBuildId(build)?.slug ?? build;
-  return `[${slug}] ${worker}: ${title}`;
+  return `[${slug}] ${worker}: ${neutralizeClosingKeywords(title)}`;
 }
 async function ensureWorkerPull({
   api,
@@ -95126,6 +95371,7 @@ async function checkCommits({
   });
   if (config2.problem && problems.length > 0) problems.push(config2.problem);
   if (keyInSecrets && config2.allowed && problems.length > 0) problems.push(KEY_IN_SECRETS);
+  problems.push(...await checkLinks({ repo, base: result.base }));
   if (target.role === "synthesis") {
     problems.push(
       ...await checkFollowUps({
