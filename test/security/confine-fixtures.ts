@@ -13,6 +13,7 @@ import {
   removeTempDirs,
   runSession,
   toolResultsSeen,
+  workerCheckout,
   workerRepo,
 } from '../session/agent-fixtures.js';
 
@@ -92,6 +93,7 @@ export async function confinedSession({
   sessionPath,
   egressHosts,
   limits,
+  defaultBranch,
 }: {
   /** The tools user; none: the commands run unconfined (what the planted-programs test needs). */
   user: string | undefined;
@@ -106,8 +108,19 @@ export async function confinedSession({
   egressHosts?: Record<string, string>;
   /** The session's limits (a short command timeout). */
   limits?: RunAgentOptions['limits'];
+  /**
+   * The default branch's files: the session then runs as in Actions (`workerCheckout`), on a
+   * worker branch that adds `files` to them, steered by the default branch. None: a checkout
+   * of the worker branch alone, which steers itself (local runs).
+   */
+  defaultBranch?: Record<string, string>;
 }): Promise<ConfinedRun> {
-  const { root, base } = await workerRepo({ files: { 'README.md': '# demo\n', ...files } });
+  const { root, base, eventPath } = defaultBranch
+    ? await workerCheckout({ defaultFiles: defaultBranch, files })
+    : {
+        ...(await workerRepo({ files: { 'README.md': '# demo\n', ...files } })),
+        eventPath: undefined,
+      };
   await prepare?.(root);
   execFileSync('chmod', ['-R', 'a+rX,go-w', '--', root]);
   const testPath = process.env.PATH;
@@ -115,7 +128,7 @@ export async function confinedSession({
   try {
     const { result, requests } = await runSession({
       root,
-      env: { BATON_WORKER: 'W1.1', BATON_TOOL_USER: user },
+      env: { BATON_WORKER: 'W1.1', BATON_TOOL_USER: user, GITHUB_EVENT_PATH: eventPath },
       replies: [
         ...commands.map((command) =>
           reply(

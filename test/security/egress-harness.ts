@@ -27,7 +27,8 @@ import { SYSTEM_PATH } from '../../src/session/programs.js';
 import { confinedSession } from './confine-fixtures.js';
 
 const [user, mode = 'limited'] = process.argv.slice(2);
-if (!user) throw new Error('usage: egress-harness.ts USER [limited|open|session]');
+if (!user)
+  throw new Error('usage: egress-harness.ts USER [limited|open|session|planted-ecosystem]');
 
 function sh(...args: string[]) {
   execFileSync(args[0] as string, args.slice(1), { stdio: 'ignore' });
@@ -101,7 +102,8 @@ await udpServer('2001:db8::1', 53);
 await tcpDnsServer('127.0.0.53');
 
 if (mode === 'session') {
-  // A whole work session: the allowlist comes from the checkout (package.json: npm's registry).
+  // A whole work session outside Actions (no event payload: the checkout steers, as in local runs):
+  // the allowlist comes from the checkout (package.json: npm's registry).
   const probe = readFileSync(new URL('./egress-probe.cjs', import.meta.url), 'utf8');
   const run = await confinedSession({
     user,
@@ -117,6 +119,41 @@ if (mode === 'session') {
   process.stdout.write(
     `${JSON.stringify({ seen: run.seen, status: run.result.status, reason: run.result.reason, blocked: run.result.blocked, reached })}\n`,
   );
+  process.exit(0);
+}
+
+if (mode === 'planted-ecosystem') {
+  // Work sessions as in Actions, on a worker branch that carries `tools/package.json`: once where
+  // the default branch has no npm (a model planted it, to `npm publish` the source out), once
+  // where the default branch has its own package.json. Each tries npm's registry.
+  const probe = readFileSync(new URL('./egress-probe.cjs', import.meta.url), 'utf8');
+  const attempt = async (defaultBranch: Record<string, string>) => {
+    const before = { ...reached };
+    const run = await confinedSession({
+      user,
+      defaultBranch: { 'README.md': '# demo\n', ...defaultBranch },
+      files: {
+        'tools/package.json': '{"name":"exfil","version":"1.0.0"}\n',
+        'probe.cjs': probe,
+      },
+      egressHosts: { 'registry.npmjs.org': '198.51.100.1' },
+      commands: ['node probe.cjs proxy-tls registry.npmjs.org 443 registry.npmjs.org'],
+    });
+    const added = Object.fromEntries(
+      Object.entries(reached)
+        .map(([key, n]) => [key, n - (before[key] ?? 0)] as const)
+        .filter(([, n]) => n > 0),
+    );
+    return {
+      seen: run.seen,
+      status: run.result.status,
+      blocked: run.result.blocked,
+      reached: added,
+    };
+  };
+  const planted = await attempt({});
+  const own = await attempt({ 'package.json': '{"name":"demo","version":"1.0.0"}\n' });
+  process.stdout.write(`${JSON.stringify({ planted, own })}\n`);
   process.exit(0);
 }
 

@@ -26,7 +26,7 @@ interface Report {
   netnsLeft: boolean;
 }
 
-function harness(mode: 'limited' | 'open' | 'session'): Report {
+function harness(mode: 'limited' | 'open' | 'session' | 'planted-ecosystem'): Report {
   const out = execFileSync(
     findProgram('unshare', SYSTEM_PATH) ?? 'unshare',
     [
@@ -127,6 +127,23 @@ describe.skipIf(NO_NETNS)(`the sandbox's network (${REASON})`, () => {
       '',
     ]);
     expect(report.blocked).toEqual([{ host: 'pypi.org', port: 443, count: 1 }]);
+  });
+
+  it('a worker branch that plants an ecosystem’s file gets no registry: the default branch’s tree says which ecosystems a session serves', () => {
+    const { planted, own } = harness('planted-ecosystem') as unknown as Record<
+      'planted' | 'own',
+      { seen: string; status: string; blocked: Report['blocked']; reached: Report['reached'] }
+    >;
+    // The branch carries tools/package.json; the default branch has no npm: npm's registry is
+    // refused (no `npm publish` of the source with an attacker's token), and nothing reached it.
+    expect(planted.status).toBe('complete');
+    expect(planted.seen.split('\n')).toEqual(['refused HTTP/1.1 403 Forbidden', '']);
+    expect(planted.blocked).toEqual([{ host: 'registry.npmjs.org', port: 443, count: 1 }]);
+    expect(planted.reached).toEqual({});
+    // The default branch's own package.json still opens it, to the same branch.
+    expect(own.status).toBe('complete');
+    expect(own.seen.split('\n')).toEqual(['tunnel opened', '']);
+    expect(own.reached).toEqual({ 'tls 198.51.100.1 registry.npmjs.org': 1 });
   });
 
   it('with `session.network: open` the network is the runner’s (each attempt above then gets through)', () => {

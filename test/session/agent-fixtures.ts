@@ -113,6 +113,38 @@ export function workerRepo({
   });
 }
 
+/**
+ * A worker's checkout as the agent job has it in Actions: a remote whose default branch
+ * `main` holds `defaultFiles` and whose worker branch adds its brief and `files` on top,
+ * fetched whole (`fetch-depth: 0`) and checked out on the worker branch; `eventPath` is the
+ * run's event payload naming `main` (GITHUB_EVENT_PATH), so the session steers from it.
+ */
+export async function workerCheckout({
+  worker = 'W1.1',
+  defaultFiles = { 'README.md': '# demo\n' },
+  files = {},
+}: {
+  worker?: string;
+  defaultFiles?: Record<string, string>;
+  files?: Record<string, string>;
+} = {}): Promise<{ root: string; base: string; eventPath: string }> {
+  const branch = workerBranch(BUILD, worker);
+  const origin = await makeRepo({ files: defaultFiles });
+  gitIn(origin.root, 'checkout', '-q', '-b', branch);
+  await writeFiles(origin.root, { [briefPath(BUILD, worker)]: briefFile({ worker }), ...files });
+  gitIn(origin.root, 'add', '-A');
+  gitIn(origin.root, 'commit', '-q', '-m', `${worker}: work`);
+  gitIn(origin.root, 'checkout', '-q', 'main');
+  const root = await makeTempDir('baton-checkout-');
+  gitIn(root, 'init', '-q');
+  gitIn(root, 'remote', 'add', 'origin', origin.root);
+  gitIn(root, 'fetch', '-q', 'origin', '+refs/heads/*:refs/remotes/origin/*');
+  gitIn(root, 'checkout', '-q', '-B', branch, `refs/remotes/origin/${branch}`);
+  const eventPath = path.join(await makeTempDir('baton-event-'), 'event.json');
+  await writeFile(eventPath, JSON.stringify({ repository: { default_branch: 'main' } }));
+  return { root, base: gitIn(root, 'rev-parse', 'HEAD'), eventPath };
+}
+
 /** plan.json of a one-worker build, as its plan session committed it; `fields` win. */
 export function planJson(fields: Record<string, unknown> = {}): string {
   return JSON.stringify({

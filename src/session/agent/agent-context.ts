@@ -98,6 +98,11 @@ export interface AgentContext {
   unconfined?: boolean;
   /** The repository's visibility from the run's event payload; null when it does not say. */
   visibility: RepositoryVisibility | null;
+  /**
+   * Where what steers the session comes from (settings, skills, the ecosystems
+   * of its network): the default branch, never the branch under review.
+   */
+  steering: SteeringSource;
 }
 
 /** A session that cannot start: what to set or fix, for the result's reason. */
@@ -150,7 +155,15 @@ export async function openContext({
     if (provider === 'anthropic') modelAuth(env);
     throw new ModelAuthError(missingCredential(provider));
   }
-  const modelProxy = await startModelProxy({ upstreams, meter, limits, now, log });
+  const modelProxy = await startModelProxy({
+    upstreams,
+    meter,
+    limits,
+    now,
+    log,
+    // Every web tool the proxy lets through is held to research.* (model-routes.ts).
+    research: config.research,
+  });
   const client = new Anthropic({
     apiKey: modelProxy.token,
     baseURL: modelProxy.url,
@@ -188,6 +201,7 @@ export async function openContext({
     ...(options.egressHosts ? { egressHosts: options.egressHosts } : {}),
     ...(options.unconfined ? { unconfined: true } : {}),
     visibility: await readRepositoryVisibility(env.GITHUB_EVENT_PATH),
+    steering,
   };
 }
 

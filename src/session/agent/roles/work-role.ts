@@ -15,7 +15,7 @@ import type { AgentContext } from '../agent-context.js';
 import { converse } from '../agent-context.js';
 import { readBuildScope, scopeLines, skillFor } from '../build-scope.js';
 import { sandboxOptionsForEngine } from '../engine-session.js';
-import { git } from '../git/git.js';
+import { gitRaw } from '../git/git.js';
 import { webTools } from '../model/model-features.js';
 import type { LoopOutcome } from '../model/model-loop.js';
 import { toUsage } from '../model/usage-meter.js';
@@ -123,9 +123,9 @@ function toolsUser(ctx: AgentContext): string | null {
 }
 
 /**
- * The sandbox's allowlist: the registries of the ecosystems the checkout
- * uses, the distribution's archive, and `session.network.allow`; with the
- * loopback ports of `session.network.ports`. Null with
+ * The sandbox's allowlist: the registries of the ecosystems the default
+ * branch uses, the distribution's archive, and `session.network.allow`; with
+ * the loopback ports of `session.network.ports`. Null with
  * `session.network: open` (or without a tools user, where nothing is limited).
  */
 async function egressOptions(ctx: AgentContext): Promise<EgressOptions | null> {
@@ -135,8 +135,7 @@ async function egressOptions(ctx: AgentContext): Promise<EgressOptions | null> {
     ctx.log('egress: session.network is open; the model’s commands may reach any host');
     return null;
   }
-  const files = await git({ root: ctx.root, env: ctx.toolEnv }, ['ls-files', '-z']);
-  const allow = egressAllowlist(files.split('\0').filter(Boolean), network.allow);
+  const allow = egressAllowlist(await steeringTree(ctx), network.allow);
   ctx.log(
     `egress: ${ctx.env.BATON_TOOL_USER}'s commands reach ${allow.length} allowed host patterns through the session's proxy; everything else is refused`,
   );
@@ -146,6 +145,22 @@ async function egressOptions(ctx: AgentContext): Promise<EgressOptions | null> {
     log: ctx.log,
     ...(ctx.egressHosts ? { hosts: ctx.egressHosts } : {}),
   };
+}
+
+/**
+ * The files whose names say which ecosystems the session's network serves:
+ * the default branch's tree as maintainers merged it, never the checkout's (a
+ * worker branch or the build branch, trees a model writes, where a planted
+ * `package.json` would open npm's registry to `npm publish`). Outside
+ * Actions (no default branch to read) the checkout steers, as for settings.
+ */
+async function steeringTree(ctx: AgentContext): Promise<string[]> {
+  const options = { root: ctx.root, env: ctx.toolEnv };
+  const listing =
+    ctx.steering.kind === 'default-branch'
+      ? await gitRaw(options, ['ls-tree', '-r', '--name-only', '-z', ctx.steering.ref])
+      : await gitRaw(options, ['ls-files', '-z']);
+  return listing.split('\0').filter(Boolean);
 }
 
 async function converseAndCommit({
