@@ -105,6 +105,32 @@ describe.skipIf(!INSTALLED)(
       );
     });
 
+    it('withholds the workflow’s file commands, whatever the run’s environment holds', () => {
+      const fileCommands = {
+        GITHUB_ENV: '/srv/runner/_work/_temp/_runner_file_commands/set_env_0f3a',
+        GITHUB_PATH: '/srv/runner/_work/_temp/_runner_file_commands/add_path_0f3a',
+        GITHUB_OUTPUT: '/srv/runner/_work/_temp/_runner_file_commands/set_output_0f3a',
+        GITHUB_STATE: '/srv/runner/_work/_temp/_runner_file_commands/save_state_0f3a',
+        GITHUB_STEP_SUMMARY: '/srv/runner/_work/_temp/_runner_file_commands/step_summary_0f3a',
+      };
+      const { bwrap } = split(
+        sandboxCommand(layout, {
+          ...run,
+          env: { ...run.env, ...fileCommands, GITHUB_REPOSITORY: 'o/r' },
+        }),
+      );
+      expect(pairs(bwrap, '--setenv')).toEqual([
+        'PATH',
+        'CI',
+        'GITHUB_REPOSITORY',
+        'HOME',
+        'USER',
+        'LOGNAME',
+        'TMPDIR',
+      ]);
+      expect(bwrap.join(' ')).not.toContain('_runner_file_commands');
+    });
+
     it('ends in the tools user with no capability, no new privileges, the filter, a timer and a process limit', () => {
       const { bwrap } = split(sandboxCommand(layout, run));
       const command = bwrap.slice(bwrap.indexOf('--') + 1);

@@ -1,43 +1,33 @@
 import { appendFile } from 'node:fs/promises';
-import path from 'node:path';
 import { isEngine } from '../../../core/vocabulary/engine-names.js';
-import { EngineInstallError, engineCacheDir, platformPin } from './install-engine.js';
 
 /**
- * `baton session engine` (the action's `command: engine`): which folder of
- * the engine cache the session's engine (BATON_ENGINE, the dispatch input)
- * lives in and the cache key it is kept under, as step outputs for the
- * workflow's `actions/cache` step before the session. The key names the pin
- * (package, version, platform and integrity), so a Baton release with another
- * pin restores nothing stale. Baton's own loop needs no engine: empty outputs.
+ * `baton session engine` (the action's `command: engine`): the outputs the
+ * workflow's `actions/cache` step before the session reads (`cache-key`,
+ * `path`). They are empty for every engine, so that step restores nothing:
+ * an Actions cache is scoped to the branch a run is on, and any run on a
+ * worker's branch may write it, the repository's CI running the worker's code
+ * included; `actions/cache` restores with `tar -P`, so an entry forged under
+ * the engine's key could write outside its path, over the session's own
+ * action, before the session (which holds the model key) starts. No check of
+ * the engine inside the session can see that. The session downloads the
+ * pinned tarball and checks it against the pin instead (about 1.3 s more than
+ * from a cache; install-engine.ts). A dispatch naming no engine Baton knows is
+ * refused here, before the session.
  */
 export async function writeEngineCacheOutputs(
   source: Record<string, string | undefined>,
 ): Promise<number> {
   const engine = source.BATON_ENGINE ?? '';
-  const outputs: Record<string, string> = { 'cache-key': '', path: '' };
   if (engine && !isEngine(engine)) {
     process.stderr.write(
       `baton: BATON_ENGINE ${engine} is no engine: baton, claude-code or codex\n`,
     );
     return 2;
   }
-  if (engine === 'claude-code' || engine === 'codex') {
-    try {
-      const { pin, dir, platform } = platformPin(engine);
-      outputs['cache-key'] =
-        `baton-engine-${dir}-${platform.integrity.slice(7, 23).replace(/[^A-Za-z0-9]/g, '_')}`;
-      outputs.path = path.join(engineCacheDir(source), dir);
-      process.stdout.write(`baton: ${pin.package}@${pin.version} is cached at ${outputs.path}\n`);
-    } catch (error) {
-      // The session itself says it again, and fails; no cache is needed for that.
-      if (!(error instanceof EngineInstallError)) throw error;
-      process.stdout.write(`baton: ${error.message}\n`);
-    }
-  }
+  const lines = 'cache-key=\npath=\n';
   const file = source.GITHUB_OUTPUT;
-  const lines = Object.entries(outputs).map(([name, value]) => `${name}=${value}\n`);
-  if (file) await appendFile(file, lines.join(''));
-  else process.stdout.write(lines.join(''));
+  if (file) await appendFile(file, lines);
+  else process.stdout.write(lines);
   return 0;
 }

@@ -1,26 +1,30 @@
 /**
- * Installs a pinned engine on demand into a tool cache, the same way in
- * Actions (where the workflow keeps the cache between runs with
- * `actions/cache`) and in tests: the platform package's tarball from the npm
- * registry, checked against the pinned integrity before anything of it is
- * unpacked, unpacked with the system's `tar` beside its final place and moved
- * there whole, with a marker of the integrity it came from. Found again by that
- * marker: a half-unpacked or other version's folder is never used.
+ * Installs a pinned engine on demand, the same way in Actions (where the
+ * workflow keeps the engine cache between runs with `actions/cache`) and in
+ * tests: the platform package's tarball from the npm registry, checked against
+ * the pinned integrity before anything of it is unpacked. The cache keeps the
+ * tarball only, and it is trusted no more than the registry: an Actions cache
+ * of a branch can be written by any run on that branch (the repository's CI
+ * running a worker's code among them), so every session hashes the cached
+ * tarball again against the pin, downloads it again when it does not match,
+ * and unpacks it into a fresh folder of its own, removed when the process
+ * ends. Nothing unpacked is ever taken from the cache.
  */
 
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
 import {
   access,
   chmod,
   constants,
+  lstat,
   mkdir,
   mkdtemp,
-  readFile,
+  open,
+  readdir,
   rename,
   rm,
-  writeFile,
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -44,11 +48,11 @@ const run = promisify(execFile);
 export interface InstalledEngine {
   engine: Exclude<Engine, 'baton'>;
   version: string;
-  /** The folder of this install, which the sandbox lets the tools user read. */
+  /** The folder of this install (unpacked for this process), which the sandbox lets the tools user read. */
   root: string;
   binary: string;
   pathDirs: string[];
-  /** Whether this call downloaded it (false: found in the cache). */
+  /** Whether it was downloaded (false: its tarball was found in the cache, and matched the pin). */
   downloaded: boolean;
 }
 
@@ -61,7 +65,8 @@ export class EngineInstallError extends Error {
 }
 
 const REGISTRY = 'https://registry.npmjs.org/';
-const MARKER = '.baton-integrity';
+/** The pinned tarball, as the engine cache keeps it: `<cache>/<install name>/package.tgz`. */
+export const CACHED_TARBALL = 'package.tgz';
 
 /**
  * Where engines are cached: `BATON_ENGINE_CACHE`, else the runner's tool cache
@@ -91,82 +96,192 @@ export function platformPin(engine: Exclude<Engine, 'baton'>): {
   return { pin, platform: pinned, dir: installName(pin, platform) };
 }
 
-/** Finds the pinned engine in the cache, or downloads, checks and unpacks it there. */
-export async function ensureEngine({
-  engine,
-  cacheDir,
-  registry = REGISTRY,
-  fetchImpl = globalThis.fetch,
-  log = () => {},
-}: {
+/** The pin of one engine on this machine: which tarball, and the name of its folder in the cache. */
+export type PinnedPlatform = ReturnType<typeof platformPin>;
+
+/** This process's installs, one per engine and cache: the sandbox and every conversation use the same. */
+const installs = new Map<
+  string,
+  { unpacked: { folder: string | null }; installed: Promise<InstalledEngine> }
+>();
+let removedAtExit = false;
+
+/**
+ * The pinned engine, unpacked for this process from its tarball: the cached
+ * one when it matches the pinned integrity, else one downloaded (and checked)
+ * and then cached. Once per process and cache; later calls answer the same.
+ */
+export function ensureEngine(options: {
   engine: Exclude<Engine, 'baton'>;
   cacheDir: string;
   registry?: string;
   fetchImpl?: typeof globalThis.fetch;
   log?: (line: string) => void;
+  /** The pin (tests give one of their own tarball's); the engine's for this machine otherwise. */
+  pinned?: PinnedPlatform;
 }): Promise<InstalledEngine> {
-  const { pin, platform, dir } = platformPin(engine);
-  const root = path.join(cacheDir, dir);
-  const found = await findInstall(root, platform);
-  const installed = (downloaded: boolean): InstalledEngine => ({
-    engine,
-    version: pin.version,
-    root,
-    binary: path.join(root, platform.binary),
-    pathDirs: platform.path.map((dir) => path.join(root, dir)),
-    downloaded,
+  const pinned = options.pinned ?? platformPin(options.engine);
+  const key = `${path.resolve(options.cacheDir)}\0${pinned.dir}\0${pinned.platform.integrity}`;
+  const known = installs.get(key);
+  if (known) return known.installed;
+  const unpacked: { folder: string | null } = { folder: null };
+  const installed = install({ ...options, pinned }, unpacked);
+  installs.set(key, { unpacked, installed });
+  installed.catch(() => {
+    installs.delete(key);
+    if (unpacked.folder) rmSync(unpacked.folder, { recursive: true, force: true });
   });
-  if (found) return installed(false);
-  const started = performance.now();
-  await mkdir(cacheDir, { recursive: true, mode: 0o755 });
-  const work = await mkdtemp(path.join(cacheDir, `.${dir}-`));
-  try {
-    const tarball = path.join(work, 'package.tgz');
-    await download({
-      url: new URL(platform.tarball, withSlash(registry)),
-      to: tarball,
-      integrity: platform.integrity,
-      fetchImpl,
-    });
-    const unpacked = path.join(work, 'unpacked');
-    await mkdir(unpacked);
-    await run(programPath('tar'), [
-      '-xzf',
-      tarball,
-      '-C',
-      unpacked,
-      '--no-same-owner',
-      '--no-same-permissions',
-    ]);
-    const top = path.join(unpacked, 'package');
-    await writeFile(path.join(top, MARKER), platform.integrity);
-    // The tools user runs it: every folder may be entered, every file read.
-    await run(programPath('chmod'), ['-R', 'u+rwX,go+rX,go-w', '--', top]);
-    await rm(root, { recursive: true, force: true });
-    await rename(top, root);
-  } finally {
-    await rm(work, { recursive: true, force: true });
+  if (!removedAtExit) {
+    removedAtExit = true;
+    process.once('exit', forgetInstalledEngines);
   }
-  if (!(await findInstall(root, platform))) {
+  return installed;
+}
+
+/** Removes this process's unpacked engines (at exit; tests, to play a new session). */
+export function forgetInstalledEngines(): void {
+  for (const { unpacked } of installs.values())
+    if (unpacked.folder) rmSync(unpacked.folder, { recursive: true, force: true });
+  installs.clear();
+}
+
+async function install(
+  {
+    engine,
+    cacheDir,
+    registry = REGISTRY,
+    fetchImpl = globalThis.fetch,
+    log = () => {},
+    pinned,
+  }: {
+    engine: Exclude<Engine, 'baton'>;
+    cacheDir: string;
+    registry?: string;
+    fetchImpl?: typeof globalThis.fetch;
+    log?: (line: string) => void;
+    pinned: PinnedPlatform;
+  },
+  unpacked: { folder: string | null },
+): Promise<InstalledEngine> {
+  const { pin, platform, dir } = pinned;
+  const started = performance.now();
+  // The folder the workflow's cache step keeps (engine-cache.ts): the tarball only.
+  const folder = path.join(cacheDir, dir);
+  const cached = path.join(folder, CACHED_TARBALL);
+  const found = await hashOf(cached, platform.integrity);
+  const downloaded = found !== 'matches';
+  if (downloaded) {
+    if (found === 'differs') {
+      log(
+        `engine: the cached ${pin.package}@${pin.version} (${cached}) does not match its pinned integrity; downloading it again`,
+      );
+    }
+    // Whatever is there (another layout, a link, a tree) goes; the checked tarball takes its place.
+    await rm(folder, { recursive: true, force: true });
+    await mkdir(folder, { recursive: true, mode: 0o755 });
+    const work = await mkdtemp(path.join(cacheDir, `.${dir}-`));
+    try {
+      const tarball = path.join(work, CACHED_TARBALL);
+      await download({
+        url: new URL(platform.tarball, withSlash(registry)),
+        to: tarball,
+        integrity: platform.integrity,
+        fetchImpl,
+      });
+      await chmod(tarball, 0o644);
+      await rename(tarball, cached);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }
+  // Unpacked afresh for this process, in a folder of its own that only it writes.
+  await removeLeftUnpacked();
+  const into = await mkdtemp(path.join(tmpdir(), `${UNPACKED_PREFIX}${process.pid}-${dir}-`));
+  unpacked.folder = into;
+  await chmod(into, 0o755);
+  await run(programPath('tar'), [
+    '-xzf',
+    cached,
+    '-C',
+    into,
+    '--no-same-owner',
+    '--no-same-permissions',
+  ]);
+  const root = path.join(into, 'package');
+  // The tools user runs it: every folder may be entered, every file read.
+  await run(programPath('chmod'), ['-R', 'u+rwX,go+rX,go-w', '--', root]);
+  const binary = path.join(root, platform.binary);
+  try {
+    await access(binary, constants.X_OK);
+  } catch {
     throw new EngineInstallError(
       `${pin.package}@${pin.version} unpacked without its binary ${platform.binary}`,
     );
   }
   log(
-    `engine: installed ${pin.package}@${pin.version} (${dir}) in ${Math.round(performance.now() - started)} ms`,
+    `engine: ${downloaded ? 'downloaded' : 'found in the cache'} ${pin.package}@${pin.version} (${dir}), checked and unpacked in ${Math.round(performance.now() - started)} ms`,
   );
-  return installed(true);
+  return {
+    engine,
+    version: pin.version,
+    root,
+    binary,
+    pathDirs: platform.path.map((dir) => path.join(root, dir)),
+    downloaded,
+  };
 }
 
-/** Whether `root` holds the install of exactly this pin, with its binary executable. */
-async function findInstall(root: string, platform: PlatformPin): Promise<boolean> {
+/** The folders engines are unpacked into: `<temp>/baton-engine-<pid>-<install name>-<random>`. */
+const UNPACKED_PREFIX = 'baton-engine-';
+const UNPACKED_NAME = /^baton-engine-(\d+)-/;
+
+/**
+ * Removes what processes that have ended left unpacked (one ended by a signal
+ * never ran its exit hook): folders of this user named for a pid that is gone.
+ */
+async function removeLeftUnpacked(): Promise<void> {
+  const temp = tmpdir();
+  const names = await readdir(temp).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = Number(UNPACKED_NAME.exec(name)?.[1] ?? Number.NaN);
+    if (!Number.isInteger(pid) || pid === process.pid || alive(pid)) continue;
+    const folder = path.join(temp, name);
+    const stats = await lstat(folder).catch(() => null);
+    if (stats?.isDirectory() && stats.uid === process.getuid?.())
+      await rm(folder, { recursive: true, force: true }).catch(() => {});
+  }
+}
+
+function alive(pid: number): boolean {
   try {
-    const marker = await readFile(path.join(root, MARKER), 'utf8');
-    if (marker !== platform.integrity) return false;
-    await access(path.join(root, platform.binary), constants.X_OK);
+    process.kill(pid, 0);
     return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/**
+ * Whether the cached tarball is the pinned one, hashed whole: opened without
+ * following a link, and only a regular file is read.
+ */
+async function hashOf(file: string, integrity: string): Promise<'matches' | 'differs' | 'missing'> {
+  const [algorithm, expected] = integrity.split('-', 2) as [string, string];
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'differs';
+  }
+  try {
+    if (!(await handle.stat()).isFile()) return 'differs';
+    const hash = createHash(algorithm);
+    for await (const chunk of handle.createReadStream({ autoClose: false })) hash.update(chunk);
+    return hash.digest('base64') === expected ? 'matches' : 'differs';
   } catch {
-    return false;
+    return 'differs';
+  } finally {
+    await handle.close();
   }
 }
 

@@ -10,7 +10,7 @@
  * without a hand-in, or too many rejections end the session `failed`, with
  * the reason.
  */
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { SessionRole } from '../../../core/sessions/session.js';
 import type { AgentLimits } from '../model/limits.js';
@@ -21,6 +21,7 @@ import { renderEngineSystemPrompt } from '../prompts/engine-prompt.js';
 import type { SubmitTool } from '../tools/submit-tool.js';
 import type { Confinement } from './confinement.js';
 import { type CodingEngine, engineCommand, readEngineOutput } from './engine-commands.js';
+import { EngineHomeError, prepareEngineHome, writeHomeFile } from './engine-home.js';
 import { readHandIn } from './hand-in.js';
 import type { InstalledEngine } from './install-engine.js';
 
@@ -68,7 +69,13 @@ export async function runEngineConversation<T>(
   const engine = installed.engine;
   // The engine writes its hand-in in its HOME; Baton reads it from outside.
   const handIn = path.join(confinement.home, HAND_IN);
-  const extra = await writeExtraFiles(confinement, conversation.extra ?? null);
+  let extra: string | null;
+  try {
+    extra = await writeExtraFiles(confinement, conversation.extra ?? null);
+  } catch (error) {
+    if (error instanceof EngineHomeError) return { kind: 'failed', reason: error.message };
+    throw error;
+  }
   const system = renderEngineSystemPrompt({
     engine,
     role: conversation.role,
@@ -156,7 +163,12 @@ async function runOnce<T>({
     maxTurns: limits.maxTurns,
     resume,
   });
-  await prepareHome(confinement, command.files);
+  try {
+    await prepareHome(confinement, command.files);
+  } catch (error) {
+    if (error instanceof EngineHomeError) return { kind: 'failed', reason: error.message };
+    throw error;
+  }
   const controller = new AbortController();
   proxy.onStop(() => controller.abort());
   const started = seat.now();
@@ -254,38 +266,45 @@ async function takeHandIn<T>({
 
 /** Where a path of the engine's HOME (as the engine sees it) is for this process. */
 function outside(confinement: Confinement, inside: string): string {
-  const relative = path.relative(confinement.home, inside);
-  if (relative.startsWith('..') || path.isAbsolute(relative))
-    throw new Error(`${inside} is not in the engine's HOME ${confinement.home}`);
-  return path.join(confinement.homeOutside, relative);
+  return path.join(confinement.homeOutside, inHome(confinement, inside));
 }
 
-/** The engine's HOME: its temp folder and config folder, and the files its command needs first. */
+/** A path of the engine's HOME (as the engine sees it), relative to the HOME. */
+function inHome(confinement: Confinement, inside: string): string {
+  const relative = path.relative(confinement.home, inside);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative))
+    throw new Error(`${inside} is not in the engine's HOME ${confinement.home}`);
+  return relative;
+}
+
+/**
+ * The engine's HOME: its temp folder and config folder, and the files its
+ * command needs first; prepared again before every run, as the job's user, in
+ * a folder the tools user has written since: so through engine-home.ts, which
+ * follows nothing the tools user left (an EngineHomeError when it finds one).
+ */
 async function prepareHome(
   confinement: Confinement,
   files: { path: string; content: string }[],
 ): Promise<void> {
-  for (const dir of ['tmp', '.codex', '.baton']) {
-    const made = path.join(confinement.homeOutside, dir);
-    await mkdir(made, { recursive: true, mode: 0o777 });
-    await chmod(made, 0o777);
-  }
-  for (const file of files) {
-    const target = outside(confinement, file.path);
-    await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(target, file.content, { mode: 0o644 });
-  }
+  await prepareEngineHome(
+    confinement.homeOutside,
+    files.map((file) => ({ relative: inHome(confinement, file.path), content: file.content })),
+  );
 }
 
-/** Writes the extra files into the engine's HOME; answers what the prompt says of them. */
+/** Writes the extra files into the engine's HOME (the same way); answers what the prompt says of them. */
 async function writeExtraFiles(
   confinement: Confinement,
   extra: EngineConversation<unknown>['extra'],
 ): Promise<string | null> {
   if (!extra) return null;
   const dir = path.join(confinement.home, '.baton', 'files');
-  await mkdir(outside(confinement, dir), { recursive: true, mode: 0o755 });
-  for (const file of extra.files)
-    await writeFile(outside(confinement, path.join(dir, file.name)), file.content, { mode: 0o644 });
+  for (const file of extra.files) {
+    await writeHomeFile(confinement.homeOutside, {
+      relative: inHome(confinement, path.join(dir, file.name)),
+      content: file.content,
+    });
+  }
   return extra.describe(dir);
 }

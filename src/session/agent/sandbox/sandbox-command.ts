@@ -22,6 +22,21 @@ export const HIDDEN_ROOTS = [
   '/var/mail',
 ] as const;
 const STICKY = new Set(['/tmp', '/var/tmp']);
+/**
+ * The workflow's file commands, which a run never gets whatever its
+ * environment says: a line written to `$GITHUB_ENV` or `$GITHUB_PATH` changes
+ * every later step of the job, and their names hold a random id, so a run
+ * that is not told them cannot aim a link at them. (The runner's other folders
+ * are hidden inside, `$RUNNER_TEMP` but for the setup's virtualenv, and their
+ * variables stay for what a project's commands expect of them.)
+ */
+export const WITHHELD_VARIABLES: ReadonlySet<string> = new Set([
+  'GITHUB_ENV',
+  'GITHUB_PATH',
+  'GITHUB_OUTPUT',
+  'GITHUB_STATE',
+  'GITHUB_STEP_SUMMARY',
+]);
 /** RLIMIT_NPROC of the tools user while a run lasts: a fork bomb stops there. */
 const MAX_PROCESSES = 8192;
 
@@ -130,7 +145,14 @@ function bwrapArgs(layout: SandboxLayout, run: SandboxRun): string[] {
   mount('--bind', layout.home, home);
   mount('--bind', layout.workDir, layout.workDir);
   args.push('--chdir', layout.workDir, '--clearenv');
-  const env = { ...run.env, HOME: home, USER: user.name, LOGNAME: user.name, TMPDIR: '/tmp' };
+  const passed = Object.entries(run.env).filter(([name]) => !WITHHELD_VARIABLES.has(name));
+  const env = {
+    ...Object.fromEntries(passed),
+    HOME: home,
+    USER: user.name,
+    LOGNAME: user.name,
+    TMPDIR: '/tmp',
+  };
   for (const [name, value] of Object.entries(env)) args.push('--setenv', name, value);
   args.push(
     // Root inside keeps only what setpriv needs to become the tools user.

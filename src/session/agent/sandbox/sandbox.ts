@@ -160,8 +160,10 @@ async function prepare({
   const home = path.join(base, 'home');
   const run = path.join(base, 'run');
   await mkdir(run, { mode: 0o700 });
-  await mkdir(home, { mode: 0o777 });
-  await chmod(home, 0o777);
+  // Sticky, as /tmp: the tools user makes what it likes in its home, but cannot rename
+  // or replace what Baton (the job's user) keeps there (the engine's folders, run-engine.ts).
+  await mkdir(home, { mode: 0o1777 });
+  await chmod(home, 0o1777);
   await cp(root, workDir, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
   // The copy is the model's to change, and Baton's to read; nothing in it is trusted.
   await new Promise<void>((resolve, reject) => {
