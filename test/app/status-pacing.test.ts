@@ -234,3 +234,42 @@ function openWorkerPull(worker: string): void {
     user: gh.botLogin,
   });
 }
+
+describe('a write GitHub failed', () => {
+  const DISPATCH = 'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches';
+  const failNextDispatch = () =>
+    gh.faults.push({
+      route: DISPATCH,
+      response: { status: 502, body: { message: 'Server Error' } },
+      unrouted: true,
+    });
+  const workRuns = () => gh.runs.filter((run) => run.inputs.role === 'work');
+
+  it('is tried again by a later reconcile, with no event: 5 s on, then four times longer while GitHub keeps failing', async () => {
+    const issue = await plannedBuild();
+    // The dispatches of both workers never reach GitHub, and no event would follow a write that did not happen.
+    failNextDispatch();
+    failNextDispatch();
+    await maintainerSays(issue, '/approve');
+    expect(workRuns()).toHaveLength(0);
+    // GitHub fails the next try too.
+    failNextDispatch();
+    await advance(4999);
+    expect(workRuns()).toHaveLength(0);
+    await advance(1);
+    expect(workRuns()).toHaveLength(1);
+    // The next waits 20 s, and starts the worker left.
+    await advance(19_999);
+    expect(workRuns()).toHaveLength(1);
+    await advance(1);
+    expect(
+      workRuns()
+        .map((run) => run.inputs.worker)
+        .sort(),
+    ).toEqual(['W1.1', 'W1.2']);
+    // A pass with no write failed sets no further try.
+    const reads = queries();
+    await advance(80_000);
+    expect(queries()).toBe(reads);
+  });
+});

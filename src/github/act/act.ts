@@ -54,6 +54,11 @@ export interface ActOutcome {
   merged?: string;
   /** The final pull request just opened. */
   opened?: { number: number; url: string };
+  /**
+   * A failed write that may go at a later try: GitHub answered 5xx, or nothing
+   * (the client sends the writes that make something only once, `ONE_SHOT_ROUTES`).
+   */
+  transient?: boolean;
 }
 
 /**
@@ -102,10 +107,12 @@ export async function act(
         { err: error, action: action.kind, buildId: snapshot.build },
         `baton: ${action.kind} failed`,
       );
+      const status = statusOf(error);
       outcomes.push({
         action,
         result: 'failed',
-        detail: `${statusOf(error) ?? ''} ${messageOf(error)}`.trim(),
+        detail: `${status ?? ''} ${messageOf(error)}`.trim(),
+        ...(status === undefined || status >= 500 ? { transient: true } : {}),
       });
       if (error instanceof RefRefusedError)
         await withReason('notice', () => noticeRefRefused(ctx, { snapshot, error, log }));

@@ -77,6 +77,8 @@ export interface HandlerDeps {
    * conductor workflow's job, src/conductor/), where the hosted app waits for them.
    */
   againAfterWrites?: { limit: number; passes: Map<string, number> };
+  /** Per build, how many passes in a row had a write GitHub failed (`failedWriteRetryMs`). */
+  failedPasses?: Map<string, number>;
 }
 
 /**
@@ -246,6 +248,11 @@ export function scheduleReconcile(
       );
       if (pacer && looks.length > 0)
         pacer.trail(`${key} look-again`, Math.min(...looks), () => again(starting));
+      // A write GitHub failed (a 5xx, no answer) is tried again by a later reconcile, which reads
+      // the build first: soon, then less often, as long as the writes keep failing.
+      const retry = failedWriteRetryMs(deps, key, outcomes);
+      if (pacer && retry !== null)
+        pacer.trail(`${key} after-failure`, retry, () => again(starting));
       // A first dispatch that waits is woken by the budget when there is room: when builds pay
       // what they owe, or made writes leave the hour (one timer for all the waiting builds).
       // The build's place among those waiting is its most urgent waiting worker's (`chain`).
@@ -261,6 +268,33 @@ export function scheduleReconcile(
     },
     buildLog,
   );
+}
+
+/** The first wait before a reconcile whose write GitHub failed is made again; each further one is four times longer. */
+export const FAILED_WRITE_RETRY_MS = 5_000;
+/** The longest wait between such reconciles: the periodic resync's interval. */
+const FAILED_WRITE_RETRY_MAX_MS = 10 * 60_000;
+
+/**
+ * When to reconcile again after a pass whose write failed on GitHub's side
+ * (`ActOutcome.transient`), or null: 5 s after the first such pass of a
+ * build, then 20 s, 80 s … up to ten minutes, until a pass has no such
+ * failure. No event may follow a write that did not happen, so without this
+ * the build would wait for the resync. Pacing, not state: the count is this
+ * process's, and forgotten past 1,000 builds.
+ */
+function failedWriteRetryMs(deps: HandlerDeps, key: string, outcomes: ActOutcome[]): number | null {
+  deps.failedPasses ??= new Map();
+  const failed = deps.failedPasses;
+  if (!outcomes.some((outcome) => outcome.result === 'failed' && outcome.transient)) {
+    failed.delete(key);
+    return null;
+  }
+  const passes = failed.get(key) ?? 0;
+  failed.delete(key);
+  if (failed.size >= 1_000) failed.delete(failed.keys().next().value ?? '');
+  failed.set(key, passes + 1);
+  return Math.min(FAILED_WRITE_RETRY_MS * 4 ** passes, FAILED_WRITE_RETRY_MAX_MS);
 }
 
 /** Whether a reconcile made a write of its own (not the status, not a wait): its events would follow. */
