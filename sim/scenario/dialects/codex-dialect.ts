@@ -138,11 +138,20 @@ export function toCodexItems(
         type: 'function_call',
         call_id,
         name: 'exec_command',
-        arguments: JSON.stringify({ cmd: commandOf(call, paths), workdir: paths.workDir }),
+        // A scripted command waits for its own end (Codex's default yield is 10 s, which a long
+        // probe on a busy machine outlasts, leaving its output to a later poll the script never makes).
+        arguments: JSON.stringify({
+          cmd: commandOf(call, paths),
+          workdir: paths.workDir,
+          yield_time_ms: COMMAND_YIELD_MS,
+        }),
       },
     ];
   });
 }
+
+/** How long Codex waits for a scripted command before it answers with what the command wrote so far. */
+const COMMAND_YIELD_MS = 60_000;
 
 /** The `apply_patch` input of a call that writes a file (the editor's create and str_replace, the hand-in). */
 function patchOf(call: BatonCall, paths: EnginePaths): string | null {
