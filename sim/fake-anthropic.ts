@@ -76,6 +76,11 @@ export interface FakeMessage {
   stop_reason?: 'end_turn' | 'tool_use' | 'max_tokens' | 'refusal' | 'stop_sequence' | 'pause_turn';
   /** Default: about a token per four characters of the request and of the reply. */
   usage?: Partial<FakeUsage>;
+  /**
+   * Streamed: wait this long after the content, before `message_delta` (the
+   * whole usage) and the end, as a long answer keeps a stream open.
+   */
+  holdEndMs?: number;
 }
 
 /** What the fake answers one request with: a message, or an API error. */
@@ -171,7 +176,7 @@ export async function startFakeAnthropic({
           const message = renderMessage(rules, reply.message, captured.index);
           captured.served = message.usage;
           captured.servedModel = message.model;
-          if (body.stream) streamMessage(res, message);
+          if (body.stream) await streamMessage(res, message, reply.message.holdEndMs ?? 0);
           else send(200, message);
         }
       } catch (error) {
@@ -209,7 +214,11 @@ type RenderedMessage = ReturnType<typeof renderMessage>;
  * its text or JSON in two deltas, closed; then `message_delta` with the stop
  * reason and the whole usage, and `message_stop`.
  */
-function streamMessage(res: ServerResponse, message: RenderedMessage): void {
+async function streamMessage(
+  res: ServerResponse,
+  message: RenderedMessage,
+  holdEndMs: number,
+): Promise<void> {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   const event = (type: string, data: Record<string, unknown>) =>
     res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
@@ -227,6 +236,7 @@ function streamMessage(res: ServerResponse, message: RenderedMessage): void {
   content.forEach((block, index) => {
     for (const [type, data] of blockEvents(block as FakeBlock)) event(type, { index, ...data });
   });
+  if (holdEndMs > 0) await new Promise((resolve) => setTimeout(resolve, holdEndMs));
   event('message_delta', {
     delta: { stop_reason: message.stop_reason, stop_sequence: null },
     usage,

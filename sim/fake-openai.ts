@@ -8,9 +8,11 @@ import type { AddressInfo } from 'node:net';
  * (https://platform.openai.com/docs/api-reference/responses-streaming:
  * `response.created`, `response.in_progress`, per output item
  * `response.output_item.added`, its deltas and `.done`, then
- * `response.completed` with the usage), which is how Codex calls it. Every
- * other path is answered 404 as the API answers an unknown URL. Each request
- * is kept with the usage served for it.
+ * `response.completed` with the usage), which is how Codex calls it. A
+ * request with `background: true` is answered at once, as the API does, with
+ * the response `queued` and no usage (the API generates, and bills, it
+ * later); the script is not asked. Every other path is answered 404 as the
+ * API answers an unknown URL. Each request is kept with the usage served for it.
  */
 
 /** The body a client sent; only the fields a script usually reads are typed. */
@@ -38,7 +40,8 @@ export type ResponsesItem =
   | { type: 'message'; text: string }
   | { type: 'function_call'; call_id: string; name: string; arguments: string }
   | { type: 'custom_tool_call'; call_id: string; name: string; input: string }
-  | { type: 'reasoning'; summary: string[] };
+  | { type: 'reasoning'; summary: string[] }
+  | { type: 'web_search_call'; query: string };
 
 /** The usage an answer reports, as the API does: input includes the cached tokens, output the reasoning. */
 export interface ResponsesUsage {
@@ -53,12 +56,13 @@ export interface ResponsesUsage {
 export type ResponsesReply =
   | {
       output: ResponsesItem[];
+      /** null: the answer carries `usage: null`, as a response not (yet) generated does. */
       usage?: {
         input_tokens: number;
         cached_tokens?: number;
         output_tokens: number;
         reasoning_tokens?: number;
-      };
+      } | null;
     }
   | { error: { status: number; type: string; message: string } };
 
@@ -116,12 +120,17 @@ export async function startFakeOpenAi({
         headers: req.headers,
       };
       requests.push(captured);
+      if (body.background === true) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(queuedResponse(body, captured.index)));
+        return;
+      }
       try {
         const reply = await respond(captured, captured.index);
         if ('error' in reply)
           return sendError(res, reply.error.status, reply.error.type, reply.error.message);
         const response = renderResponse(body, reply, captured.index);
-        captured.served = response.usage;
+        if (response.usage) captured.served = response.usage;
         captured.servedModel = response.model;
         if (body.stream) streamResponse(res, response);
         else {
@@ -154,6 +163,22 @@ function sendError(res: ServerResponse, status: number, type: string, message: s
 
 type Rendered = ReturnType<typeof renderResponse>;
 
+/** A background request's answer: queued, nothing generated yet, no usage. */
+function queuedResponse(body: ResponsesRequest, index: number) {
+  return {
+    id: `resp_fake_${index}`,
+    object: 'response' as const,
+    created_at: 1_795_000_000 + index,
+    model: body.model,
+    status: 'queued',
+    background: true,
+    output: [],
+    usage: null,
+    error: null,
+    incomplete_details: null,
+  };
+}
+
 /** The response object: output items with ids, and usage (about a token per four characters unless scripted). */
 function renderResponse(
   body: ResponsesRequest,
@@ -164,13 +189,16 @@ function renderResponse(
   const input = reply.usage?.input_tokens ?? Math.ceil(JSON.stringify(body.input).length / 4);
   const cached = reply.usage?.cached_tokens ?? 0;
   const out = reply.usage?.output_tokens ?? Math.ceil(JSON.stringify(output).length / 4);
-  const usage: ResponsesUsage = {
-    input_tokens: input,
-    input_tokens_details: { cached_tokens: cached },
-    output_tokens: out,
-    output_tokens_details: { reasoning_tokens: reply.usage?.reasoning_tokens ?? 0 },
-    total_tokens: input + out,
-  };
+  const usage: ResponsesUsage | null =
+    reply.usage === null
+      ? null
+      : {
+          input_tokens: input,
+          input_tokens_details: { cached_tokens: cached },
+          output_tokens: out,
+          output_tokens_details: { reasoning_tokens: reply.usage?.reasoning_tokens ?? 0 },
+          total_tokens: input + out,
+        };
   return {
     id: `resp_fake_${index}`,
     object: 'response' as const,
@@ -206,6 +234,13 @@ function renderItem(item: ResponsesItem, id: string): Record<string, unknown> {
         id: `rs_${id}`,
         type: 'reasoning',
         summary: item.summary.map((text) => ({ type: 'summary_text', text })),
+      };
+    case 'web_search_call':
+      return {
+        id: `ws_${id}`,
+        type: 'web_search_call',
+        status: 'completed',
+        action: { type: 'search', query: item.query },
       };
     default: {
       const _exhaustive: never = item;

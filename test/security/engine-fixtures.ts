@@ -23,6 +23,8 @@ export interface EngineRun {
   /** Requests to the fake providers on paths they do not serve. */
   unknown: string[];
   out: string;
+  /** The session's log lines (the model proxy's refusals among them). */
+  logs: string[];
 }
 
 /** The OpenAI key of these tests' jobs: the model proxy holds it, and nothing else should. */
@@ -45,6 +47,7 @@ export async function engineSession({
   handIn = { status: 'complete', summary: 'Done.', artifacts: [], decisions: [] },
   budgetUsd,
   usage,
+  answerDelayMs = 0,
 }: {
   engine: Exclude<Engine, 'baton'>;
   user: string;
@@ -60,6 +63,8 @@ export async function engineSession({
   budgetUsd?: number;
   /** What each model answer reports it used (the fakes' own count otherwise). */
   usage?: Partial<FakeUsage>;
+  /** How long the fake providers take over each answer, so that requests sent together overlap. */
+  answerDelayMs?: number;
 }): Promise<EngineRun> {
   const { root } = await workerRepo({
     config: `session:\n  engine: ${engine}\n${config}${budgetUsd === undefined ? '' : `budget:\n  maxUsd: ${budgetUsd}\n`}`,
@@ -70,8 +75,22 @@ export async function engineSession({
   const lines: string[] = [];
   const model = commandsModel(lines, handIn, usage);
   const engines = speakEngines(model);
-  const anthropic = await startFakeAnthropic({ respond: engines.anthropic });
-  const openai = await startFakeOpenAi({ respond: engines.openai });
+  const slowly = async () => {
+    if (answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, answerDelayMs));
+  };
+  const anthropic = await startFakeAnthropic({
+    respond: async (request, index) => {
+      await slowly();
+      return engines.anthropic(request, index);
+    },
+  });
+  const openai = await startFakeOpenAi({
+    respond: async (request, index) => {
+      await slowly();
+      return engines.openai(request, index);
+    },
+  });
+  const logs: string[] = [];
   lines.push(
     ...(typeof commands === 'function'
       ? commands({ anthropic: anthropic.url, openai: openai.url })
@@ -88,6 +107,7 @@ export async function engineSession({
         OPENAI_API_KEY: OPENAI_KEY,
         OPENAI_BASE_URL: openai.url,
       },
+      options: { log: (line: string) => logs.push(line) },
     });
     return {
       root,
@@ -97,6 +117,7 @@ export async function engineSession({
       anthropic: anthropic.requests,
       openai: openai.requests,
       unknown: [...anthropic.unknown, ...openai.unknown],
+      logs,
     };
   } finally {
     await Promise.all([anthropic.close(), openai.close()]);

@@ -1,4 +1,6 @@
 import { expect, it } from 'vitest';
+import { findModelPrice } from '../../src/core/vocabulary/pricing.js';
+import { MAX_IN_FLIGHT } from '../../src/session/agent/model-proxy/model-proxy.js';
 import { API_KEY } from '../session/agent-fixtures.js';
 import { describeAsRoot, useThrowawayUser } from './confine-fixtures.js';
 import { engineSession, OPENAI_KEY } from './engine-fixtures.js';
@@ -110,6 +112,53 @@ describeAsRoot('an engine reaches a model only through the model proxy', () => {
       // The provider served the engine's first request only.
       expect(run.anthropic.length + run.openai.length).toBe(1);
       expect(run.seen).not.toContain('still going');
+    },
+    90_000,
+  );
+
+  it.each(ENGINES)(
+    '%s: its commands fire twenty requests at once just under the budget, and no more than the budget’s worth start',
+    async (engine) => {
+      const request = `curl -s -o /dev/null -w '%{http_code} ' -X POST -H "x-api-key: $ANTHROPIC_API_KEY" -H "authorization: Bearer $BATON_MODEL_TOKEN" -H 'content-type: application/json' -H 'anthropic-version: 2023-06-01' -d '{"model":"claude-sonnet-5-5","max_tokens":20000,"messages":[{"role":"user","content":"hi"}]}' http://127.0.0.1:3129/v1/messages`;
+      const run = await engineSession({
+        engine,
+        user,
+        // Each answer reports 20,000 output tokens: $0.30 on Sonnet, $0.60 on gpt-5.5; the budget is $1.
+        usage: { input_tokens: 10, output_tokens: 20_000 },
+        budgetUsd: 1,
+        // Every answer takes a while: the twenty are under way together.
+        answerDelayMs: 300,
+        commands: [
+          `for i in $(seq 20); do ${request} & done; wait; echo " all sent"`,
+          'echo still going',
+        ],
+      });
+      expect(run.result.status).toBe('failed');
+      expect(run.result.reason).toMatch(/budget/);
+      // The engine's first request, then only what the spend so far and those under way left room
+      // for: three more after Claude Code's $0.30, two after Codex's $0.60.
+      const served = run.anthropic.length + run.openai.length;
+      expect(served).toBe(engine === 'claude-code' ? 4 : 3);
+      expect(served).toBeLessThanOrEqual(1 + MAX_IN_FLIGHT);
+      expect(run.result.usage.cost_usd).toBeLessThan(1 + 0.61);
+      expect(run.seen).not.toContain('still going');
+    },
+    90_000,
+  );
+
+  it.each(ENGINES)(
+    '%s: a session that only works passes the proxy whole: every model it calls is priced, nothing is refused',
+    async (engine) => {
+      const run = await engineSession({ engine, user, commands: ['echo working'] });
+      expect(run.result.status).toBe('complete');
+      expect(run.logs.filter((line) => line.includes('model proxy'))).toEqual([]);
+      const models = [
+        ...run.anthropic.map((request) => request.body.model),
+        ...run.openai.map((request) => request.body.model),
+      ];
+      expect(models.length).toBeGreaterThan(0);
+      for (const model of models) expect(findModelPrice(model), model).not.toBeNull();
+      expect(run.result.usage.cost_usd).toBeGreaterThan(0);
     },
     90_000,
   );

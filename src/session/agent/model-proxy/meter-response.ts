@@ -10,7 +10,9 @@ import {
  * Reads the usage out of a model response as it passes through the model
  * proxy, streamed or not, and adds it to the session's meter: the one place
  * where every engine's spend is counted. Only a successful response is
- * metered; the providers bill nothing for an error.
+ * metered; the providers bill nothing for an error. A successful response
+ * whose usage cannot be read is the proxy's to deal with (`end` says so): it
+ * fails closed.
  *
  * - Anthropic Messages (https://docs.anthropic.com/en/api/messages-streaming):
  *   `message_start` carries the input and cache counts, each `message_delta`
@@ -19,17 +21,21 @@ import {
  * - OpenAI Responses (https://platform.openai.com/docs/api-reference/responses-streaming):
  *   `response.completed` (or `response.incomplete`/`response.failed`) carries
  *   `response.usage`; its `input_tokens` include the cached ones, which the
- *   meter counts apart as cache reads, and `output_tokens` include reasoning.
+ *   meter counts apart as cache reads, and `output_tokens` include reasoning;
+ *   each `web_search_call` of its output is a search, billed per call.
  */
 export interface ResponseMeter {
   /** Feeds one chunk of the body as it arrives. */
   push(chunk: Buffer): void;
-  /** The body ended (or broke off): records what it carried, once. */
-  end(): void;
+  /** The body ended (or broke off): records what it carried, once; false when it carried no usage. */
+  end(): boolean;
 }
 
-/** The most bytes of a JSON answer kept to read its usage; streams are read line by line. */
-const MAX_JSON_BYTES = 8 * 1024 * 1024;
+/**
+ * The most bytes of a JSON answer kept to read its usage (a larger one has no
+ * usage read, and stops the session); streams are read line by line.
+ */
+const MAX_JSON_BYTES = 32 * 1024 * 1024;
 
 /** A meter for one response of `provider`, streamed (`text/event-stream`) or JSON. */
 export function meterResponse({
@@ -47,11 +53,15 @@ export function meterResponse({
   const read =
     provider === 'anthropic' ? createAnthropicReading(asked) : createOpenAiReading(asked);
   let ended = false;
-  const finish = () => {
-    if (ended) return;
+  let recorded = false;
+  const finish = (): boolean => {
+    if (ended) return recorded;
     ended = true;
     const found = read.result();
-    if (found) recordResponse(meter, found.model, found.usage, found.edits);
+    if (!found) return false;
+    recordResponse(meter, found.model, found.usage, found.edits);
+    recorded = true;
+    return true;
   };
   if (!streamed) {
     const chunks: Buffer[] = [];
@@ -62,8 +72,9 @@ export function meterResponse({
         if (size <= MAX_JSON_BYTES) chunks.push(chunk);
       },
       end() {
-        if (!ended) read.json(parseJson(Buffer.concat(chunks).toString('utf8')));
-        finish();
+        if (!ended && size <= MAX_JSON_BYTES)
+          read.json(parseJson(Buffer.concat(chunks).toString('utf8')));
+        return finish();
       },
     };
   }
@@ -78,7 +89,7 @@ export function meterResponse({
     end() {
       if (pending) readLine(pending, read);
       pending = '';
-      finish();
+      return finish();
     },
   };
 }
@@ -159,6 +170,9 @@ function createOpenAiReading(asked: string): Reading {
       isObject(usage.output_tokens_details) ? usage.output_tokens_details.reasoning_tokens : 0,
     );
     const input = count(usage.input_tokens);
+    const searches = Array.isArray(response.output)
+      ? response.output.filter((item) => isObject(item) && item.type === 'web_search_call').length
+      : 0;
     found = {
       model: typeof response.model === 'string' ? response.model : asked,
       usage: {
@@ -167,6 +181,7 @@ function createOpenAiReading(asked: string): Reading {
         cache_read_input_tokens: Math.min(cached, input),
         cache_creation_input_tokens: 0,
         output_tokens_details: { thinking_tokens: reasoning },
+        server_tool_use: { web_search_requests: searches, web_fetch_requests: 0 },
       },
     };
   };

@@ -6,7 +6,11 @@
  * the model endpoints each engine needs (model-routes.ts) with the real
  * credential added (upstreams.ts), refuses every other path, meters every
  * response into the session's usage meter (meter-response.ts), and refuses
- * every request once the session has reached one of its limits.
+ * every request once the session has reached one of its limits. A few
+ * requests run at once (in-flight.ts), each checked against the limits again
+ * once its body is read, with what those under way may cost counted; each
+ * answer is read to its end and metered even when the client leaves early;
+ * an answer whose usage cannot be read stops the session.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -18,14 +22,17 @@ import { Readable } from 'node:stream';
 import type { Provider } from '../../../core/sessions/engines.js';
 import { type AgentLimits, findExceededLimit } from '../model/limits.js';
 import type { UsageMeter } from '../model/usage-meter.js';
+import { estimateCost, RequestsInFlight, type Reservation, withReserved } from './in-flight.js';
 import { meterResponse } from './meter-response.js';
 import {
   bodyProblem,
+  enforceWebPolicy,
   findModelRoute,
   forwardedHeaders,
   type ModelRoute,
   returnedHeaders,
   upstreamUrl,
+  type WebPolicy,
 } from './model-routes.js';
 import { missingCredential, type Upstream } from './upstreams.js';
 
@@ -50,14 +57,25 @@ export interface ModelProxy {
   stopped(): string | null;
   /** Called once, when a request is refused because a limit is reached. */
   onStop(listener: (reason: string) => void): void;
-  /** Lets the web tools of the providers through (research sessions), or not. */
+  /** Lets the web tools of the providers through (research sessions, held to `research.*`), or not. */
   allowWeb(web: boolean): void;
+  /**
+   * Stops serving; answers still under way are read to their end and metered
+   * (for at most `closeGraceMs`; any left then is cut off and counted at its
+   * estimate).
+   */
   close(): Promise<void>;
 }
 
 /** A request body larger than this is refused: no model request of a session comes near it. */
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 const MAX_REFUSED = 200;
+/** Requests forwarded at once; an engine makes one or two. */
+export const MAX_IN_FLIGHT = 4;
+/** Requests waiting for a place; past them, a request is refused (429). */
+export const MAX_WAITING = 32;
+/** How long `close` waits for answers under way. */
+const CLOSE_GRACE_MS = 60_000;
 
 /** Starts the proxy for one session; close it when the session ends. */
 export async function startModelProxy({
@@ -66,19 +84,24 @@ export async function startModelProxy({
   limits,
   now,
   log,
+  research,
   fetchImpl = globalThis.fetch,
+  closeGraceMs = CLOSE_GRACE_MS,
 }: {
   upstreams: Partial<Record<Provider, Upstream>>;
   meter: UsageMeter;
   limits: AgentLimits;
   now: () => number;
   log: (line: string) => void;
+  /** The config's `research`: every web tool let through is held to it. */
+  research: WebPolicy;
   fetchImpl?: typeof globalThis.fetch;
+  closeGraceMs?: number;
 }): Promise<ModelProxy> {
   const token = `baton-session-${randomBytes(24).toString('hex')}`;
   const refused: RefusedCall[] = [];
   const listeners: ((reason: string) => void)[] = [];
-  const state = { stopped: null as string | null, web: false };
+  const state = { stopped: null as string | null, web: false, closed: false };
   const refuse = (req: IncomingMessage, res: ServerResponse, status: number, reason: string) => {
     const path = (req.url ?? '').split('?')[0]?.slice(0, 200) ?? '';
     if (refused.length < MAX_REFUSED)
@@ -91,27 +114,101 @@ export async function startModelProxy({
     state.stopped = reason;
     for (const listener of listeners) listener(reason);
   };
+  const flight = new RequestsInFlight(MAX_IN_FLIGHT, MAX_WAITING);
+  const underway = new Set<{ done: Promise<unknown>; controller: AbortController }>();
+  /** The limit the session has reached (or the reason it was stopped), or null. */
+  const exceededNow = () => state.stopped ?? findExceededLimit(meter, limits, now());
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const route = findModelRoute(req.method, req.url);
     if (!route) return refuse(req, res, 404, 'not a model endpoint the proxy serves');
     if (!hasToken(req, token)) return refuse(req, res, 401, 'not this session’s proxy token');
     const upstream = upstreams[route.provider];
     if (!upstream) return refuse(req, res, 403, missingCredential(route.provider));
-    const exceeded =
-      route.kind === 'count_tokens'
-        ? null
-        : (state.stopped ?? findExceededLimit(meter, limits, now()));
+    const metered = route.kind !== 'count_tokens';
+    const exceeded = metered ? exceededNow() : null;
     if (exceeded) {
       stop(exceeded);
       return refuse(req, res, 400, `the session stops here: it ${exceeded}`);
     }
-    const body = await readBody(req);
-    if (body === null)
-      return refuse(req, res, 413, `a request body is at most ${MAX_BODY_BYTES} bytes`);
-    const parsed = parseJson(body);
-    const problem = bodyProblem(route.provider, parsed, { web: state.web });
-    if (problem) return refuse(req, res, 400, problem);
-    await forward({ req, res, route, upstream, body, parsed, meter, fetchImpl, log });
+    if (!(await flight.enter())) {
+      return refuse(
+        req,
+        res,
+        429,
+        `at most ${MAX_IN_FLIGHT} model requests run at once and ${MAX_WAITING} wait`,
+      );
+    }
+    let release = () => {};
+    try {
+      const body = await readBody(req);
+      if (body === null)
+        return refuse(req, res, 413, `a request body is at most ${MAX_BODY_BYTES} bytes`);
+      const parsed = parseJson(body);
+      const problem = bodyProblem(route.provider, parsed, {
+        web: state.web,
+        prices: meter.prices,
+        metered,
+      });
+      if (problem) return refuse(req, res, 400, problem);
+      const fields = parsed as Record<string, unknown>;
+      const held = state.web ? enforceWebPolicy(route.provider, fields, research) : null;
+      const sent = held ? Buffer.from(JSON.stringify(held)) : body;
+      const model = typeof fields.model === 'string' ? fields.model : '';
+      let estimate: Reservation | null = null;
+      if (metered) {
+        estimate = estimateCost(route.provider, held ?? fields, sent.length, meter.prices);
+        // Checked again now that the body is read: the session may have reached a limit since,
+        // and while others run it starts only if what they may cost leaves room.
+        for (;;) {
+          const reached = exceededNow();
+          if (reached) {
+            stop(reached);
+            return refuse(req, res, 400, `the session stops here: it ${reached}`);
+          }
+          if (!flight.holding()) break;
+          if (!findExceededLimit(withReserved(meter, flight.reserved), limits, now())) break;
+          await flight.next();
+        }
+        release = flight.reserve(estimate);
+      }
+      // A client gone while it waited, or a proxy closing, sends nothing more.
+      if (res.destroyed || state.closed) return;
+      const controller = new AbortController();
+      const done = forward({
+        req,
+        res,
+        route,
+        upstream,
+        body: sent,
+        model,
+        metered,
+        meter,
+        fetchImpl,
+        log,
+        signal: controller.signal,
+      });
+      const entry = { done, controller };
+      underway.add(entry);
+      let ended: ForwardEnd;
+      try {
+        ended = await done;
+      } finally {
+        underway.delete(entry);
+      }
+      if (!estimate || ended === 'metered' || ended === 'free') return;
+      // Billed, or maybe billed, but not read: counted at its estimate, and the session stops.
+      meter.cost_usd += estimate.usd;
+      meter.turns += 1;
+      const why =
+        ended === 'cut off'
+          ? 'had a model answer still under way when it ended, counted at its estimate'
+          : 'got a model answer whose usage could not be read, so it could not be metered (counted at its estimate)';
+      log(`model proxy: ${why}: $${estimate.usd.toFixed(4)}`);
+      stop(why);
+    } finally {
+      release();
+      flight.leave();
+    }
   };
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((error: unknown) => {
@@ -138,82 +235,131 @@ export async function startModelProxy({
       state.web = web;
     },
     close: async () => {
+      state.closed = true;
       await Promise.all([closeServer(tcp), closeServer(unix)]);
+      // What the provider is still answering is billed: read it to its end and meter it.
+      const all = Promise.allSettled([...underway].map((entry) => entry.done));
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        all,
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, closeGraceMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      for (const entry of underway) entry.controller.abort();
+      await Promise.allSettled([...underway].map((entry) => entry.done));
       await rm(dir, { recursive: true, force: true });
     },
   };
 }
 
-/** Passes one request on with the credential, and the answer back as it streams, metered. */
+/**
+ * How a forwarded request ended: its usage metered; nothing to meter (an
+ * error answer, which the providers do not bill, or `count_tokens`); a
+ * successful answer with no usage that could be read; cut off when the proxy
+ * closed.
+ */
+type ForwardEnd = 'metered' | 'free' | 'unread' | 'cut off';
+
+/**
+ * Passes one request on with the credential, and the answer back as it
+ * streams, metered. A client that leaves early does not end the request: the
+ * provider goes on answering and billing, so the answer is read to its end
+ * and metered all the same (only `signal`, when the proxy closes, cuts it).
+ */
 async function forward({
   req,
   res,
   route,
   upstream,
   body,
-  parsed,
+  model,
+  metered: billed,
   meter,
   fetchImpl,
   log,
+  signal,
 }: {
   req: IncomingMessage;
   res: ServerResponse;
   route: ModelRoute;
   upstream: Upstream;
   body: Buffer;
-  parsed: unknown;
+  /** The model the request named, for an answer that does not say. */
+  model: string;
+  metered: boolean;
   meter: UsageMeter;
   fetchImpl: typeof globalThis.fetch;
   log: (line: string) => void;
-}): Promise<void> {
+  signal: AbortSignal;
+}): Promise<ForwardEnd> {
   const { headers: credential, betas } = await upstream.auth();
   const headers: Record<string, string> = { ...forwardedHeaders(req.headers), ...credential };
   if (betas.length > 0) {
     const asked = headers['anthropic-beta']?.split(',').map((b) => b.trim()) ?? [];
     headers['anthropic-beta'] = [...new Set([...asked.filter(Boolean), ...betas])].join(',');
   }
-  const controller = new AbortController();
-  res.on('close', () => controller.abort());
-  const answer = await fetchImpl(upstreamUrl(upstream.baseUrl, route, req.url ?? ''), {
-    method: 'POST',
-    headers,
-    body,
-    signal: controller.signal,
-  });
-  res.writeHead(answer.status, returnedHeaders(answer.headers));
-  const metered = answer.ok && route.kind !== 'count_tokens';
-  const streamed = (answer.headers.get('content-type') ?? '').includes('text/event-stream');
-  const fields = (parsed ?? {}) as { model?: unknown };
-  const reading = metered
-    ? meterResponse({
-        provider: route.provider,
-        streamed,
-        meter,
-        model: typeof fields.model === 'string' ? fields.model : '',
-      })
-    : null;
-  if (!answer.body) {
-    reading?.end();
-    res.end();
-    return;
-  }
+  let answer: Response;
   try {
-    for await (const chunk of Readable.fromWeb(
-      answer.body as import('node:stream/web').ReadableStream,
-    )) {
-      const buffer = chunk as Buffer;
-      reading?.push(buffer);
-      if (!res.write(buffer)) await new Promise((resolve) => res.once('drain', resolve));
+    answer = await fetchImpl(upstreamUrl(upstream.baseUrl, route, req.url ?? ''), {
+      method: 'POST',
+      headers,
+      body,
+      signal,
+    });
+  } catch (error) {
+    if (signal.aborted) return 'cut off';
+    throw error;
+  }
+  const client = { gone: res.destroyed };
+  res.once('close', () => {
+    client.gone = true;
+  });
+  if (!client.gone) res.writeHead(answer.status, returnedHeaders(answer.headers));
+  const streamed = (answer.headers.get('content-type') ?? '').includes('text/event-stream');
+  const reading =
+    answer.ok && billed
+      ? meterResponse({ provider: route.provider, streamed, meter, model })
+      : null;
+  try {
+    if (answer.body) {
+      for await (const chunk of Readable.fromWeb(
+        answer.body as import('node:stream/web').ReadableStream,
+      )) {
+        const buffer = chunk as Buffer;
+        reading?.push(buffer);
+        if (client.gone) continue;
+        if (!res.write(buffer)) await drained(res);
+      }
     }
   } catch (error) {
+    if (signal.aborted) {
+      res.destroy();
+      return 'cut off';
+    }
     log(
       `model proxy: the answer broke off: ${error instanceof Error ? error.message : String(error)}`,
     );
   } finally {
-    // What arrived was served, and is billed: it is metered even when the stream broke off.
-    reading?.end();
-    res.end();
+    if (!client.gone) res.end();
   }
+  // What arrived was served, and is billed: it is metered even when the stream broke off.
+  if (!reading) return 'free';
+  return reading.end() ? 'metered' : 'unread';
+}
+
+/** Resolves when the response can take more, or the client has gone. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
 }
 
 function hasToken(req: IncomingMessage, token: string): boolean {
@@ -254,7 +400,9 @@ function sendError(res: ServerResponse, status: number, message: string, provide
         ? 'permission_error'
         : status === 404
           ? 'not_found_error'
-          : 'invalid_request_error';
+          : status === 429
+            ? 'rate_limit_error'
+            : 'invalid_request_error';
   const body =
     provider === 'openai'
       ? { error: { message: `Baton's model proxy: ${message}`, type, code: 'baton_refused' } }

@@ -1,12 +1,15 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Provider } from '../../../core/sessions/engines.js';
+import { findModelPrice, type ModelPrices } from '../../../core/vocabulary/pricing.js';
 
 /**
  * What the model proxy lets through: the model endpoints the engines call and
  * nothing else of the providers' APIs (no files, batches, admin, models
  * listing, organisation or key management), the request headers those need,
- * and no tool that the provider runs on its side unless the session may use
- * the web. Everything else is refused before it leaves the machine.
+ * no tool that the provider runs on its side unless the session may use the
+ * web (and then only within `research.*`), no model Baton cannot price and no
+ * option that bills past what the meter reads. Everything else is refused
+ * before it leaves the machine.
  */
 
 /** One allowed endpoint. */
@@ -98,21 +101,59 @@ interface Tool {
   execution?: unknown;
 }
 
+/** `research.*` of the config: what every web tool the proxy lets through is held to. */
+export interface WebPolicy {
+  allowedDomains: readonly string[];
+  blockedDomains: readonly string[];
+  maxUses: number;
+}
+
+/**
+ * Options that change what an answer costs, or when it is billed, past what
+ * the meter reads from its usage: OpenAI's `background` (answered at once,
+ * `queued`, with no usage, and generated and billed later) and its service
+ * tiers other than the default (priority bills more); Anthropic's fast mode
+ * (`speed`, several times the price) and US-only inference (`inference_geo`,
+ * a tenth more). Each is allowed only at the value that bills at list price.
+ */
+const PRICED_OPTIONS: Readonly<Record<Provider, Readonly<Record<string, readonly unknown[]>>>> = {
+  openai: { background: [false], service_tier: ['auto', 'default'] },
+  anthropic: {
+    service_tier: ['auto', 'standard_only'],
+    speed: ['standard'],
+    inference_geo: ['global'],
+  },
+};
+
 /**
  * Why a request body is refused, or null. A tool the provider runs on its
  * side reaches the network from there, past the session's egress rules: web
  * search and fetch only where the session may use the web (research), and
- * never code execution, remote MCP servers, file search or the like.
+ * never code execution, remote MCP servers, file search or the like. A
+ * metered request (`metered`: not `count_tokens`) must name a model Baton can
+ * price (`models.prices` included), or it would count as free.
  */
 export function bodyProblem(
   provider: Provider,
   body: unknown,
-  { web }: { web: boolean },
+  { web, prices, metered }: { web: boolean; prices: ModelPrices; metered: boolean },
 ): string | null {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return 'the request body is not a JSON object';
   }
   const fields = body as Record<string, unknown>;
+  if (metered) {
+    const model = fields.model;
+    if (typeof model !== 'string' || model === '') return 'model: the request names no model';
+    if (!findModelPrice(model, prices)) {
+      return `model: ${model.slice(0, 100)} has no price Baton knows, so the session's budget could not count it; use a model of the opus, sonnet or haiku family (gpt-5.5 on Codex) or give its price in models.prices of .github/baton.yml`;
+    }
+  }
+  for (const [option, allowed] of Object.entries(PRICED_OPTIONS[provider])) {
+    const value = fields[option];
+    if (value === undefined || value === null || allowed.includes(value)) continue;
+    return `${option}: ${String(JSON.stringify(value)).slice(0, 100)} bills past what the model proxy meters; it lets through only ${allowed.map((v) => JSON.stringify(v)).join(' or ')}, or the option unset`;
+  }
   if (provider === 'anthropic' && fields.mcp_servers !== undefined) {
     return 'mcp_servers: the model proxy does not let the provider call MCP servers';
   }
@@ -125,7 +166,7 @@ export function bodyProblem(
     ) {
       continue;
     }
-    const isWeb = provider === 'anthropic' ? ANTHROPIC_WEB_TOOL.test(type) : type === 'web_search';
+    const isWeb = isWebTool(provider, type);
     if (isWeb && web) continue;
     return isWeb
       ? `tools: ${type} runs on the provider's side and reaches the web; only research sessions may use it (research.web in .github/baton.yml)`
@@ -134,8 +175,83 @@ export function bodyProblem(
   return null;
 }
 
+function isWebTool(provider: Provider, type: string): boolean {
+  return provider === 'anthropic' ? ANTHROPIC_WEB_TOOL.test(type) : type === 'web_search';
+}
+
 function isOpenAiClientTool(type: string, tool: Tool): boolean {
   if (OPENAI_CLIENT_TOOLS.has(type)) return true;
   // Codex searches its own deferred tools; a search the provider would run is not this.
   return type === 'tool_search' && tool.execution === 'client';
+}
+
+/**
+ * The body with every web tool held to `research.*`, or null when it has
+ * none to change. Whatever the client (an engine, or the model's own
+ * commands) wrote there is overwritten, so an engine's own web tools keep
+ * working within the config's limits:
+ *
+ * - Anthropic's `web_search_*` and `web_fetch_*`: `allowed_domains` or
+ *   `blocked_domains` become the config's (the API takes one of the two; with
+ *   neither set in the config, the tool's own narrowing stands), `max_uses`
+ *   at most `research.maxUses`.
+ * - OpenAI's `web_search`: `filters.allowed_domains` becomes the config's;
+ *   the tool has no blocked list, so with `research.blockedDomains` it is
+ *   taken out of the request; the response's `max_tool_calls` (its only
+ *   built-in tool is the search) at most `research.maxUses`.
+ *
+ * Call it only for a body `bodyProblem` let through with the web on.
+ */
+export function enforceWebPolicy(
+  provider: Provider,
+  body: Record<string, unknown>,
+  policy: WebPolicy,
+): Record<string, unknown> | null {
+  if (!Array.isArray(body.tools)) return null;
+  const tools = body.tools as unknown[];
+  const web = tools.filter(
+    (tool) => isObject(tool) && typeof tool.type === 'string' && isWebTool(provider, tool.type),
+  );
+  if (web.length === 0) return null;
+  const allowed = [...policy.allowedDomains];
+  const blocked = [...policy.blockedDomains];
+  if (provider === 'anthropic') {
+    const held = tools.map((tool) => {
+      if (!web.includes(tool) || !isObject(tool)) return tool;
+      const { allowed_domains, blocked_domains, max_uses, ...rest } = tool;
+      const uses =
+        typeof max_uses === 'number' && Number.isInteger(max_uses) && max_uses > 0
+          ? Math.min(max_uses, policy.maxUses)
+          : policy.maxUses;
+      const domains =
+        allowed.length > 0
+          ? { allowed_domains: allowed }
+          : blocked.length > 0
+            ? { blocked_domains: blocked }
+            : {
+                ...(allowed_domains === undefined ? {} : { allowed_domains }),
+                ...(blocked_domains === undefined ? {} : { blocked_domains }),
+              };
+      return { ...rest, ...domains, max_uses: uses };
+    });
+    return { ...body, tools: held };
+  }
+  const held =
+    blocked.length > 0
+      ? tools.filter((tool) => !web.includes(tool))
+      : tools.map((tool) => {
+          if (!web.includes(tool) || !isObject(tool) || allowed.length === 0) return tool;
+          const filters = isObject(tool.filters) ? tool.filters : {};
+          return { ...tool, filters: { ...filters, allowed_domains: allowed } };
+        });
+  const calls = body.max_tool_calls;
+  const maxCalls =
+    typeof calls === 'number' && Number.isInteger(calls) && calls > 0
+      ? Math.min(calls, policy.maxUses)
+      : policy.maxUses;
+  return { ...body, tools: held, max_tool_calls: maxCalls };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

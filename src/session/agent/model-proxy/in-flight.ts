@@ -1,0 +1,136 @@
+import type { Provider } from '../../../core/sessions/engines.js';
+import { costOf, type ModelPrices } from '../../../core/vocabulary/pricing.js';
+import type { UsageMeter } from '../model/usage-meter.js';
+
+/**
+ * The model proxy's requests under way (docs/security.md, "Engines"): at most
+ * a few at once, the rest waiting their turn (and beyond a queue, refused),
+ * each holding a place from before its body is read until its answer has
+ * been read to the end and metered. A metered request also holds what it may
+ * cost (`estimateCost`) while it runs, so that requests sent together cannot
+ * each pass the budget's check on the spend of before any of them: one is let
+ * through only while the spend so far plus what those under way may cost is
+ * within the limits, else it waits for them to end.
+ */
+export interface Reservation {
+  usd: number;
+  tokens: number;
+  turns: number;
+}
+
+export class RequestsInFlight {
+  private running = 0;
+  private readonly queue: (() => void)[] = [];
+  private watchers: (() => void)[] = [];
+  readonly reserved: Reservation = { usd: 0, tokens: 0, turns: 0 };
+  private readonly max: number;
+  private readonly maxWaiting: number;
+
+  constructor(max: number, maxWaiting: number) {
+    this.max = max;
+    this.maxWaiting = maxWaiting;
+  }
+
+  /** Takes a place, once one is free; false (at once) when too many wait already. */
+  async enter(): Promise<boolean> {
+    if (this.running < this.max) {
+      this.running++;
+      return true;
+    }
+    if (this.queue.length >= this.maxWaiting) return false;
+    // The place is handed over by `leave`: `running` stays as it is.
+    await new Promise<void>((resolve) => this.queue.push(resolve));
+    return true;
+  }
+
+  /** Gives the place back: to the first in the queue, or free. */
+  leave(): void {
+    const next = this.queue.shift();
+    if (next) next();
+    else this.running--;
+    this.changed();
+  }
+
+  /** Holds what a request may cost while it runs; the function gives it back, once. */
+  reserve(estimate: Reservation): () => void {
+    this.add(estimate, 1);
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.add(estimate, -1);
+      this.changed();
+    };
+  }
+
+  /** Whether any request under way holds a reservation. */
+  holding(): boolean {
+    return this.reserved.turns > 0;
+  }
+
+  /** Resolves when a request ends or gives back its reservation. */
+  next(): Promise<void> {
+    return new Promise((resolve) => this.watchers.push(resolve));
+  }
+
+  private add(estimate: Reservation, sign: 1 | -1): void {
+    this.reserved.usd += sign * estimate.usd;
+    this.reserved.tokens += sign * estimate.tokens;
+    this.reserved.turns += sign * estimate.turns;
+  }
+
+  private changed(): void {
+    const watchers = this.watchers;
+    this.watchers = [];
+    for (const watcher of watchers) watcher();
+  }
+}
+
+/** The meter as it would read if every request under way cost what it holds. */
+export function withReserved(meter: UsageMeter, reserved: Reservation): UsageMeter {
+  return {
+    ...meter,
+    cost_usd: meter.cost_usd + reserved.usd,
+    input_tokens: meter.input_tokens + reserved.tokens,
+    turns: meter.turns + reserved.turns,
+  };
+}
+
+/** Output tokens assumed of a request that sets no cap (OpenAI's `max_output_tokens` is optional). */
+const UNCAPPED_OUTPUT_TOKENS = 128_000;
+/** No request's output is counted above this (the APIs refuse far less). */
+const MAX_COUNTED_OUTPUT_TOKENS = 1_000_000;
+
+/**
+ * What one request may cost: every byte of its body as an input token at the
+ * full input price (a token of text is at least a byte, so for text this is
+ * more than the provider bills), and its output cap (`max_tokens`, OpenAI's
+ * `max_output_tokens`) of output at the output price. Not a bound for what
+ * the body does not carry: images and documents, stored context
+ * (`previous_response_id`), what the provider's web tools add.
+ */
+export function estimateCost(
+  provider: Provider,
+  body: Record<string, unknown>,
+  bytes: number,
+  prices: ModelPrices,
+): Reservation {
+  const cap = provider === 'anthropic' ? body.max_tokens : body.max_output_tokens;
+  const output =
+    typeof cap === 'number' && Number.isFinite(cap) && cap > 0
+      ? Math.min(Math.ceil(cap), MAX_COUNTED_OUTPUT_TOKENS)
+      : UNCAPPED_OUTPUT_TOKENS;
+  const model = typeof body.model === 'string' ? body.model : '';
+  const usd =
+    costOf(
+      model,
+      {
+        input_tokens: bytes,
+        output_tokens: output,
+        cache_read_input_tokens: 0,
+        cache_creation_input_tokens: 0,
+      },
+      prices,
+    ) ?? 0;
+  return { usd, tokens: bytes + output, turns: 1 };
+}
