@@ -57172,10 +57172,12 @@ async function act(ctx, {
         { err: error62, action: action.kind, buildId: snapshot.build },
         `baton: ${action.kind} failed`
       );
+      const status2 = statusOf(error62);
       outcomes.push({
         action,
         result: "failed",
-        detail: `${statusOf(error62) ?? ""} ${messageOf(error62)}`.trim()
+        detail: `${status2 ?? ""} ${messageOf(error62)}`.trim(),
+        ...status2 === void 0 || status2 >= 500 ? { transient: true } : {}
       });
       if (error62 instanceof RefRefusedError)
         await withReason("notice", () => noticeRefRefused(ctx, { snapshot, error: error62, log }));
@@ -59023,6 +59025,9 @@ function scheduleReconcile(ctx, {
       );
       if (pacer && looks.length > 0)
         pacer.trail(`${key} look-again`, Math.min(...looks), () => again(starting));
+      const retry2 = failedWriteRetryMs(deps, key, outcomes);
+      if (pacer && retry2 !== null)
+        pacer.trail(`${key} after-failure`, retry2, () => again(starting));
       const waitingChains = outcomes.flatMap(
         (outcome) => outcome.result === "deferred" && outcome.action.kind === "dispatch" ? [outcome.action.chain ?? 1] : []
       );
@@ -59032,6 +59037,21 @@ function scheduleReconcile(ctx, {
     },
     buildLog
   );
+}
+var FAILED_WRITE_RETRY_MS = 5e3;
+var FAILED_WRITE_RETRY_MAX_MS = 10 * 6e4;
+function failedWriteRetryMs(deps, key, outcomes) {
+  deps.failedPasses ??= /* @__PURE__ */ new Map();
+  const failed = deps.failedPasses;
+  if (!outcomes.some((outcome) => outcome.result === "failed" && outcome.transient)) {
+    failed.delete(key);
+    return null;
+  }
+  const passes = failed.get(key) ?? 0;
+  failed.delete(key);
+  if (failed.size >= 1e3) failed.delete(failed.keys().next().value ?? "");
+  failed.set(key, passes + 1);
+  return Math.min(FAILED_WRITE_RETRY_MS * 4 ** passes, FAILED_WRITE_RETRY_MAX_MS);
 }
 function wroteSomething(outcomes) {
   return outcomes.some(

@@ -4461,7 +4461,7 @@ var init_pagination = __esm({
 function encodeURIPath(str2) {
   return str2.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@]+/g, encodeURIComponent);
 }
-var EMPTY, createPathTagFunction, path4;
+var EMPTY, createPathTagFunction, path;
 var init_path = __esm({
   "node_modules/@anthropic-ai/sdk/internal/utils/path.mjs"() {
     init_error();
@@ -4521,7 +4521,7 @@ ${underline}`);
       }
       return path37;
     };
-    path4 = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
+    path = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
   }
 });
 
@@ -4603,7 +4603,7 @@ var init_files = __esm({
          */
         delete(fileID, params = {}, options2) {
           const { workspace_id } = params ?? {};
-          return this._client.delete(path4`/v1/files/${fileID}`, {
+          return this._client.delete(path`/v1/files/${fileID}`, {
             ...options2,
             headers: buildHeaders([
               { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
@@ -4635,7 +4635,7 @@ var init_files = __esm({
          */
         download(fileID, params = {}, options2) {
           const { workspace_id } = params ?? {};
-          return this._client.get(path4`/v1/files/${fileID}/content`, {
+          return this._client.get(path`/v1/files/${fileID}/content`, {
             ...options2,
             headers: buildHeaders([
               {
@@ -4668,7 +4668,7 @@ var init_files = __esm({
          */
         retrieveMetadata(fileID, params = {}, options2) {
           const { workspace_id } = params ?? {};
-          return this._client.get(path4`/v1/files/${fileID}`, {
+          return this._client.get(path`/v1/files/${fileID}`, {
             ...options2,
             headers: buildHeaders([
               { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
@@ -4860,7 +4860,7 @@ var init_deployment_runs = __esm({
        */
       retrieve(deploymentRunID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
-        return this._client.get(path4`/v1/deployment_runs/${deploymentRunID}`, {
+        return this._client.get(path`/v1/deployment_runs/${deploymentRunID}`, {
           ...options2,
           headers: buildHeaders([
             {
@@ -4986,7 +4986,7 @@ var init_deployments = __esm({
        */
       retrieve(deploymentID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
-        return this._client.get(path4`/v1/deployments/${deploymentID}`, {
+        return this._client.get(path`/v1/deployments/${deploymentID}`, {
           ...options2,
           headers: buildHeaders([
             {
@@ -5016,7 +5016,7 @@ var init_deployments = __esm({
        */
       update(deploymentID, params, options2) {
         const { betas, workspace_id, ...body } = params;
-        return this._client.post(path4`/v1/deployments/${deploymentID}`, {
+        return this._client.post(path`/v1/deployments/${deploymentID}`, {
           body,
           ...options2,
           headers: buildHeaders([
@@ -5084,7 +5084,7 @@ var init_deployments = __esm({
        */
       archive(deploymentID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
-        return this._client.post(path4`/v1/deployments/${deploymentID}/archive`, {
+        return this._client.post(path`/v1/deployments/${deploymentID}/archive`, {
           ...options2,
           headers: buildHeaders([
             {
@@ -5113,7 +5113,7 @@ var init_deployments = __esm({
        */
       pause(deploymentID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
-        return this._client.post(path4`/v1/deployments/${deploymentID}/pause`, {
+        return this._client.post(path`/v1/deployments/${deploymentID}/pause`, {
           ...options2,
           headers: buildHeaders([
             {
@@ -5142,7 +5142,7 @@ var init_deployments = __esm({
        */
       run(deploymentID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
-        return this._client.post(path4`/v1/deployments/${deploymentID}/run`, {
+        return this._client.post(path`/v1/deployments/${deploymentID}/run`, {
           ...options2,
           headers: buildHeaders([
             {
@@ -5171,7 +5171,7 @@ var init_deployments = __esm({
        */
       unpause(deploymentID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
-        return this._client.post(path4`/v1/deployments/${deploymentID}/unpause`, {
+        return this._client.post(path`/v1/deployments/${deploymentID}/unpause`, {
           ...options2,
           headers: buildHeaders([
             {
@@ -5259,7 +5259,7 @@ var init_dreams = __esm({
        */
       retrieve(dreamID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
-        return this._client.get(path4`/v1/dreams/${dreamID}`, {
+        return this._client.get(path`/v1/dreams/${dreamID}`, {
           ...options2,
           headers: buildHeaders([
             {
@@ -5332,7 +5332,7 @@ var init_dreams = __esm({
        */
       archive(dreamID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
-        return this._client.post(path4`/v1/dreams/${dreamID}/archive`, {
+        return this._client.post(path`/v1/dreams/${dreamID}/archive`, {
           ...options2,
           headers: buildHeaders([
             {
@@ -5369,7 +5369,7 @@ var init_dreams = __esm({
        */
       cancel(dreamID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
-        return this._client.post(path4`/v1/dreams/${dreamID}/cancel`, {
+        return this._client.post(path`/v1/dreams/${dreamID}/cancel`, {
           ...options2,
           headers: buildHeaders([
             {
@@ -5453,7 +5453,7 @@ var init_files2 = __esm({
        */
       delete(fileID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
-        return this._client.delete(path4`/v1/files/${fileID}`, {
+        return this._client.delete(path`/v1/files/${fileID}`, {
           ...options2,
           headers: buildHeaders([
             {
@@ -5491,7 +5491,7 @@ var init_files2 = __esm({
        */
       download(fileID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
-        return this._client.get(path4`/v1/files/${fileID}/content`, {
+        return this._client.get(path`/v1/files/${fileID}/content`, {
           ...options2,
           headers: buildHeaders([
             {
@@ -5525,7 +5525,7 @@ var init_files2 = __esm({
        */
       retrieveMetadata(fileID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
-        return this._client.get(path4`/v1/files/${fileID}`, {
+        return this._client.get(path`/v1/files/${fileID}`, {
           ...options2,
           headers: buildHeaders([
             {
@@ -5609,7 +5609,7 @@ var init_models = __esm({
        */
       retrieve(modelID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
-        return this._client.get(path4`/v1/models/${modelID}`, {
+        return this._client.get(path`/v1/models/${modelID}`, {
           ...options2,
           headers: buildHeaders([
             {
@@ -6512,7 +6512,7 @@ var init_versions = __esm({
        */
       list(agentID, params = {}, options2) {
         const { betas, workspace_id, ...query } = params ?? {};
-        return this._client.getAPIList(path4`/v1/agents/${agentID}/versions`, PageCursor, {
+        return this._client.getAPIList(path`/v1/agents/${agentID}/versions`, PageCursor, {
           query,
           ...options2,
           headers: buildHeaders([
@@ -6595,7 +6595,7 @@ var init_agents = __esm({
          */
         retrieve(agentID, params = {}, options2) {
           const { betas, workspace_id, ...query } = params ?? {};
-          return this._client.get(path4`/v1/agents/${agentID}`, {
+          return this._client.get(path`/v1/agents/${agentID}`, {
             query,
             ...options2,
             headers: buildHeaders([
@@ -6627,7 +6627,7 @@ var init_agents = __esm({
          */
         update(agentID, params, options2) {
           const { betas, workspace_id, ...body } = params;
-          return this._client.post(path4`/v1/agents/${agentID}`, {
+          return this._client.post(path`/v1/agents/${agentID}`, {
             body,
             ...options2,
             headers: buildHeaders([
@@ -6687,7 +6687,7 @@ var init_agents = __esm({
          */
         archive(agentID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
-          return this._client.post(path4`/v1/agents/${agentID}/archive`, {
+          return this._client.post(path`/v1/agents/${agentID}/archive`, {
             ...options2,
             headers: buildHeaders([
               {
@@ -7870,18 +7870,18 @@ __export(node_exports, {
   crypto: () => crypto2,
   fs: () => fs,
   os: () => os,
-  path: () => path5,
+  path: () => path2,
   stream: () => stream,
   util: () => util
 });
-var child_process, crypto2, fs, os, path5, stream, util;
+var child_process, crypto2, fs, os, path2, stream, util;
 var init_node = __esm({
   "node_modules/@anthropic-ai/sdk/internal/node.mjs"() {
     child_process = __toESM(require("node:child_process"), 1);
     crypto2 = __toESM(require("node:crypto"), 1);
     fs = __toESM(require("node:fs"), 1);
     os = __toESM(require("node:os"), 1);
-    path5 = __toESM(require("node:path"), 1);
+    path2 = __toESM(require("node:path"), 1);
     stream = __toESM(require("node:stream"), 1);
     util = __toESM(require("node:util"), 1);
   }
@@ -7889,20 +7889,20 @@ var init_node = __esm({
 
 // node_modules/@anthropic-ai/sdk/tools/agent-toolset/fs-util.mjs
 function isWithin(root, p) {
-  const from = path5.resolve(root);
-  const to = path5.resolve(p);
-  return to === from || to.startsWith(from.endsWith(path5.sep) ? from : from + path5.sep);
+  const from = path2.resolve(root);
+  const to = path2.resolve(p);
+  return to === from || to.startsWith(from.endsWith(path2.sep) ? from : from + path2.sep);
 }
 function isWithinAnyCase(root, p) {
-  const rel = path5.relative(root, p);
-  return rel === "" || !rel.startsWith(".." + path5.sep) && rel !== ".." && !path5.isAbsolute(rel);
+  const rel = path2.relative(root, p);
+  return rel === "" || !rel.startsWith(".." + path2.sep) && rel !== ".." && !path2.isAbsolute(rel);
 }
 function isWithinFolded(root, p) {
   return isWithin(root.toLowerCase().normalize("NFC"), p.toLowerCase().normalize("NFC"));
 }
 async function containingRoot(roots, target, contains = isWithin) {
   for (const root of roots) {
-    if (contains(await canonicalize(path5.resolve(root)), target))
+    if (contains(await canonicalize(path2.resolve(root)), target))
       return root;
   }
   return void 0;
@@ -7927,10 +7927,10 @@ async function canonicalize(abs) {
         const code2 = errnoCode(lstatErr);
         if (code2 !== "ENOENT" && code2 !== "ENOTDIR")
           throw lstatErr;
-        const parent2 = path5.dirname(prefix);
+        const parent2 = path2.dirname(prefix);
         if (parent2 === prefix)
           throw lstatErr;
-        tail2.push(path5.basename(prefix));
+        tail2.push(path2.basename(prefix));
         prefix = parent2;
         continue;
       }
@@ -7939,19 +7939,19 @@ async function canonicalize(abs) {
       if (++hops > MAX_SYMLINK_HOPS) {
         throw Object.assign(new Error("too many levels of symbolic links"), { code: "ELOOP" });
       }
-      const parent = await fs2.realpath(path5.dirname(prefix));
-      prefix = path5.resolve(parent, await fs2.readlink(prefix), ...tail2.splice(0).reverse());
+      const parent = await fs2.realpath(path2.dirname(prefix));
+      prefix = path2.resolve(parent, await fs2.readlink(prefix), ...tail2.splice(0).reverse());
       continue;
     }
-    return tail2.length ? path5.join(real, ...tail2.reverse()) : real;
+    return tail2.length ? path2.join(real, ...tail2.reverse()) : real;
   }
 }
 async function confineToRoot(root, p, opts) {
   const allowedRoots = opts?.allowedRoots ?? [];
-  const realRoot = await canonicalize(path5.resolve(root));
+  const realRoot = await canonicalize(path2.resolve(root));
   let real;
   try {
-    real = await canonicalize(path5.resolve(realRoot, p));
+    real = await canonicalize(path2.resolve(realRoot, p));
   } catch (err) {
     throw new ToolError(fsErrorMessage(err, `path ${JSON.stringify(p)}`));
   }
@@ -7962,8 +7962,8 @@ async function confineToRoot(root, p, opts) {
   throw new ToolError(`path ${JSON.stringify(p)} is outside ${permitted}`);
 }
 async function atomicWriteFile(targetPath, content) {
-  const dir = path5.dirname(targetPath);
-  const tempPath = path5.join(dir, `.tmp-${process.pid}-${crypto2.randomUUID()}`);
+  const dir = path2.dirname(targetPath);
+  const tempPath = path2.join(dir, `.tmp-${process.pid}-${crypto2.randomUUID()}`);
   const existingMode = await fs2.stat(targetPath).then((st) => st.mode & 511, () => void 0);
   let handle;
   try {
@@ -8011,7 +8011,7 @@ function fsErrorMessage(err, file2) {
 }
 async function findExecutable(name, notInside = [], searchPath = readEnv("PATH") ?? "") {
   for (const dir of absolutePathEntries(searchPath)) {
-    const candidate = path5.join(dir, name);
+    const candidate = path2.join(dir, name);
     try {
       await fs2.access(candidate, fs.constants.X_OK);
       if (!(await fs2.stat(candidate)).isFile())
@@ -8035,19 +8035,19 @@ async function searchPathOutside(notInside, helpers) {
     if (await isInside2(real ?? await canonicalize(dir).catch(() => dir)))
       continue;
     outside3 ?? (outside3 = []);
-    if (real === void 0 || real.includes(path5.delimiter))
+    if (real === void 0 || real.includes(path2.delimiter))
       continue;
     for (const name of helpers) {
-      const helper = await resolve2(path5.join(real, name));
+      const helper = await resolve2(path2.join(real, name));
       if (helper !== void 0 && await isInside2(helper))
         continue nextEntry;
     }
     outside3.push(real);
   }
-  return outside3 && outside3.join(path5.delimiter);
+  return outside3 && outside3.join(path2.delimiter);
 }
 function absolutePathEntries(searchPath) {
-  return searchPath.split(path5.delimiter).filter((dir) => path5.isAbsolute(dir) && path5.resolve(dir) === path5.join(dir, "."));
+  return searchPath.split(path2.delimiter).filter((dir) => path2.isAbsolute(dir) && path2.resolve(dir) === path2.join(dir, "."));
 }
 function scrubbedShellEnv() {
   const env = {};
@@ -8086,16 +8086,16 @@ async function setupSkills(ctx) {
     log2.warn("AgentToolContext.sessionId is deprecated and costs an extra session fetch; fetch the session once and set `session` instead", { component: "agent-tool-context" });
     session = await client.beta.sessions.retrieve(sessionId);
   }
-  const skillsRoot = path5.resolve(ctx.workdir, "skills");
+  const skillsRoot = path2.resolve(ctx.workdir, "skills");
   const created = [];
   for (const skill2 of session.agent.skills) {
     try {
       const version2 = await client.beta.skills.versions.retrieve(skill2.version, { skill_id: skill2.skill_id });
-      let dirname3 = path5.basename(version2.name.trim());
+      let dirname3 = path2.basename(version2.name.trim());
       if (dirname3 === "" || dirname3 === "." || dirname3 === "..")
         dirname3 = skill2.skill_id;
-      const dest = path5.resolve(skillsRoot, dirname3);
-      if (dest !== skillsRoot && !dest.startsWith(skillsRoot + path5.sep)) {
+      const dest = path2.resolve(skillsRoot, dirname3);
+      if (dest !== skillsRoot && !dest.startsWith(skillsRoot + path2.sep)) {
         log2.warn("skill name escapes the skills dir; skipping", {
           component: "agent-tool-context",
           name: version2.name
@@ -8134,7 +8134,7 @@ function assertSafeMemberNames(names) {
     const entry = raw.trim();
     if (!entry)
       continue;
-    if (path5.isAbsolute(entry) || entry.split(/[\\/]/).includes("..")) {
+    if (path2.isAbsolute(entry) || entry.split(/[\\/]/).includes("..")) {
       throw new AnthropicError(`refusing to extract unsafe archive member: ${entry}`);
     }
   }
@@ -8170,7 +8170,7 @@ function classifyArchiveListing(cmd, names, typed) {
 async function assertOnlyPlainEntries(dir) {
   for (const entry of await fs3.readdir(dir, { withFileTypes: true })) {
     if (entry.isDirectory())
-      await assertOnlyPlainEntries(path5.join(dir, entry.name));
+      await assertOnlyPlainEntries(path2.join(dir, entry.name));
     else if (!entry.isFile())
       throw new AnthropicError(INCONSISTENT_LISTING);
   }
@@ -8178,7 +8178,7 @@ async function assertOnlyPlainEntries(dir) {
 async function normalizeEntryModes(dir) {
   await fs3.chmod(dir, DIR_CREATE_MODE);
   for (const entry of await fs3.readdir(dir, { withFileTypes: true })) {
-    const entryPath = path5.join(dir, entry.name);
+    const entryPath = path2.join(dir, entry.name);
     if (entry.isDirectory()) {
       await normalizeEntryModes(entryPath);
     } else if (entry.isFile()) {
@@ -8206,7 +8206,7 @@ async function runArchiveTool(cmd, args, notInside) {
       // A link called `tar` may lead to a program that goes by the name it was started under.
       argv0: cmd,
       // Windows looks in the current directory first, for a program and for a helper it starts.
-      cwd: path5.dirname(file2),
+      cwd: path2.dirname(file2),
       env
     });
     const output2 = { stdout: "", stderr: "" };
@@ -8253,14 +8253,14 @@ async function extractSkillArchive(resp, dest) {
   await extractArchive(resp, dest, []);
 }
 async function extractArchive(resp, dest, toolsNotInside) {
-  dest = path5.resolve(dest);
+  dest = path2.resolve(dest);
   if (!resp.body) {
     throw new AnthropicError("skill download response had no body");
   }
-  const work = await fs3.mkdtemp(path5.join(path5.dirname(dest), ".skill-stage-"));
+  const work = await fs3.mkdtemp(path2.join(path2.dirname(dest), ".skill-stage-"));
   try {
-    const tmp = path5.join(work, "archive");
-    const stage = path5.join(work, "stage");
+    const tmp = path2.join(work, "archive");
+    const stage = path2.join(work, "stage");
     await stream.promises.pipeline(stream.Readable.fromWeb(resp.body), fs.createWriteStream(tmp, { flags: "wx", mode: FILE_CREATE_MODE }));
     const head = await readHead(tmp, 4);
     const isZip = head.length >= 4 && head[0] === 80 && head[1] === 75 && head[2] === 3 && head[3] === 4;
@@ -8272,16 +8272,16 @@ async function extractArchive(resp, dest, toolsNotInside) {
     const top = archiveTopDir(plain);
     await fs3.mkdir(stage, { mode: DIR_CREATE_MODE });
     if (plain.length > 0) {
-      await runArchiveTool(archiveCmd, await extractArgs(archiveCmd, tmp, stage, special, path5.join(work, "exclude")), toolsNotInside);
+      await runArchiveTool(archiveCmd, await extractArgs(archiveCmd, tmp, stage, special, path2.join(work, "exclude")), toolsNotInside);
     }
     await assertOnlyPlainEntries(stage);
     await normalizeEntryModes(stage);
-    const srcRoot = top ? path5.join(stage, top) : stage;
+    const srcRoot = top ? path2.join(stage, top) : stage;
     const entries = await fs3.readdir(srcRoot).catch((e) => {
       throw errnoCode(e) === "ENOENT" ? new AnthropicError(INCONSISTENT_LISTING) : e;
     });
     for (const entry of entries) {
-      await fs3.rename(path5.join(srcRoot, entry), path5.join(dest, entry));
+      await fs3.rename(path2.join(srcRoot, entry), path2.join(dest, entry));
     }
   } finally {
     await fs3.rm(work, { recursive: true, force: true });
@@ -8355,7 +8355,7 @@ async function makeDirAndAncestors(dir) {
         throw e;
     }
     missing.push(current);
-    const parent = path5.dirname(current);
+    const parent = path2.dirname(current);
     if (parent === current)
       break;
     current = parent;
@@ -8370,12 +8370,12 @@ async function makeDirAndAncestors(dir) {
   }
 }
 async function makeDirsBelowRoot(root, dir) {
-  const below = path5.relative(root, dir);
+  const below = path2.relative(root, dir);
   if (below === "")
     return;
   let current = root;
-  for (const part of below.split(path5.sep)) {
-    current = path5.join(current, part);
+  for (const part of below.split(path2.sep)) {
+    current = path2.join(current, part);
     try {
       await fsp.mkdir(current, { mode: OWNER_ONLY_DIR_MODE });
     } catch (e) {
@@ -8386,7 +8386,7 @@ async function makeDirsBelowRoot(root, dir) {
 }
 async function replaceViaTemp(dest, data, isExecutable) {
   const mode = isExecutable ? OWNER_ONLY_EXEC_MODE : OWNER_ONLY_FILE_MODE;
-  const tmp = path5.join(path5.dirname(dest), `.fs-${crypto2.randomBytes(8).toString("hex")}.tmp`);
+  const tmp = path2.join(path2.dirname(dest), `.fs-${crypto2.randomBytes(8).toString("hex")}.tmp`);
   let handle;
   try {
     handle = await fsp.open(tmp, C.O_WRONLY | C.O_CREAT | C.O_EXCL | O_NOFOLLOW, mode);
@@ -8427,7 +8427,7 @@ async function openRegularFile(relPath, dest) {
 }
 async function hashFile(full) {
   const digest = crypto2.createHash("sha256");
-  const handle = await openRegularFile(path5.basename(full), full);
+  const handle = await openRegularFile(path2.basename(full), full);
   const buf = new Uint8Array(1024 * 1024);
   try {
     for (; ; ) {
@@ -8447,13 +8447,13 @@ async function filenamesInDir(root, under, base) {
   const out = [];
   await walk(base, (full, entry) => {
     if (entry.isFile())
-      out.push([path5.relative(root, full).split(path5.sep).join("/"), full]);
+      out.push([path2.relative(root, full).split(path2.sep).join("/"), full]);
   });
   out.sort();
   return out;
 }
 async function symlinksInDir(root, under, base) {
-  const relOf = (full) => path5.relative(root, full).split(path5.sep).join("/");
+  const relOf = (full) => path2.relative(root, full).split(path2.sep).join("/");
   let st;
   try {
     st = await fsp.lstat(base, { bigint: true });
@@ -8501,7 +8501,7 @@ async function walk(base, visit2) {
       throw e;
     }
     for (const entry of entries) {
-      const full = path5.join(dir, entry.name);
+      const full = path2.join(dir, entry.name);
       visit2(full, entry);
       if (entry.isDirectory() && !entry.isSymbolicLink())
         stack.push(full);
@@ -8566,7 +8566,7 @@ var init_file_store = __esm({
               throw e;
             removedOnDispose = true;
           }
-          return new FileStore2(path5.resolve(root), removedOnDispose, opts?.utf8 ?? false);
+          return new FileStore2(path2.resolve(root), removedOnDispose, opts?.utf8 ?? false);
         }
         /** Create the root directory and any missing ancestors; already existing is fine. */
         async createRoot() {
@@ -8601,7 +8601,7 @@ var init_file_store = __esm({
           const dest = this.resolveUnderRoot(relPath);
           const payload = typeof data === "string" ? encodeUTF8(data) : data;
           this.requireUtf8(relPath, payload);
-          await makeDirsBelowRoot(this.rootPath, path5.dirname(dest));
+          await makeDirsBelowRoot(this.rootPath, path2.dirname(dest));
           await replaceViaTemp(dest, payload, opts?.executable ?? false);
         }
         /** The file's bytes; `null` when absent. */
@@ -8670,7 +8670,7 @@ var init_file_store = __esm({
             throw new FileStoreError(FileStoreError.IS_A_SYMLINK, relPath);
           if (!st.isFile())
             throw new FileStoreError(FileStoreError.NOT_A_FILE, relPath);
-          const rel = path5.relative(this.rootPath, dest).split(path5.sep).join("/");
+          const rel = path2.relative(this.rootPath, dest).split(path2.sep).join("/");
           return this.hashViaCache(rel, dest, _internals.nowNs());
         }
         /**
@@ -8685,7 +8685,7 @@ var init_file_store = __esm({
           const dstExists = await fsp.stat(d).then(() => true, () => false);
           if (dstExists)
             throw new FileStoreError(FileStoreError.MOVE_DESTINATION_EXISTS, dst);
-          await makeDirsBelowRoot(this.rootPath, path5.dirname(d));
+          await makeDirsBelowRoot(this.rootPath, path2.dirname(d));
           await fsp.rename(s, d);
         }
         /** Delete a file or subtree; absent — and the banned store root — do nothing. */
@@ -8715,10 +8715,10 @@ var init_file_store = __esm({
         resolveUnderRoot(relPath) {
           const norm = relPath.replace(/\\/g, "/").replace(/^\/+/, "");
           const parts = norm.split("/").filter((p) => p !== "" && p !== ".");
-          if (path5.posix.isAbsolute(norm) || parts.includes("..")) {
+          if (path2.posix.isAbsolute(norm) || parts.includes("..")) {
             throw new FileStoreError(FileStoreError.ESCAPES_ROOT, relPath);
           }
-          return parts.length === 0 ? this.rootPath : path5.join(this.rootPath, ...parts);
+          return parts.length === 0 ? this.rootPath : path2.join(this.rootPath, ...parts);
         }
         requireUtf8(relPath, data) {
           if (!this.decoder)
@@ -9030,7 +9030,7 @@ var init_memories = __esm({
           }
           return resource.mount_path;
         }
-        return path5.join(__classPrivateFieldGet(this, _SessionMemoryStores_workdir, "f"), "memory", resource.name || resource.memory_store_id);
+        return path2.join(__classPrivateFieldGet(this, _SessionMemoryStores_workdir, "f"), "memory", resource.name || resource.memory_store_id);
       }, _SessionMemoryStores_scanMarker = async function _SessionMemoryStores_scanMarker2(store) {
         const local = await store.files.hashtree();
         const marker = local[MARKER_PATH];
@@ -9715,7 +9715,7 @@ function betaWriteTool(ctx) {
         throw new ToolError(`write: ${file_path} is inside read-only directory ${ro}`);
       }
       try {
-        await fs4.mkdir(path6.dirname(abs), { recursive: true, mode: DIR_CREATE_MODE });
+        await fs4.mkdir(path3.dirname(abs), { recursive: true, mode: DIR_CREATE_MODE });
         await atomicWriteFile(abs, content ?? "");
       } catch (e) {
         throw new ToolError(`write: ${fsErrorMessage(e, file_path)}`);
@@ -9804,13 +9804,13 @@ function betaGlobTool(ctx) {
     run: async ({ pattern, path: searchPath }) => {
       if (!pattern)
         throw new ToolError("glob: pattern is required");
-      if (path6.isAbsolute(pattern)) {
+      if (path3.isAbsolute(pattern)) {
         throw new ToolError("glob: absolute pattern not permitted; pass a relative pattern (and optionally path)");
       }
       if (patternCanAscend(pattern)) {
         throw new ToolError('glob: ".." is not permitted in the pattern');
       }
-      const root = searchPath ? await resolvePath(ctx, searchPath) : path6.resolve(ctx.workdir);
+      const root = searchPath ? await resolvePath(ctx, searchPath) : path3.resolve(ctx.workdir);
       const realRoot = searchPath ? root : await canonicalize(root);
       const matches = [];
       let remaining = WALK_MAX_ENTRIES;
@@ -9824,7 +9824,7 @@ function betaGlobTool(ctx) {
             break;
           if (!entry.isFile())
             continue;
-          const full = path6.join(entry.parentPath, entry.name);
+          const full = path3.join(entry.parentPath, entry.name);
           let real;
           try {
             real = await fs4.realpath(full);
@@ -9863,7 +9863,7 @@ function betaGrepTool(ctx) {
     run: async ({ pattern, path: p }, context2) => {
       if (!pattern)
         throw new ToolError("grep: pattern is required");
-      let searchPath = path6.resolve(ctx.workdir);
+      let searchPath = path3.resolve(ctx.workdir);
       if (p)
         searchPath = await resolvePath(ctx, p);
       const rg = await findExecutable("rg", [ctx.workdir, ...ctx.allowedRoots ?? []]);
@@ -9936,10 +9936,10 @@ async function runWalkGrep(pattern, root, signal) {
     return true;
   };
   const stop = new AbortController();
-  const unlink = linkAbort(signal, stop);
+  const unlink2 = linkAbort(signal, stop);
   const timer = setTimeout(() => stop.abort(), GREP_TIMEOUT_MS);
   const match = lineMatcher(re2, stop.signal);
-  const grepPath = (rel) => grepFile(path6.join(root, rel), match, push2, stop.signal);
+  const grepPath = (rel) => grepFile(path3.join(root, rel), match, push2, stop.signal);
   const search2 = async () => {
     const stat5 = await fs4.stat(root).catch(() => null);
     return stat5?.isFile() ? grepPath("") : walk2(root, "", grepPath, stop.signal);
@@ -9955,7 +9955,7 @@ async function runWalkGrep(pattern, root, signal) {
     }
   } finally {
     clearTimeout(timer);
-    unlink();
+    unlink2();
     stop.abort();
     grepSlots.push();
   }
@@ -10072,7 +10072,7 @@ async function walk2(root, rel, fn, signal) {
       return false;
     let entries;
     try {
-      entries = await fs4.readdir(path6.join(root, rel2), { withFileTypes: true });
+      entries = await fs4.readdir(path3.join(root, rel2), { withFileTypes: true });
     } catch {
       return true;
     }
@@ -10083,7 +10083,7 @@ async function walk2(root, rel, fn, signal) {
         return false;
       if (signal?.aborted)
         return false;
-      const childRel = rel2 ? path6.join(rel2, e.name) : e.name;
+      const childRel = rel2 ? path3.join(rel2, e.name) : e.name;
       if (e.isDirectory()) {
         if (!await inner(childRel, depth + 1))
           return false;
@@ -10096,13 +10096,13 @@ async function walk2(root, rel, fn, signal) {
   }
   await inner(rel, 0);
 }
-var fs4, fssync, path6, cp, crypto3, readline, import_node_events, import_node_worker_threads, _BashSession_instances, _BashSession_proc, _BashSession_buf, _BashSession_truncated, _BashSession_closed, _BashSession_waiting, _BashSession_append, _LineRangeCollector_instances, _LineRangeCollector_filePath, _LineRangeCollector_startLine, _LineRangeCollector_endLine, _LineRangeCollector_start, _LineRangeCollector_end, _LineRangeCollector_limit, _LineRangeCollector_line, _LineRangeCollector_collected, _LineRangeCollector_collectedBytes, _LineRangeCollector_collect, _LineRangeCollector_overLimitError, BASH_OUTPUT_LIMIT, BASH_DEFAULT_TIMEOUT_MS, DEFAULT_MAX_FILE_BYTES, READ_STREAM_CHUNK_BYTES, NEWLINE, GREP_OUTPUT_LIMIT, GREP_TIMEOUT_MS, GREP_MAX_LINE_LENGTH, GREP_BATCH_LINES, GREP_MAX_SEARCHES, GLOB_RESULT_LIMIT, BashTimeoutError, ANSI_RE, fsGlob, BashSession, LineRangeCollector, grepSlots, GREP_WORKER_SOURCE, WALK_MAX_DEPTH, WALK_MAX_ENTRIES;
+var fs4, fssync, path3, cp, crypto3, readline, import_node_events, import_node_worker_threads, _BashSession_instances, _BashSession_proc, _BashSession_buf, _BashSession_truncated, _BashSession_closed, _BashSession_waiting, _BashSession_append, _LineRangeCollector_instances, _LineRangeCollector_filePath, _LineRangeCollector_startLine, _LineRangeCollector_endLine, _LineRangeCollector_start, _LineRangeCollector_end, _LineRangeCollector_limit, _LineRangeCollector_line, _LineRangeCollector_collected, _LineRangeCollector_collectedBytes, _LineRangeCollector_collect, _LineRangeCollector_overLimitError, BASH_OUTPUT_LIMIT, BASH_DEFAULT_TIMEOUT_MS, DEFAULT_MAX_FILE_BYTES, READ_STREAM_CHUNK_BYTES, NEWLINE, GREP_OUTPUT_LIMIT, GREP_TIMEOUT_MS, GREP_MAX_LINE_LENGTH, GREP_BATCH_LINES, GREP_MAX_SEARCHES, GLOB_RESULT_LIMIT, BashTimeoutError, ANSI_RE, fsGlob, BashSession, LineRangeCollector, grepSlots, GREP_WORKER_SOURCE, WALK_MAX_DEPTH, WALK_MAX_ENTRIES;
 var init_node2 = __esm({
   "node_modules/@anthropic-ai/sdk/tools/agent-toolset/node.mjs"() {
     init_tslib();
     fs4 = __toESM(require("node:fs/promises"), 1);
     fssync = __toESM(require("node:fs"), 1);
-    path6 = __toESM(require("node:path"), 1);
+    path3 = __toESM(require("node:path"), 1);
     cp = __toESM(require("node:child_process"), 1);
     crypto3 = __toESM(require("node:crypto"), 1);
     readline = __toESM(require("node:readline"), 1);
@@ -10831,7 +10831,7 @@ var init_work = __esm({
          */
         retrieve(workID, params, options2) {
           const { environment_id, betas, workspace_id } = params;
-          return this._client.get(path4`/v1/environments/${environment_id}/work/${workID}`, {
+          return this._client.get(path`/v1/environments/${environment_id}/work/${workID}`, {
             ...options2,
             headers: buildHeaders([
               {
@@ -10872,7 +10872,7 @@ var init_work = __esm({
          */
         update(workID, params, options2) {
           const { environment_id, betas, workspace_id, ...body } = params;
-          return this._client.post(path4`/v1/environments/${environment_id}/work/${workID}`, {
+          return this._client.post(path`/v1/environments/${environment_id}/work/${workID}`, {
             body,
             ...options2,
             headers: buildHeaders([
@@ -10911,7 +10911,7 @@ var init_work = __esm({
          */
         list(environmentID, params = {}, options2) {
           const { betas, ...query } = params ?? {};
-          return this._client.getAPIList(path4`/v1/environments/${environmentID}/work`, PageCursor, {
+          return this._client.getAPIList(path`/v1/environments/${environmentID}/work`, PageCursor, {
             query,
             ...options2,
             headers: buildHeaders([
@@ -10945,7 +10945,7 @@ var init_work = __esm({
          */
         ack(workID, params, options2) {
           const { environment_id, betas } = params;
-          return this._client.post(path4`/v1/environments/${environment_id}/work/${workID}/ack`, {
+          return this._client.post(path`/v1/environments/${environment_id}/work/${workID}/ack`, {
             ...options2,
             headers: buildHeaders([
               { "anthropic-beta": [...betas ?? [], "managed-agents-2026-04-01"].toString() },
@@ -10978,7 +10978,7 @@ var init_work = __esm({
          */
         heartbeat(workID, params, options2) {
           const { environment_id, desired_ttl_seconds, expected_last_heartbeat, betas } = params;
-          return this._client.post(path4`/v1/environments/${environment_id}/work/${workID}/heartbeat`, {
+          return this._client.post(path`/v1/environments/${environment_id}/work/${workID}/heartbeat`, {
             query: { desired_ttl_seconds, expected_last_heartbeat },
             ...options2,
             headers: buildHeaders([
@@ -11011,7 +11011,7 @@ var init_work = __esm({
          */
         poll(environmentID, params = {}, options2) {
           const { betas, "Anthropic-Worker-ID": anthropicWorkerID, ...query } = params ?? {};
-          return this._client.get(path4`/v1/environments/${environmentID}/work/poll`, {
+          return this._client.get(path`/v1/environments/${environmentID}/work/poll`, {
             query,
             ...options2,
             headers: buildHeaders([
@@ -11045,7 +11045,7 @@ var init_work = __esm({
          */
         stats(environmentID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
-          return this._client.get(path4`/v1/environments/${environmentID}/work/stats`, {
+          return this._client.get(path`/v1/environments/${environmentID}/work/stats`, {
             ...options2,
             headers: buildHeaders([
               {
@@ -11077,7 +11077,7 @@ var init_work = __esm({
          */
         stop(workID, params, options2) {
           const { environment_id, betas, workspace_id, ...body } = params;
-          return this._client.post(path4`/v1/environments/${environment_id}/work/${workID}/stop`, {
+          return this._client.post(path`/v1/environments/${environment_id}/work/${workID}/stop`, {
             body,
             ...options2,
             headers: buildHeaders([
@@ -11229,7 +11229,7 @@ var init_environments2 = __esm({
          */
         retrieve(environmentID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
-          return this._client.get(path4`/v1/environments/${environmentID}`, {
+          return this._client.get(path`/v1/environments/${environmentID}`, {
             ...options2,
             headers: buildHeaders([
               {
@@ -11265,7 +11265,7 @@ var init_environments2 = __esm({
          */
         update(environmentID, params, options2) {
           const { betas, workspace_id, ...body } = params;
-          return this._client.post(path4`/v1/environments/${environmentID}`, {
+          return this._client.post(path`/v1/environments/${environmentID}`, {
             body,
             ...options2,
             headers: buildHeaders([
@@ -11331,7 +11331,7 @@ var init_environments2 = __esm({
          */
         delete(environmentID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
-          return this._client.delete(path4`/v1/environments/${environmentID}`, {
+          return this._client.delete(path`/v1/environments/${environmentID}`, {
             ...options2,
             headers: buildHeaders([
               {
@@ -11364,7 +11364,7 @@ var init_environments2 = __esm({
          */
         archive(environmentID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
-          return this._client.post(path4`/v1/environments/${environmentID}/archive`, {
+          return this._client.post(path`/v1/environments/${environmentID}/archive`, {
             ...options2,
             headers: buildHeaders([
               {
@@ -11418,7 +11418,7 @@ var init_memories2 = __esm({
        */
       create(memoryStoreID, params, options2) {
         const { view: view2, betas, workspace_id, ...body } = params;
-        return this._client.post(path4`/v1/memory_stores/${memoryStoreID}/memories`, {
+        return this._client.post(path`/v1/memory_stores/${memoryStoreID}/memories`, {
           query: { view: view2 },
           body,
           ...options2,
@@ -11452,7 +11452,7 @@ var init_memories2 = __esm({
        */
       retrieve(memoryID, params, options2) {
         const { memory_store_id, betas, workspace_id, ...query } = params;
-        return this._client.get(path4`/v1/memory_stores/${memory_store_id}/memories/${memoryID}`, {
+        return this._client.get(path`/v1/memory_stores/${memory_store_id}/memories/${memoryID}`, {
           query,
           ...options2,
           headers: buildHeaders([
@@ -11484,7 +11484,7 @@ var init_memories2 = __esm({
        */
       update(memoryID, params, options2) {
         const { memory_store_id, view: view2, betas, workspace_id, ...body } = params;
-        return this._client.post(path4`/v1/memory_stores/${memory_store_id}/memories/${memoryID}`, {
+        return this._client.post(path`/v1/memory_stores/${memory_store_id}/memories/${memoryID}`, {
           query: { view: view2 },
           body,
           ...options2,
@@ -11518,7 +11518,7 @@ var init_memories2 = __esm({
        */
       list(memoryStoreID, params = {}, options2) {
         const { betas, workspace_id, ...query } = params ?? {};
-        return this._client.getAPIList(path4`/v1/memory_stores/${memoryStoreID}/memories`, PageCursor, {
+        return this._client.getAPIList(path`/v1/memory_stores/${memoryStoreID}/memories`, PageCursor, {
           query,
           ...options2,
           headers: buildHeaders([
@@ -11551,7 +11551,7 @@ var init_memories2 = __esm({
        */
       delete(memoryID, params, options2) {
         const { memory_store_id, expected_content_sha256, betas, workspace_id } = params;
-        return this._client.delete(path4`/v1/memory_stores/${memory_store_id}/memories/${memoryID}`, {
+        return this._client.delete(path`/v1/memory_stores/${memory_store_id}/memories/${memoryID}`, {
           query: { expected_content_sha256 },
           ...options2,
           headers: buildHeaders([
@@ -11597,7 +11597,7 @@ var init_memory_versions = __esm({
        */
       retrieve(memoryVersionID, params, options2) {
         const { memory_store_id, betas, workspace_id, ...query } = params;
-        return this._client.get(path4`/v1/memory_stores/${memory_store_id}/memory_versions/${memoryVersionID}`, {
+        return this._client.get(path`/v1/memory_stores/${memory_store_id}/memory_versions/${memoryVersionID}`, {
           query,
           ...options2,
           headers: buildHeaders([
@@ -11633,7 +11633,7 @@ var init_memory_versions = __esm({
        */
       list(memoryStoreID, params = {}, options2) {
         const { betas, workspace_id, ...query } = params ?? {};
-        return this._client.getAPIList(path4`/v1/memory_stores/${memoryStoreID}/memory_versions`, PageCursor, {
+        return this._client.getAPIList(path`/v1/memory_stores/${memoryStoreID}/memory_versions`, PageCursor, {
           query,
           ...options2,
           headers: buildHeaders([
@@ -11676,7 +11676,7 @@ var init_memory_versions = __esm({
        */
       redact(memoryVersionID, params, options2) {
         const { memory_store_id, betas, workspace_id } = params;
-        return this._client.post(path4`/v1/memory_stores/${memory_store_id}/memory_versions/${memoryVersionID}/redact`, {
+        return this._client.post(path`/v1/memory_stores/${memory_store_id}/memory_versions/${memoryVersionID}/redact`, {
           ...options2,
           headers: buildHeaders([
             {
@@ -11760,7 +11760,7 @@ var init_memory_stores = __esm({
          */
         retrieve(memoryStoreID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
-          return this._client.get(path4`/v1/memory_stores/${memoryStoreID}`, {
+          return this._client.get(path`/v1/memory_stores/${memoryStoreID}`, {
             ...options2,
             headers: buildHeaders([
               {
@@ -11790,7 +11790,7 @@ var init_memory_stores = __esm({
          */
         update(memoryStoreID, params, options2) {
           const { betas, workspace_id, ...body } = params;
-          return this._client.post(path4`/v1/memory_stores/${memoryStoreID}`, {
+          return this._client.post(path`/v1/memory_stores/${memoryStoreID}`, {
             body,
             ...options2,
             headers: buildHeaders([
@@ -11848,7 +11848,7 @@ var init_memory_stores = __esm({
          */
         delete(memoryStoreID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
-          return this._client.delete(path4`/v1/memory_stores/${memoryStoreID}`, {
+          return this._client.delete(path`/v1/memory_stores/${memoryStoreID}`, {
             ...options2,
             headers: buildHeaders([
               {
@@ -11875,7 +11875,7 @@ var init_memory_stores = __esm({
          */
         archive(memoryStoreID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
-          return this._client.post(path4`/v1/memory_stores/${memoryStoreID}/archive`, {
+          return this._client.post(path`/v1/memory_stores/${memoryStoreID}/archive`, {
             ...options2,
             headers: buildHeaders([
               {
@@ -12044,7 +12044,7 @@ var init_batches = __esm({
        */
       retrieve(messageBatchID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
-        return this._client.get(path4`/v1/messages/batches/${messageBatchID}`, {
+        return this._client.get(path`/v1/messages/batches/${messageBatchID}`, {
           ...options2,
           headers: buildHeaders([
             {
@@ -12119,7 +12119,7 @@ var init_batches = __esm({
        */
       delete(messageBatchID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
-        return this._client.delete(path4`/v1/messages/batches/${messageBatchID}`, {
+        return this._client.delete(path`/v1/messages/batches/${messageBatchID}`, {
           ...options2,
           headers: buildHeaders([
             {
@@ -12162,7 +12162,7 @@ var init_batches = __esm({
        */
       cancel(messageBatchID, params = {}, options2) {
         const { betas, workspace_id } = params ?? {};
-        return this._client.post(path4`/v1/messages/batches/${messageBatchID}/cancel`, {
+        return this._client.post(path`/v1/messages/batches/${messageBatchID}/cancel`, {
           ...options2,
           headers: buildHeaders([
             {
@@ -12516,17 +12516,17 @@ var init_parser = __esm({
       return tokens;
     };
     strip = (tokens) => {
-      let open3 = [];
+      let open5 = [];
       for (const token of tokens) {
         if (token.type === "brace" || token.type === "paren") {
           if (token.value === "{" || token.value === "[") {
-            open3.push(token.value);
+            open5.push(token.value);
           } else {
-            open3.pop();
+            open5.pop();
           }
         }
       }
-      let innermostOpenBracket = open3[open3.length - 1];
+      let innermostOpenBracket = open5[open5.length - 1];
       let length = tokens.length;
       let JSON_NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$/;
       while (length > 0) {
@@ -13469,7 +13469,7 @@ var init_api_keys = __esm({
        * ```
        */
       retrieve(apiKeyID, options2) {
-        return this._client.get(path4`/v1/organizations/api_keys/${apiKeyID}`, {
+        return this._client.get(path`/v1/organizations/api_keys/${apiKeyID}`, {
           ...options2,
           __qualifiers: { beta: "true" },
           __span: startApiCallSpan(this._client, "anthropic.organization.api_keys.retrieve", options2, {
@@ -13495,7 +13495,7 @@ var init_api_keys = __esm({
        * ```
        */
       update(apiKeyID, body, options2) {
-        return this._client.post(path4`/v1/organizations/api_keys/${apiKeyID}`, {
+        return this._client.post(path`/v1/organizations/api_keys/${apiKeyID}`, {
           body,
           ...options2,
           __qualifiers: { beta: "true" },
@@ -14502,7 +14502,7 @@ var init_slack_channels = __esm({
        */
       retrieve(id, params = {}, options2) {
         const { betas, ...query } = params ?? {};
-        return this._client.get(path4`/v1/organizations/claude_tag/slack_channels/${id}`, {
+        return this._client.get(path`/v1/organizations/claude_tag/slack_channels/${id}`, {
           query,
           ...options2,
           headers: buildHeaders([
@@ -14542,7 +14542,7 @@ var init_slack_channels = __esm({
        */
       update(id, params, options2) {
         const { betas, ...body } = params;
-        return this._client.post(path4`/v1/organizations/claude_tag/slack_channels/${id}`, {
+        return this._client.post(path`/v1/organizations/claude_tag/slack_channels/${id}`, {
           body,
           ...options2,
           headers: buildHeaders([
@@ -14631,7 +14631,7 @@ var init_slack_channels = __esm({
        */
       delete(id, params = {}, options2) {
         const { betas } = params ?? {};
-        return this._client.delete(path4`/v1/organizations/claude_tag/slack_channels/${id}`, {
+        return this._client.delete(path`/v1/organizations/claude_tag/slack_channels/${id}`, {
           ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "experimental-claude-tag-2026-10-21"].toString() },
@@ -14682,7 +14682,7 @@ var init_slack_workspaces = __esm({
        */
       retrieve(id, params = {}, options2) {
         const { betas, ...query } = params ?? {};
-        return this._client.get(path4`/v1/organizations/claude_tag/slack_workspaces/${id}`, {
+        return this._client.get(path`/v1/organizations/claude_tag/slack_workspaces/${id}`, {
           query,
           ...options2,
           headers: buildHeaders([
@@ -14721,7 +14721,7 @@ var init_slack_workspaces = __esm({
        */
       update(id, params, options2) {
         const { betas, ...body } = params;
-        return this._client.post(path4`/v1/organizations/claude_tag/slack_workspaces/${id}`, {
+        return this._client.post(path`/v1/organizations/claude_tag/slack_workspaces/${id}`, {
           body,
           ...options2,
           headers: buildHeaders([
@@ -14816,7 +14816,7 @@ var init_targets = __esm({
        */
       create(bundleID, params, options2) {
         const { target, betas } = params;
-        return this._client.post(path4`/v1/organizations/claude_tag/bundles/${bundleID}/targets`, {
+        return this._client.post(path`/v1/organizations/claude_tag/bundles/${bundleID}/targets`, {
           body: target,
           ...options2,
           headers: buildHeaders([
@@ -14850,7 +14850,7 @@ var init_targets = __esm({
        */
       retrieve(targetID, params, options2) {
         const { bundle_id, betas } = params;
-        return this._client.get(path4`/v1/organizations/claude_tag/bundles/${bundle_id}/targets/${targetID}`, {
+        return this._client.get(path`/v1/organizations/claude_tag/bundles/${bundle_id}/targets/${targetID}`, {
           ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "experimental-claude-tag-2026-10-21"].toString() },
@@ -14888,7 +14888,7 @@ var init_targets = __esm({
        */
       list(bundleID, params = {}, options2) {
         const { betas, ...query } = params ?? {};
-        return this._client.getAPIList(path4`/v1/organizations/claude_tag/bundles/${bundleID}/targets`, PageCursor, {
+        return this._client.getAPIList(path`/v1/organizations/claude_tag/bundles/${bundleID}/targets`, PageCursor, {
           query,
           ...options2,
           headers: buildHeaders([
@@ -14923,7 +14923,7 @@ var init_targets = __esm({
        */
       delete(targetID, params, options2) {
         const { bundle_id, betas } = params;
-        return this._client.delete(path4`/v1/organizations/claude_tag/bundles/${bundle_id}/targets/${targetID}`, {
+        return this._client.delete(path`/v1/organizations/claude_tag/bundles/${bundle_id}/targets/${targetID}`, {
           ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "experimental-claude-tag-2026-10-21"].toString() },
@@ -14979,7 +14979,7 @@ var init_bundles = __esm({
          */
         retrieve(bundleID, params = {}, options2) {
           const { betas } = params ?? {};
-          return this._client.get(path4`/v1/organizations/claude_tag/bundles/${bundleID}`, {
+          return this._client.get(path`/v1/organizations/claude_tag/bundles/${bundleID}`, {
             ...options2,
             headers: buildHeaders([
               { "anthropic-beta": [...betas ?? [], "experimental-claude-tag-2026-10-21"].toString() },
@@ -15018,7 +15018,7 @@ var init_bundles = __esm({
          */
         update(bundleID, params, options2) {
           const { betas, ...body } = params;
-          return this._client.post(path4`/v1/organizations/claude_tag/bundles/${bundleID}`, {
+          return this._client.post(path`/v1/organizations/claude_tag/bundles/${bundleID}`, {
             body,
             ...options2,
             headers: buildHeaders([
@@ -15222,7 +15222,7 @@ var init_users2 = __esm({
          * ```
          */
         retrieve(userID, options2) {
-          return this._client.get(path4`/v1/organizations/users/${userID}`, {
+          return this._client.get(path`/v1/organizations/users/${userID}`, {
             ...options2,
             __qualifiers: { beta: "true" },
             __span: startApiCallSpan(this._client, "anthropic.organization.users.retrieve", options2, {
@@ -15245,7 +15245,7 @@ var init_users2 = __esm({
          * ```
          */
         update(userID, body, options2) {
-          return this._client.post(path4`/v1/organizations/users/${userID}`, {
+          return this._client.post(path`/v1/organizations/users/${userID}`, {
             body,
             ...options2,
             __qualifiers: { beta: "true" },
@@ -15292,7 +15292,7 @@ var init_users2 = __esm({
          * ```
          */
         remove(userID, options2) {
-          return this._client.delete(path4`/v1/organizations/users/${userID}`, {
+          return this._client.delete(path`/v1/organizations/users/${userID}`, {
             ...options2,
             __qualifiers: { beta: "true" },
             __span: startApiCallSpan(this._client, "anthropic.organization.users.remove", options2, {
@@ -15345,7 +15345,7 @@ var init_users2 = __esm({
          */
         signOut(userID, params = {}, options2) {
           const { betas } = params ?? {};
-          return this._client.post(path4`/v1/organizations/users/${userID}/sign_out`, {
+          return this._client.post(path`/v1/organizations/users/${userID}/sign_out`, {
             ...options2,
             headers: buildHeaders([
               { "anthropic-beta": [...betas ?? [], "admin-user-sign-out-2026-10-08"].toString() },
@@ -15395,7 +15395,7 @@ var init_members = __esm({
        * ```
        */
       list(rbacGroupID, query = {}, options2) {
-        return this._client.getAPIList(path4`/v1/organizations/rbac_groups/${rbacGroupID}/members`, PageCursor, {
+        return this._client.getAPIList(path`/v1/organizations/rbac_groups/${rbacGroupID}/members`, PageCursor, {
           query,
           ...options2,
           __qualifiers: { beta: "true" },
@@ -15427,7 +15427,7 @@ var init_members = __esm({
        * ```
        */
       add(rbacGroupID, body, options2) {
-        return this._client.post(path4`/v1/organizations/rbac_groups/${rbacGroupID}/members`, {
+        return this._client.post(path`/v1/organizations/rbac_groups/${rbacGroupID}/members`, {
           body,
           ...options2,
           __qualifiers: { beta: "true" },
@@ -15461,7 +15461,7 @@ var init_members = __esm({
        */
       remove(userID, params, options2) {
         const { rbac_group_id } = params;
-        return this._client.delete(path4`/v1/organizations/rbac_groups/${rbac_group_id}/members/${userID}`, {
+        return this._client.delete(path`/v1/organizations/rbac_groups/${rbac_group_id}/members/${userID}`, {
           ...options2,
           __qualifiers: { beta: "true" },
           __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.members.remove", options2, {
@@ -15541,7 +15541,7 @@ var init_rbac_groups = __esm({
          * ```
          */
         retrieve(rbacGroupID, options2) {
-          return this._client.get(path4`/v1/organizations/rbac_groups/${rbacGroupID}`, {
+          return this._client.get(path`/v1/organizations/rbac_groups/${rbacGroupID}`, {
             ...options2,
             __qualifiers: { beta: "true" },
             __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.retrieve", options2, {
@@ -15569,7 +15569,7 @@ var init_rbac_groups = __esm({
          * ```
          */
         update(rbacGroupID, body, options2) {
-          return this._client.post(path4`/v1/organizations/rbac_groups/${rbacGroupID}`, {
+          return this._client.post(path`/v1/organizations/rbac_groups/${rbacGroupID}`, {
             body,
             ...options2,
             __qualifiers: { beta: "true" },
@@ -15623,7 +15623,7 @@ var init_rbac_groups = __esm({
          * ```
          */
         delete(rbacGroupID, options2) {
-          return this._client.delete(path4`/v1/organizations/rbac_groups/${rbacGroupID}`, {
+          return this._client.delete(path`/v1/organizations/rbac_groups/${rbacGroupID}`, {
             ...options2,
             __qualifiers: { beta: "true" },
             __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.delete", options2, {
@@ -15681,7 +15681,7 @@ var init_installation_settings = __esm({
        */
       list(pluginID, params = {}, options2) {
         const { betas, ...query } = params ?? {};
-        return this._client.getAPIList(path4`/v1/organizations/plugins/${pluginID}/installation_settings`, PageCursor, {
+        return this._client.getAPIList(path`/v1/organizations/plugins/${pluginID}/installation_settings`, PageCursor, {
           query,
           ...options2,
           headers: buildHeaders([
@@ -15738,7 +15738,7 @@ var init_installation_settings = __esm({
        */
       remove(target, params, options2) {
         const { plugin_id, betas } = params;
-        return this._client.delete(path4`/v1/organizations/plugins/${plugin_id}/installation_settings/${target}`, {
+        return this._client.delete(path`/v1/organizations/plugins/${plugin_id}/installation_settings/${target}`, {
           ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "ce-plugins-2026-09-01"].toString() },
@@ -15794,7 +15794,7 @@ var init_installation_settings = __esm({
        */
       set(target, params, options2) {
         const { plugin_id, betas, ...body } = params;
-        return this._client.post(path4`/v1/organizations/plugins/${plugin_id}/installation_settings/${target}`, {
+        return this._client.post(path`/v1/organizations/plugins/${plugin_id}/installation_settings/${target}`, {
           body,
           ...options2,
           headers: buildHeaders([
@@ -15858,7 +15858,7 @@ var init_shares = __esm({
        */
       list(pluginID, params = {}, options2) {
         const { betas, ...query } = params ?? {};
-        return this._client.getAPIList(path4`/v1/organizations/plugins/${pluginID}/shares`, PageCursor, {
+        return this._client.getAPIList(path`/v1/organizations/plugins/${pluginID}/shares`, PageCursor, {
           query,
           ...options2,
           headers: buildHeaders([
@@ -15937,7 +15937,7 @@ var init_versions2 = __esm({
        */
       create(pluginID, params, options2) {
         const { betas, ...body } = params;
-        return this._client.post(path4`/v1/organizations/plugins/${pluginID}/versions`, multipartFormRequestOptions({
+        return this._client.post(path`/v1/organizations/plugins/${pluginID}/versions`, multipartFormRequestOptions({
           body,
           ...options2,
           headers: buildHeaders([
@@ -15977,7 +15977,7 @@ var init_versions2 = __esm({
        */
       retrieve(version2, params, options2) {
         const { plugin_id, betas, ...query } = params;
-        return this._client.get(path4`/v1/organizations/plugins/${plugin_id}/versions/${version2}`, {
+        return this._client.get(path`/v1/organizations/plugins/${plugin_id}/versions/${version2}`, {
           query,
           ...options2,
           headers: buildHeaders([
@@ -16024,7 +16024,7 @@ var init_versions2 = __esm({
        */
       list(pluginID, params = {}, options2) {
         const { betas, ...query } = params ?? {};
-        return this._client.getAPIList(path4`/v1/organizations/plugins/${pluginID}/versions`, PageCursor, {
+        return this._client.getAPIList(path`/v1/organizations/plugins/${pluginID}/versions`, PageCursor, {
           query,
           ...options2,
           headers: buildHeaders([
@@ -16087,7 +16087,7 @@ var init_versions2 = __esm({
        */
       download(version2, params, options2) {
         const { plugin_id, betas, ...query } = params;
-        return this._client.get(path4`/v1/organizations/plugins/${plugin_id}/versions/${version2}/content`, {
+        return this._client.get(path`/v1/organizations/plugins/${plugin_id}/versions/${version2}/content`, {
           query,
           ...options2,
           headers: buildHeaders([
@@ -16262,7 +16262,7 @@ var init_plugins2 = __esm({
          */
         retrieve(pluginID, params = {}, options2) {
           const { betas, ...query } = params ?? {};
-          return this._client.get(path4`/v1/organizations/plugins/${pluginID}`, {
+          return this._client.get(path`/v1/organizations/plugins/${pluginID}`, {
             query,
             ...options2,
             headers: buildHeaders([
@@ -16337,7 +16337,7 @@ var init_plugins2 = __esm({
          */
         update(pluginID, params, options2) {
           const { betas, ...body } = params;
-          return this._client.post(path4`/v1/organizations/plugins/${pluginID}`, {
+          return this._client.post(path`/v1/organizations/plugins/${pluginID}`, {
             body,
             ...options2,
             headers: buildHeaders([
@@ -16445,7 +16445,7 @@ var init_plugins2 = __esm({
          */
         delete(pluginID, params = {}, options2) {
           const { betas } = params ?? {};
-          return this._client.delete(path4`/v1/organizations/plugins/${pluginID}`, {
+          return this._client.delete(path`/v1/organizations/plugins/${pluginID}`, {
             ...options2,
             headers: buildHeaders([
               { "anthropic-beta": [...betas ?? [], "ce-plugins-2026-09-01"].toString() },
@@ -16537,7 +16537,7 @@ var init_increase_requests = __esm({
        * ```
        */
       retrieve(spendLimitIncreaseRequestID, options2) {
-        return this._client.get(path4`/v1/organizations/spend_limit_increase_requests/${spendLimitIncreaseRequestID}`, {
+        return this._client.get(path`/v1/organizations/spend_limit_increase_requests/${spendLimitIncreaseRequestID}`, {
           ...options2,
           __qualifiers: { beta: "true" },
           __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.increase_requests.retrieve", options2, {
@@ -16592,7 +16592,7 @@ var init_increase_requests = __esm({
        * ```
        */
       approve(spendLimitIncreaseRequestID, body, options2) {
-        return this._client.post(path4`/v1/organizations/spend_limit_increase_requests/${spendLimitIncreaseRequestID}/approve`, {
+        return this._client.post(path`/v1/organizations/spend_limit_increase_requests/${spendLimitIncreaseRequestID}/approve`, {
           body,
           ...options2,
           __qualifiers: { beta: "true" },
@@ -16622,7 +16622,7 @@ var init_increase_requests = __esm({
        * ```
        */
       deny(spendLimitIncreaseRequestID, body, options2) {
-        return this._client.post(path4`/v1/organizations/spend_limit_increase_requests/${spendLimitIncreaseRequestID}/deny`, {
+        return this._client.post(path`/v1/organizations/spend_limit_increase_requests/${spendLimitIncreaseRequestID}/deny`, {
           body,
           ...options2,
           __qualifiers: { beta: "true" },
@@ -16679,7 +16679,7 @@ var init_spend_limits = __esm({
          * ```
          */
         retrieve(spendLimitID, options2) {
-          return this._client.get(path4`/v1/organizations/spend_limits/${spendLimitID}`, {
+          return this._client.get(path`/v1/organizations/spend_limits/${spendLimitID}`, {
             ...options2,
             __qualifiers: { beta: "true" },
             __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.retrieve", options2, {
@@ -16746,7 +16746,7 @@ var init_spend_limits = __esm({
          * ```
          */
         delete(spendLimitID, options2) {
-          return this._client.delete(path4`/v1/organizations/spend_limits/${spendLimitID}`, {
+          return this._client.delete(path`/v1/organizations/spend_limits/${spendLimitID}`, {
             ...options2,
             __qualifiers: { beta: "true" },
             __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.delete", options2, {
@@ -17032,7 +17032,7 @@ var init_rbac_groups2 = __esm({
        */
       retrieve(rbacGroupID, params = {}, options2) {
         const { betas } = params ?? {};
-        return this._client.get(path4`/v1/organizations/claude_code/managed_settings/rbac_groups/${rbacGroupID}`, {
+        return this._client.get(path`/v1/organizations/claude_code/managed_settings/rbac_groups/${rbacGroupID}`, {
           ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "ce-claude-code-managed-settings-2026-10-06"].toString() },
@@ -17121,7 +17121,7 @@ var init_rbac_groups2 = __esm({
        */
       delete(rbacGroupID, params = {}, options2) {
         const { betas } = params ?? {};
-        return this._client.delete(path4`/v1/organizations/claude_code/managed_settings/rbac_groups/${rbacGroupID}`, {
+        return this._client.delete(path`/v1/organizations/claude_code/managed_settings/rbac_groups/${rbacGroupID}`, {
           ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "ce-claude-code-managed-settings-2026-10-06"].toString() },
@@ -17179,7 +17179,7 @@ var init_rbac_groups2 = __esm({
        */
       set(rbacGroupID, params, options2) {
         const { betas, ...body } = params;
-        return this._client.post(path4`/v1/organizations/claude_code/managed_settings/rbac_groups/${rbacGroupID}`, {
+        return this._client.post(path`/v1/organizations/claude_code/managed_settings/rbac_groups/${rbacGroupID}`, {
           body,
           ...options2,
           headers: buildHeaders([
@@ -17408,7 +17408,7 @@ var init_external_keys = __esm({
        * ```
        */
       retrieve(externalKeyID, options2) {
-        return this._client.get(path4`/v1/organizations/external_keys/${externalKeyID}`, {
+        return this._client.get(path`/v1/organizations/external_keys/${externalKeyID}`, {
           ...options2,
           __qualifiers: { beta: "true" },
           __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.retrieve", options2, {
@@ -17437,7 +17437,7 @@ var init_external_keys = __esm({
        * ```
        */
       update(externalKeyID, body, options2) {
-        return this._client.post(path4`/v1/organizations/external_keys/${externalKeyID}`, {
+        return this._client.post(path`/v1/organizations/external_keys/${externalKeyID}`, {
           body,
           ...options2,
           __qualifiers: { beta: "true" },
@@ -17489,7 +17489,7 @@ var init_external_keys = __esm({
        * ```
        */
       delete(externalKeyID, options2) {
-        return this._client.delete(path4`/v1/organizations/external_keys/${externalKeyID}`, {
+        return this._client.delete(path`/v1/organizations/external_keys/${externalKeyID}`, {
           ...options2,
           __qualifiers: { beta: "true" },
           __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.delete", options2, {
@@ -17517,7 +17517,7 @@ var init_external_keys = __esm({
        * ```
        */
       validate(externalKeyID, options2) {
-        return this._client.post(path4`/v1/organizations/external_keys/${externalKeyID}/validate`, {
+        return this._client.post(path`/v1/organizations/external_keys/${externalKeyID}/validate`, {
           ...options2,
           __qualifiers: { beta: "true" },
           __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.validate", options2, {
@@ -17603,7 +17603,7 @@ var init_issuers = __esm({
        */
       retrieve(federationIssuerID, params = {}, options2) {
         const { betas } = params ?? {};
-        return this._client.get(path4`/v1/organizations/federation_issuers/${federationIssuerID}`, {
+        return this._client.get(path`/v1/organizations/federation_issuers/${federationIssuerID}`, {
           ...options2,
           headers: buildHeaders([
             { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
@@ -17643,7 +17643,7 @@ var init_issuers = __esm({
        */
       update(federationIssuerID, params, options2) {
         const { betas, ...body } = params;
-        return this._client.post(path4`/v1/organizations/federation_issuers/${federationIssuerID}`, {
+        return this._client.post(path`/v1/organizations/federation_issuers/${federationIssuerID}`, {
           body,
           ...options2,
           headers: buildHeaders([
@@ -17716,7 +17716,7 @@ var init_issuers = __esm({
        */
       archive(federationIssuerID, params = {}, options2) {
         const { betas } = params ?? {};
-        return this._client.post(path4`/v1/organizations/federation_issuers/${federationIssuerID}/archive`, {
+        return this._client.post(path`/v1/organizations/federation_issuers/${federationIssuerID}/archive`, {
           ...options2,
           headers: buildHeaders([
             { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
@@ -17769,7 +17769,7 @@ var init_workspaces = __esm({
        */
       list(federationRuleID, params = {}, options2) {
         const { betas, ...query } = params ?? {};
-        return this._client.getAPIList(path4`/v1/organizations/federation_rules/${federationRuleID}/workspaces`, PageCursor, {
+        return this._client.getAPIList(path`/v1/organizations/federation_rules/${federationRuleID}/workspaces`, PageCursor, {
           query,
           ...options2,
           headers: buildHeaders([
@@ -17813,7 +17813,7 @@ var init_workspaces = __esm({
        */
       add(federationRuleID, params, options2) {
         const { betas, ...body } = params;
-        return this._client.post(path4`/v1/organizations/federation_rules/${federationRuleID}/workspaces`, {
+        return this._client.post(path`/v1/organizations/federation_rules/${federationRuleID}/workspaces`, {
           body,
           ...options2,
           headers: buildHeaders([
@@ -17854,7 +17854,7 @@ var init_workspaces = __esm({
        */
       remove(workspaceID, params, options2) {
         const { federation_rule_id, betas } = params;
-        return this._client.delete(path4`/v1/organizations/federation_rules/${federation_rule_id}/workspaces/${workspaceID}`, {
+        return this._client.delete(path`/v1/organizations/federation_rules/${federation_rule_id}/workspaces/${workspaceID}`, {
           ...options2,
           headers: buildHeaders([
             { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
@@ -17963,7 +17963,7 @@ var init_rules = __esm({
          */
         retrieve(federationRuleID, params = {}, options2) {
           const { betas } = params ?? {};
-          return this._client.get(path4`/v1/organizations/federation_rules/${federationRuleID}`, {
+          return this._client.get(path`/v1/organizations/federation_rules/${federationRuleID}`, {
             ...options2,
             headers: buildHeaders([
               { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
@@ -18012,7 +18012,7 @@ var init_rules = __esm({
          */
         update(federationRuleID, params, options2) {
           const { betas, ...body } = params;
-          return this._client.post(path4`/v1/organizations/federation_rules/${federationRuleID}`, {
+          return this._client.post(path`/v1/organizations/federation_rules/${federationRuleID}`, {
             body,
             ...options2,
             headers: buildHeaders([
@@ -18088,7 +18088,7 @@ var init_rules = __esm({
          */
         archive(federationRuleID, params = {}, options2) {
           const { betas } = params ?? {};
-          return this._client.post(path4`/v1/organizations/federation_rules/${federationRuleID}/archive`, {
+          return this._client.post(path`/v1/organizations/federation_rules/${federationRuleID}/archive`, {
             ...options2,
             headers: buildHeaders([
               { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
@@ -18190,7 +18190,7 @@ var init_invites = __esm({
        * ```
        */
       retrieve(inviteID, options2) {
-        return this._client.get(path4`/v1/organizations/invites/${inviteID}`, {
+        return this._client.get(path`/v1/organizations/invites/${inviteID}`, {
           ...options2,
           __qualifiers: { beta: "true" },
           __span: startApiCallSpan(this._client, "anthropic.organization.invites.retrieve", options2, {
@@ -18235,7 +18235,7 @@ var init_invites = __esm({
        * ```
        */
       delete(inviteID, options2) {
-        return this._client.delete(path4`/v1/organizations/invites/${inviteID}`, {
+        return this._client.delete(path`/v1/organizations/invites/${inviteID}`, {
           ...options2,
           __qualifiers: { beta: "true" },
           __span: startApiCallSpan(this._client, "anthropic.organization.invites.delete", options2, {
@@ -18283,7 +18283,7 @@ var init_plugin_marketplaces = __esm({
        */
       retrieve(marketplaceID, params = {}, options2) {
         const { betas, ...query } = params ?? {};
-        return this._client.get(path4`/v1/organizations/plugin_marketplaces/${marketplaceID}`, {
+        return this._client.get(path`/v1/organizations/plugin_marketplaces/${marketplaceID}`, {
           query,
           ...options2,
           headers: buildHeaders([
@@ -18328,7 +18328,7 @@ var init_plugin_marketplaces = __esm({
        */
       update(marketplaceID, params, options2) {
         const { betas, ...body } = params;
-        return this._client.post(path4`/v1/organizations/plugin_marketplaces/${marketplaceID}`, {
+        return this._client.post(path`/v1/organizations/plugin_marketplaces/${marketplaceID}`, {
           body,
           ...options2,
           headers: buildHeaders([
@@ -18623,7 +18623,7 @@ var init_webhooks2 = __esm({
        */
       retrieve(webhookEndpointID, params = {}, options2) {
         const { betas } = params ?? {};
-        return this._client.get(path4`/v1/organizations/webhooks/${webhookEndpointID}`, {
+        return this._client.get(path`/v1/organizations/webhooks/${webhookEndpointID}`, {
           ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "webhooks-2026-10-07"].toString() },
@@ -18657,7 +18657,7 @@ var init_webhooks2 = __esm({
        */
       update(webhookEndpointID, params, options2) {
         const { betas, ...body } = params;
-        return this._client.post(path4`/v1/organizations/webhooks/${webhookEndpointID}`, {
+        return this._client.post(path`/v1/organizations/webhooks/${webhookEndpointID}`, {
           body,
           ...options2,
           headers: buildHeaders([
@@ -18731,7 +18731,7 @@ var init_webhooks2 = __esm({
        */
       delete(webhookEndpointID, params = {}, options2) {
         const { betas } = params ?? {};
-        return this._client.delete(path4`/v1/organizations/webhooks/${webhookEndpointID}`, {
+        return this._client.delete(path`/v1/organizations/webhooks/${webhookEndpointID}`, {
           ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "webhooks-2026-10-07"].toString() },
@@ -18767,7 +18767,7 @@ var init_webhooks2 = __esm({
        */
       regenerateSigningSecret(webhookEndpointID, params = {}, options2) {
         const { betas } = params ?? {};
-        return this._client.post(path4`/v1/organizations/webhooks/${webhookEndpointID}/regenerate_signing_secret`, {
+        return this._client.post(path`/v1/organizations/webhooks/${webhookEndpointID}/regenerate_signing_secret`, {
           ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "webhooks-2026-10-07"].toString() },
@@ -18813,7 +18813,7 @@ var init_permissions = __esm({
        * ```
        */
       list(rbacRoleID, query = {}, options2) {
-        return this._client.getAPIList(path4`/v1/organizations/rbac_roles/${rbacRoleID}/permissions`, PageCursor, {
+        return this._client.getAPIList(path`/v1/organizations/rbac_roles/${rbacRoleID}/permissions`, PageCursor, {
           query,
           ...options2,
           __qualifiers: { beta: "true" },
@@ -18862,7 +18862,7 @@ var init_rbac_roles = __esm({
          * ```
          */
         retrieve(rbacRoleID, options2) {
-          return this._client.get(path4`/v1/organizations/rbac_roles/${rbacRoleID}`, {
+          return this._client.get(path`/v1/organizations/rbac_roles/${rbacRoleID}`, {
             ...options2,
             __qualifiers: { beta: "true" },
             __span: startApiCallSpan(this._client, "anthropic.organization.rbac_roles.retrieve", options2, {
@@ -18947,7 +18947,7 @@ var init_workspaces2 = __esm({
        */
       list(serviceAccountID, params = {}, options2) {
         const { betas, ...query } = params ?? {};
-        return this._client.getAPIList(path4`/v1/organizations/service_accounts/${serviceAccountID}/workspaces`, PageCursor, {
+        return this._client.getAPIList(path`/v1/organizations/service_accounts/${serviceAccountID}/workspaces`, PageCursor, {
           query,
           ...options2,
           headers: buildHeaders([
@@ -18992,7 +18992,7 @@ var init_workspaces2 = __esm({
        */
       add(serviceAccountID, params, options2) {
         const { betas, ...body } = params;
-        return this._client.post(path4`/v1/organizations/service_accounts/${serviceAccountID}/workspaces`, {
+        return this._client.post(path`/v1/organizations/service_accounts/${serviceAccountID}/workspaces`, {
           body,
           ...options2,
           headers: buildHeaders([
@@ -19037,7 +19037,7 @@ var init_workspaces2 = __esm({
        */
       remove(workspaceID, params, options2) {
         const { service_account_id, betas } = params;
-        return this._client.delete(path4`/v1/organizations/service_accounts/${service_account_id}/workspaces/${workspaceID}`, {
+        return this._client.delete(path`/v1/organizations/service_accounts/${service_account_id}/workspaces/${workspaceID}`, {
           ...options2,
           headers: buildHeaders([
             { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
@@ -19133,7 +19133,7 @@ var init_service_accounts = __esm({
          */
         retrieve(serviceAccountID, params = {}, options2) {
           const { betas } = params ?? {};
-          return this._client.get(path4`/v1/organizations/service_accounts/${serviceAccountID}`, {
+          return this._client.get(path`/v1/organizations/service_accounts/${serviceAccountID}`, {
             ...options2,
             headers: buildHeaders([
               { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
@@ -19172,7 +19172,7 @@ var init_service_accounts = __esm({
          */
         update(serviceAccountID, params, options2) {
           const { betas, ...body } = params;
-          return this._client.post(path4`/v1/organizations/service_accounts/${serviceAccountID}`, {
+          return this._client.post(path`/v1/organizations/service_accounts/${serviceAccountID}`, {
             body,
             ...options2,
             headers: buildHeaders([
@@ -19247,7 +19247,7 @@ var init_service_accounts = __esm({
          */
         archive(serviceAccountID, params = {}, options2) {
           const { betas } = params ?? {};
-          return this._client.post(path4`/v1/organizations/service_accounts/${serviceAccountID}/archive`, {
+          return this._client.post(path`/v1/organizations/service_accounts/${serviceAccountID}/archive`, {
             ...options2,
             headers: buildHeaders([
               { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
@@ -19299,7 +19299,7 @@ var init_workspaces3 = __esm({
        */
       list(destinationID, params = {}, options2) {
         const { betas, ...query } = params ?? {};
-        return this._client.getAPIList(path4`/v1/organizations/telemetry_destinations/${destinationID}/workspaces`, PageCursor, {
+        return this._client.getAPIList(path`/v1/organizations/telemetry_destinations/${destinationID}/workspaces`, PageCursor, {
           query,
           ...options2,
           headers: buildHeaders([
@@ -19341,7 +19341,7 @@ var init_workspaces3 = __esm({
        */
       add(workspaceID, params, options2) {
         const { destination_id, betas } = params;
-        return this._client.post(path4`/v1/organizations/telemetry_destinations/${destination_id}/workspaces/${workspaceID}`, {
+        return this._client.post(path`/v1/organizations/telemetry_destinations/${destination_id}/workspaces/${workspaceID}`, {
           ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "telemetry-destinations-2026-08-11"].toString() },
@@ -19381,7 +19381,7 @@ var init_workspaces3 = __esm({
        */
       remove(workspaceID, params, options2) {
         const { destination_id, betas } = params;
-        return this._client.delete(path4`/v1/organizations/telemetry_destinations/${destination_id}/workspaces/${workspaceID}`, {
+        return this._client.delete(path`/v1/organizations/telemetry_destinations/${destination_id}/workspaces/${workspaceID}`, {
           ...options2,
           headers: buildHeaders([
             { "anthropic-beta": [...betas ?? [], "telemetry-destinations-2026-08-11"].toString() },
@@ -19472,7 +19472,7 @@ var init_telemetry_destinations = __esm({
          */
         retrieve(destinationID, params = {}, options2) {
           const { betas } = params ?? {};
-          return this._client.get(path4`/v1/organizations/telemetry_destinations/${destinationID}`, {
+          return this._client.get(path`/v1/organizations/telemetry_destinations/${destinationID}`, {
             ...options2,
             headers: buildHeaders([
               { "anthropic-beta": [...betas ?? [], "telemetry-destinations-2026-08-11"].toString() },
@@ -19513,7 +19513,7 @@ var init_telemetry_destinations = __esm({
          */
         update(destinationID, params, options2) {
           const { betas, ...body } = params;
-          return this._client.post(path4`/v1/organizations/telemetry_destinations/${destinationID}`, {
+          return this._client.post(path`/v1/organizations/telemetry_destinations/${destinationID}`, {
             body,
             ...options2,
             headers: buildHeaders([
@@ -19580,7 +19580,7 @@ var init_telemetry_destinations = __esm({
          */
         delete(destinationID, params = {}, options2) {
           const { betas } = params ?? {};
-          return this._client.delete(path4`/v1/organizations/telemetry_destinations/${destinationID}`, {
+          return this._client.delete(path`/v1/organizations/telemetry_destinations/${destinationID}`, {
             ...options2,
             headers: buildHeaders([
               { "anthropic-beta": [...betas ?? [], "telemetry-destinations-2026-08-11"].toString() },
@@ -19613,7 +19613,7 @@ var init_telemetry_destinations = __esm({
          */
         test(destinationID, params = {}, options2) {
           const { betas } = params ?? {};
-          return this._client.post(path4`/v1/organizations/telemetry_destinations/${destinationID}/test`, {
+          return this._client.post(path`/v1/organizations/telemetry_destinations/${destinationID}/test`, {
             ...options2,
             headers: buildHeaders([
               { "anthropic-beta": [...betas ?? [], "telemetry-destinations-2026-08-11"].toString() },
@@ -19656,7 +19656,7 @@ var init_members2 = __esm({
        */
       retrieve(userID, params, options2) {
         const { workspace_id } = params;
-        return this._client.get(path4`/v1/organizations/workspaces/${workspace_id}/members/${userID}`, {
+        return this._client.get(path`/v1/organizations/workspaces/${workspace_id}/members/${userID}`, {
           ...options2,
           __qualifiers: { beta: "true" },
           __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.members.retrieve", options2, {
@@ -19688,7 +19688,7 @@ var init_members2 = __esm({
        */
       update(userID, params, options2) {
         const { workspace_id, ...body } = params;
-        return this._client.post(path4`/v1/organizations/workspaces/${workspace_id}/members/${userID}`, {
+        return this._client.post(path`/v1/organizations/workspaces/${workspace_id}/members/${userID}`, {
           body,
           ...options2,
           __qualifiers: { beta: "true" },
@@ -19715,7 +19715,7 @@ var init_members2 = __esm({
        * ```
        */
       list(workspaceID, query = {}, options2) {
-        return this._client.getAPIList(path4`/v1/organizations/workspaces/${workspaceID}/members`, Page, {
+        return this._client.getAPIList(path`/v1/organizations/workspaces/${workspaceID}/members`, Page, {
           query,
           ...options2,
           __qualifiers: { beta: "true" },
@@ -19745,7 +19745,7 @@ var init_members2 = __esm({
        * ```
        */
       add(workspaceID, body, options2) {
-        return this._client.post(path4`/v1/organizations/workspaces/${workspaceID}/members`, {
+        return this._client.post(path`/v1/organizations/workspaces/${workspaceID}/members`, {
           body,
           ...options2,
           __qualifiers: { beta: "true" },
@@ -19773,7 +19773,7 @@ var init_members2 = __esm({
        */
       remove(userID, params, options2) {
         const { workspace_id } = params;
-        return this._client.delete(path4`/v1/organizations/workspaces/${workspace_id}/members/${userID}`, {
+        return this._client.delete(path`/v1/organizations/workspaces/${workspace_id}/members/${userID}`, {
           ...options2,
           __qualifiers: { beta: "true" },
           __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.members.remove", options2, {
@@ -19826,7 +19826,7 @@ var init_rate_limits2 = __esm({
        */
       update(rateLimitID, params, options2) {
         const { workspace_id, ...body } = params;
-        return this._client.post(path4`/v1/organizations/workspaces/${workspace_id}/rate_limits/${rateLimitID}`, {
+        return this._client.post(path`/v1/organizations/workspaces/${workspace_id}/rate_limits/${rateLimitID}`, {
           body,
           ...options2,
           __qualifiers: { beta: "true" },
@@ -19862,7 +19862,7 @@ var init_rate_limits2 = __esm({
        * ```
        */
       list(workspaceID, query = {}, options2) {
-        return this._client.getAPIList(path4`/v1/organizations/workspaces/${workspaceID}/rate_limits`, PageCursor, {
+        return this._client.getAPIList(path`/v1/organizations/workspaces/${workspaceID}/rate_limits`, PageCursor, {
           query,
           ...options2,
           __qualifiers: { beta: "true" },
@@ -19912,7 +19912,7 @@ var init_service_accounts2 = __esm({
        */
       retrieve(serviceAccountID, params, options2) {
         const { workspace_id, betas } = params;
-        return this._client.get(path4`/v1/organizations/workspaces/${workspace_id}/service_accounts/${serviceAccountID}`, {
+        return this._client.get(path`/v1/organizations/workspaces/${workspace_id}/service_accounts/${serviceAccountID}`, {
           ...options2,
           headers: buildHeaders([
             { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
@@ -19958,7 +19958,7 @@ var init_service_accounts2 = __esm({
        */
       update(serviceAccountID, params, options2) {
         const { workspace_id, betas, ...body } = params;
-        return this._client.post(path4`/v1/organizations/workspaces/${workspace_id}/service_accounts/${serviceAccountID}`, {
+        return this._client.post(path`/v1/organizations/workspaces/${workspace_id}/service_accounts/${serviceAccountID}`, {
           body,
           ...options2,
           headers: buildHeaders([
@@ -20001,7 +20001,7 @@ var init_service_accounts2 = __esm({
        */
       list(workspaceID, params = {}, options2) {
         const { betas, ...query } = params ?? {};
-        return this._client.getAPIList(path4`/v1/organizations/workspaces/${workspaceID}/service_accounts`, PageCursor, {
+        return this._client.getAPIList(path`/v1/organizations/workspaces/${workspaceID}/service_accounts`, PageCursor, {
           query,
           ...options2,
           headers: buildHeaders([
@@ -20048,7 +20048,7 @@ var init_service_accounts2 = __esm({
        */
       add(workspaceID, params, options2) {
         const { betas, ...body } = params;
-        return this._client.post(path4`/v1/organizations/workspaces/${workspaceID}/service_accounts`, {
+        return this._client.post(path`/v1/organizations/workspaces/${workspaceID}/service_accounts`, {
           body,
           ...options2,
           headers: buildHeaders([
@@ -20091,7 +20091,7 @@ var init_service_accounts2 = __esm({
        */
       remove(serviceAccountID, params, options2) {
         const { workspace_id, betas } = params;
-        return this._client.delete(path4`/v1/organizations/workspaces/${workspace_id}/service_accounts/${serviceAccountID}`, {
+        return this._client.delete(path`/v1/organizations/workspaces/${workspace_id}/service_accounts/${serviceAccountID}`, {
           ...options2,
           headers: buildHeaders([
             { ...betas?.toString() != null ? { "anthropic-beta": betas?.toString() } : void 0 },
@@ -20181,7 +20181,7 @@ var init_workspaces4 = __esm({
          * ```
          */
         retrieve(workspaceID, options2) {
-          return this._client.get(path4`/v1/organizations/workspaces/${workspaceID}`, {
+          return this._client.get(path`/v1/organizations/workspaces/${workspaceID}`, {
             ...options2,
             __qualifiers: { beta: "true" },
             __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.retrieve", options2, {
@@ -20211,7 +20211,7 @@ var init_workspaces4 = __esm({
          * ```
          */
         update(workspaceID, body, options2) {
-          return this._client.post(path4`/v1/organizations/workspaces/${workspaceID}`, {
+          return this._client.post(path`/v1/organizations/workspaces/${workspaceID}`, {
             body,
             ...options2,
             __qualifiers: { beta: "true" },
@@ -20257,7 +20257,7 @@ var init_workspaces4 = __esm({
          * ```
          */
         archive(workspaceID, options2) {
-          return this._client.post(path4`/v1/organizations/workspaces/${workspaceID}/archive`, {
+          return this._client.post(path`/v1/organizations/workspaces/${workspaceID}/archive`, {
             ...options2,
             __qualifiers: { beta: "true" },
             __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.archive", options2, {
@@ -20436,7 +20436,7 @@ var init_events = __esm({
          */
         list(sessionID, params = {}, options2) {
           const { betas, workspace_id, ...query } = params ?? {};
-          return this._client.getAPIList(path4`/v1/sessions/${sessionID}/events`, PageCursor, {
+          return this._client.getAPIList(path`/v1/sessions/${sessionID}/events`, PageCursor, {
             query,
             ...options2,
             headers: buildHeaders([
@@ -20489,7 +20489,7 @@ var init_events = __esm({
          */
         send(sessionID, params, options2) {
           const { betas, workspace_id, ...body } = params;
-          return this._client.post(path4`/v1/sessions/${sessionID}/events`, {
+          return this._client.post(path`/v1/sessions/${sessionID}/events`, {
             body,
             ...options2,
             headers: buildHeaders([
@@ -20521,7 +20521,7 @@ var init_events = __esm({
          */
         stream(sessionID, params = {}, options2) {
           const { betas, workspace_id, ...query } = params ?? {};
-          return this._client.get(path4`/v1/sessions/${sessionID}/events/stream`, {
+          return this._client.get(path`/v1/sessions/${sessionID}/events/stream`, {
             query,
             ...options2,
             headers: buildHeaders([
@@ -20593,7 +20593,7 @@ var init_resources = __esm({
        */
       retrieve(resourceID, params, options2) {
         const { session_id, betas, workspace_id } = params;
-        return this._client.get(path4`/v1/sessions/${session_id}/resources/${resourceID}`, {
+        return this._client.get(path`/v1/sessions/${session_id}/resources/${resourceID}`, {
           ...options2,
           headers: buildHeaders([
             {
@@ -20626,7 +20626,7 @@ var init_resources = __esm({
        */
       update(resourceID, params, options2) {
         const { session_id, betas, workspace_id, ...body } = params;
-        return this._client.post(path4`/v1/sessions/${session_id}/resources/${resourceID}`, {
+        return this._client.post(path`/v1/sessions/${session_id}/resources/${resourceID}`, {
           body,
           ...options2,
           headers: buildHeaders([
@@ -20658,7 +20658,7 @@ var init_resources = __esm({
        */
       list(sessionID, params = {}, options2) {
         const { betas, workspace_id, ...query } = params ?? {};
-        return this._client.getAPIList(path4`/v1/sessions/${sessionID}/resources`, PageCursor, {
+        return this._client.getAPIList(path`/v1/sessions/${sessionID}/resources`, PageCursor, {
           query,
           ...options2,
           headers: buildHeaders([
@@ -20690,7 +20690,7 @@ var init_resources = __esm({
        */
       delete(resourceID, params, options2) {
         const { session_id, betas, workspace_id } = params;
-        return this._client.delete(path4`/v1/sessions/${session_id}/resources/${resourceID}`, {
+        return this._client.delete(path`/v1/sessions/${session_id}/resources/${resourceID}`, {
           ...options2,
           headers: buildHeaders([
             {
@@ -20723,7 +20723,7 @@ var init_resources = __esm({
        */
       add(sessionID, params, options2) {
         const { betas, workspace_id, ...body } = params;
-        return this._client.post(path4`/v1/sessions/${sessionID}/resources`, {
+        return this._client.post(path`/v1/sessions/${sessionID}/resources`, {
           body,
           ...options2,
           headers: buildHeaders([
@@ -20771,7 +20771,7 @@ var init_events2 = __esm({
        */
       list(threadID, params, options2) {
         const { session_id, betas, workspace_id, ...query } = params;
-        return this._client.getAPIList(path4`/v1/sessions/${session_id}/threads/${threadID}/events`, PageCursor, {
+        return this._client.getAPIList(path`/v1/sessions/${session_id}/threads/${threadID}/events`, PageCursor, {
           query,
           ...options2,
           headers: buildHeaders([
@@ -20806,7 +20806,7 @@ var init_events2 = __esm({
        */
       stream(threadID, params, options2) {
         const { session_id, betas, workspace_id, ...query } = params;
-        return this._client.get(path4`/v1/sessions/${session_id}/threads/${threadID}/stream`, {
+        return this._client.get(path`/v1/sessions/${session_id}/threads/${threadID}/stream`, {
           query,
           ...options2,
           headers: buildHeaders([
@@ -20860,7 +20860,7 @@ var init_threads = __esm({
          */
         retrieve(threadID, params, options2) {
           const { session_id, betas, workspace_id } = params;
-          return this._client.get(path4`/v1/sessions/${session_id}/threads/${threadID}`, {
+          return this._client.get(path`/v1/sessions/${session_id}/threads/${threadID}`, {
             ...options2,
             headers: buildHeaders([
               {
@@ -20891,7 +20891,7 @@ var init_threads = __esm({
          */
         list(sessionID, params = {}, options2) {
           const { betas, workspace_id, ...query } = params ?? {};
-          return this._client.getAPIList(path4`/v1/sessions/${sessionID}/threads`, PageCursor, {
+          return this._client.getAPIList(path`/v1/sessions/${sessionID}/threads`, PageCursor, {
             query,
             ...options2,
             headers: buildHeaders([
@@ -20923,7 +20923,7 @@ var init_threads = __esm({
          */
         archive(threadID, params, options2) {
           const { session_id, betas, workspace_id } = params;
-          return this._client.post(path4`/v1/sessions/${session_id}/threads/${threadID}/archive`, {
+          return this._client.post(path`/v1/sessions/${session_id}/threads/${threadID}/archive`, {
             ...options2,
             headers: buildHeaders([
               {
@@ -21030,7 +21030,7 @@ var init_sessions = __esm({
          */
         retrieve(sessionID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
-          return this._client.get(path4`/v1/sessions/${sessionID}`, {
+          return this._client.get(path`/v1/sessions/${sessionID}`, {
             ...options2,
             headers: buildHeaders([
               {
@@ -21060,7 +21060,7 @@ var init_sessions = __esm({
          */
         update(sessionID, params, options2) {
           const { betas, workspace_id, ...body } = params;
-          return this._client.post(path4`/v1/sessions/${sessionID}`, {
+          return this._client.post(path`/v1/sessions/${sessionID}`, {
             body,
             ...options2,
             headers: buildHeaders([
@@ -21134,7 +21134,7 @@ var init_sessions = __esm({
          */
         delete(sessionID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
-          return this._client.delete(path4`/v1/sessions/${sessionID}`, {
+          return this._client.delete(path`/v1/sessions/${sessionID}`, {
             ...options2,
             headers: buildHeaders([
               {
@@ -21163,7 +21163,7 @@ var init_sessions = __esm({
          */
         archive(sessionID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
-          return this._client.post(path4`/v1/sessions/${sessionID}/archive`, {
+          return this._client.post(path`/v1/sessions/${sessionID}/archive`, {
             ...options2,
             headers: buildHeaders([
               {
@@ -21218,7 +21218,7 @@ var init_versions3 = __esm({
        */
       create(skillID, params, options2) {
         const { betas, workspace_id, ...body } = params;
-        return this._client.post(path4`/v1/skills/${skillID}/versions`, multipartFormRequestOptions({
+        return this._client.post(path`/v1/skills/${skillID}/versions`, multipartFormRequestOptions({
           body,
           ...options2,
           headers: buildHeaders([
@@ -21252,7 +21252,7 @@ var init_versions3 = __esm({
        */
       retrieve(version2, params, options2) {
         const { skill_id, betas, workspace_id } = params;
-        return this._client.get(path4`/v1/skills/${skill_id}/versions/${version2}`, {
+        return this._client.get(path`/v1/skills/${skill_id}/versions/${version2}`, {
           ...options2,
           headers: buildHeaders([
             {
@@ -21286,7 +21286,7 @@ var init_versions3 = __esm({
        */
       list(skillID, params = {}, options2) {
         const { betas, workspace_id, ...query } = params ?? {};
-        return this._client.getAPIList(path4`/v1/skills/${skillID}/versions`, PageCursor, {
+        return this._client.getAPIList(path`/v1/skills/${skillID}/versions`, PageCursor, {
           query,
           ...options2,
           headers: buildHeaders([
@@ -21320,7 +21320,7 @@ var init_versions3 = __esm({
        */
       delete(version2, params, options2) {
         const { skill_id, betas, workspace_id } = params;
-        return this._client.delete(path4`/v1/skills/${skill_id}/versions/${version2}`, {
+        return this._client.delete(path`/v1/skills/${skill_id}/versions/${version2}`, {
           ...options2,
           headers: buildHeaders([
             {
@@ -21352,7 +21352,7 @@ var init_versions3 = __esm({
        */
       download(version2, params, options2) {
         const { skill_id, betas, workspace_id } = params;
-        return this._client.get(path4`/v1/skills/${skill_id}/versions/${version2}/content`, {
+        return this._client.get(path`/v1/skills/${skill_id}/versions/${version2}/content`, {
           ...options2,
           headers: buildHeaders([
             {
@@ -21442,7 +21442,7 @@ var init_skills3 = __esm({
          */
         retrieve(skillID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
-          return this._client.get(path4`/v1/skills/${skillID}`, {
+          return this._client.get(path`/v1/skills/${skillID}`, {
             ...options2,
             headers: buildHeaders([
               {
@@ -21506,7 +21506,7 @@ var init_skills3 = __esm({
          */
         delete(skillID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
-          return this._client.delete(path4`/v1/skills/${skillID}`, {
+          return this._client.delete(path`/v1/skills/${skillID}`, {
             ...options2,
             headers: buildHeaders([
               {
@@ -21560,7 +21560,7 @@ var init_certificates = __esm({
        */
       create(tunnelID, params, options2) {
         const { betas, workspace_id, ...body } = params;
-        return this._client.post(path4`/v1/tunnels/${tunnelID}/certificates`, {
+        return this._client.post(path`/v1/tunnels/${tunnelID}/certificates`, {
           body,
           ...options2,
           headers: buildHeaders([
@@ -21597,7 +21597,7 @@ var init_certificates = __esm({
        */
       retrieve(certificateID, params, options2) {
         const { tunnel_id, betas, workspace_id } = params;
-        return this._client.get(path4`/v1/tunnels/${tunnel_id}/certificates/${certificateID}`, {
+        return this._client.get(path`/v1/tunnels/${tunnel_id}/certificates/${certificateID}`, {
           ...options2,
           headers: buildHeaders([
             {
@@ -21634,7 +21634,7 @@ var init_certificates = __esm({
        */
       list(tunnelID, params = {}, options2) {
         const { betas, workspace_id, ...query } = params ?? {};
-        return this._client.getAPIList(path4`/v1/tunnels/${tunnelID}/certificates`, PageCursor, {
+        return this._client.getAPIList(path`/v1/tunnels/${tunnelID}/certificates`, PageCursor, {
           query,
           ...options2,
           headers: buildHeaders([
@@ -21674,7 +21674,7 @@ var init_certificates = __esm({
        */
       archive(certificateID, params, options2) {
         const { tunnel_id, betas, workspace_id } = params;
-        return this._client.post(path4`/v1/tunnels/${tunnel_id}/certificates/${certificateID}/archive`, {
+        return this._client.post(path`/v1/tunnels/${tunnel_id}/certificates/${certificateID}/archive`, {
           ...options2,
           headers: buildHeaders([
             {
@@ -21762,7 +21762,7 @@ var init_tunnels = __esm({
          */
         retrieve(tunnelID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
-          return this._client.get(path4`/v1/tunnels/${tunnelID}`, {
+          return this._client.get(path`/v1/tunnels/${tunnelID}`, {
             ...options2,
             headers: buildHeaders([
               {
@@ -21834,7 +21834,7 @@ var init_tunnels = __esm({
          */
         archive(tunnelID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
-          return this._client.post(path4`/v1/tunnels/${tunnelID}/archive`, {
+          return this._client.post(path`/v1/tunnels/${tunnelID}/archive`, {
             ...options2,
             headers: buildHeaders([
               {
@@ -21869,7 +21869,7 @@ var init_tunnels = __esm({
          */
         revealToken(tunnelID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
-          return this._client.post(path4`/v1/tunnels/${tunnelID}/reveal_token`, {
+          return this._client.post(path`/v1/tunnels/${tunnelID}/reveal_token`, {
             ...options2,
             headers: buildHeaders([
               {
@@ -21903,7 +21903,7 @@ var init_tunnels = __esm({
          */
         rotateToken(tunnelID, params, options2) {
           const { betas, workspace_id, ...body } = params;
-          return this._client.post(path4`/v1/tunnels/${tunnelID}/rotate_token`, {
+          return this._client.post(path`/v1/tunnels/${tunnelID}/rotate_token`, {
             body,
             ...options2,
             headers: buildHeaders([
@@ -21950,7 +21950,7 @@ var init_action_urls = __esm({
        */
       create(userProfileID, params, options2) {
         const { betas, workspace_id, ...body } = params;
-        return this._client.post(path4`/v1/user_profiles/${userProfileID}/action_urls`, {
+        return this._client.post(path`/v1/user_profiles/${userProfileID}/action_urls`, {
           body,
           ...options2,
           headers: buildHeaders([
@@ -22029,7 +22029,7 @@ var init_user_profiles = __esm({
          */
         retrieve(userProfileID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
-          return this._client.get(path4`/v1/user_profiles/${userProfileID}`, {
+          return this._client.get(path`/v1/user_profiles/${userProfileID}`, {
             ...options2,
             headers: buildHeaders([
               {
@@ -22059,7 +22059,7 @@ var init_user_profiles = __esm({
          */
         update(userProfileID, params, options2) {
           const { betas, workspace_id, ...body } = params;
-          return this._client.post(path4`/v1/user_profiles/${userProfileID}`, {
+          return this._client.post(path`/v1/user_profiles/${userProfileID}`, {
             body,
             ...options2,
             headers: buildHeaders([
@@ -22119,7 +22119,7 @@ var init_user_profiles = __esm({
          */
         delete(userProfileID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
-          return this._client.delete(path4`/v1/user_profiles/${userProfileID}`, {
+          return this._client.delete(path`/v1/user_profiles/${userProfileID}`, {
             ...options2,
             headers: buildHeaders([
               {
@@ -22148,7 +22148,7 @@ var init_user_profiles = __esm({
          */
         createEnrollmentURL(userProfileID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
-          return this._client.post(path4`/v1/user_profiles/${userProfileID}/enrollment_url`, {
+          return this._client.post(path`/v1/user_profiles/${userProfileID}/enrollment_url`, {
             ...options2,
             headers: buildHeaders([
               {
@@ -22202,7 +22202,7 @@ var init_credentials = __esm({
        */
       create(vaultID, params, options2) {
         const { betas, workspace_id, ...body } = params;
-        return this._client.post(path4`/v1/vaults/${vaultID}/credentials`, {
+        return this._client.post(path`/v1/vaults/${vaultID}/credentials`, {
           body,
           ...options2,
           headers: buildHeaders([
@@ -22234,7 +22234,7 @@ var init_credentials = __esm({
        */
       retrieve(credentialID, params, options2) {
         const { vault_id, betas, workspace_id } = params;
-        return this._client.get(path4`/v1/vaults/${vault_id}/credentials/${credentialID}`, {
+        return this._client.get(path`/v1/vaults/${vault_id}/credentials/${credentialID}`, {
           ...options2,
           headers: buildHeaders([
             {
@@ -22264,7 +22264,7 @@ var init_credentials = __esm({
        */
       update(credentialID, params, options2) {
         const { vault_id, betas, workspace_id, ...body } = params;
-        return this._client.post(path4`/v1/vaults/${vault_id}/credentials/${credentialID}`, {
+        return this._client.post(path`/v1/vaults/${vault_id}/credentials/${credentialID}`, {
           body,
           ...options2,
           headers: buildHeaders([
@@ -22296,7 +22296,7 @@ var init_credentials = __esm({
        */
       list(vaultID, params = {}, options2) {
         const { betas, workspace_id, ...query } = params ?? {};
-        return this._client.getAPIList(path4`/v1/vaults/${vaultID}/credentials`, PageCursor, {
+        return this._client.getAPIList(path`/v1/vaults/${vaultID}/credentials`, PageCursor, {
           query,
           ...options2,
           headers: buildHeaders([
@@ -22328,7 +22328,7 @@ var init_credentials = __esm({
        */
       delete(credentialID, params, options2) {
         const { vault_id, betas, workspace_id } = params;
-        return this._client.delete(path4`/v1/vaults/${vault_id}/credentials/${credentialID}`, {
+        return this._client.delete(path`/v1/vaults/${vault_id}/credentials/${credentialID}`, {
           ...options2,
           headers: buildHeaders([
             {
@@ -22358,7 +22358,7 @@ var init_credentials = __esm({
        */
       archive(credentialID, params, options2) {
         const { vault_id, betas, workspace_id } = params;
-        return this._client.post(path4`/v1/vaults/${vault_id}/credentials/${credentialID}/archive`, {
+        return this._client.post(path`/v1/vaults/${vault_id}/credentials/${credentialID}/archive`, {
           ...options2,
           headers: buildHeaders([
             {
@@ -22388,7 +22388,7 @@ var init_credentials = __esm({
        */
       mcpOAuthValidate(credentialID, params, options2) {
         const { vault_id, betas, workspace_id } = params;
-        return this._client.post(path4`/v1/vaults/${vault_id}/credentials/${credentialID}/mcp_oauth_validate`, {
+        return this._client.post(path`/v1/vaults/${vault_id}/credentials/${credentialID}/mcp_oauth_validate`, {
           ...options2,
           headers: buildHeaders([
             {
@@ -22468,7 +22468,7 @@ var init_vaults = __esm({
          */
         retrieve(vaultID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
-          return this._client.get(path4`/v1/vaults/${vaultID}`, {
+          return this._client.get(path`/v1/vaults/${vaultID}`, {
             ...options2,
             headers: buildHeaders([
               {
@@ -22498,7 +22498,7 @@ var init_vaults = __esm({
          */
         update(vaultID, params, options2) {
           const { betas, workspace_id, ...body } = params;
-          return this._client.post(path4`/v1/vaults/${vaultID}`, {
+          return this._client.post(path`/v1/vaults/${vaultID}`, {
             body,
             ...options2,
             headers: buildHeaders([
@@ -22558,7 +22558,7 @@ var init_vaults = __esm({
          */
         delete(vaultID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
-          return this._client.delete(path4`/v1/vaults/${vaultID}`, {
+          return this._client.delete(path`/v1/vaults/${vaultID}`, {
             ...options2,
             headers: buildHeaders([
               {
@@ -22587,7 +22587,7 @@ var init_vaults = __esm({
          */
         archive(vaultID, params = {}, options2) {
           const { betas, workspace_id } = params ?? {};
-          return this._client.post(path4`/v1/vaults/${vaultID}/archive`, {
+          return this._client.post(path`/v1/vaults/${vaultID}/archive`, {
             ...options2,
             headers: buildHeaders([
               {
@@ -25351,7 +25351,7 @@ var init_batches2 = __esm({
        */
       retrieve(messageBatchID, params = {}, options2) {
         const { workspace_id } = params ?? {};
-        return this._client.get(path4`/v1/messages/batches/${messageBatchID}`, {
+        return this._client.get(path`/v1/messages/batches/${messageBatchID}`, {
           ...options2,
           headers: buildHeaders([
             { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
@@ -25416,7 +25416,7 @@ var init_batches2 = __esm({
        */
       delete(messageBatchID, params = {}, options2) {
         const { workspace_id } = params ?? {};
-        return this._client.delete(path4`/v1/messages/batches/${messageBatchID}`, {
+        return this._client.delete(path`/v1/messages/batches/${messageBatchID}`, {
           ...options2,
           headers: buildHeaders([
             { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
@@ -25454,7 +25454,7 @@ var init_batches2 = __esm({
        */
       cancel(messageBatchID, params = {}, options2) {
         const { workspace_id } = params ?? {};
-        return this._client.post(path4`/v1/messages/batches/${messageBatchID}/cancel`, {
+        return this._client.post(path`/v1/messages/batches/${messageBatchID}/cancel`, {
           ...options2,
           headers: buildHeaders([
             { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
@@ -25847,7 +25847,7 @@ var init_api_keys2 = __esm({
          * ```
          */
         retrieve(apiKeyID, options2) {
-          return this._client.get(path4`/v1/organizations/api_keys/${apiKeyID}`, {
+          return this._client.get(path`/v1/organizations/api_keys/${apiKeyID}`, {
             ...options2,
             __span: startApiCallSpan(this._client, "anthropic.organization.api_keys.retrieve", options2, {
               route: "/v1/organizations/api_keys/{api_key_id}",
@@ -25871,7 +25871,7 @@ var init_api_keys2 = __esm({
          * ```
          */
         update(apiKeyID, body, options2) {
-          return this._client.post(path4`/v1/organizations/api_keys/${apiKeyID}`, {
+          return this._client.post(path`/v1/organizations/api_keys/${apiKeyID}`, {
             body,
             ...options2,
             __span: startApiCallSpan(this._client, "anthropic.organization.api_keys.update", options2, {
@@ -25984,7 +25984,7 @@ var init_external_keys2 = __esm({
          * ```
          */
         retrieve(externalKeyID, options2) {
-          return this._client.get(path4`/v1/organizations/external_keys/${externalKeyID}`, {
+          return this._client.get(path`/v1/organizations/external_keys/${externalKeyID}`, {
             ...options2,
             __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.retrieve", options2, {
               route: "/v1/organizations/external_keys/{external_key_id}",
@@ -26012,7 +26012,7 @@ var init_external_keys2 = __esm({
          * ```
          */
         update(externalKeyID, body, options2) {
-          return this._client.post(path4`/v1/organizations/external_keys/${externalKeyID}`, {
+          return this._client.post(path`/v1/organizations/external_keys/${externalKeyID}`, {
             body,
             ...options2,
             __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.update", options2, {
@@ -26062,7 +26062,7 @@ var init_external_keys2 = __esm({
          * ```
          */
         delete(externalKeyID, options2) {
-          return this._client.delete(path4`/v1/organizations/external_keys/${externalKeyID}`, {
+          return this._client.delete(path`/v1/organizations/external_keys/${externalKeyID}`, {
             ...options2,
             __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.delete", options2, {
               route: "/v1/organizations/external_keys/{external_key_id}",
@@ -26089,7 +26089,7 @@ var init_external_keys2 = __esm({
          * ```
          */
         validate(externalKeyID, options2) {
-          return this._client.post(path4`/v1/organizations/external_keys/${externalKeyID}/validate`, {
+          return this._client.post(path`/v1/organizations/external_keys/${externalKeyID}/validate`, {
             ...options2,
             __span: startApiCallSpan(this._client, "anthropic.organization.external_keys.validate", options2, {
               route: "/v1/organizations/external_keys/{external_key_id}/validate",
@@ -26188,7 +26188,7 @@ var init_invites2 = __esm({
          * ```
          */
         retrieve(inviteID, options2) {
-          return this._client.get(path4`/v1/organizations/invites/${inviteID}`, {
+          return this._client.get(path`/v1/organizations/invites/${inviteID}`, {
             ...options2,
             __span: startApiCallSpan(this._client, "anthropic.organization.invites.retrieve", options2, {
               route: "/v1/organizations/invites/{invite_id}",
@@ -26230,7 +26230,7 @@ var init_invites2 = __esm({
          * ```
          */
         delete(inviteID, options2) {
-          return this._client.delete(path4`/v1/organizations/invites/${inviteID}`, {
+          return this._client.delete(path`/v1/organizations/invites/${inviteID}`, {
             ...options2,
             __span: startApiCallSpan(this._client, "anthropic.organization.invites.delete", options2, {
               route: "/v1/organizations/invites/{invite_id}",
@@ -26385,7 +26385,7 @@ var init_users3 = __esm({
          * ```
          */
         retrieve(userID, options2) {
-          return this._client.get(path4`/v1/organizations/users/${userID}`, {
+          return this._client.get(path`/v1/organizations/users/${userID}`, {
             ...options2,
             __span: startApiCallSpan(this._client, "anthropic.organization.users.retrieve", options2, {
               route: "/v1/organizations/users/{user_id}",
@@ -26407,7 +26407,7 @@ var init_users3 = __esm({
          * ```
          */
         update(userID, body, options2) {
-          return this._client.post(path4`/v1/organizations/users/${userID}`, {
+          return this._client.post(path`/v1/organizations/users/${userID}`, {
             body,
             ...options2,
             __span: startApiCallSpan(this._client, "anthropic.organization.users.update", options2, {
@@ -26452,7 +26452,7 @@ var init_users3 = __esm({
          * ```
          */
         remove(userID, options2) {
-          return this._client.delete(path4`/v1/organizations/users/${userID}`, {
+          return this._client.delete(path`/v1/organizations/users/${userID}`, {
             ...options2,
             __span: startApiCallSpan(this._client, "anthropic.organization.users.remove", options2, {
               route: "/v1/organizations/users/{user_id}",
@@ -26957,7 +26957,7 @@ var init_issuers2 = __esm({
        * ```
        */
       retrieve(federationIssuerID, options2) {
-        return this._client.get(path4`/v1/organizations/federation_issuers/${federationIssuerID}`, {
+        return this._client.get(path`/v1/organizations/federation_issuers/${federationIssuerID}`, {
           ...options2,
           __span: startApiCallSpan(this._client, "anthropic.organization.federation.issuers.retrieve", options2, {
             route: "/v1/organizations/federation_issuers/{federation_issuer_id}",
@@ -26991,7 +26991,7 @@ var init_issuers2 = __esm({
        * ```
        */
       update(federationIssuerID, body, options2) {
-        return this._client.post(path4`/v1/organizations/federation_issuers/${federationIssuerID}`, {
+        return this._client.post(path`/v1/organizations/federation_issuers/${federationIssuerID}`, {
           body,
           ...options2,
           __span: startApiCallSpan(this._client, "anthropic.organization.federation.issuers.update", options2, {
@@ -27052,7 +27052,7 @@ var init_issuers2 = __esm({
        * ```
        */
       archive(federationIssuerID, options2) {
-        return this._client.post(path4`/v1/organizations/federation_issuers/${federationIssuerID}/archive`, {
+        return this._client.post(path`/v1/organizations/federation_issuers/${federationIssuerID}/archive`, {
           ...options2,
           __span: startApiCallSpan(this._client, "anthropic.organization.federation.issuers.archive", options2, {
             route: "/v1/organizations/federation_issuers/{federation_issuer_id}/archive",
@@ -27098,7 +27098,7 @@ var init_workspaces5 = __esm({
        * ```
        */
       list(federationRuleID, query = {}, options2) {
-        return this._client.getAPIList(path4`/v1/organizations/federation_rules/${federationRuleID}/workspaces`, PageCursor, {
+        return this._client.getAPIList(path`/v1/organizations/federation_rules/${federationRuleID}/workspaces`, PageCursor, {
           query,
           ...options2,
           __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.workspaces.list", options2, {
@@ -27136,7 +27136,7 @@ var init_workspaces5 = __esm({
        * ```
        */
       add(federationRuleID, body, options2) {
-        return this._client.post(path4`/v1/organizations/federation_rules/${federationRuleID}/workspaces`, {
+        return this._client.post(path`/v1/organizations/federation_rules/${federationRuleID}/workspaces`, {
           body,
           ...options2,
           __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.workspaces.add", options2, {
@@ -27172,7 +27172,7 @@ var init_workspaces5 = __esm({
        */
       remove(workspaceID, params, options2) {
         const { federation_rule_id } = params;
-        return this._client.delete(path4`/v1/organizations/federation_rules/${federation_rule_id}/workspaces/${workspaceID}`, {
+        return this._client.delete(path`/v1/organizations/federation_rules/${federation_rule_id}/workspaces/${workspaceID}`, {
           ...options2,
           __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.workspaces.remove", options2, {
             route: "/v1/organizations/federation_rules/{federation_rule_id}/workspaces/{workspace_id}",
@@ -27268,7 +27268,7 @@ var init_rules2 = __esm({
          * ```
          */
         retrieve(federationRuleID, options2) {
-          return this._client.get(path4`/v1/organizations/federation_rules/${federationRuleID}`, {
+          return this._client.get(path`/v1/organizations/federation_rules/${federationRuleID}`, {
             ...options2,
             __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.retrieve", options2, {
               route: "/v1/organizations/federation_rules/{federation_rule_id}",
@@ -27311,7 +27311,7 @@ var init_rules2 = __esm({
          * ```
          */
         update(federationRuleID, body, options2) {
-          return this._client.post(path4`/v1/organizations/federation_rules/${federationRuleID}`, {
+          return this._client.post(path`/v1/organizations/federation_rules/${federationRuleID}`, {
             body,
             ...options2,
             __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.update", options2, {
@@ -27375,7 +27375,7 @@ var init_rules2 = __esm({
          * ```
          */
         archive(federationRuleID, options2) {
-          return this._client.post(path4`/v1/organizations/federation_rules/${federationRuleID}/archive`, {
+          return this._client.post(path`/v1/organizations/federation_rules/${federationRuleID}/archive`, {
             ...options2,
             __span: startApiCallSpan(this._client, "anthropic.organization.federation.rules.archive", options2, {
               route: "/v1/organizations/federation_rules/{federation_rule_id}/archive",
@@ -27439,7 +27439,7 @@ var init_members3 = __esm({
        * ```
        */
       list(rbacGroupID, query = {}, options2) {
-        return this._client.getAPIList(path4`/v1/organizations/rbac_groups/${rbacGroupID}/members`, PageCursor, {
+        return this._client.getAPIList(path`/v1/organizations/rbac_groups/${rbacGroupID}/members`, PageCursor, {
           query,
           ...options2,
           __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.members.list", options2, {
@@ -27470,7 +27470,7 @@ var init_members3 = __esm({
        * ```
        */
       add(rbacGroupID, body, options2) {
-        return this._client.post(path4`/v1/organizations/rbac_groups/${rbacGroupID}/members`, {
+        return this._client.post(path`/v1/organizations/rbac_groups/${rbacGroupID}/members`, {
           body,
           ...options2,
           __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.members.add", options2, {
@@ -27503,7 +27503,7 @@ var init_members3 = __esm({
        */
       remove(userID, params, options2) {
         const { rbac_group_id } = params;
-        return this._client.delete(path4`/v1/organizations/rbac_groups/${rbac_group_id}/members/${userID}`, {
+        return this._client.delete(path`/v1/organizations/rbac_groups/${rbac_group_id}/members/${userID}`, {
           ...options2,
           __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.members.remove", options2, {
             route: "/v1/organizations/rbac_groups/{rbac_group_id}/members/{user_id}",
@@ -27587,7 +27587,7 @@ var init_rbac_groups3 = __esm({
          * ```
          */
         retrieve(rbacGroupID, options2) {
-          return this._client.get(path4`/v1/organizations/rbac_groups/${rbacGroupID}`, {
+          return this._client.get(path`/v1/organizations/rbac_groups/${rbacGroupID}`, {
             ...options2,
             __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.retrieve", options2, {
               route: "/v1/organizations/rbac_groups/{rbac_group_id}",
@@ -27614,7 +27614,7 @@ var init_rbac_groups3 = __esm({
          * ```
          */
         update(rbacGroupID, body, options2) {
-          return this._client.post(path4`/v1/organizations/rbac_groups/${rbacGroupID}`, {
+          return this._client.post(path`/v1/organizations/rbac_groups/${rbacGroupID}`, {
             body,
             ...options2,
             __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.update", options2, {
@@ -27666,7 +27666,7 @@ var init_rbac_groups3 = __esm({
          * ```
          */
         delete(rbacGroupID, options2) {
-          return this._client.delete(path4`/v1/organizations/rbac_groups/${rbacGroupID}`, {
+          return this._client.delete(path`/v1/organizations/rbac_groups/${rbacGroupID}`, {
             ...options2,
             __span: startApiCallSpan(this._client, "anthropic.organization.rbac_groups.delete", options2, {
               route: "/v1/organizations/rbac_groups/{rbac_group_id}",
@@ -27712,7 +27712,7 @@ var init_permissions2 = __esm({
        * ```
        */
       list(rbacRoleID, query = {}, options2) {
-        return this._client.getAPIList(path4`/v1/organizations/rbac_roles/${rbacRoleID}/permissions`, PageCursor, {
+        return this._client.getAPIList(path`/v1/organizations/rbac_roles/${rbacRoleID}/permissions`, PageCursor, {
           query,
           ...options2,
           __span: startApiCallSpan(this._client, "anthropic.organization.rbac_roles.permissions.list", options2, {
@@ -27760,7 +27760,7 @@ var init_rbac_roles2 = __esm({
          * ```
          */
         retrieve(rbacRoleID, options2) {
-          return this._client.get(path4`/v1/organizations/rbac_roles/${rbacRoleID}`, {
+          return this._client.get(path`/v1/organizations/rbac_roles/${rbacRoleID}`, {
             ...options2,
             __span: startApiCallSpan(this._client, "anthropic.organization.rbac_roles.retrieve", options2, {
               route: "/v1/organizations/rbac_roles/{rbac_role_id}",
@@ -27841,7 +27841,7 @@ var init_workspaces6 = __esm({
        * ```
        */
       list(serviceAccountID, query = {}, options2) {
-        return this._client.getAPIList(path4`/v1/organizations/service_accounts/${serviceAccountID}/workspaces`, PageCursor, {
+        return this._client.getAPIList(path`/v1/organizations/service_accounts/${serviceAccountID}/workspaces`, PageCursor, {
           query,
           ...options2,
           __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.workspaces.list", options2, {
@@ -27880,7 +27880,7 @@ var init_workspaces6 = __esm({
        * ```
        */
       add(serviceAccountID, body, options2) {
-        return this._client.post(path4`/v1/organizations/service_accounts/${serviceAccountID}/workspaces`, {
+        return this._client.post(path`/v1/organizations/service_accounts/${serviceAccountID}/workspaces`, {
           body,
           ...options2,
           __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.workspaces.add", options2, {
@@ -27920,7 +27920,7 @@ var init_workspaces6 = __esm({
        */
       remove(workspaceID, params, options2) {
         const { service_account_id } = params;
-        return this._client.delete(path4`/v1/organizations/service_accounts/${service_account_id}/workspaces/${workspaceID}`, {
+        return this._client.delete(path`/v1/organizations/service_accounts/${service_account_id}/workspaces/${workspaceID}`, {
           ...options2,
           __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.workspaces.remove", options2, {
             route: "/v1/organizations/service_accounts/{service_account_id}/workspaces/{workspace_id}",
@@ -28003,7 +28003,7 @@ var init_service_accounts3 = __esm({
          * ```
          */
         retrieve(serviceAccountID, options2) {
-          return this._client.get(path4`/v1/organizations/service_accounts/${serviceAccountID}`, {
+          return this._client.get(path`/v1/organizations/service_accounts/${serviceAccountID}`, {
             ...options2,
             __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.retrieve", options2, {
               route: "/v1/organizations/service_accounts/{service_account_id}",
@@ -28036,7 +28036,7 @@ var init_service_accounts3 = __esm({
          * ```
          */
         update(serviceAccountID, body, options2) {
-          return this._client.post(path4`/v1/organizations/service_accounts/${serviceAccountID}`, {
+          return this._client.post(path`/v1/organizations/service_accounts/${serviceAccountID}`, {
             body,
             ...options2,
             __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.update", options2, {
@@ -28099,7 +28099,7 @@ var init_service_accounts3 = __esm({
          * ```
          */
         archive(serviceAccountID, options2) {
-          return this._client.post(path4`/v1/organizations/service_accounts/${serviceAccountID}/archive`, {
+          return this._client.post(path`/v1/organizations/service_accounts/${serviceAccountID}/archive`, {
             ...options2,
             __span: startApiCallSpan(this._client, "anthropic.organization.service_accounts.archive", options2, {
               route: "/v1/organizations/service_accounts/{service_account_id}/archive",
@@ -28178,7 +28178,7 @@ var init_increase_requests2 = __esm({
        * ```
        */
       retrieve(spendLimitIncreaseRequestID, options2) {
-        return this._client.get(path4`/v1/organizations/spend_limit_increase_requests/${spendLimitIncreaseRequestID}`, {
+        return this._client.get(path`/v1/organizations/spend_limit_increase_requests/${spendLimitIncreaseRequestID}`, {
           ...options2,
           __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.increase_requests.retrieve", options2, {
             route: "/v1/organizations/spend_limit_increase_requests/{spend_limit_increase_request_id}",
@@ -28231,7 +28231,7 @@ var init_increase_requests2 = __esm({
        * ```
        */
       approve(spendLimitIncreaseRequestID, body, options2) {
-        return this._client.post(path4`/v1/organizations/spend_limit_increase_requests/${spendLimitIncreaseRequestID}/approve`, {
+        return this._client.post(path`/v1/organizations/spend_limit_increase_requests/${spendLimitIncreaseRequestID}/approve`, {
           body,
           ...options2,
           __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.increase_requests.approve", options2, {
@@ -28260,7 +28260,7 @@ var init_increase_requests2 = __esm({
        * ```
        */
       deny(spendLimitIncreaseRequestID, body, options2) {
-        return this._client.post(path4`/v1/organizations/spend_limit_increase_requests/${spendLimitIncreaseRequestID}/deny`, {
+        return this._client.post(path`/v1/organizations/spend_limit_increase_requests/${spendLimitIncreaseRequestID}/deny`, {
           body,
           ...options2,
           __span: startApiCallSpan(this._client, "anthropic.organization.spend_limits.increase_requests.deny", options2, {
@@ -28322,7 +28322,7 @@ var init_members4 = __esm({
        */
       retrieve(userID, params, options2) {
         const { workspace_id } = params;
-        return this._client.get(path4`/v1/organizations/workspaces/${workspace_id}/members/${userID}`, {
+        return this._client.get(path`/v1/organizations/workspaces/${workspace_id}/members/${userID}`, {
           ...options2,
           __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.members.retrieve", options2, {
             route: "/v1/organizations/workspaces/{workspace_id}/members/{user_id}",
@@ -28353,7 +28353,7 @@ var init_members4 = __esm({
        */
       update(userID, params, options2) {
         const { workspace_id, ...body } = params;
-        return this._client.post(path4`/v1/organizations/workspaces/${workspace_id}/members/${userID}`, {
+        return this._client.post(path`/v1/organizations/workspaces/${workspace_id}/members/${userID}`, {
           body,
           ...options2,
           __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.members.update", options2, {
@@ -28379,7 +28379,7 @@ var init_members4 = __esm({
        * ```
        */
       list(workspaceID, query = {}, options2) {
-        return this._client.getAPIList(path4`/v1/organizations/workspaces/${workspaceID}/members`, Page, {
+        return this._client.getAPIList(path`/v1/organizations/workspaces/${workspaceID}/members`, Page, {
           query,
           ...options2,
           __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.members.list", options2, {
@@ -28408,7 +28408,7 @@ var init_members4 = __esm({
        * ```
        */
       add(workspaceID, body, options2) {
-        return this._client.post(path4`/v1/organizations/workspaces/${workspaceID}/members`, {
+        return this._client.post(path`/v1/organizations/workspaces/${workspaceID}/members`, {
           body,
           ...options2,
           __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.members.add", options2, {
@@ -28435,7 +28435,7 @@ var init_members4 = __esm({
        */
       remove(userID, params, options2) {
         const { workspace_id } = params;
-        return this._client.delete(path4`/v1/organizations/workspaces/${workspace_id}/members/${userID}`, {
+        return this._client.delete(path`/v1/organizations/workspaces/${workspace_id}/members/${userID}`, {
           ...options2,
           __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.members.remove", options2, {
             route: "/v1/organizations/workspaces/{workspace_id}/members/{user_id}",
@@ -28487,7 +28487,7 @@ var init_rate_limits4 = __esm({
        */
       update(rateLimitID, params, options2) {
         const { workspace_id, ...body } = params;
-        return this._client.post(path4`/v1/organizations/workspaces/${workspace_id}/rate_limits/${rateLimitID}`, {
+        return this._client.post(path`/v1/organizations/workspaces/${workspace_id}/rate_limits/${rateLimitID}`, {
           body,
           ...options2,
           __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.rate_limits.update", options2, {
@@ -28522,7 +28522,7 @@ var init_rate_limits4 = __esm({
        * ```
        */
       list(workspaceID, query = {}, options2) {
-        return this._client.getAPIList(path4`/v1/organizations/workspaces/${workspaceID}/rate_limits`, PageCursor, {
+        return this._client.getAPIList(path`/v1/organizations/workspaces/${workspaceID}/rate_limits`, PageCursor, {
           query,
           ...options2,
           __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.rate_limits.list", options2, {
@@ -28570,7 +28570,7 @@ var init_service_accounts4 = __esm({
        */
       retrieve(serviceAccountID, params, options2) {
         const { workspace_id } = params;
-        return this._client.get(path4`/v1/organizations/workspaces/${workspace_id}/service_accounts/${serviceAccountID}`, {
+        return this._client.get(path`/v1/organizations/workspaces/${workspace_id}/service_accounts/${serviceAccountID}`, {
           ...options2,
           __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.service_accounts.retrieve", options2, {
             route: "/v1/organizations/workspaces/{workspace_id}/service_accounts/{service_account_id}",
@@ -28611,7 +28611,7 @@ var init_service_accounts4 = __esm({
        */
       update(serviceAccountID, params, options2) {
         const { workspace_id, ...body } = params;
-        return this._client.post(path4`/v1/organizations/workspaces/${workspace_id}/service_accounts/${serviceAccountID}`, {
+        return this._client.post(path`/v1/organizations/workspaces/${workspace_id}/service_accounts/${serviceAccountID}`, {
           body,
           ...options2,
           __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.service_accounts.update", options2, {
@@ -28648,7 +28648,7 @@ var init_service_accounts4 = __esm({
        * ```
        */
       list(workspaceID, query = {}, options2) {
-        return this._client.getAPIList(path4`/v1/organizations/workspaces/${workspaceID}/service_accounts`, PageCursor, {
+        return this._client.getAPIList(path`/v1/organizations/workspaces/${workspaceID}/service_accounts`, PageCursor, {
           query,
           ...options2,
           __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.service_accounts.list", options2, {
@@ -28689,7 +28689,7 @@ var init_service_accounts4 = __esm({
        * ```
        */
       add(workspaceID, body, options2) {
-        return this._client.post(path4`/v1/organizations/workspaces/${workspaceID}/service_accounts`, {
+        return this._client.post(path`/v1/organizations/workspaces/${workspaceID}/service_accounts`, {
           body,
           ...options2,
           __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.service_accounts.add", options2, {
@@ -28727,7 +28727,7 @@ var init_service_accounts4 = __esm({
        */
       remove(serviceAccountID, params, options2) {
         const { workspace_id } = params;
-        return this._client.delete(path4`/v1/organizations/workspaces/${workspace_id}/service_accounts/${serviceAccountID}`, {
+        return this._client.delete(path`/v1/organizations/workspaces/${workspace_id}/service_accounts/${serviceAccountID}`, {
           ...options2,
           __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.service_accounts.remove", options2, {
             route: "/v1/organizations/workspaces/{workspace_id}/service_accounts/{service_account_id}",
@@ -28824,7 +28824,7 @@ var init_workspaces7 = __esm({
          * ```
          */
         retrieve(workspaceID, options2) {
-          return this._client.get(path4`/v1/organizations/workspaces/${workspaceID}`, {
+          return this._client.get(path`/v1/organizations/workspaces/${workspaceID}`, {
             ...options2,
             __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.retrieve", options2, {
               route: "/v1/organizations/workspaces/{workspace_id}",
@@ -28853,7 +28853,7 @@ var init_workspaces7 = __esm({
          * ```
          */
         update(workspaceID, body, options2) {
-          return this._client.post(path4`/v1/organizations/workspaces/${workspaceID}`, {
+          return this._client.post(path`/v1/organizations/workspaces/${workspaceID}`, {
             body,
             ...options2,
             __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.update", options2, {
@@ -28897,7 +28897,7 @@ var init_workspaces7 = __esm({
          * ```
          */
         archive(workspaceID, options2) {
-          return this._client.post(path4`/v1/organizations/workspaces/${workspaceID}/archive`, {
+          return this._client.post(path`/v1/organizations/workspaces/${workspaceID}/archive`, {
             ...options2,
             __span: startApiCallSpan(this._client, "anthropic.organization.workspaces.archive", options2, {
               route: "/v1/organizations/workspaces/{workspace_id}/archive",
@@ -29072,7 +29072,7 @@ var init_versions4 = __esm({
        */
       create(skillID, params, options2) {
         const { workspace_id, ...body } = params;
-        return this._client.post(path4`/v1/skills/${skillID}/versions`, multipartFormRequestOptions({
+        return this._client.post(path`/v1/skills/${skillID}/versions`, multipartFormRequestOptions({
           body,
           ...options2,
           headers: buildHeaders([
@@ -29102,7 +29102,7 @@ var init_versions4 = __esm({
        */
       retrieve(version2, params, options2) {
         const { skill_id, workspace_id } = params;
-        return this._client.get(path4`/v1/skills/${skill_id}/versions/${version2}`, {
+        return this._client.get(path`/v1/skills/${skill_id}/versions/${version2}`, {
           ...options2,
           headers: buildHeaders([
             { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
@@ -29132,7 +29132,7 @@ var init_versions4 = __esm({
        */
       list(skillID, params = {}, options2) {
         const { workspace_id, ...query } = params ?? {};
-        return this._client.getAPIList(path4`/v1/skills/${skillID}/versions`, PageCursor, {
+        return this._client.getAPIList(path`/v1/skills/${skillID}/versions`, PageCursor, {
           query,
           ...options2,
           headers: buildHeaders([
@@ -29162,7 +29162,7 @@ var init_versions4 = __esm({
        */
       delete(version2, params, options2) {
         const { skill_id, workspace_id } = params;
-        return this._client.delete(path4`/v1/skills/${skill_id}/versions/${version2}`, {
+        return this._client.delete(path`/v1/skills/${skill_id}/versions/${version2}`, {
           ...options2,
           headers: buildHeaders([
             { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
@@ -29247,7 +29247,7 @@ var init_skills5 = __esm({
          */
         retrieve(skillID, params = {}, options2) {
           const { workspace_id } = params ?? {};
-          return this._client.get(path4`/v1/skills/${skillID}`, {
+          return this._client.get(path`/v1/skills/${skillID}`, {
             ...options2,
             headers: buildHeaders([
               { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
@@ -29301,7 +29301,7 @@ var init_skills5 = __esm({
          */
         delete(skillID, params = {}, options2) {
           const { workspace_id } = params ?? {};
-          return this._client.delete(path4`/v1/skills/${skillID}`, {
+          return this._client.delete(path`/v1/skills/${skillID}`, {
             ...options2,
             headers: buildHeaders([
               { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
@@ -29344,7 +29344,7 @@ var init_action_urls2 = __esm({
        */
       create(userProfileID, params, options2) {
         const { workspace_id, ...body } = params;
-        return this._client.post(path4`/v1/user_profiles/${userProfileID}/action_urls`, {
+        return this._client.post(path`/v1/user_profiles/${userProfileID}/action_urls`, {
           body,
           ...options2,
           headers: buildHeaders([
@@ -29438,7 +29438,7 @@ var init_user_profiles2 = __esm({
          */
         retrieve(userProfileID, params = {}, options2) {
           const { workspace_id } = params ?? {};
-          return this._client.get(path4`/v1/user_profiles/${userProfileID}`, {
+          return this._client.get(path`/v1/user_profiles/${userProfileID}`, {
             ...options2,
             headers: buildHeaders([
               { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
@@ -29463,7 +29463,7 @@ var init_user_profiles2 = __esm({
          */
         update(userProfileID, params, options2) {
           const { workspace_id, ...body } = params;
-          return this._client.post(path4`/v1/user_profiles/${userProfileID}`, {
+          return this._client.post(path`/v1/user_profiles/${userProfileID}`, {
             body,
             ...options2,
             headers: buildHeaders([
@@ -29514,7 +29514,7 @@ var init_user_profiles2 = __esm({
          */
         delete(userProfileID, params = {}, options2) {
           const { workspace_id } = params ?? {};
-          return this._client.delete(path4`/v1/user_profiles/${userProfileID}`, {
+          return this._client.delete(path`/v1/user_profiles/${userProfileID}`, {
             ...options2,
             headers: buildHeaders([
               { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
@@ -30659,7 +30659,7 @@ var init_models2 = __esm({
        */
       retrieve(modelID, params = {}, options2) {
         const { workspace_id } = params ?? {};
-        return this._client.get(path4`/v1/models/${modelID}`, {
+        return this._client.get(path`/v1/models/${modelID}`, {
           ...options2,
           headers: buildHeaders([
             { ...workspace_id != null ? { "anthropic-workspace-id": workspace_id } : void 0 },
@@ -32938,11 +32938,11 @@ var require_light = __commonJS({
             });
           }
           _drainAll(capacity, total = 0) {
-            return this._drainOne(capacity).then((drained) => {
+            return this._drainOne(capacity).then((drained2) => {
               var newCapacity;
-              if (drained != null) {
-                newCapacity = capacity != null ? capacity - drained : capacity;
-                return this._drainAll(newCapacity, total + drained);
+              if (drained2 != null) {
+                newCapacity = capacity != null ? capacity - drained2 : capacity;
+                return this._drainAll(newCapacity, total + drained2);
               } else {
                 return this.Promise.resolve(total);
               }
@@ -34821,7 +34821,7 @@ var require_RedisDatastore = __commonJS({
       onMessage(channel, message2) {
         var _this2 = this;
         return _asyncToGenerator2(function* () {
-          var capacity, counter, data, drained, e, newCapacity, pos, priorityClient, rawCapacity, type2;
+          var capacity, counter, data, drained2, e, newCapacity, pos, priorityClient, rawCapacity, type2;
           try {
             pos = message2.indexOf(":");
             var _ref2 = [message2.slice(0, pos), message2.slice(pos + 1)];
@@ -34837,8 +34837,8 @@ var require_RedisDatastore = __commonJS({
               counter = _data$split2[2];
               capacity = rawCapacity.length > 0 ? ~~rawCapacity : void 0;
               if (priorityClient === _this2.clientId) {
-                drained = yield _this2.instance._drainAll(capacity);
-                newCapacity = capacity != null ? capacity - (drained || 0) : "";
+                drained2 = yield _this2.instance._drainAll(capacity);
+                newCapacity = capacity != null ? capacity - (drained2 || 0) : "";
                 return yield _this2.clients.client.publish(_this2.instance.channel(), `capacity-priority:${newCapacity}::${counter}`);
               } else if (priorityClient === "") {
                 clearTimeout(_this2.capacityPriorityCounters[counter]);
@@ -35778,11 +35778,11 @@ var require_Bottleneck = __commonJS({
           });
         }
         _drainAll(capacity, total = 0) {
-          return this._drainOne(capacity).then((drained) => {
+          return this._drainOne(capacity).then((drained2) => {
             var newCapacity;
-            if (drained != null) {
-              newCapacity = capacity != null ? capacity - drained : capacity;
-              return this._drainAll(newCapacity, total + drained);
+            if (drained2 != null) {
+              newCapacity = capacity != null ? capacity - drained2 : capacity;
+              return this._drainAll(newCapacity, total + drained2);
             } else {
               return this.Promise.resolve(total);
             }
@@ -54984,7 +54984,7 @@ function requireLodash_uniq() {
     return -1;
   }
   function baseIsNative(value) {
-    if (!isObject4(value) || isMasked(value)) {
+    if (!isObject5(value) || isMasked(value)) {
       return false;
     }
     var pattern = isFunction(value) || isHostObject(value) ? reIsNative : reIsHostCtor;
@@ -55062,10 +55062,10 @@ function requireLodash_uniq() {
     return value === other || value !== value && other !== other;
   }
   function isFunction(value) {
-    var tag2 = isObject4(value) ? objectToString.call(value) : "";
+    var tag2 = isObject5(value) ? objectToString.call(value) : "";
     return tag2 == funcTag || tag2 == genTag;
   }
-  function isObject4(value) {
+  function isObject5(value) {
     var type2 = typeof value;
     return !!value && (type2 == "object" || type2 == "function");
   }
@@ -55300,7 +55300,7 @@ function requireLodash_uniqwith() {
     return -1;
   }
   function baseIsNative(value) {
-    if (!isObject4(value) || isMasked(value)) {
+    if (!isObject5(value) || isMasked(value)) {
       return false;
     }
     var pattern = isFunction(value) || isHostObject(value) ? reIsNative : reIsHostCtor;
@@ -55381,10 +55381,10 @@ function requireLodash_uniqwith() {
     return value === other || value !== value && other !== other;
   }
   function isFunction(value) {
-    var tag2 = isObject4(value) ? objectToString.call(value) : "";
+    var tag2 = isObject5(value) ? objectToString.call(value) : "";
     return tag2 == funcTag || tag2 == genTag;
   }
-  function isObject4(value) {
+  function isObject5(value) {
     var type2 = typeof value;
     return !!value && (type2 == "object" || type2 == "function");
   }
@@ -55757,7 +55757,7 @@ function requireLodash_sortby() {
       if (value === other) {
         return true;
       }
-      if (value == null || other == null || !isObject4(value) && !isObjectLike(other)) {
+      if (value == null || other == null || !isObject5(value) && !isObjectLike(other)) {
         return value !== value && other !== other;
       }
       return baseIsEqualDeep(value, other, baseIsEqual, customizer, bitmask, stack);
@@ -55821,7 +55821,7 @@ function requireLodash_sortby() {
       return true;
     }
     function baseIsNative(value) {
-      if (!isObject4(value) || isMasked(value)) {
+      if (!isObject5(value) || isMasked(value)) {
         return false;
       }
       var pattern = isFunction(value) || isHostObject(value) ? reIsNative : reIsHostCtor;
@@ -56173,7 +56173,7 @@ function requireLodash_sortby() {
       return !!length && (typeof value == "number" || reIsUint.test(value)) && (value > -1 && value % 1 == 0 && value < length);
     }
     function isIterateeCall(value, index2, object2) {
-      if (!isObject4(object2)) {
+      if (!isObject5(object2)) {
         return false;
       }
       var type2 = typeof index2;
@@ -56204,7 +56204,7 @@ function requireLodash_sortby() {
       return value === proto;
     }
     function isStrictComparable(value) {
-      return value === value && !isObject4(value);
+      return value === value && !isObject5(value);
     }
     function matchesStrictComparable(key, srcValue) {
       return function(object2) {
@@ -56288,13 +56288,13 @@ function requireLodash_sortby() {
       return isObjectLike(value) && isArrayLike(value);
     }
     function isFunction(value) {
-      var tag2 = isObject4(value) ? objectToString.call(value) : "";
+      var tag2 = isObject5(value) ? objectToString.call(value) : "";
       return tag2 == funcTag || tag2 == genTag;
     }
     function isLength(value) {
       return typeof value == "number" && value > -1 && value % 1 == 0 && value <= MAX_SAFE_INTEGER;
     }
-    function isObject4(value) {
+    function isObject5(value) {
       var type2 = typeof value;
       return !!value && (type2 == "object" || type2 == "function");
     }
@@ -57715,7 +57715,7 @@ var import_node_path38 = require("node:path");
 var import_node_url = require("node:url");
 
 // src/session/cli.ts
-var import_node_fs7 = require("node:fs");
+var import_node_fs8 = require("node:fs");
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -61279,7 +61279,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     }
     return propValues;
   });
-  const isObject4 = isObject;
+  const isObject5 = isObject;
   const catchall = def.catchall;
   let value;
   const memo2 = globalConfig.memoizer;
@@ -61287,7 +61287,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input2 = payload.value;
-    if (!isObject4(input2)) {
+    if (!isObject5(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -61423,7 +61423,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     return doc.compile();
   };
   let fastpass;
-  const isObject4 = isObject;
+  const isObject5 = isObject;
   const jit = !globalConfig.jitless;
   const allowsEval2 = allowsEval;
   const fastEnabled = jit && allowsEval2.value;
@@ -61432,7 +61432,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input2 = payload.value;
-    if (!isObject4(input2)) {
+    if (!isObject5(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -77622,8 +77622,7 @@ function editDistance(a, b) {
 }
 
 // src/session/agent/engines/engine-cache.ts
-var import_promises3 = require("node:fs/promises");
-var import_node_path3 = __toESM(require("node:path"), 1);
+var import_promises = require("node:fs/promises");
 
 // src/core/vocabulary/engine-names.ts
 var ENGINES = ["baton", "claude-code", "codex"];
@@ -77632,236 +77631,9 @@ function isEngine(value) {
   return ENGINES.includes(value);
 }
 
-// src/session/agent/engines/install-engine.ts
-var import_node_child_process = require("node:child_process");
-var import_node_crypto = require("node:crypto");
-var import_node_fs2 = require("node:fs");
-var import_promises = require("node:fs/promises");
-var import_node_os = require("node:os");
-var import_node_path2 = __toESM(require("node:path"), 1);
-var import_node_stream = require("node:stream");
-var import_promises2 = require("node:stream/promises");
-var import_node_util = require("node:util");
-
-// src/session/programs.ts
-var import_node_fs = require("node:fs");
-var import_node_path = __toESM(require("node:path"), 1);
-var SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-var MissingProgramError = class extends Error {
-  constructor(name) {
-    super(
-      `${name} is not installed in any of ${SYSTEM_PATH}; the session runs programs only from those directories (never from $PATH): install it there`
-    );
-    this.name = "MissingProgramError";
-  }
-};
-var resolved = /* @__PURE__ */ new Map();
-function programPath(name) {
-  const known = resolved.get(name);
-  if (known) return known;
-  const found = findProgram(name, SYSTEM_PATH);
-  if (!found) throw new MissingProgramError(name);
-  resolved.set(name, found);
-  return found;
-}
-function findProgram(name, searchPath) {
-  for (const dir of searchPath.split(":")) {
-    if (!import_node_path.default.isAbsolute(dir)) continue;
-    const candidate = import_node_path.default.join(dir, name);
-    try {
-      if (!(0, import_node_fs.statSync)(candidate).isFile()) continue;
-      (0, import_node_fs.accessSync)(candidate, import_node_fs.constants.X_OK);
-      return candidate;
-    } catch {
-    }
-  }
-  return null;
-}
-
-// src/session/agent/engines/engine-pins.ts
-var ENGINE_PINS = {
-  "claude-code": {
-    engine: "claude-code",
-    package: "@anthropic-ai/claude-code",
-    version: "2.1.330",
-    platforms: {
-      "linux-x64": {
-        tarball: "@anthropic-ai/claude-code-linux-x64/-/claude-code-linux-x64-2.1.330.tgz",
-        integrity: "sha512-9Gn+V7DtJ8M1nztP9CeDVl9g3RtrepI7rOFTyPRRnZe8D6zebIHKmC7OvBauucuAP0X0k85SDN/LPVZyjsGezQ==",
-        binary: "claude",
-        path: []
-      },
-      "linux-arm64": {
-        tarball: "@anthropic-ai/claude-code-linux-arm64/-/claude-code-linux-arm64-2.1.330.tgz",
-        integrity: "sha512-V4yanAY5EA5UpwwRPtjSfqDbNqAlUJeVn3NYZw2AgmRHjdpSsLtHAzbxRXfkAnbjwTXzE0uedjQxUY02ARPcsA==",
-        binary: "claude",
-        path: []
-      }
-    }
-  },
-  codex: {
-    engine: "codex",
-    package: "@openai/codex",
-    version: "0.169.0",
-    platforms: {
-      "linux-x64": {
-        tarball: "@openai/codex/-/codex-0.169.0-linux-x64.tgz",
-        integrity: "sha512-o05NyAOCDygSPRo1yinzxvkRSdmsZyBD9E7mbpmjRanSfM8lypqWtQgEo4XfNkwhuCR2aFu8mlGOsQGFXVbVww==",
-        binary: "vendor/x86_64-unknown-linux-musl/bin/codex",
-        path: ["vendor/x86_64-unknown-linux-musl/codex-path"]
-      },
-      "linux-arm64": {
-        tarball: "@openai/codex/-/codex-0.169.0-linux-arm64.tgz",
-        integrity: "sha512-NZ/DaQUpcQmxmqee7Z9uC1rzw3GhSbooawcaTe1LN5Yk+WlinUKGdTXJgClRT/9ogQEEM9TWxYzvxPfj5G/xFg==",
-        binary: "vendor/aarch64-unknown-linux-musl/bin/codex",
-        path: ["vendor/aarch64-unknown-linux-musl/codex-path"]
-      }
-    }
-  }
-};
-function enginePlatform(platform = process.platform, arch = process.arch) {
-  if (platform !== "linux") return null;
-  if (arch === "x64") return "linux-x64";
-  if (arch === "arm64") return "linux-arm64";
-  return null;
-}
-function installName(pin, platform) {
-  return `${pin.engine}-${pin.version}-${platform}`;
-}
-
-// src/session/agent/engines/install-engine.ts
-var run = (0, import_node_util.promisify)(import_node_child_process.execFile);
-var EngineInstallError = class extends Error {
-  constructor(message2) {
-    super(message2);
-    this.name = "EngineInstallError";
-  }
-};
-var REGISTRY = "https://registry.npmjs.org/";
-var MARKER = ".baton-integrity";
-function engineCacheDir(env = process.env) {
-  if (env.BATON_ENGINE_CACHE) return env.BATON_ENGINE_CACHE;
-  if (env.RUNNER_TOOL_CACHE) return import_node_path2.default.join(env.RUNNER_TOOL_CACHE, "baton-engines");
-  return import_node_path2.default.join((0, import_node_os.tmpdir)(), "baton-engines");
-}
-function platformPin(engine) {
-  const pin = ENGINE_PINS[engine];
-  const platform = enginePlatform();
-  const pinned = platform ? pin.platforms[platform] : void 0;
-  if (!platform || !pinned) {
-    throw new EngineInstallError(
-      `the ${engine} engine runs on Linux runners (x64 or arm64), not on ${process.platform}-${process.arch}: run this session on such a runner (session.runsOn) or on the baton engine`
-    );
-  }
-  return { pin, platform: pinned, dir: installName(pin, platform) };
-}
-async function ensureEngine({
-  engine,
-  cacheDir,
-  registry: registry3 = REGISTRY,
-  fetchImpl = globalThis.fetch,
-  log: log2 = () => {
-  }
-}) {
-  const { pin, platform, dir } = platformPin(engine);
-  const root = import_node_path2.default.join(cacheDir, dir);
-  const found = await findInstall(root, platform);
-  const installed = (downloaded) => ({
-    engine,
-    version: pin.version,
-    root,
-    binary: import_node_path2.default.join(root, platform.binary),
-    pathDirs: platform.path.map((dir2) => import_node_path2.default.join(root, dir2)),
-    downloaded
-  });
-  if (found) return installed(false);
-  const started = performance.now();
-  await (0, import_promises.mkdir)(cacheDir, { recursive: true, mode: 493 });
-  const work = await (0, import_promises.mkdtemp)(import_node_path2.default.join(cacheDir, `.${dir}-`));
-  try {
-    const tarball = import_node_path2.default.join(work, "package.tgz");
-    await download({
-      url: new URL(platform.tarball, withSlash(registry3)),
-      to: tarball,
-      integrity: platform.integrity,
-      fetchImpl
-    });
-    const unpacked = import_node_path2.default.join(work, "unpacked");
-    await (0, import_promises.mkdir)(unpacked);
-    await run(programPath("tar"), [
-      "-xzf",
-      tarball,
-      "-C",
-      unpacked,
-      "--no-same-owner",
-      "--no-same-permissions"
-    ]);
-    const top = import_node_path2.default.join(unpacked, "package");
-    await (0, import_promises.writeFile)(import_node_path2.default.join(top, MARKER), platform.integrity);
-    await run(programPath("chmod"), ["-R", "u+rwX,go+rX,go-w", "--", top]);
-    await (0, import_promises.rm)(root, { recursive: true, force: true });
-    await (0, import_promises.rename)(top, root);
-  } finally {
-    await (0, import_promises.rm)(work, { recursive: true, force: true });
-  }
-  if (!await findInstall(root, platform)) {
-    throw new EngineInstallError(
-      `${pin.package}@${pin.version} unpacked without its binary ${platform.binary}`
-    );
-  }
-  log2(
-    `engine: installed ${pin.package}@${pin.version} (${dir}) in ${Math.round(performance.now() - started)} ms`
-  );
-  return installed(true);
-}
-async function findInstall(root, platform) {
-  try {
-    const marker = await (0, import_promises.readFile)(import_node_path2.default.join(root, MARKER), "utf8");
-    if (marker !== platform.integrity) return false;
-    await (0, import_promises.access)(import_node_path2.default.join(root, platform.binary), import_promises.constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-async function download({
-  url: url2,
-  to,
-  integrity,
-  fetchImpl
-}) {
-  const [algorithm, expected] = integrity.split("-", 2);
-  let response;
-  try {
-    response = await fetchImpl(url2);
-  } catch (error62) {
-    throw new EngineInstallError(
-      `could not download ${url2.href}: ${error62 instanceof Error ? error62.message : String(error62)}; the agent job needs the npm registry to install the engine (or a warm cache, see docs/sessions.md, "Engines")`
-    );
-  }
-  if (!response.ok || !response.body) {
-    throw new EngineInstallError(`could not download ${url2.href}: HTTP ${response.status}`);
-  }
-  const hash2 = (0, import_node_crypto.createHash)(algorithm);
-  const source = import_node_stream.Readable.fromWeb(response.body);
-  source.on("data", (chunk) => hash2.update(chunk));
-  await (0, import_promises2.pipeline)(source, (0, import_node_fs2.createWriteStream)(to, { mode: 384 }));
-  const actual = hash2.digest("base64");
-  if (actual !== expected) {
-    throw new EngineInstallError(
-      `${url2.href} does not match its pinned integrity (${algorithm}-${actual.slice(0, 16)}… instead of ${integrity.slice(0, 23)}…): nothing of it was unpacked`
-    );
-  }
-  await (0, import_promises.chmod)(to, 384);
-}
-function withSlash(url2) {
-  return url2.endsWith("/") ? url2 : `${url2}/`;
-}
-
 // src/session/agent/engines/engine-cache.ts
 async function writeEngineCacheOutputs(source) {
   const engine = source.BATON_ENGINE ?? "";
-  const outputs = { "cache-key": "", path: "" };
   if (engine && !isEngine(engine)) {
     process.stderr.write(
       `baton: BATON_ENGINE ${engine} is no engine: baton, claude-code or codex
@@ -77869,38 +77641,24 @@ async function writeEngineCacheOutputs(source) {
     );
     return 2;
   }
-  if (engine === "claude-code" || engine === "codex") {
-    try {
-      const { pin, dir, platform } = platformPin(engine);
-      outputs["cache-key"] = `baton-engine-${dir}-${platform.integrity.slice(7, 23).replace(/[^A-Za-z0-9]/g, "_")}`;
-      outputs.path = import_node_path3.default.join(engineCacheDir(source), dir);
-      process.stdout.write(`baton: ${pin.package}@${pin.version} is cached at ${outputs.path}
-`);
-    } catch (error62) {
-      if (!(error62 instanceof EngineInstallError)) throw error62;
-      process.stdout.write(`baton: ${error62.message}
-`);
-    }
-  }
+  const lines = "cache-key=\npath=\n";
   const file2 = source.GITHUB_OUTPUT;
-  const lines = Object.entries(outputs).map(([name, value]) => `${name}=${value}
-`);
-  if (file2) await (0, import_promises3.appendFile)(file2, lines.join(""));
-  else process.stdout.write(lines.join(""));
+  if (file2) await (0, import_promises.appendFile)(file2, lines);
+  else process.stdout.write(lines);
   return 0;
 }
 
 // src/session/step-summary.ts
-var import_promises4 = require("node:fs/promises");
+var import_promises2 = require("node:fs/promises");
 async function appendStepSummary(path36, markdown) {
   if (!path36) return;
-  await (0, import_promises4.appendFile)(path36, `${markdown.trimEnd()}
+  await (0, import_promises2.appendFile)(path36, `${markdown.trimEnd()}
 
 `);
 }
 
 // src/session/agent/agent-context.ts
-var import_promises15 = require("node:fs/promises");
+var import_promises16 = require("node:fs/promises");
 var import_node_path13 = __toESM(require("node:path"), 1);
 init_sdk();
 
@@ -78124,7 +77882,7 @@ function buildTypeOf(plan) {
 }
 
 // src/core/sessions/verdict-marker.ts
-var MARKER2 = /<!-- baton:verdict (approve|changes-requested)(?: cost=(\d+(?:\.\d+)?))? -->/g;
+var MARKER = /<!-- baton:verdict (approve|changes-requested)(?: cost=(\d+(?:\.\d+)?))? -->/g;
 function renderVerdictMarker({
   verdict,
   costUsd
@@ -78132,7 +77890,7 @@ function renderVerdictMarker({
   return `<!-- baton:verdict ${verdict} cost=${costUsd.toFixed(4)} -->`;
 }
 function parseVerdictMarker(body) {
-  const match = [...body.matchAll(MARKER2)].at(-1);
+  const match = [...body.matchAll(MARKER)].at(-1);
   if (!match) return null;
   return { verdict: match[1], costUsd: Number(match[2] ?? 0) };
 }
@@ -78605,8 +78363,8 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
   const prepareVal = (parent, key, val) => {
-    const isObject4 = val !== null && typeof val === "object";
-    const hasToJSON = isObject4 && typeof val.toJSON === "function";
+    const isObject5 = val !== null && typeof val === "object";
+    const hasToJSON = isObject5 && typeof val.toJSON === "function";
     if (hasToJSON) {
       val = val.toJSON(key);
     }
@@ -80234,7 +79992,7 @@ function requireCommon() {
   function isNothing(subject) {
     return typeof subject === "undefined" || subject === null;
   }
-  function isObject4(subject) {
+  function isObject5(subject) {
     return typeof subject === "object" && subject !== null;
   }
   function toArray(sequence) {
@@ -80263,7 +80021,7 @@ function requireCommon() {
     return number4 === 0 && Number.NEGATIVE_INFINITY === 1 / number4;
   }
   common.isNothing = isNothing;
-  common.isObject = isObject4;
+  common.isObject = isObject5;
   common.toArray = toArray;
   common.repeat = repeat;
   common.isNegativeZero = isNegativeZero;
@@ -83769,7 +83527,7 @@ function loadConfig(text) {
 }
 
 // src/session/reads/repository-visibility.ts
-var import_promises5 = require("node:fs/promises");
+var import_promises3 = require("node:fs/promises");
 var Payload = external_exports.object({
   repository: external_exports.object({
     visibility: external_exports.enum(["public", "private", "internal"]).optional(),
@@ -83778,7 +83536,7 @@ var Payload = external_exports.object({
 });
 async function readRepositoryVisibility(eventPath) {
   if (!eventPath) return null;
-  const text = await (0, import_promises5.readFile)(eventPath, "utf8").catch(() => null);
+  const text = await (0, import_promises3.readFile)(eventPath, "utf8").catch(() => null);
   if (text === null) return null;
   let raw;
   try {
@@ -83794,10 +83552,47 @@ async function readRepositoryVisibility(eventPath) {
 }
 
 // src/session/agent/engines/confinement.ts
-var import_node_child_process2 = require("node:child_process");
-var import_node_path4 = __toESM(require("node:path"), 1);
-var import_node_util2 = require("node:util");
-var run2 = (0, import_node_util2.promisify)(import_node_child_process2.execFile);
+var import_node_child_process = require("node:child_process");
+var import_node_path2 = __toESM(require("node:path"), 1);
+var import_node_util = require("node:util");
+
+// src/session/programs.ts
+var import_node_fs = require("node:fs");
+var import_node_path = __toESM(require("node:path"), 1);
+var SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+var MissingProgramError = class extends Error {
+  constructor(name) {
+    super(
+      `${name} is not installed in any of ${SYSTEM_PATH}; the session runs programs only from those directories (never from $PATH): install it there`
+    );
+    this.name = "MissingProgramError";
+  }
+};
+var resolved = /* @__PURE__ */ new Map();
+function programPath(name) {
+  const known = resolved.get(name);
+  if (known) return known;
+  const found = findProgram(name, SYSTEM_PATH);
+  if (!found) throw new MissingProgramError(name);
+  resolved.set(name, found);
+  return found;
+}
+function findProgram(name, searchPath) {
+  for (const dir of searchPath.split(":")) {
+    if (!import_node_path.default.isAbsolute(dir)) continue;
+    const candidate = import_node_path.default.join(dir, name);
+    try {
+      if (!(0, import_node_fs.statSync)(candidate).isFile()) continue;
+      (0, import_node_fs.accessSync)(candidate, import_node_fs.constants.X_OK);
+      return candidate;
+    } catch {
+    }
+  }
+  return null;
+}
+
+// src/session/agent/engines/confinement.ts
+var run = (0, import_node_util.promisify)(import_node_child_process.execFile);
 var KEEP_BYTES = 4 * 1024 * 1024;
 function engineSandboxOptions({
   modelSocket,
@@ -83811,10 +83606,10 @@ function engineSandboxOptions({
 async function confinementOf(sandbox, { ownNetwork, proxyUrl }) {
   const user = sandbox.user;
   if (!user || !sandbox.home) return null;
-  const { stdout } = await run2(programPath("id"), ["-u", "--", user]);
+  const { stdout } = await run(programPath("id"), ["-u", "--", user]);
   return {
     workDir: sandbox.workDir,
-    home: import_node_path4.default.posix.join("/home", user),
+    home: import_node_path2.default.posix.join("/home", user),
     homeOutside: sandbox.home,
     uid: Number(stdout.trim()),
     modelUrl: ownNetwork ? `http://127.0.0.1:${SANDBOX_MODEL_PORT}` : proxyUrl,
@@ -83867,8 +83662,269 @@ function tail() {
   };
 }
 
+// src/session/agent/engines/install-engine.ts
+var import_node_child_process2 = require("node:child_process");
+var import_node_crypto = require("node:crypto");
+var import_node_fs2 = require("node:fs");
+var import_promises4 = require("node:fs/promises");
+var import_node_os = require("node:os");
+var import_node_path3 = __toESM(require("node:path"), 1);
+var import_node_stream = require("node:stream");
+var import_promises5 = require("node:stream/promises");
+var import_node_util2 = require("node:util");
+
+// src/session/agent/engines/engine-pins.ts
+var ENGINE_PINS = {
+  "claude-code": {
+    engine: "claude-code",
+    package: "@anthropic-ai/claude-code",
+    version: "2.1.330",
+    platforms: {
+      "linux-x64": {
+        tarball: "@anthropic-ai/claude-code-linux-x64/-/claude-code-linux-x64-2.1.330.tgz",
+        integrity: "sha512-9Gn+V7DtJ8M1nztP9CeDVl9g3RtrepI7rOFTyPRRnZe8D6zebIHKmC7OvBauucuAP0X0k85SDN/LPVZyjsGezQ==",
+        binary: "claude",
+        path: []
+      },
+      "linux-arm64": {
+        tarball: "@anthropic-ai/claude-code-linux-arm64/-/claude-code-linux-arm64-2.1.330.tgz",
+        integrity: "sha512-V4yanAY5EA5UpwwRPtjSfqDbNqAlUJeVn3NYZw2AgmRHjdpSsLtHAzbxRXfkAnbjwTXzE0uedjQxUY02ARPcsA==",
+        binary: "claude",
+        path: []
+      }
+    }
+  },
+  codex: {
+    engine: "codex",
+    package: "@openai/codex",
+    version: "0.169.0",
+    platforms: {
+      "linux-x64": {
+        tarball: "@openai/codex/-/codex-0.169.0-linux-x64.tgz",
+        integrity: "sha512-o05NyAOCDygSPRo1yinzxvkRSdmsZyBD9E7mbpmjRanSfM8lypqWtQgEo4XfNkwhuCR2aFu8mlGOsQGFXVbVww==",
+        binary: "vendor/x86_64-unknown-linux-musl/bin/codex",
+        path: ["vendor/x86_64-unknown-linux-musl/codex-path"]
+      },
+      "linux-arm64": {
+        tarball: "@openai/codex/-/codex-0.169.0-linux-arm64.tgz",
+        integrity: "sha512-NZ/DaQUpcQmxmqee7Z9uC1rzw3GhSbooawcaTe1LN5Yk+WlinUKGdTXJgClRT/9ogQEEM9TWxYzvxPfj5G/xFg==",
+        binary: "vendor/aarch64-unknown-linux-musl/bin/codex",
+        path: ["vendor/aarch64-unknown-linux-musl/codex-path"]
+      }
+    }
+  }
+};
+function enginePlatform(platform = process.platform, arch = process.arch) {
+  if (platform !== "linux") return null;
+  if (arch === "x64") return "linux-x64";
+  if (arch === "arm64") return "linux-arm64";
+  return null;
+}
+function installName(pin, platform) {
+  return `${pin.engine}-${pin.version}-${platform}`;
+}
+
+// src/session/agent/engines/install-engine.ts
+var run2 = (0, import_node_util2.promisify)(import_node_child_process2.execFile);
+var EngineInstallError = class extends Error {
+  constructor(message2) {
+    super(message2);
+    this.name = "EngineInstallError";
+  }
+};
+var REGISTRY = "https://registry.npmjs.org/";
+var CACHED_TARBALL = "package.tgz";
+function engineCacheDir(env = process.env) {
+  if (env.BATON_ENGINE_CACHE) return env.BATON_ENGINE_CACHE;
+  if (env.RUNNER_TOOL_CACHE) return import_node_path3.default.join(env.RUNNER_TOOL_CACHE, "baton-engines");
+  return import_node_path3.default.join((0, import_node_os.tmpdir)(), "baton-engines");
+}
+function platformPin(engine) {
+  const pin = ENGINE_PINS[engine];
+  const platform = enginePlatform();
+  const pinned = platform ? pin.platforms[platform] : void 0;
+  if (!platform || !pinned) {
+    throw new EngineInstallError(
+      `the ${engine} engine runs on Linux runners (x64 or arm64), not on ${process.platform}-${process.arch}: run this session on such a runner (session.runsOn) or on the baton engine`
+    );
+  }
+  return { pin, platform: pinned, dir: installName(pin, platform) };
+}
+var installs = /* @__PURE__ */ new Map();
+var removedAtExit = false;
+function ensureEngine(options2) {
+  const pinned = options2.pinned ?? platformPin(options2.engine);
+  const key = `${import_node_path3.default.resolve(options2.cacheDir)}\0${pinned.dir}\0${pinned.platform.integrity}`;
+  const known = installs.get(key);
+  if (known) return known.installed;
+  const unpacked = { folder: null };
+  const installed = install({ ...options2, pinned }, unpacked);
+  installs.set(key, { unpacked, installed });
+  installed.catch(() => {
+    installs.delete(key);
+    if (unpacked.folder) (0, import_node_fs2.rmSync)(unpacked.folder, { recursive: true, force: true });
+  });
+  if (!removedAtExit) {
+    removedAtExit = true;
+    process.once("exit", forgetInstalledEngines);
+  }
+  return installed;
+}
+function forgetInstalledEngines() {
+  for (const { unpacked } of installs.values())
+    if (unpacked.folder) (0, import_node_fs2.rmSync)(unpacked.folder, { recursive: true, force: true });
+  installs.clear();
+}
+async function install({
+  engine,
+  cacheDir,
+  registry: registry3 = REGISTRY,
+  fetchImpl = globalThis.fetch,
+  log: log2 = () => {
+  },
+  pinned
+}, unpacked) {
+  const { pin, platform, dir } = pinned;
+  const started = performance.now();
+  const folder = import_node_path3.default.join(cacheDir, dir);
+  const cached2 = import_node_path3.default.join(folder, CACHED_TARBALL);
+  const found = await hashOf(cached2, platform.integrity);
+  const downloaded = found !== "matches";
+  if (downloaded) {
+    if (found === "differs") {
+      log2(
+        `engine: the cached ${pin.package}@${pin.version} (${cached2}) does not match its pinned integrity; downloading it again`
+      );
+    }
+    await (0, import_promises4.rm)(folder, { recursive: true, force: true });
+    await (0, import_promises4.mkdir)(folder, { recursive: true, mode: 493 });
+    const work = await (0, import_promises4.mkdtemp)(import_node_path3.default.join(cacheDir, `.${dir}-`));
+    try {
+      const tarball = import_node_path3.default.join(work, CACHED_TARBALL);
+      await download({
+        url: new URL(platform.tarball, withSlash(registry3)),
+        to: tarball,
+        integrity: platform.integrity,
+        fetchImpl
+      });
+      await (0, import_promises4.chmod)(tarball, 420);
+      await (0, import_promises4.rename)(tarball, cached2);
+    } finally {
+      await (0, import_promises4.rm)(work, { recursive: true, force: true });
+    }
+  }
+  await removeLeftUnpacked();
+  const into = await (0, import_promises4.mkdtemp)(import_node_path3.default.join((0, import_node_os.tmpdir)(), `${UNPACKED_PREFIX}${process.pid}-${dir}-`));
+  unpacked.folder = into;
+  await (0, import_promises4.chmod)(into, 493);
+  await run2(programPath("tar"), [
+    "-xzf",
+    cached2,
+    "-C",
+    into,
+    "--no-same-owner",
+    "--no-same-permissions"
+  ]);
+  const root = import_node_path3.default.join(into, "package");
+  await run2(programPath("chmod"), ["-R", "u+rwX,go+rX,go-w", "--", root]);
+  const binary2 = import_node_path3.default.join(root, platform.binary);
+  try {
+    await (0, import_promises4.access)(binary2, import_promises4.constants.X_OK);
+  } catch {
+    throw new EngineInstallError(
+      `${pin.package}@${pin.version} unpacked without its binary ${platform.binary}`
+    );
+  }
+  log2(
+    `engine: ${downloaded ? "downloaded" : "found in the cache"} ${pin.package}@${pin.version} (${dir}), checked and unpacked in ${Math.round(performance.now() - started)} ms`
+  );
+  return {
+    engine,
+    version: pin.version,
+    root,
+    binary: binary2,
+    pathDirs: platform.path.map((dir2) => import_node_path3.default.join(root, dir2)),
+    downloaded
+  };
+}
+var UNPACKED_PREFIX = "baton-engine-";
+var UNPACKED_NAME = /^baton-engine-(\d+)-/;
+async function removeLeftUnpacked() {
+  const temp = (0, import_node_os.tmpdir)();
+  const names = await (0, import_promises4.readdir)(temp).catch(() => []);
+  for (const name of names) {
+    const pid = Number(UNPACKED_NAME.exec(name)?.[1] ?? Number.NaN);
+    if (!Number.isInteger(pid) || pid === process.pid || alive(pid)) continue;
+    const folder = import_node_path3.default.join(temp, name);
+    const stats = await (0, import_promises4.lstat)(folder).catch(() => null);
+    if (stats?.isDirectory() && stats.uid === process.getuid?.())
+      await (0, import_promises4.rm)(folder, { recursive: true, force: true }).catch(() => {
+      });
+  }
+}
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error62) {
+    return error62.code !== "ESRCH";
+  }
+}
+async function hashOf(file2, integrity) {
+  const [algorithm, expected] = integrity.split("-", 2);
+  let handle;
+  try {
+    handle = await (0, import_promises4.open)(file2, import_promises4.constants.O_RDONLY | import_promises4.constants.O_NOFOLLOW | import_promises4.constants.O_NONBLOCK);
+  } catch (error62) {
+    return error62.code === "ENOENT" ? "missing" : "differs";
+  }
+  try {
+    if (!(await handle.stat()).isFile()) return "differs";
+    const hash2 = (0, import_node_crypto.createHash)(algorithm);
+    for await (const chunk of handle.createReadStream({ autoClose: false })) hash2.update(chunk);
+    return hash2.digest("base64") === expected ? "matches" : "differs";
+  } catch {
+    return "differs";
+  } finally {
+    await handle.close();
+  }
+}
+async function download({
+  url: url2,
+  to,
+  integrity,
+  fetchImpl
+}) {
+  const [algorithm, expected] = integrity.split("-", 2);
+  let response;
+  try {
+    response = await fetchImpl(url2);
+  } catch (error62) {
+    throw new EngineInstallError(
+      `could not download ${url2.href}: ${error62 instanceof Error ? error62.message : String(error62)}; the agent job needs the npm registry to install the engine (or a warm cache, see docs/sessions.md, "Engines")`
+    );
+  }
+  if (!response.ok || !response.body) {
+    throw new EngineInstallError(`could not download ${url2.href}: HTTP ${response.status}`);
+  }
+  const hash2 = (0, import_node_crypto.createHash)(algorithm);
+  const source = import_node_stream.Readable.fromWeb(response.body);
+  source.on("data", (chunk) => hash2.update(chunk));
+  await (0, import_promises5.pipeline)(source, (0, import_node_fs2.createWriteStream)(to, { mode: 384 }));
+  const actual = hash2.digest("base64");
+  if (actual !== expected) {
+    throw new EngineInstallError(
+      `${url2.href} does not match its pinned integrity (${algorithm}-${actual.slice(0, 16)}… instead of ${integrity.slice(0, 23)}…): nothing of it was unpacked`
+    );
+  }
+  await (0, import_promises4.chmod)(to, 384);
+}
+function withSlash(url2) {
+  return url2.endsWith("/") ? url2 : `${url2}/`;
+}
+
 // src/session/agent/engines/run-engine.ts
-var import_promises7 = require("node:fs/promises");
+var import_promises8 = require("node:fs/promises");
 var import_node_path6 = __toESM(require("node:path"), 1);
 
 // src/session/agent/prompts/quote-untrusted.ts
@@ -84120,7 +84176,7 @@ function renderEngineSystemPrompt({
 }
 
 // src/session/agent/engines/engine-commands.ts
-var import_node_path5 = __toESM(require("node:path"), 1);
+var import_node_path4 = __toESM(require("node:path"), 1);
 var CLAUDE_TOOLS = ["Bash", "Read", "Edit", "Write", "Glob", "Grep"];
 var CLAUDE_WEB_TOOLS = ["WebSearch", "WebFetch"];
 function engineCommand(engine, input2) {
@@ -84131,12 +84187,12 @@ function baseEnv(input2) {
     HOME: input2.home,
     PATH: [...input2.pathDirs, input2.basePath || SYSTEM_PATH].join(":"),
     LANG: "C.UTF-8",
-    TMPDIR: import_node_path5.default.join(input2.home, "tmp")
+    TMPDIR: import_node_path4.default.join(input2.home, "tmp")
   };
 }
 function claudeCommand(input2) {
   const tools = [...CLAUDE_TOOLS, ...input2.web ? CLAUDE_WEB_TOOLS : []];
-  const systemFile = import_node_path5.default.join(input2.home, ".baton", "system-prompt.md");
+  const systemFile = import_node_path4.default.join(input2.home, ".baton", "system-prompt.md");
   return {
     args: [
       "-p",
@@ -84172,14 +84228,14 @@ function claudeCommand(input2) {
       // A model id is sent as configured, never swapped for a newer one of its family.
       CLAUDE_CODE_DISABLE_LEGACY_MODEL_REMAP: "1",
       // Its temp files (task outputs, sockets) stay in this run's folder.
-      CLAUDE_CODE_TMPDIR: import_node_path5.default.join(input2.home, "tmp"),
+      CLAUDE_CODE_TMPDIR: import_node_path4.default.join(input2.home, "tmp"),
       CLAUDE_CODE_MAX_RETRIES: "2"
     },
     files: [{ path: systemFile, content: input2.system }]
   };
 }
 function codexCommand(input2) {
-  const codexHome = import_node_path5.default.join(input2.home, ".codex");
+  const codexHome = import_node_path4.default.join(input2.home, ".codex");
   const provider = [
     'name="baton"',
     `base_url="${input2.modelUrl}/v1"`,
@@ -84215,7 +84271,7 @@ function codexCommand(input2) {
       CODEX_HOME: codexHome,
       BATON_MODEL_TOKEN: input2.token
     },
-    files: [{ path: import_node_path5.default.join(codexHome, "AGENTS.md"), content: input2.system }]
+    files: [{ path: import_node_path4.default.join(codexHome, "AGENTS.md"), content: input2.system }]
   };
 }
 function readEngineOutput(engine, stdout) {
@@ -84270,14 +84326,99 @@ function oneLine2(text) {
   return line.length > 400 ? `${line.slice(0, 399)}…` : line;
 }
 
-// src/session/agent/engines/hand-in.ts
+// src/session/agent/engines/engine-home.ts
 var import_node_fs3 = require("node:fs");
 var import_promises6 = require("node:fs/promises");
+var import_node_path5 = __toESM(require("node:path"), 1);
+var EngineHomeError = class extends Error {
+  constructor(message2) {
+    super(message2);
+    this.name = "EngineHomeError";
+  }
+};
+var HOME_FOLDERS = {
+  tmp: 1023,
+  ".codex": 1023,
+  ".baton": 493
+};
+var FILE_MODE = 420;
+async function prepareEngineHome(home, files) {
+  for (const name of Object.keys(HOME_FOLDERS)) await ownFolder(home, name);
+  for (const file2 of files) await writeHomeFile(home, file2);
+}
+async function writeHomeFile(home, { relative, content }) {
+  const parts = inside(relative);
+  const name = parts.pop();
+  const dir = await ownFolder(home, parts.join("/"));
+  const file2 = import_node_path5.default.join(dir, name);
+  await (0, import_promises6.unlink)(file2).catch((error62) => {
+    if (error62.code === "ENOENT") return;
+    throw new EngineHomeError(
+      `could not replace ${relative} in the engine's HOME (${error62.code ?? "error"}); nothing was written`
+    );
+  });
+  const handle = await (0, import_promises6.open)(
+    file2,
+    import_node_fs3.constants.O_WRONLY | import_node_fs3.constants.O_CREAT | import_node_fs3.constants.O_EXCL | import_node_fs3.constants.O_NOFOLLOW,
+    FILE_MODE
+  ).catch((error62) => {
+    throw new EngineHomeError(
+      `could not write ${relative} in the engine's HOME (${error62.code ?? "error"}); nothing was written`
+    );
+  });
+  try {
+    await handle.writeFile(content);
+    await handle.chmod(FILE_MODE);
+  } finally {
+    await handle.close();
+  }
+}
+async function ownFolder(home, relative) {
+  const parts = relative === "" ? [] : inside(relative);
+  checkOwn(home, await (0, import_promises6.lstat)(home), ".");
+  let dir = home;
+  for (const [index2, part] of parts.entries()) {
+    dir = import_node_path5.default.join(dir, part);
+    const name = parts.slice(0, index2 + 1).join("/");
+    const mode = HOME_FOLDERS[name] ?? 493;
+    let stats = await (0, import_promises6.lstat)(dir).catch((error62) => {
+      if (error62.code === "ENOENT") return null;
+      throw error62;
+    });
+    if (!stats) {
+      await (0, import_promises6.mkdir)(dir, { mode }).catch(() => {
+      });
+      stats = await (0, import_promises6.lstat)(dir);
+    }
+    checkOwn(dir, stats, name);
+    await (0, import_promises6.chmod)(dir, mode);
+  }
+  return dir;
+}
+function checkOwn(dir, stats, name) {
+  const uid = process.getuid?.() ?? -1;
+  if (!stats.isDirectory() || stats.isSymbolicLink() || stats.uid !== uid) {
+    const what = stats.isSymbolicLink() ? "a symbolic link" : !stats.isDirectory() ? "not a folder" : `a folder of uid ${stats.uid}`;
+    throw new EngineHomeError(
+      `the engine's HOME holds ${what} at ${name} (${dir}), where Baton keeps a folder of its own: the engine changed it, and Baton follows nothing it left; the session stops`
+    );
+  }
+}
+function inside(relative) {
+  const parts = relative.split("/");
+  if (import_node_path5.default.isAbsolute(relative) || parts.some((part) => part === "" || part === "." || part === ".."))
+    throw new Error(`${relative} is not a path inside the engine's HOME`);
+  return parts;
+}
+
+// src/session/agent/engines/hand-in.ts
+var import_node_fs4 = require("node:fs");
+var import_promises7 = require("node:fs/promises");
 var HAND_IN_MAX_BYTES = 2 * 1024 * 1024;
 async function readHandIn(file2, { owner }) {
   let handle;
   try {
-    handle = await (0, import_promises6.open)(file2, import_node_fs3.constants.O_RDONLY | import_node_fs3.constants.O_NOFOLLOW | import_node_fs3.constants.O_NONBLOCK);
+    handle = await (0, import_promises7.open)(file2, import_node_fs4.constants.O_RDONLY | import_node_fs4.constants.O_NOFOLLOW | import_node_fs4.constants.O_NONBLOCK);
   } catch (error62) {
     const code2 = error62.code;
     if (code2 === "ENOENT") return { kind: "missing" };
@@ -84324,7 +84465,13 @@ async function runEngineConversation(conversation, seat) {
   const { installed, confinement, proxy, limits, log: log2 } = seat;
   const engine = installed.engine;
   const handIn = import_node_path6.default.join(confinement.home, HAND_IN);
-  const extra = await writeExtraFiles(confinement, conversation.extra ?? null);
+  let extra;
+  try {
+    extra = await writeExtraFiles(confinement, conversation.extra ?? null);
+  } catch (error62) {
+    if (error62 instanceof EngineHomeError) return { kind: "failed", reason: error62.message };
+    throw error62;
+  }
   const system = renderEngineSystemPrompt({
     engine,
     role: conversation.role,
@@ -84381,7 +84528,7 @@ async function runOnce({
   const { installed, confinement, proxy, limits, log: log2 } = seat;
   const exceeded = proxy.stopped();
   if (exceeded) return { kind: "failed", reason: exceeded };
-  await (0, import_promises7.rm)(outside(confinement, handIn), { force: true });
+  await (0, import_promises8.rm)(outside(confinement, handIn), { force: true });
   const command = engineCommand(engine, {
     binary: installed.binary,
     pathDirs: installed.pathDirs,
@@ -84397,7 +84544,12 @@ async function runOnce({
     maxTurns: limits.maxTurns,
     resume
   });
-  await prepareHome(confinement, command.files);
+  try {
+    await prepareHome(confinement, command.files);
+  } catch (error62) {
+    if (error62 instanceof EngineHomeError) return { kind: "failed", reason: error62.message };
+    throw error62;
+  }
   const controller = new AbortController();
   proxy.onStop(() => controller.abort());
   const started = seat.now();
@@ -84481,42 +84633,42 @@ Correct all of these and write \`${handIn}\` again.`
   if (sentBack === null) return { kind: "submitted", value: accepted.value };
   return { kind: "continue", why: "the tests failed", prompt: sentBack };
 }
-function outside(confinement, inside) {
-  const relative = import_node_path6.default.relative(confinement.home, inside);
-  if (relative.startsWith("..") || import_node_path6.default.isAbsolute(relative))
-    throw new Error(`${inside} is not in the engine's HOME ${confinement.home}`);
-  return import_node_path6.default.join(confinement.homeOutside, relative);
+function outside(confinement, inside2) {
+  return import_node_path6.default.join(confinement.homeOutside, inHome(confinement, inside2));
+}
+function inHome(confinement, inside2) {
+  const relative = import_node_path6.default.relative(confinement.home, inside2);
+  if (relative === "" || relative.startsWith("..") || import_node_path6.default.isAbsolute(relative))
+    throw new Error(`${inside2} is not in the engine's HOME ${confinement.home}`);
+  return relative;
 }
 async function prepareHome(confinement, files) {
-  for (const dir of ["tmp", ".codex", ".baton"]) {
-    const made = import_node_path6.default.join(confinement.homeOutside, dir);
-    await (0, import_promises7.mkdir)(made, { recursive: true, mode: 511 });
-    await (0, import_promises7.chmod)(made, 511);
-  }
-  for (const file2 of files) {
-    const target = outside(confinement, file2.path);
-    await (0, import_promises7.mkdir)(import_node_path6.default.dirname(target), { recursive: true });
-    await (0, import_promises7.writeFile)(target, file2.content, { mode: 420 });
-  }
+  await prepareEngineHome(
+    confinement.homeOutside,
+    files.map((file2) => ({ relative: inHome(confinement, file2.path), content: file2.content }))
+  );
 }
 async function writeExtraFiles(confinement, extra) {
   if (!extra) return null;
   const dir = import_node_path6.default.join(confinement.home, ".baton", "files");
-  await (0, import_promises7.mkdir)(outside(confinement, dir), { recursive: true, mode: 493 });
-  for (const file2 of extra.files)
-    await (0, import_promises7.writeFile)(outside(confinement, import_node_path6.default.join(dir, file2.name)), file2.content, { mode: 420 });
+  for (const file2 of extra.files) {
+    await writeHomeFile(confinement.homeOutside, {
+      relative: inHome(confinement, import_node_path6.default.join(dir, file2.name)),
+      content: file2.content
+    });
+  }
   return extra.describe(dir);
 }
 
 // src/session/agent/sandbox/sandbox.ts
 var import_node_child_process7 = require("node:child_process");
-var import_node_fs4 = require("node:fs");
-var import_promises12 = require("node:fs/promises");
+var import_node_fs5 = require("node:fs");
+var import_promises13 = require("node:fs/promises");
 var import_node_os2 = require("node:os");
 var import_node_path9 = __toESM(require("node:path"), 1);
 
 // src/session/agent/sandbox/loopback-ports.ts
-var import_promises8 = require("node:fs/promises");
+var import_promises9 = require("node:fs/promises");
 var import_node_net = require("node:net");
 var import_node_path7 = __toESM(require("node:path"), 1);
 async function openLoopbackPorts({
@@ -84541,7 +84693,7 @@ async function openLoopbackPorts({
       service.on("close", () => client.destroy());
       client.pipe(service).pipe(client);
     });
-    await (0, import_promises8.rm)(socket, { force: true });
+    await (0, import_promises9.rm)(socket, { force: true });
     await new Promise((resolve2, reject) => {
       server.once("error", reject);
       server.listen(socket, () => resolve2());
@@ -84561,8 +84713,8 @@ async function openLoopbackPorts({
 }
 
 // src/session/agent/sandbox/proxy.ts
-var import_promises9 = require("node:dns/promises");
-var import_promises10 = require("node:fs/promises");
+var import_promises10 = require("node:dns/promises");
+var import_promises11 = require("node:fs/promises");
 var import_node_http = __toESM(require("node:http"), 1);
 var import_node_net3 = require("node:net");
 
@@ -84827,7 +84979,7 @@ function relayTunnel({
 }
 
 // src/session/agent/sandbox/proxy.ts
-var defaultResolver = async (host) => (await (0, import_promises9.lookup)(host, { all: true, verbatim: true })).map((entry) => entry.address);
+var defaultResolver = async (host) => (await (0, import_promises10.lookup)(host, { all: true, verbatim: true })).map((entry) => entry.address);
 async function startEgressProxy({
   socket,
   allow,
@@ -84880,7 +85032,7 @@ ${upstream}
     });
   });
   server.on("connection", (connection) => track(sockets, connection));
-  await (0, import_promises10.rm)(socket, { force: true });
+  await (0, import_promises11.rm)(socket, { force: true });
   await new Promise((resolve3, reject) => {
     server.once("error", reject);
     server.listen(socket, () => resolve3());
@@ -84889,9 +85041,9 @@ ${upstream}
     socket,
     blocked: () => [...counts.values()].map((entry) => ({ ...entry })),
     close: async () => {
-      for (const open3 of sockets) open3.destroy();
+      for (const open5 of sockets) open5.destroy();
       await new Promise((resolve3) => server.close(() => resolve3()));
-      await (0, import_promises10.rm)(socket, { force: true });
+      await (0, import_promises11.rm)(socket, { force: true });
     }
   };
 }
@@ -85094,7 +85246,7 @@ var runAsRoot = (program, args) => {
 
 // src/session/agent/sandbox/sandbox-run.ts
 var import_node_child_process5 = require("node:child_process");
-var import_promises11 = require("node:fs/promises");
+var import_promises12 = require("node:fs/promises");
 
 // src/session/agent/sandbox/sandbox-command.ts
 var import_node_path8 = __toESM(require("node:path"), 1);
@@ -85110,6 +85262,13 @@ var HIDDEN_ROOTS = [
   "/var/mail"
 ];
 var STICKY = /* @__PURE__ */ new Set(["/tmp", "/var/tmp"]);
+var WITHHELD_VARIABLES = /* @__PURE__ */ new Set([
+  "GITHUB_ENV",
+  "GITHUB_PATH",
+  "GITHUB_OUTPUT",
+  "GITHUB_STATE",
+  "GITHUB_STEP_SUMMARY"
+]);
 var MAX_PROCESSES = 8192;
 var OPEN_FILES = 'exec 3<"$1" 4>"$2" || exit 125; umask 000; shift 2; exec "$@"';
 function sandboxCommand(layout, run4) {
@@ -85165,7 +85324,14 @@ function bwrapArgs(layout, run4) {
   mount("--bind", layout.home, home);
   mount("--bind", layout.workDir, layout.workDir);
   args.push("--chdir", layout.workDir, "--clearenv");
-  const env = { ...run4.env, HOME: home, USER: user.name, LOGNAME: user.name, TMPDIR: "/tmp" };
+  const passed = Object.entries(run4.env).filter(([name]) => !WITHHELD_VARIABLES.has(name));
+  const env = {
+    ...Object.fromEntries(passed),
+    HOME: home,
+    USER: user.name,
+    LOGNAME: user.name,
+    TMPDIR: "/tmp"
+  };
   for (const [name, value] of Object.entries(env)) args.push("--setenv", name, value);
   args.push(
     // Root inside keeps only what setpriv needs to become the tools user.
@@ -85363,7 +85529,7 @@ function startUnconfined(root, run4) {
 }
 async function initOf(infoFile, ended) {
   for (let waited = 0; waited < START_MS && !ended(); waited += POLL_MS) {
-    const info = await (0, import_promises11.readFile)(infoFile, "utf8").catch(() => "");
+    const info = await (0, import_promises12.readFile)(infoFile, "utf8").catch(() => "");
     const pid = /"child-pid":\s*(\d+)/.exec(info)?.[1];
     if (pid) return Number(pid);
     await sleep2(POLL_MS);
@@ -85385,7 +85551,7 @@ async function gone(pid, started) {
   );
 }
 async function statFields(pid) {
-  const stat5 = await (0, import_promises11.readFile)(`/proc/${pid}/stat`, "utf8").catch(() => null);
+  const stat5 = await (0, import_promises12.readFile)(`/proc/${pid}/stat`, "utf8").catch(() => null);
   if (!stat5) return null;
   return stat5.slice(stat5.lastIndexOf(")") + 2).trim().split(" ");
 }
@@ -85686,13 +85852,13 @@ async function openSandbox({
       `the sandbox has no seccomp filter for ${process.arch}; run on x64 or arm64`
     );
   const tools = await ensureToolUser(user, { network: egress ? "own" : "host" });
-  const base = await (0, import_promises12.mkdtemp)(import_node_path9.default.join((0, import_node_os2.tmpdir)(), "baton-session-"));
+  const base = await (0, import_promises13.mkdtemp)(import_node_path9.default.join((0, import_node_os2.tmpdir)(), "baton-session-"));
   const opened = [];
   const removeAll = async () => {
     for (const part of opened.splice(0).reverse()) await part.close().catch(() => {
     });
     await runAsRoot("rm", ["-rf", "--", base]);
-    await (0, import_promises12.rm)(base, { recursive: true, force: true }).catch(() => {
+    await (0, import_promises13.rm)(base, { recursive: true, force: true }).catch(() => {
     });
   };
   try {
@@ -85743,10 +85909,10 @@ async function prepare({
   const workDir = import_node_path9.default.join(base, "work");
   const home = import_node_path9.default.join(base, "home");
   const run4 = import_node_path9.default.join(base, "run");
-  await (0, import_promises12.mkdir)(run4, { mode: 448 });
-  await (0, import_promises12.mkdir)(home, { mode: 511 });
-  await (0, import_promises12.chmod)(home, 511);
-  await (0, import_promises12.cp)(root, workDir, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+  await (0, import_promises13.mkdir)(run4, { mode: 448 });
+  await (0, import_promises13.mkdir)(home, { mode: 1023 });
+  await (0, import_promises13.chmod)(home, 1023);
+  await (0, import_promises13.cp)(root, workDir, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
   await new Promise((resolve2, reject) => {
     const child = (0, import_node_child_process7.spawn)(programPath("chmod"), ["-R", "a+rwX", "--", workDir], { stdio: "ignore" });
     child.on("error", reject);
@@ -85756,7 +85922,7 @@ async function prepare({
     );
   });
   const seccompFile = import_node_path9.default.join(run4, "seccomp.bpf");
-  await (0, import_promises12.writeFile)(seccompFile, seccompProgram(seccompArch() ?? "x64"), { mode: 384 });
+  await (0, import_promises13.writeFile)(seccompFile, seccompProgram(seccompArch() ?? "x64"), { mode: 384 });
   const runnerWork = env.RUNNER_WORKSPACE ? import_node_path9.default.dirname(env.RUNNER_WORKSPACE) : void 0;
   const present = (dirs) => dirs.filter((dir) => !!dir && import_node_path9.default.isAbsolute(dir));
   return {
@@ -85774,7 +85940,7 @@ async function prepare({
       ...readOnly2
     ]),
     seccompFile,
-    exists: import_node_fs4.existsSync
+    exists: import_node_fs5.existsSync
   };
 }
 function confined({
@@ -85894,7 +86060,7 @@ async function converseOnEngine(ctx, parts) {
   }
 }
 function openReadOnlySandbox(ctx, installed) {
-  const open3 = ctx.config.session.network === "open";
+  const open5 = ctx.config.session.network === "open";
   const { forwards, readOnly: readOnly2 } = engineSandboxOptions({
     modelSocket: ctx.modelProxy.socket,
     installRoot: installed.root
@@ -85902,8 +86068,8 @@ function openReadOnlySandbox(ctx, installed) {
   return openSandbox({
     root: ctx.root,
     user: ctx.env.BATON_TOOL_USER ?? null,
-    egress: open3 ? null : { allow: [], log: ctx.log, ...ctx.egressHosts ? { hosts: ctx.egressHosts } : {} },
-    ...open3 ? {} : { forwards },
+    egress: open5 ? null : { allow: [], log: ctx.log, ...ctx.egressHosts ? { hosts: ctx.egressHosts } : {} },
+    ...open5 ? {} : { forwards },
     readOnly: readOnly2
   });
 }
@@ -85926,7 +86092,7 @@ async function sandboxOptionsForEngine(ctx) {
 }
 
 // src/session/agent/git/default-branch.ts
-var import_promises13 = require("node:fs/promises");
+var import_promises14 = require("node:fs/promises");
 var import_node_path11 = __toESM(require("node:path"), 1);
 
 // src/session/agent/git/git.ts
@@ -86070,7 +86236,7 @@ var EventPayload = external_exports.object({ repository: external_exports.object
 async function findSteeringSource(options2, eventPath) {
   if (!eventPath) return { kind: "checkout" };
   const payload = EventPayload.safeParse(
-    JSON.parse(await (0, import_promises13.readFile)(eventPath, "utf8").catch(() => "{}"))
+    JSON.parse(await (0, import_promises14.readFile)(eventPath, "utf8").catch(() => "{}"))
   );
   if (!payload.success) {
     throw new Error(`${eventPath} does not name the repository's default branch`);
@@ -86086,7 +86252,7 @@ async function findSteeringSource(options2, eventPath) {
 }
 async function readSteeringFile(options2, source, file2) {
   if (source.kind === "checkout") {
-    return (0, import_promises13.readFile)(import_node_path11.default.join(options2.root, file2), "utf8").catch(() => null);
+    return (0, import_promises14.readFile)(import_node_path11.default.join(options2.root, file2), "utf8").catch(() => null);
   }
   const spec = `${source.ref}:${file2}`;
   if (!await gitSucceeds(options2, ["cat-file", "-e", spec])) return null;
@@ -86101,17 +86267,17 @@ async function installDefaultSkills(options2, source) {
     const tracked = await gitSucceeds(options2, ["ls-files", "--error-unmatch", "--", file2]);
     if (tracked) await git(options2, ["update-index", "--skip-worktree", "--", file2]);
     else if (text !== null) await excludeFromCommits(options2, file2);
-    if (text === null) await (0, import_promises13.rm)(target, { force: true });
+    if (text === null) await (0, import_promises14.rm)(target, { force: true });
     else {
-      await (0, import_promises13.mkdir)(import_node_path11.default.dirname(target), { recursive: true });
-      await (0, import_promises13.writeFile)(target, text);
+      await (0, import_promises14.mkdir)(import_node_path11.default.dirname(target), { recursive: true });
+      await (0, import_promises14.writeFile)(target, text);
     }
   }
 }
 async function excludeFromCommits(options2, file2) {
   const gitDir = await git(options2, ["rev-parse", "--absolute-git-dir"]);
-  await (0, import_promises13.mkdir)(import_node_path11.default.join(gitDir, "info"), { recursive: true });
-  await (0, import_promises13.appendFile)(import_node_path11.default.join(gitDir, "info", "exclude"), `/${file2}
+  await (0, import_promises14.mkdir)(import_node_path11.default.join(gitDir, "info"), { recursive: true });
+  await (0, import_promises14.appendFile)(import_node_path11.default.join(gitDir, "info", "exclude"), `/${file2}
 `);
 }
 
@@ -86501,14 +86667,100 @@ function describeInput(input2) {
 
 // src/session/agent/model-proxy/model-proxy.ts
 var import_node_crypto3 = require("node:crypto");
-var import_promises14 = require("node:fs/promises");
+var import_promises15 = require("node:fs/promises");
 var import_node_http2 = require("node:http");
 var import_node_os3 = require("node:os");
 var import_node_path12 = __toESM(require("node:path"), 1);
 var import_node_stream2 = require("node:stream");
 
+// src/session/agent/model-proxy/in-flight.ts
+var RequestsInFlight = class {
+  running = 0;
+  queue = [];
+  watchers = [];
+  reserved = { usd: 0, tokens: 0, turns: 0 };
+  max;
+  maxWaiting;
+  constructor(max, maxWaiting) {
+    this.max = max;
+    this.maxWaiting = maxWaiting;
+  }
+  /** Takes a place, once one is free; false (at once) when too many wait already. */
+  async enter() {
+    if (this.running < this.max) {
+      this.running++;
+      return true;
+    }
+    if (this.queue.length >= this.maxWaiting) return false;
+    await new Promise((resolve2) => this.queue.push(resolve2));
+    return true;
+  }
+  /** Gives the place back: to the first in the queue, or free. */
+  leave() {
+    const next = this.queue.shift();
+    if (next) next();
+    else this.running--;
+    this.changed();
+  }
+  /** Holds what a request may cost while it runs; the function gives it back, once. */
+  reserve(estimate) {
+    this.add(estimate, 1);
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.add(estimate, -1);
+      this.changed();
+    };
+  }
+  /** Whether any request under way holds a reservation. */
+  holding() {
+    return this.reserved.turns > 0;
+  }
+  /** Resolves when a request ends or gives back its reservation. */
+  next() {
+    return new Promise((resolve2) => this.watchers.push(resolve2));
+  }
+  add(estimate, sign) {
+    this.reserved.usd += sign * estimate.usd;
+    this.reserved.tokens += sign * estimate.tokens;
+    this.reserved.turns += sign * estimate.turns;
+  }
+  changed() {
+    const watchers = this.watchers;
+    this.watchers = [];
+    for (const watcher of watchers) watcher();
+  }
+};
+function withReserved(meter, reserved) {
+  return {
+    ...meter,
+    cost_usd: meter.cost_usd + reserved.usd,
+    input_tokens: meter.input_tokens + reserved.tokens,
+    turns: meter.turns + reserved.turns
+  };
+}
+var UNCAPPED_OUTPUT_TOKENS = 128e3;
+var MAX_COUNTED_OUTPUT_TOKENS = 1e6;
+function estimateCost(provider, body, bytes, prices) {
+  const cap = provider === "anthropic" ? body.max_tokens : body.max_output_tokens;
+  const output2 = typeof cap === "number" && Number.isFinite(cap) && cap > 0 ? Math.min(Math.ceil(cap), MAX_COUNTED_OUTPUT_TOKENS) : UNCAPPED_OUTPUT_TOKENS;
+  const model = typeof body.model === "string" ? body.model : "";
+  const usd = costOf(
+    model,
+    {
+      input_tokens: bytes,
+      output_tokens: output2,
+      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: 0
+    },
+    prices
+  ) ?? 0;
+  return { usd, tokens: bytes + output2, turns: 1 };
+}
+
 // src/session/agent/model-proxy/meter-response.ts
-var MAX_JSON_BYTES = 8 * 1024 * 1024;
+var MAX_JSON_BYTES = 32 * 1024 * 1024;
 function meterResponse({
   provider,
   streamed,
@@ -86517,11 +86769,15 @@ function meterResponse({
 }) {
   const read = provider === "anthropic" ? createAnthropicReading(asked) : createOpenAiReading(asked);
   let ended = false;
+  let recorded = false;
   const finish = () => {
-    if (ended) return;
+    if (ended) return recorded;
     ended = true;
     const found = read.result();
-    if (found) recordResponse(meter, found.model, found.usage, found.edits);
+    if (!found) return false;
+    recordResponse(meter, found.model, found.usage, found.edits);
+    recorded = true;
+    return true;
   };
   if (!streamed) {
     const chunks = [];
@@ -86532,8 +86788,9 @@ function meterResponse({
         if (size <= MAX_JSON_BYTES) chunks.push(chunk);
       },
       end() {
-        if (!ended) read.json(parseJson(Buffer.concat(chunks).toString("utf8")));
-        finish();
+        if (!ended && size <= MAX_JSON_BYTES)
+          read.json(parseJson(Buffer.concat(chunks).toString("utf8")));
+        return finish();
       }
     };
   }
@@ -86548,7 +86805,7 @@ function meterResponse({
     end() {
       if (pending) readLine(pending, read);
       pending = "";
-      finish();
+      return finish();
     }
   };
 }
@@ -86613,6 +86870,7 @@ function createOpenAiReading(asked) {
       isObject2(usage.output_tokens_details) ? usage.output_tokens_details.reasoning_tokens : 0
     );
     const input2 = count3(usage.input_tokens);
+    const searches = Array.isArray(response.output) ? response.output.filter((item) => isObject2(item) && item.type === "web_search_call").length : 0;
     found = {
       model: typeof response.model === "string" ? response.model : asked,
       usage: {
@@ -86620,7 +86878,8 @@ function createOpenAiReading(asked) {
         output_tokens: count3(usage.output_tokens),
         cache_read_input_tokens: Math.min(cached2, input2),
         cache_creation_input_tokens: 0,
-        output_tokens_details: { thinking_tokens: reasoning }
+        output_tokens_details: { thinking_tokens: reasoning },
+        server_tool_use: { web_search_requests: searches, web_fetch_requests: 0 }
       }
     };
   };
@@ -86707,11 +86966,31 @@ function returnedHeaders(headers) {
 var ANTHROPIC_CLIENT_TOOL = /^(?:custom|(?:bash|text_editor|computer|memory)_\d+)$/;
 var ANTHROPIC_WEB_TOOL = /^web_(?:search|fetch)_\d+$/;
 var OPENAI_CLIENT_TOOLS = /* @__PURE__ */ new Set(["function", "custom", "namespace", "local_shell"]);
-function bodyProblem(provider, body, { web }) {
+var PRICED_OPTIONS = {
+  openai: { background: [false], service_tier: ["auto", "default"] },
+  anthropic: {
+    service_tier: ["auto", "standard_only"],
+    speed: ["standard"],
+    inference_geo: ["global"]
+  }
+};
+function bodyProblem(provider, body, { web, prices, metered }) {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     return "the request body is not a JSON object";
   }
   const fields = body;
+  if (metered) {
+    const model = fields.model;
+    if (typeof model !== "string" || model === "") return "model: the request names no model";
+    if (!findModelPrice(model, prices)) {
+      return `model: ${model.slice(0, 100)} has no price Baton knows, so the session's budget could not count it; use a model of the opus, sonnet or haiku family (gpt-5.5 on Codex) or give its price in models.prices of .github/baton.yml`;
+    }
+  }
+  for (const [option, allowed] of Object.entries(PRICED_OPTIONS[provider])) {
+    const value = fields[option];
+    if (value === void 0 || value === null || allowed.includes(value)) continue;
+    return `${option}: ${String(JSON.stringify(value)).slice(0, 100)} bills past what the model proxy meters; it lets through only ${allowed.map((v) => JSON.stringify(v)).join(" or ")}, or the option unset`;
+  }
   if (provider === "anthropic" && fields.mcp_servers !== void 0) {
     return "mcp_servers: the model proxy does not let the provider call MCP servers";
   }
@@ -86721,15 +87000,52 @@ function bodyProblem(provider, body, { web }) {
     if (provider === "anthropic" ? ANTHROPIC_CLIENT_TOOL.test(type2) : isOpenAiClientTool(type2, tool)) {
       continue;
     }
-    const isWeb = provider === "anthropic" ? ANTHROPIC_WEB_TOOL.test(type2) : type2 === "web_search";
+    const isWeb = isWebTool(provider, type2);
     if (isWeb && web) continue;
     return isWeb ? `tools: ${type2} runs on the provider's side and reaches the web; only research sessions may use it (research.web in .github/baton.yml)` : `tools: ${type2 || "(no type)"} is a tool the provider runs on its side; the model proxy does not let it through`;
   }
   return null;
 }
+function isWebTool(provider, type2) {
+  return provider === "anthropic" ? ANTHROPIC_WEB_TOOL.test(type2) : type2 === "web_search";
+}
 function isOpenAiClientTool(type2, tool) {
   if (OPENAI_CLIENT_TOOLS.has(type2)) return true;
   return type2 === "tool_search" && tool.execution === "client";
+}
+function enforceWebPolicy(provider, body, policy) {
+  if (!Array.isArray(body.tools)) return null;
+  const tools = body.tools;
+  const web = tools.filter(
+    (tool) => isObject3(tool) && typeof tool.type === "string" && isWebTool(provider, tool.type)
+  );
+  if (web.length === 0) return null;
+  const allowed = [...policy.allowedDomains];
+  const blocked = [...policy.blockedDomains];
+  if (provider === "anthropic") {
+    const held2 = tools.map((tool) => {
+      if (!web.includes(tool) || !isObject3(tool)) return tool;
+      const { allowed_domains, blocked_domains, max_uses, ...rest } = tool;
+      const uses = typeof max_uses === "number" && Number.isInteger(max_uses) && max_uses > 0 ? Math.min(max_uses, policy.maxUses) : policy.maxUses;
+      const domains = allowed.length > 0 ? { allowed_domains: allowed } : blocked.length > 0 ? { blocked_domains: blocked } : {
+        ...allowed_domains === void 0 ? {} : { allowed_domains },
+        ...blocked_domains === void 0 ? {} : { blocked_domains }
+      };
+      return { ...rest, ...domains, max_uses: uses };
+    });
+    return { ...body, tools: held2 };
+  }
+  const held = blocked.length > 0 ? tools.filter((tool) => !web.includes(tool)) : tools.map((tool) => {
+    if (!web.includes(tool) || !isObject3(tool) || allowed.length === 0) return tool;
+    const filters = isObject3(tool.filters) ? tool.filters : {};
+    return { ...tool, filters: { ...filters, allowed_domains: allowed } };
+  });
+  const calls = body.max_tool_calls;
+  const maxCalls = typeof calls === "number" && Number.isInteger(calls) && calls > 0 ? Math.min(calls, policy.maxUses) : policy.maxUses;
+  return { ...body, tools: held, max_tool_calls: maxCalls };
+}
+function isObject3(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 // src/session/agent/model-proxy/upstreams.ts
@@ -86786,18 +87102,23 @@ function missingCredential(provider) {
 // src/session/agent/model-proxy/model-proxy.ts
 var MAX_BODY_BYTES = 32 * 1024 * 1024;
 var MAX_REFUSED = 200;
+var MAX_IN_FLIGHT = 4;
+var MAX_WAITING = 32;
+var CLOSE_GRACE_MS = 6e4;
 async function startModelProxy({
   upstreams: upstreams2,
   meter,
   limits,
   now,
   log: log2,
-  fetchImpl = globalThis.fetch
+  research,
+  fetchImpl = globalThis.fetch,
+  closeGraceMs = CLOSE_GRACE_MS
 }) {
   const token = `baton-session-${(0, import_node_crypto3.randomBytes)(24).toString("hex")}`;
   const refused = [];
   const listeners = [];
-  const state = { stopped: null, web: false };
+  const state = { stopped: null, web: false, closed: false };
   const refuse2 = (req, res, status, reason) => {
     const path36 = (req.url ?? "").split("?")[0]?.slice(0, 200) ?? "";
     if (refused.length < MAX_REFUSED)
@@ -86810,24 +87131,94 @@ async function startModelProxy({
     state.stopped = reason;
     for (const listener of listeners) listener(reason);
   };
+  const flight = new RequestsInFlight(MAX_IN_FLIGHT, MAX_WAITING);
+  const underway = /* @__PURE__ */ new Set();
+  const exceededNow = () => state.stopped ?? findExceededLimit(meter, limits, now());
   const handle = async (req, res) => {
     const route = findModelRoute(req.method, req.url);
     if (!route) return refuse2(req, res, 404, "not a model endpoint the proxy serves");
     if (!hasToken(req, token)) return refuse2(req, res, 401, "not this session’s proxy token");
     const upstream = upstreams2[route.provider];
     if (!upstream) return refuse2(req, res, 403, missingCredential(route.provider));
-    const exceeded = route.kind === "count_tokens" ? null : state.stopped ?? findExceededLimit(meter, limits, now());
+    const metered = route.kind !== "count_tokens";
+    const exceeded = metered ? exceededNow() : null;
     if (exceeded) {
       stop(exceeded);
       return refuse2(req, res, 400, `the session stops here: it ${exceeded}`);
     }
-    const body = await readBody(req);
-    if (body === null)
-      return refuse2(req, res, 413, `a request body is at most ${MAX_BODY_BYTES} bytes`);
-    const parsed = parseJson2(body);
-    const problem = bodyProblem(route.provider, parsed, { web: state.web });
-    if (problem) return refuse2(req, res, 400, problem);
-    await forward({ req, res, route, upstream, body, parsed, meter, fetchImpl, log: log2 });
+    if (!await flight.enter()) {
+      return refuse2(
+        req,
+        res,
+        429,
+        `at most ${MAX_IN_FLIGHT} model requests run at once and ${MAX_WAITING} wait`
+      );
+    }
+    let release = () => {
+    };
+    try {
+      const body = await readBody(req);
+      if (body === null)
+        return refuse2(req, res, 413, `a request body is at most ${MAX_BODY_BYTES} bytes`);
+      const parsed = parseJson2(body);
+      const problem = bodyProblem(route.provider, parsed, {
+        web: state.web,
+        prices: meter.prices,
+        metered
+      });
+      if (problem) return refuse2(req, res, 400, problem);
+      const fields = parsed;
+      const held = state.web ? enforceWebPolicy(route.provider, fields, research) : null;
+      const sent = held ? Buffer.from(JSON.stringify(held)) : body;
+      const model = typeof fields.model === "string" ? fields.model : "";
+      let estimate = null;
+      if (metered) {
+        estimate = estimateCost(route.provider, held ?? fields, sent.length, meter.prices);
+        for (; ; ) {
+          const reached = exceededNow();
+          if (reached) {
+            stop(reached);
+            return refuse2(req, res, 400, `the session stops here: it ${reached}`);
+          }
+          if (!flight.holding()) break;
+          if (!findExceededLimit(withReserved(meter, flight.reserved), limits, now())) break;
+          await flight.next();
+        }
+        release = flight.reserve(estimate);
+      }
+      if (res.destroyed || state.closed) return;
+      const controller = new AbortController();
+      const done = forward({
+        req,
+        res,
+        route,
+        upstream,
+        body: sent,
+        model,
+        metered,
+        meter,
+        fetchImpl,
+        log: log2,
+        signal: controller.signal
+      });
+      const entry = { done, controller };
+      underway.add(entry);
+      let ended;
+      try {
+        ended = await done;
+      } finally {
+        underway.delete(entry);
+      }
+      if (!estimate || ended === "metered" || ended === "free") return;
+      meter.cost_usd += estimate.usd;
+      meter.turns += 1;
+      const why = ended === "cut off" ? "had a model answer still under way when it ended, counted at its estimate" : "got a model answer whose usage could not be read, so it could not be metered (counted at its estimate)";
+      log2(`model proxy: ${why}: $${estimate.usd.toFixed(4)}`);
+      stop(why);
+    } finally {
+      release();
+      flight.leave();
+    }
   };
   const onRequest = (req, res) => {
     handle(req, res).catch((error62) => {
@@ -86837,7 +87228,7 @@ async function startModelProxy({
       else res.destroy();
     });
   };
-  const dir = await (0, import_promises14.mkdtemp)(import_node_path12.default.join((0, import_node_os3.tmpdir)(), "baton-model-"));
+  const dir = await (0, import_promises15.mkdtemp)(import_node_path12.default.join((0, import_node_os3.tmpdir)(), "baton-model-"));
   const socket = import_node_path12.default.join(dir, "model.sock");
   const tcp = await listen((0, import_node_http2.createServer)(onRequest), { port: 0, host: "127.0.0.1" });
   const unix = await listen((0, import_node_http2.createServer)(onRequest), { path: socket });
@@ -86853,8 +87244,20 @@ async function startModelProxy({
       state.web = web;
     },
     close: async () => {
+      state.closed = true;
       await Promise.all([closeServer(tcp), closeServer(unix)]);
-      await (0, import_promises14.rm)(dir, { recursive: true, force: true });
+      const all = Promise.allSettled([...underway].map((entry) => entry.done));
+      let timer;
+      await Promise.race([
+        all,
+        new Promise((resolve2) => {
+          timer = setTimeout(resolve2, closeGraceMs);
+        })
+      ]);
+      clearTimeout(timer);
+      for (const entry of underway) entry.controller.abort();
+      await Promise.allSettled([...underway].map((entry) => entry.done));
+      await (0, import_promises15.rm)(dir, { recursive: true, force: true });
     }
   };
 }
@@ -86864,10 +87267,12 @@ async function forward({
   route,
   upstream,
   body,
-  parsed,
+  model,
+  metered: billed,
   meter,
   fetchImpl,
-  log: log2
+  log: log2,
+  signal
 }) {
   const { headers: credential, betas } = await upstream.auth();
   const headers = { ...forwardedHeaders(req.headers), ...credential };
@@ -86875,45 +87280,60 @@ async function forward({
     const asked = headers["anthropic-beta"]?.split(",").map((b) => b.trim()) ?? [];
     headers["anthropic-beta"] = [.../* @__PURE__ */ new Set([...asked.filter(Boolean), ...betas])].join(",");
   }
-  const controller = new AbortController();
-  res.on("close", () => controller.abort());
-  const answer = await fetchImpl(upstreamUrl(upstream.baseUrl, route, req.url ?? ""), {
-    method: "POST",
-    headers,
-    body,
-    signal: controller.signal
-  });
-  res.writeHead(answer.status, returnedHeaders(answer.headers));
-  const metered = answer.ok && route.kind !== "count_tokens";
-  const streamed = (answer.headers.get("content-type") ?? "").includes("text/event-stream");
-  const fields = parsed ?? {};
-  const reading = metered ? meterResponse({
-    provider: route.provider,
-    streamed,
-    meter,
-    model: typeof fields.model === "string" ? fields.model : ""
-  }) : null;
-  if (!answer.body) {
-    reading?.end();
-    res.end();
-    return;
-  }
+  let answer;
   try {
-    for await (const chunk of import_node_stream2.Readable.fromWeb(
-      answer.body
-    )) {
-      const buffer = chunk;
-      reading?.push(buffer);
-      if (!res.write(buffer)) await new Promise((resolve2) => res.once("drain", resolve2));
+    answer = await fetchImpl(upstreamUrl(upstream.baseUrl, route, req.url ?? ""), {
+      method: "POST",
+      headers,
+      body,
+      signal
+    });
+  } catch (error62) {
+    if (signal.aborted) return "cut off";
+    throw error62;
+  }
+  const client = { gone: res.destroyed };
+  res.once("close", () => {
+    client.gone = true;
+  });
+  if (!client.gone) res.writeHead(answer.status, returnedHeaders(answer.headers));
+  const streamed = (answer.headers.get("content-type") ?? "").includes("text/event-stream");
+  const reading = answer.ok && billed ? meterResponse({ provider: route.provider, streamed, meter, model }) : null;
+  try {
+    if (answer.body) {
+      for await (const chunk of import_node_stream2.Readable.fromWeb(
+        answer.body
+      )) {
+        const buffer = chunk;
+        reading?.push(buffer);
+        if (client.gone) continue;
+        if (!res.write(buffer)) await drained(res);
+      }
     }
   } catch (error62) {
+    if (signal.aborted) {
+      res.destroy();
+      return "cut off";
+    }
     log2(
       `model proxy: the answer broke off: ${error62 instanceof Error ? error62.message : String(error62)}`
     );
   } finally {
-    reading?.end();
-    res.end();
+    if (!client.gone) res.end();
   }
+  if (!reading) return "free";
+  return reading.end() ? "metered" : "unread";
+}
+function drained(res) {
+  return new Promise((resolve2) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve2();
+    };
+    res.once("drain", done);
+    res.once("close", done);
+  });
 }
 function hasToken(req, token) {
   const key = req.headers["x-api-key"];
@@ -86941,7 +87361,7 @@ function parseJson2(body) {
   }
 }
 function sendError(res, status, message2, provider) {
-  const type2 = status === 401 ? "authentication_error" : status === 403 ? "permission_error" : status === 404 ? "not_found_error" : "invalid_request_error";
+  const type2 = status === 401 ? "authentication_error" : status === 403 ? "permission_error" : status === 404 ? "not_found_error" : status === 429 ? "rate_limit_error" : "invalid_request_error";
   const body = provider === "openai" ? { error: { message: `Baton's model proxy: ${message2}`, type: type2, code: "baton_refused" } } : { type: "error", error: { type: type2, message: `Baton's model proxy: ${message2}` } };
   res.writeHead(status, { "content-type": "application/json", "x-should-retry": "false" });
   res.end(JSON.stringify(body));
@@ -86991,7 +87411,7 @@ async function openContext({
   meter,
   startedAt
 }) {
-  const root = await (0, import_promises15.realpath)(env.GITHUB_WORKSPACE).catch(() => {
+  const root = await (0, import_promises16.realpath)(env.GITHUB_WORKSPACE).catch(() => {
     throw new SessionSetupError(
       `GITHUB_WORKSPACE ${env.GITHUB_WORKSPACE} does not exist; check out the repository first`
     );
@@ -87020,7 +87440,15 @@ async function openContext({
     if (provider === "anthropic") modelAuth(env);
     throw new ModelAuthError(missingCredential(provider));
   }
-  const modelProxy = await startModelProxy({ upstreams: upstreams2, meter, limits, now, log: log2 });
+  const modelProxy = await startModelProxy({
+    upstreams: upstreams2,
+    meter,
+    limits,
+    now,
+    log: log2,
+    // Every web tool the proxy lets through is held to research.* (model-routes.ts).
+    research: config2.research
+  });
   const client = new Anthropic({
     apiKey: modelProxy.token,
     baseURL: modelProxy.url,
@@ -87055,7 +87483,8 @@ async function openContext({
     log: log2,
     ...options2.egressHosts ? { egressHosts: options2.egressHosts } : {},
     ...options2.unconfined ? { unconfined: true } : {},
-    visibility: await readRepositoryVisibility(env.GITHUB_EVENT_PATH)
+    visibility: await readRepositoryVisibility(env.GITHUB_EVENT_PATH),
+    steering
   };
 }
 async function sessionEngine({
@@ -87075,7 +87504,7 @@ async function sessionEngine({
 }
 async function plannedEngine(root, build, worker) {
   if (!worker) return void 0;
-  const text = await (0, import_promises15.readFile)(import_node_path13.default.join(root, planPath(build)), "utf8").catch(() => null);
+  const text = await (0, import_promises16.readFile)(import_node_path13.default.join(root, planPath(build)), "utf8").catch(() => null);
   try {
     const plan = Plan.safeParse(JSON.parse(text ?? ""));
     return plan.success ? plan.data.workers.find((entry) => entry.id === worker)?.engine : void 0;
@@ -87279,12 +87708,12 @@ async function issueTextProblem(github, {
       ...changed.lastEdit ? [{ issue: number4, what: "body", ...changed.lastEdit }] : [],
       ...changed.renames.map((rename2) => ({ issue: number4, what: "title", ...rename2 }))
     ]),
-    ...[...opened ?? []].map(([number4, open3]) => ({
+    ...[...opened ?? []].map(([number4, open5]) => ({
       issue: number4,
       what: "opened",
-      login: open3.login,
+      login: open5.login,
       // A sub-issue GitHub gives no time for is held to the request as if opened now.
-      at: open3.at || (/* @__PURE__ */ new Date(864e13)).toISOString()
+      at: open5.at || (/* @__PURE__ */ new Date(864e13)).toISOString()
     }))
   ];
   if (changes.length === 0) return null;
@@ -87320,7 +87749,7 @@ async function issueTextProblem(github, {
 }
 
 // src/session/agent/plan/loop-files.ts
-var import_promises16 = require("node:fs/promises");
+var import_promises17 = require("node:fs/promises");
 var import_node_path14 = __toESM(require("node:path"), 1);
 
 // src/core/plan/brief.ts
@@ -87447,20 +87876,20 @@ var SubIssueGraph = external_exports.strictObject({
   sub_issues: external_exports.array(SubIssue).min(1).max(100)
 });
 function planFromSubIssues(graph) {
-  const open3 = graph.sub_issues.filter((sub) => sub.state === "open");
+  const open5 = graph.sub_issues.filter((sub) => sub.state === "open");
   const siblings = new Set(graph.sub_issues.map((sub) => sub.number));
   const problems = [];
-  if (open3.length === 0) {
+  if (open5.length === 0) {
     problems.push(
       `Every sub-issue of #${graph.parent} is closed: there is nothing to build. Reopen or add a sub-issue, then /replan.`
     );
   }
-  if (open3.length > MAX_WORKERS) {
+  if (open5.length > MAX_WORKERS) {
     problems.push(
-      `#${graph.parent} has ${open3.length} open sub-issues, more than the ${MAX_WORKERS} workers a build may have; move some to another issue.`
+      `#${graph.parent} has ${open5.length} open sub-issues, more than the ${MAX_WORKERS} workers a build may have; move some to another issue.`
     );
   }
-  for (const sub of open3) {
+  for (const sub of open5) {
     for (const blocker of sub.blocked_by) {
       if (blocker.state === "open" && !siblings.has(blocker.number)) {
         problems.push(
@@ -87469,9 +87898,9 @@ function planFromSubIssues(graph) {
       }
     }
   }
-  const deps = new Map(open3.map((sub) => [sub.number, openSiblingBlockers(sub, open3)]));
+  const deps = new Map(open5.map((sub) => [sub.number, openSiblingBlockers(sub, open5)]));
   const cycles = findCycles(
-    open3.map((sub) => ({
+    open5.map((sub) => ({
       id: `#${sub.number}`,
       dependsOn: (deps.get(sub.number) ?? []).map((n) => `#${n}`)
     }))
@@ -87483,14 +87912,14 @@ function planFromSubIssues(graph) {
     );
   }
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, workers: numberWorkers(open3, deps) };
+  return { ok: true, workers: numberWorkers(open5, deps) };
 }
-function openSiblingBlockers(sub, open3) {
-  const openNumbers = new Set(open3.map((s) => s.number));
+function openSiblingBlockers(sub, open5) {
+  const openNumbers = new Set(open5.map((s) => s.number));
   const numbers = sub.blocked_by.filter((b) => b.state === "open" && openNumbers.has(b.number) && b.number !== sub.number).map((b) => b.number);
   return [...new Set(numbers)];
 }
-function numberWorkers(open3, deps) {
+function numberWorkers(open5, deps) {
   const waves = /* @__PURE__ */ new Map();
   const waveOf2 = (n) => {
     const known = waves.get(n);
@@ -87501,13 +87930,13 @@ function numberWorkers(open3, deps) {
   };
   const ids = /* @__PURE__ */ new Map();
   const seqs = /* @__PURE__ */ new Map();
-  for (const sub of open3) {
+  for (const sub of open5) {
     const wave = waveOf2(sub.number);
     const seq2 = (seqs.get(wave) ?? 0) + 1;
     seqs.set(wave, seq2);
     ids.set(sub.number, `W${wave}.${seq2}`);
   }
-  return open3.map((sub) => ({
+  return open5.map((sub) => ({
     id: ids.get(sub.number) ?? "",
     sub_issue: sub.number,
     title: sub.title.slice(0, 120),
@@ -87829,11 +88258,11 @@ function renderPlanMarkdown(plan) {
 
 // src/session/agent/plan/loop-files.ts
 async function readIfPresent(root, relative) {
-  return (0, import_promises16.readFile)(import_node_path14.default.join(root, relative), "utf8").catch(() => null);
+  return (0, import_promises17.readFile)(import_node_path14.default.join(root, relative), "utf8").catch(() => null);
 }
 async function writeRecordFile(root, relative, text) {
-  await (0, import_promises16.mkdir)(import_node_path14.default.dirname(import_node_path14.default.join(root, relative)), { recursive: true });
-  await (0, import_promises16.writeFile)(import_node_path14.default.join(root, relative), text);
+  await (0, import_promises17.mkdir)(import_node_path14.default.dirname(import_node_path14.default.join(root, relative)), { recursive: true });
+  await (0, import_promises17.writeFile)(import_node_path14.default.join(root, relative), text);
 }
 async function readPlan(root, build) {
   const text = await readIfPresent(root, planPath(build));
@@ -87933,7 +88362,7 @@ function renderSummaryPrompt({
 }
 
 // src/session/agent/session-output.ts
-var import_promises19 = require("node:fs/promises");
+var import_promises20 = require("node:fs/promises");
 var import_node_path17 = __toESM(require("node:path"), 1);
 
 // src/core/vocabulary/closing-keywords.ts
@@ -88088,11 +88517,11 @@ var SessionResult = external_exports.strictObject({
 });
 
 // src/session/agent/git/commit-all.ts
-var import_promises18 = require("node:fs/promises");
+var import_promises19 = require("node:fs/promises");
 var import_node_path16 = __toESM(require("node:path"), 1);
 
 // src/session/agent/git/work-tree.ts
-var import_promises17 = require("node:fs/promises");
+var import_promises18 = require("node:fs/promises");
 var import_node_path15 = __toESM(require("node:path"), 1);
 async function listWorkTree(options2, workDir) {
   const tree = { ...options2, extraEnv: { ...options2.extraEnv, GIT_WORK_TREE: workDir } };
@@ -88111,7 +88540,7 @@ async function listWorkTree(options2, workDir) {
     if (!isCommittable(relative)) continue;
     if (!await parentsAreDirectories(workDir, relative, dirs)) continue;
     const absolute = import_node_path15.default.join(workDir, relative);
-    const stat5 = await (0, import_promises17.lstat)(absolute).catch(() => null);
+    const stat5 = await (0, import_promises18.lstat)(absolute).catch(() => null);
     if (stat5 === null) continue;
     const gitlink = submodules.get(relative);
     if (gitlink && stat5.isDirectory())
@@ -88120,7 +88549,7 @@ async function listWorkTree(options2, workDir) {
       entries.push({
         path: relative,
         mode: "120000",
-        sha: await hashContent(tree, await (0, import_promises17.readlink)(absolute))
+        sha: await hashContent(tree, await (0, import_promises18.readlink)(absolute))
       });
     else if (stat5.isFile() && await readable(absolute))
       files.push({ path: relative, absolute, mode: stat5.mode & 64 ? "100755" : "100644" });
@@ -88144,7 +88573,7 @@ async function parentsAreDirectories(workDir, relative, known) {
     const dir = parts.slice(0, i).join("/");
     let ok = known.get(dir);
     if (ok === void 0) {
-      const stat5 = await (0, import_promises17.lstat)(import_node_path15.default.join(workDir, dir)).catch(() => null);
+      const stat5 = await (0, import_promises18.lstat)(import_node_path15.default.join(workDir, dir)).catch(() => null);
       ok = stat5?.isDirectory() ?? false;
       known.set(dir, ok);
     }
@@ -88153,7 +88582,7 @@ async function parentsAreDirectories(workDir, relative, known) {
   return true;
 }
 async function readable(file2) {
-  return (0, import_promises17.access)(file2, import_promises17.constants.R_OK).then(
+  return (0, import_promises18.access)(file2, import_promises18.constants.R_OK).then(
     () => true,
     () => false
   );
@@ -88205,7 +88634,7 @@ async function writeTree(options2, entries) {
   if (lines) await gitRaw(withIndex, ["update-index", "-z", "--index-info"], lines);
   const tree = await git(withIndex, ["write-tree"]);
   await git(options2, ["rev-parse", "--verify", `${tree}^{tree}`]);
-  await (0, import_promises18.rm)(index2, { force: true });
+  await (0, import_promises19.rm)(index2, { force: true });
   return tree;
 }
 
@@ -88221,7 +88650,7 @@ async function commitSession(ctx, message2, source = { workDir: ctx.root }) {
       reason: "the session rewrote history below its base; commits must build on the dispatched commit"
     };
   }
-  await (0, import_promises19.mkdir)(ctx.env.BATON_OUT, { recursive: true });
+  await (0, import_promises20.mkdir)(ctx.env.BATON_OUT, { recursive: true });
   await git(options2, [
     "bundle",
     "create",
@@ -88231,7 +88660,7 @@ async function commitSession(ctx, message2, source = { workDir: ctx.root }) {
   return { ok: true, head };
 }
 async function writeSessionResult(out, result) {
-  await (0, import_promises19.mkdir)(out, { recursive: true });
+  await (0, import_promises20.mkdir)(out, { recursive: true });
   let text = JSON.stringify(SessionResult.parse(result), null, 2);
   if (Buffer.byteLength(text) > RESULT_MAX_BYTES) {
     const reason = `the result was larger than ${RESULT_MAX_BYTES} bytes and was dropped; ask for shorter reports`;
@@ -88249,12 +88678,12 @@ async function writeSessionResult(out, result) {
       2
     );
   }
-  await (0, import_promises19.writeFile)(import_node_path17.default.join(out, RESULT_FILE), `${text}
+  await (0, import_promises20.writeFile)(import_node_path17.default.join(out, RESULT_FILE), `${text}
 `);
 }
 
 // src/session/agent/tools/read-only-tools.ts
-var import_promises22 = require("node:fs/promises");
+var import_promises23 = require("node:fs/promises");
 var import_node_path20 = __toESM(require("node:path"), 1);
 
 // src/session/agent/tools/agent-tool.ts
@@ -88270,7 +88699,7 @@ function toInputSchema(schema2) {
 }
 
 // src/session/agent/tools/file-views.ts
-var import_promises20 = require("node:fs/promises");
+var import_promises21 = require("node:fs/promises");
 var import_node_path18 = __toESM(require("node:path"), 1);
 var SKIPPED_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function numberLines(lines, first) {
@@ -88284,13 +88713,13 @@ async function listTree(root, dir, depth, maxEntries = 1e3) {
   return lines.join("\n") || "(empty folder)";
 }
 async function walk3(root, dir, depth, lines, max) {
-  const entries = await (0, import_promises20.readdir)(dir).catch(() => []);
+  const entries = await (0, import_promises21.readdir)(dir).catch(() => []);
   entries.sort();
   for (const name of entries) {
     if (lines.length >= max) return;
     if (SKIPPED_DIRS.has(name)) continue;
     const full = import_node_path18.default.join(dir, name);
-    const info = await (0, import_promises20.lstat)(full).catch(() => null);
+    const info = await (0, import_promises21.lstat)(full).catch(() => null);
     if (!info) continue;
     const relative = import_node_path18.default.relative(root, full);
     if (info.isSymbolicLink()) lines.push(`${relative}@`);
@@ -88302,7 +88731,7 @@ async function walk3(root, dir, depth, lines, max) {
 }
 
 // src/session/agent/tools/workspace-path.ts
-var import_promises21 = require("node:fs/promises");
+var import_promises22 = require("node:fs/promises");
 var import_node_path19 = __toESM(require("node:path"), 1);
 async function resolveInWorkspace(root, input2) {
   if (!input2.trim()) return { ok: false, problem: "the path is empty" };
@@ -88332,8 +88761,8 @@ async function realpathOfLongestExisting(absolute) {
   let current = absolute;
   for (; ; ) {
     try {
-      await (0, import_promises21.lstat)(current);
-      const real = await (0, import_promises21.realpath)(current).catch(() => null);
+      await (0, import_promises22.lstat)(current);
+      const real = await (0, import_promises22.realpath)(current).catch(() => null);
       return real === null ? null : import_node_path19.default.join(real, ...missing.reverse());
     } catch {
       const parent = import_node_path19.default.dirname(current);
@@ -88408,12 +88837,12 @@ async function guarded(options2, schema2, input2, act) {
   return { ...result, content: capOutput(result.content, options2.maxOutputChars) };
 }
 async function readText(args, file2) {
-  const info = await (0, import_promises22.stat)(file2).catch(() => null);
+  const info = await (0, import_promises23.stat)(file2).catch(() => null);
   if (!info) return toolError(`${args.path} does not exist`);
   if (info.isDirectory()) return toolError(`${args.path} is a folder; use list_files`);
   if (info.size > MAX_FILE_BYTES)
     return toolError(`${args.path} is too large; read it in ranges of lines`);
-  const lines = (await (0, import_promises22.readFile)(file2, "utf8")).replace(/\n$/, "").split("\n");
+  const lines = (await (0, import_promises23.readFile)(file2, "utf8")).replace(/\n$/, "").split("\n");
   const start = args.start_line ?? 1;
   return toolOk(numberLines(lines.slice(start - 1, args.end_line ?? lines.length), start));
 }
@@ -88433,7 +88862,7 @@ async function search(root, start, args) {
   const files = await collectFiles(start);
   for (const file2 of files) {
     if (hits.length >= args.max_results) break;
-    const text = await (0, import_promises22.readFile)(file2, "utf8");
+    const text = await (0, import_promises23.readFile)(file2, "utf8");
     if (text.includes("\0")) continue;
     text.split("\n").forEach((line, i) => {
       if (hits.length < args.max_results && matcher(line)) {
@@ -88444,17 +88873,17 @@ async function search(root, start, args) {
   return toolOk(hits.length ? hits.join("\n") : "no matches");
 }
 async function collectFiles(start) {
-  const info = await (0, import_promises22.lstat)(start).catch(() => null);
+  const info = await (0, import_promises23.lstat)(start).catch(() => null);
   if (info?.isFile()) return [start];
   const files = [];
   const pending = [start];
   while (pending.length && files.length < MAX_SEARCH_FILES) {
     const dir = pending.shift();
-    const entries = (await (0, import_promises22.readdir)(dir).catch(() => [])).sort();
+    const entries = (await (0, import_promises23.readdir)(dir).catch(() => [])).sort();
     for (const name of entries) {
       if (SKIPPED_DIRS.has(name)) continue;
       const full = import_node_path20.default.join(dir, name);
-      const entry = await (0, import_promises22.lstat)(full).catch(() => null);
+      const entry = await (0, import_promises23.lstat)(full).catch(() => null);
       if (entry?.isDirectory()) pending.push(full);
       else if (entry?.isFile() && entry.size <= MAX_SEARCH_FILE_BYTES) files.push(full);
     }
@@ -88487,13 +88916,13 @@ function createSubmitTool({
 }
 
 // src/session/agent/roles/role-outcome.ts
-var import_promises23 = require("node:fs/promises");
+var import_promises24 = require("node:fs/promises");
 var import_node_path21 = __toESM(require("node:path"), 1);
 function failedOutcome(reason) {
   return { status: "failed", reason, head: null };
 }
 async function existsIn(root, relative) {
-  return (0, import_promises23.access)(import_node_path21.default.join(root, relative)).then(
+  return (0, import_promises24.access)(import_node_path21.default.join(root, relative)).then(
     () => true,
     () => false
   );
@@ -88637,7 +89066,7 @@ function readOnly(ctx) {
 }
 
 // src/session/agent/roles/plan-role.ts
-var import_promises26 = require("node:fs/promises");
+var import_promises27 = require("node:fs/promises");
 var import_node_path24 = __toESM(require("node:path"), 1);
 
 // src/core/config/build-labels.ts
@@ -88943,7 +89372,7 @@ function typeLines(build, labelled) {
 }
 
 // src/session/agent/roles/adapt-role.ts
-var import_promises25 = require("node:fs/promises");
+var import_promises26 = require("node:fs/promises");
 var import_node_path23 = __toESM(require("node:path"), 1);
 
 // src/session/agent/prompts/adapt-prompt.ts
@@ -89018,7 +89447,7 @@ function checkBrief2(worker, text) {
 }
 
 // src/session/agent/roles/completion-submission.ts
-var import_promises24 = require("node:fs/promises");
+var import_promises25 = require("node:fs/promises");
 var import_node_path22 = __toESM(require("node:path"), 1);
 var CompletionSubmission = Completion.omit({ worker_id: true, usage: true, tests: true });
 var USAGE_ROOM = 512;
@@ -89070,7 +89499,7 @@ function failedCompletion(worker, reason, usage) {
   };
 }
 async function readCompletion(root, build, worker) {
-  const text = await (0, import_promises24.readFile)(import_node_path22.default.join(root, completionPath(build, worker)), "utf8").catch(
+  const text = await (0, import_promises25.readFile)(import_node_path22.default.join(root, completionPath(build, worker)), "utf8").catch(
     () => null
   );
   if (text === null || Buffer.byteLength(text) > COMPLETION_MAX_BYTES) return null;
@@ -89103,7 +89532,7 @@ async function runAdaptRole(ctx, source) {
   if (!targets.ok) return failedOutcome(targets.reason);
   const briefs = /* @__PURE__ */ new Map();
   for (const worker of targets.workers) {
-    briefs.set(worker, await (0, import_promises25.readFile)(import_node_path23.default.join(ctx.root, briefPath(build, worker)), "utf8"));
+    briefs.set(worker, await (0, import_promises26.readFile)(import_node_path23.default.join(ctx.root, briefPath(build, worker)), "utf8"));
   }
   if (briefs.size === 0)
     return {
@@ -89132,7 +89561,7 @@ async function runAdaptRole(ctx, source) {
   });
   if (outcome.kind === "failed") return failedOutcome(outcome.reason);
   for (const [worker, text] of outcome.value) {
-    await (0, import_promises25.writeFile)(import_node_path23.default.join(ctx.root, briefPath(build, worker)), text);
+    await (0, import_promises26.writeFile)(import_node_path23.default.join(ctx.root, briefPath(build, worker)), text);
   }
   const ids = [...outcome.value.keys()].join(", ");
   const commit = await commitSession(ctx, `Adapt the briefs of ${ids} after ${source}'s learnings`);
@@ -89148,7 +89577,7 @@ async function findTargets(ctx, source) {
       reason: `${completionPath(build, source)} is missing or invalid on ${integrationBranch(build)}`
     };
   }
-  const planText = await (0, import_promises25.readFile)(import_node_path23.default.join(ctx.root, planPath(build)), "utf8").catch(() => "");
+  const planText = await (0, import_promises26.readFile)(import_node_path23.default.join(ctx.root, planPath(build)), "utf8").catch(() => "");
   const plan = Plan.safeParse(parseJson3(planText));
   if (!plan.success) return { ok: false, reason: `${planPath(build)} is missing or invalid` };
   const branches = new Set(await ctx.github.listBranches(`baton/${build}/`));
@@ -89271,8 +89700,8 @@ async function commitGraphOnly(ctx, subIssues) {
   const build = ctx.env.BATON_BUILD;
   const dir = import_node_path24.default.join(ctx.root, buildDir(build));
   for (const name of ["workers", "plan.json", "PLAN.md"])
-    await (0, import_promises26.rm)(import_node_path24.default.join(dir, name), { recursive: true, force: true });
-  await (0, import_promises26.mkdir)(dir, { recursive: true });
+    await (0, import_promises27.rm)(import_node_path24.default.join(dir, name), { recursive: true, force: true });
+  await (0, import_promises27.mkdir)(dir, { recursive: true });
   await writeGraph(ctx.root, build, subIssues);
   ctx.log(`the sub-issues of #${subIssues.graph.parent} cannot be planned; see the status comment`);
   const commit = await commitSession(
@@ -89283,7 +89712,7 @@ async function commitGraphOnly(ctx, subIssues) {
   return { status: "complete", reason: null, head: commit.head, plan: null };
 }
 async function writeGraph(root, build, subIssues) {
-  await (0, import_promises26.writeFile)(
+  await (0, import_promises27.writeFile)(
     import_node_path24.default.join(root, subIssueGraphPath(build)),
     `${JSON.stringify(subIssues.graph, null, 2)}
 `
@@ -89295,26 +89724,26 @@ async function writePlanFiles(root, build, files, {
   subIssues
 }) {
   const dir = import_node_path24.default.join(root, buildDir(build));
-  if (!keepBriefs) await (0, import_promises26.rm)(import_node_path24.default.join(dir, "workers"), { recursive: true, force: true });
-  for (const id of dropped) await (0, import_promises26.rm)(import_node_path24.default.join(root, briefPath(build, id)), { force: true });
-  await (0, import_promises26.rm)(import_node_path24.default.join(root, subIssueGraphPath(build)), { force: true });
-  await (0, import_promises26.mkdir)(import_node_path24.default.join(dir, "workers"), { recursive: true });
+  if (!keepBriefs) await (0, import_promises27.rm)(import_node_path24.default.join(dir, "workers"), { recursive: true, force: true });
+  for (const id of dropped) await (0, import_promises27.rm)(import_node_path24.default.join(root, briefPath(build, id)), { force: true });
+  await (0, import_promises27.rm)(import_node_path24.default.join(root, subIssueGraphPath(build)), { force: true });
+  await (0, import_promises27.mkdir)(import_node_path24.default.join(dir, "workers"), { recursive: true });
   if (subIssues) await writeGraph(root, build, subIssues);
-  await (0, import_promises26.writeFile)(import_node_path24.default.join(root, planPath(build)), `${JSON.stringify(files.plan, null, 2)}
+  await (0, import_promises27.writeFile)(import_node_path24.default.join(root, planPath(build)), `${JSON.stringify(files.plan, null, 2)}
 `);
-  await (0, import_promises26.writeFile)(import_node_path24.default.join(dir, "PLAN.md"), renderPlanMarkdown(files.plan));
+  await (0, import_promises27.writeFile)(import_node_path24.default.join(dir, "PLAN.md"), renderPlanMarkdown(files.plan));
   for (const [id, text] of files.briefs)
-    await (0, import_promises26.writeFile)(import_node_path24.default.join(root, briefPath(build, id)), text);
+    await (0, import_promises27.writeFile)(import_node_path24.default.join(root, briefPath(build, id)), text);
 }
 function workerEngines(settings) {
   return { work: settings.roles.work ?? settings.default, allow: settings.allow };
 }
 
 // src/session/agent/build-scope.ts
-var import_promises27 = require("node:fs/promises");
+var import_promises28 = require("node:fs/promises");
 var import_node_path25 = __toESM(require("node:path"), 1);
 async function readBuildScope(root, build, worker) {
-  const text = await (0, import_promises27.readFile)(import_node_path25.default.join(root, planPath(build)), "utf8").catch(() => null);
+  const text = await (0, import_promises28.readFile)(import_node_path25.default.join(root, planPath(build)), "utf8").catch(() => null);
   let raw = null;
   try {
     raw = text === null ? null : JSON.parse(text);
@@ -89735,7 +90164,7 @@ function createDiffTool(files, maxChars) {
 }
 
 // src/session/agent/roles/synthesis-role.ts
-var import_promises28 = require("node:fs/promises");
+var import_promises29 = require("node:fs/promises");
 var import_node_path26 = __toESM(require("node:path"), 1);
 
 // src/session/agent/plan/follow-up-plan.ts
@@ -89870,8 +90299,8 @@ async function runSynthesisRole(ctx) {
   });
   if (outcome.kind === "failed") return failedOutcome(outcome.reason);
   const { report, summary, follow_up } = outcome.value;
-  await (0, import_promises28.mkdir)(import_node_path26.default.join(ctx.root, buildDir(build)), { recursive: true });
-  await (0, import_promises28.writeFile)(import_node_path26.default.join(ctx.root, reportPath(build)), `${report}
+  await (0, import_promises29.mkdir)(import_node_path26.default.join(ctx.root, buildDir(build)), { recursive: true });
+  await (0, import_promises29.writeFile)(import_node_path26.default.join(ctx.root, reportPath(build)), `${report}
 `);
   const proposed = await writeFollowUps(ctx, build, follow_up);
   const commit = await commitSession(ctx, `Report of ${build}`);
@@ -89885,7 +90314,7 @@ async function runSynthesisRole(ctx) {
 }
 
 // src/session/agent/roles/work-role.ts
-var import_promises32 = require("node:fs/promises");
+var import_promises33 = require("node:fs/promises");
 var import_node_path30 = __toESM(require("node:path"), 1);
 
 // src/session/agent/prompts/work-prompt.ts
@@ -89940,14 +90369,14 @@ function renderWorkPrompt({
 }
 
 // src/session/agent/test-command.ts
-var import_promises29 = require("node:fs/promises");
+var import_promises30 = require("node:fs/promises");
 var import_node_path27 = __toESM(require("node:path"), 1);
 var NPM_PLACEHOLDER = /no test specified/;
 async function findTestCommand(root, config2) {
   const configured = config2.session.test;
   if (configured === false) return { none: "session.test is false in .github/baton.yml" };
   if (configured) return { command: configured };
-  const read = (name) => (0, import_promises29.readFile)(import_node_path27.default.join(root, name), "utf8").catch(() => null);
+  const read = (name) => (0, import_promises30.readFile)(import_node_path27.default.join(root, name), "utf8").catch(() => null);
   const pkg = await read("package.json");
   if (pkg !== null && hasNpmTest(pkg)) return { command: "npm test" };
   if (await isPytestProject(read)) return { command: "pytest" };
@@ -90069,7 +90498,7 @@ function runBashCommand({
 }
 
 // src/session/agent/tools/text-editor-tool.ts
-var import_promises30 = require("node:fs/promises");
+var import_promises31 = require("node:fs/promises");
 var import_node_path28 = __toESM(require("node:path"), 1);
 var EditorInput = external_exports.discriminatedUnion("command", [
   external_exports.object({
@@ -90128,29 +90557,29 @@ async function edit(input2, file2, options2) {
   }
 }
 async function createFile(file2, text, options2) {
-  const made = await (0, import_promises30.mkdir)(import_node_path28.default.dirname(file2), { recursive: true });
-  await (0, import_promises30.writeFile)(file2, text);
+  const made = await (0, import_promises31.mkdir)(import_node_path28.default.dirname(file2), { recursive: true });
+  await (0, import_promises31.writeFile)(file2, text);
   if (!options2.shared) return;
-  await (0, import_promises30.chmod)(file2, 438);
+  await (0, import_promises31.chmod)(file2, 438);
   for (let dir = import_node_path28.default.dirname(file2); made && dir.startsWith(made); dir = import_node_path28.default.dirname(dir))
-    await (0, import_promises30.chmod)(dir, 511);
+    await (0, import_promises31.chmod)(dir, 511);
 }
 async function view(file2, range, root) {
-  const info = await (0, import_promises30.stat)(file2).catch(() => null);
+  const info = await (0, import_promises31.stat)(file2).catch(() => null);
   if (!info) return toolError(`${import_node_path28.default.relative(root, file2)} does not exist`);
   if (info.isDirectory()) return toolOk(await listTree(root, file2, 2));
   if (info.size > MAX_FILE_BYTES2)
     return toolError("the file is too large for the editor; look into it with bash");
-  const lines = (await (0, import_promises30.readFile)(file2, "utf8")).replace(/\n$/, "").split("\n");
+  const lines = (await (0, import_promises31.readFile)(file2, "utf8")).replace(/\n$/, "").split("\n");
   const start = Math.max(1, range?.[0] ?? 1);
   const end = range && range[1] !== void 0 && range[1] !== -1 ? range[1] : lines.length;
   if (start > lines.length) return toolError(`the file has ${lines.length} lines`);
   return toolOk(numberLines(lines.slice(start - 1, end), start));
 }
 async function readText2(file2) {
-  const info = await (0, import_promises30.stat)(file2).catch(() => null);
+  const info = await (0, import_promises31.stat)(file2).catch(() => null);
   if (!info?.isFile() || info.size > MAX_FILE_BYTES2) return null;
-  return (0, import_promises30.readFile)(file2, "utf8");
+  return (0, import_promises31.readFile)(file2, "utf8");
 }
 async function replace(file2, oldStr, newStr) {
   const text = await readText2(file2);
@@ -90163,7 +90592,7 @@ async function replace(file2, oldStr, newStr) {
       "old_str occurs more than once; include more surrounding lines to make it unique"
     );
   }
-  await (0, import_promises30.writeFile)(file2, text.slice(0, first) + newStr + text.slice(first + oldStr.length));
+  await (0, import_promises31.writeFile)(file2, text.slice(0, first) + newStr + text.slice(first + oldStr.length));
   return toolOk("Replaced.");
 }
 async function insert(file2, line, insertText) {
@@ -90173,12 +90602,12 @@ async function insert(file2, line, insertText) {
   if (line > lines.length)
     return toolError(`insert_line is past the end: the file has ${lines.length} lines`);
   lines.splice(line, 0, ...insertText.replace(/\n$/, "").split("\n"));
-  await (0, import_promises30.writeFile)(file2, lines.join("\n"));
+  await (0, import_promises31.writeFile)(file2, lines.join("\n"));
   return toolOk(`Inserted after line ${line}.`);
 }
 
 // src/session/agent/roles/fix-feedback.ts
-var import_promises31 = require("node:fs/promises");
+var import_promises32 = require("node:fs/promises");
 var import_node_path29 = __toESM(require("node:path"), 1);
 var MAX_FEEDBACK = 24e3;
 var MAX_CHECK_SUMMARY = 2e3;
@@ -90286,9 +90715,9 @@ async function mergeBuildBranch(ctx) {
 async function findConflictMarkers(root, files) {
   const left = [];
   for (const file2 of files) {
-    const stat5 = await (0, import_promises31.lstat)(import_node_path29.default.join(root, file2)).catch(() => null);
+    const stat5 = await (0, import_promises32.lstat)(import_node_path29.default.join(root, file2)).catch(() => null);
     if (!stat5?.isFile()) continue;
-    const text = await (0, import_promises31.readFile)(import_node_path29.default.join(root, file2), "utf8").catch(() => "");
+    const text = await (0, import_promises32.readFile)(import_node_path29.default.join(root, file2), "utf8").catch(() => "");
     if (/^(<{7}|>{7}) /m.test(text)) left.push(file2);
   }
   return left;
@@ -90383,7 +90812,7 @@ async function runWorkRole(ctx, kind) {
   if (!worker) return failedOutcome(`BATON_WORKER is required for the ${kind} role`);
   const pr = Number(ctx.env.BATON_PR);
   if (kind === "fix" && !(pr > 0)) return failedOutcome("BATON_PR is required for the fix role");
-  const text = await (0, import_promises32.readFile)(import_node_path30.default.join(ctx.root, briefPath(build, worker)), "utf8").catch(
+  const text = await (0, import_promises33.readFile)(import_node_path30.default.join(ctx.root, briefPath(build, worker)), "utf8").catch(
     () => ""
   );
   const brief = parseBrief(text);
@@ -90442,8 +90871,7 @@ async function egressOptions(ctx) {
     ctx.log("egress: session.network is open; the model’s commands may reach any host");
     return null;
   }
-  const files = await git({ root: ctx.root, env: ctx.toolEnv }, ["ls-files", "-z"]);
-  const allow = egressAllowlist(files.split("\0").filter(Boolean), network.allow);
+  const allow = egressAllowlist(await steeringTree(ctx), network.allow);
   ctx.log(
     `egress: ${ctx.env.BATON_TOOL_USER}'s commands reach ${allow.length} allowed host patterns through the session's proxy; everything else is refused`
   );
@@ -90453,6 +90881,11 @@ async function egressOptions(ctx) {
     log: ctx.log,
     ...ctx.egressHosts ? { hosts: ctx.egressHosts } : {}
   };
+}
+async function steeringTree(ctx) {
+  const options2 = { root: ctx.root, env: ctx.toolEnv };
+  const listing = ctx.steering.kind === "default-branch" ? await gitRaw(options2, ["ls-tree", "-r", "--name-only", "-z", ctx.steering.ref]) : await gitRaw(options2, ["ls-files", "-z"]);
+  return listing.split("\0").filter(Boolean);
 }
 async function converseAndCommit({
   ctx,
@@ -90559,7 +90992,7 @@ async function finishWork({
   return { status: completion.status, reason, head, completion };
 }
 async function readPlanWorkers(ctx) {
-  const text = await (0, import_promises32.readFile)(import_node_path30.default.join(ctx.root, planPath(ctx.env.BATON_BUILD)), "utf8").catch(
+  const text = await (0, import_promises33.readFile)(import_node_path30.default.join(ctx.root, planPath(ctx.env.BATON_BUILD)), "utf8").catch(
     () => null
   );
   try {
@@ -90723,8 +91156,8 @@ function describeFailure(error62) {
 }
 
 // src/session/doctor/doctor-agent.ts
-var import_node_fs5 = require("node:fs");
-var import_promises34 = require("node:fs/promises");
+var import_node_fs6 = require("node:fs");
+var import_promises35 = require("node:fs/promises");
 var import_node_path32 = require("node:path");
 
 // src/session/env-sources.ts
@@ -90822,7 +91255,7 @@ function doctorGraphqlUrl(env) {
 var DOCTOR_REPORT_FILE = "doctor.json";
 
 // src/session/doctor/sandbox-probe.ts
-var import_promises33 = require("node:fs/promises");
+var import_promises34 = require("node:fs/promises");
 var import_node_os4 = require("node:os");
 var import_node_path31 = __toESM(require("node:path"), 1);
 var INSIDE = /^uid (\d+)\nCapEff:\s+0+\nCapBnd:\s+0+\nNoNewPrivs:\s+1\n$/;
@@ -90839,9 +91272,9 @@ async function probeSandbox({
       detail: "the workflow sets no BATON_TOOL_USER on the session step (the Baton workflow sets baton-tools)"
     };
   }
-  const root = await (0, import_promises33.mkdtemp)(import_node_path31.default.join((0, import_node_os4.tmpdir)(), "baton-doctor-"));
+  const root = await (0, import_promises34.mkdtemp)(import_node_path31.default.join((0, import_node_os4.tmpdir)(), "baton-doctor-"));
   try {
-    await (0, import_promises33.writeFile)(import_node_path31.default.join(root, "README.md"), "doctor\n");
+    await (0, import_promises34.writeFile)(import_node_path31.default.join(root, "README.md"), "doctor\n");
     const sandbox = await openSandbox({ root, user, egress: { allow: [], log: () => {
     } } });
     try {
@@ -90866,7 +91299,7 @@ async function probeSandbox({
       detail: (error62 instanceof Error ? error62.message : String(error62)).slice(0, 1500)
     };
   } finally {
-    await (0, import_promises33.rm)(root, { recursive: true, force: true });
+    await (0, import_promises34.rm)(root, { recursive: true, force: true });
   }
 }
 async function runInside(sandbox) {
@@ -90904,8 +91337,8 @@ async function runDoctorAgent(env, {
       networkOpen: (await configOf(env)).session.network === "open"
     })
   };
-  await (0, import_promises34.mkdir)(env.BATON_OUT, { recursive: true });
-  await (0, import_promises34.writeFile)((0, import_node_path32.join)(env.BATON_OUT, DOCTOR_REPORT_FILE), JSON.stringify(report));
+  await (0, import_promises35.mkdir)(env.BATON_OUT, { recursive: true });
+  await (0, import_promises35.writeFile)((0, import_node_path32.join)(env.BATON_OUT, DOCTOR_REPORT_FILE), JSON.stringify(report));
   log2(
     `doctor: key ${report.key}; ${report.models.map((m) => `${m.model} ${m.ok ? "answers" : "does not answer"}`).join(", ") || "no model asked"}; collaborator permission ${report.collaboratorPermission.answer}; sandbox ${report.sandbox.answer}: ${report.sandbox.detail}`
   );
@@ -90913,7 +91346,7 @@ async function runDoctorAgent(env, {
 }
 async function configOf(env) {
   const path36 = (0, import_node_path32.join)(env.GITHUB_WORKSPACE, ".github", CONFIG_FILE);
-  const text = (0, import_node_fs5.existsSync)(path36) ? await (0, import_promises34.readFile)(path36, "utf8") : null;
+  const text = (0, import_node_fs6.existsSync)(path36) ? await (0, import_promises35.readFile)(path36, "utf8") : null;
   return loadConfig(text).config;
 }
 async function configuredModels(env) {
@@ -90994,7 +91427,7 @@ function messageOf(error62) {
 }
 
 // src/session/doctor/doctor-publish.ts
-var import_promises36 = require("node:fs/promises");
+var import_promises37 = require("node:fs/promises");
 var import_node_path34 = require("node:path");
 
 // src/core/doctor/doctor.ts
@@ -91006,8 +91439,8 @@ function renderDoctor(checks) {
 
 // src/session/publish/git.ts
 var import_node_child_process9 = require("node:child_process");
-var import_node_fs6 = require("node:fs");
-var import_promises35 = require("node:fs/promises");
+var import_node_fs7 = require("node:fs");
+var import_promises36 = require("node:fs/promises");
 var import_node_os5 = require("node:os");
 var import_node_path33 = require("node:path");
 var GitError2 = class extends Error {
@@ -91025,12 +91458,12 @@ function gitAuthEnv(token) {
   };
 }
 async function createScratchRepo(workspace) {
-  const gitDir = await (0, import_promises35.mkdtemp)((0, import_node_path33.join)((0, import_node_os5.tmpdir)(), "baton-publish-"));
+  const gitDir = await (0, import_promises36.mkdtemp)((0, import_node_path33.join)((0, import_node_os5.tmpdir)(), "baton-publish-"));
   const repo = makeRepo(gitDir);
   await repo.must({ args: ["init", "--bare", "--quiet", gitDir] });
   const objects = workspace ? (0, import_node_path33.join)(workspace, ".git", "objects") : null;
-  if (objects && (0, import_node_fs6.existsSync)(objects)) {
-    await (0, import_promises35.writeFile)((0, import_node_path33.join)(gitDir, "objects", "info", "alternates"), `${objects}
+  if (objects && (0, import_node_fs7.existsSync)(objects)) {
+    await (0, import_promises36.writeFile)((0, import_node_path33.join)(gitDir, "objects", "info", "alternates"), `${objects}
 `);
   }
   return repo;
@@ -91045,7 +91478,7 @@ function makeRepo(gitDir) {
       if (output2.code !== 0) throw new GitError2(call.args, output2.stderr);
       return output2.stdout;
     },
-    dispose: () => (0, import_promises35.rm)(gitDir, { recursive: true, force: true })
+    dispose: () => (0, import_promises36.rm)(gitDir, { recursive: true, force: true })
   };
 }
 function runGit(gitDir, call) {
@@ -91301,7 +91734,7 @@ function encode5(input2) {
 }
 
 // node_modules/jose/dist/webapi/lib/validate.js
-function isObject3(input2) {
+function isObject4(input2) {
   if (typeof input2 != "object" || input2 === null || Object.prototype.toString.call(input2) !== "[object Object]")
     return false;
   const prototype = Object.getPrototypeOf(input2);
@@ -91362,7 +91795,7 @@ function serializeJoseHeader(Err, header) {
   } catch (cause) {
     throw new Err("JOSE Header is not valid JSON", { cause });
   }
-  if (!isObject3(parsed))
+  if (!isObject4(parsed))
     throw new Err("JOSE Header is not a JSON object");
   return [parsed, serialized];
 }
@@ -91389,7 +91822,7 @@ async function prepareKey(entry, key, usage) {
   if (secret && key instanceof Uint8Array)
     return key;
   let normalized, keyObject;
-  if (isObject3(key)) {
+  if (isObject4(key)) {
     if (normalized = normalizeJwk(key), typeof normalized.kty != "string")
       throw invalidKeyType(alg, key, secret);
     if (!(secret ? normalized.kty === "oct" && typeof normalized.k == "string" : normalized.kty !== "oct" && (requiresPrivateKey ? normalized.kty === "AKP" && typeof normalized.priv == "string" || typeof normalized.d == "string" : normalized.d === void 0 && normalized.priv === void 0)))
@@ -91628,7 +92061,7 @@ function jwtClaimsSetBytes(producer) {
 }
 var JWTClaimsBuilder = class {
   constructor(claimsSet = {}) {
-    if (!isObject3(claimsSet))
+    if (!isObject4(claimsSet))
       throw new TypeError("JWT Claims Set MUST be an object");
     (producerClaimsSets ||= /* @__PURE__ */ new WeakMap()).set(this, structuredClone(claimsSet));
   }
@@ -92227,7 +92660,7 @@ Could not leave the result at ${ref}: ${problem}` : ""}`
 async function readAgentReport(out) {
   try {
     const parsed = DoctorAgentReport.safeParse(
-      JSON.parse(await (0, import_promises36.readFile)((0, import_node_path34.join)(out, DOCTOR_REPORT_FILE), "utf8"))
+      JSON.parse(await (0, import_promises37.readFile)((0, import_node_path34.join)(out, DOCTOR_REPORT_FILE), "utf8"))
     );
     return parsed.success ? parsed.data : null;
   } catch {
@@ -92550,7 +92983,7 @@ async function sizesUnder(repo, commit, dir) {
 }
 
 // src/session/publish/checks/read-result.ts
-var import_promises37 = require("node:fs/promises");
+var import_promises38 = require("node:fs/promises");
 var import_node_path35 = require("node:path");
 async function readResult(outDir) {
   const path36 = (0, import_node_path35.join)(outDir, RESULT_FILE);
@@ -92571,7 +93004,7 @@ async function readResult(outDir) {
   }
   let raw;
   try {
-    raw = JSON.parse(await (0, import_promises37.readFile)(path36, "utf8"));
+    raw = JSON.parse(await (0, import_promises38.readFile)(path36, "utf8"));
   } catch (error62) {
     const reason = error62 instanceof Error ? error62.message : String(error62);
     return { ok: false, problems: [`${RESULT_FILE} is not valid JSON: ${reason}`] };
@@ -92589,7 +93022,7 @@ async function readResult(outDir) {
 }
 async function sizeOf(path36) {
   try {
-    const info = await (0, import_promises37.stat)(path36);
+    const info = await (0, import_promises38.stat)(path36);
     return info.isFile() ? info.size : null;
   } catch (error62) {
     if (error62.code === "ENOENT") return null;
@@ -94950,8 +95383,8 @@ async function ensureWorkerPull({
   title,
   body
 }) {
-  const open3 = await findOpenPull({ api, repository, build, worker });
-  if (open3) return updatePullBody({ api, repository, pr: open3.number, body });
+  const open5 = await findOpenPull({ api, repository, build, worker });
+  if (open5) return updatePullBody({ api, repository, pr: open5.number, body });
   const request2 = {
     title,
     head: workerBranch(build, worker),
@@ -95637,8 +96070,8 @@ function print(text) {
 function readVersion() {
   for (const relative of ["../../package.json", "../../../package.json"]) {
     const url2 = new URL(relative, import_meta.url);
-    if (!(0, import_node_fs7.existsSync)(url2)) continue;
-    const { name, version: version2 } = JSON.parse((0, import_node_fs7.readFileSync)(url2, "utf8"));
+    if (!(0, import_node_fs8.existsSync)(url2)) continue;
+    const { name, version: version2 } = JSON.parse((0, import_node_fs8.readFileSync)(url2, "utf8"));
     if (name === "baton" && version2) return version2;
   }
   return "unknown";
