@@ -52656,12 +52656,31 @@ var RefRefusedError = class extends Error {
 };
 async function createRef(ctx, { ref, sha }) {
   try {
-    await ctx.octokit.rest.git.createRef({ owner: ctx.owner, repo: ctx.repo, ref, sha });
-    return true;
+    return await postRef(ctx.octokit, { owner: ctx.owner, repo: ctx.repo, ref, sha });
   } catch (error62) {
-    if (isRefTaken(error62)) return false;
     if (statusOf(error62) === 422) throw new RefRefusedError(ref, error62);
     throw error62;
+  }
+}
+var REF_SENDS = 4;
+async function postRef(octokit, params) {
+  for (let send = 1; ; send++) {
+    try {
+      await octokit.rest.git.createRef(params);
+      return true;
+    } catch (error62) {
+      if (isRefTaken(error62)) return false;
+      if (send >= REF_SENDS || !isAnswerLost(error62) || await refMaybeMade(octokit, params))
+        throw error62;
+    }
+  }
+}
+async function refMaybeMade(octokit, { owner, repo, ref }) {
+  try {
+    await octokit.rest.git.getRef({ owner, repo, ref: ref.replace(/^refs\//, "") });
+    return true;
+  } catch (error62) {
+    return statusOf(error62) !== 404;
   }
 }
 function isAnswerLost(error62) {

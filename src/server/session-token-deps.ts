@@ -3,7 +3,7 @@ import yaml from 'js-yaml';
 import type { Probot } from 'probot';
 import { parseConfig } from '../core/config/config.js';
 import { WORKFLOW_PATH } from '../core/vocabulary/ids.js';
-import { isRefTaken } from '../github/act/refs.js';
+import { postRef } from '../github/act/refs.js';
 import { repositoryInstallationId } from '../github/client/installation.js';
 import { statusOf } from '../github/client/types.js';
 import {
@@ -124,20 +124,9 @@ export function createSessionTokenDepsFromProbot(
       sha,
     }: RepositoryRequest & { runId: number; attempt: number; sha: string }): Promise<boolean> {
       const octokit = await app.auth(installationId);
-      try {
-        await octokit.rest.git.createRef({
-          owner,
-          repo,
-          ref: exchangeMarkerRef(runId, attempt),
-          sha,
-        });
-        return true;
-      } catch (error) {
-        // GitHub answers 422 "Reference already exists": another exchange took it. Any other
-        // refusal (an invalid name, a missing commit) is an error, never "taken".
-        if (isRefTaken(error)) return false;
-        throw error;
-      }
+      // GitHub answers 422 "Reference already exists": another exchange took it. Any other
+      // refusal (an invalid name, a missing commit) is an error, never "taken" (`postRef`).
+      return postRef(octokit, { owner, repo, ref: exchangeMarkerRef(runId, attempt), sha });
     },
     async getRepositoryInstallation(owner: string, repo: string): Promise<number | null> {
       return repositoryInstallationId(await app.auth(), { owner, repo });

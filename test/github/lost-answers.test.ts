@@ -114,6 +114,16 @@ describe('a one-shot write whose answer is lost is not sent again', () => {
     expect(gh.runs).toEqual([]);
   });
 
+  it('sends a lock ref again when the failed answer left it not made, and dispatches', async () => {
+    const snapshot = planned();
+    loseNextAnswer(CREATE_REF, { unrouted: true });
+    loseNextAnswer(CREATE_REF, { unrouted: true });
+    const outcome = await actOnce(snapshot, firstDispatch(snapshot));
+    expect(outcome?.result).toBe('done');
+    expect(runs()).toHaveLength(1);
+    expect(errors).toEqual([]);
+  });
+
   it('posts a notice once; its lock is freed, as the next look finds the notice by its marker', async () => {
     const snapshot = planned();
     const key = noticeKey('failed', 'W1.1', 1);

@@ -33,12 +33,50 @@ export async function createRef(
   { ref, sha }: { ref: string; sha: string },
 ): Promise<boolean> {
   try {
-    await ctx.octokit.rest.git.createRef({ owner: ctx.owner, repo: ctx.repo, ref, sha });
-    return true;
+    return await postRef(ctx.octokit, { owner: ctx.owner, repo: ctx.repo, ref, sha });
   } catch (error) {
-    if (isRefTaken(error)) return false;
     if (statusOf(error) === 422) throw new RefRefusedError(ref, error);
     throw error;
+  }
+}
+
+/** How many times a ref is sent while GitHub's failed answers leave it not made. */
+const REF_SENDS = 4;
+
+/**
+ * Creates a ref that must not exist yet: true when this call made it, false
+ * when it exists already (GitHub's 422 "Reference already exists"). It is
+ * sent once (`ONE_SHOT_ROUTES`), and only sent again when a failed answer (a
+ * 5xx, none) left the ref not made, as a read of it shows: a ref that is there
+ * after a lost answer may be this call's or another process's, which no one
+ * can tell, so that lost answer is thrown, not read as either.
+ */
+export async function postRef(
+  octokit: RepoContext['octokit'],
+  params: { owner: string; repo: string; ref: string; sha: string },
+): Promise<boolean> {
+  for (let send = 1; ; send++) {
+    try {
+      await octokit.rest.git.createRef(params);
+      return true;
+    } catch (error) {
+      if (isRefTaken(error)) return false;
+      if (send >= REF_SENDS || !isAnswerLost(error) || (await refMaybeMade(octokit, params)))
+        throw error;
+    }
+  }
+}
+
+/** Whether the ref is there, or cannot be read (then it may be). */
+async function refMaybeMade(
+  octokit: RepoContext['octokit'],
+  { owner, repo, ref }: { owner: string; repo: string; ref: string },
+): Promise<boolean> {
+  try {
+    await octokit.rest.git.getRef({ owner, repo, ref: ref.replace(/^refs\//, '') });
+    return true;
+  } catch (error) {
+    return statusOf(error) !== 404;
   }
 }
 
