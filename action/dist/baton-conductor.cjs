@@ -56696,13 +56696,16 @@ async function dispatchSession(ctx, { snapshot, request: request2 }) {
     if (lock.kind === "lock-ref" && lock.resetBranch) {
       await resetBranch(ctx, { branch: lock.resetBranch, sha: base });
     }
-    try {
-      const data = await sendOnce(() => dispatchWorkflow(ctx, request2));
-      const details = data;
-      return details?.workflow_run_id ? { id: Number(details.workflow_run_id), url: details.html_url ?? "" } : null;
-    } catch (error62) {
-      if (!(error62 instanceof AnswerLostError)) throw error62;
-      return await runOfLostAnswer(ctx, request2, error62);
+    for (let send = 1; ; send++) {
+      try {
+        const data = await sendOnce(() => dispatchWorkflow(ctx, request2));
+        const details = data;
+        return details?.workflow_run_id ? { id: Number(details.workflow_run_id), url: details.html_url ?? "" } : null;
+      } catch (error62) {
+        if (!(error62 instanceof AnswerLostError)) throw error62;
+        const run2 = await runOfLostAnswer(ctx, request2, error62, { last: send >= DISPATCH_SENDS });
+        if (run2) return run2;
+      }
     }
   };
   const lockRef = lockRefOf(lock, request2.build);
@@ -56711,7 +56714,8 @@ async function dispatchSession(ctx, { snapshot, request: request2 }) {
   return held2.taken ? { result: "stood-down" } : { result: "dispatched", run: held2.value };
 }
 var LOST_ANSWER_LOOK_AGAIN_MS = 2e3;
-async function runOfLostAnswer(ctx, request2, lost) {
+var DISPATCH_SENDS = 3;
+async function runOfLostAnswer(ctx, request2, lost, { last }) {
   const name = renderRunName(request2);
   const look = async () => {
     const { data } = await ctx.octokit.rest.actions.listWorkflowRuns({
@@ -56728,7 +56732,7 @@ async function runOfLostAnswer(ctx, request2, lost) {
     return run2 ? { id: run2.id, url: run2.html_url } : null;
   };
   const found = await look() ?? await new Promise((resolve) => setTimeout(resolve, LOST_ANSWER_LOOK_AGAIN_MS)).then(look);
-  if (found) return found;
+  if (found || !last) return found;
   throw new Error(
     `${messageOf(lost.cause)} (the answer was lost, and no run of it is listed: the next reconcile dispatches again)`,
     { cause: lost.cause }

@@ -84,15 +84,25 @@ describe('a one-shot write whose answer is lost is not sent again', () => {
     expect(runs()).toHaveLength(1);
   });
 
-  it('dispatches again when a lost answer left no run: the request never reached GitHub', async () => {
+  it('sends a dispatch again when a lost answer left no run: the request never reached GitHub', async () => {
+    const snapshot = planned();
+    loseNextAnswer(DISPATCH, { unrouted: true });
+    const first = await actOnce(snapshot, firstDispatch(snapshot));
+    expect(first?.result).toBe('done');
+    expect(runs()).toHaveLength(1);
+    // Its lock, the worker's branch, was made once and kept.
+    const made = gh.log.filter((entry) => entry.route === CREATE_REF && entry.status === 201);
+    expect(made).toHaveLength(1);
+  });
+
+  it('gives its lock up after its last send leaves no run, so the next pass starts the worker, once', async () => {
     const snapshot = planned();
     const dispatch = firstDispatch(snapshot);
-    loseNextAnswer(DISPATCH, { unrouted: true });
+    for (let send = 0; send < 3; send++) loseNextAnswer(DISPATCH, { unrouted: true });
     const first = await actOnce(snapshot, dispatch);
     expect(first?.result).toBe('failed');
     expect(first?.detail).toMatch(/no run of it is listed/);
     expect(runs()).toHaveLength(0);
-    // The lock is given up, so the worker is not stuck behind it: the next pass starts it, once.
     expect(gh.git.resolve(workerBranch(BUILD, 'W1.1'))).toBeNull();
     expect((await actOnce(snapshot, dispatch))?.result).toBe('done');
     expect(runs()).toHaveLength(1);

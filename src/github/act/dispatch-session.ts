@@ -24,10 +24,11 @@ export type DispatchOutcome =
  * ref that must not exist yet; 422 means another process has it), then
  * dispatch the workflow on the session's branch. If GitHub refuses the
  * dispatch the lock is released, so the next reconcile can try again; if its
- * answer is lost (a 5xx), the run may exist: the dispatch is not sent again,
- * and the run is looked for by its name (`runOfLostAnswer`). Found, it is the
- * dispatch's; not found, the lock is released as for a refusal. A review
- * takes no lock: the run guards itself (`lockFor`).
+ * answer is lost (a 5xx), the run may exist, and is looked for by its name
+ * (`runOfLostAnswer`) before anything is sent again. Found, it is the
+ * dispatch's; not found, the request never reached GitHub and is sent again,
+ * at most `DISPATCH_SENDS` times in all, and then the lock is released as
+ * for a refusal. A review takes no lock: the run guards itself (`lockFor`).
  */
 export async function dispatchSession(
   ctx: RepoContext,
@@ -40,15 +41,19 @@ export async function dispatchSession(
     if (lock.kind === 'lock-ref' && lock.resetBranch) {
       await resetBranch(ctx, { branch: lock.resetBranch, sha: base });
     }
-    try {
-      const data = await sendOnce(() => dispatchWorkflow(ctx, request));
-      const details = data as { workflow_run_id?: number; html_url?: string } | undefined;
-      return details?.workflow_run_id
-        ? { id: Number(details.workflow_run_id), url: details.html_url ?? '' }
-        : null;
-    } catch (error) {
-      if (!(error instanceof AnswerLostError)) throw error;
-      return await runOfLostAnswer(ctx, request, error);
+    // Sent again only while a lost answer's run is not listed: the request never reached GitHub.
+    for (let send = 1; ; send++) {
+      try {
+        const data = await sendOnce(() => dispatchWorkflow(ctx, request));
+        const details = data as { workflow_run_id?: number; html_url?: string } | undefined;
+        return details?.workflow_run_id
+          ? { id: Number(details.workflow_run_id), url: details.html_url ?? '' }
+          : null;
+      } catch (error) {
+        if (!(error instanceof AnswerLostError)) throw error;
+        const run = await runOfLostAnswer(ctx, request, error, { last: send >= DISPATCH_SENDS });
+        if (run) return run;
+      }
     }
   };
   const lockRef = lockRefOf(lock, request.build);
@@ -59,21 +64,25 @@ export async function dispatchSession(
 
 /** How long a dispatch whose answer was lost waits before it looks for its run a second time. */
 export const LOST_ANSWER_LOOK_AGAIN_MS = 2_000;
+/** How many times a dispatch is sent while its answers are lost and no run of it is listed. */
+const DISPATCH_SENDS = 3;
 
 /**
  * The run of a dispatch whose answer was lost, found by its name among the
  * workflow's newest dispatched runs: GitHub makes the run before it answers
  * (its answer can carry the run's id), so a run it made is listed at once or
  * within moments; looked for twice, `LOST_ANSWER_LOOK_AGAIN_MS` apart. Not
- * found, the dispatch never reached GitHub: a plain error, so its lock is
- * released and the next reconcile dispatches again. The listing itself
+ * found, the dispatch never reached GitHub, and is sent again (null); after
+ * its last send, a plain error, so its lock is released and the next
+ * reconcile dispatches again. The listing itself
  * failing leaves the answer lost, and the lock held (`/retry` heals a worker's).
  */
 async function runOfLostAnswer(
   ctx: RepoContext,
   request: SessionRequest,
   lost: AnswerLostError,
-): Promise<{ id: number; url: string }> {
+  { last }: { last: boolean },
+): Promise<{ id: number; url: string } | null> {
   const name = renderRunName(request);
   const look = async () => {
     const { data } = await ctx.octokit.rest.actions
@@ -94,7 +103,7 @@ async function runOfLostAnswer(
   const found =
     (await look()) ??
     (await new Promise((resolve) => setTimeout(resolve, LOST_ANSWER_LOOK_AGAIN_MS)).then(look));
-  if (found) return found;
+  if (found || !last) return found;
   throw new Error(
     `${messageOf(lost.cause)} (the answer was lost, and no run of it is listed: the next reconcile dispatches again)`,
     { cause: lost.cause },
