@@ -52827,10 +52827,10 @@ function withReason(reason, work) {
 // src/github/observe/permissions.ts
 var TTL_MS = 6e4;
 var cache = /* @__PURE__ */ new Map();
-async function hasWriteAccess({ octokit, owner, repo }, login, now = Date.now()) {
+async function hasWriteAccess({ octokit, owner, repo }, login, now = Date.now(), ttlMs = TTL_MS) {
   const key = `${owner}/${repo}:${login.toLowerCase()}`;
   const hit = cache.get(key);
-  if (hit && now - hit.at < TTL_MS) return hit.allowed;
+  if (hit && now - hit.at < ttlMs) return hit.allowed;
   let allowed = false;
   try {
     const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
@@ -58377,13 +58377,15 @@ async function observeBuild(ctx, {
     duplicateStatusIds: comments.duplicateStatusIds
   };
 }
+var LABELLER_PERMISSION_TTL_MS = 60 * 6e4;
 async function labelEventsOf(ctx, issue2) {
   const events = (issue2.timelineItems?.nodes ?? []).flatMap(
     (node2) => node2?.actor && node2.label ? [{ label: node2.label.name, login: loginOf(node2.actor), at: node2.createdAt }] : []
   );
   const kept = [];
   for (const event of events) {
-    if (event.login !== ctx.botLogin && await hasWriteAccess(ctx, event.login)) kept.push(event);
+    const writer = event.login !== ctx.botLogin && await hasWriteAccess(ctx, event.login, Date.now(), LABELLER_PERMISSION_TTL_MS);
+    if (writer) kept.push(event);
   }
   return kept;
 }

@@ -163,10 +163,18 @@ export async function observeBuild(
 type Repository = BuildQueryResult['repository'];
 
 /**
+ * How old an answer about a label's author may be. Every reconcile reads the
+ * labels, and a build's labeller is asked about on each: with a minute, as for
+ * commands, that was about two requests a worker. A label only names who is
+ * notified and where a build began, so a revocation may take an hour to count.
+ */
+const LABELLER_PERMISSION_TTL_MS = 60 * 60_000;
+
+/**
  * Who added which label, oldest first: only accounts that steer builds (write,
- * maintain or admin; the answer cached a minute, as for commands). Anyone with
- * triage permission may add and remove labels: a label they add again names
- * no one to notify, asks for no review and starts no series.
+ * maintain or admin; the answer kept an hour, `LABELLER_PERMISSION_TTL_MS`).
+ * Anyone with triage permission may add and remove labels: a label they add
+ * again names no one to notify, asks for no review and starts no series.
  */
 async function labelEventsOf(
   ctx: RepoContext,
@@ -179,7 +187,10 @@ async function labelEventsOf(
   );
   const kept: { label: string; login: string; at: string }[] = [];
   for (const event of events) {
-    if (event.login !== ctx.botLogin && (await hasWriteAccess(ctx, event.login))) kept.push(event);
+    const writer =
+      event.login !== ctx.botLogin &&
+      (await hasWriteAccess(ctx, event.login, Date.now(), LABELLER_PERMISSION_TTL_MS));
+    if (writer) kept.push(event);
   }
   return kept;
 }

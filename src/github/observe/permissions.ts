@@ -13,10 +13,12 @@ export async function hasWriteAccess(
   { octokit, owner, repo }: RepoContext,
   login: string,
   now = Date.now(),
+  /** How old a kept answer may be: a minute (commands), longer where a late revocation costs little. */
+  ttlMs = TTL_MS,
 ): Promise<boolean> {
   const key = `${owner}/${repo}:${login.toLowerCase()}`;
   const hit = cache.get(key);
-  if (hit && now - hit.at < TTL_MS) return hit.allowed;
+  if (hit && now - hit.at < ttlMs) return hit.allowed;
   let allowed = false;
   try {
     const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
