@@ -52827,7 +52827,10 @@ function withReason(reason, work) {
 // src/github/observe/permissions.ts
 var TTL_MS = 6e4;
 var cache = /* @__PURE__ */ new Map();
-async function hasWriteAccess({ octokit, owner, repo }, login, now = Date.now(), ttlMs = TTL_MS) {
+async function hasWriteAccess({ octokit, owner, repo }, login, {
+  now = Date.now(),
+  ttlMs = TTL_MS
+} = {}) {
   const key = `${owner}/${repo}:${login.toLowerCase()}`;
   const hit = cache.get(key);
   if (hit && now - hit.at < ttlMs) return hit.allowed;
@@ -56703,8 +56706,14 @@ async function dispatchSession(ctx, { snapshot, request: request2 }) {
         return details?.workflow_run_id ? { id: Number(details.workflow_run_id), url: details.html_url ?? "" } : null;
       } catch (error62) {
         if (!(error62 instanceof AnswerLostError)) throw error62;
-        const run2 = await runOfLostAnswer(ctx, request2, error62, { last: send >= DISPATCH_SENDS });
+        const run2 = await runOfLostAnswer(ctx, request2, error62);
         if (run2) return run2;
+        if (send >= DISPATCH_SENDS) {
+          throw new Error(
+            `${messageOf(error62.cause)} (the answer was lost, and no run of it is listed: the next reconcile dispatches again)`,
+            { cause: error62.cause }
+          );
+        }
       }
     }
   };
@@ -56715,7 +56724,7 @@ async function dispatchSession(ctx, { snapshot, request: request2 }) {
 }
 var LOST_ANSWER_LOOK_AGAIN_MS = 2e3;
 var DISPATCH_SENDS = 3;
-async function runOfLostAnswer(ctx, request2, lost, { last }) {
+async function runOfLostAnswer(ctx, request2, lost) {
   const name = renderRunName(request2);
   const look = async () => {
     const { data } = await ctx.octokit.rest.actions.listWorkflowRuns({
@@ -56731,12 +56740,7 @@ async function runOfLostAnswer(ctx, request2, lost, { last }) {
     const run2 = data.workflow_runs.find((listed) => listed.display_title === name);
     return run2 ? { id: run2.id, url: run2.html_url } : null;
   };
-  const found = await look() ?? await new Promise((resolve) => setTimeout(resolve, LOST_ANSWER_LOOK_AGAIN_MS)).then(look);
-  if (found || !last) return found;
-  throw new Error(
-    `${messageOf(lost.cause)} (the answer was lost, and no run of it is listed: the next reconcile dispatches again)`,
-    { cause: lost.cause }
-  );
+  return await look() ?? await new Promise((resolve) => setTimeout(resolve, LOST_ANSWER_LOOK_AGAIN_MS)).then(look);
 }
 var withoutRunDetails = /* @__PURE__ */ new Set();
 async function dispatchWorkflow(ctx, request2) {
@@ -57200,7 +57204,7 @@ async function act(ctx, {
         action,
         result: "failed",
         detail: `${status2 ?? ""} ${messageOf(error62)}`.trim(),
-        ...status2 === void 0 || status2 >= 500 ? { transient: true } : {}
+        ...isAnswerLost(error62) ? { transient: true } : {}
       });
       if (error62 instanceof RefRefusedError)
         await withReason("notice", () => noticeRefRefused(ctx, { snapshot, error: error62, log }));
@@ -58384,7 +58388,7 @@ async function labelEventsOf(ctx, issue2) {
   );
   const kept = [];
   for (const event of events) {
-    const writer = event.login !== ctx.botLogin && await hasWriteAccess(ctx, event.login, Date.now(), LABELLER_PERMISSION_TTL_MS);
+    const writer = event.login !== ctx.botLogin && await hasWriteAccess(ctx, event.login, { ttlMs: LABELLER_PERMISSION_TTL_MS });
     if (writer) kept.push(event);
   }
   return kept;

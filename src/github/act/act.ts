@@ -27,7 +27,7 @@ import {
   setReviewCheck,
   updatePullBranch,
 } from './pulls.js';
-import { RefRefusedError } from './refs.js';
+import { isAnswerLost, RefRefusedError } from './refs.js';
 import { ensureStatusComment } from './status-comment.js';
 import type { StatusEditKind } from './status-pacer.js';
 
@@ -112,7 +112,7 @@ export async function act(
         action,
         result: 'failed',
         detail: `${status ?? ''} ${messageOf(error)}`.trim(),
-        ...(status === undefined || status >= 500 ? { transient: true } : {}),
+        ...(isAnswerLost(error) ? { transient: true } : {}),
       });
       if (error instanceof RefRefusedError)
         await withReason('notice', () => noticeRefRefused(ctx, { snapshot, error, log }));

@@ -51,8 +51,15 @@ export async function dispatchSession(
           : null;
       } catch (error) {
         if (!(error instanceof AnswerLostError)) throw error;
-        const run = await runOfLostAnswer(ctx, request, error, { last: send >= DISPATCH_SENDS });
+        const run = await runOfLostAnswer(ctx, request, error);
         if (run) return run;
+        // A plain error: the lock is released, and the next reconcile dispatches again.
+        if (send >= DISPATCH_SENDS) {
+          throw new Error(
+            `${messageOf(error.cause)} (the answer was lost, and no run of it is listed: the next reconcile dispatches again)`,
+            { cause: error.cause },
+          );
+        }
       }
     }
   };
@@ -72,16 +79,13 @@ const DISPATCH_SENDS = 3;
  * workflow's newest dispatched runs: GitHub makes the run before it answers
  * (its answer can carry the run's id), so a run it made is listed at once or
  * within moments; looked for twice, `LOST_ANSWER_LOOK_AGAIN_MS` apart. Not
- * found, the dispatch never reached GitHub, and is sent again (null); after
- * its last send, a plain error, so its lock is released and the next
- * reconcile dispatches again. The listing itself
+ * found (null), the dispatch never reached GitHub. The listing itself
  * failing leaves the answer lost, and the lock held (`/retry` heals a worker's).
  */
 async function runOfLostAnswer(
   ctx: RepoContext,
   request: SessionRequest,
   lost: AnswerLostError,
-  { last }: { last: boolean },
 ): Promise<{ id: number; url: string } | null> {
   const name = renderRunName(request);
   const look = async () => {
@@ -100,13 +104,9 @@ async function runOfLostAnswer(
     const run = data.workflow_runs.find((listed) => listed.display_title === name);
     return run ? { id: run.id, url: run.html_url } : null;
   };
-  const found =
+  return (
     (await look()) ??
-    (await new Promise((resolve) => setTimeout(resolve, LOST_ANSWER_LOOK_AGAIN_MS)).then(look));
-  if (found || !last) return found;
-  throw new Error(
-    `${messageOf(lost.cause)} (the answer was lost, and no run of it is listed: the next reconcile dispatches again)`,
-    { cause: lost.cause },
+    (await new Promise((resolve) => setTimeout(resolve, LOST_ANSWER_LOOK_AGAIN_MS)).then(look))
   );
 }
 

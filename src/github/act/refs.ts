@@ -84,7 +84,7 @@ async function refMaybeMade(
  * A one-shot write whose answer was lost on the way: a 5xx, or no answer (a
  * dropped connection reads as 500). GitHub may have made it all the same.
  */
-function isAnswerLost(error: unknown): boolean {
+export function isAnswerLost(error: unknown): boolean {
   const status = statusOf(error);
   return status === undefined || status >= 500;
 }

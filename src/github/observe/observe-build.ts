@@ -189,7 +189,7 @@ async function labelEventsOf(
   for (const event of events) {
     const writer =
       event.login !== ctx.botLogin &&
-      (await hasWriteAccess(ctx, event.login, Date.now(), LABELLER_PERMISSION_TTL_MS));
+      (await hasWriteAccess(ctx, event.login, { ttlMs: LABELLER_PERMISSION_TTL_MS }));
     if (writer) kept.push(event);
   }
   return kept;

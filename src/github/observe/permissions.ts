@@ -12,9 +12,14 @@ const cache = new Map<string, { allowed: boolean; at: number }>();
 export async function hasWriteAccess(
   { octokit, owner, repo }: RepoContext,
   login: string,
-  now = Date.now(),
-  /** How old a kept answer may be: a minute (commands), longer where a late revocation costs little. */
-  ttlMs = TTL_MS,
+  {
+    now = Date.now(),
+    ttlMs = TTL_MS,
+  }: {
+    now?: number;
+    /** How old a kept answer may be: a minute (commands), longer where a late revocation costs little. */
+    ttlMs?: number;
+  } = {},
 ): Promise<boolean> {
   const key = `${owner}/${repo}:${login.toLowerCase()}`;
   const hit = cache.get(key);
