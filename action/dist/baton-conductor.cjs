@@ -43377,11 +43377,21 @@ var PRICES = [
   { family: "sonnet", inputPerMillion: 3, outputPerMillion: 15 },
   { family: "haiku", inputPerMillion: 1, outputPerMillion: 5 }
 ];
+var OLDER_MODELS = [
+  { prefix: "claude-opus-4-1", inputPerMillion: 15, outputPerMillion: 75 },
+  // Opus 4: its alias, and its one dated id.
+  { prefix: "claude-opus-4-0", inputPerMillion: 15, outputPerMillion: 75 },
+  { prefix: "claude-opus-4-20250514", inputPerMillion: 15, outputPerMillion: 75 },
+  { prefix: "claude-3-opus", inputPerMillion: 15, outputPerMillion: 75 },
+  { prefix: "claude-3-5-haiku", inputPerMillion: 0.8, outputPerMillion: 4 },
+  { prefix: "claude-3-haiku", inputPerMillion: 0.25, outputPerMillion: 1.25 }
+];
 var OPENAI_PRICES = {
   "gpt-5.5": { inputPerMillion: 5, outputPerMillion: 30 }
 };
 var CACHE_READ_FACTOR = 0.1;
 var CACHE_WRITE_FACTOR = 1.25;
+var CACHE_WRITE_1H_FACTOR = 2;
 var WEB_SEARCH_USD_PER_THOUSAND = 10;
 function findModelPrice(model, prices = {}) {
   const own2 = Object.hasOwn(prices, model) ? prices[model] : void 0;
@@ -43389,12 +43399,18 @@ function findModelPrice(model, prices = {}) {
   const id = model.toLowerCase();
   const undated = id.replace(/-\d{4}-\d{2}-\d{2}$/, "");
   if (Object.hasOwn(OPENAI_PRICES, undated)) return OPENAI_PRICES[undated] ?? null;
+  const older = OLDER_MODELS.find(
+    ({ prefix }) => id === prefix || id.startsWith(prefix) && /^[-@]/.test(id.slice(prefix.length))
+  );
+  if (older) return older;
   return PRICES.find((price) => id.includes(price.family)) ?? null;
 }
 function costOf(model, tokens, prices = {}) {
   const price = findModelPrice(model, prices);
   if (!price) return null;
-  const input2 = tokens.input_tokens + tokens.cache_read_input_tokens * CACHE_READ_FACTOR + tokens.cache_creation_input_tokens * CACHE_WRITE_FACTOR;
+  const writes = Math.max(0, tokens.cache_creation_input_tokens);
+  const hourWrites = Math.min(writes, Math.max(0, tokens.cache_creation_1h_input_tokens ?? 0));
+  const input2 = tokens.input_tokens + tokens.cache_read_input_tokens * CACHE_READ_FACTOR + (writes - hourWrites) * CACHE_WRITE_FACTOR + hourWrites * CACHE_WRITE_1H_FACTOR;
   const searches = (tokens.web_search_requests ?? 0) * WEB_SEARCH_USD_PER_THOUSAND / 1e3;
   return (input2 * price.inputPerMillion + tokens.output_tokens * price.outputPerMillion) / 1e6 + searches;
 }

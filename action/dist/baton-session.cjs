@@ -83182,11 +83182,21 @@ var PRICES = [
   { family: "sonnet", inputPerMillion: 3, outputPerMillion: 15 },
   { family: "haiku", inputPerMillion: 1, outputPerMillion: 5 }
 ];
+var OLDER_MODELS = [
+  { prefix: "claude-opus-4-1", inputPerMillion: 15, outputPerMillion: 75 },
+  // Opus 4: its alias, and its one dated id.
+  { prefix: "claude-opus-4-0", inputPerMillion: 15, outputPerMillion: 75 },
+  { prefix: "claude-opus-4-20250514", inputPerMillion: 15, outputPerMillion: 75 },
+  { prefix: "claude-3-opus", inputPerMillion: 15, outputPerMillion: 75 },
+  { prefix: "claude-3-5-haiku", inputPerMillion: 0.8, outputPerMillion: 4 },
+  { prefix: "claude-3-haiku", inputPerMillion: 0.25, outputPerMillion: 1.25 }
+];
 var OPENAI_PRICES = {
   "gpt-5.5": { inputPerMillion: 5, outputPerMillion: 30 }
 };
 var CACHE_READ_FACTOR = 0.1;
 var CACHE_WRITE_FACTOR = 1.25;
+var CACHE_WRITE_1H_FACTOR = 2;
 var WEB_SEARCH_USD_PER_THOUSAND = 10;
 function findModelPrice(model, prices = {}) {
   const own2 = Object.hasOwn(prices, model) ? prices[model] : void 0;
@@ -83194,12 +83204,18 @@ function findModelPrice(model, prices = {}) {
   const id = model.toLowerCase();
   const undated = id.replace(/-\d{4}-\d{2}-\d{2}$/, "");
   if (Object.hasOwn(OPENAI_PRICES, undated)) return OPENAI_PRICES[undated] ?? null;
+  const older = OLDER_MODELS.find(
+    ({ prefix }) => id === prefix || id.startsWith(prefix) && /^[-@]/.test(id.slice(prefix.length))
+  );
+  if (older) return older;
   return PRICES.find((price) => id.includes(price.family)) ?? null;
 }
 function costOf(model, tokens, prices = {}) {
   const price = findModelPrice(model, prices);
   if (!price) return null;
-  const input2 = tokens.input_tokens + tokens.cache_read_input_tokens * CACHE_READ_FACTOR + tokens.cache_creation_input_tokens * CACHE_WRITE_FACTOR;
+  const writes = Math.max(0, tokens.cache_creation_input_tokens);
+  const hourWrites = Math.min(writes, Math.max(0, tokens.cache_creation_1h_input_tokens ?? 0));
+  const input2 = tokens.input_tokens + tokens.cache_read_input_tokens * CACHE_READ_FACTOR + (writes - hourWrites) * CACHE_WRITE_FACTOR + hourWrites * CACHE_WRITE_1H_FACTOR;
   const searches = (tokens.web_search_requests ?? 0) * WEB_SEARCH_USD_PER_THOUSAND / 1e3;
   return (input2 * price.inputPerMillion + tokens.output_tokens * price.outputPerMillion) / 1e6 + searches;
 }
@@ -84126,8 +84142,8 @@ function withWebRule(system, serverTools) {
   return serverTools.length > 0 ? `${system}
 - ${WEB_TEXT_RULE}` : system;
 }
-function pathLine(path36, present) {
-  return present ? `\`${path36}\`` : `\`${path36}\` (absent in this checkout; go on without it)`;
+function pathLine(path36, present2) {
+  return present2 ? `\`${path36}\`` : `\`${path36}\` (absent in this checkout; go on without it)`;
 }
 function renderReadOnlySystemPrompt(ctx, { role, submit }) {
   return renderSystemPrompt({
@@ -84227,6 +84243,13 @@ function claudeCommand(input2) {
       DISABLE_ERROR_REPORTING: "1",
       // A model id is sent as configured, never swapped for a newer one of its family.
       CLAUDE_CODE_DISABLE_LEGACY_MODEL_REMAP: "1",
+      // Its side work (the small, fast model's tasks), subagents and every model alias run on
+      // the session's model: the model proxy lets through only the config's models.
+      ANTHROPIC_DEFAULT_HAIKU_MODEL: input2.model,
+      ANTHROPIC_DEFAULT_SONNET_MODEL: input2.model,
+      ANTHROPIC_DEFAULT_OPUS_MODEL: input2.model,
+      ANTHROPIC_DEFAULT_FABLE_MODEL: input2.model,
+      CLAUDE_CODE_SUBAGENT_MODEL: input2.model,
       // Its temp files (task outputs, sockets) stay in this run's folder.
       CLAUDE_CODE_TMPDIR: import_node_path4.default.join(input2.home, "tmp"),
       CLAUDE_CODE_MAX_RETRIES: "2"
@@ -85924,16 +85947,16 @@ async function prepare({
   const seccompFile = import_node_path9.default.join(run4, "seccomp.bpf");
   await (0, import_promises13.writeFile)(seccompFile, seccompProgram(seccompArch() ?? "x64"), { mode: 384 });
   const runnerWork = env.RUNNER_WORKSPACE ? import_node_path9.default.dirname(env.RUNNER_WORKSPACE) : void 0;
-  const present = (dirs) => dirs.filter((dir) => !!dir && import_node_path9.default.isAbsolute(dir));
+  const present2 = (dirs) => dirs.filter((dir) => !!dir && import_node_path9.default.isAbsolute(dir));
   return {
     user: tools,
     workDir,
     home,
     // The checkout, the runner's work folder and temp (file commands), and the session's own folder.
-    hide: present([base, root, env.RUNNER_TEMP, runnerWork, env.GITHUB_WORKSPACE]),
+    hide: present2([base, root, env.RUNNER_TEMP, runnerWork, env.GITHUB_WORKSPACE]),
     // The runner's tool cache (setup-node and the like install there) and the setup's
     // virtualenv (docs/sessions.md keeps it in $RUNNER_TEMP) stay readable.
-    readOnly: present([
+    readOnly: present2([
       env.RUNNER_TOOL_CACHE,
       env.AGENT_TOOLSDIRECTORY,
       env.VIRTUAL_ENV,
@@ -86301,11 +86324,18 @@ function createUsageMeter() {
   };
 }
 function recordResponse(meter, model, usage, edits) {
+  const fiveMinutes = usage.cache_creation?.ephemeral_5m_input_tokens ?? 0;
+  const hour = usage.cache_creation?.ephemeral_1h_input_tokens ?? 0;
   const tokens = {
     input_tokens: usage.input_tokens,
     output_tokens: usage.output_tokens,
     cache_read_input_tokens: usage.cache_read_input_tokens ?? 0,
-    cache_creation_input_tokens: usage.cache_creation_input_tokens ?? 0,
+    // The total is the sum of the two; never less than it, whatever an answer says.
+    cache_creation_input_tokens: Math.max(
+      usage.cache_creation_input_tokens ?? 0,
+      fiveMinutes + hour
+    ),
+    cache_creation_1h_input_tokens: hour,
     web_search_requests: usage.server_tool_use?.web_search_requests ?? 0
   };
   meter.thinking_tokens += usage.output_tokens_details?.thinking_tokens ?? 0;
@@ -86673,6 +86703,185 @@ var import_node_os3 = require("node:os");
 var import_node_path12 = __toESM(require("node:path"), 1);
 var import_node_stream2 = require("node:stream");
 
+// src/session/agent/model-proxy/model-routes.ts
+function sessionModels(models) {
+  return /* @__PURE__ */ new Set([
+    ...MODEL_KINDS.map((kind) => models[kind]),
+    ...MODEL_KINDS.map((kind) => models.openai[kind]),
+    ...Object.keys(models.prices)
+  ]);
+}
+var ROUTES = {
+  "/v1/messages": { provider: "anthropic", kind: "messages", upstreamPath: "/v1/messages" },
+  "/v1/messages/count_tokens": {
+    provider: "anthropic",
+    kind: "count_tokens",
+    upstreamPath: "/v1/messages/count_tokens"
+  },
+  // OpenAI's base URL ends in /v1 (https://api.openai.com/v1): the path is appended to it.
+  "/v1/responses": { provider: "openai", kind: "responses", upstreamPath: "/responses" }
+};
+function findModelRoute(method, url2) {
+  if (method !== "POST" || !url2) return null;
+  const [path36 = "", query, ...rest] = url2.split("?");
+  if (rest.length > 0 || query !== void 0 && query !== "beta=true") return null;
+  return Object.hasOwn(ROUTES, path36) ? ROUTES[path36] ?? null : null;
+}
+function upstreamUrl(base, route, url2) {
+  const query = url2.includes("?") ? `?${url2.split("?")[1]}` : "";
+  return `${base.replace(/\/+$/, "")}${route.upstreamPath}${route.provider === "anthropic" ? query : ""}`;
+}
+var FORWARDED = /* @__PURE__ */ new Set([
+  "content-type",
+  "accept",
+  "anthropic-version",
+  "anthropic-beta",
+  "user-agent",
+  "openai-beta"
+]);
+var PRICED_BETAS = [/^context-1m-/i];
+function headerProblem(provider, headers) {
+  if (provider !== "anthropic") return null;
+  const value = headers["anthropic-beta"];
+  const betas = (Array.isArray(value) ? value.join(",") : value ?? "").split(",").map((beta) => beta.trim());
+  const priced = betas.find((beta) => PRICED_BETAS.some((pattern) => pattern.test(beta)));
+  if (!priced) return null;
+  return `anthropic-beta: ${priced.slice(0, 100)} bills input past 200,000 tokens at a premium the model proxy does not meter; it does not let the beta through (a model whose context window is a million tokens without it needs none)`;
+}
+function forwardedHeaders(headers) {
+  const out = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (!FORWARDED.has(name) || value === void 0) continue;
+    out[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return out;
+}
+var DROPPED_RESPONSE = /* @__PURE__ */ new Set([
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "content-encoding",
+  "content-length",
+  "set-cookie",
+  "alt-svc"
+]);
+function returnedHeaders(headers) {
+  const out = {};
+  headers.forEach((value, name) => {
+    if (!DROPPED_RESPONSE.has(name)) out[name] = value;
+  });
+  return out;
+}
+var ANTHROPIC_CLIENT_TOOL = /^(?:custom|(?:bash|text_editor|computer|memory)_\d+)$/;
+var ANTHROPIC_WEB_TOOL = /^web_(?:search|fetch)_\d+$/;
+var OPENAI_CLIENT_TOOLS = /* @__PURE__ */ new Set(["function", "custom", "namespace", "local_shell"]);
+var PRICED_OPTIONS = {
+  openai: { background: [false], service_tier: ["auto", "default"] },
+  anthropic: {
+    service_tier: ["auto", "standard_only"],
+    speed: ["standard"],
+    inference_geo: ["global"]
+  }
+};
+function bodyProblem(provider, body, {
+  web,
+  prices,
+  metered,
+  models
+}) {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    return "the request body is not a JSON object";
+  }
+  const fields = body;
+  const model = fields.model;
+  if (typeof model !== "string" || model === "") return "model: the request names no model";
+  if (!models.has(model)) {
+    const allowed = [...models].map((id) => id.slice(0, 100));
+    const named2 = allowed.length > 20 ? [...allowed.slice(0, 20), "…"].join(", ") : allowed.join(", ");
+    return `model: ${model.slice(0, 100)} is not one of this session's models (${named2}); the model proxy lets through only the models models.* of .github/baton.yml names (plan, easy, normal, complex, review, openai.*, and those models.prices prices)`;
+  }
+  if (metered && !findModelPrice(model, prices)) {
+    return `model: ${model.slice(0, 100)} has no price Baton knows, so the session's budget could not count it; use a model of the opus, sonnet or haiku family (gpt-5.5 on Codex) or give its price in models.prices of .github/baton.yml`;
+  }
+  for (const [option, allowed] of Object.entries(PRICED_OPTIONS[provider])) {
+    const value = fields[option];
+    if (value === void 0 || value === null || allowed.includes(value)) continue;
+    return `${option}: ${String(JSON.stringify(value)).slice(0, 100)} bills past what the model proxy meters; it lets through only ${allowed.map((v) => JSON.stringify(v)).join(" or ")}, or the option unset`;
+  }
+  if (provider === "anthropic" && fields.mcp_servers !== void 0) {
+    return "mcp_servers: the model proxy does not let the provider call MCP servers";
+  }
+  const tools = Array.isArray(fields.tools) ? fields.tools : [];
+  for (const tool of tools) {
+    const type2 = typeof tool?.type === "string" ? tool.type : provider === "anthropic" ? "custom" : "";
+    if (provider === "anthropic" ? ANTHROPIC_CLIENT_TOOL.test(type2) : isOpenAiClientTool(type2, tool)) {
+      continue;
+    }
+    const isWeb = isWebTool(provider, type2);
+    if (isWeb && web) continue;
+    return isWeb ? `tools: ${type2} runs on the provider's side and reaches the web; only research sessions may use it (research.web in .github/baton.yml)` : `tools: ${type2 || "(no type)"} is a tool the provider runs on its side; the model proxy does not let it through`;
+  }
+  return null;
+}
+function asksLongCache(body) {
+  const pending = [body];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (Array.isArray(next)) {
+      for (const item of next) if (typeof item === "object" && item !== null) pending.push(item);
+      continue;
+    }
+    if (!isObject2(next)) continue;
+    for (const [key, value] of Object.entries(next)) {
+      if (key === "cache_control" && isObject2(value)) {
+        if (value.ttl !== void 0 && value.ttl !== "5m") return true;
+      } else if (typeof value === "object" && value !== null) pending.push(value);
+    }
+  }
+  return false;
+}
+function isWebTool(provider, type2) {
+  return provider === "anthropic" ? ANTHROPIC_WEB_TOOL.test(type2) : type2 === "web_search";
+}
+function isOpenAiClientTool(type2, tool) {
+  if (OPENAI_CLIENT_TOOLS.has(type2)) return true;
+  return type2 === "tool_search" && tool.execution === "client";
+}
+function enforceWebPolicy(provider, body, policy) {
+  if (!Array.isArray(body.tools)) return null;
+  const tools = body.tools;
+  const web = tools.filter(
+    (tool) => isObject2(tool) && typeof tool.type === "string" && isWebTool(provider, tool.type)
+  );
+  if (web.length === 0) return null;
+  const allowed = [...policy.allowedDomains];
+  const blocked = [...policy.blockedDomains];
+  if (provider === "anthropic") {
+    const held2 = tools.map((tool) => {
+      if (!web.includes(tool) || !isObject2(tool)) return tool;
+      const { allowed_domains, blocked_domains, max_uses, ...rest } = tool;
+      const uses = typeof max_uses === "number" && Number.isInteger(max_uses) && max_uses > 0 ? Math.min(max_uses, policy.maxUses) : policy.maxUses;
+      const domains = allowed.length > 0 ? { allowed_domains: allowed } : blocked.length > 0 ? { blocked_domains: blocked } : {
+        ...allowed_domains === void 0 ? {} : { allowed_domains },
+        ...blocked_domains === void 0 ? {} : { blocked_domains }
+      };
+      return { ...rest, ...domains, max_uses: uses };
+    });
+    return { ...body, tools: held2 };
+  }
+  const held = blocked.length > 0 ? tools.filter((tool) => !web.includes(tool)) : tools.map((tool) => {
+    if (!web.includes(tool) || !isObject2(tool) || allowed.length === 0) return tool;
+    const filters = isObject2(tool.filters) ? tool.filters : {};
+    return { ...tool, filters: { ...filters, allowed_domains: allowed } };
+  });
+  const calls = body.max_tool_calls;
+  const maxCalls = typeof calls === "number" && Number.isInteger(calls) && calls > 0 ? Math.min(calls, policy.maxUses) : policy.maxUses;
+  return { ...body, tools: held, max_tool_calls: maxCalls };
+}
+function isObject2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 // src/session/agent/model-proxy/in-flight.ts
 var RequestsInFlight = class {
   running = 0;
@@ -86746,9 +86955,16 @@ function estimateCost(provider, body, bytes, prices) {
   const cap = provider === "anthropic" ? body.max_tokens : body.max_output_tokens;
   const output2 = typeof cap === "number" && Number.isFinite(cap) && cap > 0 ? Math.min(Math.ceil(cap), MAX_COUNTED_OUTPUT_TOKENS) : UNCAPPED_OUTPUT_TOKENS;
   const model = typeof body.model === "string" ? body.model : "";
+  const hour = provider === "anthropic" && asksLongCache(body);
   const usd = costOf(
     model,
-    {
+    hour ? {
+      input_tokens: 0,
+      output_tokens: output2,
+      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: bytes,
+      cache_creation_1h_input_tokens: bytes
+    } : {
       input_tokens: bytes,
       output_tokens: output2,
       cache_read_input_tokens: 0,
@@ -86822,20 +87038,20 @@ function createAnthropicReading(asked) {
   let edits = null;
   const take = (message2) => {
     if (typeof message2.model === "string") model = message2.model;
-    if (isObject2(message2.usage)) usage = { ...usage ?? {}, ...message2.usage };
+    if (isObject3(message2.usage)) usage = { ...usage ?? {}, ...present(message2.usage) };
     const managed = message2.context_management;
-    if (isObject2(managed) && Array.isArray(managed.applied_edits)) {
+    if (isObject3(managed) && Array.isArray(managed.applied_edits)) {
       edits = { applied_edits: managed.applied_edits };
     }
   };
   return {
     event(data) {
-      if (!isObject2(data)) return;
-      if (data.type === "message_start" && isObject2(data.message)) take(data.message);
+      if (!isObject3(data)) return;
+      if (data.type === "message_start" && isObject3(data.message)) take(data.message);
       if (data.type === "message_delta") take(data);
     },
     json(body) {
-      if (isObject2(body) && body.type === "message") take(body);
+      if (isObject3(body) && body.type === "message") take(body);
     },
     result() {
       if (!usage) return null;
@@ -86843,14 +87059,23 @@ function createAnthropicReading(asked) {
     }
   };
 }
+function present(usage) {
+  return Object.fromEntries(
+    Object.entries(usage).filter(([, value]) => value !== null && value !== void 0)
+  );
+}
 function anthropicUsage(usage) {
-  const server = isObject2(usage.server_tool_use) ? usage.server_tool_use : {};
-  const details = isObject2(usage.output_tokens_details) ? usage.output_tokens_details : null;
+  const server = isObject3(usage.server_tool_use) ? usage.server_tool_use : {};
+  const details = isObject3(usage.output_tokens_details) ? usage.output_tokens_details : null;
+  const writes = isObject3(usage.cache_creation) ? usage.cache_creation : {};
+  const fiveMinutes = count3(writes.ephemeral_5m_input_tokens);
+  const longer = Object.entries(writes).filter(([field2]) => field2 !== "ephemeral_5m_input_tokens").reduce((sum, [, value]) => sum + count3(value), 0);
   return {
     input_tokens: count3(usage.input_tokens),
     output_tokens: count3(usage.output_tokens),
     cache_read_input_tokens: count3(usage.cache_read_input_tokens),
     cache_creation_input_tokens: count3(usage.cache_creation_input_tokens),
+    cache_creation: { ephemeral_5m_input_tokens: fiveMinutes, ephemeral_1h_input_tokens: longer },
     output_tokens_details: details ? { thinking_tokens: count3(details.thinking_tokens) } : null,
     server_tool_use: {
       web_search_requests: count3(server.web_search_requests),
@@ -86861,16 +87086,16 @@ function anthropicUsage(usage) {
 function createOpenAiReading(asked) {
   let found = null;
   const take = (response) => {
-    if (!isObject2(response) || !isObject2(response.usage)) return;
+    if (!isObject3(response) || !isObject3(response.usage)) return;
     const usage = response.usage;
     const cached2 = count3(
-      isObject2(usage.input_tokens_details) ? usage.input_tokens_details.cached_tokens : 0
+      isObject3(usage.input_tokens_details) ? usage.input_tokens_details.cached_tokens : 0
     );
     const reasoning = count3(
-      isObject2(usage.output_tokens_details) ? usage.output_tokens_details.reasoning_tokens : 0
+      isObject3(usage.output_tokens_details) ? usage.output_tokens_details.reasoning_tokens : 0
     );
     const input2 = count3(usage.input_tokens);
-    const searches = Array.isArray(response.output) ? response.output.filter((item) => isObject2(item) && item.type === "web_search_call").length : 0;
+    const searches = Array.isArray(response.output) ? response.output.filter((item) => isObject3(item) && item.type === "web_search_call").length : 0;
     found = {
       model: typeof response.model === "string" ? response.model : asked,
       usage: {
@@ -86885,7 +87110,7 @@ function createOpenAiReading(asked) {
   };
   return {
     event(data) {
-      if (!isObject2(data) || typeof data.type !== "string") return;
+      if (!isObject3(data) || typeof data.type !== "string") return;
       if (/^response\.(completed|incomplete|failed)$/.test(data.type)) take(data.response);
     },
     json(body) {
@@ -86903,149 +87128,11 @@ function parseJson(text) {
     return null;
   }
 }
-function isObject2(value) {
+function isObject3(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function count3(value) {
   return typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
-}
-
-// src/session/agent/model-proxy/model-routes.ts
-var ROUTES = {
-  "/v1/messages": { provider: "anthropic", kind: "messages", upstreamPath: "/v1/messages" },
-  "/v1/messages/count_tokens": {
-    provider: "anthropic",
-    kind: "count_tokens",
-    upstreamPath: "/v1/messages/count_tokens"
-  },
-  // OpenAI's base URL ends in /v1 (https://api.openai.com/v1): the path is appended to it.
-  "/v1/responses": { provider: "openai", kind: "responses", upstreamPath: "/responses" }
-};
-function findModelRoute(method, url2) {
-  if (method !== "POST" || !url2) return null;
-  const [path36 = "", query, ...rest] = url2.split("?");
-  if (rest.length > 0 || query !== void 0 && query !== "beta=true") return null;
-  return Object.hasOwn(ROUTES, path36) ? ROUTES[path36] ?? null : null;
-}
-function upstreamUrl(base, route, url2) {
-  const query = url2.includes("?") ? `?${url2.split("?")[1]}` : "";
-  return `${base.replace(/\/+$/, "")}${route.upstreamPath}${route.provider === "anthropic" ? query : ""}`;
-}
-var FORWARDED = /* @__PURE__ */ new Set([
-  "content-type",
-  "accept",
-  "anthropic-version",
-  "anthropic-beta",
-  "user-agent",
-  "openai-beta"
-]);
-function forwardedHeaders(headers) {
-  const out = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (!FORWARDED.has(name) || value === void 0) continue;
-    out[name] = Array.isArray(value) ? value.join(", ") : value;
-  }
-  return out;
-}
-var DROPPED_RESPONSE = /* @__PURE__ */ new Set([
-  "connection",
-  "keep-alive",
-  "transfer-encoding",
-  "content-encoding",
-  "content-length",
-  "set-cookie",
-  "alt-svc"
-]);
-function returnedHeaders(headers) {
-  const out = {};
-  headers.forEach((value, name) => {
-    if (!DROPPED_RESPONSE.has(name)) out[name] = value;
-  });
-  return out;
-}
-var ANTHROPIC_CLIENT_TOOL = /^(?:custom|(?:bash|text_editor|computer|memory)_\d+)$/;
-var ANTHROPIC_WEB_TOOL = /^web_(?:search|fetch)_\d+$/;
-var OPENAI_CLIENT_TOOLS = /* @__PURE__ */ new Set(["function", "custom", "namespace", "local_shell"]);
-var PRICED_OPTIONS = {
-  openai: { background: [false], service_tier: ["auto", "default"] },
-  anthropic: {
-    service_tier: ["auto", "standard_only"],
-    speed: ["standard"],
-    inference_geo: ["global"]
-  }
-};
-function bodyProblem(provider, body, { web, prices, metered }) {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    return "the request body is not a JSON object";
-  }
-  const fields = body;
-  if (metered) {
-    const model = fields.model;
-    if (typeof model !== "string" || model === "") return "model: the request names no model";
-    if (!findModelPrice(model, prices)) {
-      return `model: ${model.slice(0, 100)} has no price Baton knows, so the session's budget could not count it; use a model of the opus, sonnet or haiku family (gpt-5.5 on Codex) or give its price in models.prices of .github/baton.yml`;
-    }
-  }
-  for (const [option, allowed] of Object.entries(PRICED_OPTIONS[provider])) {
-    const value = fields[option];
-    if (value === void 0 || value === null || allowed.includes(value)) continue;
-    return `${option}: ${String(JSON.stringify(value)).slice(0, 100)} bills past what the model proxy meters; it lets through only ${allowed.map((v) => JSON.stringify(v)).join(" or ")}, or the option unset`;
-  }
-  if (provider === "anthropic" && fields.mcp_servers !== void 0) {
-    return "mcp_servers: the model proxy does not let the provider call MCP servers";
-  }
-  const tools = Array.isArray(fields.tools) ? fields.tools : [];
-  for (const tool of tools) {
-    const type2 = typeof tool?.type === "string" ? tool.type : provider === "anthropic" ? "custom" : "";
-    if (provider === "anthropic" ? ANTHROPIC_CLIENT_TOOL.test(type2) : isOpenAiClientTool(type2, tool)) {
-      continue;
-    }
-    const isWeb = isWebTool(provider, type2);
-    if (isWeb && web) continue;
-    return isWeb ? `tools: ${type2} runs on the provider's side and reaches the web; only research sessions may use it (research.web in .github/baton.yml)` : `tools: ${type2 || "(no type)"} is a tool the provider runs on its side; the model proxy does not let it through`;
-  }
-  return null;
-}
-function isWebTool(provider, type2) {
-  return provider === "anthropic" ? ANTHROPIC_WEB_TOOL.test(type2) : type2 === "web_search";
-}
-function isOpenAiClientTool(type2, tool) {
-  if (OPENAI_CLIENT_TOOLS.has(type2)) return true;
-  return type2 === "tool_search" && tool.execution === "client";
-}
-function enforceWebPolicy(provider, body, policy) {
-  if (!Array.isArray(body.tools)) return null;
-  const tools = body.tools;
-  const web = tools.filter(
-    (tool) => isObject3(tool) && typeof tool.type === "string" && isWebTool(provider, tool.type)
-  );
-  if (web.length === 0) return null;
-  const allowed = [...policy.allowedDomains];
-  const blocked = [...policy.blockedDomains];
-  if (provider === "anthropic") {
-    const held2 = tools.map((tool) => {
-      if (!web.includes(tool) || !isObject3(tool)) return tool;
-      const { allowed_domains, blocked_domains, max_uses, ...rest } = tool;
-      const uses = typeof max_uses === "number" && Number.isInteger(max_uses) && max_uses > 0 ? Math.min(max_uses, policy.maxUses) : policy.maxUses;
-      const domains = allowed.length > 0 ? { allowed_domains: allowed } : blocked.length > 0 ? { blocked_domains: blocked } : {
-        ...allowed_domains === void 0 ? {} : { allowed_domains },
-        ...blocked_domains === void 0 ? {} : { blocked_domains }
-      };
-      return { ...rest, ...domains, max_uses: uses };
-    });
-    return { ...body, tools: held2 };
-  }
-  const held = blocked.length > 0 ? tools.filter((tool) => !web.includes(tool)) : tools.map((tool) => {
-    if (!web.includes(tool) || !isObject3(tool) || allowed.length === 0) return tool;
-    const filters = isObject3(tool.filters) ? tool.filters : {};
-    return { ...tool, filters: { ...filters, allowed_domains: allowed } };
-  });
-  const calls = body.max_tool_calls;
-  const maxCalls = typeof calls === "number" && Number.isInteger(calls) && calls > 0 ? Math.min(calls, policy.maxUses) : policy.maxUses;
-  return { ...body, tools: held, max_tool_calls: maxCalls };
-}
-function isObject3(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 // src/session/agent/model-proxy/upstreams.ts
@@ -87112,6 +87199,7 @@ async function startModelProxy({
   now,
   log: log2,
   research,
+  models,
   fetchImpl = globalThis.fetch,
   closeGraceMs = CLOSE_GRACE_MS
 }) {
@@ -87140,6 +87228,8 @@ async function startModelProxy({
     if (!hasToken(req, token)) return refuse2(req, res, 401, "not this session’s proxy token");
     const upstream = upstreams2[route.provider];
     if (!upstream) return refuse2(req, res, 403, missingCredential(route.provider));
+    const header = headerProblem(route.provider, req.headers);
+    if (header) return refuse2(req, res, 400, header);
     const metered = route.kind !== "count_tokens";
     const exceeded = metered ? exceededNow() : null;
     if (exceeded) {
@@ -87164,7 +87254,8 @@ async function startModelProxy({
       const problem = bodyProblem(route.provider, parsed, {
         web: state.web,
         prices: meter.prices,
-        metered
+        metered,
+        models
       });
       if (problem) return refuse2(req, res, 400, problem);
       const fields = parsed;
@@ -87447,7 +87538,9 @@ async function openContext({
     now,
     log: log2,
     // Every web tool the proxy lets through is held to research.* (model-routes.ts).
-    research: config2.research
+    research: config2.research,
+    // Only the config's models pass: the meter prices exactly those.
+    models: sessionModels(config2.models)
   });
   const client = new Anthropic({
     apiKey: modelProxy.token,

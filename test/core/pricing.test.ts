@@ -28,6 +28,44 @@ describe('costOf', () => {
     expect(costOf(model, counts)).toBeCloseTo(usd, 9);
   });
 
+  it.each([
+    ['claude-opus-4-1-20250805', tokens(1e6, 1e6), 90],
+    ['claude-opus-4-1', tokens(1e6, 0), 15],
+    ['claude-opus-4-0', tokens(0, 1e6), 75],
+    ['claude-opus-4-20250514', tokens(1e6, 1e6), 90],
+    ['claude-3-opus-20240229', tokens(1e6, 1e6), 90],
+    ['claude-3-opus-latest', tokens(0, 0, 1e6, 1e6), 1.5 + 18.75],
+    ['Claude-Opus-4-1@20250805', tokens(1e6, 0), 15],
+    ['claude-3-5-haiku-20241022', tokens(1e6, 1e6), 4.8],
+    ['claude-3-haiku-20240307', tokens(1e6, 1e6), 1.5],
+  ])(
+    'prices the older model %s at its own price, not its family’s: %j → $%d',
+    (model, counts, usd) => {
+      expect(costOf(model, counts)).toBeCloseTo(usd, 9);
+    },
+  );
+
+  it.each([
+    'claude-opus-4-5-20251101',
+    'claude-opus-4-6',
+    'claude-opus-4-10',
+    'claude-opus-4-2',
+    'claude-opus-5-5',
+  ])('prices %s, which only begins like an older model, by its family', (model) => {
+    expect(costOf(model, tokens(1e6, 1e6))).toBeCloseTo(30, 9);
+  });
+
+  it('prices one-hour cache writes at twice input, the rest of the writes at 1.25', () => {
+    const hour = (writes: number, ofThem: number) => ({
+      ...tokens(0, 0, 0, writes),
+      cache_creation_1h_input_tokens: ofThem,
+    });
+    expect(costOf('claude-sonnet-5-5', hour(1e6, 1e6))).toBeCloseTo(6, 9);
+    expect(costOf('claude-sonnet-5-5', hour(1e6, 4e5))).toBeCloseTo(2.25 + 2.4, 9);
+    expect(costOf('claude-opus-4-1', hour(1e6, 1e6))).toBeCloseTo(30, 9);
+    expect(costOf('claude-sonnet-5-5', hour(1e6, 0))).toBeCloseTo(3.75, 9);
+  });
+
   it('has no price for a model of no known family', () => {
     expect(costOf('gpt-something', tokens(1e6, 1e6))).toBeNull();
   });
@@ -92,6 +130,25 @@ describe('usage meter', () => {
       cleared_input_tokens: 0,
     });
     expect(describeUnpriced(meter)).toContain('cost_usd counts 0 for mystery');
+  });
+
+  it('counts the cache writes an answer reports for an hour at the one-hour price', () => {
+    const meter = createUsageMeter();
+    recordResponse(meter, 'claude-sonnet-5-5', {
+      input_tokens: 0,
+      output_tokens: 0,
+      cache_creation_input_tokens: 1e6,
+      cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 1e6 },
+    });
+    expect(meter.cost_usd).toBeCloseTo(6, 9);
+    // The split counts even where the total is missing: never fewer writes than its parts.
+    recordResponse(meter, 'claude-sonnet-5-5', {
+      input_tokens: 0,
+      output_tokens: 0,
+      cache_creation: { ephemeral_5m_input_tokens: 4e5, ephemeral_1h_input_tokens: 6e5 },
+    });
+    expect(meter.cache_creation_input_tokens).toBe(2e6);
+    expect(meter.cost_usd).toBeCloseTo(6 + 1.5 + 3.6, 9);
   });
 
   it('adds usages field by field', () => {

@@ -4,30 +4,34 @@ import {
   type CapturedRequest,
   type FakeAnthropic,
   type FakeReply,
+  type FakeUsage,
   type Respond,
   startFakeAnthropic,
 } from '../../sim/fake-anthropic.js';
 import { type FakeOpenAi, type RespondResponses, startFakeOpenAi } from '../../sim/fake-openai.js';
-import { defaultConfig } from '../../src/core/config/config.js';
+import { type Config, defaultConfig, parseConfig } from '../../src/core/config/config.js';
 import { resolveLimits } from '../../src/session/agent/model/limits.js';
 import { createUsageMeter, type UsageMeter } from '../../src/session/agent/model/usage-meter.js';
+import { estimateCost } from '../../src/session/agent/model-proxy/in-flight.js';
 import {
   MAX_IN_FLIGHT,
   MAX_WAITING,
   type ModelProxy,
   startModelProxy,
 } from '../../src/session/agent/model-proxy/model-proxy.js';
-import type { WebPolicy } from '../../src/session/agent/model-proxy/model-routes.js';
+import { sessionModels, type WebPolicy } from '../../src/session/agent/model-proxy/model-routes.js';
 
 /**
  * The model's commands hold the session's proxy token and can send the model
  * proxy any request, as often and as many at once as they like. Here they try
  * to make the provider spend what the meter never reads, or past the budget:
- * a background response, a model Baton cannot price, options billed above
- * list price, a stream they leave early, two hundred requests at once, a body
- * that arrives after the budget is spent, and web tools with their own
- * domains and uses. Each test starts the real proxy against the fake
- * providers (sim/fake-anthropic.ts, sim/fake-openai.ts).
+ * a background response, a model Baton cannot price, a model the config does
+ * not name (an older, dearer one of a family), one-hour cache writes, the
+ * long-context beta, options billed above list price, a stream they leave
+ * early, two hundred requests at once, a body that arrives after the budget
+ * is spent, and web tools with their own domains and uses. Each test starts
+ * the real proxy against the fake providers (sim/fake-anthropic.ts,
+ * sim/fake-openai.ts), for a session of the default config unless it says.
  */
 
 const NO_WEB: WebPolicy = { allowedDomains: [], blockedDomains: [], maxUses: 10 };
@@ -52,6 +56,8 @@ async function startHarness({
   research = NO_WEB,
   web = false,
   closeGraceMs,
+  config = defaultConfig(),
+  fetchImpl,
 }: {
   anthropic?: Respond;
   openai?: RespondResponses;
@@ -59,14 +65,20 @@ async function startHarness({
   research?: WebPolicy;
   web?: boolean;
   closeGraceMs?: number;
+  /** The session's config: its models are the ones the proxy lets through, at its prices. */
+  config?: Config;
+  /** The proxy's way to the providers, in place of the fakes (an answer the fakes do not give). */
+  fetchImpl?: typeof globalThis.fetch;
 } = {}): Promise<Harness> {
   const anthropic = await startFakeAnthropic({ respond: respondAnthropic });
   const openai = await startFakeOpenAi({ respond: respondOpenAi });
   open.push(anthropic, openai);
   const meter = createUsageMeter();
+  // As a session opens (agent-context.ts): the config's prices, and its models.
+  meter.prices = config.models.prices;
   const logs: string[] = [];
   const limits = resolveLimits({
-    config: defaultConfig(),
+    config,
     startedAt: Date.now(),
     overrides: { maxUsd },
   });
@@ -88,7 +100,9 @@ async function startHarness({
     now: Date.now,
     log: (line) => logs.push(line),
     research,
+    models: sessionModels(config.models),
     ...(closeGraceMs === undefined ? {} : { closeGraceMs }),
+    ...(fetchImpl === undefined ? {} : { fetchImpl }),
   });
   proxy.allowWeb(web);
   open.unshift(proxy);
@@ -128,6 +142,13 @@ const response = (fields: Record<string, unknown> = {}) => ({
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A config as .github/baton.yml would give it. */
+function configOf(raw: unknown): Config {
+  const parsed = parseConfig(raw);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  return parsed.config;
+}
 
 describe('the model proxy meters every answer it lets through', () => {
   it('refuses a background response, which OpenAI answers queued with no usage and bills later', async () => {
@@ -300,7 +321,7 @@ describe('the model proxy meters every answer it lets through', () => {
   });
 });
 
-describe('the model proxy lets through only models Baton can price', () => {
+describe('the model proxy lets through only the config’s models, and only those Baton can price', () => {
   it('refuses a model with no price, on either provider, before the provider sees it', async () => {
     const { proxy, meter, anthropic, openai } = await startHarness();
     for (const model of ['claude-fable-5-2', 'some-unknown-model', '']) {
@@ -313,38 +334,252 @@ describe('the model proxy lets through only models Baton can price', () => {
       expect(answer.status, model).toBe(400);
     }
     expect((await send(proxy, '/v1/messages', { messages: [], max_tokens: 1 })).status).toBe(400);
+    // A model the config names but Baton cannot price: Codex's models are priced only where Codex
+    // may run, so a config without it may name any.
+    const unpriced = await startHarness({
+      config: configOf({ models: { openai: { complex: 'gpt-5.5-pro' } } }),
+    });
+    const answer = await send(unpriced.proxy, '/v1/responses', response({ model: 'gpt-5.5-pro' }));
+    expect(answer.status).toBe(400);
+    expect(answer.text).toContain('has no price');
     expect(anthropic.requests).toEqual([]);
     expect(openai.requests).toEqual([]);
+    expect(unpriced.openai.requests).toEqual([]);
     expect(meter.unpriced.size).toBe(0);
   });
 
-  it('lets through every model a session runs on: the defaults, the engines’ own small models, and models.prices', async () => {
-    const { proxy, meter, anthropic, openai } = await startHarness();
-    meter.prices = { 'claude-fable-5-2': { input: 10, output: 50 } };
-    const config = defaultConfig();
-    const claude = [
-      ...Object.values({
-        plan: config.models.plan,
-        complex: config.models.complex,
-        normal: config.models.normal,
-        easy: config.models.easy,
+  it('refuses a model the config does not name, an older and dearer one of a family included, count_tokens too', async () => {
+    const { proxy, meter, anthropic, openai } = await startHarness({
+      // Were it let through, each would cost the session's whole budget in a line.
+      anthropic: () => ({
+        message: {
+          content: [{ type: 'text', text: 'ok' }],
+          usage: { input_tokens: 1_000_000, output_tokens: 1_000_000 },
+        },
       }),
-      // What Claude Code calls for its own side work (ANTHROPIC_SMALL_FAST_MODEL unset).
+    });
+    const older = [
+      // $15 input and $75 output per million: three times the opus family's current price.
+      'claude-opus-4-1-20250805',
+      'claude-opus-4-20250514',
+      'claude-3-opus-20240229',
+      // Claude Code's own small model when nothing pins it.
       'claude-haiku-4-5-20251001',
-      'claude-haiku-5-5',
-      // Priced by the config.
+      // Priced by its family, but named by no setting.
+      'claude-sonnet-4-5',
+    ];
+    for (const model of older) {
+      const answer = await send(proxy, '/v1/messages', message({ model }));
+      expect(answer.status, model).toBe(400);
+      expect(answer.text).toContain(`${model} is not one of this session's models`);
+      expect(answer.text).toContain('.github/baton.yml');
+      const counted = await fetch(`${proxy.url}/v1/messages/count_tokens`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${proxy.token}` },
+        body: JSON.stringify({ model, messages: [] }),
+      });
+      expect(counted.status, model).toBe(400);
+    }
+    // OpenAI's dated id of a priced model is another name than the config's.
+    for (const model of ['gpt-5.5-2026-04-23', 'gpt-5.4']) {
+      expect((await send(proxy, '/v1/responses', response({ model }))).status, model).toBe(400);
+    }
+    expect(anthropic.requests).toEqual([]);
+    expect(anthropic.counted).toEqual([]);
+    expect(openai.requests).toEqual([]);
+    expect(meter.turns).toBe(0);
+    expect(meter.cost_usd).toBe(0);
+    expect(proxy.refused().map((call) => call.status)).toEqual(
+      Array.from({ length: older.length * 2 + 2 }, () => 400),
+    );
+  });
+
+  it('lets through every model the config names, and those it prices (models.prices)', async () => {
+    const config = configOf({
+      models: {
+        review: 'claude-haiku-5-5',
+        prices: { 'claude-fable-5-2': { input: 10, output: 50 } },
+      },
+    });
+    const { proxy, meter, anthropic, openai } = await startHarness({ config });
+    const claude = [
+      ...new Set([
+        config.models.plan,
+        config.models.complex,
+        config.models.normal,
+        config.models.easy,
+        config.models.review,
+      ]),
       'claude-fable-5-2',
     ];
     for (const model of claude) {
       expect((await send(proxy, '/v1/messages', message({ model }))).status, model).toBe(200);
     }
-    const gpt = [...new Set(Object.values(config.models.openai)), 'gpt-5.5-2026-04-23'];
+    const gpt = [...new Set(Object.values(config.models.openai))];
     for (const model of gpt) {
       expect((await send(proxy, '/v1/responses', response({ model }))).status, model).toBe(200);
     }
     expect(anthropic.requests).toHaveLength(claude.length);
     expect(openai.requests).toHaveLength(gpt.length);
     expect(meter.unpriced.size).toBe(0);
+  });
+
+  it('meters an older, dearer model a config names at its own price, not its family’s', async () => {
+    const { proxy, meter, anthropic } = await startHarness({
+      config: configOf({ models: { complex: 'claude-opus-4-1-20250805' } }),
+      anthropic: () => ({
+        message: {
+          content: [{ type: 'text', text: 'ok' }],
+          usage: { input_tokens: 1_000_000, output_tokens: 100_000 },
+        },
+      }),
+    });
+    const answer = await send(
+      proxy,
+      '/v1/messages',
+      message({ model: 'claude-opus-4-1-20250805' }),
+    );
+    expect(answer.status).toBe(200);
+    expect(anthropic.requests[0]?.served?.input_tokens).toBe(1_000_000);
+    // $15 per million input and $75 per million output (the family's $5 and $25 would make $7.50).
+    expect(meter.cost_usd).toBeCloseTo(15 + 7.5, 6);
+  });
+});
+
+describe('the model proxy meters one-hour cache writes at their price', () => {
+  const hourCache = message({
+    system: [
+      {
+        type: 'text',
+        text: 'a long system prompt',
+        cache_control: { type: 'ephemeral', ttl: '1h' },
+      },
+    ],
+  });
+  /** Usage with a million cache writes: `hour` of them for an hour, the rest for five minutes. */
+  const writes = (hour: number) =>
+    ({
+      input_tokens: 0,
+      output_tokens: 0,
+      cache_creation_input_tokens: 1_000_000,
+      cache_creation: {
+        ephemeral_5m_input_tokens: 1_000_000 - hour,
+        ephemeral_1h_input_tokens: hour,
+      },
+    }) as Partial<FakeUsage>;
+
+  it.each([false, true])(
+    'counts an hour’s cache writes at twice input, the five-minute ones at 1.25 (streamed: %s)',
+    async (stream) => {
+      const { proxy, meter, anthropic } = await startHarness({
+        anthropic: (captured) => ({
+          message: {
+            content: [{ type: 'text', text: 'ok' }],
+            usage: writes(captured.index === 0 ? 1_000_000 : 600_000),
+          },
+        }),
+      });
+      expect((await send(proxy, '/v1/messages', { ...hourCache, stream })).status).toBe(200);
+      await expect.poll(() => meter.turns).toBe(1);
+      // A million one-hour writes of Sonnet: $6, where five-minute ones would be $3.75.
+      expect(meter.cost_usd).toBeCloseTo(6, 6);
+      expect(meter.cache_creation_input_tokens).toBe(1_000_000);
+      expect((await send(proxy, '/v1/messages', { ...hourCache, stream })).status).toBe(200);
+      await expect.poll(() => meter.turns).toBe(2);
+      // 600,000 for an hour ($3.60) and 400,000 for five minutes ($1.50).
+      expect(meter.cost_usd).toBeCloseTo(6 + 3.6 + 1.5, 6);
+      expect(anthropic.requests).toHaveLength(2);
+    },
+  );
+
+  it('holds what a request for an hour’s cache may cost at the one-hour price while it runs', () => {
+    const body = hourCache as Record<string, unknown>;
+    const bytes = 1_000_000;
+    const plain = estimateCost('anthropic', message({ max_tokens: 1 }), bytes, {});
+    const hour = estimateCost('anthropic', { ...body, max_tokens: 1 }, bytes, {});
+    // Every byte an input token of Sonnet: $3, and $6 when each may be an hour's cache write.
+    expect(plain.usd).toBeCloseTo(3 + 15e-6, 6);
+    expect(hour.usd).toBeCloseTo(6 + 15e-6, 6);
+  });
+});
+
+describe('the model proxy refuses the long-context beta, billed past what it meters', () => {
+  it('refuses context-1m on a request and on count_tokens, alone or among other betas, before the provider sees it', async () => {
+    const { proxy, meter, anthropic } = await startHarness();
+    for (const beta of [
+      'context-1m-2025-08-07',
+      'interleaved-thinking-2025-05-14, context-1m-2025-08-07',
+      'CONTEXT-1M-2026-01-01',
+    ]) {
+      const answer = await send(proxy, '/v1/messages', message(), { 'anthropic-beta': beta });
+      expect(answer.status, beta).toBe(400);
+      expect(answer.text).toMatch(/context-1m/i);
+      expect(answer.text).toContain('200,000 tokens');
+      const counted = await fetch(`${proxy.url}/v1/messages/count_tokens`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${proxy.token}`,
+          'anthropic-beta': beta,
+        },
+        body: JSON.stringify({ model: 'claude-sonnet-5-5', messages: [] }),
+      });
+      expect(counted.status, beta).toBe(400);
+    }
+    expect(anthropic.requests).toEqual([]);
+    expect(anthropic.counted).toEqual([]);
+    expect(meter.turns).toBe(0);
+    // Other betas pass.
+    const other = await send(proxy, '/v1/messages', message(), {
+      'anthropic-beta': 'interleaved-thinking-2025-05-14',
+    });
+    expect(other.status).toBe(200);
+  });
+});
+
+describe('the model proxy reads a stream’s usage whole', () => {
+  it('keeps the counts message_start gave when the last delta reports them null', async () => {
+    const events = [
+      {
+        type: 'message_start',
+        message: {
+          id: 'msg_1',
+          type: 'message',
+          role: 'assistant',
+          model: 'claude-sonnet-5-5',
+          content: [],
+          usage: {
+            input_tokens: 1_000_000,
+            output_tokens: 1,
+            cache_read_input_tokens: 0,
+            cache_creation_input_tokens: 1_000_000,
+            cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 1_000_000 },
+          },
+        },
+      },
+      {
+        type: 'message_delta',
+        delta: { stop_reason: 'end_turn' },
+        usage: {
+          input_tokens: null,
+          output_tokens: 10,
+          cache_creation_input_tokens: null,
+          cache_creation: null,
+        },
+      },
+      { type: 'message_stop' },
+    ];
+    const body = events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join('');
+    const { proxy, meter } = await startHarness({
+      fetchImpl: async () =>
+        new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } }),
+    });
+    expect((await send(proxy, '/v1/messages', message({ stream: true }))).status).toBe(200);
+    await expect.poll(() => meter.turns).toBe(1);
+    expect(meter.input_tokens).toBe(1_000_000);
+    expect(meter.cache_creation_input_tokens).toBe(1_000_000);
+    // $3 of input and $6 of one-hour cache writes (and 10 output tokens).
+    expect(meter.cost_usd).toBeCloseTo(3 + 6 + 10 * 15e-6, 6);
   });
 });
 

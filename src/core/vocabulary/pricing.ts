@@ -3,8 +3,13 @@
  * table of Baton. Sessions price their usage with it (src/session/agent/model/usage-meter.ts)
  * and the app prices a plan's estimate with it (src/core/snapshot/estimate.ts). The family is
  * found in the model id, so new versions of a family are priced without a change
- * here. Any other model id needs its price in `models.prices` of `.github/baton.yml`
- * (`ModelPrices`): the config refuses a model it cannot price, so the budget never counts one as free.
+ * here; the older models of a family that cost more than its current price (Opus 4
+ * and 4.1, Claude 3 Opus) or less (the Claude 3 Haikus) are priced by their own id
+ * first (`OLDER_MODELS`). Any other model id needs its price in `models.prices` of
+ * `.github/baton.yml` (`ModelPrices`): the config refuses a model it cannot price, so
+ * the budget never counts one as free. Newer models priced below their family
+ * (Opus 5.5, Sonnet 5 and 5.5, Haiku 5.5) count at the family's price, more than
+ * they cost.
  */
 export interface ModelPrice {
   family: 'opus' | 'sonnet' | 'haiku';
@@ -15,13 +20,32 @@ export interface ModelPrice {
 /** Where the prices below come from, and when they were read there. */
 export const PRICE_SOURCE = {
   url: 'https://docs.anthropic.com/en/docs/about-claude/pricing',
-  checked: '2026-11-22',
+  checked: '2026-11-25',
 } as const;
 
 const PRICES: readonly ModelPrice[] = [
   { family: 'opus', inputPerMillion: 5, outputPerMillion: 25 },
   { family: 'sonnet', inputPerMillion: 3, outputPerMillion: 15 },
   { family: 'haiku', inputPerMillion: 1, outputPerMillion: 5 },
+];
+
+/**
+ * Older models of a family whose list price is not the family's, by id prefix,
+ * looked up before the family: an id matches a prefix when it is the prefix, or
+ * goes on with a date or another suffix after a `-` or `@`
+ * (`claude-opus-4-1-20250805`, never `claude-opus-4-10`). Opus 4 and 4.1 and
+ * Claude 3 Opus cost three times the family's price; the Claude 3 Haikus less.
+ */
+const OLDER_MODELS: readonly (Pick<ModelPrice, 'inputPerMillion' | 'outputPerMillion'> & {
+  prefix: string;
+})[] = [
+  { prefix: 'claude-opus-4-1', inputPerMillion: 15, outputPerMillion: 75 },
+  // Opus 4: its alias, and its one dated id.
+  { prefix: 'claude-opus-4-0', inputPerMillion: 15, outputPerMillion: 75 },
+  { prefix: 'claude-opus-4-20250514', inputPerMillion: 15, outputPerMillion: 75 },
+  { prefix: 'claude-3-opus', inputPerMillion: 15, outputPerMillion: 75 },
+  { prefix: 'claude-3-5-haiku', inputPerMillion: 0.8, outputPerMillion: 4 },
+  { prefix: 'claude-3-haiku', inputPerMillion: 0.25, outputPerMillion: 1.25 },
 ];
 
 /** Where the OpenAI prices below come from (the models Codex calls), and when. */
@@ -42,9 +66,13 @@ const OPENAI_PRICES: Readonly<
   'gpt-5.5': { inputPerMillion: 5, outputPerMillion: 30 },
 };
 
-/** Cache reads cost a tenth of input; cache writes (5-minute) a quarter more. */
+/**
+ * Cache reads cost a tenth of input; cache writes a quarter more for five
+ * minutes (the default), twice input for an hour (`cache_control.ttl: "1h"`).
+ */
 const CACHE_READ_FACTOR = 0.1;
 const CACHE_WRITE_FACTOR = 1.25;
+const CACHE_WRITE_1H_FACTOR = 2;
 
 /**
  * Web search, a server tool, is billed per search on top of tokens: $10 per
@@ -59,7 +87,13 @@ export interface TokenCounts {
   /** Thinking included: the API bills thinking as output. */
   output_tokens: number;
   cache_read_input_tokens: number;
+  /** Every cache write, five-minute and one-hour alike. */
   cache_creation_input_tokens: number;
+  /**
+   * Of `cache_creation_input_tokens`, those written for an hour
+   * (`usage.cache_creation.ephemeral_1h_input_tokens`), billed at twice input.
+   */
+  cache_creation_1h_input_tokens?: number;
   /** `usage.server_tool_use.web_search_requests`. */
   web_search_requests?: number;
 }
@@ -67,7 +101,11 @@ export interface TokenCounts {
 /** Prices the config gives, by exact model id: US dollars per million input and output tokens. */
 export type ModelPrices = Readonly<Record<string, { input: number; output: number }>>;
 
-/** The price of a model id: the config's own for that id first, then the table's family; null when neither. */
+/**
+ * The price of a model id: the config's own for that id first, then the
+ * table's (an OpenAI model by its id, an older Claude model by its prefix, any
+ * other Claude model by its family); null when none.
+ */
 export function findModelPrice(
   model: string,
   prices: ModelPrices = {},
@@ -77,6 +115,11 @@ export function findModelPrice(
   const id = model.toLowerCase();
   const undated = id.replace(/-\d{4}-\d{2}-\d{2}$/, '');
   if (Object.hasOwn(OPENAI_PRICES, undated)) return OPENAI_PRICES[undated] ?? null;
+  const older = OLDER_MODELS.find(
+    ({ prefix }) =>
+      id === prefix || (id.startsWith(prefix) && /^[-@]/.test(id.slice(prefix.length))),
+  );
+  if (older) return older;
   return PRICES.find((price) => id.includes(price.family)) ?? null;
 }
 
@@ -88,10 +131,13 @@ export function costOf(
 ): number | null {
   const price = findModelPrice(model, prices);
   if (!price) return null;
+  const writes = Math.max(0, tokens.cache_creation_input_tokens);
+  const hourWrites = Math.min(writes, Math.max(0, tokens.cache_creation_1h_input_tokens ?? 0));
   const input =
     tokens.input_tokens +
     tokens.cache_read_input_tokens * CACHE_READ_FACTOR +
-    tokens.cache_creation_input_tokens * CACHE_WRITE_FACTOR;
+    (writes - hourWrites) * CACHE_WRITE_FACTOR +
+    hourWrites * CACHE_WRITE_1H_FACTOR;
   const searches = ((tokens.web_search_requests ?? 0) * WEB_SEARCH_USD_PER_THOUSAND) / 1000;
   return (
     (input * price.inputPerMillion + tokens.output_tokens * price.outputPerMillion) / 1e6 + searches

@@ -37,6 +37,7 @@ import { plainFeatures } from './model/model-features.js';
 import { type LoopOutcome, runModelLoop } from './model/model-loop.js';
 import type { UsageMeter } from './model/usage-meter.js';
 import { type ModelProxy, startModelProxy } from './model-proxy/model-proxy.js';
+import { sessionModels } from './model-proxy/model-routes.js';
 import { missingCredential, sessionUpstreams } from './model-proxy/upstreams.js';
 import { renderReadOnlySystemPrompt } from './prompts/system-prompt.js';
 import { scrubEnv } from './tools/scrub-env.js';
@@ -163,6 +164,8 @@ export async function openContext({
     log,
     // Every web tool the proxy lets through is held to research.* (model-routes.ts).
     research: config.research,
+    // Only the config's models pass: the meter prices exactly those.
+    models: sessionModels(config.models),
   });
   const client = new Anthropic({
     apiKey: modelProxy.token,

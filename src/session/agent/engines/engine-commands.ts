@@ -68,7 +68,10 @@ function baseEnv(input: EngineRunInput): Record<string, string> {
  * output, acting without permission prompts; settings only from its own HOME
  * (never the work tree's `.claude/`, which a worker branch could have
  * planted), no MCP server, no slash command; `--continue` picks up the
- * conversation of the run before (sessions are kept in HOME for that).
+ * conversation of the run before (sessions are kept in HOME for that). Every
+ * model it could pick besides `--model` (its aliases, the small model of its
+ * side tasks, subagents') is pinned to the session's model by its documented
+ * variables (https://code.claude.com/docs/en/model-config).
  */
 function claudeCommand(input: EngineRunInput): EngineCommand {
   const tools = [...CLAUDE_TOOLS, ...(input.web ? CLAUDE_WEB_TOOLS : [])];
@@ -107,6 +110,13 @@ function claudeCommand(input: EngineRunInput): EngineCommand {
       DISABLE_ERROR_REPORTING: '1',
       // A model id is sent as configured, never swapped for a newer one of its family.
       CLAUDE_CODE_DISABLE_LEGACY_MODEL_REMAP: '1',
+      // Its side work (the small, fast model's tasks), subagents and every model alias run on
+      // the session's model: the model proxy lets through only the config's models.
+      ANTHROPIC_DEFAULT_HAIKU_MODEL: input.model,
+      ANTHROPIC_DEFAULT_SONNET_MODEL: input.model,
+      ANTHROPIC_DEFAULT_OPUS_MODEL: input.model,
+      ANTHROPIC_DEFAULT_FABLE_MODEL: input.model,
+      CLAUDE_CODE_SUBAGENT_MODEL: input.model,
       // Its temp files (task outputs, sockets) stay in this run's folder.
       CLAUDE_CODE_TMPDIR: path.join(input.home, 'tmp'),
       CLAUDE_CODE_MAX_RETRIES: '2',

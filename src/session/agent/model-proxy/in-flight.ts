@@ -1,6 +1,7 @@
 import type { Provider } from '../../../core/sessions/engines.js';
 import { costOf, type ModelPrices } from '../../../core/vocabulary/pricing.js';
 import type { UsageMeter } from '../model/usage-meter.js';
+import { asksLongCache } from './model-routes.js';
 
 /**
  * The model proxy's requests under way (docs/security.md, "Engines"): at most
@@ -102,12 +103,14 @@ const UNCAPPED_OUTPUT_TOKENS = 128_000;
 const MAX_COUNTED_OUTPUT_TOKENS = 1_000_000;
 
 /**
- * What one request may cost: every byte of its body as an input token at the
- * full input price (a token of text is at least a byte, so for text this is
- * more than the provider bills), and its output cap (`max_tokens`, OpenAI's
- * `max_output_tokens`) of output at the output price. Not a bound for what
- * the body does not carry: images and documents, stored context
- * (`previous_response_id`), what the provider's web tools add.
+ * What one request may cost, at the model's own price (pricing.ts: an older,
+ * dearer model at its own): every byte of its body as an input token at the
+ * full input price, or as a one-hour cache write (twice input) when the body
+ * asks for an hour's cache anywhere (a token of text is at least a byte, so
+ * for text this is more than the provider bills), and its output cap
+ * (`max_tokens`, OpenAI's `max_output_tokens`) of output at the output price.
+ * Not a bound for what the body does not carry: images and documents, stored
+ * context (`previous_response_id`), what the provider's web tools add.
  */
 export function estimateCost(
   provider: Provider,
@@ -121,15 +124,24 @@ export function estimateCost(
       ? Math.min(Math.ceil(cap), MAX_COUNTED_OUTPUT_TOKENS)
       : UNCAPPED_OUTPUT_TOKENS;
   const model = typeof body.model === 'string' ? body.model : '';
+  const hour = provider === 'anthropic' && asksLongCache(body);
   const usd =
     costOf(
       model,
-      {
-        input_tokens: bytes,
-        output_tokens: output,
-        cache_read_input_tokens: 0,
-        cache_creation_input_tokens: 0,
-      },
+      hour
+        ? {
+            input_tokens: 0,
+            output_tokens: output,
+            cache_read_input_tokens: 0,
+            cache_creation_input_tokens: bytes,
+            cache_creation_1h_input_tokens: bytes,
+          }
+        : {
+            input_tokens: bytes,
+            output_tokens: output,
+            cache_read_input_tokens: 0,
+            cache_creation_input_tokens: 0,
+          },
       prices,
     ) ?? 0;
   return { usd, tokens: bytes + output, turns: 1 };

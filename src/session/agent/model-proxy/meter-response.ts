@@ -17,7 +17,8 @@ import {
  * - Anthropic Messages (https://docs.anthropic.com/en/api/messages-streaming):
  *   `message_start` carries the input and cache counts, each `message_delta`
  *   the cumulative output (and, newer, input, cache and server tool) counts;
- *   a JSON answer carries `usage` whole.
+ *   a JSON answer carries `usage` whole. `cache_creation` splits the cache
+ *   writes into five-minute and one-hour ones, which cost more.
  * - OpenAI Responses (https://platform.openai.com/docs/api-reference/responses-streaming):
  *   `response.completed` (or `response.incomplete`/`response.failed`) carries
  *   `response.usage`; its `input_tokens` include the cached ones, which the
@@ -119,7 +120,7 @@ function createAnthropicReading(asked: string): Reading {
   let edits: AppliedEdits | null = null;
   const take = (message: Json) => {
     if (typeof message.model === 'string') model = message.model;
-    if (isObject(message.usage)) usage = { ...(usage ?? {}), ...message.usage };
+    if (isObject(message.usage)) usage = { ...(usage ?? {}), ...present(message.usage) };
     const managed = message.context_management;
     if (isObject(managed) && Array.isArray(managed.applied_edits)) {
       edits = { applied_edits: managed.applied_edits as AppliedEdits['applied_edits'] };
@@ -142,14 +143,28 @@ function createAnthropicReading(asked: string): Reading {
   };
 }
 
+/** The fields of a usage block that carry a value: a `null` in a later delta does not undo a count. */
+function present(usage: Json): Json {
+  return Object.fromEntries(
+    Object.entries(usage).filter(([, value]) => value !== null && value !== undefined),
+  );
+}
+
 function anthropicUsage(usage: Json): ResponseUsage {
   const server = isObject(usage.server_tool_use) ? usage.server_tool_use : {};
   const details = isObject(usage.output_tokens_details) ? usage.output_tokens_details : null;
+  // Cache writes by how long they last: any but the five-minute ones is priced as an hour's.
+  const writes = isObject(usage.cache_creation) ? usage.cache_creation : {};
+  const fiveMinutes = count(writes.ephemeral_5m_input_tokens);
+  const longer = Object.entries(writes)
+    .filter(([field]) => field !== 'ephemeral_5m_input_tokens')
+    .reduce((sum, [, value]) => sum + count(value), 0);
   return {
     input_tokens: count(usage.input_tokens),
     output_tokens: count(usage.output_tokens),
     cache_read_input_tokens: count(usage.cache_read_input_tokens),
     cache_creation_input_tokens: count(usage.cache_creation_input_tokens),
+    cache_creation: { ephemeral_5m_input_tokens: fiveMinutes, ephemeral_1h_input_tokens: longer },
     output_tokens_details: details ? { thinking_tokens: count(details.thinking_tokens) } : null,
     server_tool_use: {
       web_search_requests: count(server.web_search_requests),

@@ -4,7 +4,8 @@
  * the job's user may open, that holds the provider credentials and is the
  * only way any engine reaches a model, Baton's own loop included. It forwards
  * the model endpoints each engine needs (model-routes.ts) with the real
- * credential added (upstreams.ts), refuses every other path, meters every
+ * credential added (upstreams.ts), for the config's models only, refuses
+ * every other path, model and beta that bills past the meter, meters every
  * response into the session's usage meter (meter-response.ts), and refuses
  * every request once the session has reached one of its limits. A few
  * requests run at once (in-flight.ts), each checked against the limits again
@@ -29,6 +30,7 @@ import {
   enforceWebPolicy,
   findModelRoute,
   forwardedHeaders,
+  headerProblem,
   type ModelRoute,
   returnedHeaders,
   upstreamUrl,
@@ -85,6 +87,7 @@ export async function startModelProxy({
   now,
   log,
   research,
+  models,
   fetchImpl = globalThis.fetch,
   closeGraceMs = CLOSE_GRACE_MS,
 }: {
@@ -95,6 +98,8 @@ export async function startModelProxy({
   log: (line: string) => void;
   /** The config's `research`: every web tool let through is held to it. */
   research: WebPolicy;
+  /** The models the session may call (`sessionModels` of the config): any other is refused. */
+  models: ReadonlySet<string>;
   fetchImpl?: typeof globalThis.fetch;
   closeGraceMs?: number;
 }): Promise<ModelProxy> {
@@ -124,6 +129,8 @@ export async function startModelProxy({
     if (!hasToken(req, token)) return refuse(req, res, 401, 'not this session’s proxy token');
     const upstream = upstreams[route.provider];
     if (!upstream) return refuse(req, res, 403, missingCredential(route.provider));
+    const header = headerProblem(route.provider, req.headers);
+    if (header) return refuse(req, res, 400, header);
     const metered = route.kind !== 'count_tokens';
     const exceeded = metered ? exceededNow() : null;
     if (exceeded) {
@@ -148,6 +155,7 @@ export async function startModelProxy({
         web: state.web,
         prices: meter.prices,
         metered,
+        models,
       });
       if (problem) return refuse(req, res, 400, problem);
       const fields = parsed as Record<string, unknown>;

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { type Config, MODEL_KINDS } from '../../../core/config/config.js';
 import type { Provider } from '../../../core/sessions/engines.js';
 import { findModelPrice, type ModelPrices } from '../../../core/vocabulary/pricing.js';
 
@@ -7,10 +8,25 @@ import { findModelPrice, type ModelPrices } from '../../../core/vocabulary/prici
  * nothing else of the providers' APIs (no files, batches, admin, models
  * listing, organisation or key management), the request headers those need,
  * no tool that the provider runs on its side unless the session may use the
- * web (and then only within `research.*`), no model Baton cannot price and no
- * option that bills past what the meter reads. Everything else is refused
- * before it leaves the machine.
+ * web (and then only within `research.*`), no model but the config's (and
+ * none of those Baton cannot price) and no option that bills past what the
+ * meter reads. Everything else is refused before it leaves the machine.
  */
+
+/**
+ * The models a session may call: every model `models` of `.github/baton.yml`
+ * names (plan, easy, normal, complex, review, the same under `openai` for
+ * Codex) and every model it prices (`models.prices`), by exact id. Any other
+ * model, an older and dearer one of a family included, is refused: the meter
+ * prices exactly these.
+ */
+export function sessionModels(models: Config['models']): ReadonlySet<string> {
+  return new Set([
+    ...MODEL_KINDS.map((kind) => models[kind]),
+    ...MODEL_KINDS.map((kind) => models.openai[kind]),
+    ...Object.keys(models.prices),
+  ]);
+}
 
 /** One allowed endpoint. */
 export interface ModelRoute {
@@ -59,6 +75,29 @@ const FORWARDED = new Set([
   'user-agent',
   'openai-beta',
 ]);
+
+/**
+ * Anthropic's betas that bill past what the meter reads: `context-1m-*` gives
+ * the models that need it (Sonnet 4 and 4.5) a million tokens of context and
+ * bills a request whose input passes 200,000 tokens at premium rates (twice
+ * the input price, one and a half times the output price, for the whole
+ * request), which the usage of the answer does not show. Without it those
+ * models refuse such a request; the models whose window is a million tokens
+ * without it bill every request at their list price.
+ */
+const PRICED_BETAS: readonly RegExp[] = [/^context-1m-/i];
+
+/** Why a request's headers are refused, or null. */
+export function headerProblem(provider: Provider, headers: IncomingHttpHeaders): string | null {
+  if (provider !== 'anthropic') return null;
+  const value = headers['anthropic-beta'];
+  const betas = (Array.isArray(value) ? value.join(',') : (value ?? ''))
+    .split(',')
+    .map((beta) => beta.trim());
+  const priced = betas.find((beta) => PRICED_BETAS.some((pattern) => pattern.test(beta)));
+  if (!priced) return null;
+  return `anthropic-beta: ${priced.slice(0, 100)} bills input past 200,000 tokens at a premium the model proxy does not meter; it does not let the beta through (a model whose context window is a million tokens without it needs none)`;
+}
 
 /** The client's headers the provider may see (its key is the proxy's to add). */
 export function forwardedHeaders(headers: IncomingHttpHeaders): Record<string, string> {
@@ -126,28 +165,39 @@ const PRICED_OPTIONS: Readonly<Record<Provider, Readonly<Record<string, readonly
 };
 
 /**
- * Why a request body is refused, or null. A tool the provider runs on its
- * side reaches the network from there, past the session's egress rules: web
- * search and fetch only where the session may use the web (research), and
- * never code execution, remote MCP servers, file search or the like. A
- * metered request (`metered`: not `count_tokens`) must name a model Baton can
- * price (`models.prices` included), or it would count as free.
+ * Why a request body is refused, or null. Every request, `count_tokens`
+ * included, must name one of the session's models (`models`, from
+ * `sessionModels`); a metered request (`metered`: not `count_tokens`) one
+ * Baton can price (`models.prices` included), or it would count as free. A
+ * tool the provider runs on its side reaches the network from there, past the
+ * session's egress rules: web search and fetch only where the session may use
+ * the web (research), and never code execution, remote MCP servers, file
+ * search or the like.
  */
 export function bodyProblem(
   provider: Provider,
   body: unknown,
-  { web, prices, metered }: { web: boolean; prices: ModelPrices; metered: boolean },
+  {
+    web,
+    prices,
+    metered,
+    models,
+  }: { web: boolean; prices: ModelPrices; metered: boolean; models: ReadonlySet<string> },
 ): string | null {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return 'the request body is not a JSON object';
   }
   const fields = body as Record<string, unknown>;
-  if (metered) {
-    const model = fields.model;
-    if (typeof model !== 'string' || model === '') return 'model: the request names no model';
-    if (!findModelPrice(model, prices)) {
-      return `model: ${model.slice(0, 100)} has no price Baton knows, so the session's budget could not count it; use a model of the opus, sonnet or haiku family (gpt-5.5 on Codex) or give its price in models.prices of .github/baton.yml`;
-    }
+  const model = fields.model;
+  if (typeof model !== 'string' || model === '') return 'model: the request names no model';
+  if (!models.has(model)) {
+    const allowed = [...models].map((id) => id.slice(0, 100));
+    const named =
+      allowed.length > 20 ? [...allowed.slice(0, 20), '…'].join(', ') : allowed.join(', ');
+    return `model: ${model.slice(0, 100)} is not one of this session's models (${named}); the model proxy lets through only the models models.* of .github/baton.yml names (plan, easy, normal, complex, review, openai.*, and those models.prices prices)`;
+  }
+  if (metered && !findModelPrice(model, prices)) {
+    return `model: ${model.slice(0, 100)} has no price Baton knows, so the session's budget could not count it; use a model of the opus, sonnet or haiku family (gpt-5.5 on Codex) or give its price in models.prices of .github/baton.yml`;
   }
   for (const [option, allowed] of Object.entries(PRICED_OPTIONS[provider])) {
     const value = fields[option];
@@ -173,6 +223,29 @@ export function bodyProblem(
       : `tools: ${type || '(no type)'} is a tool the provider runs on its side; the model proxy does not let it through`;
   }
   return null;
+}
+
+/**
+ * Whether a `cache_control` anywhere in the body (system, tools, messages, the
+ * top) asks for a lifetime other than five minutes: an hour's cache writes
+ * cost twice input.
+ */
+export function asksLongCache(body: unknown): boolean {
+  const pending: unknown[] = [body];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (Array.isArray(next)) {
+      for (const item of next) if (typeof item === 'object' && item !== null) pending.push(item);
+      continue;
+    }
+    if (!isObject(next)) continue;
+    for (const [key, value] of Object.entries(next)) {
+      if (key === 'cache_control' && isObject(value)) {
+        if (value.ttl !== undefined && value.ttl !== '5m') return true;
+      } else if (typeof value === 'object' && value !== null) pending.push(value);
+    }
+  }
+  return false;
 }
 
 function isWebTool(provider: Provider, type: string): boolean {

@@ -29,7 +29,13 @@ export interface ResponseUsage {
   input_tokens: number;
   output_tokens: number;
   cache_read_input_tokens?: number | null;
+  /** Every cache write, five-minute and one-hour alike. */
   cache_creation_input_tokens?: number | null;
+  /** The cache writes by how long they last; one-hour writes cost more (pricing.ts). */
+  cache_creation?: {
+    ephemeral_5m_input_tokens?: number | null;
+    ephemeral_1h_input_tokens?: number | null;
+  } | null;
   /** Beta API: how many of the output tokens were thinking. */
   output_tokens_details?: { thinking_tokens: number } | null;
   /** Beta API: server tools the provider ran for this response. */
@@ -68,11 +74,18 @@ export function recordResponse(
   usage: ResponseUsage,
   edits?: AppliedEdits | null,
 ): void {
+  const fiveMinutes = usage.cache_creation?.ephemeral_5m_input_tokens ?? 0;
+  const hour = usage.cache_creation?.ephemeral_1h_input_tokens ?? 0;
   const tokens: TokenCounts = {
     input_tokens: usage.input_tokens,
     output_tokens: usage.output_tokens,
     cache_read_input_tokens: usage.cache_read_input_tokens ?? 0,
-    cache_creation_input_tokens: usage.cache_creation_input_tokens ?? 0,
+    // The total is the sum of the two; never less than it, whatever an answer says.
+    cache_creation_input_tokens: Math.max(
+      usage.cache_creation_input_tokens ?? 0,
+      fiveMinutes + hour,
+    ),
+    cache_creation_1h_input_tokens: hour,
     web_search_requests: usage.server_tool_use?.web_search_requests ?? 0,
   };
   meter.thinking_tokens += usage.output_tokens_details?.thinking_tokens ?? 0;
