@@ -82,18 +82,24 @@ export function scaleRows(report: ScaleReport, beforePerWorker: number): ScaleRo
       met: null,
     });
   }
-  const heap = report.scenarios.map((s) => s.heapMiB.after);
-  const rss = report.scenarios.map((s) => s.rssMiB.after);
-  const growth = (heap.at(-1) ?? Number.NaN) - (heap[0] ?? Number.NaN);
+  // What the app keeps: the heap less V8's compiled machine code, which grows as more paths run hot.
+  const kept = (heap: number, code = 0) => heap - code;
+  const data = [
+    kept(report.heapStartMiB, report.codeStartMiB),
+    ...report.scenarios.map((s) => kept(s.heapMiB.after, s.codeMiB?.after)),
+  ];
+  const code = [report.codeStartMiB, ...report.scenarios.map((s) => s.codeMiB?.after)];
+  const rss = [report.rssMiB.start, ...report.scenarios.map((s) => s.rssMiB.after)];
+  const growth = (data.at(-1) ?? Number.NaN) - (data[1] ?? Number.NaN);
   rows.push({
-    figure: `App heap after a garbage collection (RSS), MiB, across the scale run: after start-up, then after each of the ${report.scenarios.length} scenarios`,
-    measured: [report.heapStartMiB, ...heap]
+    figure: `App heap after a garbage collection, less V8's compiled machine code (that code, RSS), MiB, across the scale run: after start-up, then after each of the ${report.scenarios.length} scenarios`,
+    measured: data
       .map(
         (v, i) =>
-          `${v.toFixed(1)} (${([report.rssMiB.start, ...rss][i] ?? Number.NaN).toFixed(0)})`,
+          `${v.toFixed(1)} (${(code[i] ?? Number.NaN).toFixed(1)}, ${(rss[i] ?? Number.NaN).toFixed(0)})`,
       )
       .join(' / '),
-    target: 'flat (heap < 5 MiB growth after the first build)',
+    target: 'flat (< 5 MiB growth after the first build)',
     met: growth < 5,
   });
   return rows;

@@ -73,7 +73,10 @@ import {
  * its `deliveryId` (the app's `baton: reconciled` line, logged when the
  * reconcile ends: an upper bound of the wait for it to start). Memory: the
  * app's RSS from /proc/<pid>/status, and its heap after a garbage collection
- * (bench/heap-probe.mjs, asked by SIGUSR2), before and after each scenario.
+ * (bench/heap-probe.mjs, asked by SIGUSR2), before and after each scenario,
+ * with V8's compiled machine code in it given apart: that grows as more of
+ * the app's paths run hot (2.2 of 3.5 MiB of growth over the last three
+ * scenarios, in heap snapshots), and what the app keeps is the rest.
  *
  * `npx tsx bench/scale.ts [--k 100] [--only 0,1]` prints the figures (of some
  * scenarios, by index); `--json` one line; `BENCH_APP_LOG=file` keeps the
@@ -147,6 +150,8 @@ export interface ScenarioFigures {
   rssMiB: { before: number; after: number };
   /** The app's heap after a garbage collection, before and after the scenario (bench/heap-probe.mjs). */
   heapMiB: { before: number; after: number };
+  /** Of that heap, V8's compiled machine code (its code spaces). */
+  codeMiB?: { before: number; after: number };
 }
 
 export interface ScaleReport {
@@ -156,6 +161,8 @@ export interface ScaleReport {
   rssMiB: { start: number; end: number; max: number };
   /** The app's heap after a garbage collection at start, MiB. */
   heapStartMiB: number;
+  /** Of that heap, V8's compiled machine code, MiB. */
+  codeStartMiB?: number;
   realSeconds: number;
 }
 
@@ -279,7 +286,7 @@ async function runScale(): Promise<ScaleReport> {
   const running: ScaleBuild[] = [];
   playSessions(() => running, repos);
   const rssStart = rssMiB(app.pid);
-  const heapStart = await heapMiB(app, k);
+  const heapStart = await heapOf(app, k);
   let rssMax = rssStart;
   const figures: ScenarioFigures[] = [];
   // `--only 0,1`: some scenarios, by index (to try a change quickly).
@@ -299,7 +306,8 @@ async function runScale(): Promise<ScaleReport> {
       k,
       scenarios: figures,
       rssMiB: { start: rssStart, end: rssEnd, max: Math.max(rssMax, rssEnd) },
-      heapStartMiB: heapStart,
+      heapStartMiB: heapStart.heap,
+      codeStartMiB: heapStart.code,
       realSeconds: (realNow() - realStart) / 1000,
     };
   } finally {
@@ -326,7 +334,7 @@ async function runScenario({
   const realFrom = realNow();
   const startedAt = Date.now();
   const rssBefore = rssMiB(app.pid);
-  const heapBefore = await heapMiB(app, k);
+  const heapBefore = await heapOf(app, k);
   const builds = scenario.builds.map((spec) => startBuild(spec.repo, spec));
   running.push(...builds);
   const repos = [...new Set(builds.map((b) => b.repo))];
@@ -382,6 +390,8 @@ async function runScenario({
     ...breakdownOf(calls),
     byReason: reasonsBetween(countsFrom ?? new Map(), await requestCountsOf(app)),
   };
+  const rssAfter = rssMiB(app.pid);
+  const heapAfter = await heapOf(app, k);
   return {
     name: scenario.name,
     builds: builds.length,
@@ -398,8 +408,9 @@ async function runScenario({
     webhookWait: webhookWait({ app, server, repos, from: startedAt, to: endedAt, k }),
     reconciles: reconcileCauses({ app, server, repos, from: startedAt, to: endedAt }),
     realSeconds: (realNow() - realFrom) / 1000,
-    rssMiB: { before: rssBefore, after: rssMiB(app.pid) },
-    heapMiB: { before: heapBefore, after: await heapMiB(app, k) },
+    rssMiB: { before: rssBefore, after: rssAfter },
+    heapMiB: { before: heapBefore.heap, after: heapAfter.heap },
+    codeMiB: { before: heapBefore.code, after: heapAfter.code },
   };
 }
 
@@ -598,8 +609,11 @@ function rssMiB(pid: number): number {
   return kb / 1024;
 }
 
-/** The app's heap after a garbage collection: it prints it when sent SIGUSR2 (bench/heap-probe.mjs). */
-async function heapMiB(app: AppProcess, k: number): Promise<number> {
+/**
+ * The app's heap after a garbage collection, and V8's compiled machine code in
+ * it, MiB: it prints both when sent SIGUSR2 (bench/heap-probe.mjs).
+ */
+async function heapOf(app: AppProcess, k: number): Promise<{ heap: number; code: number }> {
   const printed = () =>
     app
       .output()
@@ -609,14 +623,16 @@ async function heapMiB(app: AppProcess, k: number): Promise<number> {
   process.kill(app.pid, 'SIGUSR2');
   for (let tries = 0; tries < 500; tries++) {
     const line = printed()[before];
-    if (line)
-      return (
-        (JSON.parse(line) as { benchMemory: { heapUsed: number } }).benchMemory.heapUsed / 2 ** 20
-      );
+    if (line) {
+      const { heapUsed, codeUsed } = (
+        JSON.parse(line) as { benchMemory: { heapUsed: number; codeUsed: number } }
+      ).benchMemory;
+      return { heap: heapUsed / 2 ** 20, code: codeUsed / 2 ** 20 };
+    }
     // 10 real ms on the fast clock.
     await new Promise((resolve) => setTimeout(resolve, 10 * k));
   }
-  return Number.NaN;
+  return { heap: Number.NaN, code: Number.NaN };
 }
 
 /** Real milliseconds, whatever the fast clock does (hrtime is not scaled). */
@@ -639,7 +655,7 @@ function printScenario(s: ScenarioFigures): void {
       `  GraphQL points: ${s.graphqlPoints.total} (${s.graphqlPoints.perWorker.toFixed(1)} per worker), at most ${s.graphqlPoints.peakPerHour} in an hour of 5,000`,
       `  makespan ${s.makespan.spanMinutes.toFixed(1)} min ÷ the least the plans and limits allow ${s.makespan.leastMinutes.toFixed(0)} min = ${s.makespan.limitedRatio.toFixed(3)} (longest critical path ${s.makespan.longestCriticalPathMinutes} min, 500 writes an hour alone need ${s.limitMinutes.toFixed(0)} min; worst build ${s.makespan.minutes.toFixed(1)} ÷ ${s.makespan.criticalPathMinutes} = ${s.makespan.ratio.toFixed(3)})`,
       `  webhook to reconcile: max ${s.webhookWait.maxMs.toFixed(0)} ms (${s.webhookWait.maxRealMs.toFixed(1)} real), p99 ${s.webhookWait.p99Ms.toFixed(0)} ms (${s.webhookWait.p99RealMs.toFixed(1)} real), median ${s.webhookWait.medianMs.toFixed(0)} ms (${s.webhookWait.medianRealMs.toFixed(1)} real), ${s.webhookWait.count} deliveries`,
-      `  app RSS ${s.rssMiB.before.toFixed(0)} → ${s.rssMiB.after.toFixed(0)} MiB, heap ${s.heapMiB.before.toFixed(1)} → ${s.heapMiB.after.toFixed(1)} MiB`,
+      `  app RSS ${s.rssMiB.before.toFixed(0)} → ${s.rssMiB.after.toFixed(0)} MiB, heap ${s.heapMiB.before.toFixed(1)} → ${s.heapMiB.after.toFixed(1)} MiB (compiled code ${s.codeMiB?.before.toFixed(1)} → ${s.codeMiB?.after.toFixed(1)})`,
       `  each build ÷ its own critical path: ${s.makespan.builds.map((b) => b.ratio.toFixed(2)).join(' ')}`,
       '  by route: requests (writes) [304s] per worker',
       ...s.byRoute.map((r) => `    ${row(r, s.workers)}  ${r.key}`),

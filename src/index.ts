@@ -146,6 +146,7 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       options.installationDailyUsd === undefined
         ? installationDailyUsdFrom(process.env)
         : options.installationDailyUsd;
+    const resyncMinutes = options.resyncMinutes ?? Number(process.env.BATON_RESYNC_MINUTES ?? 10);
     const deps: HandlerDeps = {
       queue,
       now: options.now ?? (() => new Date().toISOString()),
@@ -153,7 +154,8 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       answers: new Map(),
       recent: options.recentReconciles ?? createRecentReconciles(),
       known: new KnownBuilds(),
-      lastReads: options.lastReads ?? new LastReads(),
+      // A read stands for a build while the resync may look at it through its runs alone.
+      lastReads: options.lastReads ?? new LastReads({ keepMs: probeWithinMsOf(resyncMinutes) }),
       heldEdits: new HeldStatusEdits(),
       ...(templates ? { setupPull: setupPullHook(templates, app.log) } : {}),
       statusPacer:
@@ -181,7 +183,6 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       );
     }
     wireBuildEvents(app, deps);
-    const resyncMinutes = options.resyncMinutes ?? Number(process.env.BATON_RESYNC_MINUTES ?? 10);
     startResync(app, { deps, minutes: resyncMinutes, templates });
     // A scheduler can drive the resync too, where no timer survives between requests.
     if (options.serveTokenEndpoint !== false) {
@@ -197,6 +198,11 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
   };
 }
 
+/** A build read whole within two resync intervals is looked at through its runs first. */
+function probeWithinMsOf(minutes: number): number {
+  return minutes > 0 ? minutes * 60_000 * 2 : 0;
+}
+
 /**
  * One resync of every open build of every installation, passing over the builds
  * read within half of `minutes` (none when 0); a failure is logged, never thrown.
@@ -204,8 +210,7 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
  */
 function resyncer(app: Probot, deps: HandlerDeps, minutes: number) {
   const passOverMs = minutes > 0 ? (minutes * 60_000) / 2 : 0;
-  // A build read whole within two intervals is looked at through its runs first.
-  const probeWithinMs = minutes * 60_000 * 2;
+  const probeWithinMs = probeWithinMsOf(minutes);
   return ({
     onRepository,
     relist = false,

@@ -217,6 +217,23 @@ describe('LastReads: a run completion judged by the build as last read', () => {
       true,
     );
   });
+
+  it('lets a read go once it can stand for nothing: older than `keepMs`, at least MAX_AGE_MS', () => {
+    let now = 0;
+    const reads = new LastReads({ keepMs: 2 * MAX_AGE_MS, clock: () => now });
+    reads.note('acme/shop#11-ended', readAfterW11());
+    now = MAX_AGE_MS + 1;
+    reads.note(KEY, readAfterW11());
+    expect(reads.size).toBe(2);
+    now = 2 * MAX_AGE_MS + 1;
+    reads.note('acme/shop#13-other', readAfterW11());
+    expect(reads.size).toBe(2);
+    const short = new LastReads({ keepMs: 0, clock: () => now });
+    short.note(KEY, readAfterW11());
+    now += MAX_AGE_MS;
+    short.note('acme/shop#13-other', readAfterW11());
+    expect(short.size).toBe(2);
+  });
 });
 
 describe('LastReads: a push of the build branch judged by the build as last read', () => {

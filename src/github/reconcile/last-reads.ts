@@ -94,24 +94,42 @@ function asksNothingNew(read: LastRead, actions: Action[]): boolean {
 export const MAX_AGE_MS = 10 * 60_000;
 
 export class LastReads {
+  /** Oldest read first: `note` moves a build's read to the end. */
   readonly #reads = new Map<string, LastRead>();
   readonly #limit: number;
+  readonly #keepMs: number;
   readonly #clock: () => number;
 
-  constructor({ limit = 200, clock = Date.now }: { limit?: number; clock?: () => number } = {}) {
+  /**
+   * At most `limit` builds, each for `keepMs` (the longest any caller asks a
+   * read to stand for: `MAX_AGE_MS`, or the resync's look at the runs):
+   * a build read whole is a snapshot of all its workers, let go once it can
+   * stand for nothing, so an ended build's is not kept until 200 others came.
+   */
+  constructor({
+    limit = 200,
+    keepMs = MAX_AGE_MS,
+    clock = Date.now,
+  }: { limit?: number; keepMs?: number; clock?: () => number } = {}) {
     this.#limit = limit;
+    this.#keepMs = Math.max(keepMs, MAX_AGE_MS);
     this.#clock = clock;
+  }
+
+  /** How many builds' reads are kept. */
+  get size(): number {
+    return this.#reads.size;
   }
 
   /** Build `key` was read whole, as `read` says; null forgets it (a read whose writes failed). */
   note(key: string, read: Omit<LastRead, 'at'> | null): void {
     this.#reads.delete(key);
-    if (!read) return;
-    this.#reads.set(key, { ...read, at: this.#clock() });
-    if (this.#reads.size > this.#limit) {
-      const oldest = this.#reads.keys().next().value;
-      if (oldest !== undefined) this.#reads.delete(oldest);
+    const now = this.#clock();
+    for (const [old, { at }] of this.#reads) {
+      if (now - at <= this.#keepMs && this.#reads.size < this.#limit) break;
+      this.#reads.delete(old);
     }
+    if (read) this.#reads.set(key, { ...read, at: now });
   }
 
   /**
