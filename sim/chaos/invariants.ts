@@ -6,6 +6,7 @@ import {
   workerBranch,
 } from '../../src/core/vocabulary/ids.js';
 import type { FakeGitHub, SimRequestLog } from '../github/fake-github.js';
+import { botNoReplyEmail } from '../github/routes/routes-pulls.js';
 
 /** One worker of the played plan, as plan.json has it. */
 interface PlannedWorker {
@@ -135,12 +136,21 @@ export function checkInvariants(played: PlayedChaos): string[] {
   return failed;
 }
 
-/** The earlier head of a head made by `update-branch` (a merge of the build branch into it), or the head. */
+/**
+ * The earlier head of a head made by `update-branch`, or the head: a merge of
+ * the build branch into it that GitHub made for the app (authored by its bot,
+ * signed with GitHub's key), as the simulator recorded it. A merge a person or
+ * a session made, whatever its message, is a head of its own.
+ */
 function updatedFrom(gh: FakeGitHub, build: string, sha: string): string {
   const commit = gh.git.objects.get(sha);
   if (commit?.type !== 'commit') return sha;
   const [first, second] = commit.parents;
-  return first && second && commit.message.includes(integrationBranch(build)) ? first : sha;
+  const byGitHubForTheApp =
+    commit.signedByGitHub === true && commit.author?.email === botNoReplyEmail(gh.botLogin);
+  return first && second && byGitHubForTheApp && commit.message.includes(integrationBranch(build))
+    ? first
+    : sha;
 }
 
 function readPlan(gh: FakeGitHub, build: string): PlannedWorker[] {

@@ -3,7 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import { checkInvariants } from '../../sim/chaos/invariants.js';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
-import { integrationBranch, planPath } from '../../src/core/vocabulary/ids.js';
+import { botNoReplyEmail } from '../../sim/github/routes/routes-pulls.js';
+import { renderVerdictMarker } from '../../src/core/sessions/verdict-marker.js';
+import {
+  completionPath,
+  integrationBranch,
+  planPath,
+  workerBranch,
+} from '../../src/core/vocabulary/ids.js';
 import { installedRepo, tickingClock } from '../support/builds.js';
 
 const BUILD = '1-add-oauth-login';
@@ -83,5 +90,71 @@ describe('the chaos invariants', () => {
     const gh = playedRepo();
     play(gh);
     expect(check(gh, people)).toContain(broken);
+  });
+
+  /**
+   * W1.1 reviewed and approved at one head, then merged at a merge of the
+   * build branch into it: GitHub's update-branch merge for the app carries the
+   * verdict; the same merge with GitHub's message made by a person does not.
+   */
+  function mergedAfterUpdate(merge: { author: string; signed: boolean }): FakeGitHub {
+    const gh = installedRepo(tickingClock());
+    const base = gh.git.resolve(gh.defaultBranch) ?? '';
+    gh.setBranch(integrationBranch(BUILD), base);
+    const built = gh.git.commitOn(integrationBranch(BUILD), {
+      [planPath(BUILD)]: JSON.stringify({ workers: [{ id: 'W1.1', depends_on: [] }] }),
+    });
+    gh.setBranch(workerBranch(BUILD, 'W1.1'), built);
+    const reviewed = gh.git.commitOn(workerBranch(BUILD, 'W1.1'), {
+      [completionPath(BUILD, 'W1.1')]: '{}',
+      'src/a.ts': 'a',
+    });
+    const moved = gh.git.commitOn(integrationBranch(BUILD), { 'src/b.ts': 'b' });
+    const head = gh.git.merge({
+      ours: reviewed,
+      theirs: moved,
+      message: `Merge branch '${integrationBranch(BUILD)}' into ${workerBranch(BUILD, 'W1.1')}`,
+      author: { name: 'someone', email: merge.author },
+      signed: merge.signed,
+    });
+    gh.setBranch(workerBranch(BUILD, 'W1.1'), head);
+    const pull = gh.openPull({
+      title: 'W1.1',
+      body: '',
+      head: workerBranch(BUILD, 'W1.1'),
+      base: integrationBranch(BUILD),
+      user: gh.botLogin,
+    });
+    const log = (route: string, path: string, body: Record<string, unknown>) =>
+      gh.log.push({ route, status: 200, method: route.split(' ')[0] ?? 'POST', path, body });
+    log(
+      'POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews',
+      `/repos/${gh.fullName}/pulls/${pull.number}/reviews`,
+      { commit_id: reviewed, body: renderVerdictMarker({ verdict: 'approve', costUsd: 0 }) },
+    );
+    gh.git.commitOn(integrationBranch(BUILD), {
+      [completionPath(BUILD, 'W1.1')]: '{}',
+    });
+    log(
+      'PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge',
+      `/repos/${gh.fullName}/pulls/${pull.number}/merge`,
+      { sha: head },
+    );
+    return gh;
+  }
+
+  it("take a verdict to the head only GitHub's update-branch merge for the app made", () => {
+    const verdictBroken = (gh: FakeGitHub) =>
+      check(gh).filter((failure) => failure.startsWith('W1.1: merged after an approve verdict'));
+    const gh = installedRepo(tickingClock());
+    expect(
+      verdictBroken(mergedAfterUpdate({ author: botNoReplyEmail(gh.botLogin), signed: true })),
+    ).toEqual([]);
+    expect(
+      verdictBroken(mergedAfterUpdate({ author: 'someone@example.com', signed: true })),
+    ).toHaveLength(1);
+    expect(
+      verdictBroken(mergedAfterUpdate({ author: botNoReplyEmail(gh.botLogin), signed: false })),
+    ).toHaveLength(1);
   });
 });
