@@ -92853,6 +92853,7 @@ var CODE_SCOPE = { type: "code", outputs: [] };
 var WORKFLOWS_DIR = ".github/workflows/";
 var BATON_DIR = ".baton/";
 var CONFIG_PATH = `.github/${CONFIG_FILE}`;
+var SUBMODULES_FILE = ".gitmodules";
 function checkChanges({
   target,
   changes,
@@ -92878,6 +92879,9 @@ function checkOne({ path: path36, size }, target, allowWorkflowChanges, scope) {
   }
   if (path36 === CONFIG_PATH) {
     return `${path36} holds Baton's settings; sessions never change it (a person does, on the default branch)`;
+  }
+  if (path36.toLowerCase() === SUBMODULES_FILE) {
+    return `${path36} says where git fetches the repository's submodules from: CI that checks them out would fetch what it names, from where no reviewer looked. Sessions never add or change submodules (a person does, in their own pull request)`;
   }
   if (path36.startsWith(WORKFLOWS_DIR) && !allowWorkflowChanges) {
     return `${path36} is under ${WORKFLOWS_DIR}; sessions may change workflows only when .github/baton.yml sets session.allowWorkflowChanges: true`;

@@ -44,6 +44,16 @@ describe('publish refuses a worker that changes what steers later sessions', () 
       reason: '.github/baton.yml holds Baton',
     },
     {
+      attack: 'a submodule’s source moved to a repository of its own (no gitlink changed)',
+      steps: [
+        {
+          '.gitmodules':
+            '[submodule "vendor/lib"]\n\tpath = vendor/lib\n\turl = https://example.com/attacker/lib.git\n',
+        },
+      ],
+      reason: '.gitmodules says where git fetches',
+    },
+    {
       attack: 'another build’s record',
       steps: [{ '.baton/builds/99-other/plan.json': '{}\n' }],
       reason: '.baton/builds/99-other/plan.json is under .baton/',

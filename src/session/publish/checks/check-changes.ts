@@ -34,13 +34,16 @@ const WORKFLOWS_DIR = '.github/workflows/';
 const BATON_DIR = '.baton/';
 /** The repository's Baton config: sessions read it from the default branch, and never change it. */
 const CONFIG_PATH = `.github/${CONFIG_FILE}`;
+/** Where git fetches each submodule from: sessions never add or change submodules (check-links.ts). */
+const SUBMODULES_FILE = '.gitmodules';
 
 /**
  * What a session's commits may change, by role. A plan writes only its own
  * build's record; a worker writes code plus its own completion, never the
  * plan, another worker's files, the skills or anything else under `.baton/`;
  * nobody changes `.github/baton.yml` (the settings, model and limits of every
- * later session), and nobody touches `.github/workflows/` unless the
+ * later session) or `.gitmodules` (where CI that checks out submodules
+ * fetches them from), and nobody touches `.github/workflows/` unless the
  * repository's config on the default branch allows it (a workflow runs with
  * the repository's secrets). In a `research` build a worker writes only its
  * findings and its completion; in a `content` build only the outputs the plan
@@ -90,6 +93,10 @@ function checkOne(
   }
   if (path === CONFIG_PATH) {
     return `${path} holds Baton's settings; sessions never change it (a person does, on the default branch)`;
+  }
+  // Matched without case: a runner on macOS or Windows reads `.GitModules` as the same file.
+  if (path.toLowerCase() === SUBMODULES_FILE) {
+    return `${path} says where git fetches the repository's submodules from: CI that checks them out would fetch what it names, from where no reviewer looked. Sessions never add or change submodules (a person does, in their own pull request)`;
   }
   if (path.startsWith(WORKFLOWS_DIR) && !allowWorkflowChanges) {
     return `${path} is under ${WORKFLOWS_DIR}; sessions may change workflows only when .github/baton.yml sets session.allowWorkflowChanges: true`;
