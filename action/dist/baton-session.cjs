@@ -83192,7 +83192,11 @@ var OLDER_MODELS = [
   { prefix: "claude-3-haiku", inputPerMillion: 0.25, outputPerMillion: 1.25 }
 ];
 var OPENAI_PRICES = {
-  "gpt-5.5": { inputPerMillion: 5, outputPerMillion: 30 }
+  "gpt-5.5": {
+    inputPerMillion: 5,
+    outputPerMillion: 30,
+    longContext: { aboveInputTokens: 272e3, inputFactor: 2, outputFactor: 1.5 }
+  }
 };
 var CACHE_READ_FACTOR = 0.1;
 var CACHE_WRITE_FACTOR = 1.25;
@@ -83217,7 +83221,10 @@ function costOf(model, tokens, prices = {}) {
   const hourWrites = Math.min(writes, Math.max(0, tokens.cache_creation_1h_input_tokens ?? 0));
   const input2 = tokens.input_tokens + tokens.cache_read_input_tokens * CACHE_READ_FACTOR + (writes - hourWrites) * CACHE_WRITE_FACTOR + hourWrites * CACHE_WRITE_1H_FACTOR;
   const searches = (tokens.web_search_requests ?? 0) * WEB_SEARCH_USD_PER_THOUSAND / 1e3;
-  return (input2 * price.inputPerMillion + tokens.output_tokens * price.outputPerMillion) / 1e6 + searches;
+  const long = price.longContext;
+  const prompt = tokens.input_tokens + tokens.cache_read_input_tokens + writes;
+  const [inputFactor, outputFactor] = long && prompt > long.aboveInputTokens ? [long.inputFactor, long.outputFactor] : [1, 1];
+  return (input2 * price.inputPerMillion * inputFactor + tokens.output_tokens * price.outputPerMillion * outputFactor) / 1e6 + searches;
 }
 
 // src/core/config/config.ts

@@ -71,11 +71,18 @@ describe('costOf', () => {
   });
 
   it.each([
-    ['gpt-5.5', tokens(1e6, 1e6), 35],
-    ['gpt-5.5', tokens(0, 0, 1e6), 0.5],
-    ['gpt-5.5-2026-04-23', tokens(1e6, 0), 5],
+    ['gpt-5.5', tokens(2e5, 1e6), 31],
+    ['gpt-5.5', tokens(0, 0, 2e5), 0.1],
+    ['gpt-5.5-2026-04-23', tokens(2e5, 0), 1],
   ])('prices the OpenAI model %s by its exact id: %j → $%d', (model, counts, usd) => {
     expect(costOf(model, counts)).toBeCloseTo(usd, 9);
+  });
+
+  it('prices a GPT-5.5 prompt of more than 272K input tokens, cached or not, whole at twice input and one and a half times output', () => {
+    expect(costOf('gpt-5.5', tokens(272_000, 1e6))).toBeCloseTo(1.36 + 30, 9);
+    expect(costOf('gpt-5.5', tokens(272_001, 1e6))).toBeCloseTo(2 * 1.360005 + 45, 9);
+    expect(costOf('gpt-5.5', tokens(72_001, 0, 200_000))).toBeCloseTo(2 * (0.360005 + 0.1), 9);
+    expect(costOf('claude-sonnet-5-5', tokens(1e6, 0))).toBeCloseTo(3, 9);
   });
 
   it('leaves another model whose id begins like a priced OpenAI one unpriced', () => {

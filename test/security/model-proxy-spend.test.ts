@@ -446,6 +446,22 @@ describe('the model proxy lets through only the config’s models, and only thos
   });
 });
 
+describe('the model proxy meters a GPT-5.5 prompt past 272K input tokens at its long-context price', () => {
+  it('counts the whole request at twice input and one and a half times output, cached input included', async () => {
+    const { proxy, meter } = await startHarness({
+      openai: () => ({
+        output: [{ type: 'message', text: 'ok' }],
+        // OpenAI's input_tokens include the cached ones: 300,000 in all, 200,000 of them cached.
+        usage: { input_tokens: 300_000, cached_tokens: 200_000, output_tokens: 100_000 },
+      }),
+    });
+    const answer = await send(proxy, '/v1/responses', response());
+    expect(answer.status).toBe(200);
+    // (100,000 + 200,000 × 0.1) × $5 × 2 + 100,000 × $30 × 1.5 per million: $1.20 + $4.50.
+    expect(meter.cost_usd).toBeCloseTo(1.2 + 4.5, 6);
+  });
+});
+
 describe('the model proxy meters one-hour cache writes at their price', () => {
   const hourCache = message({
     system: [

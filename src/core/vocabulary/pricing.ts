@@ -55,15 +55,37 @@ export const OPENAI_PRICE_SOURCE = {
 } as const;
 
 /**
+ * A request whose input (cached or not) passes `aboveInputTokens` is billed
+ * whole at these multiples of the model's prices, with no option or header
+ * that asks for it: the model proxy cannot refuse it, so the meter prices it.
+ */
+interface LongContextPrice {
+  aboveInputTokens: number;
+  inputFactor: number;
+  outputFactor: number;
+}
+
+/** A model's list price, and its long-context price where it has one. */
+export type ListPrice = Pick<ModelPrice, 'inputPerMillion' | 'outputPerMillion'> & {
+  longContext?: LongContextPrice;
+};
+
+/**
  * OpenAI models by exact id (or the id with a release date, `gpt-5.5-2026-04-23`):
  * unlike the Claude families, a suffix there is another model at another price
  * (`gpt-5.5-pro`). Cached input costs a tenth of input, as Anthropic's cache
  * reads; there is no charge for writing the cache. Reasoning tokens are output.
+ * GPT-5.5 bills a prompt of more than 272K input tokens at twice input and one
+ * and a half times output for the whole request (OpenAI's pricing page, as
+ * trackers of it quote it; were it not so, such a request would count at more
+ * than it costs, never less).
  */
-const OPENAI_PRICES: Readonly<
-  Record<string, { inputPerMillion: number; outputPerMillion: number }>
-> = {
-  'gpt-5.5': { inputPerMillion: 5, outputPerMillion: 30 },
+const OPENAI_PRICES: Readonly<Record<string, ListPrice>> = {
+  'gpt-5.5': {
+    inputPerMillion: 5,
+    outputPerMillion: 30,
+    longContext: { aboveInputTokens: 272_000, inputFactor: 2, outputFactor: 1.5 },
+  },
 };
 
 /**
@@ -106,10 +128,7 @@ export type ModelPrices = Readonly<Record<string, { input: number; output: numbe
  * table's (an OpenAI model by its id, an older Claude model by its prefix, any
  * other Claude model by its family); null when none.
  */
-export function findModelPrice(
-  model: string,
-  prices: ModelPrices = {},
-): Pick<ModelPrice, 'inputPerMillion' | 'outputPerMillion'> | null {
+export function findModelPrice(model: string, prices: ModelPrices = {}): ListPrice | null {
   const own = Object.hasOwn(prices, model) ? prices[model] : undefined;
   if (own) return { inputPerMillion: own.input, outputPerMillion: own.output };
   const id = model.toLowerCase();
@@ -139,7 +158,14 @@ export function costOf(
     (writes - hourWrites) * CACHE_WRITE_FACTOR +
     hourWrites * CACHE_WRITE_1H_FACTOR;
   const searches = ((tokens.web_search_requests ?? 0) * WEB_SEARCH_USD_PER_THOUSAND) / 1000;
+  const long = price.longContext;
+  const prompt = tokens.input_tokens + tokens.cache_read_input_tokens + writes;
+  const [inputFactor, outputFactor] =
+    long && prompt > long.aboveInputTokens ? [long.inputFactor, long.outputFactor] : [1, 1];
   return (
-    (input * price.inputPerMillion + tokens.output_tokens * price.outputPerMillion) / 1e6 + searches
+    (input * price.inputPerMillion * inputFactor +
+      tokens.output_tokens * price.outputPerMillion * outputFactor) /
+      1e6 +
+    searches
   );
 }
