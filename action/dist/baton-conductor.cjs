@@ -43034,15 +43034,18 @@ var MENTION = /(?<!(?<!&[#A-Za-z0-9_]*)[A-Za-z0-9_])([@\uFF20])(?=\S)/g;
 function neutralizeMentionsIn(text, joiner = "​") {
   return text.replace(AT_ENTITY, "@").replace(MENTION, `$1${joiner}`);
 }
-function escapeText(text) {
+function plainLine(text) {
   const flat = text.replace(NEWLINES, " ").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   return neutralizeMentionsIn(flat, "&#8203;");
+}
+function escapeText(text) {
+  return plainLine(text).replace(/!\[/g, "!\\[");
 }
 function escapeCell(text) {
   return escapeText(text).replace(/\|/g, "\\|");
 }
 function escapeLinkText(text) {
-  return escapeText(text).replace(/[[\]]/g, "\\$&");
+  return plainLine(text).replace(/[[\]]/g, "\\$&");
 }
 function code(text) {
   const flat = text.replace(NEWLINES, " ");

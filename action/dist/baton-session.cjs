@@ -376,9 +376,9 @@ var init_values = __esm({
       return n;
     };
     CREDENTIAL_OPTIONS = ["apiKey", "authToken", "credentials", "config", "profile"];
-    safeJSON = (text) => {
+    safeJSON = (text4) => {
       try {
-        return JSON.parse(text);
+        return JSON.parse(text4);
       } catch (err) {
         return void 0;
       }
@@ -1952,7 +1952,7 @@ async function* _iterSSEMessages(response, controller) {
     throw new AnthropicError(`Attempted to iterate over a response with no body`);
   }
   const decoder2 = new TextDecoder("utf-8", { ignoreBOM: true });
-  let text = "";
+  let text4 = "";
   let endsWithCR = false;
   let event = null;
   let data = [];
@@ -1987,39 +1987,39 @@ async function* _iterSSEMessages(response, controller) {
     if (chunk == null)
       continue;
     const decoded = decoder2.decode(typeof chunk === "string" ? encodeUTF8(chunk) : chunk, { stream: true });
-    text += decoded;
+    text4 += decoded;
     if (!endsWithCR && !decoded.includes("\n") && !decoded.includes("\r"))
       continue;
     let start = 0;
-    if (!text.includes("\r")) {
+    if (!text4.includes("\r")) {
       let end;
-      while ((end = text.indexOf("\n", start)) !== -1) {
-        const sse = takeLine(text.slice(start, end));
+      while ((end = text4.indexOf("\n", start)) !== -1) {
+        const sse = takeLine(text4.slice(start, end));
         start = end + 1;
         if (sse)
           yield sse;
       }
     } else {
-      for (let i = 0; i < text.length; i++) {
-        const char = text[i];
+      for (let i = 0; i < text4.length; i++) {
+        const char = text4[i];
         if (char !== "\n" && char !== "\r")
           continue;
-        if (char === "\r" && i + 1 === text.length)
+        if (char === "\r" && i + 1 === text4.length)
           break;
-        const sse = takeLine(text.slice(start, i));
-        if (char === "\r" && text[i + 1] === "\n")
+        const sse = takeLine(text4.slice(start, i));
+        if (char === "\r" && text4[i + 1] === "\n")
           i++;
         start = i + 1;
         if (sse)
           yield sse;
       }
     }
-    text = text.slice(start);
-    endsWithCR = text.endsWith("\r");
+    text4 = text4.slice(start);
+    endsWithCR = text4.endsWith("\r");
   }
-  text += decoder2.decode();
-  if (text) {
-    for (const line of text.replace(/\r$/, "").split(/\r\n|[\n\r]/)) {
+  text4 += decoder2.decode();
+  if (text4) {
+    for (const line of text4.replace(/\r$/, "").split(/\r\n|[\n\r]/)) {
       const sse = takeLine(line);
       if (sse)
         yield sse;
@@ -2392,8 +2392,8 @@ function requestAttributes(client, name, request2) {
     return {};
   }
   const attributes = { ...table2.constants };
-  for (const [attribute, path36, type2] of table2.request ?? []) {
-    const value = guardTracing(client, () => attributeValue(dig(request2?.body, path36), type2));
+  for (const [attribute, path37, type2] of table2.request ?? []) {
+    const value = guardTracing(client, () => attributeValue(dig(request2?.body, path37), type2));
     if (value !== void 0) {
       attributes[attribute] = value;
     }
@@ -2416,9 +2416,9 @@ function requestAttributes(client, name, request2) {
   return attributes;
 }
 function setResponseAttributes(span, name, data) {
-  for (const [attribute, path36, type2] of SPAN_ATTRIBUTES[name]?.response ?? []) {
+  for (const [attribute, path37, type2] of SPAN_ATTRIBUTES[name]?.response ?? []) {
     try {
-      const value = attributeValue(dig(data, path36), type2);
+      const value = attributeValue(dig(data, path37), type2);
       if (value !== void 0) {
         span.setAttribute(attribute, value);
       }
@@ -2426,9 +2426,9 @@ function setResponseAttributes(span, name, data) {
     }
   }
 }
-function dig(data, path36) {
+function dig(data, path37) {
   let value = data;
-  for (const name of path36) {
+  for (const name of path37) {
     if (typeof value !== "object" || value === null) {
       return void 0;
     }
@@ -2479,8 +2479,8 @@ function recordAttempt(call, method, url2, recordsContent = false) {
   }
   call.span.setAttribute(ATTR_HTTP_REQUEST_METHOD, method);
   try {
-    const { protocol, host, pathname, search: search2 } = new URL(url2);
-    const query = definedQuery(search2.slice(1), call.queryParams, call.contentQueryParams);
+    const { protocol, host, pathname, search: search3 } = new URL(url2);
+    const query = definedQuery(search3.slice(1), call.queryParams, call.contentQueryParams);
     call.span.setAttributes({
       [ATTR_URL_SCHEME]: protocol.slice(0, -1),
       [ATTR_URL_PATH]: pathname
@@ -2500,7 +2500,7 @@ function definedQuery(query, defined, contentParams) {
   if (!query || !defined?.length) {
     return void 0;
   }
-  let content = false;
+  let content3 = false;
   const parts = query.split("&").filter((part) => {
     try {
       const name = decodeURIComponent(part.split("=", 1)[0]);
@@ -2508,13 +2508,13 @@ function definedQuery(query, defined, contentParams) {
       if (!defined.includes(param)) {
         return false;
       }
-      content || (content = CONTENT_QUERY_PARAMS.includes(param) || !!contentParams?.includes(param));
+      content3 || (content3 = CONTENT_QUERY_PARAMS.includes(param) || !!contentParams?.includes(param));
       return true;
     } catch {
       return false;
     }
   });
-  return parts.length ? { value: parts.join("&"), content } : void 0;
+  return parts.length ? { value: parts.join("&"), content: content3 } : void 0;
 }
 function injectTraceHeaders(span, headers) {
   const values = buildHeaders([headers]).values;
@@ -2806,20 +2806,20 @@ var init_utils2 = __esm({
       if (str2.length === 0) {
         return str2;
       }
-      let string4 = str2;
+      let string6 = str2;
       if (typeof str2 === "symbol") {
-        string4 = Symbol.prototype.toString.call(str2);
+        string6 = Symbol.prototype.toString.call(str2);
       } else if (typeof str2 !== "string") {
-        string4 = String(str2);
+        string6 = String(str2);
       }
       if (charset === "iso-8859-1") {
-        return escape(string4).replace(/%u[0-9a-f]{4}/gi, function($0) {
+        return escape(string6).replace(/%u[0-9a-f]{4}/gi, function($0) {
           return "%26%23" + parseInt($0.slice(2), 16) + "%3B";
         });
       }
       let out = "";
-      for (let j = 0; j < string4.length; j += limit) {
-        const segment = string4.length >= limit ? string4.slice(j, j + limit) : string4;
+      for (let j = 0; j < string6.length; j += limit) {
+        const segment = string6.length >= limit ? string6.slice(j, j + limit) : string6;
         const arr = [];
         for (let i = 0; i < segment.length; ++i) {
           let c = segment.charCodeAt(i);
@@ -3189,8 +3189,8 @@ async function defaultParseResponse(client, props) {
       const json3 = await response.json();
       return addResponseIDs(json3, response);
     }
-    const text = await response.text();
-    return text;
+    const text4 = await response.text();
+    return text4;
   })().finally(() => {
     if (!props.options.stream && !props.options.__binaryResponse) {
       releaseRequestSignal(props.controller);
@@ -3375,11 +3375,11 @@ function setMessageContentAttributes(call, body, output2, limit2) {
     call.requestContentSize = size;
   }
 }
-function contentParts(content) {
-  if (typeof content === "string") {
-    return [{ type: "text", content }];
+function contentParts(content3) {
+  if (typeof content3 === "string") {
+    return [{ type: "text", content: content3 }];
   }
-  return content?.map(blockPart) ?? [];
+  return content3?.map(blockPart) ?? [];
 }
 function blockPart(block) {
   switch (block.type) {
@@ -3426,14 +3426,14 @@ function blockPart(block) {
       return { type: `anthropic_${block.type}` };
   }
 }
-function toolResultContentBlocks(content) {
-  if (content === void 0 || content === null) {
+function toolResultContentBlocks(content3) {
+  if (content3 === void 0 || content3 === null) {
     return [];
   }
-  if (typeof content === "string") {
-    return [{ type: "text", text: content }];
+  if (typeof content3 === "string") {
+    return [{ type: "text", text: content3 }];
   }
-  return content.map((block) => {
+  return content3.map((block) => {
     if (block.type === "text" || block.type === "search_result") {
       return withoutLeftOutFields(block);
     }
@@ -3443,17 +3443,17 @@ function toolResultContentBlocks(content) {
     return { type: block.type };
   });
 }
-function resultBlockContent(content) {
-  if (content === void 0 || content === null) {
+function resultBlockContent(content3) {
+  if (content3 === void 0 || content3 === null) {
     return [];
   }
-  if (typeof content === "string") {
-    return [{ type: "text", text: content }];
+  if (typeof content3 === "string") {
+    return [{ type: "text", text: content3 }];
   }
-  if (!Array.isArray(content)) {
-    return [withoutLeftOutFields(content)];
+  if (!Array.isArray(content3)) {
+    return [withoutLeftOutFields(content3)];
   }
-  return content.map((block) => {
+  return content3.map((block) => {
     if (block.type === "text" || block.type === "search_result" || block.type === "web_search_result") {
       return withoutLeftOutFields(block);
     }
@@ -3486,8 +3486,8 @@ function setContentAttributes(span, attributes, limit2) {
   };
   const values = {};
   const blocks = toolResult2?.map((block) => JSON.stringify(block));
-  const length = [...stopSequences ?? [], ...blocks ?? []].reduce((sum, text) => sum + text.length + 1, 2) + serialize(others, values) + serialize(messages2, values);
-  const sizeOf2 = 3 * length <= limit2 ? (text) => 3 * text.length : utf8Length;
+  const length = [...stopSequences ?? [], ...blocks ?? []].reduce((sum, text4) => sum + text4.length + 1, 2) + serialize(others, values) + serialize(messages2, values);
+  const sizeOf2 = 3 * length <= limit2 ? (text4) => 3 * text4.length : utf8Length;
   const sizeOfMessages = () => Object.keys(messages2).reduce((sum, key) => sum + sizeOf2(values[key] ?? ""), 0);
   const stopSequencesSize = stopSequences?.reduce((sum, each) => sum + sizeOf2(each), 0) ?? 0;
   const keepsStopSequences = stopSequences !== void 0 && stopSequencesSize <= limit2;
@@ -3550,10 +3550,10 @@ function withoutFirstParts(attributes, excess) {
     while (excess > 0 && removed < parts.length) {
       const part = parts[removed];
       const size = utf8Length(JSON.stringify(part));
-      const content = part["content"];
-      if (left === 1 && part.type === "text" && typeof content === "string") {
-        const kept = startThatFits(part, content, size - excess);
-        if (kept !== content) {
+      const content3 = part["content"];
+      if (left === 1 && part.type === "text" && typeof content3 === "string") {
+        const kept = startThatFits(part, content3, size - excess);
+        if (kept !== content3) {
           parts[removed] = { ...part, content: kept };
           truncated = true;
         }
@@ -3573,9 +3573,9 @@ function withoutFirstParts(attributes, excess) {
     truncated
   };
 }
-function startThatFits(part, content, limit2) {
+function startThatFits(part, content3, limit2) {
   const room = limit2 - utf8Length(JSON.stringify({ ...part, content: "" }));
-  const head = content.slice(0, Math.max(room, 0));
+  const head = content3.slice(0, Math.max(room, 0));
   const escaped = JSON.stringify(head);
   let length = 0;
   let escapedLength = 0;
@@ -3591,7 +3591,7 @@ function startThatFits(part, content, limit2) {
     escapedLength += escapedUnits;
     length += units;
   }
-  return content.slice(0, length);
+  return content3.slice(0, length);
 }
 function truncateToolResultContent(blocks, limit2, sizeOf2) {
   const kept = [];
@@ -3606,15 +3606,15 @@ function truncateToolResultContent(blocks, limit2, sizeOf2) {
   }
   return { json: "[" + kept.join(",") + "]", size, truncated: kept.length < blocks.length };
 }
-function utf8Length(text) {
+function utf8Length(text4) {
   let size = 0;
-  for (let index2 = 0; index2 < text.length; index2++) {
-    const unit = text.charCodeAt(index2);
+  for (let index2 = 0; index2 < text4.length; index2++) {
+    const unit = text4.charCodeAt(index2);
     if (unit < 128) {
       size += 1;
     } else if (unit < 2048) {
       size += 2;
-    } else if (unit >= 55296 && unit < 56320 && (text.charCodeAt(index2 + 1) & 64512) === 56320) {
+    } else if (unit >= 55296 && unit < 56320 && (text4.charCodeAt(index2 + 1) & 64512) === 56320) {
       size += 4;
       index2++;
     } else {
@@ -3861,8 +3861,8 @@ function endMessagesCreateSpanWhenStreamEnds(client, span, stream2, props) {
           const complete = sawMessageDelta || sawStop;
           let response = { ...message2, usage };
           if (!complete) {
-            for (const path36 of FINAL_FROM_MESSAGE_DELTA) {
-              response = without(response, path36);
+            for (const path37 of FINAL_FROM_MESSAGE_DELTA) {
+              response = without(response, path37);
             }
           }
           setResponseAttributes(span, call.name, response);
@@ -3890,8 +3890,8 @@ function endMessagesCreateSpanWhenStreamEnds(client, span, stream2, props) {
     }
   });
 }
-function without(data, path36) {
-  const [name, ...rest] = path36;
+function without(data, path37) {
+  const [name, ...rest] = path37;
   if (name === void 0 || !(name in data)) {
     return data;
   }
@@ -4000,15 +4000,15 @@ function collectStainlessHelpers(tools, messages2) {
       if (wasCreatedByStainlessHelper(message2)) {
         helpers.add(message2[SDK_HELPER_SYMBOL]);
       }
-      const content = message2.content;
-      if (Array.isArray(content)) {
-        for (const block of content) {
+      const content3 = message2.content;
+      if (Array.isArray(content3)) {
+        for (const block of content3) {
           if (wasCreatedByStainlessHelper(block)) {
             helpers.add(block[SDK_HELPER_SYMBOL]);
           }
-          const definition = block?.tool?.definition;
-          if (wasCreatedByStainlessHelper(definition)) {
-            helpers.add(definition[SDK_HELPER_SYMBOL]);
+          const definition2 = block?.tool?.definition;
+          if (wasCreatedByStainlessHelper(definition2)) {
+            helpers.add(definition2[SDK_HELPER_SYMBOL]);
           }
         }
       }
@@ -4466,12 +4466,12 @@ var init_path = __esm({
   "node_modules/@anthropic-ai/sdk/internal/utils/path.mjs"() {
     init_error();
     EMPTY = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ Object.create(null));
-    createPathTagFunction = (pathEncoder = encodeURIPath) => function path36(statics, ...params) {
+    createPathTagFunction = (pathEncoder = encodeURIPath) => function path37(statics, ...params) {
       if (statics.length === 1)
         return statics[0];
       let postPath = false;
       const invalidSegments = [];
-      const path37 = statics.reduce((previousValue, currentValue, index2) => {
+      const path38 = statics.reduce((previousValue, currentValue, index2) => {
         if (/[?#]/.test(currentValue)) {
           postPath = true;
         }
@@ -4495,7 +4495,7 @@ var init_path = __esm({
         }
         return previousValue + currentValue + (index2 === params.length ? "" : encoded);
       }, "");
-      const pathOnly = path37.split(/[?#]/, 1)[0];
+      const pathOnly = path38.split(/[?#]/, 1)[0];
       const invalidSegmentPattern = /(?<=^|\/)(?:\.|%2e){1,2}(?:;[^/]*)?(?=\/|$)/gi;
       let match;
       while ((match = invalidSegmentPattern.exec(pathOnly)) !== null) {
@@ -4516,10 +4516,10 @@ var init_path = __esm({
         const underline = Array.from(marks, (mark) => mark ?? " ").join("");
         throw new AnthropicError(`Path parameters result in path with invalid segments:
 ${invalidSegments.map((e) => e.error).join("\n")}
-${path37}
+${path38}
 ${underline}`);
       }
-      return path37;
+      return path38;
     };
     path = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
   }
@@ -6747,8 +6747,8 @@ var init_abort = __esm({
 });
 
 // node_modules/@anthropic-ai/sdk/internal/utils/backoff.mjs
-function isStatus(e, code2) {
-  return e instanceof APIError && e.status === code2;
+function isStatus(e, code3) {
+  return e instanceof APIError && e.status === code3;
 }
 function is4xx(e) {
   return e instanceof APIError && typeof e.status === "number" && e.status >= 400 && e.status < 500;
@@ -7082,15 +7082,15 @@ var init_ToolError = __esm({
   "node_modules/@anthropic-ai/sdk/lib/tools/ToolError.mjs"() {
     ToolError = /* @__PURE__ */ (() => {
       class ToolError2 extends Error {
-        constructor(content) {
-          const message2 = typeof content === "string" ? content : content.map((block) => {
+        constructor(content3) {
+          const message2 = typeof content3 === "string" ? content3 : content3.map((block) => {
             if (block.type === "text")
               return block.text;
             return `[${block.type}]`;
           }).join(" ");
           super(message2);
           this.name = "ToolError";
-          this.content = content;
+          this.content = content3;
         }
       }
       return ToolError2;
@@ -7099,11 +7099,11 @@ var init_ToolError = __esm({
 });
 
 // node_modules/@anthropic-ai/sdk/lib/internal/toolsets/sanitize.mjs
-function wellFormed(text) {
-  return text.replace(LONE_SURROGATE_RE, "�");
+function wellFormed(text4) {
+  return text4.replace(LONE_SURROGATE_RE, "�");
 }
-function oneLine(text, limit2 = FIELD_MAX) {
-  return cutPoints(wellFormed(text).replace(CONTROL_RE, " ").trim(), limit2);
+function oneLine(text4, limit2 = FIELD_MAX) {
+  return cutPoints(wellFormed(text4).replace(CONTROL_RE, " ").trim(), limit2);
 }
 function logSafe(name) {
   return oneLine(name, LOG_MAX);
@@ -7117,23 +7117,23 @@ function thrownErrorText(e) {
 function errorText(error62) {
   return cutPoints(wellFormed(thrownErrorText(error62)), FIELD_MAX);
 }
-function cutPoints(text, limit2) {
-  if (text.length <= limit2)
-    return text;
+function cutPoints(text4, limit2) {
+  if (text4.length <= limit2)
+    return text4;
   let end = 0;
   let points = 0;
-  for (const ch of text) {
+  for (const ch of text4) {
     if (points === limit2)
       break;
     points += 1;
     end += ch.length;
   }
-  return text.slice(0, end);
+  return text4.slice(0, end);
 }
-function errorTextContent(content) {
-  if (typeof content === "string")
-    return wellFormed(content);
-  return content.filter((block) => block.type === "text" && block.text !== "").map((block) => ({ ...block, text: wellFormed(block.text) }));
+function errorTextContent(content3) {
+  if (typeof content3 === "string")
+    return wellFormed(content3);
+  return content3.filter((block) => block.type === "text" && block.text !== "").map((block) => ({ ...block, text: wellFormed(block.text) }));
 }
 var LINE_UNSAFE, CONTROL_RE, LONE_SURROGATE_RE, FIELD_MAX, LOG_MAX;
 var init_sanitize = __esm({
@@ -7156,8 +7156,8 @@ function toolErrorContent(e) {
 async function runRunnableTool(tool, rawInput, context2) {
   try {
     const input2 = tool.parse ? tool.parse(rawInput) : rawInput;
-    const content = await tool.run(input2, context2);
-    return { content, isError: false };
+    const content3 = await tool.run(input2, context2);
+    return { content: content3, isError: false };
   } catch (e) {
     return { content: toolErrorContent(e), isError: true };
   }
@@ -7178,16 +7178,16 @@ function endsTurn(ev) {
 function isIdleNeutral(ev) {
   return ev.type === "user.tool_confirmation" || ev.type === "session.thread_status_terminated";
 }
-function buildResultEvent(ev, isError, content) {
+function buildResultEvent(ev, isError, content3) {
   if (ev.type === "agent.custom_tool_use") {
-    return { type: "user.custom_tool_result", custom_tool_use_id: ev.id, is_error: isError, content };
+    return { type: "user.custom_tool_result", custom_tool_use_id: ev.id, is_error: isError, content: content3 };
   }
-  return { type: "user.tool_result", tool_use_id: ev.id, is_error: isError, content };
+  return { type: "user.tool_result", tool_use_id: ev.id, is_error: isError, content: content3 };
 }
-function toSessionContent(content) {
-  if (typeof content === "string")
-    return [{ type: "text", text: content || "(no output)" }];
-  const out = content.map((b) => {
+function toSessionContent(content3) {
+  if (typeof content3 === "string")
+    return [{ type: "text", text: content3 || "(no output)" }];
+  const out = content3.map((b) => {
     if (b.type === "text")
       return { type: "text", text: b.text || "(no output)" };
     if (b.type === "image" || b.type === "document")
@@ -7701,7 +7701,7 @@ var init_SessionToolRunner = __esm({
             });
             return;
           }
-          let content;
+          let content3;
           let isError;
           const conversationId = __classPrivateFieldGet(this, _SessionToolRunner_requestOpts, "f")?.openTelemetry?.conversationId ?? (ev.session_thread_id || __classPrivateFieldGet(this, _SessionToolRunner_primaryThreadId, "f"));
           const toolCtrl = new AbortController();
@@ -7727,13 +7727,13 @@ var init_SessionToolRunner = __esm({
               });
               return { sent, content: recorded, isError: toolOutcome.isError };
             });
-            content = outcome.sent;
+            content3 = outcome.sent;
             isError = outcome.isError;
           } finally {
             clearTimeout(timer);
             detachTool();
           }
-          const result = buildResultEvent(ev, isError, content);
+          const result = buildResultEvent(ev, isError, content3);
           const posted = await __classPrivateFieldGet(this, _SessionToolRunner_instances, "m", _SessionToolRunner_sendResult).call(this, result, ev.id, conversationId);
           __classPrivateFieldGet(this, _SessionToolRunner_instances, "m", _SessionToolRunner_surfaceCall).call(this, {
             event: ev,
@@ -7840,7 +7840,7 @@ function betaTool(options2) {
     input_schema: inputSchema,
     description,
     run: run4,
-    parse: (content) => content
+    parse: (content3) => content3
   };
 }
 var init_json_schema = __esm({
@@ -7908,8 +7908,8 @@ async function containingRoot(roots, target, contains = isWithin) {
   return void 0;
 }
 function errnoCode(err) {
-  const code2 = err?.code;
-  return typeof code2 === "string" ? code2 : void 0;
+  const code3 = err?.code;
+  return typeof code3 === "string" ? code3 : void 0;
 }
 async function canonicalize(abs) {
   const tail2 = [];
@@ -7924,8 +7924,8 @@ async function canonicalize(abs) {
       try {
         isLink = (await fs2.lstat(prefix)).isSymbolicLink();
       } catch (lstatErr) {
-        const code2 = errnoCode(lstatErr);
-        if (code2 !== "ENOENT" && code2 !== "ENOTDIR")
+        const code3 = errnoCode(lstatErr);
+        if (code3 !== "ENOENT" && code3 !== "ENOTDIR")
           throw lstatErr;
         const parent2 = path2.dirname(prefix);
         if (parent2 === prefix)
@@ -7961,7 +7961,7 @@ async function confineToRoot(root, p, opts) {
   const permitted = allowedRoots.length ? "the session's working directory and its other permitted directories" : "the session's working directory";
   throw new ToolError(`path ${JSON.stringify(p)} is outside ${permitted}`);
 }
-async function atomicWriteFile(targetPath, content) {
+async function atomicWriteFile(targetPath, content3) {
   const dir = path2.dirname(targetPath);
   const tempPath = path2.join(dir, `.tmp-${process.pid}-${crypto2.randomUUID()}`);
   const existingMode = await fs2.stat(targetPath).then((st) => st.mode & 511, () => void 0);
@@ -7970,7 +7970,7 @@ async function atomicWriteFile(targetPath, content) {
     handle = await fs2.open(tempPath, "wx", FILE_CREATE_MODE);
     if (existingMode !== void 0)
       await handle.chmod(existingMode);
-    await handle.writeFile(content, "utf-8");
+    await handle.writeFile(content3, "utf-8");
     await handle.sync();
     await handle.close();
     handle = void 0;
@@ -7985,8 +7985,8 @@ async function atomicWriteFile(targetPath, content) {
   }
 }
 function fsErrorMessage(err, file2) {
-  const code2 = errnoCode(err);
-  switch (code2) {
+  const code3 = errnoCode(err);
+  switch (code3) {
     case "ENOENT":
       return `${file2}: no such file or directory`;
     case "EACCES":
@@ -8006,7 +8006,7 @@ function fsErrorMessage(err, file2) {
     case "ENFILE":
       return `${file2}: too many open files`;
     default:
-      return `${file2}: ${code2 !== void 0 ? `i/o error (${code2})` : "i/o error"}`;
+      return `${file2}: ${code3 !== void 0 ? `i/o error (${code3})` : "i/o error"}`;
   }
 }
 async function findExecutable(name, notInside = [], searchPath = readEnv("PATH") ?? "") {
@@ -8221,11 +8221,11 @@ async function runArchiveTool(cmd, args, notInside) {
       });
     }
     proc.on("error", reject);
-    proc.on("close", (code2, signal) => {
+    proc.on("close", (code3, signal) => {
       if (overLimit) {
         reject(new AnthropicError(`skill archive lists too many members: \`${cmd}\` printed more than ${ARCHIVE_TOOL_OUTPUT_LIMIT} characters`));
-      } else if (code2 !== 0) {
-        reject(new AnthropicError(`\`${cmd}\` failed (${signal ?? `exit ${code2}`}): ${output2.stderr.trim()}`));
+      } else if (code3 !== 0) {
+        reject(new AnthropicError(`\`${cmd}\` failed (${signal ?? `exit ${code3}`}): ${output2.stderr.trim()}`));
       } else {
         resolve2(output2.stdout);
       }
@@ -8350,8 +8350,8 @@ async function makeDirAndAncestors(dir) {
       await fsp.stat(current);
       break;
     } catch (e) {
-      const code2 = e.code;
-      if (code2 !== "ENOENT" && code2 !== "ENOTDIR" && code2 !== "ELOOP")
+      const code3 = e.code;
+      if (code3 !== "ENOENT" && code3 !== "ENOTDIR" && code3 !== "ELOOP")
         throw e;
     }
     missing.push(current);
@@ -8408,8 +8408,8 @@ async function openRegularFile(relPath, dest) {
   try {
     handle = await fsp.open(dest, C.O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
   } catch (e) {
-    const code2 = e.code;
-    if (code2 === "ELOOP" || code2 === "EMLINK") {
+    const code3 = e.code;
+    if (code3 === "ELOOP" || code3 === "EMLINK") {
       throw new FileStoreError(FileStoreError.IS_A_SYMLINK, relPath);
     }
     throw e;
@@ -8458,8 +8458,8 @@ async function symlinksInDir(root, under, base) {
   try {
     st = await fsp.lstat(base, { bigint: true });
   } catch (e) {
-    const code2 = e.code;
-    if (code2 === "ENOENT" || code2 === "ENOTDIR")
+    const code3 = e.code;
+    if (code3 === "ENOENT" || code3 === "ENOTDIR")
       return /* @__PURE__ */ new Set();
     throw e;
   }
@@ -8479,8 +8479,8 @@ async function requireDir(under, base) {
   try {
     st = await fsp.lstat(base, { bigint: true });
   } catch (e) {
-    const code2 = e.code;
-    if (code2 === "ENOENT" || code2 === "ENOTDIR")
+    const code3 = e.code;
+    if (code3 === "ENOENT" || code3 === "ENOTDIR")
       return false;
     throw e;
   }
@@ -8748,10 +8748,10 @@ var init_file_store = __esm({
             try {
               sha = await _internals.hashFile(full);
             } catch (e) {
-              const code2 = e.code;
-              if (code2 === "ENOENT" || e instanceof FileStoreError)
+              const code3 = e.code;
+              if (code3 === "ENOENT" || e instanceof FileStoreError)
                 return null;
-              if (code2 === "ELOOP" || code2 === "EMLINK")
+              if (code3 === "ELOOP" || code3 === "EMLINK")
                 return null;
               throw e;
             }
@@ -8995,9 +8995,9 @@ var init_memories = __esm({
           for (const store of __classPrivateFieldGet(this, _SessionMemoryStores_stores, "f")) {
             const root = store.files.root();
             try {
-              const scan = await __classPrivateFieldGet(this, _SessionMemoryStores_instances, "m", _SessionMemoryStores_scanMarker).call(this, store);
-              if (!scan.markerOk && Object.keys(scan.files).length > 0) {
-                __classPrivateFieldGet(this, _SessionMemoryStores_log, "f").warn(`${scan.distrustReason}; leaving the memory store folder on disk`, {
+              const scan2 = await __classPrivateFieldGet(this, _SessionMemoryStores_instances, "m", _SessionMemoryStores_scanMarker).call(this, store);
+              if (!scan2.markerOk && Object.keys(scan2.files).length > 0) {
+                __classPrivateFieldGet(this, _SessionMemoryStores_log, "f").warn(`${scan2.distrustReason}; leaving the memory store folder on disk`, {
                   root: root.path,
                   memory_store_id: store.memoryStoreId
                 });
@@ -9045,11 +9045,11 @@ var init_memories = __esm({
         };
       }, _SessionMemoryStores_syncStore = async function _SessionMemoryStores_syncStore2(store, final) {
         try {
-          const scan = await __classPrivateFieldGet(this, _SessionMemoryStores_instances, "m", _SessionMemoryStores_scanMarker).call(this, store);
-          const local = scan.files;
-          if (!scan.markerOk) {
+          const scan2 = await __classPrivateFieldGet(this, _SessionMemoryStores_instances, "m", _SessionMemoryStores_scanMarker).call(this, store);
+          const local = scan2.files;
+          if (!scan2.markerOk) {
             if (Object.keys(local).length > 0) {
-              __classPrivateFieldGet(this, _SessionMemoryStores_log, "f").warn(`${scan.distrustReason}; leaving the memory store folder as found and not syncing`, {
+              __classPrivateFieldGet(this, _SessionMemoryStores_log, "f").warn(`${scan2.distrustReason}; leaving the memory store folder as found and not syncing`, {
                 root: store.files.root().path,
                 memory_store_id: store.memoryStoreId
               });
@@ -9101,18 +9101,18 @@ var init_memories = __esm({
       }, _SessionMemoryStores_flushStore = async function _SessionMemoryStores_flushStore2(store, signal) {
         const dirty = /* @__PURE__ */ new Map();
         const unsent = /* @__PURE__ */ new Set();
-        const push2 = async () => {
+        const push3 = async () => {
           if (store.readOnly)
             return;
-          const scan = await __classPrivateFieldGet(this, _SessionMemoryStores_instances, "m", _SessionMemoryStores_scanMarker).call(this, store);
-          if (!scan.markerOk) {
-            __classPrivateFieldGet(this, _SessionMemoryStores_log, "f").warn(`${scan.distrustReason}; not uploading anything from the memory store folder`, {
+          const scan2 = await __classPrivateFieldGet(this, _SessionMemoryStores_instances, "m", _SessionMemoryStores_scanMarker).call(this, store);
+          if (!scan2.markerOk) {
+            __classPrivateFieldGet(this, _SessionMemoryStores_log, "f").warn(`${scan2.distrustReason}; not uploading anything from the memory store folder`, {
               root: store.files.root().path,
               memory_store_id: store.memoryStoreId
             });
             return;
           }
-          for (const [rel, sha] of Object.entries(scan.files)) {
+          for (const [rel, sha] of Object.entries(scan2.files)) {
             const changed = sha !== store.baseline.get(rel) || store.sentShas.has(rel);
             if (changed && store.refusedShas.get(rel) !== sha) {
               dirty.set(rel, sha);
@@ -9155,7 +9155,7 @@ var init_memories = __esm({
           await __classPrivateFieldGet(this, _SessionMemoryStores_instances, "m", _SessionMemoryStores_uploadAll).call(this, store, uploads, unsent, signal);
         };
         try {
-          await settledOrAborted(push2(), signal);
+          await settledOrAborted(push3(), signal);
           if (signal?.aborted && unsent.size > 0) {
             __classPrivateFieldGet(this, _SessionMemoryStores_log, "f").warn(`memory flush cut off part-way; ${unsent.size} of ${dirty.size} changed files had not finished uploading`, { memory_store_id: store.memoryStoreId });
           }
@@ -9307,9 +9307,9 @@ ${store.memoryStoreId}`);
        * A `..` component in the wire path reaches here as {@link FileStoreError} —
        * that is the escape guard.
        */
-      async function _SessionMemoryStores_write2(store, rel, content) {
+      async function _SessionMemoryStores_write2(store, rel, content3) {
         try {
-          await store.files.put(rel, content);
+          await store.files.put(rel, content3);
         } catch (e) {
           if (!(e instanceof FileStoreError) && !isErrno(e))
             throw e;
@@ -9410,15 +9410,15 @@ ${store.memoryStoreId}`);
           const data = await store.files.get(rel);
           if (data === null)
             return void 0;
-          const content = decodeUTF8(data);
-          store.sentShas.set(rel, crypto2.createHash("sha256").update(content, "utf-8").digest("hex"));
+          const content3 = decodeUTF8(data);
+          store.sentShas.set(rel, crypto2.createHash("sha256").update(content3, "utf-8").digest("hex"));
           const item = existing ? await __classPrivateFieldGet(this, _SessionMemoryStores_client, "f").beta.memoryStores.memories.update(existing.id, {
             memory_store_id: store.memoryStoreId,
-            content,
+            content: content3,
             precondition: { type: "content_sha256", content_sha256: existing.content_sha256 }
           }) : await __classPrivateFieldGet(this, _SessionMemoryStores_client, "f").beta.memoryStores.memories.create(store.memoryStoreId, {
             path: "/" + rel,
-            content
+            content: content3
           });
           store.refusedShas.delete(rel);
           store.sentShas.delete(rel);
@@ -9706,7 +9706,7 @@ function betaWriteTool(ctx) {
       properties: { file_path: { type: "string" }, content: { type: "string" } },
       required: ["file_path", "content"]
     },
-    run: async ({ file_path, content }) => {
+    run: async ({ file_path, content: content3 }) => {
       if (!file_path)
         throw new ToolError("write: file_path is required");
       const abs = await resolvePath(ctx, file_path);
@@ -9716,11 +9716,11 @@ function betaWriteTool(ctx) {
       }
       try {
         await fs4.mkdir(path3.dirname(abs), { recursive: true, mode: DIR_CREATE_MODE });
-        await atomicWriteFile(abs, content ?? "");
+        await atomicWriteFile(abs, content3 ?? "");
       } catch (e) {
         throw new ToolError(`write: ${fsErrorMessage(e, file_path)}`);
       }
-      return `wrote ${Buffer.byteLength(content ?? "")} bytes to ${file_path}`;
+      return `wrote ${Buffer.byteLength(content3 ?? "")} bytes to ${file_path}`;
     }
   });
 }
@@ -9893,17 +9893,17 @@ function runRipgrep(rg, pattern, searchPath, signal) {
       }
     });
     proc.stderr.on("data", (d) => errOut += d);
-    proc.on("close", (code2) => {
+    proc.on("close", (code3) => {
       if (signal?.aborted)
         return reject(new ToolError("grep: aborted"));
       if (truncated)
         return resolve2(out + `
 [output truncated at ${GREP_OUTPUT_LIMIT} bytes]`);
-      if (code2 === 0)
+      if (code3 === 0)
         return resolve2(out);
-      if (code2 === 1)
+      if (code3 === 1)
         return resolve2("no matches");
-      reject(new ToolError(`grep: rg failed: ${errOut || `exit ${code2}`}`));
+      reject(new ToolError(`grep: rg failed: ${errOut || `exit ${code3}`}`));
     });
     proc.on("error", (e) => {
       if (signal?.aborted)
@@ -9926,7 +9926,7 @@ async function runWalkGrep(pattern, root, signal) {
     throw new ToolError("grep: aborted");
   const hits = [];
   let budget = GREP_OUTPUT_LIMIT;
-  const push2 = (line) => {
+  const push3 = (line) => {
     budget -= line.length + 1;
     if (budget < 0) {
       hits.push(`[output truncated at ${GREP_OUTPUT_LIMIT} bytes]`);
@@ -9939,13 +9939,13 @@ async function runWalkGrep(pattern, root, signal) {
   const unlink2 = linkAbort(signal, stop);
   const timer = setTimeout(() => stop.abort(), GREP_TIMEOUT_MS);
   const match = lineMatcher(re2, stop.signal);
-  const grepPath = (rel) => grepFile(path3.join(root, rel), match, push2, stop.signal);
-  const search2 = async () => {
+  const grepPath = (rel) => grepFile(path3.join(root, rel), match, push3, stop.signal);
+  const search3 = async () => {
     const stat5 = await fs4.stat(root).catch(() => null);
     return stat5?.isFile() ? grepPath("") : walk2(root, "", grepPath, stop.signal);
   };
   try {
-    await Promise.race([search2(), (0, import_node_events.once)(stop.signal, "abort")]);
+    await Promise.race([search3(), (0, import_node_events.once)(stop.signal, "abort")]);
     if (signal?.aborted)
       throw new ToolError("grep: aborted");
     if (stop.signal.aborted) {
@@ -9963,7 +9963,7 @@ async function runWalkGrep(pattern, root, signal) {
     return "no matches";
   return hits.join("\n");
 }
-async function grepFile(file2, match, push2, signal) {
+async function grepFile(file2, match, push3, signal) {
   const stream2 = fssync.createReadStream(file2, { encoding: "utf8" });
   stream2.on("error", () => {
   });
@@ -9976,7 +9976,7 @@ async function grepFile(file2, match, push2, signal) {
     for await (const { numbers, lines } of lineBatches(rl)) {
       const matched = await match(lines);
       for (const [i, line] of lines.entries()) {
-        if (matched[i] && !push2(`${file2}:${numbers[i]}:${line}`))
+        if (matched[i] && !push3(`${file2}:${numbers[i]}:${line}`))
           return false;
       }
       if (matched.length < lines.length)
@@ -10036,7 +10036,7 @@ function lineMatcher(re2, signal) {
         reply = promiseWithResolvers();
       });
       worker.on("error", fail);
-      worker.on("exit", (code2) => fail(new AnthropicError(`worker exited with code ${code2}`)));
+      worker.on("exit", (code3) => fail(new AnthropicError(`worker exited with code ${code3}`)));
       await reply.promise;
       return worker;
     } catch {
@@ -12275,7 +12275,7 @@ function maybeParseBetaMessage(message2, params, opts) {
 }
 function parseBetaMessage(message2, params, opts) {
   let firstParsedOutput = null;
-  const content = message2.content.map((block) => {
+  const content3 = message2.content.map((block) => {
     if (block.type === "text") {
       const parsedOutput = parseBetaOutputFormat(params, block.text);
       if (firstParsedOutput === null) {
@@ -12297,20 +12297,20 @@ function parseBetaMessage(message2, params, opts) {
   });
   return {
     ...message2,
-    content,
+    content: content3,
     parsed_output: firstParsedOutput
   };
 }
-function parseBetaOutputFormat(params, content) {
+function parseBetaOutputFormat(params, content3) {
   const outputFormat = getOutputFormat(params);
   if (outputFormat?.type !== "json_schema") {
     return null;
   }
   try {
     if ("parse" in outputFormat) {
-      return outputFormat.parse(content);
+      return outputFormat.parse(content3);
     }
-    return JSON.parse(content);
+    return JSON.parse(content3);
   } catch (error62) {
     throw new AnthropicError(`Failed to parse structured output: ${error62}`);
   }
@@ -12645,8 +12645,8 @@ var init_message_stream_utils = __esm({
 });
 
 // node_modules/@anthropic-ai/sdk/lib/BetaMessageStream.mjs
-function tracksToolInput(content) {
-  return content.type === "tool_use" || content.type === "server_tool_use" || content.type === "mcp_tool_use";
+function tracksToolInput(content3) {
+  return content3.type === "tool_use" || content3.type === "server_tool_use" || content3.type === "mcp_tool_use";
 }
 var _BetaMessageStream_instances, _BetaMessageStream_currentMessageSnapshot, _BetaMessageStream_params, _BetaMessageStream_connectedPromise, _BetaMessageStream_resolveConnectedPromise, _BetaMessageStream_rejectConnectedPromise, _BetaMessageStream_endPromise, _BetaMessageStream_resolveEndPromise, _BetaMessageStream_rejectEndPromise, _BetaMessageStream_listeners, _BetaMessageStream_ended, _BetaMessageStream_errored, _BetaMessageStream_aborted, _BetaMessageStream_catchingPromiseCreated, _BetaMessageStream_response, _BetaMessageStream_request_id, _BetaMessageStream_workspace_id, _BetaMessageStream_logger, _BetaMessageStream_client, _BetaMessageStream_span, _BetaMessageStream_spanBody, _BetaMessageStream_getFinalMessage, _BetaMessageStream_getFinalText, _BetaMessageStream_handleError, _BetaMessageStream_beginRequest, _BetaMessageStream_addStreamEvent, _BetaMessageStream_endRequest, _BetaMessageStream_accumulateMessage, _BetaMessageStream_toolInputParseError, BetaMessageStream;
 var init_BetaMessageStream = __esm({
@@ -13061,27 +13061,27 @@ var init_BetaMessageStream = __esm({
             return;
           switch (event.type) {
             case "content_block_delta": {
-              const content = messageSnapshot.content.at(-1);
+              const content3 = messageSnapshot.content.at(-1);
               switch (event.delta.type) {
                 case "text_delta": {
-                  if (content.type === "text") {
-                    this._emit("text", event.delta.text, content.text || "");
+                  if (content3.type === "text") {
+                    this._emit("text", event.delta.text, content3.text || "");
                   }
                   break;
                 }
                 case "citations_delta": {
-                  if (content.type === "text") {
-                    this._emit("citation", event.delta.citation, content.citations ?? []);
+                  if (content3.type === "text") {
+                    this._emit("citation", event.delta.citation, content3.citations ?? []);
                   }
                   break;
                 }
                 case "input_json_delta": {
-                  if (tracksToolInput(content) && __classPrivateFieldGet(this, _BetaMessageStream_listeners, "f").inputJson?.length) {
+                  if (tracksToolInput(content3) && __classPrivateFieldGet(this, _BetaMessageStream_listeners, "f").inputJson?.length) {
                     let jsonSnapshot;
                     try {
-                      jsonSnapshot = content.input;
+                      jsonSnapshot = content3.input;
                     } catch (err) {
-                      __classPrivateFieldGet(this, _BetaMessageStream_handleError, "f").call(this, __classPrivateFieldGet(this, _BetaMessageStream_instances, "m", _BetaMessageStream_toolInputParseError).call(this, content, err));
+                      __classPrivateFieldGet(this, _BetaMessageStream_handleError, "f").call(this, __classPrivateFieldGet(this, _BetaMessageStream_instances, "m", _BetaMessageStream_toolInputParseError).call(this, content3, err));
                       break;
                     }
                     this._emit("inputJson", event.delta.partial_json, jsonSnapshot);
@@ -13089,20 +13089,20 @@ var init_BetaMessageStream = __esm({
                   break;
                 }
                 case "thinking_delta": {
-                  if (content.type === "thinking") {
-                    this._emit("thinking", event.delta.thinking, content.thinking);
+                  if (content3.type === "thinking") {
+                    this._emit("thinking", event.delta.thinking, content3.thinking);
                   }
                   break;
                 }
                 case "signature_delta": {
-                  if (content.type === "thinking") {
-                    this._emit("signature", content.signature);
+                  if (content3.type === "thinking") {
+                    this._emit("signature", content3.signature);
                   }
                   break;
                 }
                 case "compaction_delta": {
-                  if (content.type === "compaction" && content.content) {
-                    this._emit("compaction", content.content);
+                  if (content3.type === "compaction" && content3.content) {
+                    this._emit("compaction", content3.content);
                   }
                   break;
                 }
@@ -13391,15 +13391,15 @@ var init_errors2 = __esm({
 function notExecutedText(family) {
   return Object.prototype.hasOwnProperty.call(NOT_EXECUTED_BY_FAMILY, family) ? NOT_EXECUTED_BY_FAMILY[family] : NOT_EXECUTED;
 }
-function toolsetResultBlock(toolUse, content, isError = false) {
-  if (isError && (content === "" || Array.isArray(content) && content.length === 0)) {
-    content = "The tool call failed with an empty error message.";
+function toolsetResultBlock(toolUse, content3, isError = false) {
+  if (isError && (content3 === "" || Array.isArray(content3) && content3.length === 0)) {
+    content3 = "The tool call failed with an empty error message.";
   }
   return {
     type: "tool_result",
     tool_use_id: toolUse.id,
     toolset_name: toolUse.toolset_name ?? null,
-    content,
+    content: content3,
     ...isError ? { is_error: true } : {}
   };
 }
@@ -22744,7 +22744,7 @@ function withThreadsBeta(headers) {
 }
 function replayReason(error62) {
   const errorCode = errorDetails(error62)?.["error_code"];
-  return REPLAY_ERROR_CODES.find((code2) => code2 === errorCode) ?? null;
+  return REPLAY_ERROR_CODES.find((code3) => code3 === errorCode) ?? null;
 }
 function unsupportedFeatures(error62) {
   const details = errorDetails(error62);
@@ -22767,11 +22767,11 @@ function definedEntries(object2) {
   return Object.fromEntries(Object.entries(object2).filter(([, value]) => value !== void 0));
 }
 function partialReply(snapshot, completedBlocks) {
-  const content = snapshot.content.slice(0, completedBlocks);
+  const content3 = snapshot.content.slice(0, completedBlocks);
   const unfinished = snapshot.content[completedBlocks];
   if (unfinished?.type === "text" && unfinished.text)
-    content.push(unfinished);
-  return content.length ? { ...snapshot, content } : null;
+    content3.push(unfinished);
+  return content3.length ? { ...snapshot, content: content3 } : null;
 }
 function withoutCacheControl(value) {
   if (!isObj(value))
@@ -23232,8 +23232,8 @@ function withToolDefinitions(messages2) {
     if (message2.role !== "system" || !Array.isArray(message2.content)) {
       return message2;
     }
-    const content = message2.content.map((block) => block.type === "tool_addition" && block.tool.type === "tool_definition" ? { ...block, tool: { ...block.tool, definition: toolDefinition(block.tool.definition) } } : block);
-    return { ...message2, content };
+    const content3 = message2.content.map((block) => block.type === "tool_addition" && block.tool.type === "tool_definition" ? { ...block, tool: { ...block.tool, definition: toolDefinition(block.tool.definition) } } : block);
+    return { ...message2, content: content3 };
   });
 }
 function addsRunnableTool(message2) {
@@ -23243,7 +23243,7 @@ async function generateToolResponse(params, runnable, available, lastMessage, re
   if (!lastMessage || lastMessage.role !== "assistant" || !lastMessage.content || typeof lastMessage.content === "string") {
     return null;
   }
-  const toolUseBlocks = lastMessage.content.filter((content) => content.type === "tool_use");
+  const toolUseBlocks = lastMessage.content.filter((content3) => content3.type === "tool_use");
   if (toolUseBlocks.length === 0) {
     return null;
   }
@@ -24040,16 +24040,16 @@ var init_BetaToolRunner = __esm({
         __classPrivateFieldGet(this, _BetaToolRunner_thread, "f").append(__classPrivateFieldGet(this, _BetaToolRunner_instances, "m", _BetaToolRunner_pendingToolChangesMessage).call(this));
         __classPrivateFieldSet(this, _BetaToolRunner_pendingToolChanges, [], "f");
       }, _BetaToolRunner_pendingToolChangesMessage = function _BetaToolRunner_pendingToolChangesMessage2() {
-        const content = [];
+        const content3 = [];
         for (const change of __classPrivateFieldGet(this, _BetaToolRunner_pendingToolChanges, "f")) {
           if (change.type === "removal") {
-            content.push({ type: "tool_removal", tool: { type: "tool_reference", name: change.name } });
+            content3.push({ type: "tool_removal", tool: { type: "tool_reference", name: change.name } });
             continue;
           }
-          const definition = toolDefinition(change.tool);
-          content.push({ type: "tool_addition", tool: { type: "tool_definition", definition } });
+          const definition2 = toolDefinition(change.tool);
+          content3.push({ type: "tool_addition", tool: { type: "tool_definition", definition: definition2 } });
         }
-        return { role: "system", content };
+        return { role: "system", content: content3 };
       };
       return BetaToolRunner2;
     })();
@@ -24600,7 +24600,7 @@ function maybeParseMessage(message2, params, opts) {
 }
 function parseMessage(message2, params, opts) {
   let firstParsedOutput = null;
-  const content = message2.content.map((block) => {
+  const content3 = message2.content.map((block) => {
     if (block.type === "text") {
       const parsedOutput = parseOutputFormat(params, block.text);
       if (firstParsedOutput === null) {
@@ -24616,20 +24616,20 @@ function parseMessage(message2, params, opts) {
   });
   return {
     ...message2,
-    content,
+    content: content3,
     parsed_output: firstParsedOutput
   };
 }
-function parseOutputFormat(params, content) {
+function parseOutputFormat(params, content3) {
   const outputFormat = getOutputFormat2(params);
   if (outputFormat?.type !== "json_schema") {
     return null;
   }
   try {
     if ("parse" in outputFormat) {
-      return outputFormat.parse(content);
+      return outputFormat.parse(content3);
     }
-    return JSON.parse(content);
+    return JSON.parse(content3);
   } catch (error62) {
     throw new AnthropicError(`Failed to parse structured output: ${error62}`);
   }
@@ -24641,8 +24641,8 @@ var init_parser2 = __esm({
 });
 
 // node_modules/@anthropic-ai/sdk/lib/MessageStream.mjs
-function tracksToolInput2(content) {
-  return content.type === "tool_use" || content.type === "server_tool_use";
+function tracksToolInput2(content3) {
+  return content3.type === "tool_use" || content3.type === "server_tool_use";
 }
 var _MessageStream_instances, _MessageStream_currentMessageSnapshot, _MessageStream_params, _MessageStream_connectedPromise, _MessageStream_resolveConnectedPromise, _MessageStream_rejectConnectedPromise, _MessageStream_endPromise, _MessageStream_resolveEndPromise, _MessageStream_rejectEndPromise, _MessageStream_listeners, _MessageStream_ended, _MessageStream_errored, _MessageStream_aborted, _MessageStream_catchingPromiseCreated, _MessageStream_response, _MessageStream_request_id, _MessageStream_workspace_id, _MessageStream_logger, _MessageStream_client, _MessageStream_span, _MessageStream_getFinalMessage, _MessageStream_getFinalText, _MessageStream_handleError, _MessageStream_beginRequest, _MessageStream_addStreamEvent, _MessageStream_endRequest, _MessageStream_accumulateMessage, MessageStream;
 var init_MessageStream = __esm({
@@ -25030,35 +25030,35 @@ var init_MessageStream = __esm({
           this._emit("streamEvent", event, messageSnapshot);
           switch (event.type) {
             case "content_block_delta": {
-              const content = messageSnapshot.content.at(-1);
+              const content3 = messageSnapshot.content.at(-1);
               switch (event.delta.type) {
                 case "text_delta": {
-                  if (content.type === "text") {
-                    this._emit("text", event.delta.text, content.text || "");
+                  if (content3.type === "text") {
+                    this._emit("text", event.delta.text, content3.text || "");
                   }
                   break;
                 }
                 case "citations_delta": {
-                  if (content.type === "text") {
-                    this._emit("citation", event.delta.citation, content.citations ?? []);
+                  if (content3.type === "text") {
+                    this._emit("citation", event.delta.citation, content3.citations ?? []);
                   }
                   break;
                 }
                 case "input_json_delta": {
-                  if (tracksToolInput2(content) && __classPrivateFieldGet(this, _MessageStream_listeners, "f").inputJson?.length) {
-                    this._emit("inputJson", event.delta.partial_json, content.input);
+                  if (tracksToolInput2(content3) && __classPrivateFieldGet(this, _MessageStream_listeners, "f").inputJson?.length) {
+                    this._emit("inputJson", event.delta.partial_json, content3.input);
                   }
                   break;
                 }
                 case "thinking_delta": {
-                  if (content.type === "thinking") {
-                    this._emit("thinking", event.delta.thinking, content.thinking);
+                  if (content3.type === "thinking") {
+                    this._emit("thinking", event.delta.thinking, content3.thinking);
                   }
                   break;
                 }
                 case "signature_delta": {
-                  if (content.type === "thinking") {
-                    this._emit("signature", content.signature);
+                  if (content3.type === "thinking") {
+                    this._emit("signature", content3.signature);
                   }
                   break;
                 }
@@ -29686,12 +29686,12 @@ function requireSecureTokenEndpoint(baseURL) {
   throw new WorkloadIdentityError(`Refusing to send credential over non-https token endpoint "${baseURL}"`);
 }
 async function parseTokenResponse(resp, requestId) {
-  const text = await readLimitedText(resp);
+  const text4 = await readLimitedText(resp);
   let data;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(text4);
   } catch {
-    throw new WorkloadIdentityError(`Token endpoint returned non-JSON response (status ${resp.status})`, resp.status, redactSensitive(text), requestId);
+    throw new WorkloadIdentityError(`Token endpoint returned non-JSON response (status ${resp.status})`, resp.status, redactSensitive(text4), requestId);
   }
   if (!data.access_token) {
     throw new WorkloadIdentityError(`Token endpoint response missing access_token: ${JSON.stringify(redactSensitive(data))}`, resp.status, redactSensitive(data), requestId);
@@ -29725,14 +29725,14 @@ function redactSensitive(body) {
   }
   return null;
 }
-async function checkCredentialsFileSafety(path36, onWarn = (m) => console.warn(`anthropic-sdk: ${m}`)) {
+async function checkCredentialsFileSafety(path37, onWarn = (m) => console.warn(`anthropic-sdk: ${m}`)) {
   if (typeof process === "undefined" || process.platform === "win32")
     return;
   const { fs: fs5 } = await Promise.resolve().then(() => (init_node(), node_exports));
-  let resolved2 = path36;
+  let resolved2 = path37;
   let st;
   try {
-    resolved2 = await fs5.promises.realpath(path36);
+    resolved2 = await fs5.promises.realpath(path37);
     st = await fs5.promises.stat(resolved2);
   } catch {
     return;
@@ -29749,8 +29749,8 @@ async function checkCredentialsFileSafety(path36, onWarn = (m) => console.warn(`
   }
 }
 async function writeCredentialsFileAtomic(targetPath, data) {
-  const { fs: fs5, path: path36 } = await Promise.resolve().then(() => (init_node(), node_exports));
-  const dir = path36.dirname(targetPath);
+  const { fs: fs5, path: path37 } = await Promise.resolve().then(() => (init_node(), node_exports));
+  const dir = path37.dirname(targetPath);
   await fs5.promises.mkdir(dir, { recursive: true, mode: 448 });
   const tmpPath = `${targetPath}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
@@ -30011,8 +30011,8 @@ var init_credentials2 = __esm({
         return null;
       }
       validateProfileName(profileName);
-      const { fs: fs5, path: path36 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      const configPath = path36.join(rootConfigPath, "configs", `${profileName}.json`);
+      const { fs: fs5, path: path37 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const configPath = path37.join(rootConfigPath, "configs", `${profileName}.json`);
       let configRaw;
       try {
         configRaw = await fs5.promises.readFile(configPath, "utf-8");
@@ -30072,14 +30072,14 @@ var init_credentials2 = __esm({
         return null;
       }
       validateProfileName(profileName);
-      const { path: path36 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      return path36.join(rootConfigPath, "credentials", `${profileName}.json`);
+      const { path: path37 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      return path37.join(rootConfigPath, "credentials", `${profileName}.json`);
     };
     getRootConfigPath = async () => {
       if (!supportsLocalConfigFiles()) {
         return null;
       }
-      const { path: path36 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const { path: path37 } = await Promise.resolve().then(() => (init_node(), node_exports));
       const configDir = readEnv("ANTHROPIC_CONFIG_DIR");
       if (configDir) {
         return configDir;
@@ -30088,21 +30088,21 @@ var init_credentials2 = __esm({
       if (os2 === "Windows") {
         const appData = readEnv("APPDATA");
         if (appData) {
-          return path36.join(appData, "Anthropic");
+          return path37.join(appData, "Anthropic");
         }
         const userProfile = readEnv("USERPROFILE");
         if (userProfile) {
-          return path36.join(userProfile, "AppData", "Roaming", "Anthropic");
+          return path37.join(userProfile, "AppData", "Roaming", "Anthropic");
         }
         return null;
       }
       const xdgConfigHome = readEnv("XDG_CONFIG_HOME");
       if (xdgConfigHome) {
-        return path36.join(xdgConfigHome, "anthropic");
+        return path37.join(xdgConfigHome, "anthropic");
       }
       const home = readEnv("HOME");
       if (home) {
-        return path36.join(home, ".config", "anthropic");
+        return path37.join(home, ".config", "anthropic");
       }
       return null;
     };
@@ -30119,8 +30119,8 @@ var init_credentials2 = __esm({
       if (profileName) {
         return profileName;
       }
-      const { fs: fs5, path: path36 } = await Promise.resolve().then(() => (init_node(), node_exports));
-      const filePath = path36.join(rootConfigPath, "active_config");
+      const { fs: fs5, path: path37 } = await Promise.resolve().then(() => (init_node(), node_exports));
+      const filePath = path37.join(rootConfigPath, "active_config");
       try {
         return (await fs5.promises.readFile(filePath, "utf-8")).trim() || "default";
       } catch (err) {
@@ -30134,21 +30134,21 @@ var init_credentials2 = __esm({
 });
 
 // node_modules/@anthropic-ai/sdk/lib/credentials/identity-token.mjs
-function identityTokenFromFile(path36) {
-  if (!path36) {
+function identityTokenFromFile(path37) {
+  if (!path37) {
     throw new AnthropicError("Identity token file path is empty");
   }
   return async () => {
     const { fs: fs5 } = await Promise.resolve().then(() => (init_node(), node_exports));
-    let content;
+    let content3;
     try {
-      content = await fs5.promises.readFile(path36, "utf-8");
+      content3 = await fs5.promises.readFile(path37, "utf-8");
     } catch (err) {
-      throw new AnthropicError(`Failed to read identity token file at ${path36}: ${err}`);
+      throw new AnthropicError(`Failed to read identity token file at ${path37}: ${err}`);
     }
-    const token = content.trim();
+    const token = content3.trim();
     if (!token) {
-      throw new AnthropicError(`Identity token file at ${path36} is empty`);
+      throw new AnthropicError(`Identity token file at ${path37} is empty`);
     }
     return token;
   };
@@ -30203,8 +30203,8 @@ function oidcFederationProvider(config2) {
     }
     const requestId = resp.headers.get("Request-Id");
     if (!resp.ok) {
-      const text = await resp.text().catch(() => "");
-      const redacted = redactSensitive(text);
+      const text4 = await resp.text().catch(() => "");
+      const redacted = redactSensitive(text4);
       let hint = "";
       if (resp.status === 401) {
         const hintMiddle = config2.workspaceId ? "" : "If your federation rule is scoped to multiple workspaces, set the ANTHROPIC_WORKSPACE_ID environment variable, the 'workspace_id' config key, or the `workspaceId` option. ";
@@ -30284,8 +30284,8 @@ function userOAuthProvider(config2) {
     }
     const requestId = resp.headers.get("Request-Id");
     if (!resp.ok) {
-      const text = await resp.text().catch(() => "");
-      throw new WorkloadIdentityError(`User OAuth refresh failed (HTTP ${resp.status}): ${redactSensitive(text)}`, resp.status, redactSensitive(text), requestId);
+      const text4 = await resp.text().catch(() => "");
+      throw new WorkloadIdentityError(`User OAuth refresh failed (HTTP ${resp.status}): ${redactSensitive(text4)}`, resp.status, redactSensitive(text4), requestId);
     }
     const data = await parseTokenResponse(resp, requestId);
     const expiresIn = Number(data.expires_in);
@@ -30425,8 +30425,8 @@ function cachedExchangeProvider(exchange2, credentialsPath, onCacheWriteError, o
         }
       }
     } catch (err) {
-      const code2 = err?.code;
-      if (code2 !== "ENOENT" && !(err instanceof SyntaxError)) {
+      const code3 = err?.code;
+      if (code3 !== "ENOENT" && !(err instanceof SyntaxError)) {
         onCacheWriteError?.(err);
       }
     }
@@ -30832,8 +30832,8 @@ var init_client = __esm({
           const given = { apiKey, authToken, ...opts };
           const passed = CREDENTIAL_OPTIONS.filter((name) => given[name] != null);
           if (passed.length > 1) {
-            const list2 = (names) => names.map((name) => `\`${name}\``).join(", ");
-            throw new TypeError(`Pass at most one of ${list2(CREDENTIAL_OPTIONS)}. Received ${list2(passed)}.`);
+            const list3 = (names) => names.map((name) => `\`${name}\``).join(", ");
+            throw new TypeError(`Pass at most one of ${list3(CREDENTIAL_OPTIONS)}. Received ${list3(passed)}.`);
           }
           const [passedName] = passed;
           const env = passedName != null ? null : {
@@ -31151,9 +31151,9 @@ var init_client = __esm({
           }
           return APIError.generate(status, error62, message2, headers);
         }
-        buildURL(path36, query, defaultBaseURL) {
+        buildURL(path37, query, defaultBaseURL) {
           const baseURL = !__classPrivateFieldGet(this, _BaseAnthropic_instances, "m", _BaseAnthropic_baseURLOverridden).call(this) && defaultBaseURL || this.baseURL;
-          const url2 = isAbsoluteURL(path36) ? new URL(path36) : new URL(baseURL + (baseURL.endsWith("/") && path36.startsWith("/") ? path36.slice(1) : path36));
+          const url2 = isAbsoluteURL(path37) ? new URL(path37) : new URL(baseURL + (baseURL.endsWith("/") && path37.startsWith("/") ? path37.slice(1) : path37));
           const defaultQuery = this.defaultQuery();
           const pathQuery = Object.fromEntries(url2.searchParams);
           if (!isEmptyObj(defaultQuery) || !isEmptyObj(pathQuery)) {
@@ -31229,24 +31229,24 @@ var init_client = __esm({
         backendMiddleware() {
           return [];
         }
-        get(path36, opts) {
-          return this.methodRequest("get", path36, opts);
+        get(path37, opts) {
+          return this.methodRequest("get", path37, opts);
         }
-        post(path36, opts) {
-          return this.methodRequest("post", path36, opts);
+        post(path37, opts) {
+          return this.methodRequest("post", path37, opts);
         }
-        patch(path36, opts) {
-          return this.methodRequest("patch", path36, opts);
+        patch(path37, opts) {
+          return this.methodRequest("patch", path37, opts);
         }
-        put(path36, opts) {
-          return this.methodRequest("put", path36, opts);
+        put(path37, opts) {
+          return this.methodRequest("put", path37, opts);
         }
-        delete(path36, opts) {
-          return this.methodRequest("delete", path36, opts);
+        delete(path37, opts) {
+          return this.methodRequest("delete", path37, opts);
         }
-        methodRequest(method, path36, opts) {
+        methodRequest(method, path37, opts) {
           return this.request(Promise.resolve(opts).then((opts2) => {
-            return { method, path: path36, ...opts2 };
+            return { method, path: path37, ...opts2 };
           }));
         }
         request(options2, remainingRetries = null) {
@@ -31392,8 +31392,8 @@ var init_client = __esm({
           armAbandonmentBackstop(response.body ?? response, controller);
           return { response, options: options2, controller, requestLogID, retryOfRequestLogID, startTime: startTime2 };
         }
-        getAPIList(path36, Page2, opts) {
-          return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path36, ...opts2 })) : { method: "get", path: path36, ...opts });
+        getAPIList(path37, Page2, opts) {
+          return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path37, ...opts2 })) : { method: "get", path: path37, ...opts });
         }
         requestAPIList(Page2, options2) {
           if (!this._tracer) {
@@ -31527,14 +31527,14 @@ var init_client = __esm({
         }
         async buildRequest(inputOptions, { retryCount = 0 } = {}) {
           const options2 = { ...inputOptions };
-          const { method, path: path36, query, defaultBaseURL } = options2;
+          const { method, path: path37, query, defaultBaseURL } = options2;
           if (this._authState.resolution) {
             await this._authState.resolution;
           }
           if (!this._baseURLIsExplicit && this._authState.baseURL && this.baseURL !== this._authState.baseURL) {
             this.baseURL = this._authState.baseURL;
           }
-          const url2 = this.buildURL(path36, query, defaultBaseURL);
+          const url2 = this.buildURL(path37, query, defaultBaseURL);
           if ("timeout" in options2)
             validatePositiveInteger("timeout", options2.timeout);
           options2.timeout = options2.timeout ?? this.timeout;
@@ -31737,7 +31737,7 @@ var require_dist2 = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.format = format;
-    exports2.parse = parse5;
+    exports2.parse = parse6;
     var TEXT_REGEXP = /^[\u0009\u0020-\u007e\u0080-\u00ff]*$/;
     var TOKEN_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
     var QUOTE_REGEXP = /[\\"]/g;
@@ -31764,7 +31764,7 @@ var require_dist2 = __commonJS({
       }
       return result;
     }
-    function parse5(header, options2) {
+    function parse6(header, options2) {
       const stopChar = options2?.comma === true ? COMMA : 65536;
       const len = header.length;
       let index2 = skipOWS(header, options2?.start ?? 0, len);
@@ -31792,12 +31792,12 @@ var require_dist2 = __commonJS({
         index2 = skipOWS(header, index2 + 1, len);
         const keyStart = index2;
         while (index2 < len) {
-          const code2 = header.charCodeAt(index2);
-          if (code2 === stopChar)
+          const code3 = header.charCodeAt(index2);
+          if (code3 === stopChar)
             break parameter;
-          if (code2 === SEMI)
+          if (code3 === SEMI)
             continue parameter;
-          if (code2 === EQ) {
+          if (code3 === EQ) {
             const keyEnd = trailingOWS(header, keyStart, index2);
             const key = header.slice(keyStart, keyEnd).toLowerCase();
             index2 = skipOWS(header, index2 + 1, len);
@@ -31805,18 +31805,18 @@ var require_dist2 = __commonJS({
               index2++;
               let value = "";
               while (index2 < len) {
-                const code3 = header.charCodeAt(index2++);
-                if (code3 === DQUOTE) {
+                const code4 = header.charCodeAt(index2++);
+                if (code4 === DQUOTE) {
                   index2 = skipValue(header, index2, len, stopChar);
                   if (parameters[key] === void 0)
                     parameters[key] = value;
                   break;
                 }
-                if (code3 === BSLASH && index2 < len) {
+                if (code4 === BSLASH && index2 < len) {
                   value += header[index2++];
                   continue;
                 }
-                value += String.fromCharCode(code3);
+                value += String.fromCharCode(code4);
               }
               continue parameter;
             }
@@ -31835,8 +31835,8 @@ var require_dist2 = __commonJS({
     }
     function skipValue(str2, index2, len, stopChar) {
       while (index2 < len) {
-        const code2 = str2.charCodeAt(index2);
-        if (code2 === SEMI || code2 === stopChar)
+        const code3 = str2.charCodeAt(index2);
+        if (code3 === SEMI || code3 === stopChar)
           break;
         index2++;
       }
@@ -32113,16 +32113,16 @@ var require_light = __commonJS({
           }
         }
         shiftAll(fn) {
-          return this._lists.forEach(function(list2) {
-            return list2.forEachShift(fn);
+          return this._lists.forEach(function(list3) {
+            return list3.forEachShift(fn);
           });
         }
         getFirst(arr = this._lists) {
-          var j, len, list2;
+          var j, len, list3;
           for (j = 0, len = arr.length; j < len; j++) {
-            list2 = arr[j];
-            if (list2.length > 0) {
-              return list2;
+            list3 = arr[j];
+            if (list3.length > 0) {
+              return list3;
             }
           }
           return [];
@@ -32763,7 +32763,7 @@ var require_light = __commonJS({
       var Batcher_1 = Batcher;
       var require$$4$1 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
       var require$$8 = getCjsExportFromNamespace(version$2);
-      var Bottleneck3, DEFAULT_PRIORITY$1, Events$4, Job$1, LocalDatastore$1, NUM_PRIORITIES$1, Queues$1, RedisDatastore$1, States$1, Sync$1, parser$5, splice = [].splice;
+      var Bottleneck3, DEFAULT_PRIORITY$1, Events$4, Job$1, LocalDatastore$1, NUM_PRIORITIES$1, Queues$1, RedisDatastore$1, States$1, Sync$1, parser$5, splice2 = [].splice;
       NUM_PRIORITIES$1 = 10;
       DEFAULT_PRIORITY$1 = 5;
       parser$5 = parser2;
@@ -33058,10 +33058,10 @@ var require_light = __commonJS({
           submit(...args) {
             var cb, fn, job, options2, ref, ref1, task;
             if (typeof args[0] === "function") {
-              ref = args, [fn, ...args] = ref, [cb] = splice.call(args, -1);
+              ref = args, [fn, ...args] = ref, [cb] = splice2.call(args, -1);
               options2 = parser$5.load({}, this.jobDefaults);
             } else {
-              ref1 = args, [options2, fn, ...args] = ref1, [cb] = splice.call(args, -1);
+              ref1 = args, [options2, fn, ...args] = ref1, [cb] = splice2.call(args, -1);
               options2 = parser$5.load(options2, this.jobDefaults);
             }
             task = (...args2) => {
@@ -33486,16 +33486,16 @@ var require_Queues = __commonJS({
         }
       }
       shiftAll(fn) {
-        return this._lists.forEach(function(list2) {
-          return list2.forEachShift(fn);
+        return this._lists.forEach(function(list3) {
+          return list3.forEachShift(fn);
         });
       }
       getFirst(arr = this._lists) {
-        var j, len, list2;
+        var j, len, list3;
         for (j = 0, len = arr.length; j < len; j++) {
-          list2 = arr[j];
-          if (list2.length > 0) {
-            return list2;
+          list3 = arr[j];
+          if (list3.length > 0) {
+            return list3;
           }
         }
         return [];
@@ -35586,7 +35586,7 @@ var require_Bottleneck = __commonJS({
     var States;
     var Sync;
     var parser2;
-    var splice = [].splice;
+    var splice2 = [].splice;
     NUM_PRIORITIES = 10;
     DEFAULT_PRIORITY = 5;
     parser2 = require_parser();
@@ -35914,11 +35914,11 @@ var require_Bottleneck = __commonJS({
           var cb, fn, job, options2, ref, ref1, task;
           if (typeof args[0] === "function") {
             var _ref3, _ref4, _splice$call, _splice$call2;
-            ref = args, _ref3 = ref, _ref4 = _toArray(_ref3), fn = _ref4[0], args = _ref4.slice(1), _ref3, _splice$call = splice.call(args, -1), _splice$call2 = _slicedToArray2(_splice$call, 1), cb = _splice$call2[0], _splice$call;
+            ref = args, _ref3 = ref, _ref4 = _toArray(_ref3), fn = _ref4[0], args = _ref4.slice(1), _ref3, _splice$call = splice2.call(args, -1), _splice$call2 = _slicedToArray2(_splice$call, 1), cb = _splice$call2[0], _splice$call;
             options2 = parser2.load({}, this.jobDefaults);
           } else {
             var _ref5, _ref6, _splice$call3, _splice$call4;
-            ref1 = args, _ref5 = ref1, _ref6 = _toArray(_ref5), options2 = _ref6[0], fn = _ref6[1], args = _ref6.slice(2), _ref5, _splice$call3 = splice.call(args, -1), _splice$call4 = _slicedToArray2(_splice$call3, 1), cb = _splice$call4[0], _splice$call3;
+            ref1 = args, _ref5 = ref1, _ref6 = _toArray(_ref5), options2 = _ref6[0], fn = _ref6[1], args = _ref6.slice(2), _ref5, _splice$call3 = splice2.call(args, -1), _splice$call4 = _slicedToArray2(_splice$call3, 1), cb = _splice$call4[0], _splice$call3;
             options2 = parser2.load(options2, this.jobDefaults);
           }
           task = (...args2) => {
@@ -36203,7 +36203,7 @@ var require_ms = __commonJS({
       options2 = options2 || {};
       var type2 = typeof val;
       if (type2 === "string" && val.length > 0) {
-        return parse5(val);
+        return parse6(val);
       } else if (type2 === "number" && isFinite(val)) {
         return options2.long ? fmtLong(val) : fmtShort(val);
       }
@@ -36211,7 +36211,7 @@ var require_ms = __commonJS({
         "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
       );
     };
-    function parse5(str2) {
+    function parse6(str2) {
       str2 = String(str2);
       if (str2.length > 100) {
         return;
@@ -36313,7 +36313,7 @@ var require_common = __commonJS({
       createDebug.debug = createDebug;
       createDebug.default = createDebug;
       createDebug.coerce = coerce;
-      createDebug.disable = disable;
+      createDebug.disable = disable2;
       createDebug.enable = enable;
       createDebug.enabled = enabled;
       createDebug.humanize = require_ms();
@@ -36418,13 +36418,13 @@ var require_common = __commonJS({
           }
         }
       }
-      function matchesTemplate(search2, template) {
+      function matchesTemplate(search3, template) {
         let searchIndex = 0;
         let templateIndex = 0;
         let starIndex = -1;
         let matchIndex = 0;
-        while (searchIndex < search2.length) {
-          if (templateIndex < template.length && (template[templateIndex] === search2[searchIndex] || template[templateIndex] === "*")) {
+        while (searchIndex < search3.length) {
+          if (templateIndex < template.length && (template[templateIndex] === search3[searchIndex] || template[templateIndex] === "*")) {
             if (template[templateIndex] === "*") {
               starIndex = templateIndex;
               matchIndex = searchIndex;
@@ -36446,7 +36446,7 @@ var require_common = __commonJS({
         }
         return templateIndex === template.length;
       }
-      function disable() {
+      function disable2() {
         const namespaces = [
           ...createDebug.names,
           ...createDebug.skips.map((namespace) => "-" + namespace)
@@ -38239,8 +38239,8 @@ function requireUtil() {
         parts.push(part);
       }
       last = re2.lastIndex;
-      var code2 = match[0][1];
-      switch (code2) {
+      var code3 = match[0][1];
+      switch (code3) {
         case "s":
         case "o":
           if (argi < arguments.length) {
@@ -38256,7 +38256,7 @@ function requireUtil() {
           parts.push("%");
           break;
         default:
-          parts.push("<%" + code2 + "?>");
+          parts.push("<%" + code3 + "?>");
       }
     }
     parts.push(format.substring(last));
@@ -40312,11 +40312,11 @@ function requireAsn1() {
     if (level > 0) {
       rval += "\n";
     }
-    var indent = "";
+    var indent2 = "";
     for (var i = 0; i < level * indentation; ++i) {
-      indent += " ";
+      indent2 += " ";
     }
-    rval += indent + "Tag: ";
+    rval += indent2 + "Tag: ";
     switch (obj.tagClass) {
       case asn1$1.Class.UNIVERSAL:
         rval += "Universal:";
@@ -40402,7 +40402,7 @@ function requireAsn1() {
       rval += obj.type;
     }
     rval += "\n";
-    rval += indent + "Constructed: " + obj.constructed + "\n";
+    rval += indent2 + "Constructed: " + obj.constructed + "\n";
     if (obj.composed) {
       var subvalues = 0;
       var sub = "";
@@ -40415,9 +40415,9 @@ function requireAsn1() {
           }
         }
       }
-      rval += indent + "Sub values: " + subvalues + sub;
+      rval += indent2 + "Sub values: " + subvalues + sub;
     } else {
-      rval += indent + "Value: ";
+      rval += indent2 + "Value: ";
       if (obj.type === asn1$1.Type.OID) {
         var oid = asn1$1.derToOid(obj.value);
         rval += oid;
@@ -43890,10 +43890,10 @@ function requirePkcs1() {
     var in_ps = 1;
     var index2 = md2.digestLength;
     for (var j = md2.digestLength; j < db.length; j++) {
-      var code2 = db.charCodeAt(j);
-      var is_0 = code2 & 1 ^ 1;
+      var code3 = db.charCodeAt(j);
+      var is_0 = code3 & 1 ^ 1;
       var error_mask = in_ps ? 65534 : 0;
-      error62 |= code2 & error_mask;
+      error62 |= code3 & error_mask;
       in_ps = in_ps & is_0;
       index2 += in_ps;
     }
@@ -53860,14 +53860,14 @@ function requirePkcs7() {
             ]
           );
           if ("content" in msg) {
-            var content;
+            var content3;
             if (msg.content instanceof forge2.util.ByteBuffer) {
-              content = msg.content.bytes();
+              content3 = msg.content.bytes();
             } else if (typeof msg.content === "string") {
-              content = forge2.util.encodeUtf8(msg.content);
+              content3 = forge2.util.encodeUtf8(msg.content);
             }
             if (options2.detached) {
-              msg.detachedContent = asn12.create(asn12.Class.UNIVERSAL, asn12.Type.OCTETSTRING, false, content);
+              msg.detachedContent = asn12.create(asn12.Class.UNIVERSAL, asn12.Type.OCTETSTRING, false, content3);
             } else {
               msg.contentInfo.value.push(
                 // [0] EXPLICIT content
@@ -53876,7 +53876,7 @@ function requirePkcs7() {
                     asn12.Class.UNIVERSAL,
                     asn12.Type.OCTETSTRING,
                     false,
-                    content
+                    content3
                   )
                 ])
               );
@@ -53947,20 +53947,20 @@ function requirePkcs7() {
       return mds;
     }
     function addSignerInfos(mds) {
-      var content;
+      var content3;
       if (msg.detachedContent) {
-        content = msg.detachedContent;
+        content3 = msg.detachedContent;
       } else {
-        content = msg.contentInfo.value[1];
-        content = content.value[0];
+        content3 = msg.contentInfo.value[1];
+        content3 = content3.value[0];
       }
-      if (!content) {
+      if (!content3) {
         throw new Error(
           "Could not sign PKCS#7 message; there is no content to sign."
         );
       }
       var contentType = asn12.derToOid(msg.contentInfo.value[0].value);
-      var bytes = asn12.toDer(content);
+      var bytes = asn12.toDer(content3);
       bytes.getByte();
       asn12.getBerValueLength(bytes);
       bytes = bytes.getBytes();
@@ -54499,36 +54499,36 @@ function requirePkcs7() {
       throw new Error("Unsupported PKCS#7 message. Only wrapped ContentType Data supported.");
     }
     if (capture.encryptedContent) {
-      var content = "";
+      var content3 = "";
       if (forge2.util.isArray(capture.encryptedContent)) {
         for (var i = 0; i < capture.encryptedContent.length; ++i) {
           if (capture.encryptedContent[i].type !== asn12.Type.OCTETSTRING) {
             throw new Error("Malformed PKCS#7 message, expecting encrypted content constructed of only OCTET STRING objects.");
           }
-          content += capture.encryptedContent[i].value;
+          content3 += capture.encryptedContent[i].value;
         }
       } else {
-        content = capture.encryptedContent;
+        content3 = capture.encryptedContent;
       }
       msg.encryptedContent = {
         algorithm: asn12.derToOid(capture.encAlgorithm),
         parameter: forge2.util.createBuffer(capture.encParameter.value),
-        content: forge2.util.createBuffer(content)
+        content: forge2.util.createBuffer(content3)
       };
     }
     if (capture.content) {
-      var content = "";
+      var content3 = "";
       if (forge2.util.isArray(capture.content)) {
         for (var i = 0; i < capture.content.length; ++i) {
           if (capture.content[i].type !== asn12.Type.OCTETSTRING) {
             throw new Error("Malformed PKCS#7 message, expecting content constructed of only OCTET STRING objects.");
           }
-          content += capture.content[i].value;
+          content3 += capture.content[i].value;
         }
       } else {
-        content = capture.content;
+        content3 = capture.content;
       }
-      msg.content = forge2.util.createBuffer(content);
+      msg.content = forge2.util.createBuffer(content3);
     }
     msg.version = capture.version.charCodeAt(0);
     msg.rawCapture = capture;
@@ -54837,12 +54837,12 @@ function requireLodash_uniq() {
     return uid ? "Symbol(src)_1." + uid : "";
   })();
   var funcToString = funcProto.toString;
-  var hasOwnProperty = objectProto.hasOwnProperty;
+  var hasOwnProperty2 = objectProto.hasOwnProperty;
   var objectToString = objectProto.toString;
   var reIsNative = RegExp(
-    "^" + funcToString.call(hasOwnProperty).replace(reRegExpChar, "\\$&").replace(/hasOwnProperty|(function).*?(?=\\\()| for .+?(?=\\\])/g, "$1.*?") + "$"
+    "^" + funcToString.call(hasOwnProperty2).replace(reRegExpChar, "\\$&").replace(/hasOwnProperty|(function).*?(?=\\\()| for .+?(?=\\\])/g, "$1.*?") + "$"
   );
-  var splice = arrayProto.splice;
+  var splice2 = arrayProto.splice;
   var Map2 = getNative(root, "Map"), Set2 = getNative(root, "Set"), nativeCreate = getNative(Object, "create");
   function Hash(entries) {
     var index2 = -1, length = entries ? entries.length : 0;
@@ -54864,11 +54864,11 @@ function requireLodash_uniq() {
       var result = data[key];
       return result === HASH_UNDEFINED ? void 0 : result;
     }
-    return hasOwnProperty.call(data, key) ? data[key] : void 0;
+    return hasOwnProperty2.call(data, key) ? data[key] : void 0;
   }
   function hashHas(key) {
     var data = this.__data__;
-    return nativeCreate ? data[key] !== void 0 : hasOwnProperty.call(data, key);
+    return nativeCreate ? data[key] !== void 0 : hasOwnProperty2.call(data, key);
   }
   function hashSet(key, value) {
     var data = this.__data__;
@@ -54900,7 +54900,7 @@ function requireLodash_uniq() {
     if (index2 == lastIndex) {
       data.pop();
     } else {
-      splice.call(data, index2, 1);
+      splice2.call(data, index2, 1);
     }
     return true;
   }
@@ -55153,12 +55153,12 @@ function requireLodash_uniqwith() {
     return uid ? "Symbol(src)_1." + uid : "";
   })();
   var funcToString = funcProto.toString;
-  var hasOwnProperty = objectProto.hasOwnProperty;
+  var hasOwnProperty2 = objectProto.hasOwnProperty;
   var objectToString = objectProto.toString;
   var reIsNative = RegExp(
-    "^" + funcToString.call(hasOwnProperty).replace(reRegExpChar, "\\$&").replace(/hasOwnProperty|(function).*?(?=\\\()| for .+?(?=\\\])/g, "$1.*?") + "$"
+    "^" + funcToString.call(hasOwnProperty2).replace(reRegExpChar, "\\$&").replace(/hasOwnProperty|(function).*?(?=\\\()| for .+?(?=\\\])/g, "$1.*?") + "$"
   );
-  var splice = arrayProto.splice;
+  var splice2 = arrayProto.splice;
   var Map2 = getNative(root, "Map"), Set2 = getNative(root, "Set"), nativeCreate = getNative(Object, "create");
   function Hash(entries) {
     var index2 = -1, length = entries ? entries.length : 0;
@@ -55180,11 +55180,11 @@ function requireLodash_uniqwith() {
       var result = data[key];
       return result === HASH_UNDEFINED ? void 0 : result;
     }
-    return hasOwnProperty.call(data, key) ? data[key] : void 0;
+    return hasOwnProperty2.call(data, key) ? data[key] : void 0;
   }
   function hashHas(key) {
     var data = this.__data__;
-    return nativeCreate ? data[key] !== void 0 : hasOwnProperty.call(data, key);
+    return nativeCreate ? data[key] !== void 0 : hasOwnProperty2.call(data, key);
   }
   function hashSet(key, value) {
     var data = this.__data__;
@@ -55216,7 +55216,7 @@ function requireLodash_uniqwith() {
     if (index2 == lastIndex) {
       data.pop();
     } else {
-      splice.call(data, index2, 1);
+      splice2.call(data, index2, 1);
     }
     return true;
   }
@@ -55526,12 +55526,12 @@ function requireLodash_sortby() {
       return uid ? "Symbol(src)_1." + uid : "";
     })();
     var funcToString = funcProto.toString;
-    var hasOwnProperty = objectProto.hasOwnProperty;
+    var hasOwnProperty2 = objectProto.hasOwnProperty;
     var objectToString = objectProto.toString;
     var reIsNative = RegExp(
-      "^" + funcToString.call(hasOwnProperty).replace(reRegExpChar, "\\$&").replace(/hasOwnProperty|(function).*?(?=\\\()| for .+?(?=\\\])/g, "$1.*?") + "$"
+      "^" + funcToString.call(hasOwnProperty2).replace(reRegExpChar, "\\$&").replace(/hasOwnProperty|(function).*?(?=\\\()| for .+?(?=\\\])/g, "$1.*?") + "$"
     );
-    var Symbol2 = root.Symbol, Uint8Array2 = root.Uint8Array, propertyIsEnumerable = objectProto.propertyIsEnumerable, splice = arrayProto.splice, spreadableSymbol = Symbol2 ? Symbol2.isConcatSpreadable : void 0;
+    var Symbol2 = root.Symbol, Uint8Array2 = root.Uint8Array, propertyIsEnumerable = objectProto.propertyIsEnumerable, splice2 = arrayProto.splice, spreadableSymbol = Symbol2 ? Symbol2.isConcatSpreadable : void 0;
     var nativeKeys = overArg(Object.keys, Object), nativeMax = Math.max;
     var DataView2 = getNative(root, "DataView"), Map2 = getNative(root, "Map"), Promise2 = getNative(root, "Promise"), Set2 = getNative(root, "Set"), WeakMap2 = getNative(root, "WeakMap"), nativeCreate = getNative(Object, "create");
     var dataViewCtorString = toSource(DataView2), mapCtorString = toSource(Map2), promiseCtorString = toSource(Promise2), setCtorString = toSource(Set2), weakMapCtorString = toSource(WeakMap2);
@@ -55556,11 +55556,11 @@ function requireLodash_sortby() {
         var result = data[key];
         return result === HASH_UNDEFINED ? void 0 : result;
       }
-      return hasOwnProperty.call(data, key) ? data[key] : void 0;
+      return hasOwnProperty2.call(data, key) ? data[key] : void 0;
     }
     function hashHas(key) {
       var data = this.__data__;
-      return nativeCreate ? data[key] !== void 0 : hasOwnProperty.call(data, key);
+      return nativeCreate ? data[key] !== void 0 : hasOwnProperty2.call(data, key);
     }
     function hashSet(key, value) {
       var data = this.__data__;
@@ -55592,7 +55592,7 @@ function requireLodash_sortby() {
       if (index2 == lastIndex) {
         data.pop();
       } else {
-        splice.call(data, index2, 1);
+        splice2.call(data, index2, 1);
       }
       return true;
     }
@@ -55703,7 +55703,7 @@ function requireLodash_sortby() {
       var result = isArray2(value) || isArguments(value) ? baseTimes(value.length, String) : [];
       var length = result.length, skipIndexes = !!length;
       for (var key in value) {
-        if (hasOwnProperty.call(value, key) && !(skipIndexes && (key == "length" || isIndex(key, length)))) {
+        if (hasOwnProperty2.call(value, key) && !(skipIndexes && (key == "length" || isIndex(key, length)))) {
           result.push(key);
         }
       }
@@ -55739,11 +55739,11 @@ function requireLodash_sortby() {
     function baseForOwn(object2, iteratee) {
       return object2 && baseFor(object2, iteratee, keys);
     }
-    function baseGet(object2, path36) {
-      path36 = isKey(path36, object2) ? [path36] : castPath(path36);
-      var index2 = 0, length = path36.length;
+    function baseGet(object2, path37) {
+      path37 = isKey(path37, object2) ? [path37] : castPath(path37);
+      var index2 = 0, length = path37.length;
       while (object2 != null && index2 < length) {
-        object2 = object2[toKey(path36[index2++])];
+        object2 = object2[toKey(path37[index2++])];
       }
       return index2 && index2 == length ? object2 : void 0;
     }
@@ -55778,7 +55778,7 @@ function requireLodash_sortby() {
         return objIsArr || isTypedArray(object2) ? equalArrays(object2, other, equalFunc, customizer, bitmask, stack) : equalByTag(object2, other, objTag, equalFunc, customizer, bitmask, stack);
       }
       if (!(bitmask & PARTIAL_COMPARE_FLAG)) {
-        var objIsWrapped = objIsObj && hasOwnProperty.call(object2, "__wrapped__"), othIsWrapped = othIsObj && hasOwnProperty.call(other, "__wrapped__");
+        var objIsWrapped = objIsObj && hasOwnProperty2.call(object2, "__wrapped__"), othIsWrapped = othIsObj && hasOwnProperty2.call(other, "__wrapped__");
         if (objIsWrapped || othIsWrapped) {
           var objUnwrapped = objIsWrapped ? object2.value() : object2, othUnwrapped = othIsWrapped ? other.value() : other;
           stack || (stack = new Stack());
@@ -55848,7 +55848,7 @@ function requireLodash_sortby() {
       }
       var result = [];
       for (var key in Object(object2)) {
-        if (hasOwnProperty.call(object2, key) && key != "constructor") {
+        if (hasOwnProperty2.call(object2, key) && key != "constructor") {
           result.push(key);
         }
       }
@@ -55870,13 +55870,13 @@ function requireLodash_sortby() {
         return object2 === source || baseIsMatch(object2, source, matchData);
       };
     }
-    function baseMatchesProperty(path36, srcValue) {
-      if (isKey(path36) && isStrictComparable(srcValue)) {
-        return matchesStrictComparable(toKey(path36), srcValue);
+    function baseMatchesProperty(path37, srcValue) {
+      if (isKey(path37) && isStrictComparable(srcValue)) {
+        return matchesStrictComparable(toKey(path37), srcValue);
       }
       return function(object2) {
-        var objValue = get(object2, path36);
-        return objValue === void 0 && objValue === srcValue ? hasIn(object2, path36) : baseIsEqual(srcValue, objValue, void 0, UNORDERED_COMPARE_FLAG | PARTIAL_COMPARE_FLAG);
+        var objValue = get(object2, path37);
+        return objValue === void 0 && objValue === srcValue ? hasIn(object2, path37) : baseIsEqual(srcValue, objValue, void 0, UNORDERED_COMPARE_FLAG | PARTIAL_COMPARE_FLAG);
       };
     }
     function baseOrderBy(collection, iteratees, orders) {
@@ -55892,9 +55892,9 @@ function requireLodash_sortby() {
         return compareMultiple(object2, other, orders);
       });
     }
-    function basePropertyDeep(path36) {
+    function basePropertyDeep(path37) {
       return function(object2) {
-        return baseGet(object2, path36);
+        return baseGet(object2, path37);
       };
     }
     function baseRest(func, start) {
@@ -56078,7 +56078,7 @@ function requireLodash_sortby() {
       var index2 = objLength;
       while (index2--) {
         var key = objProps[index2];
-        if (!(isPartial ? key in other : hasOwnProperty.call(other, key))) {
+        if (!(isPartial ? key in other : hasOwnProperty2.call(other, key))) {
           return false;
         }
       }
@@ -56149,11 +56149,11 @@ function requireLodash_sortby() {
         return result;
       };
     }
-    function hasPath(object2, path36, hasFunc) {
-      path36 = isKey(path36, object2) ? [path36] : castPath(path36);
-      var result, index2 = -1, length = path36.length;
+    function hasPath(object2, path37, hasFunc) {
+      path37 = isKey(path37, object2) ? [path37] : castPath(path37);
+      var result, index2 = -1, length = path37.length;
       while (++index2 < length) {
-        var key = toKey(path36[index2]);
+        var key = toKey(path37[index2]);
         if (!(result = object2 != null && hasFunc(object2, key))) {
           break;
         }
@@ -56214,14 +56214,14 @@ function requireLodash_sortby() {
         return object2[key] === srcValue && (srcValue !== void 0 || key in Object(object2));
       };
     }
-    var stringToPath = memoize(function(string4) {
-      string4 = toString(string4);
+    var stringToPath = memoize(function(string6) {
+      string6 = toString(string6);
       var result = [];
-      if (reLeadingDot.test(string4)) {
+      if (reLeadingDot.test(string6)) {
         result.push("");
       }
-      string4.replace(rePropName, function(match, number4, quote2, string5) {
-        result.push(quote2 ? string5.replace(reEscapeChar, "$1") : number4 || match);
+      string6.replace(rePropName, function(match, number4, quote2, string7) {
+        result.push(quote2 ? string7.replace(reEscapeChar, "$1") : number4 || match);
       });
       return result;
     });
@@ -56257,12 +56257,12 @@ function requireLodash_sortby() {
       }
       return baseOrderBy(collection, baseFlatten(iteratees), []);
     });
-    function memoize(func, resolver) {
-      if (typeof func != "function" || resolver && typeof resolver != "function") {
+    function memoize(func, resolver2) {
+      if (typeof func != "function" || resolver2 && typeof resolver2 != "function") {
         throw new TypeError(FUNC_ERROR_TEXT);
       }
       var memoized = function() {
-        var args = arguments, key = resolver ? resolver.apply(this, args) : args[0], cache2 = memoized.cache;
+        var args = arguments, key = resolver2 ? resolver2.apply(this, args) : args[0], cache2 = memoized.cache;
         if (cache2.has(key)) {
           return cache2.get(key);
         }
@@ -56278,7 +56278,7 @@ function requireLodash_sortby() {
       return value === other || value !== value && other !== other;
     }
     function isArguments(value) {
-      return isArrayLikeObject(value) && hasOwnProperty.call(value, "callee") && (!propertyIsEnumerable.call(value, "callee") || objectToString.call(value) == argsTag);
+      return isArrayLikeObject(value) && hasOwnProperty2.call(value, "callee") && (!propertyIsEnumerable.call(value, "callee") || objectToString.call(value) == argsTag);
     }
     var isArray2 = Array.isArray;
     function isArrayLike(value) {
@@ -56308,12 +56308,12 @@ function requireLodash_sortby() {
     function toString(value) {
       return value == null ? "" : baseToString(value);
     }
-    function get(object2, path36, defaultValue) {
-      var result = object2 == null ? void 0 : baseGet(object2, path36);
+    function get(object2, path37, defaultValue) {
+      var result = object2 == null ? void 0 : baseGet(object2, path37);
       return result === void 0 ? defaultValue : result;
     }
-    function hasIn(object2, path36) {
-      return object2 != null && hasPath(object2, path36, baseHasIn);
+    function hasIn(object2, path37) {
+      return object2 != null && hasPath(object2, path37, baseHasIn);
     }
     function keys(object2) {
       return isArrayLike(object2) ? arrayLikeKeys(object2) : baseKeys(object2);
@@ -56321,8 +56321,8 @@ function requireLodash_sortby() {
     function identity(value) {
       return value;
     }
-    function property(path36) {
-      return isKey(path36) ? baseProperty(toKey(path36)) : basePropertyDeep(path36);
+    function property(path37) {
+      return isKey(path37) ? baseProperty(toKey(path37)) : basePropertyDeep(path37);
     }
     module2.exports = sortBy;
   })(lodash_sortby, lodash_sortby.exports);
@@ -56331,11 +56331,11 @@ function requireLodash_sortby() {
 function requireEscapeStringRegexp() {
   if (hasRequiredEscapeStringRegexp) return escapeStringRegexp;
   hasRequiredEscapeStringRegexp = 1;
-  escapeStringRegexp = (string4) => {
-    if (typeof string4 !== "string") {
+  escapeStringRegexp = (string6) => {
+    if (typeof string6 !== "string") {
       throw new TypeError("Expected a string");
     }
-    return string4.replace(/[|\\{}()[\]^$+*?.]/g, "\\$&").replace(/-/g, "\\x2d");
+    return string6.replace(/[|\\{}()[\]^$+*?.]/g, "\\$&").replace(/-/g, "\\x2d");
   };
   return escapeStringRegexp;
 }
@@ -56404,12 +56404,12 @@ function requireRegexpStringMatcher() {
     var isEqualMatchPatternResult = function(a, b) {
       return a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.match === b.match;
     };
-    var matchPatterns = function(text, regExpLikeStrings) {
+    var matchPatterns = function(text4, regExpLikeStrings) {
       var matchPatternResults = [];
       regExpLikeStrings.map(function(patternString) {
         return (0, exports$1.createRegExp)(patternString);
       }).forEach(function(regExp) {
-        var results = text.matchAll(regExp);
+        var results = text4.matchAll(regExp);
         Array.from(results).forEach(function(result) {
           if (result.index === void 0) {
             return;
@@ -56437,7 +56437,7 @@ async function reportIfFoundPrivateKeyP12Format({ source, context: context2, t }
   }
   try {
     const fs5 = await import("node:fs");
-    const path36 = await import("node:path");
+    const path37 = await import("node:path");
     const p12String = fs5.readFileSync(source.filePath).toString("base64");
     const forge2 = (await Promise.resolve().then(() => (init_index_BDnqZat0(), index_BDnqZat0_exports)).then(function(n) {
       return n.i;
@@ -56447,7 +56447,7 @@ async function reportIfFoundPrivateKeyP12Format({ source, context: context2, t }
     forge2.pkcs12.pkcs12FromAsn1(p12Asn1, "notasecret");
     context2.report({
       message: t("PrivateKeyP12", {
-        FILE_NAME: source.filePath ? path36.basename(source.filePath) : ""
+        FILE_NAME: source.filePath ? path37.basename(source.filePath) : ""
       }),
       range: [0, source.content.length]
     });
@@ -58534,10 +58534,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema2) {
   return mergeDefs(schema2._zod.def);
 }
-function getElementAtPath(obj, path36) {
-  if (!path36)
+function getElementAtPath(obj, path37) {
+  if (!path37)
     return obj;
-  return path36.reduce((acc, key) => acc?.[key], obj);
+  return path37.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -58877,11 +58877,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path36, issues) {
+function prefixIssues(path37, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path36);
+    iss.path.unshift(path37);
     return iss;
   });
 }
@@ -59205,12 +59205,12 @@ function $constructor(name, initializer3, proto, params) {
     inst._zod.traits.add(name);
     initializer3(inst, def);
     if (initialized) {
-      const own2 = Object.getPrototypeOf(inst);
+      const own3 = Object.getPrototypeOf(inst);
       const ctorProto = inst._zod.constr.prototype;
-      let up = own2;
+      let up = own3;
       while (up && up !== ctorProto)
         up = Object.getPrototypeOf(up);
-      const target = up ?? own2;
+      const target = up ?? own3;
       if (!initialized.has(target)) {
         initialized.add(target);
         members(target, protoMembers);
@@ -59343,16 +59343,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path36 = []) => {
+  const processError = (error63, path37 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path36, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path37, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path36, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path37, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path36, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path37, ...issue2.path]);
       } else {
-        const fullpath = [...path36, ...issue2.path];
+        const fullpath = [...path37, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -59391,17 +59391,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error63, path36 = []) => {
+  const processError = (error63, path37 = []) => {
     var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path36, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path37, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path36, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path37, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path36, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path37, ...issue2.path]);
       } else {
-        const fullpath = [...path36, ...issue2.path];
+        const fullpath = [...path37, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -59440,8 +59440,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path36 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path36) {
+  const path37 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path37) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -59575,18 +59575,18 @@ var validateAsync = async (schema2, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema2, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse5(schema2, value, ctx, finalizeParams(fn, _params));
+    return parse6(schema2, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema2, value, _ctx, _params) => {
-    return parse5(schema2, value, _ctx, finalizeParams(fn, _params));
+    return parse6(schema2, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -60298,8 +60298,8 @@ var Doc = class {
       arg(this, { execution: "async" });
       return;
     }
-    const content = arg;
-    const lines = content.split("\n").filter((x) => x);
+    const content3 = arg;
+    const lines = content3.split("\n").filter((x) => x);
     const minIndent = Math.min(...lines.map((x) => x.length - x.trimStart().length));
     const dedented = lines.map((x) => x.slice(minIndent)).map((x) => " ".repeat(this.indent * 2) + x);
     for (const line of dedented) {
@@ -60308,9 +60308,9 @@ var Doc = class {
   }
   compile() {
     const F = Function;
-    const content = this?.content ?? [``];
+    const content3 = this?.content ?? [``];
     const factory = new F(...Object.keys(this.closed), `return function (${this.args.join(", ")}) {
-${content.join("\n")}
+${content3.join("\n")}
 };`);
     return factory(...Object.values(this.closed));
   }
@@ -60818,12 +60818,12 @@ function isIso7064Mod97(iban3) {
   let remainder = 0;
   const len = iban3.length;
   for (let i = 4; i < len; i++) {
-    const code2 = iban3.charCodeAt(i);
-    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
+    const code3 = iban3.charCodeAt(i);
+    remainder = (code3 >= 65 ? remainder * 100 + (code3 - 55) : remainder * 10 + (code3 - 48)) % 97;
   }
   for (let i = 0; i < 4; i++) {
-    const code2 = iban3.charCodeAt(i);
-    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
+    const code3 = iban3.charCodeAt(i);
+    remainder = (code3 >= 65 ? remainder * 100 + (code3 - 55) : remainder * 10 + (code3 - 48)) % 97;
   }
   return remainder === 1;
 }
@@ -61081,7 +61081,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse5 = inst._zod.parse;
+  const parse6 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -61095,7 +61095,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse5(payload, ctx);
+    return parse6(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -62568,20 +62568,20 @@ function leafPattern(schema2) {
     return "(?!)";
   if (minimum !== void 0 || maximum !== void 0)
     return string({ minimum, maximum }).source;
-  const own2 = schema2._zod.pattern;
-  return (isInt && own2 === number ? integer : own2)?.source;
+  const own3 = schema2._zod.pattern;
+  return (isInt && own3 === number ? integer : own3)?.source;
 }
 function partPattern(schema2) {
   const def = schema2._zod.def;
-  const own2 = schema2._zod.pattern?.source;
+  const own3 = schema2._zod.pattern?.source;
   const inner = def.innerType ?? schema2._zod.innerType;
   if (inner) {
     const before = inner._zod.pattern?.source;
     const after = partPattern(inner);
-    if (own2 && before && after && after !== before) {
-      return own2.replace(cleanRegex(before), () => cleanRegex(after));
+    if (own3 && before && after && after !== before) {
+      return own3.replace(cleanRegex(before), () => cleanRegex(after));
     }
-    return own2;
+    return own3;
   }
   if (def.options) {
     const sources = def.options.map(partPattern);
@@ -67067,8 +67067,8 @@ function ko_default() {
 }
 
 // node_modules/zod/v4/locales/lt.js
-var capitalizeFirstCharacter = (text) => {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+var capitalizeFirstCharacter = (text4) => {
+  return text4.charAt(0).toUpperCase() + text4.slice(1);
 };
 function getUnitTypeFromNumber(number4) {
   const abs = Math.abs(number4);
@@ -70769,12 +70769,12 @@ function compileFn(schema2, options2) {
   doc.write(outputAccessor === null ? `return true;` : `return ${outputAccessor};`);
   const constantNames = ["INVALID", ...ctx.constants.keys()];
   const constantValues = [INVALID, ...ctx.constants.values()];
-  const code2 = doc.content.join("\n");
+  const code3 = doc.content.join("\n");
   const fullCode = options2?.debug ? constantNames.length > 0 ? `// Constants: ${constantNames.join(", ")}
-${code2}` : code2 : "";
+${code3}` : code3 : "";
   const F = Function;
   const factoryCode = `return (input) => {
-${code2}
+${code3}
 }`;
   let fn;
   try {
@@ -73922,8 +73922,8 @@ var contributors = {
 function aggregateChecks(schema2) {
   const agg = {};
   const def = schema2._zod.def;
-  const list2 = schema2._zod.traits.has("$ZodCheck") ? [schema2, ...def.checks ?? []] : def.checks ?? [];
-  for (const ch of list2)
+  const list3 = schema2._zod.traits.has("$ZodCheck") ? [schema2, ...def.checks ?? []] : def.checks ?? [];
+  for (const ch of list3)
     contributors[ch._zod.def.check]?.(agg, ch._zod.def);
   const bag = schema2._zod.bag;
   if (bag.minimum !== void 0)
@@ -76579,13 +76579,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path36 = ref.slice(1).split("/").filter(Boolean);
-  if (path36.length === 0) {
+  const path37 = ref.slice(1).split("/").filter(Boolean);
+  if (path37.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path36[0] === defsKey) {
-    const key = path36[1] === void 0 ? void 0 : decodeJSONPointerSegment(path36[1]);
+  if (path37[0] === defsKey) {
+    const key = path37[1] === void 0 ? void 0 : decodeJSONPointerSegment(path37[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -77650,9 +77650,9 @@ async function writeEngineCacheOutputs(source) {
 
 // src/session/step-summary.ts
 var import_promises2 = require("node:fs/promises");
-async function appendStepSummary(path36, markdown) {
-  if (!path36) return;
-  await (0, import_promises2.appendFile)(path36, `${markdown.trimEnd()}
+async function appendStepSummary(path37, markdown) {
+  if (!path37) return;
+  await (0, import_promises2.appendFile)(path37, `${markdown.trimEnd()}
 
 `);
 }
@@ -77729,9 +77729,9 @@ function engineFor({
   planned,
   retried
 }) {
-  const own2 = role === "work" || role === "fix";
-  if (own2 && retried) return retried;
-  if (own2 && planned) return planned;
+  const own3 = role === "work" || role === "fix";
+  if (own3 && retried) return retried;
+  if (own3 && planned) return planned;
   return settings.roles[role] ?? settings.default;
 }
 function engineProblem(settings, engine) {
@@ -77825,7 +77825,7 @@ var MAX_FOLLOW_UP_ROUNDS = 5;
 var WorkerId = external_exports.string().regex(WORKER_ID, "a worker id is W<wave>.<seq>, like W1.2");
 var BuildType = external_exports.enum(["code", "research", "content"]);
 var OutputPath = external_exports.string().trim().min(1).max(300).refine(
-  (path36) => !path36.startsWith("/") && !path36.split("/").some((part) => part === ".." || part === "." || part === "") && !path36.startsWith(".baton/") && !path36.startsWith(".github/"),
+  (path37) => !path37.startsWith("/") && !path37.split("/").some((part) => part === ".." || part === "." || part === "") && !path37.startsWith(".baton/") && !path37.startsWith(".github/"),
   "an output is a file path relative to the repository root, without .., outside .baton/ and .github/"
 );
 var PlanWorker = external_exports.strictObject({
@@ -78585,8 +78585,8 @@ var convertMarkedBigIntsReviver = (key, value, context2, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key, value, context2);
 };
-var JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key, value, context2) => {
+var JSONParseV2 = (text4, reviver) => {
+  return JSON.parse(text4, (key, value, context2) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -78644,8 +78644,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text) => {
-  return text.replace(
+var serializeBigInts = (text4) => {
+  return text4.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
       const isString = match[0] === '"';
@@ -78659,18 +78659,18 @@ var serializeBigInts = (text) => {
     }
   );
 };
-var JSONParse = (text, reviver) => {
-  if (!text) return originalParse(text, reviver);
+var JSONParse = (text4, reviver) => {
+  if (!text4) return originalParse(text4, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text, reviver);
-    const serializedData = serializeBigInts(text);
+    if (isContextSourceSupported()) return JSONParseV2(text4, reviver);
+    const serializedData = serializeBigInts(text4);
     return originalParse(
       serializedData,
       (key, value, context2) => convertMarkedBigIntsReviver(key, value, context2, reviver)
     );
   } catch (error62) {
     if (error62 instanceof RangeError) {
-      const serializedData = serializeBigInts(text);
+      const serializedData = serializeBigInts(text4);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
@@ -78838,12 +78838,12 @@ async function getResponseData(response) {
   }
   const mimetype = (0, import_content_type.parse)(contentType);
   if (isJSONResponse(mimetype)) {
-    let text = "";
+    let text4 = "";
     try {
-      text = await response.text();
-      return JSONParse(text);
+      text4 = await response.text();
+      return JSONParse(text4);
     } catch (err) {
-      return text;
+      return text4;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -79335,7 +79335,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path36) => path36.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path37) => path37.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -79540,10 +79540,10 @@ function classifyGitHubFailure(error62) {
     return { kind: "refused", status, message: refusalMessage(error62, response) };
   }
   for (const link of causeChain(error62)) {
-    const code2 = String(field(link, "code") ?? "");
-    const detail = String(field(link, "message") ?? code2);
-    const layer = layerOf(code2, detail, String(field(link, "name") ?? ""));
-    if (layer) return { kind: "unreachable", layer, code: code2 || layer, detail };
+    const code3 = String(field(link, "code") ?? "");
+    const detail = String(field(link, "message") ?? code3);
+    const layer = layerOf(code3, detail, String(field(link, "name") ?? ""));
+    if (layer) return { kind: "unreachable", layer, code: code3 || layer, detail };
   }
   if (typeof status === "number" && status !== 500) {
     return { kind: "refused", status, message: String(field(error62, "message") ?? "") };
@@ -79581,9 +79581,9 @@ function describeGitHubFailure(failure2, host = "GitHub") {
 function reachFix(layer) {
   return `check ${LAYER_FIXES[layer]}`;
 }
-function layerOf(code2, message2, name) {
+function layerOf(code3, message2, name) {
   for (const [layer, codes] of Object.entries(LAYERS)) {
-    if (codes.includes(code2)) return layer;
+    if (codes.includes(code3)) return layer;
   }
   if (/proxy/i.test(message2)) return "proxy";
   if (/certificate|ssl|tls/i.test(message2)) return "tls";
@@ -79607,8 +79607,8 @@ function refusalMessage(error62, response) {
   const data = field(response, "data");
   const message2 = field(data, "message");
   if (typeof message2 === "string") return message2;
-  const own2 = field(error62, "message");
-  return typeof own2 === "string" ? own2 : "";
+  const own3 = field(error62, "message");
+  return typeof own3 === "string" ? own3 : "";
 }
 function field(value, key) {
   return typeof value === "object" && value !== null ? value[key] : void 0;
@@ -80010,10 +80010,10 @@ function requireCommon() {
     }
     return target;
   }
-  function repeat(string4, count4) {
+  function repeat(string6, count4) {
     let result = "";
     for (let cycle = 0; cycle < count4; cycle += 1) {
-      result += string4;
+      result += string6;
     }
     return result;
   }
@@ -80090,8 +80090,8 @@ function requireSnippet() {
       // relative position
     };
   }
-  function padStart(string4, max) {
-    return common2.repeat(" ", max - string4.length) + string4;
+  function padStart(string6, max) {
+    return common2.repeat(" ", max - string6.length) + string6;
   }
   function makeSnippet(mark, options2) {
     options2 = Object.create(options2 || null);
@@ -80256,19 +80256,19 @@ function requireSchema() {
     }
     return result;
   }
-  function Schema2(definition) {
-    return this.extend(definition);
+  function Schema2(definition2) {
+    return this.extend(definition2);
   }
-  Schema2.prototype.extend = function extend2(definition) {
+  Schema2.prototype.extend = function extend2(definition2) {
     let implicit = [];
     let explicit = [];
-    if (definition instanceof Type2) {
-      explicit.push(definition);
-    } else if (Array.isArray(definition)) {
-      explicit = explicit.concat(definition);
-    } else if (definition && (Array.isArray(definition.implicit) || Array.isArray(definition.explicit))) {
-      if (definition.implicit) implicit = implicit.concat(definition.implicit);
-      if (definition.explicit) explicit = explicit.concat(definition.explicit);
+    if (definition2 instanceof Type2) {
+      explicit.push(definition2);
+    } else if (Array.isArray(definition2)) {
+      explicit = explicit.concat(definition2);
+    } else if (definition2 && (Array.isArray(definition2.implicit) || Array.isArray(definition2.explicit))) {
+      if (definition2.implicit) implicit = implicit.concat(definition2.implicit);
+      if (definition2.explicit) explicit = explicit.concat(definition2.explicit);
     } else {
       throw new YAMLException2("Schema.extend argument should be a Type, [ Type ], or a schema definition ({ implicit: [...], explicit: [...] })");
     }
@@ -80750,9 +80750,9 @@ function requireBinary() {
     const max = data.length;
     const map22 = BASE64_MAP;
     for (let idx = 0; idx < max; idx++) {
-      const code2 = map22.indexOf(data.charAt(idx));
-      if (code2 > 64) continue;
-      if (code2 < 0) return false;
+      const code3 = map22.indexOf(data.charAt(idx));
+      if (code3 > 64) continue;
+      if (code3 < 0) return false;
       bitlen += 6;
     }
     return bitlen % 8 === 0;
@@ -82422,7 +82422,7 @@ function requireDumper() {
   function encodeHex(character) {
     let handle;
     let length;
-    const string4 = character.toString(16).toUpperCase();
+    const string6 = character.toString(16).toUpperCase();
     if (character <= 255) {
       handle = "x";
       length = 2;
@@ -82435,7 +82435,7 @@ function requireDumper() {
     } else {
       throw new YAMLException2("code point within a string may not be greater than 0xFFFFFFFF");
     }
-    return "\\" + handle + common2.repeat("0", length - string4.length) + string4;
+    return "\\" + handle + common2.repeat("0", length - string6.length) + string6;
   }
   const QUOTING_TYPE_SINGLE = 1;
   const QUOTING_TYPE_DOUBLE = 2;
@@ -82461,19 +82461,19 @@ function requireDumper() {
     this.duplicates = [];
     this.usedDuplicates = null;
   }
-  function indentString(string4, spaces) {
+  function indentString(string6, spaces) {
     const ind = common2.repeat(" ", spaces);
     let position = 0;
     let result = "";
-    const length = string4.length;
+    const length = string6.length;
     while (position < length) {
       let line;
-      const next = string4.indexOf("\n", position);
+      const next = string6.indexOf("\n", position);
       if (next === -1) {
-        line = string4.slice(position);
+        line = string6.slice(position);
         position = length;
       } else {
-        line = string4.slice(position, next + 1);
+        line = string6.slice(position, next + 1);
         position = next + 1;
       }
       if (line.length && line !== "\n") result += ind;
@@ -82527,27 +82527,27 @@ function requireDumper() {
   function isPlainSafeLast(c) {
     return !isWhitespace2(c) && c !== CHAR_COLON;
   }
-  function codePointAt(string4, pos) {
-    const first = string4.charCodeAt(pos);
+  function codePointAt(string6, pos) {
+    const first = string6.charCodeAt(pos);
     let second;
-    if (first >= 55296 && first <= 56319 && pos + 1 < string4.length) {
-      second = string4.charCodeAt(pos + 1);
+    if (first >= 55296 && first <= 56319 && pos + 1 < string6.length) {
+      second = string6.charCodeAt(pos + 1);
       if (second >= 56320 && second <= 57343) {
         return (first - 55296) * 1024 + second - 56320 + 65536;
       }
     }
     return first;
   }
-  function needIndentIndicator(string4) {
+  function needIndentIndicator(string6) {
     const leadingSpaceRe = /^\n* /;
-    return leadingSpaceRe.test(string4);
+    return leadingSpaceRe.test(string6);
   }
   const STYLE_PLAIN = 1;
   const STYLE_SINGLE = 2;
   const STYLE_LITERAL = 3;
   const STYLE_FOLDED = 4;
   const STYLE_DOUBLE = 5;
-  function chooseScalarStyle(string4, singleLineOnly, indentPerLevel, lineWidth, testAmbiguousType, quotingType, forceQuotes, inblock) {
+  function chooseScalarStyle(string6, singleLineOnly, indentPerLevel, lineWidth, testAmbiguousType, quotingType, forceQuotes, inblock) {
     let i;
     let char = 0;
     let prevChar = null;
@@ -82555,10 +82555,10 @@ function requireDumper() {
     let hasFoldableLine = false;
     const shouldTrackWidth = lineWidth !== -1;
     let previousLineBreak = -1;
-    let plain = isPlainSafeFirst(codePointAt(string4, 0)) && isPlainSafeLast(codePointAt(string4, string4.length - 1));
+    let plain = isPlainSafeFirst(codePointAt(string6, 0)) && isPlainSafeLast(codePointAt(string6, string6.length - 1));
     if (singleLineOnly || forceQuotes) {
-      for (i = 0; i < string4.length; char >= 65536 ? i += 2 : i++) {
-        char = codePointAt(string4, i);
+      for (i = 0; i < string6.length; char >= 65536 ? i += 2 : i++) {
+        char = codePointAt(string6, i);
         if (!isPrintable(char)) {
           return STYLE_DOUBLE;
         }
@@ -82566,13 +82566,13 @@ function requireDumper() {
         prevChar = char;
       }
     } else {
-      for (i = 0; i < string4.length; char >= 65536 ? i += 2 : i++) {
-        char = codePointAt(string4, i);
+      for (i = 0; i < string6.length; char >= 65536 ? i += 2 : i++) {
+        char = codePointAt(string6, i);
         if (char === CHAR_LINE_FEED) {
           hasLineBreak = true;
           if (shouldTrackWidth) {
             hasFoldableLine = hasFoldableLine || // Foldable line = too long, and not more-indented.
-            i - previousLineBreak - 1 > lineWidth && string4[previousLineBreak + 1] !== " ";
+            i - previousLineBreak - 1 > lineWidth && string6[previousLineBreak + 1] !== " ";
             previousLineBreak = i;
           }
         } else if (!isPrintable(char)) {
@@ -82581,15 +82581,15 @@ function requireDumper() {
         plain = plain && isPlainSafe(char, prevChar, inblock);
         prevChar = char;
       }
-      hasFoldableLine = hasFoldableLine || shouldTrackWidth && (i - previousLineBreak - 1 > lineWidth && string4[previousLineBreak + 1] !== " ");
+      hasFoldableLine = hasFoldableLine || shouldTrackWidth && (i - previousLineBreak - 1 > lineWidth && string6[previousLineBreak + 1] !== " ");
     }
     if (!hasLineBreak && !hasFoldableLine) {
-      if (plain && !forceQuotes && !testAmbiguousType(string4)) {
+      if (plain && !forceQuotes && !testAmbiguousType(string6)) {
         return STYLE_PLAIN;
       }
       return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
     }
-    if (indentPerLevel > 9 && needIndentIndicator(string4)) {
+    if (indentPerLevel > 9 && needIndentIndicator(string6)) {
       return STYLE_DOUBLE;
     }
     if (!forceQuotes) {
@@ -82597,25 +82597,25 @@ function requireDumper() {
     }
     return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
   }
-  function writeScalar(state, string4, level, iskey, inblock) {
+  function writeScalar(state, string6, level, iskey, inblock) {
     state.dump = (function() {
-      if (string4.length === 0) {
+      if (string6.length === 0) {
         return state.quotingType === QUOTING_TYPE_DOUBLE ? '""' : "''";
       }
       if (!state.noCompatMode) {
-        if (DEPRECATED_BOOLEANS_SYNTAX.indexOf(string4) !== -1 || DEPRECATED_BASE60_SYNTAX.test(string4)) {
-          return state.quotingType === QUOTING_TYPE_DOUBLE ? '"' + string4 + '"' : "'" + string4 + "'";
+        if (DEPRECATED_BOOLEANS_SYNTAX.indexOf(string6) !== -1 || DEPRECATED_BASE60_SYNTAX.test(string6)) {
+          return state.quotingType === QUOTING_TYPE_DOUBLE ? '"' + string6 + '"' : "'" + string6 + "'";
         }
       }
-      const indent = state.indent * Math.max(1, level);
-      const lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent);
+      const indent2 = state.indent * Math.max(1, level);
+      const lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent2);
       const singleLineOnly = iskey || // No block styles in flow mode.
       state.flowLevel > -1 && level >= state.flowLevel;
       function testAmbiguity(string22) {
         return testImplicitResolving(state, string22);
       }
       switch (chooseScalarStyle(
-        string4,
+        string6,
         singleLineOnly,
         state.indent,
         lineWidth,
@@ -82625,42 +82625,42 @@ function requireDumper() {
         inblock
       )) {
         case STYLE_PLAIN:
-          return string4;
+          return string6;
         case STYLE_SINGLE:
-          return "'" + string4.replace(/'/g, "''") + "'";
+          return "'" + string6.replace(/'/g, "''") + "'";
         case STYLE_LITERAL:
-          return "|" + blockHeader(string4, state.indent) + dropEndingNewline(indentString(string4, indent));
+          return "|" + blockHeader(string6, state.indent) + dropEndingNewline(indentString(string6, indent2));
         case STYLE_FOLDED:
-          return ">" + blockHeader(string4, state.indent) + dropEndingNewline(indentString(foldString(string4, lineWidth), indent));
+          return ">" + blockHeader(string6, state.indent) + dropEndingNewline(indentString(foldString(string6, lineWidth), indent2));
         case STYLE_DOUBLE:
-          return '"' + escapeString(string4) + '"';
+          return '"' + escapeString(string6) + '"';
         default:
           throw new YAMLException2("impossible error: invalid scalar style");
       }
     })();
   }
-  function blockHeader(string4, indentPerLevel) {
-    const indentIndicator = needIndentIndicator(string4) ? String(indentPerLevel) : "";
-    const clip = string4[string4.length - 1] === "\n";
-    const keep = clip && (string4[string4.length - 2] === "\n" || string4 === "\n");
+  function blockHeader(string6, indentPerLevel) {
+    const indentIndicator = needIndentIndicator(string6) ? String(indentPerLevel) : "";
+    const clip = string6[string6.length - 1] === "\n";
+    const keep = clip && (string6[string6.length - 2] === "\n" || string6 === "\n");
     const chomp = keep ? "+" : clip ? "" : "-";
     return indentIndicator + chomp + "\n";
   }
-  function dropEndingNewline(string4) {
-    return string4[string4.length - 1] === "\n" ? string4.slice(0, -1) : string4;
+  function dropEndingNewline(string6) {
+    return string6[string6.length - 1] === "\n" ? string6.slice(0, -1) : string6;
   }
-  function foldString(string4, width) {
+  function foldString(string6, width) {
     const lineRe = /(\n+)([^\n]*)/g;
     let result = (function() {
-      let nextLF = string4.indexOf("\n");
-      nextLF = nextLF !== -1 ? nextLF : string4.length;
+      let nextLF = string6.indexOf("\n");
+      nextLF = nextLF !== -1 ? nextLF : string6.length;
       lineRe.lastIndex = nextLF;
-      return foldLine(string4.slice(0, nextLF), width);
+      return foldLine(string6.slice(0, nextLF), width);
     })();
-    let prevMoreIndented = string4[0] === "\n" || string4[0] === " ";
+    let prevMoreIndented = string6[0] === "\n" || string6[0] === " ";
     let moreIndented;
     let match;
-    while (match = lineRe.exec(string4)) {
+    while (match = lineRe.exec(string6)) {
       const prefix = match[1];
       const line = match[2];
       moreIndented = line[0] === " ";
@@ -82695,15 +82695,15 @@ function requireDumper() {
     }
     return result.slice(1);
   }
-  function escapeString(string4) {
+  function escapeString(string6) {
     let result = "";
     let char = 0;
-    for (let i = 0; i < string4.length; char >= 65536 ? i += 2 : i++) {
-      char = codePointAt(string4, i);
+    for (let i = 0; i < string6.length; char >= 65536 ? i += 2 : i++) {
+      char = codePointAt(string6, i);
       const escapeSeq = ESCAPE_SEQUENCES[char];
       if (!escapeSeq && isPrintable(char)) {
-        result += string4[i];
-        if (char >= 65536) result += string4[i + 1];
+        result += string6[i];
+        if (char >= 65536) result += string6[i + 1];
       } else {
         result += escapeSeq || encodeHex(char);
       }
@@ -83048,11 +83048,11 @@ var {
 var NEWLINES = /\s*[\r\n]+\s*/g;
 var AT_ENTITY = /&#0*64(?![0-9]);?|&#[xX]0*40(?![0-9A-Fa-f]);?|&commat;/g;
 var MENTION = /(?<!(?<!&[#A-Za-z0-9_]*)[A-Za-z0-9_])([@\uFF20])(?=\S)/g;
-function neutralizeMentionsIn(text, joiner = "​") {
-  return text.replace(AT_ENTITY, "@").replace(MENTION, `$1${joiner}`);
+function neutralizeMentionsIn(text4, joiner = "​") {
+  return text4.replace(AT_ENTITY, "@").replace(MENTION, `$1${joiner}`);
 }
-function code(text) {
-  const flat = text.replace(NEWLINES, " ");
+function code(text4) {
+  const flat = text4.replace(NEWLINES, " ");
   const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run4) => run4.length));
   const fence = "`".repeat(longest + 1);
   const pad = /^`|`$/.test(flat) ? " " : "";
@@ -83203,8 +83203,8 @@ var CACHE_WRITE_FACTOR = 1.25;
 var CACHE_WRITE_1H_FACTOR = 2;
 var WEB_SEARCH_USD_PER_THOUSAND = 10;
 function findModelPrice(model, prices = {}) {
-  const own2 = Object.hasOwn(prices, model) ? prices[model] : void 0;
-  if (own2) return { inputPerMillion: own2.input, outputPerMillion: own2.output };
+  const own3 = Object.hasOwn(prices, model) ? prices[model] : void 0;
+  if (own3) return { inputPerMillion: own3.input, outputPerMillion: own3.output };
   const id = model.toLowerCase();
   const undated = id.replace(/-\d{4}-\d{2}-\d{2}$/, "");
   if (Object.hasOwn(OPENAI_PRICES, undated)) return OPENAI_PRICES[undated] ?? null;
@@ -83480,11 +83480,11 @@ var Config = external_exports.strictObject({
       path: ["models", "openai", kind]
     })) : []
   ];
-  for (const { model, path: path36 } of named2) {
+  for (const { model, path: path37 } of named2) {
     if (findModelPrice(model, config2.models.prices)) continue;
     ctx.addIssue({
       code: "custom",
-      path: path36,
+      path: path37,
       message: `${model} has no price, so its sessions would count as free and no budget would stop them: add its list price under models.prices (${model}: { input: <USD per million input tokens>, output: <USD per million output tokens> }), or use a model of the opus, sonnet or haiku family (gpt-5.5 for Codex)`
     });
   }
@@ -83508,9 +83508,9 @@ function parseConfig(raw) {
   });
   return { ok: false, problems };
 }
-function settingKeysAt(path36) {
+function settingKeysAt(path37) {
   let schema2 = Config;
-  for (const segment of [...path36, null]) {
+  for (const segment of [...path37, null]) {
     let def = defOf(schema2);
     while (def && def.type !== "object" && def.type !== "record") {
       const inner = def.innerType ?? def.in;
@@ -83529,11 +83529,11 @@ function defOf(schema2) {
 }
 
 // src/session/reads/load-config.ts
-function loadConfig(text) {
-  if (text === null) return { config: defaultConfig(), problems: [] };
+function loadConfig(text4) {
+  if (text4 === null) return { config: defaultConfig(), problems: [] };
   let raw;
   try {
-    raw = yaml.load(text);
+    raw = yaml.load(text4);
   } catch (error62) {
     const reason = error62 instanceof yaml.YAMLException ? error62.reason : String(error62);
     return {
@@ -83559,11 +83559,11 @@ var Payload = external_exports.object({
 });
 async function readRepositoryVisibility(eventPath) {
   if (!eventPath) return null;
-  const text = await (0, import_promises3.readFile)(eventPath, "utf8").catch(() => null);
-  if (text === null) return null;
+  const text4 = await (0, import_promises3.readFile)(eventPath, "utf8").catch(() => null);
+  if (text4 === null) return null;
   let raw;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(text4);
   } catch {
     return null;
   }
@@ -83654,18 +83654,18 @@ function runIn(sandbox, program, signal) {
   const abort = () => void running.stop();
   signal.addEventListener("abort", abort, { once: true });
   return new Promise((resolve2) => {
-    const done = (code2) => {
+    const done = (code3) => {
       signal.removeEventListener("abort", abort);
       resolve2({
-        code: code2,
+        code: code3,
         stdout: stdout.text(),
         stderr: stderr.text(),
         // The run's `timeout --signal=KILL` ends it with 137 once its time is up.
-        timedOut: code2 === 137 && Date.now() - started >= program.timeoutMs - 1e3
+        timedOut: code3 === 137 && Date.now() - started >= program.timeoutMs - 1e3
       });
     };
     running.child.once("error", () => done(null));
-    running.child.once("close", (code2) => done(code2));
+    running.child.once("close", (code3) => done(code3));
   });
 }
 function tail() {
@@ -83678,9 +83678,9 @@ function tail() {
       while (size > KEEP_BYTES && chunks.length > 1) size -= chunks.shift()?.length ?? 0;
     },
     text: () => {
-      const text = Buffer.concat(chunks).toString("utf8");
+      const text4 = Buffer.concat(chunks).toString("utf8");
       chunks = [];
-      return text;
+      return text4;
     }
   };
 }
@@ -83954,10 +83954,10 @@ var import_node_path6 = __toESM(require("node:path"), 1);
 var import_node_crypto2 = require("node:crypto");
 
 // src/session/agent/tools/cap-output.ts
-function capOutput(text, maxChars) {
-  if (text.length <= maxChars) return text;
+function capOutput(text4, maxChars) {
+  if (text4.length <= maxChars) return text4;
   const half = Math.floor(maxChars / 2);
-  return joinCapped(text.slice(0, half), text.slice(-half), text.length - 2 * half);
+  return joinCapped(text4.slice(0, half), text4.slice(-half), text4.length - 2 * half);
 }
 function joinCapped(head, tail2, omitted) {
   return `${head}
@@ -83999,8 +83999,8 @@ var DEFINITION = new RegExp(
   "gm"
 );
 var FENCE = /^ {0,3}(`{3,}|~{3,})/;
-function removeLinkDefinitions(text) {
-  const blocks = splitFences(text);
+function removeLinkDefinitions(text4) {
+  const blocks = splitFences(text4);
   const prose = blocks.filter((block) => !block.code).map((block) => block.text);
   const named2 = namedLabels(prose.map((block) => block.replace(DEFINITION, "")).join("\n"));
   const removed = { definitions: 0, titles: 0 };
@@ -84018,9 +84018,9 @@ function removeLinkDefinitions(text) {
   const out = blocks.map((block) => block.code ? block.text : strip2(block.text));
   return { text: out.join("\n"), removed };
 }
-function namedLabels(text) {
+function namedLabels(text4) {
   const named2 = /* @__PURE__ */ new Set();
-  for (const match of text.matchAll(/\[((?:[^[\]\\]|\\[\s\S])+)\]/g)) {
+  for (const match of text4.matchAll(/\[((?:[^[\]\\]|\\[\s\S])+)\]/g)) {
     named2.add(normalLabel(match[1] ?? ""));
   }
   return named2;
@@ -84028,25 +84028,25 @@ function namedLabels(text) {
 function normalLabel(label) {
   return label.trim().replace(/\s+/g, " ").toLowerCase();
 }
-function splitFences(text) {
+function splitFences(text4) {
   const blocks = [];
-  const push2 = (code2, line) => {
+  const push3 = (code3, line) => {
     const last = blocks.at(-1);
-    if (last?.code === code2) last.lines.push(line);
-    else blocks.push({ code: code2, lines: [line] });
+    if (last?.code === code3) last.lines.push(line);
+    else blocks.push({ code: code3, lines: [line] });
   };
   let fence = null;
-  for (const line of text.split("\n")) {
+  for (const line of text4.split("\n")) {
     const opener = FENCE.exec(line)?.[1] ?? null;
     if (fence !== null) {
-      push2(true, line);
+      push3(true, line);
       const closes = opener !== null && opener[0] === fence[0] && opener.length >= fence.length;
       if (closes && !line.trim().slice(opener.length).trim()) fence = null;
     } else if (opener !== null) {
-      push2(true, line);
+      push3(true, line);
       fence = opener;
     } else {
-      push2(false, line);
+      push3(false, line);
     }
   }
   return blocks.map((block) => ({ code: block.code, text: block.lines.join("\n") }));
@@ -84056,10 +84056,10 @@ function splitFences(text) {
 var HTML_COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
 var HIDDEN = /[\p{Cf}\p{Cc}\p{Default_Ignorable_Code_Point}\u115F\u1160\u3164\uFFA0\u2800]/gu;
 var KEPT = /* @__PURE__ */ new Set(["\n", "	"]);
-function revealText(text) {
+function revealText(text4) {
   let comments = 0;
   let characters = 0;
-  const uncommented = text.replace(HTML_COMMENT, () => {
+  const uncommented = text4.replace(HTML_COMMENT, () => {
     comments += 1;
     return "";
   });
@@ -84071,8 +84071,8 @@ function revealText(text) {
   });
   return { text: visible, removed: { comments, ...defined.removed, characters } };
 }
-function stripHidden(text) {
-  return revealText(text).text;
+function stripHidden(text4) {
+  return revealText(text4).text;
 }
 function describeRemoved(removed) {
   const parts = [
@@ -84089,11 +84089,11 @@ function count2(n, what) {
 }
 function quoteUntrusted({
   tag: tag2,
-  text,
+  text: text4,
   maxChars,
   nonce = () => (0, import_node_crypto2.randomBytes)(6).toString("hex")
 }) {
-  const revealed = revealText(text);
+  const revealed = revealText(text4);
   const body = capOutput(revealed.text.trim() || "(empty)", maxChars);
   const note = describeRemoved(revealed.removed);
   for (let tries = 0; tries < 10; tries++) {
@@ -84149,8 +84149,8 @@ function withWebRule(system, serverTools) {
   return serverTools.length > 0 ? `${system}
 - ${WEB_TEXT_RULE}` : system;
 }
-function pathLine(path36, present2) {
-  return present2 ? `\`${path36}\`` : `\`${path36}\` (absent in this checkout; go on without it)`;
+function pathLine(path37, present2) {
+  return present2 ? `\`${path37}\`` : `\`${path37}\` (absent in this checkout; go on without it)`;
 }
 function renderReadOnlySystemPrompt(ctx, { role, submit }) {
   return renderSystemPrompt({
@@ -84312,10 +84312,10 @@ function readEngineOutput(engine, stdout) {
     if (!result) return { finished: false, error: "it printed no result", tools };
     if (result.is_error !== true) return { finished: true, error: null, tools };
     const errors = Array.isArray(result.errors) ? result.errors.map(String) : [];
-    const text = [typeof result.result === "string" ? result.result : "", ...errors].filter(
+    const text4 = [typeof result.result === "string" ? result.result : "", ...errors].filter(
       Boolean
     );
-    const error62 = oneLine2(text.join("; ") || String(result.subtype ?? "error"));
+    const error62 = oneLine2(text4.join("; ") || String(result.subtype ?? "error"));
     return { finished: false, error: error62, tools };
   }
   if (events.some((event) => event.type === "turn.completed")) {
@@ -84330,8 +84330,8 @@ function countTools(engine, events) {
   const add = (name) => counts.set(name, (counts.get(name) ?? 0) + 1);
   for (const event of events) {
     if (engine === "claude-code" && event.type === "assistant") {
-      const content = event.message?.content;
-      for (const block of Array.isArray(content) ? content : []) {
+      const content3 = event.message?.content;
+      for (const block of Array.isArray(content3) ? content3 : []) {
         if (block?.type === "tool_use" && typeof block.name === "string") add(block.name);
       }
     }
@@ -84351,8 +84351,8 @@ function parseLine(line) {
     return null;
   }
 }
-function oneLine2(text) {
-  const line = text.replace(/\s+/g, " ").trim();
+function oneLine2(text4) {
+  const line = text4.replace(/\s+/g, " ").trim();
   return line.length > 400 ? `${line.slice(0, 399)}…` : line;
 }
 
@@ -84376,7 +84376,7 @@ async function prepareEngineHome(home, files) {
   for (const name of Object.keys(HOME_FOLDERS)) await ownFolder(home, name);
   for (const file2 of files) await writeHomeFile(home, file2);
 }
-async function writeHomeFile(home, { relative, content }) {
+async function writeHomeFile(home, { relative, content: content3 }) {
   const parts = inside(relative);
   const name = parts.pop();
   const dir = await ownFolder(home, parts.join("/"));
@@ -84397,7 +84397,7 @@ async function writeHomeFile(home, { relative, content }) {
     );
   });
   try {
-    await handle.writeFile(content);
+    await handle.writeFile(content3);
     await handle.chmod(FILE_MODE);
   } finally {
     await handle.close();
@@ -84450,14 +84450,14 @@ async function readHandIn(file2, { owner }) {
   try {
     handle = await (0, import_promises7.open)(file2, import_node_fs4.constants.O_RDONLY | import_node_fs4.constants.O_NOFOLLOW | import_node_fs4.constants.O_NONBLOCK);
   } catch (error62) {
-    const code2 = error62.code;
-    if (code2 === "ENOENT") return { kind: "missing" };
-    if (code2 === "ELOOP")
+    const code3 = error62.code;
+    if (code3 === "ENOENT") return { kind: "missing" };
+    if (code3 === "ELOOP")
       return {
         kind: "refused",
         problem: "the hand-in file is a symbolic link; write the JSON into the file itself"
       };
-    return { kind: "refused", problem: `the hand-in file cannot be opened (${code2 ?? "error"})` };
+    return { kind: "refused", problem: `the hand-in file cannot be opened (${code3 ?? "error"})` };
   }
   try {
     const stat5 = await handle.stat();
@@ -84797,12 +84797,12 @@ function embeddedV4(bytes) {
   return null;
 }
 function addressBytes(address) {
-  const text = address.toLowerCase().replace(/^\[(.*)\]$/, "$1").replace(/%.*$/, "");
-  const family = (0, import_node_net2.isIP)(text);
-  if (family === 4) return text.split(".").map(Number);
+  const text4 = address.toLowerCase().replace(/^\[(.*)\]$/, "$1").replace(/%.*$/, "");
+  const family = (0, import_node_net2.isIP)(text4);
+  if (family === 4) return text4.split(".").map(Number);
   if (family !== 6) return null;
-  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  const hex3 = dotted ? `${text.slice(0, dotted.index)}${group(dotted[1], dotted[2])}:${group(dotted[3], dotted[4])}` : text;
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text4);
+  const hex3 = dotted ? `${text4.slice(0, dotted.index)}${group(dotted[1], dotted[2])}:${group(dotted[3], dotted[4])}` : text4;
   const [left = "", right] = hex3.split("::");
   const groups2 = (part) => part ? part.split(":") : [];
   const leftGroups = groups2(left);
@@ -85702,7 +85702,7 @@ function seccompProgram(arch) {
   const nr = (name) => numbers[name] ?? Number.NaN;
   const program = [];
   const labels = /* @__PURE__ */ new Map();
-  const op = (code2, k, yes = null, no = null) => program.push({ code: code2, k, yes, no });
+  const op = (code3, k, yes = null, no = null) => program.push({ code: code3, k, yes, no });
   const label = (name) => labels.set(name, program.length);
   op(LD_W_ABS, ARCH);
   op(JEQ, audit, null, "kill");
@@ -85727,7 +85727,7 @@ function seccompProgram(arch) {
 }
 function assemble(program, labels) {
   const buffer = Buffer.alloc(program.length * 8);
-  program.forEach(({ code: code2, k, yes, no }, index2) => {
+  program.forEach(({ code: code3, k, yes, no }, index2) => {
     const offset = (target) => {
       if (target === null) return 0;
       const jump = (labels.get(target) ?? -1) - (index2 + 1);
@@ -85735,7 +85735,7 @@ function assemble(program, labels) {
       return jump;
     };
     if (Number.isNaN(k)) throw new Error(`seccomp: unknown system call at ${index2}`);
-    buffer.writeUInt16LE(code2, index2 * 8);
+    buffer.writeUInt16LE(code3, index2 * 8);
     buffer.writeUInt8(offset(yes), index2 * 8 + 2);
     buffer.writeUInt8(offset(no), index2 * 8 + 3);
     buffer.writeUInt32LE(k >>> 0, index2 * 8 + 4);
@@ -85786,7 +85786,7 @@ async function openSessionNetwork({
   forwards,
   root = runAsRoot
 }) {
-  const path36 = `/run/netns/${name}`;
+  const path37 = `/run/netns/${name}`;
   const added = await root("ip", ["netns", "add", name]);
   if (!added.ok)
     throw new SandboxSetupError(`\`ip netns add ${name}\` failed: ${added.stderr.trim()}`);
@@ -85796,9 +85796,9 @@ async function openSessionNetwork({
   try {
     const up = await root("ip", ["-n", name, "link", "set", "lo", "up"]);
     if (!up.ok) throw new SandboxSetupError(`loopback of ${name} stays down: ${up.stderr.trim()}`);
-    const forwarder = forwards.length > 0 ? await startForwarder(path36, forwards) : null;
+    const forwarder = forwards.length > 0 ? await startForwarder(path37, forwards) : null;
     return {
-      path: path36,
+      path: path37,
       close: async () => {
         if (forwarder) await stopForwarder(forwarder);
         await remove();
@@ -85809,9 +85809,9 @@ async function openSessionNetwork({
     throw error62;
   }
 }
-async function startForwarder(path36, forwards) {
+async function startForwarder(path37, forwards) {
   const { file: file2, args } = asRoot(programPath("nsenter"), [
-    `--net=${path36}`,
+    `--net=${path37}`,
     "--",
     programPath("setpriv"),
     `--reuid=${process.getuid?.() ?? 0}`,
@@ -85948,7 +85948,7 @@ async function prepare({
     child.on("error", reject);
     child.on(
       "exit",
-      (code2) => code2 === 0 ? resolve2() : reject(new SandboxSetupError(`could not make the session's copy ${workDir} writable`))
+      (code3) => code3 === 0 ? resolve2() : reject(new SandboxSetupError(`could not make the session's copy ${workDir} writable`))
     );
   });
   const seccompFile = import_node_path9.default.join(run4, "seccomp.bpf");
@@ -86015,13 +86015,13 @@ async function probe(sandbox) {
     output2 += chunk;
   });
   run4.child.stdout?.resume();
-  const code2 = await new Promise((resolve2) => {
+  const code3 = await new Promise((resolve2) => {
     run4.child.once("exit", (exitCode) => resolve2(exitCode));
     run4.child.once("error", () => resolve2(null));
   });
-  if (code2 !== 0) {
+  if (code3 !== 0) {
     throw new SandboxSetupError(
-      `the sandbox does not open on this runner (${output2.trim() || `exit code ${code2}`}); \`baton doctor\` checks it`
+      `the sandbox does not open on this runner (${output2.trim() || `exit code ${code3}`}); \`baton doctor\` checks it`
     );
   }
 }
@@ -86210,7 +86210,7 @@ function runWithInput(args, options2, input2) {
     child.on("error", reject);
     child.on(
       "close",
-      (code2) => code2 === 0 ? resolve2(stdout) : reject(Object.assign(new Error(stderr), { stderr }))
+      (code3) => code3 === 0 ? resolve2(stdout) : reject(Object.assign(new Error(stderr), { stderr }))
     );
     child.stdin.end(input2);
   });
@@ -86221,8 +86221,8 @@ async function gitSucceeds(options2, args) {
     () => false
   );
 }
-async function hashContent(options2, content) {
-  return (await gitRaw(options2, ["hash-object", "-w", "--no-filters", "--stdin"], content)).trim();
+async function hashContent(options2, content3) {
+  return (await gitRaw(options2, ["hash-object", "-w", "--no-filters", "--stdin"], content3)).trim();
 }
 async function hashPaths(options2, files) {
   if (files.length === 0) return [];
@@ -86292,15 +86292,15 @@ async function readSteeringFile(options2, source, file2) {
 async function installDefaultSkills(options2, source) {
   if (source.kind === "checkout") return;
   for (const file2 of STEERING_FILES.filter((name) => name.startsWith(".baton/"))) {
-    const text = await readSteeringFile(options2, source, file2);
+    const text4 = await readSteeringFile(options2, source, file2);
     const target = import_node_path11.default.join(options2.root, file2);
     const tracked = await gitSucceeds(options2, ["ls-files", "--error-unmatch", "--", file2]);
     if (tracked) await git(options2, ["update-index", "--skip-worktree", "--", file2]);
-    else if (text !== null) await excludeFromCommits(options2, file2);
-    if (text === null) await (0, import_promises14.rm)(target, { force: true });
+    else if (text4 !== null) await excludeFromCommits(options2, file2);
+    if (text4 === null) await (0, import_promises14.rm)(target, { force: true });
     else {
       await (0, import_promises14.mkdir)(import_node_path11.default.dirname(target), { recursive: true });
-      await (0, import_promises14.writeFile)(target, text);
+      await (0, import_promises14.writeFile)(target, text4);
     }
   }
 }
@@ -86610,8 +86610,8 @@ async function runModelLoop(request2) {
     if (exceeded) return { kind: "failed", reason: exceeded };
     const response = await requestTurn(request2, messages2);
     if ("reason" in response) return { kind: "failed", reason: response.reason };
-    const content = response.content.length > 0 ? response.content : [EMPTY_REPLY];
-    messages2.push({ role: "assistant", content });
+    const content3 = response.content.length > 0 ? response.content : [EMPTY_REPLY];
+    messages2.push({ role: "assistant", content: content3 });
     if (response.stop_reason === "pause_turn") continue;
     const answer = await answerTurn(request2, response, state);
     if (answer.kind !== "continue") return answer;
@@ -86671,8 +86671,8 @@ function nudge(request2, response, state) {
     return { kind: "failed", reason: `the model stopped without calling ${submit}` };
   }
   state.nudges += 1;
-  const text = response.stop_reason === "max_tokens" ? `Your reply was cut off at the output limit. Go on in smaller steps, and finish with ${submit}.` : `You stopped without calling ${submit}. Finish the task if anything is left, then call ${submit}: it is the only way to hand in your work.`;
-  const block = { type: "text", text };
+  const text4 = response.stop_reason === "max_tokens" ? `Your reply was cut off at the output limit. Go on in smaller steps, and finish with ${submit}.` : `You stopped without calling ${submit}. Finish the task if anything is left, then call ${submit}: it is the only way to hand in your work.`;
+  const block = { type: "text", text: text4 };
   return { kind: "continue", content: [block] };
 }
 async function runTool(tools, use) {
@@ -86689,17 +86689,17 @@ async function runTool(tools, use) {
     );
   }
 }
-function toolResult(id, content, isError) {
+function toolResult(id, content3, isError) {
   return {
     type: "tool_result",
     tool_use_id: id,
-    content: content || "(empty)",
+    content: content3 || "(empty)",
     ...isError ? { is_error: true } : {}
   };
 }
 function describeInput(input2) {
-  const text = JSON.stringify(input2) ?? "";
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  const text4 = JSON.stringify(input2) ?? "";
+  return text4.length > 200 ? `${text4.slice(0, 200)}…` : text4;
 }
 
 // src/session/agent/model-proxy/model-proxy.ts
@@ -86730,9 +86730,9 @@ var ROUTES = {
 };
 function findModelRoute(method, url2) {
   if (method !== "POST" || !url2) return null;
-  const [path36 = "", query, ...rest] = url2.split("?");
+  const [path37 = "", query, ...rest] = url2.split("?");
   if (rest.length > 0 || query !== void 0 && query !== "beta=true") return null;
-  return Object.hasOwn(ROUTES, path36) ? ROUTES[path36] ?? null : null;
+  return Object.hasOwn(ROUTES, path37) ? ROUTES[path37] ?? null : null;
 }
 function upstreamUrl(base, route, url2) {
   const query = url2.includes("?") ? `?${url2.split("?")[1]}` : "";
@@ -87033,9 +87033,9 @@ function meterResponse({
   };
 }
 function readLine(line, read) {
-  const text = line.replace(/\r$/, "");
-  if (!text.startsWith("data:")) return;
-  const data = text.slice(5).trim();
+  const text4 = line.replace(/\r$/, "");
+  if (!text4.startsWith("data:")) return;
+  const data = text4.slice(5).trim();
   if (!data || data === "[DONE]") return;
   read.event(parseJson(data));
 }
@@ -87128,9 +87128,9 @@ function createOpenAiReading(asked) {
     }
   };
 }
-function parseJson(text) {
+function parseJson(text4) {
   try {
-    return JSON.parse(text);
+    return JSON.parse(text4);
   } catch {
     return null;
   }
@@ -87215,11 +87215,11 @@ async function startModelProxy({
   const listeners = [];
   const state = { stopped: null, web: false, closed: false };
   const refuse2 = (req, res, status, reason) => {
-    const path36 = (req.url ?? "").split("?")[0]?.slice(0, 200) ?? "";
+    const path37 = (req.url ?? "").split("?")[0]?.slice(0, 200) ?? "";
     if (refused.length < MAX_REFUSED)
-      refused.push({ method: req.method ?? "", path: path36, status, reason });
-    log2(`model proxy: refused ${req.method} ${path36}: ${reason}`);
-    sendError(res, status, reason, path36.startsWith("/v1/responses") ? "openai" : "anthropic");
+      refused.push({ method: req.method ?? "", path: path37, status, reason });
+    log2(`model proxy: refused ${req.method} ${path37}: ${reason}`);
+    sendError(res, status, reason, path37.startsWith("/v1/responses") ? "openai" : "anthropic");
   };
   const stop = (reason) => {
     if (state.stopped) return;
@@ -87604,9 +87604,9 @@ async function sessionEngine({
 }
 async function plannedEngine(root, build, worker) {
   if (!worker) return void 0;
-  const text = await (0, import_promises16.readFile)(import_node_path13.default.join(root, planPath(build)), "utf8").catch(() => null);
+  const text4 = await (0, import_promises16.readFile)(import_node_path13.default.join(root, planPath(build)), "utf8").catch(() => null);
   try {
-    const plan = Plan.safeParse(JSON.parse(text ?? ""));
+    const plan = Plan.safeParse(JSON.parse(text4 ?? ""));
     return plan.success ? plan.data.workers.find((entry) => entry.id === worker)?.engine : void 0;
   } catch {
     return void 0;
@@ -87710,18 +87710,18 @@ function testsCell(tests) {
   const detail = tests.detail ? `: ${cell(tests.detail.split("\n").slice(-3).join(" "))}` : "";
   return `${tests.status}${command}${detail}`;
 }
-function cell(text) {
-  return code(text.slice(0, 500)).replace(/\|/g, "\\|");
+function cell(text4) {
+  return code(text4.slice(0, 500)).replace(/\|/g, "\\|");
 }
 
 // src/core/plan/front-matter.ts
 var FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
-function parseFrontMatter(text, { schema: schema2, document: document2, label }) {
-  const match = FRONT_MATTER.exec(text);
+function parseFrontMatter(text4, { schema: schema2, document: document4, label }) {
+  const match = FRONT_MATTER.exec(text4);
   if (!match) {
     return {
       ok: false,
-      problems: [`${document2} must start with YAML front matter between --- lines`]
+      problems: [`${document4} must start with YAML front matter between --- lines`]
     };
   }
   let data;
@@ -87750,7 +87750,7 @@ var WebSource = external_exports.strictObject({
   read: external_exports.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be the date the page was read, YYYY-MM-DD")
 });
 var RepoSource = external_exports.string().trim().min(1).max(500).refine(
-  (text) => !/^https?:\/\//i.test(text),
+  (text4) => !/^https?:\/\//i.test(text4),
   "a web source needs the date it was read: write it as url: … and read: YYYY-MM-DD"
 );
 var FindingSource = external_exports.union([WebSource, RepoSource]);
@@ -87770,8 +87770,8 @@ var FindingsFrontMatter = external_exports.strictObject({
    */
   sources: external_exports.array(external_exports.union([WebSource, RepoSource])).min(1).max(100)
 });
-function parseFindings(text, worker) {
-  const parsed = parseFrontMatter(text, {
+function parseFindings(text4, worker) {
+  const parsed = parseFrontMatter(text4, {
     schema: FindingsFrontMatter,
     document: "the findings",
     label: "the findings' front matter"
@@ -87865,8 +87865,8 @@ var BriefFrontMatter = external_exports.object({
   /** `easy`, `normal` or `complex`; picks the model. */
   complexity: Complexity.default("normal")
 });
-function parseBrief(text) {
-  const parsed = parseFrontMatter(text, {
+function parseBrief(text4) {
+  const parsed = parseFrontMatter(text4, {
     schema: BriefFrontMatter,
     document: "the brief",
     label: "front matter"
@@ -87937,24 +87937,24 @@ function planSchemaProblems(raw, issues) {
     return [`${place}: ${issue2.message}${got}.`];
   });
 }
-function renderPath(path36) {
-  return path36.map((key, i) => typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`).join("");
+function renderPath(path37) {
+  return path37.map((key, i) => typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`).join("");
 }
-function workerNameAt(raw, path36) {
-  if (path36[0] !== "workers" || typeof path36[1] !== "number" || path36[2] === "id") return "";
-  const id = valueAt(raw, ["workers", path36[1], "id"]);
+function workerNameAt(raw, path37) {
+  if (path37[0] !== "workers" || typeof path37[1] !== "number" || path37[2] === "id") return "";
+  const id = valueAt(raw, ["workers", path37[1], "id"]);
   return typeof id === "string" ? ` (worker ${id})` : "";
 }
-function valueAt(raw, path36) {
+function valueAt(raw, path37) {
   let value = raw;
-  for (const key of path36) {
+  for (const key of path37) {
     if (typeof value !== "object" || value === null) return void 0;
     value = value[key];
   }
   return value;
 }
-function shorten(text) {
-  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+function shorten(text4) {
+  return text4.length > 60 ? `${text4.slice(0, 59)}…` : text4;
 }
 
 // src/core/plan/sub-issue-graph.ts
@@ -88141,8 +88141,8 @@ function subIssueRecordProblems({
   return subIssueProblems(plan, build, subIssues);
 }
 function engineProblems(raw, engines) {
-  const list2 = valueAt(raw, ["workers"]);
-  return (Array.isArray(list2) ? list2 : []).flatMap((item) => {
+  const list3 = valueAt(raw, ["workers"]);
+  return (Array.isArray(list3) ? list3 : []).flatMap((item) => {
     const engine = valueAt(item, ["engine"]);
     if (typeof engine !== "string" || engines.includes(engine)) return [];
     const id = String(valueAt(item, ["id"]));
@@ -88152,8 +88152,8 @@ function engineProblems(raw, engines) {
   });
 }
 function strayProblems(raw) {
-  const list2 = valueAt(raw, ["workers"]);
-  return (Array.isArray(list2) ? list2 : []).flatMap((item) => {
+  const list3 = valueAt(raw, ["workers"]);
+  return (Array.isArray(list3) ? list3 : []).flatMap((item) => {
     const sub = valueAt(item, ["sub_issue"]);
     if (sub === void 0) return [];
     const id = String(valueAt(item, ["id"]));
@@ -88167,8 +88167,8 @@ function subIssueProblems(raw, build, subIssues) {
   if (!graph.ok) return graph.problems;
   const expected = planFromSubIssues(graph.graph);
   if (!expected.ok) return expected.problems;
-  const list2 = valueAt(raw, ["workers"]);
-  const loose = (Array.isArray(list2) ? list2 : []).flatMap((item) => {
+  const list3 = valueAt(raw, ["workers"]);
+  const loose = (Array.isArray(list3) ? list3 : []).flatMap((item) => {
     const id = valueAt(item, ["id"]);
     if (typeof id !== "string") return [];
     const sub = valueAt(item, ["sub_issue"]);
@@ -88184,8 +88184,8 @@ function subIssueProblems(raw, build, subIssues) {
   return subIssuePlanProblems(loose, expected.workers);
 }
 function followUpProblems(raw) {
-  const list2 = valueAt(raw, ["workers"]);
-  const items = (Array.isArray(list2) ? list2 : []).flatMap((item) => {
+  const list3 = valueAt(raw, ["workers"]);
+  const items = (Array.isArray(list3) ? list3 : []).flatMap((item) => {
     const id = valueAt(item, ["id"]);
     const round = valueAt(item, ["follow_up"]);
     return typeof id === "string" && WORKER_ID.test(id) ? [{ item, id, round: typeof round === "number" ? round : 0 }] : [];
@@ -88219,9 +88219,9 @@ function followUpProblems(raw) {
   return problems;
 }
 function looseWorkers(raw) {
-  const list2 = valueAt(raw, ["workers"]);
-  if (!Array.isArray(list2)) return [];
-  return list2.flatMap((item, index2) => {
+  const list3 = valueAt(raw, ["workers"]);
+  if (!Array.isArray(list3)) return [];
+  return list3.flatMap((item, index2) => {
     const id = valueAt(item, ["id"]);
     if (typeof id !== "string" || !WORKER_ID.test(id)) return [];
     const deps = valueAt(item, ["depends_on"]);
@@ -88247,10 +88247,10 @@ function buildProblems(raw, build) {
   return problems;
 }
 function countProblems(raw) {
-  const list2 = valueAt(raw, ["workers"]);
-  if (!Array.isArray(list2) || list2.length <= MAX_WORKERS) return [];
+  const list3 = valueAt(raw, ["workers"]);
+  if (!Array.isArray(list3) || list3.length <= MAX_WORKERS) return [];
   return [
-    `The plan has ${list2.length} workers, more than the ${MAX_WORKERS} allowed; merge small workers or leave work for a follow-up build.`
+    `The plan has ${list3.length} workers, more than the ${MAX_WORKERS} allowed; merge small workers or leave work for a follow-up build.`
   ];
 }
 function duplicateProblems(workers) {
@@ -88288,12 +88288,12 @@ function dependencyProblems(workers) {
 function briefProblems(workers, briefSizes) {
   const ids = [...new Set(workers.map((worker) => worker.id))];
   return ids.flatMap((id) => {
-    const path36 = `workers/${id}.md`;
-    const size = briefSizes[path36];
-    if (size === void 0) return [`${id} has no brief: commit ${path36} beside plan.json.`];
+    const path37 = `workers/${id}.md`;
+    const size = briefSizes[path37];
+    if (size === void 0) return [`${id} has no brief: commit ${path37} beside plan.json.`];
     if (size <= BRIEF_MAX_BYTES) return [];
     return [
-      `The brief of ${id} (${path36}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
+      `The brief of ${id} (${path37}) is ${size} bytes, more than the ${BRIEF_MAX_BYTES} allowed (32 KB); shorten it or split the worker.`
     ];
   });
 }
@@ -88314,8 +88314,8 @@ ${front}---
 ${body.trim()}
 `;
 }
-function cell2(text) {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+function cell2(text4) {
+  return text4.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 function node2(id) {
   return id.replace(".", "_");
@@ -88360,24 +88360,24 @@ function renderPlanMarkdown(plan) {
 async function readIfPresent(root, relative) {
   return (0, import_promises17.readFile)(import_node_path14.default.join(root, relative), "utf8").catch(() => null);
 }
-async function writeRecordFile(root, relative, text) {
+async function writeRecordFile(root, relative, text4) {
   await (0, import_promises17.mkdir)(import_node_path14.default.dirname(import_node_path14.default.join(root, relative)), { recursive: true });
-  await (0, import_promises17.writeFile)(import_node_path14.default.join(root, relative), text);
+  await (0, import_promises17.writeFile)(import_node_path14.default.join(root, relative), text4);
 }
 async function readPlan(root, build) {
-  const text = await readIfPresent(root, planPath(build));
-  if (text === null) return null;
-  const parsed = Plan.safeParse(JSON.parse(text));
+  const text4 = await readIfPresent(root, planPath(build));
+  if (text4 === null) return null;
+  const parsed = Plan.safeParse(JSON.parse(text4));
   return parsed.success ? parsed.data : null;
 }
 function appendLoopPlan({
-  previous,
+  previous: previous2,
   files,
   loop,
   build
 }) {
-  const kept = (previous?.workers ?? []).filter((worker) => (worker.loop ?? 0) < loop);
-  const dropped = (previous?.workers ?? []).filter((worker) => (worker.loop ?? 0) >= loop).map((worker) => worker.id);
+  const kept = (previous2?.workers ?? []).filter((worker) => (worker.loop ?? 0) < loop);
+  const dropped = (previous2?.workers ?? []).filter((worker) => (worker.loop ?? 0) >= loop).map((worker) => worker.id);
   const offset = Math.max(0, ...kept.map((w) => waveOf(w.id)));
   const rename2 = (id) => `W${waveOf(id) + offset}${id.slice(id.indexOf("."))}`;
   const added = files.plan.workers.map((worker) => ({
@@ -88391,9 +88391,9 @@ function appendLoopPlan({
   for (const worker of added) {
     const original = files.briefs.get(files.plan.workers[added.indexOf(worker)]?.id ?? "") ?? "";
     const parsed = parseBrief(original);
-    const text = renderBriefFile(worker, parsed.ok ? parsed.body : original);
-    briefs.set(worker.id, text);
-    briefSizes[`workers/${worker.id}.md`] = Buffer.byteLength(text);
+    const text4 = renderBriefFile(worker, parsed.ok ? parsed.body : original);
+    briefs.set(worker.id, text4);
+    briefSizes[`workers/${worker.id}.md`] = Buffer.byteLength(text4);
   }
   const raw = { ...files.plan, workers: [...kept, ...added] };
   for (const worker of kept) briefSizes[`workers/${worker.id}.md`] = 1;
@@ -88471,8 +88471,8 @@ var CLOSING_KEYWORD = new RegExp(
   String.raw`\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b(?=:?\s*(?:[[(<]|&lt;)?(?:${REFERENCE}))`,
   "gi"
 );
-function neutralizeClosingKeywords(text, joiner = "​") {
-  return text.replace(CLOSING_KEYWORD, `$1${joiner}`);
+function neutralizeClosingKeywords(text4, joiner = "​") {
+  return text4.replace(CLOSING_KEYWORD, `$1${joiner}`);
 }
 
 // src/core/plan/completion.ts
@@ -88761,10 +88761,10 @@ async function commitSession(ctx, message2, source = { workDir: ctx.root }) {
 }
 async function writeSessionResult(out, result) {
   await (0, import_promises20.mkdir)(out, { recursive: true });
-  let text = JSON.stringify(SessionResult.parse(result), null, 2);
-  if (Buffer.byteLength(text) > RESULT_MAX_BYTES) {
+  let text4 = JSON.stringify(SessionResult.parse(result), null, 2);
+  if (Buffer.byteLength(text4) > RESULT_MAX_BYTES) {
     const reason = `the result was larger than ${RESULT_MAX_BYTES} bytes and was dropped; ask for shorter reports`;
-    text = JSON.stringify(
+    text4 = JSON.stringify(
       SessionResult.parse({
         ...result,
         status: "failed",
@@ -88778,7 +88778,7 @@ async function writeSessionResult(out, result) {
       2
     );
   }
-  await (0, import_promises20.writeFile)(import_node_path17.default.join(out, RESULT_FILE), `${text}
+  await (0, import_promises20.writeFile)(import_node_path17.default.join(out, RESULT_FILE), `${text4}
 `);
 }
 
@@ -88787,11 +88787,11 @@ var import_promises23 = require("node:fs/promises");
 var import_node_path20 = __toESM(require("node:path"), 1);
 
 // src/session/agent/tools/agent-tool.ts
-function toolError(content) {
-  return { content, isError: true };
+function toolError(content3) {
+  return { content: content3, isError: true };
 }
-function toolOk(content) {
-  return { content, isError: false };
+function toolOk(content3) {
+  return { content: content3, isError: false };
 }
 function toInputSchema(schema2) {
   const { $schema: _ignored, ...json3 } = external_exports.toJSONSchema(schema2, { io: "input" });
@@ -88962,9 +88962,9 @@ async function search(root, start, args) {
   const files = await collectFiles(start);
   for (const file2 of files) {
     if (hits.length >= args.max_results) break;
-    const text = await (0, import_promises23.readFile)(file2, "utf8");
-    if (text.includes("\0")) continue;
-    text.split("\n").forEach((line, i) => {
+    const text4 = await (0, import_promises23.readFile)(file2, "utf8");
+    if (text4.includes("\0")) continue;
+    text4.split("\n").forEach((line, i) => {
       if (hits.length < args.max_results && matcher(line)) {
         hits.push(`${import_node_path20.default.relative(root, file2)}:${i + 1}: ${line.slice(0, 300)}`);
       }
@@ -89117,8 +89117,8 @@ async function runSummaryRole(ctx) {
   const workers = (plan?.workers ?? []).filter((worker) => worker.loop === loop);
   const completions = await Promise.all(
     workers.map(async ({ id }) => {
-      const path36 = completionPath(build, id);
-      return { worker: id, path: path36, present: await existsIn(ctx.root, path36) };
+      const path37 = completionPath(build, id);
+      return { worker: id, path: path37, present: await existsIn(ctx.root, path37) };
     })
   );
   const outcome = await converse(ctx, {
@@ -89158,8 +89158,8 @@ async function readFocus(ctx) {
   return { author: comment.user?.login ?? "someone", body: comment.body ?? "" };
 }
 async function skill(ctx, role) {
-  const path36 = skillPath(role);
-  return { path: path36, present: await existsIn(ctx.root, path36) };
+  const path37 = skillPath(role);
+  return { path: path37, present: await existsIn(ctx.root, path37) };
 }
 function readOnly(ctx) {
   return createReadOnlyTools({ root: ctx.root, maxOutputChars: ctx.limits.maxToolOutputChars });
@@ -89215,9 +89215,9 @@ async function planTextProblem(github, {
 
 // src/session/agent/plan/sub-issue-plan.ts
 function foreignSubIssueProblem(subs, repository) {
-  const own2 = `/repos/${repository}`.toLowerCase();
+  const own3 = `/repos/${repository}`.toLowerCase();
   const foreign = subs.filter(
-    (sub) => sub.repository_url && !sub.repository_url.toLowerCase().endsWith(own2)
+    (sub) => sub.repository_url && !sub.repository_url.toLowerCase().endsWith(own3)
   );
   if (foreign.length === 0) return null;
   return `sub-issue${foreign.length > 1 ? "s" : ""} ${foreign.map((sub) => `#${sub.number}`).join(", ")} of another repository: Baton plans only sub-issues of ${repository}. Someone with write access should remove them from the issue (or move them here) and comment \`/replan\`.`;
@@ -89255,10 +89255,10 @@ function composeSubIssueBrief({
   description,
   addition
 }) {
-  const own2 = description || `(sub-issue #${number4} has no description)`;
+  const own3 = description || `(sub-issue #${number4} has no description)`;
   return `Sub-issue #${number4}:
 
-${own2}
+${own3}
 
 ${FILLED_IN_HEADING}
 
@@ -89308,10 +89308,10 @@ function checkPlanSubmission(submission, {
     );
   }
   for (const worker of workers) {
-    const text = renderBriefFile(worker, briefBody(worker, subIssues));
-    briefs.set(worker.id, text);
-    briefSizes[`workers/${worker.id}.md`] = Buffer.byteLength(text);
-    problems.push(...checkBrief(worker.id, text));
+    const text4 = renderBriefFile(worker, briefBody(worker, subIssues));
+    briefs.set(worker.id, text4);
+    briefSizes[`workers/${worker.id}.md`] = Buffer.byteLength(text4);
+    problems.push(...checkBrief(worker.id, text4));
   }
   const raw = {
     version: 1,
@@ -89353,8 +89353,8 @@ function briefBody(worker, subIssues) {
   const description = subIssues.bodies.get(number4) ?? "";
   return composeSubIssueBrief({ number: number4, description, addition: worker.brief });
 }
-function checkBrief(id, text) {
-  const parsed = parseBrief(text);
+function checkBrief(id, text4) {
+  const parsed = parseBrief(text4);
   if (!parsed.ok) return parsed.problems.map((p) => `the brief of ${id}: ${p}`);
   if (!/^\s*- \[ \] /m.test(parsed.body)) {
     return [`the brief of ${id} has no success criteria: list them as "- [ ] …" checkboxes`];
@@ -89521,24 +89521,24 @@ function checkAdaptation(submission, { briefs }) {
       continue;
     }
     if (revised.has(worker)) problems.push(`${worker} is listed twice; give one brief per worker`);
-    const text = `${frontMatterOf(old)}
+    const text4 = `${frontMatterOf(old)}
 ${brief.trim()}
 `;
-    revised.set(worker, text);
-    problems.push(...checkBrief2(worker, text));
+    revised.set(worker, text4);
+    problems.push(...checkBrief2(worker, text4));
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value: revised };
 }
-function frontMatterOf(text) {
-  const match = /^\uFEFF?---[ \t]*\r?\n[\s\S]*?\r?\n---[ \t]*\r?\n/.exec(text);
+function frontMatterOf(text4) {
+  const match = /^\uFEFF?---[ \t]*\r?\n[\s\S]*?\r?\n---[ \t]*\r?\n/.exec(text4);
   return match ? `${match[0]}` : "";
 }
-function checkBrief2(worker, text) {
-  const size = Buffer.byteLength(text);
+function checkBrief2(worker, text4) {
+  const size = Buffer.byteLength(text4);
   if (size > BRIEF_MAX_BYTES) {
     return [`the brief of ${worker} is ${size} bytes, more than ${BRIEF_MAX_BYTES}; shorten it`];
   }
-  const parsed = parseBrief(text);
+  const parsed = parseBrief(text4);
   if (!parsed.ok) return parsed.problems.map((p) => `the brief of ${worker}: ${p}`);
   if (!/^\s*- \[ \] /m.test(parsed.body)) {
     return [`the brief of ${worker} has no success criteria: list them as "- [ ] …" checkboxes`];
@@ -89599,12 +89599,12 @@ function failedCompletion(worker, reason, usage) {
   };
 }
 async function readCompletion(root, build, worker) {
-  const text = await (0, import_promises25.readFile)(import_node_path22.default.join(root, completionPath(build, worker)), "utf8").catch(
+  const text4 = await (0, import_promises25.readFile)(import_node_path22.default.join(root, completionPath(build, worker)), "utf8").catch(
     () => null
   );
-  if (text === null || Buffer.byteLength(text) > COMPLETION_MAX_BYTES) return null;
+  if (text4 === null || Buffer.byteLength(text4) > COMPLETION_MAX_BYTES) return null;
   try {
-    const parsed = Completion.safeParse(JSON.parse(text));
+    const parsed = Completion.safeParse(JSON.parse(text4));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
@@ -89617,10 +89617,10 @@ function completionText(completion) {
 function completionOf({
   worker,
   outcome,
-  previous,
+  previous: previous2,
   usage
 }) {
-  const total = previous ? addUsage(previous.usage, usage) : usage;
+  const total = previous2 ? addUsage(previous2.usage, usage) : usage;
   if (outcome.kind === "failed") return failedCompletion(worker, outcome.reason, total);
   return { worker_id: worker, ...outcome.value, usage: total };
 }
@@ -89660,8 +89660,8 @@ async function runAdaptRole(ctx, source) {
     })
   });
   if (outcome.kind === "failed") return failedOutcome(outcome.reason);
-  for (const [worker, text] of outcome.value) {
-    await (0, import_promises26.writeFile)(import_node_path23.default.join(ctx.root, briefPath(build, worker)), text);
+  for (const [worker, text4] of outcome.value) {
+    await (0, import_promises26.writeFile)(import_node_path23.default.join(ctx.root, briefPath(build, worker)), text4);
   }
   const ids = [...outcome.value.keys()].join(", ");
   const commit = await commitSession(ctx, `Adapt the briefs of ${ids} after ${source}'s learnings`);
@@ -89687,9 +89687,9 @@ async function findTargets(ctx, source) {
   );
   return { ok: true, workers: [...new Set(workers)] };
 }
-function parseJson3(text) {
+function parseJson3(text4) {
   try {
-    return JSON.parse(text);
+    return JSON.parse(text4);
   } catch {
     return null;
   }
@@ -89728,7 +89728,7 @@ async function runPlanRole(ctx) {
     if (problem) return failedOutcome(problem);
   }
   const earlier = loop === null ? null : await readPlan(ctx.root, build);
-  const previous = loop === null && await existsIn(ctx.root, planPath(build)) ? planPath(build) : null;
+  const previous2 = loop === null && await existsIn(ctx.root, planPath(build)) ? planPath(build) : null;
   const submit = createSubmitTool({
     name: "submit_plan",
     description: "Hand in the plan: title, summary, and every worker with its brief body. Checked before it is accepted.",
@@ -89753,7 +89753,7 @@ async function runPlanRole(ctx) {
       },
       feedback,
       skill: { path: skillPath("plan"), present: await existsIn(ctx.root, skillPath("plan")) },
-      previousPlan: previous,
+      previousPlan: previous2,
       buildDir: buildDir(build),
       labelled,
       engines: workerEngines(readEngineSettings(ctx.config.session.engine)),
@@ -89832,8 +89832,8 @@ async function writePlanFiles(root, build, files, {
   await (0, import_promises27.writeFile)(import_node_path24.default.join(root, planPath(build)), `${JSON.stringify(files.plan, null, 2)}
 `);
   await (0, import_promises27.writeFile)(import_node_path24.default.join(dir, "PLAN.md"), renderPlanMarkdown(files.plan));
-  for (const [id, text] of files.briefs)
-    await (0, import_promises27.writeFile)(import_node_path24.default.join(root, briefPath(build, id)), text);
+  for (const [id, text4] of files.briefs)
+    await (0, import_promises27.writeFile)(import_node_path24.default.join(root, briefPath(build, id)), text4);
 }
 function workerEngines(settings) {
   return { work: settings.roles.work ?? settings.default, allow: settings.allow };
@@ -89843,10 +89843,10 @@ function workerEngines(settings) {
 var import_promises28 = require("node:fs/promises");
 var import_node_path25 = __toESM(require("node:path"), 1);
 async function readBuildScope(root, build, worker) {
-  const text = await (0, import_promises28.readFile)(import_node_path25.default.join(root, planPath(build)), "utf8").catch(() => null);
+  const text4 = await (0, import_promises28.readFile)(import_node_path25.default.join(root, planPath(build)), "utf8").catch(() => null);
   let raw = null;
   try {
-    raw = text === null ? null : JSON.parse(text);
+    raw = text4 === null ? null : JSON.parse(text4);
   } catch {
     raw = null;
   }
@@ -89921,7 +89921,7 @@ function placeReviewComments({
   max
 }) {
   const parsed = /* @__PURE__ */ new Map();
-  const placed = { inline: [], moved: [] };
+  const placed2 = { inline: [], moved: [] };
   for (const comment of comments) {
     const patch = patches.get(comment.path);
     let lines = parsed.get(comment.path);
@@ -89930,25 +89930,25 @@ function placeReviewComments({
       parsed.set(comment.path, lines);
     }
     const side = lines?.[comment.side];
-    if (side?.has(comment.line) && placed.inline.length < max) placed.inline.push(comment);
-    else placed.moved.push(comment);
+    if (side?.has(comment.line) && placed2.inline.length < max) placed2.inline.push(comment);
+    else placed2.moved.push(comment);
   }
-  return placed;
+  return placed2;
 }
 function renderReviewBody(body, moved, maxChars) {
   if (moved.length === 0) return body.slice(0, maxChars);
   const findings = moved.map(
     (c) => `- \`${c.path}:${c.line}\`${c.side === "LEFT" ? " (old side)" : ""}: ${c.body}`
   );
-  const text = `${body.trim()}
+  const text4 = `${body.trim()}
 
 ### Findings outside the diff
 
 ${findings.join("\n")}
 `;
-  if (text.length <= maxChars) return text;
+  if (text4.length <= maxChars) return text4;
   const cut = "\n\n[... cut: the review was longer than GitHub accepts]";
-  return text.slice(0, maxChars - cut.length) + cut;
+  return text4.slice(0, maxChars - cut.length) + cut;
 }
 
 // src/core/sessions/dependencies.ts
@@ -90029,26 +90029,26 @@ var READERS = [
   [/(?:^|\/)pom\.xml$/, pom],
   [/(?:^|\/)build\.gradle(?:\.kts)?$/, gradle]
 ];
-function isDependencyFile(path36) {
-  return READERS.some(([pattern]) => pattern.test(path36));
+function isDependencyFile(path37) {
+  return READERS.some(([pattern]) => pattern.test(path37));
 }
 var NAMES_MAX = 50;
 function findAddedDependencies(files) {
   const changes = [];
-  for (const { path: path36, added } of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
-    const reader = READERS.find(([pattern]) => pattern.test(path36))?.[1];
+  for (const { path: path37, added } of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
+    const reader = READERS.find(([pattern]) => pattern.test(path37))?.[1];
     if (!reader) continue;
     const names = [...new Set(added.map(reader).filter((name) => name !== null))];
-    changes.push({ path: path36, names });
+    changes.push({ path: path37, names });
   }
   return changes;
 }
 function renderDependencyLines(changes) {
-  return changes.map(({ path: path36, names }) => {
-    if (names.length === 0) return `${path36}: changed, no new entry recognised`;
+  return changes.map(({ path: path37, names }) => {
+    if (names.length === 0) return `${path37}: changed, no new entry recognised`;
     const shown = names.slice(0, NAMES_MAX).join(", ");
     const more = names.length > NAMES_MAX ? ` and ${names.length - NAMES_MAX} more` : "";
-    return `${path36}: ${shown}${more}`;
+    return `${path37}: ${shown}${more}`;
   });
 }
 function addedLinesOf(patch) {
@@ -90066,10 +90066,10 @@ function visibleName(name) {
     (char) => [...Array(char.length).keys()].map((i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, "0")}`).join("")
   );
 }
-function findChangedFile(files, path36) {
+function findChangedFile(files, path37) {
   return files.find((f) => {
     const shown = visibleName(f.filename);
-    return path36 === f.filename || path36 === shown || path36 === shown.slice(1, -1);
+    return path37 === f.filename || path37 === shown || path37 === shown.slice(1, -1);
   });
 }
 function renderReviewPrompt({
@@ -90202,15 +90202,15 @@ async function runReviewRole(ctx) {
     engineFiles: pullPatchFiles(files)
   });
   if (outcome.kind === "failed") return failedOutcome(outcome.reason);
-  const placed = placeReviewComments({
+  const placed2 = placeReviewComments({
     patches: new Map(files.map((f) => [f.filename, f.patch])),
     comments: outcome.value.comments,
     max: MAX_INLINE_COMMENTS
   });
   const review2 = {
     verdict: outcome.value.verdict,
-    body: renderReviewBody(outcome.value.body, placed.moved, MAX_BODY_CHARS),
-    comments: placed.inline,
+    body: renderReviewBody(outcome.value.body, placed2.moved, MAX_BODY_CHARS),
+    comments: placed2.inline,
     commit_sha: pull.head.sha
   };
   return { status: "complete", reason: null, head: null, review: review2 };
@@ -90298,9 +90298,9 @@ function amendWithFollowUps({
   const briefs = /* @__PURE__ */ new Map();
   const briefSizes = {};
   for (const [i, worker] of added.entries()) {
-    const text = renderBriefFile(worker, followUpBrief(build, questions[i]?.question ?? ""));
-    briefs.set(worker.id, text);
-    briefSizes[`workers/${worker.id}.md`] = Buffer.byteLength(text);
+    const text4 = renderBriefFile(worker, followUpBrief(build, questions[i]?.question ?? ""));
+    briefs.set(worker.id, text4);
+    briefSizes[`workers/${worker.id}.md`] = Buffer.byteLength(text4);
   }
   for (const worker of plan.workers) briefSizes[`workers/${worker.id}.md`] = 1;
   const checked = validatePlan({
@@ -90356,8 +90356,8 @@ async function writeFollowUps(ctx, build, questions) {
   }
   await writeRecordFile(ctx.root, planPath(build), `${JSON.stringify(amendment.plan, null, 2)}
 `);
-  for (const [id, text] of amendment.briefs)
-    await writeRecordFile(ctx.root, briefPath(build, id), text);
+  for (const [id, text4] of amendment.briefs)
+    await writeRecordFile(ctx.root, briefPath(build, id), text4);
   return [...amendment.briefs.keys()];
 }
 async function followedUp(ctx, build) {
@@ -90486,9 +90486,9 @@ async function findTestCommand(root, config2) {
     none: "no test command found (package.json scripts.test, pytest, go.mod, Cargo.toml); set session.test in .github/baton.yml"
   };
 }
-function hasNpmTest(text) {
+function hasNpmTest(text4) {
   try {
-    const test = JSON.parse(text).scripts?.test;
+    const test = JSON.parse(text4).scripts?.test;
     return typeof test === "string" && test.trim() !== "" && !NPM_PLACEHOLDER.test(test);
   } catch {
     return false;
@@ -90502,8 +90502,8 @@ async function isPytestProject(read) {
     ["tox.ini", /^\[pytest\]/m]
   ];
   for (const [name, section] of sections) {
-    const text = await read(name);
-    if (text !== null && section.test(text)) return true;
+    const text4 = await read(name);
+    if (text4 !== null && section.test(text4)) return true;
   }
   return false;
 }
@@ -90589,8 +90589,8 @@ function runBashCommand({
       collector.push(`could not start bash: ${error62.message}`);
       finish();
     });
-    child.on("exit", (code2) => {
-      exitCode = code2;
+    child.on("exit", (code3) => {
+      exitCode = code3;
       setTimeout(finish, DRAIN_MS).unref();
     });
     child.on("close", finish);
@@ -90656,9 +90656,9 @@ async function edit(input2, file2, options2) {
     }
   }
 }
-async function createFile(file2, text, options2) {
+async function createFile(file2, text4, options2) {
   const made = await (0, import_promises31.mkdir)(import_node_path28.default.dirname(file2), { recursive: true });
-  await (0, import_promises31.writeFile)(file2, text);
+  await (0, import_promises31.writeFile)(file2, text4);
   if (!options2.shared) return;
   await (0, import_promises31.chmod)(file2, 438);
   for (let dir = import_node_path28.default.dirname(file2); made && dir.startsWith(made); dir = import_node_path28.default.dirname(dir))
@@ -90682,23 +90682,23 @@ async function readText2(file2) {
   return (0, import_promises31.readFile)(file2, "utf8");
 }
 async function replace(file2, oldStr, newStr) {
-  const text = await readText2(file2);
-  if (text === null) return toolError("no such file (or too large to edit); create it first");
-  const first = text.indexOf(oldStr);
+  const text4 = await readText2(file2);
+  if (text4 === null) return toolError("no such file (or too large to edit); create it first");
+  const first = text4.indexOf(oldStr);
   if (first === -1)
     return toolError("old_str was not found; view the file and copy the text exactly");
-  if (text.indexOf(oldStr, first + 1) !== -1) {
+  if (text4.indexOf(oldStr, first + 1) !== -1) {
     return toolError(
       "old_str occurs more than once; include more surrounding lines to make it unique"
     );
   }
-  await (0, import_promises31.writeFile)(file2, text.slice(0, first) + newStr + text.slice(first + oldStr.length));
+  await (0, import_promises31.writeFile)(file2, text4.slice(0, first) + newStr + text4.slice(first + oldStr.length));
   return toolOk("Replaced.");
 }
 async function insert(file2, line, insertText) {
-  const text = await readText2(file2);
-  if (text === null) return toolError("no such file (or too large to edit); create it first");
-  const lines = text.split("\n");
+  const text4 = await readText2(file2);
+  if (text4 === null) return toolError("no such file (or too large to edit); create it first");
+  const lines = text4.split("\n");
   if (line > lines.length)
     return toolError(`insert_line is past the end: the file has ${lines.length} lines`);
   lines.splice(line, 0, ...insertText.replace(/\n$/, "").split("\n"));
@@ -90817,8 +90817,8 @@ async function findConflictMarkers(root, files) {
   for (const file2 of files) {
     const stat5 = await (0, import_promises32.lstat)(import_node_path29.default.join(root, file2)).catch(() => null);
     if (!stat5?.isFile()) continue;
-    const text = await (0, import_promises32.readFile)(import_node_path29.default.join(root, file2), "utf8").catch(() => "");
-    if (/^(<{7}|>{7}) /m.test(text)) left.push(file2);
+    const text4 = await (0, import_promises32.readFile)(import_node_path29.default.join(root, file2), "utf8").catch(() => "");
+    if (/^(<{7}|>{7}) /m.test(text4)) left.push(file2);
   }
   return left;
 }
@@ -90912,17 +90912,17 @@ async function runWorkRole(ctx, kind) {
   if (!worker) return failedOutcome(`BATON_WORKER is required for the ${kind} role`);
   const pr = Number(ctx.env.BATON_PR);
   if (kind === "fix" && !(pr > 0)) return failedOutcome("BATON_PR is required for the fix role");
-  const text = await (0, import_promises33.readFile)(import_node_path30.default.join(ctx.root, briefPath(build, worker)), "utf8").catch(
+  const text4 = await (0, import_promises33.readFile)(import_node_path30.default.join(ctx.root, briefPath(build, worker)), "utf8").catch(
     () => ""
   );
-  const brief = parseBrief(text);
+  const brief = parseBrief(text4);
   if (!brief.ok) {
     const problems = brief.problems.join("; ");
     return failedOutcome(
       `the brief ${briefPath(build, worker)} is missing or invalid: ${problems}`
     );
   }
-  const previous = kind === "fix" ? await readCompletion(ctx.root, build, worker) : null;
+  const previous2 = kind === "fix" ? await readCompletion(ctx.root, build, worker) : null;
   const feedback = kind === "fix" ? await gatherFixFeedback(ctx, pr) : null;
   const retryId = kind === "work" ? /^comment-(\d+)$/.exec(ctx.env.BATON_TRIGGER ?? "")?.[1] : void 0;
   const retry2 = retryId ? await commentFeedback(ctx, retryId) : null;
@@ -90943,7 +90943,7 @@ async function runWorkRole(ctx, kind) {
       brief: brief.frontMatter,
       pr,
       feedback,
-      previous,
+      previous: previous2,
       retry: retry2
     });
     const blocked = sandbox.blocked();
@@ -90995,7 +90995,7 @@ async function converseAndCommit({
   brief,
   pr,
   feedback,
-  previous,
+  previous: previous2,
   retry: retry2
 }) {
   const scope = await readBuildScope(ctx.root, ctx.env.BATON_BUILD, worker);
@@ -91028,7 +91028,7 @@ async function converseAndCommit({
       ctx,
       worker,
       frontMatter: brief,
-      fix: feedback && { pr, feedback, previous },
+      fix: feedback && { pr, feedback, previous: previous2 },
       retry: retry2
     }),
     tools: workTools(ctx, sandbox),
@@ -91037,7 +91037,7 @@ async function converseAndCommit({
     sandbox
   });
   const usage = toUsage(ctx.meter, (ctx.now() - ctx.startedAt) / 1e3);
-  const completion = { ...completionOf({ worker, outcome, previous, usage }), tests: tests.last() };
+  const completion = { ...completionOf({ worker, outcome, previous: previous2, usage }), tests: tests.last() };
   const message2 = kind === "work" ? `${worker}: ${brief.title}` : `${worker}: answer ${ctx.env.BATON_TRIGGER ?? "feedback"}`;
   return finishWork({
     ctx,
@@ -91092,11 +91092,11 @@ async function finishWork({
   return { status: completion.status, reason, head, completion };
 }
 async function readPlanWorkers(ctx) {
-  const text = await (0, import_promises33.readFile)(import_node_path30.default.join(ctx.root, planPath(ctx.env.BATON_BUILD)), "utf8").catch(
+  const text4 = await (0, import_promises33.readFile)(import_node_path30.default.join(ctx.root, planPath(ctx.env.BATON_BUILD)), "utf8").catch(
     () => null
   );
   try {
-    const plan = Plan.safeParse(JSON.parse(text ?? ""));
+    const plan = Plan.safeParse(JSON.parse(text4 ?? ""));
     return plan.success ? plan.data.workers.map((entry) => entry.id) : null;
   } catch {
     return null;
@@ -91176,7 +91176,7 @@ async function writeJobSummary({
   ctx,
   result,
   meter,
-  path: path36,
+  path: path37,
   log: log2
 }) {
   try {
@@ -91189,7 +91189,7 @@ async function writeJobSummary({
     ]) : null;
     const files = changed === null ? null : changed.split("\0").filter(Boolean);
     await appendStepSummary(
-      path36 ?? process.env.GITHUB_STEP_SUMMARY,
+      path37 ?? process.env.GITHUB_STEP_SUMMARY,
       renderJobSummary({ result, meter, files, refused: ctx?.modelProxy.refused() ?? [] })
     );
   } catch (error62) {
@@ -91445,9 +91445,9 @@ async function runDoctorAgent(env, {
   return 0;
 }
 async function configOf(env) {
-  const path36 = (0, import_node_path32.join)(env.GITHUB_WORKSPACE, ".github", CONFIG_FILE);
-  const text = (0, import_node_fs6.existsSync)(path36) ? await (0, import_promises35.readFile)(path36, "utf8") : null;
-  return loadConfig(text).config;
+  const path37 = (0, import_node_path32.join)(env.GITHUB_WORKSPACE, ".github", CONFIG_FILE);
+  const text4 = (0, import_node_fs6.existsSync)(path37) ? await (0, import_promises35.readFile)(path37, "utf8") : null;
+  return loadConfig(text4).config;
 }
 async function configuredModels(env) {
   const { models } = await configOf(env);
@@ -91597,10 +91597,10 @@ function runGit(gitDir, call) {
     child.stdout?.on("data", (chunk) => stdout.push(chunk));
     child.stderr?.on("data", (chunk) => stderr.push(chunk));
     child.on("error", reject);
-    child.on("close", (code2) => {
+    child.on("close", (code3) => {
       const bytes = Buffer.concat(stdout);
       resolve2({
-        code: code2 ?? 1,
+        code: code3 ?? 1,
         stdout: bytes.toString("utf8"),
         stderr: Buffer.concat(stderr).toString("utf8"),
         bytes
@@ -91761,18 +91761,18 @@ function concat2(...buffers) {
   return buf;
 }
 var NON_ASCII = /[^\x00-\x7f]/;
-function encode4(string4) {
-  if (typeof string4 == "string" && string4.length >= 128) {
-    if (NON_ASCII.test(string4))
+function encode4(string6) {
+  if (typeof string6 == "string" && string6.length >= 128) {
+    if (NON_ASCII.test(string6))
       throw new TypeError("non-ASCII string encountered in encode()");
-    return encoder.encode(string4);
+    return encoder.encode(string6);
   }
-  const bytes = new Uint8Array(string4.length);
-  for (let i = 0; i < string4.length; i++) {
-    const code2 = string4.charCodeAt(i);
-    if (code2 > 127)
+  const bytes = new Uint8Array(string6.length);
+  for (let i = 0; i < string6.length; i++) {
+    const code3 = string6.charCodeAt(i);
+    if (code3 > 127)
       throw new TypeError("non-ASCII string encountered in encode()");
-    bytes[i] = code2;
+    bytes[i] = code3;
   }
   return bytes;
 }
@@ -92244,9 +92244,9 @@ var SignJWT = class extends SignJWT_base {
 // src/session/app-client.ts
 var JWT_SECONDS = 9 * 60;
 function readAppKey(pem2) {
-  const text = pem2.trim().replace(/^"|"$/g, "").replace(/\\n/g, "\n");
+  const text4 = pem2.trim().replace(/^"|"$/g, "").replace(/\\n/g, "\n");
   try {
-    return (0, import_node_crypto4.createPrivateKey)(text);
+    return (0, import_node_crypto4.createPrivateKey)(text4);
   } catch (error62) {
     throw new Error(
       `BATON_APP_PRIVATE_KEY is not a private key in PEM (-----BEGIN RSA PRIVATE KEY----- … from the app's settings): ${error62 instanceof Error ? error62.message : String(error62)}`
@@ -92442,7 +92442,7 @@ async function workflowFilesDiffer({
     }
   };
   const [ours, theirs] = await Promise.all([listing(from), listing(to)]);
-  return [...theirs].some(([path36, sha]) => ours.get(path36) !== sha);
+  return [...theirs].some(([path37, sha]) => ours.get(path37) !== sha);
 }
 async function revoke(apiUrl, token, fetch2) {
   await fetch2(`${apiUrl.replace(/\/+$/, "")}/installation/token`, {
@@ -92674,11 +92674,11 @@ async function runDoctorPublish(env, options2 = {}) {
   const fetch2 = options2.fetch ?? globalThis.fetch;
   const log2 = options2.log ?? ((line) => process.stderr.write(`baton: ${line}
 `));
-  const summary = (text) => appendStepSummary(
+  const summary = (text4) => appendStepSummary(
     options2.stepSummaryPath ?? process.env.GITHUB_STEP_SUMMARY,
     `### Baton doctor
 
-${text}`
+${text4}`
   );
   const agent = await readAgentReport(env.BATON_OUT);
   const session = await getPublishToken({
@@ -92692,9 +92692,9 @@ ${text}`
     message: `the app did not answer (${error62 instanceof Error ? error62.message : String(error62)}): is BATON_APP_URL reachable from this runner?`
   }));
   if (!session.ok) {
-    const text = env.BATON_APP_PRIVATE_KEY ? `Could not mint a token from the app's key: ${session.message}` : `Could not get a token from the app at ${env.BATON_APP_URL ?? "(BATON_APP_URL unset)"}: ${session.message}`;
-    log2(text);
-    await summary(text);
+    const text4 = env.BATON_APP_PRIVATE_KEY ? `Could not mint a token from the app's key: ${session.message}` : `Could not get a token from the app at ${env.BATON_APP_URL ?? "(BATON_APP_URL unset)"}: ${session.message}`;
+    log2(text4);
+    await summary(text4);
     return 3;
   }
   const { token } = session;
@@ -92743,11 +92743,11 @@ ${text}`
       ref,
       message: JSON.stringify(report)
     });
-    const text = renderDoctor(renderDoctorReport(report));
-    log2(text);
+    const text4 = renderDoctor(renderDoctorReport(report));
+    log2(text4);
     await summary(
       `\`\`\`
-${text}
+${text4}
 \`\`\`${problem ? `
 
 Could not leave the result at ${ref}: ${problem}` : ""}`
@@ -92880,86 +92880,86 @@ function checkChanges({
   }
   return problems;
 }
-function checkOne({ path: path36, size }, target, allowWorkflowChanges, scope) {
+function checkOne({ path: path37, size }, target, allowWorkflowChanges, scope) {
   if (size !== null && size > FILE_MAX_BYTES) {
-    return `${path36} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
+    return `${path37} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
   }
-  if (path36 === CONFIG_PATH) {
-    return `${path36} holds Baton's settings; sessions never change it (a person does, on the default branch)`;
+  if (path37 === CONFIG_PATH) {
+    return `${path37} holds Baton's settings; sessions never change it (a person does, on the default branch)`;
   }
-  if (path36.toLowerCase() === SUBMODULES_FILE) {
-    return `${path36} says where git fetches the repository's submodules from: CI that checks them out would fetch what it names, from where no reviewer looked. Sessions never add or change submodules (a person does, in their own pull request)`;
+  if (path37.toLowerCase() === SUBMODULES_FILE) {
+    return `${path37} says where git fetches the repository's submodules from: CI that checks them out would fetch what it names, from where no reviewer looked. Sessions never add or change submodules (a person does, in their own pull request)`;
   }
-  if (path36.startsWith(WORKFLOWS_DIR) && !allowWorkflowChanges) {
-    return `${path36} is under ${WORKFLOWS_DIR}; sessions may change workflows only when .github/baton.yml sets session.allowWorkflowChanges: true`;
+  if (path37.startsWith(WORKFLOWS_DIR) && !allowWorkflowChanges) {
+    return `${path37} is under ${WORKFLOWS_DIR}; sessions may change workflows only when .github/baton.yml sets session.allowWorkflowChanges: true`;
   }
   const record2 = `${buildDir(target.build)}/`;
   switch (target.role) {
     case "plan":
-      return isPlanFile(path36, record2) ? null : `${path36} is not one of the plan's files (${record2}plan.json, PLAN.md, sub-issues.json, workers/W<wave>.<n>.md); a plan session writes only those`;
+      return isPlanFile(path37, record2) ? null : `${path37} is not one of the plan's files (${record2}plan.json, PLAN.md, sub-issues.json, workers/W<wave>.<n>.md); a plan session writes only those`;
     case "synthesis":
-      return checkSynthesisFile(path36, size, target.build);
+      return checkSynthesisFile(path37, size, target.build);
     case "research":
     case "summary":
-      return checkLoopFile(path36, target);
+      return checkLoopFile(path37, target);
     case "work":
     case "fix":
-      return checkWorkerPath(path36, target, scope);
+      return checkWorkerPath(path37, target, scope);
     case "review":
-      return `${path36}: a review session must not commit`;
+      return `${path37}: a review session must not commit`;
     default: {
       const _exhaustive = target.role;
       return _exhaustive;
     }
   }
 }
-function checkAdapted({ path: path36, size }, target, adaptable) {
+function checkAdapted({ path: path37, size }, target, adaptable) {
   if (size !== null && size > FILE_MAX_BYTES) {
-    return `${path36} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
+    return `${path37} is ${size} bytes; files over ${FILE_MAX_BYTES} bytes are refused`;
   }
   const allowed = adaptable.map((worker) => briefPath(target.build, worker));
-  const list2 = allowed.join(", ") || "none: every worker named has started";
-  if (!allowed.includes(path36)) {
-    return `${path36} is not a brief this adapt session may revise (${list2}); an adapt session after ${target.adapt} changes only those`;
+  const list3 = allowed.join(", ") || "none: every worker named has started";
+  if (!allowed.includes(path37)) {
+    return `${path37} is not a brief this adapt session may revise (${list3}); an adapt session after ${target.adapt} changes only those`;
   }
-  return size === null ? `${path36} is deleted; an adapt session revises a brief, never removes it` : null;
+  return size === null ? `${path37} is deleted; an adapt session revises a brief, never removes it` : null;
 }
-function checkSynthesisFile(path36, size, build) {
+function checkSynthesisFile(path37, size, build) {
   const record2 = `${buildDir(build)}/`;
-  const rest = path36.startsWith(record2) ? path36.slice(record2.length) : "";
-  const allowed = path36 === reportPath(build) || rest === "plan.json" || SYNTHESIS_BRIEF.test(rest);
+  const rest = path37.startsWith(record2) ? path37.slice(record2.length) : "";
+  const allowed = path37 === reportPath(build) || rest === "plan.json" || SYNTHESIS_BRIEF.test(rest);
   if (!allowed)
-    return `${path36}: a synthesis session writes only the report, ${reportPath(build)}, and follow-up workers in ${record2}plan.json with their briefs`;
-  return size === null ? `${path36} is deleted; a synthesis session removes nothing` : null;
+    return `${path37}: a synthesis session writes only the report, ${reportPath(build)}, and follow-up workers in ${record2}plan.json with their briefs`;
+  return size === null ? `${path37} is deleted; a synthesis session removes nothing` : null;
 }
 var SYNTHESIS_BRIEF = /^workers\/W\d+\.\d+\.md$/;
-function isPlanFile(path36, record2) {
-  if (!path36.startsWith(record2)) return false;
-  const rest = path36.slice(record2.length);
+function isPlanFile(path37, record2) {
+  if (!path37.startsWith(record2)) return false;
+  const rest = path37.slice(record2.length);
   return rest === "plan.json" || rest === "PLAN.md" || rest === "sub-issues.json" || /^workers\/W\d+\.\d+\.md$/.test(rest);
 }
-function checkLoopFile(path36, target) {
+function checkLoopFile(path37, target) {
   const loop = parseLoopSubject(target.worker);
-  if (loop === null) return `${path36}: a ${target.role} session must name its loop (L1, L2 …)`;
+  if (loop === null) return `${path37}: a ${target.role} session must name its loop (L1, L2 …)`;
   const allowed = target.role === "research" ? [findingsPath(target.build, loop), researchResultPath(target.build, loop)] : [summaryPath(target.build, loop)];
-  return allowed.includes(path36) ? null : `${path36}: a ${target.role} session is read-only and may write only ${allowed.join(" and ")}`;
+  return allowed.includes(path37) ? null : `${path37}: a ${target.role} session is read-only and may write only ${allowed.join(" and ")}`;
 }
-function checkWorkerPath(path36, target, scope) {
+function checkWorkerPath(path37, target, scope) {
   const worker = target.worker ?? "-";
-  const own2 = completionPath(target.build, worker);
-  if (path36 === own2) return null;
+  const own3 = completionPath(target.build, worker);
+  if (path37 === own3) return null;
   switch (scope.type) {
     case "code":
-      if (!path36.startsWith(BATON_DIR)) return null;
-      return `${path36} is under ${BATON_DIR} (build records and skills); a worker may write only its own completion (${own2})`;
+      if (!path37.startsWith(BATON_DIR)) return null;
+      return `${path37} is under ${BATON_DIR} (build records and skills); a worker may write only its own completion (${own3})`;
     case "research": {
       const findings = workerFindingsPath(target.build, worker);
-      if (path36 === findings) return null;
-      return `${path36}: a research worker writes only its findings (${findings}) and its completion (${own2}); code and other files are refused in a research build`;
+      if (path37 === findings) return null;
+      return `${path37}: a research worker writes only its findings (${findings}) and its completion (${own3}); code and other files are refused in a research build`;
     }
     case "content":
-      if (scope.outputs.includes(path36)) return null;
-      return `${path36} is not one of ${worker}'s outputs in the plan (${scope.outputs.join(", ") || "none declared"}); a content worker writes only those and its completion (${own2})`;
+      if (scope.outputs.includes(path37)) return null;
+      return `${path37} is not one of ${worker}'s outputs in the plan (${scope.outputs.join(", ") || "none declared"}); a content worker writes only those and its completion (${own3})`;
     default: {
       const _exhaustive = scope.type;
       return _exhaustive;
@@ -93040,7 +93040,7 @@ async function checkFollowUps({
 }) {
   const plan = planPath(build);
   const workersDir = `${buildDir(build)}/workers/`;
-  const briefs = changes.map((change) => change.path).filter((path36) => path36.startsWith(workersDir)).map((path36) => path36.slice(workersDir.length).replace(/\.md$/, "")).filter((id) => BRIEF.test(id) && changes.some((c) => c.path === briefPath(build, id)));
+  const briefs = changes.map((change) => change.path).filter((path37) => path37.startsWith(workersDir)).map((path37) => path37.slice(workersDir.length).replace(/\.md$/, "")).filter((id) => BRIEF.test(id) && changes.some((c) => c.path === briefPath(build, id)));
   const planChanged = changes.some((change) => change.path === plan);
   if (!planChanged && briefs.length === 0) return [];
   const before = await readJson(repo, `${base}:${plan}`);
@@ -93090,8 +93090,8 @@ async function sizesUnder(repo, commit, dir) {
 var import_promises38 = require("node:fs/promises");
 var import_node_path35 = require("node:path");
 async function readResult(outDir) {
-  const path36 = (0, import_node_path35.join)(outDir, RESULT_FILE);
-  const size = await sizeOf(path36);
+  const path37 = (0, import_node_path35.join)(outDir, RESULT_FILE);
+  const size = await sizeOf(path37);
   if (size === null) {
     return {
       ok: false,
@@ -93108,7 +93108,7 @@ async function readResult(outDir) {
   }
   let raw;
   try {
-    raw = JSON.parse(await (0, import_promises38.readFile)(path36, "utf8"));
+    raw = JSON.parse(await (0, import_promises38.readFile)(path37, "utf8"));
   } catch (error62) {
     const reason = error62 instanceof Error ? error62.message : String(error62);
     return { ok: false, problems: [`${RESULT_FILE} is not valid JSON: ${reason}`] };
@@ -93124,9 +93124,9 @@ async function readResult(outDir) {
   }
   return { ok: true, result: parsed.data };
 }
-async function sizeOf(path36) {
+async function sizeOf(path37) {
   try {
-    const info = await (0, import_promises38.stat)(path36);
+    const info = await (0, import_promises38.stat)(path37);
     return info.isFile() ? info.size : null;
   } catch (error62) {
     if (error62.code === "ENOENT") return null;
@@ -93229,7 +93229,7 @@ async function listCommitChanges(repo, base, exclude) {
       )
     );
     const [first = [], ...others] = perParent;
-    const inEvery = others.map((list2) => new Set(list2.map((change) => change.path)));
+    const inEvery = others.map((list3) => new Set(list3.map((change) => change.path)));
     changes.push(...first.filter((change) => inEvery.every((paths) => paths.has(change.path))));
   }
   return changes;
@@ -93305,39 +93305,39 @@ async function checkCommit(repo, trees, commit, parents2) {
   const sides = parents2.length > 0 ? parents2 : [EMPTY_TREE2];
   const perParent = await Promise.all(sides.map((parent) => rawDiff(repo, parent, commit)));
   const [first = [], ...others] = perParent;
-  const inEvery = others.map((list2) => new Set(list2.map((entry) => entry.path)));
+  const inEvery = others.map((list3) => new Set(list3.map((entry) => entry.path)));
   const found = first.filter((entry) => entry.newMode === GITLINK).filter((entry) => inEvery.every((paths) => paths.has(entry.path))).map((entry) => ({
     key: `gitlink ${entry.path} ${entry.newSha}`,
     problem: gitlinkProblem(entry.path, entry.newSha, commit)
   }));
   const linksMoved = perParent.some(
-    (list2) => list2.some((entry) => entry.oldMode === SYMLINK || entry.newMode === SYMLINK)
+    (list3) => list3.some((entry) => entry.oldMode === SYMLINK || entry.newMode === SYMLINK)
   );
   if (!linksMoved) return found;
   const links = await trees.read(commit);
-  for (const [path36, link] of links.byPath) {
-    const unsafe = judgeLink(path36, links);
+  for (const [path37, link] of links.byPath) {
+    const unsafe = judgeLink(path37, links);
     if (unsafe === null) continue;
     let inherited = false;
     for (const parent of sides) {
       const before = await trees.read(parent);
-      if (before.byPath.get(path36)?.sha !== link.sha) continue;
-      if (judgeLink(path36, before) !== null) inherited = true;
+      if (before.byPath.get(path37)?.sha !== link.sha) continue;
+      if (judgeLink(path37, before) !== null) inherited = true;
     }
     if (inherited) continue;
     found.push({
-      key: `symlink ${path36} ${link.sha} ${unsafe.why} ${unsafe.via.join(" ")}`,
-      problem: symlinkProblem(path36, link.target, unsafe, commit)
+      key: `symlink ${path37} ${link.sha} ${unsafe.why} ${unsafe.via.join(" ")}`,
+      problem: symlinkProblem(path37, link.target, unsafe, commit)
     });
   }
   return found;
 }
-function gitlinkProblem(path36, sha, commit) {
-  return `${path36} is a submodule (a gitlink to commit ${sha.slice(0, 12)}), commit ${commit.slice(0, 12)}: reviewers see only a commit id, and CI that checks out submodules would fetch code no one reviewed. Sessions never add or change submodules: remove it from every commit of the session (a later commit that removes it is not enough) and commit the code itself, or leave the submodule to a person's own pull request, and run the session again`;
+function gitlinkProblem(path37, sha, commit) {
+  return `${path37} is a submodule (a gitlink to commit ${sha.slice(0, 12)}), commit ${commit.slice(0, 12)}: reviewers see only a commit id, and CI that checks out submodules would fetch code no one reviewed. Sessions never add or change submodules: remove it from every commit of the session (a later commit that removes it is not enough) and commit the code itself, or leave the submodule to a person's own pull request, and run the session again`;
 }
-function symlinkProblem(path36, target, unsafe, commit) {
+function symlinkProblem(path37, target, unsafe, commit) {
   const shown = target === null ? `a target over ${TARGET_MAX_BYTES} bytes` : quoted(target);
-  return `${path36} is a symbolic link to ${shown}, commit ${commit.slice(0, 12)}: ${describeUnsafe(unsafe)}; a workflow that follows links (a docs upload, an artifact, Pages) would publish what it points at, and reviewers see only one line. Sessions commit only relative links that stay inside the repository and out of .git: replace it in every commit of the session (a later commit that changes it is not enough) with the file itself or such a link, and run the session again`;
+  return `${path37} is a symbolic link to ${shown}, commit ${commit.slice(0, 12)}: ${describeUnsafe(unsafe)}; a workflow that follows links (a docs upload, an artifact, Pages) would publish what it points at, and reviewers see only one line. Sessions commit only relative links that stay inside the repository and out of .git: replace it in every commit of the session (a later commit that changes it is not enough) with the file itself or such a link, and run the session again`;
 }
 function describeUnsafe({ why, via }) {
   const through = via.length > 0 ? ` through ${via.join(", ")}` : "";
@@ -93393,10 +93393,10 @@ function treeLinks(repo) {
       found.map((link) => link.sha).filter((sha) => !targets.has(sha)),
       targets
     );
-    for (const { path: path36, sha } of found) {
-      links.byPath.set(path36, { sha, target: targets.get(sha) ?? null });
-      const folded = fold(path36);
-      links.byFoldedPath.set(folded, [...links.byFoldedPath.get(folded) ?? [], path36]);
+    for (const { path: path37, sha } of found) {
+      links.byPath.set(path37, { sha, target: targets.get(sha) ?? null });
+      const folded = fold(path37);
+      links.byFoldedPath.set(folded, [...links.byFoldedPath.get(folded) ?? [], path37]);
     }
     return links;
   };
@@ -93433,15 +93433,15 @@ async function readTargets(repo, shas, targets) {
     const end = bytes.indexOf(10, at);
     if (end < 0) break;
     const [sha = "", , size = ""] = bytes.subarray(at, end).toString("latin1").split(" ");
-    const content = bytes.subarray(end + 1, end + 1 + Number(size));
-    const nul = content.indexOf(0);
-    targets.set(sha, (nul < 0 ? content : content.subarray(0, nul)).toString("utf8"));
+    const content3 = bytes.subarray(end + 1, end + 1 + Number(size));
+    const nul = content3.indexOf(0);
+    targets.set(sha, (nul < 0 ? content3 : content3.subarray(0, nul)).toString("utf8"));
     at = end + 1 + Number(size) + 1;
   }
 }
-function judgeLink(path36, links) {
-  const start = { dir: path36.split("/").slice(0, -1), pending: [], hops: 0, via: [] };
-  const begun = follow(path36, start, links);
+function judgeLink(path37, links) {
+  const start = { dir: path37.split("/").slice(0, -1), pending: [], hops: 0, via: [] };
+  const begun = follow(path37, start, links);
   if ("why" in begun) return { ...begun, via: [] };
   const todo = [begun];
   let steps = 0;
@@ -93480,9 +93480,9 @@ function judgeLink(path36, links) {
   }
   return null;
 }
-function follow(path36, walk4, links) {
-  const via = [...walk4.via, path36];
-  const target = links.byPath.get(path36)?.target ?? null;
+function follow(path37, walk4, links) {
+  const via = [...walk4.via, path37];
+  const target = links.byPath.get(path37)?.target ?? null;
   if (walk4.hops + 1 > HOPS_MAX) return { why: "loop", via };
   if (target === null) return { why: "long", via };
   if (/^(?:[\\/]|[A-Za-z]:)/.test(target)) return { why: "absolute", via };
@@ -93550,10 +93550,10 @@ async function readAllowWorkflowChanges(repo, commit) {
   const spec = `${commit}:.github/baton.yml`;
   const exists = await repo.run({ args: ["cat-file", "-e", spec] });
   if (exists.code !== 0) return { allowed: false, problem: null };
-  const text = await repo.must({ args: ["show", spec] });
+  const text4 = await repo.must({ args: ["show", spec] });
   let raw;
   try {
-    raw = yaml.load(text);
+    raw = yaml.load(text4);
   } catch {
     return { allowed: false, problem: ".github/baton.yml on the default branch is not valid YAML" };
   }
@@ -93700,14 +93700,14 @@ async function readDependencyChanges({
   const build = await fetchedBuildRef(repo);
   const range = build ? `${build}...${HEAD_REF}` : `${base}..${HEAD_REF}`;
   const names = await repo.must({ args: ["diff", "--name-only", "-z", "--no-renames", range] });
-  const paths = names.split("\0").filter((path36) => path36 && isDependencyFile(path36));
+  const paths = names.split("\0").filter((path37) => path37 && isDependencyFile(path37));
   const files = [];
-  for (const path36 of paths) {
+  for (const path37 of paths) {
     const diff = await repo.must({
-      args: ["diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", range, "--", path36]
+      args: ["diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", range, "--", path37]
     });
     const added = diff.split("\n").filter((line) => line.startsWith("+") && !line.startsWith("+++")).map((line) => line.slice(1));
-    files.push({ path: path36, added });
+    files.push({ path: path37, added });
   }
   return findAddedDependencies(files);
 }
@@ -93733,10 +93733,10 @@ async function readAt(repo, spec) {
   const shown = await repo.run({ args: ["show", spec] });
   return shown.code === 0 ? shown.stdout : null;
 }
-function parseJson4(text) {
-  if (text === null) return null;
+function parseJson4(text4) {
+  if (text4 === null) return null;
   try {
-    return JSON.parse(text);
+    return JSON.parse(text4);
   } catch {
     return null;
   }
@@ -93749,9 +93749,9 @@ async function readWorkerScope({
   build,
   worker
 }) {
-  const text = await readAt(repo, `${commit}:${planPath(build)}`);
-  if (text === null) return { ok: true, scope: { type: "code", outputs: [] } };
-  const plan = Plan.safeParse(parseJson4(text));
+  const text4 = await readAt(repo, `${commit}:${planPath(build)}`);
+  if (text4 === null) return { ok: true, scope: { type: "code", outputs: [] } };
+  const plan = Plan.safeParse(parseJson4(text4));
   if (!plan.success) {
     return {
       ok: false,
@@ -93766,15 +93766,15 @@ async function checkFindings({
   build,
   worker
 }) {
-  const path36 = workerFindingsPath(build, worker);
-  const text = await readAt(repo, `${HEAD_REF}:${path36}`);
-  if (text === null) {
+  const path37 = workerFindingsPath(build, worker);
+  const text4 = await readAt(repo, `${HEAD_REF}:${path37}`);
+  if (text4 === null) {
     return [
-      `a research worker delivers its findings in ${path36} (docs/build-types.md), and the commits leave none`
+      `a research worker delivers its findings in ${path37} (docs/build-types.md), and the commits leave none`
     ];
   }
-  const parsed = parseFindings(text, worker);
-  return parsed.ok ? [] : parsed.problems.map((problem) => `${path36}: ${problem}`);
+  const parsed = parseFindings(text4, worker);
+  return parsed.ok ? [] : parsed.problems.map((problem) => `${path37}: ${problem}`);
 }
 
 // node_modules/@secretlint/core/module/SecretLintSourceCodeImpl.js
@@ -93795,10 +93795,10 @@ var SecretLintSourceCodeImpl = class {
   contentType;
   ext;
   structuredSource;
-  constructor({ content = "", ext, filePath, physicalFilePath, contentType }) {
+  constructor({ content: content3 = "", ext, filePath, physicalFilePath, contentType }) {
     invariant(ext || filePath, "should be set either of fileExt or filePath.");
-    this.hasBOM = content.charCodeAt(0) === 65279;
-    this.content = this.hasBOM ? content.slice(1) : content;
+    this.hasBOM = content3.charCodeAt(0) === 65279;
+    this.content = this.hasBOM ? content3.slice(1) : content3;
     this.structuredSource = new import_structured_source.StructuredSource(this.content);
     this.filePath = filePath;
     this.physicalFilePath = physicalFilePath;
@@ -94560,13 +94560,13 @@ var BASE64 = /[A-Za-z0-9+/_-]{24,}={0,2}/g;
 var HEX = /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){16,}(?![0-9A-Fa-f])/g;
 var RUNS_MAX = 2e3;
 var RUN_MAX_CHARS = 64 * 1024;
-function decodeRuns(text, depth = 2) {
+function decodeRuns(text4, depth = 2) {
   const found = [];
   for (const [how, pattern] of [
     ["hex", HEX],
     ["base64", BASE64]
   ]) {
-    for (const match of text.matchAll(pattern)) {
+    for (const match of text4.matchAll(pattern)) {
       if (found.length >= RUNS_MAX) return found;
       const encoded = match[0];
       if (encoded.length > RUN_MAX_CHARS) continue;
@@ -94588,34 +94588,34 @@ function fromBase642(encoded) {
 }
 function printable(bytes) {
   if (bytes.length < 12) return null;
-  const text = bytes.toString("utf8");
+  const text4 = bytes.toString("utf8");
   let good = 0;
-  for (const char of text) {
+  for (const char of text4) {
     const point = char.codePointAt(0) ?? 0;
     if (point >= 32 && point !== 127 && point !== 65533 || char === "\n" || char === "	")
       good += 1;
   }
-  return good >= text.length * 0.9 ? text : null;
+  return good >= text4.length * 0.9 ? text4 : null;
 }
 var GUNZIP_MAX_BYTES = 16 * 1024 * 1024;
 var InflatedTooLarge = class extends Error {
 };
 function fileText(bytes) {
   const how = [];
-  let content = bytes;
-  if (content[0] === 31 && content[1] === 139) {
+  let content3 = bytes;
+  if (content3[0] === 31 && content3[1] === 139) {
     try {
-      content = (0, import_node_zlib.gunzipSync)(content, { maxOutputLength: GUNZIP_MAX_BYTES });
+      content3 = (0, import_node_zlib.gunzipSync)(content3, { maxOutputLength: GUNZIP_MAX_BYTES });
       how.push("gzip");
     } catch (error62) {
       if (error62 instanceof RangeError) throw new InflatedTooLarge("inflates past the limit");
     }
   }
-  const wide = utf16Of(content);
+  const wide = utf16Of(content3);
   if (wide) return { text: wide, binary: false, how: [...how, "utf-16"] };
-  const head = content.subarray(0, 8e3);
-  if (!head.includes(0)) return { text: content.toString("utf8"), binary: false, how };
-  const latin = content.toString("latin1");
+  const head = content3.subarray(0, 8e3);
+  if (!head.includes(0)) return { text: content3.toString("utf8"), binary: false, how };
+  const latin = content3.toString("latin1");
   const runs = [
     ...latin.match(/[\x20-\x7e]{8,}/g) ?? [],
     ...(latin.match(/(?:[\x20-\x7e]\0){8,}/g) ?? []).map((run4) => run4.replace(/\0/g, ""))
@@ -94677,9 +94677,9 @@ function isPlaceholder(value) {
   const body = value.replace(/^(?:gh[pousr]_|github_pat_|sk-ant-api\d\d-|AKIA|ASIA|AIza)/, "");
   return new Set(body.replace(/[^A-Za-z0-9]/g, "")).size < 5 || /\$\{|<[^>]*>|\{\{/.test(value);
 }
-async function findSecrets(path36, content) {
+async function findSecrets(path37, content3) {
   const result = await lintSource({
-    source: { filePath: path36, content, contentType: "text", ext: extOf(path36) },
+    source: { filePath: path37, content: content3, contentType: "text", ext: extOf(path37) },
     options: {
       config: {
         rules: [
@@ -94697,21 +94697,21 @@ async function findSecrets(path36, content) {
   const findings = result.messages.map((message2) => ({
     line: message2.loc.start.line,
     rule: message2.ruleId.replace(/^@secretlint\/secretlint-rule-/, "secretlint/"),
-    value: content.slice(message2.range[0], message2.range[1])
+    value: content3.slice(message2.range[0], message2.range[1])
   }));
   for (const { rule, pattern, entropy } of CURATED) {
-    for (const match of content.matchAll(pattern)) {
+    for (const match of content3.matchAll(pattern)) {
       const value = match[1] ?? match[0];
       if (entropy !== void 0 && entropyOf(value) < entropy) continue;
       const at = (match.index ?? 0) + match[0].indexOf(value);
-      findings.push({ line: lineAt(content, at), rule, value });
+      findings.push({ line: lineAt(content3, at), rule, value });
     }
   }
   return findings.filter((finding) => !isPlaceholder(finding.value));
 }
-async function findSecretsIn(path36, content) {
-  const direct = await findSecrets(path36, content);
-  const runs = decodeRuns(content);
+async function findSecretsIn(path37, content3) {
+  const direct = await findSecrets(path37, content3);
+  const runs = decodeRuns(content3);
   if (runs.length === 0) return direct;
   const starts = [];
   let line = 1;
@@ -94719,14 +94719,14 @@ async function findSecretsIn(path36, content) {
     starts.push(line);
     line += run4.text.split("\n").length;
   }
-  const decoded = await findSecrets(path36, runs.map((run4) => run4.text).join("\n"));
+  const decoded = await findSecrets(path37, runs.map((run4) => run4.text).join("\n"));
   const found = decoded.flatMap((finding) => {
     const at = starts.findLastIndex((start) => start <= finding.line);
     const run4 = runs[at];
     if (!run4) return [];
     return [
       {
-        line: lineAt(content, run4.index),
+        line: lineAt(content3, run4.index),
         rule: `${finding.rule} (${run4.how})`,
         value: finding.value,
         encoded: run4.encoded
@@ -94739,32 +94739,32 @@ function maskSecret(value) {
   const head = value.slice(0, Math.min(4, Math.floor(value.length / 4)));
   return `${head}${"*".repeat(Math.min(12, Math.max(4, value.length - head.length)))}`;
 }
-function lineAt(content, index2) {
+function lineAt(content3, index2) {
   let line = 1;
-  for (let i = content.indexOf("\n"); i !== -1 && i < index2; i = content.indexOf("\n", i + 1))
+  for (let i = content3.indexOf("\n"); i !== -1 && i < index2; i = content3.indexOf("\n", i + 1))
     line += 1;
   return line;
 }
-function extOf(path36) {
-  const dot = path36.lastIndexOf(".");
-  return dot > path36.lastIndexOf("/") ? path36.slice(dot) : "";
+function extOf(path37) {
+  const dot = path37.lastIndexOf(".");
+  return dot > path37.lastIndexOf("/") ? path37.slice(dot) : "";
 }
 
 // src/session/publish/checks/secrets/mask-texts.ts
 var SHORTEST_SECRET = 16;
 async function maskResultSecrets(result) {
   const masked = [];
-  const walk4 = async (value, path36) => {
-    if (typeof value === "string") return maskText(value, path36, masked);
+  const walk4 = async (value, path37) => {
+    if (typeof value === "string") return maskText(value, path37, masked);
     if (Array.isArray(value)) {
       const out = [];
-      for (const [i, item] of value.entries()) out.push(await walk4(item, `${path36}[${i}]`));
+      for (const [i, item] of value.entries()) out.push(await walk4(item, `${path37}[${i}]`));
       return out;
     }
     if (value !== null && typeof value === "object") {
       const out = {};
       for (const [key, item] of Object.entries(value)) {
-        out[key] = await walk4(item, path36 ? `${path36}.${key}` : key);
+        out[key] = await walk4(item, path37 ? `${path37}.${key}` : key);
       }
       return out;
     }
@@ -94773,15 +94773,15 @@ async function maskResultSecrets(result) {
   const walked = await walk4(result, "");
   return { result: masked.length > 0 ? walked : result, masked };
 }
-async function maskText(text, path36, masked) {
-  if (text.length < SHORTEST_SECRET) return text;
-  const findings = await findSecretsIn("result.md", text);
-  let out = text;
+async function maskText(text4, path37, masked) {
+  if (text4.length < SHORTEST_SECRET) return text4;
+  const findings = await findSecretsIn("result.md", text4);
+  let out = text4;
   for (const finding of findings) {
     const mask = maskSecret(finding.value);
     out = out.split(finding.encoded ?? finding.value).join(mask);
     masked.push(
-      `Masked a secret in the session's ${path36} (rule ${finding.rule}, ${mask}): it is not posted.`
+      `Masked a secret in the session's ${path37} (rule ${finding.rule}, ${mask}): it is not posted.`
     );
   }
   return out;
@@ -94809,10 +94809,10 @@ async function scanCommits({
 async function scanCommit(repo, commit, parents2) {
   const perParent = await Promise.all(parents2.map((parent) => changedBlobs(repo, parent, commit)));
   const [first = [], ...others] = perParent;
-  const inEvery = others.map((list2) => new Set(list2.map((change) => change.path)));
-  const own2 = first.filter((change) => inEvery.every((paths) => paths.has(change.path)));
+  const inEvery = others.map((list3) => new Set(list3.map((change) => change.path)));
+  const own3 = first.filter((change) => inEvery.every((paths) => paths.has(change.path)));
   const hits = await scanMessage(repo, commit);
-  for (const change of own2) {
+  for (const change of own3) {
     hits.push(...await scanName(commit, change.path));
     hits.push(...await scanChange(repo, commit, change));
   }
@@ -94829,9 +94829,9 @@ async function scanMessage(repo, commit) {
     masked: maskSecret(finding.value)
   }));
 }
-async function scanName(commit, path36) {
-  const findings = await findSecretsIn("name.txt", path36.split("/").join("\n"));
-  const folder = path36.includes("/") ? path36.slice(0, path36.lastIndexOf("/") + 1) : "";
+async function scanName(commit, path37) {
+  const findings = await findSecretsIn("name.txt", path37.split("/").join("\n"));
+  const folder = path37.includes("/") ? path37.slice(0, path37.lastIndexOf("/") + 1) : "";
   return findings.map((finding) => ({
     commit,
     path: `${folder}(a file name)`,
@@ -94841,9 +94841,9 @@ async function scanName(commit, path36) {
   }));
 }
 async function scanChange(repo, commit, change) {
-  const { path: path36 } = change;
-  const at = { commit, path: path36 };
-  if (KEY_FILE.test(path36)) return [{ ...at, line: 0, rule: "key-file", masked: "(whole file)" }];
+  const { path: path37 } = change;
+  const at = { commit, path: path37 };
+  if (KEY_FILE.test(path37)) return [{ ...at, line: 0, rule: "key-file", masked: "(whole file)" }];
   const blob = await repo.run({ args: ["cat-file", "blob", change.newSha] });
   if (blob.code !== 0) throw new Error(`git cat-file blob ${change.newSha} failed: ${blob.stderr}`);
   const bytes = blob.bytes ?? Buffer.from(blob.stdout);
@@ -94859,7 +94859,7 @@ async function scanChange(repo, commit, change) {
   }
   const asIs = !read.binary && read.how.length === 0;
   const added = !asIs || change.oldSha === null ? null : await addedLines(repo, change);
-  const findings = await findSecretsIn(path36, read.text);
+  const findings = await findSecretsIn(path37, read.text);
   const how = read.how.length > 0 ? ` (${read.how.join(", ")})` : "";
   return findings.filter((finding) => added === null || added.has(finding.line)).map((finding) => ({
     ...at,
@@ -95035,12 +95035,12 @@ var GitHubApiError = class extends Error {
   status;
   constructor({
     method,
-    path: path36,
+    path: path37,
     status,
     message: message2,
     unreachable: unreachable2
   }) {
-    super(unreachable2 ?? `GitHub answered ${status} to ${method} ${path36}: ${message2}`);
+    super(unreachable2 ?? `GitHub answered ${status} to ${method} ${path37}: ${message2}`);
     this.name = "GitHubApiError";
     this.status = status;
   }
@@ -95062,9 +95062,9 @@ function createGitHubApi({
   });
   const retries = options2?.retries ?? DEFAULT_RETRIES;
   const baseMs = options2?.retryBaseMs ?? 1e3;
-  const send = async (method, path36, body, once2) => {
+  const send = async (method, path37, body, once2) => {
     try {
-      const response = await octokit.request(`${method} ${path36}`, {
+      const response = await octokit.request(`${method} ${path37}`, {
         ...body === void 0 ? {} : { data: body },
         // A request's own `retries: 0` turns the retry plugin off for it.
         ...once2 ? { request: { retries: 0 } } : {}
@@ -95075,10 +95075,10 @@ function createGitHubApi({
       if (status === null) throw error62;
       const tries = triesOf(error62);
       const message2 = `${messageOf3(error62)}${tries > 1 ? ` (after ${tries} tries)` : ""}`;
-      const unreachable2 = unreachableMessage(error62, `${method} ${path36}`);
+      const unreachable2 = unreachableMessage(error62, `${method} ${path37}`);
       throw new GitHubApiError({
         method,
-        path: path36,
+        path: path37,
         status,
         message: message2,
         ...unreachable2 ? { unreachable: unreachable2 } : {}
@@ -95086,9 +95086,9 @@ function createGitHubApi({
     }
   };
   return {
-    request: (method, path36, body) => send(method, path36, body, false),
+    request: (method, path37, body) => send(method, path37, body, false),
     async postOnce({
-      path: path36,
+      path: path37,
       body,
       find
     }) {
@@ -95099,7 +95099,7 @@ function createGitHubApi({
           if (found !== null) return { value: found, found: true };
         }
         try {
-          return { value: await send("POST", path36, body, true), found: false };
+          return { value: await send("POST", path37, body, true), found: false };
         } catch (error62) {
           const transient = error62 instanceof GitHubApiError && error62.status >= 500;
           if (!transient || attempt >= retries) throw error62;
@@ -95121,24 +95121,7746 @@ function repoPath(repository) {
   return `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
 }
 
+// node_modules/character-entities/index.js
+var characterEntities = {
+  AElig: "Æ",
+  AMP: "&",
+  Aacute: "Á",
+  Abreve: "Ă",
+  Acirc: "Â",
+  Acy: "А",
+  Afr: "𝔄",
+  Agrave: "À",
+  Alpha: "Α",
+  Amacr: "Ā",
+  And: "⩓",
+  Aogon: "Ą",
+  Aopf: "𝔸",
+  ApplyFunction: "⁡",
+  Aring: "Å",
+  Ascr: "𝒜",
+  Assign: "≔",
+  Atilde: "Ã",
+  Auml: "Ä",
+  Backslash: "∖",
+  Barv: "⫧",
+  Barwed: "⌆",
+  Bcy: "Б",
+  Because: "∵",
+  Bernoullis: "ℬ",
+  Beta: "Β",
+  Bfr: "𝔅",
+  Bopf: "𝔹",
+  Breve: "˘",
+  Bscr: "ℬ",
+  Bumpeq: "≎",
+  CHcy: "Ч",
+  COPY: "©",
+  Cacute: "Ć",
+  Cap: "⋒",
+  CapitalDifferentialD: "ⅅ",
+  Cayleys: "ℭ",
+  Ccaron: "Č",
+  Ccedil: "Ç",
+  Ccirc: "Ĉ",
+  Cconint: "∰",
+  Cdot: "Ċ",
+  Cedilla: "¸",
+  CenterDot: "·",
+  Cfr: "ℭ",
+  Chi: "Χ",
+  CircleDot: "⊙",
+  CircleMinus: "⊖",
+  CirclePlus: "⊕",
+  CircleTimes: "⊗",
+  ClockwiseContourIntegral: "∲",
+  CloseCurlyDoubleQuote: "”",
+  CloseCurlyQuote: "’",
+  Colon: "∷",
+  Colone: "⩴",
+  Congruent: "≡",
+  Conint: "∯",
+  ContourIntegral: "∮",
+  Copf: "ℂ",
+  Coproduct: "∐",
+  CounterClockwiseContourIntegral: "∳",
+  Cross: "⨯",
+  Cscr: "𝒞",
+  Cup: "⋓",
+  CupCap: "≍",
+  DD: "ⅅ",
+  DDotrahd: "⤑",
+  DJcy: "Ђ",
+  DScy: "Ѕ",
+  DZcy: "Џ",
+  Dagger: "‡",
+  Darr: "↡",
+  Dashv: "⫤",
+  Dcaron: "Ď",
+  Dcy: "Д",
+  Del: "∇",
+  Delta: "Δ",
+  Dfr: "𝔇",
+  DiacriticalAcute: "´",
+  DiacriticalDot: "˙",
+  DiacriticalDoubleAcute: "˝",
+  DiacriticalGrave: "`",
+  DiacriticalTilde: "˜",
+  Diamond: "⋄",
+  DifferentialD: "ⅆ",
+  Dopf: "𝔻",
+  Dot: "¨",
+  DotDot: "⃜",
+  DotEqual: "≐",
+  DoubleContourIntegral: "∯",
+  DoubleDot: "¨",
+  DoubleDownArrow: "⇓",
+  DoubleLeftArrow: "⇐",
+  DoubleLeftRightArrow: "⇔",
+  DoubleLeftTee: "⫤",
+  DoubleLongLeftArrow: "⟸",
+  DoubleLongLeftRightArrow: "⟺",
+  DoubleLongRightArrow: "⟹",
+  DoubleRightArrow: "⇒",
+  DoubleRightTee: "⊨",
+  DoubleUpArrow: "⇑",
+  DoubleUpDownArrow: "⇕",
+  DoubleVerticalBar: "∥",
+  DownArrow: "↓",
+  DownArrowBar: "⤓",
+  DownArrowUpArrow: "⇵",
+  DownBreve: "̑",
+  DownLeftRightVector: "⥐",
+  DownLeftTeeVector: "⥞",
+  DownLeftVector: "↽",
+  DownLeftVectorBar: "⥖",
+  DownRightTeeVector: "⥟",
+  DownRightVector: "⇁",
+  DownRightVectorBar: "⥗",
+  DownTee: "⊤",
+  DownTeeArrow: "↧",
+  Downarrow: "⇓",
+  Dscr: "𝒟",
+  Dstrok: "Đ",
+  ENG: "Ŋ",
+  ETH: "Ð",
+  Eacute: "É",
+  Ecaron: "Ě",
+  Ecirc: "Ê",
+  Ecy: "Э",
+  Edot: "Ė",
+  Efr: "𝔈",
+  Egrave: "È",
+  Element: "∈",
+  Emacr: "Ē",
+  EmptySmallSquare: "◻",
+  EmptyVerySmallSquare: "▫",
+  Eogon: "Ę",
+  Eopf: "𝔼",
+  Epsilon: "Ε",
+  Equal: "⩵",
+  EqualTilde: "≂",
+  Equilibrium: "⇌",
+  Escr: "ℰ",
+  Esim: "⩳",
+  Eta: "Η",
+  Euml: "Ë",
+  Exists: "∃",
+  ExponentialE: "ⅇ",
+  Fcy: "Ф",
+  Ffr: "𝔉",
+  FilledSmallSquare: "◼",
+  FilledVerySmallSquare: "▪",
+  Fopf: "𝔽",
+  ForAll: "∀",
+  Fouriertrf: "ℱ",
+  Fscr: "ℱ",
+  GJcy: "Ѓ",
+  GT: ">",
+  Gamma: "Γ",
+  Gammad: "Ϝ",
+  Gbreve: "Ğ",
+  Gcedil: "Ģ",
+  Gcirc: "Ĝ",
+  Gcy: "Г",
+  Gdot: "Ġ",
+  Gfr: "𝔊",
+  Gg: "⋙",
+  Gopf: "𝔾",
+  GreaterEqual: "≥",
+  GreaterEqualLess: "⋛",
+  GreaterFullEqual: "≧",
+  GreaterGreater: "⪢",
+  GreaterLess: "≷",
+  GreaterSlantEqual: "⩾",
+  GreaterTilde: "≳",
+  Gscr: "𝒢",
+  Gt: "≫",
+  HARDcy: "Ъ",
+  Hacek: "ˇ",
+  Hat: "^",
+  Hcirc: "Ĥ",
+  Hfr: "ℌ",
+  HilbertSpace: "ℋ",
+  Hopf: "ℍ",
+  HorizontalLine: "─",
+  Hscr: "ℋ",
+  Hstrok: "Ħ",
+  HumpDownHump: "≎",
+  HumpEqual: "≏",
+  IEcy: "Е",
+  IJlig: "Ĳ",
+  IOcy: "Ё",
+  Iacute: "Í",
+  Icirc: "Î",
+  Icy: "И",
+  Idot: "İ",
+  Ifr: "ℑ",
+  Igrave: "Ì",
+  Im: "ℑ",
+  Imacr: "Ī",
+  ImaginaryI: "ⅈ",
+  Implies: "⇒",
+  Int: "∬",
+  Integral: "∫",
+  Intersection: "⋂",
+  InvisibleComma: "⁣",
+  InvisibleTimes: "⁢",
+  Iogon: "Į",
+  Iopf: "𝕀",
+  Iota: "Ι",
+  Iscr: "ℐ",
+  Itilde: "Ĩ",
+  Iukcy: "І",
+  Iuml: "Ï",
+  Jcirc: "Ĵ",
+  Jcy: "Й",
+  Jfr: "𝔍",
+  Jopf: "𝕁",
+  Jscr: "𝒥",
+  Jsercy: "Ј",
+  Jukcy: "Є",
+  KHcy: "Х",
+  KJcy: "Ќ",
+  Kappa: "Κ",
+  Kcedil: "Ķ",
+  Kcy: "К",
+  Kfr: "𝔎",
+  Kopf: "𝕂",
+  Kscr: "𝒦",
+  LJcy: "Љ",
+  LT: "<",
+  Lacute: "Ĺ",
+  Lambda: "Λ",
+  Lang: "⟪",
+  Laplacetrf: "ℒ",
+  Larr: "↞",
+  Lcaron: "Ľ",
+  Lcedil: "Ļ",
+  Lcy: "Л",
+  LeftAngleBracket: "⟨",
+  LeftArrow: "←",
+  LeftArrowBar: "⇤",
+  LeftArrowRightArrow: "⇆",
+  LeftCeiling: "⌈",
+  LeftDoubleBracket: "⟦",
+  LeftDownTeeVector: "⥡",
+  LeftDownVector: "⇃",
+  LeftDownVectorBar: "⥙",
+  LeftFloor: "⌊",
+  LeftRightArrow: "↔",
+  LeftRightVector: "⥎",
+  LeftTee: "⊣",
+  LeftTeeArrow: "↤",
+  LeftTeeVector: "⥚",
+  LeftTriangle: "⊲",
+  LeftTriangleBar: "⧏",
+  LeftTriangleEqual: "⊴",
+  LeftUpDownVector: "⥑",
+  LeftUpTeeVector: "⥠",
+  LeftUpVector: "↿",
+  LeftUpVectorBar: "⥘",
+  LeftVector: "↼",
+  LeftVectorBar: "⥒",
+  Leftarrow: "⇐",
+  Leftrightarrow: "⇔",
+  LessEqualGreater: "⋚",
+  LessFullEqual: "≦",
+  LessGreater: "≶",
+  LessLess: "⪡",
+  LessSlantEqual: "⩽",
+  LessTilde: "≲",
+  Lfr: "𝔏",
+  Ll: "⋘",
+  Lleftarrow: "⇚",
+  Lmidot: "Ŀ",
+  LongLeftArrow: "⟵",
+  LongLeftRightArrow: "⟷",
+  LongRightArrow: "⟶",
+  Longleftarrow: "⟸",
+  Longleftrightarrow: "⟺",
+  Longrightarrow: "⟹",
+  Lopf: "𝕃",
+  LowerLeftArrow: "↙",
+  LowerRightArrow: "↘",
+  Lscr: "ℒ",
+  Lsh: "↰",
+  Lstrok: "Ł",
+  Lt: "≪",
+  Map: "⤅",
+  Mcy: "М",
+  MediumSpace: " ",
+  Mellintrf: "ℳ",
+  Mfr: "𝔐",
+  MinusPlus: "∓",
+  Mopf: "𝕄",
+  Mscr: "ℳ",
+  Mu: "Μ",
+  NJcy: "Њ",
+  Nacute: "Ń",
+  Ncaron: "Ň",
+  Ncedil: "Ņ",
+  Ncy: "Н",
+  NegativeMediumSpace: "​",
+  NegativeThickSpace: "​",
+  NegativeThinSpace: "​",
+  NegativeVeryThinSpace: "​",
+  NestedGreaterGreater: "≫",
+  NestedLessLess: "≪",
+  NewLine: "\n",
+  Nfr: "𝔑",
+  NoBreak: "⁠",
+  NonBreakingSpace: " ",
+  Nopf: "ℕ",
+  Not: "⫬",
+  NotCongruent: "≢",
+  NotCupCap: "≭",
+  NotDoubleVerticalBar: "∦",
+  NotElement: "∉",
+  NotEqual: "≠",
+  NotEqualTilde: "≂̸",
+  NotExists: "∄",
+  NotGreater: "≯",
+  NotGreaterEqual: "≱",
+  NotGreaterFullEqual: "≧̸",
+  NotGreaterGreater: "≫̸",
+  NotGreaterLess: "≹",
+  NotGreaterSlantEqual: "⩾̸",
+  NotGreaterTilde: "≵",
+  NotHumpDownHump: "≎̸",
+  NotHumpEqual: "≏̸",
+  NotLeftTriangle: "⋪",
+  NotLeftTriangleBar: "⧏̸",
+  NotLeftTriangleEqual: "⋬",
+  NotLess: "≮",
+  NotLessEqual: "≰",
+  NotLessGreater: "≸",
+  NotLessLess: "≪̸",
+  NotLessSlantEqual: "⩽̸",
+  NotLessTilde: "≴",
+  NotNestedGreaterGreater: "⪢̸",
+  NotNestedLessLess: "⪡̸",
+  NotPrecedes: "⊀",
+  NotPrecedesEqual: "⪯̸",
+  NotPrecedesSlantEqual: "⋠",
+  NotReverseElement: "∌",
+  NotRightTriangle: "⋫",
+  NotRightTriangleBar: "⧐̸",
+  NotRightTriangleEqual: "⋭",
+  NotSquareSubset: "⊏̸",
+  NotSquareSubsetEqual: "⋢",
+  NotSquareSuperset: "⊐̸",
+  NotSquareSupersetEqual: "⋣",
+  NotSubset: "⊂⃒",
+  NotSubsetEqual: "⊈",
+  NotSucceeds: "⊁",
+  NotSucceedsEqual: "⪰̸",
+  NotSucceedsSlantEqual: "⋡",
+  NotSucceedsTilde: "≿̸",
+  NotSuperset: "⊃⃒",
+  NotSupersetEqual: "⊉",
+  NotTilde: "≁",
+  NotTildeEqual: "≄",
+  NotTildeFullEqual: "≇",
+  NotTildeTilde: "≉",
+  NotVerticalBar: "∤",
+  Nscr: "𝒩",
+  Ntilde: "Ñ",
+  Nu: "Ν",
+  OElig: "Œ",
+  Oacute: "Ó",
+  Ocirc: "Ô",
+  Ocy: "О",
+  Odblac: "Ő",
+  Ofr: "𝔒",
+  Ograve: "Ò",
+  Omacr: "Ō",
+  Omega: "Ω",
+  Omicron: "Ο",
+  Oopf: "𝕆",
+  OpenCurlyDoubleQuote: "“",
+  OpenCurlyQuote: "‘",
+  Or: "⩔",
+  Oscr: "𝒪",
+  Oslash: "Ø",
+  Otilde: "Õ",
+  Otimes: "⨷",
+  Ouml: "Ö",
+  OverBar: "‾",
+  OverBrace: "⏞",
+  OverBracket: "⎴",
+  OverParenthesis: "⏜",
+  PartialD: "∂",
+  Pcy: "П",
+  Pfr: "𝔓",
+  Phi: "Φ",
+  Pi: "Π",
+  PlusMinus: "±",
+  Poincareplane: "ℌ",
+  Popf: "ℙ",
+  Pr: "⪻",
+  Precedes: "≺",
+  PrecedesEqual: "⪯",
+  PrecedesSlantEqual: "≼",
+  PrecedesTilde: "≾",
+  Prime: "″",
+  Product: "∏",
+  Proportion: "∷",
+  Proportional: "∝",
+  Pscr: "𝒫",
+  Psi: "Ψ",
+  QUOT: '"',
+  Qfr: "𝔔",
+  Qopf: "ℚ",
+  Qscr: "𝒬",
+  RBarr: "⤐",
+  REG: "®",
+  Racute: "Ŕ",
+  Rang: "⟫",
+  Rarr: "↠",
+  Rarrtl: "⤖",
+  Rcaron: "Ř",
+  Rcedil: "Ŗ",
+  Rcy: "Р",
+  Re: "ℜ",
+  ReverseElement: "∋",
+  ReverseEquilibrium: "⇋",
+  ReverseUpEquilibrium: "⥯",
+  Rfr: "ℜ",
+  Rho: "Ρ",
+  RightAngleBracket: "⟩",
+  RightArrow: "→",
+  RightArrowBar: "⇥",
+  RightArrowLeftArrow: "⇄",
+  RightCeiling: "⌉",
+  RightDoubleBracket: "⟧",
+  RightDownTeeVector: "⥝",
+  RightDownVector: "⇂",
+  RightDownVectorBar: "⥕",
+  RightFloor: "⌋",
+  RightTee: "⊢",
+  RightTeeArrow: "↦",
+  RightTeeVector: "⥛",
+  RightTriangle: "⊳",
+  RightTriangleBar: "⧐",
+  RightTriangleEqual: "⊵",
+  RightUpDownVector: "⥏",
+  RightUpTeeVector: "⥜",
+  RightUpVector: "↾",
+  RightUpVectorBar: "⥔",
+  RightVector: "⇀",
+  RightVectorBar: "⥓",
+  Rightarrow: "⇒",
+  Ropf: "ℝ",
+  RoundImplies: "⥰",
+  Rrightarrow: "⇛",
+  Rscr: "ℛ",
+  Rsh: "↱",
+  RuleDelayed: "⧴",
+  SHCHcy: "Щ",
+  SHcy: "Ш",
+  SOFTcy: "Ь",
+  Sacute: "Ś",
+  Sc: "⪼",
+  Scaron: "Š",
+  Scedil: "Ş",
+  Scirc: "Ŝ",
+  Scy: "С",
+  Sfr: "𝔖",
+  ShortDownArrow: "↓",
+  ShortLeftArrow: "←",
+  ShortRightArrow: "→",
+  ShortUpArrow: "↑",
+  Sigma: "Σ",
+  SmallCircle: "∘",
+  Sopf: "𝕊",
+  Sqrt: "√",
+  Square: "□",
+  SquareIntersection: "⊓",
+  SquareSubset: "⊏",
+  SquareSubsetEqual: "⊑",
+  SquareSuperset: "⊐",
+  SquareSupersetEqual: "⊒",
+  SquareUnion: "⊔",
+  Sscr: "𝒮",
+  Star: "⋆",
+  Sub: "⋐",
+  Subset: "⋐",
+  SubsetEqual: "⊆",
+  Succeeds: "≻",
+  SucceedsEqual: "⪰",
+  SucceedsSlantEqual: "≽",
+  SucceedsTilde: "≿",
+  SuchThat: "∋",
+  Sum: "∑",
+  Sup: "⋑",
+  Superset: "⊃",
+  SupersetEqual: "⊇",
+  Supset: "⋑",
+  THORN: "Þ",
+  TRADE: "™",
+  TSHcy: "Ћ",
+  TScy: "Ц",
+  Tab: "	",
+  Tau: "Τ",
+  Tcaron: "Ť",
+  Tcedil: "Ţ",
+  Tcy: "Т",
+  Tfr: "𝔗",
+  Therefore: "∴",
+  Theta: "Θ",
+  ThickSpace: "  ",
+  ThinSpace: " ",
+  Tilde: "∼",
+  TildeEqual: "≃",
+  TildeFullEqual: "≅",
+  TildeTilde: "≈",
+  Topf: "𝕋",
+  TripleDot: "⃛",
+  Tscr: "𝒯",
+  Tstrok: "Ŧ",
+  Uacute: "Ú",
+  Uarr: "↟",
+  Uarrocir: "⥉",
+  Ubrcy: "Ў",
+  Ubreve: "Ŭ",
+  Ucirc: "Û",
+  Ucy: "У",
+  Udblac: "Ű",
+  Ufr: "𝔘",
+  Ugrave: "Ù",
+  Umacr: "Ū",
+  UnderBar: "_",
+  UnderBrace: "⏟",
+  UnderBracket: "⎵",
+  UnderParenthesis: "⏝",
+  Union: "⋃",
+  UnionPlus: "⊎",
+  Uogon: "Ų",
+  Uopf: "𝕌",
+  UpArrow: "↑",
+  UpArrowBar: "⤒",
+  UpArrowDownArrow: "⇅",
+  UpDownArrow: "↕",
+  UpEquilibrium: "⥮",
+  UpTee: "⊥",
+  UpTeeArrow: "↥",
+  Uparrow: "⇑",
+  Updownarrow: "⇕",
+  UpperLeftArrow: "↖",
+  UpperRightArrow: "↗",
+  Upsi: "ϒ",
+  Upsilon: "Υ",
+  Uring: "Ů",
+  Uscr: "𝒰",
+  Utilde: "Ũ",
+  Uuml: "Ü",
+  VDash: "⊫",
+  Vbar: "⫫",
+  Vcy: "В",
+  Vdash: "⊩",
+  Vdashl: "⫦",
+  Vee: "⋁",
+  Verbar: "‖",
+  Vert: "‖",
+  VerticalBar: "∣",
+  VerticalLine: "|",
+  VerticalSeparator: "❘",
+  VerticalTilde: "≀",
+  VeryThinSpace: " ",
+  Vfr: "𝔙",
+  Vopf: "𝕍",
+  Vscr: "𝒱",
+  Vvdash: "⊪",
+  Wcirc: "Ŵ",
+  Wedge: "⋀",
+  Wfr: "𝔚",
+  Wopf: "𝕎",
+  Wscr: "𝒲",
+  Xfr: "𝔛",
+  Xi: "Ξ",
+  Xopf: "𝕏",
+  Xscr: "𝒳",
+  YAcy: "Я",
+  YIcy: "Ї",
+  YUcy: "Ю",
+  Yacute: "Ý",
+  Ycirc: "Ŷ",
+  Ycy: "Ы",
+  Yfr: "𝔜",
+  Yopf: "𝕐",
+  Yscr: "𝒴",
+  Yuml: "Ÿ",
+  ZHcy: "Ж",
+  Zacute: "Ź",
+  Zcaron: "Ž",
+  Zcy: "З",
+  Zdot: "Ż",
+  ZeroWidthSpace: "​",
+  Zeta: "Ζ",
+  Zfr: "ℨ",
+  Zopf: "ℤ",
+  Zscr: "𝒵",
+  aacute: "á",
+  abreve: "ă",
+  ac: "∾",
+  acE: "∾̳",
+  acd: "∿",
+  acirc: "â",
+  acute: "´",
+  acy: "а",
+  aelig: "æ",
+  af: "⁡",
+  afr: "𝔞",
+  agrave: "à",
+  alefsym: "ℵ",
+  aleph: "ℵ",
+  alpha: "α",
+  amacr: "ā",
+  amalg: "⨿",
+  amp: "&",
+  and: "∧",
+  andand: "⩕",
+  andd: "⩜",
+  andslope: "⩘",
+  andv: "⩚",
+  ang: "∠",
+  ange: "⦤",
+  angle: "∠",
+  angmsd: "∡",
+  angmsdaa: "⦨",
+  angmsdab: "⦩",
+  angmsdac: "⦪",
+  angmsdad: "⦫",
+  angmsdae: "⦬",
+  angmsdaf: "⦭",
+  angmsdag: "⦮",
+  angmsdah: "⦯",
+  angrt: "∟",
+  angrtvb: "⊾",
+  angrtvbd: "⦝",
+  angsph: "∢",
+  angst: "Å",
+  angzarr: "⍼",
+  aogon: "ą",
+  aopf: "𝕒",
+  ap: "≈",
+  apE: "⩰",
+  apacir: "⩯",
+  ape: "≊",
+  apid: "≋",
+  apos: "'",
+  approx: "≈",
+  approxeq: "≊",
+  aring: "å",
+  ascr: "𝒶",
+  ast: "*",
+  asymp: "≈",
+  asympeq: "≍",
+  atilde: "ã",
+  auml: "ä",
+  awconint: "∳",
+  awint: "⨑",
+  bNot: "⫭",
+  backcong: "≌",
+  backepsilon: "϶",
+  backprime: "‵",
+  backsim: "∽",
+  backsimeq: "⋍",
+  barvee: "⊽",
+  barwed: "⌅",
+  barwedge: "⌅",
+  bbrk: "⎵",
+  bbrktbrk: "⎶",
+  bcong: "≌",
+  bcy: "б",
+  bdquo: "„",
+  becaus: "∵",
+  because: "∵",
+  bemptyv: "⦰",
+  bepsi: "϶",
+  bernou: "ℬ",
+  beta: "β",
+  beth: "ℶ",
+  between: "≬",
+  bfr: "𝔟",
+  bigcap: "⋂",
+  bigcirc: "◯",
+  bigcup: "⋃",
+  bigodot: "⨀",
+  bigoplus: "⨁",
+  bigotimes: "⨂",
+  bigsqcup: "⨆",
+  bigstar: "★",
+  bigtriangledown: "▽",
+  bigtriangleup: "△",
+  biguplus: "⨄",
+  bigvee: "⋁",
+  bigwedge: "⋀",
+  bkarow: "⤍",
+  blacklozenge: "⧫",
+  blacksquare: "▪",
+  blacktriangle: "▴",
+  blacktriangledown: "▾",
+  blacktriangleleft: "◂",
+  blacktriangleright: "▸",
+  blank: "␣",
+  blk12: "▒",
+  blk14: "░",
+  blk34: "▓",
+  block: "█",
+  bne: "=⃥",
+  bnequiv: "≡⃥",
+  bnot: "⌐",
+  bopf: "𝕓",
+  bot: "⊥",
+  bottom: "⊥",
+  bowtie: "⋈",
+  boxDL: "╗",
+  boxDR: "╔",
+  boxDl: "╖",
+  boxDr: "╓",
+  boxH: "═",
+  boxHD: "╦",
+  boxHU: "╩",
+  boxHd: "╤",
+  boxHu: "╧",
+  boxUL: "╝",
+  boxUR: "╚",
+  boxUl: "╜",
+  boxUr: "╙",
+  boxV: "║",
+  boxVH: "╬",
+  boxVL: "╣",
+  boxVR: "╠",
+  boxVh: "╫",
+  boxVl: "╢",
+  boxVr: "╟",
+  boxbox: "⧉",
+  boxdL: "╕",
+  boxdR: "╒",
+  boxdl: "┐",
+  boxdr: "┌",
+  boxh: "─",
+  boxhD: "╥",
+  boxhU: "╨",
+  boxhd: "┬",
+  boxhu: "┴",
+  boxminus: "⊟",
+  boxplus: "⊞",
+  boxtimes: "⊠",
+  boxuL: "╛",
+  boxuR: "╘",
+  boxul: "┘",
+  boxur: "└",
+  boxv: "│",
+  boxvH: "╪",
+  boxvL: "╡",
+  boxvR: "╞",
+  boxvh: "┼",
+  boxvl: "┤",
+  boxvr: "├",
+  bprime: "‵",
+  breve: "˘",
+  brvbar: "¦",
+  bscr: "𝒷",
+  bsemi: "⁏",
+  bsim: "∽",
+  bsime: "⋍",
+  bsol: "\\",
+  bsolb: "⧅",
+  bsolhsub: "⟈",
+  bull: "•",
+  bullet: "•",
+  bump: "≎",
+  bumpE: "⪮",
+  bumpe: "≏",
+  bumpeq: "≏",
+  cacute: "ć",
+  cap: "∩",
+  capand: "⩄",
+  capbrcup: "⩉",
+  capcap: "⩋",
+  capcup: "⩇",
+  capdot: "⩀",
+  caps: "∩︀",
+  caret: "⁁",
+  caron: "ˇ",
+  ccaps: "⩍",
+  ccaron: "č",
+  ccedil: "ç",
+  ccirc: "ĉ",
+  ccups: "⩌",
+  ccupssm: "⩐",
+  cdot: "ċ",
+  cedil: "¸",
+  cemptyv: "⦲",
+  cent: "¢",
+  centerdot: "·",
+  cfr: "𝔠",
+  chcy: "ч",
+  check: "✓",
+  checkmark: "✓",
+  chi: "χ",
+  cir: "○",
+  cirE: "⧃",
+  circ: "ˆ",
+  circeq: "≗",
+  circlearrowleft: "↺",
+  circlearrowright: "↻",
+  circledR: "®",
+  circledS: "Ⓢ",
+  circledast: "⊛",
+  circledcirc: "⊚",
+  circleddash: "⊝",
+  cire: "≗",
+  cirfnint: "⨐",
+  cirmid: "⫯",
+  cirscir: "⧂",
+  clubs: "♣",
+  clubsuit: "♣",
+  colon: ":",
+  colone: "≔",
+  coloneq: "≔",
+  comma: ",",
+  commat: "@",
+  comp: "∁",
+  compfn: "∘",
+  complement: "∁",
+  complexes: "ℂ",
+  cong: "≅",
+  congdot: "⩭",
+  conint: "∮",
+  copf: "𝕔",
+  coprod: "∐",
+  copy: "©",
+  copysr: "℗",
+  crarr: "↵",
+  cross: "✗",
+  cscr: "𝒸",
+  csub: "⫏",
+  csube: "⫑",
+  csup: "⫐",
+  csupe: "⫒",
+  ctdot: "⋯",
+  cudarrl: "⤸",
+  cudarrr: "⤵",
+  cuepr: "⋞",
+  cuesc: "⋟",
+  cularr: "↶",
+  cularrp: "⤽",
+  cup: "∪",
+  cupbrcap: "⩈",
+  cupcap: "⩆",
+  cupcup: "⩊",
+  cupdot: "⊍",
+  cupor: "⩅",
+  cups: "∪︀",
+  curarr: "↷",
+  curarrm: "⤼",
+  curlyeqprec: "⋞",
+  curlyeqsucc: "⋟",
+  curlyvee: "⋎",
+  curlywedge: "⋏",
+  curren: "¤",
+  curvearrowleft: "↶",
+  curvearrowright: "↷",
+  cuvee: "⋎",
+  cuwed: "⋏",
+  cwconint: "∲",
+  cwint: "∱",
+  cylcty: "⌭",
+  dArr: "⇓",
+  dHar: "⥥",
+  dagger: "†",
+  daleth: "ℸ",
+  darr: "↓",
+  dash: "‐",
+  dashv: "⊣",
+  dbkarow: "⤏",
+  dblac: "˝",
+  dcaron: "ď",
+  dcy: "д",
+  dd: "ⅆ",
+  ddagger: "‡",
+  ddarr: "⇊",
+  ddotseq: "⩷",
+  deg: "°",
+  delta: "δ",
+  demptyv: "⦱",
+  dfisht: "⥿",
+  dfr: "𝔡",
+  dharl: "⇃",
+  dharr: "⇂",
+  diam: "⋄",
+  diamond: "⋄",
+  diamondsuit: "♦",
+  diams: "♦",
+  die: "¨",
+  digamma: "ϝ",
+  disin: "⋲",
+  div: "÷",
+  divide: "÷",
+  divideontimes: "⋇",
+  divonx: "⋇",
+  djcy: "ђ",
+  dlcorn: "⌞",
+  dlcrop: "⌍",
+  dollar: "$",
+  dopf: "𝕕",
+  dot: "˙",
+  doteq: "≐",
+  doteqdot: "≑",
+  dotminus: "∸",
+  dotplus: "∔",
+  dotsquare: "⊡",
+  doublebarwedge: "⌆",
+  downarrow: "↓",
+  downdownarrows: "⇊",
+  downharpoonleft: "⇃",
+  downharpoonright: "⇂",
+  drbkarow: "⤐",
+  drcorn: "⌟",
+  drcrop: "⌌",
+  dscr: "𝒹",
+  dscy: "ѕ",
+  dsol: "⧶",
+  dstrok: "đ",
+  dtdot: "⋱",
+  dtri: "▿",
+  dtrif: "▾",
+  duarr: "⇵",
+  duhar: "⥯",
+  dwangle: "⦦",
+  dzcy: "џ",
+  dzigrarr: "⟿",
+  eDDot: "⩷",
+  eDot: "≑",
+  eacute: "é",
+  easter: "⩮",
+  ecaron: "ě",
+  ecir: "≖",
+  ecirc: "ê",
+  ecolon: "≕",
+  ecy: "э",
+  edot: "ė",
+  ee: "ⅇ",
+  efDot: "≒",
+  efr: "𝔢",
+  eg: "⪚",
+  egrave: "è",
+  egs: "⪖",
+  egsdot: "⪘",
+  el: "⪙",
+  elinters: "⏧",
+  ell: "ℓ",
+  els: "⪕",
+  elsdot: "⪗",
+  emacr: "ē",
+  empty: "∅",
+  emptyset: "∅",
+  emptyv: "∅",
+  emsp13: " ",
+  emsp14: " ",
+  emsp: " ",
+  eng: "ŋ",
+  ensp: " ",
+  eogon: "ę",
+  eopf: "𝕖",
+  epar: "⋕",
+  eparsl: "⧣",
+  eplus: "⩱",
+  epsi: "ε",
+  epsilon: "ε",
+  epsiv: "ϵ",
+  eqcirc: "≖",
+  eqcolon: "≕",
+  eqsim: "≂",
+  eqslantgtr: "⪖",
+  eqslantless: "⪕",
+  equals: "=",
+  equest: "≟",
+  equiv: "≡",
+  equivDD: "⩸",
+  eqvparsl: "⧥",
+  erDot: "≓",
+  erarr: "⥱",
+  escr: "ℯ",
+  esdot: "≐",
+  esim: "≂",
+  eta: "η",
+  eth: "ð",
+  euml: "ë",
+  euro: "€",
+  excl: "!",
+  exist: "∃",
+  expectation: "ℰ",
+  exponentiale: "ⅇ",
+  fallingdotseq: "≒",
+  fcy: "ф",
+  female: "♀",
+  ffilig: "ﬃ",
+  fflig: "ﬀ",
+  ffllig: "ﬄ",
+  ffr: "𝔣",
+  filig: "ﬁ",
+  fjlig: "fj",
+  flat: "♭",
+  fllig: "ﬂ",
+  fltns: "▱",
+  fnof: "ƒ",
+  fopf: "𝕗",
+  forall: "∀",
+  fork: "⋔",
+  forkv: "⫙",
+  fpartint: "⨍",
+  frac12: "½",
+  frac13: "⅓",
+  frac14: "¼",
+  frac15: "⅕",
+  frac16: "⅙",
+  frac18: "⅛",
+  frac23: "⅔",
+  frac25: "⅖",
+  frac34: "¾",
+  frac35: "⅗",
+  frac38: "⅜",
+  frac45: "⅘",
+  frac56: "⅚",
+  frac58: "⅝",
+  frac78: "⅞",
+  frasl: "⁄",
+  frown: "⌢",
+  fscr: "𝒻",
+  gE: "≧",
+  gEl: "⪌",
+  gacute: "ǵ",
+  gamma: "γ",
+  gammad: "ϝ",
+  gap: "⪆",
+  gbreve: "ğ",
+  gcirc: "ĝ",
+  gcy: "г",
+  gdot: "ġ",
+  ge: "≥",
+  gel: "⋛",
+  geq: "≥",
+  geqq: "≧",
+  geqslant: "⩾",
+  ges: "⩾",
+  gescc: "⪩",
+  gesdot: "⪀",
+  gesdoto: "⪂",
+  gesdotol: "⪄",
+  gesl: "⋛︀",
+  gesles: "⪔",
+  gfr: "𝔤",
+  gg: "≫",
+  ggg: "⋙",
+  gimel: "ℷ",
+  gjcy: "ѓ",
+  gl: "≷",
+  glE: "⪒",
+  gla: "⪥",
+  glj: "⪤",
+  gnE: "≩",
+  gnap: "⪊",
+  gnapprox: "⪊",
+  gne: "⪈",
+  gneq: "⪈",
+  gneqq: "≩",
+  gnsim: "⋧",
+  gopf: "𝕘",
+  grave: "`",
+  gscr: "ℊ",
+  gsim: "≳",
+  gsime: "⪎",
+  gsiml: "⪐",
+  gt: ">",
+  gtcc: "⪧",
+  gtcir: "⩺",
+  gtdot: "⋗",
+  gtlPar: "⦕",
+  gtquest: "⩼",
+  gtrapprox: "⪆",
+  gtrarr: "⥸",
+  gtrdot: "⋗",
+  gtreqless: "⋛",
+  gtreqqless: "⪌",
+  gtrless: "≷",
+  gtrsim: "≳",
+  gvertneqq: "≩︀",
+  gvnE: "≩︀",
+  hArr: "⇔",
+  hairsp: " ",
+  half: "½",
+  hamilt: "ℋ",
+  hardcy: "ъ",
+  harr: "↔",
+  harrcir: "⥈",
+  harrw: "↭",
+  hbar: "ℏ",
+  hcirc: "ĥ",
+  hearts: "♥",
+  heartsuit: "♥",
+  hellip: "…",
+  hercon: "⊹",
+  hfr: "𝔥",
+  hksearow: "⤥",
+  hkswarow: "⤦",
+  hoarr: "⇿",
+  homtht: "∻",
+  hookleftarrow: "↩",
+  hookrightarrow: "↪",
+  hopf: "𝕙",
+  horbar: "―",
+  hscr: "𝒽",
+  hslash: "ℏ",
+  hstrok: "ħ",
+  hybull: "⁃",
+  hyphen: "‐",
+  iacute: "í",
+  ic: "⁣",
+  icirc: "î",
+  icy: "и",
+  iecy: "е",
+  iexcl: "¡",
+  iff: "⇔",
+  ifr: "𝔦",
+  igrave: "ì",
+  ii: "ⅈ",
+  iiiint: "⨌",
+  iiint: "∭",
+  iinfin: "⧜",
+  iiota: "℩",
+  ijlig: "ĳ",
+  imacr: "ī",
+  image: "ℑ",
+  imagline: "ℐ",
+  imagpart: "ℑ",
+  imath: "ı",
+  imof: "⊷",
+  imped: "Ƶ",
+  in: "∈",
+  incare: "℅",
+  infin: "∞",
+  infintie: "⧝",
+  inodot: "ı",
+  int: "∫",
+  intcal: "⊺",
+  integers: "ℤ",
+  intercal: "⊺",
+  intlarhk: "⨗",
+  intprod: "⨼",
+  iocy: "ё",
+  iogon: "į",
+  iopf: "𝕚",
+  iota: "ι",
+  iprod: "⨼",
+  iquest: "¿",
+  iscr: "𝒾",
+  isin: "∈",
+  isinE: "⋹",
+  isindot: "⋵",
+  isins: "⋴",
+  isinsv: "⋳",
+  isinv: "∈",
+  it: "⁢",
+  itilde: "ĩ",
+  iukcy: "і",
+  iuml: "ï",
+  jcirc: "ĵ",
+  jcy: "й",
+  jfr: "𝔧",
+  jmath: "ȷ",
+  jopf: "𝕛",
+  jscr: "𝒿",
+  jsercy: "ј",
+  jukcy: "є",
+  kappa: "κ",
+  kappav: "ϰ",
+  kcedil: "ķ",
+  kcy: "к",
+  kfr: "𝔨",
+  kgreen: "ĸ",
+  khcy: "х",
+  kjcy: "ќ",
+  kopf: "𝕜",
+  kscr: "𝓀",
+  lAarr: "⇚",
+  lArr: "⇐",
+  lAtail: "⤛",
+  lBarr: "⤎",
+  lE: "≦",
+  lEg: "⪋",
+  lHar: "⥢",
+  lacute: "ĺ",
+  laemptyv: "⦴",
+  lagran: "ℒ",
+  lambda: "λ",
+  lang: "⟨",
+  langd: "⦑",
+  langle: "⟨",
+  lap: "⪅",
+  laquo: "«",
+  larr: "←",
+  larrb: "⇤",
+  larrbfs: "⤟",
+  larrfs: "⤝",
+  larrhk: "↩",
+  larrlp: "↫",
+  larrpl: "⤹",
+  larrsim: "⥳",
+  larrtl: "↢",
+  lat: "⪫",
+  latail: "⤙",
+  late: "⪭",
+  lates: "⪭︀",
+  lbarr: "⤌",
+  lbbrk: "❲",
+  lbrace: "{",
+  lbrack: "[",
+  lbrke: "⦋",
+  lbrksld: "⦏",
+  lbrkslu: "⦍",
+  lcaron: "ľ",
+  lcedil: "ļ",
+  lceil: "⌈",
+  lcub: "{",
+  lcy: "л",
+  ldca: "⤶",
+  ldquo: "“",
+  ldquor: "„",
+  ldrdhar: "⥧",
+  ldrushar: "⥋",
+  ldsh: "↲",
+  le: "≤",
+  leftarrow: "←",
+  leftarrowtail: "↢",
+  leftharpoondown: "↽",
+  leftharpoonup: "↼",
+  leftleftarrows: "⇇",
+  leftrightarrow: "↔",
+  leftrightarrows: "⇆",
+  leftrightharpoons: "⇋",
+  leftrightsquigarrow: "↭",
+  leftthreetimes: "⋋",
+  leg: "⋚",
+  leq: "≤",
+  leqq: "≦",
+  leqslant: "⩽",
+  les: "⩽",
+  lescc: "⪨",
+  lesdot: "⩿",
+  lesdoto: "⪁",
+  lesdotor: "⪃",
+  lesg: "⋚︀",
+  lesges: "⪓",
+  lessapprox: "⪅",
+  lessdot: "⋖",
+  lesseqgtr: "⋚",
+  lesseqqgtr: "⪋",
+  lessgtr: "≶",
+  lesssim: "≲",
+  lfisht: "⥼",
+  lfloor: "⌊",
+  lfr: "𝔩",
+  lg: "≶",
+  lgE: "⪑",
+  lhard: "↽",
+  lharu: "↼",
+  lharul: "⥪",
+  lhblk: "▄",
+  ljcy: "љ",
+  ll: "≪",
+  llarr: "⇇",
+  llcorner: "⌞",
+  llhard: "⥫",
+  lltri: "◺",
+  lmidot: "ŀ",
+  lmoust: "⎰",
+  lmoustache: "⎰",
+  lnE: "≨",
+  lnap: "⪉",
+  lnapprox: "⪉",
+  lne: "⪇",
+  lneq: "⪇",
+  lneqq: "≨",
+  lnsim: "⋦",
+  loang: "⟬",
+  loarr: "⇽",
+  lobrk: "⟦",
+  longleftarrow: "⟵",
+  longleftrightarrow: "⟷",
+  longmapsto: "⟼",
+  longrightarrow: "⟶",
+  looparrowleft: "↫",
+  looparrowright: "↬",
+  lopar: "⦅",
+  lopf: "𝕝",
+  loplus: "⨭",
+  lotimes: "⨴",
+  lowast: "∗",
+  lowbar: "_",
+  loz: "◊",
+  lozenge: "◊",
+  lozf: "⧫",
+  lpar: "(",
+  lparlt: "⦓",
+  lrarr: "⇆",
+  lrcorner: "⌟",
+  lrhar: "⇋",
+  lrhard: "⥭",
+  lrm: "‎",
+  lrtri: "⊿",
+  lsaquo: "‹",
+  lscr: "𝓁",
+  lsh: "↰",
+  lsim: "≲",
+  lsime: "⪍",
+  lsimg: "⪏",
+  lsqb: "[",
+  lsquo: "‘",
+  lsquor: "‚",
+  lstrok: "ł",
+  lt: "<",
+  ltcc: "⪦",
+  ltcir: "⩹",
+  ltdot: "⋖",
+  lthree: "⋋",
+  ltimes: "⋉",
+  ltlarr: "⥶",
+  ltquest: "⩻",
+  ltrPar: "⦖",
+  ltri: "◃",
+  ltrie: "⊴",
+  ltrif: "◂",
+  lurdshar: "⥊",
+  luruhar: "⥦",
+  lvertneqq: "≨︀",
+  lvnE: "≨︀",
+  mDDot: "∺",
+  macr: "¯",
+  male: "♂",
+  malt: "✠",
+  maltese: "✠",
+  map: "↦",
+  mapsto: "↦",
+  mapstodown: "↧",
+  mapstoleft: "↤",
+  mapstoup: "↥",
+  marker: "▮",
+  mcomma: "⨩",
+  mcy: "м",
+  mdash: "—",
+  measuredangle: "∡",
+  mfr: "𝔪",
+  mho: "℧",
+  micro: "µ",
+  mid: "∣",
+  midast: "*",
+  midcir: "⫰",
+  middot: "·",
+  minus: "−",
+  minusb: "⊟",
+  minusd: "∸",
+  minusdu: "⨪",
+  mlcp: "⫛",
+  mldr: "…",
+  mnplus: "∓",
+  models: "⊧",
+  mopf: "𝕞",
+  mp: "∓",
+  mscr: "𝓂",
+  mstpos: "∾",
+  mu: "μ",
+  multimap: "⊸",
+  mumap: "⊸",
+  nGg: "⋙̸",
+  nGt: "≫⃒",
+  nGtv: "≫̸",
+  nLeftarrow: "⇍",
+  nLeftrightarrow: "⇎",
+  nLl: "⋘̸",
+  nLt: "≪⃒",
+  nLtv: "≪̸",
+  nRightarrow: "⇏",
+  nVDash: "⊯",
+  nVdash: "⊮",
+  nabla: "∇",
+  nacute: "ń",
+  nang: "∠⃒",
+  nap: "≉",
+  napE: "⩰̸",
+  napid: "≋̸",
+  napos: "ŉ",
+  napprox: "≉",
+  natur: "♮",
+  natural: "♮",
+  naturals: "ℕ",
+  nbsp: " ",
+  nbump: "≎̸",
+  nbumpe: "≏̸",
+  ncap: "⩃",
+  ncaron: "ň",
+  ncedil: "ņ",
+  ncong: "≇",
+  ncongdot: "⩭̸",
+  ncup: "⩂",
+  ncy: "н",
+  ndash: "–",
+  ne: "≠",
+  neArr: "⇗",
+  nearhk: "⤤",
+  nearr: "↗",
+  nearrow: "↗",
+  nedot: "≐̸",
+  nequiv: "≢",
+  nesear: "⤨",
+  nesim: "≂̸",
+  nexist: "∄",
+  nexists: "∄",
+  nfr: "𝔫",
+  ngE: "≧̸",
+  nge: "≱",
+  ngeq: "≱",
+  ngeqq: "≧̸",
+  ngeqslant: "⩾̸",
+  nges: "⩾̸",
+  ngsim: "≵",
+  ngt: "≯",
+  ngtr: "≯",
+  nhArr: "⇎",
+  nharr: "↮",
+  nhpar: "⫲",
+  ni: "∋",
+  nis: "⋼",
+  nisd: "⋺",
+  niv: "∋",
+  njcy: "њ",
+  nlArr: "⇍",
+  nlE: "≦̸",
+  nlarr: "↚",
+  nldr: "‥",
+  nle: "≰",
+  nleftarrow: "↚",
+  nleftrightarrow: "↮",
+  nleq: "≰",
+  nleqq: "≦̸",
+  nleqslant: "⩽̸",
+  nles: "⩽̸",
+  nless: "≮",
+  nlsim: "≴",
+  nlt: "≮",
+  nltri: "⋪",
+  nltrie: "⋬",
+  nmid: "∤",
+  nopf: "𝕟",
+  not: "¬",
+  notin: "∉",
+  notinE: "⋹̸",
+  notindot: "⋵̸",
+  notinva: "∉",
+  notinvb: "⋷",
+  notinvc: "⋶",
+  notni: "∌",
+  notniva: "∌",
+  notnivb: "⋾",
+  notnivc: "⋽",
+  npar: "∦",
+  nparallel: "∦",
+  nparsl: "⫽⃥",
+  npart: "∂̸",
+  npolint: "⨔",
+  npr: "⊀",
+  nprcue: "⋠",
+  npre: "⪯̸",
+  nprec: "⊀",
+  npreceq: "⪯̸",
+  nrArr: "⇏",
+  nrarr: "↛",
+  nrarrc: "⤳̸",
+  nrarrw: "↝̸",
+  nrightarrow: "↛",
+  nrtri: "⋫",
+  nrtrie: "⋭",
+  nsc: "⊁",
+  nsccue: "⋡",
+  nsce: "⪰̸",
+  nscr: "𝓃",
+  nshortmid: "∤",
+  nshortparallel: "∦",
+  nsim: "≁",
+  nsime: "≄",
+  nsimeq: "≄",
+  nsmid: "∤",
+  nspar: "∦",
+  nsqsube: "⋢",
+  nsqsupe: "⋣",
+  nsub: "⊄",
+  nsubE: "⫅̸",
+  nsube: "⊈",
+  nsubset: "⊂⃒",
+  nsubseteq: "⊈",
+  nsubseteqq: "⫅̸",
+  nsucc: "⊁",
+  nsucceq: "⪰̸",
+  nsup: "⊅",
+  nsupE: "⫆̸",
+  nsupe: "⊉",
+  nsupset: "⊃⃒",
+  nsupseteq: "⊉",
+  nsupseteqq: "⫆̸",
+  ntgl: "≹",
+  ntilde: "ñ",
+  ntlg: "≸",
+  ntriangleleft: "⋪",
+  ntrianglelefteq: "⋬",
+  ntriangleright: "⋫",
+  ntrianglerighteq: "⋭",
+  nu: "ν",
+  num: "#",
+  numero: "№",
+  numsp: " ",
+  nvDash: "⊭",
+  nvHarr: "⤄",
+  nvap: "≍⃒",
+  nvdash: "⊬",
+  nvge: "≥⃒",
+  nvgt: ">⃒",
+  nvinfin: "⧞",
+  nvlArr: "⤂",
+  nvle: "≤⃒",
+  nvlt: "<⃒",
+  nvltrie: "⊴⃒",
+  nvrArr: "⤃",
+  nvrtrie: "⊵⃒",
+  nvsim: "∼⃒",
+  nwArr: "⇖",
+  nwarhk: "⤣",
+  nwarr: "↖",
+  nwarrow: "↖",
+  nwnear: "⤧",
+  oS: "Ⓢ",
+  oacute: "ó",
+  oast: "⊛",
+  ocir: "⊚",
+  ocirc: "ô",
+  ocy: "о",
+  odash: "⊝",
+  odblac: "ő",
+  odiv: "⨸",
+  odot: "⊙",
+  odsold: "⦼",
+  oelig: "œ",
+  ofcir: "⦿",
+  ofr: "𝔬",
+  ogon: "˛",
+  ograve: "ò",
+  ogt: "⧁",
+  ohbar: "⦵",
+  ohm: "Ω",
+  oint: "∮",
+  olarr: "↺",
+  olcir: "⦾",
+  olcross: "⦻",
+  oline: "‾",
+  olt: "⧀",
+  omacr: "ō",
+  omega: "ω",
+  omicron: "ο",
+  omid: "⦶",
+  ominus: "⊖",
+  oopf: "𝕠",
+  opar: "⦷",
+  operp: "⦹",
+  oplus: "⊕",
+  or: "∨",
+  orarr: "↻",
+  ord: "⩝",
+  order: "ℴ",
+  orderof: "ℴ",
+  ordf: "ª",
+  ordm: "º",
+  origof: "⊶",
+  oror: "⩖",
+  orslope: "⩗",
+  orv: "⩛",
+  oscr: "ℴ",
+  oslash: "ø",
+  osol: "⊘",
+  otilde: "õ",
+  otimes: "⊗",
+  otimesas: "⨶",
+  ouml: "ö",
+  ovbar: "⌽",
+  par: "∥",
+  para: "¶",
+  parallel: "∥",
+  parsim: "⫳",
+  parsl: "⫽",
+  part: "∂",
+  pcy: "п",
+  percnt: "%",
+  period: ".",
+  permil: "‰",
+  perp: "⊥",
+  pertenk: "‱",
+  pfr: "𝔭",
+  phi: "φ",
+  phiv: "ϕ",
+  phmmat: "ℳ",
+  phone: "☎",
+  pi: "π",
+  pitchfork: "⋔",
+  piv: "ϖ",
+  planck: "ℏ",
+  planckh: "ℎ",
+  plankv: "ℏ",
+  plus: "+",
+  plusacir: "⨣",
+  plusb: "⊞",
+  pluscir: "⨢",
+  plusdo: "∔",
+  plusdu: "⨥",
+  pluse: "⩲",
+  plusmn: "±",
+  plussim: "⨦",
+  plustwo: "⨧",
+  pm: "±",
+  pointint: "⨕",
+  popf: "𝕡",
+  pound: "£",
+  pr: "≺",
+  prE: "⪳",
+  prap: "⪷",
+  prcue: "≼",
+  pre: "⪯",
+  prec: "≺",
+  precapprox: "⪷",
+  preccurlyeq: "≼",
+  preceq: "⪯",
+  precnapprox: "⪹",
+  precneqq: "⪵",
+  precnsim: "⋨",
+  precsim: "≾",
+  prime: "′",
+  primes: "ℙ",
+  prnE: "⪵",
+  prnap: "⪹",
+  prnsim: "⋨",
+  prod: "∏",
+  profalar: "⌮",
+  profline: "⌒",
+  profsurf: "⌓",
+  prop: "∝",
+  propto: "∝",
+  prsim: "≾",
+  prurel: "⊰",
+  pscr: "𝓅",
+  psi: "ψ",
+  puncsp: " ",
+  qfr: "𝔮",
+  qint: "⨌",
+  qopf: "𝕢",
+  qprime: "⁗",
+  qscr: "𝓆",
+  quaternions: "ℍ",
+  quatint: "⨖",
+  quest: "?",
+  questeq: "≟",
+  quot: '"',
+  rAarr: "⇛",
+  rArr: "⇒",
+  rAtail: "⤜",
+  rBarr: "⤏",
+  rHar: "⥤",
+  race: "∽̱",
+  racute: "ŕ",
+  radic: "√",
+  raemptyv: "⦳",
+  rang: "⟩",
+  rangd: "⦒",
+  range: "⦥",
+  rangle: "⟩",
+  raquo: "»",
+  rarr: "→",
+  rarrap: "⥵",
+  rarrb: "⇥",
+  rarrbfs: "⤠",
+  rarrc: "⤳",
+  rarrfs: "⤞",
+  rarrhk: "↪",
+  rarrlp: "↬",
+  rarrpl: "⥅",
+  rarrsim: "⥴",
+  rarrtl: "↣",
+  rarrw: "↝",
+  ratail: "⤚",
+  ratio: "∶",
+  rationals: "ℚ",
+  rbarr: "⤍",
+  rbbrk: "❳",
+  rbrace: "}",
+  rbrack: "]",
+  rbrke: "⦌",
+  rbrksld: "⦎",
+  rbrkslu: "⦐",
+  rcaron: "ř",
+  rcedil: "ŗ",
+  rceil: "⌉",
+  rcub: "}",
+  rcy: "р",
+  rdca: "⤷",
+  rdldhar: "⥩",
+  rdquo: "”",
+  rdquor: "”",
+  rdsh: "↳",
+  real: "ℜ",
+  realine: "ℛ",
+  realpart: "ℜ",
+  reals: "ℝ",
+  rect: "▭",
+  reg: "®",
+  rfisht: "⥽",
+  rfloor: "⌋",
+  rfr: "𝔯",
+  rhard: "⇁",
+  rharu: "⇀",
+  rharul: "⥬",
+  rho: "ρ",
+  rhov: "ϱ",
+  rightarrow: "→",
+  rightarrowtail: "↣",
+  rightharpoondown: "⇁",
+  rightharpoonup: "⇀",
+  rightleftarrows: "⇄",
+  rightleftharpoons: "⇌",
+  rightrightarrows: "⇉",
+  rightsquigarrow: "↝",
+  rightthreetimes: "⋌",
+  ring: "˚",
+  risingdotseq: "≓",
+  rlarr: "⇄",
+  rlhar: "⇌",
+  rlm: "‏",
+  rmoust: "⎱",
+  rmoustache: "⎱",
+  rnmid: "⫮",
+  roang: "⟭",
+  roarr: "⇾",
+  robrk: "⟧",
+  ropar: "⦆",
+  ropf: "𝕣",
+  roplus: "⨮",
+  rotimes: "⨵",
+  rpar: ")",
+  rpargt: "⦔",
+  rppolint: "⨒",
+  rrarr: "⇉",
+  rsaquo: "›",
+  rscr: "𝓇",
+  rsh: "↱",
+  rsqb: "]",
+  rsquo: "’",
+  rsquor: "’",
+  rthree: "⋌",
+  rtimes: "⋊",
+  rtri: "▹",
+  rtrie: "⊵",
+  rtrif: "▸",
+  rtriltri: "⧎",
+  ruluhar: "⥨",
+  rx: "℞",
+  sacute: "ś",
+  sbquo: "‚",
+  sc: "≻",
+  scE: "⪴",
+  scap: "⪸",
+  scaron: "š",
+  sccue: "≽",
+  sce: "⪰",
+  scedil: "ş",
+  scirc: "ŝ",
+  scnE: "⪶",
+  scnap: "⪺",
+  scnsim: "⋩",
+  scpolint: "⨓",
+  scsim: "≿",
+  scy: "с",
+  sdot: "⋅",
+  sdotb: "⊡",
+  sdote: "⩦",
+  seArr: "⇘",
+  searhk: "⤥",
+  searr: "↘",
+  searrow: "↘",
+  sect: "§",
+  semi: ";",
+  seswar: "⤩",
+  setminus: "∖",
+  setmn: "∖",
+  sext: "✶",
+  sfr: "𝔰",
+  sfrown: "⌢",
+  sharp: "♯",
+  shchcy: "щ",
+  shcy: "ш",
+  shortmid: "∣",
+  shortparallel: "∥",
+  shy: "­",
+  sigma: "σ",
+  sigmaf: "ς",
+  sigmav: "ς",
+  sim: "∼",
+  simdot: "⩪",
+  sime: "≃",
+  simeq: "≃",
+  simg: "⪞",
+  simgE: "⪠",
+  siml: "⪝",
+  simlE: "⪟",
+  simne: "≆",
+  simplus: "⨤",
+  simrarr: "⥲",
+  slarr: "←",
+  smallsetminus: "∖",
+  smashp: "⨳",
+  smeparsl: "⧤",
+  smid: "∣",
+  smile: "⌣",
+  smt: "⪪",
+  smte: "⪬",
+  smtes: "⪬︀",
+  softcy: "ь",
+  sol: "/",
+  solb: "⧄",
+  solbar: "⌿",
+  sopf: "𝕤",
+  spades: "♠",
+  spadesuit: "♠",
+  spar: "∥",
+  sqcap: "⊓",
+  sqcaps: "⊓︀",
+  sqcup: "⊔",
+  sqcups: "⊔︀",
+  sqsub: "⊏",
+  sqsube: "⊑",
+  sqsubset: "⊏",
+  sqsubseteq: "⊑",
+  sqsup: "⊐",
+  sqsupe: "⊒",
+  sqsupset: "⊐",
+  sqsupseteq: "⊒",
+  squ: "□",
+  square: "□",
+  squarf: "▪",
+  squf: "▪",
+  srarr: "→",
+  sscr: "𝓈",
+  ssetmn: "∖",
+  ssmile: "⌣",
+  sstarf: "⋆",
+  star: "☆",
+  starf: "★",
+  straightepsilon: "ϵ",
+  straightphi: "ϕ",
+  strns: "¯",
+  sub: "⊂",
+  subE: "⫅",
+  subdot: "⪽",
+  sube: "⊆",
+  subedot: "⫃",
+  submult: "⫁",
+  subnE: "⫋",
+  subne: "⊊",
+  subplus: "⪿",
+  subrarr: "⥹",
+  subset: "⊂",
+  subseteq: "⊆",
+  subseteqq: "⫅",
+  subsetneq: "⊊",
+  subsetneqq: "⫋",
+  subsim: "⫇",
+  subsub: "⫕",
+  subsup: "⫓",
+  succ: "≻",
+  succapprox: "⪸",
+  succcurlyeq: "≽",
+  succeq: "⪰",
+  succnapprox: "⪺",
+  succneqq: "⪶",
+  succnsim: "⋩",
+  succsim: "≿",
+  sum: "∑",
+  sung: "♪",
+  sup1: "¹",
+  sup2: "²",
+  sup3: "³",
+  sup: "⊃",
+  supE: "⫆",
+  supdot: "⪾",
+  supdsub: "⫘",
+  supe: "⊇",
+  supedot: "⫄",
+  suphsol: "⟉",
+  suphsub: "⫗",
+  suplarr: "⥻",
+  supmult: "⫂",
+  supnE: "⫌",
+  supne: "⊋",
+  supplus: "⫀",
+  supset: "⊃",
+  supseteq: "⊇",
+  supseteqq: "⫆",
+  supsetneq: "⊋",
+  supsetneqq: "⫌",
+  supsim: "⫈",
+  supsub: "⫔",
+  supsup: "⫖",
+  swArr: "⇙",
+  swarhk: "⤦",
+  swarr: "↙",
+  swarrow: "↙",
+  swnwar: "⤪",
+  szlig: "ß",
+  target: "⌖",
+  tau: "τ",
+  tbrk: "⎴",
+  tcaron: "ť",
+  tcedil: "ţ",
+  tcy: "т",
+  tdot: "⃛",
+  telrec: "⌕",
+  tfr: "𝔱",
+  there4: "∴",
+  therefore: "∴",
+  theta: "θ",
+  thetasym: "ϑ",
+  thetav: "ϑ",
+  thickapprox: "≈",
+  thicksim: "∼",
+  thinsp: " ",
+  thkap: "≈",
+  thksim: "∼",
+  thorn: "þ",
+  tilde: "˜",
+  times: "×",
+  timesb: "⊠",
+  timesbar: "⨱",
+  timesd: "⨰",
+  tint: "∭",
+  toea: "⤨",
+  top: "⊤",
+  topbot: "⌶",
+  topcir: "⫱",
+  topf: "𝕥",
+  topfork: "⫚",
+  tosa: "⤩",
+  tprime: "‴",
+  trade: "™",
+  triangle: "▵",
+  triangledown: "▿",
+  triangleleft: "◃",
+  trianglelefteq: "⊴",
+  triangleq: "≜",
+  triangleright: "▹",
+  trianglerighteq: "⊵",
+  tridot: "◬",
+  trie: "≜",
+  triminus: "⨺",
+  triplus: "⨹",
+  trisb: "⧍",
+  tritime: "⨻",
+  trpezium: "⏢",
+  tscr: "𝓉",
+  tscy: "ц",
+  tshcy: "ћ",
+  tstrok: "ŧ",
+  twixt: "≬",
+  twoheadleftarrow: "↞",
+  twoheadrightarrow: "↠",
+  uArr: "⇑",
+  uHar: "⥣",
+  uacute: "ú",
+  uarr: "↑",
+  ubrcy: "ў",
+  ubreve: "ŭ",
+  ucirc: "û",
+  ucy: "у",
+  udarr: "⇅",
+  udblac: "ű",
+  udhar: "⥮",
+  ufisht: "⥾",
+  ufr: "𝔲",
+  ugrave: "ù",
+  uharl: "↿",
+  uharr: "↾",
+  uhblk: "▀",
+  ulcorn: "⌜",
+  ulcorner: "⌜",
+  ulcrop: "⌏",
+  ultri: "◸",
+  umacr: "ū",
+  uml: "¨",
+  uogon: "ų",
+  uopf: "𝕦",
+  uparrow: "↑",
+  updownarrow: "↕",
+  upharpoonleft: "↿",
+  upharpoonright: "↾",
+  uplus: "⊎",
+  upsi: "υ",
+  upsih: "ϒ",
+  upsilon: "υ",
+  upuparrows: "⇈",
+  urcorn: "⌝",
+  urcorner: "⌝",
+  urcrop: "⌎",
+  uring: "ů",
+  urtri: "◹",
+  uscr: "𝓊",
+  utdot: "⋰",
+  utilde: "ũ",
+  utri: "▵",
+  utrif: "▴",
+  uuarr: "⇈",
+  uuml: "ü",
+  uwangle: "⦧",
+  vArr: "⇕",
+  vBar: "⫨",
+  vBarv: "⫩",
+  vDash: "⊨",
+  vangrt: "⦜",
+  varepsilon: "ϵ",
+  varkappa: "ϰ",
+  varnothing: "∅",
+  varphi: "ϕ",
+  varpi: "ϖ",
+  varpropto: "∝",
+  varr: "↕",
+  varrho: "ϱ",
+  varsigma: "ς",
+  varsubsetneq: "⊊︀",
+  varsubsetneqq: "⫋︀",
+  varsupsetneq: "⊋︀",
+  varsupsetneqq: "⫌︀",
+  vartheta: "ϑ",
+  vartriangleleft: "⊲",
+  vartriangleright: "⊳",
+  vcy: "в",
+  vdash: "⊢",
+  vee: "∨",
+  veebar: "⊻",
+  veeeq: "≚",
+  vellip: "⋮",
+  verbar: "|",
+  vert: "|",
+  vfr: "𝔳",
+  vltri: "⊲",
+  vnsub: "⊂⃒",
+  vnsup: "⊃⃒",
+  vopf: "𝕧",
+  vprop: "∝",
+  vrtri: "⊳",
+  vscr: "𝓋",
+  vsubnE: "⫋︀",
+  vsubne: "⊊︀",
+  vsupnE: "⫌︀",
+  vsupne: "⊋︀",
+  vzigzag: "⦚",
+  wcirc: "ŵ",
+  wedbar: "⩟",
+  wedge: "∧",
+  wedgeq: "≙",
+  weierp: "℘",
+  wfr: "𝔴",
+  wopf: "𝕨",
+  wp: "℘",
+  wr: "≀",
+  wreath: "≀",
+  wscr: "𝓌",
+  xcap: "⋂",
+  xcirc: "◯",
+  xcup: "⋃",
+  xdtri: "▽",
+  xfr: "𝔵",
+  xhArr: "⟺",
+  xharr: "⟷",
+  xi: "ξ",
+  xlArr: "⟸",
+  xlarr: "⟵",
+  xmap: "⟼",
+  xnis: "⋻",
+  xodot: "⨀",
+  xopf: "𝕩",
+  xoplus: "⨁",
+  xotime: "⨂",
+  xrArr: "⟹",
+  xrarr: "⟶",
+  xscr: "𝓍",
+  xsqcup: "⨆",
+  xuplus: "⨄",
+  xutri: "△",
+  xvee: "⋁",
+  xwedge: "⋀",
+  yacute: "ý",
+  yacy: "я",
+  ycirc: "ŷ",
+  ycy: "ы",
+  yen: "¥",
+  yfr: "𝔶",
+  yicy: "ї",
+  yopf: "𝕪",
+  yscr: "𝓎",
+  yucy: "ю",
+  yuml: "ÿ",
+  zacute: "ź",
+  zcaron: "ž",
+  zcy: "з",
+  zdot: "ż",
+  zeetrf: "ℨ",
+  zeta: "ζ",
+  zfr: "𝔷",
+  zhcy: "ж",
+  zigrarr: "⇝",
+  zopf: "𝕫",
+  zscr: "𝓏",
+  zwj: "‍",
+  zwnj: "‌"
+};
+
+// node_modules/decode-named-character-reference/index.js
+var own2 = {}.hasOwnProperty;
+function decodeNamedCharacterReference(value) {
+  return own2.call(characterEntities, value) ? characterEntities[value] : false;
+}
+
+// node_modules/micromark-util-chunked/index.js
+function splice(list3, start, remove, items) {
+  const end = list3.length;
+  let chunkStart = 0;
+  let parameters;
+  if (start < 0) {
+    start = -start > end ? 0 : end + start;
+  } else {
+    start = start > end ? end : start;
+  }
+  remove = remove > 0 ? remove : 0;
+  if (items.length < 1e4) {
+    parameters = Array.from(items);
+    parameters.unshift(start, remove);
+    list3.splice(...parameters);
+  } else {
+    if (remove) list3.splice(start, remove);
+    while (chunkStart < items.length) {
+      parameters = items.slice(chunkStart, chunkStart + 1e4);
+      parameters.unshift(start, 0);
+      list3.splice(...parameters);
+      chunkStart += 1e4;
+      start += 1e4;
+    }
+  }
+}
+function push(list3, items) {
+  if (list3.length > 0) {
+    splice(list3, list3.length, 0, items);
+    return list3;
+  }
+  return items;
+}
+
+// node_modules/micromark-util-combine-extensions/index.js
+var hasOwnProperty = {}.hasOwnProperty;
+function combineExtensions(extensions) {
+  const all = {};
+  let index2 = -1;
+  while (++index2 < extensions.length) {
+    syntaxExtension(all, extensions[index2]);
+  }
+  return all;
+}
+function syntaxExtension(all, extension) {
+  let hook2;
+  for (hook2 in extension) {
+    const maybe = hasOwnProperty.call(all, hook2) ? all[hook2] : void 0;
+    const left = maybe || (all[hook2] = {});
+    const right = extension[hook2];
+    let code3;
+    if (right) {
+      for (code3 in right) {
+        if (!hasOwnProperty.call(left, code3)) left[code3] = [];
+        const value = right[code3];
+        constructs(
+          // @ts-expect-error Looks like a list.
+          left[code3],
+          Array.isArray(value) ? value : value ? [value] : []
+        );
+      }
+    }
+  }
+}
+function constructs(existing, list3) {
+  let index2 = -1;
+  const before = [];
+  while (++index2 < list3.length) {
+    ;
+    (list3[index2].add === "after" ? existing : before).push(list3[index2]);
+  }
+  splice(existing, 0, 0, before);
+}
+
+// node_modules/micromark-util-normalize-identifier/index.js
+function normalizeIdentifier(value) {
+  return value.replace(/[\t\n\r ]+/g, " ").replace(/^ | $/g, "").toLowerCase().toUpperCase();
+}
+
+// node_modules/micromark-util-character/index.js
+var asciiAlpha = regexCheck(/[A-Za-z]/);
+var asciiAlphanumeric = regexCheck(/[\dA-Za-z]/);
+var asciiAtext = regexCheck(/[#-'*+\--9=?A-Z^-~]/);
+function asciiControl(code3) {
+  return (
+    // Special whitespace codes (which have negative values), C0 and Control
+    // character DEL
+    code3 !== null && (code3 < 32 || code3 === 127)
+  );
+}
+var asciiDigit = regexCheck(/\d/);
+var asciiHexDigit = regexCheck(/[\dA-Fa-f]/);
+var asciiPunctuation = regexCheck(/[!-/:-@[-`{-~]/);
+function markdownLineEnding(code3) {
+  return code3 !== null && code3 < -2;
+}
+function markdownLineEndingOrSpace(code3) {
+  return code3 !== null && (code3 < 0 || code3 === 32);
+}
+function markdownSpace(code3) {
+  return code3 === -2 || code3 === -1 || code3 === 32;
+}
+var unicodePunctuation = regexCheck(new RegExp("\\p{P}|\\p{S}", "u"));
+var unicodeWhitespace = regexCheck(/\s/);
+function regexCheck(regex2) {
+  return check2;
+  function check2(code3) {
+    return code3 !== null && code3 > -1 && regex2.test(String.fromCharCode(code3));
+  }
+}
+
+// node_modules/micromark-factory-space/index.js
+function factorySpace(effects, ok, type2, max) {
+  const limit2 = max ? max - 1 : Infinity;
+  let size = 0;
+  return start;
+  function start(code3) {
+    if (markdownSpace(code3)) {
+      effects.enter(type2);
+      return prefix(code3);
+    }
+    return ok(code3);
+  }
+  function prefix(code3) {
+    if (markdownSpace(code3) && size++ < limit2) {
+      effects.consume(code3);
+      return prefix;
+    }
+    effects.exit(type2);
+    return ok(code3);
+  }
+}
+function factorySpaceMinMax(effects, ok, nok, type2, min, max) {
+  let size = 0;
+  return start;
+  function start(code3) {
+    if (max > 0 && markdownSpace(code3)) {
+      effects.enter(type2);
+      return prefix(code3);
+    }
+    return after(code3);
+  }
+  function prefix(code3) {
+    if (markdownSpace(code3) && size < max) {
+      effects.consume(code3);
+      size++;
+      return prefix;
+    }
+    effects.exit(type2);
+    return after(code3);
+  }
+  function after(code3) {
+    return size >= min ? ok(code3) : nok(code3);
+  }
+}
+
+// node_modules/micromark/lib/initialize/content.js
+var content = {
+  tokenize: initializeContent
+};
+function initializeContent(effects) {
+  const contentStart = effects.attempt(this.parser.constructs.contentInitial, afterContentStartConstruct, paragraphInitial);
+  let previous2;
+  return contentStart;
+  function afterContentStartConstruct(code3) {
+    if (code3 === null) {
+      effects.consume(code3);
+      return;
+    }
+    effects.enter("lineEnding");
+    effects.consume(code3);
+    effects.exit("lineEnding");
+    return factorySpace(effects, contentStart, "linePrefix");
+  }
+  function paragraphInitial(code3) {
+    effects.enter("paragraph");
+    return lineStart(code3);
+  }
+  function lineStart(code3) {
+    const token = effects.enter("chunkText", {
+      contentType: "text",
+      previous: previous2
+    });
+    if (previous2) {
+      previous2.next = token;
+    }
+    previous2 = token;
+    return data(code3);
+  }
+  function data(code3) {
+    if (code3 === null) {
+      effects.exit("chunkText");
+      effects.exit("paragraph");
+      effects.consume(code3);
+      return;
+    }
+    if (markdownLineEnding(code3)) {
+      effects.consume(code3);
+      effects.exit("chunkText");
+      return lineStart;
+    }
+    effects.consume(code3);
+    return data;
+  }
+}
+
+// node_modules/micromark-util-edit-map/index.js
+var EditMap = class {
+  /**
+   * Create a new edit map.
+   *
+   * @returns
+   *   New instance.
+   */
+  constructor() {
+    this.index = /* @__PURE__ */ new Map();
+    this.map = [];
+  }
+  /**
+   * Create an edit: a remove and/or add at a certain place.
+   *
+   * @param {number} index
+   *   Index at which to apply the edit.
+   * @param {number} remove
+   *   Count of items to remove at the index.
+   * @param {Array<Event>} add
+   *   Items to add at the index.
+   * @returns {undefined}
+   *   Nothing.
+   */
+  add(index2, remove, add) {
+    addImplementation(this, index2, remove, add, false);
+  }
+  /**
+   * Create an edit: but insert `add` before existing additions, instead of
+   * after them.
+   *
+   * @param {number} index
+   *   Index at which to apply the edit.
+   * @param {number} remove
+   *   Count of items to remove at the index.
+   * @param {Array<Event>} add
+   *   Items to add at the index.
+   * @returns {undefined}
+   *   Nothing.
+   */
+  addBefore(index2, remove, add) {
+    addImplementation(this, index2, remove, add, true);
+  }
+  /**
+   * Done, change the events.
+   *
+   * @param {Array<Event>} events
+   *   List of events to apply the edits to.
+   * @returns {undefined}
+   *   Nothing.
+   */
+  consume(events) {
+    this.map.sort(function(a, b) {
+      return a[0] - b[0];
+    });
+    if (this.map.length === 0) {
+      return;
+    }
+    let index2 = this.map.length;
+    const vecs = [];
+    while (index2 > 0) {
+      index2 -= 1;
+      vecs.push(events.slice(this.map[index2][0] + this.map[index2][1]), this.map[index2][2]);
+      events.length = this.map[index2][0];
+    }
+    vecs.push(events.slice());
+    events.length = 0;
+    let slice = vecs.pop();
+    while (slice) {
+      for (const element of slice) {
+        events.push(element);
+      }
+      slice = vecs.pop();
+    }
+    this.map.length = 0;
+    this.index.clear();
+  }
+};
+function addImplementation(editMap, at, remove, add, before) {
+  if (remove === 0 && add.length === 0) {
+    return;
+  }
+  const existing = editMap.index.get(at);
+  if (existing) {
+    existing[1] += remove;
+    if (before) {
+      add.push(...existing[2]);
+      existing[2] = add;
+    } else {
+      existing[2].push(...add);
+    }
+    return;
+  }
+  const change = [at, remove, add];
+  editMap.map.push(change);
+  editMap.index.set(at, change);
+}
+
+// node_modules/micromark/lib/initialize/document.js
+var document2 = {
+  tokenize: initializeDocument
+};
+var containerConstruct = {
+  tokenize: tokenizeContainer
+};
+function initializeDocument(effects) {
+  const self2 = this;
+  const stack = [];
+  let continued = 0;
+  let childFlow;
+  let childToken;
+  let lineStartOffset;
+  return start;
+  function start(code3) {
+    if (continued < stack.length) {
+      const item = stack[continued];
+      self2.containerState = item[1];
+      return effects.attempt(item[0].continuation, documentContinue, checkNewContainers)(code3);
+    }
+    return checkNewContainers(code3);
+  }
+  function documentContinue(code3) {
+    continued++;
+    if (self2.containerState._closeFlow) {
+      self2.containerState._closeFlow = void 0;
+      if (childFlow) {
+        closeFlow();
+      }
+      const indexBeforeExits = self2.events.length;
+      let indexBeforeFlow = indexBeforeExits;
+      let point;
+      while (indexBeforeFlow--) {
+        if (self2.events[indexBeforeFlow][0] === "exit" && self2.events[indexBeforeFlow][1].type === "chunkFlow") {
+          point = self2.events[indexBeforeFlow][1].end;
+          break;
+        }
+      }
+      exitContainers(continued);
+      let index2 = indexBeforeExits;
+      while (index2 < self2.events.length) {
+        self2.events[index2][1].end = {
+          ...point
+        };
+        index2++;
+      }
+      const editMap = new EditMap();
+      editMap.add(indexBeforeFlow + 1, 0, self2.events.slice(indexBeforeExits));
+      editMap.add(indexBeforeExits, index2 - indexBeforeExits, []);
+      editMap.consume(self2.events);
+      return checkNewContainers(code3);
+    }
+    return start(code3);
+  }
+  function checkNewContainers(code3) {
+    if (continued === stack.length) {
+      if (!childFlow) {
+        return documentContinued(code3);
+      }
+      if (childFlow.currentConstruct && childFlow.currentConstruct.concrete) {
+        return flowStart(code3);
+      }
+      self2.interrupt = Boolean(childFlow.currentConstruct && !childFlow._gfmTableDynamicInterruptHack);
+    }
+    self2.containerState = {};
+    return effects.check(containerConstruct, thereIsANewContainer, thereIsNoNewContainer)(code3);
+  }
+  function thereIsANewContainer(code3) {
+    if (childFlow) {
+      closeFlow();
+    }
+    exitContainers(continued);
+    return documentContinued(code3);
+  }
+  function thereIsNoNewContainer(code3) {
+    self2.parser.lazy[self2.now().line] = continued !== stack.length;
+    lineStartOffset = self2.now().offset;
+    return flowStart(code3);
+  }
+  function documentContinued(code3) {
+    self2.containerState = {};
+    return effects.attempt(containerConstruct, containerContinue, flowStart)(code3);
+  }
+  function containerContinue(code3) {
+    continued++;
+    stack.push([self2.currentConstruct, self2.containerState]);
+    return documentContinued(code3);
+  }
+  function flowStart(code3) {
+    if (code3 === null) {
+      if (childFlow) {
+        closeFlow();
+      }
+      exitContainers(0);
+      effects.consume(code3);
+      return;
+    }
+    childFlow = childFlow || self2.parser.flow(self2.now());
+    effects.enter("chunkFlow", {
+      _tokenizer: childFlow,
+      contentType: "flow",
+      previous: childToken
+    });
+    return flowContinue(code3);
+  }
+  function flowContinue(code3) {
+    if (code3 === null) {
+      writeToChild(effects.exit("chunkFlow"), true);
+      exitContainers(0);
+      effects.consume(code3);
+      return;
+    }
+    if (markdownLineEnding(code3)) {
+      effects.consume(code3);
+      writeToChild(effects.exit("chunkFlow"));
+      continued = 0;
+      self2.interrupt = void 0;
+      return start;
+    }
+    effects.consume(code3);
+    return flowContinue;
+  }
+  function writeToChild(token, endOfFile) {
+    const stream2 = self2.sliceStream(token);
+    if (endOfFile) {
+      stream2.push(null);
+    }
+    token.previous = childToken;
+    if (childToken) {
+      childToken.next = token;
+    }
+    childToken = token;
+    childFlow.defineSkip(token.start);
+    childFlow.write(stream2);
+    if (self2.parser.lazy[token.start.line]) {
+      let index2 = childFlow.events.length;
+      while (index2--) {
+        if (
+          // The token starts before the line ending…
+          childFlow.events[index2][1].start.offset < lineStartOffset && // …and either is not ended yet…
+          (!childFlow.events[index2][1].end || // …or ends after it.
+          childFlow.events[index2][1].end.offset > lineStartOffset)
+        ) {
+          return;
+        }
+      }
+      const indexBeforeExits = self2.events.length;
+      let indexBeforeFlow = indexBeforeExits;
+      let seen;
+      let point;
+      while (indexBeforeFlow--) {
+        if (self2.events[indexBeforeFlow][0] === "exit" && self2.events[indexBeforeFlow][1].type === "chunkFlow") {
+          if (seen) {
+            point = self2.events[indexBeforeFlow][1].end;
+            break;
+          }
+          seen = true;
+        }
+      }
+      exitContainers(continued);
+      index2 = indexBeforeExits;
+      while (index2 < self2.events.length) {
+        self2.events[index2][1].end = {
+          ...point
+        };
+        index2++;
+      }
+      const editMap = new EditMap();
+      editMap.add(indexBeforeFlow + 1, 0, self2.events.slice(indexBeforeExits));
+      editMap.add(indexBeforeExits, index2 - indexBeforeExits, []);
+      editMap.consume(self2.events);
+    }
+  }
+  function exitContainers(size) {
+    let index2 = stack.length;
+    while (index2-- > size) {
+      const entry = stack[index2];
+      self2.containerState = entry[1];
+      entry[0].exit.call(self2, effects);
+    }
+    stack.length = size;
+  }
+  function closeFlow() {
+    childFlow.write([null]);
+    childToken = void 0;
+    childFlow = void 0;
+    self2.containerState._closeFlow = void 0;
+  }
+}
+function tokenizeContainer(effects, ok, nok) {
+  return factorySpace(effects, effects.attempt(this.parser.constructs.document, ok, nok), "linePrefix", this.parser.constructs.disable.null.includes("codeIndented") ? void 0 : 4);
+}
+
+// node_modules/micromark-util-classify-character/index.js
+function classifyCharacter(code3) {
+  if (code3 === null || markdownLineEndingOrSpace(code3) || unicodeWhitespace(code3)) {
+    return 1;
+  }
+  if (unicodePunctuation(code3)) {
+    return 2;
+  }
+}
+
+// node_modules/micromark-util-resolve-all/index.js
+function resolveAll(constructs2, events, context2) {
+  const called = [];
+  let index2 = -1;
+  while (++index2 < constructs2.length) {
+    const resolve2 = constructs2[index2].resolveAll;
+    if (resolve2 && !called.includes(resolve2)) {
+      events = resolve2(events, context2);
+      called.push(resolve2);
+    }
+  }
+  return events;
+}
+
+// node_modules/micromark-core-commonmark/lib/attention.js
+var attention = {
+  name: "attention",
+  resolveAll: resolveAllAttention,
+  tokenize: tokenizeAttention
+};
+function resolveAllAttention(events, context2) {
+  let index2 = -1;
+  let nextEvents;
+  while (++index2 < events.length) {
+    if (events[index2][0] === "enter" && events[index2][1].type === "attentionSequence" && events[index2][1]._close) {
+      let open5 = index2;
+      while (open5--) {
+        if (events[open5][0] === "exit" && events[open5][1].type === "attentionSequence" && events[open5][1]._open && // If the markers are the same:
+        context2.sliceSerialize(events[open5][1]).charCodeAt(0) === context2.sliceSerialize(events[index2][1]).charCodeAt(0)) {
+          if ((events[open5][1]._close || events[index2][1]._open) && (events[index2][1].end.offset - events[index2][1].start.offset) % 3 && !((events[open5][1].end.offset - events[open5][1].start.offset + events[index2][1].end.offset - events[index2][1].start.offset) % 3)) {
+            continue;
+          }
+          const use = events[open5][1].end.offset - events[open5][1].start.offset > 1 && events[index2][1].end.offset - events[index2][1].start.offset > 1 ? 2 : 1;
+          const start = {
+            ...events[open5][1].end
+          };
+          const end = {
+            ...events[index2][1].start
+          };
+          movePoint(start, -use);
+          movePoint(end, use);
+          const openingSequence = {
+            type: use > 1 ? "strongSequence" : "emphasisSequence",
+            start,
+            end: {
+              ...events[open5][1].end
+            }
+          };
+          const closingSequence = {
+            type: use > 1 ? "strongSequence" : "emphasisSequence",
+            start: {
+              ...events[index2][1].start
+            },
+            end
+          };
+          const text4 = {
+            type: use > 1 ? "strongText" : "emphasisText",
+            start: {
+              ...events[open5][1].end
+            },
+            end: {
+              ...events[index2][1].start
+            }
+          };
+          const group2 = {
+            type: use > 1 ? "strong" : "emphasis",
+            start: {
+              ...openingSequence.start
+            },
+            end: {
+              ...closingSequence.end
+            }
+          };
+          events[open5][1].end = {
+            ...openingSequence.start
+          };
+          events[index2][1].start = {
+            ...closingSequence.end
+          };
+          nextEvents = [];
+          if (events[open5][1].end.offset - events[open5][1].start.offset) {
+            nextEvents = push(nextEvents, [["enter", events[open5][1], context2], ["exit", events[open5][1], context2]]);
+          }
+          nextEvents = push(nextEvents, [["enter", group2, context2], ["enter", openingSequence, context2], ["exit", openingSequence, context2], ["enter", text4, context2]]);
+          nextEvents = push(nextEvents, resolveAll(context2.parser.constructs.insideSpan.null, events.slice(open5 + 1, index2), context2));
+          nextEvents = push(nextEvents, [["exit", text4, context2], ["enter", closingSequence, context2], ["exit", closingSequence, context2], ["exit", group2, context2]]);
+          let offset = 0;
+          if (events[index2][1].end.offset - events[index2][1].start.offset) {
+            offset = 2;
+            nextEvents = push(nextEvents, [["enter", events[index2][1], context2], ["exit", events[index2][1], context2]]);
+          }
+          splice(events, open5 - 1, index2 - open5 + 3, nextEvents);
+          index2 = open5 + nextEvents.length - offset - 2;
+          break;
+        }
+      }
+    }
+  }
+  index2 = -1;
+  while (++index2 < events.length) {
+    if (events[index2][1].type === "attentionSequence") {
+      events[index2][1].type = "data";
+    }
+  }
+  return events;
+}
+function tokenizeAttention(effects, ok) {
+  const attentionMarkers2 = this.parser.constructs.attentionMarkers.null;
+  const previous2 = this.previous;
+  const before = classifyCharacter(previous2);
+  let marker;
+  return start;
+  function start(code3) {
+    marker = code3;
+    effects.enter("attentionSequence");
+    return inside2(code3);
+  }
+  function inside2(code3) {
+    if (code3 === marker) {
+      effects.consume(code3);
+      return inside2;
+    }
+    const token = effects.exit("attentionSequence");
+    const after = classifyCharacter(code3);
+    const open5 = !after || after === 2 && before || attentionMarkers2.includes(code3) && code3 !== 42 && code3 !== 95;
+    const close = !before || before === 2 && after || attentionMarkers2.includes(previous2) && previous2 !== 42 && previous2 !== 95;
+    token._open = Boolean(marker === 42 ? open5 : open5 && (before || !close));
+    token._close = Boolean(marker === 42 ? close : close && (after || !open5));
+    return ok(code3);
+  }
+}
+function movePoint(point, offset) {
+  point.column += offset;
+  point.offset += offset;
+  point._bufferIndex += offset;
+}
+
+// node_modules/micromark-core-commonmark/lib/autolink.js
+var autolink = {
+  name: "autolink",
+  tokenize: tokenizeAutolink
+};
+function tokenizeAutolink(effects, ok, nok) {
+  let size = 0;
+  return start;
+  function start(code3) {
+    effects.enter("autolink");
+    effects.enter("autolinkMarker");
+    effects.consume(code3);
+    effects.exit("autolinkMarker");
+    effects.enter("autolinkProtocol");
+    return open5;
+  }
+  function open5(code3) {
+    if (asciiAlpha(code3)) {
+      effects.consume(code3);
+      return schemeOrEmailAtext;
+    }
+    if (code3 === 64) {
+      return nok(code3);
+    }
+    return emailAtext(code3);
+  }
+  function schemeOrEmailAtext(code3) {
+    if (code3 === 43 || code3 === 45 || code3 === 46 || asciiAlphanumeric(code3)) {
+      size = 1;
+      return schemeInsideOrEmailAtext(code3);
+    }
+    return emailAtext(code3);
+  }
+  function schemeInsideOrEmailAtext(code3) {
+    if (code3 === 58) {
+      effects.consume(code3);
+      size = 0;
+      return urlInside;
+    }
+    if ((code3 === 43 || code3 === 45 || code3 === 46 || asciiAlphanumeric(code3)) && size++ < 32) {
+      effects.consume(code3);
+      return schemeInsideOrEmailAtext;
+    }
+    size = 0;
+    return emailAtext(code3);
+  }
+  function urlInside(code3) {
+    if (code3 === 62) {
+      effects.exit("autolinkProtocol");
+      effects.enter("autolinkMarker");
+      effects.consume(code3);
+      effects.exit("autolinkMarker");
+      effects.exit("autolink");
+      return ok;
+    }
+    if (code3 === null || code3 === 32 || code3 === 60 || asciiControl(code3)) {
+      return nok(code3);
+    }
+    effects.consume(code3);
+    return urlInside;
+  }
+  function emailAtext(code3) {
+    if (code3 === 64) {
+      effects.consume(code3);
+      return emailAtSignOrDot;
+    }
+    if (asciiAtext(code3)) {
+      effects.consume(code3);
+      return emailAtext;
+    }
+    return nok(code3);
+  }
+  function emailAtSignOrDot(code3) {
+    return asciiAlphanumeric(code3) ? emailLabel(code3) : nok(code3);
+  }
+  function emailLabel(code3) {
+    if (code3 === 46) {
+      effects.consume(code3);
+      size = 0;
+      return emailAtSignOrDot;
+    }
+    if (code3 === 62) {
+      effects.exit("autolinkProtocol").type = "autolinkEmail";
+      effects.enter("autolinkMarker");
+      effects.consume(code3);
+      effects.exit("autolinkMarker");
+      effects.exit("autolink");
+      return ok;
+    }
+    return emailValue(code3);
+  }
+  function emailValue(code3) {
+    if ((code3 === 45 || asciiAlphanumeric(code3)) && size++ < 63) {
+      const next = code3 === 45 ? emailValue : emailLabel;
+      effects.consume(code3);
+      return next;
+    }
+    return nok(code3);
+  }
+}
+
+// node_modules/micromark-core-commonmark/lib/blank-line.js
+var blankLine = {
+  partial: true,
+  tokenize: tokenizeBlankLine
+};
+function tokenizeBlankLine(effects, ok, nok) {
+  return start;
+  function start(code3) {
+    return markdownSpace(code3) ? factorySpace(effects, after, "linePrefix")(code3) : after(code3);
+  }
+  function after(code3) {
+    return code3 === null || markdownLineEnding(code3) ? ok(code3) : nok(code3);
+  }
+}
+
+// node_modules/micromark-core-commonmark/lib/block-quote.js
+var blockQuote = {
+  continuation: {
+    tokenize: tokenizeBlockQuoteContinuation
+  },
+  exit,
+  name: "blockQuote",
+  tokenize: tokenizeBlockQuoteStart
+};
+function tokenizeBlockQuoteStart(effects, ok, nok) {
+  const self2 = this;
+  return start;
+  function start(code3) {
+    if (code3 === 62) {
+      const state = self2.containerState;
+      if (!state.open) {
+        effects.enter("blockQuote", {
+          _container: true
+        });
+        state.open = true;
+      }
+      effects.enter("blockQuotePrefix");
+      effects.enter("blockQuoteMarker");
+      effects.consume(code3);
+      effects.exit("blockQuoteMarker");
+      return after;
+    }
+    return nok(code3);
+  }
+  function after(code3) {
+    if (markdownSpace(code3)) {
+      effects.enter("blockQuotePrefixWhitespace");
+      effects.consume(code3);
+      effects.exit("blockQuotePrefixWhitespace");
+      effects.exit("blockQuotePrefix");
+      return ok;
+    }
+    effects.exit("blockQuotePrefix");
+    return ok(code3);
+  }
+}
+function tokenizeBlockQuoteContinuation(effects, ok, nok) {
+  const self2 = this;
+  return contStart;
+  function contStart(code3) {
+    if (markdownSpace(code3)) {
+      return factorySpace(effects, contBefore, "linePrefix", self2.parser.constructs.disable.null.includes("codeIndented") ? void 0 : 4)(code3);
+    }
+    return contBefore(code3);
+  }
+  function contBefore(code3) {
+    return effects.attempt(blockQuote, ok, nok)(code3);
+  }
+}
+function exit(effects) {
+  effects.exit("blockQuote");
+}
+
+// node_modules/micromark-core-commonmark/lib/character-escape.js
+var characterEscape = {
+  name: "characterEscape",
+  tokenize: tokenizeCharacterEscape
+};
+function tokenizeCharacterEscape(effects, ok, nok) {
+  return start;
+  function start(code3) {
+    effects.enter("characterEscape");
+    effects.enter("escapeMarker");
+    effects.consume(code3);
+    effects.exit("escapeMarker");
+    return inside2;
+  }
+  function inside2(code3) {
+    if (asciiPunctuation(code3)) {
+      effects.enter("characterEscapeValue");
+      effects.consume(code3);
+      effects.exit("characterEscapeValue");
+      effects.exit("characterEscape");
+      return ok;
+    }
+    return nok(code3);
+  }
+}
+
+// node_modules/micromark-core-commonmark/lib/character-reference.js
+var characterReference = {
+  name: "characterReference",
+  tokenize: tokenizeCharacterReference
+};
+function tokenizeCharacterReference(effects, ok, nok) {
+  const self2 = this;
+  let size = 0;
+  let max;
+  let test;
+  return start;
+  function start(code3) {
+    effects.enter("characterReference");
+    effects.enter("characterReferenceMarker");
+    effects.consume(code3);
+    effects.exit("characterReferenceMarker");
+    return open5;
+  }
+  function open5(code3) {
+    if (code3 === 35) {
+      effects.enter("characterReferenceMarkerNumeric");
+      effects.consume(code3);
+      effects.exit("characterReferenceMarkerNumeric");
+      return numeric;
+    }
+    effects.enter("characterReferenceValue");
+    max = 31;
+    test = asciiAlphanumeric;
+    return value(code3);
+  }
+  function numeric(code3) {
+    if (code3 === 88 || code3 === 120) {
+      effects.enter("characterReferenceMarkerHexadecimal");
+      effects.consume(code3);
+      effects.exit("characterReferenceMarkerHexadecimal");
+      effects.enter("characterReferenceValue");
+      max = 6;
+      test = asciiHexDigit;
+      return value;
+    }
+    effects.enter("characterReferenceValue");
+    max = 7;
+    test = asciiDigit;
+    return value(code3);
+  }
+  function value(code3) {
+    if (code3 === 59 && size) {
+      const token = effects.exit("characterReferenceValue");
+      if (test === asciiAlphanumeric && !decodeNamedCharacterReference(self2.sliceSerialize(token))) {
+        return nok(code3);
+      }
+      effects.enter("characterReferenceMarker");
+      effects.consume(code3);
+      effects.exit("characterReferenceMarker");
+      effects.exit("characterReference");
+      return ok;
+    }
+    if (test(code3) && size++ < max) {
+      effects.consume(code3);
+      return value;
+    }
+    return nok(code3);
+  }
+}
+
+// node_modules/micromark-core-commonmark/lib/partial-non-lazy-continuation.js
+var nonLazyContinuation = {
+  partial: true,
+  tokenize: tokenizeNonLazyContinuation
+};
+function tokenizeNonLazyContinuation(effects, ok, nok) {
+  const self2 = this;
+  return start;
+  function start(code3) {
+    if (code3 === null) {
+      return nok(code3);
+    }
+    effects.enter("lineEnding");
+    effects.consume(code3);
+    effects.exit("lineEnding");
+    return after;
+  }
+  function after(code3) {
+    return self2.parser.lazy[self2.now().line] ? nok(code3) : ok(code3);
+  }
+}
+
+// node_modules/micromark-core-commonmark/lib/code-fenced.js
+var codeFenced = {
+  concrete: true,
+  name: "codeFenced",
+  tokenize: tokenizeCodeFenced
+};
+function tokenizeCodeFenced(effects, ok, nok) {
+  const self2 = this;
+  const closeStart = {
+    partial: true,
+    tokenize: tokenizeCloseStart
+  };
+  let initialPrefix = 0;
+  let sizeOpen = 0;
+  let marker;
+  return start;
+  function start(code3) {
+    return beforeSequenceOpen(code3);
+  }
+  function beforeSequenceOpen(code3) {
+    const tail2 = self2.events[self2.events.length - 1];
+    initialPrefix = tail2 && tail2[1].type === "linePrefix" ? tail2[2].sliceSerialize(tail2[1], true).length : 0;
+    marker = code3;
+    effects.enter("codeFenced");
+    effects.enter("codeFencedFence");
+    effects.enter("codeFencedFenceSequence");
+    return sequenceOpen(code3);
+  }
+  function sequenceOpen(code3) {
+    if (code3 === marker) {
+      sizeOpen++;
+      effects.consume(code3);
+      return sequenceOpen;
+    }
+    if (sizeOpen < 3) {
+      return nok(code3);
+    }
+    effects.exit("codeFencedFenceSequence");
+    return markdownSpace(code3) ? factorySpace(effects, infoBefore, "whitespace")(code3) : infoBefore(code3);
+  }
+  function infoBefore(code3) {
+    if (code3 === null || markdownLineEnding(code3)) {
+      effects.exit("codeFencedFence");
+      return self2.interrupt ? ok(code3) : effects.check(nonLazyContinuation, atNonLazyBreak, after)(code3);
+    }
+    effects.enter("codeFencedFenceInfo");
+    effects.enter("chunkString", {
+      contentType: "string"
+    });
+    return info(code3);
+  }
+  function info(code3) {
+    if (code3 === null || markdownLineEnding(code3)) {
+      effects.exit("chunkString");
+      effects.exit("codeFencedFenceInfo");
+      return infoBefore(code3);
+    }
+    if (markdownSpace(code3)) {
+      effects.exit("chunkString");
+      effects.exit("codeFencedFenceInfo");
+      return factorySpace(effects, metaBefore, "whitespace")(code3);
+    }
+    if (code3 === 96 && code3 === marker) {
+      return nok(code3);
+    }
+    effects.consume(code3);
+    return info;
+  }
+  function metaBefore(code3) {
+    if (code3 === null || markdownLineEnding(code3)) {
+      return infoBefore(code3);
+    }
+    effects.enter("codeFencedFenceMeta");
+    effects.enter("chunkString", {
+      contentType: "string"
+    });
+    return meta3(code3);
+  }
+  function meta3(code3) {
+    if (code3 === null || markdownLineEnding(code3)) {
+      effects.exit("chunkString");
+      effects.exit("codeFencedFenceMeta");
+      return infoBefore(code3);
+    }
+    if (code3 === 96 && code3 === marker) {
+      return nok(code3);
+    }
+    effects.consume(code3);
+    return meta3;
+  }
+  function atNonLazyBreak(code3) {
+    return effects.attempt(closeStart, after, contentBefore)(code3);
+  }
+  function contentBefore(code3) {
+    effects.enter("lineEnding");
+    effects.consume(code3);
+    effects.exit("lineEnding");
+    return contentStart;
+  }
+  function contentStart(code3) {
+    return initialPrefix > 0 && markdownSpace(code3) ? factorySpace(effects, beforeContentChunk, "linePrefix", initialPrefix + 1)(code3) : beforeContentChunk(code3);
+  }
+  function beforeContentChunk(code3) {
+    if (code3 === null || markdownLineEnding(code3)) {
+      return effects.check(nonLazyContinuation, atNonLazyBreak, after)(code3);
+    }
+    effects.enter("codeFlowValue");
+    return contentChunk(code3);
+  }
+  function contentChunk(code3) {
+    if (code3 === null || markdownLineEnding(code3)) {
+      effects.exit("codeFlowValue");
+      return beforeContentChunk(code3);
+    }
+    effects.consume(code3);
+    return contentChunk;
+  }
+  function after(code3) {
+    effects.exit("codeFenced");
+    return ok(code3);
+  }
+  function tokenizeCloseStart(effects2, ok2, nok2) {
+    let size = 0;
+    return startBefore;
+    function startBefore(code3) {
+      effects2.enter("lineEnding");
+      effects2.consume(code3);
+      effects2.exit("lineEnding");
+      return start2;
+    }
+    function start2(code3) {
+      effects2.enter("codeFencedFence");
+      return markdownSpace(code3) ? factorySpace(effects2, beforeSequenceClose, "linePrefix", self2.parser.constructs.disable.null.includes("codeIndented") ? void 0 : 4)(code3) : beforeSequenceClose(code3);
+    }
+    function beforeSequenceClose(code3) {
+      if (code3 === marker) {
+        effects2.enter("codeFencedFenceSequence");
+        return sequenceClose(code3);
+      }
+      return nok2(code3);
+    }
+    function sequenceClose(code3) {
+      if (code3 === marker) {
+        size++;
+        effects2.consume(code3);
+        return sequenceClose;
+      }
+      if (size >= sizeOpen) {
+        effects2.exit("codeFencedFenceSequence");
+        return markdownSpace(code3) ? factorySpace(effects2, sequenceCloseAfter, "whitespace")(code3) : sequenceCloseAfter(code3);
+      }
+      return nok2(code3);
+    }
+    function sequenceCloseAfter(code3) {
+      if (code3 === null || markdownLineEnding(code3)) {
+        effects2.exit("codeFencedFence");
+        return ok2(code3);
+      }
+      return nok2(code3);
+    }
+  }
+}
+
+// node_modules/micromark-core-commonmark/lib/code-indented.js
+var codeIndented = {
+  name: "codeIndented",
+  tokenize: tokenizeCodeIndented
+};
+var furtherStart = {
+  partial: true,
+  tokenize: tokenizeFurtherStart
+};
+function tokenizeCodeIndented(effects, ok, nok) {
+  return start;
+  function start(code3) {
+    effects.enter("codeIndented");
+    return factorySpaceMinMax(effects, atBreak, nok, "linePrefix", 4, 4)(code3);
+  }
+  function atBreak(code3) {
+    if (code3 === null) {
+      return after(code3);
+    }
+    if (markdownLineEnding(code3)) {
+      return effects.attempt(furtherStart, atBreak, after)(code3);
+    }
+    effects.enter("codeFlowValue");
+    return inside2(code3);
+  }
+  function inside2(code3) {
+    if (code3 === null || markdownLineEnding(code3)) {
+      effects.exit("codeFlowValue");
+      return atBreak(code3);
+    }
+    effects.consume(code3);
+    return inside2;
+  }
+  function after(code3) {
+    effects.exit("codeIndented");
+    return ok(code3);
+  }
+}
+function tokenizeFurtherStart(effects, ok, nok) {
+  const self2 = this;
+  return furtherStart2;
+  function furtherStart2(code3) {
+    if (self2.parser.lazy[self2.now().line]) {
+      return nok(code3);
+    }
+    if (markdownLineEnding(code3)) {
+      effects.enter("lineEnding");
+      effects.consume(code3);
+      effects.exit("lineEnding");
+      return furtherStart2;
+    }
+    return factorySpaceMinMax(effects, ok, onNotEnoughPrefix, "linePrefix", 4, 4)(code3);
+  }
+  function onNotEnoughPrefix(code3) {
+    return markdownLineEnding(code3) ? furtherStart2(code3) : nok(code3);
+  }
+}
+
+// node_modules/micromark-core-commonmark/lib/code-text.js
+var codeText = {
+  name: "codeText",
+  previous,
+  resolve: resolveCodeText,
+  tokenize: tokenizeCodeText
+};
+function resolveCodeText(events) {
+  let tailExitIndex = events.length - 4;
+  let headEnterIndex = 3;
+  let index2;
+  let enter;
+  if ((events[headEnterIndex][1].type === "lineEnding" || events[headEnterIndex][1].type === "space") && (events[tailExitIndex][1].type === "lineEnding" || events[tailExitIndex][1].type === "space")) {
+    index2 = headEnterIndex;
+    while (++index2 < tailExitIndex) {
+      if (events[index2][1].type === "codeTextData") {
+        events[headEnterIndex][1].type = "codeTextPadding";
+        events[tailExitIndex][1].type = "codeTextPadding";
+        headEnterIndex += 2;
+        tailExitIndex -= 2;
+        break;
+      }
+    }
+  }
+  index2 = headEnterIndex - 1;
+  tailExitIndex++;
+  while (++index2 <= tailExitIndex) {
+    if (enter === void 0) {
+      if (index2 !== tailExitIndex && events[index2][1].type !== "lineEnding") {
+        enter = index2;
+      }
+    } else if (index2 === tailExitIndex || events[index2][1].type === "lineEnding") {
+      events[enter][1].type = "codeTextData";
+      if (index2 !== enter + 2) {
+        events[enter][1].end = events[index2 - 1][1].end;
+        events.splice(enter + 2, index2 - enter - 2);
+        tailExitIndex -= index2 - enter - 2;
+        index2 = enter + 2;
+      }
+      enter = void 0;
+    }
+  }
+  return events;
+}
+function previous(code3) {
+  return code3 !== 96 || this.events[this.events.length - 1][1].type === "characterEscape";
+}
+function tokenizeCodeText(effects, ok, nok) {
+  const self2 = this;
+  let sizeOpen = 0;
+  let size;
+  let token;
+  return start;
+  function start(code3) {
+    effects.enter("codeText");
+    effects.enter("codeTextSequence");
+    return sequenceOpen(code3);
+  }
+  function sequenceOpen(code3) {
+    if (code3 === 96) {
+      effects.consume(code3);
+      sizeOpen++;
+      return sequenceOpen;
+    }
+    effects.exit("codeTextSequence");
+    return between(code3);
+  }
+  function between(code3) {
+    if (code3 === null) {
+      return nok(code3);
+    }
+    if (code3 === 32) {
+      effects.enter("space");
+      effects.consume(code3);
+      effects.exit("space");
+      return between;
+    }
+    if (code3 === 96) {
+      token = effects.enter("codeTextSequence");
+      size = 0;
+      return sequenceClose(code3);
+    }
+    if (markdownLineEnding(code3)) {
+      effects.enter("lineEnding");
+      effects.consume(code3);
+      effects.exit("lineEnding");
+      return between;
+    }
+    effects.enter("codeTextData");
+    return data(code3);
+  }
+  function data(code3) {
+    if (code3 === null || code3 === 32 || code3 === 96 || markdownLineEnding(code3)) {
+      effects.exit("codeTextData");
+      return between(code3);
+    }
+    effects.consume(code3);
+    return data;
+  }
+  function sequenceClose(code3) {
+    if (code3 === 96) {
+      effects.consume(code3);
+      size++;
+      return sequenceClose;
+    }
+    if (size === sizeOpen) {
+      effects.exit("codeTextSequence");
+      effects.exit("codeText");
+      return ok(code3);
+    }
+    token.type = "codeTextData";
+    return data(code3);
+  }
+}
+
+// node_modules/micromark-util-subtokenize/lib/splice-buffer.js
+var SpliceBuffer = class {
+  /**
+   * @param {ReadonlyArray<T> | null | undefined} [initial]
+   *   Initial items (optional).
+   * @returns
+   *   Splice buffer.
+   */
+  constructor(initial) {
+    this.left = initial ? [...initial] : [];
+    this.right = [];
+  }
+  /**
+   * Array access;
+   * does not move the cursor.
+   *
+   * @param {number} index
+   *   Index.
+   * @return {T}
+   *   Item.
+   */
+  get(index2) {
+    if (index2 < 0 || index2 >= this.left.length + this.right.length) {
+      throw new RangeError("Cannot access index `" + index2 + "` in a splice buffer of size `" + (this.left.length + this.right.length) + "`");
+    }
+    if (index2 < this.left.length) return this.left[index2];
+    return this.right[this.right.length - index2 + this.left.length - 1];
+  }
+  /**
+   * The length of the splice buffer, one greater than the largest index in the
+   * array.
+   */
+  get length() {
+    return this.left.length + this.right.length;
+  }
+  /**
+   * Remove and return `list[0]`;
+   * moves the cursor to `0`.
+   *
+   * @returns {T | undefined}
+   *   Item, optional.
+   */
+  shift() {
+    this.setCursor(0);
+    return this.right.pop();
+  }
+  /**
+   * Slice the buffer to get an array;
+   * does not move the cursor.
+   *
+   * @param {number} start
+   *   Start.
+   * @param {number | null | undefined} [end]
+   *   End (optional).
+   * @returns {Array<T>}
+   *   Array of items.
+   */
+  slice(start, end) {
+    const stop = end === null || end === void 0 ? Number.POSITIVE_INFINITY : end;
+    if (stop < this.left.length) {
+      return this.left.slice(start, stop);
+    }
+    if (start > this.left.length) {
+      return this.right.slice(this.right.length - stop + this.left.length, this.right.length - start + this.left.length).reverse();
+    }
+    return this.left.slice(start).concat(this.right.slice(this.right.length - stop + this.left.length).reverse());
+  }
+  /**
+   * Mimics the behavior of Array.prototype.splice() except for the change of
+   * interface necessary to avoid segfaults when patching in very large arrays.
+   *
+   * This operation moves cursor is moved to `start` and results in the cursor
+   * placed after any inserted items.
+   *
+   * @param {number} start
+   *   Start;
+   *   zero-based index at which to start changing the array;
+   *   negative numbers count backwards from the end of the array and values
+   *   that are out-of bounds are clamped to the appropriate end of the array.
+   * @param {number | null | undefined} [deleteCount=0]
+   *   Delete count (default: `0`);
+   *   maximum number of elements to delete, starting from start.
+   * @param {Array<T> | null | undefined} [items=[]]
+   *   Items to include in place of the deleted items (default: `[]`).
+   * @return {Array<T>}
+   *   Any removed items.
+   */
+  splice(start, deleteCount, items) {
+    const count4 = deleteCount || 0;
+    this.setCursor(Math.trunc(start));
+    const removed = this.right.splice(this.right.length - count4, Number.POSITIVE_INFINITY);
+    if (items) chunkedPush(this.left, items);
+    return removed.reverse();
+  }
+  /**
+   * Remove and return the highest-numbered item in the array, so
+   * `list[list.length - 1]`;
+   * Moves the cursor to `length`.
+   *
+   * @returns {T | undefined}
+   *   Item, optional.
+   */
+  pop() {
+    this.setCursor(Number.POSITIVE_INFINITY);
+    return this.left.pop();
+  }
+  /**
+   * Inserts a single item to the high-numbered side of the array;
+   * moves the cursor to `length`.
+   *
+   * @param {T} item
+   *   Item.
+   * @returns {undefined}
+   *   Nothing.
+   */
+  push(item) {
+    this.setCursor(Number.POSITIVE_INFINITY);
+    this.left.push(item);
+  }
+  /**
+   * Inserts many items to the high-numbered side of the array.
+   * Moves the cursor to `length`.
+   *
+   * @param {Array<T>} items
+   *   Items.
+   * @returns {undefined}
+   *   Nothing.
+   */
+  pushMany(items) {
+    this.setCursor(Number.POSITIVE_INFINITY);
+    chunkedPush(this.left, items);
+  }
+  /**
+   * Inserts a single item to the low-numbered side of the array;
+   * Moves the cursor to `0`.
+   *
+   * @param {T} item
+   *   Item.
+   * @returns {undefined}
+   *   Nothing.
+   */
+  unshift(item) {
+    this.setCursor(0);
+    this.right.push(item);
+  }
+  /**
+   * Inserts many items to the low-numbered side of the array;
+   * moves the cursor to `0`.
+   *
+   * @param {Array<T>} items
+   *   Items.
+   * @returns {undefined}
+   *   Nothing.
+   */
+  unshiftMany(items) {
+    this.setCursor(0);
+    chunkedPush(this.right, items.reverse());
+  }
+  /**
+   * Move the cursor to a specific position in the array. Requires
+   * time proportional to the distance moved.
+   *
+   * If `n < 0`, the cursor will end up at the beginning.
+   * If `n > length`, the cursor will end up at the end.
+   *
+   * @param {number} n
+   *   Position.
+   * @return {undefined}
+   *   Nothing.
+   */
+  setCursor(n) {
+    if (n === this.left.length || n > this.left.length && this.right.length === 0 || n < 0 && this.left.length === 0) return;
+    if (n < this.left.length) {
+      const removed = this.left.splice(n, Number.POSITIVE_INFINITY);
+      chunkedPush(this.right, removed.reverse());
+    } else {
+      const removed = this.right.splice(this.left.length + this.right.length - n, Number.POSITIVE_INFINITY);
+      chunkedPush(this.left, removed.reverse());
+    }
+  }
+};
+function chunkedPush(list3, right) {
+  let chunkStart = 0;
+  if (right.length < 1e4) {
+    list3.push(...right);
+  } else {
+    while (chunkStart < right.length) {
+      list3.push(...right.slice(chunkStart, chunkStart + 1e4));
+      chunkStart += 1e4;
+    }
+  }
+}
+
+// node_modules/micromark-util-subtokenize/index.js
+function subtokenize(eventsArray) {
+  const jumps = {};
+  let index2 = -1;
+  let event;
+  let lineIndex;
+  let otherIndex;
+  let otherEvent;
+  let parameters;
+  let subevents;
+  let more;
+  const events = new SpliceBuffer(eventsArray);
+  while (++index2 < events.length) {
+    while (index2 in jumps) {
+      index2 = jumps[index2];
+    }
+    event = events.get(index2);
+    if (index2 && event[1].type === "chunkFlow" && events.get(index2 - 1)[1].type === "listItemPrefix") {
+      subevents = event[1]._tokenizer.events;
+      otherIndex = 0;
+      if (otherIndex < subevents.length && subevents[otherIndex][1].type === "lineEndingBlank") {
+        otherIndex += 2;
+      }
+      if (otherIndex < subevents.length && subevents[otherIndex][1].type === "content") {
+        while (++otherIndex < subevents.length) {
+          if (subevents[otherIndex][1].type === "content") {
+            break;
+          }
+          if (subevents[otherIndex][1].type === "chunkText") {
+            subevents[otherIndex][1]._isInFirstContentOfListItem = true;
+            otherIndex++;
+          }
+        }
+      }
+    }
+    if (event[0] === "enter") {
+      if (event[1].contentType) {
+        Object.assign(jumps, subcontent(events, index2));
+        index2 = jumps[index2];
+        more = true;
+      }
+    } else if (event[1]._container) {
+      otherIndex = index2;
+      lineIndex = void 0;
+      while (otherIndex--) {
+        otherEvent = events.get(otherIndex);
+        if (otherEvent[1].type === "lineEnding" || otherEvent[1].type === "lineEndingBlank") {
+          if (otherEvent[0] === "enter") {
+            if (lineIndex) {
+              events.get(lineIndex)[1].type = "lineEndingBlank";
+            }
+            otherEvent[1].type = "lineEnding";
+            lineIndex = otherIndex;
+          }
+        } else if (otherEvent[1].type === "linePrefix" || otherEvent[1].type === "listItemIndent") {
+        } else {
+          break;
+        }
+      }
+      if (lineIndex) {
+        event[1].end = {
+          ...events.get(lineIndex)[1].start
+        };
+        parameters = events.slice(lineIndex, index2);
+        parameters.unshift(event);
+        events.splice(lineIndex, index2 - lineIndex + 1, parameters);
+      }
+    }
+  }
+  splice(eventsArray, 0, Number.POSITIVE_INFINITY, events.slice(0));
+  return !more;
+}
+function subcontent(events, eventIndex) {
+  const token = events.get(eventIndex)[1];
+  const context2 = events.get(eventIndex)[2];
+  let startPosition = eventIndex - 1;
+  const startPositions = [];
+  let tokenizer = token._tokenizer;
+  if (!tokenizer) {
+    tokenizer = context2.parser[token.contentType](token.start);
+    if (token._contentTypeTextTrailing) {
+      tokenizer._contentTypeTextTrailing = true;
+    }
+  }
+  const childEvents = tokenizer.events;
+  const jumps = [];
+  const gaps = {};
+  let stream2;
+  let previous2;
+  let index2 = -1;
+  let current = token;
+  let adjust = 0;
+  let start = 0;
+  const breaks = [start];
+  while (current) {
+    while (events.get(++startPosition)[1] !== current) {
+    }
+    startPositions.push(startPosition);
+    if (!current._tokenizer) {
+      stream2 = context2.sliceStream(current);
+      if (!current.next) {
+        stream2.push(null);
+      }
+      if (previous2) {
+        tokenizer.defineSkip(current.start);
+      }
+      if (current._isInFirstContentOfListItem) {
+        tokenizer._gfmTasklistFirstContentOfListItem = true;
+      }
+      tokenizer.write(stream2);
+      if (current._isInFirstContentOfListItem) {
+        tokenizer._gfmTasklistFirstContentOfListItem = void 0;
+      }
+    }
+    previous2 = current;
+    current = current.next;
+  }
+  current = token;
+  while (++index2 < childEvents.length) {
+    if (
+      // Find a void token that includes a break.
+      childEvents[index2][0] === "exit" && childEvents[index2 - 1][0] === "enter" && childEvents[index2][1].type === childEvents[index2 - 1][1].type && childEvents[index2][1].start.line !== childEvents[index2][1].end.line
+    ) {
+      start = index2 + 1;
+      breaks.push(start);
+      current._tokenizer = void 0;
+      current.previous = void 0;
+      current = current.next;
+    }
+  }
+  tokenizer.events = [];
+  if (current) {
+    current._tokenizer = void 0;
+    current.previous = void 0;
+  } else {
+    breaks.pop();
+  }
+  index2 = breaks.length;
+  while (index2--) {
+    const slice = childEvents.slice(breaks[index2], breaks[index2 + 1]);
+    const start2 = startPositions.pop();
+    jumps.push([start2, start2 + slice.length - 1]);
+    events.splice(start2, 2, slice);
+  }
+  jumps.reverse();
+  index2 = -1;
+  while (++index2 < jumps.length) {
+    gaps[adjust + jumps[index2][0]] = adjust + jumps[index2][1];
+    adjust += jumps[index2][1] - jumps[index2][0] - 1;
+  }
+  return gaps;
+}
+
+// node_modules/micromark-core-commonmark/lib/content.js
+var content2 = {
+  resolve: resolveContent,
+  tokenize: tokenizeContent
+};
+var continuationConstruct = {
+  partial: true,
+  tokenize: tokenizeContinuation
+};
+function resolveContent(events) {
+  subtokenize(events);
+  return events;
+}
+function tokenizeContent(effects, ok) {
+  let previous2;
+  return chunkStart;
+  function chunkStart(code3) {
+    effects.enter("content");
+    previous2 = effects.enter("chunkContent", {
+      contentType: "content"
+    });
+    return chunkInside(code3);
+  }
+  function chunkInside(code3) {
+    if (code3 === null) {
+      return contentEnd(code3);
+    }
+    if (markdownLineEnding(code3)) {
+      return effects.check(continuationConstruct, contentContinue, contentEnd)(code3);
+    }
+    effects.consume(code3);
+    return chunkInside;
+  }
+  function contentEnd(code3) {
+    effects.exit("chunkContent");
+    effects.exit("content");
+    return ok(code3);
+  }
+  function contentContinue(code3) {
+    effects.consume(code3);
+    effects.exit("chunkContent");
+    previous2.next = effects.enter("chunkContent", {
+      contentType: "content",
+      previous: previous2
+    });
+    previous2 = previous2.next;
+    return chunkInside;
+  }
+}
+function tokenizeContinuation(effects, ok, nok) {
+  const self2 = this;
+  return startLookahead;
+  function startLookahead(code3) {
+    effects.exit("chunkContent");
+    effects.enter("lineEnding");
+    effects.consume(code3);
+    effects.exit("lineEnding");
+    return factorySpace(effects, prefixed, "linePrefix");
+  }
+  function prefixed(code3) {
+    if (code3 === null || markdownLineEnding(code3)) {
+      return nok(code3);
+    }
+    const tail2 = self2.events[self2.events.length - 1];
+    if (!self2.parser.constructs.disable.null.includes("codeIndented") && tail2 && tail2[1].type === "linePrefix" && tail2[2].sliceSerialize(tail2[1], true).length >= 4) {
+      return ok(code3);
+    }
+    return effects.interrupt(self2.parser.constructs.flow, nok, ok)(code3);
+  }
+}
+
+// node_modules/micromark-factory-destination/index.js
+function factoryDestination(effects, ok, nok, type2, literalType, literalMarkerType, rawType, stringType, max) {
+  const limit2 = max || Number.POSITIVE_INFINITY;
+  let balance = 0;
+  return start;
+  function start(code3) {
+    if (code3 === 60) {
+      effects.enter(type2);
+      effects.enter(literalType);
+      effects.enter(literalMarkerType);
+      effects.consume(code3);
+      effects.exit(literalMarkerType);
+      return enclosedBefore;
+    }
+    if (code3 === null || code3 === 32 || code3 === 41 || asciiControl(code3)) {
+      return nok(code3);
+    }
+    effects.enter(type2);
+    effects.enter(rawType);
+    effects.enter(stringType);
+    effects.enter("chunkString", {
+      contentType: "string"
+    });
+    return raw(code3);
+  }
+  function enclosedBefore(code3) {
+    if (code3 === 62) {
+      effects.enter(literalMarkerType);
+      effects.consume(code3);
+      effects.exit(literalMarkerType);
+      effects.exit(literalType);
+      effects.exit(type2);
+      return ok;
+    }
+    effects.enter(stringType);
+    effects.enter("chunkString", {
+      contentType: "string"
+    });
+    return enclosed(code3);
+  }
+  function enclosed(code3) {
+    if (code3 === 62) {
+      effects.exit("chunkString");
+      effects.exit(stringType);
+      return enclosedBefore(code3);
+    }
+    if (code3 === null || code3 === 60 || markdownLineEnding(code3)) {
+      return nok(code3);
+    }
+    effects.consume(code3);
+    return code3 === 92 ? enclosedEscape : enclosed;
+  }
+  function enclosedEscape(code3) {
+    if (code3 === 60 || code3 === 62 || code3 === 92) {
+      effects.consume(code3);
+      return enclosed;
+    }
+    return enclosed(code3);
+  }
+  function raw(code3) {
+    if (!balance && (code3 === null || code3 === 41 || markdownLineEndingOrSpace(code3))) {
+      effects.exit("chunkString");
+      effects.exit(stringType);
+      effects.exit(rawType);
+      effects.exit(type2);
+      return ok(code3);
+    }
+    if (balance < limit2 && code3 === 40) {
+      effects.consume(code3);
+      balance++;
+      return raw;
+    }
+    if (code3 === 41) {
+      effects.consume(code3);
+      balance--;
+      return raw;
+    }
+    if (code3 === null || code3 === 32 || code3 === 40 || asciiControl(code3)) {
+      return nok(code3);
+    }
+    effects.consume(code3);
+    return code3 === 92 ? rawEscape : raw;
+  }
+  function rawEscape(code3) {
+    if (code3 === 40 || code3 === 41 || code3 === 92) {
+      effects.consume(code3);
+      return raw;
+    }
+    return raw(code3);
+  }
+}
+
+// node_modules/micromark-factory-label/index.js
+function factoryLabel(effects, ok, nok, type2, markerType, stringType) {
+  const self2 = this;
+  let size = 0;
+  let seen;
+  return start;
+  function start(code3) {
+    effects.enter(type2);
+    effects.enter(markerType);
+    effects.consume(code3);
+    effects.exit(markerType);
+    effects.enter(stringType);
+    return atBreak;
+  }
+  function atBreak(code3) {
+    if (size > 999 || code3 === null || code3 === 91 || code3 === 93 && !seen || // To do: remove in the future once we’ve switched from
+    // `micromark-extension-footnote` to `micromark-extension-gfm-footnote`,
+    // which doesn’t need this.
+    // Hidden footnotes hook.
+    /* c8 ignore next 3 */
+    code3 === 94 && !size && "_hiddenFootnoteSupport" in self2.parser.constructs) {
+      return nok(code3);
+    }
+    if (code3 === 93) {
+      effects.exit(stringType);
+      effects.enter(markerType);
+      effects.consume(code3);
+      effects.exit(markerType);
+      effects.exit(type2);
+      return ok;
+    }
+    if (markdownLineEnding(code3)) {
+      effects.enter("lineEnding");
+      effects.consume(code3);
+      effects.exit("lineEnding");
+      return atBreak;
+    }
+    effects.enter("chunkString", {
+      contentType: "string"
+    });
+    return labelInside(code3);
+  }
+  function labelInside(code3) {
+    if (code3 === null || code3 === 91 || code3 === 93 || markdownLineEnding(code3) || size++ > 999) {
+      effects.exit("chunkString");
+      return atBreak(code3);
+    }
+    effects.consume(code3);
+    if (!seen) seen = !markdownSpace(code3);
+    return code3 === 92 ? labelEscape : labelInside;
+  }
+  function labelEscape(code3) {
+    if (code3 === 91 || code3 === 92 || code3 === 93) {
+      effects.consume(code3);
+      size++;
+      return labelInside;
+    }
+    return labelInside(code3);
+  }
+}
+
+// node_modules/micromark-factory-title/index.js
+function factoryTitle(effects, ok, nok, type2, markerType, stringType) {
+  let marker;
+  return start;
+  function start(code3) {
+    if (code3 === 34 || code3 === 39 || code3 === 40) {
+      effects.enter(type2);
+      effects.enter(markerType);
+      effects.consume(code3);
+      effects.exit(markerType);
+      marker = code3 === 40 ? 41 : code3;
+      return begin;
+    }
+    return nok(code3);
+  }
+  function begin(code3) {
+    if (code3 === marker) {
+      effects.enter(markerType);
+      effects.consume(code3);
+      effects.exit(markerType);
+      effects.exit(type2);
+      return ok;
+    }
+    effects.enter(stringType);
+    return atBreak(code3);
+  }
+  function atBreak(code3) {
+    if (code3 === marker) {
+      effects.exit(stringType);
+      return begin(marker);
+    }
+    if (code3 === null) {
+      return nok(code3);
+    }
+    if (markdownLineEnding(code3)) {
+      effects.enter("lineEnding");
+      effects.consume(code3);
+      effects.exit("lineEnding");
+      return factorySpace(effects, atBreak, "linePrefix");
+    }
+    effects.enter("chunkString", {
+      contentType: "string"
+    });
+    return inside2(code3);
+  }
+  function inside2(code3) {
+    if (code3 === marker || code3 === null || markdownLineEnding(code3)) {
+      effects.exit("chunkString");
+      return atBreak(code3);
+    }
+    effects.consume(code3);
+    return code3 === 92 ? escape2 : inside2;
+  }
+  function escape2(code3) {
+    if (code3 === marker || code3 === 92) {
+      effects.consume(code3);
+      return inside2;
+    }
+    return inside2(code3);
+  }
+}
+
+// node_modules/micromark-factory-whitespace/index.js
+function factoryWhitespace(effects, ok) {
+  let seen;
+  return start;
+  function start(code3) {
+    if (markdownLineEnding(code3)) {
+      effects.enter("lineEnding");
+      effects.consume(code3);
+      effects.exit("lineEnding");
+      seen = true;
+      return start;
+    }
+    if (markdownSpace(code3)) {
+      return factorySpace(effects, start, seen ? "linePrefix" : "lineSuffix")(code3);
+    }
+    return ok(code3);
+  }
+}
+
+// node_modules/micromark-core-commonmark/lib/definition.js
+var definition = {
+  name: "definition",
+  tokenize: tokenizeDefinition
+};
+var titleBefore = {
+  partial: true,
+  tokenize: tokenizeTitleBefore
+};
+function tokenizeDefinition(effects, ok, nok) {
+  const self2 = this;
+  let identifier;
+  return start;
+  function start(code3) {
+    effects.enter("definition");
+    return before(code3);
+  }
+  function before(code3) {
+    return factoryLabel.call(
+      self2,
+      effects,
+      labelAfter,
+      // Note: we don’t need to reset the way `markdown-rs` does.
+      nok,
+      "definitionLabel",
+      "definitionLabelMarker",
+      "definitionLabelString"
+    )(code3);
+  }
+  function labelAfter(code3) {
+    identifier = normalizeIdentifier(self2.sliceSerialize(self2.events[self2.events.length - 1][1]).slice(1, -1));
+    if (code3 === 58) {
+      effects.enter("definitionMarker");
+      effects.consume(code3);
+      effects.exit("definitionMarker");
+      return markerAfter;
+    }
+    return nok(code3);
+  }
+  function markerAfter(code3) {
+    return markdownLineEndingOrSpace(code3) ? factoryWhitespace(effects, destinationBefore)(code3) : destinationBefore(code3);
+  }
+  function destinationBefore(code3) {
+    return factoryDestination(
+      effects,
+      destinationAfter,
+      // Note: we don’t need to reset the way `markdown-rs` does.
+      nok,
+      "definitionDestination",
+      "definitionDestinationLiteral",
+      "definitionDestinationLiteralMarker",
+      "definitionDestinationRaw",
+      "definitionDestinationString"
+    )(code3);
+  }
+  function destinationAfter(code3) {
+    return effects.attempt(titleBefore, after, after)(code3);
+  }
+  function after(code3) {
+    return markdownSpace(code3) ? factorySpace(effects, afterWhitespace, "whitespace")(code3) : afterWhitespace(code3);
+  }
+  function afterWhitespace(code3) {
+    if (code3 === null || markdownLineEnding(code3)) {
+      effects.exit("definition");
+      self2.parser.defined.push(identifier);
+      return ok(code3);
+    }
+    return nok(code3);
+  }
+}
+function tokenizeTitleBefore(effects, ok, nok) {
+  return titleBefore2;
+  function titleBefore2(code3) {
+    return markdownLineEndingOrSpace(code3) ? factoryWhitespace(effects, beforeMarker)(code3) : nok(code3);
+  }
+  function beforeMarker(code3) {
+    return factoryTitle(effects, titleAfter, nok, "definitionTitle", "definitionTitleMarker", "definitionTitleString")(code3);
+  }
+  function titleAfter(code3) {
+    return markdownSpace(code3) ? factorySpace(effects, titleAfterOptionalWhitespace, "whitespace")(code3) : titleAfterOptionalWhitespace(code3);
+  }
+  function titleAfterOptionalWhitespace(code3) {
+    return code3 === null || markdownLineEnding(code3) ? ok(code3) : nok(code3);
+  }
+}
+
+// node_modules/micromark-core-commonmark/lib/hard-break-escape.js
+var hardBreakEscape = {
+  name: "hardBreakEscape",
+  tokenize: tokenizeHardBreakEscape
+};
+function tokenizeHardBreakEscape(effects, ok, nok) {
+  return start;
+  function start(code3) {
+    effects.enter("hardBreakEscape");
+    effects.consume(code3);
+    return after;
+  }
+  function after(code3) {
+    if (markdownLineEnding(code3)) {
+      effects.exit("hardBreakEscape");
+      return ok(code3);
+    }
+    return nok(code3);
+  }
+}
+
+// node_modules/micromark-core-commonmark/lib/heading-atx.js
+var headingAtx = {
+  name: "headingAtx",
+  resolve: resolveHeadingAtx,
+  tokenize: tokenizeHeadingAtx
+};
+function resolveHeadingAtx(events, context2) {
+  let contentEnd = events.length - 2;
+  let contentStart = 3;
+  if (events[contentStart][1].type === "whitespace") {
+    contentStart += 2;
+  }
+  if (contentEnd - 2 > contentStart && events[contentEnd][1].type === "whitespace") {
+    contentEnd -= 2;
+  }
+  if (events[contentEnd][1].type === "atxHeadingSequence" && (contentStart === contentEnd - 1 || contentEnd - 4 > contentStart && events[contentEnd - 2][1].type === "whitespace")) {
+    contentEnd -= contentStart + 1 === contentEnd ? 2 : 4;
+  }
+  if (contentEnd > contentStart) {
+    const content3 = {
+      type: "atxHeadingText",
+      start: events[contentStart][1].start,
+      end: events[contentEnd][1].end
+    };
+    const text4 = {
+      type: "chunkText",
+      start: events[contentStart][1].start,
+      end: events[contentEnd][1].end,
+      contentType: "text"
+    };
+    splice(events, contentStart, contentEnd - contentStart + 1, [["enter", content3, context2], ["enter", text4, context2], ["exit", text4, context2], ["exit", content3, context2]]);
+  }
+  return events;
+}
+function tokenizeHeadingAtx(effects, ok, nok) {
+  let size = 0;
+  return start;
+  function start(code3) {
+    effects.enter("atxHeading");
+    return before(code3);
+  }
+  function before(code3) {
+    effects.enter("atxHeadingSequence");
+    return sequenceOpen(code3);
+  }
+  function sequenceOpen(code3) {
+    if (code3 === 35 && size++ < 6) {
+      effects.consume(code3);
+      return sequenceOpen;
+    }
+    if (code3 === null || markdownLineEndingOrSpace(code3)) {
+      effects.exit("atxHeadingSequence");
+      return atBreak(code3);
+    }
+    return nok(code3);
+  }
+  function atBreak(code3) {
+    if (code3 === 35) {
+      effects.enter("atxHeadingSequence");
+      return sequenceFurther(code3);
+    }
+    if (code3 === null || markdownLineEnding(code3)) {
+      effects.exit("atxHeading");
+      return ok(code3);
+    }
+    if (markdownSpace(code3)) {
+      return factorySpace(effects, atBreak, "whitespace")(code3);
+    }
+    effects.enter("atxHeadingText");
+    return data(code3);
+  }
+  function sequenceFurther(code3) {
+    if (code3 === 35) {
+      effects.consume(code3);
+      return sequenceFurther;
+    }
+    effects.exit("atxHeadingSequence");
+    return atBreak(code3);
+  }
+  function data(code3) {
+    if (code3 === null || code3 === 35 || markdownLineEndingOrSpace(code3)) {
+      effects.exit("atxHeadingText");
+      return atBreak(code3);
+    }
+    effects.consume(code3);
+    return data;
+  }
+}
+
+// node_modules/micromark-util-html-tag-name/index.js
+var htmlBlockNames = [
+  "address",
+  "article",
+  "aside",
+  "base",
+  "basefont",
+  "blockquote",
+  "body",
+  "caption",
+  "center",
+  "col",
+  "colgroup",
+  "dd",
+  "details",
+  "dialog",
+  "dir",
+  "div",
+  "dl",
+  "dt",
+  "fieldset",
+  "figcaption",
+  "figure",
+  "footer",
+  "form",
+  "frame",
+  "frameset",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "head",
+  "header",
+  "hr",
+  "html",
+  "iframe",
+  "legend",
+  "li",
+  "link",
+  "main",
+  "menu",
+  "menuitem",
+  "nav",
+  "noframes",
+  "ol",
+  "optgroup",
+  "option",
+  "p",
+  "param",
+  "search",
+  "section",
+  "summary",
+  "table",
+  "tbody",
+  "td",
+  "tfoot",
+  "th",
+  "thead",
+  "title",
+  "tr",
+  "track",
+  "ul"
+];
+var htmlRawNames = ["pre", "script", "style", "textarea"];
+
+// node_modules/micromark-core-commonmark/lib/html-flow.js
+var htmlFlow = {
+  concrete: true,
+  name: "htmlFlow",
+  resolveTo: resolveToHtmlFlow,
+  tokenize: tokenizeHtmlFlow
+};
+var blankLineBefore = {
+  partial: true,
+  tokenize: tokenizeBlankLineBefore
+};
+function resolveToHtmlFlow(events) {
+  let index2 = events.length;
+  while (index2--) {
+    if (events[index2][0] === "enter" && events[index2][1].type === "htmlFlow") {
+      break;
+    }
+  }
+  if (index2 > 1 && events[index2 - 2][1].type === "linePrefix") {
+    events[index2][1].start = events[index2 - 2][1].start;
+    events[index2 + 1][1].start = events[index2 - 2][1].start;
+    events.splice(index2 - 2, 2);
+  }
+  return events;
+}
+function tokenizeHtmlFlow(effects, ok, nok) {
+  const self2 = this;
+  let marker;
+  let closingTag;
+  let buffer;
+  let index2;
+  let markerB;
+  return start;
+  function start(code3) {
+    return before(code3);
+  }
+  function before(code3) {
+    effects.enter("htmlFlow");
+    effects.enter("htmlFlowData");
+    effects.consume(code3);
+    return open5;
+  }
+  function open5(code3) {
+    if (code3 === 33) {
+      effects.consume(code3);
+      return declarationOpen;
+    }
+    if (code3 === 47) {
+      effects.consume(code3);
+      closingTag = true;
+      return tagCloseStart;
+    }
+    if (code3 === 63) {
+      effects.consume(code3);
+      marker = 3;
+      return self2.interrupt ? ok : continuationDeclarationInside;
+    }
+    if (asciiAlpha(code3)) {
+      effects.consume(code3);
+      buffer = String.fromCharCode(code3);
+      return tagName;
+    }
+    return nok(code3);
+  }
+  function declarationOpen(code3) {
+    if (code3 === 45) {
+      effects.consume(code3);
+      marker = 2;
+      return commentOpenInside;
+    }
+    if (code3 === 91) {
+      effects.consume(code3);
+      marker = 5;
+      index2 = 0;
+      return cdataOpenInside;
+    }
+    if (asciiAlpha(code3)) {
+      effects.consume(code3);
+      marker = 4;
+      return self2.interrupt ? ok : continuationDeclarationInside;
+    }
+    return nok(code3);
+  }
+  function commentOpenInside(code3) {
+    if (code3 === 45) {
+      effects.consume(code3);
+      return self2.interrupt ? ok : continuationDeclarationInside;
+    }
+    return nok(code3);
+  }
+  function cdataOpenInside(code3) {
+    const value = "CDATA[";
+    if (code3 === value.charCodeAt(index2++)) {
+      effects.consume(code3);
+      if (index2 === value.length) {
+        return self2.interrupt ? ok : continuation;
+      }
+      return cdataOpenInside;
+    }
+    return nok(code3);
+  }
+  function tagCloseStart(code3) {
+    if (asciiAlpha(code3)) {
+      effects.consume(code3);
+      buffer = String.fromCharCode(code3);
+      return tagName;
+    }
+    return nok(code3);
+  }
+  function tagName(code3) {
+    if (code3 === null || code3 === 47 || code3 === 62 || markdownLineEndingOrSpace(code3)) {
+      const slash = code3 === 47;
+      const name = buffer.toLowerCase();
+      if (!slash && !closingTag && htmlRawNames.includes(name)) {
+        marker = 1;
+        return self2.interrupt ? ok(code3) : continuation(code3);
+      }
+      if (htmlBlockNames.includes(buffer.toLowerCase())) {
+        marker = 6;
+        if (slash) {
+          effects.consume(code3);
+          return basicSelfClosing;
+        }
+        return self2.interrupt ? ok(code3) : continuation(code3);
+      }
+      marker = 7;
+      return self2.interrupt && !self2.parser.lazy[self2.now().line] ? nok(code3) : closingTag ? completeClosingTagAfter(code3) : completeAttributeNameBefore(code3);
+    }
+    if (code3 === 45 || asciiAlphanumeric(code3)) {
+      effects.consume(code3);
+      buffer += String.fromCharCode(code3);
+      return tagName;
+    }
+    return nok(code3);
+  }
+  function basicSelfClosing(code3) {
+    if (code3 === 62) {
+      effects.consume(code3);
+      return self2.interrupt ? ok : continuation;
+    }
+    return nok(code3);
+  }
+  function completeClosingTagAfter(code3) {
+    if (markdownSpace(code3)) {
+      effects.consume(code3);
+      return completeClosingTagAfter;
+    }
+    return completeEnd(code3);
+  }
+  function completeAttributeNameBefore(code3) {
+    if (code3 === 47) {
+      effects.consume(code3);
+      return completeEnd;
+    }
+    if (code3 === 58 || code3 === 95 || asciiAlpha(code3)) {
+      effects.consume(code3);
+      return completeAttributeName;
+    }
+    if (markdownSpace(code3)) {
+      effects.consume(code3);
+      return completeAttributeNameBefore;
+    }
+    return completeEnd(code3);
+  }
+  function completeAttributeName(code3) {
+    if (code3 === 45 || code3 === 46 || code3 === 58 || code3 === 95 || asciiAlphanumeric(code3)) {
+      effects.consume(code3);
+      return completeAttributeName;
+    }
+    return completeAttributeNameAfter(code3);
+  }
+  function completeAttributeNameAfter(code3) {
+    if (code3 === 61) {
+      effects.consume(code3);
+      return completeAttributeValueBefore;
+    }
+    if (markdownSpace(code3)) {
+      effects.consume(code3);
+      return completeAttributeNameAfter;
+    }
+    return completeAttributeNameBefore(code3);
+  }
+  function completeAttributeValueBefore(code3) {
+    if (code3 === null || code3 === 60 || code3 === 61 || code3 === 62 || code3 === 96) {
+      return nok(code3);
+    }
+    if (code3 === 34 || code3 === 39) {
+      effects.consume(code3);
+      markerB = code3;
+      return completeAttributeValueQuoted;
+    }
+    if (markdownSpace(code3)) {
+      effects.consume(code3);
+      return completeAttributeValueBefore;
+    }
+    return completeAttributeValueUnquoted(code3);
+  }
+  function completeAttributeValueQuoted(code3) {
+    if (code3 === markerB) {
+      effects.consume(code3);
+      markerB = null;
+      return completeAttributeValueQuotedAfter;
+    }
+    if (code3 === null || markdownLineEnding(code3)) {
+      return nok(code3);
+    }
+    effects.consume(code3);
+    return completeAttributeValueQuoted;
+  }
+  function completeAttributeValueUnquoted(code3) {
+    if (code3 === null || code3 === 34 || code3 === 39 || code3 === 47 || code3 === 60 || code3 === 61 || code3 === 62 || code3 === 96 || markdownLineEndingOrSpace(code3)) {
+      return completeAttributeNameAfter(code3);
+    }
+    effects.consume(code3);
+    return completeAttributeValueUnquoted;
+  }
+  function completeAttributeValueQuotedAfter(code3) {
+    if (code3 === 47 || code3 === 62 || markdownSpace(code3)) {
+      return completeAttributeNameBefore(code3);
+    }
+    return nok(code3);
+  }
+  function completeEnd(code3) {
+    if (code3 === 62) {
+      effects.consume(code3);
+      return completeAfter;
+    }
+    return nok(code3);
+  }
+  function completeAfter(code3) {
+    if (code3 === null || markdownLineEnding(code3)) {
+      return continuation(code3);
+    }
+    if (markdownSpace(code3)) {
+      effects.consume(code3);
+      return completeAfter;
+    }
+    return nok(code3);
+  }
+  function continuation(code3) {
+    if (code3 === 45 && marker === 2) {
+      effects.consume(code3);
+      return continuationCommentInside;
+    }
+    if (code3 === 60 && marker === 1) {
+      effects.consume(code3);
+      return continuationRawTagOpen;
+    }
+    if (code3 === 62 && marker === 4) {
+      effects.consume(code3);
+      return continuationClose;
+    }
+    if (code3 === 63 && marker === 3) {
+      effects.consume(code3);
+      return continuationDeclarationInside;
+    }
+    if (code3 === 93 && marker === 5) {
+      effects.consume(code3);
+      return continuationCdataInside;
+    }
+    if (markdownLineEnding(code3) && (marker === 6 || marker === 7)) {
+      effects.exit("htmlFlowData");
+      return effects.check(blankLineBefore, continuationAfter, continuationStart)(code3);
+    }
+    if (code3 === null || markdownLineEnding(code3)) {
+      effects.exit("htmlFlowData");
+      return continuationStart(code3);
+    }
+    effects.consume(code3);
+    return continuation;
+  }
+  function continuationStart(code3) {
+    return effects.check(nonLazyContinuation, continuationStartNonLazy, continuationAfter)(code3);
+  }
+  function continuationStartNonLazy(code3) {
+    effects.enter("lineEnding");
+    effects.consume(code3);
+    effects.exit("lineEnding");
+    return continuationBefore;
+  }
+  function continuationBefore(code3) {
+    if (code3 === null || markdownLineEnding(code3)) {
+      return continuationStart(code3);
+    }
+    effects.enter("htmlFlowData");
+    return continuation(code3);
+  }
+  function continuationCommentInside(code3) {
+    if (code3 === 45) {
+      effects.consume(code3);
+      return continuationDeclarationInside;
+    }
+    return continuation(code3);
+  }
+  function continuationRawTagOpen(code3) {
+    if (code3 === 47) {
+      effects.consume(code3);
+      buffer = "";
+      return continuationRawEndTag;
+    }
+    return continuation(code3);
+  }
+  function continuationRawEndTag(code3) {
+    if (code3 === 62) {
+      const name = buffer.toLowerCase();
+      if (htmlRawNames.includes(name)) {
+        effects.consume(code3);
+        return continuationClose;
+      }
+      return continuation(code3);
+    }
+    if (asciiAlpha(code3) && buffer.length < 8) {
+      effects.consume(code3);
+      buffer += String.fromCharCode(code3);
+      return continuationRawEndTag;
+    }
+    return continuation(code3);
+  }
+  function continuationCdataInside(code3) {
+    if (code3 === 93) {
+      effects.consume(code3);
+      return continuationDeclarationInside;
+    }
+    return continuation(code3);
+  }
+  function continuationDeclarationInside(code3) {
+    if (code3 === 62) {
+      effects.consume(code3);
+      return continuationClose;
+    }
+    if (code3 === 45 && marker === 2) {
+      effects.consume(code3);
+      return continuationDeclarationInside;
+    }
+    return continuation(code3);
+  }
+  function continuationClose(code3) {
+    if (code3 === null || markdownLineEnding(code3)) {
+      effects.exit("htmlFlowData");
+      return continuationAfter(code3);
+    }
+    effects.consume(code3);
+    return continuationClose;
+  }
+  function continuationAfter(code3) {
+    effects.exit("htmlFlow");
+    return ok(code3);
+  }
+}
+function tokenizeBlankLineBefore(effects, ok, nok) {
+  return start;
+  function start(code3) {
+    effects.enter("lineEnding");
+    effects.consume(code3);
+    effects.exit("lineEnding");
+    return effects.attempt(blankLine, ok, nok);
+  }
+}
+
+// node_modules/micromark-core-commonmark/lib/html-text.js
+var htmlText = {
+  name: "htmlText",
+  tokenize: tokenizeHtmlText
+};
+function tokenizeHtmlText(effects, ok, nok) {
+  const self2 = this;
+  let marker;
+  let index2;
+  let returnState;
+  return start;
+  function start(code3) {
+    effects.enter("htmlText");
+    effects.enter("htmlTextData");
+    effects.consume(code3);
+    return open5;
+  }
+  function open5(code3) {
+    if (code3 === 33) {
+      effects.consume(code3);
+      return declarationOpen;
+    }
+    if (code3 === 47) {
+      effects.consume(code3);
+      return tagCloseStart;
+    }
+    if (code3 === 63) {
+      effects.consume(code3);
+      return instruction;
+    }
+    if (asciiAlpha(code3)) {
+      effects.consume(code3);
+      return tagOpen;
+    }
+    return nok(code3);
+  }
+  function declarationOpen(code3) {
+    if (code3 === 45) {
+      effects.consume(code3);
+      return commentOpenInside;
+    }
+    if (code3 === 91) {
+      effects.consume(code3);
+      index2 = 0;
+      return cdataOpenInside;
+    }
+    if (asciiAlpha(code3)) {
+      effects.consume(code3);
+      return declaration;
+    }
+    return nok(code3);
+  }
+  function commentOpenInside(code3) {
+    if (code3 === 45) {
+      effects.consume(code3);
+      return commentEnd;
+    }
+    return nok(code3);
+  }
+  function comment(code3) {
+    if (code3 === null) {
+      return nok(code3);
+    }
+    if (code3 === 45) {
+      effects.consume(code3);
+      return commentClose;
+    }
+    if (markdownLineEnding(code3)) {
+      returnState = comment;
+      return lineEndingBefore(code3);
+    }
+    effects.consume(code3);
+    return comment;
+  }
+  function commentClose(code3) {
+    if (code3 === 45) {
+      effects.consume(code3);
+      return commentEnd;
+    }
+    return comment(code3);
+  }
+  function commentEnd(code3) {
+    return code3 === 62 ? end(code3) : code3 === 45 ? commentClose(code3) : comment(code3);
+  }
+  function cdataOpenInside(code3) {
+    const value = "CDATA[";
+    if (code3 === value.charCodeAt(index2++)) {
+      effects.consume(code3);
+      return index2 === value.length ? cdata : cdataOpenInside;
+    }
+    return nok(code3);
+  }
+  function cdata(code3) {
+    if (code3 === null) {
+      return nok(code3);
+    }
+    if (code3 === 93) {
+      effects.consume(code3);
+      return cdataClose;
+    }
+    if (markdownLineEnding(code3)) {
+      returnState = cdata;
+      return lineEndingBefore(code3);
+    }
+    effects.consume(code3);
+    return cdata;
+  }
+  function cdataClose(code3) {
+    if (code3 === 93) {
+      effects.consume(code3);
+      return cdataEnd;
+    }
+    return cdata(code3);
+  }
+  function cdataEnd(code3) {
+    if (code3 === 62) {
+      return end(code3);
+    }
+    if (code3 === 93) {
+      effects.consume(code3);
+      return cdataEnd;
+    }
+    return cdata(code3);
+  }
+  function declaration(code3) {
+    if (code3 === null || code3 === 62) {
+      return end(code3);
+    }
+    if (markdownLineEnding(code3)) {
+      returnState = declaration;
+      return lineEndingBefore(code3);
+    }
+    effects.consume(code3);
+    return declaration;
+  }
+  function instruction(code3) {
+    if (code3 === null) {
+      return nok(code3);
+    }
+    if (code3 === 63) {
+      effects.consume(code3);
+      return instructionClose;
+    }
+    if (markdownLineEnding(code3)) {
+      returnState = instruction;
+      return lineEndingBefore(code3);
+    }
+    effects.consume(code3);
+    return instruction;
+  }
+  function instructionClose(code3) {
+    return code3 === 62 ? end(code3) : instruction(code3);
+  }
+  function tagCloseStart(code3) {
+    if (asciiAlpha(code3)) {
+      effects.consume(code3);
+      return tagClose;
+    }
+    return nok(code3);
+  }
+  function tagClose(code3) {
+    if (code3 === 45 || asciiAlphanumeric(code3)) {
+      effects.consume(code3);
+      return tagClose;
+    }
+    return tagCloseBetween(code3);
+  }
+  function tagCloseBetween(code3) {
+    if (markdownLineEnding(code3)) {
+      returnState = tagCloseBetween;
+      return lineEndingBefore(code3);
+    }
+    if (markdownSpace(code3)) {
+      effects.consume(code3);
+      return tagCloseBetween;
+    }
+    return end(code3);
+  }
+  function tagOpen(code3) {
+    if (code3 === 45 || asciiAlphanumeric(code3)) {
+      effects.consume(code3);
+      return tagOpen;
+    }
+    if (code3 === 47 || code3 === 62 || markdownLineEndingOrSpace(code3)) {
+      return tagOpenBetween(code3);
+    }
+    return nok(code3);
+  }
+  function tagOpenBetween(code3) {
+    if (code3 === 47) {
+      effects.consume(code3);
+      return end;
+    }
+    if (code3 === 58 || code3 === 95 || asciiAlpha(code3)) {
+      effects.consume(code3);
+      return tagOpenAttributeName;
+    }
+    if (markdownLineEnding(code3)) {
+      returnState = tagOpenBetween;
+      return lineEndingBefore(code3);
+    }
+    if (markdownSpace(code3)) {
+      effects.consume(code3);
+      return tagOpenBetween;
+    }
+    return end(code3);
+  }
+  function tagOpenAttributeName(code3) {
+    if (code3 === 45 || code3 === 46 || code3 === 58 || code3 === 95 || asciiAlphanumeric(code3)) {
+      effects.consume(code3);
+      return tagOpenAttributeName;
+    }
+    return tagOpenAttributeNameAfter(code3);
+  }
+  function tagOpenAttributeNameAfter(code3) {
+    if (code3 === 61) {
+      effects.consume(code3);
+      return tagOpenAttributeValueBefore;
+    }
+    if (markdownLineEnding(code3)) {
+      returnState = tagOpenAttributeNameAfter;
+      return lineEndingBefore(code3);
+    }
+    if (markdownSpace(code3)) {
+      effects.consume(code3);
+      return tagOpenAttributeNameAfter;
+    }
+    return tagOpenBetween(code3);
+  }
+  function tagOpenAttributeValueBefore(code3) {
+    if (code3 === null || code3 === 60 || code3 === 61 || code3 === 62 || code3 === 96) {
+      return nok(code3);
+    }
+    if (code3 === 34 || code3 === 39) {
+      effects.consume(code3);
+      marker = code3;
+      return tagOpenAttributeValueQuoted;
+    }
+    if (markdownLineEnding(code3)) {
+      returnState = tagOpenAttributeValueBefore;
+      return lineEndingBefore(code3);
+    }
+    if (markdownSpace(code3)) {
+      effects.consume(code3);
+      return tagOpenAttributeValueBefore;
+    }
+    effects.consume(code3);
+    return tagOpenAttributeValueUnquoted;
+  }
+  function tagOpenAttributeValueQuoted(code3) {
+    if (code3 === marker) {
+      effects.consume(code3);
+      marker = void 0;
+      return tagOpenAttributeValueQuotedAfter;
+    }
+    if (code3 === null) {
+      return nok(code3);
+    }
+    if (markdownLineEnding(code3)) {
+      returnState = tagOpenAttributeValueQuoted;
+      return lineEndingBefore(code3);
+    }
+    effects.consume(code3);
+    return tagOpenAttributeValueQuoted;
+  }
+  function tagOpenAttributeValueUnquoted(code3) {
+    if (code3 === null || code3 === 34 || code3 === 39 || code3 === 60 || code3 === 61 || code3 === 96) {
+      return nok(code3);
+    }
+    if (code3 === 47 || code3 === 62 || markdownLineEndingOrSpace(code3)) {
+      return tagOpenBetween(code3);
+    }
+    effects.consume(code3);
+    return tagOpenAttributeValueUnquoted;
+  }
+  function tagOpenAttributeValueQuotedAfter(code3) {
+    if (code3 === 47 || code3 === 62 || markdownLineEndingOrSpace(code3)) {
+      return tagOpenBetween(code3);
+    }
+    return nok(code3);
+  }
+  function end(code3) {
+    if (code3 === 62) {
+      effects.consume(code3);
+      effects.exit("htmlTextData");
+      effects.exit("htmlText");
+      return ok;
+    }
+    return nok(code3);
+  }
+  function lineEndingBefore(code3) {
+    effects.exit("htmlTextData");
+    effects.enter("lineEnding");
+    effects.consume(code3);
+    effects.exit("lineEnding");
+    return lineEndingAfter;
+  }
+  function lineEndingAfter(code3) {
+    return markdownSpace(code3) ? factorySpace(effects, lineEndingAfterPrefix, "linePrefix", self2.parser.constructs.disable.null.includes("codeIndented") ? void 0 : 4)(code3) : lineEndingAfterPrefix(code3);
+  }
+  function lineEndingAfterPrefix(code3) {
+    effects.enter("htmlTextData");
+    return returnState(code3);
+  }
+}
+
+// node_modules/micromark-core-commonmark/lib/label-end.js
+var labelEnd = {
+  name: "labelEnd",
+  resolveAll: resolveAllLabelEnd,
+  resolveTo: resolveToLabelEnd,
+  tokenize: tokenizeLabelEnd
+};
+var resourceConstruct = {
+  tokenize: tokenizeResource
+};
+var referenceFullConstruct = {
+  tokenize: tokenizeReferenceFull
+};
+var referenceCollapsedConstruct = {
+  tokenize: tokenizeReferenceCollapsed
+};
+function resolveAllLabelEnd(events) {
+  let index2 = -1;
+  const newEvents = [];
+  while (++index2 < events.length) {
+    const token = events[index2][1];
+    newEvents.push(events[index2]);
+    if (token.type === "labelImage" || token.type === "labelLink" || token.type === "labelEnd") {
+      const offset = token.type === "labelImage" ? 4 : 2;
+      token.type = "data";
+      index2 += offset;
+    }
+  }
+  if (events.length !== newEvents.length) {
+    splice(events, 0, events.length, newEvents);
+  }
+  return events;
+}
+function resolveToLabelEnd(events, context2) {
+  let index2 = events.length;
+  let offset = 0;
+  let open5;
+  let close;
+  let media;
+  while (index2--) {
+    const token = events[index2][1];
+    if (open5) {
+      if (token.type === "link" || token.type === "labelLink" && token._inactive) {
+        break;
+      }
+      if (events[index2][0] === "enter" && token.type === "labelLink") {
+        token._inactive = true;
+      }
+    } else if (close) {
+      if (events[index2][0] === "enter" && (token.type === "labelImage" || token.type === "labelLink") && !token._balanced) {
+        open5 = index2;
+        if (token.type !== "labelLink") {
+          offset = 2;
+          break;
+        }
+      }
+    } else if (token.type === "labelEnd") {
+      close = index2;
+    }
+  }
+  const group2 = {
+    type: events[open5][1].type === "labelLink" ? "link" : "image",
+    start: {
+      ...events[open5][1].start
+    },
+    end: {
+      ...events[events.length - 1][1].end
+    }
+  };
+  const label = {
+    type: "label",
+    start: {
+      ...events[open5][1].start
+    },
+    end: {
+      ...events[close][1].end
+    }
+  };
+  const text4 = {
+    type: "labelText",
+    start: {
+      ...events[open5 + offset + 2][1].end
+    },
+    end: {
+      ...events[close - 2][1].start
+    }
+  };
+  media = [["enter", group2, context2], ["enter", label, context2]];
+  media = push(media, events.slice(open5 + 1, open5 + offset + 3));
+  media = push(media, [["enter", text4, context2]]);
+  media = push(media, resolveAll(context2.parser.constructs.insideSpan.null, events.slice(open5 + offset + 4, close - 3), context2));
+  media = push(media, [["exit", text4, context2], events[close - 2], events[close - 1], ["exit", label, context2]]);
+  media = push(media, events.slice(close + 1));
+  media = push(media, [["exit", group2, context2]]);
+  splice(events, open5, events.length, media);
+  return events;
+}
+function tokenizeLabelEnd(effects, ok, nok) {
+  const self2 = this;
+  const labelStarts = self2._labelStarts;
+  let labelStart;
+  let defined;
+  if (labelStarts) {
+    while (labelStarts.length > 0 && labelStarts[labelStarts.length - 1]._balanced) {
+      labelStarts.pop();
+    }
+    labelStart = labelStarts[labelStarts.length - 1];
+  }
+  return start;
+  function start(code3) {
+    if (!labelStart) {
+      return nok(code3);
+    }
+    if (labelStart._inactive) {
+      return labelEndNok(code3);
+    }
+    defined = self2.parser.defined.includes(normalizeIdentifier(self2.sliceSerialize({
+      start: labelStart.end,
+      end: self2.now()
+    })));
+    effects.enter("labelEnd");
+    effects.enter("labelMarker");
+    effects.consume(code3);
+    effects.exit("labelMarker");
+    effects.exit("labelEnd");
+    return after;
+  }
+  function after(code3) {
+    if (code3 === 40) {
+      return effects.attempt(resourceConstruct, labelEndOk, defined ? labelEndOk : labelEndNok)(code3);
+    }
+    if (code3 === 91) {
+      return effects.attempt(referenceFullConstruct, labelEndOk, defined ? referenceNotFull : labelEndNok)(code3);
+    }
+    return defined ? labelEndOk(code3) : labelEndNok(code3);
+  }
+  function referenceNotFull(code3) {
+    return effects.attempt(referenceCollapsedConstruct, labelEndOk, labelEndNok)(code3);
+  }
+  function labelEndOk(code3) {
+    labelStarts.pop();
+    return ok(code3);
+  }
+  function labelEndNok(code3) {
+    labelStart._balanced = true;
+    return nok(code3);
+  }
+}
+function tokenizeResource(effects, ok, nok) {
+  return resourceStart;
+  function resourceStart(code3) {
+    effects.enter("resource");
+    effects.enter("resourceMarker");
+    effects.consume(code3);
+    effects.exit("resourceMarker");
+    return resourceBefore;
+  }
+  function resourceBefore(code3) {
+    return markdownLineEndingOrSpace(code3) ? factoryWhitespace(effects, resourceOpen)(code3) : resourceOpen(code3);
+  }
+  function resourceOpen(code3) {
+    if (code3 === 41) {
+      return resourceEnd(code3);
+    }
+    return factoryDestination(effects, resourceDestinationAfter, resourceDestinationMissing, "resourceDestination", "resourceDestinationLiteral", "resourceDestinationLiteralMarker", "resourceDestinationRaw", "resourceDestinationString", 32)(code3);
+  }
+  function resourceDestinationAfter(code3) {
+    return markdownLineEndingOrSpace(code3) ? factoryWhitespace(effects, resourceBetween)(code3) : resourceEnd(code3);
+  }
+  function resourceDestinationMissing(code3) {
+    return nok(code3);
+  }
+  function resourceBetween(code3) {
+    if (code3 === 34 || code3 === 39 || code3 === 40) {
+      return factoryTitle(effects, resourceTitleAfter, nok, "resourceTitle", "resourceTitleMarker", "resourceTitleString")(code3);
+    }
+    return resourceEnd(code3);
+  }
+  function resourceTitleAfter(code3) {
+    return markdownLineEndingOrSpace(code3) ? factoryWhitespace(effects, resourceEnd)(code3) : resourceEnd(code3);
+  }
+  function resourceEnd(code3) {
+    if (code3 === 41) {
+      effects.enter("resourceMarker");
+      effects.consume(code3);
+      effects.exit("resourceMarker");
+      effects.exit("resource");
+      return ok;
+    }
+    return nok(code3);
+  }
+}
+function tokenizeReferenceFull(effects, ok, nok) {
+  const self2 = this;
+  return referenceFull;
+  function referenceFull(code3) {
+    return factoryLabel.call(self2, effects, referenceFullAfter, referenceFullMissing, "reference", "referenceMarker", "referenceString")(code3);
+  }
+  function referenceFullAfter(code3) {
+    return self2.parser.defined.includes(normalizeIdentifier(self2.sliceSerialize(self2.events[self2.events.length - 1][1]).slice(1, -1))) ? ok(code3) : nok(code3);
+  }
+  function referenceFullMissing(code3) {
+    return nok(code3);
+  }
+}
+function tokenizeReferenceCollapsed(effects, ok, nok) {
+  return referenceCollapsedStart;
+  function referenceCollapsedStart(code3) {
+    effects.enter("reference");
+    effects.enter("referenceMarker");
+    effects.consume(code3);
+    effects.exit("referenceMarker");
+    return referenceCollapsedOpen;
+  }
+  function referenceCollapsedOpen(code3) {
+    if (code3 === 93) {
+      effects.enter("referenceMarker");
+      effects.consume(code3);
+      effects.exit("referenceMarker");
+      effects.exit("reference");
+      return ok;
+    }
+    return nok(code3);
+  }
+}
+
+// node_modules/micromark-core-commonmark/lib/label-start-image.js
+var labelStartImage = {
+  name: "labelStartImage",
+  resolveAll: labelEnd.resolveAll,
+  tokenize: tokenizeLabelStartImage
+};
+function tokenizeLabelStartImage(effects, ok, nok) {
+  const self2 = this;
+  let labelImage;
+  return start;
+  function start(code3) {
+    effects.enter("labelImage");
+    effects.enter("labelImageMarker");
+    effects.consume(code3);
+    effects.exit("labelImageMarker");
+    return open5;
+  }
+  function open5(code3) {
+    if (code3 === 91) {
+      effects.enter("labelMarker");
+      effects.consume(code3);
+      effects.exit("labelMarker");
+      labelImage = effects.exit("labelImage");
+      return after;
+    }
+    return nok(code3);
+  }
+  function after(code3) {
+    if (code3 === 94 && "_hiddenFootnoteSupport" in self2.parser.constructs) {
+      return nok(code3);
+    }
+    self2._labelStarts = self2._labelStarts || [];
+    self2._labelStarts.push(labelImage);
+    return ok(code3);
+  }
+}
+
+// node_modules/micromark-core-commonmark/lib/label-start-link.js
+var labelStartLink = {
+  name: "labelStartLink",
+  resolveAll: labelEnd.resolveAll,
+  tokenize: tokenizeLabelStartLink
+};
+function tokenizeLabelStartLink(effects, ok, nok) {
+  const self2 = this;
+  let labelLink;
+  return start;
+  function start(code3) {
+    effects.enter("labelLink");
+    effects.enter("labelMarker");
+    effects.consume(code3);
+    effects.exit("labelMarker");
+    labelLink = effects.exit("labelLink");
+    return after;
+  }
+  function after(code3) {
+    if (code3 === 94 && "_hiddenFootnoteSupport" in self2.parser.constructs) {
+      return nok(code3);
+    }
+    self2._labelStarts = self2._labelStarts || [];
+    self2._labelStarts.push(labelLink);
+    return ok(code3);
+  }
+}
+
+// node_modules/micromark-core-commonmark/lib/line-ending.js
+var lineEnding = {
+  name: "lineEnding",
+  tokenize: tokenizeLineEnding
+};
+function tokenizeLineEnding(effects, ok) {
+  return start;
+  function start(code3) {
+    effects.enter("lineEnding");
+    effects.consume(code3);
+    effects.exit("lineEnding");
+    return factorySpace(effects, ok, "linePrefix");
+  }
+}
+
+// node_modules/micromark-core-commonmark/lib/thematic-break.js
+var thematicBreak = {
+  name: "thematicBreak",
+  tokenize: tokenizeThematicBreak
+};
+function tokenizeThematicBreak(effects, ok, nok) {
+  let size = 0;
+  let marker;
+  return start;
+  function start(code3) {
+    effects.enter("thematicBreak");
+    return before(code3);
+  }
+  function before(code3) {
+    marker = code3;
+    return atBreak(code3);
+  }
+  function atBreak(code3) {
+    if (code3 === marker) {
+      effects.enter("thematicBreakSequence");
+      return sequence(code3);
+    }
+    if (size >= 3 && (code3 === null || markdownLineEnding(code3))) {
+      effects.exit("thematicBreak");
+      return ok(code3);
+    }
+    return nok(code3);
+  }
+  function sequence(code3) {
+    if (code3 === marker) {
+      effects.consume(code3);
+      size++;
+      return sequence;
+    }
+    effects.exit("thematicBreakSequence");
+    return markdownSpace(code3) ? factorySpace(effects, atBreak, "whitespace")(code3) : atBreak(code3);
+  }
+}
+
+// node_modules/micromark-core-commonmark/lib/list.js
+var list = {
+  continuation: {
+    tokenize: tokenizeListContinuation
+  },
+  exit: tokenizeListEnd,
+  name: "list",
+  tokenize: tokenizeListStart
+};
+var listItemPrefixWhitespaceConstruct = {
+  partial: true,
+  tokenize: tokenizeListItemPrefixWhitespace
+};
+var indentConstruct = {
+  partial: true,
+  tokenize: tokenizeIndent
+};
+function tokenizeListStart(effects, ok, nok) {
+  const self2 = this;
+  const tail2 = self2.events[self2.events.length - 1];
+  let initialSize = tail2 && tail2[1].type === "linePrefix" ? tail2[2].sliceSerialize(tail2[1], true).length : 0;
+  let size = 0;
+  return start;
+  function start(code3) {
+    const kind = self2.containerState.type || (code3 === 42 || code3 === 43 || code3 === 45 ? "listUnordered" : "listOrdered");
+    if (kind === "listUnordered" ? !self2.containerState.marker || code3 === self2.containerState.marker : asciiDigit(code3)) {
+      if (!self2.containerState.type) {
+        self2.containerState.type = kind;
+        effects.enter(kind, {
+          _container: true
+        });
+      }
+      if (kind === "listUnordered") {
+        effects.enter("listItemPrefix");
+        return code3 === 42 || code3 === 45 ? effects.check(thematicBreak, nok, atMarker)(code3) : atMarker(code3);
+      }
+      if (!self2.interrupt || code3 === 49) {
+        effects.enter("listItemPrefix");
+        effects.enter("listItemValue");
+        return inside2(code3);
+      }
+    }
+    return nok(code3);
+  }
+  function inside2(code3) {
+    if (asciiDigit(code3) && ++size < 10) {
+      effects.consume(code3);
+      return inside2;
+    }
+    if ((!self2.interrupt || size < 2) && (self2.containerState.marker ? code3 === self2.containerState.marker : code3 === 41 || code3 === 46)) {
+      effects.exit("listItemValue");
+      return atMarker(code3);
+    }
+    return nok(code3);
+  }
+  function atMarker(code3) {
+    effects.enter("listItemMarker");
+    effects.consume(code3);
+    effects.exit("listItemMarker");
+    self2.containerState.marker = self2.containerState.marker || code3;
+    return effects.check(
+      blankLine,
+      // Can’t be empty when interrupting.
+      self2.interrupt ? nok : onBlank,
+      effects.attempt(listItemPrefixWhitespaceConstruct, endOfPrefix, otherPrefix)
+    );
+  }
+  function onBlank(code3) {
+    self2.containerState.initialBlankLine = true;
+    initialSize++;
+    return endOfPrefix(code3);
+  }
+  function otherPrefix(code3) {
+    if (markdownSpace(code3)) {
+      effects.enter("listItemPrefixWhitespace");
+      effects.consume(code3);
+      effects.exit("listItemPrefixWhitespace");
+      return endOfPrefix;
+    }
+    return nok(code3);
+  }
+  function endOfPrefix(code3) {
+    self2.containerState.size = initialSize + self2.sliceSerialize(effects.exit("listItemPrefix"), true).length;
+    return ok(code3);
+  }
+}
+function tokenizeListContinuation(effects, ok, nok) {
+  const self2 = this;
+  self2.containerState._closeFlow = void 0;
+  return effects.check(blankLine, onBlank, notBlank);
+  function onBlank(code3) {
+    self2.containerState.furtherBlankLines = self2.containerState.furtherBlankLines || self2.containerState.initialBlankLine;
+    return factorySpace(effects, ok, "listItemIndent", self2.containerState.size + 1)(code3);
+  }
+  function notBlank(code3) {
+    if (self2.containerState.furtherBlankLines || !markdownSpace(code3)) {
+      self2.containerState.furtherBlankLines = void 0;
+      self2.containerState.initialBlankLine = void 0;
+      return notInCurrentItem(code3);
+    }
+    self2.containerState.furtherBlankLines = void 0;
+    self2.containerState.initialBlankLine = void 0;
+    return effects.attempt(indentConstruct, ok, notInCurrentItem)(code3);
+  }
+  function notInCurrentItem(code3) {
+    self2.containerState._closeFlow = true;
+    self2.interrupt = void 0;
+    return factorySpace(effects, effects.attempt(list, ok, nok), "linePrefix", self2.parser.constructs.disable.null.includes("codeIndented") ? void 0 : 4)(code3);
+  }
+}
+function tokenizeIndent(effects, ok, nok) {
+  const self2 = this;
+  return factorySpace(effects, afterPrefix, "listItemIndent", self2.containerState.size + 1);
+  function afterPrefix(code3) {
+    const tail2 = self2.events[self2.events.length - 1];
+    return tail2 && tail2[1].type === "listItemIndent" && tail2[2].sliceSerialize(tail2[1], true).length === self2.containerState.size ? ok(code3) : nok(code3);
+  }
+}
+function tokenizeListEnd(effects) {
+  effects.exit(this.containerState.type);
+}
+function tokenizeListItemPrefixWhitespace(effects, ok, nok) {
+  const self2 = this;
+  return factorySpace(effects, afterPrefix, "listItemPrefixWhitespace", self2.parser.constructs.disable.null.includes("codeIndented") ? void 0 : 4 + 1);
+  function afterPrefix(code3) {
+    const tail2 = self2.events[self2.events.length - 1];
+    return !markdownSpace(code3) && tail2 && tail2[1].type === "listItemPrefixWhitespace" ? ok(code3) : nok(code3);
+  }
+}
+
+// node_modules/micromark-core-commonmark/lib/setext-underline.js
+var setextUnderline = {
+  name: "setextUnderline",
+  resolveTo: resolveToSetextUnderline,
+  tokenize: tokenizeSetextUnderline
+};
+function resolveToSetextUnderline(events, context2) {
+  const editMap = new EditMap();
+  let index2 = events.length;
+  let content3;
+  let text4;
+  let definition2;
+  while (index2--) {
+    if (events[index2][0] === "enter") {
+      if (events[index2][1].type === "content") {
+        content3 = index2;
+        break;
+      }
+      if (events[index2][1].type === "paragraph") {
+        text4 = index2;
+      }
+    } else {
+      if (events[index2][1].type === "content") {
+        editMap.add(index2, 1, []);
+      }
+      if (!definition2 && events[index2][1].type === "definition") {
+        definition2 = index2;
+      }
+    }
+  }
+  const heading = {
+    type: "setextHeading",
+    start: {
+      ...events[content3][1].start
+    },
+    end: {
+      ...events[events.length - 1][1].end
+    }
+  };
+  events[text4][1].type = "setextHeadingText";
+  if (definition2) {
+    editMap.add(text4, 0, [["enter", heading, context2]]);
+    editMap.add(definition2 + 1, 0, [["exit", events[content3][1], context2]]);
+    events[content3][1].end = {
+      ...events[definition2][1].end
+    };
+  } else {
+    events[content3][1] = heading;
+  }
+  editMap.add(events.length, 0, [["exit", heading, context2]]);
+  editMap.consume(events);
+  return events;
+}
+function tokenizeSetextUnderline(effects, ok, nok) {
+  const self2 = this;
+  let marker;
+  return start;
+  function start(code3) {
+    let index2 = self2.events.length;
+    let paragraph;
+    while (index2--) {
+      if (self2.events[index2][1].type !== "lineEnding" && self2.events[index2][1].type !== "linePrefix" && self2.events[index2][1].type !== "content") {
+        paragraph = self2.events[index2][1].type === "paragraph";
+        break;
+      }
+    }
+    if (!self2.parser.lazy[self2.now().line] && (self2.interrupt || paragraph)) {
+      effects.enter("setextHeadingLine");
+      marker = code3;
+      return before(code3);
+    }
+    return nok(code3);
+  }
+  function before(code3) {
+    effects.enter("setextHeadingLineSequence");
+    return inside2(code3);
+  }
+  function inside2(code3) {
+    if (code3 === marker) {
+      effects.consume(code3);
+      return inside2;
+    }
+    effects.exit("setextHeadingLineSequence");
+    return markdownSpace(code3) ? factorySpace(effects, after, "lineSuffix")(code3) : after(code3);
+  }
+  function after(code3) {
+    if (code3 === null || markdownLineEnding(code3)) {
+      effects.exit("setextHeadingLine");
+      return ok(code3);
+    }
+    return nok(code3);
+  }
+}
+
+// node_modules/micromark/lib/initialize/flow.js
+var flow = {
+  tokenize: initializeFlow
+};
+function initializeFlow(effects) {
+  const self2 = this;
+  const initial = effects.attempt(
+    // Try to parse a blank line.
+    blankLine,
+    atBlankEnding,
+    // Try to parse initial flow (essentially, only code).
+    effects.attempt(this.parser.constructs.flowInitial, afterConstruct, factorySpace(effects, effects.attempt(this.parser.constructs.flow, afterConstruct, effects.attempt(content2, afterConstruct)), "linePrefix"))
+  );
+  return initial;
+  function atBlankEnding(code3) {
+    if (code3 === null) {
+      effects.consume(code3);
+      return;
+    }
+    effects.enter("lineEndingBlank");
+    effects.consume(code3);
+    effects.exit("lineEndingBlank");
+    self2.currentConstruct = void 0;
+    return initial;
+  }
+  function afterConstruct(code3) {
+    if (code3 === null) {
+      effects.consume(code3);
+      return;
+    }
+    effects.enter("lineEnding");
+    effects.consume(code3);
+    effects.exit("lineEnding");
+    self2.currentConstruct = void 0;
+    return initial;
+  }
+}
+
+// node_modules/micromark/lib/initialize/text.js
+var resolver = {
+  resolveAll: createResolver()
+};
+var string4 = initializeFactory("string");
+var text = initializeFactory("text");
+function initializeFactory(field2) {
+  return {
+    resolveAll: createResolver(field2 === "text" ? resolveAllLineSuffixes : void 0),
+    tokenize: initializeText
+  };
+  function initializeText(effects) {
+    const self2 = this;
+    const constructs2 = this.parser.constructs[field2];
+    const text4 = effects.attempt(constructs2, start, notText);
+    return start;
+    function start(code3) {
+      return atBreak(code3) ? text4(code3) : notText(code3);
+    }
+    function notText(code3) {
+      if (code3 === null) {
+        effects.consume(code3);
+        return;
+      }
+      effects.enter("data");
+      effects.consume(code3);
+      return data;
+    }
+    function data(code3) {
+      if (atBreak(code3)) {
+        effects.exit("data");
+        return text4(code3);
+      }
+      effects.consume(code3);
+      return data;
+    }
+    function atBreak(code3) {
+      if (code3 === null) {
+        return true;
+      }
+      const list3 = constructs2[code3];
+      let index2 = -1;
+      if (list3) {
+        while (++index2 < list3.length) {
+          const item = list3[index2];
+          if (!item.previous || item.previous.call(self2, self2.previous)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+  }
+}
+function createResolver(extraResolver) {
+  return resolveAllText;
+  function resolveAllText(events, context2) {
+    let index2 = -1;
+    let enter;
+    while (++index2 <= events.length) {
+      if (enter === void 0) {
+        if (events[index2] && events[index2][1].type === "data") {
+          enter = index2;
+          index2++;
+        }
+      } else if (!events[index2] || events[index2][1].type !== "data") {
+        if (index2 !== enter + 2) {
+          events[enter][1].end = events[index2 - 1][1].end;
+          events.splice(enter + 2, index2 - enter - 2);
+          index2 = enter + 2;
+        }
+        enter = void 0;
+      }
+    }
+    return extraResolver ? extraResolver(events, context2) : events;
+  }
+}
+function resolveAllLineSuffixes(events, context2) {
+  const editMap = new EditMap();
+  let eventIndex = 0;
+  while (++eventIndex <= events.length) {
+    if ((eventIndex === events.length || events[eventIndex][1].type === "lineEnding") && events[eventIndex - 1][1].type === "data") {
+      const data = events[eventIndex - 1][1];
+      const chunks = context2.sliceStream(data);
+      let index2 = chunks.length;
+      let bufferIndex = -1;
+      let size = 0;
+      let tabs;
+      while (index2--) {
+        const chunk = chunks[index2];
+        if (typeof chunk === "string") {
+          bufferIndex = chunk.length;
+          while (chunk.charCodeAt(bufferIndex - 1) === 32) {
+            size++;
+            bufferIndex--;
+          }
+          if (bufferIndex) {
+            break;
+          }
+          bufferIndex = -1;
+        } else if (chunk === -2) {
+          tabs = true;
+          size++;
+        } else if (chunk === -1) {
+        } else {
+          index2++;
+          break;
+        }
+      }
+      if (context2._contentTypeTextTrailing && eventIndex === events.length) {
+        size = 0;
+      }
+      if (size) {
+        const token = {
+          type: eventIndex === events.length || tabs || size < 2 ? "lineSuffix" : "hardBreakTrailing",
+          start: {
+            _bufferIndex: index2 ? bufferIndex : data.start._bufferIndex + bufferIndex,
+            _index: data.start._index + index2,
+            line: data.end.line,
+            column: data.end.column - size,
+            offset: data.end.offset - size
+          },
+          end: {
+            ...data.end
+          }
+        };
+        data.end = {
+          ...token.start
+        };
+        if (data.start.offset === data.end.offset) {
+          Object.assign(data, token);
+        } else {
+          editMap.add(eventIndex, 0, [["enter", token, context2], ["exit", token, context2]]);
+        }
+      }
+      eventIndex++;
+    }
+  }
+  editMap.consume(events);
+  return events;
+}
+
+// node_modules/micromark/lib/constructs.js
+var constructs_exports = {};
+__export(constructs_exports, {
+  attentionMarkers: () => attentionMarkers,
+  contentInitial: () => contentInitial,
+  disable: () => disable,
+  document: () => document3,
+  flow: () => flow2,
+  flowInitial: () => flowInitial,
+  insideSpan: () => insideSpan,
+  string: () => string5,
+  text: () => text2
+});
+var document3 = {
+  [42]: list,
+  [43]: list,
+  [45]: list,
+  [48]: list,
+  [49]: list,
+  [50]: list,
+  [51]: list,
+  [52]: list,
+  [53]: list,
+  [54]: list,
+  [55]: list,
+  [56]: list,
+  [57]: list,
+  [62]: blockQuote
+};
+var contentInitial = {
+  [91]: definition
+};
+var flowInitial = {
+  [-2]: codeIndented,
+  [-1]: codeIndented,
+  [32]: codeIndented
+};
+var flow2 = {
+  [35]: headingAtx,
+  [42]: thematicBreak,
+  [45]: [setextUnderline, thematicBreak],
+  [60]: htmlFlow,
+  [61]: setextUnderline,
+  [95]: thematicBreak,
+  [96]: codeFenced,
+  [126]: codeFenced
+};
+var string5 = {
+  [38]: characterReference,
+  [92]: characterEscape
+};
+var text2 = {
+  [-5]: lineEnding,
+  [-4]: lineEnding,
+  [-3]: lineEnding,
+  [33]: labelStartImage,
+  [38]: characterReference,
+  [42]: attention,
+  [60]: [autolink, htmlText],
+  [91]: labelStartLink,
+  [92]: [hardBreakEscape, characterEscape],
+  [93]: labelEnd,
+  [95]: attention,
+  [96]: codeText
+};
+var insideSpan = {
+  null: [attention, resolver]
+};
+var attentionMarkers = {
+  null: [42, 95]
+};
+var disable = {
+  null: []
+};
+
+// node_modules/micromark/lib/create-tokenizer.js
+function createTokenizer(parser2, initialize, from) {
+  let point = {
+    _bufferIndex: -1,
+    _index: 0,
+    line: from && from.line || 1,
+    column: from && from.column || 1,
+    offset: from && from.offset || 0
+  };
+  const columnStart = {};
+  const resolveAllConstructs = [];
+  let chunks = [];
+  let stack = [];
+  let consumed = true;
+  const effects = {
+    attempt: constructFactory(onsuccessfulconstruct),
+    check: constructFactory(onsuccessfulcheck),
+    consume,
+    enter,
+    exit: exit2,
+    interrupt: constructFactory(onsuccessfulcheck, {
+      interrupt: true
+    })
+  };
+  const context2 = {
+    code: null,
+    containerState: {},
+    defineSkip,
+    events: [],
+    now,
+    parser: parser2,
+    previous: null,
+    sliceSerialize,
+    sliceStream,
+    write
+  };
+  let state = initialize.tokenize.call(context2, effects);
+  let expectedCode;
+  if (initialize.resolveAll) {
+    resolveAllConstructs.push(initialize);
+  }
+  return context2;
+  function write(slice) {
+    chunks = push(chunks, slice);
+    main2();
+    if (chunks[chunks.length - 1] !== null) {
+      return [];
+    }
+    addResult(initialize, 0);
+    context2.events = resolveAll(resolveAllConstructs, context2.events, context2);
+    return context2.events;
+  }
+  function sliceSerialize(token, expandTabs) {
+    return serializeChunks(sliceStream(token), expandTabs);
+  }
+  function sliceStream(token) {
+    return sliceChunks(chunks, token);
+  }
+  function now() {
+    const {
+      _bufferIndex,
+      _index,
+      line,
+      column,
+      offset
+    } = point;
+    return {
+      _bufferIndex,
+      _index,
+      line,
+      column,
+      offset
+    };
+  }
+  function defineSkip(value) {
+    columnStart[value.line] = value.column;
+    accountForPotentialSkip();
+  }
+  function main2() {
+    while (point._index < chunks.length) {
+      const chunk = chunks[point._index];
+      if (typeof chunk === "string") {
+        const chunkIndex = point._index;
+        if (point._bufferIndex < 0) {
+          point._bufferIndex = 0;
+        }
+        while (point._index === chunkIndex && point._bufferIndex < chunk.length) {
+          go(chunk.charCodeAt(point._bufferIndex));
+        }
+      } else {
+        go(chunk);
+      }
+    }
+  }
+  function go(code3) {
+    consumed = void 0;
+    expectedCode = code3;
+    state = state(code3);
+  }
+  function consume(code3) {
+    if (markdownLineEnding(code3)) {
+      point.line++;
+      point.column = 1;
+      point.offset += code3 === -3 ? 2 : 1;
+      accountForPotentialSkip();
+    } else if (code3 !== -1) {
+      point.column++;
+      point.offset++;
+    }
+    if (point._bufferIndex < 0) {
+      point._index++;
+    } else {
+      point._bufferIndex++;
+      if (point._bufferIndex === // Points w/ non-negative `_bufferIndex` reference
+      // strings.
+      /** @type {string} */
+      chunks[point._index].length) {
+        point._bufferIndex = -1;
+        point._index++;
+      }
+    }
+    context2.previous = code3;
+    consumed = true;
+  }
+  function enter(type2, fields) {
+    const token = fields || {};
+    token.type = type2;
+    token.start = now();
+    context2.events.push(["enter", token, context2]);
+    stack.push(token);
+    return token;
+  }
+  function exit2(type2) {
+    const token = stack.pop();
+    token.end = now();
+    context2.events.push(["exit", token, context2]);
+    return token;
+  }
+  function onsuccessfulconstruct(construct, info) {
+    addResult(construct, info.from);
+  }
+  function onsuccessfulcheck(_, info) {
+    info.restore();
+  }
+  function constructFactory(onreturn, fields) {
+    return hook2;
+    function hook2(constructs2, returnState, bogusState) {
+      let listOfConstructs;
+      let constructIndex;
+      let currentConstruct;
+      let info;
+      return Array.isArray(constructs2) ? (
+        /* c8 ignore next 1 */
+        handleListOfConstructs(constructs2)
+      ) : "tokenize" in constructs2 ? (
+        // Looks like a construct.
+        handleListOfConstructs([
+          /** @type {Construct} */
+          constructs2
+        ])
+      ) : handleMapOfConstructs(constructs2);
+      function handleMapOfConstructs(map3) {
+        return start;
+        function start(code3) {
+          const left = code3 !== null && map3[code3];
+          const all = code3 !== null && map3.null;
+          const list3 = [
+            // To do: add more extension tests.
+            /* c8 ignore next 2 */
+            ...Array.isArray(left) ? left : left ? [left] : [],
+            ...Array.isArray(all) ? all : all ? [all] : []
+          ];
+          return handleListOfConstructs(list3)(code3);
+        }
+      }
+      function handleListOfConstructs(list3) {
+        listOfConstructs = list3;
+        constructIndex = 0;
+        if (list3.length === 0) {
+          return bogusState;
+        }
+        return handleConstruct(list3[constructIndex]);
+      }
+      function handleConstruct(construct) {
+        return start;
+        function start(code3) {
+          info = store();
+          currentConstruct = construct;
+          if (!construct.partial) {
+            context2.currentConstruct = construct;
+          }
+          if (construct.name && context2.parser.constructs.disable.null.includes(construct.name)) {
+            return nok(code3);
+          }
+          return construct.tokenize.call(
+            // If we do have fields, create an object w/ `context` as its
+            // prototype.
+            // This allows a “live binding”, which is needed for `interrupt`.
+            fields ? Object.assign(Object.create(context2), fields) : context2,
+            effects,
+            ok,
+            nok
+          )(code3);
+        }
+      }
+      function ok(code3) {
+        consumed = true;
+        onreturn(currentConstruct, info);
+        return returnState;
+      }
+      function nok(code3) {
+        consumed = true;
+        info.restore();
+        if (++constructIndex < listOfConstructs.length) {
+          return handleConstruct(listOfConstructs[constructIndex]);
+        }
+        return bogusState;
+      }
+    }
+  }
+  function addResult(construct, from2) {
+    if (construct.resolveAll && !resolveAllConstructs.includes(construct)) {
+      resolveAllConstructs.push(construct);
+    }
+    if (construct.resolve) {
+      splice(context2.events, from2, context2.events.length - from2, construct.resolve(context2.events.slice(from2), context2));
+    }
+    if (construct.resolveTo) {
+      context2.events = construct.resolveTo(context2.events, context2);
+    }
+  }
+  function store() {
+    const startPoint = now();
+    const startPrevious = context2.previous;
+    const startCurrentConstruct = context2.currentConstruct;
+    const startEventsIndex = context2.events.length;
+    const startStack = Array.from(stack);
+    return {
+      from: startEventsIndex,
+      restore
+    };
+    function restore() {
+      point = startPoint;
+      context2.previous = startPrevious;
+      context2.currentConstruct = startCurrentConstruct;
+      context2.events.length = startEventsIndex;
+      stack = startStack;
+      accountForPotentialSkip();
+    }
+  }
+  function accountForPotentialSkip() {
+    if (point.line in columnStart && point.column < 2) {
+      point.column = columnStart[point.line];
+      point.offset += columnStart[point.line] - 1;
+    }
+  }
+}
+function sliceChunks(chunks, token) {
+  const startIndex = token.start._index;
+  const startBufferIndex = token.start._bufferIndex;
+  const endIndex = token.end._index;
+  const endBufferIndex = token.end._bufferIndex;
+  let view2;
+  if (startIndex === endIndex) {
+    view2 = [chunks[startIndex].slice(startBufferIndex, endBufferIndex)];
+  } else {
+    view2 = chunks.slice(startIndex, endIndex);
+    if (startBufferIndex > -1) {
+      const head = view2[0];
+      if (typeof head === "string") {
+        view2[0] = head.slice(startBufferIndex);
+      } else {
+        view2.shift();
+      }
+    }
+    if (endBufferIndex > 0) {
+      view2.push(chunks[endIndex].slice(0, endBufferIndex));
+    }
+  }
+  return view2;
+}
+function serializeChunks(chunks, expandTabs) {
+  let index2 = -1;
+  const result = [];
+  let atTab;
+  while (++index2 < chunks.length) {
+    const chunk = chunks[index2];
+    let value;
+    if (typeof chunk === "string") {
+      value = chunk;
+    } else {
+      switch (chunk) {
+        case -5: {
+          value = "\r";
+          break;
+        }
+        case -4: {
+          value = "\n";
+          break;
+        }
+        case -3: {
+          value = "\r\n";
+          break;
+        }
+        case -2: {
+          value = expandTabs ? " " : "	";
+          break;
+        }
+        case -1: {
+          if (!expandTabs && atTab) {
+            continue;
+          }
+          value = " ";
+          break;
+        }
+        default: {
+          value = String.fromCharCode(chunk);
+        }
+      }
+    }
+    atTab = chunk === -2;
+    result.push(value);
+  }
+  return result.join("");
+}
+
+// node_modules/micromark/lib/parse.js
+function parse5(options2) {
+  const settings = options2 || {};
+  const constructs2 = (
+    /** @type {FullNormalizedExtension} */
+    combineExtensions([constructs_exports, ...settings.extensions || []])
+  );
+  const parser2 = {
+    constructs: constructs2,
+    content: create(content),
+    defined: [],
+    document: create(document2),
+    flow: create(flow),
+    lazy: {},
+    string: create(string4),
+    text: create(text)
+  };
+  return parser2;
+  function create(initial) {
+    return creator2;
+    function creator2(from) {
+      return createTokenizer(parser2, initial, from);
+    }
+  }
+}
+
+// node_modules/micromark/lib/postprocess.js
+function postprocess(events) {
+  while (!subtokenize(events)) {
+  }
+  return events;
+}
+
+// node_modules/micromark/lib/preprocess.js
+var search2 = /[\0\t\n\r]/g;
+function preprocess2() {
+  let column = 1;
+  let buffer = "";
+  let start = true;
+  let atCarriageReturn;
+  return preprocessor;
+  function preprocessor(value, encoding, end) {
+    value = buffer + (typeof value === "string" ? value.toString() : new TextDecoder(encoding || void 0).decode(value));
+    const chunks = [];
+    let startPosition = 0;
+    buffer = "";
+    if (start) {
+      if (value.charCodeAt(0) === 65279) {
+        startPosition++;
+      }
+      start = void 0;
+    }
+    while (startPosition < value.length) {
+      search2.lastIndex = startPosition;
+      const match = search2.exec(value);
+      const endPosition = match && match.index !== void 0 ? match.index : value.length;
+      const code3 = value.charCodeAt(endPosition);
+      if (!match) {
+        buffer = value.slice(startPosition);
+        break;
+      }
+      if (code3 === 10 && startPosition === endPosition && atCarriageReturn) {
+        chunks.push(-3);
+        atCarriageReturn = void 0;
+      } else {
+        if (atCarriageReturn) {
+          chunks.push(-5);
+          atCarriageReturn = void 0;
+        }
+        if (startPosition < endPosition) {
+          chunks.push(value.slice(startPosition, endPosition));
+          column += endPosition - startPosition;
+        }
+        switch (code3) {
+          case 0: {
+            chunks.push(65533);
+            column++;
+            break;
+          }
+          case 9: {
+            const next = Math.ceil(column / 4) * 4;
+            chunks.push(-2);
+            while (column++ < next) {
+              chunks.push(-1);
+            }
+            break;
+          }
+          case 10: {
+            chunks.push(-4);
+            column = 1;
+            break;
+          }
+          default: {
+            atCarriageReturn = true;
+            column = 1;
+          }
+        }
+      }
+      startPosition = endPosition + 1;
+    }
+    if (end) {
+      if (atCarriageReturn) {
+        chunks.push(-5);
+      }
+      if (buffer) {
+        chunks.push(buffer);
+      }
+      chunks.push(null);
+    }
+    return chunks;
+  }
+}
+
+// node_modules/micromark-extension-gfm-autolink-literal/lib/syntax.js
+var wwwPrefix = {
+  tokenize: tokenizeWwwPrefix,
+  partial: true
+};
+var domain2 = {
+  tokenize: tokenizeDomain,
+  partial: true
+};
+var path36 = {
+  tokenize: tokenizePath,
+  partial: true
+};
+var trail = {
+  tokenize: tokenizeTrail,
+  partial: true
+};
+var emailDomainDotTrail = {
+  tokenize: tokenizeEmailDomainDotTrail,
+  partial: true
+};
+var wwwAutolink = {
+  name: "wwwAutolink",
+  tokenize: tokenizeWwwAutolink,
+  previous: previousWww
+};
+var protocolAutolink = {
+  name: "protocolAutolink",
+  tokenize: tokenizeProtocolAutolink,
+  previous: previousProtocol
+};
+var emailAutolink = {
+  name: "emailAutolink",
+  tokenize: tokenizeEmailAutolink,
+  previous: previousEmail
+};
+var text3 = {};
+function gfmAutolinkLiteral() {
+  return {
+    text: text3
+  };
+}
+var code2 = 48;
+while (code2 < 123) {
+  text3[code2] = emailAutolink;
+  code2++;
+  if (code2 === 58) code2 = 65;
+  else if (code2 === 91) code2 = 97;
+}
+text3[43] = emailAutolink;
+text3[45] = emailAutolink;
+text3[46] = emailAutolink;
+text3[95] = emailAutolink;
+text3[72] = [emailAutolink, protocolAutolink];
+text3[104] = [emailAutolink, protocolAutolink];
+text3[87] = [emailAutolink, wwwAutolink];
+text3[119] = [emailAutolink, wwwAutolink];
+function tokenizeEmailAutolink(effects, ok, nok) {
+  const self2 = this;
+  let dot;
+  let data;
+  return start;
+  function start(code3) {
+    if (!gfmAtext(code3) || !previousEmail.call(self2, self2.previous) || previousUnbalanced(self2.events)) {
+      return nok(code3);
+    }
+    effects.enter("literalAutolink");
+    effects.enter("literalAutolinkEmail");
+    return atext(code3);
+  }
+  function atext(code3) {
+    if (gfmAtext(code3)) {
+      effects.consume(code3);
+      return atext;
+    }
+    if (code3 === 64) {
+      effects.consume(code3);
+      return emailDomain;
+    }
+    return nok(code3);
+  }
+  function emailDomain(code3) {
+    if (code3 === 46) {
+      return effects.check(emailDomainDotTrail, emailDomainAfter, emailDomainDot)(code3);
+    }
+    if (code3 === 45 || code3 === 95 || asciiAlphanumeric(code3)) {
+      data = true;
+      effects.consume(code3);
+      return emailDomain;
+    }
+    return emailDomainAfter(code3);
+  }
+  function emailDomainDot(code3) {
+    effects.consume(code3);
+    dot = true;
+    return emailDomain;
+  }
+  function emailDomainAfter(code3) {
+    if (data && dot && asciiAlpha(self2.previous)) {
+      effects.exit("literalAutolinkEmail");
+      effects.exit("literalAutolink");
+      return ok(code3);
+    }
+    return nok(code3);
+  }
+}
+function tokenizeWwwAutolink(effects, ok, nok) {
+  const self2 = this;
+  return wwwStart;
+  function wwwStart(code3) {
+    if (code3 !== 87 && code3 !== 119 || !previousWww.call(self2, self2.previous) || previousUnbalanced(self2.events)) {
+      return nok(code3);
+    }
+    effects.enter("literalAutolink");
+    effects.enter("literalAutolinkWww");
+    return effects.check(wwwPrefix, effects.attempt(domain2, effects.attempt(path36, wwwAfter), nok), nok)(code3);
+  }
+  function wwwAfter(code3) {
+    effects.exit("literalAutolinkWww");
+    effects.exit("literalAutolink");
+    return ok(code3);
+  }
+}
+function tokenizeProtocolAutolink(effects, ok, nok) {
+  const self2 = this;
+  let buffer = "";
+  let seen = false;
+  return protocolStart;
+  function protocolStart(code3) {
+    if ((code3 === 72 || code3 === 104) && previousProtocol.call(self2, self2.previous) && !previousUnbalanced(self2.events)) {
+      effects.enter("literalAutolink");
+      effects.enter("literalAutolinkHttp");
+      buffer += String.fromCodePoint(code3);
+      effects.consume(code3);
+      return protocolPrefixInside;
+    }
+    return nok(code3);
+  }
+  function protocolPrefixInside(code3) {
+    if (asciiAlpha(code3) && buffer.length < 5) {
+      buffer += String.fromCodePoint(code3);
+      effects.consume(code3);
+      return protocolPrefixInside;
+    }
+    if (code3 === 58) {
+      const protocol = buffer.toLowerCase();
+      if (protocol === "http" || protocol === "https") {
+        effects.consume(code3);
+        return protocolSlashesInside;
+      }
+    }
+    return nok(code3);
+  }
+  function protocolSlashesInside(code3) {
+    if (code3 === 47) {
+      effects.consume(code3);
+      if (seen) {
+        return afterProtocol;
+      }
+      seen = true;
+      return protocolSlashesInside;
+    }
+    return nok(code3);
+  }
+  function afterProtocol(code3) {
+    return code3 === null || asciiControl(code3) || markdownLineEndingOrSpace(code3) || unicodeWhitespace(code3) || unicodePunctuation(code3) ? nok(code3) : effects.attempt(domain2, effects.attempt(path36, protocolAfter), nok)(code3);
+  }
+  function protocolAfter(code3) {
+    effects.exit("literalAutolinkHttp");
+    effects.exit("literalAutolink");
+    return ok(code3);
+  }
+}
+function tokenizeWwwPrefix(effects, ok, nok) {
+  let size = 0;
+  return wwwPrefixInside;
+  function wwwPrefixInside(code3) {
+    if ((code3 === 87 || code3 === 119) && size < 3) {
+      size++;
+      effects.consume(code3);
+      return wwwPrefixInside;
+    }
+    if (code3 === 46 && size === 3) {
+      effects.consume(code3);
+      return wwwPrefixAfter;
+    }
+    return nok(code3);
+  }
+  function wwwPrefixAfter(code3) {
+    return code3 === null ? nok(code3) : ok(code3);
+  }
+}
+function tokenizeDomain(effects, ok, nok) {
+  let underscoreInLastSegment;
+  let underscoreInLastLastSegment;
+  let seen;
+  return domainInside;
+  function domainInside(code3) {
+    if (code3 === 46 || code3 === 95) {
+      return effects.check(trail, domainAfter, domainAtPunctuation)(code3);
+    }
+    if (code3 === null || markdownLineEndingOrSpace(code3) || unicodeWhitespace(code3) || code3 !== 45 && unicodePunctuation(code3)) {
+      return domainAfter(code3);
+    }
+    seen = true;
+    effects.consume(code3);
+    return domainInside;
+  }
+  function domainAtPunctuation(code3) {
+    if (code3 === 95) {
+      underscoreInLastSegment = true;
+    } else {
+      underscoreInLastLastSegment = underscoreInLastSegment;
+      underscoreInLastSegment = void 0;
+    }
+    effects.consume(code3);
+    return domainInside;
+  }
+  function domainAfter(code3) {
+    if (underscoreInLastLastSegment || underscoreInLastSegment || !seen) {
+      return nok(code3);
+    }
+    return ok(code3);
+  }
+}
+function tokenizePath(effects, ok) {
+  let sizeOpen = 0;
+  let sizeClose = 0;
+  return pathInside;
+  function pathInside(code3) {
+    if (code3 === 40) {
+      sizeOpen++;
+      effects.consume(code3);
+      return pathInside;
+    }
+    if (code3 === 41 && sizeClose < sizeOpen) {
+      return pathAtPunctuation(code3);
+    }
+    if (code3 === 33 || code3 === 34 || code3 === 38 || code3 === 39 || code3 === 41 || code3 === 42 || code3 === 44 || code3 === 46 || code3 === 58 || code3 === 59 || code3 === 60 || code3 === 63 || code3 === 93 || code3 === 95 || code3 === 126) {
+      return effects.check(trail, ok, pathAtPunctuation)(code3);
+    }
+    if (code3 === null || markdownLineEndingOrSpace(code3) || unicodeWhitespace(code3)) {
+      return ok(code3);
+    }
+    effects.consume(code3);
+    return pathInside;
+  }
+  function pathAtPunctuation(code3) {
+    if (code3 === 41) {
+      sizeClose++;
+    }
+    effects.consume(code3);
+    return pathInside;
+  }
+}
+function tokenizeTrail(effects, ok, nok) {
+  return trail2;
+  function trail2(code3) {
+    if (code3 === 33 || code3 === 34 || code3 === 39 || code3 === 41 || code3 === 42 || code3 === 44 || code3 === 46 || code3 === 58 || code3 === 59 || code3 === 63 || code3 === 95 || code3 === 126) {
+      effects.consume(code3);
+      return trail2;
+    }
+    if (code3 === 38) {
+      effects.consume(code3);
+      return trailCharacterReferenceStart;
+    }
+    if (code3 === 93) {
+      effects.consume(code3);
+      return trailBracketAfter;
+    }
+    if (
+      // `<` is an end.
+      code3 === 60 || // So is whitespace.
+      code3 === null || markdownLineEndingOrSpace(code3) || unicodeWhitespace(code3)
+    ) {
+      return ok(code3);
+    }
+    return nok(code3);
+  }
+  function trailBracketAfter(code3) {
+    if (code3 === null || code3 === 40 || code3 === 91 || markdownLineEndingOrSpace(code3) || unicodeWhitespace(code3)) {
+      return ok(code3);
+    }
+    return trail2(code3);
+  }
+  function trailCharacterReferenceStart(code3) {
+    return asciiAlpha(code3) ? trailCharacterReferenceInside(code3) : nok(code3);
+  }
+  function trailCharacterReferenceInside(code3) {
+    if (code3 === 59) {
+      effects.consume(code3);
+      return trail2;
+    }
+    if (asciiAlpha(code3)) {
+      effects.consume(code3);
+      return trailCharacterReferenceInside;
+    }
+    return nok(code3);
+  }
+}
+function tokenizeEmailDomainDotTrail(effects, ok, nok) {
+  return start;
+  function start(code3) {
+    effects.consume(code3);
+    return after;
+  }
+  function after(code3) {
+    return asciiAlphanumeric(code3) ? nok(code3) : ok(code3);
+  }
+}
+function previousWww(code3) {
+  return code3 === null || code3 === 40 || code3 === 42 || code3 === 95 || code3 === 91 || code3 === 93 || code3 === 126 || markdownLineEndingOrSpace(code3);
+}
+function previousProtocol(code3) {
+  return !asciiAlpha(code3);
+}
+function previousEmail(code3) {
+  return !(code3 === 47 || gfmAtext(code3));
+}
+function gfmAtext(code3) {
+  return code3 === 43 || code3 === 45 || code3 === 46 || code3 === 95 || asciiAlphanumeric(code3);
+}
+function previousUnbalanced(events) {
+  let index2 = events.length;
+  let result = false;
+  while (index2--) {
+    const token = events[index2][1];
+    if ((token.type === "labelLink" || token.type === "labelImage") && !token._balanced) {
+      result = true;
+      break;
+    }
+    if (token._gfmAutolinkLiteralWalkedInto) {
+      result = false;
+      break;
+    }
+  }
+  if (events.length > 0 && !result) {
+    events[events.length - 1][1]._gfmAutolinkLiteralWalkedInto = true;
+  }
+  return result;
+}
+
+// node_modules/micromark-extension-gfm-footnote/lib/syntax.js
+var indent = {
+  tokenize: tokenizeIndent2,
+  partial: true
+};
+function gfmFootnote() {
+  return {
+    document: {
+      [91]: {
+        name: "gfmFootnoteDefinition",
+        tokenize: tokenizeDefinitionStart,
+        continuation: {
+          tokenize: tokenizeDefinitionContinuation
+        },
+        exit: gfmFootnoteDefinitionEnd
+      }
+    },
+    text: {
+      [91]: {
+        name: "gfmFootnoteCall",
+        tokenize: tokenizeGfmFootnoteCall
+      },
+      [93]: {
+        name: "gfmPotentialFootnoteCall",
+        add: "after",
+        tokenize: tokenizePotentialGfmFootnoteCall,
+        resolveTo: resolveToPotentialGfmFootnoteCall
+      }
+    }
+  };
+}
+function tokenizePotentialGfmFootnoteCall(effects, ok, nok) {
+  const self2 = this;
+  let index2 = self2.events.length;
+  const defined = self2.parser.gfmFootnotes || (self2.parser.gfmFootnotes = []);
+  let labelStart;
+  while (index2--) {
+    const token = self2.events[index2][1];
+    if (token.type === "labelImage") {
+      labelStart = token;
+      break;
+    }
+    if (token.type === "gfmFootnoteCall" || token.type === "labelLink" || token.type === "label" || token.type === "image" || token.type === "link") {
+      break;
+    }
+  }
+  return start;
+  function start(code3) {
+    if (!labelStart || !labelStart._balanced) {
+      return nok(code3);
+    }
+    const id = normalizeIdentifier(self2.sliceSerialize({
+      start: labelStart.end,
+      end: self2.now()
+    }));
+    if (id.codePointAt(0) !== 94 || !defined.includes(id.slice(1))) {
+      return nok(code3);
+    }
+    effects.enter("gfmFootnoteCallLabelMarker");
+    effects.consume(code3);
+    effects.exit("gfmFootnoteCallLabelMarker");
+    return ok(code3);
+  }
+}
+function resolveToPotentialGfmFootnoteCall(events, context2) {
+  let index2 = events.length;
+  let labelStart;
+  while (index2--) {
+    if (events[index2][1].type === "labelImage" && events[index2][0] === "enter") {
+      labelStart = events[index2][1];
+      break;
+    }
+  }
+  events[index2 + 1][1].type = "data";
+  events[index2 + 3][1].type = "gfmFootnoteCallLabelMarker";
+  const call = {
+    type: "gfmFootnoteCall",
+    start: Object.assign({}, events[index2 + 3][1].start),
+    end: Object.assign({}, events[events.length - 1][1].end)
+  };
+  const marker = {
+    type: "gfmFootnoteCallMarker",
+    start: Object.assign({}, events[index2 + 3][1].end),
+    end: Object.assign({}, events[index2 + 3][1].end)
+  };
+  marker.end.column++;
+  marker.end.offset++;
+  marker.end._bufferIndex++;
+  const string6 = {
+    type: "gfmFootnoteCallString",
+    start: Object.assign({}, marker.end),
+    end: Object.assign({}, events[events.length - 1][1].start)
+  };
+  const chunk = {
+    type: "chunkString",
+    contentType: "string",
+    start: Object.assign({}, string6.start),
+    end: Object.assign({}, string6.end)
+  };
+  const replacement = [
+    // Take the `labelImageMarker` (now `data`, the `!`)
+    events[index2 + 1],
+    events[index2 + 2],
+    ["enter", call, context2],
+    // The `[`
+    events[index2 + 3],
+    events[index2 + 4],
+    // The `^`.
+    ["enter", marker, context2],
+    ["exit", marker, context2],
+    // Everything in between.
+    ["enter", string6, context2],
+    ["enter", chunk, context2],
+    ["exit", chunk, context2],
+    ["exit", string6, context2],
+    // The ending (`]`, properly parsed and labelled).
+    events[events.length - 2],
+    events[events.length - 1],
+    ["exit", call, context2]
+  ];
+  events.splice(index2, events.length - index2 + 1, ...replacement);
+  return events;
+}
+function tokenizeGfmFootnoteCall(effects, ok, nok) {
+  const self2 = this;
+  const defined = self2.parser.gfmFootnotes || (self2.parser.gfmFootnotes = []);
+  let size = 0;
+  let data;
+  return start;
+  function start(code3) {
+    effects.enter("gfmFootnoteCall");
+    effects.enter("gfmFootnoteCallLabelMarker");
+    effects.consume(code3);
+    effects.exit("gfmFootnoteCallLabelMarker");
+    return callStart;
+  }
+  function callStart(code3) {
+    if (code3 !== 94) return nok(code3);
+    effects.enter("gfmFootnoteCallMarker");
+    effects.consume(code3);
+    effects.exit("gfmFootnoteCallMarker");
+    effects.enter("gfmFootnoteCallString");
+    effects.enter("chunkString").contentType = "string";
+    return callData;
+  }
+  function callData(code3) {
+    if (
+      // Too long.
+      size > 999 || // Closing brace with nothing.
+      code3 === 93 && !data || // Space or tab is not supported by GFM for some reason.
+      // `\n` and `[` not being supported makes sense.
+      code3 === null || code3 === 91 || markdownLineEndingOrSpace(code3)
+    ) {
+      return nok(code3);
+    }
+    if (code3 === 93) {
+      effects.exit("chunkString");
+      const token = effects.exit("gfmFootnoteCallString");
+      if (!defined.includes(normalizeIdentifier(self2.sliceSerialize(token)))) {
+        return nok(code3);
+      }
+      effects.enter("gfmFootnoteCallLabelMarker");
+      effects.consume(code3);
+      effects.exit("gfmFootnoteCallLabelMarker");
+      effects.exit("gfmFootnoteCall");
+      return ok;
+    }
+    if (!markdownLineEndingOrSpace(code3)) {
+      data = true;
+    }
+    size++;
+    effects.consume(code3);
+    return code3 === 92 ? callEscape : callData;
+  }
+  function callEscape(code3) {
+    if (code3 === 91 || code3 === 92 || code3 === 93) {
+      effects.consume(code3);
+      size++;
+      return callData;
+    }
+    return callData(code3);
+  }
+}
+function tokenizeDefinitionStart(effects, ok, nok) {
+  const self2 = this;
+  const defined = self2.parser.gfmFootnotes || (self2.parser.gfmFootnotes = []);
+  let identifier;
+  let size = 0;
+  let data;
+  return start;
+  function start(code3) {
+    effects.enter("gfmFootnoteDefinition")._container = true;
+    effects.enter("gfmFootnoteDefinitionLabel");
+    effects.enter("gfmFootnoteDefinitionLabelMarker");
+    effects.consume(code3);
+    effects.exit("gfmFootnoteDefinitionLabelMarker");
+    return labelAtMarker;
+  }
+  function labelAtMarker(code3) {
+    if (code3 === 94) {
+      effects.enter("gfmFootnoteDefinitionMarker");
+      effects.consume(code3);
+      effects.exit("gfmFootnoteDefinitionMarker");
+      effects.enter("gfmFootnoteDefinitionLabelString");
+      effects.enter("chunkString").contentType = "string";
+      return labelInside;
+    }
+    return nok(code3);
+  }
+  function labelInside(code3) {
+    if (
+      // Too long.
+      size > 999 || // Closing brace with nothing.
+      code3 === 93 && !data || // Space or tab is not supported by GFM for some reason.
+      // `\n` and `[` not being supported makes sense.
+      code3 === null || code3 === 91 || markdownLineEndingOrSpace(code3)
+    ) {
+      return nok(code3);
+    }
+    if (code3 === 93) {
+      effects.exit("chunkString");
+      const token = effects.exit("gfmFootnoteDefinitionLabelString");
+      identifier = normalizeIdentifier(self2.sliceSerialize(token));
+      effects.enter("gfmFootnoteDefinitionLabelMarker");
+      effects.consume(code3);
+      effects.exit("gfmFootnoteDefinitionLabelMarker");
+      effects.exit("gfmFootnoteDefinitionLabel");
+      return labelAfter;
+    }
+    if (!markdownLineEndingOrSpace(code3)) {
+      data = true;
+    }
+    size++;
+    effects.consume(code3);
+    return code3 === 92 ? labelEscape : labelInside;
+  }
+  function labelEscape(code3) {
+    if (code3 === 91 || code3 === 92 || code3 === 93) {
+      effects.consume(code3);
+      size++;
+      return labelInside;
+    }
+    return labelInside(code3);
+  }
+  function labelAfter(code3) {
+    if (code3 === 58) {
+      effects.enter("definitionMarker");
+      effects.consume(code3);
+      effects.exit("definitionMarker");
+      if (!defined.includes(identifier)) {
+        defined.push(identifier);
+      }
+      return factorySpace(effects, whitespaceAfter, "gfmFootnoteDefinitionWhitespace");
+    }
+    return nok(code3);
+  }
+  function whitespaceAfter(code3) {
+    return ok(code3);
+  }
+}
+function tokenizeDefinitionContinuation(effects, ok, nok) {
+  return effects.check(blankLine, ok, effects.attempt(indent, ok, nok));
+}
+function gfmFootnoteDefinitionEnd(effects) {
+  effects.exit("gfmFootnoteDefinition");
+}
+function tokenizeIndent2(effects, ok, nok) {
+  const self2 = this;
+  return factorySpace(effects, afterPrefix, "gfmFootnoteDefinitionIndent", 4 + 1);
+  function afterPrefix(code3) {
+    const tail2 = self2.events[self2.events.length - 1];
+    return tail2 && tail2[1].type === "gfmFootnoteDefinitionIndent" && tail2[2].sliceSerialize(tail2[1], true).length === 4 ? ok(code3) : nok(code3);
+  }
+}
+
+// node_modules/micromark-extension-gfm-strikethrough/lib/syntax.js
+function gfmStrikethrough(options2) {
+  const options_ = options2 || {};
+  let single = options_.singleTilde;
+  const tokenizer = {
+    name: "strikethrough",
+    tokenize: tokenizeStrikethrough,
+    resolveAll: resolveAllStrikethrough
+  };
+  if (single === null || single === void 0) {
+    single = true;
+  }
+  return {
+    text: {
+      [126]: tokenizer
+    },
+    insideSpan: {
+      null: [tokenizer]
+    },
+    attentionMarkers: {
+      null: [126]
+    }
+  };
+  function resolveAllStrikethrough(events, context2) {
+    let index2 = -1;
+    while (++index2 < events.length) {
+      if (events[index2][0] === "enter" && events[index2][1].type === "strikethroughSequenceTemporary" && events[index2][1]._close) {
+        let open5 = index2;
+        while (open5--) {
+          if (events[open5][0] === "exit" && events[open5][1].type === "strikethroughSequenceTemporary" && events[open5][1]._open && // If the sizes are the same:
+          events[index2][1].end.offset - events[index2][1].start.offset === events[open5][1].end.offset - events[open5][1].start.offset) {
+            events[index2][1].type = "strikethroughSequence";
+            events[open5][1].type = "strikethroughSequence";
+            const strikethrough = {
+              type: "strikethrough",
+              start: Object.assign({}, events[open5][1].start),
+              end: Object.assign({}, events[index2][1].end)
+            };
+            const text4 = {
+              type: "strikethroughText",
+              start: Object.assign({}, events[open5][1].end),
+              end: Object.assign({}, events[index2][1].start)
+            };
+            const nextEvents = [["enter", strikethrough, context2], ["enter", events[open5][1], context2], ["exit", events[open5][1], context2], ["enter", text4, context2]];
+            const insideSpan2 = context2.parser.constructs.insideSpan.null;
+            if (insideSpan2) {
+              splice(nextEvents, nextEvents.length, 0, resolveAll(insideSpan2, events.slice(open5 + 1, index2), context2));
+            }
+            splice(nextEvents, nextEvents.length, 0, [["exit", text4, context2], ["enter", events[index2][1], context2], ["exit", events[index2][1], context2], ["exit", strikethrough, context2]]);
+            splice(events, open5 - 1, index2 - open5 + 3, nextEvents);
+            index2 = open5 + nextEvents.length - 2;
+            break;
+          }
+        }
+      }
+    }
+    index2 = -1;
+    while (++index2 < events.length) {
+      if (events[index2][1].type === "strikethroughSequenceTemporary") {
+        events[index2][1].type = "data";
+      }
+    }
+    return events;
+  }
+  function tokenizeStrikethrough(effects, ok, nok) {
+    const previous2 = this.previous;
+    const events = this.events;
+    let size = 0;
+    return start;
+    function start(code3) {
+      if (previous2 === 126 && events[events.length - 1][1].type !== "characterEscape") {
+        return nok(code3);
+      }
+      effects.enter("strikethroughSequenceTemporary");
+      return more(code3);
+    }
+    function more(code3) {
+      const before = classifyCharacter(previous2);
+      if (code3 === 126) {
+        if (size > 1) return nok(code3);
+        effects.consume(code3);
+        size++;
+        return more;
+      }
+      if (size < 2 && !single) return nok(code3);
+      const token = effects.exit("strikethroughSequenceTemporary");
+      const after = classifyCharacter(code3);
+      token._open = !after || after === 2 && Boolean(before);
+      token._close = !before || before === 2 && Boolean(after);
+      return ok(code3);
+    }
+  }
+}
+
+// node_modules/micromark-extension-gfm-table/lib/edit-map.js
+var EditMap2 = class {
+  /**
+   * Create a new edit map.
+   */
+  constructor() {
+    this.map = [];
+    this.index = /* @__PURE__ */ new Map();
+  }
+  /**
+   * Create an edit: a remove and/or add at a certain place.
+   *
+   * @param {number} index
+   *   Index at which to apply the edit.
+   * @param {number} remove
+   *   Count of items to remove at the index.
+   * @param {Array<Event>} add
+   *   Items to add at the index.
+   * @returns {undefined}
+   *   Nothing.
+   */
+  add(index2, remove, add) {
+    addImplementation2(this, index2, remove, add);
+  }
+  // To do: add this when moving to `micromark`.
+  // /**
+  //  * Create an edit: but insert `add` before existing additions.
+  //  *
+  //  * @param {number} index
+  //  * @param {number} remove
+  //  * @param {Array<Event>} add
+  //  * @returns {undefined}
+  //  */
+  // addBefore(index, remove, add) {
+  //   addImplementation(this, index, remove, add, true)
+  // }
+  /**
+   * Done, change the events.
+   *
+   * @param {Array<Event>} events
+   *   List of events to apply the edits to.
+   * @returns {undefined}
+   *   Nothing.
+   */
+  consume(events) {
+    this.map.sort(function(a, b) {
+      return a[0] - b[0];
+    });
+    if (this.map.length === 0) {
+      return;
+    }
+    let index2 = this.map.length;
+    const vecs = [];
+    while (index2 > 0) {
+      index2 -= 1;
+      vecs.push(events.slice(this.map[index2][0] + this.map[index2][1]), this.map[index2][2]);
+      events.length = this.map[index2][0];
+    }
+    vecs.push(events.slice());
+    events.length = 0;
+    let slice = vecs.pop();
+    while (slice) {
+      for (const element of slice) {
+        events.push(element);
+      }
+      slice = vecs.pop();
+    }
+    this.map.length = 0;
+    this.index.clear();
+  }
+};
+function addImplementation2(editMap, at, remove, add) {
+  if (remove === 0 && add.length === 0) {
+    return;
+  }
+  const existing = editMap.index.get(at);
+  if (existing) {
+    existing[1] += remove;
+    existing[2].push(...add);
+    return;
+  }
+  const change = [at, remove, add];
+  editMap.map.push(change);
+  editMap.index.set(at, change);
+}
+
+// node_modules/micromark-extension-gfm-table/lib/infer.js
+function gfmTableAlign(events, index2) {
+  let inDelimiterRow = false;
+  const align = [];
+  while (index2 < events.length) {
+    const event = events[index2];
+    if (inDelimiterRow) {
+      if (event[0] === "enter") {
+        if (event[1].type === "tableContent") {
+          align.push(events[index2 + 1][1].type === "tableDelimiterMarker" ? "left" : "none");
+        }
+      } else if (event[1].type === "tableContent") {
+        if (events[index2 - 1][1].type === "tableDelimiterMarker") {
+          const alignIndex = align.length - 1;
+          align[alignIndex] = align[alignIndex] === "left" ? "center" : "right";
+        }
+      } else if (event[1].type === "tableDelimiterRow") {
+        break;
+      }
+    } else if (event[0] === "enter" && event[1].type === "tableDelimiterRow") {
+      inDelimiterRow = true;
+    }
+    index2 += 1;
+  }
+  return align;
+}
+
+// node_modules/micromark-extension-gfm-table/lib/syntax.js
+function gfmTable() {
+  return {
+    flow: {
+      null: {
+        name: "table",
+        tokenize: tokenizeTable,
+        resolveAll: resolveTable
+      }
+    }
+  };
+}
+function tokenizeTable(effects, ok, nok) {
+  const self2 = this;
+  let size = 0;
+  let sizeB = 0;
+  let seen;
+  return start;
+  function start(code3) {
+    let index2 = self2.events.length - 1;
+    while (index2 > -1) {
+      const {
+        type: type2
+      } = self2.events[index2][1];
+      if (type2 === "lineEnding" || // Note: markdown-rs uses `whitespace` instead of `linePrefix`
+      type2 === "linePrefix") {
+        index2--;
+      } else {
+        break;
+      }
+    }
+    const tail2 = index2 > -1 ? self2.events[index2][1].type : null;
+    const next = tail2 === "tableHead" || tail2 === "tableRow" ? bodyRowStart : headRowBefore;
+    if (next === bodyRowStart && self2.parser.lazy[self2.now().line]) {
+      return nok(code3);
+    }
+    return next(code3);
+  }
+  function headRowBefore(code3) {
+    effects.enter("tableHead");
+    effects.enter("tableRow");
+    return headRowStart(code3);
+  }
+  function headRowStart(code3) {
+    if (code3 === 124) {
+      return headRowBreak(code3);
+    }
+    seen = true;
+    sizeB += 1;
+    return headRowBreak(code3);
+  }
+  function headRowBreak(code3) {
+    if (code3 === null) {
+      return nok(code3);
+    }
+    if (markdownLineEnding(code3)) {
+      if (sizeB > 1) {
+        sizeB = 0;
+        self2.interrupt = true;
+        effects.exit("tableRow");
+        effects.enter("lineEnding");
+        effects.consume(code3);
+        effects.exit("lineEnding");
+        return headDelimiterStart;
+      }
+      return nok(code3);
+    }
+    if (markdownSpace(code3)) {
+      return factorySpace(effects, headRowBreak, "whitespace")(code3);
+    }
+    sizeB += 1;
+    if (seen) {
+      seen = false;
+      size += 1;
+    }
+    if (code3 === 124) {
+      effects.enter("tableCellDivider");
+      effects.consume(code3);
+      effects.exit("tableCellDivider");
+      seen = true;
+      return headRowBreak;
+    }
+    effects.enter("data");
+    return headRowData(code3);
+  }
+  function headRowData(code3) {
+    if (code3 === null || code3 === 124 || markdownLineEndingOrSpace(code3)) {
+      effects.exit("data");
+      return headRowBreak(code3);
+    }
+    effects.consume(code3);
+    return code3 === 92 ? headRowEscape : headRowData;
+  }
+  function headRowEscape(code3) {
+    if (code3 === 92 || code3 === 124) {
+      effects.consume(code3);
+      return headRowData;
+    }
+    return headRowData(code3);
+  }
+  function headDelimiterStart(code3) {
+    self2.interrupt = false;
+    if (self2.parser.lazy[self2.now().line]) {
+      return nok(code3);
+    }
+    effects.enter("tableDelimiterRow");
+    seen = false;
+    if (markdownSpace(code3)) {
+      return factorySpace(effects, headDelimiterBefore, "linePrefix", self2.parser.constructs.disable.null.includes("codeIndented") ? void 0 : 4)(code3);
+    }
+    return headDelimiterBefore(code3);
+  }
+  function headDelimiterBefore(code3) {
+    if (code3 === 45 || code3 === 58) {
+      return headDelimiterValueBefore(code3);
+    }
+    if (code3 === 124) {
+      seen = true;
+      effects.enter("tableCellDivider");
+      effects.consume(code3);
+      effects.exit("tableCellDivider");
+      return headDelimiterCellBefore;
+    }
+    return headDelimiterNok(code3);
+  }
+  function headDelimiterCellBefore(code3) {
+    if (markdownSpace(code3)) {
+      return factorySpace(effects, headDelimiterValueBefore, "whitespace")(code3);
+    }
+    return headDelimiterValueBefore(code3);
+  }
+  function headDelimiterValueBefore(code3) {
+    if (code3 === 58) {
+      sizeB += 1;
+      seen = true;
+      effects.enter("tableDelimiterMarker");
+      effects.consume(code3);
+      effects.exit("tableDelimiterMarker");
+      return headDelimiterLeftAlignmentAfter;
+    }
+    if (code3 === 45) {
+      sizeB += 1;
+      return headDelimiterLeftAlignmentAfter(code3);
+    }
+    if (code3 === null || markdownLineEnding(code3)) {
+      return headDelimiterCellAfter(code3);
+    }
+    return headDelimiterNok(code3);
+  }
+  function headDelimiterLeftAlignmentAfter(code3) {
+    if (code3 === 45) {
+      effects.enter("tableDelimiterFiller");
+      return headDelimiterFiller(code3);
+    }
+    return headDelimiterNok(code3);
+  }
+  function headDelimiterFiller(code3) {
+    if (code3 === 45) {
+      effects.consume(code3);
+      return headDelimiterFiller;
+    }
+    if (code3 === 58) {
+      seen = true;
+      effects.exit("tableDelimiterFiller");
+      effects.enter("tableDelimiterMarker");
+      effects.consume(code3);
+      effects.exit("tableDelimiterMarker");
+      return headDelimiterRightAlignmentAfter;
+    }
+    effects.exit("tableDelimiterFiller");
+    return headDelimiterRightAlignmentAfter(code3);
+  }
+  function headDelimiterRightAlignmentAfter(code3) {
+    if (markdownSpace(code3)) {
+      return factorySpace(effects, headDelimiterCellAfter, "whitespace")(code3);
+    }
+    return headDelimiterCellAfter(code3);
+  }
+  function headDelimiterCellAfter(code3) {
+    if (code3 === 124) {
+      return headDelimiterBefore(code3);
+    }
+    if (code3 === null || markdownLineEnding(code3)) {
+      if (!seen || size !== sizeB) {
+        return headDelimiterNok(code3);
+      }
+      effects.exit("tableDelimiterRow");
+      effects.exit("tableHead");
+      return ok(code3);
+    }
+    return headDelimiterNok(code3);
+  }
+  function headDelimiterNok(code3) {
+    return nok(code3);
+  }
+  function bodyRowStart(code3) {
+    effects.enter("tableRow");
+    return bodyRowBreak(code3);
+  }
+  function bodyRowBreak(code3) {
+    if (code3 === 124) {
+      effects.enter("tableCellDivider");
+      effects.consume(code3);
+      effects.exit("tableCellDivider");
+      return bodyRowBreak;
+    }
+    if (code3 === null || markdownLineEnding(code3)) {
+      effects.exit("tableRow");
+      return ok(code3);
+    }
+    if (markdownSpace(code3)) {
+      return factorySpace(effects, bodyRowBreak, "whitespace")(code3);
+    }
+    effects.enter("data");
+    return bodyRowData(code3);
+  }
+  function bodyRowData(code3) {
+    if (code3 === null || code3 === 124 || markdownLineEndingOrSpace(code3)) {
+      effects.exit("data");
+      return bodyRowBreak(code3);
+    }
+    effects.consume(code3);
+    return code3 === 92 ? bodyRowEscape : bodyRowData;
+  }
+  function bodyRowEscape(code3) {
+    if (code3 === 92 || code3 === 124) {
+      effects.consume(code3);
+      return bodyRowData;
+    }
+    return bodyRowData(code3);
+  }
+}
+function resolveTable(events, context2) {
+  let index2 = -1;
+  let inFirstCellAwaitingPipe = true;
+  let rowKind = 0;
+  let lastCell = [0, 0, 0, 0];
+  let cell3 = [0, 0, 0, 0];
+  let afterHeadAwaitingFirstBodyRow = false;
+  let lastTableEnd = 0;
+  let currentTable;
+  let currentBody;
+  let currentCell;
+  const map3 = new EditMap2();
+  while (++index2 < events.length) {
+    const event = events[index2];
+    const token = event[1];
+    if (event[0] === "enter") {
+      if (token.type === "tableHead") {
+        afterHeadAwaitingFirstBodyRow = false;
+        if (lastTableEnd !== 0) {
+          flushTableEnd(map3, context2, lastTableEnd, currentTable, currentBody);
+          currentBody = void 0;
+          lastTableEnd = 0;
+        }
+        currentTable = {
+          type: "table",
+          start: Object.assign({}, token.start),
+          // Note: correct end is set later.
+          end: Object.assign({}, token.end)
+        };
+        map3.add(index2, 0, [["enter", currentTable, context2]]);
+      } else if (token.type === "tableRow" || token.type === "tableDelimiterRow") {
+        inFirstCellAwaitingPipe = true;
+        currentCell = void 0;
+        lastCell = [0, 0, 0, 0];
+        cell3 = [0, index2 + 1, 0, 0];
+        if (afterHeadAwaitingFirstBodyRow) {
+          afterHeadAwaitingFirstBodyRow = false;
+          currentBody = {
+            type: "tableBody",
+            start: Object.assign({}, token.start),
+            // Note: correct end is set later.
+            end: Object.assign({}, token.end)
+          };
+          map3.add(index2, 0, [["enter", currentBody, context2]]);
+        }
+        rowKind = token.type === "tableDelimiterRow" ? 2 : currentBody ? 3 : 1;
+      } else if (rowKind && (token.type === "data" || token.type === "tableDelimiterMarker" || token.type === "tableDelimiterFiller")) {
+        inFirstCellAwaitingPipe = false;
+        if (cell3[2] === 0) {
+          if (lastCell[1] !== 0) {
+            cell3[0] = cell3[1];
+            currentCell = flushCell(map3, context2, lastCell, rowKind, void 0, currentCell);
+            lastCell = [0, 0, 0, 0];
+          }
+          cell3[2] = index2;
+        }
+      } else if (token.type === "tableCellDivider") {
+        if (inFirstCellAwaitingPipe) {
+          inFirstCellAwaitingPipe = false;
+        } else {
+          if (lastCell[1] !== 0) {
+            cell3[0] = cell3[1];
+            currentCell = flushCell(map3, context2, lastCell, rowKind, void 0, currentCell);
+          }
+          lastCell = cell3;
+          cell3 = [lastCell[1], index2, 0, 0];
+        }
+      }
+    } else if (token.type === "tableHead") {
+      afterHeadAwaitingFirstBodyRow = true;
+      lastTableEnd = index2;
+    } else if (token.type === "tableRow" || token.type === "tableDelimiterRow") {
+      lastTableEnd = index2;
+      if (lastCell[1] !== 0) {
+        cell3[0] = cell3[1];
+        currentCell = flushCell(map3, context2, lastCell, rowKind, index2, currentCell);
+      } else if (cell3[1] !== 0) {
+        currentCell = flushCell(map3, context2, cell3, rowKind, index2, currentCell);
+      }
+      rowKind = 0;
+    } else if (rowKind && (token.type === "data" || token.type === "tableDelimiterMarker" || token.type === "tableDelimiterFiller")) {
+      cell3[3] = index2;
+    }
+  }
+  if (lastTableEnd !== 0) {
+    flushTableEnd(map3, context2, lastTableEnd, currentTable, currentBody);
+  }
+  map3.consume(context2.events);
+  index2 = -1;
+  while (++index2 < context2.events.length) {
+    const event = context2.events[index2];
+    if (event[0] === "enter" && event[1].type === "table") {
+      event[1]._align = gfmTableAlign(context2.events, index2);
+    }
+  }
+  return events;
+}
+function flushCell(map3, context2, range, rowKind, rowEnd, previousCell) {
+  const groupName = rowKind === 1 ? "tableHeader" : rowKind === 2 ? "tableDelimiter" : "tableData";
+  const valueName = "tableContent";
+  if (range[0] !== 0) {
+    previousCell.end = Object.assign({}, getPoint(context2.events, range[0]));
+    map3.add(range[0], 0, [["exit", previousCell, context2]]);
+  }
+  const now = getPoint(context2.events, range[1]);
+  previousCell = {
+    type: groupName,
+    start: Object.assign({}, now),
+    // Note: correct end is set later.
+    end: Object.assign({}, now)
+  };
+  map3.add(range[1], 0, [["enter", previousCell, context2]]);
+  if (range[2] !== 0) {
+    const relatedStart = getPoint(context2.events, range[2]);
+    const relatedEnd = getPoint(context2.events, range[3]);
+    const valueToken = {
+      type: valueName,
+      start: Object.assign({}, relatedStart),
+      end: Object.assign({}, relatedEnd)
+    };
+    map3.add(range[2], 0, [["enter", valueToken, context2]]);
+    if (rowKind !== 2) {
+      const start = context2.events[range[2]];
+      const end = context2.events[range[3]];
+      start[1].end = Object.assign({}, end[1].end);
+      start[1].type = "chunkText";
+      start[1].contentType = "text";
+      if (range[3] > range[2] + 1) {
+        const a = range[2] + 1;
+        const b = range[3] - range[2] - 1;
+        map3.add(a, b, []);
+      }
+    }
+    map3.add(range[3] + 1, 0, [["exit", valueToken, context2]]);
+  }
+  if (rowEnd !== void 0) {
+    previousCell.end = Object.assign({}, getPoint(context2.events, rowEnd));
+    map3.add(rowEnd, 0, [["exit", previousCell, context2]]);
+    previousCell = void 0;
+  }
+  return previousCell;
+}
+function flushTableEnd(map3, context2, index2, table2, tableBody) {
+  const exits = [];
+  const related = getPoint(context2.events, index2);
+  if (tableBody) {
+    tableBody.end = Object.assign({}, related);
+    exits.push(["exit", tableBody, context2]);
+  }
+  table2.end = Object.assign({}, related);
+  exits.push(["exit", table2, context2]);
+  map3.add(index2 + 1, 0, exits);
+}
+function getPoint(events, index2) {
+  const event = events[index2];
+  const side = event[0] === "enter" ? "start" : "end";
+  return event[1][side];
+}
+
+// node_modules/micromark-extension-gfm-task-list-item/lib/syntax.js
+var tasklistCheck = {
+  name: "tasklistCheck",
+  tokenize: tokenizeTasklistCheck
+};
+function gfmTaskListItem() {
+  return {
+    text: {
+      [91]: tasklistCheck
+    }
+  };
+}
+function tokenizeTasklistCheck(effects, ok, nok) {
+  const self2 = this;
+  return open5;
+  function open5(code3) {
+    if (
+      // Exit if there’s stuff before.
+      self2.previous !== null || // Exit if not in the first content that is the first child of a list
+      // item.
+      !self2._gfmTasklistFirstContentOfListItem
+    ) {
+      return nok(code3);
+    }
+    effects.enter("taskListCheck");
+    effects.enter("taskListCheckMarker");
+    effects.consume(code3);
+    effects.exit("taskListCheckMarker");
+    return inside2;
+  }
+  function inside2(code3) {
+    if (markdownLineEndingOrSpace(code3)) {
+      effects.enter("taskListCheckValueUnchecked");
+      effects.consume(code3);
+      effects.exit("taskListCheckValueUnchecked");
+      return close;
+    }
+    if (code3 === 88 || code3 === 120) {
+      effects.enter("taskListCheckValueChecked");
+      effects.consume(code3);
+      effects.exit("taskListCheckValueChecked");
+      return close;
+    }
+    return nok(code3);
+  }
+  function close(code3) {
+    if (code3 === 93) {
+      effects.enter("taskListCheckMarker");
+      effects.consume(code3);
+      effects.exit("taskListCheckMarker");
+      effects.exit("taskListCheck");
+      return after;
+    }
+    return nok(code3);
+  }
+  function after(code3) {
+    if (markdownLineEnding(code3)) {
+      return ok(code3);
+    }
+    if (markdownSpace(code3)) {
+      return effects.check({
+        tokenize: spaceThenNonSpace
+      }, ok, nok)(code3);
+    }
+    return nok(code3);
+  }
+}
+function spaceThenNonSpace(effects, ok, nok) {
+  return factorySpace(effects, after, "whitespace");
+  function after(code3) {
+    return code3 === null ? nok(code3) : ok(code3);
+  }
+}
+
+// node_modules/micromark-extension-gfm/index.js
+function gfm(options2) {
+  return combineExtensions([
+    gfmAutolinkLiteral(),
+    gfmFootnote(),
+    gfmStrikethrough(options2),
+    gfmTable(),
+    gfmTaskListItem()
+  ]);
+}
+
+// src/core/vocabulary/embeds.ts
+function withoutEmbeds(text4, { window: window2 = WINDOW } = {}) {
+  if (!text4.includes("<") && !text4.includes("![")) return text4;
+  try {
+    return inParts(text4, window2) ?? everyEmbedEscaped(text4);
+  } catch {
+    return everyEmbedEscaped(text4);
+  }
+}
+function everyEmbedEscaped(text4) {
+  return text4.replace(/</g, "&lt;").replace(/!\[/g, "!\\[");
+}
+function inParts(text4, window2) {
+  const parts = [];
+  let at = 0;
+  while (at < text4.length) {
+    const part = nextPart(text4, at, window2);
+    if (part === null) return parts.join("") + everyEmbedEscaped(text4.slice(at));
+    const settled = settle2(text4.slice(at, part.end), part.found, part.end === text4.length);
+    if (settled === null) return null;
+    parts.push(settled);
+    at = part.end;
+  }
+  return parts.join("");
+}
+var WINDOW = 8192;
+var CHAIN_MAX = 8;
+var BRACKETS_MAX = 32;
+var UNDERLINES_MAX = 64;
+var ROUNDS = 4;
+var CHAIN = new RegExp(
+  String.raw`^(?:[ \t]*(?:>|(?:[*+-]|\d{1,9}[.)])(?=[ \t]|$))){${CHAIN_MAX}}`
+);
+var UNDERLINE = /^ {0,3}(?:=+|-+)[ \t]*$/;
+var BLANK = /^[ \t]*$/;
+var LINE_END = /\r\n|\r|\n/g;
+var EXTENSIONS = [gfm(), { disable: { null: ["attention", "strikethrough"] } }];
+function scan(text4) {
+  const events = postprocess(
+    parse5({ extensions: EXTENSIONS }).document().write(preprocess2()(text4, void 0, true))
+  );
+  const shift = text4.charCodeAt(0) === 65279 ? 1 : 0;
+  const found = { code: [], html: [], blocks: [] };
+  for (const [kind, token] of events) {
+    if (kind !== "enter") continue;
+    const range = { start: token.start.offset + shift, end: token.end.offset + shift };
+    switch (token.type) {
+      case "codeFenced":
+        found.blocks.push(range);
+        found.code.push(range);
+        break;
+      case "codeIndented":
+      case "codeText":
+        found.code.push(range);
+        break;
+      case "htmlFlow":
+        found.blocks.push(range);
+        found.html.push(range);
+        break;
+      case "htmlText":
+        found.html.push(range);
+        break;
+    }
+  }
+  return found;
+}
+function nextPart(text4, at, window2) {
+  const { end, cuts } = windowOf(text4, at, window2);
+  if (end === at) return null;
+  const found = scan(text4.slice(at, end));
+  if (end === text4.length) return { end, found };
+  const cut = lastCut(cuts, found.blocks);
+  if (cut === null) return null;
+  const inside2 = (range) => range.start < cut.at;
+  return {
+    end: at + cut.at,
+    found: {
+      code: found.code.filter(inside2),
+      html: found.html.filter(inside2),
+      blocks: found.blocks.filter(inside2)
+    }
+  };
+}
+function windowOf(text4, at, window2) {
+  const cuts = [];
+  let start = at;
+  let blankBefore = null;
+  let brackets = 0;
+  let underlines = 0;
+  while (start < text4.length) {
+    LINE_END.lastIndex = start;
+    const ending = LINE_END.exec(text4);
+    const lineEnd = ending ? ending.index : text4.length;
+    const next = ending ? ending.index + ending[0].length : text4.length;
+    const line = text4.slice(start, lineEnd);
+    const blank = BLANK.test(line);
+    if (!blank && blankBefore !== null && start > at && !/\s/.test(line.charAt(0))) {
+      cuts.push({ at: start - at, blank: blankBefore });
+    }
+    if (next - at > window2) return { end: start, cuts };
+    if (blank) {
+      brackets = 0;
+      blankBefore = start - at;
+      start = next;
+      continue;
+    }
+    blankBefore = null;
+    brackets = deepestBrackets(line, brackets);
+    const slow = CHAIN.test(line) || UNDERLINE.test(line) && ++underlines > UNDERLINES_MAX || brackets > BRACKETS_MAX;
+    if (slow) return { end: start, cuts };
+    start = next;
+  }
+  return { end: text4.length, cuts };
+}
+function deepestBrackets(line, open5) {
+  let depth = open5;
+  for (let i = 0; i < line.length; i++) {
+    const char = line.charCodeAt(i);
+    if (char === 91) {
+      depth++;
+      if (depth > BRACKETS_MAX) return depth;
+    } else if (char === 93 && depth > 0) depth--;
+  }
+  return depth;
+}
+function lastCut(cuts, blocks) {
+  let found = null;
+  let reach = 0;
+  let next = 0;
+  for (const cut of cuts) {
+    while (next < blocks.length && (blocks[next]?.start ?? 0) < cut.blank) {
+      reach = Math.max(reach, blocks[next]?.end ?? 0);
+      next++;
+    }
+    if (reach <= cut.blank) found = cut;
+  }
+  return found;
+}
+function settle2(part, found, last) {
+  let current = part;
+  let scanned = found;
+  for (let round = 0; round < ROUNDS; round++) {
+    const escaped = escapeOutsideCode(current, scanned);
+    if (escaped === current) {
+      return round === 0 || last || closedAtEnd(current, scanned.blocks) ? current : null;
+    }
+    current = escaped;
+    scanned = scan(current);
+  }
+  return null;
+}
+function closedAtEnd(part, blocks) {
+  const body = part.replace(/(?:\r\n|\r|\n)$/, "");
+  const blank = Math.max(body.lastIndexOf("\n"), body.lastIndexOf("\r")) + 1;
+  return blocks.every((block) => block.start >= blank || block.end <= blank);
+}
+var CODE = 1;
+var HTML = 2;
+function escapeOutsideCode(text4, found) {
+  const kind = new Uint8Array(text4.length);
+  for (const range of found.code) kind.fill(CODE, range.start, range.end);
+  for (const range of found.html) kind.fill(HTML, range.start, range.end);
+  let out = "";
+  let copied = 0;
+  for (let i = 0; i < text4.length; i++) {
+    const char = text4.charCodeAt(i);
+    if (char === 60 && kind[i] === HTML) {
+      out += `${text4.slice(copied, i)}&lt;`;
+      copied = i + 1;
+    } else if (char === 33 && text4.charCodeAt(i + 1) === 91 && kind[i] !== CODE) {
+      out += `${text4.slice(copied, i + 1)}\\`;
+      copied = i + 1;
+    }
+  }
+  return copied === 0 ? text4 : out + text4.slice(copied);
+}
+
 // src/session/publish/write/pull-body.ts
 function renderWorkerMarker({ build, worker }) {
   return `<!-- baton:worker build=${build} worker=${worker} -->`;
 }
-function neutralizeMarkers(text) {
-  return text.replace(/<!--(\s*)baton:/gi, "&lt;!--$1baton:");
+function neutralizeMarkers(text4) {
+  return text4.replace(/<!--(\s*)baton:/gi, "&lt;!--$1baton:");
 }
-function neutralizeComments(text) {
-  return text.replace(/<!--/g, "&lt;!--");
+function neutralizeComments(text4) {
+  return text4.replace(/<!--/g, "&lt;!--");
 }
-function neutralizeMentions(text) {
-  return neutralizeMentionsIn(text);
+function neutralizeMentions(text4) {
+  return neutralizeMentionsIn(text4);
 }
-function neutralizeModelText(text) {
-  return neutralizeMentions(neutralizeComments(text));
+function neutralizeModelText(text4) {
+  return withoutEmbeds(neutralizeMentions(neutralizeComments(text4)));
 }
-function neutralizeFencedText(text) {
-  return neutralizeMentions(neutralizeMarkers(text));
+function neutralizeFencedText(text4) {
+  return neutralizeMentions(neutralizeMarkers(text4));
 }
 function renderUsage(usage) {
   const tokens = [
@@ -95150,8 +102872,8 @@ function renderUsage(usage) {
   return `${tokens} tokens · $${usage.cost_usd.toFixed(4)} · ${usage.turns} turns · ${Math.round(usage.seconds)}s`;
 }
 function renderBlocked(blocked) {
-  const text = describeBlocked(blocked);
-  return text ? `${text} (the model's commands reach only allowed hosts: add one the build needs to \`session.network.allow\` in \`.github/baton.yml\`)` : null;
+  const text4 = describeBlocked(blocked);
+  return text4 ? `${text4} (the model's commands reach only allowed hosts: add one the build needs to \`session.network.allow\` in \`.github/baton.yml\`)` : null;
 }
 function renderPullBody({
   build,
@@ -95163,12 +102885,12 @@ function renderPullBody({
   const worker = completion.worker_id;
   const sections = [
     neutralizeModelText(completion.summary),
-    list("Decisions", completion.decisions),
-    list("Concerns", completion.concerns),
-    list("Follow-ups", completion.follow_up),
-    list(
+    list2("Decisions", completion.decisions),
+    list2("Concerns", completion.concerns),
+    list2("Follow-ups", completion.follow_up),
+    list2(
       "Artifacts",
-      completion.artifacts.map((path36) => `\`${path36.replaceAll("`", "")}\``)
+      completion.artifacts.map((path37) => `\`${path37.replaceAll("`", "")}\``)
     ),
     renderTests(completion.tests),
     renderDependencies(dependencies),
@@ -95227,32 +102949,39 @@ function renderDependencies(changes) {
     fence
   ].join("\n");
 }
-function oneLine3(text) {
-  return [...text].map((char) => /[\p{Cc}\u2028\u2029]/u.test(char) ? " " : char).join("");
+function oneLine3(text4) {
+  return [...text4].map((char) => /[\p{Cc}\u2028\u2029]/u.test(char) ? " " : char).join("");
 }
-function longestRun(text, char) {
+function longestRun(text4, char) {
   let longest = 0;
   let run4 = 0;
-  for (const c of text) {
+  for (const c of text4) {
     run4 = c === char ? run4 + 1 : 0;
     longest = Math.max(longest, run4);
   }
   return longest;
 }
-function list(title, items) {
+function list2(title, items) {
   if (items.length === 0) return "";
   return `### ${title}
 
 ${items.map((item) => `- ${neutralizeModelText(item)}`).join("\n")}`;
 }
-function fitBody(text, trailer) {
+var CUT_NOTE = "\n\n… (cut to fit)";
+function fitBody(text4, trailer) {
   const room = BODY_MAX_CHARS - trailer.length - 40;
-  const fitted = text.length <= room ? text : `${text.slice(0, room)}
-
-… (cut to fit)`;
+  let kept = Math.min(text4.length, room);
+  let fitted = placed(text4, kept);
+  while (fitted.length > room + CUT_NOTE.length && kept > 0) {
+    kept = Math.min(kept - 1, Math.floor(kept * room / fitted.length));
+    fitted = placed(text4, kept);
+  }
   return `${fitted}
 
 ${trailer}`;
+}
+function placed(text4, kept) {
+  return withoutEmbeds(kept < text4.length ? `${text4.slice(0, kept)}${CUT_NOTE}` : text4);
 }
 
 // src/session/publish/write/post-review.ts
@@ -95347,8 +103076,8 @@ function isInDiff(comment, diff) {
 function renderMoved(comments) {
   if (comments.length === 0) return "";
   const items = comments.map((comment) => {
-    const path36 = neutralizeModelText(code(comment.path));
-    const where = `${path36} line ${comment.line}${comment.side === "LEFT" ? " (old side)" : ""}`;
+    const path37 = neutralizeModelText(code(comment.path));
+    const where = `${path37} line ${comment.line}${comment.side === "LEFT" ? " (old side)" : ""}`;
     const quoted2 = neutralizeModelText(comment.body).split("\n").map((line) => `> ${line}`).join("\n");
     return `**${where}**
 
@@ -95414,8 +103143,7 @@ function renderSynthesisComment({
       })
     );
   }
-  lines.push("", marker);
-  return lines.join("\n");
+  return fitBody(lines.join("\n"), marker);
 }
 async function findCommentWith(api, base, marker) {
   for (let page = 1; page <= COMMENT_PAGES_MAX; page++) {
@@ -95538,7 +103266,7 @@ async function writeSession(checked) {
   const { target, result } = checked;
   if (result.status !== "complete") {
     const keep = target.role === "work" || target.role === "fix";
-    const lines = keep ? await push(checked) : [];
+    const lines = keep ? await push2(checked) : [];
     const reason = result.reason ?? "the session gave no reason";
     return { kind: "session-failed", status: result.status, reason, usage: result.usage, lines };
   }
@@ -95546,20 +103274,20 @@ async function writeSession(checked) {
     case "plan":
     case "research":
     case "summary":
-      return { kind: "published", lines: await push(checked) };
+      return { kind: "published", lines: await push2(checked) };
     case "work":
-      return { kind: "published", lines: [...await push(checked), ...await openPull(checked)] };
+      return { kind: "published", lines: [...await push2(checked), ...await openPull(checked)] };
     case "fix":
       return {
         kind: "published",
-        lines: [...await push(checked), ...await updatePull(checked)]
+        lines: [...await push2(checked), ...await updatePull(checked)]
       };
     case "review":
       return review(checked);
     case "synthesis":
       return {
         kind: "published",
-        lines: [...await push(checked), ...await summarise(checked)]
+        lines: [...await push2(checked), ...await summarise(checked)]
       };
     default: {
       const _exhaustive = target.role;
@@ -95567,7 +103295,7 @@ async function writeSession(checked) {
     }
   }
 }
-async function push({
+async function push2({
   io,
   target,
   result,
@@ -95720,7 +103448,7 @@ var UsageRecord = external_exports.strictObject({
    * its rule and path). May quote model text: the app shows it only inside a
    * code span (`failureText`), never as markup.
    */
-  reason: external_exports.string().max(REASON_MAX_CHARS).refine((text) => ![...text].some(isControl), "must be one line").nullable().optional()
+  reason: external_exports.string().max(REASON_MAX_CHARS).refine((text4) => ![...text4].some(isControl), "must be one line").nullable().optional()
 });
 function usageRef({
   build,
@@ -95739,8 +103467,8 @@ function isControl(char) {
   const point = char.codePointAt(0) ?? 0;
   return point < 32 || point === 127;
 }
-function oneLineReason(text) {
-  const line = [...text ?? ""].map((char) => isControl(char) ? " " : char).join("").replace(/\s+/g, " ").trim();
+function oneLineReason(text4) {
+  const line = [...text4 ?? ""].map((char) => isControl(char) ? " " : char).join("").replace(/\s+/g, " ").trim();
   if (!line) return null;
   return line.length > REASON_MAX_CHARS ? `${line.slice(0, REASON_MAX_CHARS - 1)}…` : line;
 }
@@ -96008,12 +103736,12 @@ async function runPublish(env, options2 = {}) {
     outcome = { kind: "error", message: error62 instanceof Error ? error62.message : String(error62) };
   }
   const title = `Baton publish: ${env.BATON_ROLE} ${env.BATON_BUILD} ${env.BATON_WORKER ?? ""}`.trim();
-  const { code: code2, text } = describe3(outcome);
-  log2(text);
+  const { code: code3, text: text4 } = describe3(outcome);
+  log2(text4);
   await appendStepSummary(summaryPath2, `### ${title}
 
-${text}`);
-  return code2;
+${text4}`);
+  return code3;
 }
 function describe3(outcome) {
   switch (outcome.kind) {
@@ -96166,8 +103894,8 @@ function describeUnknown(argv) {
   }
   return "";
 }
-function print(text) {
-  process.stdout.write(`${text}
+function print(text4) {
+  process.stdout.write(`${text4}
 `);
   return 0;
 }
@@ -96202,15 +103930,15 @@ async function runAction(source) {
   return 2;
 }
 async function loadConductor() {
-  const path36 = (0, import_node_path38.join)((0, import_node_path38.dirname)(process.argv[1] ?? "."), CONDUCTOR_BUNDLE);
-  const loaded = await import((0, import_node_url.pathToFileURL)(path36).href);
+  const path37 = (0, import_node_path38.join)((0, import_node_path38.dirname)(process.argv[1] ?? "."), CONDUCTOR_BUNDLE);
+  const loaded = await import((0, import_node_url.pathToFileURL)(path37).href);
   return loaded.default?.runConductorAction ? loaded.default : loaded;
 }
 
 // action/entry.ts
 runAction(process.env).then(
-  (code2) => {
-    process.exitCode = code2;
+  (code3) => {
+    process.exitCode = code3;
   },
   (error62) => {
     process.stderr.write(

@@ -17,6 +17,8 @@ describe('markdown escaping', () => {
     ['ping @alice and @bob-2', 'ping @&#8203;alice and @&#8203;bob-2'],
     ['@alice first', '@&#8203;alice first'],
     ['mail a@b.com', 'mail a@b.com'],
+    ['![x](https://a.example/p) and `![y](u)`', '!\\[x](https://a.example/p) and `!\\[y](u)`'],
+    ['<img src="https://a.example/p">', '&lt;img src="https://a.example/p"&gt;'],
   ])('keeps %j inert in text', (text, expected) => {
     expect(escapeText(text)).toBe(expected);
   });
@@ -27,6 +29,7 @@ describe('markdown escaping', () => {
 
   it('keeps link text inside its brackets', () => {
     expect(escapeLinkText('[x] done')).toBe('\\[x\\] done');
+    expect(escapeLinkText('![x](u)')).toBe('!\\[x\\](u)');
   });
 
   it.each([

@@ -5,49 +5,24 @@ import {
   parseVerdictMarker,
   renderVerdictMarker,
 } from '../../src/session/publish/write/verdict-marker.js';
-import type { ReviewResult } from '../../src/session/result.js';
 import { BUILD, makeCompletion, makeResult, planSession } from './publish/fixture.js';
 import { PULLS, usePublishHarness } from './publish/harness.js';
+import {
+  makeReview,
+  postedReview as postedReviewOf,
+  REVIEW_ENV,
+  REVIEWED,
+  reviewResult,
+  servePull as servePullOf,
+} from './publish/review.js';
 import { WORKER_BRANCH, WORKER_COMPLETION } from './publish/worker-paths.js';
 
-const REVIEWED = 'a'.repeat(40);
 const h = usePublishHarness();
-
-function makeReview(overrides: Partial<ReviewResult> = {}): ReviewResult {
-  return {
-    verdict: 'changes-requested',
-    body: 'The form works; two things to change.',
-    commit_sha: REVIEWED,
-    comments: [
-      { path: 'src/login.ts', line: 2, side: 'RIGHT', body: 'Check the password length here.' },
-      { path: 'src/app.ts', line: 1, side: 'RIGHT', body: 'This export is now unused.' },
-    ],
-    ...overrides,
-  };
-}
-
-function servePull({ head = REVIEWED }: { head?: string } = {}) {
-  h.github.routes.set(`GET ${PULLS}/7`, () => ({
-    status: 200,
-    body: { number: 7, head: { sha: head, ref: WORKER_BRANCH } },
-  }));
-  h.github.routes.set(`GET ${PULLS}/7/files`, () => ({
-    status: 200,
-    body: [{ filename: 'src/login.ts', patch: '@@ -0,0 +1,3 @@\n+a\n+b\n+c' }],
-  }));
-  h.github.routes.set(`POST ${PULLS}/7/reviews`, () => ({ status: 200, body: { id: 99 } }));
-  h.github.routes.set(`GET ${PULLS}/7/reviews`, () => ({ status: 200, body: [] }));
-}
-
-function postedReview(): { commit_id: string; event: string; body: string; comments?: unknown[] } {
-  const call = h.github.api.find((entry) => entry.method === 'POST');
-  return call?.body as { commit_id: string; event: string; body: string; comments?: unknown[] };
-}
+const servePull = (options?: { head?: string }) => servePullOf(h, options);
+const postedReview = () => postedReviewOf(h);
 
 describe('publish of a review session', () => {
-  const reviewEnv = { BATON_ROLE: 'review', BATON_PR: '7' };
-  const reviewResult = (review: ReviewResult) =>
-    makeResult({ role: 'review', pr: 7, branch: null, review });
+  const reviewEnv = REVIEW_ENV;
 
   it('posts one COMMENT review on the reviewed head and keeps out-of-diff comments in its body', async () => {
     servePull();

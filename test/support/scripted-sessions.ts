@@ -36,6 +36,8 @@ export interface SessionScript {
   costUsd?: number;
   /** The workers a worker's report says its work affects (`affects`); default none. */
   affects?: (worker: string) => string[];
+  /** What a worker's report says (summary, decisions, concerns, follow-ups); default a line of its own. */
+  report?: (worker: string) => ReportText;
   /**
    * Leave a usage record per session, as the publish job does (failed sessions
    * included), costing this many USD by role; absent: none, as before records.
@@ -46,6 +48,14 @@ export interface SessionScript {
    * (`refs/baton-exchanges/<run>/<attempt>`), one per session; absent: none.
    */
   exchanges?: boolean;
+}
+
+/** The prose of a worker's completion report. */
+export interface ReportText {
+  summary?: string;
+  decisions?: string[];
+  concerns?: string[];
+  follow_up?: string[];
 }
 
 interface Counters {
@@ -252,6 +262,7 @@ function completion(script: SessionScript, worker: string): Record<string, strin
     learnings: [],
     follow_up: [],
     affects: script.affects?.(worker) ?? [],
+    ...script.report?.(worker),
     usage: {
       input_tokens: 1000,
       output_tokens: 200,

@@ -2,7 +2,9 @@
  * Escaping for text that people or sessions wrote (titles, summaries, ids,
  * config keys) before it goes into a comment Baton posts. Every helper
  * returns one line, so nothing a user wrote can start a heading, a list, a
- * fence or a table row of its own.
+ * fence or a table row of its own, and none renders an image or raw HTML.
+ * (Text of many lines a session posts as Markdown goes through `withoutEmbeds`,
+ * `embeds.ts`, which keeps its code as written.)
  */
 
 const NEWLINES = /\s*[\r\n]+\s*/g;
@@ -29,10 +31,21 @@ export function neutralizeMentionsIn(text: string, joiner = '\u200B'): string {
   return text.replace(AT_ENTITY, '@').replace(MENTION, `$1${joiner}`);
 }
 
-/** Plain text for a paragraph or list item: one line, no HTML (so no `<!--`), no mentions. */
-export function escapeText(text: string): string {
+/** One line, no HTML (so no `<!--`), no mentions. */
+function plainLine(text: string): string {
   const flat = text.replace(NEWLINES, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   return neutralizeMentionsIn(flat, '&#8203;');
+}
+
+/**
+ * Plain text for a paragraph or list item: one line, no HTML (so no `<!--`),
+ * no image, no mentions. GitHub fetches an image as soon as the page is
+ * viewed (docs/security.md), so every `![` shows as written (`!\[`): this text
+ * lands beside other text on its line, where no code span of its own can be
+ * trusted to stay one, so code spans get the escape too, as they get `&lt;`.
+ */
+export function escapeText(text: string): string {
+  return plainLine(text).replace(/!\[/g, '!\\[');
 }
 
 /** Text for a table cell: a pipe would end the cell. */
@@ -40,9 +53,9 @@ export function escapeCell(text: string): string {
   return escapeText(text).replace(/\|/g, '\\|');
 }
 
-/** The text of a `[text](url)` link. */
+/** The text of a `[text](url)` link: every bracket escaped, so no image and no link of its own. */
 export function escapeLinkText(text: string): string {
-  return escapeText(text).replace(/[[\]]/g, '\\$&');
+  return plainLine(text).replace(/[[\]]/g, '\\$&');
 }
 
 /**

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { integrationBranch, reportPath } from '../../../core/vocabulary/ids.js';
 import type { SynthesisResult } from '../../result.js';
 import { type GitHubApi, repoPath } from './github-api.js';
-import { neutralizeModelText } from './pull-body.js';
+import { fitBody, neutralizeModelText } from './pull-body.js';
 
 const COMMENT_PAGES_MAX = 30;
 
@@ -82,8 +82,8 @@ export function renderSynthesisComment({
       }),
     );
   }
-  lines.push('', marker);
-  return lines.join('\n');
+  // The marker after the text, which is made free of images and raw HTML as placed (`fitBody`).
+  return fitBody(lines.join('\n'), marker);
 }
 
 async function findCommentWith(

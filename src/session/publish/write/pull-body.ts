@@ -5,6 +5,7 @@ import {
 } from '../../../core/sessions/dependencies.js';
 import { type BlockedConnections, describeBlocked } from '../../../core/sessions/egress.js';
 import { neutralizeClosingKeywords } from '../../../core/vocabulary/closing-keywords.js';
+import { withoutEmbeds } from '../../../core/vocabulary/embeds.js';
 import { completionPath } from '../../../core/vocabulary/ids.js';
 import { code, neutralizeMentionsIn } from '../../../core/vocabulary/markdown.js';
 import { BODY_MAX_CHARS } from '../checks/limits.js';
@@ -53,9 +54,16 @@ export function neutralizeMentions(text: string): string {
   return neutralizeMentionsIn(text);
 }
 
-/** Everything a model wrote that Baton posts as Markdown: no HTML comments (so no forged markers), no mentions. */
+/**
+ * Everything a model wrote that Baton posts as Markdown: no HTML comments (so
+ * no forged markers), no mentions, and no image or raw HTML (GitHub would fetch
+ * an image's address, with whatever the model put in it, as soon as the page is
+ * viewed: `withoutEmbeds`); its code stays as written. A body that places this
+ * text among others goes through `fitBody`, which does the last again on the
+ * whole, as placed.
+ */
 export function neutralizeModelText(text: string): string {
-  return neutralizeMentions(neutralizeComments(text));
+  return withoutEmbeds(neutralizeMentions(neutralizeComments(text)));
 }
 
 /** Model text inside a fenced block: no forged markers, no mentions; other `<!--` stay as written. */
@@ -181,9 +189,29 @@ function list(title: string, items: string[]): string {
   return `### ${title}\n\n${items.map((item) => `- ${neutralizeModelText(item)}`).join('\n')}`;
 }
 
-/** Joins text and trailer, cutting the text so the whole stays under GitHub's limit. */
+const CUT_NOTE = '\n\n… (cut to fit)';
+
+/**
+ * Joins text and trailer (Baton's own markers), cutting the text so the whole
+ * stays under GitHub's limit. The text is made free of images and raw HTML as
+ * placed, after the cut, as the last step (`withoutEmbeds`): what is code in
+ * one model text alone need not be where Baton puts it (a list item's
+ * indentation, a quote's `> `, a line joined from two texts, a line flattened,
+ * a cut that leaves a code span open). Escaping lengthens the text, so it is
+ * cut again, in proportion, until it fits.
+ */
 export function fitBody(text: string, trailer: string): string {
   const room = BODY_MAX_CHARS - trailer.length - 40;
-  const fitted = text.length <= room ? text : `${text.slice(0, room)}\n\n… (cut to fit)`;
+  let kept = Math.min(text.length, room);
+  let fitted = placed(text, kept);
+  while (fitted.length > room + CUT_NOTE.length && kept > 0) {
+    kept = Math.min(kept - 1, Math.floor((kept * room) / fitted.length));
+    fitted = placed(text, kept);
+  }
   return `${fitted}\n\n${trailer}`;
+}
+
+/** The first `kept` characters of `text`, and a note when that is not all, with no image or raw HTML. */
+function placed(text: string, kept: number): string {
+  return withoutEmbeds(kept < text.length ? `${text.slice(0, kept)}${CUT_NOTE}` : text);
 }
