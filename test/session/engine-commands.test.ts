@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { engineCommand } from '../../src/session/agent/engines/engine-commands.js';
+
+const input = {
+  binary: '/opt/engine/bin/claude',
+  pathDirs: [],
+  basePath: '/usr/bin:/bin',
+  prompt: 'Read the brief at .baton/builds/1-add-login/workers/W1.1.md.',
+  model: 'claude-sonnet-5-5',
+  system: 'You are a work session.',
+  workDir: '/work/repo',
+  home: '/work/home',
+  modelUrl: 'http://127.0.0.1:3129',
+  token: 'baton-session-token',
+  web: false,
+  maxTurns: 40,
+  resume: false,
+};
+
+describe("Claude Code's command", () => {
+  it("names no model but the session's: every alias, the small model of its side tasks and its subagents are pinned to it", () => {
+    const { args, env } = engineCommand('claude-code', input);
+    expect(args[args.indexOf('--model') + 1]).toBe(input.model);
+    const chosen = Object.entries(env).filter(([name]) => /MODEL/.test(name));
+    expect(Object.fromEntries(chosen)).toEqual({
+      ANTHROPIC_DEFAULT_HAIKU_MODEL: input.model,
+      ANTHROPIC_DEFAULT_SONNET_MODEL: input.model,
+      ANTHROPIC_DEFAULT_OPUS_MODEL: input.model,
+      ANTHROPIC_DEFAULT_FABLE_MODEL: input.model,
+      CLAUDE_CODE_SUBAGENT_MODEL: input.model,
+      CLAUDE_CODE_DISABLE_LEGACY_MODEL_REMAP: '1',
+    });
+  });
+});
