@@ -86962,20 +86962,15 @@ function estimateCost(provider, body, bytes, prices) {
   const cap = provider === "anthropic" ? body.max_tokens : body.max_output_tokens;
   const output2 = typeof cap === "number" && Number.isFinite(cap) && cap > 0 ? Math.min(Math.ceil(cap), MAX_COUNTED_OUTPUT_TOKENS) : UNCAPPED_OUTPUT_TOKENS;
   const model = typeof body.model === "string" ? body.model : "";
-  const hour = provider === "anthropic" && asksLongCache(body);
+  const written = provider === "anthropic" && asksLongCache(body) ? bytes : 0;
   const usd = costOf(
     model,
-    hour ? {
-      input_tokens: 0,
+    {
+      input_tokens: bytes - written,
       output_tokens: output2,
       cache_read_input_tokens: 0,
-      cache_creation_input_tokens: bytes,
-      cache_creation_1h_input_tokens: bytes
-    } : {
-      input_tokens: bytes,
-      output_tokens: output2,
-      cache_read_input_tokens: 0,
-      cache_creation_input_tokens: 0
+      cache_creation_input_tokens: written,
+      cache_creation_1h_input_tokens: written
     },
     prices
   ) ?? 0;

@@ -43,7 +43,7 @@ export function withoutEmbeds(text: string, { window = WINDOW }: { window?: numb
   try {
     return inParts(text, window) ?? everyEmbedEscaped(text);
   } catch {
-    // micromark throws on no input known; should it (a stack overflow), everything is escaped.
+    // micromark is not known to throw on any input; should it (a stack overflow), everything is escaped.
     return everyEmbedEscaped(text);
   }
 }

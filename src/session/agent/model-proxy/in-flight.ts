@@ -124,24 +124,18 @@ export function estimateCost(
       ? Math.min(Math.ceil(cap), MAX_COUNTED_OUTPUT_TOKENS)
       : UNCAPPED_OUTPUT_TOKENS;
   const model = typeof body.model === 'string' ? body.model : '';
-  const hour = provider === 'anthropic' && asksLongCache(body);
+  // Every byte as input, or as an hour's cache write where the body asks for one anywhere.
+  const written = provider === 'anthropic' && asksLongCache(body) ? bytes : 0;
   const usd =
     costOf(
       model,
-      hour
-        ? {
-            input_tokens: 0,
-            output_tokens: output,
-            cache_read_input_tokens: 0,
-            cache_creation_input_tokens: bytes,
-            cache_creation_1h_input_tokens: bytes,
-          }
-        : {
-            input_tokens: bytes,
-            output_tokens: output,
-            cache_read_input_tokens: 0,
-            cache_creation_input_tokens: 0,
-          },
+      {
+        input_tokens: bytes - written,
+        output_tokens: output,
+        cache_read_input_tokens: 0,
+        cache_creation_input_tokens: written,
+        cache_creation_1h_input_tokens: written,
+      },
       prices,
     ) ?? 0;
   return { usd, tokens: bytes + output, turns: 1 };
