@@ -54,6 +54,39 @@ const TRY_PATHS = OTHER_PATHS.map((line) => {
   return `printf '%s ' '${line}'; curl -s --path-as-is -o /dev/null -w '%{http_code}\\n' -X ${method} -H "x-api-key: $ANTHROPIC_API_KEY" -H "authorization: Bearer $BATON_MODEL_TOKEN" -H 'content-type: application/json' -d '{}' 'http://127.0.0.1:3129${target}'`;
 }).join('; ');
 
+/** Requests that would have a provider fetch an address or read what they do not carry, as `<name> <route> <body>`. */
+const REACHING_OUT = [
+  [
+    'anthropic-image-url',
+    '/v1/messages',
+    '{"model":"claude-sonnet-5-5","max_tokens":10,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"url","url":"https://collector.example/x.png"}}]}]}',
+  ],
+  [
+    'anthropic-document-url',
+    '/v1/messages/count_tokens',
+    '{"model":"claude-sonnet-5-5","messages":[{"role":"user","content":[{"type":"document","source":{"type":"url","url":"https://collector.example/x.pdf"}}]}]}',
+  ],
+  [
+    'openai-image-url',
+    '/v1/responses',
+    '{"model":"gpt-5.5","input":[{"role":"user","content":[{"type":"input_image","image_url":"https://collector.example/x.png"}]}]}',
+  ],
+  [
+    'openai-file-url',
+    '/v1/responses',
+    '{"model":"gpt-5.5","input":[{"role":"user","content":[{"type":"input_file","file_url":"https://collector.example/x.pdf"}]}]}',
+  ],
+  [
+    'openai-stored-context',
+    '/v1/responses',
+    '{"model":"gpt-5.5","input":"hi","previous_response_id":"resp_1"}',
+  ],
+] as const;
+const TRY_REACHING_OUT = REACHING_OUT.map(
+  ([name, route, body]) =>
+    `printf '%s ' '${name}'; curl -s -o /dev/null -w '%{http_code}\\n' -X POST -H "x-api-key: $ANTHROPIC_API_KEY" -H "authorization: Bearer $BATON_MODEL_TOKEN" -H 'content-type: application/json' -H 'anthropic-version: 2023-06-01' -d '${body}' http://127.0.0.1:3129${route}`,
+).join('; ');
+
 describeAsRoot('an engine reaches a model only through the model proxy', () => {
   const user = useThrowawayUser('ep');
 
@@ -91,6 +124,33 @@ describeAsRoot('an engine reaches a model only through the model proxy', () => {
         expect(request.headers.authorization).toBe(`Bearer ${OPENAI_KEY}`);
       }
       expect(run.anthropic.length + run.openai.length).toBeGreaterThanOrEqual(5);
+    },
+    90_000,
+  );
+
+  it.each(ENGINES)(
+    '%s: its commands ask either provider for an image, a document or a file by address, or stored context, and no provider gets it',
+    async (engine) => {
+      const run = await engineSession({ engine, user, commands: [TRY_REACHING_OUT] });
+      expect(run.result.status).toBe('complete');
+      for (const [name] of REACHING_OUT) expect(run.seen).toMatch(new RegExp(`${name} 400\\b`));
+      // The providers saw the engine's own requests only: no part by address, no stored context
+      // (the commands' text reaches them, quoted inside the engine's tool calls, as any command).
+      const sent = JSON.stringify([
+        ...run.anthropic.map((request) => request.body),
+        ...run.openai.map((request) => request.body),
+      ]);
+      expect(run.anthropic.length + run.openai.length).toBeGreaterThan(0);
+      for (const field of [
+        '"source":{"type":"url"',
+        '"image_url":',
+        '"file_url":',
+        '"previous_response_id":',
+      ])
+        expect(sent).not.toContain(field);
+      expect(run.logs.filter((line) => line.includes('model proxy: refused'))).toHaveLength(
+        REACHING_OUT.length,
+      );
     },
     90_000,
   );

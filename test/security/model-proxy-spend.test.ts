@@ -1,25 +1,18 @@
 import { request as httpRequest } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type CapturedRequest,
-  type FakeAnthropic,
-  type FakeReply,
-  type FakeUsage,
-  type Respond,
-  startFakeAnthropic,
-} from '../../sim/fake-anthropic.js';
-import { type FakeOpenAi, type RespondResponses, startFakeOpenAi } from '../../sim/fake-openai.js';
-import { type Config, defaultConfig, parseConfig } from '../../src/core/config/config.js';
-import { resolveLimits } from '../../src/session/agent/model/limits.js';
-import { createUsageMeter, type UsageMeter } from '../../src/session/agent/model/usage-meter.js';
+import { describe, expect, it } from 'vitest';
+import type { CapturedRequest, FakeReply, FakeUsage } from '../../sim/fake-anthropic.js';
 import { estimateCost } from '../../src/session/agent/model-proxy/in-flight.js';
+import { MAX_IN_FLIGHT, MAX_WAITING } from '../../src/session/agent/model-proxy/model-proxy.js';
 import {
-  MAX_IN_FLIGHT,
-  MAX_WAITING,
-  type ModelProxy,
-  startModelProxy,
-} from '../../src/session/agent/model-proxy/model-proxy.js';
-import { sessionModels, type WebPolicy } from '../../src/session/agent/model-proxy/model-routes.js';
+  configOf,
+  message,
+  NO_WEB,
+  open,
+  response,
+  send,
+  sleep,
+  startHarness,
+} from './model-proxy-fixtures.js';
 
 /**
  * The model's commands hold the session's proxy token and can send the model
@@ -33,122 +26,6 @@ import { sessionModels, type WebPolicy } from '../../src/session/agent/model-pro
  * the real proxy against the fake providers (sim/fake-anthropic.ts,
  * sim/fake-openai.ts), for a session of the default config unless it says.
  */
-
-const NO_WEB: WebPolicy = { allowedDomains: [], blockedDomains: [], maxUses: 10 };
-
-interface Harness {
-  proxy: ModelProxy;
-  meter: UsageMeter;
-  anthropic: FakeAnthropic;
-  openai: FakeOpenAi;
-  logs: string[];
-}
-
-const open: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((thing) => thing.close()));
-});
-
-async function startHarness({
-  anthropic: respondAnthropic = () => ({ message: { content: [{ type: 'text', text: 'ok' }] } }),
-  openai: respondOpenAi = () => ({ output: [{ type: 'message', text: 'ok' }] }),
-  maxUsd = null,
-  research = NO_WEB,
-  web = false,
-  closeGraceMs,
-  config = defaultConfig(),
-  fetchImpl,
-}: {
-  anthropic?: Respond;
-  openai?: RespondResponses;
-  maxUsd?: number | null;
-  research?: WebPolicy;
-  web?: boolean;
-  closeGraceMs?: number;
-  /** The session's config: its models are the ones the proxy lets through, at its prices. */
-  config?: Config;
-  /** The proxy's way to the providers, in place of the fakes (an answer the fakes do not give). */
-  fetchImpl?: typeof globalThis.fetch;
-} = {}): Promise<Harness> {
-  const anthropic = await startFakeAnthropic({ respond: respondAnthropic });
-  const openai = await startFakeOpenAi({ respond: respondOpenAi });
-  open.push(anthropic, openai);
-  const meter = createUsageMeter();
-  // As a session opens (agent-context.ts): the config's prices, and its models.
-  meter.prices = config.models.prices;
-  const logs: string[] = [];
-  const limits = resolveLimits({
-    config,
-    startedAt: Date.now(),
-    overrides: { maxUsd },
-  });
-  const proxy = await startModelProxy({
-    upstreams: {
-      anthropic: {
-        provider: 'anthropic',
-        baseUrl: anthropic.url,
-        auth: async () => ({ headers: { 'x-api-key': 'sk-ant-test' }, betas: [] }),
-      },
-      openai: {
-        provider: 'openai',
-        baseUrl: openai.url,
-        auth: async () => ({ headers: { authorization: 'Bearer sk-openai-test' }, betas: [] }),
-      },
-    },
-    meter,
-    limits,
-    now: Date.now,
-    log: (line) => logs.push(line),
-    research,
-    models: sessionModels(config.models),
-    ...(closeGraceMs === undefined ? {} : { closeGraceMs }),
-    ...(fetchImpl === undefined ? {} : { fetchImpl }),
-  });
-  proxy.allowWeb(web);
-  open.unshift(proxy);
-  return { proxy, meter, anthropic, openai, logs };
-}
-
-/** What a command would send: the session's token, the provider's headers, a JSON body. */
-async function send(
-  proxy: ModelProxy,
-  path: '/v1/messages' | '/v1/responses',
-  body: Record<string, unknown>,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; text: string }> {
-  const answer = await fetch(`${proxy.url}${path}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'anthropic-version': '2023-06-01',
-      authorization: `Bearer ${proxy.token}`,
-      ...headers,
-    },
-    body: JSON.stringify(body),
-  });
-  return { status: answer.status, text: await answer.text() };
-}
-
-const message = (fields: Record<string, unknown> = {}) => ({
-  model: 'claude-sonnet-5-5',
-  max_tokens: 100,
-  messages: [{ role: 'user', content: 'hi' }],
-  ...fields,
-});
-const response = (fields: Record<string, unknown> = {}) => ({
-  model: 'gpt-5.5',
-  input: 'hi',
-  ...fields,
-});
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A config as .github/baton.yml would give it. */
-function configOf(raw: unknown): Config {
-  const parsed = parseConfig(raw);
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  return parsed.config;
-}
 
 describe('the model proxy meters every answer it lets through', () => {
   it('refuses a background response, which OpenAI answers queued with no usage and bills later', async () => {

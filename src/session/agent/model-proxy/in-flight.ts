@@ -2,6 +2,7 @@ import type { Provider } from '../../../core/sessions/engines.js';
 import { costOf, type ModelPrices } from '../../../core/vocabulary/pricing.js';
 import type { UsageMeter } from '../model/usage-meter.js';
 import { asksLongCache } from './model-routes.js';
+import { IMAGE_TOKENS, type RequestContent } from './request-content.js';
 
 /**
  * The model proxy's requests under way (docs/security.md, "Engines"): at most
@@ -11,7 +12,9 @@ import { asksLongCache } from './model-routes.js';
  * cost (`estimateCost`) while it runs, so that requests sent together cannot
  * each pass the budget's check on the spend of before any of them: one is let
  * through only while the spend so far plus what those under way may cost is
- * within the limits, else it waits for them to end.
+ * within the limits, else it waits for them to end. A request whose cost its
+ * body does not bound (`Estimate.bounded`) starts only when none is under
+ * way, holding its worst case.
  */
 export interface Reservation {
   usd: number;
@@ -101,36 +104,56 @@ export function withReserved(meter: UsageMeter, reserved: Reservation): UsageMet
 const UNCAPPED_OUTPUT_TOKENS = 128_000;
 /** No request's output is counted above this (the APIs refuse far less). */
 const MAX_COUNTED_OUTPUT_TOKENS = 1_000_000;
+/** The most input a request can bill: the largest context window of the models Baton prices (about a million tokens). */
+export const MAX_CONTEXT_TOKENS = 1_100_000;
+
+/** What a request may cost, and whether its body bounds that. */
+export interface Estimate extends Reservation {
+  /**
+   * False when the request carries what its bytes do not bound (a document:
+   * its pages once uncompressed): it is counted at the whole context a model
+   * can take, and runs only when no other request is under way.
+   */
+  bounded: boolean;
+}
 
 /**
  * What one request may cost, at the model's own price (pricing.ts: an older,
  * dearer model at its own): every byte of its body as an input token at the
  * full input price, or as a one-hour cache write (twice input) when the body
  * asks for an hour's cache anywhere (a token of text is at least a byte, so
- * for text this is more than the provider bills), and its output cap
+ * for text this is more than the provider bills), each inline image at the
+ * most tokens its provider bills one (`IMAGE_TOKENS`), and its output cap
  * (`max_tokens`, OpenAI's `max_output_tokens`) of output at the output price.
- * Not a bound for what the body does not carry: images and documents, stored
- * context (`previous_response_id`), what the provider's web tools add.
+ * A request with a document is counted at the largest context any model
+ * takes, since its bytes do not bound its pages. Nothing else the provider
+ * could bill passes the proxy (request-content.ts: no stored context, nothing
+ * fetched by address); the provider's web tools are held to `research.*`.
  */
 export function estimateCost(
   provider: Provider,
   body: Record<string, unknown>,
   bytes: number,
   prices: ModelPrices,
-): Reservation {
+  content: RequestContent = { images: 0, documents: 0 },
+): Estimate {
   const cap = provider === 'anthropic' ? body.max_tokens : body.max_output_tokens;
   const output =
     typeof cap === 'number' && Number.isFinite(cap) && cap > 0
       ? Math.min(Math.ceil(cap), MAX_COUNTED_OUTPUT_TOKENS)
       : UNCAPPED_OUTPUT_TOKENS;
   const model = typeof body.model === 'string' ? body.model : '';
-  // Every byte as input, or as an hour's cache write where the body asks for one anywhere.
-  const written = provider === 'anthropic' && asksLongCache(body) ? bytes : 0;
+  const bounded = content.documents === 0;
+  const input = bounded
+    ? bytes + content.images * IMAGE_TOKENS[provider]
+    : Math.max(bytes, MAX_CONTEXT_TOKENS);
+  // Every token as input, or as an hour's cache write where the body asks for one anywhere.
+  const written = provider === 'anthropic' && asksLongCache(body) ? input : 0;
   const usd =
     costOf(
       model,
       {
-        input_tokens: bytes - written,
+        input_tokens: input - written,
         output_tokens: output,
         cache_read_input_tokens: 0,
         cache_creation_input_tokens: written,
@@ -138,5 +161,5 @@ export function estimateCost(
       },
       prices,
     ) ?? 0;
-  return { usd, tokens: bytes + output, turns: 1 };
+  return { usd, tokens: input + output, turns: 1, bounded };
 }

@@ -7,9 +7,12 @@
  * credential added (upstreams.ts), for the config's models only, refuses
  * every other path, model and beta that bills past the meter, meters every
  * response into the session's usage meter (meter-response.ts), and refuses
- * every request once the session has reached one of its limits. A few
- * requests run at once (in-flight.ts), each checked against the limits again
- * once its body is read, with what those under way may cost counted; each
+ * every request once the session has reached one of its limits. Its fields
+ * and message parts are a list of what is allowed (request-content.ts):
+ * nothing the provider would fetch by address, read from its storage or run.
+ * A few requests run at once (in-flight.ts), each checked against the limits
+ * again once its body is read, with what those under way may cost counted
+ * (one whose cost its body does not bound runs alone, at its worst case); each
  * answer is read to its end and metered even when the client leaves early;
  * an answer whose usage cannot be read stops the session.
  */
@@ -23,14 +26,14 @@ import { Readable } from 'node:stream';
 import type { Provider } from '../../../core/sessions/engines.js';
 import { type AgentLimits, findExceededLimit } from '../model/limits.js';
 import type { UsageMeter } from '../model/usage-meter.js';
-import { estimateCost, RequestsInFlight, type Reservation, withReserved } from './in-flight.js';
+import { type Estimate, estimateCost, RequestsInFlight, withReserved } from './in-flight.js';
 import { meterResponse } from './meter-response.js';
 import {
-  bodyProblem,
   enforceWebPolicy,
   findModelRoute,
   forwardedHeaders,
   headerProblem,
+  judgeBody,
   type ModelRoute,
   returnedHeaders,
   upstreamUrl,
@@ -151,22 +154,29 @@ export async function startModelProxy({
       if (body === null)
         return refuse(req, res, 413, `a request body is at most ${MAX_BODY_BYTES} bytes`);
       const parsed = parseJson(body);
-      const problem = bodyProblem(route.provider, parsed, {
+      const judged = judgeBody(route.provider, parsed, {
         web: state.web,
         prices: meter.prices,
         metered,
         models,
       });
-      if (problem) return refuse(req, res, 400, problem);
+      if (judged.problem !== null) return refuse(req, res, 400, judged.problem);
       const fields = parsed as Record<string, unknown>;
       const held = state.web ? enforceWebPolicy(route.provider, fields, research) : null;
       const sent = held ? Buffer.from(JSON.stringify(held)) : body;
       const model = typeof fields.model === 'string' ? fields.model : '';
-      let estimate: Reservation | null = null;
+      let estimate: Estimate | null = null;
       if (metered) {
-        estimate = estimateCost(route.provider, held ?? fields, sent.length, meter.prices);
+        estimate = estimateCost(
+          route.provider,
+          held ?? fields,
+          sent.length,
+          meter.prices,
+          judged.content,
+        );
         // Checked again now that the body is read: the session may have reached a limit since,
-        // and while others run it starts only if what they may cost leaves room.
+        // and while others run it starts only if what they may cost leaves room; one whose body
+        // does not bound its cost waits until none is under way.
         for (;;) {
           const reached = exceededNow();
           if (reached) {
@@ -174,7 +184,11 @@ export async function startModelProxy({
             return refuse(req, res, 400, `the session stops here: it ${reached}`);
           }
           if (!flight.holding()) break;
-          if (!findExceededLimit(withReserved(meter, flight.reserved), limits, now())) break;
+          if (
+            estimate.bounded &&
+            !findExceededLimit(withReserved(meter, flight.reserved), limits, now())
+          )
+            break;
           await flight.next();
         }
         release = flight.reserve(estimate);

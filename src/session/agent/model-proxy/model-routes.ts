@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { type Config, MODEL_KINDS } from '../../../core/config/config.js';
 import type { Provider } from '../../../core/sessions/engines.js';
 import { findModelPrice, type ModelPrices } from '../../../core/vocabulary/pricing.js';
+import { type RequestContent, readRequestContent } from './request-content.js';
 
 /**
  * What the model proxy lets through: the model endpoints the engines call and
@@ -9,8 +10,10 @@ import { findModelPrice, type ModelPrices } from '../../../core/vocabulary/prici
  * listing, organisation or key management), the request headers those need,
  * no tool that the provider runs on its side unless the session may use the
  * web (and then only within `research.*`), no model but the config's (and
- * none of those Baton cannot price) and no option that bills past what the
- * meter reads. Everything else is refused before it leaves the machine.
+ * none of those Baton cannot price), no option that bills past what the
+ * meter reads, and only the fields and message parts request-content.ts
+ * lists (nothing the provider fetches, stores or runs). Everything else is
+ * refused before it leaves the machine.
  */
 
 /**
@@ -165,16 +168,19 @@ const PRICED_OPTIONS: Readonly<Record<Provider, Readonly<Record<string, readonly
 };
 
 /**
- * Why a request body is refused, or null. Every request, `count_tokens`
+ * Reads a request body: why it is refused, or what its content holds (for
+ * the estimate of what it may cost). Every request, `count_tokens`
  * included, must name one of the session's models (`models`, from
  * `sessionModels`); a metered request (`metered`: not `count_tokens`) one
- * Baton can price (`models.prices` included), or it would count as free. A
- * tool the provider runs on its side reaches the network from there, past the
+ * Baton can price (`models.prices` included), or it would count as free. Its
+ * fields and every part of its messages must be ones `readRequestContent`
+ * lets through (nothing the provider fetches, stores or runs). A tool the
+ * provider runs on its side reaches the network from there, past the
  * session's egress rules: web search and fetch only where the session may use
  * the web (research), and never code execution, remote MCP servers, file
  * search or the like.
  */
-export function bodyProblem(
+export function judgeBody(
   provider: Provider,
   body: unknown,
   {
@@ -183,12 +189,26 @@ export function bodyProblem(
     metered,
     models,
   }: { web: boolean; prices: ModelPrices; metered: boolean; models: ReadonlySet<string> },
-): string | null {
+): { problem: string } | { problem: null; content: RequestContent } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return 'the request body is not a JSON object';
+    return { problem: 'the request body is not a JSON object' };
   }
   const fields = body as Record<string, unknown>;
-  const model = fields.model;
+  const problem =
+    modelProblem(fields.model, { prices, metered, models }) ??
+    optionProblem(provider, fields) ??
+    toolProblem(provider, fields.tools, web);
+  return problem ? { problem } : readRequestContent(provider, fields, { web });
+}
+
+function modelProblem(
+  model: unknown,
+  {
+    prices,
+    metered,
+    models,
+  }: { prices: ModelPrices; metered: boolean; models: ReadonlySet<string> },
+): string | null {
   if (typeof model !== 'string' || model === '') return 'model: the request names no model';
   if (!models.has(model)) {
     const allowed = [...models].map((id) => id.slice(0, 100));
@@ -199,15 +219,20 @@ export function bodyProblem(
   if (metered && !findModelPrice(model, prices)) {
     return `model: ${model.slice(0, 100)} has no price Baton knows, so the session's budget could not count it; use a model of the opus, sonnet or haiku family (gpt-5.5 on Codex) or give its price in models.prices of .github/baton.yml`;
   }
+  return null;
+}
+
+function optionProblem(provider: Provider, fields: Record<string, unknown>): string | null {
   for (const [option, allowed] of Object.entries(PRICED_OPTIONS[provider])) {
     const value = fields[option];
     if (value === undefined || value === null || allowed.includes(value)) continue;
     return `${option}: ${String(JSON.stringify(value)).slice(0, 100)} bills past what the model proxy meters; it lets through only ${allowed.map((v) => JSON.stringify(v)).join(' or ')}, or the option unset`;
   }
-  if (provider === 'anthropic' && fields.mcp_servers !== undefined) {
-    return 'mcp_servers: the model proxy does not let the provider call MCP servers';
-  }
-  const tools = Array.isArray(fields.tools) ? (fields.tools as Tool[]) : [];
+  return null;
+}
+
+function toolProblem(provider: Provider, listed: unknown, web: boolean): string | null {
+  const tools = Array.isArray(listed) ? (listed as Tool[]) : [];
   for (const tool of tools) {
     const type =
       typeof tool?.type === 'string' ? tool.type : provider === 'anthropic' ? 'custom' : '';

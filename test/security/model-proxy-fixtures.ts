@@ -1,0 +1,135 @@
+import { afterEach } from 'vitest';
+import { type FakeAnthropic, type Respond, startFakeAnthropic } from '../../sim/fake-anthropic.js';
+import { type FakeOpenAi, type RespondResponses, startFakeOpenAi } from '../../sim/fake-openai.js';
+import { type Config, defaultConfig, parseConfig } from '../../src/core/config/config.js';
+import { resolveLimits } from '../../src/session/agent/model/limits.js';
+import { createUsageMeter, type UsageMeter } from '../../src/session/agent/model/usage-meter.js';
+import {
+  type ModelProxy,
+  startModelProxy,
+} from '../../src/session/agent/model-proxy/model-proxy.js';
+import { sessionModels, type WebPolicy } from '../../src/session/agent/model-proxy/model-routes.js';
+
+/**
+ * The real model proxy of one session against the fake providers
+ * (sim/fake-anthropic.ts, sim/fake-openai.ts), for a session of the default
+ * config unless a test says, and what a command holding the session's token
+ * would send it. Everything a test starts is closed after it.
+ */
+
+export const NO_WEB: WebPolicy = { allowedDomains: [], blockedDomains: [], maxUses: 10 };
+
+export interface ProxyHarness {
+  proxy: ModelProxy;
+  meter: UsageMeter;
+  anthropic: FakeAnthropic;
+  openai: FakeOpenAi;
+  logs: string[];
+}
+
+/** What a test opened, closed after it (a test may add its own). */
+export const open: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((thing) => thing.close()));
+});
+
+export async function startHarness({
+  anthropic: respondAnthropic = () => ({ message: { content: [{ type: 'text', text: 'ok' }] } }),
+  openai: respondOpenAi = () => ({ output: [{ type: 'message', text: 'ok' }] }),
+  maxUsd = null,
+  research = NO_WEB,
+  web = false,
+  closeGraceMs,
+  config = defaultConfig(),
+  fetchImpl,
+}: {
+  anthropic?: Respond;
+  openai?: RespondResponses;
+  maxUsd?: number | null;
+  research?: WebPolicy;
+  web?: boolean;
+  closeGraceMs?: number;
+  /** The session's config: its models are the ones the proxy lets through, at its prices. */
+  config?: Config;
+  /** The proxy's way to the providers, in place of the fakes (an answer the fakes do not give). */
+  fetchImpl?: typeof globalThis.fetch;
+} = {}): Promise<ProxyHarness> {
+  const anthropic = await startFakeAnthropic({ respond: respondAnthropic });
+  const openai = await startFakeOpenAi({ respond: respondOpenAi });
+  open.push(anthropic, openai);
+  const meter = createUsageMeter();
+  // As a session opens (agent-context.ts): the config's prices, and its models.
+  meter.prices = config.models.prices;
+  const logs: string[] = [];
+  const limits = resolveLimits({
+    config,
+    startedAt: Date.now(),
+    overrides: { maxUsd },
+  });
+  const proxy = await startModelProxy({
+    upstreams: {
+      anthropic: {
+        provider: 'anthropic',
+        baseUrl: anthropic.url,
+        auth: async () => ({ headers: { 'x-api-key': 'sk-ant-test' }, betas: [] }),
+      },
+      openai: {
+        provider: 'openai',
+        baseUrl: openai.url,
+        auth: async () => ({ headers: { authorization: 'Bearer sk-openai-test' }, betas: [] }),
+      },
+    },
+    meter,
+    limits,
+    now: Date.now,
+    log: (line) => logs.push(line),
+    research,
+    models: sessionModels(config.models),
+    ...(closeGraceMs === undefined ? {} : { closeGraceMs }),
+    ...(fetchImpl === undefined ? {} : { fetchImpl }),
+  });
+  proxy.allowWeb(web);
+  open.unshift(proxy);
+  return { proxy, meter, anthropic, openai, logs };
+}
+
+/** What a command would send: the session's token, the provider's headers, a JSON body. */
+export async function send(
+  proxy: ModelProxy,
+  path: '/v1/messages' | '/v1/responses',
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
+  const answer = await fetch(`${proxy.url}${path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'anthropic-version': '2023-06-01',
+      authorization: `Bearer ${proxy.token}`,
+      ...headers,
+    },
+    body: JSON.stringify(body),
+  });
+  return { status: answer.status, text: await answer.text() };
+}
+
+export const message = (fields: Record<string, unknown> = {}) => ({
+  model: 'claude-sonnet-5-5',
+  max_tokens: 100,
+  messages: [{ role: 'user', content: 'hi' }],
+  ...fields,
+});
+export const response = (fields: Record<string, unknown> = {}) => ({
+  model: 'gpt-5.5',
+  input: 'hi',
+  ...fields,
+});
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A config as .github/baton.yml would give it. */
+export function configOf(raw: unknown): Config {
+  const parsed = parseConfig(raw);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  return parsed.config;
+}
