@@ -140,15 +140,19 @@ describeAsRoot('the model’s commands and what outlives them', () => {
 if os.fork() == 0:
   os.setsid()
   if os.fork() == 0: time.sleep(1000)
-  os._exit(0)' 2>/dev/null; sleep 1; echo "processes: $(ls /proc | grep -c '^[0-9]')"`,
+  os._exit(0)' 2>/dev/null
+         # Waits for the loop to have made its processes, however busy the machine.
+         until [ "$(ls /proc | grep -c '^[0-9]')" -gt 20 ]; do sleep 0.1; done
+         echo "processes: $(ls /proc | grep -c '^[0-9]')"`,
         // Never ends by itself: the command's time limit ends it.
         `(while true; do (sleep 1 &); done) >/dev/null 2>&1 & sleep 1000`,
       ],
-      limits: { commandTimeoutMs: 2_000 },
+      // Long enough for the first command on a loaded machine; the second needs it to end.
+      limits: { commandTimeoutMs: 10_000 },
     });
     const count = Number(/processes: (\d+)/.exec(session.seen)?.[1]);
     expect(count).toBeGreaterThan(20);
-    expect(session.seen).toContain('[killed after 2 s');
+    expect(session.seen).toContain('[killed after 10 s');
     // Nothing of the tools user's is left on the machine the moment the session answered.
     expect(run('pgrep', ['-u', USER]).status).toBe(1);
     expect(session.result.status).toBe('complete');
@@ -187,8 +191,8 @@ describeAsRoot('the model’s commands and the job’s files and processes', () 
     );
     holders.push(job, tools);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(readFileSync(`/proc/${tools.pid}/environ`, 'utf8')).toContain(secret);
+      // Once `env` has run `sleep` with the variable, however busy the machine.
+      await until(() => readFileSync(`/proc/${tools.pid}/environ`, 'utf8').includes(secret));
       const session = await confinedSession({
         user: USER,
         commands: [
@@ -264,3 +268,8 @@ describeAsRoot('the sandbox’s folders', () => {
     expect(run('ls', ['/etc/baton-x']).status).not.toBe(0);
   });
 });
+
+/** Resolves once `ready` holds, asked every 20 ms (a process's state has no event to wait on). */
+async function until(ready: () => boolean): Promise<void> {
+  while (!ready()) await new Promise((resolve) => setTimeout(resolve, 20));
+}
