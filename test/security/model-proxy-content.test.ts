@@ -22,6 +22,16 @@ const PDF = Buffer.from('%PDF-1.4\n%%EOF\n').toString('base64');
 const AWAY = 'https://collector.example/leak?d=c2VjcmV0';
 
 const userSays = (content: unknown[]) => message({ messages: [{ role: 'user', content }] });
+/** A web fetch's result, as a research session's later turns carry it back, whose page has `source`. */
+const fetchedPage = (source: unknown) => ({
+  type: 'web_fetch_tool_result',
+  tool_use_id: 'srvtoolu_1',
+  content: {
+    type: 'web_fetch_result',
+    url: 'https://docs.example/a.pdf',
+    content: { type: 'document', source },
+  },
+});
 const userInput = (content: unknown[]) =>
   response({ input: [{ role: 'user', content }], max_output_tokens: 100 });
 
@@ -212,6 +222,23 @@ describe('the model proxy lets no provider fetch an address or read what the req
     const work = await startHarness();
     expect((await send(work.proxy, '/v1/messages', later)).status).toBe(400);
   });
+
+  it.each<[string, unknown]>([
+    ['by address', { type: 'url', url: AWAY }],
+    ['by file id', { type: 'file', file_id: 'file_1' }],
+    [
+      'holding an image by address',
+      { type: 'content', content: [{ type: 'image', source: { type: 'url', url: AWAY } }] },
+    ],
+  ])(
+    'Anthropic research: refuses a web fetch result whose page is named %s, before the provider sees it',
+    async (_name, source) => {
+      const { proxy, anthropic } = await startHarness({ web: true });
+      const answer = await send(proxy, '/v1/messages', userSays([fetchedPage(source)]));
+      expect(answer.status, answer.text).toBe(400);
+      expect(anthropic.requests).toEqual([]);
+    },
+  );
 });
 
 describe('the model proxy does not let requests whose cost their body hides pass the budget together', () => {
@@ -220,10 +247,13 @@ describe('the model proxy does not let requests whose cost their body hides pass
     route,
     parts,
     tokens,
+    web = false,
   }: {
     route: '/v1/messages' | '/v1/responses';
     parts: unknown[];
     tokens: number;
+    /** A research session's, which may use the web. */
+    web?: boolean;
   }) {
     let running = 0;
     let most = 0;
@@ -236,6 +266,7 @@ describe('the model proxy does not let requests whose cost their body hides pass
     };
     const harness = await startHarness({
       maxUsd: 1,
+      web,
       anthropic: () =>
         slow<FakeReply>({
           message: {
@@ -270,6 +301,20 @@ describe('the model proxy does not let requests whose cost their body hides pass
     expect(run.anthropic.requests).toHaveLength(1);
     expect(run.meter.cost_usd).toBeLessThan(1.3);
     expect(run.proxy.stopped()).toMatch(/budget/);
+  });
+
+  it('Anthropic research: a fetched PDF carried back in a web fetch result runs one at a time at its worst case', async () => {
+    // As the PDF above: 400,000 tokens of Sonnet each, $1.20, past the $1 budget in one answer.
+    const run = await fourAtOnce({
+      route: '/v1/messages',
+      parts: [fetchedPage({ type: 'base64', media_type: 'application/pdf', data: PDF })],
+      tokens: 400_000,
+      web: true,
+    });
+    expect(run.most).toBe(1);
+    expect(run.served).toBe(1);
+    expect(run.anthropic.requests).toHaveLength(1);
+    expect(run.meter.cost_usd).toBeLessThan(1.3);
   });
 
   it('OpenAI: files inline run one at a time at their worst case', async () => {

@@ -31,6 +31,12 @@ const inputFile = (fields: Record<string, unknown> = { file_data: 'JVBERi0=' }) 
   ...fields,
 });
 
+/** A web fetch's result (echoed in a research session's later turns) whose page is `page`. */
+const fetched = (page: unknown) => ({
+  type: 'web_fetch_tool_result',
+  tool_use_id: 'srvtoolu_1',
+  content: { type: 'web_fetch_result', url: 'https://docs.example/a.pdf', content: page },
+});
 /** An Anthropic body whose one user message holds `content`. */
 const userSays = (content: unknown) => ({ messages: [{ role: 'user', content }] });
 /** An OpenAI body whose input is `items`. */
@@ -388,7 +394,15 @@ describe('readRequestContent: Anthropic web parts', () => {
     ],
     ['a web fetch', { type: 'server_tool_use', id: 's', name: 'web_fetch', input: { url: AWAY } }],
     ['a web search result', { type: 'web_search_tool_result', tool_use_id: 's', content: [] }],
-    ['a web fetch result', { type: 'web_fetch_tool_result', tool_use_id: 's', content: {} }],
+    [
+      'a web fetch that failed',
+      {
+        type: 'web_fetch_tool_result',
+        tool_use_id: 's',
+        content: { type: 'web_fetch_tool_result_error', error_code: 'url_not_accessible' },
+      },
+    ],
+    ['a fetched page of text', fetched(doc({ type: 'text', media_type: 'text/plain', data: 'x' }))],
   ])('lets %s through where the session may use the web, only', (_, part) => {
     expect(read('anthropic', userSays([part]), true)).toEqual(counted(0, 0));
     expect(read('anthropic', userSays([part]), false).problem).toContain(
@@ -403,6 +417,63 @@ describe('readRequestContent: Anthropic web parts', () => {
     expect(
       read('anthropic', userSays([{ type: 'server_tool_use', name, input: {} }]), true).problem,
     ).toBe(`server_tool_use: ${name ?? '(none)'} is not a web tool`);
+  });
+
+  it.each<[string, unknown, RequestContent]>([
+    ['a fetched PDF, as a document', fetched(doc()), { images: 0, documents: 1 }],
+    [
+      'a fetched page of content',
+      fetched(doc({ type: 'content', content: [text(), image()] })),
+      { images: 1, documents: 0 },
+    ],
+  ])('counts %s', (_, part, content) => {
+    expect(read('anthropic', userSays([text(), part, fetched(doc())]), true)).toEqual({
+      problem: null,
+      content: { ...content, documents: content.documents + 1 },
+    });
+  });
+
+  it.each<[string, unknown, string]>([
+    [
+      'a fetched page by address',
+      fetched(doc({ type: 'url', url: AWAY })),
+      'document: a source of type url is refused (the provider would fetch the address from its own network)',
+    ],
+    [
+      'a fetched page by file id',
+      fetched(doc({ type: 'file', file_id: 'file_1' })),
+      'document: a source of type file is refused (it names a file stored with the provider)',
+    ],
+    [
+      'a fetched page holding an image by address',
+      fetched(doc({ type: 'content', content: [image({ type: 'url', url: AWAY })] })),
+      'image: a source of type url is refused',
+    ],
+    [
+      'a fetched page that is not a document',
+      fetched(image()),
+      'web_fetch_tool_result: a page of type image is not one the model proxy lets through (it lets through document)',
+    ],
+    [
+      'a fetch result of no page',
+      { type: 'web_fetch_tool_result', tool_use_id: 's', content: { type: 'web_fetch_result' } },
+      'web_fetch_tool_result: a page of type (none) is not one',
+    ],
+    [
+      'a fetch result of another kind',
+      { type: 'web_fetch_tool_result', tool_use_id: 's', content: { url: AWAY } },
+      'web_fetch_tool_result: content of type (none) is not one the model proxy lets through (it lets through web_fetch_result, web_fetch_tool_result_error)',
+    ],
+    [
+      'a fetch result of no content',
+      { type: 'web_fetch_tool_result', tool_use_id: 's' },
+      'web_fetch_tool_result: content of type (none)',
+    ],
+  ])('refuses %s, web or not', (_, part, reason) => {
+    expect(read('anthropic', userSays([part]), true).problem).toContain(reason);
+    expect(read('anthropic', userSays([part]), false).problem).toContain(
+      'messages content: a part of type web_fetch_tool_result',
+    );
   });
 
   it('still counts images and refuses addresses among the web parts', () => {

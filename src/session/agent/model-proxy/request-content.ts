@@ -156,6 +156,25 @@ const ANTHROPIC_CONTENT: Parts = {
       : readParts(part.content, TOOL_RESULT_CONTENT, count, 'tool_result content'),
 };
 
+/**
+ * A web fetch's result, carried back in a research session's later turns: an
+ * error, or the page it read. The page is a document like any other (the
+ * provider bills a PDF's pages, and would fetch a page named by address or
+ * read one by file id), so it is held as one: inline only, a PDF counted.
+ */
+function webFetchResult(part: Part, count: RequestContent): string | null {
+  const result = objectOr(part.content);
+  if (result?.type === 'web_fetch_tool_result_error') return null;
+  if (result?.type !== 'web_fetch_result') {
+    return `web_fetch_tool_result: content of type ${short(result?.type)} is not one the model proxy lets through (it lets through web_fetch_result, web_fetch_tool_result_error)`;
+  }
+  const page = objectOr(result.content);
+  if (page?.type !== 'document') {
+    return `web_fetch_tool_result: a page of type ${short(page?.type)} is not one the model proxy lets through (it lets through document)`;
+  }
+  return anthropicDocument(page, count);
+}
+
 /** The provider's web tools' calls and results, in a research session's later turns. */
 const ANTHROPIC_WEB_CONTENT: Parts = {
   ...ANTHROPIC_CONTENT,
@@ -164,7 +183,7 @@ const ANTHROPIC_WEB_CONTENT: Parts = {
       ? null
       : `server_tool_use: ${short(part.name)} is not a web tool`,
   web_search_tool_result: inline,
-  web_fetch_tool_result: inline,
+  web_fetch_tool_result: webFetchResult,
 };
 
 /** OpenAI's image: a `data:` address, never a URL to fetch or a file id. */
