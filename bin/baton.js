@@ -1,10 +1,20 @@
 #!/usr/bin/env node
-// The package's `baton` command. It runs the build in dist (npm run build); a
+// The package's `baton` command (npm: @baton-dev/baton). It runs the build in
+// dist (npm run build; the published package ships it, built by `prepack`); a
 // checkout that was installed but not built runs the sources through tsx.
 // `baton doctor` and `baton setup` run where the app was registered (its .env),
 // `baton check` anywhere (offline);
 // `baton session …` in Actions, and any other word is answered there.
 import { existsSync } from 'node:fs';
+
+// package.json's engines: Node 22.12 or later (Node 20 reached its end of life on 2026-04-30).
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  process.stderr.write(
+    `baton: Baton needs Node 22 or 24 (22.12 or later); this is Node ${process.versions.node}: install Node 24 (https://nodejs.org)\n`,
+  );
+  process.exit(2);
+}
 
 const ENTRIES = { doctor: 'doctor/cli', check: 'cli/check', setup: 'cli/setup' };
 const args = process.argv.slice(2);
