@@ -1,0 +1,125 @@
+// The CLI as a person gets it from the registry: `npm pack` (its `prepack`
+// builds dist/), the tarball installed with its production dependencies only
+// into a folder of its own, outside the clone, and `npx baton …` run there.
+// npm works offline here, from its cache: the folder's lock is the clone's, its
+// production entries under the tarball (what `npm install @baton-dev/baton`
+// resolves), so nothing is fetched.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../sim/actions/run-step.js';
+
+const exec = promisify(execFile);
+const OFFLINE = { ...process.env, npm_config_offline: 'true', npm_config_update_notifier: 'false' };
+
+interface LockEntry {
+  dev?: boolean;
+  [key: string]: unknown;
+}
+
+interface Manifest {
+  name: string;
+  version: string;
+  bin: Record<string, string>;
+  engines: Record<string, string>;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+  overrides: Record<string, string>;
+}
+
+const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as Manifest;
+
+/** A user's project that depends on the tarball, locked to the clone's production dependencies. */
+function writeUserProject(folder: string, tarball: string): void {
+  const spec = `file:${tarball}`;
+  const lock = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, LockEntry>;
+  };
+  const root = {
+    name: 'a-users-project',
+    private: true,
+    dependencies: { [manifest.name]: spec },
+    overrides: manifest.overrides,
+  };
+  const packages: Record<string, LockEntry> = {
+    '': { ...root, private: undefined },
+    [`node_modules/${manifest.name}`]: {
+      version: manifest.version,
+      resolved: spec,
+      dependencies: manifest.dependencies,
+      bin: manifest.bin,
+      engines: manifest.engines,
+    },
+  };
+  for (const [path, entry] of Object.entries(lock.packages))
+    if (path !== '' && !entry.dev) packages[path] = entry;
+  writeFileSync(join(folder, 'package.json'), JSON.stringify(root, null, 2));
+  writeFileSync(
+    join(folder, 'package-lock.json'),
+    JSON.stringify({ name: root.name, lockfileVersion: 3, requires: true, packages }, null, 2),
+  );
+}
+
+/** Runs `npx …` in the user's project: exit code and both streams. */
+async function npx(cwd: string, args: string[]): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout, stderr } = await exec('npx', args, { cwd, env: OFFLINE });
+    return { code: 0, output: stdout + stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failed.code ?? -1, output: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
+  }
+}
+
+describe('the packed CLI, installed outside the clone', { timeout: 240_000 }, () => {
+  const folder = mkdtempSync(join(tmpdir(), 'baton-packed-'));
+  const project = join(folder, 'project');
+
+  beforeAll(async () => {
+    const { stdout } = await exec(
+      'npm',
+      ['pack', '--json', '--pack-destination', folder, '--no-audit', '--no-fund'],
+      { cwd: REPO_ROOT, env: OFFLINE, maxBuffer: 64 * 1024 * 1024 },
+    );
+    const [packed] = JSON.parse(stdout.slice(stdout.indexOf('['))) as { filename: string }[];
+    mkdirSync(join(project, '.github'), { recursive: true });
+    writeUserProject(project, join(folder, packed?.filename ?? ''));
+    await exec('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], {
+      cwd: project,
+      env: OFFLINE,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+  }, 240_000);
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('holds the built CLI and no dev dependency', () => {
+    const installed = join(project, 'node_modules', manifest.name);
+    expect(existsSync(join(installed, 'dist/src/cli/check.js'))).toBe(true);
+    expect(existsSync(join(installed, 'src'))).toBe(false);
+    for (const name of Object.keys(manifest.devDependencies))
+      expect(existsSync(join(project, 'node_modules', name)), name).toBe(false);
+  });
+
+  it('checks the project’s own config with `npx baton check`', async () => {
+    writeFileSync(join(project, '.github/baton.yml'), 'budget:\n  maxUsd: 5\n');
+    expect(await npx(project, ['baton', 'check'])).toMatchObject({
+      code: 0,
+      output: expect.stringContaining('.github/baton.yml: a valid Baton config'),
+    });
+    writeFileSync(join(project, '.github/baton.yml'), 'budget:\n  maxUSD: 5\n');
+    expect(await npx(project, [manifest.name, 'check'])).toMatchObject({
+      code: 1,
+      output: expect.stringContaining('maxUsd'),
+    });
+  });
+
+  it.each([['doctor'], ['setup']])('prints `baton %s --help`', async (command) => {
+    expect(await npx(project, ['baton', command, '--help'])).toMatchObject({
+      code: 0,
+      output: expect.stringContaining(`usage: baton ${command} --repo owner/name`),
+    });
+  });
+});
