@@ -2,9 +2,14 @@ import { createProbot, type ProbotOctokit } from 'probot';
 import { loadConfig } from '../config.js';
 import { defaultConfig } from '../core/config/config.js';
 import { batonLabels } from '../core/config/labels.js';
+import {
+  classifyGitHubFailure,
+  describeGitHubFailure,
+  reachFix,
+} from '../core/doctor/github-failure.js';
 import { repositoryInstallationId } from '../github/client/installation.js';
 import { BatonOctokit } from '../github/client/octokit.js';
-import { messageOf, type RepoContext, statusOf } from '../github/client/types.js';
+import { messageOf, type RepoContext } from '../github/client/types.js';
 import { ensureLabels } from '../github/setup/ensure-labels.js';
 import { ensureSetupPull } from '../github/setup/ensure-setup-pull.js';
 import { loadSetupTemplates } from '../github/setup/setup-templates.js';
@@ -68,7 +73,9 @@ export async function main(
   const [owner = '', repo = ''] = args.repo.split('/');
   try {
     const app = (await probot.auth()) as Octokit;
-    const { data: self } = await app.request('GET /app');
+    // Not retried: a person waits at the prompt, and a GitHub that does not
+    // answer the first request would make each try wait out its back-off.
+    const { data: self } = await app.request('GET /app', { request: { retries: 0 } });
     const installationId = await repositoryInstallationId(app, { owner, repo });
     if (installationId === null) {
       err(
@@ -95,10 +102,28 @@ export async function main(
     out(nextSteps({ repo: args.repo, serverless: args.serverless, appId: env.APP_ID }));
     return 0;
   } catch (error) {
-    err(
-      `baton setup: GitHub did not answer as expected (${statusOf(error) ?? 'no status'}): ${messageOf(error)}`,
-    );
+    err(`baton setup: ${describeSetupFailure(error)}`);
     return 1;
+  }
+}
+
+/**
+ * Why setup stopped, in the doctor's words (`classifyGitHubFailure`): GitHub
+ * not reached and what to check, or GitHub's refusal with its status.
+ */
+function describeSetupFailure(error: unknown): string {
+  const failure = classifyGitHubFailure(error);
+  switch (failure.kind) {
+    case 'unreachable':
+      return `${describeGitHubFailure(failure)}: ${reachFix(failure.layer)}`;
+    case 'refused':
+      return describeGitHubFailure(failure);
+    case 'other':
+      return `GitHub did not answer as expected: ${messageOf(error)}`;
+    default: {
+      const _exhaustive: never = failure;
+      return _exhaustive;
+    }
   }
 }
 

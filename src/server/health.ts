@@ -3,6 +3,7 @@ import {
   classifyGitHubFailure,
   describeGitHubFailure,
   type GitHubFailure,
+  reachLayerName,
 } from '../core/doctor/github-failure.js';
 import type { Handler } from './session-token.js';
 
@@ -120,7 +121,7 @@ function send(res: ServerResponse, status: number, body: object): void {
 function readinessReason(failure: GitHubFailure): string {
   switch (failure.kind) {
     case 'unreachable':
-      return `cannot reach GitHub (${failure.layer === 'timeout' ? 'timed out' : failure.layer === 'proxy' ? 'proxy' : failure.layer.toUpperCase()})`;
+      return `cannot reach GitHub (${reachLayerName(failure.layer)})`;
     case 'refused':
       return `GitHub refused the app's credentials (${failure.status})`;
     default:

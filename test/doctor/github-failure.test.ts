@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   classifyGitHubFailure,
   describeGitHubFailure,
+  reachFix,
 } from '../../src/core/doctor/github-failure.js';
 import { closeServer, listenLocally } from '../support/local-server.js';
 
@@ -82,6 +83,18 @@ describe('classifyGitHubFailure', () => {
       layer: 'tcp',
       code: 'ECONNREFUSED',
     });
+  });
+
+  it('finds a request fetch never sent, to a port it blocks (9), though Octokit reports it as a 500', async () => {
+    nock.enableNetConnect('127.0.0.1');
+    const error = await new Octokit({ baseUrl: 'http://127.0.0.1:9' })
+      .request('GET /app')
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 500 });
+    const failure = classifyGitHubFailure(error);
+    expect(failure).toMatchObject({ kind: 'unreachable', layer: 'port' });
+    expect(describeGitHubFailure(failure)).toBe('cannot reach GitHub (blocked port: bad port)');
+    expect(reachFix('port')).toContain('serve it on another');
   });
 
   it.each([

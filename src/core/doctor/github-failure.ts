@@ -5,11 +5,12 @@
  * answered and refused. Octokit turns a request that never reached GitHub
  * into an error with status 500 and the network error as its `cause`
  * (@octokit/request's fetch wrapper), so the status alone says nothing: a
- * refusal is an error that carries GitHub's `response`.
+ * refusal is an error that carries GitHub's `response`. A request fetch
+ * refused to send (a blocked port) never reached GitHub either.
  */
 
 /** Where on the way a request stopped. */
-export type ReachLayer = 'dns' | 'tcp' | 'tls' | 'proxy' | 'timeout';
+export type ReachLayer = 'dns' | 'port' | 'tcp' | 'tls' | 'proxy' | 'timeout';
 
 export type GitHubFailure =
   /** No answer from GitHub: `code` is the system's or undici's (`ENOTFOUND`), `detail` its message. */
@@ -21,6 +22,8 @@ export type GitHubFailure =
 
 const LAYERS: Record<ReachLayer, readonly string[]> = {
   dns: ['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NODATA', 'EAI_NONAME'],
+  // fetch's network error for a port the Fetch standard blocks carries no code: see `layerOf`.
+  port: [],
   tcp: [
     'ECONNREFUSED',
     'ECONNRESET',
@@ -80,6 +83,7 @@ export function isUnreachable(error: unknown): boolean {
 
 const LAYER_NAMES: Record<ReachLayer, string> = {
   dns: 'DNS',
+  port: 'blocked port',
   tcp: 'TCP',
   tls: 'TLS',
   proxy: 'proxy',
@@ -89,6 +93,7 @@ const LAYER_NAMES: Record<ReachLayer, string> = {
 /** What to check, per layer, in a sentence that follows "check ". */
 const LAYER_FIXES: Record<ReachLayer, string> = {
   dns: 'the host name and the DNS this machine uses',
+  port: 'the port in the URL: fetch never connects to some ports (https://fetch.spec.whatwg.org/#port-blocking, such as 9 or 6000); serve it on another',
   tcp: 'the network, a firewall, and that the host answers on its port',
   tls: 'the certificate the host presents and the CAs this machine trusts (NODE_EXTRA_CA_CERTS)',
   proxy: 'the proxy settings (HTTPS_PROXY, NO_PROXY) and the proxy itself',
@@ -116,6 +121,11 @@ export function describeGitHubFailure(failure: GitHubFailure, host = 'GitHub'): 
   }
 }
 
+/** The layer in a word or two (`DNS`, `timed out`), for a short reason such as `/readyz`'s. */
+export function reachLayerName(layer: ReachLayer): string {
+  return LAYER_NAMES[layer];
+}
+
 /** What to check for a failure that never reached GitHub. */
 export function reachFix(layer: ReachLayer): string {
   return `check ${LAYER_FIXES[layer]}`;
@@ -125,6 +135,8 @@ function layerOf(code: string, message: string, name: string): ReachLayer | null
   for (const [layer, codes] of Object.entries(LAYERS) as [ReachLayer, readonly string[]][]) {
     if (codes.includes(code)) return layer;
   }
+  // undici's network error for a port the Fetch standard blocks; the request never left.
+  if (message === 'bad port') return 'port';
   if (/proxy/i.test(message)) return 'proxy';
   if (/certificate|ssl|tls/i.test(message)) return 'tls';
   if (name === 'AbortError' || name === 'TimeoutError') return 'timeout';
