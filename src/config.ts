@@ -121,8 +121,9 @@ async function findFieldLines(
 
 /**
  * Checks a `.github/baton.yml` as text, offline (`baton check`): not valid
- * YAML, or the problems `parseConfig` finds, each with its line in the text.
- * An `_extends` base is not followed (it lives in another repository).
+ * YAML, or the problems `parseConfig` finds, each with its line in the text,
+ * in the order of their lines. An `_extends` base is not followed (it lives
+ * in another repository).
  */
 export function checkConfigText(text: string): ConfigProblem[] {
   const lineCounter = new LineCounter();
@@ -140,7 +141,12 @@ export function checkConfigText(text: string): ConfigProblem[] {
     ? Object.fromEntries(Object.entries(raw).filter(([key]) => key !== '_extends'))
     : raw;
   const parsed = parseConfig(own);
-  return parsed.ok ? [] : withLines(text, parsed.problems);
+  return parsed.ok ? [] : inLineOrder(withLines(text, parsed.problems));
+}
+
+/** Problems by line, those of no line (the whole file) first. */
+function inLineOrder(problems: ConfigProblem[]): ConfigProblem[] {
+  return problems.toSorted((a, b) => (a.line ?? 0) - (b.line ?? 0));
 }
 
 /** Each problem with the line of its field in `text`, where the field is there. */

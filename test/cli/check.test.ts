@@ -41,8 +41,28 @@ describe('baton check', () => {
     expect(code).toBe(1);
     expect(out.split('\n')).toEqual([
       '.github/baton.yml: 2 problems',
-      '  line 6: models.thinking.complx is not a Baton setting; did you mean `complex`?',
       '  line 3: budget.maxUSD is not a Baton setting; did you mean `maxUsd`?',
+      '  line 6: models.thinking.complx is not a Baton setting; did you mean `complex`?',
+    ]);
+  });
+
+  it('names an unpriced model in the same round as the other problems, and the engines a wrong engine could be', async () => {
+    await config('models:\n  complex: acme-1\nsession:\n  engine: claude\nbudget:\n  maxUSD: 20\n');
+    const { code, out } = await check([]);
+    expect(code).toBe(1);
+    expect(out.split('\n')).toEqual([
+      '.github/baton.yml: 3 problems',
+      expect.stringMatching(/^ {2}line 2: models\.complex acme-1 has no price, so /),
+      '  line 4: session.engine must be one of: baton, claude-code, codex',
+      '  line 6: budget.maxUSD is not a Baton setting; did you mean `maxUsd`?',
+    ]);
+  });
+
+  it('names the wrong engine inside a table of engines per role', async () => {
+    await config('session:\n  engine:\n    default: baton\n    work: codx\n');
+    expect((await check([])).out.split('\n')).toEqual([
+      '.github/baton.yml: 1 problem',
+      '  line 4: session.engine.work must be one of: baton, claude-code, codex',
     ]);
   });
 

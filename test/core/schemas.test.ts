@@ -297,7 +297,7 @@ describe('config', () => {
     [
       'a wrong type',
       { merge: { method: 'fast-forward' } },
-      [{ field: 'merge.method', message: expect.stringContaining('expected one of') }],
+      [{ field: 'merge.method', message: 'must be one of: squash, merge, rebase' }],
     ],
     [
       'a setting not supported yet',

@@ -410,22 +410,74 @@ export function defaultConfig(): Config {
   return Config.parse({});
 }
 
-/** Checks a config already read from YAML (`null` for an empty or missing file). */
+/**
+ * Checks a config already read from YAML (`null` for an empty or missing
+ * file). The checks across sections (a model with no price) run on the
+ * sections with no problem of their own too, so one round names them all.
+ */
 export function parseConfig(raw: unknown): ParsedConfig {
   const parsed = Config.safeParse(raw ?? {});
   if (parsed.success) return { ok: true, config: parsed.data };
-  const problems = parsed.error.issues.flatMap((issue): ConfigProblem[] => {
-    const base = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      const known = settingKeysAt(issue.path.map(String));
+  const problems = parsed.error.issues.flatMap((issue) => problemsOf(issue, []));
+  const sound = withoutBrokenSections(raw, parsed.error.issues);
+  const across = sound ? Config.safeParse(sound) : null;
+  if (across && !across.success) {
+    const seen = new Set(problems.map((problem) => `${problem.field} ${problem.message}`));
+    for (const problem of across.error.issues.flatMap((issue) => problemsOf(issue, [])))
+      if (!seen.has(`${problem.field} ${problem.message}`)) problems.push(problem);
+  }
+  return { ok: false, problems };
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** One zod issue as the problems a person reads, under the path `at` (a union's option's issues sit below it). */
+function problemsOf(issue: Issue, at: readonly PropertyKey[]): ConfigProblem[] {
+  const path = [...at, ...issue.path].map(String);
+  const field = path.join('.');
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const known = settingKeysAt(path);
       return issue.keys.map((key) => ({
-        field: base ? `${base}.${key}` : key,
+        field: field ? `${field}.${key}` : key,
         message: `is not a Baton setting${renderDidYouMean(key, known) || ' (check the spelling)'}`,
       }));
     }
-    return [{ field: base || '(file)', message: issue.message }];
-  });
-  return { ok: false, problems };
+    case 'invalid_value': {
+      // zod's own words list the values as JSON; a schema's own message stays.
+      const own = !issue.message.startsWith('Invalid option');
+      const message = own ? issue.message : `must be one of: ${issue.values.join(', ')}`;
+      return [{ field: field || '(file)', message }];
+    }
+    case 'invalid_union': {
+      // The option of the value's own shape (a table whose fields are wrong,
+      // else a name that is not a type error) says what is wrong with it.
+      const deeper = issue.errors.filter((option) => option.some((inner) => inner.path.length > 0));
+      const shaped = deeper.length > 0 ? deeper : issue.errors.filter((o) => !o.every(isWrongType));
+      if (shaped.length === 1) return (shaped[0] ?? []).flatMap((inner) => problemsOf(inner, path));
+      return [{ field: field || '(file)', message: issue.message }];
+    }
+    default:
+      return [{ field: field || '(file)', message: issue.message }];
+  }
+}
+
+function isWrongType(issue: Issue): boolean {
+  return issue.code === 'invalid_type' && issue.path.length === 0;
+}
+
+/** The top-level sections of `raw` with no problem of their own, or null when that leaves nothing to check. */
+function withoutBrokenSections(raw: unknown, issues: readonly Issue[]): object | null {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
+  const broken = new Set<string>();
+  for (const issue of issues) {
+    const [section] = issue.path.map(String);
+    if (section !== undefined) broken.add(section);
+    else if (issue.code === 'unrecognized_keys') for (const key of issue.keys) broken.add(key);
+    else return null;
+  }
+  const sound = Object.fromEntries(Object.entries(raw).filter(([key]) => !broken.has(key)));
+  return Object.keys(sound).length > 0 ? sound : null;
 }
 
 /** The internals of a zod 4 schema that `settingKeysAt` walks: a wrapper's inner schema, an object's keys. */
