@@ -17,7 +17,9 @@ if (major < 22 || (major === 22 && minor < 12)) {
 }
 
 const ENTRIES = { doctor: 'doctor/cli', check: 'cli/check', setup: 'cli/setup' };
-const args = process.argv.slice(2);
+const given = process.argv.slice(2);
+// `baton help check` is `baton check --help`, for every command.
+const args = given[0] === 'help' && given.length > 1 ? [given[1], '--help'] : given;
 const own = Object.hasOwn(ENTRIES, args[0] ?? '');
 const entry = own ? ENTRIES[args[0]] : 'session/cli';
 const built = new URL(`../dist/src/${entry}.js`, import.meta.url);

@@ -1,20 +1,39 @@
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 
+/** What `npm run demo -- --help` prints. */
+export const DEMO_USAGE = `usage: npm run demo [-- KIND] [-- --write-transcript]
+
+Plays Baton on the local simulator, with no credentials and no network, and
+prints it as it goes. KIND is one of:
+  code       a whole build (the default): plan, workers, reviews, the final PR
+  research   a research build: findings, a refused code change, the synthesis
+  improve    improvement loops (/improve 3)
+  doctor     \`baton doctor\` against the simulator, every check and probe passing
+
+Options:
+  --write-transcript  rewrite the committed docs/demo*-transcript.md instead of
+                      writing the transcript under $TMPDIR/baton-demo/
+  -h, --help          print this help`;
+
 /** What `npm run demo -- …` asked for. */
 export interface DemoArgs {
   /** `code` (the default), `research`, `improve` or `doctor`. */
   kind: string;
   /** `--write-transcript`: write the committed transcript under docs/. */
   writeTranscript: boolean;
+  /** `-h`, `--help`: print `DEMO_USAGE` and play nothing. */
+  help: boolean;
   /** Options the demo does not know. */
   unknown: string[];
 }
 
 export function readDemoArgs(argv: string[]): DemoArgs {
-  const unknown = argv.filter((arg) => arg.startsWith('-') && arg !== '--write-transcript');
+  const known = ['--write-transcript', '-h', '--help'];
+  const unknown = argv.filter((arg) => arg.startsWith('-') && !known.includes(arg));
   const [kind = 'code'] = argv.filter((arg) => !arg.startsWith('-'));
-  return { kind, writeTranscript: argv.includes('--write-transcript'), unknown };
+  const help = argv.includes('-h') || argv.includes('--help');
+  return { kind, writeTranscript: argv.includes('--write-transcript'), help, unknown };
 }
 
 /**

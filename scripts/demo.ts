@@ -32,7 +32,7 @@ import { type PlayedBuild, playBuild } from '../sim/scenario/play-build.js';
 import { playImprove } from '../sim/scenario/play-improve.js';
 import type { Scenario } from '../sim/scenario/scenario.js';
 import { createScriptedModel, type ScriptedModel } from '../sim/scenario/scripted-model.js';
-import { makeRunFolder, readDemoArgs, transcriptPath } from './demo-args.js';
+import { DEMO_USAGE, makeRunFolder, readDemoArgs, transcriptPath } from './demo-args.js';
 import { runDoctorDemo } from './demo-doctor.js';
 
 const TIME_LIMIT_MS = 180_000;
@@ -118,10 +118,12 @@ type Entry =
 
 async function main(): Promise<number> {
   if (ARGS.unknown.length > 0) {
-    console.error(
-      `Unknown option ${ARGS.unknown.join(', ')}: the demo takes a kind (research, improve) and --write-transcript.`,
-    );
+    console.error(`Unknown option ${ARGS.unknown.join(', ')}\n\n${DEMO_USAGE}`);
     return 2;
+  }
+  if (ARGS.help) {
+    console.log(DEMO_USAGE);
+    return 0;
   }
   if (KIND === 'doctor' && !ARGS.writeTranscript) {
     return runDoctorDemo(await makeRunFolder({ temp: tmpdir(), kind: KIND }));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { makeRunFolder, readDemoArgs, transcriptPath } from '../scripts/demo-args.js';
+import { DEMO_USAGE, makeRunFolder, readDemoArgs, transcriptPath } from '../scripts/demo-args.js';
 import { REPO_ROOT, tsxArgs } from '../sim/actions/run-step.js';
 
 const DOCS = fileURLToPath(new URL('../docs/', import.meta.url));
@@ -38,7 +38,7 @@ describe('npm run demo: where the transcript goes', () => {
     },
   ])('$argv', ({ argv, kind, write, path }) => {
     const args = readDemoArgs(argv);
-    expect(args).toEqual({ kind, writeTranscript: write, unknown: [] });
+    expect(args).toEqual({ kind, writeTranscript: write, help: false, unknown: [] });
     expect(
       transcriptPath({
         name: 'demo-transcript.md',
@@ -85,5 +85,22 @@ describe('npm run demo: where the transcript goes', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('Unknown option --write-transcipt');
     expect(readFileSync(join(DOCS, 'demo-transcript.md'), 'utf8')).toBe(before);
+  }, 30_000);
+
+  it('prints its usage for --help, every kind of demo named, doctor among them', async () => {
+    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>(
+      (resolve) => {
+        const child = execFile(
+          process.execPath,
+          [...tsxArgs('scripts/demo.ts'), '--help'],
+          { cwd: REPO_ROOT },
+          (_e, stdout) => resolve({ code: child.exitCode, stdout }),
+        );
+      },
+    );
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${DEMO_USAGE}\n`);
+    for (const kind of ['code', 'research', 'improve', 'doctor'])
+      expect(DEMO_USAGE).toMatch(new RegExp(`^  ${kind} `, 'm'));
   }, 30_000);
 });

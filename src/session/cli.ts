@@ -13,10 +13,13 @@ const USAGE = `usage: baton session agent | baton session publish | baton sessio
        baton doctor --repo owner/name [--json]
        baton setup --repo owner/name [--serverless]
        baton check [FILE]
-       baton --help | baton --version
+       baton help [COMMAND] | baton --help | baton --version
 
-Baton's sessions, run by the Baton workflow (.github/workflows/baton.yml) in
-GitHub Actions. Every setting comes from the environment the workflow sets.
+Baton's command line. \`baton session …\` runs in GitHub Actions, started by
+the Baton workflow (.github/workflows/baton.yml), and reads its settings from
+the environment the workflow sets. \`baton doctor\` and \`baton setup\` run
+where the app was registered (its .env); \`baton check\` anywhere, offline.
+Outside Baton's checkout the command is \`npx @baton-dev/baton …\`.
 
 Commands:
   session agent     run one session's model, read-only; leaves its result in $BATON_OUT
@@ -27,6 +30,7 @@ Commands:
   setup             open the "Set up Baton" pull request on a repository (where the app
                     was registered; --serverless: nothing hosted; see \`baton setup --help\`)
   check             check a .github/baton.yml offline (see \`baton check --help\`)
+  help COMMAND      print that command's help (as \`baton COMMAND --help\`)
 
 Options:
   -h, --help        print this help
@@ -153,6 +157,9 @@ function print(text: string): number {
   return 0;
 }
 
+/** Baton's package on npm (the name `baton` is someone else's). */
+const PACKAGE_NAME = '@baton-dev/baton';
+
 /** The version in Baton's package.json: two folders up from the sources, three from dist/. */
 export function readVersion(): string {
   for (const relative of ['../../package.json', '../../../package.json']) {
@@ -162,7 +169,7 @@ export function readVersion(): string {
       name?: string;
       version?: string;
     };
-    if (name === 'baton' && version) return version;
+    if (name === PACKAGE_NAME && version) return version;
   }
   return 'unknown';
 }

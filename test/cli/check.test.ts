@@ -87,17 +87,37 @@ describe('baton check', () => {
   });
 });
 
+/** Runs bin/baton.js in `dir`: its exit code and stdout. */
+async function baton(args: string[]): Promise<{ code: number | null; stdout: string }> {
+  const { execFile } = await import('node:child_process');
+  const bin = new URL('../../bin/baton.js', import.meta.url).pathname;
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [bin, ...args], { cwd: dir }, (_error, stdout) =>
+      resolve({ code: child.exitCode, stdout }),
+    );
+  });
+}
+
 describe('the baton command', () => {
   it('sends check to it', async () => {
-    const { execFile } = await import('node:child_process');
     await config('budget:\n  mxaUsd: 3\n');
-    const bin = new URL('../../bin/baton.js', import.meta.url).pathname;
-    const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      const child = execFile(process.execPath, [bin, 'check'], { cwd: dir }, (_error, stdout) =>
-        resolve({ code: child.exitCode, stdout }),
-      );
-    });
+    const result = await baton(['check']);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('did you mean `maxUsd`?');
   }, 20_000);
+
+  it.each([
+    ['check', 'usage: baton check [FILE]'],
+    ['doctor', 'usage: baton doctor --repo owner/name'],
+    ['setup', 'usage: baton setup --repo owner/name'],
+    ['session', 'usage: baton session agent'],
+  ])(
+    "answers `baton help %s` with that command's help",
+    async (command, usage) => {
+      const result = await baton(['help', command]);
+      expect(result.code).toBe(0);
+      expect(result.stdout.startsWith(usage)).toBe(true);
+    },
+    20_000,
+  );
 });

@@ -36,6 +36,14 @@ describe('baton CLI help and version', () => {
     },
   );
 
+  it('says where each command runs, not that every setting comes from the workflow', async () => {
+    const { stdout } = await run(['--help']);
+    expect(stdout).not.toContain('Every setting comes from');
+    expect(stdout).toContain('`baton check` anywhere, offline');
+    expect(stdout).toContain('npx @baton-dev/baton');
+    expect(stdout).toMatch(/^ {2}help COMMAND {6}print that command's help/m);
+  });
+
   it.each([[['session', '--help']], [['session', '-h']]])(
     'prints the session usage, with the variables it reads, for %j',
     async (argv) => {
