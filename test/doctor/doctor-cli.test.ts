@@ -292,6 +292,12 @@ describe('baton doctor', () => {
       'self-signed certificate',
       /^FAIL auth: cannot reach GitHub \(TLS: self-signed certificate\) → check the certificate/,
     ],
+    [
+      // fetch's refusal to send to a blocked port (GHE_HOST at :9): no code, never sent.
+      undefined,
+      'bad port',
+      /^FAIL auth: cannot reach GitHub \(blocked port: bad port\) → check the port in the URL/,
+    ],
   ])(
     'says GitHub cannot be reached (%s), not that it refused the credentials',
     async (code, message, expected) => {
