@@ -107,6 +107,35 @@ async function clientHello(servername: string): Promise<Buffer> {
   return bytes;
 }
 
+/**
+ * `hello` (one record, as Node sends it) with an extension of `type` added at
+ * the end of its extensions: what a client that speaks Encrypted Client Hello
+ * sends, its outer hello naming the allowed host and the real one encrypted.
+ */
+function withExtension(hello: Buffer, type: number, data: Buffer): Buffer {
+  let at = 5 + 4 + 2 + 32;
+  at += 1 + hello.readUInt8(at); // session id
+  at += 2 + hello.readUInt16BE(at); // cipher suites
+  at += 1 + hello.readUInt8(at); // compression methods
+  const extension = Buffer.alloc(4 + data.length);
+  extension.writeUInt16BE(type, 0);
+  extension.writeUInt16BE(data.length, 2);
+  data.copy(extension, 4);
+  const whole = Buffer.concat([hello, extension]);
+  whole.writeUInt16BE(hello.readUInt16BE(at) + extension.length, at);
+  whole.writeUInt16BE(hello.readUInt16BE(3) + extension.length, 3);
+  whole.writeUIntBE(hello.readUIntBE(6, 3) + extension.length, 6, 3);
+  return whole;
+}
+
+/** An ECH extension's payload as a client sends it: outer, a config id, an encapsulated key, the encrypted inner hello. */
+const ECH_PAYLOAD = Buffer.concat([
+  Buffer.from([0, 0, 1, 0, 1, 0x2a, 0, 32]),
+  Buffer.alloc(32, 7),
+  Buffer.from([0, 200]),
+  Buffer.alloc(200, 9),
+]);
+
 /** Opens a tunnel to `target`, then sends `first` through it; answers what the client saw. */
 function tunnel(socket: string, target: string, first: Buffer): Promise<string> {
   return new Promise((resolve) => {
@@ -215,6 +244,38 @@ describe('tunnels (CONNECT) through the egress proxy', () => {
       expect(log.join('\n')).not.toContain('attacker');
     },
   );
+
+  it.each([
+    ['encrypted_client_hello', 0xfe0d],
+    ['a draft’s encrypted_client_hello', 0xfe0a],
+    ['encrypted_server_name (ESNI)', 0xffce],
+  ])(
+    'closes a tunnel to an allowed name whose ClientHello carries %s, before anything reaches it',
+    async (_, type) => {
+      // Issue 43, finding 3: an ECH-capable edge routes by the encrypted inner
+      // name, so a hello that names the registry outside goes wherever it names inside.
+      const log: string[] = [];
+      const { proxy, internet } = await startProxy({
+        allow: ['registry.npmjs.org'],
+        log: (l) => log.push(l),
+      });
+      const hello = withExtension(await clientHello('registry.npmjs.org'), type, ECH_PAYLOAD);
+      const seen = await tunnel(proxy.socket, 'registry.npmjs.org:443', hello);
+      expect(seen).toBe('HTTP/1.1 200 Connection Established\r\n\r\n');
+      expect(internet.received()).toBe('');
+      expect(proxy.blocked()).toEqual([{ host: 'registry.npmjs.org', port: 443, count: 1 }]);
+      expect(log.join('\n')).toMatch(
+        /egress: refused registry\.npmjs\.org:443 \(its TLS ClientHello carries encrypted_(client_hello|server_name) \(ECH\), which hides the server it goes to\)/,
+      );
+    },
+  );
+
+  it('passes the same ClientHello with an extension that hides nothing, as it came', async () => {
+    const { proxy, internet } = await startProxy({ allow: ['registry.npmjs.org'] });
+    const hello = withExtension(await clientHello('registry.npmjs.org'), 0xfe0e, ECH_PAYLOAD);
+    expect(await tunnel(proxy.socket, 'registry.npmjs.org:443', hello)).toMatch(/^HTTP\/1\.1 200/);
+    expect(Buffer.from(internet.received(), 'latin1').equals(hello)).toBe(true);
+  });
 
   it.each([8443, 22, 80, 25])('refuses port %i of an allowed name', async (port) => {
     const { proxy, internet } = await startProxy({ allow: ['registry.npmjs.org'] });

@@ -3,20 +3,45 @@
  * name (SNI) of the ClientHello (RFC 8446 §4.1.2, RFC 6066 §3), read without a
  * TLS library. The egress proxy compares it with the name the tunnel was
  * opened for: an edge that serves many names (a CDN in front of a registry)
- * routes by it.
+ * routes by it. A hello that carries Encrypted Client Hello (or its
+ * predecessor, encrypted SNI) names the server it really wants only inside
+ * the encryption, and an ECH-capable edge routes by that inner name: the
+ * proxy cannot read it, so `encrypted` says the hello carries one, and the
+ * tunnel is refused. A client that gets no ECH configuration back from the
+ * server (its retry configs) connects again with a plain hello, and none
+ * comes back: no refused hello reaches a server.
  */
 export type ClientHello =
   /** More bytes are needed. */
   | { kind: 'incomplete' }
   /** Not a TLS ClientHello, or one no server would take; `why` is ours, never the client's text. */
   | { kind: 'invalid'; why: string }
-  /** A whole ClientHello; `serverName` null when it names no server. */
-  | { kind: 'hello'; serverName: string | null };
+  /**
+   * A whole ClientHello; `serverName` null when it names no server;
+   * `encrypted` the first extension that hides the real one (ECH, ESNI), else null.
+   */
+  | { kind: 'hello'; serverName: string | null; encrypted: EncryptedName | null };
+
+/** An extension that carries the server name encrypted, by the name its specification gives it. */
+export type EncryptedName = 'encrypted_client_hello' | 'encrypted_server_name';
 
 const RECORD_HANDSHAKE = 22;
 const HANDSHAKE_CLIENT_HELLO = 1;
 const EXTENSION_SERVER_NAME = 0;
 const NAME_TYPE_HOST_NAME = 0;
+/**
+ * Whether an extension of `type` hides the server name: `encrypted_client_hello`
+ * (0xfe0d; the drafts before it used the code points just below, 0xfe0a to
+ * 0xfe0c in drafts 10 to 12, which early Chrome and Firefox builds sent, and
+ * TLS assigns nothing else from 0xfe00), `ech_outer_extensions` (0xfd00, which
+ * only an encrypted inner hello carries), and `encrypted_server_name` (0xffce,
+ * draft-ietf-tls-esni 1 to 5, ECH's predecessor).
+ */
+function encryptedName(type: number): EncryptedName | null {
+  if ((type >= 0xfe00 && type <= 0xfe0d) || type === 0xfd00) return 'encrypted_client_hello';
+  return type === 0xffce ? 'encrypted_server_name' : null;
+}
+
 /** A ClientHello larger than this is refused (real ones are a few KB, with post-quantum key shares). */
 export const MAX_CLIENT_HELLO_BYTES = 64 * 1024;
 const HOST_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
@@ -66,26 +91,26 @@ function readHello(hello: Uint8Array): ClientHello {
   reader.skip(reader.uint(2)); // cipher_suites
   reader.skip(reader.uint(1)); // legacy_compression_methods
   if (reader.failed) return { kind: 'invalid', why: 'a truncated ClientHello' };
-  if (reader.atEnd()) return { kind: 'hello', serverName: null };
+  if (reader.atEnd()) return { kind: 'hello', serverName: null, encrypted: null };
   const end = reader.offset + 2 + reader.uint(2);
   if (end !== hello.length) return { kind: 'invalid', why: 'extensions of the wrong length' };
   let serverName: string | null = null;
-  let seen = false;
-  while (!reader.failed && reader.offset < end) {
+  let encrypted: EncryptedName | null = null;
+  const seen = new Set<number>();
+  while (reader.offset < end) {
     const type = reader.uint(2);
-    const length = reader.uint(2);
-    const body = reader.bytes(length);
-    if (type !== EXTENSION_SERVER_NAME || reader.failed) continue;
-    // TLS refuses a repeated extension; so does the proxy, whichever copy a server would read.
-    if (seen) return { kind: 'invalid', why: 'two server_name extensions' };
-    seen = true;
+    const body = reader.bytes(reader.uint(2));
+    if (reader.failed) return { kind: 'invalid', why: 'a truncated extension' };
+    // TLS refuses a repeated extension (RFC 8446 §4.2); so does the proxy, whichever copy a server would read.
+    if (seen.has(type)) return { kind: 'invalid', why: `two extensions of type ${hex(type)}` };
+    seen.add(type);
+    encrypted ??= encryptedName(type);
+    if (type !== EXTENSION_SERVER_NAME) continue;
     const name = readServerName(body);
     if (typeof name !== 'string') return name;
     serverName = name;
   }
-  if (reader.failed || reader.offset !== end)
-    return { kind: 'invalid', why: 'a truncated extension' };
-  return { kind: 'hello', serverName };
+  return { kind: 'hello', serverName, encrypted };
 }
 
 /** The one host name of a server_name extension. */
@@ -109,6 +134,11 @@ function readServerName(body: Uint8Array): string | Extract<ClientHello, { kind:
   if (!HOST_NAME.test(name) || name.length > 253)
     return { kind: 'invalid', why: 'a server name that is not a host name' };
   return name;
+}
+
+/** `0xfe0d` for 65037. */
+export function hex(type: number): string {
+  return `0x${type.toString(16).padStart(4, '0')}`;
 }
 
 function readUint(data: Uint8Array, offset: number, bytes: number): number {

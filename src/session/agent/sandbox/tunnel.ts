@@ -13,8 +13,10 @@ const HELLO_TIMEOUT_MS = 10_000;
  * nothing passes until the client's first bytes are a TLS ClientHello whose
  * server name (SNI) is `host` (none, for an IP address the config lists:
  * TLS names no address). An edge that serves many names routes by that name,
- * so a tunnel opened for an allowed name must not name another. Anything else
- * (another name, no name, not TLS, nothing within HELLO_TIMEOUT_MS) closes
+ * so a tunnel opened for an allowed name must not name another, nor hide the
+ * name it goes to (Encrypted Client Hello: the edge routes by the encrypted
+ * inner name, `client-hello.ts`). Anything else (another name, no name, a
+ * hidden one, not TLS, nothing within HELLO_TIMEOUT_MS) closes
  * both ends, and is counted; the hello then goes to `upstream` as it came.
  */
 export function relayTunnel({
@@ -51,6 +53,11 @@ export function relayTunnel({
     clearTimeout(timer);
     client.off('data', onData);
     if (hello.kind === 'invalid') return refused(`not a TLS ClientHello: ${hello.why}`);
+    if (hello.encrypted !== null) {
+      return refused(
+        `its TLS ClientHello carries ${hello.encrypted} (ECH), which hides the server it goes to`,
+      );
+    }
     const expected = isIpLiteral(host) ? null : host;
     if (hello.serverName !== expected) {
       return refused(
