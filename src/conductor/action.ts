@@ -11,6 +11,7 @@ import { type Config, parseConfig } from '../core/config/config.js';
 import { issueBranchPrefix, parseBatonBranch, parseBuildId } from '../core/vocabulary/ids.js';
 import { createLog } from '../server/log.js';
 import { createSessionOctokit } from '../session/octokit.js';
+import { takeProcessSecrets } from '../session/process-secrets.js';
 import { conduct } from './conduct.js';
 import { type RouteReads, routeEvent } from './route.js';
 
@@ -22,9 +23,9 @@ export async function runConductorAction(
   command: ConductorCommand,
   given: Record<string, string | undefined>,
 ): Promise<number> {
-  // The key is read from this copy; no program the job starts inherits it.
-  const env = { ...given };
-  delete process.env.BATON_APP_PRIVATE_KEY;
+  // The key is read from this copy; no program the job starts inherits it, and
+  // no process of the job's user reads it in this one's /proc/<pid>/environ.
+  const env = takeProcessSecrets(given);
   const event = await readEvent(env);
   if (!event) {
     process.stderr.write(

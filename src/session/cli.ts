@@ -7,6 +7,7 @@ import { runDoctorAgent } from './doctor/doctor-agent.js';
 import { parseDoctorEnv } from './doctor/doctor-env.js';
 import { runDoctorPublish } from './doctor/doctor-publish.js';
 import { parseSessionEnv } from './env.js';
+import { takeProcessSecrets } from './process-secrets.js';
 import { runPublish } from './publish/run-publish.js';
 
 const USAGE = `usage: baton session agent | baton session publish | baton session engine
@@ -107,22 +108,6 @@ async function runDoctorSession(
     return 2;
   }
   return command === 'agent' ? runDoctorAgent(parsed.env) : runDoctorPublish(parsed.env);
-}
-
-/** Secrets a step may be given that no program it starts needs: read once, then gone from the process. */
-export const PROCESS_SECRETS = ['BATON_APP_PRIVATE_KEY'] as const;
-
-/**
- * The environment to read, with the app's key taken out of the process's own
- * (publish's git and every child inherit that), so it lives only in the value
- * read here (docs/security.md, "Server-less mode").
- */
-function takeProcessSecrets(
-  given: Record<string, string | undefined>,
-): Record<string, string | undefined> {
-  const source = { ...given };
-  for (const name of PROCESS_SECRETS) delete process.env[name];
-  return source;
 }
 
 /** The commands `baton` knows (bin/baton.js sends doctor, setup and check to their own CLIs). */

@@ -3,14 +3,19 @@
 // a session that pushes a workflow to read the secret, a run the app did not
 // dispatch asking publish for a token, a program publish starts reading the
 // key from its environment, and a workflow that hands the key to the agent.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import path from 'node:path';
 import yaml from 'js-yaml';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { completionPath, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { main } from '../../src/session/cli.js';
 import { KEY_IN_SECRETS } from '../../src/session/publish/publish-session.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import { renderTemplates } from '../../src/templates.js';
+import { makeTempDir, removeTempDirs } from '../session/agent-fixtures.js';
 import { APP_KEY, serveApp, serverlessEnv } from '../session/publish/app-routes.js';
 import { BUILD, makeCompletion, makeResult, WORKER } from '../session/publish/fixture.js';
 import { usePublishHarness } from '../session/publish/harness.js';
@@ -85,6 +90,71 @@ describe('the key in the publish step’s process', () => {
     );
     expect(child).toBe('');
     expect(stderr.join('')).not.toContain('PRIVATE KEY');
+  });
+});
+
+describe('the key in the environment the conduct step’s process started with', () => {
+  afterEach(removeTempDirs);
+
+  it('is not in /proc/<pid>/environ while the step runs, where any process of the job’s user reads it', async () => {
+    // Issue 43, finding 4: deleting the key from process.env left the kernel's
+    // copy of the first environment; `cat /proc/$PPID/environ` from any process
+    // of the job's user printed the key. The conductor's entry runs as the
+    // session bundle runs it, in a child with the key as the workflow gives it;
+    // the stand-in GitHub holds its first request while the test reads the child.
+    const dir = await makeTempDir('baton-environ-');
+    const event = path.join(dir, 'event.json');
+    writeFileSync(event, JSON.stringify({ action: 'labeled', repository: { id: 901 } }));
+    let seen: string | null = null;
+    const github = createServer((_request, response) => {
+      seen ??= readFileSync(`/proc/${child.pid}/environ`, 'latin1');
+      response
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end('{"message":"Not Found"}');
+    });
+    github.listen(0, '127.0.0.1');
+    await once(github, 'listening');
+    const { port } = github.address() as { port: number };
+    const entry = new URL('../../action/conductor-entry.ts', import.meta.url).pathname;
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `const { runConductorAction } = await import(${JSON.stringify(entry)});
+         process.exitCode = await runConductorAction('conduct', process.env);`,
+      ],
+      {
+        env: {
+          PATH: process.env.PATH,
+          BATON_APP_ID: '7',
+          BATON_APP_PRIVATE_KEY: APP_KEY,
+          GITHUB_API_URL: `http://127.0.0.1:${port}`,
+          GITHUB_REPOSITORY: 'octo-org/widgets',
+          GITHUB_EVENT_NAME: 'issues',
+          GITHUB_EVENT_PATH: event,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    const [code] = await once(child, 'exit');
+    github.close();
+
+    expect(seen, output).not.toBeNull();
+    expect(seen).toContain(`GITHUB_API_URL=http://127.0.0.1:${port}`);
+    expect(seen).not.toContain('PRIVATE KEY');
+    expect(seen).not.toContain(APP_KEY.split('\n')[1]);
+    expect(output).not.toContain('PRIVATE KEY');
+    expect(code).not.toBe(0);
   });
 });
 
