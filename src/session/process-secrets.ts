@@ -8,7 +8,7 @@ import { closeSync, openSync, readFileSync, readSync, writeSync } from 'node:fs'
  * environment the process started with, in its memory, for its whole life,
  * and any process of the job's user reads it (`cat /proc/<pid>/environ`,
  * which the kernel allows any process of the same user, unlike its memory,
- * which Yama keeps to the process's ancestors on Ubuntu's runners). So the
+ * which Yama's `ptrace_scope` 1, Ubuntu's default, keeps to its ancestors). So the
  * value is taken, the variable deleted (no program the step starts inherits
  * it), and its bytes in that first environment overwritten with zeros through
  * `/proc/self/mem`: from the first milliseconds of the step on, only the
