@@ -5773,7 +5773,7 @@ var require_thread_stream = __commonJS({
         }
         if (this[kImpl].flushing && this[kImpl].bufLen + dataBuf.length >= MAX_STRING) {
           try {
-            writeSync(this);
+            writeSync2(this);
             this[kImpl].flushing = true;
           } catch (err) {
             destroy(this, err);
@@ -5784,7 +5784,7 @@ var require_thread_stream = __commonJS({
         this[kImpl].bufLen += dataBuf.length;
         if (this[kImpl].sync) {
           try {
-            writeSync(this);
+            writeSync2(this);
             return true;
           } catch (err) {
             destroy(this, err);
@@ -5835,7 +5835,7 @@ var require_thread_stream = __commonJS({
         if (this[kImpl].destroyed) {
           return;
         }
-        writeSync(this);
+        writeSync2(this);
         flushSync(this);
       }
       unref() {
@@ -6058,7 +6058,7 @@ var require_thread_stream = __commonJS({
         destroy(stream, err);
       }
     }
-    function writeSync(stream) {
+    function writeSync2(stream) {
       const cb = () => {
         if (stream[kImpl].ending) {
           end(stream);
@@ -43690,18 +43690,56 @@ function defaultConfig() {
 function parseConfig(raw) {
   const parsed = Config.safeParse(raw ?? {});
   if (parsed.success) return { ok: true, config: parsed.data };
-  const problems = parsed.error.issues.flatMap((issue2) => {
-    const base = issue2.path.map(String).join(".");
-    if (issue2.code === "unrecognized_keys") {
-      const known = settingKeysAt(issue2.path.map(String));
+  const problems = parsed.error.issues.flatMap((issue2) => problemsOf(issue2, []));
+  const sound = withoutBrokenSections(raw, parsed.error.issues);
+  const across = sound ? Config.safeParse(sound) : null;
+  if (across && !across.success) {
+    const seen = new Set(problems.map((problem) => `${problem.field} ${problem.message}`));
+    for (const problem of across.error.issues.flatMap((issue2) => problemsOf(issue2, [])))
+      if (!seen.has(`${problem.field} ${problem.message}`)) problems.push(problem);
+  }
+  return { ok: false, problems };
+}
+function problemsOf(issue2, at) {
+  const path2 = [...at, ...issue2.path].map(String);
+  const field = path2.join(".");
+  switch (issue2.code) {
+    case "unrecognized_keys": {
+      const known = settingKeysAt(path2);
       return issue2.keys.map((key) => ({
-        field: base ? `${base}.${key}` : key,
+        field: field ? `${field}.${key}` : key,
         message: `is not a Baton setting${renderDidYouMean(key, known) || " (check the spelling)"}`
       }));
     }
-    return [{ field: base || "(file)", message: issue2.message }];
-  });
-  return { ok: false, problems };
+    case "invalid_value": {
+      const own2 = !issue2.message.startsWith("Invalid option");
+      const message2 = own2 ? issue2.message : `must be one of: ${issue2.values.join(", ")}`;
+      return [{ field: field || "(file)", message: message2 }];
+    }
+    case "invalid_union": {
+      const deeper = issue2.errors.filter((option) => option.some((inner) => inner.path.length > 0));
+      const shaped = deeper.length > 0 ? deeper : issue2.errors.filter((o) => !o.every(isWrongType));
+      if (shaped.length === 1) return (shaped[0] ?? []).flatMap((inner) => problemsOf(inner, path2));
+      return [{ field: field || "(file)", message: issue2.message }];
+    }
+    default:
+      return [{ field: field || "(file)", message: issue2.message }];
+  }
+}
+function isWrongType(issue2) {
+  return issue2.code === "invalid_type" && issue2.path.length === 0;
+}
+function withoutBrokenSections(raw, issues) {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return null;
+  const broken = /* @__PURE__ */ new Set();
+  for (const issue2 of issues) {
+    const [section] = issue2.path.map(String);
+    if (section !== void 0) broken.add(section);
+    else if (issue2.code === "unrecognized_keys") for (const key of issue2.keys) broken.add(key);
+    else return null;
+  }
+  const sound = Object.fromEntries(Object.entries(raw).filter(([key]) => !broken.has(key)));
+  return Object.keys(sound).length > 0 ? sound : null;
 }
 function settingKeysAt(path2) {
   let schema2 = Config;
@@ -45816,6 +45854,62 @@ function pathOf(input2) {
   } catch {
     return url2;
   }
+}
+
+// src/session/process-secrets.ts
+var import_node_fs = require("node:fs");
+var PROCESS_SECRETS = ["BATON_APP_PRIVATE_KEY"];
+function takeProcessSecrets(given) {
+  const source = { ...given };
+  const present = PROCESS_SECRETS.filter((name) => process.env[name] !== void 0);
+  for (const name of PROCESS_SECRETS) delete process.env[name];
+  if (present.length > 0 && process.platform === "linux") {
+    const failed = eraseInitialEnvironment(present);
+    if (failed) {
+      process.stderr.write(
+        `baton: could not erase ${present.join(", ")} from this process's first environment (${failed}); any process of the job's user can read it in /proc/${process.pid}/environ while this step runs
+`
+      );
+    }
+  }
+  return source;
+}
+function eraseInitialEnvironment(names) {
+  let fd = null;
+  try {
+    const stat = (0, import_node_fs.readFileSync)("/proc/self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const start = Number(fields[50 - 3]);
+    const end = Number(fields[51 - 3]);
+    if (!Number.isSafeInteger(start) || !(end > start)) return "no environment in /proc/self/stat";
+    fd = (0, import_node_fs.openSync)("/proc/self/mem", "r+");
+    const block = Buffer.alloc(end - start);
+    (0, import_node_fs.readSync)(fd, block, 0, block.length, start);
+    for (const [offset, length] of valuesOf(block, names)) {
+      (0, import_node_fs.writeSync)(fd, Buffer.alloc(length), 0, length, start + offset);
+    }
+    return null;
+  } catch (error62) {
+    return error62 instanceof Error ? error62.message : String(error62);
+  } finally {
+    if (fd !== null) (0, import_node_fs.closeSync)(fd);
+  }
+}
+function valuesOf(block, names) {
+  const found = [];
+  let at = 0;
+  while (at < block.length) {
+    const next = block.indexOf(0, at);
+    const entryEnd = next === -1 ? block.length : next;
+    for (const name of names) {
+      const prefix = Buffer.from(`${name}=`);
+      if (entryEnd - at >= prefix.length && block.subarray(at, at + prefix.length).equals(prefix)) {
+        found.push([at + prefix.length, entryEnd - at - prefix.length]);
+      }
+    }
+    at = entryEnd + 1;
+  }
+  return found;
 }
 
 // node_modules/probot/lib/context.js
@@ -60245,8 +60339,7 @@ async function routeComment(payload, reads2) {
 
 // src/conductor/action.ts
 async function runConductorAction(command, given) {
-  const env = { ...given };
-  delete process.env.BATON_APP_PRIVATE_KEY;
+  const env = takeProcessSecrets(given);
   const event = await readEvent(env);
   if (!event) {
     process.stderr.write(

@@ -37781,15 +37781,15 @@ function requireUtil() {
     s3 += t;
     return s3;
   };
-  util$1.hexToBytes = function(hex3) {
+  util$1.hexToBytes = function(hex4) {
     var rval = "";
     var i = 0;
-    if (hex3.length & true) {
+    if (hex4.length & true) {
       i = 1;
-      rval += String.fromCharCode(parseInt(hex3[0], 16));
+      rval += String.fromCharCode(parseInt(hex4[0], 16));
     }
-    for (; i < hex3.length; i += 2) {
-      rval += String.fromCharCode(parseInt(hex3.substr(i, 2), 16));
+    for (; i < hex4.length; i += 2) {
+      rval += String.fromCharCode(parseInt(hex4.substr(i, 2), 16));
     }
     return rval;
   };
@@ -37972,19 +37972,19 @@ function requireUtil() {
     return output2 ? j - offset : out;
   };
   util$1.binary.hex.encode = util$1.bytesToHex;
-  util$1.binary.hex.decode = function(hex3, output2, offset) {
+  util$1.binary.hex.decode = function(hex4, output2, offset) {
     var out = output2;
     if (!out) {
-      out = new Uint8Array(Math.ceil(hex3.length / 2));
+      out = new Uint8Array(Math.ceil(hex4.length / 2));
     }
     offset = offset || 0;
     var i = 0, j = offset;
-    if (hex3.length & 1) {
+    if (hex4.length & 1) {
       i = 1;
-      out[j++] = parseInt(hex3[0], 16);
+      out[j++] = parseInt(hex4[0], 16);
     }
-    for (; i < hex3.length; i += 2) {
-      out[j++] = parseInt(hex3.substr(i, 2), 16);
+    for (; i < hex4.length; i += 2) {
+      out[j++] = parseInt(hex4.substr(i, 2), 16);
     }
     return output2 ? j - offset : out;
   };
@@ -38355,11 +38355,11 @@ function requireUtil() {
     var zeroGroups = [];
     var zeroMaxGroup = 0;
     for (var i = 0; i < bytes.length; i += 2) {
-      var hex3 = util$1.bytesToHex(bytes[i] + bytes[i + 1]);
-      while (hex3[0] === "0" && hex3 !== "0") {
-        hex3 = hex3.substr(1);
+      var hex4 = util$1.bytesToHex(bytes[i] + bytes[i + 1]);
+      while (hex4[0] === "0" && hex4 !== "0") {
+        hex4 = hex4.substr(1);
       }
-      if (hex3 === "0") {
+      if (hex4 === "0") {
         var last = zeroGroups[zeroGroups.length - 1];
         var idx = ip.length;
         if (!last || idx !== last.end + 1) {
@@ -38371,7 +38371,7 @@ function requireUtil() {
           }
         }
       }
-      ip.push(hex3);
+      ip.push(hex4);
     }
     if (zeroGroups.length > 0) {
       var group2 = zeroGroups[zeroMaxGroup];
@@ -44047,9 +44047,9 @@ function requirePrime() {
           if (num.bitLength() > bits) {
             num = generateRandom(bits, rng);
           }
-          var hex3 = num.toString(16);
+          var hex4 = num.toString(16);
           e.target.postMessage({
-            hex: hex3,
+            hex: hex4,
             workLoad
           });
           num.dAddOffset(range, 0);
@@ -45236,11 +45236,11 @@ function requireRsa() {
     }
   }
   function _bnToBytes(b) {
-    var hex3 = b.toString(16);
-    if (hex3[0] >= "8") {
-      hex3 = "00" + hex3;
+    var hex4 = b.toString(16);
+    if (hex4[0] >= "8") {
+      hex4 = "00" + hex4;
     }
-    var bytes = forge2.util.hexToBytes(hex3);
+    var bytes = forge2.util.hexToBytes(hex4);
     if (bytes.length > 1 && // leading 0x00 for positive integer
     (bytes.charCodeAt(0) === 0 && (bytes.charCodeAt(1) & 128) === 0 || // leading 0xFF for negative integer
     bytes.charCodeAt(0) === 255 && (bytes.charCodeAt(1) & 128) === 128)) {
@@ -47155,11 +47155,11 @@ function requireX509() {
     md2.update(bytes);
     var digest = md2.digest();
     if (options2.encoding === "hex") {
-      var hex3 = digest.toHex();
+      var hex4 = digest.toHex();
       if (options2.delimiter) {
-        return hex3.match(/.{2}/g).join(options2.delimiter);
+        return hex4.match(/.{2}/g).join(options2.delimiter);
       }
-      return hex3;
+      return hex4;
     } else if (options2.encoding === "binary") {
       return digest.getBytes();
     } else if (options2.encoding) {
@@ -54663,11 +54663,11 @@ function requireSsh() {
     md2.update(buffer.getBytes());
     var digest = md2.digest();
     if (options2.encoding === "hex") {
-      var hex3 = digest.toHex();
+      var hex4 = digest.toHex();
       if (options2.delimiter) {
-        return hex3.match(/.{2}/g).join(options2.delimiter);
+        return hex4.match(/.{2}/g).join(options2.delimiter);
       }
-      return hex3;
+      return hex4;
     } else if (options2.encoding === "binary") {
       return digest.getBytes();
     } else if (options2.encoding) {
@@ -57715,7 +57715,7 @@ var import_node_path38 = require("node:path");
 var import_node_url = require("node:url");
 
 // src/session/cli.ts
-var import_node_fs8 = require("node:fs");
+var import_node_fs9 = require("node:fs");
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -59021,8 +59021,8 @@ function base64urlToUint8Array(base64url3) {
 function uint8ArrayToBase64url(bytes) {
   return uint8ArrayToBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=/g, "");
 }
-function hexToUint8Array(hex3) {
-  const cleanHex = hex3.replace(/^0x/, "");
+function hexToUint8Array(hex4) {
+  const cleanHex = hex4.replace(/^0x/, "");
   if (cleanHex.length % 2 !== 0) {
     throw new Error("Invalid hex string length");
   }
@@ -79501,6 +79501,8 @@ var import_bottleneck = __toESM(require_lib(), 1);
 // src/core/doctor/github-failure.ts
 var LAYERS = {
   dns: ["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NODATA", "EAI_NONAME"],
+  // fetch's network error for a port the Fetch standard blocks carries no code: see `layerOf`.
+  port: [],
   tcp: [
     "ECONNREFUSED",
     "ECONNRESET",
@@ -79552,6 +79554,7 @@ function classifyGitHubFailure(error62) {
 }
 var LAYER_NAMES = {
   dns: "DNS",
+  port: "blocked port",
   tcp: "TCP",
   tls: "TLS",
   proxy: "proxy",
@@ -79559,6 +79562,7 @@ var LAYER_NAMES = {
 };
 var LAYER_FIXES = {
   dns: "the host name and the DNS this machine uses",
+  port: "the port in the URL: fetch never connects to some ports (https://fetch.spec.whatwg.org/#port-blocking, such as 9 or 6000); serve it on another",
   tcp: "the network, a firewall, and that the host answers on its port",
   tls: "the certificate the host presents and the CAs this machine trusts (NODE_EXTRA_CA_CERTS)",
   proxy: "the proxy settings (HTTPS_PROXY, NO_PROXY) and the proxy itself",
@@ -79585,6 +79589,7 @@ function layerOf(code3, message2, name) {
   for (const [layer, codes] of Object.entries(LAYERS)) {
     if (codes.includes(code3)) return layer;
   }
+  if (message2 === "bad port") return "port";
   if (/proxy/i.test(message2)) return "proxy";
   if (/certificate|ssl|tls/i.test(message2)) return "tls";
   if (name === "AbortError" || name === "TimeoutError") return "timeout";
@@ -83495,18 +83500,56 @@ function defaultConfig() {
 function parseConfig(raw) {
   const parsed = Config.safeParse(raw ?? {});
   if (parsed.success) return { ok: true, config: parsed.data };
-  const problems = parsed.error.issues.flatMap((issue2) => {
-    const base = issue2.path.map(String).join(".");
-    if (issue2.code === "unrecognized_keys") {
-      const known = settingKeysAt(issue2.path.map(String));
+  const problems = parsed.error.issues.flatMap((issue2) => problemsOf(issue2, []));
+  const sound = withoutBrokenSections(raw, parsed.error.issues);
+  const across = sound ? Config.safeParse(sound) : null;
+  if (across && !across.success) {
+    const seen = new Set(problems.map((problem) => `${problem.field} ${problem.message}`));
+    for (const problem of across.error.issues.flatMap((issue2) => problemsOf(issue2, [])))
+      if (!seen.has(`${problem.field} ${problem.message}`)) problems.push(problem);
+  }
+  return { ok: false, problems };
+}
+function problemsOf(issue2, at) {
+  const path37 = [...at, ...issue2.path].map(String);
+  const field2 = path37.join(".");
+  switch (issue2.code) {
+    case "unrecognized_keys": {
+      const known = settingKeysAt(path37);
       return issue2.keys.map((key) => ({
-        field: base ? `${base}.${key}` : key,
+        field: field2 ? `${field2}.${key}` : key,
         message: `is not a Baton setting${renderDidYouMean(key, known) || " (check the spelling)"}`
       }));
     }
-    return [{ field: base || "(file)", message: issue2.message }];
-  });
-  return { ok: false, problems };
+    case "invalid_value": {
+      const own3 = !issue2.message.startsWith("Invalid option");
+      const message2 = own3 ? issue2.message : `must be one of: ${issue2.values.join(", ")}`;
+      return [{ field: field2 || "(file)", message: message2 }];
+    }
+    case "invalid_union": {
+      const deeper = issue2.errors.filter((option) => option.some((inner) => inner.path.length > 0));
+      const shaped = deeper.length > 0 ? deeper : issue2.errors.filter((o) => !o.every(isWrongType));
+      if (shaped.length === 1) return (shaped[0] ?? []).flatMap((inner) => problemsOf(inner, path37));
+      return [{ field: field2 || "(file)", message: issue2.message }];
+    }
+    default:
+      return [{ field: field2 || "(file)", message: issue2.message }];
+  }
+}
+function isWrongType(issue2) {
+  return issue2.code === "invalid_type" && issue2.path.length === 0;
+}
+function withoutBrokenSections(raw, issues) {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return null;
+  const broken = /* @__PURE__ */ new Set();
+  for (const issue2 of issues) {
+    const [section] = issue2.path.map(String);
+    if (section !== void 0) broken.add(section);
+    else if (issue2.code === "unrecognized_keys") for (const key of issue2.keys) broken.add(key);
+    else return null;
+  }
+  const sound = Object.fromEntries(Object.entries(raw).filter(([key]) => !broken.has(key)));
+  return Object.keys(sound).length > 0 ? sound : null;
 }
 function settingKeysAt(path37) {
   let schema2 = Config;
@@ -84802,8 +84845,8 @@ function addressBytes(address) {
   if (family === 4) return text4.split(".").map(Number);
   if (family !== 6) return null;
   const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text4);
-  const hex3 = dotted ? `${text4.slice(0, dotted.index)}${group(dotted[1], dotted[2])}:${group(dotted[3], dotted[4])}` : text4;
-  const [left = "", right] = hex3.split("::");
+  const hex4 = dotted ? `${text4.slice(0, dotted.index)}${group(dotted[1], dotted[2])}:${group(dotted[3], dotted[4])}` : text4;
+  const [left = "", right] = hex4.split("::");
   const groups2 = (part) => part ? part.split(":") : [];
   const leftGroups = groups2(left);
   const rightGroups = right === void 0 ? [] : groups2(right);
@@ -84824,6 +84867,10 @@ var RECORD_HANDSHAKE = 22;
 var HANDSHAKE_CLIENT_HELLO = 1;
 var EXTENSION_SERVER_NAME = 0;
 var NAME_TYPE_HOST_NAME = 0;
+function encryptedName(type2) {
+  if (type2 >= 65024 && type2 <= 65037 || type2 === 64768) return "encrypted_client_hello";
+  return type2 === 65486 ? "encrypted_server_name" : null;
+}
 var MAX_CLIENT_HELLO_BYTES = 64 * 1024;
 var HOST_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
 function parseClientHello(data) {
@@ -84865,25 +84912,25 @@ function readHello(hello) {
   reader.skip(reader.uint(2));
   reader.skip(reader.uint(1));
   if (reader.failed) return { kind: "invalid", why: "a truncated ClientHello" };
-  if (reader.atEnd()) return { kind: "hello", serverName: null };
+  if (reader.atEnd()) return { kind: "hello", serverName: null, encrypted: null };
   const end = reader.offset + 2 + reader.uint(2);
   if (end !== hello.length) return { kind: "invalid", why: "extensions of the wrong length" };
   let serverName = null;
-  let seen = false;
-  while (!reader.failed && reader.offset < end) {
+  let encrypted = null;
+  const seen = /* @__PURE__ */ new Set();
+  while (reader.offset < end) {
     const type2 = reader.uint(2);
-    const length = reader.uint(2);
-    const body = reader.bytes(length);
-    if (type2 !== EXTENSION_SERVER_NAME || reader.failed) continue;
-    if (seen) return { kind: "invalid", why: "two server_name extensions" };
-    seen = true;
+    const body = reader.bytes(reader.uint(2));
+    if (reader.failed) return { kind: "invalid", why: "a truncated extension" };
+    if (seen.has(type2)) return { kind: "invalid", why: `two extensions of type ${hex3(type2)}` };
+    seen.add(type2);
+    encrypted ??= encryptedName(type2);
+    if (type2 !== EXTENSION_SERVER_NAME) continue;
     const name = readServerName(body);
     if (typeof name !== "string") return name;
     serverName = name;
   }
-  if (reader.failed || reader.offset !== end)
-    return { kind: "invalid", why: "a truncated extension" };
-  return { kind: "hello", serverName };
+  return { kind: "hello", serverName, encrypted };
 }
 function readServerName(body) {
   const reader = new Reader(body, 0);
@@ -84905,6 +84952,9 @@ function readServerName(body) {
   if (!HOST_NAME.test(name) || name.length > 253)
     return { kind: "invalid", why: "a server name that is not a host name" };
   return name;
+}
+function hex3(type2) {
+  return `0x${type2.toString(16).padStart(4, "0")}`;
 }
 function readUint(data, offset, bytes) {
   let value = 0;
@@ -84983,6 +85033,11 @@ function relayTunnel({
     clearTimeout(timer);
     client.off("data", onData);
     if (hello.kind === "invalid") return refused(`not a TLS ClientHello: ${hello.why}`);
+    if (hello.encrypted !== null) {
+      return refused(
+        `its TLS ClientHello carries ${hello.encrypted} (ECH), which hides the server it goes to`
+      );
+    }
     const expected = isIpLiteral(host) ? null : host;
     if (hello.serverName !== expected) {
       return refused(
@@ -86710,6 +86765,250 @@ var import_node_os3 = require("node:os");
 var import_node_path12 = __toESM(require("node:path"), 1);
 var import_node_stream2 = require("node:stream");
 
+// src/session/agent/model-proxy/request-content.ts
+var IMAGE_TOKENS = {
+  // Images past the model's size are scaled down: about 1,600 tokens, 4,800 on high-resolution models.
+  anthropic: 1e4,
+  // detail "original": at most 10,000 patches of 32 px, times a model's multiplier (at most 2.5).
+  openai: 25e3
+};
+var ANTHROPIC_FIELDS = /* @__PURE__ */ new Set([
+  "model",
+  "messages",
+  "system",
+  "max_tokens",
+  "metadata",
+  "stop_sequences",
+  "stream",
+  "temperature",
+  "top_k",
+  "top_p",
+  "tools",
+  "tool_choice",
+  "thinking",
+  "context_management",
+  "output_config",
+  "output_format",
+  // Held to their list-price values by the routes' priced options.
+  "service_tier",
+  "speed",
+  "inference_geo"
+]);
+var OPENAI_FIELDS = /* @__PURE__ */ new Set([
+  "model",
+  "input",
+  "instructions",
+  "tools",
+  "tool_choice",
+  "parallel_tool_calls",
+  "reasoning",
+  "store",
+  "include",
+  "prompt_cache_key",
+  "prompt_cache_retention",
+  "text",
+  "client_metadata",
+  "stream",
+  "stream_options",
+  "max_output_tokens",
+  "max_tool_calls",
+  "metadata",
+  "temperature",
+  "top_p",
+  "top_logprobs",
+  "truncation",
+  "safety_identifier",
+  "user",
+  // Held to their list-price values by the routes' priced options.
+  "service_tier",
+  "background"
+]);
+var FIELD_REASONS = {
+  previous_response_id: "stored context: the provider bills it as input the request does not carry, so the model proxy could not bound its cost",
+  conversation: "a stored conversation: the provider bills it as input the request does not carry, so the model proxy could not bound its cost",
+  prompt: "a stored prompt, which may hold files, images and context the request does not carry",
+  container: "a container the provider runs code in",
+  mcp_servers: "the provider would call MCP servers from its own network"
+};
+var CONTEXT_EDIT = /^clear_(?:tool_uses|thinking)_\d+$/;
+var inline = () => null;
+function anthropicImage(part, count4) {
+  const source = objectOr(part.source);
+  if (source?.type !== "base64") return sourceProblem("image", source);
+  count4.images++;
+  return null;
+}
+function anthropicDocument(part, count4) {
+  const source = objectOr(part.source);
+  if (source?.type === "base64") {
+    count4.documents++;
+    return null;
+  }
+  if (source?.type === "text") return null;
+  if (source?.type === "content") {
+    return typeof source.content === "string" ? null : readParts(source.content, DOCUMENT_CONTENT, count4, "document content");
+  }
+  return sourceProblem("document", source);
+}
+var DOCUMENT_CONTENT = { text: inline, image: anthropicImage };
+var TOOL_RESULT_CONTENT = {
+  text: inline,
+  image: anthropicImage,
+  document: anthropicDocument,
+  tool_reference: inline
+};
+var ANTHROPIC_CONTENT = {
+  text: inline,
+  image: anthropicImage,
+  document: anthropicDocument,
+  thinking: inline,
+  redacted_thinking: inline,
+  tool_use: inline,
+  tool_result: (part, count4) => typeof part.content === "string" || part.content === void 0 ? null : readParts(part.content, TOOL_RESULT_CONTENT, count4, "tool_result content")
+};
+function webFetchResult(part, count4) {
+  const result = objectOr(part.content);
+  if (result?.type === "web_fetch_tool_result_error") return null;
+  if (result?.type !== "web_fetch_result") {
+    return `web_fetch_tool_result: content of type ${short(result?.type)} is not one the model proxy lets through (it lets through web_fetch_result, web_fetch_tool_result_error)`;
+  }
+  const page = objectOr(result.content);
+  if (page?.type !== "document") {
+    return `web_fetch_tool_result: a page of type ${short(page?.type)} is not one the model proxy lets through (it lets through document)`;
+  }
+  return anthropicDocument(page, count4);
+}
+var ANTHROPIC_WEB_CONTENT = {
+  ...ANTHROPIC_CONTENT,
+  server_tool_use: (part) => part.name === "web_search" || part.name === "web_fetch" ? null : `server_tool_use: ${short(part.name)} is not a web tool`,
+  web_search_tool_result: inline,
+  web_fetch_tool_result: webFetchResult
+};
+function openAiImage(part, count4) {
+  if (part.file_id !== void 0 && part.file_id !== null)
+    return "input_image: file_id names a file stored with the provider; only images inline (a data: address) pass";
+  if (typeof part.image_url !== "string" || !/^data:/i.test(part.image_url))
+    return "input_image: image_url must be a data: address; the provider would fetch any other from its own network";
+  count4.images++;
+  return null;
+}
+function openAiFile(part, count4) {
+  if (part.file_id !== void 0 && part.file_id !== null)
+    return "input_file: file_id names a file stored with the provider; only files inline (file_data) pass";
+  if (part.file_url !== void 0 && part.file_url !== null)
+    return "input_file: file_url would have the provider fetch the file from its own network; only files inline (file_data) pass";
+  if (typeof part.file_data !== "string") return "input_file: file_data is missing";
+  count4.documents++;
+  return null;
+}
+var OPENAI_MESSAGE_CONTENT = {
+  input_text: inline,
+  output_text: inline,
+  refusal: inline,
+  input_image: openAiImage,
+  input_file: openAiFile
+};
+var OPENAI_TOOL_OUTPUT = {
+  input_text: inline,
+  input_image: openAiImage,
+  input_file: openAiFile
+};
+function toolOutput(part, count4) {
+  return typeof part.output === "string" || part.output === void 0 ? null : readParts(part.output, OPENAI_TOOL_OUTPUT, count4, `${String(part.type)} output`);
+}
+var OPENAI_ITEMS = {
+  message: (part, count4) => typeof part.content === "string" ? null : readParts(part.content, OPENAI_MESSAGE_CONTENT, count4, "message content"),
+  function_call: inline,
+  function_call_output: toolOutput,
+  custom_tool_call: inline,
+  custom_tool_call_output: toolOutput,
+  // Codex's search of its own deferred tools (execution: client).
+  tool_search_call: inline,
+  tool_search_output: inline,
+  local_shell_call: inline,
+  local_shell_call_output: inline,
+  // Encrypted reasoning and compacted context the provider returned: carried in the body, billed as its input.
+  reasoning: inline,
+  compaction: inline
+};
+var OPENAI_WEB_ITEMS = { ...OPENAI_ITEMS, web_search_call: inline };
+function readRequestContent(provider, body, { web }) {
+  const fields = provider === "anthropic" ? ANTHROPIC_FIELDS : OPENAI_FIELDS;
+  for (const [field2, value] of Object.entries(body)) {
+    if (value === void 0 || value === null) continue;
+    if (!fields.has(field2)) return { problem: fieldProblem(provider, field2) };
+  }
+  const count4 = { images: 0, documents: 0 };
+  const problem = provider === "anthropic" ? anthropicProblem(body, web, count4) : openAiProblem(body, web, count4);
+  return problem ? { problem } : { problem: null, content: count4 };
+}
+function anthropicProblem(body, web, count4) {
+  const edits = objectOr(body.context_management)?.edits;
+  if (edits !== void 0) {
+    if (!Array.isArray(edits)) return "context_management: edits must be a list";
+    for (const edit2 of edits) {
+      const type2 = objectOr(edit2)?.type;
+      if (typeof type2 !== "string" || !CONTEXT_EDIT.test(type2))
+        return `context_management: ${short(type2)} is refused: only edits that clear tool uses and thinking (clear_tool_uses_*, clear_thinking_*) pass, as others make the provider sample more than the answer meters`;
+    }
+  }
+  if (body.system !== void 0 && typeof body.system !== "string") {
+    const problem = readParts(body.system, { text: inline }, count4, "system");
+    if (problem) return problem;
+  }
+  if (body.messages === void 0) return null;
+  if (!Array.isArray(body.messages)) return "messages: must be a list";
+  const parts = web ? ANTHROPIC_WEB_CONTENT : ANTHROPIC_CONTENT;
+  for (const message2 of body.messages) {
+    const content3 = objectOr(message2)?.content;
+    if (content3 === void 0 || typeof content3 === "string") continue;
+    const problem = readParts(content3, parts, count4, "messages content");
+    if (problem) return problem;
+  }
+  return null;
+}
+function openAiProblem(body, web, count4) {
+  if (body.input === void 0 || typeof body.input === "string") return null;
+  if (!Array.isArray(body.input)) return "input: must be text or a list of items";
+  const items = web ? OPENAI_WEB_ITEMS : OPENAI_ITEMS;
+  for (const item of body.input) {
+    const part = objectOr(item);
+    if (!part) return "input: every item must be an object";
+    const typed = part.type === void 0 && part.role !== void 0 ? { ...part, type: "message" } : part;
+    const problem = readParts([typed], items, count4, "input");
+    if (problem) return problem;
+  }
+  return null;
+}
+function readParts(list3, allowed, count4, where) {
+  if (!Array.isArray(list3)) return `${where}: must be a list`;
+  for (const item of list3) {
+    const part = objectOr(item);
+    const type2 = part?.type;
+    if (!part || typeof type2 !== "string" || !Object.hasOwn(allowed, type2)) {
+      return `${where}: a part of type ${short(type2)} is not one the model proxy lets through (it lets through ${Object.keys(allowed).join(", ")})`;
+    }
+    const problem = allowed[type2]?.(part, count4) ?? null;
+    if (problem) return problem;
+  }
+  return null;
+}
+function fieldProblem(provider, field2) {
+  const why = FIELD_REASONS[field2] ?? `not a field of ${provider === "anthropic" ? "the Messages API" : "the Responses API"} the model proxy lets through`;
+  return `${field2.slice(0, 100)}: ${why}`;
+}
+function sourceProblem(kind, source) {
+  const type2 = source?.type;
+  const why = type2 === "url" ? "the provider would fetch the address from its own network" : type2 === "file" ? "it names a file stored with the provider" : "it is not a source the model proxy lets through";
+  return `${kind}: a source of type ${short(type2)} is refused (${why}); only ${kind === "image" ? "base64" : "base64, text and content"} sources pass`;
+}
+function objectOr(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : null;
+}
+function short(value) {
+  return typeof value === "string" ? value.slice(0, 100) : "(none)";
+}
+
 // src/session/agent/model-proxy/model-routes.ts
 function sessionModels(models) {
   return /* @__PURE__ */ new Set([
@@ -86790,17 +87089,24 @@ var PRICED_OPTIONS = {
     inference_geo: ["global"]
   }
 };
-function bodyProblem(provider, body, {
+function judgeBody(provider, body, {
   web,
   prices,
   metered,
   models
 }) {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    return "the request body is not a JSON object";
+    return { problem: "the request body is not a JSON object" };
   }
   const fields = body;
-  const model = fields.model;
+  const problem = modelProblem(fields.model, { prices, metered, models }) ?? optionProblem(provider, fields) ?? toolProblem(provider, fields.tools, web);
+  return problem ? { problem } : readRequestContent(provider, fields, { web });
+}
+function modelProblem(model, {
+  prices,
+  metered,
+  models
+}) {
   if (typeof model !== "string" || model === "") return "model: the request names no model";
   if (!models.has(model)) {
     const allowed = [...models].map((id) => id.slice(0, 100));
@@ -86810,15 +87116,18 @@ function bodyProblem(provider, body, {
   if (metered && !findModelPrice(model, prices)) {
     return `model: ${model.slice(0, 100)} has no price Baton knows, so the session's budget could not count it; use a model of the opus, sonnet or haiku family (gpt-5.5 on Codex) or give its price in models.prices of .github/baton.yml`;
   }
+  return null;
+}
+function optionProblem(provider, fields) {
   for (const [option, allowed] of Object.entries(PRICED_OPTIONS[provider])) {
     const value = fields[option];
     if (value === void 0 || value === null || allowed.includes(value)) continue;
     return `${option}: ${String(JSON.stringify(value)).slice(0, 100)} bills past what the model proxy meters; it lets through only ${allowed.map((v) => JSON.stringify(v)).join(" or ")}, or the option unset`;
   }
-  if (provider === "anthropic" && fields.mcp_servers !== void 0) {
-    return "mcp_servers: the model proxy does not let the provider call MCP servers";
-  }
-  const tools = Array.isArray(fields.tools) ? fields.tools : [];
+  return null;
+}
+function toolProblem(provider, listed, web) {
+  const tools = Array.isArray(listed) ? listed : [];
   for (const tool of tools) {
     const type2 = typeof tool?.type === "string" ? tool.type : provider === "anthropic" ? "custom" : "";
     if (provider === "anthropic" ? ANTHROPIC_CLIENT_TOOL.test(type2) : isOpenAiClientTool(type2, tool)) {
@@ -86958,15 +87267,18 @@ function withReserved(meter, reserved) {
 }
 var UNCAPPED_OUTPUT_TOKENS = 128e3;
 var MAX_COUNTED_OUTPUT_TOKENS = 1e6;
-function estimateCost(provider, body, bytes, prices) {
+var MAX_CONTEXT_TOKENS = 11e5;
+function estimateCost(provider, body, bytes, prices, content3 = { images: 0, documents: 0 }) {
   const cap = provider === "anthropic" ? body.max_tokens : body.max_output_tokens;
   const output2 = typeof cap === "number" && Number.isFinite(cap) && cap > 0 ? Math.min(Math.ceil(cap), MAX_COUNTED_OUTPUT_TOKENS) : UNCAPPED_OUTPUT_TOKENS;
   const model = typeof body.model === "string" ? body.model : "";
-  const written = provider === "anthropic" && asksLongCache(body) ? bytes : 0;
+  const bounded = content3.documents === 0;
+  const input2 = bounded ? bytes + content3.images * IMAGE_TOKENS[provider] : Math.max(bytes, MAX_CONTEXT_TOKENS);
+  const written = provider === "anthropic" && asksLongCache(body) ? input2 : 0;
   const usd = costOf(
     model,
     {
-      input_tokens: bytes - written,
+      input_tokens: input2 - written,
       output_tokens: output2,
       cache_read_input_tokens: 0,
       cache_creation_input_tokens: written,
@@ -86974,7 +87286,7 @@ function estimateCost(provider, body, bytes, prices) {
     },
     prices
   ) ?? 0;
-  return { usd, tokens: bytes + output2, turns: 1 };
+  return { usd, tokens: input2 + output2, turns: 1, bounded };
 }
 
 // src/session/agent/model-proxy/meter-response.ts
@@ -87253,20 +87565,26 @@ async function startModelProxy({
       if (body === null)
         return refuse2(req, res, 413, `a request body is at most ${MAX_BODY_BYTES} bytes`);
       const parsed = parseJson2(body);
-      const problem = bodyProblem(route.provider, parsed, {
+      const judged = judgeBody(route.provider, parsed, {
         web: state.web,
         prices: meter.prices,
         metered,
         models
       });
-      if (problem) return refuse2(req, res, 400, problem);
+      if (judged.problem !== null) return refuse2(req, res, 400, judged.problem);
       const fields = parsed;
       const held = state.web ? enforceWebPolicy(route.provider, fields, research) : null;
       const sent = held ? Buffer.from(JSON.stringify(held)) : body;
       const model = typeof fields.model === "string" ? fields.model : "";
       let estimate = null;
       if (metered) {
-        estimate = estimateCost(route.provider, held ?? fields, sent.length, meter.prices);
+        estimate = estimateCost(
+          route.provider,
+          held ?? fields,
+          sent.length,
+          meter.prices,
+          judged.content
+        );
         for (; ; ) {
           const reached = exceededNow();
           if (reached) {
@@ -87274,7 +87592,8 @@ async function startModelProxy({
             return refuse2(req, res, 400, `the session stops here: it ${reached}`);
           }
           if (!flight.holding()) break;
-          if (!findExceededLimit(withReserved(meter, flight.reserved), limits, now())) break;
+          if (estimate.bounded && !findExceededLimit(withReserved(meter, flight.reserved), limits, now()))
+            break;
           await flight.next();
         }
         release = flight.reserve(estimate);
@@ -90748,12 +91067,12 @@ ${quoteUntrusted({ tag: "feedback", text: body, maxChars: MAX_FEEDBACK })}`;
 async function reviewFeedback(ctx, pr, id) {
   const review2 = await ctx.github.getReview(pr, id);
   const comments = await ctx.github.listReviewComments(pr, id);
-  const inline = comments.map(
+  const inline2 = comments.map(
     (c) => `- \`${c.path}:${c.line ?? c.original_line ?? "?"}\`: ${c.body}`
   );
   const body = [
     review2.body?.trim() || "(no summary)",
-    ...inline.length ? ["", "Inline comments:", ...inline] : []
+    ...inline2.length ? ["", "Inline comments:", ...inline2] : []
   ].join("\n");
   return quote(
     `Review ${id} by @${review2.user?.login ?? "someone"} (${review2.state}) asks for changes:`,
@@ -92841,6 +93160,62 @@ function parseSessionEnv(source) {
   return parseEnvWith(SessionEnv, source);
 }
 
+// src/session/process-secrets.ts
+var import_node_fs8 = require("node:fs");
+var PROCESS_SECRETS = ["BATON_APP_PRIVATE_KEY"];
+function takeProcessSecrets(given) {
+  const source = { ...given };
+  const present2 = PROCESS_SECRETS.filter((name) => process.env[name] !== void 0);
+  for (const name of PROCESS_SECRETS) delete process.env[name];
+  if (present2.length > 0 && process.platform === "linux") {
+    const failed = eraseInitialEnvironment(present2);
+    if (failed) {
+      process.stderr.write(
+        `baton: could not erase ${present2.join(", ")} from this process's first environment (${failed}); any process of the job's user can read it in /proc/${process.pid}/environ while this step runs
+`
+      );
+    }
+  }
+  return source;
+}
+function eraseInitialEnvironment(names) {
+  let fd = null;
+  try {
+    const stat5 = (0, import_node_fs8.readFileSync)("/proc/self/stat", "utf8");
+    const fields = stat5.slice(stat5.lastIndexOf(")") + 2).split(" ");
+    const start = Number(fields[50 - 3]);
+    const end = Number(fields[51 - 3]);
+    if (!Number.isSafeInteger(start) || !(end > start)) return "no environment in /proc/self/stat";
+    fd = (0, import_node_fs8.openSync)("/proc/self/mem", "r+");
+    const block = Buffer.alloc(end - start);
+    (0, import_node_fs8.readSync)(fd, block, 0, block.length, start);
+    for (const [offset, length] of valuesOf(block, names)) {
+      (0, import_node_fs8.writeSync)(fd, Buffer.alloc(length), 0, length, start + offset);
+    }
+    return null;
+  } catch (error62) {
+    return error62 instanceof Error ? error62.message : String(error62);
+  } finally {
+    if (fd !== null) (0, import_node_fs8.closeSync)(fd);
+  }
+}
+function valuesOf(block, names) {
+  const found = [];
+  let at = 0;
+  while (at < block.length) {
+    const next = block.indexOf(0, at);
+    const entryEnd = next === -1 ? block.length : next;
+    for (const name of names) {
+      const prefix = Buffer.from(`${name}=`);
+      if (entryEnd - at >= prefix.length && block.subarray(at, at + prefix.length).equals(prefix)) {
+        found.push([at + prefix.length, entryEnd - at - prefix.length]);
+      }
+    }
+    at = entryEnd + 1;
+  }
+  return found;
+}
+
 // src/session/publish/publish-session.ts
 var import_node_path37 = require("node:path");
 
@@ -93411,15 +93786,15 @@ async function readTargets(repo, shas, targets) {
     input: `${unique.join("\n")}
 `
   });
-  const short = [];
+  const short2 = [];
   for (const line of checked.split("\n").filter(Boolean)) {
     const [sha = "", size = ""] = line.split(" ");
     if (!/^\d+$/.test(size)) throw new Error(`git cat-file: no blob ${sha} for a link`);
     if (Number(size) > TARGET_MAX_BYTES) targets.set(sha, null);
-    else short.push(sha);
+    else short2.push(sha);
   }
-  if (short.length === 0) return;
-  const read = await repo.run({ args: ["cat-file", "--batch"], input: `${short.join("\n")}
+  if (short2.length === 0) return;
+  const read = await repo.run({ args: ["cat-file", "--batch"], input: `${short2.join("\n")}
 ` });
   if (read.code !== 0) throw new Error(`git cat-file --batch failed: ${read.stderr.trim()}`);
   const bytes = read.bytes ?? Buffer.from(read.stdout);
@@ -102663,7 +103038,7 @@ function gfm(options2) {
 
 // src/core/vocabulary/embeds.ts
 function withoutEmbeds(text4, { window: window2 = WINDOW } = {}) {
-  if (!text4.includes("<") && !text4.includes("![")) return text4;
+  if (!text4.includes("<") && !text4.includes("![") && !FENCE2.test(text4)) return text4;
   try {
     return inParts(text4, window2) ?? everyEmbedEscaped(text4);
   } catch {
@@ -102671,7 +103046,16 @@ function withoutEmbeds(text4, { window: window2 = WINDOW } = {}) {
   }
 }
 function everyEmbedEscaped(text4) {
-  return text4.replace(/</g, "&lt;").replace(/!\[/g, "!\\[");
+  return text4.replace(/</g, "&lt;").replace(/!\[/g, "!\\[").replace(
+    FENCE_RUN,
+    (run4, fence, space, word) => isDrawnFence(word) ? `${fence}${space}text ${word}` : run4
+  );
+}
+var FENCE2 = /```|~~~/;
+var FENCE_RUN = /(`{3,}|~{3,})([ \t]*)([^\s`]+)/g;
+var DRAWN = /^(?:mermaid|geojson|topojson|stl)|[&\\]/;
+function isDrawnFence(word) {
+  return DRAWN.test(word.toLowerCase());
 }
 function inParts(text4, window2) {
   const parts = [];
@@ -102703,7 +103087,7 @@ function scan(text4) {
     parse5({ extensions: EXTENSIONS }).document().write(preprocess2()(text4, void 0, true))
   );
   const shift = text4.charCodeAt(0) === 65279 ? 1 : 0;
-  const found = { code: [], html: [], blocks: [] };
+  const found = { code: [], html: [], blocks: [], drawn: [] };
   for (const [kind, token] of events) {
     if (kind !== "enter") continue;
     const range = { start: token.start.offset + shift, end: token.end.offset + shift };
@@ -102723,6 +103107,9 @@ function scan(text4) {
       case "htmlText":
         found.html.push(range);
         break;
+      case "codeFencedFenceInfo":
+        if (isDrawnFence(text4.slice(range.start, range.end))) found.drawn.push(range);
+        break;
     }
   }
   return found;
@@ -102740,7 +103127,8 @@ function nextPart(text4, at, window2) {
     found: {
       code: found.code.filter(inside2),
       html: found.html.filter(inside2),
-      blocks: found.blocks.filter(inside2)
+      blocks: found.blocks.filter(inside2),
+      drawn: found.drawn.filter(inside2)
     }
   };
 }
@@ -102819,15 +103207,20 @@ function closedAtEnd(part, blocks) {
 }
 var CODE = 1;
 var HTML = 2;
+var DRAWN_INFO = 3;
 function escapeOutsideCode(text4, found) {
   const kind = new Uint8Array(text4.length);
   for (const range of found.code) kind.fill(CODE, range.start, range.end);
   for (const range of found.html) kind.fill(HTML, range.start, range.end);
+  for (const range of found.drawn) kind[range.start] = DRAWN_INFO;
   let out = "";
   let copied = 0;
   for (let i = 0; i < text4.length; i++) {
     const char = text4.charCodeAt(i);
-    if (char === 60 && kind[i] === HTML) {
+    if (kind[i] === DRAWN_INFO) {
+      out += `${text4.slice(copied, i)}text `;
+      copied = i;
+    } else if (char === 60 && kind[i] === HTML) {
       out += `${text4.slice(copied, i)}&lt;`;
       copied = i + 1;
     } else if (char === 33 && text4.charCodeAt(i + 1) === 91 && kind[i] !== CODE) {
@@ -103007,15 +103400,15 @@ async function postReview({
     return { ok: true, reviewId: existing, inline: 0, moved: 0, existing: true };
   }
   const diff = pull.head.sha === review2.commit_sha ? await getDiffLines(api, base) : /* @__PURE__ */ new Map();
-  const inline = review2.comments.filter((comment) => isInDiff(comment, diff));
+  const inline2 = review2.comments.filter((comment) => isInDiff(comment, diff));
   const moved = review2.comments.filter((comment) => !isInDiff(comment, diff));
   const body = fitBody(
     [neutralizeModelText(review2.body), renderMoved(moved)].filter(Boolean).join("\n\n"),
     [renderVerdictMarker({ verdict: review2.verdict, costUsd: usage.cost_usd }), runMarker].filter(Boolean).join("\n")
   );
   const request2 = { commit_id: review2.commit_sha, body, event: "COMMENT" };
-  if (inline.length > 0) {
-    request2.comments = inline.map((comment) => ({
+  if (inline2.length > 0) {
+    request2.comments = inline2.map((comment) => ({
       path: comment.path,
       line: comment.line,
       side: comment.side,
@@ -103024,7 +103417,7 @@ async function postReview({
   }
   if (!runMarker) {
     const posted2 = PostedReview.parse(await api.request("POST", `${base}/reviews`, request2));
-    return { ok: true, reviewId: posted2.id, inline: inline.length, moved: moved.length };
+    return { ok: true, reviewId: posted2.id, inline: inline2.length, moved: moved.length };
   }
   const posted = await api.postOnce({
     path: `${base}/reviews`,
@@ -103036,7 +103429,7 @@ async function postReview({
   });
   const reviewId = PostedReview.parse(posted.value).id;
   if (posted.found) return { ok: true, reviewId, inline: 0, moved: 0, again: true };
-  return { ok: true, reviewId, inline: inline.length, moved: moved.length };
+  return { ok: true, reviewId, inline: inline2.length, moved: moved.length };
 }
 function renderRunMarker(runId) {
   return `<!-- baton:review-run ${runId.replace(/[^0-9A-Za-z_-]/g, "")} -->`;
@@ -103781,10 +104174,13 @@ var USAGE = `usage: baton session agent | baton session publish | baton session 
        baton doctor --repo owner/name [--json]
        baton setup --repo owner/name [--serverless]
        baton check [FILE]
-       baton --help | baton --version
+       baton help [COMMAND] | baton --help | baton --version
 
-Baton's sessions, run by the Baton workflow (.github/workflows/baton.yml) in
-GitHub Actions. Every setting comes from the environment the workflow sets.
+Baton's command line. \`baton session …\` runs in GitHub Actions, started by
+the Baton workflow (.github/workflows/baton.yml), and reads its settings from
+the environment the workflow sets. \`baton doctor\` and \`baton setup\` run
+where the app was registered (its .env); \`baton check\` anywhere, offline.
+Outside Baton's checkout the command is \`npx @baton-dev/baton …\`.
 
 Commands:
   session agent     run one session's model, read-only; leaves its result in $BATON_OUT
@@ -103795,6 +104191,7 @@ Commands:
   setup             open the "Set up Baton" pull request on a repository (where the app
                     was registered; --serverless: nothing hosted; see \`baton setup --help\`)
   check             check a .github/baton.yml offline (see \`baton check --help\`)
+  help COMMAND      print that command's help (as \`baton COMMAND --help\`)
 
 Options:
   -h, --help        print this help
@@ -103861,12 +104258,6 @@ ${parsed.problems.map((p) => `  ${p}`).join("\n")}
   }
   return command === "agent" ? runDoctorAgent(parsed.env) : runDoctorPublish(parsed.env);
 }
-var PROCESS_SECRETS = ["BATON_APP_PRIVATE_KEY"];
-function takeProcessSecrets(given) {
-  const source = { ...given };
-  for (const name of PROCESS_SECRETS) delete process.env[name];
-  return source;
-}
 var COMMANDS = ["session", "doctor", "setup", "check"];
 var SESSION_COMMANDS = ["agent", "publish"];
 function describeUnknown(argv) {
@@ -103894,12 +104285,13 @@ function print(text4) {
 `);
   return 0;
 }
+var PACKAGE_NAME = "@baton-dev/baton";
 function readVersion() {
   for (const relative of ["../../package.json", "../../../package.json"]) {
     const url2 = new URL(relative, import_meta.url);
-    if (!(0, import_node_fs8.existsSync)(url2)) continue;
-    const { name, version: version2 } = JSON.parse((0, import_node_fs8.readFileSync)(url2, "utf8"));
-    if (name === "baton" && version2) return version2;
+    if (!(0, import_node_fs9.existsSync)(url2)) continue;
+    const { name, version: version2 } = JSON.parse((0, import_node_fs9.readFileSync)(url2, "utf8"));
+    if (name === PACKAGE_NAME && version2) return version2;
   }
   return "unknown";
 }
