@@ -3,6 +3,7 @@ import { type Probot, run } from 'probot';
 import type { BuildQueue } from './github/client/build-queue.js';
 import { readGitHubKind, unsupportedGitHub } from './github/client/github-kind.js';
 import { BatonOctokit } from './github/client/octokit.js';
+import { warnSourceDrift } from './github/setup/checkout-state.js';
 import { createBaton } from './index.js';
 import { createLog } from './server/log.js';
 import { createMetrics, requestMetrics } from './server/metrics.js';
@@ -25,6 +26,7 @@ let stopping = false;
 const metrics = createMetrics();
 const start = readStartEnv(process.env, process.cwd());
 const log = await createLog(start.env);
+warnSourceDrift(start.env, log);
 const server = await run(
   createBaton({
     onLoad: (app, queue) => {

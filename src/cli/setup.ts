@@ -10,6 +10,7 @@ import {
 import { repositoryInstallationId } from '../github/client/installation.js';
 import { BatonOctokit } from '../github/client/octokit.js';
 import { messageOf, type RepoContext } from '../github/client/types.js';
+import { findSourceDrift } from '../github/setup/checkout-state.js';
 import { ensureLabels } from '../github/setup/ensure-labels.js';
 import { ensureSetupPull } from '../github/setup/ensure-setup-pull.js';
 import { loadSetupTemplates } from '../github/setup/setup-templates.js';
@@ -38,6 +39,8 @@ type Octokit = InstanceType<typeof ProbotOctokit>;
 /** Overrides for tests: the Octokit class, where output goes, the folder of .env. */
 export interface SetupCliOptions extends CliOptions {
   Octokit?: typeof ProbotOctokit;
+  /** The Baton checkout whose code is compared with what sessions pin (tests give a temporary one); this package's by default. */
+  checkoutRoot?: string;
 }
 
 /** `baton setup`: answers the process exit code (0 done, 1 GitHub refused, 2 bad usage). */
@@ -61,11 +64,13 @@ export async function main(
     out(env.PRIVATE_KEY.trim());
     return 0;
   }
-  const found = findBatonSource(env);
+  const found = findBatonSource(env, options.checkoutRoot);
   if (!found.ok) {
     err(`baton setup: ${found.reason.replace(/^onboarding is off: /, '')}`);
     return 2;
   }
+  const drift = findSourceDrift(env, options.checkoutRoot);
+  if (drift) err(`baton setup: warning: ${drift}`);
   const probot = createProbot({
     env: { ...env, LOG_LEVEL: 'fatal' },
     overrides: { Octokit: options.Octokit ?? BatonOctokit },

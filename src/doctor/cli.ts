@@ -6,6 +6,7 @@ import { argsOrExit, type CliOptions, cliOutput } from '../cli/io.js';
 import { doctorExitCode, renderDoctor } from '../core/doctor/doctor.js';
 import { BatonOctokit } from '../github/client/octokit.js';
 import { messageOf } from '../github/client/types.js';
+import { findSourceDrift } from '../github/setup/checkout-state.js';
 import { readAppManifest } from './app-manifest.js';
 import { runDoctor } from './run-doctor.js';
 
@@ -37,6 +38,8 @@ export interface DoctorCliOptions extends CliOptions {
   Octokit?: typeof ProbotOctokit;
   /** Between two looks at the doctor session's run (tests shorten it). */
   pollMs?: number;
+  /** The Baton checkout whose code is compared with what sessions pin (tests give a temporary one); this package's by default. */
+  checkoutRoot?: string;
 }
 
 /** `baton doctor`: answers the process exit code (0 all ok, 1 a check failed, 2 bad usage). */
@@ -56,6 +59,9 @@ export async function main(
     );
     return 2;
   }
+  // The app's code is not the code its sessions run: said first, as a warning, not a failed check.
+  const drift = findSourceDrift(env, options.checkoutRoot);
+  if (drift) err(`baton doctor: warning: ${drift}`);
   const probot = createProbot({
     env: { ...env, LOG_LEVEL: 'fatal' },
     overrides: { Octokit: options.Octokit ?? BatonOctokit },

@@ -8,6 +8,7 @@ import { main } from '../../src/cli/setup.js';
 import { clearConfigCache } from '../../src/config.js';
 import { testOctokit } from '../support/app-harness.js';
 import { TEST_PRIVATE_KEY as privateKey } from '../support/app-key.js';
+import { fakeCheckout } from '../support/fake-checkout.js';
 import { mountOnNock } from '../support/mount-nock.js';
 
 const SOURCE = { repository: 'baton-dev/baton', ref: '0123456789abcdef0123456789abcdef01234567' };
@@ -98,5 +99,30 @@ describe('baton setup', () => {
 
   it('refuses a repository that is not owner/name', async () => {
     expect((await setup(['--repo', 'widgets'])).code).toBe(2);
+  });
+});
+
+describe("baton setup, when the app's code is not its sessions'", () => {
+  it('warns, naming the commit it runs and the release sessions pin, and still opens the pull request', async () => {
+    const checkout = fakeCheckout({ later: 1 });
+    const out: string[] = [];
+    const err: string[] = [];
+    const env = {
+      APP_ID: '1',
+      PRIVATE_KEY: privateKey,
+      BATON_SOURCE_REPOSITORY: SOURCE.repository,
+    };
+    const code = await main(['--repo', gh.fullName], env, {
+      Octokit: testOctokit(),
+      out: (text) => out.push(text),
+      err: (text) => err.push(text),
+      cwd,
+      checkoutRoot: checkout.dir,
+    });
+    expect(code).toBe(0);
+    expect(err.join('\n')).toContain(
+      `baton setup: warning: this app runs commit ${checkout.head.slice(0, 12)}, but its sessions run v0.2.0 (${checkout.tagged.slice(0, 12)})`,
+    );
+    expect(setupPull()).toBeDefined();
   });
 });

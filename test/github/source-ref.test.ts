@@ -87,7 +87,9 @@ describe('resolveBatonSource', () => {
     expect(read.ok).toBe(false);
     if (!read.ok) {
       expect(read.reason).toMatch(reason);
-      expect(read.reason).toMatch(/^onboarding is off: .*Set both variables/);
+      expect(read.reason).toMatch(
+        /^onboarding is off: .*Set BATON_SOURCE_REPOSITORY and BATON_SOURCE_REF so/,
+      );
     }
   });
 

@@ -41,7 +41,7 @@ export function resolveBatonSource({
     problems.push(`BATON_SOURCE_REPOSITORY must be owner/name, not "${repository}"`);
   if (!ref && release)
     problems.push(
-      `BATON_SOURCE_REF is not set and the checkout has no tag ${release.tag} (the release this app is): fetch the tags (git fetch --tags) and check out ${release.tag}, or set BATON_SOURCE_REF to the full commit SHA sessions run`,
+      `BATON_SOURCE_REF is not set and the checkout has no tag ${release.tag} (the release this app is): fetch the tags (git fetch --tags) and check out ${release.tag}, or set BATON_SOURCE_REPOSITORY (owner/name of Baton's source) and BATON_SOURCE_REF (the full commit SHA sessions run)`,
     );
   else if (!ref)
     problems.push(
@@ -57,7 +57,7 @@ export function resolveBatonSource({
   if (!repository || !ref || problems.length > 0) {
     return {
       ok: false,
-      reason: `onboarding is off: ${problems.join('; ')}. Set both variables so the "Set up Baton" pull request can pin the session workflow.`,
+      reason: `onboarding is off: ${problems.join('; ')}. Set BATON_SOURCE_REPOSITORY and BATON_SOURCE_REF so the "Set up Baton" pull request can pin the session workflow.`,
     };
   }
   return { ok: true, source: { repository, ref } };
@@ -79,8 +79,10 @@ export function parsePackageRepository(field: unknown): string | null {
 }
 
 /** Reads the environment, the package's `repository`, and its release's commit, once at start. */
-export function findBatonSource(env: Record<string, string | undefined>): BatonSourceRead {
-  const root = packageRoot();
+export function findBatonSource(
+  env: Record<string, string | undefined>,
+  root: string | null = packageRoot(),
+): BatonSourceRead {
   const pkg = root ? readPackage(root) : null;
   return resolveBatonSource({
     env,
@@ -89,7 +91,7 @@ export function findBatonSource(env: Record<string, string | undefined>): BatonS
   });
 }
 
-function readPackage(root: string): { repository?: unknown; version?: unknown } | null {
+export function readPackage(root: string): { repository?: unknown; version?: unknown } | null {
   try {
     return JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
       repository?: unknown;
@@ -134,7 +136,7 @@ export function readReleaseCommit(
 }
 
 /** The nearest folder above this module with a package.json: the Baton package. */
-function packageRoot(): string | null {
+export function packageRoot(): string | null {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     if (existsSync(join(dir, 'package.json'))) return dir;
