@@ -141,3 +141,59 @@ describe('the doctor report', () => {
     );
   });
 });
+
+describe('the doctor checks the key of every engine the configuration allows', () => {
+  const agent = REPORT.agent!;
+  const openai = (key: 'present' | 'missing', ok = true) => ({
+    key,
+    models:
+      key === 'present'
+        ? [{ model: 'gpt-5.5', ok, detail: ok ? 'answered' : 'HTTP 404: The model does not exist' }]
+        : [],
+  });
+  it.each([
+    {
+      name: 'an agent before 0.2.0 (no engines named): Anthropic’s key is needed',
+      agent: { ...agent, key: 'missing' as const, models: [] },
+      lines: [
+        /^FAIL model-key: the secret ANTHROPIC_API_KEY is not set: every session on Baton’s loop and Claude Code would fail/m,
+      ],
+    },
+    {
+      name: 'codex alone: Anthropic’s key is not needed, OpenAI’s is',
+      agent: {
+        ...agent,
+        key: 'missing' as const,
+        models: [],
+        engines: ['codex'],
+        openai: openai('missing'),
+      },
+      lines: [
+        /^ok {3}model-key: the secret ANTHROPIC_API_KEY is not set, and no engine the configuration allows needs it$/m,
+        /^FAIL openai-key: the secret OPENAI_API_KEY is not set: every session on Codex would fail → add it in Settings/m,
+      ],
+    },
+    {
+      name: 'Baton’s loop and codex allowed, both keys set, a Codex model refused',
+      agent: { ...agent, engines: ['baton', 'codex'], openai: openai('present', false) },
+      lines: [
+        /^ok {3}model-key: the secret ANTHROPIC_API_KEY is set$/m,
+        /^ok {3}openai-key: the secret OPENAI_API_KEY is set$/m,
+        /^FAIL model: gpt-5.5 does not answer: HTTP 404: The model does not exist → set models\.openai\.\* in \.github\/baton\.yml/m,
+      ],
+    },
+    {
+      name: 'claude-code allowed: Anthropic’s key is needed, OpenAI’s not asked',
+      agent: { ...agent, key: 'missing' as const, models: [], engines: ['baton', 'claude-code'] },
+      lines: [
+        /^FAIL model-key: the secret ANTHROPIC_API_KEY is not set/m,
+        /^(?![\s\S]*openai-key)/,
+      ],
+    },
+  ])('$name', ({ agent: given, lines }) => {
+    const report = { ...REPORT, agent: given };
+    expect(parseDoctorReport(JSON.stringify(report))).toEqual(report);
+    const text = renderDoctor(renderDoctorReport(report));
+    for (const line of lines) expect(text).toMatch(line);
+  });
+});

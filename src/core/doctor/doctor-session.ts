@@ -62,6 +62,19 @@ export const DoctorAgentReport = z.object({
   models: z
     .array(z.object({ model: z.string().max(200), ok: z.boolean(), detail: z.string().max(2000) }))
     .max(20),
+  /** The engines `.github/baton.yml` allows (left out by agents before 0.2.0: Baton's loop only). */
+  engines: z.array(z.string().max(40)).max(10).optional(),
+  /** Codex's key (never its value) and models, where the configuration allows codex. */
+  openai: z
+    .object({
+      key: z.enum(['present', 'missing']),
+      models: z
+        .array(
+          z.object({ model: z.string().max(200), ok: z.boolean(), detail: z.string().max(2000) }),
+        )
+        .max(20),
+    })
+    .optional(),
   /** Whether the agent job's read-only GITHUB_TOKEN may read a collaborator's permission. */
   collaboratorPermission: Probe,
   /** Whether work and fix sessions can run the model's commands here as configured (the sandbox). */
@@ -178,29 +191,77 @@ export function renderDoctorReport(report: DoctorReport): DoctorCheck[] {
     });
     return [...checks, ...probeChecks(report)];
   }
+  // Baton's loop and Claude Code call Anthropic; an agent that names no engines ran Baton's loop.
+  const anthropic = (agent.engines ?? ['baton']).some((engine) => engine !== 'codex');
   checks.push(
-    agent.key === 'present'
-      ? { id: 'model-key', ok: true, message: 'the secret ANTHROPIC_API_KEY is set' }
-      : {
-          id: 'model-key',
-          ok: false,
-          message: 'the secret ANTHROPIC_API_KEY is not set: every session would fail',
-          fix: 'add it in Settings → Secrets and variables → Actions → Secrets (or the organization’s)',
-        },
+    ...keyChecks({
+      id: 'model-key',
+      secret: 'ANTHROPIC_API_KEY',
+      key: agent.key,
+      needed: anthropic,
+      engines: 'Baton’s loop and Claude Code',
+    }),
+    ...modelChecks(agent.models, 'models.*'),
   );
-  for (const model of agent.models) {
+  if (agent.openai) {
     checks.push(
-      model.ok
-        ? { id: 'model', ok: true, message: `${model.model} answers` }
-        : {
-            id: 'model',
-            ok: false,
-            message: `${model.model} does not answer: ${model.detail}`,
-            fix: 'set models.* in .github/baton.yml to models the key may use, or use a key that may use it',
-          },
+      ...keyChecks({
+        id: 'openai-key',
+        secret: 'OPENAI_API_KEY',
+        key: agent.openai.key,
+        needed: true,
+        engines: 'Codex',
+      }),
+      ...modelChecks(agent.openai.models, 'models.openai.*'),
     );
   }
   return [...checks, ...probeChecks(report)];
+}
+
+/** Whether an engine's key is set where an engine the configuration allows needs it. */
+function keyChecks({
+  id,
+  secret,
+  key,
+  needed,
+  engines,
+}: {
+  id: string;
+  secret: string;
+  key: 'present' | 'missing';
+  needed: boolean;
+  engines: string;
+}): DoctorCheck[] {
+  if (key === 'present') return [{ id, ok: true, message: `the secret ${secret} is set` }];
+  if (!needed)
+    return [
+      {
+        id,
+        ok: true,
+        message: `the secret ${secret} is not set, and no engine the configuration allows needs it`,
+      },
+    ];
+  return [
+    {
+      id,
+      ok: false,
+      message: `the secret ${secret} is not set: every session on ${engines} would fail`,
+      fix: 'add it in Settings → Secrets and variables → Actions → Secrets (or the organization’s)',
+    },
+  ];
+}
+
+function modelChecks(models: DoctorAgentReport['models'], setting: string): DoctorCheck[] {
+  return models.map((model) =>
+    model.ok
+      ? { id: 'model', ok: true, message: `${model.model} answers` }
+      : {
+          id: 'model',
+          ok: false,
+          message: `${model.model} does not answer: ${model.detail}`,
+          fix: `set ${setting} in .github/baton.yml to models the key may use, or use a key that may use it`,
+        },
+  );
 }
 
 function probeChecks(report: DoctorReport): DoctorCheck[] {

@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MODEL_KINDS } from '../../core/config/config.js';
 import type { DoctorAgentReport } from '../../core/doctor/doctor-session.js';
+import { readEngineSettings } from '../../core/sessions/engines.js';
 import { CONFIG_FILE } from '../../core/vocabulary/ids.js';
 import { loadConfig } from '../reads/load-config.js';
 import { DOCTOR_REPORT_FILE, type DoctorEnv } from './doctor-env.js';
@@ -12,9 +13,10 @@ import { probeSandbox } from './sandbox-probe.js';
 const ANTHROPIC_VERSION = '2023-06-01';
 
 /**
- * The doctor session's agent job (docs/doctor.md): whether the model key is
- * set, whether each model `.github/baton.yml` names answers (Anthropic's
- * token-count endpoint: one small request each, no tokens generated), and
+ * The doctor session's agent job (docs/doctor.md): whether the key of each
+ * engine `.github/baton.yml` allows is set, whether each model it names
+ * answers (Anthropic's token-count endpoint, OpenAI's model retrieval for
+ * Codex: one small request each, no tokens generated), and
  * whether this job's read-only GITHUB_TOKEN may read a collaborator's
  * permission, and whether the sandbox opens here (sandbox-probe.ts). The key is sent only to the model's API and never printed.
  * Leaves `doctor.json` in BATON_OUT for the publish job; answers 0 once written.
@@ -26,20 +28,33 @@ export async function runDoctorAgent(
     log = (line: string) => process.stderr.write(`baton: ${line}\n`),
   } = {},
 ): Promise<number> {
+  const config = await configOf(env);
+  const engines = readEngineSettings(config.session.engine).allow;
+  const anthropic = engines.some((engine) => engine !== 'codex');
   const report: DoctorAgentReport = {
     version: 1,
     key: env.ANTHROPIC_API_KEY ? 'present' : 'missing',
-    models: env.ANTHROPIC_API_KEY ? await askModels(env, fetch) : [],
+    models: env.ANTHROPIC_API_KEY && anthropic ? await askModels(env, fetch, config) : [],
+    engines: [...engines],
+    ...(engines.includes('codex')
+      ? {
+          openai: {
+            key: env.OPENAI_API_KEY ? 'present' : 'missing',
+            models: env.OPENAI_API_KEY ? await askOpenAiModels(env, fetch, config) : [],
+          },
+        }
+      : {}),
     collaboratorPermission: await askPermission(env, fetch),
     sandbox: await probeSandbox({
       user: env.BATON_TOOL_USER,
-      networkOpen: (await configOf(env)).session.network === 'open',
+      networkOpen: config.session.network === 'open',
     }),
   };
   await mkdir(env.BATON_OUT, { recursive: true });
   await writeFile(join(env.BATON_OUT, DOCTOR_REPORT_FILE), JSON.stringify(report));
+  const asked = [...report.models, ...(report.openai?.models ?? [])];
   log(
-    `doctor: key ${report.key}; ${report.models.map((m) => `${m.model} ${m.ok ? 'answers' : 'does not answer'}`).join(', ') || 'no model asked'}; collaborator permission ${report.collaboratorPermission.answer}; sandbox ${report.sandbox.answer}: ${report.sandbox.detail}`,
+    `doctor: key ${report.key}${report.openai ? `, OpenAI key ${report.openai.key}` : ''}; ${asked.map((m) => `${m.model} ${m.ok ? 'answers' : 'does not answer'}`).join(', ') || 'no model asked'}; collaborator permission ${report.collaboratorPermission.answer}; sandbox ${report.sandbox.answer}: ${report.sandbox.detail}`,
   );
   return 0;
 }
@@ -50,17 +65,15 @@ async function configOf(env: DoctorEnv) {
   return loadConfig(text).config;
 }
 
-async function configuredModels(env: DoctorEnv): Promise<string[]> {
-  const { models } = await configOf(env);
-  return [...new Set(MODEL_KINDS.map((kind) => models[kind]))];
-}
+type Config = Awaited<ReturnType<typeof configOf>>;
 
 async function askModels(
   env: DoctorEnv,
   fetch: typeof globalThis.fetch,
+  { models: named }: Config,
 ): Promise<DoctorAgentReport['models']> {
   const base = (env.ANTHROPIC_BASE_URL || 'https://api.anthropic.com').replace(/\/+$/, '');
-  const models = await configuredModels(env);
+  const models = [...new Set(MODEL_KINDS.map((kind) => named[kind]))];
   return Promise.all(
     models.map(async (model) => {
       try {
@@ -72,6 +85,32 @@ async function askModels(
             'x-api-key': env.ANTHROPIC_API_KEY ?? '',
           },
           body: JSON.stringify({ model, messages: [{ role: 'user', content: 'ping' }] }),
+        });
+        if (response.ok) return { model, ok: true, detail: 'answered' };
+        return { model, ok: false, detail: `HTTP ${response.status}: ${await errorOf(response)}` };
+      } catch (error) {
+        return { model, ok: false, detail: `no answer from ${base}: ${messageOf(error)}` };
+      }
+    }),
+  );
+}
+
+/**
+ * Codex's models (`models.openai.*`), each retrieved from OpenAI's models
+ * API with the key: free, and refused for a key that may not use the model.
+ */
+async function askOpenAiModels(
+  env: DoctorEnv,
+  fetch: typeof globalThis.fetch,
+  { models: named }: Config,
+): Promise<DoctorAgentReport['models']> {
+  const base = (env.OPENAI_BASE_URL || 'https://api.openai.com/v1').replace(/\/+$/, '');
+  const models = [...new Set(MODEL_KINDS.map((kind) => named.openai[kind]))];
+  return Promise.all(
+    models.map(async (model) => {
+      try {
+        const response = await fetch(`${base}/models/${encodeURIComponent(model)}`, {
+          headers: { authorization: `Bearer ${env.OPENAI_API_KEY ?? ''}` },
         });
         if (response.ok) return { model, ok: true, detail: 'answered' };
         return { model, ok: false, detail: `HTTP ${response.status}: ${await errorOf(response)}` };

@@ -32,6 +32,8 @@ export const DoctorEnv = z.object({
   ACTIONS_ID_TOKEN_REQUEST_TOKEN: optional,
   ANTHROPIC_API_KEY: optional,
   ANTHROPIC_BASE_URL: optional,
+  OPENAI_API_KEY: optional,
+  OPENAI_BASE_URL: optional,
   /** The tools user the sandbox runs the model's commands as; the doctor opens it once. */
   BATON_TOOL_USER: optional.refine(
     (u) => u === undefined || /^[a-z_][a-z0-9_-]*$/.test(u),
