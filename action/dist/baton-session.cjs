@@ -77453,6 +77453,15 @@ var DoctorAgentReport = external_exports.object({
   /** Whether ANTHROPIC_API_KEY was set (never its value). */
   key: external_exports.enum(["present", "missing"]),
   models: external_exports.array(external_exports.object({ model: external_exports.string().max(200), ok: external_exports.boolean(), detail: external_exports.string().max(2e3) })).max(20),
+  /** The engines `.github/baton.yml` allows (left out by agents before 0.2.0: Baton's loop only). */
+  engines: external_exports.array(external_exports.string().max(40)).max(10).optional(),
+  /** Codex's key (never its value) and models, where the configuration allows codex. */
+  openai: external_exports.object({
+    key: external_exports.enum(["present", "missing"]),
+    models: external_exports.array(
+      external_exports.object({ model: external_exports.string().max(200), ok: external_exports.boolean(), detail: external_exports.string().max(2e3) })
+    ).max(20)
+  }).optional(),
   /** Whether the agent job's read-only GITHUB_TOKEN may read a collaborator's permission. */
   collaboratorPermission: Probe,
   /** Whether work and fix sessions can run the model's commands here as configured (the sandbox). */
@@ -77533,25 +77542,65 @@ function renderDoctorReport(report) {
     });
     return [...checks, ...probeChecks(report)];
   }
+  const anthropic = (agent.engines ?? ["baton"]).some((engine) => engine !== "codex");
   checks.push(
-    agent.key === "present" ? { id: "model-key", ok: true, message: "the secret ANTHROPIC_API_KEY is set" } : {
+    ...keyChecks({
       id: "model-key",
-      ok: false,
-      message: "the secret ANTHROPIC_API_KEY is not set: every session would fail",
-      fix: "add it in Settings → Secrets and variables → Actions → Secrets (or the organization’s)"
-    }
+      secret: "ANTHROPIC_API_KEY",
+      key: agent.key,
+      needed: anthropic,
+      engines: "Baton’s loop and Claude Code"
+    }),
+    ...modelChecks(agent.models, "models.*")
   );
-  for (const model of agent.models) {
+  if (agent.openai) {
     checks.push(
-      model.ok ? { id: "model", ok: true, message: `${model.model} answers` } : {
-        id: "model",
-        ok: false,
-        message: `${model.model} does not answer: ${model.detail}`,
-        fix: "set models.* in .github/baton.yml to models the key may use, or use a key that may use it"
-      }
+      ...keyChecks({
+        id: "openai-key",
+        secret: "OPENAI_API_KEY",
+        key: agent.openai.key,
+        needed: true,
+        engines: "Codex"
+      }),
+      ...modelChecks(agent.openai.models, "models.openai.*")
     );
   }
   return [...checks, ...probeChecks(report)];
+}
+function keyChecks({
+  id,
+  secret,
+  key,
+  needed,
+  engines
+}) {
+  if (key === "present") return [{ id, ok: true, message: `the secret ${secret} is set` }];
+  if (!needed)
+    return [
+      {
+        id,
+        ok: true,
+        message: `the secret ${secret} is not set, and no engine the configuration allows needs it`
+      }
+    ];
+  return [
+    {
+      id,
+      ok: false,
+      message: `the secret ${secret} is not set: every session on ${engines} would fail`,
+      fix: "add it in Settings → Secrets and variables → Actions → Secrets (or the organization’s)"
+    }
+  ];
+}
+function modelChecks(models, setting) {
+  return models.map(
+    (model) => model.ok ? { id: "model", ok: true, message: `${model.model} answers` } : {
+      id: "model",
+      ok: false,
+      message: `${model.model} does not answer: ${model.detail}`,
+      fix: `set ${setting} in .github/baton.yml to models the key may use, or use a key that may use it`
+    }
+  );
 }
 function probeChecks(report) {
   const answers = [
@@ -91654,6 +91703,8 @@ var DoctorEnv = external_exports.object({
   ACTIONS_ID_TOKEN_REQUEST_TOKEN: optionalVar,
   ANTHROPIC_API_KEY: optionalVar,
   ANTHROPIC_BASE_URL: optionalVar,
+  OPENAI_API_KEY: optionalVar,
+  OPENAI_BASE_URL: optionalVar,
   /** The tools user the sandbox runs the model's commands as; the doctor opens it once. */
   BATON_TOOL_USER: optionalVar.refine(
     (u) => u === void 0 || /^[a-z_][a-z0-9_-]*$/.test(u),
@@ -91741,20 +91792,31 @@ async function runDoctorAgent(env, {
   log: log2 = (line) => process.stderr.write(`baton: ${line}
 `)
 } = {}) {
+  const config2 = await configOf(env);
+  const engines = readEngineSettings(config2.session.engine).allow;
+  const anthropic = engines.some((engine) => engine !== "codex");
   const report = {
     version: 1,
     key: env.ANTHROPIC_API_KEY ? "present" : "missing",
-    models: env.ANTHROPIC_API_KEY ? await askModels(env, fetch2) : [],
+    models: env.ANTHROPIC_API_KEY && anthropic ? await askModels(env, fetch2, config2) : [],
+    engines: [...engines],
+    ...engines.includes("codex") ? {
+      openai: {
+        key: env.OPENAI_API_KEY ? "present" : "missing",
+        models: env.OPENAI_API_KEY ? await askOpenAiModels(env, fetch2, config2) : []
+      }
+    } : {},
     collaboratorPermission: await askPermission(env, fetch2),
     sandbox: await probeSandbox({
       user: env.BATON_TOOL_USER,
-      networkOpen: (await configOf(env)).session.network === "open"
+      networkOpen: config2.session.network === "open"
     })
   };
   await (0, import_promises35.mkdir)(env.BATON_OUT, { recursive: true });
   await (0, import_promises35.writeFile)((0, import_node_path32.join)(env.BATON_OUT, DOCTOR_REPORT_FILE), JSON.stringify(report));
+  const asked = [...report.models, ...report.openai?.models ?? []];
   log2(
-    `doctor: key ${report.key}; ${report.models.map((m) => `${m.model} ${m.ok ? "answers" : "does not answer"}`).join(", ") || "no model asked"}; collaborator permission ${report.collaboratorPermission.answer}; sandbox ${report.sandbox.answer}: ${report.sandbox.detail}`
+    `doctor: key ${report.key}${report.openai ? `, OpenAI key ${report.openai.key}` : ""}; ${asked.map((m) => `${m.model} ${m.ok ? "answers" : "does not answer"}`).join(", ") || "no model asked"}; collaborator permission ${report.collaboratorPermission.answer}; sandbox ${report.sandbox.answer}: ${report.sandbox.detail}`
   );
   return 0;
 }
@@ -91763,13 +91825,9 @@ async function configOf(env) {
   const text4 = (0, import_node_fs6.existsSync)(path37) ? await (0, import_promises35.readFile)(path37, "utf8") : null;
   return loadConfig(text4).config;
 }
-async function configuredModels(env) {
-  const { models } = await configOf(env);
-  return [...new Set(MODEL_KINDS.map((kind) => models[kind]))];
-}
-async function askModels(env, fetch2) {
+async function askModels(env, fetch2, { models: named2 }) {
   const base = (env.ANTHROPIC_BASE_URL || "https://api.anthropic.com").replace(/\/+$/, "");
-  const models = await configuredModels(env);
+  const models = [...new Set(MODEL_KINDS.map((kind) => named2[kind]))];
   return Promise.all(
     models.map(async (model) => {
       try {
@@ -91781,6 +91839,23 @@ async function askModels(env, fetch2) {
             "x-api-key": env.ANTHROPIC_API_KEY ?? ""
           },
           body: JSON.stringify({ model, messages: [{ role: "user", content: "ping" }] })
+        });
+        if (response.ok) return { model, ok: true, detail: "answered" };
+        return { model, ok: false, detail: `HTTP ${response.status}: ${await errorOf(response)}` };
+      } catch (error62) {
+        return { model, ok: false, detail: `no answer from ${base}: ${messageOf(error62)}` };
+      }
+    })
+  );
+}
+async function askOpenAiModels(env, fetch2, { models: named2 }) {
+  const base = (env.OPENAI_BASE_URL || "https://api.openai.com/v1").replace(/\/+$/, "");
+  const models = [...new Set(MODEL_KINDS.map((kind) => named2.openai[kind]))];
+  return Promise.all(
+    models.map(async (model) => {
+      try {
+        const response = await fetch2(`${base}/models/${encodeURIComponent(model)}`, {
+          headers: { authorization: `Bearer ${env.OPENAI_API_KEY ?? ""}` }
         });
         if (response.ok) return { model, ok: true, detail: "answered" };
         return { model, ok: false, detail: `HTTP ${response.status}: ${await errorOf(response)}` };
