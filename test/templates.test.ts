@@ -12,7 +12,7 @@ import {
   renderRunName,
   type SessionRequest,
 } from '../src/core/sessions/session.js';
-import { renderTemplates, type TemplateFile } from '../src/templates.js';
+import { packageVersion, renderTemplates, type TemplateFile } from '../src/templates.js';
 import { CURRENT_PINS } from './support/action-pins.js';
 
 // The package's ESM build calls require(); its CommonJS build works.
@@ -91,9 +91,9 @@ describe('renderTemplates', () => {
   it("calls Baton's session action at the given commit in both jobs, with nothing installed or built", () => {
     const pins = workflowText().match(/uses: baton-dev\/baton\/action@.*/g);
     expect(pins).toEqual([
-      `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # v0.1.0`,
-      `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # v0.1.0`,
-      `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # v0.1.0`,
+      `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # ${packageVersion()}`,
+      `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # ${packageVersion()}`,
+      `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # ${packageVersion()}`,
     ]);
     const { agent, publish } = workflow().jobs;
     expect(agent.steps.filter((s) => s.uses?.includes('/action@')).map((s) => s.with)).toEqual([
@@ -415,8 +415,8 @@ describe('the conductor workflow', () => {
   it("calls Baton's action at the pinned commit for both steps, and checks out nothing", () => {
     const pins = [...conductorText().matchAll(/^ +(?:- )?(uses: .*)$/gm)].map((m) => m[1]);
     expect(pins).toEqual([
-      `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # v0.1.0`,
-      `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # v0.1.0`,
+      `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # ${packageVersion()}`,
+      `uses: ${BATON_REPOSITORY}/action@${BATON_REF} # ${packageVersion()}`,
     ]);
     const { route, conduct } = conductor().jobs;
     expect([...route.steps, ...conduct.steps].map((step) => step.with)).toEqual([

@@ -3,6 +3,7 @@ import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { ensureSetupPull } from '../../src/github/setup/ensure-setup-pull.js';
 import { SETUP_BRANCH } from '../../src/github/setup/setup-pulls.js';
 import { fingerprintTemplate, loadSetupTemplates } from '../../src/github/setup/setup-templates.js';
+import { packageVersion } from '../../src/templates.js';
 import { type AppHarness, labeledPayload, startApp } from '../support/app-harness.js';
 import { statusBody } from '../support/builds.js';
 import {
@@ -194,9 +195,9 @@ describe('onboarding', () => {
     expect(lines(after)).toHaveLength(lines(workflow).length);
     // The agent job's engine step and session step, and the publish job's.
     expect(changed).toEqual([
-      `        uses: ${SOURCE.repository}/action@${SOURCE.ref} # v0.1.0`,
-      `        uses: ${SOURCE.repository}/action@${SOURCE.ref} # v0.1.0`,
-      `        uses: ${SOURCE.repository}/action@${SOURCE.ref} # v0.1.0`,
+      `        uses: ${SOURCE.repository}/action@${SOURCE.ref} # ${packageVersion()}`,
+      `        uses: ${SOURCE.repository}/action@${SOURCE.ref} # ${packageVersion()}`,
+      `        uses: ${SOURCE.repository}/action@${SOURCE.ref} # ${packageVersion()}`,
     ]);
     expect(after).toContain('timeout-minutes: 90 # ours');
     expect(after).toContain('OUR_FLAG: on');
@@ -216,7 +217,7 @@ describe('onboarding', () => {
     expect(filesOn(gh, SETUP_BRANCH).get('.github/workflows/baton.yml')).toBe(old);
     expect(pull?.body).toContain('### Left alone');
     expect(pull?.body).toContain(
-      `should read \`uses: ${SOURCE.repository}/action@${SOURCE.ref} # v0.1.0\``,
+      `should read \`uses: ${SOURCE.repository}/action@${SOURCE.ref} # ${packageVersion()}\``,
     );
   });
 

@@ -32,7 +32,8 @@ async function setupAgainst(host: string) {
       BATON_SOURCE_REPOSITORY: 'baton-dev/baton',
       BATON_SOURCE_REF: '0123456789abcdef0123456789abcdef01234567',
     },
-    { out: (text) => out.push(text), err: (text) => err.push(text), cwd },
+    // A folder that is no checkout: the app's own checkout would add its drift warning first.
+    { out: (text) => out.push(text), err: (text) => err.push(text), cwd, checkoutRoot: cwd },
   );
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
