@@ -4,28 +4,19 @@
  * pin (`findBatonSource`). The app at start, `baton setup` and `baton doctor`
  * warn with what this finds.
  */
-import { execFileSync } from 'node:child_process';
-import { realpathSync } from 'node:fs';
 import {
   type CheckoutState,
   type PinnedSource,
   sourceDrift,
 } from '../../core/setup/source-drift.js';
-import { findBatonSource, packageRoot, readPackage } from './source-ref.js';
+import { findBatonSource, ownCheckout, packageRoot, readPackage } from './source-ref.js';
 
 /** HEAD and dirtiness of the checkout at `root`; null when `root` is not the top of a git checkout. */
 export function readCheckoutState(root: string): CheckoutState {
-  const git = (args: string[]) =>
-    execFileSync('git', args, {
-      cwd: root,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-      timeout: 5_000,
-    }).trim();
+  // A package installed inside someone else's checkout is not that checkout's code.
+  const git = ownCheckout(root);
+  if (!git) return null;
   try {
-    const top = git(['rev-parse', '--show-toplevel']);
-    // A package installed inside someone else's checkout is not that checkout's code.
-    if (!top || realpathSync(top) !== realpathSync(root)) return null;
     const head = git(['rev-parse', '--verify', 'HEAD^{commit}']);
     const dirty = git(['status', '--porcelain', '--untracked-files=no']) !== '';
     return { head, dirty };

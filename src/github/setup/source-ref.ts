@@ -113,20 +113,8 @@ export function readReleaseCommit(
 ): { tag: string; commit: string | null } | null {
   if (typeof version !== 'string' || !version) return null;
   const tag = `v${version}`;
-  const git = (args: string[]) =>
-    execFileSync('git', args, {
-      cwd: root,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-      timeout: 5_000,
-    }).trim();
-  try {
-    const top = git(['rev-parse', '--show-toplevel']);
-    // A package installed inside someone else's checkout must not pin that checkout's commits.
-    if (!top || realpathSync(top) !== realpathSync(root)) return null;
-  } catch {
-    return null;
-  }
+  const git = ownCheckout(root);
+  if (!git) return null;
   try {
     const commit = git(['rev-parse', '--verify', '--quiet', `refs/tags/${tag}^{commit}`]);
     return { tag, commit: COMMIT.test(commit) ? commit : null };
@@ -143,5 +131,26 @@ export function packageRoot(): string | null {
     const parent = dirname(dir);
     if (parent === dir) return null;
     dir = parent;
+  }
+}
+
+/**
+ * Runs git in the checkout whose top is `root`, or null when `root` is not
+ * the top of a checkout: a package installed inside someone else's checkout
+ * must neither pin nor judge that checkout's commits.
+ */
+export function ownCheckout(root: string): ((args: string[]) => string) | null {
+  const git = (args: string[]) =>
+    execFileSync('git', args, {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 5_000,
+    }).trim();
+  try {
+    const top = git(['rev-parse', '--show-toplevel']);
+    return top && realpathSync(top) === realpathSync(root) ? git : null;
+  } catch {
+    return null;
   }
 }
