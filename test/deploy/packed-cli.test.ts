@@ -3,9 +3,19 @@
 // into a folder of its own, outside the clone, and `npx baton …` run there.
 // npm works offline here, from its cache: the folder's lock is the clone's, its
 // production entries under the tarball (what `npm install @baton-dev/baton`
-// resolves), so nothing is fetched.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// resolves), so nothing is fetched. It packs a copy of the clone's tracked
+// files: `prepack` empties dist/, which other tests' `baton` runs read.
+import { execFile, execFileSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -79,10 +89,16 @@ describe('the packed CLI, installed outside the clone', { timeout: 240_000 }, ()
   const project = join(folder, 'project');
 
   beforeAll(async () => {
+    const source = join(folder, 'source');
+    const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    for (const file of tracked.split('\0').filter(Boolean)) {
+      if (existsSync(join(REPO_ROOT, file))) cpSync(join(REPO_ROOT, file), join(source, file));
+    }
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(source, 'node_modules'));
     const { stdout } = await exec(
       'npm',
       ['pack', '--json', '--pack-destination', folder, '--no-audit', '--no-fund'],
-      { cwd: REPO_ROOT, env: OFFLINE, maxBuffer: 64 * 1024 * 1024 },
+      { cwd: source, env: OFFLINE, maxBuffer: 64 * 1024 * 1024 },
     );
     const [packed] = JSON.parse(stdout.slice(stdout.indexOf('['))) as { filename: string }[];
     mkdirSync(join(project, '.github'), { recursive: true });
