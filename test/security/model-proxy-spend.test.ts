@@ -512,23 +512,37 @@ describe('the model proxy holds requests sent at once to the budget', () => {
   });
 
   it(`forwards at most ${MAX_IN_FLIGHT} at once, queues ${MAX_WAITING}, and refuses more`, async () => {
+    const over = 10;
     let running = 0;
     let most = 0;
+    // The provider holds every answer until the proxy has refused the requests
+    // past its queue, so all of them have arrived however slowly they are sent;
+    // one more at once than the limit lets it go at once too (and fails below).
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const { proxy, anthropic } = await startHarness({
       anthropic: async (): Promise<FakeReply> => {
         running++;
         most = Math.max(most, running);
-        await sleep(100);
+        if (running > MAX_IN_FLIGHT) release();
+        await released;
         running--;
         return { message: { content: [{ type: 'text', text: 'ok' }] } };
       },
     });
-    const total = MAX_IN_FLIGHT + MAX_WAITING + 10;
+    let refused = 0;
     const answers = await Promise.all(
-      Array.from({ length: total }, () => send(proxy, '/v1/messages', message())),
+      Array.from({ length: MAX_IN_FLIGHT + MAX_WAITING + over }, () =>
+        send(proxy, '/v1/messages', message()).then((answer) => {
+          if (answer.status === 429 && ++refused === over) release();
+          return answer;
+        }),
+      ),
     );
     expect(most).toBe(MAX_IN_FLIGHT);
-    expect(answers.filter((answer) => answer.status === 429)).toHaveLength(10);
+    expect(answers.filter((answer) => answer.status === 429)).toHaveLength(over);
     expect(anthropic.requests).toHaveLength(MAX_IN_FLIGHT + MAX_WAITING);
   });
 
