@@ -107,6 +107,14 @@ export interface Simulation {
 }
 
 /** The maintainer who labels and comments, with write access. */
+/**
+ * How long a whole build may take before its test counts it as hung. A guard
+ * against a build that never ends, not a measure: the tests wait on what the
+ * build does, and the diamond that ends in about a minute alone takes four
+ * beside the other tests on two busy cores.
+ */
+export const WHOLE_BUILD_LIMIT_MS = 600_000;
+
 export const MAINTAINER = 'maintainer';
 export const WEBHOOK_SECRET = 'simulated-webhook-secret';
 /** The ANTHROPIC_API_KEY every session's agent job gets. */

@@ -56,7 +56,7 @@ describe('.ci/run', () => {
 
   it('runs on Node 22 every test of the app and the CLI that exists', () => {
     const secondPass = script.slice(script.indexOf('PATH="$node22:$PATH" npx vitest run'));
-    const named = [...secondPass.split('--reporter')[0].matchAll(/test\/[\w./-]+/g)].map(
+    const named = [...(secondPass.split('--reporter')[0] ?? '').matchAll(/test\/[\w./-]+/g)].map(
       (m) => m[0],
     );
     expect(named).toContain('test/app');

@@ -5,7 +5,7 @@
 // W1.1 learned. W2.1 waits for `/approve` of the change, then its work session
 // reads the revised brief.
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Simulation, startSimulation } from '../../sim/e2e.js';
+import { type Simulation, startSimulation, WHOLE_BUILD_LIMIT_MS } from '../../sim/e2e.js';
 import { ADAPTED_NOTE, adaptScenario } from '../../sim/scenario/builds/adapt-scenario.js';
 import { GREETING_ISSUE, setUpWidgets } from '../../sim/scenario/builds/greeting-scenario.js';
 import { findFinalPull } from '../../sim/scenario/play-build.js';
@@ -14,7 +14,6 @@ import { createScriptedModel } from '../../sim/scenario/scripted-model.js';
 import { adaptationRef, parseAdaptationMessage } from '../../src/core/plan/adaptation.js';
 import { briefPath, integrationBranch } from '../../src/core/vocabulary/ids.js';
 
-const TIMEOUT = 240_000;
 let sim: Simulation | null = null;
 
 afterAll(async () => {
@@ -28,13 +27,13 @@ describe('a brief that adapts, end to end', () => {
     const s = sim;
     const issue = s.labelIssue(GREETING_ISSUE);
     const status = () => s.statusComment(issue) ?? '';
-    await s.waitFor('the plan', () => status().includes('Reply `/approve`'), TIMEOUT);
+    await s.waitFor('the plan', () => status().includes('Reply `/approve`'), WHOLE_BUILD_LIMIT_MS);
     s.comment({ issue, body: '/approve' });
 
     await s.waitFor(
       'the revised brief to wait for /approve',
       () => status().includes('Reply `/approve` to start W2.1 with the change'),
-      TIMEOUT,
+      WHOLE_BUILD_LIMIT_MS,
     );
     const build = /<!-- baton:status build=([\w.-]+) -->/.exec(status())?.[1] ?? '';
     const runs = (role: string, worker?: string) =>
@@ -64,9 +63,13 @@ describe('a brief that adapts, end to end', () => {
     const final = await s.waitFor(
       'the final pull request',
       () => findFinalPull(s.gh, build),
-      TIMEOUT,
+      WHOLE_BUILD_LIMIT_MS,
     );
-    await s.waitFor('the status to show it', () => status().includes(`#${final.number}`), TIMEOUT);
+    await s.waitFor(
+      'the status to show it',
+      () => status().includes(`#${final.number}`),
+      WHOLE_BUILD_LIMIT_MS,
+    );
     await s.runner.idle();
 
     expect(model.problems).toEqual([]);

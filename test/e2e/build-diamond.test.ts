@@ -19,6 +19,7 @@ import {
   type SimulationMode,
   startSimulation,
   WEBHOOK_SECRET,
+  WHOLE_BUILD_LIMIT_MS,
 } from '../../sim/e2e.js';
 import { readOnlyToken } from '../../sim/github/tokens.js';
 import {
@@ -34,7 +35,6 @@ import { knownRestRoutes } from '../support/rest-routes.js';
 import { type KnownSecret, maskedAsActions, secretsIn } from '../support/secrets.js';
 
 const WORKERS = ['W1.1', 'W1.2', 'W2.1'];
-const BUILD_TIMEOUT = 240_000;
 /** Secrets of the clean build's app that the test knows, to look for in every output. */
 const APP_PRIVATE_KEY = generateKeyPairSync('rsa', {
   modulusLength: 2048,
@@ -85,7 +85,7 @@ async function play(faults: boolean, mode: SimulationMode = 'hosted'): Promise<P
     sim,
     issue: GREETING_ISSUE,
     retries: 1,
-    timeoutMs: BUILD_TIMEOUT,
+    timeoutMs: WHOLE_BUILD_LIMIT_MS,
   });
   return { sim, model, build };
 }
@@ -140,7 +140,7 @@ describe.each(MODES)(
     let played: Played;
     beforeAll(async () => {
       played = await run();
-    }, BUILD_TIMEOUT + 30_000);
+    }, WHOLE_BUILD_LIMIT_MS + 30_000);
 
     it('merges every worker into the build branch, with no turn the scenario did not expect', () => {
       expect(played.model.problems).toEqual([]);
@@ -233,7 +233,7 @@ describe.each(MODES)('no secret in any log ($mode)', ({ mode, run }) => {
   let played: Played;
   beforeAll(async () => {
     played = await run();
-  }, BUILD_TIMEOUT + 30_000);
+  }, WHOLE_BUILD_LIMIT_MS + 30_000);
 
   it('shows none of the app’s, GitHub’s, Actions’ or Anthropic’s secrets in the app’s or the sessions’ output', async () => {
     const { sim } = played;
@@ -302,7 +302,7 @@ describe('the same build with doubled and reordered webhooks, 502s, a rate limit
   let faulted: Played;
   beforeAll(async () => {
     [clean, faulted] = await Promise.all([runs.clean, runs.faulted]);
-  }, BUILD_TIMEOUT + 30_000);
+  }, WHOLE_BUILD_LIMIT_MS + 30_000);
 
   it('met every fault', () => {
     const { server } = faulted.sim;

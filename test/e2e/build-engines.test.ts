@@ -8,7 +8,7 @@
 // Messages for Claude Code, the Responses API for Codex) through the model
 // proxy of each session; the three builds run at the same time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Simulation, startSimulation } from '../../sim/e2e.js';
+import { type Simulation, startSimulation, WHOLE_BUILD_LIMIT_MS } from '../../sim/e2e.js';
 import type { CapturedRequest } from '../../sim/fake-anthropic.js';
 import type { CapturedResponsesRequest } from '../../sim/fake-openai.js';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
@@ -24,8 +24,6 @@ import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scri
 import { parseUsageMessage, tokensOfUsage, type UsageRecord } from '../../src/core/plan/usage.js';
 import type { Engine } from '../../src/core/vocabulary/engine-names.js';
 import { costOf } from '../../src/core/vocabulary/pricing.js';
-
-const BUILD_TIMEOUT = 240_000;
 
 interface Played {
   sim: Simulation;
@@ -78,7 +76,7 @@ async function play(name: BuildName): Promise<Played> {
     sim,
     issue: GREETING_ISSUE,
     retries: 1,
-    timeoutMs: BUILD_TIMEOUT,
+    timeoutMs: WHOLE_BUILD_LIMIT_MS,
   });
   return { sim, model, build };
 }
@@ -158,7 +156,7 @@ describe.each([
   let played: Played;
   beforeAll(async () => {
     played = await runs[name];
-  }, BUILD_TIMEOUT + 30_000);
+  }, WHOLE_BUILD_LIMIT_MS + 30_000);
 
   it('merges every worker with no turn the scenario did not expect, every session on that engine', () => {
     expect(played.model.problems).toEqual([]);
@@ -203,7 +201,7 @@ describe('a mixed build: one worker per engine, reviewed on Codex', () => {
   let played: Played;
   beforeAll(async () => {
     played = await runs.mixed;
-  }, BUILD_TIMEOUT + 30_000);
+  }, WHOLE_BUILD_LIMIT_MS + 30_000);
 
   it('runs each worker on its own engine and every review on Codex, and merges them all', () => {
     expect(played.model.problems).toEqual([]);

@@ -5,7 +5,7 @@
 // Beside it, played at the same time, an issue whose sub-issues block each
 // other in a cycle gets no plan, and the status comment says which link to remove.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Simulation, startSimulation } from '../../sim/e2e.js';
+import { type Simulation, startSimulation, WHOLE_BUILD_LIMIT_MS } from '../../sim/e2e.js';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import {
   diamondScenario,
@@ -22,7 +22,6 @@ import {
 } from '../../src/core/vocabulary/ids.js';
 import { knownRestRoutes } from '../support/rest-routes.js';
 
-const BUILD_TIMEOUT = 240_000;
 const MERGE_ROUTE = 'PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge';
 const PATCH_ISSUE = 'PATCH /repos/{owner}/{repo}/issues/{issue_number}';
 
@@ -71,7 +70,7 @@ async function playSubIssues(): Promise<Played> {
         subs = addSubIssues(sim.gh, parent);
       },
     },
-    timeoutMs: BUILD_TIMEOUT,
+    timeoutMs: WHOLE_BUILD_LIMIT_MS,
   });
   if (!subs) throw new Error('the sub-issues were not made');
   return { sim, model, build, subs };
@@ -137,7 +136,7 @@ describe('an issue whose sub-issues are the plan', () => {
   let played: Played;
   beforeAll(async () => {
     played = await runs.subIssues;
-  }, BUILD_TIMEOUT + 30_000);
+  }, WHOLE_BUILD_LIMIT_MS + 30_000);
 
   it('plans one worker per sub-issue, with the blocked-by links as dependencies', () => {
     expect(played.model.problems).toEqual([]);
@@ -218,6 +217,6 @@ describe('an issue whose sub-issues block each other', () => {
       expect(sim.gh.runs.filter((run) => run.inputs.role === 'work')).toEqual([]);
       expect(sim.gh.callsOutside(await knownRestRoutes())).toEqual([]);
     },
-    BUILD_TIMEOUT + 30_000,
+    WHOLE_BUILD_LIMIT_MS + 30_000,
   );
 });

@@ -10,7 +10,7 @@
 // The content build (`orchestrate:content`) writes two chapters to the
 // outputs its plan declares, reviewed with the style guide in view.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Simulation, startSimulation } from '../../sim/e2e.js';
+import { type Simulation, startSimulation, WHOLE_BUILD_LIMIT_MS } from '../../sim/e2e.js';
 import {
   CONTENT_ISSUE,
   contentScenario,
@@ -33,8 +33,6 @@ import {
   workerFindingsPath,
 } from '../../src/core/vocabulary/ids.js';
 
-const BUILD_TIMEOUT = 150_000;
-
 let sim: Simulation;
 let model: ScriptedModel;
 let played: PlayedBuild;
@@ -54,7 +52,7 @@ async function playResearch(): Promise<void> {
     issue: RESEARCH_ISSUE,
     retries: 1,
     followUps: 'approve',
-    timeoutMs: BUILD_TIMEOUT,
+    timeoutMs: WHOLE_BUILD_LIMIT_MS,
   });
 }
 
@@ -72,13 +70,13 @@ async function playContent(): Promise<void> {
   content.played = await playBuild({
     sim: content.sim,
     issue: CONTENT_ISSUE,
-    timeoutMs: BUILD_TIMEOUT,
+    timeoutMs: WHOLE_BUILD_LIMIT_MS,
   });
 }
 
 beforeAll(async () => {
   await Promise.all([playResearch(), playContent()]);
-}, BUILD_TIMEOUT + 30_000);
+}, WHOLE_BUILD_LIMIT_MS + 30_000);
 afterAll(async () => {
   await Promise.all([sim?.stop(), content.sim?.stop()]);
 }, 30_000);

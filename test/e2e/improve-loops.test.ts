@@ -5,7 +5,7 @@
 // summary only; loop 3's research finds nothing worth doing, so the series
 // ends and one final pull request delivers both loops.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Simulation, startSimulation } from '../../sim/e2e.js';
+import { type Simulation, startSimulation, WHOLE_BUILD_LIMIT_MS } from '../../sim/e2e.js';
 import { setUpWidgets } from '../../sim/scenario/builds/greeting-scenario.js';
 import {
   IMPROVE_COMMAND,
@@ -17,8 +17,6 @@ import { findFinalPull } from '../../sim/scenario/play-build.js';
 import { playImprove } from '../../sim/scenario/play-improve.js';
 import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
 import { integrationBranch, summaryPath } from '../../src/core/vocabulary/ids.js';
-
-const TIMEOUT = 240_000;
 
 let sim: Simulation;
 let model: ScriptedModel;
@@ -48,10 +46,10 @@ beforeAll(async () => {
     issue: IMPROVE_ISSUE,
     command: IMPROVE_COMMAND,
     onComment: (body) => comments.push(body),
-    timeoutMs: TIMEOUT,
+    timeoutMs: WHOLE_BUILD_LIMIT_MS,
   });
   ({ issue, statuses } = played);
-}, TIMEOUT + 30_000);
+}, WHOLE_BUILD_LIMIT_MS + 30_000);
 
 afterAll(() => sim?.stop(), 30_000);
 
