@@ -1,5 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Completion, Usage } from '../../../src/core/plan/completion.js';
@@ -68,43 +76,79 @@ export interface FixtureOptions {
   plan?: Record<string, unknown>;
 }
 
-/** A remote with main, the build branch and W1.1's branch, all at `base`. */
-export function createFixture({ config, plan }: FixtureOptions = {}): Fixture {
-  const root = mkdtempSync(join(tmpdir(), 'baton-publish-test-'));
-  const gitRoot = join(root, 'served');
-  const remote = join(gitRoot, 'acme', 'app.git');
+/** A fixture's repositories as made once for its options: each test starts from a copy. */
+interface Template {
+  dir: string;
+  base: string;
+  parent: string;
+}
+
+const templates = new Map<string, Template>();
+process.once('exit', () => {
+  for (const { dir } of templates.values()) rmSync(dir, { recursive: true, force: true });
+});
+
+const runGit = (cwd: string, args: string[]) =>
+  execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim();
+
+/** Writes `content` at `path` of the work tree `work`, never through a link an earlier commit left. */
+function writeAt(work: string, path: string, content: string | Uint8Array | { symlink: string }) {
+  mkdirSync(dirname(join(work, path)), { recursive: true });
+  if (lstatSync(join(work, path), { throwIfNoEntry: false })?.isSymbolicLink()) {
+    rmSync(join(work, path));
+  }
+  if (typeof content === 'object' && 'symlink' in content) {
+    symlinkSync(content.symlink, join(work, path));
+  } else writeFileSync(join(work, path), content);
+}
+
+/** Makes the remote and the work tree of a fixture in `root` (about ten git commands). */
+function makeTemplate(root: string, { config, plan }: FixtureOptions): Template {
+  const remote = join(root, 'served', 'acme', 'app.git');
   const work = join(root, 'work');
-  const out = join(root, 'out');
   mkdirSync(remote, { recursive: true });
-  mkdirSync(out);
-  const run = (cwd: string, args: string[]) =>
-    execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim();
-  const git = (args: string[]) => run(work, args);
-  run(remote, ['init', '--bare', '--quiet', '-b', 'main']);
-  run(root, ['init', '--quiet', '-b', 'main', work]);
-  const write = (path: string, content: string | Uint8Array | { symlink: string }) => {
-    mkdirSync(dirname(join(work, path)), { recursive: true });
-    // Never through a link an earlier commit left at the path.
-    if (lstatSync(join(work, path), { throwIfNoEntry: false })?.isSymbolicLink()) {
-      rmSync(join(work, path));
-    }
-    if (typeof content === 'object' && 'symlink' in content) {
-      symlinkSync(content.symlink, join(work, path));
-    } else writeFileSync(join(work, path), content);
-  };
-  write('README.md', '# app\n');
+  mkdirSync(join(root, 'out'));
+  const git = (args: string[]) => runGit(work, args);
+  runGit(remote, ['init', '--bare', '--quiet', '-b', 'main']);
+  runGit(root, ['init', '--quiet', '-b', 'main', work]);
+  writeAt(work, 'README.md', '# app\n');
   git(['add', '-A']);
   git(['commit', '--quiet', '-m', 'start']);
   const parent = git(['rev-parse', 'HEAD']);
-  write(planPath(BUILD), JSON.stringify({ ...makePlan(), ...plan }));
-  write('src/app.ts', 'export const app = 1;\n');
-  if (config !== undefined) write('.github/baton.yml', config);
+  writeAt(work, planPath(BUILD), JSON.stringify({ ...makePlan(), ...plan }));
+  writeAt(work, 'src/app.ts', 'export const app = 1;\n');
+  if (config !== undefined) writeAt(work, '.github/baton.yml', config);
   git(['add', '-A']);
   git(['commit', '--quiet', '-m', 'plan']);
   const base = git(['rev-parse', 'HEAD']);
   for (const branch of ['main', integrationBranch(BUILD), workerBranch(BUILD, WORKER)]) {
     git(['push', '--quiet', remote, `${base}:refs/heads/${branch}`]);
   }
+  return { dir: root, base, parent };
+}
+
+/**
+ * A remote with main, the build branch and W1.1's branch, all at `base`. The
+ * repositories of each set of options are made once per test file and copied
+ * for each test.
+ */
+export function createFixture(options: FixtureOptions = {}): Fixture {
+  const key = JSON.stringify([options.config ?? null, options.plan ?? null]);
+  let template = templates.get(key);
+  if (!template) {
+    template = makeTemplate(mkdtempSync(join(tmpdir(), 'baton-publish-template-')), options);
+    templates.set(key, template);
+  }
+  const { base, parent } = template;
+  const root = mkdtempSync(join(tmpdir(), 'baton-publish-test-'));
+  cpSync(template.dir, root, { recursive: true, verbatimSymlinks: true });
+  const gitRoot = join(root, 'served');
+  const remote = join(gitRoot, 'acme', 'app.git');
+  const work = join(root, 'work');
+  const out = join(root, 'out');
+  const git = (args: string[]) => runGit(work, args);
+  const write = (path: string, content: string | Uint8Array | { symlink: string }) =>
+    writeAt(work, path, content);
   return {
     root,
     gitRoot,
@@ -114,7 +158,7 @@ export function createFixture({ config, plan }: FixtureOptions = {}): Fixture {
     parent,
     git,
     remoteSha(branch) {
-      const listed = run(root, ['ls-remote', remote, `refs/heads/${branch}`]);
+      const listed = runGit(root, ['ls-remote', remote, `refs/heads/${branch}`]);
       return listed ? (listed.split('\t')[0] ?? null) : null;
     },
     agentCommit({ branch, files, from = base, message = 'session work' }) {
