@@ -4,8 +4,6 @@ import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { renderStatusComment } from '../../core/status/render-status.js';
 import { attentionOf, firstShowsFinalPull } from '../../core/status/status-view.js';
 import { integrationBranch } from '../../core/vocabulary/ids.js';
-import { escapeText } from '../../core/vocabulary/markdown.js';
-import { noticeKey, noticeMarker } from '../../core/vocabulary/notice.js';
 import { reasonOf, withReason } from '../client/request-reason.js';
 import type { RepoContext } from '../client/types.js';
 import { buildKey, ignoreStatus, messageOf, statusOf } from '../client/types.js';
@@ -15,7 +13,7 @@ import { dispatchSession } from './dispatch-session.js';
 import { ensureLedgerPart } from './ensure-ledger-part.js';
 import { type CreatedMirrors, ensureMirror } from './ensure-mirror.js';
 import { ensureNote } from './ensure-note.js';
-import { ensureNotice } from './ensure-notice.js';
+import { ensureNotice, noticeRefRefused } from './ensure-notice.js';
 import type { HeldStatusEdit } from './held-status-edit.js';
 import { addLabel, closeSubIssue, removeLabel, reopenMirror, retitleIssue } from './issues.js';
 import { mergePull, syncBuildBranch } from './merge.js';
@@ -119,29 +117,6 @@ export async function act(
     }
   }
   return outcomes;
-}
-
-/**
- * A ref GitHub will not create (not one that exists: that is a lock someone
- * holds) stops the build until a person looks: say so once on the issue.
- */
-async function noticeRefRefused(
-  ctx: RepoContext,
-  { snapshot, error, log }: { snapshot: BuildSnapshot; error: RefRefusedError; log: ActLog },
-): Promise<void> {
-  const key = noticeKey('ref-refused');
-  const body = [
-    noticeMarker(snapshot.build, key),
-    `⚠️ Baton cannot go on with this build: GitHub refused to create \`${error.ref}\` (${escapeText(messageOf(error.cause))}). This does not pass by itself. Check the build's branches and the app's permissions, then reply \`/status\`; the app's log has the details.`,
-  ].join('\n');
-  try {
-    await ensureNotice(ctx, { snapshot, key, body, reviewers: null });
-  } catch (noticeError) {
-    log.error(
-      { err: noticeError, buildId: snapshot.build },
-      'baton: the notice of a refused ref failed',
-    );
-  }
 }
 
 const isHeldMerge = (outcome: ActOutcome) =>
@@ -278,57 +253,20 @@ async function actOne(
     case 'reopen-sub-issue':
       return { action, result: (await reopenMirror(ctx, action)) ? 'done' : 'unchanged' };
     case 'clean-up-refs':
-      return { action, ...(await cleanUp(ctx, { build: snapshot.build, action, log })) };
+      return {
+        action,
+        ...(await cleanUpRefs(ctx, {
+          build: snapshot.build,
+          runs: action.runs,
+          locks: action.locks,
+          log,
+        })),
+      };
     case 'look-again':
       // Nothing to write: the reconcile's caller sets a timer for another look (`scheduleReconcile`).
       return { action, result: 'deferred', retryInMs: action.inMs };
     default: {
       const _exhaustive: never = action;
-      return _exhaustive;
-    }
-  }
-}
-
-/**
- * Deletes a finished build's spent hidden refs (`cleanUpRefs`). A refusal by
- * GitHub is logged once, with the refs left and how to delete them by hand,
- * and not asked again by this process; the build is not affected.
- */
-async function cleanUp(
-  ctx: RepoContext,
-  {
-    build,
-    action,
-    log,
-  }: {
-    build: string;
-    action: Extract<Action, { kind: 'clean-up-refs' }>;
-    log: ActLog;
-  },
-): Promise<Pick<ActOutcome, 'result' | 'detail'>> {
-  const outcome = await cleanUpRefs(ctx, { build, runs: action.runs, locks: action.locks });
-  switch (outcome.result) {
-    case 'deleted':
-      return { result: 'done', detail: `${outcome.deleted} refs deleted` };
-    case 'raced':
-      return { result: 'unchanged', detail: 'another reconcile was deleting them' };
-    case 'refused':
-      log.warn(
-        {
-          buildId: build,
-          reason: outcome.reason,
-          refs: outcome.left,
-          command: `git push origin ${outcome.left.map((ref) => `:${ref}`).join(' ')}`,
-        },
-        `baton: GitHub refused to delete the finished build's hidden refs (updateRefs: ${outcome.reason}); ${outcome.left.length} are left and Baton will not ask again until it restarts. They do no harm; to delete them, run the command logged here in a clone (docs/deploy.md, "Uninstalling")`,
-      );
-      return { result: 'unchanged', detail: 'GitHub refused to delete them' };
-    case 'passed-over':
-      return { result: 'unchanged', detail: 'GitHub refused before' };
-    case 'nothing':
-      return { result: 'unchanged' };
-    default: {
-      const _exhaustive: never = outcome;
       return _exhaustive;
     }
   }

@@ -36,7 +36,7 @@ export function clearRefCleanUp(): void {
 
 type ListedRef = Awaited<ReturnType<typeof listMatchingRefs>>[number];
 
-export type CleanUpOutcome =
+type CleanUpOutcome =
   /** `deleted` refs are gone. */
   | { result: 'deleted'; deleted: number }
   /** Nothing of the build's is left to delete (its lock refs are gone: the cleanup was done). */
@@ -49,6 +49,54 @@ export type CleanUpOutcome =
   | { result: 'passed-over' };
 
 /**
+ * Deletes a finished build's spent hidden refs (`deleteSpentRefs`), as the
+ * `clean-up-refs` action's outcome. A refusal by GitHub is logged once, with
+ * the refs left and how to delete them by hand, and not asked again by this
+ * process; the build is not affected.
+ */
+export async function cleanUpRefs(
+  ctx: RepoContext,
+  {
+    build,
+    runs,
+    locks,
+    log,
+  }: {
+    build: string;
+    runs: { id: number; attempt: number }[];
+    locks: boolean;
+    log: { warn(details: object, message: string): void };
+  },
+): Promise<{ result: 'done' | 'unchanged'; detail?: string }> {
+  const outcome = await deleteSpentRefs(ctx, { build, runs, locks });
+  switch (outcome.result) {
+    case 'deleted':
+      return { result: 'done', detail: `${outcome.deleted} refs deleted` };
+    case 'raced':
+      return { result: 'unchanged', detail: 'another reconcile was deleting them' };
+    case 'refused':
+      log.warn(
+        {
+          buildId: build,
+          reason: outcome.reason,
+          refs: outcome.left,
+          command: `git push origin ${outcome.left.map((ref) => `:${ref}`).join(' ')}`,
+        },
+        `baton: GitHub refused to delete the finished build's hidden refs (updateRefs: ${outcome.reason}); ${outcome.left.length} are left and Baton will not ask again until it restarts. They do no harm; to delete them, run the command logged here in a clone (docs/deploy.md, "Uninstalling")`,
+      );
+      return { result: 'unchanged', detail: 'GitHub refused to delete them' };
+    case 'passed-over':
+      return { result: 'unchanged', detail: 'GitHub refused before' };
+    case 'nothing':
+      return { result: 'unchanged' };
+    default: {
+      const _exhaustive: never = outcome;
+      return _exhaustive;
+    }
+  }
+}
+
+/**
  * Deletes a finished build's hidden refs that have done their work: the
  * exchange refs of its completed `runs` (up to the attempt each reached) and,
  * with `locks`, its lock refs (everything under `refs/baton/<build>/` but the
@@ -59,7 +107,7 @@ export type CleanUpOutcome =
  * listing. A batch that fails because a ref moved or went was another
  * reconcile's doing: nothing of it changed, and the next reconcile lists again.
  */
-export async function cleanUpRefs(
+async function deleteSpentRefs(
   ctx: RepoContext,
   {
     build,

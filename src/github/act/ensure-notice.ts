@@ -1,6 +1,8 @@
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
-import { ignoreStatus, type RepoContext } from '../client/types.js';
-import { writeOnceByRef } from './refs.js';
+import { escapeText } from '../../core/vocabulary/markdown.js';
+import { noticeKey, noticeMarker } from '../../core/vocabulary/notice.js';
+import { ignoreStatus, messageOf, type RepoContext } from '../client/types.js';
+import { type RefRefusedError, writeOnceByRef } from './refs.js';
 
 /** The hidden ref that makes a notice's post happen at most once across replicas. */
 export function noticeLockRef(build: string, key: string): string {
@@ -57,4 +59,36 @@ async function requestReviewers(
       reviewers: logins,
     }),
   );
+}
+
+/**
+ * A ref GitHub will not create (not one that exists: that is a lock someone
+ * holds) stops the build until a person looks: says so once on the issue. A
+ * notice that fails is logged; the action's own failure is logged already.
+ */
+export async function noticeRefRefused(
+  ctx: RepoContext,
+  {
+    snapshot,
+    error,
+    log,
+  }: {
+    snapshot: BuildSnapshot;
+    error: RefRefusedError;
+    log: { error(details: object, message: string): void };
+  },
+): Promise<void> {
+  const key = noticeKey('ref-refused');
+  const body = [
+    noticeMarker(snapshot.build, key),
+    `⚠️ Baton cannot go on with this build: GitHub refused to create \`${error.ref}\` (${escapeText(messageOf(error.cause))}). This does not pass by itself. Check the build's branches and the app's permissions, then reply \`/status\`; the app's log has the details.`,
+  ].join('\n');
+  try {
+    await ensureNotice(ctx, { snapshot, key, body, reviewers: null });
+  } catch (noticeError) {
+    log.error(
+      { err: noticeError, buildId: snapshot.build },
+      'baton: the notice of a refused ref failed',
+    );
+  }
 }
