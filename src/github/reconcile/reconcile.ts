@@ -2,10 +2,10 @@ import { loadConfigAt } from '../../config.js';
 import type { Command } from '../../core/commands/command.js';
 import { renderCommandErrors } from '../../core/commands/render-replies.js';
 import type { Config } from '../../core/config/config.js';
-import { type Action, lockFor } from '../../core/context/action.js';
+import type { Action } from '../../core/context/action.js';
 import { checkCommands } from '../../core/decide/check-commands.js';
 import { decide } from '../../core/decide/decide.js';
-import type { BuildSnapshot, RunInfo } from '../../core/snapshot/snapshot.js';
+import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { type ActLog, type ActOutcome, act } from '../act/act.js';
 import { ensureNote } from '../act/ensure-note.js';
 import { lastingRefusal, noticeRefusedRead } from '../act/refused-read.js';
@@ -20,7 +20,7 @@ import { hasWriteAccess } from '../observe/permissions.js';
 import { readRepoUsage } from '../observe/read-repo-usage.js';
 import { readSubIssues } from '../observe/read-sub-issues.js';
 import type { SetupPullHook } from '../setup/onboarding.js';
-import { actOnMerges, actOnOpenedFinal } from './after-merges.js';
+import { actLaterPasses } from './after-merges.js';
 import type { LastReads } from './last-reads.js';
 import { sayUncountedUsage } from './uncounted-usage.js';
 
@@ -186,21 +186,17 @@ export async function reconcileBuild(
   const budget = request.writeBudget ? { writeBudget: request.writeBudget } : {};
   const key = buildKey(ctx, build);
   const first = await act(ctx, { snapshot, actions: writes, log, ...budget });
-  const later = { config, now, log, ...budget };
-  // What merges unlock is decided now, with the merged workers' reports (`actOnMerges`).
-  const merges = await actOnMerges(ctx, {
-    ...later,
-    snapshot: withDispatchedRuns(snapshot, first, now),
+  // What its merges unlock and what follows a final pull request it opened are done now.
+  const later = await actLaterPasses(ctx, {
+    snapshot,
     outcomes: first,
+    config,
+    now,
+    log,
+    ...budget,
   });
-  // And what follows a final pull request it opened (`actOnOpenedFinal`).
-  const final = await actOnOpenedFinal(ctx, {
-    ...later,
-    snapshot: withDispatchedRuns(merges.snapshot, merges.outcomes, now),
-    outcomes: [...first, ...merges.outcomes],
-  });
-  const outcomes = [...first, ...merges.outcomes, ...final.outcomes];
-  const seen = final.snapshot;
+  const outcomes = [...first, ...later.outcomes];
+  const seen = later.snapshot;
   const after = decide({ snapshot: seen, config, now });
   const render = after.filter((action) => action.kind === 'render-status');
   const lostRace = outcomes.some((outcome) => outcome.result === 'stood-down');
@@ -224,7 +220,7 @@ export async function reconcileBuild(
           snapshot: seen,
           config,
           view: JSON.stringify(view),
-          settled: merges.settled,
+          settled: later.settled,
           runsSince: observed.runsSince,
           // What the build still asks for once this pass is done: deferred, or done but not yet in sight.
           asked: after.flatMap((action) =>
@@ -273,48 +269,6 @@ async function answerCommands(
       body: renderCommandErrors(problems),
     });
   }
-}
-
-function withDispatchedRuns(
-  snapshot: BuildSnapshot,
-  outcomes: ActOutcome[],
-  now: string,
-): BuildSnapshot {
-  // A run GitHub did not give an id for yet gets a distinct negative one.
-  let unknownId = Math.min(0, ...snapshot.runs.map((run) => run.id));
-  const runs: RunInfo[] = outcomes.flatMap(({ action, result, run }) => {
-    if (action.kind !== 'dispatch' || result !== 'done') return [];
-    const { role, worker, trigger } = action.request;
-    const known = run && snapshot.runs.some((existing) => existing.id === run.id);
-    if (known) return [];
-    return [
-      {
-        id: run?.id ?? --unknownId,
-        role,
-        worker: worker ?? null,
-        trigger: trigger ?? null,
-        status: 'queued',
-        conclusion: null,
-        createdAt: now,
-        updatedAt: now,
-        url: run?.url ?? '',
-      },
-    ];
-  });
-  // A build's first session took the build branch as its lock, at the default branch's head.
-  const created = outcomes.some(
-    ({ action, result }) =>
-      action.kind === 'dispatch' &&
-      result === 'done' &&
-      lockFor(action.request).kind === 'build-branch',
-  );
-  const integration =
-    created && !snapshot.integration
-      ? { integration: { sha: snapshot.repo.defaultSha, containsDefault: true } }
-      : {};
-  return runs.length === 0 && !created
-    ? snapshot
-    : { ...snapshot, ...integration, runs: [...snapshot.runs, ...runs] };
 }
 
 function summarize(outcomes: ActOutcome[]): string[] {
