@@ -10,14 +10,14 @@ import { buildTypeOf } from '../plan/plan.js';
 import { type EngineSettings, engineFor, readEngineSettings } from '../sessions/engines.js';
 import type { SessionRole } from '../sessions/session.js';
 import { type CommandState, foldCommands } from '../snapshot/command-state.js';
-import { spentOnDay, utcDay } from '../snapshot/daily-spend.js';
+import { type DailyCapHold, dailyCapsReached } from '../snapshot/daily-spend.js';
 import { effectivePlanRead, type FollowUps, foldFollowUps } from '../snapshot/follow-ups.js';
 import { closeCancels } from '../snapshot/issue-close.js';
 import { buildLedger, type Ledger } from '../snapshot/ledger.js';
 import { normalizeSnapshot } from '../snapshot/normalize-snapshot.js';
 import { findOverdueRuns, type OverdueReason } from '../snapshot/overdue-runs.js';
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
-import type { DailyCapHold, RepoLinks, StatusView } from '../status/status-view.js';
+import type { RepoLinks, StatusView } from '../status/status-view.js';
 import type { Engine } from '../vocabulary/engine-names.js';
 import { integrationBranch } from '../vocabulary/ids.js';
 import type { RuleAction } from './action.js';
@@ -114,7 +114,12 @@ export function makeContext({
   const spentUsd = ledger.total.costUsd;
   const { maxUsd } = config.budget;
   const budgetReached = maxUsd !== null && spentUsd >= maxUsd;
-  const dailyHolds = dailyCapsReached(config, truth, now);
+  const dailyHolds = dailyCapsReached({
+    repoCapUsd: config.budget.dailyUsd,
+    repoUsage: truth.repoUsage,
+    installationUsage: truth.installationUsage,
+    now,
+  });
   const daily = dailyHolds.length > 0;
   // 6. Whether the issue's close, if it is closed, cancels the build.
   const cancelsByClose = closeCancels(truth, config);
@@ -139,29 +144,6 @@ export function makeContext({
     engineOf,
     links,
   };
-}
-
-/**
- * The day's caps that are set and reached: the repository's across its builds
- * (`budget.dailyUsd`), and the installation's across its repositories (set on
- * the app; a repository cannot set it). A cap of 0 is no cap, as in the config.
- */
-function dailyCapsReached(config: Config, snapshot: BuildSnapshot, now: string): DailyCapHold[] {
-  const holds: DailyCapHold[] = [];
-  const day = utcDay(now);
-  const repoCap = config.budget.dailyUsd;
-  if (repoCap !== null && repoCap > 0) {
-    const spent = spentOnDay(snapshot.repoUsage ?? [], now);
-    if (spent >= repoCap)
-      holds.push({ scope: 'repository', capUsd: repoCap, spentUsd: spent, day });
-  }
-  const installation = snapshot.installationUsage;
-  if (installation && installation.capUsd > 0) {
-    const spent = spentOnDay(installation.records, now);
-    if (spent >= installation.capUsd)
-      holds.push({ scope: 'installation', capUsd: installation.capUsd, spentUsd: spent, day });
-  }
-  return holds;
 }
 
 /** The follow-up rounds of a research build with a valid plan; null for any other. */

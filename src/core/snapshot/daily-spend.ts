@@ -41,3 +41,48 @@ export function spentOnDay(records: readonly DatedUsage[], now: string): number 
   }
   return usd;
 }
+
+/**
+ * A daily cap that holds every new session: the repository's (`budget.dailyUsd`
+ * in `.github/baton.yml`) or the installation's (`BATON_INSTALLATION_DAILY_USD`,
+ * set on the app), with what was spent that UTC day.
+ */
+export interface DailyCapHold {
+  scope: 'repository' | 'installation';
+  capUsd: number;
+  spentUsd: number;
+  /** The UTC day, `YYYY-MM-DD`. */
+  day: string;
+}
+
+/**
+ * The day's caps that are set and reached: the repository's across its builds
+ * (`budget.dailyUsd`, `repoCapUsd`), and the installation's across its
+ * repositories (set on the app; a repository cannot set it). A cap of 0 is no
+ * cap, as in the config.
+ */
+export function dailyCapsReached({
+  repoCapUsd,
+  repoUsage = [],
+  installationUsage,
+  now,
+}: {
+  repoCapUsd: number | null;
+  repoUsage?: readonly DatedUsage[] | undefined;
+  installationUsage?: { capUsd: number; records: readonly DatedUsage[] } | undefined;
+  now: string;
+}): DailyCapHold[] {
+  const holds: DailyCapHold[] = [];
+  const day = utcDay(now);
+  if (repoCapUsd !== null && repoCapUsd > 0) {
+    const spent = spentOnDay(repoUsage, now);
+    if (spent >= repoCapUsd)
+      holds.push({ scope: 'repository', capUsd: repoCapUsd, spentUsd: spent, day });
+  }
+  if (installationUsage && installationUsage.capUsd > 0) {
+    const spent = spentOnDay(installationUsage.records, now);
+    if (spent >= installationUsage.capUsd)
+      holds.push({ scope: 'installation', capUsd: installationUsage.capUsd, spentUsd: spent, day });
+  }
+  return holds;
+}

@@ -1,3 +1,4 @@
+import type { DailyCapHold } from '../snapshot/daily-spend.js';
 import { buildDir } from '../vocabulary/ids.js';
 import { code, escapeText } from '../vocabulary/markdown.js';
 import { formatTime, formatTokens, formatUsd } from './progress-format.js';
@@ -5,12 +6,7 @@ import { renderProgressGraph } from './render-progress-graph.js';
 import { link, renderCommandHistory, renderWorkerTable } from './render-progress-table.js';
 import { fitBlocks } from './render-report.js';
 import { renderSpendByRole, renderStateLegend } from './render-spend.js';
-import type {
-  AdaptationView,
-  BuildProgress,
-  DailyCapHold,
-  ProgressStatusView,
-} from './status-view.js';
+import type { AdaptationView, BuildProgress, ProgressStatusView } from './status-view.js';
 
 /** A status comment must stay under GitHub's 65,536 characters, header, marker and ledger included. */
 export const PROGRESS_MAX_CHARS = 60_000;

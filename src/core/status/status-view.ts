@@ -1,6 +1,7 @@
 import type { Config, ConfigProblem } from '../config/config.js';
 import type { Plan } from '../plan/plan.js';
 import type { SessionRole } from '../sessions/session.js';
+import type { DailyCapHold } from '../snapshot/daily-spend.js';
 import type { BuildEstimate } from '../snapshot/estimate.js';
 import type { Tally } from '../snapshot/ledger.js';
 import type { Engine } from '../vocabulary/engine-names.js';
@@ -30,19 +31,6 @@ export type StatusView = PhaseView & {
   /** The issue is closed, but not by anyone who steers the build: it goes on, and the comment says why. */
   ignoredClose?: IgnoredClose;
 };
-
-/**
- * A daily cap that holds every new session: the repository's (`budget.dailyUsd`
- * in `.github/baton.yml`) or the installation's (`BATON_INSTALLATION_DAILY_USD`,
- * set on the app), with what was spent that UTC day.
- */
-export interface DailyCapHold {
-  scope: 'repository' | 'installation';
-  capUsd: number;
-  spentUsd: number;
-  /** The UTC day, `YYYY-MM-DD`. */
-  day: string;
-}
 
 /** One variant per phase of a build. */
 export type PhaseView =
