@@ -106,8 +106,8 @@ export function makeContext({
   const runs = judgeRuns({ runs: normal.runs, overdue, now });
   // 4. A research build's approved follow-up rounds join its plan, and its synthesis is judged.
   const followUps = followUpsOf(normal.plan, runs, commands);
-  const synthesis = followUps ? synthesisState({ runs, followUps, commands }) : null;
   const plan = followUps ? effectivePlanRead(normal.plan, followUps.approvedRounds) : normal.plan;
+  const synthesis = followUps ? synthesisState({ runs, followUps, commands }) : null;
   const truth: DecidedSnapshot = { ...normal, runs, plan };
   // 5. What the sessions cost, against the build's budget and the day's caps.
   const ledger = buildLedger(truth);
