@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/core/decide/decide.js';
 import type { Plan } from '../../src/core/plan/plan.js';
+import { renderMirrorMarker } from '../../src/core/rules/sub-issues.js';
 import type {
   BuildSnapshot,
   CommandInfo,
   PullInfo,
   SubIssueInfo,
 } from '../../src/core/snapshot/snapshot.js';
-import { ago, make, NOW, planRun, validPlan } from './factories.js';
+import { ago, BUILD, make, NOW, planRun, validPlan } from './factories.js';
 
 const plan = make.plan({
   workers: [
@@ -124,12 +125,20 @@ describe('decide: a build mirrored as sub-issues', () => {
 
   it('creates a mirror for each worker that has none, in plan order, with its dependencies', () => {
     expect(mirrorActions([mirrorOf(31, 'W1.1', 'W1.1: Session store')])).toEqual([
-      { kind: 'create-mirror', worker: 'W1.2', title: 'W1.2: Login form', dependsOn: [] },
+      {
+        kind: 'create-mirror',
+        worker: 'W1.2',
+        title: 'W1.2: Login form',
+        body: expect.stringContaining(renderMirrorMarker(BUILD, 'W1.2')),
+        dependsOn: [],
+      },
       {
         kind: 'create-mirror',
         worker: 'W2.1',
         title: 'W2.1: Login API',
-        dependsOn: ['W1.1', 'W1.2'],
+        body: expect.stringContaining(renderMirrorMarker(BUILD, 'W2.1')),
+        // W1.1's mirror was read (its id); W1.2's is made in the same pass.
+        dependsOn: [{ worker: 'W1.1', id: 310 }, { worker: 'W1.2' }],
       },
     ]);
   });

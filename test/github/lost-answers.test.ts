@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import type { Action } from '../../src/core/context/action.js';
+import { renderMirrorBody } from '../../src/core/rules/sub-issues.js';
 import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
-import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
+import { briefPath, integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { findNotice, noticeKey, noticeMarker } from '../../src/core/vocabulary/notice.js';
 import { type ActLog, act } from '../../src/github/act/act.js';
 import { mirrorLockRef } from '../../src/github/act/ensure-mirror.js';
@@ -156,6 +157,7 @@ describe('a one-shot write whose answer is lost is not sent again', () => {
       kind: 'create-mirror',
       worker: 'W1.1',
       title: 'W1.1: Login',
+      body: renderMirrorBody({ build: BUILD, worker: 'W1.1', briefPath: briefPath(BUILD, 'W1.1') }),
       dependsOn: [],
     };
     const mirrors = () => [...gh.issues.values()].filter((issue) => issue.title === 'W1.1: Login');

@@ -63,7 +63,14 @@ export type Action =
    * Open a sub-issue of the build's issue that mirrors a worker, once (a ref
    * guards it), linked "blocked by" to the mirrors of its dependencies.
    */
-  | { kind: 'create-mirror'; worker: string; title: string; dependsOn: string[] }
+  | {
+      kind: 'create-mirror';
+      worker: string;
+      title: string;
+      body: string;
+      /** Its dependencies, each with its mirror's issue id when one was read (else made in this pass). */
+      dependsOn: { worker: string; id?: number }[];
+    }
   /** Follow the plan: a mirror's title changed with it. */
   | { kind: 'retitle-issue'; number: number; title: string }
   /**

@@ -7,7 +7,7 @@ import type { Config } from '../config/config.js';
 import type { Action } from '../context/action.js';
 import type { Plan } from '../plan/plan.js';
 import type { BuildSnapshot, SubIssueInfo } from '../snapshot/snapshot.js';
-import { compareWorkerIds } from '../vocabulary/ids.js';
+import { briefPath, compareWorkerIds } from '../vocabulary/ids.js';
 import type { WorkerState } from '../workers/worker-state.js';
 
 /** The hidden marker that says which worker of which build a sub-issue mirrors. */
@@ -79,7 +79,16 @@ export function decideMirror({
     const mirror = mirrors.get(worker.id);
     if (!mirror) {
       if (state === 'skipped') return [];
-      return [{ kind: 'create-mirror', worker: worker.id, title, dependsOn: worker.depends_on }];
+      const body = renderMirrorBody({
+        build: snapshot.build,
+        worker: worker.id,
+        briefPath: briefPath(snapshot.build, worker.id),
+      });
+      const dependsOn = worker.depends_on.map((dep) => {
+        const id = mirrors.get(dep)?.id;
+        return id === undefined ? { worker: dep } : { worker: dep, id };
+      });
+      return [{ kind: 'create-mirror', worker: worker.id, title, body, dependsOn }];
     }
     if (mirror.state === 'closed') {
       const back =

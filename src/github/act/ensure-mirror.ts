@@ -1,7 +1,5 @@
 import type { Action } from '../../core/context/action.js';
-import { mirrorsOf, renderMirrorBody } from '../../core/rules/sub-issues.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
-import { briefPath } from '../../core/vocabulary/ids.js';
 import { type RepoContext, statusOf } from '../client/types.js';
 import { sendOnce, writeOnceByRef } from './refs.js';
 
@@ -44,11 +42,7 @@ export async function ensureMirror(
         owner,
         repo,
         title: action.title,
-        body: renderMirrorBody({
-          build: snapshot.build,
-          worker: action.worker,
-          briefPath: briefPath(snapshot.build, action.worker),
-        }),
+        body: action.body,
       }),
     );
     return { id: data.id, number: data.number };
@@ -62,16 +56,15 @@ export async function ensureMirror(
     issue_number: snapshot.issue.number,
     sub_issue_id: issue.id,
   });
-  const known = mirrorsOf(snapshot.issue.subIssues ?? []);
   for (const dep of action.dependsOn) {
-    const blocker = created.get(dep) ?? known.get(dep);
-    if (blocker?.id === undefined) continue;
+    const blocker = created.get(dep.worker)?.id ?? dep.id;
+    if (blocker === undefined) continue;
     try {
       await ctx.octokit.rest.issues.addBlockedByDependency({
         owner,
         repo,
         issue_number: issue.number,
-        issue_id: blocker.id,
+        issue_id: blocker,
       });
     } catch (error) {
       // A link that exists already (422) is as good as a new one.
