@@ -2,22 +2,14 @@ import { validate } from '@octokit/graphql-schema';
 import { describe, expect, it } from 'vitest';
 import { DELETE_REFS } from '../../src/github/act/clean-up-refs.js';
 import { ENABLE_AUTO_MERGE } from '../../src/github/act/pulls.js';
-import {
-  BUILD_QUERY,
-  BUILD_REFS_QUERY,
-  ISSUE_STATES_QUERY,
-  PULL_CHECKS_QUERY,
-} from '../../src/github/observe/build-query.js';
+import { BUILD_QUERY } from '../../src/github/observe/build-query.js';
 
 describe("the app's GraphQL documents", () => {
   it.each([
     [
-      'the build query (its first page, BatonBuild, and further pages of PRs, BatonBuildPulls)',
+      'the build query (its first page, BatonBuild, and the later pages of its lists: BatonBuildPulls, BatonBuildRefs, BatonPullChecks, BatonIssueStates)',
       BUILD_QUERY,
     ],
-    ['the build query’s further pages of refs', BUILD_REFS_QUERY],
-    ['a head’s further check runs and statuses', PULL_CHECKS_QUERY],
-    ['an issue’s older closes and reopens', ISSUE_STATES_QUERY],
     ['the auto-merge mutation', ENABLE_AUTO_MERGE],
     ["a finished build's refs deleted (updateRefs)", DELETE_REFS],
   ])('%s is valid against GitHub’s published schema', (_, document) => {

@@ -11,9 +11,12 @@ import type { ListedReactionGroup } from './reactions.js';
  *
  * Lists whose whole matters page: the worker PRs come twenty on the first
  * page and fifty on each after it (`BatonBuildPulls`), the branch, usage and
- * adaptation refs 100 at a time (`BUILD_REFS_QUERY`); `readBuildGraph` follows
- * every `pageInfo`. Comments beyond a window are read over REST
- * (`commentLists` in observe-build.ts).
+ * adaptation refs 100 at a time (`BatonBuildRefs`), a head's CI past its first
+ * hundred contexts (`BatonPullChecks`); `readBuildGraph` follows every
+ * `pageInfo`. The issue's closes and reopens before its window are read a
+ * hundred at a time while none in sight steers (`BatonIssueStates`,
+ * `readStateChanges` in observe-build.ts). Comments beyond a window are read
+ * over REST (`commentLists` in observe-build.ts).
  *
  * GitHub refuses a call over 500,000 possible nodes and charges points by the
  * connections it could fill (docs: "Rate limits and query limits for the
@@ -24,11 +27,12 @@ import type { ListedReactionGroup } from './reactions.js';
  * `test/app/graphql-limits.test.ts` computes it for every document in src
  * from GitHub's schema.
  *
- * The document holds two operations, and each call names the one it runs
- * (`operationName`): `BatonBuild` for the first page of everything, and
- * `BatonBuildPulls` for the worker PRs past it. They share the fragments, and
- * the document stays one literal with nothing interpolated so that every tool
- * reading the source measures both.
+ * The document holds the first page and every later page's operation, and
+ * each call names the one it runs (`operationName`, `readBuildPage` for the
+ * later pages): `BatonBuild` for the first page of everything, the others for
+ * a list past it. They share the fragments, each written once, and the
+ * document stays one literal with nothing interpolated so that every tool
+ * reading the source measures each operation with the fragments it spreads.
  *
  * The brief files are read for their size only: the app never reads a brief.
  * `test/app/build-query.test.ts` validates this text against GitHub's
@@ -113,6 +117,34 @@ export const BUILD_QUERY = /* GraphQL */ `
     }
   }
 
+  query BatonBuildRefs($owner: String!, $repo: String!, $prefix: String!, $after: String!) {
+    repository(owner: $owner, name: $repo) {
+      refs(refPrefix: $prefix, first: 100, after: $after) { ...Refs }
+    }
+  }
+
+  query BatonPullChecks($owner: String!, $repo: String!, $number: Int!, $after: String!) {
+    repository(owner: $owner, name: $repo) {
+      pullRequest(number: $number) {
+        commits(last: 1) {
+          nodes {
+            commit { oid statusCheckRollup { contexts(first: 100, after: $after) { ...Contexts } } }
+          }
+        }
+      }
+    }
+  }
+
+  query BatonIssueStates($owner: String!, $repo: String!, $issue: Int!, $before: String!) {
+    repository(owner: $owner, name: $repo) {
+      issue(number: $issue) {
+        timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 100, before: $before) {
+          ...StateEvents
+        }
+      }
+    }
+  }
+
   fragment Pull on PullRequest {
     databaseId
     number
@@ -138,18 +170,18 @@ export const BUILD_QUERY = /* GraphQL */ `
           parents(first: 2) { nodes { oid } }
           author { email }
           signature { wasSignedByGitHub }
-          statusCheckRollup {
-            contexts(first: 100) {
-              pageInfo { hasNextPage endCursor }
-              nodes {
-                __typename
-                ... on CheckRun { name status conclusion detailsUrl }
-                ... on StatusContext { context state targetUrl }
-              }
-            }
-          }
+          statusCheckRollup { contexts(first: 100) { ...Contexts } }
         }
       }
+    }
+  }
+
+  fragment Contexts on StatusCheckRollupContextConnection {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      __typename
+      ... on CheckRun { name status conclusion detailsUrl }
+      ... on StatusContext { context state targetUrl }
     }
   }
 
@@ -177,75 +209,6 @@ export const BUILD_QUERY = /* GraphQL */ `
       }
       ... on ReopenedEvent { createdAt actor { login __typename } }
     }
-  }
-`;
-
-/**
- * An issue's closes and reopens before the build query's window, a hundred at
- * a time, newest page first: read only while none in sight is by an account
- * that steers builds (`readStateChanges` in observe-build.ts).
- */
-export const ISSUE_STATES_QUERY = /* GraphQL */ `
-  query BatonIssueStates($owner: String!, $repo: String!, $issue: Int!, $before: String!) {
-    repository(owner: $owner, name: $repo) {
-      issue(number: $issue) {
-        timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 100, before: $before) {
-          ...StateEvents
-        }
-      }
-    }
-  }
-  fragment StateEvents on IssueTimelineItemsConnection {
-    pageInfo { hasPreviousPage startCursor }
-    nodes {
-      __typename
-      ... on ClosedEvent {
-        createdAt
-        actor { login __typename }
-        closer { __typename ... on PullRequest { number } }
-      }
-      ... on ReopenedEvent { createdAt actor { login __typename } }
-    }
-  }
-`;
-
-/** A worker PR head's CI past its first hundred check runs and statuses. */
-export const PULL_CHECKS_QUERY = /* GraphQL */ `
-  query BatonPullChecks($owner: String!, $repo: String!, $number: Int!, $after: String!) {
-    repository(owner: $owner, name: $repo) {
-      pullRequest(number: $number) {
-        commits(last: 1) {
-          nodes {
-            commit {
-              oid
-              statusCheckRollup {
-                contexts(first: 100, after: $after) {
-                  pageInfo { hasNextPage endCursor }
-                  nodes {
-                    __typename
-                    ... on CheckRun { name status conclusion detailsUrl }
-                    ... on StatusContext { context state targetUrl }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-`;
-
-/** Refs under a prefix after the first hundred: branches, usage or adaptation records. */
-export const BUILD_REFS_QUERY = /* GraphQL */ `
-  query BatonBuildRefs($owner: String!, $repo: String!, $prefix: String!, $after: String!) {
-    repository(owner: $owner, name: $repo) {
-      refs(refPrefix: $prefix, first: 100, after: $after) { ...Refs }
-    }
-  }
-  fragment Refs on RefConnection {
-    pageInfo { hasNextPage endCursor }
-    nodes { name target { oid ... on Commit { message } } }
   }
 `;
 

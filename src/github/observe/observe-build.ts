@@ -27,14 +27,12 @@ import {
   type BuildQueryResult,
   type GraphComment,
   type GraphStateEvents,
-  ISSUE_STATES_QUERY,
-  type IssueStatesResult,
   loginOf,
 } from './build-query.js';
 import { hiddenRefReadingFrom, readHiddenRecords } from './hidden-records.js';
 import { hasWriteAccess } from './permissions.js';
 import { hasBatonEyesInWindow, reactionReadingFrom } from './reactions.js';
-import { readBuildGraph } from './read-build-graph.js';
+import { readBuildGraph, readBuildPage } from './read-build-graph.js';
 import {
   type CommentList,
   type CommentSource,
@@ -232,12 +230,7 @@ async function readStateChanges(
     const before = window.pageInfo?.hasPreviousPage ? window.pageInfo.startCursor : null;
     if (!before) break;
     if (pages >= MAX_STATE_PAGES) return { changes: newestFirst.reverse(), cut: true };
-    const { repository } = await ctx.octokit.graphql<IssueStatesResult>(ISSUE_STATES_QUERY, {
-      owner: ctx.owner,
-      repo: ctx.repo,
-      issue,
-      before,
-    });
+    const { repository } = await readBuildPage(ctx, 'BatonIssueStates', { issue, before });
     window = repository.issue?.timelineItems;
   }
   return { changes: newestFirst.reverse(), cut: false };

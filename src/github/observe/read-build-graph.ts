@@ -1,15 +1,36 @@
 import type { RepoContext } from '../client/types.js';
 import {
   BUILD_QUERY,
-  BUILD_REFS_QUERY,
   type BuildPullsResult,
   type BuildQueryResult,
   type BuildRefsResult,
   type GraphPull,
   type GraphRefs,
-  PULL_CHECKS_QUERY,
+  type IssueStatesResult,
   type PullChecksResult,
 } from './build-query.js';
+
+/** What each later page of the build query's lists answers, by its operation. */
+interface BuildPages {
+  BatonBuildPulls: BuildPullsResult;
+  BatonBuildRefs: BuildRefsResult;
+  BatonPullChecks: PullChecksResult;
+  BatonIssueStates: IssueStatesResult;
+}
+
+/** A later page of one of the build query's lists, in this repository: the document, naming its operation. */
+export function readBuildPage<O extends keyof BuildPages>(
+  ctx: RepoContext,
+  operationName: O,
+  variables: Record<string, unknown>,
+): Promise<BuildPages[O]> {
+  return ctx.octokit.graphql<BuildPages[O]>(BUILD_QUERY, {
+    operationName,
+    owner: ctx.owner,
+    repo: ctx.repo,
+    ...variables,
+  });
+}
 
 export interface BuildGraphVariables {
   owner: string;
@@ -69,34 +90,25 @@ async function restOfPulls(
   const nodes = [...first.nodes];
   let page = first.pageInfo;
   while (page?.hasNextPage && page.endCursor) {
-    const { repository } = await ctx.octokit.graphql<BuildPullsResult>(BUILD_QUERY, {
-      operationName: 'BatonBuildPulls',
-      owner: variables.owner,
-      repo: variables.repo,
+    const { repository } = await readBuildPage(ctx, 'BatonBuildPulls', {
       integration: variables.integration,
       after: page.endCursor,
     });
     nodes.push(...repository.pullRequests.nodes);
     page = repository.pullRequests.pageInfo;
   }
-  await Promise.all(nodes.map((pull) => restOfChecks(ctx, variables, pull)));
+  await Promise.all(nodes.map((pull) => restOfChecks(ctx, pull)));
   return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
 }
 
 /** An open PR's head CI read whole; a head that moved meanwhile is left to the next reconcile. */
-async function restOfChecks(
-  ctx: RepoContext,
-  variables: BuildGraphVariables,
-  pull: GraphPull,
-): Promise<void> {
+async function restOfChecks(ctx: RepoContext, pull: GraphPull): Promise<void> {
   const head = pull.commits.nodes[0]?.commit;
   const contexts = head?.statusCheckRollup?.contexts;
   if (pull.state !== 'OPEN' || !head || !contexts) return;
   let page = contexts.pageInfo;
   while (page?.hasNextPage && page.endCursor) {
-    const { repository } = await ctx.octokit.graphql<PullChecksResult>(PULL_CHECKS_QUERY, {
-      owner: variables.owner,
-      repo: variables.repo,
+    const { repository } = await readBuildPage(ctx, 'BatonPullChecks', {
       number: pull.number,
       after: page.endCursor,
     });
@@ -113,9 +125,7 @@ async function restOfRefs(ctx: RepoContext, prefix: string, first: GraphRefs): P
   const nodes = [...first.nodes];
   let page = first.pageInfo;
   while (page?.hasNextPage && page.endCursor) {
-    const { repository } = await ctx.octokit.graphql<BuildRefsResult>(BUILD_REFS_QUERY, {
-      owner: ctx.owner,
-      repo: ctx.repo,
+    const { repository } = await readBuildPage(ctx, 'BatonBuildRefs', {
       prefix,
       after: page.endCursor,
     });
