@@ -1,4 +1,3 @@
-import { createProbot, type ProbotOctokit } from 'probot';
 import { loadConfig } from '../config.js';
 import { defaultConfig } from '../core/config/config.js';
 import { batonLabels } from '../core/config/labels.js';
@@ -8,15 +7,14 @@ import {
   reachFix,
 } from '../core/doctor/github-failure.js';
 import { repositoryInstallationId } from '../github/client/installation.js';
-import { BatonOctokit } from '../github/client/octokit.js';
 import { messageOf, type RepoContext } from '../github/client/types.js';
-import { findSourceDrift } from '../github/setup/checkout-state.js';
 import { ensureLabels } from '../github/setup/ensure-labels.js';
 import { ensureSetupPull } from '../github/setup/ensure-setup-pull.js';
 import { loadSetupTemplates } from '../github/setup/setup-templates.js';
 import { findBatonSource } from '../github/setup/source-ref.js';
 import { readStartEnv } from '../server/start-env.js';
-import { argsOrExit, type CliOptions, cliOutput } from './io.js';
+import { type AppCliOptions, type AppOctokit, appProbot } from './app-probot.js';
+import { argsOrExit, cliOutput } from './io.js';
 
 const USAGE = `usage: baton setup --repo owner/name [--serverless]
        baton setup --private-key
@@ -34,20 +32,11 @@ Options:
                      PEM, for \`| gh secret set BATON_APP_PRIVATE_KEY --repo owner/name\`
   -h, --help         print this help`;
 
-type Octokit = InstanceType<typeof ProbotOctokit>;
-
-/** Overrides for tests: the Octokit class, where output goes, the folder of .env. */
-export interface SetupCliOptions extends CliOptions {
-  Octokit?: typeof ProbotOctokit;
-  /** The Baton checkout whose code is compared with what sessions pin (tests give a temporary one); this package's by default. */
-  checkoutRoot?: string;
-}
-
 /** `baton setup`: answers the process exit code (0 done, 1 GitHub refused, 2 bad usage). */
 export async function main(
   argv: readonly string[],
   source: Record<string, string | undefined>,
-  options: SetupCliOptions = {},
+  options: AppCliOptions = {},
 ): Promise<number> {
   const io = cliOutput(options);
   const { out, err } = io;
@@ -69,15 +58,10 @@ export async function main(
     err(`baton setup: ${found.reason.replace(/^onboarding is off: /, '')}`);
     return 2;
   }
-  const drift = findSourceDrift(env, options.checkoutRoot);
-  if (drift) err(`baton setup: warning: ${drift}`);
-  const probot = createProbot({
-    env: { ...env, LOG_LEVEL: 'fatal' },
-    overrides: { Octokit: options.Octokit ?? BatonOctokit },
-  });
+  const probot = appProbot({ command: 'baton setup', env, options, err });
   const [owner = '', repo = ''] = args.repo.split('/');
   try {
-    const app = (await probot.auth()) as Octokit;
+    const app = (await probot.auth()) as AppOctokit;
     // Not retried: a person waits at the prompt, and a GitHub that does not
     // answer the first request would make each try wait out its back-off.
     const { data: self } = await app.request('GET /app', { request: { retries: 0 } });
@@ -88,7 +72,7 @@ export async function main(
       );
       return 1;
     }
-    const octokit = (await probot.auth(installationId)) as Octokit;
+    const octokit = (await probot.auth(installationId)) as AppOctokit;
     const ctx: RepoContext = { octokit, owner, repo, botLogin: `${self?.slug ?? 'baton'}[bot]` };
     const { data: repository } = await octokit.rest.repos.get({ owner, repo });
     const config = await loadConfig(octokit, { owner, repo });

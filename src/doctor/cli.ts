@@ -1,12 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
-import { createProbot, type ProbotOctokit } from 'probot';
-import { argsOrExit, type CliOptions, cliOutput } from '../cli/io.js';
+import { type AppCliOptions, type AppOctokit, appProbot } from '../cli/app-probot.js';
+import { argsOrExit, cliOutput } from '../cli/io.js';
 import { doctorExitCode, renderDoctor } from '../core/doctor/doctor.js';
-import { BatonOctokit } from '../github/client/octokit.js';
 import { messageOf } from '../github/client/types.js';
-import { findSourceDrift } from '../github/setup/checkout-state.js';
 import { readAppManifest } from './app-manifest.js';
 import { runDoctor } from './run-doctor.js';
 
@@ -31,15 +29,10 @@ Options:
 
 See docs/doctor.md.`;
 
-type Octokit = InstanceType<typeof ProbotOctokit>;
-
-/** Overrides for tests: the Octokit class (retries off), where output goes, the folder of .env. */
-export interface DoctorCliOptions extends CliOptions {
-  Octokit?: typeof ProbotOctokit;
+/** Overrides for tests: those of every command that acts as the app, and how often the doctor session is looked at. */
+export interface DoctorCliOptions extends AppCliOptions {
   /** Between two looks at the doctor session's run (tests shorten it). */
   pollMs?: number;
-  /** The Baton checkout whose code is compared with what sessions pin (tests give a temporary one); this package's by default. */
-  checkoutRoot?: string;
 }
 
 /** `baton doctor`: answers the process exit code (0 all ok, 1 a check failed, 2 bad usage). */
@@ -60,18 +53,13 @@ export async function main(
     return 2;
   }
   // The app's code is not the code its sessions run: said first, as a warning, not a failed check.
-  const drift = findSourceDrift(env, options.checkoutRoot);
-  if (drift) err(`baton doctor: warning: ${drift}`);
-  const probot = createProbot({
-    env: { ...env, LOG_LEVEL: 'fatal' },
-    overrides: { Octokit: options.Octokit ?? BatonOctokit },
-  });
+  const probot = appProbot({ command: 'baton doctor', env, options, err });
   const [owner = '', repo = ''] = args.repo.split('/');
   try {
     const checks = await runDoctor(
       {
-        app: (await probot.auth()) as Octokit,
-        installation: async (id) => (await probot.auth(id)) as Octokit,
+        app: (await probot.auth()) as AppOctokit,
+        installation: async (id) => (await probot.auth(id)) as AppOctokit,
         env,
         manifest: readAppManifest(),
         serverUrl: env.GHE_HOST
