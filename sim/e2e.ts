@@ -95,6 +95,8 @@ export interface Simulation {
   comment(comment: { issue: number; body: string; user?: string }): SimComment;
   /** The body of the build's status comment on an issue, if there is one. */
   statusComment(issue: number): string | undefined;
+  /** Waits (`waitFor`) for the build's status comment on an issue to say `text`; answers its body. */
+  waitForStatus(issue: number, text: string, timeoutMs?: number): Promise<string>;
   /** Polls `check` until it answers something truthy; throws with the diagnostics after `timeoutMs`. */
   waitFor<T>(
     what: string,
@@ -290,7 +292,10 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
 }
 
 function simulation(
-  parts: Omit<Simulation, 'labelIssue' | 'comment' | 'statusComment' | 'waitFor' | 'diagnostics'>,
+  parts: Omit<
+    Simulation,
+    'labelIssue' | 'comment' | 'statusComment' | 'waitForStatus' | 'waitFor' | 'diagnostics'
+  >,
 ): Simulation {
   const { gh, server, runner } = parts;
   const diagnostics = () =>
@@ -316,6 +321,19 @@ function simulation(
           `${run.id} ${isConductorRun(run) ? `conductor (${run.event})` : run.displayTitle} ${run.status} ${run.conclusion ?? ''}`,
       ),
     ].join('\n');
+  const statusComment = (issue: number) =>
+    gh.comments.find((c) => c.issue === issue && c.body.includes('<!-- baton:status'))?.body;
+  const waitFor: Simulation['waitFor'] = async (what, check, timeoutMs = 30_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = check();
+      if (found) return found;
+      if (Date.now() > deadline) {
+        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${diagnostics()}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
   return {
     ...parts,
     labelIssue({ title, body = '', label = 'orchestrate', user = MAINTAINER, prepare }) {
@@ -325,19 +343,17 @@ function simulation(
       return issue;
     },
     comment: ({ issue, body, user = MAINTAINER }) => gh.addComment({ issue, body, user }),
-    statusComment: (issue) =>
-      gh.comments.find((c) => c.issue === issue && c.body.includes('<!-- baton:status'))?.body,
-    async waitFor(what, check, timeoutMs = 30_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const found = check();
-        if (found) return found;
-        if (Date.now() > deadline) {
-          throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${diagnostics()}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    },
+    statusComment,
+    waitForStatus: (issue, text, timeoutMs) =>
+      waitFor(
+        `the status comment of #${issue} to say "${text}"`,
+        () => {
+          const body = statusComment(issue);
+          return body?.includes(text) ? body : null;
+        },
+        timeoutMs,
+      ),
+    waitFor,
     diagnostics,
   };
 }

@@ -57,11 +57,7 @@ export async function playImprove(options: PlayImproveOptions): Promise<PlayedSe
     },
     Math.max(1, deadline - Date.now()),
   );
-  await sim.waitFor(
-    'the status comment to show the final pull request',
-    () => sim.statusComment(issue)?.includes(`#${finalPull.number}`),
-    Math.max(1, deadline - Date.now()),
-  );
+  await sim.waitForStatus(issue, `#${finalPull.number}`, Math.max(1, deadline - Date.now()));
   await sim.runner.idle();
   await sim.server.idle();
   watch.poll();

@@ -64,14 +64,7 @@ describe('SIGTERM in the middle of a build, then /metrics', { timeout: 90_000 },
       env: { PRIVATE_KEY: sim.appPrivateKey },
     });
     openGate();
-    const status = await sim.waitFor(
-      'the status comment with the plan',
-      () => {
-        const body = sim.statusComment(issue);
-        return body?.includes('Greeting text') ? body : null;
-      },
-      60_000,
-    );
+    const status = await sim.waitForStatus(issue, 'Greeting text', 60_000);
     expect(status).toContain('W1.1');
     expect(sim.gh.runs.filter((run) => run.inputs.role === 'plan')).toHaveLength(1);
   });

@@ -96,14 +96,7 @@ async function playCycle(): Promise<{ sim: Simulation; status: string; issue: nu
       pair = [a, b];
     },
   });
-  const status = await sim.waitFor(
-    'the status comment to name the cycle',
-    () => {
-      const body = sim.statusComment(issue);
-      return body?.includes('form a cycle') ? body : null;
-    },
-    120_000,
-  );
+  const status = await sim.waitForStatus(issue, 'form a cycle', 120_000);
   await sim.runner.idle();
   await sim.server.idle();
   expect(pair[0]).toBeGreaterThan(0);

@@ -30,11 +30,7 @@ describe('the simulator with faults on', { timeout: 60_000 }, () => {
     const { gh, server } = sim;
     server.faults.rateLimitNext({ status: 403, match: `POST /repos/${gh.fullName}/issues/` });
     const issue = sim.labelIssue({ title: 'Add a greeting' });
-    await sim.waitFor(
-      'the plan in the status comment',
-      () => sim.statusComment(issue)?.includes('Greeting text'),
-      45_000,
-    );
+    await sim.waitForStatus(issue, 'Greeting text', 45_000);
     await server.idle();
     expect(gh.runs.map((run) => [run.inputs.role, run.conclusion])).toEqual([['plan', 'success']]);
     // One status comment, and one notice that the plan waits for /approve.

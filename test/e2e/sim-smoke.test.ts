@@ -34,14 +34,7 @@ describe('the simulator runs a plan session end to end', { timeout: 60_000 }, ()
 
   it('labels an issue and shows the plan the session published in the status comment', async () => {
     const issue = sim.labelIssue({ title: 'Add a greeting', body: 'Print hello.' });
-    const status = await sim.waitFor(
-      'the status comment with the plan',
-      () => {
-        const body = sim.statusComment(issue);
-        return body?.includes('Greet command') ? body : null;
-      },
-      45_000,
-    );
+    const status = await sim.waitForStatus(issue, 'Greet command', 45_000);
     expect(status).toContain('Greeting text');
     expect(status).toContain('W2.1');
     const run = sim.gh.runs.find((r) => r.inputs.role === 'plan');
