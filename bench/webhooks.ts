@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import examples from '@octokit/webhooks-examples';
@@ -9,7 +9,7 @@ import { FakeGitHub } from '../sim/github/fake-github.js';
 import { REST_REQUESTS_PER_HOUR, RestBudget } from '../sim/github/rest-limit.js';
 import { type GitHubServer, startGitHubServer } from '../sim/server/github-server.js';
 import { signBody } from '../sim/server/webhooks.js';
-import { freePort, startAppProcess } from '../sim/start-app.js';
+import { freePort, startAppProcess, stopProcess } from '../sim/start-app.js';
 import { buildIdFor, integrationBranch, workerBranch } from '../src/core/vocabulary/ids.js';
 import { runQueuedSessions } from '../test/support/scripted-sessions.js';
 
@@ -499,7 +499,7 @@ async function serveApp({
   const stderr: Buffer[] = [];
   child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
   const url = `http://127.0.0.1:${port}`;
-  const stop = () => stopChild(child);
+  const stop = () => stopProcess(child);
   for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(100)) {
     if (child.exitCode !== null) break;
     const pong = await fetch(`${url}/ping`).then(
@@ -510,18 +510,6 @@ async function serveApp({
   }
   await stop();
   throw new Error(`the ${app} app did not start:\n${Buffer.concat(stderr).toString('utf8')}`);
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
 
 /** The no-op app: on the same event, one API call, started as the answer goes out. */

@@ -162,7 +162,7 @@ async function waitForPing({
 }
 
 /** SIGTERM, then SIGKILL if it has not exited within 5 s. */
-function stopProcess(child: ChildProcess): Promise<void> {
+export function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
