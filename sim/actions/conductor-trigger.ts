@@ -15,7 +15,7 @@
  */
 import yaml from 'js-yaml';
 import { CONDUCTOR_WORKFLOW_FILE, CONDUCTOR_WORKFLOW_PATH } from '../../src/core/vocabulary/ids.js';
-import type { SimEvent } from '../github/events.js';
+import { repositoryPayload, type SimEvent } from '../github/events.js';
 import type { FakeGitHub } from '../github/fake-github.js';
 import type { SimRun } from '../github/records.js';
 
@@ -148,13 +148,7 @@ function eventLabel(event: SimEvent): string {
 function withRepository(gh: FakeGitHub, payload: Record<string, unknown>): Record<string, unknown> {
   return {
     ...payload,
-    repository: {
-      id: gh.repositoryId,
-      name: gh.repo,
-      full_name: gh.fullName,
-      default_branch: gh.defaultBranch,
-      owner: { login: gh.owner },
-    },
+    repository: repositoryPayload(gh),
     sender: gh.user('maintainer'),
   };
 }

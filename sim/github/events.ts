@@ -31,6 +31,23 @@ export interface EventSource {
   user(login: string): SimUser;
 }
 
+/** The simulated repository as a webhook payload's `repository`. */
+export function repositoryPayload(
+  gh: Pick<
+    EventSource,
+    'repositoryId' | 'repo' | 'fullName' | 'defaultBranch' | 'owner' | 'htmlUrl'
+  >,
+): Record<string, unknown> {
+  return {
+    id: gh.repositoryId,
+    name: gh.repo,
+    full_name: gh.fullName,
+    default_branch: gh.defaultBranch,
+    owner: { login: gh.owner, type: 'Organization' },
+    html_url: gh.htmlUrl,
+  };
+}
+
 /**
  * Builds webhook payloads the way GitHub shapes them, with the fields apps
  * read (repository, installation, sender and the event's object). Events
@@ -46,14 +63,7 @@ export class EventFactory {
   #base(sender: string): Record<string, unknown> {
     const gh = this.#gh;
     return {
-      repository: {
-        id: gh.repositoryId,
-        name: gh.repo,
-        full_name: gh.fullName,
-        default_branch: gh.defaultBranch,
-        owner: { login: gh.owner, type: 'Organization' },
-        html_url: gh.htmlUrl,
-      },
+      repository: repositoryPayload(gh),
       installation: { id: gh.installationId },
       sender: gh.user(sender),
     };

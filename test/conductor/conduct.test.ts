@@ -1,6 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { generateAppKey } from '../../sim/e2e.js';
+import { repositoryPayload } from '../../sim/github/events.js';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { conduct } from '../../src/conductor/conduct.js';
 import { testOctokit } from '../support/app-harness.js';
@@ -52,13 +53,7 @@ function labelled(issue: number) {
     issue: { number: issue, title: 'Add a login page', labels: [{ name: 'orchestrate' }] },
     label: { name: 'orchestrate' },
     sender: { login: 'maintainer', type: 'User' },
-    repository: {
-      id: gh.repositoryId,
-      name: gh.repo,
-      full_name: gh.fullName,
-      default_branch: gh.defaultBranch,
-      owner: { login: gh.owner },
-    },
+    repository: repositoryPayload(gh),
   };
   return { name: 'issues', payload };
 }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { repositoryPayload } from '../../sim/github/events.js';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import type { SimPull } from '../../sim/github/records.js';
 import { type AppHarness, startApp } from '../support/app-harness.js';
@@ -14,20 +15,9 @@ import { driveBuild, makeScript } from '../support/scripted-sessions.js';
 const script = makeScript({ workers: [{ id: 'W1.1' }] });
 const FORK = { id: 424242, full_name: 'outsider/app' };
 
-function repository(gh: FakeGitHub) {
-  return {
-    id: gh.repositoryId,
-    name: gh.repo,
-    full_name: gh.fullName,
-    default_branch: gh.defaultBranch,
-    owner: { login: gh.owner, type: 'Organization' },
-    html_url: gh.htmlUrl,
-  };
-}
-
 function base(gh: FakeGitHub) {
   return {
-    repository: repository(gh),
+    repository: repositoryPayload(gh),
     installation: { id: gh.installationId },
     sender: gh.user('outsider'),
   };
