@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import type {
-  CommitRequest,
-  GitData,
-  GitObject,
-  MergeRequest,
-  PathEntry,
-  TreeEntry,
+import {
+  type CommitRequest,
+  commitOnBranch,
+  type GitData,
+  type GitObject,
+  type MergeRequest,
+  type PathEntry,
+  type TreeEntry,
 } from './git/git-data.js';
 
 export type { GitObject, TreeEntry } from './git/git-data.js';
@@ -34,10 +35,7 @@ export class GitStore implements GitData {
 
   /** Commits on a branch and moves it (creates it when missing). */
   commitOn(branch: string, changes: Record<string, string | null>, message = 'change'): string {
-    const ref = `refs/heads/${branch}`;
-    const sha = this.commit({ parent: this.refs.get(ref) ?? null, changes, message });
-    this.refs.set(ref, sha);
-    return sha;
+    return commitOnBranch(this, { branch, changes, message });
   }
 
   /** A merge commit of two heads: files of `theirs` over `ours` (conflicts are the caller's to detect). */

@@ -2,14 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BareRepo } from './bare-repo.js';
-import type {
-  CommitRequest,
-  GitData,
-  GitObject,
-  MergeRequest,
-  PathEntry,
-  RefTable,
-  TreeEntry,
+import {
+  type CommitRequest,
+  commitOnBranch,
+  type GitData,
+  type GitObject,
+  type MergeRequest,
+  type PathEntry,
+  type RefTable,
+  type TreeEntry,
 } from './git-data.js';
 
 export { gitEnv } from './bare-repo.js';
@@ -105,10 +106,7 @@ export class GitRepoStore implements GitData {
   }
 
   commitOn(branch: string, changes: Record<string, string | null>, message = 'change'): string {
-    const ref = `refs/heads/${branch}`;
-    const sha = this.commit({ parent: this.refs.get(ref) ?? null, changes, message });
-    this.refs.set(ref, sha);
-    return sha;
+    return commitOnBranch(this, { branch, changes, message });
   }
 
   merge({ ours, theirs, message, author, signed }: MergeRequest): string {
