@@ -2,6 +2,7 @@ import type { FakeGitHub } from '../github/fake-github.js';
 import { countChanges, unifiedDiff } from '../github/git/unified-diff.js';
 import { json, notFound, type Router } from '../github/router.js';
 import { page } from '../github/routes/routes-issues.js';
+import { reviewBody } from '../github/routes/routes-pulls.js';
 
 /**
  * The reads a session's agent job makes (src/session/reads/github-reads.ts)
@@ -27,14 +28,7 @@ export function registerSessionReadRoutes(router: Router, gh: FakeGitHub): void 
       ({ pull_number, review_id }) => {
         const review = reviewOf(pull_number, review_id);
         if (!review) return notFound();
-        return json(200, {
-          id: review.id,
-          user: review.user,
-          body: review.body,
-          state: review.state,
-          commit_id: review.commitId,
-          submitted_at: review.submittedAt,
-        });
+        return json(200, reviewBody(gh, review));
       },
     )
     .on(

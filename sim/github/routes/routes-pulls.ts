@@ -260,7 +260,8 @@ function mergeableState(gh: GitHubState, pull: SimPull): string {
   return 'clean';
 }
 
-function reviewBody(gh: GitHubState, review: SimReview) {
+/** A review as GitHub's REST API answers it. */
+export function reviewBody(gh: GitHubState, review: SimReview) {
   return {
     id: review.id,
     user: review.user,
