@@ -54,7 +54,8 @@ export interface SessionRequest {
   all: ToolExchange[];
 }
 
-interface Block {
+/** A content block of a Messages API request, with the fields a session's requests carry. */
+export interface Block {
   type?: string;
   text?: string;
   id?: string;

@@ -1,5 +1,5 @@
 import type { FakeBlock, MessagesRequest } from '../../fake-anthropic.js';
-import { textOf } from '../read-request.js';
+import { type Block, textOf } from '../read-request.js';
 import {
   absolute,
   type BatonCall,
@@ -24,17 +24,6 @@ import {
 /** Whether a request is Claude Code's: it declares its `Bash` tool (Baton's loop declares `bash_20250124`). */
 export function isClaudeCodeRequest(body: MessagesRequest): boolean {
   return (body.tools ?? []).some((tool) => tool.name === 'Bash' && tool.type === undefined);
-}
-
-interface Block {
-  type?: string;
-  id?: string;
-  name?: string;
-  input?: unknown;
-  tool_use_id?: string;
-  content?: unknown;
-  is_error?: boolean;
-  text?: string;
 }
 
 /**
