@@ -7,7 +7,7 @@
  * `secrets` as Actions fills them. Each job is a real process on Baton's
  * action bundle, as the workflow's `uses:` step runs it.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
@@ -15,6 +15,7 @@ import type { SimJob, SimRun } from '../github/records.js';
 import { readOnlyToken } from '../github/tokens.js';
 import type { ActionsRunnerOptions, JobRecord } from './actions-runner-options.js';
 import { evaluateCondition, interpolate } from './expressions.js';
+import { endRun } from './play-run.js';
 import { ACTION_BUNDLE, REPO_ROOT, runStep, tsxArgs } from './run-step.js';
 
 interface WorkflowJob {
@@ -135,8 +136,7 @@ export async function playConductorRun({
       release();
     }
   } finally {
-    if (closing() && run.conclusion === null) gh.finishRun(run.id, 'cancelled');
-    if (!options.keepFolders) await rm(root, { recursive: true, force: true });
+    await endRun({ options, run, root, closing });
   }
 }
 

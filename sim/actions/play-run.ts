@@ -58,9 +58,27 @@ export async function playRun({
     if (cancelled()) return;
     gh.finishRun(run.id, agent.code === 0 && publish.code === 0 ? 'success' : 'failure');
   } finally {
-    if (closing() && run.conclusion === null) gh.finishRun(run.id, 'cancelled');
-    if (!options.keepFolders) await rm(root, { recursive: true, force: true });
+    await endRun({ options, run, root, closing });
   }
+}
+
+/**
+ * What ends every played run, whichever way it went: a run the runner's
+ * closing stopped is cancelled, and its folders go unless kept.
+ */
+export async function endRun({
+  options,
+  run,
+  root,
+  closing,
+}: {
+  options: ActionsRunnerOptions;
+  run: SimRun;
+  root: string;
+  closing: () => boolean;
+}): Promise<void> {
+  if (closing() && run.conclusion === null) options.gh.finishRun(run.id, 'cancelled');
+  if (!options.keepFolders) await rm(root, { recursive: true, force: true });
 }
 
 async function playJob({
