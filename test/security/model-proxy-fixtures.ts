@@ -1,3 +1,4 @@
+import { type ClientRequest, request as httpRequest, type IncomingMessage } from 'node:http';
 import { afterEach } from 'vitest';
 import { type FakeAnthropic, type Respond, startFakeAnthropic } from '../../sim/fake-anthropic.js';
 import { type FakeOpenAi, type RespondResponses, startFakeOpenAi } from '../../sim/fake-openai.js';
@@ -102,15 +103,31 @@ export async function send(
 ): Promise<{ status: number; text: string }> {
   const answer = await fetch(`${proxy.url}${path}`, {
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'anthropic-version': '2023-06-01',
-      authorization: `Bearer ${proxy.token}`,
-      ...headers,
-    },
+    headers: { ...proxyHeaders(proxy), ...headers },
     body: JSON.stringify(body),
   });
   return { status: answer.status, text: await answer.text() };
+}
+
+/** A request to the proxy's Messages API whose body and hang-up the test writes itself, as a command may. */
+export function rawMessages(
+  proxy: ModelProxy,
+  onResponse: (res: IncomingMessage) => void,
+): ClientRequest {
+  return httpRequest(
+    `${proxy.url}/v1/messages`,
+    { method: 'POST', headers: proxyHeaders(proxy) },
+    onResponse,
+  );
+}
+
+/** What a session's request to the model proxy carries: JSON, the API's version, the proxy token. */
+function proxyHeaders(proxy: ModelProxy): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    'anthropic-version': '2023-06-01',
+    authorization: `Bearer ${proxy.token}`,
+  };
 }
 
 export const message = (fields: Record<string, unknown> = {}) => ({

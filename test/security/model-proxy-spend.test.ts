@@ -1,4 +1,3 @@
-import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import type { CapturedRequest, FakeReply, FakeUsage } from '../../sim/fake-anthropic.js';
 import { estimateCost } from '../../src/session/agent/model-proxy/in-flight.js';
@@ -8,6 +7,7 @@ import {
   message,
   NO_WEB,
   open,
+  rawMessages,
   response,
   send,
   sleep,
@@ -113,23 +113,12 @@ describe('the model proxy meters every answer it lets through', () => {
     });
     // The command reads the stream's first bytes, then hangs up.
     await new Promise<void>((resolve) => {
-      const req = httpRequest(
-        `${proxy.url}/v1/messages`,
-        {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'anthropic-version': '2023-06-01',
-            authorization: `Bearer ${proxy.token}`,
-          },
-        },
-        (res) => {
-          res.once('data', () => {
-            req.destroy();
-            resolve();
-          });
-        },
-      );
+      const req = rawMessages(proxy, (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
       // Hanging up is the command's own doing: the error it brings is expected.
       req.on('error', () => {});
       req.end(JSON.stringify(message({ stream: true })));
@@ -561,22 +550,11 @@ describe('the model proxy holds requests sent at once to the budget', () => {
     const body = JSON.stringify(message());
     let slowStatus = 0;
     const slow = new Promise<void>((resolve, reject) => {
-      const req = httpRequest(
-        `${proxy.url}/v1/messages`,
-        {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'anthropic-version': '2023-06-01',
-            authorization: `Bearer ${proxy.token}`,
-          },
-        },
-        (res) => {
-          slowStatus = res.statusCode ?? 0;
-          res.resume();
-          res.on('end', () => resolve());
-        },
-      );
+      const req = rawMessages(proxy, (res) => {
+        slowStatus = res.statusCode ?? 0;
+        res.resume();
+        res.on('end', () => resolve());
+      });
       req.once('error', reject);
       req.write(body.slice(0, 10));
       open.push({
