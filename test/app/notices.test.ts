@@ -74,21 +74,11 @@ describe('notices: a new comment when a person is needed, once per need', () => 
     const issue = labelledIssue(gh);
     // Triage permission adds and removes labels: the build label again, in their name, last.
     gh.events.labeled(issue, 'orchestrate', 'triager');
-    await driveBuild({
-      gh,
-      apps,
-      script: makeScript(),
-      delivery: doubledAndShuffled(7),
-      burst: true,
-    });
+    const drive = () =>
+      driveBuild({ gh, apps, script: makeScript(), delivery: doubledAndShuffled(7), burst: true });
+    await drive();
     gh.addComment({ issue, body: '/approve', user: 'maintainer' });
-    await driveBuild({
-      gh,
-      apps,
-      script: makeScript(),
-      delivery: doubledAndShuffled(7),
-      burst: true,
-    });
+    await drive();
 
     const bodies = gh.comments.filter((c) => findNotice(c.body)).map((c) => c.body);
     expect(bodies).toHaveLength(2);

@@ -51,6 +51,21 @@ async function readBack(gh: FakeGitHub, ctx: RepoContext, issue: number) {
   });
 }
 
+/** The snapshot with the issue's comments read back: the status comment, the ledger parts, the commands. */
+async function withReadBack(
+  gh: FakeGitHub,
+  ctx: RepoContext,
+  snapshot: BuildSnapshot,
+): Promise<BuildSnapshot> {
+  const read = await readBack(gh, ctx, snapshot.issue.number);
+  return {
+    ...snapshot,
+    statusComment: read.statusComment,
+    ...(read.ledgerParts ? { ledgerParts: read.ledgerParts } : {}),
+    commands: read.commands,
+  };
+}
+
 async function renderOnce(ctx: RepoContext, snapshot: BuildSnapshot) {
   const [outcome] = await act(ctx, {
     snapshot,
@@ -85,13 +100,7 @@ describe('a ledger that outgrows the status comment moves into ledger parts, nev
     for (let pass = 0; pass < 6; pass++) {
       const outcome = await renderOnce(ctx, snapshot);
       expect(outcome?.result).not.toBe('failed');
-      const read = await readBack(gh, ctx, issue);
-      snapshot = {
-        ...snapshot,
-        statusComment: read.statusComment,
-        ...(read.ledgerParts ? { ledgerParts: read.ledgerParts } : {}),
-        commands: read.commands,
-      };
+      snapshot = await withReadBack(gh, ctx, snapshot);
     }
     const refused = gh.log.filter(
       (entry) => entry.status === 422 && entry.route.includes('comments'),
@@ -119,14 +128,8 @@ describe('a ledger that outgrows the status comment moves into ledger parts, nev
     });
     for (let pass = 0; pass < 6; pass++) {
       await renderOnce(ctx, snapshot);
-      const read = await readBack(gh, ctx, issue);
-      snapshot = {
-        ...snapshot,
-        statusComment: read.statusComment,
-        ...(read.ledgerParts ? { ledgerParts: read.ledgerParts } : {}),
-        commands: read.commands,
-      };
-      expect(entries(read.commands)).toEqual(entries(commands));
+      snapshot = await withReadBack(gh, ctx, snapshot);
+      expect(entries(snapshot.commands)).toEqual(entries(commands));
     }
     const bodies = gh.comments.filter((comment) => comment.issue === issue).map((c) => c.body);
     expect(bodies.map(findLedgerPart).filter((part) => part !== null).length).toBeGreaterThan(0);
