@@ -5,11 +5,11 @@ import { skillPath, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { openContext } from '../../src/session/agent/agent-context.js';
 import { createUsageMeter } from '../../src/session/agent/model/usage-meter.js';
 import {
+  actionsCheckout,
   BUILD,
   gitIn,
   makeEnv,
   makeRepo,
-  makeTempDir,
   removeTempDirs,
 } from '../session/agent-fixtures.js';
 
@@ -46,14 +46,7 @@ async function poisonedCheckout(): Promise<{ root: string; eventPath: string }> 
   gitIn(origin.root, 'add', '-A');
   gitIn(origin.root, 'commit', '-q', '-m', 'rewrite the rules');
   gitIn(origin.root, 'checkout', '-q', 'main');
-  const root = await makeTempDir('baton-checkout-');
-  gitIn(root, 'init', '-q');
-  gitIn(root, 'remote', 'add', 'origin', origin.root);
-  gitIn(root, 'fetch', '-q', 'origin', '+refs/heads/*:refs/remotes/origin/*');
-  gitIn(root, 'checkout', '-q', '-B', BRANCH, `refs/remotes/origin/${BRANCH}`);
-  const eventPath = join(await makeTempDir('baton-event-'), 'event.json');
-  await writeFile(eventPath, JSON.stringify({ repository: { default_branch: 'main' } }));
-  return { root, eventPath };
+  return actionsCheckout(origin.root, BRANCH);
 }
 
 async function open(root: string, eventPath: string | undefined, role: 'review' | 'fix') {

@@ -135,14 +135,27 @@ export async function workerCheckout({
   gitIn(origin.root, 'add', '-A');
   gitIn(origin.root, 'commit', '-q', '-m', `${worker}: work`);
   gitIn(origin.root, 'checkout', '-q', 'main');
+  const { root, eventPath } = await actionsCheckout(origin.root, branch);
+  return { root, base: gitIn(root, 'rev-parse', 'HEAD'), eventPath };
+}
+
+/**
+ * A branch of `origin` checked out as the agent job has it in Actions: the remote fetched
+ * whole (`fetch-depth: 0`), the branch checked out; `eventPath` is the run's event payload
+ * naming `main` as the default branch (GITHUB_EVENT_PATH).
+ */
+export async function actionsCheckout(
+  origin: string,
+  branch: string,
+): Promise<{ root: string; eventPath: string }> {
   const root = await makeTempDir('baton-checkout-');
   gitIn(root, 'init', '-q');
-  gitIn(root, 'remote', 'add', 'origin', origin.root);
+  gitIn(root, 'remote', 'add', 'origin', origin);
   gitIn(root, 'fetch', '-q', 'origin', '+refs/heads/*:refs/remotes/origin/*');
   gitIn(root, 'checkout', '-q', '-B', branch, `refs/remotes/origin/${branch}`);
   const eventPath = path.join(await makeTempDir('baton-event-'), 'event.json');
   await writeFile(eventPath, JSON.stringify({ repository: { default_branch: 'main' } }));
-  return { root, base: gitIn(root, 'rev-parse', 'HEAD'), eventPath };
+  return { root, eventPath };
 }
 
 /** plan.json of a one-worker build, as its plan session committed it; `fields` win. */
