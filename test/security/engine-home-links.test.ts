@@ -76,14 +76,22 @@ describeAsRoot('the engine’s HOME, prepared again as the job’s user', () => 
     for (const dir of made.splice(0)) await rm(dir, { recursive: true, force: true });
   });
 
-  it('never follows a link the engine planted there: the job’s files stay as they were', async () => {
-    // The job's files, where the tools user cannot reach them (a 0700 folder of the job's user).
+  /**
+   * The job's files, where the tools user cannot reach them (a 0700 folder of the job's user):
+   * its `set_env`, readable by all, and a folder closed to all but the job's user.
+   */
+  async function jobFiles(): Promise<{ attack: string; setEnv: string }> {
     const attack = await mkdtemp('/var/lib/baton-engine-home-');
     made.push(attack);
     await chmod(attack, 0o700);
     const setEnv = path.join(attack, 'set_env');
     await writeFile(setEnv, 'KEEP=1\n', { mode: 0o644 });
     await mkdir(path.join(attack, 'closed'), { mode: 0o700 });
+    return { attack, setEnv };
+  }
+
+  it('never follows a link the engine planted there: the job’s files stay as they were', async () => {
+    const { attack, setEnv } = await jobFiles();
     await mkdir(path.join(attack, 'files'), { mode: 0o700 });
     // The engine's install: the job's, readable by all (as the tool cache keeps it).
     const install = await mkdtemp('/var/lib/baton-engine-install-');
@@ -223,12 +231,7 @@ describeAsRoot('the engine’s HOME, prepared again as the job’s user', () => 
     'as the job’s user, follows no link and enters no folder of another’s: $planted',
     async ({ plant, write, refused }) => {
       const tools = await ensureToolUser(user, { network: 'host' });
-      const attack = await mkdtemp('/var/lib/baton-engine-home-');
-      made.push(attack);
-      await chmod(attack, 0o700);
-      const setEnv = path.join(attack, 'set_env');
-      await writeFile(setEnv, 'KEEP=1\n', { mode: 0o644 });
-      await mkdir(path.join(attack, 'closed'), { mode: 0o700 });
+      const { attack, setEnv } = await jobFiles();
       // A HOME as the sandbox made it before: open to all, not sticky, Baton's folders in it open too.
       const base = await makeTempDir('baton-engine-home-');
       await chmod(base, 0o755);
