@@ -4,7 +4,14 @@ import { parseUsageMessage } from '../../src/core/plan/usage.js';
 import { PUBLISH_EXIT } from '../../src/session/publish/run-publish.js';
 import type { ReviewResult } from '../../src/session/result.js';
 import { makeCompletion, makeResult, workSession } from '../session/publish/fixture.js';
-import { PULLS, usePublishHarness } from '../session/publish/harness.js';
+import { usePublishHarness } from '../session/publish/harness.js';
+import {
+  postedReview,
+  REVIEW_ENV,
+  REVIEWED,
+  reviewResult,
+  servePull,
+} from '../session/publish/review.js';
 import { WORKER_BRANCH, WORKER_COMPLETION } from '../session/publish/worker-paths.js';
 
 /**
@@ -157,7 +164,6 @@ describe('publish refuses a secret a commit holds encoded, in a name or a messag
 
 describe('publish masks a secret in the text it posts', () => {
   const h = usePublishHarness();
-  const REVIEWED = 'a'.repeat(40);
 
   it('masks a token in the pull request body', async () => {
     workSession(h.fixture, [{ 'src/a.ts': 'export {};\n', [WORKER_COMPLETION]: completion }], {
@@ -171,16 +177,7 @@ describe('publish masks a secret in the text it posts', () => {
   });
 
   it('masks a token, and its base64, in a review’s body and comments', async () => {
-    h.github.routes.set(`GET ${PULLS}/7`, () => ({
-      status: 200,
-      body: { number: 7, head: { sha: REVIEWED, ref: WORKER_BRANCH } },
-    }));
-    h.github.routes.set(`GET ${PULLS}/7/files`, () => ({
-      status: 200,
-      body: [{ filename: 'src/login.ts', patch: '@@ -0,0 +1,3 @@\n+a\n+b\n+c' }],
-    }));
-    h.github.routes.set(`POST ${PULLS}/7/reviews`, () => ({ status: 200, body: { id: 99 } }));
-    h.github.routes.set(`GET ${PULLS}/7/reviews`, () => ({ status: 200, body: [] }));
+    servePull(h);
     const review: ReviewResult = {
       verdict: 'changes-requested',
       body: `The test hard-codes ${TOKEN}; rotate it.`,
@@ -189,9 +186,9 @@ describe('publish masks a secret in the text it posts', () => {
         { path: 'src/login.ts', line: 2, side: 'RIGHT', body: `Encoded: ${base64(TOKEN)}` },
       ],
     };
-    h.fixture.writeResult(makeResult({ role: 'review', pr: 7, branch: null, review }));
-    expect(await h.publish({ BATON_ROLE: 'review', BATON_PR: '7' })).toBe(PUBLISH_EXIT.published);
-    const posted = JSON.stringify(h.github.api.find((call) => call.method === 'POST')?.body);
+    h.fixture.writeResult(reviewResult(review));
+    expect(await h.publish(REVIEW_ENV)).toBe(PUBLISH_EXIT.published);
+    const posted = JSON.stringify(postedReview(h));
     expect(posted).toContain('rotate it');
     expect(posted).not.toContain(TOKEN.slice(4, 20));
     expect(posted).not.toContain(base64(TOKEN).slice(0, 20));
