@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import {
-  type CommitRequest,
-  commitOnBranch,
-  type GitData,
-  type GitObject,
-  type MergeRequest,
-  type PathEntry,
-  type TreeEntry,
+import { commitOnBranch } from './git/commit-on-branch.js';
+import type {
+  CommitRequest,
+  GitData,
+  GitObject,
+  MergeRequest,
+  PathEntry,
+  TreeEntry,
 } from './git/git-data.js';
 
 export type { GitObject, TreeEntry } from './git/git-data.js';

@@ -2,15 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BareRepo } from './bare-repo.js';
-import {
-  type CommitRequest,
-  commitOnBranch,
-  type GitData,
-  type GitObject,
-  type MergeRequest,
-  type PathEntry,
-  type RefTable,
-  type TreeEntry,
+import { commitOnBranch } from './commit-on-branch.js';
+import type {
+  CommitRequest,
+  GitData,
+  GitObject,
+  MergeRequest,
+  PathEntry,
+  RefTable,
+  TreeEntry,
 } from './git-data.js';
 
 export { gitEnv } from './bare-repo.js';
