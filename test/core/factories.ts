@@ -11,7 +11,7 @@ import type {
   ReviewInfo,
   RunInfo,
 } from '../../src/core/snapshot/snapshot.js';
-import type { BuildProgress, WorkerRow } from '../../src/core/status/status-view.js';
+import type { BuildProgress, StatusView, WorkerRow } from '../../src/core/status/status-view.js';
 
 export const BUILD = '12-add-login';
 export const ISSUE = 12;
@@ -273,6 +273,27 @@ export function makeTotals(
       synthesis: none(),
     },
     ...overrides,
+  };
+}
+
+/** A running build's status: no workers, nothing spent or asked, no budget, unless told. */
+export function makeRunningView(overrides: Partial<BuildProgress> = {}): StatusView {
+  return {
+    phase: 'running',
+    build: BUILD,
+    progress: {
+      build: BUILD,
+      issue: ISSUE,
+      title: 'Add login',
+      workers: [],
+      totals: makeTotals({ merged: 0, skipped: 0, total: 0 }),
+      paused: null,
+      budget: { maxUsd: null, reached: false },
+      finalPull: null,
+      history: [],
+      links: { repoUrl: 'https://github.com/acme/shop', branch: 'main' },
+      ...overrides,
+    },
   };
 }
 

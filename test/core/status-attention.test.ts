@@ -5,7 +5,7 @@ import {
   type StatusView,
   type WorkerRow,
 } from '../../src/core/status/status-view.js';
-import { BUILD, makeTotals, makeWorkerRow } from './factories.js';
+import { BUILD, makeRunningView, makeTotals, makeWorkerRow } from './factories.js';
 
 function row(overrides: Partial<WorkerRow> & { id: string }): WorkerRow {
   const run = { label: 'work run', url: 'https://github.com/acme/shop/actions/runs/7' };
@@ -13,23 +13,12 @@ function row(overrides: Partial<WorkerRow> & { id: string }): WorkerRow {
 }
 
 function running(overrides: Partial<BuildProgress> = {}): StatusView {
-  return {
-    phase: 'running',
-    build: BUILD,
-    progress: {
-      build: BUILD,
-      issue: 12,
-      title: 'Add login',
-      workers: [row({ id: 'W1.1' }), row({ id: 'W1.2' })],
-      totals: makeTotals({ merged: 0, skipped: 0, total: 2 }),
-      paused: null,
-      budget: { maxUsd: 50, reached: false },
-      finalPull: null,
-      history: [],
-      links: { repoUrl: 'https://github.com/acme/shop', branch: 'main' },
-      ...overrides,
-    },
-  };
+  return makeRunningView({
+    workers: [row({ id: 'W1.1' }), row({ id: 'W1.2' })],
+    totals: makeTotals({ merged: 0, skipped: 0, total: 2 }),
+    budget: { maxUsd: 50, reached: false },
+    ...overrides,
+  });
 }
 
 const base = attentionOf(running());

@@ -10,7 +10,7 @@ import {
   STATUS_MAX_CHARS,
 } from '../../src/core/status/render-status.js';
 import type { StatusView, WorkerRow } from '../../src/core/status/status-view.js';
-import { BUILD, makeCommand, makePlan, makeTotals } from './factories.js';
+import { BUILD, makeCommand, makePlan, makeRunningView, makeTotals } from './factories.js';
 
 const LINKS = { repoUrl: 'https://github.com/acme/shop', branch: `baton/${BUILD}/integration` };
 /** A title at the schema's 120 characters, of the characters that escaping lengthens most. */
@@ -73,26 +73,17 @@ function runningView(commands: CommandInfo[]): StatusView {
     rounds: ['changes-requested', 'fixed', 'changes-requested', 'fixed', 'approved'],
     engine: 'baton',
   }));
-  return {
-    phase: 'running',
-    build: BUILD,
-    progress: {
-      build: BUILD,
-      issue: 12,
-      title: 't'.repeat(200),
-      workers,
-      totals: makeTotals({ merged: 20, skipped: 0, total: 60, tokens: 0, costUsd: 0 }),
-      paused: null,
-      budget: { maxUsd: null, reached: false },
-      finalPull: null,
-      history: commands.map((info) => ({
-        author: info.author,
-        text: `/retry ${'x'.repeat(80)}`,
-        at: info.createdAt,
-      })),
-      links: LINKS,
-    },
-  };
+  return makeRunningView({
+    title: 't'.repeat(200),
+    workers,
+    totals: makeTotals({ merged: 20, skipped: 0, total: 60, tokens: 0, costUsd: 0 }),
+    history: commands.map((info) => ({
+      author: info.author,
+      text: `/retry ${'x'.repeat(80)}`,
+      at: info.createdAt,
+    })),
+    links: LINKS,
+  });
 }
 
 describe('the status comment always fits in one GitHub comment, ledger whole', () => {

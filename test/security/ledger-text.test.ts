@@ -7,7 +7,7 @@ import { parseCommandLedger, renderCommandLedger } from '../../src/core/status/c
 import { renderStatusComment } from '../../src/core/status/render-status.js';
 import type { StatusView } from '../../src/core/status/status-view.js';
 import { commandText } from '../../src/core/workers/build-progress.js';
-import { makeTotals } from '../core/factories.js';
+import { makeRunningView, makeTotals } from '../core/factories.js';
 import type { AppHarness } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
 import { BUILD, labelledIssue, statusBody } from '../support/builds.js';
@@ -68,29 +68,20 @@ function steered(feedback: string, instructions: string): CommandInfo[] {
 
 /** A running build's status whose history lists `commands` as people see them. */
 function runningView(commands: CommandInfo[]): StatusView {
-  return {
-    phase: 'running',
-    build: BUILD,
-    progress: {
-      build: BUILD,
-      issue: 1,
-      title: 'Add OAuth login',
-      workers: [],
-      totals: makeTotals({ merged: 0, skipped: 0, total: 1, tokens: 0, costUsd: 0 }),
-      paused: null,
-      budget: { maxUsd: null, reached: false },
-      finalPull: null,
-      history: commands.map((info) => ({
-        author: info.author,
-        text: commandText(info.command),
-        at: info.createdAt,
-      })),
-      links: {
-        repoUrl: 'https://github.com/octo-org/widgets',
-        branch: `baton/${BUILD}/integration`,
-      },
+  return makeRunningView({
+    issue: 1,
+    title: 'Add OAuth login',
+    totals: makeTotals({ merged: 0, skipped: 0, total: 1, tokens: 0, costUsd: 0 }),
+    history: commands.map((info) => ({
+      author: info.author,
+      text: commandText(info.command),
+      at: info.createdAt,
+    })),
+    links: {
+      repoUrl: 'https://github.com/octo-org/widgets',
+      branch: `baton/${BUILD}/integration`,
     },
-  };
+  });
 }
 
 describe('the command ledger survives any text a writer types', () => {
