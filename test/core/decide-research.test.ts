@@ -3,30 +3,18 @@ import { decide } from '../../src/core/decide/decide.js';
 import type { BuildSnapshot, CommandInfo, RunInfo } from '../../src/core/snapshot/snapshot.js';
 import { renderStatus } from '../../src/core/status/render-status.js';
 import { dispatched, kinds, viewOf } from './decide-helpers.js';
-import {
-  ago,
-  deliveredRuns,
-  deliveredSnapshot,
-  makeCommand,
-  makeConfig,
-  makePlan,
-  makePull,
-  makeRun,
-  makeWorker,
-  NOW,
-  sha,
-} from './factories.js';
+import { ago, deliveredRuns, deliveredSnapshot, make, NOW, sha } from './factories.js';
 
-const config = makeConfig({ approval: 'none' });
+const config = make.config({ approval: 'none' });
 
 function synthesisRun(overrides: Partial<RunInfo> = {}): RunInfo {
-  return makeRun({ id: 7100, role: 'synthesis', worker: null, ...overrides });
+  return make.run({ id: 7100, role: 'synthesis', worker: null, ...overrides });
 }
 
 /** A research build whose W1.1 and W2.1 are merged and W1.2 skipped. */
 function researched(runs: RunInfo[] = [], overrides: Partial<BuildSnapshot> = {}): BuildSnapshot {
   return deliveredSnapshot({
-    plan: { kind: 'valid', plan: makePlan({ type: 'research' }), sha: sha('p1') },
+    plan: { kind: 'valid', plan: make.plan({ type: 'research' }), sha: sha('p1') },
     runs: [...deliveredRuns(), ...runs],
     ...overrides,
   });
@@ -42,8 +30,8 @@ describe('decide: a research build ends in its synthesis, then its report PR', (
   it('holds the synthesis while the build is paused, as any session', () => {
     const snapshot = researched([], {
       commands: [
-        makeCommand({ name: 'skip', worker: 'W1.2' }),
-        makeCommand({ name: 'pause' }, { commentId: 901 }),
+        make.command({ name: 'skip', worker: 'W1.2' }),
+        make.command({ name: 'pause' }, { commentId: 901 }),
       ],
     });
     const actions = decide({ snapshot, config, now: NOW });
@@ -76,7 +64,7 @@ describe('decide: a research build ends in its synthesis, then its report PR', (
 
   it('runs no synthesis in a code build', () => {
     const snapshot = researched([], {
-      plan: { kind: 'valid', plan: makePlan(), sha: sha('p1') },
+      plan: { kind: 'valid', plan: make.plan(), sha: sha('p1') },
     });
     const actions = decide({ snapshot, config, now: NOW });
     expect(dispatched(actions)).toEqual([]);
@@ -115,9 +103,9 @@ describe('the status of a research build after its workers', () => {
 
 describe('decide: /retry synthesis runs a failed synthesis again', () => {
   const failed = synthesisRun({ conclusion: 'failure', createdAt: ago(60), updatedAt: ago(50) });
-  const skip = makeCommand({ name: 'skip', worker: 'W1.2' });
+  const skip = make.command({ name: 'skip', worker: 'W1.2' });
   const retry = (overrides: Partial<CommandInfo> = {}) =>
-    makeCommand({ name: 'retry-synthesis' }, { commentId: 950, createdAt: ago(10), ...overrides });
+    make.command({ name: 'retry-synthesis' }, { commentId: 950, createdAt: ago(10), ...overrides });
   const run = (runs: RunInfo[], commands: CommandInfo[], cfg = config) =>
     decide({
       snapshot: researched(runs, { commands: [skip, ...commands] }),
@@ -174,7 +162,7 @@ describe('decide: /retry synthesis runs a failed synthesis again', () => {
   });
 
   it('holds the retry while the build is paused, and says it waits', () => {
-    const pause = makeCommand({ name: 'pause' }, { commentId: 940, createdAt: ago(20) });
+    const pause = make.command({ name: 'pause' }, { commentId: 940, createdAt: ago(20) });
     const actions = run([failed], [pause, retry()]);
     expect(dispatched(actions)).toEqual([]);
     const view = viewOf(actions);
@@ -183,7 +171,7 @@ describe('decide: /retry synthesis runs a failed synthesis again', () => {
   });
 
   it('holds the retry while the budget is reached', () => {
-    const capped = makeConfig({ approval: 'none', budget: { maxUsd: 0.5 } });
+    const capped = make.config({ approval: 'none', budget: { maxUsd: 0.5 } });
     expect(dispatched(run([failed], [retry()], capped))).toEqual([]);
   });
 
@@ -198,12 +186,12 @@ describe('decide: /retry synthesis runs a failed synthesis again', () => {
 });
 
 describe('decide: follow-up questions a synthesis proposed', () => {
-  const followUp = makeWorker({ id: 'W3.1', title: 'Microsoft accounts', follow_up: 1 });
-  const plan = makePlan({ type: 'research', workers: [...makePlan().workers, followUp] });
+  const followUp = make.worker({ id: 'W3.1', title: 'Microsoft accounts', follow_up: 1 });
+  const plan = make.plan({ type: 'research', workers: [...make.plan().workers, followUp] });
   const first = synthesisRun({ createdAt: ago(60), updatedAt: ago(50) });
-  const skip = makeCommand({ name: 'skip', worker: 'W1.2' });
-  const approve = makeCommand({ name: 'approve' }, { commentId: 960, createdAt: ago(40) });
-  const decline = makeCommand({ name: 'skip-follow-ups' }, { commentId: 961, createdAt: ago(40) });
+  const skip = make.command({ name: 'skip', worker: 'W1.2' });
+  const approve = make.command({ name: 'approve' }, { commentId: 960, createdAt: ago(40) });
+  const decline = make.command({ name: 'skip-follow-ups' }, { commentId: 961, createdAt: ago(40) });
   const play = (
     runs: RunInfo[],
     commands: CommandInfo[],
@@ -250,13 +238,13 @@ describe('decide: follow-up questions a synthesis proposed', () => {
   });
 
   it('holds them while the build is paused', () => {
-    const pause = makeCommand({ name: 'pause' }, { commentId: 962, createdAt: ago(30) });
+    const pause = make.command({ name: 'pause' }, { commentId: 962, createdAt: ago(30) });
     expect(dispatched(play([first], [approve, pause]))).toEqual([]);
   });
 
   it('runs a second synthesis, answering the /approve, once they are merged', () => {
-    const work = makeRun({ id: 7031, worker: 'W3.1', createdAt: ago(35) });
-    const merged = { pulls: [makePull({ number: 105, worker: 'W3.1', state: 'merged' })] };
+    const work = make.run({ id: 7031, worker: 'W3.1', createdAt: ago(35) });
+    const merged = { pulls: [make.pull({ number: 105, worker: 'W3.1', state: 'merged' })] };
     const actions = play([first, work], [approve], merged);
     expect(dispatched(actions)).toEqual(['synthesis - comment-960']);
     expect(kinds(actions)).not.toContain('open-final-pull');

@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { BuildSnapshot } from '../../src/core/snapshot/snapshot.js';
+import type { BuildSnapshot, PullInfo } from '../../src/core/snapshot/snapshot.js';
 import type { ActOutcome } from '../../src/github/act/act.js';
 import type { RepoContext } from '../../src/github/client/types.js';
 import { actOnMerges } from '../../src/github/reconcile/after-merges.js';
-import {
-  ago,
-  makeCommand,
-  makeConfig,
-  makePlan,
-  makePull,
-  makeReview,
-  makeRun,
-  makeSnapshot,
-  NOW,
-  planRun,
-  sha,
-  workers,
-} from '../core/factories.js';
+import { ago, make, NOW, planRun, sha, workers } from '../core/factories.js';
 
-const config = makeConfig();
+const config = make.config();
 /** No request may be made: each case below is decided from the snapshot alone. */
 const ctx = new Proxy({} as RepoContext, {
   get: () => {
@@ -28,18 +15,18 @@ const ctx = new Proxy({} as RepoContext, {
 const log = { info() {}, warn() {}, error() {} };
 
 /** W1.1 and W1.2 both started; W1.1's PR #101 was just merged by the first pass. */
-function twoUnderWay(w12: Partial<Parameters<typeof makePull>[0]>): {
+function twoUnderWay(w12: Partial<PullInfo>): {
   snapshot: BuildSnapshot;
   outcomes: ActOutcome[];
 } {
-  const snapshot = makeSnapshot({
-    plan: { kind: 'valid', plan: makePlan({ workers: workers('W1.1', 'W1.2') }), sha: 'p' },
+  const snapshot = make.snapshot({
+    plan: { kind: 'valid', plan: make.plan({ workers: workers('W1.1', 'W1.2') }), sha: 'p' },
     branches: { 'W1.1': sha('a1'), 'W1.2': sha('a2') },
     runs: [
       planRun(),
-      makeRun({ id: 7011, worker: 'W1.1' }),
-      makeRun({ id: 7012, worker: 'W1.2' }),
-      makeRun({
+      make.run({ id: 7011, worker: 'W1.1' }),
+      make.run({ id: 7012, worker: 'W1.2' }),
+      make.run({
         id: 7013,
         role: 'review',
         worker: 'W1.2',
@@ -50,10 +37,10 @@ function twoUnderWay(w12: Partial<Parameters<typeof makePull>[0]>): {
       }),
     ],
     pulls: [
-      makePull({ number: 101, worker: 'W1.1', reviews: [makeReview()] }),
-      makePull({ number: 102, worker: 'W1.2', headSha: sha('a2'), ...w12 }),
+      make.pull({ number: 101, worker: 'W1.1', reviews: [make.review()] }),
+      make.pull({ number: 102, worker: 'W1.2', headSha: sha('a2'), ...w12 }),
     ],
-    commands: [makeCommand({ name: 'approve' }, { createdAt: ago(100) })],
+    commands: [make.command({ name: 'approve' }, { createdAt: ago(100) })],
   });
   const merge = {
     kind: 'merge-pull',
@@ -77,7 +64,7 @@ describe('actOnMerges: when a merge is settled in the reconcile that made it', (
 
   it('leaves the push to be read when another approved pull request waits: the merge may leave it behind', async () => {
     // Approved, its checks still running: the merge may now leave it behind or in conflict.
-    const approved = makeReview({ id: 502, commitSha: sha('a2'), submittedAt: ago(1) });
+    const approved = make.review({ id: 502, commitSha: sha('a2'), submittedAt: ago(1) });
     const pending = { state: 'pending' as const, failedRuns: [] };
     const { snapshot, outcomes } = twoUnderWay({ reviews: [approved], checks: pending });
     const after = await actOnMerges(ctx, { snapshot, outcomes, config, now: NOW, log });

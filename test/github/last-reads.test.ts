@@ -3,23 +3,10 @@ import { decide } from '../../src/core/decide/decide.js';
 import type { BuildSnapshot, RunInfo } from '../../src/core/snapshot/snapshot.js';
 import { LastReads, MAX_AGE_MS } from '../../src/github/reconcile/last-reads.js';
 import { runOfPayload } from '../../src/github/reconcile/on-build-event.js';
-import {
-  ago,
-  makeCommand,
-  makeConfig,
-  makePlan,
-  makePull,
-  makeReview,
-  makeRun,
-  makeSnapshot,
-  NOW,
-  planRun,
-  sha,
-  workers,
-} from '../core/factories.js';
+import { ago, make, NOW, planRun, sha, workers } from '../core/factories.js';
 
 const KEY = 'acme/shop#12-add-login';
-const config = makeConfig();
+const config = make.config();
 const running = { status: 'in_progress', conclusion: null } as const;
 
 /**
@@ -28,13 +15,13 @@ const running = { status: 'in_progress', conclusion: null } as const;
  * still listed as running, as a read made before its completion sees it.
  */
 function inReview(): BuildSnapshot {
-  return makeSnapshot({
-    plan: { kind: 'valid', plan: makePlan({ workers: workers('W1.1', 'W1.2') }), sha: 'p' },
+  return make.snapshot({
+    plan: { kind: 'valid', plan: make.plan({ workers: workers('W1.1', 'W1.2') }), sha: 'p' },
     runs: [
       planRun(),
-      makeRun({ id: 7011, worker: 'W1.1', ...running, createdAt: ago(30), updatedAt: ago(20) }),
-      makeRun({ id: 7012, worker: 'W1.2', ...running, createdAt: ago(30), updatedAt: ago(20) }),
-      makeRun({
+      make.run({ id: 7011, worker: 'W1.1', ...running, createdAt: ago(30), updatedAt: ago(20) }),
+      make.run({ id: 7012, worker: 'W1.2', ...running, createdAt: ago(30), updatedAt: ago(20) }),
+      make.run({
         id: 7013,
         role: 'review',
         worker: 'W1.1',
@@ -45,9 +32,9 @@ function inReview(): BuildSnapshot {
       }),
     ],
     pulls: [
-      makePull({ number: 101, worker: 'W1.1', checks: { state: 'pending', failedRuns: [] } }),
+      make.pull({ number: 101, worker: 'W1.1', checks: { state: 'pending', failedRuns: [] } }),
     ],
-    commands: [makeCommand({ name: 'approve' }, { createdAt: ago(100) })],
+    commands: [make.command({ name: 'approve' }, { createdAt: ago(100) })],
   });
 }
 
@@ -60,7 +47,7 @@ function readOf(snapshot: BuildSnapshot) {
 }
 
 function completed(id: number, worker: string, overrides: Partial<RunInfo> = {}): RunInfo {
-  return makeRun({ id, worker, createdAt: ago(30), updatedAt: ago(1), ...overrides });
+  return make.run({ id, worker, createdAt: ago(30), updatedAt: ago(1), ...overrides });
 }
 
 /** The build in review, read after W1.1's work run completed. */
@@ -98,7 +85,7 @@ describe('LastReads: a run completion judged by the build as last read', () => {
     const reads = new LastReads();
     const snapshot = inReview();
     // The read (CI's completion on the new pull request) saw W1.1's PR, opened after its work run began.
-    const pull = makePull({ number: 101, worker: 'W1.1', createdAt: ago(21) });
+    const pull = make.pull({ number: 101, worker: 'W1.1', createdAt: ago(21) });
     const seen = { ...snapshot, pulls: [pull] };
     reads.note(KEY, readOf(seen));
     const done = completed(7011, 'W1.1');
@@ -127,15 +114,15 @@ describe('LastReads: a run completion judged by the build as last read', () => {
     // No review in sight: its completion is news (a verdict to act on may have come).
     expect(without.completionChangesNothing(KEY, review, NOW)).toBe(false);
     // A person's review, or Baton's older one, is not the session's.
-    const person = makeReview({ byBaton: false, verdict: 'comment', submittedAt: ago(2) });
-    const older = makeReview({ verdict: 'comment', submittedAt: ago(6) });
+    const person = make.review({ byBaton: false, verdict: 'comment', submittedAt: ago(2) });
+    const older = make.review({ verdict: 'comment', submittedAt: ago(6) });
     for (const reviews of [[person], [older]]) {
       const reads = new LastReads();
       reads.note(KEY, readOf({ ...quiet, pulls: quiet.pulls.map((p) => ({ ...p, reviews })) }));
       expect(reads.completionChangesNothing(KEY, review, NOW)).toBe(false);
     }
     // Its own approval in sight (the PR waits for CI): the completion brings nothing more.
-    const approval = makeReview({ submittedAt: ago(2) });
+    const approval = make.review({ submittedAt: ago(2) });
     const reads = new LastReads();
     reads.note(
       KEY,
