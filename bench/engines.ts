@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type CodingEngine, engineCommand } from '../src/session/agent/engines/engine-commands.js';
 import { engineCacheDir, ensureEngine } from '../src/session/agent/engines/install-engine.js';
 import { SYSTEM_PATH } from '../src/session/programs.js';
+import { listenLocally } from '../test/support/local-server.js';
 import { stopAtFirstRequest } from './first-request.js';
 
 /**
@@ -63,8 +63,7 @@ async function firstRequestMs(
     res.writeHead(503, { 'content-type': 'application/json' });
     res.end('{"error":{"type":"overloaded_error","message":"bench"}}');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = await listenLocally(server);
   const root = await mkdtemp(join(tmpdir(), 'baton-bench-engine-'));
   try {
     const work = join(root, 'work');

@@ -2,10 +2,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { batonCommand, type CodeSource, stepInputs } from '../sim/actions/run-step.js';
+import { listenLocally } from '../test/support/local-server.js';
 import { stopAtFirstRequest } from './first-request.js';
 
 /**
@@ -61,8 +61,7 @@ async function firstRequestMs(code: CodeSource, job: BenchJob): Promise<number> 
     });
     res.end('{"message":"bench"}');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = await listenLocally(server);
   const root = await mkdtemp(join(tmpdir(), 'baton-bench-startup-'));
   try {
     const workspace = join(root, 'workspace');
