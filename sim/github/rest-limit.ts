@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { HourWindow, type RateCharge } from './hour-window.js';
 
 /**
  * GitHub's primary rate limit of the REST API for one installation, and its
@@ -21,18 +22,11 @@ import { createHash } from 'node:crypto';
  * like the GraphQL budget (graphql/graphql-budget.ts).
  */
 export const REST_REQUESTS_PER_HOUR = 5_000;
-const HOUR_MS = 3_600_000;
-
-export interface RestCharge {
-  allowed: boolean;
-  headers: Record<string, string>;
-}
 
 export class RestBudget {
   readonly limit: number;
   readonly installationId: number;
-  #used = 0;
-  #resetAt = 0;
+  readonly #hour: HourWindow;
   /** When each counted request was made, oldest first (what the bench and tests count). */
   readonly charges: number[] = [];
   /** When each answer of 304 Not Modified was given, uncounted. */
@@ -44,41 +38,27 @@ export class RestBudget {
   }: { installationId?: number; limit?: number } = {}) {
     this.installationId = installationId;
     this.limit = limit;
+    this.#hour = new HourWindow({ limit, resource: 'core' });
   }
 
   /** Whether a request made at `now` may still go: false once the hour's requests are spent. */
-  admits(now: number): RestCharge {
-    this.#roll(now);
-    const allowed = this.#used < this.limit;
-    return { allowed, headers: this.#headers(allowed ? this.limit - this.#used : 0) };
+  admits(now: number): RateCharge {
+    const hour = this.#hour;
+    hour.roll(now);
+    const allowed = hour.used < this.limit;
+    return { allowed, headers: hour.headers(allowed ? this.limit - hour.used : 0) };
   }
 
   /** Counts one request answered at `now`; a 304 is noted and not counted. */
   charge(now: number, { notModified = false } = {}): Record<string, string> {
-    this.#roll(now);
+    const hour = this.#hour;
+    hour.roll(now);
     if (notModified) this.notModified.push(now);
     else {
-      this.#used += 1;
+      hour.used += 1;
       this.charges.push(now);
     }
-    return this.#headers(Math.max(0, this.limit - this.#used));
-  }
-
-  #roll(now: number): void {
-    if (now >= this.#resetAt) {
-      this.#used = 0;
-      this.#resetAt = now + HOUR_MS;
-    }
-  }
-
-  #headers(remaining: number): Record<string, string> {
-    return {
-      'x-ratelimit-limit': String(this.limit),
-      'x-ratelimit-remaining': String(remaining),
-      'x-ratelimit-used': String(this.#used),
-      'x-ratelimit-reset': String(Math.ceil(this.#resetAt / 1000)),
-      'x-ratelimit-resource': 'core',
-    };
+    return hour.headers(Math.max(0, this.limit - hour.used));
   }
 }
 

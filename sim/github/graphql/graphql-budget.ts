@@ -1,3 +1,5 @@
+import { HourWindow, type RateCharge } from '../hour-window.js';
+
 /**
  * GitHub's primary rate limit of the GraphQL API for one installation: 5,000
  * points an hour, each call charged its cost (`graphqlCost`), the window
@@ -8,22 +10,16 @@
  * limits for the GraphQL API": exceeding the primary rate limit).
  */
 export const GRAPHQL_POINTS_PER_HOUR = 5_000;
-const HOUR_MS = 3_600_000;
-
-export interface GraphqlCharge {
-  allowed: boolean;
-  headers: Record<string, string>;
-}
 
 export class GraphqlBudget {
   readonly limit: number;
-  #used = 0;
-  #resetAt = 0;
+  readonly #hour: HourWindow;
   /** Every call's points, oldest first (what the bench and tests count). */
   readonly charges: { at: number; points: number; operation: string }[] = [];
 
   constructor(limit = GRAPHQL_POINTS_PER_HOUR) {
     this.limit = limit;
+    this.#hour = new HourWindow({ limit, resource: 'graphql' });
   }
 
   /** Points charged so far, in all windows. */
@@ -32,25 +28,14 @@ export class GraphqlBudget {
   }
 
   /** Charges one call of `points` at `now` (ms), or refuses it when the hour is spent. */
-  charge(points: number, now: number, operation: string): GraphqlCharge {
-    if (now >= this.#resetAt) {
-      this.#used = 0;
-      this.#resetAt = now + HOUR_MS;
-    }
-    const allowed = this.#used + points <= this.limit;
+  charge(points: number, now: number, operation: string): RateCharge {
+    const hour = this.#hour;
+    hour.roll(now);
+    const allowed = hour.used + points <= this.limit;
     if (allowed) {
-      this.#used += points;
+      hour.used += points;
       this.charges.push({ at: now, points, operation });
     }
-    return {
-      allowed,
-      headers: {
-        'x-ratelimit-limit': String(this.limit),
-        'x-ratelimit-remaining': String(allowed ? this.limit - this.#used : 0),
-        'x-ratelimit-used': String(this.#used),
-        'x-ratelimit-reset': String(Math.ceil(this.#resetAt / 1000)),
-        'x-ratelimit-resource': 'graphql',
-      },
-    };
+    return { allowed, headers: hour.headers(allowed ? this.limit - hour.used : 0) };
   }
 }
