@@ -100,6 +100,26 @@ describe('the model proxy meters every answer it lets through', () => {
     expect(proxy.stopped()).toBeNull();
   });
 
+  it('refuses count_tokens once the session has stopped: free to the meter, it is still a request past the limit', async () => {
+    const { proxy, anthropic } = await startHarness({
+      maxUsd: 1,
+      // $3 of input: past the budget in one answer.
+      anthropic: () => ({
+        message: { content: [{ type: 'text', text: 'ok' }], usage: { input_tokens: 1_000_000 } },
+      }),
+    });
+    expect((await send(proxy, '/v1/messages', message())).status).toBe(200);
+    const counted = await fetch(`${proxy.url}/v1/messages/count_tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${proxy.token}` },
+      body: JSON.stringify({ model: 'claude-sonnet-5-5', messages: [] }),
+    });
+    expect(counted.status).toBe(400);
+    expect(await counted.text()).toContain('the session stops here');
+    expect(anthropic.counted).toEqual([]);
+    expect(proxy.stopped()).toMatch(/budget/);
+  });
+
   it('reads a stream the client left early to its end, and meters all of it', async () => {
     const { proxy, meter, anthropic } = await startHarness({
       // A long answer: its output, reported at the end, costs $15 on Sonnet.

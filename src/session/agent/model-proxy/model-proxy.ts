@@ -135,7 +135,8 @@ export async function startModelProxy({
     const header = headerProblem(route.provider, req.headers);
     if (header) return refuse(req, res, 400, header);
     const metered = route.kind !== 'count_tokens';
-    const exceeded = metered ? exceededNow() : null;
+    // `count_tokens` is free, but a session past a limit makes no request at all.
+    const exceeded = exceededNow();
     if (exceeded) {
       stop(exceeded);
       return refuse(req, res, 400, `the session stops here: it ${exceeded}`);
