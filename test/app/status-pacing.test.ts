@@ -148,6 +148,27 @@ describe('progress alone, gathered into fewer edits', () => {
     expect(app.errors).toEqual([]);
   });
 
+  it('shows at once that the issue was closed by someone who cannot steer the build, as it answers a command', async () => {
+    const issue = await plannedBuild();
+    await maintainerSays(issue, '/approve');
+    await advance(5000);
+    const started = edits();
+    // Progress alone is held for ten minutes …
+    openWorkerPull('W1.1');
+    await finishWork('W1.1', 'success');
+    await advance(60_000);
+    expect(edits()).toBe(started);
+    // … but a close is a person's act: the build goes on, and the status says why within the interval.
+    gh.setIssueState(issue, 'closed', { by: 'octocat' });
+    const closed = gh.outbox.at(-1);
+    if (closed?.name !== 'issues') throw new Error('no issues.closed event');
+    await app.deliver('issues', closed.payload);
+    await advance(5000);
+    expect(edits()).toBe(started + 1);
+    expect(statusBody(gh, BUILD)).toContain('The issue was closed by octocat (');
+    expect(app.errors).toEqual([]);
+  });
+
   it('edits progress alone once its ten minutes are up', async () => {
     const issue = await plannedBuild();
     await maintainerSays(issue, '/approve');

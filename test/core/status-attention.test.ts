@@ -56,6 +56,11 @@ describe('attentionOf: what a running status shows that asks or answers a person
     expect(attentionOf(running(change))).not.toBe(base);
   });
 
+  it('changes when the issue was closed by someone who cannot steer the build: a close is answered as a command is', () => {
+    const closed = { ...running(), ignoredClose: { by: 'octocat', at: '2026-11-23T10:00:00Z' } };
+    expect(attentionOf(closed)).not.toBe(base);
+  });
+
   it('is null for every other phase: each of its changes is edited at the pace of every edit', () => {
     expect(attentionOf({ phase: 'done', build: BUILD, progress: null })).toBeNull();
     expect(attentionOf({ phase: 'planning', build: BUILD, run: null, replan: false })).toBeNull();

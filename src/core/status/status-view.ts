@@ -287,5 +287,7 @@ export function attentionOf(view: StatusView): string | null {
     (progress.adaptations ?? []).map((adaptation) => [adaptation.source, adaptation.state]),
     (view.series?.loops ?? []).map((loop) => [loop.loop, loop.stage]),
     view.series?.ended ?? null,
+    // A close is a person's act: who closed the issue, and that the build goes on, shows at once.
+    view.ignoredClose ?? null,
   ]);
 }
