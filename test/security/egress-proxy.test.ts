@@ -252,7 +252,7 @@ describe('tunnels (CONNECT) through the egress proxy', () => {
   ])(
     'closes a tunnel to an allowed name whose ClientHello carries %s, before anything reaches it',
     async (_, type) => {
-      // Issue 43, finding 3: an ECH-capable edge routes by the encrypted inner
+      // An ECH-capable edge routes by the encrypted inner
       // name, so a hello that names the registry outside goes wherever it names inside.
       const log: string[] = [];
       const { proxy, internet } = await startProxy({

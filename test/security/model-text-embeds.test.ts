@@ -58,7 +58,7 @@ const PAYLOADS = {
 const ALL = Object.values(PAYLOADS).join('\n\n');
 
 /**
- * Fences GitHub draws rather than shows (issue 43, finding 5): mermaid 11.3
+ * Fences GitHub draws rather than shows: mermaid 11.3
  * and later draw an image shape from an address, fetched as the page is
  * viewed; maps (`geojson`, `topojson`) and 3D models (`stl`) load what they
  * are given too. In both fence kinds, any case, after spaces, in containers.

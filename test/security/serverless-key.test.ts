@@ -97,7 +97,7 @@ describe('the key in the environment the conduct step’s process started with',
   afterEach(removeTempDirs);
 
   it('is not in /proc/<pid>/environ while the step runs, where any process of the job’s user reads it', async () => {
-    // Issue 43, finding 4: deleting the key from process.env left the kernel's
+    // Deleting the key from process.env left the kernel's
     // copy of the first environment; `cat /proc/$PPID/environ` from any process
     // of the job's user printed the key. The conductor's entry runs as the
     // session bundle runs it, in a child with the key as the workflow gives it;
