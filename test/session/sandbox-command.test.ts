@@ -10,7 +10,7 @@ import { findProgram, SYSTEM_PATH } from '../../src/session/programs.js';
 function at(name: string): string {
   return findProgram(name, SYSTEM_PATH) ?? `(${name} is not installed)`;
 }
-const INSTALLED = ['sh', 'bwrap', 'nsenter', 'timeout', 'prlimit', 'setpriv', 'sudo'].every(
+const INSTALLED = ['bash', 'bwrap', 'nsenter', 'timeout', 'prlimit', 'setpriv', 'sudo'].every(
   (name) => findProgram(name, SYSTEM_PATH),
 );
 
@@ -22,6 +22,7 @@ const layout: SandboxLayout = {
   readOnly: ['/srv/runner/_work/_tool', '/opt/hostedtoolcache'],
   seccompFile: '/tmp/baton-session-x/run/seccomp.bpf',
   infoFile: '/tmp/baton-session-x/run/run-1.json',
+  envFile: '/tmp/baton-session-x/run/run-1.env',
   network: '/run/netns/baton-1-1',
   exists: (path) => path !== '/media',
 };
@@ -38,6 +39,12 @@ function split(line: { file: string; args: string[] }) {
   return { before: all.slice(0, bwrap), bwrap: all.slice(bwrap + 1) };
 }
 
+/** The arguments bwrap reads from the environment's file: each ends with a NUL. */
+function environment(line: { environment: string }): string[] {
+  expect(line.environment.endsWith('\0')).toBe(true);
+  return line.environment.slice(0, -1).split('\0');
+}
+
 /** The pairs of `--flag value` (or value pairs) in the arguments. */
 function pairs(args: string[], flag: string): string[] {
   return args.flatMap((arg, i) => (arg === flag ? [args[i + 1] ?? ''] : []));
@@ -51,12 +58,13 @@ describe.skipIf(!INSTALLED)(
       const root = process.getuid?.() === 0 ? [] : [at('sudo'), '-n', '--'];
       expect(before).toEqual([
         ...root,
-        at('sh'),
+        at('bash'),
         '-c',
-        expect.stringContaining('exec 3<"$1" 4>"$2"'),
-        'sh',
+        expect.stringContaining('exec 3<"$1" 4>"$2" 5<"$3"'),
+        'bash',
         layout.seccompFile,
         layout.infoFile,
+        layout.envFile,
         at('nsenter'),
         '--net=/run/netns/baton-1-1',
         '--',
@@ -96,11 +104,25 @@ describe.skipIf(!INSTALLED)(
       expect(pairs(bwrap, '--chdir')).toEqual([layout.workDir]);
     });
 
-    it('passes the run’s environment and nothing else', () => {
-      const { bwrap } = split(sandboxCommand(layout, run));
-      expect(bwrap).toContain('--clearenv');
-      expect(pairs(bwrap, '--setenv')).toEqual(['PATH', 'CI', 'HOME', 'USER', 'LOGNAME', 'TMPDIR']);
-      expect(bwrap.join(' ')).toContain(
+    it('passes the run’s environment and nothing else, from a file, never on a command line', () => {
+      const line = sandboxCommand(layout, {
+        ...run,
+        env: { ...run.env, TOKEN: 'baton-session-1' },
+      });
+      const { bwrap } = split(line);
+      expect(bwrap.join(' ')).toContain('--clearenv --args 5');
+      expect(bwrap).not.toContain('--setenv');
+      expect(line.args.join(' ')).not.toContain('baton-session-1');
+      expect(pairs(environment(line), '--setenv')).toEqual([
+        'PATH',
+        'CI',
+        'TOKEN',
+        'HOME',
+        'USER',
+        'LOGNAME',
+        'TMPDIR',
+      ]);
+      expect(environment(line).join(' ')).toContain(
         '--setenv HOME /home/baton-tools --setenv USER baton-tools',
       );
     });
@@ -113,13 +135,11 @@ describe.skipIf(!INSTALLED)(
         GITHUB_STATE: '/srv/runner/_work/_temp/_runner_file_commands/save_state_0f3a',
         GITHUB_STEP_SUMMARY: '/srv/runner/_work/_temp/_runner_file_commands/step_summary_0f3a',
       };
-      const { bwrap } = split(
-        sandboxCommand(layout, {
-          ...run,
-          env: { ...run.env, ...fileCommands, GITHUB_REPOSITORY: 'o/r' },
-        }),
-      );
-      expect(pairs(bwrap, '--setenv')).toEqual([
+      const line = sandboxCommand(layout, {
+        ...run,
+        env: { ...run.env, ...fileCommands, GITHUB_REPOSITORY: 'o/r' },
+      });
+      expect(pairs(environment(line), '--setenv')).toEqual([
         'PATH',
         'CI',
         'GITHUB_REPOSITORY',
@@ -128,7 +148,7 @@ describe.skipIf(!INSTALLED)(
         'LOGNAME',
         'TMPDIR',
       ]);
-      expect(bwrap.join(' ')).not.toContain('_runner_file_commands');
+      expect(line.environment).not.toContain('_runner_file_commands');
     });
 
     it('ends in the tools user with no capability, no new privileges, the filter, a timer and a process limit', () => {

@@ -54,6 +54,12 @@ export interface SandboxLayout {
   /** The seccomp program (seccomp-filter.ts) and where bwrap writes the run's pid 1 (`--info-fd`). */
   seccompFile: string;
   infoFile: string;
+  /**
+   * Where the run's environment waits for bwrap (`--args`, NUL-separated
+   * `--setenv` triples), in the session's own folder: never on a command line,
+   * which any user of the machine reads in `ps`. Removed once it is open.
+   */
+  envFile: string;
   /** The session's network namespace to join, or null: the host's (`session.network: open`). */
   network: string | null;
   /** Whether a path exists on the host (bwrap cannot make a mount point in a read-only /). */
@@ -71,11 +77,28 @@ export interface SandboxRun {
 
 /**
  * A shell run as root opens the files bwrap reads and writes by descriptor
- * (sudo passes only 0, 1 and 2), sets the umask the tools user's files are
- * made with (writable for the job's user, who commits them), then becomes the
- * rest of its arguments.
+ * (sudo passes only 0, 1 and 2), removes the environment's file once it is
+ * open, closes every other descriptor it inherited (as root without sudo,
+ * whatever the job's processes left open without close-on-exec would reach
+ * the run), sets the umask the tools user's files are made with (writable for
+ * the job's user, who commits them), then becomes the rest of its arguments.
+ * bash, since dash cannot close a descriptor above 9.
  */
-const OPEN_FILES = 'exec 3<"$1" 4>"$2" || exit 125; umask 000; shift 2; exec "$@"';
+const OPEN_FILES = [
+  'exec 3<"$1" 4>"$2" 5<"$3" || exit 125',
+  'rm -f -- "$3"',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the shell's own parameter expansion
+  'for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 5 ] && eval "exec $fd<&-"; done',
+  'umask 000',
+  'shift 3',
+  'exec "$@"',
+].join('; ');
+
+/** One run's command line, and its environment as bwrap reads it from the environment's file. */
+export interface SandboxCommandLine extends CommandLine {
+  /** `--setenv NAME VALUE` arguments, each ended by a NUL, for `layout.envFile`. */
+  environment: string;
+}
 
 /**
  * The command line of one run (docs/security.md, "Confinement of the model's
@@ -87,18 +110,38 @@ const OPEN_FILES = 'exec 3<"$1" 4>"$2" || exit 125; umask 000; shift 2; exec "$@
  * capability (bounding set included), no new privileges and the seccomp
  * filter. When pid 1 ends, the kernel ends every process of the run.
  */
-export function sandboxCommand(layout: SandboxLayout, run: SandboxRun): CommandLine {
+export function sandboxCommand(layout: SandboxLayout, run: SandboxRun): SandboxCommandLine {
   const enter = layout.network ? [programPath('nsenter'), `--net=${layout.network}`, '--'] : [];
-  return asRoot(programPath('sh'), [
+  const line = asRoot(programPath('bash'), [
     '-c',
     OPEN_FILES,
-    'sh',
+    'bash',
     layout.seccompFile,
     layout.infoFile,
+    layout.envFile,
     ...enter,
     programPath('bwrap'),
     ...bwrapArgs(layout, run),
   ]);
+  // Each argument ends with a NUL, as bwrap reads them.
+  const environment = environmentArgs(layout, run)
+    .map((arg) => `${arg}\0`)
+    .join('');
+  return { ...line, environment };
+}
+
+/** `--setenv` for each variable of the run (the workflow's file commands withheld), and the user's own. */
+function environmentArgs(layout: SandboxLayout, run: SandboxRun): string[] {
+  const { user } = layout;
+  const passed = Object.entries(run.env).filter(([name]) => !WITHHELD_VARIABLES.has(name));
+  const env = {
+    ...Object.fromEntries(passed),
+    HOME: `/home/${user.name}`,
+    USER: user.name,
+    LOGNAME: user.name,
+    TMPDIR: '/tmp',
+  };
+  return Object.entries(env).flatMap(([name, value]) => ['--setenv', name, value]);
 }
 
 function bwrapArgs(layout: SandboxLayout, run: SandboxRun): string[] {
@@ -144,16 +187,8 @@ function bwrapArgs(layout: SandboxLayout, run: SandboxRun): string[] {
   }
   mount('--bind', layout.home, home);
   mount('--bind', layout.workDir, layout.workDir);
-  args.push('--chdir', layout.workDir, '--clearenv');
-  const passed = Object.entries(run.env).filter(([name]) => !WITHHELD_VARIABLES.has(name));
-  const env = {
-    ...Object.fromEntries(passed),
-    HOME: home,
-    USER: user.name,
-    LOGNAME: user.name,
-    TMPDIR: '/tmp',
-  };
-  for (const [name, value] of Object.entries(env)) args.push('--setenv', name, value);
+  // The environment comes from descriptor 5 (the environment's file), after nothing is left of the host's.
+  args.push('--chdir', layout.workDir, '--clearenv', '--args', '5');
   args.push(
     // Root inside keeps only what setpriv needs to become the tools user.
     '--cap-drop',

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { programPath, SYSTEM_PATH } from '../../programs.js';
 import { type SandboxLayout, type SandboxRun, sandboxCommand } from './sandbox-command.js';
@@ -23,8 +24,10 @@ const END_MS = 30_000;
  * so the `exit` of `child` means nothing of the run is left.
  */
 export function startRun(layout: SandboxLayout, run: SandboxRun): SandboxProcess {
-  const { file, args } = sandboxCommand(layout, run);
-  // sudo (or, as root, the shell) gets no variable of the session's: the run's are on its command line.
+  const { file, args, environment } = sandboxCommand(layout, run);
+  // Made new (never through a link), readable by the job's user and root only; the opener removes it.
+  writeFileSync(layout.envFile, environment, { mode: 0o600, flag: 'wx' });
+  // sudo (or, as root, the shell) gets no variable of the session's: the run's are in its file.
   const child = spawn(file, args, {
     cwd: '/',
     env: { PATH: SYSTEM_PATH },

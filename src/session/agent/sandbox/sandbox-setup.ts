@@ -64,7 +64,7 @@ export async function ensureToolUser(
     installed?: (program: Program) => boolean;
   } = {},
 ): Promise<ToolsUser> {
-  const needed: Program[] = ['bwrap', 'setpriv', 'prlimit', 'timeout', 'id', 'sh'];
+  const needed: Program[] = ['bwrap', 'setpriv', 'prlimit', 'timeout', 'id', 'sh', 'bash'];
   if (network === 'own') needed.push('nsenter', 'ip');
   if (!isRoot()) needed.push('sudo');
   const missing = needed.filter((program) => !installed(program));

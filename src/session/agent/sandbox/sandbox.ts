@@ -155,7 +155,7 @@ async function prepare({
   tools: SandboxLayout['user'];
   env: Readonly<Record<string, string | undefined>>;
   readOnly: readonly string[];
-}): Promise<Omit<SandboxLayout, 'infoFile' | 'network'>> {
+}): Promise<Omit<SandboxLayout, 'infoFile' | 'envFile' | 'network'>> {
   const workDir = path.join(base, 'work');
   const home = path.join(base, 'home');
   const run = path.join(base, 'run');
@@ -207,7 +207,7 @@ function confined({
   close,
 }: {
   tools: SandboxLayout['user'];
-  layout: Omit<SandboxLayout, 'infoFile'>;
+  layout: Omit<SandboxLayout, 'infoFile' | 'envFile'>;
   base: string;
   proxy: Egress | null;
   close: () => Promise<void>;
@@ -224,8 +224,9 @@ function confined({
     env: proxy?.env ?? {},
     spawn(run) {
       runs += 1;
+      const files = path.join(base, 'run', `run-${runs}`);
       const started = startRun(
-        { ...layout, infoFile: path.join(base, 'run', `run-${runs}.json`) },
+        { ...layout, infoFile: `${files}.json`, envFile: `${files}.env` },
         run,
       );
       live.add(started);
