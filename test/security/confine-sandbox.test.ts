@@ -2,13 +2,18 @@ import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_proces
 import { readFileSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { reply, toolUse } from '../../sim/fake-anthropic.js';
 import { ensureToolUser } from '../../src/session/agent/sandbox/sandbox-setup.js';
 import { findProgram, SYSTEM_PATH } from '../../src/session/programs.js';
-import { completes, runSession, toolResultsSeen, workerRepo } from '../session/agent-fixtures.js';
+import {
+  completes,
+  makeTempDir,
+  runSession,
+  toolResultsSeen,
+  workerRepo,
+} from '../session/agent-fixtures.js';
 import { confinedSession, describeAsRoot, NOT_ROOT, useThrowawayUser } from './confine-fixtures.js';
 import { type Holes, openHoles } from './sandbox-holes.js';
 
@@ -85,7 +90,12 @@ describeAsRoot('the model’s commands and what the machine serves', () => {
   afterAll(() => holes.close());
 
   it('reach no system bus, no resolved varlink, no stub resolver, no other loopback service, no abstract socket', async () => {
-    // Outside the sandbox, the tools user reaches each one.
+    // Outside the sandbox, the tools user reaches each one, running a copy of the probe it may
+    // read: the checkout may sit in a folder only root enters (a clone in `mktemp -d`, a 0750 home).
+    const probeDir = await makeTempDir('baton-probe-');
+    await chmod(probeDir, 0o755);
+    const probeFile = path.join(probeDir, 'probe.cjs');
+    await writeFile(probeFile, PROBE, { mode: 0o644 });
     const { stdout: outside } = await execFileAsync(
       findProgram('setpriv', SYSTEM_PATH) ?? 'setpriv',
       [
@@ -93,7 +103,7 @@ describeAsRoot('the model’s commands and what the machine serves', () => {
         `--regid=${USER}`,
         '--clear-groups',
         process.execPath,
-        fileURLToPath(new URL('./reach-probe.cjs', import.meta.url)),
+        probeFile,
         ...Object.values(holes.targets),
       ],
       { encoding: 'utf8' },
