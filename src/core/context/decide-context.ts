@@ -6,12 +6,11 @@
  * ask for are framed once, at the end of `decide`.
  */
 import type { Config } from '../config/config.js';
-import { buildTypeOf } from '../plan/plan.js';
 import { type EngineSettings, engineFor, readEngineSettings } from '../sessions/engines.js';
 import type { SessionRole } from '../sessions/session.js';
 import { type CommandState, foldCommands } from '../snapshot/command-state.js';
 import { type DailyCapHold, dailyCapsReached } from '../snapshot/daily-spend.js';
-import { effectivePlanRead, type FollowUps, foldFollowUps } from '../snapshot/follow-ups.js';
+import { effectivePlanRead, type FollowUps, followUpsOf } from '../snapshot/follow-ups.js';
 import { closeCancels } from '../snapshot/issue-close.js';
 import { buildLedger, type Ledger } from '../snapshot/ledger.js';
 import { normalizeSnapshot } from '../snapshot/normalize-snapshot.js';
@@ -144,24 +143,6 @@ export function makeContext({
     engineOf,
     links,
   };
-}
-
-/** The follow-up rounds of a research build with a valid plan; null for any other. */
-function followUpsOf(
-  read: BuildSnapshot['plan'],
-  runs: JudgedRun[],
-  commands: CommandState,
-): FollowUps | null {
-  if (read.kind !== 'valid' || buildTypeOf(read.plan) !== 'research') return null;
-  const succeeded = runs.filter(
-    (run) => run.role === 'synthesis' && run.worker === null && run.outcome === 'succeeded',
-  );
-  return foldFollowUps({
-    plan: read.plan,
-    succeeded,
-    approvals: commands.approvals,
-    declines: commands.followUpSkips,
-  });
 }
 
 /**

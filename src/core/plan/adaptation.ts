@@ -44,3 +44,11 @@ export function renderAdaptationMessage(record: AdaptationRecord): string {
 export function parseAdaptationMessage(message: string): AdaptationRecord | null {
   return parseRecordMessage(message, { header: ADAPTATION_HEADER, schema: AdaptationRecord });
 }
+
+/** What adapt sessions changed; a ref whose message is not a record is ignored. */
+export function adaptationsOf(messages: string[]): AdaptationRecord[] {
+  return messages.flatMap((message) => {
+    const record = parseAdaptationMessage(message);
+    return record ? [record] : [];
+  });
+}

@@ -1,6 +1,7 @@
 import { buildTypeOf, MAX_FOLLOW_UP_ROUNDS, Plan } from '../plan/plan.js';
 import { validatePlan } from '../plan/validate-plan.js';
 import { briefPath } from '../vocabulary/ids.js';
+import type { CommandState } from './command-state.js';
 import { compareTimes } from './normalize-snapshot.js';
 import type { CommandInfo, PlanRead, RunInfo } from './snapshot.js';
 
@@ -21,6 +22,25 @@ export interface FollowUps {
    * or `declined` by a `/skip follow-ups`; null when nothing is proposed.
    */
   proposed: { round: number; workers: string[]; declined: CommandInfo | null } | null;
+}
+
+/** The follow-up rounds of a research build with a valid plan; null for any other. */
+export function followUpsOf(
+  read: PlanRead,
+  /** The build's runs, each with how it ended (`judgeRuns`). */
+  runs: readonly (RunInfo & { outcome: string })[],
+  commands: Pick<CommandState, 'approvals' | 'followUpSkips'>,
+): FollowUps | null {
+  if (read.kind !== 'valid' || buildTypeOf(read.plan) !== 'research') return null;
+  const succeeded = runs.filter(
+    (run) => run.role === 'synthesis' && run.worker === null && run.outcome === 'succeeded',
+  );
+  return foldFollowUps({
+    plan: read.plan,
+    succeeded,
+    approvals: commands.approvals,
+    declines: commands.followUpSkips,
+  });
 }
 
 /**

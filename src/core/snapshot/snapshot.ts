@@ -59,7 +59,10 @@ export interface BuildSnapshot {
   ledgerParts?: { last: number; commandIds: number[] };
   /** Keys of the notices Baton has posted on the issue for this build, from their hidden markers. */
   notices?: string[];
-  /** Who added which label to the issue, oldest first (REST logins), as far as GitHub lists. */
+  /**
+   * Who added which label to the issue, oldest first (REST logins), as far as GitHub lists:
+   * only those with write access (anyone with triage permission may add a label).
+   */
   labelledBy?: { label: string; login: string; at?: string }[];
   /**
    * The usage records sessions' publish jobs left (`refs/baton/<build>/usage/<run>`),

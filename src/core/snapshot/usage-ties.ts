@@ -93,3 +93,46 @@ export function tieUsage(
   }
   return { counted, uncounted };
 }
+
+/** A run of the build as the listing shows it (the snapshot's `RunInfo`), as far as usage needs it. */
+export interface ListedRun {
+  id: number;
+  role: SessionRole;
+  worker: string | null;
+  attempt?: number;
+  createdAt: string;
+  /** False: not a run the app dispatched (its actor is someone else). */
+  byBaton?: boolean;
+}
+
+/**
+ * The usage records of the build's sessions that are tied to its runs Baton
+ * dispatched (`tieUsage`), and the refs under its usage prefix that are not,
+ * with why: a writer's or a workflow's forged record moves no budget.
+ */
+export function usageOf(
+  build: string,
+  listed: ListedUsage[],
+  runs: readonly ListedRun[],
+): { usage: UsageRecord[]; uncountedUsage?: UncountedUsage[] } {
+  const byId = new Map(
+    runs
+      .filter((run) => run.byBaton !== false)
+      .map((run): [number, UsageRun] => [
+        run.id,
+        {
+          id: run.id,
+          build,
+          role: run.role,
+          worker: run.worker,
+          attempt: run.attempt ?? 1,
+          createdAt: run.createdAt,
+        },
+      ]),
+  );
+  const { counted, uncounted } = tieUsage(listed, byId);
+  return {
+    usage: counted.map((tie) => tie.record),
+    ...(uncounted.length > 0 ? { uncountedUsage: uncounted } : {}),
+  };
+}

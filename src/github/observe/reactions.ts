@@ -1,6 +1,7 @@
+import { parseCommands } from '../../core/commands/parse-commands.js';
 import { LearnedReading, type Reading, readingFrom } from '../client/learned-reading.js';
 import type { RepoContext } from '../client/types.js';
-import { hasBatonEyes, mayHaveBatonEyes } from './read-comments.js';
+import { hasWriteAccess } from './permissions.js';
 
 /**
  * How Baton tells the commands it took (its 👀 on their comments) in the
@@ -94,4 +95,39 @@ export async function hasBatonEyesInWindow(
   taken.add(key);
   if (reading === 'auto' && !eyes.viewerHasReacted) viewerIsApp.learn(ctx, false);
   return true;
+}
+
+/**
+ * Whether a comment is worth asking about its reactions, without a request of its own: it
+ * holds a command, it has an 👀 at all (GitHub's reaction counts come with the comment), and
+ * its author may steer (Baton gives 👀 only to writers; one answer per login a minute). An
+ * outsider's comments, however many and whatever they react, cost no request here.
+ */
+export async function mayHaveBatonEyes(
+  ctx: RepoContext,
+  comment: {
+    body: string;
+    author: string;
+    isBot: boolean;
+    eyes: number | undefined;
+    /** A worker PR's worker: its comments' commands may leave the worker out. */
+    worker?: string;
+  },
+): Promise<boolean> {
+  if (comment.isBot || comment.eyes === 0) return false;
+  const context = comment.worker ? { worker: comment.worker } : {};
+  if (parseCommands(comment.body, context).commands.length === 0) return false;
+  return hasWriteAccess(ctx, comment.author);
+}
+
+/** Whether Baton's 👀 is on a comment: the durable record that it took the comment's commands. */
+export async function hasBatonEyes(ctx: RepoContext, id: number): Promise<boolean> {
+  const reactions = await ctx.octokit.paginate(ctx.octokit.rest.reactions.listForIssueComment, {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    comment_id: id,
+    content: 'eyes',
+    per_page: 100,
+  });
+  return reactions.some((reaction) => reaction.user?.login === ctx.botLogin);
 }

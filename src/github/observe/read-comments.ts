@@ -4,9 +4,16 @@ import type { BuildSnapshot, CommandInfo } from '../../core/snapshot/snapshot.js
 import { parseCommandLedger } from '../../core/status/command-ledger.js';
 import { findLedgerPart } from '../../core/status/ledger-archive.js';
 import { findStatusBuild } from '../../core/status/render-status.js';
+import { parseBatonBranch } from '../../core/vocabulary/ids.js';
 import { findNotice } from '../../core/vocabulary/notice.js';
 import type { RepoContext } from '../client/types.js';
-import { hasWriteAccess } from './permissions.js';
+import { type BuildQueryResult, type GraphComment, loginOf } from './build-query.js';
+import {
+  hasBatonEyes,
+  hasBatonEyesInWindow,
+  mayHaveBatonEyes,
+  reactionReadingFrom,
+} from './reactions.js';
 
 export interface CommentSource {
   number: number;
@@ -75,38 +82,72 @@ export async function fetchComments(
 }
 
 /**
- * Whether a comment is worth asking about its reactions, without a request of its own: it
- * holds a command, it has an 👀 at all (GitHub's reaction counts come with the comment), and
- * its author may steer (Baton gives 👀 only to writers; one answer per login a minute). An
- * outsider's comments, however many and whatever they react, cost no request here.
+ * The issue's and open worker PRs' comments from the query; a conversation
+ * longer than the query's window is read in full over REST, so no command and
+ * no status comment is ever missed.
  */
-export async function mayHaveBatonEyes(
+export async function commentLists(
   ctx: RepoContext,
-  comment: {
-    body: string;
-    author: string;
-    isBot: boolean;
-    eyes: number | undefined;
-    /** A worker PR's worker: its comments' commands may leave the worker out. */
-    worker?: string;
-  },
-): Promise<boolean> {
-  if (comment.isBot || comment.eyes === 0) return false;
-  const context = comment.worker ? { worker: comment.worker } : {};
-  if (parseCommands(comment.body, context).commands.length === 0) return false;
-  return hasWriteAccess(ctx, comment.author);
-}
-
-/** Whether Baton's 👀 is on a comment: the durable record that it took the comment's commands. */
-export async function hasBatonEyes(ctx: RepoContext, id: number): Promise<boolean> {
-  const reactions = await ctx.octokit.paginate(ctx.octokit.rest.reactions.listForIssueComment, {
-    owner: ctx.owner,
-    repo: ctx.repo,
-    comment_id: id,
-    content: 'eyes',
-    per_page: 100,
-  });
-  return reactions.some((reaction) => reaction.user?.login === ctx.botLogin);
+  { issue, repository }: { issue: number; repository: BuildQueryResult['repository'] },
+): Promise<CommentList[]> {
+  const issueNode = repository.issue;
+  const sources: {
+    source: CommentSource;
+    window: { totalCount: number; nodes: GraphComment[] };
+  }[] = [
+    {
+      source: { number: issue, source: { kind: 'issue' } },
+      window: issueNode?.comments ?? { totalCount: 0, nodes: [] },
+    },
+  ];
+  for (const pull of repository.pullRequests.nodes) {
+    const worker = parseBatonBranch(pull.headRefName);
+    if (pull.state !== 'OPEN' || worker?.kind !== 'worker') continue;
+    sources.push({
+      source: {
+        number: pull.number,
+        worker: worker.worker,
+        source: { kind: 'pull', number: pull.number, worker: worker.worker },
+      },
+      window: pull.comments,
+    });
+  }
+  const complete = sources.filter(({ window }) => window.totalCount <= window.nodes.length);
+  const partial = sources.filter(({ window }) => window.totalCount > window.nodes.length);
+  const fetched = await fetchComments(
+    ctx,
+    partial.map(({ source }) => source),
+  );
+  const reading = reactionReadingFrom(process.env);
+  const read = await Promise.all(
+    complete.map(async ({ source, window }) => ({
+      source,
+      comments: await Promise.all(
+        window.nodes.map(async (node) => {
+          const comment = {
+            id: node.databaseId,
+            body: node.body,
+            author: loginOf(node.author),
+            isBot: node.author?.__typename === 'Bot',
+            createdAt: node.createdAt,
+          };
+          // The query runs as the app, so "the viewer reacted 👀" is Baton's acceptance
+          // where GitHub means the app by the viewer (`hasBatonEyesInWindow` finds out).
+          const accepted = await hasBatonEyesInWindow(
+            ctx,
+            {
+              ...comment,
+              groups: node.reactionGroups,
+              ...(source.worker ? { worker: source.worker } : {}),
+            },
+            reading,
+          );
+          return { ...comment, accepted };
+        }),
+      ),
+    })),
+  );
+  return [...read, ...fetched];
 }
 
 /**

@@ -14,10 +14,8 @@ import type { StatusEditKind } from '../act/status-pacer.js';
 import { withReason } from '../client/request-reason.js';
 import { buildKey, type RepoContext } from '../client/types.js';
 import type { WriteBudget } from '../client/write-budget.js';
-import { readInstallationUsage } from '../observe/installation-usage.js';
 import { type ObservedBuild, observeBuild } from '../observe/observe-build.js';
-import { hasWriteAccess } from '../observe/permissions.js';
-import { readRepoUsage } from '../observe/read-repo-usage.js';
+import { readDaySpend } from '../observe/read-day-spend.js';
 import { readSubIssues } from '../observe/read-sub-issues.js';
 import type { SetupPullHook } from '../setup/onboarding.js';
 import { actLaterPasses } from './after-merges.js';
@@ -126,27 +124,17 @@ export async function reconcileBuild(
     mirror: config.ok && config.config.plan.mirrorSubIssues,
   });
   if (subIssues) observed.snapshot.issue.subIssues = subIssues;
-  // Records under the build's usage refs that no run of it accounts for: said once, never counted.
+  // The day's spend, where a daily cap asks for it; records under the build's usage refs (or the
+  // day's) that no run accounts for are said once, never counted.
+  const { forged, ...spend } = await readDaySpend(ctx, {
+    now,
+    repoCap: config.ok && config.config.budget.dailyUsd !== null,
+    installationCapUsd: request.installationDailyUsd,
+  });
+  Object.assign(observed.snapshot, spend);
   const repository = `${ctx.owner}/${ctx.repo}`;
-  sayUncountedUsage(
-    log,
-    (observed.snapshot.uncountedUsage ?? []).map((one) => ({ ...one, repository })),
-  );
-  // The day's spend across the repository's builds, only when a daily cap asks for it.
-  if (config.ok && config.config.budget.dailyUsd !== null) {
-    const day = await readRepoUsage(ctx, now);
-    observed.snapshot.repoUsage = day.records;
-    sayUncountedUsage(log, day.forged);
-  }
-  // The day's spend across the installation's repositories, only when the app sets a cap for it.
-  if (request.installationDailyUsd) {
-    const day = await readInstallationUsage(ctx, now);
-    observed.snapshot.installationUsage = {
-      capUsd: request.installationDailyUsd,
-      records: day.records,
-    };
-    sayUncountedUsage(log, day.forged);
-  }
+  const uncounted = (observed.snapshot.uncountedUsage ?? []).map((one) => ({ ...one, repository }));
+  sayUncountedUsage(log, [...uncounted, ...forged]);
   // Only a build whose workflow is missing pays for onboarding's reads.
   const setupPull = request.setupPull;
   const snapshot =
@@ -154,17 +142,11 @@ export async function reconcileBuild(
       ? observed.snapshot
       : {
           ...observed.snapshot,
-          setupPull: await withReason('setup', async () =>
-            setupPull(
-              ctx,
-              defaultBranch,
-              await labelledAtByWriter(ctx, {
-                snapshot: observed.snapshot,
-                label: config.ok ? config.config.label : 'orchestrate',
-              }),
-              log,
-            ),
-          ),
+          setupPull: await withReason('setup', async () => {
+            const label = config.ok ? config.config.label : 'orchestrate';
+            const labelledAt = labelledAtByWriter({ snapshot: observed.snapshot, label });
+            return setupPull(ctx, defaultBranch, labelledAt, log);
+          }),
         };
   await withReason('status-edit', () =>
     removeDuplicateStatusComments(ctx, observed.duplicateStatusIds),
@@ -287,17 +269,15 @@ function describe(action: Action): string {
  * When someone with write access last added the build label: on a build that
  * found the workflow missing, that asks for Baton again after a closed setup
  * pull request (anyone with triage permission can add a label; only a writer
- * asks).
+ * asks, and `labelledBy` holds only writers' labels: `readLabelEvents`).
  */
-async function labelledAtByWriter(
-  ctx: RepoContext,
-  { snapshot, label }: { snapshot: BuildSnapshot; label: string },
-): Promise<string | null> {
-  const events = (snapshot.labelledBy ?? [])
-    .filter((event) => event.label === label && event.at)
-    .reverse();
-  for (const event of events) {
-    if (await hasWriteAccess(ctx, event.login)) return event.at ?? null;
-  }
-  return null;
+function labelledAtByWriter({
+  snapshot,
+  label,
+}: {
+  snapshot: BuildSnapshot;
+  label: string;
+}): string | null {
+  const events = (snapshot.labelledBy ?? []).filter((event) => event.label === label && event.at);
+  return events.at(-1)?.at ?? null;
 }
