@@ -53257,6 +53257,12 @@ function adaptationRefPrefix(build) {
 function parseAdaptationMessage(message2) {
   return parseRecordMessage(message2, { header: ADAPTATION_HEADER, schema: AdaptationRecord });
 }
+function adaptationsOf(messages) {
+  return messages.flatMap((message2) => {
+    const record2 = parseAdaptationMessage(message2);
+    return record2 ? [record2] : [];
+  });
+}
 
 // src/core/plan/completion.ts
 var COMPLETION_MAX_BYTES = 64 * 1024;
@@ -53560,20 +53566,6 @@ function buildOfBranch(ref) {
   return parsed ? { build: branch.build, issue: parsed.issue } : null;
 }
 
-// src/core/context/action.ts
-function lockFor(request2) {
-  const { role, build, worker, trigger } = request2;
-  if (role === "plan" && !trigger && !worker) return { kind: "build-branch" };
-  if (role === "research" && worker === loopSubject(1)) return { kind: "build-branch" };
-  if (role === "work" && worker && !trigger) {
-    return { kind: "worker-branch", branch: workerBranch(build, worker) };
-  }
-  if (role === "review") return { kind: "review-run" };
-  const ref = `refs/baton/${build}/${worker ?? "build"}/${role}-${trigger ?? "first"}`;
-  const resetBranch2 = role === "work" && worker ? workerBranch(build, worker) : null;
-  return { kind: "lock-ref", ref, resetBranch: resetBranch2 };
-}
-
 // src/core/snapshot/daily-spend.ts
 function utcDay(iso) {
   return new Date(iso).toISOString().slice(0, 10);
@@ -53593,6 +53585,26 @@ function spentOnDay(records, now) {
     usd += record2.usage.cost_usd;
   }
   return usd;
+}
+function dailyCapsReached({
+  repoCapUsd,
+  repoUsage = [],
+  installationUsage,
+  now
+}) {
+  const holds = [];
+  const day = utcDay(now);
+  if (repoCapUsd !== null && repoCapUsd > 0) {
+    const spent = spentOnDay(repoUsage, now);
+    if (spent >= repoCapUsd)
+      holds.push({ scope: "repository", capUsd: repoCapUsd, spentUsd: spent, day });
+  }
+  if (installationUsage && installationUsage.capUsd > 0) {
+    const spent = spentOnDay(installationUsage.records, now);
+    if (spent >= installationUsage.capUsd)
+      holds.push({ scope: "installation", capUsd: installationUsage.capUsd, spentUsd: spent, day });
+  }
+  return holds;
 }
 
 // src/core/plan/plan-graph.ts
@@ -54007,6 +54019,18 @@ function briefProblems(workers, briefSizes) {
 }
 
 // src/core/snapshot/follow-ups.ts
+function followUpsOf(read, runs, commands) {
+  if (read.kind !== "valid" || buildTypeOf(read.plan) !== "research") return null;
+  const succeeded = runs.filter(
+    (run2) => run2.role === "synthesis" && run2.worker === null && run2.outcome === "succeeded"
+  );
+  return foldFollowUps({
+    plan: read.plan,
+    succeeded,
+    approvals: commands.approvals,
+    declines: commands.followUpSkips
+  });
+}
 function foldFollowUps({
   plan,
   succeeded,
@@ -54255,14 +54279,19 @@ function makeContext({
   const overdue = findOverdueRuns({ runs: normal.runs, session: config3.session, now });
   const runs = judgeRuns({ runs: normal.runs, overdue, now });
   const followUps = followUpsOf(normal.plan, runs, commands);
-  const synthesis = followUps ? synthesisState({ runs, followUps, commands }) : null;
   const plan = followUps ? effectivePlanRead(normal.plan, followUps.approvedRounds) : normal.plan;
+  const synthesis = followUps ? synthesisState({ runs, followUps, commands }) : null;
   const truth = { ...normal, runs, plan };
   const ledger = buildLedger(truth);
   const spentUsd = ledger.total.costUsd;
   const { maxUsd } = config3.budget;
   const budgetReached = maxUsd !== null && spentUsd >= maxUsd;
-  const dailyHolds = dailyCapsReached(config3, truth, now);
+  const dailyHolds = dailyCapsReached({
+    repoCapUsd: config3.budget.dailyUsd,
+    repoUsage: truth.repoUsage,
+    installationUsage: truth.installationUsage,
+    now
+  });
   const daily = dailyHolds.length > 0;
   const cancelsByClose = closeCancels(truth, config3);
   const links = repoLinks(truth);
@@ -54285,35 +54314,6 @@ function makeContext({
     engineOf,
     links
   };
-}
-function dailyCapsReached(config3, snapshot, now) {
-  const holds = [];
-  const day = utcDay(now);
-  const repoCap = config3.budget.dailyUsd;
-  if (repoCap !== null && repoCap > 0) {
-    const spent = spentOnDay(snapshot.repoUsage ?? [], now);
-    if (spent >= repoCap)
-      holds.push({ scope: "repository", capUsd: repoCap, spentUsd: spent, day });
-  }
-  const installation = snapshot.installationUsage;
-  if (installation && installation.capUsd > 0) {
-    const spent = spentOnDay(installation.records, now);
-    if (spent >= installation.capUsd)
-      holds.push({ scope: "installation", capUsd: installation.capUsd, spentUsd: spent, day });
-  }
-  return holds;
-}
-function followUpsOf(read, runs, commands) {
-  if (read.kind !== "valid" || buildTypeOf(read.plan) !== "research") return null;
-  const succeeded = runs.filter(
-    (run2) => run2.role === "synthesis" && run2.worker === null && run2.outcome === "succeeded"
-  );
-  return foldFollowUps({
-    plan: read.plan,
-    succeeded,
-    approvals: commands.approvals,
-    declines: commands.followUpSkips
-  });
 }
 function repoLinks(snapshot) {
   const fromIssue = /^(https?:\/\/.+?)\/issues\/\d+\/?$/.exec(snapshot.issue.url)?.[1];
@@ -55321,7 +55321,16 @@ function decideMirror({
     const mirror = mirrors.get(worker.id);
     if (!mirror) {
       if (state === "skipped") return [];
-      return [{ kind: "create-mirror", worker: worker.id, title, dependsOn: worker.depends_on }];
+      const body = renderMirrorBody({
+        build: snapshot.build,
+        worker: worker.id,
+        briefPath: briefPath(snapshot.build, worker.id)
+      });
+      const dependsOn = worker.depends_on.map((dep) => {
+        const id = mirrors.get(dep)?.id;
+        return id === void 0 ? { worker: dep } : { worker: dep, id };
+      });
+      return [{ kind: "create-mirror", worker: worker.id, title, body, dependsOn }];
     }
     if (mirror.state === "closed") {
       const back = mirror.stateReason === "not_planned" && state !== "skipped" && state !== "merged";
@@ -56266,12 +56275,12 @@ function withCleanUp(ctx, decision) {
   if (!snapshot.statusComment) return decision;
   if (decision.actions.some((action) => action.kind === "dispatch")) return decision;
   const completed = snapshot.runs.filter((run2) => run2.status === "completed");
-  const cleanUp2 = {
+  const cleanUp = {
     kind: "clean-up-refs",
     runs: completed.map((run2) => ({ id: run2.id, attempt: run2.attempt ?? 1 })),
     locks: completed.length === snapshot.runs.length
   };
-  return { ...decision, actions: [...decision.actions, cleanUp2] };
+  return { ...decision, actions: [...decision.actions, cleanUp] };
 }
 
 // src/core/decide/decide.ts
@@ -56720,7 +56729,9 @@ function attentionOf(view) {
     progress.synthesis?.state ?? null,
     (progress.adaptations ?? []).map((adaptation) => [adaptation.source, adaptation.state]),
     (view.series?.loops ?? []).map((loop) => [loop.loop, loop.stage]),
-    view.series?.ended ?? null
+    view.series?.ended ?? null,
+    // A close is a person's act: who closed the issue, and that the build goes on, shows at once.
+    view.ignoredClose ?? null
   ]);
 }
 
@@ -56737,6 +56748,39 @@ var DELETE_REFS = (
 );
 var refusedIn = /* @__PURE__ */ new Set();
 async function cleanUpRefs(ctx, {
+  build,
+  runs,
+  locks,
+  log
+}) {
+  const outcome = await deleteSpentRefs(ctx, { build, runs, locks });
+  switch (outcome.result) {
+    case "deleted":
+      return { result: "done", detail: `${outcome.deleted} refs deleted` };
+    case "raced":
+      return { result: "unchanged", detail: "another reconcile was deleting them" };
+    case "refused":
+      log.warn(
+        {
+          buildId: build,
+          reason: outcome.reason,
+          refs: outcome.left,
+          command: `git push origin ${outcome.left.map((ref) => `:${ref}`).join(" ")}`
+        },
+        `baton: GitHub refused to delete the finished build's hidden refs (updateRefs: ${outcome.reason}); ${outcome.left.length} are left and Baton will not ask again until it restarts. They do no harm; to delete them, run the command logged here in a clone (docs/deploy.md, "Uninstalling")`
+      );
+      return { result: "unchanged", detail: "GitHub refused to delete them" };
+    case "passed-over":
+      return { result: "unchanged", detail: "GitHub refused before" };
+    case "nothing":
+      return { result: "unchanged" };
+    default: {
+      const _exhaustive = outcome;
+      return _exhaustive;
+    }
+  }
+}
+async function deleteSpentRefs(ctx, {
   build,
   runs,
   locks
@@ -56809,6 +56853,20 @@ async function anyMoved(ctx, { build, batch }) {
     for (const ref of await listMatchingRefs(ctx, prefix)) now.set(ref.ref, ref.object.sha);
   }
   return batch.some((ref) => now.get(ref.ref) !== ref.object.sha);
+}
+
+// src/core/context/action.ts
+function lockFor(request2) {
+  const { role, build, worker, trigger } = request2;
+  if (role === "plan" && !trigger && !worker) return { kind: "build-branch" };
+  if (role === "research" && worker === loopSubject(1)) return { kind: "build-branch" };
+  if (role === "work" && worker && !trigger) {
+    return { kind: "worker-branch", branch: workerBranch(build, worker) };
+  }
+  if (role === "review") return { kind: "review-run" };
+  const ref = `refs/baton/${build}/${worker ?? "build"}/${role}-${trigger ?? "first"}`;
+  const resetBranch2 = role === "work" && worker ? workerBranch(build, worker) : null;
+  return { kind: "lock-ref", ref, resetBranch: resetBranch2 };
 }
 
 // src/github/act/dispatch-session.ts
@@ -56998,11 +57056,7 @@ async function ensureMirror(ctx, {
         owner,
         repo,
         title: action.title,
-        body: renderMirrorBody({
-          build: snapshot.build,
-          worker: action.worker,
-          briefPath: briefPath(snapshot.build, action.worker)
-        })
+        body: action.body
       })
     );
     return { id: data.id, number: data.number };
@@ -57016,16 +57070,15 @@ async function ensureMirror(ctx, {
     issue_number: snapshot.issue.number,
     sub_issue_id: issue2.id
   });
-  const known = mirrorsOf(snapshot.issue.subIssues ?? []);
   for (const dep of action.dependsOn) {
-    const blocker = created.get(dep) ?? known.get(dep);
-    if (blocker?.id === void 0) continue;
+    const blocker = created.get(dep.worker)?.id ?? dep.id;
+    if (blocker === void 0) continue;
     try {
       await ctx.octokit.rest.issues.addBlockedByDependency({
         owner,
         repo,
         issue_number: issue2.number,
-        issue_id: blocker.id
+        issue_id: blocker
       });
     } catch (error62) {
       if (statusOf(error62) !== 422) throw error62;
@@ -57067,6 +57120,25 @@ async function requestReviewers(ctx, { pull, logins }) {
       reviewers: logins
     })
   );
+}
+async function noticeRefRefused(ctx, {
+  snapshot,
+  error: error62,
+  log
+}) {
+  const key = noticeKey("ref-refused");
+  const body = [
+    noticeMarker(snapshot.build, key),
+    `⚠️ Baton cannot go on with this build: GitHub refused to create \`${error62.ref}\` (${escapeText(messageOf(error62.cause))}). This does not pass by itself. Check the build's branches and the app's permissions, then reply \`/status\`; the app's log has the details.`
+  ].join("\n");
+  try {
+    await ensureNotice(ctx, { snapshot, key, body, reviewers: null });
+  } catch (noticeError) {
+    log.error(
+      { err: noticeError, buildId: snapshot.build },
+      "baton: the notice of a refused ref failed"
+    );
+  }
 }
 
 // src/github/act/issues.ts
@@ -57332,21 +57404,6 @@ async function act(ctx, {
   }
   return outcomes;
 }
-async function noticeRefRefused(ctx, { snapshot, error: error62, log }) {
-  const key = noticeKey("ref-refused");
-  const body = [
-    noticeMarker(snapshot.build, key),
-    `⚠️ Baton cannot go on with this build: GitHub refused to create \`${error62.ref}\` (${escapeText(messageOf(error62.cause))}). This does not pass by itself. Check the build's branches and the app's permissions, then reply \`/status\`; the app's log has the details.`
-  ].join("\n");
-  try {
-    await ensureNotice(ctx, { snapshot, key, body, reviewers: null });
-  } catch (noticeError) {
-    log.error(
-      { err: noticeError, buildId: snapshot.build },
-      "baton: the notice of a refused ref failed"
-    );
-  }
-}
 var isHeldMerge = (outcome) => outcome.action.kind === "merge-pull" && outcome.result !== "done";
 async function actOne(ctx, { snapshot, action, pass }) {
   const { owner, repo } = ctx;
@@ -57457,43 +57514,19 @@ async function actOne(ctx, { snapshot, action, pass }) {
     case "reopen-sub-issue":
       return { action, result: await reopenMirror(ctx, action) ? "done" : "unchanged" };
     case "clean-up-refs":
-      return { action, ...await cleanUp(ctx, { build: snapshot.build, action, log }) };
+      return {
+        action,
+        ...await cleanUpRefs(ctx, {
+          build: snapshot.build,
+          runs: action.runs,
+          locks: action.locks,
+          log
+        })
+      };
     case "look-again":
       return { action, result: "deferred", retryInMs: action.inMs };
     default: {
       const _exhaustive = action;
-      return _exhaustive;
-    }
-  }
-}
-async function cleanUp(ctx, {
-  build,
-  action,
-  log
-}) {
-  const outcome = await cleanUpRefs(ctx, { build, runs: action.runs, locks: action.locks });
-  switch (outcome.result) {
-    case "deleted":
-      return { result: "done", detail: `${outcome.deleted} refs deleted` };
-    case "raced":
-      return { result: "unchanged", detail: "another reconcile was deleting them" };
-    case "refused":
-      log.warn(
-        {
-          buildId: build,
-          reason: outcome.reason,
-          refs: outcome.left,
-          command: `git push origin ${outcome.left.map((ref) => `:${ref}`).join(" ")}`
-        },
-        `baton: GitHub refused to delete the finished build's hidden refs (updateRefs: ${outcome.reason}); ${outcome.left.length} are left and Baton will not ask again until it restarts. They do no harm; to delete them, run the command logged here in a clone (docs/deploy.md, "Uninstalling")`
-      );
-      return { result: "unchanged", detail: "GitHub refused to delete them" };
-    case "passed-over":
-      return { result: "unchanged", detail: "GitHub refused before" };
-    case "nothing":
-      return { result: "unchanged" };
-    default: {
-      const _exhaustive = outcome;
       return _exhaustive;
     }
   }
@@ -57603,85 +57636,25 @@ function tieUsage(listed, runs) {
   }
   return { counted, uncounted };
 }
-
-// src/github/observe/read-repo-usage.ts
-var USAGE_REF = /^refs\/baton\/([^/]+\/usage\/[^/]+)$/;
-async function readRepoUsage(ctx, now) {
-  const repository = `${ctx.owner}/${ctx.repo}`;
-  const runs = await readDispatchedRuns(ctx, dayStart(now));
-  if (!runs || runs.length === 0) return { records: [], forged: [] };
-  const byId = new Map(runs.map((run2) => [run2.id, run2]));
-  const refs = await listMatchingRefs(ctx, "baton/");
-  const read = { records: [], forged: [] };
-  const tied = [];
-  for (const ref of refs) {
-    const name = USAGE_REF.exec(ref.ref)?.[1];
-    if (!name || !byId.has(runIdOf(name))) continue;
-    const tie = runOfUsageRef(name, byId);
-    if (tie.run === null) read.forged.push({ repository, ref: name, reason: tie.reason });
-    else tied.push({ name, sha: ref.object.sha, nodeId: ref.node_id, ...tie });
-  }
-  const found = await recordCommits(ctx, tied);
-  for (const { name, sha, run: run2, attempt } of tied) {
-    const record2 = parseUsageMessage(found.get(sha)?.message ?? "");
-    const problem = usageRecordProblem(record2, run2, attempt);
-    if (problem || !record2) read.forged.push({ repository, ref: name, reason: problem ?? "" });
-    else read.records.push({ repository, ref: name, at: run2.createdAt, record: record2 });
-  }
-  return read;
-}
-function runIdOf(name) {
-  return Number(/\/usage\/(\d+)-\d+$/.exec(name)?.[1] ?? Number.NaN);
-}
-
-// src/github/observe/installation-usage.ts
-var INSTALLATION_DAY_TTL_MS = 6e4;
-var REPOS_AT_ONCE = 4;
-var reads = /* @__PURE__ */ new Map();
-function readInstallationUsage(ctx, now) {
-  const key = ctx.owner.toLowerCase();
-  const at = Date.parse(now);
-  const cached2 = reads.get(key);
-  if (cached2 && at - cached2.at >= 0 && at - cached2.at < INSTALLATION_DAY_TTL_MS) {
-    return cached2.read;
-  }
-  const read = readAll(ctx, now);
-  reads.set(key, { at, read });
-  read.catch(() => {
-    if (reads.get(key)?.read === read) reads.delete(key);
-  });
-  return read;
-}
-async function readAll(ctx, now) {
-  const repositories = await ctx.octokit.paginate("GET /installation/repositories", {
-    per_page: 100
-  });
-  const all = { records: [], forged: [] };
-  for (let i = 0; i < repositories.length; i += REPOS_AT_ONCE) {
-    const batch = repositories.slice(i, i + REPOS_AT_ONCE);
-    const read = await Promise.all(
-      batch.map(
-        (repository) => readRepoUsage(
-          {
-            octokit: ctx.octokit,
-            owner: repository.owner.login,
-            repo: repository.name,
-            botLogin: ctx.botLogin
-          },
-          now
-        ).catch((error62) => {
-          if (statusOf(error62) === 409 || statusOf(error62) === 404)
-            return { records: [], forged: [] };
-          throw error62;
-        })
-      )
-    );
-    for (const one of read) {
-      all.records.push(...one.records);
-      all.forged.push(...one.forged);
-    }
-  }
-  return all;
+function usageOf(build, listed, runs) {
+  const byId = new Map(
+    runs.filter((run2) => run2.byBaton !== false).map((run2) => [
+      run2.id,
+      {
+        id: run2.id,
+        build,
+        role: run2.role,
+        worker: run2.worker,
+        attempt: run2.attempt ?? 1,
+        createdAt: run2.createdAt
+      }
+    ])
+  );
+  const { counted, uncounted } = tieUsage(listed, byId);
+  return {
+    usage: counted.map((tie) => tie.record),
+    ...uncounted.length > 0 ? { uncountedUsage: uncounted } : {}
+  };
 }
 
 // src/github/observe/build-query.ts
@@ -57766,6 +57739,34 @@ var BUILD_QUERY = (
     }
   }
 
+  query BatonBuildRefs($owner: String!, $repo: String!, $prefix: String!, $after: String!) {
+    repository(owner: $owner, name: $repo) {
+      refs(refPrefix: $prefix, first: 100, after: $after) { ...Refs }
+    }
+  }
+
+  query BatonPullChecks($owner: String!, $repo: String!, $number: Int!, $after: String!) {
+    repository(owner: $owner, name: $repo) {
+      pullRequest(number: $number) {
+        commits(last: 1) {
+          nodes {
+            commit { oid statusCheckRollup { contexts(first: 100, after: $after) { ...Contexts } } }
+          }
+        }
+      }
+    }
+  }
+
+  query BatonIssueStates($owner: String!, $repo: String!, $issue: Int!, $before: String!) {
+    repository(owner: $owner, name: $repo) {
+      issue(number: $issue) {
+        timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 100, before: $before) {
+          ...StateEvents
+        }
+      }
+    }
+  }
+
   fragment Pull on PullRequest {
     databaseId
     number
@@ -57791,18 +57792,18 @@ var BUILD_QUERY = (
           parents(first: 2) { nodes { oid } }
           author { email }
           signature { wasSignedByGitHub }
-          statusCheckRollup {
-            contexts(first: 100) {
-              pageInfo { hasNextPage endCursor }
-              nodes {
-                __typename
-                ... on CheckRun { name status conclusion detailsUrl }
-                ... on StatusContext { context state targetUrl }
-              }
-            }
-          }
+          statusCheckRollup { contexts(first: 100) { ...Contexts } }
         }
       }
+    }
+  }
+
+  fragment Contexts on StatusCheckRollupContextConnection {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      __typename
+      ... on CheckRun { name status conclusion detailsUrl }
+      ... on StatusContext { context state targetUrl }
     }
   }
 
@@ -57833,77 +57834,133 @@ var BUILD_QUERY = (
   }
 `
 );
-var ISSUE_STATES_QUERY = (
-  /* GraphQL */
-  `
-  query BatonIssueStates($owner: String!, $repo: String!, $issue: Int!, $before: String!) {
-    repository(owner: $owner, name: $repo) {
-      issue(number: $issue) {
-        timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 100, before: $before) {
-          ...StateEvents
-        }
-      }
-    }
-  }
-  fragment StateEvents on IssueTimelineItemsConnection {
-    pageInfo { hasPreviousPage startCursor }
-    nodes {
-      __typename
-      ... on ClosedEvent {
-        createdAt
-        actor { login __typename }
-        closer { __typename ... on PullRequest { number } }
-      }
-      ... on ReopenedEvent { createdAt actor { login __typename } }
-    }
-  }
-`
-);
-var PULL_CHECKS_QUERY = (
-  /* GraphQL */
-  `
-  query BatonPullChecks($owner: String!, $repo: String!, $number: Int!, $after: String!) {
-    repository(owner: $owner, name: $repo) {
-      pullRequest(number: $number) {
-        commits(last: 1) {
-          nodes {
-            commit {
-              oid
-              statusCheckRollup {
-                contexts(first: 100, after: $after) {
-                  pageInfo { hasNextPage endCursor }
-                  nodes {
-                    __typename
-                    ... on CheckRun { name status conclusion detailsUrl }
-                    ... on StatusContext { context state targetUrl }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-`
-);
-var BUILD_REFS_QUERY = (
-  /* GraphQL */
-  `
-  query BatonBuildRefs($owner: String!, $repo: String!, $prefix: String!, $after: String!) {
-    repository(owner: $owner, name: $repo) {
-      refs(refPrefix: $prefix, first: 100, after: $after) { ...Refs }
-    }
-  }
-  fragment Refs on RefConnection {
-    pageInfo { hasNextPage endCursor }
-    nodes { name target { oid ... on Commit { message } } }
-  }
-`
-);
 function loginOf(author) {
   if (!author) return "";
   return author.__typename === "Bot" ? `${author.login}[bot]` : author.login;
+}
+
+// src/github/observe/read-build-graph.ts
+function readBuildPage(ctx, operationName, variables) {
+  return ctx.octokit.graphql(BUILD_QUERY, {
+    operationName,
+    owner: ctx.owner,
+    repo: ctx.repo,
+    ...variables
+  });
+}
+async function readBuildGraph(ctx, variables) {
+  const { repository } = await ctx.octokit.graphql(BUILD_QUERY, {
+    operationName: "BatonBuild",
+    ...variables
+  });
+  const [pulls, refs, usageRefs, adaptRefs] = await Promise.all([
+    restOfPulls(ctx, variables, repository.pullRequests),
+    restOfRefs(ctx, variables.refPrefix, repository.refs),
+    restOfRefs(ctx, variables.usagePrefix, repository.usageRefs),
+    repository.adaptRefs ? restOfRefs(ctx, variables.adaptPrefix, repository.adaptRefs) : Promise.resolve(void 0)
+  ]);
+  return {
+    repository: {
+      ...repository,
+      pullRequests: pulls,
+      refs,
+      usageRefs,
+      ...adaptRefs ? { adaptRefs } : {}
+    }
+  };
+}
+async function restOfPulls(ctx, variables, first) {
+  const nodes = [...first.nodes];
+  let page = first.pageInfo;
+  while (page?.hasNextPage && page.endCursor) {
+    const { repository } = await readBuildPage(ctx, "BatonBuildPulls", {
+      integration: variables.integration,
+      after: page.endCursor
+    });
+    nodes.push(...repository.pullRequests.nodes);
+    page = repository.pullRequests.pageInfo;
+  }
+  await Promise.all(nodes.map((pull) => restOfChecks(ctx, pull)));
+  return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
+}
+async function restOfChecks(ctx, pull) {
+  const head = pull.commits.nodes[0]?.commit;
+  const contexts = head?.statusCheckRollup?.contexts;
+  if (pull.state !== "OPEN" || !head || !contexts) return;
+  let page = contexts.pageInfo;
+  while (page?.hasNextPage && page.endCursor) {
+    const { repository } = await readBuildPage(ctx, "BatonPullChecks", {
+      number: pull.number,
+      after: page.endCursor
+    });
+    const commit = repository.pullRequest?.commits.nodes[0]?.commit;
+    const more = commit?.statusCheckRollup?.contexts;
+    if (!commit || commit.oid !== head.oid || !more) return;
+    contexts.nodes.push(...more.nodes);
+    contexts.pageInfo = more.pageInfo;
+    page = more.pageInfo;
+  }
+}
+async function restOfRefs(ctx, prefix, first) {
+  const nodes = [...first.nodes];
+  let page = first.pageInfo;
+  while (page?.hasNextPage && page.endCursor) {
+    const { repository } = await readBuildPage(ctx, "BatonBuildRefs", {
+      prefix,
+      after: page.endCursor
+    });
+    nodes.push(...repository.refs.nodes);
+    page = repository.refs.pageInfo;
+  }
+  return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
+}
+
+// src/github/observe/reactions.ts
+function reactionReadingFrom(env) {
+  return readingFrom(env.BATON_REACTIONS);
+}
+var viewerIsApp = new LearnedReading();
+var taken = /* @__PURE__ */ new Set();
+var TAKEN_MAX = 1e4;
+async function hasBatonEyesInWindow(ctx, comment, reading = "auto") {
+  const eyes = (comment.groups ?? []).find((group) => group.content === "EYES");
+  if (!eyes) return false;
+  if (reading === "graphql") return eyes.viewerHasReacted;
+  const known = viewerIsApp.known(ctx);
+  if (reading === "auto" && known !== false) {
+    if (eyes.viewerHasReacted) {
+      viewerIsApp.learn(ctx, true);
+      return true;
+    }
+    if (known === true) return false;
+  }
+  if (eyes.createdAt === null) return false;
+  const key = `${ctx.owner}/${ctx.repo}#${comment.id}`;
+  if (taken.has(key)) return true;
+  const { worker, ...rest } = comment;
+  if (!await mayHaveBatonEyes(ctx, { ...rest, eyes: void 0, ...worker ? { worker } : {} }))
+    return false;
+  if (!await hasBatonEyes(ctx, comment.id)) return false;
+  if (taken.size >= TAKEN_MAX) taken.clear();
+  taken.add(key);
+  if (reading === "auto" && !eyes.viewerHasReacted) viewerIsApp.learn(ctx, false);
+  return true;
+}
+async function mayHaveBatonEyes(ctx, comment) {
+  if (comment.isBot || comment.eyes === 0) return false;
+  const context = comment.worker ? { worker: comment.worker } : {};
+  if (parseCommands(comment.body, context).commands.length === 0) return false;
+  return hasWriteAccess(ctx, comment.author);
+}
+async function hasBatonEyes(ctx, id) {
+  const reactions = await ctx.octokit.paginate(ctx.octokit.rest.reactions.listForIssueComment, {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    comment_id: id,
+    content: "eyes",
+    per_page: 100
+  });
+  return reactions.some((reaction) => reaction.user?.login === ctx.botLogin);
 }
 
 // src/github/observe/read-comments.ts
@@ -57934,21 +57991,60 @@ async function fetchComments(ctx, sources) {
     })
   );
 }
-async function mayHaveBatonEyes(ctx, comment) {
-  if (comment.isBot || comment.eyes === 0) return false;
-  const context = comment.worker ? { worker: comment.worker } : {};
-  if (parseCommands(comment.body, context).commands.length === 0) return false;
-  return hasWriteAccess(ctx, comment.author);
-}
-async function hasBatonEyes(ctx, id) {
-  const reactions = await ctx.octokit.paginate(ctx.octokit.rest.reactions.listForIssueComment, {
-    owner: ctx.owner,
-    repo: ctx.repo,
-    comment_id: id,
-    content: "eyes",
-    per_page: 100
-  });
-  return reactions.some((reaction) => reaction.user?.login === ctx.botLogin);
+async function commentLists(ctx, { issue: issue2, repository }) {
+  const issueNode = repository.issue;
+  const sources = [
+    {
+      source: { number: issue2, source: { kind: "issue" } },
+      window: issueNode?.comments ?? { totalCount: 0, nodes: [] }
+    }
+  ];
+  for (const pull of repository.pullRequests.nodes) {
+    const worker = parseBatonBranch(pull.headRefName);
+    if (pull.state !== "OPEN" || worker?.kind !== "worker") continue;
+    sources.push({
+      source: {
+        number: pull.number,
+        worker: worker.worker,
+        source: { kind: "pull", number: pull.number, worker: worker.worker }
+      },
+      window: pull.comments
+    });
+  }
+  const complete = sources.filter(({ window: window2 }) => window2.totalCount <= window2.nodes.length);
+  const partial2 = sources.filter(({ window: window2 }) => window2.totalCount > window2.nodes.length);
+  const fetched = await fetchComments(
+    ctx,
+    partial2.map(({ source }) => source)
+  );
+  const reading = reactionReadingFrom(process.env);
+  const read = await Promise.all(
+    complete.map(async ({ source, window: window2 }) => ({
+      source,
+      comments: await Promise.all(
+        window2.nodes.map(async (node2) => {
+          const comment = {
+            id: node2.databaseId,
+            body: node2.body,
+            author: loginOf(node2.author),
+            isBot: node2.author?.__typename === "Bot",
+            createdAt: node2.createdAt
+          };
+          const accepted = await hasBatonEyesInWindow(
+            ctx,
+            {
+              ...comment,
+              groups: node2.reactionGroups,
+              ...source.worker ? { worker: source.worker } : {}
+            },
+            reading
+          );
+          return { ...comment, accepted };
+        })
+      )
+    }))
+  );
+  return [...read, ...fetched];
 }
 async function collectComments(ctx, { build, lists }) {
   const statuses = [];
@@ -58011,111 +58107,96 @@ function mergeLedger(ledgers, live) {
   return [...kept, ...live.filter((info) => !recorded.has(info.commentId))];
 }
 
-// src/github/observe/reactions.ts
-function reactionReadingFrom(env) {
-  return readingFrom(env.BATON_REACTIONS);
-}
-var viewerIsApp = new LearnedReading();
-var taken = /* @__PURE__ */ new Set();
-var TAKEN_MAX = 1e4;
-async function hasBatonEyesInWindow(ctx, comment, reading = "auto") {
-  const eyes = (comment.groups ?? []).find((group) => group.content === "EYES");
-  if (!eyes) return false;
-  if (reading === "graphql") return eyes.viewerHasReacted;
-  const known = viewerIsApp.known(ctx);
-  if (reading === "auto" && known !== false) {
-    if (eyes.viewerHasReacted) {
-      viewerIsApp.learn(ctx, true);
-      return true;
-    }
-    if (known === true) return false;
+// src/github/observe/read-issue-state.ts
+var LABELLER_PERMISSION_TTL_MS = 60 * 6e4;
+async function readLabelEvents(ctx, issue2) {
+  const events = (issue2.timelineItems?.nodes ?? []).flatMap(
+    (node2) => node2?.actor && node2.label ? [{ label: node2.label.name, login: loginOf(node2.actor), at: node2.createdAt }] : []
+  );
+  const kept = [];
+  for (const event of events) {
+    const writer = event.login !== ctx.botLogin && await hasWriteAccess(ctx, event.login, { ttlMs: LABELLER_PERMISSION_TTL_MS });
+    if (writer) kept.push(event);
   }
-  if (eyes.createdAt === null) return false;
-  const key = `${ctx.owner}/${ctx.repo}#${comment.id}`;
-  if (taken.has(key)) return true;
-  const { worker, ...rest } = comment;
-  if (!await mayHaveBatonEyes(ctx, { ...rest, eyes: void 0, ...worker ? { worker } : {} }))
-    return false;
-  if (!await hasBatonEyes(ctx, comment.id)) return false;
-  if (taken.size >= TAKEN_MAX) taken.clear();
-  taken.add(key);
-  if (reading === "auto" && !eyes.viewerHasReacted) viewerIsApp.learn(ctx, false);
-  return true;
+  return kept;
 }
-
-// src/github/observe/read-build-graph.ts
-async function readBuildGraph(ctx, variables) {
-  const { repository } = await ctx.octokit.graphql(BUILD_QUERY, {
-    operationName: "BatonBuild",
-    ...variables
+var MAX_STATE_PAGES = 5;
+async function readStateChanges(ctx, {
+  issue: issue2,
+  events,
+  finalPull: finalPull2
+}) {
+  const newestFirst = [];
+  let window2 = events;
+  for (let pages = 0; window2; pages++) {
+    for (const node2 of [...window2.nodes].reverse()) {
+      if (!node2) continue;
+      const change = await stateChangeOf(ctx, node2);
+      newestFirst.push(change);
+      const steers = change.maySteer || change.kind === "closed" && change.byPull !== null && change.byPull === finalPull2;
+      if (steers) return { changes: newestFirst.reverse(), cut: false };
+    }
+    const before = window2.pageInfo?.hasPreviousPage ? window2.pageInfo.startCursor : null;
+    if (!before) break;
+    if (pages >= MAX_STATE_PAGES) return { changes: newestFirst.reverse(), cut: true };
+    const { repository } = await readBuildPage(ctx, "BatonIssueStates", { issue: issue2, before });
+    window2 = repository.issue?.timelineItems;
+  }
+  return { changes: newestFirst.reverse(), cut: false };
+}
+async function stateChangeOf(ctx, node2) {
+  const by = node2.actor ? loginOf(node2.actor) : null;
+  const closing = node2.__typename === "ClosedEvent";
+  const byPull = closing && node2.closer?.__typename === "PullRequest" ? node2.closer.number ?? null : null;
+  const maySteer = by === null ? false : by === ctx.botLogin || await hasWriteAccess(ctx, by);
+  return { kind: closing ? "closed" : "reopened", by, at: node2.createdAt, byPull, maySteer };
+}
+function latestClose(changes) {
+  const close = changes.filter((change) => change.kind === "closed").at(-1);
+  if (!close) return { by: null, at: null, byPull: null, maySteer: false };
+  const { kind: _kind, ...rest } = close;
+  return rest;
+}
+async function readFinalPull(ctx, {
+  build,
+  defaultBranch,
+  repository
+}) {
+  const { nodes, pageInfo } = repository.finalPulls;
+  const pull = nodes.find((node2) => node2.isCrossRepository === false);
+  if (!pull) return pageInfo?.hasNextPage ? ownFinalPull(ctx, { build, defaultBranch }) : null;
+  return finalPull({
+    number: pull.number,
+    merged: pull.merged,
+    open: pull.state === "OPEN",
+    url: pull.url,
+    autoMerge: pull.autoMergeRequest !== null
   });
-  const [pulls, refs, usageRefs, adaptRefs] = await Promise.all([
-    restOfPulls(ctx, variables, repository.pullRequests),
-    restOfRefs(ctx, variables.refPrefix, repository.refs),
-    restOfRefs(ctx, variables.usagePrefix, repository.usageRefs),
-    repository.adaptRefs ? restOfRefs(ctx, variables.adaptPrefix, repository.adaptRefs) : Promise.resolve(void 0)
-  ]);
-  return {
-    repository: {
-      ...repository,
-      pullRequests: pulls,
-      refs,
-      usageRefs,
-      ...adaptRefs ? { adaptRefs } : {}
-    }
-  };
 }
-async function restOfPulls(ctx, variables, first) {
-  const nodes = [...first.nodes];
-  let page = first.pageInfo;
-  while (page?.hasNextPage && page.endCursor) {
-    const { repository } = await ctx.octokit.graphql(BUILD_QUERY, {
-      operationName: "BatonBuildPulls",
-      owner: variables.owner,
-      repo: variables.repo,
-      integration: variables.integration,
-      after: page.endCursor
-    });
-    nodes.push(...repository.pullRequests.nodes);
-    page = repository.pullRequests.pageInfo;
-  }
-  await Promise.all(nodes.map((pull) => restOfChecks(ctx, variables, pull)));
-  return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
+async function ownFinalPull(ctx, { build, defaultBranch }) {
+  const { data } = await ctx.octokit.rest.pulls.list({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    head: `${ctx.owner}:${integrationBranch(build)}`,
+    base: defaultBranch,
+    state: "all",
+    sort: "created",
+    direction: "desc",
+    per_page: 1
+  });
+  const found = data[0];
+  if (!found) return null;
+  return finalPull({
+    number: found.number,
+    merged: found.merged_at !== null,
+    open: found.state === "open",
+    url: found.html_url,
+    autoMerge: found.auto_merge !== null
+  });
 }
-async function restOfChecks(ctx, variables, pull) {
-  const head = pull.commits.nodes[0]?.commit;
-  const contexts = head?.statusCheckRollup?.contexts;
-  if (pull.state !== "OPEN" || !head || !contexts) return;
-  let page = contexts.pageInfo;
-  while (page?.hasNextPage && page.endCursor) {
-    const { repository } = await ctx.octokit.graphql(PULL_CHECKS_QUERY, {
-      owner: variables.owner,
-      repo: variables.repo,
-      number: pull.number,
-      after: page.endCursor
-    });
-    const commit = repository.pullRequest?.commits.nodes[0]?.commit;
-    const more = commit?.statusCheckRollup?.contexts;
-    if (!commit || commit.oid !== head.oid || !more) return;
-    contexts.nodes.push(...more.nodes);
-    contexts.pageInfo = more.pageInfo;
-    page = more.pageInfo;
-  }
-}
-async function restOfRefs(ctx, prefix, first) {
-  const nodes = [...first.nodes];
-  let page = first.pageInfo;
-  while (page?.hasNextPage && page.endCursor) {
-    const { repository } = await ctx.octokit.graphql(BUILD_REFS_QUERY, {
-      owner: ctx.owner,
-      repo: ctx.repo,
-      prefix,
-      after: page.endCursor
-    });
-    nodes.push(...repository.refs.nodes);
-    page = repository.refs.pageInfo;
-  }
-  return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
+function finalPull(pull) {
+  const state = pull.merged ? "merged" : pull.open ? "open" : "closed";
+  return { number: pull.number, state, url: pull.url, autoMerge: pull.autoMerge };
 }
 
 // src/core/sessions/verdict-marker.ts
@@ -58459,7 +58540,7 @@ async function observeBuild(ctx, {
     reading: hiddenRefReadingFrom(process.env)
   });
   const record2 = branches.integration ? readRecord({ build, repository }) : { plan: { kind: "missing" }, completions: {}, research: {} };
-  const finalPull2 = await finalPullOf(ctx, { build, defaultBranch, repository });
+  const finalPull2 = await readFinalPull(ctx, { build, defaultBranch, repository });
   const states = await readStateChanges(ctx, {
     issue: issue2,
     events: issueNode.stateEvents,
@@ -58491,7 +58572,7 @@ async function observeBuild(ctx, {
     statusComment: comments.statusComment,
     ...comments.ledgerParts ? { ledgerParts: comments.ledgerParts } : {},
     notices: comments.notices,
-    labelledBy: await labelEventsOf(ctx, issueNode),
+    labelledBy: await readLabelEvents(ctx, issueNode),
     ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
     adaptations: adaptationsOf(hidden.adapt)
   };
@@ -58500,86 +58581,6 @@ async function observeBuild(ctx, {
     runsSince: issueNode.createdAt,
     duplicateStatusIds: comments.duplicateStatusIds
   };
-}
-var LABELLER_PERMISSION_TTL_MS = 60 * 6e4;
-async function labelEventsOf(ctx, issue2) {
-  const events = (issue2.timelineItems?.nodes ?? []).flatMap(
-    (node2) => node2?.actor && node2.label ? [{ label: node2.label.name, login: loginOf(node2.actor), at: node2.createdAt }] : []
-  );
-  const kept = [];
-  for (const event of events) {
-    const writer = event.login !== ctx.botLogin && await hasWriteAccess(ctx, event.login, { ttlMs: LABELLER_PERMISSION_TTL_MS });
-    if (writer) kept.push(event);
-  }
-  return kept;
-}
-var MAX_STATE_PAGES = 5;
-async function readStateChanges(ctx, {
-  issue: issue2,
-  events,
-  finalPull: finalPull2
-}) {
-  const newestFirst = [];
-  let window2 = events;
-  for (let pages = 0; window2; pages++) {
-    for (const node2 of [...window2.nodes].reverse()) {
-      if (!node2) continue;
-      const change = await stateChangeOf(ctx, node2);
-      newestFirst.push(change);
-      const steers = change.maySteer || change.kind === "closed" && change.byPull !== null && change.byPull === finalPull2;
-      if (steers) return { changes: newestFirst.reverse(), cut: false };
-    }
-    const before = window2.pageInfo?.hasPreviousPage ? window2.pageInfo.startCursor : null;
-    if (!before) break;
-    if (pages >= MAX_STATE_PAGES) return { changes: newestFirst.reverse(), cut: true };
-    const { repository } = await ctx.octokit.graphql(ISSUE_STATES_QUERY, {
-      owner: ctx.owner,
-      repo: ctx.repo,
-      issue: issue2,
-      before
-    });
-    window2 = repository.issue?.timelineItems;
-  }
-  return { changes: newestFirst.reverse(), cut: false };
-}
-async function stateChangeOf(ctx, node2) {
-  const by = node2.actor ? loginOf(node2.actor) : null;
-  const closing = node2.__typename === "ClosedEvent";
-  const byPull = closing && node2.closer?.__typename === "PullRequest" ? node2.closer.number ?? null : null;
-  const maySteer = by === null ? false : by === ctx.botLogin || await hasWriteAccess(ctx, by);
-  return { kind: closing ? "closed" : "reopened", by, at: node2.createdAt, byPull, maySteer };
-}
-function latestClose(changes) {
-  const close = changes.filter((change) => change.kind === "closed").at(-1);
-  if (!close) return { by: null, at: null, byPull: null, maySteer: false };
-  const { kind: _kind, ...rest } = close;
-  return rest;
-}
-function usageOf(build, listed, runs) {
-  const byId = new Map(
-    runs.filter((run2) => run2.byBaton !== false).map((run2) => [
-      run2.id,
-      {
-        id: run2.id,
-        build,
-        role: run2.role,
-        worker: run2.worker,
-        attempt: run2.attempt ?? 1,
-        createdAt: run2.createdAt
-      }
-    ])
-  );
-  const { counted, uncounted } = tieUsage(listed, byId);
-  return {
-    usage: counted.map((tie) => tie.record),
-    ...uncounted.length > 0 ? { uncountedUsage: uncounted } : {}
-  };
-}
-function adaptationsOf(messages) {
-  return messages.flatMap((message2) => {
-    const record2 = parseAdaptationMessage(message2);
-    return record2 ? [record2] : [];
-  });
 }
 function branchesOf(build, repository) {
   let integration = null;
@@ -58591,101 +58592,105 @@ function branchesOf(build, repository) {
   }
   return { integration, workers };
 }
-async function finalPullOf(ctx, {
-  build,
-  defaultBranch,
-  repository
-}) {
-  const { nodes, pageInfo } = repository.finalPulls;
-  const pull = nodes.find((node2) => node2.isCrossRepository === false);
-  if (!pull) return pageInfo?.hasNextPage ? ownFinalPull(ctx, { build, defaultBranch }) : null;
-  return finalPull({
-    number: pull.number,
-    merged: pull.merged,
-    open: pull.state === "OPEN",
-    url: pull.url,
-    autoMerge: pull.autoMergeRequest !== null
-  });
-}
-async function ownFinalPull(ctx, { build, defaultBranch }) {
-  const { data } = await ctx.octokit.rest.pulls.list({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    head: `${ctx.owner}:${integrationBranch(build)}`,
-    base: defaultBranch,
-    state: "all",
-    sort: "created",
-    direction: "desc",
-    per_page: 1
-  });
-  const found = data[0];
-  if (!found) return null;
-  return finalPull({
-    number: found.number,
-    merged: found.merged_at !== null,
-    open: found.state === "open",
-    url: found.html_url,
-    autoMerge: found.auto_merge !== null
-  });
-}
-function finalPull(pull) {
-  const state = pull.merged ? "merged" : pull.open ? "open" : "closed";
-  return { number: pull.number, state, url: pull.url, autoMerge: pull.autoMerge };
-}
-async function commentLists(ctx, { issue: issue2, repository }) {
-  const issueNode = repository.issue;
-  const sources = [
-    {
-      source: { number: issue2, source: { kind: "issue" } },
-      window: issueNode?.comments ?? { totalCount: 0, nodes: [] }
-    }
-  ];
-  for (const pull of repository.pullRequests.nodes) {
-    const worker = parseBatonBranch(pull.headRefName);
-    if (pull.state !== "OPEN" || worker?.kind !== "worker") continue;
-    sources.push({
-      source: {
-        number: pull.number,
-        worker: worker.worker,
-        source: { kind: "pull", number: pull.number, worker: worker.worker }
-      },
-      window: pull.comments
-    });
+
+// src/github/observe/read-repo-usage.ts
+var USAGE_REF = /^refs\/baton\/([^/]+\/usage\/[^/]+)$/;
+async function readRepoUsage(ctx, now) {
+  const repository = `${ctx.owner}/${ctx.repo}`;
+  const runs = await readDispatchedRuns(ctx, dayStart(now));
+  if (!runs || runs.length === 0) return { records: [], forged: [] };
+  const byId = new Map(runs.map((run2) => [run2.id, run2]));
+  const refs = await listMatchingRefs(ctx, "baton/");
+  const read = { records: [], forged: [] };
+  const tied = [];
+  for (const ref of refs) {
+    const name = USAGE_REF.exec(ref.ref)?.[1];
+    if (!name || !byId.has(runIdOf(name))) continue;
+    const tie = runOfUsageRef(name, byId);
+    if (tie.run === null) read.forged.push({ repository, ref: name, reason: tie.reason });
+    else tied.push({ name, sha: ref.object.sha, nodeId: ref.node_id, ...tie });
   }
-  const complete = sources.filter(({ window: window2 }) => window2.totalCount <= window2.nodes.length);
-  const partial2 = sources.filter(({ window: window2 }) => window2.totalCount > window2.nodes.length);
-  const fetched = await fetchComments(
-    ctx,
-    partial2.map(({ source }) => source)
-  );
-  const reading = reactionReadingFrom(process.env);
-  const read = await Promise.all(
-    complete.map(async ({ source, window: window2 }) => ({
-      source,
-      comments: await Promise.all(
-        window2.nodes.map(async (node2) => {
-          const comment = {
-            id: node2.databaseId,
-            body: node2.body,
-            author: loginOf(node2.author),
-            isBot: node2.author?.__typename === "Bot",
-            createdAt: node2.createdAt
-          };
-          const accepted = await hasBatonEyesInWindow(
-            ctx,
-            {
-              ...comment,
-              groups: node2.reactionGroups,
-              ...source.worker ? { worker: source.worker } : {}
-            },
-            reading
-          );
-          return { ...comment, accepted };
+  const found = await recordCommits(ctx, tied);
+  for (const { name, sha, run: run2, attempt } of tied) {
+    const record2 = parseUsageMessage(found.get(sha)?.message ?? "");
+    const problem = usageRecordProblem(record2, run2, attempt);
+    if (problem || !record2) read.forged.push({ repository, ref: name, reason: problem ?? "" });
+    else read.records.push({ repository, ref: name, at: run2.createdAt, record: record2 });
+  }
+  return read;
+}
+function runIdOf(name) {
+  return Number(/\/usage\/(\d+)-\d+$/.exec(name)?.[1] ?? Number.NaN);
+}
+
+// src/github/observe/installation-usage.ts
+var INSTALLATION_DAY_TTL_MS = 6e4;
+var REPOS_AT_ONCE = 4;
+var reads = /* @__PURE__ */ new Map();
+function readInstallationUsage(ctx, now) {
+  const key = ctx.owner.toLowerCase();
+  const at = Date.parse(now);
+  const cached2 = reads.get(key);
+  if (cached2 && at - cached2.at >= 0 && at - cached2.at < INSTALLATION_DAY_TTL_MS) {
+    return cached2.read;
+  }
+  const read = readAll(ctx, now);
+  reads.set(key, { at, read });
+  read.catch(() => {
+    if (reads.get(key)?.read === read) reads.delete(key);
+  });
+  return read;
+}
+async function readAll(ctx, now) {
+  const repositories = await ctx.octokit.paginate("GET /installation/repositories", {
+    per_page: 100
+  });
+  const all = { records: [], forged: [] };
+  for (let i = 0; i < repositories.length; i += REPOS_AT_ONCE) {
+    const batch = repositories.slice(i, i + REPOS_AT_ONCE);
+    const read = await Promise.all(
+      batch.map(
+        (repository) => readRepoUsage(
+          {
+            octokit: ctx.octokit,
+            owner: repository.owner.login,
+            repo: repository.name,
+            botLogin: ctx.botLogin
+          },
+          now
+        ).catch((error62) => {
+          if (statusOf(error62) === 409 || statusOf(error62) === 404)
+            return { records: [], forged: [] };
+          throw error62;
         })
       )
-    }))
-  );
-  return [...read, ...fetched];
+    );
+    for (const one of read) {
+      all.records.push(...one.records);
+      all.forged.push(...one.forged);
+    }
+  }
+  return all;
+}
+
+// src/github/observe/read-day-spend.ts
+async function readDaySpend(ctx, {
+  now,
+  repoCap,
+  installationCapUsd
+}) {
+  const spend = { forged: [] };
+  if (repoCap) {
+    const day = await readRepoUsage(ctx, now);
+    spend.repoUsage = day.records;
+    spend.forged.push(...day.forged);
+  }
+  if (installationCapUsd) {
+    const day = await readInstallationUsage(ctx, now);
+    spend.installationUsage = { capUsd: installationCapUsd, records: day.records };
+    spend.forged.push(...day.forged);
+  }
+  return spend;
 }
 
 // src/github/observe/read-sub-issues.ts
@@ -58750,6 +58755,23 @@ var UNLOCKED = /* @__PURE__ */ new Set([
 async function actLater(ctx, { log, writeBudget }, snapshot, actions) {
   if (actions.length === 0) return [];
   return act(ctx, { snapshot, actions, log, ...writeBudget ? { writeBudget } : {} });
+}
+async function actLaterPasses(ctx, pass) {
+  const { outcomes: first, now } = pass;
+  const merges = await actOnMerges(ctx, {
+    ...pass,
+    snapshot: withDispatchedRuns(pass.snapshot, first, now)
+  });
+  const final = await actOnOpenedFinal(ctx, {
+    ...pass,
+    snapshot: withDispatchedRuns(merges.snapshot, merges.outcomes, now),
+    outcomes: [...first, ...merges.outcomes]
+  });
+  return {
+    snapshot: final.snapshot,
+    outcomes: [...merges.outcomes, ...final.outcomes],
+    settled: merges.settled
+  };
 }
 async function actOnMerges(ctx, pass) {
   const { snapshot, outcomes, config: config3, now } = pass;
@@ -58826,6 +58848,33 @@ async function actOnOpenedFinal(ctx, pass) {
   const done = await actLater(ctx, pass, build, next);
   return { snapshot: build, outcomes: done };
 }
+function withDispatchedRuns(snapshot, outcomes, now) {
+  let unknownId = Math.min(0, ...snapshot.runs.map((run2) => run2.id));
+  const runs = outcomes.flatMap(({ action, result, run: run2 }) => {
+    if (action.kind !== "dispatch" || result !== "done") return [];
+    const { role, worker, trigger } = action.request;
+    const known = run2 && snapshot.runs.some((existing) => existing.id === run2.id);
+    if (known) return [];
+    return [
+      {
+        id: run2?.id ?? --unknownId,
+        role,
+        worker: worker ?? null,
+        trigger: trigger ?? null,
+        status: "queued",
+        conclusion: null,
+        createdAt: now,
+        updatedAt: now,
+        url: run2?.url ?? ""
+      }
+    ];
+  });
+  const created = outcomes.some(
+    ({ action, result }) => action.kind === "dispatch" && result === "done" && lockFor(action.request).kind === "build-branch"
+  );
+  const integration = created && !snapshot.integration ? { integration: { sha: snapshot.repo.defaultSha, containsDefault: true } } : {};
+  return runs.length === 0 && !created ? snapshot : { ...snapshot, ...integration, runs: [...snapshot.runs, ...runs] };
+}
 
 // src/github/reconcile/uncounted-usage.ts
 var said = /* @__PURE__ */ new Set();
@@ -58898,39 +58947,23 @@ async function reconcileBuild(ctx, request2) {
     mirror: config3.ok && config3.config.plan.mirrorSubIssues
   });
   if (subIssues) observed.snapshot.issue.subIssues = subIssues;
+  const { forged, ...spend } = await readDaySpend(ctx, {
+    now,
+    repoCap: config3.ok && config3.config.budget.dailyUsd !== null,
+    installationCapUsd: request2.installationDailyUsd
+  });
+  Object.assign(observed.snapshot, spend);
   const repository = `${ctx.owner}/${ctx.repo}`;
-  sayUncountedUsage(
-    log,
-    (observed.snapshot.uncountedUsage ?? []).map((one) => ({ ...one, repository }))
-  );
-  if (config3.ok && config3.config.budget.dailyUsd !== null) {
-    const day = await readRepoUsage(ctx, now);
-    observed.snapshot.repoUsage = day.records;
-    sayUncountedUsage(log, day.forged);
-  }
-  if (request2.installationDailyUsd) {
-    const day = await readInstallationUsage(ctx, now);
-    observed.snapshot.installationUsage = {
-      capUsd: request2.installationDailyUsd,
-      records: day.records
-    };
-    sayUncountedUsage(log, day.forged);
-  }
+  const uncounted = (observed.snapshot.uncountedUsage ?? []).map((one) => ({ ...one, repository }));
+  sayUncountedUsage(log, [...uncounted, ...forged]);
   const setupPull = request2.setupPull;
   const snapshot = observed.snapshot.workflowInstalled || !setupPull ? observed.snapshot : {
     ...observed.snapshot,
-    setupPull: await withReason(
-      "setup",
-      async () => setupPull(
-        ctx,
-        defaultBranch,
-        await labelledAtByWriter(ctx, {
-          snapshot: observed.snapshot,
-          label: config3.ok ? config3.config.label : "orchestrate"
-        }),
-        log
-      )
-    )
+    setupPull: await withReason("setup", async () => {
+      const label = config3.ok ? config3.config.label : "orchestrate";
+      const labelledAt = labelledAtByWriter({ snapshot: observed.snapshot, label });
+      return setupPull(ctx, defaultBranch, labelledAt, log);
+    })
   };
   await withReason(
     "status-edit",
@@ -58952,19 +58985,16 @@ async function reconcileBuild(ctx, request2) {
   const budget = request2.writeBudget ? { writeBudget: request2.writeBudget } : {};
   const key = buildKey(ctx, build);
   const first = await act(ctx, { snapshot, actions: writes, log, ...budget });
-  const later = { config: config3, now, log, ...budget };
-  const merges = await actOnMerges(ctx, {
-    ...later,
-    snapshot: withDispatchedRuns(snapshot, first, now),
-    outcomes: first
+  const later = await actLaterPasses(ctx, {
+    snapshot,
+    outcomes: first,
+    config: config3,
+    now,
+    log,
+    ...budget
   });
-  const final = await actOnOpenedFinal(ctx, {
-    ...later,
-    snapshot: withDispatchedRuns(merges.snapshot, merges.outcomes, now),
-    outcomes: [...first, ...merges.outcomes]
-  });
-  const outcomes = [...first, ...merges.outcomes, ...final.outcomes];
-  const seen = final.snapshot;
+  const outcomes = [...first, ...later.outcomes];
+  const seen = later.snapshot;
   const after2 = decide({ snapshot: seen, config: config3, now });
   const render = after2.filter((action) => action.kind === "render-status");
   const lostRace = outcomes.some((outcome) => outcome.result === "stood-down");
@@ -58985,7 +59015,7 @@ async function reconcileBuild(ctx, request2) {
       snapshot: seen,
       config: config3,
       view: JSON.stringify(view),
-      settled: merges.settled,
+      settled: later.settled,
       runsSince: observed.runsSince,
       // What the build still asks for once this pass is done: deferred, or done but not yet in sight.
       asked: after2.flatMap(
@@ -59022,33 +59052,6 @@ async function answerCommands(ctx, {
     });
   }
 }
-function withDispatchedRuns(snapshot, outcomes, now) {
-  let unknownId = Math.min(0, ...snapshot.runs.map((run2) => run2.id));
-  const runs = outcomes.flatMap(({ action, result, run: run2 }) => {
-    if (action.kind !== "dispatch" || result !== "done") return [];
-    const { role, worker, trigger } = action.request;
-    const known = run2 && snapshot.runs.some((existing) => existing.id === run2.id);
-    if (known) return [];
-    return [
-      {
-        id: run2?.id ?? --unknownId,
-        role,
-        worker: worker ?? null,
-        trigger: trigger ?? null,
-        status: "queued",
-        conclusion: null,
-        createdAt: now,
-        updatedAt: now,
-        url: run2?.url ?? ""
-      }
-    ];
-  });
-  const created = outcomes.some(
-    ({ action, result }) => action.kind === "dispatch" && result === "done" && lockFor(action.request).kind === "build-branch"
-  );
-  const integration = created && !snapshot.integration ? { integration: { sha: snapshot.repo.defaultSha, containsDefault: true } } : {};
-  return runs.length === 0 && !created ? snapshot : { ...snapshot, ...integration, runs: [...snapshot.runs, ...runs] };
-}
 function summarize(outcomes) {
   return outcomes.map(({ action, result }) => `${describe3(action)}: ${result}`);
 }
@@ -59059,12 +59062,12 @@ function describe3(action) {
   }
   return action.kind;
 }
-async function labelledAtByWriter(ctx, { snapshot, label }) {
-  const events = (snapshot.labelledBy ?? []).filter((event) => event.label === label && event.at).reverse();
-  for (const event of events) {
-    if (await hasWriteAccess(ctx, event.login)) return event.at ?? null;
-  }
-  return null;
+function labelledAtByWriter({
+  snapshot,
+  label
+}) {
+  const events = (snapshot.labelledBy ?? []).filter((event) => event.label === label && event.at);
+  return events.at(-1)?.at ?? null;
 }
 
 // src/github/reconcile/handlers.ts

@@ -57715,7 +57715,7 @@ var import_node_path38 = require("node:path");
 var import_node_url = require("node:url");
 
 // src/session/cli.ts
-var import_node_fs9 = require("node:fs");
+var import_node_fs10 = require("node:fs");
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -84784,7 +84784,7 @@ async function writeExtraFiles(confinement, extra) {
 
 // src/session/agent/sandbox/sandbox.ts
 var import_node_child_process7 = require("node:child_process");
-var import_node_fs5 = require("node:fs");
+var import_node_fs6 = require("node:fs");
 var import_promises13 = require("node:fs/promises");
 var import_node_os2 = require("node:os");
 var import_node_path9 = __toESM(require("node:path"), 1);
@@ -85380,6 +85380,7 @@ var runAsRoot = (program, args) => {
 
 // src/session/agent/sandbox/sandbox-run.ts
 var import_node_child_process5 = require("node:child_process");
+var import_node_fs5 = require("node:fs");
 var import_promises12 = require("node:fs/promises");
 
 // src/session/agent/sandbox/sandbox-command.ts
@@ -85404,19 +85405,42 @@ var WITHHELD_VARIABLES = /* @__PURE__ */ new Set([
   "GITHUB_STEP_SUMMARY"
 ]);
 var MAX_PROCESSES = 8192;
-var OPEN_FILES = 'exec 3<"$1" 4>"$2" || exit 125; umask 000; shift 2; exec "$@"';
+var OPEN_FILES = [
+  'exec 3<"$1" 4>"$2" 5<"$3" || exit 125',
+  'rm -f -- "$3"',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the shell's own parameter expansion
+  'for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 5 ] && eval "exec $fd<&-"; done',
+  "umask 000",
+  "shift 3",
+  'exec "$@"'
+].join("; ");
 function sandboxCommand(layout, run4) {
   const enter = layout.network ? [programPath("nsenter"), `--net=${layout.network}`, "--"] : [];
-  return asRoot(programPath("sh"), [
+  const line = asRoot(programPath("bash"), [
     "-c",
     OPEN_FILES,
-    "sh",
+    "bash",
     layout.seccompFile,
     layout.infoFile,
+    layout.envFile,
     ...enter,
     programPath("bwrap"),
     ...bwrapArgs(layout, run4)
   ]);
+  const environment = environmentArgs(layout, run4).map((arg) => `${arg}\0`).join("");
+  return { ...line, environment };
+}
+function environmentArgs(layout, run4) {
+  const { user } = layout;
+  const passed = Object.entries(run4.env).filter(([name]) => !WITHHELD_VARIABLES.has(name));
+  const env = {
+    ...Object.fromEntries(passed),
+    HOME: `/home/${user.name}`,
+    USER: user.name,
+    LOGNAME: user.name,
+    TMPDIR: "/tmp"
+  };
+  return Object.entries(env).flatMap(([name, value]) => ["--setenv", name, value]);
 }
 function bwrapArgs(layout, run4) {
   const { user } = layout;
@@ -85457,16 +85481,7 @@ function bwrapArgs(layout, run4) {
   }
   mount("--bind", layout.home, home);
   mount("--bind", layout.workDir, layout.workDir);
-  args.push("--chdir", layout.workDir, "--clearenv");
-  const passed = Object.entries(run4.env).filter(([name]) => !WITHHELD_VARIABLES.has(name));
-  const env = {
-    ...Object.fromEntries(passed),
-    HOME: home,
-    USER: user.name,
-    LOGNAME: user.name,
-    TMPDIR: "/tmp"
-  };
-  for (const [name, value] of Object.entries(env)) args.push("--setenv", name, value);
+  args.push("--chdir", layout.workDir, "--clearenv", "--args", "5");
   args.push(
     // Root inside keeps only what setpriv needs to become the tools user.
     "--cap-drop",
@@ -85547,7 +85562,7 @@ async function ensureToolUser(user, {
   root = runAsRoot,
   installed = has2
 } = {}) {
-  const needed = ["bwrap", "setpriv", "prlimit", "timeout", "id", "sh"];
+  const needed = ["bwrap", "setpriv", "prlimit", "timeout", "id", "sh", "bash"];
   if (network === "own") needed.push("nsenter", "ip");
   if (!isRoot()) needed.push("sudo");
   const missing = needed.filter((program) => !installed(program));
@@ -85610,7 +85625,8 @@ var POLL_MS = 10;
 var START_MS = 1e4;
 var END_MS = 3e4;
 function startRun(layout, run4) {
-  const { file: file2, args } = sandboxCommand(layout, run4);
+  const { file: file2, args, environment } = sandboxCommand(layout, run4);
+  (0, import_node_fs5.writeFileSync)(layout.envFile, environment, { mode: 384, flag: "wx" });
   const child = (0, import_node_child_process5.spawn)(file2, args, {
     cwd: "/",
     env: { PATH: SYSTEM_PATH },
@@ -86074,7 +86090,7 @@ async function prepare({
       ...readOnly2
     ]),
     seccompFile,
-    exists: import_node_fs5.existsSync
+    exists: import_node_fs6.existsSync
   };
 }
 function confined({
@@ -86096,8 +86112,9 @@ function confined({
     env: proxy?.env ?? {},
     spawn(run4) {
       runs += 1;
+      const files = import_node_path9.default.join(base, "run", `run-${runs}`);
       const started = startRun(
-        { ...layout, infoFile: import_node_path9.default.join(base, "run", `run-${runs}.json`) },
+        { ...layout, infoFile: `${files}.json`, envFile: `${files}.env` },
         run4
       );
       live.add(started);
@@ -87594,7 +87611,7 @@ async function startModelProxy({
     const header = headerProblem(route.provider, req.headers);
     if (header) return refuse2(req, res, 400, header);
     const metered = route.kind !== "count_tokens";
-    const exceeded = metered ? exceededNow() : null;
+    const exceeded = exceededNow();
     if (exceeded) {
       stop(exceeded);
       return refuse2(req, res, 400, `the session stops here: it ${exceeded}`);
@@ -91619,7 +91636,7 @@ function describeFailure(error62) {
 }
 
 // src/session/doctor/doctor-agent.ts
-var import_node_fs6 = require("node:fs");
+var import_node_fs7 = require("node:fs");
 var import_promises35 = require("node:fs/promises");
 var import_node_path32 = require("node:path");
 
@@ -91822,7 +91839,7 @@ async function runDoctorAgent(env, {
 }
 async function configOf(env) {
   const path37 = (0, import_node_path32.join)(env.GITHUB_WORKSPACE, ".github", CONFIG_FILE);
-  const text4 = (0, import_node_fs6.existsSync)(path37) ? await (0, import_promises35.readFile)(path37, "utf8") : null;
+  const text4 = (0, import_node_fs7.existsSync)(path37) ? await (0, import_promises35.readFile)(path37, "utf8") : null;
   return loadConfig(text4).config;
 }
 async function askModels(env, fetch2, { models: named2 }) {
@@ -91928,7 +91945,7 @@ function renderDoctor(checks) {
 
 // src/session/publish/git.ts
 var import_node_child_process9 = require("node:child_process");
-var import_node_fs7 = require("node:fs");
+var import_node_fs8 = require("node:fs");
 var import_promises36 = require("node:fs/promises");
 var import_node_os5 = require("node:os");
 var import_node_path33 = require("node:path");
@@ -91951,7 +91968,7 @@ async function createScratchRepo(workspace) {
   const repo = makeRepo(gitDir);
   await repo.must({ args: ["init", "--bare", "--quiet", gitDir] });
   const objects = workspace ? (0, import_node_path33.join)(workspace, ".git", "objects") : null;
-  if (objects && (0, import_node_fs7.existsSync)(objects)) {
+  if (objects && (0, import_node_fs8.existsSync)(objects)) {
     await (0, import_promises36.writeFile)((0, import_node_path33.join)(gitDir, "objects", "info", "alternates"), `${objects}
 `);
   }
@@ -93236,7 +93253,7 @@ function parseSessionEnv(source) {
 }
 
 // src/session/process-secrets.ts
-var import_node_fs8 = require("node:fs");
+var import_node_fs9 = require("node:fs");
 var PROCESS_SECRETS = ["BATON_APP_PRIVATE_KEY"];
 function takeProcessSecrets(given) {
   const source = { ...given };
@@ -93256,22 +93273,22 @@ function takeProcessSecrets(given) {
 function eraseInitialEnvironment(names) {
   let fd = null;
   try {
-    const stat5 = (0, import_node_fs8.readFileSync)("/proc/self/stat", "utf8");
+    const stat5 = (0, import_node_fs9.readFileSync)("/proc/self/stat", "utf8");
     const fields = stat5.slice(stat5.lastIndexOf(")") + 2).split(" ");
     const start = Number(fields[50 - 3]);
     const end = Number(fields[51 - 3]);
     if (!Number.isSafeInteger(start) || !(end > start)) return "no environment in /proc/self/stat";
-    fd = (0, import_node_fs8.openSync)("/proc/self/mem", "r+");
+    fd = (0, import_node_fs9.openSync)("/proc/self/mem", "r+");
     const block = Buffer.alloc(end - start);
-    (0, import_node_fs8.readSync)(fd, block, 0, block.length, start);
+    (0, import_node_fs9.readSync)(fd, block, 0, block.length, start);
     for (const [offset, length] of valuesOf(block, names)) {
-      (0, import_node_fs8.writeSync)(fd, Buffer.alloc(length), 0, length, start + offset);
+      (0, import_node_fs9.writeSync)(fd, Buffer.alloc(length), 0, length, start + offset);
     }
     return null;
   } catch (error62) {
     return error62 instanceof Error ? error62.message : String(error62);
   } finally {
-    if (fd !== null) (0, import_node_fs8.closeSync)(fd);
+    if (fd !== null) (0, import_node_fs9.closeSync)(fd);
   }
 }
 function valuesOf(block, names) {
@@ -104364,8 +104381,8 @@ var PACKAGE_NAME = "@baton-dev/baton";
 function readVersion() {
   for (const relative of ["../../package.json", "../../../package.json"]) {
     const url2 = new URL(relative, import_meta.url);
-    if (!(0, import_node_fs9.existsSync)(url2)) continue;
-    const { name, version: version2 } = JSON.parse((0, import_node_fs9.readFileSync)(url2, "utf8"));
+    if (!(0, import_node_fs10.existsSync)(url2)) continue;
+    const { name, version: version2 } = JSON.parse((0, import_node_fs10.readFileSync)(url2, "utf8"));
     if (name === PACKAGE_NAME && version2) return version2;
   }
   return "unknown";
