@@ -2,6 +2,7 @@ import type { ProbotOctokit } from 'probot';
 import { LineCounter, parseDocument } from 'yaml';
 import { type ConfigProblem, type ParsedConfig, parseConfig } from './core/config/config.js';
 import { CONFIG_FILE } from './core/vocabulary/ids.js';
+import { remembered } from './process-memory.js';
 
 /** Where a repository keeps its Baton settings (on the default branch). */
 export const CONFIG_PATH = `.github/${CONFIG_FILE}`;
@@ -54,10 +55,9 @@ async function readConfig(
 }
 
 const CONFIG_TTL_MS = 10 * 60_000;
-const configs = new Map<
-  string,
-  { at: number; read: Promise<{ config: ParsedConfig; ownFileOnly: boolean }> }
->();
+const configs = remembered(
+  new Map<string, { at: number; read: Promise<{ config: ParsedConfig; ownFileOnly: boolean }> }>(),
+);
 
 /**
  * The config as of a default-branch head: read once per head. One that came

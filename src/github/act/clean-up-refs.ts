@@ -1,5 +1,6 @@
 import { adaptationRefPrefix } from '../../core/plan/adaptation.js';
 import { usageRefPrefix } from '../../core/plan/usage.js';
+import { remembered } from '../../process-memory.js';
 import type { RepoContext } from '../client/types.js';
 import { messageOf } from '../client/types.js';
 import { listMatchingRefs } from '../observe/hidden-records.js';
@@ -27,7 +28,7 @@ export const DELETE_REFS = /* GraphQL */ `
  * and refs/tags. What this process learned, not state: after a restart one
  * refused call, and one warning, tells again.
  */
-const refusedIn = new Set<string>();
+const refusedIn = remembered(new Set<string>());
 
 /** Forgets what was learned (tests). */
 export function clearRefCleanUp(): void {

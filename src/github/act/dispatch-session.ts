@@ -11,6 +11,7 @@ import {
   WORKFLOW_FILE,
   workerBranch,
 } from '../../core/vocabulary/ids.js';
+import { remembered } from '../../process-memory.js';
 import { messageOf, type RepoContext, statusOf } from '../client/types.js';
 import { AnswerLostError, resetBranch, sendOnce, writeOnceByRef } from './refs.js';
 
@@ -116,7 +117,7 @@ async function runOfLostAnswer(
  * the run is found in the next run listing, by its name, as for any run whose
  * id the dispatch did not give.
  */
-const withoutRunDetails = new Set<string>();
+const withoutRunDetails = remembered(new Set<string>());
 
 async function dispatchWorkflow(ctx: RepoContext, request: SessionRequest): Promise<unknown> {
   const apiUrl = String(ctx.octokit.request.endpoint.DEFAULTS.baseUrl);

@@ -1,3 +1,5 @@
+import { remembered } from '../../process-memory.js';
+import { BoundedMap } from '../client/bounded-map.js';
 import { bodyHash, commentTags } from '../client/comment-tags.js';
 
 /**
@@ -134,22 +136,15 @@ function forgetOld(lastEdit: Map<string, number>, before: number): void {
  * edit. Pacing, not state: forgetting costs an edit made sooner.
  */
 export class ShownAttention {
-  readonly #byBody = new Map<string, string | null>();
-  readonly limit: number;
+  readonly #byBody: BoundedMap<string | null>;
 
   constructor(limit = 2_000) {
-    this.limit = limit;
+    this.#byBody = new BoundedMap(limit);
   }
 
   /** A body was written showing `attention`. */
   note(body: string, attention: string | null): void {
-    const key = bodyHash(body);
-    this.#byBody.delete(key);
-    this.#byBody.set(key, attention);
-    if (this.#byBody.size > this.limit) {
-      const oldest = this.#byBody.keys().next().value;
-      if (oldest !== undefined) this.#byBody.delete(oldest);
-    }
+    this.#byBody.set(bodyHash(body), attention);
   }
 
   /** How an edit from `shown` to a render showing `attention` is paced. */
@@ -158,10 +153,14 @@ export class ShownAttention {
     const key = bodyHash(shown);
     return this.#byBody.has(key) && this.#byBody.get(key) === attention ? 'progress' : 'prompt';
   }
+
+  clear(): void {
+    this.#byBody.clear();
+  }
 }
 
 /** This process's memory of the status bodies it wrote (replicas in one process share it). */
-export const shownAttention = new ShownAttention();
+export const shownAttention = remembered(new ShownAttention());
 
 /**
  * What this process remembers of a status body it wrote: what it shows of

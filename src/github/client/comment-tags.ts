@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { remembered } from '../../process-memory.js';
+import { BoundedMap } from './bounded-map.js';
 import type { RepoContext } from './types.js';
 
 /**
@@ -17,23 +19,17 @@ import type { RepoContext } from './types.js';
  * least recently written forgotten first; a body is kept as its hash.
  */
 export class CommentTags {
-  readonly #tags = new Map<string, { etag: string; hash: string }>();
-  readonly limit: number;
+  readonly #tags: BoundedMap<{ etag: string; hash: string }>;
 
   constructor(limit = 2_000) {
-    this.limit = limit;
+    this.#tags = new BoundedMap(limit);
   }
 
   /** GitHub answered a write or read of comment `id` with `etag`, the comment then saying `body`. */
   note(ctx: Pick<RepoContext, 'owner' | 'repo'>, id: number, etag: unknown, body: string): void {
     const key = keyOf(ctx, id);
-    this.#tags.delete(key);
-    if (typeof etag !== 'string' || etag === '') return;
-    this.#tags.set(key, { etag, hash: bodyHash(body) });
-    if (this.#tags.size > this.limit) {
-      const oldest = this.#tags.keys().next().value;
-      if (oldest !== undefined) this.#tags.delete(oldest);
-    }
+    if (typeof etag !== 'string' || etag === '') this.#tags.delete(key);
+    else this.#tags.set(key, { etag, hash: bodyHash(body) });
   }
 
   /** The tag kept for comment `id`, and the hash of the body it stands for (`bodyHash`); undefined when none is kept. */
@@ -42,6 +38,10 @@ export class CommentTags {
     id: number,
   ): { etag: string; hash: string } | undefined {
     return this.#tags.get(keyOf(ctx, id));
+  }
+
+  clear(): void {
+    this.#tags.clear();
   }
 }
 
@@ -55,4 +55,4 @@ function keyOf(ctx: Pick<RepoContext, 'owner' | 'repo'>, id: number): string {
 }
 
 /** This process's tags of the status comments it wrote (replicas in one process share it). */
-export const commentTags = new CommentTags();
+export const commentTags = remembered(new CommentTags());

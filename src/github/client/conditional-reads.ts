@@ -1,3 +1,4 @@
+import { remembered } from '../../process-memory.js';
 import { type Octokit, statusOf } from './types.js';
 
 /**
@@ -157,4 +158,4 @@ function nextOf(link: unknown): string | null {
 }
 
 /** This process's conditional reads, shared by every installation's client (the URL names the repository). */
-export const conditionalReads = createConditionalReads();
+export const conditionalReads = remembered(createConditionalReads());

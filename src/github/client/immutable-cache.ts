@@ -1,3 +1,5 @@
+import { BoundedMap } from './bounded-map.js';
+
 /**
  * For values that never change under their key: git objects by sha, a closed
  * PR's reviews at one `updated_at`. Reading one twice is waste. This bounded
@@ -5,11 +7,10 @@
  * never correctness.
  */
 export class ImmutableCache<T> {
-  readonly #entries = new Map<string, T>();
-  readonly limit: number;
+  readonly #entries: BoundedMap<T>;
 
   constructor(limit = 2000) {
-    this.limit = limit;
+    this.#entries = new BoundedMap<T>(limit);
   }
 
   /** The value under `key`, without loading it. */
@@ -18,12 +19,8 @@ export class ImmutableCache<T> {
   }
 
   async get(key: string, load: () => Promise<T>): Promise<T> {
-    const hit = this.#entries.get(key);
-    if (hit !== undefined) {
-      this.#entries.delete(key);
-      this.#entries.set(key, hit);
-      return hit;
-    }
+    const hit = this.#entries.get(key, { touch: true });
+    if (hit !== undefined) return hit;
     const value = await load();
     this.set(key, value);
     return value;
@@ -31,11 +28,10 @@ export class ImmutableCache<T> {
 
   /** Keeps a value read another way (several in one request). */
   set(key: string, value: T): void {
-    this.#entries.delete(key);
     this.#entries.set(key, value);
-    if (this.#entries.size > this.limit) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest !== undefined) this.#entries.delete(oldest);
-    }
+  }
+
+  clear(): void {
+    this.#entries.clear();
   }
 }

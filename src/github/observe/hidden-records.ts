@@ -1,6 +1,7 @@
 import { adaptationRefPrefix } from '../../core/plan/adaptation.js';
 import { usageRefPrefix } from '../../core/plan/usage.js';
 import type { ListedUsage } from '../../core/snapshot/usage-ties.js';
+import { remembered } from '../../process-memory.js';
 import { conditionalReads } from '../client/conditional-reads.js';
 import { ImmutableCache } from '../client/immutable-cache.js';
 import { LearnedReading, type Reading, readingFrom } from '../client/learned-reading.js';
@@ -29,7 +30,7 @@ export function hiddenRefReadingFrom(env: Record<string, string | undefined>): H
 }
 
 /** Per repository, whether GraphQL lists the records: true once it listed one, false once REST found records it did not list. */
-const graphqlLists = new LearnedReading();
+const graphqlLists = remembered(new LearnedReading());
 
 /** A record's commit as REST reads it: its message and committer date (null if GitHub gave none). */
 export interface RecordCommit {
@@ -42,7 +43,7 @@ export interface RecordCommit {
  * installation's day reads keep in sight (a record is some hundred bytes), so a
  * read after the first costs only the records written since.
  */
-const commits = new ImmutableCache<RecordCommit>(50_000);
+const commits = remembered(new ImmutableCache<RecordCommit>(50_000));
 
 /** Forgets what was learned (tests). */
 export function clearHiddenRefReading(): void {

@@ -1,3 +1,4 @@
+import { remembered } from '../../process-memory.js';
 import { type RepoContext, statusOf } from '../client/types.js';
 import { type RepoUsageRead, readRepoUsage } from './read-repo-usage.js';
 
@@ -31,7 +32,7 @@ const REPOS_AT_ONCE = 4;
  * each record's commit is kept apart (`recordCommit`). While a read is under
  * way its reconciles share it.
  */
-const reads = new Map<string, { at: number; read: Promise<RepoUsageRead> }>();
+const reads = remembered(new Map<string, { at: number; read: Promise<RepoUsageRead> }>());
 
 /** Forgets every installation's read (tests). */
 export function clearInstallationUsage(): void {

@@ -1,8 +1,9 @@
+import { remembered } from '../../process-memory.js';
 import type { RepoContext } from '../client/types.js';
 import { statusOf } from '../client/types.js';
 
 const TTL_MS = 60_000;
-const cache = new Map<string, { allowed: boolean; at: number }>();
+const cache = remembered(new Map<string, { allowed: boolean; at: number }>());
 
 /**
  * Whether a user may steer builds: write, maintain or admin on the repository.

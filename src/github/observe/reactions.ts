@@ -1,4 +1,5 @@
 import { parseCommands } from '../../core/commands/parse-commands.js';
+import { remembered } from '../../process-memory.js';
 import { LearnedReading, type Reading, readingFrom } from '../client/learned-reading.js';
 import type { RepoContext } from '../client/types.js';
 import { hasWriteAccess } from './permissions.js';
@@ -23,7 +24,7 @@ export function reactionReadingFrom(env: Record<string, string | undefined>): Re
  * Per repository, whether `viewerHasReacted` is the app's: true once it was
  * true for a 👀, false once REST found Baton's 👀 where it said false.
  */
-const viewerIsApp = new LearnedReading();
+const viewerIsApp = remembered(new LearnedReading());
 
 /**
  * Comments REST found Baton's 👀 on. Baton never removes its 👀 and no one else
@@ -31,7 +32,7 @@ const viewerIsApp = new LearnedReading();
  * a command taken stays taken, so a yes is never asked again. A no is not kept
  * (Baton may react a moment later). Bounded; losing it costs a request.
  */
-const taken = new Set<string>();
+const taken = remembered(new Set<string>());
 const TAKEN_MAX = 10_000;
 
 /** Forgets what was learned (tests). */

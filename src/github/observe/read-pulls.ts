@@ -5,6 +5,7 @@ import {
   parseBatonBranch,
   REVIEW_CHECK_NAME,
 } from '../../core/vocabulary/ids.js';
+import { remembered } from '../../process-memory.js';
 import { ImmutableCache } from '../client/immutable-cache.js';
 import { type RepoContext, statusOf } from '../client/types.js';
 import {
@@ -202,7 +203,7 @@ interface ActionsRun {
 }
 
 /** Which run and attempt a failed job belongs to never changes. */
-const actionsRuns = new ImmutableCache<ActionsRun | null>();
+const actionsRuns = remembered(new ImmutableCache<ActionsRun | null>());
 
 function actionsRun(
   ctx: RepoContext,

@@ -1,11 +1,12 @@
 import type { UncountedUsage } from '../../core/snapshot/usage-ties.js';
+import { remembered } from '../../process-memory.js';
 import type { ActLog } from '../act/act.js';
 
 /** A usage record not counted, with the repository it is in. */
 export type UncountedIn = UncountedUsage & { repository: string };
 
 /** What this process has said: `owner/repo refs/baton/<name>`. Forgotten whole past this many. */
-const said = new Set<string>();
+const said = remembered(new Set<string>());
 const SAID_MAX = 10_000;
 /** Records named in one log line; the line gives the count of the rest. */
 const NAMED_MAX = 20;
