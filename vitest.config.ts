@@ -1,9 +1,28 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Folders whose files share their worker's modules (`isolate: false`): the
+ * rules, the app on the simulated GitHub, its server and CLI. Each of their
+ * files resets what it uses (the app harness clears every cache it starts
+ * with), and importing the app's modules again for each of some two hundred
+ * files cost more than the tests themselves. The sessions', the sandbox's and
+ * the whole builds' files start processes, users and servers of their own and
+ * run isolated.
+ */
+const SHARED = [
+  'test/core',
+  'test/github',
+  'test/conductor',
+  'test/app',
+  'test/server',
+  'test/cli',
+  'test/doctor',
+  'test/sim',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // Tests start their own servers on 127.0.0.1; none may reach the internet.
     // The limits stop a test that hangs; none is a measure. Tests that start
     // real processes (sandboxes, git servers, sessions) run several times
@@ -15,6 +34,25 @@ export default defineConfig({
     // processes, so a file a core and never fewer than three (three on two
     // cores, where vitest's default would be one).
     maxWorkers: Math.max(3, availableParallelism()),
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'shared',
+          include: SHARED.map((dir) => `${dir}/**/*.test.ts`),
+          isolate: false,
+          setupFiles: ['test/support/forget-each-test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'isolated',
+          include: ['test/**/*.test.ts'],
+          exclude: ['**/node_modules/**', ...SHARED.map((dir) => `${dir}/**`)],
+        },
+      },
+    ],
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts'],

@@ -5,18 +5,15 @@ import { Probot } from 'probot';
 import { vi } from 'vitest';
 import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import type { SimRun } from '../../sim/github/records.js';
-import { clearConfigCache } from '../../src/config.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import type { StatusPacer } from '../../src/github/act/status-pacer.js';
 import { BuildQueue } from '../../src/github/client/build-queue.js';
-import { conditionalReads } from '../../src/github/client/conditional-reads.js';
 import { BatonOctokit } from '../../src/github/client/octokit.js';
 import type { WriteBudget } from '../../src/github/client/write-budget.js';
-import { clearInstallationUsage } from '../../src/github/observe/installation-usage.js';
-import { clearPermissionCache } from '../../src/github/observe/permissions.js';
 import type { LastReads } from '../../src/github/reconcile/last-reads.js';
 import type { RecentReconciles } from '../../src/github/reconcile/recent-reconciles.js';
 import { createBaton } from '../../src/index.js';
+import { forgetAll } from '../../src/process-memory.js';
 import { TEST_PRIVATE_KEY as privateKey } from './app-key.js';
 import { mountOnNock } from './mount-nock.js';
 
@@ -51,10 +48,8 @@ export async function startApp({
   log?: Logger;
 } & StatusPacing): Promise<AppHarness> {
   nock.disableNetConnect();
-  clearPermissionCache();
-  conditionalReads.clear();
-  clearConfigCache();
-  clearInstallationUsage();
+  // A new simulated GitHub: the app starts knowing nothing of it, as a new process would.
+  forgetAll();
   // The installation's other repositories (`gh.installationPeers`) answer requests under their path.
   const served = [gh, ...gh.installationPeers];
   const scope = mountOnNock(

@@ -2,7 +2,7 @@ import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
 import { afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { FakeGitHub } from '../../sim/github/fake-github.js';
-import { conditionalReads } from '../../src/github/client/conditional-reads.js';
+import { forgetAll } from '../../src/process-memory.js';
 import { type AppHarness, startApp } from './app-harness.js';
 import { TEST_PRIVATE_KEY } from './app-key.js';
 import { installedRepo, tickingClock } from './builds.js';
@@ -24,7 +24,7 @@ export function mountEachTest(
 ): void {
   beforeEach(() => {
     nock.disableNetConnect();
-    conditionalReads.clear();
+    forgetAll();
     const gh = repo();
     mountOnNock(gh);
     use(gh);
