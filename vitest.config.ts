@@ -27,9 +27,10 @@ export default defineConfig({
     // The limits stop a test that hangs; none is a measure. Tests that start
     // real processes (sandboxes, git servers, sessions) run several times
     // slower on two cores beside other work (an egress harness 8 s alone,
-    // over 20 s beside a CPU-heavy process), and none waits on time.
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // over 20 s beside a CPU-heavy process; an engine's session past a minute
+    // beside the whole suite and two more), and none waits on time.
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
     // The whole builds spend a third of their time waiting on their sessions'
     // processes, so a file a core and never fewer than three (three on two
     // cores, where vitest's default would be one).

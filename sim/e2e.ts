@@ -117,6 +117,13 @@ export interface Simulation {
  */
 export const WHOLE_BUILD_LIMIT_MS = 600_000;
 
+/**
+ * How long one step of a build (a session, an answer to an event) may take
+ * before a test counts it as hung: a guard, not a measure. Beside the whole
+ * suite on two cores a plan session alone took past 45 s.
+ */
+export const STEP_LIMIT_MS = 180_000;
+
 export const MAINTAINER = 'maintainer';
 export const WEBHOOK_SECRET = 'simulated-webhook-secret';
 /** The ANTHROPIC_API_KEY every session's agent job gets. */
@@ -323,7 +330,7 @@ function simulation(
     ].join('\n');
   const statusComment = (issue: number) =>
     gh.comments.find((c) => c.issue === issue && c.body.includes('<!-- baton:status'))?.body;
-  const waitFor: Simulation['waitFor'] = async (what, check, timeoutMs = 30_000) => {
+  const waitFor: Simulation['waitFor'] = async (what, check, timeoutMs = STEP_LIMIT_MS) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = check();

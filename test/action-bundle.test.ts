@@ -30,17 +30,17 @@ describe("Baton's session action", () => {
     const committed = await readFile(BUNDLE_PATH, 'utf8');
     // Stale: run `npm run bundle` and commit action/dist/baton-session.cjs.
     expect(committed === (await bundleSession()), 'action/dist is stale').toBe(true);
-  }, 60_000);
+  });
 
   it('commits the conductor bundle that npm run bundle builds from the sources today', async () => {
     const committed = await readFile(CONDUCTOR_BUNDLE_PATH, 'utf8');
     // Stale: run `npm run bundle` and commit action/dist/baton-conductor.cjs.
     expect(committed === (await bundleConductor()), 'action/dist is stale').toBe(true);
-  }, 60_000);
+  });
 
   it('builds the same bytes twice', async () => {
     expect(await bundleSession()).toBe(await bundleSession());
-  }, 60_000);
+  });
 
   it.each([
     { command: '', why: 'no command' },

@@ -85,7 +85,7 @@ describe('npm run demo: where the transcript goes', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('Unknown option --write-transcipt');
     expect(readFileSync(join(DOCS, 'demo-transcript.md'), 'utf8')).toBe(before);
-  }, 30_000);
+  });
 
   it('prints its usage for --help, every kind of demo named, doctor among them', async () => {
     const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>(
@@ -102,5 +102,5 @@ describe('npm run demo: where the transcript goes', () => {
     expect(stdout).toBe(`${DEMO_USAGE}\n`);
     for (const kind of ['code', 'research', 'improve', 'doctor'])
       expect(DEMO_USAGE).toMatch(new RegExp(`^  ${kind} `, 'm'));
-  }, 30_000);
+  });
 });

@@ -31,7 +31,7 @@ async function enterpriseServer() {
   return { host: `127.0.0.1:${port}`, server, release };
 }
 
-describe('the app process against GitHub Enterprise Server', { timeout: 60_000 }, () => {
+describe('the app process against GitHub Enterprise Server', () => {
   let github: Awaited<ReturnType<typeof enterpriseServer>>;
   let app: AppProcess | undefined;
   afterAll(async () => {

@@ -26,38 +26,34 @@ async function fakeGitHub(status: number) {
 describe.each([
   { github: 200, ready: 200 },
   { github: 401, ready: 503 },
-])(
-  'the app process when GitHub answers GET /app with $github',
-  { timeout: 60_000 },
-  ({ github, ready }) => {
-    let gh: Awaited<ReturnType<typeof fakeGitHub>>;
-    let app: AppProcess;
+])('the app process when GitHub answers GET /app with $github', ({ github, ready }) => {
+  let gh: Awaited<ReturnType<typeof fakeGitHub>>;
+  let app: AppProcess;
 
-    beforeAll(async () => {
-      gh = await fakeGitHub(github);
-      app = await startAppProcess({
-        gheHost: gh.host,
-        webhookSecret: 'health-secret',
-        oidcIssuer: 'http://127.0.0.1:1',
-      });
-    }, 60_000);
-    afterAll(async () => {
-      await app?.stop();
-      await new Promise<void>((resolve) => gh?.server.close(() => resolve()));
+  beforeAll(async () => {
+    gh = await fakeGitHub(github);
+    app = await startAppProcess({
+      gheHost: gh.host,
+      webhookSecret: 'health-secret',
+      oidcIssuer: 'http://127.0.0.1:1',
     });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await new Promise<void>((resolve) => gh?.server.close(() => resolve()));
+  });
 
-    it(`is live, and readiness answers ${ready}`, async () => {
-      expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
-      const answer = await fetch(`${app.url}/readyz`);
-      expect(answer.status).toBe(ready);
-      const asked = gh.seen.filter((request) => request.path.endsWith('/app'));
-      expect(asked.length).toBeGreaterThan(0);
-      expect(asked[0]?.authorization).toMatch(/^bearer [\w-]+\.[\w-]+\.[\w-]+$/i);
-    });
-  },
-);
+  it(`is live, and readiness answers ${ready}`, async () => {
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+    const answer = await fetch(`${app.url}/readyz`);
+    expect(answer.status).toBe(ready);
+    const asked = gh.seen.filter((request) => request.path.endsWith('/app'));
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked[0]?.authorization).toMatch(/^bearer [\w-]+\.[\w-]+\.[\w-]+$/i);
+  });
+});
 
-describe('the app process on a port taken before it listened', { timeout: 60_000 }, () => {
+describe('the app process on a port taken before it listened', () => {
   it('is started again on another free port, which the caller is told', async () => {
     const gh = await fakeGitHub(200);
     // Something else listens on the port the app was first given.

@@ -78,7 +78,7 @@ describe('lists longer than a page', () => {
     expect(workerPulls.map((pull) => pull.mergedAt !== null)).toEqual([true, true]);
     expect(finalPull()).toBeDefined();
     expect(app.errors).toEqual([]);
-  }, 120_000);
+  });
 
   it('takes a command posted after more than a hundred comments, and keeps one status comment', async () => {
     const issue = await planned();

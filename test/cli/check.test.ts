@@ -104,20 +104,16 @@ describe('the baton command', () => {
     const result = await baton(['check']);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('did you mean `maxUsd`?');
-  }, 20_000);
+  });
 
   it.each([
     ['check', 'usage: baton check [FILE]'],
     ['doctor', 'usage: baton doctor --repo owner/name'],
     ['setup', 'usage: baton setup --repo owner/name'],
     ['session', 'usage: baton session agent'],
-  ])(
-    "answers `baton help %s` with that command's help",
-    async (command, usage) => {
-      const result = await baton(['help', command]);
-      expect(result.code).toBe(0);
-      expect(result.stdout.startsWith(usage)).toBe(true);
-    },
-    20_000,
-  );
+  ])("answers `baton help %s` with that command's help", async (command, usage) => {
+    const result = await baton(['help', command]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.startsWith(usage)).toBe(true);
+  });
 });

@@ -79,7 +79,7 @@ describe('the environment of the simulated jobs', () => {
   );
 });
 
-describe('the simulated Actions runner', { timeout: 40_000 }, () => {
+describe('the simulated Actions runner', () => {
   let gh: FakeGitHub;
   let store: GitRepoStore;
   let server: GitHubServer;

@@ -3,7 +3,7 @@
 // build to its plan: nothing was lost with the first one (DESIGN §3). After
 // /approve, the second process's /metrics shows the build's numbers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Simulation, startSimulation, WEBHOOK_SECRET } from '../../sim/e2e.js';
+import { type Simulation, STEP_LIMIT_MS, startSimulation, WEBHOOK_SECRET } from '../../sim/e2e.js';
 import { reply, scripted, toolUse } from '../../sim/fake-anthropic.js';
 import { type AppProcess, startAppProcess } from '../../sim/start-app.js';
 
@@ -21,7 +21,9 @@ const PLAN = {
   ],
 };
 
-describe('SIGTERM in the middle of a build, then /metrics', { timeout: 90_000 }, () => {
+describe('SIGTERM in the middle of a build, then /metrics', {
+  timeout: STEP_LIMIT_MS + 30_000,
+}, () => {
   let sim: Simulation;
   let second: AppProcess | undefined;
   let issue = 0;
@@ -40,7 +42,7 @@ describe('SIGTERM in the middle of a build, then /metrics', { timeout: 90_000 },
       },
       logLevel: 'info',
     });
-  }, 60_000);
+  }, STEP_LIMIT_MS);
   afterAll(async () => {
     openGate();
     await second?.stop();
@@ -64,7 +66,7 @@ describe('SIGTERM in the middle of a build, then /metrics', { timeout: 90_000 },
       env: { PRIVATE_KEY: sim.appPrivateKey },
     });
     openGate();
-    const status = await sim.waitForStatus(issue, 'Greeting text', 60_000);
+    const status = await sim.waitForStatus(issue, 'Greeting text');
     expect(status).toContain('W1.1');
     expect(sim.gh.runs.filter((run) => run.inputs.role === 'plan')).toHaveLength(1);
   });

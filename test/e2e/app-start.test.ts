@@ -131,7 +131,7 @@ describe('the app process at start', () => {
       body: { status: 'ready' },
     });
     expect(appChecks).toBe(1);
-  }, 60_000);
+  });
 
   it.each([{ channel: 'refuses connections' }, { channel: 'closes each connection it takes' }])(
     'keeps serving when the WEBHOOK_PROXY_URL channel $channel, and tries again',

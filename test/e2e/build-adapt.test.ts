@@ -18,7 +18,7 @@ let sim: Simulation | null = null;
 
 afterAll(async () => {
   await sim?.stop();
-}, 30_000);
+});
 
 describe('a brief that adapts, end to end', () => {
   it('revises W2.1’s brief after W1.1, holds W2.1 for /approve, then W2.1 works from the new brief', async () => {

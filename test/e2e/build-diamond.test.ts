@@ -100,7 +100,7 @@ beforeAll(() => {
 afterAll(async () => {
   await Promise.allSettled([runs.clean, runs.faulted, runs.serverless]);
   await Promise.all(started.map((sim) => sim.stop()));
-}, 30_000);
+});
 
 const runsOf = ({ sim }: Played, role: string, worker?: string) =>
   sim.gh.runs.filter(

@@ -90,7 +90,7 @@ beforeAll(() => {
 afterAll(async () => {
   await Promise.allSettled(Object.values(runs));
   await Promise.all(started.map((sim) => sim.stop()));
-}, 30_000);
+});
 
 /** The usage records the build's publish jobs pushed to its hidden refs. */
 function usageRecords({ sim, build }: Played): UsageRecord[] {

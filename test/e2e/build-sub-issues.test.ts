@@ -115,7 +115,7 @@ beforeAll(() => {
 afterAll(async () => {
   await Promise.allSettled(Object.values(runs));
   await Promise.all(started.map((sim) => sim.stop()));
-}, 30_000);
+});
 
 const pullOf = ({ sim, build }: Played, worker: string) =>
   [...sim.gh.pulls.values()].find((p) => p.head === workerBranch(build.build, worker));

@@ -79,7 +79,7 @@ beforeAll(async () => {
 }, WHOLE_BUILD_LIMIT_MS + 30_000);
 afterAll(async () => {
   await Promise.all([sim?.stop(), content.sim?.stop()]);
-}, 30_000);
+});
 
 const files = (branch: string) => sim.gh.git.filesOf(sim.gh.git.resolve(branch) ?? '');
 const runsOf = (role: string, worker?: string) =>

@@ -46,7 +46,7 @@ beforeAll(async () => {
 }, 330_000);
 afterAll(async () => {
   await sim?.stop();
-}, 30_000);
+});
 
 describe('a fix session after a workflow changed on the default branch', () => {
   it('merges the build branch, workflow included, into the conflicting worker, and it lands', () => {

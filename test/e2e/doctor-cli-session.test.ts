@@ -37,7 +37,7 @@ describe.each([
       jobEnv: { BATON_DOCTOR_PUSH_WAIT_SECONDS: '1' },
     });
     cwd = mkdtempSync(join(tmpdir(), 'baton-doctor-e2e-'));
-  }, 60_000);
+  });
   afterAll(async () => {
     await sim?.stop();
     if (cwd) rmSync(cwd, { recursive: true, force: true });
@@ -91,5 +91,5 @@ describe.each([
         (ref) => ref.includes('/probe/') || ref.endsWith('/result'),
       ),
     ).toEqual([]);
-  }, 120_000);
+  });
 });

@@ -23,7 +23,7 @@ describe('the doctor session', () => {
       respond: scripted([]),
       jobEnv: { BATON_DOCTOR_PUSH_WAIT_SECONDS: '1' },
     });
-  }, 60_000);
+  });
   afterAll(async () => {
     await sim?.stop();
   });
@@ -88,7 +88,7 @@ describe('the doctor session', () => {
     // Every route the command and the session asked is in GitHub's published description.
     const known = await knownRestRoutes();
     expect(sim.gh.log.map((entry) => entry.route).filter((route) => !known.has(route))).toEqual([]);
-  }, 90_000);
+  });
 
   it.each<[string, () => () => void, string, RegExp]>([
     [

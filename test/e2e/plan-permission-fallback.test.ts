@@ -41,10 +41,10 @@ beforeAll(async () => {
       2,
     90_000,
   );
-}, 120_000);
+});
 afterAll(async () => {
   await sim?.stop();
-}, 30_000);
+});
 
 function planRun(issue: number) {
   return sim.gh.runs.find(

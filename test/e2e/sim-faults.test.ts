@@ -2,7 +2,7 @@
 // simulator's fault knobs on. Every webhook arrives twice and out of order, and
 // the status comment's creation first meets a secondary rate limit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Simulation, startSimulation } from '../../sim/e2e.js';
+import { type Simulation, STEP_LIMIT_MS, startSimulation } from '../../sim/e2e.js';
 import { reply, scripted, toolUse } from '../../sim/fake-anthropic.js';
 import { GREETING_TEXT_WORKER } from '../support/plans.js';
 
@@ -12,7 +12,7 @@ const PLAN = {
   workers: [GREETING_TEXT_WORKER],
 };
 
-describe('the simulator with faults on', { timeout: 60_000 }, () => {
+describe('the simulator with faults on', { timeout: STEP_LIMIT_MS + 30_000 }, () => {
   let sim: Simulation;
 
   beforeAll(async () => {
@@ -21,7 +21,7 @@ describe('the simulator with faults on', { timeout: 60_000 }, () => {
       faults: { duplicateWebhooks: true, reorderWindow: 4 },
       seed: 3,
     });
-  }, 60_000);
+  }, STEP_LIMIT_MS);
   afterAll(async () => {
     await sim?.stop();
   });
@@ -30,7 +30,7 @@ describe('the simulator with faults on', { timeout: 60_000 }, () => {
     const { gh, server } = sim;
     server.faults.rateLimitNext({ status: 403, match: `POST /repos/${gh.fullName}/issues/` });
     const issue = sim.labelIssue({ title: 'Add a greeting' });
-    await sim.waitForStatus(issue, 'Greeting text', 45_000);
+    await sim.waitForStatus(issue, 'Greeting text');
     await server.idle();
     expect(gh.runs.map((run) => [run.inputs.role, run.conclusion])).toEqual([['plan', 'success']]);
     // One status comment, and one notice that the plan waits for /approve.

@@ -3,7 +3,7 @@
 // signed webhooks), the OIDC issuer, the scripted model, the real app process
 // and real `baton session agent|publish` processes for the plan session.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Simulation, startSimulation } from '../../sim/e2e.js';
+import { type Simulation, STEP_LIMIT_MS, startSimulation } from '../../sim/e2e.js';
 import { reply, scripted, toolUse } from '../../sim/fake-anthropic.js';
 import { GREETING_TEXT_WORKER } from '../support/plans.js';
 
@@ -22,19 +22,21 @@ const PLAN = {
   ],
 };
 
-describe('the simulator runs a plan session end to end', { timeout: 60_000 }, () => {
+describe('the simulator runs a plan session end to end', {
+  timeout: STEP_LIMIT_MS + 30_000,
+}, () => {
   let sim: Simulation;
 
   beforeAll(async () => {
     sim = await startSimulation({ respond: scripted([reply(toolUse('submit_plan', PLAN))]) });
-  }, 60_000);
+  }, STEP_LIMIT_MS);
   afterAll(async () => {
     await sim?.stop();
   });
 
   it('labels an issue and shows the plan the session published in the status comment', async () => {
     const issue = sim.labelIssue({ title: 'Add a greeting', body: 'Print hello.' });
-    const status = await sim.waitForStatus(issue, 'Greet command', 45_000);
+    const status = await sim.waitForStatus(issue, 'Greet command');
     expect(status).toContain('Greeting text');
     expect(status).toContain('W2.1');
     const run = sim.gh.runs.find((r) => r.inputs.role === 'plan');

@@ -193,7 +193,7 @@ describeAsRoot('the engine’s HOME, prepared again as the job’s user', () => 
     } finally {
       await sandbox.close();
     }
-  }, 120_000);
+  });
 
   /**
    * The same writes alone, on a HOME that is not sticky (as the sandbox made it
