@@ -102,6 +102,9 @@ export async function createAppClient({
           owner: owner ?? '',
           repo: repo ?? '',
         });
+        // An installation names its app (`app_slug`, required in GitHub's description): the
+        // bot's login costs no `GET /app` of its own.
+        if (data.app_slug) login ??= Promise.resolve(`${data.app_slug}[bot]`);
         return data.id;
       } catch (error) {
         if ((error as { status?: unknown }).status === 404) return null;

@@ -40,6 +40,8 @@ describe('publish with nothing hosted: it mints its own token from the app’s k
     expect(h.github.revoked).toEqual([`Bearer ${INSTALLATION_TOKEN}`]);
     // No OIDC exchange: nothing asked the app's endpoint.
     expect(h.github.api.map((call) => call.path)).not.toContain('/app/api/baton/session-token');
+    // The bot's login came with the installation: no `GET /app` of its own.
+    expect(h.github.api.filter((call) => /\/app$/.test(call.path))).toEqual([]);
   });
 
   /** Mints as publish would for `role`, on the harness's fake GitHub. */

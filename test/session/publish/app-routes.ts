@@ -55,7 +55,8 @@ export function serveApp(github: FakeGitHub): MintRequest[] {
   );
   github.routes.set(
     'GET /repos/acme/app/installation',
-    withJwt(() => ({ status: 200, body: { id: INSTALLATION_ID } })),
+    // As GitHub answers: the installation names its app.
+    withJwt(() => ({ status: 200, body: { id: INSTALLATION_ID, app_slug: APP_SLUG } })),
   );
   github.routes.set(
     `POST /app/installations/${INSTALLATION_ID}/access_tokens`,

@@ -86,19 +86,20 @@ export async function mintSessionToken({
   } catch (error) {
     return { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
+  const installationId = await app.installationOf(env.GITHUB_REPOSITORY);
+  if (installationId === null) {
+    return {
+      ok: false,
+      message: `The app with id ${env.BATON_APP_ID} is not installed on ${env.GITHUB_REPOSITORY}: install it there, or set BATON_APP_ID to the id of the app whose key BATON_APP_PRIVATE_KEY holds.`,
+    };
+  }
+  // The installation names the app's bot: read first, so its login costs no request of its own.
   const bot = await app.botLogin();
   const actor = env.GITHUB_TRIGGERING_ACTOR || env.GITHUB_ACTOR || '?';
   if (actor !== bot) {
     return {
       ok: false,
       message: `The run was started by ${actor}; only runs the app (${bot}) dispatched publish as the app.`,
-    };
-  }
-  const installationId = await app.installationOf(env.GITHUB_REPOSITORY);
-  if (installationId === null) {
-    return {
-      ok: false,
-      message: `The app with id ${env.BATON_APP_ID} is not installed on ${env.GITHUB_REPOSITORY}: install it there, or set BATON_APP_ID to the id of the app whose key BATON_APP_PRIVATE_KEY holds.`,
     };
   }
   const scope = {
