@@ -19,20 +19,35 @@
  */
 export type SeccompArch = 'x64' | 'arm64';
 
+/**
+ * System calls added since Linux 5.1 (io_uring, the new mount API, `clone3`):
+ * one number on every architecture (the kernel's syscall.tbl files).
+ */
+const UNIFIED = {
+  io_uring_setup: 425,
+  io_uring_enter: 426,
+  io_uring_register: 427,
+  open_tree: 428,
+  move_mount: 429,
+  fsopen: 430,
+  fsconfig: 431,
+  fsmount: 432,
+  fspick: 433,
+  clone3: 435,
+  mount_setattr: 442,
+};
+
 /** AUDIT_ARCH_* of <linux/audit.h>, and the system call numbers (arm64 uses the generic table). */
 const ARCHES: Record<SeccompArch, { audit: number; numbers: Record<string, number> }> = {
   x64: {
     audit: 0xc000003e,
     numbers: {
+      ...UNIFIED,
       clone: 56,
       unshare: 272,
-      clone3: 435,
       keyctl: 250,
       add_key: 248,
       request_key: 249,
-      io_uring_setup: 425,
-      io_uring_enter: 426,
-      io_uring_register: 427,
       ptrace: 101,
       process_vm_readv: 310,
       process_vm_writev: 311,
@@ -44,27 +59,17 @@ const ARCHES: Record<SeccompArch, { audit: number; numbers: Record<string, numbe
       init_module: 175,
       finit_module: 313,
       delete_module: 176,
-      open_tree: 428,
-      move_mount: 429,
-      fsopen: 430,
-      fsconfig: 431,
-      fsmount: 432,
-      fspick: 433,
-      mount_setattr: 442,
     },
   },
   arm64: {
     audit: 0xc00000b7,
     numbers: {
+      ...UNIFIED,
       clone: 220,
       unshare: 97,
-      clone3: 435,
       keyctl: 219,
       add_key: 217,
       request_key: 218,
-      io_uring_setup: 425,
-      io_uring_enter: 426,
-      io_uring_register: 427,
       ptrace: 117,
       process_vm_readv: 270,
       process_vm_writev: 271,
@@ -76,13 +81,6 @@ const ARCHES: Record<SeccompArch, { audit: number; numbers: Record<string, numbe
       init_module: 105,
       finit_module: 273,
       delete_module: 106,
-      open_tree: 428,
-      move_mount: 429,
-      fsopen: 430,
-      fsconfig: 431,
-      fsmount: 432,
-      fspick: 433,
-      mount_setattr: 442,
     },
   },
 };
