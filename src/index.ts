@@ -33,6 +33,7 @@ import {
 } from './github/setup/onboarding.js';
 import type { SetupTemplates } from './github/setup/setup-templates.js';
 import { warnOnMissingPin } from './github/setup/source-pin.js';
+import { createLookSchedule, type LookSchedule } from './github/store/look-schedule.js';
 import { findAppUrlProblem } from './server/app-url.js';
 import { createHealthHandler } from './server/health.js';
 import { type BatonMetrics, createMetricsHandler, recordReconcile } from './server/metrics.js';
@@ -66,6 +67,8 @@ export interface BatonOptions {
   statusPacer?: StatusPacer;
   /** One write budget for every installation, instead of each client's own (tests). */
   writeBudget?: WriteBudget;
+  /** When builds are looked at again without an event, instead of this process's timers (tests). */
+  looks?: LookSchedule;
   /** When builds were last read whole, instead of a memo on the wall clock (tests). */
   recentReconciles?: RecentReconciles;
   /** What this process last read of each build, instead of its own (tests look at it). */
@@ -157,6 +160,7 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       // A read stands for a build while the resync may look at it through its runs alone.
       lastReads: options.lastReads ?? new LastReads({ keepMs: probeWithinMsOf(resyncMinutes) }),
       heldEdits: new HeldStatusEdits(),
+      looks: options.looks ?? createLookSchedule(),
       ...(templates ? { setupPull: setupPullHook(templates, app.log) } : {}),
       statusPacer:
         options.statusPacer ??

@@ -16863,14 +16863,14 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap ? "}" : "]";
+      const expectedEnd2 = isMap ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
-      if (ce?.source === expectedEnd)
+      if (ce?.source === expectedEnd2)
         cePos = ce.offset + ce.source.length;
       else {
         const name = fcName[0].toUpperCase() + fcName.substring(1);
-        const msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
+        const msg = atRoot ? `${name} must end with a ${expectedEnd2}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd2}`;
         onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
         if (ce && ce.source.length !== 1)
           ee.unshift(ce);
@@ -53560,18 +53560,109 @@ function buildOfBranch(ref) {
   return parsed ? { build: branch.build, issue: parsed.issue } : null;
 }
 
-// src/core/context/action.ts
-function lockFor(request2) {
-  const { role, build, worker, trigger } = request2;
-  if (role === "plan" && !trigger && !worker) return { kind: "build-branch" };
-  if (role === "research" && worker === loopSubject(1)) return { kind: "build-branch" };
-  if (role === "work" && worker && !trigger) {
-    return { kind: "worker-branch", branch: workerBranch(build, worker) };
+// src/github/store/look-schedule.ts
+function soonest(times) {
+  return times.reduce(
+    (first, time3) => first && first.ms <= time3.ms ? first : time3,
+    null
+  );
+}
+var unrefTimer = (run2, ms) => {
+  const timer = setTimeout(run2, ms);
+  timer.unref();
+  return () => clearTimeout(timer);
+};
+function createLookSchedule({
+  clock = Date.now,
+  setTimer = unrefTimer,
+  takes = () => true
+} = {}) {
+  const looks = /* @__PURE__ */ new Map();
+  const arm = (key, { ms, why }, look) => {
+    looks.get(key)?.cancel();
+    const wait2 = Math.max(0, ms);
+    const cancel = setTimer(() => {
+      looks.delete(key);
+      look.again();
+    }, wait2);
+    looks.set(key, { key, at: clock() + wait2, why, cancel });
+  };
+  return {
+    set(key, times, look) {
+      looks.get(key)?.cancel();
+      looks.delete(key);
+      const next = soonest(times.filter(takes));
+      if (next) arm(key, next, look);
+    },
+    within(key, next, look) {
+      const set4 = looks.get(key);
+      if (set4 && set4.at <= clock() + next.ms || !takes(next)) return;
+      arm(key, next, look);
+    },
+    pending() {
+      return [...looks.values()].map(({ key, at, why }) => ({ key, at, why })).sort((a, b) => a.at - b.at);
+    },
+    stop() {
+      for (const { cancel } of looks.values()) cancel();
+      looks.clear();
+    }
+  };
+}
+
+// src/github/reconcile/look-again.ts
+function leaveNextLook(deps, {
+  key,
+  outcomes,
+  look,
+  log
+}) {
+  const retry2 = failedWriteRetryMs(deps, key, outcomes === null || outcomes.some(isRetriedFailure));
+  const failure2 = retry2 === null ? [] : [{ ms: retry2, why: "GitHub failed a write or a read" }];
+  const times = [
+    ...(outcomes ?? []).flatMap(
+      (outcome) => outcome.result === "deferred" && outcome.action.kind === "look-again" ? [lookTimeOf(outcome)] : []
+    ),
+    ...failure2
+  ];
+  if (outcomes === null) for (const time3 of failure2) deps.looks?.within(key, time3, look);
+  else deps.looks?.set(key, times, look);
+  const next = soonest(times);
+  if (next) log.info({ inMs: next.ms, awaits: next.why }, "baton: looks at the build again");
+}
+var FAILED_WRITE_RETRY_MS = 5e3;
+var FAILED_WRITE_RETRY_MAX_MS = 10 * 6e4;
+function failedWriteRetryMs(deps, key, failedPass) {
+  deps.failedPasses ??= /* @__PURE__ */ new Map();
+  const failed = deps.failedPasses;
+  if (!failedPass) {
+    failed.delete(key);
+    return null;
   }
-  if (role === "review") return { kind: "review-run" };
-  const ref = `refs/baton/${build}/${worker ?? "build"}/${role}-${trigger ?? "first"}`;
-  const resetBranch2 = role === "work" && worker ? workerBranch(build, worker) : null;
-  return { kind: "lock-ref", ref, resetBranch: resetBranch2 };
+  const passes = failed.get(key) ?? 0;
+  failed.delete(key);
+  if (failed.size >= 1e3) failed.delete(failed.keys().next().value ?? "");
+  failed.set(key, passes + 1);
+  return Math.min(FAILED_WRITE_RETRY_MS * 4 ** passes, FAILED_WRITE_RETRY_MAX_MS);
+}
+function isRetriedFailure(outcome) {
+  return outcome.result === "failed" && (outcome.transient || outcome.action.kind === "merge-pull");
+}
+function lookTimeOf(outcome) {
+  const ms = outcome.retryInMs ?? 0;
+  return outcome.detail ? { ms, why: outcome.detail, awaited: true } : { ms, why: "a session settling" };
+}
+function lookOf(ctx, ref, defaultBranch, again) {
+  return {
+    target: {
+      installationId: ctx.installationId ?? null,
+      owner: ctx.owner,
+      repo: ctx.repo,
+      build: ref.build,
+      issue: ref.issue,
+      defaultBranch
+    },
+    again
+  };
 }
 
 // src/core/snapshot/daily-spend.ts
@@ -53593,6 +53684,26 @@ function spentOnDay(records, now) {
     usd += record2.usage.cost_usd;
   }
   return usd;
+}
+function dailyCapsReached({
+  repoCapUsd,
+  repoUsage = [],
+  installationUsage,
+  now
+}) {
+  const holds = [];
+  const day = utcDay(now);
+  if (repoCapUsd !== null && repoCapUsd > 0) {
+    const spent = spentOnDay(repoUsage, now);
+    if (spent >= repoCapUsd)
+      holds.push({ scope: "repository", capUsd: repoCapUsd, spentUsd: spent, day });
+  }
+  if (installationUsage && installationUsage.capUsd > 0) {
+    const spent = spentOnDay(installationUsage.records, now);
+    if (spent >= installationUsage.capUsd)
+      holds.push({ scope: "installation", capUsd: installationUsage.capUsd, spentUsd: spent, day });
+  }
+  return holds;
 }
 
 // src/core/plan/plan-graph.ts
@@ -54169,13 +54280,18 @@ function overdueReason({
   session,
   nowMs
 }) {
+  const at = overdueAt(run2, session);
+  if (at === null || nowMs <= at) return null;
+  return run2.status === "queued" ? "queued-too-long" : "run-timeout";
+}
+function overdueAt(run2, session) {
   if (run2.status === "queued") {
     const queued = timeOf(run2.createdAt);
-    return queued !== null && nowMs - queued > session.queuedMinutes * MINUTE2 ? "queued-too-long" : null;
+    return queued === null ? null : queued + session.queuedMinutes * MINUTE2;
   }
   if (run2.status === "in_progress") {
     const started = timeOf(run2.startedAt ?? run2.createdAt);
-    return started !== null && nowMs - started > session.timeoutMinutes * MINUTE2 ? "run-timeout" : null;
+    return started === null ? null : started + session.timeoutMinutes * MINUTE2;
   }
   return null;
 }
@@ -54206,12 +54322,12 @@ function findRun(runs, key) {
 function runLink(run2) {
   return { label: `${run2.role} run`, url: run2.url };
 }
-function soonest(times) {
+function soonest2(times) {
   const set4 = times.filter((ms) => ms !== null);
   return set4.length > 0 ? Math.min(...set4) : null;
 }
 function lookAgain(times) {
-  const inMs = soonest(times);
+  const inMs = soonest2(times);
   return inMs === null ? [] : [{ kind: "look-again", inMs }];
 }
 
@@ -54255,14 +54371,19 @@ function makeContext({
   const overdue = findOverdueRuns({ runs: normal.runs, session: config3.session, now });
   const runs = judgeRuns({ runs: normal.runs, overdue, now });
   const followUps = followUpsOf(normal.plan, runs, commands);
-  const synthesis = followUps ? synthesisState({ runs, followUps, commands }) : null;
   const plan = followUps ? effectivePlanRead(normal.plan, followUps.approvedRounds) : normal.plan;
+  const synthesis = followUps ? synthesisState({ runs, followUps, commands }) : null;
   const truth = { ...normal, runs, plan };
   const ledger = buildLedger(truth);
   const spentUsd = ledger.total.costUsd;
   const { maxUsd } = config3.budget;
   const budgetReached = maxUsd !== null && spentUsd >= maxUsd;
-  const dailyHolds = dailyCapsReached(config3, truth, now);
+  const dailyHolds = dailyCapsReached({
+    repoCapUsd: config3.budget.dailyUsd,
+    repoUsage: truth.repoUsage,
+    installationUsage: truth.installationUsage,
+    now
+  });
   const daily = dailyHolds.length > 0;
   const cancelsByClose = closeCancels(truth, config3);
   const links = repoLinks(truth);
@@ -54285,23 +54406,6 @@ function makeContext({
     engineOf,
     links
   };
-}
-function dailyCapsReached(config3, snapshot, now) {
-  const holds = [];
-  const day = utcDay(now);
-  const repoCap = config3.budget.dailyUsd;
-  if (repoCap !== null && repoCap > 0) {
-    const spent = spentOnDay(snapshot.repoUsage ?? [], now);
-    if (spent >= repoCap)
-      holds.push({ scope: "repository", capUsd: repoCap, spentUsd: spent, day });
-  }
-  const installation = snapshot.installationUsage;
-  if (installation && installation.capUsd > 0) {
-    const spent = spentOnDay(installation.records, now);
-    if (spent >= installation.capUsd)
-      holds.push({ scope: "installation", capUsd: installation.capUsd, spentUsd: spent, day });
-  }
-  return holds;
 }
 function followUpsOf(read, runs, commands) {
   if (read.kind !== "valid" || buildTypeOf(read.plan) !== "research") return null;
@@ -54488,7 +54592,7 @@ function reviewNeed({ ctx, pull, runs }) {
   if (reviews.some((run2) => run2.outcome === "active")) {
     return { kind: "wait", state: "reviewing" };
   }
-  const settles = soonest(reviews.map((run2) => run2.settlesInMs));
+  const settles = soonest2(reviews.map((run2) => run2.settlesInMs));
   if (settles !== null) return { kind: "wait", state: "reviewing", settlesInMs: settles };
   return { kind: "needs-human", reason: "review-failed" };
 }
@@ -55321,7 +55425,16 @@ function decideMirror({
     const mirror = mirrors.get(worker.id);
     if (!mirror) {
       if (state === "skipped") return [];
-      return [{ kind: "create-mirror", worker: worker.id, title, dependsOn: worker.depends_on }];
+      const body = renderMirrorBody({
+        build: snapshot.build,
+        worker: worker.id,
+        briefPath: briefPath(snapshot.build, worker.id)
+      });
+      const dependsOn = worker.depends_on.map((dep) => {
+        const id = mirrors.get(dep)?.id;
+        return id === void 0 ? { worker: dep } : { worker: dep, id };
+      });
+      return [{ kind: "create-mirror", worker: worker.id, title, body, dependsOn }];
     }
     if (mirror.state === "closed") {
       const back = mirror.stateReason === "not_planned" && state !== "skipped" && state !== "merged";
@@ -56266,12 +56379,12 @@ function withCleanUp(ctx, decision) {
   if (!snapshot.statusComment) return decision;
   if (decision.actions.some((action) => action.kind === "dispatch")) return decision;
   const completed = snapshot.runs.filter((run2) => run2.status === "completed");
-  const cleanUp2 = {
+  const cleanUp = {
     kind: "clean-up-refs",
     runs: completed.map((run2) => ({ id: run2.id, attempt: run2.attempt ?? 1 })),
     locks: completed.length === snapshot.runs.length
   };
-  return { ...decision, actions: [...decision.actions, cleanUp2] };
+  return { ...decision, actions: [...decision.actions, cleanUp] };
 }
 
 // src/core/decide/decide.ts
@@ -56739,6 +56852,39 @@ var refusedIn = /* @__PURE__ */ new Set();
 async function cleanUpRefs(ctx, {
   build,
   runs,
+  locks,
+  log
+}) {
+  const outcome = await deleteSpentRefs(ctx, { build, runs, locks });
+  switch (outcome.result) {
+    case "deleted":
+      return { result: "done", detail: `${outcome.deleted} refs deleted` };
+    case "raced":
+      return { result: "unchanged", detail: "another reconcile was deleting them" };
+    case "refused":
+      log.warn(
+        {
+          buildId: build,
+          reason: outcome.reason,
+          refs: outcome.left,
+          command: `git push origin ${outcome.left.map((ref) => `:${ref}`).join(" ")}`
+        },
+        `baton: GitHub refused to delete the finished build's hidden refs (updateRefs: ${outcome.reason}); ${outcome.left.length} are left and Baton will not ask again until it restarts. They do no harm; to delete them, run the command logged here in a clone (docs/deploy.md, "Uninstalling")`
+      );
+      return { result: "unchanged", detail: "GitHub refused to delete them" };
+    case "passed-over":
+      return { result: "unchanged", detail: "GitHub refused before" };
+    case "nothing":
+      return { result: "unchanged" };
+    default: {
+      const _exhaustive = outcome;
+      return _exhaustive;
+    }
+  }
+}
+async function deleteSpentRefs(ctx, {
+  build,
+  runs,
   locks
 }) {
   const key = `${ctx.owner}/${ctx.repo}`;
@@ -56809,6 +56955,20 @@ async function anyMoved(ctx, { build, batch }) {
     for (const ref of await listMatchingRefs(ctx, prefix)) now.set(ref.ref, ref.object.sha);
   }
   return batch.some((ref) => now.get(ref.ref) !== ref.object.sha);
+}
+
+// src/core/context/action.ts
+function lockFor(request2) {
+  const { role, build, worker, trigger } = request2;
+  if (role === "plan" && !trigger && !worker) return { kind: "build-branch" };
+  if (role === "research" && worker === loopSubject(1)) return { kind: "build-branch" };
+  if (role === "work" && worker && !trigger) {
+    return { kind: "worker-branch", branch: workerBranch(build, worker) };
+  }
+  if (role === "review") return { kind: "review-run" };
+  const ref = `refs/baton/${build}/${worker ?? "build"}/${role}-${trigger ?? "first"}`;
+  const resetBranch2 = role === "work" && worker ? workerBranch(build, worker) : null;
+  return { kind: "lock-ref", ref, resetBranch: resetBranch2 };
 }
 
 // src/github/act/dispatch-session.ts
@@ -56998,11 +57158,7 @@ async function ensureMirror(ctx, {
         owner,
         repo,
         title: action.title,
-        body: renderMirrorBody({
-          build: snapshot.build,
-          worker: action.worker,
-          briefPath: briefPath(snapshot.build, action.worker)
-        })
+        body: action.body
       })
     );
     return { id: data.id, number: data.number };
@@ -57016,16 +57172,15 @@ async function ensureMirror(ctx, {
     issue_number: snapshot.issue.number,
     sub_issue_id: issue2.id
   });
-  const known = mirrorsOf(snapshot.issue.subIssues ?? []);
   for (const dep of action.dependsOn) {
-    const blocker = created.get(dep) ?? known.get(dep);
-    if (blocker?.id === void 0) continue;
+    const blocker = created.get(dep.worker)?.id ?? dep.id;
+    if (blocker === void 0) continue;
     try {
       await ctx.octokit.rest.issues.addBlockedByDependency({
         owner,
         repo,
         issue_number: issue2.number,
-        issue_id: blocker.id
+        issue_id: blocker
       });
     } catch (error62) {
       if (statusOf(error62) !== 422) throw error62;
@@ -57067,6 +57222,25 @@ async function requestReviewers(ctx, { pull, logins }) {
       reviewers: logins
     })
   );
+}
+async function noticeRefRefused(ctx, {
+  snapshot,
+  error: error62,
+  log
+}) {
+  const key = noticeKey("ref-refused");
+  const body = [
+    noticeMarker(snapshot.build, key),
+    `⚠️ Baton cannot go on with this build: GitHub refused to create \`${error62.ref}\` (${escapeText(messageOf(error62.cause))}). This does not pass by itself. Check the build's branches and the app's permissions, then reply \`/status\`; the app's log has the details.`
+  ].join("\n");
+  try {
+    await ensureNotice(ctx, { snapshot, key, body, reviewers: null });
+  } catch (noticeError) {
+    log.error(
+      { err: noticeError, buildId: snapshot.build },
+      "baton: the notice of a refused ref failed"
+    );
+  }
 }
 
 // src/github/act/issues.ts
@@ -57332,21 +57506,6 @@ async function act(ctx, {
   }
   return outcomes;
 }
-async function noticeRefRefused(ctx, { snapshot, error: error62, log }) {
-  const key = noticeKey("ref-refused");
-  const body = [
-    noticeMarker(snapshot.build, key),
-    `⚠️ Baton cannot go on with this build: GitHub refused to create \`${error62.ref}\` (${escapeText(messageOf(error62.cause))}). This does not pass by itself. Check the build's branches and the app's permissions, then reply \`/status\`; the app's log has the details.`
-  ].join("\n");
-  try {
-    await ensureNotice(ctx, { snapshot, key, body, reviewers: null });
-  } catch (noticeError) {
-    log.error(
-      { err: noticeError, buildId: snapshot.build },
-      "baton: the notice of a refused ref failed"
-    );
-  }
-}
 var isHeldMerge = (outcome) => outcome.action.kind === "merge-pull" && outcome.result !== "done";
 async function actOne(ctx, { snapshot, action, pass }) {
   const { owner, repo } = ctx;
@@ -57457,43 +57616,19 @@ async function actOne(ctx, { snapshot, action, pass }) {
     case "reopen-sub-issue":
       return { action, result: await reopenMirror(ctx, action) ? "done" : "unchanged" };
     case "clean-up-refs":
-      return { action, ...await cleanUp(ctx, { build: snapshot.build, action, log }) };
+      return {
+        action,
+        ...await cleanUpRefs(ctx, {
+          build: snapshot.build,
+          runs: action.runs,
+          locks: action.locks,
+          log
+        })
+      };
     case "look-again":
       return { action, result: "deferred", retryInMs: action.inMs };
     default: {
       const _exhaustive = action;
-      return _exhaustive;
-    }
-  }
-}
-async function cleanUp(ctx, {
-  build,
-  action,
-  log
-}) {
-  const outcome = await cleanUpRefs(ctx, { build, runs: action.runs, locks: action.locks });
-  switch (outcome.result) {
-    case "deleted":
-      return { result: "done", detail: `${outcome.deleted} refs deleted` };
-    case "raced":
-      return { result: "unchanged", detail: "another reconcile was deleting them" };
-    case "refused":
-      log.warn(
-        {
-          buildId: build,
-          reason: outcome.reason,
-          refs: outcome.left,
-          command: `git push origin ${outcome.left.map((ref) => `:${ref}`).join(" ")}`
-        },
-        `baton: GitHub refused to delete the finished build's hidden refs (updateRefs: ${outcome.reason}); ${outcome.left.length} are left and Baton will not ask again until it restarts. They do no harm; to delete them, run the command logged here in a clone (docs/deploy.md, "Uninstalling")`
-      );
-      return { result: "unchanged", detail: "GitHub refused to delete them" };
-    case "passed-over":
-      return { result: "unchanged", detail: "GitHub refused before" };
-    case "nothing":
-      return { result: "unchanged" };
-    default: {
-      const _exhaustive = outcome;
       return _exhaustive;
     }
   }
@@ -57766,6 +57901,34 @@ var BUILD_QUERY = (
     }
   }
 
+  query BatonBuildRefs($owner: String!, $repo: String!, $prefix: String!, $after: String!) {
+    repository(owner: $owner, name: $repo) {
+      refs(refPrefix: $prefix, first: 100, after: $after) { ...Refs }
+    }
+  }
+
+  query BatonPullChecks($owner: String!, $repo: String!, $number: Int!, $after: String!) {
+    repository(owner: $owner, name: $repo) {
+      pullRequest(number: $number) {
+        commits(last: 1) {
+          nodes {
+            commit { oid statusCheckRollup { contexts(first: 100, after: $after) { ...Contexts } } }
+          }
+        }
+      }
+    }
+  }
+
+  query BatonIssueStates($owner: String!, $repo: String!, $issue: Int!, $before: String!) {
+    repository(owner: $owner, name: $repo) {
+      issue(number: $issue) {
+        timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 100, before: $before) {
+          ...StateEvents
+        }
+      }
+    }
+  }
+
   fragment Pull on PullRequest {
     databaseId
     number
@@ -57791,18 +57954,18 @@ var BUILD_QUERY = (
           parents(first: 2) { nodes { oid } }
           author { email }
           signature { wasSignedByGitHub }
-          statusCheckRollup {
-            contexts(first: 100) {
-              pageInfo { hasNextPage endCursor }
-              nodes {
-                __typename
-                ... on CheckRun { name status conclusion detailsUrl }
-                ... on StatusContext { context state targetUrl }
-              }
-            }
-          }
+          statusCheckRollup { contexts(first: 100) { ...Contexts } }
         }
       }
+    }
+  }
+
+  fragment Contexts on StatusCheckRollupContextConnection {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      __typename
+      ... on CheckRun { name status conclusion detailsUrl }
+      ... on StatusContext { context state targetUrl }
     }
   }
 
@@ -57830,74 +57993,6 @@ var BUILD_QUERY = (
       }
       ... on ReopenedEvent { createdAt actor { login __typename } }
     }
-  }
-`
-);
-var ISSUE_STATES_QUERY = (
-  /* GraphQL */
-  `
-  query BatonIssueStates($owner: String!, $repo: String!, $issue: Int!, $before: String!) {
-    repository(owner: $owner, name: $repo) {
-      issue(number: $issue) {
-        timelineItems(itemTypes: [CLOSED_EVENT, REOPENED_EVENT], last: 100, before: $before) {
-          ...StateEvents
-        }
-      }
-    }
-  }
-  fragment StateEvents on IssueTimelineItemsConnection {
-    pageInfo { hasPreviousPage startCursor }
-    nodes {
-      __typename
-      ... on ClosedEvent {
-        createdAt
-        actor { login __typename }
-        closer { __typename ... on PullRequest { number } }
-      }
-      ... on ReopenedEvent { createdAt actor { login __typename } }
-    }
-  }
-`
-);
-var PULL_CHECKS_QUERY = (
-  /* GraphQL */
-  `
-  query BatonPullChecks($owner: String!, $repo: String!, $number: Int!, $after: String!) {
-    repository(owner: $owner, name: $repo) {
-      pullRequest(number: $number) {
-        commits(last: 1) {
-          nodes {
-            commit {
-              oid
-              statusCheckRollup {
-                contexts(first: 100, after: $after) {
-                  pageInfo { hasNextPage endCursor }
-                  nodes {
-                    __typename
-                    ... on CheckRun { name status conclusion detailsUrl }
-                    ... on StatusContext { context state targetUrl }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-`
-);
-var BUILD_REFS_QUERY = (
-  /* GraphQL */
-  `
-  query BatonBuildRefs($owner: String!, $repo: String!, $prefix: String!, $after: String!) {
-    repository(owner: $owner, name: $repo) {
-      refs(refPrefix: $prefix, first: 100, after: $after) { ...Refs }
-    }
-  }
-  fragment Refs on RefConnection {
-    pageInfo { hasNextPage endCursor }
-    nodes { name target { oid ... on Commit { message } } }
   }
 `
 );
@@ -58044,6 +58139,14 @@ async function hasBatonEyesInWindow(ctx, comment, reading = "auto") {
 }
 
 // src/github/observe/read-build-graph.ts
+function readBuildPage(ctx, operationName, variables) {
+  return ctx.octokit.graphql(BUILD_QUERY, {
+    operationName,
+    owner: ctx.owner,
+    repo: ctx.repo,
+    ...variables
+  });
+}
 async function readBuildGraph(ctx, variables) {
   const { repository } = await ctx.octokit.graphql(BUILD_QUERY, {
     operationName: "BatonBuild",
@@ -58069,28 +58172,23 @@ async function restOfPulls(ctx, variables, first) {
   const nodes = [...first.nodes];
   let page = first.pageInfo;
   while (page?.hasNextPage && page.endCursor) {
-    const { repository } = await ctx.octokit.graphql(BUILD_QUERY, {
-      operationName: "BatonBuildPulls",
-      owner: variables.owner,
-      repo: variables.repo,
+    const { repository } = await readBuildPage(ctx, "BatonBuildPulls", {
       integration: variables.integration,
       after: page.endCursor
     });
     nodes.push(...repository.pullRequests.nodes);
     page = repository.pullRequests.pageInfo;
   }
-  await Promise.all(nodes.map((pull) => restOfChecks(ctx, variables, pull)));
+  await Promise.all(nodes.map((pull) => restOfChecks(ctx, pull)));
   return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
 }
-async function restOfChecks(ctx, variables, pull) {
+async function restOfChecks(ctx, pull) {
   const head = pull.commits.nodes[0]?.commit;
   const contexts = head?.statusCheckRollup?.contexts;
   if (pull.state !== "OPEN" || !head || !contexts) return;
   let page = contexts.pageInfo;
   while (page?.hasNextPage && page.endCursor) {
-    const { repository } = await ctx.octokit.graphql(PULL_CHECKS_QUERY, {
-      owner: variables.owner,
-      repo: variables.repo,
+    const { repository } = await readBuildPage(ctx, "BatonPullChecks", {
       number: pull.number,
       after: page.endCursor
     });
@@ -58106,9 +58204,7 @@ async function restOfRefs(ctx, prefix, first) {
   const nodes = [...first.nodes];
   let page = first.pageInfo;
   while (page?.hasNextPage && page.endCursor) {
-    const { repository } = await ctx.octokit.graphql(BUILD_REFS_QUERY, {
-      owner: ctx.owner,
-      repo: ctx.repo,
+    const { repository } = await readBuildPage(ctx, "BatonBuildRefs", {
       prefix,
       after: page.endCursor
     });
@@ -58532,12 +58628,7 @@ async function readStateChanges(ctx, {
     const before = window2.pageInfo?.hasPreviousPage ? window2.pageInfo.startCursor : null;
     if (!before) break;
     if (pages >= MAX_STATE_PAGES) return { changes: newestFirst.reverse(), cut: true };
-    const { repository } = await ctx.octokit.graphql(ISSUE_STATES_QUERY, {
-      owner: ctx.owner,
-      repo: ctx.repo,
-      issue: issue2,
-      before
-    });
+    const { repository } = await readBuildPage(ctx, "BatonIssueStates", { issue: issue2, before });
     window2 = repository.issue?.timelineItems;
   }
   return { changes: newestFirst.reverse(), cut: false };
@@ -58751,6 +58842,23 @@ async function actLater(ctx, { log, writeBudget }, snapshot, actions) {
   if (actions.length === 0) return [];
   return act(ctx, { snapshot, actions, log, ...writeBudget ? { writeBudget } : {} });
 }
+async function actLaterPasses(ctx, pass) {
+  const { outcomes: first, now } = pass;
+  const merges = await actOnMerges(ctx, {
+    ...pass,
+    snapshot: withDispatchedRuns(pass.snapshot, first, now)
+  });
+  const final = await actOnOpenedFinal(ctx, {
+    ...pass,
+    snapshot: withDispatchedRuns(merges.snapshot, merges.outcomes, now),
+    outcomes: [...first, ...merges.outcomes]
+  });
+  return {
+    snapshot: final.snapshot,
+    outcomes: [...merges.outcomes, ...final.outcomes],
+    settled: merges.settled
+  };
+}
 async function actOnMerges(ctx, pass) {
   const { snapshot, outcomes, config: config3, now } = pass;
   const unsettled = { snapshot, outcomes: [], settled: [] };
@@ -58825,6 +58933,129 @@ async function actOnOpenedFinal(ctx, pass) {
   if (next.some((action) => !FOLLOWS_FINAL.has(action.kind))) return unchanged;
   const done = await actLater(ctx, pass, build, next);
   return { snapshot: build, outcomes: done };
+}
+function withDispatchedRuns(snapshot, outcomes, now) {
+  let unknownId = Math.min(0, ...snapshot.runs.map((run2) => run2.id));
+  const runs = outcomes.flatMap(({ action, result, run: run2 }) => {
+    if (action.kind !== "dispatch" || result !== "done") return [];
+    const { role, worker, trigger } = action.request;
+    const known = run2 && snapshot.runs.some((existing) => existing.id === run2.id);
+    if (known) return [];
+    return [
+      {
+        id: run2?.id ?? --unknownId,
+        role,
+        worker: worker ?? null,
+        trigger: trigger ?? null,
+        status: "queued",
+        conclusion: null,
+        createdAt: now,
+        updatedAt: now,
+        url: run2?.url ?? ""
+      }
+    ];
+  });
+  const created = outcomes.some(
+    ({ action, result }) => action.kind === "dispatch" && result === "done" && lockFor(action.request).kind === "build-branch"
+  );
+  const integration = created && !snapshot.integration ? { integration: { sha: snapshot.repo.defaultSha, containsDefault: true } } : {};
+  return runs.length === 0 && !created ? snapshot : { ...snapshot, ...integration, runs: [...snapshot.runs, ...runs] };
+}
+
+// src/core/snapshot/awaited-work.ts
+var LOOK_MIN_MS = 5e3;
+var LOOK_MAX_MS = 10 * 6e4;
+function awaitedWork({
+  snapshot,
+  now,
+  overdueAtMs = () => null
+}) {
+  const nowMs = timeOf(now);
+  if (nowMs === null) return null;
+  const waits = [];
+  for (const run2 of snapshot.runs) {
+    if (run2.status === "completed") continue;
+    const started = timeOf(run2.createdAt) ?? nowMs;
+    const typical = typicalRunMs(snapshot.runs, run2.role);
+    const due = expectedEnd({ started, typical, nowMs });
+    const overdue = overdueAtMs(run2);
+    const at = overdue === null ? due : Math.min(due, Math.max(overdue, nowMs));
+    waits.push({ inMs: at - nowMs, why: `${run2.role} run ${run2.id}` });
+  }
+  for (const pull of snapshot.pulls) {
+    if (pull.state !== "open") continue;
+    const computing = pull.mergeState === "unknown";
+    if (!computing && pull.checks.state !== "pending") continue;
+    const since = headPushedAt(snapshot.runs, pull.worker) ?? timeOf(pull.createdAt) ?? nowMs;
+    waits.push({
+      inMs: expectedEnd({ started: since, typical: null, nowMs }) - nowMs,
+      why: computing ? `the mergeability of #${pull.number}` : `checks on #${pull.number}`
+    });
+  }
+  return waits.reduce(
+    (soonest3, wait2) => soonest3 && soonest3.inMs <= wait2.inMs ? soonest3 : wait2,
+    null
+  );
+}
+function expectedEnd({
+  started,
+  typical,
+  nowMs
+}) {
+  if (typical !== null && started + typical > nowMs + LOOK_MIN_MS) {
+    return Math.min(started + typical, nowMs + LOOK_MAX_MS);
+  }
+  const half = (nowMs - started) / 2;
+  return nowMs + Math.min(Math.max(half, LOOK_MIN_MS), LOOK_MAX_MS);
+}
+function typicalRunMs(runs, role) {
+  const lengths = runs.filter((run2) => run2.role === role && run2.conclusion === "success").map((run2) => (timeOf(run2.updatedAt) ?? 0) - (timeOf(run2.createdAt) ?? 0)).filter((ms) => ms > 0).sort((a, b) => a - b);
+  if (lengths.length === 0) return null;
+  return lengths[Math.floor(lengths.length / 2)] ?? null;
+}
+function headPushedAt(runs, worker) {
+  const ended = runs.filter((run2) => run2.worker === worker && run2.status === "completed").map((run2) => timeOf(run2.updatedAt) ?? 0);
+  return ended.length > 0 ? Math.max(...ended) : null;
+}
+
+// src/github/reconcile/next-look.ts
+function nextLook({
+  snapshot,
+  config: config3,
+  outcomes,
+  now
+}) {
+  const nowMs = timeOf(now) ?? 0;
+  const session = config3.ok ? config3.config.session : null;
+  const waits = [];
+  const seen = awaitedWork({
+    snapshot,
+    now,
+    ...session ? { overdueAtMs: (run2) => overdueAt(run2, session) } : {}
+  });
+  if (seen) waits.push(seen);
+  for (const { action, result } of outcomes) {
+    if (result !== "done") continue;
+    if (action.kind === "dispatch") {
+      const typical = typicalRunMs(snapshot.runs, action.request.role);
+      const at = expectedEnd({ started: nowMs, typical, nowMs });
+      waits.push({ inMs: at - nowMs, why: `the ${action.request.role} run just dispatched` });
+    }
+    if (action.kind === "update-pull-branch")
+      waits.push({ inMs: LOOK_MIN_MS, why: `the updated head of #${action.pull}` });
+  }
+  const soonest3 = waits.reduce(
+    (first, wait2) => first && first.inMs <= wait2.inMs ? first : wait2,
+    null
+  );
+  if (!soonest3) return null;
+  const inMs = Math.max(1, Math.round(soonest3.inMs));
+  return {
+    action: { kind: "look-again", inMs },
+    result: "deferred",
+    retryInMs: inMs,
+    detail: soonest3.why
+  };
 }
 
 // src/github/reconcile/uncounted-usage.ts
@@ -58952,19 +59183,16 @@ async function reconcileBuild(ctx, request2) {
   const budget = request2.writeBudget ? { writeBudget: request2.writeBudget } : {};
   const key = buildKey(ctx, build);
   const first = await act(ctx, { snapshot, actions: writes, log, ...budget });
-  const later = { config: config3, now, log, ...budget };
-  const merges = await actOnMerges(ctx, {
-    ...later,
-    snapshot: withDispatchedRuns(snapshot, first, now),
-    outcomes: first
+  const later = await actLaterPasses(ctx, {
+    snapshot,
+    outcomes: first,
+    config: config3,
+    now,
+    log,
+    ...budget
   });
-  const final = await actOnOpenedFinal(ctx, {
-    ...later,
-    snapshot: withDispatchedRuns(merges.snapshot, merges.outcomes, now),
-    outcomes: [...first, ...merges.outcomes]
-  });
-  const outcomes = [...first, ...merges.outcomes, ...final.outcomes];
-  const seen = final.snapshot;
+  const outcomes = [...first, ...later.outcomes];
+  const seen = later.snapshot;
   const after2 = decide({ snapshot: seen, config: config3, now });
   const render = after2.filter((action) => action.kind === "render-status");
   const lostRace = outcomes.some((outcome) => outcome.result === "stood-down");
@@ -58976,7 +59204,13 @@ async function reconcileBuild(ctx, request2) {
     ...budget,
     ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {}
   });
-  const all = [...outcomes, ...renderOutcomes];
+  const look = nextLook({
+    snapshot: seen,
+    config: config3,
+    outcomes: [...outcomes, ...renderOutcomes],
+    now
+  });
+  const all = [...outcomes, ...renderOutcomes, ...look ? [look] : []];
   const view = render.length === 1 && render[0]?.kind === "render-status" ? render[0].view : null;
   const clean = view && !all.some((outcome) => outcome.result === "failed");
   request2.lastReads?.note(
@@ -58985,7 +59219,7 @@ async function reconcileBuild(ctx, request2) {
       snapshot: seen,
       config: config3,
       view: JSON.stringify(view),
-      settled: merges.settled,
+      settled: later.settled,
       runsSince: observed.runsSince,
       // What the build still asks for once this pass is done: deferred, or done but not yet in sight.
       asked: after2.flatMap(
@@ -59022,33 +59256,6 @@ async function answerCommands(ctx, {
     });
   }
 }
-function withDispatchedRuns(snapshot, outcomes, now) {
-  let unknownId = Math.min(0, ...snapshot.runs.map((run2) => run2.id));
-  const runs = outcomes.flatMap(({ action, result, run: run2 }) => {
-    if (action.kind !== "dispatch" || result !== "done") return [];
-    const { role, worker, trigger } = action.request;
-    const known = run2 && snapshot.runs.some((existing) => existing.id === run2.id);
-    if (known) return [];
-    return [
-      {
-        id: run2?.id ?? --unknownId,
-        role,
-        worker: worker ?? null,
-        trigger: trigger ?? null,
-        status: "queued",
-        conclusion: null,
-        createdAt: now,
-        updatedAt: now,
-        url: run2?.url ?? ""
-      }
-    ];
-  });
-  const created = outcomes.some(
-    ({ action, result }) => action.kind === "dispatch" && result === "done" && lockFor(action.request).kind === "build-branch"
-  );
-  const integration = created && !snapshot.integration ? { integration: { sha: snapshot.repo.defaultSha, containsDefault: true } } : {};
-  return runs.length === 0 && !created ? snapshot : { ...snapshot, ...integration, runs: [...snapshot.runs, ...runs] };
-}
 function summarize(outcomes) {
   return outcomes.map(({ action, result }) => `${describe3(action)}: ${result}`);
 }
@@ -59070,7 +59277,14 @@ async function labelledAtByWriter(ctx, { snapshot, label }) {
 // src/github/reconcile/handlers.ts
 async function repoContext(context, deps) {
   const { owner, repo } = context.repo();
-  return { octokit: context.octokit, owner, repo, botLogin: await deps.botLogin() };
+  const installationId = context.payload?.installation?.id;
+  return {
+    octokit: context.octokit,
+    owner,
+    repo,
+    botLogin: await deps.botLogin(),
+    ...installationId ? { installationId } : {}
+  };
 }
 function scheduleReconcile(ctx, {
   ref,
@@ -59139,6 +59353,7 @@ function scheduleReconcile(ctx, {
       const starting = deps.starts?.delete(key) ?? false;
       held2.drop(key);
       const readAt = deps.recent?.now();
+      const look = lookOf(ctx, ref, defaultBranch, () => again(starting));
       const outcomes = await withReason(
         "reconcile-read",
         () => reconcileBuild(ctx, {
@@ -59154,7 +59369,10 @@ function scheduleReconcile(ctx, {
           ...deps.lastReads ? { lastReads: deps.lastReads } : {},
           ...deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}
         })
-      );
+      ).catch((error62) => {
+        leaveNextLook(deps, { key, outcomes: null, look, log: buildLog });
+        throw error62;
+      });
       deps.onReconciled?.(key, outcomes);
       const after2 = deps.againAfterWrites;
       if (after2 && wroteSomething(outcomes)) {
@@ -59169,14 +59387,7 @@ function scheduleReconcile(ctx, {
         held2.hold(key, render.held);
         pacer?.trail(`${key} status`, render.retryInMs, makeHeld);
       }
-      const looks = outcomes.flatMap(
-        (outcome) => outcome.result === "deferred" && outcome.action.kind === "look-again" ? [outcome.retryInMs ?? 0] : []
-      );
-      if (pacer && looks.length > 0)
-        pacer.trail(`${key} look-again`, Math.min(...looks), () => again(starting));
-      const retry2 = failedWriteRetryMs(deps, key, outcomes);
-      if (pacer && retry2 !== null)
-        pacer.trail(`${key} after-failure`, retry2, () => again(starting));
+      leaveNextLook(deps, { key, outcomes, look, log: buildLog });
       const waitingChains = outcomes.flatMap(
         (outcome) => outcome.result === "deferred" && outcome.action.kind === "dispatch" ? [outcome.action.chain ?? 1] : []
       );
@@ -59186,21 +59397,6 @@ function scheduleReconcile(ctx, {
     },
     buildLog
   );
-}
-var FAILED_WRITE_RETRY_MS = 5e3;
-var FAILED_WRITE_RETRY_MAX_MS = 10 * 6e4;
-function failedWriteRetryMs(deps, key, outcomes) {
-  deps.failedPasses ??= /* @__PURE__ */ new Map();
-  const failed = deps.failedPasses;
-  if (!outcomes.some((outcome) => outcome.result === "failed" && outcome.transient)) {
-    failed.delete(key);
-    return null;
-  }
-  const passes = failed.get(key) ?? 0;
-  failed.delete(key);
-  if (failed.size >= 1e3) failed.delete(failed.keys().next().value ?? "");
-  failed.set(key, passes + 1);
-  return Math.min(FAILED_WRITE_RETRY_MS * 4 ** passes, FAILED_WRITE_RETRY_MAX_MS);
 }
 function wroteSomething(outcomes) {
   return outcomes.some(
@@ -60119,6 +60315,12 @@ async function conduct({
       intervalMs: 0,
       // The job waits for what it scheduled, as a process that lives on would let it run.
       setTimer: (run2, ms) => trackTimer(timers, run2, Math.min(ms, PATIENCE_MS))
+    }),
+    // The job waits for a session to settle or a failed write's next try, within its patience;
+    // work GitHub is finishing comes with its own event, which starts a job of its own.
+    looks: createLookSchedule({
+      setTimer: (run2, ms) => trackTimer(timers, run2, Math.min(ms, PATIENCE_MS)),
+      takes: (next) => !next.awaited
     }),
     againAfterWrites: { limit: PASSES_AFTER_WRITES, passes: /* @__PURE__ */ new Map() }
   };

@@ -20,6 +20,7 @@ import { type HandlerDeps, scheduleReconcile } from '../github/reconcile/handler
 import { findBuildForIssue } from '../github/reconcile/locate-build.js';
 import { findOpenBuilds } from '../github/reconcile/resync.js';
 import { wireBuildEvents } from '../github/reconcile/wire-events.js';
+import { createLookSchedule } from '../github/store/look-schedule.js';
 import { createAppClient } from '../session/app-client.js';
 
 /** What the conduct job reads: Actions' own variables, and the app's id and key. */
@@ -84,6 +85,12 @@ export async function conduct({
       intervalMs: 0,
       // The job waits for what it scheduled, as a process that lives on would let it run.
       setTimer: (run, ms) => trackTimer(timers, run, Math.min(ms, PATIENCE_MS)),
+    }),
+    // The job waits for a session to settle or a failed write's next try, within its patience;
+    // work GitHub is finishing comes with its own event, which starts a job of its own.
+    looks: createLookSchedule({
+      setTimer: (run, ms) => trackTimer(timers, run, Math.min(ms, PATIENCE_MS)),
+      takes: (next) => !next.awaited,
     }),
     againAfterWrites: { limit: PASSES_AFTER_WRITES, passes: new Map() },
   };

@@ -16,6 +16,7 @@ import { clearInstallationUsage } from '../../src/github/observe/installation-us
 import { clearPermissionCache } from '../../src/github/observe/permissions.js';
 import type { LastReads } from '../../src/github/reconcile/last-reads.js';
 import type { RecentReconciles } from '../../src/github/reconcile/recent-reconciles.js';
+import { createLookSchedule, type LookSchedule } from '../../src/github/store/look-schedule.js';
 import { createBaton } from '../../src/index.js';
 import { TEST_PRIVATE_KEY as privateKey } from './app-key.js';
 import { mountOnNock } from './mount-nock.js';
@@ -91,6 +92,8 @@ interface StatusPacing {
   installationDailyUsd?: number;
   /** The app's retry policy on, as in production (its waits of a millisecond); off unless given. */
   retries?: boolean;
+  /** When builds are looked at again without an event (`manualLooks`); none unless given: no look fires. */
+  looks?: LookSchedule;
 }
 
 export async function startReplica({
@@ -103,6 +106,7 @@ export async function startReplica({
   lastReads,
   installationDailyUsd,
   retries = false,
+  looks = createLookSchedule({ setTimer: () => () => {} }),
 }: {
   now: () => string;
   log?: Logger;
@@ -136,6 +140,7 @@ export async function startReplica({
       ...(recentReconciles ? { recentReconciles } : {}),
       ...(lastReads ? { lastReads } : {}),
       installationDailyUsd: installationDailyUsd ?? null,
+      looks,
     }),
   );
   let delivery = 0;

@@ -27,9 +27,11 @@ import type { WriteBudget } from '../client/write-budget.js';
 import { hasWriteAccess } from '../observe/permissions.js';
 import { readRuns } from '../observe/read-runs.js';
 import type { SetupPullHook } from '../setup/onboarding.js';
+import type { LookSchedule } from '../store/look-schedule.js';
 import type { KnownBuilds } from './known-builds.js';
 import type { LastReads } from './last-reads.js';
 import { type BuildRef, buildOfBranch, findBuildForIssue } from './locate-build.js';
+import { leaveNextLook, lookOf } from './look-again.js';
 import type { RecentReconciles } from './recent-reconciles.js';
 import { type CommandAnswer, reconcileBuild } from './reconcile.js';
 
@@ -77,6 +79,8 @@ export interface HandlerDeps {
    * conductor workflow's job, src/conductor/), where the hosted app waits for them.
    */
   againAfterWrites?: { limit: number; passes: Map<string, number> };
+  /** When each build is looked at again without an event (`nextLook`, a failed write); none: never. */
+  looks?: LookSchedule;
   /** Per build, how many passes in a row had a write GitHub failed (`failedWriteRetryMs`). */
   failedPasses?: Map<string, number>;
 }
@@ -96,6 +100,8 @@ export interface EventContext {
   id: string;
   octokit: RepoContext['octokit'];
   repo(): { owner: string; repo: string };
+  /** The app's installation GitHub delivered the event for. */
+  payload?: { installation?: { id: number } | null | undefined };
 }
 
 /** A logger that can carry fields on every line it writes (pino's child loggers). */
@@ -105,7 +111,14 @@ export interface BuildLog extends ActLog {
 
 export async function repoContext(context: EventContext, deps: HandlerDeps): Promise<RepoContext> {
   const { owner, repo } = context.repo();
-  return { octokit: context.octokit, owner, repo, botLogin: await deps.botLogin() };
+  const installationId = context.payload?.installation?.id;
+  return {
+    octokit: context.octokit,
+    owner,
+    repo,
+    botLogin: await deps.botLogin(),
+    ...(installationId ? { installationId } : {}),
+  };
 }
 
 /**
@@ -208,6 +221,7 @@ export function scheduleReconcile(
       // This reconcile renders the status afresh: an edit held before it is moot.
       held.drop(key);
       const readAt = deps.recent?.now();
+      const look = lookOf(ctx, ref, defaultBranch, () => again(starting));
       // What a reconcile reads is its read of the build; act tags each write by its action.
       const outcomes = await withReason('reconcile-read', () =>
         reconcileBuild(ctx, {
@@ -223,7 +237,11 @@ export function scheduleReconcile(
           ...(deps.lastReads ? { lastReads: deps.lastReads } : {}),
           ...(deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}),
         }),
-      );
+      ).catch((error: unknown) => {
+        // A reconcile GitHub failed (a read answered 5xx, a limit) is tried again like a write.
+        leaveNextLook(deps, { key, outcomes: null, look, log: buildLog });
+        throw error;
+      });
       deps.onReconciled?.(key, outcomes);
       const after = deps.againAfterWrites;
       if (after && wroteSomething(outcomes)) {
@@ -239,20 +257,8 @@ export function scheduleReconcile(
         held.hold(key, render.held);
         pacer?.trail(`${key} status`, render.retryInMs, makeHeld);
       }
-      // A session that succeeded without its result in sight is judged when it has settled. Its
-      // own timer: a status edit deferred meanwhile must not wait for it, nor it for the edit.
-      const looks = outcomes.flatMap((outcome) =>
-        outcome.result === 'deferred' && outcome.action.kind === 'look-again'
-          ? [outcome.retryInMs ?? 0]
-          : [],
-      );
-      if (pacer && looks.length > 0)
-        pacer.trail(`${key} look-again`, Math.min(...looks), () => again(starting));
-      // A write GitHub failed (a 5xx, no answer) is tried again by a later reconcile, which reads
-      // the build first: soon, then less often, as long as the writes keep failing.
-      const retry = failedWriteRetryMs(deps, key, outcomes);
-      if (pacer && retry !== null)
-        pacer.trail(`${key} after-failure`, retry, () => again(starting));
+      // The build's next look: a session settling, work GitHub is finishing, a failed write.
+      leaveNextLook(deps, { key, outcomes, look, log: buildLog });
       // A first dispatch that waits is woken by the budget when there is room: when builds pay
       // what they owe, or made writes leave the hour (one timer for all the waiting builds).
       // The build's place among those waiting is its most urgent waiting worker's (`chain`).
@@ -268,33 +274,6 @@ export function scheduleReconcile(
     },
     buildLog,
   );
-}
-
-/** The first wait before a reconcile whose write GitHub failed is made again; each further one is four times longer. */
-export const FAILED_WRITE_RETRY_MS = 5_000;
-/** The longest wait between such reconciles: the periodic resync's interval. */
-const FAILED_WRITE_RETRY_MAX_MS = 10 * 60_000;
-
-/**
- * When to reconcile again after a pass whose write failed on GitHub's side
- * (`ActOutcome.transient`), or null: 5 s after the first such pass of a
- * build, then 20 s, 80 s … up to ten minutes, until a pass has no such
- * failure. No event may follow a write that did not happen, so without this
- * the build would wait for the resync. Pacing, not state: the count is this
- * process's, and forgotten past 1,000 builds.
- */
-function failedWriteRetryMs(deps: HandlerDeps, key: string, outcomes: ActOutcome[]): number | null {
-  deps.failedPasses ??= new Map();
-  const failed = deps.failedPasses;
-  if (!outcomes.some((outcome) => outcome.result === 'failed' && outcome.transient)) {
-    failed.delete(key);
-    return null;
-  }
-  const passes = failed.get(key) ?? 0;
-  failed.delete(key);
-  if (failed.size >= 1_000) failed.delete(failed.keys().next().value ?? '');
-  failed.set(key, passes + 1);
-  return Math.min(FAILED_WRITE_RETRY_MS * 4 ** passes, FAILED_WRITE_RETRY_MAX_MS);
 }
 
 /** Whether a reconcile made a write of its own (not the status, not a wait): its events would follow. */
