@@ -52337,7 +52337,8 @@ function createWriteBudget({
     const timer = setTimeout(run2, ms);
     timer.unref();
     return () => clearTimeout(timer);
-  }
+  },
+  shared
 } = {}) {
   const log = [];
   const owedBy = /* @__PURE__ */ new Map();
@@ -52403,6 +52404,8 @@ function createWriteBudget({
       if (count-- <= 0) break;
       waiters.delete(key);
       turns.set(key, clock() + TURN_MS);
+      shared?.unwait(key);
+      shared?.turn(key, clock() + TURN_MS);
       run2();
     }
   };
@@ -52419,17 +52422,38 @@ function createWriteBudget({
     cancelTimer = setTimer(
       () => {
         cancelTimer = null;
-        wakeWaiters({ atLeastOne: wait2 >= OWED_RETRY_MS });
-        armTimer();
+        const fire = () => {
+          wakeWaiters({ atLeastOne: wait2 >= OWED_RETRY_MS });
+          armTimer();
+        };
+        if (shared) void sync().then(fire);
+        else fire();
       },
       Math.max(wait2, 1)
     );
+  };
+  const sync = async () => {
+    if (!shared) return;
+    const state = await shared.load().catch(() => null);
+    if (!state) return;
+    log.splice(0, log.length, ...state.log);
+    owedBy.clear();
+    for (const [key, writes] of state.owed) owedBy.set(key, writes);
+    turns.clear();
+    for (const [key, until] of state.turns) turns.set(key, until);
+    for (const key of waiters.keys()) if (!state.waiters.has(key)) waiters.delete(key);
+    for (const [key, { chain, since: since2 }] of state.waiters) {
+      const run2 = waiters.get(key)?.run ?? (() => shared.wakeElsewhere(key));
+      waiters.set(key, { run: run2, chain, since: since2 });
+    }
+    armTimer();
   };
   return {
     note(count = 1) {
       const now = clock();
       prune(now);
       log.push([now, count]);
+      shared?.note(now, count);
     },
     used() {
       const now = clock();
@@ -52440,6 +52464,7 @@ function createWriteBudget({
       const before = owedBy.get(key) ?? 0;
       if (writes > 0) owedBy.set(key, writes);
       else owedBy.delete(key);
+      if (writes !== before) shared?.owe(key, writes);
       if (writes < before && waiters.size > 0) {
         wakeWaiters();
         cancelTimer?.();
@@ -52457,17 +52482,21 @@ function createWriteBudget({
     },
     wake(key, run2, chain = 1) {
       const waiting = waiters.get(key);
-      waiters.set(key, { run: waiting?.run ?? run2, chain, since: waiting?.since ?? clock() });
+      const since2 = waiting?.since ?? clock();
+      waiters.set(key, { run: waiting?.run ?? run2, chain, since: since2 });
+      shared?.wait(key, { chain, since: since2 });
       armTimer();
     },
     waiting() {
       return waiters.size > 0;
     },
     dispatched(key) {
-      turns.delete(key);
+      if (turns.delete(key)) shared?.unturn(key);
     },
     settled(key) {
-      if (!turns.delete(key) || waiters.size === 0) return;
+      if (!turns.delete(key)) return;
+      shared?.unturn(key);
+      if (waiters.size === 0) return;
       wakeWaiters();
       cancelTimer?.();
       cancelTimer = null;
@@ -52477,16 +52506,21 @@ function createWriteBudget({
       cancelTimer?.();
       cancelTimer = null;
     },
+    sync,
     waitFor
   };
 }
 
 // src/github/client/pace-requests.ts
-function createPacerRegistry(rules) {
+function createPacerRegistry(rules, {
+  makeBudget = () => createWriteBudget(),
+  take
+} = {}) {
   const pacers2 = /* @__PURE__ */ new Map();
   const budgets = /* @__PURE__ */ new Map();
   const allowances = /* @__PURE__ */ new Map();
   return {
+    ...take ? { take } : {},
     allowanceForId(id) {
       let allowance = allowances.get(id);
       if (!allowance) {
@@ -52506,7 +52540,7 @@ function createPacerRegistry(rules) {
     budgetForId(id) {
       let budget = budgets.get(id);
       if (!budget) {
-        budget = createWriteBudget();
+        budget = makeBudget(id);
         budgets.set(id, budget);
       }
       return budget;
@@ -52534,8 +52568,11 @@ function paceRequests({
     const writeBudget = registry2.budgetForId(id);
     octokit.hook.before("request", async (request2) => {
       const kind = kindOfRequest(request2);
-      const wait2 = pacer.reserve(kind, now());
-      if (wait2 > 0) await sleep2(wait2);
+      if (registry2.take) await registry2.take(id, kind);
+      else {
+        const wait2 = pacer.reserve(kind, now());
+        if (wait2 > 0) await sleep2(wait2);
+      }
       if (kind === "write" || kind === "mutation") writeBudget.note();
     });
     const graphqlAllowance = registry2.allowanceForId(id);
@@ -52546,13 +52583,14 @@ function paceRequests({
   };
 }
 function isOwnPacing(throttle) {
-  return throttle?.enabled !== false && throttle?.connection === void 0;
+  return throttle?.enabled !== false;
 }
 
 // src/github/client/octokit.ts
 var MAX_LIMIT_RETRIES2 = 2;
 var MAX_WAIT_SECONDS = 120;
-var pacers = createPacerRegistry(paceRulesFrom(process.env));
+var processPacing = createPacerRegistry(paceRulesFrom(process.env));
+var pacers = processPacing;
 var UNPACED = {
   key: () => ({
     schedule: (_options, job, ...args) => job(...args)
@@ -52571,10 +52609,13 @@ function sendOneShotWritesOnce(octokit) {
     options2.request = { ...options2.request, retries: 0 };
   });
 }
-var BatonOctokit = ProbotOctokit.plugin(
-  paceRequests({ registry: pacers }),
-  sendOneShotWritesOnce
-).defaults((options2) => {
+var BatonOctokit = batonOctokitWith(pacers);
+function batonOctokitWith(registry2) {
+  return ProbotOctokit.plugin(paceRequests({ registry: registry2 }), sendOneShotWritesOnce).defaults(
+    withBatonDefaults
+  );
+}
+function withBatonDefaults(options2) {
   const throttle = options2.throttle;
   const installationId = options2.auth?.installationId;
   const retry2 = options2.retry;
@@ -52595,7 +52636,7 @@ var BatonOctokit = ProbotOctokit.plugin(
       onSecondaryRateLimit: onLimit("secondary rate limit")
     }
   };
-});
+}
 function onLimit(kind) {
   return (retryAfter, request2, octokit, retryCount) => {
     const retry2 = retryCount < MAX_LIMIT_RETRIES2 && retryAfter <= MAX_WAIT_SECONDS;
@@ -57515,6 +57556,7 @@ async function actOne(ctx, { snapshot, action, pass }) {
       const { role, trigger } = action.request;
       const first = role === "work" && !trigger;
       const key = buildKey(ctx, snapshot.build);
+      if (first) await writeBudget?.sync();
       const wait2 = first ? writeBudget?.waitFor("dispatch", key) ?? 0 : 0;
       if (wait2 > 0) return { action, result: "deferred", retryInMs: wait2 };
       const outcome = await dispatchSession(ctx, { snapshot, request: action.request });
@@ -59348,56 +59390,72 @@ function scheduleReconcile(ctx, {
         );
         return;
       }
-      const answers = deps.answers.get(key) ?? [];
-      deps.answers.delete(key);
-      const starting = deps.starts?.delete(key) ?? false;
-      held2.drop(key);
-      const readAt = deps.recent?.now();
-      const look = lookOf(ctx, ref, defaultBranch, () => again(starting));
-      const outcomes = await withReason(
-        "reconcile-read",
-        () => reconcileBuild(ctx, {
-          ...ref,
-          defaultBranch,
-          now: deps.now(),
-          log: buildLog,
-          answers,
-          start: starting,
-          ...deps.setupPull ? { setupPull: deps.setupPull } : {},
-          ...pacer || budget ? { statusEditWait } : {},
-          ...budget ? { writeBudget: budget } : {},
-          ...deps.lastReads ? { lastReads: deps.lastReads } : {},
-          ...deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}
-        })
-      ).catch((error62) => {
-        leaveNextLook(deps, { key, outcomes: null, look, log: buildLog });
-        throw error62;
-      });
-      deps.onReconciled?.(key, outcomes);
-      const after2 = deps.againAfterWrites;
-      if (after2 && wroteSomething(outcomes)) {
-        const passes = after2.passes.get(key) ?? 0;
-        after2.passes.set(key, passes + 1);
-        if (passes < after2.limit) again(starting);
+      const hold = await (deps.holdBuild?.(
+        key,
+        lookOf(ctx, ref, defaultBranch, () => again())
+      ) ?? HELD);
+      if (!hold) {
+        buildLog.info({}, "baton: another replica reconciles the build; asking again shortly");
+        setTimeout(() => again(), HELD_RETRY_MS).unref();
+        return;
       }
-      if (readAt !== void 0 && !outcomes.some((outcome) => outcome.result === "failed"))
-        deps.recent?.note(key, readAt);
-      const render = outcomes.find((outcome) => outcome.action.kind === "render-status");
-      if (render?.result === "deferred" && render.held && render.retryInMs !== void 0) {
-        held2.hold(key, render.held);
-        pacer?.trail(`${key} status`, render.retryInMs, makeHeld);
+      try {
+        const answers = deps.answers.get(key) ?? [];
+        deps.answers.delete(key);
+        const starting = deps.starts?.delete(key) ?? false;
+        held2.drop(key);
+        const readAt = deps.recent?.now();
+        await budget?.sync();
+        const look = lookOf(ctx, ref, defaultBranch, () => again(starting));
+        const outcomes = await withReason(
+          "reconcile-read",
+          () => reconcileBuild(ctx, {
+            ...ref,
+            defaultBranch,
+            now: deps.now(),
+            log: buildLog,
+            answers,
+            start: starting,
+            ...deps.setupPull ? { setupPull: deps.setupPull } : {},
+            ...pacer || budget ? { statusEditWait } : {},
+            ...budget ? { writeBudget: budget } : {},
+            ...deps.lastReads ? { lastReads: deps.lastReads } : {},
+            ...deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}
+          })
+        ).catch((error62) => {
+          leaveNextLook(deps, { key, outcomes: null, look, log: buildLog });
+          throw error62;
+        });
+        deps.onReconciled?.(key, outcomes);
+        const after2 = deps.againAfterWrites;
+        if (after2 && wroteSomething(outcomes)) {
+          const passes = after2.passes.get(key) ?? 0;
+          after2.passes.set(key, passes + 1);
+          if (passes < after2.limit) again(starting);
+        }
+        if (readAt !== void 0 && !outcomes.some((outcome) => outcome.result === "failed"))
+          deps.recent?.note(key, readAt);
+        const render = outcomes.find((outcome) => outcome.action.kind === "render-status");
+        if (render?.result === "deferred" && render.held && render.retryInMs !== void 0) {
+          held2.hold(key, render.held);
+          pacer?.trail(`${key} status`, render.retryInMs, makeHeld);
+        }
+        leaveNextLook(deps, { key, outcomes, look, log: buildLog });
+        const waitingChains = outcomes.flatMap(
+          (outcome) => outcome.result === "deferred" && outcome.action.kind === "dispatch" ? [outcome.action.chain ?? 1] : []
+        );
+        if (budget && waitingChains.length > 0)
+          budget.wake(key, () => again(starting), Math.max(...waitingChains));
+        budget?.settled(key);
+      } finally {
+        await hold.release();
       }
-      leaveNextLook(deps, { key, outcomes, look, log: buildLog });
-      const waitingChains = outcomes.flatMap(
-        (outcome) => outcome.result === "deferred" && outcome.action.kind === "dispatch" ? [outcome.action.chain ?? 1] : []
-      );
-      if (budget && waitingChains.length > 0)
-        budget.wake(key, () => again(starting), Math.max(...waitingChains));
-      budget?.settled(key);
     },
     buildLog
   );
 }
+var HELD_RETRY_MS = 1e3;
+var HELD = { release: async () => void 0 };
 function wroteSomething(outcomes) {
   return outcomes.some(
     (outcome) => outcome.result === "done" && outcome.action.kind !== "render-status" && outcome.action.kind !== "look-again"

@@ -3,7 +3,10 @@ import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.js';
 import { findNotice } from '../../src/core/vocabulary/notice.js';
 import { createStatusPacer, PROGRESS_STATUS_EDIT_MS } from '../../src/github/act/status-pacer.js';
-import { createLookSchedule, type LookSchedule } from '../../src/github/store/look-schedule.js';
+import {
+  createLookSchedule,
+  type MemoryLookSchedule,
+} from '../../src/github/store/look-schedule.js';
 import {
   type AppHarness,
   commentPayload,
@@ -29,7 +32,7 @@ let time: ManualTimers;
  * are left out: test/app/no-stalls.test.ts plays them.
  */
 let lookTime: ManualTimers;
-let looks: LookSchedule;
+let looks: MemoryLookSchedule;
 
 beforeEach(async () => {
   time = manualTimers();

@@ -1,9 +1,12 @@
-import { createLookSchedule, type LookSchedule } from '../../src/github/store/look-schedule.js';
+import {
+  createLookSchedule,
+  type MemoryLookSchedule,
+} from '../../src/github/store/look-schedule.js';
 import { type ManualTimers, manualTimers } from './manual-timers.js';
 
 /** The looks at builds without an event (`LookSchedule`), on a clock only the test moves. */
 export interface ManualLooks {
-  schedule: LookSchedule;
+  schedule: MemoryLookSchedule;
   time: ManualTimers;
   /** Moves the clock to the soonest look and takes it; false when none is set. */
   next(): boolean;

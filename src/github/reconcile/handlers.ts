@@ -28,6 +28,7 @@ import { hasWriteAccess } from '../observe/permissions.js';
 import { readRuns } from '../observe/read-runs.js';
 import type { SetupPullHook } from '../setup/onboarding.js';
 import type { LookSchedule } from '../store/look-schedule.js';
+import type { BatonStore, BuildHold } from '../store/store.js';
 import type { KnownBuilds } from './known-builds.js';
 import type { LastReads } from './last-reads.js';
 import { type BuildRef, buildOfBranch, findBuildForIssue } from './locate-build.js';
@@ -81,6 +82,8 @@ export interface HandlerDeps {
   againAfterWrites?: { limit: number; passes: Map<string, number> };
   /** When each build is looked at again without an event (`nextLook`, a failed write); none: never. */
   looks?: LookSchedule;
+  /** Holds a build for one reconcile across replicas (`BatonStore.holdBuild`); none: this process's queue alone. */
+  holdBuild?: BatonStore['holdBuild'];
   /** Per build, how many passes in a row had a write GitHub failed (`failedWriteRetryMs`). */
   failedPasses?: Map<string, number>;
 }
@@ -215,66 +218,88 @@ export function scheduleReconcile(
         );
         return;
       }
-      const answers = deps.answers.get(key) ?? [];
-      deps.answers.delete(key);
-      const starting = deps.starts?.delete(key) ?? false;
-      // This reconcile renders the status afresh: an edit held before it is moot.
-      held.drop(key);
-      const readAt = deps.recent?.now();
-      const look = lookOf(ctx, ref, defaultBranch, () => again(starting));
-      // What a reconcile reads is its read of the build; act tags each write by its action.
-      const outcomes = await withReason('reconcile-read', () =>
-        reconcileBuild(ctx, {
-          ...ref,
-          defaultBranch,
-          now: deps.now(),
-          log: buildLog,
-          answers,
-          start: starting,
-          ...(deps.setupPull ? { setupPull: deps.setupPull } : {}),
-          ...(pacer || budget ? { statusEditWait } : {}),
-          ...(budget ? { writeBudget: budget } : {}),
-          ...(deps.lastReads ? { lastReads: deps.lastReads } : {}),
-          ...(deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}),
-        }),
-      ).catch((error: unknown) => {
-        // A reconcile GitHub failed (a read answered 5xx, a limit) is tried again like a write.
-        leaveNextLook(deps, { key, outcomes: null, look, log: buildLog });
-        throw error;
-      });
-      deps.onReconciled?.(key, outcomes);
-      const after = deps.againAfterWrites;
-      if (after && wroteSomething(outcomes)) {
-        const passes = after.passes.get(key) ?? 0;
-        after.passes.set(key, passes + 1);
-        if (passes < after.limit) again(starting);
+      // One replica reconciles a build at a time; held elsewhere, this one asks again shortly.
+      const hold = await (deps.holdBuild?.(
+        key,
+        lookOf(ctx, ref, defaultBranch, () => again()),
+      ) ?? HELD);
+      if (!hold) {
+        buildLog.info({}, 'baton: another replica reconciles the build; asking again shortly');
+        setTimeout(() => again(), HELD_RETRY_MS).unref();
+        return;
       }
-      if (readAt !== undefined && !outcomes.some((outcome) => outcome.result === 'failed'))
-        deps.recent?.note(key, readAt);
-      // A deferred status edit is held and made when the pacing allows (HeldStatusEdits).
-      const render = outcomes.find((outcome) => outcome.action.kind === 'render-status');
-      if (render?.result === 'deferred' && render.held && render.retryInMs !== undefined) {
-        held.hold(key, render.held);
-        pacer?.trail(`${key} status`, render.retryInMs, makeHeld);
+      try {
+        const answers = deps.answers.get(key) ?? [];
+        deps.answers.delete(key);
+        const starting = deps.starts?.delete(key) ?? false;
+        // This reconcile renders the status afresh: an edit held before it is moot.
+        held.drop(key);
+        const readAt = deps.recent?.now();
+        // The installation's budget as every replica left it (at once in one process).
+        await budget?.sync();
+        const look = lookOf(ctx, ref, defaultBranch, () => again(starting));
+        // What a reconcile reads is its read of the build; act tags each write by its action.
+        const outcomes = await withReason('reconcile-read', () =>
+          reconcileBuild(ctx, {
+            ...ref,
+            defaultBranch,
+            now: deps.now(),
+            log: buildLog,
+            answers,
+            start: starting,
+            ...(deps.setupPull ? { setupPull: deps.setupPull } : {}),
+            ...(pacer || budget ? { statusEditWait } : {}),
+            ...(budget ? { writeBudget: budget } : {}),
+            ...(deps.lastReads ? { lastReads: deps.lastReads } : {}),
+            ...(deps.installationDailyUsd
+              ? { installationDailyUsd: deps.installationDailyUsd }
+              : {}),
+          }),
+        ).catch((error: unknown) => {
+          // A reconcile GitHub failed (a read answered 5xx, a limit) is tried again like a write.
+          leaveNextLook(deps, { key, outcomes: null, look, log: buildLog });
+          throw error;
+        });
+        deps.onReconciled?.(key, outcomes);
+        const after = deps.againAfterWrites;
+        if (after && wroteSomething(outcomes)) {
+          const passes = after.passes.get(key) ?? 0;
+          after.passes.set(key, passes + 1);
+          if (passes < after.limit) again(starting);
+        }
+        if (readAt !== undefined && !outcomes.some((outcome) => outcome.result === 'failed'))
+          deps.recent?.note(key, readAt);
+        // A deferred status edit is held and made when the pacing allows (HeldStatusEdits).
+        const render = outcomes.find((outcome) => outcome.action.kind === 'render-status');
+        if (render?.result === 'deferred' && render.held && render.retryInMs !== undefined) {
+          held.hold(key, render.held);
+          pacer?.trail(`${key} status`, render.retryInMs, makeHeld);
+        }
+        // The build's next look: a session settling, work GitHub is finishing, a failed write.
+        leaveNextLook(deps, { key, outcomes, look, log: buildLog });
+        // A first dispatch that waits is woken by the budget when there is room: when builds pay
+        // what they owe, or made writes leave the hour (one timer for all the waiting builds).
+        // The build's place among those waiting is its most urgent waiting worker's (`chain`).
+        const waitingChains = outcomes.flatMap((outcome) =>
+          outcome.result === 'deferred' && outcome.action.kind === 'dispatch'
+            ? [outcome.action.chain ?? 1]
+            : [],
+        );
+        if (budget && waitingChains.length > 0)
+          budget.wake(key, () => again(starting), Math.max(...waitingChains));
+        // A turn this reconcile held and did not spend goes to the next build that waits.
+        budget?.settled(key);
+      } finally {
+        await hold.release();
       }
-      // The build's next look: a session settling, work GitHub is finishing, a failed write.
-      leaveNextLook(deps, { key, outcomes, look, log: buildLog });
-      // A first dispatch that waits is woken by the budget when there is room: when builds pay
-      // what they owe, or made writes leave the hour (one timer for all the waiting builds).
-      // The build's place among those waiting is its most urgent waiting worker's (`chain`).
-      const waitingChains = outcomes.flatMap((outcome) =>
-        outcome.result === 'deferred' && outcome.action.kind === 'dispatch'
-          ? [outcome.action.chain ?? 1]
-          : [],
-      );
-      if (budget && waitingChains.length > 0)
-        budget.wake(key, () => again(starting), Math.max(...waitingChains));
-      // A turn this reconcile held and did not spend goes to the next build that waits.
-      budget?.settled(key);
     },
     buildLog,
   );
 }
+
+/** How soon a replica asks again for a build another replica reconciles. */
+const HELD_RETRY_MS = 1_000;
+const HELD: BuildHold = { release: async () => undefined };
 
 /** Whether a reconcile made a write of its own (not the status, not a wait): its events would follow. */
 export function wroteSomething(outcomes: ActOutcome[]): boolean {

@@ -55,10 +55,14 @@ export interface LookSchedule {
   set(key: string, times: LookTime[], look: Look): void;
   /** Build `key` is looked at within `next.ms`: a sooner look already set stands. */
   within(key: string, next: LookTime, look: Look): void;
+  /** Stops taking looks (shutdown, tests). */
+  stop(): void;
+}
+
+/** The looks of one process, which it can list. */
+export interface MemoryLookSchedule extends LookSchedule {
   /** The looks set and not yet taken, soonest first. */
   pending(): PendingLook[];
-  /** Stops every timer (shutdown, tests). */
-  stop(): void;
 }
 
 /** The soonest of some look times; null when there are none. */
@@ -90,7 +94,7 @@ export function createLookSchedule({
   clock?: () => number;
   setTimer?: SetTimer;
   takes?: (next: LookTime) => boolean;
-} = {}): LookSchedule {
+} = {}): MemoryLookSchedule {
   const looks = new Map<string, PendingLook & { cancel: () => void }>();
   const arm = (key: string, { ms, why }: LookTime, look: Look) => {
     looks.get(key)?.cancel();
