@@ -17,6 +17,7 @@ import { clearPermissionCache } from '../../src/github/observe/permissions.js';
 import type { LastReads } from '../../src/github/reconcile/last-reads.js';
 import type { RecentReconciles } from '../../src/github/reconcile/recent-reconciles.js';
 import { createLookSchedule, type LookSchedule } from '../../src/github/store/look-schedule.js';
+import type { BatonStore } from '../../src/github/store/store.js';
 import { createBaton } from '../../src/index.js';
 import { TEST_PRIVATE_KEY as privateKey } from './app-key.js';
 import { mountOnNock } from './mount-nock.js';
@@ -29,6 +30,8 @@ export interface AppHarness {
   errors: unknown[];
   /** Delivers one webhook and waits until the reconciles it queued are done. */
   deliver(name: string, payload: object): Promise<void>;
+  /** Delivers one webhook under a delivery id of the test's (one delivery sent to several replicas). */
+  deliverAs(id: string, name: string, payload: object): Promise<void>;
   /** Delivers webhooks all at once, as GitHub does in a burst, then waits for the reconciles. */
   deliverAll(events: { name: string; payload: object }[]): Promise<void>;
   /** Waits until every queued reconcile is done (one a trailing status timer queued, say). */
@@ -94,6 +97,8 @@ interface StatusPacing {
   retries?: boolean;
   /** When builds are looked at again without an event (`manualLooks`); none unless given: no look fires. */
   looks?: LookSchedule;
+  /** What replicas share (a Redis store); none: this app alone. */
+  store?: BatonStore;
 }
 
 export async function startReplica({
@@ -107,6 +112,7 @@ export async function startReplica({
   installationDailyUsd,
   retries = false,
   looks = createLookSchedule({ setTimer: () => () => {} }),
+  store,
 }: {
   now: () => string;
   log?: Logger;
@@ -141,6 +147,7 @@ export async function startReplica({
       ...(lastReads ? { lastReads } : {}),
       installationDailyUsd: installationDailyUsd ?? null,
       looks,
+      ...(store ? { store } : {}),
     }),
   );
   let delivery = 0;
@@ -158,6 +165,10 @@ export async function startReplica({
     probot,
     errors,
     deliver: (name, payload) => deliverAll([{ name, payload }]),
+    async deliverAs(id, name, payload) {
+      await probot.receive({ id, name, payload } as Parameters<Probot['receive']>[0]);
+      await queue.idle();
+    },
     deliverAll,
     idle: () => queue.idle(),
     stop() {},
