@@ -60336,6 +60336,44 @@ async function createAppClient({
   };
 }
 
+// src/conductor/recent-writes.ts
+var HOUR2 = 36e5;
+var WRITES_AROUND_A_SESSION = 3;
+function createRunsBudget(list2) {
+  const none = () => void 0;
+  return {
+    note: none,
+    owe: none,
+    wait: none,
+    unwait: none,
+    turn: none,
+    unturn: none,
+    wakeElsewhere: none,
+    async load() {
+      const since = Date.now() - HOUR2;
+      const log = (await list2()).map((run2) => [
+        Date.parse(run2.createdAt),
+        WRITES_AROUND_A_SESSION + SESSION_WRITES[run2.role]
+      ]).filter(([at]) => at > since).sort((a, b) => a[0] - b[0]);
+      return { log, owed: /* @__PURE__ */ new Map(), waiters: /* @__PURE__ */ new Map(), turns: /* @__PURE__ */ new Map() };
+    }
+  };
+}
+async function listRecentRuns(octokit, { owner, repo }) {
+  const since = new Date(Date.now() - HOUR2).toISOString();
+  const runs = await octokit.paginate(octokit.rest.actions.listWorkflowRuns, {
+    owner,
+    repo,
+    workflow_id: WORKFLOW_FILE,
+    created: `>=${since}`,
+    per_page: 100
+  });
+  return runs.flatMap((run2) => {
+    const name = parseRunName(run2.display_title ?? "");
+    return name ? [{ createdAt: run2.created_at, role: name.role }] : [];
+  });
+}
+
 // src/conductor/conduct.ts
 var PASSES_AFTER_WRITES = 5;
 var PATIENCE_MS = 9e4;
@@ -60345,7 +60383,7 @@ async function conduct({
   log,
   fetch = globalThis.fetch,
   mask,
-  Octokit: Octokit2 = BatonOctokit
+  Octokit: Octokit2
 }) {
   const apiUrl = env.GITHUB_API_URL || "https://api.github.com";
   const repository = env.GITHUB_REPOSITORY ?? "";
@@ -60382,12 +60420,18 @@ async function conduct({
     }),
     againAfterWrites: { limit: PASSES_AFTER_WRITES, passes: /* @__PURE__ */ new Map() }
   };
+  let listRuns = async () => [];
+  const pacing = createPacerRegistry(paceRulesFrom(process.env), {
+    makeBudget: () => createWriteBudget({ shared: createRunsBudget(() => listRuns()) })
+  });
   const probot = new Probot({
     githubToken: credentials.token,
-    Octokit: Octokit2,
+    Octokit: Octokit2 ?? batonOctokitWith(pacing),
     baseUrl: apiUrl,
     log
   });
+  const [owner = "", repo = ""] = repository.split("/");
+  listRuns = async () => listRecentRuns(await probot.auth(), { owner, repo });
   wireBuildEvents(probot, deps);
   await dispatch({ probot, deps, event, repository, runId: env.GITHUB_RUN_ID, log });
   await drain(queue, timers);

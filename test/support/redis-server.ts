@@ -1,77 +1,18 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { spawnSync } from 'node:child_process';
 import { describe } from 'vitest';
-import { freePort } from '../../sim/start-app.js';
+import { REDIS_SERVER } from '../../sim/redis-server.js';
 
-/** Debian's `redis-server`, which `.ci/run` installs. */
-const REDIS_SERVER = '/usr/bin/redis-server';
+export { type RedisServer, startRedisServer } from '../../sim/redis-server.js';
+
 const HAVE_REDIS = spawnSync(REDIS_SERVER, ['--version']).status === 0;
 const ROOT = process.getuid?.() === 0;
 
 /**
- * A `describe` whose tests need a real Redis: skipped, saying why, where
- * `redis-server` is missing, except as root (CI), where a missing server
- * fails them: `.ci/run` installs it.
+ * A `describe` whose tests need a real Redis (`startRedisServer`): skipped,
+ * saying why, where `redis-server` is missing, except as root (CI), where a
+ * missing server fails them: `.ci/run` installs it.
  */
 export function describeWithRedis(title: string, body: () => void): void {
   if (HAVE_REDIS || ROOT) describe(title, body);
   else describe.skip(`${title} (needs ${REDIS_SERVER}: apt-get install redis-server)`, body);
-}
-
-/** A Redis of a test's own on 127.0.0.1, no persistence, stopped by `stop`. */
-export interface RedisServer {
-  url: string;
-  /** Stops it (a Redis that does not answer, for the tests of an outage). */
-  stop(): Promise<void>;
-  /** Drops every key (between tests). */
-  flush(): Promise<void>;
-}
-
-export async function startRedisServer(): Promise<RedisServer> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'baton-redis-'));
-  const child: ChildProcess = spawn(
-    REDIS_SERVER,
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `redis://127.0.0.1:${port}`;
-  // Connecting again every 50 ms until the server listens (or has exited).
-  const probe = new Redis(url, { retryStrategy: () => 50 });
-  probe.on('error', () => undefined);
-  const started = await Promise.race([
-    new Promise<boolean>((resolve) => probe.once('ready', () => resolve(true))),
-    exited.then(() => false),
-  ]);
-  if (!started) throw new Error(`${REDIS_SERVER} did not start on port ${port}`);
-  let stopped = false;
-  return {
-    url,
-    async flush() {
-      await probe.flushall();
-    },
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      probe.disconnect();
-      child.kill('SIGTERM');
-      await exited;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
