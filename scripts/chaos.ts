@@ -1,7 +1,9 @@
-// `npm run chaos -- --runs 100 [--from 1] [--concurrency 2]`: plays the diamond
-// build under seeded faults (sim/chaos/run-chaos.ts), once per seed, and prints
-// per seed the invariants that failed, then a summary line. Exit code 1 when
-// any run violated an invariant or did not complete.
+// `npm run chaos -- --runs 100 [--from 1] [--concurrency 2] [--replicas 2]`: plays
+// the diamond build under seeded faults (sim/chaos/run-chaos.ts), once per seed,
+// with that many app processes sharing one Redis, and prints per seed the
+// invariants that failed and its time against the same build without faults,
+// then a summary line. Exit code 1 when any run violated an invariant or did
+// not complete.
 import { type ChaosResult, runChaos } from '../sim/chaos/run-chaos.js';
 
 function option(name: string, fallback: number): number {
@@ -14,6 +16,7 @@ function option(name: string, fallback: number): number {
 const runs = option('runs', 10);
 const from = option('from', 1);
 const concurrency = option('concurrency', 2);
+const replicas = option('replicas', 2);
 const verbose = process.argv.includes('--verbose');
 // The demo's pace: a simulation only (never against GitHub).
 const appEnv = { BATON_WRITE_SPACING_MS: process.env.BATON_WRITE_SPACING_MS ?? '100' };
@@ -24,7 +27,7 @@ const started = Date.now();
 
 async function worker(): Promise<void> {
   for (let seed = seeds.shift(); seed !== undefined; seed = seeds.shift()) {
-    const result = await runChaos({ seed, appEnv }).catch(
+    const result = await runChaos({ seed, appEnv, replicas }).catch(
       (error: unknown): ChaosResult => ({
         seed: seed as number,
         completed: false,
@@ -44,6 +47,16 @@ async function worker(): Promise<void> {
   }
 }
 
+// The same build without faults, once, at the same concurrency: what each seed's time is against.
+const clean = await Promise.all(
+  Array.from({ length: concurrency }, (_, i) =>
+    runChaos({ seed: i + 1, appEnv, replicas, faults: false }),
+  ),
+);
+const faultFree = Math.max(...clean.map((one) => one.seconds));
+console.log(
+  `fault-free: ${clean.map((one) => `${one.seconds}s`).join(', ')} (${replicas} replicas)`,
+);
 await Promise.all(Array.from({ length: concurrency }, () => worker()));
 const violated = results.filter((r) => r.violations.length > 0);
 const completed = results.filter((r) => r.completed).length;
@@ -53,6 +66,7 @@ console.log(
     ` (seeds ${violated.map((r) => r.seed).join(', ') || 'none'});` +
     ` faults served: ${total('bad-gateway')} 502s, ${total('rate-limit')} rate limits,` +
     ` ${total('reset')} resets, ${total('model-529')} model 529s;` +
-    ` ${Math.round((Date.now() - started) / 1000)}s`,
+    ` ${Math.round((Date.now() - started) / 1000)}s; slowest seed ${Math.max(...results.map((r) => r.seconds))}s` +
+    ` against ${faultFree}s without faults (${replicas} replicas)`,
 );
 process.exitCode = violated.length > 0 ? 1 : 0;

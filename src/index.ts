@@ -15,9 +15,14 @@ import {
   installationCapProblem,
   installationDailyUsdFrom,
 } from './github/observe/installation-usage.js';
-import { type HandlerDeps, scheduleResync } from './github/reconcile/handlers.js';
+import {
+  type HandlerDeps,
+  scheduleReconcile,
+  scheduleResync,
+} from './github/reconcile/handlers.js';
 import { KnownBuilds } from './github/reconcile/known-builds.js';
 import { LastReads } from './github/reconcile/last-reads.js';
+import { oncePerDelivery } from './github/reconcile/once-per-delivery.js';
 import {
   createRecentReconciles,
   type RecentReconciles,
@@ -33,6 +38,12 @@ import {
 } from './github/setup/onboarding.js';
 import type { SetupTemplates } from './github/setup/setup-templates.js';
 import { warnOnMissingPin } from './github/setup/source-pin.js';
+import {
+  createLookSchedule,
+  type LookSchedule,
+  type LookTarget,
+} from './github/store/look-schedule.js';
+import type { BatonStore } from './github/store/store.js';
 import { findAppUrlProblem } from './server/app-url.js';
 import { createHealthHandler } from './server/health.js';
 import { type BatonMetrics, createMetricsHandler, recordReconcile } from './server/metrics.js';
@@ -66,6 +77,13 @@ export interface BatonOptions {
   statusPacer?: StatusPacer;
   /** One write budget for every installation, instead of each client's own (tests). */
   writeBudget?: WriteBudget;
+  /** When builds are looked at again without an event, instead of this process's timers (tests). */
+  looks?: LookSchedule;
+  /**
+   * What replicas share (`BatonStore`: Redis when `REDIS_URL` is set, `src/main.ts`); none: this
+   * process alone, its looks `looks`.
+   */
+  store?: BatonStore;
   /** When builds were last read whole, instead of a memo on the wall clock (tests). */
   recentReconciles?: RecentReconciles;
   /** What this process last read of each build, instead of its own (tests look at it). */
@@ -102,6 +120,7 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
             await octokit.rest.apps.getAuthenticated({ request: { signal, retries: 0 } });
           },
           stopping: options.stopping ?? (() => false),
+          ...(options.store ? { checkStore: options.store.problem } : {}),
           cacheMs: 10_000,
           now: Date.now,
           log: { warn: (message) => app.log.warn(message) },
@@ -147,6 +166,7 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
         ? installationDailyUsdFrom(process.env)
         : options.installationDailyUsd;
     const resyncMinutes = options.resyncMinutes ?? Number(process.env.BATON_RESYNC_MINUTES ?? 10);
+    const store = options.store;
     const deps: HandlerDeps = {
       queue,
       now: options.now ?? (() => new Date().toISOString()),
@@ -157,6 +177,8 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
       // A read stands for a build while the resync may look at it through its runs alone.
       lastReads: options.lastReads ?? new LastReads({ keepMs: probeWithinMsOf(resyncMinutes) }),
       heldEdits: new HeldStatusEdits(),
+      looks: store?.looks ?? options.looks ?? createLookSchedule(),
+      ...(store?.kind === 'redis' ? { holdBuild: store.holdBuild } : {}),
       ...(templates ? { setupPull: setupPullHook(templates, app.log) } : {}),
       statusPacer:
         options.statusPacer ??
@@ -182,8 +204,10 @@ export function createBaton(options: BatonOptions = {}): ApplicationFunction {
         ),
       );
     }
-    wireBuildEvents(app, deps);
-    startResync(app, { deps, minutes: resyncMinutes, templates });
+    // Replicas handle each delivery once, and take the looks that fall due wherever they were set.
+    wireBuildEvents(store ? oncePerDelivery(app, store.claimDelivery) : app, deps);
+    store?.takeLooks((target) => void lookAt(app, deps, target));
+    startResync(app, { deps, minutes: resyncMinutes, templates, store });
     // A scheduler can drive the resync too, where no timer survives between requests.
     if (options.serveTokenEndpoint !== false) {
       const resync = resyncer(app, deps, resyncMinutes);
@@ -248,10 +272,21 @@ function startResync(
     deps,
     minutes,
     templates,
-  }: { deps: HandlerDeps; minutes: number; templates: SetupTemplates | null },
+    store,
+  }: {
+    deps: HandlerDeps;
+    minutes: number;
+    templates: SetupTemplates | null;
+    store: BatonStore | undefined;
+  },
 ): void {
   if (!(minutes > 0)) return;
-  const resync = resyncer(app, deps, minutes);
+  const resyncAll = resyncer(app, deps, minutes);
+  // Replicas resync from one of them, the leader, which keeps the lead for one and a half intervals.
+  const resync: typeof resyncAll = async (options) => {
+    if (store && !(await store.lead(minutes * 90_000).catch(() => false))) return;
+    await resyncAll(options);
+  };
   // The first pass after start also brings every repository's templates up to date:
   // a new release of Baton reaches repositories as "Set up Baton" update PRs.
   const syncTemplates = templates
@@ -262,6 +297,33 @@ function startResync(
     : undefined;
   setTimeout(() => resync(syncTemplates ? { onRepository: syncTemplates } : {}), 5_000).unref();
   setInterval(() => resync(), minutes * 60_000).unref();
+}
+
+/** A look that fell due on this replica (set on any): the build's reconcile, as its installation. */
+async function lookAt(app: Probot, deps: HandlerDeps, target: LookTarget): Promise<void> {
+  if (target.installationId === null) return;
+  try {
+    const octokit = await app.auth(target.installationId);
+    const ctx: RepoContext = {
+      octokit,
+      owner: target.owner,
+      repo: target.repo,
+      botLogin: await deps.botLogin(),
+      installationId: target.installationId,
+    };
+    scheduleReconcile(ctx, {
+      ref: { build: target.build, issue: target.issue },
+      defaultBranch: target.defaultBranch,
+      deps,
+      log: app.log,
+      deliveryId: null,
+    });
+  } catch (err) {
+    app.log.warn(
+      { err, build: target.build },
+      'baton: a look at a build failed; the next look or event tries again',
+    );
+  }
 }
 
 /** Whether the source has the pinned commit, asked without credentials on the app's GitHub. */

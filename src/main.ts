@@ -2,8 +2,9 @@
 import { type Probot, run } from 'probot';
 import type { BuildQueue } from './github/client/build-queue.js';
 import { readGitHubKind, unsupportedGitHub } from './github/client/github-kind.js';
-import { BatonOctokit } from './github/client/octokit.js';
+import { batonOctokitWith } from './github/client/octokit.js';
 import { warnSourceDrift } from './github/setup/checkout-state.js';
+import { createStoreFromEnv } from './github/store/store-from-env.js';
 import { createBaton } from './index.js';
 import { createLog } from './server/log.js';
 import { createMetrics, requestMetrics } from './server/metrics.js';
@@ -27,6 +28,11 @@ const metrics = createMetrics();
 const start = readStartEnv(process.env, process.cwd());
 const log = await createLog(start.env);
 warnSourceDrift(start.env, log);
+// What replicas share: Redis when REDIS_URL is set, else this process alone (docs/deploy.md).
+const store = createStoreFromEnv(start.env, log);
+// Probot is not handed REDIS_URL: its throttle's Redis limiter would space every GraphQL query a
+// second apart across replicas; the store paces each kind of request by GitHub's own rule.
+const { REDIS_URL: _shared, ...probotEnv } = start.env;
 const server = await run(
   createBaton({
     onLoad: (app, queue) => {
@@ -34,8 +40,9 @@ const server = await run(
     },
     stopping: () => stopping,
     metrics,
+    store,
   }),
-  { Octokit: BatonOctokit.plugin(requestMetrics(metrics)), log, env: start.env },
+  { Octokit: batonOctokitWith(store.pacing).plugin(requestMetrics(metrics)), log, env: probotEnv },
 );
 // Only github.com runs Baton's sessions (docs/github-versions.md): refuse to start on Enterprise Server.
 if (loaded) {
@@ -68,7 +75,7 @@ process.once('SIGTERM', () => {
       proxy?.stop();
       return server.stop();
     },
-    idle: () => loaded?.queue.idle() ?? Promise.resolve(),
+    idle: () => (loaded?.queue.idle() ?? Promise.resolve()).then(() => store.close()),
     graceMs: shutdownGraceMs(process.env),
     log: {
       info: (message) => (log ? log.info(message) : console.info(message)),

@@ -16863,14 +16863,14 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap ? "}" : "]";
+      const expectedEnd2 = isMap ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
-      if (ce?.source === expectedEnd)
+      if (ce?.source === expectedEnd2)
         cePos = ce.offset + ce.source.length;
       else {
         const name = fcName[0].toUpperCase() + fcName.substring(1);
-        const msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
+        const msg = atRoot ? `${name} must end with a ${expectedEnd2}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd2}`;
         onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
         if (ce && ce.source.length !== 1)
           ee.unshift(ce);
@@ -52337,7 +52337,8 @@ function createWriteBudget({
     const timer = setTimeout(run2, ms);
     timer.unref();
     return () => clearTimeout(timer);
-  }
+  },
+  shared
 } = {}) {
   const log = [];
   const owedBy = /* @__PURE__ */ new Map();
@@ -52403,6 +52404,8 @@ function createWriteBudget({
       if (count-- <= 0) break;
       waiters.delete(key);
       turns.set(key, clock() + TURN_MS);
+      shared?.unwait(key);
+      shared?.turn(key, clock() + TURN_MS);
       run2();
     }
   };
@@ -52419,17 +52422,38 @@ function createWriteBudget({
     cancelTimer = setTimer(
       () => {
         cancelTimer = null;
-        wakeWaiters({ atLeastOne: wait2 >= OWED_RETRY_MS });
-        armTimer();
+        const fire = () => {
+          wakeWaiters({ atLeastOne: wait2 >= OWED_RETRY_MS });
+          armTimer();
+        };
+        if (shared) void sync().then(fire);
+        else fire();
       },
       Math.max(wait2, 1)
     );
+  };
+  const sync = async () => {
+    if (!shared) return;
+    const state = await shared.load().catch(() => null);
+    if (!state) return;
+    log.splice(0, log.length, ...state.log);
+    owedBy.clear();
+    for (const [key, writes] of state.owed) owedBy.set(key, writes);
+    turns.clear();
+    for (const [key, until] of state.turns) turns.set(key, until);
+    for (const key of waiters.keys()) if (!state.waiters.has(key)) waiters.delete(key);
+    for (const [key, { chain, since: since2 }] of state.waiters) {
+      const run2 = waiters.get(key)?.run ?? (() => shared.wakeElsewhere(key));
+      waiters.set(key, { run: run2, chain, since: since2 });
+    }
+    armTimer();
   };
   return {
     note(count = 1) {
       const now = clock();
       prune(now);
       log.push([now, count]);
+      shared?.note(now, count);
     },
     used() {
       const now = clock();
@@ -52440,6 +52464,7 @@ function createWriteBudget({
       const before = owedBy.get(key) ?? 0;
       if (writes > 0) owedBy.set(key, writes);
       else owedBy.delete(key);
+      if (writes !== before) shared?.owe(key, writes);
       if (writes < before && waiters.size > 0) {
         wakeWaiters();
         cancelTimer?.();
@@ -52457,17 +52482,21 @@ function createWriteBudget({
     },
     wake(key, run2, chain = 1) {
       const waiting = waiters.get(key);
-      waiters.set(key, { run: waiting?.run ?? run2, chain, since: waiting?.since ?? clock() });
+      const since2 = waiting?.since ?? clock();
+      waiters.set(key, { run: waiting?.run ?? run2, chain, since: since2 });
+      shared?.wait(key, { chain, since: since2 });
       armTimer();
     },
     waiting() {
       return waiters.size > 0;
     },
     dispatched(key) {
-      turns.delete(key);
+      if (turns.delete(key)) shared?.unturn(key);
     },
     settled(key) {
-      if (!turns.delete(key) || waiters.size === 0) return;
+      if (!turns.delete(key)) return;
+      shared?.unturn(key);
+      if (waiters.size === 0) return;
       wakeWaiters();
       cancelTimer?.();
       cancelTimer = null;
@@ -52477,16 +52506,21 @@ function createWriteBudget({
       cancelTimer?.();
       cancelTimer = null;
     },
+    sync,
     waitFor
   };
 }
 
 // src/github/client/pace-requests.ts
-function createPacerRegistry(rules) {
+function createPacerRegistry(rules, {
+  makeBudget = () => createWriteBudget(),
+  take
+} = {}) {
   const pacers2 = /* @__PURE__ */ new Map();
   const budgets = /* @__PURE__ */ new Map();
   const allowances = /* @__PURE__ */ new Map();
   return {
+    ...take ? { take } : {},
     allowanceForId(id) {
       let allowance = allowances.get(id);
       if (!allowance) {
@@ -52506,7 +52540,7 @@ function createPacerRegistry(rules) {
     budgetForId(id) {
       let budget = budgets.get(id);
       if (!budget) {
-        budget = createWriteBudget();
+        budget = makeBudget(id);
         budgets.set(id, budget);
       }
       return budget;
@@ -52534,8 +52568,11 @@ function paceRequests({
     const writeBudget = registry2.budgetForId(id);
     octokit.hook.before("request", async (request2) => {
       const kind = kindOfRequest(request2);
-      const wait2 = pacer.reserve(kind, now());
-      if (wait2 > 0) await sleep2(wait2);
+      if (registry2.take) await registry2.take(id, kind);
+      else {
+        const wait2 = pacer.reserve(kind, now());
+        if (wait2 > 0) await sleep2(wait2);
+      }
       if (kind === "write" || kind === "mutation") writeBudget.note();
     });
     const graphqlAllowance = registry2.allowanceForId(id);
@@ -52546,13 +52583,14 @@ function paceRequests({
   };
 }
 function isOwnPacing(throttle) {
-  return throttle?.enabled !== false && throttle?.connection === void 0;
+  return throttle?.enabled !== false;
 }
 
 // src/github/client/octokit.ts
 var MAX_LIMIT_RETRIES2 = 2;
 var MAX_WAIT_SECONDS = 120;
-var pacers = createPacerRegistry(paceRulesFrom(process.env));
+var processPacing = createPacerRegistry(paceRulesFrom(process.env));
+var pacers = processPacing;
 var UNPACED = {
   key: () => ({
     schedule: (_options, job, ...args) => job(...args)
@@ -52571,10 +52609,13 @@ function sendOneShotWritesOnce(octokit) {
     options2.request = { ...options2.request, retries: 0 };
   });
 }
-var BatonOctokit = ProbotOctokit.plugin(
-  paceRequests({ registry: pacers }),
-  sendOneShotWritesOnce
-).defaults((options2) => {
+var BatonOctokit = batonOctokitWith(pacers);
+function batonOctokitWith(registry2) {
+  return ProbotOctokit.plugin(paceRequests({ registry: registry2 }), sendOneShotWritesOnce).defaults(
+    withBatonDefaults
+  );
+}
+function withBatonDefaults(options2) {
   const throttle = options2.throttle;
   const installationId = options2.auth?.installationId;
   const retry2 = options2.retry;
@@ -52595,7 +52636,7 @@ var BatonOctokit = ProbotOctokit.plugin(
       onSecondaryRateLimit: onLimit("secondary rate limit")
     }
   };
-});
+}
 function onLimit(kind) {
   return (retryAfter, request2, octokit, retryCount) => {
     const retry2 = retryCount < MAX_LIMIT_RETRIES2 && retryAfter <= MAX_WAIT_SECONDS;
@@ -53257,12 +53298,6 @@ function adaptationRefPrefix(build) {
 function parseAdaptationMessage(message2) {
   return parseRecordMessage(message2, { header: ADAPTATION_HEADER, schema: AdaptationRecord });
 }
-function adaptationsOf(messages) {
-  return messages.flatMap((message2) => {
-    const record2 = parseAdaptationMessage(message2);
-    return record2 ? [record2] : [];
-  });
-}
 
 // src/core/plan/completion.ts
 var COMPLETION_MAX_BYTES = 64 * 1024;
@@ -53564,6 +53599,111 @@ function buildOfBranch(ref) {
   if (!branch) return null;
   const parsed = parseBuildId(branch.build);
   return parsed ? { build: branch.build, issue: parsed.issue } : null;
+}
+
+// src/github/store/look-schedule.ts
+function soonest(times) {
+  return times.reduce(
+    (first, time3) => first && first.ms <= time3.ms ? first : time3,
+    null
+  );
+}
+var unrefTimer = (run2, ms) => {
+  const timer = setTimeout(run2, ms);
+  timer.unref();
+  return () => clearTimeout(timer);
+};
+function createLookSchedule({
+  clock = Date.now,
+  setTimer = unrefTimer,
+  takes = () => true
+} = {}) {
+  const looks = /* @__PURE__ */ new Map();
+  const arm = (key, { ms, why }, look) => {
+    looks.get(key)?.cancel();
+    const wait2 = Math.max(0, ms);
+    const cancel = setTimer(() => {
+      looks.delete(key);
+      look.again();
+    }, wait2);
+    looks.set(key, { key, at: clock() + wait2, why, cancel });
+  };
+  return {
+    set(key, times, look) {
+      looks.get(key)?.cancel();
+      looks.delete(key);
+      const next = soonest(times.filter(takes));
+      if (next) arm(key, next, look);
+    },
+    within(key, next, look) {
+      const set4 = looks.get(key);
+      if (set4 && set4.at <= clock() + next.ms || !takes(next)) return;
+      arm(key, next, look);
+    },
+    pending() {
+      return [...looks.values()].map(({ key, at, why }) => ({ key, at, why })).sort((a, b) => a.at - b.at);
+    },
+    stop() {
+      for (const { cancel } of looks.values()) cancel();
+      looks.clear();
+    }
+  };
+}
+
+// src/github/reconcile/look-again.ts
+function leaveNextLook(deps, {
+  key,
+  outcomes,
+  look,
+  log
+}) {
+  const retry2 = failedWriteRetryMs(deps, key, outcomes === null || outcomes.some(isRetriedFailure));
+  const failure2 = retry2 === null ? [] : [{ ms: retry2, why: "GitHub failed a write or a read" }];
+  const times = [
+    ...(outcomes ?? []).flatMap(
+      (outcome) => outcome.result === "deferred" && outcome.action.kind === "look-again" ? [lookTimeOf(outcome)] : []
+    ),
+    ...failure2
+  ];
+  if (outcomes === null) for (const time3 of failure2) deps.looks?.within(key, time3, look);
+  else deps.looks?.set(key, times, look);
+  const next = soonest(times);
+  if (next) log.info({ inMs: next.ms, awaits: next.why }, "baton: looks at the build again");
+}
+var FAILED_WRITE_RETRY_MS = 5e3;
+var FAILED_WRITE_RETRY_MAX_MS = 10 * 6e4;
+function failedWriteRetryMs(deps, key, failedPass) {
+  deps.failedPasses ??= /* @__PURE__ */ new Map();
+  const failed = deps.failedPasses;
+  if (!failedPass) {
+    failed.delete(key);
+    return null;
+  }
+  const passes = failed.get(key) ?? 0;
+  failed.delete(key);
+  if (failed.size >= 1e3) failed.delete(failed.keys().next().value ?? "");
+  failed.set(key, passes + 1);
+  return Math.min(FAILED_WRITE_RETRY_MS * 4 ** passes, FAILED_WRITE_RETRY_MAX_MS);
+}
+function isRetriedFailure(outcome) {
+  return outcome.result === "failed" && (outcome.transient || outcome.action.kind === "merge-pull");
+}
+function lookTimeOf(outcome) {
+  const ms = outcome.retryInMs ?? 0;
+  return outcome.detail ? { ms, why: outcome.detail, awaited: true } : { ms, why: "a session settling" };
+}
+function lookOf(ctx, ref, defaultBranch, again) {
+  return {
+    target: {
+      installationId: ctx.installationId ?? null,
+      owner: ctx.owner,
+      repo: ctx.repo,
+      build: ref.build,
+      issue: ref.issue,
+      defaultBranch
+    },
+    again
+  };
 }
 
 // src/core/snapshot/daily-spend.ts
@@ -54019,18 +54159,6 @@ function briefProblems(workers, briefSizes) {
 }
 
 // src/core/snapshot/follow-ups.ts
-function followUpsOf(read, runs, commands) {
-  if (read.kind !== "valid" || buildTypeOf(read.plan) !== "research") return null;
-  const succeeded = runs.filter(
-    (run2) => run2.role === "synthesis" && run2.worker === null && run2.outcome === "succeeded"
-  );
-  return foldFollowUps({
-    plan: read.plan,
-    succeeded,
-    approvals: commands.approvals,
-    declines: commands.followUpSkips
-  });
-}
 function foldFollowUps({
   plan,
   succeeded,
@@ -54193,13 +54321,18 @@ function overdueReason({
   session,
   nowMs
 }) {
+  const at = overdueAt(run2, session);
+  if (at === null || nowMs <= at) return null;
+  return run2.status === "queued" ? "queued-too-long" : "run-timeout";
+}
+function overdueAt(run2, session) {
   if (run2.status === "queued") {
     const queued = timeOf(run2.createdAt);
-    return queued !== null && nowMs - queued > session.queuedMinutes * MINUTE2 ? "queued-too-long" : null;
+    return queued === null ? null : queued + session.queuedMinutes * MINUTE2;
   }
   if (run2.status === "in_progress") {
     const started = timeOf(run2.startedAt ?? run2.createdAt);
-    return started !== null && nowMs - started > session.timeoutMinutes * MINUTE2 ? "run-timeout" : null;
+    return started === null ? null : started + session.timeoutMinutes * MINUTE2;
   }
   return null;
 }
@@ -54230,12 +54363,12 @@ function findRun(runs, key) {
 function runLink(run2) {
   return { label: `${run2.role} run`, url: run2.url };
 }
-function soonest(times) {
+function soonest2(times) {
   const set4 = times.filter((ms) => ms !== null);
   return set4.length > 0 ? Math.min(...set4) : null;
 }
 function lookAgain(times) {
-  const inMs = soonest(times);
+  const inMs = soonest2(times);
   return inMs === null ? [] : [{ kind: "look-again", inMs }];
 }
 
@@ -54314,6 +54447,18 @@ function makeContext({
     engineOf,
     links
   };
+}
+function followUpsOf(read, runs, commands) {
+  if (read.kind !== "valid" || buildTypeOf(read.plan) !== "research") return null;
+  const succeeded = runs.filter(
+    (run2) => run2.role === "synthesis" && run2.worker === null && run2.outcome === "succeeded"
+  );
+  return foldFollowUps({
+    plan: read.plan,
+    succeeded,
+    approvals: commands.approvals,
+    declines: commands.followUpSkips
+  });
 }
 function repoLinks(snapshot) {
   const fromIssue = /^(https?:\/\/.+?)\/issues\/\d+\/?$/.exec(snapshot.issue.url)?.[1];
@@ -54488,7 +54633,7 @@ function reviewNeed({ ctx, pull, runs }) {
   if (reviews.some((run2) => run2.outcome === "active")) {
     return { kind: "wait", state: "reviewing" };
   }
-  const settles = soonest(reviews.map((run2) => run2.settlesInMs));
+  const settles = soonest2(reviews.map((run2) => run2.settlesInMs));
   if (settles !== null) return { kind: "wait", state: "reviewing", settlesInMs: settles };
   return { kind: "needs-human", reason: "review-failed" };
 }
@@ -56729,9 +56874,7 @@ function attentionOf(view) {
     progress.synthesis?.state ?? null,
     (progress.adaptations ?? []).map((adaptation) => [adaptation.source, adaptation.state]),
     (view.series?.loops ?? []).map((loop) => [loop.loop, loop.stage]),
-    view.series?.ended ?? null,
-    // A close is a person's act: who closed the issue, and that the build goes on, shows at once.
-    view.ignoredClose ?? null
+    view.series?.ended ?? null
   ]);
 }
 
@@ -57413,6 +57556,7 @@ async function actOne(ctx, { snapshot, action, pass }) {
       const { role, trigger } = action.request;
       const first = role === "work" && !trigger;
       const key = buildKey(ctx, snapshot.build);
+      if (first) await writeBudget?.sync();
       const wait2 = first ? writeBudget?.waitFor("dispatch", key) ?? 0 : 0;
       if (wait2 > 0) return { action, result: "deferred", retryInMs: wait2 };
       const outcome = await dispatchSession(ctx, { snapshot, request: action.request });
@@ -57636,25 +57780,85 @@ function tieUsage(listed, runs) {
   }
   return { counted, uncounted };
 }
-function usageOf(build, listed, runs) {
-  const byId = new Map(
-    runs.filter((run2) => run2.byBaton !== false).map((run2) => [
-      run2.id,
-      {
-        id: run2.id,
-        build,
-        role: run2.role,
-        worker: run2.worker,
-        attempt: run2.attempt ?? 1,
-        createdAt: run2.createdAt
-      }
-    ])
-  );
-  const { counted, uncounted } = tieUsage(listed, byId);
-  return {
-    usage: counted.map((tie) => tie.record),
-    ...uncounted.length > 0 ? { uncountedUsage: uncounted } : {}
-  };
+
+// src/github/observe/read-repo-usage.ts
+var USAGE_REF = /^refs\/baton\/([^/]+\/usage\/[^/]+)$/;
+async function readRepoUsage(ctx, now) {
+  const repository = `${ctx.owner}/${ctx.repo}`;
+  const runs = await readDispatchedRuns(ctx, dayStart(now));
+  if (!runs || runs.length === 0) return { records: [], forged: [] };
+  const byId = new Map(runs.map((run2) => [run2.id, run2]));
+  const refs = await listMatchingRefs(ctx, "baton/");
+  const read = { records: [], forged: [] };
+  const tied = [];
+  for (const ref of refs) {
+    const name = USAGE_REF.exec(ref.ref)?.[1];
+    if (!name || !byId.has(runIdOf(name))) continue;
+    const tie = runOfUsageRef(name, byId);
+    if (tie.run === null) read.forged.push({ repository, ref: name, reason: tie.reason });
+    else tied.push({ name, sha: ref.object.sha, nodeId: ref.node_id, ...tie });
+  }
+  const found = await recordCommits(ctx, tied);
+  for (const { name, sha, run: run2, attempt } of tied) {
+    const record2 = parseUsageMessage(found.get(sha)?.message ?? "");
+    const problem = usageRecordProblem(record2, run2, attempt);
+    if (problem || !record2) read.forged.push({ repository, ref: name, reason: problem ?? "" });
+    else read.records.push({ repository, ref: name, at: run2.createdAt, record: record2 });
+  }
+  return read;
+}
+function runIdOf(name) {
+  return Number(/\/usage\/(\d+)-\d+$/.exec(name)?.[1] ?? Number.NaN);
+}
+
+// src/github/observe/installation-usage.ts
+var INSTALLATION_DAY_TTL_MS = 6e4;
+var REPOS_AT_ONCE = 4;
+var reads = /* @__PURE__ */ new Map();
+function readInstallationUsage(ctx, now) {
+  const key = ctx.owner.toLowerCase();
+  const at = Date.parse(now);
+  const cached2 = reads.get(key);
+  if (cached2 && at - cached2.at >= 0 && at - cached2.at < INSTALLATION_DAY_TTL_MS) {
+    return cached2.read;
+  }
+  const read = readAll(ctx, now);
+  reads.set(key, { at, read });
+  read.catch(() => {
+    if (reads.get(key)?.read === read) reads.delete(key);
+  });
+  return read;
+}
+async function readAll(ctx, now) {
+  const repositories = await ctx.octokit.paginate("GET /installation/repositories", {
+    per_page: 100
+  });
+  const all = { records: [], forged: [] };
+  for (let i = 0; i < repositories.length; i += REPOS_AT_ONCE) {
+    const batch = repositories.slice(i, i + REPOS_AT_ONCE);
+    const read = await Promise.all(
+      batch.map(
+        (repository) => readRepoUsage(
+          {
+            octokit: ctx.octokit,
+            owner: repository.owner.login,
+            repo: repository.name,
+            botLogin: ctx.botLogin
+          },
+          now
+        ).catch((error62) => {
+          if (statusOf(error62) === 409 || statusOf(error62) === 404)
+            return { records: [], forged: [] };
+          throw error62;
+        })
+      )
+    );
+    for (const one of read) {
+      all.records.push(...one.records);
+      all.forged.push(...one.forged);
+    }
+  }
+  return all;
 }
 
 // src/github/observe/build-query.ts
@@ -57839,6 +58043,143 @@ function loginOf(author) {
   return author.__typename === "Bot" ? `${author.login}[bot]` : author.login;
 }
 
+// src/github/observe/read-comments.ts
+async function fetchComments(ctx, sources) {
+  return Promise.all(
+    sources.map(async (source) => {
+      const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
+        owner: ctx.owner,
+        repo: ctx.repo,
+        issue_number: source.number,
+        per_page: 100
+      });
+      const plain = comments.map((c) => ({
+        id: c.id,
+        body: c.body ?? "",
+        author: c.user?.login ?? "",
+        isBot: c.user?.type === "Bot",
+        createdAt: c.created_at,
+        accepted: false,
+        eyes: c.reactions?.eyes
+      }));
+      for (const comment of plain) {
+        const asked = source.worker ? { ...comment, worker: source.worker } : comment;
+        if (await mayHaveBatonEyes(ctx, asked))
+          comment.accepted = await hasBatonEyes(ctx, comment.id);
+      }
+      return { source, comments: plain.map(({ eyes: _eyes, ...comment }) => comment) };
+    })
+  );
+}
+async function mayHaveBatonEyes(ctx, comment) {
+  if (comment.isBot || comment.eyes === 0) return false;
+  const context = comment.worker ? { worker: comment.worker } : {};
+  if (parseCommands(comment.body, context).commands.length === 0) return false;
+  return hasWriteAccess(ctx, comment.author);
+}
+async function hasBatonEyes(ctx, id) {
+  const reactions = await ctx.octokit.paginate(ctx.octokit.rest.reactions.listForIssueComment, {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    comment_id: id,
+    content: "eyes",
+    per_page: 100
+  });
+  return reactions.some((reaction) => reaction.user?.login === ctx.botLogin);
+}
+async function collectComments(ctx, { build, lists }) {
+  const statuses = [];
+  const notices2 = [];
+  const live = [];
+  const parts = [];
+  for (const { source, comments } of lists) {
+    for (const comment of comments) {
+      const { body, author } = comment;
+      if (author === ctx.botLogin) {
+        if (source.source.kind === "issue" && findStatusBuild(body) === build) {
+          statuses.push({ id: comment.id, body, createdAt: comment.createdAt });
+        }
+        const part = source.source.kind === "issue" ? findLedgerPart(body) : null;
+        if (part?.build === build)
+          parts.push({ part: part.part, commands: parseCommandLedger(body) });
+        const notice = source.source.kind === "issue" ? findNotice(body) : null;
+        if (notice?.build === build) notices2.push(notice.key);
+        continue;
+      }
+      if (comment.isBot || isBatonComment(body) || !comment.accepted) continue;
+      const parsed = parseCommands(body, source.worker ? { worker: source.worker } : {});
+      for (const command of parsed.commands) {
+        live.push({
+          commentId: comment.id,
+          author,
+          createdAt: comment.createdAt,
+          source: source.source,
+          command
+        });
+      }
+    }
+  }
+  statuses.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+  const [oldest, ...rest] = statuses;
+  const archived = parts.flatMap((part) => part.commands);
+  const ledgers = [...parts.map((part) => part.commands), parseCommandLedger(oldest?.body ?? "")];
+  const commands = mergeLedger(ledgers, live);
+  commands.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.commentId - b.commentId);
+  return {
+    statusComment: oldest ? { id: oldest.id, body: oldest.body } : null,
+    duplicateStatusIds: rest.map((status2) => status2.id),
+    commands,
+    ...parts.length > 0 ? {
+      ledgerParts: {
+        last: Math.max(...parts.map((part) => part.part)),
+        commandIds: archived.map((info) => info.commentId)
+      }
+    } : {},
+    notices: [...new Set(notices2)].sort()
+  };
+}
+function mergeLedger(ledgers, live) {
+  const recorded = /* @__PURE__ */ new Set();
+  const kept = [];
+  for (const ledger of ledgers) {
+    kept.push(...ledger.filter((info) => !recorded.has(info.commentId)));
+    for (const info of ledger) recorded.add(info.commentId);
+  }
+  return [...kept, ...live.filter((info) => !recorded.has(info.commentId))];
+}
+
+// src/github/observe/reactions.ts
+function reactionReadingFrom(env) {
+  return readingFrom(env.BATON_REACTIONS);
+}
+var viewerIsApp = new LearnedReading();
+var taken = /* @__PURE__ */ new Set();
+var TAKEN_MAX = 1e4;
+async function hasBatonEyesInWindow(ctx, comment, reading = "auto") {
+  const eyes = (comment.groups ?? []).find((group) => group.content === "EYES");
+  if (!eyes) return false;
+  if (reading === "graphql") return eyes.viewerHasReacted;
+  const known = viewerIsApp.known(ctx);
+  if (reading === "auto" && known !== false) {
+    if (eyes.viewerHasReacted) {
+      viewerIsApp.learn(ctx, true);
+      return true;
+    }
+    if (known === true) return false;
+  }
+  if (eyes.createdAt === null) return false;
+  const key = `${ctx.owner}/${ctx.repo}#${comment.id}`;
+  if (taken.has(key)) return true;
+  const { worker, ...rest } = comment;
+  if (!await mayHaveBatonEyes(ctx, { ...rest, eyes: void 0, ...worker ? { worker } : {} }))
+    return false;
+  if (!await hasBatonEyes(ctx, comment.id)) return false;
+  if (taken.size >= TAKEN_MAX) taken.clear();
+  taken.add(key);
+  if (reading === "auto" && !eyes.viewerHasReacted) viewerIsApp.learn(ctx, false);
+  return true;
+}
+
 // src/github/observe/read-build-graph.ts
 function readBuildPage(ctx, operationName, variables) {
   return ctx.octokit.graphql(BUILD_QUERY, {
@@ -57913,290 +58254,6 @@ async function restOfRefs(ctx, prefix, first) {
     page = repository.refs.pageInfo;
   }
   return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
-}
-
-// src/github/observe/reactions.ts
-function reactionReadingFrom(env) {
-  return readingFrom(env.BATON_REACTIONS);
-}
-var viewerIsApp = new LearnedReading();
-var taken = /* @__PURE__ */ new Set();
-var TAKEN_MAX = 1e4;
-async function hasBatonEyesInWindow(ctx, comment, reading = "auto") {
-  const eyes = (comment.groups ?? []).find((group) => group.content === "EYES");
-  if (!eyes) return false;
-  if (reading === "graphql") return eyes.viewerHasReacted;
-  const known = viewerIsApp.known(ctx);
-  if (reading === "auto" && known !== false) {
-    if (eyes.viewerHasReacted) {
-      viewerIsApp.learn(ctx, true);
-      return true;
-    }
-    if (known === true) return false;
-  }
-  if (eyes.createdAt === null) return false;
-  const key = `${ctx.owner}/${ctx.repo}#${comment.id}`;
-  if (taken.has(key)) return true;
-  const { worker, ...rest } = comment;
-  if (!await mayHaveBatonEyes(ctx, { ...rest, eyes: void 0, ...worker ? { worker } : {} }))
-    return false;
-  if (!await hasBatonEyes(ctx, comment.id)) return false;
-  if (taken.size >= TAKEN_MAX) taken.clear();
-  taken.add(key);
-  if (reading === "auto" && !eyes.viewerHasReacted) viewerIsApp.learn(ctx, false);
-  return true;
-}
-async function mayHaveBatonEyes(ctx, comment) {
-  if (comment.isBot || comment.eyes === 0) return false;
-  const context = comment.worker ? { worker: comment.worker } : {};
-  if (parseCommands(comment.body, context).commands.length === 0) return false;
-  return hasWriteAccess(ctx, comment.author);
-}
-async function hasBatonEyes(ctx, id) {
-  const reactions = await ctx.octokit.paginate(ctx.octokit.rest.reactions.listForIssueComment, {
-    owner: ctx.owner,
-    repo: ctx.repo,
-    comment_id: id,
-    content: "eyes",
-    per_page: 100
-  });
-  return reactions.some((reaction) => reaction.user?.login === ctx.botLogin);
-}
-
-// src/github/observe/read-comments.ts
-async function fetchComments(ctx, sources) {
-  return Promise.all(
-    sources.map(async (source) => {
-      const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
-        owner: ctx.owner,
-        repo: ctx.repo,
-        issue_number: source.number,
-        per_page: 100
-      });
-      const plain = comments.map((c) => ({
-        id: c.id,
-        body: c.body ?? "",
-        author: c.user?.login ?? "",
-        isBot: c.user?.type === "Bot",
-        createdAt: c.created_at,
-        accepted: false,
-        eyes: c.reactions?.eyes
-      }));
-      for (const comment of plain) {
-        const asked = source.worker ? { ...comment, worker: source.worker } : comment;
-        if (await mayHaveBatonEyes(ctx, asked))
-          comment.accepted = await hasBatonEyes(ctx, comment.id);
-      }
-      return { source, comments: plain.map(({ eyes: _eyes, ...comment }) => comment) };
-    })
-  );
-}
-async function commentLists(ctx, { issue: issue2, repository }) {
-  const issueNode = repository.issue;
-  const sources = [
-    {
-      source: { number: issue2, source: { kind: "issue" } },
-      window: issueNode?.comments ?? { totalCount: 0, nodes: [] }
-    }
-  ];
-  for (const pull of repository.pullRequests.nodes) {
-    const worker = parseBatonBranch(pull.headRefName);
-    if (pull.state !== "OPEN" || worker?.kind !== "worker") continue;
-    sources.push({
-      source: {
-        number: pull.number,
-        worker: worker.worker,
-        source: { kind: "pull", number: pull.number, worker: worker.worker }
-      },
-      window: pull.comments
-    });
-  }
-  const complete = sources.filter(({ window: window2 }) => window2.totalCount <= window2.nodes.length);
-  const partial2 = sources.filter(({ window: window2 }) => window2.totalCount > window2.nodes.length);
-  const fetched = await fetchComments(
-    ctx,
-    partial2.map(({ source }) => source)
-  );
-  const reading = reactionReadingFrom(process.env);
-  const read = await Promise.all(
-    complete.map(async ({ source, window: window2 }) => ({
-      source,
-      comments: await Promise.all(
-        window2.nodes.map(async (node2) => {
-          const comment = {
-            id: node2.databaseId,
-            body: node2.body,
-            author: loginOf(node2.author),
-            isBot: node2.author?.__typename === "Bot",
-            createdAt: node2.createdAt
-          };
-          const accepted = await hasBatonEyesInWindow(
-            ctx,
-            {
-              ...comment,
-              groups: node2.reactionGroups,
-              ...source.worker ? { worker: source.worker } : {}
-            },
-            reading
-          );
-          return { ...comment, accepted };
-        })
-      )
-    }))
-  );
-  return [...read, ...fetched];
-}
-async function collectComments(ctx, { build, lists }) {
-  const statuses = [];
-  const notices2 = [];
-  const live = [];
-  const parts = [];
-  for (const { source, comments } of lists) {
-    for (const comment of comments) {
-      const { body, author } = comment;
-      if (author === ctx.botLogin) {
-        if (source.source.kind === "issue" && findStatusBuild(body) === build) {
-          statuses.push({ id: comment.id, body, createdAt: comment.createdAt });
-        }
-        const part = source.source.kind === "issue" ? findLedgerPart(body) : null;
-        if (part?.build === build)
-          parts.push({ part: part.part, commands: parseCommandLedger(body) });
-        const notice = source.source.kind === "issue" ? findNotice(body) : null;
-        if (notice?.build === build) notices2.push(notice.key);
-        continue;
-      }
-      if (comment.isBot || isBatonComment(body) || !comment.accepted) continue;
-      const parsed = parseCommands(body, source.worker ? { worker: source.worker } : {});
-      for (const command of parsed.commands) {
-        live.push({
-          commentId: comment.id,
-          author,
-          createdAt: comment.createdAt,
-          source: source.source,
-          command
-        });
-      }
-    }
-  }
-  statuses.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
-  const [oldest, ...rest] = statuses;
-  const archived = parts.flatMap((part) => part.commands);
-  const ledgers = [...parts.map((part) => part.commands), parseCommandLedger(oldest?.body ?? "")];
-  const commands = mergeLedger(ledgers, live);
-  commands.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.commentId - b.commentId);
-  return {
-    statusComment: oldest ? { id: oldest.id, body: oldest.body } : null,
-    duplicateStatusIds: rest.map((status2) => status2.id),
-    commands,
-    ...parts.length > 0 ? {
-      ledgerParts: {
-        last: Math.max(...parts.map((part) => part.part)),
-        commandIds: archived.map((info) => info.commentId)
-      }
-    } : {},
-    notices: [...new Set(notices2)].sort()
-  };
-}
-function mergeLedger(ledgers, live) {
-  const recorded = /* @__PURE__ */ new Set();
-  const kept = [];
-  for (const ledger of ledgers) {
-    kept.push(...ledger.filter((info) => !recorded.has(info.commentId)));
-    for (const info of ledger) recorded.add(info.commentId);
-  }
-  return [...kept, ...live.filter((info) => !recorded.has(info.commentId))];
-}
-
-// src/github/observe/read-issue-state.ts
-var LABELLER_PERMISSION_TTL_MS = 60 * 6e4;
-async function readLabelEvents(ctx, issue2) {
-  const events = (issue2.timelineItems?.nodes ?? []).flatMap(
-    (node2) => node2?.actor && node2.label ? [{ label: node2.label.name, login: loginOf(node2.actor), at: node2.createdAt }] : []
-  );
-  const kept = [];
-  for (const event of events) {
-    const writer = event.login !== ctx.botLogin && await hasWriteAccess(ctx, event.login, { ttlMs: LABELLER_PERMISSION_TTL_MS });
-    if (writer) kept.push(event);
-  }
-  return kept;
-}
-var MAX_STATE_PAGES = 5;
-async function readStateChanges(ctx, {
-  issue: issue2,
-  events,
-  finalPull: finalPull2
-}) {
-  const newestFirst = [];
-  let window2 = events;
-  for (let pages = 0; window2; pages++) {
-    for (const node2 of [...window2.nodes].reverse()) {
-      if (!node2) continue;
-      const change = await stateChangeOf(ctx, node2);
-      newestFirst.push(change);
-      const steers = change.maySteer || change.kind === "closed" && change.byPull !== null && change.byPull === finalPull2;
-      if (steers) return { changes: newestFirst.reverse(), cut: false };
-    }
-    const before = window2.pageInfo?.hasPreviousPage ? window2.pageInfo.startCursor : null;
-    if (!before) break;
-    if (pages >= MAX_STATE_PAGES) return { changes: newestFirst.reverse(), cut: true };
-    const { repository } = await readBuildPage(ctx, "BatonIssueStates", { issue: issue2, before });
-    window2 = repository.issue?.timelineItems;
-  }
-  return { changes: newestFirst.reverse(), cut: false };
-}
-async function stateChangeOf(ctx, node2) {
-  const by = node2.actor ? loginOf(node2.actor) : null;
-  const closing = node2.__typename === "ClosedEvent";
-  const byPull = closing && node2.closer?.__typename === "PullRequest" ? node2.closer.number ?? null : null;
-  const maySteer = by === null ? false : by === ctx.botLogin || await hasWriteAccess(ctx, by);
-  return { kind: closing ? "closed" : "reopened", by, at: node2.createdAt, byPull, maySteer };
-}
-function latestClose(changes) {
-  const close = changes.filter((change) => change.kind === "closed").at(-1);
-  if (!close) return { by: null, at: null, byPull: null, maySteer: false };
-  const { kind: _kind, ...rest } = close;
-  return rest;
-}
-async function readFinalPull(ctx, {
-  build,
-  defaultBranch,
-  repository
-}) {
-  const { nodes, pageInfo } = repository.finalPulls;
-  const pull = nodes.find((node2) => node2.isCrossRepository === false);
-  if (!pull) return pageInfo?.hasNextPage ? ownFinalPull(ctx, { build, defaultBranch }) : null;
-  return finalPull({
-    number: pull.number,
-    merged: pull.merged,
-    open: pull.state === "OPEN",
-    url: pull.url,
-    autoMerge: pull.autoMergeRequest !== null
-  });
-}
-async function ownFinalPull(ctx, { build, defaultBranch }) {
-  const { data } = await ctx.octokit.rest.pulls.list({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    head: `${ctx.owner}:${integrationBranch(build)}`,
-    base: defaultBranch,
-    state: "all",
-    sort: "created",
-    direction: "desc",
-    per_page: 1
-  });
-  const found = data[0];
-  if (!found) return null;
-  return finalPull({
-    number: found.number,
-    merged: found.merged_at !== null,
-    open: found.state === "open",
-    url: found.html_url,
-    autoMerge: found.auto_merge !== null
-  });
-}
-function finalPull(pull) {
-  const state = pull.merged ? "merged" : pull.open ? "open" : "closed";
-  return { number: pull.number, state, url: pull.url, autoMerge: pull.autoMerge };
 }
 
 // src/core/sessions/verdict-marker.ts
@@ -58540,7 +58597,7 @@ async function observeBuild(ctx, {
     reading: hiddenRefReadingFrom(process.env)
   });
   const record2 = branches.integration ? readRecord({ build, repository }) : { plan: { kind: "missing" }, completions: {}, research: {} };
-  const finalPull2 = await readFinalPull(ctx, { build, defaultBranch, repository });
+  const finalPull2 = await finalPullOf(ctx, { build, defaultBranch, repository });
   const states = await readStateChanges(ctx, {
     issue: issue2,
     events: issueNode.stateEvents,
@@ -58572,7 +58629,7 @@ async function observeBuild(ctx, {
     statusComment: comments.statusComment,
     ...comments.ledgerParts ? { ledgerParts: comments.ledgerParts } : {},
     notices: comments.notices,
-    labelledBy: await readLabelEvents(ctx, issueNode),
+    labelledBy: await labelEventsOf(ctx, issueNode),
     ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
     adaptations: adaptationsOf(hidden.adapt)
   };
@@ -58581,6 +58638,81 @@ async function observeBuild(ctx, {
     runsSince: issueNode.createdAt,
     duplicateStatusIds: comments.duplicateStatusIds
   };
+}
+var LABELLER_PERMISSION_TTL_MS = 60 * 6e4;
+async function labelEventsOf(ctx, issue2) {
+  const events = (issue2.timelineItems?.nodes ?? []).flatMap(
+    (node2) => node2?.actor && node2.label ? [{ label: node2.label.name, login: loginOf(node2.actor), at: node2.createdAt }] : []
+  );
+  const kept = [];
+  for (const event of events) {
+    const writer = event.login !== ctx.botLogin && await hasWriteAccess(ctx, event.login, { ttlMs: LABELLER_PERMISSION_TTL_MS });
+    if (writer) kept.push(event);
+  }
+  return kept;
+}
+var MAX_STATE_PAGES = 5;
+async function readStateChanges(ctx, {
+  issue: issue2,
+  events,
+  finalPull: finalPull2
+}) {
+  const newestFirst = [];
+  let window2 = events;
+  for (let pages = 0; window2; pages++) {
+    for (const node2 of [...window2.nodes].reverse()) {
+      if (!node2) continue;
+      const change = await stateChangeOf(ctx, node2);
+      newestFirst.push(change);
+      const steers = change.maySteer || change.kind === "closed" && change.byPull !== null && change.byPull === finalPull2;
+      if (steers) return { changes: newestFirst.reverse(), cut: false };
+    }
+    const before = window2.pageInfo?.hasPreviousPage ? window2.pageInfo.startCursor : null;
+    if (!before) break;
+    if (pages >= MAX_STATE_PAGES) return { changes: newestFirst.reverse(), cut: true };
+    const { repository } = await readBuildPage(ctx, "BatonIssueStates", { issue: issue2, before });
+    window2 = repository.issue?.timelineItems;
+  }
+  return { changes: newestFirst.reverse(), cut: false };
+}
+async function stateChangeOf(ctx, node2) {
+  const by = node2.actor ? loginOf(node2.actor) : null;
+  const closing = node2.__typename === "ClosedEvent";
+  const byPull = closing && node2.closer?.__typename === "PullRequest" ? node2.closer.number ?? null : null;
+  const maySteer = by === null ? false : by === ctx.botLogin || await hasWriteAccess(ctx, by);
+  return { kind: closing ? "closed" : "reopened", by, at: node2.createdAt, byPull, maySteer };
+}
+function latestClose(changes) {
+  const close = changes.filter((change) => change.kind === "closed").at(-1);
+  if (!close) return { by: null, at: null, byPull: null, maySteer: false };
+  const { kind: _kind, ...rest } = close;
+  return rest;
+}
+function usageOf(build, listed, runs) {
+  const byId = new Map(
+    runs.filter((run2) => run2.byBaton !== false).map((run2) => [
+      run2.id,
+      {
+        id: run2.id,
+        build,
+        role: run2.role,
+        worker: run2.worker,
+        attempt: run2.attempt ?? 1,
+        createdAt: run2.createdAt
+      }
+    ])
+  );
+  const { counted, uncounted } = tieUsage(listed, byId);
+  return {
+    usage: counted.map((tie) => tie.record),
+    ...uncounted.length > 0 ? { uncountedUsage: uncounted } : {}
+  };
+}
+function adaptationsOf(messages) {
+  return messages.flatMap((message2) => {
+    const record2 = parseAdaptationMessage(message2);
+    return record2 ? [record2] : [];
+  });
 }
 function branchesOf(build, repository) {
   let integration = null;
@@ -58592,105 +58724,101 @@ function branchesOf(build, repository) {
   }
   return { integration, workers };
 }
-
-// src/github/observe/read-repo-usage.ts
-var USAGE_REF = /^refs\/baton\/([^/]+\/usage\/[^/]+)$/;
-async function readRepoUsage(ctx, now) {
-  const repository = `${ctx.owner}/${ctx.repo}`;
-  const runs = await readDispatchedRuns(ctx, dayStart(now));
-  if (!runs || runs.length === 0) return { records: [], forged: [] };
-  const byId = new Map(runs.map((run2) => [run2.id, run2]));
-  const refs = await listMatchingRefs(ctx, "baton/");
-  const read = { records: [], forged: [] };
-  const tied = [];
-  for (const ref of refs) {
-    const name = USAGE_REF.exec(ref.ref)?.[1];
-    if (!name || !byId.has(runIdOf(name))) continue;
-    const tie = runOfUsageRef(name, byId);
-    if (tie.run === null) read.forged.push({ repository, ref: name, reason: tie.reason });
-    else tied.push({ name, sha: ref.object.sha, nodeId: ref.node_id, ...tie });
-  }
-  const found = await recordCommits(ctx, tied);
-  for (const { name, sha, run: run2, attempt } of tied) {
-    const record2 = parseUsageMessage(found.get(sha)?.message ?? "");
-    const problem = usageRecordProblem(record2, run2, attempt);
-    if (problem || !record2) read.forged.push({ repository, ref: name, reason: problem ?? "" });
-    else read.records.push({ repository, ref: name, at: run2.createdAt, record: record2 });
-  }
-  return read;
-}
-function runIdOf(name) {
-  return Number(/\/usage\/(\d+)-\d+$/.exec(name)?.[1] ?? Number.NaN);
-}
-
-// src/github/observe/installation-usage.ts
-var INSTALLATION_DAY_TTL_MS = 6e4;
-var REPOS_AT_ONCE = 4;
-var reads = /* @__PURE__ */ new Map();
-function readInstallationUsage(ctx, now) {
-  const key = ctx.owner.toLowerCase();
-  const at = Date.parse(now);
-  const cached2 = reads.get(key);
-  if (cached2 && at - cached2.at >= 0 && at - cached2.at < INSTALLATION_DAY_TTL_MS) {
-    return cached2.read;
-  }
-  const read = readAll(ctx, now);
-  reads.set(key, { at, read });
-  read.catch(() => {
-    if (reads.get(key)?.read === read) reads.delete(key);
+async function finalPullOf(ctx, {
+  build,
+  defaultBranch,
+  repository
+}) {
+  const { nodes, pageInfo } = repository.finalPulls;
+  const pull = nodes.find((node2) => node2.isCrossRepository === false);
+  if (!pull) return pageInfo?.hasNextPage ? ownFinalPull(ctx, { build, defaultBranch }) : null;
+  return finalPull({
+    number: pull.number,
+    merged: pull.merged,
+    open: pull.state === "OPEN",
+    url: pull.url,
+    autoMerge: pull.autoMergeRequest !== null
   });
-  return read;
 }
-async function readAll(ctx, now) {
-  const repositories = await ctx.octokit.paginate("GET /installation/repositories", {
-    per_page: 100
+async function ownFinalPull(ctx, { build, defaultBranch }) {
+  const { data } = await ctx.octokit.rest.pulls.list({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    head: `${ctx.owner}:${integrationBranch(build)}`,
+    base: defaultBranch,
+    state: "all",
+    sort: "created",
+    direction: "desc",
+    per_page: 1
   });
-  const all = { records: [], forged: [] };
-  for (let i = 0; i < repositories.length; i += REPOS_AT_ONCE) {
-    const batch = repositories.slice(i, i + REPOS_AT_ONCE);
-    const read = await Promise.all(
-      batch.map(
-        (repository) => readRepoUsage(
-          {
-            octokit: ctx.octokit,
-            owner: repository.owner.login,
-            repo: repository.name,
-            botLogin: ctx.botLogin
-          },
-          now
-        ).catch((error62) => {
-          if (statusOf(error62) === 409 || statusOf(error62) === 404)
-            return { records: [], forged: [] };
-          throw error62;
+  const found = data[0];
+  if (!found) return null;
+  return finalPull({
+    number: found.number,
+    merged: found.merged_at !== null,
+    open: found.state === "open",
+    url: found.html_url,
+    autoMerge: found.auto_merge !== null
+  });
+}
+function finalPull(pull) {
+  const state = pull.merged ? "merged" : pull.open ? "open" : "closed";
+  return { number: pull.number, state, url: pull.url, autoMerge: pull.autoMerge };
+}
+async function commentLists(ctx, { issue: issue2, repository }) {
+  const issueNode = repository.issue;
+  const sources = [
+    {
+      source: { number: issue2, source: { kind: "issue" } },
+      window: issueNode?.comments ?? { totalCount: 0, nodes: [] }
+    }
+  ];
+  for (const pull of repository.pullRequests.nodes) {
+    const worker = parseBatonBranch(pull.headRefName);
+    if (pull.state !== "OPEN" || worker?.kind !== "worker") continue;
+    sources.push({
+      source: {
+        number: pull.number,
+        worker: worker.worker,
+        source: { kind: "pull", number: pull.number, worker: worker.worker }
+      },
+      window: pull.comments
+    });
+  }
+  const complete = sources.filter(({ window: window2 }) => window2.totalCount <= window2.nodes.length);
+  const partial2 = sources.filter(({ window: window2 }) => window2.totalCount > window2.nodes.length);
+  const fetched = await fetchComments(
+    ctx,
+    partial2.map(({ source }) => source)
+  );
+  const reading = reactionReadingFrom(process.env);
+  const read = await Promise.all(
+    complete.map(async ({ source, window: window2 }) => ({
+      source,
+      comments: await Promise.all(
+        window2.nodes.map(async (node2) => {
+          const comment = {
+            id: node2.databaseId,
+            body: node2.body,
+            author: loginOf(node2.author),
+            isBot: node2.author?.__typename === "Bot",
+            createdAt: node2.createdAt
+          };
+          const accepted = await hasBatonEyesInWindow(
+            ctx,
+            {
+              ...comment,
+              groups: node2.reactionGroups,
+              ...source.worker ? { worker: source.worker } : {}
+            },
+            reading
+          );
+          return { ...comment, accepted };
         })
       )
-    );
-    for (const one of read) {
-      all.records.push(...one.records);
-      all.forged.push(...one.forged);
-    }
-  }
-  return all;
-}
-
-// src/github/observe/read-day-spend.ts
-async function readDaySpend(ctx, {
-  now,
-  repoCap,
-  installationCapUsd
-}) {
-  const spend = { forged: [] };
-  if (repoCap) {
-    const day = await readRepoUsage(ctx, now);
-    spend.repoUsage = day.records;
-    spend.forged.push(...day.forged);
-  }
-  if (installationCapUsd) {
-    const day = await readInstallationUsage(ctx, now);
-    spend.installationUsage = { capUsd: installationCapUsd, records: day.records };
-    spend.forged.push(...day.forged);
-  }
-  return spend;
+    }))
+  );
+  return [...read, ...fetched];
 }
 
 // src/github/observe/read-sub-issues.ts
@@ -58876,6 +59004,102 @@ function withDispatchedRuns(snapshot, outcomes, now) {
   return runs.length === 0 && !created ? snapshot : { ...snapshot, ...integration, runs: [...snapshot.runs, ...runs] };
 }
 
+// src/core/snapshot/awaited-work.ts
+var LOOK_MIN_MS = 5e3;
+var LOOK_MAX_MS = 10 * 6e4;
+function awaitedWork({
+  snapshot,
+  now,
+  overdueAtMs = () => null
+}) {
+  const nowMs = timeOf(now);
+  if (nowMs === null) return null;
+  const waits = [];
+  for (const run2 of snapshot.runs) {
+    if (run2.status === "completed") continue;
+    const started = timeOf(run2.createdAt) ?? nowMs;
+    const typical = typicalRunMs(snapshot.runs, run2.role);
+    const due = expectedEnd({ started, typical, nowMs });
+    const overdue = overdueAtMs(run2);
+    const at = overdue === null ? due : Math.min(due, Math.max(overdue, nowMs));
+    waits.push({ inMs: at - nowMs, why: `${run2.role} run ${run2.id}` });
+  }
+  for (const pull of snapshot.pulls) {
+    if (pull.state !== "open") continue;
+    const computing = pull.mergeState === "unknown";
+    if (!computing && pull.checks.state !== "pending") continue;
+    const since = headPushedAt(snapshot.runs, pull.worker) ?? timeOf(pull.createdAt) ?? nowMs;
+    waits.push({
+      inMs: expectedEnd({ started: since, typical: null, nowMs }) - nowMs,
+      why: computing ? `the mergeability of #${pull.number}` : `checks on #${pull.number}`
+    });
+  }
+  return waits.reduce(
+    (soonest3, wait2) => soonest3 && soonest3.inMs <= wait2.inMs ? soonest3 : wait2,
+    null
+  );
+}
+function expectedEnd({
+  started,
+  typical,
+  nowMs
+}) {
+  if (typical !== null && started + typical > nowMs + LOOK_MIN_MS) {
+    return Math.min(started + typical, nowMs + LOOK_MAX_MS);
+  }
+  const half = (nowMs - started) / 2;
+  return nowMs + Math.min(Math.max(half, LOOK_MIN_MS), LOOK_MAX_MS);
+}
+function typicalRunMs(runs, role) {
+  const lengths = runs.filter((run2) => run2.role === role && run2.conclusion === "success").map((run2) => (timeOf(run2.updatedAt) ?? 0) - (timeOf(run2.createdAt) ?? 0)).filter((ms) => ms > 0).sort((a, b) => a - b);
+  if (lengths.length === 0) return null;
+  return lengths[Math.floor(lengths.length / 2)] ?? null;
+}
+function headPushedAt(runs, worker) {
+  const ended = runs.filter((run2) => run2.worker === worker && run2.status === "completed").map((run2) => timeOf(run2.updatedAt) ?? 0);
+  return ended.length > 0 ? Math.max(...ended) : null;
+}
+
+// src/github/reconcile/next-look.ts
+function nextLook({
+  snapshot,
+  config: config3,
+  outcomes,
+  now
+}) {
+  const nowMs = timeOf(now) ?? 0;
+  const session = config3.ok ? config3.config.session : null;
+  const waits = [];
+  const seen = awaitedWork({
+    snapshot,
+    now,
+    ...session ? { overdueAtMs: (run2) => overdueAt(run2, session) } : {}
+  });
+  if (seen) waits.push(seen);
+  for (const { action, result } of outcomes) {
+    if (result !== "done") continue;
+    if (action.kind === "dispatch") {
+      const typical = typicalRunMs(snapshot.runs, action.request.role);
+      const at = expectedEnd({ started: nowMs, typical, nowMs });
+      waits.push({ inMs: at - nowMs, why: `the ${action.request.role} run just dispatched` });
+    }
+    if (action.kind === "update-pull-branch")
+      waits.push({ inMs: LOOK_MIN_MS, why: `the updated head of #${action.pull}` });
+  }
+  const soonest3 = waits.reduce(
+    (first, wait2) => first && first.inMs <= wait2.inMs ? first : wait2,
+    null
+  );
+  if (!soonest3) return null;
+  const inMs = Math.max(1, Math.round(soonest3.inMs));
+  return {
+    action: { kind: "look-again", inMs },
+    result: "deferred",
+    retryInMs: inMs,
+    detail: soonest3.why
+  };
+}
+
 // src/github/reconcile/uncounted-usage.ts
 var said = /* @__PURE__ */ new Set();
 var SAID_MAX = 1e4;
@@ -58947,23 +59171,39 @@ async function reconcileBuild(ctx, request2) {
     mirror: config3.ok && config3.config.plan.mirrorSubIssues
   });
   if (subIssues) observed.snapshot.issue.subIssues = subIssues;
-  const { forged, ...spend } = await readDaySpend(ctx, {
-    now,
-    repoCap: config3.ok && config3.config.budget.dailyUsd !== null,
-    installationCapUsd: request2.installationDailyUsd
-  });
-  Object.assign(observed.snapshot, spend);
   const repository = `${ctx.owner}/${ctx.repo}`;
-  const uncounted = (observed.snapshot.uncountedUsage ?? []).map((one) => ({ ...one, repository }));
-  sayUncountedUsage(log, [...uncounted, ...forged]);
+  sayUncountedUsage(
+    log,
+    (observed.snapshot.uncountedUsage ?? []).map((one) => ({ ...one, repository }))
+  );
+  if (config3.ok && config3.config.budget.dailyUsd !== null) {
+    const day = await readRepoUsage(ctx, now);
+    observed.snapshot.repoUsage = day.records;
+    sayUncountedUsage(log, day.forged);
+  }
+  if (request2.installationDailyUsd) {
+    const day = await readInstallationUsage(ctx, now);
+    observed.snapshot.installationUsage = {
+      capUsd: request2.installationDailyUsd,
+      records: day.records
+    };
+    sayUncountedUsage(log, day.forged);
+  }
   const setupPull = request2.setupPull;
   const snapshot = observed.snapshot.workflowInstalled || !setupPull ? observed.snapshot : {
     ...observed.snapshot,
-    setupPull: await withReason("setup", async () => {
-      const label = config3.ok ? config3.config.label : "orchestrate";
-      const labelledAt = labelledAtByWriter({ snapshot: observed.snapshot, label });
-      return setupPull(ctx, defaultBranch, labelledAt, log);
-    })
+    setupPull: await withReason(
+      "setup",
+      async () => setupPull(
+        ctx,
+        defaultBranch,
+        await labelledAtByWriter(ctx, {
+          snapshot: observed.snapshot,
+          label: config3.ok ? config3.config.label : "orchestrate"
+        }),
+        log
+      )
+    )
   };
   await withReason(
     "status-edit",
@@ -59006,7 +59246,13 @@ async function reconcileBuild(ctx, request2) {
     ...budget,
     ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {}
   });
-  const all = [...outcomes, ...renderOutcomes];
+  const look = nextLook({
+    snapshot: seen,
+    config: config3,
+    outcomes: [...outcomes, ...renderOutcomes],
+    now
+  });
+  const all = [...outcomes, ...renderOutcomes, ...look ? [look] : []];
   const view = render.length === 1 && render[0]?.kind === "render-status" ? render[0].view : null;
   const clean = view && !all.some((outcome) => outcome.result === "failed");
   request2.lastReads?.note(
@@ -59062,18 +59308,25 @@ function describe3(action) {
   }
   return action.kind;
 }
-function labelledAtByWriter({
-  snapshot,
-  label
-}) {
-  const events = (snapshot.labelledBy ?? []).filter((event) => event.label === label && event.at);
-  return events.at(-1)?.at ?? null;
+async function labelledAtByWriter(ctx, { snapshot, label }) {
+  const events = (snapshot.labelledBy ?? []).filter((event) => event.label === label && event.at).reverse();
+  for (const event of events) {
+    if (await hasWriteAccess(ctx, event.login)) return event.at ?? null;
+  }
+  return null;
 }
 
 // src/github/reconcile/handlers.ts
 async function repoContext(context, deps) {
   const { owner, repo } = context.repo();
-  return { octokit: context.octokit, owner, repo, botLogin: await deps.botLogin() };
+  const installationId = context.payload?.installation?.id;
+  return {
+    octokit: context.octokit,
+    owner,
+    repo,
+    botLogin: await deps.botLogin(),
+    ...installationId ? { installationId } : {}
+  };
 }
 function scheduleReconcile(ctx, {
   ref,
@@ -59137,74 +59390,72 @@ function scheduleReconcile(ctx, {
         );
         return;
       }
-      const answers = deps.answers.get(key) ?? [];
-      deps.answers.delete(key);
-      const starting = deps.starts?.delete(key) ?? false;
-      held2.drop(key);
-      const readAt = deps.recent?.now();
-      const outcomes = await withReason(
-        "reconcile-read",
-        () => reconcileBuild(ctx, {
-          ...ref,
-          defaultBranch,
-          now: deps.now(),
-          log: buildLog,
-          answers,
-          start: starting,
-          ...deps.setupPull ? { setupPull: deps.setupPull } : {},
-          ...pacer || budget ? { statusEditWait } : {},
-          ...budget ? { writeBudget: budget } : {},
-          ...deps.lastReads ? { lastReads: deps.lastReads } : {},
-          ...deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}
-        })
-      );
-      deps.onReconciled?.(key, outcomes);
-      const after2 = deps.againAfterWrites;
-      if (after2 && wroteSomething(outcomes)) {
-        const passes = after2.passes.get(key) ?? 0;
-        after2.passes.set(key, passes + 1);
-        if (passes < after2.limit) again(starting);
+      const hold = await (deps.holdBuild?.(
+        key,
+        lookOf(ctx, ref, defaultBranch, () => again())
+      ) ?? HELD);
+      if (!hold) {
+        buildLog.info({}, "baton: another replica reconciles the build; asking again shortly");
+        setTimeout(() => again(), HELD_RETRY_MS).unref();
+        return;
       }
-      if (readAt !== void 0 && !outcomes.some((outcome) => outcome.result === "failed"))
-        deps.recent?.note(key, readAt);
-      const render = outcomes.find((outcome) => outcome.action.kind === "render-status");
-      if (render?.result === "deferred" && render.held && render.retryInMs !== void 0) {
-        held2.hold(key, render.held);
-        pacer?.trail(`${key} status`, render.retryInMs, makeHeld);
+      try {
+        const answers = deps.answers.get(key) ?? [];
+        deps.answers.delete(key);
+        const starting = deps.starts?.delete(key) ?? false;
+        held2.drop(key);
+        const readAt = deps.recent?.now();
+        await budget?.sync();
+        const look = lookOf(ctx, ref, defaultBranch, () => again(starting));
+        const outcomes = await withReason(
+          "reconcile-read",
+          () => reconcileBuild(ctx, {
+            ...ref,
+            defaultBranch,
+            now: deps.now(),
+            log: buildLog,
+            answers,
+            start: starting,
+            ...deps.setupPull ? { setupPull: deps.setupPull } : {},
+            ...pacer || budget ? { statusEditWait } : {},
+            ...budget ? { writeBudget: budget } : {},
+            ...deps.lastReads ? { lastReads: deps.lastReads } : {},
+            ...deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}
+          })
+        ).catch((error62) => {
+          leaveNextLook(deps, { key, outcomes: null, look, log: buildLog });
+          throw error62;
+        });
+        deps.onReconciled?.(key, outcomes);
+        const after2 = deps.againAfterWrites;
+        if (after2 && wroteSomething(outcomes)) {
+          const passes = after2.passes.get(key) ?? 0;
+          after2.passes.set(key, passes + 1);
+          if (passes < after2.limit) again(starting);
+        }
+        if (readAt !== void 0 && !outcomes.some((outcome) => outcome.result === "failed"))
+          deps.recent?.note(key, readAt);
+        const render = outcomes.find((outcome) => outcome.action.kind === "render-status");
+        if (render?.result === "deferred" && render.held && render.retryInMs !== void 0) {
+          held2.hold(key, render.held);
+          pacer?.trail(`${key} status`, render.retryInMs, makeHeld);
+        }
+        leaveNextLook(deps, { key, outcomes, look, log: buildLog });
+        const waitingChains = outcomes.flatMap(
+          (outcome) => outcome.result === "deferred" && outcome.action.kind === "dispatch" ? [outcome.action.chain ?? 1] : []
+        );
+        if (budget && waitingChains.length > 0)
+          budget.wake(key, () => again(starting), Math.max(...waitingChains));
+        budget?.settled(key);
+      } finally {
+        await hold.release();
       }
-      const looks = outcomes.flatMap(
-        (outcome) => outcome.result === "deferred" && outcome.action.kind === "look-again" ? [outcome.retryInMs ?? 0] : []
-      );
-      if (pacer && looks.length > 0)
-        pacer.trail(`${key} look-again`, Math.min(...looks), () => again(starting));
-      const retry2 = failedWriteRetryMs(deps, key, outcomes);
-      if (pacer && retry2 !== null)
-        pacer.trail(`${key} after-failure`, retry2, () => again(starting));
-      const waitingChains = outcomes.flatMap(
-        (outcome) => outcome.result === "deferred" && outcome.action.kind === "dispatch" ? [outcome.action.chain ?? 1] : []
-      );
-      if (budget && waitingChains.length > 0)
-        budget.wake(key, () => again(starting), Math.max(...waitingChains));
-      budget?.settled(key);
     },
     buildLog
   );
 }
-var FAILED_WRITE_RETRY_MS = 5e3;
-var FAILED_WRITE_RETRY_MAX_MS = 10 * 6e4;
-function failedWriteRetryMs(deps, key, outcomes) {
-  deps.failedPasses ??= /* @__PURE__ */ new Map();
-  const failed = deps.failedPasses;
-  if (!outcomes.some((outcome) => outcome.result === "failed" && outcome.transient)) {
-    failed.delete(key);
-    return null;
-  }
-  const passes = failed.get(key) ?? 0;
-  failed.delete(key);
-  if (failed.size >= 1e3) failed.delete(failed.keys().next().value ?? "");
-  failed.set(key, passes + 1);
-  return Math.min(FAILED_WRITE_RETRY_MS * 4 ** passes, FAILED_WRITE_RETRY_MAX_MS);
-}
+var HELD_RETRY_MS = 1e3;
+var HELD = { release: async () => void 0 };
 function wroteSomething(outcomes) {
   return outcomes.some(
     (outcome) => outcome.result === "done" && outcome.action.kind !== "render-status" && outcome.action.kind !== "look-again"
@@ -60085,6 +60336,44 @@ async function createAppClient({
   };
 }
 
+// src/conductor/recent-writes.ts
+var HOUR2 = 36e5;
+var WRITES_AROUND_A_SESSION = 3;
+function createRunsBudget(list2) {
+  const none = () => void 0;
+  return {
+    note: none,
+    owe: none,
+    wait: none,
+    unwait: none,
+    turn: none,
+    unturn: none,
+    wakeElsewhere: none,
+    async load() {
+      const since = Date.now() - HOUR2;
+      const log = (await list2()).map((run2) => [
+        Date.parse(run2.createdAt),
+        WRITES_AROUND_A_SESSION + SESSION_WRITES[run2.role]
+      ]).filter(([at]) => at > since).sort((a, b) => a[0] - b[0]);
+      return { log, owed: /* @__PURE__ */ new Map(), waiters: /* @__PURE__ */ new Map(), turns: /* @__PURE__ */ new Map() };
+    }
+  };
+}
+async function listRecentRuns(octokit, { owner, repo }) {
+  const since = new Date(Date.now() - HOUR2).toISOString();
+  const runs = await octokit.paginate(octokit.rest.actions.listWorkflowRuns, {
+    owner,
+    repo,
+    workflow_id: WORKFLOW_FILE,
+    created: `>=${since}`,
+    per_page: 100
+  });
+  return runs.flatMap((run2) => {
+    const name = parseRunName(run2.display_title ?? "");
+    return name ? [{ createdAt: run2.created_at, role: name.role }] : [];
+  });
+}
+
 // src/conductor/conduct.ts
 var PASSES_AFTER_WRITES = 5;
 var PATIENCE_MS = 9e4;
@@ -60094,7 +60383,7 @@ async function conduct({
   log,
   fetch = globalThis.fetch,
   mask,
-  Octokit: Octokit2 = BatonOctokit
+  Octokit: Octokit2
 }) {
   const apiUrl = env.GITHUB_API_URL || "https://api.github.com";
   const repository = env.GITHUB_REPOSITORY ?? "";
@@ -60123,14 +60412,26 @@ async function conduct({
       // The job waits for what it scheduled, as a process that lives on would let it run.
       setTimer: (run2, ms) => trackTimer(timers, run2, Math.min(ms, PATIENCE_MS))
     }),
+    // The job waits for a session to settle or a failed write's next try, within its patience;
+    // work GitHub is finishing comes with its own event, which starts a job of its own.
+    looks: createLookSchedule({
+      setTimer: (run2, ms) => trackTimer(timers, run2, Math.min(ms, PATIENCE_MS)),
+      takes: (next) => !next.awaited
+    }),
     againAfterWrites: { limit: PASSES_AFTER_WRITES, passes: /* @__PURE__ */ new Map() }
   };
+  let listRuns = async () => [];
+  const pacing = createPacerRegistry(paceRulesFrom(process.env), {
+    makeBudget: () => createWriteBudget({ shared: createRunsBudget(() => listRuns()) })
+  });
   const probot = new Probot({
     githubToken: credentials.token,
-    Octokit: Octokit2,
+    Octokit: Octokit2 ?? batonOctokitWith(pacing),
     baseUrl: apiUrl,
     log
   });
+  const [owner = "", repo = ""] = repository.split("/");
+  listRuns = async () => listRecentRuns(await probot.auth(), { owner, repo });
   wireBuildEvents(probot, deps);
   await dispatch({ probot, deps, event, repository, runId: env.GITHUB_RUN_ID, log });
   await drain(queue, timers);

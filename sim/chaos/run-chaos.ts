@@ -1,6 +1,7 @@
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 import { MAINTAINER, type Simulation, startSimulation } from '../e2e.js';
 import { overloadSome } from '../fake-anthropic.js';
+import { startRedisServer } from '../redis-server.js';
 import {
   diamondScenario,
   GREETING_ISSUE,
@@ -52,10 +53,16 @@ export async function runChaos({
   timeoutMs = 300_000,
   appEnv = {},
   prepare,
+  replicas = 2,
+  faults = true,
 }: {
   seed: number;
   timeoutMs?: number;
   appEnv?: Record<string, string>;
+  /** App processes behind the webhook URL, sharing a Redis of the run's own; default 2. */
+  replicas?: number;
+  /** With faults (the default); without, the same build's fault-free time to compare with. */
+  faults?: boolean;
   /** Arms targeted faults once the simulation runs. */
   prepare?: (sim: Simulation) => void;
 }): Promise<ChaosResult> {
@@ -65,14 +72,16 @@ export async function runChaos({
     rate: OVERLOAD_RATE,
     random: () => modelFaults.random(),
   });
+  // The replicas share GitHub's limits, their leases and looks through one Redis (REDIS_URL).
+  const redis = replicas > 1 ? await startRedisServer() : null;
   const sim = await startSimulation({
-    respond: model,
+    respond: faults ? model : createScriptedModel(diamondScenario({})),
     setup: setUpWidgets,
     parallel: 2,
-    replicas: 2,
-    faults: CHAOS_FAULTS,
+    replicas,
+    ...(faults ? { faults: CHAOS_FAULTS } : {}),
     seed,
-    appEnv,
+    appEnv: { ...appEnv, ...(redis ? { REDIS_URL: redis.url } : {}) },
   });
   prepare?.(sim);
   let completed = false;
@@ -108,6 +117,7 @@ export async function runChaos({
     };
   } finally {
     await sim.stop();
+    await redis?.stop();
   }
 }
 

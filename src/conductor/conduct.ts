@@ -14,13 +14,17 @@ import { Probot } from 'probot';
 import { HeldStatusEdits } from '../github/act/held-status-edit.js';
 import { createStatusPacer } from '../github/act/status-pacer.js';
 import { BuildQueue } from '../github/client/build-queue.js';
-import { BatonOctokit } from '../github/client/octokit.js';
+import { type BatonOctokit, batonOctokitWith } from '../github/client/octokit.js';
+import { createPacerRegistry, paceRulesFrom } from '../github/client/pace-requests.js';
 import type { RepoContext } from '../github/client/types.js';
+import { createWriteBudget } from '../github/client/write-budget.js';
 import { type HandlerDeps, scheduleReconcile } from '../github/reconcile/handlers.js';
 import { findBuildForIssue } from '../github/reconcile/locate-build.js';
 import { findOpenBuilds } from '../github/reconcile/resync.js';
 import { wireBuildEvents } from '../github/reconcile/wire-events.js';
+import { createLookSchedule } from '../github/store/look-schedule.js';
 import { createAppClient } from '../session/app-client.js';
+import { createRunsBudget, type ListedRun, listRecentRuns } from './recent-writes.js';
 
 /** What the conduct job reads: Actions' own variables, and the app's id and key. */
 export interface ConductEnv {
@@ -48,14 +52,14 @@ export async function conduct({
   log,
   fetch = globalThis.fetch,
   mask,
-  Octokit = BatonOctokit,
+  Octokit,
 }: {
   env: ConductEnv;
   event: { name: string; payload: Record<string, unknown> };
   log: Logger;
   fetch?: typeof globalThis.fetch;
   mask: (secret: string) => void;
-  /** The app's Octokit class (tests turn its retries and pacing off). */
+  /** The app's Octokit class (tests turn its retries and pacing off); default Baton's, paced by runs. */
   Octokit?: typeof BatonOctokit;
 }): Promise<number> {
   const apiUrl = env.GITHUB_API_URL || 'https://api.github.com';
@@ -85,14 +89,27 @@ export async function conduct({
       // The job waits for what it scheduled, as a process that lives on would let it run.
       setTimer: (run, ms) => trackTimer(timers, run, Math.min(ms, PATIENCE_MS)),
     }),
+    // The job waits for a session to settle or a failed write's next try, within its patience;
+    // work GitHub is finishing comes with its own event, which starts a job of its own.
+    looks: createLookSchedule({
+      setTimer: (run, ms) => trackTimer(timers, run, Math.min(ms, PATIENCE_MS)),
+      takes: (next) => !next.awaited,
+    }),
     againAfterWrites: { limit: PASSES_AFTER_WRITES, passes: new Map() },
   };
+  // The installation's writes of the last hour are read off its session runs: no job keeps them.
+  let listRuns: () => Promise<ListedRun[]> = async () => [];
+  const pacing = createPacerRegistry(paceRulesFrom(process.env), {
+    makeBudget: () => createWriteBudget({ shared: createRunsBudget(() => listRuns()) }),
+  });
   const probot = new Probot({
     githubToken: credentials.token,
-    Octokit,
+    Octokit: Octokit ?? batonOctokitWith(pacing),
     baseUrl: apiUrl,
     log,
   });
+  const [owner = '', repo = ''] = repository.split('/');
+  listRuns = async () => listRecentRuns(await probot.auth(), { owner, repo });
   wireBuildEvents(probot, deps);
   await dispatch({ probot, deps, event, repository, runId: env.GITHUB_RUN_ID, log });
   await drain(queue, timers);

@@ -24,6 +24,7 @@ import { findBatonSource } from '../github/setup/source-ref.js';
 import { findAppUrlProblem } from '../server/app-url.js';
 import type { AppManifest } from './app-manifest.js';
 import { type DoctorSessionOptions, runDoctorSession } from './doctor-session.js';
+import { checkStore } from './store-check.js';
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -90,6 +91,9 @@ export async function runDoctor(
     checks.push(authFailure(error));
     return checks;
   }
+  // Replicas share a Redis; one process has no store to check.
+  const redisUrl = deps.env.REDIS_URL?.trim();
+  if (redisUrl) checks.push(await checkStore(redisUrl));
   const installation = await findInstallation(deps.app, { owner, repo });
   if (!installation) {
     checks.push({

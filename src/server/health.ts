@@ -23,6 +23,8 @@ export interface HealthDeps {
   checkAuth: (signal: AbortSignal) => Promise<void>;
   /** True once the process is stopping. */
   stopping: () => boolean;
+  /** Why the store replicas share (Redis) does not answer, or null (`BatonStore.problem`); none: no store. */
+  checkStore?: () => Promise<string | null>;
   /** How long one answer of `checkAuth` stands for the next probes. */
   cacheMs: number;
   /** How long one check may take before readiness answers 503; default `READY_TIMEOUT_MS`. */
@@ -74,6 +76,12 @@ export function createHealthHandler(deps: HealthDeps): Handler {
     }
     if (deps.stopping()) {
       send(res, 503, { status: 'not ready', reason: 'stopping' });
+      return true;
+    }
+    // Without its store a replica makes no write (it cannot pace with the others): not ready.
+    const storeProblem = await deps.checkStore?.();
+    if (storeProblem) {
+      send(res, 503, { status: 'not ready', reason: storeProblem });
       return true;
     }
     const answer = await readiness();

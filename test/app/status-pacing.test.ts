@@ -4,6 +4,10 @@ import { integrationBranch, workerBranch } from '../../src/core/vocabulary/ids.j
 import { findNotice } from '../../src/core/vocabulary/notice.js';
 import { createStatusPacer, PROGRESS_STATUS_EDIT_MS } from '../../src/github/act/status-pacer.js';
 import {
+  createLookSchedule,
+  type MemoryLookSchedule,
+} from '../../src/github/store/look-schedule.js';
+import {
   type AppHarness,
   commentPayload,
   finishPlanRun,
@@ -22,9 +26,22 @@ let gh: FakeGitHub;
 let app: AppHarness;
 /** The pacer's clock and timers; `advance` moves the app's clock (and GitHub's) by as much. */
 let time: ManualTimers;
+/**
+ * The looks at builds without an event for a session settling or a write that failed, on
+ * timers of their own (`advance` moves them when asked). Looks at work GitHub is finishing
+ * are left out: test/app/no-stalls.test.ts plays them.
+ */
+let lookTime: ManualTimers;
+let looks: MemoryLookSchedule;
 
 beforeEach(async () => {
   time = manualTimers();
+  lookTime = manualTimers();
+  looks = createLookSchedule({
+    clock: lookTime.now,
+    setTimer: lookTime.setTimer,
+    takes: (next) => !next.awaited,
+  });
   const ticking = tickingClock();
   const now = () => new Date(Date.parse(ticking()) + time.now()).toISOString();
   gh = installedRepo(now);
@@ -33,13 +50,14 @@ beforeEach(async () => {
     clock: time.now,
     setTimer: time.setTimer,
   });
-  app = await startApp({ gh, now, statusPacer });
+  app = await startApp({ gh, now, statusPacer, looks });
 });
 afterEach(() => app.stop());
 
 /** Moves the clocks and fires the timers that are due, then waits for their reconciles. */
-async function advance(ms: number) {
+async function advance(ms: number, { withLooks = false } = {}) {
   time.advance(ms);
+  if (withLooks) lookTime.advance(ms);
   await app.idle();
 }
 
@@ -213,16 +231,12 @@ describe('a session that succeeded before its result was read', () => {
     expect(failureNotices()).toEqual([]);
     expect(gh.issues.get(issue)?.labels).not.toContain('baton:needs-human');
     // One look again within the settle time (a held progress edit may wait its ten minutes beside it).
-    const looks = time
-      .pending()
-      .filter(
-        (timer) => timer.at - time.now() > 5000 && timer.at - time.now() < PROGRESS_STATUS_EDIT_MS,
-      );
-    expect(looks).toHaveLength(1);
-    expect(looks[0]?.at).toBeLessThanOrEqual(time.now() + 30_000);
+    const pending = looks.pending();
+    expect(pending).toHaveLength(1);
+    expect(pending[0]?.at).toBeLessThanOrEqual(lookTime.now() + 30_000);
 
     openWorkerPull('W1.1');
-    await advance(30_000);
+    await advance(30_000, { withLooks: true });
     // The look again sees W1.1's PR and reviews it; W1.2 settled without one and failed.
     const reviews = gh.runs.filter((run) => run.inputs.role === 'review');
     expect(reviews.map((run) => run.inputs.worker)).toEqual(['W1.1']);
@@ -273,18 +287,18 @@ describe('a write GitHub failed', () => {
     await app.deliver('issues', labeledPayload(gh, { issue }));
     await app.idle();
     expect(statusBody(gh, BUILD)).toBeUndefined();
-    await advance(4999);
+    await advance(4999, { withLooks: true });
     expect(statusBody(gh, BUILD)).toBeUndefined();
     // Tried again at 5 s, and failed again: the next try waits 20 s.
-    await advance(1);
+    await advance(1, { withLooks: true });
     expect(statusBody(gh, BUILD)).toBeUndefined();
-    await advance(19_999);
+    await advance(19_999, { withLooks: true });
     expect(statusBody(gh, BUILD)).toBeUndefined();
-    await advance(1);
+    await advance(1, { withLooks: true });
     expect(statusBody(gh, BUILD)).toContain('Planning');
     // A pass with no write failed sets no further try.
     const reads = queries();
-    await advance(80_000);
+    await advance(80_000, { withLooks: true });
     expect(queries()).toBe(reads);
   });
 });

@@ -20,8 +20,10 @@ const K8S = readdirSync(join(ROOT, 'deploy/k8s'))
   .filter((name) => name.endsWith('.yaml'))
   .map((name) => `deploy/k8s/${name}`);
 const k8sDocs = K8S.flatMap(yamlDocs);
-const deployment = k8sDocs.find((doc) => doc.kind === 'Deployment') as Doc;
-const service = k8sDocs.find((doc) => doc.kind === 'Service') as Doc;
+const named = (kind: string, name: string) =>
+  k8sDocs.find((doc) => doc.kind === kind && doc.metadata.name === name) as Doc;
+const deployment = named('Deployment', 'baton');
+const service = named('Service', 'baton');
 const container = deployment?.spec.template.spec.containers[0] as Doc;
 const compose = yamlDocs('compose.yaml')[0] as Doc;
 
@@ -33,9 +35,13 @@ const documented = new Set(
 describe('the deployment files', () => {
   it('parse, and name the Kubernetes objects they are for', () => {
     expect(K8S.length).toBeGreaterThan(0);
-    expect(k8sDocs.map((doc) => `${doc.apiVersion} ${doc.kind}`).sort()).toEqual([
-      'apps/v1 Deployment',
-      'v1 Service',
+    expect(
+      k8sDocs.map((doc) => `${doc.apiVersion} ${doc.kind} ${doc.metadata.name}`).sort(),
+    ).toEqual([
+      'apps/v1 Deployment baton',
+      'apps/v1 Deployment baton-redis',
+      'v1 Service baton',
+      'v1 Service baton-redis',
     ]);
     expect(Object.keys(compose.services).sort()).toEqual(['app', 'smee']);
   });
@@ -54,6 +60,20 @@ describe('the deployment files', () => {
     );
     expect(container.securityContext.allowPrivilegeEscalation).toBe(false);
     expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+  });
+
+  it('give the replicas one Redis to share, at the address REDIS_URL names', () => {
+    const env = Object.fromEntries(container.env.map((e: Doc) => [e.name, e.value]));
+    const redis = named('Service', 'baton-redis');
+    const redisPods = named('Deployment', 'baton-redis');
+    const url = new URL(env.REDIS_URL);
+    expect(url.protocol).toBe('redis:');
+    expect(url.hostname).toBe(redis.metadata.name);
+    expect(String(redis.spec.ports[0].port)).toBe(url.port);
+    expect(redisPods.spec.template.metadata.labels).toMatchObject(redis.spec.selector);
+    const server = redisPods.spec.template.spec.containers[0];
+    expect(server.image).toMatch(/^redis:\d+\.\d+[\w.-]*$/);
+    expect(server.securityContext.allowPrivilegeEscalation).toBe(false);
   });
 
   it('put the Service in front of the Deployment’s pods and port', () => {

@@ -12,6 +12,8 @@ import { BatonOctokit } from '../../src/github/client/octokit.js';
 import type { WriteBudget } from '../../src/github/client/write-budget.js';
 import type { LastReads } from '../../src/github/reconcile/last-reads.js';
 import type { RecentReconciles } from '../../src/github/reconcile/recent-reconciles.js';
+import { createLookSchedule, type LookSchedule } from '../../src/github/store/look-schedule.js';
+import type { BatonStore } from '../../src/github/store/store.js';
 import { createBaton } from '../../src/index.js';
 import { forgetAll } from '../../src/process-memory.js';
 import { TEST_PRIVATE_KEY as privateKey } from './app-key.js';
@@ -25,6 +27,8 @@ export interface AppHarness {
   errors: unknown[];
   /** Delivers one webhook and waits until the reconciles it queued are done. */
   deliver(name: string, payload: object): Promise<void>;
+  /** Delivers one webhook under a delivery id of the test's (one delivery sent to several replicas). */
+  deliverAs(id: string, name: string, payload: object): Promise<void>;
   /** Delivers webhooks all at once, as GitHub does in a burst, then waits for the reconciles. */
   deliverAll(events: { name: string; payload: object }[]): Promise<void>;
   /** Waits until every queued reconcile is done (one a trailing status timer queued, say). */
@@ -86,6 +90,10 @@ interface StatusPacing {
   installationDailyUsd?: number;
   /** The app's retry policy on, as in production (its waits of a millisecond); off unless given. */
   retries?: boolean;
+  /** When builds are looked at again without an event (`manualLooks`); none unless given: no look fires. */
+  looks?: LookSchedule;
+  /** What replicas share (a Redis store); none: this app alone. */
+  store?: BatonStore;
 }
 
 export async function startReplica({
@@ -98,6 +106,8 @@ export async function startReplica({
   lastReads,
   installationDailyUsd,
   retries = false,
+  looks = createLookSchedule({ setTimer: () => () => {} }),
+  store,
 }: {
   now: () => string;
   log?: Logger;
@@ -131,6 +141,8 @@ export async function startReplica({
       ...(recentReconciles ? { recentReconciles } : {}),
       ...(lastReads ? { lastReads } : {}),
       installationDailyUsd: installationDailyUsd ?? null,
+      looks,
+      ...(store ? { store } : {}),
     }),
   );
   let delivery = 0;
@@ -148,6 +160,10 @@ export async function startReplica({
     probot,
     errors,
     deliver: (name, payload) => deliverAll([{ name, payload }]),
+    async deliverAs(id, name, payload) {
+      await probot.receive({ id, name, payload } as Parameters<Probot['receive']>[0]);
+      await queue.idle();
+    },
     deliverAll,
     idle: () => queue.idle(),
     stop() {},

@@ -6,6 +6,7 @@ import { completionPath, integrationBranch, workerBranch } from '../../src/core/
 import { exchangeMarkerRef } from '../../src/server/session-token-deps.js';
 import type { AppHarness } from './app-harness.js';
 import { BUILD, DIAMOND, labelledIssue, landPlan, type PlanWorkerSpec } from './builds.js';
+import type { ManualLooks } from './manual-looks.js';
 
 /**
  * What the Actions side does in app tests: each queued run of the Baton
@@ -288,6 +289,11 @@ export type Delivery = (
 
 export const inOrder: Delivery = (events) => events;
 
+/** Every event but those named `name` (`push`, `workflow_run`, …), which GitHub never delivers. */
+export function dropping(name: string): Delivery {
+  return (events) => events.filter((event) => event.name !== name);
+}
+
 /** Every event twice, in a shuffled order (seeded, so a failure can be replayed). */
 export function doubledAndShuffled(seed: number): Delivery {
   let state = seed;
@@ -318,6 +324,7 @@ export async function driveBuild({
   maxRounds = 60,
   afterRound,
   echoesInRound = false,
+  looks,
 }: {
   gh: FakeGitHub;
   apps: AppHarness[];
@@ -334,6 +341,11 @@ export async function driveBuild({
    * sends them within a second, rather than a round (a session's minute) later.
    */
   echoesInRound?: boolean;
+  /**
+   * The apps' looks at builds without an event (`manualLooks`): at rest, the soonest is
+   * taken and the build driven on, until none is set.
+   */
+  looks?: ManualLooks;
 }): Promise<void> {
   const deliver = async (batch: { name: string; payload: object }[]) =>
     Promise.all(
@@ -356,7 +368,10 @@ export async function driveBuild({
       await afterRound();
       queued = gh.runs.some((r) => r.status === 'queued');
     }
-    if (ran === 0 && gh.outbox.length === 0 && !queued) return;
+    if (ran === 0 && gh.outbox.length === 0 && !queued) {
+      if (!looks?.next()) return;
+      await Promise.all(apps.map((app) => app.idle()));
+    }
   }
   throw new Error(`the build did not come to rest in ${maxRounds} rounds`);
 }

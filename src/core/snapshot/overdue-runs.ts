@@ -39,17 +39,24 @@ function overdueReason({
   session: Config['session'];
   nowMs: number;
 }): OverdueReason | null {
+  const at = overdueAt(run, session);
+  if (at === null || nowMs <= at) return null;
+  return run.status === 'queued' ? 'queued-too-long' : 'run-timeout';
+}
+
+/**
+ * When a run that has not finished is given up on (ms): queued past
+ * `session.queuedMinutes` since it was made, or running past
+ * `session.timeoutMinutes` since it started; null for a finished run.
+ */
+export function overdueAt(run: RunInfo, session: Config['session']): number | null {
   if (run.status === 'queued') {
     const queued = timeOf(run.createdAt);
-    return queued !== null && nowMs - queued > session.queuedMinutes * MINUTE
-      ? 'queued-too-long'
-      : null;
+    return queued === null ? null : queued + session.queuedMinutes * MINUTE;
   }
   if (run.status === 'in_progress') {
     const started = timeOf(run.startedAt ?? run.createdAt);
-    return started !== null && nowMs - started > session.timeoutMinutes * MINUTE
-      ? 'run-timeout'
-      : null;
+    return started === null ? null : started + session.timeoutMinutes * MINUTE;
   }
   return null;
 }

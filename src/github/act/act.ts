@@ -144,7 +144,9 @@ async function actOne(
       // A worker not started yet can wait for the budget; a PR's review or fix, a plan, cannot.
       const first = role === 'work' && !trigger;
       const key = buildKey(ctx, snapshot.build);
-      // Builds take turns when the budget binds (`WriteBudget`, fair between builds).
+      // Builds take turns when the budget binds (`WriteBudget`, fair between builds), on the
+      // counts every replica left (`sync`: at once in one process).
+      if (first) await writeBudget?.sync();
       const wait = first ? (writeBudget?.waitFor('dispatch', key) ?? 0) : 0;
       if (wait > 0) return { action, result: 'deferred', retryInMs: wait };
       const outcome = await dispatchSession(ctx, { snapshot, request: action.request });

@@ -1,6 +1,12 @@
 import { ProbotOctokit } from 'probot';
 import { DO_NOT_RETRY } from '../../core/vocabulary/retry-policy.js';
-import { createPacerRegistry, isOwnPacing, paceRequests, paceRulesFrom } from './pace-requests.js';
+import {
+  createPacerRegistry,
+  isOwnPacing,
+  type PacerRegistry,
+  paceRequests,
+  paceRulesFrom,
+} from './pace-requests.js';
 
 /** Retries after a rate limit, at most this many times, each wait at most this long. */
 const MAX_LIMIT_RETRIES = 2;
@@ -16,7 +22,9 @@ interface LoggingOctokit {
 }
 
 /** Baton's own pacing of this process's requests (src/github/client/request-pacer.ts). */
-const pacers = createPacerRegistry(paceRulesFrom(process.env));
+/** This process's own pacing of its requests: one process's store (`createMemoryStore`) is it. */
+export const processPacing = createPacerRegistry(paceRulesFrom(process.env));
+const pacers = processPacing;
 
 /**
  * Stands in for Octokit's write limiter when Baton paces the client itself:
@@ -71,10 +79,16 @@ function sendOneShotWritesOnce(octokit: HookedOctokit): void {
  * because content-creating writes (80/minute) are exactly what a build does.
  * Requests are paced by GitHub's rules for each kind (`paceRequests`).
  */
-export const BatonOctokit = ProbotOctokit.plugin(
-  paceRequests({ registry: pacers }),
-  sendOneShotWritesOnce,
-).defaults((options: Record<string, unknown>) => {
+export const BatonOctokit = batonOctokitWith(pacers);
+
+/** `BatonOctokit` paced by `registry`: replicas pass their store's (`BatonStore.pacing`). */
+export function batonOctokitWith(registry: PacerRegistry) {
+  return ProbotOctokit.plugin(paceRequests({ registry }), sendOneShotWritesOnce).defaults(
+    withBatonDefaults,
+  );
+}
+
+function withBatonDefaults(options: Record<string, unknown>) {
   const throttle = options.throttle as { enabled?: boolean; connection?: unknown } | undefined;
   const installationId = (options.auth as { installationId?: number } | undefined)?.installationId;
   const retry = options.retry as Record<string, unknown> | undefined;
@@ -95,7 +109,7 @@ export const BatonOctokit = ProbotOctokit.plugin(
       onSecondaryRateLimit: onLimit('secondary rate limit'),
     },
   };
-});
+}
 
 function onLimit(kind: string) {
   return (

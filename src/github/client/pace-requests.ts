@@ -5,6 +5,7 @@ import {
   type InstallationPacer,
   kindOfRequest,
   type PaceRules,
+  type RequestKind,
 } from './request-pacer.js';
 import { createWriteBudget, type WriteBudget } from './write-budget.js';
 
@@ -34,17 +35,34 @@ interface ThrottleOptions {
  */
 export interface PacerRegistry {
   forId(id: string): InstallationPacer;
+  /**
+   * Waits until a request of this kind may start, where replicas pace together
+   * (Bottleneck's Redis clustering, src/github/store/redis-pacing.ts); none: `forId`'s
+   * reservations, this process's alone.
+   */
+  take?(id: string, kind: RequestKind): Promise<void>;
   /** The installation's count of content-creating requests (`WriteBudget`). */
   budgetForId(id: string): WriteBudget;
   /** What GitHub last said is left of the installation's hourly GraphQL points. */
   allowanceForId(id: string): GraphqlAllowance;
 }
 
-export function createPacerRegistry(rules: PaceRules): PacerRegistry {
+export function createPacerRegistry(
+  rules: PaceRules,
+  {
+    makeBudget = () => createWriteBudget(),
+    take,
+  }: {
+    /** The write budget of installation `id` (replicas: one they share). */
+    makeBudget?: (id: string) => WriteBudget;
+    take?: PacerRegistry['take'];
+  } = {},
+): PacerRegistry {
   const pacers = new Map<string, InstallationPacer>();
   const budgets = new Map<string, WriteBudget>();
   const allowances = new Map<string, GraphqlAllowance>();
   return {
+    ...(take ? { take } : {}),
     allowanceForId(id) {
       let allowance = allowances.get(id);
       if (!allowance) {
@@ -64,7 +82,7 @@ export function createPacerRegistry(rules: PaceRules): PacerRegistry {
     budgetForId(id) {
       let budget = budgets.get(id);
       if (!budget) {
-        budget = createWriteBudget();
+        budget = makeBudget(id);
         budgets.set(id, budget);
       }
       return budget;
@@ -95,10 +113,8 @@ export function paceRulesFrom(env: Record<string, string | undefined>): PaceRule
 
 /**
  * An Octokit plugin that waits, before each request, as long as the
- * installation's pacer says. It stands aside when throttling is off (app
- * tests) and when Probot shares Octokit's throttle across replicas through
- * Redis (`connection`): that limiter, which spaces queries like writes, then
- * paces every replica together.
+ * installation's pacer says (every replica's together where they share a
+ * store). It stands aside when throttling is off (app tests).
  */
 export function paceRequests({
   registry,
@@ -120,8 +136,11 @@ export function paceRequests({
     const writeBudget = registry.budgetForId(id);
     octokit.hook.before('request', async (request) => {
       const kind = kindOfRequest(request as never);
-      const wait = pacer.reserve(kind, now());
-      if (wait > 0) await sleep(wait);
+      if (registry.take) await registry.take(id, kind);
+      else {
+        const wait = pacer.reserve(kind, now());
+        if (wait > 0) await sleep(wait);
+      }
       if (kind === 'write' || kind === 'mutation') writeBudget.note();
     });
     const graphqlAllowance = registry.allowanceForId(id);
@@ -133,7 +152,12 @@ export function paceRequests({
   };
 }
 
-/** Whether Baton paces this client itself (throttling on, in this process only). */
+/**
+ * Whether Baton paces this client itself: throttling on. Where Probot shares
+ * Octokit's throttle through Redis (`REDIS_URL`, its `connection`), Baton still
+ * paces writes and queries by GitHub's rules, across replicas through its own
+ * store: Octokit's write limiter would space every GraphQL query a second apart.
+ */
 export function isOwnPacing(throttle: ThrottleOptions | undefined): boolean {
-  return throttle?.enabled !== false && throttle?.connection === undefined;
+  return throttle?.enabled !== false;
 }

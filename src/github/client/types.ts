@@ -10,6 +10,8 @@ export interface RepoContext {
   repo: string;
   /** The app's bot login, `<slug>[bot]`: its comments and reviews are Baton's own. */
   botLogin: string;
+  /** The app's installation the client acts as, where known: a look another replica takes needs it. */
+  installationId?: number;
 }
 
 /**

@@ -42,10 +42,13 @@ import { WRITES_PER_STARTED_WORKER } from '../../core/snapshot/estimate.js';
  * the back with one worker a turn. No build waits behind the others' whole
  * queues of workers: each gets a worker a round.
  *
- * The counts live in this process only: it is pacing, and after a restart
- * the writes made start from nothing (the resync sets the owed ones again),
- * which at worst lets GitHub's own 403 and `retry-after` (the throttle waits
- * and retries) do the pacing for a while.
+ * In one process the counts live in its memory: it is pacing, and after a
+ * restart the writes made start from nothing (the resync sets the owed ones
+ * again), which at worst lets GitHub's own 403 and `retry-after` (the throttle
+ * waits and retries) do the pacing for a while. Replicas share them through
+ * a `SharedBudget` (Redis, src/github/store/redis-budget.ts): every change is
+ * written through, and the budget reads the installation's whole state back
+ * (`sync`) before it decides: as a reconcile starts and before a first dispatch.
  */
 export interface WriteLimits {
   perMinute: number;
@@ -130,12 +133,38 @@ export interface WriteBudget {
   /** Stops the budget's timer (shutdown, tests). */
   stop(): void;
   /**
+   * Reads back what the other replicas sharing the budget wrote (`SharedBudget`); at once
+   * for a budget of one process.
+   */
+  sync(): Promise<void>;
+  /**
    * 0 if a write of this kind may go now; else the ms until both windows have
    * room for it. A dispatch needs room in the hour for the writes made, those
    * owed and `WRITES_PER_STARTED_WORKER`; build `key`'s, when builds wait,
    * its turn or room beyond the turns held and the builds waiting before it.
    */
   waitFor(kind: DeferrableWrite, key?: string): number;
+}
+
+/** An installation's budget as replicas share it: what each change writes, and the whole read back. */
+export interface SharedBudget {
+  note(at: number, count: number): void;
+  owe(key: string, writes: number): void;
+  wait(key: string, waiter: { chain: number; since: number }): void;
+  unwait(key: string): void;
+  turn(key: string, until: number): void;
+  unturn(key: string): void;
+  /** Wakes a build that waits on another replica (it is looked at now, wherever). */
+  wakeElsewhere(key: string): void;
+  load(): Promise<SharedBudgetState>;
+}
+
+export interface SharedBudgetState {
+  /** [time, count], oldest first, within the hour. */
+  log: Array<[number, number]>;
+  owed: Map<string, number>;
+  waiters: Map<string, { chain: number; since: number }>;
+  turns: Map<string, number>;
 }
 
 export function createWriteBudget({
@@ -146,11 +175,14 @@ export function createWriteBudget({
     timer.unref();
     return () => clearTimeout(timer);
   },
+  shared,
 }: {
   limits?: WriteLimits;
   clock?: () => number;
   /** Starts a timer; returns what cancels it. */
   setTimer?: (run: () => void, ms: number) => () => void;
+  /** Where replicas share the budget; none: this process's alone. */
+  shared?: SharedBudget;
 } = {}): WriteBudget {
   // [time, count], oldest first, never older than an hour.
   const log: Array<[number, number]> = [];
@@ -235,6 +267,8 @@ export function createWriteBudget({
       if (count-- <= 0) break;
       waiters.delete(key);
       turns.set(key, clock() + TURN_MS);
+      shared?.unwait(key);
+      shared?.turn(key, clock() + TURN_MS);
       run();
     }
   };
@@ -254,17 +288,40 @@ export function createWriteBudget({
       () => {
         cancelTimer = null;
         // Past the retry, one waiter looks again even without room (what is owed may be stale).
-        wakeWaiters({ atLeastOne: wait >= OWED_RETRY_MS });
-        armTimer();
+        const fire = () => {
+          wakeWaiters({ atLeastOne: wait >= OWED_RETRY_MS });
+          armTimer();
+        };
+        // Shared, the installation's state is read back first; alone, the waiters are woken at once.
+        if (shared) void sync().then(fire);
+        else fire();
       },
       Math.max(wait, 1),
     );
+  };
+  /** Takes in the state the replicas share: a waiter of another replica is woken there. */
+  const sync = async () => {
+    if (!shared) return;
+    const state = await shared.load().catch(() => null);
+    if (!state) return;
+    log.splice(0, log.length, ...state.log);
+    owedBy.clear();
+    for (const [key, writes] of state.owed) owedBy.set(key, writes);
+    turns.clear();
+    for (const [key, until] of state.turns) turns.set(key, until);
+    for (const key of waiters.keys()) if (!state.waiters.has(key)) waiters.delete(key);
+    for (const [key, { chain, since }] of state.waiters) {
+      const run = waiters.get(key)?.run ?? (() => shared.wakeElsewhere(key));
+      waiters.set(key, { run, chain, since });
+    }
+    armTimer();
   };
   return {
     note(count = 1) {
       const now = clock();
       prune(now);
       log.push([now, count]);
+      shared?.note(now, count);
     },
     used() {
       const now = clock();
@@ -275,6 +332,7 @@ export function createWriteBudget({
       const before = owedBy.get(key) ?? 0;
       if (writes > 0) owedBy.set(key, writes);
       else owedBy.delete(key);
+      if (writes !== before) shared?.owe(key, writes);
       if (writes < before && waiters.size > 0) {
         wakeWaiters();
         // Room may now come sooner than the timer was set for.
@@ -294,17 +352,21 @@ export function createWriteBudget({
     wake(key, run, chain = 1) {
       const waiting = waiters.get(key);
       // A build keeps its place in time; its chain is its most urgent worker's now.
-      waiters.set(key, { run: waiting?.run ?? run, chain, since: waiting?.since ?? clock() });
+      const since = waiting?.since ?? clock();
+      waiters.set(key, { run: waiting?.run ?? run, chain, since });
+      shared?.wait(key, { chain, since });
       armTimer();
     },
     waiting() {
       return waiters.size > 0;
     },
     dispatched(key) {
-      turns.delete(key);
+      if (turns.delete(key)) shared?.unturn(key);
     },
     settled(key) {
-      if (!turns.delete(key) || waiters.size === 0) return;
+      if (!turns.delete(key)) return;
+      shared?.unturn(key);
+      if (waiters.size === 0) return;
       wakeWaiters();
       cancelTimer?.();
       cancelTimer = null;
@@ -314,6 +376,7 @@ export function createWriteBudget({
       cancelTimer?.();
       cancelTimer = null;
     },
+    sync,
     waitFor,
   };
 }

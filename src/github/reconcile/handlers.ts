@@ -27,9 +27,12 @@ import type { WriteBudget } from '../client/write-budget.js';
 import { hasWriteAccess } from '../observe/permissions.js';
 import { readRuns } from '../observe/read-runs.js';
 import type { SetupPullHook } from '../setup/onboarding.js';
+import type { LookSchedule } from '../store/look-schedule.js';
+import type { BatonStore, BuildHold } from '../store/store.js';
 import type { KnownBuilds } from './known-builds.js';
 import type { LastReads } from './last-reads.js';
 import { type BuildRef, buildOfBranch, findBuildForIssue } from './locate-build.js';
+import { leaveNextLook, lookOf } from './look-again.js';
 import type { RecentReconciles } from './recent-reconciles.js';
 import { type CommandAnswer, reconcileBuild } from './reconcile.js';
 
@@ -77,6 +80,10 @@ export interface HandlerDeps {
    * conductor workflow's job, src/conductor/), where the hosted app waits for them.
    */
   againAfterWrites?: { limit: number; passes: Map<string, number> };
+  /** When each build is looked at again without an event (`nextLook`, a failed write); none: never. */
+  looks?: LookSchedule;
+  /** Holds a build for one reconcile across replicas (`BatonStore.holdBuild`); none: this process's queue alone. */
+  holdBuild?: BatonStore['holdBuild'];
   /** Per build, how many passes in a row had a write GitHub failed (`failedWriteRetryMs`). */
   failedPasses?: Map<string, number>;
 }
@@ -96,6 +103,8 @@ export interface EventContext {
   id: string;
   octokit: RepoContext['octokit'];
   repo(): { owner: string; repo: string };
+  /** The app's installation GitHub delivered the event for. */
+  payload?: { installation?: { id: number } | null | undefined };
 }
 
 /** A logger that can carry fields on every line it writes (pino's child loggers). */
@@ -105,7 +114,14 @@ export interface BuildLog extends ActLog {
 
 export async function repoContext(context: EventContext, deps: HandlerDeps): Promise<RepoContext> {
   const { owner, repo } = context.repo();
-  return { octokit: context.octokit, owner, repo, botLogin: await deps.botLogin() };
+  const installationId = context.payload?.installation?.id;
+  return {
+    octokit: context.octokit,
+    owner,
+    repo,
+    botLogin: await deps.botLogin(),
+    ...(installationId ? { installationId } : {}),
+  };
 }
 
 /**
@@ -202,100 +218,88 @@ export function scheduleReconcile(
         );
         return;
       }
-      const answers = deps.answers.get(key) ?? [];
-      deps.answers.delete(key);
-      const starting = deps.starts?.delete(key) ?? false;
-      // This reconcile renders the status afresh: an edit held before it is moot.
-      held.drop(key);
-      const readAt = deps.recent?.now();
-      // What a reconcile reads is its read of the build; act tags each write by its action.
-      const outcomes = await withReason('reconcile-read', () =>
-        reconcileBuild(ctx, {
-          ...ref,
-          defaultBranch,
-          now: deps.now(),
-          log: buildLog,
-          answers,
-          start: starting,
-          ...(deps.setupPull ? { setupPull: deps.setupPull } : {}),
-          ...(pacer || budget ? { statusEditWait } : {}),
-          ...(budget ? { writeBudget: budget } : {}),
-          ...(deps.lastReads ? { lastReads: deps.lastReads } : {}),
-          ...(deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}),
-        }),
-      );
-      deps.onReconciled?.(key, outcomes);
-      const after = deps.againAfterWrites;
-      if (after && wroteSomething(outcomes)) {
-        const passes = after.passes.get(key) ?? 0;
-        after.passes.set(key, passes + 1);
-        if (passes < after.limit) again(starting);
+      // One replica reconciles a build at a time; held elsewhere, this one asks again shortly.
+      const hold = await (deps.holdBuild?.(
+        key,
+        lookOf(ctx, ref, defaultBranch, () => again()),
+      ) ?? HELD);
+      if (!hold) {
+        buildLog.info({}, 'baton: another replica reconciles the build; asking again shortly');
+        setTimeout(() => again(), HELD_RETRY_MS).unref();
+        return;
       }
-      if (readAt !== undefined && !outcomes.some((outcome) => outcome.result === 'failed'))
-        deps.recent?.note(key, readAt);
-      // A deferred status edit is held and made when the pacing allows (HeldStatusEdits).
-      const render = outcomes.find((outcome) => outcome.action.kind === 'render-status');
-      if (render?.result === 'deferred' && render.held && render.retryInMs !== undefined) {
-        held.hold(key, render.held);
-        pacer?.trail(`${key} status`, render.retryInMs, makeHeld);
+      try {
+        const answers = deps.answers.get(key) ?? [];
+        deps.answers.delete(key);
+        const starting = deps.starts?.delete(key) ?? false;
+        // This reconcile renders the status afresh: an edit held before it is moot.
+        held.drop(key);
+        const readAt = deps.recent?.now();
+        // The installation's budget as every replica left it (at once in one process).
+        await budget?.sync();
+        const look = lookOf(ctx, ref, defaultBranch, () => again(starting));
+        // What a reconcile reads is its read of the build; act tags each write by its action.
+        const outcomes = await withReason('reconcile-read', () =>
+          reconcileBuild(ctx, {
+            ...ref,
+            defaultBranch,
+            now: deps.now(),
+            log: buildLog,
+            answers,
+            start: starting,
+            ...(deps.setupPull ? { setupPull: deps.setupPull } : {}),
+            ...(pacer || budget ? { statusEditWait } : {}),
+            ...(budget ? { writeBudget: budget } : {}),
+            ...(deps.lastReads ? { lastReads: deps.lastReads } : {}),
+            ...(deps.installationDailyUsd
+              ? { installationDailyUsd: deps.installationDailyUsd }
+              : {}),
+          }),
+        ).catch((error: unknown) => {
+          // A reconcile GitHub failed (a read answered 5xx, a limit) is tried again like a write.
+          leaveNextLook(deps, { key, outcomes: null, look, log: buildLog });
+          throw error;
+        });
+        deps.onReconciled?.(key, outcomes);
+        const after = deps.againAfterWrites;
+        if (after && wroteSomething(outcomes)) {
+          const passes = after.passes.get(key) ?? 0;
+          after.passes.set(key, passes + 1);
+          if (passes < after.limit) again(starting);
+        }
+        if (readAt !== undefined && !outcomes.some((outcome) => outcome.result === 'failed'))
+          deps.recent?.note(key, readAt);
+        // A deferred status edit is held and made when the pacing allows (HeldStatusEdits).
+        const render = outcomes.find((outcome) => outcome.action.kind === 'render-status');
+        if (render?.result === 'deferred' && render.held && render.retryInMs !== undefined) {
+          held.hold(key, render.held);
+          pacer?.trail(`${key} status`, render.retryInMs, makeHeld);
+        }
+        // The build's next look: a session settling, work GitHub is finishing, a failed write.
+        leaveNextLook(deps, { key, outcomes, look, log: buildLog });
+        // A first dispatch that waits is woken by the budget when there is room: when builds pay
+        // what they owe, or made writes leave the hour (one timer for all the waiting builds).
+        // The build's place among those waiting is its most urgent waiting worker's (`chain`).
+        const waitingChains = outcomes.flatMap((outcome) =>
+          outcome.result === 'deferred' && outcome.action.kind === 'dispatch'
+            ? [outcome.action.chain ?? 1]
+            : [],
+        );
+        if (budget && waitingChains.length > 0)
+          budget.wake(key, () => again(starting), Math.max(...waitingChains));
+        // A turn this reconcile held and did not spend goes to the next build that waits.
+        budget?.settled(key);
+      } finally {
+        await hold.release();
       }
-      // A session that succeeded without its result in sight is judged when it has settled. Its
-      // own timer: a status edit deferred meanwhile must not wait for it, nor it for the edit.
-      const looks = outcomes.flatMap((outcome) =>
-        outcome.result === 'deferred' && outcome.action.kind === 'look-again'
-          ? [outcome.retryInMs ?? 0]
-          : [],
-      );
-      if (pacer && looks.length > 0)
-        pacer.trail(`${key} look-again`, Math.min(...looks), () => again(starting));
-      // A write GitHub failed (a 5xx, no answer) is tried again by a later reconcile, which reads
-      // the build first: soon, then less often, as long as the writes keep failing.
-      const retry = failedWriteRetryMs(deps, key, outcomes);
-      if (pacer && retry !== null)
-        pacer.trail(`${key} after-failure`, retry, () => again(starting));
-      // A first dispatch that waits is woken by the budget when there is room: when builds pay
-      // what they owe, or made writes leave the hour (one timer for all the waiting builds).
-      // The build's place among those waiting is its most urgent waiting worker's (`chain`).
-      const waitingChains = outcomes.flatMap((outcome) =>
-        outcome.result === 'deferred' && outcome.action.kind === 'dispatch'
-          ? [outcome.action.chain ?? 1]
-          : [],
-      );
-      if (budget && waitingChains.length > 0)
-        budget.wake(key, () => again(starting), Math.max(...waitingChains));
-      // A turn this reconcile held and did not spend goes to the next build that waits.
-      budget?.settled(key);
     },
     buildLog,
   );
 }
 
-/** The first wait before a reconcile whose write GitHub failed is made again; each further one is four times longer. */
-export const FAILED_WRITE_RETRY_MS = 5_000;
-/** The longest wait between such reconciles: the periodic resync's interval. */
-const FAILED_WRITE_RETRY_MAX_MS = 10 * 60_000;
-
-/**
- * When to reconcile again after a pass whose write failed on GitHub's side
- * (`ActOutcome.transient`), or null: 5 s after the first such pass of a
- * build, then 20 s, 80 s … up to ten minutes, until a pass has no such
- * failure. No event may follow a write that did not happen, so without this
- * the build would wait for the resync. Pacing, not state: the count is this
- * process's, and forgotten past 1,000 builds.
- */
-function failedWriteRetryMs(deps: HandlerDeps, key: string, outcomes: ActOutcome[]): number | null {
-  deps.failedPasses ??= new Map();
-  const failed = deps.failedPasses;
-  if (!outcomes.some((outcome) => outcome.result === 'failed' && outcome.transient)) {
-    failed.delete(key);
-    return null;
-  }
-  const passes = failed.get(key) ?? 0;
-  failed.delete(key);
-  if (failed.size >= 1_000) failed.delete(failed.keys().next().value ?? '');
-  failed.set(key, passes + 1);
-  return Math.min(FAILED_WRITE_RETRY_MS * 4 ** passes, FAILED_WRITE_RETRY_MAX_MS);
-}
+/** How soon a replica asks again for a build another replica reconciles. */
+const HELD_RETRY_MS = 1_000;
+const HELD: BuildHold = { release: async () => undefined };
 
 /** Whether a reconcile made a write of its own (not the status, not a wait): its events would follow. */
 export function wroteSomething(outcomes: ActOutcome[]): boolean {

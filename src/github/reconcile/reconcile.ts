@@ -20,6 +20,7 @@ import { readSubIssues } from '../observe/read-sub-issues.js';
 import type { SetupPullHook } from '../setup/onboarding.js';
 import { actLaterPasses } from './after-merges.js';
 import type { LastReads } from './last-reads.js';
+import { nextLook } from './next-look.js';
 import { sayUncountedUsage } from './uncounted-usage.js';
 
 export interface ReconcileRequest {
@@ -191,7 +192,14 @@ export async function reconcileBuild(
     ...budget,
     ...(request.statusEditWait ? { statusEditWait: request.statusEditWait } : {}),
   });
-  const all = [...outcomes, ...renderOutcomes];
+  // What GitHub is finishing for the build sets its next look: no build waits on an event.
+  const look = nextLook({
+    snapshot: seen,
+    config,
+    outcomes: [...outcomes, ...renderOutcomes],
+    now,
+  });
+  const all = [...outcomes, ...renderOutcomes, ...(look ? [look] : [])];
   // A read whose writes all went stands for the build, for a run's completion to be judged by.
   const view = render.length === 1 && render[0]?.kind === 'render-status' ? render[0].view : null;
   const clean = view && !all.some((outcome) => outcome.result === 'failed');

@@ -127,6 +127,7 @@ export async function resyncAll(
         owner: repository.owner.login,
         repo: repository.name,
         botLogin: await botLogin(),
+        installationId: installation.id,
       };
       onRepository?.(ctx);
       const listed = known

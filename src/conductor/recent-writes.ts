@@ -1,0 +1,78 @@
+import { parseRunName, type SessionRole } from '../core/sessions/session.js';
+import { WORKFLOW_FILE } from '../core/vocabulary/ids.js';
+import type { Octokit } from '../github/client/types.js';
+import {
+  SESSION_WRITES,
+  type SharedBudget,
+  type SharedBudgetState,
+} from '../github/client/write-budget.js';
+
+const HOUR = 3_600_000;
+
+/**
+ * What Baton wrote for a session beside the session's own writes: its lock
+ * (a ref; a review's merge stands for it), its dispatch, and about one status
+ * edit. An estimate on the high side, like `SESSION_WRITES`.
+ */
+export const WRITES_AROUND_A_SESSION = 3;
+
+/** A session run of the repository, as the listing shows it: when it was made, and its role. */
+export interface ListedRun {
+  createdAt: string;
+  role: SessionRole;
+}
+
+/**
+ * The write budget of a conductor job (nothing hosted, docs/serverless.md),
+ * derived from GitHub rather than kept: every job is a fresh process, so it
+ * reads what the installation wrote in the last hour off the session runs
+ * made in it, each counted at its creation as what its dispatch and its
+ * session write as the app (`WRITES_AROUND_A_SESSION` + `SESSION_WRITES`). An
+ * installation serves one repository in this mode (the app's key lives in
+ * it), so that repository's runs are all its sessions. Nothing is written
+ * anywhere: a count kept for the next job would itself be a write, and runs
+ * are what the next job can always read. What each build owes is set again by
+ * each reconcile, as in the hosted app; a job waits for no one.
+ */
+export function createRunsBudget(list: () => Promise<ListedRun[]>): SharedBudget {
+  const none = () => undefined;
+  return {
+    note: none,
+    owe: none,
+    wait: none,
+    unwait: none,
+    turn: none,
+    unturn: none,
+    wakeElsewhere: none,
+    async load(): Promise<SharedBudgetState> {
+      const since = Date.now() - HOUR;
+      const log = (await list())
+        .map((run): [number, number] => [
+          Date.parse(run.createdAt),
+          WRITES_AROUND_A_SESSION + SESSION_WRITES[run.role],
+        ])
+        .filter(([at]) => at > since)
+        .sort((a, b) => a[0] - b[0]);
+      return { log, owed: new Map(), waiters: new Map(), turns: new Map() };
+    },
+  };
+}
+
+/** The session runs of `owner/repo` made in the last hour (the session workflow's listing, paged). */
+export async function listRecentRuns(
+  octokit: Pick<Octokit, 'paginate' | 'rest'>,
+  { owner, repo }: { owner: string; repo: string },
+): Promise<ListedRun[]> {
+  const since = new Date(Date.now() - HOUR).toISOString();
+  const runs = await octokit.paginate(octokit.rest.actions.listWorkflowRuns, {
+    owner,
+    repo,
+    workflow_id: WORKFLOW_FILE,
+    created: `>=${since}`,
+    per_page: 100,
+  });
+  return runs.flatMap((run) => {
+    const name = parseRunName(run.display_title ?? '');
+    return name ? [{ createdAt: run.created_at, role: name.role }] : [];
+  });
+}

@@ -1,0 +1,111 @@
+import type { SessionRole } from '../sessions/session.js';
+import { timeOf } from './normalize-snapshot.js';
+import type { BuildSnapshot, RunInfo } from './snapshot.js';
+
+/**
+ * When a build should be looked at again for work GitHub is finishing on its
+ * own: a session run under way, CI running on a worker's pull request, a
+ * mergeability GitHub is still computing. Each comes with an event when it
+ * is done, but events are lost, late or skipped as no news, so a build never
+ * waits on one: its next look is set for when the work should be done, and
+ * an event only makes it sooner (the work queue's "requeue after").
+ *
+ * A run should be done after as long as the build's runs of its role took
+ * (the median of those that succeeded); once past that, or with none to go
+ * by, it is looked at again after half the time it has run so far, between
+ * `LOOK_MIN_MS` and `LOOK_MAX_MS`: a lost completion is found within half a
+ * run's length, and a long run costs a dozen looks, not one a minute. A run
+ * is never looked at later than when `session.timeoutMinutes` would give it
+ * up (`overdueAtMs`). What waits on a person (an `/approve`, a pull request
+ * that needs a person) is no work of GitHub's: a lost event of those heals at
+ * the periodic resync.
+ */
+export interface AwaitedWork {
+  inMs: number;
+  /** What is awaited, for the log: `review run 42`, `checks on #7`. */
+  why: string;
+}
+
+/** The soonest a build is looked at again for work under way. */
+export const LOOK_MIN_MS = 5_000;
+/** The latest: the periodic resync's default interval. */
+export const LOOK_MAX_MS = 10 * 60_000;
+
+export function awaitedWork({
+  snapshot,
+  now,
+  overdueAtMs = () => null,
+}: {
+  snapshot: BuildSnapshot;
+  now: string;
+  /** When a run under way would be given up on (`findOverdueRuns`), in ms; null: never. */
+  overdueAtMs?: (run: RunInfo) => number | null;
+}): AwaitedWork | null {
+  const nowMs = timeOf(now);
+  if (nowMs === null) return null;
+  const waits: AwaitedWork[] = [];
+  for (const run of snapshot.runs) {
+    if (run.status === 'completed') continue;
+    const started = timeOf(run.createdAt) ?? nowMs;
+    const typical = typicalRunMs(snapshot.runs, run.role);
+    const due = expectedEnd({ started, typical, nowMs });
+    const overdue = overdueAtMs(run);
+    const at = overdue === null ? due : Math.min(due, Math.max(overdue, nowMs));
+    waits.push({ inMs: at - nowMs, why: `${run.role} run ${run.id}` });
+  }
+  for (const pull of snapshot.pulls) {
+    if (pull.state !== 'open') continue;
+    const computing = pull.mergeState === 'unknown';
+    if (!computing && pull.checks.state !== 'pending') continue;
+    // Neither says when it began: it is timed from the head's push, which a session's end follows.
+    const since = headPushedAt(snapshot.runs, pull.worker) ?? timeOf(pull.createdAt) ?? nowMs;
+    waits.push({
+      inMs: expectedEnd({ started: since, typical: null, nowMs }) - nowMs,
+      why: computing ? `the mergeability of #${pull.number}` : `checks on #${pull.number}`,
+    });
+  }
+  return waits.reduce<AwaitedWork | null>(
+    (soonest, wait) => (soonest && soonest.inMs <= wait.inMs ? soonest : wait),
+    null,
+  );
+}
+
+/**
+ * When work started at `started` should be looked at: when it typically
+ * ends, and past that (or with no typical length) after half its age so far,
+ * within `LOOK_MIN_MS` and `LOOK_MAX_MS` of now.
+ */
+export function expectedEnd({
+  started,
+  typical,
+  nowMs,
+}: {
+  started: number;
+  typical: number | null;
+  nowMs: number;
+}): number {
+  if (typical !== null && started + typical > nowMs + LOOK_MIN_MS) {
+    return Math.min(started + typical, nowMs + LOOK_MAX_MS);
+  }
+  const half = (nowMs - started) / 2;
+  return nowMs + Math.min(Math.max(half, LOOK_MIN_MS), LOOK_MAX_MS);
+}
+
+/** How long the build's successful runs of `role` took, the median; null when none has ended. */
+export function typicalRunMs(runs: RunInfo[], role: SessionRole): number | null {
+  const lengths = runs
+    .filter((run) => run.role === role && run.conclusion === 'success')
+    .map((run) => (timeOf(run.updatedAt) ?? 0) - (timeOf(run.createdAt) ?? 0))
+    .filter((ms) => ms > 0)
+    .sort((a, b) => a - b);
+  if (lengths.length === 0) return null;
+  return lengths[Math.floor(lengths.length / 2)] ?? null;
+}
+
+/** When the newest session run of a worker ended (a push of its head comes just before). */
+function headPushedAt(runs: RunInfo[], worker: string): number | null {
+  const ended = runs
+    .filter((run) => run.worker === worker && run.status === 'completed')
+    .map((run) => timeOf(run.updatedAt) ?? 0);
+  return ended.length > 0 ? Math.max(...ended) : null;
+}

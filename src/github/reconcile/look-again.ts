@@ -1,0 +1,109 @@
+import type { ActLog, ActOutcome } from '../act/act.js';
+import type { RepoContext } from '../client/types.js';
+import { type Look, type LookSchedule, type LookTime, soonest } from '../store/look-schedule.js';
+import type { BuildRef } from './locate-build.js';
+
+/**
+ * What a reconcile leaves for its build's next look without an event
+ * (`LookSchedule`): the soonest of a session settling (`decide`'s
+ * `look-again`), work GitHub is finishing (`nextLook`), and a write, or the
+ * reconcile itself, that GitHub failed. No event may follow any of them.
+ */
+export function leaveNextLook(
+  deps: { looks?: LookSchedule | undefined; failedPasses?: Map<string, number> | undefined },
+  {
+    key,
+    outcomes,
+    look,
+    log,
+  }: {
+    key: string;
+    /** What the reconcile did; null when it failed as a whole (a read GitHub answered 5xx). */
+    outcomes: ActOutcome[] | null;
+    look: Look;
+    log: Pick<ActLog, 'info'>;
+  },
+): void {
+  const retry = failedWriteRetryMs(deps, key, outcomes === null || outcomes.some(isRetriedFailure));
+  const failure = retry === null ? [] : [{ ms: retry, why: 'GitHub failed a write or a read' }];
+  const times = [
+    ...(outcomes ?? []).flatMap((outcome): LookTime[] =>
+      outcome.result === 'deferred' && outcome.action.kind === 'look-again'
+        ? [lookTimeOf(outcome)]
+        : [],
+    ),
+    ...failure,
+  ];
+  // A reconcile that failed as a whole leaves what the last one awaited, unless it retries sooner.
+  if (outcomes === null) for (const time of failure) deps.looks?.within(key, time, look);
+  else deps.looks?.set(key, times, look);
+  const next = soonest(times);
+  if (next) log.info({ inMs: next.ms, awaits: next.why }, 'baton: looks at the build again');
+}
+
+/** The first wait before a reconcile whose write GitHub failed is made again; each further one is four times longer. */
+export const FAILED_WRITE_RETRY_MS = 5_000;
+/** The longest wait between such reconciles: the periodic resync's interval. */
+const FAILED_WRITE_RETRY_MAX_MS = 10 * 60_000;
+
+/**
+ * When to reconcile again after a pass GitHub failed (a write answered 5xx
+ * or not at all, a merge refused, the read itself), or null: 5 s after the
+ * first such pass of a build, then 20 s, 80 s … up to ten minutes, until a
+ * pass has no such failure. No event may follow a write that did not happen,
+ * so without this the build would wait for the resync. Pacing, not state: the
+ * count is this process's, and forgotten past 1,000 builds.
+ */
+function failedWriteRetryMs(
+  deps: { failedPasses?: Map<string, number> | undefined },
+  key: string,
+  failedPass: boolean,
+): number | null {
+  deps.failedPasses ??= new Map();
+  const failed = deps.failedPasses;
+  if (!failedPass) {
+    failed.delete(key);
+    return null;
+  }
+  const passes = failed.get(key) ?? 0;
+  failed.delete(key);
+  if (failed.size >= 1_000) failed.delete(failed.keys().next().value ?? '');
+  failed.set(key, passes + 1);
+  return Math.min(FAILED_WRITE_RETRY_MS * 4 ** passes, FAILED_WRITE_RETRY_MAX_MS);
+}
+
+/**
+ * A write that failed where a later try may go: GitHub answered 5xx or nothing, or refused
+ * a merge (405), as it does while the base branch moves under another merge.
+ */
+function isRetriedFailure(outcome: ActOutcome): boolean {
+  return outcome.result === 'failed' && (outcome.transient || outcome.action.kind === 'merge-pull');
+}
+
+/** A `look-again` outcome's look: work GitHub is finishing (`nextLook`), else a session settling. */
+function lookTimeOf(outcome: ActOutcome): LookTime {
+  const ms = outcome.retryInMs ?? 0;
+  return outcome.detail
+    ? { ms, why: outcome.detail, awaited: true }
+    : { ms, why: 'a session settling' };
+}
+
+/** A look at a build: whom to reconcile on any replica, and how this process queues it. */
+export function lookOf(
+  ctx: RepoContext,
+  ref: BuildRef,
+  defaultBranch: string,
+  again: () => void,
+): Look {
+  return {
+    target: {
+      installationId: ctx.installationId ?? null,
+      owner: ctx.owner,
+      repo: ctx.repo,
+      build: ref.build,
+      issue: ref.issue,
+      defaultBranch,
+    },
+    again,
+  };
+}

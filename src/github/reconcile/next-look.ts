@@ -1,0 +1,64 @@
+import type { ParsedConfig } from '../../core/config/config.js';
+import {
+  type AwaitedWork,
+  awaitedWork,
+  expectedEnd,
+  LOOK_MIN_MS,
+  typicalRunMs,
+} from '../../core/snapshot/awaited-work.js';
+import { timeOf } from '../../core/snapshot/normalize-snapshot.js';
+import { overdueAt } from '../../core/snapshot/overdue-runs.js';
+import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
+import type { ActOutcome } from '../act/act.js';
+
+/**
+ * When a reconcile that just acted should look at its build again, for work
+ * GitHub is finishing (`awaitedWork`): what the build as last seen waits on,
+ * and what this reconcile set going that the snapshot does not show yet (a
+ * run it dispatched, a branch GitHub is updating). Null when nothing is
+ * awaited from GitHub. A look is a `look-again` outcome, deferred, so it is
+ * scheduled like the one `decide` asks for a run to settle.
+ */
+export function nextLook({
+  snapshot,
+  config,
+  outcomes,
+  now,
+}: {
+  snapshot: BuildSnapshot;
+  config: ParsedConfig;
+  outcomes: ActOutcome[];
+  now: string;
+}): ActOutcome | null {
+  const nowMs = timeOf(now) ?? 0;
+  const session = config.ok ? config.config.session : null;
+  const waits: AwaitedWork[] = [];
+  const seen = awaitedWork({
+    snapshot,
+    now,
+    ...(session ? { overdueAtMs: (run) => overdueAt(run, session) } : {}),
+  });
+  if (seen) waits.push(seen);
+  for (const { action, result } of outcomes) {
+    if (result !== 'done') continue;
+    if (action.kind === 'dispatch') {
+      const typical = typicalRunMs(snapshot.runs, action.request.role);
+      const at = expectedEnd({ started: nowMs, typical, nowMs });
+      waits.push({ inMs: at - nowMs, why: `the ${action.request.role} run just dispatched` });
+    }
+    if (action.kind === 'update-pull-branch')
+      waits.push({ inMs: LOOK_MIN_MS, why: `the updated head of #${action.pull}` });
+  }
+  const soonest = waits.reduce<AwaitedWork | null>(
+    (first, wait) => (first && first.inMs <= wait.inMs ? first : wait),
+    null,
+  );
+  if (!soonest) return null;
+  const inMs = Math.max(1, Math.round(soonest.inMs));
+  return {
+    action: { kind: 'look-again', inMs },
+    result: 'deferred',
+    retryInMs: inMs,
+    detail: soonest.why,
+  };
+}

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { createPacerRegistry } from '../client/pace-requests.js';
+import type { PaceRules } from '../client/request-pacer.js';
+import { createWriteBudget } from '../client/write-budget.js';
+import { createRedisBudget } from './redis-budget.js';
+import { createRedisLooks } from './redis-looks.js';
+import { createRedisPacing } from './redis-pacing.js';
+import type { BatonStore, BuildHold } from './store.js';
+
+/** How long a replica holds a build, a look it took, or the lead, unless it renews them. */
+export const LEASE_MS = 30_000;
+/** How long a command may wait for Redis before it fails. */
+const COMMAND_TIMEOUT_MS = 2_000;
+/** How long a handled delivery's id is kept: GitHub's duplicates come within it. */
+const DELIVERY_MS = 24 * 3_600_000;
+
+/** Lets a lease go, if still this replica's. */
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1`;
+/** Renews a lease this replica holds, or takes it when free; answers whether it holds it. */
+const RENEW = `
+local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
+if not holder then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+return 0`;
+
+export interface RedisStoreOptions {
+  /** `REDIS_URL`: `redis://[user:password@]host:port[/db]` or `rediss://…`. */
+  url: string;
+  rules: PaceRules;
+  leaseMs?: number;
+  /** How often each replica looks for due looks. */
+  pollMs?: number;
+  log: { error(details: object, message: string): void };
+}
+
+/**
+ * The store of replicas that share one Redis (or Valkey): what `BatonStore`
+ * names, each in a few keys under `baton:`. A command Redis does not answer
+ * within `COMMAND_TIMEOUT_MS` (or after one reconnection) fails: a reconcile
+ * then fails before it writes anything rather than pace on counts it cannot
+ * read, `/readyz` says why, and the build's looks, kept in Redis, resume once
+ * it answers.
+ */
+export function createRedisStore({
+  url,
+  rules,
+  leaseMs = LEASE_MS,
+  pollMs = 250,
+  log,
+}: RedisStoreOptions): BatonStore {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: COMMAND_TIMEOUT_MS });
+  const me = `${process.pid}-${randomUUID()}`;
+  let lastError = '';
+  const onError = (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    if (message !== lastError)
+      log.error({ err: error }, `baton: the store at REDIS_URL failed: ${message}`);
+    lastError = message;
+  };
+  redis.on('error', onError);
+  redis.on('ready', () => {
+    lastError = '';
+  });
+  const looks = createRedisLooks({ redis, pollMs, leaseMs, onError });
+  const pacing = createRedisPacing({ redis, rules });
+  const registry = createPacerRegistry(rules, {
+    take: (id, kind) => pacing.take(id, kind),
+    makeBudget: (installation) =>
+      createWriteBudget({
+        shared: createRedisBudget({
+          redis,
+          installation,
+          wakeElsewhere: (key) => looks.now(key),
+          onError,
+        }),
+      }),
+  });
+  const renewals = new Set<ReturnType<typeof setInterval>>();
+  return {
+    kind: 'redis',
+    pacing: registry,
+    looks,
+    takeLooks: (run) => looks.start(run),
+    async holdBuild(key, look): Promise<BuildHold | null> {
+      const lease = `baton:lease:${key}`;
+      const held = await redis.set(lease, me, 'PX', leaseMs, 'NX');
+      // Should the replica that reconciles it die, the build is looked at once its lease lapses.
+      looks.within(key, { ms: leaseMs, why: 'a reconcile under way' }, look);
+      if (held !== 'OK') return null;
+      // Renewed while the reconcile runs; a replica that dies lets it lapse after `leaseMs`.
+      const renewal = setInterval(
+        () => void redis.eval(RENEW, 1, lease, me, String(leaseMs)).catch(onError),
+        Math.floor(leaseMs / 3),
+      );
+      renewal.unref();
+      renewals.add(renewal);
+      return {
+        async release() {
+          clearInterval(renewal);
+          renewals.delete(renewal);
+          await redis.eval(RELEASE, 1, lease, me);
+        },
+      };
+    },
+    async claimDelivery(id) {
+      return (await redis.set(`baton:delivery:${id}`, me, 'PX', DELIVERY_MS, 'NX')) === 'OK';
+    },
+    async lead(forMs) {
+      return (await redis.eval(RENEW, 1, 'baton:leader', me, String(forMs))) === 1;
+    },
+    async problem() {
+      try {
+        await redis.ping();
+        return null;
+      } catch (error) {
+        return `the store at REDIS_URL does not answer (${error instanceof Error ? error.message : String(error)})`;
+      }
+    },
+    async close() {
+      looks.stop();
+      for (const renewal of renewals) clearInterval(renewal);
+      await pacing.stop().catch(() => undefined);
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { checkInvariants } from '../../sim/chaos/invariants.js';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { integrationBranch } from '../../src/core/vocabulary/ids.js';
+import { GITHUB_PACE } from '../../src/github/client/request-pacer.js';
+import { createRedisStore } from '../../src/github/store/redis-store.js';
+import type { BatonStore } from '../../src/github/store/store.js';
+import { type AppHarness, startApp, startReplica } from '../support/app-harness.js';
+import { BUILD, installedRepo, labelledIssue, tickingClock } from '../support/builds.js';
+import { describeWithRedis, type RedisServer, startRedisServer } from '../support/redis-server.js';
+import { makeScript, runQueuedSessions } from '../support/scripted-sessions.js';
+
+/** A short lease, so a replica that dies delays its build by little. */
+const LEASE_MS = 600;
+
+/**
+ * Three replicas of the app on one simulated GitHub and one real Redis: every
+ * delivery goes to one replica and, as a duplicate of the same delivery id,
+ * to another; one replica dies holding a build. The build completes, and
+ * GitHub shows everything done once (`checkInvariants`, what the chaos runs
+ * check).
+ */
+describeWithRedis('three replicas sharing one Redis', () => {
+  let server: RedisServer;
+  let gh: FakeGitHub;
+  let stores: BatonStore[];
+  let replicas: AppHarness[];
+  let stopFirst: () => void;
+
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterAll(() => server.stop());
+  beforeEach(async () => {
+    const now = tickingClock();
+    gh = installedRepo(now);
+    stores = [0, 1, 2].map(() =>
+      createRedisStore({
+        url: server.url,
+        rules: GITHUB_PACE,
+        leaseMs: LEASE_MS,
+        pollMs: 20,
+        log: { error: () => {} },
+      }),
+    );
+    const first = await startApp({ gh, now, store: stores[0] as BatonStore });
+    stopFirst = first.stop;
+    replicas = [
+      first,
+      ...(await Promise.all(stores.slice(1).map((store) => startReplica({ now, store })))),
+    ];
+  });
+  afterEach(async () => {
+    await Promise.all(stores.map((store) => store.close().catch(() => undefined)));
+    stopFirst();
+    await server.flush();
+  });
+
+  /**
+   * The chaos runs' invariants of the build (sim/chaos/invariants.ts), but the one that finds
+   * each merged head's approving review among the REST requests: scripted sessions add their
+   * reviews to the simulator directly.
+   */
+  const violations = (issue: number) =>
+    checkInvariants({
+      gh,
+      issue,
+      build: BUILD,
+      completed: finalPull() !== undefined,
+      personComments: ['/approve'],
+    }).filter((violation) => !violation.includes('merged after an approve verdict'));
+
+  let deliveries = 0;
+  /** The plan awaits `/approve`: its notice is posted. */
+  const planned = () => gh.comments.some((comment) => comment.body.includes('plan-ready'));
+  const finalPull = () =>
+    [...gh.pulls.values()].find((pull) => pull.head === integrationBranch(BUILD));
+
+  /**
+   * Delivers what GitHub has sent, each delivery to one live replica and again to the next
+   * (same id), plays the sessions, and goes on until the final pull request is open: looks
+   * taken from Redis and retries of a held build run on their own, so a quiet round waits
+   * (a guard of 90 s against a build that never ends, not a measure).
+   */
+  async function drive(
+    live: () => AppHarness[],
+    until = () => finalPull() !== undefined,
+  ): Promise<void> {
+    const deadline = Date.now() + 90_000;
+    while (!until() && Date.now() < deadline) {
+      const events = gh.outbox.splice(0);
+      for (const event of events) {
+        const id = `delivery-${++deliveries}`;
+        const alive = live();
+        const to = [alive[deliveries % alive.length], alive[(deliveries + 1) % alive.length]];
+        await Promise.all(to.map((one) => one?.deliverAs(id, event.name, event.payload)));
+      }
+      const ran = runQueuedSessions(gh, makeScript());
+      if (events.length === 0 && ran === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await Promise.all(live().map((one) => one.idle()));
+  }
+
+  it('completes a build with every delivery handled once and nothing done twice', async () => {
+    const issue = labelledIssue(gh);
+    await drive(() => replicas, planned);
+    gh.addComment({ issue, body: '/approve', user: 'maintainer' });
+    await drive(() => replicas);
+    expect(violations(issue)).toEqual([]);
+    for (const one of replicas) expect(one.errors).toEqual([]);
+    // The `/approve` reached two replicas as one delivery: one of them took it (one 👀 asked for).
+    const reactions = gh.log.filter((entry) => entry.route.endsWith('/reactions'));
+    expect(reactions).toHaveLength(1);
+  });
+
+  it('finishes a build whose replica died holding it, once the lease lapses', async () => {
+    const issue = labelledIssue(gh);
+    await drive(() => replicas, planned);
+    gh.addComment({ issue, body: '/approve', user: 'maintainer' });
+    // The third replica takes the build and dies: it never lets it go, and hears nothing more.
+    const dead = stores[2] as BatonStore;
+    const key = `${gh.owner}/${gh.repo}#${BUILD}`;
+    const target = {
+      installationId: gh.installationId,
+      owner: gh.owner,
+      repo: gh.repo,
+      build: BUILD,
+      issue,
+      defaultBranch: gh.defaultBranch,
+    };
+    expect(await dead.holdBuild(key, { target, again: () => {} })).not.toBeNull();
+    await dead.close();
+    await drive(() => replicas.slice(0, 2));
+    expect(finalPull()).toBeDefined();
+    expect(violations(issue)).toEqual([]);
+  });
+});

@@ -1,0 +1,71 @@
+import { Octokit } from '@octokit/rest';
+import { describe, expect, it } from 'vitest';
+import type { FakeGitHub } from '../../sim/github/fake-github.js';
+import { installationToken } from '../../sim/github/tokens.js';
+import { createRunsBudget, listRecentRuns } from '../../src/conductor/recent-writes.js';
+import { createWriteBudget } from '../../src/github/client/write-budget.js';
+import { mountEachTest } from '../support/app-tests.js';
+
+const MINUTE = 60_000;
+const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+
+describe("a conductor job's write budget, read off the installation's session runs", () => {
+  it('holds a first dispatch while the runs of the last minute and hour fill them', async () => {
+    // Twenty work sessions dispatched in the last minute by earlier jobs: 20 × (3 + 1) writes.
+    const runs = Array.from({ length: 20 }, () => ({
+      createdAt: ago(10_000),
+      role: 'work' as const,
+    }));
+    const budget = createWriteBudget({ shared: createRunsBudget(async () => runs) });
+    expect(budget.waitFor('dispatch', 'acme/shop#1-a')).toBe(0);
+    await budget.sync();
+    expect(budget.used()).toEqual({ minute: 80, hour: 80 });
+    expect(budget.waitFor('status')).toBeGreaterThan(0);
+    expect(budget.waitFor('dispatch', 'acme/shop#1-a')).toBeGreaterThan(0);
+  });
+
+  it('counts only the last hour', async () => {
+    const runs = [
+      { createdAt: ago(61 * MINUTE), role: 'work' as const },
+      { createdAt: ago(30 * MINUTE), role: 'review' as const },
+    ];
+    const budget = createWriteBudget({ shared: createRunsBudget(async () => runs) });
+    await budget.sync();
+    expect(budget.used()).toEqual({ minute: 0, hour: 4 });
+  });
+});
+
+describe('the session runs of the last hour, as GitHub lists them', () => {
+  let gh: FakeGitHub;
+  mountEachTest((mounted) => {
+    gh = mounted;
+  });
+
+  it("lists the session workflow's runs with their roles, not the conductor's or CI's", async () => {
+    const at = new Date().toISOString();
+    const run = (id: number, workflow: string, displayTitle: string) => ({
+      id,
+      workflow,
+      displayTitle,
+      event: 'workflow_dispatch',
+      headBranch: 'main',
+      headSha: 'a'.repeat(40),
+      status: 'completed' as const,
+      conclusion: 'success',
+      createdAt: at,
+      updatedAt: at,
+      runAttempt: 1,
+      inputs: {},
+    });
+    gh.runs.push(
+      run(1, 'baton.yml', 'baton work 1-x W1.1 -'),
+      run(2, 'baton.yml', 'baton review 1-x W1.1 head-abc'),
+      run(3, 'baton-conductor.yml', 'Baton conductor'),
+      run(4, 'ci.yml', 'CI'),
+    );
+    gh.workflows.add('baton.yml');
+    const octokit = new Octokit({ auth: installationToken(gh.installationId) });
+    const listed = await listRecentRuns(octokit as never, { owner: gh.owner, repo: gh.repo });
+    expect(listed.map((one) => one.role).sort()).toEqual(['review', 'work']);
+  });
+});

@@ -1,0 +1,173 @@
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { GITHUB_PACE } from '../../src/github/client/request-pacer.js';
+import type { LookTarget } from '../../src/github/store/look-schedule.js';
+import { createRedisStore } from '../../src/github/store/redis-store.js';
+import type { BatonStore } from '../../src/github/store/store.js';
+import { describeWithRedis, type RedisServer, startRedisServer } from '../support/redis-server.js';
+
+const KEY = 'acme/shop#1-add-oauth-login';
+const TARGET: LookTarget = {
+  installationId: 7,
+  owner: 'acme',
+  repo: 'shop',
+  build: '1-add-oauth-login',
+  issue: 1,
+  defaultBranch: 'main',
+};
+const LOOK = { target: TARGET, again: () => {} };
+const silent = { error: () => {} };
+
+/** Waits for `check` to hold, polling: the tests wait on what the replicas do, never on a time. */
+async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`never: ${what}`);
+}
+
+describeWithRedis('replicas sharing a real Redis', () => {
+  let server: RedisServer;
+  let stores: BatonStore[] = [];
+  const replica = (options: { leaseMs?: number } = {}) => {
+    const store = createRedisStore({
+      url: server.url,
+      rules: GITHUB_PACE,
+      pollMs: 20,
+      log: silent,
+      ...options,
+    });
+    stores.push(store);
+    return store;
+  };
+
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterEach(async () => {
+    await Promise.all(stores.map((store) => store.close()));
+    stores = [];
+    await server.flush();
+  });
+  afterAll(() => server.stop());
+
+  it('holds a build for one replica at a time, and lets the other take it once released', async () => {
+    const [a, b] = [replica(), replica()];
+    const held = await a.holdBuild(KEY, LOOK);
+    expect(held).not.toBeNull();
+    expect(await b.holdBuild(KEY, LOOK)).toBeNull();
+    await held?.release();
+    expect(await b.holdBuild(KEY, LOOK)).not.toBeNull();
+  });
+
+  it('lets a dead replica’s build go after the lease, and another replica looks at it', async () => {
+    const a = replica({ leaseMs: 300 });
+    const b = replica({ leaseMs: 300 });
+    const taken: string[] = [];
+    b.takeLooks((target) => taken.push(target.build));
+    // A holds the build and dies: it never releases it, nor renews the lease.
+    expect(await a.holdBuild(KEY, LOOK)).not.toBeNull();
+    await a.close();
+    expect(await b.holdBuild(KEY, LOOK)).toBeNull();
+    // The look kept while A reconciled falls due once the lease lapses: B takes it and holds the build.
+    await until(() => taken.length > 0, 'B takes the look of the build A held');
+    expect(taken[0]).toBe(TARGET.build);
+    expect(await b.holdBuild(KEY, LOOK)).not.toBeNull();
+  });
+
+  it('hands each webhook delivery to one replica', async () => {
+    const [a, b, c] = [replica(), replica(), replica()];
+    const claims = await Promise.all([a, b, c, a].map((one) => one.claimDelivery('delivery-1')));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await b.claimDelivery('delivery-2')).toBe(true);
+  });
+
+  it('keeps one leader while it renews its lead', async () => {
+    const [a, b] = [replica(), replica()];
+    expect(await a.lead(60_000)).toBe(true);
+    expect(await b.lead(60_000)).toBe(false);
+    expect(await a.lead(60_000)).toBe(true);
+  });
+
+  it('runs a look set on one replica on another, once, and a later set replaces it', async () => {
+    const [a, b] = [replica(), replica()];
+    const taken: LookTarget[] = [];
+    b.takeLooks((target) => taken.push(target));
+    a.looks.set(KEY, [{ ms: 600_000, why: 'a review run' }], LOOK);
+    a.looks.set(KEY, [{ ms: 0, why: 'a merge refused' }], LOOK);
+    await until(() => taken.length > 0, 'B takes the look A set');
+    expect(taken).toEqual([TARGET]);
+  });
+
+  it('shares an installation’s write budget: writes made and owed on one replica hold back another’s dispatch', async () => {
+    const [a, b] = [replica(), replica()];
+    const onA = a.pacing.budgetForId('installation-7');
+    const onB = b.pacing.budgetForId('installation-7');
+    onA.note(50);
+    onA.owe(KEY, 400);
+    // A's writes reach Redis in order on A's connection: its own read back follows them.
+    await onA.sync();
+    await onB.sync();
+    expect(onB.used()).toEqual({ minute: 50, hour: 50 });
+    expect(onB.owed()).toBe(400);
+    // 50 made + 400 owed + a worker's share is past 90% of 500: B's first dispatch waits.
+    expect(onB.waitFor('dispatch', 'acme/shop#2-other')).toBeGreaterThan(0);
+    // A's build pays what it owed: B sees room.
+    onA.owe(KEY, 0);
+    await onA.sync();
+    await onB.sync();
+    expect(onB.waitFor('dispatch', 'acme/shop#2-other')).toBe(0);
+    // Another installation's budget is its own.
+    const other = b.pacing.budgetForId('installation-8');
+    await other.sync();
+    expect(other.used().hour).toBe(0);
+  });
+
+  it('wakes a build that waits on one replica from another, through a look', async () => {
+    const [a, b] = [replica(), replica()];
+    const taken: string[] = [];
+    a.takeLooks((target) => taken.push(target.build));
+    const onA = a.pacing.budgetForId('installation-7');
+    const onB = b.pacing.budgetForId('installation-7');
+    // What the big build owes leaves no room for a worker in the hour.
+    onA.owe('acme/shop#9-big', 460);
+    // The waiting build's reconcile left its look for later, as a reconcile does.
+    a.looks.set(KEY, [{ ms: 600_000, why: 'its run' }], LOOK);
+    onA.wake(KEY, () => taken.push('woken in A itself'));
+    await onA.sync();
+    await onB.sync();
+    expect(onB.waiting()).toBe(true);
+    // B's reconcile of the big build sees it paid: B wakes the waiter, which is A's: a look now.
+    onB.owe('acme/shop#9-big', 0);
+    await until(() => taken.length > 0, 'the waiting build is looked at');
+    expect(taken[0]).toBe(TARGET.build);
+  });
+
+  it('spaces the writes of every replica of an installation together, not each its own', async () => {
+    const spacing = 100;
+    const paced = (store: BatonStore) => store.pacing;
+    const rules = { ...GITHUB_PACE, writeSpacingMs: spacing };
+    const [a, b] = [0, 1].map(() => {
+      const store = createRedisStore({ url: server.url, rules, pollMs: 20, log: silent });
+      stores.push(store);
+      return paced(store);
+    });
+    const begun = Date.now();
+    await Promise.all([a, b, a, b].map((registry) => registry?.take?.('installation-7', 'write')));
+    // Four writes one spacing apart, whichever replica makes them: the last starts three
+    // spacings on at the soonest (each replica pacing alone would let it go after one). A lower
+    // bound only: a slow machine spaces them more, never less.
+    expect(Date.now() - begun).toBeGreaterThanOrEqual(3 * spacing);
+  });
+
+  it('says so when Redis does not answer, and refuses to hold a build rather than pace alone', async () => {
+    const own = await startRedisServer();
+    const store = createRedisStore({ url: own.url, rules: GITHUB_PACE, log: silent });
+    stores.push(store);
+    expect(await store.problem()).toBeNull();
+    await own.stop();
+    await until(async () => (await store.problem()) !== null, 'the store reports the outage');
+    expect(await store.problem()).toMatch(/REDIS_URL does not answer/);
+    await expect(store.holdBuild(KEY, LOOK)).rejects.toThrow();
+  });
+});
