@@ -4,6 +4,7 @@
  */
 import type { GitData } from './git/git-data.js';
 import type { SimComment, SimIssue, SimPull, SimReview, SimRun, SimUser } from './records.js';
+import { runBody } from './run-body.js';
 
 /** What GitHub sends as a push's `before` when it created the branch, or `after` when it deleted it. */
 const NO_COMMIT = '0'.repeat(40);
@@ -119,24 +120,8 @@ export class EventFactory {
     this.#emit('workflow_run', {
       ...this.#base(this.#gh.botLogin),
       action,
-      // The run as GitHub's payload carries it: the fields of the REST run (routes-runs.ts `runBody`).
-      workflow_run: {
-        id: run.id,
-        name: workflowName(run.workflow),
-        path: `.github/workflows/${run.workflow}`,
-        display_title: run.displayTitle,
-        head_branch: run.headBranch,
-        head_sha: run.headSha,
-        head_repository: this.#repo(),
-        status: run.status,
-        conclusion: run.conclusion,
-        event: run.event,
-        created_at: run.createdAt,
-        updated_at: run.updatedAt,
-        run_started_at: run.createdAt,
-        run_attempt: run.runAttempt,
-        html_url: `${this.#gh.htmlUrl}/actions/runs/${run.id}`,
-      },
+      // The run as GitHub's payload carries it: the fields of the REST run.
+      workflow_run: runBody(this.#gh, run),
     });
   }
 
@@ -234,11 +219,4 @@ export class EventFactory {
       label: { name: label },
     });
   }
-}
-
-/** A workflow's `name:`, by its file: what a `workflow_run` trigger's `workflows:` names. */
-export function workflowName(file: string): string {
-  if (file === 'baton.yml') return 'Baton';
-  if (file === 'baton-conductor.yml') return 'Baton conductor';
-  return 'CI';
 }

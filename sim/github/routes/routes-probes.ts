@@ -1,7 +1,7 @@
 import type { GitHubState } from '../github-state.js';
 import type { SimCommitComment } from '../records.js';
 import { json, notFound, type Router } from '../router.js';
-import { runBody } from './routes-runs.js';
+import { runBody } from '../run-body.js';
 
 /**
  * What `baton doctor`'s probes ask beyond the rest of the simulator: commit

@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import type { GitHubState } from '../github-state.js';
-import type { SimRun } from '../records.js';
 import { json, notFound, type Router, unprocessable } from '../router.js';
+import { runBody } from '../run-body.js';
 
 const SEARCH_PARAMS = [
   'actor',
@@ -170,29 +170,6 @@ export function registerRunRoutes(router: Router, gh: GitHubState): void {
       }
       return json(201, {});
     });
-}
-
-export function runBody(gh: GitHubState, run: SimRun) {
-  return {
-    id: run.id,
-    name: 'Baton',
-    display_title: run.displayTitle,
-    event: run.event,
-    head_branch: run.headBranch,
-    head_sha: run.headSha,
-    head_repository: { id: gh.repositoryId, full_name: gh.fullName },
-    repository: { id: gh.repositoryId, full_name: gh.fullName },
-    status: run.status,
-    conclusion: run.conclusion,
-    created_at: run.createdAt,
-    updated_at: run.updatedAt,
-    run_started_at: run.createdAt,
-    run_attempt: run.runAttempt,
-    actor: { login: run.actor ?? gh.botLogin },
-    triggering_actor: { login: run.triggeringActor ?? gh.botLogin },
-    html_url: `${gh.htmlUrl}/actions/runs/${run.id}`,
-    path: `.github/workflows/${run.workflow}`,
-  };
 }
 
 /**
