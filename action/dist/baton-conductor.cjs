@@ -51630,26 +51630,63 @@ var decode4 = textDecoder2.decode.bind(textDecoder2);
 
 // src/github/client/comment-tags.ts
 var import_node_crypto5 = require("node:crypto");
-var CommentTags = class {
-  #tags = /* @__PURE__ */ new Map();
+
+// src/process-memory.ts
+var kept = /* @__PURE__ */ new Set();
+function remembered(memory) {
+  kept.add(memory);
+  return memory;
+}
+
+// src/github/client/bounded-map.ts
+var BoundedMap = class {
+  #entries = /* @__PURE__ */ new Map();
   limit;
   constructor(limit = 2e3) {
     this.limit = limit;
   }
+  get(key, { touch = false } = {}) {
+    const value = this.#entries.get(key);
+    if (touch && value !== void 0) this.set(key, value);
+    return value;
+  }
+  has(key) {
+    return this.#entries.has(key);
+  }
+  set(key, value) {
+    this.#entries.delete(key);
+    this.#entries.set(key, value);
+    if (this.#entries.size > this.limit) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest !== void 0) this.#entries.delete(oldest);
+    }
+  }
+  delete(key) {
+    this.#entries.delete(key);
+  }
+  clear() {
+    this.#entries.clear();
+  }
+};
+
+// src/github/client/comment-tags.ts
+var CommentTags = class {
+  #tags;
+  constructor(limit = 2e3) {
+    this.#tags = new BoundedMap(limit);
+  }
   /** GitHub answered a write or read of comment `id` with `etag`, the comment then saying `body`. */
   note(ctx, id, etag, body) {
     const key = keyOf(ctx, id);
-    this.#tags.delete(key);
-    if (typeof etag !== "string" || etag === "") return;
-    this.#tags.set(key, { etag, hash: bodyHash(body) });
-    if (this.#tags.size > this.limit) {
-      const oldest = this.#tags.keys().next().value;
-      if (oldest !== void 0) this.#tags.delete(oldest);
-    }
+    if (typeof etag !== "string" || etag === "") this.#tags.delete(key);
+    else this.#tags.set(key, { etag, hash: bodyHash(body) });
   }
   /** The tag kept for comment `id`, and the hash of the body it stands for (`bodyHash`); undefined when none is kept. */
   of(ctx, id) {
     return this.#tags.get(keyOf(ctx, id));
+  }
+  clear() {
+    this.#tags.clear();
   }
 };
 function bodyHash(body) {
@@ -51658,7 +51695,7 @@ function bodyHash(body) {
 function keyOf(ctx, id) {
   return `${ctx.owner}/${ctx.repo}#${id}`;
 }
-var commentTags = new CommentTags();
+var commentTags = remembered(new CommentTags());
 
 // src/github/client/types.ts
 function buildKey(ctx, build) {
@@ -51740,20 +51777,13 @@ function forgetOld(lastEdit, before) {
   for (const [key, at] of lastEdit) if (at < before) lastEdit.delete(key);
 }
 var ShownAttention = class {
-  #byBody = /* @__PURE__ */ new Map();
-  limit;
+  #byBody;
   constructor(limit = 2e3) {
-    this.limit = limit;
+    this.#byBody = new BoundedMap(limit);
   }
   /** A body was written showing `attention`. */
   note(body, attention) {
-    const key = bodyHash(body);
-    this.#byBody.delete(key);
-    this.#byBody.set(key, attention);
-    if (this.#byBody.size > this.limit) {
-      const oldest = this.#byBody.keys().next().value;
-      if (oldest !== void 0) this.#byBody.delete(oldest);
-    }
+    this.#byBody.set(bodyHash(body), attention);
   }
   /** How an edit from `shown` to a render showing `attention` is paced. */
   kindOf(shown, attention) {
@@ -51761,8 +51791,11 @@ var ShownAttention = class {
     const key = bodyHash(shown);
     return this.#byBody.has(key) && this.#byBody.get(key) === attention ? "progress" : "prompt";
   }
+  clear() {
+    this.#byBody.clear();
+  }
 };
-var shownAttention = new ShownAttention();
+var shownAttention = remembered(new ShownAttention());
 function noteStatusWritten(ctx, {
   id,
   etag,
@@ -51826,19 +51859,19 @@ var HeldStatusEdits = class {
   }
 };
 async function readComment(ctx, id) {
-  const kept = commentTags.of(ctx, id);
+  const kept2 = commentTags.of(ctx, id);
   try {
     const { data, headers } = await ctx.octokit.rest.issues.getComment({
       owner: ctx.owner,
       repo: ctx.repo,
       comment_id: id,
-      ...kept ? { headers: { "if-none-match": kept.etag } } : {}
+      ...kept2 ? { headers: { "if-none-match": kept2.etag } } : {}
     });
     const body = data.body ?? "";
     commentTags.note(ctx, id, headers.etag, body);
     return bodyHash(body);
   } catch (error62) {
-    if (statusOf(error62) === 304 && kept) return kept.hash;
+    if (statusOf(error62) === 304 && kept2) return kept2.hash;
     throw error62;
   }
 }
@@ -52676,7 +52709,9 @@ async function readConfig(octokit, { owner, repo }) {
   return { config: { ok: false, problems: lines }, ownFileOnly };
 }
 var CONFIG_TTL_MS = 10 * 6e4;
-var configs = /* @__PURE__ */ new Map();
+var configs = remembered(
+  /* @__PURE__ */ new Map()
+);
 async function loadConfigAt(ctx, defaultSha, now = Date.now()) {
   const key = `${ctx.owner}/${ctx.repo}@${defaultSha}`;
   const hit = configs.get(key);
@@ -52987,7 +53022,7 @@ function withReason(reason, work) {
 
 // src/github/observe/permissions.ts
 var TTL_MS = 6e4;
-var cache = /* @__PURE__ */ new Map();
+var cache = remembered(/* @__PURE__ */ new Map());
 async function hasWriteAccess({ octokit, owner, repo }, login, {
   now = Date.now(),
   ttlMs = TTL_MS
@@ -53028,12 +53063,12 @@ function createConditionalReads({
     }
   };
   async function readPage(octokit, { url: url2, key }, pick2) {
-    const kept = pages.get(key);
+    const kept2 = pages.get(key);
     try {
       const answer = await octokit.request({
         method: "GET",
         url: url2,
-        ...kept ? { headers: { "if-none-match": kept.etag } } : {}
+        ...kept2 ? { headers: { "if-none-match": kept2.etag } } : {}
       });
       const page = {
         etag: String(answer.headers.etag ?? ""),
@@ -53044,9 +53079,9 @@ function createConditionalReads({
       else pages.delete(key);
       return page;
     } catch (error62) {
-      if (statusOf(error62) !== 304 || !kept) throw error62;
-      keep(key, kept);
-      return kept;
+      if (statusOf(error62) !== 304 || !kept2) throw error62;
+      keep(key, kept2);
+      return kept2;
     }
   }
   async function readAll2(octokit, { first, scope }, pick2) {
@@ -53087,7 +53122,7 @@ function nextOf(link2) {
   if (typeof link2 !== "string") return null;
   return /<([^>]+)>;\s*rel="next"/.exec(link2)?.[1] ?? null;
 }
-var conditionalReads = createConditionalReads();
+var conditionalReads = remembered(createConditionalReads());
 
 // src/github/observe/read-runs.ts
 async function readRuns(ctx, { build, since, freshFrom }) {
@@ -53298,6 +53333,12 @@ function adaptationRefPrefix(build) {
 function parseAdaptationMessage(message2) {
   return parseRecordMessage(message2, { header: ADAPTATION_HEADER, schema: AdaptationRecord });
 }
+function adaptationsOf(messages) {
+  return messages.flatMap((message2) => {
+    const record2 = parseAdaptationMessage(message2);
+    return record2 ? [record2] : [];
+  });
+}
 
 // src/core/plan/completion.ts
 var COMPLETION_MAX_BYTES = 64 * 1024;
@@ -53405,34 +53446,27 @@ function tokensOfUsage(usage) {
 
 // src/github/client/immutable-cache.ts
 var ImmutableCache = class {
-  #entries = /* @__PURE__ */ new Map();
-  limit;
+  #entries;
   constructor(limit = 2e3) {
-    this.limit = limit;
+    this.#entries = new BoundedMap(limit);
   }
   /** The value under `key`, without loading it. */
   peek(key) {
     return this.#entries.get(key);
   }
   async get(key, load2) {
-    const hit = this.#entries.get(key);
-    if (hit !== void 0) {
-      this.#entries.delete(key);
-      this.#entries.set(key, hit);
-      return hit;
-    }
+    const hit = this.#entries.get(key, { touch: true });
+    if (hit !== void 0) return hit;
     const value = await load2();
     this.set(key, value);
     return value;
   }
   /** Keeps a value read another way (several in one request). */
   set(key, value) {
-    this.#entries.delete(key);
     this.#entries.set(key, value);
-    if (this.#entries.size > this.limit) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest !== void 0) this.#entries.delete(oldest);
-    }
+  }
+  clear() {
+    this.#entries.clear();
   }
 };
 
@@ -53466,8 +53500,8 @@ var BATON_REFS = "refs/baton/";
 function hiddenRefReadingFrom(env) {
   return readingFrom(env.BATON_HIDDEN_REFS);
 }
-var graphqlLists = new LearnedReading();
-var commits = new ImmutableCache(5e4);
+var graphqlLists = remembered(new LearnedReading());
+var commits = remembered(new ImmutableCache(5e4));
 async function readHiddenRecords(ctx, {
   build,
   usage,
@@ -54159,6 +54193,18 @@ function briefProblems(workers, briefSizes) {
 }
 
 // src/core/snapshot/follow-ups.ts
+function followUpsOf(read, runs, commands) {
+  if (read.kind !== "valid" || buildTypeOf(read.plan) !== "research") return null;
+  const succeeded = runs.filter(
+    (run2) => run2.role === "synthesis" && run2.worker === null && run2.outcome === "succeeded"
+  );
+  return foldFollowUps({
+    plan: read.plan,
+    succeeded,
+    approvals: commands.approvals,
+    declines: commands.followUpSkips
+  });
+}
 function foldFollowUps({
   plan,
   succeeded,
@@ -54447,18 +54493,6 @@ function makeContext({
     engineOf,
     links
   };
-}
-function followUpsOf(read, runs, commands) {
-  if (read.kind !== "valid" || buildTypeOf(read.plan) !== "research") return null;
-  const succeeded = runs.filter(
-    (run2) => run2.role === "synthesis" && run2.worker === null && run2.outcome === "succeeded"
-  );
-  return foldFollowUps({
-    plan: read.plan,
-    succeeded,
-    approvals: commands.approvals,
-    declines: commands.followUpSkips
-  });
 }
 function repoLinks(snapshot) {
   const fromIssue = /^(https?:\/\/.+?)\/issues\/\d+\/?$/.exec(snapshot.issue.url)?.[1];
@@ -55231,14 +55265,14 @@ function fitBlocks({
   const whole = blocks.join("\n\n");
   if (whole.length <= limit) return whole;
   const room = limit - note.length - 2;
-  let kept = "";
+  let kept2 = "";
   for (const line of whole.split("\n")) {
-    const next = kept ? `${kept}
+    const next = kept2 ? `${kept2}
 ${line}` : line;
     if (next.length > room) break;
-    kept = next;
+    kept2 = next;
   }
-  return `${kept.slice(0, room)}
+  return `${kept2.slice(0, room)}
 
 ${note}`;
 }
@@ -56874,7 +56908,9 @@ function attentionOf(view) {
     progress.synthesis?.state ?? null,
     (progress.adaptations ?? []).map((adaptation) => [adaptation.source, adaptation.state]),
     (view.series?.loops ?? []).map((loop) => [loop.loop, loop.stage]),
-    view.series?.ended ?? null
+    view.series?.ended ?? null,
+    // A close is a person's act: who closed the issue, and that the build goes on, shows at once.
+    view.ignoredClose ?? null
   ]);
 }
 
@@ -56889,7 +56925,7 @@ var DELETE_REFS = (
   }
 `
 );
-var refusedIn = /* @__PURE__ */ new Set();
+var refusedIn = remembered(/* @__PURE__ */ new Set());
 async function cleanUpRefs(ctx, {
   build,
   runs,
@@ -57063,7 +57099,7 @@ async function runOfLostAnswer(ctx, request2, lost) {
   };
   return await look() ?? await new Promise((resolve) => setTimeout(resolve, LOST_ANSWER_LOOK_AGAIN_MS)).then(look);
 }
-var withoutRunDetails = /* @__PURE__ */ new Set();
+var withoutRunDetails = remembered(/* @__PURE__ */ new Set());
 async function dispatchWorkflow(ctx, request2) {
   const apiUrl = String(ctx.octokit.request.endpoint.DEFAULTS.baseUrl);
   const send = async (details) => (await ctx.octokit.request(
@@ -57780,85 +57816,25 @@ function tieUsage(listed, runs) {
   }
   return { counted, uncounted };
 }
-
-// src/github/observe/read-repo-usage.ts
-var USAGE_REF = /^refs\/baton\/([^/]+\/usage\/[^/]+)$/;
-async function readRepoUsage(ctx, now) {
-  const repository = `${ctx.owner}/${ctx.repo}`;
-  const runs = await readDispatchedRuns(ctx, dayStart(now));
-  if (!runs || runs.length === 0) return { records: [], forged: [] };
-  const byId = new Map(runs.map((run2) => [run2.id, run2]));
-  const refs = await listMatchingRefs(ctx, "baton/");
-  const read = { records: [], forged: [] };
-  const tied = [];
-  for (const ref of refs) {
-    const name = USAGE_REF.exec(ref.ref)?.[1];
-    if (!name || !byId.has(runIdOf(name))) continue;
-    const tie = runOfUsageRef(name, byId);
-    if (tie.run === null) read.forged.push({ repository, ref: name, reason: tie.reason });
-    else tied.push({ name, sha: ref.object.sha, nodeId: ref.node_id, ...tie });
-  }
-  const found = await recordCommits(ctx, tied);
-  for (const { name, sha, run: run2, attempt } of tied) {
-    const record2 = parseUsageMessage(found.get(sha)?.message ?? "");
-    const problem = usageRecordProblem(record2, run2, attempt);
-    if (problem || !record2) read.forged.push({ repository, ref: name, reason: problem ?? "" });
-    else read.records.push({ repository, ref: name, at: run2.createdAt, record: record2 });
-  }
-  return read;
-}
-function runIdOf(name) {
-  return Number(/\/usage\/(\d+)-\d+$/.exec(name)?.[1] ?? Number.NaN);
-}
-
-// src/github/observe/installation-usage.ts
-var INSTALLATION_DAY_TTL_MS = 6e4;
-var REPOS_AT_ONCE = 4;
-var reads = /* @__PURE__ */ new Map();
-function readInstallationUsage(ctx, now) {
-  const key = ctx.owner.toLowerCase();
-  const at = Date.parse(now);
-  const cached2 = reads.get(key);
-  if (cached2 && at - cached2.at >= 0 && at - cached2.at < INSTALLATION_DAY_TTL_MS) {
-    return cached2.read;
-  }
-  const read = readAll(ctx, now);
-  reads.set(key, { at, read });
-  read.catch(() => {
-    if (reads.get(key)?.read === read) reads.delete(key);
-  });
-  return read;
-}
-async function readAll(ctx, now) {
-  const repositories = await ctx.octokit.paginate("GET /installation/repositories", {
-    per_page: 100
-  });
-  const all = { records: [], forged: [] };
-  for (let i = 0; i < repositories.length; i += REPOS_AT_ONCE) {
-    const batch = repositories.slice(i, i + REPOS_AT_ONCE);
-    const read = await Promise.all(
-      batch.map(
-        (repository) => readRepoUsage(
-          {
-            octokit: ctx.octokit,
-            owner: repository.owner.login,
-            repo: repository.name,
-            botLogin: ctx.botLogin
-          },
-          now
-        ).catch((error62) => {
-          if (statusOf(error62) === 409 || statusOf(error62) === 404)
-            return { records: [], forged: [] };
-          throw error62;
-        })
-      )
-    );
-    for (const one of read) {
-      all.records.push(...one.records);
-      all.forged.push(...one.forged);
-    }
-  }
-  return all;
+function usageOf(build, listed, runs) {
+  const byId = new Map(
+    runs.filter((run2) => run2.byBaton !== false).map((run2) => [
+      run2.id,
+      {
+        id: run2.id,
+        build,
+        role: run2.role,
+        worker: run2.worker,
+        attempt: run2.attempt ?? 1,
+        createdAt: run2.createdAt
+      }
+    ])
+  );
+  const { counted, uncounted } = tieUsage(listed, byId);
+  return {
+    usage: counted.map((tie) => tie.record),
+    ...uncounted.length > 0 ? { uncountedUsage: uncounted } : {}
+  };
 }
 
 // src/github/observe/build-query.ts
@@ -58043,143 +58019,6 @@ function loginOf(author) {
   return author.__typename === "Bot" ? `${author.login}[bot]` : author.login;
 }
 
-// src/github/observe/read-comments.ts
-async function fetchComments(ctx, sources) {
-  return Promise.all(
-    sources.map(async (source) => {
-      const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
-        owner: ctx.owner,
-        repo: ctx.repo,
-        issue_number: source.number,
-        per_page: 100
-      });
-      const plain = comments.map((c) => ({
-        id: c.id,
-        body: c.body ?? "",
-        author: c.user?.login ?? "",
-        isBot: c.user?.type === "Bot",
-        createdAt: c.created_at,
-        accepted: false,
-        eyes: c.reactions?.eyes
-      }));
-      for (const comment of plain) {
-        const asked = source.worker ? { ...comment, worker: source.worker } : comment;
-        if (await mayHaveBatonEyes(ctx, asked))
-          comment.accepted = await hasBatonEyes(ctx, comment.id);
-      }
-      return { source, comments: plain.map(({ eyes: _eyes, ...comment }) => comment) };
-    })
-  );
-}
-async function mayHaveBatonEyes(ctx, comment) {
-  if (comment.isBot || comment.eyes === 0) return false;
-  const context = comment.worker ? { worker: comment.worker } : {};
-  if (parseCommands(comment.body, context).commands.length === 0) return false;
-  return hasWriteAccess(ctx, comment.author);
-}
-async function hasBatonEyes(ctx, id) {
-  const reactions = await ctx.octokit.paginate(ctx.octokit.rest.reactions.listForIssueComment, {
-    owner: ctx.owner,
-    repo: ctx.repo,
-    comment_id: id,
-    content: "eyes",
-    per_page: 100
-  });
-  return reactions.some((reaction) => reaction.user?.login === ctx.botLogin);
-}
-async function collectComments(ctx, { build, lists }) {
-  const statuses = [];
-  const notices2 = [];
-  const live = [];
-  const parts = [];
-  for (const { source, comments } of lists) {
-    for (const comment of comments) {
-      const { body, author } = comment;
-      if (author === ctx.botLogin) {
-        if (source.source.kind === "issue" && findStatusBuild(body) === build) {
-          statuses.push({ id: comment.id, body, createdAt: comment.createdAt });
-        }
-        const part = source.source.kind === "issue" ? findLedgerPart(body) : null;
-        if (part?.build === build)
-          parts.push({ part: part.part, commands: parseCommandLedger(body) });
-        const notice = source.source.kind === "issue" ? findNotice(body) : null;
-        if (notice?.build === build) notices2.push(notice.key);
-        continue;
-      }
-      if (comment.isBot || isBatonComment(body) || !comment.accepted) continue;
-      const parsed = parseCommands(body, source.worker ? { worker: source.worker } : {});
-      for (const command of parsed.commands) {
-        live.push({
-          commentId: comment.id,
-          author,
-          createdAt: comment.createdAt,
-          source: source.source,
-          command
-        });
-      }
-    }
-  }
-  statuses.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
-  const [oldest, ...rest] = statuses;
-  const archived = parts.flatMap((part) => part.commands);
-  const ledgers = [...parts.map((part) => part.commands), parseCommandLedger(oldest?.body ?? "")];
-  const commands = mergeLedger(ledgers, live);
-  commands.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.commentId - b.commentId);
-  return {
-    statusComment: oldest ? { id: oldest.id, body: oldest.body } : null,
-    duplicateStatusIds: rest.map((status2) => status2.id),
-    commands,
-    ...parts.length > 0 ? {
-      ledgerParts: {
-        last: Math.max(...parts.map((part) => part.part)),
-        commandIds: archived.map((info) => info.commentId)
-      }
-    } : {},
-    notices: [...new Set(notices2)].sort()
-  };
-}
-function mergeLedger(ledgers, live) {
-  const recorded = /* @__PURE__ */ new Set();
-  const kept = [];
-  for (const ledger of ledgers) {
-    kept.push(...ledger.filter((info) => !recorded.has(info.commentId)));
-    for (const info of ledger) recorded.add(info.commentId);
-  }
-  return [...kept, ...live.filter((info) => !recorded.has(info.commentId))];
-}
-
-// src/github/observe/reactions.ts
-function reactionReadingFrom(env) {
-  return readingFrom(env.BATON_REACTIONS);
-}
-var viewerIsApp = new LearnedReading();
-var taken = /* @__PURE__ */ new Set();
-var TAKEN_MAX = 1e4;
-async function hasBatonEyesInWindow(ctx, comment, reading = "auto") {
-  const eyes = (comment.groups ?? []).find((group) => group.content === "EYES");
-  if (!eyes) return false;
-  if (reading === "graphql") return eyes.viewerHasReacted;
-  const known = viewerIsApp.known(ctx);
-  if (reading === "auto" && known !== false) {
-    if (eyes.viewerHasReacted) {
-      viewerIsApp.learn(ctx, true);
-      return true;
-    }
-    if (known === true) return false;
-  }
-  if (eyes.createdAt === null) return false;
-  const key = `${ctx.owner}/${ctx.repo}#${comment.id}`;
-  if (taken.has(key)) return true;
-  const { worker, ...rest } = comment;
-  if (!await mayHaveBatonEyes(ctx, { ...rest, eyes: void 0, ...worker ? { worker } : {} }))
-    return false;
-  if (!await hasBatonEyes(ctx, comment.id)) return false;
-  if (taken.size >= TAKEN_MAX) taken.clear();
-  taken.add(key);
-  if (reading === "auto" && !eyes.viewerHasReacted) viewerIsApp.learn(ctx, false);
-  return true;
-}
-
 // src/github/observe/read-build-graph.ts
 function readBuildPage(ctx, operationName, variables) {
   return ctx.octokit.graphql(BUILD_QUERY, {
@@ -58254,6 +58093,290 @@ async function restOfRefs(ctx, prefix, first) {
     page = repository.refs.pageInfo;
   }
   return { pageInfo: { hasNextPage: false, endCursor: page?.endCursor ?? null }, nodes };
+}
+
+// src/github/observe/reactions.ts
+function reactionReadingFrom(env) {
+  return readingFrom(env.BATON_REACTIONS);
+}
+var viewerIsApp = remembered(new LearnedReading());
+var taken = remembered(/* @__PURE__ */ new Set());
+var TAKEN_MAX = 1e4;
+async function hasBatonEyesInWindow(ctx, comment, reading = "auto") {
+  const eyes = (comment.groups ?? []).find((group) => group.content === "EYES");
+  if (!eyes) return false;
+  if (reading === "graphql") return eyes.viewerHasReacted;
+  const known = viewerIsApp.known(ctx);
+  if (reading === "auto" && known !== false) {
+    if (eyes.viewerHasReacted) {
+      viewerIsApp.learn(ctx, true);
+      return true;
+    }
+    if (known === true) return false;
+  }
+  if (eyes.createdAt === null) return false;
+  const key = `${ctx.owner}/${ctx.repo}#${comment.id}`;
+  if (taken.has(key)) return true;
+  const { worker, ...rest } = comment;
+  if (!await mayHaveBatonEyes(ctx, { ...rest, eyes: void 0, ...worker ? { worker } : {} }))
+    return false;
+  if (!await hasBatonEyes(ctx, comment.id)) return false;
+  if (taken.size >= TAKEN_MAX) taken.clear();
+  taken.add(key);
+  if (reading === "auto" && !eyes.viewerHasReacted) viewerIsApp.learn(ctx, false);
+  return true;
+}
+async function mayHaveBatonEyes(ctx, comment) {
+  if (comment.isBot || comment.eyes === 0) return false;
+  const context = comment.worker ? { worker: comment.worker } : {};
+  if (parseCommands(comment.body, context).commands.length === 0) return false;
+  return hasWriteAccess(ctx, comment.author);
+}
+async function hasBatonEyes(ctx, id) {
+  const reactions = await ctx.octokit.paginate(ctx.octokit.rest.reactions.listForIssueComment, {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    comment_id: id,
+    content: "eyes",
+    per_page: 100
+  });
+  return reactions.some((reaction) => reaction.user?.login === ctx.botLogin);
+}
+
+// src/github/observe/read-comments.ts
+async function fetchComments(ctx, sources) {
+  return Promise.all(
+    sources.map(async (source) => {
+      const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listComments, {
+        owner: ctx.owner,
+        repo: ctx.repo,
+        issue_number: source.number,
+        per_page: 100
+      });
+      const plain = comments.map((c) => ({
+        id: c.id,
+        body: c.body ?? "",
+        author: c.user?.login ?? "",
+        isBot: c.user?.type === "Bot",
+        createdAt: c.created_at,
+        accepted: false,
+        eyes: c.reactions?.eyes
+      }));
+      for (const comment of plain) {
+        const asked = source.worker ? { ...comment, worker: source.worker } : comment;
+        if (await mayHaveBatonEyes(ctx, asked))
+          comment.accepted = await hasBatonEyes(ctx, comment.id);
+      }
+      return { source, comments: plain.map(({ eyes: _eyes, ...comment }) => comment) };
+    })
+  );
+}
+async function commentLists(ctx, { issue: issue2, repository }) {
+  const issueNode = repository.issue;
+  const sources = [
+    {
+      source: { number: issue2, source: { kind: "issue" } },
+      window: issueNode?.comments ?? { totalCount: 0, nodes: [] }
+    }
+  ];
+  for (const pull of repository.pullRequests.nodes) {
+    const worker = parseBatonBranch(pull.headRefName);
+    if (pull.state !== "OPEN" || worker?.kind !== "worker") continue;
+    sources.push({
+      source: {
+        number: pull.number,
+        worker: worker.worker,
+        source: { kind: "pull", number: pull.number, worker: worker.worker }
+      },
+      window: pull.comments
+    });
+  }
+  const complete = sources.filter(({ window: window2 }) => window2.totalCount <= window2.nodes.length);
+  const partial2 = sources.filter(({ window: window2 }) => window2.totalCount > window2.nodes.length);
+  const fetched = await fetchComments(
+    ctx,
+    partial2.map(({ source }) => source)
+  );
+  const reading = reactionReadingFrom(process.env);
+  const read = await Promise.all(
+    complete.map(async ({ source, window: window2 }) => ({
+      source,
+      comments: await Promise.all(
+        window2.nodes.map(async (node2) => {
+          const comment = {
+            id: node2.databaseId,
+            body: node2.body,
+            author: loginOf(node2.author),
+            isBot: node2.author?.__typename === "Bot",
+            createdAt: node2.createdAt
+          };
+          const accepted = await hasBatonEyesInWindow(
+            ctx,
+            {
+              ...comment,
+              groups: node2.reactionGroups,
+              ...source.worker ? { worker: source.worker } : {}
+            },
+            reading
+          );
+          return { ...comment, accepted };
+        })
+      )
+    }))
+  );
+  return [...read, ...fetched];
+}
+async function collectComments(ctx, { build, lists }) {
+  const statuses = [];
+  const notices2 = [];
+  const live = [];
+  const parts = [];
+  for (const { source, comments } of lists) {
+    for (const comment of comments) {
+      const { body, author } = comment;
+      if (author === ctx.botLogin) {
+        if (source.source.kind === "issue" && findStatusBuild(body) === build) {
+          statuses.push({ id: comment.id, body, createdAt: comment.createdAt });
+        }
+        const part = source.source.kind === "issue" ? findLedgerPart(body) : null;
+        if (part?.build === build)
+          parts.push({ part: part.part, commands: parseCommandLedger(body) });
+        const notice = source.source.kind === "issue" ? findNotice(body) : null;
+        if (notice?.build === build) notices2.push(notice.key);
+        continue;
+      }
+      if (comment.isBot || isBatonComment(body) || !comment.accepted) continue;
+      const parsed = parseCommands(body, source.worker ? { worker: source.worker } : {});
+      for (const command of parsed.commands) {
+        live.push({
+          commentId: comment.id,
+          author,
+          createdAt: comment.createdAt,
+          source: source.source,
+          command
+        });
+      }
+    }
+  }
+  statuses.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+  const [oldest, ...rest] = statuses;
+  const archived = parts.flatMap((part) => part.commands);
+  const ledgers = [...parts.map((part) => part.commands), parseCommandLedger(oldest?.body ?? "")];
+  const commands = mergeLedger(ledgers, live);
+  commands.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.commentId - b.commentId);
+  return {
+    statusComment: oldest ? { id: oldest.id, body: oldest.body } : null,
+    duplicateStatusIds: rest.map((status2) => status2.id),
+    commands,
+    ...parts.length > 0 ? {
+      ledgerParts: {
+        last: Math.max(...parts.map((part) => part.part)),
+        commandIds: archived.map((info) => info.commentId)
+      }
+    } : {},
+    notices: [...new Set(notices2)].sort()
+  };
+}
+function mergeLedger(ledgers, live) {
+  const recorded = /* @__PURE__ */ new Set();
+  const kept2 = [];
+  for (const ledger of ledgers) {
+    kept2.push(...ledger.filter((info) => !recorded.has(info.commentId)));
+    for (const info of ledger) recorded.add(info.commentId);
+  }
+  return [...kept2, ...live.filter((info) => !recorded.has(info.commentId))];
+}
+
+// src/github/observe/read-issue-state.ts
+var LABELLER_PERMISSION_TTL_MS = 60 * 6e4;
+async function readLabelEvents(ctx, issue2) {
+  const events = (issue2.timelineItems?.nodes ?? []).flatMap(
+    (node2) => node2?.actor && node2.label ? [{ label: node2.label.name, login: loginOf(node2.actor), at: node2.createdAt }] : []
+  );
+  const kept2 = [];
+  for (const event of events) {
+    const writer = event.login !== ctx.botLogin && await hasWriteAccess(ctx, event.login, { ttlMs: LABELLER_PERMISSION_TTL_MS });
+    if (writer) kept2.push(event);
+  }
+  return kept2;
+}
+var MAX_STATE_PAGES = 5;
+async function readStateChanges(ctx, {
+  issue: issue2,
+  events,
+  finalPull: finalPull2
+}) {
+  const newestFirst = [];
+  let window2 = events;
+  for (let pages = 0; window2; pages++) {
+    for (const node2 of [...window2.nodes].reverse()) {
+      if (!node2) continue;
+      const change = await stateChangeOf(ctx, node2);
+      newestFirst.push(change);
+      const steers = change.maySteer || change.kind === "closed" && change.byPull !== null && change.byPull === finalPull2;
+      if (steers) return { changes: newestFirst.reverse(), cut: false };
+    }
+    const before = window2.pageInfo?.hasPreviousPage ? window2.pageInfo.startCursor : null;
+    if (!before) break;
+    if (pages >= MAX_STATE_PAGES) return { changes: newestFirst.reverse(), cut: true };
+    const { repository } = await readBuildPage(ctx, "BatonIssueStates", { issue: issue2, before });
+    window2 = repository.issue?.timelineItems;
+  }
+  return { changes: newestFirst.reverse(), cut: false };
+}
+async function stateChangeOf(ctx, node2) {
+  const by = node2.actor ? loginOf(node2.actor) : null;
+  const closing = node2.__typename === "ClosedEvent";
+  const byPull = closing && node2.closer?.__typename === "PullRequest" ? node2.closer.number ?? null : null;
+  const maySteer = by === null ? false : by === ctx.botLogin || await hasWriteAccess(ctx, by);
+  return { kind: closing ? "closed" : "reopened", by, at: node2.createdAt, byPull, maySteer };
+}
+function latestClose(changes) {
+  const close = changes.filter((change) => change.kind === "closed").at(-1);
+  if (!close) return { by: null, at: null, byPull: null, maySteer: false };
+  const { kind: _kind, ...rest } = close;
+  return rest;
+}
+async function readFinalPull(ctx, {
+  build,
+  defaultBranch,
+  repository
+}) {
+  const { nodes, pageInfo } = repository.finalPulls;
+  const pull = nodes.find((node2) => node2.isCrossRepository === false);
+  if (!pull) return pageInfo?.hasNextPage ? ownFinalPull(ctx, { build, defaultBranch }) : null;
+  return finalPull({
+    number: pull.number,
+    merged: pull.merged,
+    open: pull.state === "OPEN",
+    url: pull.url,
+    autoMerge: pull.autoMergeRequest !== null
+  });
+}
+async function ownFinalPull(ctx, { build, defaultBranch }) {
+  const { data } = await ctx.octokit.rest.pulls.list({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    head: `${ctx.owner}:${integrationBranch(build)}`,
+    base: defaultBranch,
+    state: "all",
+    sort: "created",
+    direction: "desc",
+    per_page: 1
+  });
+  const found = data[0];
+  if (!found) return null;
+  return finalPull({
+    number: found.number,
+    merged: found.merged_at !== null,
+    open: found.state === "open",
+    url: found.html_url,
+    autoMerge: found.auto_merge !== null
+  });
+}
+function finalPull(pull) {
+  const state = pull.merged ? "merged" : pull.open ? "open" : "closed";
+  return { number: pull.number, state, url: pull.url, autoMerge: pull.autoMerge };
 }
 
 // src/core/sessions/verdict-marker.ts
@@ -58389,7 +58512,7 @@ async function rollUp(ctx, {
   );
   return { state: "failure", failedRuns };
 }
-var actionsRuns = new ImmutableCache();
+var actionsRuns = remembered(new ImmutableCache());
 function actionsRun(ctx, { id, job }) {
   return actionsRuns.get(`${ctx.owner}/${ctx.repo}:${job}`, async () => {
     const data = await ctx.octokit.rest.actions.getWorkflowRun({ owner: ctx.owner, repo: ctx.repo, run_id: id }).then(
@@ -58597,7 +58720,7 @@ async function observeBuild(ctx, {
     reading: hiddenRefReadingFrom(process.env)
   });
   const record2 = branches.integration ? readRecord({ build, repository }) : { plan: { kind: "missing" }, completions: {}, research: {} };
-  const finalPull2 = await finalPullOf(ctx, { build, defaultBranch, repository });
+  const finalPull2 = await readFinalPull(ctx, { build, defaultBranch, repository });
   const states = await readStateChanges(ctx, {
     issue: issue2,
     events: issueNode.stateEvents,
@@ -58629,7 +58752,7 @@ async function observeBuild(ctx, {
     statusComment: comments.statusComment,
     ...comments.ledgerParts ? { ledgerParts: comments.ledgerParts } : {},
     notices: comments.notices,
-    labelledBy: await labelEventsOf(ctx, issueNode),
+    labelledBy: await readLabelEvents(ctx, issueNode),
     ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
     adaptations: adaptationsOf(hidden.adapt)
   };
@@ -58638,81 +58761,6 @@ async function observeBuild(ctx, {
     runsSince: issueNode.createdAt,
     duplicateStatusIds: comments.duplicateStatusIds
   };
-}
-var LABELLER_PERMISSION_TTL_MS = 60 * 6e4;
-async function labelEventsOf(ctx, issue2) {
-  const events = (issue2.timelineItems?.nodes ?? []).flatMap(
-    (node2) => node2?.actor && node2.label ? [{ label: node2.label.name, login: loginOf(node2.actor), at: node2.createdAt }] : []
-  );
-  const kept = [];
-  for (const event of events) {
-    const writer = event.login !== ctx.botLogin && await hasWriteAccess(ctx, event.login, { ttlMs: LABELLER_PERMISSION_TTL_MS });
-    if (writer) kept.push(event);
-  }
-  return kept;
-}
-var MAX_STATE_PAGES = 5;
-async function readStateChanges(ctx, {
-  issue: issue2,
-  events,
-  finalPull: finalPull2
-}) {
-  const newestFirst = [];
-  let window2 = events;
-  for (let pages = 0; window2; pages++) {
-    for (const node2 of [...window2.nodes].reverse()) {
-      if (!node2) continue;
-      const change = await stateChangeOf(ctx, node2);
-      newestFirst.push(change);
-      const steers = change.maySteer || change.kind === "closed" && change.byPull !== null && change.byPull === finalPull2;
-      if (steers) return { changes: newestFirst.reverse(), cut: false };
-    }
-    const before = window2.pageInfo?.hasPreviousPage ? window2.pageInfo.startCursor : null;
-    if (!before) break;
-    if (pages >= MAX_STATE_PAGES) return { changes: newestFirst.reverse(), cut: true };
-    const { repository } = await readBuildPage(ctx, "BatonIssueStates", { issue: issue2, before });
-    window2 = repository.issue?.timelineItems;
-  }
-  return { changes: newestFirst.reverse(), cut: false };
-}
-async function stateChangeOf(ctx, node2) {
-  const by = node2.actor ? loginOf(node2.actor) : null;
-  const closing = node2.__typename === "ClosedEvent";
-  const byPull = closing && node2.closer?.__typename === "PullRequest" ? node2.closer.number ?? null : null;
-  const maySteer = by === null ? false : by === ctx.botLogin || await hasWriteAccess(ctx, by);
-  return { kind: closing ? "closed" : "reopened", by, at: node2.createdAt, byPull, maySteer };
-}
-function latestClose(changes) {
-  const close = changes.filter((change) => change.kind === "closed").at(-1);
-  if (!close) return { by: null, at: null, byPull: null, maySteer: false };
-  const { kind: _kind, ...rest } = close;
-  return rest;
-}
-function usageOf(build, listed, runs) {
-  const byId = new Map(
-    runs.filter((run2) => run2.byBaton !== false).map((run2) => [
-      run2.id,
-      {
-        id: run2.id,
-        build,
-        role: run2.role,
-        worker: run2.worker,
-        attempt: run2.attempt ?? 1,
-        createdAt: run2.createdAt
-      }
-    ])
-  );
-  const { counted, uncounted } = tieUsage(listed, byId);
-  return {
-    usage: counted.map((tie) => tie.record),
-    ...uncounted.length > 0 ? { uncountedUsage: uncounted } : {}
-  };
-}
-function adaptationsOf(messages) {
-  return messages.flatMap((message2) => {
-    const record2 = parseAdaptationMessage(message2);
-    return record2 ? [record2] : [];
-  });
 }
 function branchesOf(build, repository) {
   let integration = null;
@@ -58724,101 +58772,105 @@ function branchesOf(build, repository) {
   }
   return { integration, workers };
 }
-async function finalPullOf(ctx, {
-  build,
-  defaultBranch,
-  repository
-}) {
-  const { nodes, pageInfo } = repository.finalPulls;
-  const pull = nodes.find((node2) => node2.isCrossRepository === false);
-  if (!pull) return pageInfo?.hasNextPage ? ownFinalPull(ctx, { build, defaultBranch }) : null;
-  return finalPull({
-    number: pull.number,
-    merged: pull.merged,
-    open: pull.state === "OPEN",
-    url: pull.url,
-    autoMerge: pull.autoMergeRequest !== null
-  });
-}
-async function ownFinalPull(ctx, { build, defaultBranch }) {
-  const { data } = await ctx.octokit.rest.pulls.list({
-    owner: ctx.owner,
-    repo: ctx.repo,
-    head: `${ctx.owner}:${integrationBranch(build)}`,
-    base: defaultBranch,
-    state: "all",
-    sort: "created",
-    direction: "desc",
-    per_page: 1
-  });
-  const found = data[0];
-  if (!found) return null;
-  return finalPull({
-    number: found.number,
-    merged: found.merged_at !== null,
-    open: found.state === "open",
-    url: found.html_url,
-    autoMerge: found.auto_merge !== null
-  });
-}
-function finalPull(pull) {
-  const state = pull.merged ? "merged" : pull.open ? "open" : "closed";
-  return { number: pull.number, state, url: pull.url, autoMerge: pull.autoMerge };
-}
-async function commentLists(ctx, { issue: issue2, repository }) {
-  const issueNode = repository.issue;
-  const sources = [
-    {
-      source: { number: issue2, source: { kind: "issue" } },
-      window: issueNode?.comments ?? { totalCount: 0, nodes: [] }
-    }
-  ];
-  for (const pull of repository.pullRequests.nodes) {
-    const worker = parseBatonBranch(pull.headRefName);
-    if (pull.state !== "OPEN" || worker?.kind !== "worker") continue;
-    sources.push({
-      source: {
-        number: pull.number,
-        worker: worker.worker,
-        source: { kind: "pull", number: pull.number, worker: worker.worker }
-      },
-      window: pull.comments
-    });
+
+// src/github/observe/read-repo-usage.ts
+var USAGE_REF = /^refs\/baton\/([^/]+\/usage\/[^/]+)$/;
+async function readRepoUsage(ctx, now) {
+  const repository = `${ctx.owner}/${ctx.repo}`;
+  const runs = await readDispatchedRuns(ctx, dayStart(now));
+  if (!runs || runs.length === 0) return { records: [], forged: [] };
+  const byId = new Map(runs.map((run2) => [run2.id, run2]));
+  const refs = await listMatchingRefs(ctx, "baton/");
+  const read = { records: [], forged: [] };
+  const tied = [];
+  for (const ref of refs) {
+    const name = USAGE_REF.exec(ref.ref)?.[1];
+    if (!name || !byId.has(runIdOf(name))) continue;
+    const tie = runOfUsageRef(name, byId);
+    if (tie.run === null) read.forged.push({ repository, ref: name, reason: tie.reason });
+    else tied.push({ name, sha: ref.object.sha, nodeId: ref.node_id, ...tie });
   }
-  const complete = sources.filter(({ window: window2 }) => window2.totalCount <= window2.nodes.length);
-  const partial2 = sources.filter(({ window: window2 }) => window2.totalCount > window2.nodes.length);
-  const fetched = await fetchComments(
-    ctx,
-    partial2.map(({ source }) => source)
-  );
-  const reading = reactionReadingFrom(process.env);
-  const read = await Promise.all(
-    complete.map(async ({ source, window: window2 }) => ({
-      source,
-      comments: await Promise.all(
-        window2.nodes.map(async (node2) => {
-          const comment = {
-            id: node2.databaseId,
-            body: node2.body,
-            author: loginOf(node2.author),
-            isBot: node2.author?.__typename === "Bot",
-            createdAt: node2.createdAt
-          };
-          const accepted = await hasBatonEyesInWindow(
-            ctx,
-            {
-              ...comment,
-              groups: node2.reactionGroups,
-              ...source.worker ? { worker: source.worker } : {}
-            },
-            reading
-          );
-          return { ...comment, accepted };
+  const found = await recordCommits(ctx, tied);
+  for (const { name, sha, run: run2, attempt } of tied) {
+    const record2 = parseUsageMessage(found.get(sha)?.message ?? "");
+    const problem = usageRecordProblem(record2, run2, attempt);
+    if (problem || !record2) read.forged.push({ repository, ref: name, reason: problem ?? "" });
+    else read.records.push({ repository, ref: name, at: run2.createdAt, record: record2 });
+  }
+  return read;
+}
+function runIdOf(name) {
+  return Number(/\/usage\/(\d+)-\d+$/.exec(name)?.[1] ?? Number.NaN);
+}
+
+// src/github/observe/installation-usage.ts
+var INSTALLATION_DAY_TTL_MS = 6e4;
+var REPOS_AT_ONCE = 4;
+var reads = remembered(/* @__PURE__ */ new Map());
+function readInstallationUsage(ctx, now) {
+  const key = ctx.owner.toLowerCase();
+  const at = Date.parse(now);
+  const cached2 = reads.get(key);
+  if (cached2 && at - cached2.at >= 0 && at - cached2.at < INSTALLATION_DAY_TTL_MS) {
+    return cached2.read;
+  }
+  const read = readAll(ctx, now);
+  reads.set(key, { at, read });
+  read.catch(() => {
+    if (reads.get(key)?.read === read) reads.delete(key);
+  });
+  return read;
+}
+async function readAll(ctx, now) {
+  const repositories = await ctx.octokit.paginate("GET /installation/repositories", {
+    per_page: 100
+  });
+  const all = { records: [], forged: [] };
+  for (let i = 0; i < repositories.length; i += REPOS_AT_ONCE) {
+    const batch = repositories.slice(i, i + REPOS_AT_ONCE);
+    const read = await Promise.all(
+      batch.map(
+        (repository) => readRepoUsage(
+          {
+            octokit: ctx.octokit,
+            owner: repository.owner.login,
+            repo: repository.name,
+            botLogin: ctx.botLogin
+          },
+          now
+        ).catch((error62) => {
+          if (statusOf(error62) === 409 || statusOf(error62) === 404)
+            return { records: [], forged: [] };
+          throw error62;
         })
       )
-    }))
-  );
-  return [...read, ...fetched];
+    );
+    for (const one of read) {
+      all.records.push(...one.records);
+      all.forged.push(...one.forged);
+    }
+  }
+  return all;
+}
+
+// src/github/observe/read-day-spend.ts
+async function readDaySpend(ctx, {
+  now,
+  repoCap,
+  installationCapUsd
+}) {
+  const spend = { forged: [] };
+  if (repoCap) {
+    const day = await readRepoUsage(ctx, now);
+    spend.repoUsage = day.records;
+    spend.forged.push(...day.forged);
+  }
+  if (installationCapUsd) {
+    const day = await readInstallationUsage(ctx, now);
+    spend.installationUsage = { capUsd: installationCapUsd, records: day.records };
+    spend.forged.push(...day.forged);
+  }
+  return spend;
 }
 
 // src/github/observe/read-sub-issues.ts
@@ -59101,7 +59153,7 @@ function nextLook({
 }
 
 // src/github/reconcile/uncounted-usage.ts
-var said = /* @__PURE__ */ new Set();
+var said = remembered(/* @__PURE__ */ new Set());
 var SAID_MAX = 1e4;
 var NAMED_MAX = 20;
 function sayUncountedUsage(log, uncounted) {
@@ -59171,39 +59223,23 @@ async function reconcileBuild(ctx, request2) {
     mirror: config3.ok && config3.config.plan.mirrorSubIssues
   });
   if (subIssues) observed.snapshot.issue.subIssues = subIssues;
+  const { forged, ...spend } = await readDaySpend(ctx, {
+    now,
+    repoCap: config3.ok && config3.config.budget.dailyUsd !== null,
+    installationCapUsd: request2.installationDailyUsd
+  });
+  Object.assign(observed.snapshot, spend);
   const repository = `${ctx.owner}/${ctx.repo}`;
-  sayUncountedUsage(
-    log,
-    (observed.snapshot.uncountedUsage ?? []).map((one) => ({ ...one, repository }))
-  );
-  if (config3.ok && config3.config.budget.dailyUsd !== null) {
-    const day = await readRepoUsage(ctx, now);
-    observed.snapshot.repoUsage = day.records;
-    sayUncountedUsage(log, day.forged);
-  }
-  if (request2.installationDailyUsd) {
-    const day = await readInstallationUsage(ctx, now);
-    observed.snapshot.installationUsage = {
-      capUsd: request2.installationDailyUsd,
-      records: day.records
-    };
-    sayUncountedUsage(log, day.forged);
-  }
+  const uncounted = (observed.snapshot.uncountedUsage ?? []).map((one) => ({ ...one, repository }));
+  sayUncountedUsage(log, [...uncounted, ...forged]);
   const setupPull = request2.setupPull;
   const snapshot = observed.snapshot.workflowInstalled || !setupPull ? observed.snapshot : {
     ...observed.snapshot,
-    setupPull: await withReason(
-      "setup",
-      async () => setupPull(
-        ctx,
-        defaultBranch,
-        await labelledAtByWriter(ctx, {
-          snapshot: observed.snapshot,
-          label: config3.ok ? config3.config.label : "orchestrate"
-        }),
-        log
-      )
-    )
+    setupPull: await withReason("setup", async () => {
+      const label = config3.ok ? config3.config.label : "orchestrate";
+      const labelledAt = labelledAtByWriter({ snapshot: observed.snapshot, label });
+      return setupPull(ctx, defaultBranch, labelledAt, log);
+    })
   };
   await withReason(
     "status-edit",
@@ -59308,12 +59344,12 @@ function describe3(action) {
   }
   return action.kind;
 }
-async function labelledAtByWriter(ctx, { snapshot, label }) {
-  const events = (snapshot.labelledBy ?? []).filter((event) => event.label === label && event.at).reverse();
-  for (const event of events) {
-    if (await hasWriteAccess(ctx, event.login)) return event.at ?? null;
-  }
-  return null;
+function labelledAtByWriter({
+  snapshot,
+  label
+}) {
+  const events = (snapshot.labelledBy ?? []).filter((event) => event.label === label && event.at);
+  return events.at(-1)?.at ?? null;
 }
 
 // src/github/reconcile/handlers.ts
@@ -60311,6 +60347,7 @@ async function createAppClient({
           owner: owner ?? "",
           repo: repo ?? ""
         });
+        if (data.app_slug) login ??= Promise.resolve(`${data.app_slug}[bot]`);
         return data.id;
       } catch (error62) {
         if (error62.status === 404) return null;

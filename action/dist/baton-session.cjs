@@ -85710,19 +85710,29 @@ function sleep2(ms) {
 }
 
 // src/session/agent/sandbox/seccomp-filter.ts
+var UNIFIED = {
+  io_uring_setup: 425,
+  io_uring_enter: 426,
+  io_uring_register: 427,
+  open_tree: 428,
+  move_mount: 429,
+  fsopen: 430,
+  fsconfig: 431,
+  fsmount: 432,
+  fspick: 433,
+  clone3: 435,
+  mount_setattr: 442
+};
 var ARCHES = {
   x64: {
     audit: 3221225534,
     numbers: {
+      ...UNIFIED,
       clone: 56,
       unshare: 272,
-      clone3: 435,
       keyctl: 250,
       add_key: 248,
       request_key: 249,
-      io_uring_setup: 425,
-      io_uring_enter: 426,
-      io_uring_register: 427,
       ptrace: 101,
       process_vm_readv: 310,
       process_vm_writev: 311,
@@ -85733,28 +85743,18 @@ var ARCHES = {
       kexec_file_load: 320,
       init_module: 175,
       finit_module: 313,
-      delete_module: 176,
-      open_tree: 428,
-      move_mount: 429,
-      fsopen: 430,
-      fsconfig: 431,
-      fsmount: 432,
-      fspick: 433,
-      mount_setattr: 442
+      delete_module: 176
     }
   },
   arm64: {
     audit: 3221225655,
     numbers: {
+      ...UNIFIED,
       clone: 220,
       unshare: 97,
-      clone3: 435,
       keyctl: 219,
       add_key: 217,
       request_key: 218,
-      io_uring_setup: 425,
-      io_uring_enter: 426,
-      io_uring_register: 427,
       ptrace: 117,
       process_vm_readv: 270,
       process_vm_writev: 271,
@@ -85765,14 +85765,7 @@ var ARCHES = {
       kexec_file_load: 294,
       init_module: 105,
       finit_module: 273,
-      delete_module: 106,
-      open_tree: 428,
-      move_mount: 429,
-      fsopen: 430,
-      fsconfig: 431,
-      fsmount: 432,
-      fspick: 433,
-      mount_setattr: 442
+      delete_module: 106
     }
   }
 };
@@ -92701,6 +92694,7 @@ async function createAppClient({
           owner: owner ?? "",
           repo: repo ?? ""
         });
+        if (data.app_slug) login ??= Promise.resolve(`${data.app_slug}[bot]`);
         return data.id;
       } catch (error62) {
         if (error62.status === 404) return null;
@@ -92761,19 +92755,19 @@ async function mintSessionToken({
   } catch (error62) {
     return { ok: false, message: error62 instanceof Error ? error62.message : String(error62) };
   }
+  const installationId = await app.installationOf(env.GITHUB_REPOSITORY);
+  if (installationId === null) {
+    return {
+      ok: false,
+      message: `The app with id ${env.BATON_APP_ID} is not installed on ${env.GITHUB_REPOSITORY}: install it there, or set BATON_APP_ID to the id of the app whose key BATON_APP_PRIVATE_KEY holds.`
+    };
+  }
   const bot = await app.botLogin();
   const actor = env.GITHUB_TRIGGERING_ACTOR || env.GITHUB_ACTOR || "?";
   if (actor !== bot) {
     return {
       ok: false,
       message: `The run was started by ${actor}; only runs the app (${bot}) dispatched publish as the app.`
-    };
-  }
-  const installationId = await app.installationOf(env.GITHUB_REPOSITORY);
-  if (installationId === null) {
-    return {
-      ok: false,
-      message: `The app with id ${env.BATON_APP_ID} is not installed on ${env.GITHUB_REPOSITORY}: install it there, or set BATON_APP_ID to the id of the app whose key BATON_APP_PRIVATE_KEY holds.`
     };
   }
   const scope = {
