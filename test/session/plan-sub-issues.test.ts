@@ -10,8 +10,7 @@ import {
   FILLED_IN_HEADING,
   type SubIssueRead,
 } from '../../src/session/agent/plan/sub-issue-plan.js';
-
-const BUILD = '12-add-login';
+import { BUILD, makePlan, makeWorker } from '../core/factories.js';
 
 const graph: SubIssueGraph = {
   version: 1,
@@ -108,17 +107,12 @@ describe('a plan submission for an issue with sub-issues', () => {
 });
 
 describe('subIssueRecordProblems (publish)', () => {
-  const plan = {
-    version: 1,
-    build: BUILD,
-    issue: 12,
-    title: 'Login',
-    summary: 'x',
+  const plan = makePlan({
     workers: [
-      { id: 'W1.1', title: 'Session store', sub_issue: 21 },
-      { id: 'W1.2', title: 'Login API', sub_issue: 20 },
+      makeWorker({ id: 'W1.1', title: 'Session store', sub_issue: 21 }),
+      makeWorker({ id: 'W1.2', title: 'Login API', sub_issue: 20 }),
     ],
-  };
+  });
 
   it('refuses a plan whose dependencies are not the blocked-by links', () => {
     expect(subIssueRecordProblems({ plan, subIssues: graph, build: BUILD })).toEqual([
