@@ -73,6 +73,16 @@ async function session({
   return { result, model };
 }
 
+/** A work session of `worker` on its branch, its brief there: the repository, the result and the model. */
+async function workSession(scenario: Scenario, worker: string) {
+  const { root } = await makeRepo({
+    branch: `baton/${BUILD}/${worker}`,
+    files: { 'package.json': PACKAGE, ...briefOf(scenario, worker) },
+  });
+  const ran = await session({ scenario, root, env: { BATON_ROLE: 'work', BATON_WORKER: worker } });
+  return { root, ...ran };
+}
+
 describe('the scripted model against the real agent', () => {
   it('plans: reads the skill and the repository, then submits the scenario’s workers with full briefs', async () => {
     const scenario = diamondScenario();
@@ -176,15 +186,7 @@ describe('the scripted model against the real agent', () => {
 
   it('works: reads the brief, writes its files with the editor, runs its test, submits', async () => {
     const scenario = diamondScenario();
-    const { root } = await makeRepo({
-      branch: `baton/${BUILD}/W1.1`,
-      files: { 'package.json': PACKAGE, ...briefOf(scenario, 'W1.1') },
-    });
-    const { result, model } = await session({
-      scenario,
-      root,
-      env: { BATON_ROLE: 'work', BATON_WORKER: 'W1.1' },
-    });
+    const { root, result, model } = await workSession(scenario, 'W1.1');
     expect(model.problems).toEqual([]);
     expect(result).toMatchObject({ status: 'complete', completion: { status: 'complete' } });
     expect(gitIn(root, 'show', '--name-only', '--format=', 'HEAD').split('\n').sort()).toEqual([
@@ -204,15 +206,7 @@ describe('the scripted model against the real agent', () => {
     'fails an attempt the scenario marks %s, keeping what was written',
     async (failure, why) => {
       const scenario = diamondScenario({ failures: { 'W1.2': [failure] } });
-      const { root } = await makeRepo({
-        branch: `baton/${BUILD}/W1.2`,
-        files: { 'package.json': PACKAGE, ...briefOf(scenario, 'W1.2') },
-      });
-      const { result, model } = await session({
-        scenario,
-        root,
-        env: { BATON_ROLE: 'work', BATON_WORKER: 'W1.2' },
-      });
+      const { result, model } = await workSession(scenario, 'W1.2');
       expect(model.problems).toEqual([]);
       expect(result.status).toBe('failed');
       expect(result.reason).toContain(why);
