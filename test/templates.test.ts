@@ -28,7 +28,7 @@ function render(): TemplateFile[] {
   return renderTemplates({ batonRepository: BATON_REPOSITORY, batonRef: BATON_REF });
 }
 
-const file = (path: string) => templateText(path, BATON_REF);
+const file = (path: string) => templateText(path, { ref: BATON_REF });
 
 interface Job extends WorkflowJob {
   name?: string;
@@ -317,15 +317,8 @@ describe('the skills', () => {
 
 /** A GitHub Actions expression, `${{ … }}`, as the workflow spells it. */
 /** The conductor workflow (server-less mode), as `baton setup --serverless` installs it. */
-const conductorText = () => {
-  const found = renderTemplates({
-    batonRepository: BATON_REPOSITORY,
-    batonRef: BATON_REF,
-    serverless: true,
-  }).find((entry) => entry.path === '.github/workflows/baton-conductor.yml');
-  if (!found) throw new Error('no conductor template');
-  return found.content;
-};
+const conductorText = () =>
+  templateText('.github/workflows/baton-conductor.yml', { ref: BATON_REF, serverless: true });
 interface ConductorJob extends Omit<Job, 'env'> {
   outputs?: Record<string, string>;
   concurrency?: { group: string; 'cancel-in-progress': boolean; queue?: string };

@@ -12,7 +12,7 @@ const SOURCE = { repository: 'baton-dev/baton', ref: TEMPLATE_REF };
 const EARLIER = 'fedcba9876543210fedcba9876543210fedcba98';
 const WORKFLOW = '.github/workflows/baton.yml';
 
-const workflowAt = (ref: string) => templateText(WORKFLOW, ref);
+const workflowAt = (ref: string) => templateText(WORKFLOW, { ref });
 
 const jobs = () =>
   (yaml.load(workflowAt(SOURCE.ref)) as { jobs: { agent: WorkflowJob; publish: WorkflowJob } })
