@@ -18,6 +18,7 @@ import {
   makeRepo,
   makeTempDir,
   removeTempDirs,
+  reviewRoutes,
   runSession,
   writeFiles,
 } from '../session/agent-fixtures.js';
@@ -268,17 +269,11 @@ describe('the scripted model against the real agent', () => {
       scenario,
       root,
       env: { BATON_ROLE: 'fix', BATON_WORKER: 'W1.1', BATON_PR: '5', BATON_TRIGGER: 'review-901' },
-      github: {
-        'GET /repos/octo/demo/pulls/5/reviews/901': {
-          id: 901,
-          body: 'Changes requested.',
-          state: 'COMMENTED',
-          user: { login: 'baton[bot]' },
-        },
-        'GET /repos/octo/demo/pulls/5/reviews/901/comments': [
-          { path: 'src/greeting.js', line: 3, body: 'Trim the name.' },
-        ],
-      },
+      github: reviewRoutes({
+        body: 'Changes requested.',
+        state: 'COMMENTED',
+        comments: [{ path: 'src/greeting.js', line: 3, body: 'Trim the name.' }],
+      }),
     });
     expect(model.problems).toEqual([]);
     expect(result.completion?.summary).toBe(
