@@ -1,5 +1,5 @@
 import type { ScratchRepo } from '../git.js';
-import { fetchedBuildRef, HEAD_REF } from './verify-commits.js';
+import { type PushedRange, readPushedCommits } from './read-pushed-commits.js';
 
 const SYMLINK = '120000';
 const GITLINK = '160000';
@@ -31,22 +31,12 @@ const STEPS_MAX = 10_000;
  * branch's), so a change that makes an existing link escape is refused too.
  * A merge is held to what it brings itself, as the path rules hold it.
  */
-export async function checkLinks({
-  repo,
-  base,
-}: {
-  repo: ScratchRepo;
-  base: string;
-}): Promise<string[]> {
-  const build = await fetchedBuildRef(repo);
-  const listed = await repo.must({
-    args: ['rev-list', '--parents', HEAD_REF, `^${base}`, ...(build ? [`^${build}`] : [])],
-  });
+export async function checkLinks(range: PushedRange): Promise<string[]> {
+  const { repo } = range;
   const trees = treeLinks(repo);
   const problems: string[] = [];
   const seen = new Set<string>();
-  for (const line of listed.split('\n').filter(Boolean)) {
-    const [commit = '', ...parents] = line.split(' ');
+  for (const { commit, parents } of await readPushedCommits(range)) {
     for (const found of await checkCommit(repo, trees, commit, parents)) {
       // The same link or submodule in several commits is reported once, at the newest.
       if (!seen.has(found.key)) problems.push(found.problem);

@@ -1,5 +1,5 @@
 import type { ScratchRepo } from '../../git.js';
-import { fetchedBuildRef, HEAD_REF } from '../verify-commits.js';
+import { type PushedRange, readPushedCommits } from '../read-pushed-commits.js';
 import { fileText, InflatedTooLarge } from './encoded-text.js';
 import { findSecretsIn, maskSecret } from './secret-rules.js';
 
@@ -37,21 +37,11 @@ const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
  * from every parent). Binary files are refused by kind and by size, and looked
  * through as text below that.
  */
-export async function scanCommits({
-  repo,
-  base,
-}: {
-  repo: ScratchRepo;
-  base: string;
-}): Promise<SecretHit[]> {
-  const build = await fetchedBuildRef(repo);
-  const listed = await repo.must({
-    args: ['rev-list', '--parents', HEAD_REF, `^${base}`, ...(build ? [`^${build}`] : [])],
-  });
+export async function scanCommits(range: PushedRange): Promise<SecretHit[]> {
   const hits: SecretHit[] = [];
-  for (const line of listed.split('\n').filter(Boolean)) {
-    const [commit = '', ...parents] = line.split(' ');
-    hits.push(...(await scanCommit(repo, commit, parents.length > 0 ? parents : [EMPTY_TREE])));
+  for (const { commit, parents } of await readPushedCommits(range)) {
+    const sides = parents.length > 0 ? parents : [EMPTY_TREE];
+    hits.push(...(await scanCommit(range.repo, commit, sides)));
   }
   return dedupe(hits);
 }
