@@ -7,10 +7,14 @@ export interface PushedRange {
   base: string;
 }
 
-/** A commit publish would push, with its parents (none for a root commit). */
+/** Git's empty tree: what a root commit is compared against. */
+export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+
+/** A commit publish would push. */
 export interface PushedCommit {
   commit: string;
-  parents: string[];
+  /** What it is compared against: its parents, or the empty tree for a root commit. */
+  sides: string[];
 }
 
 /**
@@ -28,6 +32,34 @@ export async function readPushedCommits({ repo, base }: PushedRange): Promise<Pu
     .filter(Boolean)
     .map((line) => {
       const [commit = '', ...parents] = line.split(' ');
-      return { commit, parents };
+      return { commit, sides: parents.length > 0 ? parents : [EMPTY_TREE] };
     });
+}
+
+/** A path that differs between two trees, as `git diff --raw` shows it. */
+export interface RawChange {
+  path: string;
+  oldMode: string;
+  newMode: string;
+  oldSha: string;
+  newSha: string;
+}
+
+/** Every path that differs between `from` and `to`, with its modes and blobs (a rename as a delete and an add). */
+export async function readRawDiff(
+  repo: ScratchRepo,
+  { from, to }: { from: string; to: string },
+): Promise<RawChange[]> {
+  const raw = await repo.must({
+    args: ['diff', '--raw', '-z', '--no-renames', '--no-abbrev', from, to],
+  });
+  const fields = raw.split('\0');
+  const changes: RawChange[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const [oldMode = '', newMode = '', oldSha = '', newSha = ''] = (fields[i] ?? '')
+      .slice(1)
+      .split(' ');
+    changes.push({ path: fields[i + 1] ?? '', oldMode, newMode, oldSha, newSha });
+  }
+  return changes;
 }
