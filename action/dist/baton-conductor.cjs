@@ -52549,35 +52549,22 @@ function createPacerRegistry(rules, {
   makeBudget = () => createWriteBudget(),
   take
 } = {}) {
-  const pacers2 = /* @__PURE__ */ new Map();
-  const budgets = /* @__PURE__ */ new Map();
-  const allowances = /* @__PURE__ */ new Map();
   return {
     ...take ? { take } : {},
-    allowanceForId(id) {
-      let allowance = allowances.get(id);
-      if (!allowance) {
-        allowance = createGraphqlAllowance();
-        allowances.set(id, allowance);
-      }
-      return allowance;
-    },
-    forId(id) {
-      let pacer = pacers2.get(id);
-      if (!pacer) {
-        pacer = createInstallationPacer(rules);
-        pacers2.set(id, pacer);
-      }
-      return pacer;
-    },
-    budgetForId(id) {
-      let budget = budgets.get(id);
-      if (!budget) {
-        budget = makeBudget(id);
-        budgets.set(id, budget);
-      }
-      return budget;
+    allowanceForId: perId(() => createGraphqlAllowance()),
+    forId: perId(() => createInstallationPacer(rules)),
+    budgetForId: perId(makeBudget)
+  };
+}
+function perId(make) {
+  const made = /* @__PURE__ */ new Map();
+  return (id) => {
+    let value = made.get(id);
+    if (value === void 0) {
+      value = make(id);
+      made.set(id, value);
     }
+    return value;
   };
 }
 function writeBudgetOf(octokit) {

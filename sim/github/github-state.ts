@@ -323,16 +323,24 @@ export abstract class GitHubState {
     user?: string;
     labels?: string[];
   }): number {
+    return this.#fileIssue({ title, body, labels, user, createdAt: this.now(), pull: false });
+  }
+
+  /** Files a new open issue, as GitHub does for an issue or a pull request (a pull request is an issue too). */
+  #fileIssue(
+    issue: Pick<SimIssue, 'title' | 'body' | 'labels' | 'createdAt' | 'pull'> & { user: string },
+  ): number {
     const number = this.nextIssueNumber();
+    const { title, body, labels, createdAt, pull } = issue;
     this.issues.set(number, {
       number,
       title,
       body,
       state: 'open',
       labels,
-      user: this.user(user),
-      createdAt: this.now(),
-      pull: false,
+      user: this.user(issue.user),
+      createdAt,
+      pull,
     });
     return number;
   }
@@ -449,18 +457,8 @@ export abstract class GitHubState {
     base: string;
     user: string;
   }): SimPull {
-    const number = this.nextIssueNumber();
     const at = this.now();
-    this.issues.set(number, {
-      number,
-      title,
-      body,
-      state: 'open',
-      labels: [],
-      user: this.user(user),
-      createdAt: at,
-      pull: true,
-    });
+    const number = this.#fileIssue({ title, body, labels: [], user, createdAt: at, pull: true });
     const pull: SimPull = {
       number,
       title,

@@ -7,6 +7,7 @@ import { type AppHarness, startApp } from './app-harness.js';
 import { TEST_PRIVATE_KEY } from './app-key.js';
 import { installedRepo, tickingClock } from './builds.js';
 import { mountOnNock } from './mount-nock.js';
+import { nockEachTest } from './nock-each-test.js';
 
 /**
  * The usual set-up of tests on the simulated GitHub, as vitest hooks (apart from
@@ -22,16 +23,12 @@ export function mountEachTest(
   use: (gh: FakeGitHub) => void,
   repo: () => FakeGitHub = () => new FakeGitHub(),
 ): void {
+  nockEachTest();
   beforeEach(() => {
-    nock.disableNetConnect();
     forgetAll();
     const gh = repo();
     mountOnNock(gh);
     use(gh);
-  });
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
   });
 }
 
