@@ -444,3 +444,66 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     else for (const run of report.runs) printRun(run);
   }
 }
+
+/** A row of `npm run bench`'s table (bench/run.ts). */
+export interface BenchRow {
+  figure: string;
+  measured: string;
+  target: string;
+  met: boolean | null;
+}
+
+/** The replicas part's rows: limits across replicas, makespan against one process, the kill, Redis. */
+export function replicasRows(report: ReplicasReport): BenchRow[] {
+  const size = `${report.builds} builds of ${report.workersPerBuild} workers in one installation`;
+  const one = report.runs.find((run) => run.kind === 'one');
+  const three = report.runs.find((run) => run.kind === 'replicas');
+  const killed = report.runs.find((run) => run.kind === 'replicas-killed');
+  const replicated = [three, killed].filter((run): run is ReplicaRun => run !== undefined);
+  const peaks = (run: ReplicaRun) =>
+    `${run.peakWrites.perMinute} / ${run.peakWrites.perHour}, ${run.secondaryRefusals} refused`;
+  const rows: BenchRow[] = replicated.map((run) => ({
+    figure: `Replicas: peak writes of the app (every replica) and its sessions per simulated minute / hour, and GitHub's secondary-limit refusals (${run.replicas} app processes behind one webhook address on one Redis${run.kill ? ', one killed mid-build' : ''}; ${size})`,
+    measured: peaks(run),
+    target: '< 80 / < 500, 0 refused',
+    met:
+      run.finished &&
+      run.peakWrites.perMinute < 80 &&
+      run.peakWrites.perHour < 500 &&
+      run.secondaryRefusals === 0,
+  }));
+  if (one && three) {
+    const ratio = three.makespanMinutes / one.makespanMinutes;
+    rows.push({
+      figure: `Replicas: makespan, three replicas ÷ one process on the same builds, simulated minutes from the first /approve (${size}; one process's peaks ${peaks(one)})`,
+      measured: `${three.makespanMinutes.toFixed(1)} ÷ ${one.makespanMinutes.toFixed(1)} = ${ratio.toFixed(3)}`,
+      target: '≤ 1.1',
+      met: ratio <= 1.1,
+    });
+  }
+  rows.push({
+    figure: `Replicas: what GitHub shows made twice (status comments, dispatches, branches, merges, reviews per head, final pull requests), every run (${size})`,
+    measured: String(report.runs.reduce((sum, run) => sum + run.twice.length, 0)),
+    target: '0',
+    met: report.runs.every((run) => run.twice.length === 0),
+  });
+  if (killed?.kill) {
+    const { held, leaseMs, atMinutes } = killed.kill;
+    const worst = Math.max(...held.map((h) => h.afterMs));
+    rows.push({
+      figure: `Replicas: a replica killed (SIGKILL) ${atMinutes.toFixed(1)} simulated minutes after the first /approve while it held ${held.length} build(s): every build completed; the longest from the kill to a live replica's next read of a held build, simulated s, against the lease (BATON_LEASE_SECONDS)`,
+      measured: `${killed.finished ? 'completed' : 'NOT completed'}; ${(worst / 1000).toFixed(1)} s (lease ${leaseMs / 1000} s); makespan ${killed.makespanMinutes.toFixed(1)} min${one ? ` (${(killed.makespanMinutes / one.makespanMinutes).toFixed(3)} × one process's)` : ''}`,
+      target: '≤ the lease (+ the start of a reconcile)',
+      met: killed.finished && worst <= leaseMs + 6_000,
+    });
+  }
+  if (three?.redis)
+    rows.push({
+      figure:
+        'Replicas: Redis commands a reconcile adds (its hold and release, the budget read back and written through, the looks, Bottleneck spacing its writes), the replicas’ idle polling left out',
+      measured: `${three.redis.perReconcile.toFixed(1)} (${three.reconciles} reconciles)`,
+      target: 'reported',
+      met: null,
+    });
+  return rows;
+}

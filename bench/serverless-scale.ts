@@ -6,6 +6,7 @@ import { generateAppKey, installConductor } from '../sim/e2e.js';
 import { FakeGitHub } from '../sim/github/fake-github.js';
 import { startGitHubServer } from '../sim/server/github-server.js';
 import { measureInChild } from './in-child.js';
+import type { BenchRow } from './replicas.js';
 import {
   createScaleRepo,
   madeTwice,
@@ -161,4 +162,21 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     if (process.argv.includes('--json')) console.log(JSON.stringify(report));
     else print(report);
   }
+}
+
+/** The part's rows of `npm run bench` (bench/run.ts). */
+export function serverlessScaleRows(report: ServerlessScaleReport): BenchRow[] {
+  return [
+    {
+      figure: `Nothing hosted: peak writes of the conductor's jobs and the sessions per simulated minute / hour, GitHub's secondary-limit refusals, what was made twice (${report.builds} builds of ${report.workersPerBuild} workers in one installation, labelled at once; ${report.conductJobs} conduct jobs)`,
+      measured: `${report.peakWrites.perMinute} / ${report.peakWrites.perHour}, ${report.secondaryRefusals} refused, ${report.twice.length} twice; makespan ${report.makespanMinutes.toFixed(1)} min`,
+      target: '< 80 / < 500, 0, 0',
+      met:
+        report.finished &&
+        report.peakWrites.perMinute < 80 &&
+        report.peakWrites.perHour < 500 &&
+        report.secondaryRefusals === 0 &&
+        report.twice.length === 0,
+    },
+  ];
 }
