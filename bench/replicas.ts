@@ -6,17 +6,19 @@ import { FakeGitHub } from '../sim/github/fake-github.js';
 import { type RedisServer, startRedisServer } from '../sim/redis-server.js';
 import { type GitHubServer, startGitHubServer } from '../sim/server/github-server.js';
 import { type AppProcess, freePort, startAppProcessOnFreePort } from '../sim/start-app.js';
-import { measureInChild } from './in-child.js';
+import { fastClockMain, measureOnFastClock } from './in-child.js';
 import {
+  type BuildsOutcome,
   createScaleRepo,
-  madeTwice,
+  firstApprovalOf,
+  outcomeOf,
   playSessions,
+  readOutcome,
   type ScaleBuild,
   type ScaleRepo,
   startBuild,
   untilFinished,
   wavesAndChain,
-  writesByRoute,
 } from './scale-world.js';
 
 /**
@@ -51,20 +53,9 @@ import {
  */
 export type RunKind = 'one' | 'replicas' | 'replicas-killed';
 
-export interface ReplicaRun {
+export interface ReplicaRun extends BuildsOutcome {
   kind: RunKind;
   replicas: number;
-  finished: boolean;
-  /** Simulated minutes: first `/approve` to the last final pull request. */
-  makespanMinutes: number;
-  /** Each build's final pull request, simulated minutes after the first `/approve` (NaN: none). */
-  buildEndMinutes: number[];
-  peakWrites: { perMinute: number; perHour: number };
-  secondaryRefusals: number;
-  /** The app's writes (every replica's) by route, most first. */
-  writesByRoute: Record<string, number>;
-  /** What GitHub shows done twice, per build (empty: nothing). */
-  twice: string[];
   reconciles: number;
   /** Redis's commands per reconcile, the idle replicas' polling left out; by command. */
   redis: { perReconcile: number; byCommand: Record<string, number> } | null;
@@ -112,23 +103,12 @@ export async function measureReplicas(
   options: ReplicasOptions = FULL,
   timeoutMs = 900_000,
 ): Promise<ReplicasReport> {
-  const clock = new URL('./fast-clock.mjs', import.meta.url).href;
-  const env = {
-    ...process.env,
-    FAST_CLOCK_K: String(options.k),
-    FAST_CLOCK_EPOCH: String(Date.now()),
-    BENCH_REPLICAS: JSON.stringify(options),
-  };
-  const report = await measureInChild<ReplicasReport>('replicas.ts', timeoutMs, {
-    nodeArgs: ['--import', clock],
-    args: ['--child'],
-    env,
+  const report = await measureOnFastClock<ReplicasReport>('replicas.ts', {
+    k: options.k,
+    options,
+    timeoutMs,
   });
-  // JSON carries NaN as null: read them back.
-  for (const run of report.runs) {
-    run.makespanMinutes ??= Number.NaN;
-    run.buildEndMinutes = run.buildEndMinutes.map((m) => m ?? Number.NaN);
-  }
+  report.runs.forEach(readOutcome);
   return report;
 }
 
@@ -243,20 +223,10 @@ async function runOnce(kind: RunKind, options: ReplicasOptions): Promise<Replica
     // What the idle replicas send (their looks' polls, Bottleneck's heartbeats): a simulated minute.
     const idle = counter ? await commandsOver(counter, 60_000) : null;
     const reconciles = apps.reduce((sum, app) => sum + reconciledLines(app).length, 0);
-    const firstApproval = Math.min(...builds.map((b) => b.approvedAt ?? Number.POSITIVE_INFINITY));
-    const ends = builds.map((b) =>
-      b.finalAt === null ? Number.NaN : (b.finalAt - firstApproval) / 60_000,
-    );
     return {
       kind,
       replicas: apps.length,
-      finished,
-      makespanMinutes: finished ? Math.max(...ends) : Number.NaN,
-      buildEndMinutes: ends,
-      peakWrites: gh.secondaryLimit.peaks(),
-      secondaryRefusals: gh.secondaryLimit.refusals.length,
-      writesByRoute: writesByRoute(gh),
-      twice: builds.flatMap((b) => madeTwice(b, finished)),
+      ...outcomeOf(repo, builds, finished),
       reconciles,
       redis:
         before && after && idle !== null
@@ -269,7 +239,7 @@ async function runOnce(kind: RunKind, options: ReplicasOptions): Promise<Replica
             })
           : null,
       kill: kill && {
-        atMinutes: (kill.at - firstApproval) / 60_000,
+        atMinutes: (kill.at - firstApprovalOf(builds)) / 60_000,
         held: kill.held.map((build) => ({
           build,
           afterMs: readAfter(repo, builds, { build, at: kill.at }) - kill.at,
@@ -430,19 +400,14 @@ function printRun(run: ReplicaRun): void {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  if (process.argv.includes('--child')) {
-    const options = JSON.parse(process.env.BENCH_REPLICAS ?? '') as ReplicasOptions;
-    const report = await runReplicas(options);
-    if (process.argv.includes('--json')) console.log(JSON.stringify(report));
-  } else {
-    // `--options '{"builds":3,…}'`: another size (to try a change quickly).
-    const at = process.argv.indexOf('--options');
-    const more =
-      at > 0 ? (JSON.parse(process.argv[at + 1] ?? '{}') as Partial<ReplicasOptions>) : {};
-    const report = await measureReplicas({ ...FULL, ...more });
-    if (process.argv.includes('--json')) console.log(JSON.stringify(report));
-    else for (const run of report.runs) printRun(run);
-  }
+  await fastClockMain({
+    defaults: FULL,
+    run: runReplicas,
+    measure: measureReplicas,
+    print: (report) => {
+      for (const run of report.runs) printRun(run);
+    },
+  });
 }
 
 /** A row of `npm run bench`'s table (bench/run.ts). */

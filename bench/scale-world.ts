@@ -248,3 +248,49 @@ export function writesByRoute(gh: FakeGitHub): Record<string, number> {
       counts.set(entry.route, (counts.get(entry.route) ?? 0) + 1);
   return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]));
 }
+
+/** What GitHub shows of builds played at once in one repository (bench/replicas.ts, serverless-scale.ts). */
+export interface BuildsOutcome {
+  /** Whether every build opened its final pull request in time. */
+  finished: boolean;
+  /** Simulated minutes: the first `/approve` to the last final pull request. */
+  makespanMinutes: number;
+  /** Each build's final pull request, simulated minutes after the first `/approve` (NaN: none). */
+  buildEndMinutes: number[];
+  /** The installation's most writes (the app's and the sessions') in any simulated minute and hour. */
+  peakWrites: { perMinute: number; perHour: number };
+  /** Writes GitHub refused past its secondary limits. */
+  secondaryRefusals: number;
+  /** The app's writes by route, most first. */
+  writesByRoute: Record<string, number>;
+  /** What GitHub shows done twice (or not at all), per build; empty: nothing. */
+  twice: string[];
+}
+
+export function outcomeOf(repo: ScaleRepo, builds: ScaleBuild[], finished: boolean): BuildsOutcome {
+  const { gh } = repo;
+  const ends = builds.map((b) =>
+    b.finalAt === null ? Number.NaN : (b.finalAt - firstApprovalOf(builds)) / 60_000,
+  );
+  return {
+    finished,
+    makespanMinutes: finished ? Math.max(...ends) : Number.NaN,
+    buildEndMinutes: ends,
+    peakWrites: gh.secondaryLimit.peaks(),
+    secondaryRefusals: gh.secondaryLimit.refusals.length,
+    writesByRoute: writesByRoute(gh),
+    twice: builds.flatMap((b) => madeTwice(b, finished)),
+  };
+}
+
+/** When the first of the builds was approved. */
+export function firstApprovalOf(builds: ScaleBuild[]): number {
+  return Math.min(...builds.map((b) => b.approvedAt ?? Number.POSITIVE_INFINITY));
+}
+
+/** An outcome read back from JSON, which carries NaN as null. */
+export function readOutcome<T extends BuildsOutcome>(outcome: T): T {
+  outcome.makespanMinutes ??= Number.NaN;
+  outcome.buildEndMinutes = outcome.buildEndMinutes.map((m) => m ?? Number.NaN);
+  return outcome;
+}

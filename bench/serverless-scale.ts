@@ -5,17 +5,18 @@ import { startConductorTrigger } from '../sim/actions/conductor-trigger.js';
 import { generateAppKey, installConductor } from '../sim/e2e.js';
 import { FakeGitHub } from '../sim/github/fake-github.js';
 import { startGitHubServer } from '../sim/server/github-server.js';
-import { measureInChild } from './in-child.js';
+import { fastClockMain, measureOnFastClock } from './in-child.js';
 import type { BenchRow } from './replicas.js';
 import {
+  type BuildsOutcome,
   createScaleRepo,
-  madeTwice,
+  outcomeOf,
   playSessions,
+  readOutcome,
   type ScaleBuild,
   startBuild,
   untilFinished,
   wavesAndChain,
-  writesByRoute,
 } from './scale-world.js';
 
 /**
@@ -45,15 +46,8 @@ export interface ServerlessScaleOptions {
   widths: number[];
 }
 
-export interface ServerlessScaleReport extends ServerlessScaleOptions {
+export interface ServerlessScaleReport extends ServerlessScaleOptions, BuildsOutcome {
   workersPerBuild: number;
-  finished: boolean;
-  makespanMinutes: number;
-  buildEndMinutes: number[];
-  peakWrites: { perMinute: number; perHour: number };
-  secondaryRefusals: number;
-  writesByRoute: Record<string, number>;
-  twice: string[];
   conductJobs: number;
   failedJobs: number;
   realSeconds: number;
@@ -70,19 +64,12 @@ export async function measureServerlessScale(
   options: ServerlessScaleOptions = SERVERLESS_FULL,
   timeoutMs = 900_000,
 ): Promise<ServerlessScaleReport> {
-  const report = await measureInChild<ServerlessScaleReport>('serverless-scale.ts', timeoutMs, {
-    nodeArgs: ['--import', new URL('./fast-clock.mjs', import.meta.url).href],
-    args: ['--child'],
-    env: {
-      ...process.env,
-      FAST_CLOCK_K: String(options.k),
-      FAST_CLOCK_EPOCH: String(Date.now()),
-      BENCH_SERVERLESS_SCALE: JSON.stringify(options),
-    },
+  const report = await measureOnFastClock<ServerlessScaleReport>('serverless-scale.ts', {
+    k: options.k,
+    options,
+    timeoutMs,
   });
-  report.makespanMinutes ??= Number.NaN;
-  report.buildEndMinutes = report.buildEndMinutes.map((m) => m ?? Number.NaN);
-  return report;
+  return readOutcome(report);
 }
 
 /** The run, on the fast clock (`--child`). */
@@ -105,22 +92,12 @@ async function runServerlessScale(options: ServerlessScaleOptions): Promise<Serv
     for (let i = 0; i < options.builds; i++)
       builds.push(startBuild(repo, { title: `Ten workers ${i + 1}`, workers }));
     const finished = await untilFinished(builds, { from: startedAt, hours: RUN_HOURS });
-    const first = Math.min(...builds.map((b) => b.approvedAt ?? Number.POSITIVE_INFINITY));
-    const ends = builds.map((b) =>
-      b.finalAt === null ? Number.NaN : (b.finalAt - first) / 60_000,
-    );
     if (process.env.BENCH_APP_LOG)
       (await import('node:fs')).writeFileSync(process.env.BENCH_APP_LOG, conductor.output());
     return {
       ...options,
       workersPerBuild: workers.length,
-      finished,
-      makespanMinutes: finished ? Math.max(...ends) : Number.NaN,
-      buildEndMinutes: ends,
-      peakWrites: gh.secondaryLimit.peaks(),
-      secondaryRefusals: gh.secondaryLimit.refusals.length,
-      writesByRoute: writesByRoute(gh),
-      twice: builds.flatMap((b) => madeTwice(b, finished)),
+      ...outcomeOf(repo, builds, finished),
       conductJobs: conductor.jobs.length,
       failedJobs: conductor.jobs.filter((job) => job.code !== 0).length,
       realSeconds: Number(process.hrtime.bigint() - realFrom) / 1e9,
@@ -150,18 +127,12 @@ function print(report: ServerlessScaleReport): void {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  if (process.argv.includes('--child')) {
-    const options = JSON.parse(process.env.BENCH_SERVERLESS_SCALE ?? '') as ServerlessScaleOptions;
-    const report = await runServerlessScale(options);
-    if (process.argv.includes('--json')) console.log(JSON.stringify(report));
-  } else {
-    const at = process.argv.indexOf('--options');
-    const more =
-      at > 0 ? (JSON.parse(process.argv[at + 1] ?? '{}') as Partial<ServerlessScaleOptions>) : {};
-    const report = await measureServerlessScale({ ...SERVERLESS_FULL, ...more });
-    if (process.argv.includes('--json')) console.log(JSON.stringify(report));
-    else print(report);
-  }
+  await fastClockMain({
+    defaults: SERVERLESS_FULL,
+    run: runServerlessScale,
+    measure: measureServerlessScale,
+    print,
+  });
 }
 
 /** The part's rows of `npm run bench` (bench/run.ts). */
