@@ -80,4 +80,9 @@ console.log(
     ` against ${faultFree}s without faults (${replicas} replicas);` +
     ` ${slow.length} over ${SLOWEST} × fault-free (seeds ${slow.map((r) => r.seed).join(', ') || 'none'})`,
 );
+// The row bench/results.md keeps for this campaign (`npm run bench` does not run it).
+const slowest = Math.max(...results.map((r) => r.seconds)) / faultFree;
+console.log(
+  `bench row: | Chaos runs (\`npm run chaos -- --runs ${runs} --replicas ${replicas}\`): the diamond under seeded faults, webhooks duplicated, shuffled and delivered to each of ${replicas} app processes on one Redis; completed / with violations / slowest seed ÷ the fault-free build (${faultFree} s) / seeds over ${SLOWEST} | ${completed} of ${results.length} / ${violated.length} / ${slowest.toFixed(2)} / ${slow.length} | ${results.length} of ${results.length} / 0 / ≤ ${SLOWEST} / 0 | ${completed === results.length && violated.length === 0 && slow.length === 0 ? 'yes' : '**no**'} |`,
+);
 process.exitCode = violated.length > 0 || slow.length > 0 ? 1 : 0;
