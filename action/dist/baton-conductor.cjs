@@ -57050,8 +57050,10 @@ async function dispatchSession(ctx, { snapshot, request: request2 }) {
         return details?.workflow_run_id ? { id: Number(details.workflow_run_id), url: details.html_url ?? "" } : null;
       } catch (error62) {
         if (!(error62 instanceof AnswerLostError)) throw error62;
-        const run2 = await runOfLostAnswer(ctx, request2, error62);
-        if (run2) return run2;
+        const run3 = await findRunOf(ctx, request2).catch(() => {
+          throw error62;
+        });
+        if (run3) return run3;
         if (send >= DISPATCH_SENDS) {
           throw new Error(
             `${messageOf(error62.cause)} (the answer was lost, and no run of it is listed: the next reconcile dispatches again)`,
@@ -57064,11 +57066,15 @@ async function dispatchSession(ctx, { snapshot, request: request2 }) {
   const lockRef = lockRefOf(lock, request2.build);
   if (!lockRef) return { result: "dispatched", run: await start() };
   const held2 = await writeOnceByRef(ctx, { ref: lockRef, sha: base }, start);
-  return held2.taken ? { result: "stood-down" } : { result: "dispatched", run: held2.value };
+  if (!held2.taken) return { result: "dispatched", run: held2.value };
+  const run2 = await findRunOf(ctx, request2).catch(() => void 0);
+  if (run2 !== null) return { result: "stood-down" };
+  if (lock.kind === "worker-branch") await resetBranch(ctx, { branch: lock.branch, sha: base });
+  return { result: "dispatched", run: await start() };
 }
 var LOST_ANSWER_LOOK_AGAIN_MS = 2e3;
 var DISPATCH_SENDS = 3;
-async function runOfLostAnswer(ctx, request2, lost) {
+async function findRunOf(ctx, request2) {
   const name = renderRunName(request2);
   const look = async () => {
     const { data } = await ctx.octokit.rest.actions.listWorkflowRuns({
@@ -57078,8 +57084,6 @@ async function runOfLostAnswer(ctx, request2, lost) {
       branch: sessionRef(request2),
       event: "workflow_dispatch",
       per_page: 20
-    }).catch(() => {
-      throw lost;
     });
     const run2 = data.workflow_runs.find((listed) => listed.display_title === name);
     return run2 ? { id: run2.id, url: run2.html_url } : null;
@@ -60363,10 +60367,15 @@ async function createAppClient({
 // src/conductor/recent-writes.ts
 var HOUR2 = 36e5;
 var WRITES_AROUND_A_SESSION = 3;
-function createRunsBudget(list2) {
+var RUNS_FRESH_MS = 3e4;
+function createRunsBudget(list2, clock = Date.now) {
   const none = () => void 0;
+  let listed = null;
+  const own2 = [];
   return {
-    note: none,
+    note(at, count) {
+      own2.push([at, count]);
+    },
     owe: none,
     wait: none,
     unwait: none,
@@ -60374,11 +60383,14 @@ function createRunsBudget(list2) {
     unturn: none,
     wakeElsewhere: none,
     async load() {
-      const since = Date.now() - HOUR2;
-      const log = (await list2()).map((run2) => [
+      const now = clock();
+      if (!listed || now - listed.at >= RUNS_FRESH_MS) listed = { at: now, runs: await list2() };
+      const since = now - HOUR2;
+      const from = listed.at;
+      const log = listed.runs.map((run2) => [
         Date.parse(run2.createdAt),
         WRITES_AROUND_A_SESSION + SESSION_WRITES[run2.role]
-      ]).filter(([at]) => at > since).sort((a, b) => a[0] - b[0]);
+      ]).concat(own2.filter(([at]) => at >= from)).filter(([at]) => at > since).sort((a, b) => a[0] - b[0]);
       return { log, owed: /* @__PURE__ */ new Map(), waiters: /* @__PURE__ */ new Map(), turns: /* @__PURE__ */ new Map() };
     }
   };
@@ -60680,7 +60692,7 @@ async function runConductorAction(command, given) {
   return conduct({ env, event, log, mask: maskInLog(env) });
 }
 async function route(event, env) {
-  const found = await routeEvent(event, readsWith(env));
+  const found = await routeEvent(event, routeReadsWith(env));
   process.stdout.write(
     `baton: ${found.group ? `reconcile in ${found.group}` : "nothing to reconcile"}: ${found.reason}
 `
@@ -60689,7 +60701,7 @@ async function route(event, env) {
 `);
   return 0;
 }
-function readsWith(env) {
+function routeReadsWith(env) {
   const repository = env.GITHUB_REPOSITORY ?? "";
   const octokit = createSessionOctokit({
     apiUrl: env.GITHUB_API_URL || "https://api.github.com",
