@@ -49,6 +49,11 @@ export type AppTestOptions = Omit<Parameters<typeof startApp>[0], 'gh' | 'now'> 
   config?: string;
   /** Anything else to change on the repository before the app starts. */
   prepare?: (gh: FakeGitHub, now: () => string) => void;
+  /**
+   * The ms a test's own timers moved (`ManualTimers.now`), added to the ticking clock of
+   * GitHub and the app: ten minutes the test advances pass for GitHub's times too.
+   */
+  moved?: () => number;
 };
 
 /**
@@ -68,9 +73,11 @@ export function startAppEachTest(
       repo = installedRepo,
       config,
       prepare,
+      moved,
       ...start
     } = typeof options === 'function' ? options() : options;
-    const now = tickingClock();
+    const ticking = tickingClock();
+    const now = moved ? () => new Date(Date.parse(ticking()) + moved()).toISOString() : ticking;
     const gh = repo(now);
     if (config) gh.git.commitOn(gh.defaultBranch, { '.github/baton.yml': config }, 'Configure');
     prepare?.(gh, now);

@@ -102,7 +102,7 @@ export function createRedisStore({
       const lease = `baton:lease:${key}`;
       const held = await redis.set(lease, me, 'PX', redisMs(leaseMs), 'NX');
       // Should the replica that reconciles it die, the build is looked at once its lease lapses.
-      looks.within(key, { ms: leaseMs, why: 'a reconcile under way' }, look);
+      if (look) looks.within(key, { ms: leaseMs, why: 'a reconcile under way' }, look);
       if (held !== 'OK') return null;
       // Renewed while the reconcile runs; a replica that dies lets it lapse after `leaseMs`.
       const renewal = setInterval(
