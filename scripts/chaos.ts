@@ -75,7 +75,7 @@ console.log(
   `${results.length} runs, ${completed} completed builds, ${violated.length} with violations` +
     ` (seeds ${violated.map((r) => r.seed).join(', ') || 'none'});` +
     ` faults served: ${total('bad-gateway')} 502s, ${total('rate-limit')} rate limits,` +
-    ` ${total('reset')} resets, ${total('model-529')} model 529s;` +
+    ` ${total('reset')} resets, ${total('model-529')} model 529s, ${total('lost-webhook')} webhooks lost;` +
     ` ${Math.round((Date.now() - started) / 1000)}s; slowest seed ${Math.max(...results.map((r) => r.seconds))}s` +
     ` against ${faultFree}s without faults (${replicas} replicas);` +
     ` ${slow.length} over ${SLOWEST} × fault-free (seeds ${slow.map((r) => r.seed).join(', ') || 'none'})`,
@@ -83,6 +83,6 @@ console.log(
 // The row bench/results.md keeps for this campaign (`npm run bench` does not run it).
 const slowest = Math.max(...results.map((r) => r.seconds)) / faultFree;
 console.log(
-  `bench row: | Chaos runs (\`npm run chaos -- --runs ${runs} --replicas ${replicas}\`): the diamond under seeded faults, webhooks duplicated, shuffled and delivered to each of ${replicas} app processes on one Redis; completed / with violations / slowest seed ÷ the fault-free build (${faultFree} s) / seeds over ${SLOWEST} | ${completed} of ${results.length} / ${violated.length} / ${slowest.toFixed(2)} / ${slow.length} | ${results.length} of ${results.length} / 0 / ≤ ${SLOWEST} / 0 | ${completed === results.length && violated.length === 0 && slow.length === 0 ? 'yes' : '**no**'} |`,
+  `bench row: | Chaos runs (\`npm run chaos -- --runs ${runs} --replicas ${replicas}\`): the diamond under seeded faults, webhooks duplicated, shuffled, one in fifty the build caused lost, and delivered to each of ${replicas} app processes on one Redis; completed / with violations / slowest seed ÷ the fault-free build (${faultFree} s) / seeds over ${SLOWEST} | ${completed} of ${results.length} / ${violated.length} / ${slowest.toFixed(2)} / ${slow.length} | ${results.length} of ${results.length} / 0 / ≤ ${SLOWEST} / 0 | ${completed === results.length && violated.length === 0 && slow.length === 0 ? 'yes' : '**no**'} |`,
 );
 process.exitCode = violated.length > 0 || slow.length > 0 ? 1 : 0;

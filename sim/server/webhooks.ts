@@ -8,7 +8,7 @@ export interface WebhookRecord {
   id: string;
   /** `issues.labeled`, `push`, … */
   event: string;
-  /** The HTTP status the app answered, or the network error. */
+  /** The HTTP status the app answered, the network error, or `dropped` (a fault: never sent). */
   status: number | string;
   /** The repository it came from (`owner/repo`). */
   repository: string;
@@ -95,6 +95,10 @@ export class WebhookSender {
       if (reorderWindow > 1) this.#faults.shuffle(batch);
       for (const event of batch) {
         const id = randomUUID();
+        if (this.#faults.dropsWebhook(event.payload.sender as { type?: unknown } | undefined)) {
+          this.deliveries.push({ ...this.#recordOf(event, id), status: 'dropped' });
+          continue;
+        }
         // Several replicas behind one webhook URL: each delivery reaches all of them
         // (fan-out), or one, as a load balancer spreads them; a duplicate may reach another.
         if (this.#faults.settings.fanOut)
@@ -127,16 +131,20 @@ export class WebhookSender {
     return this.#urls[index] ?? '';
   }
 
-  async #deliver(event: SimEvent, id: string, url: string): Promise<WebhookRecord> {
-    const body = JSON.stringify(event.payload);
+  #recordOf(event: SimEvent, id: string): WebhookRecord {
     const action = typeof event.payload.action === 'string' ? `.${event.payload.action}` : '';
-    const record: WebhookRecord = {
+    return {
       id,
       event: `${event.name}${action}`,
       status: 'pending',
       repository: this.#gh.fullName,
       sentAt: Date.now(),
     };
+  }
+
+  async #deliver(event: SimEvent, id: string, url: string): Promise<WebhookRecord> {
+    const body = JSON.stringify(event.payload);
+    const record = this.#recordOf(event, id);
     this.deliveries.push(record);
     try {
       const response = await fetch(url, {
