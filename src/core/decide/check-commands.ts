@@ -10,6 +10,7 @@ import { parseLoopSubject } from '../vocabulary/ids.js';
 import { commandText } from '../workers/build-progress.js';
 import { deriveWorkers } from '../workers/derive-workers.js';
 import type { WorkerState } from '../workers/worker-state.js';
+import { messageProblem } from './check-messages.js';
 import { findSeries } from './decide-series.js';
 
 /**
@@ -117,6 +118,10 @@ function problemOf({
     case 'skip':
     case 'merge':
       return workerProblem(command, workers);
+    case 'steer':
+    case 'queue':
+    case 'continue':
+      return workerProblem(command, workers) ?? messageProblem(command, workers);
     case 'pause':
     case 'resume':
     case 'cancel':

@@ -215,6 +215,12 @@ export interface PullInfo {
   worker: string;
   headSha: string;
   state: 'open' | 'closed' | 'merged';
+  /**
+   * A draft: Baton opens one only for partial work (a session that stopped
+   * short of its brief), so a draft worker PR waits for `/continue` rather
+   * than a review. Absent: not a draft.
+   */
+  draft?: boolean;
   /** `dirty` means it conflicts with the build branch; `unknown` while GitHub computes. */
   mergeState: 'clean' | 'behind' | 'dirty' | 'blocked' | 'unstable' | 'unknown';
   reviews: ReviewInfo[];

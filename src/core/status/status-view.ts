@@ -71,6 +71,8 @@ export type WorkerDisplayState =
   | 'checks'
   | 'approved'
   | 'needs-human'
+  /** Its session stopped short of the brief and handed in what works as a draft PR: `/continue` goes on. */
+  | 'partial'
   | 'failed'
   | 'merged'
   | 'skipped';

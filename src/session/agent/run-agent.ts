@@ -145,6 +145,8 @@ function sessionResult({
     worker: env.BATON_WORKER ?? null,
     pr: pr > 0 ? pr : null,
     status: outcome.status,
+    limit: outcome.limit ?? null,
+    messages: [],
     reason: notes.length ? notes.join('; ').slice(0, MAX_REASON) : null,
     branch: ctx?.branch ?? null,
     base: ctx?.base ?? null,

@@ -1,0 +1,30 @@
+import type { MessageCommand } from '../commands/command.js';
+import type { WorkerState } from '../workers/worker-state.js';
+
+/**
+ * What keeps a message command from applying to its worker, past the checks
+ * every worker command has (a worker of the plan, not merged, not skipped):
+ * `/continue` needs partial work to go on from. A `/steer` or `/queue` always
+ * applies; one that finds no session running is kept for the next
+ * (`messageNotes` says so to its writer).
+ */
+export function messageProblem(
+  command: MessageCommand,
+  workers: WorkerState[] | null,
+): string | null {
+  if (command.name !== 'continue') return null;
+  const found = workers?.find((state) => state.worker.id === command.worker);
+  if (!found || found.state === 'partial') return null;
+  const id = command.worker;
+  switch (found.state) {
+    case 'fixing':
+      return `${id} is being continued already.`;
+    case 'queued':
+    case 'working':
+      return `${id} is still running; \`/steer ${id} <message>\` talks to its session.`;
+    case 'failed':
+      return `${id} has no partial work to continue: its last session handed in nothing. \`/retry ${id}\` starts it again.`;
+    default:
+      return `${id} has no partial work to continue: \`/continue\` goes on from the draft pull request a session hands in when it reaches a limit.`;
+  }
+}
