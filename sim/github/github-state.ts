@@ -442,12 +442,14 @@ export abstract class GitHubState {
     head,
     base,
     user,
+    draft = false,
   }: {
     title: string;
     body: string;
     head: string;
     base: string;
     user: string;
+    draft?: boolean;
   }): SimPull {
     const number = this.nextIssueNumber();
     const at = this.now();
@@ -472,6 +474,7 @@ export abstract class GitHubState {
       user: this.user(user),
       createdAt: at,
       autoMerge: false,
+      ...(draft ? { draft: true } : {}),
     };
     this.pulls.set(number, pull);
     this.events.pull('opened', pull, user);

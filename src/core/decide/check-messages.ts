@@ -1,4 +1,8 @@
-import type { MessageCommand } from '../commands/command.js';
+import type { Command, MessageCommand } from '../commands/command.js';
+import type { Config } from '../config/config.js';
+import { makeContext } from '../context/decide-context.js';
+import type { BuildSnapshot } from '../snapshot/snapshot.js';
+import { sessionAt } from '../workers/worker-messages.js';
 import type { WorkerState } from '../workers/worker-state.js';
 
 /**
@@ -27,4 +31,31 @@ export function messageProblem(
     default:
       return `${id} has no partial work to continue: \`/continue\` goes on from the draft pull request a session hands in when it reaches a limit.`;
   }
+}
+
+/**
+ * The workers a comment's `/steer` found no work or fix session of running
+ * when it was written (`at`): the message is kept for the next one, and its
+ * writer is told so at once (`renderSteersQueued`).
+ */
+export function queuedSteers({
+  commands,
+  snapshot,
+  config,
+  now,
+  at = now,
+}: {
+  commands: Command[];
+  snapshot: BuildSnapshot;
+  config: Config;
+  now: string;
+  at?: string;
+}): string[] {
+  const steered = commands.flatMap((command) => (command.name === 'steer' ? [command.worker] : []));
+  if (steered.length === 0) return [];
+  const ctx = makeContext({ snapshot, config, now });
+  return [...new Set(steered)].filter((worker) => {
+    const running = sessionAt(ctx, worker, at);
+    return !running || running.status === 'completed';
+  });
 }

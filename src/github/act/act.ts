@@ -17,6 +17,7 @@ import { ensureNotice, noticeRefRefused } from './ensure-notice.js';
 import type { HeldStatusEdit } from './held-status-edit.js';
 import { addLabel, closeSubIssue, removeLabel, reopenMirror, retitleIssue } from './issues.js';
 import { mergePull, syncBuildBranch } from './merge.js';
+import { forgetMessages, recordMessage } from './messages.js';
 import {
   closePull,
   deleteBranch,
@@ -264,6 +265,13 @@ async function actOne(
           log,
         })),
       };
+    case 'record-message':
+      return {
+        action,
+        result: (await recordMessage(ctx, { snapshot, action })) ? 'done' : 'unchanged',
+      };
+    case 'forget-messages':
+      return { action, ...(await forgetMessages(ctx, { snapshot, action })) };
     case 'look-again':
       // Nothing to write: the reconcile's caller sets a timer for another look (`scheduleReconcile`).
       return { action, result: 'deferred', retryInMs: action.inMs };
