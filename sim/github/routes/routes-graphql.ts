@@ -98,6 +98,7 @@ export function registerGraphqlRoutes(router: Router, gh: GitHubState): void {
 const MUTATIONS: Record<string, string> = {
   enablePullRequestAutoMerge: 'BatonAutoMerge',
   markPullRequestReadyForReview: 'BatonReadyForReview',
+  convertPullRequestToDraft: 'BatonConvertToDraft',
 };
 
 /** The first field a mutation asks for: it names what the mutation does, whatever the operation's name. */
@@ -135,6 +136,7 @@ function answer(
       return { repository: { issue: issue ? { timelineItems: stateEventsNode(issue) } : null } };
     }
     case 'BatonBuildRefs':
+    case 'BatonSessionRecords':
       return { repository: { refs: refsNode(gh, String(variables.prefix)) } };
     case 'BatonRecordCommits':
       return { nodes: (variables.ids as string[]).map((id) => refByNodeId(gh, id)) };
@@ -153,6 +155,15 @@ function answer(
         gh.events.pull('ready_for_review', pull, gh.botLogin);
       }
       return { markPullRequestReadyForReview: { pullRequest: { isDraft: false } } };
+    }
+    case 'BatonConvertToDraft': {
+      const pull = [...gh.pulls.values()].find((p) => `PR_${p.number}` === variables.id);
+      if (!pull) return null;
+      if (!pull.draft) {
+        pull.draft = true;
+        gh.events.pull('converted_to_draft', pull, gh.botLogin);
+      }
+      return { convertPullRequestToDraft: { pullRequest: { isDraft: true } } };
     }
     default:
       return null;

@@ -14,6 +14,16 @@ import { parseRecordMessage, renderRecordMessage } from './record-message.js';
 export const SessionLimit = z.enum(['turns', 'tokens', 'usd', 'time', 'budget', 'daily']);
 export type SessionLimit = z.infer<typeof SessionLimit>;
 
+/** Each limit, as the status and a session's wind-down name it. */
+export const LIMIT_NAMES: Record<SessionLimit, string> = {
+  turns: 'its turns (`session.maxTurns`)',
+  tokens: 'its token limit',
+  usd: 'its dollar limit',
+  time: 'its time (`session.timeoutMinutes`)',
+  budget: "the build's budget (`budget.maxUsd`)",
+  daily: "the repository's daily cap (`budget.dailyUsd`)",
+};
+
 /** A message a session took in: the comment that carried it, and the turn (model request, from 1) that first read it. */
 export const MessageReceipt = z.strictObject({
   comment: z.number().int().positive(),

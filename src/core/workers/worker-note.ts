@@ -1,5 +1,5 @@
 import type { DecideContext } from '../context/decide-context.js';
-import type { SessionLimit } from '../plan/usage.js';
+import { LIMIT_NAMES } from '../plan/usage.js';
 import { code } from '../vocabulary/markdown.js';
 import { stoppedAt } from './partial-work.js';
 import type { NeedsHumanReason } from './pull-state.js';
@@ -97,20 +97,10 @@ export function needsHumanText(ctx: DecideContext, reason: NeedsHumanReason): st
 /** What stopped a partial worker's session, and that its hand-off note is on the draft PR. */
 function partialText(ctx: DecideContext, state: WorkerState): string {
   const limit = stoppedAt(ctx, state.worker.id);
-  const why = limit ? `stopped at ${LIMIT_TEXTS[limit]}` : 'its session stopped short';
+  const why = limit ? `stopped at ${LIMIT_NAMES[limit]}` : 'its session stopped short';
   const detail = state.failureDetail ? `: ${code(state.failureDetail.replace(/[<>]/g, ' '))}` : '';
   return `${why}${detail}; its work so far and hand-off note are on the draft pull request`;
 }
-
-/** Each limit a session winds down before, as the status names it. */
-export const LIMIT_TEXTS: Record<SessionLimit, string> = {
-  turns: 'its turns (`session.maxTurns`)',
-  tokens: 'its token limit',
-  usd: 'its dollar limit',
-  time: 'its time (`session.timeoutMinutes`)',
-  budget: "the build's budget (`budget.maxUsd`)",
-  daily: 'the daily cap (`budget.dailyUsd`)',
-};
 
 function reviewingText(ctx: DecideContext, state: WorkerState): string | null {
   if (state.assessment?.verdict.kind === 'awaiting-human') {

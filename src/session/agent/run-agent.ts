@@ -146,7 +146,7 @@ function sessionResult({
     pr: pr > 0 ? pr : null,
     status: outcome.status,
     limit: outcome.limit ?? null,
-    messages: [],
+    messages: outcome.messages ?? [],
     reason: notes.length ? notes.join('; ').slice(0, MAX_REASON) : null,
     branch: ctx?.branch ?? null,
     base: ctx?.base ?? null,

@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { Completion } from '../../../core/plan/completion.js';
 import type { Plan } from '../../../core/plan/plan.js';
-import type { SessionLimit } from '../../../core/plan/usage.js';
+import type { MessageReceipt, SessionLimit } from '../../../core/plan/usage.js';
 import type { BlockedConnections } from '../../../core/sessions/egress.js';
 import type { ReviewResult, SynthesisResult } from '../../result.js';
 
@@ -20,6 +20,8 @@ export interface RoleOutcome {
   synthesis?: SynthesisResult | null;
   /** The limit the session stopped at or wound down before, if one did. */
   limit?: SessionLimit | null;
+  /** The messages (`/steer`, `/queue` comments) the session took in, at which turn. */
+  messages?: MessageReceipt[];
   /** Connections of the model's commands the egress proxy refused. */
   blocked?: BlockedConnections[];
 }
