@@ -57,7 +57,7 @@ if [ ! -e "$HOME/planted" ]; then
   ls -la "$HOME" "$HOME/.baton" "$HOME/.codex" > "$HOME/planted" 2>&1
 fi
 echo '{"type":"result","is_error":false,"result":"done"}'
-echo '{"type":"turn.completed"}'
+echo '{"method":"turn/completed","params":{"turn":{"status":"completed"}}}'
 `;
 
 /** The workflow's file commands: what a step appends to them changes every later step. */

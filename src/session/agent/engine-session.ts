@@ -102,6 +102,7 @@ export async function converseOnEngine<T>(
         web: (parts.features?.serverTools?.length ?? 0) > 0,
         extra: parts.engineFiles ?? null,
         env: { ...ctx.toolEnv, ...sandbox.env },
+        interjections: parts.interjections,
       },
       {
         installed,

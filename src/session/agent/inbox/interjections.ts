@@ -63,6 +63,7 @@ export function createInterjections({
       };
     },
     checkWindDown,
+    later: (interjection) => void pending.push(interjection),
     took(interjection, turn) {
       if (interjection.comment !== undefined) inbox?.took(interjection.comment, turn);
     },

@@ -18,6 +18,8 @@ export interface Interjections {
   take(): Promise<Interjection[]>;
   /** An engine: each one is pushed as it comes (those waiting first); returns what stops it. */
   listen(push: (interjection: Interjection) => void): () => void;
+  /** Keeps one an engine was sent but did not take in (its run ended): told again at the next chance. */
+  later(interjection: Interjection): void;
   /** Checks the wind-down now (an engine's proxy metered a response): pushed or kept, as `take` would. */
   checkWindDown(): void;
   /** The model took `interjection` in at `turn`, its first request that carries it. */
