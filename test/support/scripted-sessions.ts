@@ -260,6 +260,9 @@ function playRun(gh: FakeGitHub, script: SessionScript, run: SimRun): void {
           changes: { [`src/${worker}.fix.ts`]: `// fix ${run.id}\n` },
         });
       }
+      // A continuation that finished partial work hands it to review, as publish does.
+      const pull = gh.pulls.get(Number(pr));
+      if (pull?.draft && run.inputs.trigger?.startsWith('continue-')) pull.draft = false;
       gh.finishRun(run.id, 'success');
       return;
     }

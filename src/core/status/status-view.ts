@@ -96,6 +96,8 @@ export interface WorkerRow {
   tokens: number | null;
   /** What its sessions cost, from the same ledger; null before any. */
   costUsd: number | null;
+  /** Its sessions of every role the ledger counts (work, review, fix, continuations): 0 before any. */
+  sessions: number;
   /** Its PR's review history, oldest first. */
   rounds: ReviewRound[];
   /** The engine of its latest work or fix session, or the one its next would run on. */

@@ -71,6 +71,7 @@ function workerRow(ctx: DecideContext, state: WorkerState): WorkerRow {
     attempts: state.attempts,
     tokens: spent ? spent.tokens : null,
     costUsd: spent ? spent.costUsd : null,
+    sessions: spent?.sessions ?? 0,
     rounds: reviewRounds(pull),
     engine: ctx.ledger.engines[worker.id] ?? ctx.engineOf({ role: 'work', worker: worker.id }),
   };
