@@ -307,6 +307,7 @@ function stubProxy(): ModelProxy {
     stoppedAt: () => null,
     onStop: () => {},
     onMetered: () => {},
+    onModelRequest: () => {},
     allowWeb: () => {},
     close: async () => {},
   };

@@ -3,75 +3,20 @@
 // while the session runs, as Baton's app records a new message.
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CapturedRequest, reply, text, toolUse } from '../../sim/fake-anthropic.js';
-import { messageRef } from '../../src/core/sessions/messages.js';
 import { completionPath } from '../../src/core/vocabulary/ids.js';
 import {
   BUILD,
   completes,
   gitIn,
-  REPOSITORY,
   removeTempDirs,
   runSession,
   type SessionRun,
   startFakeGitHub,
   workerRepo,
 } from './agent-fixtures.js';
+import { LISTING, listing, messageRoutes, RUN_ENV, until, userText } from './message-fixtures.js';
 
 afterEach(removeTempDirs);
-
-const BOT = 'baton[bot]';
-const RUN_ENV = {
-  BATON_WORKER: 'W1.1',
-  BATON_ISSUE: '12',
-  GITHUB_RUN_ID: '4242',
-  GITHUB_ACTOR: BOT,
-};
-const LISTING = `GET /repos/${REPOSITORY}/git/matching-refs/baton/${BUILD}/message/W1.1`;
-
-/** GitHub's answers for a message in comment `id` on issue #12, with Baton's 👀 unless `taken` is false. */
-function messageRoutes({
-  id,
-  body,
-  author = 'maria',
-  taken = true,
-}: {
-  id: number;
-  body: string;
-  author?: string;
-  taken?: boolean;
-}): Record<string, unknown> {
-  return {
-    [`GET /repos/${REPOSITORY}/issues/comments/${id}`]: {
-      id,
-      body,
-      user: { login: author },
-      issue_url: `https://api.github.com/repos/${REPOSITORY}/issues/12`,
-    },
-    [`GET /repos/${REPOSITORY}/issues/comments/${id}/reactions`]: taken
-      ? [{ content: 'eyes', user: { login: BOT } }]
-      : [{ content: 'eyes', user: { login: 'someone-else' } }],
-  };
-}
-
-function listing(ids: number[]) {
-  return ids.map((id) => ({
-    ref: messageRef(BUILD, { worker: 'W1.1', comment: id }),
-    object: { sha: 'a'.repeat(40) },
-  }));
-}
-
-/** The text of every user message a request carried, as the model read them. */
-function userText(request: CapturedRequest): string {
-  return request.body.messages
-    .filter((message) => message.role === 'user')
-    .map((message) => JSON.stringify(message.content))
-    .join('\n');
-}
-
-/** Resolves once `check` holds, looking again after each turn of the event loop. */
-async function until(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((resolve) => setImmediate(resolve));
-}
 
 describe('a work session’s messages on Baton’s loop', () => {
   it('takes a /steer in between two turns, quoted, and records the turn that read it', async () => {

@@ -1,6 +1,7 @@
 import { requestedFix, type ScenarioWorker, scenarioWorker } from '../scenario.js';
 import { conflictBlocks, viewedLines } from '../text-reading.js';
 import { conflictNote, fixSummary, viewEarlierReport } from './fix-summary.js';
+import { talkContinueTurn } from './talk-turns.js';
 import {
   commandFailed,
   resultOf,
@@ -29,6 +30,10 @@ export function fixTurn(input: TurnInput): TurnAnswer {
   if (!id) return unexpected(input, 'a fix session of no worker');
   const worker = scenarioWorker(input.scenario, id);
   switch (trigger) {
+    case 'continue':
+      return worker.talk
+        ? talkContinueTurn(input, worker, worker.talk)
+        : unexpected(input, 'a continuation of a worker that handed in no partial work');
     case 'review':
       return reviewFix(input, worker);
     case 'conflict':

@@ -1,4 +1,5 @@
 import { type ScenarioWorker, STRAY_CODE, scenarioWorker, withBuild } from '../scenario.js';
+import { talkWorkTurn } from './talk-turns.js';
 import {
   commandFailed,
   resultOf,
@@ -23,6 +24,7 @@ export function workTurn(input: TurnInput): TurnAnswer {
   if (failure) return failure;
   if (!request.worker) return unexpected(input, 'a work session of no worker');
   const worker = scenarioWorker(input.scenario, request.worker);
+  if (worker.talk) return talkWorkTurn(input, worker, worker.talk);
   const planned = worker.failures?.[input.ordinal - 1];
   // A code change is no failure the model knows of: it delivers, and publish refuses.
   const fails = planned === 'code-change' ? undefined : planned;

@@ -66,8 +66,7 @@ function baseEnv(input: EngineRunInput): Record<string, string> {
 /**
  * `claude -p` (print mode: one conversation, then exit) with stream-json
  * input and output: the prompt and every later message are user messages on
- * its standard input (engine-talk.ts), each echoed back when it is taken in
- * (`--replay-user-messages`); acting without permission prompts; settings only from its own HOME
+ * its standard input (engine-talk.ts); acting without permission prompts; settings only from its own HOME
  * (never the work tree's `.claude/`, which a worker branch could have
  * planted), no MCP server, no slash command; `--continue` picks up the
  * conversation of the run before (sessions are kept in HOME for that). Every
@@ -83,7 +82,6 @@ function claudeCommand(input: EngineRunInput): EngineCommand {
       '-p',
       '--input-format',
       'stream-json',
-      '--replay-user-messages',
       '--output-format',
       'stream-json',
       '--verbose',

@@ -5,17 +5,17 @@
  *
  * - Claude Code: `--input-format stream-json` ("realtime streaming input"):
  *   the prompt and each later message are user messages on its standard
- *   input; one that arrives while it works is read with its next tool result.
- *   `--replay-user-messages` echoes each one back on its standard output when
- *   it takes it in: the receipt. Its input closes at its `result`.
+ *   input; one that arrives while it works is read with its next tool
+ *   result. Its input closes at its `result`.
  * - Codex: `codex app-server` over standard input and output (JSON-RPC:
  *   `initialize`, `thread/start` or `thread/resume`, `turn/start`): a message
  *   is `turn/steer` into the turn under way, which Codex adds to its next
- *   request; its `item/started` of that user message (by our
- *   `clientUserMessageId`) is the receipt. Its input closes at `turn/completed`.
+ *   request. Its input closes at `turn/completed`.
  *
- * Either way a message pushed but not taken in before the run ends goes back
- * to the interjections, for the next run or, failing that, the next session.
+ * The receipt is the model request that first carries the message, as the
+ * model proxy sees it (run-engine.ts): a message sent but never carried
+ * before the run ends goes back to the interjections, for the next run or,
+ * failing that, the next session.
  */
 import type { Writable } from 'node:stream';
 import type { Interjection } from '../model/interjection.js';
@@ -29,9 +29,6 @@ export interface TalkSeat {
   /** A later run of the same conversation (Codex: its thread, kept here across runs). */
   resume: boolean;
   thread: { id: string | null };
-  /** The turn a message read now is taken in at: the model requests so far, plus one. */
-  nextTurn: () => number;
-  took: (interjection: Interjection, turn: number) => void;
   log: (line: string) => void;
 }
 
@@ -41,8 +38,6 @@ export interface EngineTalk {
   line(line: string): void;
   /** Sends an interjection into the running turn; false when the run can take none any more. */
   send(interjection: Interjection): boolean;
-  /** Pushed, not taken in: they go back to be told again. */
-  untaken(): Interjection[];
   report(): EngineRunReport;
 }
 
@@ -52,7 +47,6 @@ export function engineTalk(engine: CodingEngine, seat: TalkSeat): EngineTalk {
 
 function claudeTalk(seat: TalkSeat): EngineTalk {
   let stdin: Writable | null = null;
-  const pushed = new Map<string, Interjection>();
   const tools = new Map<string, number>();
   let result: Record<string, unknown> | null = null;
   let count = 0;
@@ -69,13 +63,6 @@ function claudeTalk(seat: TalkSeat): EngineTalk {
       const event = parseLine(line);
       if (!event) return;
       if (event.type === 'assistant') countClaudeTools(event, tools);
-      if (event.type === 'user' && event.isReplay === true && typeof event.uuid === 'string') {
-        const taken = pushed.get(event.uuid);
-        if (taken) {
-          pushed.delete(event.uuid);
-          seat.took(taken, seat.nextTurn());
-        }
-      }
       if (event.type === 'result') {
         result = event;
         stdin?.end();
@@ -85,12 +72,9 @@ function claudeTalk(seat: TalkSeat): EngineTalk {
     send(interjection) {
       if (!stdin) return false;
       count += 1;
-      const uuid = uuidOf(interjection.id, count);
-      pushed.set(uuid, interjection);
-      write(interjection.text, uuid);
+      write(interjection.text, uuidOf(interjection.id, count));
       return true;
     },
-    untaken: () => [...pushed.values()],
     report: () => claudeReport(result, tools),
   };
 }
@@ -135,8 +119,7 @@ function codexTalk(seat: TalkSeat): EngineTalk {
   let turnId: string | null = null;
   let nextId = 100;
   const waiting: Interjection[] = [];
-  const pushed = new Map<string, Interjection>();
-  const steers = new Map<number, Interjection>();
+  const steers = new Set<number>();
   const tools = new Map<string, number>();
   const state = { finished: false, error: null as string | null };
   const send = (message: Record<string, unknown>) => stdin?.write(`${JSON.stringify(message)}\n`);
@@ -146,8 +129,7 @@ function codexTalk(seat: TalkSeat): EngineTalk {
   };
   const steer = (interjection: Interjection) => {
     const id = nextId++;
-    steers.set(id, interjection);
-    pushed.set(interjection.id, interjection);
+    steers.add(id);
     send({
       id,
       method: 'turn/steer',
@@ -163,9 +145,8 @@ function codexTalk(seat: TalkSeat): EngineTalk {
     const id = message.id as number;
     if (message.error) {
       const error = oneLine(String((message.error as { message?: unknown }).message ?? 'error'));
-      const steered = steers.get(id);
-      // A steer that missed the turn (it ended) is told again in the next run, or the next session.
-      if (steered) return void steers.delete(id);
+      // A steer that missed the turn (it ended) is never carried: told again in the next run, or session.
+      if (steers.has(id)) return void seat.log(`codex: a message missed the turn: ${error}`);
       state.error = `${id === TURN ? 'turn/start' : id === THREAD ? 'thread/start' : 'initialize'} failed: ${error}`;
       return end();
     }
@@ -191,17 +172,6 @@ function codexTalk(seat: TalkSeat): EngineTalk {
   };
   const notified = (method: string, params: Record<string, unknown>) => {
     const item = (params.item ?? {}) as Record<string, unknown>;
-    if (
-      method === 'item/started' &&
-      item.type === 'userMessage' &&
-      typeof item.clientId === 'string'
-    ) {
-      const taken = pushed.get(item.clientId);
-      if (taken) {
-        pushed.delete(item.clientId);
-        seat.took(taken, seat.nextTurn());
-      }
-    }
     if (method === 'item/completed' && typeof item.type === 'string') {
       if (!['agentMessage', 'reasoning', 'userMessage'].includes(item.type))
         tools.set(item.type, (tools.get(item.type) ?? 0) + 1);
@@ -252,7 +222,6 @@ function codexTalk(seat: TalkSeat): EngineTalk {
       else steer(interjection);
       return true;
     },
-    untaken: () => [...waiting, ...pushed.values()],
     report: () => ({
       finished: state.finished,
       error: state.finished ? null : (state.error ?? 'it did not complete its turn'),

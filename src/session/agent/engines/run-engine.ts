@@ -13,7 +13,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { SessionRole } from '../../../core/sessions/session.js';
-import type { Interjections } from '../model/interjection.js';
+import type { Interjection, Interjections } from '../model/interjection.js';
 import type { AgentLimits } from '../model/limits.js';
 import type { LoopOutcome } from '../model/model-loop.js';
 import type { UsageMeter } from '../model/usage-meter.js';
@@ -94,6 +94,7 @@ export async function runEngineConversation<T>(
   proxy.allowWeb(conversation.web);
   // The wind-down is checked as the proxy meters each answer: the engine's turns are its own.
   proxy.onMetered(() => conversation.interjections?.checkWindDown());
+  const sent = receiptsAtProxy(conversation, seat);
   const counts = { rejected: 0, nudges: 0 };
   const thread = { id: null as string | null };
   let prompt = conversation.prompt;
@@ -107,6 +108,7 @@ export async function runEngineConversation<T>(
       handIn,
       resume: run > 0,
       thread,
+      sent,
     });
     if (ended.kind !== 'continue') return ended;
     const next = await takeHandIn({
@@ -130,6 +132,28 @@ export async function runEngineConversation<T>(
   }
 }
 
+/**
+ * The receipts of what the engine is told: the first model request the proxy
+ * forwards that carries an interjection's marker is the turn it was taken in
+ * at, whatever the engine's own wording around it (a tool result's reminder,
+ * a user message of its own). Answers what was sent and not carried yet.
+ */
+function receiptsAtProxy<T>(
+  conversation: EngineConversation<T>,
+  seat: EngineSeat,
+): Map<string, Interjection> {
+  const sent = new Map<string, Interjection>();
+  seat.proxy.onModelRequest((body, turn) => {
+    for (const [id, interjection] of sent) {
+      if (!body.includes(interjection.marker)) continue;
+      sent.delete(id);
+      seat.log(`${seat.installed.engine}: took ${id} in at turn ${turn}`);
+      conversation.interjections?.took(interjection, turn);
+    }
+  });
+  return sent;
+}
+
 /** The session stopped at the proxy: why, and the limit when one stopped it. */
 function stoppedOutcome(proxy: ModelProxy, reason: string): LoopOutcome<never> {
   const limit = proxy.stoppedAt();
@@ -150,6 +174,7 @@ async function runOnce<T>({
   handIn,
   resume,
   thread,
+  sent,
 }: {
   conversation: EngineConversation<T>;
   seat: EngineSeat;
@@ -160,6 +185,8 @@ async function runOnce<T>({
   resume: boolean;
   /** Codex's thread, kept across the runs of one conversation. */
   thread: { id: string | null };
+  /** What was sent to the engine and no model request has carried yet. */
+  sent: Map<string, Interjection>;
 }): Promise<RunEnd<T>> {
   const { installed, confinement, proxy, limits, log } = seat;
   const exceeded = proxy.stopped();
@@ -196,15 +223,11 @@ async function runOnce<T>({
     workDir: confinement.workDir,
     resume,
     thread,
-    nextTurn: () => seat.meter.turns + 1,
-    took: (interjection, turn) => {
-      log(`${engine}: took ${interjection.id} in at turn ${turn}`);
-      interjections?.took(interjection, turn);
-    },
     log,
   });
   const unlisten = interjections?.listen((interjection) => {
-    if (!talk.send(interjection)) interjections.later(interjection);
+    if (talk.send(interjection)) sent.set(interjection.id, interjection);
+    else interjections.later(interjection);
   });
   const run = await confinement
     .run(
@@ -219,8 +242,9 @@ async function runOnce<T>({
     )
     .finally(() => {
       unlisten?.();
-      // What the engine was sent and did not take in is told again.
-      for (const interjection of talk.untaken()) interjections?.later(interjection);
+      // What the engine was sent and no request carried is told again.
+      for (const interjection of sent.values()) interjections?.later(interjection);
+      sent.clear();
     });
   // Nothing of the engine's runs while Baton reads what it left.
   await confinement.stop();

@@ -10,8 +10,11 @@ import type { SessionLimit } from '../../../core/plan/usage.js';
 import type { Interjection, Interjections } from '../model/interjection.js';
 import { type AgentLimits, windDownLimit } from '../model/limits.js';
 import type { UsageMeter } from '../model/usage-meter.js';
-import { renderSteer } from './message-text.js';
+import { messageMarker, renderSteer } from './message-text.js';
 import type { SessionInbox } from './session-inbox.js';
+
+/** The words of the wind-down (`renderWindDown`) that tell a request carrying it. */
+export const WIND_DOWN_MARKER = 'this session is about to reach';
 
 /** The interjections of a session with this inbox (null: none) and these limits. */
 export function createInterjections({
@@ -40,12 +43,13 @@ export function createInterjections({
     const limit = windDownLimit(meter, limits, now());
     if (limit === null) return;
     told = limit;
-    emit({ id: 'wind-down', text: windDownText(limit) });
+    emit({ id: 'wind-down', text: windDownText(limit), marker: WIND_DOWN_MARKER });
   };
   inbox?.watch((message) =>
     emit({
       id: `comment-${message.comment}`,
       text: renderSteer(message),
+      marker: messageMarker(message),
       comment: message.comment,
     }),
   );

@@ -4,11 +4,15 @@ import type { InboxMessage } from './read-message.js';
 /** The most characters of one message quoted into a prompt. */
 const MAX_MESSAGE_CHARS = 8_000;
 
+/** The words that name a message where it is quoted: what tells a model request that carries it. */
+export function messageMarker(message: InboxMessage): string {
+  return `(comment ${message.comment}, a ${message.kind === 'steer' ? '/steer' : '/queue'})`;
+}
+
 /** One message quoted as data, with who wrote it and where (its comment). */
 function quoted(message: InboxMessage): string {
-  const what = message.kind === 'steer' ? '/steer' : '/queue';
   return [
-    `@${message.author} (comment ${message.comment}, a ${what}):`,
+    `@${message.author} ${messageMarker(message)}:`,
     quoteUntrusted({ tag: 'message', text: message.text, maxChars: MAX_MESSAGE_CHARS }),
   ].join('\n');
 }

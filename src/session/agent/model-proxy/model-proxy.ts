@@ -65,6 +65,12 @@ export interface ModelProxy {
   stoppedAt(): SessionLimit | null;
   /** Called after every model response the proxy metered: the session's spend moved. */
   onMetered(listener: () => void): void;
+  /**
+   * Called with each model request the proxy forwards and meters, as sent, and
+   * its turn (from 1): what the session's engine told the model, read where
+   * it is told (the receipt of a message handed to the engine).
+   */
+  onModelRequest(listener: (body: string, turn: number) => void): void;
   /** Called once, when a request is refused because a limit is reached. */
   onStop(listener: (reason: string) => void): void;
   /** Lets the web tools of the providers through (research sessions, held to `research.*`), or not. */
@@ -115,6 +121,7 @@ export async function startModelProxy({
   const refused: RefusedCall[] = [];
   const listeners: ((reason: string) => void)[] = [];
   const onMetered: (() => void)[] = [];
+  const onModelRequest: ((body: string, turn: number) => void)[] = [];
   const state = {
     stopped: null as string | null,
     limit: null as SessionLimit | null,
@@ -207,6 +214,10 @@ export async function startModelProxy({
       }
       // A client gone while it waited, or a proxy closing, sends nothing more.
       if (res.destroyed || state.closed) return;
+      if (metered) {
+        const text = sent.toString('utf8');
+        for (const listener of onModelRequest) listener(text, meter.turns + 1);
+      }
       const controller = new AbortController();
       const done = forward({
         req,
@@ -268,6 +279,7 @@ export async function startModelProxy({
     stoppedAt: () => state.limit,
     onStop: (listener) => void listeners.push(listener),
     onMetered: (listener) => void onMetered.push(listener),
+    onModelRequest: (listener) => void onModelRequest.push(listener),
     allowWeb: (web) => {
       state.web = web;
     },

@@ -10,6 +10,11 @@ export interface Interjection {
   /** `comment-<id>`, or `wind-down`: what the receipt is of. */
   id: string;
   text: string;
+  /**
+   * A few words of `text` that tell the first model request carrying it
+   * (the engine's own wording around it may differ): its receipt's turn.
+   */
+  marker: string;
   comment?: number;
 }
 
