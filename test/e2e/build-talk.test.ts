@@ -258,7 +258,9 @@ describe.each(['baton', 'claude-code', 'codex'] as const)(
           entry.route.endsWith('/pulls') &&
           (entry.body as { draft?: boolean }).draft,
       );
-      expect((opened?.body as { body: string }).body).toContain('⏸️ **Partial work.**');
+      expect((opened?.body as { body?: string } | undefined)?.body).toContain(
+        '⏸️ **Partial work.**',
+      );
       expect(build.finalPull.body).toMatch(/\| W1\.1 \| [^\n]* \| ✅ merged \(3 sessions\) \|/);
     });
   },
