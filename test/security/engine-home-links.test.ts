@@ -308,6 +308,7 @@ function stubProxy(): ModelProxy {
     onStop: () => {},
     onMetered: () => {},
     onModelRequest: () => {},
+    interrupt: () => {},
     allowWeb: () => {},
     close: async () => {},
   };

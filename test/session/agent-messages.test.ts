@@ -1,6 +1,8 @@
 // A work session on Baton's own loop hears its worker's messages (`/steer`, `/queue`) and
 // winds down before a limit: the GitHub it reads is a fake whose answers a test changes
 // while the session runs, as Baton's app records a new message.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CapturedRequest, reply, text, toolUse } from '../../sim/fake-anthropic.js';
 import { completionPath } from '../../src/core/vocabulary/ids.js';
@@ -157,5 +159,38 @@ describe('a work session’s wind-down on Baton’s loop', () => {
     expect(run.result.status).toBe('failed');
     expect(run.result.limit).toBe('turns');
     expect(run.code).toBe(1);
+  });
+});
+
+describe('a work session whose run is cancelled', () => {
+  it('stops its model and its command, and hands in what it did as partial work', async () => {
+    const { root } = await workerRepo();
+    const cancel = new AbortController();
+    const started = path.join(root, 'sleeping');
+    const run = await runSession({
+      root,
+      env: { BATON_WORKER: 'W1.1' },
+      options: { cancelSignal: cancel.signal },
+      respond: (_request, index) => {
+        if (index === 0)
+          return reply(
+            toolUse('str_replace_based_edit_tool', {
+              command: 'create',
+              path: 'src/half.ts',
+              file_text: 'x\n',
+            }),
+          );
+        if (index === 1) {
+          // The run is cancelled while the model's command runs.
+          void until(() => existsSync(started)).then(() => cancel.abort());
+          return reply(toolUse('bash', { command: `touch ${started} && sleep 60` }));
+        }
+        return completes();
+      },
+    });
+    expect(run.result.status).toBe('partial');
+    expect(run.result.reason).toContain('the run was cancelled before the session finished');
+    expect(gitIn(root, 'show', 'HEAD:src/half.ts')).toBe('x');
+    expect(run.requests).toHaveLength(2);
   });
 });

@@ -68,6 +68,10 @@ export interface RunAgentOptions {
   unconfined?: boolean;
   /** How often a running work or fix session looks for new messages (default `MESSAGE_POLL_MS`). */
   messagePollMs?: number;
+  /** Where the session's cancel listeners go (`runAgent` calls them when the run is cancelled). */
+  cancellation?: (() => void | Promise<void>)[];
+  /** Stands for the run's cancel (SIGINT, SIGTERM) in tests: the process's signals are left alone then. */
+  cancelSignal?: AbortSignal;
 }
 
 /** Everything a role needs, opened once at the start of a session. */
@@ -109,6 +113,8 @@ export interface AgentContext {
    * of its network): the default branch, never the branch under review.
    */
   steering: SteeringSource;
+  /** Told when the run is being cancelled: each listener stops what it runs, so the work is kept. */
+  onCancel(listener: () => void | Promise<void>): void;
 }
 
 /** A session that cannot start: what to set or fix, for the result's reason. */
@@ -216,6 +222,7 @@ export async function openContext({
     ...(options.messagePollMs ? { messagePollMs: options.messagePollMs } : {}),
     visibility: await readRepositoryVisibility(env.GITHUB_EVENT_PATH),
     steering,
+    onCancel: (listener) => void options.cancellation?.push(listener),
   };
 }
 

@@ -76,6 +76,11 @@ export interface ModelProxy {
   /** Lets the web tools of the providers through (research sessions, held to `research.*`), or not. */
   allowWeb(web: boolean): void;
   /**
+   * Stops the session now (its run is being cancelled): no request passes from
+   * here on, and answers under way are cut off and counted at their estimate.
+   */
+  interrupt(reason: string): void;
+  /**
    * Stops serving; answers still under way are read to their end and metered
    * (for at most `closeGraceMs`; any left then is cut off and counted at its
    * estimate).
@@ -280,6 +285,10 @@ export async function startModelProxy({
     onStop: (listener) => void listeners.push(listener),
     onMetered: (listener) => void onMetered.push(listener),
     onModelRequest: (listener) => void onModelRequest.push(listener),
+    interrupt: (reason) => {
+      stop(reason);
+      for (const entry of underway) entry.controller.abort();
+    },
     allowWeb: (web) => {
       state.web = web;
     },

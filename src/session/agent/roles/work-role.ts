@@ -85,6 +85,8 @@ export async function runWorkRole(ctx: AgentContext, kind: 'work' | 'fix'): Prom
     egress: await egressOptions(ctx),
     ...forEngine,
   });
+  // A cancelled run stops the model's commands at once: the session then commits what it did.
+  ctx.onCancel(() => sandbox.stopAll());
   const messages = await openWorkMessages(ctx, {
     worker,
     submit:
