@@ -119,6 +119,13 @@ export interface TalkScript {
   held: () => Promise<void>;
   /** Told when the work session first waits (the test posts its messages then). */
   waiting?: () => void;
+  /**
+   * A paced session instead (the bench's): each turn runs `sleep 1`, as a real
+   * session's turns take time, no turn is held and no wind-down awaited; each
+   * `/steer` asks for `<n>-<steered>`, which it writes when it reads it, and it
+   * hands in `complete` once it has written `steers` of them.
+   */
+  paced?: { steers: number };
 }
 
 /**

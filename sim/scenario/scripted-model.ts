@@ -164,7 +164,7 @@ function playTurn(input: TurnInput): TurnAnswer {
 async function heldForSteer(scenario: Scenario, request: SessionRequest): Promise<void> {
   if (request.role !== 'work' || !request.worker) return;
   const talk = scenario.workers.find((worker) => worker.id === request.worker)?.talk;
-  if (!talk || !waitsForSteer({ request }, talk)) return;
+  if (!talk || talk.paced || !waitsForSteer({ request }, talk)) return;
   talk.waiting?.();
   await talk.held();
 }

@@ -31,6 +31,7 @@ export function talkWorkTurn(
   worker: ScenarioWorker,
   talk: TalkScript,
 ): TurnAnswer {
+  if (talk.paced) return pacedTurn(input, worker, talk, talk.paced.steers);
   const { request } = input;
   const [first, ...rest] = filesOf(input, worker);
   if (request.turn === 0) {
@@ -75,6 +76,41 @@ export function talkWorkTurn(
   return say(wrote ? 'Working on.' : 'Waiting a moment.', input.call('bash', { command: 'true' }));
 }
 
+/** A paced work session: a second a turn, each numbered steered file written when asked, then the report. */
+function pacedTurn(
+  input: TurnInput,
+  worker: ScenarioWorker,
+  talk: TalkScript,
+  steers: number,
+): TurnAnswer {
+  const { request } = input;
+  if (request.turn === 0) {
+    return say(
+      'Reading my brief.',
+      input.call(EDITOR, { command: 'view', path: request.paths.brief ?? '' }),
+    );
+  }
+  const pattern = new RegExp(`(\\d+)-${escapeRegExp(talk.steered)} saying: ([^\\n<]+)`, 'g');
+  const asks = [...request.said.matchAll(pattern)];
+  const fresh = asks.find(([, n]) => !wroteFile(input, `${n}-${talk.steered}`));
+  if (fresh) {
+    const path = `${fresh[1]}-${talk.steered}`;
+    return say(
+      `A message asks for \`${path}\`.`,
+      input.call(EDITOR, { command: 'create', path, file_text: `${(fresh[2] ?? '').trim()}\n` }),
+    );
+  }
+  const answered = new Set(asks.map(([, n]) => n)).size;
+  if (answered >= steers) return say('Every message is answered.', submit(input, worker));
+  if (request.turn >= MAX_TURNS * 4)
+    return unexpected(input, `only ${answered} of ${steers} messages came`);
+  return say('Working.', input.call('bash', { command: 'sleep 1' }));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** The continuation of a talked-to worker: the rest of its files and what the `/queue` asked, then the check. */
 export function talkContinueTurn(
   input: TurnInput,
@@ -115,8 +151,7 @@ export function talkContinueTurn(
 
 /** The text a message gives for `file` (`<file> saying: <text>`), or null when none does yet. */
 function asked(said: string, file: string): string | null {
-  const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`${escaped} saying: ([^\\n<]+)`).exec(said)?.[1]?.trim() ?? null;
+  return new RegExp(`${escapeRegExp(file)} saying: ([^\\n<]+)`).exec(said)?.[1]?.trim() ?? null;
 }
 
 /**
