@@ -10,8 +10,8 @@ export interface AgentLimits {
   maxTokens: number;
   /**
    * US dollars for this session: what the build's `budget.maxUsd` has left
-   * (read when the session starts, `readSpendSoFar`), or, when less, what the
-   * repository's `budget.dailyUsd` has left of the day.
+   * (read when the session starts, `readBuildSpend`). The repository's
+   * `budget.dailyUsd` is not read here: it stops new sessions, not a running one.
    */
   maxUsd: number | null;
   /** Which limit `maxUsd` is, as the session's result names it. */
