@@ -23,10 +23,9 @@ import { startSimulation, WHOLE_BUILD_LIMIT_MS } from '../sim/e2e.js';
 import { setUpWidgets } from '../sim/scenario/builds/greeting-scenario.js';
 import { talkScenario } from '../sim/scenario/builds/talk-scenario.js';
 import { speakEngines } from '../sim/scenario/dialects/speak-engines.js';
-import { playBuild } from '../sim/scenario/play-build.js';
+import { playBuild, usageRecordsOf } from '../sim/scenario/play-build.js';
 import { playTalk } from '../sim/scenario/play-talk.js';
 import { createScriptedModel } from '../sim/scenario/scripted-model.js';
-import { parseUsageMessage, type UsageRecord } from '../src/core/plan/usage.js';
 import { MESSAGE_POLL_MS } from '../src/session/agent/inbox/session-inbox.js';
 
 const STEERS = 5;
@@ -179,7 +178,7 @@ async function measureWindDown(started: Simulation[]): Promise<SteerReport['wind
     pollSeconds: 1,
     started,
   });
-  const records = usageRecordsOf(played.sim, played.build.build).filter(
+  const records = usageRecordsOf(played.sim.gh, played.build.build).filter(
     (record) => record.worker === 'W1.1' && (record.role === 'work' || record.role === 'fix'),
   );
   const spentUsd = records.reduce((sum, record) => sum + record.usage.cost_usd, 0);
@@ -192,15 +191,6 @@ async function measureWindDown(started: Simulation[]): Promise<SteerReport['wind
     .filter((record) => record.outcome === 'partial')
     .reduce((sum, record) => sum + record.usage.cost_usd, 0);
   return { spentUsd, publishedUsd, partialUsd, kept: spentUsd > 0 ? publishedUsd / spentUsd : 0 };
-}
-
-function usageRecordsOf(sim: Simulation, build: string): UsageRecord[] {
-  const prefix = `refs/baton/${build}/usage/`;
-  return [...sim.gh.git.refs].flatMap(([ref, sha]) => {
-    const commit = ref.startsWith(prefix) ? sim.gh.git.objects.get(sha) : undefined;
-    const record = commit?.type === 'commit' ? parseUsageMessage(commit.message) : null;
-    return record ? [record] : [];
-  });
 }
 
 if (process.argv[1]?.endsWith('steer.ts')) {

@@ -4,8 +4,8 @@ import { usageRef } from '../../src/core/plan/usage.js';
 import { messageRef, messageRefPrefix } from '../../src/core/sessions/messages.js';
 import type { AppHarness } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
-import { BUILD, labelledIssue, pushUsageRecord, statusBody } from '../support/builds.js';
-import { driveBuild, makeScript } from '../support/scripted-sessions.js';
+import { BUILD, pushUsageRecord, statusBody } from '../support/builds.js';
+import { driveBuild, makeScript, runApprovedBuild } from '../support/scripted-sessions.js';
 
 /** W1.1's first session stays in progress until the test ends it; the others deliver. */
 const script = makeScript({
@@ -18,10 +18,7 @@ describe('messages to a worker’s sessions', () => {
   let app: AppHarness;
   startAppEachTest((started) => ({ gh, app } = started));
   beforeEach(async () => {
-    labelledIssue(gh);
-    await driveBuild({ gh, apps: [app], script });
-    gh.addComment({ issue: 1, body: '/approve', user: 'maintainer' });
-    await driveBuild({ gh, apps: [app], script });
+    await runApprovedBuild({ gh, apps: [app], script });
   });
 
   async function say(body: string, { user = 'maintainer', on = 1 } = {}) {

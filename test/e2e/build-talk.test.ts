@@ -9,8 +9,9 @@
 // session from that draft (which the /queue reaches first), and the worker merges.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulation, WHOLE_BUILD_LIMIT_MS } from '../../sim/e2e.js';
+import { usageRecordsOf } from '../../sim/scenario/play-build.js';
 import { fileOn, type PlayedTalk, playTalk } from '../../sim/scenario/play-talk.js';
-import { parseUsageMessage, type UsageRecord } from '../../src/core/plan/usage.js';
+import type { UsageRecord } from '../../src/core/plan/usage.js';
 import type { Engine } from '../../src/core/vocabulary/engine-names.js';
 import { integrationBranch } from '../../src/core/vocabulary/ids.js';
 
@@ -59,15 +60,7 @@ afterAll(async () => {
 });
 
 function usageRecords({ sim, build }: Played): UsageRecord[] {
-  const prefix = `refs/baton/${build.build}/usage/`;
-  return [...sim.gh.git.refs]
-    .filter(([ref]) => ref.startsWith(prefix))
-    .flatMap(([, sha]) => {
-      const commit = sim.gh.git.objects.get(sha);
-      const record = commit?.type === 'commit' ? parseUsageMessage(commit.message) : null;
-      return record ? [record] : [];
-    })
-    .sort((a, b) => a.run_id - b.run_id);
+  return usageRecordsOf(sim.gh, build.build);
 }
 
 /**

@@ -7,8 +7,8 @@ import type { FakeGitHub } from '../../sim/github/fake-github.js';
 import { messageRefPrefix } from '../../src/core/sessions/messages.js';
 import type { AppHarness } from '../support/app-harness.js';
 import { startAppEachTest } from '../support/app-tests.js';
-import { BUILD, labelledIssue, statusBody } from '../support/builds.js';
-import { driveBuild, makeScript } from '../support/scripted-sessions.js';
+import { BUILD, statusBody } from '../support/builds.js';
+import { driveBuild, makeScript, runApprovedBuild } from '../support/scripted-sessions.js';
 
 /** W1.1's work session stays in progress: a message to it would be recorded at once. */
 const script = makeScript({
@@ -21,10 +21,7 @@ describe('messages from people who may not steer the build', () => {
   let app: AppHarness;
   startAppEachTest((started) => ({ gh, app } = started));
   beforeEach(async () => {
-    labelledIssue(gh);
-    await driveBuild({ gh, apps: [app], script });
-    gh.addComment({ issue: 1, body: '/approve', user: 'maintainer' });
-    await driveBuild({ gh, apps: [app], script });
+    await runApprovedBuild({ gh, apps: [app], script });
   });
 
   it.each([

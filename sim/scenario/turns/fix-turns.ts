@@ -1,6 +1,7 @@
 import { requestedFix, type ScenarioWorker, scenarioWorker } from '../scenario.js';
 import { conflictBlocks, viewedLines } from '../text-reading.js';
 import { conflictNote, fixSummary, viewEarlierReport } from './fix-summary.js';
+import { submit } from './submit.js';
 import { talkContinueTurn } from './talk-turns.js';
 import {
   commandFailed,
@@ -11,7 +12,6 @@ import {
   toolFailure,
   unexpected,
 } from './turn.js';
-import { submit } from './work-turns.js';
 
 const EDITOR = 'str_replace_based_edit_tool';
 const MARKERS = "'^(<<<<<<<|>>>>>>>)( |$)'";

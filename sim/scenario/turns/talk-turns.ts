@@ -1,5 +1,6 @@
 import { type ScenarioWorker, type TalkScript, withBuild } from '../scenario.js';
 import { viewEarlierReport } from './fix-summary.js';
+import { submit } from './submit.js';
 import {
   commandFailed,
   resultOf,
@@ -8,7 +9,6 @@ import {
   type TurnInput,
   unexpected,
 } from './turn.js';
-import { submit } from './work-turns.js';
 
 const EDITOR = 'str_replace_based_edit_tool';
 /** What Baton tells a session whose limit is near (src/session/agent/roles/partial-work.ts). */

@@ -1,4 +1,5 @@
 import { type ScenarioWorker, STRAY_CODE, scenarioWorker, withBuild } from '../scenario.js';
+import { submit } from './submit.js';
 import { talkWorkTurn } from './talk-turns.js';
 import {
   commandFailed,
@@ -104,25 +105,6 @@ function withWebSearch(worker: ScenarioWorker, answer: TurnAnswer): TurnAnswer {
       ...answer.blocks,
     ],
   };
-}
-
-/** `submit_completion` with the worker's report; `summary` replaces the scenario's when given. */
-export function submit(
-  input: TurnInput,
-  worker: ScenarioWorker,
-  summary = worker.summary,
-  build = input.request.build,
-): ReturnType<TurnInput['call']> {
-  return input.call('submit_completion', {
-    status: 'complete',
-    summary,
-    artifacts: Object.keys(worker.files).map((path) => withBuild(path, build)),
-    learnings: worker.learnings ?? [],
-    concerns: worker.concerns ?? [],
-    decisions: worker.decisions ?? [],
-    follow_up: worker.follow_up ?? [],
-    affects: worker.affects ?? [],
-  });
 }
 
 function submitFailed(input: TurnInput, worker: ScenarioWorker, output: string): TurnAnswer {

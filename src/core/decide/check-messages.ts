@@ -5,6 +5,16 @@ import type { BuildSnapshot } from '../snapshot/snapshot.js';
 import { sessionAt } from '../workers/worker-messages.js';
 import type { WorkerState } from '../workers/worker-state.js';
 
+/** A comment's commands, and the build they are judged against. */
+export interface CommandsAt {
+  commands: Command[];
+  snapshot: BuildSnapshot;
+  config: Config;
+  now: string;
+  /** When the comment was written; defaults to `now`. */
+  at?: string;
+}
+
 /**
  * What keeps a message command from applying to its worker, past the checks
  * every worker command has (a worker of the plan, not merged, not skipped):
@@ -38,19 +48,7 @@ export function messageProblem(
  * when it was written (`at`): the message is kept for the next one, and its
  * writer is told so at once (`renderSteersQueued`).
  */
-export function queuedSteers({
-  commands,
-  snapshot,
-  config,
-  now,
-  at = now,
-}: {
-  commands: Command[];
-  snapshot: BuildSnapshot;
-  config: Config;
-  now: string;
-  at?: string;
-}): string[] {
+export function queuedSteers({ commands, snapshot, config, now, at = now }: CommandsAt): string[] {
   const steered = commands.flatMap((command) => (command.name === 'steer' ? [command.worker] : []));
   if (steered.length === 0) return [];
   const ctx = makeContext({ snapshot, config, now });

@@ -17,7 +17,6 @@ import { ensureNotice, noticeRefRefused } from './ensure-notice.js';
 import type { HeldStatusEdit } from './held-status-edit.js';
 import { addLabel, closeSubIssue, removeLabel, reopenMirror, retitleIssue } from './issues.js';
 import { mergePull, syncBuildBranch } from './merge.js';
-import { forgetMessages, recordMessage } from './messages.js';
 import {
   closePull,
   deleteBranch,
@@ -26,7 +25,7 @@ import {
   setReviewCheck,
   updatePullBranch,
 } from './pulls.js';
-import { isAnswerLost, RefRefusedError } from './refs.js';
+import { forgetMessages, isAnswerLost, RefRefusedError, recordMessage } from './refs.js';
 import { ensureStatusComment } from './status-comment.js';
 import type { StatusEditKind } from './status-pacer.js';
 
