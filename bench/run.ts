@@ -6,10 +6,12 @@ import { type EgressReport, egressUnmeasurable } from './egress.js';
 import type { EngineReport } from './engines.js';
 import { measureInChild } from './in-child.js';
 import { measureMemory } from './memory.js';
+import { measureReplicas, replicasRows } from './replicas.js';
 import { measureScale, type ScaleReport } from './scale.js';
 import { renderScaleSection, type ScaleBaseline, scaleRows } from './scale-report.js';
 import { measureScheduling } from './scheduling.js';
 import type { ServerlessReport } from './serverless.js';
+import { measureServerlessScale, serverlessScaleRows } from './serverless-scale.js';
 import type { StartupReport } from './startup.js';
 import type { SteerReport } from './steer.js';
 import type { TokenReport } from './tokens.js';
@@ -79,6 +81,9 @@ async function main(): Promise<void> {
   // The same figures at scale, through the real app process on the fast clock (bench/scale.ts).
   const scale = await measureScale();
   rows.push(...scaleRows(scale, api.perWorker));
+  // Replicas on one Redis, and nothing hosted, at the same scale (bench/replicas.ts, serverless-scale.ts).
+  rows.push(...replicasRows(await measureReplicas()));
+  rows.push(...serverlessScaleRows(await measureServerlessScale()));
 
   const scheduling = measureScheduling({ plans: 40 });
   rows.push(
@@ -295,6 +300,15 @@ function serverlessRows(report: ServerlessReport): Row[] {
   const build = `the diamond, ${report.workers} workers, a fix, a conflict and a retry; hosted · nothing hosted`;
   const ms = (value: number) => `${(value / 1000).toFixed(1)} s`;
   return [
+    {
+      figure: `GitHub requests per worker, every one GitHub answered, counted the same way in both modes: all = the reconciles (the app, or the conductor's jobs) + the app's logins and token mints (its JWT, for itself and for publish, wherever made) + the sessions' own, /label to final PR (${build})`,
+      measured: both(
+        ({ counted: c }) =>
+          `${c.all.toFixed(1)} = ${c.reconciles.toFixed(1)} + ${c.auth.toFixed(1)} + ${c.sessions.toFixed(1)}`,
+      ),
+      target: 'reported',
+      met: null,
+    },
     {
       figure: `GitHub requests / REST writes per worker of the conductor (the app, or the conductor workflow's jobs), /label to final PR (${build})`,
       measured: both((m) => `${m.requestsPerWorker.toFixed(1)} / ${m.writesPerWorker.toFixed(1)}`),

@@ -51725,6 +51725,941 @@ async function ignoreStatus(statuses, write) {
   }
 }
 
+// src/core/status/command-ledger.ts
+var LEDGER_START = "<!-- baton:commands ";
+var LEDGER_AT_END = /^<!-- baton:commands (\[[\s\S]*\]) -->\s*$/;
+var FREE_TEXT_MAX = 80;
+var Worker = external_exports.string().regex(/^W\d+\.\d+$/);
+var LedgerCommand = external_exports.discriminatedUnion("name", [
+  external_exports.object({ name: external_exports.literal("approve") }),
+  external_exports.object({ name: external_exports.literal("replan"), feedback: external_exports.string() }),
+  external_exports.object({ name: external_exports.literal("retry"), worker: Worker, instructions: external_exports.string() }),
+  external_exports.object({ name: external_exports.literal("retry-synthesis") }),
+  external_exports.object({ name: external_exports.literal("skip"), worker: Worker }),
+  external_exports.object({ name: external_exports.literal("skip-follow-ups") }),
+  external_exports.object({ name: external_exports.literal("merge"), worker: Worker }),
+  external_exports.object({ name: external_exports.literal("pause") }),
+  external_exports.object({ name: external_exports.literal("resume") }),
+  external_exports.object({ name: external_exports.literal("cancel") }),
+  external_exports.object({ name: external_exports.literal("status") }),
+  external_exports.object({ name: external_exports.literal("improve"), loops: external_exports.number().int() })
+]);
+var On = external_exports.union([external_exports.literal("issue"), external_exports.object({ pull: external_exports.number().int(), worker: external_exports.string() })]);
+var ObjectEntry = external_exports.object({
+  id: external_exports.number().int(),
+  author: external_exports.string(),
+  at: external_exports.string(),
+  on: On,
+  command: LedgerCommand
+});
+var TupleEntry = external_exports.tuple([
+  external_exports.number().int(),
+  external_exports.string(),
+  external_exports.string(),
+  external_exports.union([external_exports.literal(0), external_exports.tuple([external_exports.number().int(), external_exports.string()])]),
+  external_exports.string()
+]).rest(external_exports.union([external_exports.string(), external_exports.number()]));
+var Entry = external_exports.union([TupleEntry, ObjectEntry]);
+var ARGS = {
+  approve: [],
+  replan: ["feedback"],
+  retry: ["worker", "instructions"],
+  "retry-synthesis": [],
+  skip: ["worker"],
+  "skip-follow-ups": [],
+  merge: ["worker"],
+  pause: [],
+  resume: [],
+  cancel: [],
+  status: [],
+  improve: ["loops"]
+};
+function renderCommandLedger(commands) {
+  if (commands.length === 0) return "";
+  const json3 = JSON.stringify(commands.map(toTuple)).replace(/</g, "\\u003c").replace(/>/g, "\\u003e");
+  return `<!-- baton:commands ${json3} -->`;
+}
+function parseCommandLedger(body) {
+  const start = body.lastIndexOf(LEDGER_START);
+  const match = start < 0 ? null : LEDGER_AT_END.exec(body.slice(start));
+  if (!match?.[1]) return [];
+  const raw = parseJson(match[1]);
+  return Array.isArray(raw) ? raw.flatMap(readEntry) : [];
+}
+function readEntry(raw) {
+  const parsed = Entry.safeParse(raw);
+  if (!parsed.success) return [];
+  const entry = Array.isArray(parsed.data) ? fromTuple(parsed.data) : parsed.data;
+  if (!entry) return [];
+  return [
+    {
+      commentId: entry.id,
+      author: entry.author,
+      createdAt: entry.at,
+      source: entry.on === "issue" ? { kind: "issue" } : { kind: "pull", number: entry.on.pull, worker: entry.on.worker },
+      command: entry.command
+    }
+  ];
+}
+function toTuple(info) {
+  const command = shorten(info.command);
+  const on = info.source.kind === "issue" ? 0 : [info.source.number, info.source.worker];
+  const args = ARGS[info.command.name].map((key) => command[key] ?? "");
+  return [info.commentId, info.author, info.createdAt, on, info.command.name, ...args];
+}
+function fromTuple([id, author, at, on, name, ...args]) {
+  const keys = ARGS[name];
+  if (!keys || keys.length !== args.length) return null;
+  const command = LedgerCommand.safeParse(
+    Object.fromEntries([["name", name], ...keys.map((key, i) => [key, args[i]])])
+  );
+  if (!command.success) return null;
+  return {
+    id,
+    author,
+    at,
+    on: on === 0 ? "issue" : { pull: on[0], worker: on[1] },
+    command: command.data
+  };
+}
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+function shorten(command) {
+  switch (command.name) {
+    case "replan":
+      return { ...command, feedback: clip(command.feedback) };
+    case "retry":
+      return { ...command, instructions: clip(command.instructions) };
+    default:
+      return { ...command };
+  }
+}
+function clip(text) {
+  return Array.from(text).slice(0, FREE_TEXT_MAX).join("");
+}
+
+// src/core/status/progress-format.ts
+var STATE_LABELS = {
+  waiting: { emoji: "⏳", text: "waiting" },
+  ready: { emoji: "🔜", text: "ready" },
+  queued: { emoji: "🕒", text: "queued" },
+  working: { emoji: "🔨", text: "working" },
+  reviewing: { emoji: "🔍", text: "in review" },
+  fixing: { emoji: "🔧", text: "fixing" },
+  checks: { emoji: "🧪", text: "checks" },
+  approved: { emoji: "👍", text: "approved" },
+  "needs-human": { emoji: "🙋", text: "needs a person" },
+  failed: { emoji: "❌", text: "failed" },
+  merged: { emoji: "✅", text: "merged" },
+  skipped: { emoji: "⏭️", text: "skipped" }
+};
+function stateLabel(state) {
+  const label = STATE_LABELS[state];
+  return `${label.emoji} ${label.text}`;
+}
+function formatTokens(tokens) {
+  return String(Math.round(tokens)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+function formatUsd(usd) {
+  return `$${usd.toFixed(2)}`;
+}
+function formatTime(iso) {
+  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?Z$/.exec(iso);
+  return match ? `${match[1]} ${match[2]} UTC` : iso;
+}
+
+// src/core/plan/plan.ts
+var Complexity = external_exports.enum(["easy", "normal", "complex"]);
+var MAX_WORKERS = 60;
+var MAX_FOLLOW_UP_ROUNDS = 5;
+var WorkerId = external_exports.string().regex(WORKER_ID, "a worker id is W<wave>.<seq>, like W1.2");
+var BuildType = external_exports.enum(["code", "research", "content"]);
+var OutputPath = external_exports.string().trim().min(1).max(300).refine(
+  (path2) => !path2.startsWith("/") && !path2.split("/").some((part) => part === ".." || part === "." || part === "") && !path2.startsWith(".baton/") && !path2.startsWith(".github/"),
+  "an output is a file path relative to the repository root, without .., outside .baton/ and .github/"
+);
+var PlanWorker = external_exports.strictObject({
+  /** `W<wave>.<seq>`; the wave is the first number. */
+  id: WorkerId,
+  /** What the worker delivers, in a few words; it becomes the PR title. */
+  title: external_exports.string().trim().min(1).max(120),
+  /** Workers whose merged work this one builds on; only earlier waves. */
+  depends_on: external_exports.array(WorkerId).max(60).default([]),
+  /** Picks the model: `easy`, `normal` or `complex`. */
+  complexity: Complexity.default("normal"),
+  /**
+   * The coding engine of this worker's work and fix sessions, when not the
+   * one `session.engine` gives the role: one the configuration allows.
+   */
+  engine: Engine.optional(),
+  /** For a `content` build: the files this worker writes, and the only ones publish lets it change. */
+  outputs: external_exports.array(OutputPath).max(50).optional(),
+  /** In a build of sub-issues: the sub-issue this worker carries out (see sub-issue-graph.ts). */
+  sub_issue: external_exports.number().int().positive().optional(),
+  /**
+   * The improvement loop that planned this worker (docs/improve.md); set by the
+   * plan session's own code, absent outside loops.
+   */
+  loop: external_exports.number().int().min(1).max(99).optional(),
+  /**
+   * In a research build: the follow-up round whose synthesis proposed this
+   * worker (1 for the first synthesis). Set by the synthesis session's own
+   * code; it runs only after a person's `/approve` (docs/build-types.md).
+   */
+  follow_up: external_exports.number().int().min(1).max(MAX_FOLLOW_UP_ROUNDS).optional()
+});
+var Plan = external_exports.strictObject({
+  /** Schema version, so that later plans can be told apart. */
+  version: external_exports.literal(1),
+  /** The build id, `<issue>-<slug>`; must match the branch it lies on. */
+  build: external_exports.string().min(1).max(80),
+  /** The issue the build answers. */
+  issue: external_exports.number().int().positive(),
+  /** One line: what the build delivers. */
+  title: external_exports.string().trim().min(1).max(200),
+  /** `code` when absent; a `research` or `content` build changes what workers may write. */
+  type: BuildType.optional(),
+  /** One paragraph for people: the approach, and what is left out. */
+  summary: external_exports.string().trim().min(1).max(3e3),
+  /** Every worker; `validatePlan` checks ids, dependencies and sizes. */
+  workers: external_exports.array(PlanWorker).min(1).max(500)
+});
+function waveOf(id) {
+  return Number(id.slice(1, id.indexOf(".")));
+}
+function buildTypeOf(plan) {
+  return plan.type ?? "code";
+}
+
+// src/core/status/render-plan.ts
+function byWave(plan) {
+  const waves = /* @__PURE__ */ new Map();
+  for (const worker of [...plan.workers].sort((a, b) => compareWorkerIds(a.id, b.id))) {
+    const wave = waveOf(worker.id);
+    waves.set(wave, [...waves.get(wave) ?? [], worker]);
+  }
+  return [...waves].sort(([a], [b]) => a - b);
+}
+function renderPlanTable({
+  build,
+  plan,
+  config: config3,
+  links
+}) {
+  const rows = byWave(plan).flatMap(
+    ([wave, workers]) => workers.map((worker) => {
+      const deps = worker.depends_on.length > 0 ? worker.depends_on.join(", ") : "—";
+      const model = `${worker.complexity} → ${code(config3.models[worker.complexity])}`;
+      const brief = `[${escapeLinkText(`${worker.id}.md`)}](${blobUrl({ ...links, path: briefPath(build, worker.id) })})`;
+      return `| ${wave} | ${worker.id} | ${escapeCell(worker.title)} | ${deps} | ${model} | ${brief} |`;
+    })
+  );
+  return [
+    "| Wave | Worker | Title | Depends on | Model | Brief |",
+    "| --- | --- | --- | --- | --- | --- |",
+    ...rows
+  ].join("\n");
+}
+function nodeId(worker) {
+  return worker.replace(".", "_");
+}
+function renderPlanGraph(plan) {
+  const lines = ["```mermaid", "graph LR"];
+  for (const [wave, workers] of byWave(plan)) {
+    lines.push(`  subgraph wave${wave}["Wave ${wave}"]`);
+    for (const worker of workers) {
+      lines.push(
+        `    ${nodeId(worker.id)}["${escapeMermaidLabel(`${worker.id}: ${worker.title}`)}"]`
+      );
+    }
+    lines.push("  end");
+  }
+  for (const [, workers] of byWave(plan)) {
+    for (const worker of workers) {
+      for (const dep of worker.depends_on) lines.push(`  ${nodeId(dep)} --> ${nodeId(worker.id)}`);
+    }
+  }
+  lines.push("```");
+  return lines.join("\n\n");
+}
+function renderPlanIntro(plan) {
+  const count = plan.workers.length;
+  return [
+    `### Plan: ${escapeText(plan.title)}`,
+    "",
+    escapeText(plan.summary),
+    "",
+    `**Progress:** 0 of ${count} ${count === 1 ? "worker" : "workers"} merged.`
+  ].join("\n");
+}
+function formatMinutes(minutes) {
+  const whole = Math.max(1, Math.ceil(minutes));
+  if (whole < 60) return `${whole} ${whole === 1 ? "minute" : "minutes"}`;
+  const rest = whole % 60;
+  return `${Math.floor(whole / 60)} h${rest ? ` ${rest} min` : ""}`;
+}
+function renderPlanEstimate({
+  estimate,
+  spent,
+  config: config3
+}) {
+  const lines = [
+    `💵 **Estimate:** about ${formatUsd(estimate.usd)} for the workers' sessions, on top of ${formatUsd(spent.costUsd)} spent so far (planning).`,
+    `<sub>Per worker: one work session at its complexity's model, ${config3.review.enabled ? `a review per round at ${code(config3.models.review)} and half a fix round on average` : "no review (review.enabled is off)"}, with assumed session sizes priced at list prices. Real sessions vary by a factor of two or more either way.</sub>`
+  ];
+  lines.push(
+    `🚦 **GitHub writes:** about ${estimate.writes.toLocaleString("en")}, Baton's and its sessions'. GitHub allows an installation 80 a minute and 500 an hour, so the build takes at least ${formatMinutes(estimate.leastMinutes)} however fast its sessions are.`
+  );
+  const { maxUsd } = config3.budget;
+  if (maxUsd === null) {
+    lines.push("No budget cap (`budget.maxUsd` is off).");
+  } else if (estimate.usd + spent.costUsd > maxUsd) {
+    lines.push(
+      `⚠️ That is above the budget of ${formatUsd(maxUsd)} (\`budget.maxUsd\`): the build pauses when its sessions reach it. Raise it in \`.github/baton.yml\`, or set it to \`null\` for no cap, before replying \`/approve\`.`
+    );
+  } else {
+    lines.push(
+      `Budget: ${formatUsd(maxUsd)} (\`budget.maxUsd\`); the build pauses if its sessions reach it.`
+    );
+  }
+  return lines.join("\n\n");
+}
+
+// src/core/status/render-progress-graph.ts
+var STATE_STYLES = {
+  waiting: "fill:#f1f3f5,stroke:#868e96,color:#495057",
+  ready: "fill:#e7f5ff,stroke:#1c7ed6,color:#1864ab",
+  queued: "fill:#fff9db,stroke:#f59f00,color:#5c3c00",
+  working: "fill:#fff3bf,stroke:#f08c00,color:#5c3c00",
+  reviewing: "fill:#f3f0ff,stroke:#7048e8,color:#3b1f9e",
+  fixing: "fill:#fff4e6,stroke:#e8590c,color:#6e2a00",
+  checks: "fill:#e3fafc,stroke:#1098ad,color:#0b5563",
+  approved: "fill:#ebfbee,stroke:#37b24d,color:#1b5e20",
+  "needs-human": "fill:#fff0f6,stroke:#d6336c,color:#7a1238",
+  failed: "fill:#ffe3e3,stroke:#e03131,color:#7d1111",
+  merged: "fill:#b2f2bb,stroke:#2f9e44,color:#0f3d17",
+  skipped: "fill:#e9ecef,stroke:#adb5bd,color:#495057,stroke-dasharray:4 3"
+};
+var TITLE_MAX = 40;
+function renderProgressGraph(rows) {
+  const lines = ["```mermaid", "graph LR"];
+  for (const row of rows) {
+    const title = row.title.length > TITLE_MAX ? `${row.title.slice(0, TITLE_MAX - 1)}…` : row.title;
+    const { emoji: emoji3, text } = STATE_LABELS[row.state];
+    lines.push(
+      `  ${nodeId2(row.id)}["${escapeMermaidLabel(`${emoji3} ${row.id}: ${title} (${text})`)}"]:::${className(row.state)}`
+    );
+  }
+  for (const row of rows) {
+    for (const dep of row.dependsOn) lines.push(`  ${nodeId2(dep)} --> ${nodeId2(row.id)}`);
+  }
+  const used = new Set(rows.map((row) => row.state));
+  for (const state of Object.keys(STATE_STYLES)) {
+    if (used.has(state)) lines.push(`  classDef ${className(state)} ${STATE_STYLES[state]}`);
+  }
+  lines.push("```");
+  return lines.join("\n");
+}
+function nodeId2(worker) {
+  return worker.replace(".", "_");
+}
+function className(state) {
+  return state.replace("-", "_");
+}
+
+// src/core/status/render-spend.ts
+var ROLES = ["plan", "work", "review", "fix", "research", "summary", "synthesis"];
+var OCCASIONAL = /* @__PURE__ */ new Set(["research", "summary", "synthesis"]);
+function renderSpendByRole(totals) {
+  const parts = ROLES.filter(
+    (role) => !OCCASIONAL.has(role) || totals.byRole[role].sessions > 0
+  ).map((role) => `${role} ${renderTally(totals.byRole[role])}`);
+  const sessions = `${totals.sessions} ${totals.sessions === 1 ? "session" : "sessions"}`;
+  const estimated = totals.estimated > 0 ? `; ${totals.estimated} without a usage record, estimated from ${totals.estimated === 1 ? "its run's" : "their runs'"} duration` : "";
+  const uncounted = totals.uncounted ? ` ${totals.uncounted} usage ${totals.uncounted === 1 ? "record" : "records"} under this build's refs ${totals.uncounted === 1 ? "is" : "are"} not counted: no run Baton dispatched for it matches (the app's log names them).` : "";
+  return `By role: ${parts.join(" · ")} (${sessions}${estimated}).${uncounted}`;
+}
+function renderTally(tally) {
+  return `${formatUsd(tally.costUsd)} (${formatTokens(tally.tokens)} tokens)`;
+}
+function renderStateLegend() {
+  const entries = Object.values(STATE_LABELS).map((label) => `${label.emoji} ${label.text}`);
+  return `<sub>${entries.join(" · ")}</sub>`;
+}
+var ROUND_TEXT = {
+  "changes-requested": "changes requested",
+  fixed: "fixed",
+  approved: "approved"
+};
+function renderRounds(rounds) {
+  return rounds.length === 0 ? null : rounds.map((round) => ROUND_TEXT[round]).join(" → ");
+}
+
+// src/core/status/render-progress-table.ts
+var TITLE_MAX2 = 60;
+function showsEngines(rows) {
+  return rows.some((row) => row.engine !== "baton");
+}
+function renderWorkerTable(rows, { finishedRows }) {
+  const shown = finishedRows ? rows : rows.filter((row) => row.state !== "merged" && row.state !== "skipped");
+  const hidden = rows.length - shown.length;
+  const engines = showsEngines(rows);
+  const more = engines ? " |" : "";
+  return [
+    `| | Worker | State | Run | PR | Attempts | Tokens | Cost |${engines ? " Engine |" : ""}`,
+    `| --- | --- | --- | --- | --- | --- | --- | --- |${engines ? " --- |" : ""}`,
+    ...shown.map((row) => `${workerLine(row)}${engines ? ` ${row.engine} |` : ""}`),
+    ...hidden > 0 ? [`| | ${hidden} finished workers not listed | | | | | | |${more}`] : []
+  ].join("\n");
+}
+function workerLine(row) {
+  const label = STATE_LABELS[row.state];
+  const note = row.note ? `: ${escapeCell(row.note)}` : "";
+  const hint = row.hint ? ` · ${row.hint.split(" · ").map(code).join(" · ")}` : "";
+  const rounds = renderRounds(row.rounds);
+  const review = rounds ? `<br>🔁 ${rounds}` : "";
+  const cells = [
+    label.emoji,
+    `${row.id} · ${escapeCell(shorten2(row.title, TITLE_MAX2))}`,
+    `${label.text}${note}${hint}${review}`,
+    row.run ? linkTo(row.run) : "—",
+    row.pull ? linkTo(row.pull) : "—",
+    String(row.attempts),
+    row.tokens === null ? "—" : formatTokens(row.tokens),
+    row.costUsd === null ? "—" : formatUsd(row.costUsd)
+  ];
+  return `| ${cells.join(" | ")} |`;
+}
+function renderCommandHistory(entries) {
+  if (entries.length === 0) return [];
+  return [
+    [
+      "<details><summary>Recent commands</summary>",
+      "",
+      "| When | Who | Command |",
+      "| --- | --- | --- |",
+      ...entries.map(
+        (entry) => `| ${formatTime(entry.at)} | ${escapeCell(entry.author)} | ${code(entry.text).replace(/\|/g, "\\|")} |`
+      ),
+      "",
+      "</details>"
+    ].join("\n")
+  ];
+}
+function shorten2(text, max) {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+function linkTo(target) {
+  return link(target.url, target.label);
+}
+function link(url2, label) {
+  return `[${escapeLinkText(label)}](${url2})`;
+}
+
+// src/core/vocabulary/closing-keywords.ts
+var REFERENCE = String.raw`(?:[\w.-]+\/[\w.-]+)?#\d|https?:\/\/[^\s<>()[\]]+\/(?:issues|pull)\/\d`;
+var CLOSING_KEYWORD = new RegExp(
+  String.raw`\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b(?=:?\s*(?:[[(<]|&lt;)?(?:${REFERENCE}))`,
+  "gi"
+);
+function neutralizeClosingKeywords(text, joiner = "​") {
+  return text.replace(CLOSING_KEYWORD, `$1${joiner}`);
+}
+
+// src/core/status/render-report.ts
+var REPORT_MAX_CHARS = 65e3;
+function renderReport({
+  plan,
+  progress,
+  completions,
+  seriesReport
+}) {
+  const recordUrl = `${progress.links.repoUrl}/tree/${progress.links.branch}/${buildDir(progress.build)}`;
+  const blocks = [
+    header(plan, progress),
+    ...seriesReport ? [seriesReport] : [],
+    usageTable(progress),
+    ...progress.workers.map((row) => workerSection(row, completions[row.id] ?? null)),
+    `---
+The build record — plan, briefs and every completion report — is in [${escapeLinkText(`${buildDir(progress.build)}/`)}](${recordUrl}).`
+  ];
+  const note = `> ✂️ This report was shortened to fit GitHub's limit. Every worker's full report is in [${escapeLinkText(`${buildDir(progress.build)}/completions/`)}](${recordUrl}/completions).`;
+  return fitBlocks({ blocks, note, limit: REPORT_MAX_CHARS });
+}
+function header(plan, progress) {
+  const { merged, skipped, tokens, costUsd } = progress.totals;
+  return [
+    `Closes #${progress.issue}`,
+    "",
+    `**${reportText(plan.title)}**: ${merged} merged, ${skipped} skipped, ${formatTokens(tokens)} tokens, ${formatUsd(costUsd)} (build ${code(progress.build)}).`,
+    "",
+    reportText(plan.summary)
+  ].join("\n");
+}
+function usageTable(progress) {
+  const engines = showsEngines(progress.workers);
+  const rows = progress.workers.map((row) => {
+    const pull = row.pull ? `[${escapeLinkText(row.pull.label)}](${row.pull.url})` : "—";
+    const title = reportText(row.title).replace(/\|/g, "\\|");
+    const engine = engines ? ` ${row.engine} |` : "";
+    return `| ${row.id} | ${title} | ${stateLabel(row.state)} | ${pull} |${engine} ${row.tokens === null ? "—" : formatTokens(row.tokens)} | ${row.costUsd === null ? "—" : formatUsd(row.costUsd)} |`;
+  });
+  const { merged, skipped, tokens, costUsd } = progress.totals;
+  return [
+    `| Worker | Title | Result | PR |${engines ? " Engine |" : ""} Tokens | Cost |`,
+    `| --- | --- | --- | --- |${engines ? " --- |" : ""} --- | --- |`,
+    ...rows,
+    `| **Total** | | ${merged} merged, ${skipped} skipped | |${engines ? " |" : ""} ${formatTokens(tokens)} | ${formatUsd(costUsd)} |`,
+    "",
+    renderSpendByRole(progress.totals)
+  ].join("\n");
+}
+function workerSection(row, completion) {
+  const heading = `### ${row.id}: ${reportText(row.title)}`;
+  if (!completion) {
+    const why = row.state === "skipped" ? "Skipped: not merged." : "No completion report was found.";
+    return `${heading}
+
+${why}`;
+  }
+  return [
+    heading,
+    "",
+    reportText(completion.summary),
+    ...list("Decisions", completion.decisions),
+    ...list("Concerns", completion.concerns),
+    ...list("Follow-ups", completion.follow_up)
+  ].join("\n");
+}
+function list(title, items) {
+  if (items.length === 0) return [];
+  return ["", `**${title}**`, "", ...items.map((item) => `- ${reportText(item)}`)];
+}
+function reportText(text) {
+  return neutralizeClosingKeywords(escapeText(text), "&#8203;");
+}
+function fitBlocks({
+  blocks,
+  note,
+  limit
+}) {
+  const whole = blocks.join("\n\n");
+  if (whole.length <= limit) return whole;
+  const room = limit - note.length - 2;
+  let kept2 = "";
+  for (const line of whole.split("\n")) {
+    const next = kept2 ? `${kept2}
+${line}` : line;
+    if (next.length > room) break;
+    kept2 = next;
+  }
+  return `${kept2.slice(0, room)}
+
+${note}`;
+}
+
+// src/core/status/render-progress.ts
+var PROGRESS_MAX_CHARS = 6e4;
+var BAR_WIDTH = 20;
+function renderProgress(view, { maxChars = PROGRESS_MAX_CHARS } = {}) {
+  const limit = Math.min(maxChars, PROGRESS_MAX_CHARS);
+  switch (view.phase) {
+    case "running":
+      return fitProgress(view.progress, notices(view.progress), limit);
+    case "done": {
+      const final = view.progress?.finalPull;
+      const lead = `🎉 **Delivered.** The final pull request${final ? ` ${link(final.url, `#${final.number}`)}` : ""} was merged.`;
+      return view.progress ? fitProgress(view.progress, [lead], limit) : lead;
+    }
+    case "cancelled": {
+      const by = view.cancelledBy;
+      const who = !by ? "because the issue was closed" : by.closed ? `by ${escapeText(by.by)}, who closed the issue (${formatTime(by.at)})` : `by ${escapeText(by.by)} (${formatTime(by.at)})`;
+      const lead = [
+        `🛑 **Cancelled** ${who}.`,
+        "",
+        `Open worker pull requests are closed, worker branches deleted and unfinished sessions cancelled. The build branch and the record under ${code(`${buildDir(view.build)}/`)} are kept.`
+      ].join("\n");
+      return view.progress ? fitProgress(view.progress, [lead], limit) : lead;
+    }
+    default: {
+      const _exhaustive = view;
+      return _exhaustive;
+    }
+  }
+}
+function fitProgress(progress, notes2, limit) {
+  const shapes = [
+    { graph: true, finishedRows: true },
+    { graph: false, finishedRows: true },
+    { graph: false, finishedRows: false }
+  ];
+  for (const shape of shapes) {
+    const body = progressBlocks(progress, notes2, shape).join("\n\n");
+    if (body.length <= limit) return body;
+  }
+  const blocks = progressBlocks(progress, notes2, { graph: false, finishedRows: false });
+  return fitBlocks({
+    blocks,
+    note: "> ✂️ Shortened to fit in one comment.",
+    limit
+  });
+}
+function progressBlocks(progress, notes2, { graph, finishedRows }) {
+  return [
+    `### ${escapeText(progress.title)}`,
+    progressLine(progress),
+    ...notes2,
+    ...graph ? [renderProgressGraph(progress.workers)] : [],
+    renderWorkerTable(progress.workers, { finishedRows }),
+    renderStateLegend(),
+    totalsLine(progress),
+    ...renderCommandHistory(progress.history)
+  ];
+}
+function progressLine({ totals }) {
+  const done = totals.merged + totals.skipped;
+  const filled = totals.total === 0 ? 0 : Math.round(done / totals.total * BAR_WIDTH);
+  const bar = `${"█".repeat(filled)}${"░".repeat(BAR_WIDTH - filled)}`;
+  const skipped = totals.skipped > 0 ? `, ${totals.skipped} skipped` : "";
+  return `\`${bar}\` **${done} of ${totals.total}** workers done (${totals.merged} merged${skipped})`;
+}
+function dailyCapLine(hold) {
+  const spent = `${formatUsd(hold.spentUsd)} today (${hold.day}, UTC)`;
+  return hold.scope === "repository" ? `💸 **Paused, daily budget reached:** this repository's sessions have cost ${spent} of \`budget.dailyUsd\` ${formatUsd(hold.capUsd)}. No new sessions start until tomorrow (UTC); merges go on.` : `💸 **Paused, the installation's daily budget reached:** the sessions of all this installation's repositories have cost ${spent} of the app's \`BATON_INSTALLATION_DAILY_USD\` ${formatUsd(hold.capUsd)}. No new sessions start until it resets at 00:00 UTC; merges go on.`;
+}
+function notices(progress) {
+  const lines = [...(progress.adaptations ?? []).map(adaptationLine)];
+  if (progress.paused) {
+    lines.push(
+      `⏸️ **Paused** by ${escapeText(progress.paused.by)} (${formatTime(progress.paused.at)}): no new workers start; running ones go on and merges continue. Reply \`/resume\` to go on.`
+    );
+  }
+  if (progress.budget.reached && progress.budget.maxUsd !== null) {
+    lines.push(
+      `💸 **Paused, budget reached:** ${formatUsd(progress.totals.costUsd)} spent of ${formatUsd(progress.budget.maxUsd)}. No new sessions start; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` (or set it to \`null\` for no cap) to go on.`
+    );
+  }
+  lines.push(...(progress.budget.daily ?? []).map(dailyCapLine));
+  const final = progress.finalPull;
+  if (final?.state === "open") {
+    lines.push(
+      `📦 **Final pull request:** ${link(final.url, `#${final.number}`)}. Merge it to deliver the build.`
+    );
+  } else if (final?.state === "closed") {
+    lines.push(
+      `⚠️ The final pull request ${link(final.url, `#${final.number}`)} was closed without merging. Reopen it to deliver the build.`
+    );
+  } else if (!final && progress.totals.total > 0 && progress.totals.merged + progress.totals.skipped === progress.totals.total) {
+    lines.push(doneLine(progress));
+  }
+  return lines;
+}
+function doneLine({ synthesis, followUps }) {
+  if (synthesis?.state === "succeeded" && followUps?.state === "proposed") {
+    return `🔎 ${followUpsText(followUps.workers)}: reply \`/approve\` to investigate ${them(followUps.workers)} (a worker each, reviewed and merged, then a synthesis of the new findings), or \`/skip follow-ups\` to open the final pull request without ${them(followUps.workers)}.`;
+  }
+  if (synthesis === void 0 || synthesis?.state === "succeeded") {
+    return "📦 Every worker is done; the final pull request is being opened.";
+  }
+  if (synthesis === null) return "📝 Every worker is done; the synthesis session is starting.";
+  const run2 = link(synthesis.url, "synthesis run");
+  switch (synthesis.state) {
+    case "running":
+      return `📝 Every worker is done; the synthesis session is writing the report (${run2}).`;
+    case "retrying":
+      return `📝 The synthesis session failed (${run2}); \`/retry synthesis\` starts it again once the build may start sessions.`;
+    default:
+      return `⚠️ The synthesis session failed (${run2}): the report and the final pull request wait. Its job summary says why; comment \`/retry synthesis\` to run it again.`;
+  }
+}
+function followUpsText(workers) {
+  const questions = workers.length === 1 ? "question" : "questions";
+  return `The synthesis proposed ${workers.length} follow-up ${questions} (${workers.join(", ")})`;
+}
+function them(workers) {
+  return workers.length === 1 ? "it" : "them";
+}
+function adaptationLine(view) {
+  const names = view.workers.join(", ");
+  const briefs = `${view.workers.length === 1 ? "brief" : "briefs"} of ${names}`;
+  const diff = view.diff ? ` (${link(view.diff, "diff")})` : "";
+  const run2 = view.run ? ` (${link(view.run.url, view.run.label)})` : "";
+  const after2 = `after ${view.source}'s learnings`;
+  switch (view.state) {
+    case "pending":
+      return `✏️ The ${briefs} will be revised ${after2} once sessions may start again; ${names} ${view.workers.length === 1 ? "waits" : "wait"} for it.`;
+    case "revising":
+      return `✏️ **Adapting** the ${briefs} ${after2}${run2}; ${names} ${view.workers.length === 1 ? "waits" : "wait"} for it.`;
+    case "awaiting-approval":
+      return `✏️ **Revised** the ${briefs} ${after2}${diff}. Reply \`/approve\` to start ${names} with the change.`;
+    case "applied":
+      return `✏️ Revised the ${briefs} ${after2}${diff}.`;
+    case "unchanged":
+      return `✏️ The adapt session after ${view.source} changed no brief${run2}.`;
+    case "failed":
+      return `⚠️ Adapting the ${briefs} ${after2} failed${run2}; ${names} ${view.workers.length === 1 ? "starts" : "start"} with the old ${view.workers.length === 1 ? "brief" : "briefs"}.`;
+    default: {
+      const _exhaustive = view.state;
+      return _exhaustive;
+    }
+  }
+}
+function totalsLine({ totals, budget }) {
+  const cap = budget.maxUsd === null ? "" : ` of ${formatUsd(budget.maxUsd)} budget`;
+  return [
+    `**Total:** ${formatTokens(totals.tokens)} tokens · ${formatUsd(totals.costUsd)}${cap}`,
+    renderSpendByRole(totals)
+  ].join("\n\n");
+}
+
+// src/core/status/render-series.ts
+var STAGES = {
+  researching: "🔎 researching",
+  "research-failed": "❌ research failed",
+  "nothing-worth-doing": "🟰 nothing worth doing",
+  planning: "📋 planning",
+  working: "🔨 workers running",
+  summarizing: "📝 summarising",
+  "summary-failed": "❌ summary failed",
+  done: "✅ done"
+};
+function renderSeries(series) {
+  const rows = series.loops.map((loop) => {
+    const run2 = loop.run ? ` — [${escapeLinkText(loop.run.label)}](${loop.run.url})` : "";
+    return `| ${loop.loop} | ${STAGES[loop.stage]}${run2} | ${loop.workers.join(", ") || "—"} | ${fileLink(series, "findings", loop.findings)} | ${fileLink(series, "summary", loop.summary)} |`;
+  });
+  return [
+    `**Improvement loops** — ${series.loops.length} of ${series.asked} (asked by @${series.by.replace(/[^\w[\]-]/g, "")})`,
+    "",
+    "| Loop | Stage | Workers | Findings | Summary |",
+    "| --- | --- | --- | --- | --- |",
+    ...rows,
+    ...notes(series)
+  ].join("\n");
+}
+function notes(series) {
+  const last = series.loops.at(-1);
+  const lines = [];
+  if (series.ended === "nothing-worth-doing" && last) {
+    lines.push(
+      `The research of loop ${last.loop} found nothing worth doing, so the series ended early.`
+    );
+  }
+  if (last?.stage === "research-failed" || last?.stage === "summary-failed") {
+    lines.push(
+      `Loop ${last.loop}'s session failed: read its run log. ${last.stage === "summary-failed" ? "No further loop starts; what is merged goes out in the final pull request." : "Reply `/cancel` to stop the series."}`
+    );
+  }
+  if (series.paused) lines.push("⏸️ Paused: the next session of the series waits for `/resume`.");
+  if (series.budgetReached)
+    lines.push(
+      "💸 The budget (`budget.maxUsd`, for the whole series) is spent: no session starts."
+    );
+  return lines.length > 0 ? ["", ...lines] : [];
+}
+function fileLink(series, label, path2) {
+  return path2 ? `[${label}](${blobUrl({ ...series.links, path: path2 })})` : "—";
+}
+function renderSeriesReport(series) {
+  const ran = series.loops.length;
+  const why = series.ended === "nothing-worth-doing" ? `; the research of loop ${ran} found nothing worth doing` : "";
+  return [
+    `### Improvement loops`,
+    "",
+    `The series ran ${ran} of ${series.asked} ${series.asked === 1 ? "loop" : "loops"}${why}.`,
+    "",
+    ...series.loops.map((loop) => reportLine(series, loop))
+  ].join("\n");
+}
+function reportLine(series, loop) {
+  const files = [
+    fileLink(series, "findings", loop.findings),
+    fileLink(series, "summary", loop.summary)
+  ].filter((link2) => link2 !== "—").join(" · ");
+  return `- **Loop ${loop.loop}** (${STAGES[loop.stage]}): ${loop.workers.join(", ") || "no workers"}${files ? ` — ${files}` : ""}`;
+}
+
+// src/core/status/status-view.ts
+function firstShowsFinalPull(view, shownBody) {
+  if (view.phase !== "running") return false;
+  const final = view.progress.finalPull;
+  return final !== null && !(shownBody ?? "").includes(final.url);
+}
+function attentionOf(view) {
+  if (view.phase !== "running") return null;
+  const { progress } = view;
+  return JSON.stringify([
+    progress.paused,
+    progress.budget.reached,
+    progress.budget.daily ?? [],
+    progress.workers.filter((worker) => worker.state === "needs-human" || worker.state === "failed").map((worker) => [worker.id, worker.state, worker.note]),
+    progress.finalPull,
+    progress.history,
+    progress.followUps ?? null,
+    progress.synthesis?.state ?? null,
+    (progress.adaptations ?? []).map((adaptation) => [adaptation.source, adaptation.state]),
+    (view.series?.loops ?? []).map((loop) => [loop.loop, loop.stage]),
+    view.series?.ended ?? null,
+    // A close is a person's act: who closed the issue, and that the build goes on, shows at once.
+    view.ignoredClose ?? null
+  ]);
+}
+function attentionMark(view) {
+  const attention = attentionOf(view);
+  if (attention === null) return null;
+  let hash2 = 2166136261;
+  for (let i = 0; i < attention.length; i++) {
+    hash2 ^= attention.charCodeAt(i);
+    hash2 = Math.imul(hash2, 16777619) >>> 0;
+  }
+  return hash2.toString(16).padStart(8, "0");
+}
+
+// src/core/status/render-status.ts
+var STATUS_MAX_CHARS = 65536;
+var STATUS_MARKER = /^\s*<!-- baton:status build=([\w.-]+)(?: shows=([0-9a-f]{8}))? -->/;
+function statusMarker(build, shows = null) {
+  const mark = shows && /^[0-9a-f]{8}$/.test(shows) ? ` shows=${shows}` : "";
+  return `<!-- baton:status build=${build.replace(/[^\w.-]/g, "")}${mark} -->`;
+}
+function findStatusBuild(body) {
+  return STATUS_MARKER.exec(body)?.[1] ?? null;
+}
+function findStatusShows(body) {
+  return STATUS_MARKER.exec(body)?.[2] ?? null;
+}
+var NETWORK_OPEN = "🌐 The model's commands may reach any host: `session.network: open` in `.github/baton.yml` turns the egress allowlist off.";
+function renderIgnoredClose({ by, at }) {
+  const who = by ? `by ${escapeText(by)}${at ? ` (${formatTime(at)})` : ""}, who cannot steer this build (write, maintain or admin permission steers)` : "and GitHub does not show by whom";
+  return `🔓 The issue was closed ${who}, so the build goes on. A writer's \`/cancel\`, or a writer closing the issue, stops it.`;
+}
+function renderStatusComment({
+  view,
+  commands
+}) {
+  const ledger = renderCommandLedger(commands);
+  return `${renderStatus(view, { maxChars: STATUS_MAX_CHARS - ledger.length })}${ledger}`;
+}
+function renderStatus(view, { maxChars = STATUS_MAX_CHARS } = {}) {
+  const marker = statusMarker(view.build, attentionMark(view));
+  const head = [marker, `**Baton** · build ${code(view.build)}`].join("\n");
+  const series = [
+    ...view.series ? [renderSeries(view.series)] : [],
+    ...view.networkOpen ? [NETWORK_OPEN] : [],
+    ...view.ignoredClose ? [renderIgnoredClose(view.ignoredClose)] : []
+  ].map((part) => `
+
+${part}`).join("");
+  const room = maxChars - head.length - series.length - 3;
+  const body = `${head}
+
+${renderPhase(view, room)}${series}
+`;
+  if (body.length <= maxChars) return body;
+  const note = "> ✂️ Shortened to fit in one comment.";
+  return `${fitBlocks({ blocks: [body.trimEnd()], note, limit: maxChars - 1 })}
+`;
+}
+function renderPhase(view, room) {
+  switch (view.phase) {
+    case "improving":
+      return view.series?.ended ? "🏁 The improvement series has ended." : "🔁 Improvement loops: research and summary sessions run between plans.";
+    case "planning":
+      if (view.daily && view.daily.length > 0)
+        return [
+          "⏸️ Waiting for the daily cap: the planning session starts when the day (UTC) allows.",
+          "",
+          ...view.daily.map(dailyCapLine)
+        ].join("\n");
+      return `⏳ ${view.replan ? "Replanning with your feedback" : "Planning"}… — ${view.run ? renderLink(view.run) : "starting the session"}
+
+The plan will appear here when the session has written it.`;
+    case "plan-failed":
+      return [
+        `❌ The planning session failed — ${renderLink(view.run)}.`,
+        "",
+        "Read the run log to see why. Then reply `/replan <what to change>` to plan again, or fix the cause (for example the `ANTHROPIC_API_KEY` secret) and re-run the failed jobs of that run."
+      ].join("\n");
+    case "plan-invalid":
+      return [
+        "⚠️ The plan is not valid, so nothing has started:",
+        "",
+        ...view.problems.map((problem) => `- ${escapeText(problem)}`),
+        "",
+        `See [plan.json](${blobUrl({ ...view.links, path: planPath(view.build) })}) on the build branch. Reply \`/replan <what to change>\` to plan again.`
+      ].join("\n");
+    case "plan-ready":
+      return renderPlanReady(view, room);
+    case "config-invalid":
+      return [
+        `⚠️ ${code(view.file)} has problems, so nothing starts until it is fixed on the default branch:`,
+        "",
+        ...view.problems.map(renderConfigProblem),
+        "",
+        "Once it is fixed, remove the label from this issue and add it again to start the build."
+      ].join("\n");
+    case "missing-workflow":
+      return renderMissingWorkflow(view);
+    case "running":
+    case "done":
+    case "cancelled":
+      return renderProgress(view, { maxChars: room });
+    default: {
+      const _exhaustive = view;
+      throw new Error(`renderStatus has no case for ${JSON.stringify(_exhaustive)}`);
+    }
+  }
+}
+function renderPlanReady(view, room) {
+  const ask = view.config.approval === "none" ? "Approval is not required (`approval: none`), so the build starts now. Reply `/pause` to hold it or `/cancel` to stop it." : "Reply `/approve` to start, or `/replan <what to change>`.";
+  const shapes = [
+    [renderPlanTable(view), renderPlanGraph(view.plan)],
+    [renderPlanTable(view)],
+    [renderWaveLines(view)]
+  ];
+  let body = "";
+  for (const middle of shapes) {
+    body = [renderPlanIntro(view.plan), ...middle, renderPlanEstimate(view), ask].join("\n\n");
+    if (body.length <= room) return body;
+  }
+  return body;
+}
+function renderWaveLines(view) {
+  const waves = /* @__PURE__ */ new Map();
+  for (const worker of view.plan.workers) {
+    const wave = Number(/^W(\d+)\./.exec(worker.id)?.[1] ?? 0);
+    waves.set(wave, [...waves.get(wave) ?? [], worker.id]);
+  }
+  const plan = `[PLAN.md](${blobUrl({ ...view.links, path: `${buildDir(view.build)}/PLAN.md` })})`;
+  return [
+    `The plan is too large to show here in full: its table, dependencies and briefs are in ${plan} on the build branch.`,
+    "",
+    ...[...waves].sort(([a], [b]) => a - b).map(([wave, ids]) => `- Wave ${wave}: ${ids.length} workers (${ids.join(", ")})`)
+  ].join("\n");
+}
+function renderLink(link2) {
+  return `[${escapeLinkText(link2.label)}](${link2.url})`;
+}
+function renderConfigProblem(problem) {
+  const line = problem.line === void 0 ? "" : ` (line ${problem.line})`;
+  return `- ${code(problem.field)}${line}: ${escapeText(problem.message)}`;
+}
+function renderMissingWorkflow(view) {
+  const add2 = view.setupPull ? `Merge ${renderLink(view.setupPull)}, which adds it.` : `Add it: merge the "Set up Baton" pull request if Baton opened one, or copy the workflow from Baton's templates into ${code(view.workflowPath)}.`;
+  return [
+    `⚠️ This build cannot start: ${code(view.workflowPath)} is missing on the default branch. Every session runs in this repository's GitHub Actions through that workflow.`,
+    "",
+    `1. ${add2}`,
+    "2. Add the `ANTHROPIC_API_KEY` secret (Settings → Secrets and variables → Actions); sessions use it, Baton never sees it.",
+    "3. Remove the label from this issue and add it again, or reply `/status`."
+  ].join("\n");
+}
+
 // src/github/act/status-pacer.ts
 var STRAINED_STATUS_EDIT_MS = 6e4;
 var SATURATED_STATUS_EDIT_MS = 10 * 6e4;
@@ -51741,13 +52676,14 @@ function createStatusPacer({
   const lastEdit = /* @__PURE__ */ new Map();
   const timers = /* @__PURE__ */ new Map();
   return {
-    admit(key, leastMs = 0, kind = "prompt") {
+    admit(key, leastMs = 0, { kind = "prompt", editedAgoMs = null } = {}) {
       const progress = kind === "progress" && intervalMs > 0 ? PROGRESS_STATUS_EDIT_MS : 0;
       const interval = Math.max(intervalMs, leastMs, progress);
       if (interval <= 0) return 0;
       const now = clock();
-      const last = lastEdit.get(key);
-      if (last !== void 0 && now - last < interval) return last + interval - now;
+      const edited = editedAgoMs === null ? -Infinity : now - Math.max(0, editedAgoMs);
+      const last = Math.max(lastEdit.get(key) ?? -Infinity, edited);
+      if (now - last < interval) return last + interval - now;
       lastEdit.set(key, now);
       forgetOld(
         lastEdit,
@@ -51776,34 +52712,12 @@ function forgetOld(lastEdit, before) {
   if (lastEdit.size < 256) return;
   for (const [key, at] of lastEdit) if (at < before) lastEdit.delete(key);
 }
-var ShownAttention = class {
-  #byBody;
-  constructor(limit = 2e3) {
-    this.#byBody = new BoundedMap(limit);
-  }
-  /** A body was written showing `attention`. */
-  note(body, attention) {
-    this.#byBody.set(bodyHash(body), attention);
-  }
-  /** How an edit from `shown` to a render showing `attention` is paced. */
-  kindOf(shown, attention) {
-    if (shown === void 0 || attention === null) return "prompt";
-    const key = bodyHash(shown);
-    return this.#byBody.has(key) && this.#byBody.get(key) === attention ? "progress" : "prompt";
-  }
-  clear() {
-    this.#byBody.clear();
-  }
-};
-var shownAttention = remembered(new ShownAttention());
-function noteStatusWritten(ctx, {
-  id,
-  etag,
-  body,
-  attention
-}) {
+function statusEditKind(shown, body) {
+  const before = findStatusShows(shown);
+  return before !== null && before === findStatusShows(body) ? "progress" : "prompt";
+}
+function noteStatusWritten(ctx, { id, etag, body }) {
   commentTags.note(ctx, id, etag, body);
-  shownAttention.note(body, attention);
 }
 
 // src/github/act/held-status-edit.ts
@@ -51821,8 +52735,9 @@ var HeldStatusEdits = class {
     return this.#held.has(key);
   }
   /** How build `key`'s held edit is paced; `prompt` when none is held. */
-  kindOf(key) {
-    return this.#held.get(key)?.kind ?? "prompt";
+  paceOf(key) {
+    const held2 = this.#held.get(key);
+    return { kind: held2?.kind ?? "prompt", editedAt: held2?.editedAt ?? null };
   }
   /** Makes build `key`'s held edit, if it still holds one once the comment is read. */
   async make(ctx, key) {
@@ -51846,12 +52761,7 @@ var HeldStatusEdits = class {
       comment_id: edit.commentId,
       body: edit.body
     });
-    noteStatusWritten(ctx, {
-      id: edit.commentId,
-      etag: written.headers.etag,
-      body: edit.body,
-      attention: edit.attention
-    });
+    noteStatusWritten(ctx, { id: edit.commentId, etag: written.headers.etag, body: edit.body });
     return "edited";
   }
   #forget(key, edit) {
@@ -52549,35 +53459,22 @@ function createPacerRegistry(rules, {
   makeBudget = () => createWriteBudget(),
   take
 } = {}) {
-  const pacers2 = /* @__PURE__ */ new Map();
-  const budgets = /* @__PURE__ */ new Map();
-  const allowances = /* @__PURE__ */ new Map();
   return {
     ...take ? { take } : {},
-    allowanceForId(id) {
-      let allowance = allowances.get(id);
-      if (!allowance) {
-        allowance = createGraphqlAllowance();
-        allowances.set(id, allowance);
-      }
-      return allowance;
-    },
-    forId(id) {
-      let pacer = pacers2.get(id);
-      if (!pacer) {
-        pacer = createInstallationPacer(rules);
-        pacers2.set(id, pacer);
-      }
-      return pacer;
-    },
-    budgetForId(id) {
-      let budget = budgets.get(id);
-      if (!budget) {
-        budget = makeBudget(id);
-        budgets.set(id, budget);
-      }
-      return budget;
+    allowanceForId: perId(() => createGraphqlAllowance()),
+    forId: perId(() => createInstallationPacer(rules)),
+    budgetForId: perId(makeBudget)
+  };
+}
+function perId(make) {
+  const made = /* @__PURE__ */ new Map();
+  return (id) => {
+    let value = made.get(id);
+    if (value === void 0) {
+      value = make(id);
+      made.set(id, value);
     }
+    return value;
   };
 }
 function writeBudgetOf(octokit) {
@@ -53235,69 +54132,6 @@ function runStatus(status2) {
   return "queued";
 }
 
-// src/core/plan/plan.ts
-var Complexity = external_exports.enum(["easy", "normal", "complex"]);
-var MAX_WORKERS = 60;
-var MAX_FOLLOW_UP_ROUNDS = 5;
-var WorkerId = external_exports.string().regex(WORKER_ID, "a worker id is W<wave>.<seq>, like W1.2");
-var BuildType = external_exports.enum(["code", "research", "content"]);
-var OutputPath = external_exports.string().trim().min(1).max(300).refine(
-  (path2) => !path2.startsWith("/") && !path2.split("/").some((part) => part === ".." || part === "." || part === "") && !path2.startsWith(".baton/") && !path2.startsWith(".github/"),
-  "an output is a file path relative to the repository root, without .., outside .baton/ and .github/"
-);
-var PlanWorker = external_exports.strictObject({
-  /** `W<wave>.<seq>`; the wave is the first number. */
-  id: WorkerId,
-  /** What the worker delivers, in a few words; it becomes the PR title. */
-  title: external_exports.string().trim().min(1).max(120),
-  /** Workers whose merged work this one builds on; only earlier waves. */
-  depends_on: external_exports.array(WorkerId).max(60).default([]),
-  /** Picks the model: `easy`, `normal` or `complex`. */
-  complexity: Complexity.default("normal"),
-  /**
-   * The coding engine of this worker's work and fix sessions, when not the
-   * one `session.engine` gives the role: one the configuration allows.
-   */
-  engine: Engine.optional(),
-  /** For a `content` build: the files this worker writes, and the only ones publish lets it change. */
-  outputs: external_exports.array(OutputPath).max(50).optional(),
-  /** In a build of sub-issues: the sub-issue this worker carries out (see sub-issue-graph.ts). */
-  sub_issue: external_exports.number().int().positive().optional(),
-  /**
-   * The improvement loop that planned this worker (docs/improve.md); set by the
-   * plan session's own code, absent outside loops.
-   */
-  loop: external_exports.number().int().min(1).max(99).optional(),
-  /**
-   * In a research build: the follow-up round whose synthesis proposed this
-   * worker (1 for the first synthesis). Set by the synthesis session's own
-   * code; it runs only after a person's `/approve` (docs/build-types.md).
-   */
-  follow_up: external_exports.number().int().min(1).max(MAX_FOLLOW_UP_ROUNDS).optional()
-});
-var Plan = external_exports.strictObject({
-  /** Schema version, so that later plans can be told apart. */
-  version: external_exports.literal(1),
-  /** The build id, `<issue>-<slug>`; must match the branch it lies on. */
-  build: external_exports.string().min(1).max(80),
-  /** The issue the build answers. */
-  issue: external_exports.number().int().positive(),
-  /** One line: what the build delivers. */
-  title: external_exports.string().trim().min(1).max(200),
-  /** `code` when absent; a `research` or `content` build changes what workers may write. */
-  type: BuildType.optional(),
-  /** One paragraph for people: the approach, and what is left out. */
-  summary: external_exports.string().trim().min(1).max(3e3),
-  /** Every worker; `validatePlan` checks ids, dependencies and sizes. */
-  workers: external_exports.array(PlanWorker).min(1).max(500)
-});
-function waveOf(id) {
-  return Number(id.slice(1, id.indexOf(".")));
-}
-function buildTypeOf(plan) {
-  return plan.type ?? "code";
-}
-
 // src/core/plan/record-message.ts
 var RECORD_MAX_BYTES = 4096;
 function parseRecordMessage(message2, { header: header2, schema: schema2 }) {
@@ -53830,7 +54664,7 @@ function planSchemaProblems(raw, issues) {
     }
     const value = valueAt(raw, issue2.path);
     if (value === void 0 && issue2.path.length > 0) return [`${place} is missing; add it.`];
-    const got = issue2.code === "invalid_format" || issue2.code === "invalid_value" ? ` (got ${shorten(JSON.stringify(value))})` : "";
+    const got = issue2.code === "invalid_format" || issue2.code === "invalid_value" ? ` (got ${shorten3(JSON.stringify(value))})` : "";
     return [`${place}: ${issue2.message}${got}.`];
   });
 }
@@ -53850,7 +54684,7 @@ function valueAt(raw, path2) {
   }
   return value;
 }
-function shorten(text) {
+function shorten3(text) {
   return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }
 
@@ -55056,227 +55890,6 @@ function synthesisOf(ctx) {
   return { state, url: latest.url, attempts };
 }
 
-// src/core/vocabulary/closing-keywords.ts
-var REFERENCE = String.raw`(?:[\w.-]+\/[\w.-]+)?#\d|https?:\/\/[^\s<>()[\]]+\/(?:issues|pull)\/\d`;
-var CLOSING_KEYWORD = new RegExp(
-  String.raw`\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b(?=:?\s*(?:[[(<]|&lt;)?(?:${REFERENCE}))`,
-  "gi"
-);
-function neutralizeClosingKeywords(text, joiner = "​") {
-  return text.replace(CLOSING_KEYWORD, `$1${joiner}`);
-}
-
-// src/core/status/progress-format.ts
-var STATE_LABELS = {
-  waiting: { emoji: "⏳", text: "waiting" },
-  ready: { emoji: "🔜", text: "ready" },
-  queued: { emoji: "🕒", text: "queued" },
-  working: { emoji: "🔨", text: "working" },
-  reviewing: { emoji: "🔍", text: "in review" },
-  fixing: { emoji: "🔧", text: "fixing" },
-  checks: { emoji: "🧪", text: "checks" },
-  approved: { emoji: "👍", text: "approved" },
-  "needs-human": { emoji: "🙋", text: "needs a person" },
-  failed: { emoji: "❌", text: "failed" },
-  merged: { emoji: "✅", text: "merged" },
-  skipped: { emoji: "⏭️", text: "skipped" }
-};
-function stateLabel(state) {
-  const label = STATE_LABELS[state];
-  return `${label.emoji} ${label.text}`;
-}
-function formatTokens(tokens) {
-  return String(Math.round(tokens)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-}
-function formatUsd(usd) {
-  return `$${usd.toFixed(2)}`;
-}
-function formatTime(iso) {
-  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?Z$/.exec(iso);
-  return match ? `${match[1]} ${match[2]} UTC` : iso;
-}
-
-// src/core/status/render-spend.ts
-var ROLES = ["plan", "work", "review", "fix", "research", "summary", "synthesis"];
-var OCCASIONAL = /* @__PURE__ */ new Set(["research", "summary", "synthesis"]);
-function renderSpendByRole(totals) {
-  const parts = ROLES.filter(
-    (role) => !OCCASIONAL.has(role) || totals.byRole[role].sessions > 0
-  ).map((role) => `${role} ${renderTally(totals.byRole[role])}`);
-  const sessions = `${totals.sessions} ${totals.sessions === 1 ? "session" : "sessions"}`;
-  const estimated = totals.estimated > 0 ? `; ${totals.estimated} without a usage record, estimated from ${totals.estimated === 1 ? "its run's" : "their runs'"} duration` : "";
-  const uncounted = totals.uncounted ? ` ${totals.uncounted} usage ${totals.uncounted === 1 ? "record" : "records"} under this build's refs ${totals.uncounted === 1 ? "is" : "are"} not counted: no run Baton dispatched for it matches (the app's log names them).` : "";
-  return `By role: ${parts.join(" · ")} (${sessions}${estimated}).${uncounted}`;
-}
-function renderTally(tally) {
-  return `${formatUsd(tally.costUsd)} (${formatTokens(tally.tokens)} tokens)`;
-}
-function renderStateLegend() {
-  const entries = Object.values(STATE_LABELS).map((label) => `${label.emoji} ${label.text}`);
-  return `<sub>${entries.join(" · ")}</sub>`;
-}
-var ROUND_TEXT = {
-  "changes-requested": "changes requested",
-  fixed: "fixed",
-  approved: "approved"
-};
-function renderRounds(rounds) {
-  return rounds.length === 0 ? null : rounds.map((round) => ROUND_TEXT[round]).join(" → ");
-}
-
-// src/core/status/render-progress-table.ts
-var TITLE_MAX = 60;
-function showsEngines(rows) {
-  return rows.some((row) => row.engine !== "baton");
-}
-function renderWorkerTable(rows, { finishedRows }) {
-  const shown = finishedRows ? rows : rows.filter((row) => row.state !== "merged" && row.state !== "skipped");
-  const hidden = rows.length - shown.length;
-  const engines = showsEngines(rows);
-  const more = engines ? " |" : "";
-  return [
-    `| | Worker | State | Run | PR | Attempts | Tokens | Cost |${engines ? " Engine |" : ""}`,
-    `| --- | --- | --- | --- | --- | --- | --- | --- |${engines ? " --- |" : ""}`,
-    ...shown.map((row) => `${workerLine(row)}${engines ? ` ${row.engine} |` : ""}`),
-    ...hidden > 0 ? [`| | ${hidden} finished workers not listed | | | | | | |${more}`] : []
-  ].join("\n");
-}
-function workerLine(row) {
-  const label = STATE_LABELS[row.state];
-  const note = row.note ? `: ${escapeCell(row.note)}` : "";
-  const hint = row.hint ? ` · ${row.hint.split(" · ").map(code).join(" · ")}` : "";
-  const rounds = renderRounds(row.rounds);
-  const review = rounds ? `<br>🔁 ${rounds}` : "";
-  const cells = [
-    label.emoji,
-    `${row.id} · ${escapeCell(shorten2(row.title, TITLE_MAX))}`,
-    `${label.text}${note}${hint}${review}`,
-    row.run ? linkTo(row.run) : "—",
-    row.pull ? linkTo(row.pull) : "—",
-    String(row.attempts),
-    row.tokens === null ? "—" : formatTokens(row.tokens),
-    row.costUsd === null ? "—" : formatUsd(row.costUsd)
-  ];
-  return `| ${cells.join(" | ")} |`;
-}
-function renderCommandHistory(entries) {
-  if (entries.length === 0) return [];
-  return [
-    [
-      "<details><summary>Recent commands</summary>",
-      "",
-      "| When | Who | Command |",
-      "| --- | --- | --- |",
-      ...entries.map(
-        (entry) => `| ${formatTime(entry.at)} | ${escapeCell(entry.author)} | ${code(entry.text).replace(/\|/g, "\\|")} |`
-      ),
-      "",
-      "</details>"
-    ].join("\n")
-  ];
-}
-function shorten2(text, max) {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-function linkTo(target) {
-  return link(target.url, target.label);
-}
-function link(url2, label) {
-  return `[${escapeLinkText(label)}](${url2})`;
-}
-
-// src/core/status/render-report.ts
-var REPORT_MAX_CHARS = 65e3;
-function renderReport({
-  plan,
-  progress,
-  completions,
-  seriesReport
-}) {
-  const recordUrl = `${progress.links.repoUrl}/tree/${progress.links.branch}/${buildDir(progress.build)}`;
-  const blocks = [
-    header(plan, progress),
-    ...seriesReport ? [seriesReport] : [],
-    usageTable(progress),
-    ...progress.workers.map((row) => workerSection(row, completions[row.id] ?? null)),
-    `---
-The build record — plan, briefs and every completion report — is in [${escapeLinkText(`${buildDir(progress.build)}/`)}](${recordUrl}).`
-  ];
-  const note = `> ✂️ This report was shortened to fit GitHub's limit. Every worker's full report is in [${escapeLinkText(`${buildDir(progress.build)}/completions/`)}](${recordUrl}/completions).`;
-  return fitBlocks({ blocks, note, limit: REPORT_MAX_CHARS });
-}
-function header(plan, progress) {
-  const { merged, skipped, tokens, costUsd } = progress.totals;
-  return [
-    `Closes #${progress.issue}`,
-    "",
-    `**${reportText(plan.title)}**: ${merged} merged, ${skipped} skipped, ${formatTokens(tokens)} tokens, ${formatUsd(costUsd)} (build ${code(progress.build)}).`,
-    "",
-    reportText(plan.summary)
-  ].join("\n");
-}
-function usageTable(progress) {
-  const engines = showsEngines(progress.workers);
-  const rows = progress.workers.map((row) => {
-    const pull = row.pull ? `[${escapeLinkText(row.pull.label)}](${row.pull.url})` : "—";
-    const title = reportText(row.title).replace(/\|/g, "\\|");
-    const engine = engines ? ` ${row.engine} |` : "";
-    return `| ${row.id} | ${title} | ${stateLabel(row.state)} | ${pull} |${engine} ${row.tokens === null ? "—" : formatTokens(row.tokens)} | ${row.costUsd === null ? "—" : formatUsd(row.costUsd)} |`;
-  });
-  const { merged, skipped, tokens, costUsd } = progress.totals;
-  return [
-    `| Worker | Title | Result | PR |${engines ? " Engine |" : ""} Tokens | Cost |`,
-    `| --- | --- | --- | --- |${engines ? " --- |" : ""} --- | --- |`,
-    ...rows,
-    `| **Total** | | ${merged} merged, ${skipped} skipped | |${engines ? " |" : ""} ${formatTokens(tokens)} | ${formatUsd(costUsd)} |`,
-    "",
-    renderSpendByRole(progress.totals)
-  ].join("\n");
-}
-function workerSection(row, completion) {
-  const heading = `### ${row.id}: ${reportText(row.title)}`;
-  if (!completion) {
-    const why = row.state === "skipped" ? "Skipped: not merged." : "No completion report was found.";
-    return `${heading}
-
-${why}`;
-  }
-  return [
-    heading,
-    "",
-    reportText(completion.summary),
-    ...list("Decisions", completion.decisions),
-    ...list("Concerns", completion.concerns),
-    ...list("Follow-ups", completion.follow_up)
-  ].join("\n");
-}
-function list(title, items) {
-  if (items.length === 0) return [];
-  return ["", `**${title}**`, "", ...items.map((item) => `- ${reportText(item)}`)];
-}
-function reportText(text) {
-  return neutralizeClosingKeywords(escapeText(text), "&#8203;");
-}
-function fitBlocks({
-  blocks,
-  note,
-  limit
-}) {
-  const whole = blocks.join("\n\n");
-  if (whole.length <= limit) return whole;
-  const room = limit - note.length - 2;
-  let kept2 = "";
-  for (const line of whole.split("\n")) {
-    const next = kept2 ? `${kept2}
-${line}` : line;
-    if (next.length > room) break;
-    kept2 = next;
-  }
-  return `${kept2.slice(0, room)}
-
-${note}`;
-}
-
 // src/core/rules/decide-final.ts
 function decideFinal({
   ctx,
@@ -55598,73 +56211,6 @@ function decideBuild(ctx, plan, { final = true, seriesReport } = {}) {
 }
 function withAdaptations(progress, views) {
   return views.length > 0 ? { ...progress, adaptations: views } : progress;
-}
-
-// src/core/status/render-series.ts
-var STAGES = {
-  researching: "🔎 researching",
-  "research-failed": "❌ research failed",
-  "nothing-worth-doing": "🟰 nothing worth doing",
-  planning: "📋 planning",
-  working: "🔨 workers running",
-  summarizing: "📝 summarising",
-  "summary-failed": "❌ summary failed",
-  done: "✅ done"
-};
-function renderSeries(series) {
-  const rows = series.loops.map((loop) => {
-    const run2 = loop.run ? ` — [${escapeLinkText(loop.run.label)}](${loop.run.url})` : "";
-    return `| ${loop.loop} | ${STAGES[loop.stage]}${run2} | ${loop.workers.join(", ") || "—"} | ${fileLink(series, "findings", loop.findings)} | ${fileLink(series, "summary", loop.summary)} |`;
-  });
-  return [
-    `**Improvement loops** — ${series.loops.length} of ${series.asked} (asked by @${series.by.replace(/[^\w[\]-]/g, "")})`,
-    "",
-    "| Loop | Stage | Workers | Findings | Summary |",
-    "| --- | --- | --- | --- | --- |",
-    ...rows,
-    ...notes(series)
-  ].join("\n");
-}
-function notes(series) {
-  const last = series.loops.at(-1);
-  const lines = [];
-  if (series.ended === "nothing-worth-doing" && last) {
-    lines.push(
-      `The research of loop ${last.loop} found nothing worth doing, so the series ended early.`
-    );
-  }
-  if (last?.stage === "research-failed" || last?.stage === "summary-failed") {
-    lines.push(
-      `Loop ${last.loop}'s session failed: read its run log. ${last.stage === "summary-failed" ? "No further loop starts; what is merged goes out in the final pull request." : "Reply `/cancel` to stop the series."}`
-    );
-  }
-  if (series.paused) lines.push("⏸️ Paused: the next session of the series waits for `/resume`.");
-  if (series.budgetReached)
-    lines.push(
-      "💸 The budget (`budget.maxUsd`, for the whole series) is spent: no session starts."
-    );
-  return lines.length > 0 ? ["", ...lines] : [];
-}
-function fileLink(series, label, path2) {
-  return path2 ? `[${label}](${blobUrl({ ...series.links, path: path2 })})` : "—";
-}
-function renderSeriesReport(series) {
-  const ran = series.loops.length;
-  const why = series.ended === "nothing-worth-doing" ? `; the research of loop ${ran} found nothing worth doing` : "";
-  return [
-    `### Improvement loops`,
-    "",
-    `The series ran ${ran} of ${series.asked} ${series.asked === 1 ? "loop" : "loops"}${why}.`,
-    "",
-    ...series.loops.map((loop) => reportLine(series, loop))
-  ].join("\n");
-}
-function reportLine(series, loop) {
-  const files = [
-    fileLink(series, "findings", loop.findings),
-    fileLink(series, "summary", loop.summary)
-  ].filter((link2) => link2 !== "—").join(" · ");
-  return `- **Loop ${loop.loop}** (${STAGES[loop.stage]}): ${loop.workers.join(", ") || "no workers"}${files ? ` — ${files}` : ""}`;
 }
 
 // src/core/decide/decide-planning.ts
@@ -56079,202 +56625,6 @@ function workerProblem(command, workers) {
   return null;
 }
 
-// src/core/status/render-progress-graph.ts
-var STATE_STYLES = {
-  waiting: "fill:#f1f3f5,stroke:#868e96,color:#495057",
-  ready: "fill:#e7f5ff,stroke:#1c7ed6,color:#1864ab",
-  queued: "fill:#fff9db,stroke:#f59f00,color:#5c3c00",
-  working: "fill:#fff3bf,stroke:#f08c00,color:#5c3c00",
-  reviewing: "fill:#f3f0ff,stroke:#7048e8,color:#3b1f9e",
-  fixing: "fill:#fff4e6,stroke:#e8590c,color:#6e2a00",
-  checks: "fill:#e3fafc,stroke:#1098ad,color:#0b5563",
-  approved: "fill:#ebfbee,stroke:#37b24d,color:#1b5e20",
-  "needs-human": "fill:#fff0f6,stroke:#d6336c,color:#7a1238",
-  failed: "fill:#ffe3e3,stroke:#e03131,color:#7d1111",
-  merged: "fill:#b2f2bb,stroke:#2f9e44,color:#0f3d17",
-  skipped: "fill:#e9ecef,stroke:#adb5bd,color:#495057,stroke-dasharray:4 3"
-};
-var TITLE_MAX2 = 40;
-function renderProgressGraph(rows) {
-  const lines = ["```mermaid", "graph LR"];
-  for (const row of rows) {
-    const title = row.title.length > TITLE_MAX2 ? `${row.title.slice(0, TITLE_MAX2 - 1)}…` : row.title;
-    const { emoji: emoji3, text } = STATE_LABELS[row.state];
-    lines.push(
-      `  ${nodeId(row.id)}["${escapeMermaidLabel(`${emoji3} ${row.id}: ${title} (${text})`)}"]:::${className(row.state)}`
-    );
-  }
-  for (const row of rows) {
-    for (const dep of row.dependsOn) lines.push(`  ${nodeId(dep)} --> ${nodeId(row.id)}`);
-  }
-  const used = new Set(rows.map((row) => row.state));
-  for (const state of Object.keys(STATE_STYLES)) {
-    if (used.has(state)) lines.push(`  classDef ${className(state)} ${STATE_STYLES[state]}`);
-  }
-  lines.push("```");
-  return lines.join("\n");
-}
-function nodeId(worker) {
-  return worker.replace(".", "_");
-}
-function className(state) {
-  return state.replace("-", "_");
-}
-
-// src/core/status/render-progress.ts
-var PROGRESS_MAX_CHARS = 6e4;
-var BAR_WIDTH = 20;
-function renderProgress(view, { maxChars = PROGRESS_MAX_CHARS } = {}) {
-  const limit = Math.min(maxChars, PROGRESS_MAX_CHARS);
-  switch (view.phase) {
-    case "running":
-      return fitProgress(view.progress, notices(view.progress), limit);
-    case "done": {
-      const final = view.progress?.finalPull;
-      const lead = `🎉 **Delivered.** The final pull request${final ? ` ${link(final.url, `#${final.number}`)}` : ""} was merged.`;
-      return view.progress ? fitProgress(view.progress, [lead], limit) : lead;
-    }
-    case "cancelled": {
-      const by = view.cancelledBy;
-      const who = !by ? "because the issue was closed" : by.closed ? `by ${escapeText(by.by)}, who closed the issue (${formatTime(by.at)})` : `by ${escapeText(by.by)} (${formatTime(by.at)})`;
-      const lead = [
-        `🛑 **Cancelled** ${who}.`,
-        "",
-        `Open worker pull requests are closed, worker branches deleted and unfinished sessions cancelled. The build branch and the record under ${code(`${buildDir(view.build)}/`)} are kept.`
-      ].join("\n");
-      return view.progress ? fitProgress(view.progress, [lead], limit) : lead;
-    }
-    default: {
-      const _exhaustive = view;
-      return _exhaustive;
-    }
-  }
-}
-function fitProgress(progress, notes2, limit) {
-  const shapes = [
-    { graph: true, finishedRows: true },
-    { graph: false, finishedRows: true },
-    { graph: false, finishedRows: false }
-  ];
-  for (const shape of shapes) {
-    const body = progressBlocks(progress, notes2, shape).join("\n\n");
-    if (body.length <= limit) return body;
-  }
-  const blocks = progressBlocks(progress, notes2, { graph: false, finishedRows: false });
-  return fitBlocks({
-    blocks,
-    note: "> ✂️ Shortened to fit in one comment.",
-    limit
-  });
-}
-function progressBlocks(progress, notes2, { graph, finishedRows }) {
-  return [
-    `### ${escapeText(progress.title)}`,
-    progressLine(progress),
-    ...notes2,
-    ...graph ? [renderProgressGraph(progress.workers)] : [],
-    renderWorkerTable(progress.workers, { finishedRows }),
-    renderStateLegend(),
-    totalsLine(progress),
-    ...renderCommandHistory(progress.history)
-  ];
-}
-function progressLine({ totals }) {
-  const done = totals.merged + totals.skipped;
-  const filled = totals.total === 0 ? 0 : Math.round(done / totals.total * BAR_WIDTH);
-  const bar = `${"█".repeat(filled)}${"░".repeat(BAR_WIDTH - filled)}`;
-  const skipped = totals.skipped > 0 ? `, ${totals.skipped} skipped` : "";
-  return `\`${bar}\` **${done} of ${totals.total}** workers done (${totals.merged} merged${skipped})`;
-}
-function dailyCapLine(hold) {
-  const spent = `${formatUsd(hold.spentUsd)} today (${hold.day}, UTC)`;
-  return hold.scope === "repository" ? `💸 **Paused, daily budget reached:** this repository's sessions have cost ${spent} of \`budget.dailyUsd\` ${formatUsd(hold.capUsd)}. No new sessions start until tomorrow (UTC); merges go on.` : `💸 **Paused, the installation's daily budget reached:** the sessions of all this installation's repositories have cost ${spent} of the app's \`BATON_INSTALLATION_DAILY_USD\` ${formatUsd(hold.capUsd)}. No new sessions start until it resets at 00:00 UTC; merges go on.`;
-}
-function notices(progress) {
-  const lines = [...(progress.adaptations ?? []).map(adaptationLine)];
-  if (progress.paused) {
-    lines.push(
-      `⏸️ **Paused** by ${escapeText(progress.paused.by)} (${formatTime(progress.paused.at)}): no new workers start; running ones go on and merges continue. Reply \`/resume\` to go on.`
-    );
-  }
-  if (progress.budget.reached && progress.budget.maxUsd !== null) {
-    lines.push(
-      `💸 **Paused, budget reached:** ${formatUsd(progress.totals.costUsd)} spent of ${formatUsd(progress.budget.maxUsd)}. No new sessions start; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` (or set it to \`null\` for no cap) to go on.`
-    );
-  }
-  lines.push(...(progress.budget.daily ?? []).map(dailyCapLine));
-  const final = progress.finalPull;
-  if (final?.state === "open") {
-    lines.push(
-      `📦 **Final pull request:** ${link(final.url, `#${final.number}`)}. Merge it to deliver the build.`
-    );
-  } else if (final?.state === "closed") {
-    lines.push(
-      `⚠️ The final pull request ${link(final.url, `#${final.number}`)} was closed without merging. Reopen it to deliver the build.`
-    );
-  } else if (!final && progress.totals.total > 0 && progress.totals.merged + progress.totals.skipped === progress.totals.total) {
-    lines.push(doneLine(progress));
-  }
-  return lines;
-}
-function doneLine({ synthesis, followUps }) {
-  if (synthesis?.state === "succeeded" && followUps?.state === "proposed") {
-    return `🔎 ${followUpsText(followUps.workers)}: reply \`/approve\` to investigate ${them(followUps.workers)} (a worker each, reviewed and merged, then a synthesis of the new findings), or \`/skip follow-ups\` to open the final pull request without ${them(followUps.workers)}.`;
-  }
-  if (synthesis === void 0 || synthesis?.state === "succeeded") {
-    return "📦 Every worker is done; the final pull request is being opened.";
-  }
-  if (synthesis === null) return "📝 Every worker is done; the synthesis session is starting.";
-  const run2 = link(synthesis.url, "synthesis run");
-  switch (synthesis.state) {
-    case "running":
-      return `📝 Every worker is done; the synthesis session is writing the report (${run2}).`;
-    case "retrying":
-      return `📝 The synthesis session failed (${run2}); \`/retry synthesis\` starts it again once the build may start sessions.`;
-    default:
-      return `⚠️ The synthesis session failed (${run2}): the report and the final pull request wait. Its job summary says why; comment \`/retry synthesis\` to run it again.`;
-  }
-}
-function followUpsText(workers) {
-  const questions = workers.length === 1 ? "question" : "questions";
-  return `The synthesis proposed ${workers.length} follow-up ${questions} (${workers.join(", ")})`;
-}
-function them(workers) {
-  return workers.length === 1 ? "it" : "them";
-}
-function adaptationLine(view) {
-  const names = view.workers.join(", ");
-  const briefs = `${view.workers.length === 1 ? "brief" : "briefs"} of ${names}`;
-  const diff = view.diff ? ` (${link(view.diff, "diff")})` : "";
-  const run2 = view.run ? ` (${link(view.run.url, view.run.label)})` : "";
-  const after2 = `after ${view.source}'s learnings`;
-  switch (view.state) {
-    case "pending":
-      return `✏️ The ${briefs} will be revised ${after2} once sessions may start again; ${names} ${view.workers.length === 1 ? "waits" : "wait"} for it.`;
-    case "revising":
-      return `✏️ **Adapting** the ${briefs} ${after2}${run2}; ${names} ${view.workers.length === 1 ? "waits" : "wait"} for it.`;
-    case "awaiting-approval":
-      return `✏️ **Revised** the ${briefs} ${after2}${diff}. Reply \`/approve\` to start ${names} with the change.`;
-    case "applied":
-      return `✏️ Revised the ${briefs} ${after2}${diff}.`;
-    case "unchanged":
-      return `✏️ The adapt session after ${view.source} changed no brief${run2}.`;
-    case "failed":
-      return `⚠️ Adapting the ${briefs} ${after2} failed${run2}; ${names} ${view.workers.length === 1 ? "starts" : "start"} with the old ${view.workers.length === 1 ? "brief" : "briefs"}.`;
-    default: {
-      const _exhaustive = view.state;
-      return _exhaustive;
-    }
-  }
-}
-function totalsLine({ totals, budget }) {
-  const cap = budget.maxUsd === null ? "" : ` of ${formatUsd(budget.maxUsd)} budget`;
-  return [
-    `**Total:** ${formatTokens(totals.tokens)} tokens · ${formatUsd(totals.costUsd)}${cap}`,
-    renderSpendByRole(totals)
-  ].join("\n\n");
-}
-
 // src/core/rules/decide-notices.ts
 function decideNotices(ctx, { view, workers }) {
   const posted = new Set(ctx.snapshot.notices ?? []);
@@ -56541,379 +56891,6 @@ function unique(actions) {
   });
 }
 
-// src/core/status/command-ledger.ts
-var LEDGER_START = "<!-- baton:commands ";
-var LEDGER_AT_END = /^<!-- baton:commands (\[[\s\S]*\]) -->\s*$/;
-var FREE_TEXT_MAX = 80;
-var Worker = external_exports.string().regex(/^W\d+\.\d+$/);
-var LedgerCommand = external_exports.discriminatedUnion("name", [
-  external_exports.object({ name: external_exports.literal("approve") }),
-  external_exports.object({ name: external_exports.literal("replan"), feedback: external_exports.string() }),
-  external_exports.object({ name: external_exports.literal("retry"), worker: Worker, instructions: external_exports.string() }),
-  external_exports.object({ name: external_exports.literal("retry-synthesis") }),
-  external_exports.object({ name: external_exports.literal("skip"), worker: Worker }),
-  external_exports.object({ name: external_exports.literal("skip-follow-ups") }),
-  external_exports.object({ name: external_exports.literal("merge"), worker: Worker }),
-  external_exports.object({ name: external_exports.literal("pause") }),
-  external_exports.object({ name: external_exports.literal("resume") }),
-  external_exports.object({ name: external_exports.literal("cancel") }),
-  external_exports.object({ name: external_exports.literal("status") }),
-  external_exports.object({ name: external_exports.literal("improve"), loops: external_exports.number().int() })
-]);
-var On = external_exports.union([external_exports.literal("issue"), external_exports.object({ pull: external_exports.number().int(), worker: external_exports.string() })]);
-var ObjectEntry = external_exports.object({
-  id: external_exports.number().int(),
-  author: external_exports.string(),
-  at: external_exports.string(),
-  on: On,
-  command: LedgerCommand
-});
-var TupleEntry = external_exports.tuple([
-  external_exports.number().int(),
-  external_exports.string(),
-  external_exports.string(),
-  external_exports.union([external_exports.literal(0), external_exports.tuple([external_exports.number().int(), external_exports.string()])]),
-  external_exports.string()
-]).rest(external_exports.union([external_exports.string(), external_exports.number()]));
-var Entry = external_exports.union([TupleEntry, ObjectEntry]);
-var ARGS = {
-  approve: [],
-  replan: ["feedback"],
-  retry: ["worker", "instructions"],
-  "retry-synthesis": [],
-  skip: ["worker"],
-  "skip-follow-ups": [],
-  merge: ["worker"],
-  pause: [],
-  resume: [],
-  cancel: [],
-  status: [],
-  improve: ["loops"]
-};
-function renderCommandLedger(commands) {
-  if (commands.length === 0) return "";
-  const json3 = JSON.stringify(commands.map(toTuple)).replace(/</g, "\\u003c").replace(/>/g, "\\u003e");
-  return `<!-- baton:commands ${json3} -->`;
-}
-function parseCommandLedger(body) {
-  const start = body.lastIndexOf(LEDGER_START);
-  const match = start < 0 ? null : LEDGER_AT_END.exec(body.slice(start));
-  if (!match?.[1]) return [];
-  const raw = parseJson(match[1]);
-  return Array.isArray(raw) ? raw.flatMap(readEntry) : [];
-}
-function readEntry(raw) {
-  const parsed = Entry.safeParse(raw);
-  if (!parsed.success) return [];
-  const entry = Array.isArray(parsed.data) ? fromTuple(parsed.data) : parsed.data;
-  if (!entry) return [];
-  return [
-    {
-      commentId: entry.id,
-      author: entry.author,
-      createdAt: entry.at,
-      source: entry.on === "issue" ? { kind: "issue" } : { kind: "pull", number: entry.on.pull, worker: entry.on.worker },
-      command: entry.command
-    }
-  ];
-}
-function toTuple(info) {
-  const command = shorten3(info.command);
-  const on = info.source.kind === "issue" ? 0 : [info.source.number, info.source.worker];
-  const args = ARGS[info.command.name].map((key) => command[key] ?? "");
-  return [info.commentId, info.author, info.createdAt, on, info.command.name, ...args];
-}
-function fromTuple([id, author, at, on, name, ...args]) {
-  const keys = ARGS[name];
-  if (!keys || keys.length !== args.length) return null;
-  const command = LedgerCommand.safeParse(
-    Object.fromEntries([["name", name], ...keys.map((key, i) => [key, args[i]])])
-  );
-  if (!command.success) return null;
-  return {
-    id,
-    author,
-    at,
-    on: on === 0 ? "issue" : { pull: on[0], worker: on[1] },
-    command: command.data
-  };
-}
-function parseJson(text) {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-function shorten3(command) {
-  switch (command.name) {
-    case "replan":
-      return { ...command, feedback: clip(command.feedback) };
-    case "retry":
-      return { ...command, instructions: clip(command.instructions) };
-    default:
-      return { ...command };
-  }
-}
-function clip(text) {
-  return Array.from(text).slice(0, FREE_TEXT_MAX).join("");
-}
-
-// src/core/status/render-plan.ts
-function byWave(plan) {
-  const waves = /* @__PURE__ */ new Map();
-  for (const worker of [...plan.workers].sort((a, b) => compareWorkerIds(a.id, b.id))) {
-    const wave = waveOf(worker.id);
-    waves.set(wave, [...waves.get(wave) ?? [], worker]);
-  }
-  return [...waves].sort(([a], [b]) => a - b);
-}
-function renderPlanTable({
-  build,
-  plan,
-  config: config3,
-  links
-}) {
-  const rows = byWave(plan).flatMap(
-    ([wave, workers]) => workers.map((worker) => {
-      const deps = worker.depends_on.length > 0 ? worker.depends_on.join(", ") : "—";
-      const model = `${worker.complexity} → ${code(config3.models[worker.complexity])}`;
-      const brief = `[${escapeLinkText(`${worker.id}.md`)}](${blobUrl({ ...links, path: briefPath(build, worker.id) })})`;
-      return `| ${wave} | ${worker.id} | ${escapeCell(worker.title)} | ${deps} | ${model} | ${brief} |`;
-    })
-  );
-  return [
-    "| Wave | Worker | Title | Depends on | Model | Brief |",
-    "| --- | --- | --- | --- | --- | --- |",
-    ...rows
-  ].join("\n");
-}
-function nodeId2(worker) {
-  return worker.replace(".", "_");
-}
-function renderPlanGraph(plan) {
-  const lines = ["```mermaid", "graph LR"];
-  for (const [wave, workers] of byWave(plan)) {
-    lines.push(`  subgraph wave${wave}["Wave ${wave}"]`);
-    for (const worker of workers) {
-      lines.push(
-        `    ${nodeId2(worker.id)}["${escapeMermaidLabel(`${worker.id}: ${worker.title}`)}"]`
-      );
-    }
-    lines.push("  end");
-  }
-  for (const [, workers] of byWave(plan)) {
-    for (const worker of workers) {
-      for (const dep of worker.depends_on) lines.push(`  ${nodeId2(dep)} --> ${nodeId2(worker.id)}`);
-    }
-  }
-  lines.push("```");
-  return lines.join("\n\n");
-}
-function renderPlanIntro(plan) {
-  const count = plan.workers.length;
-  return [
-    `### Plan: ${escapeText(plan.title)}`,
-    "",
-    escapeText(plan.summary),
-    "",
-    `**Progress:** 0 of ${count} ${count === 1 ? "worker" : "workers"} merged.`
-  ].join("\n");
-}
-function formatMinutes(minutes) {
-  const whole = Math.max(1, Math.ceil(minutes));
-  if (whole < 60) return `${whole} ${whole === 1 ? "minute" : "minutes"}`;
-  const rest = whole % 60;
-  return `${Math.floor(whole / 60)} h${rest ? ` ${rest} min` : ""}`;
-}
-function renderPlanEstimate({
-  estimate,
-  spent,
-  config: config3
-}) {
-  const lines = [
-    `💵 **Estimate:** about ${formatUsd(estimate.usd)} for the workers' sessions, on top of ${formatUsd(spent.costUsd)} spent so far (planning).`,
-    `<sub>Per worker: one work session at its complexity's model, ${config3.review.enabled ? `a review per round at ${code(config3.models.review)} and half a fix round on average` : "no review (review.enabled is off)"}, with assumed session sizes priced at list prices. Real sessions vary by a factor of two or more either way.</sub>`
-  ];
-  lines.push(
-    `🚦 **GitHub writes:** about ${estimate.writes.toLocaleString("en")}, Baton's and its sessions'. GitHub allows an installation 80 a minute and 500 an hour, so the build takes at least ${formatMinutes(estimate.leastMinutes)} however fast its sessions are.`
-  );
-  const { maxUsd } = config3.budget;
-  if (maxUsd === null) {
-    lines.push("No budget cap (`budget.maxUsd` is off).");
-  } else if (estimate.usd + spent.costUsd > maxUsd) {
-    lines.push(
-      `⚠️ That is above the budget of ${formatUsd(maxUsd)} (\`budget.maxUsd\`): the build pauses when its sessions reach it. Raise it in \`.github/baton.yml\`, or set it to \`null\` for no cap, before replying \`/approve\`.`
-    );
-  } else {
-    lines.push(
-      `Budget: ${formatUsd(maxUsd)} (\`budget.maxUsd\`); the build pauses if its sessions reach it.`
-    );
-  }
-  return lines.join("\n\n");
-}
-
-// src/core/status/render-status.ts
-var STATUS_MAX_CHARS = 65536;
-var STATUS_MARKER = /^\s*<!-- baton:status build=([\w.-]+) -->/;
-function statusMarker(build) {
-  return `<!-- baton:status build=${build.replace(/[^\w.-]/g, "")} -->`;
-}
-function findStatusBuild(body) {
-  return STATUS_MARKER.exec(body)?.[1] ?? null;
-}
-var NETWORK_OPEN = "🌐 The model's commands may reach any host: `session.network: open` in `.github/baton.yml` turns the egress allowlist off.";
-function renderIgnoredClose({ by, at }) {
-  const who = by ? `by ${escapeText(by)}${at ? ` (${formatTime(at)})` : ""}, who cannot steer this build (write, maintain or admin permission steers)` : "and GitHub does not show by whom";
-  return `🔓 The issue was closed ${who}, so the build goes on. A writer's \`/cancel\`, or a writer closing the issue, stops it.`;
-}
-function renderStatusComment({
-  view,
-  commands
-}) {
-  const ledger = renderCommandLedger(commands);
-  return `${renderStatus(view, { maxChars: STATUS_MAX_CHARS - ledger.length })}${ledger}`;
-}
-function renderStatus(view, { maxChars = STATUS_MAX_CHARS } = {}) {
-  const head = [statusMarker(view.build), `**Baton** · build ${code(view.build)}`].join("\n");
-  const series = [
-    ...view.series ? [renderSeries(view.series)] : [],
-    ...view.networkOpen ? [NETWORK_OPEN] : [],
-    ...view.ignoredClose ? [renderIgnoredClose(view.ignoredClose)] : []
-  ].map((part) => `
-
-${part}`).join("");
-  const room = maxChars - head.length - series.length - 3;
-  const body = `${head}
-
-${renderPhase(view, room)}${series}
-`;
-  if (body.length <= maxChars) return body;
-  const note = "> ✂️ Shortened to fit in one comment.";
-  return `${fitBlocks({ blocks: [body.trimEnd()], note, limit: maxChars - 1 })}
-`;
-}
-function renderPhase(view, room) {
-  switch (view.phase) {
-    case "improving":
-      return view.series?.ended ? "🏁 The improvement series has ended." : "🔁 Improvement loops: research and summary sessions run between plans.";
-    case "planning":
-      if (view.daily && view.daily.length > 0)
-        return [
-          "⏸️ Waiting for the daily cap: the planning session starts when the day (UTC) allows.",
-          "",
-          ...view.daily.map(dailyCapLine)
-        ].join("\n");
-      return `⏳ ${view.replan ? "Replanning with your feedback" : "Planning"}… — ${view.run ? renderLink(view.run) : "starting the session"}
-
-The plan will appear here when the session has written it.`;
-    case "plan-failed":
-      return [
-        `❌ The planning session failed — ${renderLink(view.run)}.`,
-        "",
-        "Read the run log to see why. Then reply `/replan <what to change>` to plan again, or fix the cause (for example the `ANTHROPIC_API_KEY` secret) and re-run the failed jobs of that run."
-      ].join("\n");
-    case "plan-invalid":
-      return [
-        "⚠️ The plan is not valid, so nothing has started:",
-        "",
-        ...view.problems.map((problem) => `- ${escapeText(problem)}`),
-        "",
-        `See [plan.json](${blobUrl({ ...view.links, path: planPath(view.build) })}) on the build branch. Reply \`/replan <what to change>\` to plan again.`
-      ].join("\n");
-    case "plan-ready":
-      return renderPlanReady(view, room);
-    case "config-invalid":
-      return [
-        `⚠️ ${code(view.file)} has problems, so nothing starts until it is fixed on the default branch:`,
-        "",
-        ...view.problems.map(renderConfigProblem),
-        "",
-        "Once it is fixed, remove the label from this issue and add it again to start the build."
-      ].join("\n");
-    case "missing-workflow":
-      return renderMissingWorkflow(view);
-    case "running":
-    case "done":
-    case "cancelled":
-      return renderProgress(view, { maxChars: room });
-    default: {
-      const _exhaustive = view;
-      throw new Error(`renderStatus has no case for ${JSON.stringify(_exhaustive)}`);
-    }
-  }
-}
-function renderPlanReady(view, room) {
-  const ask = view.config.approval === "none" ? "Approval is not required (`approval: none`), so the build starts now. Reply `/pause` to hold it or `/cancel` to stop it." : "Reply `/approve` to start, or `/replan <what to change>`.";
-  const shapes = [
-    [renderPlanTable(view), renderPlanGraph(view.plan)],
-    [renderPlanTable(view)],
-    [renderWaveLines(view)]
-  ];
-  let body = "";
-  for (const middle of shapes) {
-    body = [renderPlanIntro(view.plan), ...middle, renderPlanEstimate(view), ask].join("\n\n");
-    if (body.length <= room) return body;
-  }
-  return body;
-}
-function renderWaveLines(view) {
-  const waves = /* @__PURE__ */ new Map();
-  for (const worker of view.plan.workers) {
-    const wave = Number(/^W(\d+)\./.exec(worker.id)?.[1] ?? 0);
-    waves.set(wave, [...waves.get(wave) ?? [], worker.id]);
-  }
-  const plan = `[PLAN.md](${blobUrl({ ...view.links, path: `${buildDir(view.build)}/PLAN.md` })})`;
-  return [
-    `The plan is too large to show here in full: its table, dependencies and briefs are in ${plan} on the build branch.`,
-    "",
-    ...[...waves].sort(([a], [b]) => a - b).map(([wave, ids]) => `- Wave ${wave}: ${ids.length} workers (${ids.join(", ")})`)
-  ].join("\n");
-}
-function renderLink(link2) {
-  return `[${escapeLinkText(link2.label)}](${link2.url})`;
-}
-function renderConfigProblem(problem) {
-  const line = problem.line === void 0 ? "" : ` (line ${problem.line})`;
-  return `- ${code(problem.field)}${line}: ${escapeText(problem.message)}`;
-}
-function renderMissingWorkflow(view) {
-  const add2 = view.setupPull ? `Merge ${renderLink(view.setupPull)}, which adds it.` : `Add it: merge the "Set up Baton" pull request if Baton opened one, or copy the workflow from Baton's templates into ${code(view.workflowPath)}.`;
-  return [
-    `⚠️ This build cannot start: ${code(view.workflowPath)} is missing on the default branch. Every session runs in this repository's GitHub Actions through that workflow.`,
-    "",
-    `1. ${add2}`,
-    "2. Add the `ANTHROPIC_API_KEY` secret (Settings → Secrets and variables → Actions); sessions use it, Baton never sees it.",
-    "3. Remove the label from this issue and add it again, or reply `/status`."
-  ].join("\n");
-}
-
-// src/core/status/status-view.ts
-function firstShowsFinalPull(view, shownBody) {
-  if (view.phase !== "running") return false;
-  const final = view.progress.finalPull;
-  return final !== null && !(shownBody ?? "").includes(final.url);
-}
-function attentionOf(view) {
-  if (view.phase !== "running") return null;
-  const { progress } = view;
-  return JSON.stringify([
-    progress.paused,
-    progress.budget.reached,
-    progress.budget.daily ?? [],
-    progress.workers.filter((worker) => worker.state === "needs-human" || worker.state === "failed").map((worker) => [worker.id, worker.state, worker.note]),
-    progress.finalPull,
-    progress.history,
-    progress.followUps ?? null,
-    progress.synthesis?.state ?? null,
-    (progress.adaptations ?? []).map((adaptation) => [adaptation.source, adaptation.state]),
-    (view.series?.loops ?? []).map((loop) => [loop.loop, loop.stage]),
-    view.series?.ended ?? null,
-    // A close is a person's act: who closed the issue, and that the build goes on, shows at once.
-    view.ignoredClose ?? null
-  ]);
-}
-
 // src/github/act/clean-up-refs.ts
 var NO_OBJECT = "0".repeat(40);
 var REFS_PER_MUTATION = 100;
@@ -57063,8 +57040,10 @@ async function dispatchSession(ctx, { snapshot, request: request2 }) {
         return details?.workflow_run_id ? { id: Number(details.workflow_run_id), url: details.html_url ?? "" } : null;
       } catch (error62) {
         if (!(error62 instanceof AnswerLostError)) throw error62;
-        const run2 = await runOfLostAnswer(ctx, request2, error62);
-        if (run2) return run2;
+        const run3 = await findRunOf(ctx, request2).catch(() => {
+          throw error62;
+        });
+        if (run3) return run3;
         if (send >= DISPATCH_SENDS) {
           throw new Error(
             `${messageOf(error62.cause)} (the answer was lost, and no run of it is listed: the next reconcile dispatches again)`,
@@ -57077,11 +57056,15 @@ async function dispatchSession(ctx, { snapshot, request: request2 }) {
   const lockRef = lockRefOf(lock, request2.build);
   if (!lockRef) return { result: "dispatched", run: await start() };
   const held2 = await writeOnceByRef(ctx, { ref: lockRef, sha: base }, start);
-  return held2.taken ? { result: "stood-down" } : { result: "dispatched", run: held2.value };
+  if (!held2.taken) return { result: "dispatched", run: held2.value };
+  const run2 = await findRunOf(ctx, request2).catch(() => void 0);
+  if (run2 !== null) return { result: "stood-down" };
+  if (lock.kind === "worker-branch") await resetBranch(ctx, { branch: lock.branch, sha: base });
+  return { result: "dispatched", run: await start() };
 }
 var LOST_ANSWER_LOOK_AGAIN_MS = 2e3;
 var DISPATCH_SENDS = 3;
-async function runOfLostAnswer(ctx, request2, lost) {
+async function findRunOf(ctx, request2) {
   const name = renderRunName(request2);
   const look = async () => {
     const { data } = await ctx.octokit.rest.actions.listWorkflowRuns({
@@ -57091,8 +57074,6 @@ async function runOfLostAnswer(ctx, request2, lost) {
       branch: sessionRef(request2),
       event: "workflow_dispatch",
       per_page: 20
-    }).catch(() => {
-      throw lost;
     });
     const run2 = data.workflow_runs.find((listed) => listed.display_title === name);
     return run2 ? { id: run2.id, url: run2.html_url } : null;
@@ -57486,7 +57467,6 @@ function statusLockRef(build) {
 async function ensureStatusComment(ctx, {
   snapshot,
   body,
-  attention = null,
   mayCreate,
   editWait = () => 0
 }) {
@@ -57494,13 +57474,14 @@ async function ensureStatusComment(ctx, {
   if (existing?.body === body) return { result: "unchanged" };
   let deleted = false;
   if (existing) {
-    const kind = shownAttention.kindOf(existing.body, attention);
-    const wait2 = editWait(kind);
+    const kind = statusEditKind(existing.body, body);
+    const editedAt = existing.editedAt ?? null;
+    const wait2 = editWait({ kind, editedAt });
     if (wait2 > 0)
       return {
         result: "deferred",
         waitMs: wait2,
-        held: { commentId: existing.id, body, seen: existing.body, kind, attention }
+        held: { commentId: existing.id, body, seen: existing.body, kind, editedAt }
       };
     try {
       const written = await ctx.octokit.rest.issues.updateComment({
@@ -57509,7 +57490,7 @@ async function ensureStatusComment(ctx, {
         comment_id: existing.id,
         body
       });
-      noteStatusWritten(ctx, { id: existing.id, etag: written.headers.etag, body, attention });
+      noteStatusWritten(ctx, { id: existing.id, etag: written.headers.etag, body });
       return { result: "updated" };
     } catch (error62) {
       if (statusOf(error62) !== 404) throw error62;
@@ -57524,7 +57505,7 @@ async function ensureStatusComment(ctx, {
       issue_number: snapshot.issue.number,
       body
     });
-    noteStatusWritten(ctx, { id: posted2.data.id, etag: posted2.headers.etag, body, attention });
+    noteStatusWritten(ctx, { id: posted2.data.id, etag: posted2.headers.etag, body });
     return posted2;
   };
   if (deleted) {
@@ -57615,7 +57596,6 @@ async function actOne(ctx, { snapshot, action, pass }) {
       const outcome = await ensureStatusComment(ctx, {
         snapshot,
         body,
-        attention: attentionOf(action.view),
         mayCreate,
         ...paced ? { editWait: statusEditWait } : {}
       });
@@ -57991,6 +57971,7 @@ var BUILD_QUERY = (
     databaseId
     body
     createdAt
+    updatedAt
     author { login __typename }
     reactionGroups { content createdAt viewerHasReacted }
   }
@@ -58159,6 +58140,7 @@ async function fetchComments(ctx, sources) {
         author: c.user?.login ?? "",
         isBot: c.user?.type === "Bot",
         createdAt: c.created_at,
+        updatedAt: c.updated_at,
         accepted: false,
         eyes: c.reactions?.eyes
       }));
@@ -58208,7 +58190,8 @@ async function commentLists(ctx, { issue: issue2, repository }) {
             body: node2.body,
             author: loginOf(node2.author),
             isBot: node2.author?.__typename === "Bot",
-            createdAt: node2.createdAt
+            createdAt: node2.createdAt,
+            updatedAt: node2.updatedAt
           };
           const accepted = await hasBatonEyesInWindow(
             ctx,
@@ -58236,7 +58219,8 @@ async function collectComments(ctx, { build, lists }) {
       const { body, author } = comment;
       if (author === ctx.botLogin) {
         if (source.source.kind === "issue" && findStatusBuild(body) === build) {
-          statuses.push({ id: comment.id, body, createdAt: comment.createdAt });
+          const { createdAt, updatedAt } = comment;
+          statuses.push({ id: comment.id, body, createdAt, updatedAt });
         }
         const part = source.source.kind === "issue" ? findLedgerPart(body) : null;
         if (part?.build === build)
@@ -58265,7 +58249,7 @@ async function collectComments(ctx, { build, lists }) {
   const commands = mergeLedger(ledgers, live);
   commands.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.commentId - b.commentId);
   return {
-    statusComment: oldest ? { id: oldest.id, body: oldest.body } : null,
+    statusComment: oldest ? statusCommentOf(oldest) : null,
     duplicateStatusIds: rest.map((status2) => status2.id),
     commands,
     ...parts.length > 0 ? {
@@ -58285,6 +58269,10 @@ function mergeLedger(ledgers, live) {
     for (const info of ledger) recorded.add(info.commentId);
   }
   return [...kept2, ...live.filter((info) => !recorded.has(info.commentId))];
+}
+function statusCommentOf(comment) {
+  const { id, body, createdAt, updatedAt } = comment;
+  return updatedAt && updatedAt !== createdAt ? { id, body, editedAt: updatedAt } : { id, body };
 }
 
 // src/github/observe/read-issue-state.ts
@@ -59386,11 +59374,12 @@ function scheduleReconcile(ctx, {
   }
   const pacer = deps.statusPacer;
   const budget = deps.writeBudget ?? writeBudgetOf(ctx.octokit);
-  const statusEditWait = (kind) => {
+  const statusEditWait = (now) => ({ kind, editedAt }) => {
     const wait2 = budget?.waitFor("status") ?? 0;
     if (wait2 > 0) return wait2;
     const least = budget?.waiting() ? SATURATED_STATUS_EDIT_MS : budget?.strained() ? STRAINED_STATUS_EDIT_MS : 0;
-    return pacer?.admit(key, least, kind) ?? 0;
+    const editedAgoMs = editedAt ? Date.parse(now) - Date.parse(editedAt) : null;
+    return pacer?.admit(key, least, { kind, editedAgoMs }) ?? 0;
   };
   const again = (asStart = false) => scheduleReconcile(ctx, { ref, defaultBranch, deps, log, deliveryId, start: asStart });
   const held2 = deps.heldEdits;
@@ -59399,9 +59388,14 @@ function scheduleReconcile(ctx, {
       `${key} status`,
       async () => {
         if (!held2.has(key)) return;
-        const wait2 = statusEditWait(held2.kindOf(key));
+        const wait2 = statusEditWait(deps.now())(held2.paceOf(key));
         if (wait2 > 0) {
           pacer?.trail(`${key} status`, wait2, makeHeld);
+          return;
+        }
+        const hold = await (deps.holdBuild?.(key) ?? HELD);
+        if (!hold) {
+          held2.drop(key);
           return;
         }
         try {
@@ -59409,6 +59403,8 @@ function scheduleReconcile(ctx, {
         } catch (err) {
           buildLog.warn({ err }, "baton: held status edit failed; reconciling the build instead");
           again();
+        } finally {
+          await hold.release();
         }
       },
       buildLog
@@ -59443,17 +59439,18 @@ function scheduleReconcile(ctx, {
         const readAt = deps.recent?.now();
         await budget?.sync();
         const look = lookOf(ctx, ref, defaultBranch, () => again(starting));
+        const now = deps.now();
         const outcomes = await withReason(
           "reconcile-read",
           () => reconcileBuild(ctx, {
             ...ref,
             defaultBranch,
-            now: deps.now(),
+            now,
             log: buildLog,
             answers,
             start: starting,
             ...deps.setupPull ? { setupPull: deps.setupPull } : {},
-            ...pacer || budget ? { statusEditWait } : {},
+            ...pacer || budget ? { statusEditWait: statusEditWait(now) } : {},
             ...budget ? { writeBudget: budget } : {},
             ...deps.lastReads ? { lastReads: deps.lastReads } : {},
             ...deps.installationDailyUsd ? { installationDailyUsd: deps.installationDailyUsd } : {}
@@ -60376,10 +60373,15 @@ async function createAppClient({
 // src/conductor/recent-writes.ts
 var HOUR2 = 36e5;
 var WRITES_AROUND_A_SESSION = 3;
-function createRunsBudget(list2) {
+var RUNS_FRESH_MS = 3e4;
+function createRunsBudget(list2, clock = Date.now) {
   const none = () => void 0;
+  let listed = null;
+  const own2 = [];
   return {
-    note: none,
+    note(at, count) {
+      own2.push([at, count]);
+    },
     owe: none,
     wait: none,
     unwait: none,
@@ -60387,11 +60389,14 @@ function createRunsBudget(list2) {
     unturn: none,
     wakeElsewhere: none,
     async load() {
-      const since = Date.now() - HOUR2;
-      const log = (await list2()).map((run2) => [
+      const now = clock();
+      if (!listed || now - listed.at >= RUNS_FRESH_MS) listed = { at: now, runs: await list2() };
+      const since = now - HOUR2;
+      const from = listed.at;
+      const log = listed.runs.map((run2) => [
         Date.parse(run2.createdAt),
         WRITES_AROUND_A_SESSION + SESSION_WRITES[run2.role]
-      ]).filter(([at]) => at > since).sort((a, b) => a[0] - b[0]);
+      ]).concat(own2.filter(([at]) => at >= from)).filter(([at]) => at > since).sort((a, b) => a[0] - b[0]);
       return { log, owed: /* @__PURE__ */ new Map(), waiters: /* @__PURE__ */ new Map(), turns: /* @__PURE__ */ new Map() };
     }
   };
@@ -60693,7 +60698,7 @@ async function runConductorAction(command, given) {
   return conduct({ env, event, log, mask: maskInLog(env) });
 }
 async function route(event, env) {
-  const found = await routeEvent(event, readsWith(env));
+  const found = await routeEvent(event, routeReadsWith(env));
   process.stdout.write(
     `baton: ${found.group ? `reconcile in ${found.group}` : "nothing to reconcile"}: ${found.reason}
 `
@@ -60702,7 +60707,7 @@ async function route(event, env) {
 `);
   return 0;
 }
-function readsWith(env) {
+function routeReadsWith(env) {
   const repository = env.GITHUB_REPOSITORY ?? "";
   const octokit = createSessionOctokit({
     apiUrl: env.GITHUB_API_URL || "https://api.github.com",

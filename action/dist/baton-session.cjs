@@ -93730,36 +93730,54 @@ async function blobSizes(repo, shas) {
   return sizes;
 }
 
-// src/session/publish/checks/check-links.ts
-var SYMLINK = "120000";
-var GITLINK = "160000";
+// src/session/publish/checks/read-pushed-commits.ts
 var EMPTY_TREE2 = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
-var HOPS_MAX = 40;
-var TARGET_MAX_BYTES = 4095;
-var STEPS_MAX = 1e4;
-async function checkLinks({
-  repo,
-  base
-}) {
+async function readPushedCommits({ repo, base }) {
   const build = await fetchedBuildRef(repo);
   const listed = await repo.must({
     args: ["rev-list", "--parents", HEAD_REF, `^${base}`, ...build ? [`^${build}`] : []]
   });
+  return listed.split("\n").filter(Boolean).map((line) => {
+    const [commit = "", ...parents2] = line.split(" ");
+    return { commit, sides: parents2.length > 0 ? parents2 : [EMPTY_TREE2] };
+  });
+}
+async function readRawDiff(repo, { from, to }) {
+  const raw = await repo.must({
+    args: ["diff", "--raw", "-z", "--no-renames", "--no-abbrev", from, to]
+  });
+  const fields = raw.split("\0");
+  const changes = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const [oldMode = "", newMode = "", oldSha = "", newSha = ""] = (fields[i] ?? "").slice(1).split(" ");
+    changes.push({ path: fields[i + 1] ?? "", oldMode, newMode, oldSha, newSha });
+  }
+  return changes;
+}
+
+// src/session/publish/checks/check-links.ts
+var SYMLINK = "120000";
+var GITLINK = "160000";
+var HOPS_MAX = 40;
+var TARGET_MAX_BYTES = 4095;
+var STEPS_MAX = 1e4;
+async function checkLinks(range) {
+  const { repo } = range;
   const trees = treeLinks(repo);
   const problems = [];
   const seen = /* @__PURE__ */ new Set();
-  for (const line of listed.split("\n").filter(Boolean)) {
-    const [commit = "", ...parents2] = line.split(" ");
-    for (const found of await checkCommit(repo, trees, commit, parents2)) {
+  for (const { commit, sides } of await readPushedCommits(range)) {
+    for (const found of await checkCommit(repo, trees, commit, sides)) {
       if (!seen.has(found.key)) problems.push(found.problem);
       seen.add(found.key);
     }
   }
   return problems;
 }
-async function checkCommit(repo, trees, commit, parents2) {
-  const sides = parents2.length > 0 ? parents2 : [EMPTY_TREE2];
-  const perParent = await Promise.all(sides.map((parent) => rawDiff(repo, parent, commit)));
+async function checkCommit(repo, trees, commit, sides) {
+  const perParent = await Promise.all(
+    sides.map((parent) => readRawDiff(repo, { from: parent, to: commit }))
+  );
   const [first = [], ...others] = perParent;
   const inEvery = others.map((list3) => new Set(list3.map((entry) => entry.path)));
   const found = first.filter((entry) => entry.newMode === GITLINK).filter((entry) => inEvery.every((paths) => paths.has(entry.path))).map((entry) => ({
@@ -93818,18 +93836,6 @@ function describeUnsafe({ why, via }) {
 }
 function quoted(target) {
   return JSON.stringify(target.length > 100 ? `${target.slice(0, 100)}…` : target);
-}
-async function rawDiff(repo, from, to) {
-  const raw = await repo.must({
-    args: ["diff", "--raw", "-z", "--no-renames", "--no-abbrev", from, to]
-  });
-  const fields = raw.split("\0");
-  const entries = [];
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    const [oldMode = "", newMode = "", , newSha = ""] = (fields[i] ?? "").slice(1).split(" ");
-    entries.push({ path: fields[i + 1] ?? "", oldMode, newMode, newSha });
-  }
-  return entries;
 }
 function treeLinks(repo) {
   const trees = /* @__PURE__ */ new Map();
@@ -95246,24 +95252,15 @@ async function maskText(text4, path37, masked) {
 // src/session/publish/checks/secrets/scan-secrets.ts
 var BINARY_SCAN_MAX_BYTES = 1024 * 1024;
 var KEY_FILE = /(?:^|\/)(?:id_(?:rsa|dsa|ecdsa|ed25519)|\.env(?:rc)?(?:[.\-_](?!(?:[\w.-]*[.\-_])?(?:example|sample|template)$)[\w.-]+)?|[^/]+\.(?:p12|pfx|jks|keystore|pem|key|ppk|kdbx|asc|gpg))$/i;
-var EMPTY_TREE3 = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
-async function scanCommits({
-  repo,
-  base
-}) {
-  const build = await fetchedBuildRef(repo);
-  const listed = await repo.must({
-    args: ["rev-list", "--parents", HEAD_REF, `^${base}`, ...build ? [`^${build}`] : []]
-  });
+async function scanCommits(range) {
   const hits = [];
-  for (const line of listed.split("\n").filter(Boolean)) {
-    const [commit = "", ...parents2] = line.split(" ");
-    hits.push(...await scanCommit(repo, commit, parents2.length > 0 ? parents2 : [EMPTY_TREE3]));
+  for (const { commit, sides } of await readPushedCommits(range)) {
+    hits.push(...await scanCommit(range.repo, commit, sides));
   }
   return dedupe(hits);
 }
-async function scanCommit(repo, commit, parents2) {
-  const perParent = await Promise.all(parents2.map((parent) => changedBlobs(repo, parent, commit)));
+async function scanCommit(repo, commit, sides) {
+  const perParent = await Promise.all(sides.map((side) => changedBlobs(repo, side, commit)));
   const [first = [], ...others] = perParent;
   const inEvery = others.map((list3) => new Set(list3.map((change) => change.path)));
   const own3 = first.filter((change) => inEvery.every((paths) => paths.has(change.path)));
@@ -95325,21 +95322,11 @@ async function scanChange(repo, commit, change) {
   }));
 }
 async function changedBlobs(repo, parent, commit) {
-  const raw = await repo.must({
-    args: ["diff", "--raw", "-z", "--no-renames", "--no-abbrev", parent, commit]
-  });
-  const fields = raw.split("\0");
-  const changes = [];
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    const [oldMode = "", newMode = "", oldSha = "", newSha = ""] = (fields[i] ?? "").slice(1).split(" ");
-    if (newMode === "000000" || newMode === "160000") continue;
-    changes.push({
-      path: fields[i + 1] ?? "",
-      oldSha: oldMode === "000000" ? null : oldSha,
-      newSha
-    });
-  }
-  return changes;
+  return (await readRawDiff(repo, { from: parent, to: commit })).filter(({ newMode }) => newMode !== "000000" && newMode !== "160000").map(({ path: path37, oldMode, oldSha, newSha }) => ({
+    path: path37,
+    oldSha: oldMode === "000000" ? null : oldSha,
+    newSha
+  }));
 }
 async function addedLines(repo, change) {
   const diff = await repo.run({

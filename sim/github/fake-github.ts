@@ -86,7 +86,9 @@ export class FakeGitHub extends GitHubState {
           refuseLongBody(matched.template, request.body) ??
           (admitted && !admitted.allowed
             ? { ...rateLimited(this.installationId), headers: admitted.headers }
-            : matched.run()))
+            : null) ??
+          this.#secondaryLimit(request, route) ??
+          matched.run())
         : null;
     const response = fault
       ? fault.response
@@ -143,6 +145,21 @@ export class FakeGitHub extends GitHubState {
   #countsAgainstLimit(request: ApiRequest, route: string): boolean {
     if (route === 'POST /graphql') return false;
     return installationOfToken(credentialIn(request.headers)) === this.installationId;
+  }
+
+  /**
+   * GitHub's refusal of a content-creating request of the installation past its
+   * secondary limits, where a test asks for it (`secondaryLimit.enforce`); the
+   * write is counted otherwise.
+   */
+  #secondaryLimit(request: ApiRequest, route: string): ApiResponse | null {
+    const write =
+      route === 'POST /graphql'
+        ? /^\s*mutation\b/.test(String((request.body as { query?: unknown } | null)?.query ?? ''))
+        : request.method !== 'GET' && request.method !== 'HEAD';
+    if (!write) return null;
+    if (installationOfToken(credentialIn(request.headers)) !== this.installationId) return null;
+    return this.secondaryLimit.admit(Date.parse(this.now()));
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { ApiResponse } from '../github/router.js';
+import { secondaryLimitRefusal } from '../github/secondary-limit.js';
 
 /** What the simulator does wrong on purpose; every knob can change while it runs. */
 export interface FaultSettings {
@@ -43,18 +44,9 @@ export const NO_FAULTS: FaultSettings = {
   fanOut: true,
 };
 
-/** GitHub's answer to too many content-creating requests. */
+/** GitHub's answer to too many content-creating requests, to be retried after a second. */
 export function secondaryRateLimit(status: 403 | 429): ApiResponse {
-  return {
-    status,
-    body: {
-      message:
-        'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
-      documentation_url:
-        'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
-    },
-    headers: { 'retry-after': '1' },
-  };
+  return secondaryLimitRefusal(status, 1);
 }
 
 const BAD_GATEWAY: ApiResponse = {

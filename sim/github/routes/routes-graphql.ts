@@ -351,6 +351,7 @@ function commentNode(gh: GitHubState, comment: SimComment) {
     databaseId: comment.id,
     body: comment.body,
     createdAt: comment.createdAt,
+    updatedAt: comment.updatedAt,
     author: {
       login: bot ? comment.user.login.replace(/\[bot\]$/, '') : comment.user.login,
       __typename: bot ? 'Bot' : 'User',

@@ -51,7 +51,11 @@ export interface BuildSnapshot {
     /** Whether auto-merge is already enabled on it (absent: unknown, so it is asked for). */
     autoMerge?: boolean;
   } | null;
-  statusComment: { id: number; body: string } | null;
+  /**
+   * Baton's status comment, and when it was last edited (GitHub's `updatedAt`, where it is
+   * not when the comment was posted): absent where never edited or not read.
+   */
+  statusComment: { id: number; body: string; editedAt?: string } | null;
   /**
    * The ledger parts Baton posted when the status comment's ledger outgrew it
    * (`src/core/status/ledger-archive.ts`): the highest part's number and the comment

@@ -318,3 +318,20 @@ export function attentionOf(view: StatusView): string | null {
     view.ignoredClose ?? null,
   ]);
 }
+
+/**
+ * `attentionOf` as the status comment's marker carries it: eight hex digits
+ * (FNV-1a), so any replica, a conductor job or a restarted process tells from
+ * the comment alone whether a new render changes what asks or answers a
+ * person. Null where every change is: phases other than running.
+ */
+export function attentionMark(view: StatusView): string | null {
+  const attention = attentionOf(view);
+  if (attention === null) return null;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < attention.length; i++) {
+    hash ^= attention.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
+}

@@ -192,6 +192,7 @@ export const BUILD_QUERY = /* GraphQL */ `
     databaseId
     body
     createdAt
+    updatedAt
     author { login __typename }
     reactionGroups { content createdAt viewerHasReacted }
   }
@@ -225,6 +226,7 @@ export interface GraphComment {
   databaseId: number;
   body: string;
   createdAt: string;
+  updatedAt: string;
   author: { login: string; __typename: string } | null;
   /**
    * Which reactions the viewer (the app) gave: its 👀 marks a command it accepted.

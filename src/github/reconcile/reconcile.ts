@@ -12,7 +12,7 @@ import { type ActLog, type ActOutcome, act } from '../act/act.js';
 import { ensureNote } from '../act/ensure-note.js';
 import { lastingRefusal, noticeRefusedRead } from '../act/refused-read.js';
 import { removeDuplicateStatusComments } from '../act/status-comment.js';
-import type { StatusEditKind } from '../act/status-pacer.js';
+import type { StatusEditWait } from '../act/status-pacer.js';
 import { withReason } from '../client/request-reason.js';
 import { buildKey, type RepoContext } from '../client/types.js';
 import type { WriteBudget } from '../client/write-budget.js';
@@ -37,7 +37,7 @@ export interface ReconcileRequest {
   /** Onboarding, when on: finds or opens the setup PR that the missing-workflow status links. */
   setupPull?: SetupPullHook;
   /** Paces status comment edits of a kind: 0 when one may be made now, else the ms until then. */
-  statusEditWait?: (kind: StatusEditKind) => number;
+  statusEditWait?: StatusEditWait;
   /** The installation's write budget (`WriteBudget`): near it, what can wait is deferred. */
   writeBudget?: WriteBudget;
   /**

@@ -189,7 +189,8 @@ export function createFixture(options: FixtureOptions = {}): Fixture {
   };
 }
 
-function makePlan() {
+/** plan.json of the one-worker build the fixture's repository carries. */
+export function makePlan() {
   return {
     version: 1,
     build: BUILD,
