@@ -13,6 +13,7 @@ import { measureScheduling } from './scheduling.js';
 import type { ServerlessReport } from './serverless.js';
 import { measureServerlessScale, serverlessScaleRows } from './serverless-scale.js';
 import type { StartupReport } from './startup.js';
+import type { SteerReport } from './steer.js';
 import type { TokenReport } from './tokens.js';
 import type { WebhookReport } from './webhooks.js';
 
@@ -133,6 +134,8 @@ async function main(): Promise<void> {
   rows.push(...engineRows(engines));
   const serverless = await measureInChild<ServerlessReport>('serverless.ts', 600_000);
   rows.push(...serverlessRows(serverless));
+  const steer = await measureInChild<SteerReport>('steer.ts', 600_000);
+  rows.push(...steerRows(steer));
 
   const unmeasurable = egressUnmeasurable();
   const egress = unmeasurable
@@ -341,6 +344,36 @@ function serverlessRows(report: ServerlessReport): Row[] {
       measured: both((m) => `${m.seconds.toFixed(0)} s`),
       target: 'comparison',
       met: null,
+    },
+  ];
+}
+
+/** Messages to a running session and the wind-down (bench/steer.ts). */
+function steerRows(report: SteerReport): Row[] {
+  const { latencyMs, requests, windDown } = report;
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const usd = (value: number) => `$${value.toFixed(3)}`;
+  const { quiet, steered } = requests;
+  return [
+    {
+      figure: `Steer latency: a writer's \`/steer\` comment to the first model request of W1.1's running session that carries it, median / max of ${report.steers} (Baton's loop on the simulator; the session looks for messages every ${report.pollSeconds} s, as in Actions, and takes a turn a second)`,
+      measured: `${seconds(latencyMs.median)} / ${seconds(latencyMs.max)}`,
+      target: 'max < 60 s',
+      met: latencyMs.max < 60_000,
+    },
+    {
+      figure:
+        "GitHub requests a running session adds per minute for its messages, with none / while steered (listings of its message refs, all but a changed one answered 304, which GitHub's rate limit does not count; and each new message's comment and reactions)",
+      measured: `${quiet.perMinute.toFixed(1)} (${quiet.listings} listings, ${quiet.unchanged} answered 304) / ${steered.perMinute.toFixed(1)} (${steered.listings} listings, ${steered.unchanged} answered 304, ${steered.reads} reads for ${report.steers} messages)`,
+      target: 'reported',
+      met: null,
+    },
+    {
+      figure:
+        "Spend kept by a wind-down: dollars of W1.1's coding sessions whose work was published ÷ dollars they spent (test/e2e/build-talk's build on Baton's loop: its work session winds down before the build's budget into a draft, `/continue` finishes it)",
+      measured: `${usd(windDown.publishedUsd)} ÷ ${usd(windDown.spentUsd)} = ${(windDown.kept * 100).toFixed(0)}% (the partial session's ${usd(windDown.partialUsd)} included)`,
+      target: '100%',
+      met: windDown.kept >= 0.999,
     },
   ];
 }

@@ -57,6 +57,8 @@ export interface SimulationOptions {
   appEnv?: Record<string, string>;
   /** More variables for every job of every run. */
   jobEnv?: Record<string, string>;
+  /** How long a job may run before the runner ends it as cancelled; default two minutes. */
+  jobTimeoutMs?: number;
   /**
    * The app's public https URL, as a deployment behind a proxy has one: the
    * repository variable `BATON_APP_URL` holds it, and jobs that read it reach
@@ -273,6 +275,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
       ...(options.parallel ? { parallel: options.parallel } : {}),
       ...(options.keepFolders ? { keepFolders: true } : {}),
       ...(options.logLevel ? { conductorLogLevel: options.logLevel } : {}),
+      ...(options.jobTimeoutMs ? { jobTimeoutMs: options.jobTimeoutMs } : {}),
     });
     started.push({ stop: () => runner.close() });
     const conductor = mode === 'serverless' ? startConductorTrigger({ gh }) : null;

@@ -43075,6 +43075,43 @@ function blobUrl({
   return `${repoUrl.replace(/\/+$/, "")}/blob/${branch}/${path2}`;
 }
 
+// src/core/commands/message-commands.ts
+var MESSAGE_USAGE = {
+  steer: "/steer W2.1 <message>",
+  queue: "/queue W2.1 <message>",
+  continue: "/continue W2.1"
+};
+function isMessageWord(word) {
+  return Object.hasOwn(MESSAGE_USAGE, word);
+}
+function readMessageCommand({
+  word,
+  rest,
+  following,
+  worker
+}) {
+  const [token = "", ...words] = rest.split(/\s+/).filter(Boolean);
+  const id = token.toUpperCase();
+  const named2 = WORKER_ID.test(id);
+  if (!named2 && /^w?\d+(\.\d*)?$/i.test(token)) {
+    return `${code(token)} is not a worker id: worker ids look like W2.1, e.g. ${code(MESSAGE_USAGE[word])}.`;
+  }
+  const target = named2 ? id : worker;
+  if (!target) {
+    return `/${word} needs a worker id: ${code(MESSAGE_USAGE[word])}${word === "continue" ? "" : ", then your message"}.`;
+  }
+  if (word === "continue") {
+    const extra = named2 ? words : [token, ...words].filter(Boolean);
+    return extra.length === 0 ? { name: "continue", worker: target } : `/continue takes only a worker id: ${code(`/continue ${target}`)}. To tell its session something, write ${code(`/queue ${target} <message>`)} first.`;
+  }
+  const firstLine = named2 ? rest.trim().slice(token.length) : rest;
+  const text = [firstLine, ...following].join("\n").trim();
+  if (!text) {
+    return `/${word} needs a message after the worker id: ${code(`/${word} ${target} use the new API`)}.`;
+  }
+  return { name: word, worker: target, text };
+}
+
 // src/core/commands/parse-commands.ts
 var COMMAND_USAGE = {
   approve: "/approve",
@@ -43088,7 +43125,8 @@ var COMMAND_USAGE = {
   resume: "/resume",
   cancel: "/cancel",
   status: "/status",
-  improve: "/improve [N] [focus]"
+  improve: "/improve [N] [focus]",
+  ...MESSAGE_USAGE
 };
 var MAX_IMPROVE_LOOPS = 10;
 var COMMAND_LINE = /^ {0,3}\/([A-Za-z]+)(?:[ \t]+(.*))?$/;
@@ -43156,6 +43194,7 @@ function readCommand({ word, rest, following, worker }) {
     case "improve":
       return readImprove(rest);
     default:
+      if (isMessageWord(word)) return readMessageCommand({ word, rest, following, worker });
       return `${code(`/${word}`)} is not a Baton command. The commands are: ${listCommands()}.`;
   }
 }
@@ -43244,7 +43283,7 @@ var SESSION_ROLES = [
   "summary",
   "synthesis"
 ];
-var TRIGGER = /^(?:(comment|review|checks|conflict|head)-([0-9a-f]{1,40}|\d+)|(adapt)-(W[1-9]\d?\.[1-9]\d?))$/;
+var TRIGGER = /^(?:(comment|review|checks|conflict|head|continue)-([0-9a-f]{1,40}|\d+)|(adapt)-(W[1-9]\d?\.[1-9]\d?))$/;
 var DEFAULT_RUNNER = "ubuntu-latest";
 function isSessionTrigger(value) {
   return TRIGGER.test(value);
@@ -43579,7 +43618,14 @@ var Budget = external_exports.strictObject({
    * together, have cost this many US dollars on one UTC day (until the next
    * day). `null` or `0`: no daily cap.
    */
-  dailyUsd: external_exports.number().nonnegative().nullable().default(null).transform((usd) => usd === 0 ? null : usd)
+  dailyUsd: external_exports.number().nonnegative().nullable().default(null).transform((usd) => usd === 0 ? null : usd),
+  /**
+   * A worker whose session the build's budget or the daily cap stopped keeps
+   * its partial work as a draft pull request; with this on, a session goes on
+   * from it by itself once the budget or cap is raised (or the day turns),
+   * without waiting for `/continue`.
+   */
+  continuePartial: external_exports.boolean().default(false)
 });
 var Login = external_exports.string().trim().regex(/^@?[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "is not a GitHub login").transform((login) => login.replace(/^@/, ""));
 var Final = external_exports.strictObject({
@@ -51742,7 +51788,10 @@ var LedgerCommand = external_exports.discriminatedUnion("name", [
   external_exports.object({ name: external_exports.literal("resume") }),
   external_exports.object({ name: external_exports.literal("cancel") }),
   external_exports.object({ name: external_exports.literal("status") }),
-  external_exports.object({ name: external_exports.literal("improve"), loops: external_exports.number().int() })
+  external_exports.object({ name: external_exports.literal("improve"), loops: external_exports.number().int() }),
+  external_exports.object({ name: external_exports.literal("steer"), worker: Worker, text: external_exports.string() }),
+  external_exports.object({ name: external_exports.literal("queue"), worker: Worker, text: external_exports.string() }),
+  external_exports.object({ name: external_exports.literal("continue"), worker: Worker })
 ]);
 var On = external_exports.union([external_exports.literal("issue"), external_exports.object({ pull: external_exports.number().int(), worker: external_exports.string() })]);
 var ObjectEntry = external_exports.object({
@@ -51772,7 +51821,10 @@ var ARGS = {
   resume: [],
   cancel: [],
   status: [],
-  improve: ["loops"]
+  improve: ["loops"],
+  steer: ["worker", "text"],
+  queue: ["worker", "text"],
+  continue: ["worker"]
 };
 function renderCommandLedger(commands) {
   if (commands.length === 0) return "";
@@ -51835,6 +51887,9 @@ function shorten(command) {
       return { ...command, feedback: clip(command.feedback) };
     case "retry":
       return { ...command, instructions: clip(command.instructions) };
+    case "steer":
+    case "queue":
+      return { ...command, text: clip(command.text) };
     default:
       return { ...command };
   }
@@ -51854,6 +51909,7 @@ var STATE_LABELS = {
   checks: { emoji: "🧪", text: "checks" },
   approved: { emoji: "👍", text: "approved" },
   "needs-human": { emoji: "🙋", text: "needs a person" },
+  partial: { emoji: "⏸️", text: "partial" },
   failed: { emoji: "❌", text: "failed" },
   merged: { emoji: "✅", text: "merged" },
   skipped: { emoji: "⏭️", text: "skipped" }
@@ -52030,48 +52086,6 @@ function renderPlanEstimate({
   return lines.join("\n\n");
 }
 
-// src/core/status/render-progress-graph.ts
-var STATE_STYLES = {
-  waiting: "fill:#f1f3f5,stroke:#868e96,color:#495057",
-  ready: "fill:#e7f5ff,stroke:#1c7ed6,color:#1864ab",
-  queued: "fill:#fff9db,stroke:#f59f00,color:#5c3c00",
-  working: "fill:#fff3bf,stroke:#f08c00,color:#5c3c00",
-  reviewing: "fill:#f3f0ff,stroke:#7048e8,color:#3b1f9e",
-  fixing: "fill:#fff4e6,stroke:#e8590c,color:#6e2a00",
-  checks: "fill:#e3fafc,stroke:#1098ad,color:#0b5563",
-  approved: "fill:#ebfbee,stroke:#37b24d,color:#1b5e20",
-  "needs-human": "fill:#fff0f6,stroke:#d6336c,color:#7a1238",
-  failed: "fill:#ffe3e3,stroke:#e03131,color:#7d1111",
-  merged: "fill:#b2f2bb,stroke:#2f9e44,color:#0f3d17",
-  skipped: "fill:#e9ecef,stroke:#adb5bd,color:#495057,stroke-dasharray:4 3"
-};
-var TITLE_MAX = 40;
-function renderProgressGraph(rows) {
-  const lines = ["```mermaid", "graph LR"];
-  for (const row of rows) {
-    const title = row.title.length > TITLE_MAX ? `${row.title.slice(0, TITLE_MAX - 1)}…` : row.title;
-    const { emoji: emoji3, text } = STATE_LABELS[row.state];
-    lines.push(
-      `  ${nodeId2(row.id)}["${escapeMermaidLabel(`${emoji3} ${row.id}: ${title} (${text})`)}"]:::${className(row.state)}`
-    );
-  }
-  for (const row of rows) {
-    for (const dep of row.dependsOn) lines.push(`  ${nodeId2(dep)} --> ${nodeId2(row.id)}`);
-  }
-  const used = new Set(rows.map((row) => row.state));
-  for (const state of Object.keys(STATE_STYLES)) {
-    if (used.has(state)) lines.push(`  classDef ${className(state)} ${STATE_STYLES[state]}`);
-  }
-  lines.push("```");
-  return lines.join("\n");
-}
-function nodeId2(worker) {
-  return worker.replace(".", "_");
-}
-function className(state) {
-  return state.replace("-", "_");
-}
-
 // src/core/status/render-spend.ts
 var ROLES = ["plan", "work", "review", "fix", "research", "summary", "synthesis"];
 var OCCASIONAL = /* @__PURE__ */ new Set(["research", "summary", "synthesis"]);
@@ -52101,7 +52115,7 @@ function renderRounds(rounds) {
 }
 
 // src/core/status/render-progress-table.ts
-var TITLE_MAX2 = 60;
+var TITLE_MAX = 60;
 function showsEngines(rows) {
   return rows.some((row) => row.engine !== "baton");
 }
@@ -52125,7 +52139,7 @@ function workerLine(row) {
   const review = rounds ? `<br>🔁 ${rounds}` : "";
   const cells = [
     label.emoji,
-    `${row.id} · ${escapeCell(shorten2(row.title, TITLE_MAX2))}`,
+    `${row.id} · ${escapeCell(shorten2(row.title, TITLE_MAX))}`,
     `${label.text}${note}${hint}${review}`,
     row.run ? linkTo(row.run) : "—",
     row.pull ? linkTo(row.pull) : "—",
@@ -52159,6 +52173,83 @@ function linkTo(target) {
 }
 function link(url2, label) {
   return `[${escapeLinkText(label)}](${url2})`;
+}
+
+// src/core/status/render-messages.ts
+function renderMessages(messages) {
+  if (!messages || messages.length === 0) return [];
+  return [["**Messages to sessions**", "", ...messages.map(messageLine)].join("\n")];
+}
+function messageLine(message2) {
+  const what = link(message2.url, `${message2.kind === "steer" ? "/steer" : "/queue"}`);
+  const who = `${what} by ${escapeText(message2.author)}`;
+  return `- ${message2.worker} ← ${who}: ${stateText(message2)}`;
+}
+function stateText(message2) {
+  const { worker } = message2;
+  switch (message2.state) {
+    case "taken": {
+      const run2 = message2.run ? ` of ${link(message2.run.url, message2.run.label)}` : "";
+      return `✅ taken in at turn ${message2.turn ?? "?"}${run2}`;
+    }
+    case "sent":
+      return `📨 sent to ${worker}'s running session; it takes it in between two turns`;
+    case "queued":
+      if (message2.queuedSteer === "no-session")
+        return `🕒 queued: no session of ${worker} was running, so its next session gets it`;
+      if (message2.queuedSteer === "session-ended")
+        return `🕒 queued: the session ended before taking it, so ${worker}'s next session gets it`;
+      return `🕒 queued for ${worker}'s next session (a fix, a retry or \`/continue ${worker}\`)`;
+    case "unread":
+      return `➖ not read: ${worker} was done before another session of it ran`;
+    default: {
+      const _exhaustive = message2.state;
+      return _exhaustive;
+    }
+  }
+}
+
+// src/core/status/render-progress-graph.ts
+var STATE_STYLES = {
+  waiting: "fill:#f1f3f5,stroke:#868e96,color:#495057",
+  ready: "fill:#e7f5ff,stroke:#1c7ed6,color:#1864ab",
+  queued: "fill:#fff9db,stroke:#f59f00,color:#5c3c00",
+  working: "fill:#fff3bf,stroke:#f08c00,color:#5c3c00",
+  reviewing: "fill:#f3f0ff,stroke:#7048e8,color:#3b1f9e",
+  fixing: "fill:#fff4e6,stroke:#e8590c,color:#6e2a00",
+  checks: "fill:#e3fafc,stroke:#1098ad,color:#0b5563",
+  approved: "fill:#ebfbee,stroke:#37b24d,color:#1b5e20",
+  "needs-human": "fill:#fff0f6,stroke:#d6336c,color:#7a1238",
+  partial: "fill:#fff5f5,stroke:#f76707,color:#7a3b00,stroke-dasharray:6 3",
+  failed: "fill:#ffe3e3,stroke:#e03131,color:#7d1111",
+  merged: "fill:#b2f2bb,stroke:#2f9e44,color:#0f3d17",
+  skipped: "fill:#e9ecef,stroke:#adb5bd,color:#495057,stroke-dasharray:4 3"
+};
+var TITLE_MAX2 = 40;
+function renderProgressGraph(rows) {
+  const lines = ["```mermaid", "graph LR"];
+  for (const row of rows) {
+    const title = row.title.length > TITLE_MAX2 ? `${row.title.slice(0, TITLE_MAX2 - 1)}…` : row.title;
+    const { emoji: emoji3, text } = STATE_LABELS[row.state];
+    lines.push(
+      `  ${nodeId2(row.id)}["${escapeMermaidLabel(`${emoji3} ${row.id}: ${title} (${text})`)}"]:::${className(row.state)}`
+    );
+  }
+  for (const row of rows) {
+    for (const dep of row.dependsOn) lines.push(`  ${nodeId2(dep)} --> ${nodeId2(row.id)}`);
+  }
+  const used = new Set(rows.map((row) => row.state));
+  for (const state of Object.keys(STATE_STYLES)) {
+    if (used.has(state)) lines.push(`  classDef ${className(state)} ${STATE_STYLES[state]}`);
+  }
+  lines.push("```");
+  return lines.join("\n");
+}
+function nodeId2(worker) {
+  return worker.replace(".", "_");
+}
+function className(state) {
+  return state.replace("-", "_");
 }
 
 // src/core/vocabulary/closing-keywords.ts
@@ -52207,7 +52298,8 @@ function usageTable(progress) {
     const pull = row.pull ? `[${escapeLinkText(row.pull.label)}](${row.pull.url})` : "—";
     const title = reportText(row.title).replace(/\|/g, "\\|");
     const engine = engines ? ` ${row.engine} |` : "";
-    return `| ${row.id} | ${title} | ${stateLabel(row.state)} | ${pull} |${engine} ${row.tokens === null ? "—" : formatTokens(row.tokens)} | ${row.costUsd === null ? "—" : formatUsd(row.costUsd)} |`;
+    const sessions = row.sessions > 1 ? ` (${row.sessions} sessions)` : "";
+    return `| ${row.id} | ${title} | ${stateLabel(row.state)}${sessions} | ${pull} |${engine} ${row.tokens === null ? "—" : formatTokens(row.tokens)} | ${row.costUsd === null ? "—" : formatUsd(row.costUsd)} |`;
   });
   const { merged, skipped, tokens, costUsd } = progress.totals;
   return [
@@ -52316,6 +52408,7 @@ function progressBlocks(progress, notes2, { graph, finishedRows }) {
     ...notes2,
     ...graph ? [renderProgressGraph(progress.workers)] : [],
     renderWorkerTable(progress.workers, { finishedRows }),
+    ...renderMessages(progress.messages),
     renderStateLegend(),
     totalsLine(progress),
     ...renderCommandHistory(progress.history)
@@ -52497,12 +52590,14 @@ function attentionOf(view) {
     progress.paused,
     progress.budget.reached,
     progress.budget.daily ?? [],
-    progress.workers.filter((worker) => worker.state === "needs-human" || worker.state === "failed").map((worker) => [worker.id, worker.state, worker.note]),
+    progress.workers.filter((worker) => ["needs-human", "failed", "partial"].includes(worker.state)).map((worker) => [worker.id, worker.state, worker.note]),
     progress.finalPull,
     progress.history,
     progress.followUps ?? null,
     progress.synthesis?.state ?? null,
     (progress.adaptations ?? []).map((adaptation) => [adaptation.source, adaptation.state]),
+    // A message's receipt is what its writer waits for.
+    (progress.messages ?? []).map((message2) => [message2.url, message2.state, message2.turn ?? null]),
     (view.series?.loops ?? []).map((loop) => [loop.loop, loop.stage]),
     view.series?.ended ?? null,
     // A close is a person's act: who closed the issue, and that the build goes on, shows at once.
@@ -52984,6 +53079,8 @@ function foldCommands(commands) {
     paused: null,
     cancelled: null,
     improves: [],
+    messages: /* @__PURE__ */ new Map(),
+    continues: /* @__PURE__ */ new Map(),
     history: commands.slice(-HISTORY_LENGTH)
   };
   for (const info of commands) applyCommand(state, info);
@@ -53026,6 +53123,13 @@ function applyCommand(state, info) {
       state.improves.push(info);
       return;
     case "status":
+      return;
+    case "steer":
+    case "queue":
+      push(state.messages, command.worker, info);
+      return;
+    case "continue":
+      push(state.continues, command.worker, info);
       return;
     default: {
       const _exhaustive = command;
@@ -53732,6 +53836,21 @@ function mentions(logins) {
   return logins.map((login) => `@${login} `).join("");
 }
 
+// src/core/sessions/messages.ts
+function messageRefPrefix(build, worker) {
+  return `refs/baton/${build}/message/${worker ? `${worker}/` : ""}`;
+}
+function messageRef(build, { worker, comment }) {
+  return `${messageRefPrefix(build, worker)}${comment}`;
+}
+function parseMessageRef(build, ref) {
+  const prefix = messageRefPrefix(build);
+  if (!ref.startsWith(prefix)) return null;
+  const [worker = "", comment = "", ...rest] = ref.slice(prefix.length).split("/");
+  if (rest.length > 0 || !WORKER_ID.test(worker) || !/^[1-9]\d{0,15}$/.test(comment)) return null;
+  return { worker, comment: Number(comment) };
+}
+
 // src/github/act/refs.ts
 function isRefTaken(error62) {
   return statusOf(error62) === 422 && /reference already exists/i.test(messageOf(error62));
@@ -53833,6 +53952,20 @@ async function resetBranch(ctx, { branch, sha }) {
   if (await moveBranch(ctx, { branch, sha, force: true })) return;
   await createRef(ctx, { ref: `refs/heads/${branch}`, sha });
 }
+function recordMessage(ctx, {
+  snapshot,
+  action
+}) {
+  const ref = messageRef(snapshot.build, { worker: action.worker, comment: action.comment });
+  return createRef(ctx, { ref, sha: action.sha });
+}
+async function forgetMessages(ctx, {
+  snapshot,
+  action
+}) {
+  for (const message2 of action.messages) await deleteRef(ctx, messageRef(snapshot.build, message2));
+  return { result: "done", detail: `${action.messages.length} taken` };
+}
 
 // src/github/act/ensure-note.ts
 function noteMarker(key) {
@@ -53906,6 +54039,9 @@ function reasonOf(action) {
     case "clean-up-refs":
     case "look-again":
       return "housekeeping";
+    case "record-message":
+    case "forget-messages":
+      return "message";
     default: {
       const _exhaustive = action;
       return _exhaustive;
@@ -54209,11 +54345,19 @@ var TestRun = external_exports.strictObject({
   /** `failed`: the last lines of the output; `not-run`: why. */
   detail: external_exports.string().max(4e3).default("")
 });
-var CompletionStatus = external_exports.enum(["complete", "blocked", "failed"]);
+var CompletionStatus = external_exports.enum(["complete", "partial", "blocked", "failed"]);
+var HandOff = external_exports.strictObject({
+  done: Line,
+  left: Line,
+  next: Line
+});
 var Completion = external_exports.strictObject({
   /** The worker this report is for. */
   worker_id: WorkerId,
-  /** `complete`, or `blocked`/`failed` with the reason in `summary`. */
+  /**
+   * `complete`; `partial` when the session stopped short (a limit, an error)
+   * and hands over in `handoff`; `blocked`/`failed` with the reason in `summary`.
+   */
   status: CompletionStatus,
   /** One paragraph: what was done, or why it could not be. */
   summary: external_exports.string().trim().min(1).max(4e3),
@@ -54236,10 +54380,25 @@ var Completion = external_exports.strictObject({
   /** What the session cost. */
   usage: Usage,
   /** The repository's tests as the session last ran them (work and fix sessions). */
-  tests: TestRun.optional()
+  tests: TestRun.optional(),
+  /** `partial`: the hand-off note the next session starts from. */
+  handoff: HandOff.optional()
 });
 
 // src/core/plan/usage.ts
+var SessionLimit = external_exports.enum(["turns", "tokens", "usd", "time", "budget", "daily"]);
+var LIMIT_NAMES = {
+  turns: "its turns (`session.maxTurns`)",
+  tokens: "its token limit",
+  usd: "its dollar limit",
+  time: "its time (`session.timeoutMinutes`)",
+  budget: "the build's budget (`budget.maxUsd`)",
+  daily: "the repository's daily cap (`budget.dailyUsd`)"
+};
+var MessageReceipt = external_exports.strictObject({
+  comment: external_exports.number().int().positive(),
+  turn: external_exports.number().int().positive()
+});
 var USAGE_HEADER = "baton usage";
 var REASON_MAX_CHARS = 240;
 var UsageRecord = external_exports.strictObject({
@@ -54251,8 +54410,19 @@ var UsageRecord = external_exports.strictObject({
   role: external_exports.enum(SESSION_ROLES),
   /** The worker, or an improvement loop (`L2`) for a loop's research, plan and summary. */
   worker: external_exports.union([WorkerId, external_exports.string().regex(LOOP_SUBJECT)]).nullable(),
-  /** How the agent ended: its result's status, or `no-result` when it left none. */
-  outcome: external_exports.enum(["complete", "blocked", "failed", "no-result"]),
+  /**
+   * How the agent ended: its result's status, or `no-result` when it left none.
+   * `partial`: it stopped short of its brief and handed in what works, with a
+   * hand-off note (docs/sessions.md, "Wind-down").
+   */
+  outcome: external_exports.enum(["complete", "partial", "blocked", "failed", "no-result"]),
+  /** The limit a session stopped at (or wound down before), when one did. */
+  limit: SessionLimit.optional(),
+  /**
+   * The messages (`/steer`, `/queue` comments, by id) the session took in, each
+   * with the turn it took it in at: the model request that first carried it.
+   */
+  messages: external_exports.array(MessageReceipt).max(500).optional(),
   usage: Usage,
   /** The coding engine the session ran on; absent in records from before engines (Baton's own loop). */
   engine: Engine.optional(),
@@ -54340,15 +54510,20 @@ async function readHiddenRecords(ctx, {
   build,
   usage,
   adapt,
-  reading = "auto"
+  reading = "auto",
+  messages = []
 }) {
   const usageName = (name) => `${usageRefPrefix(build).slice(BATON_REFS.length)}${name}`;
   const listed = {
     usage: usage.map((node2) => ({ ref: usageName(node2.name), message: node2.target.message ?? "" })),
-    adapt: messagesOf(adapt)
+    adapt: messagesOf(adapt),
+    messages: messageRefsOf(
+      build,
+      messages.map((node2) => `${messageRefPrefix(build)}${node2.name}`)
+    )
   };
   if (reading === "graphql") return listed;
-  if (reading === "auto" && (usage.length > 0 || adapt.length > 0)) {
+  if (reading === "auto" && (usage.length > 0 || adapt.length > 0 || messages.length > 0)) {
     graphqlLists.learn(ctx, true);
     return listed;
   }
@@ -54359,20 +54534,31 @@ async function readHiddenRecords(ctx, {
   const records = refs.filter(
     (ref) => ref.ref.startsWith(usagePrefix) || ref.ref.startsWith(adaptPrefix)
   );
-  if (records.length === 0) return listed;
+  const found = messageRefsOf(
+    build,
+    refs.map((ref) => ref.ref)
+  );
+  if (records.length === 0 && found.length === 0) return listed;
   if (reading === "auto") graphqlLists.learn(ctx, false);
-  const found = await recordCommits(
+  const commits2 = await recordCommits(
     ctx,
     records.map((ref) => ({ sha: ref.object.sha, nodeId: ref.node_id }))
   );
   const read = records.map((ref) => ({
     ref: ref.ref,
-    message: found.get(ref.object.sha)?.message ?? ""
+    message: commits2.get(ref.object.sha)?.message ?? ""
   }));
   return {
+    messages: found,
     usage: read.filter((r) => r.ref.startsWith(usagePrefix)).map((r) => ({ ref: r.ref.slice(BATON_REFS.length), message: r.message })),
     adapt: read.filter((r) => r.ref.startsWith(adaptPrefix)).map((r) => r.message)
   };
+}
+function messageRefsOf(build, refs) {
+  return refs.flatMap((ref) => {
+    const message2 = parseMessageRef(build, ref);
+    return message2 ? [message2] : [];
+  });
 }
 function messagesOf(nodes) {
   return nodes.map((node2) => node2.target.message ?? "");
@@ -54525,7 +54711,7 @@ function leaveNextLook(deps, {
   look,
   log
 }) {
-  const retry2 = failedWriteRetryMs(deps, key, outcomes === null || outcomes.some(isRetriedFailure));
+  const retry2 = failedWriteRetryMs(deps, key, passOf(outcomes));
   const failure2 = retry2 === null ? [] : [{ ms: retry2, why: "GitHub failed a write or a read" }];
   const times = [
     ...(outcomes ?? []).flatMap(
@@ -54540,14 +54726,20 @@ function leaveNextLook(deps, {
 }
 var FAILED_WRITE_RETRY_MS = 5e3;
 var FAILED_WRITE_RETRY_MAX_MS = 10 * 6e4;
-function failedWriteRetryMs(deps, key, failedPass) {
+function passOf(outcomes) {
+  if (outcomes === null) return "stuck";
+  const failed = outcomes.filter(isRetriedFailure);
+  if (failed.length === 0) return "clean";
+  return outcomes.some((outcome) => outcome.result === "done") ? "progress" : "stuck";
+}
+function failedWriteRetryMs(deps, key, pass) {
   deps.failedPasses ??= /* @__PURE__ */ new Map();
   const failed = deps.failedPasses;
-  if (!failedPass) {
+  if (pass === "clean") {
     failed.delete(key);
     return null;
   }
-  const passes = failed.get(key) ?? 0;
+  const passes = pass === "stuck" ? failed.get(key) ?? 0 : 0;
   failed.delete(key);
   if (failed.size >= 1e3) failed.delete(failed.keys().next().value ?? "");
   failed.set(key, passes + 1);
@@ -54572,6 +54764,17 @@ function lookOf(ctx, ref, defaultBranch, again) {
     },
     again
   };
+}
+
+// src/core/commands/render-message-replies.ts
+function renderSteersQueued(workers) {
+  const named2 = workers.join(", ");
+  const one = workers.length === 1;
+  return [
+    BATON_REPLY_MARKER,
+    `No session of ${named2} is running now, so your message is queued: ${one ? "its" : "each one’s"} next session (a fix, a retry, or \`/continue ${workers[0]}\` for partial work) takes it in first. The status comment shows when it does.`,
+    ""
+  ].join("\n");
 }
 
 // src/core/snapshot/daily-spend.ts
@@ -55427,6 +55630,32 @@ function applyHolds(workers, holds) {
   });
 }
 
+// src/core/workers/partial-work.ts
+var LIFTED_BY_RAISE = /* @__PURE__ */ new Set(["budget", "daily"]);
+function latestCodingRun(ctx, worker) {
+  return ctx.snapshot.runs.filter((run2) => run2.worker === worker && (run2.role === "work" || run2.role === "fix")).at(-1) ?? null;
+}
+function recordOf(ctx, run2) {
+  const records = (ctx.snapshot.usage ?? []).filter((record2) => record2.run_id === run2.id);
+  return records.reduce(
+    (found, record2) => found && found.attempt > record2.attempt ? found : record2,
+    null
+  );
+}
+function stoppedAt(ctx, worker) {
+  const run2 = latestCodingRun(ctx, worker);
+  return (run2 && recordOf(ctx, run2)?.limit) ?? null;
+}
+function continueAsked(ctx, worker) {
+  const latest = latestCodingRun(ctx, worker);
+  const asked = (ctx.commands.continues.get(worker) ?? []).some(
+    (info) => !latest || compareTimes(info.createdAt, latest.createdAt) > 0
+  );
+  if (asked) return true;
+  const limit = stoppedAt(ctx, worker);
+  return ctx.config.budget.continuePartial && limit !== null && LIFTED_BY_RAISE.has(limit);
+}
+
 // src/core/workers/pull-state.ts
 function assessPull({ ctx, pull }) {
   const runs = ctx.snapshot.runs.filter((run2) => run2.worker === pull.worker);
@@ -55444,6 +55673,7 @@ function nextNeed(facts) {
   if (fixes.some((run2) => run2.outcome === "active")) return { kind: "wait", state: "fixing" };
   const retry2 = pendingRetry2(facts);
   if (retry2) return { kind: "dispatch", role: "fix", trigger: `comment-${retry2.commentId}` };
+  if (pull.draft) return partialNeed(facts);
   if (pull.mergeState === "dirty") return conflictNeed(facts);
   if (!facts.forced) {
     const need = verdictNeed(facts);
@@ -55460,6 +55690,13 @@ function pendingRetry2(facts) {
 }
 function fixRun({ runs }, trigger) {
   return runs.filter((run2) => run2.role === "fix" && run2.trigger === trigger).at(-1) ?? null;
+}
+function partialNeed(facts) {
+  const trigger = `continue-${facts.pull.headSha}`;
+  const fix = fixRun(facts, trigger);
+  if (fix) return fixedOrNot(fix, "continue-failed");
+  if (!continueAsked(facts.ctx, facts.pull.worker)) return { kind: "wait", state: "partial" };
+  return { kind: "dispatch", role: "fix", trigger };
 }
 function conflictNeed(facts) {
   const sha = facts.ctx.snapshot.integration?.sha;
@@ -55550,6 +55787,8 @@ function workerNote({
       return state.failure ? failureText(ctx, state.failure, state.failureDetail) : null;
     case "needs-human":
       return state.assessment?.need.kind === "needs-human" ? needsHumanText(ctx, state.assessment.need.reason) : null;
+    case "partial":
+      return partialText(ctx, state);
     case "reviewing":
       return reviewingText(ctx, state);
     case "checks":
@@ -55596,9 +55835,16 @@ function needsHumanText(ctx, reason) {
     "fix-failed": "the fix session did not change the pull request",
     "review-failed": "the review session ended without a review",
     conflict: "it conflicts with the build branch and the fix session did not resolve it",
-    "checks-failed": "checks still fail after a fix session"
+    "checks-failed": "checks still fail after a fix session",
+    "continue-failed": "the session that went on from its partial work did not change the pull request"
   };
   return texts[reason];
+}
+function partialText(ctx, state) {
+  const limit = stoppedAt(ctx, state.worker.id);
+  const why = limit ? `stopped at ${LIMIT_NAMES[limit]}` : "its session stopped short";
+  const detail = state.failureDetail ? `: ${code(state.failureDetail.replace(/[<>]/g, " "))}` : "";
+  return `${why}${detail}; its work so far and hand-off note are on the draft pull request`;
 }
 function reviewingText(ctx, state) {
   if (state.assessment?.verdict.kind === "awaiting-human") {
@@ -55675,7 +55921,16 @@ function classify(ctx, base) {
   if (pull?.state === "open") {
     const assessment = assessPull({ ctx, pull });
     const settles2 = assessment.need.kind === "wait" ? assessment.need.settlesInMs ?? null : null;
-    return { ...base, state: stateOfPull(assessment), assessment, settlesInMs: settles2 };
+    const state = stateOfPull(assessment);
+    const latest = state === "partial" ? latestCodingRun(ctx, base.worker.id) : null;
+    const detail2 = latest ? sessionReason(ctx, latest) : null;
+    return {
+      ...base,
+      state,
+      assessment,
+      settlesInMs: settles2,
+      ...detail2 ? { failureDetail: detail2 } : {}
+    };
   }
   if (!latestWork) return { ...base, retry: retryOfLockedFirst(ctx, base.worker.id) };
   const outcome = latestWork.outcome;
@@ -55728,12 +55983,7 @@ function failureOf(ctx, run2) {
   }
 }
 function sessionReason(ctx, run2) {
-  const records = (ctx.snapshot.usage ?? []).filter((record2) => record2.run_id === run2.id);
-  const newest = records.reduce(
-    (found, record2) => found && found.attempt > record2.attempt ? found : record2,
-    null
-  );
-  return newest?.reason ?? null;
+  return recordOf(ctx, run2)?.reason ?? null;
 }
 function agentCompleted(ctx, run2) {
   return (ctx.snapshot.usage ?? []).some(
@@ -55812,6 +56062,7 @@ function workerRow(ctx, state) {
     attempts: state.attempts,
     tokens: spent ? spent.tokens : null,
     costUsd: spent ? spent.costUsd : null,
+    sessions: spent?.sessions ?? 0,
     rounds: reviewRounds(pull),
     engine: ctx.ledger.engines[worker.id] ?? ctx.engineOf({ role: "work", worker: worker.id })
   };
@@ -55833,6 +56084,8 @@ function reviewRounds(pull) {
 function hintFor(state) {
   const id = state.worker.id;
   if (state.state === "failed") return `/retry ${id}`;
+  if (state.state === "partial")
+    return `/continue ${id} · /retry ${id} <instructions> · /skip ${id}`;
   if (state.state === "needs-human")
     return `/retry ${id} <instructions> · /merge ${id} · /skip ${id}`;
   return null;
@@ -55859,6 +56112,11 @@ function commandWords(command) {
       return [`/${command.name}`, command.worker];
     case "improve":
       return ["/improve", String(command.loops)];
+    case "steer":
+    case "queue":
+      return [`/${command.name}`, command.worker, command.text];
+    case "continue":
+      return ["/continue", command.worker];
     case "approve":
     case "pause":
     case "resume":
@@ -55888,6 +56146,86 @@ function synthesisOf(ctx) {
   if (!latest || !outcome) return null;
   const state = retry2 ? "retrying" : outcome === "active" ? "running" : outcome;
   return { state, url: latest.url, attempts };
+}
+
+// src/core/workers/worker-messages.ts
+function sessionMessages(ctx, { done }) {
+  const receipts = takenMessages(ctx);
+  return [...ctx.commands.messages.values()].flat().sort((a, b) => compareTimes(a.createdAt, b.createdAt) || a.commentId - b.commentId).flatMap((info) => {
+    const message2 = messageOf2(ctx, { info, receipts, done });
+    return message2 ? [message2] : [];
+  });
+}
+function messageOf2(ctx, {
+  info,
+  receipts,
+  done
+}) {
+  const { command } = info;
+  if (command.name !== "steer" && command.name !== "queue") return null;
+  const worker = command.worker;
+  const message2 = {
+    info,
+    kind: command.name,
+    worker,
+    state: "queued",
+    taken: receipts.get(info.commentId) ?? null,
+    queuedSteer: null
+  };
+  if (message2.taken) return { ...message2, state: "taken" };
+  if (done.has(worker)) return { ...message2, state: "unread" };
+  if (command.name === "queue") return message2;
+  const running = sessionAt(ctx, worker, info.createdAt);
+  if (running && running.status !== "completed") return { ...message2, state: "sent" };
+  return { ...message2, queuedSteer: running ? "session-ended" : "no-session" };
+}
+function sessionAt(ctx, worker, at) {
+  return ctx.snapshot.runs.filter(
+    (run2) => run2.worker === worker && (run2.role === "work" || run2.role === "fix") && compareTimes(run2.createdAt, at) <= 0 && (run2.status !== "completed" || compareTimes(run2.updatedAt, at) > 0)
+  ).at(-1) ?? null;
+}
+function takenMessages(ctx) {
+  const runs = new Map(ctx.snapshot.runs.map((run2) => [run2.id, run2]));
+  const taken2 = /* @__PURE__ */ new Map();
+  for (const record2 of ctx.snapshot.usage ?? []) {
+    const run2 = runs.get(record2.run_id);
+    if (!run2) continue;
+    for (const { comment, turn } of record2.messages ?? []) {
+      const known = taken2.get(comment);
+      if (!known || compareTimes(run2.createdAt, known.run.createdAt) < 0) {
+        taken2.set(comment, { run: run2, turn });
+      }
+    }
+  }
+  return taken2;
+}
+
+// src/core/decide/check-messages.ts
+function messageProblem(command, workers) {
+  if (command.name !== "continue") return null;
+  const found = workers?.find((state) => state.worker.id === command.worker);
+  if (!found || found.state === "partial") return null;
+  const id = command.worker;
+  switch (found.state) {
+    case "fixing":
+      return `${id} is being continued already.`;
+    case "queued":
+    case "working":
+      return `${id} is still running; \`/steer ${id} <message>\` talks to its session.`;
+    case "failed":
+      return `${id} has no partial work to continue: its last session handed in nothing. \`/retry ${id}\` starts it again.`;
+    default:
+      return `${id} has no partial work to continue: \`/continue\` goes on from the draft pull request a session hands in when it reaches a limit.`;
+  }
+}
+function queuedSteers({ commands, snapshot, config: config3, now, at = now }) {
+  const steered = commands.flatMap((command) => command.name === "steer" ? [command.worker] : []);
+  if (steered.length === 0) return [];
+  const ctx = makeContext({ snapshot, config: config3, now });
+  return [...new Set(steered)].filter((worker) => {
+    const running = sessionAt(ctx, worker, at);
+    return !running || running.status === "completed";
+  });
 }
 
 // src/core/rules/decide-final.ts
@@ -56043,6 +56381,37 @@ function canMergeNow(ctx, pull) {
   return pull.mergeState === "unstable" && !ctx.config.merge.requireChecks;
 }
 
+// src/core/rules/decide-messages.ts
+var MESSAGES_SHOWN = 10;
+function decideMessages(ctx, messages) {
+  const refs = ctx.snapshot.messageRefs ?? [];
+  const recorded = new Set(refs.map((ref) => ref.comment));
+  const sha = ctx.snapshot.integration?.sha;
+  const open2 = messages.filter((m) => m.state === "sent" || m.state === "queued");
+  const record2 = sha ? open2.filter((m) => !recorded.has(m.info.commentId)).map((m) => ({ kind: "record-message", worker: m.worker, comment: m.info.commentId, sha })) : [];
+  const taken2 = new Set(messages.filter((m) => m.state === "taken").map((m) => m.info.commentId));
+  const spent = refs.filter((ref) => taken2.has(ref.comment));
+  const forget = spent.length > 0 ? [{ kind: "forget-messages", messages: spent }] : [];
+  return [...record2, ...forget];
+}
+function messageViews(ctx, messages) {
+  return messages.slice(-MESSAGES_SHOWN).map((message2) => {
+    const { info, taken: taken2 } = message2;
+    const { source } = info;
+    const pull = source.kind === "pull" ? ctx.snapshot.pulls.find((candidate) => candidate.number === source.number) : void 0;
+    const page = pull?.url ?? ctx.snapshot.issue.url;
+    return {
+      worker: message2.worker,
+      kind: message2.kind,
+      author: info.author,
+      url: `${page}#issuecomment-${info.commentId}`,
+      state: message2.state,
+      ...taken2 ? { turn: taken2.turn, run: { label: `run ${taken2.run.id}`, url: taken2.run.url } } : {},
+      ...message2.queuedSteer ? { queuedSteer: message2.queuedSteer } : {}
+    };
+  });
+}
+
 // src/core/rules/decide-workers.ts
 function decideWorkers({ ctx, workers, chains }) {
   if (!ctx.canDispatchWork) return [];
@@ -56192,9 +56561,16 @@ function decideBuild(ctx, plan, { final = true, seriesReport } = {}) {
   const adapt = decideAdaptations(ctx, derived2);
   const workers = applyHolds(derived2, adapt.holds);
   const chains = dependentChainLengths(plan.workers);
-  const progress = withAdaptations(buildProgress({ ctx, plan, workers }), adapt.views);
+  const done = new Set(workers.filter(isDone).map((state) => state.worker.id));
+  const messages = sessionMessages(ctx, { done });
+  const progress = withMessages(
+    withAdaptations(buildProgress({ ctx, plan, workers }), adapt.views),
+    messageViews(ctx, messages)
+  );
   const adapting = adapt.views.some((view2) => view2.state === "revising");
   const actions = [
+    // A taken message's ref goes before any session that could take it again starts.
+    ...decideMessages(ctx, messages),
     ...adapt.actions,
     ...decideSkips(ctx, workers),
     ...decideReviews(ctx, workers),
@@ -56208,6 +56584,9 @@ function decideBuild(ctx, plan, { final = true, seriesReport } = {}) {
   ];
   const view = { phase: "running", build: ctx.snapshot.build, progress };
   return { actions, view, workers };
+}
+function withMessages(progress, views) {
+  return views.length > 0 ? { ...progress, messages: views } : progress;
 }
 function withAdaptations(progress, views) {
   return views.length > 0 ? { ...progress, adaptations: views } : progress;
@@ -56547,6 +56926,10 @@ function problemOf({
     case "skip":
     case "merge":
       return workerProblem(command, workers);
+    case "steer":
+    case "queue":
+    case "continue":
+      return workerProblem(command, workers) ?? messageProblem(command, workers);
     case "pause":
     case "resume":
     case "cancel":
@@ -56743,6 +57126,7 @@ function workerNeeds(ctx, state) {
       }
     ];
   }
+  if (state.state === "partial" && state.pull) return partialNeeds(ctx, state, state.pull);
   if (state.state === "failed") {
     const why = state.failure ? failureText(ctx, state.failure, state.failureDetail) : "its session failed";
     return [
@@ -56753,6 +57137,17 @@ function workerNeeds(ctx, state) {
     ];
   }
   return [];
+}
+function partialNeeds(ctx, state, pull) {
+  const id = state.worker.id;
+  const spent = ctx.ledger.byWorker[id]?.costUsd ?? 0;
+  const raise = ctx.config.budget.continuePartial ? " Raise the budget and it goes on by itself (`budget.continuePartial`)." : "";
+  return [
+    {
+      key: noticeKey("partial", id, pull.headSha.slice(0, 12)),
+      text: `⏸️ ${id} stopped short of its brief: ${state.note ?? "its session stopped"} (${formatUsd(spent)} spent on it so far). See ${pull.url}: reply \`/continue ${id}\` to start a session from that work and its note, \`/retry ${id} <instructions>\` to steer that session, \`/skip ${id}\`, or mark the pull request ready for review to take it as it is.${raise}`
+    }
+  ];
 }
 function statusUrl(ctx) {
   return `${ctx.snapshot.issue.url}#issuecomment-${ctx.snapshot.statusComment?.id}`;
@@ -57683,6 +58078,13 @@ async function actOne(ctx, { snapshot, action, pass }) {
           log
         })
       };
+    case "record-message":
+      return {
+        action,
+        result: await recordMessage(ctx, { snapshot, action }) ? "done" : "unchanged"
+      };
+    case "forget-messages":
+      return { action, ...await forgetMessages(ctx, { snapshot, action }) };
     case "look-again":
       return { action, result: "deferred", retryInMs: action.inMs };
     default: {
@@ -57835,6 +58237,7 @@ var BUILD_QUERY = (
     $loopsPath: String!
     $usagePrefix: String!
     $adaptPrefix: String!
+    $messagePrefix: String!
   ) {
     repository(owner: $owner, name: $repo) {
       issue(number: $issue) {
@@ -57856,6 +58259,7 @@ var BUILD_QUERY = (
       refs(refPrefix: $refPrefix, first: 100) { ...Refs }
       usageRefs: refs(refPrefix: $usagePrefix, first: 100) { ...Refs }
       adaptRefs: refs(refPrefix: $adaptPrefix, first: 100) { ...Refs }
+      messageRefs: refs(refPrefix: $messagePrefix, first: 100) { ...Refs }
       pullRequests(baseRefName: $integration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
         pageInfo { hasNextPage endCursor }
         nodes { ...Pull }
@@ -57938,6 +58342,7 @@ var BUILD_QUERY = (
     headRefName
     headRefOid
     mergeStateStatus
+    isDraft
     headRepository { nameWithOwner }
     labels(first: 20) { nodes { name } }
     reviews(last: 100) {
@@ -58014,11 +58419,12 @@ async function readBuildGraph(ctx, variables) {
     operationName: "BatonBuild",
     ...variables
   });
-  const [pulls, refs, usageRefs, adaptRefs] = await Promise.all([
+  const [pulls, refs, usageRefs, adaptRefs, messageRefs] = await Promise.all([
     restOfPulls(ctx, variables, repository.pullRequests),
     restOfRefs(ctx, variables.refPrefix, repository.refs),
     restOfRefs(ctx, variables.usagePrefix, repository.usageRefs),
-    repository.adaptRefs ? restOfRefs(ctx, variables.adaptPrefix, repository.adaptRefs) : Promise.resolve(void 0)
+    repository.adaptRefs ? restOfRefs(ctx, variables.adaptPrefix, repository.adaptRefs) : Promise.resolve(void 0),
+    repository.messageRefs ? restOfRefs(ctx, variables.messagePrefix, repository.messageRefs) : Promise.resolve(void 0)
   ]);
   return {
     repository: {
@@ -58026,7 +58432,8 @@ async function readBuildGraph(ctx, variables) {
       pullRequests: pulls,
       refs,
       usageRefs,
-      ...adaptRefs ? { adaptRefs } : {}
+      ...adaptRefs ? { adaptRefs } : {},
+      ...messageRefs ? { messageRefs } : {}
     }
   };
 }
@@ -58403,6 +58810,7 @@ async function toPullInfo(ctx, { build, pull, worker }) {
     headSha: pull.headRefOid,
     state,
     mergeState: open2 ? mergeStateOf(pull.mergeStateStatus) : "unknown",
+    ...open2 && pull.isDraft ? { draft: true } : {},
     reviews: await reviewsOf(ctx, pull),
     checks: open2 ? await rollUp(ctx, {
       head: pull.headRefOid,
@@ -58682,7 +59090,8 @@ async function observeBuild(ctx, {
     subIssuesPath: `${integration}:${subIssueGraphPath(build)}`,
     loopsPath: `${integration}:${buildDir(build)}/loops`,
     usagePrefix: usageRefPrefix(build),
-    adaptPrefix: adaptationRefPrefix(build)
+    adaptPrefix: adaptationRefPrefix(build),
+    messagePrefix: messageRefPrefix(build)
   });
   const issueNode = repository.issue;
   if (!issueNode) throw new Error(`issue #${issue2} of ${ctx.owner}/${ctx.repo} is gone`);
@@ -58705,6 +59114,7 @@ async function observeBuild(ctx, {
     build,
     usage: repository.usageRefs?.nodes ?? [],
     adapt: repository.adaptRefs?.nodes ?? [],
+    messages: repository.messageRefs?.nodes ?? [],
     reading: hiddenRefReadingFrom(process.env)
   });
   const record2 = branches.integration ? readRecord({ build, repository }) : { plan: { kind: "missing" }, completions: {}, research: {} };
@@ -58742,7 +59152,8 @@ async function observeBuild(ctx, {
     notices: comments.notices,
     labelledBy: await readLabelEvents(ctx, issueNode),
     ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
-    adaptations: adaptationsOf(hidden.adapt)
+    adaptations: adaptationsOf(hidden.adapt),
+    ...hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {}
   };
   return {
     snapshot,
@@ -59307,13 +59718,18 @@ async function answerCommands(ctx, {
 }) {
   for (const answer of answers) {
     const at = snapshot.commands.find((info) => info.commentId === answer.commentId)?.createdAt;
-    const problems = checkCommands({
-      commands: answer.commands,
-      snapshot,
-      config: config3,
-      now,
-      ...at ? { at } : {}
-    });
+    const judged = { commands: answer.commands, snapshot, config: config3, now, ...at ? { at } : {} };
+    const problems = checkCommands(judged);
+    const queued = queuedSteers(judged).filter(
+      (worker) => !problems.some((problem) => problem.line.startsWith(`/steer ${worker}`))
+    );
+    if (queued.length > 0) {
+      await ensureNote(ctx, {
+        number: answer.number,
+        key: `queued-${answer.commentId}`,
+        body: renderSteersQueued(queued)
+      });
+    }
     if (problems.length === 0) continue;
     await ensureNote(ctx, {
       number: answer.number,
@@ -59639,7 +60055,7 @@ var ACTIONS_APP_SLUG = "github-actions";
 function isPullEcho(event, botLogin) {
   if (event.sender !== botLogin) return false;
   const worker = parseBatonBranch(event.head)?.kind === "worker";
-  if (event.action === "opened") return worker;
+  if (event.action === "opened" || event.action === "ready_for_review") return worker;
   return event.action === "closed" && event.merged && worker;
 }
 function isReviewEcho(event, botLogin) {
@@ -59722,7 +60138,10 @@ function wireBuildEvents(app, deps) {
       "pull_request.opened",
       "pull_request.closed",
       "pull_request.reopened",
-      "pull_request.synchronize"
+      "pull_request.synchronize",
+      // A partial worker's draft made ready by a person goes to review; one made a draft waits.
+      "pull_request.ready_for_review",
+      "pull_request.converted_to_draft"
     ],
     async (context) => {
       const { action, pull_request: pull, sender, repository } = context.payload;

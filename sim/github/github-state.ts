@@ -456,12 +456,14 @@ export abstract class GitHubState {
     head,
     base,
     user,
+    draft = false,
   }: {
     title: string;
     body: string;
     head: string;
     base: string;
     user: string;
+    draft?: boolean;
   }): SimPull {
     const at = this.now();
     const number = this.#fileIssue({ title, body, labels: [], user, createdAt: at, pull: true });
@@ -476,6 +478,7 @@ export abstract class GitHubState {
       user: this.user(user),
       createdAt: at,
       autoMerge: false,
+      ...(draft ? { draft: true } : {}),
     };
     this.pulls.set(number, pull);
     this.events.pull('opened', pull, user);

@@ -13,6 +13,7 @@ function row(overrides: Partial<WorkerRow> & { id: string }): WorkerRow {
     attempts: 1,
     tokens: 1200,
     costUsd: 0.5,
+    sessions: 1,
     ...overrides,
   });
 }

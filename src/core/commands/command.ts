@@ -16,7 +16,20 @@ export type Command =
   | { name: 'resume' }
   | { name: 'cancel' }
   | { name: 'status' }
-  | { name: 'improve'; loops: number };
+  | { name: 'improve'; loops: number }
+  | MessageCommand;
+
+/**
+ * A message to a worker's sessions (docs/usage.md, "Talking to a session"):
+ * `/steer W2.1 <text>` into the session running now, between two of its turns;
+ * `/queue W2.1 <text>` to its next session; `/continue W2.1` starts a session
+ * from its partial branch. `text` is kept only for the status history: a
+ * session reads the message from the comment itself, by id.
+ */
+export type MessageCommand =
+  | { name: 'steer'; worker: string; text: string }
+  | { name: 'queue'; worker: string; text: string }
+  | { name: 'continue'; worker: string };
 
 export type CommandName = Command['name'];
 

@@ -8,6 +8,7 @@ import { ENGINES, parseEngine } from '../vocabulary/engine-names.js';
 import { WORKER_ID } from '../vocabulary/ids.js';
 import { code } from '../vocabulary/markdown.js';
 import type { Command, CommandName, ParsedCommands } from './command.js';
+import { isMessageWord, MESSAGE_USAGE, readMessageCommand } from './message-commands.js';
 
 /** How each command is written, for error messages and replies. */
 export const COMMAND_USAGE: Record<CommandName, string> = {
@@ -23,6 +24,7 @@ export const COMMAND_USAGE: Record<CommandName, string> = {
   cancel: '/cancel',
   status: '/status',
   improve: '/improve [N] [focus]',
+  ...MESSAGE_USAGE,
 };
 
 /** The most improvement loops one `/improve` may ask for. */
@@ -121,6 +123,7 @@ function readCommand({ word, rest, following, worker }: CommandText): Command | 
     case 'improve':
       return readImprove(rest);
     default:
+      if (isMessageWord(word)) return readMessageCommand({ word, rest, following, worker });
       return `${code(`/${word}`)} is not a Baton command. The commands are: ${listCommands()}.`;
   }
 }

@@ -28,6 +28,10 @@ export interface CommandState {
   improves: CommandInfo[];
   /** The first `/cancel`; a cancelled build stays cancelled. */
   cancelled: CommandInfo | null;
+  /** `/steer` and `/queue` comments by worker, oldest first: messages to its sessions. */
+  messages: Map<string, CommandInfo[]>;
+  /** `/continue` comments by worker, oldest first. */
+  continues: Map<string, CommandInfo[]>;
   /** The last commands, oldest first, for the status comment. */
   history: CommandInfo[];
 }
@@ -45,6 +49,8 @@ export function foldCommands(commands: CommandInfo[]): CommandState {
     paused: null,
     cancelled: null,
     improves: [],
+    messages: new Map(),
+    continues: new Map(),
     history: commands.slice(-HISTORY_LENGTH),
   };
   for (const info of commands) applyCommand(state, info);
@@ -89,6 +95,13 @@ function applyCommand(state: CommandState, info: CommandInfo): void {
       return;
     case 'status':
       // `/status` only asks for this very reconciliation.
+      return;
+    case 'steer':
+    case 'queue':
+      push(state.messages, command.worker, info);
+      return;
+    case 'continue':
+      push(state.continues, command.worker, info);
       return;
     default: {
       const _exhaustive: never = command;

@@ -11,6 +11,7 @@ import type { Completion } from '../plan/completion.js';
 import type { Plan } from '../plan/plan.js';
 import type { ResearchRead } from '../plan/research.js';
 import type { UsageRecord } from '../plan/usage.js';
+import type { MessageRef } from '../sessions/messages.js';
 import type { SessionRole, SessionTrigger } from '../sessions/session.js';
 import type { DatedUsage } from './daily-spend.js';
 import type { UncountedUsage } from './usage-ties.js';
@@ -86,6 +87,12 @@ export interface BuildSnapshot {
    * record of every repository of the installation, dated, for the day's spend.
    */
   installationUsage?: { capUsd: number; records: DatedUsage[] };
+  /**
+   * The messages to workers' sessions the app recorded and no session has taken
+   * yet (`refs/baton/<build>/message/<worker>/<comment>`, src/core/sessions/messages.ts).
+   * Absent: none.
+   */
+  messageRefs?: MessageRef[];
   /**
    * What adapt sessions' publish jobs recorded (`refs/baton/<build>/adapt/<source>`):
    * which briefs each changed, and the commits to compare.
@@ -219,6 +226,12 @@ export interface PullInfo {
   worker: string;
   headSha: string;
   state: 'open' | 'closed' | 'merged';
+  /**
+   * A draft: Baton opens one only for partial work (a session that stopped
+   * short of its brief), so a draft worker PR waits for `/continue` rather
+   * than a review. Absent: not a draft.
+   */
+  draft?: boolean;
   /** `dirty` means it conflicts with the build branch; `unknown` while GitHub computes. */
   mergeState: 'clean' | 'behind' | 'dirty' | 'blocked' | 'unstable' | 'unknown';
   reviews: ReviewInfo[];

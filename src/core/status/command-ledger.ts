@@ -38,6 +38,9 @@ const LedgerCommand = z.discriminatedUnion('name', [
   z.object({ name: z.literal('cancel') }),
   z.object({ name: z.literal('status') }),
   z.object({ name: z.literal('improve'), loops: z.number().int() }),
+  z.object({ name: z.literal('steer'), worker: Worker, text: z.string() }),
+  z.object({ name: z.literal('queue'), worker: Worker, text: z.string() }),
+  z.object({ name: z.literal('continue'), worker: Worker }),
 ]);
 
 const On = z.union([z.literal('issue'), z.object({ pull: z.number().int(), worker: z.string() })]);
@@ -75,6 +78,9 @@ const ARGS: Record<Command['name'], readonly string[]> = {
   cancel: [],
   status: [],
   improve: ['loops'],
+  steer: ['worker', 'text'],
+  queue: ['worker', 'text'],
+  continue: ['worker'],
 };
 
 /** The hidden ledger line for a status comment; empty when nothing was accepted. */
@@ -160,6 +166,9 @@ function shorten(command: Command): Command {
       return { ...command, feedback: clip(command.feedback) };
     case 'retry':
       return { ...command, instructions: clip(command.instructions) };
+    case 'steer':
+    case 'queue':
+      return { ...command, text: clip(command.text) };
     default:
       return { ...command };
   }

@@ -25,7 +25,7 @@ import {
   setReviewCheck,
   updatePullBranch,
 } from './pulls.js';
-import { isAnswerLost, RefRefusedError } from './refs.js';
+import { forgetMessages, isAnswerLost, RefRefusedError, recordMessage } from './refs.js';
 import { ensureStatusComment } from './status-comment.js';
 import type { StatusEditWait } from './status-pacer.js';
 
@@ -263,6 +263,13 @@ async function actOne(
           log,
         })),
       };
+    case 'record-message':
+      return {
+        action,
+        result: (await recordMessage(ctx, { snapshot, action })) ? 'done' : 'unchanged',
+      };
+    case 'forget-messages':
+      return { action, ...(await forgetMessages(ctx, { snapshot, action })) };
     case 'look-again':
       // Nothing to write: the reconcile's caller sets a timer for another look (`scheduleReconcile`).
       return { action, result: 'deferred', retryInMs: action.inMs };

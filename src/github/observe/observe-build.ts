@@ -1,5 +1,6 @@
 import { adaptationRefPrefix, adaptationsOf } from '../../core/plan/adaptation.js';
 import { usageRefPrefix } from '../../core/plan/usage.js';
+import { messageRefPrefix } from '../../core/sessions/messages.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { usageOf } from '../../core/snapshot/usage-ties.js';
 import {
@@ -68,6 +69,7 @@ export async function observeBuild(
     loopsPath: `${integration}:${buildDir(build)}/loops`,
     usagePrefix: usageRefPrefix(build),
     adaptPrefix: adaptationRefPrefix(build),
+    messagePrefix: messageRefPrefix(build),
   });
   const issueNode = repository.issue;
   if (!issueNode) throw new Error(`issue #${issue} of ${ctx.owner}/${ctx.repo} is gone`);
@@ -90,6 +92,7 @@ export async function observeBuild(
     build,
     usage: repository.usageRefs?.nodes ?? [],
     adapt: repository.adaptRefs?.nodes ?? [],
+    messages: repository.messageRefs?.nodes ?? [],
     reading: hiddenRefReadingFrom(process.env),
   });
   const record = branches.integration
@@ -130,6 +133,7 @@ export async function observeBuild(
     labelledBy: await readLabelEvents(ctx, issueNode),
     ...usageOf(build, hidden.usage, runsRead.installed ? runsRead.runs : []),
     adaptations: adaptationsOf(hidden.adapt),
+    ...(hidden.messages.length > 0 ? { messageRefs: hidden.messages } : {}),
   };
   return {
     snapshot,

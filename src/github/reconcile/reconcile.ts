@@ -1,9 +1,11 @@
 import { loadConfigAt } from '../../config.js';
 import type { Command } from '../../core/commands/command.js';
+import { renderSteersQueued } from '../../core/commands/render-message-replies.js';
 import { renderCommandErrors } from '../../core/commands/render-replies.js';
 import type { Config } from '../../core/config/config.js';
 import type { Action } from '../../core/context/action.js';
 import { checkCommands } from '../../core/decide/check-commands.js';
+import { queuedSteers } from '../../core/decide/check-messages.js';
 import { decide } from '../../core/decide/decide.js';
 import type { BuildSnapshot } from '../../core/snapshot/snapshot.js';
 import { type ActLog, type ActOutcome, act } from '../act/act.js';
@@ -245,13 +247,18 @@ async function answerCommands(
   for (const answer of answers) {
     // Judged as the build stood when the comment was written, not when this reconcile runs.
     const at = snapshot.commands.find((info) => info.commentId === answer.commentId)?.createdAt;
-    const problems = checkCommands({
-      commands: answer.commands,
-      snapshot,
-      config,
-      now,
-      ...(at ? { at } : {}),
-    });
+    const judged = { commands: answer.commands, snapshot, config, now, ...(at ? { at } : {}) };
+    const problems = checkCommands(judged);
+    const queued = queuedSteers(judged).filter(
+      (worker) => !problems.some((problem) => problem.line.startsWith(`/steer ${worker}`)),
+    );
+    if (queued.length > 0) {
+      await ensureNote(ctx, {
+        number: answer.number,
+        key: `queued-${answer.commentId}`,
+        body: renderSteersQueued(queued),
+      });
+    }
     if (problems.length === 0) continue;
     await ensureNote(ctx, {
       number: answer.number,

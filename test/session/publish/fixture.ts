@@ -282,6 +282,8 @@ export function makeResult(overrides: Partial<SessionResult> = {}): SessionResul
     worker: WORKER,
     pr: null,
     status: 'complete',
+    limit: null,
+    messages: [],
     reason: null,
     branch: workerBranch(BUILD, WORKER),
     base: null,
