@@ -4,7 +4,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CapturedRequest, reply, text, toolUse } from '../../sim/fake-anthropic.js';
+import {
+  type CapturedRequest,
+  type FakeBlock,
+  reply,
+  text,
+  toolUse,
+} from '../../sim/fake-anthropic.js';
 import { completionPath } from '../../src/core/vocabulary/ids.js';
 import {
   BUILD,
@@ -16,7 +22,15 @@ import {
   startFakeGitHub,
   workerRepo,
 } from './agent-fixtures.js';
-import { LISTING, listing, messageRoutes, RUN_ENV, until, userText } from './message-fixtures.js';
+import {
+  daySpentRoutes,
+  LISTING,
+  listing,
+  messageRoutes,
+  RUN_ENV,
+  until,
+  userText,
+} from './message-fixtures.js';
 
 afterEach(removeTempDirs);
 
@@ -126,6 +140,47 @@ describe('a work session’s wind-down on Baton’s loop', () => {
     });
     expect(gitIn(root, 'show', 'HEAD:src/half.ts')).toBe('x');
     expect(run.code).toBe(0);
+  });
+
+  it("is told to wrap up before what the repository's day (budget.dailyUsd) had left, and says so", async () => {
+    const { root } = await workerRepo({ config: 'budget:\n  dailyUsd: 20\n' });
+    // Another session of the day spent $14: $6 of the day is left, less than the build's $36.
+    const github = await startFakeGitHub({ [LISTING]: [], ...daySpentRoutes(14) });
+    const costly = (...content: FakeBlock[]) => ({
+      message: { content, usage: { input_tokens: 1, output_tokens: 50_000 } },
+    });
+    let run: SessionRun | undefined;
+    try {
+      run = await runSession({
+        root,
+        env: { ...RUN_ENV, GITHUB_API_URL: github.url },
+        respond: (request, index) => {
+          if (index === 0)
+            return costly(
+              toolUse('str_replace_based_edit_tool', {
+                command: 'create',
+                path: 'src/half.ts',
+                file_text: 'x\n',
+              }),
+            );
+          if (!userText(request).includes("about to reach the repository's daily cap"))
+            return costly(toolUse('bash', { command: 'true' }));
+          return completes({
+            status: 'partial',
+            summary: 'Half of it.',
+            handoff: { done: 'src/half.ts.', left: 'The rest.', next: 'The printer.' },
+          });
+        },
+      });
+    } finally {
+      await github.close();
+    }
+    expect(run.result.status).toBe('partial');
+    expect(run.result.limit).toBe('daily');
+    // $0.75 a turn: told after turn 5, when $2.25 of the day's $6 was left.
+    expect(run.result.usage.turns).toBe(6);
+    expect(run.result.usage.cost_usd).toBeCloseTo(3.75, 1);
+    expect(gitIn(root, 'show', 'HEAD:src/half.ts')).toBe('x');
   });
 
   it('hands in the work of a session that reached the limit anyway as partial, with Baton’s note', async () => {
