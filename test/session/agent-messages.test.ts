@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   type CapturedRequest,
   type FakeBlock,
+  type FakeReply,
   reply,
   text,
   toolUse,
@@ -33,6 +34,10 @@ import {
 } from './message-fixtures.js';
 
 afterEach(removeTempDirs);
+
+/** The model's call that creates `path` (holding `x`) in the worker's checkout. */
+const createFile = (path: string) =>
+  toolUse('str_replace_based_edit_tool', { command: 'create', path, file_text: 'x\n' });
 
 describe('a work session’s messages on Baton’s loop', () => {
   it('takes a /steer in between two turns, quoted, and records the turn that read it', async () => {
@@ -111,24 +116,30 @@ describe('a work session’s messages on Baton’s loop', () => {
 
 describe('a work session’s wind-down on Baton’s loop', () => {
   const config = 'session:\n  maxTurns: 10\n';
-  const write = (path: string) =>
-    reply(toolUse('str_replace_based_edit_tool', { command: 'create', path, file_text: 'x\n' }));
+  const write = (path: string) => reply(createFile(path));
+  /**
+   * A model that writes src/half.ts, keeps busy until told it is about to reach `limit`, then
+   * hands in partial work with its note; `turn` makes each reply (what it costs).
+   */
+  const handsInWhenTold =
+    (limit: string, turn: (...content: FakeBlock[]) => FakeReply = reply) =>
+    (request: CapturedRequest, index: number) => {
+      if (index === 0) return turn(createFile('src/half.ts'));
+      if (!userText(request).includes(`about to reach ${limit}`))
+        return turn(toolUse('bash', { command: 'true' }));
+      return completes({
+        status: 'partial',
+        summary: 'The parser is done; the printer is not.',
+        handoff: { done: 'src/half.ts parses.', left: 'The printer.', next: 'Print the tree.' },
+      });
+    };
 
   it('is told to wrap up before session.maxTurns, and hands in its work as partial with its note', async () => {
     const { root } = await workerRepo({ config });
     const run = await runSession({
       root,
       env: { BATON_WORKER: 'W1.1' },
-      respond: (request, index) => {
-        if (index === 0) return write('src/half.ts');
-        if (!userText(request).includes('about to reach its turns'))
-          return reply(toolUse('bash', { command: 'true' }));
-        return completes({
-          status: 'partial',
-          summary: 'The parser is done; the printer is not.',
-          handoff: { done: 'src/half.ts parses.', left: 'The printer.', next: 'Print the tree.' },
-        });
-      },
+      respond: handsInWhenTold('its turns'),
     });
     expect(run.result.status).toBe('partial');
     expect(run.result.limit).toBe('turns');
@@ -154,23 +165,7 @@ describe('a work session’s wind-down on Baton’s loop', () => {
       run = await runSession({
         root,
         env: { ...RUN_ENV, GITHUB_API_URL: github.url },
-        respond: (request, index) => {
-          if (index === 0)
-            return costly(
-              toolUse('str_replace_based_edit_tool', {
-                command: 'create',
-                path: 'src/half.ts',
-                file_text: 'x\n',
-              }),
-            );
-          if (!userText(request).includes("about to reach the repository's daily cap"))
-            return costly(toolUse('bash', { command: 'true' }));
-          return completes({
-            status: 'partial',
-            summary: 'Half of it.',
-            handoff: { done: 'src/half.ts.', left: 'The rest.', next: 'The printer.' },
-          });
-        },
+        respond: handsInWhenTold("the repository's daily cap", costly),
       });
     } finally {
       await github.close();
@@ -227,14 +222,7 @@ describe('a work session whose run is cancelled', () => {
       env: { BATON_WORKER: 'W1.1' },
       options: { cancelSignal: cancel.signal },
       respond: (_request, index) => {
-        if (index === 0)
-          return reply(
-            toolUse('str_replace_based_edit_tool', {
-              command: 'create',
-              path: 'src/half.ts',
-              file_text: 'x\n',
-            }),
-          );
+        if (index === 0) return reply(createFile('src/half.ts'));
         if (index === 1) {
           // The run is cancelled while the model's command runs.
           void until(() => existsSync(started)).then(() => cancel.abort());

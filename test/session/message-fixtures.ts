@@ -5,6 +5,7 @@
 import type { CapturedRequest } from '../../sim/fake-anthropic.js';
 import { renderUsageMessage } from '../../src/core/plan/usage.js';
 import { messageRef } from '../../src/core/sessions/messages.js';
+import { usageRecordOf } from '../support/builds.js';
 import { BUILD, REPOSITORY } from './agent-fixtures.js';
 
 /** Baton's bot: the run's actor, whose 👀 on a comment says the app took it. */
@@ -30,23 +31,7 @@ export function daySpentRoutes(usd: number): Record<string, unknown> {
     run_attempt: 1,
     actor: { login: BOT },
   });
-  const record = renderUsageMessage({
-    version: 1,
-    run_id: 4000,
-    attempt: 1,
-    role: 'work',
-    worker: 'W1.2',
-    outcome: 'complete',
-    usage: {
-      input_tokens: 1,
-      output_tokens: 1,
-      cache_read_input_tokens: 0,
-      cache_creation_input_tokens: 0,
-      cost_usd: usd,
-      turns: 1,
-      seconds: 1,
-    },
-  });
+  const record = renderUsageMessage(usageRecordOf({ usd, run_id: 4000, worker: 'W1.2' }));
   return {
     [`GET /repos/${REPOSITORY}/actions/workflows/baton.yml/runs`]: {
       workflow_runs: [run(4242, 'W1.1'), run(4000, 'W1.2')],

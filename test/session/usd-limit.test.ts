@@ -2,6 +2,7 @@
 // repository's day (`budget.dailyUsd`) had left when it started, named so that its wind-down
 // and its result say which.
 import { describe, expect, it } from 'vitest';
+import type { Config } from '../../src/core/config/config.js';
 import {
   exceededLimit,
   resolveLimits,
@@ -9,7 +10,6 @@ import {
   windDownLimit,
 } from '../../src/session/agent/model/limits.js';
 import { createUsageMeter } from '../../src/session/agent/model/usage-meter.js';
-import type { Config } from '../../src/core/config/config.js';
 import { makeConfig } from '../core/factories.js';
 
 const STARTED = Date.parse('2026-11-25T15:00:00Z');
