@@ -9,8 +9,8 @@ import { type GitHubServer, startGitHubServer } from '../../sim/server/github-se
 import { usageRef } from '../../src/core/plan/usage.js';
 import { readDaySpend } from '../../src/session/reads/day-spend.js';
 import { createGitHubReads } from '../../src/session/reads/github-reads.js';
+import { quiet } from '../session/agent-fixtures.js';
 import { pushUsageRecord, sessionSpent } from '../support/builds.js';
-import { quiet } from './agent-fixtures.js';
 
 const NOW = '2026-11-25T15:00:00.000Z';
 const YESTERDAY = '2026-11-24T23:30:00Z';
