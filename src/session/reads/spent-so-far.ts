@@ -31,27 +31,29 @@ export async function readSpentSoFar({
   now: number;
   log: (line: string) => void;
 }): Promise<SpentSoFar> {
-  const spent: SpentSoFar = { buildSpentUsd: null, daySpentUsd: null };
-  if (!env.GITHUB_RUN_ID || !env.GITHUB_ACTOR || !env.GITHUB_TOKEN) return spent;
+  if (!env.GITHUB_RUN_ID || !env.GITHUB_ACTOR || !env.GITHUB_TOKEN)
+    return { buildSpentUsd: null, daySpentUsd: null };
   const { maxUsd, dailyUsd } = config.budget;
-  if (maxUsd !== null) {
-    spent.buildSpentUsd = await readBuildSpend(github, { build: env.BATON_BUILD, log });
-    if (spent.buildSpentUsd !== null)
-      log(
-        `the build has spent $${spent.buildSpentUsd.toFixed(2)} of its budget of $${maxUsd}; this session winds down before the rest`,
-      );
-  }
-  if (dailyUsd !== null) {
-    spent.daySpentUsd = await readDaySpend(github, {
-      repository: env.GITHUB_REPOSITORY,
-      botLogin: env.GITHUB_ACTOR,
-      now: new Date(now).toISOString(),
-      log,
-    });
-    if (spent.daySpentUsd !== null)
-      log(
-        `the repository's sessions have spent $${spent.daySpentUsd.toFixed(2)} today of budget.dailyUsd $${dailyUsd}; this session winds down before the rest`,
-      );
-  }
-  return spent;
+  const botLogin = env.GITHUB_ACTOR;
+  // Read side by side: the session's first turn waits on both.
+  const [buildSpentUsd, daySpentUsd] = await Promise.all([
+    maxUsd === null ? null : readBuildSpend(github, { build: env.BATON_BUILD, log }),
+    dailyUsd === null
+      ? null
+      : readDaySpend(github, {
+          repository: env.GITHUB_REPOSITORY,
+          botLogin,
+          now: new Date(now).toISOString(),
+          log,
+        }),
+  ]);
+  if (buildSpentUsd !== null)
+    log(
+      `the build has spent $${buildSpentUsd.toFixed(2)} of its budget of $${maxUsd}; this session winds down before the rest`,
+    );
+  if (daySpentUsd !== null)
+    log(
+      `the repository's sessions have spent $${daySpentUsd.toFixed(2)} today of budget.dailyUsd $${dailyUsd}; this session winds down before the rest`,
+    );
+  return { buildSpentUsd, daySpentUsd };
 }
