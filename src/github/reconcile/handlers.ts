@@ -27,12 +27,12 @@ import type { WriteBudget } from '../client/write-budget.js';
 import { hasWriteAccess } from '../observe/permissions.js';
 import { readRuns } from '../observe/read-runs.js';
 import type { SetupPullHook } from '../setup/onboarding.js';
-import type { LookSchedule } from '../store/look-schedule.js';
+import type { Look, LookSchedule, LookTime } from '../store/look-schedule.js';
 import type { BatonStore, BuildHold } from '../store/store.js';
 import type { KnownBuilds } from './known-builds.js';
 import type { LastReads } from './last-reads.js';
 import { type BuildRef, buildOfBranch, findBuildForIssue } from './locate-build.js';
-import { leaveNextLook, lookOf } from './look-again.js';
+import { leaveNextLook, lookOf, timedLookNoNews } from './look-again.js';
 import type { RecentReconciles } from './recent-reconciles.js';
 import { type CommandAnswer, reconcileBuild } from './reconcile.js';
 
@@ -251,7 +251,7 @@ export function scheduleReconcile(
         const readAt = deps.recent?.now();
         // The installation's budget as every replica left it (at once in one process).
         await budget?.sync();
-        const look = lookOf(ctx, ref, defaultBranch, () => again(starting));
+        const look = timedLook(ctx, { ref, defaultBranch, deps, log, start: starting });
         const now = deps.now();
         // What a reconcile reads is its read of the build; act tags each write by its action.
         const outcomes = await withReason('reconcile-read', () =>
@@ -310,6 +310,48 @@ export function scheduleReconcile(
     },
     buildLog,
   );
+}
+
+/**
+ * A build's look without an event (`LookSchedule`), on this replica or any:
+ * its reconcile is judged first by the build's runs (`timedLookNoNews`), and
+ * one that finds no news leaves the next look in its place.
+ */
+export function timedLook(
+  ctx: RepoContext,
+  {
+    ref,
+    defaultBranch,
+    deps,
+    log,
+    start = false,
+  }: {
+    ref: BuildRef;
+    defaultBranch: string;
+    deps: HandlerDeps;
+    log: BuildLog;
+    /** A build being started is looked at again as it was asked for (`scheduleReconcile`'s `start`). */
+    start?: boolean;
+  },
+): Look {
+  const key = buildKey(ctx, ref.build);
+  return lookOf(ctx, ref, defaultBranch, () => {
+    const reads = deps.lastReads;
+    const rearm = (next: LookTime) =>
+      deps.looks?.set(key, [next], timedLook(ctx, { ref, defaultBranch, deps, log, start }));
+    const noNews = reads
+      ? timedLookNoNews(ctx, { key, build: ref.build, reads, now: deps.now, rearm })
+      : undefined;
+    scheduleReconcile(ctx, {
+      ref,
+      defaultBranch,
+      deps,
+      log,
+      deliveryId: null,
+      start,
+      ...(noNews ? { noNews } : {}),
+    });
+  });
 }
 
 /** How soon a replica asks again for a build another replica reconciles. */
