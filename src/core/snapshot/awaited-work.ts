@@ -11,10 +11,13 @@ import type { BuildSnapshot, RunInfo } from './snapshot.js';
  * an event only makes it sooner (the work queue's "requeue after").
  *
  * A run should be done after as long as the build's runs of its role took
- * (the median of those that succeeded); once past that, or with none to go
- * by, it is looked at again after half the time it has run so far, between
- * `LOOK_MIN_MS` and `LOOK_MAX_MS`: a lost completion is found within half a
- * run's length, and a long run costs a dozen looks, not one a minute. A run
+ * (the median of those that succeeded), and is looked at `LOOK_GRACE_MS`
+ * later, so that its completion, which usually comes, comes first; once
+ * past that, or with none to go by, it is looked at again when it has run as
+ * long again as so far, between `LOOK_MIN_MS` and `LOOK_MAX_MS`: a lost
+ * completion is found within the run's length, and a ten-minute run costs
+ * seven looks, not one a minute (each a conditional listing of the runs,
+ * free while nothing changed: src/github/reconcile/look-again.ts). A run
  * is never looked at later than when `session.timeoutMinutes` would give it
  * up (`overdueAtMs`). What waits on a person (an `/approve`, a pull request
  * that needs a person) is no work of GitHub's: a lost event of those heals at
@@ -32,6 +35,13 @@ export interface AwaitedWork {
 export const LOOK_MIN_MS = 5_000;
 /** The latest: the periodic resync's default interval. */
 export const LOOK_MAX_MS = 10 * 60_000;
+/**
+ * How long after work of a typical length should end its look falls: its
+ * event, which usually comes, comes first and sets the next look, and a look
+ * then finds nothing the event's reconcile did not read. A lost event is
+ * found this much later.
+ */
+export const LOOK_GRACE_MS = 30_000;
 
 export function awaitedWork({
   snapshot,
@@ -73,9 +83,9 @@ export function awaitedWork({
 }
 
 /**
- * When work started at `started` should be looked at: when it typically
- * ends, and past that (or with no typical length) after half its age so far,
- * within `LOOK_MIN_MS` and `LOOK_MAX_MS` of now.
+ * When work started at `started` should be looked at: `LOOK_GRACE_MS` after
+ * it typically ends, and past that (or with no typical length) once its age
+ * has doubled, within `LOOK_MIN_MS` and `LOOK_MAX_MS` of now.
  */
 export function expectedEnd({
   started,
@@ -87,10 +97,9 @@ export function expectedEnd({
   nowMs: number;
 }): number {
   if (typical !== null && started + typical > nowMs + LOOK_MIN_MS) {
-    return Math.min(started + typical, nowMs + LOOK_MAX_MS);
+    return Math.min(started + typical + LOOK_GRACE_MS, nowMs + LOOK_MAX_MS);
   }
-  const half = (nowMs - started) / 2;
-  return nowMs + Math.min(Math.max(half, LOOK_MIN_MS), LOOK_MAX_MS);
+  return nowMs + Math.min(Math.max(nowMs - started, LOOK_MIN_MS), LOOK_MAX_MS);
 }
 
 /** How long the build's successful runs of `role` took, the median; null when none has ended. */

@@ -251,7 +251,14 @@ export function scheduleReconcile(
         const readAt = deps.recent?.now();
         // The installation's budget as every replica left it (at once in one process).
         await budget?.sync();
-        const look = timedLook(ctx, { ref, defaultBranch, deps, log, start: starting });
+        const look = timedLook(ctx, {
+          ref,
+          defaultBranch,
+          deps,
+          log,
+          deliveryId,
+          start: starting,
+        });
         const now = deps.now();
         // What a reconcile reads is its read of the build; act tags each write by its action.
         const outcomes = await withReason('reconcile-read', () =>
@@ -324,12 +331,15 @@ export function timedLook(
     defaultBranch,
     deps,
     log,
+    deliveryId = null,
     start = false,
   }: {
     ref: BuildRef;
     defaultBranch: string;
     deps: HandlerDeps;
     log: BuildLog;
+    /** The delivery whose reconcile set the look, for the log; null: none (a look another replica set). */
+    deliveryId?: string | null;
     /** A build being started is looked at again as it was asked for (`scheduleReconcile`'s `start`). */
     start?: boolean;
   },
@@ -338,7 +348,11 @@ export function timedLook(
   return lookOf(ctx, ref, defaultBranch, () => {
     const reads = deps.lastReads;
     const rearm = (next: LookTime) =>
-      deps.looks?.set(key, [next], timedLook(ctx, { ref, defaultBranch, deps, log, start }));
+      deps.looks?.set(
+        key,
+        [next],
+        timedLook(ctx, { ref, defaultBranch, deps, log, deliveryId, start }),
+      );
     const noNews = reads
       ? timedLookNoNews(ctx, { key, build: ref.build, reads, now: deps.now, rearm })
       : undefined;
@@ -347,7 +361,7 @@ export function timedLook(
       defaultBranch,
       deps,
       log,
-      deliveryId: null,
+      deliveryId,
       start,
       ...(noNews ? { noNews } : {}),
     });
