@@ -97,7 +97,9 @@ describe('the session runs of the last hour, as GitHub lists them', () => {
     // Asked again before the next first dispatch: unchanged, GitHub answers 304, which it does not count.
     const again = await listRecentRuns(octokit as never, { owner: gh.owner, repo: gh.repo });
     expect(again).toEqual(listed);
-    const listings = gh.log.filter((entry) => entry.route.endsWith('/workflows/{workflow_id}/runs'));
+    const listings = gh.log.filter((entry) =>
+      entry.route.endsWith('/workflows/{workflow_id}/runs'),
+    );
     expect(listings.map((entry) => entry.status)).toEqual([200, 304]);
   });
 });
