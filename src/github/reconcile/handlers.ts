@@ -320,9 +320,12 @@ export function scheduleReconcile(
 }
 
 /**
- * A build's look without an event (`LookSchedule`), on this replica or any:
- * its reconcile is judged first by the build's runs (`timedLookNoNews`), and
- * one that finds no news leaves the next look in its place.
+ * A build's look without an event, as this process takes it (`LookSchedule`
+ * in one process): its reconcile is judged first by the build's runs
+ * (`timedLookNoNews`), and one that finds no news leaves the next look in its
+ * place. A look kept in Redis is taken by whichever replica is alive, whose
+ * last read may lack what the replica that set it did: it reads the build
+ * whole (src/index.ts, `lookAt`).
  */
 export function timedLook(
   ctx: RepoContext,
