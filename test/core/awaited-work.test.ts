@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { awaitedWork, LOOK_MAX_MS, LOOK_MIN_MS } from '../../src/core/snapshot/awaited-work.js';
 import type { RunInfo } from '../../src/core/snapshot/snapshot.js';
-import { ago, makePull, makeRun, makeSnapshot, NOW, planRun } from './factories.js';
+import { ago, makeNormalSnapshot, makePull, makeRun, NOW, planRun } from './factories.js';
 
 const MINUTE = 60_000;
 
@@ -56,7 +56,9 @@ describe('when a build is looked at again for work GitHub is finishing', () => {
       6 * MINUTE,
     ],
   ])('%s', (_, runs, inMs) => {
-    expect(awaitedWork({ snapshot: makeSnapshot({ runs }), now: NOW })?.inMs ?? null).toBe(inMs);
+    expect(awaitedWork({ snapshot: makeNormalSnapshot({ runs }), now: NOW })?.inMs ?? null).toBe(
+      inMs,
+    );
   });
 
   it('looks no later than when the run would be given up on', () => {
@@ -67,12 +69,16 @@ describe('when a build is looked at again for work GitHub is finishing', () => {
       createdAt: ago(100),
     });
     const overdueAtMs = () => Date.parse(ago(-1));
-    expect(awaitedWork({ snapshot: makeSnapshot({ runs: [run] }), now: NOW, overdueAtMs })).toEqual(
-      {
-        inMs: MINUTE,
-        why: `work run ${run.id}`,
-      },
-    );
+    expect(
+      awaitedWork({
+        snapshot: makeNormalSnapshot({ runs: [run] }),
+        now: NOW,
+        overdueAtMs,
+      }),
+    ).toEqual({
+      inMs: MINUTE,
+      why: `work run ${run.id}`,
+    });
   });
 
   it.each<[string, Parameters<typeof makePull>[0], string | null]>([
@@ -89,7 +95,7 @@ describe('when a build is looked at again for work GitHub is finishing', () => {
       null,
     ],
   ])('%s', (_, pull, why) => {
-    const snapshot = makeSnapshot({ runs: [], pulls: [makePull(pull)] });
+    const snapshot = makeNormalSnapshot({ runs: [], pulls: [makePull(pull)] });
     expect(awaitedWork({ snapshot, now: NOW })?.why ?? null).toBe(why);
   });
 });

@@ -13,9 +13,9 @@ import { type DailyCapHold, dailyCapsReached } from '../snapshot/daily-spend.js'
 import { effectivePlanRead, type FollowUps, followUpsOf } from '../snapshot/follow-ups.js';
 import { closeCancels } from '../snapshot/issue-close.js';
 import { buildLedger, type Ledger } from '../snapshot/ledger.js';
-import { normalizeSnapshot } from '../snapshot/normalize-snapshot.js';
+import { normalizeSnapshot, timeOf } from '../snapshot/normalize-snapshot.js';
 import { findOverdueRuns, type OverdueReason } from '../snapshot/overdue-runs.js';
-import type { BuildSnapshot } from '../snapshot/snapshot.js';
+import type { BuildSnapshot, NormalSnapshot } from '../snapshot/snapshot.js';
 import type { RepoLinks, StatusView } from '../status/status-view.js';
 import type { Engine } from '../vocabulary/engine-names.js';
 import { integrationBranch } from '../vocabulary/ids.js';
@@ -30,7 +30,7 @@ export interface Decision<A extends RuleAction = RuleAction> {
 }
 
 /** A build's truth as the rules read it: in canonical order, each run judged once. */
-export interface DecidedSnapshot extends Omit<BuildSnapshot, 'runs'> {
+export interface DecidedSnapshot extends Omit<NormalSnapshot, 'runs'> {
   runs: JudgedRun[];
 }
 
@@ -88,8 +88,9 @@ export function makeContext({
   config: Config;
   now: string;
 }): DecideContext {
-  // 1. The truth in one canonical order, without repeats.
+  // 1. The truth in one canonical order, without repeats, its times and now's parsed.
   const normal = normalizeSnapshot(snapshot);
+  const nowMs = timeOf(now);
   // 2. What people asked for, folded in the order they asked; a `/retry` that names an
   //    engine the config does not allow is not taken (checkCommands answers it why).
   const engines = readEngineSettings(config.session.engine);
@@ -101,8 +102,8 @@ export function makeContext({
     ),
   );
   // 3. Every run judged once: those overdue are given up on.
-  const overdue = findOverdueRuns({ runs: normal.runs, session: config.session, now });
-  const runs = judgeRuns({ runs: normal.runs, overdue, now });
+  const overdue = findOverdueRuns({ runs: normal.runs, session: config.session, nowMs });
+  const runs = judgeRuns({ runs: normal.runs, overdue, nowMs });
   // 4. A research build's approved follow-up rounds join its plan, and its synthesis is judged.
   const followUps = followUpsOf(normal.plan, runs, commands);
   const plan = followUps ? effectivePlanRead(normal.plan, followUps.approvedRounds) : normal.plan;

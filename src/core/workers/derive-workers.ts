@@ -5,8 +5,7 @@
 import type { DecideContext } from '../context/decide-context.js';
 import { findRun, type JudgedRun } from '../context/runs.js';
 import type { Plan, PlanWorker } from '../plan/plan.js';
-import { compareTimes } from '../snapshot/normalize-snapshot.js';
-import type { CommandInfo, PullInfo, RunInfo } from '../snapshot/snapshot.js';
+import type { TimedCommand, TimedPull, TimedRun } from '../snapshot/snapshot.js';
 import type { WorkerDisplayState } from '../status/status-view.js';
 import { latestCodingRun, recordOf } from './partial-work.js';
 import { assessPull, type PullAssessment } from './pull-state.js';
@@ -71,7 +70,7 @@ function classify(ctx: DecideContext, base: WorkerState): WorkerState {
   if (outcome === 'active') {
     return { ...base, state: latestWork.status === 'queued' ? 'queued' : 'working' };
   }
-  const closedSince = pull !== null && compareTimes(pull.createdAt, latestWork.createdAt) >= 0;
+  const closedSince = pull !== null && pull.createdMs >= latestWork.createdMs;
   // Its PR may have been opened after this reconcile read the pull requests: it settles first.
   const settles = closedSince ? null : latestWork.settlesInMs;
   if (settles !== null) return { ...base, state: 'working', settlesInMs: settles };
@@ -121,7 +120,7 @@ function failureOf(ctx: DecideContext, run: JudgedRun): FailReason {
 }
 
 /** The reason the run's newest attempt recorded with its usage, if any. */
-function sessionReason(ctx: DecideContext, run: RunInfo): string | null {
+function sessionReason(ctx: DecideContext, run: TimedRun): string | null {
   return recordOf(ctx, run)?.reason ?? null;
 }
 
@@ -137,9 +136,9 @@ function pendingWorkRetry(
   ctx: DecideContext,
   worker: string,
   latest: JudgedRun,
-): CommandInfo | null {
+): TimedCommand | null {
   const retry = (ctx.commands.retries.get(worker) ?? []).at(-1);
-  if (!retry || compareTimes(retry.createdAt, latest.createdAt) <= 0) return null;
+  if (!retry || retry.createdMs <= latest.createdMs) return null;
   const answered = findRun(ctx.snapshot.runs, {
     role: 'work',
     worker,
@@ -156,13 +155,13 @@ function pendingWorkRetry(
  * retry's dispatch takes a lock of its own and resets the branch, as for a
  * failed attempt. A worker with no branch yet starts as usual.
  */
-function retryOfLockedFirst(ctx: DecideContext, worker: string): CommandInfo | null {
+function retryOfLockedFirst(ctx: DecideContext, worker: string): TimedCommand | null {
   if (ctx.snapshot.branches[worker] === undefined) return null;
   return (ctx.commands.retries.get(worker) ?? []).at(-1) ?? null;
 }
 
 /** The PR that speaks for a worker: merged, else open, else the newest. */
-function pickPull(pulls: PullInfo[]): PullInfo | null {
+function pickPull(pulls: TimedPull[]): TimedPull | null {
   return (
     pulls.find((pull) => pull.state === 'merged') ??
     pulls.filter((pull) => pull.state === 'open').at(-1) ??

@@ -6,14 +6,13 @@
  */
 import type { DecideContext } from '../context/decide-context.js';
 import type { SessionLimit, UsageRecord } from '../plan/usage.js';
-import { compareTimes } from '../snapshot/normalize-snapshot.js';
-import type { RunInfo } from '../snapshot/snapshot.js';
+import type { TimedRun } from '../snapshot/snapshot.js';
 
 /** The limits a raised budget or cap lifts: a continuation may start by itself (`budget.continuePartial`). */
 const LIFTED_BY_RAISE: ReadonlySet<SessionLimit> = new Set(['budget', 'daily']);
 
 /** The worker's newest session that changes its branch (work or fix), if any. */
-export function latestCodingRun(ctx: DecideContext, worker: string): RunInfo | null {
+export function latestCodingRun(ctx: DecideContext, worker: string): TimedRun | null {
   return (
     ctx.snapshot.runs
       .filter((run) => run.worker === worker && (run.role === 'work' || run.role === 'fix'))
@@ -22,7 +21,7 @@ export function latestCodingRun(ctx: DecideContext, worker: string): RunInfo | n
 }
 
 /** The usage record of a run's newest attempt, if its publish job wrote one. */
-export function recordOf(ctx: DecideContext, run: RunInfo): UsageRecord | null {
+export function recordOf(ctx: DecideContext, run: TimedRun): UsageRecord | null {
   const records = (ctx.snapshot.usage ?? []).filter((record) => record.run_id === run.id);
   return records.reduce<UsageRecord | null>(
     (found, record) => (found && found.attempt > record.attempt ? found : record),
@@ -45,7 +44,7 @@ export function stoppedAt(ctx: DecideContext, worker: string): SessionLimit | nu
 export function continueAsked(ctx: DecideContext, worker: string): boolean {
   const latest = latestCodingRun(ctx, worker);
   const asked = (ctx.commands.continues.get(worker) ?? []).some(
-    (info) => !latest || compareTimes(info.createdAt, latest.createdAt) > 0,
+    (info) => !latest || info.createdMs > latest.createdMs,
   );
   if (asked) return true;
   const limit = stoppedAt(ctx, worker);

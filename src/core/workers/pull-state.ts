@@ -1,9 +1,8 @@
 import type { DecideContext } from '../context/decide-context.js';
 import { type JudgedRun, soonest } from '../context/runs.js';
 import type { SessionTrigger } from '../sessions/session.js';
-import { compareTimes } from '../snapshot/normalize-snapshot.js';
 import { type PullVerdict, pullVerdict } from '../snapshot/pull-verdict.js';
-import type { CommandInfo, PullInfo } from '../snapshot/snapshot.js';
+import type { TimedCommand, TimedPull } from '../snapshot/snapshot.js';
 import { continueAsked } from './partial-work.js';
 
 /** Why a worker PR waits for a person. */
@@ -36,7 +35,7 @@ export interface PullAssessment {
 
 interface PullFacts {
   ctx: DecideContext;
-  pull: PullInfo;
+  pull: TimedPull;
   /** Runs of this PR's worker. */
   runs: JudgedRun[];
   forced: boolean;
@@ -45,14 +44,14 @@ interface PullFacts {
 }
 
 /** Works out what an open worker PR needs next: a session, a person, or nothing yet. */
-export function assessPull({ ctx, pull }: { ctx: DecideContext; pull: PullInfo }): PullAssessment {
+export function assessPull({ ctx, pull }: { ctx: DecideContext; pull: TimedPull }): PullAssessment {
   const runs = ctx.snapshot.runs.filter((run) => run.worker === pull.worker);
   // `/merge` takes the pull request as it stands: code a fix session pushes after it (a conflict
   // or red checks fixed) is a head no one has seen, and is reviewed again.
   const forced = (ctx.commands.merges.get(pull.worker) ?? []).some(
     (info) =>
-      compareTimes(info.createdAt, pull.createdAt) >= 0 &&
-      !runs.some((run) => run.role === 'fix' && compareTimes(run.createdAt, info.createdAt) > 0),
+      info.createdMs >= pull.createdMs &&
+      !runs.some((run) => run.role === 'fix' && run.createdMs > info.createdMs),
   );
   const verdict = pullVerdict({ pull, requireHuman: ctx.config.review.requireHuman });
   const rerun =
@@ -79,10 +78,10 @@ function nextNeed(facts: PullFacts): PullNeed {
 }
 
 /** The newest `/retry` given since the PR opened, unless a fix session answered it. */
-function pendingRetry(facts: PullFacts): CommandInfo | null {
+function pendingRetry(facts: PullFacts): TimedCommand | null {
   const { ctx, pull } = facts;
   const retries = ctx.commands.retries.get(pull.worker) ?? [];
-  const latest = retries.filter((info) => compareTimes(info.createdAt, pull.createdAt) >= 0).at(-1);
+  const latest = retries.filter((info) => info.createdMs >= pull.createdMs).at(-1);
   if (!latest) return null;
   return fixRun(facts, `comment-${latest.commentId}`) ? null : latest;
 }
@@ -193,7 +192,7 @@ function fixNeed(facts: PullFacts, trigger: SessionTrigger, failed: NeedsHumanRe
     (run) =>
       run.role === 'fix' &&
       /^(review|checks)-/.test(run.trigger ?? '') &&
-      compareTimes(run.createdAt, pull.createdAt) >= 0,
+      run.createdMs >= pull.createdMs,
   ).length;
   if (rounds >= ctx.config.review.maxFixRounds)
     return { kind: 'needs-human', reason: 'fix-rounds' };

@@ -1,7 +1,7 @@
 import type { JudgedRun } from '../context/runs.js';
 import type { Completion } from '../plan/completion.js';
 import type { PlanWorker } from '../plan/plan.js';
-import type { CommandInfo, PullInfo } from '../snapshot/snapshot.js';
+import type { TimedCommand, TimedPull } from '../snapshot/snapshot.js';
 import type { WorkerDisplayState } from '../status/status-view.js';
 import type { PullAssessment } from './pull-state.js';
 
@@ -36,11 +36,11 @@ export interface WorkerState {
   /** Its newest run of any role. */
   latestRun: JudgedRun | null;
   /** Its merged PR, else its open one, else its newest closed one. */
-  pull: PullInfo | null;
+  pull: TimedPull | null;
   /** Set while its PR is open. */
   assessment: PullAssessment | null;
   /** A `/retry` of a failed attempt that no work session has answered yet. */
-  retry: CommandInfo | null;
+  retry: TimedCommand | null;
   completion: Completion | null;
   /**
    * A session of it succeeded moments ago without its result in sight (the PR,
