@@ -7,7 +7,7 @@ import { findRun, type JudgedRun } from '../context/runs.js';
 import type { Plan, PlanWorker } from '../plan/plan.js';
 import type { TimedCommand, TimedPull, TimedRun } from '../snapshot/snapshot.js';
 import type { WorkerDisplayState } from '../status/status-view.js';
-import { latestCodingRun, recordOf } from './partial-work.js';
+import { latestCodingSession, recordOf } from './partial-work.js';
 import { assessPull, type PullAssessment } from './pull-state.js';
 import { workerNote } from './worker-note.js';
 import { type FailReason, isDone, type WorkerState } from './worker-state.js';
@@ -37,6 +37,7 @@ function baseState(ctx: DecideContext, worker: PlanWorker): WorkerState {
     attempts: workRuns.length,
     latestWork: workRuns.at(-1) ?? null,
     latestRun: runs.at(-1) ?? null,
+    coding: latestCodingSession(ctx, worker.id),
     pull,
     assessment: null,
     retry: null,
@@ -51,12 +52,11 @@ function classify(ctx: DecideContext, base: WorkerState): WorkerState {
   if (pull?.state === 'merged') return { ...base, state: 'merged' };
   if (ctx.commands.skips.has(base.worker.id)) return { ...base, state: 'skipped' };
   if (pull?.state === 'open') {
-    const assessment = assessPull({ ctx, pull });
+    const assessment = assessPull({ ctx, pull, coding: base.coding });
     const settles = assessment.need.kind === 'wait' ? (assessment.need.settlesInMs ?? null) : null;
     const state = stateOfPull(assessment);
     // A partial worker shows why its newest session stopped short.
-    const latest = state === 'partial' ? latestCodingRun(ctx, base.worker.id) : null;
-    const detail = latest ? sessionReason(ctx, latest) : null;
+    const detail = state === 'partial' ? (base.coding?.record?.reason ?? null) : null;
     return {
       ...base,
       state,

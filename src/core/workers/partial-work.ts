@@ -11,13 +11,18 @@ import type { TimedRun } from '../snapshot/snapshot.js';
 /** The limits a raised budget or cap lifts: a continuation may start by itself (`budget.continuePartial`). */
 const LIFTED_BY_RAISE: ReadonlySet<SessionLimit> = new Set(['budget', 'daily']);
 
-/** The worker's newest session that changes its branch (work or fix), if any. */
-export function latestCodingRun(ctx: DecideContext, worker: string): TimedRun | null {
-  return (
-    ctx.snapshot.runs
-      .filter((run) => run.worker === worker && (run.role === 'work' || run.role === 'fix'))
-      .at(-1) ?? null
-  );
+/** A worker's newest session that changes its branch (work or fix), and the usage record it left. */
+export interface CodingSession {
+  run: TimedRun;
+  record: UsageRecord | null;
+}
+
+/** The worker's newest session that changes its branch, if any: read once, as its state is. */
+export function latestCodingSession(ctx: DecideContext, worker: string): CodingSession | null {
+  const run = ctx.snapshot.runs
+    .filter((run) => run.worker === worker && (run.role === 'work' || run.role === 'fix'))
+    .at(-1);
+  return run ? { run, record: recordOf(ctx, run) } : null;
 }
 
 /** The usage record of a run's newest attempt, if its publish job wrote one. */
@@ -29,24 +34,20 @@ export function recordOf(ctx: DecideContext, run: TimedRun): UsageRecord | null 
   );
 }
 
-/** The limit the worker's newest session stopped at, if a limit stopped it. */
-export function stoppedAt(ctx: DecideContext, worker: string): SessionLimit | null {
-  const run = latestCodingRun(ctx, worker);
-  return (run && recordOf(ctx, run)?.limit) ?? null;
-}
-
 /**
  * Whether a session should go on from the worker's partial work: a
  * `/continue` given after its newest session began, or, where
  * `budget.continuePartial` is on, a budget or daily cap that stopped it (the
  * rules start the session only once the budget lets sessions start again).
  */
-export function continueAsked(ctx: DecideContext, worker: string): boolean {
-  const latest = latestCodingRun(ctx, worker);
+export function continueAsked(
+  ctx: DecideContext,
+  { worker, coding }: { worker: string; coding: CodingSession | null },
+): boolean {
   const asked = (ctx.commands.continues.get(worker) ?? []).some(
-    (info) => !latest || info.createdMs > latest.createdMs,
+    (info) => !coding || info.createdMs > coding.run.createdMs,
   );
   if (asked) return true;
-  const limit = stoppedAt(ctx, worker);
+  const limit = coding?.record?.limit ?? null;
   return ctx.config.budget.continuePartial && limit !== null && LIFTED_BY_RAISE.has(limit);
 }

@@ -3,7 +3,7 @@ import { type JudgedRun, soonest } from '../context/runs.js';
 import type { SessionTrigger } from '../sessions/session.js';
 import { type PullVerdict, pullVerdict } from '../snapshot/pull-verdict.js';
 import type { TimedCommand, TimedPull } from '../snapshot/snapshot.js';
-import { continueAsked } from './partial-work.js';
+import { type CodingSession, continueAsked } from './partial-work.js';
 
 /** Why a worker PR waits for a person. */
 export type NeedsHumanReason =
@@ -36,6 +36,8 @@ export interface PullAssessment {
 interface PullFacts {
   ctx: DecideContext;
   pull: TimedPull;
+  /** The worker's newest session that changed its branch. */
+  coding: CodingSession | null;
   /** Runs of this PR's worker. */
   runs: JudgedRun[];
   forced: boolean;
@@ -44,7 +46,15 @@ interface PullFacts {
 }
 
 /** Works out what an open worker PR needs next: a session, a person, or nothing yet. */
-export function assessPull({ ctx, pull }: { ctx: DecideContext; pull: TimedPull }): PullAssessment {
+export function assessPull({
+  ctx,
+  pull,
+  coding,
+}: {
+  ctx: DecideContext;
+  pull: TimedPull;
+  coding: CodingSession | null;
+}): PullAssessment {
   const runs = ctx.snapshot.runs.filter((run) => run.worker === pull.worker);
   // `/merge` takes the pull request as it stands: code a fix session pushes after it (a conflict
   // or red checks fixed) is a head no one has seen, and is reviewed again.
@@ -58,7 +68,7 @@ export function assessPull({ ctx, pull }: { ctx: DecideContext; pull: TimedPull 
     pull.checks.state === 'failure'
       ? pull.checks.failedRuns.filter((run) => run.attempt <= 1).map((run) => run.id)
       : [];
-  const facts: PullFacts = { ctx, pull, runs, forced, verdict, rerun };
+  const facts: PullFacts = { ctx, pull, coding, runs, forced, verdict, rerun };
   return { need: nextNeed(facts), verdict, forced, rerun };
 }
 
@@ -101,7 +111,8 @@ function partialNeed(facts: PullFacts): PullNeed {
   const trigger: SessionTrigger = `continue-${facts.pull.headSha}`;
   const fix = fixRun(facts, trigger);
   if (fix) return fixedOrNot(fix, 'continue-failed');
-  if (!continueAsked(facts.ctx, facts.pull.worker)) return { kind: 'wait', state: 'partial' };
+  if (!continueAsked(facts.ctx, { worker: facts.pull.worker, coding: facts.coding }))
+    return { kind: 'wait', state: 'partial' };
   return { kind: 'dispatch', role: 'fix', trigger };
 }
 

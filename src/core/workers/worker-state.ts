@@ -3,6 +3,7 @@ import type { Completion } from '../plan/completion.js';
 import type { PlanWorker } from '../plan/plan.js';
 import type { TimedCommand, TimedPull } from '../snapshot/snapshot.js';
 import type { WorkerDisplayState } from '../status/status-view.js';
+import type { CodingSession } from './partial-work.js';
 import type { PullAssessment } from './pull-state.js';
 
 /** Why a worker's attempt ended without a pull request to go on with. */
@@ -35,6 +36,8 @@ export interface WorkerState {
   latestWork: JudgedRun | null;
   /** Its newest run of any role. */
   latestRun: JudgedRun | null;
+  /** Its newest session that changed its branch (work or fix), with its usage record. */
+  coding: CodingSession | null;
   /** Its merged PR, else its open one, else its newest closed one. */
   pull: TimedPull | null;
   /** Set while its PR is open. */
