@@ -11,11 +11,11 @@ import type { SessionRole } from '../sessions/session.js';
 import { type CommandState, foldCommands } from '../snapshot/command-state.js';
 import { type DailyCapHold, dailyCapsReached } from '../snapshot/daily-spend.js';
 import { effectivePlanRead, type FollowUps, followUpsOf } from '../snapshot/follow-ups.js';
-import { closeCancels } from '../snapshot/issue-close.js';
+import { cancellingClose } from '../snapshot/issue-close.js';
 import { buildLedger, type Ledger } from '../snapshot/ledger.js';
 import { normalizeSnapshot, timeOf } from '../snapshot/normalize-snapshot.js';
 import { findOverdueRuns, type OverdueReason } from '../snapshot/overdue-runs.js';
-import type { BuildSnapshot, NormalSnapshot } from '../snapshot/snapshot.js';
+import type { BuildSnapshot, IssueClose, NormalSnapshot } from '../snapshot/snapshot.js';
 import type { RepoLinks, StatusView } from '../status/status-view.js';
 import type { Engine } from '../vocabulary/engine-names.js';
 import { integrationBranch } from '../vocabulary/ids.js';
@@ -57,8 +57,11 @@ export interface DecideContext {
   canDispatchSessions: boolean;
   /** New work sessions may start (neither paused nor over budget). */
   canDispatchWork: boolean;
-  /** The issue is closed by someone whose close cancels the build (`closeCancels`). */
-  closeCancels: boolean;
+  /**
+   * The close of the issue that cancels the build (`cancellingClose`): by someone
+   * who steers builds, and not undone by a reopen. Null: no close cancels it.
+   */
+  cancellingClose: IssueClose | null;
   /** The engine each session of the build runs on (`sessionEngines`). */
   engineOf: EngineOf;
   /**
@@ -121,8 +124,8 @@ export function makeContext({
     now,
   });
   const daily = dailyHolds.length > 0;
-  // 6. Whether the issue's close, if it is closed, cancels the build.
-  const cancelsByClose = closeCancels(truth, config);
+  // 6. The issue's close that cancels the build, if it is closed and one does.
+  const cancelledByClose = cancellingClose(truth, config);
   const links = repoLinks(truth);
   // 7. The engine each session runs on, from the settings read once.
   const engineOf = sessionEngines({ snapshot: truth, commands, settings: engines });
@@ -140,7 +143,7 @@ export function makeContext({
     dailyHolds,
     canDispatchSessions: !budgetReached && !daily,
     canDispatchWork: !budgetReached && !daily && commands.paused === null,
-    closeCancels: cancelsByClose,
+    cancellingClose: cancelledByClose,
     engineOf,
     links,
   };
