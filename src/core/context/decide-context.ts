@@ -6,6 +6,7 @@
  * ask for are framed once, at the end of `decide`.
  */
 import type { Config } from '../config/config.js';
+import type { UsageRecord } from '../plan/usage.js';
 import { type EngineSettings, engineFor, readEngineSettings } from '../sessions/engines.js';
 import type { SessionRole } from '../sessions/session.js';
 import { type CommandState, foldCommands } from '../snapshot/command-state.js';
@@ -45,6 +46,8 @@ export interface DecideContext {
   overdue: Map<number, OverdueReason>;
   /** Every session's spend so far: the one count status, report and budget read. */
   ledger: Ledger;
+  /** The usage record of each run's newest attempt that wrote one, by run id. */
+  records: Map<number, UsageRecord>;
   /** What the build's sessions have cost so far, in US dollars (`ledger.total.costUsd`). */
   spentUsd: number;
   budgetReached: boolean;
@@ -127,6 +130,7 @@ export function makeContext({
   // 6. The issue's close that cancels the build, if it is closed and one does.
   const cancelledByClose = cancellingClose(truth, config);
   const links = repoLinks(truth);
+  const records = newestRecords(truth.usage ?? []);
   // 7. The engine each session runs on, from the settings read once.
   const engineOf = sessionEngines({ snapshot: truth, commands, settings: engines });
   return {
@@ -136,6 +140,7 @@ export function makeContext({
     commands,
     overdue,
     ledger,
+    records,
     followUps,
     synthesis,
     spentUsd,
@@ -159,6 +164,16 @@ function repoLinks(snapshot: BuildSnapshot): RepoLinks {
   const fromIssue = /^(https?:\/\/.+?)\/issues\/\d+\/?$/.exec(snapshot.issue.url)?.[1];
   const repoUrl = fromIssue ?? `https://github.com/${snapshot.repo.owner}/${snapshot.repo.name}`;
   return { repoUrl, branch: snapshot.integration?.sha ?? integrationBranch(snapshot.build) };
+}
+
+/** Each run's usage record of its newest attempt, by run id. */
+function newestRecords(usage: UsageRecord[]): Map<number, UsageRecord> {
+  const newest = new Map<number, UsageRecord>();
+  for (const record of usage) {
+    const found = newest.get(record.run_id);
+    if (!found || found.attempt <= record.attempt) newest.set(record.run_id, record);
+  }
+  return newest;
 }
 
 /** Which engine a session of this build runs on, given its role and worker. */

@@ -7,7 +7,7 @@ import { findRun, type JudgedRun } from '../context/runs.js';
 import type { Plan, PlanWorker } from '../plan/plan.js';
 import type { TimedCommand, TimedPull, TimedRun } from '../snapshot/snapshot.js';
 import type { WorkerDisplayState } from '../status/status-view.js';
-import { latestCodingSession, recordOf } from './partial-work.js';
+import { latestCodingSession } from './partial-work.js';
 import { assessPull, type PullAssessment } from './pull-state.js';
 import { workerNote } from './worker-note.js';
 import { type FailReason, isDone, type WorkerState } from './worker-state.js';
@@ -121,7 +121,7 @@ function failureOf(ctx: DecideContext, run: JudgedRun): FailReason {
 
 /** The reason the run's newest attempt recorded with its usage, if any. */
 function sessionReason(ctx: DecideContext, run: TimedRun): string | null {
-  return recordOf(ctx, run)?.reason ?? null;
+  return ctx.records.get(run.id)?.reason ?? null;
 }
 
 /** Whether the run's usage record (written by publish before its checks) says the agent finished its work. */

@@ -22,16 +22,7 @@ export function latestCodingSession(ctx: DecideContext, worker: string): CodingS
   const run = ctx.snapshot.runs
     .filter((run) => run.worker === worker && (run.role === 'work' || run.role === 'fix'))
     .at(-1);
-  return run ? { run, record: recordOf(ctx, run) } : null;
-}
-
-/** The usage record of a run's newest attempt, if its publish job wrote one. */
-export function recordOf(ctx: DecideContext, run: TimedRun): UsageRecord | null {
-  const records = (ctx.snapshot.usage ?? []).filter((record) => record.run_id === run.id);
-  return records.reduce<UsageRecord | null>(
-    (found, record) => (found && found.attempt > record.attempt ? found : record),
-    null,
-  );
+  return run ? { run, record: ctx.records.get(run.id) ?? null } : null;
 }
 
 /**
