@@ -7,8 +7,7 @@ import { findRun, type JudgedRun } from '../context/runs.js';
 import type { Plan, PlanWorker } from '../plan/plan.js';
 import type { TimedCommand, TimedPull, TimedRun } from '../snapshot/snapshot.js';
 import type { WorkerDisplayState } from '../status/status-view.js';
-import { latestCodingSession } from './partial-work.js';
-import { assessPull, type PullAssessment } from './pull-state.js';
+import { assessPull, type CodingSession, type PullAssessment } from './pull-state.js';
 import { workerNote } from './worker-note.js';
 import { type FailReason, isDone, type WorkerState } from './worker-state.js';
 
@@ -117,6 +116,14 @@ function failureOf(ctx: DecideContext, run: JudgedRun): FailReason {
     default:
       return agentCompleted(ctx, run) ? 'not-published' : 'failure';
   }
+}
+
+/** The worker's newest session that changes its branch, if any, with its usage record. */
+function latestCodingSession(ctx: DecideContext, worker: string): CodingSession | null {
+  const run = ctx.snapshot.runs
+    .filter((run) => run.worker === worker && (run.role === 'work' || run.role === 'fix'))
+    .at(-1);
+  return run ? { run, record: ctx.records.get(run.id) ?? null } : null;
 }
 
 /** The reason the run's newest attempt recorded with its usage, if any. */

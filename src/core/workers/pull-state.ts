@@ -1,9 +1,18 @@
 import type { DecideContext } from '../context/decide-context.js';
 import { type JudgedRun, soonest } from '../context/runs.js';
+import type { SessionLimit, UsageRecord } from '../plan/usage.js';
 import type { SessionTrigger } from '../sessions/session.js';
 import { type PullVerdict, pullVerdict } from '../snapshot/pull-verdict.js';
-import type { TimedCommand, TimedPull } from '../snapshot/snapshot.js';
-import { type CodingSession, continueAsked } from './partial-work.js';
+import type { TimedCommand, TimedPull, TimedRun } from '../snapshot/snapshot.js';
+
+/**
+ * A worker's newest session that changes its branch (work or fix), and the usage
+ * record it left: what stopped it short, when it handed in partial work.
+ */
+export interface CodingSession {
+  run: TimedRun;
+  record: UsageRecord | null;
+}
 
 /** Why a worker PR waits for a person. */
 export type NeedsHumanReason =
@@ -111,9 +120,26 @@ function partialNeed(facts: PullFacts): PullNeed {
   const trigger: SessionTrigger = `continue-${facts.pull.headSha}`;
   const fix = fixRun(facts, trigger);
   if (fix) return fixedOrNot(fix, 'continue-failed');
-  if (!continueAsked(facts.ctx, { worker: facts.pull.worker, coding: facts.coding }))
-    return { kind: 'wait', state: 'partial' };
+  if (!continueAsked(facts)) return { kind: 'wait', state: 'partial' };
   return { kind: 'dispatch', role: 'fix', trigger };
+}
+
+/** The limits a raised budget or cap lifts: a continuation may start by itself (`budget.continuePartial`). */
+const LIFTED_BY_RAISE: ReadonlySet<SessionLimit> = new Set(['budget', 'daily']);
+
+/**
+ * Whether a session should go on from the worker's partial work: a
+ * `/continue` given after its newest session began, or, where
+ * `budget.continuePartial` is on, a budget or daily cap that stopped it (the
+ * rules start the session only once the budget lets sessions start again).
+ */
+function continueAsked({ ctx, pull, coding }: PullFacts): boolean {
+  const asked = (ctx.commands.continues.get(pull.worker) ?? []).some(
+    (info) => !coding || info.createdMs > coding.run.createdMs,
+  );
+  if (asked) return true;
+  const limit = coding?.record?.limit ?? null;
+  return ctx.config.budget.continuePartial && limit !== null && LIFTED_BY_RAISE.has(limit);
 }
 
 /** A conflict with the build branch gets one fix session per build-branch head. */

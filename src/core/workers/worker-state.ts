@@ -3,8 +3,7 @@ import type { Completion } from '../plan/completion.js';
 import type { PlanWorker } from '../plan/plan.js';
 import type { TimedCommand, TimedPull } from '../snapshot/snapshot.js';
 import type { WorkerDisplayState } from '../status/status-view.js';
-import type { CodingSession } from './partial-work.js';
-import type { PullAssessment } from './pull-state.js';
+import type { CodingSession, PullAssessment } from './pull-state.js';
 
 /** Why a worker's attempt ended without a pull request to go on with. */
 export type FailReason =
