@@ -6,7 +6,6 @@ import { formatUsd } from '../status/progress-format.js';
 import { followUpsText, them } from '../status/render-progress.js';
 import type { StatusView } from '../status/status-view.js';
 import { mentions, noticeKey, noticeMarker } from '../vocabulary/notice.js';
-import { failureText, needsHumanText } from '../workers/worker-note.js';
 import type { WorkerState } from '../workers/worker-state.js';
 
 /** What a notice is about; the key makes it once per need. */
@@ -166,15 +165,13 @@ function workerNeeds(ctx: DecideContext, state: WorkerState): Need[] {
     return [
       {
         key: noticeKey('needs-human', id, need.reason, state.pull.headSha.slice(0, 12)),
-        text: `🙋 ${id} needs a person: ${needsHumanText(ctx, need.reason)}. See ${state.pull.url}: push a fix, or reply there \`/retry ${id} <instructions>\`, \`/merge ${id}\` or \`/skip ${id}\`.`,
+        text: `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: push a fix, or reply there \`/retry ${id} <instructions>\`, \`/merge ${id}\` or \`/skip ${id}\`.`,
       },
     ];
   }
   if (state.state === 'partial' && state.pull) return partialNeeds(ctx, state, state.pull);
   if (state.state === 'failed') {
-    const why = state.failure
-      ? failureText(ctx, state.failure, state.failureDetail)
-      : 'its session failed';
+    const why = state.note ?? 'its session failed';
     return [
       {
         key: noticeKey('failed', id, state.attempts),

@@ -52,7 +52,7 @@ export function workerNote({
  * reason may quote a model, so it is shown only as a code span: no markup, no
  * mention, no link of its own.
  */
-export function failureText(ctx: DecideContext, reason: FailReason, detail?: string): string {
+function failureText(ctx: DecideContext, reason: FailReason, detail?: string): string {
   if (!detail) return conclusionText(ctx, reason);
   // The detail names publish's rule: the base need not send the reader to the job for it.
   const refused = reason === 'not-published';
