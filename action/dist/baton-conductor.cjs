@@ -53153,9 +53153,12 @@ function isBuildLabel(config3, label) {
 function normalizeSnapshot(snapshot) {
   return {
     ...snapshot,
-    runs: uniqueSorted(snapshot.runs, (run2) => run2.id, compareRuns),
+    runs: uniqueSorted(snapshot.runs, (run2) => run2.id, compareRuns).map(timedRun),
     // A comment may carry several commands: each counts, a comment listed twice once.
-    commands: uniqueSorted(snapshot.commands, commandKey, compareCommands),
+    commands: uniqueSorted(snapshot.commands, commandKey, compareCommands).map((info) => ({
+      ...info,
+      createdMs: instantOf(info.createdAt)
+    })),
     pulls: uniqueSorted(
       snapshot.pulls,
       (pull) => pull.number,
@@ -53163,9 +53166,18 @@ function normalizeSnapshot(snapshot) {
     ).map(normalizePull)
   };
 }
+function timedRun(run2) {
+  return {
+    ...run2,
+    createdMs: instantOf(run2.createdAt),
+    updatedMs: instantOf(run2.updatedAt),
+    startedMs: instantOf(run2.startedAt ?? run2.createdAt)
+  };
+}
 function normalizePull(pull) {
   return {
     ...pull,
+    createdMs: instantOf(pull.createdAt),
     reviews: uniqueSorted(pull.reviews, (review) => review.id, compareReviews),
     checks: {
       ...pull.checks,
@@ -53195,6 +53207,9 @@ function compareTimes(a, b) {
 function timeOf(iso) {
   const ms = Date.parse(iso);
   return Number.isNaN(ms) ? null : ms;
+}
+function instantOf(iso) {
+  return timeOf(iso) ?? Number.NEGATIVE_INFINITY;
 }
 function commandKey(info) {
   return `${info.commentId} ${JSON.stringify(info.command)}`;
@@ -55309,12 +55324,12 @@ function foldFollowUps({
   let since = null;
   for (let round = 1; round <= MAX_FOLLOW_UP_ROUNDS; round++) {
     const workers = plan.workers.filter((w) => w.follow_up === round).map((w) => w.id);
-    const synthesis = succeeded.find(after(since?.createdAt));
+    const synthesis = succeeded.find(after(since?.createdMs));
     if (!synthesis || workers.length === 0)
       return { approvedRounds: round - 1, since, proposed: null };
-    const approve = approvals.find(after(synthesis.updatedAt));
-    const decline = declines.find(after(synthesis.updatedAt)) ?? null;
-    if (!approve || decline && compareTimes(decline.createdAt, approve.createdAt) < 0) {
+    const approve = approvals.find(after(synthesis.updatedMs));
+    const decline = declines.find(after(synthesis.updatedMs)) ?? null;
+    if (!approve || decline && decline.createdMs < approve.createdMs) {
       return { approvedRounds: round - 1, since, proposed: { round, workers, declined: decline } };
     }
     since = approve;
@@ -55322,7 +55337,7 @@ function foldFollowUps({
   return { approvedRounds: MAX_FOLLOW_UP_ROUNDS, since, proposed: null };
 }
 function after(time3) {
-  return (info) => time3 === void 0 || compareTimes(info.createdAt, time3) > 0;
+  return (info) => time3 === void 0 || info.createdMs > time3;
 }
 function effectivePlan(plan, approvedRounds) {
   if (!plan.workers.some((w) => (w.follow_up ?? 0) > approvedRounds)) return plan;
@@ -55436,9 +55451,8 @@ function isUnreported(run2) {
   return run2.status === "completed" && ESTIMATED_CONCLUSIONS.has(run2.conclusion ?? "");
 }
 function durationSeconds(run2) {
-  const start = run2.startedAt ?? run2.createdAt;
-  if (compareTimes(run2.updatedAt, start) <= 0) return 0;
-  return (Date.parse(run2.updatedAt) - Date.parse(start)) / 1e3;
+  const ms = run2.updatedMs - run2.startedMs;
+  return Number.isFinite(ms) && ms > 0 ? ms / 1e3 : 0;
 }
 
 // src/core/snapshot/overdue-runs.ts
@@ -55446,10 +55460,9 @@ var MINUTE2 = 6e4;
 function findOverdueRuns({
   runs,
   session,
-  now
+  nowMs
 }) {
   const overdue = /* @__PURE__ */ new Map();
-  const nowMs = timeOf(now);
   if (nowMs === null) return overdue;
   for (const run2 of runs) {
     const reason = overdueReason({ run: run2, session, nowMs });
@@ -55467,15 +55480,12 @@ function overdueReason({
   return run2.status === "queued" ? "queued-too-long" : "run-timeout";
 }
 function overdueAt(run2, session) {
-  if (run2.status === "queued") {
-    const queued = timeOf(run2.createdAt);
-    return queued === null ? null : queued + session.queuedMinutes * MINUTE2;
-  }
-  if (run2.status === "in_progress") {
-    const started = timeOf(run2.startedAt ?? run2.createdAt);
-    return started === null ? null : started + session.timeoutMinutes * MINUTE2;
-  }
+  if (run2.status === "queued") return minutesAfter(run2.createdMs, session.queuedMinutes);
+  if (run2.status === "in_progress") return minutesAfter(run2.startedMs, session.timeoutMinutes);
   return null;
+}
+function minutesAfter(since, minutes) {
+  return Number.isFinite(since) ? since + minutes * MINUTE2 : null;
 }
 
 // src/core/context/runs.ts
@@ -55483,15 +55493,14 @@ var SETTLE_MS = 3e4;
 function judgeRuns({
   runs,
   overdue,
-  now
+  nowMs
 }) {
-  const nowMs = timeOf(now);
   return runs.map((run2) => {
     if (overdue.has(run2.id)) return { ...run2, outcome: "failed", settlesInMs: null };
     if (run2.status !== "completed") return { ...run2, outcome: "active", settlesInMs: null };
     if (run2.conclusion !== "success") return { ...run2, outcome: "failed", settlesInMs: null };
-    const ended = timeOf(run2.updatedAt);
-    const left = ended === null || nowMs === null ? 0 : ended + SETTLE_MS - nowMs;
+    const ended = run2.updatedMs;
+    const left = !Number.isFinite(ended) || nowMs === null ? 0 : ended + SETTLE_MS - nowMs;
     return { ...run2, outcome: "succeeded", settlesInMs: left > 0 ? left : null };
   });
 }
@@ -55519,9 +55528,9 @@ function synthesisState({
   followUps,
   commands
 }) {
-  const since = followUps?.since?.createdAt;
+  const since = followUps?.since?.createdMs;
   const runs = all.filter(
-    (run2) => run2.role === "synthesis" && run2.worker === null && (since === void 0 || compareTimes(run2.createdAt, since) > 0)
+    (run2) => run2.role === "synthesis" && run2.worker === null && (since === void 0 || run2.createdMs > since)
   );
   const latest = runs.at(-1) ?? null;
   if (!latest) return { latest: null, outcome: null, attempts: 0, retry: null };
@@ -55531,7 +55540,7 @@ function synthesisState({
 function pendingRetry(commands, runs, latest) {
   if (latest.outcome !== "failed") return null;
   const retry2 = commands.synthesisRetries.at(-1);
-  if (!retry2 || compareTimes(retry2.createdAt, latest.updatedAt) <= 0) return null;
+  if (!retry2 || retry2.createdMs <= latest.updatedMs) return null;
   const answered = runs.some((run2) => run2.trigger === `comment-${retry2.commentId}`);
   return answered ? null : retry2;
 }
@@ -55543,6 +55552,7 @@ function makeContext({
   now
 }) {
   const normal = normalizeSnapshot(snapshot);
+  const nowMs = timeOf(now);
   const engines = readEngineSettings(config3.session.engine);
   const allowed = engines.allow;
   const commands = foldCommands(
@@ -55550,8 +55560,8 @@ function makeContext({
       ({ command }) => command.name !== "retry" || !command.engine || allowed.includes(command.engine)
     )
   );
-  const overdue = findOverdueRuns({ runs: normal.runs, session: config3.session, now });
-  const runs = judgeRuns({ runs: normal.runs, overdue, now });
+  const overdue = findOverdueRuns({ runs: normal.runs, session: config3.session, nowMs });
+  const runs = judgeRuns({ runs: normal.runs, overdue, nowMs });
   const followUps = followUpsOf(normal.plan, runs, commands);
   const plan = followUps ? effectivePlanRead(normal.plan, followUps.approvedRounds) : normal.plan;
   const synthesis = followUps ? synthesisState({ runs, followUps, commands }) : null;
@@ -55567,8 +55577,9 @@ function makeContext({
     now
   });
   const daily = dailyHolds.length > 0;
-  const cancelsByClose = closeCancels(truth, config3);
+  const cancelledByClose = cancellingClose(truth, config3);
   const links = repoLinks(truth);
+  const records = newestRecords(truth.usage ?? []);
   const engineOf = sessionEngines({ snapshot: truth, commands, settings: engines });
   return {
     snapshot: truth,
@@ -55577,6 +55588,7 @@ function makeContext({
     commands,
     overdue,
     ledger,
+    records,
     followUps,
     synthesis,
     spentUsd,
@@ -55584,7 +55596,7 @@ function makeContext({
     dailyHolds,
     canDispatchSessions: !budgetReached && !daily,
     canDispatchWork: !budgetReached && !daily && commands.paused === null,
-    closeCancels: cancelsByClose,
+    cancellingClose: cancelledByClose,
     engineOf,
     links
   };
@@ -55593,6 +55605,14 @@ function repoLinks(snapshot) {
   const fromIssue = /^(https?:\/\/.+?)\/issues\/\d+\/?$/.exec(snapshot.issue.url)?.[1];
   const repoUrl = fromIssue ?? `https://github.com/${snapshot.repo.owner}/${snapshot.repo.name}`;
   return { repoUrl, branch: snapshot.integration?.sha ?? integrationBranch(snapshot.build) };
+}
+function newestRecords(usage) {
+  const newest = /* @__PURE__ */ new Map();
+  for (const record2 of usage) {
+    const found = newest.get(record2.run_id);
+    if (!found || found.attempt <= record2.attempt) newest.set(record2.run_id, record2);
+  }
+  return newest;
 }
 function sessionEngines(read) {
   const { settings } = read;
@@ -55673,7 +55693,7 @@ function stateOf(ctx, source, run2) {
 }
 function isAwaitingApproval(ctx, run2) {
   if (ctx.config.approval === "none") return false;
-  return !ctx.commands.approvals.some((info) => compareTimes(info.createdAt, run2.createdAt) > 0);
+  return !ctx.commands.approvals.some((info) => info.createdMs > run2.createdMs);
 }
 function isUnstarted(ctx, state) {
   if (!state || state.state !== "waiting" && state.state !== "ready") return false;
@@ -55688,41 +55708,19 @@ function applyHolds(workers, holds) {
   });
 }
 
-// src/core/workers/partial-work.ts
-var LIFTED_BY_RAISE = /* @__PURE__ */ new Set(["budget", "daily"]);
-function latestCodingRun(ctx, worker) {
-  return ctx.snapshot.runs.filter((run2) => run2.worker === worker && (run2.role === "work" || run2.role === "fix")).at(-1) ?? null;
-}
-function recordOf(ctx, run2) {
-  const records = (ctx.snapshot.usage ?? []).filter((record2) => record2.run_id === run2.id);
-  return records.reduce(
-    (found, record2) => found && found.attempt > record2.attempt ? found : record2,
-    null
-  );
-}
-function stoppedAt(ctx, worker) {
-  const run2 = latestCodingRun(ctx, worker);
-  return (run2 && recordOf(ctx, run2)?.limit) ?? null;
-}
-function continueAsked(ctx, worker) {
-  const latest = latestCodingRun(ctx, worker);
-  const asked = (ctx.commands.continues.get(worker) ?? []).some(
-    (info) => !latest || compareTimes(info.createdAt, latest.createdAt) > 0
-  );
-  if (asked) return true;
-  const limit = stoppedAt(ctx, worker);
-  return ctx.config.budget.continuePartial && limit !== null && LIFTED_BY_RAISE.has(limit);
-}
-
 // src/core/workers/pull-state.ts
-function assessPull({ ctx, pull }) {
+function assessPull({
+  ctx,
+  pull,
+  coding
+}) {
   const runs = ctx.snapshot.runs.filter((run2) => run2.worker === pull.worker);
   const forced = (ctx.commands.merges.get(pull.worker) ?? []).some(
-    (info) => compareTimes(info.createdAt, pull.createdAt) >= 0 && !runs.some((run2) => run2.role === "fix" && compareTimes(run2.createdAt, info.createdAt) > 0)
+    (info) => info.createdMs >= pull.createdMs && !runs.some((run2) => run2.role === "fix" && run2.createdMs > info.createdMs)
   );
   const verdict = pullVerdict({ pull, requireHuman: ctx.config.review.requireHuman });
   const rerun = pull.checks.state === "failure" ? pull.checks.failedRuns.filter((run2) => run2.attempt <= 1).map((run2) => run2.id) : [];
-  const facts = { ctx, pull, runs, forced, verdict, rerun };
+  const facts = { ctx, pull, coding, runs, forced, verdict, rerun };
   return { need: nextNeed(facts), verdict, forced, rerun };
 }
 function nextNeed(facts) {
@@ -55742,7 +55740,7 @@ function nextNeed(facts) {
 function pendingRetry2(facts) {
   const { ctx, pull } = facts;
   const retries = ctx.commands.retries.get(pull.worker) ?? [];
-  const latest = retries.filter((info) => compareTimes(info.createdAt, pull.createdAt) >= 0).at(-1);
+  const latest = retries.filter((info) => info.createdMs >= pull.createdMs).at(-1);
   if (!latest) return null;
   return fixRun(facts, `comment-${latest.commentId}`) ? null : latest;
 }
@@ -55753,8 +55751,17 @@ function partialNeed(facts) {
   const trigger = `continue-${facts.pull.headSha}`;
   const fix = fixRun(facts, trigger);
   if (fix) return fixedOrNot(fix, "continue-failed");
-  if (!continueAsked(facts.ctx, facts.pull.worker)) return { kind: "wait", state: "partial" };
+  if (!continueAsked(facts)) return { kind: "wait", state: "partial" };
   return { kind: "dispatch", role: "fix", trigger };
+}
+var LIFTED_BY_RAISE = /* @__PURE__ */ new Set(["budget", "daily"]);
+function continueAsked({ ctx, pull, coding }) {
+  const asked = (ctx.commands.continues.get(pull.worker) ?? []).some(
+    (info) => !coding || info.createdMs > coding.run.createdMs
+  );
+  if (asked) return true;
+  const limit = coding?.record?.limit ?? null;
+  return ctx.config.budget.continuePartial && limit !== null && LIFTED_BY_RAISE.has(limit);
 }
 function conflictNeed(facts) {
   const sha = facts.ctx.snapshot.integration?.sha;
@@ -55823,7 +55830,7 @@ function fixNeed(facts, trigger, failed) {
   const fix = fixRun(facts, trigger);
   if (fix) return fixedOrNot(fix, failed);
   const rounds = runs.filter(
-    (run2) => run2.role === "fix" && /^(review|checks)-/.test(run2.trigger ?? "") && compareTimes(run2.createdAt, pull.createdAt) >= 0
+    (run2) => run2.role === "fix" && /^(review|checks)-/.test(run2.trigger ?? "") && run2.createdMs >= pull.createdMs
   ).length;
   if (rounds >= ctx.config.review.maxFixRounds)
     return { kind: "needs-human", reason: "fix-rounds" };
@@ -55846,7 +55853,7 @@ function workerNote({
     case "needs-human":
       return state.assessment?.need.kind === "needs-human" ? needsHumanText(ctx, state.assessment.need.reason) : null;
     case "partial":
-      return partialText(ctx, state);
+      return partialText(state);
     case "reviewing":
       return reviewingText(ctx, state);
     case "checks":
@@ -55898,8 +55905,8 @@ function needsHumanText(ctx, reason) {
   };
   return texts[reason];
 }
-function partialText(ctx, state) {
-  const limit = stoppedAt(ctx, state.worker.id);
+function partialText(state) {
+  const limit = state.coding?.record?.limit ?? null;
   const why = limit ? `stopped at ${LIMIT_NAMES[limit]}` : "its session stopped short";
   const detail = state.failureDetail ? `: ${code(state.failureDetail.replace(/[<>]/g, " "))}` : "";
   return `${why}${detail}; its work so far and hand-off note are on the draft pull request`;
@@ -55964,6 +55971,7 @@ function baseState(ctx, worker) {
     attempts: workRuns.length,
     latestWork: workRuns.at(-1) ?? null,
     latestRun: runs.at(-1) ?? null,
+    coding: latestCodingSession(ctx, worker.id),
     pull,
     assessment: null,
     retry: null,
@@ -55977,11 +55985,10 @@ function classify(ctx, base) {
   if (pull?.state === "merged") return { ...base, state: "merged" };
   if (ctx.commands.skips.has(base.worker.id)) return { ...base, state: "skipped" };
   if (pull?.state === "open") {
-    const assessment = assessPull({ ctx, pull });
+    const assessment = assessPull({ ctx, pull, coding: base.coding });
     const settles2 = assessment.need.kind === "wait" ? assessment.need.settlesInMs ?? null : null;
     const state = stateOfPull(assessment);
-    const latest = state === "partial" ? latestCodingRun(ctx, base.worker.id) : null;
-    const detail2 = latest ? sessionReason(ctx, latest) : null;
+    const detail2 = state === "partial" ? base.coding?.record?.reason ?? null : null;
     return {
       ...base,
       state,
@@ -55995,7 +56002,7 @@ function classify(ctx, base) {
   if (outcome === "active") {
     return { ...base, state: latestWork.status === "queued" ? "queued" : "working" };
   }
-  const closedSince = pull !== null && compareTimes(pull.createdAt, latestWork.createdAt) >= 0;
+  const closedSince = pull !== null && pull.createdMs >= latestWork.createdMs;
   const settles = closedSince ? null : latestWork.settlesInMs;
   if (settles !== null) return { ...base, state: "working", settlesInMs: settles };
   const failure2 = closedSince ? "pull-closed" : failureOf(ctx, latestWork);
@@ -56040,8 +56047,12 @@ function failureOf(ctx, run2) {
       return agentCompleted(ctx, run2) ? "not-published" : "failure";
   }
 }
+function latestCodingSession(ctx, worker) {
+  const run2 = ctx.snapshot.runs.filter((run3) => run3.worker === worker && (run3.role === "work" || run3.role === "fix")).at(-1);
+  return run2 ? { run: run2, record: ctx.records.get(run2.id) ?? null } : null;
+}
 function sessionReason(ctx, run2) {
-  return recordOf(ctx, run2)?.reason ?? null;
+  return ctx.records.get(run2.id)?.reason ?? null;
 }
 function agentCompleted(ctx, run2) {
   return (ctx.snapshot.usage ?? []).some(
@@ -56050,7 +56061,7 @@ function agentCompleted(ctx, run2) {
 }
 function pendingWorkRetry(ctx, worker, latest) {
   const retry2 = (ctx.commands.retries.get(worker) ?? []).at(-1);
-  if (!retry2 || compareTimes(retry2.createdAt, latest.createdAt) <= 0) return null;
+  if (!retry2 || retry2.createdMs <= latest.createdMs) return null;
   const answered = findRun(ctx.snapshot.runs, {
     role: "work",
     worker,
@@ -56209,7 +56220,7 @@ function synthesisOf(ctx) {
 // src/core/workers/worker-messages.ts
 function sessionMessages(ctx, { done }) {
   const receipts = takenMessages(ctx);
-  return [...ctx.commands.messages.values()].flat().sort((a, b) => compareTimes(a.createdAt, b.createdAt) || a.commentId - b.commentId).flatMap((info) => {
+  return [...ctx.commands.messages.values()].flat().sort((a, b) => a.createdMs - b.createdMs || a.commentId - b.commentId).flatMap((info) => {
     const message2 = messageOf2(ctx, { info, receipts, done });
     return message2 ? [message2] : [];
   });
@@ -56233,13 +56244,13 @@ function messageOf2(ctx, {
   if (message2.taken) return { ...message2, state: "taken" };
   if (done.has(worker)) return { ...message2, state: "unread" };
   if (command.name === "queue") return message2;
-  const running = sessionAt(ctx, worker, info.createdAt);
+  const running = sessionAt(ctx, worker, info.createdMs);
   if (running && running.status !== "completed") return { ...message2, state: "sent" };
   return { ...message2, queuedSteer: running ? "session-ended" : "no-session" };
 }
-function sessionAt(ctx, worker, at) {
+function sessionAt(ctx, worker, atMs) {
   return ctx.snapshot.runs.filter(
-    (run2) => run2.worker === worker && (run2.role === "work" || run2.role === "fix") && compareTimes(run2.createdAt, at) <= 0 && (run2.status !== "completed" || compareTimes(run2.updatedAt, at) > 0)
+    (run2) => run2.worker === worker && (run2.role === "work" || run2.role === "fix") && run2.createdMs <= atMs && (run2.status !== "completed" || run2.updatedMs > atMs)
   ).at(-1) ?? null;
 }
 function takenMessages(ctx) {
@@ -56250,7 +56261,7 @@ function takenMessages(ctx) {
     if (!run2) continue;
     for (const { comment, turn } of record2.messages ?? []) {
       const known = taken2.get(comment);
-      if (!known || compareTimes(run2.createdAt, known.run.createdAt) < 0) {
+      if (!known || run2.createdMs < known.run.createdMs) {
         taken2.set(comment, { run: run2, turn });
       }
     }
@@ -56281,7 +56292,7 @@ function queuedSteers({ commands, snapshot, config: config3, now, at = now }) {
   if (steered.length === 0) return [];
   const ctx = makeContext({ snapshot, config: config3, now });
   return [...new Set(steered)].filter((worker) => {
-    const running = sessionAt(ctx, worker, at);
+    const running = sessionAt(ctx, worker, instantOf(at));
     return !running || running.status === "completed";
   });
 }
@@ -56716,9 +56727,7 @@ function missingPlan(ctx, latest) {
 function isApproved(ctx, planRuns) {
   if (ctx.config.approval === "none") return true;
   const producer = planRuns.filter((run2) => run2.outcome === "succeeded").at(-1);
-  return ctx.commands.approvals.some(
-    (info) => !producer || compareTimes(info.createdAt, producer.createdAt) > 0
-  );
+  return ctx.commands.approvals.some((info) => !producer || info.createdMs > producer.createdMs);
 }
 function pendingReplan(ctx) {
   const latest = ctx.commands.replans.at(-1);
@@ -56787,7 +56796,7 @@ function decideSeries(ctx, start) {
     const series = step("nothing-worth-doing", research, "nothing-worth-doing");
     return plan ? finish(ctx, plan, series) : improving(ctx, [], series);
   }
-  const scoped = loopContext(ctx, { loop, since: research.createdAt });
+  const scoped = loopContext(ctx, { loop, sinceMs: research.createdMs });
   const planning = decidePlanning(scoped);
   if (planning.kind === "decided" || !plan) {
     const planRun = runs.plan ?? research;
@@ -56865,7 +56874,7 @@ function loopRunsOf(ctx, subject) {
 function lastRun(ctx, role, subject) {
   return ctx.snapshot.runs.filter((run2) => run2.role === role && run2.worker === subject).at(-1) ?? null;
 }
-function loopContext(ctx, { loop, since }) {
+function loopContext(ctx, { loop, sinceMs }) {
   const subject = loopSubject(loop);
   const plan = ctx.snapshot.plan;
   const mine = plan.kind === "valid" ? plan.plan.workers.filter((w) => w.loop === loop) : [];
@@ -56883,7 +56892,7 @@ function loopContext(ctx, { loop, since }) {
     config: unapproved ? { ...ctx.config, approval: "none" } : ctx.config,
     commands: {
       ...ctx.commands,
-      replans: ctx.commands.replans.filter((info) => compareTimes(info.createdAt, since) > 0)
+      replans: ctx.commands.replans.filter((info) => info.createdMs > sinceMs)
     },
     subject
   };
@@ -56932,16 +56941,18 @@ function checkCommands({
   at = now
 }) {
   const ctx = makeContext({ snapshot, config: config3, now });
+  const atMs = instantOf(at);
+  const { runs } = ctx.snapshot;
   const { plan } = ctx.snapshot;
-  const loop = findSeries(ctx) ? loopAt(snapshot, at) : null;
+  const loop = findSeries(ctx) ? loopAt(runs, atMs) : null;
   const mine = plan.kind !== "valid" || loop === null ? null : new Set(plan.plan.workers.filter((w) => w.loop === loop).map((w) => w.id));
-  const workStarted = snapshot.runs.some(
-    (run2) => run2.role === "work" && compareTimes(run2.createdAt, at) < 0 && (mine === null || mine.has(run2.worker ?? ""))
+  const workStarted = runs.some(
+    (run2) => run2.role === "work" && run2.createdMs < atMs && (mine === null || mine.has(run2.worker ?? ""))
   );
   const all = plan.kind === "valid" ? deriveWorkers(ctx, plan.plan) : null;
   const planned = loop === null ? all !== null : (mine?.size ?? 0) > 0;
-  const started = snapshot.runs.some((run2) => compareTimes(run2.createdAt, at) < 0);
-  const improving2 = ctx.commands.improves.some((info) => compareTimes(info.createdAt, at) < 0);
+  const started = runs.some((run2) => run2.createdMs < atMs);
+  const improving2 = ctx.commands.improves.some((info) => info.createdMs < atMs);
   const adaptWaits = all !== null && decideAdaptations(ctx, all).views.some((view) => view.state === "awaiting-approval");
   return commands.flatMap((command) => {
     if (command.name === "improve") {
@@ -56949,10 +56960,10 @@ function checkCommands({
       return message3 ? [{ line: commandText(command), message: message3 }] : [];
     }
     if (command.name === "retry-synthesis" || command.name === "skip-follow-ups") {
-      const message3 = command.name === "retry-synthesis" ? synthesisProblem(ctx, at) : followUpProblem(ctx, at);
+      const message3 = command.name === "retry-synthesis" ? synthesisProblem(ctx, atMs) : followUpProblem(ctx, atMs);
       return message3 ? [{ line: commandText(command), message: message3 }] : [];
     }
-    if (command.name === "approve" && answersFollowUps(ctx, at)) return [];
+    if (command.name === "approve" && answersFollowUps(ctx, atMs)) return [];
     const engine = command.name === "retry" && command.engine;
     const message2 = (engine ? engineProblem(readEngineSettings(config3.session.engine), engine) : null) ?? problemOf({
       command,
@@ -56963,8 +56974,8 @@ function checkCommands({
     return message2 ? [{ line: commandText(command), message: message2 }] : [];
   });
 }
-function loopAt(snapshot, at) {
-  const loops = snapshot.runs.filter((run2) => run2.role === "research" && compareTimes(run2.createdAt, at) <= 0).map((run2) => parseLoopSubject(run2.worker) ?? 0);
+function loopAt(runs, atMs) {
+  const loops = runs.filter((run2) => run2.role === "research" && run2.createdMs <= atMs).map((run2) => parseLoopSubject(run2.worker) ?? 0);
   return Math.max(1, ...loops);
 }
 function problemOf({
@@ -57002,37 +57013,37 @@ function problemOf({
     }
   }
 }
-function synthesisProblem(ctx, at) {
+function synthesisProblem(ctx, atMs) {
   const { plan } = ctx.snapshot;
   if (plan.kind !== "valid" || buildTypeOf(plan.plan) !== "research")
     return "only a research build has a synthesis to run again; steer a worker with `/retry W1.2 <instructions>`.";
   if (ctx.snapshot.finalPull) return "the synthesis has succeeded: the final pull request is open.";
   const before = ctx.snapshot.runs.filter(
-    (run2) => run2.role === "synthesis" && run2.worker === null && compareTimes(run2.createdAt, at) < 0
+    (run2) => run2.role === "synthesis" && run2.worker === null && run2.createdMs < atMs
   );
   const latest = before.at(-1);
   if (!latest)
     return "the synthesis has not run yet: it starts once every worker is merged or skipped.";
   const outcome = latest.outcome;
-  if (outcome === "active" || compareTimes(at, latest.updatedAt) <= 0)
+  if (outcome === "active" || atMs <= latest.updatedMs)
     return "the synthesis is still running; `/retry synthesis` runs it again once it has failed.";
   if (outcome === "succeeded")
     return "the synthesis has succeeded; the final pull request opens with its report.";
   return null;
 }
-function answersFollowUps(ctx, at) {
+function answersFollowUps(ctx, atMs) {
   const followUps = ctx.followUps;
   if (!followUps) return false;
-  if (followUps.since && followUps.since.createdAt === at) return true;
+  if (followUps.since && followUps.since.createdMs === atMs) return true;
   const proposed = followUps.proposed;
-  return proposed !== null && (!proposed.declined || compareTimes(proposed.declined.createdAt, at) >= 0);
+  return proposed !== null && (!proposed.declined || proposed.declined.createdMs >= atMs);
 }
-function followUpProblem(ctx, at) {
+function followUpProblem(ctx, atMs) {
   const proposed = ctx.followUps?.proposed;
   if (!proposed)
     return "no follow-up questions wait for an answer; a research build's synthesis proposes them, and the status comment lists them.";
   const declined = proposed.declined;
-  if (declined && compareTimes(declined.createdAt, at) < 0)
+  if (declined && declined.createdMs < atMs)
     return "the follow-up questions were skipped already; the final pull request goes out without them.";
   return null;
 }
@@ -57070,7 +57081,7 @@ function workerProblem(command, workers) {
 function decideNotices(ctx, { view, workers }) {
   const posted = new Set(ctx.snapshot.notices ?? []);
   const people = notified(ctx);
-  return needsOf(ctx, { view, workers }).filter((need) => !posted.has(need.key)).map((need) => {
+  return needsOf(ctx, { view, workers }).map((need) => ({ ...need, key: noticeKey(...need.about) })).filter((need) => !posted.has(need.key)).map((need) => {
     const body = [
       noticeMarker(ctx.snapshot.build, need.key),
       `${mentions(people)}${need.text}`,
@@ -57092,7 +57103,7 @@ function needsOf(ctx, { view, workers }) {
   if (view.phase === "plan-ready" && ctx.config.approval === "plan") {
     const sha = ctx.snapshot.plan.kind === "valid" ? ctx.snapshot.plan.sha.slice(0, 12) : "plan";
     needs.push({
-      key: noticeKey("plan-ready", sha),
+      about: ["plan-ready", sha],
       text: `📋 The plan is ready: ${view.plan.workers.length} ${view.plan.workers.length === 1 ? "worker" : "workers"}, estimated at about ${formatUsd(view.estimate.usd)}. Read it in the status comment, then reply \`/approve\` to start, or \`/replan <what to change>\`.`
     });
   }
@@ -57101,10 +57112,10 @@ function needsOf(ctx, { view, workers }) {
     const spent = `${formatUsd(daily.spentUsd)} today (${daily.day}, UTC)`;
     needs.push(
       daily.scope === "repository" ? {
-        key: noticeKey("daily-budget", daily.day),
+        about: ["daily-budget", daily.day],
         text: `💸 The build is paused: this repository's sessions, all builds together, have cost ${spent}, reaching \`budget.dailyUsd\` (${formatUsd(daily.capUsd)}). No new session starts until tomorrow (UTC); merges go on. Raise \`budget.dailyUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on now, or reply \`/cancel\`.`
       } : {
-        key: noticeKey("installation-daily-budget", daily.day),
+        about: ["installation-daily-budget", daily.day],
         text: `💸 The build is paused: the sessions of all this installation's repositories, together, have cost ${spent}, reaching the installation's daily cap of ${formatUsd(daily.capUsd)} (\`BATON_INSTALLATION_DAILY_USD\`, set on the app). No new session starts until it resets at 00:00 UTC; merges go on. Only the app's operator can raise \`BATON_INSTALLATION_DAILY_USD\` (a repository cannot); reply \`/cancel\` to stop the build.`
       }
     );
@@ -57114,7 +57125,7 @@ function needsOf(ctx, { view, workers }) {
     if (adaptation.state !== "awaiting-approval") continue;
     const names = adaptation.workers.join(", ");
     needs.push({
-      key: noticeKey("adapted", adaptation.source),
+      about: ["adapted", adaptation.source],
       text: `✏️ After ${adaptation.source}'s learnings, an adapt session revised the brief of ${names}: ${adaptation.diff ?? "see the build branch"}. Reply \`/approve\` to start ${names} with the change.`
     });
   }
@@ -57122,28 +57133,28 @@ function needsOf(ctx, { view, workers }) {
   const followUps = view.progress.followUps;
   if (followUps?.state === "proposed" && view.progress.synthesis?.state === "succeeded") {
     needs.push({
-      key: noticeKey("follow-ups", followUps.round),
+      about: ["follow-ups", followUps.round],
       text: `🔎 ${followUpsText(followUps.workers)}. Reply \`/approve\` to investigate ${them(followUps.workers)}, or \`/skip follow-ups\` to open the final pull request without ${them(followUps.workers)}.`
     });
   }
   const synthesis = view.progress.synthesis;
   if (synthesis?.state === "failed") {
     needs.push({
-      key: noticeKey("synthesis-failed", synthesis.attempts),
+      about: ["synthesis-failed", synthesis.attempts],
       text: `❌ The synthesis session failed (${synthesis.url}): the report and the final pull request wait. Its job summary says why; reply \`/retry synthesis\` to run it again.`
     });
   }
   const { maxUsd } = ctx.config.budget;
   if (ctx.budgetReached && maxUsd !== null) {
     needs.push({
-      key: noticeKey("budget", maxUsd),
+      about: ["budget", maxUsd],
       text: `💸 The build is paused: its sessions have cost ${formatUsd(ctx.spentUsd)}, reaching \`budget.maxUsd\` (${formatUsd(maxUsd)}). No new session starts; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on, or reply \`/cancel\`.`
     });
   }
   const final = ctx.snapshot.finalPull;
   if (final?.state === "open") {
     needs.push({
-      key: noticeKey("final-pull", final.number),
+      about: ["final-pull", final.number],
       text: `📦 Every worker is done: the final pull request ${final.url} is open. Review it and merge it to deliver the build.`,
       reviewPull: final.number
     });
@@ -57156,7 +57167,7 @@ function seriesNeeds(view) {
   if (view.phase === "improving" && view.series?.ended === "nothing-worth-doing") {
     return [
       {
-        key: noticeKey("series-ended", last.loop),
+        about: ["series-ended", last.loop],
         text: `🏁 The improvement loops have ended: loop ${last.loop}'s research found nothing worth doing, so there is nothing to deliver. Its findings are linked in the status comment.`
       }
     ];
@@ -57166,7 +57177,7 @@ function seriesNeeds(view) {
     const next = session === "research" ? "No further loop starts; reply `/cancel` to close the series." : "No further loop starts; what is merged goes out in the final pull request.";
     return [
       {
-        key: noticeKey(last.stage, last.loop),
+        about: [last.stage, last.loop],
         text: `❌ Loop ${last.loop}'s ${session} session failed${last.run ? ` (${last.run.url})` : ""}. ${next}`
       }
     ];
@@ -57179,17 +57190,17 @@ function workerNeeds(ctx, state) {
   if (state.state === "needs-human" && need?.kind === "needs-human" && state.pull) {
     return [
       {
-        key: noticeKey("needs-human", id, need.reason, state.pull.headSha.slice(0, 12)),
-        text: `🙋 ${id} needs a person: ${needsHumanText(ctx, need.reason)}. See ${state.pull.url}: push a fix, or reply there \`/retry ${id} <instructions>\`, \`/merge ${id}\` or \`/skip ${id}\`.`
+        about: ["needs-human", id, need.reason, state.pull.headSha.slice(0, 12)],
+        text: `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: push a fix, or reply there \`/retry ${id} <instructions>\`, \`/merge ${id}\` or \`/skip ${id}\`.`
       }
     ];
   }
   if (state.state === "partial" && state.pull) return partialNeeds(ctx, state, state.pull);
   if (state.state === "failed") {
-    const why = state.failure ? failureText(ctx, state.failure, state.failureDetail) : "its session failed";
+    const why = state.note ?? "its session failed";
     return [
       {
-        key: noticeKey("failed", id, state.attempts),
+        about: ["failed", id, state.attempts],
         text: `❌ ${id} failed: ${why}. Reply \`/retry ${id} <instructions>\` to try again, or \`/skip ${id}\` to go on without it.`
       }
     ];
@@ -57202,7 +57213,7 @@ function partialNeeds(ctx, state, pull) {
   const raise = ctx.config.budget.continuePartial ? " Raise the budget and it goes on by itself (`budget.continuePartial`)." : "";
   return [
     {
-      key: noticeKey("partial", id, pull.headSha.slice(0, 12)),
+      about: ["partial", id, pull.headSha.slice(0, 12)],
       text: `⏸️ ${id} stopped short of its brief: ${state.note ?? "its session stopped"} (${formatUsd(spent)} spent on it so far). See ${pull.url}: reply \`/continue ${id}\` to start a session from that work and its note, \`/retry ${id} <instructions>\` to steer that session, \`/skip ${id}\`, or mark the pull request ready for review to take it as it is.${raise}`
     }
   ];
@@ -57213,11 +57224,11 @@ function statusUrl(ctx) {
 
 // src/core/decide/decide-ended.ts
 function isCancelled(ctx) {
-  return ctx.commands.cancelled !== null || ctx.closeCancels;
+  return ctx.commands.cancelled !== null || ctx.cancellingClose !== null;
 }
 function ignoredCloseOf(ctx) {
   const { snapshot } = ctx;
-  if (snapshot.issue.state !== "closed" || ctx.closeCancels) return null;
+  if (snapshot.issue.state !== "closed" || ctx.cancellingClose) return null;
   if (snapshot.finalPull?.state === "merged") return null;
   return { by: snapshot.issue.closed?.by ?? null, at: snapshot.issue.closed?.at ?? null };
 }
@@ -57235,7 +57246,7 @@ function decideCancelled(ctx) {
     ...decideCancelledMirrors(snapshot, ctx.config)
   ];
   const cancel = commands.cancelled;
-  const closed = cancellingClose(snapshot, ctx.config);
+  const closed = ctx.cancellingClose;
   return {
     actions,
     view: {
@@ -59468,7 +59479,7 @@ function awaitedWork({
   const waits = [];
   for (const run2 of snapshot.runs) {
     if (run2.status === "completed") continue;
-    const started = timeOf(run2.createdAt) ?? nowMs;
+    const started = Number.isFinite(run2.createdMs) ? run2.createdMs : nowMs;
     const typical = typicalRunMs(snapshot.runs, run2.role);
     const due = expectedEnd({ started, typical, nowMs });
     const overdue = overdueAtMs(run2);
@@ -59479,7 +59490,8 @@ function awaitedWork({
     if (pull.state !== "open") continue;
     const computing = pull.mergeState === "unknown";
     if (!computing && pull.checks.state !== "pending") continue;
-    const since = headPushedAt(snapshot.runs, pull.worker) ?? timeOf(pull.createdAt) ?? nowMs;
+    const opened = Number.isFinite(pull.createdMs) ? pull.createdMs : nowMs;
+    const since = headPushedAt(snapshot.runs, pull.worker) ?? opened;
     waits.push({
       inMs: expectedEnd({ started: since, typical: null, nowMs }) - nowMs,
       why: computing ? `the mergeability of #${pull.number}` : `checks on #${pull.number}`
@@ -59502,12 +59514,12 @@ function expectedEnd({
   return nowMs + Math.min(Math.max(half, LOOK_MIN_MS), LOOK_MAX_MS);
 }
 function typicalRunMs(runs, role) {
-  const lengths = runs.filter((run2) => run2.role === role && run2.conclusion === "success").map((run2) => (timeOf(run2.updatedAt) ?? 0) - (timeOf(run2.createdAt) ?? 0)).filter((ms) => ms > 0).sort((a, b) => a - b);
+  const lengths = runs.filter((run2) => run2.role === role && run2.conclusion === "success").map((run2) => run2.updatedMs - run2.createdMs).filter((ms) => ms > 0).sort((a, b) => a - b);
   if (lengths.length === 0) return null;
   return lengths[Math.floor(lengths.length / 2)] ?? null;
 }
 function headPushedAt(runs, worker) {
-  const ended = runs.filter((run2) => run2.worker === worker && run2.status === "completed").map((run2) => timeOf(run2.updatedAt) ?? 0);
+  const ended = runs.filter((run2) => run2.worker === worker && run2.status === "completed").map((run2) => Math.max(run2.updatedMs, 0));
   return ended.length > 0 ? Math.max(...ended) : null;
 }
 
@@ -59521,8 +59533,9 @@ function nextLook({
   const nowMs = timeOf(now) ?? 0;
   const session = config3.ok ? config3.config.session : null;
   const waits = [];
+  const { runs, pulls } = normalizeSnapshot(snapshot);
   const seen = awaitedWork({
-    snapshot,
+    snapshot: { runs, pulls },
     now,
     ...session ? { overdueAtMs: (run2) => overdueAt(run2, session) } : {}
   });
@@ -59530,7 +59543,7 @@ function nextLook({
   for (const { action, result } of outcomes) {
     if (result !== "done") continue;
     if (action.kind === "dispatch") {
-      const typical = typicalRunMs(snapshot.runs, action.request.role);
+      const typical = typicalRunMs(runs, action.request.role);
       const at = expectedEnd({ started: nowMs, typical, nowMs });
       waits.push({ inMs: at - nowMs, why: `the ${action.request.role} run just dispatched` });
     }

@@ -6,7 +6,7 @@ import {
   LOOK_MIN_MS,
 } from '../../src/core/snapshot/awaited-work.js';
 import type { RunInfo } from '../../src/core/snapshot/snapshot.js';
-import { ago, makePull, makeRun, makeSnapshot, NOW, planRun } from './factories.js';
+import { ago, makeNormalSnapshot, makePull, makeRun, NOW, planRun } from './factories.js';
 
 const MINUTE = 60_000;
 
@@ -67,7 +67,9 @@ describe('when a build is looked at again for work GitHub is finishing', () => {
       LOOK_MAX_MS,
     ],
   ])('%s', (_, runs, inMs) => {
-    expect(awaitedWork({ snapshot: makeSnapshot({ runs }), now: NOW })?.inMs ?? null).toBe(inMs);
+    expect(awaitedWork({ snapshot: makeNormalSnapshot({ runs }), now: NOW })?.inMs ?? null).toBe(
+      inMs,
+    );
   });
 
   it('looks no later than when the run would be given up on', () => {
@@ -78,13 +80,17 @@ describe('when a build is looked at again for work GitHub is finishing', () => {
       createdAt: ago(100),
     });
     const overdueAtMs = () => Date.parse(ago(-1));
-    expect(awaitedWork({ snapshot: makeSnapshot({ runs: [run] }), now: NOW, overdueAtMs })).toEqual(
-      {
-        inMs: MINUTE,
-        why: `work run ${run.id}`,
-        run: true,
-      },
-    );
+    expect(
+      awaitedWork({
+        snapshot: makeNormalSnapshot({ runs: [run] }),
+        now: NOW,
+        overdueAtMs,
+      }),
+    ).toEqual({
+      inMs: MINUTE,
+      why: `work run ${run.id}`,
+      run: true,
+    });
   });
 
   it.each<[string, Parameters<typeof makePull>[0], string | null]>([
@@ -101,7 +107,7 @@ describe('when a build is looked at again for work GitHub is finishing', () => {
       null,
     ],
   ])('%s', (_, pull, why) => {
-    const snapshot = makeSnapshot({ runs: [], pulls: [makePull(pull)] });
+    const snapshot = makeNormalSnapshot({ runs: [], pulls: [makePull(pull)] });
     expect(awaitedWork({ snapshot, now: NOW })?.why ?? null).toBe(why);
   });
 });

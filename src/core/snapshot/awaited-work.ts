@@ -1,6 +1,6 @@
 import type { SessionRole } from '../sessions/session.js';
 import { timeOf } from './normalize-snapshot.js';
-import type { BuildSnapshot, RunInfo } from './snapshot.js';
+import type { NormalSnapshot, TimedRun } from './snapshot.js';
 
 /**
  * When a build should be looked at again for work GitHub is finishing on its
@@ -48,17 +48,17 @@ export function awaitedWork({
   now,
   overdueAtMs = () => null,
 }: {
-  snapshot: BuildSnapshot;
+  snapshot: Pick<NormalSnapshot, 'runs' | 'pulls'>;
   now: string;
   /** When a run under way would be given up on (`findOverdueRuns`), in ms; null: never. */
-  overdueAtMs?: (run: RunInfo) => number | null;
+  overdueAtMs?: (run: TimedRun) => number | null;
 }): AwaitedWork | null {
   const nowMs = timeOf(now);
   if (nowMs === null) return null;
   const waits: AwaitedWork[] = [];
   for (const run of snapshot.runs) {
     if (run.status === 'completed') continue;
-    const started = timeOf(run.createdAt) ?? nowMs;
+    const started = Number.isFinite(run.createdMs) ? run.createdMs : nowMs;
     const typical = typicalRunMs(snapshot.runs, run.role);
     const due = expectedEnd({ started, typical, nowMs });
     const overdue = overdueAtMs(run);
@@ -70,7 +70,8 @@ export function awaitedWork({
     const computing = pull.mergeState === 'unknown';
     if (!computing && pull.checks.state !== 'pending') continue;
     // Neither says when it began: it is timed from the head's push, which a session's end follows.
-    const since = headPushedAt(snapshot.runs, pull.worker) ?? timeOf(pull.createdAt) ?? nowMs;
+    const opened = Number.isFinite(pull.createdMs) ? pull.createdMs : nowMs;
+    const since = headPushedAt(snapshot.runs, pull.worker) ?? opened;
     waits.push({
       inMs: expectedEnd({ started: since, typical: null, nowMs }) - nowMs,
       why: computing ? `the mergeability of #${pull.number}` : `checks on #${pull.number}`,
@@ -103,10 +104,10 @@ export function expectedEnd({
 }
 
 /** How long the build's successful runs of `role` took, the median; null when none has ended. */
-export function typicalRunMs(runs: RunInfo[], role: SessionRole): number | null {
+export function typicalRunMs(runs: TimedRun[], role: SessionRole): number | null {
   const lengths = runs
     .filter((run) => run.role === role && run.conclusion === 'success')
-    .map((run) => (timeOf(run.updatedAt) ?? 0) - (timeOf(run.createdAt) ?? 0))
+    .map((run) => run.updatedMs - run.createdMs)
     .filter((ms) => ms > 0)
     .sort((a, b) => a - b);
   if (lengths.length === 0) return null;
@@ -114,9 +115,9 @@ export function typicalRunMs(runs: RunInfo[], role: SessionRole): number | null 
 }
 
 /** When the newest session run of a worker ended (a push of its head comes just before). */
-function headPushedAt(runs: RunInfo[], worker: string): number | null {
+function headPushedAt(runs: TimedRun[], worker: string): number | null {
   const ended = runs
     .filter((run) => run.worker === worker && run.status === 'completed')
-    .map((run) => timeOf(run.updatedAt) ?? 0);
+    .map((run) => Math.max(run.updatedMs, 0));
   return ended.length > 0 ? Math.max(...ended) : null;
 }
