@@ -17,7 +17,7 @@ import { buildLedger, type Ledger } from '../snapshot/ledger.js';
 import { normalizeSnapshot, timeOf } from '../snapshot/normalize-snapshot.js';
 import { findOverdueRuns, type OverdueReason } from '../snapshot/overdue-runs.js';
 import type { BuildSnapshot, IssueClose, NormalSnapshot } from '../snapshot/snapshot.js';
-import type { RepoLinks, StatusView } from '../status/status-view.js';
+import type { IgnoredClose, RepoLinks, StatusView } from '../status/status-view.js';
 import type { Engine } from '../vocabulary/engine-names.js';
 import { integrationBranch } from '../vocabulary/ids.js';
 import type { RuleAction } from './action.js';
@@ -65,6 +65,8 @@ export interface DecideContext {
    * who steers builds, and not undone by a reopen. Null: no close cancels it.
    */
   cancellingClose: IssueClose | null;
+  /** The issue is closed and its close cancels nothing (`ignoredCloseOf`): the status says so. */
+  ignoredClose: IgnoredClose | null;
   /** The engine each session of the build runs on (`sessionEngines`). */
   engineOf: EngineOf;
   /**
@@ -127,8 +129,9 @@ export function makeContext({
     now,
   });
   const daily = dailyHolds.length > 0;
-  // 6. The issue's close that cancels the build, if it is closed and one does.
+  // 6. The issue's close that cancels the build, if it is closed and one does; else a close ignored.
   const cancelledByClose = cancellingClose(truth, config);
+  const ignoredClose = ignoredCloseOf(truth, cancelledByClose);
   const links = repoLinks(truth);
   const records = newestRecords(truth.usage ?? []);
   // 7. The engine each session runs on, from the settings read once.
@@ -149,9 +152,21 @@ export function makeContext({
     canDispatchSessions: !budgetReached && !daily,
     canDispatchWork: !budgetReached && !daily && commands.paused === null,
     cancellingClose: cancelledByClose,
+    ignoredClose,
     engineOf,
     links,
   };
+}
+
+/** The issue is closed, and the close cancels nothing: what the status says of it. */
+function ignoredCloseOf(
+  snapshot: BuildSnapshot,
+  cancelling: IssueClose | null,
+): IgnoredClose | null {
+  if (snapshot.issue.state !== 'closed' || cancelling) return null;
+  // A delivered build is done: whoever closes its issue afterwards changes nothing.
+  if (snapshot.finalPull?.state === 'merged') return null;
+  return { by: snapshot.issue.closed?.by ?? null, at: snapshot.issue.closed?.at ?? null };
 }
 
 /**

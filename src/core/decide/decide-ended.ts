@@ -5,7 +5,6 @@
 import type { Action, RuleAction } from '../context/action.js';
 import type { DecideContext, Decision } from '../context/decide-context.js';
 import { decideCancelledMirrors } from '../rules/sub-issues.js';
-import type { IgnoredClose } from '../status/status-view.js';
 import { compareWorkerIds, workerBranch } from '../vocabulary/ids.js';
 import { snapshotProgress } from '../workers/build-progress.js';
 
@@ -19,15 +18,6 @@ import { snapshotProgress } from '../workers/build-progress.js';
  */
 export function isCancelled(ctx: DecideContext): boolean {
   return ctx.commands.cancelled !== null || ctx.cancellingClose !== null;
-}
-
-/** The issue is closed, and the close cancels nothing: what the status says of it. */
-export function ignoredCloseOf(ctx: DecideContext): IgnoredClose | null {
-  const { snapshot } = ctx;
-  if (snapshot.issue.state !== 'closed' || ctx.cancellingClose) return null;
-  // A delivered build is done: whoever closes its issue afterwards changes nothing.
-  if (snapshot.finalPull?.state === 'merged') return null;
-  return { by: snapshot.issue.closed?.by ?? null, at: snapshot.issue.closed?.at ?? null };
 }
 
 /**

@@ -11,13 +11,7 @@ import { DEFAULT_RUNNER } from '../sessions/session.js';
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
 import type { StatusView } from '../status/status-view.js';
 import { CONFIG_FILE, WORKFLOW_PATH } from '../vocabulary/ids.js';
-import {
-  decideCancelled,
-  decideDone,
-  ignoredCloseOf,
-  isCancelled,
-  withCleanUp,
-} from './decide-ended.js';
+import { decideCancelled, decideDone, isCancelled, withCleanUp } from './decide-ended.js';
 import { decideSingle } from './decide-planning.js';
 import { decideSeries, findSeries } from './decide-series.js';
 
@@ -49,7 +43,7 @@ export function decide({
   const ctx = makeContext({ snapshot, config: config.config, now });
   const { actions, view } = decidePhase(ctx);
   const open = config.config.session.network === 'open';
-  const ignoredClose = ignoredCloseOf(ctx);
+  const { ignoredClose } = ctx;
   return [
     ...unique(frameSessions(ctx, actions)),
     status({
