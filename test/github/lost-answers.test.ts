@@ -7,7 +7,7 @@ import { briefPath, integrationBranch, workerBranch } from '../../src/core/vocab
 import { findNotice, noticeKey, noticeMarker } from '../../src/core/vocabulary/notice.js';
 import { type ActLog, act } from '../../src/github/act/act.js';
 import { mirrorLockRef } from '../../src/github/act/ensure-mirror.js';
-import { noticeLockRef } from '../../src/github/act/ensure-notice.js';
+import { noticeLockRef } from '../../src/github/act/ensure-note.js';
 import { BUILD, makeSnapshot } from '../core/factories.js';
 import { mountEachTest } from '../support/app-tests.js';
 import { installedRepo, tickingClock } from '../support/builds.js';

@@ -1,6 +1,6 @@
 import { noticeKey, noticeMarker } from '../../core/vocabulary/notice.js';
 import { messageOf, type RepoContext, statusOf } from '../client/types.js';
-import { noticeLockRef } from './ensure-notice.js';
+import { noticeLockRef } from './ensure-note.js';
 import { writeOnceByRef } from './refs.js';
 
 /**
