@@ -159,6 +159,14 @@ async function actOne(
       }
       return { action, result: 'done', ...(outcome.run ? { run: outcome.run } : {}) };
     }
+    // What a worker's running sessions read: the messages given to them, until they took them in.
+    case 'record-message':
+      return {
+        action,
+        result: (await recordMessage(ctx, { snapshot, action })) ? 'done' : 'unchanged',
+      };
+    case 'forget-messages':
+      return { action, ...(await forgetMessages(ctx, { snapshot, action })) };
     case 'render-status': {
       // The replica that lost a race for a lock leaves creating the comment to the winner.
       const mayCreate = !outcomes.some((o) => o.result === 'stood-down');
@@ -262,13 +270,6 @@ async function actOne(
           log,
         })),
       };
-    case 'record-message':
-      return {
-        action,
-        result: (await recordMessage(ctx, { snapshot, action })) ? 'done' : 'unchanged',
-      };
-    case 'forget-messages':
-      return { action, ...(await forgetMessages(ctx, { snapshot, action })) };
     case 'look-again':
       // Nothing to write: the reconcile's caller sets a timer for another look (`scheduleReconcile`).
       return { action, result: 'deferred', retryInMs: action.inMs };
