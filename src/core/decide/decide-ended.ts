@@ -5,6 +5,7 @@
 import type { Action, RuleAction } from '../context/action.js';
 import type { DecideContext, Decision } from '../context/decide-context.js';
 import { decideCancelledMirrors } from '../rules/sub-issues.js';
+import type { Cancellation, StatusView } from '../status/status-view.js';
 import { compareWorkerIds, workerBranch } from '../vocabulary/ids.js';
 import { snapshotProgress } from '../workers/build-progress.js';
 
@@ -21,14 +22,37 @@ export function isCancelled(ctx: DecideContext): boolean {
 }
 
 /**
- * A cancelled build dispatches nothing more: its open worker PRs are closed,
- * its worker branches deleted, its unfinished runs cancelled and its mirror
- * sub-issues closed. The build branch and its record stay, so the work done
- * so far is not lost.
+ * A build that has ended, with what is left to do and the clean-up of its
+ * refs (`withCleanUp`); null while it has not. Delivered (its final PR merged):
+ * only its status remains to show. Cancelled (`isCancelled`): it dispatches
+ * nothing more; its open worker PRs are closed, its worker branches deleted,
+ * its unfinished runs cancelled and its mirror sub-issues closed. The build
+ * branch and its record stay, so the work done so far is not lost. Either
+ * way the status shows the workers as they ended, worked out once.
  */
-export function decideCancelled(ctx: DecideContext): Decision {
-  const { snapshot, commands } = ctx;
-  const actions: Action[] = [
+export function decideEnded(ctx: DecideContext): Decision<Action> | null {
+  const delivered = ctx.snapshot.finalPull?.state === 'merged';
+  if (!delivered && !isCancelled(ctx)) return null;
+  const { build } = ctx.snapshot;
+  const progress = snapshotProgress(ctx);
+  const view: StatusView = delivered
+    ? { phase: 'done', build, progress }
+    : { phase: 'cancelled', build, progress, cancelledBy: cancelledBy(ctx) };
+  return withCleanUp(ctx, { actions: delivered ? [] : cancelActions(ctx), view });
+}
+
+/** Who cancelled the build: a `/cancel`, else the close that cancels (not always the latest). */
+function cancelledBy(ctx: DecideContext): Cancellation | null {
+  const cancel = ctx.commands.cancelled;
+  const closed = ctx.cancellingClose;
+  if (cancel) return { by: cancel.author, at: cancel.createdAt };
+  return closed?.by && closed.at ? { by: closed.by, at: closed.at, closed: true } : null;
+}
+
+/** What stops a cancelled build's work: its open PRs, worker branches, unfinished runs, mirrors. */
+function cancelActions(ctx: DecideContext): Action[] {
+  const { snapshot } = ctx;
+  return [
     ...snapshot.pulls
       .filter((pull) => pull.state === 'open')
       .map((pull): Action => ({ kind: 'close-pull', pull: pull.number })),
@@ -45,30 +69,6 @@ export function decideCancelled(ctx: DecideContext): Decision {
       .map((run): Action => ({ kind: 'cancel-run', runId: run.id })),
     ...decideCancelledMirrors(snapshot, ctx.config),
   ];
-  const cancel = commands.cancelled;
-  // The close that cancels: not always the latest (someone else may have closed it since).
-  const closed = ctx.cancellingClose;
-  return {
-    actions,
-    view: {
-      phase: 'cancelled',
-      build: snapshot.build,
-      progress: snapshotProgress(ctx),
-      cancelledBy: cancel
-        ? { by: cancel.author, at: cancel.createdAt }
-        : closed?.by && closed.at
-          ? { by: closed.by, at: closed.at, closed: true }
-          : null,
-    },
-  };
-}
-
-/** The final PR merged: the build is delivered, and only its status remains to show. */
-export function decideDone(ctx: DecideContext): Decision {
-  return {
-    actions: [],
-    view: { phase: 'done', build: ctx.snapshot.build, progress: snapshotProgress(ctx) },
-  };
 }
 
 /**

@@ -11,7 +11,7 @@ import { DEFAULT_RUNNER } from '../sessions/session.js';
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
 import type { StatusView } from '../status/status-view.js';
 import { CONFIG_FILE, WORKFLOW_PATH } from '../vocabulary/ids.js';
-import { decideCancelled, decideDone, isCancelled, withCleanUp } from './decide-ended.js';
+import { decideEnded, withCleanUp } from './decide-ended.js';
 import { decideSingle } from './decide-planning.js';
 import { decideSeries, findSeries } from './decide-series.js';
 
@@ -55,8 +55,8 @@ export function decide({
 }
 
 function decidePhase(ctx: DecideContext): Decision {
-  if (ctx.snapshot.finalPull?.state === 'merged') return withCleanUp(ctx, decideDone(ctx));
-  if (isCancelled(ctx)) return withCleanUp(ctx, decideCancelled(ctx));
+  const ended = decideEnded(ctx);
+  if (ended) return ended;
   const series = findSeries(ctx);
   const phase = series ? decideSeries(ctx, series) : decideSingle(ctx);
   const upkept = isAdapting(phase.view)
