@@ -20,10 +20,9 @@ import { sessionMessages } from '../workers/worker-messages.js';
 import { isDone, type WorkerState } from '../workers/worker-state.js';
 import { applyHolds, decideAdaptations } from './decide-adapt.js';
 import { decideFinal } from './decide-final.js';
-import { decideMerge } from './decide-merge.js';
 import { decideMessages, messageViews } from './decide-messages.js';
 import { decideReviews } from './decide-review.js';
-import { decideSkips, decideWorkers } from './decide-workers.js';
+import { decideMerge, decideSkips, decideWorkers } from './decide-workers.js';
 import { decideMirror, decideSubIssues } from './sub-issues.js';
 
 /** A phase's decision, with the workers its notices read (none before a plan is approved). */
