@@ -1,9 +1,9 @@
 import type { Command, MessageCommand } from '../commands/command.js';
 import type { Config } from '../config/config.js';
 import { makeContext } from '../context/decide-context.js';
+import { sessionAt } from '../rules/decide-messages.js';
 import { instantOf } from '../snapshot/normalize-snapshot.js';
 import type { BuildSnapshot } from '../snapshot/snapshot.js';
-import { sessionAt } from '../workers/worker-messages.js';
 import type { WorkerState } from '../workers/worker-state.js';
 
 /** A comment's commands, and the build they are judged against. */

@@ -16,11 +16,10 @@ import type {
 } from '../status/status-view.js';
 import { buildProgress } from '../workers/build-progress.js';
 import { deriveWorkers } from '../workers/derive-workers.js';
-import { sessionMessages } from '../workers/worker-messages.js';
 import { isDone, type WorkerState } from '../workers/worker-state.js';
 import { applyHolds, decideAdaptations } from './decide-adapt.js';
 import { decideFinal } from './decide-final.js';
-import { decideMessages, messageViews } from './decide-messages.js';
+import { decideMessages } from './decide-messages.js';
 import { decideReviews } from './decide-review.js';
 import { decideMerge, decideSkips, decideWorkers } from './decide-workers.js';
 import { decideMirror, decideSubIssues } from './sub-issues.js';
@@ -44,16 +43,16 @@ export function decideBuild(
   const workers = applyHolds(derived, adapt.holds);
   const chains = dependentChainLengths(plan.workers);
   const done = new Set(workers.filter(isDone).map((state) => state.worker.id));
-  const messages = sessionMessages(ctx, { done });
+  const messages = decideMessages(ctx, { done });
   const progress = withMessages(
     withAdaptations(buildProgress({ ctx, plan, workers }), adapt.views),
-    messageViews(ctx, messages),
+    messages.views,
   );
   // While an adapt session runs, the build branch stays where it started: its commit fast-forwards it.
   const adapting = adapt.views.some((view) => view.state === 'revising');
   const actions = [
     // A taken message's ref goes before any session that could take it again starts.
-    ...decideMessages(ctx, messages),
+    ...messages.actions,
     ...adapt.actions,
     ...decideSkips(ctx, workers),
     ...decideReviews(ctx, workers),

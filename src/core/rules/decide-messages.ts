@@ -1,18 +1,34 @@
 /**
- * Messages to workers' sessions (`/steer`, `/queue`): each one no session has
- * taken yet is recorded where its worker's sessions read it (a hidden ref named
- * for its comment); the ref of one a session took is deleted, so the worker's
- * next session does not take it again. The status shows where each stands.
+ * Messages to workers' sessions (`/steer`, `/queue`, docs/usage.md, "Talking
+ * to a session"): each one no session has taken yet is recorded where its
+ * worker's sessions read it (a hidden ref named for its comment); the ref of
+ * one a session took is deleted, so the worker's next session does not take
+ * it again. The status shows where each stands: a `/steer` that came while a
+ * work or fix session of its worker ran is `sent` to it; one that found none,
+ * or whose session ended before taking it, and every `/queue`, is `queued` for
+ * the worker's next session; a session's usage record says which it `taken`
+ * in, at which turn; a message its worker merged or was skipped without
+ * taking is `unread`.
  */
 import type { Action } from '../context/action.js';
 import type { DecideContext } from '../context/decide-context.js';
+import type { TimedCommand, TimedRun } from '../snapshot/snapshot.js';
 import type { MessageView } from '../status/status-view.js';
-import type { SessionMessage } from '../workers/worker-messages.js';
 
 /** How many messages the status comment lists: the newest. */
 export const MESSAGES_SHOWN = 10;
 
-export function decideMessages(ctx: DecideContext, messages: SessionMessage[]): Action[] {
+/** The build's messages: the refs to write and delete for them, and the status's rows of them. */
+export function decideMessages(
+  ctx: DecideContext,
+  { done }: { done: ReadonlySet<string> },
+): { actions: Action[]; views: MessageView[] } {
+  const messages = sessionMessages(ctx, { done });
+  return { actions: messageActions(ctx, messages), views: messageViews(ctx, messages) };
+}
+
+/** The refs to write for messages no session took yet, and to delete for those one took. */
+function messageActions(ctx: DecideContext, messages: SessionMessage[]): Action[] {
   const refs = ctx.snapshot.messageRefs ?? [];
   const recorded = new Set(refs.map((ref) => ref.comment));
   const sha = ctx.snapshot.integration?.sha;
@@ -29,7 +45,7 @@ export function decideMessages(ctx: DecideContext, messages: SessionMessage[]): 
 }
 
 /** The newest messages as the status comment shows them, oldest first. */
-export function messageViews(ctx: DecideContext, messages: SessionMessage[]): MessageView[] {
+function messageViews(ctx: DecideContext, messages: SessionMessage[]): MessageView[] {
   return messages.slice(-MESSAGES_SHOWN).map((message) => {
     const { info, taken } = message;
     const { source } = info;
@@ -50,4 +66,96 @@ export function messageViews(ctx: DecideContext, messages: SessionMessage[]): Me
       ...(message.queuedSteer ? { queuedSteer: message.queuedSteer } : {}),
     };
   });
+}
+
+type MessageState = 'sent' | 'queued' | 'taken' | 'unread';
+
+/** One `/steer` or `/queue`, as the rules and the status read it. */
+interface SessionMessage {
+  info: TimedCommand;
+  kind: 'steer' | 'queue';
+  worker: string;
+  state: MessageState;
+  /** `taken`: the session's run, and the turn (model request, from 1) that first read it. */
+  taken: { run: TimedRun; turn: number } | null;
+  /** A `/steer` kept for the next session: none of its worker's ran when it came, or the one running ended first. */
+  queuedSteer: 'no-session' | 'session-ended' | null;
+}
+
+/** Every message of the build, oldest first. */
+function sessionMessages(
+  ctx: DecideContext,
+  { done }: { done: ReadonlySet<string> },
+): SessionMessage[] {
+  const receipts = takenMessages(ctx);
+  return [...ctx.commands.messages.values()]
+    .flat()
+    .sort((a, b) => a.createdMs - b.createdMs || a.commentId - b.commentId)
+    .flatMap((info) => {
+      const message = messageOf(ctx, { info, receipts, done });
+      return message ? [message] : [];
+    });
+}
+
+function messageOf(
+  ctx: DecideContext,
+  {
+    info,
+    receipts,
+    done,
+  }: {
+    info: TimedCommand;
+    receipts: Map<number, { run: TimedRun; turn: number }>;
+    done: ReadonlySet<string>;
+  },
+): SessionMessage | null {
+  const { command } = info;
+  if (command.name !== 'steer' && command.name !== 'queue') return null;
+  const worker = command.worker;
+  const message: SessionMessage = {
+    info,
+    kind: command.name,
+    worker,
+    state: 'queued',
+    taken: receipts.get(info.commentId) ?? null,
+    queuedSteer: null,
+  };
+  if (message.taken) return { ...message, state: 'taken' };
+  if (done.has(worker)) return { ...message, state: 'unread' };
+  if (command.name === 'queue') return message;
+  const running = sessionAt(ctx, worker, info.createdMs);
+  if (running && running.status !== 'completed') return { ...message, state: 'sent' };
+  return { ...message, queuedSteer: running ? 'session-ended' : 'no-session' };
+}
+
+/** The work or fix session of `worker` that was running at `atMs`, if one was. */
+export function sessionAt(ctx: DecideContext, worker: string, atMs: number): TimedRun | null {
+  return (
+    ctx.snapshot.runs
+      .filter(
+        (run) =>
+          run.worker === worker &&
+          (run.role === 'work' || run.role === 'fix') &&
+          run.createdMs <= atMs &&
+          (run.status !== 'completed' || run.updatedMs > atMs),
+      )
+      .at(-1) ?? null
+  );
+}
+
+/** What sessions' usage records say they took in, by comment id: the first session that did. */
+function takenMessages(ctx: DecideContext): Map<number, { run: TimedRun; turn: number }> {
+  const runs = new Map(ctx.snapshot.runs.map((run) => [run.id, run]));
+  const taken = new Map<number, { run: TimedRun; turn: number }>();
+  for (const record of ctx.snapshot.usage ?? []) {
+    const run = runs.get(record.run_id);
+    if (!run) continue;
+    for (const { comment, turn } of record.messages ?? []) {
+      const known = taken.get(comment);
+      if (!known || run.createdMs < known.run.createdMs) {
+        taken.set(comment, { run, turn });
+      }
+    }
+  }
+  return taken;
 }
