@@ -21,7 +21,8 @@ import { speakEngines } from '../../sim/scenario/dialects/speak-engines.js';
 import { type PlayedBuild, playBuild, usageRecordsOf } from '../../sim/scenario/play-build.js';
 import type { Scenario } from '../../sim/scenario/scenario.js';
 import { createScriptedModel, type ScriptedModel } from '../../sim/scenario/scripted-model.js';
-import { tokensOfUsage, type UsageRecord } from '../../src/core/plan/usage.js';
+import type { UsageRecord } from '../../src/core/plan/usage.js';
+import { tokensOfUsage } from '../../src/core/snapshot/ledger.js';
 import type { Engine } from '../../src/core/vocabulary/engine-names.js';
 import { costOf } from '../../src/core/vocabulary/pricing.js';
 

@@ -124,13 +124,3 @@ export function oneLineReason(text: string | null | undefined): string | null {
   if (!line) return null;
   return line.length > REASON_MAX_CHARS ? `${line.slice(0, REASON_MAX_CHARS - 1)}…` : line;
 }
-
-/** Every token a session counted: input, output, and the prompt cache's reads and writes. */
-export function tokensOfUsage(usage: Usage): number {
-  return (
-    usage.input_tokens +
-    usage.output_tokens +
-    usage.cache_read_input_tokens +
-    usage.cache_creation_input_tokens
-  );
-}

@@ -1,5 +1,4 @@
 import type { Usage } from '../plan/completion.js';
-import { tokensOfUsage } from '../plan/usage.js';
 import { SESSION_ROLES, type SessionRole } from '../sessions/session.js';
 import type { Engine } from '../vocabulary/engine-names.js';
 import { compareWorkerIds } from '../vocabulary/ids.js';
@@ -93,6 +92,19 @@ interface Spend {
   tokens: number;
   costUsd: number;
   estimated?: boolean;
+}
+
+/**
+ * Every token a session counted: input, output, and the prompt cache's reads
+ * and writes. Counted here, where every figure of spend is added up.
+ */
+export function tokensOfUsage(usage: Usage): number {
+  return (
+    usage.input_tokens +
+    usage.output_tokens +
+    usage.cache_read_input_tokens +
+    usage.cache_creation_input_tokens
+  );
 }
 
 function spendOf(usage: Usage): { tokens: number; costUsd: number } {
