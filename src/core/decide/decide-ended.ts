@@ -5,7 +5,7 @@
 import type { Action, RuleAction } from '../context/action.js';
 import type { DecideContext, Decision } from '../context/decide-context.js';
 import { decideCancelledMirrors } from '../rules/sub-issues.js';
-import type { Cancellation, StatusView } from '../status/status-view.js';
+import type { Cancellation } from '../status/status-view.js';
 import { compareWorkerIds, workerBranch } from '../vocabulary/ids.js';
 import { snapshotProgress } from '../workers/build-progress.js';
 
@@ -34,11 +34,13 @@ export function decideEnded(ctx: DecideContext): Decision<Action> | null {
   const delivered = ctx.snapshot.finalPull?.state === 'merged';
   if (!delivered && !isCancelled(ctx)) return null;
   const { build } = ctx.snapshot;
-  const progress = snapshotProgress(ctx);
-  const view: StatusView = delivered
-    ? { phase: 'done', build, progress }
-    : { phase: 'cancelled', build, progress, cancelledBy: cancelledBy(ctx) };
-  return withCleanUp(ctx, { actions: delivered ? [] : cancelActions(ctx), view });
+  const ended = delivered
+    ? { phase: 'done' as const, build }
+    : { phase: 'cancelled' as const, build, cancelledBy: cancelledBy(ctx) };
+  return withCleanUp(ctx, {
+    actions: delivered ? [] : cancelActions(ctx),
+    view: { ...ended, progress: snapshotProgress(ctx) },
+  });
 }
 
 /** Who cancelled the build: a `/cancel`, else the close that cancels (not always the latest). */
