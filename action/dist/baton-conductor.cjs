@@ -54777,79 +54777,6 @@ function createLookSchedule({
   };
 }
 
-// src/github/reconcile/look-again.ts
-function leaveNextLook(deps, {
-  key,
-  outcomes,
-  look,
-  log
-}) {
-  const retry2 = failedWriteRetryMs(deps, key, passOf(outcomes));
-  const failure2 = retry2 === null ? [] : [{ ms: retry2, why: "GitHub failed a write or a read" }];
-  const times = [
-    ...(outcomes ?? []).flatMap(
-      (outcome) => outcome.result === "deferred" && outcome.action.kind === "look-again" ? [lookTimeOf(outcome)] : []
-    ),
-    ...failure2
-  ];
-  if (outcomes === null) for (const time3 of failure2) deps.looks?.within(key, time3, look);
-  else deps.looks?.set(key, times, look);
-  const next = soonest(times);
-  if (next) log.info({ inMs: next.ms, awaits: next.why }, "baton: looks at the build again");
-}
-var FAILED_WRITE_RETRY_MS = 5e3;
-var FAILED_WRITE_RETRY_MAX_MS = 10 * 6e4;
-function passOf(outcomes) {
-  if (outcomes === null) return "stuck";
-  const failed = outcomes.filter(isRetriedFailure);
-  if (failed.length === 0) return "clean";
-  return outcomes.some((outcome) => outcome.result === "done") ? "progress" : "stuck";
-}
-function failedWriteRetryMs(deps, key, pass) {
-  deps.failedPasses ??= /* @__PURE__ */ new Map();
-  const failed = deps.failedPasses;
-  if (pass === "clean") {
-    failed.delete(key);
-    return null;
-  }
-  const passes = pass === "stuck" ? failed.get(key) ?? 0 : 0;
-  failed.delete(key);
-  if (failed.size >= 1e3) failed.delete(failed.keys().next().value ?? "");
-  failed.set(key, passes + 1);
-  return Math.min(FAILED_WRITE_RETRY_MS * 4 ** passes, FAILED_WRITE_RETRY_MAX_MS);
-}
-function isRetriedFailure(outcome) {
-  return outcome.result === "failed" && (outcome.transient || outcome.action.kind === "merge-pull");
-}
-function lookTimeOf(outcome) {
-  const ms = outcome.retryInMs ?? 0;
-  return outcome.detail ? { ms, why: outcome.detail, awaited: true } : { ms, why: "a session settling" };
-}
-function lookOf(ctx, ref, defaultBranch, again) {
-  return {
-    target: {
-      installationId: ctx.installationId ?? null,
-      owner: ctx.owner,
-      repo: ctx.repo,
-      build: ref.build,
-      issue: ref.issue,
-      defaultBranch
-    },
-    again
-  };
-}
-
-// src/core/commands/render-message-replies.ts
-function renderSteersQueued(workers) {
-  const named2 = workers.join(", ");
-  const one = workers.length === 1;
-  return [
-    BATON_REPLY_MARKER,
-    `No session of ${named2} is running now, so your message is queued: ${one ? "its" : "each one’s"} next session (a fix, a retry, or \`/continue ${workers[0]}\` for partial work) takes it in first. The status comment shows when it does.`,
-    ""
-  ].join("\n");
-}
-
 // src/core/snapshot/daily-spend.ts
 function utcDay(iso) {
   return new Date(iso).toISOString().slice(0, 10);
@@ -55625,86 +55552,257 @@ function sessionEngines(read) {
   };
 }
 
-// src/core/rules/decide-adapt.ts
-function decideAdaptations(ctx, workers) {
-  const byId = new Map(workers.map((state) => [state.worker.id, state]));
-  const decision = { actions: [], views: [], holds: /* @__PURE__ */ new Map() };
-  for (const state of workers) {
-    if (state.state !== "merged" || !state.completion) continue;
-    const source = state.worker.id;
-    const targets = state.completion.affects.filter(
-      (id) => id !== source && isUnstarted(ctx, byId.get(id))
+// src/core/rules/decide-notices.ts
+function decideNotices(ctx, { view, workers }) {
+  const posted = new Set(ctx.snapshot.notices ?? []);
+  const people = notified(ctx);
+  return needsOf(ctx, { view, workers }).map((need) => ({ ...need, key: noticeKey(...need.about) })).filter((need) => !posted.has(need.key)).map((need) => {
+    const body = [
+      noticeMarker(ctx.snapshot.build, need.key),
+      `${mentions(people)}${need.text}`,
+      ...ctx.snapshot.statusComment ? ["", `The build's status: ${statusUrl(ctx)}`] : []
+    ].join("\n");
+    const reviewers = need.reviewPull !== void 0 && people.length > 0 ? { pull: need.reviewPull, logins: people } : null;
+    return { kind: "notice", key: need.key, body, reviewers };
+  });
+}
+function notified(ctx) {
+  if (ctx.config.notify.length > 0) return ctx.config.notify;
+  const labeller = (ctx.snapshot.labelledBy ?? []).filter((event) => isBuildLabel(ctx.config, event.label)).at(-1)?.login;
+  const improver = (ctx.snapshot.labelledBy ?? []).filter((event) => ctx.config.improve.label && event.label === ctx.config.improve.label).at(-1)?.login;
+  const asked = labeller ?? ctx.commands.improves[0]?.author ?? improver;
+  return asked && !asked.endsWith("[bot]") ? [asked] : [];
+}
+function needsOf(ctx, { view, workers }) {
+  const needs = [];
+  if (view.phase === "plan-ready" && ctx.config.approval === "plan") {
+    const sha = ctx.snapshot.plan.kind === "valid" ? ctx.snapshot.plan.sha.slice(0, 12) : "plan";
+    needs.push({
+      about: ["plan-ready", sha],
+      text: `📋 The plan is ready: ${view.plan.workers.length} ${view.plan.workers.length === 1 ? "worker" : "workers"}, estimated at about ${formatUsd(view.estimate.usd)}. Read it in the status comment, then reply \`/approve\` to start, or \`/replan <what to change>\`.`
+    });
+  }
+  needs.push(...seriesNeeds(view));
+  for (const daily of ctx.dailyHolds) {
+    const spent = `${formatUsd(daily.spentUsd)} today (${daily.day}, UTC)`;
+    needs.push(
+      daily.scope === "repository" ? {
+        about: ["daily-budget", daily.day],
+        text: `💸 The build is paused: this repository's sessions, all builds together, have cost ${spent}, reaching \`budget.dailyUsd\` (${formatUsd(daily.capUsd)}). No new session starts until tomorrow (UTC); merges go on. Raise \`budget.dailyUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on now, or reply \`/cancel\`.`
+      } : {
+        about: ["installation-daily-budget", daily.day],
+        text: `💸 The build is paused: the sessions of all this installation's repositories, together, have cost ${spent}, reaching the installation's daily cap of ${formatUsd(daily.capUsd)} (\`BATON_INSTALLATION_DAILY_USD\`, set on the app). No new session starts until it resets at 00:00 UTC; merges go on. Only the app's operator can raise \`BATON_INSTALLATION_DAILY_USD\` (a repository cannot); reply \`/cancel\` to stop the build.`
+      }
     );
-    const run2 = findRun(ctx.snapshot.runs, {
-      role: "plan",
-      worker: null,
-      trigger: `adapt-${source}`
-    });
-    if (!run2 && targets.length === 0) continue;
-    const named2 = state.completion.affects.filter((id) => id !== source && byId.has(id));
-    adaptOne({ ctx, decision, source, targets, named: named2, run: run2 });
   }
-  return decision;
-}
-function adaptOne({
-  ctx,
-  decision,
-  source,
-  targets,
-  named: named2,
-  run: run2
-}) {
-  if (!run2 && ctx.canDispatchSessions) {
-    decision.actions.push({
-      kind: "dispatch",
-      request: { role: "plan", trigger: `adapt-${source}` }
+  if (view.phase !== "running") return needs;
+  for (const adaptation of view.progress.adaptations ?? []) {
+    if (adaptation.state !== "awaiting-approval") continue;
+    const names = adaptation.workers.join(", ");
+    needs.push({
+      about: ["adapted", adaptation.source],
+      text: `✏️ After ${adaptation.source}'s learnings, an adapt session revised the brief of ${names}: ${adaptation.diff ?? "see the build branch"}. Reply \`/approve\` to start ${names} with the change.`
     });
   }
-  const {
-    state,
-    workers = targets.length > 0 ? targets : named2,
-    diff = null,
-    hold = null
-  } = stateOf(ctx, source, run2);
-  if (hold) {
-    for (const id of targets) if (!decision.holds.has(id)) decision.holds.set(id, hold);
+  for (const state of workers) needs.push(...workerNeeds(ctx, state));
+  const followUps = view.progress.followUps;
+  if (followUps?.state === "proposed" && view.progress.synthesis?.state === "succeeded") {
+    needs.push({
+      about: ["follow-ups", followUps.round],
+      text: `🔎 ${followUpsText(followUps.workers)}. Reply \`/approve\` to investigate ${them(followUps.workers)}, or \`/skip follow-ups\` to open the final pull request without ${them(followUps.workers)}.`
+    });
   }
-  decision.views.push({ source, state, workers, run: run2 ? runLink(run2) : null, diff });
-}
-function stateOf(ctx, source, run2) {
-  if (!run2 && !ctx.canDispatchSessions) {
-    return { state: "pending", hold: `its brief will be revised after ${source}'s learnings` };
+  const synthesis = view.progress.synthesis;
+  if (synthesis?.state === "failed") {
+    needs.push({
+      about: ["synthesis-failed", synthesis.attempts],
+      text: `❌ The synthesis session failed (${synthesis.url}): the report and the final pull request wait. Its job summary says why; reply \`/retry synthesis\` to run it again.`
+    });
   }
-  const outcome = run2 ? run2.outcome : "active";
-  if (outcome === "active") {
-    return { state: "revising", hold: `its brief is being revised after ${source}'s learnings` };
+  const { maxUsd } = ctx.config.budget;
+  if (ctx.budgetReached && maxUsd !== null) {
+    needs.push({
+      about: ["budget", maxUsd],
+      text: `💸 The build is paused: its sessions have cost ${formatUsd(ctx.spentUsd)}, reaching \`budget.maxUsd\` (${formatUsd(maxUsd)}). No new session starts; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on, or reply \`/cancel\`.`
+    });
   }
-  if (outcome === "failed" || !run2) return { state: "failed" };
-  const record2 = (ctx.snapshot.adaptations ?? []).find((entry) => entry.source === source);
-  if (!record2 || record2.workers.length === 0) return { state: "unchanged" };
-  const diff = `${ctx.links.repoUrl}/compare/${record2.base}...${record2.head}`;
-  if (!isAwaitingApproval(ctx, run2)) return { state: "applied", workers: record2.workers, diff };
-  return {
-    state: "awaiting-approval",
-    workers: record2.workers,
-    diff,
-    hold: "its revised brief waits for `/approve`"
-  };
+  const final = ctx.snapshot.finalPull;
+  if (final?.state === "open") {
+    needs.push({
+      about: ["final-pull", final.number],
+      text: `📦 Every worker is done: the final pull request ${final.url} is open. Review it and merge it to deliver the build.`,
+      reviewPull: final.number
+    });
+  }
+  return needs;
 }
-function isAwaitingApproval(ctx, run2) {
-  if (ctx.config.approval === "none") return false;
-  return !ctx.commands.approvals.some((info) => info.createdMs > run2.createdMs);
+function seriesNeeds(view) {
+  const last = view.series?.loops.at(-1);
+  if (!last) return [];
+  if (view.phase === "improving" && view.series?.ended === "nothing-worth-doing") {
+    return [
+      {
+        about: ["series-ended", last.loop],
+        text: `🏁 The improvement loops have ended: loop ${last.loop}'s research found nothing worth doing, so there is nothing to deliver. Its findings are linked in the status comment.`
+      }
+    ];
+  }
+  if (last.stage === "research-failed" || last.stage === "summary-failed") {
+    const session = last.stage === "research-failed" ? "research" : "summary";
+    const next = session === "research" ? "No further loop starts; reply `/cancel` to close the series." : "No further loop starts; what is merged goes out in the final pull request.";
+    return [
+      {
+        about: [last.stage, last.loop],
+        text: `❌ Loop ${last.loop}'s ${session} session failed${last.run ? ` (${last.run.url})` : ""}. ${next}`
+      }
+    ];
+  }
+  return [];
 }
-function isUnstarted(ctx, state) {
-  if (!state || state.state !== "waiting" && state.state !== "ready") return false;
+function workerNeeds(ctx, state) {
   const id = state.worker.id;
-  return state.attempts === 0 && state.latestRun === null && state.pull === null && ctx.snapshot.branches[id] === void 0;
+  const need = state.assessment?.need;
+  if (state.state === "needs-human" && need?.kind === "needs-human" && state.pull) {
+    return [
+      {
+        about: ["needs-human", id, need.reason, state.pull.headSha.slice(0, 12)],
+        text: `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: push a fix, or reply there \`/retry ${id} <instructions>\`, \`/merge ${id}\` or \`/skip ${id}\`.`
+      }
+    ];
+  }
+  if (state.state === "partial" && state.pull) return partialNeeds(ctx, state, state.pull);
+  if (state.state === "failed") {
+    const why = state.note ?? "its session failed";
+    return [
+      {
+        about: ["failed", id, state.attempts],
+        text: `❌ ${id} failed: ${why}. Reply \`/retry ${id} <instructions>\` to try again, or \`/skip ${id}\` to go on without it.`
+      }
+    ];
+  }
+  return [];
 }
-function applyHolds(workers, holds) {
-  return workers.map((state) => {
-    const note = holds.get(state.worker.id);
-    if (note === void 0 || state.state !== "ready") return state;
-    return { ...state, state: "waiting", note };
+function partialNeeds(ctx, state, pull) {
+  const id = state.worker.id;
+  const spent = ctx.ledger.byWorker[id]?.costUsd ?? 0;
+  const raise = ctx.config.budget.continuePartial ? " Raise the budget and it goes on by itself (`budget.continuePartial`)." : "";
+  return [
+    {
+      about: ["partial", id, pull.headSha.slice(0, 12)],
+      text: `⏸️ ${id} stopped short of its brief: ${state.note ?? "its session stopped"} (${formatUsd(spent)} spent on it so far). See ${pull.url}: reply \`/continue ${id}\` to start a session from that work and its note, \`/retry ${id} <instructions>\` to steer that session, \`/skip ${id}\`, or mark the pull request ready for review to take it as it is.${raise}`
+    }
+  ];
+}
+function statusUrl(ctx) {
+  return `${ctx.snapshot.issue.url}#issuecomment-${ctx.snapshot.statusComment?.id}`;
+}
+
+// src/core/rules/sub-issues.ts
+function renderMirrorMarker(build, worker) {
+  return `<!-- baton:mirror build=${build} worker=${worker} -->`;
+}
+function parseMirrorMarker(body, build) {
+  const match = /<!-- baton:mirror build=(\S+) worker=(W\d+\.\d+) -->/.exec(body);
+  return match && match[1] === build ? match[2] ?? null : null;
+}
+function mirrorTitle(worker) {
+  return `${worker.id}: ${worker.title}`;
+}
+function renderMirrorBody({
+  build,
+  worker,
+  briefPath: briefPath2
+}) {
+  return [
+    `Worker ${worker} of Baton's build \`${build}\`. Its brief is \`${briefPath2}\` on the build branch; Baton closes this issue when the worker's pull request merges.`,
+    "",
+    renderMirrorMarker(build, worker)
+  ].join("\n");
+}
+function decideMirror({
+  snapshot,
+  config: config3,
+  plan,
+  workers
+}) {
+  if (!config3.plan.mirrorSubIssues || !snapshot.issue.subIssues) return [];
+  if (plan.workers.some((worker) => worker.sub_issue !== void 0)) return [];
+  const mirrors = mirrorsOf(snapshot.issue.subIssues);
+  const planned = workers.flatMap(({ worker, state }) => {
+    const title = mirrorTitle(worker);
+    const mirror = mirrors.get(worker.id);
+    if (!mirror) {
+      if (state === "skipped") return [];
+      const body = renderMirrorBody({
+        build: snapshot.build,
+        worker: worker.id,
+        briefPath: briefPath(snapshot.build, worker.id)
+      });
+      const dependsOn = worker.depends_on.map((dep) => {
+        const id = mirrors.get(dep)?.id;
+        return id === void 0 ? { worker: dep } : { worker: dep, id };
+      });
+      return [{ kind: "create-mirror", worker: worker.id, title, body, dependsOn }];
+    }
+    if (mirror.state === "closed") {
+      const back = mirror.stateReason === "not_planned" && state !== "skipped" && state !== "merged";
+      return back ? [{ kind: "reopen-sub-issue", number: mirror.number, worker: worker.id, title }] : [];
+    }
+    if (state === "skipped") {
+      return [
+        {
+          kind: "close-sub-issue",
+          number: mirror.number,
+          worker: worker.id,
+          reason: "not_planned"
+        }
+      ];
+    }
+    if (mirror.title !== void 0 && mirror.title !== title) {
+      return [{ kind: "retitle-issue", number: mirror.number, title }];
+    }
+    return [];
+  });
+  const ids = new Set(plan.workers.map((worker) => worker.id));
+  const dropped = closeOpenMirrors(
+    [...mirrors].filter(([worker]) => !ids.has(worker)),
+    () => "not_planned"
+  );
+  return [...planned, ...dropped];
+}
+function decideCancelledMirrors(snapshot, config3) {
+  if (!config3.plan.mirrorSubIssues || !snapshot.issue.subIssues) return [];
+  const merged = new Set(
+    snapshot.pulls.filter((pull) => pull.state === "merged").map((pull) => pull.worker)
+  );
+  return closeOpenMirrors(
+    [...mirrorsOf(snapshot.issue.subIssues)],
+    (worker) => merged.has(worker) ? "completed" : "not_planned"
+  );
+}
+function closeOpenMirrors(mirrors, reasonOf2) {
+  return mirrors.filter(([, mirror]) => mirror.state === "open").sort(([a], [b]) => compareWorkerIds(a, b)).map(([worker, mirror]) => ({
+    kind: "close-sub-issue",
+    number: mirror.number,
+    worker,
+    reason: reasonOf2(worker)
+  }));
+}
+function mirrorsOf(subIssues) {
+  const mirrors = /* @__PURE__ */ new Map();
+  for (const sub of subIssues) {
+    if (sub.mirrorOf && !mirrors.has(sub.mirrorOf)) mirrors.set(sub.mirrorOf, sub);
+  }
+  return mirrors;
+}
+function decideSubIssues(snapshot, workers) {
+  const subIssues = snapshot.issue.subIssues ?? [];
+  const open2 = new Set(subIssues.filter((s) => s.state === "open").map((s) => s.number));
+  const mirrors = mirrorsOf(subIssues);
+  return workers.flatMap(({ worker, state }) => {
+    const number4 = worker.sub_issue ?? mirrors.get(worker.id)?.number;
+    if (number4 === void 0 || state !== "merged" || !open2.has(number4)) return [];
+    return [{ kind: "close-sub-issue", number: number4, worker: worker.id, reason: "completed" }];
   });
 }
 
@@ -56217,6 +56315,60 @@ function synthesisOf(ctx) {
   return { state, url: latest.url, attempts };
 }
 
+// src/core/decide/decide-ended.ts
+function isCancelled(ctx) {
+  return ctx.commands.cancelled !== null || ctx.cancellingClose !== null;
+}
+function ignoredCloseOf(ctx) {
+  const { snapshot } = ctx;
+  if (snapshot.issue.state !== "closed" || ctx.cancellingClose) return null;
+  if (snapshot.finalPull?.state === "merged") return null;
+  return { by: snapshot.issue.closed?.by ?? null, at: snapshot.issue.closed?.at ?? null };
+}
+function decideCancelled(ctx) {
+  const { snapshot, commands } = ctx;
+  const actions = [
+    ...snapshot.pulls.filter((pull) => pull.state === "open").map((pull) => ({ kind: "close-pull", pull: pull.number })),
+    ...Object.keys(snapshot.branches).sort(compareWorkerIds).map(
+      (worker) => ({
+        kind: "delete-branch",
+        branch: workerBranch(snapshot.build, worker)
+      })
+    ),
+    ...snapshot.runs.filter((run2) => run2.status !== "completed").map((run2) => ({ kind: "cancel-run", runId: run2.id })),
+    ...decideCancelledMirrors(snapshot, ctx.config)
+  ];
+  const cancel = commands.cancelled;
+  const closed = ctx.cancellingClose;
+  return {
+    actions,
+    view: {
+      phase: "cancelled",
+      build: snapshot.build,
+      progress: snapshotProgress(ctx),
+      cancelledBy: cancel ? { by: cancel.author, at: cancel.createdAt } : closed?.by && closed.at ? { by: closed.by, at: closed.at, closed: true } : null
+    }
+  };
+}
+function decideDone(ctx) {
+  return {
+    actions: [],
+    view: { phase: "done", build: ctx.snapshot.build, progress: snapshotProgress(ctx) }
+  };
+}
+function withCleanUp(ctx, decision) {
+  const { snapshot } = ctx;
+  if (!snapshot.statusComment) return decision;
+  if (decision.actions.some((action) => action.kind === "dispatch")) return decision;
+  const completed = snapshot.runs.filter((run2) => run2.status === "completed");
+  const cleanUp = {
+    kind: "clean-up-refs",
+    runs: completed.map((run2) => ({ id: run2.id, attempt: run2.attempt ?? 1 })),
+    locks: completed.length === snapshot.runs.length
+  };
+  return { ...decision, actions: [...decision.actions, cleanUp] };
+}
+
 // src/core/workers/worker-messages.ts
 function sessionMessages(ctx, { done }) {
   const receipts = takenMessages(ctx);
@@ -56269,31 +56421,86 @@ function takenMessages(ctx) {
   return taken2;
 }
 
-// src/core/decide/check-messages.ts
-function messageProblem(command, workers) {
-  if (command.name !== "continue") return null;
-  const found = workers?.find((state) => state.worker.id === command.worker);
-  if (!found || found.state === "partial") return null;
-  const id = command.worker;
-  switch (found.state) {
-    case "fixing":
-      return `${id} is being continued already.`;
-    case "queued":
-    case "working":
-      return `${id} is still running; \`/steer ${id} <message>\` talks to its session.`;
-    case "failed":
-      return `${id} has no partial work to continue: its last session handed in nothing. \`/retry ${id}\` starts it again.`;
-    default:
-      return `${id} has no partial work to continue: \`/continue\` goes on from the draft pull request a session hands in when it reaches a limit.`;
+// src/core/rules/decide-adapt.ts
+function decideAdaptations(ctx, workers) {
+  const byId = new Map(workers.map((state) => [state.worker.id, state]));
+  const decision = { actions: [], views: [], holds: /* @__PURE__ */ new Map() };
+  for (const state of workers) {
+    if (state.state !== "merged" || !state.completion) continue;
+    const source = state.worker.id;
+    const targets = state.completion.affects.filter(
+      (id) => id !== source && isUnstarted(ctx, byId.get(id))
+    );
+    const run2 = findRun(ctx.snapshot.runs, {
+      role: "plan",
+      worker: null,
+      trigger: `adapt-${source}`
+    });
+    if (!run2 && targets.length === 0) continue;
+    const named2 = state.completion.affects.filter((id) => id !== source && byId.has(id));
+    adaptOne({ ctx, decision, source, targets, named: named2, run: run2 });
   }
+  return decision;
 }
-function queuedSteers({ commands, snapshot, config: config3, now, at = now }) {
-  const steered = commands.flatMap((command) => command.name === "steer" ? [command.worker] : []);
-  if (steered.length === 0) return [];
-  const ctx = makeContext({ snapshot, config: config3, now });
-  return [...new Set(steered)].filter((worker) => {
-    const running = sessionAt(ctx, worker, instantOf(at));
-    return !running || running.status === "completed";
+function adaptOne({
+  ctx,
+  decision,
+  source,
+  targets,
+  named: named2,
+  run: run2
+}) {
+  if (!run2 && ctx.canDispatchSessions) {
+    decision.actions.push({
+      kind: "dispatch",
+      request: { role: "plan", trigger: `adapt-${source}` }
+    });
+  }
+  const {
+    state,
+    workers = targets.length > 0 ? targets : named2,
+    diff = null,
+    hold = null
+  } = stateOf(ctx, source, run2);
+  if (hold) {
+    for (const id of targets) if (!decision.holds.has(id)) decision.holds.set(id, hold);
+  }
+  decision.views.push({ source, state, workers, run: run2 ? runLink(run2) : null, diff });
+}
+function stateOf(ctx, source, run2) {
+  if (!run2 && !ctx.canDispatchSessions) {
+    return { state: "pending", hold: `its brief will be revised after ${source}'s learnings` };
+  }
+  const outcome = run2 ? run2.outcome : "active";
+  if (outcome === "active") {
+    return { state: "revising", hold: `its brief is being revised after ${source}'s learnings` };
+  }
+  if (outcome === "failed" || !run2) return { state: "failed" };
+  const record2 = (ctx.snapshot.adaptations ?? []).find((entry) => entry.source === source);
+  if (!record2 || record2.workers.length === 0) return { state: "unchanged" };
+  const diff = `${ctx.links.repoUrl}/compare/${record2.base}...${record2.head}`;
+  if (!isAwaitingApproval(ctx, run2)) return { state: "applied", workers: record2.workers, diff };
+  return {
+    state: "awaiting-approval",
+    workers: record2.workers,
+    diff,
+    hold: "its revised brief waits for `/approve`"
+  };
+}
+function isAwaitingApproval(ctx, run2) {
+  if (ctx.config.approval === "none") return false;
+  return !ctx.commands.approvals.some((info) => info.createdMs > run2.createdMs);
+}
+function isUnstarted(ctx, state) {
+  if (!state || state.state !== "waiting" && state.state !== "ready") return false;
+  const id = state.worker.id;
+  return state.attempts === 0 && state.latestRun === null && state.pull === null && ctx.snapshot.branches[id] === void 0;
+}
+function applyHolds(workers, holds) {
+  return workers.map((state) => {
+    const note = holds.get(state.worker.id);
+    if (note === void 0 || state.state !== "ready") return state;
+    return { ...state, state: "waiting", note };
   });
 }
 
@@ -56512,115 +56719,6 @@ function decideSkips(ctx, workers) {
       ...pulls.map((pull) => ({ kind: "close-pull", pull: pull.number })),
       ...runs.map((run2) => ({ kind: "cancel-run", runId: run2.id }))
     ];
-  });
-}
-
-// src/core/rules/sub-issues.ts
-function renderMirrorMarker(build, worker) {
-  return `<!-- baton:mirror build=${build} worker=${worker} -->`;
-}
-function parseMirrorMarker(body, build) {
-  const match = /<!-- baton:mirror build=(\S+) worker=(W\d+\.\d+) -->/.exec(body);
-  return match && match[1] === build ? match[2] ?? null : null;
-}
-function mirrorTitle(worker) {
-  return `${worker.id}: ${worker.title}`;
-}
-function renderMirrorBody({
-  build,
-  worker,
-  briefPath: briefPath2
-}) {
-  return [
-    `Worker ${worker} of Baton's build \`${build}\`. Its brief is \`${briefPath2}\` on the build branch; Baton closes this issue when the worker's pull request merges.`,
-    "",
-    renderMirrorMarker(build, worker)
-  ].join("\n");
-}
-function decideMirror({
-  snapshot,
-  config: config3,
-  plan,
-  workers
-}) {
-  if (!config3.plan.mirrorSubIssues || !snapshot.issue.subIssues) return [];
-  if (plan.workers.some((worker) => worker.sub_issue !== void 0)) return [];
-  const mirrors = mirrorsOf(snapshot.issue.subIssues);
-  const planned = workers.flatMap(({ worker, state }) => {
-    const title = mirrorTitle(worker);
-    const mirror = mirrors.get(worker.id);
-    if (!mirror) {
-      if (state === "skipped") return [];
-      const body = renderMirrorBody({
-        build: snapshot.build,
-        worker: worker.id,
-        briefPath: briefPath(snapshot.build, worker.id)
-      });
-      const dependsOn = worker.depends_on.map((dep) => {
-        const id = mirrors.get(dep)?.id;
-        return id === void 0 ? { worker: dep } : { worker: dep, id };
-      });
-      return [{ kind: "create-mirror", worker: worker.id, title, body, dependsOn }];
-    }
-    if (mirror.state === "closed") {
-      const back = mirror.stateReason === "not_planned" && state !== "skipped" && state !== "merged";
-      return back ? [{ kind: "reopen-sub-issue", number: mirror.number, worker: worker.id, title }] : [];
-    }
-    if (state === "skipped") {
-      return [
-        {
-          kind: "close-sub-issue",
-          number: mirror.number,
-          worker: worker.id,
-          reason: "not_planned"
-        }
-      ];
-    }
-    if (mirror.title !== void 0 && mirror.title !== title) {
-      return [{ kind: "retitle-issue", number: mirror.number, title }];
-    }
-    return [];
-  });
-  const ids = new Set(plan.workers.map((worker) => worker.id));
-  const dropped = closeOpenMirrors(
-    [...mirrors].filter(([worker]) => !ids.has(worker)),
-    () => "not_planned"
-  );
-  return [...planned, ...dropped];
-}
-function decideCancelledMirrors(snapshot, config3) {
-  if (!config3.plan.mirrorSubIssues || !snapshot.issue.subIssues) return [];
-  const merged = new Set(
-    snapshot.pulls.filter((pull) => pull.state === "merged").map((pull) => pull.worker)
-  );
-  return closeOpenMirrors(
-    [...mirrorsOf(snapshot.issue.subIssues)],
-    (worker) => merged.has(worker) ? "completed" : "not_planned"
-  );
-}
-function closeOpenMirrors(mirrors, reasonOf2) {
-  return mirrors.filter(([, mirror]) => mirror.state === "open").sort(([a], [b]) => compareWorkerIds(a, b)).map(([worker, mirror]) => ({
-    kind: "close-sub-issue",
-    number: mirror.number,
-    worker,
-    reason: reasonOf2(worker)
-  }));
-}
-function mirrorsOf(subIssues) {
-  const mirrors = /* @__PURE__ */ new Map();
-  for (const sub of subIssues) {
-    if (sub.mirrorOf && !mirrors.has(sub.mirrorOf)) mirrors.set(sub.mirrorOf, sub);
-  }
-  return mirrors;
-}
-function decideSubIssues(snapshot, workers) {
-  const subIssues = snapshot.issue.subIssues ?? [];
-  const open2 = new Set(subIssues.filter((s) => s.state === "open").map((s) => s.number));
-  const mirrors = mirrorsOf(subIssues);
-  return workers.flatMap(({ worker, state }) => {
-    const number4 = worker.sub_issue ?? mirrors.get(worker.id)?.number;
-    if (number4 === void 0 || state !== "merged" || !open2.has(number4)) return [];
-    return [{ kind: "close-sub-issue", number: number4, worker: worker.id, reason: "completed" }];
   });
 }
 
@@ -56932,6 +57030,309 @@ function seriesView({
   };
 }
 
+// src/core/decide/decide.ts
+function decide({
+  snapshot,
+  config: config3,
+  now
+}) {
+  const { build } = snapshot;
+  if (!config3.ok) {
+    const file2 = `.github/${CONFIG_FILE}`;
+    return [status({ phase: "config-invalid", build, file: file2, problems: config3.problems })];
+  }
+  if (!snapshot.workflowInstalled) {
+    const setup = snapshot.setupPull;
+    const setupPull = setup ? { label: `#${setup.number}`, url: setup.url } : null;
+    return [status({ phase: "missing-workflow", build, workflowPath: WORKFLOW_PATH, setupPull })];
+  }
+  const ctx = makeContext({ snapshot, config: config3.config, now });
+  const { actions, view } = decidePhase(ctx);
+  const open2 = config3.config.session.network === "open";
+  const ignoredClose = ignoredCloseOf(ctx);
+  return [
+    ...unique(frameSessions(ctx, actions)),
+    status({
+      ...view,
+      ...open2 ? { networkOpen: true } : {},
+      ...ignoredClose ? { ignoredClose } : {}
+    })
+  ];
+}
+function decidePhase(ctx) {
+  if (ctx.snapshot.finalPull?.state === "merged") return withCleanUp(ctx, decideDone(ctx));
+  if (isCancelled(ctx)) return withCleanUp(ctx, decideCancelled(ctx));
+  const series = findSeries(ctx);
+  const phase = series ? decideSeries(ctx, series) : decideSingle(ctx);
+  const upkept = isAdapting(phase.view) ? upkeep(ctx).filter((action) => action.kind !== "sync-build-branch") : upkeep(ctx);
+  const notices2 = decideNotices(ctx, phase);
+  const decided2 = { actions: [...upkept, ...phase.actions, ...notices2], view: phase.view };
+  return ctx.snapshot.finalPull?.state === "closed" ? withCleanUp(ctx, decided2) : decided2;
+}
+function isAdapting(view) {
+  if (view.phase !== "running") return false;
+  return (view.progress.adaptations ?? []).some((entry) => entry.state === "revising");
+}
+function upkeep(ctx) {
+  const cancels = ctx.snapshot.runs.filter((run2) => ctx.overdue.has(run2.id)).map((run2) => ({ kind: "cancel-run", runId: run2.id }));
+  const stale = ctx.snapshot.integration?.containsDefault === false;
+  return stale ? [...cancels, { kind: "sync-build-branch" }] : cancels;
+}
+function frameSessions(ctx, actions) {
+  const { session } = ctx.config;
+  const frame = {
+    build: ctx.snapshot.build,
+    issue: ctx.snapshot.issue.number,
+    ...session.runsOn === DEFAULT_RUNNER ? {} : { runner: session.runsOn },
+    ...session.timeoutMinutes === DEFAULT_SESSION_TIMEOUT_MINUTES ? {} : { timeoutMinutes: session.timeoutMinutes }
+  };
+  return actions.map((action) => {
+    if (action.kind !== "dispatch") return action;
+    const engine = ctx.engineOf(action.request);
+    return {
+      kind: "dispatch",
+      request: { ...action.request, ...frame, ...engine === "baton" ? {} : { engine } },
+      ...action.chain === void 0 ? {} : { chain: action.chain }
+    };
+  });
+}
+function status(view) {
+  return { kind: "render-status", view };
+}
+function unique(actions) {
+  const seen = /* @__PURE__ */ new Set();
+  return actions.filter((action) => {
+    const key = JSON.stringify(action);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+// src/core/snapshot/awaited-work.ts
+var LOOK_MIN_MS = 5e3;
+var LOOK_MAX_MS = 10 * 6e4;
+var LOOK_GRACE_MS = 3e4;
+function awaitedWork({
+  snapshot,
+  now,
+  overdueAtMs = () => null
+}) {
+  const nowMs = timeOf(now);
+  if (nowMs === null) return null;
+  const waits = [];
+  for (const run2 of snapshot.runs) {
+    if (run2.status === "completed") continue;
+    const started = Number.isFinite(run2.createdMs) ? run2.createdMs : nowMs;
+    const typical = typicalRunMs(snapshot.runs, run2.role);
+    const due = expectedEnd({ started, typical, nowMs });
+    const overdue = overdueAtMs(run2);
+    const at = overdue === null ? due : Math.min(due, Math.max(overdue, nowMs));
+    waits.push({ inMs: at - nowMs, why: `${run2.role} run ${run2.id}`, run: true });
+  }
+  for (const pull of snapshot.pulls) {
+    if (pull.state !== "open") continue;
+    const computing = pull.mergeState === "unknown";
+    if (!computing && pull.checks.state !== "pending") continue;
+    const opened = Number.isFinite(pull.createdMs) ? pull.createdMs : nowMs;
+    const since = headPushedAt(snapshot.runs, pull.worker) ?? opened;
+    waits.push({
+      inMs: expectedEnd({ started: since, typical: null, nowMs }) - nowMs,
+      why: computing ? `the mergeability of #${pull.number}` : `checks on #${pull.number}`
+    });
+  }
+  return waits.reduce(
+    (soonest3, wait2) => soonest3 && soonest3.inMs <= wait2.inMs ? soonest3 : wait2,
+    null
+  );
+}
+function expectedEnd({
+  started,
+  typical,
+  nowMs
+}) {
+  if (typical !== null && started + typical > nowMs + LOOK_MIN_MS) {
+    return Math.min(started + typical + LOOK_GRACE_MS, nowMs + LOOK_MAX_MS);
+  }
+  return nowMs + Math.min(Math.max(nowMs - started, LOOK_MIN_MS), LOOK_MAX_MS);
+}
+function typicalRunMs(runs, role) {
+  const lengths = runs.filter((run2) => run2.role === role && run2.conclusion === "success").map((run2) => run2.updatedMs - run2.createdMs).filter((ms) => ms > 0).sort((a, b) => a - b);
+  if (lengths.length === 0) return null;
+  return lengths[Math.floor(lengths.length / 2)] ?? null;
+}
+function headPushedAt(runs, worker) {
+  const ended = runs.filter((run2) => run2.worker === worker && run2.status === "completed").map((run2) => Math.max(run2.updatedMs, 0));
+  return ended.length > 0 ? Math.max(...ended) : null;
+}
+
+// src/github/reconcile/next-look.ts
+function lookAgainOf(soonest3) {
+  const inMs = Math.max(1, Math.round(soonest3.inMs));
+  return {
+    action: { kind: "look-again", inMs },
+    result: "deferred",
+    retryInMs: inMs,
+    detail: soonest3.why
+  };
+}
+function awaitedNext({ snapshot, config: config3, outcomes, now }) {
+  const nowMs = timeOf(now) ?? 0;
+  const session = config3.ok ? config3.config.session : null;
+  const waits = [];
+  const { runs, pulls } = normalizeSnapshot(snapshot);
+  const seen = awaitedWork({
+    snapshot: { runs, pulls },
+    now,
+    ...session ? { overdueAtMs: (run2) => overdueAt(run2, session) } : {}
+  });
+  if (seen) waits.push(seen);
+  for (const { action, result } of outcomes) {
+    if (result !== "done") continue;
+    if (action.kind === "dispatch") {
+      const typical = typicalRunMs(runs, action.request.role);
+      const at = expectedEnd({ started: nowMs, typical, nowMs });
+      waits.push({
+        inMs: at - nowMs,
+        why: `the ${action.request.role} run just dispatched`,
+        run: true
+      });
+    }
+    if (action.kind === "update-pull-branch")
+      waits.push({ inMs: LOOK_MIN_MS, why: `the updated head of #${action.pull}` });
+  }
+  return waits.reduce(
+    (first, wait2) => first && first.inMs <= wait2.inMs ? first : wait2,
+    null
+  );
+}
+
+// src/github/reconcile/last-reads.ts
+var MAX_AGE_MS = 10 * 6e4;
+
+// src/github/reconcile/look-again.ts
+function leaveNextLook(deps, {
+  key,
+  outcomes,
+  look,
+  log
+}) {
+  const retry2 = failedWriteRetryMs(deps, key, passOf(outcomes));
+  const failure2 = retry2 === null ? [] : [{ ms: retry2, why: "GitHub failed a write or a read" }];
+  const times = [
+    ...(outcomes ?? []).flatMap(
+      (outcome) => outcome.result === "deferred" && outcome.action.kind === "look-again" ? [lookTimeOf(outcome)] : []
+    ),
+    ...failure2
+  ];
+  if (outcomes === null) for (const time3 of failure2) deps.looks?.within(key, time3, look);
+  else deps.looks?.set(key, times, look);
+  const next = soonest(times);
+  if (next) log.info({ inMs: next.ms, awaits: next.why }, "baton: looks at the build again");
+}
+var FAILED_WRITE_RETRY_MS = 5e3;
+var FAILED_WRITE_RETRY_MAX_MS = 10 * 6e4;
+function passOf(outcomes) {
+  if (outcomes === null) return "stuck";
+  const failed = outcomes.filter(isRetriedFailure);
+  if (failed.length === 0) return "clean";
+  return outcomes.some((outcome) => outcome.result === "done") ? "progress" : "stuck";
+}
+function failedWriteRetryMs(deps, key, pass) {
+  deps.failedPasses ??= /* @__PURE__ */ new Map();
+  const failed = deps.failedPasses;
+  if (pass === "clean") {
+    failed.delete(key);
+    return null;
+  }
+  const passes = pass === "stuck" ? failed.get(key) ?? 0 : 0;
+  failed.delete(key);
+  if (failed.size >= 1e3) failed.delete(failed.keys().next().value ?? "");
+  failed.set(key, passes + 1);
+  return Math.min(FAILED_WRITE_RETRY_MS * 4 ** passes, FAILED_WRITE_RETRY_MAX_MS);
+}
+function isRetriedFailure(outcome) {
+  return outcome.result === "failed" && (outcome.transient || outcome.action.kind === "merge-pull");
+}
+function lookTimeOf(outcome) {
+  const ms = outcome.retryInMs ?? 0;
+  return outcome.detail ? { ms, why: outcome.detail, awaited: true } : { ms, why: "a session settling" };
+}
+function lookOf(ctx, ref, defaultBranch, again) {
+  return {
+    target: {
+      installationId: ctx.installationId ?? null,
+      owner: ctx.owner,
+      repo: ctx.repo,
+      build: ref.build,
+      issue: ref.issue,
+      defaultBranch
+    },
+    again
+  };
+}
+function timedLookNoNews(ctx, {
+  key,
+  build,
+  reads: reads2,
+  now,
+  rearm
+}) {
+  return {
+    judge: async () => {
+      const since = reads2.runsSince(key, MAX_AGE_MS);
+      if (!since || !reads2.awaitsOnlyRuns(key, MAX_AGE_MS)) return false;
+      const freshFrom = Date.now();
+      const listed = await withReason("look", () => readRuns(ctx, { build, since, freshFrom }));
+      if (!listed.installed || !reads2.runsChangeNothing(key, listed.runs, now(), MAX_AGE_MS))
+        return false;
+      const next = reads2.nextLook(key, now());
+      if (next) rearm(lookTimeOf(next));
+      return true;
+    },
+    why: "a look found the runs as the last read saw them"
+  };
+}
+
+// src/core/commands/render-message-replies.ts
+function renderSteersQueued(workers) {
+  const named2 = workers.join(", ");
+  const one = workers.length === 1;
+  return [
+    BATON_REPLY_MARKER,
+    `No session of ${named2} is running now, so your message is queued: ${one ? "its" : "each one’s"} next session (a fix, a retry, or \`/continue ${workers[0]}\` for partial work) takes it in first. The status comment shows when it does.`,
+    ""
+  ].join("\n");
+}
+
+// src/core/decide/check-messages.ts
+function messageProblem(command, workers) {
+  if (command.name !== "continue") return null;
+  const found = workers?.find((state) => state.worker.id === command.worker);
+  if (!found || found.state === "partial") return null;
+  const id = command.worker;
+  switch (found.state) {
+    case "fixing":
+      return `${id} is being continued already.`;
+    case "queued":
+    case "working":
+      return `${id} is still running; \`/steer ${id} <message>\` talks to its session.`;
+    case "failed":
+      return `${id} has no partial work to continue: its last session handed in nothing. \`/retry ${id}\` starts it again.`;
+    default:
+      return `${id} has no partial work to continue: \`/continue\` goes on from the draft pull request a session hands in when it reaches a limit.`;
+  }
+}
+function queuedSteers({ commands, snapshot, config: config3, now, at = now }) {
+  const steered = commands.flatMap((command) => command.name === "steer" ? [command.worker] : []);
+  if (steered.length === 0) return [];
+  const ctx = makeContext({ snapshot, config: config3, now });
+  return [...new Set(steered)].filter((worker) => {
+    const running = sessionAt(ctx, worker, instantOf(at));
+    return !running || running.status === "completed";
+  });
+}
+
 // src/core/decide/check-commands.ts
 function checkCommands({
   commands,
@@ -57075,284 +57476,6 @@ function workerProblem(command, workers) {
     return `${command.worker} is still running; \`/retry\` works on a failed worker or on an open pull request.`;
   }
   return null;
-}
-
-// src/core/rules/decide-notices.ts
-function decideNotices(ctx, { view, workers }) {
-  const posted = new Set(ctx.snapshot.notices ?? []);
-  const people = notified(ctx);
-  return needsOf(ctx, { view, workers }).map((need) => ({ ...need, key: noticeKey(...need.about) })).filter((need) => !posted.has(need.key)).map((need) => {
-    const body = [
-      noticeMarker(ctx.snapshot.build, need.key),
-      `${mentions(people)}${need.text}`,
-      ...ctx.snapshot.statusComment ? ["", `The build's status: ${statusUrl(ctx)}`] : []
-    ].join("\n");
-    const reviewers = need.reviewPull !== void 0 && people.length > 0 ? { pull: need.reviewPull, logins: people } : null;
-    return { kind: "notice", key: need.key, body, reviewers };
-  });
-}
-function notified(ctx) {
-  if (ctx.config.notify.length > 0) return ctx.config.notify;
-  const labeller = (ctx.snapshot.labelledBy ?? []).filter((event) => isBuildLabel(ctx.config, event.label)).at(-1)?.login;
-  const improver = (ctx.snapshot.labelledBy ?? []).filter((event) => ctx.config.improve.label && event.label === ctx.config.improve.label).at(-1)?.login;
-  const asked = labeller ?? ctx.commands.improves[0]?.author ?? improver;
-  return asked && !asked.endsWith("[bot]") ? [asked] : [];
-}
-function needsOf(ctx, { view, workers }) {
-  const needs = [];
-  if (view.phase === "plan-ready" && ctx.config.approval === "plan") {
-    const sha = ctx.snapshot.plan.kind === "valid" ? ctx.snapshot.plan.sha.slice(0, 12) : "plan";
-    needs.push({
-      about: ["plan-ready", sha],
-      text: `📋 The plan is ready: ${view.plan.workers.length} ${view.plan.workers.length === 1 ? "worker" : "workers"}, estimated at about ${formatUsd(view.estimate.usd)}. Read it in the status comment, then reply \`/approve\` to start, or \`/replan <what to change>\`.`
-    });
-  }
-  needs.push(...seriesNeeds(view));
-  for (const daily of ctx.dailyHolds) {
-    const spent = `${formatUsd(daily.spentUsd)} today (${daily.day}, UTC)`;
-    needs.push(
-      daily.scope === "repository" ? {
-        about: ["daily-budget", daily.day],
-        text: `💸 The build is paused: this repository's sessions, all builds together, have cost ${spent}, reaching \`budget.dailyUsd\` (${formatUsd(daily.capUsd)}). No new session starts until tomorrow (UTC); merges go on. Raise \`budget.dailyUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on now, or reply \`/cancel\`.`
-      } : {
-        about: ["installation-daily-budget", daily.day],
-        text: `💸 The build is paused: the sessions of all this installation's repositories, together, have cost ${spent}, reaching the installation's daily cap of ${formatUsd(daily.capUsd)} (\`BATON_INSTALLATION_DAILY_USD\`, set on the app). No new session starts until it resets at 00:00 UTC; merges go on. Only the app's operator can raise \`BATON_INSTALLATION_DAILY_USD\` (a repository cannot); reply \`/cancel\` to stop the build.`
-      }
-    );
-  }
-  if (view.phase !== "running") return needs;
-  for (const adaptation of view.progress.adaptations ?? []) {
-    if (adaptation.state !== "awaiting-approval") continue;
-    const names = adaptation.workers.join(", ");
-    needs.push({
-      about: ["adapted", adaptation.source],
-      text: `✏️ After ${adaptation.source}'s learnings, an adapt session revised the brief of ${names}: ${adaptation.diff ?? "see the build branch"}. Reply \`/approve\` to start ${names} with the change.`
-    });
-  }
-  for (const state of workers) needs.push(...workerNeeds(ctx, state));
-  const followUps = view.progress.followUps;
-  if (followUps?.state === "proposed" && view.progress.synthesis?.state === "succeeded") {
-    needs.push({
-      about: ["follow-ups", followUps.round],
-      text: `🔎 ${followUpsText(followUps.workers)}. Reply \`/approve\` to investigate ${them(followUps.workers)}, or \`/skip follow-ups\` to open the final pull request without ${them(followUps.workers)}.`
-    });
-  }
-  const synthesis = view.progress.synthesis;
-  if (synthesis?.state === "failed") {
-    needs.push({
-      about: ["synthesis-failed", synthesis.attempts],
-      text: `❌ The synthesis session failed (${synthesis.url}): the report and the final pull request wait. Its job summary says why; reply \`/retry synthesis\` to run it again.`
-    });
-  }
-  const { maxUsd } = ctx.config.budget;
-  if (ctx.budgetReached && maxUsd !== null) {
-    needs.push({
-      about: ["budget", maxUsd],
-      text: `💸 The build is paused: its sessions have cost ${formatUsd(ctx.spentUsd)}, reaching \`budget.maxUsd\` (${formatUsd(maxUsd)}). No new session starts; merges go on. Raise \`budget.maxUsd\` in \`.github/baton.yml\` (or set it to \`null\`) to go on, or reply \`/cancel\`.`
-    });
-  }
-  const final = ctx.snapshot.finalPull;
-  if (final?.state === "open") {
-    needs.push({
-      about: ["final-pull", final.number],
-      text: `📦 Every worker is done: the final pull request ${final.url} is open. Review it and merge it to deliver the build.`,
-      reviewPull: final.number
-    });
-  }
-  return needs;
-}
-function seriesNeeds(view) {
-  const last = view.series?.loops.at(-1);
-  if (!last) return [];
-  if (view.phase === "improving" && view.series?.ended === "nothing-worth-doing") {
-    return [
-      {
-        about: ["series-ended", last.loop],
-        text: `🏁 The improvement loops have ended: loop ${last.loop}'s research found nothing worth doing, so there is nothing to deliver. Its findings are linked in the status comment.`
-      }
-    ];
-  }
-  if (last.stage === "research-failed" || last.stage === "summary-failed") {
-    const session = last.stage === "research-failed" ? "research" : "summary";
-    const next = session === "research" ? "No further loop starts; reply `/cancel` to close the series." : "No further loop starts; what is merged goes out in the final pull request.";
-    return [
-      {
-        about: [last.stage, last.loop],
-        text: `❌ Loop ${last.loop}'s ${session} session failed${last.run ? ` (${last.run.url})` : ""}. ${next}`
-      }
-    ];
-  }
-  return [];
-}
-function workerNeeds(ctx, state) {
-  const id = state.worker.id;
-  const need = state.assessment?.need;
-  if (state.state === "needs-human" && need?.kind === "needs-human" && state.pull) {
-    return [
-      {
-        about: ["needs-human", id, need.reason, state.pull.headSha.slice(0, 12)],
-        text: `🙋 ${id} needs a person: ${state.note ?? need.reason}. See ${state.pull.url}: push a fix, or reply there \`/retry ${id} <instructions>\`, \`/merge ${id}\` or \`/skip ${id}\`.`
-      }
-    ];
-  }
-  if (state.state === "partial" && state.pull) return partialNeeds(ctx, state, state.pull);
-  if (state.state === "failed") {
-    const why = state.note ?? "its session failed";
-    return [
-      {
-        about: ["failed", id, state.attempts],
-        text: `❌ ${id} failed: ${why}. Reply \`/retry ${id} <instructions>\` to try again, or \`/skip ${id}\` to go on without it.`
-      }
-    ];
-  }
-  return [];
-}
-function partialNeeds(ctx, state, pull) {
-  const id = state.worker.id;
-  const spent = ctx.ledger.byWorker[id]?.costUsd ?? 0;
-  const raise = ctx.config.budget.continuePartial ? " Raise the budget and it goes on by itself (`budget.continuePartial`)." : "";
-  return [
-    {
-      about: ["partial", id, pull.headSha.slice(0, 12)],
-      text: `⏸️ ${id} stopped short of its brief: ${state.note ?? "its session stopped"} (${formatUsd(spent)} spent on it so far). See ${pull.url}: reply \`/continue ${id}\` to start a session from that work and its note, \`/retry ${id} <instructions>\` to steer that session, \`/skip ${id}\`, or mark the pull request ready for review to take it as it is.${raise}`
-    }
-  ];
-}
-function statusUrl(ctx) {
-  return `${ctx.snapshot.issue.url}#issuecomment-${ctx.snapshot.statusComment?.id}`;
-}
-
-// src/core/decide/decide-ended.ts
-function isCancelled(ctx) {
-  return ctx.commands.cancelled !== null || ctx.cancellingClose !== null;
-}
-function ignoredCloseOf(ctx) {
-  const { snapshot } = ctx;
-  if (snapshot.issue.state !== "closed" || ctx.cancellingClose) return null;
-  if (snapshot.finalPull?.state === "merged") return null;
-  return { by: snapshot.issue.closed?.by ?? null, at: snapshot.issue.closed?.at ?? null };
-}
-function decideCancelled(ctx) {
-  const { snapshot, commands } = ctx;
-  const actions = [
-    ...snapshot.pulls.filter((pull) => pull.state === "open").map((pull) => ({ kind: "close-pull", pull: pull.number })),
-    ...Object.keys(snapshot.branches).sort(compareWorkerIds).map(
-      (worker) => ({
-        kind: "delete-branch",
-        branch: workerBranch(snapshot.build, worker)
-      })
-    ),
-    ...snapshot.runs.filter((run2) => run2.status !== "completed").map((run2) => ({ kind: "cancel-run", runId: run2.id })),
-    ...decideCancelledMirrors(snapshot, ctx.config)
-  ];
-  const cancel = commands.cancelled;
-  const closed = ctx.cancellingClose;
-  return {
-    actions,
-    view: {
-      phase: "cancelled",
-      build: snapshot.build,
-      progress: snapshotProgress(ctx),
-      cancelledBy: cancel ? { by: cancel.author, at: cancel.createdAt } : closed?.by && closed.at ? { by: closed.by, at: closed.at, closed: true } : null
-    }
-  };
-}
-function decideDone(ctx) {
-  return {
-    actions: [],
-    view: { phase: "done", build: ctx.snapshot.build, progress: snapshotProgress(ctx) }
-  };
-}
-function withCleanUp(ctx, decision) {
-  const { snapshot } = ctx;
-  if (!snapshot.statusComment) return decision;
-  if (decision.actions.some((action) => action.kind === "dispatch")) return decision;
-  const completed = snapshot.runs.filter((run2) => run2.status === "completed");
-  const cleanUp = {
-    kind: "clean-up-refs",
-    runs: completed.map((run2) => ({ id: run2.id, attempt: run2.attempt ?? 1 })),
-    locks: completed.length === snapshot.runs.length
-  };
-  return { ...decision, actions: [...decision.actions, cleanUp] };
-}
-
-// src/core/decide/decide.ts
-function decide({
-  snapshot,
-  config: config3,
-  now
-}) {
-  const { build } = snapshot;
-  if (!config3.ok) {
-    const file2 = `.github/${CONFIG_FILE}`;
-    return [status({ phase: "config-invalid", build, file: file2, problems: config3.problems })];
-  }
-  if (!snapshot.workflowInstalled) {
-    const setup = snapshot.setupPull;
-    const setupPull = setup ? { label: `#${setup.number}`, url: setup.url } : null;
-    return [status({ phase: "missing-workflow", build, workflowPath: WORKFLOW_PATH, setupPull })];
-  }
-  const ctx = makeContext({ snapshot, config: config3.config, now });
-  const { actions, view } = decidePhase(ctx);
-  const open2 = config3.config.session.network === "open";
-  const ignoredClose = ignoredCloseOf(ctx);
-  return [
-    ...unique(frameSessions(ctx, actions)),
-    status({
-      ...view,
-      ...open2 ? { networkOpen: true } : {},
-      ...ignoredClose ? { ignoredClose } : {}
-    })
-  ];
-}
-function decidePhase(ctx) {
-  if (ctx.snapshot.finalPull?.state === "merged") return withCleanUp(ctx, decideDone(ctx));
-  if (isCancelled(ctx)) return withCleanUp(ctx, decideCancelled(ctx));
-  const series = findSeries(ctx);
-  const phase = series ? decideSeries(ctx, series) : decideSingle(ctx);
-  const upkept = isAdapting(phase.view) ? upkeep(ctx).filter((action) => action.kind !== "sync-build-branch") : upkeep(ctx);
-  const notices2 = decideNotices(ctx, phase);
-  const decided2 = { actions: [...upkept, ...phase.actions, ...notices2], view: phase.view };
-  return ctx.snapshot.finalPull?.state === "closed" ? withCleanUp(ctx, decided2) : decided2;
-}
-function isAdapting(view) {
-  if (view.phase !== "running") return false;
-  return (view.progress.adaptations ?? []).some((entry) => entry.state === "revising");
-}
-function upkeep(ctx) {
-  const cancels = ctx.snapshot.runs.filter((run2) => ctx.overdue.has(run2.id)).map((run2) => ({ kind: "cancel-run", runId: run2.id }));
-  const stale = ctx.snapshot.integration?.containsDefault === false;
-  return stale ? [...cancels, { kind: "sync-build-branch" }] : cancels;
-}
-function frameSessions(ctx, actions) {
-  const { session } = ctx.config;
-  const frame = {
-    build: ctx.snapshot.build,
-    issue: ctx.snapshot.issue.number,
-    ...session.runsOn === DEFAULT_RUNNER ? {} : { runner: session.runsOn },
-    ...session.timeoutMinutes === DEFAULT_SESSION_TIMEOUT_MINUTES ? {} : { timeoutMinutes: session.timeoutMinutes }
-  };
-  return actions.map((action) => {
-    if (action.kind !== "dispatch") return action;
-    const engine = ctx.engineOf(action.request);
-    return {
-      kind: "dispatch",
-      request: { ...action.request, ...frame, ...engine === "baton" ? {} : { engine } },
-      ...action.chain === void 0 ? {} : { chain: action.chain }
-    };
-  });
-}
-function status(view) {
-  return { kind: "render-status", view };
-}
-function unique(actions) {
-  const seen = /* @__PURE__ */ new Set();
-  return actions.filter((action) => {
-    const key = JSON.stringify(action);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 // src/github/act/clean-up-refs.ts
@@ -59466,104 +59589,6 @@ function withDispatchedRuns(snapshot, outcomes, now) {
   return runs.length === 0 && !created ? snapshot : { ...snapshot, ...integration, runs: [...snapshot.runs, ...runs] };
 }
 
-// src/core/snapshot/awaited-work.ts
-var LOOK_MIN_MS = 5e3;
-var LOOK_MAX_MS = 10 * 6e4;
-function awaitedWork({
-  snapshot,
-  now,
-  overdueAtMs = () => null
-}) {
-  const nowMs = timeOf(now);
-  if (nowMs === null) return null;
-  const waits = [];
-  for (const run2 of snapshot.runs) {
-    if (run2.status === "completed") continue;
-    const started = Number.isFinite(run2.createdMs) ? run2.createdMs : nowMs;
-    const typical = typicalRunMs(snapshot.runs, run2.role);
-    const due = expectedEnd({ started, typical, nowMs });
-    const overdue = overdueAtMs(run2);
-    const at = overdue === null ? due : Math.min(due, Math.max(overdue, nowMs));
-    waits.push({ inMs: at - nowMs, why: `${run2.role} run ${run2.id}` });
-  }
-  for (const pull of snapshot.pulls) {
-    if (pull.state !== "open") continue;
-    const computing = pull.mergeState === "unknown";
-    if (!computing && pull.checks.state !== "pending") continue;
-    const opened = Number.isFinite(pull.createdMs) ? pull.createdMs : nowMs;
-    const since = headPushedAt(snapshot.runs, pull.worker) ?? opened;
-    waits.push({
-      inMs: expectedEnd({ started: since, typical: null, nowMs }) - nowMs,
-      why: computing ? `the mergeability of #${pull.number}` : `checks on #${pull.number}`
-    });
-  }
-  return waits.reduce(
-    (soonest3, wait2) => soonest3 && soonest3.inMs <= wait2.inMs ? soonest3 : wait2,
-    null
-  );
-}
-function expectedEnd({
-  started,
-  typical,
-  nowMs
-}) {
-  if (typical !== null && started + typical > nowMs + LOOK_MIN_MS) {
-    return Math.min(started + typical, nowMs + LOOK_MAX_MS);
-  }
-  const half = (nowMs - started) / 2;
-  return nowMs + Math.min(Math.max(half, LOOK_MIN_MS), LOOK_MAX_MS);
-}
-function typicalRunMs(runs, role) {
-  const lengths = runs.filter((run2) => run2.role === role && run2.conclusion === "success").map((run2) => run2.updatedMs - run2.createdMs).filter((ms) => ms > 0).sort((a, b) => a - b);
-  if (lengths.length === 0) return null;
-  return lengths[Math.floor(lengths.length / 2)] ?? null;
-}
-function headPushedAt(runs, worker) {
-  const ended = runs.filter((run2) => run2.worker === worker && run2.status === "completed").map((run2) => Math.max(run2.updatedMs, 0));
-  return ended.length > 0 ? Math.max(...ended) : null;
-}
-
-// src/github/reconcile/next-look.ts
-function nextLook({
-  snapshot,
-  config: config3,
-  outcomes,
-  now
-}) {
-  const nowMs = timeOf(now) ?? 0;
-  const session = config3.ok ? config3.config.session : null;
-  const waits = [];
-  const { runs, pulls } = normalizeSnapshot(snapshot);
-  const seen = awaitedWork({
-    snapshot: { runs, pulls },
-    now,
-    ...session ? { overdueAtMs: (run2) => overdueAt(run2, session) } : {}
-  });
-  if (seen) waits.push(seen);
-  for (const { action, result } of outcomes) {
-    if (result !== "done") continue;
-    if (action.kind === "dispatch") {
-      const typical = typicalRunMs(runs, action.request.role);
-      const at = expectedEnd({ started: nowMs, typical, nowMs });
-      waits.push({ inMs: at - nowMs, why: `the ${action.request.role} run just dispatched` });
-    }
-    if (action.kind === "update-pull-branch")
-      waits.push({ inMs: LOOK_MIN_MS, why: `the updated head of #${action.pull}` });
-  }
-  const soonest3 = waits.reduce(
-    (first, wait2) => first && first.inMs <= wait2.inMs ? first : wait2,
-    null
-  );
-  if (!soonest3) return null;
-  const inMs = Math.max(1, Math.round(soonest3.inMs));
-  return {
-    action: { kind: "look-again", inMs },
-    result: "deferred",
-    retryInMs: inMs,
-    detail: soonest3.why
-  };
-}
-
 // src/github/reconcile/uncounted-usage.ts
 var said = remembered(/* @__PURE__ */ new Set());
 var SAID_MAX = 1e4;
@@ -59694,12 +59719,13 @@ async function reconcileBuild(ctx, request2) {
     ...budget,
     ...request2.statusEditWait ? { statusEditWait: request2.statusEditWait } : {}
   });
-  const look = nextLook({
+  const awaited = awaitedNext({
     snapshot: seen,
     config: config3,
     outcomes: [...outcomes, ...renderOutcomes],
     now
   });
+  const look = awaited ? lookAgainOf(awaited) : null;
   const all = [...outcomes, ...renderOutcomes, ...look ? [look] : []];
   const view = render.length === 1 && render[0]?.kind === "render-status" ? render[0].view : null;
   const clean = view && !all.some((outcome) => outcome.result === "failed");
@@ -59711,6 +59737,8 @@ async function reconcileBuild(ctx, request2) {
       view: JSON.stringify(view),
       settled: later.settled,
       runsSince: observed.runsSince,
+      // A session settling (decide's own look) is no run the listing shows.
+      awaitsRun: awaited?.run === true && !all.some(isSettling),
       // What the build still asks for once this pass is done: deferred, or done but not yet in sight.
       asked: after2.flatMap(
         (action) => action.kind === "render-status" ? [] : [JSON.stringify(action)]
@@ -59750,6 +59778,9 @@ async function answerCommands(ctx, {
       body: renderCommandErrors(problems)
     });
   }
+}
+function isSettling(outcome) {
+  return outcome.result === "deferred" && outcome.action.kind === "look-again" && !outcome.detail;
 }
 function summarize(outcomes) {
   return outcomes.map(({ action, result }) => `${describe3(action)}: ${result}`);
@@ -59867,7 +59898,14 @@ function scheduleReconcile(ctx, {
         held2.drop(key);
         const readAt = deps.recent?.now();
         await budget?.sync();
-        const look = lookOf(ctx, ref, defaultBranch, () => again(starting));
+        const look = timedLook(ctx, {
+          ref,
+          defaultBranch,
+          deps,
+          log,
+          deliveryId,
+          start: starting
+        });
         const now = deps.now();
         const outcomes = await withReason(
           "reconcile-read",
@@ -59915,6 +59953,34 @@ function scheduleReconcile(ctx, {
     },
     buildLog
   );
+}
+function timedLook(ctx, {
+  ref,
+  defaultBranch,
+  deps,
+  log,
+  deliveryId = null,
+  start = false
+}) {
+  const key = buildKey(ctx, ref.build);
+  return lookOf(ctx, ref, defaultBranch, () => {
+    const reads2 = deps.lastReads;
+    const rearm = (next) => deps.looks?.set(
+      key,
+      [next],
+      timedLook(ctx, { ref, defaultBranch, deps, log, deliveryId, start })
+    );
+    const noNews = reads2 ? timedLookNoNews(ctx, { key, build: ref.build, reads: reads2, now: deps.now, rearm }) : void 0;
+    scheduleReconcile(ctx, {
+      ref,
+      defaultBranch,
+      deps,
+      log,
+      deliveryId,
+      start,
+      ...noNews ? { noNews } : {}
+    });
+  });
 }
 var HELD_RETRY_MS = 1e3;
 var HELD = { release: async () => void 0 };
@@ -60805,7 +60871,7 @@ async function createAppClient({
 // src/conductor/recent-writes.ts
 var HOUR2 = 36e5;
 var WRITES_AROUND_A_SESSION = 3;
-var RUNS_FRESH_MS = 3e4;
+var RUNS_FRESH_MS = 1e3;
 function createRunsBudget(list2, clock = Date.now) {
   const none = () => void 0;
   let listed = null;
@@ -60833,18 +60899,27 @@ function createRunsBudget(list2, clock = Date.now) {
     }
   };
 }
+var LISTED_FROM_MS = 10 * 6e4;
 async function listRecentRuns(octokit, { owner, repo }) {
-  const since = new Date(Date.now() - HOUR2).toISOString();
-  const runs = await octokit.paginate(octokit.rest.actions.listWorkflowRuns, {
-    owner,
-    repo,
-    workflow_id: WORKFLOW_FILE,
-    created: `>=${since}`,
-    per_page: 100
+  const hourAgo = Date.now() - HOUR2;
+  const from = Math.floor(hourAgo / LISTED_FROM_MS) * LISTED_FROM_MS;
+  const runs = await conditionalReads.paginate(octokit, {
+    route: "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
+    params: {
+      owner,
+      repo,
+      workflow_id: WORKFLOW_FILE,
+      created: `>=${new Date(from).toISOString().replace(/\.\d{3}Z$/, "Z")}`,
+      per_page: 100
+    },
+    pick: (data) => (data?.workflow_runs ?? []).map((run2) => ({
+      title: run2.display_title ?? "",
+      createdAt: run2.created_at
+    }))
   });
-  return runs.flatMap((run2) => {
-    const name = parseRunName(run2.display_title ?? "");
-    return name ? [{ createdAt: run2.created_at, role: name.role }] : [];
+  return runs.flatMap(({ title, createdAt }) => {
+    const name = parseRunName(title);
+    return name && Date.parse(createdAt) > hourAgo ? [{ createdAt, role: name.role }] : [];
   });
 }
 
