@@ -57112,7 +57112,7 @@ function unique(actions) {
 // src/core/snapshot/awaited-work.ts
 var LOOK_MIN_MS = 5e3;
 var LOOK_MAX_MS = 10 * 6e4;
-var LOOK_GRACE_MS = 3e4;
+var LOOK_GRACE_SHARE = 0.25;
 function awaitedWork({
   snapshot,
   now,
@@ -57152,7 +57152,8 @@ function expectedEnd({
   nowMs
 }) {
   if (typical !== null && started + typical > nowMs + LOOK_MIN_MS) {
-    return Math.min(started + typical + LOOK_GRACE_MS, nowMs + LOOK_MAX_MS);
+    const grace = Math.max(typical * LOOK_GRACE_SHARE, LOOK_MIN_MS);
+    return Math.min(started + typical + grace, nowMs + LOOK_MAX_MS);
   }
   return nowMs + Math.min(Math.max(nowMs - started, LOOK_MIN_MS), LOOK_MAX_MS);
 }
