@@ -331,6 +331,47 @@ const Research = z
     message: 'set allowedDomains or blockedDomains, not both (the API accepts one)',
   });
 
+/**
+ * A repository as `owner/name`, compared as GitHub compares names (without
+ * regard to case): kept in lower case.
+ */
+export const RepositoryName = z
+  .string()
+  .trim()
+  .regex(
+    /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/,
+    'must be a repository as owner/name, like acme/lib',
+  )
+  .refine((name) => !/\/\.{1,2}$/.test(name), 'must be a repository as owner/name, like acme/lib')
+  .transform((name) => name.toLowerCase());
+
+/** The most repositories one change set may list besides the issue's own (docs/change-sets.md). */
+export const MAX_CHANGE_SET_REPOSITORIES = 10;
+
+/**
+ * Change sets (docs/change-sets.md): one build whose workers live in several
+ * repositories of the app's installation.
+ */
+const ChangeSets = z.strictObject({
+  /**
+   * The repositories a build of this repository may change besides this one,
+   * each installed in the same installation and set up for Baton. Listing a
+   * repository also lets this repository's text (the plan's briefs, its
+   * workers' reports) reach it.
+   */
+  repositories: z
+    .array(RepositoryName)
+    .max(MAX_CHANGE_SET_REPOSITORIES)
+    .default([])
+    .refine((names) => new Set(names).size === names.length, 'lists a repository twice'),
+  /**
+   * The repositories that may see this repository's text through a change set
+   * (the plan's read of it, its workers' reports): needed where this repository
+   * is private or internal; a public one's text is anyone's.
+   */
+  shareWith: z.array(RepositoryName).max(50).default([]),
+});
+
 /** A repository's visibility, as GitHub names it (`repository.visibility`). */
 export type RepositoryVisibility = 'public' | 'private' | 'internal';
 
@@ -371,6 +412,7 @@ export const Config = z
     plan: PlanSettings.prefault({}),
     improve: Improve.prefault({}),
     research: Research.prefault({}),
+    changeSets: ChangeSets.prefault({}),
   })
   .superRefine((config, ctx) => {
     const codex = readEngineSettings(config.session.engine).allow.includes('codex');
