@@ -203,7 +203,7 @@ describe('parseCommands', () => {
       `\`/aprove\` is not a Baton command. The commands are: ${listCommands()}.`,
     );
     expect(listCommands()).toBe(
-      '`/approve`, `/replan <what to change>`, `/retry W2.1 [engine=codex] [instructions]`, `/retry synthesis`, `/skip W2.1`, `/skip follow-ups`, `/merge W2.1`, `/pause`, `/resume`, `/cancel`, `/status`, `/improve [N] [focus]`.'.slice(
+      '`/approve`, `/replan <what to change>`, `/retry W2.1 [engine=codex] [instructions]`, `/retry synthesis`, `/skip W2.1`, `/skip follow-ups`, `/merge W2.1`, `/pause`, `/resume`, `/cancel`, `/status`, `/improve [N] [focus]`, `/rollback`.'.slice(
         0,
         -1,
       ),

@@ -16,7 +16,9 @@ export type Command =
   | { name: 'resume' }
   | { name: 'cancel' }
   | { name: 'status' }
-  | { name: 'improve'; loops: number };
+  | { name: 'improve'; loops: number }
+  /** A change set's way back: revert pull requests where its final pull requests merged. */
+  | { name: 'rollback' };
 
 export type CommandName = Command['name'];
 

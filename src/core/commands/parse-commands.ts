@@ -8,6 +8,7 @@ import { ENGINES, parseEngine } from '../vocabulary/engine-names.js';
 import { WORKER_ID } from '../vocabulary/ids.js';
 import { code } from '../vocabulary/markdown.js';
 import type { Command, CommandName, ParsedCommands } from './command.js';
+import { ROLLBACK_USAGE, readRollback } from './rollback-command.js';
 
 /** How each command is written, for error messages and replies. */
 export const COMMAND_USAGE: Record<CommandName, string> = {
@@ -23,6 +24,7 @@ export const COMMAND_USAGE: Record<CommandName, string> = {
   cancel: '/cancel',
   status: '/status',
   improve: '/improve [N] [focus]',
+  rollback: ROLLBACK_USAGE,
 };
 
 /** The most improvement loops one `/improve` may ask for. */
@@ -120,6 +122,8 @@ function readCommand({ word, rest, following, worker }: CommandText): Command | 
       return readWorkerOnly(word, rest, worker);
     case 'improve':
       return readImprove(rest);
+    case 'rollback':
+      return readRollback(rest);
     default:
       return `${code(`/${word}`)} is not a Baton command. The commands are: ${listCommands()}.`;
   }

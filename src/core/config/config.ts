@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { MAX_IMPROVE_LOOPS } from '../commands/parse-commands.js';
+import { RepositoryName } from '../plan/plan.js';
 import {
   HOST_PATTERN,
   isIpLiteral,
@@ -330,20 +331,6 @@ const Research = z
   .refine((r) => r.allowedDomains.length === 0 || r.blockedDomains.length === 0, {
     message: 'set allowedDomains or blockedDomains, not both (the API accepts one)',
   });
-
-/**
- * A repository as `owner/name`, compared as GitHub compares names (without
- * regard to case): kept in lower case.
- */
-export const RepositoryName = z
-  .string()
-  .trim()
-  .regex(
-    /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/,
-    'must be a repository as owner/name, like acme/lib',
-  )
-  .refine((name) => !/\/\.{1,2}$/.test(name), 'must be a repository as owner/name, like acme/lib')
-  .transform((name) => name.toLowerCase());
 
 /** The most repositories one change set may list besides the issue's own (docs/change-sets.md). */
 export const MAX_CHANGE_SET_REPOSITORIES = 10;

@@ -36,7 +36,11 @@ export function decideBuild(
   const derived = deriveWorkers(ctx, plan);
   const adapt = decideAdaptations(ctx, derived);
   const workers = applyHolds(derived, adapt.holds);
-  const chains = dependentChainLengths(plan.workers);
+  // In a change set a worker's chain runs on through the other repositories' workers.
+  const chains = new Map([
+    ...dependentChainLengths(plan.workers),
+    ...Object.entries(ctx.snapshot.outside?.chains ?? {}),
+  ]);
   const progress = withAdaptations(buildProgress({ ctx, plan, workers }), adapt.views);
   // While an adapt session runs, the build branch stays where it started: its commit fast-forwards it.
   const adapting = adapt.views.some((view) => view.state === 'revising');

@@ -28,6 +28,8 @@ export interface CommandState {
   improves: CommandInfo[];
   /** The first `/cancel`; a cancelled build stays cancelled. */
   cancelled: CommandInfo | null;
+  /** `/rollback` comments, oldest first: a change set's way back (docs/change-sets.md). */
+  rollbacks: CommandInfo[];
   /** The last commands, oldest first, for the status comment. */
   history: CommandInfo[];
 }
@@ -45,6 +47,7 @@ export function foldCommands(commands: CommandInfo[]): CommandState {
     paused: null,
     cancelled: null,
     improves: [],
+    rollbacks: [],
     history: commands.slice(-HISTORY_LENGTH),
   };
   for (const info of commands) applyCommand(state, info);
@@ -89,6 +92,9 @@ function applyCommand(state: CommandState, info: CommandInfo): void {
       return;
     case 'status':
       // `/status` only asks for this very reconciliation.
+      return;
+    case 'rollback':
+      state.rollbacks.push(info);
       return;
     default: {
       const _exhaustive: never = command;

@@ -87,6 +87,21 @@ export interface BuildSnapshot {
    * which briefs each changed, and the commits to compare.
    */
   adaptations?: AdaptationRecord[];
+  /**
+   * In a change set's member build (docs/change-sets.md): what its workers depend
+   * on in the set's other repositories, as the set read them. Absent in any other build.
+   */
+  outside?: OutsideWorkers;
+}
+
+/** A member build's view of the workers it depends on in other repositories of its change set. */
+export interface OutsideWorkers {
+  /** Those done for this build: merged there with their report on this build branch, or skipped. */
+  done: string[];
+  /** Each one's repository, `owner/name`. */
+  repositories: Record<string, string>;
+  /** Each worker's longest chain of dependents across the whole set, itself included. */
+  chains: Record<string, number>;
 }
 
 export interface IssueInfo {

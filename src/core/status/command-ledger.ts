@@ -38,6 +38,7 @@ const LedgerCommand = z.discriminatedUnion('name', [
   z.object({ name: z.literal('cancel') }),
   z.object({ name: z.literal('status') }),
   z.object({ name: z.literal('improve'), loops: z.number().int() }),
+  z.object({ name: z.literal('rollback') }),
 ]);
 
 const On = z.union([z.literal('issue'), z.object({ pull: z.number().int(), worker: z.string() })]);
@@ -75,6 +76,7 @@ const ARGS: Record<Command['name'], readonly string[]> = {
   cancel: [],
   status: [],
   improve: ['loops'],
+  rollback: [],
 };
 
 /** The hidden ledger line for a status comment; empty when nothing was accepted. */
