@@ -39,7 +39,7 @@ export function decideBuild(
   // In a change set a worker's chain runs on through the other repositories' workers.
   const chains = new Map([
     ...dependentChainLengths(plan.workers),
-    ...Object.entries(ctx.snapshot.outside?.chains ?? {}),
+    ...Object.entries(ctx.snapshot.changeSet?.outside.chains ?? {}),
   ]);
   const progress = withAdaptations(buildProgress({ ctx, plan, workers }), adapt.views);
   // While an adapt session runs, the build branch stays where it started: its commit fast-forwards it.

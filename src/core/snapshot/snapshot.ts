@@ -88,10 +88,27 @@ export interface BuildSnapshot {
    */
   adaptations?: AdaptationRecord[];
   /**
-   * In a change set's member build (docs/change-sets.md): what its workers depend
-   * on in the set's other repositories, as the set read them. Absent in any other build.
+   * A change set's member build (docs/change-sets.md): its set, and what its
+   * workers depend on in the set's other repositories. Absent in any other build.
    */
-  outside?: OutsideWorkers;
+  changeSet?: MemberOfSet;
+}
+
+/** What a member build of a change set knows of its set, as the set read it. */
+export interface MemberOfSet {
+  /** The set's issue, in the repository the set lives in. */
+  issue: { repository: string; number: number; url: string };
+  /** Every repository of the set, in the order their final pull requests land. */
+  repositories: string[];
+  /** The repositories this one lands after. */
+  after: string[];
+  /** What its workers depend on in other repositories. */
+  outside: OutsideWorkers;
+  /**
+   * What the set's other builds (its plan's, the other repositories') spent, in
+   * US dollars: the set has one budget, the issue's repository's `budget.maxUsd`.
+   */
+  spentElsewhereUsd: number;
 }
 
 /** A member build's view of the workers it depends on in other repositories of its change set. */

@@ -18,7 +18,7 @@ export function deriveWorkers(ctx: DecideContext, plan: Plan): WorkerState[] {
   // In a change set, what a worker depends on in another repository counts once the set says it is done.
   const done = new Set([
     ...states.filter(isDone).map((state) => state.worker.id),
-    ...(ctx.snapshot.outside?.done ?? []),
+    ...(ctx.snapshot.changeSet?.outside.done ?? []),
   ]);
   return states.map((state) => {
     const waitsFor = state.worker.depends_on.filter((dep) => !done.has(dep));

@@ -5,7 +5,7 @@ import type { FailReason, WorkerState } from './worker-state.js';
 
 /** A worker as a note names it: in a change set, one of another repository with that repository. */
 function named(ctx: DecideContext): (id: string) => string {
-  const elsewhere = ctx.snapshot.outside?.repositories ?? {};
+  const elsewhere = ctx.snapshot.changeSet?.outside.repositories ?? {};
   return (id) => (elsewhere[id] ? `${id} (${elsewhere[id]})` : id);
 }
 

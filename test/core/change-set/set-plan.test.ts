@@ -140,7 +140,17 @@ describe('outside dependencies in a member build', () => {
       snapshot: make.snapshot({
         plan: { kind: 'valid', plan: slice, sha: 'p' },
         runs: [planRun()],
-        outside: { done, repositories: { 'W1.1': 'acme/lib' }, chains: { 'W2.2': 1, 'W2.1': 2 } },
+        changeSet: {
+          issue: {
+            repository: 'acme/service',
+            number: 12,
+            url: 'https://github.com/acme/service/issues/12',
+          },
+          repositories: ['acme/lib', 'acme/service'],
+          after: ['acme/lib'],
+          outside: { done, repositories: { 'W1.1': 'acme/lib' }, chains: { 'W2.2': 1, 'W2.1': 2 } },
+          spentElsewhereUsd: 0,
+        },
       }),
       config: make.config({ approval: 'none' }),
       now: '2026-03-01T12:00:00Z',
