@@ -120,6 +120,13 @@ export abstract class GitHubState {
    */
   readonly requiredChecks = new Set<string>();
   /**
+   * A rule of the default branch that requires status checks, by check name: a
+   * pull request into it whose head lacks a successful run of each (one in
+   * progress counts as not there) is `blocked`, and its merge refused with 405,
+   * a person's as much as the app's. None by default.
+   */
+  readonly defaultBranchRequiredChecks = new Set<string>();
+  /**
    * Whether GraphQL's `refs(refPrefix:)` lists refs outside refs/heads and
    * refs/tags (usage and adaptation records), and `nodes(ids:)` resolves their
    * node ids. No documentation says; false plays a GitHub that does neither
@@ -228,12 +235,12 @@ export abstract class GitHubState {
 
   /** The required checks (`requiredChecks`) a pull request's head lacks for a merge into `base`. */
   missingChecks({ base, headSha }: { base: string; headSha: string }): string[] {
-    if (base === this.defaultBranch) return [];
-    return [...this.requiredChecks].filter(
+    const required =
+      base === this.defaultBranch ? this.defaultBranchRequiredChecks : this.requiredChecks;
+    return [...required].filter(
       (name) =>
-        !this.checkRuns.some(
-          (run) => run.headSha === headSha && run.name === name && run.conclusion === 'success',
-        ),
+        this.checkRuns.filter((run) => run.headSha === headSha && run.name === name).at(-1)
+          ?.conclusion !== 'success',
     );
   }
 

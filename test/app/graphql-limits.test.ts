@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { Kind, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { graphqlCost } from '../../sim/github/graphql/graphql-cost.js';
+import { MEMBERS_PER_CALL } from '../../src/github/change-set/read-members.js';
 import { BUILD_QUERY } from '../../src/github/observe/build-query.js';
 
 /**
@@ -63,6 +64,7 @@ describe('the GraphQL documents in src', () => {
       'BatonDoctorRefs',
       'BatonIssueHistory',
       'BatonIssueStates',
+      'BatonMembers',
       'BatonPullChecks',
       'BatonRecordCommits',
     ]);
@@ -80,6 +82,15 @@ describe('the GraphQL documents in src', () => {
     expect(cost.connections.filter((c) => c.value === null || c.value > 100)).toEqual([]);
   });
 
+  it("reads a change set's members within the limits even were each repository of a call counted (GitHub's documented method counts `nodes(ids:)` as no connection)", () => {
+    const [members] = graphqlCost(BUILD_QUERY).filter((cost) => cost.name === 'BatonMembers');
+    expect(members).toBeDefined();
+    expect((members?.nodes ?? 0) * MEMBERS_PER_CALL).toBeLessThanOrEqual(MAX_NODES);
+    expect(Math.round(((members?.requests ?? 0) * MEMBERS_PER_CALL) / 100)).toBeLessThanOrEqual(
+      MAX_POINTS,
+    );
+  });
+
   it('read every worker PR the same way on every page: both operations spread the one Pull fragment', () => {
     const definitions = parse(BUILD_QUERY).definitions;
     const spreads = (name: string) => {
@@ -94,6 +105,7 @@ describe('the GraphQL documents in src', () => {
     };
     expect(spreads('BatonBuild')).toContain('Pull');
     expect(spreads('BatonBuildPulls')).toEqual(['Pull']);
+    expect(spreads('BatonMembers')).toContain('Pull');
     expect(
       definitions.filter(
         (def) => def.kind === Kind.FRAGMENT_DEFINITION && def.name.value === 'Pull',

@@ -1,6 +1,7 @@
 import { isBuildLabel } from '../config/build-labels.js';
 import type { Config } from '../config/config.js';
-import { isChangeSetPlan, planRepositories } from '../plan/set-plan.js';
+import type { Plan } from '../plan/plan.js';
+import { isChangeSetPlan, planRepositories, repositoryOf } from '../plan/set-plan.js';
 import { compareTimes } from '../snapshot/normalize-snapshot.js';
 import type { BuildSnapshot, CommandInfo } from '../snapshot/snapshot.js';
 import { canWriteAll, type SetSnapshot } from './set-snapshot.js';
@@ -107,4 +108,75 @@ export function isSetBuild({
   if (plan.kind === 'valid' && isChangeSetPlan(plan.plan, home)) return true;
   if (config.changeSets.repositories.length === 0) return false;
   return !snapshot.runs.some((run) => run.role === 'work');
+}
+
+/**
+ * Whose write access the set must know, and where: the labeller in every
+ * listed repository, each command's author in the repositories it concerns
+ * (a worker's command in that worker's; one of the whole set in every one the
+ * plan touches), and whoever closed or reopened the issue in every repository.
+ */
+export function writersAsked({
+  home,
+  config,
+  homeRepository,
+  merged,
+}: {
+  home: BuildSnapshot;
+  config: Config;
+  homeRepository: string;
+  /** Repositories whose final pull request merged (what `/rollback` reverts). */
+  merged: string[];
+}): Map<string, Set<string>> {
+  const plan = home.plan.kind === 'valid' ? home.plan.plan : null;
+  const listed = [homeRepository, ...config.changeSets.repositories];
+  const touched = plan ? planRepositories(plan, homeRepository) : listed;
+  const asked = new Map<string, Set<string>>();
+  const ask = (login: string | null | undefined, repositories: string[]) => {
+    if (!login || login.endsWith('[bot]')) return;
+    const key = login.toLowerCase();
+    asked.set(key, new Set([...(asked.get(key) ?? []), ...repositories]));
+  };
+  const labeller = (home.labelledBy ?? [])
+    .filter((event) => isBuildLabel(config, event.label))
+    .at(-1);
+  ask(labeller?.login, listed);
+  for (const info of home.commands)
+    ask(info.author, concerned(info, { plan, homeRepository, listed, touched, merged }));
+  for (const change of home.issue.stateChanges ?? []) ask(change.by, touched);
+  ask(home.issue.closed?.by, touched);
+  return asked;
+}
+
+function concerned(
+  info: CommandInfo,
+  {
+    plan,
+    homeRepository,
+    listed,
+    touched,
+    merged,
+  }: {
+    plan: Plan | null;
+    homeRepository: string;
+    listed: string[];
+    touched: string[];
+    merged: string[];
+  },
+): string[] {
+  const { command } = info;
+  switch (command.name) {
+    case 'replan':
+      return listed;
+    case 'rollback':
+      return [homeRepository, ...merged];
+    case 'retry':
+    case 'skip':
+    case 'merge': {
+      const worker = plan?.workers.find((one) => one.id === command.worker);
+      return worker ? [repositoryOf(worker, homeRepository)] : [];
+    }
+    default:
+      return touched;
+  }
 }

@@ -249,3 +249,9 @@ export const SETUP_ACTION_PATH = '.github/actions/baton-setup/action.yml';
 
 /** The check run that carries a Baton review's verdict, so branch protection can require it. */
 export const REVIEW_CHECK_NAME = 'baton/review';
+
+/**
+ * The check run that holds a change set's final (and revert) pull requests in
+ * their order (docs/change-sets.md): the default branch's rules require it.
+ */
+export const CHANGE_SET_CHECK_NAME = 'baton/change-set';

@@ -145,6 +145,67 @@ export const BUILD_QUERY = /* GraphQL */ `
     }
   }
 
+  query BatonMembers(
+    $ids: [ID!]!
+    $integration: String!
+    $refPrefix: String!
+    $planPath: String!
+    $completionsPath: String!
+    $workflowPath: String!
+    $usagePrefix: String!
+    $adaptPrefix: String!
+    $revertBranch: String!
+  ) {
+    nodes(ids: $ids) {
+      ... on Repository {
+        nameWithOwner
+        defaultBranchRef { name target { oid } compare(headRef: $integration) { behindBy } }
+        workflow: object(expression: $workflowPath) { oid }
+        refs(refPrefix: $refPrefix, first: 100) { ...Refs }
+        usageRefs: refs(refPrefix: $usagePrefix, first: 100) { ...Refs }
+        adaptRefs: refs(refPrefix: $adaptPrefix, first: 100) { ...Refs }
+        pullRequests(baseRefName: $integration, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) {
+          pageInfo { hasNextPage endCursor }
+          nodes { ...Pull }
+        }
+        finalPulls: pullRequests(
+          headRefName: $integration
+          first: 5
+          orderBy: { field: CREATED_AT, direction: DESC }
+        ) {
+          pageInfo { hasNextPage }
+          nodes { ...GatedPull }
+        }
+        revertPulls: pullRequests(
+          headRefName: $revertBranch
+          first: 5
+          orderBy: { field: CREATED_AT, direction: DESC }
+        ) {
+          nodes { ...GatedPull }
+        }
+        plan: object(expression: $planPath) { ... on Blob { oid } }
+        completions: object(expression: $completionsPath) {
+          ... on Tree { entries { name object { ... on Blob { oid byteSize text } } } }
+        }
+      }
+    }
+  }
+
+  fragment GatedPull on PullRequest {
+    number
+    state
+    merged
+    url
+    isCrossRepository
+    baseRefName
+    headRefOid
+    autoMergeRequest { enabledAt }
+    mergeCommit { oid }
+    commits(last: 1) {
+      nodes { commit { oid statusCheckRollup { contexts(first: 100) { ...Contexts } } } }
+    }
+  }
+
   fragment Pull on PullRequest {
     databaseId
     number
@@ -211,6 +272,56 @@ export const BUILD_QUERY = /* GraphQL */ `
     }
   }
 `;
+
+/** A pull request a change set gates by its order: a member's final pull request, or its revert. */
+export interface GraphGatedPull {
+  number: number;
+  state: 'OPEN' | 'CLOSED' | 'MERGED';
+  merged: boolean;
+  url: string;
+  isCrossRepository: boolean;
+  baseRefName: string;
+  headRefOid: string;
+  autoMergeRequest: { enabledAt: string } | null;
+  mergeCommit: { oid: string } | null;
+  commits: {
+    nodes: {
+      commit: {
+        oid: string;
+        statusCheckRollup: GraphPull['commits']['nodes'][number]['commit']['statusCheckRollup'];
+      };
+    }[];
+  };
+}
+
+/**
+ * One member build of a change set as `BatonMembers` reads it, for each
+ * repository of the set in one call (docs/change-sets.md): every member has the
+ * same build id, so one fragment serves them all.
+ */
+export interface GraphMember {
+  nameWithOwner: string;
+  defaultBranchRef: {
+    name: string;
+    target: { oid: string };
+    /** `behindBy`: the default branch's commits the member's build branch lacks. */
+    compare: { behindBy: number } | null;
+  } | null;
+  /** Baton's session workflow on the default branch. */
+  workflow: { oid: string } | null;
+  refs: GraphRefs;
+  usageRefs: GraphRefs;
+  adaptRefs?: GraphRefs;
+  pullRequests: { pageInfo?: GraphPageInfo; nodes: GraphPull[] };
+  finalPulls: { pageInfo?: { hasNextPage: boolean }; nodes: GraphGatedPull[] };
+  revertPulls: { nodes: GraphGatedPull[] };
+  plan: { oid: string } | null;
+  completions: BuildQueryResult['repository']['completions'];
+}
+
+export interface MembersResult {
+  nodes: (GraphMember | null)[];
+}
 
 /** GraphQL names a bot `name`, REST `name[bot]`; Baton speaks REST's language. */
 export function loginOf(author: { login: string; __typename: string } | null): string {

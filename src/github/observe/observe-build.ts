@@ -140,7 +140,8 @@ export async function observeBuild(
 
 type Repository = BuildQueryResult['repository'];
 
-function branchesOf(build: string, repository: Repository) {
+/** The build branch's head and each worker branch's, from the refs under `baton/<build>/`. */
+export function branchesOf(build: string, repository: Pick<Repository, 'refs'>) {
   let integration: string | null = null;
   const workers: Record<string, string> = {};
   for (const ref of repository.refs.nodes) {

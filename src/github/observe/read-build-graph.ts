@@ -82,9 +82,10 @@ export async function readBuildGraph(
   };
 }
 
-async function restOfPulls(
+/** The worker PRs past the first page, and each open one's CI past its first hundred, in `ctx`'s repository. */
+export async function restOfPulls(
   ctx: RepoContext,
-  variables: BuildGraphVariables,
+  variables: { integration: string },
   first: BuildQueryResult['repository']['pullRequests'],
 ): Promise<BuildQueryResult['repository']['pullRequests']> {
   const nodes = [...first.nodes];
@@ -121,7 +122,12 @@ async function restOfChecks(ctx: RepoContext, pull: GraphPull): Promise<void> {
   }
 }
 
-async function restOfRefs(ctx: RepoContext, prefix: string, first: GraphRefs): Promise<GraphRefs> {
+/** The refs under `prefix` past the first hundred, in `ctx`'s repository. */
+export async function restOfRefs(
+  ctx: RepoContext,
+  prefix: string,
+  first: GraphRefs,
+): Promise<GraphRefs> {
   const nodes = [...first.nodes];
   let page = first.pageInfo;
   while (page?.hasNextPage && page.endCursor) {

@@ -9,7 +9,7 @@ import {
 } from '../../core/commands/render-replies.js';
 import { isBuildLabel } from '../../core/config/build-labels.js';
 import { defaultConfig } from '../../core/config/config.js';
-import { buildIdFor } from '../../core/vocabulary/ids.js';
+import { buildIdFor, parseBatonBranch } from '../../core/vocabulary/ids.js';
 import type { ActLog, ActOutcome } from '../act/act.js';
 import { ensureNote } from '../act/ensure-note.js';
 import type { HeldStatusEdits } from '../act/held-status-edit.js';
@@ -22,8 +22,9 @@ import {
 import type { BuildQueue } from '../client/build-queue.js';
 import { writeBudgetOf } from '../client/pace-requests.js';
 import { withReason } from '../client/request-reason.js';
-import { buildKey, type RepoContext } from '../client/types.js';
+import { buildKey, contextOf, type RepoContext } from '../client/types.js';
 import type { WriteBudget } from '../client/write-budget.js';
+import { defaultBranchOf } from '../observe/default-branch.js';
 import { hasWriteAccess } from '../observe/permissions.js';
 import { readRuns } from '../observe/read-runs.js';
 import type { SetupPullHook } from '../setup/onboarding.js';
@@ -31,7 +32,7 @@ import type { LookSchedule } from '../store/look-schedule.js';
 import type { BatonStore, BuildHold } from '../store/store.js';
 import type { KnownBuilds } from './known-builds.js';
 import type { LastReads } from './last-reads.js';
-import { type BuildRef, buildOfBranch, findBuildForIssue } from './locate-build.js';
+import { type BuildRef, buildOfBranch, findBuildForIssue, setOfMember } from './locate-build.js';
 import { leaveNextLook, lookOf } from './look-again.js';
 import type { RecentReconciles } from './recent-reconciles.js';
 import { type CommandAnswer, reconcileBuild } from './reconcile.js';
@@ -472,6 +473,9 @@ export async function onIssueComment(
   const parsed = parseCommands(body, worker ? { worker } : {});
   if (parsed.commands.length === 0 && parsed.errors.length === 0) return;
   const found = pull ? pull.ref : await findBuildForIssue(ctx, issue.number);
+  // A command on a change set's member pull request: taken here (this repository's writers
+  // steer its workers), reconciled where the set lives (docs/change-sets.md).
+  const set = pull?.home ? await contextOf(ctx, pull.home) : null;
   // `/improve` on an issue with no build starts one: a series of improvement loops.
   const improves = !pull && parsed.commands.some((command) => command.name === 'improve');
   const ref =
@@ -517,7 +521,15 @@ export async function onIssueComment(
       }),
     );
   }
-  if (parsed.commands.length > 0) {
+  if (parsed.commands.length > 0 && set) {
+    scheduleReconcile(set, {
+      ref,
+      defaultBranch: await defaultBranchOf(set),
+      deps,
+      log: context.log,
+      deliveryId: context.id,
+    });
+  } else if (parsed.commands.length > 0) {
     scheduleFromDelivery(ctx, context, {
       ref,
       deps,
@@ -530,7 +542,7 @@ export async function onIssueComment(
 async function readPullHead(
   ctx: RepoContext,
   number: number,
-): Promise<{ ref: BuildRef; worker?: string } | null> {
+): Promise<{ ref: BuildRef; worker?: string; home?: string } | null> {
   const { data } = await ctx.octokit.rest.pulls.get({
     owner: ctx.owner,
     repo: ctx.repo,
@@ -538,8 +550,11 @@ async function readPullHead(
   });
   // A fork's branch name is whatever its author typed: its pull request belongs to no build.
   if (data.head.repo?.full_name !== data.base.repo.full_name) return null;
-  const ref = buildOfBranch(data.head.ref) ?? buildOfBranch(data.base.ref);
-  if (!ref) return null;
+  const member = setOfMember(parseBatonBranch(data.head.ref)?.build);
+  const found = buildOfBranch(data.head.ref) ?? buildOfBranch(data.base.ref) ?? member;
+  if (!found) return null;
+  const { home, ...ref } = { home: undefined, ...found };
   const worker = data.head.ref.split('/').at(-1);
-  return worker && /^W\d+\.\d+$/.test(worker) ? { ref, worker } : { ref };
+  const on = home ? { home } : {};
+  return worker && /^W\d+\.\d+$/.test(worker) ? { ref, worker, ...on } : { ref, ...on };
 }

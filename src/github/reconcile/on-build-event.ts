@@ -1,8 +1,9 @@
 import type { Context } from 'probot';
 import { parseRunName } from '../../core/sessions/session.js';
 import type { RunInfo } from '../../core/snapshot/snapshot.js';
-import { parseBuildId, WORKFLOW_FILE } from '../../core/vocabulary/ids.js';
-import { buildKey } from '../client/types.js';
+import { parseBatonBranch, parseBuildId, WORKFLOW_FILE } from '../../core/vocabulary/ids.js';
+import { buildKey, contextOf } from '../client/types.js';
+import { defaultBranchOf } from '../observe/default-branch.js';
 import { type RunFields, runInfoOf } from '../observe/read-runs.js';
 import {
   type EventContext,
@@ -12,7 +13,7 @@ import {
   scheduleReconcile,
 } from './handlers.js';
 import type { LastReads } from './last-reads.js';
-import { type BuildRef, buildOfBranch } from './locate-build.js';
+import { type BuildRef, buildOfBranch, setOfMember } from './locate-build.js';
 import { findOpenBuilds } from './resync.js';
 
 /** The few payload fields that say which build an event may concern. */
@@ -42,14 +43,26 @@ export function runOfPayload(run: PayloadRun): RunInfo | null {
   return runInfoOf(run, name);
 }
 
-/** Finds the build from the hints, without a request. */
-export function buildOfHints({ branches, runName }: BuildEventHints): BuildRef | null {
+/**
+ * Finds the build from the hints, without a request: a build of this
+ * repository, or a change set's whose member build the hints name (`home`:
+ * the repository the set lives in).
+ */
+export function buildOfHints({
+  branches,
+  runName,
+}: BuildEventHints): (BuildRef & { home?: string }) | null {
   const fromRun = runName ? parseRunName(runName) : null;
   const issue = fromRun ? parseBuildId(fromRun.build)?.issue : undefined;
   if (fromRun && issue) return { build: fromRun.build, issue };
+  const setOfRun = setOfMember(fromRun?.build);
+  if (setOfRun) return setOfRun;
   for (const branch of branches) {
     const ref = buildOfBranch(branch);
     if (ref) return ref;
+    const member = parseBatonBranch(branch ?? '');
+    const set = setOfMember(member?.build);
+    if (set) return set;
   }
   return null;
 }
@@ -66,10 +79,14 @@ export async function onBuildEvent(
   },
   { hints, deps }: { hints: BuildEventHints; deps: HandlerDeps },
 ): Promise<void> {
-  const ref = buildOfHints(hints);
-  const defaultBranch = context.payload.repository?.default_branch;
-  if (!ref || !defaultBranch) return;
-  const ctx = await repoContext(context, deps);
+  const found = buildOfHints(hints);
+  const eventDefault = context.payload.repository?.default_branch;
+  if (!found || !eventDefault) return;
+  const here = await repoContext(context, deps);
+  // A member build's event is its change set's: reconciled where the set lives.
+  const { home, ...ref } = found;
+  const ctx = home ? await contextOf(here, home) : here;
+  const defaultBranch = home ? await defaultBranchOf(ctx) : eventDefault;
   // An event whose news the last read holds already starts no read (`LastReads`): judged
   // when its reconcile would start, after any reconcile of the build under way.
   const key = buildKey(ctx, ref.build);

@@ -1,7 +1,8 @@
 import { loadConfigAt } from '../../config.js';
+import { isSetBuild } from '../../core/change-set/set-commands.js';
 import type { Command } from '../../core/commands/command.js';
 import { renderCommandErrors } from '../../core/commands/render-replies.js';
-import type { Config } from '../../core/config/config.js';
+import type { Config, ParsedConfig } from '../../core/config/config.js';
 import type { Action } from '../../core/context/action.js';
 import { checkCommands } from '../../core/decide/check-commands.js';
 import { decide } from '../../core/decide/decide.js';
@@ -11,6 +12,7 @@ import { ensureNote } from '../act/ensure-note.js';
 import { lastingRefusal, noticeRefusedRead } from '../act/refused-read.js';
 import { removeDuplicateStatusComments } from '../act/status-comment.js';
 import type { StatusEditKind } from '../act/status-pacer.js';
+import { reconcileSet } from '../change-set/reconcile-set.js';
 import { withReason } from '../client/request-reason.js';
 import { buildKey, type RepoContext } from '../client/types.js';
 import type { WriteBudget } from '../client/write-budget.js';
@@ -74,10 +76,9 @@ async function observeOrSay(
     issue,
     defaultBranch,
     log,
-  }: { build: string; issue: number; defaultBranch: string; log: ActLog },
+    freshFrom,
+  }: { build: string; issue: number; defaultBranch: string; log: ActLog; freshFrom: number },
 ): Promise<ObservedBuild> {
-  // Any read of the repository begun from now on shows every event this reconcile is for.
-  const freshFrom = Date.now();
   try {
     return await observeBuild(ctx, { build, issue, defaultBranch, freshFrom });
   } catch (error) {
@@ -109,7 +110,9 @@ export async function reconcileBuild(
   request: ReconcileRequest,
 ): Promise<ActOutcome[]> {
   const { build, issue, defaultBranch, now, log } = request;
-  const observed = await observeOrSay(ctx, { build, issue, defaultBranch, log });
+  // Any read of the repository begun from now on shows every event this reconcile is for.
+  const freshFrom = Date.now();
+  const observed = await observeOrSay(ctx, { build, issue, defaultBranch, log, freshFrom });
   if (!request.start && !existsOnGitHub(observed.snapshot)) {
     log.info(
       { buildId: build },
@@ -118,6 +121,10 @@ export async function reconcileBuild(
     return [];
   }
   const config = await loadConfigAt(ctx, observed.snapshot.repo.defaultSha);
+  // A change set's build (docs/change-sets.md) reads and acts across its repositories.
+  const home = `${ctx.owner}/${ctx.repo}`.toLowerCase();
+  if (config.ok && isSetBuild({ snapshot: observed.snapshot, config: config.config, home }))
+    return reconcileChangeSet(ctx, { request, observed, config, freshFrom });
   const subIssues = await readSubIssues(ctx, {
     issue,
     build,
@@ -221,6 +228,53 @@ export async function reconcileBuild(
   );
   log.info({ buildId: build, actions: summarize(all) }, 'baton: reconciled');
   return all;
+}
+
+/**
+ * A change set's reconcile (`reconcileSet`): its commands answered as the set
+ * judges them, its passes, and its next look, the soonest any of its builds waits for.
+ */
+async function reconcileChangeSet(
+  ctx: RepoContext,
+  {
+    request,
+    observed,
+    config,
+    freshFrom,
+  }: {
+    request: ReconcileRequest;
+    observed: ObservedBuild;
+    config: ParsedConfig;
+    freshFrom: number;
+  },
+): Promise<ActOutcome[]> {
+  const { now, log } = request;
+  await withReason('status-edit', () =>
+    removeDuplicateStatusComments(ctx, observed.duplicateStatusIds),
+  );
+  const done = await reconcileSet(ctx, {
+    observed,
+    config,
+    now,
+    log,
+    freshFrom,
+    answers: request.answers ?? [],
+    ...(request.statusEditWait ? { statusEditWait: request.statusEditWait } : {}),
+    ...(request.writeBudget ? { writeBudget: request.writeBudget } : {}),
+    ...(request.installationDailyUsd ? { installationDailyUsd: request.installationDailyUsd } : {}),
+  });
+  const looks = done.builds.flatMap((build) => {
+    const look = nextLook({ snapshot: build.snapshot, config, outcomes: build.outcomes, now });
+    const asked = build.actions.flatMap((action): ActOutcome[] =>
+      action.kind === 'look-again' ? [{ action, result: 'deferred', retryInMs: action.inMs }] : [],
+    );
+    return [...(look ? [look] : []), ...asked];
+  });
+  const soonest = looks.reduce<ActOutcome | null>(
+    (first, look) => (first && (first.retryInMs ?? 0) <= (look.retryInMs ?? 0) ? first : look),
+    null,
+  );
+  return [...done.outcomes, ...(soonest ? [soonest] : [])];
 }
 
 /**
