@@ -45,15 +45,22 @@ export interface SetRepos {
   lib: FakeGitHub;
   service: FakeGitHub;
   client: FakeGitHub;
+  /** Every repository, the service first: a fourth of the installation too when asked for. */
   all: FakeGitHub[];
 }
+
+/** A fourth repository of the installation, set up for Baton, that the service does not list. */
+export const OTHER = 'acme/other';
 
 /**
  * The set's repositories, each set up for Baton with the maintainer a writer of
  * each, their default branches requiring `baton/change-set`; the service's
  * configuration lists the others.
  */
-export function setRepos(now: () => string, { config = '' }: { config?: string } = {}): SetRepos {
+export function setRepos(
+  now: () => string,
+  { config = '', other = false }: { config?: string; other?: boolean } = {},
+): SetRepos {
   const make = (name: string, repositoryId: number) => {
     const [owner = '', repo = ''] = name.split('/');
     const gh = installedRepo(now, { owner, repo, repositoryId });
@@ -69,7 +76,13 @@ export function setRepos(now: () => string, { config = '' }: { config?: string }
     'Configure',
   );
   service.installationPeers.push(lib, client);
-  return { lib, service, client, all: [service, lib, client] };
+  const all = [service, lib, client];
+  if (other) {
+    const unlisted = make(OTHER, 4);
+    service.installationPeers.push(unlisted);
+    all.push(unlisted);
+  }
+  return { lib, service, client, all };
 }
 
 /** The set's plan as its plan session writes it on the service's set build branch. */
@@ -180,4 +193,11 @@ export function changeSetCheck(gh: FakeGitHub, number: number): string | null {
     .filter((r) => r.headSha === head && r.name === CHANGE_SET_CHECK_NAME)
     .at(-1);
   return run ? (run.conclusion ?? run.status) : null;
+}
+
+/** The writes an app made in a repository (every request but a read), as its log shows them. */
+export function writesIn(gh: FakeGitHub): string[] {
+  return gh.log
+    .filter((entry) => entry.method !== 'GET' && entry.route !== 'POST /graphql')
+    .map((entry) => `${entry.method} ${entry.path}`);
 }
