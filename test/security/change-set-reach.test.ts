@@ -6,7 +6,6 @@ import { statusBody, tickingClock } from '../support/builds.js';
 import {
   CLIENT,
   driveSet,
-  LIB,
   OTHER,
   SERVICE,
   SET_BUILD,
