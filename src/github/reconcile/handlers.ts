@@ -87,6 +87,11 @@ export interface HandlerDeps {
   holdBuild?: BatonStore['holdBuild'];
   /** Per build, how many passes in a row had a write GitHub failed (`failedWriteRetryMs`). */
   failedPasses?: Map<string, number>;
+  /**
+   * The installation's client for another of its repositories, where an event's client covers
+   * only its own (the conductor's, docs/serverless.md): a change set acts in several.
+   */
+  octokitFor?: RepoContext['octokitFor'];
 }
 
 /**
@@ -122,6 +127,7 @@ export async function repoContext(context: EventContext, deps: HandlerDeps): Pro
     repo,
     botLogin: await deps.botLogin(),
     ...(installationId ? { installationId } : {}),
+    ...(deps.octokitFor ? { octokitFor: deps.octokitFor } : {}),
   };
 }
 
