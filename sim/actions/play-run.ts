@@ -135,7 +135,7 @@ async function playJob({
   const world: JobWorld = {
     ...options.world,
     repository: options.gh.fullName,
-    repositoryId: 1,
+    repositoryId: options.gh.repositoryId,
     audience: options.world.audience ?? 'baton',
   };
   const grant =

@@ -35,8 +35,17 @@ export function registerGitRoutes(router: Router, gh: GitHubState): void {
       return { ...listed, body: { total_count: repositories.length, repositories: listed.body } };
     })
     .on('POST', '/app/installations/{installation_id}/access_tokens', (_, request) => {
-      const asked = (request.body as { permissions?: Grants } | undefined)?.permissions;
-      const minted = gh.mintToken(asked);
+      const body = request.body as
+        | { permissions?: Grants; repositories?: string[]; repository_ids?: number[] }
+        | undefined;
+      const scope =
+        body?.repositories || body?.repository_ids
+          ? {
+              ...(body.repositories ? { names: body.repositories } : {}),
+              ...(body.repository_ids ? { ids: body.repository_ids } : {}),
+            }
+          : undefined;
+      const minted = gh.mintToken(body?.permissions, scope);
       if ('exceeding' in minted) {
         return unprocessable(
           `The permissions requested are not granted to this installation: ${minted.exceeding.join(', ')}`,

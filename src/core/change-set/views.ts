@@ -67,10 +67,10 @@ export function viewsAllowed({
 }): ViewTarget[] {
   const of = (name: string) => facts.find((one) => one.name === name);
   if (asked.kind === 'slice') {
+    // The set's repository's own member reads its own branch; any other, where the set lists it.
     const home = of(asked.home);
-    return home?.installed && home.lists?.includes(repository)
-      ? [{ repository: asked.home, ref: asked.branch }]
-      : [];
+    const listed = asked.home === repository || home?.lists?.includes(repository);
+    return home?.installed && listed ? [{ repository: asked.home, ref: asked.branch }] : [];
   }
   return asked.repositories.flatMap((name): ViewTarget[] => {
     const one = of(name);
