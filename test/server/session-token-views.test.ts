@@ -116,6 +116,23 @@ describe('the views of a change set’s plan session', () => {
     });
   });
 
+  it('gives the set’s repository’s own member its set’s build branch, which it does not list', async () => {
+    const member = 'baton/12-add-login.acme.app/integration';
+    const { reply } = await askViews({
+      stage: (world) => {
+        if (world.run) {
+          world.run.headBranch = member;
+          world.run.displayTitle = 'baton plan 12-add-login.acme.app - -';
+        }
+      },
+      ref: `refs/heads/${member}`,
+    });
+
+    expect(reply?.body).toMatchObject({
+      views: [{ repository: 'acme/app', ref: 'baton/12-add-login/integration' }],
+    });
+  });
+
   it('gives a run attempt its views once, apart from its publish job’s token', async () => {
     const { replies } = await askViews({ times: 2 });
 
