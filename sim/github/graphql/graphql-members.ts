@@ -3,7 +3,7 @@ import type { SimPull } from '../records.js';
 import { blobAt, pullsNode, refsNode, rollupOn, stateOf, treeAt } from './build-nodes.js';
 
 /**
- * One repository of a change set as `BatonMembers` reads it through
+ * One repository of a change set as `BatonMembers` and `BatonSet` read it through
  * `nodes(ids:)`: node ids are global, so any repository of the installation
  * resolves (null for one the app is not installed on, as GitHub answers a node
  * the token cannot see).
@@ -11,7 +11,7 @@ import { blobAt, pullsNode, refsNode, rollupOn, stateOf, treeAt } from './build-
 export function memberNode(gh: GitHubState, id: string, variables: Record<string, unknown>) {
   const one = [gh, ...gh.installationPeers].find((repo) => repo.nodeId === id && repo.installed);
   if (!one) return null;
-  const integration = String(variables.integration);
+  const integration = String(variables.memberIntegration);
   const revert = String(variables.revertBranch);
   const defaultSha = one.git.resolve(one.defaultBranch);
   const pulls = [...one.pulls.values()].sort((a, b) => b.number - a.number);
@@ -22,14 +22,14 @@ export function memberNode(gh: GitHubState, id: string, variables: Record<string
       ? { name: one.defaultBranch, target: { oid: defaultSha }, compare: behind(one, integration) }
       : null,
     workflow: blobAt(one, String(variables.workflowPath)),
-    refs: refsNode(one, String(variables.refPrefix)),
-    usageRefs: refsNode(one, String(variables.usagePrefix)),
-    adaptRefs: refsNode(one, String(variables.adaptPrefix)),
+    refs: refsNode(one, String(variables.memberRefPrefix)),
+    usageRefs: refsNode(one, String(variables.memberUsagePrefix)),
+    adaptRefs: refsNode(one, String(variables.memberAdaptPrefix)),
     pullRequests: pullsNode(one, integration),
     finalPulls: { nodes: pulls.filter((p) => p.head === integration).map((p) => gated(one, p)) },
     revertPulls: { nodes: pulls.filter((p) => p.head === revert).map((p) => gated(one, p)) },
-    plan: blobAt(one, String(variables.planPath)),
-    completions: treeAt(one, String(variables.completionsPath), true),
+    plan: blobAt(one, String(variables.memberPlanPath)),
+    completions: treeAt(one, String(variables.memberCompletionsPath), true),
   };
 }
 

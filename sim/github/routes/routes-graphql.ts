@@ -131,6 +131,11 @@ function answer(
       return { repository: buildRepository(gh, variables) };
     case 'BatonMembers':
       return { nodes: (variables.ids as string[]).map((id) => memberNode(gh, id, variables)) };
+    case 'BatonSet':
+      return {
+        repository: buildRepository(gh, variables),
+        nodes: (variables.ids as string[]).map((id) => memberNode(gh, id, variables)),
+      };
     case 'BatonBuildPulls':
       return { repository: { pullRequests: pullsNode(gh, String(variables.integration)) } };
     case 'BatonPullChecks': {

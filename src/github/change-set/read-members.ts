@@ -56,27 +56,32 @@ export async function readMembers(
     since,
     repositories,
     freshFrom,
+    read = new Map(),
   }: {
     member: string;
     issue: number;
     since: string;
     repositories: MemberRepository[];
     freshFrom?: number;
+    /** Members read already, in the set build's own call (`BatonSet`), by node id. */
+    read?: ReadonlyMap<string, GraphMember | null>;
   },
 ): Promise<SetMember[]> {
-  const nodes: (GraphMember | null)[] = [];
-  for (let i = 0; i < repositories.length; i += MEMBERS_PER_CALL) {
-    const batch = repositories.slice(i, i + MEMBERS_PER_CALL);
-    const read = await ctx.octokit.graphql<MembersResult>(BUILD_QUERY, {
+  const nodes = new Map(read);
+  const unread = repositories.filter((repo) => !nodes.has(repo.nodeId));
+  for (let i = 0; i < unread.length; i += MEMBERS_PER_CALL) {
+    const batch = unread.slice(i, i + MEMBERS_PER_CALL);
+    const answer = await ctx.octokit.graphql<MembersResult>(BUILD_QUERY, {
       operationName: 'BatonMembers',
       ids: batch.map((repo) => repo.nodeId),
       ...memberVariables(member),
     });
-    nodes.push(...read.nodes);
+    for (const [index, repo] of batch.entries())
+      nodes.set(repo.nodeId, answer.nodes[index] ?? null);
   }
   return Promise.all(
-    repositories.map(async (repository, index) => {
-      const node = nodes[index] ?? null;
+    repositories.map(async (repository) => {
+      const node = nodes.get(repository.nodeId) ?? null;
       const there = await contextOf(ctx, repository.name);
       return observeMember(there, {
         member,
@@ -90,16 +95,17 @@ export async function readMembers(
   );
 }
 
-function memberVariables(member: string) {
+/** The variables of `MemberRepository`, the fragment every member of a set is read by (`BatonMembers`, `BatonSet`). */
+export function memberVariables(member: string) {
   const integration = integrationBranch(member);
   return {
-    integration,
-    refPrefix: `refs/heads/baton/${member}/`,
-    planPath: `${integration}:${planPath(member)}`,
-    completionsPath: `${integration}:${buildDir(member)}/completions`,
+    memberIntegration: integration,
+    memberRefPrefix: `refs/heads/baton/${member}/`,
+    memberPlanPath: `${integration}:${planPath(member)}`,
+    memberCompletionsPath: `${integration}:${buildDir(member)}/completions`,
     workflowPath: `HEAD:${WORKFLOW_PATH}`,
-    usagePrefix: usageRefPrefix(member),
-    adaptPrefix: adaptationRefPrefix(member),
+    memberUsagePrefix: usageRefPrefix(member),
+    memberAdaptPrefix: adaptationRefPrefix(member),
     revertBranch: revertBranch(member),
   };
 }
@@ -189,9 +195,9 @@ async function withLaterPages(
   if (!node) return null;
   const variables = memberVariables(member);
   const [pullRequests, refs, usageRefs] = await Promise.all([
-    restOfPulls(ctx, variables, node.pullRequests),
-    restOfRefs(ctx, variables.refPrefix, node.refs),
-    restOfRefs(ctx, variables.usagePrefix, node.usageRefs),
+    restOfPulls(ctx, { integration: variables.memberIntegration }, node.pullRequests),
+    restOfRefs(ctx, variables.memberRefPrefix, node.refs),
+    restOfRefs(ctx, variables.memberUsagePrefix, node.usageRefs),
   ]);
   return { ...node, pullRequests, refs, usageRefs };
 }
